@@ -1,0 +1,156 @@
+"""Typed model of the clinical knowledge (reference sets, thresholds, drug lexicon).
+
+The data lives in files (reference_ranges/*.toml, triage/data/thresholds.toml,
+triage/data/drugs.toml); triage.knowledge.loaders reads and validates them into these objects.
+The engine reads only these objects: no clinical number is written in engine code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# Physiological state a stratum applies to.  "adult" = non-pregnant, non-lactating adult
+# (premenopausal for women where a set has a separate "postmenopausal" stratum).
+StratumState = Literal[
+    "adult",
+    "postmenopausal",
+    "pregnant",  # whole pregnancy, when no trimester-specific stratum applies
+    "pregnant_t1",
+    "pregnant_t2",
+    "pregnant_t3",
+    "lactating",
+    "child",  # by age band (age_min_years / age_max_years), incl. neonates
+]
+
+PHYSIOLOGICAL_STATES: frozenset[str] = frozenset(
+    {"pregnant", "pregnant_t1", "pregnant_t2", "pregnant_t3", "lactating"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Stratum:
+    """One reference interval row of a set, in ng/mL."""
+
+    id: str  # unique within the set, e.g. "adult_female"
+    sex: Literal["F", "M", "any"]
+    state: StratumState
+    low_ng_ml: float | None  # None = no lower limit stated
+    high_ng_ml: float
+    source: str  # citation, required
+    age_min_years: float = 0.0  # inclusive
+    age_max_years: float | None = None  # exclusive; None = no upper bound
+    neonatal: bool = False  # True for neonatal bands (factor "neonatal", source "physiological")
+    note: str = ""
+    line: int = 0  # line in the source file (for messages)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceSet:
+    name: str  # file stem, e.g. "default", "roche_elecsys"
+    title: str
+    assay: str  # "" for the default set
+    miu_per_ng: float  # mIU/L per ng/mL for this assay
+    miu_per_ng_source: str
+    strata: tuple[Stratum, ...]
+    source: str  # overall citation
+    caveats: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # assay names as labs write them ("Elecsys", "cobas")
+    path: str = ""
+
+    def find(self, stratum_id: str) -> Stratum | None:
+        for s in self.strata:
+            if s.id == stratum_id:
+                return s
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """A named clinical number with its unit and source (triage/data/thresholds.toml)."""
+
+    name: str
+    value: float
+    unit: str
+    source: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """Severity band for a high result: applies from lower_ng_ml (inclusive) upward."""
+
+    name: str  # mild, moderate, marked, very_high, extreme
+    lower_ng_ml: float
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    bands: tuple[Band, ...]  # ascending by lower_ng_ml; "mild" starts at 0
+    values: dict[str, Threshold]  # by name; see thresholds.toml for the names
+
+    def get(self, name: str) -> float:
+        """The value of a named threshold; KeyError names the missing one."""
+        try:
+            return self.values[name].value
+        except KeyError:
+            raise KeyError(f"threshold {name!r} is not defined in thresholds.toml") from None
+
+    def source(self, name: str) -> str:
+        return self.values[name].source
+
+
+DrugEffect = Literal["raises", "lowers"]
+# Factor class of output-contract §7 (medication:<class>) for drugs that raise prolactin;
+# "dopamine_agonist" / "partial_agonist" / "neutral" for the rest.
+DrugClass = Literal[
+    "antipsychotic",
+    "antiemetic_prokinetic",
+    "antidepressant",
+    "h2_antagonist",
+    "verapamil",
+    "antihypertensive",
+    "opioid",
+    "estrogen",
+    "other",
+    "dopamine_agonist",
+    "partial_agonist",
+    "neutral",
+]
+Frequency = Literal["high", "moderate", "low", "case_reports", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class Drug:
+    name: str  # generic, lower case, e.g. "risperidone"
+    drug_class: DrugClass
+    effect: DrugEffect
+    atc: tuple[str, ...]  # may be empty where WHO has no code
+    brands: tuple[str, ...]  # brand names as written (matched case-insensitively)
+    synonyms: tuple[str, ...]  # other generic spellings, salts, abbreviations
+    frequency: Frequency
+    typical_max_ng_ml: float | None  # usual upper end of the rise it causes; None = unknown
+    masks: bool  # dopamine agonist, levodopa, aripiprazole: can mask hyperprolactinaemia
+    source: str
+    note: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DrugMatch:
+    drug: Drug
+    matched_text: str  # the words in the free text that matched
+    via: str  # "generic", "brand" or "synonym"
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything the engine needs, loaded and validated once per run."""
+
+    reference_set: ReferenceSet  # the set the user chose (--ranges)
+    default_set: ReferenceSet  # physiological strata come from here when the chosen set lacks them
+    assay_sets: dict[str, ReferenceSet]  # every shipped/added assay set by name (for the row's assay)
+    thresholds: Thresholds
+    drugs: tuple[Drug, ...]
+    extra: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,371 @@
+"""The shapes that flow between stages, and the domain errors.
+
+reader  ->  canonical frame (CANONICAL_COLUMNS) + list[Rejected]
+engine  ->  results frame (RESULT_COLUMNS, then RESULT_EXTRA_COLUMNS)
+writers ->  files of output-contract §4-§5
+
+Nothing here does I/O.  Every stage imports its column names from this module so that a name is
+spelled once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+# --------------------------------------------------------------------------------------------
+# Input fields (output-contract §2).  Header synonyms for these live in triage/data/synonyms.toml.
+# --------------------------------------------------------------------------------------------
+INPUT_FIELDS: Final[tuple[str, ...]] = (
+    "patient_id",
+    "patient_name",
+    "sex",
+    "birth_date",
+    "age_years",
+    "collected_at",
+    "prolactin",
+    "prolactin_unit",
+    "reference_low",
+    "reference_high",
+    "reference_range",
+    "assay",
+    "pregnant",
+    "gestational_weeks",
+    "lactating",
+    "postpartum_weeks",
+    "menopausal",
+    "medications",
+    "egfr",
+    "creatinine",
+    "dialysis",
+    "kidney_transplant",
+    "liver_disease",
+    "tsh",
+    "free_t4",
+    "hcg",
+    "pituitary_lesion",
+    "pituitary_lesion_mm",
+    "head_trauma",
+    "symptoms",
+    "macroprolactin_recovery_pct",
+    "monomeric_prolactin",
+    "comments",
+    "test",
+    "test_code",
+    "result",
+    "unit",
+)
+
+# Fields that hold a yes/no answer.  In the canonical frame each is a nullable boolean
+# ("boolean" dtype: True / False / <NA> for unknown), and the cell's own text is kept in
+# f"{name}_text" so that evidence can quote what the lab wrote (e.g. "HD Mon/Wed/Fri").
+FLAG_FIELDS: Final[tuple[str, ...]] = (
+    "pregnant",
+    "lactating",
+    "menopausal",
+    "dialysis",
+    "kidney_transplant",
+    "head_trauma",
+)
+
+# Free-text fields read by the engine's text rules (strings, <NA> when empty).
+TEXT_FIELDS: Final[tuple[str, ...]] = (
+    "medications",
+    "liver_disease",
+    "pituitary_lesion",
+    "symptoms",
+    "comments",
+)
+
+# Numeric context fields (float64, NaN when missing).  A qualified value such as ">90" is stored as
+# its bound (90.0); the qualifier goes to f"{name}_qualifier" ("<", ">" or "").
+NUMERIC_CONTEXT_FIELDS: Final[tuple[str, ...]] = (
+    "age_years",
+    "gestational_weeks",
+    "postpartum_weeks",
+    "egfr",
+    "creatinine",
+    "tsh",
+    "free_t4",
+    "pituitary_lesion_mm",
+    "macroprolactin_recovery_pct",
+    "monomeric_prolactin",
+)
+
+Sex = Literal["F", "M"]
+Qualifier = Literal["<", ">", ""]
+
+# --------------------------------------------------------------------------------------------
+# The canonical frame: one row per prolactin result, produced by triage.io.read_inputs().
+# Column -> pandas dtype.  Readers must produce exactly these columns (order included).
+# --------------------------------------------------------------------------------------------
+CANONICAL_COLUMNS: Final[dict[str, str]] = {
+    # provenance
+    "source_file": "string",  # file name as given (basename), never a full path in reports
+    "source_sheet": "string",  # sheet name; "" for csv
+    "source_row": "int64",  # 1-based row number a person sees in the spreadsheet
+    # identity
+    "patient_id": "string",
+    "patient_name": "string",
+    "sex": "string",  # "F", "M" or <NA>
+    "birth_date": "datetime64[ns]",
+    "age_years": "float64",  # given, or computed from birth_date and collected_at
+    "collected_at": "datetime64[ns]",
+    # the result
+    "prolactin_raw": "string",  # the cell as written ("<3.0", "45 H", "1 234,5")
+    "unit_raw": "string",  # the unit as written (row, header or mapping default)
+    "prolactin_value": "float64",  # the number in the row's own unit
+    "prolactin_unit": "string",  # normalised unit: "ng/mL" or "mIU/L" (µg/L -> ng/mL, µIU/mL -> mIU/L)
+    "qualifier": "string",  # "<", ">" or ""
+    "conversion_factor": "float64",  # mIU/L per ng/mL from the mapping file for this row, else NaN
+    # the lab's own interval, in the row's unit
+    "reference_low": "float64",
+    "reference_high": "float64",
+    "reference_range": "string",  # the interval text as written
+    "assay": "string",  # as written, or the mapping default
+    # physiology
+    "pregnant": "boolean",
+    "pregnant_text": "string",
+    "gestational_weeks": "float64",
+    "lactating": "boolean",
+    "lactating_text": "string",
+    "postpartum_weeks": "float64",
+    "menopausal": "boolean",
+    "menopausal_text": "string",
+    "hcg": "string",  # "positive", "negative" or a number with unit as written
+    "hcg_positive": "boolean",  # parsed: True / False / <NA>
+    # medication and comorbidity
+    "medications": "string",
+    "egfr": "float64",
+    "egfr_qualifier": "string",
+    "creatinine": "float64",
+    "dialysis": "boolean",
+    "dialysis_text": "string",
+    "kidney_transplant": "boolean",
+    "kidney_transplant_text": "string",
+    "liver_disease": "string",
+    "tsh": "float64",
+    "tsh_qualifier": "string",
+    "free_t4": "float64",
+    "pituitary_lesion": "string",
+    "pituitary_lesion_mm": "float64",
+    "head_trauma": "boolean",
+    "head_trauma_text": "string",
+    "symptoms": "string",
+    "macroprolactin_recovery_pct": "float64",
+    "monomeric_prolactin": "float64",  # in the row's prolactin unit
+    "comments": "string",
+}
+
+# --------------------------------------------------------------------------------------------
+# The results frame: what the engine returns and the writers write.
+# RESULT_COLUMNS are output-contract §5 in order; extras follow (contract: "more may follow").
+# --------------------------------------------------------------------------------------------
+RESULT_COLUMNS: Final[tuple[str, ...]] = (
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "patient_id",
+    "collected_at",
+    "sex",
+    "age_years",
+    "prolactin_raw",
+    "unit_raw",
+    "prolactin_ng_ml",
+    "qualifier",
+    "reference_set",
+    "reference_source",
+    "reference_low_ng_ml",
+    "reference_high_ng_ml",
+    "times_uln",
+    "status",
+    "band",
+    "interpretation",
+    "priority",
+    "factors",
+    "suggestions",
+)
+
+# Extensions (documented in docs/output-contract-extensions.md).  Columns whose value is a Python
+# list of dicts are not written to CSV as such: the writers flatten them.
+RESULT_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
+    "patient_name",  # for the reports; --redact replaces it
+    "prolactin_value",  # the number in the row's own unit
+    "prolactin_unit",  # "ng/mL" or "mIU/L"
+    "conversion_factor_used",  # mIU/L per ng/mL used to convert (NaN when the row was in ng/mL)
+    "reference_stratum",  # id of the stratum used, e.g. "default:adult_female" or "row"
+    "reference_note",  # human text: which interval and why, caveats
+    "factor_details",  # list[{"code","label","strength","evidence","rule"}], best first
+    "suggestion_details",  # list[{"code","label","reason","rule"}], cautions included
+    "factor_evidence",  # flat text of factor_details for CSV: "code (strength): evidence | ..."
+)
+
+STATUSES: Final[tuple[str, ...]] = ("low", "normal", "high", "indeterminate")
+PRIORITIES: Final[tuple[str, ...]] = ("urgent", "soon", "routine", "none")  # most pressing first
+REFERENCE_SOURCES: Final[tuple[str, ...]] = ("row", "set", "physiological")
+INTERPRETATIONS: Final[tuple[str, ...]] = ("N", "L", "H", "HH")
+
+FACTOR_CODES: Final[tuple[str, ...]] = (
+    "pregnancy",
+    "lactation",
+    "neonatal",
+    "medication:antipsychotic",
+    "medication:antiemetic_prokinetic",
+    "medication:antidepressant",
+    "medication:h2_antagonist",
+    "medication:verapamil",
+    "medication:antihypertensive",
+    "medication:opioid",
+    "medication:estrogen",
+    "medication:other",
+    "renal_impairment",
+    "dialysis",
+    "liver_cirrhosis",
+    "hypothyroidism",
+    "prolactinoma_suspected",
+    "macroprolactinoma_suspected",
+    "known_pituitary_lesion",
+    "stalk_effect",
+    "head_trauma",
+    "chest_wall_stimulation",
+    "seizure",
+    "macroprolactinemia",
+    "venipuncture_stress",
+    "unexplained",
+)
+
+CAUTION_CODES: Final[tuple[str, ...]] = ("hook_effect_risk", "dopamine_agonist_masking")
+
+SUGGESTION_CODES: Final[tuple[str, ...]] = (
+    "repeat_rested_sample",
+    "macroprolactin_screen",
+    "pregnancy_test",
+    "check_tsh",
+    "check_renal_function",
+    "check_liver_function",
+    "medication_review",
+    "pituitary_mri",
+    "visual_field_test",
+    "dilution_retest",
+    "pituitary_function_tests",
+    "testosterone",
+    "endocrine_referral",
+    "urgent_endocrine_referral",
+)
+
+# Rejection reasons (rejected.csv reason_code).  Extend here and in docs, never ad hoc.
+REJECT_REASONS: Final[dict[str, str]] = {
+    "missing_result": "the prolactin cell is empty",
+    "unparseable_result": "the prolactin cell is not a number (e.g. 'haemolysed')",
+    "unknown_unit": "no unit from the row, the header, the mapping defaults or the row's interval",
+    "implausible_value": "the number cannot be a serum prolactin in that unit",
+    "not_a_result_row": "a title, sub-header, footer or note row inside the data",
+    "duplicate_header": "a repeated header row inside the data",
+    "other_test": "a long-shape row of another test that no prolactin result could take as context",
+}
+
+REJECTED_COLUMNS: Final[tuple[str, ...]] = (
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "reason_code",
+    "detail",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """One input row that did not become a result, and why."""
+
+    source_file: str
+    source_sheet: str
+    source_row: int
+    reason_code: str
+    detail: str
+
+
+@dataclass(slots=True)
+class InputSummary:
+    """Provenance of one input file (results.json "inputs")."""
+
+    file: str  # basename as given
+    sha256: str
+    sheet: str
+    rows_read: int = 0
+    rows_triaged: int = 0
+    rows_rejected: int = 0
+    mapping: dict[str, str] = field(default_factory=dict)  # canonical field -> header text
+    unmapped_headers: list[str] = field(default_factory=list)
+    shape: str = "wide"  # "wide" or "long"
+    header_row: int = 0  # 1-based
+    warnings: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Domain errors.  The CLI turns each into one line on stderr and an exit status (contract §6).
+# --------------------------------------------------------------------------------------------
+class TriageError(Exception):
+    """Base of every error the tool expects; anything else is a bug (exit 1)."""
+
+    exit_code: int = 1
+
+
+class InputFileError(TriageError):
+    """An input file cannot be used at all (unreadable, corrupt, no prolactin column ...)."""
+
+    exit_code = 3
+
+    def __init__(
+        self,
+        file: str,
+        message: str,
+        *,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.sheet:
+            where.append(f"sheet {self.sheet!r}")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class ConfigError(TriageError):
+    """A mapping, config or reference-range file is wrong; names file, line and field."""
+
+    exit_code = 2
+
+    def __init__(
+        self, file: str, message: str, *, line: int | None = None, field: str | None = None
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.field = field
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.field:
+            where += f" [{self.field}]"
+        return f"{where}: {self.message}"
+
+
+class LockHeldError(TriageError):
+    """Another batch run holds the lock (contract §6: 75)."""
+
+    exit_code = 75
