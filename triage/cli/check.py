@@ -1,0 +1,107 @@
+"""`check`: read and map the inputs, show what was found and every problem; write nothing."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from triage.cli import console
+from triage.cli.options import (
+    ColumnsOpt,
+    ConfigOpt,
+    DayFirstOpt,
+    DebugOpt,
+    HeaderRowOpt,
+    QuietOpt,
+    RangesOpt,
+    SheetOpt,
+    VerboseOpt,
+)
+from triage.cli.run import sheet_option
+from triage.io import ReadOptions
+from triage.knowledge import load_knowledge
+from triage.pipeline import EXIT_OK, EXIT_SOME_INPUTS_FAILED, ReadOutcome, read_inputs
+from triage.schema import REJECT_REASONS, InputSummary, Rejected
+
+# How many row numbers to list per reason before "and N more".
+MAX_ROWS_LISTED = 20
+
+
+def render_check(outcome: ReadOutcome) -> str:
+    """The text `check` prints: per file, the mapping, the counts and the problems."""
+    by_file: dict[tuple[str, str], list[Rejected]] = defaultdict(list)
+    for r in outcome.rejected:
+        by_file[(r.source_file, r.source_sheet)].append(r)
+    blocks = [_render_summary(s, by_file.get((s.file, s.sheet), [])) for s in outcome.inputs]
+    blocks.extend(f"{f}\n  UNUSABLE: {f.message}" for f in outcome.failures)
+    return "\n\n".join(blocks)
+
+
+def _render_summary(summary: InputSummary, rejected: list[Rejected]) -> str:
+    sheet = f", sheet {summary.sheet!r}" if summary.sheet else ""
+    lines = [
+        f"{summary.file}{sheet}: {summary.shape} shape, header on row {summary.header_row}",
+        f"  sha256 {summary.sha256}",
+        "  columns found (field <- header):",
+    ]
+    width = max((len(f) for f in summary.mapping), default=0)
+    lines += [f"    {field.ljust(width)} <- {header}" for field, header in summary.mapping.items()]
+    if summary.unmapped_headers:
+        lines.append("  not used: " + ", ".join(summary.unmapped_headers))
+    lines.append(
+        f"  rows: {summary.rows_read} read = {summary.rows_triaged} usable"
+        f" + {summary.rows_rejected} rejected"
+    )
+    lines += [f"  warning: {w}" for w in summary.warnings]
+    if rejected:
+        lines.append("  problems:")
+        reasons = Counter(r.reason_code for r in rejected)
+        for reason, count in reasons.most_common():
+            rows = [r for r in rejected if r.reason_code == reason]
+            meaning = REJECT_REASONS.get(reason, "")
+            lines.append(f"    {reason} ({count}): {meaning}")
+            for r in rows[:MAX_ROWS_LISTED]:
+                lines.append(f"      row {r.source_row}: {r.detail}")
+            if len(rows) > MAX_ROWS_LISTED:
+                lines.append(f"      ... and {len(rows) - MAX_ROWS_LISTED} more")
+    return "\n".join(lines)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("check")
+    def check_command(
+        inputs: Annotated[
+            list[Path], typer.Argument(help="Spreadsheets or folders to check.", show_default=False)
+        ],
+        columns: ColumnsOpt = None,
+        ranges: RangesOpt = "default",
+        config: ConfigOpt = None,
+        sheet: SheetOpt = None,
+        header_row: HeaderRowOpt = None,
+        dayfirst: DayFirstOpt = True,
+        quiet: QuietOpt = False,
+        verbose: VerboseOpt = False,
+        debug: DebugOpt = False,
+    ) -> None:
+        """Show the column mapping found, the row counts and every problem; write nothing.
+
+        Exit status: 0 every input usable, 3 none usable, 4 some unusable.
+        """
+        console.configure_logging(quiet=True, verbose=False)
+        with console.error_boundary(debug=debug):
+            load_knowledge(ranges)  # a wrong --ranges is a problem worth seeing here too
+            outcome = read_inputs(
+                inputs,
+                columns=columns,
+                options=ReadOptions(
+                    sheet=sheet_option(sheet), header_row=header_row, dayfirst=dayfirst
+                ),
+            )
+            if not quiet:
+                console.out(render_check(outcome))
+            for failure in outcome.failures:
+                console.error(str(failure))
+        raise typer.Exit(EXIT_SOME_INPUTS_FAILED if outcome.failures else EXIT_OK)

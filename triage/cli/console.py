@@ -1,0 +1,104 @@
+"""Terminal output: the one module that imports rich (lazily), and the error boundary.
+
+Errors go to stderr as one line.  Colour and progress bars appear only on a terminal; rich itself
+turns colour off when the stream is not a TTY or NO_COLOR is set.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+
+from triage.schema import TriageError
+
+PROG = "prolactin-triage"
+EXIT_INTERNAL = 1
+
+
+def configure_logging(*, quiet: bool, verbose: bool) -> None:
+    """Log to stderr; nothing identifying is ever logged (file names and counts only)."""
+    level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
+    logger = logging.getLogger("triage")
+    logger.handlers.clear()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(f"{PROG}: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+
+
+def error(message: str) -> None:
+    """One line on stderr."""
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    error(message)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def error_boundary(*, debug: bool = False) -> Iterator[None]:
+    """Turn domain errors into one line and their exit status; anything else is a bug (1)."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except TriageError as exc:
+        if debug:
+            raise
+        fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        error("interrupted; no partial output was left behind")
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if debug:
+            raise
+        # The message of an unexpected exception may quote cell values: print only its type.
+        fail(
+            f"internal error ({type(exc).__name__}); this is a bug. "
+            "Run again with --debug to see the traceback.",
+            EXIT_INTERNAL,
+        )
+
+
+ProgressHook = Callable[[Path, int, int], None]
+
+
+@contextmanager
+def file_progress(*, enabled: bool) -> Iterator[ProgressHook | None]:
+    """A progress bar over input files on stderr, only when stderr is a terminal."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console  # lazy: only on a terminal
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        console=console,
+        transient=True,
+    ) as progress:
+        task: Any = None
+
+        def hook(path: Path, index: int, total: int) -> None:
+            nonlocal task
+            if task is None:
+                task = progress.add_task("reading", total=total)
+            progress.update(task, completed=index, description=f"reading {path.name}")
+
+        yield hook
+
+
+def out(message: str = "") -> None:
+    """Normal output on stdout."""
+    print(message)

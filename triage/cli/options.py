@@ -1,0 +1,230 @@
+"""Options shared by the triage commands, each defined once.
+
+Precedence for every option: command line, then the environment variable
+``PROLACTIN_TRIAGE_<OPTION>``, then the ``--config`` TOML file, then the built-in default.
+The config file is loaded by an eager callback that fills Click's ``default_map`` for the command
+being run, which is exactly the slot Click consults after the environment.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from triage.schema import ConfigError
+
+ENV_PREFIX = "PROLACTIN_TRIAGE_"
+
+# Keys of the config file that are not command options but sections read by the commands.
+CONFIG_SECTIONS = ("branding",)
+
+
+def env(name: str) -> str:
+    """The environment variable of an option: env("fail_on") -> PROLACTIN_TRIAGE_FAIL_ON."""
+    return ENV_PREFIX + name.upper()
+
+
+class FailOn(StrEnum):
+    urgent = "urgent"
+    soon = "soon"
+    routine = "routine"
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """Parse a config TOML into option name -> value (dashes folded to underscores)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read the config file ({exc.strerror})") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise ConfigError(str(path), f"not valid TOML: {exc}", line=line) from None
+    return {key.replace("-", "_"): value for key, value in raw.items()}
+
+
+def _load_config(ctx: typer.Context, value: Path | None) -> Path | None:
+    if value is None:
+        return None
+    try:
+        config = read_config(value)
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--config") from None
+    known = {p.name for p in ctx.command.params if p.name}
+    options = {k: v for k, v in config.items() if k not in CONFIG_SECTIONS}
+    unknown = sorted(set(options) - known - _GLOBAL_KEYS)
+    if unknown:
+        raise typer.BadParameter(
+            f"{value}: unknown option(s) {', '.join(unknown)} for '{ctx.info_name}'",
+            param_hint="--config",
+        )
+    ctx.default_map = {
+        **(ctx.default_map or {}),
+        **{k: v for k, v in options.items() if k in known},
+    }
+    ctx.meta["config"] = config
+    ctx.meta["config_path"] = value
+    return value
+
+
+# Config keys that belong to some triage command; a key meant for `run` (e.g. xlsx) must not be
+# an error when the same file is passed to `check`.
+_GLOBAL_KEYS = {
+    "out",
+    "ranges",
+    "columns",
+    "quiet",
+    "verbose",
+    "fail_on",
+    "xlsx",
+    "pdf",
+    "all_patients",
+    "redact",
+    "redact_key",
+    "template_dir",
+    "sheet",
+    "header_row",
+    "dayfirst",
+    "debug",
+    "inbox",
+    "archive",
+}
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        envvar=env("config"),
+        help="TOML file holding any of these options (and a [branding] table).",
+        is_eager=True,
+        callback=_load_config,
+        exists=True,
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+RangesOpt = Annotated[
+    str,
+    typer.Option(
+        "--ranges",
+        envvar=env("ranges"),
+        help="Reference-interval set: a shipped name (see `ranges list`) or a file.",
+    ),
+]
+ColumnsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--columns",
+        envvar=env("columns"),
+        help="Column mapping TOML ([columns], [defaults], [input]).",
+        exists=True,
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+OutOpt = Annotated[
+    Path,
+    typer.Option("--out", "-o", envvar=env("out"), help="Folder for the reports and files."),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", envvar=env("quiet"), help="Print errors only.")
+]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option("--verbose", "-v", envvar=env("verbose"), help="Print progress details."),
+]
+DebugOpt = Annotated[
+    bool,
+    typer.Option(
+        "--debug",
+        envvar=env("debug"),
+        help="Show the traceback of an unexpected error (may show data; not for shared logs).",
+    ),
+]
+FailOnOpt = Annotated[
+    FailOn | None,
+    typer.Option(
+        "--fail-on",
+        envvar=env("fail_on"),
+        help="Exit with status 10 when any result has this priority or a higher one.",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        envvar=env("sheet"),
+        help="Sheet name or 1-based index (default: the sheet holding a prolactin column).",
+        show_default=False,
+    ),
+]
+HeaderRowOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--header-row",
+        envvar=env("header_row"),
+        min=1,
+        help="1-based row of the header (default: found below any title rows).",
+        show_default=False,
+    ),
+]
+DayFirstOpt = Annotated[
+    bool,
+    typer.Option(
+        "--dayfirst/--monthfirst",
+        envvar=env("dayfirst"),
+        help="How to read ambiguous text dates such as 03/04/2026.",
+    ),
+]
+XlsxOpt = Annotated[
+    bool, typer.Option("--xlsx", envvar=env("xlsx"), help="Also write results.xlsx.")
+]
+PdfOpt = Annotated[
+    bool,
+    typer.Option(
+        "--pdf", envvar=env("pdf"), help="Also write patients.pdf (needs the [pdf] extra)."
+    ),
+]
+AllPatientsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--all-patients",
+        envvar=env("all_patients"),
+        help="Print a page for every patient, not only those needing action.",
+    ),
+]
+RedactOpt = Annotated[
+    bool,
+    typer.Option(
+        "--redact",
+        envvar=env("redact"),
+        help="Replace names with initials and ids with a keyed hash in every output.",
+    ),
+]
+RedactKeyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--redact-key",
+        envvar=env("redact_key"),
+        help="Secret for --redact ids (same key, same hashes across runs); random if unset.",
+        show_default=False,
+    ),
+]
+TemplateDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--template-dir",
+        envvar=env("template_dir"),
+        help="Folder of Jinja2 templates that override the bundled ones.",
+        exists=True,
+        file_okay=False,
+        show_default=False,
+    ),
+]

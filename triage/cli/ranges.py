@@ -1,0 +1,76 @@
+"""`ranges list|show|validate`: the reference-interval sets and a lab's own file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from triage.cli import console
+from triage.cli.options import DebugOpt
+from triage.knowledge import list_reference_sets, load_reference_set, validate_reference_file
+from triage.knowledge.model import ReferenceSet, Stratum
+
+app = typer.Typer(
+    help="List, show and validate reference-interval sets.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _limits(s: Stratum) -> str:
+    low = "" if s.low_ng_ml is None else f"{s.low_ng_ml:g}"
+    return f"{low}-{s.high_ng_ml:g}" if low else f"< {s.high_ng_ml:g}"
+
+
+def _age(s: Stratum) -> str:
+    if s.age_max_years is None:
+        return f">= {s.age_min_years:g} y" if s.age_min_years else "any age"
+    return f"{s.age_min_years:g}-{s.age_max_years:g} y"
+
+
+def render_set(rs: ReferenceSet) -> str:
+    lines = [
+        f"{rs.name}: {rs.title}",
+        f"  assay: {rs.assay or '(any)'}"
+        + (f"  aliases: {', '.join(rs.aliases)}" if rs.aliases else ""),
+        f"  conversion: {rs.miu_per_ng:g} mIU/L per ng/mL ({rs.miu_per_ng_source})",
+        f"  source: {rs.source}",
+    ]
+    lines += [f"  caveat: {c}" for c in rs.caveats]
+    lines.append("  strata (ng/mL):")
+    for s in rs.strata:
+        lines.append(
+            f"    {s.id:<28} {s.sex:<3} {s.state:<14} {_age(s):<14} {_limits(s):<14} {s.source}"
+        )
+    return "\n".join(lines)
+
+
+@app.command("list")
+def list_command(debug: DebugOpt = False) -> None:
+    """The reference sets shipped with the tool."""
+    with console.error_boundary(debug=debug):
+        for rs in list_reference_sets():
+            console.out(f"{rs.name:<26} {len(rs.strata):>3} strata  {rs.title}")
+
+
+@app.command("show")
+def show_command(
+    name: Annotated[str, typer.Argument(help="A set name from `ranges list`, or a file.")],
+    debug: DebugOpt = False,
+) -> None:
+    """Every stratum of one set with its source."""
+    with console.error_boundary(debug=debug):
+        console.out(render_set(load_reference_set(name)))
+
+
+@app.command("validate")
+def validate_command(
+    file: Annotated[Path, typer.Argument(help="A reference-set file (.toml or .csv).")],
+    debug: DebugOpt = False,
+) -> None:
+    """Check a lab's own reference-set file; problems name the line and field (exit 2)."""
+    with console.error_boundary(debug=debug):
+        rs = validate_reference_file(file)
+        console.out(f"{file}: valid ({len(rs.strata)} strata, set {rs.name!r})")

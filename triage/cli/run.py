@@ -1,0 +1,239 @@
+"""`run` and `demo`: triage inputs and write the reports."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from triage.cli import console
+from triage.cli.options import (
+    AllPatientsOpt,
+    ColumnsOpt,
+    ConfigOpt,
+    DayFirstOpt,
+    DebugOpt,
+    FailOnOpt,
+    HeaderRowOpt,
+    OutOpt,
+    PdfOpt,
+    QuietOpt,
+    RangesOpt,
+    RedactKeyOpt,
+    RedactOpt,
+    SheetOpt,
+    TemplateDirOpt,
+    VerboseOpt,
+    XlsxOpt,
+)
+from triage.io import ReadOptions
+from triage.output import Branding, OutputOptions
+from triage.pipeline import TriageOutcome, TriageRequest, run_triage
+from triage.resources import data_file
+from triage.schema import PRIORITIES, STATUSES, ConfigError
+
+DEFAULT_OUT = Path("triage-report")
+DEMO_INPUT = "demo_export.xlsx"
+
+InputsArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Spreadsheets (xlsx, xlsm, xls, ods, csv, tsv, txt) or folders of them.",
+        show_default=False,
+    ),
+]
+
+
+def sheet_option(value: str | None) -> str | int | None:
+    """--sheet 2 means the second sheet; anything else is a sheet name."""
+    if value is None:
+        return None
+    return int(value) - 1 if value.isdigit() and int(value) >= 1 else value
+
+
+def branding_from_config(ctx: typer.Context) -> Branding | None:
+    """The [branding] table of the config file, if any (keys: lab_name, address, contact, logo)."""
+    table: Any = ctx.meta.get("config", {}).get("branding")
+    if not table:
+        return None
+    config_path = ctx.meta.get("config_path", Path("config.toml"))
+    if not isinstance(table, dict):
+        raise ConfigError(str(config_path), "[branding] must be a table", field="branding")
+    allowed = {"lab_name", "address", "contact", "logo"}
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ConfigError(
+            str(config_path), f"unknown key(s) {', '.join(unknown)}", field="branding"
+        )
+    logo = table.get("logo")
+    logo_path = (Path(config_path).parent / str(logo)) if logo else None
+    return Branding(
+        lab_name=str(table.get("lab_name", "")),
+        address=str(table.get("address", "")),
+        contact=str(table.get("contact", "")),
+        logo_path=logo_path,
+    )
+
+
+def _triage(
+    ctx: typer.Context,
+    inputs: list[Path],
+    *,
+    out: Path,
+    ranges: str,
+    columns: Path | None,
+    quiet: bool,
+    verbose: bool,
+    debug: bool,
+    fail_on: str | None,
+    sheet: str | None,
+    header_row: int | None,
+    dayfirst: bool,
+    xlsx: bool,
+    pdf: bool,
+    all_patients: bool,
+    redact: bool,
+    redact_key: str | None,
+    template_dir: Path | None,
+) -> None:
+    console.configure_logging(quiet=quiet, verbose=verbose)
+    with console.error_boundary(debug=debug):
+        key = redact_key.encode() if redact_key else secrets.token_bytes(32)
+        request = TriageRequest(
+            inputs=inputs,
+            out_dir=out,
+            ranges=ranges,
+            columns=columns,
+            read_options=ReadOptions(
+                sheet=sheet_option(sheet), header_row=header_row, dayfirst=dayfirst
+            ),
+            output_options=OutputOptions(
+                xlsx=xlsx,
+                pdf=pdf,
+                all_patients=all_patients,
+                redact=redact,
+                redact_key=key if redact else None,
+                template_dir=template_dir,
+                branding=branding_from_config(ctx),
+            ),
+            fail_on=fail_on,
+        )
+        with console.file_progress(enabled=not quiet) as progress:
+            outcome = run_triage(request, progress=progress)
+        for failure in outcome.failures:
+            console.error(str(failure))
+        if not quiet:
+            _print_outcome(outcome, out)
+        if outcome.fail_on_matches:
+            console.error(
+                f"--fail-on {fail_on}: {outcome.fail_on_matches} result(s) "
+                "at that priority or higher"
+            )
+    raise typer.Exit(outcome.exit_code)
+
+
+def _print_outcome(outcome: TriageOutcome, out: Path) -> None:
+    n_results = len(outcome.results)
+    n_rejected = len(outcome.rejected)
+    files = len(outcome.inputs)
+    console.out(
+        f"Triaged {n_results} result(s) from {files} file(s); "
+        f"{n_rejected} row(s) rejected (listed in rejected.csv)."
+    )
+    priorities = outcome.count("priority")
+    statuses = outcome.count("status")
+    console.out("Priority: " + ", ".join(f"{priorities.get(p, 0)} {p}" for p in PRIORITIES))
+    console.out("Status:   " + ", ".join(f"{statuses.get(s, 0)} {s}" for s in STATUSES))
+    console.out(f"Report:   {out / 'summary.html'}")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("run")
+    def run_command(
+        ctx: typer.Context,
+        inputs: InputsArg,
+        out: OutOpt = DEFAULT_OUT,
+        ranges: RangesOpt = "default",
+        columns: ColumnsOpt = None,
+        config: ConfigOpt = None,
+        fail_on: FailOnOpt = None,
+        sheet: SheetOpt = None,
+        header_row: HeaderRowOpt = None,
+        dayfirst: DayFirstOpt = True,
+        xlsx: XlsxOpt = False,
+        pdf: PdfOpt = False,
+        all_patients: AllPatientsOpt = False,
+        redact: RedactOpt = False,
+        redact_key: RedactKeyOpt = None,
+        template_dir: TemplateDirOpt = None,
+        quiet: QuietOpt = False,
+        verbose: VerboseOpt = False,
+        debug: DebugOpt = False,
+    ) -> None:
+        """Triage one or more exports and write the reports into --out.
+
+        Writes summary.html, patients.html, results.csv, results.json and rejected.csv
+        (results.xlsx with --xlsx, patients.pdf with --pdf). Exit status: 0 done, 3 no usable
+        input, 4 some inputs unusable, 10 --fail-on matched.
+        """
+        _triage(
+            ctx,
+            inputs,
+            out=out,
+            ranges=ranges,
+            columns=columns,
+            quiet=quiet,
+            verbose=verbose,
+            debug=debug,
+            fail_on=fail_on.value if fail_on else None,
+            sheet=sheet,
+            header_row=header_row,
+            dayfirst=dayfirst,
+            xlsx=xlsx,
+            pdf=pdf,
+            all_patients=all_patients,
+            redact=redact,
+            redact_key=redact_key,
+            template_dir=template_dir,
+        )
+
+    @app.command("demo")
+    def demo_command(
+        ctx: typer.Context,
+        out: OutOpt = DEFAULT_OUT,
+        ranges: RangesOpt = "default",
+        config: ConfigOpt = None,
+        fail_on: FailOnOpt = None,
+        xlsx: XlsxOpt = False,
+        pdf: PdfOpt = False,
+        all_patients: AllPatientsOpt = False,
+        redact: RedactOpt = False,
+        redact_key: RedactKeyOpt = None,
+        template_dir: TemplateDirOpt = None,
+        quiet: QuietOpt = False,
+        verbose: VerboseOpt = False,
+        debug: DebugOpt = False,
+    ) -> None:
+        """Triage the synthetic sample export bundled with the tool (writes ./triage-report)."""
+        _triage(
+            ctx,
+            [data_file(DEMO_INPUT)],
+            out=out,
+            ranges=ranges,
+            columns=None,
+            quiet=quiet,
+            verbose=verbose,
+            debug=debug,
+            fail_on=fail_on.value if fail_on else None,
+            sheet=None,
+            header_row=None,
+            dayfirst=True,
+            xlsx=xlsx,
+            pdf=pdf,
+            all_patients=all_patients,
+            redact=redact,
+            redact_key=redact_key,
+            template_dir=template_dir,
+        )
