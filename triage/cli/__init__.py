@@ -42,10 +42,11 @@ def _root(
 
 
 def _register() -> None:
-    from triage.cli import check, ranges, run
+    from triage.cli import batch, check, ranges, run
 
     run.register(app)
     check.register(app)
+    batch.register(app)
     app.add_typer(ranges.app, name="ranges")
 
 

@@ -14,6 +14,7 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("run",),
     ("demo",),
     ("check",),
+    ("batch",),
     ("ranges",),
     ("ranges", "list"),
     ("ranges", "show"),

@@ -150,7 +150,9 @@ class Knowledge:
 
     reference_set: ReferenceSet  # the set the user chose (--ranges)
     default_set: ReferenceSet  # physiological strata come from here when the chosen set lacks them
-    assay_sets: dict[str, ReferenceSet]  # every shipped/added assay set by name (for the row's assay)
+    assay_sets: dict[
+        str, ReferenceSet
+    ]  # every shipped/added assay set by name (for the row's assay)
     thresholds: Thresholds
     drugs: tuple[Drug, ...]
     extra: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,102 @@
+"""Cron mode: each inbox file once, one folder per input, a lock, an archive."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+from filelock import FileLock
+from typer.testing import CliRunner
+
+from triage.batch import LEDGER_NAME, LOCK_NAME
+from triage.cli import app
+
+runner = CliRunner()
+
+
+def batch(*args: str | Path):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["batch", *map(str, args)], prog_name="prolactin-triage")
+
+
+def settle(path: Path) -> None:
+    old = time.time() - 3600
+    os.utime(path, (old, old))
+
+
+def make_inbox(tmp_path: Path, samples_dir: Path, *names: str) -> Path:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in names:
+        shutil.copy(samples_dir / name, inbox / name)
+        settle(inbox / name)
+    return inbox
+
+
+def test_each_file_once_into_its_own_folder_then_archived(
+    samples_dir: Path, tmp_path: Path
+) -> None:
+    inbox = make_inbox(tmp_path, samples_dir, "clinic_list.ods", "lis_long_export.csv")
+    out, archive = tmp_path / "out", tmp_path / "archive"
+    result = batch("--inbox", inbox, "--out", out, "--archive", archive)
+    assert result.exit_code == 0, result.output
+    folders = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert len(folders) == 2
+    assert folders[0].startswith("clinic_list-") and folders[1].startswith("lis_long_export-")
+    for folder in folders:
+        assert (out / folder / "summary.html").exists()
+    assert sorted(p.name for p in archive.iterdir()) == ["clinic_list.ods", "lis_long_export.csv"]
+    assert not any(inbox.iterdir())
+    # The same export dropped again under another name is not triaged twice.
+    shutil.copy(samples_dir / "clinic_list.ods", inbox / "again.ods")
+    settle(inbox / "again.ods")
+    again = batch("--inbox", inbox, "--out", out, "--archive", archive)
+    assert again.exit_code == 0
+    assert "duplicate" in again.stdout
+    assert len([p for p in out.iterdir() if p.is_dir()]) == 2
+    ledger = json.loads((out / LEDGER_NAME).read_text())
+    assert {v["status"] for v in ledger["files"].values()} == {"done"}
+
+
+def test_empty_inbox_is_quiet_success(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    result = batch("--inbox", inbox, "--out", tmp_path / "out", "--quiet")
+    assert result.exit_code == 0
+    assert result.output == ""
+
+
+def test_files_still_being_written_wait_for_the_next_run(samples_dir: Path, tmp_path: Path) -> None:
+    inbox = make_inbox(tmp_path, samples_dir)
+    shutil.copy(samples_dir / "clinic_list.ods", inbox / "fresh.ods")  # mtime: now
+    result = batch("--inbox", inbox, "--out", tmp_path / "out", "--settle-seconds", "600")
+    assert result.exit_code == 0
+    assert "unsettled" in result.stdout
+    assert (inbox / "fresh.ods").exists()
+
+
+def test_unusable_file_moves_to_failed_and_is_reported(
+    samples_dir: Path, broken_dir: Path, tmp_path: Path
+) -> None:
+    inbox = make_inbox(tmp_path, samples_dir, "clinic_list.ods")
+    shutil.copy(broken_dir / "truncated.xlsx", inbox / "truncated.xlsx")
+    settle(inbox / "truncated.xlsx")
+    out, archive = tmp_path / "out", tmp_path / "archive"
+    result = batch("--inbox", inbox, "--out", out, "--archive", archive)
+    assert result.exit_code == 4
+    assert "truncated.xlsx" in result.stderr
+    assert (archive / "failed" / "truncated.xlsx").exists()
+    assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
+
+
+def test_a_second_run_while_one_holds_the_lock_exits_75(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    with FileLock(str(out / LOCK_NAME)):
+        result = batch("--inbox", inbox, "--out", out)
+    assert result.exit_code == 75
+    assert "lock" in result.stderr
