@@ -27,7 +27,7 @@ from typing import Literal
 from filelock import FileLock, Timeout
 
 from triage.io import expand_inputs
-from triage.io.atomic import atomic_write_text
+from triage.io.atomic import atomic_write_bytes
 from triage.pipeline import (
     EXIT_FAIL_ON,
     EXIT_OK,
@@ -99,7 +99,7 @@ def _load_ledger(path: Path) -> dict[str, dict[str, str]]:
 
 
 def _save_ledger(path: Path, ledger: dict[str, dict[str, str]]) -> None:
-    atomic_write_text(path, json.dumps({"files": ledger}, indent=1, sort_keys=True))
+    atomic_write_bytes(path, json.dumps({"files": ledger}, indent=1, sort_keys=True).encode())
 
 
 def _move(path: Path, folder: Path) -> None:

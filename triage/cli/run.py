@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from triage import output
 from triage.cli import console
 from triage.cli.options import (
     AllPatientsOpt,
@@ -54,27 +55,14 @@ def sheet_option(value: str | None) -> str | int | None:
 
 
 def branding_from_config(ctx: typer.Context) -> Branding | None:
-    """The [branding] table of the config file, if any (keys: lab_name, address, contact, logo)."""
+    """The [branding] table of the --config file, if any."""
     table: Any = ctx.meta.get("config", {}).get("branding")
     if not table:
         return None
-    config_path = ctx.meta.get("config_path", Path("config.toml"))
+    config_path = Path(ctx.meta.get("config_path", "config.toml"))
     if not isinstance(table, dict):
         raise ConfigError(str(config_path), "[branding] must be a table", field="branding")
-    allowed = {"lab_name", "address", "contact", "logo"}
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise ConfigError(
-            str(config_path), f"unknown key(s) {', '.join(unknown)}", field="branding"
-        )
-    logo = table.get("logo")
-    logo_path = (Path(config_path).parent / str(logo)) if logo else None
-    return Branding(
-        lab_name=str(table.get("lab_name", "")),
-        address=str(table.get("address", "")),
-        contact=str(table.get("contact", "")),
-        logo_path=logo_path,
-    )
+    return output.branding_from_config(table, str(config_path), base_dir=config_path.parent)
 
 
 def _triage(
