@@ -9,7 +9,12 @@ import typer
 
 from triage.cli import console
 from triage.cli.options import DebugOpt
-from triage.knowledge import list_reference_sets, load_reference_set, validate_reference_file
+from triage.knowledge import (
+    list_reference_sets,
+    load_reference_set,
+    reference_file_problems,
+    validate_reference_file,
+)
 from triage.knowledge.model import ReferenceSet, Stratum
 
 app = typer.Typer(
@@ -72,5 +77,10 @@ def validate_command(
 ) -> None:
     """Check a lab's own reference-set file; problems name the line and field (exit 2)."""
     with console.error_boundary(debug=debug):
+        problems = reference_file_problems(file)
+        for problem in problems:
+            console.error(str(problem))
+        if problems:
+            raise typer.Exit(problems[0].exit_code)
         rs = validate_reference_file(file)
         console.out(f"{file}: valid ({len(rs.strata)} strata, set {rs.name!r})")

@@ -1,0 +1,339 @@
+"""The drug lexicon (triage/data/drugs.toml) and DrugMatcher on free-text medication lists."""
+
+from __future__ import annotations
+
+import csv
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from triage.knowledge import DrugMatcher, drug_matcher, load_drugs
+from triage.knowledge.loaders import ATC_RE, DRUG_CLASSES
+from triage.knowledge.model import Drug
+from triage.schema import FACTOR_CODES
+
+DRUGS = load_drugs()
+MATCHER = drug_matcher(DRUGS)
+BY_NAME = {drug.name: drug for drug in DRUGS}
+RAISING_CLASSES = {
+    d.drug_class
+    for d in DRUGS
+    if d.drug_class not in {"dopamine_agonist", "partial_agonist", "neutral"}
+}
+
+
+def names(text: str | None) -> list[str]:
+    return [match.drug.name for match in MATCHER.find(text)]
+
+
+# ------------------------------------------------------------------------------- the lexicon ---
+def test_lexicon_size_and_required_fields() -> None:
+    assert len(DRUGS) >= 60
+    assert len(BY_NAME) == len(DRUGS)
+    for drug in DRUGS:
+        assert drug.name == drug.name.lower() and drug.name.strip()
+        assert drug.source.strip() and drug.line > 0
+        assert drug.drug_class in DRUG_CLASSES
+        assert all(ATC_RE.match(code) for code in drug.atc), drug.name
+        assert drug.typical_max_ng_ml is None or drug.typical_max_ng_ml > 0
+        assert any(tag in drug.source for tag in ("[S]", "[S2]", "[M]")), drug.name
+
+
+def test_raising_classes_are_contract_factor_codes() -> None:
+    for drug in DRUGS:
+        if drug.effect == "raises" and drug.drug_class != "neutral":
+            assert f"medication:{drug.drug_class}" in FACTOR_CODES, drug.name
+    assert {
+        code.split(":", 1)[1] for code in FACTOR_CODES if code.startswith("medication:")
+    } == RAISING_CLASSES
+
+
+def test_clinical_reference_corrections() -> None:
+    """Clinical-reference §0b overrides the older grades."""
+    assert BY_NAME["prochlorperazine"].frequency == "low"
+    assert BY_NAME["clomipramine"].frequency == "high"
+    assert BY_NAME["methyldopa"].frequency == "moderate"
+    assert BY_NAME["verapamil"].frequency == "low"
+    for name in ("venlafaxine", "mirtazapine", "bupropion", "trazodone", "nortriptyline"):
+        assert BY_NAME[name].drug_class == "neutral", name
+        assert BY_NAME[name].frequency in {"none", "low"}
+    for name in (
+        "haloperidol",
+        "risperidone",
+        "paliperidone",
+        "amisulpride",
+        "sulpiride",
+        "metoclopramide",
+        "domperidone",
+    ):
+        assert BY_NAME[name].frequency == "high", name
+    assert "Zantac" not in BY_NAME["ranitidine"].brands
+    assert "Zantac 360" in BY_NAME["famotidine"].brands
+    assert BY_NAME["progestogen"].drug_class == "neutral"
+
+
+def test_masking_drugs() -> None:
+    masking = {drug.name for drug in DRUGS if drug.masks}
+    assert {
+        "cabergoline",
+        "bromocriptine",
+        "quinagolide",
+        "levodopa",
+        "pramipexole",
+        "ropinirole",
+        "aripiprazole",
+        "brexpiprazole",
+        "cariprazine",
+    } <= masking
+    assert all(BY_NAME[name].effect == "lowers" for name in masking)
+    assert not BY_NAME["risperidone"].masks
+
+
+def test_typical_maxima_where_the_reference_gives_one() -> None:
+    for name in ("risperidone", "paliperidone", "amisulpride", "metoclopramide"):
+        assert BY_NAME[name].typical_max_ng_ml == 200
+    assert BY_NAME["olanzapine"].typical_max_ng_ml == 50
+    assert BY_NAME["haloperidol"].typical_max_ng_ml is None
+
+
+# ---------------------------------------------------------------------------- free-text table ---
+CASES: list[tuple[str | None, list[str]]] = [
+    # depot forms, salts, brands
+    ("FLUPENTIXOL DECANOATE 40MG IM 2-WEEKLY", ["flupentixol"]),
+    ("flupenthixol depot 20 mg every 2/52", ["flupentixol"]),
+    ("Risperdal Consta 37.5mg", ["risperidone"]),
+    ("risperidone LAI 50 mg 2-weekly", ["risperidone"]),
+    ("paliperidone palmitate (Xeplion) 100mg monthly", ["paliperidone"]),
+    ("Invega Sustenna 150 mg", ["paliperidone"]),
+    ("Haldol decanoate 100mg/4 weeks", ["haloperidol"]),
+    ("zuclopenthixol decanoate 200mg", ["zuclopenthixol"]),
+    ("fluphenazine enanthate", ["fluphenazine"]),
+    ("Abilify Maintena 400mg monthly", ["aripiprazole"]),
+    ("Aldomet (methyldopa) 250mg tds", ["methyldopa"]),
+    ("Verelan PM 200 mg nocte", ["verapamil"]),
+    ("verapamil SR 240mg", ["verapamil"]),
+    ("Isoptin", ["verapamil"]),
+    ("Motilium 10 mg", ["domperidone"]),
+    ("Sinemet 25/100", ["levodopa"]),
+    ("co-careldopa 25/100 tds", ["levodopa"]),
+    ("Dostinex 0.5mg twice weekly", ["cabergoline"]),
+    ("Oxycontin 20mg", ["oxycodone"]),
+    ("Prozac 20 mg", ["fluoxetine"]),
+    ("Solian 200 mg", ["amisulpride"]),
+    ("Stemetil 5mg prn", ["prochlorperazine"]),
+    ("Compazine", ["prochlorperazine"]),
+    ("Anafranil 75", ["clomipramine"]),
+    # glued doses, case, separators, accents
+    ("metoclopramide10mg", ["metoclopramide"]),
+    ("METOCLOPRAMIDE 10MG TDS", ["metoclopramide"]),
+    ("Halopéridol 5 mg", ["haloperidol"]),
+    ("risperidone 2 mg bd; metformin 1g bd; ramipril 5 mg", ["risperidone"]),
+    (
+        "olanzapine 10 mg nocte\ncitalopram 20mg\r\nomeprazole",
+        ["olanzapine", "citalopram", "omeprazole"],
+    ),
+    ("domperidone+metoclopramide", ["domperidone", "metoclopramide"]),
+    ("Isoptin, amisulpride 400mg, methyldopa 250 mg", ["verapamil", "amisulpride", "methyldopa"]),
+    ("quetiapine|sertraline", ["quetiapine", "sertraline"]),
+    # oestrogens and progestogens
+    ("ethinylestradiol/levonorgestrel (COC)", ["ethinylestradiol", "progestogen"]),
+    ("Ethinyl estradiol 30mcg + levonorgestrel", ["ethinylestradiol", "progestogen"]),
+    ("EE30/LNG150", ["ethinylestradiol"]),
+    ("combined pill", ["ethinylestradiol"]),
+    ("Microgynon 30", ["ethinylestradiol"]),
+    ("oestradiol 2 mg (HRT)", ["estradiol"]),
+    ("Estradiol valerate 2mg", ["estradiol"]),
+    ("levonorgestrel IUS (Mirena)", ["progestogen"]),
+    ("Premarin 0.625", ["conjugated estrogens"]),
+    ("anti-oestrogen (tamoxifen 20mg)", ["tamoxifen"]),
+    # each drug once, in order of first appearance
+    ("Aldomet; methyldopa 500 mg", ["methyldopa"]),
+    ("Cabergoline 0.5 mg twice weekly; Dostinex", ["cabergoline"]),
+    ("Abilify 10mg; aripiprazole 15 mg", ["aripiprazole"]),
+    ("Risperdal; Sinemet; risperidone", ["risperidone", "levodopa"]),
+    # no false positives inside other words
+    ("amisulpride 400mg", ["amisulpride"]),
+    ("levosulpiride 25 mg tds", ["levosulpiride"]),
+    ("sulpiride 200mg bd", ["sulpiride"]),
+    ("dihydrocodeine 30 mg", ["codeine"]),
+    ("methyl-L-dopa", ["methyldopa"]),
+    ("L-dopa", ["levodopa"]),
+    ("see GP; keep under review", []),
+    ("metformin 1g bd; atorvastatin 40mg; amlodipine 5mg", []),
+    ("ee", []),
+    # Zantac
+    ("Zantac 150mg bd", ["h2 antagonist (unspecified)"]),
+    ("Zantac 360 20mg", ["famotidine"]),
+    ("ranitidine 150mg", ["ranitidine"]),
+    ("Pepcid AC", ["famotidine"]),
+    # negations
+    ("no metoclopramide", []),
+    ("NO METOCLOPRAMIDE", []),
+    ("stopped risperidone", []),
+    ("stopped risperidone 3/12 ago; now aripiprazole", ["aripiprazole"]),
+    ("stopped risperidone, started aripiprazole", ["aripiprazole"]),
+    ("risperidone stopped and aripiprazole started", ["aripiprazole"]),
+    ("switched from risperidone to aripiprazole", ["aripiprazole"]),
+    ("no metoclopramide or domperidone", []),
+    ("nil", []),
+    ("NKDA", []),
+    ("nil regular medication", []),
+    ("none", []),
+    ("risperidone (discontinued)", []),
+    ("haloperidol - allergy", []),
+    ("allergic to haloperidol; olanzapine 5 mg", ["olanzapine"]),
+    ("Allergies: haloperidol, penicillin\nMeds: olanzapine 10mg", ["olanzapine"]),
+    ("d/c metoclopramide, cont. domperidone", ["domperidone"]),
+    ("not on any antipsychotic; sertraline", ["sertraline"]),
+    ("previously on risperidone", []),
+    ("off-label risperidone 0.5 mg", ["risperidone"]),
+    ("no change to risperidone dose", ["risperidone"]),
+    ("Meds from GP: risperidone 2mg", ["risperidone"]),
+    ("Stopped: haloperidol, metoclopramide. Current meds: olanzapine", ["olanzapine"]),
+    ("metoclopramide prn - no benefit", ["metoclopramide"]),
+    ("", []),
+    (None, []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[repr(c[0])[:40] for c in CASES])
+def test_find_drugs_in_free_text(text: str | None, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+def test_matched_text_and_via() -> None:
+    matches = MATCHER.find("Risperdal Consta 37.5mg; FLUPENTIXOL DECANOATE; Haldol; clozapine")
+    assert [(m.matched_text, m.via) for m in matches] == [
+        ("Risperdal Consta", "brand"),
+        ("FLUPENTIXOL DECANOATE", "synonym"),
+        ("Haldol", "brand"),
+        ("clozapine", "generic"),
+    ]
+    (accented,) = MATCHER.find("rispéridone 2mg")
+    assert accented.matched_text == "rispéridone" and accented.drug.name == "risperidone"
+
+
+def test_mentions_keep_negated_ones() -> None:
+    mentions = MATCHER.mentions("stopped risperidone; olanzapine 5mg; no domperidone")
+    assert [(m.match.drug.name, m.negated) for m in mentions] == [
+        ("risperidone", True),
+        ("olanzapine", False),
+        ("domperidone", True),
+    ]
+    assert mentions[0].start == len("stopped ")
+
+
+def test_short_terms_match_only_as_written() -> None:
+    assert names("EE 35 mcg") == ["ethinylestradiol"]
+    assert names("ee 35 mcg") == []
+
+
+def test_results_are_cached_and_safe_to_mutate() -> None:
+    matcher = DrugMatcher(DRUGS)
+    first = matcher.find("risperidone 2mg; Motilium")
+    first.clear()
+    assert [m.drug.name for m in matcher.find("risperidone 2mg; Motilium")] == [
+        "risperidone",
+        "domperidone",
+    ]
+    assert matcher._mentions_cached.cache_info().hits == 1
+    assert drug_matcher(DRUGS) is MATCHER
+
+
+def test_non_text_values_are_empty() -> None:
+    assert MATCHER.find(float("nan")) == []  # type: ignore[arg-type]
+    assert MATCHER.find("   ") == []
+
+
+# ------------------------------------------------------------------------------ sample files ---
+NOT_IN_LEXICON = {"metformin", "ramipril", "levothyroxine", "atorvastatin", "amlodipine"}
+
+
+def _sample_medications(samples_dir: Path) -> list[str]:
+    with (samples_dir / "lis_long_export.csv").open(encoding="cp1252", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    return sorted(
+        {row["Medication (from order)"] for row in rows if row["Medication (from order)"]}
+    )
+
+
+def test_every_medication_in_the_sample_export_is_recognised(samples_dir: Path) -> None:
+    texts = _sample_medications(samples_dir)
+    assert len(texts) > 20
+    for text in texts:
+        items = [item.strip() for item in text.split(",")]
+        found = names(text)
+        for item in items:
+            word = item.split()[0].lower()
+            if word in NOT_IN_LEXICON:
+                assert not any(name == word for name in found)
+            else:
+                assert names(item), item
+        assert len(found) == len(set(found))
+    assert names("Isoptin, cabergoline 0.5 mg twice weekly") == ["verapamil", "cabergoline"]
+    assert names("paliperidone palmitate (Xeplion) 100mg monthly, Dostinex") == [
+        "paliperidone",
+        "cabergoline",
+    ]
+
+
+# --------------------------------------------------------------------------------- properties ---
+TERMS = sorted(
+    {(term, drug.name) for drug in DRUGS for term in (drug.name, *drug.brands, *drug.synonyms)}
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(TERMS),
+    st.sampled_from(["", "  ", "1 x ", "; ", "(", "Rx: ", "\n"]),
+    st.sampled_from(["", " 10mg", "10 mg bd", ")", ";", " /", "\n", " 37.5 mg IM 2-weekly"]),
+    st.booleans(),
+)
+def test_every_term_is_found_whatever_surrounds_it(
+    item: tuple[str, str], before: str, after: str, upper: bool
+) -> None:
+    term, drug = item
+    written = term.upper() if upper and len(term) >= 3 else term
+    assert drug in names(before + written + after)
+
+
+ONE_WORD_TERMS = [(term, drug) for term, drug in TERMS if term.isalpha()]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(ONE_WORD_TERMS), st.sampled_from(["zq", "xyl"]))
+def test_no_term_is_found_inside_a_longer_word(item: tuple[str, str], glue: str) -> None:
+    term, drug = item
+    assert drug not in names(f"{glue}{term}{glue}")
+
+
+def test_fast_on_many_distinct_texts() -> None:
+    matcher = DrugMatcher(DRUGS)
+    texts = [f"metoclopramide {i} mg tds; metformin 1g bd; Risperdal {i}" for i in range(20_000)]
+    started = time.perf_counter()
+    for text in texts:
+        matcher.find(text)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 2.0, elapsed
+
+
+def test_lexicon_is_a_valid_matcher_input() -> None:
+    """A lexicon with one drug works: nothing in DrugMatcher depends on the shipped file."""
+    drug = Drug(
+        name="examplazine",
+        drug_class="antipsychotic",
+        effect="raises",
+        atc=(),
+        brands=("Examplix",),
+        synonyms=("examplazine depot",),
+        frequency="high",
+        typical_max_ng_ml=None,
+        masks=False,
+        source="test",
+    )
+    matcher = DrugMatcher([drug])
+    assert [m.via for m in matcher.find("EXAMPLIX 5mg, examplazine depot")] == ["brand"]
