@@ -1,0 +1,117 @@
+"""The Jinja2 environment of the reports and the rendering of summary.html / patients.html.
+
+Autoescape is on for every template whatever its name, undefined names are errors, and a lab's
+templates run sandboxed (its folder is configuration, not code).  A lab's folder
+(``--template-dir``) is searched first, then the bundled ``report_templates``; a lab may override
+one file (e.g. only ``report.css``) and keep the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Final
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from triage.report.views import PatientsView, SummaryView
+from triage.resources import bundled_dir
+from triage.schema import ConfigError
+
+SUMMARY_TEMPLATE: Final = "summary.html.j2"
+PATIENTS_TEMPLATE: Final = "patients.html.j2"
+STYLESHEETS: Final[tuple[str, ...]] = ("report.css", "print.css")  # inlined in this order
+# What a stylesheet may not hold: a way out of <style>, or a fetch of anything but a data: URI.
+_UNSAFE_CSS: Final = re.compile(
+    r"</\s*style|@import|expression\s*\(|javascript:|url\(\s*+['\"]?+\s*+(?!data:)",
+    re.IGNORECASE,
+)
+
+
+def make_environment(template_dir: Path | None = None) -> jinja2.Environment:
+    """Autoescaping, strict environment: the lab's folder first, then the bundled templates.
+
+    With a lab's folder the environment is sandboxed (its templates are configuration, not
+    code); the bundled templates alone run in a plain environment, which is faster.
+    """
+    loaders: list[jinja2.BaseLoader] = []
+    if template_dir is not None:
+        if not template_dir.is_dir():
+            raise ConfigError(str(template_dir), "template folder does not exist")
+        loaders.append(jinja2.FileSystemLoader(str(template_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(bundled_dir("report_templates"))))
+    kind = jinja2.Environment if template_dir is None else SandboxedEnvironment
+    return kind(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,  # every template, whatever its name
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+def _source(env: jinja2.Environment, name: str) -> tuple[str, str]:
+    """Text of a file of the template folders and where it came from."""
+    if env.loader is None:  # pragma: no cover - make_environment always sets one
+        raise ConfigError(name, "no template loader")
+    try:
+        text, filename, _ = env.loader.get_source(env, name)
+    except jinja2.TemplateNotFound as exc:
+        raise ConfigError(name, "stylesheet not found in the template folders") from exc
+    return text, filename or name
+
+
+def stylesheet(env: jinja2.Environment) -> Markup:
+    """The report stylesheets joined, checked to hold no way out of <style> and no fetch."""
+    parts: list[str] = []
+    for name in STYLESHEETS:
+        text, where = _source(env, name)
+        bad = _UNSAFE_CSS.search(text)
+        if bad:
+            line = text.count("\n", 0, bad.start()) + 1
+            raise ConfigError(
+                where,
+                f"stylesheet may not contain {bad.group(0).strip()!r}: reports fetch nothing",
+                line=line,
+            )
+        parts.append(text)
+    return Markup("\n".join(parts))  # noqa: S704 - checked above; CSS is not HTML-escaped
+
+
+def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError(
+            exc.filename or name, exc.message or "syntax error", line=exc.lineno
+        ) from exc
+    except jinja2.TemplateNotFound as exc:
+        raise ConfigError(name, "template not found") from exc
+
+
+def _config_error(exc: jinja2.TemplateError, name: str) -> ConfigError:
+    return ConfigError(name, f"template error: {exc.message or exc}")
+
+
+def render_summary(env: jinja2.Environment, view: SummaryView) -> str:
+    """summary.html as one string (it shows at most max_summary_rows rows, so it stays small)."""
+    template = _template(env, SUMMARY_TEMPLATE)
+    try:
+        return template.render(view=view, run=view.run, css=stylesheet(env))
+    except jinja2.TemplateError as exc:
+        raise _config_error(exc, SUMMARY_TEMPLATE) from exc
+
+
+def render_patients(env: jinja2.Environment, view: PatientsView) -> Iterator[str]:
+    """patients.html in chunks, pages built as they are rendered (for large batches)."""
+    template = _template(env, PATIENTS_TEMPLATE)
+    stream = template.generate(view=view, run=view.run, css=stylesheet(env))
+    try:
+        yield from stream
+    except jinja2.TemplateError as exc:
+        raise _config_error(exc, PATIENTS_TEMPLATE) from exc

@@ -1,0 +1,145 @@
+"""Redaction for ``--redact``: names become initials, ids a keyed hash, in every output.
+
+The id hash is HMAC-SHA256 with the run's key, truncated: the same id gives the same token within a
+run (and across runs that share ``redact_key``), so a patient's results stay grouped, while nobody
+without the key can test a guess.  Without a key a random one is drawn per run.
+
+Free text (evidence, reasons, notes) is searched for the row's own id and name words, which are
+replaced too; other names a lab may have typed into free text cannot be found and stay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Final
+
+import pandas as pd
+
+KEY_BYTES: Final = 32
+TOKEN_HEX_DIGITS: Final = 12  # 48 bits: no collision to expect within any lab batch
+TOKEN_PREFIX: Final = "ID-"  # noqa: S105 - a label, not a secret
+MAX_INITIALS: Final = 4
+MIN_NAME_WORD: Final = 3  # shorter name words are not searched for in free text
+# An id made of digits only is searched for in free text only from this length: shorter ones
+# would hit lab values ("lesion 12 mm").
+MIN_NUMERIC_ID_SEARCHED: Final = 6
+
+# Columns with a row's free text, searched for the row's id and name words.
+FREE_TEXT_COLUMNS: Final[tuple[str, ...]] = ("reference_note", "factor_evidence")
+DETAIL_TEXT_KEYS: Final[dict[str, tuple[str, ...]]] = {
+    "factor_details": ("evidence", "label"),
+    "suggestion_details": ("reason", "label"),
+}
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Redactor:
+    """Keyed pseudonymisation of patient ids and names."""
+
+    key: bytes
+
+    @classmethod
+    def for_run(cls, key: bytes | None) -> Redactor:
+        """The given key, or a random one (tokens then differ from any other run)."""
+        return cls(key if key else secrets.token_bytes(KEY_BYTES))
+
+    def identifier(self, value: str) -> str:
+        """``ID-`` and the first hex digits of HMAC-SHA256(key, id); empty stays empty."""
+        text = value.strip()
+        if not text:
+            return ""
+        digest = hmac.new(self.key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+        return TOKEN_PREFIX + digest[:TOKEN_HEX_DIGITS]
+
+    @staticmethod
+    def initials(name: str) -> str:
+        """``"Smith, Jane Ann"`` → ``"S.J.A."``: first letters of the name's words, as written."""
+        letters = [w[0].upper() for w in _WORD.findall(name)][:MAX_INITIALS]
+        return "".join(f"{c}." for c in letters)
+
+    def redact_results(self, results: pd.DataFrame) -> pd.DataFrame:
+        """A copy of the results frame with ids, names and their mentions in free text replaced."""
+        out = results.copy()
+        ids = _column_values(out, "patient_id")
+        names = _column_values(out, "patient_name")
+        id_token = lru_cache(maxsize=None)(self.identifier)
+        initials = lru_cache(maxsize=None)(self.initials)
+        scrubbers = [
+            _scrubber(i, id_token(i) if i else "", n, initials(n) if n else "")
+            for i, n in zip(ids, names, strict=True)
+        ]
+        if "patient_id" in out.columns:
+            out["patient_id"] = _text_series([id_token(i) if i else None for i in ids], out)
+        if "patient_name" in out.columns:
+            out["patient_name"] = _text_series([initials(n) if n else None for n in names], out)
+        for column in FREE_TEXT_COLUMNS:
+            if column in out.columns:
+                texts = out[column].tolist()
+                scrubbed = [
+                    s(t) if isinstance(t, str) else t for s, t in zip(scrubbers, texts, strict=True)
+                ]
+                out[column] = _text_series(scrubbed, out)
+        for column, keys in DETAIL_TEXT_KEYS.items():
+            if column in out.columns:
+                cells = out[column].tolist()
+                out[column] = pd.Series(
+                    [_scrub_details(c, keys, s) for c, s in zip(cells, scrubbers, strict=True)],
+                    index=out.index,
+                    dtype=object,
+                )
+        return out
+
+
+def _column_values(frame: pd.DataFrame, column: str) -> list[str]:
+    if column not in frame.columns:
+        return [""] * len(frame)
+    return [v.strip() if isinstance(v, str) else "" for v in frame[column].tolist()]
+
+
+def _text_series(values: list[Any], like: pd.DataFrame) -> pd.Series:
+    return pd.Series(values, index=like.index, dtype="string")
+
+
+def _scrubber(identifier: str, id_token: str, name: str, initials: str) -> Callable[[str], str]:
+    """Replace the row's id and name words (case-insensitively) in a free text."""
+    targets: dict[str, str] = {}
+    if identifier and (not identifier.isdigit() or len(identifier) >= MIN_NUMERIC_ID_SEARCHED):
+        targets[identifier.casefold()] = id_token
+    if name:
+        targets[name.casefold()] = initials
+        for word in _WORD.findall(name):
+            if len(word) >= MIN_NAME_WORD:
+                targets.setdefault(word.casefold(), f"{word[0].upper()}.")
+    if not targets:
+        return _same
+    ordered = sorted(targets, key=len, reverse=True)
+    alternatives = "|".join(re.escape(t) for t in ordered)
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return lambda text: pattern.sub(lambda m: targets.get(m.group(0).casefold(), "…"), text)
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _scrub_details(cell: object, keys: Iterable[str], scrub: Callable[[str], str]) -> object:
+    if not isinstance(cell, list | tuple) or scrub is _same:
+        return cell
+    out: list[object] = []
+    for item in cell:
+        if isinstance(item, Mapping):
+            copy = dict(item)
+            for key in keys:
+                if isinstance(copy.get(key), str):
+                    copy[key] = scrub(copy[key])
+            out.append(copy)
+        else:
+            out.append(item)
+    return out

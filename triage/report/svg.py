@@ -1,0 +1,302 @@
+"""Inline SVG pictures for the reports: the result against its interval, and a trend chart.
+
+Pure string building with every text escaped; no script, no link, no external reference.  Values
+are in ng/mL on a log scale (prolactin spans four decades).  Band lines come from the caller
+(``RunMeta.band_thresholds``): no clinical number is written here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+from markupsafe import Markup, escape
+
+# Colours by status (the marker) and for the interval band.
+STATUS_COLOURS: Final[dict[str, str]] = {
+    "high": "#b71c1c",
+    "low": "#1565c0",
+    "normal": "#2e7d32",
+    "indeterminate": "#616161",
+}
+INTERVAL_FILL: Final = "#d7ecd9"
+INTERVAL_EDGE: Final = "#7fb487"
+TRACK_FILL: Final = "#eef0f3"
+GRID: Final = "#c5cad3"
+INK: Final = "#263238"
+MUTED: Final = "#5f6b7a"
+
+BAR_WIDTH: Final = 640
+BAR_HEIGHT: Final = 88
+TREND_WIDTH: Final = 640
+TREND_HEIGHT: Final = 150
+FONT_SIZE: Final = 11
+MIN_DECADES: Final = 2  # the axis always spans at least two powers of ten
+HEADROOM: Final = 1.15  # space above the largest value on the axis
+MAX_POINT_LABELS: Final = 8  # trend points labelled with their value up to this many
+MAX_DATE_LABELS: Final = 6
+
+
+@dataclass(frozen=True, slots=True)
+class LogScale:
+    """Maps a positive value to a coordinate between ``start`` and ``end`` (log10)."""
+
+    lo: float
+    hi: float
+    start: float
+    end: float
+
+    def __call__(self, value: float) -> float:
+        clamped = min(max(value, self.lo), self.hi)
+        span = math.log10(self.hi) - math.log10(self.lo)
+        frac = (math.log10(clamped) - math.log10(self.lo)) / span
+        return self.start + frac * (self.end - self.start)
+
+    def decades(self) -> list[float]:
+        first = round(math.log10(self.lo))
+        last = round(math.log10(self.hi))
+        return [10.0**e for e in range(first, last + 1)]
+
+
+def _positive(values: Iterable[float | None]) -> list[float]:
+    return [v for v in values if v is not None and math.isfinite(v) and v > 0]
+
+
+def log_domain(values: Iterable[float | None]) -> tuple[float, float]:
+    """Powers of ten around the values (and around 1), at least ``MIN_DECADES`` apart."""
+    found = _positive(values)
+    smallest = min([*found, 1.0])
+    largest = max([*found, 1.0]) * HEADROOM
+    lo_exp = math.floor(math.log10(smallest))
+    hi_exp = max(math.ceil(math.log10(largest)), lo_exp + MIN_DECADES)
+    return 10.0**lo_exp, 10.0**hi_exp
+
+
+def fmt_axis(value: float) -> str:
+    """Tick label: ``0.1``, ``1``, ``10``, ``1000``."""
+    return f"{value:g}" if value < 1 else f"{value:.0f}"
+
+
+def fmt_value(value: float) -> str:
+    """A lab value as printed: ``1234``, ``47.2``, ``4.0``, ``0.25``."""
+    size = abs(value)
+    if size >= 100:
+        return f"{value:.0f}"
+    if size >= 1:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def _text(x: float, y: float, content: str, *, anchor: str = "middle", cls: str = "") -> str:
+    klass = f' class="{cls}"' if cls else ""
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{FONT_SIZE}"'
+        f' fill="{INK}"{klass}>{escape(content)}</text>'
+    )
+
+
+def _svg_open(width: int, height: int, label: str, cls: str) -> str:
+    return (
+        f'<svg class="{cls}" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        f' role="img" aria-label="{escape(label)}"><title>{escape(label)}</title>'
+    )
+
+
+def _interval_span(
+    scale: LogScale, low: float | None, high: float | None
+) -> tuple[float, float] | None:
+    if high is None or not math.isfinite(high) or high <= 0:
+        return None
+    start = scale(low) if low is not None and math.isfinite(low) and low > 0 else scale.start
+    return start, scale(high)
+
+
+def result_bar_svg(
+    value: float | None,
+    *,
+    qualifier: str,
+    low: float | None,
+    high: float | None,
+    bands: Sequence[tuple[str, float]],
+    status: str,
+) -> Markup:
+    """Horizontal log bar: the interval shaded, band lines, and a marker at the result."""
+    pad = 20.0
+    domain = log_domain([value, low, high, *(b for _, b in bands)])
+    scale = LogScale(domain[0], domain[1], pad, BAR_WIDTH - pad)
+    colour = STATUS_COLOURS.get(status, MUTED)
+    shown = f"{qualifier}{fmt_value(value)} ng/mL" if value is not None else "no value"
+    interval = _interval_text(low, high)
+    label = f"Result {shown} against the reference interval {interval}"
+    track_y, track_h = 36.0, 18.0
+    parts = [_svg_open(BAR_WIDTH, BAR_HEIGHT, label, "chart result-bar")]
+    parts.append(
+        f'<rect x="{pad:.1f}" y="{track_y}" width="{BAR_WIDTH - 2 * pad:.1f}" height="{track_h}"'
+        f' rx="3" fill="{TRACK_FILL}"/>'
+    )
+    span = _interval_span(scale, low, high)
+    if span is not None:
+        x0, x1 = span
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{track_y}" width="{max(x1 - x0, 1):.1f}" height="{track_h}"'
+            f' fill="{INTERVAL_FILL}" stroke="{INTERVAL_EDGE}" stroke-width="1"/>'
+        )
+    for decade in scale.decades():
+        x = scale(decade)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{track_y + track_h}" x2="{x:.1f}" y2="{track_y + track_h + 4}"'
+            f' stroke="{MUTED}" stroke-width="1"/>'
+        )
+        parts.append(_text(x, track_y + track_h + 16, fmt_axis(decade), cls="tick"))
+    for name, lower in bands:
+        if not (scale.lo < lower < scale.hi):
+            continue
+        x = scale(lower)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{track_y - 12}" x2="{x:.1f}" y2="{track_y + track_h}"'
+            f' stroke="{GRID}" stroke-width="1" stroke-dasharray="3 2"><title>'
+            f"{escape(name.replace('_', ' '))} from {escape(fmt_axis(lower))} ng/mL</title></line>"
+        )
+        parts.append(
+            f'<text x="{x + 3:.1f}" y="{track_y - 4:.1f}" text-anchor="start"'
+            f' font-size="{FONT_SIZE - 1}" fill="{MUTED}" class="band">'
+            f"{escape(fmt_axis(lower))}</text>"
+        )
+    if value is not None and value > 0 and math.isfinite(value):
+        parts.append(_marker(scale(value), track_y, track_h, qualifier, colour, shown))
+    parts.append(
+        _text(BAR_WIDTH - pad, BAR_HEIGHT - 3, "ng/mL, log scale", anchor="end", cls="unit")
+    )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text in it went through escape()
+
+
+def _marker(
+    x: float, track_y: float, track_h: float, qualifier: str, colour: str, shown: str
+) -> str:
+    """A bold line through the track at the result, its value above, an arrow for < or >."""
+    top, bottom = 17.0, track_y + track_h + 3
+    parts = [
+        f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="{colour}"'
+        f' stroke-width="3"/>'
+    ]
+    direction = {"<": -1, ">": 1}.get(qualifier, 0)
+    if direction:
+        tip = x + direction * 18
+        mid = track_y + track_h / 2
+        parts.append(
+            f'<path d="M{x:.1f} {mid:.1f} L{tip:.1f} {mid:.1f} M{tip - direction * 5:.1f}'
+            f' {mid - 4:.1f} L{tip:.1f} {mid:.1f} L{tip - direction * 5:.1f} {mid + 4:.1f}"'
+            f' stroke="{colour}" stroke-width="2" fill="none"/>'
+        )
+    anchor = "start" if x < BAR_WIDTH * 0.15 else "end" if x > BAR_WIDTH * 0.85 else "middle"
+    parts.append(
+        f'<text x="{x:.1f}" y="{top - 4:.1f}" text-anchor="{anchor}" font-size="{FONT_SIZE + 1}"'
+        f' font-weight="700" fill="{colour}">{escape(shown)}</text>'
+    )
+    return "".join(parts)
+
+
+def _interval_text(low: float | None, high: float | None) -> str:
+    if high is None or not math.isfinite(high):
+        return "(none applies)"
+    if low is None or not math.isfinite(low):
+        return f"up to {fmt_value(high)} ng/mL"
+    return f"{fmt_value(low)}–{fmt_value(high)} ng/mL"
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One result of a patient: when, how much (ng/mL), its qualifier, status, is it the latest."""
+
+    when: datetime
+    ng_ml: float
+    qualifier: str = ""
+    status: str = ""
+    latest: bool = False
+
+
+def trend_svg(points: Sequence[TrendPoint], *, low: float | None, high: float | None) -> Markup:
+    """Results over time: dates on x, ng/mL (log) on y, the interval as a band."""
+    usable = sorted((p for p in points if p.ng_ml > 0 and math.isfinite(p.ng_ml)), key=_when)
+    left, right, top, bottom = 52.0, TREND_WIDTH - 20.0, 22.0, TREND_HEIGHT - 28.0
+    domain = log_domain([*(p.ng_ml for p in usable), low, high])
+    y_of = LogScale(domain[0], domain[1], bottom, top)
+    label = f"Trend of {len(usable)} prolactin results in this batch"
+    parts = [_svg_open(TREND_WIDTH, TREND_HEIGHT, label, "chart trend")]
+    parts.append(
+        f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}"'
+        f' fill="#ffffff" stroke="{GRID}"/>'
+    )
+    if high is not None and math.isfinite(high) and high > 0:
+        y_low = y_of(low) if low is not None and math.isfinite(low) and low > 0 else bottom
+        y_high = y_of(high)
+        parts.append(
+            f'<rect x="{left}" y="{y_high:.1f}" width="{right - left}"'
+            f' height="{max(y_low - y_high, 1):.1f}" fill="{INTERVAL_FILL}"/>'
+        )
+    for decade in y_of.decades():
+        y = y_of(decade)
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{GRID}"'
+            f' stroke-width="0.6"/>'
+        )
+        parts.append(_text(left - 6, y + 4, fmt_axis(decade), anchor="end", cls="tick"))
+    parts.append(_text(4, 12, "ng/mL, log scale", anchor="start", cls="unit"))
+    xs = _x_positions(usable, left + 16, right - 16)
+    if len(usable) > 1:
+        path = " ".join(f"{x:.1f},{y_of(p.ng_ml):.1f}" for x, p in zip(xs, usable, strict=True))
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{MUTED}" stroke-width="1.5"/>')
+    label_every = len(usable) <= MAX_POINT_LABELS
+    for x, point in zip(xs, usable, strict=True):
+        y = y_of(point.ng_ml)
+        colour = STATUS_COLOURS.get(point.status, MUTED)
+        radius = 5.5 if point.latest else 3.5
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{colour}"'
+            f' stroke="#ffffff" stroke-width="1"/>'
+        )
+        if label_every or point.latest:
+            parts.append(_text(x, y - 9, f"{point.qualifier}{fmt_value(point.ng_ml)}"))
+    for x, point in _date_labels(xs, usable):
+        parts.append(_text(x, bottom + 15, point.when.strftime("%Y-%m-%d"), cls="tick"))
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text in it went through escape()
+
+
+def _when(point: TrendPoint) -> datetime:
+    return point.when
+
+
+def _x_positions(points: Sequence[TrendPoint], start: float, end: float) -> list[float]:
+    if not points:
+        return []
+    first, last = points[0].when, points[-1].when
+    total = (last - first).total_seconds()
+    if total <= 0:
+        if len(points) == 1:
+            return [(start + end) / 2]
+        step = (end - start) / (len(points) - 1)
+        return [start + i * step for i in range(len(points))]
+    return [start + (p.when - first).total_seconds() / total * (end - start) for p in points]
+
+
+def _date_labels(
+    xs: Sequence[float], points: Sequence[TrendPoint]
+) -> list[tuple[float, TrendPoint]]:
+    """Dates to print under the axis: all when few, else evenly spaced ones, never overlapping."""
+    pairs = list(zip(xs, points, strict=True))
+    if len(pairs) > MAX_DATE_LABELS:
+        step = (len(pairs) - 1) / (MAX_DATE_LABELS - 1)
+        pairs = [pairs[round(i * step)] for i in range(MAX_DATE_LABELS)]
+    kept: list[tuple[float, TrendPoint]] = []
+    min_gap = 74.0  # width of "2026-03-01" at the label size
+    for x, point in pairs:
+        if not kept or x - kept[-1][0] >= min_gap:
+            kept.append((x, point))
+        elif point is pairs[-1][1]:
+            kept[-1] = (x, point)  # keep the latest date rather than the one before it
+    return kept
