@@ -1,0 +1,490 @@
+"""The factor, suggestion and priority rules one by one, against hand-made knowledge
+(tests/engine_fixtures.py: women 3-30, men 2-18, pregnancy 10-209 ng/mL ...), and the shared
+sample files through the reader and the engine."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from engine_fixtures import DEFAULT, THRESHOLDS, knowledge, thresholds
+
+from triage.engine import canonical_frame, triage_frame
+from triage.engine.factors import FACTOR_RULES
+from triage.engine.suggestions import ANY_STATUS_RULES, SUGGESTION_RULES
+from triage.knowledge.model import Knowledge
+from triage.schema import (
+    CAUTION_CODES,
+    FACTOR_CODES,
+    PRIORITIES,
+    REFERENCE_SOURCES,
+    RESULT_COLUMNS,
+    STATUSES,
+    SUGGESTION_CODES,
+)
+
+WOMAN = {"sex": "F", "age_years": 30, "pregnant": False, "unit": "ng/mL"}
+MAN = {"sex": "M", "age_years": 40, "unit": "ng/mL"}
+
+
+def one(row: dict[str, Any], k: Knowledge | None = None) -> pd.Series:
+    return triage_frame(canonical_frame([row]), k or knowledge()).iloc[0]
+
+
+def factors(row: pd.Series) -> dict[str, dict[str, Any]]:
+    return {d["code"]: d for d in row["factor_details"]}
+
+
+def suggestions(row: pd.Series) -> dict[str, dict[str, Any]]:
+    return {d["code"]: d for d in row["suggestion_details"]}
+
+
+def first(row: pd.Series) -> str:
+    return row["factors"].split(";")[0]
+
+
+# --------------------------------------------------------------------------------- registry ---
+def test_every_suggestion_and_caution_has_exactly_one_rule() -> None:
+    assert set(SUGGESTION_RULES) == set(SUGGESTION_CODES) | set(CAUTION_CODES)
+    assert set(CAUTION_CODES) <= ANY_STATUS_RULES
+
+
+def test_factor_rules_are_small_and_named() -> None:
+    assert len(FACTOR_RULES) >= 12
+    assert all(re.fullmatch(r"[a-z_]+", name) for name in FACTOR_RULES)
+
+
+def test_each_finding_names_its_rule() -> None:
+    row = one({**WOMAN, "prolactin": 60, "medications": "risperidone 4 mg", "tsh": 9.0})
+    rules = {d["code"]: d["rule"] for d in row["factor_details"]}
+    assert rules["medication:antipsychotic"] == "prolactin_raising_drug"
+    assert rules["hypothyroidism"] == "thyroid_function"
+
+
+# --------------------------------------------------------------------------------- medicines ---
+@pytest.mark.parametrize(
+    ("value", "lead", "drug_strength", "priority"),
+    [
+        (150, "medication:antipsychotic", "likely", "routine"),
+        (220, "prolactinoma_suspected", "possible", "soon"),
+        (320, "prolactinoma_suspected", "possible", "urgent"),
+        (600, "macroprolactinoma_suspected", "possible", "urgent"),
+    ],
+)
+def test_drug_magnitude(value: float, lead: str, drug_strength: str, priority: str) -> None:
+    row = one({**WOMAN, "prolactin": value, "medications": "Risperdal Consta 37.5mg"})
+    assert first(row) == lead
+    assert factors(row)["medication:antipsychotic"]["strength"] == drug_strength
+    assert row["priority"] == priority
+
+
+def test_drug_evidence_quotes_the_list_item() -> None:
+    row = one({**WOMAN, "prolactin": 60, "medications": "metformin 1g bd; Risperdal Consta 37.5mg"})
+    evidence = factors(row)["medication:antipsychotic"]["evidence"]
+    assert evidence == (
+        "medications: 'Risperdal Consta 37.5mg' → risperidone (antipsychotic, depot, "
+        "usual rise up to ~200 ng/mL)"
+    )
+
+
+def test_drug_without_its_own_ceiling_uses_the_general_one() -> None:
+    inside = one({**WOMAN, "prolactin": 95, "medications": "haloperidol 5mg"})
+    above = one({**WOMAN, "prolactin": 130, "medications": "haloperidol 5mg"})
+    assert factors(inside)["medication:antipsychotic"]["strength"] == "likely"
+    assert "~100 ng/mL" in factors(inside)["medication:antipsychotic"]["evidence"]
+    assert factors(above)["medication:antipsychotic"]["strength"] == "possible"
+    assert first(above) == "prolactinoma_suspected"
+
+
+def test_rarely_raising_drug_is_possible_even_in_range() -> None:
+    row = one({**WOMAN, "prolactin": 45, "medications": "sertraline 100mg"})
+    assert factors(row)["medication:antidepressant"]["strength"] == "possible"
+
+
+def test_two_drugs_of_one_class_make_one_factor_and_the_better_strength() -> None:
+    row = one({**WOMAN, "prolactin": 80, "medications": "olanzapine 10 mg; haloperidol 5mg"})
+    detail = factors(row)["medication:antipsychotic"]
+    assert detail["strength"] == "likely"
+    assert "olanzapine" in detail["evidence"] and "haloperidol" in detail["evidence"]
+    assert row["factors"].count("medication:antipsychotic") == 1
+
+
+@pytest.mark.parametrize(
+    "text", ["venlafaxine 75mg", "stopped risperidone", "no metoclopramide", "cabergoline 0.5mg"]
+)
+def test_drugs_that_do_not_raise_are_never_factors(text: str) -> None:
+    row = one({**WOMAN, "prolactin": 45, "medications": text})
+    assert not any(code.startswith("medication:") for code in factors(row))
+    assert "medication_review" not in row["suggestions"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["cabergoline 0.5 mg", "bromocriptine", "quinagolide 75mcg", "Sinemet 25/100", "Abilify 10mg"],
+)
+@pytest.mark.parametrize("value", [1.0, 10.0, 60.0])
+def test_dopamine_agonist_masking_at_any_status(text: str, value: float) -> None:
+    row = one({**WOMAN, "prolactin": value, "medications": text})
+    assert "dopamine_agonist_masking" in row["suggestions"]
+    reason = suggestions(row)["dopamine_agonist_masking"]["reason"]
+    if row["status"] == "high":
+        assert "resistance" in reason
+    else:
+        assert "does not exclude" in reason and row["factors"] == ""
+
+
+def test_medication_review_never_advises_stopping_an_antipsychotic() -> None:
+    row = one({**WOMAN, "prolactin": 60, "medications": "risperidone 4 mg; metoclopramide 10mg"})
+    reason = suggestions(row)["medication_review"]["reason"]
+    assert "prescriber" in reason
+    assert "must not be stopped without" in reason
+    assert not re.search(r"\b(stop|discontinue|withdraw)\s+(the|it|risperidone)\b", reason, re.I)
+    other = one({**WOMAN, "prolactin": 60, "medications": "metoclopramide 10mg"})
+    assert "prescriber" in suggestions(other)["medication_review"]["reason"]
+    assert "3 days" in suggestions(other)["medication_review"]["reason"]
+
+
+# ---------------------------------------------------------------------------- macroprolactin ---
+def test_macroprolactin_variants() -> None:
+    low_recovery = one({**WOMAN, "prolactin": 90, "macroprolactin_recovery_pct": 30.0})
+    assert first(low_recovery) == "macroprolactinemia"
+    assert factors(low_recovery)["macroprolactinemia"]["strength"] == "likely"
+    assert "macroprolactin_screen" not in low_recovery["suggestions"]
+    assert low_recovery["priority"] == "routine"
+
+    monomeric_high = one(
+        {**WOMAN, "prolactin": 90, "macroprolactin_recovery_pct": 30.0, "monomeric_prolactin": 40.0}
+    )
+    detail = factors(monomeric_high)["macroprolactinemia"]
+    assert detail["strength"] == "possible" and "not explained" in detail["evidence"]
+
+    true_excess = one({**WOMAN, "prolactin": 90, "macroprolactin_recovery_pct": 75.0})
+    assert "macroprolactinemia" not in true_excess["factors"]
+    assert "macroprolactin_screen" not in true_excess["suggestions"]
+
+    in_text = one({**WOMAN, "prolactin": 90, "comments": "macroprolactin positive"})
+    assert factors(in_text)["macroprolactinemia"]["strength"] == "likely"
+
+
+def test_macroprolactin_screen_only_below_its_limit_and_before_imaging() -> None:
+    assert "macroprolactin_screen" in one({**WOMAN, "prolactin": 249})["suggestions"]
+    assert "macroprolactin_screen" not in one({**WOMAN, "prolactin": 250})["suggestions"]
+    lesion = one({**WOMAN, "prolactin": 80, "pituitary_lesion": "microadenoma"})
+    assert "macroprolactin_screen" not in lesion["suggestions"]
+
+
+# ----------------------------------------------------------------------- kidney thyroid liver ---
+@pytest.mark.parametrize(
+    ("egfr", "qualifier", "expected"),
+    [
+        (19.0, "", "likely"),
+        (15.0, "<", "likely"),
+        (45.0, "", "possible"),
+        (60.0, "<", "possible"),
+        (75.0, "", None),
+        (90.0, ">", None),
+    ],
+)
+def test_egfr_levels(egfr: float, qualifier: str, expected: str | None) -> None:
+    row = one({**MAN, "prolactin": 40, "egfr": egfr, "egfr_qualifier": qualifier})
+    assert factors(row).get("renal_impairment", {}).get("strength") == expected
+
+
+def test_dialysis_flag_text_and_explicit_no() -> None:
+    yes = one({**MAN, "prolactin": 40, "dialysis": True, "dialysis_text": "Yes"})
+    assert first(yes) == "dialysis" and "dialysis: 'Yes'" in factors(yes)["dialysis"]["evidence"]
+    no = one({**MAN, "prolactin": 40, "dialysis": False, "dialysis_text": "No"})
+    assert "dialysis" not in no["factors"]
+    high = one({**MAN, "prolactin": 260, "dialysis": "HD Mon/Wed/Fri"})
+    assert factors(high)["dialysis"]["strength"] == "possible"
+
+
+def test_kidney_transplant_with_low_egfr_names_the_graft() -> None:
+    row = one({**MAN, "prolactin": 40, "kidney_transplant": "renal transplant 2019", "egfr": 40.0})
+    evidence = factors(row)["renal_impairment"]["evidence"]
+    assert "kidney_transplant: 'renal transplant 2019'" in evidence and "egfr: 40" in evidence
+
+
+@pytest.mark.parametrize(
+    ("tsh", "qualifier", "expected"),
+    [
+        (10.0, "", "likely"),
+        (100.0, ">", "likely"),
+        (5.0, "", "possible"),
+        (4.2, "", None),
+        (0.01, "<", None),
+        (2.0, "", None),
+    ],
+)
+def test_tsh_levels(tsh: float, qualifier: str, expected: str | None) -> None:
+    row = one({**MAN, "prolactin": 40, "tsh": tsh, "tsh_qualifier": qualifier})
+    assert factors(row).get("hypothyroidism", {}).get("strength") == expected
+    assert ("check_tsh" in row["suggestions"]) == (expected is not None)
+
+
+def test_liver_cirrhosis_grades() -> None:
+    encephalopathy = one(
+        {**MAN, "prolactin": 150, "liver_disease": "cirrhosis with hepatic encephalopathy"}
+    )
+    assert factors(encephalopathy)["liver_cirrhosis"]["strength"] == "likely"
+    compensated = one({**MAN, "prolactin": 150, "liver_disease": "cirrhosis (Child-Pugh A)"})
+    assert factors(compensated)["liver_cirrhosis"]["strength"] == "possible"
+    none = one({**MAN, "prolactin": 40, "liver_disease": "none"})
+    assert "liver_cirrhosis" not in none["factors"]
+    assert "check_liver_function" not in none["suggestions"]
+
+
+def test_work_up_suggestions_only_when_the_context_is_missing() -> None:
+    complete = one({**MAN, "prolactin": 40, "tsh": 1.0, "creatinine": 80.0, "liver_disease": "nil"})
+    for code in ("check_tsh", "check_renal_function", "check_liver_function"):
+        assert code not in complete["suggestions"]
+    bare = one({**MAN, "prolactin": 40})
+    for code in ("check_tsh", "check_renal_function", "check_liver_function", "testosterone"):
+        assert code in bare["suggestions"]
+
+
+# ---------------------------------------------------------------------------------- pituitary ---
+@pytest.mark.parametrize(
+    ("lesion", "mm", "value", "codes"),
+    [
+        ("Rathke cleft cyst 5 mm", None, 60, {"known_pituitary_lesion": "possible"}),
+        (
+            "macroadenoma",
+            None,
+            60,
+            {"stalk_effect": "possible", "known_pituitary_lesion": "possible"},
+        ),
+        (None, 12.0, 60, {"stalk_effect": "possible", "known_pituitary_lesion": "possible"}),
+        ("NFPA", 18.0, 120, {"known_pituitary_lesion": "likely", "stalk_effect": "possible"}),
+        ("none", None, 60, {}),
+    ],
+)
+def test_lesion_rules(
+    lesion: str | None, mm: float | None, value: float, codes: dict[str, str]
+) -> None:
+    row = one({**MAN, "prolactin": value, "pituitary_lesion": lesion, "pituitary_lesion_mm": mm})
+    found = {
+        c: d["strength"]
+        for c, d in factors(row).items()
+        if c in ("stalk_effect", "known_pituitary_lesion")
+    }
+    assert found == codes
+
+
+def test_lesion_named_in_comments() -> None:
+    row = one({**MAN, "prolactin": 60, "comments": "MRI: 6 mm microadenoma"})
+    assert first(row) == "known_pituitary_lesion"
+
+
+@pytest.mark.parametrize(
+    ("mm", "value", "hook"),
+    [
+        (30.0, "199", True),
+        (29.0, "150", False),
+        (30.0, "200", False),
+        (45.0, ">150", False),
+        (45.0, "8", True),
+    ],
+)
+def test_hook_effect_edges(mm: float, value: str, hook: bool) -> None:
+    row = one(
+        {**MAN, "prolactin": value, "pituitary_lesion": "macroadenoma", "pituitary_lesion_mm": mm}
+    )
+    assert ("hook_effect_risk" in row["suggestions"]) == hook
+    assert ("dilution_retest" in row["suggestions"]) == hook
+    if hook:
+        assert row["priority"] in ("soon", "urgent")
+
+
+# ------------------------------------------------------------------------------ other causes ---
+def test_seizure_timing() -> None:
+    recent = one(
+        {**MAN, "prolactin": 50, "comments": "fit at 10:00", "collected_at": "2026-01-05 10:25"}
+    )
+    assert factors(recent)["seizure"]["strength"] == "likely"
+    after = one(
+        {**MAN, "prolactin": 50, "comments": "fit at 10:00", "collected_at": "2026-01-05 09:00"}
+    )
+    assert factors(after)["seizure"]["strength"] == "possible"
+    history = one({**MAN, "prolactin": 50, "comments": "known epilepsy"})
+    assert factors(history)["seizure"]["strength"] == "possible"
+
+
+def test_missing_threshold_is_a_clear_key_error() -> None:
+    k = knowledge()
+    values = {n: v for n, v in k.thresholds.values.items() if n != "seizure_window_minutes"}
+    broken = Knowledge(
+        k.reference_set,
+        k.default_set,
+        k.assay_sets,
+        type(k.thresholds)(k.thresholds.bands, values),
+        k.drugs,
+    )
+    with pytest.raises(KeyError, match="seizure_window_minutes"):
+        one({**MAN, "prolactin": 50, "comments": "seizure at 09:10, sample at 09:30"}, broken)
+
+
+def test_venipuncture_stress_by_magnitude() -> None:
+    cue = "anxious, multiple attempts"
+    assert (
+        factors(one({**WOMAN, "prolactin": 55, "comments": cue}))["venipuncture_stress"]["strength"]
+        == "likely"
+    )
+    assert (
+        factors(one({**WOMAN, "prolactin": 90, "comments": cue}))["venipuncture_stress"]["strength"]
+        == "possible"
+    )
+    assert "venipuncture_stress" not in one({**WOMAN, "prolactin": 200, "comments": cue})["factors"]
+    mild = one({**WOMAN, "prolactin": 70})
+    assert factors(mild)["venipuncture_stress"]["strength"] == "possible"
+    assert "repeat_rested_sample" in mild["suggestions"]
+    assert "venipuncture_stress" not in one({**WOMAN, "prolactin": 80})["factors"]
+
+
+def test_unexplained_only_when_nothing_fits() -> None:
+    moderate = one({**WOMAN, "prolactin": 90})
+    assert moderate["factors"] == "unexplained"
+    assert "not given: medications, TSH, eGFR" in factors(moderate)["unexplained"]["evidence"]
+    marked = one({**WOMAN, "prolactin": 101})
+    assert marked["factors"] == "prolactinoma_suspected"
+    assert factors(marked)["prolactinoma_suspected"]["strength"] == "possible"
+
+
+def test_factors_only_for_high_results() -> None:
+    for value in (1.0, 15.0):
+        row = one(
+            {**WOMAN, "prolactin": value, "medications": "risperidone", "egfr": 10.0, "tsh": 20.0}
+        )
+        assert row["factors"] == "" and row["priority"] == "none"
+
+
+def test_likely_factors_come_before_possible_ones() -> None:
+    row = one(
+        {**MAN, "prolactin": 60, "medications": "sertraline", "tsh": 12.0, "comments": "shingles"}
+    )
+    strengths = [d["strength"] for d in row["factor_details"]]
+    assert strengths == sorted(strengths, key=lambda s: s != "likely")
+    assert first(row) == "hypothyroidism"
+
+
+# ------------------------------------------------------------------------- pregnancy testing ---
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, True),
+        ({"age_years": None}, True),
+        ({"pregnant": False}, False),
+        ({"hcg": "negative", "hcg_positive": False}, False),
+        ({"comments": "hysterectomy 2015"}, False),
+        ({"menopausal": True}, False),
+        ({"age_years": 11}, False),
+        ({"age_years": 56}, False),
+        ({"lactating": True}, False),
+        ({"sex": "M"}, False),
+        ({"sex": None}, False),
+    ],
+)
+def test_pregnancy_test_gating(extra: dict[str, Any], expected: bool) -> None:
+    row = one({"sex": "F", "age_years": 30, "unit": "ng/mL", "prolactin": 45, **extra})
+    assert ("pregnancy_test" in row["suggestions"]) == expected, row["suggestions"]
+
+
+# ---------------------------------------------------------------------------------- priority ---
+@pytest.mark.parametrize(
+    ("row", "priority"),
+    [
+        ({**WOMAN, "prolactin": 12}, "none"),
+        ({**WOMAN, "prolactin": 1}, "none"),
+        ({**WOMAN, "prolactin": 45}, "routine"),
+        ({**WOMAN, "prolactin": 90}, "soon"),
+        ({**WOMAN, "prolactin": 90, "medications": "metoclopramide"}, "routine"),
+        ({**WOMAN, "prolactin": 45, "symptoms": "amenorrhoea"}, "soon"),
+        ({**WOMAN, "prolactin": 45, "symptoms": "no galactorrhoea"}, "routine"),
+        ({**WOMAN, "prolactin": 45, "symptoms": "diplopia"}, "urgent"),
+        ({**WOMAN, "prolactin": 45, "symptoms": "no visual disturbance"}, "routine"),
+        ({**WOMAN, "prolactin": 237}, "urgent"),
+        ({**WOMAN, "prolactin": 235}, "soon"),
+        (
+            {"age_years": 40, "unit": "ng/mL", "prolactin": 24, "symptoms": "visual field defect"},
+            "urgent",
+        ),
+        ({"age_years": 40, "unit": "ng/mL", "prolactin": 24, "pituitary_lesion_mm": 35.0}, "soon"),
+        ({**WOMAN, "pregnant": True, "prolactin": 150}, "none"),
+        ({**WOMAN, "pregnant": True, "prolactin": 400}, "routine"),
+        ({**WOMAN, "pregnant": True, "prolactin": 900}, "urgent"),
+    ],
+)
+def test_priority(row: dict[str, Any], priority: str) -> None:
+    assert one(row)["priority"] == priority
+
+
+def test_urgent_level_is_converted_with_the_rows_factor() -> None:
+    near = {**WOMAN, "unit": "mIU/L", "prolactin": 4900}
+    assert one({**near, "conversion_factor": 21.2})["priority"] == "soon"
+    assert one({**near, "conversion_factor": 19.0})["priority"] == "soon"  # 258 ng/mL, < 5000 mIU/L
+    assert one({**near, "prolactin": 5100, "conversion_factor": 19.0})["priority"] == "urgent"
+
+
+def test_referrals_follow_priority() -> None:
+    urgent = one({**WOMAN, "prolactin": 300})
+    assert "urgent_endocrine_referral" in urgent["suggestions"].split(";")
+    assert "endocrine_referral" not in urgent["suggestions"].split(";")
+    soon = one({**WOMAN, "prolactin": 90})
+    assert "endocrine_referral" in soon["suggestions"]
+    routine = one({**WOMAN, "prolactin": 45})
+    assert "referral" not in routine["suggestions"]
+
+
+def test_suggestions_are_in_display_order_with_reasons() -> None:
+    row = one(
+        {**MAN, "prolactin": 320, "pituitary_lesion": "macroadenoma", "symptoms": "blurred vision"}
+    )
+    codes = row["suggestions"].split(";")
+    assert codes[0] == "urgent_endocrine_referral"
+    assert codes.index("visual_field_test") < codes.index("pituitary_mri")
+    assert all(d["reason"] for d in row["suggestion_details"])
+
+
+def test_thresholds_come_from_knowledge() -> None:
+    """Moving a threshold in the data moves the decision: nothing is fixed in code."""
+    row = {**WOMAN, "prolactin": 101}
+    assert one(row)["factors"] == "prolactinoma_suspected"
+    assert one(row, knowledge(systemic_typical_max_ng_ml=150))["factors"] == "unexplained"
+    assert one({**WOMAN, "prolactin": 237}, knowledge(urgent_miu_l=6000))["priority"] == "soon"
+    assert THRESHOLDS["urgent_miu_l"] == thresholds().get("urgent_miu_l")
+    assert DEFAULT.name == "default"
+
+
+# ---------------------------------------------------------------------- the shared samples ---
+SAMPLES = Path(__file__).parent / "data" / "samples"
+SAMPLE_FILES = sorted(p for p in SAMPLES.glob("*.*") if p.suffix != ".md")
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=[p.name for p in SAMPLE_FILES])
+def test_sample_files_through_reader_and_engine(path: Path) -> None:
+    io = pytest.importorskip("triage.io", reason="the reader (triage.io) is not there yet")
+    if not hasattr(io, "read_file"):
+        pytest.skip("triage.io.read_file is not there yet")
+    from triage.knowledge import load_knowledge
+
+    read = io.read_file(path, None, io.ReadOptions())
+    out = triage_frame(read.frame, load_knowledge())
+    assert len(out) == len(read.frame) > 0
+    assert list(out.columns[: len(RESULT_COLUMNS)]) == list(RESULT_COLUMNS)
+    assert set(out["status"]) <= set(STATUSES)
+    assert set(out["priority"]) <= set(PRIORITIES)
+    assert set(out["reference_source"].dropna()) <= set(REFERENCE_SOURCES)
+    for codes in out["factors"]:
+        assert all(c in FACTOR_CODES for c in codes.split(";") if c)
+    for codes in out["suggestions"]:
+        assert all(c in SUGGESTION_CODES or c in CAUTION_CODES for c in codes.split(";") if c)
+    high = out["status"] == "high"
+    assert (out.loc[high, "factors"] != "").all()
+    assert (out.loc[out["status"].isin(["normal", "low"]), "factors"] == "").all()
+    assert (out.loc[high, "band"] != "").all() and (out.loc[~high, "band"] == "").all()
+    converted = out["prolactin_unit"] == "mIU/L"
+    assert out.loc[converted, "conversion_factor_used"].notna().all()
+    assert (out["priority"] != "none").any()

@@ -1,0 +1,575 @@
+"""Engine building blocks: test frames, units, interval choice, classification, cue words, labels,
+and the engine's contract (columns, order, purity, speed, no clinical numbers in code)."""
+
+from __future__ import annotations
+
+import io
+import time
+import tokenize
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from engine_fixtures import DEFAULT, ROCHE, ROCHE_REDERIVED, TRIMESTERS, UNISEX, knowledge, without
+
+from triage.engine import canonical_frame, triage_frame
+from triage.engine.labels import load_labels
+from triage.engine.text import load_cue_book
+from triage.schema import (
+    CANONICAL_COLUMNS,
+    CAUTION_CODES,
+    FACTOR_CODES,
+    RESULT_COLUMNS,
+    RESULT_EXTRA_COLUMNS,
+    SUGGESTION_CODES,
+)
+
+ENGINE_DIR = Path(__file__).resolve().parents[1] / "triage" / "engine"
+
+
+def run(rows: list[dict[str, object]], **kw: object) -> pd.DataFrame:
+    return triage_frame(canonical_frame(rows), knowledge(**kw))  # type: ignore[arg-type]
+
+
+def one(row: dict[str, object], **kw: object) -> pd.Series:
+    return run([row], **kw).iloc[0]
+
+
+# ---------------------------------------------------------------------------------- frames ---
+def test_canonical_frame_has_every_column_in_order_and_dtype() -> None:
+    frame = canonical_frame([{"prolactin": "<3.0", "unit": "ng/mL", "dialysis": "HD Mon/Wed/Fri"}])
+    assert list(frame.columns) == list(CANONICAL_COLUMNS)
+    for name, dtype in CANONICAL_COLUMNS.items():
+        assert str(frame[name].dtype) == dtype, name
+    row = frame.iloc[0]
+    assert row["prolactin_value"] == 3.0 and row["qualifier"] == "<"
+    assert row["prolactin_raw"] == "<3.0" and row["unit_raw"] == "ng/mL"
+    assert pd.isna(row["dialysis"]) and row["dialysis_text"] == "HD Mon/Wed/Fri"
+    assert row["source_row"] == 2
+
+
+def test_canonical_frame_rejects_unknown_keys() -> None:
+    with pytest.raises(KeyError, match="prolactn"):
+        canonical_frame([{"prolactn": 5}])
+
+
+# ----------------------------------------------------------------------------------- units ---
+def test_miu_row_uses_its_own_conversion_factor_first() -> None:
+    row = one(
+        {"sex": "M", "age_years": 40, "prolactin": 2000, "unit": "mIU/L", "conversion_factor": 20.0}
+    )
+    assert row["prolactin_ng_ml"] == 100.0
+    assert row["conversion_factor_used"] == 20.0
+
+
+def test_miu_row_uses_the_factor_of_its_assay_set() -> None:
+    k = knowledge(assay_sets=[replace(ROCHE, miu_per_ng=25.0)])
+    frame = canonical_frame(
+        [
+            {"sex": "M", "age_years": 40, "prolactin": 500, "unit": "mIU/L", "assay": "cobas e801"},
+            {
+                "sex": "M",
+                "age_years": 40,
+                "prolactin": 500,
+                "unit": "mIU/L",
+                "assay": "Unknown kit",
+            },
+        ]
+    )
+    out = triage_frame(frame, k)
+    assert out["conversion_factor_used"].tolist() == [25.0, 21.2]
+    assert out["prolactin_ng_ml"].tolist() == [20.0, pytest.approx(23.58, abs=0.01)]
+    assert out["reference_set"].tolist() == ["roche", "default"]
+
+
+def test_lab_interval_and_monomeric_are_converted_like_the_result() -> None:
+    row = one(
+        {
+            "sex": "F",
+            "age_years": 30,
+            "pregnant": False,
+            "prolactin": 1060,
+            "unit": "mIU/L",
+            "reference_low": 106.0,
+            "reference_high": 530.0,
+            "monomeric_prolactin": 212.0,
+        }
+    )
+    assert row["reference_source"] == "row"
+    assert (row["reference_low_ng_ml"], row["reference_high_ng_ml"]) == (5.0, 25.0)
+    assert row["times_uln"] == 2.0
+    details = {d["code"]: d["evidence"] for d in row["factor_details"]}
+    assert "monomeric_prolactin: 10 ng/mL" in details["macroprolactinemia"]
+
+
+def test_ng_row_has_no_conversion_factor_and_unknown_unit_is_indeterminate() -> None:
+    out = run(
+        [
+            {"sex": "F", "age_years": 30, "prolactin": 12, "unit": "ng/mL"},
+            {"sex": "F", "age_years": 30, "prolactin": 12, "unit": "pmol/L"},
+        ]
+    )
+    assert np.isnan(out["conversion_factor_used"].iloc[0])
+    assert out["status"].tolist() == ["normal", "indeterminate"]
+    assert out["priority"].iloc[1] == "routine"
+
+
+# ------------------------------------------------------------------------------- intervals ---
+def test_row_interval_beats_the_set() -> None:
+    row = one(
+        {"sex": "F", "age_years": 30, "prolactin": 26, "unit": "ng/mL", "reference_high": 25.0}
+    )
+    assert (row["reference_source"], row["status"], row["reference_stratum"]) == (
+        "row",
+        "high",
+        "row",
+    )
+
+
+def test_set_stratum_by_sex_age_and_menopause() -> None:
+    out = run(
+        [
+            {"sex": "F", "age_years": 30, "prolactin": 25, "unit": "ng/mL"},
+            {"sex": "M", "age_years": 30, "prolactin": 25, "unit": "ng/mL"},
+            {"sex": "F", "age_years": 62, "menopausal": True, "prolactin": 25, "unit": "ng/mL"},
+            {"sex": "F", "age_years": 9, "prolactin": 16, "unit": "ng/mL"},
+            {"sex": "F", "age_years": 0.5, "prolactin": 50, "unit": "ng/mL"},
+        ]
+    )
+    assert out["reference_stratum"].tolist() == [
+        "default:adult_female",
+        "default:adult_male",
+        "default:postmenopausal",
+        "default:child_f",
+        "default:infant_late",
+    ]
+    assert out["status"].tolist() == ["normal", "high", "high", "high", "normal"]
+    assert set(out["reference_source"]) == {"set"}
+
+
+def test_woman_past_childbearing_age_is_taken_as_postmenopausal() -> None:
+    out = run(
+        [
+            {"sex": "F", "age_years": 70, "prolactin": 25, "unit": "ng/mL"},
+            {"sex": "F", "age_years": 70, "menopausal": False, "prolactin": 25, "unit": "ng/mL"},
+            {"sex": "F", "age_years": 40, "prolactin": 25, "unit": "ng/mL"},
+        ]
+    )
+    assert out["reference_stratum"].tolist() == [
+        "default:postmenopausal",
+        "default:adult_female",
+        "default:adult_female",
+    ]
+    assert out["status"].tolist() == ["high", "normal", "normal"]
+
+
+def test_child_without_paediatric_band_in_the_assay_set_uses_the_default_band() -> None:
+    row = one({"sex": "M", "age_years": 10, "prolactin": 15, "unit": "ng/mL", "assay": "Elecsys"})
+    assert row["reference_stratum"] == "default:child_m"
+    assert "paediatric band of the default set" in row["reference_note"]
+
+
+def test_sex_unknown_is_never_a_false_normal() -> None:
+    out = run(
+        [
+            {"age_years": 40, "prolactin": 10, "unit": "ng/mL"},
+            {"age_years": 40, "prolactin": 24, "unit": "ng/mL"},
+            {"age_years": 40, "prolactin": 31, "unit": "ng/mL"},
+            {"age_years": 40, "prolactin": 2.5, "unit": "ng/mL"},
+            {"age_years": 40, "prolactin": 1.5, "unit": "ng/mL"},
+        ]
+    )
+    assert out["status"].tolist() == ["normal", "indeterminate", "high", "indeterminate", "low"]
+    assert out["priority"].tolist() == ["none", "routine", "routine", "none", "none"]
+    assert out["reference_high_ng_ml"].iloc[0] == 30.0  # high only above every limit
+    assert "sex unknown" in out["reference_note"].iloc[1]
+
+
+def test_sex_neutral_stratum_is_used_when_the_sex_is_unknown() -> None:
+    row = one({"age_years": 40, "prolactin": 24, "unit": "ng/mL"}, chosen=UNISEX)
+    assert (row["status"], row["reference_stratum"]) == ("normal", "unisex:adult")
+
+
+def test_no_interval_at_all_is_indeterminate_routine() -> None:
+    nothing = without(DEFAULT, "adult", "postmenopausal", "child")
+    row = one(
+        {"sex": "F", "age_years": 40, "prolactin": 50, "unit": "ng/mL"},
+        chosen=nothing,
+        default=nothing,
+    )
+    assert row["status"] == "indeterminate"
+    assert pd.isna(row["reference_source"]) and row["interpretation"] == ""
+    assert row["priority"] == "routine"
+
+
+def test_pregnancy_interval_by_trimester_when_the_set_has_them() -> None:
+    out = run(
+        [
+            {
+                "sex": "F",
+                "age_years": 30,
+                "pregnant": True,
+                "gestational_weeks": w,
+                "prolactin": 150,
+                "unit": "ng/mL",
+            }
+            for w in (8.0, 20.0, 32.0)
+        ]
+        + [{"sex": "F", "age_years": 30, "pregnant": True, "prolactin": 150, "unit": "ng/mL"}],
+        chosen=TRIMESTERS,
+    )
+    assert out["reference_stratum"].tolist() == [
+        "trimesters:t1",
+        "trimesters:t2",
+        "trimesters:t3",
+        "trimesters:t1+t2+t3",
+    ]
+    assert out["status"].tolist() == ["high", "normal", "normal", "normal"]
+    assert set(out["reference_source"]) == {"physiological"}
+
+
+def test_physiological_strata_come_from_the_default_set_when_the_chosen_lacks_them() -> None:
+    row = one(
+        {"sex": "F", "age_years": 30, "lactating": True, "prolactin": 150, "unit": "ng/mL"},
+        chosen=ROCHE,
+    )
+    assert (row["reference_source"], row["reference_stratum"]) == (
+        "physiological",
+        "default:lactating",
+    )
+    assert "from the default set" in row["reference_note"]
+
+
+def test_physiological_state_beats_the_row_interval() -> None:
+    row = one(
+        {
+            "sex": "F",
+            "age_years": 30,
+            "pregnant": True,
+            "prolactin": 150,
+            "unit": "ng/mL",
+            "reference_high": 25.0,
+        }
+    )
+    assert (row["reference_source"], row["status"], row["priority"]) == (
+        "physiological",
+        "normal",
+        "none",
+    )
+
+
+def test_pregnancy_without_any_pregnancy_interval_falls_back_and_explains() -> None:
+    bare = without(DEFAULT, "pregnant")
+    row = one(
+        {
+            "sex": "F",
+            "age_years": 30,
+            "pregnant": True,
+            "prolactin": 90,
+            "unit": "ng/mL",
+            "reference_high": 25.0,
+        },
+        chosen=bare,
+        default=bare,
+    )
+    assert (row["reference_source"], row["status"]) == ("row", "high")
+    assert row["factors"].split(";")[0] == "pregnancy"
+    assert row["factor_details"][0]["strength"] == "likely"
+    assert "no pregnancy interval" in row["reference_note"]
+
+
+def test_a_man_is_never_pregnant() -> None:
+    row = one({"sex": "M", "age_years": 30, "pregnant": True, "prolactin": 50, "unit": "ng/mL"})
+    assert row["reference_source"] == "set" and "pregnancy" not in row["factors"]
+
+
+def test_chosen_set_of_the_same_platform_is_kept() -> None:
+    row = one(
+        {
+            "sex": "F",
+            "age_years": 30,
+            "prolactin": 30,
+            "unit": "ng/mL",
+            "assay": "Roche Elecsys Prolactin II",
+        },
+        chosen=ROCHE_REDERIVED,
+    )
+    assert (row["reference_set"], row["status"]) == ("roche_rederived", "normal")
+
+
+def test_age_from_birth_date_and_as_of() -> None:
+    frame = canonical_frame(
+        [
+            {
+                "sex": "F",
+                "birth_date": "2000-01-01",
+                "collected_at": "2030-01-02",
+                "prolactin": 5,
+                "unit": "ng/mL",
+            },
+            {"sex": "F", "birth_date": "2026-01-01", "prolactin": 150, "unit": "ng/mL"},
+        ]
+    )
+    out = triage_frame(frame, knowledge(), as_of=pd.Timestamp("2026-01-15").to_pydatetime())
+    assert out["age_years"].iloc[0] == pytest.approx(30.0, abs=0.01)
+    assert out["age_years"].iloc[1] == pytest.approx(14 / 365.25, abs=0.001)
+    assert out["reference_source"].iloc[1] == "physiological"  # neonate
+
+
+# ---------------------------------------------------------------------------- classification ---
+@pytest.mark.parametrize(
+    ("raw", "status", "interpretation"),
+    [
+        ("<3.0", "normal", "N"),
+        ("<30", "indeterminate", ""),
+        (">470", "high", "HH"),
+        (">10", "indeterminate", ""),
+        ("23", "normal", "N"),
+        ("23.01", "high", "H"),
+        ("249.9", "high", "H"),
+        ("250", "high", "HH"),
+    ],
+)
+def test_qualifier_aware_status(raw: str, status: str, interpretation: str) -> None:
+    row = one(
+        {"sex": "F", "age_years": 30, "prolactin": raw, "unit": "ng/mL", "reference_high": 23.0}
+    )
+    assert (row["status"], row["interpretation"]) == (status, interpretation)
+
+
+def test_censored_below_the_lower_limit_is_low() -> None:
+    row = one(
+        {
+            "sex": "F",
+            "age_years": 30,
+            "prolactin": "<3.0",
+            "unit": "ng/mL",
+            "reference_low": 4.8,
+            "reference_high": 23.3,
+        }
+    )
+    assert row["status"] == "low"
+
+
+@pytest.mark.parametrize(
+    ("value", "band"),
+    [
+        (20, "mild"),
+        (49.9, "mild"),
+        (50, "moderate"),
+        (99, "moderate"),
+        (100, "marked"),
+        (250, "very_high"),
+        (500, "extreme"),
+    ],
+)
+def test_bands_from_thresholds(value: float, band: str) -> None:
+    row = one(
+        {"sex": "F", "age_years": 30, "prolactin": value, "unit": "ng/mL", "reference_high": 15.0}
+    )
+    assert row["band"] == band
+
+
+def test_band_and_interpretation_empty_unless_high() -> None:
+    out = run(
+        [{"sex": "F", "age_years": 30, "prolactin": v, "unit": "ng/mL"} for v in (1, 10, "<40")]
+    )
+    assert out["band"].tolist() == ["", "", ""]
+    assert out["interpretation"].tolist() == ["L", "N", ""]
+
+
+# ------------------------------------------------------------------------------ cue words ---
+@pytest.mark.parametrize(
+    ("field", "text", "cue"),
+    [
+        ("comments", "shingles T6 dermatome", "chest_wall"),
+        ("comments", "herpes zoster T4 dermatome", "chest_wall"),
+        ("comments", "post thoracotomy", "chest_wall"),
+        ("comments", "nipple piercing", "chest_wall"),
+        ("comments", "post-ictal, fit at 08:50", "seizure_recent"),
+        ("comments", "seizure at 09:10, sample at 09:30", "seizure_recent"),
+        ("head_trauma_text", "fall with TBI last week", "head_trauma"),
+        ("comments", "head injury 2 weeks ago", "head_trauma"),
+        ("pituitary_lesion", "NFPA 2.4 cm", "lesion_non_secreting"),
+        ("pituitary_lesion", "macroadenoma 32 mm", "lesion_macro"),
+        ("pituitary_lesion", "pituitary microadenoma", "lesion"),
+        ("liver_disease", "Child-Pugh C liver disease", "cirrhosis_severe"),
+        ("liver_disease", "alcoholic cirrhosis", "cirrhosis"),
+        ("dialysis_text", "on PD", "dialysis"),
+        ("dialysis_text", "HD Mon/Wed/Fri", "dialysis"),
+        ("comments", "haemodialysis", "dialysis"),
+        ("kidney_transplant_text", "s/p kidney tx", "kidney_transplant"),
+        ("kidney_transplant_text", "renal transplant 2019", "kidney_transplant"),
+        ("comments", "patient anxious, difficult venepuncture", "venipuncture_stress"),
+        ("comments", "?pregnant", "pregnancy_query"),
+        ("lactating_text", "3 days postpartum, breastfeeding", "lactation"),
+        ("symptoms", "bitemporal hemianopia", "red_flag"),
+        ("symptoms", "blurred vision, headache", "red_flag"),
+        ("symptoms", "thunderclap headache", "red_flag"),
+        ("symptoms", "diplopia", "red_flag"),
+        ("symptoms", "oligomenorrhoea; galactorrhoea", "symptom"),
+        ("comments", "pregnant 28/40", "pregnancy"),
+    ],
+)
+def test_cue_found(field: str, text: str, cue: str) -> None:
+    assert cue in load_cue_book().match(field, text)
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "cue"),
+    [
+        ("liver_disease", "NAFLD", "cirrhosis"),
+        ("liver_disease", "fatty liver", "cirrhosis"),
+        ("liver_disease", "no cirrhosis", "cirrhosis"),
+        ("comments", "?pregnant", "pregnancy"),
+        ("comments", "not pregnant", "pregnancy"),
+        ("comments", "non-pregnant", "pregnancy"),
+        ("comments", "fit and well", "seizure_history"),
+        ("comments", "fit and well", "seizure_recent"),
+        ("symptoms", "no visual disturbance", "red_flag"),
+        ("symptoms", "visual fields full", "red_flag"),
+        ("symptoms", "denies headache", "symptom"),
+        ("comments", "on PD meds for Parkinson's", "dialysis"),
+        ("comments", "pre-dialysis CKD 5", "dialysis"),
+        ("comments", "stopped breastfeeding", "lactation"),
+        ("comments", "seen in ED", "symptom"),
+        ("comments", "awaiting renal transplant", "kidney_transplant"),
+    ],
+)
+def test_cue_not_found(field: str, text: str, cue: str) -> None:
+    assert cue not in load_cue_book().match(field, text)
+
+
+def test_cue_quote_and_lesion_size() -> None:
+    book = load_cue_book()
+    hit = book.match("dialysis_text", "HD Mon/Wed/Fri")["dialysis"][0]
+    assert hit.evidence() == "dialysis: 'HD Mon/Wed/Fri'"
+    assert book.lesion_size_mm("NFPA 2.4 cm") == pytest.approx(24.0)
+    assert book.lesion_size_mm("macroadenoma 32 mm") == 32.0
+    assert book.lesion_size_mm("microadenoma") is None
+    assert book.clock_time("seizure", "seizure at 09:10, sample at 09:30") == (9, 10)
+    assert book.clock_time("sample", "seizure at 09:10, sample at 09:30") == (9, 30)
+
+
+# --------------------------------------------------------------------------------- labels ---
+def test_every_code_has_a_short_label() -> None:
+    labels = load_labels()
+    assert set(labels.factors) == set(FACTOR_CODES)
+    assert set(labels.suggestions) == set(SUGGESTION_CODES) | set(CAUTION_CODES)
+    for info in [*labels.factors.values(), *labels.suggestions.values()]:
+        assert info.label and len(info.label) <= 48 and "possible" not in info.label.lower()
+    assert labels.factor("medication:antipsychotic").label == "Antipsychotic medication"
+
+
+# --------------------------------------------------------------------------- the contract ---
+def test_results_columns_order_index_and_purity() -> None:
+    frame = canonical_frame(
+        [
+            {
+                "sex": "F",
+                "age_years": 30,
+                "prolactin": 80,
+                "unit": "ng/mL",
+                "medications": "Risperdal 4mg",
+            },
+            {"sex": "M", "age_years": 30, "prolactin": 5, "unit": "ng/mL"},
+        ]
+    )
+    frame.index = pd.Index([17, 3])
+    before = frame.copy()
+    out = triage_frame(frame, knowledge())
+    assert list(out.columns) == list(RESULT_COLUMNS + RESULT_EXTRA_COLUMNS)
+    assert out.index.tolist() == [17, 3]
+    pd.testing.assert_frame_equal(frame, before)
+    assert out.loc[17, "factors"].startswith("medication:antipsychotic")
+    assert out.loc[17, "factor_evidence"].startswith(
+        "medication:antipsychotic (likely): medications:"
+    )
+    assert out.loc[3, "factor_details"] == [] and out.loc[3, "suggestion_details"] == []
+
+
+def test_empty_frame() -> None:
+    out = triage_frame(canonical_frame([]), knowledge())
+    assert out.empty and list(out.columns) == list(RESULT_COLUMNS + RESULT_EXTRA_COLUMNS)
+
+
+@pytest.mark.slow
+def test_100k_rows_in_a_few_seconds() -> None:
+    patterns = [
+        {
+            "sex": "F",
+            "age_years": 34,
+            "prolactin": 45,
+            "unit": "ng/mL",
+            "medications": "Risperdal Consta 37.5mg",
+            "comments": "?pregnant",
+        },
+        {
+            "sex": "M",
+            "age_years": 60,
+            "prolactin": 1664,
+            "unit": "mIU/L",
+            "assay": "cobas",
+            "pituitary_lesion": "NFPA 2.4 cm",
+        },
+        {
+            "sex": "F",
+            "age_years": 62,
+            "menopausal": True,
+            "prolactin": 8,
+            "unit": "ng/mL",
+            "medications": "cabergoline",
+        },
+        {
+            "age_years": 40,
+            "prolactin": "<30",
+            "unit": "ng/mL",
+            "dialysis": "HD Mon/Wed/Fri",
+            "egfr": 12.0,
+        },
+        {
+            "sex": "F",
+            "age_years": 29,
+            "lactating": "3 days postpartum, breastfeeding",
+            "prolactin": 150,
+            "unit": "ng/mL",
+        },
+    ]
+    base = canonical_frame(patterns)
+    frame = base.loc[np.resize(base.index.to_numpy(), 100_000)].reset_index(drop=True)
+    rng = np.random.default_rng(7)
+    frame["prolactin_value"] = frame["prolactin_value"] * rng.uniform(0.5, 3.0, len(frame))
+    started = time.perf_counter()
+    out = triage_frame(frame, knowledge())
+    elapsed = time.perf_counter() - started
+    assert len(out) == 100_000
+    assert elapsed < 15, f"{elapsed:.1f} s"
+
+
+# ------------------------------------------------------------------- no clinical numbers ---
+# Numbers allowed as literals in engine code: 0, 1 and 2 (counting, indexing, halves),
+# 100 (percent).  Every clinical number comes from thresholds.toml or a reference set.
+ALLOWED_NUMBERS = {"0", "1", "2", "100", "0.0", "1.0"}
+
+
+def _numbers(path: Path) -> list[tuple[int, str]]:
+    tokens = tokenize.generate_tokens(io.StringIO(path.read_text("utf-8")).readline)
+    return [(t.start[0], t.string) for t in tokens if t.type == tokenize.NUMBER]
+
+
+def test_no_clinical_number_in_engine_code() -> None:
+    found = {
+        f"{path.name}:{line}: {number}"
+        for path in sorted(ENGINE_DIR.glob("*.py"))
+        for line, number in _numbers(path)
+        if number not in ALLOWED_NUMBERS
+    }
+    assert not found, "numeric literals in engine code:\n" + "\n".join(sorted(found))
+
+
+def test_the_literal_check_can_fail(tmp_path: Path) -> None:
+    sample = tmp_path / "rule.py"
+    sample.write_text("LIMIT = 94\nratio = value / 2\nlabel = 'up to 250 ng/mL'\n")
+    assert [n for _, n in _numbers(sample) if n not in ALLOWED_NUMBERS] == ["94"]

@@ -1,0 +1,277 @@
+"""What the rules see of one row: its values, its classification and what its free text says.
+
+`Rows` holds the per-row columns once (as Python lists); `RowContext` is a cheap view of row i
+with typed accessors, so the rules read `ctx.num("egfr")`, `ctx.has("dialysis")`, `ctx.t(name)`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+
+from triage.engine.text import CueBook, CueHit, Hits
+from triage.knowledge.model import DrugMatch, Knowledge
+
+LIKELY = "likely"
+POSSIBLE = "possible"
+
+# Canonical columns the rules read.
+RULE_COLUMNS: tuple[str, ...] = (
+    "sex",
+    "age_years",
+    "collected_at",
+    "pregnant",
+    "pregnant_text",
+    "gestational_weeks",
+    "lactating",
+    "lactating_text",
+    "postpartum_weeks",
+    "menopausal",
+    "menopausal_text",
+    "hcg",
+    "hcg_positive",
+    "medications",
+    "egfr",
+    "egfr_qualifier",
+    "creatinine",
+    "dialysis",
+    "dialysis_text",
+    "kidney_transplant",
+    "kidney_transplant_text",
+    "liver_disease",
+    "tsh",
+    "tsh_qualifier",
+    "free_t4",
+    "pituitary_lesion",
+    "pituitary_lesion_mm",
+    "head_trauma",
+    "head_trauma_text",
+    "symptoms",
+    "macroprolactin_recovery_pct",
+    "comments",
+)
+
+
+def fmt(value: float) -> str:
+    """A number as written in a result or a threshold: 23.3, 0.25, 1664, 164.7 (≤ 2 decimals)."""
+    if math.isnan(value):
+        return "?"
+    return f"{round(value, 2):g}"
+
+
+def approx(value: float) -> str:
+    """A derived number to three significant digits, whole from 100 up: 236, 78.5, 4.06, 1.33."""
+    if math.isnan(value):
+        return "?"
+    if abs(value) >= 100:
+        return f"{round(value):d}"
+    return f"{value:.3g}"
+
+
+def python_values(series: pd.Series) -> list[object]:
+    """The column as Python objects, missing cells as None."""
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Per-row data shared by every RowContext of one triage run."""
+
+    knowledge: Knowledge
+    book: CueBook
+    raw: dict[str, list[object]]
+    value_ng: list[float]
+    qualifier: list[str]
+    uln: list[float]
+    factor: list[float]  # mIU/L per ng/mL that applies to the row's assay
+    monomeric_ng: list[float]
+    status: list[str]
+    possibly_high: list[bool]
+    mild: list[bool]
+    source: list[str]
+    state: list[str]
+    hits: list[Hits]
+    drugs: list[tuple[DrugMatch, ...]]
+    threshold_values: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class LesionInfo:
+    present: bool
+    evidence: str = ""
+    size_mm: float | None = None
+    macro: bool = False
+    non_secreting: bool = False
+
+
+class RowContext:
+    """Row `i` of `rows`, with typed accessors for the rules (attributes read once per row)."""
+
+    __slots__ = (
+        "_lesion",
+        "book",
+        "drugs",
+        "factor",
+        "high_like",
+        "hit_map",
+        "i",
+        "knowledge",
+        "mild",
+        "monomeric_ng",
+        "qualifier",
+        "rows",
+        "source",
+        "state",
+        "status",
+        "uln",
+        "value",
+    )
+
+    def __init__(self, rows: Rows, i: int) -> None:
+        self.rows = rows
+        self.i = i
+        self.value: float = rows.value_ng[i]
+        self.qualifier: str = rows.qualifier[i]
+        self.uln: float = rows.uln[i]
+        self.status: str = rows.status[i]
+        # High, or indeterminate and possibly high: the rows factors are listed for.
+        self.high_like: bool = rows.possibly_high[i]
+        self.mild: bool = rows.mild[i]
+        self.source: str = rows.source[i]
+        self.state: str = rows.state[i]
+        self.factor: float = rows.factor[i]
+        self.monomeric_ng: float = rows.monomeric_ng[i]
+        self.drugs: tuple[DrugMatch, ...] = rows.drugs[i]
+        self.hit_map: Hits = rows.hits[i]
+        self.book: CueBook = rows.book
+        self.knowledge: Knowledge = rows.knowledge
+        self._lesion: LesionInfo | None = None
+
+    @property
+    def state_explains_level(self) -> bool:
+        """Pregnancy, breastfeeding or the neonatal period applies and can account for the level:
+        the result is within its interval or only mildly above it (at most
+        repeat_rested_max_times_uln times its upper limit, the engine's one definition of a mild
+        rise), or no interval for the state was available to judge."""
+        if not self.state:
+            return False
+        return self.source != "physiological" or self.status != "high" or self.mild
+
+    def t(self, name: str) -> float:
+        """A named threshold (KeyError names a missing one)."""
+        value = self.rows.threshold_values.get(name)
+        if value is None:
+            return self.knowledge.thresholds.get(name)  # raises the KeyError naming it
+        return value
+
+    def above(self, limit: float) -> bool:
+        """The result is above `limit` ng/mL (a `<` result never is)."""
+        return self.qualifier != "<" and self.value > limit
+
+    def within(self, limit: float) -> bool:
+        """The result is at most `limit` ng/mL (a `>` result only when its bound is below)."""
+        if self.qualifier == ">":
+            return self.value < limit
+        return self.value <= limit
+
+    # --- raw values ---------------------------------------------------------------------------
+    def raw(self, name: str) -> object:
+        return self.rows.raw[name][self.i]
+
+    def num(self, name: str) -> float | None:
+        value = self.rows.raw[name][self.i]
+        return value if isinstance(value, float) and value == value else None
+
+    def text(self, name: str) -> str | None:
+        value = self.raw(name)
+        return value if isinstance(value, str) and value.strip() else None
+
+    def flag(self, name: str) -> bool | None:
+        value = self.raw(name)
+        return bool(value) if isinstance(value, bool) else None
+
+    def when(self, name: str) -> datetime | None:
+        value = self.raw(name)
+        return value.to_pydatetime() if isinstance(value, pd.Timestamp) else None
+
+    @property
+    def sex(self) -> str | None:
+        value = self.text("sex")
+        return value if value in ("F", "M") else None
+
+    @property
+    def age(self) -> float | None:
+        return self.num("age_years")
+
+    # --- free text ----------------------------------------------------------------------------
+    def hits(self, cue: str) -> tuple[CueHit, ...]:
+        return self.hit_map.get(cue, ())
+
+    def has(self, cue: str) -> bool:
+        return cue in self.hit_map
+
+    def first(self, cue: str) -> CueHit | None:
+        found = self.hit_map.get(cue)
+        return found[0] if found else None
+
+    def quote(self, name: str) -> str:
+        """`name: 'value as written'` for an evidence line."""
+        value = self.raw(name)
+        if isinstance(value, float):
+            return f"{name}: {fmt(value)}"
+        return f"{name}: '{value}'"
+
+    def flag_evidence(self, name: str) -> str:
+        """Evidence for a yes/no field: its text as written when kept, else 'yes'."""
+        written = self.text(f"{name}_text")
+        return f"{name}: '{written}'" if written else f"{name}: yes"
+
+    @property
+    def lesion(self) -> LesionInfo:
+        """A known pituitary lesion: from pituitary_lesion(_mm) or a lesion named in comments."""
+        if self._lesion is None:
+            self._lesion = self._find_lesion()
+        return self._lesion
+
+    def _find_lesion(self) -> LesionInfo:
+        size = self.num("pituitary_lesion_mm")
+        written = self.text("pituitary_lesion")
+        evidence = []
+        if size is not None and size > 0:
+            evidence.append(f"pituitary_lesion_mm: {fmt(size)}")
+        else:
+            size = None
+        hit = self.first("lesion")
+        negative = self.has("no_lesion")
+        if written and not negative:
+            evidence.append(f"pituitary_lesion: '{written}'")
+            if size is None:
+                size = self.book.lesion_size_mm(written)
+        elif hit is not None:
+            evidence.append(hit.evidence())
+            if size is None:
+                size = self.book.lesion_size_mm(hit.quote)
+        if not evidence:
+            return LesionInfo(present=False)
+        macro = size >= self.t("macroadenoma_mm") if size is not None else self.has("lesion_macro")
+        return LesionInfo(
+            present=True,
+            evidence="; ".join(evidence),
+            size_mm=size,
+            macro=macro,
+            non_secreting=self.has("lesion_non_secreting"),
+        )
+
+    @property
+    def post_peg_uln(self) -> float:
+        """Upper limit of monomeric (post-PEG) prolactin for the sex (the lower if unknown)."""
+        female = self.t("post_peg_uln_female_ng_ml")
+        male = self.t("post_peg_uln_male_ng_ml")
+        if self.sex == "F":
+            return female
+        if self.sex == "M":
+            return male
+        return min(female, male)

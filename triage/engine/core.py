@@ -1,0 +1,197 @@
+"""`triage_frame`: canonical frame in, results frame out (design.md, stage 3).
+
+Per-row arithmetic (units, interval choice, status, band, HL7 code) is vectorised; the factor and
+suggestion rules run per row on Python values with free-text work cached per distinct string.
+Pure: no I/O besides reading the bundled cue and label vocabularies once, and no logging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from triage.engine.classify import DISPLAY_DECIMALS, classify
+from triage.engine.context import RULE_COLUMNS, RowContext, Rows, python_values
+from triage.engine.factors import Finding, find_factors
+from triage.engine.intervals import choose_intervals, physiology
+from triage.engine.labels import Labels, load_labels
+from triage.engine.priority import decide, hook_effect_risk
+from triage.engine.suggestions import Situation, Suggestion, suggest
+from triage.engine.text import CueBook, Hits, load_cue_book, merge_hits
+from triage.engine.units import convert, row_set_names
+from triage.knowledge.drugs import drug_matcher
+from triage.knowledge.model import DrugMatch, Knowledge
+from triage.schema import CANONICAL_COLUMNS, RESULT_COLUMNS, RESULT_EXTRA_COLUMNS
+
+_SECONDS_PER_YEAR = np.timedelta64(1, "Y").astype("timedelta64[s]").astype("float64")
+
+
+def triage_frame(
+    frame: pd.DataFrame,
+    knowledge: Knowledge,
+    *,
+    as_of: datetime | None = None,
+) -> pd.DataFrame:
+    """Triage every row of a canonical frame.
+
+    Returns RESULT_COLUMNS then RESULT_EXTRA_COLUMNS, same order and index as `frame`.  `as_of`
+    dates rows that have a birth date but no collection date (age at `as_of`).
+    """
+    missing = [c for c in CANONICAL_COLUMNS if c not in frame.columns]
+    if missing:
+        raise KeyError(f"canonical columns missing: {', '.join(missing)}")
+    book = load_cue_book()
+    labels = load_labels()
+    ages = _ages(frame, as_of)
+    work = frame.assign(age_years=ages)
+
+    set_names = row_set_names(work, knowledge)
+    converted = convert(work, set_names, knowledge)
+    hits = _cue_hits(work, book)
+    phys = physiology(work, hits, knowledge)
+    chosen = choose_intervals(work, set_names, converted.low_ng, converted.high_ng, phys, knowledge)
+    value_ng = converted.value_ng.to_numpy(dtype="float64")
+    qualifier = work["qualifier"].fillna("").astype(str).to_numpy(dtype=object)
+    classified = classify(value_ng, qualifier, chosen, knowledge.thresholds)
+
+    rows = Rows(
+        knowledge=knowledge,
+        book=book,
+        raw={name: python_values(work[name]) for name in RULE_COLUMNS},
+        value_ng=value_ng.tolist(),
+        qualifier=qualifier.tolist(),
+        uln=chosen.high.tolist(),
+        factor=converted.factor.to_numpy(dtype="float64").tolist(),
+        monomeric_ng=converted.monomeric_ng.to_numpy(dtype="float64").tolist(),
+        status=classified.status.tolist(),
+        possibly_high=classified.possibly_high.tolist(),
+        mild=classified.mild.tolist(),
+        source=chosen.source,
+        state=chosen.state,
+        hits=hits,
+        drugs=_drug_matches(work, knowledge),
+        threshold_values={k: t.value for k, t in knowledge.thresholds.values.items()},
+    )
+    decisions = [_decide_row(RowContext(rows, i), labels) for i in range(len(work))]
+
+    def rounded(values: np.ndarray | pd.Series) -> pd.Series:
+        return pd.Series(
+            np.round(np.asarray(values, dtype="float64"), DISPLAY_DECIMALS), index=work.index
+        )
+
+    def text(values: Sequence[str] | np.ndarray, *, empty_is_na: bool = False) -> pd.Series:
+        series = pd.Series(list(values), index=work.index, dtype="string")
+        return series.replace("", pd.NA) if empty_is_na else series
+
+    out = pd.DataFrame(index=work.index)
+    for name in ("source_file", "source_sheet", "source_row", "patient_id", "collected_at", "sex"):
+        out[name] = work[name]
+    out["age_years"] = work["age_years"]
+    out["prolactin_raw"] = work["prolactin_raw"]
+    out["unit_raw"] = work["unit_raw"]
+    out["prolactin_ng_ml"] = rounded(value_ng)
+    out["qualifier"] = work["qualifier"].fillna("").astype("string")
+    out["reference_set"] = text(chosen.set_name)
+    out["reference_source"] = text(chosen.source, empty_is_na=True)
+    out["reference_low_ng_ml"] = rounded(chosen.low)
+    out["reference_high_ng_ml"] = rounded(chosen.high)
+    out["times_uln"] = pd.Series(classified.times_uln, index=work.index, dtype="float64")
+    out["status"] = text(classified.status.tolist())
+    out["band"] = text(classified.band.tolist())
+    out["interpretation"] = text(classified.interpretation.tolist())
+    out["priority"] = text([d[0] for d in decisions])
+    out["factors"] = text([";".join(f.code for f in d[1]) for d in decisions])
+    out["suggestions"] = text([";".join(s.code for s in d[2]) for d in decisions])
+    out["patient_name"] = work["patient_name"]
+    out["prolactin_value"] = work["prolactin_value"]
+    out["prolactin_unit"] = work["prolactin_unit"]
+    out["conversion_factor_used"] = converted.factor_used.astype("float64")
+    out["reference_stratum"] = text(chosen.stratum, empty_is_na=True)
+    out["reference_note"] = text(chosen.note)
+    out["factor_details"] = pd.Series(
+        [_factor_details(d[1], labels) for d in decisions], index=work.index, dtype=object
+    )
+    out["suggestion_details"] = pd.Series(
+        [_suggestion_details(d[2], labels) for d in decisions], index=work.index, dtype=object
+    )
+    out["factor_evidence"] = text([_flat_evidence(d[1]) for d in decisions])
+    return out[list(RESULT_COLUMNS + RESULT_EXTRA_COLUMNS)]
+
+
+_NOTHING: tuple[str, list[Finding], list[Suggestion]] = ("none", [], [])
+
+
+def _decide_row(ctx: RowContext, labels: Labels) -> tuple[str, list[Finding], list[Suggestion]]:
+    if not ctx.high_like and not ctx.drugs and not ctx.lesion.present:
+        return _NOTHING  # normal or low, and no caution can apply
+    findings = find_factors(ctx, labels)
+    hook = hook_effect_risk(ctx)
+    priority = decide(ctx, findings, labels, hook)
+    situation = Situation(ctx=ctx, findings=findings, priority=priority, hook=hook, labels=labels)
+    return priority, findings, suggest(situation)
+
+
+def _ages(frame: pd.DataFrame, as_of: datetime | None) -> pd.Series:
+    """age_years as given, else from birth date to collection (or `as_of`) in years."""
+    ages = frame["age_years"].astype("float64")
+    need = ages.isna() & frame["birth_date"].notna()
+    if not need.any():
+        return ages
+    until = frame["collected_at"]
+    if as_of is not None:
+        until = until.fillna(pd.Timestamp(as_of))
+    seconds = (until - frame["birth_date"]).dt.total_seconds()
+    computed = seconds / _SECONDS_PER_YEAR
+    return ages.where(~need, computed.where(computed >= 0))
+
+
+def _cue_hits(frame: pd.DataFrame, book: CueBook) -> list[Hits]:
+    columns = [book.match_column(field, frame[field]) for field in book.fields]
+    return merge_hits(columns, len(frame))
+
+
+def _drug_matches(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugMatch, ...]]:
+    matcher = drug_matcher(tuple(knowledge.drugs))
+    found: dict[str, tuple[DrugMatch, ...]] = {}
+    out: list[tuple[DrugMatch, ...]] = []
+    for text in frame["medications"].tolist():
+        if not isinstance(text, str) or not text.strip():
+            out.append(())
+            continue
+        if text not in found:
+            found[text] = tuple(matcher.find(text))
+        out.append(found[text])
+    return out
+
+
+def _factor_details(findings: list[Finding], labels: Labels) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": f.code,
+            "label": labels.factor(f.code).label,
+            "strength": f.strength,
+            "evidence": f.evidence,
+            "rule": f.rule,
+        }
+        for f in findings
+    ]
+
+
+def _suggestion_details(found: list[Suggestion], labels: Labels) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": s.code,
+            "label": labels.suggestion(s.code).label,
+            "reason": s.reason,
+            "rule": s.rule,
+        }
+        for s in found
+    ]
+
+
+def _flat_evidence(findings: list[Finding]) -> str:
+    return " | ".join(f"{f.code} ({f.strength}): {f.evidence}" for f in findings)

@@ -1,0 +1,590 @@
+"""Contributing factors: a registry of small named rules, one concern each.
+
+Every rule reads one row (`RowContext`) and returns `Finding`s: a factor code of output-contract §7,
+a strength (`likely` / `possible`), an evidence text naming the field and value that fired it, and
+the rule's name.  A rule that knows how high its cause usually takes prolactin marks the finding
+`exceeded` (and makes it `possible`) when the result is above that; if nothing likely is left, the
+level rule adds a suspected prolactinoma, ranked first.  Factors are listed only for high results
+(and indeterminate results that could be high).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from triage.engine.context import LIKELY, POSSIBLE, RowContext, approx, fmt
+from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
+from triage.engine.labels import Labels, load_labels
+from triage.knowledge.model import Drug, DrugMatch
+from triage.schema import FACTOR_CODES
+
+# Factor kinds (labels.toml) that explain a result without pointing to a pituitary cause.
+BENIGN_KINDS = frozenset({"artefact", "physiological", "drug", "systemic", "other"})
+PHYSIOLOGICAL_CODES = frozenset({"pregnancy", "lactation", "neonatal"})
+# Drug frequency grades (Molitch scale) under which a drug in its usual range is a likely cause.
+LIKELY_FREQUENCIES = frozenset({"high", "moderate"})
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    strength: str  # "likely" | "possible"
+    evidence: str
+    rule: str
+    exceeded: bool = False  # the result is above what this cause usually does
+
+
+Rule = Callable[[RowContext], list[Finding]]
+FACTOR_RULES: dict[str, Rule] = {}
+
+
+def factor_rule(name: str) -> Callable[[Rule], Rule]:
+    """Register a factor rule under `name` (the name is recorded with each finding)."""
+
+    def register(rule: Rule) -> Rule:
+        if name in FACTOR_RULES:
+            raise ValueError(f"factor rule {name!r} registered twice")
+        FACTOR_RULES[name] = rule
+        return rule
+
+    return register
+
+
+def _ranged(
+    ctx: RowContext, code: str, rule: str, evidence: str, ceiling: float, cause: str
+) -> Finding:
+    """A likely finding while the result is within `ceiling`, else possible and `exceeded`."""
+    if ctx.within(ceiling):
+        return Finding(
+            code, LIKELY, f"{evidence} ({cause} usually up to ~{fmt(ceiling)} ng/mL)", rule
+        )
+    text = (
+        f"{evidence}; result {fmt(ctx.value)} ng/mL is above the ~{fmt(ceiling)} ng/mL "
+        f"{cause} usually causes"
+    )
+    return Finding(code, POSSIBLE, text, rule, exceeded=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Physiology
+# ---------------------------------------------------------------------------------------------
+def _physiological(ctx: RowContext, code: str, rule: str, why: str, state: str) -> Finding:
+    if ctx.source == "physiological":
+        times = approx(ctx.value / ctx.uln)
+        text = (
+            f"{why}; result {times}× the top of the usual {state} interval ({fmt(ctx.uln)} ng/mL)"
+        )
+        return Finding(code, POSSIBLE, text, rule, exceeded=True)
+    text = f"{why}; prolactin rises physiologically (no {state} interval available)"
+    return Finding(code, LIKELY, text, rule)
+
+
+def _pregnancy_evidence(ctx: RowContext) -> str:
+    parts = []
+    if ctx.flag("pregnant"):
+        parts.append(ctx.flag_evidence("pregnant"))
+    weeks = ctx.num("gestational_weeks")
+    if weeks is not None and weeks > 0:
+        parts.append(f"gestational_weeks: {fmt(weeks)}")
+    if ctx.flag("hcg_positive"):
+        parts.append(f"hcg: '{ctx.text('hcg') or 'positive'}'")
+    hit = ctx.first("pregnancy")
+    if hit is not None and not parts:
+        parts.append(hit.evidence())
+    return "; ".join(parts) or "pregnant"
+
+
+@factor_rule("pregnancy_state")
+def pregnancy(ctx: RowContext) -> list[Finding]:
+    rule = "pregnancy_state"
+    if ctx.state == PREGNANCY:
+        return [_physiological(ctx, "pregnancy", rule, _pregnancy_evidence(ctx), "pregnancy")]
+    query = ctx.first("pregnancy_query")
+    if query is not None and ctx.sex != "M":
+        text = f"{query.evidence()}: pregnancy not confirmed or excluded"
+        return [Finding("pregnancy", POSSIBLE, text, rule)]
+    return []
+
+
+@factor_rule("lactation_state")
+def lactation(ctx: RowContext) -> list[Finding]:
+    rule = "lactation_state"
+    if ctx.state == LACTATION:
+        hit = ctx.first("lactation")
+        why = (
+            ctx.flag_evidence("lactating")
+            if ctx.flag("lactating")
+            else (hit.evidence() if hit else "breastfeeding")
+        )
+        return [_physiological(ctx, "lactation", rule, why, "breastfeeding")]
+    if ctx.flag("lactating") is False or ctx.sex == "M":
+        return []
+    weeks = ctx.num("postpartum_weeks")
+    hit = ctx.first("postpartum")
+    if weeks is None and hit is None:
+        return []
+    why = f"postpartum_weeks: {fmt(weeks)}" if weeks is not None else hit.evidence() if hit else ""
+    if weeks is not None and weeks < ctx.t("postpartum_nonlactating_normal_weeks"):
+        text = f"{why}; so soon after delivery prolactin can be raised even without breastfeeding"
+    else:
+        text = f"{why}; breastfeeding not stated (prolactin stays raised while breastfeeding)"
+    return [Finding("lactation", POSSIBLE, text, rule)]
+
+
+@factor_rule("neonatal_period")
+def neonatal(ctx: RowContext) -> list[Finding]:
+    if ctx.state != NEONATAL or ctx.age is None:
+        return []
+    limit = fmt(ctx.t("neonatal_max_age_years"))
+    why = f"age_years: {fmt(ctx.age)} (neonatal period, under {limit} y)"
+    return [_physiological(ctx, "neonatal", "neonatal_period", why, "neonatal")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Medication
+# ---------------------------------------------------------------------------------------------
+def _segment(text: str, matched: str) -> str:
+    """The item of a medication list (split on , ; and new lines) that holds `matched`."""
+    lowered = matched.lower()
+    for piece in text.replace(";", "\n").replace(",", "\n").splitlines():
+        if lowered in piece.lower():
+            return piece.strip()
+    return matched
+
+
+def _drug_ceiling(ctx: RowContext, drug: Drug) -> float:
+    if drug.typical_max_ng_ml is not None:
+        return drug.typical_max_ng_ml
+    return ctx.t("drug_typical_max_ng_ml")
+
+
+def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
+    """Evidence of one drug; whether it is a likely cause; whether the result exceeds its range."""
+    labels = load_labels()
+    drug = match.drug
+    written = _segment(ctx.text("medications") or "", match.matched_text)
+    ceiling = _drug_ceiling(ctx, drug)
+    is_depot = "depot" in ctx.book.match("medications", written)
+    depot = ", depot" if is_depot and drug.drug_class == "antipsychotic" else ""
+    kind = labels.drug_class(drug.drug_class)
+    line = (
+        f"medications: '{written}' → {drug.name} ({kind}{depot}, "
+        f"usual rise up to ~{fmt(ceiling)} ng/mL"
+    )
+    if drug.frequency not in LIKELY_FREQUENCIES:
+        line += f"; raises prolactin in few users ({drug.frequency.replace('_', ' ')})"
+    line += ")"
+    exceeded = not ctx.within(ceiling)
+    if exceeded:
+        line += f"; result {fmt(ctx.value)} ng/mL is above that"
+    return line, drug.frequency in LIKELY_FREQUENCIES and not exceeded, exceeded
+
+
+@factor_rule("prolactin_raising_drug")
+def medication(ctx: RowContext) -> list[Finding]:
+    by_class: dict[str, list[tuple[str, bool, bool]]] = {}
+    seen: set[str] = set()
+    for match in ctx.drugs:
+        drug = match.drug
+        code = f"medication:{drug.drug_class}"
+        if drug.effect != "raises" or drug.frequency == "none" or code not in FACTOR_CODES:
+            continue
+        if drug.name in seen:
+            continue
+        seen.add(drug.name)
+        by_class.setdefault(drug.drug_class, []).append(_drug_line(ctx, match))
+    findings = []
+    for drug_class, lines in by_class.items():
+        likely = any(is_likely for _, is_likely, _ in lines)
+        exceeded = all(over for _, _, over in lines)
+        findings.append(
+            Finding(
+                f"medication:{drug_class}",
+                LIKELY if likely else POSSIBLE,
+                "; ".join(text for text, _, _ in lines),
+                "prolactin_raising_drug",
+                exceeded=exceeded,
+            )
+        )
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# Kidney, thyroid, liver
+# ---------------------------------------------------------------------------------------------
+def _dialysis_evidence(ctx: RowContext) -> str | None:
+    if ctx.flag("dialysis"):
+        return ctx.flag_evidence("dialysis")
+    if ctx.flag("dialysis") is False and ctx.text("dialysis_text"):
+        hits = [h for h in ctx.hits("dialysis") if h.field != "dialysis_text"]
+    else:
+        hits = list(ctx.hits("dialysis"))
+    return hits[0].evidence() if hits else None
+
+
+@factor_rule("kidney_function")
+def kidney(ctx: RowContext) -> list[Finding]:
+    rule = "kidney_function"
+    on_dialysis = _dialysis_evidence(ctx)
+    if on_dialysis is not None:
+        ceiling = ctx.t("dialysis_typical_max_ng_ml")
+        return [_ranged(ctx, "dialysis", rule, on_dialysis, ceiling, "dialysis")]
+    egfr = ctx.num("egfr")
+    transplant = ctx.flag("kidney_transplant") or ctx.has("kidney_transplant")
+    graft = ""
+    if transplant:
+        hit = ctx.first("kidney_transplant")
+        graft = hit.evidence() if hit else ctx.flag_evidence("kidney_transplant")
+    if egfr is None or ctx.raw("egfr_qualifier") == ">":
+        if transplant and egfr is None:
+            text = f"{graft}; eGFR not given (prolactin usually normalises with a working graft)"
+            return [Finding("renal_impairment", POSSIBLE, text, rule)]
+        return []
+    qualifier = str(ctx.raw("egfr_qualifier") or "")
+    evidence = f"egfr: {qualifier}{fmt(egfr)} mL/min/1.73m²"
+    if graft:
+        evidence = f"{graft}; {evidence}"
+    likely_below = ctx.t("egfr_renal_likely")
+    possible_below = ctx.t("egfr_renal_possible")
+    if egfr < likely_below or (qualifier == "<" and egfr <= likely_below):
+        evidence += f" (below {fmt(likely_below)})"
+        ceiling = ctx.t("renal_typical_max_ng_ml")
+        return [_ranged(ctx, "renal_impairment", rule, evidence, ceiling, "kidney impairment")]
+    if egfr < possible_below or (qualifier == "<" and egfr <= possible_below):
+        evidence += f" (below {fmt(possible_below)}: moderate impairment, a less common cause)"
+        return [Finding("renal_impairment", POSSIBLE, evidence, rule)]
+    return []
+
+
+@factor_rule("thyroid_function")
+def thyroid(ctx: RowContext) -> list[Finding]:
+    rule = "thyroid_function"
+    tsh = ctx.num("tsh")
+    if tsh is None:
+        hit = ctx.first("hypothyroidism")
+        if hit is None:
+            return []
+        text = f"{hit.evidence()}; no TSH given to show whether it is controlled"
+        return [Finding("hypothyroidism", POSSIBLE, text, rule)]
+    qualifier = str(ctx.raw("tsh_qualifier") or "")
+    upper = ctx.t("tsh_upper_miu_l")
+    if qualifier == "<" or tsh < upper or (tsh == upper and qualifier != ">"):
+        return []
+    evidence = f"tsh: {qualifier}{fmt(tsh)} mIU/L (above {fmt(upper)})"
+    strong = ctx.t("tsh_strong_miu_l")
+    if tsh < strong:
+        text = f"{evidence}; mildly raised TSH, a weaker cause (strong from {fmt(strong)})"
+        return [Finding("hypothyroidism", POSSIBLE, text, rule)]
+    ceiling = ctx.t("hypothyroid_typical_max_ng_ml")
+    return [_ranged(ctx, "hypothyroidism", rule, evidence, ceiling, "hypothyroidism")]
+
+
+@factor_rule("liver_cirrhosis")
+def liver(ctx: RowContext) -> list[Finding]:
+    rule = "liver_cirrhosis"
+    hit = ctx.first("cirrhosis")
+    if hit is None:
+        return []
+    severe = ctx.first("cirrhosis_severe")
+    if severe is None:
+        text = (
+            f"{hit.evidence()}; compensated cirrhosis raises prolactin in a minority, "
+            "usually mildly"
+        )
+        finding = Finding("liver_cirrhosis", POSSIBLE, text, rule)
+        ceiling = ctx.t("cirrhosis_typical_max_ng_ml")
+        return [finding if ctx.within(ceiling) else replace(finding, exceeded=True)]
+    name = (
+        "cirrhosis_encephalopathy_max_ng_ml"
+        if "encephalopath" in severe.matched.lower()
+        else "cirrhosis_typical_max_ng_ml"
+    )
+    return [
+        _ranged(ctx, "liver_cirrhosis", rule, severe.evidence(), ctx.t(name), "advanced cirrhosis")
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Pituitary and macroprolactin
+# ---------------------------------------------------------------------------------------------
+@factor_rule("pituitary_lesion")
+def pituitary(ctx: RowContext) -> list[Finding]:
+    rule = "pituitary_lesion"
+    lesion = ctx.lesion
+    if not lesion.present:
+        return []
+    evidence = lesion.evidence
+    parsed = lesion.size_mm is not None and "pituitary_lesion_mm" not in evidence
+    size = f" ({fmt(lesion.size_mm or 0.0)} mm)" if parsed else ""
+    if not lesion.macro:
+        if lesion.non_secreting:
+            text = f"{evidence}{size}; a small non-secreting lesion rarely raises prolactin"
+            return [Finding("known_pituitary_lesion", POSSIBLE, text, rule)]
+        return [Finding("known_pituitary_lesion", LIKELY, f"{evidence}{size}", rule)]
+    stalk_max = ctx.t("stalk_effect_max_ng_ml")
+    observed_max = ctx.t("stalk_effect_observed_max_ng_ml")
+    if ctx.within(stalk_max):
+        strength = LIKELY if lesion.non_secreting else POSSIBLE
+        text = (
+            f"{evidence}{size}: macroadenoma with prolactin ≤ {fmt(stalk_max)} ng/mL, "
+            "in the range of stalk compression"
+        )
+        secreting = f"{evidence}{size}; the lesion may itself secrete prolactin"
+        return [
+            Finding("stalk_effect", strength, text, rule),
+            Finding("known_pituitary_lesion", POSSIBLE, secreting, rule),
+        ]
+    if ctx.within(observed_max):
+        text = (
+            f"{evidence}{size}: prolactin above {fmt(stalk_max)} ng/mL makes stalk compression "
+            f"unlikely (rarely up to ~{fmt(observed_max)})"
+        )
+        secreting = f"{evidence}{size}; prolactin above the usual stalk-effect range"
+        return [
+            Finding("known_pituitary_lesion", LIKELY, secreting, rule),
+            Finding("stalk_effect", POSSIBLE, text, rule, exceeded=True),
+        ]
+    text = f"{evidence}{size}; prolactin far above stalk-effect levels: a secreting lesion"
+    return [Finding("known_pituitary_lesion", LIKELY, text, rule)]
+
+
+@factor_rule("macroprolactin")
+def macroprolactin(ctx: RowContext) -> list[Finding]:
+    """Macroprolactin explains a raised total when the monomeric prolactin is within its post-PEG
+    limit or the PEG recovery is low (NHS GGC convention: below peg_recovery_macro_pct
+    macroprolactin, up to peg_recovery_true_pct equivocal)."""
+    rule = "macroprolactin"
+    parts: list[str] = []
+    monomeric = ctx.monomeric_ng
+    mono_within: bool | None = None
+    if monomeric == monomeric:  # not NaN
+        limit = ctx.post_peg_uln
+        mono_within = monomeric <= limit
+        where = "within" if mono_within else "above"
+        parts.append(
+            f"monomeric_prolactin: {fmt(monomeric)} ng/mL ({where} the post-PEG limit {fmt(limit)})"
+        )
+    strength = LIKELY if mono_within else None
+    recovery = ctx.num("macroprolactin_recovery_pct")
+    if recovery is not None:
+        macro_below = ctx.t("peg_recovery_macro_pct")
+        true_above = ctx.t("peg_recovery_true_pct")
+        shown = f"macroprolactin_recovery_pct: {fmt(recovery)}%"
+        if recovery < macro_below:
+            parts.append(f"{shown} (below {fmt(macro_below)}%: macroprolactin)")
+            strength = strength or (POSSIBLE if mono_within is False else LIKELY)
+        elif recovery <= true_above:
+            parts.append(f"{shown} (equivocal, {fmt(macro_below)}–{fmt(true_above)}%)")
+            strength = strength or POSSIBLE
+    hit = ctx.first("macroprolactin_present")
+    if hit is not None and strength is None and mono_within is None:
+        parts.append(hit.evidence())
+        strength = LIKELY
+    if strength is None:
+        return []
+    if mono_within is False:
+        parts.append("the monomeric excess is not explained by macroprolactin")
+    return [Finding("macroprolactinemia", strength, "; ".join(parts), rule)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Other causes
+# ---------------------------------------------------------------------------------------------
+@factor_rule("head_trauma")
+def head_trauma(ctx: RowContext) -> list[Finding]:
+    hit = ctx.first("head_trauma")
+    if ctx.flag("head_trauma"):
+        evidence = ctx.flag_evidence("head_trauma")
+    elif hit is not None and not (
+        ctx.flag("head_trauma") is False and hit.field == "head_trauma_text"
+    ):
+        evidence = hit.evidence()
+    else:
+        return []
+    text = f"{evidence}; acute rises are mostly from stress or drugs, a weak cause"
+    finding = Finding("head_trauma", POSSIBLE, text, "head_trauma")
+    return [replace(finding, exceeded=not ctx.within(ctx.t("systemic_typical_max_ng_ml")))]
+
+
+@factor_rule("chest_wall")
+def chest_wall(ctx: RowContext) -> list[Finding]:
+    hit = ctx.first("chest_wall")
+    if hit is None:
+        return []
+    text = f"{hit.evidence()}; chest wall stimulation or lesions: a possible, uncommon cause"
+    finding = Finding("chest_wall_stimulation", POSSIBLE, text, "chest_wall")
+    return [replace(finding, exceeded=not ctx.within(ctx.t("systemic_typical_max_ng_ml")))]
+
+
+def _minutes_after_seizure(ctx: RowContext, quote: str) -> float | None:
+    seized = ctx.book.clock_time("seizure", quote)
+    if seized is None:
+        return None
+    sampled = ctx.book.clock_time("sample", quote)
+    collected = ctx.when("collected_at")
+    if sampled is None and collected is not None and (collected.hour or collected.minute):
+        sampled = (collected.hour, collected.minute)
+    if sampled is None:
+        return None
+    gap = timedelta(hours=sampled[0], minutes=sampled[1]) - timedelta(
+        hours=seized[0], minutes=seized[1]
+    )
+    return gap.total_seconds() / timedelta(minutes=1).total_seconds()
+
+
+@factor_rule("seizure")
+def seizure(ctx: RowContext) -> list[Finding]:
+    rule = "seizure"
+    recent = ctx.first("seizure_recent")
+    ceiling = ctx.t("seizure_typical_max_ng_ml")
+    if recent is not None:
+        minutes = _minutes_after_seizure(ctx, recent.quote)
+        window = ctx.t("seizure_window_minutes")
+        if minutes is not None and not (0 <= minutes <= window):
+            text = (
+                f"{recent.evidence()}; sample {approx(minutes)} min from the seizure, outside the "
+                f"~{fmt(window)} min rise"
+            )
+            return [Finding("seizure", POSSIBLE, text, rule)]
+        timing = f"; sample {approx(minutes)} min after it" if minutes is not None else ""
+        return [_ranged(ctx, "seizure", rule, f"{recent.evidence()}{timing}", ceiling, "a seizure")]
+    history = ctx.first("seizure_history")
+    if history is None:
+        return []
+    text = f"{history.evidence()}; prolactin is raised only for about an hour after a seizure"
+    return [Finding("seizure", POSSIBLE, text, rule)]
+
+
+@factor_rule("venipuncture_stress")
+def venipuncture_stress(ctx: RowContext) -> list[Finding]:
+    rule = "venipuncture_stress"
+    if ctx.uln != ctx.uln:  # no upper limit: times ULN unknown
+        return []
+    hit = ctx.first("venipuncture_stress")
+    times = ctx.value / ctx.uln
+    if hit is not None:
+        likely_max = ctx.t("venipuncture_stress_max_times_uln")
+        unlikely_from = ctx.t("venipuncture_stress_unlikely_times_uln")
+        if times <= likely_max:
+            text = f"{hit.evidence()}; result {approx(times)}× ULN, a typical stress rise"
+            return [Finding("venipuncture_stress", LIKELY, text, rule)]
+        if times <= unlikely_from:
+            text = f"{hit.evidence()}; result {approx(times)}× ULN, more than stress usually causes"
+            return [Finding("venipuncture_stress", POSSIBLE, text, rule, exceeded=True)]
+        return []
+    if ctx.mild and not ctx.state:
+        limit = ctx.t("repeat_rested_max_times_uln")
+        if ctx.status == "high":
+            size = f"is {approx(times)}× ULN (≤ {fmt(limit)}×)"
+        else:
+            size = "is at most a mild rise (the interval is uncertain)"
+        text = (
+            f"prolactin {fmt(ctx.value)} ng/mL {size}: many mild rises come from the stress of "
+            "sampling and settle on a rested sample"
+        )
+        return [Finding("venipuncture_stress", POSSIBLE, text, rule)]
+    return []
+
+
+# ---------------------------------------------------------------------------------------------
+# Level rules (run after the others) and ranking
+# ---------------------------------------------------------------------------------------------
+def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> list[Finding]:
+    """Suspected (macro)prolactinoma from the level, or `unexplained` when nothing fits."""
+    if any(f.code == "macroprolactinemia" and f.strength == LIKELY for f in found):
+        return []
+    rule = "prolactin_level"
+    if ctx.state_explains_level:
+        return _level_in_physiological_state(ctx)
+    macro_from = ctx.t("macroprolactinoma_ng_ml")
+    likely_from = ctx.t("prolactinoma_likely_ng_ml")
+    value = fmt(ctx.value)
+    if ctx.above(macro_from):
+        text = (
+            f"prolactin {value} ng/mL: above {fmt(macro_from)} ng/mL almost only macroprolactinomas"
+        )
+        size = ctx.lesion.size_mm
+        if (
+            ctx.above(ctx.t("giant_prolactinoma_ng_ml"))
+            and size
+            and size >= ctx.t("giant_lesion_mm")
+        ):
+            text += " (with a lesion this size: giant prolactinoma range)"
+        return [Finding("macroprolactinoma_suspected", LIKELY, text, rule)]
+    if ctx.above(likely_from):
+        text = f"prolactin {value} ng/mL: above {fmt(likely_from)} ng/mL usually a prolactinoma"
+        return [Finding("prolactinoma_suspected", LIKELY, text, rule)]
+    exceeded = [f for f in found if f.exceeded]
+    if exceeded and not any(f.strength == LIKELY for f in found):
+        names = ", ".join(labels.factor(f.code).label.lower() for f in exceeded)
+        text = f"prolactin {value} ng/mL is above what {names} usually causes"
+        return [Finding("prolactinoma_suspected", POSSIBLE, text, rule)]
+    if not found and ctx.above(ctx.t("systemic_typical_max_ng_ml")):
+        text = (
+            f"prolactin {value} ng/mL with no other cause found, above the "
+            f"~{fmt(ctx.t('systemic_typical_max_ng_ml'))} ng/mL of drug, systemic and stalk causes"
+        )
+        return [Finding("prolactinoma_suspected", POSSIBLE, text, rule)]
+    if not found:
+        return [Finding("unexplained", POSSIBLE, _unexplained_text(ctx), "nothing_found")]
+    return []
+
+
+def _level_in_physiological_state(ctx: RowContext) -> list[Finding]:
+    """Pregnancy, breastfeeding or the neonatal period accounts for the level: a tumour is only
+    possible, and only above prolactinoma_likely_ng_ml."""
+    likely_from = ctx.t("prolactinoma_likely_ng_ml")
+    if ctx.source != "physiological" or not ctx.above(likely_from):
+        return []
+    code = (
+        "macroprolactinoma_suspected"
+        if ctx.above(ctx.t("macroprolactinoma_ng_ml"))
+        else "prolactinoma_suspected"
+    )
+    text = (
+        f"prolactin {fmt(ctx.value)} ng/mL is above the {ctx.state} interval and above "
+        f"{fmt(likely_from)} ng/mL"
+    )
+    return [Finding(code, POSSIBLE, text, "prolactin_level")]
+
+
+def _unexplained_text(ctx: RowContext) -> str:
+    missing = [
+        label
+        for label, present in (
+            ("medications", ctx.text("medications") is not None),
+            ("TSH", ctx.num("tsh") is not None),
+            ("eGFR", ctx.num("egfr") is not None or ctx.num("creatinine") is not None),
+        )
+        if not present
+    ]
+    text = "no contributing factor found in the data given"
+    if missing:
+        text += f" (not given: {', '.join(missing)})"
+    return text
+
+
+def find_factors(ctx: RowContext, labels: Labels) -> list[Finding]:
+    """Every factor for a high (or possibly high) row, best-explaining first."""
+    if not ctx.high_like:
+        return []
+    found: list[Finding] = []
+    for rule in FACTOR_RULES.values():
+        found.extend(rule(ctx))
+    found.extend(_level_findings(ctx, found, labels))
+    return rank(found, labels)
+
+
+def rank(found: list[Finding], labels: Labels) -> list[Finding]:
+    """Likely before possible; then the display order of labels.toml; one finding per code."""
+    strongest: dict[str, Finding] = {}
+    for finding in found:
+        best = strongest.get(finding.code)
+        if best is None or (best.strength != LIKELY and finding.strength == LIKELY):
+            strongest[finding.code] = finding
+    return sorted(
+        strongest.values(),
+        key=lambda f: (f.strength != LIKELY, labels.factor(f.code).order),
+    )

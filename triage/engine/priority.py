@@ -1,0 +1,77 @@
+"""Priority of a result (output-contract §7) and the facts it rests on.
+
+- urgent: raised prolactin with a visual disturbance or another mass-effect red flag, or a result
+  above urgent_miu_l (converted with the row's own factor) that pregnancy, breastfeeding or the
+  neonatal period does not explain.  Such a state explains a result within its interval or up to
+  repeat_rested_max_times_uln × its upper limit (term pregnancy reaches several hundred ng/mL);
+  beyond that the level counts as for anyone.
+- soon: high and not explained by a likely non-pituitary factor (and not a mild rise), or
+  symptomatic, or a hook-effect risk (a large lesion with a modest result: any status).
+- routine: high and explained by a likely factor (drug in its usual range, kidney, thyroid, ...),
+  or a mild rise (≤ repeat_rested_max_times_uln × ULN) without symptoms.
+- none: normal or low (unless a hook-effect risk), including a result within the pregnancy,
+  breastfeeding or neonatal interval.
+
+Indeterminate results: when the result could be high (sex unknown and between the limits,
+a censored value such as `<30` or `>10` across the limit, or no interval at all) the priority is
+`routine` — a repeat with the missing detail settles it — raised to `urgent` for red flags or a
+value above the urgent level and to `soon` for a hook-effect risk, exactly as for a high result.
+An indeterminate result that cannot be high (only the low side is in doubt) is `none`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from triage.engine.context import LIKELY, RowContext
+from triage.engine.factors import BENIGN_KINDS, PHYSIOLOGICAL_CODES, Finding
+from triage.engine.labels import Labels
+
+URGENT, SOON, ROUTINE, NONE = "urgent", "soon", "routine", "none"
+
+
+def hook_effect_risk(ctx: RowContext) -> bool:
+    """A lesion of at least hook_lesion_mm with a result below hook_max_ng_ml (any status)."""
+    size = ctx.lesion.size_mm if ctx.lesion.present else None
+    if size is None or size < ctx.t("hook_lesion_mm") or ctx.qualifier == ">":
+        return False
+    return ctx.value < ctx.t("hook_max_ng_ml")
+
+
+def urgent_level_ng_ml(ctx: RowContext) -> float:
+    """urgent_miu_l in ng/mL with the factor of the row's assay (or the row's own factor)."""
+    return ctx.t("urgent_miu_l") / ctx.factor
+
+
+def physiological_state(ctx: RowContext, findings: Sequence[Finding]) -> bool:
+    """Pregnancy, breastfeeding or the neonatal period applies: prolactin is physiologically
+    raised (late pregnancy can reach several hundred ng/mL), so the level alone is not urgent."""
+    return ctx.state_explains_level or any(
+        f.code in PHYSIOLOGICAL_CODES and f.strength == LIKELY for f in findings
+    )
+
+
+def explained(findings: Sequence[Finding], labels: Labels) -> bool:
+    """A likely factor that is not a pituitary cause explains the result."""
+    return any(
+        f.strength == LIKELY and labels.factor(f.code).kind in BENIGN_KINDS for f in findings
+    )
+
+
+def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: bool) -> str:
+    """The priority of one row."""
+    if not ctx.high_like:
+        return SOON if hook else NONE
+    if ctx.has("red_flag"):
+        return URGENT
+    if ctx.above(urgent_level_ng_ml(ctx)) and not physiological_state(ctx, findings):
+        return URGENT
+    if hook:
+        return SOON
+    if ctx.status != "high":
+        return ROUTINE
+    if ctx.has("symptom"):
+        return SOON
+    if explained(findings, labels) or ctx.mild:
+        return ROUTINE
+    return SOON

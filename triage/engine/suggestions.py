@@ -1,0 +1,399 @@
+"""Suggested next steps and cautions: a registry of small named rules, one per code.
+
+Each rule reads the row, its factors and its priority and returns a reason (or None).  The list is
+shown in the order of labels.toml.  Wording never advises stopping an antipsychotic: a medication
+review is always with the prescriber.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from triage.engine.context import LIKELY, RowContext, approx, fmt
+from triage.engine.factors import Finding
+from triage.engine.intervals import PREGNANCY
+from triage.engine.labels import Labels
+from triage.engine.priority import SOON, URGENT, explained, urgent_level_ng_ml
+from triage.knowledge.model import DrugMatch
+
+_EXPLAINING = frozenset({"macroprolactinemia", "pregnancy", "lactation", "neonatal"})
+
+
+class Situation:
+    """What the suggestion rules need besides the row: its factors, priority and hook risk."""
+
+    __slots__ = (
+        "_pituitary",
+        "codes",
+        "ctx",
+        "findings",
+        "fully_explained",
+        "hook",
+        "labels",
+        "priority",
+        "work_up",
+    )
+
+    def __init__(
+        self,
+        ctx: RowContext,
+        findings: Sequence[Finding],
+        priority: str,
+        hook: bool,
+        labels: Labels,
+    ) -> None:
+        self.ctx = ctx
+        self.findings = findings
+        self.priority = priority
+        self.hook = hook
+        self.labels = labels
+        self.codes = {f.code: f.strength for f in findings}
+        # Macroprolactin or a physiological state explains the result: no work-up for causes.
+        self.fully_explained = any(f.strength == LIKELY and f.code in _EXPLAINING for f in findings)
+        # A high result still in need of a search for causes (an indeterminate one needs a
+        # repeat with the missing details first).
+        self.work_up = ctx.status == "high" and not self.fully_explained
+        self._pituitary: str | bool | None = False  # False: not computed yet
+
+    @property
+    def pituitary_reason(self) -> str | None:
+        """Why the pituitary needs looking at (computed once), or None."""
+        if self._pituitary is False:
+            self._pituitary = _pituitary_reason(self)
+        return self._pituitary if isinstance(self._pituitary, str) else None
+
+    def has_factor(self, code: str) -> bool:
+        return code in self.codes
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    code: str
+    reason: str
+    rule: str
+
+
+SuggestionRule = Callable[[Situation], str | None]
+SUGGESTION_RULES: dict[str, tuple[str, SuggestionRule]] = {}
+# Rules that can fire for a result that cannot be high (cautions and what they lead to).
+ANY_STATUS_RULES: set[str] = set()
+
+
+def suggestion_rule(
+    code: str, name: str, *, any_status: bool = False
+) -> Callable[[SuggestionRule], SuggestionRule]:
+    """Register the rule `name` that decides suggestion (or caution) `code`; `any_status` marks
+    rules that apply to normal and low results too."""
+
+    def register(rule: SuggestionRule) -> SuggestionRule:
+        if code in SUGGESTION_RULES:
+            raise ValueError(f"suggestion {code!r} has two rules")
+        SUGGESTION_RULES[code] = (name, rule)
+        if any_status:
+            ANY_STATUS_RULES.add(code)
+        return rule
+
+    return register
+
+
+def _drug_names(matches: Sequence[DrugMatch]) -> str:
+    return ", ".join(dict.fromkeys(m.drug.name for m in matches))
+
+
+def _band_lower(ctx: RowContext, name: str) -> float:
+    for band in ctx.knowledge.thresholds.bands:
+        if band.name == name:
+            return band.lower_ng_ml
+    raise KeyError(f"band {name!r} is not defined in thresholds.toml")
+
+
+def _pituitary_reason(s: Situation) -> str | None:
+    """Why the pituitary needs looking at, or None: red flags, a known lesion, a marked or higher
+    result, or a high result that no likely non-pituitary factor explains (beyond a mild rise)."""
+    ctx = s.ctx
+    if not ctx.high_like:
+        return None
+    flag = ctx.first("red_flag")
+    if flag is not None:
+        return f"mass-effect symptom ({flag.evidence()})"
+    if ctx.lesion.present:
+        return f"known lesion ({ctx.lesion.evidence})"
+    if ctx.state_explains_level:
+        return None  # pregnancy, breastfeeding, neonate: imaging only for red flags or a lesion
+    marked = _band_lower(ctx, "marked")
+    if ctx.status == "high" and ctx.qualifier != "<" and ctx.value >= marked:
+        return f"prolactin {fmt(ctx.value)} ng/mL (marked or higher)"
+    if ctx.status == "high" and not ctx.mild and not explained(s.findings, s.labels):
+        return "a raised prolactin that no likely non-pituitary factor explains"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Referral and cautions
+# ---------------------------------------------------------------------------------------------
+@suggestion_rule("urgent_endocrine_referral", "urgent_priority")
+def urgent_referral(s: Situation) -> str | None:
+    if s.priority != URGENT:
+        return None
+    flag = s.ctx.first("red_flag")
+    if flag is not None:
+        return f"raised prolactin with a mass-effect red flag ({flag.evidence()})"
+    level = urgent_level_ng_ml(s.ctx)
+    return (
+        f"prolactin {fmt(s.ctx.value)} ng/mL is above {fmt(s.ctx.t('urgent_miu_l'))} mIU/L "
+        f"(~{approx(level)} ng/mL) and no physiological state explains it"
+    )
+
+
+@suggestion_rule("hook_effect_risk", "large_lesion_modest_prolactin", any_status=True)
+def hook_caution(s: Situation) -> str | None:
+    if not s.hook:
+        return None
+    size = s.ctx.lesion.size_mm or float("nan")
+    return (
+        f"lesion {fmt(size)} mm (≥ {fmt(s.ctx.t('hook_lesion_mm'))} mm) with prolactin "
+        f"{fmt(s.ctx.value)} ng/mL (< {fmt(s.ctx.t('hook_max_ng_ml'))}): a very high prolactin "
+        "can read falsely low in some assays (hook effect)"
+    )
+
+
+@suggestion_rule("dopamine_agonist_masking", "dopamine_agonist_present", any_status=True)
+def masking_caution(s: Situation) -> str | None:
+    masking = [m for m in s.ctx.drugs if m.drug.masks]
+    if not masking:
+        return None
+    names = _drug_names(masking)
+    if s.ctx.high_like:
+        return (
+            f"{names} lowers prolactin: a raised result on it suggests resistance, a low dose or "
+            "missed doses (review with the prescriber)"
+        )
+    return f"{names} lowers prolactin: a normal or low result does not exclude a prolactinoma"
+
+
+@suggestion_rule("endocrine_referral", "soon_priority", any_status=True)
+def endocrine_referral(s: Situation) -> str | None:
+    if s.priority != SOON:
+        return None
+    if s.hook:
+        return "large pituitary lesion: specialist assessment"
+    symptom = s.ctx.first("symptom")
+    if symptom is not None:
+        return f"symptomatic raised prolactin ({symptom.evidence()})"
+    if s.ctx.lesion.present:
+        return f"raised prolactin with a known pituitary lesion ({s.ctx.lesion.evidence})"
+    return "raised prolactin not explained by a likely non-pituitary factor"
+
+
+# ---------------------------------------------------------------------------------------------
+# Confirming the result
+# ---------------------------------------------------------------------------------------------
+def _pregnancy_status_known(ctx: RowContext) -> bool:
+    return (
+        ctx.flag("pregnant") is not None
+        or ctx.flag("hcg_positive") is not None
+        or (ctx.num("gestational_weeks") or 0) > 0
+        or ctx.state == PREGNANCY
+        or ctx.has("pregnancy")
+    )
+
+
+def _postpartum(ctx: RowContext) -> bool:
+    return (
+        bool(ctx.flag("lactating"))
+        or ctx.num("postpartum_weeks") is not None
+        or ctx.has("postpartum")
+        or ctx.has("lactation")
+    )
+
+
+@suggestion_rule("pregnancy_test", "childbearing_age_pregnancy_unknown")
+def pregnancy_test(s: Situation) -> str | None:
+    ctx = s.ctx
+    if ctx.status != "high" or ctx.sex != "F" or ctx.flag("menopausal"):
+        return None
+    if ctx.has("not_child_bearing") or _pregnancy_status_known(ctx) or _postpartum(ctx):
+        return None
+    age = ctx.age
+    low, high = ctx.t("childbearing_age_min_years"), ctx.t("childbearing_age_max_years")
+    if age is not None and not (low <= age <= high):
+        return None
+    query = ctx.first("pregnancy_query")
+    who = f"female, aged {int(age)}" if age is not None else "female, age not given"
+    if query is not None:
+        return f"{who}; {query.evidence()}: pregnancy is the commonest physiological cause"
+    return f"{who}, pregnancy status not recorded: pregnancy is the commonest physiological cause"
+
+
+@suggestion_rule("repeat_rested_sample", "mild_rise_or_stress")
+def repeat_rested(s: Situation) -> str | None:
+    ctx = s.ctx
+    if not ctx.high_like or ctx.has("red_flag") or s.fully_explained or ctx.state:
+        return None  # in pregnancy, breastfeeding or a neonate a repeat adds nothing
+    stress = ctx.first("venipuncture_stress")
+    plausible = ctx.within(ctx.uln * ctx.t("venipuncture_stress_unlikely_times_uln"))
+    if stress is not None and plausible:
+        return f"{stress.evidence()}: repeat rested, ideally through a cannula"
+    if ctx.mild and ctx.status != "high":
+        return (
+            "the result may be raised (indeterminate against the interval): repeat rested, "
+            "ideally cannulated, with the missing details (sex, assay, interval) recorded"
+        )
+    if ctx.mild:
+        limit = ctx.t("repeat_rested_max_times_uln")
+        times = ctx.value / ctx.uln
+        return (
+            f"mild rise ({approx(times)}× ULN, ≤ {fmt(limit)}×): up to half settle on a rested, "
+            "cannulated sample taken mid-morning"
+        )
+    return None
+
+
+@suggestion_rule("macroprolactin_screen", "macroprolactin_before_imaging")
+def macroprolactin_screen(s: Situation) -> str | None:
+    ctx = s.ctx
+    if not s.work_up or ctx.state or ctx.lesion.present or ctx.has("red_flag"):
+        return None  # physiological rise, a lesion already imaged, or imaging cannot wait
+    if ctx.num("macroprolactin_recovery_pct") is not None or ctx.monomeric_ng == ctx.monomeric_ng:
+        return None
+    if ctx.has("macroprolactin_present"):
+        return None
+    limit = ctx.t("macroprolactin_screen_max_ng_ml")
+    if ctx.qualifier == ">" or ctx.value >= limit:
+        return None
+    return (
+        f"prolactin {fmt(ctx.value)} ng/mL (< {fmt(limit)}) and no PEG result: screen for "
+        "macroprolactin before imaging, especially with few symptoms"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Secondary causes
+# ---------------------------------------------------------------------------------------------
+@suggestion_rule("check_tsh", "thyroid_missing_or_raised")
+def check_tsh(s: Situation) -> str | None:
+    if not s.work_up:
+        return None
+    tsh = s.ctx.num("tsh")
+    if tsh is None:
+        return "no TSH given: hypothyroidism raises prolactin and can mimic a pituitary lesion"
+    if s.has_factor("hypothyroidism"):
+        return f"TSH {fmt(tsh)} mIU/L is raised: check free T4; re-check prolactin once euthyroid"
+    return None
+
+
+@suggestion_rule("check_renal_function", "kidney_missing_or_low")
+def check_renal(s: Situation) -> str | None:
+    ctx = s.ctx
+    if not s.work_up or s.has_factor("dialysis"):
+        return None
+    if ctx.num("egfr") is None and ctx.num("creatinine") is None:
+        return "no eGFR or creatinine given: kidney impairment raises prolactin"
+    if s.has_factor("renal_impairment") and ctx.num("egfr") is not None:
+        return f"eGFR {fmt(ctx.num('egfr') or float('nan'))} is reduced: confirm the CKD stage"
+    return None
+
+
+@suggestion_rule("check_liver_function", "liver_missing_or_unclear")
+def check_liver(s: Situation) -> str | None:
+    ctx = s.ctx
+    if not s.work_up or ctx.has("cirrhosis") or ctx.has("no_liver_disease"):
+        return None
+    written = ctx.text("liver_disease")
+    if written is None:
+        return "no liver history given: ask about alcohol and look for signs of cirrhosis"
+    return f"liver_disease: '{written}': assess for cirrhosis (liver function, history)"
+
+
+@suggestion_rule("medication_review", "raising_drug_present")
+def medication_review(s: Situation) -> str | None:
+    ctx = s.ctx
+    if ctx.status != "high":
+        return None
+    raising = [m for m in ctx.drugs if m.drug.effect == "raises"]
+    if not raising or not any(code.startswith("medication:") for code in s.codes):
+        return None
+    names = _drug_names(raising)
+    days = fmt(ctx.t("drug_withdrawal_retest_days"))
+    if any(m.drug.drug_class == "antipsychotic" for m in raising):
+        return (
+            f"{names} can raise prolactin: review with the prescriber (the psychiatric team for "
+            "an antipsychotic, which must not be stopped without them); a prolactin-sparing "
+            "alternative may be an option"
+        )
+    return (
+        f"{names} can raise prolactin: the prescriber may judge whether it can safely be paused "
+        f"or switched and prolactin re-measured after {days} days"
+    )
+
+
+@suggestion_rule("testosterone", "male_high_prolactin")
+def testosterone(s: Situation) -> str | None:
+    if not s.work_up or s.ctx.sex != "M":
+        return None
+    return "raised prolactin in a man: check testosterone (with LH and FSH) for hypogonadism"
+
+
+# ---------------------------------------------------------------------------------------------
+# Pituitary
+# ---------------------------------------------------------------------------------------------
+@suggestion_rule("dilution_retest", "hook_effect_dilution", any_status=True)
+def dilution_retest(s: Situation) -> str | None:
+    if not s.hook:
+        return None
+    fold = fmt(s.ctx.t("hook_dilution_factor"))
+    return f"large lesion with a modest prolactin: ask the lab to re-assay at 1:{fold} dilution"
+
+
+@suggestion_rule("pituitary_function_tests", "pituitary_work_up")
+def pituitary_function(s: Situation) -> str | None:
+    why = s.pituitary_reason
+    if why is None or s.fully_explained:
+        return None
+    return f"{why}: assess the other pituitary axes (cortisol, thyroid, gonadal, IGF-1)"
+
+
+@suggestion_rule("visual_field_test", "pituitary_work_up")
+def visual_fields(s: Situation) -> str | None:
+    why = s.pituitary_reason
+    if why is None or s.fully_explained:
+        return None
+    return f"{why}: formal visual fields for chiasmal compression"
+
+
+@suggestion_rule("pituitary_mri", "pituitary_work_up")
+def pituitary_mri(s: Situation) -> str | None:
+    why = s.pituitary_reason
+    if why is None or s.fully_explained:
+        return None
+    if s.ctx.has("red_flag") or s.ctx.lesion.present:
+        return f"{why}: pituitary MRI"
+    return f"{why}: pituitary MRI once drugs, thyroid, kidney and macroprolactin are excluded"
+
+
+def _ordered(labels: Labels) -> list[tuple[str, str, SuggestionRule]]:
+    """The rules in display order (labels.toml), sorted once per Labels."""
+    key = id(labels)
+    cached = _ORDER_CACHE.get(key)
+    if cached is None or cached[0] is not labels:
+        rules = sorted(SUGGESTION_RULES.items(), key=lambda item: labels.suggestion(item[0]).order)
+        cached = (labels, [(code, name, rule) for code, (name, rule) in rules])
+        _ORDER_CACHE[key] = cached
+    return cached[1]
+
+
+_ORDER_CACHE: dict[int, tuple[Labels, list[tuple[str, str, SuggestionRule]]]] = {}
+
+
+def suggest(s: Situation) -> list[Suggestion]:
+    """Every suggestion and caution for the row, in the display order of labels.toml."""
+    found = []
+    high_like = s.ctx.high_like
+    for code, name, rule in _ordered(s.labels):
+        if not high_like and code not in ANY_STATUS_RULES:
+            continue
+        reason = rule(s)
+        if reason is not None:
+            found.append(Suggestion(code, reason, name))
+    return found

@@ -1,0 +1,239 @@
+"""Free-text cues: what a clinician's note says, e.g. "HD Mon/Wed/Fri" -> dialysis.
+
+The vocabulary is data (triage/data/cues.toml).  Matching is cached per distinct (field, text), so
+a column of 100,000 rows with a few hundred distinct notes costs a few hundred regex runs.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from triage.resources import data_file
+from triage.schema import CANONICAL_COLUMNS, ConfigError
+
+CUES_FILE = "cues.toml"
+_CLAUSE_SPLIT = re.compile(r"[;,\n|]|\.(?!\d)|\bbut\b", re.IGNORECASE)
+_QUOTE_SPLIT = re.compile(r"[;\n|]")
+_WORD = re.compile(r"[a-z]+")
+
+
+@dataclass(frozen=True, slots=True)
+class CueHit:
+    """One cue found in one field: the clause quoted and the words that matched."""
+
+    cue: str
+    field: str
+    quote: str
+    matched: str
+
+    def evidence(self) -> str:
+        """`field: 'quote'`, the form every evidence line uses for free text (a yes/no field's
+        kept text is named after the field: `dialysis: 'HD Mon/Wed/Fri'`)."""
+        name = self.field.removesuffix("_text")
+        return f"{name}: '{self.quote}'"
+
+
+Hits = Mapping[str, tuple[CueHit, ...]]
+NO_HITS: Hits = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    name: str
+    fields: tuple[str, ...]
+    pattern: re.Pattern[str]
+    exclude: re.Pattern[str] | None
+
+
+class CueBook:
+    """The compiled cue vocabulary; `match(field, text)` is cached per distinct text."""
+
+    def __init__(self, spec: Mapping[str, Any], *, source: str = CUES_FILE) -> None:
+        self.source = source
+        settings = _table(spec, "settings", source)
+        self.negation_window = int(_number(settings, "negation_window_words", source))
+        self.quote_max_chars = int(_number(settings, "quote_max_chars", source))
+        negation = _table(spec, "negation", source)
+        self._negation_words = frozenset(str(w).lower() for w in negation.get("words", []))
+        self._negation_phrases = tuple(str(p).lower() for p in negation.get("phrases", []))
+        size = _table(spec, "lesion_size", source)
+        self._size_pattern = _compile([str(size.get("pattern", ""))], source, "lesion_size")
+        self._size_units = {str(k).lower(): float(v) for k, v in size.get("units", {}).items()}
+        times = spec.get("times", {})
+        self._times = {
+            str(kind): _compile([str(pattern)], source, f"times.{kind}")
+            for kind, pattern in (times.items() if isinstance(times, Mapping) else ())
+        }
+        self._cues = tuple(
+            self._build_cue(name, body) for name, body in _table(spec, "cues", source).items()
+        )
+        self._by_field: dict[str, tuple[_Cue, ...]] = {}
+        for cue in self._cues:
+            for field in cue.fields:
+                self._by_field[field] = (*self._by_field.get(field, ()), cue)
+        self._cache: dict[tuple[str, str], Hits] = {}
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(cue.name for cue in self._cues)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every canonical column some cue is looked for in."""
+        return tuple(self._by_field)
+
+    def match(self, field: str, text: str) -> Hits:
+        """The cues `text` (a cell of column `field`) states, each with its quote."""
+        key = (field, text)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._match(field, text)
+            self._cache[key] = found
+        return found
+
+    def match_column(self, field: str, values: pd.Series) -> list[Hits]:
+        """`match` for every cell of a column (NA cells have no hits), one regex run per text."""
+        cells: list[object] = values.tolist()
+        return [self.match(field, c) if isinstance(c, str) and c else NO_HITS for c in cells]
+
+    def lesion_size_mm(self, text: str) -> float | None:
+        """The first size written in `text` ("2.4 cm", "32 mm"), in millimetres."""
+        found = self._size_pattern.search(text)
+        if found is None:
+            return None
+        number = float(found.group(1).replace(",", "."))
+        return number * self._size_units.get(found.group(2).lower(), float("nan"))
+
+    def clock_time(self, kind: str, text: str) -> tuple[int, int] | None:
+        """(hour, minute) of the first `kind` time ("seizure", "sample") written in `text`."""
+        pattern = self._times.get(kind)
+        found = pattern.search(text) if pattern else None
+        if found is None:
+            return None
+        return int(found.group(1)), int(found.group(2))
+
+    def _build_cue(self, name: str, body: Mapping[str, Any]) -> _Cue:
+        fields = tuple(str(f) for f in body.get("fields", []))
+        unknown = [f for f in fields if f not in CANONICAL_COLUMNS]
+        if unknown or not fields:
+            raise ConfigError(self.source, f"cue {name!r}: unknown or no fields {unknown}")
+        patterns = [str(p) for p in body.get("patterns", [])]
+        if not patterns:
+            raise ConfigError(self.source, f"cue {name!r} has no patterns", field=name)
+        excludes = [str(p) for p in body.get("exclude", [])]
+        return _Cue(
+            name=name,
+            fields=fields,
+            pattern=_compile(patterns, self.source, name),
+            exclude=_compile(excludes, self.source, name) if excludes else None,
+        )
+
+    def _match(self, field: str, text: str) -> Hits:
+        found: dict[str, tuple[CueHit, ...]] = {}
+        for cue in self._by_field.get(field, ()):
+            hit = self._first_hit(cue, field, text)
+            if hit is not None:
+                found[cue.name] = (hit,)
+        return MappingProxyType(found) if found else NO_HITS
+
+    def _first_hit(self, cue: _Cue, field: str, text: str) -> CueHit | None:
+        for match in cue.pattern.finditer(text):
+            start, end = match.span()
+            clause_start, clause = _clause(text, start, end, _CLAUSE_SPLIT)
+            if cue.exclude is not None and cue.exclude.search(clause):
+                continue
+            if self._negated(clause[: start - clause_start]):
+                continue
+            while end < len(text) and text[end].isalnum():
+                end += 1
+            return CueHit(cue.name, field, self._quote(text, start, end), text[start:end])
+        return None
+
+    def _negated(self, before: str) -> bool:
+        lowered = before.lower()
+        if any(phrase in lowered for phrase in self._negation_phrases):
+            return True
+        words = _WORD.findall(lowered)[-self.negation_window :] if self.negation_window else []
+        return any(word in self._negation_words for word in words)
+
+    def _quote(self, text: str, start: int, end: int) -> str:
+        _, clause = _clause(text, start, end, _QUOTE_SPLIT)
+        clause = " ".join(clause.split())
+        if len(clause) <= self.quote_max_chars:
+            return clause
+        words = " ".join(text[start:end].split())
+        at = max(clause.find(words), 0)
+        half = max((self.quote_max_chars - len(words)) // 2, 0)
+        begin = max(at - half, 0)
+        return "…" + clause[begin : begin + self.quote_max_chars].strip() + "…"
+
+
+def _clause(text: str, start: int, end: int, splitter: re.Pattern[str]) -> tuple[int, str]:
+    """The clause of `text` around span start:end, and where it starts."""
+    clause_start = 0
+    for sep in splitter.finditer(text, 0, start):
+        clause_start = sep.end()
+    after = splitter.search(text, end)
+    clause_end = after.start() if after else len(text)
+    return clause_start, text[clause_start:clause_end]
+
+
+def _compile(patterns: Sequence[str], source: str, name: str) -> re.Pattern[str]:
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(source, f"cue {name!r}: bad pattern: {exc}", field=name) from None
+
+
+def _table(spec: Mapping[str, Any], name: str, source: str) -> Mapping[str, Any]:
+    value = spec.get(name)
+    if not isinstance(value, Mapping):
+        raise ConfigError(source, f"missing table [{name}]", field=name)
+    return value
+
+
+def _number(table: Mapping[str, Any], name: str, source: str) -> float:
+    value = table.get(name)
+    if not isinstance(value, int | float):
+        raise ConfigError(source, f"missing number {name!r}", field=name)
+    return float(value)
+
+
+def load_cue_book(path: Path | None = None) -> CueBook:
+    """The cue vocabulary from `path` (default: the bundled triage/data/cues.toml)."""
+    if path is None:
+        return _bundled_cue_book()
+    with path.open("rb") as handle:
+        return CueBook(tomllib.load(handle), source=path.name)
+
+
+@cache
+def _bundled_cue_book() -> CueBook:
+    path = data_file(CUES_FILE)
+    with path.open("rb") as handle:
+        return CueBook(tomllib.load(handle), source=CUES_FILE)
+
+
+def merge_hits(columns: Iterable[list[Hits]], n_rows: int) -> list[Hits]:
+    """Per row, the hits of every column merged: cue -> hits in column order."""
+    merged: list[dict[str, tuple[CueHit, ...]] | None] = [None] * n_rows
+    for column in columns:
+        for i, hits in enumerate(column):
+            if not hits:
+                continue
+            row = merged[i]
+            if row is None:
+                row = {}
+                merged[i] = row
+            for cue, found in hits.items():
+                row[cue] = row.get(cue, ()) + found
+    return [NO_HITS if row is None else row for row in merged]

@@ -1,0 +1,89 @@
+"""Units: which reference set a row's assay belongs to, and conversion of mIU/L to ng/mL.
+
+A row in mIU/L is divided by, in this order: the row's own `conversion_factor` (mapping file),
+the factor of the reference set whose assay names match the row's `assay` text, the factor of the
+set the user chose.  The lab's interval and the monomeric (post-PEG) prolactin of the row are in
+the row's unit and are converted the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from triage.knowledge.loaders import find_assay_set
+from triage.knowledge.model import Knowledge, ReferenceSet
+
+NG_ML = "ng/mL"
+MIU_L = "mIU/L"
+
+
+def all_sets(knowledge: Knowledge) -> dict[str, ReferenceSet]:
+    """Every reference set the engine may consult, by name (the chosen one wins a clash)."""
+    sets = {knowledge.default_set.name: knowledge.default_set, **knowledge.assay_sets}
+    sets[knowledge.reference_set.name] = knowledge.reference_set
+    return sets
+
+
+def _same_platform(chosen: ReferenceSet, matched: ReferenceSet) -> bool:
+    """The chosen set is another interval set of the matched assay (e.g. re-derived limits)."""
+    return bool(chosen.assay) and matched.assay.casefold() in chosen.assay.casefold()
+
+
+def row_set_names(frame: pd.DataFrame, knowledge: Knowledge) -> pd.Series:
+    """Per row, the name of the set for its assay text, else the chosen set's name.
+
+    When the user chose a set of the row's own platform (such as re-derived limits for the same
+    assay), the chosen set is kept.
+    """
+    chosen = knowledge.reference_set
+    found: dict[str, str] = {}
+    for text in frame["assay"].dropna().unique().tolist():
+        matched = find_assay_set(str(text), knowledge.assay_sets)
+        keep = matched is None or _same_platform(chosen, matched)
+        found[str(text)] = chosen.name if keep or matched is None else matched.name
+    names = [
+        found.get(a, chosen.name) if isinstance(a, str) else chosen.name
+        for a in frame["assay"].tolist()
+    ]
+    return pd.Series(names, index=frame.index, dtype="string")
+
+
+@dataclass(frozen=True)
+class Converted:
+    """Row values in ng/mL and the factor used (mIU/L per ng/mL)."""
+
+    factor: pd.Series  # the factor that applies to the row's assay, whatever its unit
+    factor_used: pd.Series  # NaN for rows already in ng/mL
+    value_ng: pd.Series
+    low_ng: pd.Series
+    high_ng: pd.Series
+    monomeric_ng: pd.Series
+    unit_known: pd.Series  # bool
+
+
+def convert(frame: pd.DataFrame, set_names: pd.Series, knowledge: Knowledge) -> Converted:
+    """Convert the result, the lab interval and monomeric prolactin of every row to ng/mL."""
+    sets = all_sets(knowledge)
+    set_factor = set_names.map(lambda name: sets[str(name)].miu_per_ng).astype("float64")
+    own = frame["conversion_factor"].astype("float64")
+    factor = own.where(own.notna() & (own > 0), set_factor)
+    unit = frame["prolactin_unit"].astype("string")
+    is_ng = (unit == NG_ML).fillna(False).astype(bool)
+    is_miu = (unit == MIU_L).fillna(False).astype(bool)
+    divisor = pd.Series(np.where(is_ng, 1.0, np.where(is_miu, factor, np.nan)), index=frame.index)
+
+    def to_ng(column: str) -> pd.Series:
+        return frame[column].astype("float64") / divisor
+
+    return Converted(
+        factor=factor,
+        factor_used=factor.where(is_miu, np.nan),
+        value_ng=to_ng("prolactin_value"),
+        low_ng=to_ng("reference_low"),
+        high_ng=to_ng("reference_high"),
+        monomeric_ng=to_ng("monomeric_prolactin"),
+        unit_known=is_ng | is_miu,
+    )
