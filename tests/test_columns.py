@@ -1,0 +1,225 @@
+"""Header recognition: synonyms, units in headers, conflicts, shapes, header rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from triage.columns import (
+    MappedHeaderMissing,
+    candidates,
+    field_specs,
+    known_fields,
+    parse_header,
+    recognise_columns,
+    score_row,
+)
+from triage.schema import INPUT_FIELDS
+
+
+def best(header: str) -> str | None:
+    found = candidates(header)
+    return found[0][0] if found else None
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("NHS No", "patient_id"),
+        ("NHS Number", "patient_id"),
+        ("UR Number", "patient_id"),
+        ("MRN", "patient_id"),
+        ("Patient Number", "patient_id"),
+        ("Hospital No", "patient_id"),
+        ("Patient ID", "patient_id"),
+        ("PatientID", "patient_id"),
+        ("patient_id", "patient_id"),
+        ("Lab No", "specimen_id"),
+        ("Accession Number", "specimen_id"),
+        ("Specimen", "specimen_id"),
+        ("Patient", "patient_name"),
+        ("Patient Name", "patient_name"),
+        ("Name", "patient_name"),
+        ("Sex/Gender", "sex"),
+        ("Gender", "sex"),
+        ("Geschlecht", "sex"),
+        ("D.O.B.", "birth_date"),
+        ("DOB", "birth_date"),
+        ("Date of birth", "birth_date"),
+        ("DateOfBirth", "birth_date"),
+        ("Geburtsdatum", "birth_date"),
+        ("Age", "age_years"),
+        ("Age (years)", "age_years"),
+        ("Date Collected", "collected_at"),
+        ("Specimen date", "collected_at"),
+        ("Collected", "collected_at"),
+        ("Date prélèvement", "collected_at"),
+        ("PRL", "prolactin"),
+        ("S-Prolactin", "prolactin"),
+        ("Prolactin, serum", "prolactin"),
+        ("Prolactin (ug/L)", "prolactin"),
+        ("PRL (mIU/L)", "prolactin"),
+        ("Prolaktin", "prolactin"),
+        ("Serum prolactin level", "prolactin"),
+        ("prolactin_result", "prolactin"),
+        ("Prolactin units", "prolactin_unit"),
+        ("PRL unit", "prolactin_unit"),
+        ("Reference Interval", "reference_range"),
+        ("Ref. range", "reference_range"),
+        ("Normal range", "reference_range"),
+        ("Referenzbereich", "reference_range"),
+        ("Ref low", "reference_low"),
+        ("Lower limit", "reference_low"),
+        ("Ref high", "reference_high"),
+        ("ULN", "reference_high"),
+        ("Preg?", "pregnant"),
+        ("Pregnant", "pregnant"),
+        ("Pregnant (Y/N)", "pregnant"),
+        ("Lactating", "lactating"),
+        ("Breastfeeding", "lactating"),
+        ("Breast-feeding", "lactating"),
+        ("Gestation (weeks)", "gestational_weeks"),
+        ("Weeks postpartum", "postpartum_weeks"),
+        ("Menopausal status", "menopausal"),
+        ("Meds", "medications"),
+        ("Medication list", "medications"),
+        ("Current medication", "medications"),
+        ("Medication (from order)", "medications"),
+        ("Est. GFR", "egfr"),
+        ("eGFR (mL/min/1.73m2)", "egfr"),
+        ("eGFR", "egfr"),
+        ("Creatinine (umol/L)", "creatinine"),
+        ("On dialysis", "dialysis"),
+        ("Kidney transplant", "kidney_transplant"),
+        ("Liver status", "liver_disease"),
+        ("Liver", "liver_disease"),
+        ("Thyroid stimulating hormone", "tsh"),
+        ("TSH", "tsh"),
+        ("FT4", "free_t4"),
+        ("Free T4 (pmol/L)", "free_t4"),
+        ("hCG", "hcg"),
+        ("Pregnancy test", "hcg"),
+        ("β-hCG", "hcg"),
+        ("MRI pituitary", "pituitary_lesion"),
+        ("Pituitary lesion size (mm)", "pituitary_lesion_mm"),
+        ("Head injury", "head_trauma"),
+        ("Macroprolactin (% recovery)", "macroprolactin_recovery_pct"),
+        ("PEG recovery", "macroprolactin_recovery_pct"),
+        ("% Macroprolactin", "macroprolactin_pct"),
+        ("Post-PEG prolactin", "monomeric_prolactin"),
+        ("Monomeric PRL", "monomeric_prolactin"),
+        ("Notes", "comments"),
+        ("Comment", "comments"),
+        ("Symptoms", "symptoms"),
+        ("Clinical details", "symptoms"),
+        ("Assay", "assay"),
+        ("Analyser", "assay"),
+        ("Platform", "assay"),
+        ("Method", "assay"),
+        ("Test name", "test"),
+        ("Test code", "test_code"),
+        ("LOINC", "loinc"),
+        ("Result", "result"),
+        ("Unit(s)", "unit"),
+    ],
+)
+def test_header_synonyms(header: str, field: str) -> None:
+    assert best(header) == field
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Previous prolactin",
+        "Requested by",
+        "Export run 2026-11-21 06:00 by LIS; confidential",
+        "",
+        "###",
+    ],
+)
+def test_headers_that_name_no_result_field(header: str) -> None:
+    assert best(header) not in {"prolactin", "result"}
+
+
+@pytest.mark.parametrize(
+    ("header", "unit"),
+    [
+        ("PRL (mIU/L)", "mIU/L"),
+        ("Prolactin (ug/L)", "ug/L"),
+        ("Prolactin [µg/L]", "µg/L"),
+        ("Prolactin mIU/L", "mIU/L"),
+        ("Prolactin", ""),
+        ("Sex/Gender", ""),
+    ],
+)
+def test_units_in_headers(header: str, unit: str) -> None:
+    assert parse_header(header).unit == unit
+
+
+def test_every_canonical_field_can_be_recognised() -> None:
+    specs = field_specs()
+    assert set(INPUT_FIELDS) <= set(specs)
+    assert set(INPUT_FIELDS) <= known_fields()
+
+
+def test_better_id_beats_lab_number() -> None:
+    match = recognise_columns(["Lab No", "MRN", "Prolactin"])
+    assert match.header_of("patient_id") == "MRN"
+    assert match.header_of("specimen_id") == "Lab No"
+    assert match.unmapped == []
+
+
+def test_lab_number_is_the_id_only_when_nothing_better_exists() -> None:
+    match = recognise_columns(["Lab No", "Prolactin"])
+    assert match.header_of("patient_id") == "Lab No"
+    assert any("patient_id" in w for w in match.warnings)
+
+
+def test_two_headers_for_one_field_are_reported() -> None:
+    match = recognise_columns(["S-Prolactin", "Prolactin result (repeat)", "MRN"])
+    assert match.header_of("prolactin") == "S-Prolactin"
+    assert "Prolactin result (repeat)" in match.unmapped
+    assert any("Prolactin result (repeat)" in w and "prolactin" in w for w in match.warnings)
+
+
+def test_date_and_time_columns_are_combined() -> None:
+    match = recognise_columns(["Collection time", "Collection date", "PRL"])
+    assert match.header_of("collected_at") == "Collection date"
+    assert match.header_of("collected_time") == "Collection time"
+
+
+def test_a_lone_time_column_is_the_collection_time() -> None:
+    match = recognise_columns(["Collection time", "PRL"])
+    assert match.header_of("collected_at") == "Collection time"
+    assert "collected_time" not in match.fields
+
+
+def test_long_shape_is_detected() -> None:
+    match = recognise_columns(["Patient ID", "Test name", "Result", "Unit", "Reference"])
+    assert match.shape == "long"
+    assert match.header_of("unit") == "Unit"
+    assert "prolactin_unit" not in match.fields
+
+
+def test_wide_shape_keeps_units_for_prolactin() -> None:
+    match = recognise_columns(["MRN", "Prolactin", "Units", "Result comment"])
+    assert match.shape == "wide"
+    assert match.header_of("prolactin_unit") == "Units"
+    assert "result" not in match.fields
+
+
+def test_forced_mapping_wins_and_missing_header_raises() -> None:
+    match = recognise_columns(["PRL result", "Sample", "Prolactin"], {"prolactin": "prl RESULT"})
+    assert match.header_of("prolactin") == "PRL result"
+    with pytest.raises(MappedHeaderMissing) as info:
+        recognise_columns(["MRN", "Prolactin"], {"tsh": "Thyroid"})
+    assert info.value.header == "Thyroid"
+
+
+def test_header_row_scores() -> None:
+    title = score_row(["Department of Clinical Biochemistry - Prolactin results", "", ""])
+    header = score_row(["Lab No", "MRN", "Patient", "Prolactin", "Units", "Ref. range"])
+    assert not title.usable
+    assert header.usable and header.recognised == 6
+    long = score_row(["Patient ID", "Test code", "Result", "Unit"])
+    assert long.usable and long.has_long
+    assert not score_row(["MRN", "Sex", "TSH"]).usable

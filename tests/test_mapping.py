@@ -1,0 +1,110 @@
+"""The column mapping file (contract §3): parsing, checks, and its effect on reading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from triage.io import ColumnMapping, ReadOptions, load_mapping, read_file
+from triage.schema import ConfigError, InputFileError
+
+GOOD = """\
+[columns]
+prolactin = "PRL result"
+patient_id = "Pt"
+
+[defaults]
+prolactin_unit = "mIU/L"
+assay = "roche_elecsys"
+conversion_factor = 21.2
+
+[input]
+header_row = 2
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_load_mapping(tmp_path: Path) -> None:
+    mapping = load_mapping(write(tmp_path, "map.toml", GOOD))
+    assert mapping.columns == {"prolactin": "PRL result", "patient_id": "Pt"}
+    assert mapping.defaults["assay"] == "roche_elecsys"
+    assert mapping.conversion_factor == 21.2
+    assert mapping.header_row == 2
+    assert mapping.sheet is None
+    assert mapping.source == "map.toml"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field", "words"),
+    [
+        ('[columns]\nprolactn = "X"\n', 2, "prolactn", "unknown field"),
+        ("[columns]\nprolactin = 3\n", 2, "prolactin", "non-empty string"),
+        ('[defaults]\nprolactin_unit = "mmol/L"\n', 2, "prolactin_unit", "not a prolactin unit"),
+        ('[defaults]\nprolactin = "5"\n', 2, "prolactin", "unknown field"),
+        ("[defaults]\nconversion_factor = -1\n", 2, "conversion_factor", "positive"),
+        ('[defaults]\negfr = "high"\n', 2, "egfr", "number"),
+        ("[what]\nx = 1\n", 1, "what", "unknown section"),
+        ("[input]\nheader_row = 0\n", 2, "header_row", "from 1"),
+        ("[input]\nsheet = 0\n", 2, "sheet", "1-based"),
+        ('[input]\nsheets = "A"\n', 2, "sheets", "unknown key"),
+        ('\n[columns\nprolactin = "x"\n', 2, None, "not valid TOML"),
+    ],
+)
+def test_bad_mapping_files_name_file_line_and_field(
+    tmp_path: Path, text: str, line: int, field: str | None, words: str
+) -> None:
+    path = write(tmp_path, "bad.toml", text)
+    with pytest.raises(ConfigError) as info:
+        load_mapping(path)
+    error = info.value
+    assert error.line == line
+    assert error.field == field
+    assert words in error.message
+    assert "bad.toml" in str(error)
+
+
+def test_missing_mapping_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_mapping(tmp_path / "absent.toml")
+
+
+def test_mapping_completes_recognition(tmp_path: Path) -> None:
+    data = write(
+        tmp_path, "odd.csv", "exported,today\nPt,PRL result,Thing\nA,300,x\nB,45 ng/mL,y\n"
+    )
+    read = read_file(data, load_mapping(write(tmp_path, "map.toml", GOOD)), ReadOptions())
+    frame = read.frame
+    assert frame["patient_id"].tolist() == ["A", "B"]
+    assert frame["prolactin_unit"].tolist() == ["mIU/L", "ng/mL"]  # the cell's own unit wins
+    assert frame["assay"].tolist() == ["roche_elecsys", "roche_elecsys"]
+    assert frame["conversion_factor"].tolist() == [21.2, 21.2]
+    assert read.summary.header_row == 2
+    assert read.summary.unmapped_headers == ["Thing"]
+
+
+def test_mapping_naming_an_absent_header_is_an_input_error(tmp_path: Path) -> None:
+    data = write(tmp_path, "data.csv", "MRN,Prolactin\nA,12\n")
+    mapping = ColumnMapping(columns={"tsh": "Thyroid result"})
+    with pytest.raises(InputFileError) as info:
+        read_file(data, mapping, ReadOptions())
+    assert "Thyroid result" in str(info.value)
+    assert info.value.file == "data.csv"
+
+
+def test_mapping_sheet_number_counts_from_one(tmp_path: Path) -> None:
+    mapping = load_mapping(write(tmp_path, "map.toml", "[input]\nsheet = 2\n"))
+    assert mapping.sheet == 1  # the second sheet, as a 0-based index like ReadOptions.sheet
+
+
+def test_options_override_the_mapping_input_section(tmp_path: Path) -> None:
+    data = write(tmp_path, "data.csv", "MRN,Prolactin,Units\nA,12,ng/mL\n")
+    mapping = ColumnMapping(header_row=5)
+    read = read_file(data, mapping, ReadOptions(header_row=1))
+    assert read.summary.header_row == 1
+    assert len(read.frame) == 1

@@ -1,0 +1,748 @@
+"""Reading whole files: the sample exports, generated files of other shapes, and bad inputs."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import zipfile
+from datetime import date, datetime, time
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from triage.io import FileRead, ReadOptions, expand_inputs, read_file, read_inputs
+from triage.io.long import classify_test
+from triage.schema import CANONICAL_COLUMNS, REJECT_REASONS, InputFileError
+
+SAMPLE_FILES = [
+    "wide_clinic_export.xlsx",
+    "legacy_export.xls",
+    "clinic_list.ods",
+    "lis_long_export.csv",
+]
+
+
+def read(path: Path, **options: object) -> FileRead:
+    return read_file(path, None, ReadOptions(**options))  # type: ignore[arg-type]
+
+
+def row_of(result: FileRead, source_row: int) -> pd.Series:
+    frame = result.frame
+    matches = frame[frame["source_row"] == source_row]
+    assert len(matches) == 1, f"row {source_row} not in the frame"
+    return matches.iloc[0]
+
+
+def by_patient(result: FileRead, patient_id: str) -> pd.Series:
+    frame = result.frame
+    matches = frame[frame["patient_id"] == patient_id]
+    assert len(matches) == 1
+    return matches.iloc[0]
+
+
+def flag(value: object) -> bool | None:
+    """A boolean cell as a plain Python value (None for <NA>)."""
+    return None if pd.isna(value) else bool(value)  # type: ignore[arg-type]
+
+
+def assert_consistent(result: FileRead) -> None:
+    summary = result.summary
+    assert summary.rows_read == summary.rows_triaged + summary.rows_rejected
+    assert summary.rows_rejected == len(result.rejected)
+    assert list(result.frame.columns) == list(CANONICAL_COLUMNS)
+    assert {c: str(t) for c, t in result.frame.dtypes.items()} == CANONICAL_COLUMNS
+    assert {r.reason_code for r in result.rejected} <= set(REJECT_REASONS)
+    seen = list(result.frame["source_row"]) + [r.source_row for r in result.rejected]
+    if summary.shape == "wide":
+        assert len(seen) == len(set(seen)) == summary.rows_read
+
+
+# ------------------------------------------------------------------------------------------------
+# The sample exports
+# ------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def samples() -> dict[str, FileRead]:
+    folder = Path(__file__).parent / "data" / "samples"
+    return {name: read(folder / name) for name in SAMPLE_FILES}
+
+
+@pytest.mark.parametrize("name", SAMPLE_FILES)
+def test_samples_are_read_whole(samples: dict[str, FileRead], name: str) -> None:
+    result = samples[name]
+    assert_consistent(result)
+    assert result.summary.rows_triaged > 0
+    assert len(result.summary.sha256) == 64
+    assert result.summary.mapping["patient_id"]
+
+
+def test_wide_sample(samples: dict[str, FileRead]) -> None:
+    result = samples["wide_clinic_export.xlsx"]
+    summary = result.summary
+    assert summary.header_row == 3  # two title rows above
+    assert summary.sheet == "wide_clinic_export"
+    assert summary.rows_read == 120
+    assert summary.mapping["patient_id"] == "MRN"  # not "Lab No"
+    haemolysed = [r for r in result.rejected if "haemolysed" in r.detail]
+    assert [r.reason_code for r in haemolysed] == ["unparseable_result"]
+    assert haemolysed[0].source_row == 4
+    below = by_patient(result, "MRN0100253")
+    assert (below["prolactin_value"], below["qualifier"], below["prolactin_unit"]) == (
+        3.0,
+        "<",
+        "ng/mL",
+    )
+    assert below["prolactin_raw"] == "<3.0"
+    miu = by_patient(result, "MRN0100212")
+    assert (miu["prolactin_value"], miu["prolactin_unit"]) == (386.0, "mIU/L")
+    assert (miu["reference_low"], miu["reference_high"]) == (86.0, 324.0)
+    kofi = by_patient(result, "MRN0100202")
+    assert (kofi["egfr"], kofi["egfr_qualifier"]) == (90.0, ">")
+    assert kofi["collected_at"] == pd.Timestamp("2026-11-16 12:00")
+    assert 66 < kofi["age_years"] < 67
+    assert flag(by_patient(result, "MRN0100264")["pregnant"]) is True
+    assert pd.isna(by_patient(result, "MRN0100210")["pregnant"])  # "unknown"
+    assert by_patient(result, "MRN0100226")["patient_name"] == "GARCÍA, Fatima"
+    assert by_patient(result, "MRN0100313")["patient_name"] == "HADDAD, George"
+
+
+def test_wide_sample_keeps_greater_than_results(tmp_path: Path) -> None:
+    path = tmp_path / "gt.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["MRN", "Prolactin", "Units", "Ref. range"])
+    sheet.append(["A", ">470", "ng/mL", "4.8-23.3"])
+    book.save(path)
+    row = read(path).frame.iloc[0]
+    assert (row["prolactin_value"], row["qualifier"]) == (470.0, ">")
+
+
+def test_legacy_xls_dates_are_repaired(samples: dict[str, FileRead]) -> None:
+    result = samples["legacy_export.xls"]
+    warnings = " ".join(result.summary.warnings)
+    assert "day and month swapped" in warnings and "'Collected'" in warnings
+    frame = result.frame.set_index("patient_id")
+    # date cell 2026-09-11 (a misread 09/11/2026) and text 14/11/2026 12:30
+    assert frame.loc["MRN0100202", "collected_at"] == pd.Timestamp("2026-11-09 15:30")
+    assert frame.loc["MRN0100200", "collected_at"] == pd.Timestamp("2026-11-14 12:30")
+    assert frame.loc["MRN0100200", "birth_date"] == pd.Timestamp("1995-04-21")
+    assert frame["collected_at"].dt.month.eq(11).all()
+    assert frame.loc["MRN0100209", "patient_name"] == "GARCÍA, Chloé"
+
+
+def test_ods_sample(samples: dict[str, FileRead]) -> None:
+    result = samples["clinic_list.ods"]
+    below = by_patient(result, "MRN0100200")
+    assert (below["prolactin_value"], below["qualifier"], below["prolactin_unit"]) == (
+        64.0,
+        "<",
+        "mIU/L",
+    )
+    assert flag(by_patient(result, "MRN0100214")["dialysis"]) is True  # "HD"
+    assert by_patient(result, "MRN0100214")["dialysis_text"] == "HD"
+    assert [r.reason_code for r in result.rejected] == ["unparseable_result"]
+
+
+def test_long_sample(samples: dict[str, FileRead]) -> None:
+    result = samples["lis_long_export.csv"]
+    summary = result.summary
+    assert summary.shape == "long"
+    assert summary.rows_read == 258
+    assert len(result.frame) == 80
+    assert summary.rows_triaged == 258  # 80 prolactin rows + the context rows they took
+    first = by_patient(result, "MRN0100700")
+    assert first["patient_name"] == "GARCÍA, Nadia"  # Windows-1252 decoded
+    assert (first["prolactin_value"], first["prolactin_unit"], first["unit_raw"]) == (
+        162.8,
+        "ng/mL",
+        "µg/L",
+    )
+    assert (first["reference_low"], first["reference_high"]) == (4.8, 23.3)
+    assert first["tsh"] == 1.6
+    assert (first["egfr"], first["egfr_qualifier"]) == (90.0, ">")
+    assert first["collected_at"] == pd.Timestamp("2026-10-21 12:40")
+    positive = by_patient(result, "MRN0100717")
+    assert (positive["hcg"], flag(positive["hcg_positive"])) == ("POSITIVE", True)
+    assert flag(by_patient(result, "MRN0100710")["hcg_positive"]) is False
+    assert by_patient(result, "MRN0100710")["macroprolactin_recovery_pct"] == 44.0
+    assert by_patient(result, "MRN0100771")["macroprolactin_recovery_pct"] == 62.0
+    assert by_patient(result, "MRN0100701")["medications"] == "amisulpride 400mg"
+    assert result.frame["tsh"].notna().all() and result.frame["egfr"].notna().all()
+
+
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).parent / "data" / "samples" / "broken").iterdir())
+)
+def test_broken_samples_raise_input_file_error(path: Path) -> None:
+    with pytest.raises(InputFileError) as info:
+        read(path)
+    assert info.value.file == path.name
+    assert path.name in str(info.value)
+
+
+def test_no_prolactin_column_lists_the_headers(broken_dir: Path) -> None:
+    with pytest.raises(InputFileError, match=r"'MRN', 'Sex', 'TSH'"):
+        read(broken_dir / "no_prolactin_column.csv")
+
+
+# ------------------------------------------------------------------------------------------------
+# Generated files: other wordings and layouts
+# ------------------------------------------------------------------------------------------------
+MESSY_HEADER = (
+    "Hospital Number,Surname Forename,Gender,D.O.B.,Date Collected,S-Prolactin,Unit(s),"
+    "Reference Interval,Preg?,Meds"
+)
+MESSY_CSV = f"""\
+Prolactin report - Ward 7
+Printed 21/11/2026
+
+{MESSY_HEADER}
+H1,"SMITH, Ann",Female,03/04/1990,14/11/2026 09:10,25.3,ng/mL,4.8 - 23.3,N,risperidone 2mg
+H2,"JONES, Bob",M,1970-01-02,2026-11-15 10:00,<3.0,ng/mL,4.0 - 15.2,,
+
+{MESSY_HEADER}
+H3,"X, Y",F,01/02/1985,15/11/2026,600,mU/L,102-496,2nd trimester,
+H4,"Z, W",F,01/02/1985,15/11/2026,haemolysed,ng/mL,,,
+H5,"Q, R",F,01/02/1985,15/11/2026,45,,10-209,,
+H6,"Q, S",F,01/02/1985,15/11/2026,450,,102-496,,
+H7,"Q, T",F,01/02/1985,15/11/2026,45,mmol/L,,,
+H8,"Q, U",F,01/02/1985,15/11/2026,,,,,
+H9,"Q, V",F,01/02/1985,15/11/2026,-4,ng/mL,,,
+End of report (9 results)
+"""
+
+
+@pytest.fixture
+def messy(tmp_path: Path) -> FileRead:
+    path = tmp_path / "messy.csv"
+    path.write_text(MESSY_CSV, encoding="utf-8")
+    return read(path)
+
+
+def test_title_block_footer_and_repeated_header(messy: FileRead) -> None:
+    assert_consistent(messy)
+    summary = messy.summary
+    assert summary.header_row == 4
+    assert summary.rows_read == 11  # blank lines are not counted
+    reasons = {r.source_row: r.reason_code for r in messy.rejected}
+    assert reasons == {
+        8: "duplicate_header",
+        10: "unparseable_result",
+        11: "unknown_unit",
+        13: "unknown_unit",
+        14: "missing_result",
+        15: "implausible_value",
+        16: "not_a_result_row",
+    }
+    assert "haemolysed" in next(r.detail for r in messy.rejected if r.source_row == 10)
+    assert "mmol/L" in next(r.detail for r in messy.rejected if r.source_row == 13)
+
+
+def test_other_header_wordings(messy: FileRead) -> None:
+    mapping = messy.summary.mapping
+    assert mapping["patient_id"] == "Hospital Number"
+    assert mapping["birth_date"] == "D.O.B."
+    assert mapping["prolactin_unit"] == "Unit(s)"
+    assert mapping["pregnant"] == "Preg?"
+    first = row_of(messy, 5)
+    assert first["birth_date"] == pd.Timestamp("1990-04-03")  # day-first by default
+    assert first["sex"] == "F"
+    assert first["medications"] == "risperidone 2mg"
+    assert flag(row_of(messy, 9)["pregnant"]) is True  # "2nd trimester"
+    assert row_of(messy, 9)["pregnant_text"] == "2nd trimester"
+    assert row_of(messy, 9)["prolactin_unit"] == "mIU/L"  # mU/L
+
+
+def test_unit_from_the_rows_interval(messy: FileRead) -> None:
+    inferred = row_of(messy, 12)
+    assert (inferred["prolactin_unit"], inferred["prolactin_value"]) == ("mIU/L", 450.0)
+    assert pd.isna(inferred["unit_raw"])
+    assert any("interval" in w for w in messy.summary.warnings)
+
+
+def test_dayfirst_option(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("MRN,Prolactin,Units,Collected\nA,12,ng/mL,03/04/2026\n", encoding="utf-8")
+    assert read(path).frame.loc[0, "collected_at"] == pd.Timestamp("2026-04-03")
+    assert read(path, dayfirst=False).frame.loc[0, "collected_at"] == pd.Timestamp("2026-03-04")
+
+
+def test_month_first_column_is_recognised(tmp_path: Path) -> None:
+    path = tmp_path / "us.csv"
+    path.write_text(
+        "MRN,Prolactin,Units,Collected\nA,12,ng/mL,11/14/2026\nB,9,ng/mL,03/04/2026\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert result.frame["collected_at"].tolist() == [
+        pd.Timestamp("2026-11-14"),
+        pd.Timestamp("2026-03-04"),
+    ]
+    assert any("month-first" in w for w in result.summary.warnings)
+
+
+def test_semicolon_csv_with_decimal_commas(tmp_path: Path) -> None:
+    path = tmp_path / "eu.csv"
+    text = (
+        "MRN;Prolaktin (µg/l);Referenzbereich;Geschlecht;Geburtsdatum;Entnahmedatum\r\n"
+        "A1;12,5;4,8 - 23,3;W;21.04.1995;14.11.2026 08:00\r\n"
+        "A2;1.234,5;4,8 - 23,3;M;21.04.1995;14.11.2026\r\n"
+    )
+    path.write_bytes(text.encode("utf-8-sig"))
+    result = read(path)
+    assert_consistent(result)
+    assert result.frame["prolactin_value"].tolist() == [12.5, 1234.5]
+    assert result.frame["prolactin_unit"].tolist() == ["ng/mL", "ng/mL"]
+    assert result.frame["sex"].tolist() == ["F", "M"]
+    assert result.frame.loc[0, "collected_at"] == pd.Timestamp("2026-11-14 08:00")
+
+
+def test_tsv_with_unit_in_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "results.tsv"
+    path.write_text("UR Number\tPRL (mIU/L)\tSex\n1\t386\tF\n2\t>4000\tM\n", encoding="utf-8")
+    frame = read(path).frame
+    assert frame["prolactin_unit"].tolist() == ["mIU/L", "mIU/L"]
+    assert frame["qualifier"].tolist() == ["", ">"]
+    assert frame["patient_id"].tolist() == ["1", "2"]
+
+
+def test_iu_per_litre_is_scaled_to_miu(tmp_path: Path) -> None:
+    path = tmp_path / "iu.csv"
+    path.write_text("MRN,Prolactin,Units,Ref range\nA,0.45,IU/L,0.10-0.50\n", encoding="utf-8")
+    row = read(path).frame.iloc[0]
+    assert (row["prolactin_value"], row["prolactin_unit"], row["unit_raw"]) == (
+        450.0,
+        "mIU/L",
+        "IU/L",
+    )
+    assert (row["reference_low"], row["reference_high"]) == (100.0, 500.0)
+
+
+def test_cp1252_csv(tmp_path: Path) -> None:
+    path = tmp_path / "win.csv"
+    path.write_bytes("MRN;Name;PRL;Unit\r\nA;GARCÍA, Zoë;12,5;µg/L\r\n".encode("cp1252"))
+    result = read(path)
+    assert result.frame.loc[0, "patient_name"] == "GARCÍA, Zoë"
+    assert result.frame.loc[0, "prolactin_unit"] == "ng/mL"
+
+
+def write_workbook(path: Path) -> None:
+    book = openpyxl.Workbook()
+    summary = book.active
+    summary.title = "Summary"
+    summary.append(["Batch summary"])
+    summary.append(["Total", 4])
+    sheet = book.create_sheet("Results")
+    sheet.append(["St Elsewhere Hospital"])
+    sheet.append([])
+    sheet.append(
+        [
+            "Patient ID",
+            "Name",
+            "Sex",
+            "Age",
+            "Collected",
+            "Prolactin",
+            "Units",
+            "Ref low",
+            "Ref high",
+            "Pregnant",
+            "MRI pituitary",
+            "Pituitary lesion size (cm)",
+            "PEG recovery (%)",
+            "Post-PEG prolactin",
+            "hCG (IU/L)",
+            "Menopausal status",
+            "Dialysis",
+            "Collection time",
+        ]
+    )
+    sheet.append(
+        [
+            "P1",
+            "Ann",
+            "F",
+            34,
+            date(2026, 11, 3),
+            "58.2 H",
+            "ng/mL",
+            4.8,
+            23.3,
+            "Y",
+            "macroadenoma",
+            1.4,
+            35,
+            12.1,
+            1500,
+            "pre",
+            "HD Mon/Wed/Fri",
+            time(9, 30),
+        ]
+    )
+    sheet.append(
+        [
+            "P2",
+            "Bea",
+            "F",
+            "61 y",
+            datetime(2026, 11, 4, 8, 0),
+            1230,
+            "mIU/L",
+            102,
+            496,
+            "",
+            "",
+            "",
+            None,
+            None,
+            "<2",
+            "post",
+            "",
+            "",
+        ]
+    )
+    sheet.append([])
+    sheet.append(["Ward 9"])
+    sheet.append(
+        [
+            "P3",
+            "Cid",
+            "M",
+            None,
+            "05/11/2026",
+            ">470",
+            "ng/mL",
+            "4",
+            "15.2",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "no",
+        ]
+    )
+    sheet.append(["Printed by JS on 21/11/2026"])
+    book.save(path)
+
+
+def test_workbook_sheet_choice_and_context_columns(tmp_path: Path) -> None:
+    path = tmp_path / "clinic.xlsx"
+    write_workbook(path)
+    result = read(path)
+    assert_consistent(result)
+    assert result.summary.sheet == "Results"
+    assert result.summary.header_row == 3
+    assert {r.source_row: r.reason_code for r in result.rejected} == {
+        7: "not_a_result_row",  # "Ward 9"
+        9: "not_a_result_row",  # "Printed by ..."
+    }
+    first, second, third = (row_of(result, n) for n in (4, 5, 8))
+    assert first["collected_at"] == pd.Timestamp("2026-11-03 09:30")  # date + time columns
+    assert first["prolactin_value"] == 58.2  # "58.2 H"
+    assert first["pituitary_lesion_mm"] == 14.0  # 1.4 cm
+    assert first["macroprolactin_recovery_pct"] == 35.0
+    assert first["monomeric_prolactin"] == 12.1
+    assert (first["hcg"], flag(first["hcg_positive"])) == ("1500 IU/L", True)
+    assert flag(first["menopausal"]) is False and flag(second["menopausal"]) is True
+    assert flag(first["dialysis"]) is True and first["dialysis_text"] == "HD Mon/Wed/Fri"
+    assert flag(third["dialysis"]) is False
+    assert second["age_years"] == 61.0 and first["age_years"] == 34.0
+    assert flag(second["hcg_positive"]) is False  # "<2" with the header's IU/L
+    assert (third["reference_low"], third["reference_high"]) == (4.0, 15.2)
+    assert third["collected_at"] == pd.Timestamp("2026-11-05")
+
+
+def test_sheet_option_by_name_and_position(tmp_path: Path) -> None:
+    path = tmp_path / "clinic.xlsx"
+    write_workbook(path)
+    assert read(path, sheet="results").summary.sheet == "Results"
+    assert read(path, sheet=1).summary.sheet == "Results"  # 0-based index, as in pandas
+    assert read(path, sheet="2").summary.sheet == "Results"  # position written as text
+    with pytest.raises(InputFileError, match="no prolactin column"):
+        read(path, sheet="Summary")
+    with pytest.raises(InputFileError, match="no sheet 'Other'"):
+        read(path, sheet="Other")
+
+
+def test_text_file_named_xls_is_read_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "lis.xls"
+    path.write_text("MRN\tPRL\tUnits\nA\t12\tng/mL\n", encoding="utf-8")
+    result = read(path)
+    assert result.frame["prolactin_value"].tolist() == [12.0]
+    assert any("delimited text" in w for w in result.summary.warnings)
+
+
+def test_header_only_file_has_no_rows(tmp_path: Path) -> None:
+    path = tmp_path / "empty_table.csv"
+    path.write_text("MRN,Prolactin\n", encoding="utf-8")
+    result = read(path)
+    assert_consistent(result)
+    assert result.summary.rows_read == 0 and result.frame.empty
+
+
+# ------------------------------------------------------------------------------------------------
+# Long exports
+# ------------------------------------------------------------------------------------------------
+LONG = """\
+MRN|Patient name|Sex|DOB|Collected|Test|Code|LOINC|Value|Units|Ref range
+M1|Ann A|F|1990-01-01|2026-11-01 08:00|Prolactin|PRL|2842-3|950|mIU/L|102-496
+M1|Ann A|F|1990-01-01|2026-11-01 08:05|TSH|TSH||7.9|mU/L|0.27-4.2
+M1|Ann A|F|1990-01-01|2026-11-01 11:00|Creatinine|CREA|2160-0|180|umol/L|45-90
+M1|Ann A|F|1990-01-01|2026-11-01 08:00|Macroprolactin %||51441-4|70|%|
+M1|Ann A|F|1990-01-01|2026-11-01 08:00|Prolactin post PEG|||230|mIU/L|
+M1|Ann A|F|1990-01-01|2026-11-01 08:00|Cortisol|CORT|2143-6|450|nmol/L|
+M2|Bo B|M|1980-01-01|2026-11-02 09:00|S-PRL|||haemolysed|ug/L|
+M2|Bo B|M|1980-01-01|2026-11-02 09:00|eGFR|||>90|mL/min|
+M3|Cy C|F|1985-01-01|2026-11-03 09:00|FT4|||15|pmol/L|
+M4|Di D|F|1985-01-01|2026-11-04 09:00|Prolactin|||25|ng/mL|4.8-23.3
+M4|Di D|F|1985-01-01|2026-11-04 09:00|hCG|||1500|IU/L|
+M4|Di D|F|1985-01-01|2026-11-04 09:00|TSH|||2.0|mU/L|
+M4|Di D|F|1985-01-01|2026-11-04 09:00|TSH|||2.1|mU/L|
+"""
+
+
+@pytest.mark.parametrize(
+    ("loinc", "code", "name", "field", "complement"),
+    [
+        ("2842-3", "", "", "prolactin", False),
+        ("20568-2", "X", "whatever", "prolactin", False),
+        ("", "PRL", "", "prolactin", False),
+        ("", "", "S-Prolaktin", "prolactin", False),
+        ("", "MPRL", "Macroprolactin PEG recovery", "macroprolactin_recovery_pct", False),
+        ("51441-4", "", "Macroprolactin", "macroprolactin_recovery_pct", True),
+        ("", "", "Prolactin post PEG", "monomeric_prolactin", False),
+        ("42607-2", "", "", "monomeric_prolactin", False),
+        ("3016-3", "", "", "tsh", False),
+        ("", "", "Thyroid stimulating hormone", "tsh", False),
+        ("", "FT4", "", "free_t4", False),
+        ("", "", "eGFR (CKD-EPI)", "egfr", False),
+        ("", "CREA", "", "creatinine", False),
+        ("2106-3", "", "", "hcg", False),
+        ("", "", "Urine pregnancy test", "hcg", False),
+    ],
+)
+def test_classify_long_rows(loinc: str, code: str, name: str, field: str, complement: bool) -> None:
+    found = classify_test(loinc, code, name)
+    assert found is not None
+    assert (found.field, found.complement) == (field, complement)
+
+
+@pytest.mark.parametrize(("loinc", "code", "name"), [("2143-6", "CORT", "Cortisol"), ("", "", "")])
+def test_unused_long_rows(loinc: str, code: str, name: str) -> None:
+    assert classify_test(loinc, code, name) is None
+
+
+def test_long_export_context_and_leftovers(tmp_path: Path) -> None:
+    path = tmp_path / "lis.txt"
+    path.write_text(LONG, encoding="utf-8")
+    result = read(path)
+    assert_consistent(result)
+    assert result.summary.shape == "long"
+    ann, di = by_patient(result, "M1"), by_patient(result, "M4")
+    assert (ann["prolactin_value"], ann["prolactin_unit"]) == (950.0, "mIU/L")
+    assert ann["tsh"] == 7.9  # 5 minutes later: same day, nearest
+    assert ann["creatinine"] == 180.0
+    assert ann["macroprolactin_recovery_pct"] == 30.0  # LOINC 51441-4: 70 % macroprolactin
+    assert ann["monomeric_prolactin"] == 230.0
+    assert (di["hcg"], flag(di["hcg_positive"])) == ("1500 IU/L", True)
+    assert di["tsh"] == 2.0
+    details = {r.source_row: (r.reason_code, r.detail) for r in result.rejected}
+    assert details[7][0] == "other_test" and "Cortisol" in details[7][1]
+    assert details[8][0] == "unparseable_result"
+    assert details[9][0] == "other_test" and "row 8" in details[9][1]  # its prolactin was rejected
+    assert details[10][0] == "other_test"  # free T4 with no prolactin
+    assert details[14][0] == "other_test"  # a second TSH
+    assert result.summary.rows_triaged == 8
+
+
+def test_long_export_groups_by_specimen_and_fills_patient_fields(tmp_path: Path) -> None:
+    path = tmp_path / "lis.csv"
+    path.write_text(
+        "Patient ID,Name,Specimen,Collection time,Test code,Result,Unit,Medication\n"
+        "P1,,S1,2026-10-01 08:00,PRL,20,ng/mL,\n"
+        "P1,Ann,S1,2026-10-01 08:00,TSH,3,mU/L,haloperidol 5mg\n"
+        "P1,Ann,S2,2026-10-01 08:00,PRL,30,ng/mL,\n"
+        "P1,Ann,S2,2026-10-01 08:00,TSH,9,mU/L,\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert_consistent(result)
+    frame = result.frame.set_index("source_row")
+    assert frame.loc[2, "tsh"] == 3.0 and frame.loc[4, "tsh"] == 9.0
+    assert frame.loc[2, "patient_name"] == "Ann"
+    assert frame.loc[2, "medications"] == "haloperidol 5mg"
+
+
+# ------------------------------------------------------------------------------------------------
+# Bad inputs
+# ------------------------------------------------------------------------------------------------
+def test_password_protected_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500) + "EncryptedPackage".encode("utf-16-le")
+    )
+    with pytest.raises(InputFileError, match="password-protected") as info:
+        read(path)
+    assert info.value.file == "locked.xlsx"
+
+
+def test_zip_bomb_is_refused_before_opening(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "x" * 100)
+        archive.writestr("xl/worksheets/sheet1.xml", "y" * 1000)
+    data = bytearray(path.read_bytes())
+    entry = data.find(b"PK\x01\x02")
+    while entry >= 0:  # declare ~4 GiB uncompressed in the central directory
+        struct.pack_into("<I", data, entry + 24, 0xFFFFFF00)
+        entry = data.find(b"PK\x01\x02", entry + 4)
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputFileError, match="zip bomb"):
+        read(path)
+
+
+def test_uncompressed_size_limit_is_an_option(samples_dir: Path) -> None:
+    with pytest.raises(InputFileError, match="limit"):
+        read(samples_dir / "wide_clinic_export.xlsx", max_uncompressed_bytes=10_000)
+
+
+def test_high_compression_ratio_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "dense.ods"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("content.xml", b"\0" * (20 * 1024 * 1024))
+    with pytest.raises(InputFileError, match="expands"):
+        read(path, max_compression_ratio=100.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("report.pdf", b"%PDF-1.4", "unsupported file type"),
+        ("blank.csv", b"  \n\n", "empty"),
+        ("page.xls", b"<html><table><tr><td>PRL</td></tr></table></html>", "HTML"),
+        ("fake.xlsx", b"PK\x03\x04 not really a zip", "damaged"),
+        ("binary.csv", bytes(range(256)) * 4, "binary"),
+    ],
+)
+def test_unusable_files(tmp_path: Path, name: str, content: bytes, words: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=words) as info:
+        read(path)
+    assert info.value.file == name
+
+
+def test_missing_path_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="no such file"):
+        read(tmp_path / "absent.xlsx")
+    with pytest.raises(InputFileError, match="folder"):
+        read(tmp_path)
+
+
+def test_expand_inputs(tmp_path: Path, samples_dir: Path) -> None:
+    for name in ("b.csv", "A.xlsx", "c.ods"):
+        shutil.copy(samples_dir / "lis_long_export.csv", tmp_path / name)
+    (tmp_path / "notes.pdf").write_text("x")
+    (tmp_path / "~$A.xlsx").write_text("lock")
+    (tmp_path / "sub").mkdir()
+    single = samples_dir / "clinic_list.ods"
+    found = expand_inputs([tmp_path, single, tmp_path / "b.csv"])
+    assert [p.name for p in found] == ["A.xlsx", "b.csv", "c.ods", "clinic_list.ods"]
+
+
+def test_units_row_under_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("MRN,Prolactin,TSH\n,mIU/L,mU/L\nA,386,2.1\n", encoding="utf-8")
+    result = read(path)
+    assert_consistent(result)
+    assert result.rejected[0].source_row == 2
+    assert result.rejected[0].reason_code == "not_a_result_row"
+    assert result.frame["prolactin_unit"].tolist() == ["mIU/L"]
+
+
+def test_other_sheets_with_results_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "two.xlsx"
+    book = openpyxl.Workbook()
+    for title in ("January", "February"):
+        sheet = book.create_sheet(title)
+        sheet.append(["MRN", "PRL", "Units"])
+        sheet.append(["A", 12, "ng/mL"])
+    book.remove(book["Sheet"])
+    book.save(path)
+    result = read(path)
+    assert result.summary.sheet == "January"
+    assert any("'February'" in w for w in result.summary.warnings)
+    assert read(path, sheet="February").summary.warnings == []
+
+
+def test_long_export_without_dates_matches_on_the_patient(tmp_path: Path) -> None:
+    path = tmp_path / "undated.csv"
+    path.write_text(
+        "MRN,Test,Result,Unit\nA,Prolactin,20,ng/mL\nA,TSH,3,mU/L\nB,TSH,5,mU/L\nB,PRL,800,mIU/L\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert_consistent(result)
+    assert result.frame.set_index("patient_id")["tsh"].to_dict() == {"A": 3.0, "B": 5.0}
+
+
+def test_dates_outside_the_frame_range_are_missing(tmp_path: Path) -> None:
+    path = tmp_path / "far.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["MRN", "PRL", "Units", "DOB", "Collected"])
+    sheet.append(["A", 12, "ng/mL", datetime(1500, 1, 1), datetime(2026, 1, 2)])
+    book.save(path)
+    row = read(path).frame.iloc[0]
+    assert pd.isna(row["birth_date"]) and row["collected_at"] == pd.Timestamp("2026-01-02")
+
+
+def test_unit_and_interval_that_disagree_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        "MRN,Prolactin,Units,Ref range\nA,450,ng/mL,102-496\nB,12,ng/mL,4.8-23.3\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert result.frame["prolactin_unit"].tolist() == ["ng/mL", "ng/mL"]  # the written unit wins
+    assert any("row 2" in w and "mIU/L" in w for w in result.summary.warnings)
+
+
+def test_utf16_tab_export(tmp_path: Path) -> None:
+    path = tmp_path / "unicode.txt"
+    path.write_bytes("MRN\tPRL\tEinheit\r\nA\t12,5\tµg/l\r\n".encode("utf-16"))
+    row = read(path).frame.iloc[0]
+    assert (row["prolactin_value"], row["prolactin_unit"]) == (12.5, "ng/mL")
+
+
+def test_excel_sep_line(tmp_path: Path) -> None:
+    path = tmp_path / "sep.csv"
+    path.write_text("sep=;\nMRN;PRL;Unit\nA;12,5;ng/mL\n", encoding="utf-8")
+    result = read(path)
+    assert result.frame["prolactin_value"].tolist() == [12.5]
+    assert result.summary.header_row == 1
+
+
+def test_single_column_file(tmp_path: Path) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text("Prolactin (mIU/L)\n386\n<50\n", encoding="utf-8")
+    result = read(path)
+    assert result.frame["prolactin_value"].tolist() == [386.0, 50.0]
+    assert result.frame["qualifier"].tolist() == ["", "<"]
+
+
+def test_read_inputs_collects_files_and_errors(tmp_path: Path, samples_dir: Path) -> None:
+    for name in ("clinic_list.ods", "lis_long_export.csv"):
+        shutil.copy(samples_dir / name, tmp_path / name)
+    shutil.copy(samples_dir / "broken" / "empty.csv", tmp_path / "empty.csv")
+    batch = read_inputs([tmp_path])
+    assert [s.file for s in batch.inputs] == ["clinic_list.ods", "lis_long_export.csv"]
+    assert [e.file for e in batch.errors] == ["empty.csv"]
+    assert len(batch.frame) == 24 + 80
+    assert {c: str(t) for c, t in batch.frame.dtypes.items()} == CANONICAL_COLUMNS
+    assert len(batch.rejected) == sum(s.rows_rejected for s in batch.inputs)
+    assert read_inputs([]).frame.empty

@@ -1,0 +1,499 @@
+"""Cell value parsing: numbers, qualifiers, flags, units, intervals, yes/no, sex, dates."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from triage.values import (
+    ages_in_years,
+    cell_text,
+    hcg_positive,
+    infer_decimal_mark,
+    map_distinct,
+    normalise_unit,
+    parse_age_years,
+    parse_date,
+    parse_date_text,
+    parse_dates,
+    parse_interval,
+    parse_number,
+    parse_quantity,
+    parse_sex,
+    parse_size_mm,
+    parse_weeks,
+    parse_yes_no,
+    repair_swapped_day_month,
+    unit_from_interval,
+)
+
+# ------------------------------------------------------------------------------------------------
+# Property-based: format a number the way labs do, parse it back
+# ------------------------------------------------------------------------------------------------
+UNIT_SPELLINGS = {
+    "ng/mL": ("ng/mL", 1.0),
+    "ng/ml": ("ng/mL", 1.0),
+    "µg/L": ("ng/mL", 1.0),  # micro sign U+00B5
+    "μg/L": ("ng/mL", 1.0),  # Greek mu U+03BC
+    "Âµg/L": ("ng/mL", 1.0),  # UTF-8 read as cp1252
+    "ug/L": ("ng/mL", 1.0),
+    "mcg/L": ("ng/mL", 1.0),
+    "mIU/L": ("mIU/L", 1.0),
+    "mU/L": ("mIU/L", 1.0),
+    "µIU/mL": ("mIU/L", 1.0),
+    "uIU/mL": ("mIU/L", 1.0),
+    "IU/L": ("mIU/L", 1000.0),
+}
+QUALIFIERS = {"": "", "<": "<", ">": ">", "<=": "<", ">=": ">", "≤": "<", "≥": ">", "< ": "<"}
+FLAGS = ["", " H", "*", " (H)", " L", " HH", " *", " ↑"]
+
+
+def _group(digits: str, separator: str) -> str:
+    groups = []
+    while len(digits) > 3:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    groups.insert(0, digits)
+    return separator.join(groups)
+
+
+@st.composite
+def lab_numbers(draw: st.DrawFn) -> tuple[str, float, str]:
+    """(text, value, decimal mark) such as '1 234,5' / 1234.5 / ','."""
+    whole = draw(st.integers(min_value=0, max_value=9_999_999))
+    decimals = draw(st.integers(min_value=0, max_value=3))
+    fraction = draw(st.integers(min_value=0, max_value=10**decimals - 1)) if decimals else 0
+    mark = draw(st.sampled_from([".", ","]))
+    grouping = draw(st.sampled_from(["", " ", "\u00a0", "'", "," if mark == "." else "."]))
+    whole_text = _group(str(whole), grouping) if grouping else str(whole)
+    text = whole_text + (f"{mark}{fraction:0{decimals}d}" if decimals else "")
+    value = whole + (fraction / 10**decimals if decimals else 0.0)
+    return text, value, mark
+
+
+@given(lab_numbers())
+def test_parse_number_round_trips(case: tuple[str, float, str]) -> None:
+    text, value, mark = case
+    assert parse_number(text, mark) == pytest.approx(value)
+
+
+@given(
+    lab_numbers(),
+    st.sampled_from(sorted(QUALIFIERS)),
+    st.sampled_from(FLAGS),
+    st.sampled_from(["", *sorted(UNIT_SPELLINGS)]),
+)
+def test_parse_quantity_round_trips(
+    case: tuple[str, float, str], qualifier: str, flag: str, unit: str
+) -> None:
+    number, value, mark = case
+    text = f"{qualifier}{number}{' ' + unit if unit else ''}{flag}"
+    parsed = parse_quantity(text, mark)
+    assert parsed.status == "ok", text
+    assert parsed.value == pytest.approx(value)
+    assert parsed.qualifier == QUALIFIERS[qualifier]
+    if unit:
+        info = normalise_unit(parsed.unit_text)
+        assert info is not None
+        assert (info.unit, info.factor) == UNIT_SPELLINGS[unit]
+    else:
+        assert parsed.unit_text == ""
+
+
+@given(
+    st.floats(min_value=0.1, max_value=900, allow_nan=False).map(lambda v: round(v, 1)),
+    st.floats(min_value=0.1, max_value=900, allow_nan=False).map(lambda v: round(v, 1)),
+    st.sampled_from(["-", " - ", " to ", "–", " – "]),
+    st.sampled_from([".", ","]),
+)
+def test_parse_interval_round_trips(a: float, b: float, sep: str, mark: str) -> None:
+    low, high = sorted((a, b))
+    text = (
+        f"{low:.1f}{sep}{high:.1f}".replace(".", mark)
+        if mark == ","
+        else f"{low:.1f}{sep}{high:.1f}"
+    )
+    interval = parse_interval(text, mark)
+    assert interval is not None, text
+    assert (interval.low, interval.high) == (pytest.approx(low), pytest.approx(high))
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_parsers_never_raise_on_arbitrary_text(text: str) -> None:
+    parse_number(text)
+    parse_quantity(text)
+    parse_quantity(text, ",")
+    parse_interval(text)
+    parse_yes_no(text)
+    parse_yes_no(text, "menopausal")
+    parse_sex(text)
+    parse_date_text(text)
+    parse_date(text, dayfirst=False)
+    hcg_positive(text)
+    parse_age_years(text)
+    parse_weeks(text)
+    parse_size_mm(text)
+    normalise_unit(text)
+
+
+@given(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.datetimes(), st.dates()))
+def test_parsers_never_raise_on_cells(cell: object) -> None:
+    parse_quantity(cell)
+    parse_yes_no(cell)
+    parse_date(cell)
+    parse_age_years(cell)
+    cell_text(cell)
+
+
+# ------------------------------------------------------------------------------------------------
+# Examples
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("cell", "status", "value", "qualifier", "unit"),
+    [
+        ("<3.0", "ok", 3.0, "<", ""),
+        (">470", "ok", 470.0, ">", ""),
+        ("≤ 2,5", "ok", 2.5, "<", ""),
+        ("45 H", "ok", 45.0, "", ""),
+        ("45*", "ok", 45.0, "", ""),
+        ("45 (H)", "ok", 45.0, "", ""),
+        ("1 234,5", "ok", 1234.5, "", ""),
+        ("1,234.5", "ok", 1234.5, "", ""),
+        ("1.234,5", "ok", 1234.5, "", ""),
+        ("12,5 µg/L", "ok", 12.5, "", "µg/L"),
+        (">470 (on dilution)", "ok", 470.0, ">", ""),
+        ("less than 5", "ok", 5.0, "<", ""),
+        (10.2, "ok", 10.2, "", ""),
+        (386, "ok", 386.0, "", ""),
+        ("-5", "ok", -5.0, "", ""),
+        ("haemolysed", "unparseable", None, "", ""),
+        ("clotted", "unparseable", None, "", ""),
+        ("insufficient sample", "unparseable", None, "", ""),
+        ("45 see comment", "unparseable", None, "", ""),
+        ("45?", "unparseable", None, "", ""),
+        ("", "missing", None, "", ""),
+        ("  ", "missing", None, "", ""),
+        (None, "missing", None, "", ""),
+        (float("nan"), "missing", None, "", ""),
+        (datetime(2026, 1, 1), "unparseable", None, "", ""),
+    ],
+)
+def test_parse_quantity_examples(
+    cell: object, status: str, value: float | None, qualifier: str, unit: str
+) -> None:
+    parsed = parse_quantity(cell)
+    assert parsed.status == status
+    assert parsed.value == (pytest.approx(value) if value is not None else None)
+    assert parsed.qualifier == qualifier
+    assert normalise_unit(parsed.unit_text) == normalise_unit(unit)
+
+
+def test_unparseable_keeps_the_text() -> None:
+    assert parse_quantity("haemolysed").text == "haemolysed"
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal", "expected"),
+    [
+        ("1,234", None, 1234.0),
+        ("1,234", ",", 1.234),
+        ("1.234", None, 1.234),
+        ("1.234", ",", 1234.0),
+        ("0,27", None, 0.27),
+        ("1'234.5", None, 1234.5),
+        ("12 34", None, None),
+        ("1.2.3", None, None),
+    ],
+)
+def test_parse_number_ambiguity(text: str, decimal: str | None, expected: float | None) -> None:
+    assert parse_number(text, decimal) == expected
+
+
+def test_infer_decimal_mark_from_the_column() -> None:
+    assert infer_decimal_mark(["162,8", "98,0", "1,234"]) == ","
+    assert infer_decimal_mark(["10.2", "1,234.5"]) == "."
+    assert infer_decimal_mark(["1,234", 12.5, None]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "factor"),
+    [
+        ("ng/mL", "ng/mL", 1.0),
+        ("µg/L", "ng/mL", 1.0),
+        ("μg/l", "ng/mL", 1.0),
+        ("Âµg/L", "ng/mL", 1.0),
+        ("mcg/L", "ng/mL", 1.0),
+        ("ug/L", "ng/mL", 1.0),
+        ("mIU/L", "mIU/L", 1.0),
+        ("mU/L", "mIU/L", 1.0),
+        ("µIU/mL", "mIU/L", 1.0),
+        ("uIU/ml", "mIU/L", 1.0),
+        ("mUI/L", "mIU/L", 1.0),
+        ("IU/L", "mIU/L", 1000.0),
+        ("(mIU/L)", "mIU/L", 1.0),
+        ("ng per mL", "ng/mL", 1.0),
+    ],
+)
+def test_normalise_unit(text: str, unit: str, factor: float) -> None:
+    info = normalise_unit(text)
+    assert info is not None
+    assert (info.unit, info.factor) == (unit, factor)
+
+
+@pytest.mark.parametrize("text", ["mmol/L", "%", "", "pmol/L", "mg/dL"])
+def test_other_units_are_not_prolactin_units(text: str) -> None:
+    assert normalise_unit(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("4.8-23.3", 4.8, 23.3),
+        ("4,8 - 23,3", 4.8, 23.3),
+        ("< 25", None, 25.0),
+        ("102-496", 102.0, 496.0),
+        ("4.8 to 23.3", 4.8, 23.3),
+        ("(4.8–23.3)", 4.8, 23.3),
+        ("> 60", 60.0, None),
+        ("0,27 - 4,2", 0.27, 4.2),
+        ("4.8 - 23.3 ng/mL", 4.8, 23.3),
+    ],
+)
+def test_parse_interval_examples(text: str, low: float | None, high: float | None) -> None:
+    interval = parse_interval(text)
+    assert interval is not None
+    assert interval.low == (pytest.approx(low) if low is not None else None)
+    assert interval.high == (pytest.approx(high) if high is not None else None)
+
+
+@pytest.mark.parametrize("text", ["abc", "23.3-4.8", "", "25", "see report"])
+def test_parse_interval_rejects_non_intervals(text: str) -> None:
+    assert parse_interval(text) is None
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "unit"),
+    [
+        (4.8, 23.3, "ng/mL"),
+        (4.0, 15.2, "ng/mL"),
+        (None, 25.0, "ng/mL"),
+        (102.0, 496.0, "mIU/L"),
+        (86.0, 324.0, "mIU/L"),
+        (10.0, 209.0, None),
+        (60.0, None, None),
+        (3.0, 90.0, None),
+    ],
+)
+def test_unit_from_interval(low: float | None, high: float | None, unit: str | None) -> None:
+    assert unit_from_interval(low, high) == unit
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Y", True),
+        ("N", False),
+        ("yes", True),
+        ("No", False),
+        ("TRUE", True),
+        ("false", False),
+        ("1", True),
+        ("0", False),
+        (1.0, True),
+        (0, False),
+        (True, True),
+        ("x", True),
+        ("✓", True),
+        ("positive", True),
+        ("negative", False),
+        ("not pregnant", False),
+        ("unknown", None),
+        ("?", None),
+        ("not known", None),
+        ("?pregnant", None),
+        ("", None),
+        (None, None),
+        ("HD Mon/Wed/Fri", True),
+        ("2nd trimester", True),
+        ("Ja", True),
+        ("nein", False),
+        ("Y - 12 weeks", True),
+        ("no dialysis", False),
+        ("n/a", None),
+    ],
+)
+def test_parse_yes_no(cell: object, expected: bool | None) -> None:
+    assert parse_yes_no(cell) is expected
+
+
+def test_field_specific_words() -> None:
+    assert parse_yes_no("post", "menopausal") is True
+    assert parse_yes_no("Premenopausal", "menopausal") is False
+    assert parse_yes_no("peri", "menopausal") is None
+    assert parse_yes_no("HD", "dialysis") is True
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("F", "F"),
+        ("female", "F"),
+        ("Woman", "F"),
+        ("W", "F"),
+        ("M", "M"),
+        ("Male", "M"),
+        ("homme", "M"),
+        ("Unknown", None),
+        ("", None),
+        (None, None),
+        ("X", None),
+    ],
+)
+def test_parse_sex(cell: object, expected: str | None) -> None:
+    assert parse_sex(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("POSITIVE", True),
+        ("negative", False),
+        ("neg", False),
+        ("<2 IU/L", False),
+        ("1500 IU/L", True),
+        ("1500 mIU/mL", True),
+        ("12 IU/L", None),
+        ("1500", None),
+        ("see comment", None),
+    ],
+)
+def test_hcg_positive(text: str, expected: bool | None) -> None:
+    assert hcg_positive(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "dayfirst", "expected"),
+    [
+        ("14/11/2026 12:30", True, datetime(2026, 11, 14, 12, 30)),
+        ("03/04/2026", True, datetime(2026, 4, 3)),
+        ("03/04/2026", False, datetime(2026, 3, 4)),
+        ("11/14/2026", True, datetime(2026, 11, 14)),
+        ("2026-10-21 12:40", True, datetime(2026, 10, 21, 12, 40)),
+        ("2026-10-21T12:40:00Z", True, datetime(2026, 10, 21, 12, 40)),
+        ("21.04.1995", True, datetime(1995, 4, 21)),
+        ("21-Nov-2026", True, datetime(2026, 11, 21)),
+        ("Nov 21, 2026", True, datetime(2026, 11, 21)),
+        ("3/4/2026 2:30 PM", True, datetime(2026, 4, 3, 14, 30)),
+        ("20261121", True, datetime(2026, 11, 21)),
+        ("31/02/2026", True, None),
+        ("yesterday", True, None),
+    ],
+)
+def test_parse_date_text(text: str, dayfirst: bool, expected: datetime | None) -> None:
+    assert parse_date_text(text, dayfirst) == expected
+
+
+def test_parse_date_cells_and_serials() -> None:
+    assert parse_date(date(2026, 1, 2)) == datetime(2026, 1, 2)
+    assert parse_date(datetime(2026, 1, 2, 3, 4)) == datetime(2026, 1, 2, 3, 4)
+    assert parse_date(46000.5) == datetime(2025, 12, 9, 12, 0)
+    assert parse_date(46000.5, serials=False) is None
+
+
+def test_repair_swapped_day_month() -> None:
+    cells: list[object] = [
+        datetime(2026, 9, 11, 15, 30),  # was 09/11/2026 = 9 Nov, misread as 11 Sep
+        "14/11/2026 12:30",  # could not be misread: stayed text
+        datetime(2026, 2, 11, 7, 15),
+        "13/11/2026 10:00",
+        datetime(2026, 11, 11, 16, 0),  # 11/11: the same either way
+    ]
+    repaired, changed = repair_swapped_day_month(cells)
+    assert changed == 2
+    assert repaired[0] == datetime(2026, 11, 9, 15, 30)
+    assert repaired[2] == datetime(2026, 11, 2, 7, 15)
+    assert repaired[1] == "14/11/2026 12:30"
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [datetime(2026, 9, 11), datetime(2026, 2, 11)],  # no text evidence
+        [datetime(2026, 9, 11), "14/11/2026", datetime(2026, 9, 25)],  # day 25 cannot be swapped
+        [datetime(2026, 9, 11), "14/11/2026", "11/14/2026"],  # text both ways
+        ["14/11/2026", "15/11/2026"],  # no date cells
+    ],
+)
+def test_repair_leaves_columns_without_the_pattern(cells: list[object]) -> None:
+    repaired, changed = repair_swapped_day_month(cells)
+    assert changed == 0
+    assert repaired == cells
+
+
+@pytest.mark.parametrize(
+    ("cell", "years"),
+    [
+        (34, 34.0),
+        ("34", 34.0),
+        ("34 y", 34.0),
+        ("34 years", 34.0),
+        ("6 months", 0.5),
+        ("1y 6m", 1.5),
+        ("unknown", None),
+    ],
+)
+def test_parse_age_years(cell: object, years: float | None) -> None:
+    assert parse_age_years(cell) == (pytest.approx(years) if years is not None else None)
+
+
+def test_weeks_and_sizes() -> None:
+    assert parse_weeks("12+3") == pytest.approx(12 + 3 / 7)
+    assert parse_weeks("12 weeks") == 12.0
+    assert parse_size_mm("1.2 cm") == pytest.approx(12.0)
+    assert parse_size_mm("12 x 10 mm") == 12.0
+    assert parse_size_mm(8, "cm") == 80.0
+    assert parse_size_mm("macroadenoma") is None
+
+
+def test_ages_in_years() -> None:
+    birth = np.array(["2000-01-01", "NaT", "2030-01-01"], dtype="datetime64[ns]")
+    taken = np.array(["2020-01-01", "2020-01-01", "2020-01-01"], dtype="datetime64[ns]")
+    ages = ages_in_years(birth, taken)
+    assert ages[0] == pytest.approx(20.0, abs=0.01)
+    assert math.isnan(ages[1]) and math.isnan(ages[2])
+
+
+def test_map_distinct_parses_each_value_once() -> None:
+    calls: list[object] = []
+
+    def func(cell: object) -> str:
+        calls.append(cell)
+        return repr(cell)
+
+    out = map_distinct(["a", "b", "a", None, "b", "a"], func)
+    assert out == ["'a'", "'b'", "'a'", "None", "'b'", "'a'"]
+    assert sorted(map(repr, calls)) == ["'a'", "'b'", "None"]
+
+
+def test_cell_text() -> None:
+    assert cell_text(10.2) == "10.2"
+    assert cell_text(33562.0) == "33562"
+    assert cell_text(datetime(2026, 1, 2)) == "2026-01-02"
+    assert cell_text(datetime(2026, 1, 2, 3, 4)) == "2026-01-02 03:04"
+    assert cell_text(time(14, 30)) == "14:30:00"
+    assert cell_text(None) == ""
+
+
+def test_parse_dates_column() -> None:
+    column = ["14/11/2026 12:30", datetime(2026, 1, 2, 3, 4), date(2020, 1, 1), None, "", "soon"]
+    parsed = parse_dates(column)
+    assert parsed.dtype == np.dtype("datetime64[ns]")
+    assert parsed[0] == np.datetime64("2026-11-14T12:30")
+    assert parsed[2] == np.datetime64("2020-01-01")
+    assert np.isnat(parsed[3:]).all()

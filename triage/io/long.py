@@ -1,0 +1,556 @@
+"""Long (LIS) exports: one row per test becomes one canonical row per prolactin result.
+
+Each row's test is found from its LOINC code, then its test name, then its test code
+(synonyms.toml [long_tests.*]).  Prolactin rows are read like wide rows (result -> prolactin,
+unit -> its unit).  Rows of TSH, free T4, eGFR, creatinine, hCG, PEG recovery / percent
+macroprolactin and monomeric (post-PEG) prolactin attach as context to the prolactin row of the
+same patient and the same specimen; failing that the same collection time; failing that the
+same day (the nearest in time).  Percent macroprolactin (LOINC 51441-4) is stored as
+recovery = 100 - value.  Patient-level cells (name, sex, birth date, medication ...) missing on
+the prolactin row are taken from the rows of its group.
+
+Rows of tests that attach to no prolactin result, or of tests the tool does not use, are
+rejected as ``other_test``; attached rows count as triaged (design.md, Stage 1).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from triage.columns import parse_header, parse_rule
+from triage.io.layout import RawTable
+from triage.io.wide import BuildResult, BuildSettings, build_frame, date_column, typed_column
+from triage.schema import Rejected
+from triage.values import (
+    cell_text,
+    hcg_positive,
+    infer_decimal_mark,
+    is_empty_value,
+    normalise_unit,
+    parse_quantity,
+    synonyms_data,
+)
+
+TEST_FIELDS: Final = ("test", "test_code", "loinc", "result", "unit")
+PER_TEST_FIELDS: Final = (*TEST_FIELDS, "reference_range", "reference_low", "reference_high")
+IDENTITY: Final = ("patient_id", "patient_name", "sex", "birth_date", "specimen_id", "collected_at")
+QUALIFIED: Final = frozenset({"tsh", "egfr"})
+PERCENT_FULL: Final = 100.0
+_FLIP: Final = {"<": ">", ">": "<", "": ""}
+_NO_DELTA: Final = np.iinfo(np.int64).max
+
+
+@dataclass(frozen=True)
+class LabTest:
+    """One kind of test a long row may hold."""
+
+    name: str
+    field: str
+    complement: bool
+    loinc: frozenset[str]
+    codes: frozenset[str]
+    names: frozenset[str]
+    rules: tuple[tuple[frozenset[str], ...], ...]
+    exclude: frozenset[str]
+
+
+def _code_key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.casefold())
+
+
+@cache
+def lab_tests() -> tuple[LabTest, ...]:
+    """The long-shape tests of synonyms.toml, in the order they are tried."""
+    specs = []
+    for name, data in synonyms_data()["long_tests"].items():
+        specs.append(
+            LabTest(
+                name=name,
+                field=data["field"],
+                complement=data.get("transform") == "complement",
+                loinc=frozenset(str(code).strip() for code in data.get("loinc", [])),
+                codes=frozenset(_code_key(code) for code in data.get("codes", [])),
+                names=frozenset(parse_header(n).main for n in data.get("names", [])),
+                rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
+                exclude=frozenset(data.get("exclude", [])),
+            )
+        )
+    return tuple(specs)
+
+
+def classify_test(loinc: str, code: str, name: str) -> LabTest | None:
+    """Which test a row holds: by LOINC, then exact name, exact code, then name/code words."""
+    catalogue = lab_tests()
+    loinc_key = loinc.strip()
+    if loinc_key:
+        for spec in catalogue:
+            if loinc_key in spec.loinc:
+                return spec
+    header = parse_header(name) if name.strip() else None
+    if header is not None:
+        for spec in catalogue:
+            if header.main in spec.names or header.full in spec.names:
+                return spec
+    key = _code_key(code)
+    if key:
+        for spec in catalogue:
+            if key in spec.codes:
+                return spec
+    for text in (name, code):
+        if not text.strip():
+            continue
+        words_header = parse_header(text)
+        words = words_header.tokens | words_header.bracket_tokens
+        for spec in catalogue:
+            if spec.exclude & words:
+                continue
+            if any(all(group & words for group in rule) for rule in spec.rules):
+                return spec
+    return None
+
+
+@dataclass
+class LongResult:
+    """The canonical rows of a long export."""
+
+    frame: pd.DataFrame
+    rejected: list[Rejected]
+    rows_triaged: int
+    warnings: list[str]
+
+
+@dataclass
+class _Context:
+    """Parsed context rows (positions into the table)."""
+
+    positions: np.ndarray
+    fields: np.ndarray  # canonical field per row
+    values: np.ndarray  # float (NaN for hcg)
+    qualifiers: np.ndarray
+    texts: np.ndarray  # hcg text as written
+    units: np.ndarray  # normalise_unit info or None (monomeric prolactin)
+
+
+def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
+    """Turn a long table into canonical rows (prolactin) with their context attached."""
+    warnings: list[str] = []
+    _fill_identity_down(table, warnings)
+    specs, spec_of_row = _classify_rows(table)
+    fields = np.array([s.field for s in specs] + [""], dtype=object)[spec_of_row]
+    collected, notes = _collected(table, settings)
+    warnings.extend(notes)
+    patient, specimen = _keys(table)
+    _fill_from_group(table, _group_ids(patient, specimen, collected), fields == "prolactin")
+    prolactin_pos = np.flatnonzero(fields == "prolactin")
+    built = build_frame(_prolactin_table(table, prolactin_pos), settings)
+    warnings.extend(built.warnings)
+    rejected = list(built.rejected)
+    rejected += [
+        Rejected(
+            table.file,
+            table.sheet,
+            int(table.source_rows[i]),
+            "other_test",
+            _unused_detail(table, int(i)),
+        )
+        for i in np.flatnonzero(fields == "")
+    ]
+    context, bad = _parse_context(table, specs, spec_of_row, fields)
+    rejected += bad
+    attached = _attach(context, prolactin_pos, built, patient, specimen, collected, table, rejected)
+    frame = _apply_context(built, context, attached, warnings)
+    rejected.sort(key=lambda r: r.source_row)
+    return LongResult(frame, rejected, len(built.accepted) + len(attached), warnings)
+
+
+def _per_distinct(table: RawTable, name: str, func: Callable[[object], object]) -> np.ndarray:
+    """``func`` of every cell of a column (once per distinct cell); '' cells when it is absent."""
+    col = table.columns.get(name)
+    if col is None:
+        return np.full(len(table), func(""), dtype=object)
+    found = table.distinct(col)
+    values = np.empty(len(found.uniques), dtype=object)
+    values[:] = [func(u) for u in found.uniques]
+    result: np.ndarray = values[found.codes]
+    return result
+
+
+def _text(cell: object) -> str:
+    return "" if is_empty_value(cell) else cell_text(cell)
+
+
+def _none_if_empty(cell: object) -> object:
+    return None if is_empty_value(cell) else cell
+
+
+def _classify_rows(table: RawTable) -> tuple[list[LabTest], np.ndarray]:
+    """The distinct tests found, and per row the index of its test (len(specs): none)."""
+    parts = []
+    for name in ("loinc", "test_code", "test"):
+        col = table.columns.get(name)
+        if col is None:
+            parts.append((np.zeros(len(table), dtype=np.int64), [""]))
+        else:
+            found = table.distinct(col)
+            parts.append((found.codes.astype(np.int64), [_text(u) for u in found.uniques]))
+    (a, ua), (b, ub), (c, uc) = parts
+    combined = (a * len(ub) + b) * len(uc) + c
+    keys, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    specs: list[LabTest] = []
+    index_of: dict[str, int] = {}
+    per_key = np.empty(len(keys), dtype=np.int64)
+    for k, row in enumerate(first):
+        spec = classify_test(ua[a[row]], ub[b[row]], uc[c[row]])
+        if spec is None:
+            per_key[k] = -1
+            continue
+        if spec.name not in index_of:
+            index_of[spec.name] = len(specs)
+            specs.append(spec)
+        per_key[k] = index_of[spec.name]
+    per_row = per_key[inverse]
+    return specs, np.where(per_row < 0, len(specs), per_row)
+
+
+def _fill_identity_down(table: RawTable, warnings: list[str]) -> None:
+    """Report-style exports name the patient once: later rows with no identity inherit it."""
+    present = [f for f in IDENTITY if f in table.columns]
+    if "patient_id" not in table.columns or len(table) == 0:
+        return
+    frame = pd.DataFrame({f: _per_distinct(table, f, _none_if_empty) for f in present})
+    keys = [f for f in ("patient_id", "specimen_id") if f in present]
+    orphan = frame[keys].isna().all(axis=1).to_numpy()
+    if not orphan.any() or orphan.all():
+        return
+    filled = frame.ffill()
+    for f in present:
+        blank = orphan & frame[f].isna().to_numpy()
+        table.columns[f] = np.where(blank, filled[f].to_numpy(), table.columns[f])
+    warnings.append(f"{int(orphan.sum())} row(s) without a patient took it from the rows above")
+
+
+def _collected(table: RawTable, settings: BuildSettings) -> tuple[np.ndarray, list[str]]:
+    col = table.columns.get("collected_at")
+    if col is None:
+        return np.full(len(table), np.datetime64("NaT"), dtype="datetime64[ns]"), []
+    header = table.headers.get("collected_at", "collected_at")
+    return date_column(col, header, settings.dayfirst, table.text_source, table.distinct(col))
+
+
+def _keys(table: RawTable) -> tuple[np.ndarray, np.ndarray]:
+    """Patient key (id, else name + birth date) and specimen key per row."""
+    if "patient_id" in table.columns:
+        patient = _per_distinct(table, "patient_id", lambda c: _text(c).casefold())
+    else:
+        name = _per_distinct(table, "patient_name", lambda c: _text(c).casefold())
+        birth = _per_distinct(table, "birth_date", _text)
+        patient = np.where((name == "") & (birth == ""), "", name + "|" + birth)
+    return patient, _per_distinct(table, "specimen_id", _text)
+
+
+def _group_ids(patient: np.ndarray, specimen: np.ndarray, collected: np.ndarray) -> np.ndarray:
+    """One id per (patient, specimen) or, without a specimen, (patient, collection time)."""
+    stamps = collected.astype("datetime64[ns]").astype(np.int64)
+    alone = (specimen == "") & np.isnat(collected)
+    stamps = np.where(alone, -1 - np.arange(len(stamps)), np.where(specimen == "", stamps, 0))
+    frame = pd.DataFrame({"p": patient, "s": specimen, "t": stamps})
+    ids: np.ndarray = frame.groupby(["p", "s", "t"], sort=False).ngroup().to_numpy()
+    return ids
+
+
+def _fill_from_group(table: RawTable, group: np.ndarray, targets: np.ndarray) -> None:
+    """Blank patient-level cells of prolactin rows take the first value of their group."""
+    for name in list(table.columns):
+        if name in PER_TEST_FIELDS or name == "specimen_id":
+            continue
+        values = _per_distinct(table, name, _none_if_empty)
+        missing = targets & pd.isna(values)
+        if not missing.any():
+            continue
+        firsts = pd.Series(values, dtype=object).groupby(group).transform("first").to_numpy()
+        table.columns[name] = np.where(missing & ~pd.isna(firsts), firsts, table.columns[name])
+
+
+def _prolactin_table(table: RawTable, positions: np.ndarray) -> RawTable:
+    """The prolactin rows as a wide table: result -> prolactin, unit -> prolactin_unit."""
+    sub = table.take(positions)
+    renamed = {"result": "prolactin", "unit": "prolactin_unit"}
+    for old, new in renamed.items():
+        if old in sub.columns:
+            sub.columns[new] = sub.columns[old]
+    for name in TEST_FIELDS:
+        sub.columns.pop(name, None)
+    unit = table.header_units.get("result") or table.header_units.get("unit")
+    if unit:
+        sub.header_units["prolactin"] = unit
+    return sub
+
+
+def _unused_detail(table: RawTable, i: int) -> str:
+    parts = [
+        cell_text(table.columns[f][i]) for f in ("test", "test_code", "loinc") if f in table.columns
+    ]
+    label = " / ".join(p for p in parts if p) or "(no test name)"
+    return f"test {label!r} is not used by the triage"
+
+
+def _parse_context(
+    table: RawTable, specs: list[LabTest], spec_of_row: np.ndarray, fields: np.ndarray
+) -> tuple[_Context, list[Rejected]]:
+    """The value of every context row (parsed once per distinct test, result and unit)."""
+    positions = np.flatnonzero((fields != "") & (fields != "prolactin"))
+    result = table.columns.get("result", np.full(len(table), "", dtype=object))
+    results = table.distinct(result)
+    units = _per_distinct(table, "unit", _text)
+    texts = [u for u in results.uniques if isinstance(u, str)]
+    decimal = infer_decimal_mark(texts) or table.decimal_hint
+    unit_codes, unit_values = pd.factorize(units[positions])
+    combined = (spec_of_row[positions] * len(results.uniques) + results.codes[positions]) * max(
+        len(unit_values), 1
+    ) + unit_codes
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    parsed: list[tuple[float, str, str, object] | None] = []
+    for row in positions[first]:
+        spec = specs[spec_of_row[row]]
+        parsed.append(_context_value(spec, result[row], str(units[row]), decimal))
+    per_row = [parsed[k] for k in inverse]
+    keep = np.array([p is not None for p in per_row], dtype=bool)
+    rejected = [
+        Rejected(
+            table.file,
+            table.sheet,
+            int(table.source_rows[row]),
+            "other_test",
+            f"{specs[spec_of_row[row]].name} result {cell_text(result[row])!r} is not usable",
+        )
+        for row in positions[~keep]
+    ]
+    usable = [p for p in per_row if p is not None]
+    columns: list[Sequence[object]] = (
+        [list(c) for c in zip(*usable, strict=True)] if usable else [[], [], [], []]
+    )
+    context = _Context(
+        positions=positions[keep],
+        fields=fields[positions][keep],
+        values=np.asarray(columns[0], dtype=np.float64),
+        qualifiers=_objects(columns[1]),
+        texts=_objects(columns[2]),
+        units=_objects(columns[3]),
+    )
+    return context, rejected
+
+
+def _objects(values: Sequence[object]) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = list(values)
+    return array
+
+
+def _context_value(
+    spec: LabTest, cell: object, unit: str, decimal: str | None
+) -> tuple[float, str, str, object] | None:
+    """(value, qualifier, text, unit info) of a context row, None when unusable."""
+    if spec.field == "hcg":
+        text = cell_text(cell)
+        if text and unit and _is_number_text(text):
+            text = f"{text} {unit}"
+        return (math.nan, "", text, None) if text else None
+    quantity = parse_quantity(cell, decimal)
+    if quantity.status != "ok" or quantity.value is None:
+        return None
+    value, qualifier = quantity.value, quantity.qualifier
+    if spec.complement:
+        value, qualifier = PERCENT_FULL - value, _FLIP[qualifier]
+    return value, qualifier, quantity.text, normalise_unit(quantity.unit_text or unit)
+
+
+def _is_number_text(text: str) -> bool:
+    quantity = parse_quantity(text)
+    return quantity.status == "ok" and not quantity.unit_text
+
+
+def _attach(
+    context: _Context,
+    prolactin_pos: np.ndarray,
+    built: BuildResult,
+    patient: np.ndarray,
+    specimen: np.ndarray,
+    collected: np.ndarray,
+    table: RawTable,
+    rejected: list[Rejected],
+) -> pd.DataFrame:
+    """Match context rows to prolactin rows; reject the ones that match none (other_test)."""
+    frame_row = np.full(len(prolactin_pos), -1, dtype=np.int64)
+    frame_row[built.accepted] = np.arange(len(built.accepted))
+    stamps = collected.astype("datetime64[ns]")
+    prl = pd.DataFrame(
+        {
+            "p": np.arange(len(prolactin_pos)),
+            "pos": prolactin_pos,
+            "patient": patient[prolactin_pos],
+            "specimen": specimen[prolactin_pos],
+            "ts": stamps[prolactin_pos],
+        }
+    )
+    ctx = pd.DataFrame(
+        {
+            "c": np.arange(len(context.positions)),
+            "pos": context.positions,
+            "patient": patient[context.positions],
+            "specimen": specimen[context.positions],
+            "ts": stamps[context.positions],
+            "field": context.fields,
+        }
+    )
+    for frame in (prl, ctx):
+        frame["day"] = frame["ts"].dt.normalize()
+    undated = "specimen_id" not in table.columns and "collected_at" not in table.columns
+    found = _match_levels(ctx, prl, undated)
+    for c in np.setdiff1d(np.arange(len(context.positions)), found["c"].to_numpy()):
+        rejected.append(
+            Rejected(
+                table.file,
+                table.sheet,
+                int(table.source_rows[context.positions[c]]),
+                "other_test",
+                f"no prolactin result of the same patient and collection for this "
+                f"{context.fields[c]} result",
+            )
+        )
+    found["fi"] = frame_row[found["p"].to_numpy(dtype=np.int64)]
+    for c, p in zip(found.loc[found["fi"] < 0, "c"], found.loc[found["fi"] < 0, "p"], strict=True):
+        prl_row = int(table.source_rows[prolactin_pos[p]])
+        rejected.append(
+            Rejected(
+                table.file,
+                table.sheet,
+                int(table.source_rows[context.positions[c]]),
+                "other_test",
+                f"its prolactin result (row {prl_row}) was rejected",
+            )
+        )
+    found = found[found["fi"] >= 0].sort_values(["fi", "field", "level", "dt", "c"])
+    duplicate = found.duplicated(["fi", "field"], keep="first").to_numpy()
+    for c, field in zip(
+        found["c"].to_numpy()[duplicate], found["field"].to_numpy()[duplicate], strict=True
+    ):
+        rejected.append(
+            Rejected(
+                table.file,
+                table.sheet,
+                int(table.source_rows[context.positions[c]]),
+                "other_test",
+                f"another {field} result was already attached to the same prolactin result",
+            )
+        )
+    return found[~duplicate]
+
+
+def _match_levels(ctx: pd.DataFrame, prl: pd.DataFrame, undated: bool) -> pd.DataFrame:
+    """Best prolactin row per context row: same specimen, else same time, else same day.
+
+    A file with neither specimen nor collection time columns matches on the patient alone
+    (the nearest prolactin row in the file).
+    """
+    columns = ["c", "p", "field", "level", "dt"]
+    pieces: list[pd.DataFrame] = []
+    remaining = ctx
+    levels: list[tuple[int, list[str], pd.Series]] = [
+        (1, ["patient", "specimen"], prl["specimen"] != ""),
+        (2, ["patient", "ts"], prl["ts"].notna()),
+        (3, ["patient", "day"], prl["day"].notna()),
+    ]
+    if undated:
+        levels.append((4, ["patient"], prl["patient"] != ""))
+    for level, keys, valid_prl in levels:
+        if remaining.empty:
+            break
+        key = keys[-1]
+        valid_ctx = (
+            remaining[key] != "" if key in ("specimen", "patient") else remaining[key].notna()
+        )
+        merged = remaining[valid_ctx].merge(prl[valid_prl], on=keys, suffixes=("", "_p"))
+        if merged.empty:
+            continue
+        if level == 4:
+            merged["dt"] = (merged["pos"] - merged["pos_p"]).abs()
+        elif "ts_p" in merged:
+            delta = (merged["ts"] - merged["ts_p"]).abs().to_numpy(dtype="timedelta64[ns]")
+            merged["dt"] = np.where(np.isnat(delta), _NO_DELTA, delta.astype(np.int64))
+        else:
+            merged["dt"] = 0
+        merged["level"] = level
+        best = merged.sort_values(["c", "dt", "p"]).drop_duplicates("c")
+        pieces.append(best[columns])
+        remaining = remaining[~remaining["c"].isin(best["c"])]
+    if not pieces:
+        return pd.DataFrame({name: pd.Series(dtype="int64") for name in columns}).astype(
+            {"field": object}
+        )
+    return pd.concat(pieces, ignore_index=True)
+
+
+def _apply_context(
+    built: BuildResult, context: _Context, attached: pd.DataFrame, warnings: list[str]
+) -> pd.DataFrame:
+    frame = built.frame
+    if attached.empty:
+        return frame
+    for field, rows in attached.groupby("field"):
+        fi = rows["fi"].to_numpy()
+        c = rows["c"].to_numpy()
+        name = str(field)
+        if name == "hcg":
+            texts = context.texts[c]
+            _fill(frame, "hcg", fi, list(texts), "string")
+            _fill(frame, "hcg_positive", fi, [hcg_positive(str(t)) for t in texts], "boolean")
+            continue
+        values = context.values[c].astype(np.float64)
+        if name == "monomeric_prolactin":
+            values = _monomeric_in_row_unit(frame, fi, values, context.units[c], warnings)
+        _fill(frame, name, fi, list(values), "float64")
+        if name in QUALIFIED:
+            _fill(frame, f"{name}_qualifier", fi, list(context.qualifiers[c]), "string")
+    return frame
+
+
+def _monomeric_in_row_unit(
+    frame: pd.DataFrame, fi: np.ndarray, values: np.ndarray, units: np.ndarray, warnings: list[str]
+) -> np.ndarray:
+    row_units = frame["prolactin_unit"].to_numpy(dtype=object)[fi]
+    out = values.copy()
+    dropped = 0
+    for k, info in enumerate(units):
+        if info is None:
+            continue
+        if info.unit == row_units[k]:
+            out[k] = values[k] * info.factor
+        else:
+            out[k] = math.nan
+            dropped += 1
+    if dropped:
+        warnings.append(
+            f"{dropped} monomeric prolactin result(s) were not used: their unit differs from the "
+            "prolactin result's"
+        )
+    return out
+
+
+def _fill(
+    frame: pd.DataFrame, column: str, rows: np.ndarray, values: list[object], dtype: str
+) -> None:
+    """Set values where the frame has none yet (a value in the prolactin row itself wins)."""
+    empty = frame[column].isna().to_numpy()[rows]
+    if not empty.any():
+        return
+    target = rows[empty]
+    chosen = [v for v, e in zip(values, empty, strict=True) if e]
+    frame.loc[target, column] = typed_column(chosen, dtype)

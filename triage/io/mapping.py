@@ -1,0 +1,202 @@
+"""The column mapping file (output-contract §3): fixes what automatic recognition cannot.
+
+```toml
+[columns]            # canonical field = header text in the file
+prolactin = "PRL result"
+[defaults]           # values for fields the file lacks (and for its blank cells)
+prolactin_unit = "mIU/L"
+assay = "roche_elecsys"
+conversion_factor = 21.2   # mIU/L per ng/mL for this lab's assay
+[input]
+sheet = "Results"    # sheet name, or 1-based position (2: the second sheet)
+header_row = 4       # 1-based
+```
+Besides the canonical fields, ``[columns]`` accepts the reader's own fields ``specimen_id``
+(sample / lab number used to group long exports), ``loinc``, ``collected_time`` and
+``macroprolactin_pct`` (percent macroprolactin, stored as recovery = 100 - value).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from triage.columns import known_fields
+from triage.schema import INPUT_FIELDS, ConfigError
+from triage.values import normalise_unit
+
+DefaultValue = str | float | int | bool
+
+SECTIONS: Final = ("columns", "defaults", "input")
+INPUT_KEYS: Final = ("sheet", "header_row")
+NOT_DEFAULTABLE: Final = frozenset({"prolactin", "result", "test", "test_code"})
+NUMERIC_DEFAULTS: Final = frozenset(
+    {
+        "age_years",
+        "gestational_weeks",
+        "postpartum_weeks",
+        "egfr",
+        "creatinine",
+        "tsh",
+        "free_t4",
+        "pituitary_lesion_mm",
+        "macroprolactin_recovery_pct",
+        "monomeric_prolactin",
+        "reference_low",
+        "reference_high",
+        "conversion_factor",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """A parsed mapping file."""
+
+    columns: Mapping[str, str] = field(default_factory=dict)  # field -> header text
+    defaults: Mapping[str, DefaultValue] = field(default_factory=dict)
+    sheet: str | int | None = None  # name, or 0-based index like ReadOptions.sheet
+    header_row: int | None = None  # 1-based
+    source: str = ""  # the mapping file's name, for messages
+
+    @property
+    def conversion_factor(self) -> float | None:
+        """mIU/L per ng/mL given for this lab's assay, if any."""
+        value = self.defaults.get("conversion_factor")
+        return float(value) if isinstance(value, int | float) else None
+
+
+def load_mapping(path: Path) -> ColumnMapping:
+    """Read and check a mapping file; ConfigError (file, line, field) when it is wrong."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(name, f"cannot read the mapping file: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _error_line(str(exc))
+        raise ConfigError(name, f"not valid TOML: {exc}", line=line) from None
+    lines = text.splitlines()
+    for section in data:
+        if section not in SECTIONS:
+            raise ConfigError(
+                name,
+                f"unknown section [{section}] (expected {', '.join(f'[{s}]' for s in SECTIONS)})",
+                line=_line_of(lines, rf"\[\s*{re.escape(section)}\s*\]"),
+                field=section,
+            )
+        if not isinstance(data[section], dict):
+            raise ConfigError(
+                name, f"{section} must be a table", line=_key_line(lines, section), field=section
+            )
+    columns = _columns(name, lines, data.get("columns", {}))
+    defaults = _defaults(name, lines, data.get("defaults", {}))
+    sheet, header_row = _input(name, lines, data.get("input", {}))
+    return ColumnMapping(columns, defaults, sheet, header_row, path.name)
+
+
+def _columns(name: str, lines: list[str], table: dict[str, object]) -> dict[str, str]:
+    allowed = known_fields()
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        if key not in allowed:
+            raise ConfigError(
+                name, f"unknown field {key!r} in [columns]", line=_key_line(lines, key), field=key
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(
+                name, "the header must be a non-empty string", line=_key_line(lines, key), field=key
+            )
+        out[key] = value
+    return out
+
+
+def _defaults(name: str, lines: list[str], table: dict[str, object]) -> dict[str, DefaultValue]:
+    allowed = (frozenset(INPUT_FIELDS) - NOT_DEFAULTABLE) | {"conversion_factor"}
+    out: dict[str, DefaultValue] = {}
+    for key, value in table.items():
+        line = _key_line(lines, key)
+        if key not in allowed:
+            raise ConfigError(name, f"unknown field {key!r} in [defaults]", line=line, field=key)
+        if not isinstance(value, str | int | float | bool):
+            raise ConfigError(
+                name, "a default must be a string, number or boolean", line=line, field=key
+            )
+        if key in NUMERIC_DEFAULTS and (
+            isinstance(value, bool) or not isinstance(value, int | float)
+        ):
+            raise ConfigError(name, "must be a number", line=line, field=key)
+        if key == "conversion_factor" and not (
+            isinstance(value, int | float) and math.isfinite(value) and value > 0
+        ):
+            raise ConfigError(
+                name, "must be a positive number (mIU/L per ng/mL)", line=line, field=key
+            )
+        if key in ("prolactin_unit", "unit") and normalise_unit(value) is None:
+            raise ConfigError(
+                name,
+                f"{value!r} is not a prolactin unit (ng/mL, µg/L, mIU/L, µIU/mL, IU/L)",
+                line=line,
+                field=key,
+            )
+        out[key] = value
+    return out
+
+
+def _input(
+    name: str, lines: list[str], table: dict[str, object]
+) -> tuple[str | int | None, int | None]:
+    for key in table:
+        if key not in INPUT_KEYS:
+            raise ConfigError(
+                name, f"unknown key {key!r} in [input]", line=_key_line(lines, key), field=key
+            )
+    sheet = table.get("sheet")
+    bad_number = isinstance(sheet, int) and not isinstance(sheet, bool) and sheet < 1
+    if sheet is not None and (
+        isinstance(sheet, bool) or not isinstance(sheet, str | int) or bad_number
+    ):
+        raise ConfigError(
+            name,
+            "sheet must be a name or a 1-based number",
+            line=_key_line(lines, "sheet"),
+            field="sheet",
+        )
+    header_row = table.get("header_row")
+    if header_row is not None and (
+        isinstance(header_row, bool) or not isinstance(header_row, int) or header_row < 1
+    ):
+        raise ConfigError(
+            name,
+            "header_row must be a whole number from 1",
+            line=_key_line(lines, "header_row"),
+            field="header_row",
+        )
+    if isinstance(sheet, int):
+        sheet = sheet - 1  # the file counts from 1, ReadOptions from 0
+    return sheet, header_row
+
+
+def _error_line(message: str) -> int | None:
+    found = re.search(r"line (\d+)", message)
+    return int(found.group(1)) if found else None
+
+
+def _line_of(lines: list[str], pattern: str) -> int | None:
+    regex = re.compile(pattern)
+    for number, line in enumerate(lines, start=1):
+        if regex.search(line):
+            return number
+    return None
+
+
+def _key_line(lines: list[str], key: str) -> int | None:
+    quoted = re.escape(key)
+    return _line_of(lines, rf"^\s*(?:{quoted}|\"{quoted}\"|'{quoted}')\s*=")

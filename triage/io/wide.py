@@ -1,0 +1,614 @@
+"""From the raw cells of result rows to the canonical frame (schema.CANONICAL_COLUMNS).
+
+Every column is parsed once per distinct cell (``_distinct``), so a 100,000-row sheet costs
+about as much as its number of distinct values.  A row ends in the frame, or in the rejected
+list with ``missing_result``, ``unparseable_result``, ``unknown_unit`` or ``implausible_value``.
+
+The unit of a row is, in this order: the unit written in the result cell, the unit column, a
+unit written in the row's interval, the unit in the prolactin header (``PRL (mIU/L)``), the
+mapping file's default, and last the unit the row's own interval implies (102-496 -> mIU/L; see
+``values.unit_from_interval``).  IU/L values (and their interval) are multiplied by 1000.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import partial
+from typing import Final, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from triage.io.layout import Distinct, RawTable, factorize_column
+from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, Rejected
+from triage.values import (
+    Quantity,
+    ages_in_years,
+    cell_text,
+    hcg_positive,
+    in_frame_range,
+    infer_decimal_mark,
+    is_empty_value,
+    normalise_unit,
+    parse_age_years,
+    parse_date,
+    parse_interval,
+    parse_quantity,
+    parse_sex,
+    parse_size_mm,
+    parse_weeks,
+    parse_yes_no,
+    prolactin_plausibility,
+    repair_swapped_day_month,
+    slash_date_order,
+    unit_from_interval,
+)
+
+T = TypeVar("T")
+DefaultValue = str | float | int | bool
+
+TEXT_COLUMNS: Final = (
+    "patient_id",
+    "patient_name",
+    "assay",
+    "medications",
+    "liver_disease",
+    "pituitary_lesion",
+    "symptoms",
+    "comments",
+)
+QUALIFIED_NUMBERS: Final = ("egfr", "tsh")
+PLAIN_NUMBERS: Final = ("creatinine", "free_t4")
+PERCENT_FULL: Final = 100.0
+UNIT_DEFAULT_KEYS: Final = ("prolactin_unit", "unit")
+NOT_FILLED: Final = frozenset({"prolactin_unit", "unit", "conversion_factor"})
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """What the builder needs besides the cells."""
+
+    dayfirst: bool = True
+    defaults: Mapping[str, DefaultValue] = field(default_factory=dict)
+    conversion_factor: float | None = None
+
+
+@dataclass
+class BuildResult:
+    """The canonical rows that could be read, and the rows that could not."""
+
+    frame: pd.DataFrame
+    rejected: list[Rejected]
+    accepted: np.ndarray  # positions (into the RawTable) of the frame's rows
+    warnings: list[str]
+
+
+# ------------------------------------------------------------------------------------------------
+# Column helpers (one parse per distinct cell)
+# ------------------------------------------------------------------------------------------------
+def _pick(
+    codes: np.ndarray, parsed: list[T], getter: Callable[[T], object], dtype: object
+) -> np.ndarray:
+    table: np.ndarray = np.array([getter(p) for p in parsed], dtype=dtype)  # type: ignore[call-overload]
+    result: np.ndarray = table[codes]
+    return result
+
+
+def _nan(value: float | None) -> float:
+    return math.nan if value is None else float(value)
+
+
+def _text(cell: object) -> str | None:
+    return None if is_empty_value(cell) else cell_text(cell)
+
+
+# ------------------------------------------------------------------------------------------------
+# The builder
+# ------------------------------------------------------------------------------------------------
+class _Builder:
+    def __init__(self, table: RawTable, settings: BuildSettings) -> None:
+        self.table = table
+        self.settings = settings
+        self.n = len(table)
+        self.cols = dict(table.columns)
+        self.out: dict[str, np.ndarray] = {}
+        self.warnings: list[str] = []
+        self._apply_defaults()
+
+    def _distinct(
+        self, values: np.ndarray, func: Callable[[object], T]
+    ) -> tuple[np.ndarray, list[T]]:
+        found = self.table.distinct(values)
+        return found.codes, [func(u) for u in found.uniques]
+
+    def _apply(
+        self, values: np.ndarray, func: Callable[[object], object], dtype: object = object
+    ) -> np.ndarray:
+        codes, parsed = self._distinct(values, func)
+        return _pick(codes, parsed, lambda p: p, dtype)
+
+    def _decimal(self, values: np.ndarray) -> str | None:
+        """The column's decimal mark from its own texts, else the file's."""
+        texts = [u for u in self.table.distinct(values).uniques if isinstance(u, str)]
+        return infer_decimal_mark(texts) or self.table.decimal_hint
+
+    def _floats(self, values: np.ndarray, func: Callable[[object], float | None]) -> np.ndarray:
+        return self._apply(values, lambda c: _nan(func(c)), np.float64)
+
+    def column(self, name: str) -> np.ndarray | None:
+        return self.cols.get(name)
+
+    def _apply_defaults(self) -> None:
+        for name, value in self.settings.defaults.items():
+            if name in NOT_FILLED:
+                continue
+            current = self.cols.get(name)
+            if current is None:
+                self.cols[name] = np.full(self.n, value, dtype=object)
+            else:
+                blank = self._apply(current, is_empty_value, bool)
+                filled = current.copy()
+                filled[blank] = value
+                self.cols[name] = filled
+
+    # -- the result ------------------------------------------------------------------------------
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        """(reason codes, details) per row; '' where the row is a usable result."""
+        raw = self.column("prolactin")
+        if raw is None:
+            raw = np.full(self.n, "", dtype=object)
+        decimal = self._decimal(raw)
+        codes, parsed = self._distinct(raw, lambda c: parse_quantity(c, decimal))
+        status = _pick(codes, parsed, lambda q: q.status, object)
+        value = _pick(codes, parsed, lambda q: _nan(q.value), np.float64)
+        self.out["prolactin_raw"] = _pick(codes, parsed, lambda q: q.text or None, object)
+        self.out["qualifier"] = _pick(codes, parsed, lambda q: q.qualifier, object)
+        cell_units = _pick(codes, parsed, lambda q: q.unit_text, object)
+
+        low, high, interval_units = self._interval()
+        unit_text = self._written_unit(cell_units, interval_units)
+        unit_codes, infos = self._distinct(unit_text, lambda t: normalise_unit(t) if t else None)
+        unit = _pick(unit_codes, infos, lambda i: i.unit if i else None, object)
+        factor = _pick(unit_codes, infos, lambda i: i.factor if i else math.nan, np.float64)
+        implied = self._implied_units(low, high)
+        self._warn_unit_conflicts(unit, implied)
+        from_interval = (unit_text == "") & (implied != None)  # noqa: E711 (object array)
+        unit = np.where(from_interval, implied, unit)
+        factor = np.where(from_interval, 1.0, factor)
+        if from_interval.any():
+            self.warnings.append(
+                f"{int(from_interval.sum())} row(s) had no unit; it was taken from the lab's "
+                "interval on the row (e.g. 102-496 -> mIU/L)"
+            )
+        self.out["unit_raw"] = np.where(unit_text == "", np.array(None, dtype=object), unit_text)
+        self.out["prolactin_unit"] = unit
+        self.out["prolactin_value"] = value * factor
+        self.out["reference_low"] = low * factor
+        self.out["reference_high"] = high * factor
+        self.row_factor = factor
+        self.row_unit = unit
+        return self._reasons(status, value * factor, unit, unit_text, low, high)
+
+    def _interval(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        nan = np.full(self.n, math.nan)
+        rr = self.column("reference_range")
+        low, high, units = nan.copy(), nan.copy(), np.full(self.n, "", dtype=object)
+        if rr is not None:
+            decimal = self._decimal(rr)
+            codes, parsed = self._distinct(rr, lambda c: parse_interval(c, decimal))
+            low = _pick(codes, parsed, lambda i: _nan(i.low) if i else math.nan, np.float64)
+            high = _pick(codes, parsed, lambda i: _nan(i.high) if i else math.nan, np.float64)
+            units = _pick(codes, parsed, lambda i: i.unit_text if i else "", object)
+            self.out["reference_range"] = self._apply(rr, _text)
+        for name, target in (("reference_low", "low"), ("reference_high", "high")):
+            col = self.column(name)
+            if col is None:
+                continue
+            decimal = self._decimal(col)
+            given = self._floats(col, partial(_quantity_value, decimal=decimal))
+            if target == "low":
+                low = np.where(np.isnan(given), low, given)
+            else:
+                high = np.where(np.isnan(given), high, given)
+        return low, high, units
+
+    def _written_unit(self, cell_units: np.ndarray, interval_units: np.ndarray) -> np.ndarray:
+        """The first unit written for each row (cell, unit column, interval, header, default)."""
+        chosen = np.asarray(cell_units, dtype=object).copy()
+        unit_col = self.column("prolactin_unit")
+        levels: list[np.ndarray | str] = []
+        if unit_col is not None:
+            levels.append(
+                self._apply(unit_col, lambda c: cell_text(c) if not is_empty_value(c) else "")
+            )
+        levels.append(interval_units)
+        levels.append(self.table.header_units.get("prolactin", ""))
+        levels.append(self._default_unit())
+        for level in levels:
+            chosen = np.where(chosen == "", level, chosen)
+        return chosen
+
+    def _default_unit(self) -> str:
+        for key in UNIT_DEFAULT_KEYS:
+            value = self.settings.defaults.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return ""
+
+    def _implied_units(self, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+        """The unit each row's interval implies (None when it tells nothing)."""
+        pairs = pd.DataFrame({"low": low, "high": high})
+        groups = pairs.groupby(["low", "high"], sort=False, dropna=False).ngroup().to_numpy()
+        firsts = pairs.groupby(groups, sort=False).head(1)
+        implied = np.empty(len(firsts), dtype=object)
+        for group, (lo, hi) in zip(
+            groups[firsts.index], firsts.itertuples(index=False), strict=True
+        ):
+            implied[group] = unit_from_interval(
+                None if math.isnan(lo) else lo, None if math.isnan(hi) else hi
+            )
+        result: np.ndarray = implied[groups] if len(groups) else np.full(self.n, None, object)
+        return result
+
+    def _warn_unit_conflicts(self, unit: np.ndarray, implied: np.ndarray) -> None:
+        conflict = (implied != None) & (unit != None) & (implied != unit)  # noqa: E711
+        if conflict.any():
+            first = int(np.flatnonzero(conflict)[0])
+            self.warnings.append(
+                f"{int(conflict.sum())} row(s) have an interval that suggests another unit than "
+                f"the one written (first: row {int(self.table.source_rows[first])}, "
+                f"{unit[first]} with an interval typical of {implied[first]}); check the units"
+            )
+
+    def _reasons(
+        self,
+        status: np.ndarray,
+        value: np.ndarray,
+        unit: np.ndarray,
+        unit_text: np.ndarray,
+        low: np.ndarray,
+        high: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        limits = prolactin_plausibility()
+        reason = np.full(self.n, "", dtype=object)
+        detail = np.full(self.n, "", dtype=object)
+        raw = self.out["prolactin_raw"]
+        no_unit = np.array([u is None for u in unit], dtype=bool)
+        ceiling = np.array([limits.max_by_unit.get(u, math.inf) if u else math.inf for u in unit])
+        with np.errstate(invalid="ignore"):
+            implausible = ~no_unit & ((value <= limits.min_exclusive) | (value > ceiling))
+        order = (
+            ("implausible_value", implausible & (status == "ok")),
+            ("unknown_unit", no_unit & (status == "ok")),
+            ("unparseable_result", status == "unparseable"),
+            ("missing_result", status == "missing"),
+        )
+        for code, mask in order:
+            reason[mask] = code
+        for i in np.flatnonzero(reason != ""):
+            detail[i] = self._detail(str(reason[i]), raw[i], unit[i], unit_text[i], low[i], high[i])
+        return reason, detail
+
+    def _detail(
+        self, code: str, raw: object, unit: object, unit_text: object, low: float, high: float
+    ) -> str:
+        text = str(raw) if raw else ""
+        if code == "missing_result":
+            return "the prolactin cell is empty"
+        if code == "unparseable_result":
+            return f"prolactin {text!r} is not a number"
+        if code == "unknown_unit":
+            if unit_text:
+                return f"unit {unit_text!r} is not a prolactin unit (result {text!r})"
+            interval = (
+                "" if math.isnan(high) else f"; its interval {_fmt(low)}-{_fmt(high)} does not tell"
+            )
+            return f"no unit for result {text!r} (no unit column, header unit or default{interval})"
+        return f"{text} {unit} cannot be a serum prolactin"
+
+    # -- identity, dates -------------------------------------------------------------------------
+    def identity(self) -> None:
+        for name in TEXT_COLUMNS:
+            col = self.column(name)
+            self.out[name] = (
+                self._apply(col, _text) if col is not None else np.full(self.n, None, object)
+            )
+        sex = self.column("sex")
+        self.out["sex"] = (
+            self._apply(sex, parse_sex) if sex is not None else np.full(self.n, None, object)
+        )
+        self.out["birth_date"] = self._dates("birth_date")
+        collected = self._dates("collected_at")
+        self.out["collected_at"] = self._with_time_column(collected)
+        given_age = self.column("age_years")
+        age = (
+            self._floats(given_age, parse_age_years)
+            if given_age is not None
+            else np.full(self.n, np.nan)
+        )
+        computed = ages_in_years(self.out["birth_date"], self.out["collected_at"])
+        self.out["age_years"] = np.where(np.isnan(age), computed, age)
+
+    def _dates(self, name: str) -> np.ndarray:
+        col = self.column(name)
+        if col is None:
+            return np.full(self.n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        header = self.table.headers.get(name, name)
+        values, notes = date_column(
+            col, header, self.settings.dayfirst, self.table.text_source, self.table.distinct(col)
+        )
+        self.warnings.extend(notes)
+        return values
+
+    def _with_time_column(self, collected: np.ndarray) -> np.ndarray:
+        col = self.column("collected_time")
+        if col is None:
+            return collected
+        offsets = self._apply(col, _time_of_day)
+        delta = np.array(
+            [
+                np.timedelta64(int(o.total_seconds()), "s")
+                if o is not None
+                else np.timedelta64("NaT")
+                for o in offsets
+            ],
+            dtype="timedelta64[ns]",
+        )
+        midnight = collected == collected.astype("datetime64[D]").astype("datetime64[ns]")
+        add = midnight & ~np.isnat(delta)
+        return np.where(add, collected + np.where(add, delta, np.timedelta64(0, "ns")), collected)
+
+    # -- context -----------------------------------------------------------------------------
+    def context(self) -> None:
+        for name in FLAG_FIELDS:
+            col = self.column(name)
+            if col is None:
+                self.out[name] = np.full(self.n, None, object)
+                self.out[f"{name}_text"] = np.full(self.n, None, object)
+                continue
+            self.out[name] = self._apply(col, partial(_flag, field=name))
+            self.out[f"{name}_text"] = self._apply(col, _text)
+        for name in QUALIFIED_NUMBERS:
+            col = self.column(name)
+            if col is None:
+                self.out[name] = np.full(self.n, np.nan)
+                self.out[f"{name}_qualifier"] = np.full(self.n, None, object)
+                continue
+            decimal = self._decimal(col)
+            codes, parsed = self._distinct(col, partial(_quantity, decimal=decimal))
+            self.out[name] = _pick(codes, parsed, lambda q: _nan(q.value), np.float64)
+            self.out[f"{name}_qualifier"] = _pick(
+                codes, parsed, lambda q: q.qualifier if q.value is not None else None, object
+            )
+        for name in PLAIN_NUMBERS:
+            self.out[name] = self._numbers(name)
+        self.out["gestational_weeks"] = self._floats_of("gestational_weeks", parse_weeks)
+        self.out["postpartum_weeks"] = self._floats_of("postpartum_weeks", parse_weeks)
+        unit = self.table.header_units.get("pituitary_lesion_mm", "")
+        self.out["pituitary_lesion_mm"] = self._floats_of(
+            "pituitary_lesion_mm", lambda c: parse_size_mm(c, unit)
+        )
+        self.out["macroprolactin_recovery_pct"] = self._recovery()
+        self.out["monomeric_prolactin"] = self._monomeric()
+        self._hcg()
+        factor = self.settings.conversion_factor
+        self.out["conversion_factor"] = np.full(self.n, math.nan if factor is None else factor)
+
+    def _numbers(self, name: str) -> np.ndarray:
+        col = self.column(name)
+        if col is None:
+            return np.full(self.n, np.nan)
+        decimal = self._decimal(col)
+        return self._floats(col, lambda c: parse_quantity(c, decimal).value)
+
+    def _floats_of(self, name: str, func: Callable[[object], float | None]) -> np.ndarray:
+        col = self.column(name)
+        return self._floats(col, func) if col is not None else np.full(self.n, np.nan)
+
+    def _recovery(self) -> np.ndarray:
+        recovery = self._numbers("macroprolactin_recovery_pct")
+        if self.column("macroprolactin_pct") is not None:
+            macro = self._numbers("macroprolactin_pct")
+            recovery = np.where(np.isnan(recovery), PERCENT_FULL - macro, recovery)
+        return recovery
+
+    def _monomeric(self) -> np.ndarray:
+        col = self.column("monomeric_prolactin")
+        if col is None:
+            return np.full(self.n, np.nan)
+        decimal = self._decimal(col)
+        codes, parsed = self._distinct(col, lambda c: parse_quantity(c, decimal))
+        value = _pick(codes, parsed, lambda q: _nan(q.value), np.float64)
+        own = _pick(codes, parsed, lambda q: normalise_unit(q.unit_text), object)
+        header = normalise_unit(self.table.header_units.get("monomeric_prolactin", ""))
+        out: np.ndarray = value * self.row_factor
+        for i in np.flatnonzero(~np.isnan(value)):
+            info = own[i] or header
+            if info is None:
+                continue
+            out[i] = value[i] * info.factor if info.unit == self.row_unit[i] else math.nan
+        return out
+
+    def _hcg(self) -> None:
+        col = self.column("hcg")
+        if col is None:
+            self.out["hcg"] = np.full(self.n, None, object)
+            self.out["hcg_positive"] = np.full(self.n, None, object)
+            return
+        unit = self.table.header_units.get("hcg", "")
+
+        def raw(cell: object) -> str | None:
+            text = _text(cell)
+            if text and unit:
+                quantity = parse_quantity(cell)
+                if quantity.status == "ok" and not quantity.unit_text:
+                    return f"{text} {unit}"
+            return text
+
+        texts = self._apply(col, raw)
+        self.out["hcg"] = texts
+        self.out["hcg_positive"] = self._apply(
+            texts, lambda t: hcg_positive(t) if isinstance(t, str) else None
+        )
+
+
+def date_column(
+    cells: np.ndarray,
+    header: str,
+    dayfirst: bool,
+    text_source: bool,
+    found: Distinct | None = None,
+) -> tuple[np.ndarray, list[str]]:
+    """A datetime64[ns] column from date cells or texts, and what had to be repaired.
+
+    Day/month swapped date cells of a legacy conversion are repaired first
+    (``values.repair_swapped_day_month``); ambiguous text dates follow the column's own
+    evidence (a 14/11 makes it day-first, an 11/14 month-first), else ``dayfirst``.  Numbers are
+    Excel serial dates unless the file is text.  Work is done once per distinct cell.
+    """
+    notes: list[str] = []
+    found = found or factorize_column(cells)
+    uniques = list(found.uniques)
+    if not text_source:
+        repaired, changed = repair_swapped_day_month(uniques)
+        if changed:
+            moved = np.array([a is not b for a, b in zip(uniques, repaired, strict=True)])
+            uniques = repaired
+            notes.append(
+                f"column {header!r}: {int(moved[found.codes].sum())} date cell(s) had day and "
+                "month swapped (a US-locale conversion; the column's text dates are day-first) "
+                "and were repaired"
+            )
+    orders = {slash_date_order(u) for u in uniques if isinstance(u, str)}
+    column_dayfirst = dayfirst
+    if "monthfirst" in orders and "dayfirst" not in orders:
+        column_dayfirst = False
+        if dayfirst:
+            notes.append(
+                f"column {header!r}: dates are month-first (e.g. 11/14/2026); read as such"
+            )
+    elif "dayfirst" in orders and "monthfirst" not in orders:
+        column_dayfirst = True
+    parsed = _parse_distinct_dates(uniques, column_dayfirst, serials=not text_source)
+    values: np.ndarray = parsed[found.codes]
+    return values, notes
+
+
+def _parse_distinct_dates(uniques: list[object], dayfirst: bool, *, serials: bool) -> np.ndarray:
+    """datetime64[ns] per distinct cell; date cells are converted in one vectorised step."""
+    out = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
+    stamped = [
+        i for i, u in enumerate(uniques) if isinstance(u, date) and _naive(u) and in_frame_range(u)
+    ]
+    if stamped:
+        out[stamped] = np.array([uniques[i] for i in stamped], dtype="datetime64[ns]")
+    taken = set(stamped)
+    for i, cell in enumerate(uniques):
+        if i in taken:
+            continue
+        parsed = parse_date(cell, dayfirst, serials=serials)
+        if parsed is not None:
+            out[i] = np.datetime64(parsed, "ns")
+    return out
+
+
+def _naive(cell: date) -> bool:
+    return not isinstance(cell, datetime) or cell.tzinfo is None
+
+
+def _flag(cell: object, field: str) -> bool | None:
+    return parse_yes_no(cell, field)
+
+
+def _quantity(cell: object, decimal: str | None) -> Quantity:
+    return parse_quantity(cell, decimal)
+
+
+def _quantity_value(cell: object, decimal: str | None) -> float | None:
+    return parse_quantity(cell, decimal).value
+
+
+def _time_of_day(cell: object) -> timedelta | None:
+    if isinstance(cell, time):
+        return timedelta(hours=cell.hour, minutes=cell.minute, seconds=cell.second)
+    if isinstance(cell, timedelta):
+        return cell if timedelta(0) <= cell < timedelta(days=1) else None
+    if isinstance(cell, datetime):
+        return timedelta(hours=cell.hour, minutes=cell.minute, seconds=cell.second)
+    if isinstance(cell, float) and 0 <= cell < 1:
+        return timedelta(days=cell)
+    if isinstance(cell, str):
+        parsed = parse_date(f"2000-01-01 {cell.strip()}", True)
+        if parsed is not None:
+            return parsed - datetime(2000, 1, 1)
+    return None
+
+
+def _fmt(value: float) -> str:
+    return "" if math.isnan(value) else f"{value:g}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Frames
+# ------------------------------------------------------------------------------------------------
+def typed_column(
+    values: np.ndarray | list[object], dtype: str
+) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """An array of the schema dtype from parsed values (None / NaN / NaT for missing)."""
+    if dtype == "string":
+        return pd.array(
+            [None if v is None or v is pd.NA else str(v) for v in values], dtype="string"
+        )
+    if dtype == "boolean":
+        return pd.array(
+            [None if v is None or v is pd.NA else bool(v) for v in values], dtype="boolean"
+        )
+    if dtype == "datetime64[ns]":
+        return np.asarray(values, dtype="datetime64[ns]")
+    if dtype == "int64":
+        return np.asarray(values, dtype=np.int64)
+    return np.asarray(values, dtype=np.float64)
+
+
+def canonical_frame(columns: Mapping[str, np.ndarray | list[object]], length: int) -> pd.DataFrame:
+    """A frame with exactly CANONICAL_COLUMNS, in order and dtype; missing columns are empty."""
+    data: dict[str, object] = {}
+    for name, dtype in CANONICAL_COLUMNS.items():
+        values = columns.get(name)
+        if values is None:
+            values = _empty_values(dtype, length)
+        data[name] = typed_column(values, dtype)
+    return pd.DataFrame(data, index=pd.RangeIndex(length))
+
+
+def _empty_values(dtype: str, length: int) -> np.ndarray:
+    if dtype == "datetime64[ns]":
+        return np.full(length, np.datetime64("NaT"), dtype="datetime64[ns]")
+    if dtype in ("float64",):
+        return np.full(length, np.nan)
+    if dtype == "int64":
+        return np.zeros(length, dtype=np.int64)
+    return np.full(length, None, dtype=object)
+
+
+def build_frame(table: RawTable, settings: BuildSettings) -> BuildResult:
+    """Parse every column of a RawTable; split good rows (frame) from rejected ones."""
+    builder = _Builder(table, settings)
+    reason, detail = builder.result()
+    builder.identity()
+    builder.context()
+    accepted = np.flatnonzero(reason == "")
+    out = builder.out
+    out["source_file"] = np.full(len(table), table.file, dtype=object)
+    out["source_sheet"] = np.full(len(table), table.sheet, dtype=object)
+    out["source_row"] = table.source_rows
+    picked = {name: np.asarray(values)[accepted] for name, values in out.items()}
+    frame = canonical_frame(picked, len(accepted))
+    rejected = [
+        Rejected(table.file, table.sheet, int(table.source_rows[i]), str(reason[i]), str(detail[i]))
+        for i in np.flatnonzero(reason != "")
+    ]
+    return BuildResult(frame, rejected, accepted, builder.warnings)

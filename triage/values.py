@@ -1,0 +1,988 @@
+"""Cell values as labs write them: numbers, qualifiers, flags, units, intervals, yes/no, dates.
+
+Pure functions of one cell (``parse_*``) plus a few vectorised helpers for whole columns
+(``map_distinct`` parses each distinct cell once).  The words, unit spellings and plausibility
+limits come from ``triage/data/synonyms.toml``; nothing here knows a clinical rule.
+
+A cell is whatever a reader produced: ``str`` (csv, text cells), ``float``/``int``/``bool``
+(numeric cells), ``datetime``/``date``/``time``/``timedelta`` (date cells) or ``None``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Any, Final, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from triage.resources import data_file
+
+T = TypeVar("T")
+
+CANONICAL_UNITS: Final[tuple[str, str]] = ("ng/mL", "mIU/L")
+_EXCEL_EPOCH: Final = datetime(1899, 12, 30)
+_EXCEL_SERIAL_RANGE: Final = (1.0, 2958466.0)  # 1900-01-01 .. 9999-12-31
+_DAYS_PER_YEAR: Final = 365.25
+_DAYS_PER_WEEK: Final = 7.0
+_MONTHS_PER_YEAR: Final = 12.0
+_NS_PER_DAY: Final = 86_400 * 10**9
+_FRAME_YEARS: Final = (1678, 2261)  # datetime64[ns] holds 1677-09-21 .. 2262-04-11
+
+
+# ------------------------------------------------------------------------------------------------
+# Vocabulary (triage/data/synonyms.toml)
+# ------------------------------------------------------------------------------------------------
+@cache
+def synonyms_data() -> dict[str, Any]:
+    """The parsed synonyms.toml (cached; treat as read-only)."""
+    with data_file("synonyms.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def normalise_word(text: str) -> str:
+    """Lower case, accents removed, spaces collapsed, trailing punctuation dropped."""
+    folded = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
+    plain = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+    return " ".join(plain.split()).strip(" .:;!")
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    empty: frozenset[str]
+    missing_result: frozenset[str]
+    qualifiers: dict[str, str]
+    qualifier_spellings: tuple[str, ...]  # longest first
+    flags: frozenset[str]
+    true: frozenset[str]
+    false: frozenset[str]
+    unknown: frozenset[str]
+    false_prefixes: tuple[str, ...]
+    unknown_prefixes: tuple[str, ...]
+    field_words: dict[str, dict[str, frozenset[str]]]
+    female: frozenset[str]
+    male: frozenset[str]
+
+
+def _word_set(items: Iterable[str]) -> frozenset[str]:
+    return frozenset(normalise_word(item) for item in items) | frozenset(items)
+
+
+@cache
+def _words() -> _Words:
+    values = synonyms_data()["values"]
+    yes_no = values["yes_no"]
+    qualifiers: dict[str, str] = {}
+    for qualifier, spellings in values["qualifiers"].items():
+        for spelling in spellings:
+            qualifiers[spelling.lower()] = qualifier
+    field_words = {
+        field: {kind: _word_set(words) for kind, words in kinds.items()}
+        for field, kinds in values["yes_no_field_words"].items()
+    }
+    return _Words(
+        empty=_word_set(values["empty"]),
+        missing_result=_word_set(values["missing_result"]),
+        qualifiers=qualifiers,
+        qualifier_spellings=tuple(sorted((q for q in qualifiers if q), key=len, reverse=True)),
+        flags=_word_set(values["flags"]["words"]),
+        true=_word_set(yes_no["true"]),
+        false=_word_set(yes_no["false"]),
+        unknown=_word_set(yes_no["unknown"]),
+        false_prefixes=tuple(p.lower() for p in yes_no["false_prefixes"]),
+        unknown_prefixes=tuple(p.lower() for p in yes_no["unknown_prefixes"]),
+        field_words=field_words,
+        female=_word_set(values["sex"]["female"]),
+        male=_word_set(values["sex"]["male"]),
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Cells as text
+# ------------------------------------------------------------------------------------------------
+def format_number(value: float) -> str:
+    """A number as a person would write it: 10.2, 33562 (no trailing .0)."""
+    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return format(value, ".15g")
+
+
+def cell_text(cell: object) -> str:
+    """The cell as written, stripped ("" for an empty cell)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return cell.strip()
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    if isinstance(cell, int | float | np.integer | np.floating):
+        number = float(cell)
+        return "" if math.isnan(number) else format_number(number)
+    if isinstance(cell, datetime):
+        if cell.time() == time(0):
+            return cell.date().isoformat()
+        return cell.isoformat(sep=" ", timespec="minutes")
+    if isinstance(cell, date | time):
+        return cell.isoformat()
+    return str(cell).strip()
+
+
+def is_blank(cell: object) -> bool:
+    """True for an empty cell, whitespace, or a float NaN."""
+    if cell is None:
+        return True
+    if isinstance(cell, str):
+        return not cell.strip()
+    if isinstance(cell, float):
+        return math.isnan(cell)
+    return False
+
+
+_LONGEST_PLACEHOLDER: Final = 16
+
+
+def is_empty_value(cell: object) -> bool:
+    """Blank, or a placeholder that says nothing ("-", "n/a", "#N/A")."""
+    if is_blank(cell):
+        return True
+    if not isinstance(cell, str) or len(cell) > _LONGEST_PLACEHOLDER:
+        return False
+    empty = _words().empty
+    plain = cell.strip().lower()
+    if plain in empty:
+        return True
+    return not plain.isalnum() and normalise_word(cell) in empty
+
+
+def _clean_text(text: str) -> str:
+    """Unicode-normalised text with the usual mojibake and odd spaces repaired."""
+    fixed = text.replace("Âµ", "µ").replace("Î¼", "μ").replace("\u2212", "-")
+    fixed = unicodedata.normalize("NFKC", fixed)
+    for space in ("\u00a0", "\u202f", "\u2009", "\u2007", "\t"):
+        fixed = fixed.replace(space, " ")
+    return fixed.strip()
+
+
+# ------------------------------------------------------------------------------------------------
+# Numbers
+# ------------------------------------------------------------------------------------------------
+_PLAIN_INT = re.compile(r"\d+")
+_ONE_MARK = re.compile(r"(\d*)([.,])(\d+)")
+_EXPONENT = re.compile(r"\d+(?:[.,]\d+)?[eE][+-]?\d+")
+_GROUP_SEPARATORS: Final = (" ", ",", ".", "'", "’")
+_GROUPED: Final = {
+    (group, mark): re.compile(rf"\d{{1,3}}(?:{re.escape(group)}\d{{3}})+(?:{re.escape(mark)}\d+)?")
+    for group in _GROUP_SEPARATORS
+    for mark in (".", ",")
+    if group != mark
+}
+
+
+def parse_number(text: str, decimal: str | None = None) -> float | None:
+    """A number written with "." or "," decimals and optional thousands separators.
+
+    ``decimal`` is the column's decimal mark when known ("," or "."); it settles "1,234" and
+    "1.234".  Without it "1.234" is 1.234 and "1,234" is 1234 (English grouping).
+    Returns None when the text is not one number.
+    """
+    s = _clean_text(text)
+    sign = 1.0
+    if s and s[0] in "+-":
+        sign = -1.0 if s[0] == "-" else 1.0
+        s = s[1:].strip()
+    if not s:
+        return None
+    if _PLAIN_INT.fullmatch(s):
+        return sign * float(s)
+    one = _ONE_MARK.fullmatch(s)
+    if one:
+        return sign * _one_mark(one.group(1), one.group(2), one.group(3), decimal)
+    if _EXPONENT.fullmatch(s):
+        return sign * float(s.replace(",", "."))
+    for (group, mark), pattern in _GROUPED.items():
+        if pattern.fullmatch(s):
+            return sign * float(s.replace(group, "").replace(mark, "."))
+    return None
+
+
+def _one_mark(whole: str, mark: str, fraction: str, decimal: str | None) -> float:
+    """ "1,5" / "1.234": one separator; thousands only when it groups exactly three digits."""
+    could_group = len(fraction) == 3 and whole not in ("", "0") and len(whole) <= 3
+    if could_group:
+        grouping = decimal != mark if decimal is not None else mark == ","
+        if grouping:
+            return float(whole + fraction)
+    return float((whole or "0") + "." + fraction)
+
+
+_DECIMAL_EVIDENCE: Final = {
+    ",": re.compile(
+        r"(?:^|[^\d,.])(?:\d+,\d{1,2}|\d+,\d{4,}|0,\d+|\d{1,3}(?:\.\d{3})+,\d+)(?:$|\D)"
+    ),
+    ".": re.compile(
+        r"(?:^|[^\d,.])(?:\d+\.\d{1,2}|\d+\.\d{4,}|0\.\d+|\d{1,3}(?:,\d{3})+\.\d+)(?:$|\D)"
+    ),
+}
+
+
+def infer_decimal_mark(texts: Iterable[object]) -> str | None:
+    """ "," or "." when the column's text numbers clearly use one decimal mark, else None."""
+    counts = {",": 0, ".": 0}
+    for item in texts:
+        if not isinstance(item, str):
+            continue
+        for mark, pattern in _DECIMAL_EVIDENCE.items():
+            if pattern.search(item):
+                counts[mark] += 1
+    if counts[","] > counts["."]:
+        return ","
+    if counts["."] > counts[","]:
+        return "."
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# Units
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class UnitInfo:
+    """A recognised prolactin unit: the normalised name and the factor to reach it."""
+
+    unit: str  # "ng/mL" or "mIU/L"
+    factor: float  # multiply the written number by this (IU/L -> mIU/L: 1000)
+
+
+def unit_key(text: str) -> str:
+    """A unit spelling reduced for comparison: "µIU/mL" -> "uiu/ml", "mcg/L" -> "ug/l"."""
+    s = _clean_text(text).lower()
+    s = s.strip("()[]{} ")
+    s = s.replace("μ", "u").replace("µ", "u")
+    s = re.sub(r"\bmc(?=g|iu|u)", "u", s)
+    s = re.sub(r"\s*per\s*", "/", s)
+    s = re.sub(r"litres?|liters?", "l", s)
+    s = re.sub(r"millilitres?|milliliters?", "ml", s)
+    return re.sub(r"\s+", "", s)
+
+
+@cache
+def _unit_table() -> dict[str, UnitInfo]:
+    table: dict[str, UnitInfo] = {}
+    for entry in synonyms_data()["prolactin_units"]:
+        info = UnitInfo(unit=str(entry["unit"]), factor=float(entry["factor"]))
+        for spelling in entry["spellings"]:
+            table[unit_key(spelling)] = info
+        table[unit_key(info.unit)] = table.get(unit_key(info.unit), info)
+    return table
+
+
+def normalise_unit(text: object) -> UnitInfo | None:
+    """The prolactin unit a text names (ng/mL, µg/L, mIU/L, µIU/mL, IU/L ...), or None."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    return _unit_table().get(unit_key(text))
+
+
+_UNIT_WORDS: Final = frozenset(
+    {
+        "mm",
+        "cm",
+        "percent",
+        "pct",
+        "weeks",
+        "week",
+        "wk",
+        "wks",
+        "years",
+        "year",
+        "yrs",
+        "y",
+        "days",
+        "d",
+        "months",
+        "mo",
+        "iu",
+        "u",
+        "%",
+    }
+)
+_UNIT_SHAPE = re.compile(r"[a-z0-9%/.,²³^*\[\]()\- ]+")
+
+
+def looks_like_unit(text: str) -> bool:
+    """True for text shaped like a unit ("mIU/L", "%", "mL/min/1.73m²", "mm")."""
+    s = _clean_text(text).lower().replace("µ", "u").replace("μ", "u")
+    if not s or not _UNIT_SHAPE.fullmatch(s):
+        return False
+    return "/" in s or "%" in s or s in _UNIT_WORDS or s in _unit_table()
+
+
+# ------------------------------------------------------------------------------------------------
+# Quantities: "<3.0", "45 H", "1 234,5 mIU/L", 10.2
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A parsed measurement cell."""
+
+    status: str  # "ok", "missing" (empty) or "unparseable" (text that is not a number)
+    value: float | None = None
+    qualifier: str = ""  # "<", ">" or ""
+    unit_text: str = ""  # the unit written in the cell itself
+    text: str = ""  # the cell as written
+
+
+_QUANTITY = re.compile(
+    r"(?P<pre>.*?)(?P<num>[+-]?(?:\d(?:[\d.,' ’]*\d)?(?:[eE][+-]?\d+)?|[.,]\d+))(?P<post>.*)"
+)
+_BRACKETED = re.compile(r"[(\[]([^)\]]*)[)\]]")
+_FLAG_SYMBOLS = re.compile(r"[*!↑↓]+")
+
+
+def parse_quantity(cell: object, decimal: str | None = None) -> Quantity:
+    """A number with its qualifier, flag and unit; never raises.
+
+    ``<3.0`` -> 3.0 with "<"; ``>=470`` -> 470 with ">"; ``45 H``, ``45*``, ``45 (H)`` -> 45;
+    ``12,5 µg/L`` -> 12.5 with unit "µg/L".  Text that is not a number (``haemolysed``) gives
+    status "unparseable"; an empty cell "missing".
+    """
+    if cell is None or isinstance(cell, bool | date | time | timedelta):
+        if cell is None:
+            return Quantity("missing")
+        return Quantity("unparseable", text=cell_text(cell))
+    if isinstance(cell, int | float | np.integer | np.floating):
+        number = float(cell)
+        if math.isnan(number):
+            return Quantity("missing")
+        if math.isinf(number):
+            return Quantity("unparseable", text=cell_text(cell))
+        return Quantity("ok", number, text=format_number(number))
+    text = str(cell).strip()
+    return _parse_quantity_text(text, decimal)
+
+
+def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
+    words = _words()
+    if normalise_word(text) in words.missing_result:
+        return Quantity("missing", text=text)
+    clean = _clean_text(text)
+    match = _QUANTITY.fullmatch(clean)
+    if match is None:
+        return Quantity("unparseable", text=text)
+    qualifier = _prefix_qualifier(match.group("pre"))
+    if qualifier is None:
+        return Quantity("unparseable", text=text)
+    value = parse_number(match.group("num"), decimal)
+    if value is None:
+        return Quantity("unparseable", text=text)
+    unit = _tail_unit(match.group("post"))
+    if unit is None:
+        return Quantity("unparseable", text=text)
+    return Quantity("ok", value, qualifier, unit, text)
+
+
+def _prefix_qualifier(prefix: str) -> str | None:
+    """The qualifier written before the number ("" when none); None when the text is not one."""
+    words = _words()
+    rest = prefix.strip().lower()
+    qualifier = ""
+    while rest:
+        for spelling in words.qualifier_spellings:
+            if rest.startswith(spelling):
+                qualifier = words.qualifiers[spelling] or qualifier
+                rest = rest[len(spelling) :].strip()
+                break
+        else:
+            token, _, remainder = rest.partition(" ")
+            if token in words.flags or token.strip("()[]") in words.flags:
+                rest = remainder.strip()
+                continue
+            return None
+    return qualifier
+
+
+def _tail_unit(tail: str) -> str | None:
+    """The unit written after the number ("" when none); None when the tail is not unit/flags."""
+    words = _words()
+    rest = tail.strip()
+    unit_parts: list[str] = []
+    for inner in _BRACKETED.findall(rest):
+        inner_norm = normalise_word(inner)
+        if inner_norm in words.flags:
+            continue
+        if looks_like_unit(inner):
+            unit_parts.append(inner.strip())
+        # anything else in brackets is a remark ("on dilution") and is ignored
+    rest = _FLAG_SYMBOLS.sub(r" \g<0> ", _BRACKETED.sub(" ", rest))
+    leftover: list[str] = []
+    for token in rest.split():
+        if normalise_word(token) in words.flags or token in words.flags:
+            continue
+        leftover.append(token)
+    if leftover:
+        candidate = " ".join(leftover)
+        if not looks_like_unit(candidate):
+            return None
+        unit_parts.insert(0, candidate)
+    return " ".join(unit_parts)
+
+
+# ------------------------------------------------------------------------------------------------
+# Intervals: "4.8-23.3", "4,8 - 23,3", "< 25", "102-496", "4.8 to 23.3"
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A lab's reference interval; a side is None when open ("< 25" has no low)."""
+
+    low: float | None
+    high: float | None
+    unit_text: str = ""
+
+
+_RANGE = re.compile(
+    r"(?P<a>.*?\d)\s*(?:-|–|—|~|…|\.\.+|to|bis|à|a|au|al|hasta)\s*(?P<b>[<>≤≥]?\s*[.,]?\d.*)",
+    re.IGNORECASE,
+)
+
+
+def parse_interval(cell: object, decimal: str | None = None) -> Interval | None:
+    """A reference interval written as text; None when the text is not one."""
+    if not isinstance(cell, str):
+        return None
+    text = _clean_text(cell).strip("()[]{} ")
+    if not text:
+        return None
+    match = _RANGE.fullmatch(text)
+    if match:
+        low = _parse_quantity_text(match.group("a"), decimal)
+        high = _parse_quantity_text(match.group("b"), decimal)
+        if low.status != "ok" or high.status != "ok" or low.value is None or high.value is None:
+            return None
+        if low.qualifier or high.qualifier or low.value > high.value:
+            return None
+        return Interval(low.value, high.value, high.unit_text or low.unit_text)
+    single = _parse_quantity_text(text, decimal)
+    if single.status != "ok" or single.value is None:
+        return None
+    if single.qualifier == "<":
+        return Interval(None, single.value, single.unit_text)
+    if single.qualifier == ">":
+        return Interval(single.value, None, single.unit_text)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _IntervalWindows:
+    ng_low: tuple[float, float]
+    ng_high: tuple[float, float]
+    miu_low: tuple[float, float]
+    miu_high: tuple[float, float]
+
+
+@cache
+def _interval_windows() -> _IntervalWindows:
+    data = synonyms_data()["plausibility"]["interval_units"]
+
+    def pair(key: str) -> tuple[float, float]:
+        low, high = data[key]
+        return float(low), float(high)
+
+    return _IntervalWindows(
+        pair("ng_ml_low"), pair("ng_ml_high"), pair("miu_l_low"), pair("miu_l_high")
+    )
+
+
+def unit_from_interval(low: float | None, high: float | None) -> str | None:
+    """The unit a lab's prolactin interval must be in ("ng/mL" / "mIU/L"), or None if unclear.
+
+    Uses the non-overlapping windows of plausible limits in synonyms.toml
+    ([plausibility.interval_units]): 4.8-23.3 -> ng/mL, 102-496 -> mIU/L, 10-209 -> None.
+    """
+    if high is None:
+        return None
+    windows = _interval_windows()
+
+    def inside(value: float | None, window: tuple[float, float]) -> bool:
+        return value is None or window[0] <= value <= window[1]
+
+    if inside(high, windows.ng_high) and inside(low, windows.ng_low):
+        return "ng/mL"
+    if inside(high, windows.miu_high) and inside(low, windows.miu_low):
+        return "mIU/L"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Plausibility:
+    """Limits of a possible serum prolactin, per normalised unit."""
+
+    min_exclusive: float
+    max_by_unit: dict[str, float]
+
+
+@cache
+def prolactin_plausibility() -> Plausibility:
+    data = synonyms_data()["plausibility"]["prolactin"]
+    return Plausibility(
+        min_exclusive=float(data["min_exclusive"]),
+        max_by_unit={"ng/mL": float(data["max_ng_ml"]), "mIU/L": float(data["max_miu_l"])},
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Yes / no, sex
+# ------------------------------------------------------------------------------------------------
+def parse_yes_no(cell: object, field: str | None = None, *, strict: bool = False) -> bool | None:
+    """True / False / None (unknown) from a flag cell.
+
+    Y/N, yes/no, true/false, 1/0, x, ✓, positive/negative and their common translations;
+    "not pregnant" -> False; "unknown", "?", "?pregnant" -> None; other descriptive text
+    ("HD Mon/Wed/Fri", "2nd trimester") -> True, or None when ``strict``.  ``field`` adds its own
+    words (menopausal: "post" -> True, "pre" -> False).
+    """
+    if isinstance(cell, bool):
+        return cell
+    if is_blank(cell):
+        return None
+    if isinstance(cell, int | float | np.integer | np.floating):
+        number = float(cell)
+        return {1.0: True, 0.0: False}.get(number)
+    if not isinstance(cell, str):
+        return None
+    return _yes_no_text(cell, field, strict)
+
+
+def _yes_no_text(text: str, field: str | None, strict: bool) -> bool | None:
+    words = _words()
+    word = normalise_word(_clean_text(text))
+    if not word:
+        return None
+    specific = words.field_words.get(field or "", {})
+    for kind, answer in (("unknown", None), ("true", True), ("false", False)):
+        if word in specific.get(kind, frozenset()):
+            return answer
+    if word in words.unknown:
+        return None
+    if word in words.true:
+        return True
+    if word in words.false:
+        return False
+    if word in words.empty or word.startswith(words.unknown_prefixes):
+        return None
+    if word.startswith(words.false_prefixes):
+        return False
+    first = re.split(r"[^\w?+]+", word, maxsplit=1)[0]
+    if first in words.unknown:
+        return None
+    if first in words.false:
+        return False
+    if first in words.true:
+        return True
+    return None if strict else True
+
+
+def parse_sex(cell: object) -> str | None:
+    """ "F", "M" or None from Female/Male/F/M/W/Frau/Homme ..."""
+    if not isinstance(cell, str) or not cell.strip():
+        return None
+    words = _words()
+    word = normalise_word(cell)
+    for candidate in (word, re.split(r"[^\w]+", word, maxsplit=1)[0]):
+        if candidate in words.female:
+            return "F"
+        if candidate in words.male:
+            return "M"
+    return None
+
+
+def hcg_positive(text: str) -> bool | None:
+    """A pregnancy test result: positive/negative words, or a quantitative hCG in IU/L.
+
+    Quantitative cut-offs come from synonyms.toml [hcg]; values in between are None.
+    """
+    if not text.strip():
+        return None
+    quantity = _parse_quantity_text(text, None)
+    if quantity.status == "ok" and quantity.value is not None:
+        return _hcg_from_number(quantity)
+    return parse_yes_no(text, strict=True)
+
+
+def _hcg_from_number(quantity: Quantity) -> bool | None:
+    data = synonyms_data()["hcg"]
+    units = {unit_key(unit) for unit in data["units"]}
+    if not quantity.unit_text or unit_key(quantity.unit_text) not in units:
+        return None
+    value = quantity.value if quantity.value is not None else math.nan
+    if quantity.qualifier == "<" and value <= float(data["negative_below_iu_l"]):
+        return False
+    if value < float(data["negative_below_iu_l"]) and quantity.qualifier != ">":
+        return False
+    if value >= float(data["positive_from_iu_l"]):
+        return True
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# Durations: ages, gestation, lesion sizes
+# ------------------------------------------------------------------------------------------------
+_DURATION_PART = re.compile(
+    r"(\d+(?:[.,]\d+)?)\s*(years?|yrs?|y|jahre?|ans?|anos?|anni|months?|mths?|mo|m|monate?|mois|"
+    r"meses|mesi|weeks?|wks?|w|wochen?|semaines?|semanas?|settimane|days?|d|tage?|jours?|dias?|"
+    r"giorni)?\b\.?",
+    re.IGNORECASE,
+)
+_UNIT_DAYS: Final = {
+    "y": _DAYS_PER_YEAR,
+    "j": _DAYS_PER_YEAR,
+    "a": _DAYS_PER_YEAR,
+    "m": _DAYS_PER_YEAR / _MONTHS_PER_YEAR,
+    "w": _DAYS_PER_WEEK,
+    "s": _DAYS_PER_WEEK,
+    "d": 1.0,
+    "t": 1.0,
+}
+
+
+def _duration_days(cell: object, default_days: float) -> float | None:
+    """A duration in days from "34", "34 y", "6 months", "1y 6m", "12+3" (weeks+days)."""
+    if isinstance(cell, bool) or is_blank(cell):
+        return None
+    if isinstance(cell, int | float | np.integer | np.floating):
+        return float(cell) * default_days
+    if not isinstance(cell, str):
+        return None
+    text = _clean_text(cell).lower()
+    plus = re.fullmatch(r"(\d+)\s*\+\s*(\d)\s*(?:d|days?)?", text)
+    if plus:  # obstetric "12+3": weeks + days
+        return float(plus.group(1)) * _DAYS_PER_WEEK + float(plus.group(2))
+    parts = list(_DURATION_PART.finditer(text))
+    consumed = "".join(part.group(0) for part in parts)
+    if not parts or re.sub(r"[\s,;]", "", consumed) != re.sub(r"[\s,;]", "", text):
+        quantity = _parse_quantity_text(text, None)
+        if quantity.status != "ok" or quantity.value is None or quantity.unit_text:
+            return None
+        return quantity.value * default_days
+    total = 0.0
+    for part in parts:
+        number = parse_number(part.group(1))
+        if number is None:
+            return None
+        unit = (part.group(2) or "").lower()
+        if unit.startswith("mo") or unit.startswith("mes") or unit.startswith("mth"):
+            factor = _UNIT_DAYS["m"]
+        elif unit:
+            factor = _UNIT_DAYS.get(unit[0], default_days)
+        else:
+            factor = default_days
+        total += number * factor
+    return total
+
+
+def parse_age_years(cell: object) -> float | None:
+    """Age in years from 34, "34", "34 y", "6 months", "3 wk", "1y 6m"."""
+    days = _duration_days(cell, _DAYS_PER_YEAR)
+    return None if days is None else days / _DAYS_PER_YEAR
+
+
+def parse_weeks(cell: object) -> float | None:
+    """Weeks from 12, "12 weeks", "12+3", "3 days", "2 months"."""
+    days = _duration_days(cell, _DAYS_PER_WEEK)
+    return None if days is None else days / _DAYS_PER_WEEK
+
+
+def parse_size_mm(cell: object, header_unit: str = "") -> float | None:
+    """A lesion size in mm from 12, "12 mm", "1.2 cm", "12 x 10 mm" (largest dimension)."""
+    if isinstance(cell, bool) or is_blank(cell):
+        return None
+    scale = 10.0 if unit_key(header_unit) == "cm" else 1.0
+    if isinstance(cell, int | float | np.integer | np.floating):
+        return float(cell) * scale
+    if not isinstance(cell, str):
+        return None
+    text = _clean_text(cell).lower()
+    if "cm" in text:
+        scale = 10.0
+    numbers = [parse_number(n) for n in re.findall(r"\d+(?:[.,]\d+)?", text)]
+    found = [n for n in numbers if n is not None]
+    remainder = re.sub(r"\d+(?:[.,]\d+)?|mm|cm|x|×|\*|by|\s|[(),;:]", "", text)
+    if not found or remainder:
+        return None
+    return max(found) * scale
+
+
+# ------------------------------------------------------------------------------------------------
+# Dates
+# ------------------------------------------------------------------------------------------------
+_MONTHS: Final = {
+    "jan": 1,
+    "janv": 1,
+    "januar": 1,
+    "ene": 1,
+    "gen": 1,
+    "jänner": 1,
+    "feb": 2,
+    "febr": 2,
+    "fév": 2,
+    "fev": 2,
+    "févr": 2,
+    "fevr": 2,
+    "mar": 3,
+    "mär": 3,
+    "mrt": 3,
+    "mars": 3,
+    "marz": 3,
+    "apr": 4,
+    "avr": 4,
+    "abr": 4,
+    "may": 5,
+    "mai": 5,
+    "mei": 5,
+    "mag": 5,
+    "jun": 6,
+    "juin": 6,
+    "giu": 6,
+    "juni": 6,
+    "jul": 7,
+    "juil": 7,
+    "lug": 7,
+    "juli": 7,
+    "aug": 8,
+    "août": 8,
+    "aou": 8,
+    "ago": 8,
+    "sep": 9,
+    "sept": 9,
+    "set": 9,
+    "oct": 10,
+    "okt": 10,
+    "ott": 10,
+    "nov": 11,
+    "dec": 12,
+    "déc": 12,
+    "dez": 12,
+    "dic": 12,
+}
+_TIME = (
+    r"(?:[ T,]+(?P<H>\d{1,2})[:.h](?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
+    r"\s*(?P<ampm>[ap]\.?m\.?)?)?"
+)
+_ISO = re.compile(
+    r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})" + _TIME + r"\s*(?:Z|[+-]\d{2}:?\d{2})?",
+    re.IGNORECASE,
+)
+_NUMERIC_DATE = re.compile(
+    r"(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<y>\d{4}|\d{2})" + _TIME, re.IGNORECASE
+)
+_NAMED_DMY = re.compile(
+    r"(?P<d>\d{1,2})(?:st|nd|rd|th)?[ ./-]*(?P<mon>[^\W\d_]{3,9})\.?[ ./,-]*(?P<y>\d{4}|\d{2})"
+    + _TIME,
+    re.IGNORECASE,
+)
+_NAMED_MDY = re.compile(
+    r"(?P<mon>[^\W\d_]{3,9})\.?[ ./-]*(?P<d>\d{1,2})(?:st|nd|rd|th)?[ ,./-]+(?P<y>\d{4}|\d{2})"
+    + _TIME,
+    re.IGNORECASE,
+)
+_COMPACT = re.compile(
+    r"(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})"
+    r"(?:[ T]?(?P<H>\d{2}):?(?P<M>\d{2})(?::?(?P<S>\d{2}))?)?"
+)
+_TWO_DIGIT_YEAR_PIVOT: Final = 30  # 00-30 -> 2000s, 31-99 -> 1900s (only for 2-digit years)
+
+
+def slash_date_order(text: str) -> str | None:
+    """ "dayfirst" / "monthfirst" when a numeric date text can only be read one way, else None."""
+    match = _NUMERIC_DATE.fullmatch(_clean_text(text))
+    if not match:
+        return None
+    first, second = int(match.group("a")), int(match.group("b"))
+    if first > 12 >= second:
+        return "dayfirst"
+    if second > 12 >= first:
+        return "monthfirst"
+    return None
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        year += 2000 if year <= _TWO_DIGIT_YEAR_PIVOT else 1900
+    return year
+
+
+def _with_time(match: re.Match[str], year: int, month: int, day: int) -> datetime | None:
+    parts = match.groupdict()
+    hour = int(parts.get("H") or 0)
+    minute = int(parts.get("M") or 0)
+    second = int(parts.get("S") or 0)
+    ampm = (parts.get("ampm") or "").replace(".", "").lower()
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+
+
+def parse_date_text(text: str, dayfirst: bool = True) -> datetime | None:
+    """A date (and time) written as text: ISO, 14/11/2026 12:30, 21-Nov-2026, Nov 21, 2026.
+
+    A numeric date that reads both ways (03/04/2026) follows ``dayfirst``.
+    """
+    s = _clean_text(text)
+    if not s:
+        return None
+    iso = _ISO.fullmatch(s)
+    if iso:
+        return _with_time(iso, int(iso.group("y")), int(iso.group("m")), int(iso.group("d")))
+    numeric = _NUMERIC_DATE.fullmatch(s)
+    if numeric:
+        first, second = int(numeric.group("a")), int(numeric.group("b"))
+        if first > 12 or (dayfirst and second <= 12):
+            day, month = first, second
+        else:
+            day, month = second, first
+        return _with_time(numeric, _year(numeric.group("y")), month, day)
+    for pattern in (_NAMED_DMY, _NAMED_MDY):
+        named = pattern.fullmatch(s)
+        if named:
+            month_number = _month(named.group("mon"))
+            if month_number is None:
+                return None
+            return _with_time(named, _year(named.group("y")), month_number, int(named.group("d")))
+    compact = _COMPACT.fullmatch(s)
+    if compact:
+        return _with_time(
+            compact, int(compact.group("y")), int(compact.group("m")), int(compact.group("d"))
+        )
+    return None
+
+
+def _month(name: str) -> int | None:
+    key = name.lower()
+    for length in (len(key), 5, 4, 3):
+        month = _MONTHS.get(key[:length])
+        if month is not None:
+            return month
+    return None
+
+
+def parse_date(cell: object, dayfirst: bool = True, *, serials: bool = True) -> datetime | None:
+    """A datetime from a date cell, a date text, or (``serials``) an Excel serial number.
+
+    Dates outside what a datetime64[ns] column holds (years 1678-2261) are None.
+    """
+    found = _parse_date(cell, dayfirst, serials)
+    if found is None or not in_frame_range(found):
+        return None
+    return found
+
+
+def in_frame_range(value: date) -> bool:
+    """True when a date fits a datetime64[ns] column."""
+    return _FRAME_YEARS[0] <= value.year <= _FRAME_YEARS[1]
+
+
+def _parse_date(cell: object, dayfirst: bool, serials: bool) -> datetime | None:
+    if isinstance(cell, datetime):
+        return cell.replace(tzinfo=None)
+    if isinstance(cell, date):
+        return datetime(cell.year, cell.month, cell.day)
+    if isinstance(cell, bool) or cell is None:
+        return None
+    if isinstance(cell, int | float | np.integer | np.floating):
+        number = float(cell)
+        if serials and _EXCEL_SERIAL_RANGE[0] <= number < _EXCEL_SERIAL_RANGE[1]:
+            return _EXCEL_EPOCH + timedelta(days=number)
+        return None
+    if isinstance(cell, str):
+        return parse_date_text(cell, dayfirst)
+    return None
+
+
+def repair_swapped_day_month(cells: Sequence[object]) -> tuple[list[object], int]:
+    """Swap day and month back in date cells that a US-locale program misread.
+
+    A legacy conversion read day-first text such as ``12/11/2026`` as 11 Dec (month first) and
+    stored a date cell, but left ``14/11/2026`` (no 14th month) as text.  The column shows this
+    when (a) some text dates can only be day-first and none only month-first, (b) date cells are
+    present, (c) every date cell has a day <= 12 (a misread cell always has: its day is the true
+    month), and (d) swapping does not put fewer cells inside the span of the text dates.  Then
+    every date cell has its day and month swapped.  Returns the cells and how many changed
+    (0 when the column does not show the pattern, and the cells are returned unchanged).
+    """
+    orders = [slash_date_order(c) for c in cells if isinstance(c, str)]
+    if "dayfirst" not in orders or "monthfirst" in orders:
+        return list(cells), 0
+    stamped = [c for c in cells if isinstance(c, date)]
+    if not stamped or any(c.day > 12 for c in stamped):
+        return list(cells), 0
+    texts = [parse_date_text(c, True) for c in cells if isinstance(c, str)]
+    known = [t for t in texts if t is not None]
+    swapped = [_swap(c) for c in stamped]
+    if known and _inside_span(swapped, known) < _inside_span(stamped, known):
+        return list(cells), 0
+    changed = 0
+    out: list[object] = []
+    for cell in cells:
+        if isinstance(cell, date) and cell.day != cell.month:
+            out.append(_swap(cell))
+            changed += 1
+        else:
+            out.append(cell)
+    return out, changed
+
+
+def _swap(cell: date) -> date:
+    return cell.replace(month=cell.day, day=cell.month)
+
+
+def _inside_span(cells: Sequence[date], known: Sequence[datetime]) -> int:
+    low, high = min(known), max(known)
+    margin = max((high - low) / 10, timedelta(days=7))
+    low_d, high_d = (low - margin).date(), (high + margin).date()
+    return sum(1 for c in cells if low_d <= (c.date() if isinstance(c, datetime) else c) <= high_d)
+
+
+# ------------------------------------------------------------------------------------------------
+# Vectorised helpers
+# ------------------------------------------------------------------------------------------------
+def map_distinct(values: Sequence[object] | np.ndarray, func: Callable[[object], T]) -> list[T]:
+    """``[func(v) for v in values]``, calling ``func`` once per distinct value."""
+    array = np.asarray(values, dtype=object)
+    if array.size == 0:
+        return []
+    codes, uniques = pd.factorize(array, use_na_sentinel=True)
+    results = [func(u) for u in uniques]
+    missing = func(None) if (codes < 0).any() else None
+    table = np.empty(len(results) + 1, dtype=object)
+    table[: len(results)] = results
+    table[len(results)] = missing
+    codes = np.where(codes < 0, len(results), codes)
+    out: list[T] = table[codes].tolist()
+    return out
+
+
+def parse_dates(values: Sequence[object] | np.ndarray, dayfirst: bool = True) -> np.ndarray:
+    """A datetime64[ns] array (NaT where no date) from a column of cells."""
+    parsed = map_distinct(values, lambda cell: parse_date(cell, dayfirst))
+    return np.asarray(pd.to_datetime(pd.Series(parsed, dtype=object)), dtype="datetime64[ns]")
+
+
+def ages_in_years(birth: np.ndarray, collected: np.ndarray) -> np.ndarray:
+    """Age in years at collection (NaN when either date is missing or birth is after it)."""
+    birth_ns = birth.astype("datetime64[ns]")
+    collected_ns = collected.astype("datetime64[ns]")
+    days = (collected_ns - birth_ns).astype("timedelta64[ns]").astype("float64") / _NS_PER_DAY
+    days[np.isnat(birth_ns) | np.isnat(collected_ns)] = np.nan
+    days[days < 0] = np.nan
+    years: np.ndarray = days / _DAYS_PER_YEAR
+    return years
