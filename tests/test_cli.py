@@ -107,17 +107,35 @@ def test_text_results_follow_the_contract(samples_dir: Path, tmp_path: Path) -> 
     out = tmp_path / "out"
     assert invoke("run", samples_dir / "wide_clinic_export.xlsx", "--out", out, "-q").exit_code == 0
     data = load_json(out)
-    reasons = {(r["source_row"], r["reason_code"]) for r in data["rejected"]}
-    assert any(code == "unparseable_result" for _, code in reasons)
-    raws = {r["prolactin_raw"]: r for r in data["results"]}
-    less = next(r for raw, r in raws.items() if raw.startswith("<"))
-    more = next(r for raw, r in raws.items() if raw.startswith(">"))
-    assert less["qualifier"] == "<" and more["qualifier"] == ">"
-    assert more["status"] == "high"
+    assert "unparseable_result" in {r["reason_code"] for r in data["rejected"]}
+    less = [r for r in data["results"] if r["prolactin_raw"].startswith("<")]
+    assert less and all(r["qualifier"] == "<" for r in less)
+    assert all(r["status"] in {"low", "normal", "indeterminate"} for r in less)
     miu = [r for r in data["results"] if r["prolactin_unit"] == "mIU/L"]
     assert miu, "the sample mixes mIU/L rows"
     for r in miu:
         assert r["prolactin_ng_ml"] == pytest.approx(r["prolactin_value"] / 21.2, rel=1e-3)
+
+
+def test_above_range_and_text_values_in_a_lab_csv(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Hospital No;Gender;Age;S-Prolactin (mU/L);Comment\n"
+        "H1;F;34;>10000;visual field loss\n"
+        "H2;M;51;clotted;\n"
+        "H3;F;29;410;\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = invoke("run", export, "--out", out, "-q")
+    assert result.exit_code == 0, result.stderr
+    data = load_json(out)
+    (above,) = [r for r in data["results"] if r["qualifier"] == ">"]
+    assert above["status"] == "high" and above["band"] == "very_high"
+    assert above["priority"] == "urgent"
+    assert [(r["source_row"], r["reason_code"]) for r in data["rejected"]] == [
+        (3, "unparseable_result")
+    ]
 
 
 @pytest.mark.parametrize("name", BROKEN_FILES)

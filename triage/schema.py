@@ -115,9 +115,9 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "prolactin_raw": "string",  # the cell as written ("<3.0", "45 H", "1 234,5")
     "unit_raw": "string",  # the unit as written (row, header or mapping default)
     "prolactin_value": "float64",  # the number in the row's own unit
-    "prolactin_unit": "string",  # normalised unit: "ng/mL" or "mIU/L" (µg/L -> ng/mL, µIU/mL -> mIU/L)
+    "prolactin_unit": "string",  # normalised: "ng/mL" (also µg/L) or "mIU/L" (also µIU/mL)
     "qualifier": "string",  # "<", ">" or ""
-    "conversion_factor": "float64",  # mIU/L per ng/mL from the mapping file for this row, else NaN
+    "conversion_factor": "float64",  # mIU/L per ng/mL from the mapping file, else NaN
     # the lab's own interval, in the row's unit
     "reference_low": "float64",
     "reference_high": "float64",
