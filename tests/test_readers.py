@@ -746,3 +746,34 @@ def test_read_inputs_collects_files_and_errors(tmp_path: Path, samples_dir: Path
     assert {c: str(t) for c, t in batch.frame.dtypes.items()} == CANONICAL_COLUMNS
     assert len(batch.rejected) == sum(s.rows_rejected for s in batch.inputs)
     assert read_inputs([]).frame.empty
+
+
+# --------------------------------------------------------------- locale and split-name exports ---
+def test_one_unambiguous_column_settles_the_date_order_of_the_whole_file(tmp_path: Path) -> None:
+    export = tmp_path / "us_lab.csv"
+    export.write_text(
+        "Accession #,Patient Last Name,Patient First Name,Gender,Date of Birth,"
+        "Collection Date/Time,Test Description,Result,Units,Reference Range\n"
+        "A1,DOE,JANE,Female,03/14/1990,11/02/2026 08:15 AM,PROLACTIN,45.2,ng/mL,4.8-23.3\n"
+        "A2,ROE,RICH,Male,7/4/1961,11/03/2026 09:40 AM,PROLACTIN,12.0,ng/mL,4.0-15.2\n",
+        encoding="utf-8",
+    )
+    read = read_file(export, None, ReadOptions())
+    assert list(read.frame["collected_at"].dt.strftime("%Y-%m-%d %H:%M")) == [
+        "2026-11-02 08:15",
+        "2026-11-03 09:40",
+    ]
+    assert read.frame["birth_date"].iloc[1] == pd.Timestamp("1961-07-04")
+    assert any("month-first" in w for w in read.summary.warnings)
+    assert list(read.frame["patient_name"]) == ["DOE, JANE", "ROE, RICH"]
+
+
+def test_conflicting_date_evidence_keeps_each_column_to_itself(tmp_path: Path) -> None:
+    export = tmp_path / "mixed.csv"
+    export.write_text(
+        "MRN,DOB,Collected,PRL (ng/mL)\nM1,25/12/1980,01/02/2026,12\nM2,12/31/1975,01/02/2026,8\n",
+        encoding="utf-8",
+    )
+    read = read_file(export, None, ReadOptions())
+    # DOB shows both orders: nothing is inferred for the file; ambiguous dates stay day-first.
+    assert read.frame["collected_at"].iloc[0] == pd.Timestamp("2026-02-01")

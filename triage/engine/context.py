@@ -56,10 +56,14 @@ RULE_COLUMNS: tuple[str, ...] = (
 
 
 def fmt(value: float) -> str:
-    """A number as written in a result or a threshold: 23.3, 0.25, 1664, 164.7 (≤ 2 decimals)."""
+    """A number as a result or threshold is written: 23.3, 0.25, 1664, 164.7, 1583.1.
+
+    Two decimals at most below 100 and one from 100 up, so a converted mIU/L result does not
+    show false precision (33562 mIU/L -> 1583.1 ng/mL, not 1583.11).
+    """
     if math.isnan(value):
         return "?"
-    return f"{round(value, 2):g}"
+    return f"{round(value, 1 if abs(value) >= 100 else 2):g}"
 
 
 def approx(value: float) -> str:

@@ -515,6 +515,11 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
         return [Finding("macroprolactinoma_suspected", LIKELY, text, rule)]
     if ctx.above(likely_from):
         text = f"prolactin {value} ng/mL: above {fmt(likely_from)} ng/mL usually a prolactinoma"
+        if ctx.lesion.present and ctx.lesion.macro:
+            # A known macroadenoma secreting at this level is a macroprolactinoma until shown
+            # otherwise (stalk effect stays below stalk_effect_max_ng_ml).
+            text += f", and a macroadenoma is known ({ctx.lesion.evidence})"
+            return [Finding("macroprolactinoma_suspected", LIKELY, text, rule)]
         return [Finding("prolactinoma_suspected", LIKELY, text, rule)]
     exceeded = [f for f in found if f.exceeded]
     if exceeded and not any(f.strength == LIKELY for f in found):

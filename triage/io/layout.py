@@ -22,7 +22,14 @@ import pandas as pd
 from triage.columns import ColumnMatch, RowScore, score_row
 from triage.io.sources import Rows, Workbook
 from triage.schema import InputFileError, Rejected
-from triage.values import cell_text, is_blank, looks_like_unit, normalise_word, synonyms_data
+from triage.values import (
+    cell_text,
+    is_blank,
+    is_empty_value,
+    looks_like_unit,
+    normalise_word,
+    synonyms_data,
+)
 
 HEADER_SCAN_ROWS: Final = 40
 DUPLICATE_SHARE: Final = 0.5
@@ -379,6 +386,33 @@ def _take_units_row(
         return
 
 
+def _join_name_parts(columns: dict[str, np.ndarray]) -> set[str]:
+    """Fold a separate first-name column into patient_name as "SURNAME, First" (in place).
+
+    Returns the names of the columns that no longer hold the sheet's cells as they were.
+    """
+    given = columns.pop("given_name", None)
+    if given is None:
+        return set()
+    surname = columns.get("patient_name")
+    if surname is None:
+        columns["patient_name"] = given
+        return {"given_name"}
+    joined = [
+        _name(last, first) for last, first in zip(surname.tolist(), given.tolist(), strict=True)
+    ]
+    columns["patient_name"] = np.array(joined, dtype=object)
+    return {"given_name", "patient_name"}
+
+
+def _name(last: object, first: object) -> object:
+    last_text = "" if is_empty_value(last) else cell_text(last)
+    first_text = "" if is_empty_value(first) else cell_text(first)
+    if last_text and first_text:
+        return f"{last_text}, {first_text}"
+    return last_text or first_text
+
+
 def build_raw_table(
     split: SplitRows, match: ColumnMatch, file: str, sheet: str, book: Workbook
 ) -> RawTable:
@@ -391,6 +425,7 @@ def build_raw_table(
     for name in match.fields:
         if name not in columns:
             columns[name] = np.full(len(split.cells), "", dtype=object)
+    rebuilt = _join_name_parts(columns)
     units = dict(match.header_units)
     for name, col in match.fields.items():
         if col in split.units_row and name not in units:
@@ -407,6 +442,6 @@ def build_raw_table(
         warnings=list(match.warnings),
     )
     for name, col in match.fields.items():
-        if col < len(split.distinct):
+        if col < len(split.distinct) and name not in rebuilt:
             table.remember(columns[name], split.distinct[col])
     return table

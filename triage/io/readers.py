@@ -22,7 +22,7 @@ from triage.io.layout import build_raw_table, locate_header, split_rows
 from triage.io.long import read_long
 from triage.io.mapping import ColumnMapping
 from triage.io.sources import SUPPORTED_EXTENSIONS, open_workbook
-from triage.io.wide import BuildSettings, build_frame, canonical_frame
+from triage.io.wide import BuildSettings, build_frame, canonical_frame, file_date_order
 from triage.schema import InputFileError, InputSummary, Rejected
 
 DEFAULT_MAX_UNCOMPRESSED_BYTES: Final = 512 * 1024 * 1024
@@ -94,7 +94,16 @@ def read_file(
         header_row=location.index + 1,
         warnings=[*book.warnings, *table.warnings, *_other_sheets_note(location.also)],
     )
-    settings = BuildSettings(options.dayfirst, dict(mapping.defaults), mapping.conversion_factor)
+    dayfirst, evidence = file_date_order(table)
+    if dayfirst is None:
+        dayfirst = options.dayfirst
+    elif dayfirst != options.dayfirst:
+        order = "day-first" if dayfirst else "month-first"
+        summary.warnings.append(
+            f"dates in this file are {order} (column {evidence!r} shows it); "
+            f"ambiguous dates in every column are read {order}"
+        )
+    settings = BuildSettings(dayfirst, dict(mapping.defaults), mapping.conversion_factor)
     if match.shape == "long":
         long = read_long(table, settings)
         frame, rejected, triaged = long.frame, split.rejected + long.rejected, long.rows_triaged

@@ -455,6 +455,31 @@ class _Builder:
         )
 
 
+DATE_FIELDS: Final = ("birth_date", "collected_at")
+
+
+def file_date_order(table: RawTable) -> tuple[bool | None, str]:
+    """The file's day/month order when its text dates can be read only one way.
+
+    One export comes from one locale, so a ``14/11/1990`` in the birth dates also settles how
+    ``11/02/2026`` in the collection dates is read.  Returns (dayfirst, the column that showed
+    it), or (None, "") when there is no evidence or the columns disagree.
+    """
+    seen: dict[str, str] = {}
+    for name in DATE_FIELDS:
+        col = table.columns.get(name)
+        if col is None:
+            continue
+        for cell in table.distinct(col).uniques:
+            order = slash_date_order(cell) if isinstance(cell, str) else None
+            if order:
+                seen.setdefault(order, table.headers.get(name, name))
+    if len(seen) != 1:
+        return None, ""
+    ((order, header),) = seen.items()
+    return order == "dayfirst", header
+
+
 def date_column(
     cells: np.ndarray,
     header: str,
