@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from typing import Annotated
 
@@ -27,9 +26,8 @@ from triage.cli.options import (
     XlsxOpt,
     env,
 )
-from triage.cli.run import branding_from_config
+from triage.cli.run import report_options
 from triage.io import ReadOptions
-from triage.output import OutputOptions
 from triage.pipeline import TriageRequest
 
 
@@ -94,21 +92,20 @@ def register(app: typer.Typer) -> None:
         """
         console.configure_logging(quiet=quiet, verbose=verbose)
         with console.error_boundary(debug=debug):
-            key = redact_key.encode() if redact_key else secrets.token_bytes(32)
             template = TriageRequest(
                 inputs=[],
                 out_dir=out,
                 ranges=ranges,
                 columns=columns,
                 read_options=ReadOptions(dayfirst=dayfirst),
-                output_options=OutputOptions(
+                output_options=report_options(
+                    ctx,
                     xlsx=xlsx,
                     pdf=pdf,
                     all_patients=all_patients,
                     redact=redact,
-                    redact_key=key if redact else None,
+                    redact_key=redact_key,
                     template_dir=template_dir,
-                    branding=branding_from_config(ctx),
                 ),
                 fail_on=fail_on.value if fail_on else None,
             )

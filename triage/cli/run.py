@@ -65,6 +65,29 @@ def branding_from_config(ctx: typer.Context) -> Branding | None:
     return output.branding_from_config(table, str(config_path), base_dir=config_path.parent)
 
 
+def report_options(
+    ctx: typer.Context,
+    *,
+    xlsx: bool,
+    pdf: bool,
+    all_patients: bool,
+    redact: bool,
+    redact_key: str | None,
+    template_dir: Path | None,
+) -> OutputOptions:
+    """The output options shared by `run`, `demo` and `batch`."""
+    key = redact_key.encode() if redact_key else secrets.token_bytes(32)
+    return OutputOptions(
+        xlsx=xlsx,
+        pdf=pdf,
+        all_patients=all_patients,
+        redact=redact,
+        redact_key=key if redact else None,
+        template_dir=template_dir,
+        branding=branding_from_config(ctx),
+    )
+
+
 def _triage(
     ctx: typer.Context,
     inputs: list[Path],
@@ -88,7 +111,6 @@ def _triage(
 ) -> None:
     console.configure_logging(quiet=quiet, verbose=verbose)
     with console.error_boundary(debug=debug):
-        key = redact_key.encode() if redact_key else secrets.token_bytes(32)
         request = TriageRequest(
             inputs=inputs,
             out_dir=out,
@@ -97,14 +119,14 @@ def _triage(
             read_options=ReadOptions(
                 sheet=sheet_option(sheet), header_row=header_row, dayfirst=dayfirst
             ),
-            output_options=OutputOptions(
+            output_options=report_options(
+                ctx,
                 xlsx=xlsx,
                 pdf=pdf,
                 all_patients=all_patients,
                 redact=redact,
-                redact_key=key if redact else None,
+                redact_key=redact_key,
                 template_dir=template_dir,
-                branding=branding_from_config(ctx),
             ),
             fail_on=fail_on,
         )

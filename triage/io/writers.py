@@ -255,23 +255,24 @@ def detail_objects(
     return items
 
 
+def _detail_column(results: pd.DataFrame, name: str) -> list[list[dict[str, Any]]]:
+    """``factors`` or ``suggestions`` as lists of objects, from their detail column."""
+    details_name = JSON_DETAIL_FOR[name]
+    keys = FACTOR_KEYS if name == "factors" else SUGGESTION_KEYS
+    details = (
+        results[details_name].tolist() if details_name in results.columns else [None] * len(results)
+    )
+    codes = results[name].tolist()
+    return [detail_objects(d, keys, c) for d, c in zip(details, codes, strict=True)]
+
+
 def results_json_records(results: pd.DataFrame) -> list[dict[str, Any]]:
     """One JSON object per result: contract columns with factors/suggestions as objects."""
     names = json_columns(results)
     columns: list[list[Any]] = []
     for name in names:
         if name in JSON_DETAIL_FOR:
-            details_name = JSON_DETAIL_FOR[name]
-            keys = FACTOR_KEYS if name == "factors" else SUGGESTION_KEYS
-            details = (
-                results[details_name].tolist()
-                if details_name in results.columns
-                else [None] * len(results)
-            )
-            codes = results[name].tolist()
-            columns.append(
-                [detail_objects(d, keys, c) for d, c in zip(details, codes, strict=True)]
-            )
+            columns.append(_detail_column(results, name))
         else:
             columns.append(_json_scalar_column(results[name]))
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
@@ -313,20 +314,7 @@ def results_json_lines(results: pd.DataFrame) -> list[str]:
     columns: list[list[str]] = []
     for name in names:
         if name in JSON_DETAIL_FOR:
-            details_name = JSON_DETAIL_FOR[name]
-            keys = FACTOR_KEYS if name == "factors" else SUGGESTION_KEYS
-            details = (
-                results[details_name].tolist()
-                if details_name in results.columns
-                else [None] * len(results)
-            )
-            codes = results[name].tolist()
-            columns.append(
-                [
-                    _compact_json(detail_objects(d, keys, c))
-                    for d, c in zip(details, codes, strict=True)
-                ]
-            )
+            columns.append([_compact_json(o) for o in _detail_column(results, name)])
         else:
             columns.append(_json_fragments(results[name]))
     prefixes = [("{" if i == 0 else ",") + _compact_json(n) + ":" for i, n in enumerate(names)]
