@@ -1,0 +1,83 @@
+"""Benchmark: a whole `run` (read, triage, write every report) on a large messy export.
+
+    python bench/pipeline.py [--rows 100000] [--file PATH]
+
+Times each stage of one run on the same synthetic export that bench/ingest.py writes, and prints
+each as a ratio to plain pandas.read_excel(engine="calamine") of that file in the same run, plus
+the peak resident memory of the process.  Synthetic patients only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent))
+from ingest import write_export
+
+from triage import TOOL_NAME, __version__
+from triage.engine import triage_frame
+from triage.io import ReadOptions, read_file
+from triage.knowledge import load_knowledge
+from triage.output import OutputOptions, RunMeta, write_outputs
+
+
+def clock(label: str, func):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    value = func()
+    seconds = time.perf_counter() - start
+    print(f"  {label:<34} {seconds:7.2f} s")
+    return value, seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--file", type=Path, default=None)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.file or Path(tmp) / "bench_export.xlsx"
+        if args.file is None:
+            write_export(path, args.rows)
+        print(f"{path.name}: {args.rows:,} rows")
+        _, baseline = clock(
+            "pandas.read_excel(calamine)",
+            lambda: pd.read_excel(path, engine="calamine", header=None),
+        )
+        knowledge, _ = clock("load_knowledge", lambda: load_knowledge("default"))
+        read, t_read = clock("read_file", lambda: read_file(path, None, ReadOptions()))
+        results, t_engine = clock(
+            "triage_frame (engine)", lambda: triage_frame(read.frame, knowledge)
+        )
+        meta = RunMeta(
+            tool_name=TOOL_NAME,
+            tool_version=__version__,
+            generated_at=pd.Timestamp.now(tz="UTC").to_pydatetime(),
+            reference_set=knowledge.reference_set.name,
+            reference_title=knowledge.reference_set.title,
+            inputs=[read.summary],
+            band_thresholds=[(b.name, b.lower_ng_ml) for b in knowledge.thresholds.bands],
+        )
+        out = Path(tmp) / "out"
+        _, t_write = clock(
+            "write_outputs (html, csv, json)",
+            lambda: write_outputs(results, read.rejected, meta, out, OutputOptions()),
+        )
+        total = t_read + t_engine + t_write
+        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        ratios = {"read": t_read, "engine": t_engine, "write": t_write, "whole run": total}
+        print(
+            "ratios to read_excel: "
+            + ", ".join(f"{k} {v / baseline:.2f}" for k, v in ratios.items())
+        )
+        print(f"peak resident memory: {peak_mib:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
