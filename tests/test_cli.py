@@ -321,3 +321,57 @@ def test_console_script_is_quiet_and_colourless_off_a_terminal(
     assert done.returncode == 0, done.stderr
     assert "\x1b[" not in done.stdout + done.stderr
     assert done.stderr == ""
+
+
+def test_branding_from_the_config_file_reaches_the_reports(
+    samples_dir: Path, tmp_path: Path
+) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+        )
+    )
+    config = tmp_path / "lab.toml"
+    config.write_text(
+        '[branding]\nlab_name = "Northfield <Chemical> Pathology"\n'
+        'contact = "Duty biochemist: ext 4321"\nlogo = "logo.png"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = invoke("run", samples_dir / "clinic_list.ods", "--out", out, "-q", "--config", config)
+    assert result.exit_code == 0, result.stderr
+    for name in ("summary.html", "patients.html"):
+        html = (out / name).read_text(encoding="utf-8")
+        assert "Northfield &lt;Chemical&gt; Pathology" in html
+        assert "Duty biochemist: ext 4321" in html
+        assert "data:image/png;base64," in html
+    config.write_text('[branding]\nlab = "x"\n', encoding="utf-8")
+    bad = invoke(
+        "run", samples_dir / "clinic_list.ods", "--out", tmp_path / "o2", "--config", config
+    )
+    assert bad.exit_code == 2
+    assert "branding.lab" in bad.stderr
+
+
+def test_redact_leaves_no_name_or_id_in_any_output(samples_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = invoke(
+        "run", samples_dir / "lis_long_export.csv", "--out", out, "-q", "--redact", "--xlsx"
+    )
+    assert result.exit_code == 0, result.stderr
+    text = "".join(
+        p.read_text(encoding="utf-8")
+        for p in out.iterdir()
+        if p.suffix in {".html", ".csv", ".json"}
+    )
+    import openpyxl
+
+    book = openpyxl.load_workbook(out / "results.xlsx", read_only=True)
+    text += " ".join(
+        str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row
+    )
+    for secret in ("MRN0100700", "GARCÍA", "Nadia", "MENSAH", "OKAFOR"):
+        assert secret not in text
+    assert load_json(out)["redacted"] is True

@@ -115,3 +115,29 @@ def test_screenshots(rendered, tmp_path: Path, name: str) -> None:
     )
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 20_000  # a blank page is far smaller
+
+
+def test_bundled_sample_prints_one_page_per_flagged_patient(tmp_path: Path) -> None:
+    """The issue's own check: `prolactin-triage demo`, then print patients.html in Chromium."""
+    import csv
+
+    from typer.testing import CliRunner
+
+    from triage.cli import app
+
+    browser = _browser()
+    out = tmp_path / "report"
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    with (out / "results.csv").open(encoding="utf-8") as fh:
+        flagged = {r["patient_id"] for r in csv.DictReader(fh) if r["priority"] != "none"}
+    pdf = tmp_path / "patients.pdf"
+    _chromium(
+        browser,
+        tmp_path / "profile",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+        (out / "patients.html").as_uri(),
+    )
+    assert len(flagged) > 10
+    assert _pdf_pages(pdf) == len(flagged)
