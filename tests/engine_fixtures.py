@@ -21,6 +21,12 @@ from triage.knowledge.model import (
 )
 
 THRESHOLDS: dict[str, float] = {
+    "drug_rarely_exceeds_ng_ml": 118,
+    "row_uln_min_ng_ml": 5,
+    "row_uln_max_ng_ml": 60,
+    "row_uln_max_infant_ng_ml": 120,
+    "testosterone_min_age_years": 12,
+    "pregnancy_t1_median_ng_ml": 16,
     "interpretation_hh_ng_ml": 250,
     "urgent_miu_l": 5000,
     "prolactinoma_likely_ng_ml": 250,

@@ -102,7 +102,7 @@ def test_suite_covers_every_code_and_source() -> None:
     factors |= {c for v in VIGNETTES for c in v.get("factors", [])}
     suggestions = {c for v in VIGNETTES for c in v.get("suggestions", [])}
     sources = {v["source"] for v in VIGNETTES if "source" in v}
-    assert len(VIGNETTES) >= 50
+    assert len(VIGNETTES) >= 120
     assert set(FACTOR_CODES) - factors == set(), "factor codes without a vignette"
     assert ALL_SUGGESTIONS - suggestions == set(), "suggestion/caution codes without a vignette"
     assert set(REFERENCE_SOURCES) - sources == set(), "interval sources without a vignette"

@@ -197,9 +197,15 @@ def test_default_set_physiological_strata() -> None:
     neonatal = [s for s in ref.strata if s.neonatal]
     assert neonatal and all(s.state == "child" for s in neonatal)
     assert max(s.age_max_years or 0 for s in neonatal) == pytest.approx(0.25)
-    first = _applying(ref, "F", "child", 2 / 365.25)[0]
-    assert first.neonatal and first.high_ng_ml == pytest.approx(212.8)
-    assert first.age_max_years == pytest.approx(30 / 365.25)
+    # The first days of life (before CALIPER's day 4) have a wider physiological limit: the
+    # day-1 mean is ~267 ng/mL (Perlman 1978), above CALIPER's 4-29 day limit of 212.8.
+    first_days = _applying(ref, "F", "child", 2 / 365.25)[0]
+    assert first_days.neonatal and first_days.high_ng_ml >= 267
+    assert first_days.low_ng_ml is None and "not a measured" in first_days.note.lower()
+    assert first_days.age_max_years == pytest.approx(4 / 365.25)
+    caliper = _applying(ref, "F", "child", 10 / 365.25)[0]
+    assert caliper.neonatal and caliper.high_ng_ml == pytest.approx(212.8)
+    assert caliper.age_max_years == pytest.approx(30 / 365.25)
 
 
 def test_roche_points_to_rederived_set() -> None:

@@ -29,10 +29,21 @@ def _limits(s: Stratum) -> str:
     return f"{low}-{s.high_ng_ml:g}" if low else f"< {s.high_ng_ml:g}"
 
 
+DAYS_PER_YEAR = 365.25
+
+
+def _years(value: float) -> str:
+    """An age as a person writes it: 4 d, 30 d, 1 y (below a year, in days)."""
+    if 0 < value < 1:
+        return f"{round(value * DAYS_PER_YEAR):d} d"
+    return f"{value:g} y"
+
+
 def _age(s: Stratum) -> str:
     if s.age_max_years is None:
-        return f">= {s.age_min_years:g} y" if s.age_min_years else "any age"
-    return f"{s.age_min_years:g}-{s.age_max_years:g} y"
+        return f">= {_years(s.age_min_years)}" if s.age_min_years else "any age"
+    low = "0" if not s.age_min_years else _years(s.age_min_years)
+    return f"{low} to {_years(s.age_max_years)}"
 
 
 def render_set(rs: ReferenceSet) -> str:

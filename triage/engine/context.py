@@ -97,6 +97,8 @@ class Rows:
     mild: list[bool]
     source: list[str]
     state: list[str]
+    alt_uln: list[float]  # a higher re-derived upper limit for the same assay (NaN: none)
+    pregnancy_conflict: list[bool]  # recorded not pregnant, yet pregnancy is indicated
     hits: list[Hits]
     drugs: list[tuple[DrugMatch, ...]]
     threshold_values: dict[str, float] = field(default_factory=dict)
@@ -109,6 +111,8 @@ class LesionInfo:
     size_mm: float | None = None
     macro: bool = False
     non_secreting: bool = False
+    non_adenoma: bool = False  # craniopharyngioma, Rathke cyst, meningioma...: never secretes PRL
+    giant: bool = False  # called giant without a size: at least giant_lesion_mm by definition
 
 
 class RowContext:
@@ -116,6 +120,8 @@ class RowContext:
 
     __slots__ = (
         "_lesion",
+        "age",
+        "alt_uln",
         "book",
         "drugs",
         "factor",
@@ -125,8 +131,10 @@ class RowContext:
         "knowledge",
         "mild",
         "monomeric_ng",
+        "pregnancy_conflict",
         "qualifier",
         "rows",
+        "sex",
         "source",
         "state",
         "status",
@@ -146,6 +154,8 @@ class RowContext:
         self.mild: bool = rows.mild[i]
         self.source: str = rows.source[i]
         self.state: str = rows.state[i]
+        self.alt_uln: float = rows.alt_uln[i]
+        self.pregnancy_conflict: bool = rows.pregnancy_conflict[i]
         self.factor: float = rows.factor[i]
         self.monomeric_ng: float = rows.monomeric_ng[i]
         self.drugs: tuple[DrugMatch, ...] = rows.drugs[i]
@@ -153,16 +163,53 @@ class RowContext:
         self.book: CueBook = rows.book
         self.knowledge: Knowledge = rows.knowledge
         self._lesion: LesionInfo | None = None
+        sex = rows.raw["sex"][i]
+        self.sex: str | None = sex if sex in ("F", "M") else None
+        age = rows.raw["age_years"][i]
+        self.age: float | None = age if isinstance(age, float) and age == age else None
 
     @property
     def state_explains_level(self) -> bool:
         """Pregnancy, breastfeeding or the neonatal period applies and can account for the level:
         the result is within its interval or only mildly above it (at most
         repeat_rested_max_times_uln times its upper limit, the engine's one definition of a mild
-        rise), or no interval for the state was available to judge."""
+        rise), or no interval for the state was available to judge.  In the first trimester only
+        the interval itself counts: the pregnancy limit reflects term values, and early in
+        pregnancy prolactin is far lower."""
         if not self.state:
             return False
-        return self.source != "physiological" or self.status != "high" or self.mild
+        if self.source != "physiological" or self.status != "high":
+            return True
+        return self.mild and not self.first_trimester
+
+    @property
+    def first_trimester(self) -> bool:
+        """Pregnant with a stated gestation before the second trimester."""
+        weeks = self.num("gestational_weeks")
+        return (
+            self.state == "pregnancy"
+            and weeks is not None
+            and 0 < weeks < self.t("trimester2_start_weeks")
+        )
+
+    @property
+    def shown(self) -> str:
+        """The result as written in ng/mL, with its qualifier: '>470', '<1', '45.3'."""
+        return f"{self.qualifier}{fmt(self.value)}"
+
+    @property
+    def off_scale(self) -> str:
+        """Words for a censored result ('' for a plain one), to follow a level statement."""
+        if self.qualifier == ">":
+            return " (above the measuring range: the true value may be much higher)"
+        if self.qualifier == "<":
+            return " (below the measuring range)"
+        return ""
+
+    def adult(self) -> bool:
+        """Adult, or age not given."""
+        age = self.age
+        return age is None or age >= self.t("adult_age_years")
 
     def t(self, name: str) -> float:
         """A named threshold (KeyError names a missing one)."""
@@ -194,21 +241,15 @@ class RowContext:
         return value if isinstance(value, str) and value.strip() else None
 
     def flag(self, name: str) -> bool | None:
+        """A yes/no field; the pregnancy flag is unknown when its cell says so ('not sure')."""
         value = self.raw(name)
+        if name == "pregnant" and self.has("pregnancy_unknown"):
+            return None
         return bool(value) if isinstance(value, bool) else None
 
     def when(self, name: str) -> datetime | None:
         value = self.raw(name)
         return value.to_pydatetime() if isinstance(value, pd.Timestamp) else None
-
-    @property
-    def sex(self) -> str | None:
-        value = self.text("sex")
-        return value if value in ("F", "M") else None
-
-    @property
-    def age(self) -> float | None:
-        return self.num("age_years")
 
     # --- free text ----------------------------------------------------------------------------
     def hits(self, cue: str) -> tuple[CueHit, ...]:
@@ -220,6 +261,19 @@ class RowContext:
     def first(self, cue: str) -> CueHit | None:
         found = self.hit_map.get(cue)
         return found[0] if found else None
+
+    @property
+    def mass_effect_flag(self) -> CueHit | None:
+        """A mass-effect red flag that counts for this result (output-contract §7: "raised
+        prolactin with visual disturbance or other mass-effect red flags"): the result is or may
+        be raised, or a pituitary lesion is known (a lesion can hide behind a normal result:
+        hook effect, apoplexy, growth in pregnancy).  Headache or blurred vision with a normal
+        prolactin and no known lesion is not a prolactin finding, so it does not count here.
+        """
+        flag = self.first("red_flag")
+        if flag is None or not (self.high_like or self.lesion.present):
+            return None
+        return flag
 
     def quote(self, name: str) -> str:
         """`name: 'value as written'` for an evidence line."""
@@ -267,7 +321,17 @@ class RowContext:
             size_mm=size,
             macro=macro,
             non_secreting=self.has("lesion_non_secreting"),
+            non_adenoma=self.has("lesion_non_adenoma"),
+            giant=size is None and self.has("lesion_giant"),
         )
+
+    def physiological_uln(self, state: str) -> float | None:
+        """Upper limit of the chosen (else default) set's stratum for `state` ("lactating")."""
+        for rs in (self.knowledge.reference_set, self.knowledge.default_set):
+            for st in rs.strata:
+                if st.state == state:
+                    return st.high_ng_ml
+        return None
 
     @property
     def post_peg_uln(self) -> float:

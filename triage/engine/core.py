@@ -17,7 +17,7 @@ import pandas as pd
 from triage.engine.classify import DISPLAY_DECIMALS, classify
 from triage.engine.context import RULE_COLUMNS, RowContext, Rows, python_values
 from triage.engine.factors import Finding, find_factors
-from triage.engine.intervals import choose_intervals, physiology
+from triage.engine.intervals import choose_intervals, physiology, vet_row_intervals
 from triage.engine.labels import Labels, load_labels
 from triage.engine.priority import decide, hook_effect_risk
 from triage.engine.suggestions import Situation, Suggestion, suggest
@@ -53,7 +53,10 @@ def triage_frame(
     converted = convert(work, set_names, knowledge)
     hits = _cue_hits(work, book)
     phys = physiology(work, hits, knowledge)
-    chosen = choose_intervals(work, set_names, converted.low_ng, converted.high_ng, phys, knowledge)
+    row_intervals = vet_row_intervals(
+        work, converted.low_ng, converted.high_ng, converted.factor, hits, knowledge
+    )
+    chosen = choose_intervals(work, set_names, row_intervals, phys, knowledge)
     value_ng = converted.value_ng.to_numpy(dtype="float64")
     qualifier = work["qualifier"].fillna("").astype(str).to_numpy(dtype=object)
     classified = classify(value_ng, qualifier, chosen, knowledge.thresholds)
@@ -72,6 +75,8 @@ def triage_frame(
         mild=classified.mild.tolist(),
         source=chosen.source,
         state=chosen.state,
+        alt_uln=chosen.alt_high.tolist(),
+        pregnancy_conflict=phys.pregnancy_conflict.tolist(),
         hits=hits,
         drugs=_drug_matches(work, knowledge),
         threshold_values={k: t.value for k, t in knowledge.thresholds.values.items()},
@@ -111,7 +116,7 @@ def triage_frame(
     out["prolactin_unit"] = work["prolactin_unit"]
     out["conversion_factor_used"] = converted.factor_used.astype("float64")
     out["reference_stratum"] = text(chosen.stratum, empty_is_na=True)
-    out["reference_note"] = text(chosen.note)
+    out["reference_note"] = text(_notes(work, converted.value_ng, chosen.note))
     out["factor_details"] = pd.Series(
         [_factor_details(d[1], labels) for d in decisions], index=work.index, dtype=object
     )
@@ -127,7 +132,7 @@ _NOTHING: tuple[str, list[Finding], list[Suggestion]] = ("none", [], [])
 
 def _decide_row(ctx: RowContext, labels: Labels) -> tuple[str, list[Finding], list[Suggestion]]:
     if not ctx.high_like and not ctx.drugs and not ctx.lesion.present:
-        return _NOTHING  # normal or low, and no caution can apply
+        return _NOTHING  # normal or low, and no caution or lesion-related red flag applies
     findings = find_factors(ctx, labels)
     hook = hook_effect_risk(ctx)
     priority = decide(ctx, findings, labels, hook)
@@ -147,6 +152,20 @@ def _ages(frame: pd.DataFrame, as_of: datetime | None) -> pd.Series:
     seconds = (until - frame["birth_date"]).dt.total_seconds()
     computed = seconds / _SECONDS_PER_YEAR
     return ages.where(~need, computed.where(computed >= 0))
+
+
+def _notes(frame: pd.DataFrame, value_ng: pd.Series, notes: list[str]) -> list[str]:
+    """The interval notes, prefixed where the result could not be put in ng/mL."""
+    lost = (value_ng.isna() & frame["prolactin_value"].notna()).to_numpy()
+    if not lost.any():
+        return notes
+    units = frame["unit_raw"].fillna(frame["prolactin_unit"]).fillna("").astype(str).tolist()
+    return [
+        f"The result's unit ('{units[i]}') cannot be converted to ng/mL: no status. {note}"
+        if lost[i]
+        else note
+        for i, note in enumerate(notes)
+    ]
 
 
 def _cue_hits(frame: pd.DataFrame, book: CueBook) -> list[Hits]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from triage.engine.context import LIKELY, POSSIBLE, RowContext, approx, fmt
-from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
+from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY, age_text
 from triage.engine.labels import Labels, load_labels
 from triage.knowledge.model import Drug, DrugMatch
 from triage.schema import FACTOR_CODES
@@ -83,7 +83,7 @@ def _physiological(ctx: RowContext, code: str, rule: str, why: str, state: str) 
 
 def _pregnancy_evidence(ctx: RowContext) -> str:
     parts = []
-    if ctx.flag("pregnant"):
+    if ctx.flag("pregnant") and not ctx.pregnancy_conflict:
         parts.append(ctx.flag_evidence("pregnant"))
     weeks = ctx.num("gestational_weeks")
     if weeks is not None and weeks > 0:
@@ -100,9 +100,27 @@ def _pregnancy_evidence(ctx: RowContext) -> str:
 def pregnancy(ctx: RowContext) -> list[Finding]:
     rule = "pregnancy_state"
     if ctx.state == PREGNANCY:
-        return [_physiological(ctx, "pregnancy", rule, _pregnancy_evidence(ctx), "pregnancy")]
-    query = ctx.first("pregnancy_query")
-    if query is not None and ctx.sex != "M":
+        found = _physiological(ctx, "pregnancy", rule, _pregnancy_evidence(ctx), "pregnancy")
+        if found.exceeded and ctx.first_trimester:
+            median = fmt(ctx.t("pregnancy_t1_median_ng_ml"))
+            text = (
+                f"{found.evidence}; in the first trimester prolactin is usually far lower "
+                f"(median ~{median} ng/mL), so pregnancy hardly explains this level"
+            )
+            found = replace(found, evidence=text)
+        return [found]
+    if ctx.sex == "M":
+        return []
+    if ctx.pregnancy_conflict:
+        written = ctx.text("pregnant_text")
+        said = f"pregnant: '{written}'" if written else "pregnant: no"
+        text = (
+            f"{said} but {_pregnancy_evidence(ctx)}: pregnancy status conflicts; if she is "
+            "pregnant, the level may be physiological"
+        )
+        return [Finding("pregnancy", POSSIBLE, text, rule)]
+    query = ctx.first("pregnancy_query") or ctx.first("pregnancy_unknown")
+    if query is not None:
         text = f"{query.evidence()}: pregnancy not confirmed or excluded"
         return [Finding("pregnancy", POSSIBLE, text, rule)]
     return []
@@ -119,26 +137,36 @@ def lactation(ctx: RowContext) -> list[Finding]:
             else (hit.evidence() if hit else "breastfeeding")
         )
         return [_physiological(ctx, "lactation", rule, why, "breastfeeding")]
-    if ctx.flag("lactating") is False or ctx.sex == "M":
+    if ctx.sex == "M":
         return []
     weeks = ctx.num("postpartum_weeks")
     hit = ctx.first("postpartum")
     if weeks is None and hit is None:
         return []
     why = f"postpartum_weeks: {fmt(weeks)}" if weeks is not None else hit.evidence() if hit else ""
-    if weeks is not None and weeks < ctx.t("postpartum_nonlactating_normal_weeks"):
-        text = f"{why}; so soon after delivery prolactin can be raised even without breastfeeding"
+    first_week = weeks is not None and weeks < ctx.t("postpartum_nonlactating_normal_weeks")
+    feeding_unknown = ctx.flag("lactating") is None
+    if not first_week and not feeding_unknown:
+        return []  # not breastfeeding and past the first week: prolactin is back to baseline
+    if first_week:
+        text = f"{why}; in the first week after delivery prolactin is raised even without feeding"
     else:
         text = f"{why}; breastfeeding not stated (prolactin stays raised while breastfeeding)"
-    return [Finding("lactation", POSSIBLE, text, rule)]
+    ceiling = ctx.physiological_uln("lactating")
+    if ceiling is None or not ctx.within(ceiling):
+        return [Finding("lactation", POSSIBLE, text, rule, exceeded=ceiling is not None)]
+    text += f"; the result is within the breastfeeding interval (≤ {fmt(ceiling)} ng/mL)"
+    if feeding_unknown:
+        text += ": confirm whether she is breastfeeding"
+    return [Finding("lactation", LIKELY, text, rule)]
 
 
 @factor_rule("neonatal_period")
 def neonatal(ctx: RowContext) -> list[Finding]:
     if ctx.state != NEONATAL or ctx.age is None:
         return []
-    limit = fmt(ctx.t("neonatal_max_age_years"))
-    why = f"age_years: {fmt(ctx.age)} (neonatal period, under {limit} y)"
+    limit = age_text(ctx.t("neonatal_max_age_years"))
+    why = f"age: {age_text(ctx.age)} (neonatal period, under {limit})"
     return [_physiological(ctx, "neonatal", "neonatal_period", why, "neonatal")]
 
 
@@ -169,16 +197,24 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     is_depot = "depot" in ctx.book.match("medications", written)
     depot = ", depot" if is_depot and drug.drug_class == "antipsychotic" else ""
     kind = labels.drug_class(drug.drug_class)
-    line = (
-        f"medications: '{written}' → {drug.name} ({kind}{depot}, "
-        f"usual rise up to ~{fmt(ceiling)} ng/mL"
+    reach = (
+        f"can raise prolactin to ~{fmt(ceiling)} ng/mL"
+        if drug.typical_max_ng_ml is not None
+        else f"drug-induced rises usually stay below ~{fmt(ceiling)} ng/mL"
     )
+    line = f"medications: '{written}' → {drug.name} ({kind}{depot}; {reach}"
     if drug.frequency not in LIKELY_FREQUENCIES:
         line += f"; raises prolactin in few users ({drug.frequency.replace('_', ' ')})"
     line += ")"
     exceeded = not ctx.within(ceiling)
+    rarely = ctx.t("drug_rarely_exceeds_ng_ml")
     if exceeded:
-        line += f"; result {fmt(ctx.value)} ng/mL is above that"
+        line += f"; result {ctx.shown} ng/mL is above that"
+    elif not ctx.within(rarely):
+        line += (
+            f"; above ~{fmt(rarely)} ng/mL a drug alone rarely explains the level, so the "
+            "pituitary is imaged even so"
+        )
     return line, drug.frequency in LIKELY_FREQUENCIES and not exceeded, exceeded
 
 
@@ -217,11 +253,10 @@ def medication(ctx: RowContext) -> list[Finding]:
 def _dialysis_evidence(ctx: RowContext) -> str | None:
     if ctx.flag("dialysis"):
         return ctx.flag_evidence("dialysis")
+    found = list(ctx.hits("dialysis_field")) + list(ctx.hits("dialysis"))
     if ctx.flag("dialysis") is False and ctx.text("dialysis_text"):
-        hits = [h for h in ctx.hits("dialysis") if h.field != "dialysis_text"]
-    else:
-        hits = list(ctx.hits("dialysis"))
-    return hits[0].evidence() if hits else None
+        found = [h for h in found if h.field != "dialysis_text"]
+    return found[0].evidence() if found else None
 
 
 @factor_rule("kidney_function")
@@ -328,7 +363,7 @@ def pituitary(ctx: RowContext) -> list[Finding]:
     if ctx.within(stalk_max):
         strength = LIKELY if lesion.non_secreting else POSSIBLE
         text = (
-            f"{evidence}{size}: macroadenoma with prolactin ≤ {fmt(stalk_max)} ng/mL, "
+            f"{evidence}{size}: a large sellar lesion with prolactin ≤ {fmt(stalk_max)} ng/mL, "
             "in the range of stalk compression"
         )
         secreting = f"{evidence}{size}; the lesion may itself secrete prolactin"
@@ -336,6 +371,13 @@ def pituitary(ctx: RowContext) -> list[Finding]:
             Finding("stalk_effect", strength, text, rule),
             Finding("known_pituitary_lesion", POSSIBLE, secreting, rule),
         ]
+    if lesion.non_adenoma:
+        text = (
+            f"{evidence}{size}: prolactin {ctx.shown} ng/mL is above the ~{fmt(stalk_max)} ng/mL "
+            "of stalk compression, and this kind of lesion does not secrete prolactin: look for "
+            "another cause"
+        )
+        return [Finding("stalk_effect", POSSIBLE, text, rule, exceeded=True)]
     if ctx.within(observed_max):
         text = (
             f"{evidence}{size}: prolactin above {fmt(stalk_max)} ng/mL makes stalk compression "
@@ -346,46 +388,55 @@ def pituitary(ctx: RowContext) -> list[Finding]:
             Finding("known_pituitary_lesion", LIKELY, secreting, rule),
             Finding("stalk_effect", POSSIBLE, text, rule, exceeded=True),
         ]
-    text = f"{evidence}{size}; prolactin far above stalk-effect levels: a secreting lesion"
+    text = (
+        f"{evidence}{size}; prolactin far above stalk-effect levels points to a "
+        "prolactin-secreting lesion"
+    )
     return [Finding("known_pituitary_lesion", LIKELY, text, rule)]
 
 
 @factor_rule("macroprolactin")
 def macroprolactin(ctx: RowContext) -> list[Finding]:
-    """Macroprolactin explains a raised total when the monomeric prolactin is within its post-PEG
-    limit or the PEG recovery is low (NHS GGC convention: below peg_recovery_macro_pct
-    macroprolactin, up to peg_recovery_true_pct equivocal)."""
+    """Macroprolactin explains a raised total when the monomeric (post-PEG) prolactin is within
+    its limit.  A PEG recovery alone is read with the total: recovery below peg_recovery_macro_pct
+    is macroprolactin (NHS GGC convention; up to peg_recovery_true_pct equivocal), but when the
+    monomeric part it implies (total x recovery) is above the post-PEG limit a true excess
+    remains and the finding is only possible (clinical-reference §2.3)."""
     rule = "macroprolactin"
     parts: list[str] = []
+    limit = ctx.post_peg_uln
     monomeric = ctx.monomeric_ng
+    recovery = ctx.num("macroprolactin_recovery_pct")
+    named = "monomeric_prolactin:"
+    if monomeric != monomeric and recovery is not None and ctx.qualifier == "":
+        monomeric = ctx.value * recovery / 100  # implied by the recovery
+        named = "estimated monomeric prolactin"
     mono_within: bool | None = None
-    if monomeric == monomeric:  # not NaN
-        limit = ctx.post_peg_uln
+    if monomeric == monomeric:  # given or estimated (not NaN)
         mono_within = monomeric <= limit
         where = "within" if mono_within else "above"
-        parts.append(
-            f"monomeric_prolactin: {fmt(monomeric)} ng/mL ({where} the post-PEG limit {fmt(limit)})"
-        )
+        parts.append(f"{named} {fmt(monomeric)} ng/mL ({where} the post-PEG limit {fmt(limit)})")
     strength = LIKELY if mono_within else None
-    recovery = ctx.num("macroprolactin_recovery_pct")
     if recovery is not None:
         macro_below = ctx.t("peg_recovery_macro_pct")
         true_above = ctx.t("peg_recovery_true_pct")
         shown = f"macroprolactin_recovery_pct: {fmt(recovery)}%"
         if recovery < macro_below:
-            parts.append(f"{shown} (below {fmt(macro_below)}%: macroprolactin)")
+            parts.insert(0, f"{shown} (below {fmt(macro_below)}%: macroprolactin present)")
             strength = strength or (POSSIBLE if mono_within is False else LIKELY)
         elif recovery <= true_above:
-            parts.append(f"{shown} (equivocal, {fmt(macro_below)}–{fmt(true_above)}%)")
-            strength = strength or POSSIBLE
+            parts.insert(0, f"{shown} (equivocal, {fmt(macro_below)}–{fmt(true_above)}%)")
+            strength = POSSIBLE
+        elif mono_within is not True:
+            return []  # recovery above the equivocal zone: true (monomeric) hyperprolactinaemia
     hit = ctx.first("macroprolactin_present")
-    if hit is not None and strength is None and mono_within is None:
-        parts.append(hit.evidence())
-        strength = LIKELY
+    if hit is not None and strength is None:
+        parts.insert(0, hit.evidence())
+        strength = LIKELY if mono_within is None else POSSIBLE
     if strength is None:
         return []
     if mono_within is False:
-        parts.append("the monomeric excess is not explained by macroprolactin")
+        parts.append("the monomeric excess is not explained by macroprolactin: a true rise remains")
     return [Finding("macroprolactinemia", strength, "; ".join(parts), rule)]
 
 
@@ -474,7 +525,9 @@ def venipuncture_stress(ctx: RowContext) -> list[Finding]:
             text = f"{hit.evidence()}; result {approx(times)}× ULN, more than stress usually causes"
             return [Finding("venipuncture_stress", POSSIBLE, text, rule, exceeded=True)]
         return []
-    if ctx.mild and not ctx.state:
+    large_lesion = ctx.lesion.present and ctx.lesion.macro
+    quiet = not ctx.state and not ctx.pregnancy_conflict and not ctx.has("red_flag")
+    if ctx.mild and quiet and not large_lesion:
         limit = ctx.t("repeat_rested_max_times_uln")
         if ctx.status == "high":
             size = f"is {approx(times)}× ULN (≤ {fmt(limit)}×)"
@@ -496,14 +549,17 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
     if any(f.code == "macroprolactinemia" and f.strength == LIKELY for f in found):
         return []
     rule = "prolactin_level"
+    if ctx.state == NEONATAL:
+        return []  # a neonate's level is judged against the neonatal interval only
     if ctx.state_explains_level:
         return _level_in_physiological_state(ctx)
     macro_from = ctx.t("macroprolactinoma_ng_ml")
     likely_from = ctx.t("prolactinoma_likely_ng_ml")
-    value = fmt(ctx.value)
+    value = ctx.shown
     if ctx.above(macro_from):
         text = (
-            f"prolactin {value} ng/mL: above {fmt(macro_from)} ng/mL almost only macroprolactinomas"
+            f"prolactin {value} ng/mL{ctx.off_scale}: values above {fmt(macro_from)} ng/mL are "
+            "almost only seen with macroprolactinomas"
         )
         size = ctx.lesion.size_mm
         if (
@@ -514,7 +570,10 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
             text += " (with a lesion this size: giant prolactinoma range)"
         return [Finding("macroprolactinoma_suspected", LIKELY, text, rule)]
     if ctx.above(likely_from):
-        text = f"prolactin {value} ng/mL: above {fmt(likely_from)} ng/mL usually a prolactinoma"
+        text = (
+            f"prolactin {value} ng/mL{ctx.off_scale}: above {fmt(likely_from)} ng/mL a "
+            "prolactinoma is the usual cause"
+        )
         if ctx.lesion.present and ctx.lesion.macro:
             # A known macroadenoma secreting at this level is a macroprolactinoma until shown
             # otherwise (stalk effect stays below stalk_effect_max_ng_ml).
@@ -549,7 +608,7 @@ def _level_in_physiological_state(ctx: RowContext) -> list[Finding]:
         else "prolactinoma_suspected"
     )
     text = (
-        f"prolactin {fmt(ctx.value)} ng/mL is above the {ctx.state} interval and above "
+        f"prolactin {ctx.shown} ng/mL is above the {ctx.state} interval and above "
         f"{fmt(likely_from)} ng/mL"
     )
     return [Finding(code, POSSIBLE, text, "prolactin_level")]
@@ -572,8 +631,9 @@ def _unexplained_text(ctx: RowContext) -> str:
 
 
 def find_factors(ctx: RowContext, labels: Labels) -> list[Finding]:
-    """Every factor for a high (or possibly high) row, best-explaining first."""
-    if not ctx.high_like:
+    """Every factor for a high (or possibly high) row, best-explaining first (none for a result
+    that could not be put in ng/mL)."""
+    if not ctx.high_like or ctx.value != ctx.value:
         return []
     found: list[Finding] = []
     for rule in FACTOR_RULES.values():

@@ -3,11 +3,15 @@
 Order of preference (recorded in reference_source / reference_stratum / reference_note):
 1. physiological: pregnancy (by trimester when the gestation is known), breastfeeding, or the
    neonatal period; the stratum comes from the chosen set, else from the default set;
-2. row: the lab's own interval written on the row;
+2. row: the lab's own interval written on the row, when it is plausible for prolactin in the
+   result's unit (else the other unit is tried, else the set is used and the note says why);
 3. set: the stratum of the set for the row's assay (else the chosen set) for the patient's sex,
-   age (children's bands) and menopausal status (assumed past childbearing age when not stated).
+   age (children's bands) and menopausal status (assumed past childbearing age when not stated,
+   unless the row says she still menstruates).
 When the sex is unknown and the set has no stratum for either sex, the interval is the pair of the
-women's and men's strata: `high` needs a value above both, `normal` a value within both.
+women's and men's strata: `high` needs a value above both, `normal` a value within both.  When the
+pregnancy status conflicts (recorded "no" but a positive hCG, a gestation or a note saying she is
+pregnant), the row's usual interval and the pregnancy interval are paired in the same way.
 
 Choosing a stratum depends only on (set, sex, age band, menopausal, state), so it is done once per
 distinct key and spread to the rows, which keeps 100,000-row frames fast.
@@ -17,19 +21,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from triage.engine.context import approx
+from triage.engine.context import approx, fmt
 from triage.engine.text import Hits
-from triage.engine.units import all_sets
+from triage.engine.units import MIU_L, NG_ML, all_sets, same_platform
+from triage.knowledge.loaders import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from triage.knowledge.model import Knowledge, ReferenceSet, Stratum
 
 PREGNANCY = "pregnancy"
 LACTATION = "lactation"
 NEONATAL = "neonatal"
+# How notes name each state ("Physiological interval for the neonatal period").
+_STATE_WORDS = {PREGNANCY: "pregnancy", LACTATION: "breastfeeding", NEONATAL: "the neonatal period"}
+_INTERVAL_NOUNS = {PREGNANCY: "pregnancy", LACTATION: "breastfeeding", NEONATAL: "neonatal"}
 
 # Ordinal names of trimesters (labels, not clinical numbers).
 _TRIMESTER_NAMES = ("1st", "2nd", "3rd")
@@ -44,6 +52,7 @@ class Interval:
     high: float
     stratum: str  # "default:adult_female", "row", ...
     label: str  # "women", "pregnancy, 3rd trimester", "the lab's own interval"
+    state: str = ""  # the stratum's state ("child", "adult", ...); "" for a row interval
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +63,7 @@ class Choice:
     source: str  # "row", "set", "physiological"
     set_name: str
     note: str
+    alt_high: float = math.nan  # a higher upper limit re-derived for the same assay, if any
 
 
 # ---------------------------------------------------------------------------------------------
@@ -67,6 +77,9 @@ class Physiology:
     lactating: np.ndarray
     neonatal: np.ndarray
     trimester: np.ndarray  # int: 0 unknown, 1..3
+    # Recorded not pregnant, yet a positive hCG, a gestation or a note says pregnant.
+    pregnancy_conflict: np.ndarray
+    menstruating: np.ndarray  # the row says she still has periods
 
 
 def _has_cue(hits: Sequence[Hits], cue: str) -> np.ndarray:
@@ -78,16 +91,19 @@ def _flag(frame: pd.DataFrame, name: str, value: bool) -> np.ndarray:
 
 
 def physiology(frame: pd.DataFrame, hits: Sequence[Hits], knowledge: Knowledge) -> Physiology:
-    """Pregnancy, breastfeeding and the neonatal period, from flags, numbers, hCG and text."""
+    """Pregnancy, breastfeeding and the neonatal period, from flags, numbers, hCG and text.
+
+    A pregnancy cell that says the status is unknown ("unknown", "not sure") counts as unknown
+    whatever the yes/no parser made of it.  "Not pregnant" with a positive hCG, a gestation or a
+    note saying pregnant is a conflict: neither interval is trusted alone (see module doc)."""
     not_male = (frame["sex"] != "M").fillna(True).to_numpy(dtype=bool)
-    flag_unknown = frame["pregnant"].isna().to_numpy()
+    unknown_text = _has_cue(hits, "pregnancy_unknown")
+    said_yes = _flag(frame, "pregnant", True) & ~unknown_text
+    said_no = _flag(frame, "pregnant", False) & ~unknown_text
     weeks = frame["gestational_weeks"].to_numpy(dtype="float64")
-    hinted = (weeks > 0) | _has_cue(hits, "pregnancy")
-    pregnant = not_male & (
-        _flag(frame, "pregnant", True)
-        | _flag(frame, "hcg_positive", True)
-        | (flag_unknown & hinted)
-    )
+    evidence = (weeks > 0) | _has_cue(hits, "pregnancy") | _flag(frame, "hcg_positive", True)
+    pregnant = not_male & (said_yes | (~said_no & evidence))
+    conflict = not_male & said_no & evidence
     lactation_unknown = frame["lactating"].isna().to_numpy()
     lactating = (
         not_male
@@ -97,22 +113,140 @@ def physiology(frame: pd.DataFrame, hits: Sequence[Hits], knowledge: Knowledge) 
     age = frame["age_years"].to_numpy(dtype="float64")
     neonatal = age < knowledge.thresholds.get("neonatal_max_age_years")
     trimester = np.zeros(len(frame), dtype=int)
-    known_weeks = pregnant & (weeks > 0)
+    known_weeks = (pregnant | conflict) & (weeks > 0)
     if known_weeks.any():
         t2 = knowledge.thresholds.get("trimester2_start_weeks")
         t3 = knowledge.thresholds.get("trimester3_start_weeks")
         by_weeks = np.searchsorted(np.array([t2, t3]), weeks, side="right") + 1
         trimester = np.where(known_weeks, by_weeks, 0)
-    return Physiology(pregnant, lactating, neonatal & ~pregnant, trimester)
+    return Physiology(
+        pregnant=pregnant,
+        lactating=lactating,
+        neonatal=neonatal & ~pregnant,
+        trimester=trimester,
+        pregnancy_conflict=conflict,
+        menstruating=_has_cue(hits, "menstruating"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The lab's interval on the row
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RowIntervals:
+    """The row intervals in ng/mL after the plausibility check, and a note where it acted."""
+
+    low: pd.Series
+    high: pd.Series
+    note: list[str]  # "" where the interval was used as converted
+
+
+def _other_unit(unit: str) -> str:
+    return MIU_L if unit == NG_ML else NG_ML
+
+
+def vet_row_intervals(
+    frame: pd.DataFrame,
+    low_ng: pd.Series,
+    high_ng: pd.Series,
+    factor: pd.Series,
+    hits: Sequence[Hits],
+    knowledge: Knowledge,
+) -> RowIntervals:
+    """Keep a row interval whose upper limit is plausible for prolactin in the result's unit.
+
+    An implausible one (e.g. "102-496 mIU/L" against a result in ng/mL, or "0-5000") is read in
+    the other unit when that makes it plausible (and the text does not name the row's unit), else
+    dropped so that the set's interval applies; either way the note says so."""
+    th = knowledge.thresholds
+    lowest = th.get("row_uln_min_ng_ml")
+    highest = th.get("row_uln_max_ng_ml")
+    highest_infant = th.get("row_uln_max_infant_ng_ml")
+    ages = frame["age_years"].to_numpy(dtype="float64")
+    units = frame["prolactin_unit"].fillna("").astype(str).tolist()
+    written = frame["reference_range"].tolist()
+    raw_low = frame["reference_low"].to_numpy(dtype="float64")
+    raw_high = frame["reference_high"].to_numpy(dtype="float64")
+    lows = low_ng.to_numpy(dtype="float64").copy()
+    highs = high_ng.to_numpy(dtype="float64").copy()
+    factors = factor.to_numpy(dtype="float64")
+    notes = [""] * len(frame)
+    cache: dict[Hashable, tuple[float, float, str]] = {}
+    for i in np.flatnonzero(~np.isnan(highs)).tolist():
+        infant = bool(ages[i] < 1)
+        top = highest_infant if infant else highest
+        names_ng, names_miu = "unit_ng" in hits[i], "unit_miu" in hits[i]
+        key = (lows[i], highs[i], units[i], factors[i], infant, names_ng, names_miu)
+        if key not in cache:
+            cache[key] = _vet_one(
+                lows[i], highs[i], units[i], factors[i], (lowest, top), (names_ng, names_miu)
+            )
+        lows[i], highs[i], verdict = cache[key]
+        if verdict:
+            shown = written[i] if isinstance(written[i], str) and written[i].strip() else None
+            as_written = shown or f"{_fmt(raw_low[i])}–{_fmt(raw_high[i])} {units[i]}"
+            notes[i] = verdict.format(written=as_written, unit=units[i] or "its unit")
+    return RowIntervals(
+        pd.Series(lows, index=frame.index), pd.Series(highs, index=frame.index), notes
+    )
+
+
+def _vet_one(
+    low: float,
+    high: float,
+    unit: str,
+    factor: float,
+    bounds: tuple[float, float],
+    names: tuple[bool, bool],
+) -> tuple[float, float, str]:
+    """(low, high, note template) for one row interval in ng/mL."""
+
+    def plausible(value: float) -> bool:
+        return bounds[0] <= value <= bounds[1]
+
+    if plausible(high) or unit not in (NG_ML, MIU_L) or not factor > 0:
+        return low, high, ""
+    other = _other_unit(unit)
+    names_own = names[0] if unit == NG_ML else names[1]
+    scale = 1 / factor if unit == NG_ML else factor
+    if not names_own and plausible(high * scale):
+        said = "as the text says" if (names[1] if unit == NG_ML else names[0]) else "as written"
+        return (
+            low * scale,
+            high * scale,
+            f"the lab's interval '{{written}}' is read in {other} ({said}): in {{unit}}, the unit "
+            "of the result, it cannot be a prolactin interval",
+        )
+    return (
+        math.nan,
+        math.nan,
+        "the lab's interval on the row ('{written}') is implausible for prolactin in {unit} and "
+        "was not used",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Strata
 # ---------------------------------------------------------------------------------------------
 def _fmt(value: float | None) -> str:
+    """A limit as written (212.8, 0.7, 30); '–' when missing."""
     if value is None or math.isnan(value):
         return "–"
-    return approx(value)
+    return fmt(value)
+
+
+def age_text(years: float | None) -> str:
+    """An age bound in the words a paediatric interval uses: '4 days', '3 months', '11 y'."""
+    if years is None or math.isnan(years):
+        return "–"
+    if years == 0:
+        return "0"
+    if years >= 1:
+        return f"{approx(years)} y"
+    months = years * MONTHS_PER_YEAR
+    if months >= 2:
+        return f"{approx(months)} months"
+    return f"{round(years * DAYS_PER_YEAR):d} days"
 
 
 def _fits_age(st: Stratum, age: float | None) -> bool:
@@ -144,7 +278,7 @@ def _candidates(
 
 
 def describe(st: Stratum) -> str:
-    """Short human words for a stratum: 'women', 'pregnancy, 2nd trimester', 'children 1–18 y'."""
+    """Short human words for a stratum: 'women', 'pregnancy, 2nd trimester', 'children 1–6 y'."""
     who = _SEX_WORDS.get(st.sex, st.sex)
     if st.state.startswith("pregnant_t"):
         return f"pregnancy, {_TRIMESTER_NAMES[int(st.state[-1]) - 1]} trimester"
@@ -156,15 +290,17 @@ def describe(st: Stratum) -> str:
         return "postmenopausal women"
     if st.state == "child":
         kind = "neonates" if st.neonatal else "children"
-        ages = f"{_fmt(st.age_min_years)}–{_fmt(st.age_max_years)} y"
-        sex = "" if st.sex == "any" else f" ({who})"
-        return f"{kind} {ages}{sex}"
+        start, end = age_text(st.age_min_years), age_text(st.age_max_years)
+        if start.endswith(" y") and end.endswith(" y"):
+            start = start.removesuffix(" y")  # "children 1–6 y", not "1 y–6 y"
+        sex = "" if st.sex == "any" else f" ({'girls' if st.sex == 'F' else 'boys'})"
+        return f"{kind} {start}–{end}{sex}"
     return who
 
 
 def _interval(rs: ReferenceSet, st: Stratum) -> Interval:
     low = float("nan") if st.low_ng_ml is None else float(st.low_ng_ml)
-    return Interval(low, float(st.high_ng_ml), f"{rs.name}:{st.id}", describe(st))
+    return Interval(low, float(st.high_ng_ml), f"{rs.name}:{st.id}", describe(st), st.state)
 
 
 def _span(rs: ReferenceSet, strata: Sequence[Stratum], label: str) -> Interval:
@@ -189,6 +325,7 @@ class _Chooser:
         self.kn = knowledge
         self.sets = all_sets(knowledge)
         self.adult_age = knowledge.thresholds.get("adult_age_years")
+        self.meno_age = knowledge.thresholds.get("childbearing_age_max_years")
 
     # --- set strata (source "set") ---------------------------------------------------------
     def _pick(
@@ -214,12 +351,25 @@ class _Chooser:
             note = " (no paediatric interval in the set: adult interval used)"
         return rs, adult[0], note
 
+    def _alternative(self, rs: ReferenceSet, st: Stratum) -> tuple[float, str]:
+        """A higher upper limit re-derived for the same assay (e.g. Roche manufacturer vs
+        re-derived limits), with the words that name it; NaN when there is none."""
+        for other in self.sets.values():
+            if other is rs or not same_platform(other, rs):
+                continue
+            twin = other.find(st.id)
+            if twin is not None and twin.high_ng_ml > st.high_ng_ml:
+                title = other.title or other.name
+                return twin.high_ng_ml, f"{title}: upper limit {_fmt(twin.high_ng_ml)} ng/mL"
+        return math.nan, ""
+
     def set_choice(
-        self, set_name: str, sex: str, age: float | None, menopausal: bool
+        self, set_name: str, sex: str, age: float | None, menopausal: str
     ) -> Choice | None:
+        """The set's stratum; `menopausal` is "stated", "assumed" (by age) or ""."""
         rs = self.sets[set_name]
         sexes = [sex] if sex in ("F", "M") else ["any", "F", "M"]
-        picks = [self._pick(rs, s, age, menopausal) for s in sexes]
+        picks = [self._pick(rs, s, age, bool(menopausal)) for s in sexes]
         if sex not in ("F", "M"):
             neutral = picks[0]
             if neutral is not None and neutral[1].sex == "any":
@@ -233,16 +383,25 @@ class _Chooser:
         chosen = [p for p in picks if p is not None]
         intervals = tuple(_interval(used, st) for used, st, _ in chosen)
         extra = "".join(dict.fromkeys(note for _, _, note in chosen))
+        if menopausal == "assumed" and any(st.state == "postmenopausal" for _, st, _ in chosen):
+            extra += (
+                f" (menopausal status not given: taken as postmenopausal from age "
+                f"≥ {_fmt(self.meno_age)})"
+            )
         title = rs.title or rs.name
+        alt_high, alt_words = math.nan, ""
         if len(intervals) == 1:
             note = f"{title}: {intervals[0].label} {_range_text(intervals[0])}{extra}"
+            alt_high, alt_words = self._alternative(chosen[0][0], chosen[0][1])
+            if alt_words:
+                note += f"; {alt_words}"
         else:
             parts = "; ".join(f"{iv.label} {_range_text(iv)}" for iv in intervals)
             note = (
                 f"{title}, sex unknown: {parts}{extra}. High only above every limit, "
                 "normal only within every interval, otherwise indeterminate"
             )
-        return Choice(intervals, "set", rs.name, note)
+        return Choice(intervals, "set", rs.name, note, alt_high)
 
     # --- physiological strata ---------------------------------------------------------------
     def _physio_sets(self) -> list[ReferenceSet]:
@@ -291,8 +450,46 @@ class _Chooser:
     def _physio(self, rs: ReferenceSet, intervals: tuple[Interval, ...], state: str) -> Choice:
         where = "" if rs is self.kn.reference_set else " (from the default set)"
         parts = "; ".join(f"{iv.label} {_range_text(iv)}" for iv in intervals)
-        note = f"Physiological interval for {state}{where}: {parts}"
+        note = f"Physiological interval for {_STATE_WORDS[state]}{where}: {parts}"
         return Choice(intervals, "physiological", rs.name, note)
+
+
+def _row_choice(low: float, high: float, set_name: str, vetted: str) -> Choice:
+    interval = Interval(low, high, "row", "the lab's own interval")
+    note = f"The lab's own interval from the file: {_range_text(interval)}"
+    if vetted:
+        note += f" ({vetted})"
+    return Choice((interval,), "row", set_name, note)
+
+
+def _with_paediatric(row: Choice | None, paediatric: Choice) -> Choice | None:
+    """A child's row interval paired with the set's paediatric interval when they differ: labs
+    often print their adult interval for every age, and children (infants most) run differently.
+    High only above both, normal only within both, otherwise indeterminate."""
+    kids = [iv for iv in paediatric.intervals if iv.state == "child"]
+    if row is None or not kids or len(paediatric.intervals) != len(kids):
+        return row
+    same = all(iv.high == row.intervals[0].high for iv in kids)
+    if same:
+        return row
+    parts = "; ".join(f"{iv.label} {_range_text(iv)}" for iv in kids)
+    note = (
+        f"{row.note}. A child: the paediatric interval ({parts}) is considered too, as a lab "
+        "interval may be its adult one. High only above both, normal only within both, "
+        "otherwise indeterminate"
+    )
+    return replace(row, intervals=row.intervals + tuple(kids), note=note)
+
+
+def _with_pregnancy(base: Choice, pregnancy: Choice) -> Choice:
+    """The row's usual interval paired with the pregnancy interval (conflicting status)."""
+    parts = "; ".join(f"{iv.label} {_range_text(iv)}" for iv in pregnancy.intervals)
+    note = (
+        f"{base.note}. Pregnancy status conflicts (recorded not pregnant, yet pregnancy is "
+        f"indicated): the pregnancy interval ({parts}) is considered too. High only above both, "
+        "normal only within both, otherwise indeterminate"
+    )
+    return replace(base, intervals=base.intervals + pregnancy.intervals, note=note)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,14 +510,19 @@ class Intervals:
     low_max: np.ndarray
     high_min: np.ndarray
     high_max: np.ndarray
+    alt_high: np.ndarray  # a higher re-derived upper limit for the same assay (NaN: none)
 
 
-def _menopausal(frame: pd.DataFrame, ages: np.ndarray, knowledge: Knowledge) -> np.ndarray:
-    """Postmenopausal: stated so, or not stated and older than childbearing age (a woman of 70
-    with no menopausal status is compared with the postmenopausal interval, never the wider
-    premenopausal one)."""
+def _menopausal(
+    frame: pd.DataFrame, ages: np.ndarray, phys: Physiology, knowledge: Knowledge
+) -> list[str]:
+    """Per row: "stated" postmenopausal, "assumed" (not stated, older than childbearing age and
+    no sign of periods: a woman of 70 is compared with the postmenopausal interval, never the
+    wider premenopausal one), or ""."""
+    stated = _flag(frame, "menopausal", True)
     past = ages >= knowledge.thresholds.get("childbearing_age_max_years")
-    return _flag(frame, "menopausal", True) | (frame["menopausal"].isna().to_numpy() & past)
+    assumed = ~stated & frame["menopausal"].isna().to_numpy() & past & ~phys.menstruating
+    return ["stated" if s else "assumed" if a else "" for s, a in zip(stated, assumed, strict=True)]
 
 
 def _age_bins(knowledge: Knowledge, ages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -345,81 +547,151 @@ def _age_bins(knowledge: Knowledge, ages: np.ndarray) -> tuple[np.ndarray, np.nd
 def choose_intervals(
     frame: pd.DataFrame,
     set_names: pd.Series,
-    row_low: pd.Series,
-    row_high: pd.Series,
+    row: RowIntervals,
     phys: Physiology,
     knowledge: Knowledge,
 ) -> Intervals:
     """The interval of every row: physiological, else the row's own, else the set's."""
-    n = len(frame)
-    chooser = _Chooser(knowledge)
-    ages = frame["age_years"].to_numpy(dtype="float64")
-    bins, rep = _age_bins(knowledge, ages)
-    sexes = [s if s in ("F", "M") else "?" for s in frame["sex"].fillna("?").tolist()]
-    meno = _menopausal(frame, ages, knowledge)
-    names = set_names.tolist()
-    choices: list[Choice | None] = [None] * n
-    states = [""] * n
-    cache: dict[Hashable, Choice | None] = {}
-    has_row = row_high.notna().to_numpy()
-    for i in range(n):
-        age = None if bins[i] < 0 else float(rep[bins[i]])
-        key: tuple[Hashable, ...]
-        if phys.pregnant[i]:
-            states[i] = PREGNANCY
-            key = ("p", int(phys.trimester[i]))
-            if key not in cache:
-                cache[key] = chooser.pregnancy_choice(int(phys.trimester[i]))
-        elif phys.lactating[i]:
-            states[i] = LACTATION
-            key = ("l",)
-            if key not in cache:
-                cache[key] = chooser.lactation_choice()
-        elif phys.neonatal[i]:
-            states[i] = NEONATAL
-            key = ("n", sexes[i], int(bins[i]))
-            if key not in cache:
-                cache[key] = chooser.neonatal_choice(sexes[i], age)
-        else:
-            key = ("none",)
-            cache.setdefault(key, None)
-        choices[i] = cache[key]
-        if choices[i] is not None or has_row[i]:
-            continue
-        key = ("s", names[i], sexes[i], int(bins[i]), bool(meno[i]))
-        if key not in cache:
-            cache[key] = chooser.set_choice(names[i], sexes[i], age, bool(meno[i]))
-        choices[i] = cache[key]
-    row_lows = row_low.to_numpy(dtype="float64")
-    row_highs = row_high.to_numpy(dtype="float64")
-    return _assemble(choices, states, has_row, row_lows, row_highs, names)
+    picker = _Picker(frame, set_names, row, phys, knowledge)
+    states = [""] * len(frame)
+    choices: list[Choice | None] = []
+    for i in range(len(frame)):
+        physio = _physio_key(phys, i, picker.sexes[i], int(picker.bins[i]))
+        choice = None
+        if physio is not None:
+            states[i] = str(physio[0])
+            choice = picker.physiological(i, physio)
+        if choice is None:
+            choice = picker.usual(i)
+            if choice is not None and states[i]:
+                missing = f"no {_INTERVAL_NOUNS[states[i]]} interval in the reference sets"
+                choice = replace(choice, note=f"{choice.note} ({missing})")
+        choices.append(choice)
+    return _assemble(choices, states, set_names.tolist())
 
 
-def _assemble(
-    choices: list[Choice | None],
-    states: list[str],
-    has_row: np.ndarray,
-    row_lows: np.ndarray,
-    row_highs: np.ndarray,
-    names: list[str],
-) -> Intervals:
+class _Picker:
+    """Per-row interval choice with one cache per distinct key (set, sex, age band, ...)."""
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        set_names: pd.Series,
+        row: RowIntervals,
+        phys: Physiology,
+        knowledge: Knowledge,
+    ) -> None:
+        self.chooser = _Chooser(knowledge)
+        ages = frame["age_years"].to_numpy(dtype="float64")
+        self.bins, self.rep = _age_bins(knowledge, ages)
+        self.sexes = [s if s in ("F", "M") else "?" for s in frame["sex"].fillna("?").tolist()]
+        self.meno = _menopausal(frame, ages, phys, knowledge)
+        self.names = set_names.tolist()
+        self.row = row
+        self.row_lows = row.low.to_numpy(dtype="float64")
+        self.row_highs = row.high.to_numpy(dtype="float64")
+        self.phys = phys
+        self.cache: dict[Hashable, Choice | None] = {}
+
+    def age(self, i: int) -> float | None:
+        return None if self.bins[i] < 0 else float(self.rep[self.bins[i]])
+
+    def has_row(self, i: int) -> bool:
+        return not math.isnan(self.row_highs[i])
+
+    def physiological(self, i: int, key: tuple[Hashable, ...]) -> Choice | None:
+        """The state's interval; the lab's row interval, if any, is set aside with a note."""
+        if key not in self.cache:
+            self.cache[key] = _physio_choice(self.chooser, key, self.age(i))
+        choice = self.cache[key]
+        if choice is not None and self.has_row(i):
+            choice = _row_ignored(choice, self.row_lows[i], self.row_highs[i])
+        return choice
+
+    def usual(self, i: int) -> Choice | None:
+        """The row's own interval (paired with the paediatric one for a child), else the set's;
+        paired with the pregnancy interval when the pregnancy status conflicts."""
+        choice = self._row(i) if self.has_row(i) else self._set(i)
+        if choice is not None and self.phys.pregnancy_conflict[i]:
+            trimester = int(self.phys.trimester[i])
+            key = ("p", trimester)
+            if key not in self.cache:
+                self.cache[key] = self.chooser.pregnancy_choice(trimester)
+            pregnancy = self.cache[key]
+            if pregnancy is not None:
+                choice = _with_pregnancy(choice, pregnancy)
+        return choice
+
+    def _row(self, i: int) -> Choice | None:
+        age, name, note = self.age(i), self.names[i], self.row.note[i]
+        low, high = self.row_lows[i], self.row_highs[i]
+        child = age is not None and age < self.chooser.adult_age
+        key: tuple[Hashable, ...] = ("r", low, high, name, note)
+        if child:
+            key += (self.sexes[i], int(self.bins[i]))
+        if key not in self.cache:
+            choice: Choice | None = _row_choice(low, high, name, note)
+            if child:
+                paediatric = self.chooser.set_choice(name, self.sexes[i], age, "")
+                if paediatric is not None:
+                    choice = _with_paediatric(choice, paediatric)
+            self.cache[key] = choice
+        return self.cache[key]
+
+    def _set(self, i: int) -> Choice | None:
+        key = ("s", self.names[i], self.sexes[i], int(self.bins[i]), self.meno[i])
+        if key not in self.cache:
+            self.cache[key] = self.chooser.set_choice(
+                self.names[i], self.sexes[i], self.age(i), self.meno[i]
+            )
+        choice = self.cache[key]
+        if choice is not None and self.row.note[i]:
+            choice = replace(choice, note=f"{choice.note} ({self.row.note[i]})")
+        return choice
+
+
+def _physio_key(phys: Physiology, i: int, sex: str, age_bin: int) -> tuple[Hashable, ...] | None:
+    if phys.pregnant[i]:
+        return (PREGNANCY, int(phys.trimester[i]))
+    if phys.lactating[i]:
+        return (LACTATION,)
+    if phys.neonatal[i]:
+        return (NEONATAL, sex, age_bin)
+    return None
+
+
+def _physio_choice(
+    chooser: _Chooser, key: tuple[Hashable, ...], age: float | None
+) -> Choice | None:
+    state = key[0]
+    if state == PREGNANCY:
+        return chooser.pregnancy_choice(int(str(key[1])))
+    if state == LACTATION:
+        return chooser.lactation_choice()
+    return chooser.neonatal_choice(str(key[1]), age)
+
+
+def _row_ignored(choice: Choice, low: float, high: float) -> Choice:
+    """A physiological choice, noting that the lab's interval on the row was set aside."""
+    shown = _range_text(Interval(low, high, "", ""))
+    note = (
+        f"{choice.note} (the lab's interval on the row, {shown}, is not used: it is not "
+        "specific to this physiological state)"
+    )
+    return replace(choice, note=note)
+
+
+def _assemble(choices: list[Choice | None], states: list[str], names: list[str]) -> Intervals:
     n = len(choices)
-    out = {k: np.full(n, np.nan) for k in ("low", "high", "low_min", "low_max", "hmin", "hmax")}
+    out = {
+        k: np.full(n, np.nan) for k in ("low", "high", "low_min", "low_max", "hmin", "hmax", "alt")
+    }
     source, set_name, stratum, note = [""] * n, list(names), [""] * n, [""] * n
     for i, choice in enumerate(choices):
-        if choice is None and has_row[i]:
-            lo, hi = row_lows[i], row_highs[i]
-            out["low"][i] = out["low_min"][i] = out["low_max"][i] = lo
-            out["high"][i] = out["hmin"][i] = out["hmax"][i] = hi
-            source[i], stratum[i] = "row", "row"
-            note[i] = (
-                f"The lab's own interval from the file: {_range_text(Interval(lo, hi, '', ''))}"
-            )
-            if states[i]:
-                note[i] += f" (no {states[i]} interval in the reference sets)"
-            continue
         if choice is None:
             note[i] = "No reference interval applies to this row"
+            if states[i]:
+                note[i] += f" (no {_INTERVAL_NOUNS[states[i]]} interval in the reference sets)"
             continue
         lows = [iv.low for iv in choice.intervals]
         highs = [iv.high for iv in choice.intervals]
@@ -430,6 +702,7 @@ def _assemble(
         out["low_max"][i] = max(known_lows) if known_lows else np.nan
         out["high"][i] = out["hmax"][i] = max(highs)
         out["hmin"][i] = min(highs)
+        out["alt"][i] = choice.alt_high
         source[i], set_name[i], note[i] = choice.source, choice.set_name, choice.note
         stratum[i] = "|".join(iv.stratum for iv in choice.intervals)
     return Intervals(
@@ -444,4 +717,5 @@ def _assemble(
         low_max=out["low_max"],
         high_min=out["hmin"],
         high_max=out["hmax"],
+        alt_high=out["alt"],
     )

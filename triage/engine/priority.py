@@ -1,16 +1,20 @@
 """Priority of a result (output-contract §7) and the facts it rests on.
 
-- urgent: raised prolactin with a visual disturbance or another mass-effect red flag, or a result
+- urgent: a visual disturbance or another mass-effect red flag with a raised (or possibly raised)
+  prolactin, or with a known pituitary lesion whatever the result (a normal or low prolactin does
+  not exclude apoplexy, growth in pregnancy or a hook effect), or a result
   above urgent_miu_l (converted with the row's own factor) that pregnancy, breastfeeding or the
   neonatal period does not explain.  Such a state explains a result within its interval or up to
   repeat_rested_max_times_uln × its upper limit (term pregnancy reaches several hundred ng/mL);
   beyond that the level counts as for anyone.
 - soon: high and not explained by a likely non-pituitary factor (and not a mild rise), or
-  symptomatic, or a hook-effect risk (a large lesion with a modest result: any status).
+  symptomatic, or with a known pituitary lesion, or a hook-effect risk (a large lesion with a
+  modest result: any status).
 - routine: high and explained by a likely factor (drug in its usual range, kidney, thyroid, ...),
-  or a mild rise (≤ repeat_rested_max_times_uln × ULN) without symptoms.
-- none: normal or low (unless a hook-effect risk), including a result within the pregnancy,
-  breastfeeding or neonatal interval.
+  or a mild rise (≤ repeat_rested_max_times_uln × ULN), without symptoms or a known lesion.
+- none: normal or low (unless a known lesion with a red flag, or a hook-effect risk), including
+  a result within the
+  pregnancy, breastfeeding or neonatal interval.
 
 Indeterminate results: when the result could be high (sex unknown and between the limits,
 a censored value such as `<30` or `>10` across the limit, or no interval at all) the priority is
@@ -25,6 +29,7 @@ from collections.abc import Sequence
 
 from triage.engine.context import LIKELY, RowContext
 from triage.engine.factors import BENIGN_KINDS, PHYSIOLOGICAL_CODES, Finding
+from triage.engine.intervals import NEONATAL
 from triage.engine.labels import Labels
 
 URGENT, SOON, ROUTINE, NONE = "urgent", "soon", "routine", "none"
@@ -32,10 +37,11 @@ URGENT, SOON, ROUTINE, NONE = "urgent", "soon", "routine", "none"
 
 def hook_effect_risk(ctx: RowContext) -> bool:
     """A lesion of at least hook_lesion_mm with a result below hook_max_ng_ml (any status)."""
-    size = ctx.lesion.size_mm if ctx.lesion.present else None
-    if size is None or size < ctx.t("hook_lesion_mm") or ctx.qualifier == ">":
+    if not ctx.lesion.present or ctx.qualifier == ">":
         return False
-    return ctx.value < ctx.t("hook_max_ng_ml")
+    size = ctx.lesion.size_mm
+    large = ctx.lesion.giant or (size is not None and size >= ctx.t("hook_lesion_mm"))
+    return large and ctx.value < ctx.t("hook_max_ng_ml")
 
 
 def urgent_level_ng_ml(ctx: RowContext) -> float:
@@ -46,6 +52,8 @@ def urgent_level_ng_ml(ctx: RowContext) -> float:
 def physiological_state(ctx: RowContext, findings: Sequence[Finding]) -> bool:
     """Pregnancy, breastfeeding or the neonatal period applies: prolactin is physiologically
     raised (late pregnancy can reach several hundred ng/mL), so the level alone is not urgent."""
+    if ctx.state == NEONATAL:
+        return True  # a neonate's prolactin is never urgent by level alone
     return ctx.state_explains_level or any(
         f.code in PHYSIOLOGICAL_CODES and f.strength == LIKELY for f in findings
     )
@@ -59,19 +67,19 @@ def explained(findings: Sequence[Finding], labels: Labels) -> bool:
 
 
 def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: bool) -> str:
-    """The priority of one row."""
+    """The priority of one row (see the module docstring)."""
+    if ctx.mass_effect_flag is not None:
+        return URGENT
     if not ctx.high_like:
         return SOON if hook else NONE
-    if ctx.has("red_flag"):
-        return URGENT
     if ctx.above(urgent_level_ng_ml(ctx)) and not physiological_state(ctx, findings):
         return URGENT
     if hook:
         return SOON
     if ctx.status != "high":
         return ROUTINE
-    if ctx.has("symptom"):
-        return SOON
+    if ctx.has("symptom") or ctx.lesion.present:
+        return SOON  # symptoms, or a known lesion, need the specialist whatever else explains it
     if explained(findings, labels) or ctx.mild:
         return ROUTINE
     return SOON

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 
 from triage.engine.context import LIKELY, RowContext, approx, fmt
 from triage.engine.factors import Finding
-from triage.engine.intervals import PREGNANCY
+from triage.engine.intervals import NEONATAL, PREGNANCY
 from triage.engine.labels import Labels
 from triage.engine.priority import SOON, URGENT, explained, urgent_level_ng_ml
 from triage.knowledge.model import DrugMatch
 
 _EXPLAINING = frozenset({"macroprolactinemia", "pregnancy", "lactation", "neonatal"})
+# WHO ATC group G02CB, "prolactin inhibitors" (cabergoline, bromocriptine, quinagolide, lisuride):
+# the dopamine agonists given for hyperprolactinaemia itself (a code, not a clinical number).
+PROLACTIN_INHIBITOR_ATC = "G02CB"
 
 
 class Situation:
@@ -52,8 +55,10 @@ class Situation:
         # Macroprolactin or a physiological state explains the result: no work-up for causes.
         self.fully_explained = any(f.strength == LIKELY and f.code in _EXPLAINING for f in findings)
         # A high result still in need of a search for causes (an indeterminate one needs a
-        # repeat with the missing details first).
-        self.work_up = ctx.status == "high" and not self.fully_explained
+        # repeat with the missing details first; a neonate's mild excess over the neonatal
+        # interval is physiological).
+        neonate = ctx.state == NEONATAL and ctx.state_explains_level
+        self.work_up = ctx.status == "high" and not self.fully_explained and not neonate
         self._pituitary: str | bool | None = False  # False: not computed yet
 
     @property
@@ -65,6 +70,17 @@ class Situation:
 
     def has_factor(self, code: str) -> bool:
         return code in self.codes
+
+    def likely(self, code: str) -> bool:
+        return self.codes.get(code) == LIKELY
+
+    @property
+    def imaging_needed(self) -> bool:
+        """Pituitary work-up applies: red flags at any status, else a reason and a result not
+        fully explained by macroprolactin or a physiological state."""
+        if self.ctx.mass_effect_flag is not None:
+            return True
+        return self.pituitary_reason is not None and not self.fully_explained
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,18 +128,18 @@ def _pituitary_reason(s: Situation) -> str | None:
     """Why the pituitary needs looking at, or None: red flags, a known lesion, a marked or higher
     result, or a high result that no likely non-pituitary factor explains (beyond a mild rise)."""
     ctx = s.ctx
-    if not ctx.high_like:
-        return None
-    flag = ctx.first("red_flag")
+    flag = ctx.mass_effect_flag
     if flag is not None:
         return f"mass-effect symptom ({flag.evidence()})"
+    if not ctx.high_like:
+        return None
     if ctx.lesion.present:
         return f"known lesion ({ctx.lesion.evidence})"
-    if ctx.state_explains_level:
+    if ctx.state_explains_level or ctx.state == NEONATAL:
         return None  # pregnancy, breastfeeding, neonate: imaging only for red flags or a lesion
     marked = _band_lower(ctx, "marked")
     if ctx.status == "high" and ctx.qualifier != "<" and ctx.value >= marked:
-        return f"prolactin {fmt(ctx.value)} ng/mL (marked or higher)"
+        return f"prolactin {ctx.shown} ng/mL (marked or higher)"
     if ctx.status == "high" and not ctx.mild and not explained(s.findings, s.labels):
         return "a raised prolactin that no likely non-pituitary factor explains"
     return None
@@ -132,16 +148,21 @@ def _pituitary_reason(s: Situation) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Referral and cautions
 # ---------------------------------------------------------------------------------------------
-@suggestion_rule("urgent_endocrine_referral", "urgent_priority")
+@suggestion_rule("urgent_endocrine_referral", "urgent_priority", any_status=True)
 def urgent_referral(s: Situation) -> str | None:
     if s.priority != URGENT:
         return None
-    flag = s.ctx.first("red_flag")
-    if flag is not None:
+    flag = s.ctx.mass_effect_flag
+    if flag is not None and s.ctx.high_like:
         return f"raised prolactin with a mass-effect red flag ({flag.evidence()})"
+    if flag is not None:
+        return (
+            f"mass-effect red flag ({flag.evidence()}): prolactin is not raised, but that does "
+            "not exclude a pituitary or other sellar mass, apoplexy or a hook effect"
+        )
     level = urgent_level_ng_ml(s.ctx)
     return (
-        f"prolactin {fmt(s.ctx.value)} ng/mL is above {fmt(s.ctx.t('urgent_miu_l'))} mIU/L "
+        f"prolactin {s.ctx.shown} ng/mL is above {fmt(s.ctx.t('urgent_miu_l'))} mIU/L "
         f"(~{approx(level)} ng/mL) and no physiological state explains it"
     )
 
@@ -150,9 +171,14 @@ def urgent_referral(s: Situation) -> str | None:
 def hook_caution(s: Situation) -> str | None:
     if not s.hook:
         return None
-    size = s.ctx.lesion.size_mm or float("nan")
+    size = s.ctx.lesion.size_mm
+    what = (
+        f"giant lesion (≥ {fmt(s.ctx.t('giant_lesion_mm'))} mm by definition)"
+        if size is None
+        else f"lesion {fmt(size)} mm (≥ {fmt(s.ctx.t('hook_lesion_mm'))} mm)"
+    )
     return (
-        f"lesion {fmt(size)} mm (≥ {fmt(s.ctx.t('hook_lesion_mm'))} mm) with prolactin "
+        f"{what} with prolactin "
         f"{fmt(s.ctx.value)} ng/mL (< {fmt(s.ctx.t('hook_max_ng_ml'))}): a very high prolactin "
         "can read falsely low in some assays (hook effect)"
     )
@@ -164,12 +190,27 @@ def masking_caution(s: Situation) -> str | None:
     if not masking:
         return None
     names = _drug_names(masking)
-    if s.ctx.high_like:
+    if not s.ctx.high_like:
+        return f"{names} lowers prolactin: a normal or low result does not exclude a prolactinoma"
+    treating = [
+        m for m in masking if any(a.startswith(PROLACTIN_INHIBITOR_ATC) for a in m.drug.atc)
+    ]
+    if treating:
         return (
-            f"{names} lowers prolactin: a raised result on it suggests resistance, a low dose or "
-            "missed doses (review with the prescriber)"
+            f"{_drug_names(treating)} lowers prolactin: a raised result on it suggests "
+            "resistance, too low a dose or missed doses (review with the prescriber)"
         )
-    return f"{names} lowers prolactin: a normal or low result does not exclude a prolactinoma"
+    partial = [m for m in masking if m.drug.drug_class == "partial_agonist"]
+    if partial:
+        return (
+            f"{_drug_names(partial)} (a dopamine partial agonist) usually lowers prolactin: a "
+            "raised result despite it needs a cause (as an add-on it may only partly offset "
+            "another antipsychotic)"
+        )
+    return (
+        f"{names} usually suppresses prolactin: a raised result on it is unexpected and needs a "
+        "cause"
+    )
 
 
 @suggestion_rule("endocrine_referral", "soon_priority", any_status=True)
@@ -196,6 +237,7 @@ def _pregnancy_status_known(ctx: RowContext) -> bool:
         or (ctx.num("gestational_weeks") or 0) > 0
         or ctx.state == PREGNANCY
         or ctx.has("pregnancy")
+        or ctx.has("pregnancy_excluded")
     )
 
 
@@ -211,16 +253,26 @@ def _postpartum(ctx: RowContext) -> bool:
 @suggestion_rule("pregnancy_test", "childbearing_age_pregnancy_unknown")
 def pregnancy_test(s: Situation) -> str | None:
     ctx = s.ctx
+    if ctx.sex == "M" or ctx.state:
+        return None
+    if ctx.pregnancy_conflict:
+        return (
+            "recorded not pregnant, yet pregnancy is indicated: confirm the pregnancy status "
+            "(quantitative hCG) before judging the result"
+        )
     if ctx.status != "high" or ctx.sex != "F" or ctx.flag("menopausal"):
         return None
     if ctx.has("not_child_bearing") or _pregnancy_status_known(ctx) or _postpartum(ctx):
         return None
     age = ctx.age
     low, high = ctx.t("childbearing_age_min_years"), ctx.t("childbearing_age_max_years")
-    if age is not None and not (low <= age <= high):
+    periods = ctx.first("menstruating")
+    if age is not None and not (low <= age <= high) and not (periods and age >= low):
         return None
-    query = ctx.first("pregnancy_query")
     who = f"female, aged {int(age)}" if age is not None else "female, age not given"
+    if periods is not None and age is not None and age > high:
+        who += f", still menstruating ({periods.evidence()})"
+    query = ctx.first("pregnancy_query") or ctx.first("pregnancy_unknown")
     if query is not None:
         return f"{who}; {query.evidence()}: pregnancy is the commonest physiological cause"
     return f"{who}, pregnancy status not recorded: pregnancy is the commonest physiological cause"
@@ -231,22 +283,37 @@ def repeat_rested(s: Situation) -> str | None:
     ctx = s.ctx
     if not ctx.high_like or ctx.has("red_flag") or s.fully_explained or ctx.state:
         return None  # in pregnancy, breastfeeding or a neonate a repeat adds nothing
+    if (ctx.lesion.present and ctx.lesion.macro) or s.hook or ctx.value != ctx.value:
+        return None  # a large lesion is known: the level is judged with it, not repeated
     stress = ctx.first("venipuncture_stress")
     plausible = ctx.within(ctx.uln * ctx.t("venipuncture_stress_unlikely_times_uln"))
     if stress is not None and plausible:
         return f"{stress.evidence()}: repeat rested, ideally through a cannula"
-    if ctx.mild and ctx.status != "high":
+    if ctx.status != "high":
+        if not ctx.mild or ctx.pregnancy_conflict:
+            return None  # a conflicting pregnancy status is settled by the pregnancy test
         return (
-            "the result may be raised (indeterminate against the interval): repeat rested, "
-            "ideally cannulated, with the missing details (sex, assay, interval) recorded"
+            "the result may be raised (it lies between the intervals that could apply): repeat "
+            "rested, ideally cannulated, with the missing details (sex, age, assay or interval) "
+            "recorded"
         )
+    if s.likely("seizure"):
+        window = fmt(ctx.t("seizure_window_minutes"))
+        return f"sampled soon after a seizure: repeat rested, more than {window} min after any fit"
     if ctx.mild:
         limit = ctx.t("repeat_rested_max_times_uln")
         times = ctx.value / ctx.uln
-        return (
+        text = (
             f"mild rise ({approx(times)}× ULN, ≤ {fmt(limit)}×): up to half settle on a rested, "
             "cannulated sample taken mid-morning"
         )
+        if ctx.within(ctx.alt_uln):
+            text += (
+                f"; the result is also within the re-derived upper limit for this assay "
+                f"({fmt(ctx.alt_uln)} ng/mL), below which raised results are often not "
+                "clinically significant"
+            )
+        return text
     return None
 
 
@@ -259,6 +326,8 @@ def macroprolactin_screen(s: Situation) -> str | None:
         return None
     if ctx.has("macroprolactin_present"):
         return None
+    if explained(s.findings, s.labels) and s.pituitary_reason is None:
+        return None  # a likely non-pituitary cause and no imaging planned: treat that first
     limit = ctx.t("macroprolactin_screen_max_ng_ml")
     if ctx.qualifier == ">" or ctx.value >= limit:
         return None
@@ -278,9 +347,19 @@ def check_tsh(s: Situation) -> str | None:
     tsh = s.ctx.num("tsh")
     if tsh is None:
         return "no TSH given: hypothyroidism raises prolactin and can mimic a pituitary lesion"
-    if s.has_factor("hypothyroidism"):
-        return f"TSH {fmt(tsh)} mIU/L is raised: check free T4; re-check prolactin once euthyroid"
-    return None
+    if not s.has_factor("hypothyroidism"):
+        return None
+    shown = f"{s.ctx.raw('tsh_qualifier') or ''}{fmt(tsh)}"
+    text = f"TSH {shown} mIU/L is raised: check free T4; re-check prolactin once euthyroid"
+    enlarged = s.ctx.first("pituitary_hyperplasia")
+    if s.likely("hypothyroidism") and (enlarged is not None or s.ctx.lesion.present):
+        seen = enlarged.evidence() if enlarged is not None else s.ctx.lesion.evidence
+        text += (
+            f"; the pituitary finding ({seen}) may be thyrotroph hyperplasia from primary "
+            "hypothyroidism, which regresses on thyroxine: treat and re-image before calling it "
+            "an adenoma"
+        )
+    return text
 
 
 @suggestion_rule("check_renal_function", "kidney_missing_or_low")
@@ -298,7 +377,7 @@ def check_renal(s: Situation) -> str | None:
 @suggestion_rule("check_liver_function", "liver_missing_or_unclear")
 def check_liver(s: Situation) -> str | None:
     ctx = s.ctx
-    if not s.work_up or ctx.has("cirrhosis") or ctx.has("no_liver_disease"):
+    if not s.work_up or ctx.has("cirrhosis") or ctx.has("no_liver_disease") or not ctx.adult():
         return None
     written = ctx.text("liver_disease")
     if written is None:
@@ -316,22 +395,37 @@ def medication_review(s: Situation) -> str | None:
         return None
     names = _drug_names(raising)
     days = fmt(ctx.t("drug_withdrawal_retest_days"))
-    if any(m.drug.drug_class == "antipsychotic" for m in raising):
+    classes = {m.drug.drug_class for m in raising}
+    if "antipsychotic" in classes:
+        depot = "; a depot injection takes months to wash out" if ctx.has("depot") else ""
         return (
             f"{names} can raise prolactin: review with the prescriber (the psychiatric team for "
             "an antipsychotic, which must not be stopped without them); a prolactin-sparing "
-            "alternative may be an option"
+            f"alternative may be an option{depot}"
         )
-    return (
+    if "opioid" in classes:
+        return (
+            f"{names} can raise prolactin: review with the prescriber; opioid treatment "
+            "(especially opioid substitution) must not be interrupted just to re-test prolactin"
+        )
+    text = (
         f"{names} can raise prolactin: the prescriber may judge whether it can safely be paused "
         f"or switched and prolactin re-measured after {days} days"
     )
+    if "estrogen" in classes:
+        text += " (a contraceptive is only paused with another method in place)"
+    return text
 
 
 @suggestion_rule("testosterone", "male_high_prolactin")
 def testosterone(s: Situation) -> str | None:
     if not s.work_up or s.ctx.sex != "M":
         return None
+    age = s.ctx.age
+    if age is not None and age < s.ctx.t("testosterone_min_age_years"):
+        return None  # before puberty testosterone does not assess hypogonadism
+    if not s.ctx.adult():
+        return "raised prolactin in a boy: check testosterone (with LH and FSH) for pubertal delay"
     return "raised prolactin in a man: check testosterone (with LH and FSH) for hypogonadism"
 
 
@@ -340,35 +434,66 @@ def testosterone(s: Situation) -> str | None:
 # ---------------------------------------------------------------------------------------------
 @suggestion_rule("dilution_retest", "hook_effect_dilution", any_status=True)
 def dilution_retest(s: Situation) -> str | None:
-    if not s.hook:
-        return None
     fold = fmt(s.ctx.t("hook_dilution_factor"))
-    return f"large lesion with a modest prolactin: ask the lab to re-assay at 1:{fold} dilution"
+    if s.hook:
+        return f"large lesion with a modest prolactin: ask the lab to re-assay at 1:{fold} dilution"
+    if s.ctx.qualifier == ">" and s.ctx.status == "high":
+        return (
+            f"result {s.ctx.shown} ng/mL is above the measuring range: ask the lab to dilute the "
+            "sample and report the actual value"
+        )
+    return None
 
 
-@suggestion_rule("pituitary_function_tests", "pituitary_work_up")
+@suggestion_rule("pituitary_function_tests", "pituitary_work_up", any_status=True)
 def pituitary_function(s: Situation) -> str | None:
     why = s.pituitary_reason
-    if why is None or s.fully_explained:
+    if why is None or not s.imaging_needed:
         return None
     return f"{why}: assess the other pituitary axes (cortisol, thyroid, gonadal, IGF-1)"
 
 
-@suggestion_rule("visual_field_test", "pituitary_work_up")
+@suggestion_rule("visual_field_test", "pituitary_work_up", any_status=True)
 def visual_fields(s: Situation) -> str | None:
     why = s.pituitary_reason
-    if why is None or s.fully_explained:
+    if why is None or not s.imaging_needed:
         return None
     return f"{why}: formal visual fields for chiasmal compression"
 
 
-@suggestion_rule("pituitary_mri", "pituitary_work_up")
+def _drug_despite_level(s: Situation) -> str | None:
+    """A likely drug cause at a level drugs rarely reach alone: the drug's name, else None."""
+    rarely = s.ctx.t("drug_rarely_exceeds_ng_ml")
+    if s.ctx.within(rarely):
+        return None
+    likely = [
+        c for c, strength in s.codes.items() if c.startswith("medication:") and strength == LIKELY
+    ]
+    if not likely:
+        return None
+    raising = [m for m in s.ctx.drugs if f"medication:{m.drug.drug_class}" in likely]
+    return _drug_names(raising) or None
+
+
+@suggestion_rule("pituitary_mri", "pituitary_work_up", any_status=True)
 def pituitary_mri(s: Situation) -> str | None:
     why = s.pituitary_reason
-    if why is None or s.fully_explained:
+    if why is None or not s.imaging_needed:
         return None
-    if s.ctx.has("red_flag") or s.ctx.lesion.present:
+    if s.ctx.mass_effect_flag is not None:
+        return f"{why}: pituitary MRI without delay"
+    if s.likely("hypothyroidism"):
+        return f"{why}: pituitary MRI once thyroid replacement has corrected the TSH"
+    if s.ctx.lesion.present:
         return f"{why}: pituitary MRI"
+    drug = _drug_despite_level(s)
+    if drug is not None:
+        rarely = fmt(s.ctx.t("drug_rarely_exceeds_ng_ml"))
+        return (
+            f"{why}: above ~{rarely} ng/mL a drug alone rarely explains the level, so image even "
+            f"though {drug} is a likely cause (or re-measure after a switch agreed with the "
+            "prescriber)"
+        )
     return f"{why}: pituitary MRI once drugs, thyroid, kidney and macroprolactin are excluded"
 
 

@@ -27,9 +27,11 @@ def all_sets(knowledge: Knowledge) -> dict[str, ReferenceSet]:
     return sets
 
 
-def _same_platform(chosen: ReferenceSet, matched: ReferenceSet) -> bool:
+def same_platform(chosen: ReferenceSet, matched: ReferenceSet) -> bool:
     """The chosen set is another interval set of the matched assay (e.g. re-derived limits)."""
-    return bool(chosen.assay) and matched.assay.casefold() in chosen.assay.casefold()
+    if not chosen.assay or not matched.assay:
+        return False
+    return matched.assay.casefold() in chosen.assay.casefold()
 
 
 def row_set_names(frame: pd.DataFrame, knowledge: Knowledge) -> pd.Series:
@@ -42,7 +44,7 @@ def row_set_names(frame: pd.DataFrame, knowledge: Knowledge) -> pd.Series:
     found: dict[str, str] = {}
     for text in frame["assay"].dropna().unique().tolist():
         matched = find_assay_set(str(text), knowledge.assay_sets)
-        keep = matched is None or _same_platform(chosen, matched)
+        keep = matched is None or same_platform(chosen, matched)
         found[str(text)] = chosen.name if keep or matched is None else matched.name
     names = [
         found.get(a, chosen.name) if isinstance(a, str) else chosen.name
