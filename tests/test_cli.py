@@ -375,3 +375,16 @@ def test_redact_leaves_no_name_or_id_in_any_output(samples_dir: Path, tmp_path: 
     for secret in ("MRN0100700", "GARCÍA", "Nadia", "MENSAH", "OKAFOR"):
         assert secret not in text
     assert load_json(out)["redacted"] is True
+
+
+def test_birth_date_without_collection_date_uses_the_run_date(tmp_path: Path) -> None:
+    export = tmp_path / "no_collection.csv"
+    export.write_text("MRN,DOB,Sex,Prolactin (ng/mL)\nA1,1980-01-02,F,45\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("run", export, "--out", out, "-q")
+    assert result.exit_code == 0, result.stderr
+    (row,) = load_json(out)["results"]
+    from datetime import date
+
+    expected = (date.today() - date(1980, 1, 2)).days / 365.25
+    assert row["age_years"] == pytest.approx(expected, abs=0.05)

@@ -120,6 +120,23 @@ def best(header: str) -> str | None:
         ("LOINC", "loinc"),
         ("Result", "result"),
         ("Unit(s)", "unit"),
+        # receipt dates stand in for the collection date when nothing better exists
+        ("Specimen Received", "collected_at"),
+        ("Date/Time Received", "collected_at"),
+        ("Eingangsdatum", "collected_at"),
+        # collection-time columns of European exports
+        ("Entnahmezeit", "collected_time"),
+        ("Heure de prélèvement", "collected_time"),
+        ("Ora prelievo", "collected_time"),
+        # unit columns of European exports (the unit of a long export, or of prolactin)
+        ("Unità di misura", "unit"),
+        ("Unidad de medida", "unit"),
+        ("Maßeinheit", "unit"),
+        # LOINC long common names used as headers
+        ("Prolactin [Mass/volume] in Serum or Plasma", "prolactin"),
+        ("Thyrotropin [Units/volume] in Serum or Plasma", "tsh"),
+        ("Choriogonadotropin.beta subunit [Units/volume] in Serum or Plasma", "hcg"),
+        ("Ref.range", "reference_range"),
     ],
 )
 def test_header_synonyms(header: str, field: str) -> None:
@@ -134,6 +151,9 @@ def test_header_synonyms(header: str, field: str) -> None:
         "Export run 2026-11-21 06:00 by LIS; confidential",
         "",
         "###",
+        "Count of Prolactin",  # pivot-table columns
+        "Average of Prolactin",
+        "Sum of PRL",
     ],
 )
 def test_headers_that_name_no_result_field(header: str) -> None:
@@ -223,3 +243,49 @@ def test_header_row_scores() -> None:
     long = score_row(["Patient ID", "Test code", "Result", "Unit"])
     assert long.usable and long.has_long
     assert not score_row(["MRN", "Sex", "TSH"]).usable
+
+
+@pytest.mark.parametrize(
+    ("headers", "surname", "first"),
+    [
+        (["NHC", "Apellidos", "Nombre", "Prolactina"], "Apellidos", "Nombre"),
+        (["Codice paziente", "Cognome", "Nome", "Prolattina"], "Cognome", "Nome"),
+        (["Patiëntnummer", "Achternaam", "Voornaam", "Prolactine"], "Achternaam", "Voornaam"),
+        (["Nachname", "Vorname", "Prolaktin"], "Nachname", "Vorname"),
+        (["Patient ID", "Last", "First", "Prolactin"], "Last", "First"),
+    ],
+)
+def test_surname_columns_are_the_name_and_first_names_join_them(
+    headers: list[str], surname: str, first: str
+) -> None:
+    """Beside a surname column, 'Nombre' / 'Nome' are first names (the surname was lost)."""
+    match = recognise_columns(headers)
+    assert match.header_of("patient_name") == surname
+    assert match.header_of("given_name") == first
+
+
+def test_a_lone_first_name_word_is_still_the_patient_name() -> None:
+    match = recognise_columns(["NHC", "Nombre", "Prolactina"])
+    assert match.header_of("patient_name") == "Nombre"
+    assert "given_name" not in match.fields
+
+
+def test_receipt_date_loses_to_the_collection_date() -> None:
+    match = recognise_columns(["Specimen Received", "Specimen Collected", "Prolactin"])
+    assert match.header_of("collected_at") == "Specimen Collected"
+
+
+def test_line_breaks_in_headers_are_spaces() -> None:
+    match = recognise_columns(["Patient\nID", "Prolactin\n(mU/L)", "Ref.\nRange*"])
+    assert match.mapping() == {
+        "patient_id": "Patient ID",
+        "prolactin": "Prolactin (mU/L)",
+        "reference_range": "Ref. Range*",
+    }
+    assert match.header_units["prolactin"] == "mU/L"
+
+
+@pytest.mark.parametrize("unit", ["Unità di misura", "Unidad de medida", "Unité de mesure"])
+def test_european_unit_columns_give_the_prolactin_unit(unit: str) -> None:
+    match = recognise_columns(["Codice paziente", "Prolattina", unit])
+    assert match.header_of("prolactin_unit") == unit

@@ -523,6 +523,12 @@ M4|Di D|F|1985-01-01|2026-11-04 09:00|TSH|||2.1|mU/L|
         ("", "CREA", "", "creatinine", False),
         ("2106-3", "", "", "hcg", False),
         ("", "", "Urine pregnancy test", "hcg", False),
+        ("", "2842-3", "", "prolactin", False),  # a LOINC code in the test code column
+        ("", "", "Prolactin (ng/mL)", "prolactin", False),
+        ("", "", "Prolactin [Mass/volume] in Serum or Plasma", "prolactin", False),
+        ("", "", "PRL (post PEG)", "monomeric_prolactin", False),  # was total prolactin
+        ("", "", "Macroprolactin %", "macroprolactin_recovery_pct", True),
+        ("", "", "PROLACTIN RECOVERY AFTER PEG", "macroprolactin_recovery_pct", False),
     ],
 )
 def test_classify_long_rows(loinc: str, code: str, name: str, field: str, complement: bool) -> None:
@@ -531,7 +537,14 @@ def test_classify_long_rows(loinc: str, code: str, name: str, field: str, comple
     assert (found.field, found.complement) == (field, complement)
 
 
-@pytest.mark.parametrize(("loinc", "code", "name"), [("2143-6", "CORT", "Cortisol"), ("", "", "")])
+@pytest.mark.parametrize(
+    ("loinc", "code", "name"),
+    [
+        ("2143-6", "CORT", "Cortisol"),
+        ("", "", ""),
+        ("", "", "MACROPROLACTIN"),  # a present/absent screen was taken for a PEG recovery
+    ],
+)
 def test_unused_long_rows(loinc: str, code: str, name: str) -> None:
     assert classify_test(loinc, code, name) is None
 
@@ -777,3 +790,250 @@ def test_conflicting_date_evidence_keeps_each_column_to_itself(tmp_path: Path) -
     read = read_file(export, None, ReadOptions())
     # DOB shows both orders: nothing is inferred for the file; ambiguous dates stay day-first.
     assert read.frame["collected_at"].iloc[0] == pd.Timestamp("2026-02-01")
+
+
+# ------------------------------------------------------------------------------------------------
+# Real-world layouts: sheets, header rows, footers (regressions from exports never seen before)
+# ------------------------------------------------------------------------------------------------
+def save_book(path: Path, sheets: list[tuple[str, list[list[object]]]], hidden: str = "") -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        if title == hidden:
+            sheet.sheet_state = "hidden"
+    book.save(path)
+    return path
+
+
+def test_data_sheet_beats_a_cover_title_and_a_pivot(tmp_path: Path) -> None:
+    """A cover sheet titled 'Prolactin audit extract' used to be read as the table."""
+    data = [["Patient ID", "Sex", "Sample Date", "Prolactin mIU/L"]]
+    data += [[f"P{i}", "F", datetime(2026, 11, 3 + i), 200 + i] for i in range(3)]
+    path = save_book(
+        tmp_path / "audit.xlsx",
+        [
+            ("Cover", [["Prolactin audit extract"], ["Prepared for the endocrine MDT"]]),
+            ("Pivot", [["Row Labels", "Count of Prolactin"], ["F", 9], ["Grand Total", 9]]),
+            ("Data", data),
+        ],
+    )
+    result = read(path)
+    assert_consistent(result)
+    assert result.summary.sheet == "Data"
+    assert result.frame["prolactin_value"].tolist() == [200.0, 201.0, 202.0]
+    assert result.summary.warnings == []
+
+
+def test_hidden_data_sheet_behind_a_summary_sheet(tmp_path: Path) -> None:
+    data = [["Patient ID", "Sex", "Prolactin (ng/mL)"], ["H1", "F", 12], ["H2", "M", 9]]
+    path = save_book(
+        tmp_path / "hidden.xlsx",
+        [("Summary", [["Report", "Prolactin audit"], ["Generated", "24/11/2026"]]), ("Raw", data)],
+        hidden="Raw",
+    )
+    result = read(path)
+    assert result.summary.sheet == "Raw"
+    assert any("hidden sheet 'Raw'" in w for w in result.summary.warnings)
+
+
+def test_a_lone_title_is_not_a_header(tmp_path: Path) -> None:
+    """'Prolactin report' above a table with a plain 'Result' column: ask for a mapping."""
+    path = tmp_path / "titled.csv"
+    path.write_text("Prolactin report\nPatient ID,Name,Result,Units\nT1,X,10,ng/mL\n")
+    with pytest.raises(InputFileError, match="'Result'"):
+        read(path)
+
+
+def test_grouped_two_row_header(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Patient", None, "Prolactin", None, None],
+        ["ID", "Name", "Result", "Unit", "Range"],
+        ["G1", "SMITH, Ann", 250, "mU/L", "102-496"],
+        ["G2", "JONES, Bo", 600, "mU/L", "102-496"],
+    ]
+    result = read(save_book(tmp_path / "grouped.xlsx", [("Sheet1", rows)]))
+    assert_consistent(result)
+    assert result.summary.mapping["prolactin"] == "Prolactin Result"
+    assert result.summary.mapping["prolactin_unit"] == "Prolactin Unit"
+    assert result.summary.mapping["patient_id"] == "Patient ID"
+    assert result.summary.header_row == 1
+    assert result.frame["source_row"].tolist() == [3, 4]
+    assert result.frame["reference_high"].tolist() == [496.0, 496.0]
+    assert any("spans rows 1-2" in w for w in result.summary.warnings)
+
+
+def test_header_below_a_long_preamble(tmp_path: Path) -> None:
+    preamble = "".join(f"Run parameter {i},value {i}\n" for i in range(44))
+    path = tmp_path / "preamble.csv"
+    path.write_text(preamble + "\nPatient ID,Sex,Prolactin (ng/mL)\nP1,F,10\nP2,M,11\n")
+    result = read(path)
+    assert result.summary.header_row == 46
+    assert result.frame["patient_id"].tolist() == ["P1", "P2"]
+
+
+def test_statistics_and_signature_footers_are_not_results(tmp_path: Path) -> None:
+    path = tmp_path / "footer.csv"
+    path.write_text(
+        "Patient ID,Prolactin,Unit\nA,12,ng/mL\nB,34,ng/mL\n\nTotal records: 2\n"
+        "Average,,23\nMedian,,23\nSignature: ______\n"
+    )
+    result = read(path)
+    assert_consistent(result)
+    assert {r.reason_code for r in result.rejected} == {"not_a_result_row"}
+    assert len(result.rejected) == 4
+
+
+def test_units_row_with_a_label(tmp_path: Path) -> None:
+    path = tmp_path / "units_label.csv"
+    path.write_text("Patient ID,Sex,Prolactin\nUnits:,,mU/L\nA1,F,350\n")
+    result = read(path)
+    assert [r.detail for r in result.rejected] == ["units row under the header"]
+    assert result.frame["prolactin_unit"].tolist() == ["mIU/L"]
+
+
+def test_prolactin_like_headers_are_named_when_none_is_taken(tmp_path: Path) -> None:
+    path = tmp_path / "series.csv"
+    path.write_text("MRN,PRL 0 min (mU/L),PRL 30 min (mU/L)\nA,800,600\n")
+    with pytest.raises(InputFileError, match=r"'PRL 0 min \(mU/L\)'.*mention prolactin"):
+        read(path)
+
+
+# ------------------------------------------------------------------------------------------------
+# Real-world wordings and values
+# ------------------------------------------------------------------------------------------------
+def test_spanish_surname_and_first_name_columns(tmp_path: Path) -> None:
+    path = tmp_path / "es.csv"
+    path.write_text(
+        "NHC;Apellidos;Nombre;Sexo;Prolactina (ng/ml)\n770000;GARCÍA LÓPEZ;Ana;Mujer;12,3\n",
+        encoding="utf-8",
+    )
+    row = read(path).frame.iloc[0]
+    assert (row["patient_name"], row["sex"], row["prolactin_value"]) == (
+        "GARCÍA LÓPEZ, Ana",
+        "F",
+        12.3,
+    )
+
+
+def test_collection_time_column_in_german(tmp_path: Path) -> None:
+    path = tmp_path / "de.csv"
+    path.write_text(
+        "Patientennummer;Entnahmedatum;Entnahmezeit;Prolaktin [µg/l]\n1;24.11.2026;14:05;12,5\n",
+        encoding="utf-8",
+    )
+    row = read(path).frame.iloc[0]
+    assert row["collected_at"] == pd.Timestamp("2026-11-24 14:05")
+
+
+def test_italian_unit_column_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "it.csv"
+    path.write_text("Codice paziente;Prolattina;Unità di misura\nIT1;350;mUI/L\n", encoding="utf-8")
+    row = read(path).frame.iloc[0]
+    assert (row["unit_raw"], row["prolactin_unit"]) == ("mUI/L", "mIU/L")
+
+
+def test_receipt_date_is_the_collection_date_when_alone(tmp_path: Path) -> None:
+    path = tmp_path / "received.csv"
+    path.write_text("Hospital No,Specimen Received,Prolactin (mU/L)\nH1,24/11/2026 09:10,350\n")
+    assert read(path).frame.iloc[0]["collected_at"] == pd.Timestamp("2026-11-24 09:10")
+
+
+def test_numeric_sex_codes_are_read_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "sex.csv"
+    path.write_text("Patient ID,Sex,Prolactin (ng/mL)\nA,1,20\nB,2,21\nC,0,22\n")
+    result = read(path)
+    assert result.frame["sex"].fillna("?").tolist() == ["M", "F", "?"]
+    assert any("ISO/IEC 5218" in w for w in result.summary.warnings)
+    letters = tmp_path / "letters.csv"
+    letters.write_text("Patient ID,Sex,Prolactin (ng/mL)\nA,M,20\n")
+    assert not any("5218" in w for w in read(letters).summary.warnings)
+
+
+def test_ages_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "ages.csv"
+    path.write_text("Patient ID,Age,Prolactin (ng/mL)\nA,28 yo,20\nB,3 jours,21\nC,6/12,22\n")
+    ages = read(path).frame["age_years"].tolist()
+    assert ages == pytest.approx([28.0, 3 / 365.25, 0.5])
+
+
+def test_ambiguous_dates_are_reported(tmp_path: Path) -> None:
+    """A US export whose dates all read both ways (11/03/2026) was read day-first silently."""
+    path = tmp_path / "us.csv"
+    path.write_text("MRN,Collection Date,Prolactin (ng/mL)\nA,11/03/2026,12\nB,11/04/2026,13\n")
+    result = read(path)
+    assert any("'11/03/2026'" in w and "day-first" in w for w in result.summary.warnings)
+    month_first = read(path, dayfirst=False)
+    assert month_first.frame["collected_at"].tolist()[0] == pd.Timestamp("2026-11-03")
+    settled = tmp_path / "settled.csv"
+    settled.write_text("MRN,Collection Date,Prolactin (ng/mL)\nA,11/03/2026,12\nB,24/11/2026,1\n")
+    assert not any(
+        "either" in w or "read day-first or" in w for w in read(settled).summary.warnings
+    )
+
+
+def test_two_digit_birth_years_are_never_in_the_future(tmp_path: Path) -> None:
+    path = tmp_path / "yy.csv"
+    path.write_text(
+        "Patient ID,DOB,Collected,Prolactin (ng/mL)\n"
+        "A,29/02/28,24/11/2026,20\nB,15/07/02,24/11/2026,20\n"
+    )
+    births = read(path).frame["birth_date"].tolist()
+    assert births == [pd.Timestamp("1928-02-29"), pd.Timestamp("2002-07-15")]
+
+
+def test_serial_numbers_in_a_text_date_column(tmp_path: Path) -> None:
+    path = tmp_path / "serials.csv"
+    path.write_text("Patient ID,Collected,Prolactin (ng/mL)\nA,46350,20\nB,46350.5,21\n")
+    result = read(path)
+    assert result.frame["collected_at"].tolist() == [
+        pd.Timestamp("2026-11-24"),
+        pd.Timestamp("2026-11-24 12:00"),
+    ]
+    assert any("Excel serial" in w for w in result.summary.warnings)
+
+
+def test_unreadable_dates_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "bad_dates.csv"
+    path.write_text(
+        "Patient ID,DOB,Collected,Prolactin (ng/mL)\nA,Unknown,yesterday,20\n"
+        "B,31/02/1990,24/11/2026,21\nPatient ID,DOB,Collected,Prolactin (ng/mL)\n"
+    )
+    warnings = read(path).summary.warnings
+    assert any("'DOB': 1 cell(s)" in w and "'31/02/1990'" in w for w in warnings)
+    assert any("'Collected': 1 cell(s)" in w and "'yesterday'" in w for w in warnings)
+    assert len(warnings) == 2  # "Unknown" and the repeated header are not reported
+
+
+def test_units_written_twice_that_disagree_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "MRN,Prolactin (ng/mL),Units\nA,12,ng/mL\nB,450,mIU/L\nC,23.4 ng/ml,mIU/L\nD,30,\n"
+    )
+    result = read(path)
+    assert result.frame["prolactin_unit"].tolist() == ["ng/mL", "mIU/L", "ng/mL", "ng/mL"]
+    warnings = result.summary.warnings
+    assert any("result cell differs from the unit column" in w and "row 4" in w for w in warnings)
+    assert any("differs from the prolactin header" in w and "row 3" in w for w in warnings)
+
+
+def test_sex_specific_interval_in_one_cell(tmp_path: Path) -> None:
+    path = tmp_path / "ranges.csv"
+    path.write_text(
+        "Patient ID,Sex,Prolactin,Units,Reference Range\n"
+        'A,F,25,ng/mL,"M: 4.0-15.2; F: 4.8-23.3"\n'
+        'B,M,16,ng/mL,"M: 4.0-15.2; F: 4.8-23.3"\n'
+        'C,,20,ng/mL,"M: 4.0-15.2; F: 4.8-23.3"\n'
+        "D,F,20,ng/mL,see report\n"
+    )
+    result = read(path)
+    frame = result.frame
+    assert frame["reference_low"].tolist()[:2] == [4.8, 4.0]
+    assert frame["reference_high"].tolist()[:2] == [23.3, 15.2]
+    assert frame["reference_high"].isna().tolist()[2:] == [True, True]
+    assert frame["reference_range"].tolist()[0] == "M: 4.0-15.2; F: 4.8-23.3"
+    warnings = result.summary.warnings
+    assert any("per sex but no sex" in w for w in warnings)
+    assert any("'see report'" in w for w in warnings)

@@ -11,10 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triage.values import (
+    Interval,
     ages_in_years,
     cell_text,
+    has_two_digit_year,
     hcg_positive,
     infer_decimal_mark,
+    is_ambiguous_date_text,
     map_distinct,
     normalise_unit,
     parse_age_years,
@@ -25,6 +28,7 @@ from triage.values import (
     parse_number,
     parse_quantity,
     parse_sex,
+    parse_sex_intervals,
     parse_size_mm,
     parse_weeks,
     parse_yes_no,
@@ -353,6 +357,16 @@ def test_field_specific_words() -> None:
         ("", None),
         (None, None),
         ("X", None),
+        ("Transgender female", None),
+        ("Not Specified", None),
+        # ISO/IEC 5218 codes (NHS Data Dictionary, INSEE): 1 male, 2 female, 0 and 9 unknown
+        ("1", "M"),
+        ("2", "F"),
+        (1, "M"),
+        (2.0, "F"),
+        ("0", None),
+        ("9", None),
+        (True, None),
     ],
 )
 def test_parse_sex(cell: object, expected: str | None) -> None:
@@ -446,6 +460,26 @@ def test_repair_leaves_columns_without_the_pattern(cells: list[object]) -> None:
         ("6 months", 0.5),
         ("1y 6m", 1.5),
         ("unknown", None),
+        # US and European wordings; French days and Italian days were read as years
+        ("28 yo", 28.0),
+        ("28 y/o", 28.0),
+        ("28 years old", 28.0),
+        ("34 Jahre alt", 34.0),
+        ("34 años", 34.0),
+        ("34 jaar", 34.0),
+        ("3 jours", 3 / 365.25),
+        ("10 giorni", 10 / 365.25),
+        ("2 Tage", 2 / 365.25),
+        ("3 wk", 3 * 7 / 365.25),
+        ("6 maanden", 0.5),
+        ("36 h", 1.5 / 365.25),
+        # UK clinical shorthand: 6/12 = six months, 3/52 = three weeks, 5/7 = five days
+        ("6/12", 0.5),
+        ("3/52", 3 * 7 / 365.25),
+        ("5/7", 5 / 365.25),
+        ("-3", None),
+        (-3, None),
+        ("34 J", None),  # Jahre or jours: not guessed
     ],
 )
 def test_parse_age_years(cell: object, years: float | None) -> None:
@@ -453,6 +487,9 @@ def test_parse_age_years(cell: object, years: float | None) -> None:
 
 
 def test_weeks_and_sizes() -> None:
+    assert parse_weeks("12/40") == 12.0
+    assert parse_weeks("12 SSW") == 12.0
+    assert parse_weeks("12 semaines") == 12.0
     assert parse_weeks("12+3") == pytest.approx(12 + 3 / 7)
     assert parse_weeks("12 weeks") == 12.0
     assert parse_size_mm("1.2 cm") == pytest.approx(12.0)
@@ -497,3 +534,75 @@ def test_parse_dates_column() -> None:
     assert parsed[0] == np.datetime64("2026-11-14T12:30")
     assert parsed[2] == np.datetime64("2020-01-01")
     assert np.isnat(parsed[3:]).all()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("24/11/2026 14:05 h", datetime(2026, 11, 24, 14, 5)),
+        ("Dienstag, 24.11.2026 14:05 Uhr", datetime(2026, 11, 24, 14, 5)),
+        ("Tue 24 Nov 2026 14:05", datetime(2026, 11, 24, 14, 5)),
+        ("Tue, 24/11/2026", datetime(2026, 11, 24)),
+        ("Mar 24, 2026", datetime(2026, 3, 24)),  # "Mar" is March, not mardi
+        ("24/11/2026 14h05", datetime(2026, 11, 24, 14, 5)),
+    ],
+)
+def test_weekday_and_hour_words_around_dates(text: str, expected: datetime) -> None:
+    assert parse_date_text(text) == expected
+
+
+def test_date_text_kinds() -> None:
+    assert is_ambiguous_date_text("03/04/2026")
+    assert is_ambiguous_date_text("11/03/2026 08:00")
+    assert not is_ambiguous_date_text("24/11/2026")
+    assert not is_ambiguous_date_text("04/04/2026")  # reads the same both ways
+    assert not is_ambiguous_date_text("2026-03-04")
+    assert has_two_digit_year("03/04/85")
+    assert has_two_digit_year("3-Apr-85")
+    assert not has_two_digit_year("03/04/1985")
+
+
+def test_a_date_is_not_a_number_with_a_unit() -> None:
+    """'24/11/2026' was read as 24 with the unit '/11/2026' (a unit needs a letter or %)."""
+    assert parse_quantity("24/11/2026").status == "unparseable"
+    assert parse_quantity("12 /L").unit_text == "/L"
+    assert parse_quantity("45 %").unit_text == "%"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("M: 4.0-15.2; F: 4.8-23.3", {"M": (4.0, 15.2, ""), "F": (4.8, 23.3, "")}),
+        ("Male 4.0-15.2, Female 4.8-23.3", {"M": (4.0, 15.2, ""), "F": (4.8, 23.3, "")}),
+        ("F 4.8-23.3 / M 4.0-15.2", {"F": (4.8, 23.3, ""), "M": (4.0, 15.2, "")}),
+        (
+            "Males: 2.0-18.0 ng/mL Females: 3.0-30.0 ng/mL",
+            {"M": (2.0, 18.0, "ng/mL"), "F": (3.0, 30.0, "ng/mL")},
+        ),
+        ("M 86-324 F 102-496 mU/L", {"M": (86.0, 324.0, "mU/L"), "F": (102.0, 496.0, "mU/L")}),
+        (
+            "Women <25 ng/mL, Men <20 ng/mL",
+            {"F": (None, 25.0, "ng/mL"), "M": (None, 20.0, "ng/mL")},
+        ),
+        ("Homme: 3,5-19,4 ; Femme: 4,8-23,3", {"M": (3.5, 19.4, ""), "F": (4.8, 23.3, "")}),
+    ],
+)
+def test_parse_sex_intervals(
+    text: str, expected: dict[str, tuple[float | None, float, str]]
+) -> None:
+    found = parse_sex_intervals(text)
+    assert found == {sex: Interval(*parts) for sex, parts in expected.items()}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4.8-23.3",
+        "Adult 4-23",
+        "Males: 2.0-18.0; Females: Non-pregnant 3.0-30.0 Pregnant 10.2-209.0",
+        "M: 4.0-15.2; M: 4.8-23.3",
+        "see report",
+    ],
+)
+def test_parse_sex_intervals_refuses_other_texts(text: str) -> None:
+    assert parse_sex_intervals(text) is None

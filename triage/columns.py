@@ -61,6 +61,7 @@ def _words_of(text: str) -> str:
     s = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", s)  # camelCase -> camel Case
     s = unicodedata.normalize("NFKD", s.replace("ß", "ss"))
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+    s = re.sub(r"(?<=[a-z]{2})\.(?=[a-z]{2})", " ", s)  # "Choriogonadotropin.beta", "Ref.range"
     s = re.sub(r"[.'’`]", "", s)
     return " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
 
@@ -72,11 +73,17 @@ def _is_unit(text: str) -> bool:
     )
 
 
+@cache
+def _ignored_brackets() -> frozenset[str]:
+    return frozenset(_words_of(b) for b in synonyms_data()["header"]["ignored_brackets"])
+
+
 @lru_cache(maxsize=4096)
 def parse_header(text: str) -> HeaderText:
     """Split a header into its words and the unit it names (in brackets or at its end)."""
-    raw = str(text).strip()
-    brackets = _BRACKETS.findall(raw)
+    raw = " ".join(str(text).split())
+    ignored = _ignored_brackets()
+    brackets = [b for b in _BRACKETS.findall(raw) if _words_of(b) not in ignored]
     outside = _BRACKETS.sub(" ", raw)
     unit = next((b.strip() for b in brackets if _is_unit(b)), "")
     pieces = outside.replace(",", " , ").split()
@@ -95,6 +102,12 @@ def parse_header(text: str) -> HeaderText:
         bracket_tokens=frozenset(inside.split()),
         unit=unit,
     )
+
+
+def header_words(text: str) -> str:
+    """Every word of a header, bracket contents and unit included: "Macroprolactin %" ->
+    "macroprolactin percent" (``normalise_header`` would drop the unit)."""
+    return _words_of(" ".join(str(text).split()))
 
 
 def normalise_header(text: str) -> str:
@@ -149,6 +162,14 @@ def field_specs() -> dict[str, FieldSpec]:
             fallback=data.get("fallback"),
         )
     return specs
+
+
+def mentions_prolactin(text: str) -> bool:
+    """True when a header holds a prolactin word ("PRL 30 min"), whatever field it names."""
+    header = parse_header(text)
+    words = header.tokens | header.bracket_tokens
+    spec = field_specs()["prolactin"]
+    return any(group & words for rule in spec.rules for group in rule)
 
 
 def internal_fields() -> tuple[str, ...]:
@@ -295,7 +316,7 @@ def recognise_columns(
     first; a field that two headers claim goes to the better (then the leftmost) and the other is
     reported in ``warnings`` and stays unmapped.
     """
-    texts = [h.strip() if isinstance(h, str) else "" for h in headers]
+    texts = [" ".join(h.split()) if isinstance(h, str) else "" for h in headers]
     match = ColumnMatch(headers=texts)
     taken_cols = _apply_forced(match, forced or {})
     match.shape = _shape_with_forced(texts, match)

@@ -33,6 +33,7 @@ _EXCEL_SERIAL_RANGE: Final = (1.0, 2958466.0)  # 1900-01-01 .. 9999-12-31
 _DAYS_PER_YEAR: Final = 365.25
 _DAYS_PER_WEEK: Final = 7.0
 _MONTHS_PER_YEAR: Final = 12.0
+_MONTHS_IN_YEAR: Final = 12
 _NS_PER_DAY: Final = 86_400 * 10**9
 _FRAME_YEARS: Final = (1678, 2261)  # datetime64[ns] holds 1677-09-21 .. 2262-04-11
 
@@ -159,6 +160,11 @@ def is_empty_value(cell: object) -> bool:
     if plain in empty:
         return True
     return not plain.isalnum() and normalise_word(cell) in empty
+
+
+def is_unknown_word(cell: object) -> bool:
+    """True for a text that says the value is not known ("Unknown", "N/K", "not stated")."""
+    return isinstance(cell, str) and normalise_word(cell) in _words().unknown
 
 
 def _clean_text(text: str) -> str:
@@ -320,6 +326,8 @@ def looks_like_unit(text: str) -> bool:
     s = _clean_text(text).lower().replace("µ", "u").replace("μ", "u")
     if not s or not _UNIT_SHAPE.fullmatch(s):
         return False
+    if not re.search(r"[a-z%]", s):  # "/11/2026" is a date's tail, not a unit
+        return False
     return "/" in s or "%" in s or s in _UNIT_WORDS or s in _unit_table()
 
 
@@ -476,6 +484,40 @@ def parse_interval(cell: object, decimal: str | None = None) -> Interval | None:
     return None
 
 
+_SEX_INTERVAL = re.compile(
+    r"(?P<label>[^\W\d_]+)\.?\s*[:=]?\s*"
+    r"(?P<interval>[<>≤≥]?\s*\d+(?:[.,]\d+)*\s*(?:(?:-|–|—|to|bis|à|a)\s*\d+(?:[.,]\d+)*)?"
+    r"(?:\s*[^\W\d_]*[µμ]?[^\W\d_]*/[^\W\d_]+)?)",
+    re.IGNORECASE,
+)
+_INTERVAL_GAP = re.compile(r"[\s;,/|]*")
+
+
+def parse_sex_intervals(cell: object, decimal: str | None = None) -> dict[str, Interval] | None:
+    """Intervals given per sex in one cell ("M: 4.0-15.2; F: 4.8-23.3", "Female 4.8-23.3 /
+    Male 4.0-15.2"), keyed "F" / "M"; None unless every part is a sex label and an interval."""
+    if not isinstance(cell, str):
+        return None
+    text = _clean_text(cell)
+    found: dict[str, Interval] = {}
+    position = 0
+    for match in _SEX_INTERVAL.finditer(text):
+        gap = text[position : match.start()]
+        sex = parse_sex(match.group("label"))
+        interval = parse_interval(match.group("interval").strip(), decimal)
+        if not _INTERVAL_GAP.fullmatch(gap) or sex is None or interval is None or sex in found:
+            return None
+        found[sex] = interval
+        position = match.end()
+    if not _INTERVAL_GAP.fullmatch(text[position:]) or not found:
+        return None
+    units = {i.unit_text for i in found.values() if i.unit_text}
+    if len(units) == 1:  # "M 86-324, F 102-496 mU/L": the one unit is every part's
+        (unit,) = units
+        found = {sex: Interval(i.low, i.high, i.unit_text or unit) for sex, i in found.items()}
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class _IntervalWindows:
     ng_low: tuple[float, float]
@@ -587,7 +629,9 @@ def _yes_no_text(text: str, field: str | None, strict: bool) -> bool | None:
 
 
 def parse_sex(cell: object) -> str | None:
-    """ "F", "M" or None from Female/Male/F/M/W/Frau/Homme ..."""
+    """ "F", "M" or None from Female/Male/F/M/W/Frau/Homme ... or an ISO 5218 code (1, 2)."""
+    if isinstance(cell, int | float | np.integer | np.floating) and not isinstance(cell, bool):
+        return sex_code(cell)
     if not isinstance(cell, str) or not cell.strip():
         return None
     words = _words()
@@ -597,7 +641,14 @@ def parse_sex(cell: object) -> str | None:
             return "F"
         if candidate in words.male:
             return "M"
-    return None
+    return sex_code(cell)
+
+
+def sex_code(cell: object) -> str | None:
+    """ "M" / "F" for a numeric sex code (ISO/IEC 5218: 1 male, 2 female), else None."""
+    text = cell_text(cell) if not isinstance(cell, bool) else ""
+    codes: dict[str, str] = synonyms_data()["values"]["sex"]["codes"]
+    return codes.get(text)
 
 
 def hcg_positive(text: str) -> bool | None:
@@ -631,56 +682,71 @@ def _hcg_from_number(quantity: Quantity) -> bool | None:
 # ------------------------------------------------------------------------------------------------
 # Durations: ages, gestation, lesion sizes
 # ------------------------------------------------------------------------------------------------
-_DURATION_PART = re.compile(
-    r"(\d+(?:[.,]\d+)?)\s*(years?|yrs?|y|jahre?|ans?|anos?|anni|months?|mths?|mo|m|monate?|mois|"
-    r"meses|mesi|weeks?|wks?|w|wochen?|semaines?|semanas?|settimane|days?|d|tage?|jours?|dias?|"
-    r"giorni)?\b\.?",
-    re.IGNORECASE,
-)
-_UNIT_DAYS: Final = {
-    "y": _DAYS_PER_YEAR,
-    "j": _DAYS_PER_YEAR,
-    "a": _DAYS_PER_YEAR,
-    "m": _DAYS_PER_YEAR / _MONTHS_PER_YEAR,
-    "w": _DAYS_PER_WEEK,
-    "s": _DAYS_PER_WEEK,
-    "d": 1.0,
-    "t": 1.0,
+_DURATION_KINDS: Final = ("years", "months", "weeks", "days", "hours")
+_HOURS_PER_DAY: Final = 24.0
+_DAYS_IN: Final = {
+    "years": _DAYS_PER_YEAR,
+    "months": _DAYS_PER_YEAR / _MONTHS_PER_YEAR,
+    "weeks": _DAYS_PER_WEEK,
+    "days": 1.0,
+    "hours": 1.0 / _HOURS_PER_DAY,
 }
+# UK clinical shorthand: "6/12" six months, "3/52" three weeks, "5/7" five days, "12/40" twelve
+# weeks of a 40-week pregnancy.
+_FRACTION_DAYS: Final = {
+    "12": _DAYS_IN["months"],
+    "52": _DAYS_IN["weeks"],
+    "7": _DAYS_IN["days"],
+    "40": _DAYS_IN["weeks"],
+}
+_FRACTION = re.compile(r"(\d+(?:[.,]\d+)?)\s*/\s*(12|52|7|40)")
+_OLD = re.compile(r"\s*(?:old|alt|de edad)$")
+
+
+@cache
+def _duration_units() -> tuple[re.Pattern[str], dict[str, float]]:
+    """The duration part pattern and the days per unit word (synonyms.toml [values.durations])."""
+    days: dict[str, float] = {}
+    for kind in _DURATION_KINDS:
+        for word in synonyms_data()["values"]["durations"][kind]:
+            days[normalise_word(word)] = _DAYS_IN[kind]
+    words = "|".join(re.escape(w) for w in sorted(days, key=len, reverse=True))
+    pattern = re.compile(rf"(\d+(?:[.,]\d+)?)\s*({words})?(?![a-z])\.?")
+    return pattern, days
 
 
 def _duration_days(cell: object, default_days: float) -> float | None:
-    """A duration in days from "34", "34 y", "6 months", "1y 6m", "12+3" (weeks+days)."""
+    """A duration in days from "34", "34 y", "6 months", "1y 6m", "28 yo", "6/12", "12+3"."""
     if isinstance(cell, bool) or is_blank(cell):
         return None
     if isinstance(cell, int | float | np.integer | np.floating):
-        return float(cell) * default_days
+        number = float(cell)
+        return number * default_days if math.isfinite(number) and number >= 0 else None
     if not isinstance(cell, str):
         return None
-    text = _clean_text(cell).lower()
+    text = _OLD.sub("", normalise_word(_clean_text(cell)))
     plus = re.fullmatch(r"(\d+)\s*\+\s*(\d)\s*(?:d|days?)?", text)
     if plus:  # obstetric "12+3": weeks + days
         return float(plus.group(1)) * _DAYS_PER_WEEK + float(plus.group(2))
-    parts = list(_DURATION_PART.finditer(text))
+    fraction = _FRACTION.fullmatch(text)
+    if fraction:
+        count = parse_number(fraction.group(1))
+        return None if count is None else count * _FRACTION_DAYS[fraction.group(2)]
+    pattern, unit_days = _duration_units()
+    parts = list(pattern.finditer(text))
     consumed = "".join(part.group(0) for part in parts)
     if not parts or re.sub(r"[\s,;]", "", consumed) != re.sub(r"[\s,;]", "", text):
         quantity = _parse_quantity_text(text, None)
         if quantity.status != "ok" or quantity.value is None or quantity.unit_text:
             return None
-        return quantity.value * default_days
+        return quantity.value * default_days if quantity.value >= 0 else None
     total = 0.0
     for part in parts:
-        number = parse_number(part.group(1))
-        if number is None:
+        amount = parse_number(part.group(1))
+        if amount is None:
             return None
-        unit = (part.group(2) or "").lower()
-        if unit.startswith("mo") or unit.startswith("mes") or unit.startswith("mth"):
-            factor = _UNIT_DAYS["m"]
-        elif unit:
-            factor = _UNIT_DAYS.get(unit[0], default_days)
-        else:
-            factor = default_days
-        total += number * factor
+        unit = part.group(2)
+        total += amount * (unit_days[unit] if unit else default_days)
     return total
 
 
@@ -796,6 +862,20 @@ _COMPACT = re.compile(
 _TWO_DIGIT_YEAR_PIVOT: Final = 30  # 00-30 -> 2000s, 31-99 -> 1900s (only for 2-digit years)
 
 
+# Weekday names written before a date (English, German, French, Spanish, Italian, Dutch in full;
+# English abbreviations).  "Mar" is left out: it is also March.
+_WEEKDAY = re.compile(
+    r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|"
+    r"mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miercoles|miércoles|jueves|viernes|"
+    r"sabado|sábado|domingo|lunedi|lunedì|martedi|martedì|mercoledi|mercoledì|giovedi|giovedì|"
+    r"venerdi|venerdì|sabato|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
+    r"\.?,?\s+(?=\d)",
+    re.IGNORECASE,
+)
+_HOUR_WORD = re.compile(r"(?<=\d)\s*(?:h|hrs|uhr|u)\.?$", re.IGNORECASE)
+
+
 def slash_date_order(text: str) -> str | None:
     """ "dayfirst" / "monthfirst" when a numeric date text can only be read one way, else None."""
     match = _NUMERIC_DATE.fullmatch(_clean_text(text))
@@ -807,6 +887,25 @@ def slash_date_order(text: str) -> str | None:
     if second > 12 >= first:
         return "monthfirst"
     return None
+
+
+def is_ambiguous_date_text(text: str) -> bool:
+    """True for a numeric date text that reads two ways (03/04/2026: 3 April or March 4)."""
+    match = _NUMERIC_DATE.fullmatch(_clean_text(text))
+    if not match:
+        return False
+    first, second = int(match.group("a")), int(match.group("b"))
+    return first != second and first <= _MONTHS_IN_YEAR and second <= _MONTHS_IN_YEAR
+
+
+def has_two_digit_year(text: str) -> bool:
+    """True for a date text written with a two-digit year (03/04/85, 3-Apr-85)."""
+    s = _clean_text(text)
+    for pattern in (_NUMERIC_DATE, _NAMED_DMY, _NAMED_MDY):
+        match = pattern.fullmatch(s)
+        if match:
+            return len(match.group("y")) == len("yy")
+    return False
 
 
 def _year(text: str) -> int:
@@ -835,9 +934,10 @@ def _with_time(match: re.Match[str], year: int, month: int, day: int) -> datetim
 def parse_date_text(text: str, dayfirst: bool = True) -> datetime | None:
     """A date (and time) written as text: ISO, 14/11/2026 12:30, 21-Nov-2026, Nov 21, 2026.
 
-    A numeric date that reads both ways (03/04/2026) follows ``dayfirst``.
+    A numeric date that reads both ways (03/04/2026) follows ``dayfirst``.  A leading weekday
+    ("Tue 24 Nov 2026") and a trailing hour word ("14:05 h", "14:05 Uhr") are ignored.
     """
-    s = _clean_text(text)
+    s = _WEEKDAY.sub("", _HOUR_WORD.sub("", _clean_text(text)))
     if not s:
         return None
     iso = _ISO.fullmatch(s)

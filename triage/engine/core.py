@@ -148,7 +148,11 @@ def _ages(frame: pd.DataFrame, as_of: datetime | None) -> pd.Series:
         return ages
     until = frame["collected_at"]
     if as_of is not None:
-        until = until.fillna(pd.Timestamp(as_of))
+        # Collection times are wall-clock times without a zone; compare like with like.
+        stamp = pd.Timestamp(as_of)
+        if stamp.tzinfo is not None:
+            stamp = stamp.tz_convert(None)
+        until = until.fillna(stamp)
     seconds = (until - frame["birth_date"]).dt.total_seconds()
     computed = seconds / _SECONDS_PER_YEAR
     return ages.where(~need, computed.where(computed >= 0))

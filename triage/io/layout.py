@@ -19,7 +19,14 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from triage.columns import ColumnMatch, RowScore, score_row
+from triage.columns import (
+    STRONG_SCORE,
+    ColumnMatch,
+    RowScore,
+    candidates,
+    mentions_prolactin,
+    score_row,
+)
 from triage.io.sources import Rows, Workbook
 from triage.schema import InputFileError, Rejected
 from triage.values import (
@@ -31,21 +38,47 @@ from triage.values import (
     synonyms_data,
 )
 
-HEADER_SCAN_ROWS: Final = 40
+HEADER_SCAN_ROWS: Final = 200  # scoring a row costs ~0.1 ms; long preambles exist
 DUPLICATE_SHARE: Final = 0.5
 IDENTITY_FIELDS: Final = ("patient_id", "patient_name", "specimen_id")
 UNITS_ROW_SCAN: Final = 2
 SUBHEADING_MIN_COLUMNS: Final = 3  # a lone cell is a sub-heading when the table is wider
+ALSO_MIN_FIELDS: Final = 2  # another sheet is worth a warning when its header names 2+ fields
+UNIT_FIELDS: Final = ("unit", "prolactin_unit")
+GROUPED_MIN_CELLS: Final = 2  # sub-headers of a grouped (two-row) header: at least two named
+GROUPED_LOOKAHEAD: Final = 5  # rows looked at below a lone header cell
 
 
 @dataclass(frozen=True)
 class HeaderLocation:
-    """The chosen sheet and header row (0-based index into the sheet's rows)."""
+    """The chosen sheet and header row (0-based index into the sheet's rows).
+
+    ``index`` is the last header row (the data starts below it); a grouped header over two rows
+    ("Prolactin" above "Result | Unit | Range") starts at ``first`` and its ``cells`` are the two
+    rows joined ("Prolactin Result", "Prolactin Unit", ...).
+    """
 
     sheet: str
     index: int
     score: RowScore
     also: tuple[str, ...] = ()  # other sheets that hold a prolactin column (not read)
+    cells: tuple[object, ...] = ()  # the header cells (the row itself, or two rows joined)
+    first: int = -1  # first header row; -1: same as index
+    hidden: bool = False  # the sheet is hidden (no visible sheet had a table)
+
+    @property
+    def first_row(self) -> int:
+        return self.index if self.first < 0 else self.first
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A possible header: its rows, cells and score."""
+
+    index: int
+    score: RowScore
+    cells: tuple[object, ...]
+    first: int = -1
 
 
 @dataclass(frozen=True)
@@ -150,49 +183,141 @@ def locate_header(
     header_row: int | None,
     forced: Mapping[str, str],
 ) -> HeaderLocation:
-    """Pick the sheet holding a prolactin column and its header row."""
+    """Pick the sheet holding a prolactin column and its header row.
+
+    Without a sheet option every visible sheet is scored and the one whose header row names the
+    most fields wins (the first on a tie): a cover sheet whose title mentions prolactin, or a
+    pivot sheet, loses to the data sheet.  Hidden sheets are read only when no visible sheet has
+    a header naming two fields or more.
+    """
     if sheet is not None:
-        order = [resolve_sheet(book, file, sheet)]
+        groups = [[resolve_sheet(book, file, sheet)]]
     else:
         visible = [n for n in book.sheet_names if n not in book.hidden]
-        order = visible + [n for n in book.sheet_names if n in book.hidden]
+        groups = [visible, [n for n in book.sheet_names if n in book.hidden]]
     best_seen: tuple[int, str, list[str]] = (-1, "", [])
-    for name in order:
-        rows = book.load(name, max(HEADER_SCAN_ROWS, header_row or 0))
-        if header_row is not None:
-            indexes = [header_row - 1] if header_row - 1 < len(rows) else []
-        else:
-            indexes = list(range(min(HEADER_SCAN_ROWS, len(rows))))
-        found = _best_row(rows, indexes, forced)
-        if found is not None:
-            later = order[order.index(name) + 1 :]
-            also = tuple(n for n in later if n not in book.hidden and _has_header(book, n, forced))
-            return HeaderLocation(name, found[0], found[1], also if sheet is None else ())
-        for index in indexes:
-            score = score_row(rows[index], forced)
-            if score.recognised > best_seen[0]:
-                best_seen = (
-                    score.recognised,
-                    name,
-                    [cell_text(c) for c in rows[index] if cell_text(c)],
-                )
-    raise _no_prolactin_error(file, best_seen, book, header_row)
+    found: list[tuple[str, _Candidate]] = []
+    for order in groups:
+        for name in order:
+            rows = book.load(name, max(HEADER_SCAN_ROWS, (header_row or 0) + 1))
+            if header_row is not None:
+                indexes = [header_row - 1] if header_row - 1 < len(rows) else []
+            else:
+                indexes = list(range(min(HEADER_SCAN_ROWS, len(rows))))
+            best = _best_row(rows, indexes, forced)
+            if best is not None:
+                found.append((name, best))
+                continue
+            best_seen = _best_unusable(rows, indexes, forced, name, best_seen)
+        if found and max(c.score.recognised for _, c in found) >= ALSO_MIN_FIELDS:
+            break
+    if not found:
+        raise _no_prolactin_error(file, best_seen, book, header_row)
+    chosen_name, chosen = max(found, key=lambda item: item[1].score.recognised)  # first of best
+    also = tuple(
+        n
+        for n, c in found
+        if n != chosen_name and n not in book.hidden and c.score.recognised >= ALSO_MIN_FIELDS
+    )
+    return HeaderLocation(
+        chosen_name,
+        chosen.index,
+        chosen.score,
+        also if sheet is None else (),
+        chosen.cells,
+        chosen.first,
+        hidden=sheet is None and chosen_name in book.hidden,
+    )
 
 
-def _has_header(book: Workbook, sheet: str, forced: Mapping[str, str]) -> bool:
-    rows = book.load(sheet, HEADER_SCAN_ROWS)
-    return _best_row(rows, range(len(rows)), forced) is not None
-
-
-def _best_row(
-    rows: Rows, indexes: Sequence[int], forced: Mapping[str, str]
-) -> tuple[int, RowScore] | None:
-    best: tuple[int, RowScore] | None = None
+def _best_unusable(
+    rows: Rows,
+    indexes: Sequence[int],
+    forced: Mapping[str, str],
+    name: str,
+    best_seen: tuple[int, str, list[str]],
+) -> tuple[int, str, list[str]]:
+    """The row naming the most fields so far (for the error message), among rows without one."""
     for index in indexes:
         score = score_row(rows[index], forced)
-        if score.usable and (best is None or score.recognised > best[1].recognised):
-            best = (index, score)
+        if score.recognised > best_seen[0]:
+            best_seen = (
+                score.recognised,
+                name,
+                [cell_text(c) for c in rows[index] if cell_text(c)],
+            )
+    return best_seen
+
+
+def _best_row(rows: Rows, indexes: Sequence[int], forced: Mapping[str, str]) -> _Candidate | None:
+    """The usable header naming the most fields (the first on a tie)."""
+    best: _Candidate | None = None
+    for index in indexes:
+        for candidate in _candidates_at(rows, index, forced):
+            if best is None or candidate.score.recognised > best.score.recognised:
+                best = candidate
     return best
+
+
+def _candidates_at(rows: Rows, index: int, forced: Mapping[str, str]) -> list[_Candidate]:
+    """The row as a header, and the row joined with the one below it (a grouped header)."""
+    row = rows[index]
+    score = score_row(row, forced)
+    found: list[_Candidate] = []
+    if score.usable and (score.filled > 1 or _single_column_below(rows, index)):
+        found.append(_Candidate(index, score, tuple(row)))
+    grouped = _grouped_header(rows, index, score, forced)
+    if grouped is not None:
+        found.append(grouped)
+    return found
+
+
+def _filled(row: Sequence[object]) -> int:
+    return sum(1 for c in row if not is_blank(c))
+
+
+def _single_column_below(rows: Rows, index: int) -> bool:
+    """A lone header cell heads a table only when the rows below it hold one cell as well
+    (a title such as "Prolactin audit" above a wider table is not a header)."""
+    below = [r for r in rows[index + 1 : index + 1 + GROUPED_LOOKAHEAD] if _filled(r)]
+    return all(_filled(r) <= 1 for r in below)
+
+
+def _grouped_header(
+    rows: Rows, index: int, upper_score: RowScore, forced: Mapping[str, str]
+) -> _Candidate | None:
+    """Two header rows read as one: group titles above ("Patient", "Prolactin") carried over
+    their blank neighbours and joined to the sub-headers below ("ID", "Result", "Unit")."""
+    if index + 1 >= len(rows):
+        return None
+    upper, lower = rows[index], rows[index + 1]
+    if _filled(upper) < GROUPED_MIN_CELLS:
+        return None  # a lone title above a table is no group title
+    texts = [c for c in lower if not is_blank(c)]
+    if len(texts) < GROUPED_MIN_CELLS or not all(isinstance(c, str) for c in texts):
+        return None
+    width = max(len(upper), len(lower))
+    padded_upper = [*upper, *[None] * (width - len(upper))]
+    padded_lower = [*lower, *[None] * (width - len(lower))]
+    pairs = list(zip(padded_upper, padded_lower, strict=True))
+    if not any(is_blank(u) and not is_blank(v) for u, v in pairs):
+        return None  # a grouped header leaves blank cells above some sub-headers
+    lower_score = score_row(lower, forced)
+    if lower_score.recognised < GROUPED_MIN_CELLS or lower_score.recognised * 2 < len(texts):
+        return None
+    joined: list[object] = []
+    group = ""
+    for top, bottom in pairs:
+        if not is_blank(top):
+            group = cell_text(top)
+        below = "" if is_blank(bottom) else cell_text(bottom)
+        joined.append(" ".join(t for t in (group, below) if t))
+    score = score_row(joined, forced)
+    beaten = lower_score.recognised if lower_score.usable else 0
+    better = score.recognised > max(upper_score.recognised, beaten)
+    if not (score.usable and better):
+        return None
+    return _Candidate(index + 1, score, tuple(joined), first=index)
 
 
 def _no_prolactin_error(
@@ -203,10 +328,17 @@ def _no_prolactin_error(
         where = f" in row {header_row}" if header_row else ""
         return InputFileError(file, f"no header row with a prolactin column found{where}")
     seen = ", ".join(repr(h) for h in headers[:25])
+    near = [h for h in headers if mentions_prolactin(h)]
+    hint = (
+        f"; {', '.join(repr(h) for h in near[:5])} mention prolactin but look like another kind of "
+        "column (a time point, flag, unit, limit or PEG result)"
+        if near
+        else ""
+    )
     return InputFileError(
         file,
-        f"no prolactin column found (headers seen: {seen}); name it in a column mapping file "
-        '([columns] prolactin = "<header>")',
+        f"no prolactin column found (headers seen: {seen}){hint}; name the column to triage in "
+        'a column mapping file ([columns] prolactin = "<header>")',
         sheet=sheet or None,
     )
 
@@ -364,10 +496,12 @@ def _take_units_row(
         cell = row[result_col]
         if numbers or not isinstance(cell, str) or not looks_like_unit(cell):
             continue
-        if not all(looks_like_unit(t) for t in texts):
+        if not all(looks_like_unit(t) or _is_units_label(t) for t in texts):
             continue
         split.units_row = {
-            j: c.strip() for j, c in enumerate(row) if isinstance(c, str) and c.strip()
+            j: c.strip()
+            for j, c in enumerate(row)
+            if isinstance(c, str) and c.strip() and not _is_units_label(c)
         }
         split.rejected.append(
             Rejected(
@@ -384,6 +518,12 @@ def _take_units_row(
         split.source_rows = split.source_rows[keep]
         split.distinct = [found.take(keep) for found in split.distinct]
         return
+
+
+def _is_units_label(text: str) -> bool:
+    """A cell that labels a units row ("Units:", "UOM") rather than giving a unit."""
+    found = candidates(text.strip().rstrip(":"))
+    return bool(found) and found[0][0] in UNIT_FIELDS and found[0][1] >= STRONG_SCORE
 
 
 def _join_name_parts(columns: dict[str, np.ndarray]) -> set[str]:

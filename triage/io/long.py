@@ -25,7 +25,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from triage.columns import parse_header, parse_rule
+from triage.columns import header_words, parse_header, parse_rule
 from triage.io.layout import RawTable
 from triage.io.wide import BuildResult, BuildSettings, build_frame, date_column, typed_column
 from triage.schema import Rejected
@@ -46,6 +46,7 @@ QUALIFIED: Final = frozenset({"tsh", "egfr"})
 PERCENT_FULL: Final = 100.0
 _FLIP: Final = {"<": ">", ">": "<", "": ""}
 _NO_DELTA: Final = np.iinfo(np.int64).max
+_LOINC: Final = re.compile(r"\d{1,7}-\d")  # a LOINC code written in a test code column
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def lab_tests() -> tuple[LabTest, ...]:
                 complement=data.get("transform") == "complement",
                 loinc=frozenset(str(code).strip() for code in data.get("loinc", [])),
                 codes=frozenset(_code_key(code) for code in data.get("codes", [])),
-                names=frozenset(parse_header(n).main for n in data.get("names", [])),
+                names=frozenset(header_words(n) for n in data.get("names", [])),
                 rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
                 exclude=frozenset(data.get("exclude", [])),
             )
@@ -87,17 +88,17 @@ def lab_tests() -> tuple[LabTest, ...]:
 
 
 def classify_test(loinc: str, code: str, name: str) -> LabTest | None:
-    """Which test a row holds: by LOINC, then exact name, exact code, then name/code words."""
+    """Which test a row holds: by LOINC (also when the code column holds one), then exact name,
+    exact code, then name/code words."""
     catalogue = lab_tests()
-    loinc_key = loinc.strip()
-    if loinc_key:
+    for loinc_key in (loinc.strip(), code.strip() if _LOINC.fullmatch(code.strip()) else ""):
+        if loinc_key:
+            for spec in catalogue:
+                if loinc_key in spec.loinc:
+                    return spec
+    for exact in _name_keys(name):
         for spec in catalogue:
-            if loinc_key in spec.loinc:
-                return spec
-    header = parse_header(name) if name.strip() else None
-    if header is not None:
-        for spec in catalogue:
-            if header.main in spec.names or header.full in spec.names:
+            if exact in spec.names:
                 return spec
     key = _code_key(code)
     if key:
@@ -115,6 +116,19 @@ def classify_test(loinc: str, code: str, name: str) -> LabTest | None:
             if any(all(group & words for group in rule) for rule in spec.rules):
                 return spec
     return None
+
+
+def _name_keys(name: str) -> list[str]:
+    """A test name as compared with the catalogue's names: all its words, and without its unit
+    when the unit is all it adds ("Prolactin (ng/mL)"; but not "PRL (post PEG)")."""
+    if not name.strip():
+        return []
+    keys = [header_words(name)]
+    header = parse_header(name)
+    unit_words = set(header_words(header.unit).split()) if header.unit else set()
+    if header.unit and header.bracket_tokens <= unit_words:
+        keys.append(header.main)
+    return keys
 
 
 @dataclass

@@ -18,11 +18,23 @@ from typing import Final
 import pandas as pd
 
 from triage.columns import ColumnMatch, MappedHeaderMissing, recognise_columns
-from triage.io.layout import build_raw_table, locate_header, split_rows
+from triage.io.layout import (
+    HeaderLocation,
+    RawTable,
+    build_raw_table,
+    locate_header,
+    split_rows,
+)
 from triage.io.long import read_long
 from triage.io.mapping import ColumnMapping
 from triage.io.sources import SUPPORTED_EXTENSIONS, open_workbook
-from triage.io.wide import BuildSettings, build_frame, canonical_frame, file_date_order
+from triage.io.wide import (
+    BuildSettings,
+    ambiguous_date_example,
+    build_frame,
+    canonical_frame,
+    file_date_order,
+)
 from triage.schema import InputFileError, InputSummary, Rejected
 
 DEFAULT_MAX_UNCOMPRESSED_BYTES: Final = 512 * 1024 * 1024
@@ -79,7 +91,8 @@ def read_file(
     )
     sheet = "" if book.is_text else location.sheet
     rows = book.load(location.sheet, None)
-    match = _match_columns(name, sheet, rows[location.index], location.index + 1, mapping)
+    header = list(location.cells) or rows[location.index]
+    match = _match_columns(name, sheet, header, location.first_row + 1, mapping)
     result_field = "result" if match.shape == "long" else "prolactin"
     split = split_rows(rows, location.index, match, name, sheet, result_field)
     table = build_raw_table(split, match, name, sheet, book)
@@ -91,12 +104,18 @@ def read_file(
         mapping=match.mapping(),
         unmapped_headers=match.unmapped,
         shape=match.shape,
-        header_row=location.index + 1,
-        warnings=[*book.warnings, *table.warnings, *_other_sheets_note(location.also)],
+        header_row=location.first_row + 1,
+        warnings=[
+            *book.warnings,
+            *_location_notes(location),
+            *table.warnings,
+            *_other_sheets_note(location.also),
+        ],
     )
     dayfirst, evidence = file_date_order(table)
     if dayfirst is None:
         dayfirst = options.dayfirst
+        summary.warnings += _ambiguous_dates_note(table, dayfirst)
     elif dayfirst != options.dayfirst:
         order = "day-first" if dayfirst else "month-first"
         summary.warnings.append(
@@ -141,6 +160,34 @@ def _match_columns(
             name, f"no prolactin column found (headers seen: {seen})", sheet=sheet or None
         )
     return match
+
+
+def _ambiguous_dates_note(table: RawTable, dayfirst: bool) -> list[str]:
+    """A note when text dates read two ways and nothing in the file settles the order."""
+    found = ambiguous_date_example(table)
+    if found is None:
+        return []
+    header, example = found
+    order = "day-first" if dayfirst else "month-first"
+    return [
+        f"dates such as {example!r} (column {header!r}) can be read day-first or month-first "
+        f"and no date in the file settles it; they were read {order} (the dayfirst / "
+        "monthfirst option chooses)"
+    ]
+
+
+def _location_notes(location: HeaderLocation) -> list[str]:
+    notes = []
+    if location.hidden:
+        notes.append(f"the table was read from the hidden sheet {location.sheet!r}")
+    if location.first_row != location.index:
+        first, last = location.first_row + 1, location.index + 1
+        joined = ", ".join(repr(c) for c in location.cells if c)
+        notes.append(
+            f"the header spans rows {first}-{last} (group titles above sub-headers) and was read "
+            f"joined: {joined[:200]}"
+        )
+    return notes
 
 
 def _other_sheets_note(sheets: Sequence[str]) -> list[str]:

@@ -13,6 +13,7 @@ mapping file's default, and last the unit the row's own interval implies (102-49
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -25,24 +26,31 @@ import pandas as pd
 from triage.io.layout import Distinct, RawTable, factorize_column
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, Rejected
 from triage.values import (
+    CANONICAL_UNITS,
+    Interval,
     Quantity,
     ages_in_years,
     cell_text,
+    has_two_digit_year,
     hcg_positive,
     in_frame_range,
     infer_decimal_mark,
+    is_ambiguous_date_text,
     is_empty_value,
+    is_unknown_word,
     normalise_unit,
     parse_age_years,
     parse_date,
     parse_interval,
     parse_quantity,
     parse_sex,
+    parse_sex_intervals,
     parse_size_mm,
     parse_weeks,
     parse_yes_no,
     prolactin_plausibility,
     repair_swapped_day_month,
+    sex_code,
     slash_date_order,
     unit_from_interval,
 )
@@ -167,9 +175,11 @@ class _Builder:
         self.out["prolactin_raw"] = _pick(codes, parsed, lambda q: q.text or None, object)
         self.out["qualifier"] = _pick(codes, parsed, lambda q: q.qualifier, object)
         cell_units = _pick(codes, parsed, lambda q: q.unit_text, object)
+        cell_unit_ids = _pick(codes, parsed, lambda q: _unit_id(q.unit_text), np.int8)
 
         low, high, interval_units = self._interval()
         unit_text = self._written_unit(cell_units, interval_units)
+        self._warn_unit_disagreements(cell_units, cell_unit_ids)
         unit_codes, infos = self._distinct(unit_text, lambda t: normalise_unit(t) if t else None)
         unit = _pick(unit_codes, infos, lambda i: i.unit if i else None, object)
         factor = _pick(unit_codes, infos, lambda i: i.factor if i else math.nan, np.float64)
@@ -199,6 +209,7 @@ class _Builder:
         if rr is not None:
             decimal = self._decimal(rr)
             codes, parsed = self._distinct(rr, lambda c: parse_interval(c, decimal))
+            codes, parsed = self._sex_intervals(rr, codes.copy(), parsed, decimal)
             low = _pick(codes, parsed, lambda i: _nan(i.low) if i else math.nan, np.float64)
             high = _pick(codes, parsed, lambda i: _nan(i.high) if i else math.nan, np.float64)
             units = _pick(codes, parsed, lambda i: i.unit_text if i else "", object)
@@ -215,6 +226,63 @@ class _Builder:
                 high = np.where(np.isnan(given), high, given)
         return low, high, units
 
+    def _sex_intervals(
+        self,
+        rr: np.ndarray,
+        codes: np.ndarray,
+        parsed: list[Interval | None],
+        decimal: str | None,
+    ) -> tuple[np.ndarray, list[Interval | None]]:
+        """Per-row intervals where a cell gives one per sex ("M: 4.0-15.2; F: 4.8-23.3").
+
+        Returns the rows' codes (``codes``, renumbered in place) into the returned intervals.
+        Cells that hold text but no readable interval are reported (the reference set is used).
+        """
+        uniques = self.table.distinct(rr).uniques
+        by_sex = [
+            parse_sex_intervals(u, decimal) if p is None and not is_empty_value(u) else None
+            for u, p in zip(uniques, parsed, strict=True)
+        ]
+        used = _used(self.table.distinct(rr))
+        unread = [
+            bool(k) and p is None and b is None and not is_empty_value(u)
+            for u, p, b, k in zip(uniques, parsed, by_sex, used, strict=True)
+        ]
+        if any(unread):
+            rows = np.array(unread, dtype=bool)[codes]
+            example = cell_text(uniques[unread.index(True)])
+            self.warnings.append(
+                f"{int(rows.sum())} row(s) have a reference interval that could not be read "
+                f"(e.g. {example!r}); the reference set's interval was used for them"
+            )
+        if not any(by_sex):
+            return codes, parsed
+        sex_col = self.column("sex")
+        sexes = self._apply(sex_col, parse_sex) if sex_col is not None else np.full(self.n, None)
+        extended = list(parsed)
+        chosen: dict[tuple[int, str], int] = {}
+        no_sex = 0
+        for row in np.flatnonzero(np.array([b is not None for b in by_sex])[codes]):
+            table = by_sex[codes[row]]
+            interval = table.get(str(sexes[row])) if table is not None else None
+            if interval is None:
+                no_sex += 1
+                continue
+            key = (int(codes[row]), str(sexes[row]))
+            if key not in chosen:
+                chosen[key] = len(extended)
+                extended.append(interval)
+            codes[row] = chosen[key]
+        for code, table in enumerate(by_sex):
+            if table is not None:
+                extended[code] = None  # rows left on the cell itself have no sex to choose by
+        if no_sex:
+            self.warnings.append(
+                f"{no_sex} row(s) have an interval per sex but no sex that picks one; the "
+                "reference set's interval was used for them"
+            )
+        return codes, extended
+
     def _written_unit(self, cell_units: np.ndarray, interval_units: np.ndarray) -> np.ndarray:
         """The first unit written for each row (cell, unit column, interval, header, default)."""
         chosen = np.asarray(cell_units, dtype=object).copy()
@@ -230,6 +298,44 @@ class _Builder:
         for level in levels:
             chosen = np.where(chosen == "", level, chosen)
         return chosen
+
+    def _warn_unit_disagreements(self, cell_units: np.ndarray, cell_ids: np.ndarray) -> None:
+        """Rows whose units, written twice, disagree are reported (the nearest one is used):
+        the result cell against the unit column, and the row against the prolactin header."""
+        unit_col = self.column("prolactin_unit")
+        own_ids, own_texts = cell_ids, cell_units
+        if unit_col is not None:
+            column = self._apply(unit_col, lambda c: "" if is_empty_value(c) else cell_text(c))
+            column_ids = self._apply(unit_col, _unit_id, np.int8)
+            near, far = (cell_ids, cell_units), (column_ids, column)
+            self._warn_disagreement(near, far, "the unit in the result cell", "unit column")
+            own_ids = np.where(cell_ids > 0, cell_ids, column_ids)
+            own_texts = np.where(cell_ids > 0, cell_units, column)
+        header_text = self.table.header_units.get("prolactin", "")
+        if header_text:
+            header_ids = np.full(self.n, _unit_id(header_text), dtype=np.int8)
+            header = np.full(self.n, header_text, dtype=object)
+            self._warn_disagreement(
+                (own_ids, own_texts), (header_ids, header), "the row's unit", "prolactin header"
+            )
+
+    def _warn_disagreement(
+        self,
+        near: tuple[np.ndarray, np.ndarray],
+        far: tuple[np.ndarray, np.ndarray],
+        near_name: str,
+        far_name: str,
+    ) -> None:
+        """``near`` / ``far``: (unit ids, unit texts) per row."""
+        conflict = (near[0] > 0) & (far[0] > 0) & (near[0] != far[0])
+        if not conflict.any():
+            return
+        first = int(np.flatnonzero(conflict)[0])
+        self.warnings.append(
+            f"{int(conflict.sum())} row(s): {near_name} differs from the {far_name} (first: row "
+            f"{int(self.table.source_rows[first])}, {near[1][first]!r} vs {far[1][first]!r}); "
+            f"{near_name} was used: check the units"
+        )
 
     def _default_unit(self) -> str:
         for key in UNIT_DEFAULT_KEYS:
@@ -316,10 +422,7 @@ class _Builder:
             self.out[name] = (
                 self._apply(col, _text) if col is not None else np.full(self.n, None, object)
             )
-        sex = self.column("sex")
-        self.out["sex"] = (
-            self._apply(sex, parse_sex) if sex is not None else np.full(self.n, None, object)
-        )
+        self.out["sex"] = self._sex()
         self.out["birth_date"] = self._dates("birth_date")
         collected = self._dates("collected_at")
         self.out["collected_at"] = self._with_time_column(collected)
@@ -332,13 +435,33 @@ class _Builder:
         computed = ages_in_years(self.out["birth_date"], self.out["collected_at"])
         self.out["age_years"] = np.where(np.isnan(age), computed, age)
 
+    def _sex(self) -> np.ndarray:
+        """F / M per row; a column of numeric codes (1, 2) is read as ISO 5218, with a note."""
+        col = self.column("sex")
+        if col is None:
+            return np.full(self.n, None, object)
+        found = self.table.distinct(col)
+        coded = [u for u, k in zip(found.uniques, _used(found), strict=True) if k and sex_code(u)]
+        if coded:
+            header = self.table.headers.get("sex", "sex")
+            self.warnings.append(
+                f"column {header!r} holds numeric sex codes; read as ISO/IEC 5218 "
+                "(1 = male, 2 = female): check this matches the export"
+            )
+        return self._apply(col, parse_sex)
+
     def _dates(self, name: str) -> np.ndarray:
         col = self.column(name)
         if col is None:
             return np.full(self.n, np.datetime64("NaT"), dtype="datetime64[ns]")
         header = self.table.headers.get(name, name)
         values, notes = date_column(
-            col, header, self.settings.dayfirst, self.table.text_source, self.table.distinct(col)
+            col,
+            header,
+            self.settings.dayfirst,
+            self.table.text_source,
+            self.table.distinct(col),
+            past=name == "birth_date",
         )
         self.warnings.extend(notes)
         return values
@@ -456,6 +579,7 @@ class _Builder:
 
 
 DATE_FIELDS: Final = ("birth_date", "collected_at")
+YEARS_PER_CENTURY: Final = 100
 
 
 def file_date_order(table: RawTable) -> tuple[bool | None, str]:
@@ -480,19 +604,35 @@ def file_date_order(table: RawTable) -> tuple[bool | None, str]:
     return order == "dayfirst", header
 
 
+def ambiguous_date_example(table: RawTable) -> tuple[str, str] | None:
+    """(header, text) of a date text that reads two ways (03/04/2026), or None when none does."""
+    for name in DATE_FIELDS:
+        col = table.columns.get(name)
+        if col is None:
+            continue
+        for cell in table.distinct(col).uniques:
+            if isinstance(cell, str) and is_ambiguous_date_text(cell):
+                return table.headers.get(name, name), cell.strip()
+    return None
+
+
 def date_column(
     cells: np.ndarray,
     header: str,
     dayfirst: bool,
     text_source: bool,
     found: Distinct | None = None,
+    *,
+    past: bool = False,
 ) -> tuple[np.ndarray, list[str]]:
     """A datetime64[ns] column from date cells or texts, and what had to be repaired.
 
     Day/month swapped date cells of a legacy conversion are repaired first
     (``values.repair_swapped_day_month``); ambiguous text dates follow the column's own
     evidence (a 14/11 makes it day-first, an 11/14 month-first), else ``dayfirst``.  Numbers are
-    Excel serial dates unless the file is text.  Work is done once per distinct cell.
+    Excel serial dates unless the file is text.  ``past`` (birth dates): a two-digit year that
+    would put the date in the future is read in the century before (03/04/28 -> 1928).  Work is
+    done once per distinct cell.
     """
     notes: list[str] = []
     found = found or factorize_column(cells)
@@ -517,9 +657,77 @@ def date_column(
             )
     elif "dayfirst" in orders and "monthfirst" not in orders:
         column_dayfirst = True
-    parsed = _parse_distinct_dates(uniques, column_dayfirst, serials=not text_source)
+    readable = uniques
+    used = _used(found)
+    if text_source and _text_serials([u for u, keep in zip(uniques, used, strict=True) if keep]):
+        readable = [
+            float(u) if isinstance(u, str) and not is_empty_value(u) else u for u in uniques
+        ]
+        notes.append(
+            f"column {header!r}: the dates are written as Excel serial numbers "
+            "(e.g. 46350 = 24/11/2026); read as such"
+        )
+    serials = not text_source or readable is not uniques
+    parsed = _parse_distinct_dates(readable, column_dayfirst, serials=serials)
+    if past:
+        _previous_century(uniques, parsed)
     values: np.ndarray = parsed[found.codes]
+    notes += _unread_dates_note(header, uniques, parsed, found.codes, used)
     return values, notes
+
+
+_SERIAL_TEXT: Final = re.compile(r"\d{5}(?:\.\d+)?")
+_SERIAL_TEXT_RANGE: Final = (10_000.0, 80_000.0)  # 1927-05-18 .. 2119-01-10
+_NOTE_EXAMPLES: Final = 3
+
+
+def _text_serials(uniques: list[object]) -> bool:
+    """True when every filled cell of a text column is an Excel serial date (46350, 46350.5)."""
+    filled = [u.strip() for u in uniques if isinstance(u, str) and not is_empty_value(u)]
+    return bool(filled) and all(
+        _SERIAL_TEXT.fullmatch(u) and _SERIAL_TEXT_RANGE[0] <= float(u) < _SERIAL_TEXT_RANGE[1]
+        for u in filled
+    )
+
+
+def _used(found: Distinct) -> np.ndarray:
+    """Which distinct cells some row still holds (the rest came from rejected rows)."""
+    counts = np.bincount(found.codes, minlength=len(found.uniques))
+    used: np.ndarray = counts > 0
+    return used
+
+
+def _unread_dates_note(
+    header: str, uniques: list[object], parsed: np.ndarray, codes: np.ndarray, used: np.ndarray
+) -> list[str]:
+    """A note naming the cells that hold something but could not be read as a date."""
+    unread = used & np.isnat(parsed)
+    for i in np.flatnonzero(unread):
+        cell = uniques[i]
+        unread[i] = not is_empty_value(cell) and not is_unknown_word(cell)
+    if not unread.any():
+        return []
+    rows = int(unread[codes].sum())
+    examples = ", ".join(
+        repr(cell_text(uniques[i])) for i in np.flatnonzero(unread)[:_NOTE_EXAMPLES]
+    )
+    return [
+        f"column {header!r}: {rows} cell(s) could not be read as dates (e.g. {examples}); "
+        "they were left empty"
+    ]
+
+
+def _previous_century(uniques: list[object], parsed: np.ndarray) -> None:
+    """Two-digit-year dates in the future move back a century (in place)."""
+    now = np.datetime64(datetime.now(), "ns")
+    for i in np.flatnonzero(~np.isnat(parsed) & (parsed > now)):
+        cell = uniques[i]
+        if isinstance(cell, str) and has_two_digit_year(cell):
+            moved = pd.Timestamp(parsed[i]).to_pydatetime()
+            try:
+                parsed[i] = np.datetime64(moved.replace(year=moved.year - YEARS_PER_CENTURY), "ns")
+            except ValueError:  # 29 February of a year that is no longer leap
+                parsed[i] = np.datetime64("NaT")
 
 
 def _parse_distinct_dates(uniques: list[object], dayfirst: bool, *, serials: bool) -> np.ndarray:
@@ -570,6 +778,12 @@ def _time_of_day(cell: object) -> timedelta | None:
         if parsed is not None:
             return parsed - datetime(2000, 1, 1)
     return None
+
+
+def _unit_id(text: object) -> int:
+    """0 when a text names no prolactin unit, else 1 + the index of its normalised unit."""
+    info = normalise_unit(text)
+    return 0 if info is None else 1 + CANONICAL_UNITS.index(info.unit)
 
 
 def _fmt(value: float) -> str:
