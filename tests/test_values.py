@@ -606,3 +606,17 @@ def test_parse_sex_intervals(
 )
 def test_parse_sex_intervals_refuses_other_texts(text: str) -> None:
     assert parse_sex_intervals(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["not sure", "Not sure ", "not confirmed yet", "not tested", "don't know", "nicht bekannt"],
+)
+def test_doubt_is_unknown_not_no(text: str) -> None:
+    """A doubting answer must not become a confident "no" (it would hide a possible pregnancy)."""
+    assert parse_yes_no(text, "pregnant") is None
+
+
+@pytest.mark.parametrize("text", ["not pregnant", "no", "not on dialysis", "nil"])
+def test_negations_stay_no(text: str) -> None:
+    assert parse_yes_no(text) is False
