@@ -515,12 +515,10 @@ def make_meta(results: pd.DataFrame, rejected: list[Rejected]) -> RunMeta:
 
 
 def flagged_patients(results: pd.DataFrame, *, all_patients: bool = False) -> set[str]:
-    """Patient ids whose latest result (by collection time) has a priority other than none."""
-    ordered = results.assign(_pos=range(len(results))).sort_values(["collected_at", "_pos"])
-    latest = ordered.groupby("patient_id").tail(1)
+    """Patient ids with any result whose priority is not none (every id with all_patients)."""
     if all_patients:
-        return set(latest["patient_id"])
-    return set(latest.loc[latest["priority"] != "none", "patient_id"])
+        return set(results["patient_id"])
+    return set(results.loc[results["priority"] != "none", "patient_id"])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -430,3 +430,18 @@ def test_contract_columns_alone_are_enough(tmp_path: Path, batch) -> None:
     assert "Possible or likely contributing factors" in (out / "patients.html").read_text(
         encoding="utf-8"
     )
+
+
+def test_an_urgent_result_keeps_its_page_when_a_later_one_is_normal(tmp_path: Path) -> None:
+    results = make_results(6, seed=3)
+    results["patient_id"] = "P-SAME"
+    results["collected_at"] = pd.date_range("2026-11-01", periods=6, freq="D")
+    results["priority"] = ["urgent", "routine", "none", "none", "none", "none"]
+    results["status"] = ["high", "high", "normal", "normal", "normal", "normal"]
+    out = tmp_path / "out"
+    write_outputs(results, [], make_meta(results, []), out, OutputOptions())
+    patients = (out / "patients.html").read_text(encoding="utf-8")
+    assert patients.count('<section class="patient"') == 1
+    assert "URGENT" in patients.split('id="patient-1"')[1].split("</h1>")[0].upper()
+    summary = (out / "summary.html").read_text(encoding="utf-8")
+    assert "patients.html#patient-1" in summary

@@ -286,9 +286,9 @@ class PatientPage:
     anchor: str
     number: int
     total: int
-    latest: ResultView
+    lead: ResultView  # the most pressing result (the latest among equals)
     bar_svg: Markup
-    history: list[ResultView]  # newest first, the latest included
+    history: list[ResultView]  # newest first, the lead included
     history_total: int
     trend_svg: Markup | None
 
@@ -550,12 +550,16 @@ class PatientPlan:
     pages_omitted: int
     anchors: dict[str, str]  # patient key -> anchor of the page
     results_of: dict[str, list[int]]  # patient key -> positions, oldest first
-    latest_of: dict[str, int]
+    lead_of: dict[str, int]  # patient key -> the result the page is about (see plan_patients)
     patients_total: int
 
 
 def plan_patients(table: ResultTable, *, all_patients: bool, max_pages: int | None) -> PatientPlan:
-    """Group results by patient, find each one's latest, choose and order the pages."""
+    """Group results by patient, find each one's lead result, choose and order the pages.
+
+    A page is about the patient's most pressing result (the latest among equally pressing ones),
+    so an urgent result is never left without a page because a later one in the batch is normal.
+    """
     codes, uniques = pd.factorize(pd.Series(table.keys, dtype=object), sort=False)
     stamp = table.collected_ns  # missing dates sort first: a dated result is the later one
     order = np.lexsort((np.arange(table.size), stamp, codes))
@@ -566,18 +570,21 @@ def plan_patients(table: ResultTable, *, all_patients: bool, max_pages: int | No
         str(uniques[sorted_codes[a]]): order[a:b].tolist()
         for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
     }
-    latest_of = {key: positions[-1] for key, positions in results_of.items()}
+    lead_of = {
+        key: min(reversed(positions), key=lambda p: int(table.priority_rank[p]))
+        for key, positions in results_of.items()
+    }
     none_rank = PRIORITIES.index("none")
     flagged = [
         key
-        for key, latest in latest_of.items()
-        if all_patients or table.priority_rank[latest] < none_rank
+        for key, lead in lead_of.items()
+        if all_patients or table.priority_rank[lead] < none_rank
     ]
 
     def page_order(key: str) -> tuple[int, float, str]:
-        latest = latest_of[key]
-        ng = table.ng_ml[latest]
-        return (int(table.priority_rank[latest]), -ng if not np.isnan(ng) else np.inf, key)
+        lead = lead_of[key]
+        ng = table.ng_ml[lead]
+        return (int(table.priority_rank[lead]), -ng if not np.isnan(ng) else np.inf, key)
 
     flagged.sort(key=page_order)
     limit = len(flagged) if max_pages is None else max(max_pages, 0)
@@ -588,7 +595,7 @@ def plan_patients(table: ResultTable, *, all_patients: bool, max_pages: int | No
         pages_omitted=len(flagged) - len(page_keys),
         anchors=anchors,
         results_of=results_of,
-        latest_of=latest_of,
+        lead_of=lead_of,
         patients_total=len(results_of),
     )
 
@@ -601,7 +608,7 @@ def _href(plan: PatientPlan, table: ResultTable, position: int, prefix: str) -> 
 def _patient_page(
     table: ResultTable, plan: PatientPlan, key: str, number: int, bands: Sequence[tuple[str, float]]
 ) -> PatientPage:
-    latest_position = plan.latest_of[key]
+    latest_position = plan.lead_of[key]
     anchor = plan.anchors[key]
     positions = plan.results_of[key]
     latest = result_view(table, latest_position, f"#{anchor}")
@@ -626,7 +633,7 @@ def _patient_page(
         anchor=anchor,
         number=number,
         total=len(plan.page_keys),
-        latest=latest,
+        lead=latest,
         bar_svg=bar,
         history=history,
         history_total=len(positions),
