@@ -15,14 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from triage import TOOL_NAME, __version__
+from triage import TOOL_NAME, __version__, io
 from triage.engine import triage_frame
-from triage.io import ColumnMapping, FileRead, ReadOptions, expand_inputs, load_mapping, read_file
+from triage.io import ColumnMapping, InputsRead, ReadOptions, load_mapping
 from triage.knowledge import load_knowledge
 from triage.knowledge.model import Knowledge
 from triage.output import OutputOptions, RunMeta, write_outputs
 from triage.schema import (
-    CANONICAL_COLUMNS,
     PRIORITIES,
     InputFileError,
     InputSummary,
@@ -55,16 +54,6 @@ class NoUsableInputError(TriageError):
 
 
 @dataclass
-class ReadOutcome:
-    """Everything read from the inputs, before any clinical decision."""
-
-    frame: pd.DataFrame
-    rejected: list[Rejected]
-    inputs: list[InputSummary]
-    failures: list[InputFileError]
-
-
-@dataclass
 class TriageRequest:
     inputs: Sequence[Path]
     out_dir: Path
@@ -80,7 +69,7 @@ class TriageOutcome:
     results: pd.DataFrame
     rejected: list[Rejected]
     inputs: list[InputSummary]
-    failures: list[InputFileError]
+    errors: list[InputFileError]  # inputs that could not be used at all
     written: list[Path]
     fail_on_matches: int
     exit_code: int
@@ -100,54 +89,13 @@ def read_inputs(
     columns: Path | None = None,
     options: ReadOptions | None = None,
     progress: ProgressHook | None = None,
-) -> ReadOutcome:
-    """Read every input file; unusable files are collected, not raised."""
-    options = options or ReadOptions()
+) -> InputsRead:
+    """Read every input file (unusable ones collected); NoUsableInputError when none is usable."""
     mapping: ColumnMapping | None = load_mapping(columns) if columns else None
-    failures: list[InputFileError] = []
-    try:
-        files = expand_inputs(list(paths))
-    except InputFileError as exc:
-        raise NoUsableInputError([exc]) from None
-    frames: list[pd.DataFrame] = []
-    rejected: list[Rejected] = []
-    summaries: list[InputSummary] = []
-    for index, path in enumerate(files):
-        if progress:
-            progress(path, index, len(files))
-        try:
-            read: FileRead = read_file(path, mapping, options)
-        except InputFileError as exc:
-            log.warning("%s", exc)
-            failures.append(exc)
-            continue
-        frames.append(read.frame)
-        rejected.extend(read.rejected)
-        summaries.append(read.summary)
-        log.info(
-            "%s: %d rows read, %d triaged, %d rejected",
-            read.summary.file,
-            read.summary.rows_read,
-            read.summary.rows_triaged,
-            read.summary.rows_rejected,
-        )
-    if not summaries:
-        raise NoUsableInputError(failures or [InputFileError("(inputs)", "no input files")])
-    frame = _concat(frames)
-    return ReadOutcome(frame=frame, rejected=rejected, inputs=summaries, failures=failures)
-
-
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    non_empty = [f for f in frames if not f.empty]
-    if not non_empty:
-        return frames[0].iloc[0:0] if frames else _empty_canonical()
-    if len(non_empty) == 1:
-        return non_empty[0].reset_index(drop=True)
-    return pd.concat(non_empty, ignore_index=True)
-
-
-def _empty_canonical() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in CANONICAL_COLUMNS.items()})
+    read = io.read_inputs(list(paths), mapping, options or ReadOptions(), progress=progress)
+    if not read.inputs:
+        raise NoUsableInputError(read.errors or [InputFileError("(inputs)", "no input files")])
+    return read
 
 
 def priorities_at_or_above(level: str) -> list[str]:
@@ -183,7 +131,7 @@ def run_triage(
         matches = int(results["priority"].isin(priorities_at_or_above(request.fail_on)).sum())
     if matches:
         exit_code = EXIT_FAIL_ON
-    elif read.failures:
+    elif read.errors:
         exit_code = EXIT_SOME_INPUTS_FAILED
     else:
         exit_code = EXIT_OK
@@ -191,7 +139,7 @@ def run_triage(
         results=results,
         rejected=read.rejected,
         inputs=read.inputs,
-        failures=read.failures,
+        errors=read.errors,
         written=written,
         fail_on_matches=matches,
         exit_code=exit_code,

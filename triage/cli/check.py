@@ -21,22 +21,22 @@ from triage.cli.options import (
     VerboseOpt,
 )
 from triage.cli.run import sheet_option
-from triage.io import ReadOptions
+from triage.io import InputsRead, ReadOptions
 from triage.knowledge import load_knowledge
-from triage.pipeline import EXIT_OK, EXIT_SOME_INPUTS_FAILED, ReadOutcome, read_inputs
+from triage.pipeline import EXIT_OK, EXIT_SOME_INPUTS_FAILED, read_inputs
 from triage.schema import REJECT_REASONS, InputSummary, Rejected
 
 # How many row numbers to list per reason before "and N more".
 MAX_ROWS_LISTED = 20
 
 
-def render_check(outcome: ReadOutcome) -> str:
+def render_check(outcome: InputsRead) -> str:
     """The text `check` prints: per file, the mapping, the counts and the problems."""
     by_file: dict[tuple[str, str], list[Rejected]] = defaultdict(list)
     for r in outcome.rejected:
         by_file[(r.source_file, r.source_sheet)].append(r)
     blocks = [_render_summary(s, by_file.get((s.file, s.sheet), [])) for s in outcome.inputs]
-    blocks.extend(f"{f}\n  UNUSABLE: {f.message}" for f in outcome.failures)
+    blocks.extend(f"{f}\n  UNUSABLE: {f.message}" for f in outcome.errors)
     return "\n\n".join(blocks)
 
 
@@ -102,6 +102,6 @@ def register(app: typer.Typer) -> None:
             )
             if not quiet:
                 console.out(render_check(outcome))
-            for failure in outcome.failures:
+            for failure in outcome.errors:
                 console.error(str(failure))
-        raise typer.Exit(EXIT_SOME_INPUTS_FAILED if outcome.failures else EXIT_OK)
+        raise typer.Exit(EXIT_SOME_INPUTS_FAILED if outcome.errors else EXIT_OK)

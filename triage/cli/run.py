@@ -132,7 +132,7 @@ def _triage(
         )
         with console.file_progress(enabled=not quiet) as progress:
             outcome = run_triage(request, progress=progress)
-        for failure in outcome.failures:
+        for failure in outcome.errors:
             console.error(str(failure))
         if not quiet:
             _print_outcome(outcome, out)

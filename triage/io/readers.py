@@ -10,7 +10,8 @@ Every non-blank row below the header ends either in the frame or in the rejected
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -36,6 +37,8 @@ from triage.io.wide import (
     file_date_order,
 )
 from triage.schema import InputFileError, InputSummary, Rejected
+
+log = logging.getLogger("triage")
 
 DEFAULT_MAX_UNCOMPRESSED_BYTES: Final = 512 * 1024 * 1024
 DEFAULT_MAX_COMPRESSION_RATIO: Final = 1000.0
@@ -211,23 +214,47 @@ class InputsRead:
 
 
 def read_inputs(
-    paths: Sequence[Path], mapping: ColumnMapping | None = None, options: ReadOptions | None = None
+    paths: Sequence[Path],
+    mapping: ColumnMapping | None = None,
+    options: ReadOptions | None = None,
+    *,
+    progress: Callable[[Path, int, int], None] | None = None,
 ) -> InputsRead:
-    """``read_file`` over ``expand_inputs(paths)``; unusable files are collected, not raised."""
+    """``read_file`` over ``expand_inputs(paths)``; unusable files are collected, not raised.
+
+    ``progress(file, index, count)`` is called before each file.  Only file names and counts are
+    logged, never cell values.
+    """
     frames: list[pd.DataFrame] = []
     rejected: list[Rejected] = []
     inputs: list[InputSummary] = []
     errors: list[InputFileError] = []
-    for path in expand_inputs(paths):
+    files = expand_inputs(paths)
+    for index, path in enumerate(files):
+        if progress:
+            progress(path, index, len(files))
         try:
             result = read_file(path, mapping, options)
         except InputFileError as exc:
+            log.warning("%s", exc)
             errors.append(exc)
             continue
+        s = result.summary
+        log.info(
+            "%s: %d rows read, %d triaged, %d rejected",
+            s.file,
+            s.rows_read,
+            s.rows_triaged,
+            s.rows_rejected,
+        )
         frames.append(result.frame)
         rejected.extend(result.rejected)
-        inputs.append(result.summary)
-    frame = pd.concat(frames, ignore_index=True) if frames else canonical_frame({}, 0)
+        inputs.append(s)
+    kept = [f for f in frames if not f.empty] or frames[:1]
+    if len(kept) == 1:
+        frame = kept[0].reset_index(drop=True)
+    else:
+        frame = pd.concat(kept, ignore_index=True) if kept else canonical_frame({}, 0)
     return InputsRead(frame, rejected, inputs, errors)
 
 
