@@ -7,7 +7,6 @@ fails only when no input at all could be used (exit 3).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,7 +28,6 @@ from triage.schema import (
     TriageError,
 )
 
-log = logging.getLogger("triage")
 
 EXIT_OK = 0
 EXIT_SOME_INPUTS_FAILED = 4
