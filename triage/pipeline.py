@@ -28,7 +28,6 @@ from triage.schema import (
     TriageError,
 )
 
-
 EXIT_OK = 0
 EXIT_SOME_INPUTS_FAILED = 4
 EXIT_FAIL_ON = 10
