@@ -64,21 +64,6 @@ SET_SUFFIXES: Final = (".toml", ".csv")
 SET_KEYS: Final = frozenset(
     {"title", "assay", "aliases", "miu_per_ng", "miu_per_ng_source", "source", "caveats", "unit"}
 )
-STRATUM_KEYS: Final = frozenset(
-    {
-        "id",
-        "sex",
-        "state",
-        "age_min_years",
-        "age_max_years",
-        "low",
-        "high",
-        "unit",
-        "source",
-        "note",
-        "neonatal",
-    }
-)
 CSV_COLUMNS: Final = (
     "id",
     "sex",
@@ -92,6 +77,8 @@ CSV_COLUMNS: Final = (
     "note",
 )
 CSV_OPTIONAL_COLUMNS: Final = ("neonatal",)
+# The keys of a [[stratum]] table are the CSV form's columns.
+STRATUM_KEYS: Final = frozenset((*CSV_COLUMNS, *CSV_OPTIONAL_COLUMNS))
 CSV_REQUIRED_COLUMNS: Final = ("id", "sex", "state", "high", "source")
 StratumSex = Literal["F", "M", "any"]
 _SEX_LITERALS: Final[dict[str, StratumSex]] = {"f": "F", "m": "M", "any": "any"}
