@@ -388,3 +388,19 @@ def test_birth_date_without_collection_date_uses_the_run_date(tmp_path: Path) ->
 
     expected = (date.today() - date(1980, 1, 2)).days / 365.25
     assert row["age_years"] == pytest.approx(expected, abs=0.05)
+
+
+def test_paths_in_a_config_file_are_relative_to_it(
+    samples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    (etc / "map.toml").write_text('[defaults]\nassay = "roche_elecsys"\n', encoding="utf-8")
+    (etc / "triage.toml").write_text('columns = "map.toml"\nout = "reports"\n', encoding="utf-8")
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = invoke("run", samples_dir / "clinic_list.ods", "-q", "--config", etc / "triage.toml")
+    assert result.exit_code == 0, result.output
+    assert (etc / "reports" / "summary.html").exists()
+    assert not (elsewhere / "reports").exists()

@@ -63,6 +63,7 @@ def _load_config(ctx: typer.Context, value: Path | None) -> Path | None:
             f"{value}: unknown option(s) {', '.join(unknown)} for '{ctx.info_name}'",
             param_hint="--config",
         )
+    options = {k: _config_relative(k, v, value.parent) for k, v in options.items()}
     ctx.default_map = {
         **(ctx.default_map or {}),
         **{k: v for k, v in options.items() if k in known},
@@ -70,6 +71,21 @@ def _load_config(ctx: typer.Context, value: Path | None) -> Path | None:
     ctx.meta["config"] = config
     ctx.meta["config_path"] = value
     return value
+
+
+# Options that name a file or folder: a relative path in the config file is relative to the
+# config file's own folder (as the [branding] logo is), so a cron job works from any directory.
+PATH_KEYS = frozenset({"columns", "template_dir", "inbox", "archive", "out"})
+REFERENCE_FILE_SUFFIXES = (".toml", ".csv")
+
+
+def _config_relative(key: str, value: Any, folder: Path) -> Any:
+    if not isinstance(value, str) or not value:
+        return value
+    is_path = key in PATH_KEYS or (key == "ranges" and value.endswith(REFERENCE_FILE_SUFFIXES))
+    if not is_path or Path(value).expanduser().is_absolute():
+        return value
+    return str(folder / value)
 
 
 # Config keys that belong to some triage command; a key meant for `run` (e.g. xlsx) must not be
