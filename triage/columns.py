@@ -106,13 +106,8 @@ def parse_header(text: str) -> HeaderText:
 
 def header_words(text: str) -> str:
     """Every word of a header, bracket contents and unit included: "Macroprolactin %" ->
-    "macroprolactin percent" (``normalise_header`` would drop the unit)."""
+    "macroprolactin percent" (``parse_header(...).main`` drops the unit)."""
     return _words_of(" ".join(str(text).split()))
-
-
-def normalise_header(text: str) -> str:
-    """The comparable form of a header: ``"Ref. range"`` -> ``"ref range"``."""
-    return parse_header(text).main
 
 
 # ------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ fails only when no input at all could be used (exit 3).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ import pandas as pd
 
 from triage import TOOL_NAME, __version__, io
 from triage.engine import triage_frame
-from triage.io import ColumnMapping, InputsRead, ReadOptions, load_mapping
+from triage.io import ColumnMapping, InputsRead, ProgressHook, ReadOptions, load_mapping
 from triage.knowledge import load_knowledge
 from triage.knowledge.model import Knowledge
 from triage.output import OutputOptions, RunMeta, write_outputs
@@ -31,9 +31,6 @@ from triage.schema import (
 EXIT_OK = 0
 EXIT_SOME_INPUTS_FAILED = 4
 EXIT_FAIL_ON = 10
-
-# Called before each file is read: (file, index from 0, number of files).
-ProgressHook = Callable[[Path, int, int], None]
 
 
 class NoUsableInputError(TriageError):

@@ -11,7 +11,7 @@ spelled once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final
 
 # --------------------------------------------------------------------------------------------
 # Input fields (output-contract §2).  Header synonyms for these live in triage/data/synonyms.toml.
@@ -92,8 +92,6 @@ NUMERIC_CONTEXT_FIELDS: Final[tuple[str, ...]] = (
     "monomeric_prolactin",
 )
 
-Sex = Literal["F", "M"]
-Qualifier = Literal["<", ">", ""]
 
 # --------------------------------------------------------------------------------------------
 # The canonical frame: one row per prolactin result, produced by triage.io.read_inputs().

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
 
+from triage.io import ProgressHook
 from triage.schema import TriageError
 
 PROG = "prolactin-triage"
@@ -66,9 +67,6 @@ def error_boundary(*, debug: bool = False) -> Iterator[None]:
             "Run again with --debug to see the traceback.",
             EXIT_INTERNAL,
         )
-
-
-ProgressHook = Callable[[Path, int, int], None]
 
 
 @contextmanager

@@ -63,7 +63,6 @@ class Converted:
     low_ng: pd.Series
     high_ng: pd.Series
     monomeric_ng: pd.Series
-    unit_known: pd.Series  # bool
 
 
 def convert(frame: pd.DataFrame, set_names: pd.Series, knowledge: Knowledge) -> Converted:
@@ -87,5 +86,4 @@ def convert(frame: pd.DataFrame, set_names: pd.Series, knowledge: Knowledge) -> 
         low_ng=to_ng("reference_low"),
         high_ng=to_ng("reference_high"),
         monomeric_ng=to_ng("monomeric_prolactin"),
-        unit_known=is_ng | is_miu,
     )

@@ -9,6 +9,7 @@ from triage.io.mapping import ColumnMapping, load_mapping
 from triage.io.readers import (
     FileRead,
     InputsRead,
+    ProgressHook,
     ReadOptions,
     expand_inputs,
     read_file,
@@ -19,6 +20,7 @@ __all__ = [
     "ColumnMapping",
     "FileRead",
     "InputsRead",
+    "ProgressHook",
     "ReadOptions",
     "expand_inputs",
     "load_mapping",

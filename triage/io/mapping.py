@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Final
 
 from triage.columns import known_fields
-from triage.schema import INPUT_FIELDS, ConfigError
+from triage.schema import INPUT_FIELDS, NUMERIC_CONTEXT_FIELDS, ConfigError
 from triage.values import normalise_unit
 
 DefaultValue = str | float | int | bool
@@ -36,21 +36,7 @@ SECTIONS: Final = ("columns", "defaults", "input")
 INPUT_KEYS: Final = ("sheet", "header_row")
 NOT_DEFAULTABLE: Final = frozenset({"prolactin", "result", "test", "test_code"})
 NUMERIC_DEFAULTS: Final = frozenset(
-    {
-        "age_years",
-        "gestational_weeks",
-        "postpartum_weeks",
-        "egfr",
-        "creatinine",
-        "tsh",
-        "free_t4",
-        "pituitary_lesion_mm",
-        "macroprolactin_recovery_pct",
-        "monomeric_prolactin",
-        "reference_low",
-        "reference_high",
-        "conversion_factor",
-    }
+    (*NUMERIC_CONTEXT_FIELDS, "reference_low", "reference_high", "conversion_factor")
 )
 
 

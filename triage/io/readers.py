@@ -203,6 +203,10 @@ def _other_sheets_note(sheets: Sequence[str]) -> list[str]:
     ]
 
 
+# Called before each file is read: (file, index from 0, number of files).
+ProgressHook = Callable[[Path, int, int], None]
+
+
 @dataclass
 class InputsRead:
     """Several files read: one frame, every rejected row, one summary per usable file."""
@@ -218,7 +222,7 @@ def read_inputs(
     mapping: ColumnMapping | None = None,
     options: ReadOptions | None = None,
     *,
-    progress: Callable[[Path, int, int], None] | None = None,
+    progress: ProgressHook | None = None,
 ) -> InputsRead:
     """``read_file`` over ``expand_inputs(paths)``; unusable files are collected, not raised.
 
@@ -311,4 +315,12 @@ def expand_inputs(paths: Sequence[Path]) -> list[Path]:
     return unique
 
 
-__all__ = ["FileRead", "InputsRead", "ReadOptions", "expand_inputs", "read_file", "read_inputs"]
+__all__ = [
+    "FileRead",
+    "InputsRead",
+    "ProgressHook",
+    "ReadOptions",
+    "expand_inputs",
+    "read_file",
+    "read_inputs",
+]

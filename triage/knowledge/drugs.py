@@ -61,24 +61,13 @@ _CLAUSE_END: Final = re.compile(
 )
 # Words that join two drugs of one statement; a negation carries over them.
 _CONNECTOR: Final = re.compile(r"&|" + _word_set_pattern(("and", "or", "nor")))
-# Cues before a drug ("no", "stopped", "allergic to" ...) and the ones that cancel them.
-_NEGATING: Final = frozenset(
+# Words that say a drug is not taken, before it ("stopped risperidone") or after it
+# ("risperidone (stopped)", "haloperidol - allergy").
+_STOPPED: Final = frozenset(
     {
-        "no",
-        "not",
-        "nil",
-        "never",
-        "none",
-        "without",
-        "w/o",
         "stopped",
-        "stopped taking",
         "discontinued",
         "ceased",
-        "off",
-        "came off",
-        "coming off",
-        "weaned off",
         "d/c",
         "dc",
         "dc'd",
@@ -87,35 +76,53 @@ _NEGATING: Final = frozenset(
         "withheld",
         "held",
         "on hold",
+        "allergy",
+        "allergic",
+        "intolerant",
+        "intolerance",
+        "not tolerated",
+        "not taking",
+        "no longer",
+        "previously",
+        "in the past",
+    }
+)
+
+# Cues before a drug ("no", "stopped", "allergic to" ...) and the ones that cancel them.
+_NEGATING: Final = _STOPPED | frozenset(
+    {
+        "no",
+        "not",
+        "nil",
+        "never",
+        "none",
+        "without",
+        "w/o",
+        "stopped taking",
+        "off",
+        "came off",
+        "coming off",
+        "weaned off",
         "avoid",
         "avoided",
         "denies",
         "denied",
         "declined",
         "refused",
-        "allergic",
         "allergic to",
-        "allergy",
         "allergy to",
         "allergies",
-        "intolerant",
         "intolerant to",
         "intolerant of",
-        "intolerance",
         "reaction to",
-        "previously",
         "previous",
         "prev",
         "prior",
         "formerly",
         "former",
         "past",
-        "in the past",
         "from",
-        "no longer",
         "no longer taking",
-        "not taking",
-        "not tolerated",
         "not currently",
     }
 )
@@ -140,31 +147,8 @@ _AFFIRMING: Final = frozenset(
         "with",
     }
 )
-# Cues after a drug that say it is not taken ("risperidone (stopped)", "haloperidol - allergy").
-_POST_NEGATING: Final = frozenset(
-    {
-        "stopped",
-        "discontinued",
-        "ceased",
-        "d/c",
-        "dc",
-        "dc'd",
-        "d/c'd",
-        "withdrawn",
-        "withheld",
-        "held",
-        "on hold",
-        "allergy",
-        "allergic",
-        "intolerant",
-        "intolerance",
-        "not tolerated",
-        "not taking",
-        "no longer",
-        "previously",
-        "in the past",
-    }
-)
+# Cues after a drug that say it is not taken.
+_POST_NEGATING: Final = _STOPPED
 _ALL_CUES: Final = _NEGATING | _AFFIRMING | _POST_NEGATING
 _LONGEST_CUE: Final = max(len(cue.split()) for cue in _ALL_CUES)
 _NOT_A_CUE_AFTER: Final = {"off": "label"}  # "off-label risperidone" is being taken

@@ -154,7 +154,6 @@ DRUG_KEYS: Final = frozenset(
         "note",
     }
 )
-DRUG_REQUIRED: Final = ("name", "class", "effect", "frequency", "masks", "source")
 DRUG_CLASSES: Final[tuple[str, ...]] = get_args(DrugClass)
 DRUG_EFFECTS: Final[tuple[str, ...]] = get_args(DrugEffect)
 FREQUENCIES: Final[tuple[str, ...]] = get_args(Frequency)

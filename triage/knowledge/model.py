@@ -23,10 +23,6 @@ StratumState = Literal[
     "child",  # by age band (age_min_years / age_max_years), incl. neonates
 ]
 
-PHYSIOLOGICAL_STATES: frozenset[str] = frozenset(
-    {"pregnant", "pregnant_t1", "pregnant_t2", "pregnant_t3", "lactating"}
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Stratum:

@@ -36,14 +36,6 @@ def _weasyprint() -> Any:
     return weasyprint
 
 
-def pdf_available() -> bool:
-    try:
-        _weasyprint()
-    except PdfUnavailableError:
-        return False
-    return True
-
-
 def _refusing_fetcher(weasyprint: Any) -> Any:
     """A URL fetcher that inlines data: URIs (the logo) and refuses every other scheme."""
     fetcher_class = getattr(weasyprint, "URLFetcher", None)

@@ -27,6 +27,8 @@ from triage.schema import (
     CAUTION_CODES,
     PRIORITIES,
     REJECT_REASONS,
+    RESULT_COLUMNS,
+    RESULT_EXTRA_COLUMNS,
     STATUSES,
     SUGGESTION_CODES,
     ConfigError,
@@ -279,6 +281,7 @@ class SummaryView:
     pages_total: int  # patients that have a page
     pages_omitted: int  # patients that would have one but are over the cap
     patient_file: str
+    shown_per_row: int = SUMMARY_FACTORS  # factors and next steps listed per table row
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,36 +354,10 @@ def run_view(meta: RunMeta, branding: BrandingView, *, redacted: bool) -> RunVie
 # ---------------------------------------------------------------------------------------------
 # The results frame as lists
 # ---------------------------------------------------------------------------------------------
-_NEEDED: Final[tuple[str, ...]] = (
-    "source_file",
-    "source_sheet",
-    "source_row",
-    "patient_id",
-    "patient_name",
-    "collected_at",
-    "sex",
-    "age_years",
-    "prolactin_raw",
-    "unit_raw",
-    "prolactin_value",
-    "prolactin_unit",
-    "prolactin_ng_ml",
-    "qualifier",
-    "reference_set",
-    "reference_source",
-    "reference_stratum",
-    "reference_note",
-    "reference_low_ng_ml",
-    "reference_high_ng_ml",
-    "times_uln",
-    "status",
-    "band",
-    "interpretation",
-    "priority",
-    "factors",
-    "suggestions",
-    "factor_details",
-    "suggestion_details",
+# Every column of the results frame except the flat CSV evidence text (a missing column reads as
+# empty, so a frame with the contract's columns alone renders too).
+_NEEDED: Final[tuple[str, ...]] = tuple(
+    c for c in (*RESULT_COLUMNS, *RESULT_EXTRA_COLUMNS) if c != "factor_evidence"
 )
 
 
