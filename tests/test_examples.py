@@ -49,3 +49,17 @@ def test_the_config_runs_the_example(tmp_path: Path) -> None:
     assert by_id["EX001"]["prolactin_ng_ml"] == pytest.approx(712 / 21.2, rel=1e-3)
     assert (out / "results.xlsx").exists()
     assert "Example Hospital Clinical Biochemistry" in (out / "summary.html").read_text("utf-8")
+
+
+@pytest.mark.usefixtures("in_repo")
+def test_local_test_codes_need_the_tests_table() -> None:
+    plain = runner.invoke(app, ["check", "examples/lis_local_codes.csv"])
+    assert plain.exit_code == 0
+    assert "5 read = 0 usable + 5 rejected" in plain.stdout  # no code is known
+    mapped = runner.invoke(
+        app,
+        ["check", "examples/lis_local_codes.csv", "--columns", "examples/lis_local_codes.toml"],
+    )
+    assert mapped.exit_code == 0, mapped.output
+    assert "5 read = 4 usable + 1 rejected" in mapped.stdout  # 2 prolactin + TSH + eGFR
+    assert "other_test (1)" in mapped.stdout

@@ -5,19 +5,48 @@ accents, spacing, punctuation, and any unit in brackets set apart: ``PRL (mIU/L)
 ``prolactin`` with the unit ``mIU/L``).  An exact synonym beats a word rule; a field is given
 to one header only, the better match, and the other contenders are reported.  The mapping
 file (``[columns]``) fixes any field to a header by hand and takes precedence.
+
+A header names a field only when the column's values fit it (synonyms.toml [value_checks]):
+given a sample of each column's distinct values, a "RR" column of breathing rates is not taken as
+the reference range, a scanner-id column not as the pituitary finding, a column of exam names not
+as the patient name; a header whose own unit measures another quantity ("Resp. rate
+(breaths/min)", "Prolactin (mmol/L)") never names the field.  The next candidate column gets the
+field instead, and the vetoed column is reported with the reason.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, time, timedelta
 from functools import cache, lru_cache
 from typing import Final
 
+import numpy as np
+
 from triage.schema import INPUT_FIELDS
-from triage.values import normalise_unit, synonyms_data
+from triage.values import (
+    cell_text,
+    hcg_positive,
+    is_empty_value,
+    is_unknown_word,
+    looks_like_unit,
+    normalise_unit,
+    normalise_word,
+    parse_age_years,
+    parse_date_text,
+    parse_interval,
+    parse_quantity,
+    parse_sex,
+    parse_sex_intervals,
+    parse_size_mm,
+    parse_weeks,
+    parse_yes_no,
+    synonyms_data,
+    unit_key,
+)
 
 EXACT_SCORE: Final = 100.0
 WEAK_SCORE: Final = 40.0
@@ -37,6 +66,7 @@ _OTHER_UNIT = re.compile(
     re.IGNORECASE,
 )
 _BRACKETS = re.compile(r"[(\[{]([^)\]}]*)[)\]}]")
+_ELISION = re.compile(r"\b(l|d|dell|nell|all|dall|sull|dall|qu|un)['’](?=[a-z])")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -62,15 +92,69 @@ def _words_of(text: str) -> str:
     s = unicodedata.normalize("NFKD", s.replace("ß", "ss"))
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
     s = re.sub(r"(?<=[a-z]{2})\.(?=[a-z]{2})", " ", s)  # "Choriogonadotropin.beta", "Ref.range"
+    s = _ELISION.sub(r"\1 ", s)  # "Nom de l'examen", "Data dell'esame": elided articles
     s = re.sub(r"[.'’`]", "", s)
     return " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
 
 
-def _is_unit(text: str) -> bool:
+def _is_unit(text: str, *, trailing: bool = False) -> bool:
+    """A unit: a prolactin unit, a concentration-like unit, or a unit of [header_units].
+
+    ``trailing`` (a unit written after the words, not in brackets): short all-letter units of
+    [header_units] ("m", "d", "kg") are not taken, so "Vitamin D" keeps its "D"."""
     stripped = text.strip(" ,;:-")
-    return bool(stripped) and (
-        normalise_unit(stripped) is not None or _OTHER_UNIT.fullmatch(stripped) is not None
-    )
+    if not stripped:
+        return False
+    if normalise_unit(stripped) is not None or _OTHER_UNIT.fullmatch(stripped) is not None:
+        return True
+    key = unit_key(stripped)
+    if key not in header_unit_kinds():
+        return False
+    return not trailing or len(key) >= SHORT_UNIT or not key.isalpha()
+
+
+SHORT_UNIT: Final = 3
+
+
+@cache
+def header_unit_kinds() -> dict[str, str]:
+    """unit_key(unit) -> the quantity it measures ("breaths/min" -> "rate"), synonyms.toml
+    [header_units]; the prolactin units are "hormone"."""
+    kinds: dict[str, str] = {}
+    for kind, spellings in synonyms_data()["header_units"].items():
+        for spelling in spellings:
+            kinds.setdefault(unit_key(spelling), kind)
+    return kinds
+
+
+def unit_kind(unit: str) -> str | None:
+    """The quantity a header unit measures, or None when it is of no known kind."""
+    if not unit.strip():
+        return None
+    if normalise_unit(unit) is not None:
+        return "hormone"
+    return header_unit_kinds().get(unit_key(unit))
+
+
+@cache
+def _glued_units() -> tuple[tuple[str, str], ...]:
+    pairs = [(" ".join(w.split()), u) for w, u in synonyms_data()["header"]["glued_units"]]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def _glued_unit(main: str) -> tuple[str, str]:
+    """("serum prolactin", "ng/mL") from "serum prolactin ngml" (or "prolactin ngml v1", the
+    unit before visit words); (main, "") when none."""
+    tokens = main.split()
+    qualifiers = frozenset(synonyms_data()["header"]["qualifier_words"])
+    end = len(tokens)
+    while end > 1 and tokens[end - 1] in qualifiers:
+        end -= 1
+    head, tail = " ".join(tokens[:end]), tokens[end:]
+    for words, unit in _glued_units():
+        if head.endswith(" " + words):
+            return " ".join([head[: -len(words) - 1].strip(), *tail]), unit
+    return main, ""
 
 
 @cache
@@ -83,16 +167,19 @@ def parse_header(text: str) -> HeaderText:
     """Split a header into its words and the unit it names (in brackets or at its end)."""
     raw = " ".join(str(text).split())
     ignored = _ignored_brackets()
-    brackets = [b for b in _BRACKETS.findall(raw) if _words_of(b) not in ignored]
+    every = _BRACKETS.findall(raw)
+    brackets = [b for b in every if _words_of(b) not in ignored or _is_unit(b)]
     outside = _BRACKETS.sub(" ", raw)
-    unit = next((b.strip() for b in brackets if _is_unit(b)), "")
+    unit = next((b.strip() for b in every if _is_unit(b)), "")  # "(%)" too, though ignored
     pieces = outside.replace(",", " , ").split()
     while pieces and pieces[-1] in {",", "-", ":"}:
         pieces.pop()
-    if len(pieces) > 1 and _is_unit(pieces[-1]):
+    if len(pieces) > 1 and _is_unit(pieces[-1], trailing=True):
         unit = unit or pieces[-1].strip(" ,;:-")
         pieces.pop()
     main = _words_of(" ".join(pieces))
+    if not unit:
+        main, unit = _glued_unit(main)
     inside = _words_of(" ".join(brackets))
     return HeaderText(
         text=raw,
@@ -179,7 +266,8 @@ def known_fields() -> frozenset[str]:
 
 @cache
 def _stopwords() -> frozenset[str]:
-    return frozenset(synonyms_data()["header"]["stopwords"])
+    header = synonyms_data()["header"]
+    return frozenset(header["stopwords"]) | frozenset(header["qualifier_words"])
 
 
 def score(header: HeaderText, spec: FieldSpec) -> float:
@@ -213,6 +301,263 @@ def candidates(text: str) -> tuple[tuple[str, float], ...]:
         return ()
     found = [(name, score(header, spec)) for name, spec in field_specs().items()]
     return tuple(sorted(((n, s) for n, s in found if s > 0), key=lambda pair: -pair[1]))
+
+
+# ------------------------------------------------------------------------------------------------
+# Values that fit a field (synonyms.toml [value_checks])
+# ------------------------------------------------------------------------------------------------
+# A check says of one distinct cell: True (fits), False (does not), None (tells nothing).
+CellCheck = Callable[[object], bool | None]
+
+SERIAL_DATES: Final = (10_000.0, 80_000.0)  # Excel serials 1927-05-18 .. 2119-01-10
+MAX_AGE_YEARS: Final = 130.0
+MAX_WEEKS: Final = 520.0
+MAX_LESION_MM: Final = 150.0
+MAX_PERCENT: Final = 200.0
+CODE_DIGIT_SHARE: Final = 0.4  # a finding whose characters are this much digits is a code
+MIN_NAME_LETTERS: Final = 3
+_TIME_TEXT = re.compile(r"\d{1,2}\s*[:hH.]\s*\d{2}(?:\s*[:.]\s*\d{2})?(?:\s*[aApP][mM])?")
+_NO_SPACE_CODE = re.compile(r"[^\s]*\d[^\s]*")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_DATE_SHAPE = re.compile(r"\d{1,4}\s*[./-]\s*\d{1,2}\s*[./-]\s*\d{1,4}(?:[ T].*)?")
+DEFAULT_MIN_VALUES: Final = 2  # one odd cell alone does not veto a header
+
+
+@dataclass(frozen=True, slots=True)
+class ValueCheck:
+    """How the values of one field are checked."""
+
+    kind: str
+    min_fit: float
+    min_values: int
+    units: frozenset[str] | None  # header-unit kinds allowed; None: any known kind vetoes
+    expects: str
+
+
+@cache
+def value_checks() -> dict[str, ValueCheck]:
+    """field -> its check, from synonyms.toml [value_checks]."""
+    checks: dict[str, ValueCheck] = {}
+    for name, data in synonyms_data()["value_checks"].items():
+        if name == "words":
+            continue
+        if data["kind"] not in VALUE_CHECKS:
+            raise ValueError(f"synonyms.toml [value_checks] {name}: unknown kind {data['kind']!r}")
+        units = data.get("units")
+        checks[name] = ValueCheck(
+            kind=data["kind"],
+            min_fit=float(data["min_fit"]),
+            min_values=int(data.get("min_values", DEFAULT_MIN_VALUES)),
+            units=frozenset(units) if units is not None else None,
+            expects=str(data.get("expects", data["kind"])),
+        )
+    return checks
+
+
+@cache
+def _check_words(name: str) -> frozenset[str]:
+    return frozenset(normalise_word(w) for w in synonyms_data()["value_checks"]["words"][name])
+
+
+def _is_number(cell: object) -> bool:
+    return isinstance(cell, int | float | np.integer | np.floating) and not isinstance(cell, bool)
+
+
+def _fits_quantity(cell: object) -> bool | None:
+    return parse_quantity(cell).status == "ok"
+
+
+def _fits_interval(cell: object) -> bool | None:
+    return parse_interval(cell) is not None or parse_sex_intervals(cell) is not None
+
+
+def _fits_age(cell: object) -> bool | None:
+    if isinstance(cell, date | time | timedelta):
+        return False
+    age = parse_age_years(cell)
+    return age is not None and 0.0 <= age <= MAX_AGE_YEARS
+
+
+def _fits_sex(cell: object) -> bool | None:
+    if parse_sex(cell) is not None:
+        return True
+    return normalise_word(cell_text(cell)) in _check_words("other_sex")
+
+
+def _fits_date(cell: object) -> bool | None:
+    """A date, a date text, or an Excel serial date (also written as text in a csv)."""
+    if isinstance(cell, date):
+        return True
+    if not _is_number(cell) and not isinstance(cell, str):
+        return False
+    text = cell_text(cell)
+    if parse_date_text(text) is not None or _DATE_SHAPE.fullmatch(text):
+        return True
+    quantity = parse_quantity(text)
+    serial = quantity.value if quantity.status == "ok" and not quantity.qualifier else None
+    return serial is not None and SERIAL_DATES[0] <= serial < SERIAL_DATES[1]
+
+
+def _fits_time(cell: object) -> bool | None:
+    if isinstance(cell, date | time | timedelta):
+        return True
+    if _is_number(cell):
+        return 0.0 <= float(cell) < 1.0  # type: ignore[arg-type]
+    return isinstance(cell, str) and (
+        _TIME_TEXT.search(cell) is not None or parse_date_text(cell) is not None
+    )
+
+
+def _fits_name(cell: object) -> bool | None:
+    """A person's name: letters, few digits, no exam/test/device word, no field name."""
+    if not isinstance(cell, str):
+        return False
+    letters = sum(ch.isalpha() for ch in cell)
+    digits = sum(ch.isdigit() for ch in cell)
+    if letters < MIN_NAME_LETTERS or digits > 2 * letters:  # "PT-0001", "MRN0100253"
+        return False
+    words = set(re.split(r"[^\w\-]+", normalise_word(cell)))
+    if words & _check_words("not_names"):
+        return False
+    found = candidates(cell)
+    return not (found and found[0][1] >= STRONG_SCORE and found[0][0] not in NAME_FIELDS)
+
+
+def _fits_finding(cell: object) -> bool | None:
+    """A pituitary finding: a size, yes/no, or words; not a device or scanner code."""
+    size = parse_size_mm(cell)
+    if size is not None:
+        return 0.0 < size <= MAX_LESION_MM
+    text = cell.strip() if isinstance(cell, str) else ""
+    if text and _NO_SPACE_CODE.fullmatch(text):
+        return False
+    if parse_yes_no(cell, strict=True) is not None:
+        return True
+    if not text:
+        return False
+    shown = [ch for ch in text if not ch.isspace()]
+    if sum(ch.isdigit() for ch in shown) >= CODE_DIGIT_SHARE * len(shown):
+        return False
+    devices = _check_words("devices")
+    words = [w.lower() for w in _WORD.findall(normalise_word(text))]
+    return any(w not in devices for w in words)
+
+
+def _fits_size(cell: object) -> bool | None:
+    size = parse_size_mm(cell)
+    if size is not None:
+        return 0.0 <= size <= MAX_LESION_MM
+    return None if parse_yes_no(cell, strict=True) is not None else False
+
+
+def _fits_weeks(cell: object) -> bool | None:
+    if isinstance(cell, date | time | timedelta):
+        return False
+    weeks = parse_weeks(cell)
+    if weeks is not None:
+        return 0.0 <= weeks <= MAX_WEEKS
+    return None if parse_yes_no(cell, strict=True) is not None else False
+
+
+def _fits_percent(cell: object) -> bool | None:
+    quantity = parse_quantity(cell)
+    return quantity.value is not None and 0.0 <= quantity.value <= MAX_PERCENT
+
+
+def _fits_unit(cell: object) -> bool | None:
+    return isinstance(cell, str) and (normalise_unit(cell) is not None or looks_like_unit(cell))
+
+
+def _fits_flag(cell: object) -> bool | None:
+    if isinstance(cell, bool):
+        return True
+    if _is_number(cell):
+        return float(cell) in (0.0, 1.0)  # type: ignore[arg-type]
+    if isinstance(cell, date | time | timedelta):
+        return False
+    text = cell_text(cell)
+    if parse_quantity(text).status == "ok":
+        return text in ("0", "1")
+    return True
+
+
+def _fits_text(cell: object) -> bool | None:
+    return isinstance(cell, str) and any(ch.isalpha() for ch in cell)
+
+
+def _fits_hcg(cell: object) -> bool | None:
+    if isinstance(cell, date | time | timedelta):
+        return False
+    if parse_quantity(cell).status == "ok":
+        return True
+    return hcg_positive(cell_text(cell)) is not None or parse_yes_no(cell, strict=True) is not None
+
+
+VALUE_CHECKS: Final[dict[str, CellCheck]] = {
+    "quantity": _fits_quantity,
+    "interval": _fits_interval,
+    "age": _fits_age,
+    "sex": _fits_sex,
+    "date": _fits_date,
+    "time": _fits_time,
+    "name": _fits_name,
+    "finding": _fits_finding,
+    "size": _fits_size,
+    "weeks": _fits_weeks,
+    "percent": _fits_percent,
+    "unit": _fits_unit,
+    "flag": _fits_flag,
+    "text": _fits_text,
+    "hcg": _fits_hcg,
+}
+NAME_FIELDS: Final = frozenset({"patient_name", "given_name", "patient_id", "specimen_id"})
+
+
+def _counted(cell: object, kind: str) -> bool:
+    """Cells that tell something about a column (not placeholders, "unknown", a units row)."""
+    if is_empty_value(cell) or is_unknown_word(cell):
+        return False
+    if kind == "unit" or not isinstance(cell, str):
+        return True
+    return not (looks_like_unit(cell) and not any(ch.isdigit() for ch in cell))
+
+
+def value_fit(name: str, cells: Iterable[object]) -> tuple[float, int] | None:
+    """(share of the counted cells that fit field ``name``, how many were counted); None when
+    the field has no check or too few cells count."""
+    check = value_checks().get(name)
+    if check is None:
+        return None
+    test = VALUE_CHECKS[check.kind]
+    verdicts = [test(c) for c in cells if _counted(c, check.kind)]
+    counted = [v for v in verdicts if v is not None]
+    if not counted or len(counted) < check.min_values:
+        return None
+    return sum(1 for v in counted if v) / len(counted), len(counted)
+
+
+def unit_veto(name: str, header: str) -> str | None:
+    """Why a header cannot name a field because of its own unit, or None."""
+    check = value_checks().get(name)
+    if check is None:
+        return None
+    unit = parse_header(header).unit
+    kind = unit_kind(unit)
+    if kind is None or (check.units is not None and kind in check.units):
+        return None
+    return f"its unit {unit!r} measures another quantity ({kind})"
+
+
+def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | None:
+    """Why a column cannot hold a field (its header unit, or its values), or None."""
+    reason = unit_veto(name, header)
+    if reason or cells is None:
+        return reason
+    check = value_checks().get(name)
+    found = value_fit(name, cells)
+    if check is None or found is None or found[0] >= check.min_fit:
+        return None
+    return f"its values are not {check.expects}"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -279,6 +624,8 @@ class ColumnMatch:
     shape: str = "wide"
     unmapped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    note_columns: list[int] = field(default_factory=list)  # unmapped notes read into comments
+    vetoes: dict[int, str] = field(default_factory=dict)  # column -> why it was not used
 
     def header_of(self, name: str) -> str:
         return self.headers[self.fields[name]]
@@ -302,31 +649,57 @@ def detect_shape(headers: Sequence[str]) -> str:
 
 
 def recognise_columns(
-    headers: Sequence[object], forced: Mapping[str, str] | None = None
+    headers: Sequence[object],
+    forced: Mapping[str, str] | None = None,
+    samples: Mapping[int, Sequence[object]] | None = None,
 ) -> ColumnMatch:
     """Give each field at most one header (and each header at most one field).
 
     ``forced`` (mapping file ``[columns]``: field -> header text) is applied first; a header it
     names that the row lacks raises ``MappedHeaderMissing``.  Then candidates are taken best
     first; a field that two headers claim goes to the better (then the leftmost) and the other is
-    reported in ``warnings`` and stays unmapped.
+    reported in ``warnings`` and stays unmapped.  ``samples`` (column -> distinct cells below the
+    header) lets the values veto a candidate (``value_veto``); without them only the header's
+    own unit can.  Columns of a timed prolactin series are never the prolactin column, and
+    unmapped columns of clinical information or notes are listed in ``note_columns``.
     """
     texts = [" ".join(h.split()) if isinstance(h, str) else "" for h in headers]
     match = ColumnMatch(headers=texts)
     taken_cols = _apply_forced(match, forced or {})
     match.shape = _shape_with_forced(texts, match)
     pool = _candidate_pool(texts, match.shape, taken_cols, set(match.fields))
+    series = _timed_series(texts, taken_cols) if "prolactin" not in match.fields else set()
     losers: list[tuple[str, int]] = []
+    checked: dict[tuple[int, str], str | None] = {}
     for value, col, name in pool:
         if name in match.fields:
-            if value >= STRONG_SCORE and col not in taken_cols:
-                losers.append((name, col))
+            if value >= STRONG_SCORE and col not in taken_cols and col not in match.vetoes:
+                cells = samples.get(col, ()) if samples is not None else None
+                reason = value_veto(name, texts[col], cells)
+                if reason:
+                    match.vetoes[col] = f"{texts[col]!r} not used as {name}: {reason}"
+                else:
+                    losers.append((name, col))
             continue
-        if col in taken_cols:
+        if col in taken_cols or (name == "prolactin" and col in series):
+            continue
+        key = (col, name)
+        if key not in checked:
+            cells = samples.get(col, ()) if samples is not None else None
+            checked[key] = value_veto(name, texts[col], cells)
+        reason = checked[key]
+        if reason:
+            match.vetoes.setdefault(col, f"{texts[col]!r} not used as {name}: {reason}")
             continue
         match.fields[name] = col
         taken_cols.add(col)
     _post_process(match)
+    if series:
+        listed = ", ".join(repr(texts[c]) for c in sorted(series))
+        match.warnings.append(
+            f"headers {listed} are a timed prolactin series (one result per time point): none "
+            'is triaged; name one in a column mapping file ([columns] prolactin = "<header>")'
+        )
     for name, col in losers:
         if col not in set(match.fields.values()):
             match.warnings.append(
@@ -338,8 +711,75 @@ def recognise_columns(
         if parse_header(texts[col]).unit
     }
     used = set(match.fields.values())
+    match.vetoes = {c: r for c, r in match.vetoes.items() if c not in used}
+    _note_columns(match, used, samples)
+    used |= set(match.note_columns)
+    match.warnings += [f"column {reason}" for _, reason in sorted(match.vetoes.items())]
     match.unmapped = [t for col, t in enumerate(texts) if t and col not in used]
     return match
+
+
+_TIME_POINT = re.compile(r"\d{1,4}")
+
+
+def _timed_series(texts: Sequence[str], taken: set[int]) -> set[int]:
+    """Columns of a timed prolactin series ("PRL 0", "PRL 30", "PRL 60": a cannulated or
+    stimulation test): two or more prolactin headers that differ only by a time point."""
+    points: dict[str, dict[str, int]] = {}
+    for col, text in enumerate(texts):
+        if not text or col in taken:
+            continue
+        if not any(name == "prolactin" for name, _ in candidates(text)):
+            continue
+        words = parse_header(text).full.split()  # "PRL (30 min)" too
+        numbers = [w for w in words if _TIME_POINT.fullmatch(w)]
+        if len(numbers) != 1:
+            continue
+        stem = " ".join(w for w in words if w != numbers[0])
+        points.setdefault(stem, {}).setdefault(numbers[0], col)
+    return {col for cols in points.values() if len(cols) > 1 for col in cols.values()}
+
+
+NOTE_FIELDS: Final = frozenset({"symptoms", "comments"})  # a second such column is a note
+
+
+@cache
+def _note_spec() -> FieldSpec:
+    data = synonyms_data()["note_columns"]
+    return FieldSpec(
+        name="note_columns",
+        synonyms=_ranked(data.get("synonyms", [])),
+        weak={},
+        rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
+        exclude=frozenset(data.get("exclude", [])),
+        shape=None,
+        internal=True,
+        fallback=None,
+    )
+
+
+def _note_columns(
+    match: ColumnMatch, used: set[int], samples: Mapping[int, Sequence[object]] | None
+) -> None:
+    """Unmapped columns whose header says clinical information or notes: read as comments."""
+    spec = _note_spec()
+    for col, text in enumerate(match.headers):
+        if not text or col in used or col in match.vetoes:
+            continue
+        free_text = any(f in NOTE_FIELDS and v >= STRONG_SCORE for f, v in candidates(text))
+        if not free_text and score(parse_header(text), spec) < STRONG_SCORE:
+            continue
+        cells = samples.get(col, ()) if samples is not None else None
+        if value_veto("comments", text, cells):
+            continue
+        match.note_columns.append(col)
+        also = f"header {text!r} also looks like"
+        match.warnings = [w for w in match.warnings if not w.startswith(also)]
+        target = f"with {match.header_of('comments')!r}" if "comments" in match.fields else ""
+        match.warnings.append(
+            f"column {text!r} holds clinical information or notes: read into comments "
+            f"{target} as '{text}: ...'".replace("  ", " ")
+        )
 
 
 def _apply_forced(match: ColumnMatch, forced: Mapping[str, str]) -> set[int]:

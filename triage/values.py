@@ -67,9 +67,20 @@ class _Words:
     unknown: frozenset[str]
     false_prefixes: tuple[str, ...]
     unknown_prefixes: tuple[str, ...]
+    current_negations: re.Pattern[str] | None  # whole-word phrases that negate the present
+    past_words: re.Pattern[str] | None  # whole-word phrases that speak of the past
     field_words: dict[str, dict[str, frozenset[str]]]
     female: frozenset[str]
     male: frozenset[str]
+
+
+def _phrases(items: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern matching any of the phrases as whole words (after ``normalise_word``)."""
+    words = sorted({normalise_word(i) for i in items if i.strip()}, key=len, reverse=True)
+    if not words:
+        return None
+    spaced = (r"\W+".join(re.escape(part) for part in re.split(r"\W+", w) if part) for w in words)
+    return re.compile(r"(?<!\w)(?:" + "|".join(spaced) + r")(?!\w)")
 
 
 def _word_set(items: Iterable[str]) -> frozenset[str]:
@@ -99,6 +110,8 @@ def _words() -> _Words:
         unknown=_word_set(yes_no["unknown"]),
         false_prefixes=tuple(p.lower() for p in yes_no["false_prefixes"]),
         unknown_prefixes=tuple(p.lower() for p in yes_no["unknown_prefixes"]),
+        current_negations=_phrases(yes_no.get("current_negations", [])),
+        past_words=_phrases(yes_no.get("past_words", [])),
         field_words=field_words,
         female=_word_set(values["sex"]["female"]),
         male=_word_set(values["sex"]["male"]),
@@ -618,30 +631,50 @@ def _yes_no_text(text: str, field: str | None, strict: bool) -> bool | None:
         return None
     if word.startswith(words.false_prefixes):
         return False
+    if words.current_negations is not None and words.current_negations.search(word):
+        return False
     first = re.split(r"[^\w?+]+", word, maxsplit=1)[0]
     if first in words.unknown:
         return None
     if first in words.false:
         return False
-    if first in words.true:
+    if first in words.true or first in specific.get("true", frozenset()):
         return True
+    if words.past_words is not None and words.past_words.search(word):
+        return None  # "previous pregnancy 2020": nothing about now
     return None if strict else True
 
 
-def parse_sex(cell: object) -> str | None:
-    """ "F", "M" or None from Female/Male/F/M/W/Frau/Homme ... or an ISO 5218 code (1, 2)."""
+def parse_sex(cell: object, female_letter: str = "") -> str | None:
+    """ "F", "M" or None from Female/Male/F/M/W/Frau/Homme ... or an ISO 5218 code (1, 2).
+
+    ``female_letter``: a one-letter code read as female in this column (the "M" of mujer where
+    a column codes H / M, see ``hombre_mujer_letters``)."""
     if isinstance(cell, int | float | np.integer | np.floating) and not isinstance(cell, bool):
         return sex_code(cell)
     if not isinstance(cell, str) or not cell.strip():
         return None
     words = _words()
     word = normalise_word(cell)
+    if female_letter and word == female_letter:
+        return "F"
     for candidate in (word, re.split(r"[^\w]+", word, maxsplit=1)[0]):
         if candidate in words.female:
             return "F"
         if candidate in words.male:
             return "M"
     return sex_code(cell)
+
+
+def hombre_mujer_letters(cells: Sequence[object]) -> bool:
+    """True when a sex column's one-letter codes are the H and M of hombre / mujer only (both
+    present, and no other letter that names a sex, such as F, W or V)."""
+    male, female = synonyms_data()["values"]["sex"]["male_female_letters"]
+    letters = {normalise_word(c) for c in cells if isinstance(c, str) and c.strip()}
+    letters = {w for w in letters if len(w) == 1}
+    words = _words()
+    others = {w for w in letters - {male, female} if w in words.female or w in words.male}
+    return {male, female} <= letters and not others
 
 
 def sex_code(cell: object) -> str | None:

@@ -18,6 +18,7 @@ from triage.cli.options import (
     QuietOpt,
     RangesOpt,
     SheetOpt,
+    UnitOpt,
     VerboseOpt,
 )
 from triage.cli.run import sheet_option
@@ -82,6 +83,7 @@ def register(app: typer.Typer) -> None:
         sheet: SheetOpt = None,
         header_row: HeaderRowOpt = None,
         dayfirst: DayFirstOpt = True,
+        unit: UnitOpt = None,
         quiet: QuietOpt = False,
         verbose: VerboseOpt = False,
         debug: DebugOpt = False,
@@ -97,7 +99,7 @@ def register(app: typer.Typer) -> None:
                 inputs,
                 columns=columns,
                 options=ReadOptions(
-                    sheet=sheet_option(sheet), header_row=header_row, dayfirst=dayfirst
+                    sheet=sheet_option(sheet), header_row=header_row, dayfirst=dayfirst, unit=unit
                 ),
             )
             if not quiet:

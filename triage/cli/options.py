@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from triage.schema import ConfigError
+from triage.values import normalise_unit
 
 ENV_PREFIX = "PROLACTIN_TRIAGE_"
 
@@ -106,6 +107,7 @@ _GLOBAL_KEYS = {
     "sheet",
     "header_row",
     "dayfirst",
+    "unit",
     "debug",
     "inbox",
     "archive",
@@ -188,6 +190,31 @@ HeaderRowOpt = Annotated[
         envvar=env("header_row"),
         min=1,
         help="1-based row of the header (default: found below any title rows).",
+        show_default=False,
+    ),
+]
+
+
+def _check_unit(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if normalise_unit(value) is None:
+        raise typer.BadParameter(
+            f"{value!r} is not a prolactin unit (ng/mL, µg/L, mIU/L, mU/L, µIU/mL, IU/L)"
+        )
+    return value.strip()
+
+
+UnitOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--unit",
+        envvar=env("unit"),
+        callback=_check_unit,
+        help=(
+            "Prolactin unit of inputs that state none anywhere (e.g. mIU/L, ng/mL); used only "
+            "where no cell, unit column, header or mapping default gives one."
+        ),
         show_default=False,
     ),
 ]

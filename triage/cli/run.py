@@ -26,6 +26,7 @@ from triage.cli.options import (
     RedactOpt,
     SheetOpt,
     TemplateDirOpt,
+    UnitOpt,
     VerboseOpt,
     XlsxOpt,
 )
@@ -102,6 +103,7 @@ def _triage(
     sheet: str | None,
     header_row: int | None,
     dayfirst: bool,
+    unit: str | None,
     xlsx: bool,
     pdf: bool,
     all_patients: bool,
@@ -117,7 +119,7 @@ def _triage(
             ranges=ranges,
             columns=columns,
             read_options=ReadOptions(
-                sheet=sheet_option(sheet), header_row=header_row, dayfirst=dayfirst
+                sheet=sheet_option(sheet), header_row=header_row, dayfirst=dayfirst, unit=unit
             ),
             output_options=report_options(
                 ctx,
@@ -172,6 +174,7 @@ def register(app: typer.Typer) -> None:
         sheet: SheetOpt = None,
         header_row: HeaderRowOpt = None,
         dayfirst: DayFirstOpt = True,
+        unit: UnitOpt = None,
         xlsx: XlsxOpt = False,
         pdf: PdfOpt = False,
         all_patients: AllPatientsOpt = False,
@@ -201,6 +204,7 @@ def register(app: typer.Typer) -> None:
             sheet=sheet,
             header_row=header_row,
             dayfirst=dayfirst,
+            unit=unit,
             xlsx=xlsx,
             pdf=pdf,
             all_patients=all_patients,
@@ -240,6 +244,7 @@ def register(app: typer.Typer) -> None:
             sheet=None,
             header_row=None,
             dayfirst=True,
+            unit=None,
             xlsx=xlsx,
             pdf=pdf,
             all_patients=all_patients,

@@ -47,6 +47,8 @@ ALSO_MIN_FIELDS: Final = 2  # another sheet is worth a warning when its header n
 UNIT_FIELDS: Final = ("unit", "prolactin_unit")
 GROUPED_MIN_CELLS: Final = 2  # sub-headers of a grouped (two-row) header: at least two named
 GROUPED_LOOKAHEAD: Final = 5  # rows looked at below a lone header cell
+SAMPLE_ROWS: Final = 2000  # rows below the header whose values are checked against the fields
+SAMPLE_DISTINCT: Final = 200  # distinct values kept per column for those checks
 
 
 @dataclass(frozen=True)
@@ -346,6 +348,25 @@ def _no_prolactin_error(
 # ------------------------------------------------------------------------------------------------
 # Rows below the header
 # ------------------------------------------------------------------------------------------------
+def column_samples(rows: Rows, start: int, header: Sequence[object]) -> dict[int, list[object]]:
+    """Distinct non-blank cells of each column in the rows below the header (the first
+    ``SAMPLE_ROWS``; at most ``SAMPLE_DISTINCT`` per column), for the value checks of
+    ``triage.columns.recognise_columns``.  Cells repeating the header's own text are left out."""
+    titles = [_loose(h) for h in header]
+    seen: dict[int, dict[object, None]] = {}
+    for row in rows[start : start + SAMPLE_ROWS]:
+        for col, cell in enumerate(row):
+            if is_blank(cell):
+                continue
+            kept = seen.setdefault(col, {})
+            if len(kept) >= SAMPLE_DISTINCT or cell in kept:
+                continue
+            if col < len(titles) and titles[col] and _loose(cell) == titles[col]:
+                continue
+            kept[cell] = None
+    return {col: list(cells) for col, cells in seen.items()}
+
+
 @dataclass
 class SplitRows:
     """The rows below the header: kept result rows, rejected rows, and the count read."""
@@ -553,6 +574,23 @@ def _name(last: object, first: object) -> object:
     return last_text or first_text
 
 
+def _join_note_columns(
+    columns: dict[str, np.ndarray], headers: dict[str, str], cells: np.ndarray, match: ColumnMatch
+) -> None:
+    """Comments become the comments cell, then "header: text" of each note column (in place)."""
+    notes = [(match.headers[c], cells[:, c]) for c in match.note_columns if c < cells.shape[1]]
+    base = columns.get("comments")
+    joined = np.empty(len(cells), dtype=object)
+    for i in range(len(cells)):
+        pieces = [] if base is None or is_empty_value(base[i]) else [cell_text(base[i])]
+        pieces += [f"{h}: {cell_text(col[i])}" for h, col in notes if not is_empty_value(col[i])]
+        joined[i] = "; ".join(pieces)
+    columns["comments"] = joined
+    headers["comments"] = " + ".join(
+        [*([headers["comments"]] if "comments" in headers else []), *(h for h, _ in notes)]
+    )
+
+
 def build_raw_table(
     split: SplitRows, match: ColumnMatch, file: str, sheet: str, book: Workbook
 ) -> RawTable:
@@ -566,6 +604,10 @@ def build_raw_table(
         if name not in columns:
             columns[name] = np.full(len(split.cells), "", dtype=object)
     rebuilt = _join_name_parts(columns)
+    headers = {name: match.headers[col] for name, col in match.fields.items()}
+    if match.note_columns:
+        _join_note_columns(columns, headers, split.cells, match)
+        rebuilt.add("comments")
     units = dict(match.header_units)
     for name, col in match.fields.items():
         if col in split.units_row and name not in units:
@@ -575,7 +617,7 @@ def build_raw_table(
         sheet=sheet,
         source_rows=split.source_rows,
         columns=columns,
-        headers={name: match.headers[col] for name, col in match.fields.items()},
+        headers=headers,
         header_units=units,
         decimal_hint=book.decimal_hint,
         text_source=book.is_text,

@@ -1,13 +1,13 @@
 """Long (LIS) exports: one row per test becomes one canonical row per prolactin result.
 
-Each row's test is found from its LOINC code, then its test name, then its test code
-(synonyms.toml [long_tests.*]).  Prolactin rows are read like wide rows (result -> prolactin,
-unit -> its unit).  Rows of TSH, free T4, eGFR, creatinine, hCG, PEG recovery / percent
-macroprolactin and monomeric (post-PEG) prolactin attach as context to the prolactin row of the
-same patient and the same specimen; failing that the same collection time; failing that the
-same day (the nearest in time).  Percent macroprolactin (LOINC 51441-4) is stored as
-recovery = 100 - value.  Patient-level cells (name, sex, birth date, medication ...) missing on
-the prolactin row are taken from the rows of its group.
+Each row's test is found from the mapping file's own test codes ([tests]), then its LOINC code,
+then its test name, then its test code (synonyms.toml [long_tests.*]). Prolactin rows are read
+like wide rows (result -> prolactin, unit -> its unit). Rows of TSH, free T4, eGFR, creatinine,
+hCG, PEG recovery / percent macroprolactin and monomeric (post-PEG) prolactin attach as context
+to the prolactin row of the same patient and the same specimen; failing that the same collection
+time; failing that the same day (the nearest in time). Percent macroprolactin (LOINC 51441-4) is
+stored as recovery = 100 - value. Patient-level cells (name, sex, birth date, medication ...)
+missing on the prolactin row are taken from the rows of its group.
 
 Rows of tests that attach to no prolactin result, or of tests the tool does not use, are
 rejected as ``other_test``; attached rows count as triaged (design.md, Stage 1).
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Final
@@ -87,9 +87,31 @@ def lab_tests() -> tuple[LabTest, ...]:
     return tuple(specs)
 
 
-def classify_test(loinc: str, code: str, name: str) -> LabTest | None:
-    """Which test a row holds: by LOINC (also when the code column holds one), then exact name,
+def local_tests(tests: Mapping[str, str]) -> dict[str, LabTest]:
+    """The mapping file's [tests] (local code -> field) as code key -> the test it is."""
+    catalogue = lab_tests()
+    out: dict[str, LabTest] = {}
+    for code, field in tests.items():
+        complement = field == "macroprolactin_pct"
+        wanted = "macroprolactin_recovery_pct" if complement else field
+        spec = next(
+            (s for s in catalogue if s.field == wanted and s.complement == complement), None
+        )
+        if spec is not None and _code_key(code):
+            out[_code_key(code)] = spec
+    return out
+
+
+def classify_test(
+    loinc: str, code: str, name: str, local: Mapping[str, LabTest] | None = None
+) -> LabTest | None:
+    """Which test a row holds: by the mapping file's local codes (``local``, code key -> test;
+    the code or the name cell), by LOINC (also when the code column holds one), then exact name,
     exact code, then name/code words."""
+    for text in (code, name) if local else ():
+        found = local.get(_code_key(text)) if local and text.strip() else None
+        if found is not None:
+            return found
     catalogue = lab_tests()
     for loinc_key in (loinc.strip(), code.strip() if _LOINC.fullmatch(code.strip()) else ""):
         if loinc_key:
@@ -157,7 +179,7 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     """Turn a long table into canonical rows (prolactin) with their context attached."""
     warnings: list[str] = []
     _fill_identity_down(table, warnings)
-    specs, spec_of_row = _classify_rows(table)
+    specs, spec_of_row = _classify_rows(table, local_tests(settings.tests))
     fields = np.array([s.field for s in specs] + [""], dtype=object)[spec_of_row]
     collected, notes = _collected(table, settings)
     warnings.extend(notes)
@@ -205,7 +227,9 @@ def _none_if_empty(cell: object) -> object:
     return None if is_empty_value(cell) else cell
 
 
-def _classify_rows(table: RawTable) -> tuple[list[LabTest], np.ndarray]:
+def _classify_rows(
+    table: RawTable, local: Mapping[str, LabTest] | None = None
+) -> tuple[list[LabTest], np.ndarray]:
     """The distinct tests found, and per row the index of its test (len(specs): none)."""
     parts = []
     for name in ("loinc", "test_code", "test"):
@@ -222,7 +246,7 @@ def _classify_rows(table: RawTable) -> tuple[list[LabTest], np.ndarray]:
     index_of: dict[str, int] = {}
     per_key = np.empty(len(keys), dtype=np.int64)
     for k, row in enumerate(first):
-        spec = classify_test(ua[a[row]], ub[b[row]], uc[c[row]])
+        spec = classify_test(ua[a[row]], ub[b[row]], uc[c[row]], local)
         if spec is None:
             per_key[k] = -1
             continue

@@ -10,7 +10,14 @@ conversion_factor = 21.2   # mIU/L per ng/mL for this lab's assay
 [input]
 sheet = "Results"    # sheet name, or 1-based position (2: the second sheet)
 header_row = 4       # 1-based
+[tests]              # long exports: the lab's own test codes (or names) -> what they measure
+"4711" = "prolactin"
+"4712" = "tsh"
 ```
+``[tests]`` values: ``prolactin``, ``tsh``, ``free_t4``, ``egfr``, ``creatinine``, ``hcg``,
+``macroprolactin_recovery_pct``, ``macroprolactin_pct`` (percent macroprolactin) and
+``monomeric_prolactin``; a row whose test code or test name is one of the keys (compared without
+case, spaces or punctuation) is that test, before LOINC codes and the built-in names are tried.
 Besides the canonical fields, ``[columns]`` accepts the reader's own fields ``specimen_id``
 (sample / lab number used to group long exports), ``loinc``, ``collected_time`` and
 ``macroprolactin_pct`` (percent macroprolactin, stored as recovery = 100 - value).
@@ -32,7 +39,18 @@ from triage.values import normalise_unit
 
 DefaultValue = str | float | int | bool
 
-SECTIONS: Final = ("columns", "defaults", "input")
+SECTIONS: Final = ("columns", "defaults", "input", "tests")
+TEST_FIELDS: Final = (
+    "prolactin",
+    "tsh",
+    "free_t4",
+    "egfr",
+    "creatinine",
+    "hcg",
+    "macroprolactin_recovery_pct",
+    "macroprolactin_pct",
+    "monomeric_prolactin",
+)
 INPUT_KEYS: Final = ("sheet", "header_row")
 NOT_DEFAULTABLE: Final = frozenset({"prolactin", "result", "test", "test_code"})
 NUMERIC_DEFAULTS: Final = frozenset(
@@ -49,6 +67,7 @@ class ColumnMapping:
     sheet: str | int | None = None  # name, or 0-based index like ReadOptions.sheet
     header_row: int | None = None  # 1-based
     source: str = ""  # the mapping file's name, for messages
+    tests: Mapping[str, str] = field(default_factory=dict)  # local test code -> TEST_FIELDS
 
     @property
     def conversion_factor(self) -> float | None:
@@ -85,7 +104,26 @@ def load_mapping(path: Path) -> ColumnMapping:
     columns = _columns(name, lines, data.get("columns", {}))
     defaults = _defaults(name, lines, data.get("defaults", {}))
     sheet, header_row = _input(name, lines, data.get("input", {}))
-    return ColumnMapping(columns, defaults, sheet, header_row, path.name)
+    tests = _tests(name, lines, data.get("tests", {}))
+    return ColumnMapping(columns, defaults, sheet, header_row, path.name, tests)
+
+
+def _tests(name: str, lines: list[str], table: dict[str, object]) -> dict[str, str]:
+    """[tests]: local test code -> the test it is (one of TEST_FIELDS)."""
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        line = _key_line(lines, key)
+        if not str(key).strip():
+            raise ConfigError(name, "a test code must not be empty", line=line, field=key)
+        if not isinstance(value, str) or value not in TEST_FIELDS:
+            raise ConfigError(
+                name,
+                f"[tests] {key!r} must name one of {', '.join(TEST_FIELDS)}",
+                line=line,
+                field=key,
+            )
+        out[str(key)] = value
+    return out
 
 
 def _columns(name: str, lines: list[str], table: dict[str, object]) -> dict[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -23,6 +23,7 @@ from triage.io.layout import (
     HeaderLocation,
     RawTable,
     build_raw_table,
+    column_samples,
     locate_header,
     split_rows,
 )
@@ -51,13 +52,15 @@ class ReadOptions:
     sheet: a sheet name, or its 0-based index (as in pandas; the CLI's "--sheet 2" is index 1);
     None: the first sheet holding a prolactin column.  header_row: 1-based; None: found below
     any title rows.  dayfirst: how ambiguous text dates (03/04/2026) are read when the column
-    itself does not tell.
+    itself does not tell.  unit: the prolactin unit of files that state none anywhere (used
+    only where no cell, unit column, header or mapping default gives one).
     max_uncompressed_bytes / max_compression_ratio: zip-bomb guard for xlsx/ods.
     """
 
     sheet: str | int | None = None
     header_row: int | None = None
     dayfirst: bool = True
+    unit: str | None = None
     max_uncompressed_bytes: int = DEFAULT_MAX_UNCOMPRESSED_BYTES
     max_compression_ratio: float = DEFAULT_MAX_COMPRESSION_RATIO
 
@@ -95,7 +98,8 @@ def read_file(
     sheet = "" if book.is_text else location.sheet
     rows = book.load(location.sheet, None)
     header = list(location.cells) or rows[location.index]
-    match = _match_columns(name, sheet, header, location.first_row + 1, mapping)
+    samples = column_samples(rows, location.index + 1, header)
+    match = _match_columns(name, sheet, header, location.first_row + 1, mapping, samples)
     result_field = "result" if match.shape == "long" else "prolactin"
     split = split_rows(rows, location.index, match, name, sheet, result_field)
     table = build_raw_table(split, match, name, sheet, book)
@@ -125,7 +129,13 @@ def read_file(
             f"dates in this file are {order} (column {evidence!r} shows it); "
             f"ambiguous dates in every column are read {order}"
         )
-    settings = BuildSettings(dayfirst, dict(mapping.defaults), mapping.conversion_factor)
+    settings = BuildSettings(
+        dayfirst,
+        dict(mapping.defaults),
+        mapping.conversion_factor,
+        tests=dict(mapping.tests),
+        unit=options.unit,
+    )
     if match.shape == "long":
         long = read_long(table, settings)
         frame, rejected, triaged = long.frame, split.rejected + long.rejected, long.rows_triaged
@@ -142,11 +152,17 @@ def read_file(
 
 
 def _match_columns(
-    name: str, sheet: str, header: Sequence[object], header_row: int, mapping: ColumnMapping
+    name: str,
+    sheet: str,
+    header: Sequence[object],
+    header_row: int,
+    mapping: ColumnMapping,
+    samples: Mapping[int, Sequence[object]] | None = None,
 ) -> ColumnMatch:
-    """Recognise the header row's columns (mapping file first); InputFileError when unusable."""
+    """Recognise the header row's columns (mapping file first, then the headers checked against
+    their values); InputFileError when unusable."""
     try:
-        match = recognise_columns(header, mapping.columns)
+        match = recognise_columns(header, mapping.columns, samples)
     except MappedHeaderMissing as exc:
         seen = ", ".join(repr(h) for h in exc.seen[:25])
         raise InputFileError(
@@ -159,8 +175,9 @@ def _match_columns(
         ) from None
     if match.shape == "wide" and "prolactin" not in match.fields:
         seen = ", ".join(repr(h) for h in match.headers if h)
+        why = "".join(f"; {w}" for w in match.warnings if " not used as " in w or "series" in w)
         raise InputFileError(
-            name, f"no prolactin column found (headers seen: {seen})", sheet=sheet or None
+            name, f"no prolactin column found (headers seen: {seen}){why}", sheet=sheet or None
         )
     return match
 

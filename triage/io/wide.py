@@ -6,8 +6,9 @@ list with ``missing_result``, ``unparseable_result``, ``unknown_unit`` or ``impl
 
 The unit of a row is, in this order: the unit written in the result cell, the unit column, a
 unit written in the row's interval, the unit in the prolactin header (``PRL (mIU/L)``), the
-mapping file's default, and last the unit the row's own interval implies (102-496 -> mIU/L; see
-``values.unit_from_interval``).  IU/L values (and their interval) are multiplied by 1000.
+mapping file's default, the unit given for the whole file (``--unit``), and last the unit the
+row's own interval implies (102-496 -> mIU/L; see ``values.unit_from_interval``).  IU/L values
+(and their interval) are multiplied by 1000.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from triage.values import (
     cell_text,
     has_two_digit_year,
     hcg_positive,
+    hombre_mujer_letters,
     in_frame_range,
     infer_decimal_mark,
     is_ambiguous_date_text,
@@ -52,6 +54,7 @@ from triage.values import (
     repair_swapped_day_month,
     sex_code,
     slash_date_order,
+    synonyms_data,
     unit_from_interval,
 )
 
@@ -82,6 +85,8 @@ class BuildSettings:
     dayfirst: bool = True
     defaults: Mapping[str, DefaultValue] = field(default_factory=dict)
     conversion_factor: float | None = None
+    tests: Mapping[str, str] = field(default_factory=dict)  # mapping file [tests] (long files)
+    unit: str | None = None  # the file's prolactin unit (--unit), used when nothing else gives one
 
 
 @dataclass
@@ -295,6 +300,7 @@ class _Builder:
         levels.append(interval_units)
         levels.append(self.table.header_units.get("prolactin", ""))
         levels.append(self._default_unit())
+        levels.append((self.settings.unit or "").strip())
         for level in levels:
             chosen = np.where(chosen == "", level, chosen)
         return chosen
@@ -412,7 +418,11 @@ class _Builder:
             interval = (
                 "" if math.isnan(high) else f"; its interval {_fmt(low)}-{_fmt(high)} does not tell"
             )
-            return f"no unit for result {text!r} (no unit column, header unit or default{interval})"
+            return (
+                f"no unit for result {text!r} (no unit column, header unit or default{interval}); "
+                "give the file's unit with --unit (e.g. --unit mIU/L) or the mapping file's "
+                "[defaults] prolactin_unit"
+            )
         return f"{text} {unit} cannot be a serum prolactin"
 
     # -- identity, dates -------------------------------------------------------------------------
@@ -442,12 +452,20 @@ class _Builder:
             return np.full(self.n, None, object)
         found = self.table.distinct(col)
         coded = [u for u, k in zip(found.uniques, _used(found), strict=True) if k and sex_code(u)]
+        header = self.table.headers.get("sex", "sex")
         if coded:
-            header = self.table.headers.get("sex", "sex")
             self.warnings.append(
                 f"column {header!r} holds numeric sex codes; read as ISO/IEC 5218 "
                 "(1 = male, 2 = female): check this matches the export"
             )
+        used = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
+        if hombre_mujer_letters(used):
+            male, female = synonyms_data()["values"]["sex"]["male_female_letters"]
+            self.warnings.append(
+                f"column {header!r} codes sex as {male.upper()} / {female.upper()} only "
+                f"(hombre / mujer): {female.upper()} was read as female"
+            )
+            return self._apply(col, partial(parse_sex, female_letter=female))
         return self._apply(col, parse_sex)
 
     def _dates(self, name: str) -> np.ndarray:

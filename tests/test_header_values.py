@@ -1,0 +1,769 @@
+"""Header recognition checks the values: vital signs, device ids and exam names are not taken
+for clinical fields; short prolactin codes are; notes columns go to comments; --unit; [tests]."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from triage.cli import app
+from triage.columns import (
+    candidates,
+    parse_header,
+    recognise_columns,
+    unit_kind,
+    value_checks,
+    value_fit,
+    value_veto,
+)
+from triage.io import FileRead, ReadOptions, load_mapping, read_file
+from triage.schema import ConfigError, InputFileError
+from triage.values import hcg_positive, parse_yes_no
+
+runner = CliRunner()
+
+
+def best(header: str) -> str | None:
+    found = candidates(header)
+    return found[0][0] if found else None
+
+
+def read(path: Path, **options: object) -> FileRead:
+    return read_file(path, None, ReadOptions(**options))  # type: ignore[arg-type]
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def vetoed(result: FileRead, header: str, field: str) -> bool:
+    wanted = f"column {header!r} not used as {field}: "
+    return any(w.startswith(wanted) for w in result.summary.warnings)
+
+
+def assert_accounted(result: FileRead) -> None:
+    s = result.summary
+    assert s.rows_read == s.rows_triaged + s.rows_rejected
+
+
+# ------------------------------------------------------------------------------------------------
+# The registry
+# ------------------------------------------------------------------------------------------------
+def test_every_check_is_known_and_every_checked_field_recognisable() -> None:
+    checks = value_checks()
+    assert {"prolactin", "reference_range", "patient_name", "pituitary_lesion"} <= set(checks)
+    for name, check in checks.items():
+        assert 0 < check.min_fit <= 1, name
+        assert check.min_values >= 1, name
+        assert check.expects, name
+
+
+@pytest.mark.parametrize(
+    ("field", "cells", "fits"),
+    [
+        ("reference_range", ["4.8-23.3", "< 25", "102–496 mIU/L", "M: 4-15; F: 5-23"], True),
+        ("reference_range", [16, 18, 20, 22], False),
+        ("prolactin", ["<5", ">470", "12,5", 33.0, "haemolysed"], True),
+        ("prolactin", ["haemolysed", "clotted", "see comment", "QNS"], False),
+        ("patient_name", ["SMITH, Jane", "Müller, Anna", "O'NEIL Sean", "GARCÍA LÓPEZ, Ana"], True),
+        ("patient_name", ["MRI Pituitary", "Prolactin", "TSH", "CT Head"], False),
+        ("patient_name", ["PT-0001", "PT-0002", "PT-0003"], False),
+        ("pituitary_lesion", ["Microadenoma 4 mm", "normal", "no", "macroadénome 14 mm"], True),
+        ("pituitary_lesion", ["SCN-04", "MR3T-01", "AW12345", "SKYRA 3T"], False),
+        ("age_years", [34, "61 y", "6 months", 80], True),
+        ("age_years", ["2024-01-02", "2023-05-01"], False),
+        ("sex", ["F", "M", "X", "Unknown", "weiblich"], True),
+        ("sex", [12.5, 33.1, 40.2], False),
+        ("collected_at", ["24/11/2026", "2026-11-24 08:30", 46350, "31/02/1990"], True),
+        ("collected_at", ["A", "B", "C"], False),
+        ("egfr", [">90", 45, "60"], True),
+        ("egfr", ["CKD 3a", "normal"], False),
+        ("pituitary_lesion_mm", [12, "1.2 cm", "12 x 10 mm"], True),
+        ("macroprolactin_recovery_pct", [45, "82 %", 100], True),
+    ],
+)
+def test_value_fit(field: str, cells: list[object], fits: bool) -> None:
+    share = value_fit(field, cells)
+    assert share is not None
+    assert (share[0] >= value_checks()[field].min_fit) is fits
+
+
+def test_placeholders_and_units_rows_tell_nothing() -> None:
+    assert value_fit("reference_range", ["-", "n/a", "Unknown"]) is None
+    assert value_fit("prolactin", ["ng/mL", 12, 15, 20])[0] == 1.0  # type: ignore[index]
+    assert value_veto("reference_range", "RR", ["16"]) is None  # one odd cell decides nothing
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind"),
+    [
+        ("breaths/min", "rate"),
+        ("/min", "rate"),
+        ("bpm", "rate"),
+        ("mmHg", "pressure"),
+        ("kg", "mass"),
+        ("°C", "temperature"),
+        ("%", "percent"),
+        ("mmol/L", "molar"),
+        ("mIU/L", "hormone"),
+        ("µg/L", "hormone"),
+        ("mL/min/1.73m2", "renal"),
+        ("years", "time"),
+    ],
+)
+def test_header_unit_kinds(unit: str, kind: str) -> None:
+    assert unit_kind(unit) == kind
+
+
+# ------------------------------------------------------------------------------------------------
+# Vital signs are never reference intervals (or limits, or results)
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("RR (breaths/min)", "reference_range"),
+        ("Resp. rate (breaths/min)", "reference_range"),
+        ("Range (bpm)", "reference_range"),
+        ("Normal range (/min)", "reference_range"),
+        ("Low (mmHg)", "reference_low"),
+        ("Upper (bpm)", "reference_high"),
+        ("Ref (°C)", "reference_range"),
+        ("Prolactin (mmol/L)", "prolactin"),
+        ("Prolactin (%)", "prolactin"),
+        ("Age (kg)", "age_years"),
+    ],
+)
+def test_a_header_unit_of_another_quantity_vetoes_the_field(header: str, field: str) -> None:
+    match = recognise_columns(["MRN", header, "PRL"])
+    assert match.fields.get(field) != 1
+    assert value_veto(field, header, None) is not None
+
+
+@pytest.mark.parametrize(
+    ("header", "cells"),
+    [
+        ("RR", [16, 18, 20, 22]),
+        ("Range", [72, 80, 64]),
+        ("Reference", ["120/80", "130/85", "110/70"]),
+        ("Normal", ["36.8", "37.1", "36.5"]),
+        ("Ref", [95, 97, 99]),
+    ],
+)
+def test_vital_sign_values_are_not_reference_intervals(
+    tmp_path: Path, header: str, cells: list[object]
+) -> None:
+    rows = "\n".join(f"M{i},{c},{10 + i}" for i, c in enumerate(cells))
+    path = write(tmp_path, "vitals.csv", f"MRN,{header},Prolactin (ng/mL)\n{rows}\n")
+    result = read(path)
+    assert "reference_range" not in result.summary.mapping
+    assert vetoed(result, header, "reference_range")
+    assert header in result.summary.unmapped_headers
+    assert_accounted(result)
+
+
+def test_the_reference_range_goes_to_the_column_that_holds_intervals() -> None:
+    samples = {1: [72, 80, 64], 2: ["4.8-23.3", "< 25"], 3: [12, 25, 30]}
+    match = recognise_columns(["MRN", "RR", "Normal range", "PRL"], None, samples)
+    assert match.header_of("reference_range") == "Normal range"
+    assert any("'RR' not used as reference_range" in w for w in match.warnings)
+
+
+# ------------------------------------------------------------------------------------------------
+# Device and scanner ids are never pituitary findings
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "header",
+    [
+        "MRI scanner ID",
+        "MRI device",
+        "MRI station name",
+        "Scanner (MRI)",
+        "MRT-Gerät",
+        "IRM appareil",
+        "MRI accession number",
+        "Pituitary MRI scanner",
+        "Imaging modality",
+        "MRI Tesla",
+    ],
+)
+def test_device_headers_are_not_lesions(header: str) -> None:
+    assert best(header) != "pituitary_lesion"
+
+
+@pytest.mark.parametrize(
+    ("header", "cells"),
+    [
+        ("MRI", ["MR-SCN-04", "MR-SCN-02"]),
+        ("Imaging", ["AW-12345", "AW-12346", "AW-99"]),
+        ("Pituitary", ["1.5T", "3T"]),
+        ("IRM hypophysaire", ["SIEMENS SKYRA 3T", "Philips Ingenia 1.5T"]),
+        ("RMN ipofisi", ["RM01", "RM02", "RM03"]),
+    ],
+)
+def test_scanner_codes_are_not_lesions(tmp_path: Path, header: str, cells: list[str]) -> None:
+    rows = "\n".join(f"M{i};{c};{10 + i}" for i, c in enumerate(cells))
+    path = write(tmp_path, "scan.csv", f"MRN;{header};PRL (ng/mL)\n{rows}\n")
+    result = read(path)
+    assert "pituitary_lesion" not in result.summary.mapping
+    assert vetoed(result, header, "pituitary_lesion")
+
+
+def test_a_findings_column_beats_a_scanner_column() -> None:
+    samples = {1: ["SKYRA 3T", "Siemens Skyra"], 2: ["Microadenoma 5 mm", "normal"], 3: [1, 2]}
+    match = recognise_columns(["MRN", "MRI", "Pituitary MRI", "PRL"], None, samples)
+    assert match.header_of("pituitary_lesion") == "Pituitary MRI"
+    assert any("'MRI' not used as pituitary_lesion" in w for w in match.warnings)
+
+
+# ------------------------------------------------------------------------------------------------
+# Exam and test names are never the patient's name
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Exam name",
+        "Examination name",
+        "Name of examination",
+        "Procedure name",
+        "Order name",
+        "Study name",
+        "Nom de l'examen",
+        "Nom examen",
+        "Nombre del estudio",
+        "Nombre de la prueba",
+        "Nome esame",
+        "Naam onderzoek",
+        "Untersuchung Name",
+        "Scanner name",
+        "Device name",
+    ],
+)
+def test_exam_name_headers_are_not_patient_names(header: str) -> None:
+    assert best(header) != "patient_name"
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["MRI Pituitary", "CT Head", "MRI Pituitary"],
+        ["Prolactin", "TSH", "Free T4"],
+        ["Prolaktin", "MRT Hypophyse", "TSH basal"],
+        ["PT-0001", "PT-0002", "PT-0003"],
+    ],
+)
+def test_name_column_of_exams_or_codes_is_not_the_patient_name(
+    tmp_path: Path, cells: list[str]
+) -> None:
+    rows = "\n".join(f"M{i},{c},DOE Jane,{10 + i}" for i, c in enumerate(cells))
+    path = write(tmp_path, "names.csv", f"MRN,Name,Patient,PRL (ng/mL)\n{rows}\n")
+    result = read(path)
+    assert result.summary.mapping["patient_name"] == "Patient"
+    assert vetoed(result, "Name", "patient_name")
+    assert set(result.frame["patient_name"]) == {"DOE Jane"}
+
+
+# ------------------------------------------------------------------------------------------------
+# Prolactin: short codes, suffixes, research-cohort names; and what is not prolactin
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "header",
+    [
+        "PROL",
+        "PRL",
+        "S-PRL",
+        "P-Prolaktin",
+        "S-Prolaktiini",
+        "Prolaktin",
+        "Prolactine",
+        "Prolattina",
+        "Prolactina",
+        "PRL_Dx",
+        "prl_baseline",
+        "PRL_0",
+        "Prolactin_V1",
+        "prolactin_bl",
+        "PRL (µg/L)",
+        "Prolactin (mIU/L)_V1",
+        "serum_prolactin_ngml",
+        "prolactin_level",
+        "PRL_ng_ml",
+        "Prolactine (PRL)",
+        "Prolactina sérica",
+        "Serumprolactine",
+    ],
+)
+def test_prolactin_codes_and_cohort_names(header: str) -> None:
+    assert best(header) == "prolactin"
+    match = recognise_columns(["subject_id", header])
+    assert match.header_of("prolactin") == header
+
+
+@pytest.mark.parametrize(
+    ("header", "unit"),
+    [
+        ("serum_prolactin_ngml", "ng/mL"),
+        ("PRL_ng_ml", "ng/mL"),
+        ("prolactin_miu_l", "mIU/L"),
+        ("prolactin_ngml_v1", "ng/mL"),
+        ("prl_ugl_baseline", "µg/L"),
+    ],
+)
+def test_units_glued_to_cohort_names(header: str, unit: str) -> None:
+    assert parse_header(header).unit == unit
+
+
+@pytest.mark.parametrize(
+    "header", ["macroprolactin", "prolactin_date", "prl_flag", "PRL unit", "Prolactin ref range"]
+)
+def test_not_the_prolactin_value(header: str) -> None:
+    assert best(header) != "prolactin"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ["MRN", "PRL 0", "PRL 30", "PRL 60"],
+        ["MRN", "Prolactin 0", "Prolactin 20", "Prolactin 60"],
+        ["MRN", "PRL_0", "PRL_30", "PRL_60", "PRL_90"],
+        ["MRN", "PRL (0 min)", "PRL (30 min)", "PRL (60 min)"],
+        ["MRN", "Prolaktin 0 (µg/l)", "Prolaktin 15 (µg/l)"],
+    ],
+)
+def test_a_timed_series_is_refused(headers: list[str]) -> None:
+    match = recognise_columns(headers)
+    assert "prolactin" not in match.fields
+    assert any("timed prolactin series" in w for w in match.warnings)
+
+
+def test_a_timed_series_file_is_unusable_and_says_why(tmp_path: Path) -> None:
+    path = write(tmp_path, "cannula.csv", "MRN,PRL 0,PRL 30,PRL 60\nA,800,600,500\n")
+    with pytest.raises(InputFileError, match="timed prolactin series"):
+        read(path)
+
+
+def test_a_baseline_column_beside_a_series_is_not_taken_for_it() -> None:
+    match = recognise_columns(["MRN", "Prolactin", "PRL 30", "PRL 60"])
+    assert match.header_of("prolactin") == "Prolactin"
+
+
+def test_a_column_of_words_loses_prolactin_to_the_column_of_numbers() -> None:
+    samples = {1: ["see comment", "haemolysed", "clotted", "QNS"], 2: [12, 25, 30]}
+    match = recognise_columns(["MRN", "Prolactin", "PRL"], None, samples)
+    assert match.header_of("prolactin") == "PRL"
+
+
+def test_research_cohort_file(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "cohort.csv",
+        "subject_id,visit,age_at_visit,sex_mf,bmi_kg_m2,sbp_mmhg,resp_rate,"
+        "serum_prolactin_ngml,prl_flag,prolactin_date,macroprolactin\n"
+        "S001,1,34,F,22.1,120,16,25.2,H,2024-01-02,no\n"
+        "S002,1,45,M,27.3,135,18,9.1,,2024-01-03,no\n"
+        "S003,1,29,F,31.0,110,14,88.0,H,2024-01-05,yes\n",
+    )
+    result = read(path)
+    assert result.summary.mapping == {
+        "patient_id": "subject_id",
+        "age_years": "age_at_visit",
+        "sex": "sex_mf",
+        "prolactin": "serum_prolactin_ngml",
+    }
+    assert result.frame["prolactin_unit"].tolist() == ["ng/mL"] * 3
+    assert_accounted(result)
+
+
+# ------------------------------------------------------------------------------------------------
+# Six languages, messy headers
+# ------------------------------------------------------------------------------------------------
+LANGUAGE_FILES = {
+    "en.csv": (
+        "MRN,Name,Exam name,Resp. rate (breaths/min),RR,HR (bpm),BP (mmHg),Temp (°C),MRI,"
+        "MRI scanner ID,PROL (ng/mL),Clinical information,Comments\n"
+        'M1,"SMITH, Jane",MRI Pituitary,16,16,72,120/80,36.8,MR-SCN-04,SCN-04,25.1,galactorrhoea,'
+        "repeat\n"
+        'M2,"DOE, John",CT Head,18,18,80,130/85,37.1,MR-SCN-02,SCN-02,<5,headache,\n'
+        'M3,"ROE, Ann",MRI Pituitary,20,20,64,110/70,36.5,MR-SCN-04,SCN-04,>470,,\n'
+    ),
+    "de.csv": (
+        "Pat-Nr;Name;Untersuchung;Atemfrequenz (/min);Puls (Schläge/min);Gewicht (kg);"
+        "MRT-Gerät;P-Prolaktin (µg/l);Symptome;Klinische Angaben;Bemerkung\n"
+        "1001;Müller, Anna;MRT Hypophyse;16;72;64;Skyra-3T-01;23,4;Kopfschmerz;Galaktorrhoe;"
+        "nüchtern\n"
+        "1002;Schmidt, Jan;Prolaktin;18;80;81;Skyra-3T-02;12,0;;Amenorrhoe;\n"
+        "1003;Weber, Eva;MRT Hypophyse;14;60;59;Skyra-3T-01;< 5;;;\n"
+    ),
+    "fr.csv": (
+        "IPP;Nom;Nom de l'examen;FR (/min);Poids (kg);IRM hypophysaire;Prolactine (µg/L);"
+        "Renseignements cliniques;Informations cliniques;Commentaire\n"
+        "A1;DUPONT Marie;IRM hypophyse;16;60;microadénome 4 mm;45,2;galactorrhée;aménorrhée;\n"
+        "A2;MARTIN Luc;Prolactine;18;75;normal;12;;céphalées;hémolyse\n"
+        "A3;BERNARD Lea;IRM hypophyse;12;55;macroadénome 14 mm;1200;;;\n"
+    ),
+    "es.csv": (
+        "NHC;Nombre;Prueba;Frec. resp. (rpm);Prolactina;Datos clínicos;Observaciones;"
+        "Rango de referencia\n"
+        "1;GARCÍA, Ana;Prolactina;16;25,3;galactorrea;;4,8-23,3\n"
+        "2;LÓPEZ, Luis;RMN hipófisis;18;8,1;;hemolizada;4,0-15,2\n"
+        "3;PÉREZ, Eva;Prolactina;20;<5;cefalea;;4,8-23,3\n"
+    ),
+    "it.csv": (
+        "Codice paziente;Cognome;Nome;Esame;Prolattina (ng/mL);Notizie cliniche;Note cliniche;"
+        "Note\n"
+        "1;ROSSI;Maria;RMN ipofisi;33;amenorrea;galattorrea;\n"
+        "2;BIANCHI;Luca;Prolattina;11;;;emolisi\n"
+        "3;VERDI;Anna;RMN ipofisi;<2;;;\n"
+    ),
+    "nl.csv": (
+        "Patiëntnummer;Naam;Onderzoek naam;Ademfrequentie (/min);Prolactine (mIU/L);"
+        "Klinische gegevens;Opmerkingen;Referentiewaarde\n"
+        "1;JANSEN, Eva;MRI hypofyse;16;650;galactorroe;;102-496\n"
+        "2;DE VRIES, Jan;Prolactine;18;200;;gehemolyseerd;86-324\n"
+        "3;BAKKER, Anna;MRI hypofyse;14;90;;;102-496\n"
+    ),
+}
+
+EXPECTED = {
+    "en.csv": {
+        "patient_id": "MRN",
+        "patient_name": "Name",
+        "prolactin": "PROL (ng/mL)",
+        "symptoms": "Clinical information",
+        "comments": "Comments",
+    },
+    "de.csv": {
+        "patient_id": "Pat-Nr",
+        "patient_name": "Name",
+        "prolactin": "P-Prolaktin (µg/l)",
+        "symptoms": "Symptome",
+        "comments": "Bemerkung",
+    },
+    "fr.csv": {
+        "patient_id": "IPP",
+        "patient_name": "Nom",
+        "pituitary_lesion": "IRM hypophysaire",
+        "prolactin": "Prolactine (µg/L)",
+        "symptoms": "Renseignements cliniques",
+        "comments": "Commentaire",
+    },
+    "es.csv": {
+        "patient_id": "NHC",
+        "patient_name": "Nombre",
+        "prolactin": "Prolactina",
+        "symptoms": "Datos clínicos",
+        "comments": "Observaciones",
+        "reference_range": "Rango de referencia",
+    },
+    "it.csv": {
+        "patient_id": "Codice paziente",
+        "patient_name": "Cognome",
+        "given_name": "Nome",
+        "prolactin": "Prolattina (ng/mL)",
+        "symptoms": "Notizie cliniche",
+        "comments": "Note",
+    },
+    "nl.csv": {
+        "patient_id": "Patiëntnummer",
+        "patient_name": "Naam",
+        "prolactin": "Prolactine (mIU/L)",
+        "symptoms": "Klinische gegevens",
+        "comments": "Opmerkingen",
+        "reference_range": "Referentiewaarde",
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(LANGUAGE_FILES))
+def test_messy_exports_in_six_languages(tmp_path: Path, name: str) -> None:
+    path = write(tmp_path, name, LANGUAGE_FILES[name])
+    result = read(path)
+    assert result.summary.mapping == EXPECTED[name]
+    assert result.summary.rows_triaged == 3
+    assert_accounted(result)
+
+
+def test_english_vetoes_are_reported(tmp_path: Path) -> None:
+    result = read(write(tmp_path, "en.csv", LANGUAGE_FILES["en.csv"]))
+    assert vetoed(result, "RR", "reference_range")
+    assert vetoed(result, "MRI", "pituitary_lesion")
+    assert {"Exam name", "MRI scanner ID", "HR (bpm)", "Resp. rate (breaths/min)"} <= set(
+        result.summary.unmapped_headers
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Notes columns are read as comments
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "column", "piece"),
+    [
+        ("de.csv", "Klinische Angaben", "Klinische Angaben: Galaktorrhoe"),
+        ("fr.csv", "Informations cliniques", "Informations cliniques: aménorrhée"),
+        ("it.csv", "Note cliniche", "Note cliniche: galattorrea"),
+    ],
+)
+def test_notes_columns_are_joined_to_comments(
+    tmp_path: Path, name: str, column: str, piece: str
+) -> None:
+    result = read(write(tmp_path, name, LANGUAGE_FILES[name]))
+    assert column not in result.summary.unmapped_headers
+    assert any(
+        f"column {column!r} holds clinical information" in w for w in result.summary.warnings
+    )
+    first = result.frame.iloc[0]["comments"]
+    assert piece in first
+
+
+def test_notes_column_joined_after_the_comment_cell(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "notes.csv",
+        "MRN,PRL (ng/mL),Comment,Anamnese,Opmerkingen\nA,30,haemolysed?,on risperidone,fasting\n"
+        "B,12,,,\n",
+    )
+    result = read(path)
+    frame = result.frame
+    assert frame.iloc[0]["comments"] == (
+        "haemolysed?; Anamnese: on risperidone; Opmerkingen: fasting"
+    )
+    assert pd.isna(frame.iloc[1]["comments"]) or frame.iloc[1]["comments"] == ""
+
+
+def test_notes_column_alone_becomes_the_comments(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "notes.csv", "MRN,Symptoms,PRL (ng/mL),Indication\nA,headache,30,amenorrhoea\n"
+    )
+    result = read(path)
+    assert result.frame.iloc[0]["comments"] == "Indication: amenorrhoea"
+    assert result.frame.iloc[0]["symptoms"] == "headache"
+
+
+# ------------------------------------------------------------------------------------------------
+# --unit
+# ------------------------------------------------------------------------------------------------
+def test_unit_option_gives_the_unit_of_a_file_that_states_none(tmp_path: Path) -> None:
+    path = write(tmp_path, "plain.csv", "MRN,Prolactin,Units\nA,712,\nB,30,ng/mL\n")
+    bare = read(path)
+    assert [r.reason_code for r in bare.rejected] == ["unknown_unit"]
+    assert "--unit" in bare.rejected[0].detail
+    given = read(path, unit="mIU/L")
+    assert given.frame["prolactin_unit"].tolist() == ["mIU/L", "ng/mL"]  # the column still wins
+
+
+def test_unit_option_never_overrides_the_header_or_mapping(tmp_path: Path) -> None:
+    path = write(tmp_path, "header.csv", "MRN,PRL (ng/mL)\nA,12\n")
+    assert read(path, unit="mIU/L").frame["prolactin_unit"].tolist() == ["ng/mL"]
+
+
+def test_unit_option_on_the_command_line_env_and_config(tmp_path: Path) -> None:
+    path = write(tmp_path, "plain.csv", "MRN,Prolactin\nA,712\nB,300\n")
+    bare = runner.invoke(app, ["check", str(path)])
+    assert "unknown_unit (2)" in bare.stdout and "--unit" in bare.stdout
+    flag = runner.invoke(app, ["check", str(path), "--unit", "mIU/L"])
+    assert "2 read = 2 usable + 0 rejected" in flag.stdout, flag.output
+    env = runner.invoke(app, ["check", str(path)], env={"PROLACTIN_TRIAGE_UNIT": "mU/L"})
+    assert "2 read = 2 usable + 0 rejected" in env.stdout, env.output
+    config = write(tmp_path, "config.toml", 'unit = "mIU/L"\n')
+    configured = runner.invoke(app, ["check", str(path), "--config", str(config)])
+    assert "2 read = 2 usable + 0 rejected" in configured.stdout, configured.output
+    bad = runner.invoke(app, ["check", str(path), "--unit", "mmol/L"])
+    assert bad.exit_code == 2
+
+
+# ------------------------------------------------------------------------------------------------
+# Long files with local test codes: the mapping file's [tests]
+# ------------------------------------------------------------------------------------------------
+LOCAL_LONG = (
+    "Patient ID,Sample,Test code,Result,Unit\n"
+    "P1,S1,4711,712,mIU/L\n"
+    "P1,S1,4712,6.2,mU/L\n"
+    "P1,S1,4713,38,mL/min/1.73m2\n"
+    "P1,S1,9999,5.1,mmol/L\n"
+    "P2,S2,4711,250,mIU/L\n"
+)
+
+
+def test_local_test_codes_from_the_mapping_file(tmp_path: Path) -> None:
+    data = write(tmp_path, "lis.csv", LOCAL_LONG)
+    mapping = load_mapping(
+        write(
+            tmp_path,
+            "map.toml",
+            '[tests]\n"4711" = "prolactin"\n"4712" = "tsh"\n"4713" = "egfr"\n',
+        )
+    )
+    assert mapping.tests == {"4711": "prolactin", "4712": "tsh", "4713": "egfr"}
+    result = read_file(data, mapping, ReadOptions())
+    assert result.summary.shape == "long"
+    frame = result.frame.set_index("patient_id")
+    assert frame.loc["P1", "prolactin_value"] == 712
+    assert frame.loc["P1", "tsh"] == 6.2
+    assert frame.loc["P1", "egfr"] == 38
+    assert [r.reason_code for r in result.rejected] == ["other_test"]  # 9999 is not used
+    assert_accounted(result)
+
+
+def test_without_local_codes_the_long_file_has_no_prolactin(tmp_path: Path) -> None:
+    result = read(write(tmp_path, "lis.csv", LOCAL_LONG))
+    assert len(result.frame) == 0
+    assert {r.reason_code for r in result.rejected} == {"other_test"}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('[tests]\n"4711" = "cortisol"\n', "must name one of"),
+        ('[tests]\n"4711" = 3\n', "must name one of"),
+    ],
+)
+def test_bad_tests_table(tmp_path: Path, text: str, words: str) -> None:
+    with pytest.raises(ConfigError, match=words) as info:
+        load_mapping(write(tmp_path, "map.toml", text))
+    assert info.value.line == 2
+
+
+# ------------------------------------------------------------------------------------------------
+# check says what was chosen and why
+# ------------------------------------------------------------------------------------------------
+def test_check_explains_vetoes_and_notes(tmp_path: Path) -> None:
+    path = write(tmp_path, "en.csv", LANGUAGE_FILES["en.csv"])
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "prolactin" in out and "<- PROL (ng/mL)" in out
+    assert "'RR' not used as reference_range: its values are not intervals" in out
+    assert "'MRI' not used as pituitary_lesion" in out
+    de = runner.invoke(app, ["check", str(write(tmp_path, "de.csv", LANGUAGE_FILES["de.csv"]))])
+    assert "'Klinische Angaben' holds clinical information or notes" in de.stdout
+
+
+# ------------------------------------------------------------------------------------------------
+# The sample exports keep their mapping and their accounting
+# ------------------------------------------------------------------------------------------------
+SAMPLE_WIDE_MAPPING = {
+    "specimen_id": "Lab No",
+    "patient_id": "MRN",
+    "patient_name": "Patient",
+    "sex": "Sex",
+    "birth_date": "DOB",
+    "collected_at": "Collected",
+    "prolactin": "Prolactin",
+    "prolactin_unit": "Units",
+    "reference_range": "Ref. range",
+    "pregnant": "Pregnant",
+    "lactating": "Breastfeeding",
+    "medications": "Current medication",
+    "egfr": "eGFR",
+    "dialysis": "Dialysis",
+    "liver_disease": "Liver",
+    "tsh": "TSH",
+    "symptoms": "Symptoms",
+    "comments": "Comment",
+}
+SAMPLE_LONG_MAPPING = {
+    "patient_id": "Patient ID",
+    "patient_name": "Name",
+    "sex": "Gender",
+    "birth_date": "Birth date",
+    "specimen_id": "Specimen",
+    "collected_at": "Collection time",
+    "test_code": "Test code",
+    "loinc": "LOINC",
+    "test": "Test name",
+    "result": "Result",
+    "unit": "Unit",
+    "reference_range": "Reference",
+    "medications": "Medication (from order)",
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "mapping", "counts"),
+    [
+        ("wide_clinic_export.xlsx", SAMPLE_WIDE_MAPPING, (120, 117, 3)),
+        ("legacy_export.xls", SAMPLE_WIDE_MAPPING, (30, 29, 1)),
+        ("clinic_list.ods", SAMPLE_WIDE_MAPPING, (25, 24, 1)),
+        ("lis_long_export.csv", SAMPLE_LONG_MAPPING, (258, 258, 0)),
+    ],
+)
+def test_samples_keep_their_mapping(
+    name: str, mapping: dict[str, str], counts: tuple[int, int, int]
+) -> None:
+    result = read(Path(__file__).parent / "data" / "samples" / name)
+    s = result.summary
+    assert s.mapping == mapping
+    assert s.unmapped_headers == []
+    assert (s.rows_read, s.rows_triaged, s.rows_rejected) == counts
+    assert not any(" not used as " in w for w in s.warnings)
+
+
+# ------------------------------------------------------------------------------------------------
+# Sex words of Spanish exports
+# ------------------------------------------------------------------------------------------------
+def test_hombre_mujer_letters(tmp_path: Path) -> None:
+    path = write(tmp_path, "es.csv", "NHC;Sexo;Prolactina (ng/mL)\n1;H;20\n2;M;20\n3;M;25\n")
+    result = read(path)
+    assert result.frame["sex"].tolist() == ["M", "F", "F"]
+    assert any("hombre / mujer" in w for w in result.summary.warnings)
+
+
+def test_m_stays_male_beside_f(tmp_path: Path) -> None:
+    path = write(tmp_path, "en.csv", "MRN,Sex,PRL (ng/mL)\nA,M,20\nB,F,20\nC,H,3\n")
+    assert read(path).frame["sex"].tolist() == ["M", "F", "M"]
+
+
+def test_varon_is_male(tmp_path: Path) -> None:
+    path = write(tmp_path, "es.csv", "NHC;Sexo;Prolactina (ng/mL)\n1;Varón;20\n2;Mujer;20\n")
+    assert read(path).frame["sex"].tolist() == ["M", "F"]
+
+
+def test_a_prolactin_column_of_words_only_says_why_it_is_not_used(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "words.csv",
+        "MRN,Prolactin\nA,haemolysed\nB,clotted\nC,insufficient sample\nD,see comment\n",
+    )
+    with pytest.raises(InputFileError, match="not used as prolactin: its values are not results"):
+        read(path)
+
+
+def test_the_mapping_file_is_never_vetoed(tmp_path: Path) -> None:
+    data = write(tmp_path, "vitals.csv", "MRN,RR,PRL (ng/mL)\nA,16,12\nB,18,30\n")
+    mapping = load_mapping(write(tmp_path, "map.toml", '[columns]\nreference_range = "RR"\n'))
+    result = read_file(data, mapping, ReadOptions())
+    assert result.summary.mapping["reference_range"] == "RR"
+
+
+@pytest.mark.parametrize(
+    ("cell", "field", "expected"),
+    [
+        ("embarazo previo en 2020, actualmente no", "pregnant", False),
+        ("previous pregnancy 2020", "pregnant", None),
+        ("pregnant, previous miscarriage", "pregnant", True),
+        ("Z.n. Dialyse 2019", "dialysis", None),
+        ("derzeit nicht schwanger", "pregnant", False),
+        ("HD Mon/Wed/Fri", "dialysis", True),
+        ("Embarazada 12 semanas", "pregnant", True),
+    ],
+)
+def test_yes_no_texts_about_the_past(cell: str, field: str, expected: bool | None) -> None:
+    assert parse_yes_no(cell, field) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "positive"),
+    [
+        ("negativo", False),
+        ("positivo", True),
+        ("négatif", False),
+        ("negatief", False),
+        ("positiv", True),
+    ],
+)
+def test_pregnancy_test_words_in_five_languages(text: str, positive: bool) -> None:
+    assert hcg_positive(text) is positive
