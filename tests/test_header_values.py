@@ -712,6 +712,34 @@ def test_hombre_mujer_letters(tmp_path: Path) -> None:
     assert any("hombre / mujer" in w for w in result.summary.warnings)
 
 
+@pytest.mark.parametrize(
+    ("header", "expected", "read_as"),
+    [
+        # V is varón in Spanish and vrouw in Dutch: the sex column's header decides.
+        ("Sexo", ["M", "F", "F"], "varón / mujer"),
+        ("Género", ["M", "F", "F"], "varón / mujer"),
+        ("Geslacht", ["F", "M", "M"], "vrouw / man"),
+        ("Geslacht (M/V)", ["F", "M", "M"], "vrouw / man"),
+        # Nothing decides: unknown (judged between both sexes' limits), never a guess.
+        ("Sex", [None, None, None], "header does not say which"),
+        ("Gender", [None, None, None], "header does not say which"),
+    ],
+)
+def test_v_m_letters_are_read_by_the_language_of_the_header(
+    tmp_path: Path, header: str, expected: list[str | None], read_as: str
+) -> None:
+    path = write(tmp_path, "vm.csv", f"ID;{header};PRL (ng/mL)\n1;V;20\n2;M;20\n3;m;25\n")
+    result = read(path)
+    assert [None if pd.isna(x) else x for x in result.frame["sex"]] == expected
+    assert any(read_as in w for w in result.summary.warnings)
+
+
+def test_letters_of_one_language_only_are_read_as_usual(tmp_path: Path) -> None:
+    # A Dutch or English column of V (or W/F) and M alone is not ambiguous when it also holds F.
+    path = write(tmp_path, "fm.csv", "ID;Sex;PRL (ng/mL)\n1;F;20\n2;M;20\n3;V;25\n")
+    assert read(path).frame["sex"].tolist() == ["F", "M", "F"]
+
+
 def test_m_stays_male_beside_f(tmp_path: Path) -> None:
     path = write(tmp_path, "en.csv", "MRN,Sex,PRL (ng/mL)\nA,M,20\nB,F,20\nC,H,3\n")
     assert read(path).frame["sex"].tolist() == ["M", "F", "M"]

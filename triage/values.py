@@ -14,7 +14,7 @@ import math
 import re
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -645,19 +645,19 @@ def _yes_no_text(text: str, field: str | None, strict: bool) -> bool | None:
     return None if strict else True
 
 
-def parse_sex(cell: object, female_letter: str = "") -> str | None:
+def parse_sex(cell: object, letters: Mapping[str, str | None] | None = None) -> str | None:
     """ "F", "M" or None from Female/Male/F/M/W/Frau/Homme ... or an ISO 5218 code (1, 2).
 
-    ``female_letter``: a one-letter code read as female in this column (the "M" of mujer where
-    a column codes H / M, see ``hombre_mujer_letters``)."""
+    ``letters``: this column's reading of its one-letter codes where it differs from the usual
+    one (see ``sex_letter_reading``); a letter mapped to None is unknown."""
     if isinstance(cell, int | float | np.integer | np.floating) and not isinstance(cell, bool):
         return sex_code(cell)
     if not isinstance(cell, str) or not cell.strip():
         return None
     words = _words()
     word = normalise_word(cell)
-    if female_letter and word == female_letter:
-        return "F"
+    if letters and word in letters:
+        return letters[word]
     for candidate in (word, re.split(r"[^\w]+", word, maxsplit=1)[0]):
         if candidate in words.female:
             return "F"
@@ -666,15 +666,38 @@ def parse_sex(cell: object, female_letter: str = "") -> str | None:
     return sex_code(cell)
 
 
-def hombre_mujer_letters(cells: Sequence[object]) -> bool:
-    """True when a sex column's one-letter codes are the H and M of hombre / mujer only (both
-    present, and no other letter that names a sex, such as F, W or V)."""
-    male, female = synonyms_data()["values"]["sex"]["male_female_letters"]
+@dataclass(frozen=True)
+class LetterReading:
+    """How one sex column reads its one-letter codes, where the language decides."""
+
+    letters: Mapping[str, str | None]  # letter -> "F" / "M" / None (unknown)
+    name: str  # "varón / mujer (Spanish)"; "" where the letters are ambiguous
+    ambiguous: tuple[str, ...] = ()  # the readings that disagreed, when none was chosen
+
+
+def sex_letter_reading(cells: Sequence[object], header: str) -> LetterReading | None:
+    """The reading of a sex column's one-letter codes when their meaning depends on the language
+    (synonyms.toml [[values.sex.letter_codes]]), or None when the usual reading holds."""
     letters = {normalise_word(c) for c in cells if isinstance(c, str) and c.strip()}
     letters = {w for w in letters if len(w) == 1}
-    words = _words()
-    others = {w for w in letters - {male, female} if w in words.female or w in words.male}
-    return {male, female} <= letters and not others
+    heading = normalise_word(header)
+    header_words = {heading, *re.findall(r"\w+", heading)}
+    fitting = [
+        r
+        for r in synonyms_data()["values"]["sex"].get("letter_codes", [])
+        if letters and letters == set(r["letters"])
+    ]
+    chosen = [
+        r
+        for r in fitting
+        if not r.get("headers") or header_words & {normalise_word(h) for h in r["headers"]}
+    ]
+    if len(chosen) == 1:
+        return LetterReading(dict(chosen[0]["letters"]), str(chosen[0]["name"]))
+    if not fitting:
+        return None
+    unknown: dict[str, str | None] = dict.fromkeys(letters)
+    return LetterReading(unknown, "", tuple(str(r["name"]) for r in fitting))
 
 
 def sex_code(cell: object) -> str | None:

@@ -34,7 +34,6 @@ from triage.values import (
     cell_text,
     has_two_digit_year,
     hcg_positive,
-    hombre_mujer_letters,
     in_frame_range,
     infer_decimal_mark,
     is_ambiguous_date_text,
@@ -53,8 +52,8 @@ from triage.values import (
     prolactin_plausibility,
     repair_swapped_day_month,
     sex_code,
+    sex_letter_reading,
     slash_date_order,
-    synonyms_data,
     unit_from_interval,
 )
 
@@ -459,14 +458,20 @@ class _Builder:
                 "(1 = male, 2 = female): check this matches the export"
             )
         used = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
-        if hombre_mujer_letters(used):
-            male, female = synonyms_data()["values"]["sex"]["male_female_letters"]
+        reading = sex_letter_reading(used, header)
+        if reading is None:
+            return self._apply(col, parse_sex)
+        codes = "/".join(sorted(c.upper() for c in reading.letters))
+        if reading.name:
+            self.warnings.append(f"column {header!r} codes sex as {codes}: read as {reading.name}")
+        else:
             self.warnings.append(
-                f"column {header!r} codes sex as {male.upper()} / {female.upper()} only "
-                f"(hombre / mujer): {female.upper()} was read as female"
+                f"column {header!r} codes sex as {codes}, which means "
+                f"{' or '.join(reading.ambiguous)}: the header does not say which, so these "
+                "rows' sex is read as unknown (name the column 'Sexo' or 'Geslacht', or "
+                "recode it F/M)"
             )
-            return self._apply(col, partial(parse_sex, female_letter=female))
-        return self._apply(col, parse_sex)
+        return self._apply(col, partial(parse_sex, letters=reading.letters))
 
     def _dates(self, name: str) -> np.ndarray:
         col = self.column(name)
