@@ -382,7 +382,7 @@ def test_result_bar_draws_interval_bands_and_marker() -> None:
 
 def test_result_bar_qualifier_and_missing_value() -> None:
     below = str(svg.result_bar_svg(3.0, qualifier="<", low=4.8, high=23.3, bands=[], status="low"))
-    assert "&lt;3.0 ng/mL" in below and "<path" in below
+    assert "&lt;3 ng/mL" in below and "<path" in below  # the digits of every output
     none = str(svg.result_bar_svg(None, qualifier="", low=None, high=None, bands=[], status=""))
     assert "no value" in none and "<rect" in none
 
@@ -415,9 +415,12 @@ def test_formatting_helpers() -> None:
     assert fmt_when(datetime(2026, 3, 1)) == "2026-03-01"
     assert fmt_when(datetime(2026, 3, 1, 8, 5)) == "2026-03-01 08:05"
     assert fmt_when(None) == "—"
-    assert fmt_age(34.9) == "34 y" and fmt_age(0.5) == "6 months" and fmt_age(None) == "—"
-    assert fmt_interval(4.8, 23.3) == "4.8–23.3" and fmt_interval(None, 25.0) == "up to 25.0"
-    assert svg.fmt_value(1234.4) == "1234" and svg.fmt_value(4.0) == "4.0"
+    assert fmt_age(34.9) == "34 y" and fmt_age(0.5) == "6 mo" and fmt_age(None) == "—"
+    assert fmt_age(1.5) == "18 mo" and fmt_age(3 / 365.25) == "3 d"
+    assert fmt_interval(4.8, 23.3) == "4.8–23.3" and fmt_interval(None, 25.0) == "up to 25"
+    # One formatter (triage/numbers.py): the digits the CSV, JSON and evidence texts show.
+    assert svg.fmt_value(1234.4) == "1234.4" and svg.fmt_value(4.0) == "4"
+    assert svg.fmt_value(4.81) == "4.81" and svg.fmt_value(33562 / 21.2) == "1583.1"
 
 
 def test_contract_columns_alone_are_enough(tmp_path: Path, batch) -> None:
@@ -445,3 +448,37 @@ def test_an_urgent_result_keeps_its_page_when_a_later_one_is_normal(tmp_path: Pa
     assert "URGENT" in patients.split('id="patient-1"')[1].split("</h1>")[0].upper()
     summary = (out / "summary.html").read_text(encoding="utf-8")
     assert "patients.html#patient-1" in summary
+
+
+def test_reports_show_the_interval_that_judged_in_words(tmp_path: Path) -> None:
+    """Paired intervals (a child's lab interval with the paediatric one; sex unknown): the
+    reports name them in words and say which limit decided; no internal tag reaches a reader."""
+    from engine_fixtures import knowledge
+
+    from triage.engine import canonical_frame, triage_frame
+
+    rows = [
+        {
+            "patient_id": "KID",
+            "sex": "F",
+            "age_years": 4,
+            "prolactin": 28,
+            "unit": "ng/mL",
+            "reference_low": 4.8,
+            "reference_high": 23.3,
+        },
+        {"patient_id": "ANON", "age_years": 40, "prolactin": 31, "unit": "ng/mL"},
+    ]
+    results = triage_frame(canonical_frame(rows), knowledge())
+    out = run(tmp_path, results, rejected=[], all_patients=True)
+    for name in ("patients.html", "summary.html"):
+        text = html.unescape((out / name).read_text(encoding="utf-8"))
+        assert "row|" not in text and "default:" not in text, name
+    patients = html.unescape((out / "patients.html").read_text(encoding="utf-8"))
+    assert "Judged against the lab's own interval 4.8–23.3 ng/mL" in patients
+    assert "the higher limit, 23.3 ng/mL, decided" in patients
+    assert "the interval for women" in patients and "the interval for men" in patients
+    assert "4.8–23.3 ng/mL" in patients  # the interval shown is the one that decided
+    with (out / "results.csv").open(encoding="utf-8", newline="") as handle:
+        strata = [r["reference_stratum"] for r in csv.DictReader(handle)]
+    assert strata[0].startswith("row|")  # machine-readable in the files

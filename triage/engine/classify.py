@@ -5,20 +5,31 @@ lower limit it is low), `<30` against 23 could be either and is indeterminate, `
 With several intervals (sex unknown) a value is high only above every upper limit, normal only
 within every interval, low only below every lower limit; anything else is indeterminate, so an
 unknown sex never produces a false normal.
+
+The interval a result is shown against is the one that decided its status
+(docs/output-contract-extensions.md, "The interval shown"): for a high result the interval with
+the highest upper limit (the result is above it, and so above every other), for a low one the
+interval with the lowest lower limit, for a normal one the narrowest limits it is within (the
+highest lower and the lowest upper limit), for an indeterminate one the widest limits.  times_uln
+is the result over that upper limit.  Where several intervals were considered the note says, in
+words, which ones and which limit decided.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from triage.engine.intervals import Intervals
+from triage.engine.intervals import Interval, Intervals, interval_words
 from triage.knowledge.model import Thresholds
+from triage.numbers import SMALL_DECIMALS, fmt, rounded_array
 
 HIGH, NORMAL, LOW, INDETERMINATE = "high", "normal", "low", "indeterminate"
-# Decimal places of times_uln and of the ng/mL values in the results (display, not clinical).
-DISPLAY_DECIMALS = 2
+# Decimal places of the ng/mL values below 100 (triage/numbers.py holds the one rule; kept for
+# callers that still import the name).
+DISPLAY_DECIMALS = SMALL_DECIMALS
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,10 @@ class Classified:
     band: np.ndarray  # str, "" unless high
     interpretation: np.ndarray  # "N", "L", "H", "HH" or ""
     mild: np.ndarray  # bool: high-like and at most repeat_rested_max_times_uln x ULN
+    reference_low: np.ndarray  # float: the limits that decided the status (module doc)
+    reference_high: np.ndarray
+    reference_source: list[str]  # where the deciding interval comes from ("row", "set", ...)
+    note: list[str]  # the interval note, with which limit decided where several were considered
 
 
 def classify(
@@ -65,9 +80,10 @@ def classify(
     cannot_be_high = has_value & has_upper & ~above & within_upper
     possibly_high = is_high | ((status == INDETERMINATE) & ~cannot_be_high)
 
+    ref_low, ref_high, source, note = _decided(v, qualifier, status, iv)
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = v / iv.high
-    times_uln = np.round(np.where(np.isfinite(ratio), ratio, np.nan), DISPLAY_DECIMALS)
+        ratio = v / ref_high
+    times_uln = rounded_array(np.where(np.isfinite(ratio), ratio, np.nan))
     band = _bands(v, is_high, thresholds)
     interpretation = np.full(len(v), "", dtype=object)
     interpretation[is_normal] = "N"
@@ -78,7 +94,88 @@ def classify(
     ceiling = thresholds.get("repeat_rested_max_times_uln") * iv.high_max
     with np.errstate(invalid="ignore"):
         mild = possibly_high & ~above & (v <= ceiling)
-    return Classified(status, possibly_high, times_uln, band, interpretation, mild)
+    return Classified(
+        status,
+        possibly_high,
+        times_uln,
+        band,
+        interpretation,
+        mild,
+        ref_low,
+        ref_high,
+        source,
+        note,
+    )
+
+
+def _member_source(member: Interval, choice_source: str) -> str:
+    """Where one of several intervals comes from: the lab's row, a physiological stratum (the
+    pregnancy interval of a conflicting status, a neonatal one) or the set."""
+    if member.stratum == "row":
+        return "row"
+    physiological = member.state.startswith("pregnant") or member.state == "lactating"
+    return "physiological" if physiological or choice_source == "physiological" else "set"
+
+
+def _decided(
+    v: np.ndarray, qualifier: np.ndarray, status: np.ndarray, iv: Intervals
+) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
+    """The limits that decided each status, their source, and the notes with the judging
+    sentence where more than one interval was considered (a plain row keeps its one interval,
+    source and note).  For a normal or indeterminate result the limits come from several
+    intervals: the source stays the choice's."""
+    low = np.asarray(iv.low, dtype="float64").copy()
+    high = np.asarray(iv.high, dtype="float64").copy()
+    source = list(iv.source)
+    notes = list(iv.note)
+    sentences: dict[tuple[object, ...], str] = {}  # the same few pairs repeat over many rows
+    for i, members in enumerate(iv.members):
+        if len(members) < 2:
+            continue
+        verdict = str(status[i])
+        if verdict == HIGH:
+            top = max(members, key=lambda m: m.high)
+            low[i], high[i] = top.low, top.high
+            source[i] = _member_source(top, iv.source[i])
+        elif verdict == LOW:
+            bottom = min((m for m in members if not math.isnan(m.low)), key=lambda m: m.low)
+            low[i], high[i] = bottom.low, bottom.high
+            source[i] = _member_source(bottom, iv.source[i])
+        elif verdict == NORMAL:
+            low[i], high[i] = iv.low_max[i], iv.high_min[i]
+        key = (members, verdict, qualifier[i], v[i], low[i], high[i])
+        sentence = sentences.get(key)
+        if sentence is None:
+            shown = f"{qualifier[i]}{fmt(v[i])}"
+            sentence = sentences[key] = _judged(members, verdict, shown, low[i], high[i])
+        if sentence and v[i] == v[i]:
+            notes[i] = f"{notes[i]}. {sentence}" if notes[i] else sentence
+    return low, high, source, notes
+
+
+def _judged(members: tuple[Interval, ...], status: str, shown: str, low: float, high: float) -> str:
+    """'Judged against the lab's own interval 4.8–23.3 ng/mL and the interval for children
+    1–6 y 3.6–24 ng/mL: 30 ng/mL is above both upper limits; the higher limit, 24 ng/mL,
+    decided.'"""
+    words = [interval_words(m) for m in members]
+    names = ", ".join(words[:-1]) + f" and {words[-1]}"
+    every = "both" if len(members) == 2 else "all"
+    lead = f"Judged against {names}: {shown} ng/mL"
+    if status == HIGH:
+        return f"{lead} is above {every} upper limits; the higher limit, {fmt(high)} ng/mL, decided"
+    if status == LOW:
+        return f"{lead} is below {every} lower limits; the lower limit, {fmt(low)} ng/mL, decided"
+    if status == NORMAL:
+        shown_low = "" if math.isnan(low) else f"{fmt(low)}–"
+        return (
+            f"{lead} is within {every} intervals; the narrower limits, {shown_low}{fmt(high)} "
+            "ng/mL, decided"
+        )
+    return (
+        f"{lead} is neither above every upper limit nor within every interval nor below every "
+        "lower limit, so it is indeterminate (shown against the widest limits, "
+        f"{'' if math.isnan(low) else fmt(low) + '–'}{fmt(high)} ng/mL)"
+    )
 
 
 def _bands(v: np.ndarray, is_high: np.ndarray, thresholds: Thresholds) -> np.ndarray:

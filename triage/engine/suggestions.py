@@ -1,8 +1,18 @@
 """Suggested next steps and cautions: a registry of small named rules, one per code.
 
-Each rule reads the row, its factors and its priority and returns a reason (or None).  The list is
-shown in the order of labels.toml.  Wording never advises stopping an antipsychotic: a medication
-review is always with the prescriber.
+Each rule reads the row, its factors and its priority and returns a reason (or None).  Wording
+never advises stopping an antipsychotic: a medication review is always with the prescriber.
+
+The list follows the guideline's work-up order (`work_up_path`): labels.toml gives the base order
+(referral, cautions, pregnancy test, repeat, macroprolactin, secondary causes, pituitary), and
+- at or above prolactinoma_likely_ng_ml, or with a mass-effect red flag, the pituitary work-up
+  (function tests, visual fields, MRI) moves up to follow the pregnancy test, and no macroprolactin
+  screen delays it (ES 2011; Auriemma 2023 Fig. 2: > 250 ng/mL with a clear syndrome: MRI);
+- below it, without typical symptoms, the macroprolactin screen comes first and the MRI is
+  conditional on it ("if monomeric prolactin is raised") (ES 2011 1.2; Auriemma 2023 Fig. 2);
+- below it, with typical symptoms, the secondary causes come first, then the screen, then the MRI
+  (ES 2011 1.4);
+in both of the last two, pituitary function and visual fields follow the MRI, for a macroadenoma.
 """
 
 from __future__ import annotations
@@ -34,6 +44,7 @@ class Situation:
         "fully_explained",
         "hook",
         "labels",
+        "path",
         "priority",
         "work_up",
     )
@@ -60,6 +71,7 @@ class Situation:
         neonate = ctx.state == NEONATAL and ctx.state_explains_level
         self.work_up = ctx.status == "high" and not self.fully_explained and not neonate
         self._pituitary: str | bool | None = False  # False: not computed yet
+        self.path = work_up_path(self)
 
     @property
     def pituitary_reason(self) -> str | None:
@@ -81,6 +93,31 @@ class Situation:
         if self.ctx.mass_effect_flag is not None:
             return True
         return self.pituitary_reason is not None and not self.fully_explained
+
+
+# Work-up paths (see the module doc).
+IMAGING_FIRST = "imaging_first"
+SCREEN_FIRST = "screen_first"
+CAUSES_FIRST = "causes_first"
+
+
+def level_rules_in(ctx: RowContext) -> bool:
+    """The result is at or above prolactinoma_likely_ng_ml (a `<` result never is)."""
+    return ctx.qualifier != "<" and ctx.value >= ctx.t("prolactinoma_likely_ng_ml")
+
+
+def work_up_path(s: Situation) -> str:
+    """Which work-up order applies: IMAGING_FIRST (red flag, or a level that rules a
+    prolactinoma in), SCREEN_FIRST (below it, no typical symptoms), CAUSES_FIRST (below it,
+    symptomatic), or "" (no pituitary work-up, or a known lesion: the base order)."""
+    if not s.imaging_needed:
+        return ""
+    ctx = s.ctx
+    if ctx.mass_effect_flag is not None or (ctx.high_like and level_rules_in(ctx)):
+        return IMAGING_FIRST
+    if ctx.lesion.present:
+        return ""
+    return CAUSES_FIRST if ctx.has("symptom") else SCREEN_FIRST
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +177,15 @@ def _pituitary_reason(s: Situation) -> str | None:
     marked = _band_lower(ctx, "marked")
     if ctx.status == "high" and ctx.qualifier != "<" and ctx.value >= marked:
         return f"prolactin {ctx.shown} ng/mL (marked or higher)"
-    if ctx.status == "high" and not ctx.mild and not explained(s.findings, s.labels):
-        return "a raised prolactin that no likely non-pituitary factor explains"
+    if ctx.status == "high" and not explained(s.findings, s.labels):
+        if not ctx.mild:
+            return "a raised prolactin that no likely non-pituitary factor explains"
+        symptom = ctx.first("symptom")
+        if symptom is not None:  # ES 2011 1.4; Queensland: MRI for > ULN with typical symptoms
+            return (
+                f"a symptomatic raised prolactin ({symptom.evidence()}) that no likely "
+                "non-pituitary factor explains"
+            )
     return None
 
 
@@ -293,7 +337,8 @@ def repeat_rested(s: Situation) -> str | None:
         if not ctx.mild or ctx.pregnancy_conflict:
             return None  # a conflicting pregnancy status is settled by the pregnancy test
         return (
-            "the result may be raised (it lies between the intervals that could apply): repeat "
+            "the result may be raised (it lies between the intervals that could apply): many "
+            "mild rises come from the stress of sampling and settle on a rested sample; repeat "
             "rested, ideally cannulated, with the missing details (sex, age, assay or interval) "
             "recorded"
         )
@@ -304,8 +349,9 @@ def repeat_rested(s: Situation) -> str | None:
         limit = ctx.t("repeat_rested_max_times_uln")
         times = ctx.value / ctx.uln
         text = (
-            f"mild rise ({approx(times)}× ULN, ≤ {fmt(limit)}×): up to half settle on a rested, "
-            "cannulated sample taken mid-morning"
+            f"mild rise ({fmt(times)}× ULN, ≤ {fmt(limit)}×): many mild rises come from the stress "
+            "of sampling and settle on a rested sample (up to half on a rested, cannulated sample "
+            "taken mid-morning)"
         )
         if ctx.within(ctx.alt_uln):
             text += (
@@ -331,9 +377,15 @@ def macroprolactin_screen(s: Situation) -> str | None:
     limit = ctx.t("macroprolactin_screen_max_ng_ml")
     if ctx.qualifier == ">" or ctx.value >= limit:
         return None
+    level = f"prolactin {fmt(ctx.value)} ng/mL (< {fmt(limit)}) and no PEG result"
+    if ctx.has("symptom"):
+        return (
+            f"{level}: symptomatic, so the secondary causes come first; macroprolactin can "
+            "coexist with symptoms, so screen for it before imaging"
+        )
     return (
-        f"prolactin {fmt(ctx.value)} ng/mL (< {fmt(limit)}) and no PEG result: screen for "
-        "macroprolactin before imaging, especially with few symptoms"
+        f"{level} and no typical symptoms recorded: screen for macroprolactin first; image only "
+        "if monomeric prolactin is raised"
     )
 
 
@@ -450,7 +502,8 @@ def pituitary_function(s: Situation) -> str | None:
     why = s.pituitary_reason
     if why is None or not s.imaging_needed:
         return None
-    return f"{why}: assess the other pituitary axes (cortisol, thyroid, gonadal, IGF-1)"
+    axes = "assess the other pituitary axes (cortisol, thyroid, gonadal, IGF-1)"
+    return f"{why}: {_if_macroadenoma(s)}{axes}"
 
 
 @suggestion_rule("visual_field_test", "pituitary_work_up", any_status=True)
@@ -458,7 +511,14 @@ def visual_fields(s: Situation) -> str | None:
     why = s.pituitary_reason
     if why is None or not s.imaging_needed:
         return None
-    return f"{why}: formal visual fields for chiasmal compression"
+    return f"{why}: {_if_macroadenoma(s)}formal visual fields for chiasmal compression"
+
+
+def _if_macroadenoma(s: Situation) -> str:
+    """'if the MRI shows a macroadenoma (≥ 10 mm), ' where the MRI comes first and decides."""
+    if s.path not in (SCREEN_FIRST, CAUSES_FIRST):
+        return ""
+    return f"if the MRI shows a macroadenoma (≥ {fmt(s.ctx.t('macroadenoma_mm'))} mm), "
 
 
 def _drug_despite_level(s: Situation) -> str | None:
@@ -482,17 +542,41 @@ def pituitary_mri(s: Situation) -> str | None:
         return None
     if s.ctx.mass_effect_flag is not None:
         return f"{why}: pituitary MRI without delay"
+    if s.path == IMAGING_FIRST:
+        likely = fmt(s.ctx.t("prolactinoma_likely_ng_ml"))
+        return (
+            f"{why}: at ≥ {likely} ng/mL a prolactinoma is likely: pituitary MRI without waiting "
+            "for a macroprolactin screen"
+        )
     if s.likely("hypothyroidism"):
         return f"{why}: pituitary MRI once thyroid replacement has corrected the TSH"
     if s.ctx.lesion.present:
         return f"{why}: pituitary MRI"
+    screen = macroprolactin_screen(s) is not None
     drug = _drug_despite_level(s)
     if drug is not None:
         rarely = fmt(s.ctx.t("drug_rarely_exceeds_ng_ml"))
-        return (
+        text = (
             f"{why}: above ~{rarely} ng/mL a drug alone rarely explains the level, so image even "
             f"though {drug} is a likely cause (or re-measure after a switch agreed with the "
             "prescriber)"
+        )
+        return f"{text}, if monomeric prolactin is raised" if screen else text
+    if screen and s.path == SCREEN_FIRST:
+        return (
+            f"{why}: pituitary MRI if monomeric prolactin is raised on the macroprolactin screen, "
+            "once drugs, thyroid and kidney are excluded"
+        )
+    confirmed = " and the rise is confirmed on a rested sample" if s.ctx.mild else ""
+    if screen:
+        return (
+            f"{why}: pituitary MRI once drugs, thyroid and kidney are excluded{confirmed} and if "
+            "monomeric prolactin is raised"
+        )
+    if confirmed:
+        return (
+            f"{why}: pituitary MRI once drugs, thyroid, kidney and macroprolactin are "
+            f"excluded{confirmed}"
         )
     return f"{why}: pituitary MRI once drugs, thyroid, kidney and macroprolactin are excluded"
 
@@ -511,8 +595,47 @@ def _ordered(labels: Labels) -> list[tuple[str, str, SuggestionRule]]:
 _ORDER_CACHE: dict[int, tuple[Labels, list[tuple[str, str, SuggestionRule]]]] = {}
 
 
+# The pituitary work-up, in labels.toml order, and what it moves to follow on IMAGING_FIRST.
+_PITUITARY = ("dilution_retest", "pituitary_function_tests", "visual_field_test", "pituitary_mri")
+_IMAGING_AFTER = "pregnancy_test"
+# On SCREEN_FIRST and CAUSES_FIRST the MRI comes before the tests that depend on what it shows.
+_AFTER_MRI = ("pituitary_function_tests", "visual_field_test")
+
+
+def _work_up_rank(path: str, labels: Labels) -> dict[str, float]:
+    """Sort key of every code on `path`: the labels.toml position, moved as the module doc says
+    (computed once per path and Labels)."""
+    key = (path, id(labels))
+    cached = _RANK_CACHE.get(key)
+    if cached is None or cached[0] is not labels:
+        cached = (labels, _rank(path, labels))
+        _RANK_CACHE[key] = cached
+    return cached[1]
+
+
+_RANK_CACHE: dict[tuple[str, int], tuple[Labels, dict[str, float]]] = {}
+
+
+def _rank(path: str, labels: Labels) -> dict[str, float]:
+    rank = {code: float(info.order) for code, info in labels.suggestions.items()}
+    step = 1 / (len(_PITUITARY) + 2)
+    if path == IMAGING_FIRST:
+        start = rank[_IMAGING_AFTER]
+        for n, code in enumerate(_PITUITARY, start=1):
+            rank[code] = start + n * step
+    elif path in (SCREEN_FIRST, CAUSES_FIRST):
+        mri = rank["pituitary_mri"]
+        first = min(rank[c] for c in _AFTER_MRI)
+        rank["pituitary_mri"] = first - step
+        for n, code in enumerate(_AFTER_MRI, start=1):
+            rank[code] = mri + n * step
+        if path == CAUSES_FIRST:
+            rank["macroprolactin_screen"] = rank["pituitary_mri"] - step / 2
+    return rank
+
+
 def suggest(s: Situation) -> list[Suggestion]:
-    """Every suggestion and caution for the row, in the display order of labels.toml."""
+    """Every suggestion and caution for the row, in the guideline's work-up order (module doc)."""
     found = []
     high_like = s.ctx.high_like
     for code, name, rule in _ordered(s.labels):
@@ -521,4 +644,20 @@ def suggest(s: Situation) -> list[Suggestion]:
         reason = rule(s)
         if reason is not None:
             found.append(Suggestion(code, reason, name))
+    if s.path and len(found) > 1:
+        rank = _work_up_rank(s.path, s.labels)
+        found.sort(key=lambda item: rank[item.code])
     return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Patient state (engine/state.py)
+# ---------------------------------------------------------------------------------------------
+@suggestion_rule("conflicting_context", "patient_state_conflicts", any_status=True)
+def conflicting_context(s: Situation) -> str | None:
+    """The row's patient details contradict each other (pregnant and male, post-menopausal and
+    pregnant, breastfeeding and bottle feeding, ...): the stricter reading was used; say so."""
+    conflicts = s.ctx.patient.conflicts
+    if not conflicts:
+        return None
+    return f"{'; '.join(conflicts)}. Confirm these details before acting on the result"

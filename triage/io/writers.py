@@ -25,6 +25,7 @@ from typing import IO, Any, Final, TextIO
 import numpy as np
 import pandas as pd
 
+from triage.numbers import age_rounded_array, rounded_array
 from triage.schema import (
     REJECTED_COLUMNS,
     RESULT_COLUMNS,
@@ -110,6 +111,28 @@ def json_columns(results: pd.DataFrame) -> list[str]:
     return [c for c in result_file_columns(results) if c not in JSON_SKIPPED]
 
 
+# Numbers as every output shows them (triage/numbers.py, the one rule for CSV, JSON, XLSX, the
+# reports and the evidence texts): results, limits and ratios to at most two decimals below 100
+# and one from 100 up; ages to one decimal from 2 years and three below.
+VALUE_COLUMNS: Final[tuple[str, ...]] = (
+    "prolactin_ng_ml",
+    "reference_low_ng_ml",
+    "reference_high_ng_ml",
+    "times_uln",
+)
+AGE_COLUMNS: Final[tuple[str, ...]] = ("age_years",)
+
+
+def shown_numbers(values: pd.Series, name: str) -> pd.Series:
+    """A value or age column rounded as the outputs show it; any other column unchanged."""
+    if name not in VALUE_COLUMNS and name not in AGE_COLUMNS:
+        return values
+    if not _is_numeric(values):
+        return values
+    rounder = rounded_array if name in VALUE_COLUMNS else age_rounded_array
+    return pd.Series(rounder(values), index=values.index, name=values.name)
+
+
 def _is_missing(value: object) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
@@ -161,7 +184,7 @@ def results_csv_frame(results: pd.DataFrame) -> pd.DataFrame:
         if _is_datetime(values):
             out[name] = iso_strings(values)
         elif _is_numeric(values) and name not in CODE_LIST_COLUMNS:
-            out[name] = values
+            out[name] = shown_numbers(values, name)
         else:
             out[name] = neutralise_series(_text_column(values, name))
     return pd.DataFrame(out, index=results.index)
@@ -274,7 +297,7 @@ def results_json_records(results: pd.DataFrame) -> list[dict[str, Any]]:
         if name in JSON_DETAIL_FOR:
             columns.append(_detail_column(results, name))
         else:
-            columns.append(_json_scalar_column(results[name]))
+            columns.append(_json_scalar_column(shown_numbers(results[name], name)))
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
@@ -316,7 +339,7 @@ def results_json_lines(results: pd.DataFrame) -> list[str]:
         if name in JSON_DETAIL_FOR:
             columns.append([_compact_json(o) for o in _detail_column(results, name)])
         else:
-            columns.append(_json_fragments(results[name]))
+            columns.append(_json_fragments(shown_numbers(results[name], name)))
     prefixes = [("{" if i == 0 else ",") + _compact_json(n) + ":" for i, n in enumerate(names)]
     return [
         "".join([p + v for p, v in zip(prefixes, row, strict=True)]) + "}"
@@ -477,7 +500,7 @@ def write_results_xlsx(
 
     workbook = Workbook(write_only=True)
     names = result_file_columns(results)
-    columns = [_xlsx_cells(results[name], name) for name in names]
+    columns = [_xlsx_cells(shown_numbers(results[name], name), name) for name in names]
     rows = list(zip(*columns, strict=True)) if columns else []
     fills = {names.index("priority"): PRIORITY_FILLS, names.index("status"): STATUS_FILLS}
     _write_sheet(workbook, "Results", names, rows, fills)

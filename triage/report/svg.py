@@ -15,6 +15,8 @@ from typing import Final
 
 from markupsafe import Markup, escape
 
+from triage.numbers import fmt
+
 # Colours by status (the marker) and for the interval band.
 STATUS_COLOURS: Final[dict[str, str]] = {
     "high": "#b71c1c",
@@ -81,13 +83,8 @@ def fmt_axis(value: float) -> str:
 
 
 def fmt_value(value: float) -> str:
-    """A lab value as printed: ``1234``, ``47.2``, ``4.0``, ``0.25``."""
-    size = abs(value)
-    if size >= 100:
-        return f"{value:.0f}"
-    if size >= 1:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
+    """A lab value as printed everywhere (triage.numbers.fmt): ``1583.1``, ``47.23``, ``4.81``."""
+    return fmt(value)
 
 
 def _text(x: float, y: float, content: str, *, anchor: str = "middle", cls: str = "") -> str:

@@ -22,7 +22,8 @@ import pandas as pd
 from markupsafe import Markup
 
 from triage.io.writers import join_codes
-from triage.report.svg import TrendPoint, fmt_value, result_bar_svg, trend_svg
+from triage.numbers import age_words, fmt
+from triage.report.svg import TrendPoint, result_bar_svg, trend_svg
 from triage.schema import (
     CAUTION_CODES,
     PRIORITIES,
@@ -108,7 +109,8 @@ def as_datetime(value: object) -> datetime | None:
 
 
 def fmt_number(value: float | None) -> str:
-    return _MISSING_TEXT if value is None else fmt_value(value) if value >= 0 else f"{value:g}"
+    """A value with the digits every output uses (triage.numbers.fmt)."""
+    return _MISSING_TEXT if value is None else fmt(value)
 
 
 def fmt_when(value: datetime | None) -> str:
@@ -121,14 +123,8 @@ def fmt_when(value: datetime | None) -> str:
 
 
 def fmt_age(years: float | None) -> str:
-    if years is None:
-        return _MISSING_TEXT
-    if years >= 2:
-        return f"{math.floor(years)} y"
-    if years >= 1:
-        return f"{years:.1f} y"
-    months = years * 12
-    return f"{months:.0f} months" if months >= 1 else f"{years * 365.25:.0f} days"
+    """'34 y', '7 mo', '3 d' (triage.numbers.age_words)."""
+    return age_words(years, _MISSING_TEXT)
 
 
 def humanise(code: str) -> str:
@@ -187,7 +183,7 @@ class ResultView:
     ng_ml: str
     interval: str  # "4.8–23.3" (ng/mL)
     reference_source: str
-    reference_stratum: str
+    reference_stratum: str  # machine tag ("row|default:child_f"): the bundled templates show words
     reference_note: str
     reference_set: str
     times_uln: str
@@ -334,7 +330,7 @@ def branding_view(branding: Branding | None) -> BrandingView:
 
 def run_view(meta: RunMeta, branding: BrandingView, *, redacted: bool) -> RunView:
     bands = [
-        BandView(humanise(name), f"{lower:g}")
+        BandView(humanise(name), fmt(lower))
         for name, lower in meta.band_thresholds
         if lower > 0  # the lowest band starts at zero: no line to draw
     ]
@@ -460,6 +456,22 @@ def _step_views(cell: object, codes: object) -> list[StepView]:
     ]
 
 
+def _source_words(source: str, stratum: str, status: str) -> str:
+    """Where the interval shown comes from, in words: 'lab's own interval'; when several were
+    considered (the note names them), which one decided: 'reference set: its upper limit, the
+    highest of 2 intervals, decided' for a high result, else the narrowest or widest limits."""
+    words = SOURCE_LABELS.get(source, source)
+    count = stratum.count("|") + 1 if stratum else 0
+    if count < 2:
+        return words
+    if status in ("high", "low"):
+        which = "upper limit, the highest" if status == "high" else "lower limit, the lowest"
+        return f"{words}: its {which} of {count} intervals, decided"
+    if status == "normal":
+        return f"the narrowest limits of {count} intervals"
+    return f"the widest limits of {count} intervals"
+
+
 def result_view(table: ResultTable, position: int, href: str | None) -> ResultView:
     """One row of the table as display text."""
 
@@ -501,11 +513,13 @@ def result_view(table: ResultTable, position: int, href: str | None) -> ResultVi
         interval=fmt_interval(
             as_float(g("reference_low_ng_ml")), as_float(g("reference_high_ng_ml"))
         ),
-        reference_source=SOURCE_LABELS.get(source, source),
+        reference_source=_source_words(
+            source, as_text(g("reference_stratum")), as_text(g("status"))
+        ),
         reference_stratum=as_text(g("reference_stratum")),
         reference_note=as_text(g("reference_note")),
         reference_set=as_text(g("reference_set")),
-        times_uln="" if uln is None else f"×{uln:.1f}",
+        times_uln="" if uln is None else f"×{fmt(uln)}",
         factors=_factor_views(g("factor_details"), g("factors")),
         steps=[s for s in steps if not s.caution],
         cautions=[s for s in steps if s.caution],

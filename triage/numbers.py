@@ -1,0 +1,116 @@
+"""One way to write a number, for every output: results.csv/json/xlsx, the HTML reports and the
+evidence and reason texts of the engine.  A value shows the same digits wherever it appears.
+
+Rules (display, not clinical, constants):
+- a measured or reference value, and times ULN: at most two decimals below 100 and one from 100
+  up, trailing zeros dropped (33562 mIU/L / 21.2 -> 1583.1 ng/mL, not 1583.11; 4.81 stays 4.81;
+  23.30 is 23.3).  `rounded` gives the number the files hold, `fmt` the text; ``fmt(x) ==
+  fmt(rounded(x))`` always, so a file and a sentence never disagree;
+- a derived number in prose (a threshold converted to another unit): three significant digits,
+  whole from 100 up (`approx`: ~236 ng/mL);
+- an age: `age_rounded` for the files (one decimal from 2 years, three below: enough to tell the
+  days of a neonate), `age_words` for a reader ("34 y", "7 mo", "3 d").
+
+This module imports nothing from the rest of the package, so any layer can use it.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Final
+
+import numpy as np
+
+# Decimal places of values: SMALL_DECIMALS below LARGE_FROM, LARGE_DECIMALS from it up.
+SMALL_DECIMALS: Final = 2
+LARGE_DECIMALS: Final = 1
+LARGE_FROM: Final = 100.0
+MISSING: Final = "?"
+_SMALL_SCALE: Final = 10.0**SMALL_DECIMALS
+_LARGE_SCALE: Final = 10.0**LARGE_DECIMALS
+
+# Ages.  Paediatric convention (team design, a display choice, not a clinical threshold): an age
+# is written in whole years from AGE_MONTHS_BELOW_YEARS, in whole months below it and in whole
+# days below AGE_DAYS_BELOW_MONTHS months (the neonatal period).  In the files an age keeps
+# AGE_DECIMALS decimals from AGE_MONTHS_BELOW_YEARS up and AGE_DECIMALS_YOUNG below (0.001 y is
+# under 9 hours, so a neonate's age in days survives the rounding).
+AGE_MONTHS_BELOW_YEARS: Final = 2.0
+AGE_DAYS_BELOW_MONTHS: Final = 1.0
+AGE_DECIMALS: Final = 1
+AGE_DECIMALS_YOUNG: Final = 3
+MONTHS_PER_YEAR: Final = 12.0
+DAYS_PER_YEAR: Final = 365.25
+
+
+def rounded(value: float) -> float:
+    """The value as the outputs hold it (NaN stays NaN); the same arithmetic as `rounded_array`
+    (numpy rounds as x * 10**d, to the nearest even whole number, / 10**d), without numpy's
+    per-call cost, since evidence texts call it for every number they quote."""
+    if not math.isfinite(value):
+        return float(value)
+    scale = _LARGE_SCALE if abs(value) >= LARGE_FROM else _SMALL_SCALE
+    return round(value * scale) / scale
+
+
+def rounded_array(values: object) -> np.ndarray:
+    """`rounded` for every element of an array or series (float64 out; NaN stays NaN).
+
+    Idempotent: 99.996 becomes 100.0, which one decimal leaves as it is."""
+    array = np.asarray(values, dtype="float64")
+    with np.errstate(invalid="ignore"):
+        large = np.abs(array) >= LARGE_FROM
+    return np.where(large, np.round(array, LARGE_DECIMALS), np.round(array, SMALL_DECIMALS))
+
+
+def _plain(value: float, decimals: int) -> str:
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+@lru_cache(maxsize=8192)  # evidence texts quote the same limits and thresholds over and over
+def fmt(value: float | None) -> str:
+    """A result, limit or ratio as written: 23.3, 0.25, 1664, 164.7, 1583.1 ('?' if missing)."""
+    if value is None or not math.isfinite(value):
+        return MISSING
+    number = rounded(value)  # the number the files hold, so text and files agree
+    return _plain(number, LARGE_DECIMALS if abs(number) >= LARGE_FROM else SMALL_DECIMALS)
+
+
+def approx(value: float | None) -> str:
+    """A derived number to three significant digits, whole from 100 up: 236, 78.5, 4.06."""
+    if value is None or not math.isfinite(value):
+        return MISSING
+    if abs(value) >= LARGE_FROM:
+        return f"{round(value):d}"
+    return f"{value:.3g}"
+
+
+def age_rounded(years: float) -> float:
+    """An age in years as the files hold it: 34.2, 0.583 (NaN stays NaN)."""
+    if not math.isfinite(years):
+        return years
+    places = AGE_DECIMALS if years >= AGE_MONTHS_BELOW_YEARS else AGE_DECIMALS_YOUNG
+    return round(years, places)
+
+
+def age_rounded_array(values: object) -> np.ndarray:
+    """`age_rounded` for every element (float64 out)."""
+    array = np.asarray(values, dtype="float64")
+    with np.errstate(invalid="ignore"):
+        old = array >= AGE_MONTHS_BELOW_YEARS
+    return np.where(old, np.round(array, AGE_DECIMALS), np.round(array, AGE_DECIMALS_YOUNG))
+
+
+def age_words(years: float | None, missing: str = MISSING) -> str:
+    """An age for a reader: '34 y', '7 mo', '3 d' (completed units, as ages are told)."""
+    if years is None or not math.isfinite(years) or years < 0:
+        return missing
+    if years >= AGE_MONTHS_BELOW_YEARS:
+        return f"{math.floor(years)} y"
+    months = years * MONTHS_PER_YEAR
+    if months >= AGE_DAYS_BELOW_MONTHS:
+        return f"{math.floor(months + 1e-9)} mo"
+    return f"{math.floor(years * DAYS_PER_YEAR + 1e-9)} d"
