@@ -1,13 +1,17 @@
 """Free-text cues: what a clinician's note says, e.g. "HD Mon/Wed/Fri" -> dialysis.
 
-The vocabulary is data (triage/data/cues.toml).  Matching is cached per distinct (field, text), so
-a column of 100,000 rows with a few hundred distinct notes costs a few hundred regex runs.
+The vocabulary is data (triage/data/cues.toml), in English, German, French, Spanish, Italian and
+Dutch.  A cue without `fields` is looked for in every free-text field (FREE_TEXT_FIELDS: the
+schema's TEXT_FIELDS and the kept text of the yes/no fields), less its `skip_fields`, so a note
+says the same wherever the lab put it.  Matching is cached per distinct (field, text), so a column
+of 100,000 rows with a few hundred distinct notes costs a few hundred regex runs.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -18,12 +22,29 @@ from typing import Any
 import pandas as pd
 
 from triage.resources import data_file
-from triage.schema import CANONICAL_COLUMNS, ConfigError
+from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, TEXT_FIELDS, ConfigError
 
 CUES_FILE = "cues.toml"
-_CLAUSE_SPLIT = re.compile(r"[;,\n|]|\.(?!\d)|\bbut\b", re.IGNORECASE)
+# Every field a clinician's words may be in: the free-text columns and the kept text of the
+# yes/no columns ("head_trauma_text": "SHT 2019").  A cue with no `fields` reads them all.
+FREE_TEXT_FIELDS: tuple[str, ...] = (*TEXT_FIELDS, *(f"{flag}_text" for flag in FLAG_FIELDS))
+# Clauses end at ; | new lines, a comma not inside a number ("4,5 cm"), a full stop not inside a
+# number, and "but" in the six languages.
+_CLAUSE_SPLIT = re.compile(
+    r"[;\n|]|,(?!\d)|\.(?!\d)|\b(?:but|aber|jedoch|mais|pero|però|maar)\b", re.IGNORECASE
+)
 _QUOTE_SPLIT = re.compile(r"[;\n|]")
-_WORD = re.compile(r"[a-z]+")
+_CASE_SENSITIVE_PART = "(?-i:"
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _plain(text: str) -> str:
+    """Lower case without accents ("Aucune" -> "aucune", "ningún" -> "ningun")."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +71,9 @@ NO_HITS: Hits = MappingProxyType({})
 class _Cue:
     name: str
     fields: tuple[str, ...]
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str]  # every pattern, case-insensitive, for the text as written
+    fast: re.Pattern[str] | None  # the same in lower case, for the lower-cased text (faster)
+    exact: re.Pattern[str] | None  # patterns with a case-sensitive part, for the text as written
     exclude: re.Pattern[str] | None
 
 
@@ -63,8 +86,8 @@ class CueBook:
         self.negation_window = int(_number(settings, "negation_window_words", source))
         self.quote_max_chars = int(_number(settings, "quote_max_chars", source))
         negation = _table(spec, "negation", source)
-        self._negation_words = frozenset(str(w).lower() for w in negation.get("words", []))
-        self._negation_phrases = tuple(str(p).lower() for p in negation.get("phrases", []))
+        self._negation_words = frozenset(_plain(str(w)) for w in negation.get("words", []))
+        self._negation_phrases = tuple(_plain(str(p)) for p in negation.get("phrases", []))
         size = _table(spec, "lesion_size", source)
         self._size_pattern = _compile([str(size.get("pattern", ""))], source, "lesion_size")
         self._size_units = {str(k).lower(): float(v) for k, v in size.get("units", {}).items()}
@@ -106,12 +129,15 @@ class CueBook:
         return [self.match(field, c) if isinstance(c, str) and c else NO_HITS for c in cells]
 
     def lesion_size_mm(self, text: str) -> float | None:
-        """The first size written in `text` ("2.4 cm", "32 mm"), in millimetres."""
+        """The first size written in `text` ("2.4 cm", "32 mm", "4,5 cm", "45 x 38 mm": the
+        largest dimension), in millimetres.  The pattern's last group is the unit, the groups
+        before it the numbers."""
         found = self._size_pattern.search(text)
         if found is None:
             return None
-        number = float(found.group(1).replace(",", "."))
-        return number * self._size_units.get(found.group(2).lower(), float("nan"))
+        *numbers, unit = found.groups()
+        largest = max(float(n.replace(",", ".")) for n in numbers if n)
+        return largest * self._size_units.get(unit.lower(), float("nan"))
 
     def clock_time(self, kind: str, text: str) -> tuple[int, int] | None:
         """(hour, minute) of the first `kind` time ("seizure", "sample") written in `text`."""
@@ -122,31 +148,40 @@ class CueBook:
         return int(found.group(1)), int(found.group(2))
 
     def _build_cue(self, name: str, body: Mapping[str, Any]) -> _Cue:
-        fields = tuple(str(f) for f in body.get("fields", []))
-        unknown = [f for f in fields if f not in CANONICAL_COLUMNS]
+        skip = tuple(str(f) for f in body.get("skip_fields", []))
+        if "fields" in body:
+            fields = tuple(str(f) for f in body.get("fields", []))
+        else:
+            fields = tuple(f for f in FREE_TEXT_FIELDS if f not in skip)
+        unknown = [f for f in (*fields, *skip) if f not in CANONICAL_COLUMNS]
         if unknown or not fields:
             raise ConfigError(self.source, f"cue {name!r}: unknown or no fields {unknown}")
         patterns = [str(p) for p in body.get("patterns", [])]
         if not patterns:
             raise ConfigError(self.source, f"cue {name!r} has no patterns", field=name)
         excludes = [str(p) for p in body.get("exclude", [])]
+        folded = [_lower_source(p) for p in patterns if _CASE_SENSITIVE_PART not in p]
+        exact = [p for p in patterns if _CASE_SENSITIVE_PART in p]
         return _Cue(
             name=name,
             fields=fields,
             pattern=_compile(patterns, self.source, name),
+            fast=_compile(folded, self.source, name, flags=0) if folded else None,
+            exact=_compile(exact, self.source, name) if exact else None,
             exclude=_compile(excludes, self.source, name) if excludes else None,
         )
 
     def _match(self, field: str, text: str) -> Hits:
         found: dict[str, tuple[CueHit, ...]] = {}
+        lowered = text.lower()
         for cue in self._by_field.get(field, ()):
-            hit = self._first_hit(cue, field, text)
+            hit = self._first_hit(cue, field, text, lowered)
             if hit is not None:
                 found[cue.name] = (hit,)
         return MappingProxyType(found) if found else NO_HITS
 
-    def _first_hit(self, cue: _Cue, field: str, text: str) -> CueHit | None:
-        for match in cue.pattern.finditer(text):
+    def _first_hit(self, cue: _Cue, field: str, text: str, lowered: str) -> CueHit | None:
+        for match in _matches(cue, text, lowered):
             start, end = match.span()
             clause_start, clause = _clause(text, start, end, _CLAUSE_SPLIT)
             if cue.exclude is not None and cue.exclude.search(clause):
@@ -159,7 +194,7 @@ class CueBook:
         return None
 
     def _negated(self, before: str) -> bool:
-        lowered = before.lower()
+        lowered = _plain(before)
         if any(phrase in lowered for phrase in self._negation_phrases):
             return True
         words = _WORD.findall(lowered)[-self.negation_window :] if self.negation_window else []
@@ -177,6 +212,29 @@ class CueBook:
         return "…" + clause[begin : begin + self.quote_max_chars].strip() + "…"
 
 
+def _matches(cue: _Cue, text: str, lowered: str) -> Iterable[re.Match[str]]:
+    """The cue's matches in `text`, in order.  The lower-cased text is searched without
+    re.IGNORECASE (about twice as fast) when lowering keeps every position (it does except for a
+    few letters such as "İ"); case-sensitive patterns ("SHT") are searched in the text itself."""
+    if len(lowered) != len(text):
+        return cue.pattern.finditer(text)
+    found = cue.fast.finditer(lowered) if cue.fast is not None else iter(())
+    if cue.exact is None:
+        return found
+    return sorted((*found, *cue.exact.finditer(text)), key=lambda match: match.start())
+
+
+def _lower_source(pattern: str) -> str:
+    """A regex in lower case for matching lower-cased text; escapes (\\B, \\D, \\S, \\W)
+    keep their case."""
+    out = []
+    escaped = False
+    for char in pattern:
+        out.append(char if escaped else char.lower())
+        escaped = not escaped and char == "\\"
+    return "".join(out)
+
+
 def _clause(text: str, start: int, end: int, splitter: re.Pattern[str]) -> tuple[int, str]:
     """The clause of `text` around span start:end, and where it starts."""
     clause_start = 0
@@ -187,11 +245,50 @@ def _clause(text: str, start: int, end: int, splitter: re.Pattern[str]) -> tuple
     return clause_start, text[clause_start:clause_end]
 
 
-def _compile(patterns: Sequence[str], source: str, name: str) -> re.Pattern[str]:
+def _compile(
+    patterns: Sequence[str], source: str, name: str, *, flags: int = re.IGNORECASE
+) -> re.Pattern[str]:
+    """One regex for the patterns (case-insensitive unless `flags` say otherwise: the lower-case
+    copy of a cue is matched against lower-cased text).  Those that start at a word boundary are
+    grouped behind one `\\b` and, by their leading letters, into a trie ("kopf(?:trauma|...)"),
+    which lets the regex engine reject a position after a few tests: a cue of a hundred patterns
+    in six languages then costs little more than one of ten."""
+    bounded = [p.removeprefix(r"\b") for p in patterns if p.startswith(r"\b")]
+    others = [f"(?:{p})" for p in patterns if not p.startswith(r"\b")]
+    if bounded:
+        others.insert(0, r"\b" + _prefix_trie(bounded))
     try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+        return re.compile("|".join(others), flags)
     except re.error as exc:
         raise ConfigError(source, f"cue {name!r}: bad pattern: {exc}", field=name) from None
+
+
+_QUANTIFIERS = frozenset("?*+{")
+_TRIE_DEPTH = len("kopf")  # leading letters factored out at most (a regex layout, not clinical)
+
+
+def _leading_letter(pattern: str) -> str | None:
+    """The pattern's first character when it is a plain letter or digit matched exactly once."""
+    if len(pattern) > 1 and pattern[0].isalnum() and pattern[1] not in _QUANTIFIERS:
+        return pattern[0].lower()
+    return None
+
+
+def _prefix_trie(patterns: Sequence[str], depth: int = 0) -> str:
+    """`(?:p1|p2|...)` with the leading letters the patterns share factored out (matched
+    case-insensitively, so "Kopf" and "kopf" share a branch); order is kept within a branch."""
+    groups: dict[str | None, list[str]] = {}
+    for pattern in patterns:
+        letter = _leading_letter(pattern) if depth < _TRIE_DEPTH else None
+        groups.setdefault(letter, []).append(pattern)
+    branches: list[str] = []
+    for letter, members in groups.items():
+        if letter is None or len(members) == 1:
+            branches.extend(f"(?:{p})" for p in members)
+        else:
+            rests = [p[1:] for p in members]
+            branches.append(re.escape(letter) + _prefix_trie(rests, depth + 1))
+    return "(?:" + "|".join(branches) + ")"
 
 
 def _table(spec: Mapping[str, Any], name: str, source: str) -> Mapping[str, Any]:

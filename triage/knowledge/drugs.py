@@ -12,12 +12,21 @@ How matching works:
   ``ethinylestradiol/levonorgestrel``, new lines, ``;``, ``+``).  A term never matches inside a
   longer word: ``sulpiride`` is not found in ``amisulpride`` or ``levosulpiride``.  Inside a term,
   spaces, hyphens, slashes and dots are optional ("co-careldopa" = "co careldopa").
-* Terms shorter than 3 characters (``EE``) match only in the case written in the lexicon.
+* Terms shorter than 3 characters (``EE``), and abbreviations written in the lexicon in capitals
+  of at most 4 letters and digits (German ``MCP`` for metoclopramide, ``OCP``, ``PP1M``), match
+  only in the case written: ``mcp`` and ``pop`` are not drugs.
+* The lexicon holds the international (INN) spellings of German, French, Spanish, Italian and
+  Dutch (``Metoclopramid``, ``metoclopramida``, ``aloperidolo``) and their national brands;
+  accents do not matter (``halopéridol``).
 * Negation, minimal and deliberate: a mention is skipped when its clause says the patient is not
   taking the drug (``no metoclopramide``, ``stopped risperidone``, ``nil domperidone``,
   ``risperidone (discontinued)``, ``allergic to haloperidol``, ``Allergies: haloperidol``).
-  Clauses end at ``; , : + |``, new lines, full stops, and at "but", "then", "now".  A negation
-  carries over "or"/"nor" ("no metoclopramide or domperidone").  ``mentions()`` returns every
+  Clauses end at ``; , : + |``, new lines, full stops (not the dot of a dosage abbreviation
+  such as ``Tbl.`` or ``cp.``), and at "but", "then", "now".  A negation carries over "or"/"nor"
+  ("no metoclopramide or domperidone").  The cue words are also those of German, French,
+  Spanish, Italian and Dutch medication lists: ``MCP abgesetzt``, ``kein Haldol``, ``arrêt du
+  Primperan``, ``sin risperidona``, ``Plasil sospeso``, ``Dogmatil gestopt``, ``Allergien:``,
+  while ``seit``/``depuis``/``desde``/``dal``/``sinds`` affirm.  ``mentions()`` returns every
   mention with its ``negated`` flag for callers that want the negated ones too.
 """
 
@@ -37,6 +46,9 @@ __all__ = ["DrugMatcher", "DrugMention", "drug_matcher"]
 
 # Terms shorter than this are matched case-sensitively ("EE" must not match "ee").
 CASE_SENSITIVE_BELOW: Final = 3
+# Terms written in capitals (letters and digits) up to this length are matched case-sensitively
+# too: "MCP" (metoclopramide in German lists) must not match "mcp".
+CASE_SENSITIVE_CAPITALS_UPTO: Final = 4
 # Characters allowed (and optional) between the words of a multi-word term.
 _INNER_SEPARATOR: Final = r"[\s\-/.+]*"
 _NOT_LETTER_BEFORE: Final = r"(?<![^\W\d_])"
@@ -48,22 +60,54 @@ _VIA_ORDER: Final = ("generic", "synonym", "brand")
 DEFAULT_CACHE_SIZE: Final = 1 << 17
 
 
+def _plain(words: Iterable[str]) -> frozenset[str]:
+    """Cue words as the matcher compares them: lower case, no accents ("arrêté" -> "arrete")."""
+    return frozenset(
+        "".join(c for c in unicodedata.normalize("NFKD", w.lower()) if not unicodedata.combining(c))
+        for w in words
+    )
+
+
 def _word_set_pattern(words: Iterable[str]) -> str:
-    ordered = sorted(words, key=len, reverse=True)
+    ordered = sorted(_plain(words), key=len, reverse=True)
     body = "|".join(r"\s+".join(map(re.escape, word.split())) for word in ordered)
     return rf"{_NOT_LETTER_BEFORE}(?:{body}){_NOT_LETTER_AFTER}"
 
 
+# Dosage-form abbreviations whose dot does not end a clause ("Dogmatil 50 mg Tbl. abgesetzt").
+_DOSAGE_ABBREVIATIONS: Final = (
+    "tbl", "tabl", "tab", "tabs", "kps", "kap", "caps", "cp", "cpr", "comp", "gtt", "gtts", "amp",
+    "ret", "supp", "inj", "susp", "sol", "trpf", "gott", "stk", "cps", "bust", "sach", "fl",
+)  # fmt: skip
+_NOT_AN_ABBREVIATION: Final = "".join(rf"(?<!\b{word}\.)" for word in _DOSAGE_ABBREVIATIONS)
 # Clause ends: punctuation, new lines, and words that start a new statement.
 _CLAUSE_END: Final = re.compile(
-    r"[;|\n\r•+]|,(?!\d)|:(?!\d)|\.(?=\s|$)|"
-    + _word_set_pattern(("but", "then", "now", "however", "instead", "whereas"))
-)
+    rf"[;|\n\r•+]|,(?!\d)|:(?!\d)|\.(?=\s|$){_NOT_AN_ABBREVIATION}|"
+    + _word_set_pattern(
+        (
+            *("but", "then", "now", "however", "instead", "whereas"),
+            *("aber", "jedoch", "dann", "jetzt", "stattdessen"),  # de
+            *("mais", "puis", "maintenant", "ensuite", "cependant"),  # fr
+            *("pero", "luego", "ahora", "despues", "sin embargo"),  # es
+            *("però", "poi", "adesso", "invece", "tuttavia"),  # it
+            *("maar", "daarna", "echter", "nu"),  # nl
+        )
+    )
+)  # matched in lower-cased text (see _negations), faster than re.IGNORECASE
 # Words that join two drugs of one statement; a negation carries over them.
-_CONNECTOR: Final = re.compile(r"&|" + _word_set_pattern(("and", "or", "nor")))
+_CONNECTOR: Final = re.compile(
+    r"&|"
+    + _word_set_pattern(
+        (
+            *("and", "or", "nor", "und", "oder", "noch", "et", "ou", "ni"),
+            *("y", "o", "e", "né", "en", "of"),
+        )
+    )
+)
 # Words that say a drug is not taken, before it ("stopped risperidone") or after it
 # ("risperidone (stopped)", "haloperidol - allergy").
-_STOPPED: Final = frozenset(
+# fmt: off
+_STOPPED: Final = _plain(
     {
         "stopped",
         "discontinued",
@@ -85,11 +129,28 @@ _STOPPED: Final = frozenset(
         "no longer",
         "previously",
         "in the past",
+        # de
+        "abgesetzt", "pausiert", "gestoppt", "beendet", "abgebrochen", "ausgeschlichen",
+        "allergie", "unverträglichkeit", "nicht vertragen", "nicht mehr", "früher", "ehemals",
+        "vormals",
+        # fr
+        "arrêté", "arrêtée", "arrêt", "stoppé", "interrompu", "suspendu",
+        "intolérance", "mal toléré", "ne prend plus", "autrefois", "anciennement",
+        # es
+        "suspendido", "suspendida", "retirado", "retirada", "alergia", "alérgico", "alérgica",
+        "no tolerado", "ya no", "anteriormente", "previamente",
+        # it
+        "sospeso", "sospesa", "interrotto", "interrotta", "allergia", "allergico", "allergica",
+        "non tollerato", "non più", "in passato", "precedentemente",
+        # nl
+        "gestopt", "gestaakt", "allergisch", "niet verdragen", "niet meer", "vroeger", "voorheen",
+        # all
+        "stop",
     }
 )
 
 # Cues before a drug ("no", "stopped", "allergic to" ...) and the ones that cancel them.
-_NEGATING: Final = _STOPPED | frozenset(
+_NEGATING: Final = _STOPPED | _plain(
     {
         "no",
         "not",
@@ -124,9 +185,30 @@ _NEGATING: Final = _STOPPED | frozenset(
         "from",
         "no longer taking",
         "not currently",
+        # "without treatment with X": the "with" belongs to the negated phrase
+        "without treatment with", "no treatment with", "not treated with", "never treated with",
+        "ohne therapie mit", "ohne behandlung mit", "keine therapie mit", "nicht behandelt mit",
+        "sans traitement par", "sans traitement avec", "pas de traitement par",
+        "sin tratamiento con", "sin terapia con", "no tratado con", "no tratada con",
+        "senza terapia con", "senza trattamento con", "non trattato con", "non trattata con",
+        "zonder behandeling met", "geen behandeling met", "niet behandeld met",
+        # de
+        "kein", "keine", "keinen", "keinerlei", "nicht", "ohne", "nie", "weder", "allergisch gegen",
+        "allergie gegen", "verneint",
+        # fr
+        "pas", "pas de", "sans", "aucun", "aucune", "jamais", "ni", "allergie à", "allergique à",
+        "ancien", "ancienne", "arrêt du", "arrêt de",
+        # es
+        "sin", "ningún", "ninguna", "ninguno", "nunca", "niega", "alergia a", "alérgico a",
+        "previo", "previa",
+        # it
+        "non", "senza", "nessun", "nessuna", "nessuno", "né", "nega", "allergia a",
+        "allergico a", "precedente",
+        # nl
+        "geen", "niet", "zonder", "nooit", "ontkent", "allergie voor", "allergisch voor", "eerder",
     }
 )
-_AFFIRMING: Final = frozenset(
+_AFFIRMING: Final = _plain(
     {
         "started",
         "starting",
@@ -145,8 +227,23 @@ _AFFIRMING: Final = frozenset(
         "added",
         "plus",
         "with",
+        # de
+        "seit", "neu", "begonnen", "angesetzt", "gestartet", "nimmt", "aktuell", "weiter",
+        "fortgesetzt", "mit", "umgestellt auf", "dauermedikation",
+        # fr
+        "depuis", "débuté", "commencé", "introduit", "prend", "actuellement", "poursuivi",
+        "avec", "relais par",
+        # es
+        "desde", "iniciado", "inicio", "toma", "actualmente", "continúa", "con", "cambio a",
+        # it
+        "dal", "dalla", "da", "iniziato", "inizio", "assume", "attualmente", "continua",
+        "passato a",
+        # nl
+        "sinds", "gestart", "begonnen met", "neemt", "momenteel", "gebruikt", "met",
+        "overgezet op",
     }
 )
+# fmt: on
 # Cues after a drug that say it is not taken.
 _POST_NEGATING: Final = _STOPPED
 _ALL_CUES: Final = _NEGATING | _AFFIRMING | _POST_NEGATING
@@ -154,9 +251,13 @@ _LONGEST_CUE: Final = max(len(cue.split()) for cue in _ALL_CUES)
 _NOT_A_CUE_AFTER: Final = {"off": "label"}  # "off-label risperidone" is being taken
 # A label whose list is negated: "Allergies: ...", "Stopped meds: ...", "Previous medication: ...".
 _NEGATED_LABEL: Final = re.compile(
-    r"(?<![^\W\d_])(?:allerg\w*|adverse\s+(?:drug\s+)?reactions?|adrs?|intoleran\w*|"
-    r"stopped|discontinued|ceased|previous|past|prior|old)"
-    r"(?:\s+(?:meds?|medications?|medicines?|drugs?|treatments?))?\s*:",
+    r"(?<![^\W\d_])(?:allerg\w*|alerg\w*|adverse\s+(?:drug\s+)?reactions?|adrs?|intoleran\w*|"
+    r"unvertraglich\w*|stopped|discontinued|ceased|previous|past|prior|old|abgesetzt\w*|"
+    r"pausiert\w*|fruhere?|vorherige?|arretes?|anciens?|suspendid[oa]s?|previa|sospes[oi]|"
+    r"precedente|gestopt|gestaakt|vroegere?)"
+    r"(?:\s+(?:meds?|medications?|medicines?|drugs?|treatments?|medikament\w*|medikation|"
+    r"traitements?|medicaments?|medicacion|medicamentos?|farmaci|terapi[ae]|medicatie|"
+    r"medicijnen|geneesmiddelen))?\s*:",
     re.IGNORECASE,
 )
 # Fast path: a text with none of these words (or word starts) has no negated mention.
@@ -164,11 +265,13 @@ _WORD: Final = re.compile(r"[^\W\d_]+(?:['/][^\W\d_]+)*")
 _NEGATION_WORDS: Final = frozenset(
     cue.split()[0] for cue in _NEGATING | _POST_NEGATING | {"adverse", "adr", "adrs", "old"}
 )
-_NEGATION_STEMS: Final = ("allerg", "intoleran")
+_NEGATION_STEMS: Final = ("allerg", "alerg", "intoleran", "unvertraglich")
 # A label that starts a list of drugs being taken, ending a negated label's region.
 _TAKING_LABEL: Final = re.compile(
-    r"(?<![^\W\d_])(?:(?:current|regular|usual|new|repeat)\s+)?"
-    r"(?:meds?|medications?|medicines?|drugs?|rx|treatment|plan)\s*:",
+    r"(?<![^\W\d_])(?:(?:current|regular|usual|new|repeat|aktuelle|neue|huidige|nieuwe)\s+)?"
+    r"(?:meds?|medications?|medicines?|drugs?|rx|treatment|plan|medikation|medikamente|"
+    r"dauermedikation|traitement|medicaments|medicacion|medicamentos|tratamiento|farmaci|terapia|"
+    r"medicatie|medicijnen)(?:\s+(?:actuel(?:le)?|en\s+cours|actual|attuale|in\s+corso))?\s*:",
     re.IGNORECASE,
 )
 
@@ -186,10 +289,18 @@ class DrugMention:
 class DrugMatcher:
     """Finds the lexicon's drugs in free text; see the module docstring for the rules."""
 
-    def __init__(self, drugs: Sequence[Drug], *, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
+    def __init__(
+        self,
+        drugs: Sequence[Drug],
+        *,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+        abbreviations: bool = True,
+    ) -> None:
+        """`abbreviations=False` leaves out the short capital abbreviations ("MCP", "HRT"): for
+        clinical notes, where capitals name many other things ("MCP joint")."""
         self.drugs = tuple(drugs)
         self._terms = _term_index(self.drugs)
-        self._regex = _compile(self.drugs)
+        self._regex = _compile(self.drugs, abbreviations=abbreviations)
         self._mentions_cached = lru_cache(maxsize=cache_size)(self._mentions_uncached)
 
     def find(self, text: str | None) -> list[DrugMatch]:
@@ -229,9 +340,9 @@ class DrugMatcher:
 
 
 @lru_cache(maxsize=8)
-def drug_matcher(drugs: tuple[Drug, ...]) -> DrugMatcher:
+def drug_matcher(drugs: tuple[Drug, ...], *, abbreviations: bool = True) -> DrugMatcher:
     """A shared matcher for a lexicon (built once: compiling the regex takes a few ms)."""
-    return DrugMatcher(drugs)
+    return DrugMatcher(drugs, abbreviations=abbreviations)
 
 
 # ====================================================================================== regex ==
@@ -263,14 +374,16 @@ def _term_words(term: str) -> list[str]:
     return re.findall(r"[^\W_]+", _fold(term).casefold())
 
 
-def _compile(drugs: Sequence[Drug]) -> re.Pattern[str]:
-    """One regex for every term: a case-insensitive trie plus the short case-sensitive terms."""
+def _compile(drugs: Sequence[Drug], *, abbreviations: bool = True) -> re.Pattern[str]:
+    """One regex for every term: a case-insensitive trie plus the short case-sensitive terms
+    (left out with `abbreviations=False`)."""
     trie: dict[str, object] = {}
     exact: set[str] = set()
     for drug in drugs:
         for term in (drug.name, *drug.synonyms, *drug.brands):
-            if len(drug_term_key(term)) < CASE_SENSITIVE_BELOW:
-                exact.add(_fold(term).strip())
+            if _case_sensitive(term):
+                if abbreviations:
+                    exact.add(_fold(term).strip())
             else:
                 _trie_add(trie, _SEP_MARK.join(_term_words(term)))
     branches = [_trie_pattern(trie, "")] if trie else []
@@ -278,6 +391,15 @@ def _compile(drugs: Sequence[Drug]) -> re.Pattern[str]:
         words = _INNER_SEPARATOR.join(re.escape(word) for word in re.findall(r"[^\W_]+", term))
         branches.append(f"(?-i:{words}){_tail(term[-1])}")
     return re.compile(f"{_NOT_LETTER_BEFORE}(?:{'|'.join(branches)})", re.IGNORECASE)
+
+
+def _case_sensitive(term: str) -> bool:
+    """Short terms ("EE") and short capital abbreviations ("MCP", "PP1M") match as written."""
+    key = drug_term_key(term)
+    if len(key) < CASE_SENSITIVE_BELOW:
+        return True
+    letters = re.sub(r"[\W\d_]+", "", term)
+    return len(key) <= CASE_SENSITIVE_CAPITALS_UPTO and letters.isupper()
 
 
 def _trie_add(trie: dict[str, object], key: str) -> None:
@@ -313,6 +435,9 @@ def _trie_pattern(node: dict[str, object], last: str) -> str:
 # =================================================================================== negation ==
 def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
     """For each mention, whether its clause says the drug is not being taken."""
+    lowered = text.lower()
+    if len(lowered) == len(text):  # positions stay valid (always, for folded text)
+        text = lowered
     labelled = _negated_regions(text)
     bounds = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(text)]
     result: list[bool] = []

@@ -138,6 +138,7 @@ class DrugMatch:
     drug: Drug
     matched_text: str  # the words in the free text that matched
     via: str  # "generic", "brand" or "synonym"
+    field: str = "medications"  # the canonical text field it was written in
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,448 @@
+"""Drug names, clinical notes and cues in English, German, French, Spanish, Italian and Dutch
+(issue 7): the lexicons reach as far as the header synonyms do, and every free-text field feeds
+every text rule.  Synthetic notes only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from triage.engine import canonical_frame, triage_frame
+from triage.engine.text import FREE_TEXT_FIELDS, CueBook, load_cue_book
+from triage.knowledge import drug_matcher, load_drugs, load_knowledge
+from triage.schema import ConfigError
+
+MATCHER = drug_matcher(load_drugs())
+BOOK = load_cue_book()
+WOMAN = {"sex": "F", "age_years": 30, "pregnant": False, "unit": "ng/mL"}
+MAN = {"sex": "M", "age_years": 40, "unit": "ng/mL"}
+
+
+def taken(text: str) -> list[str]:
+    return [match.drug.name for match in MATCHER.find(text)]
+
+
+def one(row: dict[str, Any]) -> pd.Series:
+    return triage_frame(canonical_frame([row]), load_knowledge()).iloc[0]
+
+
+def codes(row: pd.Series, column: str) -> list[str]:
+    value = row[column]
+    return [] if pd.isna(value) or not value else value.split(";")
+
+
+# ==================================================================== medication lists =======
+DRUG_CASES: dict[str, list[tuple[str, list[str]]]] = {
+    "de": [
+        ("MCP-Tropfen 3x20 gtt, Pantoprazol 40 mg 1-0-0", ["metoclopramide"]),
+        ("MCP 10 mg Tbl. 1-1-1 seit 2 Wochen", ["metoclopramide"]),
+        ("Metoclopramid 10 mg; Paspertin bei Bedarf", ["metoclopramide"]),
+        ("Dogmatil 50 mg Tbl. abgesetzt, Risperdal 2 mg seit 2020", ["risperidone"]),
+        ("keine Medikamente", []),
+        ("kein MCP, Amisulprid Lich 200 mg 1-0-1", ["amisulpride"]),
+        ("Haloperidoldecanoat 50 mg i.m. alle 4 Wochen", ["haloperidol"]),
+        ("Sulpirid pausiert; Quetiap. 25 mg z.N.", ["quetiapine"]),
+        ("Vergentan 50 mg bei Übelkeit", ["alizapride"]),
+        ("Allergien: Paspertin\nMedikation: Abilify 10 mg", ["aripiprazole"]),
+        ("Pravidel 2,5 mg 1-0-1", ["bromocriptine"]),
+        ("Presinol 250 mg 1-1-1; Remergil 15 mg z.N.", ["methyldopa", "mirtazapine"]),
+    ],
+    "fr": [
+        ("Primpéran 10 mg cp 3x/j depuis 2 semaines", ["metoclopramide"]),
+        ("métoclopramide 10 mg; Motilium arrêté", ["metoclopramide"]),
+        ("halopéridol gouttes, Largactil 25 mg", ["haloperidol", "chlorpromazine"]),
+        ("aucun traitement", []),
+        ("pas de Motilium, Solian 200 mg", ["amisulpride"]),
+        ("Tiapridal 100 mg; Nozinan 25 mg le soir", ["tiapride", "levomepromazine"]),
+        ("Agreal (véralipride) pour bouffées de chaleur", ["veralipride"]),
+        ("Dostinex 0,5 mg 2 cp/semaine", ["cabergoline"]),
+        ("Azantac 150 mg", ["ranitidine"]),
+        ("Isoptine LP 240 mg 1/j", ["verapamil"]),
+        ("Leeloo Gé (pilule oestroprogestative)", ["ethinylestradiol"]),
+    ],
+    "es": [
+        ("metoclopramida 10 mg c/8h; omeprazol 20 mg", ["metoclopramide", "omeprazole"]),
+        ("risperidona 1 mg desde enero", ["risperidone"]),
+        ("sin medicación", []),
+        ("sin risperidona; aripiprazol 10 mg", ["aripiprazole"]),
+        ("domperidona suspendida, sulpirida 50 mg", ["sulpiride"]),
+        ("Manidon retard 240 mg", ["verapamil"]),
+        ("clorpromazina 25 mg comp.", ["chlorpromazine"]),
+    ],
+    "it": [
+        ("aloperidolo 2 mg gtt dal 2024, Plasil sospeso", ["haloperidol"]),
+        ("Peridon cp 10 mg", ["domperidone"]),
+        ("levosulpiride 25 mg; Levopraid", ["levosulpiride"]),
+        ("nessuna terapia", []),
+        ("Serenase gocce; senza Dogmatil", ["haloperidol"]),
+        ("clorpromazina 25 mg, Largactil", ["chlorpromazine"]),
+        ("aripiprazolo 5 mg", ["aripiprazole"]),
+    ],
+    "nl": [
+        ("Haldol decanoaat 50 mg sinds 2023", ["haloperidol"]),
+        ("geen medicatie", []),
+        ("Dogmatil gestopt; metoclopramide 10 mg zo nodig", ["metoclopramide"]),
+        ("risperidon 2 mg en Norprolac", ["risperidone", "quinagolide"]),
+        ("chloorpromazine 25 mg", ["chlorpromazine"]),
+    ],
+    "en": [
+        ("Zantac 150 mg", ["h2 antagonist (unspecified)"]),
+        ("no MCP", []),
+        ("MCPH1 gene panel", []),
+        ("mcp", []),
+        ("Risperdal Consta 37.5 mg 2-weekly", ["risperidone"]),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [pytest.param(text, names, id=f"{lang}:{text[:30]}") for lang, cases in DRUG_CASES.items()
+     for text, names in cases],
+)  # fmt: skip
+def test_medication_lists_in_six_languages(text: str, expected: list[str]) -> None:
+    assert taken(text) == expected
+
+
+def test_zantac_is_never_ranitidine() -> None:
+    for text in ("Zantac", "ZANTAC 75", "Zantac 360", "zantac 150mg bd"):
+        assert "ranitidine" not in taken(text), text
+
+
+def test_capital_abbreviations_match_only_in_capitals() -> None:
+    assert taken("MCP") == ["metoclopramide"]
+    for text in ("mcp", "Mcp", "AMCP", "MCPs", "MCPH1"):
+        assert taken(text) == [], text
+    assert taken("POP") == ["progestogen"] and taken("pop") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MCP abgesetzt",
+        "Dogmatil abgesetzt",
+        "Paspertin pausiert",
+        "Primpéran arrêté",
+        "arrêt du Primperan",
+        "risperidona suspendida",
+        "Plasil sospeso",
+        "Dogmatil gestopt",
+        "stop Haldol",
+        "kein Haldol",
+        "sans Motilium",
+        "senza Peridon",
+        "zonder Haldol",
+        "Unverträglichkeit: Risperdal",
+        "alergia a haloperidol",
+    ],
+)
+def test_stopped_and_absent_in_six_languages(text: str) -> None:
+    mentions = MATCHER.mentions(text)
+    assert mentions and all(m.negated for m in mentions), text
+    assert taken(text) == []
+
+
+def test_dosage_abbreviation_dot_does_not_end_the_clause() -> None:
+    assert taken("Sulpirid 50 mg Tbl. abgesetzt") == []
+    assert taken("Sulpirid 50 mg. Risperdal") == ["sulpiride", "risperidone"]
+
+
+def test_negation_carries_over_connectors_in_other_languages() -> None:
+    assert taken("kein MCP und Haldol") == []
+    assert taken("ni Primperan ni Motilium") == []
+    assert taken("weder Paspertin noch Haldol") == []
+    assert taken("né Plasil né Peridon") == []
+    assert taken("geen Haldol of Dogmatil") == []
+
+
+# ============================================================================ clinical notes ===
+CUE_CASES: dict[str, list[tuple[str, str, str]]] = {
+    "de": [
+        ("comments", "Krampfanfall heute morgen", "seizure_recent"),
+        ("comments", "Entnahme 20 min nach Grand-mal-Anfall", "seizure_recent"),
+        ("comments", "bekannte Epilepsie", "seizure_history"),
+        ("comments", "epileptischer Anfall 2019", "seizure_history"),
+        ("comments", "Herpes zoster thorakal T5", "chest_wall"),
+        ("comments", "Gürtelrose rechts", "chest_wall"),
+        ("comments", "Brustwarzenpiercing", "chest_wall"),
+        ("comments", "Z.n. Thorakotomie", "chest_wall"),
+        ("comments", "Schädel-Hirn-Trauma vor 1 Woche", "head_trauma"),
+        ("comments", "SHT 2019", "head_trauma"),
+        ("comments", "schwierige Blutentnahme, 3 Versuche", "venipuncture_stress"),
+        ("symptoms", "Gesichtsfeldausfall bitemporal", "red_flag"),
+        ("symptoms", "Doppelbilder", "red_flag"),
+        ("symptoms", "Galaktorrhoe und Amenorrhoe", "symptom"),
+        ("symptoms", "Libidoverlust, erektile Dysfunktion", "symptom"),
+        ("symptoms", "Gynäkomastie", "symptom"),
+        ("comments", "Hypothyreose", "hypothyroidism"),
+        ("comments", "Hypophysenadenom", "lesion"),
+        ("comments", "Makroadenom 2,4 cm", "lesion_macro"),
+        ("comments", "Riesenprolaktinom", "lesion_giant"),
+        ("medications", "Haldol Decanoat 50 mg alle 4 Wochen", "depot"),
+    ],
+    "fr": [
+        ("comments", "crise convulsive ce matin", "seizure_recent"),
+        ("comments", "crise d'épilepsie il y a 20 minutes", "seizure_recent"),
+        ("comments", "épilepsie connue", "seizure_history"),
+        ("comments", "zona thoracique il y a 3 semaines", "chest_wall"),
+        ("comments", "piercing du mamelon", "chest_wall"),
+        ("comments", "traumatisme crânien la semaine dernière", "head_trauma"),
+        ("comments", "prélèvement difficile, patiente anxieuse", "venipuncture_stress"),
+        ("symptoms", "hémianopsie bitemporale", "red_flag"),
+        ("symptoms", "baisse brutale de l'acuité visuelle", "red_flag"),
+        ("symptoms", "diplopie", "red_flag"),
+        ("symptoms", "galactorrhée, aménorrhée", "symptom"),
+        ("symptoms", "baisse de libido", "symptom"),
+        ("symptoms", "dysfonction érectile", "symptom"),
+        ("comments", "hypothyroïdie non traitée", "hypothyroidism"),
+        ("comments", "macroadénome hypophysaire", "lesion_macro"),
+        ("comments", "adénome hypophysaire", "lesion"),
+        ("comments", "prolactinome géant", "lesion_giant"),
+    ],
+    "es": [
+        ("comments", "crisis epiléptica hoy", "seizure_recent"),
+        ("comments", "convulsión hace 2 años", "seizure_history"),
+        ("comments", "culebrilla en el tórax", "chest_wall"),
+        ("comments", "TCE hace 2 semanas", "head_trauma"),
+        ("comments", "extracción difícil, varios intentos", "venipuncture_stress"),
+        ("symptoms", "pérdida de campo visual", "red_flag"),
+        ("symptoms", "cefalea intensa y súbita", "red_flag"),
+        ("symptoms", "galactorrea y amenorrea", "symptom"),
+        ("symptoms", "disfunción eréctil", "symptom"),
+        ("comments", "hipotiroidismo", "hypothyroidism"),
+        ("comments", "macroadenoma hipofisario de 3 cm", "lesion_macro"),
+        ("comments", "adenoma gigante", "lesion_giant"),
+    ],
+    "it": [
+        ("comments", "crisi epilettica stamattina", "seizure_recent"),
+        ("comments", "crisi comiziale 15 minuti prima del prelievo", "seizure_recent"),
+        ("comments", "crisi convulsiva nel 2020", "seizure_history"),
+        ("comments", "fuoco di Sant'Antonio al torace", "chest_wall"),
+        ("comments", "trauma cranico", "head_trauma"),
+        ("comments", "prelievo difficoltoso, paziente ansiosa", "venipuncture_stress"),
+        ("symptoms", "deficit del campo visivo", "red_flag"),
+        ("symptoms", "galattorrea, amenorrea", "symptom"),
+        ("symptoms", "disfunzione erettile", "symptom"),
+        ("comments", "ipotiroidismo", "hypothyroidism"),
+        ("comments", "adenoma ipofisario", "lesion"),
+        ("comments", "macroadenoma ipofisario", "lesion_macro"),
+    ],
+    "nl": [
+        ("comments", "epileptische aanval vanochtend", "seizure_recent"),
+        ("comments", "epileptisch insult 20 min voor afname", "seizure_recent"),
+        ("comments", "gordelroos thorax", "chest_wall"),
+        ("comments", "tepelpiercing", "chest_wall"),
+        ("comments", "hoofdtrauma na val", "head_trauma"),
+        ("comments", "moeizame bloedafname", "venipuncture_stress"),
+        ("symptoms", "gezichtsvelduitval", "red_flag"),
+        ("symptoms", "galactorroe en amenorroe", "symptom"),
+        ("symptoms", "erectiestoornis", "symptom"),
+        ("comments", "hypothyreoïdie", "hypothyroidism"),
+        ("comments", "hypofyseadenoom", "lesion"),
+        ("comments", "reuzenprolactinoom", "lesion_giant"),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "cue"),
+    [pytest.param(field, text, cue, id=f"{lang}:{text[:30]}") for lang, cases in CUE_CASES.items()
+     for field, text, cue in cases],
+)  # fmt: skip
+def test_clinical_notes_in_six_languages(field: str, text: str, cue: str) -> None:
+    assert cue in BOOK.match(field, text), (field, text)
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "cue"),
+    [
+        ("symptoms", "keine Sehstörung", "red_flag"),
+        ("symptoms", "kein Hinweis auf Gesichtsfeldausfall", "red_flag"),
+        ("symptoms", "pas de galactorrhée", "symptom"),
+        ("symptoms", "absence de diplopie", "red_flag"),
+        ("symptoms", "sin galactorrea", "symptom"),
+        ("symptoms", "niega cefalea", "symptom"),
+        ("symptoms", "nessuna galattorrea", "symptom"),
+        ("symptoms", "assenza di disturbi visivi", "red_flag"),
+        ("symptoms", "geen galactorroe", "symptom"),
+        ("symptoms", "ontkent hoofdpijn", "symptom"),
+        ("comments", "geen epileptische aanval", "seizure_history"),
+        ("comments", "aucune crise épileptique", "seizure_history"),
+    ],
+)
+def test_negation_in_six_languages(field: str, text: str, cue: str) -> None:
+    assert cue not in BOOK.match(field, text), text
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "cue"),
+    [
+        ("comments", "sht", "head_trauma"),  # SHT only in capitals
+        ("comments", "Ohrpiercing", "chest_wall"),  # an ear piercing is not chest wall
+        ("comments", "piercing à l'oreille", "chest_wall"),
+        ("comments", "zona de riesgo", "chest_wall"),  # Spanish/Italian "zona" = zone
+        ("comments", "zona rossa", "chest_wall"),
+        ("comments", "Herpes zoster ophthalmicus", "chest_wall"),
+        ("comments", "Makro-PRL negativ", "lesion"),  # macroprolactin, not a macroadenoma
+        ("comments", "Nebennierenadenom", "lesion"),
+        ("comments", "adrenal adenoma 2 cm", "lesion"),
+        ("comments", "adénome surrénalien", "lesion"),
+        ("comments", "renal insult", "seizure_history"),
+        ("comments", "cefalea intensa", "red_flag"),  # a symptom; red flag only when sudden
+        ("comments", "anfallsfrei seit Jahren", "seizure_history"),
+        ("medications", "sertraline for anxiety", "venipuncture_stress"),
+        ("medications", "paracetamol bei Kopfschmerzen", "symptom"),
+    ],
+)
+def test_traps(field: str, text: str, cue: str) -> None:
+    assert cue not in BOOK.match(field, text), text
+
+
+def test_lesion_sizes_as_written() -> None:
+    size = BOOK.lesion_size_mm
+    assert size("Makroadenom 4,5 cm") == 45.0
+    assert size("macroadenoma 4.5 cm") == 45.0
+    assert size("Ø 12 mm") == 12.0
+    assert size("45 x 38 x 30 mm") == 45.0  # the largest dimension
+    assert size("no size") is None
+
+
+def test_seizure_and_sample_times_in_other_languages() -> None:
+    note = "Krampfanfall um 09:10, Blutentnahme um 09:30"
+    assert BOOK.clock_time("seizure", note) == (9, 10)
+    assert BOOK.clock_time("sample", note) == (9, 30)
+    note = "crise à 9h10, prélèvement à 9h40"
+    assert BOOK.clock_time("seizure", note) == (9, 10)
+    assert BOOK.clock_time("sample", note) == (9, 40)
+
+
+# =========================================================== every free-text field, every rule ==
+def test_a_cue_without_fields_reads_every_free_text_field() -> None:
+    spec = {
+        "settings": {"negation_window_words": 3, "quote_max_chars": 90},
+        "negation": {"words": ["kein"]},
+        "lesion_size": {"pattern": r"(\d+)\s*(mm)", "units": {"mm": 1.0}},
+        "cues": {
+            "everywhere": {"patterns": [r"\bKrampfanfall"]},
+            "not_in_meds": {"patterns": [r"\bAngst\b"], "skip_fields": ["medications"]},
+        },
+    }
+    book = CueBook(spec)
+    assert set(FREE_TEXT_FIELDS) <= set(book.fields)
+    for field in FREE_TEXT_FIELDS:
+        assert "everywhere" in book.match(field, "Krampfanfall"), field
+    assert "not_in_meds" not in book.match("medications", "Sertralin wegen Angst")
+    assert "not_in_meds" in book.match("symptoms", "Angst")
+    spec["cues"]["bad"] = {"patterns": ["x"], "skip_fields": ["no_such_column"]}
+    with pytest.raises(ConfigError):
+        CueBook(spec)
+
+
+@pytest.mark.parametrize(
+    "field", ["comments", "symptoms", "pituitary_lesion", "liver_disease", "head_trauma_text"]
+)
+def test_a_seizure_counts_in_any_free_text_field(field: str) -> None:
+    row = one({**MAN, "prolactin": 50, field: "Krampfanfall heute morgen"})
+    assert "seizure" in codes(row, "factors"), field
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("45 mm mass", "8"),
+        ("Makroadenom 4,5 cm", "8"),
+        ("macroadénome de 45 mm", "150"),
+        ("macroadenoma ipofisario 4.5 cm", "150"),
+        ("hypofyseadenoom Ø 45 mm", "8"),
+        ("Riesenprolaktinom", "150"),
+        ("giant adenoma", "150"),
+        ("reuzenprolactinoom", "8"),
+    ],
+)
+def test_a_lesion_in_the_comments_is_the_lesion_column(text: str, value: str) -> None:
+    """A size or a word written in the comments drives the hook-effect and stalk-effect rules
+    exactly as one written in the lesion column."""
+    in_comments = one({**MAN, "prolactin": value, "comments": text})
+    in_column = one({**MAN, "prolactin": value, "pituitary_lesion": text})
+    for column in ("factors", "suggestions", "priority"):
+        assert codes(in_comments, column) == codes(in_column, column), column
+    assert "hook_effect_risk" in codes(in_comments, "suggestions")
+    assert in_comments["priority"] in ("soon", "urgent")
+
+
+@pytest.mark.parametrize("text", ["makro", "Makroadenom", "macroadénome", "macroadenoma"])
+def test_a_macroadenoma_word_in_the_comments_gives_the_stalk_effect(text: str) -> None:
+    in_comments = one({**MAN, "prolactin": 60, "comments": text})
+    in_column = one({**MAN, "prolactin": 60, "pituitary_lesion": text})
+    assert "stalk_effect" in codes(in_comments, "factors")
+    assert codes(in_comments, "factors") == codes(in_column, "factors")
+
+
+def test_a_lesion_named_with_its_medication_counts() -> None:
+    row = one({**MAN, "prolactin": 60, "medications": "Dostinex 0,5 mg wegen Makroadenom"})
+    assert "stalk_effect" in codes(row, "factors")
+
+
+# ================================================================= stress needs its evidence ==
+def test_stress_is_a_factor_only_with_a_stress_cue() -> None:
+    bare = one({**WOMAN, "prolactin": 40})
+    assert "venipuncture_stress" not in codes(bare, "factors")
+    assert "repeat_rested_sample" in codes(bare, "suggestions")
+    for note in (
+        "schwierige Blutentnahme",
+        "prélèvement difficile",
+        "extracción difícil",
+        "prelievo difficile",
+        "moeizame bloedafname",
+    ):
+        row = one({**WOMAN, "prolactin": 40, "comments": note})
+        assert codes(row, "factors")[0] == "venipuncture_stress", note
+
+
+# ============================================================ drugs named in clinical notes ==
+def _evidence(row: pd.Series, code: str) -> str:
+    return next(f["evidence"] for f in row["factor_details"] if f["code"] == code)
+
+
+@pytest.mark.parametrize(
+    ("field", "note", "code"),
+    [
+        ("comments", "on risperidone 4 mg since May", "medication:antipsychotic"),
+        ("comments", "Patientin nimmt Paspertin bei Übelkeit", "medication:antiemetic_prokinetic"),
+        ("comments", "sous Primperan depuis 2 semaines", "medication:antiemetic_prokinetic"),
+        ("symptoms", "galactorrea desde que toma Risperdal", "medication:antipsychotic"),
+        ("comments", "in terapia con aloperidolo", "medication:antipsychotic"),
+        ("comments", "gebruikt sulpiride", "medication:antipsychotic"),
+    ],
+)
+def test_a_drug_named_in_a_note_is_a_factor_quoting_that_note(
+    field: str, note: str, code: str
+) -> None:
+    row = one({**WOMAN, "prolactin": 60, field: note})
+    assert code in codes(row, "factors"), note
+    assert _evidence(row, code).startswith(f"{field}: '"), note
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "MCP joint swollen, ?RA",  # metacarpophalangeal joint, not metoclopramide
+        "HRT clinic follow-up",  # a clinic's name, not a drug taken
+        "risperidone stopped in 2019",
+        "Risperdal abgesetzt",
+        "pas de Primperan",
+        "sin tratamiento con haloperidol",
+    ],
+)
+def test_notes_name_no_drug_by_abbreviation_or_when_stopped(note: str) -> None:
+    row = one({**WOMAN, "prolactin": 60, "comments": note})
+    assert not any(c.startswith("medication:") for c in codes(row, "factors")), note
+
+
+def test_the_medication_list_reads_abbreviations_and_wins_over_a_note() -> None:
+    row = one({**WOMAN, "prolactin": 60, "medications": "MCP 10 mg", "comments": "MCP joint"})
+    assert "medication:antiemetic_prokinetic" in codes(row, "factors")
+    both = one({**WOMAN, "prolactin": 60, "medications": "risperidone", "comments": "risperidone"})
+    assert _evidence(both, "medication:antipsychotic").startswith("medications: 'risperidone'")
