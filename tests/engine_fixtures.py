@@ -68,6 +68,8 @@ THRESHOLDS: dict[str, float] = {
     "trimester2_start_weeks": 14,
     "trimester3_start_weeks": 28,
     "postpartum_nonlactating_normal_weeks": 1,
+    "pregnancy_implausible_age_years": 60,
+    "ckd_stage_likely_min": 4,
 }
 BANDS = (("mild", 0), ("moderate", 50), ("marked", 100), ("very_high", 250), ("extreme", 500))
 

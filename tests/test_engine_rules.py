@@ -195,6 +195,103 @@ def test_macroprolactin_screen_only_below_its_limit_and_before_imaging() -> None
     assert "macroprolactin_screen" not in lesion["suggestions"]
 
 
+# ------------------------------------------------------------------------- work-up order ---
+def _codes(row: pd.Series) -> list[str]:
+    return row["suggestions"].split(";")
+
+
+def _before(codes: list[str], first: str, then: str) -> bool:
+    """`first` comes before `then`, or `then` is absent."""
+    return then not in codes or (first in codes and codes.index(first) < codes.index(then))
+
+
+def test_very_high_with_symptoms_images_first_without_a_screen() -> None:
+    """Above prolactinoma_likely_ng_ml with a clear picture: MRI (and visual fields) at once,
+    never deferred behind a macroprolactin screen (ES 2011; Auriemma 2023 Fig. 2)."""
+    row = one({**WOMAN, "prolactin": 300, "symptoms": "galactorrhoea"})
+    codes = _codes(row)
+    assert "pituitary_mri" in codes and "visual_field_test" in codes
+    assert _before(codes, "pituitary_mri", "macroprolactin_screen")
+    assert "macroprolactin_screen" not in codes
+    for later in ("check_tsh", "check_renal_function", "repeat_rested_sample"):
+        assert _before(codes, "pituitary_mri", later), later
+    mri = suggestions(row)["pituitary_mri"]["reason"]
+    assert "without waiting for a macroprolactin screen" in mri
+
+
+def test_moderate_asymptomatic_screens_first_and_images_only_if_monomeric_is_raised() -> None:
+    for value in (40, 90, 180):
+        row = one({**WOMAN, "prolactin": value})
+        codes = _codes(row)
+        assert "macroprolactin_screen" in codes, value
+        assert _before(codes, "macroprolactin_screen", "pituitary_mri"), value
+        if "pituitary_mri" in codes:
+            reason = suggestions(row)["pituitary_mri"]["reason"]
+            assert "if monomeric prolactin is raised" in reason, value
+            # The MRI decides whether fields and pituitary function are needed.
+            assert _before(codes, "pituitary_mri", "visual_field_test")
+            fields = suggestions(row)["visual_field_test"]["reason"]
+            assert "if the MRI shows a macroadenoma" in fields
+
+
+def test_symptomatic_below_the_level_looks_for_secondary_causes_before_imaging() -> None:
+    row = one({**WOMAN, "prolactin": 150, "symptoms": "amenorrhoea"})
+    codes = _codes(row)
+    assert "pituitary_mri" in codes
+    for cause in ("check_tsh", "check_renal_function", "macroprolactin_screen"):
+        assert codes.index(cause) < codes.index("pituitary_mri"), cause
+    assert codes.index("check_tsh") < codes.index("macroprolactin_screen")
+
+
+def test_repeat_rested_sample_carries_the_sampling_stress_advice() -> None:
+    row = one({**WOMAN, "prolactin": 40})
+    reason = suggestions(row)["repeat_rested_sample"]["reason"]
+    assert "stress of sampling" in reason and "rested sample" in reason
+    assert "1.33× ULN" in reason  # the digits of times_uln
+    assert row["times_uln"] == 1.33
+
+
+# --------------------------------------------------------------------- the interval shown ---
+def test_child_with_a_lab_interval_is_shown_against_the_limit_that_decided() -> None:
+    child = {"sex": "F", "age_years": 4, "unit": "ng/mL", "reference_low": 4.8}
+    rows = [
+        {**child, "prolactin": 28, "reference_high": 23.3},
+        {**child, "prolactin": 10, "reference_high": 23.3},
+        {**child, "prolactin": 18, "reference_high": 23.3},
+    ]
+    out = triage_frame(canonical_frame(rows), knowledge())
+    paediatric = DEFAULT.find("child_f")
+    assert paediatric is not None and paediatric.high_ng_ml < 23.3
+    high, normal, between = (out.iloc[i] for i in range(3))
+    assert high["status"] == "high" and high["reference_high_ng_ml"] == 23.3
+    assert high["times_uln"] == round(28 / 23.3, 2)
+    assert "the higher limit, 23.3 ng/mL, decided" in high["reference_note"]
+    assert "the lab's own interval 4.8–23.3 ng/mL" in high["reference_note"]
+    assert normal["status"] == "normal"
+    assert normal["reference_high_ng_ml"] == paediatric.high_ng_ml  # within the narrower one
+    assert "narrower limits" in normal["reference_note"]
+    assert between["status"] == "indeterminate" and between["reference_high_ng_ml"] == 23.3
+    for note in out["reference_note"]:
+        assert "row|" not in note and "default:" not in note
+    assert out["reference_stratum"].iloc[0].startswith("row|")  # machine-readable stays
+
+
+def test_unknown_sex_shows_the_limit_that_decided_in_words() -> None:
+    adult = {"age_years": 40, "unit": "ng/mL"}
+    out = triage_frame(
+        canonical_frame([{**adult, "prolactin": 31}, {**adult, "prolactin": 1.5}]), knowledge()
+    )
+    high, low = out.iloc[0], out.iloc[1]
+    women, men = DEFAULT.find("adult_female"), DEFAULT.find("adult_male")
+    assert women is not None and men is not None
+    assert high["reference_high_ng_ml"] == max(women.high_ng_ml, men.high_ng_ml)
+    assert "the interval for women" in high["reference_note"]
+    assert "the interval for men" in high["reference_note"]
+    assert low["status"] == "low"
+    assert low["reference_low_ng_ml"] == min(women.low_ng_ml or 0, men.low_ng_ml or 0)
+    assert "the lower limit" in low["reference_note"]
+
+
 # ----------------------------------------------------------------------- kidney thyroid liver ---
 @pytest.mark.parametrize(
     ("egfr", "qualifier", "expected"),
@@ -358,8 +455,8 @@ def test_venipuncture_stress_by_magnitude() -> None:
         == "possible"
     )
     assert "venipuncture_stress" not in one({**WOMAN, "prolactin": 200, "comments": cue})["factors"]
-    mild = one({**WOMAN, "prolactin": 70})
-    assert factors(mild)["venipuncture_stress"]["strength"] == "possible"
+    mild = one({**WOMAN, "prolactin": 70})  # no stress cue: not a factor, but a rested repeat
+    assert "venipuncture_stress" not in mild["factors"]
     assert "repeat_rested_sample" in mild["suggestions"]
     assert "venipuncture_stress" not in one({**WOMAN, "prolactin": 80})["factors"]
 
@@ -503,7 +600,14 @@ def test_sample_files_through_reader_and_engine(path: Path) -> None:
         assert all(c in SUGGESTION_CODES or c in CAUTION_CODES for c in codes.split(";") if c)
     high = out["status"] == "high"
     assert (out.loc[high, "factors"] != "").all()
-    assert (out.loc[out["status"].isin(["normal", "low"]), "factors"] == "").all()
+    # A normal or low result lists no factor, except the physiological state that explains a
+    # result within its physiological interval (priority none).
+    quiet = out.loc[out["status"].isin(["normal", "low"])]
+    assert all(
+        set(codes.split(";")) <= {"", "pregnancy", "lactation", "neonatal"}
+        for codes in quiet["factors"]
+    )
+    assert (quiet.loc[quiet["factors"] != "", "priority"] == "none").all()
     assert (out.loc[high, "band"] != "").all() and (out.loc[~high, "band"] == "").all()
     converted = out["prolactin_unit"] == "mIU/L"
     assert out.loc[converted, "conversion_factor_used"].notna().all()
@@ -673,3 +777,17 @@ def test_red_flag_imaging_is_never_deferred_for_the_thyroid() -> None:
     assert "without delay" in suggestions(row)["pituitary_mri"]["reason"]
     plain = one({**WOMAN, "prolactin": 60, "tsh": 40.0, "pituitary_lesion": "macroadenoma 12 mm"})
     assert "thyroid replacement" in suggestions(plain)["pituitary_mri"]["reason"]
+
+
+def test_source_of_the_deciding_interval() -> None:
+    """reference_source follows the interval that decided: a child's result above both the lab's
+    and the paediatric limit was decided by the higher one."""
+    child = {"sex": "F", "age_years": 4, "unit": "ng/mL", "reference_low": 4.8}
+    lab_decides = one({**child, "prolactin": 28, "reference_high": 23.3})
+    assert lab_decides["reference_source"] == "row"
+    set_decides = one({**child, "prolactin": 28, "reference_high": 12.0})
+    assert set_decides["status"] == "high" and set_decides["reference_source"] == "set"
+    assert set_decides["reference_high_ng_ml"] == 15.5
+    base = {**WOMAN, "pregnant": False, "hcg": "positive", "hcg_positive": True}
+    far = one({**base, "prolactin": 300})
+    assert far["status"] == "high" and far["reference_source"] == "physiological"

@@ -94,7 +94,11 @@ def test_vignette_details_agree_with_codes(vignette: dict[str, Any]) -> None:
     for detail in row["suggestion_details"]:
         assert detail["label"] and detail["reason"] and detail["rule"]
     if row["status"] in ("normal", "low"):
-        assert row["factors"] == ""
+        # Only the physiological state that explains a result within its own interval, likely,
+        # at priority none (issue 7).
+        for detail in row["factor_details"]:
+            assert detail["code"] in ("pregnancy", "lactation", "neonatal"), detail
+            assert detail["strength"] == "likely"
 
 
 def test_suite_covers_every_code_and_source() -> None:

@@ -232,7 +232,11 @@ FACTOR_CODES: Final[tuple[str, ...]] = (
     "unexplained",
 )
 
-CAUTION_CODES: Final[tuple[str, ...]] = ("hook_effect_risk", "dopamine_agonist_masking")
+CAUTION_CODES: Final[tuple[str, ...]] = (
+    "hook_effect_risk",
+    "dopamine_agonist_masking",
+    "conflicting_context",  # the row's patient state contradicts itself (engine/state.py)
+)
 
 SUGGESTION_CODES: Final[tuple[str, ...]] = (
     "repeat_rested_sample",

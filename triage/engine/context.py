@@ -6,17 +6,29 @@ with typed accessors, so the rules read `ctx.num("egfr")`, `ctx.has("dialysis")`
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
 
+from triage.engine.state import PatientState
 from triage.engine.text import CueBook, CueHit, Hits
 from triage.knowledge.model import DrugMatch, Knowledge
 
+# fmt and approx are re-exported: the one number formatter of every output (triage/numbers.py).
+from triage.numbers import approx as approx
+from triage.numbers import fmt as fmt
+
 LIKELY = "likely"
 POSSIBLE = "possible"
+# The patient-state topic (state.py) behind each yes/no field.
+_STATE_TOPICS = {
+    "pregnant": "pregnancy",
+    "lactating": "lactation",
+    "menopausal": "menopause",
+    "dialysis": "dialysis",
+    "kidney_transplant": "transplant",
+}
 
 # Canonical columns the rules read.
 RULE_COLUMNS: tuple[str, ...] = (
@@ -55,26 +67,6 @@ RULE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def fmt(value: float) -> str:
-    """A number as a result or threshold is written: 23.3, 0.25, 1664, 164.7, 1583.1.
-
-    Two decimals at most below 100 and one from 100 up, so a converted mIU/L result does not
-    show false precision (33562 mIU/L -> 1583.1 ng/mL, not 1583.11).
-    """
-    if math.isnan(value):
-        return "?"
-    return f"{round(value, 1 if abs(value) >= 100 else 2):g}"
-
-
-def approx(value: float) -> str:
-    """A derived number to three significant digits, whole from 100 up: 236, 78.5, 4.06, 1.33."""
-    if math.isnan(value):
-        return "?"
-    if abs(value) >= 100:
-        return f"{round(value):d}"
-    return f"{value:.3g}"
-
-
 def python_values(series: pd.Series) -> list[object]:
     """The column as Python objects, missing cells as None."""
     return series.astype(object).where(series.notna(), None).tolist()
@@ -102,6 +94,9 @@ class Rows:
     hits: list[Hits]
     drugs: list[tuple[DrugMatch, ...]]
     threshold_values: dict[str, float] = field(default_factory=dict)
+    patients: list[PatientState] = field(default_factory=list)  # state.py, one per row
+    low: list[float] = field(default_factory=list)  # lower limit of the chosen interval
+    usual_uln: list[float] = field(default_factory=list)  # see Intervals.usual_high
 
 
 @dataclass
@@ -129,8 +124,10 @@ class RowContext:
         "hit_map",
         "i",
         "knowledge",
+        "low",
         "mild",
         "monomeric_ng",
+        "patient",
         "pregnancy_conflict",
         "qualifier",
         "rows",
@@ -139,6 +136,7 @@ class RowContext:
         "state",
         "status",
         "uln",
+        "usual_uln",
         "value",
     )
 
@@ -163,6 +161,9 @@ class RowContext:
         self.book: CueBook = rows.book
         self.knowledge: Knowledge = rows.knowledge
         self._lesion: LesionInfo | None = None
+        self.patient: PatientState = rows.patients[i] if rows.patients else PatientState()
+        self.low: float = rows.low[i] if rows.low else float("nan")
+        self.usual_uln: float = rows.usual_uln[i] if rows.usual_uln else float("nan")
         sex = rows.raw["sex"][i]
         self.sex: str | None = sex if sex in ("F", "M") else None
         age = rows.raw["age_years"][i]
@@ -241,10 +242,9 @@ class RowContext:
         return value if isinstance(value, str) and value.strip() else None
 
     def flag(self, name: str) -> bool | None:
-        """A yes/no field; the pregnancy flag is unknown when its cell says so ('not sure')."""
+        """A yes/no field.  The state fields (pregnant, lactating, menopausal, dialysis,
+        kidney_transplant) are those the patient's state read (state.py): "?pregnant" is None."""
         value = self.raw(name)
-        if name == "pregnant" and self.has("pregnancy_unknown"):
-            return None
         return bool(value) if isinstance(value, bool) else None
 
     def when(self, name: str) -> datetime | None:
@@ -283,7 +283,11 @@ class RowContext:
         return f"{name}: '{value}'"
 
     def flag_evidence(self, name: str) -> str:
-        """Evidence for a yes/no field: its text as written when kept, else 'yes'."""
+        """Evidence for a yes/no field: what the patient's state read for it (every cell that
+        says it), else its text as written when kept, else 'yes'."""
+        said = self.patient.said(_STATE_TOPICS.get(name, ""))
+        if said:
+            return said
         written = self.text(f"{name}_text")
         return f"{name}: '{written}'" if written else f"{name}: yes"
 
@@ -295,6 +299,11 @@ class RowContext:
         return self._lesion
 
     def _find_lesion(self) -> LesionInfo:
+        """A lesion from pituitary_lesion(_mm) or named in any free-text field (comments,
+        symptoms, clinical details ...: "Makroadenom 4,5 cm", "45 mm mass").  Its size is the
+        size column's, else the first size written in the lesion cell, else the first written
+        with a lesion named in another field, so a size in the comments drives the stalk-effect
+        and hook-effect rules exactly as one in the lesion column."""
         size = self.num("pituitary_lesion_mm")
         written = self.text("pituitary_lesion")
         evidence = []
@@ -302,16 +311,20 @@ class RowContext:
             evidence.append(f"pituitary_lesion_mm: {fmt(size)}")
         else:
             size = None
-        hit = self.first("lesion")
+        hits = self.hits("lesion")
         negative = self.has("no_lesion")
         if written and not negative:
             evidence.append(f"pituitary_lesion: '{written}'")
             if size is None:
                 size = self.book.lesion_size_mm(written)
-        elif hit is not None:
-            evidence.append(hit.evidence())
-            if size is None:
-                size = self.book.lesion_size_mm(hit.quote)
+        elif hits:
+            evidence.append(hits[0].evidence())
+        for hit in hits if size is None else ():
+            size = self.book.lesion_size_mm(hit.quote)
+            if size is not None:
+                if hit.evidence() not in evidence:
+                    evidence.append(hit.evidence())
+                break
         if not evidence:
             return LesionInfo(present=False)
         macro = size >= self.t("macroadenoma_mm") if size is not None else self.has("lesion_macro")

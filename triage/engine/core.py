@@ -8,24 +8,27 @@ Pure: no I/O besides reading the bundled cue and label vocabularies once, and no
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from triage.engine.classify import DISPLAY_DECIMALS, classify
+from triage.engine.classify import classify
 from triage.engine.context import RULE_COLUMNS, RowContext, Rows, python_values
-from triage.engine.factors import Finding, find_factors
+from triage.engine.factors import Finding, find_factors, physiological_explanation
 from triage.engine.intervals import choose_intervals, physiology, vet_row_intervals
 from triage.engine.labels import Labels, load_labels
 from triage.engine.priority import decide, hook_effect_risk
+from triage.engine.state import PatientState, derived_columns, read_states, state_hits
 from triage.engine.suggestions import Situation, Suggestion, suggest
 from triage.engine.text import CueBook, Hits, load_cue_book, merge_hits
 from triage.engine.units import convert, row_set_names
 from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.model import DrugMatch, Knowledge
-from triage.schema import CANONICAL_COLUMNS, RESULT_COLUMNS, RESULT_EXTRA_COLUMNS
+from triage.numbers import rounded_array
+from triage.schema import CANONICAL_COLUMNS, RESULT_COLUMNS, RESULT_EXTRA_COLUMNS, TEXT_FIELDS
 
 _SECONDS_PER_YEAR = np.timedelta64(1, "Y").astype("timedelta64[s]").astype("float64")
 
@@ -48,11 +51,16 @@ def triage_frame(
     labels = load_labels()
     ages = _ages(frame, as_of)
     work = frame.assign(age_years=ages)
+    # The patient's state, read once per row from every state column and the free text, is the
+    # one authority for pregnancy, feeding, menopause, dialysis, transplant and liver disease:
+    # the yes/no and number columns the rules read are derived from it.
+    patients = read_states(work, knowledge.thresholds.get("pregnancy_implausible_age_years"))
+    work = work.assign(**derived_columns(work, patients))
 
     set_names = row_set_names(work, knowledge)
     converted = convert(work, set_names, knowledge)
-    hits = _cue_hits(work, book)
-    phys = physiology(work, hits, knowledge)
+    hits = merge_hits([_cue_hits(work, book), state_hits(patients)], len(work))
+    phys = physiology(work, patients, knowledge)
     row_intervals = vet_row_intervals(
         work, converted.low_ng, converted.high_ng, converted.factor, hits, knowledge
     )
@@ -80,13 +88,14 @@ def triage_frame(
         hits=hits,
         drugs=_drug_matches(work, knowledge),
         threshold_values={k: t.value for k, t in knowledge.thresholds.values.items()},
+        patients=patients,
+        low=chosen.low.tolist(),
+        usual_uln=chosen.usual_high.tolist(),
     )
     decisions = [_decide_row(RowContext(rows, i), labels) for i in range(len(work))]
 
     def rounded(values: np.ndarray | pd.Series) -> pd.Series:
-        return pd.Series(
-            np.round(np.asarray(values, dtype="float64"), DISPLAY_DECIMALS), index=work.index
-        )
+        return pd.Series(rounded_array(values), index=work.index)
 
     def text(values: Sequence[str] | np.ndarray, *, empty_is_na: bool = False) -> pd.Series:
         series = pd.Series(list(values), index=work.index, dtype="string")
@@ -101,9 +110,9 @@ def triage_frame(
     out["prolactin_ng_ml"] = rounded(value_ng)
     out["qualifier"] = work["qualifier"].fillna("").astype("string")
     out["reference_set"] = text(chosen.set_name)
-    out["reference_source"] = text(chosen.source, empty_is_na=True)
-    out["reference_low_ng_ml"] = rounded(chosen.low)
-    out["reference_high_ng_ml"] = rounded(chosen.high)
+    out["reference_source"] = text(classified.reference_source, empty_is_na=True)
+    out["reference_low_ng_ml"] = rounded(classified.reference_low)  # the limits that decided
+    out["reference_high_ng_ml"] = rounded(classified.reference_high)
     out["times_uln"] = pd.Series(classified.times_uln, index=work.index, dtype="float64")
     out["status"] = text(classified.status.tolist())
     out["band"] = text(classified.band.tolist())
@@ -116,7 +125,8 @@ def triage_frame(
     out["prolactin_unit"] = work["prolactin_unit"]
     out["conversion_factor_used"] = converted.factor_used.astype("float64")
     out["reference_stratum"] = text(chosen.stratum, empty_is_na=True)
-    out["reference_note"] = text(_notes(work, converted.value_ng, chosen.note))
+    notes = _conflict_notes(_notes(work, converted.value_ng, classified.note), patients)
+    out["reference_note"] = text(notes)
     out["factor_details"] = pd.Series(
         [_factor_details(d[1], labels) for d in decisions], index=work.index, dtype=object
     )
@@ -131,9 +141,12 @@ _NOTHING: tuple[str, list[Finding], list[Suggestion]] = ("none", [], [])
 
 
 def _decide_row(ctx: RowContext, labels: Labels) -> tuple[str, list[Finding], list[Suggestion]]:
-    if not ctx.high_like and not ctx.drugs and not ctx.lesion.present:
-        return _NOTHING  # normal or low, and no caution or lesion-related red flag applies
-    findings = find_factors(ctx, labels)
+    # A result normal against a physiological interval but above the usual limit is listed with
+    # the state that explains it (priority stays none).
+    findings = find_factors(ctx, labels) if ctx.high_like else physiological_explanation(ctx)
+    quiet = not ctx.drugs and not ctx.lesion.present and not ctx.patient.conflicts
+    if not ctx.high_like and quiet:
+        return ("none", findings, []) if findings else _NOTHING
     hook = hook_effect_risk(ctx)
     priority = decide(ctx, findings, labels, hook)
     situation = Situation(ctx=ctx, findings=findings, priority=priority, hook=hook, labels=labels)
@@ -172,22 +185,49 @@ def _notes(frame: pd.DataFrame, value_ng: pd.Series, notes: list[str]) -> list[s
     ]
 
 
+def _conflict_notes(notes: list[str], patients: list[PatientState]) -> list[str]:
+    """The interval notes, with the contradictions the patient's state holds (never resolved
+    silently: the stricter reading was used)."""
+    return [
+        f"{note}{'. ' if note else ''}Conflicting context: {'; '.join(p.conflicts)}"
+        if p.conflicts
+        else note
+        for note, p in zip(notes, patients, strict=True)
+    ]
+
+
 def _cue_hits(frame: pd.DataFrame, book: CueBook) -> list[Hits]:
     columns = [book.match_column(field, frame[field]) for field in book.fields]
     return merge_hits(columns, len(frame))
 
 
+# Where drugs are looked for: the medication list first, then every other free-text field
+# (clinical notes often say "on risperidone"), where short capital abbreviations are not read.
+DRUG_LIST_FIELD = "medications"
+DRUG_NOTE_FIELDS: tuple[str, ...] = tuple(f for f in TEXT_FIELDS if f != DRUG_LIST_FIELD)
+
+
 def _drug_matches(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugMatch, ...]]:
-    matcher = drug_matcher(tuple(knowledge.drugs))
-    found: dict[str, tuple[DrugMatch, ...]] = {}
+    """Per row, each drug taken once: from the medication list, else from a note (the match
+    records the field it was written in)."""
+    drugs = tuple(knowledge.drugs)
+    readers = [(DRUG_LIST_FIELD, drug_matcher(drugs))]
+    readers += [(f, drug_matcher(drugs, abbreviations=False)) for f in DRUG_NOTE_FIELDS]
+    found: dict[tuple[str, str], tuple[DrugMatch, ...]] = {}
+    columns = [(name, matcher, frame[name].tolist()) for name, matcher in readers]
     out: list[tuple[DrugMatch, ...]] = []
-    for text in frame["medications"].tolist():
-        if not isinstance(text, str) or not text.strip():
-            out.append(())
-            continue
-        if text not in found:
-            found[text] = tuple(matcher.find(text))
-        out.append(found[text])
+    for i in range(len(frame)):
+        row: dict[str, DrugMatch] = {}
+        for name, matcher, cells in columns:
+            text = cells[i]
+            if not isinstance(text, str) or not text.strip():
+                continue
+            key = (name, text)
+            if key not in found:
+                found[key] = tuple(replace(m, field=name) for m in matcher.find(text))
+            for match in found[key]:
+                row.setdefault(match.drug.name, match)
+        out.append(tuple(row.values()))
     return out
 
 

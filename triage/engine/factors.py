@@ -82,23 +82,18 @@ def _physiological(ctx: RowContext, code: str, rule: str, why: str, state: str) 
 
 
 def _pregnancy_evidence(ctx: RowContext) -> str:
-    parts = []
-    if ctx.flag("pregnant") and not ctx.pregnancy_conflict:
-        parts.append(ctx.flag_evidence("pregnant"))
-    weeks = ctx.num("gestational_weeks")
-    if weeks is not None and weeks > 0:
-        parts.append(f"gestational_weeks: {fmt(weeks)}")
-    if ctx.flag("hcg_positive"):
-        parts.append(f"hcg: '{ctx.text('hcg') or 'positive'}'")
-    hit = ctx.first("pregnancy")
-    if hit is not None and not parts:
-        parts.append(hit.evidence())
-    return "; ".join(parts) or "pregnant"
+    """Every cell that says she is pregnant (a gestation, a positive hCG, a note)."""
+    return ctx.patient.said("pregnancy") or "pregnant"
+
+
+def _past_childbearing(ctx: RowContext) -> bool:
+    return ctx.age is not None and ctx.age >= ctx.t("pregnancy_implausible_age_years")
 
 
 @factor_rule("pregnancy_state")
 def pregnancy(ctx: RowContext) -> list[Finding]:
     rule = "pregnancy_state"
+    patient = ctx.patient
     if ctx.state == PREGNANCY:
         found = _physiological(ctx, "pregnancy", rule, _pregnancy_evidence(ctx), "pregnancy")
         if found.exceeded and ctx.first_trimester:
@@ -109,43 +104,35 @@ def pregnancy(ctx: RowContext) -> list[Finding]:
             )
             found = replace(found, evidence=text)
         return [found]
-    if ctx.sex == "M":
-        return []
     if ctx.pregnancy_conflict:
-        written = ctx.text("pregnant_text")
-        said = f"pregnant: '{written}'" if written else "pregnant: no"
-        text = (
-            f"{said} but {_pregnancy_evidence(ctx)}: pregnancy status conflicts; if she is "
-            "pregnant, the level may be physiological"
-        )
+        said = "; ".join(c for c in patient.conflicts if c.startswith("pregnancy"))
+        said = said or _pregnancy_evidence(ctx)
+        text = f"{said}; if she is pregnant, the level may be physiological"
         return [Finding("pregnancy", POSSIBLE, text, rule)]
-    query = ctx.first("pregnancy_query") or ctx.first("pregnancy_unknown")
-    if query is not None:
-        text = f"{query.evidence()}: pregnancy not confirmed or excluded"
+    unknown = patient.pregnancy == "unknown" and not patient.child_bearing_excluded
+    if unknown and ctx.sex != "M" and not _past_childbearing(ctx):
+        said = patient.said("pregnancy_unknown") or "pregnancy status unknown"
+        text = f"{said}: pregnancy not confirmed or excluded"
         return [Finding("pregnancy", POSSIBLE, text, rule)]
     return []
 
 
 @factor_rule("lactation_state")
 def lactation(ctx: RowContext) -> list[Finding]:
+    """Breastfeeding, or the days after delivery.  Postpartum without breastfeeding is
+    physiological only in its first postpartum_nonlactating_normal_weeks; with feeding not
+    stated the finding is possible (and the breastfeeding interval is never used)."""
     rule = "lactation_state"
+    patient = ctx.patient
     if ctx.state == LACTATION:
-        hit = ctx.first("lactation")
-        why = (
-            ctx.flag_evidence("lactating")
-            if ctx.flag("lactating")
-            else (hit.evidence() if hit else "breastfeeding")
-        )
+        why = patient.said("lactation") or ctx.flag_evidence("lactating")
         return [_physiological(ctx, "lactation", rule, why, "breastfeeding")]
-    if ctx.sex == "M":
-        return []
-    weeks = ctx.num("postpartum_weeks")
-    hit = ctx.first("postpartum")
-    if weeks is None and hit is None:
-        return []
-    why = f"postpartum_weeks: {fmt(weeks)}" if weeks is not None else hit.evidence() if hit else ""
+    if ctx.sex == "M" or not patient.postpartum or patient.lactation == "yes":
+        return []  # a breastfeeding record that was not used is a reported conflict
+    weeks = patient.postpartum_weeks
+    why = patient.said("postpartum") or "postpartum"
     first_week = weeks is not None and weeks < ctx.t("postpartum_nonlactating_normal_weeks")
-    feeding_unknown = ctx.flag("lactating") is None
+    feeding_unknown = patient.lactation in ("", "unknown")
     if not first_week and not feeding_unknown:
         return []  # not breastfeeding and past the first week: prolactin is back to baseline
     if first_week:
@@ -165,9 +152,42 @@ def lactation(ctx: RowContext) -> list[Finding]:
 def neonatal(ctx: RowContext) -> list[Finding]:
     if ctx.state != NEONATAL or ctx.age is None:
         return []
+    return [_physiological(ctx, "neonatal", "neonatal_period", _neonatal_evidence(ctx), "neonatal")]
+
+
+def _neonatal_evidence(ctx: RowContext) -> str:
     limit = age_text(ctx.t("neonatal_max_age_years"))
-    why = f"age: {age_text(ctx.age)} (neonatal period, under {limit})"
-    return [_physiological(ctx, "neonatal", "neonatal_period", why, "neonatal")]
+    return f"age: {age_text(ctx.age)} (neonatal period, under {limit})"
+
+
+_PHYSIOLOGICAL = {
+    PREGNANCY: ("pregnancy", "pregnancy", "non-pregnant"),
+    LACTATION: ("lactation", "breastfeeding", "non-breastfeeding"),
+    NEONATAL: ("neonatal", "neonatal", "usual"),
+}
+
+
+def physiological_explanation(ctx: RowContext) -> list[Finding]:
+    """A result normal against its physiological interval yet above the limit the patient would
+    otherwise have: the state that explains it, listed as likely (priority stays none)."""
+    if ctx.source != "physiological" or ctx.status != "normal" or ctx.state not in _PHYSIOLOGICAL:
+        return []
+    usual = ctx.usual_uln
+    if usual != usual or not ctx.above(usual):
+        return []
+    code, noun, other = _PHYSIOLOGICAL[ctx.state]
+    if ctx.state == PREGNANCY:
+        why = _pregnancy_evidence(ctx)
+    elif ctx.state == LACTATION:
+        why = ctx.patient.said("lactation") or ctx.flag_evidence("lactating")
+    else:
+        why = _neonatal_evidence(ctx)
+    low = f"{fmt(ctx.low)}–" if ctx.low == ctx.low else "≤ "
+    text = (
+        f"{why}; {ctx.shown} ng/mL is within the {noun} interval {low}{fmt(ctx.uln)} ng/mL; "
+        f"above the {other} limit {fmt(usual)}"
+    )
+    return [Finding(code, LIKELY, text, "physiological_state_explains")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,7 +212,7 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     """Evidence of one drug; whether it is a likely cause; whether the result exceeds its range."""
     labels = load_labels()
     drug = match.drug
-    written = _segment(ctx.text("medications") or "", match.matched_text)
+    written = _segment(ctx.text(match.field) or "", match.matched_text)
     ceiling = _drug_ceiling(ctx, drug)
     is_depot = "depot" in ctx.book.match("medications", written)
     depot = ", depot" if is_depot and drug.drug_class == "antipsychotic" else ""
@@ -202,7 +222,7 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
         if drug.typical_max_ng_ml is not None
         else f"drug-induced rises usually stay below ~{fmt(ceiling)} ng/mL"
     )
-    line = f"medications: '{written}' → {drug.name} ({kind}{depot}; {reach}"
+    line = f"{match.field}: '{written}' → {drug.name} ({kind}{depot}; {reach}"
     if drug.frequency not in LIKELY_FREQUENCIES:
         line += f"; raises prolactin in few users ({drug.frequency.replace('_', ' ')})"
     line += ")"
@@ -250,32 +270,23 @@ def medication(ctx: RowContext) -> list[Finding]:
 # ---------------------------------------------------------------------------------------------
 # Kidney, thyroid, liver
 # ---------------------------------------------------------------------------------------------
-def _dialysis_evidence(ctx: RowContext) -> str | None:
-    if ctx.flag("dialysis"):
-        return ctx.flag_evidence("dialysis")
-    found = list(ctx.hits("dialysis_field")) + list(ctx.hits("dialysis"))
-    if ctx.flag("dialysis") is False and ctx.text("dialysis_text"):
-        found = [h for h in found if h.field != "dialysis_text"]
-    return found[0].evidence() if found else None
-
-
 @factor_rule("kidney_function")
 def kidney(ctx: RowContext) -> list[Finding]:
+    """Dialysis (haemodialysis or peritoneal), else eGFR; a kidney transplant is not dialysis:
+    a working graft normalises prolactin, so only its eGFR counts."""
     rule = "kidney_function"
-    on_dialysis = _dialysis_evidence(ctx)
-    if on_dialysis is not None:
+    patient = ctx.patient
+    if patient.on_dialysis:
         ceiling = ctx.t("dialysis_typical_max_ng_ml")
-        return [_ranged(ctx, "dialysis", rule, on_dialysis, ceiling, "dialysis")]
+        return [_ranged(ctx, "dialysis", rule, patient.said("dialysis"), ceiling, "dialysis")]
     egfr = ctx.num("egfr")
-    transplant = ctx.flag("kidney_transplant") or ctx.has("kidney_transplant")
-    graft = ""
-    if transplant:
-        hit = ctx.first("kidney_transplant")
-        graft = hit.evidence() if hit else ctx.flag_evidence("kidney_transplant")
+    graft = patient.said("transplant") if patient.renal == "transplant" else ""
     if egfr is None or ctx.raw("egfr_qualifier") == ">":
-        if transplant and egfr is None:
+        if graft and egfr is None:
             text = f"{graft}; eGFR not given (prolactin usually normalises with a working graft)"
             return [Finding("renal_impairment", POSSIBLE, text, rule)]
+        if patient.ckd_stage is not None and egfr is None:
+            return _ckd_without_egfr(ctx)
         return []
     qualifier = str(ctx.raw("egfr_qualifier") or "")
     evidence = f"egfr: {qualifier}{fmt(egfr)} mL/min/1.73m²"
@@ -291,6 +302,20 @@ def kidney(ctx: RowContext) -> list[Finding]:
         evidence += f" (below {fmt(possible_below)}: moderate impairment, a less common cause)"
         return [Finding("renal_impairment", POSSIBLE, evidence, rule)]
     return []
+
+
+def _ckd_without_egfr(ctx: RowContext) -> list[Finding]:
+    """Chronic kidney disease written with no eGFR: from ckd_stage_likely_min (eGFR below
+    egfr_renal_likely by definition) a likely cause, else possible."""
+    rule = "kidney_function"
+    stage = ctx.patient.ckd_stage or 0
+    said = ctx.patient.said("ckd")
+    if stage >= ctx.t("ckd_stage_likely_min"):
+        ceiling = ctx.t("renal_typical_max_ng_ml")
+        evidence = f"{said} (stage {stage}: eGFR below {fmt(ctx.t('egfr_renal_likely'))})"
+        return [_ranged(ctx, "renal_impairment", rule, evidence, ceiling, "kidney impairment")]
+    text = f"{said}; no eGFR given to show how far kidney function is reduced"
+    return [Finding("renal_impairment", POSSIBLE, text, rule)]
 
 
 @factor_rule("thyroid_function")
@@ -318,27 +343,27 @@ def thyroid(ctx: RowContext) -> list[Finding]:
 
 @factor_rule("liver_cirrhosis")
 def liver(ctx: RowContext) -> list[Finding]:
+    """Cirrhosis only (fatty liver, hepatitis without cirrhosis: no factor)."""
     rule = "liver_cirrhosis"
-    hit = ctx.first("cirrhosis")
-    if hit is None:
+    patient = ctx.patient
+    if patient.liver != "cirrhosis":
         return []
-    severe = ctx.first("cirrhosis_severe")
-    if severe is None:
-        text = (
-            f"{hit.evidence()}; compensated cirrhosis raises prolactin in a minority, "
-            "usually mildly"
-        )
+    said = patient.said("liver")
+    if patient.child_pugh:
+        said += f" (Child-Pugh {patient.child_pugh})"
+    if not patient.liver_severity:
+        text = f"{said}; compensated cirrhosis raises prolactin in a minority, usually mildly"
         finding = Finding("liver_cirrhosis", POSSIBLE, text, rule)
         ceiling = ctx.t("cirrhosis_typical_max_ng_ml")
         return [finding if ctx.within(ceiling) else replace(finding, exceeded=True)]
     name = (
         "cirrhosis_encephalopathy_max_ng_ml"
-        if "encephalopath" in severe.matched.lower()
+        if patient.liver_severity == "encephalopathy"
         else "cirrhosis_typical_max_ng_ml"
     )
-    return [
-        _ranged(ctx, "liver_cirrhosis", rule, severe.evidence(), ctx.t(name), "advanced cirrhosis")
-    ]
+    severe = patient.said("liver_severe")
+    evidence = f"{said}; {severe}" if severe and severe not in said else said
+    return [_ranged(ctx, "liver_cirrhosis", rule, evidence, ctx.t(name), "advanced cirrhosis")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -510,34 +535,23 @@ def seizure(ctx: RowContext) -> list[Finding]:
 
 @factor_rule("venipuncture_stress")
 def venipuncture_stress(ctx: RowContext) -> list[Finding]:
+    """Only a stress cue in the data (anxious, difficult draw, "schwierige Blutentnahme",
+    "prélèvement difficile" ...) makes sampling stress a factor: a mild rise with no other
+    explanation is not evidence of stress (the repeat_rested_sample suggestion advises the rested
+    repeat for it)."""
     rule = "venipuncture_stress"
-    if ctx.uln != ctx.uln:  # no upper limit: times ULN unknown
-        return []
     hit = ctx.first("venipuncture_stress")
-    times = ctx.value / ctx.uln
-    if hit is not None:
-        likely_max = ctx.t("venipuncture_stress_max_times_uln")
-        unlikely_from = ctx.t("venipuncture_stress_unlikely_times_uln")
-        if times <= likely_max:
-            text = f"{hit.evidence()}; result {approx(times)}× ULN, a typical stress rise"
-            return [Finding("venipuncture_stress", LIKELY, text, rule)]
-        if times <= unlikely_from:
-            text = f"{hit.evidence()}; result {approx(times)}× ULN, more than stress usually causes"
-            return [Finding("venipuncture_stress", POSSIBLE, text, rule, exceeded=True)]
+    if hit is None or ctx.uln != ctx.uln:  # no cue, or no upper limit: times ULN unknown
         return []
-    large_lesion = ctx.lesion.present and ctx.lesion.macro
-    quiet = not ctx.state and not ctx.pregnancy_conflict and not ctx.has("red_flag")
-    if ctx.mild and quiet and not large_lesion:
-        limit = ctx.t("repeat_rested_max_times_uln")
-        if ctx.status == "high":
-            size = f"is {approx(times)}× ULN (≤ {fmt(limit)}×)"
-        else:
-            size = "is at most a mild rise (the interval is uncertain)"
-        text = (
-            f"prolactin {fmt(ctx.value)} ng/mL {size}: many mild rises come from the stress of "
-            "sampling and settle on a rested sample"
-        )
-        return [Finding("venipuncture_stress", POSSIBLE, text, rule)]
+    times = ctx.value / ctx.uln
+    likely_max = ctx.t("venipuncture_stress_max_times_uln")
+    unlikely_from = ctx.t("venipuncture_stress_unlikely_times_uln")
+    if times <= likely_max:
+        text = f"{hit.evidence()}; result {approx(times)}× ULN, a typical stress rise"
+        return [Finding("venipuncture_stress", LIKELY, text, rule)]
+    if times <= unlikely_from:
+        text = f"{hit.evidence()}; result {approx(times)}× ULN, more than stress usually causes"
+        return [Finding("venipuncture_stress", POSSIBLE, text, rule, exceeded=True)]
     return []
 
 

@@ -10,8 +10,9 @@ Order of preference (recorded in reference_source / reference_stratum / referenc
    unless the row says she still menstruates).
 When the sex is unknown and the set has no stratum for either sex, the interval is the pair of the
 women's and men's strata: `high` needs a value above both, `normal` a value within both.  When the
-pregnancy status conflicts (recorded "no" but a positive hCG, a gestation or a note saying she is
-pregnant), the row's usual interval and the pregnancy interval are paired in the same way.
+pregnancy status conflicts (pregnancy is indicated, yet the row says "no", post-menopausal, after
+a hysterectomy, male, ...: see engine/state.py), the row's usual interval and the pregnancy
+interval are paired in the same way.
 
 Choosing a stratum depends only on (set, sex, age band, menopausal, state), so it is done once per
 distinct key and spread to the rows, which keeps 100,000-row frames fast.
@@ -21,12 +22,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from triage.engine.context import approx, fmt
+from triage.engine.state import PatientState
 from triage.engine.text import Hits
 from triage.engine.units import MIU_L, NG_ML, all_sets, same_platform
 from triage.knowledge.loaders import DAYS_PER_YEAR, MONTHS_PER_YEAR
@@ -82,50 +84,47 @@ class Physiology:
     menstruating: np.ndarray  # the row says she still has periods
 
 
-def _has_cue(hits: Sequence[Hits], cue: str) -> np.ndarray:
-    return np.fromiter((cue in h for h in hits), dtype=bool, count=len(hits))
-
-
 def _flag(frame: pd.DataFrame, name: str, value: bool) -> np.ndarray:
     return (frame[name] == value).fillna(False).to_numpy(dtype=bool)
 
 
-def physiology(frame: pd.DataFrame, hits: Sequence[Hits], knowledge: Knowledge) -> Physiology:
-    """Pregnancy, breastfeeding and the neonatal period, from flags, numbers, hCG and text.
+def physiology(
+    frame: pd.DataFrame, states: Sequence[PatientState], knowledge: Knowledge
+) -> Physiology:
+    """Pregnancy, breastfeeding and the neonatal period, from the patients' states (state.py:
+    the one authority; `frame` holds the columns derived from them) and the age.
 
-    A pregnancy cell that says the status is unknown ("unknown", "not sure") counts as unknown
-    whatever the yes/no parser made of it.  "Not pregnant" with a positive hCG, a gestation or a
-    note saying pregnant is a conflict: neither interval is trusted alone (see module doc)."""
+    A pregnancy that the row contradicts (recorded not pregnant, post-menopausal, after a
+    hysterectomy, for a man, ... yet a gestation, a positive hCG or a note says pregnant) is a
+    conflict: neither interval is trusted alone (see module doc).  The trimester comes from the
+    gestation in weeks, else from a trimester written ("T2", "2nd trimester")."""
     not_male = (frame["sex"] != "M").fillna(True).to_numpy(dtype=bool)
-    unknown_text = _has_cue(hits, "pregnancy_unknown")
-    said_yes = _flag(frame, "pregnant", True) & ~unknown_text
-    said_no = _flag(frame, "pregnant", False) & ~unknown_text
+    pregnant = np.fromiter((s.pregnant for s in states), dtype=bool, count=len(states))
+    conflict = np.fromiter((s.pregnancy_conflict for s in states), dtype=bool, count=len(states))
+    lactating = np.fromiter((s.lactating for s in states), dtype=bool, count=len(states))
+    pregnant &= not_male
+    lactating &= not_male & ~pregnant
     weeks = frame["gestational_weeks"].to_numpy(dtype="float64")
-    evidence = (weeks > 0) | _has_cue(hits, "pregnancy") | _flag(frame, "hcg_positive", True)
-    pregnant = not_male & (said_yes | (~said_no & evidence))
-    conflict = not_male & said_no & evidence
-    lactation_unknown = frame["lactating"].isna().to_numpy()
-    lactating = (
-        not_male
-        & ~pregnant
-        & (_flag(frame, "lactating", True) | (lactation_unknown & _has_cue(hits, "lactation")))
-    )
     age = frame["age_years"].to_numpy(dtype="float64")
     neonatal = age < knowledge.thresholds.get("neonatal_max_age_years")
-    trimester = np.zeros(len(frame), dtype=int)
+    written = np.fromiter((s.trimester for s in states), dtype=int, count=len(states))
+    trimester = np.where(pregnant | conflict, written, 0)
     known_weeks = (pregnant | conflict) & (weeks > 0)
     if known_weeks.any():
         t2 = knowledge.thresholds.get("trimester2_start_weeks")
         t3 = knowledge.thresholds.get("trimester3_start_weeks")
         by_weeks = np.searchsorted(np.array([t2, t3]), weeks, side="right") + 1
-        trimester = np.where(known_weeks, by_weeks, 0)
+        trimester = np.where(known_weeks, by_weeks, trimester)
+    menstruating = np.fromiter(
+        (s.menopause in ("pre", "peri") for s in states), dtype=bool, count=len(states)
+    )
     return Physiology(
         pregnant=pregnant,
         lactating=lactating,
         neonatal=neonatal & ~pregnant,
         trimester=trimester,
         pregnancy_conflict=conflict,
-        menstruating=_has_cue(hits, "menstruating"),
+        menstruating=menstruating,
     )
 
 
@@ -317,6 +316,14 @@ def _range_text(iv: Interval) -> str:
     return f"{_fmt(iv.low)}–{_fmt(iv.high)} ng/mL"
 
 
+def interval_words(iv: Interval) -> str:
+    """An interval as a reader is told it, never by its internal tag: "the lab's own interval
+    4.8–23.3 ng/mL", "the interval for children 1–6 y (girls) 3.6–24 ng/mL"."""
+    if iv.stratum == "row":
+        return f"{iv.label} {_range_text(iv)}"
+    return f"the interval for {iv.label} {_range_text(iv)}"
+
+
 # ---------------------------------------------------------------------------------------------
 # Choosing per key
 # ---------------------------------------------------------------------------------------------
@@ -485,8 +492,8 @@ def _with_pregnancy(base: Choice, pregnancy: Choice) -> Choice:
     """The row's usual interval paired with the pregnancy interval (conflicting status)."""
     parts = "; ".join(f"{iv.label} {_range_text(iv)}" for iv in pregnancy.intervals)
     note = (
-        f"{base.note}. Pregnancy status conflicts (recorded not pregnant, yet pregnancy is "
-        f"indicated): the pregnancy interval ({parts}) is considered too. High only above both, "
+        f"{base.note}. Pregnancy status conflicts (pregnancy is indicated, yet the row says "
+        f"otherwise): the pregnancy interval ({parts}) is considered too. High only above both, "
         "normal only within both, otherwise indeterminate"
     )
     return replace(base, intervals=base.intervals + pregnancy.intervals, note=note)
@@ -511,6 +518,12 @@ class Intervals:
     high_min: np.ndarray
     high_max: np.ndarray
     alt_high: np.ndarray  # a higher re-derived upper limit for the same assay (NaN: none)
+    # The intervals considered for each row (more than one: sex unknown, a child's row interval
+    # with the paediatric one, a conflicting pregnancy status); () when none applies.
+    members: list[tuple[Interval, ...]] = field(default_factory=list)
+    # For a row judged against a physiological interval: the upper limit of the interval it
+    # would have had otherwise (NaN elsewhere), to say when the state explains a result.
+    usual_high: np.ndarray = field(default_factory=lambda: np.empty(0))
 
 
 def _menopausal(
@@ -555,19 +568,23 @@ def choose_intervals(
     picker = _Picker(frame, set_names, row, phys, knowledge)
     states = [""] * len(frame)
     choices: list[Choice | None] = []
+    usual_high = np.full(len(frame), np.nan)
     for i in range(len(frame)):
         physio = _physio_key(phys, i, picker.sexes[i], int(picker.bins[i]))
         choice = None
         if physio is not None:
             states[i] = str(physio[0])
             choice = picker.physiological(i, physio)
+            usual = picker.usual(i)
+            if usual is not None and choice is not None:
+                usual_high[i] = max(iv.high for iv in usual.intervals)
         if choice is None:
             choice = picker.usual(i)
             if choice is not None and states[i]:
                 missing = f"no {_INTERVAL_NOUNS[states[i]]} interval in the reference sets"
                 choice = replace(choice, note=f"{choice.note} ({missing})")
         choices.append(choice)
-    return _assemble(choices, states, set_names.tolist())
+    return replace(_assemble(choices, states, set_names.tolist()), usual_high=usual_high)
 
 
 class _Picker:
@@ -687,6 +704,7 @@ def _assemble(choices: list[Choice | None], states: list[str], names: list[str])
         k: np.full(n, np.nan) for k in ("low", "high", "low_min", "low_max", "hmin", "hmax", "alt")
     }
     source, set_name, stratum, note = [""] * n, list(names), [""] * n, [""] * n
+    members: list[tuple[Interval, ...]] = [()] * n
     for i, choice in enumerate(choices):
         if choice is None:
             note[i] = "No reference interval applies to this row"
@@ -705,6 +723,7 @@ def _assemble(choices: list[Choice | None], states: list[str], names: list[str])
         out["alt"][i] = choice.alt_high
         source[i], set_name[i], note[i] = choice.source, choice.set_name, choice.note
         stratum[i] = "|".join(iv.stratum for iv in choice.intervals)
+        members[i] = choice.intervals
     return Intervals(
         source=source,
         set_name=set_name,
@@ -718,4 +737,5 @@ def _assemble(choices: list[Choice | None], states: list[str], names: list[str])
         high_min=out["hmin"],
         high_max=out["hmax"],
         alt_high=out["alt"],
+        members=members,
     )

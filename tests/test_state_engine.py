@@ -1,0 +1,242 @@
+"""The patient state through the engine (issue 7): no false normal from a descriptive cell,
+physiological explanations listed for results normal in their state, contradictions reported.
+
+Hand-made knowledge (tests/engine_fixtures.py): women 3-30, men 2-18, postmenopausal 2-20,
+pregnancy 10-209, breastfeeding <=200 ng/mL.  Synthetic data only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+from engine_fixtures import knowledge
+
+from triage.engine import canonical_frame, triage_frame
+
+WOMAN = {"sex": "F", "age_years": 35, "unit": "ng/mL"}
+
+
+def one(row: dict[str, Any]) -> pd.Series:
+    out = triage_frame(canonical_frame([row]), knowledge())
+    return out.iloc[0]
+
+
+def codes(cell: object) -> list[str]:
+    return [c for c in str(cell).split(";") if c] if isinstance(cell, str) else []
+
+
+def details(row: pd.Series) -> dict[str, dict[str, Any]]:
+    return {d["code"]: d for d in row["factor_details"]}
+
+
+# --------------------------------------------------------------------------- no false normal ---
+TRAPS = [
+    ("pregnant", "post-menopausal", 58),
+    ("pregnant", "postpartum 6 wks bottle feeding", 30),
+    ("pregnant", "hysterectomy", 45),
+    ("pregnant", "?pregnant", 30),
+    ("pregnant", "possibly pregnant", 30),
+    ("pregnant", "IVF", 33),
+    ("pregnant", "miscarriage last month", 30),
+    ("pregnant", "G2P1", 30),
+    ("pregnant", "pregnancy test negative", 30),
+    ("pregnant", "no longer pregnant", 30),
+    ("pregnant", "TAH BSO", 50),
+    ("pregnant", "ex-smoker", 30),
+    ("pregnant", "unsure", 30),
+    ("pregnant", "nicht schwanger", 30),
+    ("pregnant", "pas enceinte", 30),
+    ("pregnant", "grossesse ?", 30),
+    ("pregnant", "evtl. schwanger", 30),
+    ("pregnant", "no embarazada", 30),
+    ("pregnant", "non incinta", 30),
+    ("pregnant", "niet zwanger", 30),
+    ("pregnant", "LMP unknown", 30),
+    ("lactating", "bottle", 30),
+    ("lactating", "not breastfeeding", 30),
+    ("lactating", "weaned", 30),
+    ("lactating", "abgestillt", 30),
+    ("lactating", "flesvoeding", 30),
+    ("comments", "post-partum, formula fed", 30),
+    ("symptoms", "galactorrhoea, lactation", 30),
+    ("comments", "previous pregnancy 2019", 30),
+]
+
+
+@pytest.mark.parametrize(("column", "text", "age"), TRAPS, ids=[t[1] for t in TRAPS])
+def test_descriptive_cell_never_gives_a_false_normal(column: str, text: str, age: int) -> None:
+    row = one({**WOMAN, "age_years": age, column: text, "prolactin": 150})
+    assert row["status"] == "high", row["reference_note"]
+    assert row["reference_source"] != "physiological"
+    assert "pregnancy" not in codes(row["factors"]) or details(row)["pregnancy"]["strength"] == (
+        "possible"
+    )
+    assert "lactation" not in codes(row["factors"])
+
+
+@pytest.mark.parametrize(
+    "text", ["N/A (male)", "n/a", "nvt", "yes", "Y", "28/40"], ids=lambda t: f"male:{t}"
+)
+def test_a_man_never_gets_the_pregnancy_interval(text: str) -> None:
+    row = one({"sex": "M", "age_years": 40, "unit": "ng/mL", "pregnant": text, "prolactin": 150})
+    assert row["reference_source"] != "physiological"
+    assert row["status"] in ("high", "indeterminate")
+    if text in ("yes", "Y"):  # no explicit evidence: no factor at all
+        assert "pregnancy" not in codes(row["factors"])
+        assert row["status"] == "high"
+
+
+def test_far_past_childbearing_age_a_bare_yes_is_not_used() -> None:
+    row = one({**WOMAN, "age_years": 78, "pregnant": "Y", "prolactin": 150})
+    assert row["status"] == "high" and row["reference_source"] == "set"
+    assert "pregnancy" not in codes(row["factors"])
+    assert "conflicting_context" in codes(row["suggestions"])
+
+
+def test_postpartum_not_breastfeeding_past_the_first_week_is_not_physiological() -> None:
+    row = one({**WOMAN, "pregnant": "postpartum 6 wks bottle feeding", "prolactin": 60})
+    assert row["status"] == "high" and "lactation" not in codes(row["factors"])
+    early = one({**WOMAN, "comments": "3 days postpartum, bottle fed", "prolactin": 60})
+    assert "lactation" in codes(early["factors"])  # the first week: raised even without feeding
+
+
+def test_transplant_is_not_dialysis() -> None:
+    graft = one({**WOMAN, "dialysis": "renal transplant 2015", "egfr": 22.0, "prolactin": 60})
+    assert "dialysis" not in codes(graft["factors"])
+    assert "renal_impairment" in codes(graft["factors"])
+    assert "renal transplant 2015" in details(graft)["renal_impairment"]["evidence"]
+    working = one({**WOMAN, "comments": "NTx 2015", "prolactin": 60})
+    assert "dialysis" not in codes(working["factors"])
+    assert "check_renal_function" in codes(working["suggestions"])
+
+
+def test_no_longer_on_dialysis_is_not_dialysis() -> None:
+    row = one({**WOMAN, "dialysis": "no longer on dialysis", "prolactin": 60})
+    assert "dialysis" not in codes(row["factors"])
+
+
+@pytest.mark.parametrize(
+    "text", ["HD Mon/Wed/Fri", "CAPD", "Peritonealdialyse", "hémodialyse", "hemodialyse", "yes"]
+)
+def test_dialysis_in_any_language(text: str) -> None:
+    row = one({**WOMAN, "dialysis": text, "prolactin": 60})
+    assert details(row)["dialysis"]["strength"] == "likely"
+
+
+@pytest.mark.parametrize("text", ["fatty liver", "NAFLD", "steatosis", "epatite C", "no cirrhosis"])
+def test_fatty_liver_and_hepatitis_are_not_cirrhosis(text: str) -> None:
+    row = one({**WOMAN, "liver_disease": text, "prolactin": 60})
+    assert "liver_cirrhosis" not in codes(row["factors"])
+    assert "check_liver_function" in codes(row["suggestions"])
+
+
+@pytest.mark.parametrize(
+    ("text", "strength"),
+    [("Leberzirrhose Child B", "possible"), ("cirrhose", "possible"), ("Child-Pugh C", "likely")],
+)
+def test_cirrhosis_in_any_language(text: str, strength: str) -> None:
+    row = one({**WOMAN, "comments": text, "prolactin": 60})
+    assert details(row)["liver_cirrhosis"]["strength"] == strength
+    assert "check_liver_function" not in codes(row["suggestions"])
+
+
+# ---------------------------------------------------------------- physiological explanations ---
+@pytest.mark.parametrize(
+    ("extra", "code", "said"),
+    [
+        ({"pregnant": "28/40"}, "pregnancy", "pregnant: '28/40'"),
+        ({"comments": "SSW 20"}, "pregnancy", "comments: 'SSW 20'"),
+        ({"pregnant": True}, "pregnancy", "pregnant: 'yes'"),
+        ({"lactating": "stillende Mutter"}, "lactation", "lactating: 'stillende Mutter'"),
+        ({"pregnant": "lactating"}, "lactation", "pregnant: 'lactating'"),
+        ({"age_years": 0.02, "sex": "M"}, "neonatal", "neonatal period"),
+    ],
+)
+def test_physiological_state_is_listed_when_it_explains_a_normal_result(
+    extra: dict[str, Any], code: str, said: str
+) -> None:
+    row = one({**WOMAN, **extra, "prolactin": 150})
+    assert row["status"] == "normal" and row["reference_source"] == "physiological"
+    assert row["priority"] == "none"
+    assert codes(row["factors"]) == [code]
+    found = details(row)[code]
+    assert found["strength"] == "likely"
+    assert said in found["evidence"]
+    assert "150 ng/mL is within the" in found["evidence"]
+    assert "limit" in found["evidence"]
+
+
+def test_pregnancy_evidence_names_both_limits() -> None:
+    row = one({**WOMAN, "pregnant": "28/40", "prolactin": 150})
+    assert details(row)["pregnancy"]["evidence"] == (
+        "pregnant: '28/40'; 150 ng/mL is within the pregnancy interval 10–209 ng/mL; above the "
+        "non-pregnant limit 30"
+    )
+
+
+def test_a_result_within_the_usual_limit_lists_nothing() -> None:
+    row = one({**WOMAN, "pregnant": "28/40", "prolactin": 20})
+    assert row["status"] == "normal" and row["factors"] == ""
+
+
+# ------------------------------------------------------------------------------ contradictions ---
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"pregnant": "yes", "menopausal": "post-menopausal"},
+        {"pregnant": "28/40", "comments": "hysterectomy 2010"},
+        {"pregnant": "yes", "lactating": "exclusively breastfeeding"},
+        {"pregnant": "yes", "comments": "pregnancy test negative"},
+        {"pregnant": "no", "comments": "pregnant 20/40"},
+        {"pregnant": "28/40", "sex": "M"},
+    ],
+    ids=["post-menopausal", "hysterectomy", "breastfeeding", "test negative", "said no", "male"],
+)
+def test_pregnancy_contradiction_is_reported_and_the_stricter_status_wins(
+    extra: dict[str, Any],
+) -> None:
+    row = one({**WOMAN, **extra, "prolactin": 150})
+    assert row["status"] == "indeterminate"  # above the usual limit, within the pregnancy one
+    assert row["reference_source"] != "physiological"
+    assert "Conflicting context" in row["reference_note"]
+    assert "conflicting_context" in codes(row["suggestions"])
+    assert details(row)["pregnancy"]["strength"] == "possible"
+    high = one({**WOMAN, **extra, "prolactin": 260})
+    assert high["status"] == "high"
+
+
+def test_feeding_contradiction_is_reported_and_no_breastfeeding_interval_is_used() -> None:
+    row = one({**WOMAN, "lactating": "breastfeeding", "comments": "bottle fed", "prolactin": 150})
+    assert row["status"] == "high" and row["reference_source"] == "set"
+    assert "conflicting_context" in codes(row["suggestions"])
+    assert "feeding conflicts" in row["reference_note"]
+
+
+def test_contradiction_is_reported_for_a_normal_result_too() -> None:
+    row = one({"sex": "M", "age_years": 40, "unit": "ng/mL", "pregnant": "yes", "prolactin": 10})
+    assert row["status"] == "normal"
+    assert codes(row["suggestions"]) == ["conflicting_context"]
+    assert row["priority"] == "none"
+
+
+def test_ckd_stage_without_egfr_is_a_kidney_factor() -> None:
+    row = one({**WOMAN, "comments": "insuficiencia renal crónica estadio 4", "prolactin": 45})
+    assert details(row)["renal_impairment"]["strength"] == "likely"
+    assert "dialysis" not in codes(row["factors"])
+    early = one({**WOMAN, "comments": "CKD 3a", "prolactin": 45})
+    assert details(early)["renal_impairment"]["strength"] == "possible"
+
+
+def test_planned_dialysis_is_not_dialysis() -> None:
+    row = one({**WOMAN, "dialysis": "nein, Dialyse geplant", "egfr": 12.0, "prolactin": 60})
+    assert "dialysis" not in codes(row["factors"])
+    assert details(row)["renal_impairment"]["strength"] == "likely"
+
+
+@pytest.mark.parametrize("text", ["negativo", "negativ", "négatif", "negative"])
+def test_negative_hcg_text_excludes_pregnancy(text: str) -> None:
+    row = one({**WOMAN, "hcg": text, "prolactin": 45})
+    assert "pregnancy_test" not in codes(row["suggestions"])
+    assert "pregnancy" not in codes(row["factors"])

@@ -1,0 +1,594 @@
+"""The patient's state, read from words: pregnancy, postpartum and feeding, menopause, renal
+replacement and liver disease — one structured state per row, never a bare yes/no.
+
+Every state column (pregnant, lactating, menopausal, dialysis, kidney_transplant, liver_disease)
+and the free text (comments, symptoms) is read for what it says (vocabulary: triage/data/
+states.toml): a bare answer ("Y", "ja", "nee", "n/a") means its column's state, descriptive words
+mean what they say whatever the column ("post-menopausal" in a pregnancy column is a menopause,
+not a pregnancy).  Negation gives "no", doubt gives "unknown" (never yes or no).  The facts of all
+cells are then combined per row with the numbers (gestation, postpartum weeks, hCG), the sex and
+the age: contradictions (male and pregnant, post-menopausal and pregnant, breastfeeding and
+bottle feeding, ...) are recorded in `conflicts`, never silently resolved.
+
+Cells are read by state_words.py (cached per distinct (column, text)) and combined once per
+distinct row key, so a frame of 100,000 rows with a few hundred distinct strings costs a few
+hundred regex runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from triage.engine.state_words import (
+    DAYS_PER_WEEK,
+    FLAG_OF,
+    Fact,
+    StateVocabulary,
+    load_state_vocabulary,
+)
+from triage.engine.text import NO_HITS, CueHit, Hits
+
+__all__ = [
+    "Fact",
+    "PatientState",
+    "RowFacts",
+    "StateVocabulary",
+    "combine",
+    "derived_columns",
+    "load_state_vocabulary",
+    "read_states",
+    "state_hits",
+]
+
+# Columns read, in the order their facts are listed (state columns first, then free text).
+STATE_TEXT_COLUMNS: tuple[str, ...] = (
+    "pregnant_text",
+    "lactating_text",
+    "menopausal_text",
+    "dialysis_text",
+    "kidney_transplant_text",
+    "liver_disease",
+    "comments",
+    "symptoms",
+    "hcg",
+)
+
+# ---------------------------------------------------------------------------------------------
+# One state per row
+# ---------------------------------------------------------------------------------------------
+DIALYSIS_KINDS = frozenset({"haemodialysis", "peritoneal", "dialysis"})
+
+
+@dataclass(frozen=True)
+class PatientState:
+    """What the row says about the patient's state (see the module doc)."""
+
+    pregnancy: str = ""  # as read: yes | no | unknown | na | ""
+    pregnant: bool = False  # pregnancy applies: its interval and factor
+    pregnancy_conflict: bool = False  # pregnancy indicated but contradicted: pair the intervals
+    pregnancy_ended: bool = False  # a miscarriage or termination is recorded
+    gestation_weeks: float | None = None
+    trimester: int = 0  # 0 unknown
+    lmp: str = ""  # ISO date of the last menstrual period, when written
+    lmp_ago_weeks: float | None = None
+    postpartum: bool = False
+    postpartum_weeks: float | None = None
+    feeding: str = ""  # breast | bottle | mixed | ""
+    lactation: str = ""  # as read: yes | no | unknown | ""
+    lactating: bool = False  # breastfeeding applies: its interval and factor
+    menopause: str = ""  # pre | peri | post | surgical | ""
+    hysterectomy: bool = False
+    renal: str = ""  # haemodialysis | peritoneal | dialysis | transplant | none | ""
+    transplant_year: int | None = None
+    ckd_stage: int | None = None  # chronic kidney disease written: its stage (0 = not given)
+    liver: str = ""  # cirrhosis | other | none | ""
+    child_pugh: str = ""
+    liver_severity: str = ""  # encephalopathy | advanced (decompensated, Child-Pugh C) | ""
+    evidence: tuple[tuple[str, Fact], ...] = ()  # (topic, the fact that says it)
+    conflicts: tuple[str, ...] = ()
+    _said: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def on_dialysis(self) -> bool:
+        return self.renal in DIALYSIS_KINDS
+
+    @property
+    def child_bearing_excluded(self) -> bool:
+        """Not able to be pregnant: hysterectomy, post or surgical menopause, or not applicable."""
+        return self.hysterectomy or self.menopause in ("post", "surgical") or self.pregnancy == "na"
+
+    def facts(self, topic: str) -> list[Fact]:
+        return [fact for name, fact in self.evidence if name == topic]
+
+    def said(self, topic: str) -> str:
+        """The evidence for `topic` ("pregnancy", "lactation", "dialysis", ...): every cell that
+        says it, `column: 'as written'`, joined by '; ' ('' when nothing does)."""
+        found = self._said.get(topic)
+        if found is None:  # states are shared by many rows: each line is built once
+            found = self._said[topic] = _lines(self.facts(topic))
+        return found
+
+
+@dataclass(frozen=True)
+class RowFacts:
+    """The per-row inputs of `combine` besides the cells' facts."""
+
+    sex: str | None = None
+    past_childbearing: bool = False  # older than pregnancy_implausible_age_years
+    gestational_weeks: float | None = None
+    postpartum_weeks: float | None = None
+    hcg_positive: bool | None = None
+    hcg_text: str = ""
+
+
+@dataclass
+class _Collected:
+    by_field: dict[str, list[Fact]] = field(default_factory=dict)
+
+    def add(self, fact: Fact) -> None:
+        self.by_field.setdefault(fact.field, []).append(fact)
+
+    def values(self, name: str) -> list[Fact]:
+        return self.by_field.get(name, [])
+
+    def having(self, name: str, *values: str) -> list[Fact]:
+        return [f for f in self.values(name) if f.value in values]
+
+    def number(self, name: str) -> float | None:
+        found = [f.number for f in self.values(name) if f.number is not None]
+        return found[0] if found else None
+
+
+def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
+    """One state from the facts of a row's cells and its numbers, sex and age."""
+    got = _Collected()
+    for fact in cells:
+        got.add(fact)
+    if row.gestational_weeks is not None and row.gestational_weeks > 0:
+        weeks = row.gestational_weeks
+        got.add(Fact("gestation", "", "gestational_weeks", f"{weeks:g}", weeks))
+        got.add(Fact("pregnancy", "yes", "gestational_weeks", f"{weeks:g}"))
+        got.add(Fact("explicit", "yes", "gestational_weeks", f"{weeks:g}"))
+    if row.hcg_positive is True:
+        got.add(Fact("pregnancy", "yes", "hcg", row.hcg_text or "positive"))
+        got.add(Fact("explicit", "yes", "hcg", row.hcg_text or "positive"))
+    elif row.hcg_positive is False:
+        got.add(Fact("pregnancy", "no", "hcg", row.hcg_text or "negative"))
+    if row.postpartum_weeks is not None:
+        weeks = row.postpartum_weeks
+        got.add(Fact("postpartum_time", "", "postpartum_weeks", f"{weeks:g}", weeks))
+        got.add(Fact("postpartum", "yes", "postpartum_weeks", f"{weeks:g}"))
+    evidence: list[tuple[str, Fact]] = []
+    conflicts: list[str] = []
+    state: dict[str, Any] = {}
+    _menopause(got, state, evidence, conflicts)
+    _pregnancy(got, row, state, evidence, conflicts)
+    _lactation(got, row, state, evidence, conflicts)
+    _kidney(got, state, evidence, conflicts)
+    _liver(got, state, evidence, conflicts)
+    return PatientState(**state, evidence=tuple(evidence), conflicts=tuple(conflicts))
+
+
+def _lines(facts: Sequence[Fact]) -> str:
+    return "; ".join(dict.fromkeys(f.evidence() for f in facts))
+
+
+def _menopause(
+    got: _Collected, state: dict[str, Any], evidence: list[tuple[str, Fact]], conflicts: list[str]
+) -> None:
+    said = got.values("menopause")
+    values = {f.value for f in said}
+    menopause = ""
+    if "surgical" in values:
+        menopause = "surgical"
+    elif "post" in values and "pre" in values:
+        post, pre = got.having("menopause", "post"), got.having("menopause", "pre")
+        conflicts.append(
+            f"menopausal status conflicts: {_lines(post)} but {_lines(pre)} (status left open)"
+        )
+    else:
+        menopause = next((v for v in ("post", "peri", "pre") if v in values), "")
+    if menopause:
+        evidence.extend(("menopause", f) for f in got.having("menopause", menopause))
+    hysterectomy = got.values("hysterectomy")
+    if hysterectomy:
+        evidence.extend(("hysterectomy", f) for f in hysterectomy)
+    state["menopause"] = menopause
+    state["hysterectomy"] = bool(hysterectomy)
+    lmp = got.values("lmp_date")
+    state["lmp"] = lmp[0].value if lmp else ""
+    state["lmp_ago_weeks"] = got.number("lmp_ago")
+    if lmp:
+        evidence.extend(("lmp", f) for f in lmp)
+
+
+def _pregnancy(
+    got: _Collected,
+    row: RowFacts,
+    state: dict[str, Any],
+    evidence: list[tuple[str, Fact]],
+    conflicts: list[str],
+) -> None:
+    yes = got.having("pregnancy", "yes")
+    no = got.having("pregnancy", "no", "na")
+    unknown = got.having("pregnancy", "unknown")
+    weak = got.having("pregnancy", "weak_unknown")
+    ended = got.having("pregnancy", "ended")
+    state["pregnancy_ended"] = bool(ended)
+    if ended:
+        evidence.extend(("pregnancy_ended", f) for f in ended)
+    explicit = bool(got.values("explicit"))
+    trimester = got.number("trimester")
+    state["gestation_weeks"] = got.number("gestation")
+    state["trimester"] = int(trimester) if trimester is not None else 0
+    postpartum = got.having("postpartum", "yes")
+    state["postpartum"] = bool(postpartum)
+    state["postpartum_weeks"] = got.number("postpartum_time")
+    if postpartum:
+        evidence.extend(("postpartum", f) for f in postpartum)
+    if yes:
+        evidence.extend(("pregnancy", f) for f in yes)
+        against = _against_pregnancy(got, row, state, no + ended)
+        if against:
+            said = f"pregnancy indicated ({_lines(yes)})"
+            plausible = explicit or not (row.sex == "M" or row.past_childbearing)
+            what = (
+                "the pregnancy interval is considered alongside the usual one"
+                if plausible
+                else "no pregnancy interval or factor is applied without a gestation or a "
+                "positive hCG"
+            )
+            conflicts.append(f"{said} but {'; '.join(against)}: {what}")
+            state["pregnancy"] = "yes"
+            state["pregnancy_conflict"] = plausible
+            return
+        if unknown and not explicit:
+            evidence.extend(("pregnancy_unknown", f) for f in unknown)
+            state["pregnancy"] = "unknown"
+            return
+        state["pregnancy"] = "yes"
+        state["pregnant"] = True
+        return
+    if unknown or (weak and not no):
+        evidence.extend(("pregnancy_unknown", f) for f in unknown or weak)
+        state["pregnancy"] = "na" if row.sex == "M" else "unknown"
+        return
+    if no:
+        evidence.extend(("pregnancy_no", f) for f in no)
+        state["pregnancy"] = "na" if all(f.value == "na" for f in no) else "no"
+
+
+def _against_pregnancy(
+    got: _Collected, row: RowFacts, state: dict[str, Any], no: list[Fact]
+) -> list[str]:
+    against = []
+    if no:
+        against.append(_lines(no))
+    if got.values("hysterectomy"):
+        against.append(f"hysterectomy ({_lines(got.values('hysterectomy'))})")
+    if state["menopause"] in ("post", "surgical"):
+        words = "post-menopausal" if state["menopause"] == "post" else "surgical menopause"
+        against.append(f"{words} ({_lines(got.having('menopause', state['menopause']))})")
+    if row.sex == "M":
+        against.append("the patient is recorded as male")
+    if row.past_childbearing:
+        against.append("her age is far past childbearing age")
+    breast = got.having("lactation", "yes")
+    if breast:
+        against.append(f"breastfeeding is also recorded ({_lines(breast)})")
+    return against
+
+
+def _lactation(
+    got: _Collected,
+    row: RowFacts,
+    state: dict[str, Any],
+    evidence: list[tuple[str, Fact]],
+    conflicts: list[str],
+) -> None:
+    yes = got.having("lactation", "yes")
+    no = got.having("lactation", "no")
+    unknown = got.having("lactation", "unknown")
+    feeding = {f.value for f in got.values("feeding")}
+    state["feeding"] = next((v for v in ("mixed", "breast", "bottle") if v in feeding), "")
+    if yes and no and "mixed" not in feeding:
+        conflicts.append(
+            f"feeding conflicts: {_lines(yes)} but {_lines(no)}: breastfeeding is not assumed"
+        )
+        state["lactation"] = "unknown"
+        state["feeding"] = ""
+        return
+    if yes:
+        evidence.extend(("lactation", f) for f in yes)
+        state["lactation"] = "yes"
+        if row.sex == "M" or row.past_childbearing:
+            who = "a man" if row.sex == "M" else "a woman far past childbearing age"
+            conflicts.append(
+                f"breastfeeding recorded ({_lines(yes)}) for {who}: no breastfeeding interval "
+                "or factor is applied"
+            )
+            return
+        state["lactating"] = not state.get("pregnant", False) and not state.get(
+            "pregnancy_conflict", False
+        )
+        return
+    if no:
+        evidence.extend(("lactation_no", f) for f in no)
+        state["lactation"] = "no"
+    elif unknown:
+        evidence.extend(("lactation_unknown", f) for f in unknown)
+        state["lactation"] = "unknown"
+
+
+def _kidney(
+    got: _Collected, state: dict[str, Any], evidence: list[tuple[str, Fact]], conflicts: list[str]
+) -> None:
+    on = got.having("dialysis", *DIALYSIS_KINDS)
+    off = got.having("dialysis", "no")
+    graft = got.having("transplant", "yes")
+    no_graft = got.having("transplant", "no")
+    year = got.number("transplant_year")
+    state["transplant_year"] = int(year) if year is not None else None
+    ckd = got.having("ckd", "yes")
+    if ckd and not got.having("ckd", "no"):
+        stage = got.number("ckd_stage")
+        state["ckd_stage"] = int(stage) if stage is not None else 0
+        evidence.extend(("ckd", f) for f in ckd)
+    if on and off and {f.column for f in on}.isdisjoint({f.column for f in off}):
+        conflicts.append(
+            f"dialysis status conflicts: {_lines(on)} but {_lines(off)}: dialysis is not assumed"
+        )
+        state["renal"] = ""
+        return
+    if on:
+        kinds = {f.value for f in on}
+        kind = next(k for k in ("peritoneal", "haemodialysis", "dialysis") if k in kinds)
+        evidence.extend(("dialysis", f) for f in on)
+        state["renal"] = kind
+    elif graft and not no_graft:
+        evidence.extend(("transplant", f) for f in graft)
+        state["renal"] = "transplant"
+    elif graft and no_graft:
+        conflicts.append(
+            f"kidney transplant status conflicts: {_lines(graft)} but {_lines(no_graft)}"
+        )
+    elif off or no_graft:
+        state["renal"] = "none"
+        evidence.extend(("renal_none", f) for f in off + no_graft)
+
+
+def _liver(
+    got: _Collected, state: dict[str, Any], evidence: list[tuple[str, Fact]], conflicts: list[str]
+) -> None:
+    cirrhosis = got.having("liver", "cirrhosis")
+    other = got.having("liver", "other", "disease", "not_cirrhosis")
+    none = got.having("liver", "none")
+    severe = got.having("liver_severe", "encephalopathy", "advanced")
+    letters = [f.value for f in got.values("child_pugh")]
+    liver = ""
+    if cirrhosis and none:
+        conflicts.append(
+            f"liver history conflicts: {_lines(cirrhosis)} but {_lines(none)}: cirrhosis is "
+            "not assumed"
+        )
+    elif cirrhosis:
+        liver = "cirrhosis"
+        evidence.extend(("liver", f) for f in cirrhosis)
+        if severe:
+            evidence.extend(("liver_severe", f) for f in severe)
+    elif other:
+        liver = "other"
+        evidence.extend(("liver", f) for f in other)
+    elif none:
+        liver = "none"
+        evidence.extend(("liver", f) for f in none)
+    state["liver"] = liver
+    state["child_pugh"] = letters[0] if letters and liver == "cirrhosis" else ""
+    severity = {f.value for f in severe} if liver == "cirrhosis" else set()
+    if liver == "cirrhosis" and "C" in letters:
+        severity.add("advanced")
+    state["liver_severity"] = next((v for v in ("encephalopathy", "advanced") if v in severity), "")
+
+
+# ---------------------------------------------------------------------------------------------
+# A frame's states
+# ---------------------------------------------------------------------------------------------
+def read_states(
+    frame: pd.DataFrame,
+    past_childbearing_age: float,
+    vocabulary: StateVocabulary | None = None,
+) -> list[PatientState]:
+    """One PatientState per row of a canonical frame (computed once per distinct row key)."""
+    vocab = vocabulary or load_state_vocabulary()
+    n = len(frame)
+    if n == 0:
+        return []
+    ages = frame["age_years"].to_numpy(dtype="float64")
+    key_columns: list[pd.Series] = [frame[c] for c in STATE_TEXT_COLUMNS]
+    key_columns += [frame[f] for f in FLAG_OF.values()]
+    key_columns += [frame[c] for c in ("gestational_weeks", "postpartum_weeks", "hcg")]
+    key_columns += [frame["hcg_positive"], frame["sex"]]
+    old = pd.Series(np.nan_to_num(ages, nan=-np.inf) >= past_childbearing_age)
+    key_columns.append(old)
+    key = np.zeros(n, dtype=np.int64)
+    for series in key_columns:  # one small integer per distinct combination, column by column
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        if len(uniques):
+            key, _ = pd.factorize(key * (len(uniques) + 1) + (codes + 1))
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    columns = {name: frame[name].tolist() for name in (*STATE_TEXT_COLUMNS, *FLAG_OF.values())}
+    numbers = {
+        name: frame[name].to_numpy(dtype="float64")
+        for name in ("gestational_weeks", "postpartum_weeks")
+    }
+    hcg = frame["hcg"].tolist()
+    hcg_positive = frame["hcg_positive"].tolist()
+    sexes = frame["sex"].tolist()
+    olds = old.tolist()
+    states: list[PatientState] = []
+    for i in first.tolist():
+        cells: list[Fact] = []
+        for column in STATE_TEXT_COLUMNS:
+            text = columns[column][i]
+            if isinstance(text, str) and text.strip():
+                cells.extend(vocab.read(column, text))
+            elif column in FLAG_OF and isinstance(columns[FLAG_OF[column]][i], bool):
+                cells.extend(vocab.flag(column, bool(columns[FLAG_OF[column]][i])))
+        row = RowFacts(
+            sex=sexes[i] if isinstance(sexes[i], str) else None,
+            past_childbearing=bool(olds[i]),
+            gestational_weeks=_number(numbers["gestational_weeks"][i]),
+            postpartum_weeks=_number(numbers["postpartum_weeks"][i]),
+            hcg_positive=hcg_positive[i] if isinstance(hcg_positive[i], bool) else None,
+            hcg_text=hcg[i] if isinstance(hcg[i], str) else "",
+        )
+        states.append(combine(cells, row))
+    return [states[k] for k in np.asarray(inverse).reshape(-1).tolist()]
+
+
+def _number(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the rest of the engine reads, derived from the states
+# ---------------------------------------------------------------------------------------------
+def derived_columns(frame: pd.DataFrame, states: Sequence[PatientState]) -> dict[str, pd.Series]:
+    """The canonical yes/no and number columns as the states read them (the one authority):
+    pregnant, gestational_weeks (from an LMP date at collection when no gestation is written),
+    lactating, postpartum_weeks, menopausal, dialysis, kidney_transplant.  Computed once per
+    distinct state and spread to the rows."""
+    index = frame.index
+    ids: dict[int, int] = {}
+    distinct: list[PatientState] = []
+    codes = np.empty(len(states), dtype=np.int64)
+    for i, s in enumerate(states):
+        code = ids.get(id(s))
+        if code is None:
+            code = ids[id(s)] = len(distinct)
+            distinct.append(s)
+        codes[i] = code
+
+    def flags(values: list[bool | None]) -> pd.Series:
+        known = np.array([v is not None for v in values], dtype=bool)[codes]
+        truth = np.array([bool(v) for v in values], dtype=bool)[codes]
+        return pd.Series(pd.arrays.BooleanArray(truth, ~known), index=index)
+
+    def numbers(values: list[float | None]) -> pd.Series:
+        floats = np.array([np.nan if v is None else v for v in values], dtype="float64")
+        return pd.Series(floats[codes], index=index, dtype="float64")
+
+    weeks = numbers([s.gestation_weeks for s in distinct])
+    lmp = [i for i, s in enumerate(distinct) if s.lmp or s.lmp_ago_weeks is not None]
+    if lmp:
+        dated = np.isin(codes, lmp) & weeks.isna().to_numpy()
+        collected = frame["collected_at"].tolist()
+        for row in np.flatnonzero(dated).tolist():
+            state = states[row]
+            if state.pregnant or state.pregnancy_conflict:
+                found = _weeks_since_lmp(state, collected[row])
+                weeks.iloc[row] = np.nan if found is None else found
+    return {
+        "pregnant": flags(
+            [
+                True if s.pregnant else False if s.pregnancy in ("no", "na") else None
+                for s in distinct
+            ]
+        ),
+        "gestational_weeks": weeks,
+        "lactating": flags(
+            [True if s.lactating else False if s.lactation == "no" else None for s in distinct]
+        ),
+        "postpartum_weeks": numbers([s.postpartum_weeks for s in distinct]),
+        "menopausal": flags(
+            [
+                True
+                if s.menopause in ("post", "surgical")
+                else False
+                if s.menopause in ("pre", "peri")
+                else None
+                for s in distinct
+            ]
+        ),
+        "dialysis": flags(
+            [
+                True if s.on_dialysis else False if s.renal in ("none", "transplant") else None
+                for s in distinct
+            ]
+        ),
+        "kidney_transplant": flags([True if s.renal == "transplant" else None for s in distinct]),
+    }
+
+
+def _weeks_since_lmp(state: PatientState, collected: object) -> float | None:
+    if state.lmp and isinstance(collected, pd.Timestamp) and not pd.isna(collected):
+        days = (collected.date() - date.fromisoformat(state.lmp)).days
+        return days / DAYS_PER_WEEK if days > 0 else None
+    return state.lmp_ago_weeks
+
+
+# The cue names the rest of the engine asks the row's hits for, and when a state states them.
+_STATE_CUES: tuple[tuple[str, str], ...] = (
+    ("pregnancy", "pregnancy"),
+    ("pregnancy_query", "pregnancy_unknown"),
+    ("pregnancy_excluded", "pregnancy_no"),
+    ("lactation", "lactation"),
+    ("postpartum", "postpartum"),
+    ("not_child_bearing", "menopause"),
+    ("not_child_bearing", "hysterectomy"),
+    ("menstruating", "menopause"),
+    ("dialysis", "dialysis"),
+    ("kidney_transplant", "transplant"),
+    ("cirrhosis", "liver"),
+    ("cirrhosis_severe", "liver_severe"),
+    ("no_liver_disease", "liver"),
+)
+
+
+def _states_cue(cue: str, s: PatientState) -> bool:
+    return {
+        "pregnancy": s.pregnant or s.pregnancy_conflict,
+        "pregnancy_query": s.pregnancy == "unknown",
+        "pregnancy_excluded": s.pregnancy in ("no", "na"),
+        "lactation": s.lactating,
+        "postpartum": s.postpartum,
+        "not_child_bearing": s.child_bearing_excluded,
+        "menstruating": s.menopause in ("pre", "peri"),
+        "dialysis": s.on_dialysis,
+        "kidney_transplant": s.renal == "transplant",
+        "cirrhosis": s.liver == "cirrhosis",
+        "cirrhosis_severe": bool(s.liver_severity),
+        "no_liver_disease": s.liver == "none",
+    }[cue]
+
+
+def state_hits(states: Sequence[PatientState]) -> list[Hits]:
+    """Per row, the state's facts as cue hits (`ctx.has("pregnancy")`, `ctx.first("dialysis")`),
+    so that every rule asking the text reads the one state (computed once per distinct state)."""
+    done: dict[int, Hits] = {}
+    out: list[Hits] = []
+    for s in states:
+        found = done.get(id(s))
+        if found is None:
+            found = _hits_of(s)
+            done[id(s)] = found
+        out.append(found)
+    return out
+
+
+def _hits_of(s: PatientState) -> Hits:
+    hits: dict[str, tuple[CueHit, ...]] = {}
+    for cue, topic in _STATE_CUES:
+        if cue in hits or not _states_cue(cue, s):
+            continue
+        facts = s.facts(topic)
+        if facts:
+            hits[cue] = tuple(CueHit(cue, f.column, f.quote, f.quote) for f in facts)
+    return MappingProxyType(hits) if hits else NO_HITS

@@ -1,0 +1,341 @@
+"""Reading one cell of a patient-state column or of free text into facts (state.py combines
+them per row).  Vocabulary: triage/data/states.toml, English, German, French, Spanish, Italian and
+Dutch.
+
+A bare answer ("Y", "ja", "nee", "n/a") means its column's state; descriptive words mean what they
+say whatever the column; a negation just before a match gives its `negated` facts, a doubt mark
+next to it its `doubted` facts ("unknown": never yes or no).  Cached per distinct (column, text).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from triage.knowledge.loaders import MONTHS_PER_YEAR, WEEKS_PER_YEAR
+from triage.resources import data_file
+from triage.schema import ConfigError
+
+STATES_FILE = "states.toml"
+# The yes/no flag behind each state column (used when a frame has the flag but no text).
+FLAG_OF = {
+    "pregnant_text": "pregnant",
+    "lactating_text": "lactating",
+    "menopausal_text": "menopausal",
+    "dialysis_text": "dialysis",
+    "kidney_transplant_text": "kidney_transplant",
+}
+DAYS_PER_WEEK = timedelta(weeks=1) / timedelta(days=1)
+_WEEKS_PER_MONTH = WEEKS_PER_YEAR / MONTHS_PER_YEAR
+_CLAUSES = re.compile(
+    r"[;\n|]|,(?!\d)|(?<!\d)\.(?=\s|$)|\s[-–]\s|\b(?:but|aber|mais|pero|ma|maar)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_ISO_DATE = re.compile(r"\d{4}-")
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+_PARENS = re.compile(r"\([^)]*\)")
+_FIRST = re.compile(r"^\s*([^\s,;:(]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One thing a cell says: field, value (or number) and where it was read."""
+
+    field: str
+    value: str
+    column: str
+    quote: str
+    number: float | None = None
+
+    def evidence(self) -> str:
+        """`column: 'as written'` (a yes/no column named without its `_text`)."""
+        return f"{self.column.removesuffix('_text')}: '{self.quote}'"
+
+
+@dataclass(frozen=True, slots=True)
+class _Concept:
+    name: str
+    patterns: tuple[re.Pattern[str], ...]
+    probe: re.Pattern[str]  # all patterns in one, without group names: a quick first test
+    sets: tuple[tuple[str, str], ...]
+    negated: tuple[tuple[str, str], ...] | None
+    doubted: tuple[tuple[str, str], ...] | None
+    only: frozenset[str]
+    skip: frozenset[str]
+    number: str
+
+    def reads(self, column: str) -> bool:
+        return (not self.only or column in self.only) and column not in self.skip
+
+    def matches(self, text: str) -> list[re.Match[str]]:
+        """Every match of every pattern, leftmost first and, at one place, longest first (the
+        patterns are kept apart so that each may name its own groups)."""
+        if self.probe.search(text) is None:
+            return []
+        found = [m for pattern in self.patterns for m in pattern.finditer(text)]
+        return sorted(found, key=lambda m: (m.start(), m.start() - m.end()))
+
+
+class StateVocabulary:
+    """The compiled vocabulary of states.toml; `read(column, text)` is cached per distinct cell."""
+
+    def __init__(self, spec: Mapping[str, Any], *, source: str = STATES_FILE) -> None:
+        self.source = source
+        settings = _table(spec, "settings", source)
+        self.window = int(settings.get("window_words", 0))
+        self.after_chars = int(settings.get("after_chars", 0))
+        self.quote_max = int(settings.get("quote_max_chars", 0))
+        self._abbreviations = tuple(str(a).lower() for a in settings.get("abbreviations", []))
+        answers = _table(spec, "answers", source)
+        self._answers = {
+            kind: frozenset(str(w).lower() for w in answers.get(kind, []))
+            for kind in ("yes", "no", "unknown", "not_applicable")
+        }
+        self._columns = {
+            str(name): {str(k): str(v) for k, v in body.items()}
+            for name, body in _table(spec, "columns", source).items()
+        }
+        negation = _table(spec, "negation", source)
+        self._negation_words = frozenset(str(w).lower() for w in negation.get("words", []))
+        self._negation_phrases = tuple(str(p).lower() for p in negation.get("phrases", []))
+        doubt = _table(spec, "doubt", source)
+        self._doubt_before = _compile(doubt.get("before", []), source, "doubt.before")
+        self._doubt_after = _compile(doubt.get("after", []), source, "doubt.after")
+        self._ordinals = {str(k).lower(): int(v) for k, v in spec.get("ordinals", {}).items()}
+        concepts = spec.get("concept", [])
+        if not isinstance(concepts, list) or not concepts:
+            raise ConfigError(source, "no [[concept]] tables")
+        self._concepts = tuple(self._concept(body) for body in concepts)
+        self._tail = re.compile(rf"(?:\S+\s*){{0,{self.window}}}$")
+        self._cache: dict[tuple[str, str], tuple[Fact, ...]] = {}
+
+    # --- reading one cell -----------------------------------------------------------------
+    def read(self, column: str, text: str) -> tuple[Fact, ...]:
+        """Every fact the cell `text` of `column` states (cached per distinct cell)."""
+        key = (column, text)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._read(column, text)
+            self._cache[key] = found
+        return found
+
+    def _read(self, column: str, text: str) -> tuple[Fact, ...]:
+        meaning = self._columns.get(column)
+        quote = self._quote(text)
+        if meaning is not None:
+            answer = self._answer(_PARENS.sub(" ", text))
+            if answer is not None:
+                return self._answer_facts(meaning, answer, column, quote)
+        facts: list[Fact] = []
+        work = self._protect(text)
+        start = 0
+        for sep in [*_CLAUSES.finditer(work), None]:
+            end = sep.start() if sep is not None else len(work)
+            if work[start:end].strip():
+                facts.extend(self._clause(column, text[start:end], work[start:end]))
+            start = sep.end() if sep is not None else len(work)
+        if meaning is not None and not any(f.field == meaning["field"] for f in facts):
+            lead = _FIRST.match(text.lower())
+            word = lead.group(1).rstrip(".!") if lead else ""
+            answer = self._answer(word) if len(word) > 1 or word in ("y", "n") else None
+            if answer is not None:
+                facts.extend(self._answer_facts(meaning, answer, column, quote))
+        return tuple(facts)
+
+    @staticmethod
+    def _answer_facts(
+        meaning: Mapping[str, str], answer: str, column: str, quote: str
+    ) -> tuple[Fact, ...]:
+        """What a bare answer means in its column (a positive hCG is explicit evidence)."""
+        value = meaning.get(answer, "")
+        if not value:
+            return ()
+        fact = Fact(meaning["field"], value, column, quote)
+        if value == "yes" and meaning.get("explicit"):
+            return (fact, Fact("explicit", "yes", column, quote))
+        return (fact,)
+
+    def flag(self, column: str, value: bool) -> tuple[Fact, ...]:
+        """What a bare yes/no flag (no text kept) of a state column means."""
+        meaning = self._columns.get(column, {})
+        answer = meaning.get("yes" if value else "no", "")
+        if not answer:
+            return ()
+        return (Fact(meaning["field"], answer, FLAG_OF[column], "yes" if value else "no"),)
+
+    def _answer(self, text: str) -> str | None:
+        word = " ".join(text.lower().split()).rstrip(".!").strip()
+        if not word:
+            return None
+        for kind, answer in (
+            ("unknown", "unknown"),
+            ("not_applicable", "na"),
+            ("yes", "yes"),
+            ("no", "no"),
+        ):
+            if word in self._answers[kind] or f"{word}." in self._answers[kind]:
+                return answer
+        return None
+
+    def _protect(self, text: str) -> str:
+        """`text` with the full stops of abbreviations blanked (same length, same offsets)."""
+        lowered = text.lower()
+        if not any(a in lowered for a in self._abbreviations):
+            return text
+        chars = list(text)
+        for abbreviation in self._abbreviations:
+            at = lowered.find(abbreviation)
+            while at >= 0:
+                for i in range(at, at + len(abbreviation)):
+                    if chars[i] == ".":
+                        chars[i] = " "
+                at = lowered.find(abbreviation, at + len(abbreviation))
+        return "".join(chars)
+
+    def _clause(self, column: str, original: str, clause: str) -> list[Fact]:
+        facts: list[Fact] = []
+        taken: list[tuple[int, int]] = []
+        blanked = clause
+        quote = self._quote(original)
+        for concept in self._concepts:
+            if not concept.reads(column):
+                continue
+            for match in concept.matches(clause):
+                start, end = match.span()
+                if any(start < b and a < end for a, b in taken):
+                    continue
+                before = blanked[:start]
+                after = blanked[end : end + self.after_chars]
+                taken.append((start, end))
+                sets = self._effect(concept, before, after)
+                facts.extend(Fact(k, v, column, quote) for k, v in sets)
+                if sets:
+                    facts.extend(self._numbers(concept, match, column, quote, clause))
+            for a, b in taken:
+                blanked = blanked[:a] + " " * (b - a) + blanked[b:]
+        return facts
+
+    def _effect(self, concept: _Concept, before: str, after: str) -> tuple[tuple[str, str], ...]:
+        tail_match = self._tail.search(before)
+        tail = tail_match.group(0) if tail_match else ""
+        if self._doubt_before.search(tail) or self._doubt_after.search(after):
+            return concept.doubted or ()
+        lowered = before.lower()
+        words = _WORD.findall(tail.lower())
+        if any(w in self._negation_words for w in words) or any(
+            p in lowered for p in self._negation_phrases
+        ):
+            return concept.negated or ()
+        return concept.sets
+
+    def _numbers(
+        self, concept: _Concept, match: re.Match[str], column: str, quote: str, clause: str
+    ) -> list[Fact]:
+        groups = {k: v for k, v in match.groupdict().items() if v}
+        out: list[Fact] = []
+        weeks = _weeks(groups)
+        if weeks is not None and concept.number:
+            out.append(Fact(concept.number, "", column, quote, weeks))
+        if "date" in groups:
+            parsed = _date(groups["date"])
+            if parsed is not None:
+                out.append(Fact("lmp_date", parsed.isoformat(), column, quote))
+        ordinal = groups.get("ordinal") or groups.get("trimester")
+        if ordinal is not None and ordinal.lower() in self._ordinals:
+            number = float(self._ordinals[ordinal.lower()])
+            out.append(Fact("trimester", "", column, quote, number))
+        if "stage" in groups:
+            out.append(Fact("ckd_stage", "", column, quote, float(groups["stage"])))
+        if "letter" in groups:
+            out.append(Fact("child_pugh", groups["letter"].upper(), column, quote))
+        if concept.sets and dict(concept.sets).get("transplant") == "yes":
+            year = _YEAR.search(clause)
+            if year is not None:
+                out.append(Fact("transplant_year", "", column, quote, float(year.group(0))))
+        return out
+
+    def _quote(self, text: str) -> str:
+        flat = " ".join(text.split())
+        return flat if len(flat) <= self.quote_max else flat[: self.quote_max].rstrip() + "…"
+
+    def _concept(self, body: Mapping[str, Any]) -> _Concept:
+        name = str(body.get("name", ""))
+        patterns = [str(p) for p in body.get("patterns", [])]
+        if not name or not patterns:
+            raise ConfigError(self.source, f"concept {name!r} needs a name and patterns")
+
+        def pairs(key: str) -> tuple[tuple[str, str], ...] | None:
+            table = body.get(key)
+            if table is None:
+                return None
+            return tuple((str(k), str(v)) for k, v in table.items())
+
+        return _Concept(
+            name=name,
+            patterns=tuple(_compile([p], self.source, name) for p in patterns),
+            probe=_compile([_GROUP_NAME.sub("(?:", p) for p in patterns], self.source, name),
+            sets=pairs("sets") or (),
+            negated=pairs("negated"),
+            doubted=pairs("doubted"),
+            only=frozenset(str(c) for c in body.get("only", [])),
+            skip=frozenset(str(c) for c in body.get("skip", [])),
+            number=str(body.get("number", "")),
+        )
+
+
+def _weeks(groups: Mapping[str, str]) -> float | None:
+    if "weeks" in groups:
+        extra = float(groups["days"]) / DAYS_PER_WEEK if "days" in groups else 0.0
+        return float(groups["weeks"]) + extra
+    if "days" in groups:
+        return float(groups["days"]) / DAYS_PER_WEEK
+    if "months" in groups:
+        return float(groups["months"]) * _WEEKS_PER_MONTH
+    return None
+
+
+def _date(text: str) -> date | None:
+    """An LMP date as written: ISO, else day first (03/04/2026 = 3 April)."""
+    try:
+        stamp = pd.to_datetime(text, dayfirst=not _ISO_DATE.match(text), errors="coerce")
+    except (ValueError, OverflowError):
+        return None
+    return None if pd.isna(stamp) else stamp.date()
+
+
+def _compile(patterns: Sequence[object], source: str, name: str) -> re.Pattern[str]:
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(source, f"{name}: bad pattern: {exc}", field=name) from None
+
+
+def _table(spec: Mapping[str, Any], name: str, source: str) -> Mapping[str, Any]:
+    value = spec.get(name)
+    if not isinstance(value, Mapping):
+        raise ConfigError(source, f"missing table [{name}]", field=name)
+    return value
+
+
+def load_state_vocabulary(path: Path | None = None) -> StateVocabulary:
+    """The state vocabulary from `path` (default: the bundled triage/data/states.toml)."""
+    if path is None:
+        return _bundled()
+    with path.open("rb") as handle:
+        return StateVocabulary(tomllib.load(handle), source=path.name)
+
+
+@cache
+def _bundled() -> StateVocabulary:
+    with data_file(STATES_FILE).open("rb") as handle:
+        return StateVocabulary(tomllib.load(handle), source=STATES_FILE)
