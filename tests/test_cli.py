@@ -404,3 +404,47 @@ def test_paths_in_a_config_file_are_relative_to_it(
     assert result.exit_code == 0, result.output
     assert (etc / "reports" / "summary.html").exists()
     assert not (elsewhere / "reports").exists()
+
+
+# Outside review: a long file of local codes only is "no prolactin" (exit 3 / 4), and every
+# error is printed once.
+LOCAL_CODES = {
+    "fr.csv": "N° dossier;Sexe;Date prélèvement;Code analyse;Résultat;Unité\n"
+    "FR1;F;24/11/2026 08:00;1203;900;mUI/L\nFR1;F;24/11/2026 08:00;1204;25;mUI/L\n",
+    "de.csv": "Pat.-Nr.;Geschlecht;Abnahmedatum;Testcode;Ergebnis;Einheit\n"
+    "D1;w;24.11.2026 08:00;4711;900;mIU/l\nD1;w;24.11.2026 08:00;4712;25;mIU/l\n",
+    "es.csv": "NHC;Sexo;Fecha extracción;Código prueba;Resultado;Unidad\n"
+    "E1;M;24/11/2026 08:00;P01;900;mUI/L\n",
+    "it.csv": "Codice paziente;Sesso;Data prelievo;Codice esame;Risultato;Unità\n"
+    "I1;F;24/11/2026 08:00;A17;900;mUI/L\n",
+    "nl.csv": "Patiëntnummer;Geslacht;Afnamedatum;Testcode;Uitslag;Eenheid\n"
+    "N1;V;24-11-2026 08:00;8801;900;mIU/L\n",
+    "en.csv": "MRN,Sex,Collected,Test code,Result,Unit\nA1,F,2026-11-24 08:00,T9,900,mIU/L\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOCAL_CODES))
+def test_long_file_of_local_codes_is_no_prolactin_exit_3(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(LOCAL_CODES[name], encoding="utf-8")
+    for command in (["check", path], ["run", path, "--out", tmp_path / "out"]):
+        result = invoke(*command)
+        assert result.exit_code == 3, result.output
+        assert "recognised as prolactin" in result.stderr
+        assert "[tests]" in result.stderr
+        assert result.stderr.count(name) == 1  # printed once, not twice
+
+
+def test_local_codes_beside_a_good_file_is_exit_4(samples_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "lis.csv"
+    path.write_text(LOCAL_CODES["fr.csv"], encoding="utf-8")
+    result = invoke("run", samples_dir / "clinic_list.ods", path, "--out", tmp_path / "out", "-q")
+    assert result.exit_code == 4
+    assert "'1203', '1204'" in result.stderr
+
+
+def test_every_error_is_printed_once(broken_dir: Path, tmp_path: Path) -> None:
+    result = invoke("run", broken_dir / "no_prolactin_column.csv", "--out", tmp_path / "out")
+    assert result.exit_code == 3
+    lines = [line for line in result.stderr.splitlines() if "no_prolactin_column.csv" in line]
+    assert len(lines) == 1 and lines[0].startswith("prolactin-triage: error: ")

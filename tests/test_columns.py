@@ -110,7 +110,7 @@ def best(header: str) -> str | None:
         ("Notes", "comments"),
         ("Comment", "comments"),
         ("Symptoms", "symptoms"),
-        ("Clinical details", "symptoms"),
+        ("Clinical details", "comments"),
         ("Assay", "assay"),
         ("Analyser", "assay"),
         ("Platform", "assay"),
@@ -188,10 +188,12 @@ def test_better_id_beats_lab_number() -> None:
     assert match.unmapped == []
 
 
-def test_lab_number_is_the_id_only_when_nothing_better_exists() -> None:
+def test_lab_number_is_never_the_patient_id() -> None:
+    # A specimen / order number identifies a sample, not a patient: it is said, not used.
     match = recognise_columns(["Lab No", "Prolactin"])
-    assert match.header_of("patient_id") == "Lab No"
-    assert any("patient_id" in w for w in match.warnings)
+    assert "patient_id" not in match.fields
+    assert match.header_of("specimen_id") == "Lab No"
+    assert any("not a patient_id" in w for w in match.warnings)
 
 
 def test_two_headers_for_one_field_are_reported() -> None:

@@ -54,8 +54,8 @@ def test_the_config_runs_the_example(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("in_repo")
 def test_local_test_codes_need_the_tests_table() -> None:
     plain = runner.invoke(app, ["check", "examples/lis_local_codes.csv"])
-    assert plain.exit_code == 0
-    assert "5 read = 0 usable + 5 rejected" in plain.stdout  # no code is known
+    assert plain.exit_code == 3  # no code is known: no prolactin (contract §6)
+    assert "[tests]" in plain.output
     mapped = runner.invoke(
         app,
         ["check", "examples/lis_local_codes.csv", "--columns", "examples/lis_local_codes.toml"],

@@ -433,7 +433,6 @@ EXPECTED = {
         "patient_id": "MRN",
         "patient_name": "Name",
         "prolactin": "PROL (ng/mL)",
-        "symptoms": "Clinical information",
         "comments": "Comments",
     },
     "de.csv": {
@@ -448,14 +447,12 @@ EXPECTED = {
         "patient_name": "Nom",
         "pituitary_lesion": "IRM hypophysaire",
         "prolactin": "Prolactine (µg/L)",
-        "symptoms": "Renseignements cliniques",
         "comments": "Commentaire",
     },
     "es.csv": {
         "patient_id": "NHC",
         "patient_name": "Nombre",
         "prolactin": "Prolactina",
-        "symptoms": "Datos clínicos",
         "comments": "Observaciones",
         "reference_range": "Rango de referencia",
     },
@@ -464,14 +461,12 @@ EXPECTED = {
         "patient_name": "Cognome",
         "given_name": "Nome",
         "prolactin": "Prolattina (ng/mL)",
-        "symptoms": "Notizie cliniche",
         "comments": "Note",
     },
     "nl.csv": {
         "patient_id": "Patiëntnummer",
         "patient_name": "Naam",
         "prolactin": "Prolactine (mIU/L)",
-        "symptoms": "Klinische gegevens",
         "comments": "Opmerkingen",
         "reference_range": "Referentiewaarde",
     },
@@ -539,7 +534,9 @@ def test_notes_column_alone_becomes_the_comments(tmp_path: Path) -> None:
         tmp_path, "notes.csv", "MRN,Symptoms,PRL (ng/mL),Indication\nA,headache,30,amenorrhoea\n"
     )
     result = read(path)
-    assert result.frame.iloc[0]["comments"] == "Indication: amenorrhoea"
+    # "Indication" is clinical information, not symptoms: it is the comments column itself.
+    assert result.summary.mapping["comments"] == "Indication"
+    assert result.frame.iloc[0]["comments"] == "amenorrhoea"
     assert result.frame.iloc[0]["symptoms"] == "headache"
 
 
@@ -609,9 +606,11 @@ def test_local_test_codes_from_the_mapping_file(tmp_path: Path) -> None:
 
 
 def test_without_local_codes_the_long_file_has_no_prolactin(tmp_path: Path) -> None:
-    result = read(write(tmp_path, "lis.csv", LOCAL_LONG))
-    assert len(result.frame) == 0
-    assert {r.reason_code for r in result.rejected} == {"other_test"}
+    # Contract §6: a file with no prolactin is unusable (exit 3), not "0 results"; the message
+    # lists the codes seen and points to the [tests] table.
+    with pytest.raises(InputFileError, match=r"\[tests\]") as info:
+        read(write(tmp_path, "lis.csv", LOCAL_LONG))
+    assert "'4711'" in str(info.value) and "'4712'" in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -795,3 +794,140 @@ def test_yes_no_texts_about_the_past(cell: str, field: str, expected: bool | Non
 )
 def test_pregnancy_test_words_in_five_languages(text: str, positive: bool) -> None:
     assert hcg_positive(text) is positive
+
+
+# ------------------------------------------------------------------------------------------------
+# Outside review: header gaps, clinical information is not symptoms, patient ids
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("FG", "egfr"),
+        ("FGe", "egfr"),
+        ("filtrado glomerular", "egfr"),
+        ("Filtrato glomerulare", "egfr"),
+        ("visit_date", "collected_at"),
+        ("sample_date", "collected_at"),
+        ("date_prelevement", "collected_at"),
+        ("Abnahmedatum", "collected_at"),
+        ("fecha_extraccion", "collected_at"),
+        ("preg_status", "pregnant"),
+        ("pregnancy_status", "pregnant"),
+        ("lact_status", "lactating"),
+        ("lactation_status", "lactating"),
+        ("breastfeeding_status", "lactating"),
+        ("meno_status", "menopausal"),
+        ("menopausal_status", "menopausal"),
+        ("dialysis_status", "dialysis"),
+        ("study_id", "patient_id"),
+        ("subject", "patient_id"),
+        ("subject_id", "patient_id"),
+        ("N° dossier", "patient_id"),
+        ("No dossier", "patient_id"),
+        ("dossier", "patient_id"),
+        ("NHC", "patient_id"),
+        ("NIP", "patient_id"),
+        ("IPP", "patient_id"),
+        ("paciente", "patient_id"),
+        ("Codice paziente", "patient_id"),
+        ("Patiëntnummer", "patient_id"),
+        ("Pat.-Nr.", "patient_id"),
+        ("Auftragsnr", "specimen_id"),
+        ("Auftragsnummer", "specimen_id"),
+        ("Order no", "specimen_id"),
+        ("Accession", "specimen_id"),
+        ("Specimen no", "specimen_id"),
+        ("N° échantillon", "specimen_id"),
+        ("Muestra", "specimen_id"),
+        ("Klinische Angaben", "comments"),
+        ("Klinische gegevens", "comments"),
+        ("Renseignements cliniques", "comments"),
+        ("Clinical details", "comments"),
+        ("Informazioni cliniche", "comments"),
+        ("Datos clínicos", "comments"),
+        ("Symptome", "symptoms"),
+        ("Symptoms", "symptoms"),
+        ("Symptômes", "symptoms"),
+        ("Síntomas", "symptoms"),
+        ("Sintomi", "symptoms"),
+        ("Klachten", "symptoms"),
+    ],
+)
+def test_review_header_gaps(header: str, field: str) -> None:
+    assert best(header) == field
+
+
+STATE_EXPORTS = {
+    "en.csv": "study_id,sex,age,prl_ngml,preg_status,lact_status,meno_status,dialysis_status,"
+    "visit_date,FG\nE1,F,30,120,no,lactating,pre,no,2026-11-24,55\n",
+    "de.csv": "Pat.-Nr.;Geschlecht;Alter;Prolaktin (µg/l);pregnancy_status;lactation_status;"
+    "menopausal_status;Abnahmedatum;FGe\nD1;w;30;120;nein;stillend;prä;24.11.2026;55\n",
+    "fr.csv": "N° dossier;Sexe;Âge;Prolactine (µg/L);preg_status;breastfeeding_status;"
+    "date_prelevement;FG\nF1;F;30;120;non;oui;24/11/2026;55\n",
+    "es.csv": "NHC;Sexo;Edad;Prolactina (ng/mL);pregnancy_status;lact_status;fecha_extraccion;"
+    "filtrado glomerular\nS1;M;30;120;no;sí;24/11/2026;55\n",
+    "it.csv": "Codice paziente;Sesso;Età;Prolattina (ng/mL);preg_status;lact_status;"
+    "sample_date;eGFR\nI1;F;30;120;no;sì;24/11/2026;55\n",
+    "nl.csv": "Patiëntnummer;Geslacht;Leeftijd;Prolactine (µg/L);preg_status;lact_status;"
+    "visit_date;FG\nN1;V;30;120;nee;ja;24-11-2026;55\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(STATE_EXPORTS))
+def test_snake_case_state_and_date_headers_in_six_languages(tmp_path: Path, name: str) -> None:
+    result = read(write(tmp_path, name, STATE_EXPORTS[name]))
+    assert_accounted(result)
+    mapping = result.summary.mapping
+    assert {"patient_id", "pregnant", "lactating", "collected_at", "egfr"} <= set(mapping)
+    row = result.frame.iloc[0]
+    assert row["lactating"] is True or bool(row["lactating"]) is True
+    assert row["egfr"] == 55.0
+    assert pd.notna(row["collected_at"])
+
+
+@pytest.mark.parametrize(
+    ("header", "text"),
+    [("ckd_stage", "CKD stage 4"), ("CKD-Stadium", "CKD stage 4"), ("Stade IRC", "CKD stage 4")],
+)
+def test_ckd_stage_is_read_into_comments_in_words(tmp_path: Path, header: str, text: str) -> None:
+    result = read(write(tmp_path, "ckd.csv", f"MRN,Sex,PRL (ng/mL),{header}\nA,F,45,4\nB,F,45,\n"))
+    assert "egfr" not in result.summary.mapping
+    assert result.frame.iloc[0]["comments"] == text
+    assert pd.isna(result.frame.iloc[1]["comments"]) or not result.frame.iloc[1]["comments"]
+
+
+def test_clinical_information_is_comments_and_symptoms_stay_symptoms(tmp_path: Path) -> None:
+    result = read(
+        write(
+            tmp_path,
+            "de.csv",
+            "Pat.-Nr.;Prolaktin (µg/l);Klinische Angaben;Symptome\n"
+            "D1;52;Schwangerschaft ausgeschlossen;Galaktorrhoe\n",
+        )
+    )
+    assert result.summary.mapping["comments"] == "Klinische Angaben"
+    assert result.summary.mapping["symptoms"] == "Symptome"
+    assert result.frame.iloc[0]["comments"] == "Schwangerschaft ausgeschlossen"
+
+
+def test_patient_column_of_codes_is_the_patient_id(tmp_path: Path) -> None:
+    result = read(
+        write(
+            tmp_path, "codes.csv", "Patient;Sexe;Prolactine (µg/L)\nX52;F;20\nX53;F;21\nX54;H;9\n"
+        )
+    )
+    assert result.summary.mapping["patient_id"] == "Patient"
+    assert "patient_name" not in result.summary.mapping
+    assert result.frame["patient_id"].tolist() == ["X52", "X53", "X54"]
+
+
+def test_patient_column_of_names_stays_the_name(tmp_path: Path) -> None:
+    result = read(
+        write(
+            tmp_path,
+            "names.csv",
+            "MRN;Patient;Prolactine (µg/L)\n1;DUPONT, Marie;20\n2;MARTIN, Luc;21\n3;PETIT, Ana;9\n",
+        )
+    )
+    assert result.summary.mapping["patient_name"] == "Patient"
+    assert result.summary.mapping["patient_id"] == "MRN"

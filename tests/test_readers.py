@@ -12,7 +12,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from triage.io import FileRead, ReadOptions, expand_inputs, read_file, read_inputs
+from triage.io import (
+    FileRead,
+    ReadOptions,
+    expand_inputs,
+    load_mapping,
+    read_file,
+    read_inputs,
+)
 from triage.io.long import classify_test
 from triage.schema import CANONICAL_COLUMNS, REJECT_REASONS, InputFileError
 
@@ -1037,3 +1044,233 @@ def test_sex_specific_interval_in_one_cell(tmp_path: Path) -> None:
     warnings = result.summary.warnings
     assert any("per sex but no sex" in w for w in warnings)
     assert any("'see report'" in w for w in warnings)
+
+
+# ------------------------------------------------------------------------------------------------
+# Outside review: ages with abbreviated units, visit columns, long files without a patient key,
+# units rows, dotted dates (six languages)
+# ------------------------------------------------------------------------------------------------
+AGE_EXPORTS = {
+    # German lab: "J." Jahre, "Tg" Tage, "Mo." Monate, "Wo" Wochen
+    "de.csv": (
+        "Pat.-Nr.;Geschlecht;Alter;Prolaktin (µg/l)\n"
+        "D1;w;34 J.;18\nD2;w;8 J.;19\nD3;w;3 Tg;150\nD4;m;6 Mo.;40\nD5;w;3 Wo;90\nD6;w;2J;18\n",
+        {2: 34.0, 3: 8.0, 4: 3 / 365.25, 5: 0.5, 6: 21 / 365.25, 7: 2.0},
+    ),
+    # French: "j" is jours when the column speaks French ("ans", "mois")
+    "fr.csv": (
+        "N° dossier;Sexe;Âge;Prolactine (µg/L)\n"
+        "F1;F;34 ans;18\nF2;F;3 j;150\nF3;H;6 mois;40\nF4;F;2 a;18\n",
+        {2: 34.0, 3: 3 / 365.25, 4: 0.5, 5: 2.0},
+    ),
+    "es.csv": (
+        "NHC;Sexo;Edad;Prolactina (ng/mL)\nE1;M;2 años;18\nE2;M;3 días;150\nE3;H;6 meses;40\n",
+        {2: 2.0, 3: 3 / 365.25, 4: 0.5},
+    ),
+    "it.csv": (
+        "Codice paziente;Sesso;Età;Prolattina (ng/mL)\nI1;F;2 anni;18\nI2;F;3 gg;150\n"
+        "I3;M;6 mesi;40\n",
+        {2: 2.0, 3: 3 / 365.25, 4: 0.5},
+    ),
+    "nl.csv": (
+        "Patiëntnummer;Geslacht;Leeftijd;Prolactine (µg/L)\nN1;V;2 jr;18\nN2;V;3 dg;150\n"
+        "N3;M;6 mnd;40\nN4;V;2 jaar;18\n",
+        {2: 2.0, 3: 3 / 365.25, 4: 0.5, 5: 2.0},
+    ),
+    "en.csv": (
+        "MRN,Sex,Age,PRL (ng/mL)\nA1,F,34y 3m,18\nA2,M,18 mo,40\nA3,F,1a 6m,18\nA4,F,6 m,40\n",
+        {2: 34.25, 3: 1.5, 4: 1.5, 5: 0.5},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(AGE_EXPORTS))
+def test_abbreviated_age_units_are_read_in_six_languages(tmp_path: Path, name: str) -> None:
+    text, ages = AGE_EXPORTS[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = read(path)
+    assert_consistent(result)
+    assert result.summary.mapping.get("age_years"), result.summary.warnings
+    assert not result.rejected
+    for row, years in ages.items():
+        assert row_of(result, row)["age_years"] == pytest.approx(years, abs=0.001)
+
+
+def test_unreadable_age_is_rejected_with_a_warning_never_the_adult_interval(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "labor.csv"
+    path.write_text(
+        "Pat.-Nr.;Geschlecht;Alter;Geburtsdatum;Entnahmedatum;Prolaktin (µg/l)\n"
+        "D1;w;34 J.;;24.11.2026;18\n"
+        "D2;w;acht Jahre;;24.11.2026;19\n"  # unreadable, no birth date: rejected
+        "D3;w;vierzig;03.04.1986;24.11.2026;20\n"  # unreadable, the birth date gives the age
+        "D4;w;?;;24.11.2026;21\n",  # unknown: no age, as before
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert_consistent(result)
+    assert result.summary.mapping["age_years"] == "Alter"  # the column is kept
+    assert [(r.source_row, r.reason_code) for r in result.rejected] == [(3, "unreadable_age")]
+    assert "'acht Jahre'" in result.rejected[0].detail
+    assert row_of(result, 4)["age_years"] == pytest.approx(40.6, abs=0.1)
+    warning = next(w for w in result.summary.warnings if "cannot be read as an age" in w)
+    assert "'Alter'" in warning and "'acht Jahre'" in warning
+
+
+def test_age_header_unit_scales_bare_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "kids.csv"
+    path.write_text("MRN,Sex,Age (months),PRL (ng/mL)\nK1,F,6,50\nK2,M,18,20\n", encoding="utf-8")
+    result = read(path)
+    assert row_of(result, 2)["age_years"] == pytest.approx(0.5)
+    assert row_of(result, 3)["age_years"] == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        "prl_bl,PRL_V1,PRL_Dx",
+        "PRL,PRL visit 2",
+        "PRL_2019,PRL_2020",
+        "Prolaktin,Prolaktin_M6",
+        "Prolactine J0,Prolactine M12",
+        "Prolactina basal,Prolactina visita 2",
+    ],
+)
+def test_visit_columns_are_not_silently_reduced_to_the_baseline(
+    tmp_path: Path, headers: str
+) -> None:
+    count = len(headers.split(","))
+    values = ",".join(["20"] * count)
+    path = tmp_path / "cohort.csv"
+    path.write_text(f"subject,sex,{headers}\nC1,F,{values}\nC2,F,{values}\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="several visits") as info:
+        read(path)
+    assert "[columns] prolactin" in str(info.value)
+
+
+def test_a_chosen_visit_column_is_triaged(tmp_path: Path) -> None:
+    path = tmp_path / "cohort.csv"
+    path.write_text("subject,sex,prl_bl,PRL_V1,PRL_Dx\nC1,F,20,55,60\n", encoding="utf-8")
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[columns]\nprolactin = "PRL_Dx"\n', encoding="utf-8")
+    result = read_file(path, load_mapping(mapping), ReadOptions(unit="ng/mL"))
+    assert result.frame["prolactin_value"].tolist() == [60.0]
+    assert any("'prl_bl', 'PRL_V1' are not" in w for w in result.summary.warnings)
+
+
+def test_two_units_of_one_result_are_no_visits(tmp_path: Path) -> None:
+    path = tmp_path / "two.csv"
+    path.write_text("MRN,Prolactin (ng/mL),Prolactin (mIU/L)\nA,20,424\nB,21,445\n")
+    result = read(path)
+    assert result.summary.mapping["prolactin"] == "Prolactin (ng/mL)"
+
+
+LIS_NO_KEY = {
+    "fr": "Sexe;Date prélèvement;Code analyse;Résultat;Unité\n"
+    "F;24/11/2026 08:00;PRL;900;mUI/L\nF;24/11/2026 08:00;PRL;900;mUI/L\n"
+    "F;24/11/2026 08:00;TSH;25;mUI/L\n",
+    "de": "Geschlecht;Abnahmedatum;Test;Ergebnis;Einheit\n"
+    "w;24.11.2026 08:00;Prolaktin;900;mIU/l\nw;24.11.2026 08:00;Prolaktin;900;mIU/l\n"
+    "w;24.11.2026 08:00;TSH;25;mIU/l\n",
+    "en": "Sex,Collected,Test,Result,Unit\nF,2026-11-24 08:00,Prolactin,900,mIU/L\n"
+    "F,2026-11-24 08:00,Prolactin,900,mIU/L\nF,2026-11-24 08:00,TSH,25,mIU/L\n",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(LIS_NO_KEY))
+def test_long_rows_are_never_joined_without_a_patient_key(tmp_path: Path, lang: str) -> None:
+    path = tmp_path / f"lis_{lang}.csv"
+    path.write_text(LIS_NO_KEY[lang], encoding="utf-8")
+    result = read(path)
+    assert_consistent(result)
+    assert result.frame["tsh"].isna().all()  # whose TSH is it? not attached
+    assert [(r.source_row, r.reason_code) for r in result.rejected] == [(4, "other_test")]
+    assert "never joined" in result.rejected[0].detail
+    assert sum("identifies the patient" in w for w in result.summary.warnings) == 1
+
+
+LIS_KEYS = {
+    "N° dossier": "fr",
+    "NHC": "es",
+    "Codice paziente": "it",
+    "Patiëntnummer": "nl",
+    "Pat.-Nr.": "de",
+    "study_id": "en",
+    "IPP": "fr",
+}
+
+
+@pytest.mark.parametrize("header", sorted(LIS_KEYS))
+def test_long_file_patient_id_headers_keep_patients_apart(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "lis.csv"
+    path.write_text(
+        f"{header};Date;Test;Result;Unit\n"
+        "P150;24/11/2026 08:00;PRL;900;mIU/L\n"
+        "P151;24/11/2026 08:00;PRL;900;mIU/L\n"
+        "P151;24/11/2026 08:00;TSH;25;mIU/L\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert_consistent(result)
+    assert result.summary.mapping["patient_id"] == header
+    assert pd.isna(by_patient(result, "P150")["tsh"])
+    assert by_patient(result, "P151")["tsh"] == 25.0
+
+
+@pytest.mark.parametrize("header", ["Auftragsnr", "Accession", "N° échantillon", "Muestra"])
+def test_specimen_numbers_join_long_rows_but_are_no_patient_id(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "lis.csv"
+    path.write_text(
+        f"{header};Test;Result;Unit\nS1;PRL;900;mIU/L\nS2;PRL;900;mIU/L\nS2;TSH;25;mIU/L\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert_consistent(result)
+    assert "patient_id" not in result.summary.mapping
+    assert result.frame["patient_id"].isna().all()
+    assert row_of(result, 3)["tsh"] == 25.0 and pd.isna(row_of(result, 2)["tsh"])
+    assert any("not a patient_id" in w for w in result.summary.warnings)
+
+
+UNITS_ROWS = {
+    "es.csv": "NHC;Sexo;Edad;Fecha extracción;Prolactina;TSH;FG\n"
+    ";;años;;ng/mL;mUI/L;mL/min/1,73m2\nES26;H;40;24/11/2026;22;;\n"
+    "ES27;M;40;24/11/2026;28;5,1;55\n",
+    "de.csv": "Pat.-Nr.;Geschlecht;Alter;Prolaktin;TSH\n;;Jahre;µg/l;mU/l\n"
+    "D1;w;40;22;\nD2;w;40;28;5,1\n",
+    "fr.csv": "IPP;Sexe;Âge;Prolactine;Macroprolactine\n;;ans;mUI/L;%\n"
+    "F1;F;40;466;\nF2;F;40;593;60\n",
+    "it.csv": "Codice paziente,Sesso,Età,Prolattina,eGFR\n,,anni,µg/l,ml/min/1.73m²\n"
+    "I1,F,40,22,\nI2,F,40,28,55\n",
+    "nl.csv": "Patiëntnummer;Geslacht;Leeftijd;Prolactine\n;;jaar;mIU/L\nN1;V;40;466\n"
+    "N2;V;40;593\n",
+    "en.csv": "MRN,Sex,Age,Prolactin,TSH\n,,years,mIU/L,mU/L\nA1,F,40,466,\nA2,F,40,593,5.1\n",
+    "en_dashes.csv": "MRN,Sex,Age,Prolactin,TSH\n-,-,y,ng/mL,mU/L\nA1,F,40,22,\nA2,F,40,28,5.1\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNITS_ROWS))
+def test_units_row_with_blanks_is_recognised_and_applied(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(UNITS_ROWS[name], encoding="utf-8")
+    result = read(path)
+    assert_consistent(result)
+    assert [(r.source_row, r.reason_code) for r in result.rejected] == [(2, "not_a_result_row")]
+    assert len(result.frame) == 2
+    assert result.frame["prolactin_unit"].notna().all()
+    assert result.frame["age_years"].tolist() == [40.0, 40.0]
+
+
+def test_dotted_dates_stay_day_first_beside_a_month_first_slash_date(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "MRN,Sex,DOB,Collected,PRL (ng/mL)\n"
+        "A1,F,3.4.1950,11/24/2026,20\n"
+        "A2,F,03/04/1950,11/24/2026,20\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert row_of(result, 2)["birth_date"] == pd.Timestamp(1950, 4, 3)  # dotted: day first
+    assert row_of(result, 3)["birth_date"] == pd.Timestamp(1950, 3, 4)  # slash: month first here

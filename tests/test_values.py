@@ -12,12 +12,14 @@ from hypothesis import strategies as st
 
 from triage.values import (
     Interval,
+    age_unit_readings,
     ages_in_years,
     cell_text,
     has_two_digit_year,
     hcg_positive,
     infer_decimal_mark,
     is_ambiguous_date_text,
+    looks_like_unit,
     map_distinct,
     normalise_unit,
     parse_age_years,
@@ -33,6 +35,7 @@ from triage.values import (
     parse_weeks,
     parse_yes_no,
     repair_swapped_day_month,
+    slash_date_order,
     unit_from_interval,
 )
 
@@ -479,7 +482,9 @@ def test_repair_leaves_columns_without_the_pattern(cells: list[object]) -> None:
         ("5/7", 5 / 365.25),
         ("-3", None),
         (-3, None),
-        ("34 J", None),  # Jahre or jours: not guessed
+        ("34 J", 34.0),  # Jahre (German) / jaar (Dutch) unless the column speaks French
+        ("8 J.", 8.0),
+        ("2J", 2.0),
     ],
 )
 def test_parse_age_years(cell: object, years: float | None) -> None:
@@ -620,3 +625,77 @@ def test_doubt_is_unknown_not_no(text: str) -> None:
 @pytest.mark.parametrize("text", ["not pregnant", "no", "not on dialysis", "nil"])
 def test_negations_stay_no(text: str) -> None:
     assert parse_yes_no(text) is False
+
+
+# Outside review: abbreviated age units in six languages; "j" by the column; dotted dates.
+@pytest.mark.parametrize(
+    ("cell", "years"),
+    [
+        ("2J", 2.0),
+        ("2 J", 2.0),
+        ("8 J.", 8.0),
+        ("34 J.", 34.0),
+        ("3 Tg", 3 / 365.25),
+        ("3 Wo", 21 / 365.25),
+        ("6 Mo", 0.5),
+        ("6 Mon.", 0.5),
+        ("6 Mte", 0.5),
+        ("2 J. 3 Mo.", 2.25),
+        ("2 a", 2.0),
+        ("2 ans", 2.0),
+        ("6 m", 0.5),
+        ("2 años", 2.0),
+        ("3 días", 3 / 365.25),
+        ("6 meses", 0.5),
+        ("2 anni", 2.0),
+        ("3 gg", 3 / 365.25),
+        ("6 mesi", 0.5),
+        ("2 jr", 2.0),
+        ("3 dg", 3 / 365.25),
+        ("6 mnd", 0.5),
+        ("2 jaar", 2.0),
+        ("34y 3m", 34.25),
+        ("1a 6m", 1.5),
+        ("18 mo", 1.5),
+        ("acht Jahre", None),
+    ],
+)
+def test_parse_age_years_abbreviated_units(cell: str, years: float | None) -> None:
+    found = parse_age_years(cell)
+    assert found == (pytest.approx(years) if years is not None else None)
+
+
+@pytest.mark.parametrize(
+    ("cells", "header", "reading"),
+    [
+        (["3 j", "2 ans"], "Age", "days"),  # French beside it
+        (["3 j", "6 mois"], "age", "days"),
+        (["3 j"], "Âge", "days"),  # the accented French header
+        (["34 J.", "8 J."], "Alter", "years"),
+        (["2 j", "6 mnd"], "Leeftijd", "years"),
+        (["34 J"], "Age", "years"),  # undecided: years (the safer error)
+    ],
+)
+def test_bare_j_is_read_as_the_column_says(cells: list[str], header: str, reading: str) -> None:
+    readings = age_unit_readings(cells, header)
+    assert readings["j"] == reading
+    expected = 3 / 365.25 if reading == "days" else 3.0
+    assert parse_age_years("3 j", readings) == pytest.approx(expected)
+
+
+def test_dotted_dates_are_day_first_whatever_the_file_says() -> None:
+    assert parse_date_text("3.4.1950", dayfirst=False) == datetime(1950, 4, 3)
+    assert parse_date_text("03/04/1950", dayfirst=False) == datetime(1950, 3, 4)
+    assert slash_date_order("3.13.2026") is None  # never month-first evidence
+    assert slash_date_order("24.11.2026") == "dayfirst"
+    assert not is_ambiguous_date_text("3.4.1950")
+
+
+@pytest.mark.parametrize("text", ["años", "Jahre", "ans", "anni", "jaar", "mUI/L", "µg/l", "%"])
+def test_units_row_cells_look_like_units(text: str) -> None:
+    assert looks_like_unit(text)
+
+
+@pytest.mark.parametrize("text", ["m", "F", "man", "w"])
+def test_sex_letters_are_no_units(text: str) -> None:
+    assert not looks_like_unit(text)

@@ -186,7 +186,7 @@ def _process_one(
             "at": at.isoformat(),
         }
         _move(path, (archive or inbox_of(path)) / FAILED_DIR)
-        log.warning("%s", exc)
+        log.debug("%s", exc)  # the CLI prints it once, as "error: ..."
         return BatchItem(path.name, "failed", message=str(exc))
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)

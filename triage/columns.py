@@ -29,6 +29,7 @@ import numpy as np
 from triage.schema import INPUT_FIELDS
 from triage.values import (
     cell_text,
+    duration_words,
     hcg_positive,
     is_empty_value,
     is_unknown_word,
@@ -375,7 +376,23 @@ def _fits_age(cell: object) -> bool | None:
     if isinstance(cell, date | time | timedelta):
         return False
     age = parse_age_years(cell)
+    if age is None and isinstance(cell, str) and _age_like(cell):
+        # A number with an unknown unit word ("34 Jhr.") or an age in words ("acht Jahre")
+        # decides nothing: the column stays the age column and the reader rejects such a row
+        # with a warning (never the adult interval).
+        return None
     return age is not None and 0.0 <= age <= MAX_AGE_YEARS
+
+
+def _age_like(text: str) -> bool:
+    """A text that is meant as an age although it cannot be read: a number that is no date,
+    or a duration unit word ("acht Jahre", "deux ans")."""
+    if parse_date_text(text) is not None or _DATE_SHAPE.fullmatch(text.strip()):
+        return False
+    if any(ch.isdigit() for ch in text):
+        return True
+    words = set(re.findall(r"[a-z]+", normalise_word(text)))
+    return bool(words & duration_words())
 
 
 def _fits_sex(cell: object) -> bool | None:
@@ -668,7 +685,19 @@ def recognise_columns(
     taken_cols = _apply_forced(match, forced or {})
     match.shape = _shape_with_forced(texts, match)
     pool = _candidate_pool(texts, match.shape, taken_cols, set(match.fields))
-    series = _timed_series(texts, taken_cols) if "prolactin" not in match.fields else set()
+    timed, visits = (
+        _prolactin_series(texts, taken_cols) if "prolactin" not in match.fields else (set(), set())
+    )
+    series = timed | visits
+    if "prolactin" in match.fields:
+        chosen = match.fields["prolactin"]
+        others = set().union(*_prolactin_series(texts, taken_cols - {chosen})) - {chosen}
+        if others:
+            listed = ", ".join(repr(texts[c]) for c in sorted(others))
+            match.warnings.append(
+                f"only {texts[chosen]!r} is triaged (the mapping file names it); the other "
+                f"visits or time points {listed} are not: run again naming each"
+            )
     losers: list[tuple[str, int]] = []
     checked: dict[tuple[int, str], str | None] = {}
     for value, col, name in pool:
@@ -694,11 +723,19 @@ def recognise_columns(
         match.fields[name] = col
         taken_cols.add(col)
     _post_process(match)
-    if series:
-        listed = ", ".join(repr(texts[c]) for c in sorted(series))
+    if timed:
+        listed = ", ".join(repr(texts[c]) for c in sorted(timed))
         match.warnings.append(
             f"headers {listed} are a timed prolactin series (one result per time point): none "
             'is triaged; name one in a column mapping file ([columns] prolactin = "<header>")'
+        )
+    if visits:
+        listed = ", ".join(repr(texts[c]) for c in sorted(visits))
+        match.warnings.append(
+            f"headers {listed} are prolactin results of several visits (one column per visit): "
+            "none is triaged, so that no later raised result hides behind an earlier normal one; "
+            'name the visit to triage in a column mapping file ([columns] prolactin = "<header>") '
+            "and run once per visit"
         )
     for name, col in losers:
         if col not in set(match.fields.values()):
@@ -720,27 +757,69 @@ def recognise_columns(
 
 
 _TIME_POINT = re.compile(r"\d{1,4}")
+# A visit or time-point word of a research or LIS column name: "v1", "m6", "w12", "2019",
+# "visit", "dx", "bl" (synonyms.toml [header] qualifier_words and visit_words).
+_YEAR = re.compile(r"(?:19|20)\d{2}")  # "PRL_2019": a visit year, not minutes of a series
+_VISIT_CODE = re.compile(r"[a-z]{0,6}\d{1,4}[a-z]?")
+
+
+@cache
+def _visit_words() -> frozenset[str]:
+    header = synonyms_data()["header"]
+    return frozenset(header["qualifier_words"]) | frozenset(header.get("visit_words", []))
 
 
 def _timed_series(texts: Sequence[str], taken: set[int]) -> set[int]:
     """Columns of a timed prolactin series ("PRL 0", "PRL 30", "PRL 60": a cannulated or
     stimulation test): two or more prolactin headers that differ only by a time point."""
+    return _prolactin_series(texts, taken)[0]
+
+
+def _prolactin_series(texts: Sequence[str], taken: set[int]) -> tuple[set[int], set[int]]:
+    """(timed series, visit series) among the prolactin headers.
+
+    Timed: two or more headers that differ only by a bare time point ("PRL 0", "PRL 30").
+    Visits: two or more that differ only by visit or time-point words ("prl_bl", "PRL_V1",
+    "PRL_Dx", "PRL visit 2", "PRL_2019", "PRL_m6"), at least one of them naming one; a lone
+    "PRL_0" or "prl_baseline" is neither."""
     points: dict[str, dict[str, int]] = {}
+    visits: dict[str, dict[tuple[str, ...], int]] = {}
+    words_of_visit = _visit_words()
     for col, text in enumerate(texts):
         if not text or col in taken:
             continue
         if not any(name == "prolactin" for name, _ in candidates(text)):
             continue
-        words = parse_header(text).full.split()  # "PRL (30 min)" too
-        numbers = [w for w in words if _TIME_POINT.fullmatch(w)]
-        if len(numbers) != 1:
-            continue
-        stem = " ".join(w for w in words if w != numbers[0])
-        points.setdefault(stem, {}).setdefault(numbers[0], col)
-    return {col for cols in points.values() if len(cols) > 1 for col in cols.values()}
+        header = parse_header(text)
+        words = header.full.split()  # "PRL (30 min)" too
+        numbers = [w for w in words if _TIME_POINT.fullmatch(w) and not _YEAR.fullmatch(w)]
+        if len(numbers) == 1:
+            stem = " ".join(w for w in words if w != numbers[0])
+            points.setdefault(stem, {}).setdefault(numbers[0], col)
+        unit_words = set(header_words(header.unit).split()) if header.unit else set()
+        kept = [w for w in words if w not in unit_words]
+        marks = tuple(w for w in kept if w in words_of_visit or _VISIT_CODE.fullmatch(w))
+        stem = " ".join(w for w in kept if w not in marks)
+        if stem:
+            visits.setdefault(stem, {}).setdefault(marks, col)
+    timed = {col for cols in points.values() if len(cols) > 1 for col in cols.values()}
+    visit = {
+        col
+        for cols in visits.values()
+        if len(cols) > 1 and any(marks for marks in cols)
+        for col in cols.values()
+    }
+    return timed, visit - timed
 
 
 NOTE_FIELDS: Final = frozenset({"symptoms", "comments"})  # a second such column is a note
+
+
+@cache
+def note_written_as() -> dict[str, str]:
+    """Normalised header -> how its cells are written into comments ("CKD stage {}")."""
+    table = synonyms_data()["note_columns"].get("written_as", {})
+    return {parse_header(h).full: str(f) for h, f in table.items()}
 
 
 @cache
@@ -763,22 +842,25 @@ def _note_columns(
 ) -> None:
     """Unmapped columns whose header says clinical information or notes: read as comments."""
     spec = _note_spec()
+    written = note_written_as()
     for col, text in enumerate(match.headers):
         if not text or col in used or col in match.vetoes:
             continue
+        worded = parse_header(text).full in written
         free_text = any(f in NOTE_FIELDS and v >= STRONG_SCORE for f, v in candidates(text))
-        if not free_text and score(parse_header(text), spec) < STRONG_SCORE:
+        if not worded and not free_text and score(parse_header(text), spec) < STRONG_SCORE:
             continue
         cells = samples.get(col, ()) if samples is not None else None
-        if value_veto("comments", text, cells):
+        if not worded and value_veto("comments", text, cells):
             continue
         match.note_columns.append(col)
         also = f"header {text!r} also looks like"
         match.warnings = [w for w in match.warnings if not w.startswith(also)]
         target = f"with {match.header_of('comments')!r}" if "comments" in match.fields else ""
+        form = written.get(parse_header(text).full, f"{text}: {{}}").replace("{}", "...")
+        kind = "has no field of its own" if worded else "holds clinical information or notes"
         match.warnings.append(
-            f"column {text!r} holds clinical information or notes: read into comments "
-            f"{target} as '{text}: ...'".replace("  ", " ")
+            f"column {text!r} {kind}: read into comments {target} as '{form}'".replace("  ", " ")
         )
 
 
@@ -835,6 +917,15 @@ def _post_process(match: ColumnMatch) -> None:
         fields["collected_at"] = fields.pop("collected_time")
     for name, spec in field_specs().items():
         if spec.fallback and name not in fields and spec.fallback in fields:
-            fields[name] = fields[spec.fallback]
-            header = match.headers[fields[name]]
-            match.warnings.append(f"no {name} column: {header!r} ({spec.fallback}) is used instead")
+            # A specimen / order / accession number is no patient id: it only joins a long
+            # file's rows of the same specimen (triage.io.long), and results carry no patient id.
+            header = match.headers[fields[spec.fallback]]
+            use = (
+                "it is used only to join the rows of the same specimen"
+                if match.shape == "long"
+                else "it is not used as one"
+            )
+            match.warnings.append(
+                f"no {name} column: {header!r} is a specimen/order number, not a {name}; {use} "
+                f'(name the patient column in a column mapping file: [columns] {name} = "<header>")'
+            )

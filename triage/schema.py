@@ -264,6 +264,8 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "not_a_result_row": "a title, sub-header, footer or note row inside the data",
     "duplicate_header": "a repeated header row inside the data",
     "other_test": "a long-shape row of another test that no prolactin result could take as context",
+    "unreadable_age": "the age cell cannot be read and no birth date gives the age (the result is "
+    "not judged against the adult interval)",
 }
 
 REJECTED_COLUMNS: Final[tuple[str, ...]] = (

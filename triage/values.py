@@ -334,9 +334,30 @@ _UNIT_WORDS: Final = frozenset(
 _UNIT_SHAPE = re.compile(r"[a-z0-9%/.,²³^*\[\]()\- ]+")
 
 
+@cache
+def duration_words() -> frozenset[str]:
+    """Every unit word of durations (synonyms.toml [values.durations]), ambiguous ones too."""
+    durations = synonyms_data()["values"]["durations"]
+    words = {normalise_word(w) for kind in _DURATION_KINDS for w in durations[kind]}
+    return frozenset(words | set(ambiguous_duration_words()))
+
+
+@cache
+def _duration_unit_words() -> frozenset[str]:
+    """Duration unit words of three letters or more that are no sex word ("años", "jahre",
+    "mois"; not "m", "man"): what an age column's cell in a units row says."""
+    durations = synonyms_data()["values"]["durations"]
+    sexes = synonyms_data()["values"]["sex"]
+    sex_words = {normalise_word(w) for key in ("female", "male") for w in sexes[key]}
+    words = {normalise_word(w) for kind in _DURATION_KINDS for w in durations[kind]}
+    return frozenset(w for w in words if len(w) >= 3 and w not in sex_words)
+
+
 def looks_like_unit(text: str) -> bool:
     """True for text shaped like a unit ("mIU/L", "%", "mL/min/1.73m²", "mm")."""
     s = _clean_text(text).lower().replace("µ", "u").replace("μ", "u")
+    if normalise_word(s) in _duration_unit_words():  # "años", "Jahre", "mois" (a units row)
+        return True
     if not s or not _UNIT_SHAPE.fullmatch(s):
         return False
     if not re.search(r"[a-z%]", s):  # "/11/2026" is a date's tail, not a unit
@@ -761,18 +782,53 @@ _OLD = re.compile(r"\s*(?:old|alt|de edad)$")
 
 @cache
 def _duration_units() -> tuple[re.Pattern[str], dict[str, float]]:
-    """The duration part pattern and the days per unit word (synonyms.toml [values.durations])."""
+    """The duration part pattern and the days per unit word (synonyms.toml [values.durations]).
+
+    Ambiguous words ([values.durations.ambiguous], "j") are in the pattern but not in the table:
+    a caller says what they mean (``ambiguous``), else the cell is not read."""
     days: dict[str, float] = {}
     for kind in _DURATION_KINDS:
         for word in synonyms_data()["values"]["durations"][kind]:
             days[normalise_word(word)] = _DAYS_IN[kind]
-    words = "|".join(re.escape(w) for w in sorted(days, key=len, reverse=True))
+    every = set(days) | set(ambiguous_duration_words())
+    words = "|".join(re.escape(w) for w in sorted(every, key=len, reverse=True))
     pattern = re.compile(rf"(\d+(?:[.,]\d+)?)\s*({words})?(?![a-z])\.?")
     return pattern, days
 
 
-def _duration_days(cell: object, default_days: float) -> float | None:
-    """A duration in days from "34", "34 y", "6 months", "1y 6m", "28 yo", "6/12", "12+3"."""
+@cache
+def ambiguous_duration_words() -> dict[str, dict[str, Any]]:
+    """word -> its settings (synonyms.toml [values.durations.ambiguous])."""
+    table = synonyms_data()["values"]["durations"].get("ambiguous", {})
+    return {normalise_word(word): data for word, data in table.items()}
+
+
+def age_unit_readings(cells: Iterable[object], header: str = "") -> dict[str, str]:
+    """What each ambiguous unit word ("j") means in one age column: "years" or "days".
+
+    Decided by the column's other cells ("2 ans" beside "3 j": French, days) and its header
+    (only the accented French "Âge"), else the word's default (years: see synonyms.toml)."""
+    texts = [normalise_word(c) for c in cells if isinstance(c, str) and c.strip()]
+    words = {w for text in texts for w in re.findall(r"[a-z]+", text)}
+    written = " ".join(header.lower().split())
+    readings: dict[str, str] = {}
+    for word, data in ambiguous_duration_words().items():
+        french_words = {normalise_word(w) for w in data.get("days_if_words", [])}
+        headers = {h.lower() for h in data.get("days_if_headers", [])}
+        if words & french_words or written in headers:
+            readings[word] = "days"
+        else:
+            readings[word] = str(data.get("default", "years"))
+    return readings
+
+
+def _duration_days(
+    cell: object, default_days: float, readings: Mapping[str, str] | None = None
+) -> float | None:
+    """A duration in days from "34", "34 y", "6 months", "1y 6m", "28 yo", "6/12", "12+3".
+
+    ``readings``: what ambiguous unit words mean here (``age_unit_readings``); without one such
+    a word leaves the cell unread (None)."""
     if isinstance(cell, bool) or is_blank(cell):
         return None
     if isinstance(cell, int | float | np.integer | np.floating):
@@ -802,13 +858,38 @@ def _duration_days(cell: object, default_days: float) -> float | None:
         if amount is None:
             return None
         unit = part.group(2)
+        if unit and unit not in unit_days:
+            kind = (readings or {}).get(unit)
+            if kind not in _DAYS_IN:
+                return None
+            total += amount * _DAYS_IN[kind]
+            continue
         total += amount * (unit_days[unit] if unit else default_days)
     return total
 
 
-def parse_age_years(cell: object) -> float | None:
-    """Age in years from 34, "34", "34 y", "6 months", "3 wk", "1y 6m"."""
-    days = _duration_days(cell, _DAYS_PER_YEAR)
+def parse_age_years(cell: object, readings: Mapping[str, str] | None = None) -> float | None:
+    """Age in years from 34, "34", "34 y", "6 months", "3 wk", "1y 6m", "8 J.", "3 Tg".
+
+    ``readings``: what ambiguous unit words mean in this column (``age_unit_readings``); by
+    default each word's default reading (a bare "j" is years)."""
+    if readings is None:
+        readings = {w: str(d.get("default", "")) for w, d in ambiguous_duration_words().items()}
+    days = _duration_days(cell, _DAYS_PER_YEAR, readings)
+    return None if days is None else days / _DAYS_PER_YEAR
+
+
+MAX_AGE_YEARS: Final = 130.0
+
+
+def age_header_scale(unit: str, readings: Mapping[str, str] | None = None) -> float | None:
+    """Years per bare number of an age column whose header names a duration unit
+    ("Alter (Monate)": 1/12), or None when the header's unit is no duration word."""
+    _, unit_days = _duration_units()
+    word = normalise_word(unit)
+    days = unit_days.get(word)
+    if days is None and word in ambiguous_duration_words():
+        days = _DAYS_IN.get((readings or {}).get(word, ""))
     return None if days is None else days / _DAYS_PER_YEAR
 
 
@@ -932,23 +1013,33 @@ _WEEKDAY = re.compile(
 _HOUR_WORD = re.compile(r"(?<=\d)\s*(?:h|hrs|uhr|u)\.?$", re.IGNORECASE)
 
 
+def _is_dotted(match: re.Match[str]) -> bool:
+    """True for a numeric date written with dots (3.4.1950): always day-first."""
+    between = match.string[match.end("a") : match.start("b")]
+    return between == "."
+
+
 def slash_date_order(text: str) -> str | None:
-    """ "dayfirst" / "monthfirst" when a numeric date text can only be read one way, else None."""
+    """ "dayfirst" / "monthfirst" when a numeric date text can only be read one way, else None.
+
+    A dotted date is never month-first evidence (dotted dates are day-first anyway)."""
     match = _NUMERIC_DATE.fullmatch(_clean_text(text))
     if not match:
         return None
     first, second = int(match.group("a")), int(match.group("b"))
     if first > 12 >= second:
         return "dayfirst"
-    if second > 12 >= first:
+    if second > 12 >= first and not _is_dotted(match):
         return "monthfirst"
     return None
 
 
 def is_ambiguous_date_text(text: str) -> bool:
-    """True for a numeric date text that reads two ways (03/04/2026: 3 April or March 4)."""
+    """True for a numeric date text that reads two ways (03/04/2026: 3 April or March 4).
+
+    A dotted date (3.4.1950) is not: it is day-first."""
     match = _NUMERIC_DATE.fullmatch(_clean_text(text))
-    if not match:
+    if not match or _is_dotted(match):
         return False
     first, second = int(match.group("a")), int(match.group("b"))
     return first != second and first <= _MONTHS_IN_YEAR and second <= _MONTHS_IN_YEAR
@@ -1002,7 +1093,10 @@ def parse_date_text(text: str, dayfirst: bool = True) -> datetime | None:
     numeric = _NUMERIC_DATE.fullmatch(s)
     if numeric:
         first, second = int(numeric.group("a")), int(numeric.group("b"))
-        if first > 12 or (dayfirst and second <= 12):
+        # Dotted dates (3.4.1950) are day-first in every locale that writes them: month-first
+        # evidence elsewhere in the file (11/24/2026) does not apply to them.
+        dotted = _is_dotted(numeric)
+        if first > 12 or ((dayfirst or dotted) and second <= 12):
             day, month = first, second
         else:
             day, month = second, first

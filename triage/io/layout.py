@@ -25,6 +25,8 @@ from triage.columns import (
     RowScore,
     candidates,
     mentions_prolactin,
+    note_written_as,
+    parse_header,
     score_row,
 )
 from triage.io.sources import Rows, Workbook
@@ -508,7 +510,7 @@ def _take_units_row(
         return
     for i in range(min(UNITS_ROW_SCAN, len(split.cells))):
         row = split.cells[i]
-        texts = [c for c in row if isinstance(c, str) and c.strip()]
+        texts = [c for c in row if isinstance(c, str) and c.strip() and not is_empty_value(c)]
         numbers = [
             c
             for c in row
@@ -522,7 +524,7 @@ def _take_units_row(
         split.units_row = {
             j: c.strip()
             for j, c in enumerate(row)
-            if isinstance(c, str) and c.strip() and not _is_units_label(c)
+            if isinstance(c, str) and c.strip() and not is_empty_value(c) and not _is_units_label(c)
         }
         split.rejected.append(
             Rejected(
@@ -579,11 +581,18 @@ def _join_note_columns(
 ) -> None:
     """Comments become the comments cell, then "header: text" of each note column (in place)."""
     notes = [(match.headers[c], cells[:, c]) for c in match.note_columns if c < cells.shape[1]]
+    written = note_written_as()
+    forms = {
+        h: written.get(parse_header(h).full, h.replace("{", "{{").replace("}", "}}") + ": {}")
+        for h, _ in notes
+    }
     base = columns.get("comments")
     joined = np.empty(len(cells), dtype=object)
     for i in range(len(cells)):
         pieces = [] if base is None or is_empty_value(base[i]) else [cell_text(base[i])]
-        pieces += [f"{h}: {cell_text(col[i])}" for h, col in notes if not is_empty_value(col[i])]
+        pieces += [
+            forms[h].format(cell_text(col[i])) for h, col in notes if not is_empty_value(col[i])
+        ]
         joined[i] = "; ".join(pieces)
     columns["comments"] = joined
     headers["comments"] = " + ".join(

@@ -28,7 +28,7 @@ import pandas as pd
 from triage.columns import header_words, parse_header, parse_rule
 from triage.io.layout import RawTable
 from triage.io.wide import BuildResult, BuildSettings, build_frame, date_column, typed_column
-from triage.schema import Rejected
+from triage.schema import InputFileError, Rejected
 from triage.values import (
     cell_text,
     hcg_positive,
@@ -181,6 +181,8 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     _fill_identity_down(table, warnings)
     specs, spec_of_row = _classify_rows(table, local_tests(settings.tests))
     fields = np.array([s.field for s in specs] + [""], dtype=object)[spec_of_row]
+    if len(table) and not (fields == "prolactin").any():
+        raise _no_prolactin_test(table)
     collected, notes = _collected(table, settings)
     warnings.extend(notes)
     patient, specimen = _keys(table)
@@ -202,9 +204,44 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     context, bad = _parse_context(table, specs, spec_of_row, fields)
     rejected += bad
     attached = _attach(context, prolactin_pos, built, patient, specimen, collected, table, rejected)
+    keyless = (patient[context.positions] == "") & (specimen[context.positions] == "")
+    if keyless.any() and len(prolactin_pos):
+        warnings.append(
+            f"no column identifies the patient (patient id, specimen number, or name + birth "
+            f"date): {int(keyless.sum())} row(s) of other tests were not attached to any "
+            "prolactin result (rejected as other_test); name the patient column in a column "
+            'mapping file ([columns] patient_id = "<header>")'
+        )
     frame = _apply_context(built, context, attached, warnings)
     rejected.sort(key=lambda r: r.source_row)
     return LongResult(frame, rejected, len(built.accepted) + len(attached), warnings)
+
+
+MAX_CODES_SHOWN: Final = 12
+
+
+def _no_prolactin_test(table: RawTable) -> InputFileError:
+    """A long file none of whose tests is prolactin (often: local numeric test codes)."""
+    seen: list[str] = []
+    for name in ("test_code", "test", "loinc"):
+        col = table.columns.get(name)
+        if col is None:
+            continue
+        for cell in table.distinct(col).uniques:
+            text = _text(cell)
+            if text and text not in seen:
+                seen.append(text)
+    shown = ", ".join(repr(t) for t in seen[:MAX_CODES_SHOWN])
+    more = f" and {len(seen) - MAX_CODES_SHOWN} more" if len(seen) > MAX_CODES_SHOWN else ""
+    example = seen[0] if seen else "<code>"
+    return InputFileError(
+        table.file,
+        f"no test in this long (one row per test) file is recognised as prolactin (tests seen: "
+        f"{shown or 'none'}{more}); if the lab names its tests by its own codes, say which is "
+        f'prolactin in a column mapping file\'s [tests] table (e.g. "{example}" = "prolactin") '
+        "and pass it with --columns",
+        sheet=table.sheet or None,
+    )
 
 
 def _per_distinct(table: RawTable, name: str, func: Callable[[object], object]) -> np.ndarray:
@@ -452,15 +489,23 @@ def _attach(
         frame["day"] = frame["ts"].dt.normalize()
     undated = "specimen_id" not in table.columns and "collected_at" not in table.columns
     found = _match_levels(ctx, prl, undated)
+    keyless = (ctx["patient"] == "") & (ctx["specimen"] == "")
     for c in np.setdiff1d(np.arange(len(context.positions)), found["c"].to_numpy()):
+        why = (
+            f"this {context.fields[c]} result has no patient id, specimen number or name + birth "
+            "date, so it cannot be joined to a prolactin result (rows of different patients "
+            "are never joined)"
+            if keyless.iloc[c]
+            else f"no prolactin result of the same patient and collection for this "
+            f"{context.fields[c]} result"
+        )
         rejected.append(
             Rejected(
                 table.file,
                 table.sheet,
                 int(table.source_rows[context.positions[c]]),
                 "other_test",
-                f"no prolactin result of the same patient and collection for this "
-                f"{context.fields[c]} result",
+                why,
             )
         )
     found["fi"] = frame_row[found["p"].to_numpy(dtype=np.int64)]
@@ -515,6 +560,11 @@ def _match_levels(ctx: pd.DataFrame, prl: pd.DataFrame, undated: bool) -> pd.Dat
         valid_ctx = (
             remaining[key] != "" if key in ("specimen", "patient") else remaining[key].notna()
         )
+        if key != "specimen":
+            # Without a specimen, only a key that identifies the patient (id, or name + birth
+            # date) joins rows: never attach one patient's TSH to another's prolactin.
+            valid_ctx = valid_ctx & (remaining["patient"] != "")
+            valid_prl = valid_prl & (prl["patient"] != "")
         merged = remaining[valid_ctx].merge(prl[valid_prl], on=keys, suffixes=("", "_p"))
         if merged.empty:
             continue

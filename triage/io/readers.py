@@ -175,10 +175,15 @@ def _match_columns(
         ) from None
     if match.shape == "wide" and "prolactin" not in match.fields:
         seen = ", ".join(repr(h) for h in match.headers if h)
-        why = "".join(f"; {w}" for w in match.warnings if " not used as " in w or "series" in w)
-        raise InputFileError(
-            name, f"no prolactin column found (headers seen: {seen}){why}", sheet=sheet or None
-        )
+        why = [
+            w
+            for w in match.warnings
+            if " not used as " in w or "series" in w or "several visits" in w
+        ]
+        # The specific reason first (a timed series, several visits, a vetoed column); the
+        # headers seen only when nothing more specific is known.
+        message = "; ".join(why) if why else f"no prolactin column found (headers seen: {seen})"
+        raise InputFileError(name, message, sheet=sheet or None)
     return match
 
 
@@ -257,7 +262,9 @@ def read_inputs(
         try:
             result = read_file(path, mapping, options)
         except InputFileError as exc:
-            log.warning("%s", exc)
+            # The caller reports each error once (the CLI prints it as "error: ..."): logging it
+            # here too printed every error twice.
+            log.debug("%s", exc)
             errors.append(exc)
             continue
         s = result.summary

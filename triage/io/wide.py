@@ -28,8 +28,11 @@ from triage.io.layout import Distinct, RawTable, factorize_column
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, Rejected
 from triage.values import (
     CANONICAL_UNITS,
+    MAX_AGE_YEARS,
     Interval,
     Quantity,
+    age_header_scale,
+    age_unit_readings,
     ages_in_years,
     cell_text,
     has_two_digit_year,
@@ -43,6 +46,7 @@ from triage.values import (
     parse_age_years,
     parse_date,
     parse_interval,
+    parse_number,
     parse_quantity,
     parse_sex,
     parse_sex_intervals,
@@ -436,13 +440,66 @@ class _Builder:
         collected = self._dates("collected_at")
         self.out["collected_at"] = self._with_time_column(collected)
         given_age = self.column("age_years")
-        age = (
-            self._floats(given_age, parse_age_years)
-            if given_age is not None
-            else np.full(self.n, np.nan)
-        )
+        age = self._ages(given_age) if given_age is not None else np.full(self.n, np.nan)
         computed = ages_in_years(self.out["birth_date"], self.out["collected_at"])
         self.out["age_years"] = np.where(np.isnan(age), computed, age)
+        self._unreadable_ages(given_age, age, computed)
+
+    def _ages(self, given: np.ndarray) -> np.ndarray:
+        """Ages in years; a bare number in the header's unit ("Alter (Monate)"), a bare "j"
+        read as the column says (``age_unit_readings``)."""
+        header = self.table.headers.get("age_years", "")
+        readings = age_unit_readings(self.table.distinct(given).uniques, header)
+        unit = self.table.header_units.get("age_years", "")
+        per_year = age_header_scale(unit, readings) if unit else None
+
+        def read(cell: object) -> float | None:
+            if per_year is not None and not isinstance(cell, bool):
+                if isinstance(cell, int | float | np.integer | np.floating):
+                    return float(cell) * per_year if float(cell) >= 0 else None
+                if isinstance(cell, str) and parse_number(cell.strip()) is not None:
+                    number = parse_number(cell.strip())
+                    return None if number is None or number < 0 else number * per_year
+            age = parse_age_years(cell, readings)
+            return age if age is not None and 0.0 <= age <= MAX_AGE_YEARS else None
+
+        return self._floats(given, read)
+
+    def _unreadable_ages(
+        self, given: np.ndarray | None, age: np.ndarray, computed: np.ndarray
+    ) -> None:
+        """Rows whose age cell holds something that cannot be read, and no birth date gives
+        the age: rejected (``unreadable_age``), never judged against the adult interval."""
+        self.age_reject = np.zeros(self.n, dtype=bool)
+        self.age_detail = np.full(self.n, "", dtype=object)
+        if given is None:
+            return
+        header = self.table.headers.get("age_years", "age")
+        present = ~self._apply(given, lambda c: is_empty_value(c) or is_unknown_word(c), bool)
+        unread = present & np.isnan(age)
+        if not unread.any():
+            return
+        rescued = unread & ~np.isnan(computed)
+        self.age_reject = unread & np.isnan(computed)
+        first = int(np.flatnonzero(unread)[0])
+        example = cell_text(given[first])
+        rows = int(unread.sum())
+        what = (
+            "the age from the birth date was used"
+            if rescued.all()
+            else "those without a birth date are rejected (unreadable_age), not judged against "
+            "the adult interval"
+        )
+        self.warnings.append(
+            f"{rows} age cell(s) in column {header!r} cannot be read as an age (e.g. "
+            f"{example!r} at row {int(self.table.source_rows[first])}): {what}; write the unit "
+            "(34 y, 6 months, 3 days) or fix the cell"
+        )
+        for i in np.flatnonzero(self.age_reject):
+            self.age_detail[i] = (
+                f"age {cell_text(given[i])!r} in column {header!r} cannot be read as an age and "
+                "no birth date gives it; the result is not judged against the adult interval"
+            )
 
     def _sex(self) -> np.ndarray:
         """F / M per row; a column of numeric codes (1, 2) is read as ISO 5218, with a note."""
@@ -862,6 +919,9 @@ def build_frame(table: RawTable, settings: BuildSettings) -> BuildResult:
     reason, detail = builder.result()
     builder.identity()
     builder.context()
+    age_reject = builder.age_reject & (reason == "")
+    reason[age_reject] = "unreadable_age"
+    detail[age_reject] = builder.age_detail[age_reject]
     accepted = np.flatnonzero(reason == "")
     out = builder.out
     out["source_file"] = np.full(len(table), table.file, dtype=object)
