@@ -446,3 +446,122 @@ def test_the_medication_list_reads_abbreviations_and_wins_over_a_note() -> None:
     assert "medication:antiemetic_prokinetic" in codes(row, "factors")
     both = one({**WOMAN, "prolactin": 60, "medications": "risperidone", "comments": "risperidone"})
     assert _evidence(both, "medication:antipsychotic").startswith("medications: 'risperidone'")
+
+
+# ======================================= negation, exclusion, past and doubt (reviews 1 and 2) ==
+# A negation or exclusion written AFTER the cue, in six languages (clinical-reference: a red flag
+# or a lesion that is ruled out is not there; "not excluded" is a doubt and keeps the cue).
+POST_NEGATED_CUES = [
+    ("comments", "Krampfanfall ausgeschlossen", "seizure_history"),
+    ("comments", "seizure ruled out", "seizure_history"),
+    ("comments", "seizure has been ruled out", "seizure_history"),
+    ("comments", "crise d'épilepsie exclue", "seizure_history"),
+    ("comments", "convulsión descartada", "seizure_history"),
+    ("comments", "crisi epilettica esclusa", "seizure_history"),
+    ("comments", "epileptische aanval uitgesloten", "seizure_history"),
+    ("comments", "Hypophysenadenom ausgeschlossen", "lesion"),
+    ("comments", "pituitary adenoma excluded", "lesion"),
+    ("comments", "adénome hypophysaire exclu", "lesion"),
+    ("comments", "adenoma hipofisario descartado", "lesion"),
+    ("comments", "adenoma ipofisario escluso", "lesion"),
+    ("comments", "hypofyseadenoom uitgesloten", "lesion"),
+    ("comments", "no seizure", "seizure_history"),
+    ("comments", "no visual loss", "red_flag"),
+]
+
+
+@pytest.mark.parametrize(("field", "text", "cue"), POST_NEGATED_CUES)
+def test_negation_after_the_cue_in_six_languages(field: str, text: str, cue: str) -> None:
+    assert cue not in BOOK.match(field, text)
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "cue"),
+    [
+        ("comments", "seizure not excluded", "seizure_history"),
+        ("comments", "Krampfanfall nicht ausgeschlossen", "seizure_history"),
+        ("comments", "crisi epilettica non esclusa", "seizure_history"),
+        ("comments", "adenoma hipofisario no descartado", "lesion"),
+        ("comments", "epilepsy, EEG negative", "seizure_history"),
+        ("comments", "macroadenoma 35 mm, bitemporal hemianopia", "red_flag"),
+    ],
+)
+def test_a_doubted_or_separate_negation_keeps_the_cue(field: str, text: str, cue: str) -> None:
+    assert cue in BOOK.match(field, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "V.a. Hypophysenadenom 8 mm",
+        "Verdacht auf Mikroadenom",
+        "suspected pituitary adenoma",
+        "?macroadenoma",
+        "suspicion d'adénome hypophysaire",
+        "sospecha de adenoma hipofisario",
+        "sospetto adenoma ipofisario",
+        "verdenking op hypofyseadenoom",
+        "verdenking hypofyseadenoom",
+        "adenoma ipofisario (?)",
+    ],
+)
+def test_a_suspected_lesion_is_exposed_as_a_doubt(text: str) -> None:
+    hits = BOOK.match("comments", text)
+    assert "lesion_suspected" in hits
+
+
+# Verb negation, contraindication, ex- and a past history: not a drug taken now (decision: no
+# factor; documented in triage/knowledge/drugs.py).
+NOT_TAKEN_NOW = [
+    "no toma metoclopramida",
+    "no tomaba haloperidol",
+    "no usa domperidona",
+    "non assume metoclopramide",
+    "non prende aloperidolo",
+    "ne prend pas de Primperan",
+    "gebruikt geen Primperan",
+    "nimmt kein MCP",
+    "metoclopramide contraindicated",
+    "MCP kontraindiziert",
+    "Primperan contre-indiqué",
+    "metoclopramida contraindicada",
+    "metoclopramide controindicata",
+    "ex-Risperdal",
+    "h/o metoclopramide",
+    "history of metoclopramide",
+    "antecedentes de haloperidol",
+    "antécédent de Largactil",
+]
+
+
+@pytest.mark.parametrize("text", NOT_TAKEN_NOW)
+def test_verb_negation_contraindication_and_past_are_not_taken(text: str) -> None:
+    assert taken(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("toma Risperdal 2 mg; no toma metoclopramida", ["risperidone"]),
+        ("history of schizophrenia on risperidone", ["risperidone"]),
+        ("Risperdal Consta 37.5 mg 2-weekly (stopped 5 days ago)", ["risperidone"]),
+        ("Xeplion vor 3 Wochen abgesetzt", ["paliperidone"]),
+        ("Haldol Decanoas sospeso 2 settimane fa", ["haloperidol"]),
+        ("Risperdal Consta stopped 2 years ago", []),
+        ("risperidone stopped 5 days ago", []),
+        ("Risperdal Consta stopped 5 days ago; metoclopramide stopped 3 days ago", ["risperidone"]),
+    ],
+)
+def test_a_recently_stopped_depot_still_acts(text: str, expected: list[str]) -> None:
+    assert taken(text) == expected
+
+
+def test_a_recently_stopped_depot_is_still_a_factor() -> None:
+    row = one(
+        {
+            **WOMAN,
+            "prolactin": 66,
+            "medications": "Risperdal Consta 37.5 mg 2-weekly (stopped 5 days ago)",
+        }
+    )
+    assert "medication:antipsychotic" in codes(row, "factors")

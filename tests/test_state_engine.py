@@ -176,9 +176,19 @@ def test_pregnancy_evidence_names_both_limits() -> None:
     )
 
 
-def test_a_result_within_the_usual_limit_lists_nothing() -> None:
+def test_a_result_within_the_usual_limit_lists_the_state_as_possible() -> None:
+    # Every row judged against a physiological interval names the state that judged it (review
+    # 2 #14: a pregnancy interval with no factor listed); within the usual limit too, it
+    # explains nothing, so it is only possible and the priority stays none.
     row = one({**WOMAN, "pregnant": "28/40", "prolactin": 20})
-    assert row["status"] == "normal" and row["factors"] == ""
+    assert row["status"] == "normal" and row["factors"] == "pregnancy"
+    assert row["priority"] == "none" and row["suggestions"] == ""
+    found = details(row)["pregnancy"]
+    assert found["strength"] == "possible"
+    assert found["evidence"] == (
+        "pregnant: '28/40'; judged against the pregnancy interval 10–209 ng/mL: 20 ng/mL is "
+        "within it, and within the non-pregnant limit 30 ng/mL"
+    )
 
 
 # ------------------------------------------------------------------------------ contradictions ---
@@ -240,3 +250,187 @@ def test_negative_hcg_text_excludes_pregnancy(text: str) -> None:
     row = one({**WOMAN, "hcg": text, "prolactin": 45})
     assert "pregnancy_test" not in codes(row["suggestions"])
     assert "pregnancy" not in codes(row["factors"])
+
+
+# ------------------------------------------- negation, exclusion, past and doubt (reviews 1, 2) --
+# A raised result with a pregnancy or breastfeeding that is excluded, unlikely or ended: the usual
+# interval applies, so the result is high (never a false normal) and no physiological factor.
+NEGATED_PHYSIOLOGY = [
+    ("pregnant", "Schwangerschaft ausgeschlossen"),
+    ("comments", "Schwangerschaft unwahrscheinlich"),
+    ("pregnant", "pregnancy excluded"),
+    ("comments", "pregnancy ruled out"),
+    ("comments", "pregnancy unlikely"),
+    ("pregnant", "grossesse exclue"),
+    ("comments", "grossesse écartée"),
+    ("comments", "embarazo descartado"),
+    ("comments", "gravidanza esclusa"),
+    ("comments", "zwangerschap uitgesloten"),
+    ("comments", "no embarazada; lactancia materna suspendida hace 1 año"),
+    ("comments", "allaitement arrêté il y a 2 ans"),
+    ("comments", "ha smesso di allattare"),
+    ("comments", "gestopt met borstvoeding"),
+    ("comments", "Abstillen vor 6 Monaten"),
+    ("comments", "stopped breastfeeding last year"),
+    ("lactating", "Stillen beendet"),
+]
+
+
+@pytest.mark.parametrize(("column", "text"), NEGATED_PHYSIOLOGY)
+def test_excluded_or_ended_physiology_is_never_a_false_normal(column: str, text: str) -> None:
+    row = one({**WOMAN, column: text, "prolactin": 60})
+    assert row["status"] == "high", (text, row["status"])
+    assert row["priority"] != "none"
+    assert not {"pregnancy", "lactation"} & set(codes(row["factors"]))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pregnancy test negative",
+        "β-hCG neg",
+        "hCG negativ",
+        "test de grossesse négatif",
+        "prueba de embarazo negativa",
+        "test di gravidanza negativo",
+        "zwangerschapstest negatief",
+    ],
+)
+def test_a_negative_pregnancy_test_in_notes_needs_no_pregnancy_test(text: str) -> None:
+    row = one({**WOMAN, "comments": text, "prolactin": 60})
+    assert row["status"] == "high"
+    assert "pregnancy_test" not in codes(row["suggestions"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Haemodialysis stopped after transplant 2022",
+        "Dialyse beendet nach NTX",
+        "ex-dialysé",
+        "diálisis suspendida tras trasplante renal",
+        "dialisi sospesa dopo trapianto di rene",
+        "dialyse gestopt na niertransplantatie",
+    ],
+)
+def test_ended_dialysis_is_not_dialysis(text: str) -> None:
+    row = one({**WOMAN, "comments": text, "prolactin": 60})
+    assert "dialysis" not in codes(row["factors"])
+    assert row["status"] == "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "niertransplantatie 2019, goede functie, geen dialyse meer",
+        "greffe rénale fonctionnelle",
+        "NTx 2015",
+        "Nierentransplantation 2018, gute Funktion",
+        "trasplante renal funcionante",
+        "trapianto di rene funzionante",
+    ],
+)
+def test_a_working_graft_without_egfr_is_no_renal_factor(text: str) -> None:
+    row = one({**WOMAN, "comments": text, "prolactin": 60})
+    assert not {"renal_impairment", "dialysis"} & set(codes(row["factors"]))
+    assert "check_renal_function" in codes(row["suggestions"])
+
+
+@pytest.mark.parametrize(
+    "text", ["peritoneaaldialyse", "Bauchfelldialyse", "hemodialyse", "nierdialyse"]
+)
+def test_compound_dialysis_words_are_dialysis(text: str) -> None:
+    row = one({**WOMAN, "comments": text, "prolactin": 60})
+    assert "dialysis" in codes(row["factors"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Leberzirrhose ausgeschlossen",
+        "descartada cirrosis; hígado graso",
+        "cirrosis descartada",
+        "cirrhosis excluded",
+        "cirrhose exclue",
+        "cirrosi esclusa",
+        "levercirrose uitgesloten",
+    ],
+)
+def test_excluded_cirrhosis_is_no_factor(text: str) -> None:
+    row = one({**WOMAN, "comments": text, "prolactin": 60})
+    assert "liver_cirrhosis" not in codes(row["factors"])
+    assert row["status"] == "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sospetta cirrosi? da confermare",
+        "V.a. Leberzirrhose",
+        "?cirrhosis",
+        "suspicion de cirrhose",
+        "sospecha de cirrosis",
+        "verdenking levercirrose",
+    ],
+)
+def test_a_suspected_cirrhosis_is_at_most_possible(text: str) -> None:
+    row = one({**WOMAN, "comments": text, "prolactin": 60})
+    assert details(row)["liver_cirrhosis"]["strength"] == "possible"
+    assert "check_liver_function" in codes(row["suggestions"])
+
+
+@pytest.mark.parametrize(
+    ("column", "text"),
+    [
+        ("comments", "grossesse possible ?"),
+        ("pregnant", "möglich"),
+        ("pregnant", "Schwangerschaft möglich"),
+        ("pregnant", "possibile"),
+        ("pregnant", "posible"),
+        ("pregnant", "mogelijk"),
+    ],
+)
+def test_a_doubted_pregnancy_is_settled_by_a_test(column: str, text: str) -> None:
+    row = one({**WOMAN, column: text, "prolactin": 60})
+    assert row["status"] == "high"  # the usual interval: a doubt never gives a normal
+    assert details(row)["pregnancy"]["strength"] == "possible"  # as for "?pregnant"
+    assert "pregnancy_test" in codes(row["suggestions"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dialysis planned; eGFR 14",
+        "GFR 25 ml/min",
+        "Dialyse geplant, eGFR 18",
+        "DFG 20 mL/min/1,73 m2",
+        "FG 12",
+        "TFG: 22",
+        "eGFR 15, in attesa di dialisi",
+        "eGFR 19 ml/min, dialyse gepland",
+    ],
+)
+def test_an_egfr_written_in_a_note_is_read_where_the_column_is_empty(text: str) -> None:
+    row = one({**WOMAN, "comments": text, "prolactin": 60})
+    assert details(row)["renal_impairment"]["strength"] == "likely", text
+
+
+@pytest.mark.parametrize(
+    ("text", "egfr"), [("eGFR 14", 80.0), ("eGFR >60", None), ("eGFR 14%", None)]
+)
+def test_a_note_egfr_never_overrides_the_column_nor_reads_other_numbers(
+    text: str, egfr: float | None
+) -> None:
+    row = one({**WOMAN, "comments": text, "prolactin": 60, "egfr": egfr})
+    assert "renal_impairment" not in codes(row["factors"])
+
+
+@pytest.mark.parametrize(
+    "text", ["TSH 25", "TSH: 25 mU/l", "TSH 18,5 mUI/L", "TSH 30 mIU/L", "TSH >100"]
+)
+def test_a_tsh_written_in_a_note_is_read_where_the_column_is_empty(text: str) -> None:
+    row = one({**WOMAN, "comments": text, "prolactin": 60})
+    assert details(row)["hypothyroidism"]["strength"] == "likely", text
+    assert "check_tsh" not in codes(row["suggestions"])
+    kept = one({**WOMAN, "comments": text, "prolactin": 60, "tsh": 2.0})
+    assert "hypothyroidism" not in codes(kept["factors"])

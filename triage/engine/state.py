@@ -88,9 +88,10 @@ class PatientState:
     renal: str = ""  # haemodialysis | peritoneal | dialysis | transplant | none | ""
     transplant_year: int | None = None
     ckd_stage: int | None = None  # chronic kidney disease written: its stage (0 = not given)
-    liver: str = ""  # cirrhosis | other | none | ""
+    liver: str = ""  # cirrhosis | suspected (cirrhosis doubted) | other | none | ""
     child_pugh: str = ""
     liver_severity: str = ""  # encephalopathy | advanced (decompensated, Child-Pugh C) | ""
+    labs: tuple[Fact, ...] = ()  # lab numbers written in notes ("eGFR 14"), field "lab:<name>"
     evidence: tuple[tuple[str, Fact], ...] = ()  # (topic, the fact that says it)
     conflicts: tuple[str, ...] = ()
     _said: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -103,6 +104,11 @@ class PatientState:
     def child_bearing_excluded(self) -> bool:
         """Not able to be pregnant: hysterectomy, post or surgical menopause, or not applicable."""
         return self.hysterectomy or self.menopause in ("post", "surgical") or self.pregnancy == "na"
+
+    def lab(self, name: str) -> Fact | None:
+        """The first number of lab `name` ("egfr", "tsh") written in a note, if any: used only
+        where the row's own column for it is empty (the rule that reads it decides)."""
+        return next((f for f in self.labs if f.field == f"lab:{name}"), None)
 
     def facts(self, topic: str) -> list[Fact]:
         return [fact for name, fact in self.evidence if name == topic]
@@ -173,7 +179,10 @@ def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
     _lactation(got, row, state, evidence, conflicts)
     _kidney(got, state, evidence, conflicts)
     _liver(got, state, evidence, conflicts)
-    return PatientState(**state, evidence=tuple(evidence), conflicts=tuple(conflicts))
+    labs = tuple(
+        f for name, found in got.by_field.items() if name.startswith("lab:") for f in found
+    )
+    return PatientState(**state, labs=labs, evidence=tuple(evidence), conflicts=tuple(conflicts))
 
 
 def _lines(facts: Sequence[Fact]) -> str:
@@ -370,6 +379,7 @@ def _liver(
     cirrhosis = got.having("liver", "cirrhosis")
     other = got.having("liver", "other", "disease", "not_cirrhosis")
     none = got.having("liver", "none")
+    suspected = got.having("liver", "cirrhosis_suspected")
     severe = got.having("liver_severe", "encephalopathy", "advanced")
     letters = [f.value for f in got.values("child_pugh")]
     liver = ""
@@ -383,6 +393,9 @@ def _liver(
         evidence.extend(("liver", f) for f in cirrhosis)
         if severe:
             evidence.extend(("liver_severe", f) for f in severe)
+    elif suspected and not none:
+        liver = "suspected"  # a doubt: at most a possible cause, to be settled by the work-up
+        evidence.extend(("liver", f) for f in suspected)
     elif other:
         liver = "other"
         evidence.extend(("liver", f) for f in other)
@@ -496,6 +509,7 @@ def derived_columns(frame: pd.DataFrame, states: Sequence[PatientState]) -> dict
                 found = _weeks_since_lmp(state, collected[row])
                 weeks.iloc[row] = np.nan if found is None else found
     return {
+        **_note_labs(frame, distinct, codes),
         "pregnant": flags(
             [
                 True if s.pregnant else False if s.pregnancy in ("no", "na") else None
@@ -525,6 +539,33 @@ def derived_columns(frame: pd.DataFrame, states: Sequence[PatientState]) -> dict
         ),
         "kidney_transplant": flags([True if s.renal == "transplant" else None for s in distinct]),
     }
+
+
+def _note_labs(
+    frame: pd.DataFrame, distinct: Sequence[PatientState], codes: np.ndarray
+) -> dict[str, pd.Series]:
+    """A lab number written in a note ("dialysis planned; eGFR 14", "TSH 25": states.toml
+    `number = "lab:<name>"`) fills the canonical column <name> (and <name>_qualifier) only where
+    that column is empty: the row's own column always wins."""
+    names = {f.field.removeprefix("lab:") for s in distinct for f in s.labs}
+    out: dict[str, pd.Series] = {}
+    for name in sorted(n for n in names if n in frame.columns):
+        written = [s.lab(name) for s in distinct]
+        numbers = np.array(
+            [np.nan if f is None or f.number is None else f.number for f in written], "float64"
+        )[codes]
+        column = frame[name].to_numpy(dtype="float64")
+        empty = np.isnan(column) & ~np.isnan(numbers)
+        if not empty.any():
+            continue
+        out[name] = pd.Series(np.where(empty, numbers, column), index=frame.index, dtype="float64")
+        qualifier = f"{name}_qualifier"
+        if qualifier in frame.columns:
+            marks = np.array([f.value if f is not None else "" for f in written], dtype=object)
+            kept = frame[qualifier].astype("string")
+            filled = pd.Series(marks[codes], index=frame.index, dtype="string").replace("", pd.NA)
+            out[qualifier] = kept.where(~pd.Series(empty, index=frame.index), filled)
+    return out
 
 
 def _weeks_since_lmp(state: PatientState, collected: object) -> float | None:

@@ -3,8 +3,10 @@ them per row).  Vocabulary: triage/data/states.toml, English, German, French, Sp
 Dutch.
 
 A bare answer ("Y", "ja", "nee", "n/a") means its column's state; descriptive words mean what they
-say whatever the column; a negation just before a match gives its `negated` facts, a doubt mark
-next to it its `doubted` facts ("unknown": never yes or no).  Cached per distinct (column, text).
+say whatever the column; a negation just before a match, or a negation / exclusion / ended word
+just after it in its clause ("Schwangerschaft ausgeschlossen", "allaitement arrêté", "dialysis
+stopped"), gives its `negated` facts, a doubt mark next to it (or "not excluded") its `doubted`
+facts ("unknown": never yes or no).  Cached per distinct (column, text).
 """
 
 from __future__ import annotations
@@ -108,6 +110,30 @@ class StateVocabulary:
         negation = _table(spec, "negation", source)
         self._negation_words = frozenset(str(w).lower() for w in negation.get("words", []))
         self._negation_phrases = tuple(str(p).lower() for p in negation.get("phrases", []))
+        # Negation or an ended state AFTER the match ("Schwangerschaft ausgeschlossen",
+        # "allaitement arrêté", "dialysis stopped"); a negation in between is a doubt ("not
+        # excluded", "kann nicht ausgeschlossen werden").
+        words = int(negation.get("after_window_words", 0))
+        gap = r"[^\w]*(?:[\w'’.-]+[^\w]+){0," + str(words) + "}?"
+        self._negation_after = re.compile(
+            "^(?P<gap>"
+            + gap
+            + ")(?:"
+            + _compile(negation.get("after", []), source, "negation.after").pattern
+            + r")(?!\w)",
+            re.IGNORECASE,
+        )
+        self._negation_adjacent = re.compile(
+            r"^(?P<gap>[^\w]*(?:"
+            + _compile(negation.get("copulas", []), source, "negation.copulas").pattern
+            + r")?[^\w]*)(?:"
+            + _compile(
+                negation.get("after_adjacent", []), source, "negation.after_adjacent"
+            ).pattern
+            + r")(?!\w)",
+            re.IGNORECASE,
+        )
+        self._negation_cancel = frozenset(str(w).lower() for w in negation.get("cancel", []))
         doubt = _table(spec, "doubt", source)
         self._doubt_before = _compile(doubt.get("before", []), source, "doubt.before")
         self._doubt_after = _compile(doubt.get("after", []), source, "doubt.after")
@@ -215,26 +241,33 @@ class StateVocabulary:
                 if any(start < b and a < end for a, b in taken):
                     continue
                 before = blanked[:start]
-                after = blanked[end : end + self.after_chars]
                 taken.append((start, end))
-                sets = self._effect(concept, before, after)
+                sets = self._effect(concept, before, blanked[end:])
                 facts.extend(Fact(k, v, column, quote) for k, v in sets)
-                if sets:
+                if sets or concept.number.startswith("lab:"):
                     facts.extend(self._numbers(concept, match, column, quote, clause))
             for a, b in taken:
                 blanked = blanked[:a] + " " * (b - a) + blanked[b:]
         return facts
 
-    def _effect(self, concept: _Concept, before: str, after: str) -> tuple[tuple[str, str], ...]:
+    def _effect(self, concept: _Concept, before: str, rest: str) -> tuple[tuple[str, str], ...]:
+        """What a match means: its doubted, negated or plain facts.  `before` is its clause up to
+        the match, `rest` the clause after it."""
         tail_match = self._tail.search(before)
         tail = tail_match.group(0) if tail_match else ""
-        if self._doubt_before.search(tail) or self._doubt_after.search(after):
+        if self._doubt_before.search(tail) or self._doubt_after.search(rest[: self.after_chars]):
             return concept.doubted or ()
         lowered = before.lower()
         words = _WORD.findall(tail.lower())
         if any(w in self._negation_words for w in words) or any(
             p in lowered for p in self._negation_phrases
         ):
+            return concept.negated or ()
+        after = self._negation_adjacent.match(rest) or self._negation_after.match(rest)
+        if after is not None:
+            between = _WORD.findall(after.group("gap").lower())
+            if any(w in self._negation_cancel for w in between):
+                return concept.doubted or ()  # "not excluded": a doubt, never a "no"
             return concept.negated or ()
         return concept.sets
 
@@ -256,6 +289,10 @@ class StateVocabulary:
             out.append(Fact("trimester", "", column, quote, number))
         if "stage" in groups:
             out.append(Fact("ckd_stage", "", column, quote, float(groups["stage"])))
+        # a lab number written in a note ("eGFR 14", "TSH 25", "eGFR >60"), with its < or >
+        if "value" in groups and concept.number.startswith("lab:"):
+            value = float(groups["value"].replace(",", "."))
+            out.append(Fact(concept.number, groups.get("qualifier", ""), column, quote, value))
         if "letter" in groups:
             out.append(Fact("child_pugh", groups["letter"].upper(), column, quote))
         if concept.sets and dict(concept.sets).get("transplant") == "yes":

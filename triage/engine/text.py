@@ -88,6 +88,13 @@ class CueBook:
         negation = _table(spec, "negation", source)
         self._negation_words = frozenset(_plain(str(w)) for w in negation.get("words", []))
         self._negation_phrases = tuple(_plain(str(p)) for p in negation.get("phrases", []))
+        # Negation or exclusion AFTER the cue, in its clause ("Krampfanfall ausgeschlossen",
+        # "seizure ruled out", "adénome exclu"): word sequences, compared without case or accents.
+        self._after_window = int(negation.get("after_window_words", 0))
+        self._after = _phrases(negation.get("after", []))
+        self._after_adjacent = _phrases(negation.get("after_adjacent", []))
+        self._copulas = frozenset(_plain(str(w)) for w in negation.get("copulas", []))
+        self._cancel = frozenset(_plain(str(w)) for w in negation.get("cancel", []))
         size = _table(spec, "lesion_size", source)
         self._size_pattern = _compile([str(size.get("pattern", ""))], source, "lesion_size")
         self._size_units = {str(k).lower(): float(v) for k, v in size.get("units", {}).items()}
@@ -188,6 +195,8 @@ class CueBook:
                 continue
             if self._negated(clause[: start - clause_start]):
                 continue
+            if self._negated_after(clause[end - clause_start :]):
+                continue
             while end < len(text) and text[end].isalnum():
                 end += 1
             return CueHit(cue.name, field, self._quote(text, start, end), text[start:end])
@@ -199,6 +208,21 @@ class CueBook:
             return True
         words = _WORD.findall(lowered)[-self.negation_window :] if self.negation_window else []
         return any(word in self._negation_words for word in words)
+
+    def _negated_after(self, rest: str) -> bool:
+        """A negation or exclusion word within `after_window_words` words after the cue ("seizure
+        ruled out"), or a `negative` word right after it or its copula ("MRI: negative"); a cancel
+        word in between ("not excluded", "nicht ausgeschlossen") keeps the cue."""
+        if not self._after and not self._after_adjacent:
+            return False
+        longest = max((len(p) for p in (*self._after, *self._after_adjacent)), default=1)
+        words = _WORD.findall(_plain(rest))[: self._after_window + 1 + longest]
+        adjacent_at = 1 if words and words[0] in self._copulas else 0
+        for at in range(min(self._after_window, len(words) - 1) + 1):
+            for phrase in (*self._after, *(self._after_adjacent if at == adjacent_at else ())):
+                if tuple(words[at : at + len(phrase)]) == phrase:
+                    return not any(word in self._cancel for word in words[:at])
+        return False
 
     def _quote(self, text: str, start: int, end: int) -> str:
         _, clause = _clause(text, start, end, _QUOTE_SPLIT)
@@ -289,6 +313,12 @@ def _prefix_trie(patterns: Sequence[str], depth: int = 0) -> str:
             rests = [p[1:] for p in members]
             branches.append(re.escape(letter) + _prefix_trie(rests, depth + 1))
     return "(?:" + "|".join(branches) + ")"
+
+
+def _phrases(values: object) -> tuple[tuple[str, ...], ...]:
+    """Word sequences (plain: no case, no accents) of a list of phrases."""
+    items = values if isinstance(values, list) else []
+    return tuple(tuple(_WORD.findall(_plain(str(v)))) for v in items if _WORD.search(str(v)))
 
 
 def _table(spec: Mapping[str, Any], name: str, source: str) -> Mapping[str, Any]:

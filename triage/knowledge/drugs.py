@@ -26,8 +26,12 @@ How matching works:
   ("no metoclopramide or domperidone").  The cue words are also those of German, French,
   Spanish, Italian and Dutch medication lists: ``MCP abgesetzt``, ``kein Haldol``, ``arrêt du
   Primperan``, ``sin risperidona``, ``Plasil sospeso``, ``Dogmatil gestopt``, ``Allergien:``,
-  while ``seit``/``depuis``/``desde``/``dal``/``sinds`` affirm.  ``mentions()`` returns every
-  mention with its ``negated`` flag for callers that want the negated ones too.
+  while ``seit``/``depuis``/``desde``/``dal``/``sinds`` affirm.  ``contraindicated``,
+  ``ex-``, ``h/o``/``history of`` (a past drug: decided not current, so no factor) and verb
+  negation (``no toma``, ``non assume``, ``ne prend pas``, ``gebruikt geen``) negate too.  A
+  depot stopped days or weeks ago is still taken (it keeps acting; see _depot_still_acting).
+  ``mentions()`` returns every mention with its ``negated`` flag for callers that want the
+  negated ones too.
 """
 
 from __future__ import annotations
@@ -129,21 +133,27 @@ _STOPPED: Final = _plain(
         "no longer",
         "previously",
         "in the past",
+        # contraindicated: not to be given, so not being taken
+        "contraindicated", "contra-indicated",
         # de
         "abgesetzt", "pausiert", "gestoppt", "beendet", "abgebrochen", "ausgeschlichen",
         "allergie", "unverträglichkeit", "nicht vertragen", "nicht mehr", "früher", "ehemals",
-        "vormals",
+        "vormals", "kontraindiziert",
         # fr
         "arrêté", "arrêtée", "arrêt", "stoppé", "interrompu", "suspendu",
         "intolérance", "mal toléré", "ne prend plus", "autrefois", "anciennement",
+        "contre-indiqué", "contre-indiquée", "contre indiqué", "contre indiquée",
         # es
         "suspendido", "suspendida", "retirado", "retirada", "alergia", "alérgico", "alérgica",
-        "no tolerado", "ya no", "anteriormente", "previamente",
+        "no tolerado", "ya no", "anteriormente", "previamente", "contraindicado",
+        "contraindicada",
         # it
         "sospeso", "sospesa", "interrotto", "interrotta", "allergia", "allergico", "allergica",
-        "non tollerato", "non più", "in passato", "precedentemente",
+        "non tollerato", "non più", "in passato", "precedentemente", "controindicato",
+        "controindicata",
         # nl
         "gestopt", "gestaakt", "allergisch", "niet verdragen", "niet meer", "vroeger", "voorheen",
+        "gecontra-indiceerd", "gecontraïndiceerd", "contra-geïndiceerd", "contraïndicatie",
         # all
         "stop",
     }
@@ -183,6 +193,16 @@ _NEGATING: Final = _STOPPED | _plain(
         "former",
         "past",
         "from",
+        # "ex-Risperdal"; a past history of a drug is not a current one (decision: no factor;
+        # the history stays in the evidence of the text): "h/o", "history of", "hx of"
+        "ex",
+        "h/o",
+        "hx",
+        "hx of",
+        "history of",
+        "past history of",
+        "contraindicated",
+        "previously on", "formerly on", "was on", "used to be on", "prior on",
         "no longer taking",
         "not currently",
         # "without treatment with X": the "with" belongs to the negated phrase
@@ -194,18 +214,25 @@ _NEGATING: Final = _STOPPED | _plain(
         "zonder behandeling met", "geen behandeling met", "niet behandeld met",
         # de
         "kein", "keine", "keinen", "keinerlei", "nicht", "ohne", "nie", "weder", "allergisch gegen",
-        "allergie gegen", "verneint",
+        "allergie gegen", "verneint", "zustand nach", "anamnestisch",
         # fr
         "pas", "pas de", "sans", "aucun", "aucune", "jamais", "ni", "allergie à", "allergique à",
-        "ancien", "ancienne", "arrêt du", "arrêt de",
+        "ancien", "ancienne", "arrêt du", "arrêt de", "ne prend pas", "antécédent de",
+        "antécédents de", "atcd de", "ex-",
         # es
         "sin", "ningún", "ninguna", "ninguno", "nunca", "niega", "alergia a", "alérgico a",
         "previo", "previa",
+        # verb negation: "no toma metoclopramida", "no tomaba", "no usa", "no recibe"
+        "no toma", "no tomaba", "no tomó", "no usa", "no usaba", "no utiliza", "no recibe",
+        "no recibía", "no lleva", "antecedente de", "antecedentes de",
         # it
         "non", "senza", "nessun", "nessuna", "nessuno", "né", "nega", "allergia a",
         "allergico a", "precedente",
+        "non assume", "non assumeva", "non prende", "non prendeva", "non usa", "non utilizza",
+        "pregresso", "pregressa", "in anamnesi",
         # nl
         "geen", "niet", "zonder", "nooit", "ontkent", "allergie voor", "allergisch voor", "eerder",
+        "neemt geen", "gebruikt geen", "gebruikt niet", "voorgeschiedenis",
     }
 )
 _AFFIRMING: Final = _plain(
@@ -227,6 +254,7 @@ _AFFIRMING: Final = _plain(
         "added",
         "plus",
         "with",
+        "on",  # "history of schizophrenia on risperidone": taken
         # de
         "seit", "neu", "begonnen", "angesetzt", "gestartet", "nimmt", "aktuell", "weiter",
         "fortgesetzt", "mit", "umgestellt auf", "dauermedikation",
@@ -328,6 +356,11 @@ class DrugMatcher:
         if not spans:
             return ()
         negated = _negations(folded, spans) if _may_negate(folded) else [False] * len(spans)
+        if any(negated):  # a depot stopped days or weeks ago still acts: it is still taken
+            negated = [
+                is_negated and not _depot_still_acting(text, start)
+                for is_negated, (start, _) in zip(negated, spans, strict=True)
+            ]
         mentions = []
         for (start, end), is_negated in zip(spans, negated, strict=True):
             term = self._terms.get(drug_term_key(folded[start:end]))
@@ -463,6 +496,26 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
         result.append(pre_negated or post_negated or in_label)
         previous_end, previous_pre = end, pre_negated
     return result
+
+
+_SEGMENT_END: Final = re.compile(r"[;\n|]|,(?!\d)")
+
+
+def _depot_still_acting(text: str, start: int) -> bool:
+    """Whether the medication-list item holding the mention at `start` is a depot antipsychotic
+    stopped days or weeks ago ("Risperdal Consta 37.5 mg 2-weekly (stopped 5 days ago)"): a depot
+    keeps releasing the drug for weeks after the last injection (clinical-reference §7.9: depots
+    "need far longer" to wash out, no number given [M]; Risperdal Consta label: release subsides
+    about 7 weeks after an injection).  Both words are cues.toml data (cues depot and
+    depot_stopped_recently); a stop written in months or years, or without a time, stays
+    "not taken"."""
+    from triage.engine.text import load_cue_book  # lazy: the engine imports this module
+
+    begin = max([0] + [m.end() for m in _SEGMENT_END.finditer(text, 0, start)])
+    after = _SEGMENT_END.search(text, start)
+    item = text[begin : after.start() if after else len(text)]
+    hits = load_cue_book().match("medications", item)
+    return "depot" in hits and "depot_stopped_recently" in hits
 
 
 def _may_negate(text: str) -> bool:
