@@ -70,6 +70,7 @@ THRESHOLDS: dict[str, float] = {
     "postpartum_nonlactating_normal_weeks": 1,
     "pregnancy_implausible_age_years": 60,
     "ckd_stage_likely_min": 4,
+    "open_result_urgent_fraction": 0.8,
 }
 BANDS = (("mild", 0), ("moderate", 50), ("marked", 100), ("very_high", 250), ("extreme", 500))
 

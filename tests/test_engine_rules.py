@@ -338,7 +338,11 @@ def test_kidney_transplant_with_low_egfr_names_the_graft() -> None:
 def test_tsh_levels(tsh: float, qualifier: str, expected: str | None) -> None:
     row = one({**MAN, "prolactin": 40, "tsh": tsh, "tsh_qualifier": qualifier})
     assert factors(row).get("hypothyroidism", {}).get("strength") == expected
-    assert ("check_tsh" in row["suggestions"]) == (expected is not None)
+    # A TSH in the row is already judged: no check_tsh (review 2 #17); a raised one says what
+    # to do in the factor's evidence.
+    assert "check_tsh" not in row["suggestions"]
+    if expected is not None:
+        assert "once euthyroid" in factors(row)["hypothyroidism"]["evidence"]
 
 
 def test_liver_cirrhosis_grades() -> None:
@@ -600,14 +604,20 @@ def test_sample_files_through_reader_and_engine(path: Path) -> None:
         assert all(c in SUGGESTION_CODES or c in CAUTION_CODES for c in codes.split(";") if c)
     high = out["status"] == "high"
     assert (out.loc[high, "factors"] != "").all()
-    # A normal or low result lists no factor, except the physiological state that explains a
-    # result within its physiological interval (priority none).
+    # A normal or low result lists no factor, except the physiological state that judged it
+    # (priority none, unless a red flag comes with a result above the usual limit: urgent) and a
+    # known pituitary lesion, listed whatever the status (reviews 1 A4/A5/B4).
     quiet = out.loc[out["status"].isin(["normal", "low"])]
-    assert all(
-        set(codes.split(";")) <= {"", "pregnancy", "lactation", "neonatal"}
-        for codes in quiet["factors"]
+    allowed = {"", "pregnancy", "lactation", "neonatal", "known_pituitary_lesion", "stalk_effect"}
+    assert all(set(codes.split(";")) <= allowed for codes in quiet["factors"])
+    physiological = quiet["factors"].map(
+        lambda codes: (
+            codes != "" and set(codes.split(";")) <= {"pregnancy", "lactation", "neonatal"}
+        )
     )
-    assert (quiet.loc[quiet["factors"] != "", "priority"] == "none").all()
+    flagged = quiet["suggestions"].str.contains("urgent_endocrine_referral")
+    assert (quiet.loc[physiological & ~flagged, "priority"] == "none").all()
+    assert (quiet.loc[physiological & flagged, "priority"] == "urgent").all()
     assert (out.loc[high, "band"] != "").all() and (out.loc[~high, "band"] == "").all()
     converted = out["prolactin_unit"] == "mIU/L"
     assert out.loc[converted, "conversion_factor_used"].notna().all()
@@ -791,3 +801,177 @@ def test_source_of_the_deciding_interval() -> None:
     base = {**WOMAN, "pregnant": False, "hcg": "positive", "hcg_positive": True}
     far = one({**base, "prolactin": 300})
     assert far["status"] == "high" and far["reference_source"] == "physiological"
+
+
+# ---------------------------------------------------------------------------------------------
+# Outside reviews: red flags and lesions in a physiological state, lesions with red flags,
+# children, suggestion order, censored results, evidence wording
+# ---------------------------------------------------------------------------------------------
+PREGNANT = {"sex": "F", "age_years": 31, "pregnant": True, "unit": "ng/mL"}
+
+
+def codes_of(row: pd.Series, column: str) -> list[str]:
+    return [c for c in str(row[column]).split(";") if c]
+
+
+def test_red_flag_counts_above_the_usual_limit_in_pregnancy() -> None:
+    # ES 2011 (pregnancy): a prolactinoma can grow in pregnancy; BNSSG: visual field loss is
+    # urgent.  Review 1 A4.
+    row = one(
+        {
+            **PREGNANT,
+            "gestational_weeks": 30.0,
+            "prolactin": 150,
+            "comments": "new bitemporal visual field loss",
+        }
+    )
+    assert row["status"] == "normal" and row["priority"] == "urgent"
+    assert codes_of(row, "suggestions")[0] == "urgent_endocrine_referral"
+    assert "visual_field_test" in codes_of(row, "suggestions")
+    assert "grow in pregnancy" in suggestions(row)["urgent_endocrine_referral"]["reason"]
+
+
+def test_red_flag_within_the_usual_limit_without_lesion_is_not_a_prolactin_finding() -> None:
+    # docs/output-contract-extensions.md: a red flag with a normal prolactin and no known
+    # lesion does not change the priority.
+    row = one(
+        {**PREGNANT, "gestational_weeks": 30.0, "prolactin": 20, "comments": "blurred vision"}
+    )
+    assert row["priority"] == "none"
+
+
+def test_known_lesion_in_pregnancy_is_listed_and_soon() -> None:
+    # Review 1 A5: known macroprolactinoma, 8 weeks, 180 ng/mL.
+    row = one(
+        {
+            **PREGNANT,
+            "gestational_weeks": 8.0,
+            "prolactin": 180,
+            "comments": "known macroprolactinoma on cabergoline until conception; headache",
+        }
+    )
+    assert row["status"] == "normal" and row["priority"] == "soon"
+    assert "known_pituitary_lesion" in factors(row)
+    steps = codes_of(row, "suggestions")
+    assert "visual_field_test" in steps and "endocrine_referral" in steps
+    assert "without gadolinium" in suggestions(row)["pituitary_mri"]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("prolactin", "note", "status"),
+    [
+        (18, "macroadenoma 35 mm, bitemporal hemianopia", "normal"),
+        (30, "macroadénome 40 mm, baisse de l'acuité visuelle", "high"),
+    ],
+)
+def test_lesion_with_red_flag_lists_the_lesion(prolactin: float, note: str, status: str) -> None:
+    # Review 1 B4: urgent, and the page must not say "no contributing factor".
+    row = one({**MAN, "prolactin": prolactin, "comments": note})
+    assert row["status"] == status and row["priority"] == "urgent"
+    assert "known_pituitary_lesion" in factors(row)
+    steps = codes_of(row, "suggestions")
+    assert "hook_effect_risk" in steps
+    # ES 2011 1.3, Auriemma 2023 Fig. 2: the dilution comes first among the next steps.
+    assert steps.index("dilution_retest") < min(
+        steps.index(c)
+        for c in steps
+        if c
+        not in (
+            "urgent_endocrine_referral",
+            "hook_effect_risk",
+            "dilution_retest",
+            "dopamine_agonist_masking",
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("note", "strength"),
+    [
+        ("V.a. Hypophysenadenom 8 mm", "possible"),
+        ("suspected microadenoma", "possible"),
+        ("?microadenoma", "possible"),
+        ("sospetto adenoma ipofisario 6 mm", "possible"),
+        ("microadenoma 6 mm", "likely"),
+    ],
+)
+def test_a_suspected_lesion_is_only_possible(note: str, strength: str) -> None:
+    # Review 2 #15: "V.a." = Verdacht auf (suspected).
+    row = one({**WOMAN, "prolactin": 35, "comments": note})
+    assert factors(row)["known_pituitary_lesion"]["strength"] == strength
+
+
+def test_hook_risk_puts_the_dilution_before_the_secondary_causes() -> None:
+    # Review 1 D1: the dilution came fourth, after TSH, kidney and liver checks.
+    row = one({**WOMAN, "prolactin": 60, "pituitary_lesion": "macroadenoma 35 mm"})
+    steps = [c for c in codes_of(row, "suggestions") if c != "hook_effect_risk"]
+    assert steps[0] == "dilution_retest", steps
+    for later in ("check_tsh", "check_renal_function", "check_liver_function"):
+        if later in steps:
+            assert steps.index("dilution_retest") < steps.index(later)
+
+
+@pytest.mark.parametrize(("age", "prolactin"), [(0.5, 120), (0.5, 200), (3, 60), (8, 30), (15, 45)])
+def test_a_child_below_the_prolactinoma_level_is_not_a_suspected_tumour(
+    age: float, prolactin: float
+) -> None:
+    # Review 2 #16: the absolute systemic-cause ceiling (100 ng/mL) is not a child's limit
+    # (an infant's is 113.7); below 250 ng/mL a child's raised result is unexplained.
+    row = one({"sex": "M", "age_years": age, "unit": "ng/mL", "prolactin": prolactin})
+    if row["status"] != "high":
+        return
+    found = factors(row)
+    assert "prolactinoma_suspected" not in found and "macroprolactinoma_suspected" not in found
+    assert "unexplained" in found and "limit for age" in found["unexplained"]["evidence"]
+
+
+def test_check_tsh_only_when_no_tsh_is_given() -> None:
+    # Review 2 #17.
+    for tsh in (25.0, 5.5, 2.0):
+        row = one({**MAN, "prolactin": 45, "tsh": tsh})
+        assert "check_tsh" not in codes_of(row, "suggestions")
+    assert "check_tsh" in codes_of(one({**MAN, "prolactin": 45}), "suggestions")
+
+
+def test_evidence_has_no_doubled_brackets() -> None:
+    # Review 1 D4: 'tsh: 14.2 mIU/L (above 4.2) (hypothyroidism usually up to ~100 ng/mL)'.
+    row = one({**MAN, "prolactin": 45, "tsh": 14.2})
+    text = factors(row)["hypothyroidism"]["evidence"]
+    assert ") (" not in text
+    assert text.startswith("tsh: 14.2 mIU/L, above 4.2; hypothyroidism usually raises prolactin")
+    for row in (
+        one({**MAN, "prolactin": 45, "egfr": 20.0}),
+        one({**MAN, "prolactin": 45, "dialysis": True}),
+    ):
+        assert all(") (" not in f["evidence"] for f in factors(row).values())
+
+
+@pytest.mark.parametrize(
+    ("prolactin", "unit", "status", "priority"),
+    [
+        ("<50", "mIU/L", "indeterminate", "none"),  # < 2.36 ng/mL, men's lower limit 2.0
+        ("<40", "mIU/L", "low", "none"),  # < 1.89 ng/mL: below 2.0 whatever the true value
+        ("<1", "ng/mL", "low", "none"),
+        (">10", "ng/mL", "indeterminate", "routine"),  # may be normal or high
+        (">4240", "mIU/L", "high", "urgent"),  # > 200 ng/mL: near the urgent level
+        (">60", "ng/mL", "high", "soon"),  # far below the urgent level
+    ],
+)
+def test_censored_results(prolactin: str, unit: str, status: str, priority: str) -> None:
+    # Review 1 B6, D2; output-contract §5 (never a false normal).
+    row = one({**MAN, "prolactin": prolactin, "unit": unit})
+    assert (row["status"], row["priority"]) == (status, priority)
+    if prolactin.startswith(">") and status == "high":
+        steps = codes_of(row, "suggestions")
+        assert "dilution_retest" in steps
+        ahead = {"urgent_endocrine_referral", "hook_effect_risk", "dopamine_agonist_masking"}
+        assert next(c for c in steps if c not in ahead) == "dilution_retest"
+
+
+def test_every_physiological_row_lists_its_state() -> None:
+    # Review 2 #14: a pregnancy interval applied with no factor listed.
+    for extra in ({"menopausal": "pregnant 12 wks"}, {"pregnant": True, "gestational_weeks": 12.0}):
+        row = one({"sex": "F", "age_years": 31, "unit": "ng/mL", "prolactin": 20, **extra})
+        if row["reference_source"] == "physiological":
+            assert "pregnancy" in factors(row), extra
+            assert row["priority"] == "none"

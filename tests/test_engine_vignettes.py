@@ -94,11 +94,17 @@ def test_vignette_details_agree_with_codes(vignette: dict[str, Any]) -> None:
     for detail in row["suggestion_details"]:
         assert detail["label"] and detail["reason"] and detail["rule"]
     if row["status"] in ("normal", "low"):
-        # Only the physiological state that explains a result within its own interval, likely,
-        # at priority none (issue 7).
+        # Only the physiological state that judged the result (likely where it explains a
+        # result above the usual limit; issue 7) and a known pituitary lesion, listed whatever
+        # the status (reviews 1 B4, A5).
         for detail in row["factor_details"]:
-            assert detail["code"] in ("pregnancy", "lactation", "neonatal"), detail
-            assert detail["strength"] == "likely"
+            assert detail["code"] in (
+                "pregnancy",
+                "lactation",
+                "neonatal",
+                "known_pituitary_lesion",
+                "stalk_effect",
+            ), detail
 
 
 def test_suite_covers_every_code_and_source() -> None:

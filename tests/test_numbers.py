@@ -171,3 +171,13 @@ def test_ages_in_files_and_reports(written: tuple[pd.DataFrame, Path]) -> None:
     assert infant == round(infant, 3) and 0.58 < infant < 0.59
     html = (out / "patients.html").read_text(encoding="utf-8")
     assert "34 y" in html and "7 mo" in html
+
+
+def test_times_uln_keeps_the_qualifier() -> None:
+    # Review 1 D2: '>4240' mIU/L was shown as 'x8.55 ULN', dropping the '>'.
+    from triage.numbers import times_text
+
+    assert times_text(8.5512, ">") == ">×8.55"
+    assert times_text(0.11, "<") == "<×0.11"
+    assert times_text(1.5) == "×1.5"
+    assert times_text(None, ">") == "" and times_text(float("nan")) == ""

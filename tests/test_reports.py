@@ -482,3 +482,49 @@ def test_reports_show_the_interval_that_judged_in_words(tmp_path: Path) -> None:
     with (out / "results.csv").open(encoding="utf-8", newline="") as handle:
         strata = [r["reference_stratum"] for r in csv.DictReader(handle)]
     assert strata[0].startswith("row|")  # machine-readable in the files
+
+
+# ---------------------------------------------------------------------------------------------
+# Outside review 1 (D2, D3): the summary says why a physiologically explained result is not
+# flagged, and a result above the measuring range keeps its '>' in times ULN.
+# ---------------------------------------------------------------------------------------------
+def _engine_results(rows: list[dict[str, object]]) -> pd.DataFrame:
+    from triage.engine import canonical_frame, triage_frame
+    from triage.knowledge import load_knowledge
+
+    frame = canonical_frame(rows)
+    frame["source_file"] = "review.csv"
+    frame["source_row"] = list(range(2, len(rows) + 2))
+    return triage_frame(frame, load_knowledge())
+
+
+def test_summary_row_says_why_a_physiological_result_is_not_flagged(tmp_path: Path) -> None:
+    results = _engine_results(
+        [
+            {
+                "patient_id": "P1",
+                "sex": "F",
+                "age_years": 31,
+                "pregnant": True,
+                "gestational_weeks": 30.0,
+                "prolactin": "184",
+                "unit": "ng/mL",
+            },
+            {
+                "patient_id": "P2",
+                "sex": "F",
+                "age_years": 30,
+                "pregnant": False,
+                "prolactin": ">4240",
+                "unit": "mIU/L",
+            },
+        ]
+    )
+    assert results["priority"].tolist()[0] == "none"
+    out = run(tmp_path, results, rejected=[])
+    page = html.unescape((out / "summary.html").read_text(encoding="utf-8"))
+    assert "Not flagged: " in page
+    assert "184 ng/mL is within the pregnancy interval 10–209 ng/mL; above the non-pregnant" in page
+    shown = f"×{results['times_uln'].tolist()[1]:g} ULN"  # >200 ng/mL over the women's limit
+    assert f">{shown}" in page
+    assert shown not in page.replace(f">{shown}", "")

@@ -79,6 +79,16 @@ def fmt(value: float | None) -> str:
     return _plain(number, LARGE_DECIMALS if abs(number) >= LARGE_FROM else SMALL_DECIMALS)
 
 
+def times_text(times: float | None, qualifier: str = "") -> str:
+    """Times ULN as written for a reader, with the result's qualifier: '×8.55', '>×8.55' (a
+    result above the measuring range is at least that many times the limit), '<×0.1'; '' when
+    missing.  The files hold the number (results.csv `times_uln`) next to `qualifier`."""
+    if times is None or not math.isfinite(times):
+        return ""
+    mark = qualifier if qualifier in ("<", ">") else ""
+    return f"{mark}×{fmt(times)}"
+
+
 def approx(value: float | None) -> str:
     """A derived number to three significant digits, whole from 100 up: 236, 78.5, 4.06."""
     if value is None or not math.isfinite(value):

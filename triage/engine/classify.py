@@ -1,7 +1,10 @@
 """Status, times ULN, severity band and HL7 interpretation of every row (vectorised).
 
-Qualified results are read for what they can be: `<3.0` against a ULN of 23 is normal (below the
-lower limit it is low), `<30` against 23 could be either and is indeterminate, `>470` is high.
+Qualified results are read for what they can be: `<3.0` against a ULN of 23 with no lower limit
+is normal, at or below the lower limit it is low, and above a lower limit it may be low
+(`<2.36` against 2.0) and is indeterminate (only the low side in doubt: priority none); `<30`
+against 23 could be either and is indeterminate; `>470` is high and `>10` against 23 is
+indeterminate (it may be normal or high).
 With several intervals (sex unknown) a value is high only above every upper limit, normal only
 within every interval, low only below every lower limit; anything else is indeterminate, so an
 unknown sex never produces a false normal.
@@ -65,10 +68,14 @@ def classify(
         is_high = has_upper & ((plain & (v > iv.high_max)) | (above & (v >= iv.high_max)))
         is_low = ~no_low_min & ((plain & (v < iv.low_min)) | (below & (v <= iv.low_min)))
         within_upper = v <= iv.high_min
+        # A `<` result is normal only when no lower limit could be crossed below its bound
+        # (none, or a lower limit of 0): `<2.36` against a lower limit of 2.0 may be low, so it
+        # is indeterminate (review 1 B6); `<1` against 2.0 is low.
+        no_floor = no_low_max | (iv.low_max <= 0)
         is_normal = (
             has_upper
             & within_upper
-            & ((plain & (no_low_max | (v >= iv.low_max))) | (below & ~is_low))
+            & ((plain & (no_low_max | (v >= iv.low_max))) | (below & no_floor))
         )
     is_high &= has_value
     is_low &= has_value & has_upper
@@ -131,6 +138,9 @@ def _decided(
     sentences: dict[tuple[object, ...], str] = {}  # the same few pairs repeat over many rows
     for i, members in enumerate(iv.members):
         if len(members) < 2:
+            if status[i] == INDETERMINATE and qualifier[i] in ("<", ">") and v[i] == v[i]:
+                why = _censored(str(qualifier[i]), float(v[i]), low[i], high[i])
+                notes[i] = f"{notes[i]}. {why}" if notes[i] else why
             continue
         verdict = str(status[i])
         if verdict == HIGH:
@@ -151,6 +161,16 @@ def _decided(
         if sentence and v[i] == v[i]:
             notes[i] = f"{notes[i]}. {sentence}" if notes[i] else sentence
     return low, high, source, notes
+
+
+def _censored(qualifier: str, value: float, low: float, high: float) -> str:
+    """Why a `<` or `>` result against one interval is indeterminate, in words."""
+    shown = f"{qualifier}{fmt(value)} ng/mL"
+    if qualifier == "<" and value > high:
+        return f"{shown} may be above or within the interval (upper limit {fmt(high)} ng/mL)"
+    if qualifier == "<":
+        return f"{shown} may be below the lower limit {fmt(low)} ng/mL (possibly low)"
+    return f"{shown} may be within or above the interval (upper limit {fmt(high)} ng/mL)"
 
 
 def _judged(members: tuple[Interval, ...], status: str, shown: str, low: float, high: float) -> str:

@@ -108,6 +108,7 @@ class LesionInfo:
     non_secreting: bool = False
     non_adenoma: bool = False  # craniopharyngioma, Rathke cyst, meningioma...: never secretes PRL
     giant: bool = False  # called giant without a size: at least giant_lesion_mm by definition
+    suspected: bool = False  # written with doubt ("V.a.", "suspected", "?adenoma"): not confirmed
 
 
 class RowContext:
@@ -271,9 +272,23 @@ class RowContext:
         prolactin and no known lesion is not a prolactin finding, so it does not count here.
         """
         flag = self.first("red_flag")
-        if flag is None or not (self.high_like or self.lesion.present):
+        if flag is None or not (self.raised_for_usual or self.lesion.present):
             return None
         return flag
+
+    @property
+    def above_usual(self) -> bool:
+        """Judged against a physiological interval (pregnancy, breastfeeding, neonatal) yet
+        above the upper limit the patient would otherwise have (the non-physiological one)."""
+        usual = self.usual_uln
+        return self.source == "physiological" and usual == usual and self.above(usual)
+
+    @property
+    def raised_for_usual(self) -> bool:
+        """The result is or may be raised, or is above the usual (non-physiological) limit: a
+        red flag or a known lesion counts with it whatever explains the level (a prolactinoma
+        can grow in pregnancy; ES 2011 recommendations 6.x)."""
+        return self.high_like or self.above_usual
 
     def quote(self, name: str) -> str:
         """`name: 'value as written'` for an evidence line."""
@@ -336,6 +351,7 @@ class RowContext:
             non_secreting=self.has("lesion_non_secreting"),
             non_adenoma=self.has("lesion_non_adenoma"),
             giant=size is None and self.has("lesion_giant"),
+            suspected=self.has("lesion_suspected"),
         )
 
     def physiological_uln(self, state: str) -> float | None:

@@ -17,7 +17,13 @@ import pandas as pd
 
 from triage.engine.classify import classify
 from triage.engine.context import RULE_COLUMNS, RowContext, Rows, python_values
-from triage.engine.factors import Finding, find_factors, physiological_explanation
+from triage.engine.factors import (
+    Finding,
+    find_factors,
+    known_lesion,
+    physiological_explanation,
+    rank,
+)
 from triage.engine.intervals import choose_intervals, physiology, vet_row_intervals
 from triage.engine.labels import Labels, load_labels
 from triage.engine.priority import decide, hook_effect_risk
@@ -141,10 +147,20 @@ _NOTHING: tuple[str, list[Finding], list[Suggestion]] = ("none", [], [])
 
 
 def _decide_row(ctx: RowContext, labels: Labels) -> tuple[str, list[Finding], list[Suggestion]]:
-    # A result normal against a physiological interval but above the usual limit is listed with
-    # the state that explains it (priority stays none).
-    findings = find_factors(ctx, labels) if ctx.high_like else physiological_explanation(ctx)
-    quiet = not ctx.drugs and not ctx.lesion.present and not ctx.patient.conflicts
+    # A result not high against a physiological interval is listed with the state that judged
+    # it (likely where it explains a result above the usual limit); a known pituitary lesion is
+    # listed whatever the status or state.  A red flag that counts (context.mass_effect_flag)
+    # is never quiet.
+    if ctx.high_like:
+        findings = find_factors(ctx, labels)
+    else:
+        findings = rank(physiological_explanation(ctx) + known_lesion(ctx), labels)
+    quiet = (
+        not ctx.drugs
+        and not ctx.lesion.present
+        and not ctx.patient.conflicts
+        and ctx.mass_effect_flag is None
+    )
     if not ctx.high_like and quiet:
         return ("none", findings, []) if findings else _NOTHING
     hook = hook_effect_risk(ctx)

@@ -55,11 +55,12 @@ def factor_rule(name: str) -> Callable[[Rule], Rule]:
 def _ranged(
     ctx: RowContext, code: str, rule: str, evidence: str, ceiling: float, cause: str
 ) -> Finding:
-    """A likely finding while the result is within `ceiling`, else possible and `exceeded`."""
+    """A likely finding while the result is within `ceiling`, else possible and `exceeded`.
+    The evidence and the reach of the cause are one sentence joined by a semicolon (the
+    evidence may already end in brackets: "tsh: 14.2 mIU/L (above 4.2)")."""
     if ctx.within(ceiling):
-        return Finding(
-            code, LIKELY, f"{evidence} ({cause} usually up to ~{fmt(ceiling)} ng/mL)", rule
-        )
+        text = f"{evidence}; {cause} usually raises prolactin up to ~{fmt(ceiling)} ng/mL"
+        return Finding(code, LIKELY, text, rule)
     text = (
         f"{evidence}; result {fmt(ctx.value)} ng/mL is above the ~{fmt(ceiling)} ng/mL "
         f"{cause} usually causes"
@@ -72,7 +73,7 @@ def _ranged(
 # ---------------------------------------------------------------------------------------------
 def _physiological(ctx: RowContext, code: str, rule: str, why: str, state: str) -> Finding:
     if ctx.source == "physiological":
-        times = approx(ctx.value / ctx.uln)
+        times = f"{ctx.qualifier}{approx(ctx.value / ctx.uln)}"
         text = (
             f"{why}; result {times}× the top of the usual {state} interval ({fmt(ctx.uln)} ng/mL)"
         )
@@ -168,13 +169,14 @@ _PHYSIOLOGICAL = {
 
 
 def physiological_explanation(ctx: RowContext) -> list[Finding]:
-    """A result normal against its physiological interval yet above the limit the patient would
-    otherwise have: the state that explains it, listed as likely (priority stays none)."""
-    if ctx.source != "physiological" or ctx.status != "normal" or ctx.state not in _PHYSIOLOGICAL:
+    """The state of a result that is not high against its physiological interval (pregnancy,
+    breastfeeding, neonatal): every such row lists the state it was judged by.  Normal yet above
+    the limit the patient would otherwise have: the state explains it, listed as likely
+    (priority stays none).  Within the usual limit too, or low or indeterminate against the
+    state's interval: listed as possible, saying which interval judged it."""
+    if ctx.source != "physiological" or ctx.high_like or ctx.state not in _PHYSIOLOGICAL:
         return []
     usual = ctx.usual_uln
-    if usual != usual or not ctx.above(usual):
-        return []
     code, noun, other = _PHYSIOLOGICAL[ctx.state]
     if ctx.state == PREGNANCY:
         why = _pregnancy_evidence(ctx)
@@ -183,11 +185,21 @@ def physiological_explanation(ctx: RowContext) -> list[Finding]:
     else:
         why = _neonatal_evidence(ctx)
     low = f"{fmt(ctx.low)}–" if ctx.low == ctx.low else "≤ "
-    text = (
-        f"{why}; {ctx.shown} ng/mL is within the {noun} interval {low}{fmt(ctx.uln)} ng/mL; "
-        f"above the {other} limit {fmt(usual)}"
-    )
-    return [Finding(code, LIKELY, text, "physiological_state_explains")]
+    interval = f"the {noun} interval {low}{fmt(ctx.uln)} ng/mL"
+    rule = "physiological_state_explains"
+    if ctx.status == "normal" and usual == usual and ctx.above(usual):
+        text = (
+            f"{why}; {ctx.shown} ng/mL is within {interval}; above the {other} limit {fmt(usual)}"
+        )
+        return [Finding(code, LIKELY, text, rule)]
+    if ctx.status == "normal":
+        within = f", and within the {other} limit {fmt(usual)} ng/mL" if usual == usual else ""
+        text = f"{why}; judged against {interval}: {ctx.shown} ng/mL is within it{within}"
+    elif ctx.status == "low":
+        text = f"{why}; judged against {interval}: {ctx.shown} ng/mL is below its lower limit"
+    else:
+        text = f"{why}; judged against {interval}: {ctx.shown} ng/mL could not be placed in it"
+    return [Finding(code, POSSIBLE, text, rule)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,23 +285,25 @@ def medication(ctx: RowContext) -> list[Finding]:
 @factor_rule("kidney_function")
 def kidney(ctx: RowContext) -> list[Finding]:
     """Dialysis (haemodialysis or peritoneal), else eGFR; a kidney transplant is not dialysis:
-    a working graft normalises prolactin, so only its eGFR counts."""
+    a working graft normalises prolactin, so only its eGFR counts (a graft without an eGFR, a
+    creatinine or a CKD stage is no factor: check_renal_function asks for the eGFR)."""
     rule = "kidney_function"
     patient = ctx.patient
     if patient.on_dialysis:
         ceiling = ctx.t("dialysis_typical_max_ng_ml")
         return [_ranged(ctx, "dialysis", rule, patient.said("dialysis"), ceiling, "dialysis")]
     egfr = ctx.num("egfr")
+    qualifier = str(ctx.raw("egfr_qualifier") or "")
+    source = "egfr"
+    written = patient.lab("egfr")  # "eGFR 14" in a note fills an empty egfr column (state.py)
+    if written is not None and egfr is not None and written.number == egfr:
+        source = f"{written.evidence()} → egfr"
     graft = patient.said("transplant") if patient.renal == "transplant" else ""
-    if egfr is None or ctx.raw("egfr_qualifier") == ">":
-        if graft and egfr is None:
-            text = f"{graft}; eGFR not given (prolactin usually normalises with a working graft)"
-            return [Finding("renal_impairment", POSSIBLE, text, rule)]
+    if egfr is None or qualifier == ">":
         if patient.ckd_stage is not None and egfr is None:
             return _ckd_without_egfr(ctx)
         return []
-    qualifier = str(ctx.raw("egfr_qualifier") or "")
-    evidence = f"egfr: {qualifier}{fmt(egfr)} mL/min/1.73m²"
+    evidence = f"{source}: {qualifier}{fmt(egfr)} mL/min/1.73m²"
     if graft:
         evidence = f"{graft}; {evidence}"
     likely_below = ctx.t("egfr_renal_likely")
@@ -332,20 +346,43 @@ def thyroid(ctx: RowContext) -> list[Finding]:
     upper = ctx.t("tsh_upper_miu_l")
     if qualifier == "<" or tsh < upper or (tsh == upper and qualifier != ">"):
         return []
-    evidence = f"tsh: {qualifier}{fmt(tsh)} mIU/L (above {fmt(upper)})"
+    evidence = f"tsh: {qualifier}{fmt(tsh)} mIU/L, above {fmt(upper)}"
     strong = ctx.t("tsh_strong_miu_l")
     if tsh < strong:
         text = f"{evidence}; mildly raised TSH, a weaker cause (strong from {fmt(strong)})"
-        return [Finding("hypothyroidism", POSSIBLE, text, rule)]
+        return [Finding("hypothyroidism", POSSIBLE, text + _treat_and_repeat(ctx, False), rule)]
     ceiling = ctx.t("hypothyroid_typical_max_ng_ml")
-    return [_ranged(ctx, "hypothyroidism", rule, evidence, ceiling, "hypothyroidism")]
+    found = _ranged(ctx, "hypothyroidism", rule, evidence, ceiling, "hypothyroidism")
+    likely = found.strength == LIKELY
+    return [replace(found, evidence=found.evidence + _treat_and_repeat(ctx, likely))]
+
+
+def _treat_and_repeat(ctx: RowContext, likely: bool) -> str:
+    """What a raised TSH in the row means for the next steps (the TSH is known, so no
+    check_tsh suggestion): free T4, treatment, prolactin again once euthyroid; with a pituitary
+    finding and a likely thyroid cause, thyrotroph hyperplasia (clinical-reference §1.4)."""
+    free_t4 = "" if ctx.num("free_t4") is not None else "check free T4; "
+    text = f"; {free_t4}treat, and re-check prolactin once euthyroid"
+    enlarged = ctx.first("pituitary_hyperplasia")
+    if likely and (enlarged is not None or ctx.lesion.present):
+        seen = enlarged.evidence() if enlarged is not None else ctx.lesion.evidence
+        text += (
+            f"; the pituitary finding ({seen}) may be thyrotroph hyperplasia from primary "
+            "hypothyroidism, which regresses on thyroxine: treat and re-image before calling it "
+            "an adenoma"
+        )
+    return text
 
 
 @factor_rule("liver_cirrhosis")
 def liver(ctx: RowContext) -> list[Finding]:
-    """Cirrhosis only (fatty liver, hepatitis without cirrhosis: no factor)."""
+    """Cirrhosis only (fatty liver, hepatitis without cirrhosis: no factor); a cirrhosis that is
+    only suspected ("sospetta cirrosi? da confermare") is at most a possible cause."""
     rule = "liver_cirrhosis"
     patient = ctx.patient
+    if patient.liver == "suspected":
+        text = f"{patient.said('liver')}; cirrhosis suspected, not confirmed: assess liver function"
+        return [Finding("liver_cirrhosis", POSSIBLE, text, rule)]
     if patient.liver != "cirrhosis":
         return []
     said = patient.said("liver")
@@ -369,15 +406,69 @@ def liver(ctx: RowContext) -> list[Finding]:
 # ---------------------------------------------------------------------------------------------
 # Pituitary and macroprolactin
 # ---------------------------------------------------------------------------------------------
+def _lesion_words(ctx: RowContext) -> tuple[str, str]:
+    """The lesion's evidence and, when read from text, its size (" (35 mm)")."""
+    lesion = ctx.lesion
+    evidence = lesion.evidence
+    parsed = lesion.size_mm is not None and "pituitary_lesion_mm" not in evidence
+    size = f" ({fmt(lesion.size_mm or 0.0)} mm)" if parsed else ""
+    return evidence, size
+
+
+_SUSPECTED = "; written with doubt (suspected, not confirmed)"
+
+
 @factor_rule("pituitary_lesion")
 def pituitary(ctx: RowContext) -> list[Finding]:
+    """A known pituitary lesion (stalk effect or secreting).  A lesion written with doubt
+    ("V.a.", "suspected", "?adenoma": cue lesion_suspected) is at most possible."""
+    found = _pituitary(ctx)
+    if not ctx.lesion.suspected:
+        return found
+    return [
+        replace(f, strength=POSSIBLE, evidence=f"{f.evidence}{_SUSPECTED}")
+        if f.code == "known_pituitary_lesion"
+        else f
+        for f in found
+    ]
+
+
+def known_lesion(ctx: RowContext) -> list[Finding]:
+    """A known pituitary lesion with a result that is not high: always listed, whatever the
+    status or physiological state (it needs follow-up: a prolactinoma can grow in pregnancy, a
+    large lesion can hide a very high prolactin behind a modest result, the hook effect; ES 2011
+    1.3 and 6.x).  Above the usual (non-physiological) limit in pregnancy, breastfeeding or the
+    neonatal period the lesion is judged as for a raised result."""
+    lesion = ctx.lesion
+    if not lesion.present or ctx.high_like or ctx.value != ctx.value:
+        return []
+    if ctx.above_usual:
+        return pituitary(ctx)
+    evidence, size = _lesion_words(ctx)
+    text = (
+        f"{evidence}{size}; prolactin {ctx.shown} ng/mL is not raised, but the lesion needs "
+        "follow-up whatever the result"
+    )
+    large = lesion.giant or (
+        lesion.size_mm is not None and lesion.size_mm >= ctx.t("hook_lesion_mm")
+    )
+    if large and ctx.qualifier != ">":
+        text += (
+            ": with a lesion this large a very high prolactin can read falsely low (hook effect)"
+        )
+    if ctx.state == PREGNANCY:
+        text += "; a prolactinoma can grow in pregnancy"
+    if lesion.suspected:
+        text += _SUSPECTED
+    return [Finding("known_pituitary_lesion", POSSIBLE, text, "pituitary_lesion")]
+
+
+def _pituitary(ctx: RowContext) -> list[Finding]:
     rule = "pituitary_lesion"
     lesion = ctx.lesion
     if not lesion.present:
         return []
-    evidence = lesion.evidence
-    parsed = lesion.size_mm is not None and "pituitary_lesion_mm" not in evidence
-    size = f" ({fmt(lesion.size_mm or 0.0)} mm)" if parsed else ""
+    evidence, size = _lesion_words(ctx)
     if not lesion.macro:
         if lesion.non_secreting:
             text = f"{evidence}{size}; a small non-secreting lesion rarely raises prolactin"
@@ -546,11 +637,12 @@ def venipuncture_stress(ctx: RowContext) -> list[Finding]:
     times = ctx.value / ctx.uln
     likely_max = ctx.t("venipuncture_stress_max_times_uln")
     unlikely_from = ctx.t("venipuncture_stress_unlikely_times_uln")
-    if times <= likely_max:
-        text = f"{hit.evidence()}; result {approx(times)}× ULN, a typical stress rise"
+    shown = f"{ctx.qualifier}{approx(times)}"
+    if ctx.within(ctx.uln * likely_max):
+        text = f"{hit.evidence()}; result {shown}× ULN, a typical stress rise"
         return [Finding("venipuncture_stress", LIKELY, text, rule)]
-    if times <= unlikely_from:
-        text = f"{hit.evidence()}; result {approx(times)}× ULN, more than stress usually causes"
+    if ctx.within(ctx.uln * unlikely_from):
+        text = f"{hit.evidence()}; result {shown}× ULN, more than stress usually causes"
         return [Finding("venipuncture_stress", POSSIBLE, text, rule, exceeded=True)]
     return []
 
@@ -595,11 +687,16 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
             return [Finding("macroprolactinoma_suspected", LIKELY, text, rule)]
         return [Finding("prolactinoma_suspected", LIKELY, text, rule)]
     exceeded = [f for f in found if f.exceeded]
-    if exceeded and not any(f.strength == LIKELY for f in found):
+    if exceeded and ctx.adult() and not any(f.strength == LIKELY for f in found):
         names = ", ".join(labels.factor(f.code).label.lower() for f in exceeded)
         text = f"prolactin {value} ng/mL is above what {names} usually causes"
         return [Finding("prolactinoma_suspected", POSSIBLE, text, rule)]
-    if not found and ctx.above(ctx.t("systemic_typical_max_ng_ml")):
+    # Children (below adult_age_years) have their own, often much higher, limits: an absolute
+    # level between the systemic causes' reach and the prolactinoma threshold says nothing of
+    # a tumour there (an infant's limit is above 100 ng/mL), so a child's result is judged by
+    # times its age limit, and is unexplained rather than a suspected tumour below the
+    # prolactinoma threshold.
+    if not found and ctx.adult() and ctx.above(ctx.t("systemic_typical_max_ng_ml")):
         text = (
             f"prolactin {value} ng/mL with no other cause found, above the "
             f"~{fmt(ctx.t('systemic_typical_max_ng_ml'))} ng/mL of drug, systemic and stalk causes"
@@ -641,6 +738,13 @@ def _unexplained_text(ctx: RowContext) -> str:
     text = "no contributing factor found in the data given"
     if missing:
         text += f" (not given: {', '.join(missing)})"
+    if not ctx.adult() and ctx.uln == ctx.uln and ctx.uln > 0:
+        times = f"{ctx.qualifier}{approx(ctx.value / ctx.uln)}"
+        likely_from = fmt(ctx.t("prolactinoma_likely_ng_ml"))
+        text += (
+            f"; {times}× the upper limit for age ({fmt(ctx.uln)} ng/mL): below {likely_from} "
+            "ng/mL the level alone does not point to a prolactinoma in a child"
+        )
     return text
 
 

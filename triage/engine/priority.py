@@ -1,8 +1,9 @@
 """Priority of a result (output-contract §7) and the facts it rests on.
 
 - urgent: a visual disturbance or another mass-effect red flag with a raised (or possibly raised)
-  prolactin, or with a known pituitary lesion whatever the result (a normal or low prolactin does
-  not exclude apoplexy, growth in pregnancy or a hook effect), or a result
+  prolactin, or one above the usual limit in pregnancy, breastfeeding or the neonatal period,
+  or with a known pituitary lesion whatever the result (a normal or low prolactin does not
+  exclude apoplexy, growth in pregnancy or a hook effect), or a result
   above urgent_miu_l (converted with the row's own factor) that pregnancy, breastfeeding or the
   neonatal period does not explain.  Such a state explains a result within its interval or up to
   repeat_rested_max_times_uln × its upper limit (term pregnancy reaches several hundred ng/mL);
@@ -14,7 +15,11 @@
   or a mild rise (≤ repeat_rested_max_times_uln × ULN), without symptoms or a known lesion.
 - none: normal or low (unless a known lesion with a red flag, or a hook-effect risk), including
   a result within the
-  pregnancy, breastfeeding or neonatal interval.
+  pregnancy, breastfeeding or neonatal interval (but a red flag, or a known lesion, with a result
+  above the usual non-physiological limit is urgent, or soon: a prolactinoma can grow in
+  pregnancy).
+- A result above the measuring range (`>`) whose bound is at least open_result_urgent_fraction
+  of the urgent level counts as above it (possibly urgent until diluted).
 
 Indeterminate results: when the result could be high (sex unknown and between the limits,
 a censored value such as `<30` or `>10` across the limit, or no interval at all) the priority is
@@ -49,6 +54,20 @@ def urgent_level_ng_ml(ctx: RowContext) -> float:
     return ctx.t("urgent_miu_l") / ctx.factor
 
 
+def open_near_urgent(ctx: RowContext) -> bool:
+    """A result above the measuring range (`>`) whose bound is at least
+    open_result_urgent_fraction of the urgent level: the true value is unknown and may well be
+    above it, so it is treated as possibly urgent until the diluted value is known."""
+    if ctx.qualifier != ">" or ctx.value != ctx.value:
+        return False
+    return ctx.value >= ctx.t("open_result_urgent_fraction") * urgent_level_ng_ml(ctx)
+
+
+def above_urgent_level(ctx: RowContext) -> bool:
+    """Above the urgent level, or possibly so (open_near_urgent)."""
+    return ctx.above(urgent_level_ng_ml(ctx)) or open_near_urgent(ctx)
+
+
 def physiological_state(ctx: RowContext, findings: Sequence[Finding]) -> bool:
     """Pregnancy, breastfeeding or the neonatal period applies: prolactin is physiologically
     raised (late pregnancy can reach several hundred ng/mL), so the level alone is not urgent."""
@@ -71,8 +90,10 @@ def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: b
     if ctx.mass_effect_flag is not None:
         return URGENT
     if not ctx.high_like:
-        return SOON if hook else NONE
-    if ctx.above(urgent_level_ng_ml(ctx)) and not physiological_state(ctx, findings):
+        # A known lesion with a result above the usual (non-physiological) limit needs the
+        # specialist even in pregnancy, breastfeeding or the neonatal period.
+        return SOON if hook or (ctx.lesion.present and ctx.above_usual) else NONE
+    if above_urgent_level(ctx) and not physiological_state(ctx, findings):
         return URGENT
     if hook:
         return SOON

@@ -24,7 +24,7 @@ from triage.engine.context import LIKELY, RowContext, approx, fmt
 from triage.engine.factors import Finding
 from triage.engine.intervals import NEONATAL, PREGNANCY
 from triage.engine.labels import Labels
-from triage.engine.priority import SOON, URGENT, explained, urgent_level_ng_ml
+from triage.engine.priority import SOON, URGENT, explained, open_near_urgent, urgent_level_ng_ml
 from triage.knowledge.model import DrugMatch
 
 _EXPLAINING = frozenset({"macroprolactinemia", "pregnancy", "lactation", "neonatal"})
@@ -92,6 +92,10 @@ class Situation:
         fully explained by macroprolactin or a physiological state."""
         if self.ctx.mass_effect_flag is not None:
             return True
+        if self.ctx.lesion.present and self.ctx.above_usual:
+            # A known lesion above the usual limit in pregnancy, breastfeeding or a neonate:
+            # the state does not explain the lesion away (ES 2011 6.x: visual fields).
+            return self.pituitary_reason is not None
         return self.pituitary_reason is not None and not self.fully_explained
 
 
@@ -168,14 +172,16 @@ def _pituitary_reason(s: Situation) -> str | None:
     flag = ctx.mass_effect_flag
     if flag is not None:
         return f"mass-effect symptom ({flag.evidence()})"
-    if not ctx.high_like:
+    if not ctx.raised_for_usual:
         return None
     if ctx.lesion.present:
         return f"known lesion ({ctx.lesion.evidence})"
     if ctx.state_explains_level or ctx.state == NEONATAL:
         return None  # pregnancy, breastfeeding, neonate: imaging only for red flags or a lesion
     marked = _band_lower(ctx, "marked")
-    if ctx.status == "high" and ctx.qualifier != "<" and ctx.value >= marked:
+    # The bands are adult ng/mL levels: a child (whose limits are often higher, an infant's
+    # above 100 ng/mL) is judged by times the limit for age (the mild rule below).
+    if ctx.adult() and ctx.status == "high" and ctx.qualifier != "<" and ctx.value >= marked:
         return f"prolactin {ctx.shown} ng/mL (marked or higher)"
     if ctx.status == "high" and not explained(s.findings, s.labels):
         if not ctx.mild:
@@ -199,12 +205,24 @@ def urgent_referral(s: Situation) -> str | None:
     flag = s.ctx.mass_effect_flag
     if flag is not None and s.ctx.high_like:
         return f"raised prolactin with a mass-effect red flag ({flag.evidence()})"
+    if flag is not None and s.ctx.above_usual:
+        return (
+            f"prolactin {s.ctx.shown} ng/mL, above the usual limit {fmt(s.ctx.usual_uln)} ng/mL "
+            f"though within the {s.ctx.state} interval, with a mass-effect red flag "
+            f"({flag.evidence()}): a prolactinoma can grow in pregnancy"
+        )
     if flag is not None:
         return (
             f"mass-effect red flag ({flag.evidence()}): prolactin is not raised, but that does "
             "not exclude a pituitary or other sellar mass, apoplexy or a hook effect"
         )
     level = urgent_level_ng_ml(s.ctx)
+    if open_near_urgent(s.ctx) and not s.ctx.above(level):
+        return (
+            f"prolactin {s.ctx.shown} ng/mL is above the measuring range, near or above "
+            f"{fmt(s.ctx.t('urgent_miu_l'))} mIU/L (~{approx(level)} ng/mL): treat as urgent "
+            "until the diluted value is known"
+        )
     return (
         f"prolactin {s.ctx.shown} ng/mL is above {fmt(s.ctx.t('urgent_miu_l'))} mIU/L "
         f"(~{approx(level)} ng/mL) and no physiological state explains it"
@@ -392,26 +410,14 @@ def macroprolactin_screen(s: Situation) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Secondary causes
 # ---------------------------------------------------------------------------------------------
-@suggestion_rule("check_tsh", "thyroid_missing_or_raised")
+@suggestion_rule("check_tsh", "thyroid_missing")
 def check_tsh(s: Situation) -> str | None:
-    if not s.work_up:
+    """Only when the row has no TSH: a TSH in the row is already judged (a raised one is the
+    hypothyroidism factor, whose evidence says: free T4, treat, re-check prolactin once
+    euthyroid)."""
+    if not s.work_up or s.ctx.num("tsh") is not None:
         return None
-    tsh = s.ctx.num("tsh")
-    if tsh is None:
-        return "no TSH given: hypothyroidism raises prolactin and can mimic a pituitary lesion"
-    if not s.has_factor("hypothyroidism"):
-        return None
-    shown = f"{s.ctx.raw('tsh_qualifier') or ''}{fmt(tsh)}"
-    text = f"TSH {shown} mIU/L is raised: check free T4; re-check prolactin once euthyroid"
-    enlarged = s.ctx.first("pituitary_hyperplasia")
-    if s.likely("hypothyroidism") and (enlarged is not None or s.ctx.lesion.present):
-        seen = enlarged.evidence() if enlarged is not None else s.ctx.lesion.evidence
-        text += (
-            f"; the pituitary finding ({seen}) may be thyrotroph hyperplasia from primary "
-            "hypothyroidism, which regresses on thyroxine: treat and re-image before calling it "
-            "an adenoma"
-        )
-    return text
+    return "no TSH given: hypothyroidism raises prolactin and can mimic a pituitary lesion"
 
 
 @suggestion_rule("check_renal_function", "kidney_missing_or_low")
@@ -489,7 +495,7 @@ def dilution_retest(s: Situation) -> str | None:
     fold = fmt(s.ctx.t("hook_dilution_factor"))
     if s.hook:
         return f"large lesion with a modest prolactin: ask the lab to re-assay at 1:{fold} dilution"
-    if s.ctx.qualifier == ">" and s.ctx.status == "high":
+    if s.ctx.qualifier == ">" and (s.ctx.status == "high" or open_near_urgent(s.ctx)):
         return (
             f"result {s.ctx.shown} ng/mL is above the measuring range: ask the lab to dilute the "
             "sample and report the actual value"
@@ -540,8 +546,15 @@ def pituitary_mri(s: Situation) -> str | None:
     why = s.pituitary_reason
     if why is None or not s.imaging_needed:
         return None
+    pregnant = s.ctx.state == PREGNANCY
     if s.ctx.mass_effect_flag is not None:
-        return f"{why}: pituitary MRI without delay"
+        gadolinium = " (without gadolinium in pregnancy)" if pregnant else ""
+        return f"{why}: pituitary MRI without delay{gadolinium}"
+    if pregnant and s.ctx.lesion.present:
+        return (
+            f"{why}: in pregnancy no routine MRI; MRI without gadolinium if headache or visual "
+            "field loss appears or worsens (ES 2011, pregnancy)"
+        )
     if s.path == IMAGING_FIRST:
         likely = fmt(s.ctx.t("prolactinoma_likely_ng_ml"))
         return (
@@ -647,7 +660,28 @@ def suggest(s: Situation) -> list[Suggestion]:
     if s.path and len(found) > 1:
         rank = _work_up_rank(s.path, s.labels)
         found.sort(key=lambda item: rank[item.code])
-    return found
+    return _dilution_first(found, s.labels)
+
+
+# Steps that stay ahead of the dilution re-assay: the urgent referral (the disposition).
+_AHEAD_OF_DILUTION = frozenset({"urgent_endocrine_referral"})
+
+
+def _dilution_first(found: list[Suggestion], labels: Labels) -> list[Suggestion]:
+    """The dilution re-assay is the first next step whenever it is suggested (hook-effect risk,
+    a result above the measuring range): every other step reads the true level (ES 2011 1.3;
+    Auriemma 2023 Fig. 2).  Only the urgent referral and the cautions stay ahead of it."""
+    codes = [item.code for item in found]
+    if "dilution_retest" not in codes:
+        return found
+    dilution = found[codes.index("dilution_retest")]
+    rest = [item for item in found if item.code != "dilution_retest"]
+    at = 0
+    while at < len(rest) and (
+        rest[at].code in _AHEAD_OF_DILUTION or labels.suggestion(rest[at].code).kind == "caution"
+    ):
+        at += 1
+    return [*rest[:at], dilution, *rest[at:]]
 
 
 # ---------------------------------------------------------------------------------------------

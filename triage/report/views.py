@@ -22,7 +22,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from triage.io.writers import join_codes
-from triage.numbers import age_words, fmt
+from triage.numbers import age_words, fmt, times_text
 from triage.report.svg import TrendPoint, result_bar_svg, trend_svg
 from triage.schema import (
     CAUTION_CODES,
@@ -194,6 +194,22 @@ class ResultView:
     source_file: str
     source_sheet: str
     source_row: str
+    # Why a result is not flagged although above the usual limit: the evidence of the
+    # physiological state (pregnancy, breastfeeding, neonatal) that judged it, for rows of
+    # priority none ("184 ng/mL is within the pregnancy interval 10–209 ng/mL; above the
+    # non-pregnant limit 23.4").  Shown in the summary's row, not only in the CSV/JSON.
+    why_not_flagged: str = ""
+
+
+# Factor codes of the physiological states whose evidence says why a result is not flagged.
+_PHYSIOLOGICAL_FACTORS = frozenset({"pregnancy", "lactation", "neonatal"})
+
+
+def _why_not_flagged(priority: str, factors: list[FactorView]) -> str:
+    """The physiological state's evidence for a result of priority none (or '')."""
+    if priority != "none":
+        return ""
+    return "; ".join(f.evidence for f in factors if f.code in _PHYSIOLOGICAL_FACTORS and f.evidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -489,6 +505,7 @@ def result_view(table: ResultTable, position: int, href: str | None) -> ResultVi
     if in_unit.casefold() == raw.casefold():
         in_unit = ""  # the row already says it that way
     steps = _step_views(g("suggestion_details"), g("suggestions"))
+    factors = _factor_views(g("factor_details"), g("factors"))
     uln = as_float(g("times_uln"))
     priority = as_text(g("priority"))
     source = as_text(g("reference_source"))
@@ -519,14 +536,15 @@ def result_view(table: ResultTable, position: int, href: str | None) -> ResultVi
         reference_stratum=as_text(g("reference_stratum")),
         reference_note=as_text(g("reference_note")),
         reference_set=as_text(g("reference_set")),
-        times_uln="" if uln is None else f"×{fmt(uln)}",
-        factors=_factor_views(g("factor_details"), g("factors")),
+        times_uln=times_text(uln, qualifier),
+        factors=factors,
         steps=[s for s in steps if not s.caution],
         cautions=[s for s in steps if s.caution],
         why_urgent=next((s.reason for s in steps if s.code == URGENT_REFERRAL), ""),
         source_file=as_text(g("source_file")),
         source_sheet=as_text(g("source_sheet")),
         source_row="" if is_missing(row) else str(row),
+        why_not_flagged=_why_not_flagged(priority, factors),
     )
 
 
