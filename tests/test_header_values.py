@@ -931,3 +931,227 @@ def test_patient_column_of_names_stays_the_name(tmp_path: Path) -> None:
     )
     assert result.summary.mapping["patient_name"] == "Patient"
     assert result.summary.mapping["patient_id"] == "MRN"
+
+
+# ------------------------------------------------------------------------------------------------
+# Clinical free-text headers (diagnoses, problem lists, past history, the question asked) are
+# read as comments; medication headers in six languages are the medications, and a second
+# medication column is joined to the first.  An unknown column of free text is named, not read.
+# ------------------------------------------------------------------------------------------------
+CLINICAL_TEXT_HEADERS = [
+    "Diagnosen",
+    "Diagnosis",
+    "Diagnoses",
+    "Diagnóstico",
+    "Diagnostic",
+    "Diagnosi",
+    "Diagnose(n)",
+    "Verdachtsdiagnose",
+    "Quesito clinico",
+    "Quesito diagnostico",
+    "Motif de la demande",
+    "Question clinique",
+    "Juicio clínico",
+    "Motivo de consulta",
+    "Problem list",
+    "Co-morbidities",
+    "Comorbidities",
+    "Komorbiditäten",
+    "Vorerkrankungen",
+    "Nebendiagnosen",
+    "Antécédents",
+    "Comorbidités",
+    "Antecedentes",
+    "Comorbilidades",
+    "Anamnesi",
+    "Comorbidità",
+    "Voorgeschiedenis",
+    "Comorbiditeit",
+    "Reason for request",
+    "Clinical question",
+    "Anforderungsgrund",
+    "Indikation",
+    "Indicación",
+    "Indicazione",
+]
+MEDICATION_HEADERS = [
+    "Terapia in atto",
+    "Terapia domiciliare",
+    "Traitement en cours",
+    "Traitement habituel",
+    "Medicación actual",
+    "Tratamiento habitual",
+    "Aktuelle Medikation",
+    "Dauermedikation",
+    "Hausmedikation",
+    "Huidige medicatie",
+    "Current meds",
+    "Current medication(s)",
+    "Regular medications",
+    "Drug history",
+]
+
+
+@pytest.mark.parametrize("header", CLINICAL_TEXT_HEADERS)
+def test_clinical_text_headers_are_read_as_comments(header: str) -> None:
+    cells = ["gravidanza 20 settimane", "on risperidone 2 mg", "Z.n. Hypophysenadenom 8 mm"]
+    match = recognise_columns(["ID", "Sex", "Age", "Prolactin (ng/mL)", header], samples={4: cells})
+    assert match.fields.get("comments") == 4 or 4 in match.note_columns
+    assert header not in match.unmapped
+
+
+@pytest.mark.parametrize("header", MEDICATION_HEADERS)
+def test_medication_headers_in_six_languages(header: str) -> None:
+    match = recognise_columns(
+        ["ID", "Sex", "Prolactin (ng/mL)", header], samples={3: ["Risperdal 2 mg", "nil"]}
+    )
+    assert match.fields.get("medications") == 3
+
+
+CLINICAL_EXPORTS = {
+    "de.csv": (
+        "Pat.-Nr.;Geschlecht;Alter;Prolaktin (ng/ml);Aktuelle Medikation;Hausmedikation;"
+        "Diagnosen;Vorerkrankungen;Bemerkung\n"
+        "D1;w;34;60;Ramipril 5 mg;Haldol 5 mg;V.a. Hypophysenadenom;Z.n. Sectio 2019;nüchtern\n"
+        "D2;m;50;12;keine;;Hypertonie;;\n",
+        {"Diagnosen": "Diagnosen: V.a. Hypophysenadenom", "Vorerkrankungen": "Z.n. Sectio"},
+        "Hausmedikation: Haldol 5 mg",
+    ),
+    "it.csv": (
+        "Codice paziente;Sesso;Età;PRL (ng/mL);Terapia in atto;Terapia domiciliare;"
+        "Quesito clinico;Anamnesi\n"
+        "I1;F;29;75;Eutirox 50;Levopraid 25 mg;amenorrea, gravidanza?;pregressa tiroidite\n"
+        "I2;M;61;9;nessuna;;;\n",
+        {"Quesito clinico": "Quesito clinico: amenorrea, gravidanza?"},
+        "Terapia domiciliare: Levopraid 25 mg",
+    ),
+    "fr.csv": (
+        "IPP;Sexe;Âge;Prolactine (µg/L);Traitement en cours;Traitement habituel;"
+        "Motif de la demande;Antécédents\n"
+        "F1;F;31;58;Lévothyrox 75;Primperan 10 mg;galactorrhée;grossesse en 2020\n"
+        "F2;H;45;10;aucun;;;\n",
+        {"Motif de la demande": "Motif de la demande: galactorrhée"},
+        "Traitement habituel: Primperan 10 mg",
+    ),
+    "es.csv": (
+        "NHC;Sexo;Edad;Prolactina (ng/mL);Medicación actual;Tratamiento habitual;"
+        "Juicio clínico;Antecedentes\n"
+        "E1;M;27;80;anticonceptivos;Risperdal 3 mg;amenorrea secundaria;embarazo 2018\n"
+        "E2;V;52;11;ninguno;;;\n",
+        {"Juicio clínico": "Juicio clínico: amenorrea secundaria"},
+        "Tratamiento habitual: Risperdal 3 mg",
+    ),
+    "nl.csv": (
+        "Patientnummer;Geslacht;Leeftijd;Prolactine (mU/l);Huidige medicatie;Voorgeschiedenis;"
+        "Comorbiditeit\n"
+        "N1;V;33;900;Motilium 10 mg;zwangerschap 2021;hypothyreoïdie\n"
+        "N2;M;47;200;geen;;\n",
+        {"Voorgeschiedenis": "Voorgeschiedenis: zwangerschap 2021"},
+        "",
+    ),
+    "en.csv": (
+        "MRN,Sex,Age,PRL (mU/L),Current meds,Regular medications,Diagnosis,Problem list,"
+        "Co-morbidities,Reason for request\n"
+        "A1,F,36,1100,nil,domperidone 10 mg tds,?prolactinoma,CKD 3,hypothyroid,galactorrhoea\n"
+        "A2,M,58,180,none,,,,,\n",
+        {"Problem list": "Problem list: CKD 3", "Reason for request": "galactorrhoea"},
+        "Regular medications: domperidone 10 mg tds",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLINICAL_EXPORTS))
+def test_clinical_text_and_medication_columns_of_real_exports(tmp_path: Path, name: str) -> None:
+    text, pieces, second_drugs = CLINICAL_EXPORTS[name]
+    result = read(write(tmp_path, name, text))
+    assert result.summary.unmapped_headers == []
+    first = result.frame.iloc[0]
+    for header, piece in pieces.items():
+        assert piece in first["comments"]
+        assert header not in result.summary.unmapped_headers
+    if second_drugs:  # both medication columns are read, the second as "header: text"
+        header, drugs = second_drugs.split(": ")
+        assert drugs in first["medications"]
+        assert any("also holds medications" in w for w in result.summary.warnings)
+        joined = [w for w in result.summary.warnings if "also holds medications" in w]
+        assert len(joined) == 1
+        assert header in " ".join(joined) + first["medications"]
+    assert_accounted(result)
+
+
+def test_check_says_where_clinical_text_goes(tmp_path: Path) -> None:
+    text, _, _ = CLINICAL_EXPORTS["it.csv"]
+    path = write(tmp_path, "it.csv", text)
+    shown = runner.invoke(app, ["check", str(path)])
+    assert "'Quesito clinico' holds clinical information or notes: read into comments" in (
+        shown.output
+    )
+    assert "also holds medications: read into medications" in shown.output
+
+
+FREE_TEXT_WARNING = "holds free text that is not read; if it holds clinical details, map it"
+
+
+def test_unknown_free_text_column_is_named_not_read(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "free.csv",
+        "ID;Geschlecht;Alter;Prolaktin (ng/ml);Zusatzinfo;Station;Einsender;Name\n"
+        "P1;w;30;60;schwanger in der 20. SSW;Innere Medizin;Dr. Maier;MÜLLER, Anna\n"
+        "P2;w;41;35;nimmt seit Mai Risperidon;Gynäkologie Ambulanz;Dr. Huber;van der Berg, Eva\n"
+        "P3;m;55;12;Kopfschmerzen und Sehstörungen;Innere Medizin;Dr. Maier;SCHMID, Jan\n",
+    )
+    result = read(path)
+    warned = [w for w in result.summary.warnings if FREE_TEXT_WARNING in w]
+    assert warned == [f"column 'Zusatzinfo' {FREE_TEXT_WARNING}: [columns] comments = 'Zusatzinfo'"]
+    assert "Zusatzinfo" in result.summary.unmapped_headers
+    assert all("schwanger" not in str(c) for c in result.frame["comments"].tolist())
+    shown = runner.invoke(app, ["check", str(path)])
+    assert f"column 'Zusatzinfo' {FREE_TEXT_WARNING}" in shown.output
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["SMITH, John", "van der Berg, Anna", "DOE Jane"],  # names
+        ["P-0012", "E22.1", "12345"],  # codes
+        ["12/03/2024", "13/03/2024"],  # dates
+        ["Hashimoto", "Galattorrea"],  # one word
+    ],
+)
+def test_no_free_text_warning_for_names_codes_dates_or_single_words(cells: list[str]) -> None:
+    match = recognise_columns(["ID", "Sex", "Prolactin", "Extra"], samples={3: cells})
+    assert not any(FREE_TEXT_WARNING in w for w in match.warnings)
+
+
+# ------------------------------------------------------------------------------------------------
+# "Patient" and "Codice" are the patient id only when they hold codes
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("headers", "cells", "expected"),
+    [
+        (["Patient", "Sex", "Prolactin"], ["P001", "P002", "P003"], "Patient"),
+        (["Patient", "Sex", "Prolactin"], [1001, 1002, 1003], "Patient"),
+        (["Codice", "Sesso", "PRL"], ["A1023", "A1024", "A1025"], "Codice"),
+        (["Codice", "Sesso", "PRL"], ["RSSMRA80A01H501U", "BNCNNA85B41F205X"], "Codice"),
+        (["Codice", "Sesso", "PRL"], ["Rossi Maria", "Bianchi Anna", "Verdi Luca"], None),
+        (["Codice", "Sesso", "PRL"], ["Prolattina", "TSH", "FT4"], None),
+        (["ID", "Sex", "Prolactin"], ["Maria Rossi", "Anna Bianchi"], "ID"),  # strong: kept
+    ],
+)
+def test_weak_patient_id_headers_need_codes(
+    headers: list[str], cells: list[object], expected: str | None
+) -> None:
+    match = recognise_columns(headers, samples={0: cells})
+    assert match.mapping().get("patient_id") == expected
+    if expected is None:
+        assert any(f"column {headers[0]!r} not used as patient_id" in w for w in match.warnings)
+
+
+def test_patient_column_of_names_beside_a_name_column_is_no_id() -> None:
+    match = recognise_columns(
+        ["Name", "Patient", "Sex", "Prolactin"],
+        samples={0: ["SMITH, John", "DOE, Jane"], 1: ["Maria Rossi", "Anna Bianchi"]},
+    )
+    assert "patient_id" not in match.fields
+    assert match.mapping()["patient_name"] == "Name"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from triage.io import ColumnMapping, ReadOptions, load_mapping, read_file
@@ -108,3 +109,89 @@ def test_options_override_the_mapping_input_section(tmp_path: Path) -> None:
     read = read_file(data, mapping, ReadOptions(header_row=1))
     assert read.summary.header_row == 1
     assert len(read.frame) == 1
+
+
+# ------------------------------------------------------------------------------------------------
+# [values]: a research export's codes recoded before the cells are read
+# ------------------------------------------------------------------------------------------------
+VALUES = """\
+[columns]
+sex = "sex"
+
+[values.sex]
+"1" = "F"
+"2" = "M"
+
+[values.prolactin_unit]
+"1" = "ng/mL"
+"2" = "mIU/L"
+
+[values.pregnant]
+"Checked" = "yes"
+"-99" = ""
+"""
+
+
+def test_load_values_table(tmp_path: Path) -> None:
+    mapping = load_mapping(write(tmp_path, "map.toml", VALUES))
+    assert mapping.values["sex"] == {"1": "F", "2": "M"}
+    assert mapping.values["prolactin_unit"]["2"] == "mIU/L"
+    assert mapping.values["pregnant"] == {"Checked": "yes", "-99": ""}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field", "words"),
+    [
+        ('[values.sex]\n"1" = "F"\n"2" = "robot"\n', 3, "sex", "not a sex"),
+        ('[values.sex]\n"1" = "F"\n[values.prolactin_unit]\n"1" = "mg"\n', 4, "prolactin_unit",
+         "not a prolactin unit"),
+        ('[values.pregnant]\n"1" = "perhaps pregnant"\n', 2, "pregnant", "yes, no or unknown"),
+        ('[values.egfr]\n"A" = "high"\n', 2, "egfr", "not a number"),
+        ('[values.prolactin]\n"999" = ""\n', 1, "prolactin", "not a field"),
+        ('[values.nonsense]\n"1" = "x"\n', 1, "nonsense", "not a field"),
+        ('[values]\nsex = "F"\n', 2, "sex", "must be a table"),
+    ],
+)  # fmt: skip
+def test_values_table_is_checked(
+    tmp_path: Path, text: str, line: int, field: str, words: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_mapping(write(tmp_path, "map.toml", text))
+    assert info.value.line == line
+    assert info.value.field == field
+    assert words in str(info.value)
+    assert "map.toml" in str(info.value)
+
+
+def test_values_recode_a_spss_export(tmp_path: Path) -> None:
+    """Codes are matched as written, then without case or spaces, and 1.0 as 1."""
+    data = write(
+        tmp_path,
+        "spss.csv",
+        "ID,SEX,Pregnant,Prolactin,Units\nA,1.0,Checked,12,1\nB,2,unchecked,14,2\nC,1,-99,300,2\n",
+    )
+    mapping = load_mapping(
+        write(
+            tmp_path,
+            "map.toml",
+            VALUES.replace('sex = "sex"', 'sex = "SEX"') + '"Unchecked" = "no"\n',
+        )
+    )
+    frame = read_file(data, mapping, ReadOptions()).frame
+    assert frame["sex"].tolist() == ["F", "M", "F"]
+    assert frame["prolactin_unit"].tolist() == ["ng/mL", "mIU/L", "mIU/L"]
+    assert [None if pd.isna(v) else bool(v) for v in frame["pregnant"]] == [True, False, None]
+
+
+def test_bad_values_table_exits_2_on_the_command_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from triage.cli import app
+
+    data = write(tmp_path, "data.csv", "MRN,Prolactin,Units\nA,12,ng/mL\n")
+    bad = write(tmp_path, "map.toml", '[values.sex]\n"1" = "robot"\n')
+    result = CliRunner().invoke(
+        app, ["run", str(data), "--columns", str(bad), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2
+    assert "map.toml:2" in result.output

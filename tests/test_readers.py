@@ -1274,3 +1274,69 @@ def test_dotted_dates_stay_day_first_beside_a_month_first_slash_date(tmp_path: P
     result = read(path)
     assert row_of(result, 2)["birth_date"] == pd.Timestamp(1950, 4, 3)  # dotted: day first
     assert row_of(result, 3)["birth_date"] == pd.Timestamp(1950, 3, 4)  # slash: month first here
+
+
+# ------------------------------------------------------------------------------------------------
+# The lab's own interval in words ("hasta 25", "Frauen bis 25, Männer bis 20"), and intervals
+# that still cannot be read: the warning names the column and an example, the row's
+# reference_note says the set's interval judged it.
+# ------------------------------------------------------------------------------------------------
+INTERVAL_WORDS_EXPORT = (
+    "ID;Sexo;Edad;Prolactina;Unidad;Valores de referencia\n"
+    "E1;M;35;28;ng/mL;hasta 25\n"
+    "E2;M;35;28;ng/mL;<25 (mujeres), <20 (hombres)\n"
+    "E3;V;35;22;ng/mL;<25 (mujeres), <20 (hombres)\n"
+    "E4;M;35;28;ng/mL;ver informe\n"
+    "E5;M;35;28;ng/mL;de 4,8 a 23,3\n"
+)
+
+
+def test_interval_words_are_the_rows_interval(tmp_path: Path) -> None:
+    path = tmp_path / "es.csv"
+    path.write_text(INTERVAL_WORDS_EXPORT, encoding="utf-8")
+    result = read(path)
+    highs = dict(zip(result.frame["patient_id"], result.frame["reference_high"], strict=True))
+    assert highs["E1"] == 25.0
+    # "M" is mujer beside "V" varón: each row gets its own sex's interval, as the frame reads it
+    assert highs["E2"] == 25.0
+    assert highs["E3"] == 20.0
+    assert result.frame["sex"].tolist()[1:3] == ["F", "M"]
+    assert pd.isna(highs["E4"])
+    assert highs["E5"] == 23.3
+    unread = [w for w in result.summary.warnings if "could not be read" in w]
+    assert unread == [
+        "column 'Valores de referencia': 1 row(s) have a reference interval that could not be "
+        "read (e.g. 'ver informe'); the reference set's interval was used for them (their "
+        "reference_note says so)"
+    ]
+
+
+def test_unread_interval_is_named_in_the_reference_note(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from triage.cli import app
+
+    path = tmp_path / "de.csv"
+    path.write_text(
+        "Pat.-Nr.;Geschlecht;Alter;Prolaktin (ng/ml);Referenzbereich\n"
+        "D1;w;35;28;siehe Befund\n"
+        "D2;;35;28;Frauen bis 25, Männer bis 20\n"
+        "D3;w;35;28;Frauen bis 25, Männer bis 20\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    done = CliRunner().invoke(app, ["run", str(path), "--out", str(out), "-q"])
+    assert done.exit_code == 0, done.output
+    rows = {
+        r["patient_id"]: r
+        for r in json.loads((out / "results.json").read_text(encoding="utf-8"))["results"]
+    }
+    assert (
+        "the lab's interval 'siehe Befund' could not be read; judged against"
+        in (rows["D1"]["reference_note"])
+    )
+    assert "one interval per sex and the row's sex is not known" in rows["D2"]["reference_note"]
+    assert rows["D3"]["status"] == "high"  # 28 above the lab's 25 (the set's 30 would pass it)
+    assert "The lab's own interval" in rows["D3"]["reference_note"]

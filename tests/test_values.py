@@ -699,3 +699,115 @@ def test_units_row_cells_look_like_units(text: str) -> None:
 @pytest.mark.parametrize("text", ["m", "F", "man", "w"])
 def test_sex_letters_are_no_units(text: str) -> None:
     assert not looks_like_unit(text)
+
+
+# ------------------------------------------------------------------------------------------------
+# The lab's own interval written in words, in six languages (synonyms.toml [values.qualifiers],
+# [values.intervals]): an unread "hasta 25" let the set's 30 judge a 28 normal.
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "up to 25",
+        "hasta 25",
+        "bis 25",
+        "Bis 25 ng/ml",
+        "fino a 25",
+        "fino a 25 ng/mL",
+        "jusqu'à 25",
+        "jusqu’à 25",
+        "jusqu'a 25",
+        "tot 25",
+        "max. 25",
+        "≤25",
+        "≤ 25",
+        "< 25 µg/l",
+        "inferior a 25",
+        "inférieur à 25",
+        "inférieur ou égal à 25",
+        "kleiner 25",
+        "kleiner als 25",
+        "minore di 25",
+        "kleiner dan 25",
+        "menor de 25",
+        "bis max. 25 ng/mL",
+    ],
+)
+def test_upper_limit_written_in_words(text: str) -> None:
+    interval = parse_interval(text)
+    assert interval is not None
+    assert interval.low is None
+    assert interval.high == 25.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0 - 25",
+        "4,8-23,3",
+        "de 4,8 a 23,3",
+        "entre 4,8 y 23,3",
+        "da 4,8 a 23,3",
+        "tra 4,8 e 23,3",
+        "van 4,8 tot 23,3",
+        "4,8 tot 23,3",
+        "von 4,8 bis 23,3",
+        "from 4.8 to 23.3",
+        "Entre 4,8 et 23,3 µg/L",
+        "4,8 à 23,3",
+    ],
+)
+def test_two_sided_interval_written_in_words(text: str) -> None:
+    interval = parse_interval(text)
+    assert interval is not None
+    assert interval.high in (25.0, 23.3)
+
+
+@pytest.mark.parametrize("text", ["total 25", "4.8e23", "siehe Befund", "25", "tot"])
+def test_words_that_are_no_interval(text: str) -> None:
+    assert parse_interval(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<25 (mujeres), <20 (hombres)",
+        "Mujeres: hasta 25; Hombres: hasta 20",
+        "Frauen bis 25, Männer bis 20",
+        "femmes < 25 ; hommes < 20",
+        "donne fino a 25, uomini fino a 20",
+        "vrouwen tot 25, mannen tot 20",
+        "women up to 25, men up to 20",
+        "F < 25 ng/mL; M < 20 ng/mL",
+    ],
+)
+def test_upper_limits_per_sex_in_six_languages(text: str) -> None:
+    found = parse_sex_intervals(text)
+    assert found is not None
+    assert (found["F"].high, found["M"].high) == (25.0, 20.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "female", "male"),
+    [
+        ("Frauen: 4,8-23,3; Männer: 4,0-15,2", (4.8, 23.3), (4.0, 15.2)),
+        ("Femmes : 4,8 à 23,3 ; Hommes : 4,0 à 15,2", (4.8, 23.3), (4.0, 15.2)),
+        ("Donne: da 4,8 a 23,3; Uomini: da 4,0 a 15,2", (4.8, 23.3), (4.0, 15.2)),
+        ("4,8-23,3 (F); 4,0-15,2 (M)", (4.8, 23.3), (4.0, 15.2)),
+        ("Hombres: 2,1 - 17,7 ng/mL   Mujeres: 2,8 - 29,2 ng/mL", (2.8, 29.2), (2.1, 17.7)),
+    ],
+)
+def test_two_sided_intervals_per_sex(
+    text: str, female: tuple[float, float], male: tuple[float, float]
+) -> None:
+    found = parse_sex_intervals(text)
+    assert found is not None
+    assert (found["F"].low, found["F"].high) == female
+    assert (found["M"].low, found["M"].high) == male
+
+
+@pytest.mark.parametrize(
+    "text", ["M/F: 4-23", "F: 4-23 M", "Frauen (prämenopausal): 4-23", "siehe Befund"]
+)
+def test_unreadable_intervals_per_sex(text: str) -> None:
+    assert parse_sex_intervals(text) is None

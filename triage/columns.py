@@ -32,6 +32,7 @@ from triage.values import (
     duration_words,
     hcg_positive,
     is_empty_value,
+    is_missing_code,
     is_unknown_word,
     looks_like_unit,
     normalise_unit,
@@ -333,6 +334,7 @@ class ValueCheck:
     min_values: int
     units: frozenset[str] | None  # header-unit kinds allowed; None: any known kind vetoes
     expects: str
+    weak_only: bool = False  # checked only when the header names the field weakly
 
 
 @cache
@@ -351,6 +353,7 @@ def value_checks() -> dict[str, ValueCheck]:
             min_values=int(data.get("min_values", DEFAULT_MIN_VALUES)),
             units=frozenset(units) if units is not None else None,
             expects=str(data.get("expects", data["kind"])),
+            weak_only=bool(data.get("weak_only", False)),
         )
     return checks
 
@@ -502,6 +505,19 @@ def _fits_text(cell: object) -> bool | None:
     return isinstance(cell, str) and any(ch.isalpha() for ch in cell)
 
 
+def _fits_code(cell: object) -> bool | None:
+    """An identifier: a number, or a code holding digits ("P001", "485 777 3465",
+    "RSSMRA80A01H501U"), not a name or a word ("Rossi Maria", "Prolattina")."""
+    if isinstance(cell, bool | date | time | timedelta):
+        return False
+    if _is_number(cell):
+        return True
+    text = cell_text(cell).strip()
+    if not text or parse_date_text(text) is not None or _DATE_SHAPE.fullmatch(text):
+        return False
+    return any(ch.isdigit() for ch in text) and len(_WORD.findall(text)) <= 1
+
+
 def _fits_hcg(cell: object) -> bool | None:
     if isinstance(cell, date | time | timedelta):
         return False
@@ -526,13 +542,15 @@ VALUE_CHECKS: Final[dict[str, CellCheck]] = {
     "flag": _fits_flag,
     "text": _fits_text,
     "hcg": _fits_hcg,
+    "code": _fits_code,
 }
 NAME_FIELDS: Final = frozenset({"patient_name", "given_name", "patient_id", "specimen_id"})
 
 
 def _counted(cell: object, kind: str) -> bool:
-    """Cells that tell something about a column (not placeholders, "unknown", a units row)."""
-    if is_empty_value(cell) or is_unknown_word(cell):
+    """Cells that tell something about a column (not placeholders, "unknown", a units row, nor
+    a research export's missing-data code such as -99, 999 or "Not done")."""
+    if is_empty_value(cell) or is_unknown_word(cell) or is_missing_code(cell):
         return False
     if kind == "unit" or not isinstance(cell, str):
         return True
@@ -571,6 +589,10 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
     if reason or cells is None:
         return reason
     check = value_checks().get(name)
+    if check is not None and check.weak_only:
+        spec = field_specs().get(name)
+        if spec is None or score(parse_header(header), spec) >= STRONG_SCORE:
+            return None
     found = value_fit(name, cells)
     if check is None or found is None or found[0] >= check.min_fit:
         return None
@@ -642,6 +664,9 @@ class ColumnMatch:
     unmapped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     note_columns: list[int] = field(default_factory=list)  # unmapped notes read into comments
+    # field -> further columns of the same kind read into it ("Dauermedikation" beside
+    # "Medikation"), as "header: text" after the field's own column (triage.io.layout)
+    joined_columns: dict[str, list[int]] = field(default_factory=dict)
     vetoes: dict[int, str] = field(default_factory=dict)  # column -> why it was not used
 
     def header_of(self, name: str) -> str:
@@ -749,8 +774,11 @@ def recognise_columns(
     }
     used = set(match.fields.values())
     match.vetoes = {c: r for c, r in match.vetoes.items() if c not in used}
+    _joined_columns(match, losers, used)
+    used |= {c for cols in match.joined_columns.values() for c in cols}
     _note_columns(match, used, samples)
     used |= set(match.note_columns)
+    _free_text_columns(match, used, samples)
     match.warnings += [f"column {reason}" for _, reason in sorted(match.vetoes.items())]
     match.unmapped = [t for col, t in enumerate(texts) if t and col not in used]
     return match
@@ -813,6 +841,26 @@ def _prolactin_series(texts: Sequence[str], taken: set[int]) -> tuple[set[int], 
 
 
 NOTE_FIELDS: Final = frozenset({"symptoms", "comments"})  # a second such column is a note
+# Fields whose second (third ...) column is read into the first one: a second medication list
+# ("Hausmedikation" beside "Aktuelle Medikation") is as much the patient's drugs.
+JOINED_FIELDS: Final = frozenset({"medications"})
+
+
+def _joined_columns(match: ColumnMatch, losers: Sequence[tuple[str, int]], used: set[int]) -> None:
+    """Columns that lost a field of JOINED_FIELDS to another column: read into that field."""
+    for name, col in losers:
+        if name not in JOINED_FIELDS or name not in match.fields or col in used:
+            continue
+        if col in match.vetoes or any(col in cols for cols in match.joined_columns.values()):
+            continue
+        match.joined_columns.setdefault(name, []).append(col)
+        text = match.headers[col]
+        also = f"header {text!r} also looks like {name}"
+        match.warnings = [w for w in match.warnings if not w.startswith(also)]
+        match.warnings.append(
+            f"column {text!r} also holds {name}: read into {name} with "
+            f"{match.header_of(name)!r} as '{text}: ...'"
+        )
 
 
 @cache
@@ -861,6 +909,60 @@ def _note_columns(
         kind = "has no field of its own" if worded else "holds clinical information or notes"
         match.warnings.append(
             f"column {text!r} {kind}: read into comments {target} as '{form}'".replace("  ", " ")
+        )
+
+
+@cache
+def _free_text_rules() -> tuple[float, int, frozenset[str], frozenset[str]]:
+    """(min share, min values, non-clinical header words, name particles), synonyms.toml
+    [note_columns.free_text]."""
+    data = synonyms_data()["note_columns"].get("free_text", {})
+    return (
+        float(data.get("min_share", 0.5)),
+        int(data.get("min_values", DEFAULT_MIN_VALUES)),
+        frozenset(_words_of(w) for w in data.get("not_clinical", [])),
+        frozenset(normalise_word(w) for w in data.get("name_particles", [])),
+    )
+
+
+def is_free_text(cell: object) -> bool:
+    """A cell of free text: two or more words, not a person's name ("SMITH, John", "Maria van
+    der Berg"), not a date, a number or a code ("P-0012", "E22.1")."""
+    if not isinstance(cell, str) or is_empty_value(cell):
+        return False
+    text = cell.strip()
+    if parse_date_text(text) is not None or _DATE_SHAPE.fullmatch(text):
+        return False
+    words = re.findall(r"[^\W\d_]+", text)
+    if len([w for w in words if len(w) >= 2]) < 2:
+        return False
+    particles = _free_text_rules()[3]
+    name_like = len(words) <= 4 and not any(ch.isdigit() for ch in text)
+    name_like = name_like and all(w[0].isupper() or normalise_word(w) in particles for w in words)
+    return not name_like
+
+
+def _free_text_columns(
+    match: ColumnMatch, used: set[int], samples: Mapping[int, Sequence[object]] | None
+) -> None:
+    """Unread columns that hold free text: a warning names each and how to map it."""
+    if samples is None:
+        return
+    min_share, min_values, not_clinical, _ = _free_text_rules()
+    for col, text in enumerate(match.headers):
+        if not text or col in used:
+            continue
+        words = set(parse_header(text).full.split())
+        if words & not_clinical or any(v >= STRONG_SCORE for _, v in candidates(text)):
+            continue
+        cells = [c for c in samples.get(col, ()) if not is_empty_value(c)]
+        if len(cells) < min_values:
+            continue
+        if sum(1 for c in cells if is_free_text(c)) / len(cells) < min_share:
+            continue
+        match.warnings.append(
+            f"column {text!r} holds free text that is not read; if it holds clinical details, "
+            f"map it: [columns] comments = '{text}'"
         )
 
 

@@ -94,7 +94,7 @@ def _words() -> _Words:
     qualifiers: dict[str, str] = {}
     for qualifier, spellings in values["qualifiers"].items():
         for spelling in spellings:
-            qualifiers[spelling.lower()] = qualifier
+            qualifiers[_qualifier_key(spelling)] = qualifier
     field_words = {
         field: {kind: _word_set(words) for kind, words in kinds.items()}
         for field, kinds in values["yes_no_field_words"].items()
@@ -178,6 +178,88 @@ def is_empty_value(cell: object) -> bool:
 def is_unknown_word(cell: object) -> bool:
     """True for a text that says the value is not known ("Unknown", "N/K", "not stated")."""
     return isinstance(cell, str) and normalise_word(cell) in _words().unknown
+
+
+# ------------------------------------------------------------------------------------------------
+# Missing-data codes and plausible ranges of context fields (synonyms.toml [values.missing_codes],
+# [plausibility.context])
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ContextRange:
+    """The values a numeric context field can take; outside them a cell is read as missing."""
+
+    low: float
+    high: float
+    note: str
+
+    def holds(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+
+@dataclass(frozen=True, slots=True)
+class _MissingCodes:
+    fields: frozenset[str]
+    numbers: frozenset[float]
+    raw_words: frozenset[str]  # lower-cased as written (".a", "n.d.")
+    words: frozenset[str]  # after normalise_word
+
+
+@cache
+def context_ranges() -> dict[str, ContextRange]:
+    """field -> its plausible range (synonyms.toml [plausibility.context])."""
+    return {
+        name: ContextRange(float(data["min"]), float(data["max"]), str(data.get("note", "")))
+        for name, data in synonyms_data()["plausibility"]["context"].items()
+    }
+
+
+@cache
+def _missing_codes() -> _MissingCodes:
+    data = synonyms_data()["values"]["missing_codes"]
+    words = [str(w) for w in data["words"]]
+    return _MissingCodes(
+        fields=frozenset(data["fields"]),
+        numbers=frozenset(float(n) for n in data["numbers"]),
+        raw_words=frozenset(w.lower() for w in words),
+        words=frozenset(normalise_word(w) for w in words if not w.startswith(".")),
+    )
+
+
+def missing_code_fields() -> frozenset[str]:
+    """The fields whose cells are checked for missing-data codes (never the prolactin result)."""
+    return _missing_codes().fields
+
+
+_BARE_NUMBER: Final = re.compile(r"[+-]?\d+(?:[.,]0+)?")
+
+
+def bare_number(cell: object) -> float | None:
+    """The value of a cell that is only a number (5, -99, "999", "-9.0"); else None."""
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int | float | np.integer | np.floating):
+        number = float(cell)
+        return None if math.isnan(number) else number
+    if isinstance(cell, str):
+        text = cell.strip().replace("\u2212", "-")
+        if _BARE_NUMBER.fullmatch(text):
+            return float(text.replace(",", "."))
+    return None
+
+
+def is_missing_code(cell: object, *, numbers: bool = True) -> bool:
+    """A research export's missing-data code: "-99", "999", ".a", "Not done", "Refused" ...
+    (``numbers``: also the numeric codes; a numeric field judges numbers by its range instead)."""
+    if is_blank(cell):
+        return False
+    codes = _missing_codes()
+    number = bare_number(cell)
+    if number is not None:
+        return numbers and number in codes.numbers
+    if not isinstance(cell, str):
+        return False
+    text = cell.strip().replace("’", "'").lower()
+    return text in codes.raw_words or normalise_word(text) in codes.words
 
 
 def _clean_text(text: str) -> str:
@@ -428,14 +510,28 @@ def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
     return Quantity("ok", value, qualifier, unit, text)
 
 
+def _qualifier_key(text: str) -> str:
+    """A qualifier as compared: lower case, accents removed ("jusqu’à" -> "jusqu'a")."""
+    return normalise_word(text.replace("’", "'"))
+
+
+def _starts_with_word(text: str, word: str) -> bool:
+    """``text`` starts with ``word``, and a word ending in a letter ends there ("tot" is not
+    the start of "total")."""
+    if not text.startswith(word):
+        return False
+    after = text[len(word) : len(word) + 1]
+    return not (word[-1:].isalpha() and after.isalpha())
+
+
 def _prefix_qualifier(prefix: str) -> str | None:
     """The qualifier written before the number ("" when none); None when the text is not one."""
     words = _words()
-    rest = prefix.strip().lower()
+    rest = _qualifier_key(prefix)
     qualifier = ""
     while rest:
         for spelling in words.qualifier_spellings:
-            if rest.startswith(spelling):
+            if _starts_with_word(rest, spelling):
                 qualifier = words.qualifiers[spelling] or qualifier
                 rest = rest[len(spelling) :].strip()
                 break
@@ -486,20 +582,43 @@ class Interval:
     unit_text: str = ""
 
 
-_RANGE = re.compile(
-    r"(?P<a>.*?\d)\s*(?:-|–|—|~|…|\.\.+|to|bis|à|a|au|al|hasta)\s*(?P<b>[<>≤≥]?\s*[.,]?\d.*)",
-    re.IGNORECASE,
-)
+@cache
+def _range_patterns() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """(two limits with a separator, words before the first limit), synonyms.toml
+    [values.intervals]."""
+    data = synonyms_data()["values"].get("intervals", {})
+    between = data.get("between", [])
+    words = sorted({normalise_word(w) for w in between} | {w.lower() for w in between}, key=len)
+    spelled = "|".join(re.escape(w) for w in reversed(words))
+    glued = "|".join(re.escape(w) for w in ("to", "bis", "à", "a", "au", "al", "hasta"))
+    separator = rf"\s*(?:-|–|—|~|…|\.\.+)\s*|\s+(?:{spelled})\s+|\s*(?:{glued})\s*"
+    pattern = re.compile(rf"(?P<a>.*?\d)(?:{separator})(?P<b>[<>≤≥]?\s*[.,]?\d.*)", re.IGNORECASE)
+    before = sorted({normalise_word(w) for w in data.get("before", [])}, key=len, reverse=True)
+    lead = (
+        re.compile(
+            r"(?:" + "|".join(re.escape(w) for w in before) + r")\s+(?=[.,]?\d)", re.IGNORECASE
+        )
+        if before
+        else None
+    )
+    return pattern, lead
 
 
 def parse_interval(cell: object, decimal: str | None = None) -> Interval | None:
-    """A reference interval written as text; None when the text is not one."""
+    """A reference interval written as text; None when the text is not one.
+
+    "4.8-23.3", "4,8 bis 23,3", "de 4,8 a 23,3", "< 25", "hasta 25", "fino a 25 ng/mL", "0 - 25"
+    (the words are synonyms.toml [values.qualifiers] and [values.intervals])."""
     if not isinstance(cell, str):
         return None
     text = _clean_text(cell).strip("()[]{} ")
     if not text:
         return None
-    match = _RANGE.fullmatch(text)
+    pattern, lead = _range_patterns()
+    opening = lead.match(text) if lead is not None else None
+    if opening is not None:
+        text = text[opening.end() :].strip()
+    match = pattern.fullmatch(text)
     if match:
         low = _parse_quantity_text(match.group("a"), decimal)
         high = _parse_quantity_text(match.group("b"), decimal)
@@ -518,37 +637,61 @@ def parse_interval(cell: object, decimal: str | None = None) -> Interval | None:
     return None
 
 
-_SEX_INTERVAL = re.compile(
-    r"(?P<label>[^\W\d_]+)\.?\s*[:=]?\s*"
-    r"(?P<interval>[<>≤≥]?\s*\d+(?:[.,]\d+)*\s*(?:(?:-|–|—|to|bis|à|a)\s*\d+(?:[.,]\d+)*)?"
-    r"(?:\s*[^\W\d_]*[µμ]?[^\W\d_]*/[^\W\d_]+)?)",
-    re.IGNORECASE,
-)
-_INTERVAL_GAP = re.compile(r"[\s;,/|]*")
+_LABEL = re.compile(r"[^\W\d_]+\.?")
+_LABEL_EDGES = " \t;,/|:=()[]{}"
 
 
 def parse_sex_intervals(cell: object, decimal: str | None = None) -> dict[str, Interval] | None:
-    """Intervals given per sex in one cell ("M: 4.0-15.2; F: 4.8-23.3", "Female 4.8-23.3 /
-    Male 4.0-15.2"), keyed "F" / "M"; None unless every part is a sex label and an interval."""
+    """Intervals given per sex in one cell, keyed "F" / "M"; None unless every part is a sex
+    label and an interval.  The label comes before each interval ("M: 4.0-15.2; F: 4.8-23.3",
+    "Frauen bis 25, Männer bis 20", "donne fino a 25, uomini fino a 20") or after each one
+    ("<25 (mujeres), <20 (hombres)"); the labels are the [values.sex] words."""
     if not isinstance(cell, str):
         return None
     text = _clean_text(cell)
-    found: dict[str, Interval] = {}
-    position = 0
-    for match in _SEX_INTERVAL.finditer(text):
-        gap = text[position : match.start()]
-        sex = parse_sex(match.group("label"))
-        interval = parse_interval(match.group("interval").strip(), decimal)
-        if not _INTERVAL_GAP.fullmatch(gap) or sex is None or interval is None or sex in found:
-            return None
-        found[sex] = interval
-        position = match.end()
-    if not _INTERVAL_GAP.fullmatch(text[position:]) or not found:
+    labels = [
+        (m.start(), m.end(), sex)
+        for m in _LABEL.finditer(text)
+        if (sex := parse_sex(m.group().rstrip("."))) is not None
+    ]
+    if not labels:
+        return None
+    found = _labelled(text, labels, decimal, first=True)
+    if found is None:
+        found = _labelled(text, labels, decimal, first=False)
+    if not found:
         return None
     units = {i.unit_text for i in found.values() if i.unit_text}
     if len(units) == 1:  # "M 86-324, F 102-496 mU/L": the one unit is every part's
         (unit,) = units
         found = {sex: Interval(i.low, i.high, i.unit_text or unit) for sex, i in found.items()}
+    return found
+
+
+def _labelled(
+    text: str, labels: Sequence[tuple[int, int, str]], decimal: str | None, *, first: bool
+) -> dict[str, Interval] | None:
+    """The intervals when each label comes ``first`` (before its interval) or after it."""
+    if first:
+        outside = text[: labels[0][0]]
+        parts = [
+            (sex, text[end : labels[k + 1][0] if k + 1 < len(labels) else len(text)])
+            for k, (_, end, sex) in enumerate(labels)
+        ]
+    else:
+        outside = text[labels[-1][1] :]
+        parts = [
+            (sex, text[labels[k - 1][1] if k else 0 : start])
+            for k, (start, _, sex) in enumerate(labels)
+        ]
+    if outside.strip(_LABEL_EDGES):
+        return None
+    found: dict[str, Interval] = {}
+    for sex, part in parts:
+        interval = parse_interval(part.strip(_LABEL_EDGES), decimal)
+        if interval is None or sex in found:
+            return None
+        found[sex] = interval
     return found
 
 

@@ -118,7 +118,7 @@ ConfigOpt = Annotated[
     typer.Option(
         "--config",
         envvar=env("config"),
-        help="TOML file holding any of these options (and a [branding] table).",
+        help="TOML file holding any of these options (and a \\[branding] table).",
         is_eager=True,
         callback=_load_config,
         exists=True,
@@ -139,7 +139,10 @@ ColumnsOpt = Annotated[
     typer.Option(
         "--columns",
         envvar=env("columns"),
-        help="Column mapping TOML ([columns], [defaults], [input]).",
+        help=(
+            "Column mapping TOML (\\[columns], \\[defaults], \\[input], \\[tests], \\[values]: "
+            'codes of research exports, e.g. \\[values.sex] "1" = "F").'
+        ),
         exists=True,
         dir_okay=False,
         show_default=False,
@@ -213,7 +216,9 @@ UnitOpt = Annotated[
         callback=_check_unit,
         help=(
             "Prolactin unit of inputs that state none anywhere (e.g. mIU/L, ng/mL); used only "
-            "where no cell, unit column, header or mapping default gives one."
+            "where no cell, unit column, header or mapping default gives one (rows whose unit "
+            "column holds codes such as 1/2 or -99 are rejected, not filled: recode them with "
+            "\\[values.prolactin_unit])."
         ),
         show_default=False,
     ),
@@ -232,7 +237,7 @@ XlsxOpt = Annotated[
 PdfOpt = Annotated[
     bool,
     typer.Option(
-        "--pdf", envvar=env("pdf"), help="Also write patients.pdf (needs the [pdf] extra)."
+        "--pdf", envvar=env("pdf"), help="Also write patients.pdf (needs the \\[pdf] extra)."
     ),
 ]
 AllPatientsOpt = Annotated[

@@ -31,6 +31,7 @@ from triage.cli.options import (
     XlsxOpt,
 )
 from triage.io import ReadOptions
+from triage.io.wide import CONSOLE_WARNINGS
 from triage.output import Branding, OutputOptions
 from triage.pipeline import TriageOutcome, TriageRequest, run_triage
 from triage.resources import data_file
@@ -159,6 +160,10 @@ def _print_outcome(outcome: TriageOutcome, out: Path) -> None:
     console.out("Priority: " + ", ".join(f"{priorities.get(p, 0)} {p}" for p in PRIORITIES))
     console.out("Status:   " + ", ".join(f"{statuses.get(s, 0)} {s}" for s in STATUSES))
     console.out(f"Report:   {out / 'summary.html'}")
+    for summary in outcome.inputs:
+        for warning in summary.warnings:
+            if any(marker in warning for marker in CONSOLE_WARNINGS):
+                console.out(f"warning: {Path(summary.file).name}: {warning}")
 
 
 def register(app: typer.Typer) -> None:

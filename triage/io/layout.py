@@ -577,16 +577,22 @@ def _name(last: object, first: object) -> object:
 
 
 def _join_note_columns(
-    columns: dict[str, np.ndarray], headers: dict[str, str], cells: np.ndarray, match: ColumnMatch
+    columns: dict[str, np.ndarray],
+    headers: dict[str, str],
+    cells: np.ndarray,
+    match: ColumnMatch,
+    target: str = "comments",
 ) -> None:
-    """Comments become the comments cell, then "header: text" of each note column (in place)."""
-    notes = [(match.headers[c], cells[:, c]) for c in match.note_columns if c < cells.shape[1]]
-    written = note_written_as()
+    """Comments become the comments cell, then "header: text" of each note column (in place);
+    with ``target``, the further columns of that field (ColumnMatch.joined_columns)."""
+    wanted = match.note_columns if target == "comments" else match.joined_columns.get(target, [])
+    notes = [(match.headers[c], cells[:, c]) for c in wanted if c < cells.shape[1]]
+    written = note_written_as() if target == "comments" else {}
     forms = {
         h: written.get(parse_header(h).full, h.replace("{", "{{").replace("}", "}}") + ": {}")
         for h, _ in notes
     }
-    base = columns.get("comments")
+    base = columns.get(target)
     joined = np.empty(len(cells), dtype=object)
     for i in range(len(cells)):
         pieces = [] if base is None or is_empty_value(base[i]) else [cell_text(base[i])]
@@ -594,9 +600,9 @@ def _join_note_columns(
             forms[h].format(cell_text(col[i])) for h, col in notes if not is_empty_value(col[i])
         ]
         joined[i] = "; ".join(pieces)
-    columns["comments"] = joined
-    headers["comments"] = " + ".join(
-        [*([headers["comments"]] if "comments" in headers else []), *(h for h, _ in notes)]
+    columns[target] = joined
+    headers[target] = " + ".join(
+        [*([headers[target]] if target in headers else []), *(h for h, _ in notes)]
     )
 
 
@@ -617,6 +623,9 @@ def build_raw_table(
     if match.note_columns:
         _join_note_columns(columns, headers, split.cells, match)
         rebuilt.add("comments")
+    for name in match.joined_columns:
+        _join_note_columns(columns, headers, split.cells, match, name)
+        rebuilt.add(name)
     units = dict(match.header_units)
     for name, col in match.fields.items():
         if col in split.units_row and name not in units:

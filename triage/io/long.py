@@ -31,6 +31,7 @@ from triage.io.wide import BuildResult, BuildSettings, build_frame, date_column,
 from triage.schema import InputFileError, Rejected
 from triage.values import (
     cell_text,
+    context_ranges,
     hcg_positive,
     infer_decimal_mark,
     is_empty_value,
@@ -404,7 +405,8 @@ def _parse_context(
             table.sheet,
             int(table.source_rows[row]),
             "other_test",
-            f"{specs[spec_of_row[row]].name} result {cell_text(result[row])!r} is not usable",
+            f"{specs[spec_of_row[row]].name} result {cell_text(result[row])!r} is not usable "
+            "(not a number, a missing-data code such as -99 or 999, or an impossible value)",
         )
         for row in positions[~keep]
     ]
@@ -444,6 +446,9 @@ def _context_value(
     value, qualifier = quantity.value, quantity.qualifier
     if spec.complement:
         value, qualifier = PERCENT_FULL - value, _FLIP[qualifier]
+    limits = context_ranges().get(spec.field)
+    if limits is not None and not limits.holds(value):
+        return None  # a missing-data code (-99, 999) or an impossible value
     return value, qualifier, quantity.text, normalise_unit(quantity.unit_text or unit)
 
 

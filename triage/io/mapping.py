@@ -13,6 +13,12 @@ header_row = 4       # 1-based
 [tests]              # long exports: the lab's own test codes (or names) -> what they measure
 "4711" = "prolactin"
 "4712" = "tsh"
+[values.sex]         # research exports: the export's codes -> what they mean
+"1" = "F"
+"2" = "M"
+[values.prolactin_unit]
+"1" = "ng/mL"
+"2" = "mIU/L"
 ```
 ``[tests]`` values: ``prolactin``, ``tsh``, ``free_t4``, ``egfr``, ``creatinine``, ``hcg``,
 ``macroprolactin_recovery_pct``, ``macroprolactin_pct`` (percent macroprolactin) and
@@ -21,6 +27,10 @@ case, spaces or punctuation) is that test, before LOINC codes and the built-in n
 Besides the canonical fields, ``[columns]`` accepts the reader's own fields ``specimen_id``
 (sample / lab number used to group long exports), ``loinc``, ``collected_time`` and
 ``macroprolactin_pct`` (percent macroprolactin, stored as recovery = 100 - value).
+``[values.<field>]`` recodes the cells of one field's column before they are read (a cell equal
+to a key, compared as written and then without case or spaces, becomes the value; ``""`` makes it
+empty).  The values are checked: a sex must read as female or male, a unit as a prolactin unit,
+a yes/no field as yes, no or unknown, a number field as a number.
 """
 
 from __future__ import annotations
@@ -34,12 +44,19 @@ from pathlib import Path
 from typing import Final
 
 from triage.columns import known_fields
-from triage.schema import INPUT_FIELDS, NUMERIC_CONTEXT_FIELDS, ConfigError
-from triage.values import normalise_unit
+from triage.schema import FLAG_FIELDS, INPUT_FIELDS, NUMERIC_CONTEXT_FIELDS, ConfigError
+from triage.values import (
+    format_number,
+    is_unknown_word,
+    normalise_unit,
+    parse_number,
+    parse_sex,
+    parse_yes_no,
+)
 
 DefaultValue = str | float | int | bool
 
-SECTIONS: Final = ("columns", "defaults", "input", "tests")
+SECTIONS: Final = ("columns", "defaults", "input", "tests", "values")
 TEST_FIELDS: Final = (
     "prolactin",
     "tsh",
@@ -52,6 +69,7 @@ TEST_FIELDS: Final = (
     "monomeric_prolactin",
 )
 INPUT_KEYS: Final = ("sheet", "header_row")
+NOT_RECODED: Final = frozenset({"prolactin", "result"})  # results are never recoded
 NOT_DEFAULTABLE: Final = frozenset({"prolactin", "result", "test", "test_code"})
 NUMERIC_DEFAULTS: Final = frozenset(
     (*NUMERIC_CONTEXT_FIELDS, "reference_low", "reference_high", "conversion_factor")
@@ -68,6 +86,7 @@ class ColumnMapping:
     header_row: int | None = None  # 1-based
     source: str = ""  # the mapping file's name, for messages
     tests: Mapping[str, str] = field(default_factory=dict)  # local test code -> TEST_FIELDS
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # field -> code -> text
 
     @property
     def conversion_factor(self) -> float | None:
@@ -105,7 +124,69 @@ def load_mapping(path: Path) -> ColumnMapping:
     defaults = _defaults(name, lines, data.get("defaults", {}))
     sheet, header_row = _input(name, lines, data.get("input", {}))
     tests = _tests(name, lines, data.get("tests", {}))
-    return ColumnMapping(columns, defaults, sheet, header_row, path.name, tests)
+    values = _values(name, lines, data.get("values", {}))
+    return ColumnMapping(columns, defaults, sheet, header_row, path.name, tests, values)
+
+
+def _values(name: str, lines: list[str], table: dict[str, object]) -> dict[str, dict[str, str]]:
+    """[values.<field>]: the export's codes of one field -> the text they stand for."""
+    allowed = known_fields()
+    out: dict[str, dict[str, str]] = {}
+    for key, codes in table.items():
+        header = _line_of(lines, rf"^\s*\[\s*values\s*\.\s*[\"']?{re.escape(key)}[\"']?\s*\]")
+        if key not in allowed or key in NOT_RECODED:
+            raise ConfigError(
+                name,
+                f"[values.{key}]: {key!r} is not a field whose codes can be recoded",
+                line=header or _key_line(lines, key),
+                field=key,
+            )
+        if not isinstance(codes, dict):
+            raise ConfigError(
+                name,
+                f'[values.{key}] must be a table of codes ("1" = "...")',
+                line=header or _key_line(lines, key),
+                field=key,
+            )
+        recoded: dict[str, str] = {}
+        for code, value in codes.items():
+            line = _key_line_after(lines, code, header)
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                raise ConfigError(
+                    name, f"[values.{key}] {code!r} must be a text", line=line, field=key
+                )
+            text = value if isinstance(value, str) else format_number(float(value))
+            problem = _recode_problem(key, text)
+            if not str(code).strip() or problem:
+                raise ConfigError(
+                    name,
+                    f"[values.{key}] {code!r} = {text!r}: "
+                    f"{problem or 'the code must not be empty'}",
+                    line=line,
+                    field=key,
+                )
+            recoded[str(code)] = text
+        out[key] = recoded
+    return out
+
+
+def _recode_problem(key: str, text: str) -> str | None:
+    """Why ``text`` cannot be what a code of field ``key`` stands for, or None."""
+    if not text.strip():
+        return None  # "" = the code means missing
+    if key in ("prolactin_unit", "unit") and normalise_unit(text) is None:
+        return "not a prolactin unit (ng/mL, µg/L, mIU/L, µIU/mL, IU/L)"
+    if key == "sex" and parse_sex(text) is None:
+        return "not a sex (F, M, female, male)"
+    if (
+        key in FLAG_FIELDS
+        and parse_yes_no(text, key, strict=True) is None
+        and not (is_unknown_word(text))
+    ):
+        return "not yes, no or unknown"
+    if key in NUMERIC_DEFAULTS and parse_number(text) is None:
+        return "not a number"
+    return None
 
 
 def _tests(name: str, lines: list[str], table: dict[str, object]) -> dict[str, str]:
@@ -219,6 +300,14 @@ def _line_of(lines: list[str], pattern: str) -> int | None:
         if regex.search(line):
             return number
     return None
+
+
+def _key_line_after(lines: list[str], key: str, start: int | None) -> int | None:
+    """The line of ``key`` in the table whose header is on line ``start``."""
+    if start is None:
+        return _key_line(lines, key)
+    found = _key_line(lines[start:], key)
+    return None if found is None else found + start
 
 
 def _key_line(lines: list[str], key: str) -> int | None:

@@ -19,6 +19,7 @@ from typing import Final
 import pandas as pd
 
 from triage.columns import ColumnMatch, MappedHeaderMissing, recognise_columns
+from triage.io.drug_columns import join_drug_columns
 from triage.io.layout import (
     HeaderLocation,
     RawTable,
@@ -100,9 +101,11 @@ def read_file(
     header = list(location.cells) or rows[location.index]
     samples = column_samples(rows, location.index + 1, header)
     match = _match_columns(name, sheet, header, location.first_row + 1, mapping, samples)
+    _keep_coded_columns(match, mapping, options.unit)
     result_field = "result" if match.shape == "long" else "prolactin"
     split = split_rows(rows, location.index, match, name, sheet, result_field)
     table = build_raw_table(split, match, name, sheet, book)
+    join_drug_columns(split, match, table)
     summary = InputSummary(
         file=name,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -135,6 +138,7 @@ def read_file(
         mapping.conversion_factor,
         tests=dict(mapping.tests),
         unit=options.unit,
+        values={k: dict(v) for k, v in mapping.values.items()},
     )
     if match.shape == "long":
         long = read_long(table, settings)
@@ -149,6 +153,24 @@ def read_file(
     summary.rows_rejected = len(rejected)
     _check_counts(summary)
     return FileRead(frame, rejected, summary)
+
+
+def _keep_coded_columns(match: ColumnMatch, mapping: ColumnMapping, unit: str | None) -> None:
+    """A column whose values did not fit its field is kept when the mapping file recodes that
+    field ([values]), and a unit column is kept when --unit is given: --unit must not fill rows
+    whose unit column holds codes ("1", "2", "-99"); those rows are rejected as unknown_unit."""
+    wanted = set(mapping.values)
+    if unit:
+        wanted.add("prolactin_unit")
+    for col, reason in sorted(match.vetoes.items()):
+        for name in sorted(wanted):
+            if name in match.fields or f" not used as {name}:" not in reason:
+                continue
+            match.fields[name] = col
+            match.warnings = [w for w in match.warnings if w != f"column {reason}"]
+            if name in match.unmapped or match.headers[col] in match.unmapped:
+                match.unmapped = [h for h in match.unmapped if h != match.headers[col]]
+            break
 
 
 def _match_columns(

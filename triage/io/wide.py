@@ -29,19 +29,25 @@ from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, Rejected
 from triage.values import (
     CANONICAL_UNITS,
     MAX_AGE_YEARS,
+    ContextRange,
     Interval,
     Quantity,
     age_header_scale,
     age_unit_readings,
     ages_in_years,
+    bare_number,
     cell_text,
+    context_ranges,
     has_two_digit_year,
     hcg_positive,
     in_frame_range,
     infer_decimal_mark,
     is_ambiguous_date_text,
+    is_blank,
     is_empty_value,
+    is_missing_code,
     is_unknown_word,
+    missing_code_fields,
     normalise_unit,
     parse_age_years,
     parse_date,
@@ -79,6 +85,13 @@ PLAIN_NUMBERS: Final = ("creatinine", "free_t4")
 PERCENT_FULL: Final = 100.0
 UNIT_DEFAULT_KEYS: Final = ("prolactin_unit", "unit")
 NOT_FILLED: Final = frozenset({"prolactin_unit", "unit", "conversion_factor"})
+# Reading warnings that change how values are read: `run` prints them on the console too.
+CONSOLE_WARNINGS: Final = (
+    "holds numeric sex codes",
+    "read as missing (",
+    "holds codes, not units",
+    "look like a missing-data code",
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +103,7 @@ class BuildSettings:
     conversion_factor: float | None = None
     tests: Mapping[str, str] = field(default_factory=dict)  # mapping file [tests] (long files)
     unit: str | None = None  # the file's prolactin unit (--unit), used when nothing else gives one
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # mapping [values]
 
 
 @dataclass
@@ -121,6 +135,12 @@ def _text(cell: object) -> str | None:
     return None if is_empty_value(cell) else cell_text(cell)
 
 
+def _loose_code(text: str) -> str:
+    """A code compared without case, spaces or a trailing ".0" ("1.0" = "1")."""
+    plain = re.sub(r"\s+", "", text).lower()
+    return plain[:-2] if plain.endswith(".0") else plain
+
+
 # ------------------------------------------------------------------------------------------------
 # The builder
 # ------------------------------------------------------------------------------------------------
@@ -132,7 +152,9 @@ class _Builder:
         self.cols = dict(table.columns)
         self.out: dict[str, np.ndarray] = {}
         self.warnings: list[str] = []
+        self._recode()
         self._apply_defaults()
+        self._blank_missing_codes()
 
     def _distinct(
         self, values: np.ndarray, func: Callable[[object], T]
@@ -157,6 +179,86 @@ class _Builder:
     def column(self, name: str) -> np.ndarray | None:
         return self.cols.get(name)
 
+    def _recode(self) -> None:
+        """The mapping file's [values.<field>]: the export's codes -> their text (read after)."""
+        for name, codes in self.settings.values.items():
+            col = self.cols.get(name)
+            if col is None or not codes:
+                continue
+            exact = dict(codes)
+            loose = {_loose_code(k): v for k, v in codes.items()}
+
+            def recode(
+                cell: object, exact: Mapping[str, str] = exact, loose: Mapping[str, str] = loose
+            ) -> object:
+                if is_blank(cell):
+                    return cell
+                text = cell_text(cell)
+                found = exact.get(text, loose.get(_loose_code(text)))
+                if found is None:
+                    return cell
+                return found if found.strip() else None
+
+            self.cols[name] = self._apply(col, recode)
+
+    def _blank_missing_codes(self) -> None:
+        """Missing-data codes of research exports (-99, 999, "Not done", ".a") and numbers
+        outside a context field's plausible range are read as empty, one warning per column."""
+        ranges = context_ranges()
+        lesion = ranges.get("pituitary_lesion_mm")
+        for name in sorted(missing_code_fields()):
+            col = self.cols.get(name)
+            if col is None:
+                continue
+            limits = ranges.get(name)
+            decimal = self._decimal(col) if limits is not None else None
+
+            def is_code(
+                cell: object,
+                limits: ContextRange | None = limits,
+                name: str = name,
+                decimal: str | None = decimal,
+            ) -> bool:
+                if is_empty_value(cell):
+                    return False
+                if is_unknown_word(cell):  # "Not applicable" is no lesion; a flag keeps it
+                    return name not in FLAG_FIELDS and limits is None
+                if limits is None:
+                    number = bare_number(cell)
+                    if name == "hcg":  # 999 or 9999 IU/L can be a real hCG
+                        return number < 0 if number is not None else is_missing_code(cell)
+                    if name == "pituitary_lesion" and lesion is not None and number is not None:
+                        return not lesion.holds(number) or is_missing_code(cell)
+                    return is_missing_code(cell)
+                if is_missing_code(cell, numbers=False):
+                    return True
+                value = parse_quantity(cell, decimal).value
+                return value is not None and not limits.holds(value)
+
+            found = self.table.distinct(col)
+            flags = [is_code(u) for u in found.uniques]
+            if not any(flags):
+                continue
+            rows = np.array(flags, dtype=bool)[found.codes]
+            counts = np.bincount(found.codes[rows], minlength=len(found.uniques))
+            seen = [
+                f"{cell_text(u)} ({int(counts[i])} row{'s' if counts[i] > 1 else ''})"
+                for i, u in enumerate(found.uniques)
+                if flags[i] and counts[i]
+            ]
+            blanked = col.copy()
+            blanked[rows] = None
+            self.cols[name] = blanked
+            header = self.table.headers.get(name, name)
+            why = (
+                f"missing-data codes or values outside {_fmt(limits.low)}-{_fmt(limits.high)}"
+                if limits is not None
+                else "missing-data codes"
+            )
+            self.warnings.append(
+                f"{name} (column {header!r}): {', '.join(seen)} read as missing ({why})"
+            )
+
     def _apply_defaults(self) -> None:
         for name, value in self.settings.defaults.items():
             if name in NOT_FILLED:
@@ -171,6 +273,28 @@ class _Builder:
                 self.cols[name] = filled
 
     # -- the result ------------------------------------------------------------------------------
+    def _warn_result_codes(self, raw: np.ndarray) -> None:
+        """Results that are a research export's missing-data code (999, 9999, 99999): a real
+        result can take these values, so they are triaged, but the export must be checked."""
+        found = self.table.distinct(raw)
+        flags = [
+            (n := bare_number(u)) is not None and n > 0 and is_missing_code(u)
+            for u in found.uniques
+        ]
+        if not any(flags):
+            return
+        rows = np.flatnonzero(np.array(flags, dtype=bool)[found.codes])
+        numbers = self.table.source_rows[rows].tolist()
+        shown = ", ".join(str(r) for r in numbers[:_NOTE_EXAMPLES])
+        more = f" and {len(numbers) - _NOTE_EXAMPLES} more" if len(numbers) > _NOTE_EXAMPLES else ""
+        codes = sorted({cell_text(u) for u, f in zip(found.uniques, flags, strict=True) if f})
+        header = self.table.headers.get("prolactin", "prolactin")
+        self.warnings.append(
+            f"column {header!r}: result(s) {', '.join(codes)} on row(s) {shown}{more} look like a "
+            "missing-data code of a research export; they were triaged as values: check the "
+            "export and blank them if they are codes"
+        )
+
     def result(self) -> tuple[np.ndarray, np.ndarray]:
         """(reason codes, details) per row; '' where the row is a usable result."""
         raw = self.column("prolactin")
@@ -188,6 +312,8 @@ class _Builder:
         low, high, interval_units = self._interval()
         unit_text = self._written_unit(cell_units, interval_units)
         self._warn_unit_disagreements(cell_units, cell_unit_ids)
+        self._warn_coded_units()
+        self._warn_result_codes(raw)
         unit_codes, infos = self._distinct(unit_text, lambda t: normalise_unit(t) if t else None)
         unit = _pick(unit_codes, infos, lambda i: i.unit if i else None, object)
         factor = _pick(unit_codes, infos, lambda i: i.factor if i else math.nan, np.float64)
@@ -259,14 +385,24 @@ class _Builder:
         if any(unread):
             rows = np.array(unread, dtype=bool)[codes]
             example = cell_text(uniques[unread.index(True)])
+            header = self.table.headers.get("reference_range", "reference_range")
             self.warnings.append(
-                f"{int(rows.sum())} row(s) have a reference interval that could not be read "
-                f"(e.g. {example!r}); the reference set's interval was used for them"
+                f"column {header!r}: {int(rows.sum())} row(s) have a reference interval that "
+                f"could not be read (e.g. {example!r}); the reference set's interval was used "
+                "for them (their reference_note says so)"
             )
         if not any(by_sex):
             return codes, parsed
         sex_col = self.column("sex")
-        sexes = self._apply(sex_col, parse_sex) if sex_col is not None else np.full(self.n, None)
+        sexes = np.full(self.n, None)
+        if sex_col is not None:
+            # the sex as the frame reads it (one-letter codes by the column's language: "M" is
+            # mujer beside "V" varón), so that each row gets its own sex's interval
+            found = self.table.distinct(sex_col)
+            seen = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
+            reading = sex_letter_reading(seen, self.table.headers.get("sex", "sex"))
+            letters = reading.letters if reading is not None else None
+            sexes = self._apply(sex_col, partial(parse_sex, letters=letters))
         extended = list(parsed)
         chosen: dict[tuple[int, str], int] = {}
         no_sex = 0
@@ -307,6 +443,29 @@ class _Builder:
         for level in levels:
             chosen = np.where(chosen == "", level, chosen)
         return chosen
+
+    def _warn_coded_units(self) -> None:
+        """A unit column holding codes (1, 2, -99) rather than units: said once, with the fix."""
+        col = self.column("prolactin_unit")
+        if col is None:
+            return
+        found = self.table.distinct(col)
+        codes = [
+            cell_text(u)
+            for u, k in zip(found.uniques, _used(found), strict=True)
+            if k
+            and not is_empty_value(u)
+            and not is_missing_code(u)
+            and normalise_unit(cell_text(u)) is None
+        ]
+        if not codes:
+            return
+        header = self.table.headers.get("prolactin_unit", "unit")
+        self.warnings.append(
+            f"column {header!r} holds codes, not units ({', '.join(sorted(codes)[:8])}): its rows "
+            "are rejected as unknown_unit, and --unit does not fill them; recode the codes in the "
+            'column mapping file ([values.prolactin_unit] "1" = "ng/mL", as the codebook says)'
+        )
 
     def _warn_unit_disagreements(self, cell_units: np.ndarray, cell_ids: np.ndarray) -> None:
         """Rows whose units, written twice, disagree are reported (the nearest one is used):
@@ -416,8 +575,18 @@ class _Builder:
         if code == "unparseable_result":
             return f"prolactin {text!r} is not a number"
         if code == "unknown_unit":
+            if unit_text and is_missing_code(unit_text):
+                return (
+                    f"unit {unit_text!r} is a missing-data code: the unit of result {text!r} "
+                    "is not known (--unit applies only to rows that give no unit)"
+                )
             if unit_text:
-                return f"unit {unit_text!r} is not a prolactin unit (result {text!r})"
+                return (
+                    f"unit {unit_text!r} is not a prolactin unit (result {text!r}); if the "
+                    "export writes its units as codes, recode them in the column mapping file "
+                    f'([values.prolactin_unit] "{unit_text}" = "ng/mL" or "mIU/L", as its '
+                    "codebook says); --unit applies only to rows that give no unit"
+                )
             interval = (
                 "" if math.isnan(high) else f"; its interval {_fmt(low)}-{_fmt(high)} does not tell"
             )
@@ -512,7 +681,9 @@ class _Builder:
         if coded:
             self.warnings.append(
                 f"column {header!r} holds numeric sex codes; read as ISO/IEC 5218 "
-                "(1 = male, 2 = female): check this matches the export"
+                "(1 = male, 2 = female): check this matches the export's codebook (many research "
+                "codebooks use 1 = female, 2 = male); recode other codes in the column mapping "
+                'file: [values.sex] "1" = "F", "2" = "M"'
             )
         used = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
         reading = sex_letter_reading(used, header)

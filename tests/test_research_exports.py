@@ -1,0 +1,350 @@
+"""Research-cohort exports (REDCap, SPSS, Stata, NHANES-style): missing-data codes, coded values
+recoded through the mapping file's [values], checkbox labels, coded unit columns and help texts.
+
+All data synthetic."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from triage.cli import app
+from triage.io import FileRead, ReadOptions, load_mapping, read_file
+from triage.values import context_ranges, is_missing_code, missing_code_fields
+
+runner = CliRunner()
+
+# An SPSS "values" export: -99 / 999 are user-missing codes, labels written out.
+SPSS = """\
+ID,Gender,Age,Pregnant,eGFR,TSH,PEG_recovery_pct,MRI_finding,Medication,Prolactin_ng_ml
+S01,Female,34,No,95,1.8,999,-99,-99,45
+S02,Female,29,No,-99,2.1,999,Not applicable,none,22
+S03,Female,41,No,-9,9999,-99,Missing,none,60
+S04,Male,52,-99,88,999,30,Don't know,none,40
+S05,Female,38,No,102,2.0,30,Refused,none,48
+S06,Female,27,No,99,1.5,30,Not done,none,55
+S07,Female,33,No,90,1.1,30,8 mm microadenoma,none,140
+"""
+
+# A REDCap raw export: codes for sex (1 = female, 2 = male in this codebook), units and checkboxes.
+REDCAP_RAW = """\
+record_id,redcap_event_name,age,sex,pregnant___1,egfr,prl_result,prl_units
+101,baseline_arm_1,28,1,0,95,65,1
+101,month_3_arm_1,28,1,0,96,1380,2
+102,baseline_arm_1,45,2,0,88,25,1
+103,baseline_arm_1,31,1,1,110,150,1
+104,baseline_arm_1,40,1,0,-99,45,1
+105,baseline_arm_1,36,1,0,90,40,-99
+"""
+
+# The same REDCap project exported with labels: checkboxes read Checked / Unchecked.
+REDCAP_LABELS = """\
+record_id,redcap_event_name,age,sex,pregnant___1,egfr,prl_result,prl_units
+101,baseline_arm_1,28,Female,Unchecked,95,65,ng/mL
+103,baseline_arm_1,31,Female,Checked,110,150,ng/mL
+104,baseline_arm_1,30,Female,Unchecked,100,28,ng/mL
+"""
+
+REDCAP_VALUES = """\
+[values.sex]
+"1" = "F"
+"2" = "M"
+
+[values.prolactin_unit]
+"1" = "ng/mL"
+"2" = "mIU/L"
+
+[values.pregnant]
+"1" = "yes"
+"0" = "no"
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def read(path: Path, mapping: Path | None = None, **options: object) -> FileRead:
+    return read_file(
+        path,
+        load_mapping(mapping) if mapping else None,
+        ReadOptions(**options),  # type: ignore[arg-type]
+    )
+
+
+def row(result: FileRead, source_row: int) -> pd.Series:
+    frame = result.frame
+    return frame[frame["source_row"] == source_row].iloc[0]
+
+
+def invoke(*args: str | Path):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, [str(a) for a in args], prog_name="prolactin-triage")
+
+
+def results(out: Path) -> dict[str, dict[str, str]]:
+    with (out / "results.csv").open(encoding="utf-8") as fh:
+        return {r["source_row"]: r for r in csv.DictReader(fh)}
+
+
+# ------------------------------------------------------------------------------------------------
+# 1. Missing-data codes are never values
+# ------------------------------------------------------------------------------------------------
+def test_every_numeric_context_field_has_a_plausible_range_with_a_note() -> None:
+    ranges = context_ranges()
+    for name in (
+        "egfr",
+        "creatinine",
+        "tsh",
+        "free_t4",
+        "macroprolactin_recovery_pct",
+        "monomeric_prolactin",
+        "pituitary_lesion_mm",
+        "gestational_weeks",
+        "postpartum_weeks",
+    ):
+        assert name in ranges and name in missing_code_fields()
+        assert ranges[name].low < ranges[name].high and ranges[name].note
+    assert "prolactin" not in missing_code_fields()  # results keep their own checks
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["-99", "-999", "-9", "-88", "-77", "999", "9999", ".", ".a", "NA", "N/A", "#N/A", "NULL",
+     "Missing", "Not applicable", "Not done", "Don't know", "Don’t know", "Refused", "Unknown",
+     "n.d.", "nicht erhoben", "non fait", "no realizado", "non eseguito", "niet gedaan", -99,
+     999.0],
+)  # fmt: skip
+def test_missing_codes(code: object) -> None:
+    assert is_missing_code(code)
+
+
+@pytest.mark.parametrize("value", ["8", "30", "1.5", "Female", "risperidone", "nd 4", "NAD", ""])
+def test_not_missing_codes(value: str) -> None:
+    assert not is_missing_code(value)
+
+
+def test_spss_codes_read_as_missing_with_one_warning_per_column(tmp_path: Path) -> None:
+    result = read(write(tmp_path, "spss.csv", SPSS))
+    frame = result.frame
+    assert len(frame) == 7
+    assert frame["egfr"].isna().tolist()[1:3] == [True, True]  # -99, -9
+    assert row(result, 7)["egfr"] == 99  # a real eGFR of 99 is kept
+    assert pd.isna(row(result, 4)["tsh"])  # 9999
+    assert pd.isna(row(result, 5)["tsh"])  # 999
+    assert frame["macroprolactin_recovery_pct"].tolist()[3:] == [30.0] * 4
+    assert frame["macroprolactin_recovery_pct"].isna().tolist()[:3] == [True] * 3
+    lesions = frame["pituitary_lesion"].tolist()
+    assert all(pd.isna(v) for v in lesions[:6]) and lesions[6] == "8 mm microadenoma"
+    assert pd.isna(row(result, 2)["medications"])
+    assert pd.isna(row(result, 5)["pregnant"])
+    warnings = result.summary.warnings
+    egfr = [w for w in warnings if w.startswith("egfr ")]
+    assert len(egfr) == 1 and "-99 (1 row)" in egfr[0] and "-9 (1 row)" in egfr[0]
+    lesion = [w for w in warnings if w.startswith("pituitary_lesion ")]
+    assert len(lesion) == 1 and "Not applicable" in lesion[0] and "Refused" in lesion[0]
+
+
+def test_a_few_codes_do_not_cost_a_column(tmp_path: Path) -> None:
+    """18 valid PEG recoveries plus -99 and 999: the column is kept and the codes blanked."""
+    lines = ["ID,Sex,Age,Prolactin (ng/mL),PEG_recovery_pct"]
+    lines += [f"P{i:02d},F,30,45,30" for i in range(18)]
+    lines += ["P18,F,30,45,-99", "P19,F,30,45,999"]
+    result = read(write(tmp_path, "peg.csv", "\n".join(lines) + "\n"))
+    recovery = result.frame["macroprolactin_recovery_pct"]
+    assert recovery.notna().sum() == 18 and set(recovery.dropna()) == {30.0}
+    assert not any("not used as macroprolactin" in w for w in result.summary.warnings)
+
+
+def test_codes_change_no_clinical_reading(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = invoke("run", write(tmp_path, "spss.csv", SPSS), "--out", out)
+    assert result.exit_code == 0, result.output
+    rows = results(out)
+    for source_row in ("2", "3", "4", "5", "6", "7"):
+        factors = rows[source_row]["factors"]
+        assert "renal_impairment" not in factors
+        assert "hypothyroidism" not in factors
+    for source_row in ("2", "3", "4"):  # PEG recovery 999 / -99
+        assert "macroprolactin" not in rows[source_row]["factors"]
+    for source_row in ("2", "3", "4", "5", "6"):
+        assert "known_pituitary_lesion" not in rows[source_row]["factors"]
+    assert "known_pituitary_lesion" in rows["8"]["factors"]
+    assert "egfr (column 'eGFR')" in result.output  # on the run console too
+
+
+def test_long_export_context_codes_are_not_attached(tmp_path: Path) -> None:
+    text = (
+        "Patient ID,Test,Result,Unit\n"
+        "A1,Prolactin,45,ng/mL\n"
+        "A1,eGFR,-99,mL/min/1.73m2\n"
+        "A1,TSH,9999,mIU/L\n"
+        "B2,Prolactin,40,ng/mL\n"
+        "B2,eGFR,25,mL/min/1.73m2\n"
+    )
+    result = read(write(tmp_path, "long.csv", text))
+    frame = result.frame.set_index("patient_id")
+    assert pd.isna(frame.loc["A1", "egfr"]) and pd.isna(frame.loc["A1", "tsh"])
+    assert frame.loc["B2", "egfr"] == 25
+    reasons = {r.source_row: r.reason_code for r in result.rejected}
+    assert reasons == {3: "other_test", 4: "other_test"}
+
+
+# ------------------------------------------------------------------------------------------------
+# 2.-5. Coded values: [values], checkboxes, numeric sex, coded units
+# ------------------------------------------------------------------------------------------------
+def test_values_table_recodes_a_redcap_raw_export(tmp_path: Path) -> None:
+    path = write(tmp_path, "redcap.csv", REDCAP_RAW)
+    result = read(path, write(tmp_path, "map.toml", REDCAP_VALUES))
+    assert result.summary.mapping["patient_id"] == "record_id"
+    assert row(result, 2)["sex"] == "F" and row(result, 4)["sex"] == "M"
+    assert row(result, 3)["prolactin_unit"] == "mIU/L" and row(result, 3)["prolactin_value"] == 1380
+    assert bool(row(result, 5)["pregnant"])
+    assert not any("numeric sex codes" in w for w in result.summary.warnings)
+    rejected = {r.source_row: r for r in result.rejected}
+    assert rejected[7].reason_code == "unknown_unit" and "-99" in rejected[7].detail
+
+
+def test_redcap_raw_export_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    path = write(tmp_path, "redcap.csv", REDCAP_RAW)
+    result = invoke(
+        "run", path, "--columns", write(tmp_path, "m.toml", REDCAP_VALUES), "--out", out
+    )
+    assert result.exit_code == 0, result.output
+    rows = results(out)
+    assert rows["4"]["sex"] == "M" and rows["4"]["status"] == "high"  # male, 25 ng/mL
+    assert rows["3"]["prolactin_unit"] == "mIU/L"
+    assert "pregnancy" in rows["5"]["factors"]
+    assert "renal_impairment" not in rows["6"]["factors"]
+
+
+def test_unit_option_never_fills_coded_unit_cells(tmp_path: Path) -> None:
+    """--unit applies only to rows that give no unit: codes 1/2/-99 are rejected with the fix."""
+    result = read(write(tmp_path, "redcap.csv", REDCAP_RAW), unit="ng/mL")
+    assert len(result.frame) == 0
+    assert {r.reason_code for r in result.rejected} == {"unknown_unit"}
+    details = {r.source_row: r.detail for r in result.rejected}
+    assert "[values.prolactin_unit]" in details[2] and "'1'" in details[2]
+    assert "missing-data code" in details[7]
+    assert any("holds codes, not units" in w for w in result.summary.warnings)
+
+
+def test_numeric_sex_codes_warn_on_the_run_console(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    text = "ID,Sex,Age,Prolactin (ng/mL)\nA,1,30,12\nB,2,30,14\n"
+    result = invoke("run", write(tmp_path, "sex.csv", text), "--out", out)
+    assert result.exit_code == 0
+    assert "numeric sex codes" in result.output and "[values.sex]" in result.output
+
+
+def test_checkbox_labels_are_yes_and_no(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    path = write(tmp_path, "labels.csv", REDCAP_LABELS)
+    read_back = read(path)
+    assert read_back.frame["pregnant"].tolist() == [False, True, False]
+    assert invoke("run", path, "--out", out).exit_code == 0
+    rows = results(out)
+    assert "pregnancy" in rows["3"]["factors"]
+    assert "pregnancy" not in rows["2"]["factors"]
+
+
+@pytest.mark.parametrize("header", ["record_id", "SEQN", "participant_id", "pid"])
+def test_research_patient_ids(tmp_path: Path, header: str) -> None:
+    text = f"{header},sex,age,prolactin_ng_ml\n1001,F,30,20\n1001,F,30,25\n"
+    result = read(write(tmp_path, "ids.csv", text))
+    assert result.summary.mapping.get("patient_id") == header
+
+
+# ------------------------------------------------------------------------------------------------
+# 6. Help texts keep their bracketed words ([columns], [values] ...)
+# ------------------------------------------------------------------------------------------------
+def _params(command: object) -> list[object]:
+    found: list[object] = list(getattr(command, "params", []))
+    for sub in getattr(command, "commands", {}).values():
+        found += _params(sub)
+    return found
+
+
+def test_no_help_text_loses_bracketed_words() -> None:
+    """Rich reads "[columns]" as markup and drops it unless escaped ("\\[columns]")."""
+    helps = [getattr(p, "help", None) or "" for p in _params(get_command(app))]
+    bracketed = [h for h in helps if "[" in h]
+    assert bracketed, "expected some help texts naming mapping-file tables"
+    for text in bracketed:
+        for match in re.finditer(r"\[[a-z_.]+\]", text):
+            assert text[match.start() - 1] == "\\", f"unescaped {match.group()} in {text!r}"
+    shown = invoke("run", "--help").output
+    assert "[columns]" in shown and "[values" in shown and "(, , )" not in shown
+
+
+# ------------------------------------------------------------------------------------------------
+# 8. One column per drug (dose columns) become the row's medications
+# ------------------------------------------------------------------------------------------------
+PSYCH = """\
+subject,sex,age,Medication,risperidone_mg,olanzapine_mg,aripiprazole_dose,Haloperidol (mg/d),\
+chlorpromazine_equiv,prl_miu_l
+P01,F,32,,4,0,0,0,200,1900
+P02,M,25,sertraline 50 mg,0,20,0,,300,480
+P03,F,29,,0,0,10,0,150,40
+P04,F,30,,0,0,0,0,0,1300
+P05,F,31,,-99,0,0,0,0,900
+P06,F,33,,0,0,0,yes,0,700
+"""
+
+
+@pytest.mark.parametrize(
+    ("header", "drug"),
+    [("risperidone_mg", "risperidone"), ("Haloperidol (mg/d)", "haloperidol"),
+     ("aripiprazole_dose", "aripiprazole"), ("chlorpromazine_equiv", None),
+     ("meds_antipsych", None), ("risperidone_start_date", None), ("Medication", None)],
+)  # fmt: skip
+def test_drug_dose_headers(header: str, drug: str | None) -> None:
+    from triage.io.drug_columns import drug_of_header
+
+    found = drug_of_header(header)
+    assert (found[0] if found else None) == drug
+
+
+def test_drug_dose_columns_become_medications(tmp_path: Path) -> None:
+    result = read(write(tmp_path, "psych.csv", PSYCH))
+    meds = result.frame["medications"].tolist()
+    assert meds[0] == "risperidone 4 mg"
+    assert meds[1] == "sertraline 50 mg; olanzapine 20 mg"  # after the medications column
+    assert meds[2] == "aripiprazole 10"
+    assert pd.isna(meds[3]) and pd.isna(meds[4])  # all 0; -99 is a missing code, not a dose
+    assert meds[5] == "haloperidol"
+    assert "chlorpromazine_equiv" in result.summary.unmapped_headers
+    assert any("columns named after drugs" in w for w in result.summary.warnings)
+
+
+def test_drug_dose_columns_reach_the_engine(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert invoke("run", write(tmp_path, "psych.csv", PSYCH), "--out", out).exit_code == 0
+    rows = results(out)
+    assert "medication" in rows["2"]["factors"]  # risperidone 4 mg
+    assert "medication" not in rows["5"]["factors"]  # drug-naive
+    assert "medication" not in rows["6"]["factors"]  # -99
+
+
+def test_a_result_that_looks_like_a_missing_code_is_triaged_with_a_warning(tmp_path: Path) -> None:
+    # 999 ng/mL can be a real (extreme) result: it is never dropped, but the run says to check it.
+    path = tmp_path / "codes.csv"
+    path.write_text(
+        "ID;Sex;Age;PRL (ng/mL)\n1;F;30;999\n2;F;30;12\n3;M;40;99999\n", encoding="utf-8"
+    )
+    out = tmp_path / "o"
+    result = CliRunner().invoke(app, ["run", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "look like a missing-data code" in result.output
+    assert "rows 2, 4" in result.output or "row(s) 2, 4" in result.output
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert [r["status"] for r in data["results"]] == ["high", "normal", "high"]
