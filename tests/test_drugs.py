@@ -339,3 +339,96 @@ def test_lexicon_is_a_valid_matcher_input() -> None:
     )
     matcher = DrugMatcher([drug])
     assert [m.via for m in matcher.find("EXAMPLIX 5mg, examplazine depot")] == ["brand"]
+
+
+# ----------------------------------------------- contraception and national brands (review 3) ---
+COMBINED_PILL = [
+    *("the pill", "on the pill", "OCP", "COC", "Pille", "die Pille", "orale Kontrazeptiva"),
+    *("pilule", "la pilule", "contraception orale", "píldora", "anticonceptivos orales"),
+    *("pillola", "la pillola", "contraccettivo orale", "de pil", "anticonceptiepil"),
+    *("Belara", "Diane-35", "Yaz", "Minesse", "Loette", "Yasminelle", "Qlaira", "Zoely"),
+]
+
+
+@pytest.mark.parametrize("text", COMBINED_PILL)
+def test_the_combined_pill_in_six_languages_is_an_oestrogen(text: str) -> None:
+    found = MATCHER.find(text)
+    assert [m.drug.drug_class for m in found] == ["estrogen"], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("minipill", "progestogen-only pill", "Cerazette", "desogestrel", "Minipille"),
+        *("Mini-Pille", "micropilule", "Slinda", "minipillola", "minipil"),
+        # the morning-after pill is not the combined pill either
+        *("Pille danach", "pilule du lendemain", "píldora del día después"),
+        *("pillola del giorno dopo", "morning-after pill", "Norlevo", "ellaOne"),
+    ],
+)
+def test_progestogen_only_and_emergency_pills_are_not_an_oestrogen(text: str) -> None:
+    assert names(text) == ["progestogen"], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["sleeping pill", "water pill", "Schlafpille", "keine Pille", "pas de pilule", "daily"],
+)
+def test_pill_traps(text: str) -> None:
+    assert not names(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "drug_class"),
+    [
+        ("Tercian 25 mg le soir", "cyamemazine", "antipsychotic"),
+        ("cyamémazine gouttes", "cyamemazine", "antipsychotic"),
+        ("L-Polamidon 5 mg/ml", "levomethadone", "opioid"),
+        ("Levomethadon Substitution", "levomethadone", "opioid"),
+        ("Methaddict 10 mg", "methadone", "opioid"),
+        ("Eptadone sciroppo", "methadone", "opioid"),
+        ("Valoron N retard", "tilidine", "opioid"),
+        ("Palexia 50 mg", "tapentadol", "opioid"),
+        ("Truxal 15 mg", "chlorprothixene", "antipsychotic"),
+        ("Dipiperon 40 mg zur Nacht", "pipamperone", "antipsychotic"),
+        ("Eunerpan 25 mg", "melperone", "antipsychotic"),
+        ("Dominal forte", "prothipendyl", "antipsychotic"),
+        ("Vogalène 15 mg", "metopimazine", "antiemetic_prokinetic"),
+        ("Visanne 2 mg", "progestogen", "neutral"),
+    ],
+)
+def test_national_brands_of_antipsychotics_and_opioids(
+    text: str, name: str, drug_class: str
+) -> None:
+    assert names(text) == [name], text
+    assert BY_NAME[name].drug_class == drug_class
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Haldol: nein",
+        "Haldol: no",
+        "metoclopramide - no",
+        "Tercian ? non",
+        "Risperdal: nee",
+        "Primperan : aucun",
+        "Plasil: nessuno",
+        "risperidona: ninguno",
+    ],
+)
+def test_a_form_answer_after_a_drug_means_not_taken(text: str) -> None:
+    assert names(text) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Haldol: nein, Risperdal 2 mg", ["risperidone"]),
+        ("Haldol: non-adherent", ["haloperidol"]),
+        ("Haldol: ja", ["haloperidol"]),
+        ("Valoron N", ["tilidine"]),
+    ],
+)
+def test_a_form_answer_negates_only_its_own_drug(text: str, expected: list[str]) -> None:
+    assert names(text) == expected

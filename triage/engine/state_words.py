@@ -6,7 +6,10 @@ A bare answer ("Y", "ja", "nee", "n/a") means its column's state; descriptive wo
 say whatever the column; a negation just before a match, or a negation / exclusion / ended word
 just after it in its clause ("Schwangerschaft ausgeschlossen", "allaitement arrêté", "dialysis
 stopped"), gives its `negated` facts, a doubt mark next to it (or "not excluded") its `doubted`
-facts ("unknown": never yes or no).  Cached per distinct (column, text).
+facts ("unknown": never yes or no).  A bare answer that is the whole rest of the clause
+("dialyse : non", "Dialyse: nein", "dialysis? no") is a negation too.  A state written as past
+history ("antécédent de grossesse", "Stillzeit bis 2020", "pregresso allattamento") gives the
+concept's `past` facts ([history] in states.toml).  Cached per distinct (column, text).
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ class _Concept:
     sets: tuple[tuple[str, str], ...]
     negated: tuple[tuple[str, str], ...] | None
     doubted: tuple[tuple[str, str], ...] | None
+    past: tuple[tuple[str, str], ...] | None  # written as past history ("bis 2020", "h/o")
     only: frozenset[str]
     skip: frozenset[str]
     number: str
@@ -133,10 +137,28 @@ class StateVocabulary:
             + r")(?!\w)",
             re.IGNORECASE,
         )
+        # a bare answer that is the whole rest of the clause ("dialyse : non", "Dialyse: nein")
+        self._negation_answer = re.compile(
+            r"^[^\w]*(?:(?:"
+            + _compile(negation.get("copulas", []), source, "negation.copulas").pattern
+            + r")(?!\w))?[^\w]*(?:"
+            + _compile(negation.get("answers", []), source, "negation.answers").pattern
+            + r")[^\w]*$",
+            re.IGNORECASE,
+        )
         self._negation_cancel = frozenset(str(w).lower() for w in negation.get("cancel", []))
         doubt = _table(spec, "doubt", source)
         self._doubt_before = _compile(doubt.get("before", []), source, "doubt.before")
         self._doubt_after = _compile(doubt.get("after", []), source, "doubt.after")
+        history = spec.get("history", {})
+        self._past_before = _compile(history.get("before", []), source, "history.before")
+        past_gap = r"[^\w]*(?:[\w'’./-]+[^\w]+){0," + str(int(history.get("after_window_words", 0)))
+        # one regex per pattern: each may name its own `year` group
+        self._past_after = tuple(
+            _compile([f"^(?P<gap>{past_gap}}}?)(?:{p})"], source, "history.after")
+            for p in (*history.get("after", []), history.get("adjacent_year", "(?!)"))
+        )
+        self._current = _compile(history.get("current", []), source, "history.current")
         self._ordinals = {str(k).lower(): int(v) for k, v in spec.get("ordinals", {}).items()}
         concepts = spec.get("concept", [])
         if not isinstance(concepts, list) or not concepts:
@@ -251,10 +273,14 @@ class StateVocabulary:
         return facts
 
     def _effect(self, concept: _Concept, before: str, rest: str) -> tuple[tuple[str, str], ...]:
-        """What a match means: its doubted, negated or plain facts.  `before` is its clause up to
-        the match, `rest` the clause after it."""
+        """What a match means: its past, doubted, negated or plain facts.  `before` is its clause
+        up to the match, `rest` the clause after it."""
         tail_match = self._tail.search(before)
         tail = tail_match.group(0) if tail_match else ""
+        if concept.past is not None and self._is_past(tail, rest):
+            return concept.past
+        if self._negation_answer.match(rest):
+            return concept.negated or ()  # "dialyse : non", "dialysis? no": a form's answer
         if self._doubt_before.search(tail) or self._doubt_after.search(rest[: self.after_chars]):
             return concept.doubted or ()
         lowered = before.lower()
@@ -271,6 +297,23 @@ class StateVocabulary:
             return concept.negated or ()
         return concept.sets
 
+    def _is_past(self, tail: str, rest: str) -> bool:
+        """Written as past history: a history word before the match ("antécédent de", "h/o",
+        "Z.n.", "pregressa") or a past year / date / "years ago" after it ("bis 2020", "(2019)",
+        "en 2023", "fino al 2021"), and no "current" or "since" word in between."""
+        if self._current.search(rest[: 2 * self.after_chars]):
+            return False
+        if self._past_before.search(tail):
+            return True
+        for pattern in self._past_after:
+            found = pattern.match(rest)
+            if found is None or self._current.search(found.group("gap")):
+                continue
+            year = found.groupdict().get("year")
+            if year is None or int(year) < date.today().year:
+                return True
+        return False
+
     def _numbers(
         self, concept: _Concept, match: re.Match[str], column: str, quote: str, clause: str
     ) -> list[Fact]:
@@ -284,8 +327,9 @@ class StateVocabulary:
             if parsed is not None:
                 out.append(Fact("lmp_date", parsed.isoformat(), column, quote))
         ordinal = groups.get("ordinal") or groups.get("trimester")
-        if ordinal is not None and ordinal.lower() in self._ordinals:
-            number = float(self._ordinals[ordinal.lower()])
+        ordinal = "".join(ordinal.lower().split()) if ordinal is not None else None
+        if ordinal is not None and ordinal in self._ordinals:
+            number = float(self._ordinals[ordinal])
             out.append(Fact("trimester", "", column, quote, number))
         if "stage" in groups:
             out.append(Fact("ckd_stage", "", column, quote, float(groups["stage"])))
@@ -324,6 +368,7 @@ class StateVocabulary:
             sets=pairs("sets") or (),
             negated=pairs("negated"),
             doubted=pairs("doubted"),
+            past=pairs("past"),
             only=frozenset(str(c) for c in body.get("only", [])),
             skip=frozenset(str(c) for c in body.get("skip", [])),
             number=str(body.get("number", "")),

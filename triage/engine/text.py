@@ -85,6 +85,7 @@ class CueBook:
         settings = _table(spec, "settings", source)
         self.negation_window = int(_number(settings, "negation_window_words", source))
         self.quote_max_chars = int(_number(settings, "quote_max_chars", source))
+        self._clause_split = _clause_splitter(settings.get("abbreviations", []))
         negation = _table(spec, "negation", source)
         self._negation_words = frozenset(_plain(str(w)) for w in negation.get("words", []))
         self._negation_phrases = tuple(_plain(str(p)) for p in negation.get("phrases", []))
@@ -95,6 +96,9 @@ class CueBook:
         self._after_adjacent = _phrases(negation.get("after_adjacent", []))
         self._copulas = frozenset(_plain(str(w)) for w in negation.get("copulas", []))
         self._cancel = frozenset(_plain(str(w)) for w in negation.get("cancel", []))
+        # a form's answer that is the whole rest of the clause: "Sehstörungen: keine",
+        # "cefalea? no", "galactorrhoea - denies"
+        self._answers = frozenset(_phrases(negation.get("answers", [])))
         size = _table(spec, "lesion_size", source)
         self._size_pattern = _compile([str(size.get("pattern", ""))], source, "lesion_size")
         self._size_units = {str(k).lower(): float(v) for k, v in size.get("units", {}).items()}
@@ -190,15 +194,15 @@ class CueBook:
     def _first_hit(self, cue: _Cue, field: str, text: str, lowered: str) -> CueHit | None:
         for match in _matches(cue, text, lowered):
             start, end = match.span()
-            clause_start, clause = _clause(text, start, end, _CLAUSE_SPLIT)
+            clause_start, clause = _clause(text, start, end, self._clause_split)
             if cue.exclude is not None and cue.exclude.search(clause):
                 continue
             if self._negated(clause[: start - clause_start]):
                 continue
-            if self._negated_after(clause[end - clause_start :]):
-                continue
             while end < len(text) and text[end].isalnum():
-                end += 1
+                end += 1  # to the end of its word: "Sehstörung|en: keine"
+            if self._negated_after(text[end : clause_start + len(clause)]):
+                continue
             return CueHit(cue.name, field, self._quote(text, start, end), text[start:end])
         return None
 
@@ -213,6 +217,12 @@ class CueBook:
         """A negation or exclusion word within `after_window_words` words after the cue ("seizure
         ruled out"), or a `negative` word right after it or its copula ("MRI: negative"); a cancel
         word in between ("not excluded", "nicht ausgeschlossen") keeps the cue."""
+        if self._answers:
+            said = tuple(_WORD.findall(_plain(rest)))
+            if said[:1] and said[0] in self._copulas:
+                said = said[1:]
+            if said in self._answers:
+                return True
         if not self._after and not self._after_adjacent:
             return False
         longest = max((len(p) for p in (*self._after, *self._after_adjacent)), default=1)
@@ -257,6 +267,20 @@ def _lower_source(pattern: str) -> str:
         out.append(char if escaped else char.lower())
         escaped = not escaped and char == "\\"
     return "".join(out)
+
+
+def _clause_splitter(abbreviations: Iterable[object]) -> re.Pattern[str]:
+    """_CLAUSE_SPLIT, less the full stops of `abbreviations` ("Z.n.", "St.p.", "Wo."): "Z.n.
+    Krampfanfall 2015" is one clause, so that its history word is read with the cue."""
+    keep = "".join(
+        rf"(?<!\b{re.escape(str(a).lower()[:i])})"
+        for a in abbreviations
+        for i, char in enumerate(str(a).lower())
+        if char == "."
+    )
+    if not keep:
+        return _CLAUSE_SPLIT
+    return re.compile(_CLAUSE_SPLIT.pattern.replace(r"\.(?!\d)", keep + r"\.(?!\d)"), re.IGNORECASE)
 
 
 def _clause(text: str, start: int, end: int, splitter: re.Pattern[str]) -> tuple[int, str]:

@@ -290,8 +290,26 @@ _NEGATED_LABEL: Final = re.compile(
 )
 # Fast path: a text with none of these words (or word starts) has no negated mention.
 _WORD: Final = re.compile(r"[^\W\d_]+(?:['/][^\W\d_]+)*")
+# A form's answer that is all the item says after the drug ("Haldol: nein", "metoclopramide - no",
+# "Tercian ? non"): the drug is asked about, not taken.
+_ANSWER_NO: Final = _plain(
+    (
+        *("no", "none", "nil", "denies", "not taken", "not taking"),
+        *("nein", "kein", "keine", "nicht"),  # de
+        *("non", "aucun", "aucune", "pas"),  # fr
+        *("ninguno", "ninguna", "no toma"),  # es
+        *("nessuno", "nessuna", "non assume"),  # it
+        *("nee", "neen", "geen"),  # nl
+    )
+)
+_ANSWER_AFTER: Final = re.compile(
+    r"[\s:=?\-–]*("
+    + "|".join(sorted(map(re.escape, _ANSWER_NO), key=len, reverse=True))
+    + r")[\s.!]*(?:$|[;\n|,])"
+)
 _NEGATION_WORDS: Final = frozenset(
-    cue.split()[0] for cue in _NEGATING | _POST_NEGATING | {"adverse", "adr", "adrs", "old"}
+    cue.split()[0]
+    for cue in _NEGATING | _POST_NEGATING | _ANSWER_NO | {"adverse", "adr", "adrs", "old"}
 )
 _NEGATION_STEMS: Final = ("allerg", "alerg", "intoleran", "unvertraglich")
 # A label that starts a list of drugs being taken, ending a negated label's region.
@@ -493,7 +511,8 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
         next_start = spans[index + 1][0] if index + 1 < len(spans) else len(text)
         post_negated = next_start >= clause_end and _has_cue(text[end:clause_end], _POST_NEGATING)
         in_label = any(low <= start < high for low, high in labelled)
-        result.append(pre_negated or post_negated or in_label)
+        answered_no = _ANSWER_AFTER.match(text, end) is not None
+        result.append(pre_negated or post_negated or in_label or answered_no)
         previous_end, previous_pre = end, pre_negated
     return result
 
