@@ -172,7 +172,11 @@ def test_macroprolactin_variants() -> None:
     detail = factors(mixed)["macroprolactinemia"]
     assert detail["strength"] == "possible"
     assert "estimated monomeric prolactin 27 ng/mL (above" in detail["evidence"]
-    assert "pituitary_mri" in mixed["suggestions"] and mixed["priority"] == "soon"
+    # ~27 ng/mL is 1.46x the post-PEG limit (<= repeat_rested_max_times_uln): a mild true
+    # excess, judged as a mild rise: rested repeat first, MRI conditional, routine (§2.3, §8).
+    assert "pituitary_mri" in mixed["suggestions"] and mixed["priority"] == "routine"
+    assert _codes(mixed)[0] == "repeat_rested_sample"
+    assert "confirmed on a rested sample" in suggestions(mixed)["pituitary_mri"]["reason"]
 
     monomeric_high = one(
         {**WOMAN, "prolactin": 90, "macroprolactin_recovery_pct": 30.0, "monomeric_prolactin": 40.0}
@@ -616,7 +620,11 @@ def test_sample_files_through_reader_and_engine(path: Path) -> None:
         )
     )
     flagged = quiet["suggestions"].str.contains("urgent_endocrine_referral")
-    assert (quiet.loc[physiological & ~flagged, "priority"] == "none").all()
+    # A chiasmal or sellar sign (bitemporal hemianopia) with a normal result: a sellar mass is
+    # possible whatever the state, so MRI, visual fields and a dilution re-assay, soon.
+    sellar = ~flagged & quiet["suggestions"].str.contains("dilution_retest")
+    assert (quiet.loc[sellar, "priority"] == "soon").all()
+    assert (quiet.loc[physiological & ~flagged & ~sellar, "priority"] == "none").all()
     assert (quiet.loc[physiological & flagged, "priority"] == "urgent").all()
     assert (out.loc[high, "band"] != "").all() and (out.loc[~high, "band"] == "").all()
     converted = out["prolactin_unit"] == "mIU/L"
@@ -682,7 +690,9 @@ def test_implausible_row_interval_is_reread_or_dropped(
 @pytest.mark.parametrize("value", ["<1.0", "12", "45"])
 def test_red_flag_is_urgent_when_raised_or_with_a_known_lesion(value: str) -> None:
     plain = one({**WOMAN, "prolactin": value, "symptoms": "bitemporal hemianopia"})
-    assert plain["priority"] == ("urgent" if value == "45" else "none")
+    # Not raised and no known lesion: a chiasmal sign still points to a sellar mass (soon, MRI;
+    # docs/output-contract-extensions.md), no longer none.
+    assert plain["priority"] == ("urgent" if value == "45" else "soon")
     row = one(
         {
             **WOMAN,
@@ -975,3 +985,138 @@ def test_every_physiological_row_lists_its_state() -> None:
         if row["reference_source"] == "physiological":
             assert "pregnancy" in factors(row), extra
             assert row["priority"] == "none"
+
+
+# --------------------------------------------------- outside review 3: engine rules, by class ---
+POSTMENOPAUSAL = {"sex": "F", "age_years": 62, "menopausal": True, "unit": "mIU/L"}
+
+
+@pytest.mark.parametrize(
+    "lesion", ["?incidentaloma 5 mm on CT head", "Mikroadenom 6 mm", "microadenoma 4 mm"]
+)
+def test_small_lesion_mild_rise_asymptomatic_is_routine_screen_first(lesion: str) -> None:
+    """ES 2011 1.2 (macroprolactin in the asymptomatic), §7.1 (rested repeat for a mild rise),
+    §1.4 (incidentalomas are common and can be falsely blamed; visual fields for a
+    macroadenoma)."""
+    row = one({**POSTMENOPAUSAL, "prolactin": 620, "comments": lesion})
+    codes = _codes(row)
+    assert row["priority"] == "routine"
+    assert codes[:2] == ["repeat_rested_sample", "macroprolactin_screen"]
+    assert "visual_field_test" not in codes and "pituitary_function_tests" not in codes
+    assert "only if the rise is confirmed" in suggestions(row)["pituitary_mri"]["reason"]
+
+
+def test_small_lesion_symptomatic_or_higher_or_macro_stays_soon() -> None:
+    symptomatic = one(
+        {**POSTMENOPAUSAL, "prolactin": 620, "comments": "Mikroadenom 6 mm, galactorrhoea"}
+    )
+    assert symptomatic["priority"] == "soon"
+    higher = one({**POSTMENOPAUSAL, "prolactin": 1500, "comments": "Mikroadenom 6 mm"})
+    assert higher["priority"] == "soon" and "macroprolactin_screen" in higher["suggestions"]
+    macro = one({**POSTMENOPAUSAL, "prolactin": 620, "comments": "Makroadenom 14 mm"})
+    assert macro["priority"] == "soon"
+    assert {"visual_field_test", "pituitary_function_tests"} <= set(_codes(macro))
+    assert "macroprolactin_screen" not in macro["suggestions"]
+    flagged = one({**POSTMENOPAUSAL, "prolactin": 620, "comments": "microadenoma 5 mm, diplopia"})
+    assert flagged["priority"] == "urgent" and "visual_field_test" in flagged["suggestions"]
+
+
+@pytest.mark.parametrize("stated", ["not pregnant", "no", "nein", False])
+def test_stated_not_pregnant_with_amenorrhoea_keeps_the_pregnancy_test(stated: object) -> None:
+    """clinical-reference §1.4: always exclude pregnancy with amenorrhoea."""
+    row = one({**WOMAN, "pregnant": stated, "prolactin": 40, "comments": "amenorrhoea"})
+    reason = suggestions(row)["pregnancy_test"]["reason"]
+    assert "a stated 'no'" in reason and "is not a test" in reason
+    missed = one({**WOMAN, "pregnant": stated, "prolactin": 40, "comments": "missed period"})
+    assert "pregnancy_test" in missed["suggestions"]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"comments": "amenorrhoea, hCG negative"},
+        {"comments": "amenorrhoea, pregnancy test negative", "pregnant": "no"},
+        {"comments": "amenorrhoea", "pregnant": "no", "hcg": "negative", "hcg_positive": False},
+        {"comments": "galactorrhoea", "pregnant": "no"},
+    ],
+)
+def test_a_negative_test_or_no_menstrual_disturbance_removes_the_pregnancy_test(
+    row: dict[str, Any],
+) -> None:
+    out = one({**WOMAN, "pregnant": None, "prolactin": 40, **row})
+    assert "pregnancy_test" not in out["suggestions"]
+
+
+@pytest.mark.parametrize(
+    ("row", "mild"),
+    [
+        ({"macroprolactin_recovery_pct": 25.0}, True),  # 85 x 25% = 21.25 = 1.15x 18.5
+        ({"monomeric_prolactin": 21.25}, True),
+        ({"monomeric_prolactin": 60.0}, False),  # 3.2x the post-PEG limit
+        ({"macroprolactin_recovery_pct": 50.0}, False),  # equivocal: the product understates
+    ],
+)
+def test_mild_monomeric_excess_is_judged_as_a_mild_rise(row: dict[str, Any], mild: bool) -> None:
+    """clinical-reference §2.3 (post-PEG limits), §8 (repeat up to 2.5x the limit)."""
+    out = one({**WOMAN, "prolactin": 85, "tsh": 2.0, "egfr": 90.0, **row})
+    codes = _codes(out)
+    if mild:
+        assert out["priority"] == "routine"
+        assert codes[0] == "repeat_rested_sample"
+        assert "confirmed on a rested sample" in suggestions(out)["pituitary_mri"]["reason"]
+        assert "visual_field_test" not in codes
+    else:
+        assert out["priority"] == "soon"
+
+
+@pytest.mark.parametrize(
+    "sign", ["bitemporal hemianopia", "visual field defect", "ophthalmoplegia", "apoplexy"]
+)
+@pytest.mark.parametrize("value", [12, "<1.0"])
+def test_sellar_sign_with_normal_prolactin_is_soon_with_mri(sign: str, value: object) -> None:
+    """A sellar mass is possible (non-functioning adenoma, hook effect: §1.4, §7.6)."""
+    row = one({**WOMAN, "prolactin": value, "symptoms": sign})
+    assert row["priority"] == "soon"
+    assert {"pituitary_mri", "visual_field_test", "dilution_retest"} <= set(_codes(row))
+    assert "urgent_endocrine_referral" not in row["suggestions"]
+
+
+@pytest.mark.parametrize("words", ["blurred vision", "headache", "sudden severe headache"])
+def test_nonspecific_symptoms_with_normal_prolactin_stay_silent(words: str) -> None:
+    row = one({**WOMAN, "prolactin": 12, "symptoms": words})
+    assert row["priority"] == "none" and row["suggestions"] == ""
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"medications": "none"},
+        {"medications": "keine"},
+        {"medications": "aucun"},
+        {"medications": "ninguno"},
+        {"medications": "nessuno"},
+        {"medications": "geen"},
+        {"medications": "Not on any meds"},
+        {"comments": "Not on any meds"},
+        {"comments": "keine Medikamente"},
+    ],
+)
+def test_no_medications_is_medications_given(row: dict[str, Any]) -> None:
+    out = one({**WOMAN, "prolactin": 40, **row})
+    evidence = factors(out)["unexplained"]["evidence"]
+    assert "medications" not in evidence.split("not given:")[-1].split(")")[0]
+    assert "no drug that raises prolactin" in evidence
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "V.a. Schwangerschaft, Periode 6 Wo. überfällig",
+        "grossesse ? aménorrhée 7 semaines",
+        "?pregnant, missed period 6 weeks",
+    ],
+)
+def test_suspected_pregnancy_with_missed_period_one_priority(words: str) -> None:
+    row = one({"sex": "F", "age_years": 30, "unit": "ng/mL", "prolactin": 40, "comments": words})
+    assert row["priority"] == "soon"
+    assert _codes(row)[0] == "pregnancy_test"

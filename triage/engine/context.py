@@ -6,6 +6,7 @@ with typed accessors, so the rules read `ctx.num("egfr")`, `ctx.has("dialysis")`
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -277,6 +278,27 @@ class RowContext:
         return flag
 
     @property
+    def symptom(self) -> CueHit | None:
+        """A typical symptom of hyperprolactinaemia: the symptom cue, or amenorrhoea / another
+        menstrual disturbance written as a missed or late period (cue menstrual_disturbance), so
+        every wording of the same picture counts the same."""
+        found = self.first("symptom")
+        if found is not None or self.flag("menopausal") or self.has("not_child_bearing"):
+            return found  # after the menopause missed periods are expected
+        return self.first("menstrual_disturbance")
+
+    @property
+    def sellar_sign_alone(self) -> CueHit | None:
+        """A chiasmal or sellar sign (cue sellar_sign: visual field defect, hemianopia,
+        ophthalmoplegia, apoplexy) that mass_effect_flag does not count: the prolactin is not
+        raised and no lesion is known.  A sellar mass is still possible (a non-functioning
+        adenoma, or a macroprolactinoma read falsely low by the hook effect), unlike with
+        headache or blurred vision alone, which stay silent with a normal result."""
+        if self.mass_effect_flag is not None or self.lesion.present:
+            return None
+        return self.first("sellar_sign")
+
+    @property
     def above_usual(self) -> bool:
         """Judged against a physiological interval (pregnancy, breastfeeding, neonatal) yet
         above the upper limit the patient would otherwise have (the non-physiological one)."""
@@ -361,6 +383,47 @@ class RowContext:
                 if st.state == state:
                     return st.high_ng_ml
         return None
+
+    @property
+    def small_lesion(self) -> bool:
+        """A known lesion measured below macroadenoma_mm (a microadenoma or small incidentaloma):
+        common in adults and easily blamed for a rise it did not cause (clinical-reference §1.4:
+        incidentalomas in ≥ 10% of adults), so it does not skip the rested repeat and the
+        macroprolactin screen, and needs no visual fields by itself."""
+        lesion = self.lesion
+        return (
+            lesion.present
+            and not lesion.macro
+            and not lesion.giant
+            and lesion.size_mm is not None
+            and lesion.size_mm < self.t("macroadenoma_mm")
+        )
+
+    @property
+    def monomeric_estimate(self) -> float:
+        """Monomeric (post-PEG) prolactin in ng/mL: given, else total × PEG recovery (NaN)."""
+        if self.monomeric_ng == self.monomeric_ng:
+            return self.monomeric_ng
+        recovery = self.num("macroprolactin_recovery_pct")
+        if recovery is None or self.qualifier != "" or self.value != self.value:
+            return math.nan
+        if recovery >= self.t("peg_recovery_macro_pct"):
+            # An equivocal (or negative) recovery: PEG co-precipitates up to ~25% of monomeric
+            # prolactin (clinical-reference §2.3), so the product understates a true excess and
+            # is not used to call it mild.
+            return math.nan
+        return self.value * recovery / 100
+
+    @property
+    def monomeric_mild(self) -> bool:
+        """The monomeric (post-PEG) prolactin is above its limit by at most
+        repeat_rested_max_times_uln × that limit: the true excess is a mild rise, judged as one
+        (rested repeat first, MRI conditional; clinical-reference §2.3, §8)."""
+        mono = self.monomeric_estimate
+        limit = self.post_peg_uln
+        if mono != mono or not limit > 0:
+            return False
+        return limit < mono <= limit * self.t("repeat_rested_max_times_uln")
 
     @property
     def post_peg_uln(self) -> float:

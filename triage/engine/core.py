@@ -160,6 +160,7 @@ def _decide_row(ctx: RowContext, labels: Labels) -> tuple[str, list[Finding], li
         and not ctx.lesion.present
         and not ctx.patient.conflicts
         and ctx.mass_effect_flag is None
+        and ctx.sellar_sign_alone is None  # a chiasmal or sellar sign: MRI whatever the result
     )
     if not ctx.high_like and quiet:
         return ("none", findings, []) if findings else _NOTHING

@@ -618,8 +618,8 @@ def seizure(ctx: RowContext) -> list[Finding]:
         timing = f"; sample {approx(minutes)} min after it" if minutes is not None else ""
         return [_ranged(ctx, "seizure", rule, f"{recent.evidence()}{timing}", ceiling, "a seizure")]
     history = ctx.first("seizure_history")
-    if history is None:
-        return []
+    if history is None or "dated_past" in ctx.book.match(history.field, history.quote):
+        return []  # none, or a seizure dated days or years back: not evidence for this sample
     text = f"{history.evidence()}; prolactin is raised only for about an hour after a seizure"
     return [Finding("seizure", POSSIBLE, text, rule)]
 
@@ -726,10 +726,12 @@ def _level_in_physiological_state(ctx: RowContext) -> list[Finding]:
 
 
 def _unexplained_text(ctx: RowContext) -> str:
+    meds = ctx.text("medications")
+    no_meds = ctx.first("no_medications")
     missing = [
         label
         for label, present in (
-            ("medications", ctx.text("medications") is not None),
+            ("medications", meds is not None or no_meds is not None),
             ("TSH", ctx.num("tsh") is not None),
             ("eGFR", ctx.num("egfr") is not None or ctx.num("creatinine") is not None),
         )
@@ -738,6 +740,11 @@ def _unexplained_text(ctx: RowContext) -> str:
     text = "no contributing factor found in the data given"
     if missing:
         text += f" (not given: {', '.join(missing)})"
+    if not any(m.drug.effect == "raises" for m in ctx.drugs):
+        if meds is not None:
+            text += f"; medications: '{meds}' names no drug that raises prolactin"
+        elif no_meds is not None:
+            text += f"; {no_meds.evidence()}: no drug that raises prolactin"
     if not ctx.adult() and ctx.uln == ctx.uln and ctx.uln > 0:
         times = f"{ctx.qualifier}{approx(ctx.value / ctx.uln)}"
         likely_from = fmt(ctx.t("prolactinoma_likely_ng_ml"))

@@ -33,6 +33,7 @@ from triage.engine.text import Hits
 from triage.engine.units import MIU_L, NG_ML, all_sets, same_platform
 from triage.knowledge.loaders import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from triage.knowledge.model import Knowledge, ReferenceSet, Stratum
+from triage.values import is_empty_value, parse_sex_intervals
 
 PREGNANCY = "pregnancy"
 LACTATION = "lactation"
@@ -185,8 +186,25 @@ def vet_row_intervals(
             shown = written[i] if isinstance(written[i], str) and written[i].strip() else None
             as_written = shown or f"{_fmt(raw_low[i])}–{_fmt(raw_high[i])} {units[i]}"
             notes[i] = verdict.format(written=as_written, unit=units[i] or "its unit")
+    unread = np.isnan(highs) & np.isnan(raw_low) & np.isnan(raw_high)
+    for i in np.flatnonzero(unread).tolist():
+        if isinstance(written[i], str) and written[i].strip() and not is_empty_value(written[i]):
+            notes[i] = _unread_note(written[i].strip())
     return RowIntervals(
         pd.Series(lows, index=frame.index), pd.Series(highs, index=frame.index), notes
+    )
+
+
+def _unread_note(written: str) -> str:
+    """Why a row whose interval cell holds text is judged against the set's interval."""
+    if parse_sex_intervals(written) is not None:
+        return (
+            f"the lab's interval '{written}' gives one interval per sex and the row's sex is not "
+            "known; judged against the reference set's interval above"
+        )
+    return (
+        f"the lab's interval '{written}' could not be read; judged against the reference set's "
+        "interval above"
     )
 
 

@@ -12,7 +12,13 @@
   symptomatic, or with a known pituitary lesion, or a hook-effect risk (a large lesion with a
   modest result: any status).
 - routine: high and explained by a likely factor (drug in its usual range, kidney, thyroid, ...),
-  or a mild rise (≤ repeat_rested_max_times_uln × ULN), without symptoms or a known lesion.
+  or a mild rise (≤ repeat_rested_max_times_uln × ULN, or a monomeric (post-PEG) prolactin at
+  most that many times its limit), without symptoms or a known lesion — a small known lesion
+  (below macroadenoma_mm: a microadenoma or incidentaloma, common and easily blamed) does not
+  raise a mild asymptomatic rise to soon.
+- soon also for a chiasmal or sellar sign (visual field defect, hemianopia, ophthalmoplegia,
+  apoplexy) with a prolactin that is not raised and no known lesion (a sellar mass is
+  possible); headache or blurred vision with a normal result stays none.
 - none: normal or low (unless a known lesion with a red flag, or a hook-effect risk), including
   a result within the
   pregnancy, breastfeeding or neonatal interval (but a red flag, or a known lesion, with a result
@@ -91,16 +97,23 @@ def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: b
         return URGENT
     if not ctx.high_like:
         # A known lesion with a result above the usual (non-physiological) limit needs the
-        # specialist even in pregnancy, breastfeeding or the neonatal period.
-        return SOON if hook or (ctx.lesion.present and ctx.above_usual) else NONE
+        # specialist even in pregnancy, breastfeeding or the neonatal period; a chiasmal or
+        # sellar sign needs imaging whatever the prolactin (a non-functioning adenoma, or a
+        # hook effect).
+        if hook or (ctx.lesion.present and ctx.above_usual) or ctx.sellar_sign_alone:
+            return SOON
+        return NONE
     if above_urgent_level(ctx) and not physiological_state(ctx, findings):
         return URGENT
     if hook:
         return SOON
     if ctx.status != "high":
         return ROUTINE
-    if ctx.has("symptom") or ctx.lesion.present:
-        return SOON  # symptoms, or a known lesion, need the specialist whatever else explains it
-    if explained(findings, labels) or ctx.mild:
+    if ctx.symptom is not None:
+        return SOON  # symptoms need the specialist whatever else explains the result
+    mild = ctx.mild or ctx.monomeric_mild
+    if ctx.lesion.present and not (ctx.small_lesion and mild):
+        return SOON  # a known lesion needs the specialist whatever else explains the result
+    if explained(findings, labels) or mild:
         return ROUTINE
     return SOON

@@ -17,6 +17,7 @@ in both of the last two, pituitary function and visual fields follow the MRI, fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -90,7 +91,7 @@ class Situation:
     def imaging_needed(self) -> bool:
         """Pituitary work-up applies: red flags at any status, else a reason and a result not
         fully explained by macroprolactin or a physiological state."""
-        if self.ctx.mass_effect_flag is not None:
+        if self.ctx.mass_effect_flag is not None or self.ctx.sellar_sign_alone is not None:
             return True
         if self.ctx.lesion.present and self.ctx.above_usual:
             # A known lesion above the usual limit in pregnancy, breastfeeding or a neonate:
@@ -117,11 +118,13 @@ def work_up_path(s: Situation) -> str:
     if not s.imaging_needed:
         return ""
     ctx = s.ctx
-    if ctx.mass_effect_flag is not None or (ctx.high_like and level_rules_in(ctx)):
+    if ctx.mass_effect_flag is not None or ctx.sellar_sign_alone is not None:
         return IMAGING_FIRST
-    if ctx.lesion.present:
-        return ""
-    return CAUSES_FIRST if ctx.has("symptom") else SCREEN_FIRST
+    if ctx.high_like and level_rules_in(ctx):
+        return IMAGING_FIRST
+    if ctx.lesion.present and not ctx.small_lesion:
+        return ""  # a small lesion (microadenoma, incidentaloma) takes the usual order
+    return CAUSES_FIRST if ctx.symptom is not None else SCREEN_FIRST
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +175,13 @@ def _pituitary_reason(s: Situation) -> str | None:
     flag = ctx.mass_effect_flag
     if flag is not None:
         return f"mass-effect symptom ({flag.evidence()})"
+    sign = ctx.sellar_sign_alone
+    if sign is not None:
+        return (
+            f"chiasmal or sellar sign ({sign.evidence()}) with a prolactin that is not raised: a "
+            "sellar mass is possible (a non-functioning adenoma, or a macroprolactinoma read "
+            "falsely low by the hook effect)"
+        )
     if not ctx.raised_for_usual:
         return None
     if ctx.lesion.present:
@@ -186,7 +196,7 @@ def _pituitary_reason(s: Situation) -> str | None:
     if ctx.status == "high" and not explained(s.findings, s.labels):
         if not ctx.mild:
             return "a raised prolactin that no likely non-pituitary factor explains"
-        symptom = ctx.first("symptom")
+        symptom = ctx.symptom
         if symptom is not None:  # ES 2011 1.4; Queensland: MRI for > ULN with typical symptoms
             return (
                 f"a symptomatic raised prolactin ({symptom.evidence()}) that no likely "
@@ -281,7 +291,10 @@ def endocrine_referral(s: Situation) -> str | None:
         return None
     if s.hook:
         return "large pituitary lesion: specialist assessment"
-    symptom = s.ctx.first("symptom")
+    sign = s.ctx.sellar_sign_alone
+    if sign is not None:
+        return f"chiasmal or sellar sign ({sign.evidence()}): a sellar mass is possible"
+    symptom = s.ctx.symptom
     if symptom is not None:
         return f"symptomatic raised prolactin ({symptom.evidence()})"
     if s.ctx.lesion.present:
@@ -301,6 +314,27 @@ def _pregnancy_status_known(ctx: RowContext) -> bool:
         or ctx.has("pregnancy")
         or ctx.has("pregnancy_excluded")
     )
+
+
+# Words that make a "not pregnant" a test result rather than a statement (hCG, pregnancy test).
+_TEST_WORDS = re.compile(
+    r"hcg|\btest|\bupt\b|upreg|schwangerschaftstest|ss-?test|prueba|zwangerschapstest",
+    re.IGNORECASE,
+)
+
+
+def _stated_not_pregnant(ctx: RowContext) -> str | None:
+    """The evidence of a "not pregnant" that is only stated (a word in a column, not a negative
+    hCG or pregnancy test), else None.  With amenorrhoea such a statement does not exclude
+    pregnancy (clinical-reference §1.4)."""
+    if ctx.patient.pregnancy != "no" or ctx.flag("hcg_positive") is not None:
+        return None
+    if ctx.num("hcg") is not None or ctx.text("hcg") is not None:
+        return None
+    facts = [f for _, f in ctx.patient.evidence if f.field == "pregnancy" and f.value == "no"]
+    if any(f.column == "hcg" or _TEST_WORDS.search(f.quote) for f in facts):
+        return None
+    return "; ".join(f.evidence() for f in facts) or ctx.flag_evidence("pregnant")
 
 
 def _postpartum(ctx: RowContext) -> bool:
@@ -324,7 +358,11 @@ def pregnancy_test(s: Situation) -> str | None:
         )
     if ctx.status != "high" or ctx.sex != "F" or ctx.flag("menopausal"):
         return None
-    if ctx.has("not_child_bearing") or _pregnancy_status_known(ctx) or _postpartum(ctx):
+    if ctx.has("not_child_bearing") or _postpartum(ctx):
+        return None
+    menstrual = ctx.first("menstrual_disturbance")
+    stated_no = _stated_not_pregnant(ctx) if menstrual is not None else None
+    if _pregnancy_status_known(ctx) and stated_no is None:
         return None
     age = ctx.age
     low, high = ctx.t("childbearing_age_min_years"), ctx.t("childbearing_age_max_years")
@@ -334,6 +372,11 @@ def pregnancy_test(s: Situation) -> str | None:
     who = f"female, aged {int(age)}" if age is not None else "female, age not given"
     if periods is not None and age is not None and age > high:
         who += f", still menstruating ({periods.evidence()})"
+    if stated_no is not None and menstrual is not None:
+        return (
+            f"{who}; {menstrual.evidence()}: amenorrhoea or another menstrual disturbance: a "
+            f"stated 'no' ({stated_no}) is not a test: exclude pregnancy with hCG"
+        )
     query = ctx.first("pregnancy_query") or ctx.first("pregnancy_unknown")
     if query is not None:
         return f"{who}; {query.evidence()}: pregnancy is the commonest physiological cause"
@@ -378,14 +421,25 @@ def repeat_rested(s: Situation) -> str | None:
                 "clinically significant"
             )
         return text
+    if ctx.monomeric_mild:
+        limit = ctx.t("repeat_rested_max_times_uln")
+        mono, peg = ctx.monomeric_estimate, ctx.post_peg_uln
+        return (
+            f"monomeric prolactin {fmt(mono)} ng/mL is {fmt(mono / peg)}× the post-PEG limit "
+            f"{fmt(peg)} ng/mL (≤ {fmt(limit)}×): a mild true excess, which may settle on a "
+            "rested sample; repeat rested, ideally cannulated, before imaging"
+        )
     return None
 
 
 @suggestion_rule("macroprolactin_screen", "macroprolactin_before_imaging")
 def macroprolactin_screen(s: Situation) -> str | None:
     ctx = s.ctx
-    if not s.work_up or ctx.state or ctx.lesion.present or ctx.has("red_flag"):
-        return None  # physiological rise, a lesion already imaged, or imaging cannot wait
+    if not s.work_up or ctx.state or ctx.has("red_flag"):
+        return None  # physiological rise, or imaging cannot wait
+    if ctx.lesion.present and not ctx.small_lesion:
+        return None  # a lesion large enough to matter: judged with it (a small one is common
+        # and easily blamed: clinical-reference §1.4, so the screen still comes first)
     if ctx.num("macroprolactin_recovery_pct") is not None or ctx.monomeric_ng == ctx.monomeric_ng:
         return None
     if ctx.has("macroprolactin_present"):
@@ -396,7 +450,12 @@ def macroprolactin_screen(s: Situation) -> str | None:
     if ctx.qualifier == ">" or ctx.value >= limit:
         return None
     level = f"prolactin {fmt(ctx.value)} ng/mL (< {fmt(limit)}) and no PEG result"
-    if ctx.has("symptom"):
+    if ctx.small_lesion:
+        level += (
+            f"; the known lesion ({ctx.lesion.evidence}) is below macroadenoma size and may be "
+            "an incidental finding"
+        )
+    if ctx.symptom is not None:
         return (
             f"{level}: symptomatic, so the secondary causes come first; macroprolactin can "
             "coexist with symptoms, so screen for it before imaging"
@@ -495,6 +554,12 @@ def dilution_retest(s: Situation) -> str | None:
     fold = fmt(s.ctx.t("hook_dilution_factor"))
     if s.hook:
         return f"large lesion with a modest prolactin: ask the lab to re-assay at 1:{fold} dilution"
+    sign = s.ctx.sellar_sign_alone
+    if sign is not None:
+        return (
+            f"{sign.evidence()} with a prolactin that is not raised: ask the lab to re-assay at "
+            f"1:{fold} dilution to exclude a falsely low result (hook effect)"
+        )
     if s.ctx.qualifier == ">" and (s.ctx.status == "high" or open_near_urgent(s.ctx)):
         return (
             f"result {s.ctx.shown} ng/mL is above the measuring range: ask the lab to dilute the "
@@ -506,7 +571,7 @@ def dilution_retest(s: Situation) -> str | None:
 @suggestion_rule("pituitary_function_tests", "pituitary_work_up", any_status=True)
 def pituitary_function(s: Situation) -> str | None:
     why = s.pituitary_reason
-    if why is None or not s.imaging_needed:
+    if why is None or not s.imaging_needed or _no_macro_work_up(s):
         return None
     axes = "assess the other pituitary axes (cortisol, thyroid, gonadal, IGF-1)"
     return f"{why}: {_if_macroadenoma(s)}{axes}"
@@ -515,9 +580,21 @@ def pituitary_function(s: Situation) -> str | None:
 @suggestion_rule("visual_field_test", "pituitary_work_up", any_status=True)
 def visual_fields(s: Situation) -> str | None:
     why = s.pituitary_reason
-    if why is None or not s.imaging_needed:
+    if why is None or not s.imaging_needed or _no_macro_work_up(s):
         return None
     return f"{why}: {_if_macroadenoma(s)}formal visual fields for chiasmal compression"
+
+
+def _no_macro_work_up(s: Situation) -> bool:
+    """No visual fields or pituitary function tests: a known lesion below macroadenoma size, or
+    only a mild monomeric excess, without a red flag or a level that rules a prolactinoma in
+    (visual fields for a macroadenoma or visual symptoms: clinical-reference §1.4)."""
+    ctx = s.ctx
+    if ctx.has("red_flag") or ctx.sellar_sign_alone is not None or s.path == IMAGING_FIRST:
+        return False
+    if ctx.small_lesion:
+        return True
+    return not ctx.lesion.present and ctx.monomeric_mild and not ctx.mild
 
 
 def _if_macroadenoma(s: Situation) -> str:
@@ -563,8 +640,23 @@ def pituitary_mri(s: Situation) -> str | None:
         )
     if s.likely("hypothyroidism"):
         return f"{why}: pituitary MRI once thyroid replacement has corrected the TSH"
-    if s.ctx.lesion.present:
+    if s.ctx.sellar_sign_alone is not None:
+        gadolinium = " (without gadolinium in pregnancy)" if pregnant else ""
+        return f"{why}: pituitary MRI{gadolinium}"
+    mild = s.ctx.mild or s.ctx.monomeric_mild
+    if s.ctx.small_lesion and mild and s.ctx.symptom is None:
+        return (
+            f"{why}: pituitary MRI (to characterise the lesion) only if the rise is confirmed on "
+            "a rested sample and monomeric prolactin is raised, once drugs, thyroid and kidney "
+            "are excluded: a small lesion is common and may be incidental"
+        )
+    if s.ctx.lesion.present and not s.ctx.small_lesion:
         return f"{why}: pituitary MRI"
+    if s.ctx.monomeric_mild and not s.ctx.mild and not s.ctx.lesion.present:
+        return (
+            f"{why}: pituitary MRI only if the monomeric excess is confirmed on a rested sample, "
+            "once drugs, thyroid and kidney are excluded"
+        )
     screen = macroprolactin_screen(s) is not None
     drug = _drug_despite_level(s)
     if drug is not None:
