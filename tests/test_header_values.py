@@ -1155,3 +1155,88 @@ def test_patient_column_of_names_beside_a_name_column_is_no_id() -> None:
     )
     assert "patient_id" not in match.fields
     assert match.mapping()["patient_name"] == "Name"
+
+
+# ------------------------------------------------------------------------------------------------
+# review5: test-name columns of LIS exports, test-code columns and research study ids
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Libellé", "test"),
+        ("Libellé analyse", "test"),
+        ("Libellé examen", "test"),
+        ("Nom de l'analyse", "test"),
+        ("Analyse", "test"),
+        ("Examen", "test"),
+        ("Prueba", "test"),
+        ("Determinación", "test"),
+        ("Nombre prueba", "test"),
+        ("Esame", "test"),
+        ("Analisi", "test"),
+        ("Nome esame", "test"),
+        ("Bepaling", "test"),
+        ("Omschrijving", "test"),
+        ("Test", "test"),
+        ("Testname", "test"),
+        ("Test name", "test"),
+        ("Untersuchung", "test"),
+        ("Testbezeichnung", "test"),
+        ("Parameter", "test"),
+        ("Kürzel", "test_code"),
+        ("Code examen", "test_code"),
+        ("Código prueba", "test_code"),
+        ("Codice esame", "test_code"),
+        ("Bepalingscode", "test_code"),
+        ("studie_id", "patient_id"),
+        ("studienummer", "patient_id"),
+        ("Studien-ID", "patient_id"),
+        ("deelnemer", "patient_id"),
+        ("deelnemer_id", "patient_id"),
+        ("proefpersoon", "patient_id"),
+        ("id_paziente", "patient_id"),
+        ("id_patient", "patient_id"),
+        ("id_paciente", "patient_id"),
+        ("num_patient", "patient_id"),
+        ("numero_paciente", "patient_id"),
+        ("Probanden-ID", "patient_id"),
+    ],
+)
+def test_review5_header_gaps(header: str, field: str) -> None:
+    assert best(header) == field
+
+
+@pytest.mark.parametrize("header", ["Study date", "Studie", "Study arm", "Deelnemer naam"])
+def test_study_words_alone_are_no_patient_id(header: str) -> None:
+    assert best(header) != "patient_id"
+
+
+def test_a_test_name_column_is_not_read_in_a_wide_file(tmp_path: Path) -> None:
+    result = read(
+        write(tmp_path, "wide.csv", "IPP,Libellé,Prolactine (µg/L)\nA1,bilan,30\nA2,suivi,40\n")
+    )
+    assert result.summary.shape == "wide"
+    assert "test" not in result.summary.mapping
+
+
+RESEARCH_IDS = {
+    "nl.csv": "studie_id,geslacht,leeftijd_jr,prl_mIU_L\nNL01,man,55,900\nNL02,vrouw,37,2500\n",
+    "nl2.csv": "deelnemer,geslacht,leeftijd,prl_mIU_L\nD001,man,55,900\nD002,vrouw,37,2500\n",
+    "nl3.csv": "proefpersoon;geslacht;leeftijd;prolactine\nPP-01;man;55;900\nPP-02;vrouw;37;2500\n",
+    "de.csv": "studienummer;Geschlecht;Alter;Prolaktin (mU/l)\nS-01;m;55;900\nS-02;w;37;2500\n",
+    "it.csv": "id_paziente;sesso;eta;prolattina_mIU_L\nP01;M;55;900\nP02;F;37;2500\n",
+    "fr.csv": "num_patient;sexe;age;prolactine_mUI_L\n01-001;H;55;900\n01-002;F;37;2500\n",
+    "fr2.csv": "id_patient;sexe;age;prolactine_mUI_L\n01-001;H;55;900\n01-002;F;37;2500\n",
+    "es.csv": "id_paciente;sexo;edad;prolactina_mUI_L\nE01;H;55;900\nE02;M;37;2500\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(RESEARCH_IDS))
+def test_research_study_ids_are_the_patient_id(tmp_path: Path, name: str) -> None:
+    text = RESEARCH_IDS[name]
+    id_header = text.splitlines()[0].replace(";", ",").split(",")[0]
+    result = read(write(tmp_path, name, text), unit="mIU/L")
+    assert_accounted(result)
+    assert result.summary.rows_triaged == 2
+    assert result.summary.mapping["patient_id"] == id_header
+    assert result.frame["patient_id"].notna().all()

@@ -1340,3 +1340,222 @@ def test_unread_interval_is_named_in_the_reference_note(tmp_path: Path) -> None:
     assert "one interval per sex and the row's sex is not known" in rows["D2"]["reference_note"]
     assert rows["D3"]["status"] == "high"  # 28 above the lab's 25 (the set's 30 would pass it)
     assert "The lab's own interval" in rows["D3"]["reference_note"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Long (LIS) exports in six languages: the test NAME column is read, the unit decides the test
+# (review5: "not used: Libellé"; PEG / DFG rows rejected; PEG recovery in % read as ng/mL)
+# ------------------------------------------------------------------------------------------------
+# Per file: (text, name header, encoding).  Patient 1: prolactin, PEG recovery in %, eGFR and
+# creatinine under local codes the catalogue does not know (only the name tells the test);
+# patient 2: prolactin and the post-PEG (monomeric) prolactin in a concentration unit.
+LIS_EXPORTS: dict[str, tuple[str, str]] = {
+    "en.csv": (
+        "MRN,Patient name,Sex,DOB,Collected,Test code,Test name,Result,Units,Ref range\n"
+        'E1,"SMITH, Ann",F,1984-08-08,2026-11-19 08:30,P100,Prolactin,78,ug/L,4.8-23.3\n'
+        'E1,"SMITH, Ann",F,1984-08-08,2026-11-19 08:30,P101,'
+        "Macroprolactin screen - PEG recovery,35,%,\n"
+        'E1,"SMITH, Ann",F,1984-08-08,2026-11-19 08:30,R200,eGFR (CKD-EPI),22,mL/min/1.73m2,>60\n'
+        'E1,"SMITH, Ann",F,1984-08-08,2026-11-19 08:30,R201,Creatinine,350,umol/L,45-84\n'
+        'E2,"JONES, Bea",F,1990-01-01,2026-11-19 09:00,P100,Prolactin,78,ug/L,4.8-23.3\n'
+        'E2,"JONES, Bea",F,1990-01-01,2026-11-19 09:00,P102,Prolactin post PEG,9,ug/L,\n',
+        "Test name",
+    ),
+    "de.csv": (
+        "Pat-Nr;Name;Geschlecht;Geb.-Datum;Abnahmedatum;Kürzel;Untersuchung;Ergebnis;Einheit\n"
+        "D1;Müller;w;08.08.1984;19.11.2026 08:30;PRL;Prolaktin;78,0;µg/l\n"
+        "D1;Müller;w;08.08.1984;19.11.2026 08:30;PRLPEG;Wiederfindung nach PEG;35;%\n"
+        "D1;Müller;w;08.08.1984;19.11.2026 08:30;GFRC;geschätzte GFR;22;ml/min/1,73m²\n"
+        "D1;Müller;w;08.08.1984;19.11.2026 08:30;KREA2;Kreatinin;3,9;mg/dl\n"
+        "D2;Weiß;w;01.01.1990;19.11.2026 09:00;PRL;Prolaktin;78,0;µg/l\n"
+        "D2;Weiß;w;01.01.1990;19.11.2026 09:00;MPRL;Monomeres Prolaktin;9,0;µg/l\n",
+        "Untersuchung",
+    ),
+    "fr.csv": (
+        "IPP;Nom;Sexe;Date naissance;Date prélèvement;Code;Libellé;Résultat;Unité\n"
+        "F1;X F1;F;08/08/1984;19/11/2026 08:30;PRL;Prolactine;78;µg/L\n"
+        "F1;X F1;F;08/08/1984;19/11/2026 08:30;MPRL;Récupération PEG;35;%\n"
+        "F1;X F1;F;08/08/1984;19/11/2026 08:30;DFG;DFG CKD-EPI;22;mL/min/1,73m²\n"
+        "F1;X F1;F;08/08/1984;19/11/2026 08:30;CRE2;Créatinine;350;µmol/L\n"
+        "F2;X F2;F;01/01/1990;19/11/2026 09:00;PRL;Prolactine;78;µg/L\n"
+        "F2;X F2;F;01/01/1990;19/11/2026 09:00;PEG;Prolactine après PEG;9;µg/L\n",
+        "Libellé",
+    ),
+    "es.tsv": (
+        "NHC\tNombre\tSexo\tFecha nacimiento\tFecha extracción\tCódigo\tPrueba\tResultado\tUnidad\n"
+        "S1\tX S1\tM\t08/08/1984\t19/11/2026\tPRL\tProlactina\t78\tng/mL\n"
+        "S1\tX S1\tM\t08/08/1984\t19/11/2026\tMACRO\tRecuperación tras PEG\t35\t%\n"
+        "S1\tX S1\tM\t08/08/1984\t19/11/2026\tFG\tFiltrado glomerular\t22\tmL/min/1.73m2\n"
+        "S1\tX S1\tM\t08/08/1984\t19/11/2026\tQ22\tCreatinina\t3,9\tmg/dL\n"
+        "S2\tX S2\tM\t01/01/1990\t19/11/2026\tPRL\tProlactina\t78\tng/mL\n"
+        "S2\tX S2\tM\t01/01/1990\t19/11/2026\tQ40\tProlactina monomérica\t9\tng/mL\n",
+        "Prueba",
+    ),
+    "it.csv": (
+        "id_paziente;Nome;Sesso;Data di nascita;Data prelievo;Esame;Risultato;Unità\n"
+        "I1;X I1;F;08/08/1984;19/11/2026;Prolattina;78;ng/mL\n"
+        "I1;X I1;F;08/08/1984;19/11/2026;Recupero dopo PEG;35;%\n"
+        "I1;X I1;F;08/08/1984;19/11/2026;Velocità di filtrazione glomerulare;22;mL/min/1.73m2\n"
+        "I1;X I1;F;08/08/1984;19/11/2026;Creatinina;3,9;mg/dL\n"
+        "I2;X I2;F;01/01/1990;19/11/2026;Prolattina;78;ng/mL\n"
+        "I2;X I2;F;01/01/1990;19/11/2026;Prolattina dopo PEG;9;ng/mL\n",
+        "Esame",
+    ),
+    "nl.csv": (
+        "Patiëntnummer;Naam;Geslacht;Geboortedatum;Afnamedatum;Testcode;Bepaling;Uitslag;Eenheid\n"
+        "N1;X N1;V;08-08-1984;19-11-2026;PRL;Prolactine;78;µg/L\n"
+        "N1;X N1;V;08-08-1984;19-11-2026;PEG2;Terugwinning na PEG;35;%\n"
+        "N1;X N1;V;08-08-1984;19-11-2026;NF1;eGFR (MDRD);22;ml/min/1.73m2\n"
+        "N1;X N1;V;08-08-1984;19-11-2026;NF2;Kreatinine;350;µmol/l\n"
+        "N2;X N2;V;01-01-1990;19-11-2026;PRL;Prolactine;78;µg/L\n"
+        "N2;X N2;V;01-01-1990;19-11-2026;PEG1;Monomeer prolactine;9;µg/L\n",
+        "Bepaling",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIS_EXPORTS))
+def test_lis_exports_read_the_test_name_column_in_six_languages(tmp_path: Path, name: str) -> None:
+    text, name_header = LIS_EXPORTS[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = read(path, dayfirst=True)
+    assert_consistent(result)
+    summary = result.summary
+    assert summary.shape == "long"
+    assert summary.mapping["test"] == name_header
+    assert (summary.rows_read, summary.rows_triaged, summary.rows_rejected) == (6, 6, 0)
+    first, second = result.frame.iloc[0], result.frame.iloc[1]
+    assert first["macroprolactin_recovery_pct"] == 35.0  # % recovery, never a concentration
+    assert pd.isna(first["monomeric_prolactin"])
+    assert first["egfr"] == 22.0
+    assert first["creatinine"] in (350.0, 3.9)
+    assert second["monomeric_prolactin"] == 9.0
+    assert pd.isna(second["macroprolactin_recovery_pct"])
+
+
+def test_the_unit_decides_what_a_peg_row_is(tmp_path: Path) -> None:
+    """review5 fr_probe.csv: code PRLPEG (a post-PEG prolactin code) labelled "Récupération PEG"
+    with 35 % was read as monomeric prolactin 35 ng/mL, an inverted conclusion."""
+    path = tmp_path / "fr_probe.csv"
+    path.write_text(
+        "IPP;Sexe;Date naissance;Date prélèvement;Code;Libellé;Résultat;Unité\n"
+        "L1;F;08/08/1984;19/11/2026 08:30;PRL;Prolactine;78;µg/L\n"
+        "L1;F;08/08/1984;19/11/2026 08:30;PEG;Prolactine après PEG;35;%\n"
+        "L2;F;08/08/1984;19/11/2026 08:30;PRL;Prolactine;78;µg/L\n"
+        "L2;F;08/08/1984;19/11/2026 08:30;MPRL;Macroprolactine - récupération PEG;35;%\n"
+        "L3;F;08/08/1984;19/11/2026 08:30;PRL;Prolactine;78;µg/L\n"
+        "L3;F;08/08/1984;19/11/2026 08:30;MONO;Prolactine monomérique;9;µg/L\n"
+        "L7;F;08/08/1984;19/11/2026 08:30;PRL;Prolactine;78;µg/L\n"
+        "L7;F;08/08/1984;19/11/2026 08:30;PRLPEG;Récupération PEG;35;%\n"
+        "L8;F;08/08/1984;19/11/2026 08:30;PRL;Prolactine;78;µg/L\n"
+        "L8;F;08/08/1984;19/11/2026 08:30;PRLPEG;;35 %;\n"
+        "L9;F;08/08/1984;19/11/2026 08:30;PRL;Prolactine;78;µg/L\n"
+        "L9;F;08/08/1984;19/11/2026 08:30;PEG;;9;µg/L\n"
+        "L10;F;08/08/1984;19/11/2026 08:30;PRL;Prolactine;78;µg/L\n"
+        "L10;F;08/08/1984;19/11/2026 08:30;PEG;;35;\n",
+        encoding="utf-8",
+    )
+    result = read(path, dayfirst=True)
+    assert_consistent(result)
+    frame = result.frame.set_index("patient_id")
+    for patient in ("L1", "L2", "L7", "L8"):
+        assert frame.loc[patient, "macroprolactin_recovery_pct"] == 35.0, patient
+        assert pd.isna(frame.loc[patient, "monomeric_prolactin"]), patient
+    for patient in ("L3", "L9"):
+        assert frame.loc[patient, "monomeric_prolactin"] == 9.0, patient
+        assert pd.isna(frame.loc[patient, "macroprolactin_recovery_pct"]), patient
+    # A bare "PEG" with no unit could be either: not used, and said so.
+    assert pd.isna(frame.loc["L10", "monomeric_prolactin"])
+    assert pd.isna(frame.loc["L10", "macroprolactin_recovery_pct"])
+    assert [(r.source_row, r.reason_code) for r in result.rejected] == [(15, "other_test")]
+    assert "no unit" in result.rejected[0].detail
+
+
+def test_a_unit_that_contradicts_the_test_is_never_used(tmp_path: Path) -> None:
+    path = tmp_path / "lis.csv"
+    path.write_text(
+        "Patient ID,Collected,Test code,Test name,Result,Unit\n"
+        "P1,2026-11-19 08:30,PRL,Prolactin,78,ng/mL\n"
+        "P1,2026-11-19 08:30,EGFR,eGFR,350,umol/L\n"  # a creatinine under the eGFR code
+        "P1,2026-11-19 08:30,CREA,Creatinine,22,mL/min\n"  # a clearance under the creatinine code
+        "P1,2026-11-19 08:30,TSH,TSH,35,%\n"
+        "P2,2026-11-19 08:30,PRL,Prolactin,35,%\n"  # a recovery under the prolactin code
+        "P2,2026-11-19 08:30,MPCT,Macroprolactin %,50,ng/mL\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert_consistent(result)
+    p1 = by_patient(result, "P1")
+    assert pd.isna(p1["egfr"]) and pd.isna(p1["creatinine"]) and pd.isna(p1["tsh"])
+    assert "P2" not in set(result.frame["patient_id"])
+    details = {r.source_row: r.detail for r in result.rejected}
+    assert set(details) == {3, 4, 5, 6, 7}
+    assert "'umol/L'" in details[3] and "eGFR" in details[3]
+    assert "'%'" in details[6] and "prolactin" in details[6]
+    assert all("not used" in detail for detail in details.values())
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "unit", "field"),
+    [
+        ("PRLPEG", "Récupération PEG", "%", "macroprolactin_recovery_pct"),
+        ("PRLPEG", "Récupération PEG", "", "macroprolactin_recovery_pct"),  # the name wins
+        ("PRLPEG", "", "%", "macroprolactin_recovery_pct"),
+        ("PRLPEG", "", "µg/L", "monomeric_prolactin"),
+        ("PEG", "Prolactine après PEG", "%", "macroprolactin_recovery_pct"),
+        ("PEG", "Prolactine après PEG", "µg/L", "monomeric_prolactin"),
+        ("MPRL", "Récupération PEG", "mIU/L", "monomeric_prolactin"),
+        ("", "Prolactin post PEG", "35 %", "macroprolactin_recovery_pct"),
+        ("", "Prolaktin nach PEG", "mU/L", "monomeric_prolactin"),
+        ("", "Prolattina dopo PEG", "%", "macroprolactin_recovery_pct"),
+        ("", "Terugwinning na PEG", "%", "macroprolactin_recovery_pct"),
+        ("", "Prolactina monomérica", "ng/mL", "monomeric_prolactin"),
+        ("DFG", "", "mL/min/1,73m²", "egfr"),
+        ("DFGE", "", "", "egfr"),
+        ("TFG", "", "", "egfr"),
+        ("FG", "", "mL/min/1.73m2", "egfr"),
+        ("", "FG", "ml/min", "egfr"),
+        ("", "DFG", "", "egfr"),
+        ("", "DFGe", "", "egfr"),
+        ("", "CKD-EPI", "", "egfr"),
+        ("", "eGFR", "", "egfr"),
+        ("", "GFR", "", "egfr"),
+        ("", "TFG", "", "egfr"),
+        ("", "eGFR (CKD-EPI)", "", "egfr"),
+        ("", "eGFR (MDRD)", "", "egfr"),
+        ("", "geschätzte GFR", "", "egfr"),
+        ("", "Filtrado glomerular", "", "egfr"),
+        ("", "Velocità di filtrazione glomerulare", "", "egfr"),
+        ("", "DFG CKD-EPI", "", "egfr"),
+        ("", "Créatinine", "µmol/L", "creatinine"),
+        ("", "Kreatinin", "mg/dl", "creatinine"),
+        ("", "Creatinina", "mg/dL", "creatinine"),
+        ("", "Creatinine", "", "creatinine"),
+        ("", "Kreatinine", "µmol/l", "creatinine"),
+    ],
+)
+def test_classify_long_rows_by_name_code_and_unit(
+    code: str, name: str, unit: str, field: str
+) -> None:
+    unit_cell = unit.removeprefix("35 ").strip()
+    found = classify_test("", code, name, None, unit_cell)
+    assert found is not None
+    assert found.field == field
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "unit"),
+    [
+        ("PEG", "", ""),  # recovery in % or post-PEG prolactin: no unit, no guess
+        ("FG", "", ""),  # "FG" is also fasting glucose: only with a renal unit
+        ("FG", "", "mmol/L"),
+        ("PRL", "Prolactine", "%"),
+        ("EGFR", "eGFR", "µmol/L"),
+        ("CREA", "Créatinine", "mL/min"),
+        ("CREA", "Créatinine urinaire", "mmol/L"),  # the name vetoes the code's test
+        ("", "Macroprolactin %", "ng/mL"),
+    ],
+)
+def test_long_rows_not_used_by_name_code_and_unit(code: str, name: str, unit: str) -> None:
+    assert classify_test("", code, name, None, unit) is None

@@ -1,7 +1,10 @@
 """Long (LIS) exports: one row per test becomes one canonical row per prolactin result.
 
 Each row's test is found from the mapping file's own test codes ([tests]), then its LOINC code,
-then its test name, then its test code (synonyms.toml [long_tests.*]). Prolactin rows are read
+then its test name, then its test code (synonyms.toml [long_tests.*]); the row's unit decides
+between them and may change the test (post-PEG prolactin in "%" is the PEG recovery, a PEG row in
+ng/mL the monomeric prolactin); a row whose unit contradicts every test it could be (prolactin in
+"%") is rejected, never read in a wrong unit. Prolactin rows are read
 like wide rows (result -> prolactin, unit -> its unit). Rows of TSH, free T4, eGFR, creatinine,
 hCG, PEG recovery / percent macroprolactin and monomeric (post-PEG) prolactin attach as context
 to the prolactin row of the same patient and the same specimen; failing that the same collection
@@ -25,7 +28,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from triage.columns import header_words, parse_header, parse_rule
+from triage.columns import header_words, parse_header, parse_rule, unit_kind
 from triage.io.layout import RawTable
 from triage.io.wide import BuildResult, BuildSettings, build_frame, date_column, typed_column
 from triage.schema import InputFileError, Rejected
@@ -62,6 +65,11 @@ class LabTest:
     names: frozenset[str]
     rules: tuple[tuple[frozenset[str], ...], ...]
     exclude: frozenset[str]
+    units: frozenset[str] = frozenset()  # unit kinds it is reported in (empty: any)
+    by_unit: tuple[tuple[str, str], ...] = ()  # unit kind -> the test such a row is instead
+    weak: frozenset[str] = frozenset()  # name / code keys that need a unit of the test
+    label: str = ""  # the test as messages name it
+    unit_text: str = ""  # its units as messages name them
 
 
 def _code_key(text: str) -> str:
@@ -83,9 +91,36 @@ def lab_tests() -> tuple[LabTest, ...]:
                 names=frozenset(header_words(n) for n in data.get("names", [])),
                 rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
                 exclude=frozenset(data.get("exclude", [])),
+                units=frozenset(data.get("units", [])),
+                label=data.get("label", name),
+                unit_text=data.get("unit_text", ""),
+                by_unit=tuple(sorted(data.get("by_unit", {}).items())),
+                weak=frozenset(
+                    key
+                    for w in data.get("weak", [])
+                    for key in (header_words(w), _code_key(w))
+                    if key
+                ),
             )
         )
     return tuple(specs)
+
+
+def _spec_named(name: str) -> LabTest:
+    return next(s for s in lab_tests() if s.name == name)
+
+
+def _in_unit(spec: LabTest, kind: str | None) -> LabTest | None:
+    """The test a row found as ``spec`` is when reported in a unit of ``kind``: itself, the
+    test of its ``by_unit`` (PEG recovery in ng/mL: monomeric prolactin), or None (the unit
+    contradicts it).  No unit, or a unit of no known kind, contradicts nothing."""
+    if kind is None or not spec.units or kind in spec.units:
+        return spec
+    other = dict(spec.by_unit).get(kind)
+    if other is None:
+        return None
+    target = _spec_named(other)
+    return target if not target.units or kind in target.units else None
 
 
 def local_tests(tests: Mapping[str, str]) -> dict[str, LabTest]:
@@ -104,41 +139,114 @@ def local_tests(tests: Mapping[str, str]) -> dict[str, LabTest]:
 
 
 def classify_test(
-    loinc: str, code: str, name: str, local: Mapping[str, LabTest] | None = None
+    loinc: str,
+    code: str,
+    name: str,
+    local: Mapping[str, LabTest] | None = None,
+    unit: str = "",
 ) -> LabTest | None:
-    """Which test a row holds: by the mapping file's local codes (``local``, code key -> test;
-    the code or the name cell), by LOINC (also when the code column holds one), then exact name,
-    exact code, then name/code words."""
+    """Which test a row holds (None: none the triage uses, or its unit contradicts it)."""
+    return identify_test(loinc, code, name, local, unit)[0]
+
+
+def identify_test(
+    loinc: str,
+    code: str,
+    name: str,
+    local: Mapping[str, LabTest] | None = None,
+    unit: str = "",
+) -> tuple[LabTest | None, str]:
+    """(test, why not) of a row.  Candidates, best first: the mapping file's local codes
+    (``local``, code key -> test; the code or the name cell), LOINC (also when the code column
+    holds one), the test name (exact, weak, then words), the test code (exact, weak, then
+    words).  The first candidate the row's unit fits (directly or by its ``by_unit``) is the
+    test.  When candidates were found but the unit fits none, the test is None and the second
+    item says why (the row is rejected, not read in a wrong unit)."""
+    kind = unit_kind(unit) if unit.strip() else None
+    found = _candidates(loinc, code, name, local, kind)
+    for spec in found:
+        fitted = _in_unit(spec, kind)
+        if fitted is not None:
+            return fitted, ""
+    if not found:
+        return None, _weak_without_unit(code, name, kind)
+    first = found[0]
+    return None, (
+        f"reported in {unit.strip()!r}, which is not a unit of {first.label} "
+        f"({first.unit_text}): the result is not used"
+    )
+
+
+def _candidates(
+    loinc: str,
+    code: str,
+    name: str,
+    local: Mapping[str, LabTest] | None,
+    kind: str | None,
+) -> list[LabTest]:
+    """The tests a row's LOINC, name and code point to, best first (may repeat)."""
+    out: list[LabTest] = []
     for text in (code, name) if local else ():
         found = local.get(_code_key(text)) if local and text.strip() else None
         if found is not None:
-            return found
+            out.append(found)
     catalogue = lab_tests()
     for loinc_key in (loinc.strip(), code.strip() if _LOINC.fullmatch(code.strip()) else ""):
         if loinc_key:
-            for spec in catalogue:
-                if loinc_key in spec.loinc:
-                    return spec
-    for exact in _name_keys(name):
-        for spec in catalogue:
-            if exact in spec.names:
-                return spec
+            out += [spec for spec in catalogue if loinc_key in spec.loinc]
+    name_words = _words(name)
+    keys = _name_keys(name)
+    out += [spec for exact in keys for spec in catalogue if exact in spec.names]
+    out += [
+        spec for exact in keys for spec in catalogue if exact in spec.weak and _confirms(spec, kind)
+    ]
+    out += _by_rules(name_words, catalogue)
     key = _code_key(code)
+    by_code: list[LabTest] = []
     if key:
-        for spec in catalogue:
-            if key in spec.codes:
-                return spec
-    for text in (name, code):
-        if not text.strip():
-            continue
-        words_header = parse_header(text)
-        words = words_header.tokens | words_header.bracket_tokens
-        for spec in catalogue:
-            if spec.exclude & words:
-                continue
-            if any(all(group & words for group in rule) for rule in spec.rules):
-                return spec
-    return None
+        by_code += [spec for spec in catalogue if key in spec.codes]
+        by_code += [spec for spec in catalogue if key in spec.weak and _confirms(spec, kind)]
+    by_code += _by_rules(_words(code), catalogue)
+    # A name that holds a word vetoing the code's test ("CREA" / "Créatinine urinaire",
+    # "PRLPEG" / "Récupération PEG") overrules the code.
+    out += [spec for spec in by_code if not spec.exclude & name_words]
+    return out
+
+
+def _weak_without_unit(code: str, name: str, kind: str | None) -> str:
+    """Why a row named only by a weak name or code ("PEG", "FG") is not used."""
+    keys = {*_name_keys(name), _code_key(code)} - {""}
+    for spec in lab_tests():
+        if keys & spec.weak and not _confirms(spec, kind):
+            return (
+                "the name or code alone does not tell which test this is, and the row has no "
+                f"unit that does ({spec.label}: {spec.unit_text}): the result is not used"
+            )
+    return ""
+
+
+def _words(text: str) -> frozenset[str]:
+    if not text.strip():
+        return frozenset()
+    header = parse_header(text)
+    return frozenset(header.tokens | header.bracket_tokens)
+
+
+def _by_rules(words: frozenset[str], catalogue: Sequence[LabTest]) -> list[LabTest]:
+    if not words:
+        return []
+    return [
+        spec
+        for spec in catalogue
+        if not spec.exclude & words
+        and any(all(group & words for group in rule) for rule in spec.rules)
+    ]
+
+
+def _confirms(spec: LabTest, kind: str | None) -> bool:
+    """A weak name or code counts only when the row's unit is one of the test's (or of its
+    ``by_unit``): "FG" in mL/min is the eGFR, "FG" alone may be fasting glucose."""
+    return kind is not None and (kind in spec.units or kind in dict(spec.by_unit))
 
 
 def _name_keys(name: str) -> list[str]:
@@ -180,7 +288,7 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     """Turn a long table into canonical rows (prolactin) with their context attached."""
     warnings: list[str] = []
     _fill_identity_down(table, warnings)
-    specs, spec_of_row = _classify_rows(table, local_tests(settings.tests))
+    specs, spec_of_row, why_not = _classify_rows(table, local_tests(settings.tests))
     fields = np.array([s.field for s in specs] + [""], dtype=object)[spec_of_row]
     if len(table) and not (fields == "prolactin").any():
         raise _no_prolactin_test(table)
@@ -198,7 +306,7 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
             table.sheet,
             int(table.source_rows[i]),
             "other_test",
-            _unused_detail(table, int(i)),
+            _unused_detail(table, int(i), str(why_not[i])),
         )
         for i in np.flatnonzero(fields == "")
     ]
@@ -267,8 +375,9 @@ def _none_if_empty(cell: object) -> object:
 
 def _classify_rows(
     table: RawTable, local: Mapping[str, LabTest] | None = None
-) -> tuple[list[LabTest], np.ndarray]:
-    """The distinct tests found, and per row the index of its test (len(specs): none)."""
+) -> tuple[list[LabTest], np.ndarray, np.ndarray]:
+    """The distinct tests found, per row the index of its test (len(specs): none), and per row
+    why a recognised test is not used ('' when it is, or when no test was recognised)."""
     parts = []
     for name in ("loinc", "test_code", "test"):
         col = table.columns.get(name)
@@ -277,14 +386,17 @@ def _classify_rows(
         else:
             found = table.distinct(col)
             parts.append((found.codes.astype(np.int64), [_text(u) for u in found.uniques]))
-    (a, ua), (b, ub), (c, uc) = parts
-    combined = (a * len(ub) + b) * len(uc) + c
+    unit_codes, unit_values = pd.factorize(_row_units(table))
+    parts.append((unit_codes.astype(np.int64), [str(u) for u in unit_values] or [""]))
+    (a, ua), (b, ub), (c, uc), (d, ud) = parts
+    combined = ((a * len(ub) + b) * len(uc) + c) * len(ud) + d
     keys, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
     specs: list[LabTest] = []
     index_of: dict[str, int] = {}
     per_key = np.empty(len(keys), dtype=np.int64)
+    notes = np.full(len(keys), "", dtype=object)
     for k, row in enumerate(first):
-        spec = classify_test(ua[a[row]], ub[b[row]], uc[c[row]], local)
+        spec, notes[k] = identify_test(ua[a[row]], ub[b[row]], uc[c[row]], local, ud[d[row]])
         if spec is None:
             per_key[k] = -1
             continue
@@ -293,7 +405,23 @@ def _classify_rows(
             specs.append(spec)
         per_key[k] = index_of[spec.name]
     per_row = per_key[inverse]
-    return specs, np.where(per_row < 0, len(specs), per_row)
+    return specs, np.where(per_row < 0, len(specs), per_row), notes[inverse]
+
+
+def _row_units(table: RawTable) -> np.ndarray:
+    """Each row's unit: its unit cell, else the unit written in its result cell ("35 %")."""
+    units = _per_distinct(table, "unit", _text)
+    blank = units == ""
+    col = table.columns.get("result")
+    if col is None or not blank.any():
+        return units
+    found = table.distinct(col)
+    glued = np.full(len(found.uniques), "", dtype=object)
+    for k in np.unique(found.codes[blank]):
+        cell = found.uniques[k]
+        if isinstance(cell, str) and cell.strip():
+            glued[k] = parse_quantity(cell).unit_text or ""
+    return np.where(blank, glued[found.codes], units)
 
 
 def _fill_identity_down(table: RawTable, warnings: list[str]) -> None:
@@ -370,11 +498,13 @@ def _prolactin_table(table: RawTable, positions: np.ndarray) -> RawTable:
     return sub
 
 
-def _unused_detail(table: RawTable, i: int) -> str:
+def _unused_detail(table: RawTable, i: int, why_not: str = "") -> str:
     parts = [
         cell_text(table.columns[f][i]) for f in ("test", "test_code", "loinc") if f in table.columns
     ]
     label = " / ".join(p for p in parts if p) or "(no test name)"
+    if why_not:
+        return f"test {label!r}: {why_not}"
     return f"test {label!r} is not used by the triage"
 
 
