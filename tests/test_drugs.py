@@ -432,3 +432,48 @@ def test_a_form_answer_after_a_drug_means_not_taken(text: str) -> None:
 )
 def test_a_form_answer_negates_only_its_own_drug(text: str, expected: list[str]) -> None:
     assert names(text) == expected
+
+
+# ------------------------------------------------ class abbreviations in the medication list ---
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("OC", ["ethinylestradiol"]),  # oral contraceptive (en)
+        ("COC", ["ethinylestradiol"]),
+        ("ACO", ["ethinylestradiol"]),  # anticonceptivo oral (es)
+        ("SSRI", ["ssri (unspecified)"]),
+        ("ISRS", ["ssri (unspecified)"]),  # es, fr, it
+        ("IRS", ["ssri (unspecified)"]),
+        ("SNRI", ["snri (unspecified)"]),
+        ("IRSN", ["snri (unspecified)"]),  # fr, es, it
+        ("TCA", ["tca (unspecified)"]),
+        ("Serotonin-Wiederaufnahmehemmer", ["ssri (unspecified)"]),
+        ("antidepresivo tricíclico", ["tca (unspecified)"]),
+        # the named drug wins over its class: "ISRS (sertralina 50)" is sertraline
+        ("ISRS (sertralina 50)", ["sertraline"]),
+        ("TCA: amitriptyline 10 mg", ["amitriptyline"]),
+        ("SSRI, Solian 200 mg", ["ssri (unspecified)", "amisulpride"]),
+    ],
+)
+def test_class_abbreviations_in_capitals(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["oc", "Oc", "aco", "ssri", "isrs", "irs", "Irs", "snri", "irsn", "tca", "Tca", "DOC", "OCT",
+     "TACO", "SSRIX", "BTCA", "no SSRI", "ISRS suspendido", "stopped TCA"],
+)  # fmt: skip
+def test_class_abbreviations_never_inside_words_lowercase_or_stopped(text: str) -> None:
+    assert names(text) == [], text
+
+
+def test_class_entries_carry_the_class_grade_and_a_source() -> None:
+    for name, atc in (("ssri (unspecified)", "N06AB"), ("snri (unspecified)", "N06AX")):
+        drug = BY_NAME[name]
+        assert drug.drug_class == "antidepressant" and drug.frequency == "low", name
+        assert atc in drug.atc and "§3" in drug.source, name
+    assert BY_NAME["tca (unspecified)"].frequency == "low"
+    notes = drug_matcher(DRUGS, abbreviations=False)  # clinical notes: no capital abbreviations
+    for text in ("OC", "ACO", "ISRS", "IRS", "IRSN", "TCA", "SNRI"):
+        assert notes.find(text) == [], text

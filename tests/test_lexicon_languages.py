@@ -789,3 +789,144 @@ def test_the_pill_is_an_oestrogen_factor_and_the_minipill_is_not() -> None:
 def test_a_seizure_dated_in_the_past_is_not_a_factor(note: str, factor: bool) -> None:
     row = one({**WOMAN, "prolactin": 50, "comments": note})
     assert ("seizure" in codes(row, "factors")) is factor, note
+
+
+# ================================================= delayed puberty is a symptom in six languages ==
+@pytest.mark.parametrize(
+    "text",
+    [
+        "delayed puberty",
+        "pubertal delay",
+        "Pubertätsverzögerung",
+        "Pubertaetsverzoegerung",
+        "verzögerte Pubertät",
+        "Pubertas tarda",
+        "retard pubertaire",
+        "retraso puberal",
+        "pubertad retrasada",
+        "ritardo puberale",
+        "pubertà ritardata",
+        "vertraagde puberteit",
+        "puberteitsvertraging",
+    ],
+)
+def test_delayed_puberty_is_a_symptom_in_six_languages(text: str) -> None:
+    assert "symptom" in BOOK.match("symptoms", text), text
+    assert "symptom" in BOOK.match("comments", text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["keine Pubertätsverzögerung", "pas de retard pubertaire", "sin retraso puberal",
+     "nessun ritardo puberale", "geen vertraagde puberteit", "no delayed puberty"],
+)  # fmt: skip
+def test_no_delayed_puberty_is_no_symptom(text: str) -> None:
+    assert "symptom" not in BOOK.match("symptoms", text), text
+
+
+# ================================== venipuncture stress needs the sampling, not a diagnosis ===
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a feeling at the sampling
+        "anxious at venepuncture",
+        "stress++ at venepuncture",
+        "very stressed during blood draw",
+        "ängstlich bei der Blutentnahme",
+        "Pat. sehr nervös bei BE",
+        "patient anxieux au prélèvement",
+        "patiente stressée lors de la prise de sang",
+        "ansiosa durante la extracción",
+        "paciente nerviosa en la extracción",
+        "agitata al prelievo",
+        "paziente ansioso durante il prelievo",
+        "angstig bij bloedafname",
+        "patiënt gespannen bij de venapunctie",
+        # the sampling itself
+        "difficult draw",
+        "multiple attempts",
+        "venepuncture difficult",
+        "prise de sang difficile, patient anxieux",
+        "Blutentnahme erschwert",
+        "bloedafname moeizaam",
+    ],
+)
+def test_stress_at_sampling_in_six_languages(text: str) -> None:
+    assert "venipuncture_stress" in BOOK.match("comments", text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an anxiety diagnosis or a feeling without the sampling is not a stressful sample
+        "ansiedad",
+        "anxiety",
+        "anxiety disorder",
+        "generalised anxiety disorder on sertraline",
+        "Angststörung",
+        "Angststörung, Blutentnahme problemlos",
+        "trouble anxieux généralisé",
+        "trastorno de ansiedad",
+        "ansia",
+        "disturbo d'ansia",
+        "angststoornis",
+        "very anxious",
+        "stressed at work",
+        "anxious, may be pregnant",
+        "stressed 2 weeks ago",
+    ],
+)
+def test_an_anxiety_diagnosis_is_not_venipuncture_stress(text: str) -> None:
+    assert "venipuncture_stress" not in BOOK.match("comments", text), text
+
+
+def test_ansiedad_with_an_ssri_is_the_drug_not_stress() -> None:
+    row = one({**WOMAN, "prolactin": 36, "medications": "ISRS (sertralina 50)",
+               "comments": "ansiedad"})  # fmt: skip
+    assert "venipuncture_stress" not in codes(row, "factors")
+    assert "medication:antidepressant" in codes(row, "factors")
+
+
+def test_a_cue_needs_context_and_context_together() -> None:
+    spec = {
+        "settings": {"negation_window_words": 3, "quote_max_chars": 90},
+        "negation": {},
+        "lesion_size": {"pattern": r"(\d+)\s*(mm)", "units": {"mm": 1.0}},
+        "cues": {"x": {"patterns": [r"\bfoo\b"], "needs_context": [r"\bbar\b"]}},
+    }
+    with pytest.raises(ConfigError, match="needs_context and context"):
+        CueBook(spec)
+
+
+# ================================== medication class abbreviations: the medication column only ==
+@pytest.mark.parametrize(
+    ("meds", "code"),
+    [
+        ("ACO", "medication:estrogen"),
+        ("OC", "medication:estrogen"),
+        ("COC", "medication:estrogen"),
+        ("ISRS", "medication:antidepressant"),
+        ("SSRI", "medication:antidepressant"),
+        ("IRS", "medication:antidepressant"),
+        ("SNRI", "medication:antidepressant"),
+        ("IRSN", "medication:antidepressant"),
+        ("TCA", "medication:antidepressant"),
+    ],
+)
+def test_class_abbreviations_in_the_medication_column(meds: str, code: str) -> None:
+    assert code in codes(one({**NO_FLAG, "medications": meds}), "factors"), meds
+    note = one({**NO_FLAG, "comments": meds})  # a note's capitals are other things
+    assert code not in codes(note, "factors"), meds
+
+
+# ======================================================= PEG recovery in more note notations ==
+@pytest.mark.parametrize(
+    ("note", "recovery"),
+    [("PEG 35 %", 35.0), ("PEG: 35%", 35.0), ("PEG-Rec. 35 %", 35.0), ("PEG-WF 38 %", 38.0)],
+)
+def test_peg_shorthand_in_notes(note: str, recovery: float) -> None:
+    from triage.engine.state import load_state_vocabulary
+
+    facts = load_state_vocabulary().read("comments", note)
+    assert [f.number for f in facts if f.field == "lab:macroprolactin_recovery_pct"] == [recovery]
+    assert "macroprolactinemia" in codes(one({**NO_FLAG, "comments": note}), "factors"), note

@@ -434,3 +434,40 @@ def test_a_tsh_written_in_a_note_is_read_where_the_column_is_empty(text: str) ->
     assert "check_tsh" not in codes(row["suggestions"])
     kept = one({**WOMAN, "comments": text, "prolactin": 60, "tsh": 2.0})
     assert "hypothyroidism" not in codes(kept["factors"])
+
+
+# ------------------------------------------------- an infant is never pregnant or breastfeeding --
+@pytest.mark.parametrize(
+    ("column", "text"),
+    [
+        ("comments", "lactante 2 meses"),  # es: an infant, not breastfeeding
+        ("comments", "lactante, lactancia materna exclusiva"),
+        ("comments", "Säugling, gestillt"),
+        ("comments", "nourrisson allaité"),
+        ("comments", "lattante, allattamento al seno"),
+        ("comments", "zuigeling, borstvoeding"),
+        ("comments", "breastfed baby"),
+        ("lactating", "yes"),
+        ("comments", "baby 8 weeks old"),
+        ("pregnant", "yes"),
+    ],
+)
+def test_an_infant_keeps_the_infant_interval(column: str, text: str) -> None:
+    """A 2-month-old girl at 150 ng/mL is HIGH against the infant interval (6.3-113.7): a
+    breastfeeding, postpartum or pregnancy record on a child's row is conflicting context
+    (below pregnancy_min_age_years), never her physiological state."""
+    row = one({"sex": "F", "age_years": 2 / 12, "unit": "ng/mL", column: text, "prolactin": 150})
+    assert row["status"] == "high", row["reference_note"]
+    assert row["reference_high_ng_ml"] == pytest.approx(113.7)
+    assert "lactation" not in codes(row["factors"])
+    assert "pregnancy" not in codes(row["factors"])
+    assert "postpartum" not in codes(row["factors"])
+    assert "conflicting_context" in codes(row["suggestions"])
+    assert "Conflicting context" in row["reference_note"]
+
+
+def test_a_breastfeeding_mother_still_gets_her_interval() -> None:
+    for text in ("madre lactante", "pp 3 wks, BF", "lactante de 2 meses, lactancia materna"):
+        row = one({**WOMAN, "comments": text, "prolactin": 150})
+        assert row["status"] == "normal", text
+        assert "lactation" in codes(row["factors"]), text

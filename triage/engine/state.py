@@ -34,6 +34,7 @@ from triage.engine.state_words import (
     load_state_vocabulary,
 )
 from triage.engine.text import NO_HITS, CueHit, Hits
+from triage.knowledge.loaders import load_thresholds
 
 __all__ = [
     "Fact",
@@ -128,6 +129,7 @@ class RowFacts:
 
     sex: str | None = None
     past_childbearing: bool = False  # older than pregnancy_implausible_age_years
+    before_childbearing: bool = False  # a child younger than pregnancy_min_age_years
     gestational_weeks: float | None = None
     postpartum_weeks: float | None = None
     hcg_positive: bool | None = None
@@ -185,6 +187,10 @@ def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
     return PatientState(**state, labs=labs, evidence=tuple(evidence), conflicts=tuple(conflicts))
 
 
+# Why a pregnancy, postpartum or breastfeeding record cannot be the patient's own.
+_CHILD = "the patient is a child below the age of puberty (an infant's or child's row)"
+
+
 def _lines(facts: Sequence[Fact]) -> str:
     return "; ".join(dict.fromkeys(f.evidence() for f in facts))
 
@@ -238,8 +244,15 @@ def _pregnancy(
     state["gestation_weeks"] = got.number("gestation")
     state["trimester"] = int(trimester) if trimester is not None else 0
     postpartum = got.having("postpartum", "yes")
+    if postpartum and row.before_childbearing:
+        conflicts.append(
+            f"postpartum recorded ({_lines(postpartum + got.values('postpartum_time'))}) but "
+            f"{_CHILD}: no postpartum interval or factor is applied; the child's age interval "
+            "stays"
+        )
+        postpartum = []
     state["postpartum"] = bool(postpartum)
-    state["postpartum_weeks"] = got.number("postpartum_time")
+    state["postpartum_weeks"] = got.number("postpartum_time") if postpartum else None
     if postpartum:
         evidence.extend(("postpartum", f) for f in postpartum)
     if yes:
@@ -247,10 +260,16 @@ def _pregnancy(
         against = _against_pregnancy(got, row, state, no + ended)
         if against:
             said = f"pregnancy indicated ({_lines(yes)})"
-            plausible = explicit or not (row.sex == "M" or row.past_childbearing)
+            # a young child is never taken as pregnant, whatever the row says (hers or her
+            # mother's numbers written on the child's row)
+            plausible = not row.before_childbearing and (
+                explicit or not (row.sex == "M" or row.past_childbearing)
+            )
             what = (
                 "the pregnancy interval is considered alongside the usual one"
                 if plausible
+                else "no pregnancy interval or factor is applied; the child's age interval stays"
+                if row.before_childbearing
                 else "no pregnancy interval or factor is applied without a gestation or a "
                 "positive hCG"
             )
@@ -267,7 +286,7 @@ def _pregnancy(
         return
     if unknown or (weak and not no):
         evidence.extend(("pregnancy_unknown", f) for f in unknown or weak)
-        state["pregnancy"] = "na" if row.sex == "M" else "unknown"
+        state["pregnancy"] = "na" if row.sex == "M" or row.before_childbearing else "unknown"
         return
     if no:
         evidence.extend(("pregnancy_no", f) for f in no)
@@ -289,6 +308,8 @@ def _against_pregnancy(
         against.append("the patient is recorded as male")
     if row.past_childbearing:
         against.append("her age is far past childbearing age")
+    if row.before_childbearing:
+        against.append(_CHILD)
     breast = got.having("lactation", "yes")
     if breast:
         against.append(f"breastfeeding is also recorded ({_lines(breast)})")
@@ -317,11 +338,18 @@ def _lactation(
     if yes:
         evidence.extend(("lactation", f) for f in yes)
         state["lactation"] = "yes"
-        if row.sex == "M" or row.past_childbearing:
-            who = "a man" if row.sex == "M" else "a woman far past childbearing age"
+        if row.sex == "M" or row.past_childbearing or row.before_childbearing:
+            who = (
+                "a man"
+                if row.sex == "M"
+                else _CHILD.removeprefix("the patient is ")
+                if row.before_childbearing
+                else "a woman far past childbearing age"
+            )
+            stays = "; the child's age interval stays" if row.before_childbearing else ""
             conflicts.append(
                 f"breastfeeding recorded ({_lines(yes)}) for {who}: no breastfeeding interval "
-                "or factor is applied"
+                f"or factor is applied{stays}"
             )
             return
         state["lactating"] = not state.get("pregnant", False) and not state.get(
@@ -417,9 +445,14 @@ def read_states(
     frame: pd.DataFrame,
     past_childbearing_age: float,
     vocabulary: StateVocabulary | None = None,
+    before_childbearing_age: float | None = None,
 ) -> list[PatientState]:
-    """One PatientState per row of a canonical frame (computed once per distinct row key)."""
+    """One PatientState per row of a canonical frame (computed once per distinct row key).
+    Below `before_childbearing_age` (default: the shipped pregnancy_min_age_years) a pregnancy,
+    postpartum or breastfeeding record is a contradiction, never the child's state."""
     vocab = vocabulary or load_state_vocabulary()
+    if before_childbearing_age is None:
+        before_childbearing_age = load_thresholds().get("pregnancy_min_age_years")
     n = len(frame)
     if n == 0:
         return []
@@ -430,6 +463,8 @@ def read_states(
     key_columns += [frame["hcg_positive"], frame["sex"]]
     old = pd.Series(np.nan_to_num(ages, nan=-np.inf) >= past_childbearing_age)
     key_columns.append(old)
+    young = pd.Series(np.nan_to_num(ages, nan=np.inf) < before_childbearing_age)
+    key_columns.append(young)
     key = np.zeros(n, dtype=np.int64)
     for series in key_columns:  # one small integer per distinct combination, column by column
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
@@ -445,6 +480,7 @@ def read_states(
     hcg_positive = frame["hcg_positive"].tolist()
     sexes = frame["sex"].tolist()
     olds = old.tolist()
+    youngs = young.tolist()
     states: list[PatientState] = []
     for i in first.tolist():
         cells: list[Fact] = []
@@ -457,6 +493,7 @@ def read_states(
         row = RowFacts(
             sex=sexes[i] if isinstance(sexes[i], str) else None,
             past_childbearing=bool(olds[i]),
+            before_childbearing=bool(youngs[i]),
             gestational_weeks=_number(numbers["gestational_weeks"][i]),
             postpartum_weeks=_number(numbers["postpartum_weeks"][i]),
             hcg_positive=hcg_positive[i] if isinstance(hcg_positive[i], bool) else None,

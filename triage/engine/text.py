@@ -75,6 +75,10 @@ class _Cue:
     fast: re.Pattern[str] | None  # the same in lower case, for the lower-cased text (faster)
     exact: re.Pattern[str] | None  # patterns with a case-sensitive part, for the text as written
     exclude: re.Pattern[str] | None
+    # `needs_context` patterns count only when a `context` pattern matches in the same clause
+    # ("anxious at venepuncture" is venipuncture stress, "anxiety" alone is not)
+    contextual: re.Pattern[str] | None = None
+    context: re.Pattern[str] | None = None
 
 
 class CueBook:
@@ -171,6 +175,12 @@ class CueBook:
         if not patterns:
             raise ConfigError(self.source, f"cue {name!r} has no patterns", field=name)
         excludes = [str(p) for p in body.get("exclude", [])]
+        contextual = [str(p) for p in body.get("needs_context", [])]
+        context = [str(p) for p in body.get("context", [])]
+        if bool(contextual) != bool(context):
+            raise ConfigError(
+                self.source, f"cue {name!r}: needs_context and context go together", field=name
+            )
         folded = [_lower_source(p) for p in patterns if _CASE_SENSITIVE_PART not in p]
         exact = [p for p in patterns if _CASE_SENSITIVE_PART in p]
         return _Cue(
@@ -180,6 +190,8 @@ class CueBook:
             fast=_compile(folded, self.source, name, flags=0) if folded else None,
             exact=_compile(exact, self.source, name) if exact else None,
             exclude=_compile(excludes, self.source, name) if excludes else None,
+            contextual=_compile(contextual, self.source, name) if contextual else None,
+            context=_compile(context, self.source, name) if context else None,
         )
 
     def _match(self, field: str, text: str) -> Hits:
@@ -192,10 +204,26 @@ class CueBook:
         return MappingProxyType(found) if found else NO_HITS
 
     def _first_hit(self, cue: _Cue, field: str, text: str, lowered: str) -> CueHit | None:
-        for match in _matches(cue, text, lowered):
+        hit = self._hit_in(cue, _matches(cue, text, lowered), field, text, need_context=False)
+        if hit is None and cue.contextual is not None:
+            hit = self._hit_in(cue, cue.contextual.finditer(text), field, text, need_context=True)
+        return hit
+
+    def _hit_in(
+        self,
+        cue: _Cue,
+        matches: Iterable[re.Match[str]],
+        field: str,
+        text: str,
+        *,
+        need_context: bool,
+    ) -> CueHit | None:
+        for match in matches:
             start, end = match.span()
             clause_start, clause = _clause(text, start, end, self._clause_split)
             if cue.exclude is not None and cue.exclude.search(clause):
+                continue
+            if need_context and (cue.context is None or not cue.context.search(clause)):
                 continue
             if self._negated(clause[: start - clause_start]):
                 continue

@@ -53,6 +53,8 @@ CASE_SENSITIVE_BELOW: Final = 3
 # Terms written in capitals (letters and digits) up to this length are matched case-sensitively
 # too: "MCP" (metoclopramide in German lists) must not match "mcp".
 CASE_SENSITIVE_CAPITALS_UPTO: Final = 4
+# The name suffix of a lexicon entry for a class mention without the drug ("ssri (unspecified)").
+_UNSPECIFIED: Final = " (unspecified)"
 # Characters allowed (and optional) between the words of a multi-word term.
 _INNER_SEPARATOR: Final = r"[\s\-/.+]*"
 _NOT_LETTER_BEFORE: Final = r"(?<![^\W\d_])"
@@ -350,7 +352,9 @@ class DrugMatcher:
         self._mentions_cached = lru_cache(maxsize=cache_size)(self._mentions_uncached)
 
     def find(self, text: str | None) -> list[DrugMatch]:
-        """One match per distinct drug taken (negated mentions skipped), in order of appearance."""
+        """One match per distinct drug taken (negated mentions skipped), in order of appearance.
+        A class mention ("ISRS", "TCA": an entry named "... (unspecified)") is dropped when a
+        named drug of its class is found too ("ISRS (sertralina 50)" is sertraline)."""
         if not isinstance(text, str) or not text.strip():
             return []
         seen: set[str] = set()
@@ -360,7 +364,12 @@ class DrugMatcher:
                 continue
             seen.add(mention.match.drug.name)
             found.append(mention.match)
-        return found
+        named = {m.drug.drug_class for m in found if not m.drug.name.endswith(_UNSPECIFIED)}
+        return [
+            m
+            for m in found
+            if not (m.drug.name.endswith(_UNSPECIFIED) and m.drug.drug_class in named)
+        ]
 
     def mentions(self, text: str | None) -> list[DrugMention]:
         """Every mention of a lexicon term, negated ones included, in order."""
