@@ -21,6 +21,18 @@ from triage.knowledge.model import (
 )
 
 THRESHOLDS: dict[str, float] = {
+    "pregnancy_min_age_years": 8,
+    # CKD-EPI 2021 creatinine equation (Inker 2021) and creatinine units
+    "ckd_epi_2021_scale": 142,
+    "ckd_epi_2021_kappa_female_mg_dl": 0.7,
+    "ckd_epi_2021_kappa_male_mg_dl": 0.9,
+    "ckd_epi_2021_alpha_female": -0.241,
+    "ckd_epi_2021_alpha_male": -0.302,
+    "ckd_epi_2021_exponent_above_kappa": -1.2,
+    "ckd_epi_2021_age_factor": 0.9938,
+    "ckd_epi_2021_female_factor": 1.012,
+    "creatinine_umol_per_mg_dl": 88.4,
+    "creatinine_mg_dl_max": 20,
     "drug_rarely_exceeds_ng_ml": 118,
     "row_uln_min_ng_ml": 5,
     "row_uln_max_ng_ml": 60,

@@ -16,6 +16,7 @@ from engine_fixtures import DEFAULT, DRUGS, THRESHOLDS, knowledge, thresholds
 from triage.engine import canonical_frame, triage_frame
 from triage.engine.factors import FACTOR_RULES
 from triage.engine.suggestions import ANY_STATUS_RULES, SUGGESTION_RULES
+from triage.knowledge.loaders import load_thresholds
 from triage.knowledge.model import Knowledge
 from triage.schema import (
     CAUTION_CODES,
@@ -362,7 +363,10 @@ def test_liver_cirrhosis_grades() -> None:
 
 
 def test_work_up_suggestions_only_when_the_context_is_missing() -> None:
-    complete = one({**MAN, "prolactin": 40, "tsh": 1.0, "creatinine": 80.0, "liver_disease": "nil"})
+    complete = one(
+        {**MAN, "prolactin": 40, "tsh": 1.0, "creatinine": 80.0, "liver_disease": "nil"},
+        knowledge(**RENAL),
+    )
     for code in ("check_tsh", "check_renal_function", "check_liver_function"):
         assert code not in complete["suggestions"]
     bare = one({**MAN, "prolactin": 40})
@@ -1120,3 +1124,84 @@ def test_suspected_pregnancy_with_missed_period_one_priority(words: str) -> None
     row = one({"sex": "F", "age_years": 30, "unit": "ng/mL", "prolactin": 40, "comments": words})
     assert row["priority"] == "soon"
     assert _codes(row)[0] == "pregnancy_test"
+
+
+# ------------------------------------------------------------ eGFR estimated from creatinine ---
+# CKD-EPI 2021 (Inker LA et al., NEJM 2021;385:1737) with the shipped constants; engine_fixtures
+# has no ckd_epi_2021_* names yet, so they are taken from triage/data/thresholds.toml here.
+_SHIPPED = load_thresholds().values
+RENAL = {n: _SHIPPED[n].value for n in _SHIPPED if n.startswith(("ckd_epi_2021_", "creatinine_"))}
+
+
+def renal(row: dict[str, Any], **overrides: float) -> pd.Series:
+    return one(row, knowledge(**RENAL, **overrides))
+
+
+@pytest.mark.parametrize(
+    ("sex", "age", "creatinine", "shown", "egfr"),
+    [
+        # The reviewer's probes (/tmp/review5 creat.csv, creat2.csv): C1, C2, C3/C4.
+        ("F", 42, 350.0, "creatinine 350 µmol/L", 14),
+        ("M", 60, 600.0, "creatinine 600 µmol/L", 9),
+        ("F", 42, 3.9, "creatinine 3.9 mg/dL", 14),  # 3.9 mg/dL = 345 µmol/L
+        ("M", 75, 2.0, "creatinine 2 mg/dL", 34),
+    ],
+)
+def test_creatinine_without_egfr_is_turned_into_an_egfr(
+    sex: str, age: int, creatinine: float, shown: str, egfr: int
+) -> None:
+    row = renal(
+        {"sex": sex, "age_years": age, "unit": "ng/mL", "prolactin": 45, "creatinine": creatinine}
+    )
+    found = factors(row)["renal_impairment"]
+    assert f"{shown} → eGFR ≈ {egfr} mL/min/1.73m² (CKD-EPI 2021)" in found["evidence"]
+    assert found["strength"] == ("likely" if egfr < 30 else "possible")
+    assert "unexplained" not in row["factors"]
+    reason = suggestions(row)["check_renal_function"]["reason"]
+    assert f"eGFR ≈ {egfr}" in reason and "CKD stage" in reason
+
+
+@pytest.mark.parametrize(
+    ("sex", "creatinine", "egfr"),
+    # Age 50, creatinine 1.0 mg/dL (= 88.4 µmol/L): 142 x (1.0/k)^-1.200 x 0.9938^50 [x 1.012]
+    # = 69 (women, k 0.7) and 92 (men, k 0.9), computed by hand; 0.5 mg/dL
+    # (below k) takes the alpha branch: 142 x (0.5/0.7)^-0.241 x 0.9938^50 x 1.012 = 114.
+    [("F", 1.0, 69), ("M", 1.0, 92), ("F", 88.4, 69), ("M", 88.4, 92), ("F", 0.5, 114)],
+)
+def test_ckd_epi_2021_values_in_both_units(sex: str, creatinine: float, egfr: int) -> None:
+    # A limit above any eGFR lists every estimate as a factor, so its value can be read.
+    row = renal(
+        {"sex": sex, "age_years": 50, "unit": "ng/mL", "prolactin": 45, "creatinine": creatinine},
+        egfr_renal_possible=1000,
+    )
+    assert f"eGFR ≈ {egfr} mL/min" in factors(row)["renal_impairment"]["evidence"]
+
+
+def test_normal_creatinine_is_no_factor_and_needs_no_renal_check() -> None:
+    row = renal({**MAN, "prolactin": 45, "creatinine": 80.0})
+    assert "renal_impairment" not in row["factors"]
+    assert "check_renal_function" not in row["suggestions"]
+
+
+@pytest.mark.parametrize(
+    ("row", "why"),
+    [
+        ({"sex": "M", "age_years": 12, "creatinine": 600.0}, "CKD-EPI applies from 18 years"),
+        ({"age_years": 60, "creatinine": 600.0}, "no sex given"),
+        ({"sex": "M", "creatinine": 600.0}, "no age given"),
+    ],
+)
+def test_creatinine_without_sex_age_or_in_a_child_keeps_the_renal_check(
+    row: dict[str, Any], why: str
+) -> None:
+    out = renal({**row, "unit": "ng/mL", "prolactin": 45})
+    assert "renal_impairment" not in out["factors"]
+    reason = suggestions(out)["check_renal_function"]["reason"]
+    assert reason.startswith(f"creatinine 600 µmol/L given; eGFR not estimable ({why})")
+
+
+def test_a_given_egfr_wins_over_the_creatinine() -> None:
+    row = renal({**MAN, "prolactin": 45, "creatinine": 600.0, "egfr": 75.0})
+    assert "renal_impairment" not in row["factors"]
+    low = renal({**MAN, "prolactin": 45, "creatinine": 80.0, "egfr": 20.0})
+    assert "egfr: 20 mL/min" in factors(low)["renal_impairment"]["evidence"]

@@ -60,7 +60,11 @@ def triage_frame(
     # The patient's state, read once per row from every state column and the free text, is the
     # one authority for pregnancy, feeding, menopause, dialysis, transplant and liver disease:
     # the yes/no and number columns the rules read are derived from it.
-    patients = read_states(work, knowledge.thresholds.get("pregnancy_implausible_age_years"))
+    patients = read_states(
+        work,
+        knowledge.thresholds.get("pregnancy_implausible_age_years"),
+        before_childbearing_age=knowledge.thresholds.get("pregnancy_min_age_years"),
+    )
     work = work.assign(**derived_columns(work, patients))
 
     set_names = row_set_names(work, knowledge)

@@ -17,6 +17,7 @@ from datetime import timedelta
 from triage.engine.context import LIKELY, POSSIBLE, RowContext, approx, fmt
 from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY, age_text
 from triage.engine.labels import Labels, load_labels
+from triage.engine.renal import estimate_from_creatinine
 from triage.knowledge.model import Drug, DrugMatch
 from triage.schema import FACTOR_CODES
 
@@ -286,7 +287,8 @@ def medication(ctx: RowContext) -> list[Finding]:
 def kidney(ctx: RowContext) -> list[Finding]:
     """Dialysis (haemodialysis or peritoneal), else eGFR; a kidney transplant is not dialysis:
     a working graft normalises prolactin, so only its eGFR counts (a graft without an eGFR, a
-    creatinine or a CKD stage is no factor: check_renal_function asks for the eGFR)."""
+    creatinine or a CKD stage is no factor: check_renal_function asks for the eGFR).  With no
+    eGFR, one estimated from the creatinine (CKD-EPI 2021, renal.py) counts as a measured one."""
     rule = "kidney_function"
     patient = ctx.patient
     if patient.on_dialysis:
@@ -299,11 +301,15 @@ def kidney(ctx: RowContext) -> list[Finding]:
     if written is not None and egfr is not None and written.number == egfr:
         source = f"{written.evidence()} → egfr"
     graft = patient.said("transplant") if patient.renal == "transplant" else ""
-    if egfr is None or qualifier == ">":
+    estimate = estimate_from_creatinine(ctx)  # only when no eGFR is given (renal.py)
+    if estimate is not None and estimate.egfr is not None:
+        egfr, evidence = estimate.egfr, estimate.evidence
+    elif egfr is None or qualifier == ">":
         if patient.ckd_stage is not None and egfr is None:
             return _ckd_without_egfr(ctx)
         return []
-    evidence = f"{source}: {qualifier}{fmt(egfr)} mL/min/1.73m²"
+    else:
+        evidence = f"{source}: {qualifier}{fmt(egfr)} mL/min/1.73m²"
     if graft:
         evidence = f"{graft}; {evidence}"
     likely_below = ctx.t("egfr_renal_likely")

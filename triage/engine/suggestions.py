@@ -26,6 +26,7 @@ from triage.engine.factors import Finding
 from triage.engine.intervals import NEONATAL, PREGNANCY
 from triage.engine.labels import Labels
 from triage.engine.priority import SOON, URGENT, explained, open_near_urgent, urgent_level_ng_ml
+from triage.engine.renal import estimate_from_creatinine
 from triage.knowledge.model import DrugMatch
 
 _EXPLAINING = frozenset({"macroprolactinemia", "pregnancy", "lactation", "neonatal"})
@@ -486,6 +487,11 @@ def check_renal(s: Situation) -> str | None:
         return None
     if ctx.num("egfr") is None and ctx.num("creatinine") is None:
         return "no eGFR or creatinine given: kidney impairment raises prolactin"
+    estimate = estimate_from_creatinine(ctx)  # a creatinine without an eGFR (renal.py)
+    if estimate is not None and estimate.egfr is None:
+        return f"{estimate.evidence}: measure the eGFR; kidney impairment raises prolactin"
+    if s.has_factor("renal_impairment") and estimate is not None:
+        return f"{estimate.evidence} is reduced: confirm with the lab's eGFR and the CKD stage"
     if s.has_factor("renal_impairment") and ctx.num("egfr") is not None:
         return f"eGFR {fmt(ctx.num('egfr') or float('nan'))} is reduced: confirm the CKD stage"
     return None
