@@ -477,3 +477,11 @@ def test_class_entries_carry_the_class_grade_and_a_source() -> None:
     notes = drug_matcher(DRUGS, abbreviations=False)  # clinical notes: no capital abbreviations
     for text in ("OC", "ACO", "ISRS", "IRS", "IRSN", "TCA", "SNRI"):
         assert notes.find(text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text", ["Modopar 125 x3", "Madopar 250", "Restex 100/25", "Sinemet 25/100"]
+)
+def test_levodopa_brands_in_several_countries_give_the_masking_caution(text: str) -> None:
+    # Levodopa lowers prolactin and can hide a raised one (clinical-reference §3.2).
+    assert [m.drug.name for m in drug_matcher(load_drugs()).find(text)] == ["levodopa"]

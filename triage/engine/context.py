@@ -20,6 +20,7 @@ from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import approx as approx
 from triage.numbers import fmt as fmt
 
+_UNSET: object = object()  # a cached row predicate not computed yet
 LIKELY = "likely"
 POSSIBLE = "possible"
 # The patient-state topic (state.py) behind each yes/no field.
@@ -117,6 +118,8 @@ class RowContext:
 
     __slots__ = (
         "_lesion",
+        "_mass",
+        "_sellar",
         "age",
         "alt_uln",
         "book",
@@ -163,6 +166,9 @@ class RowContext:
         self.book: CueBook = rows.book
         self.knowledge: Knowledge = rows.knowledge
         self._lesion: LesionInfo | None = None
+        # Row predicates read by many rules: computed once per row (_UNSET: not yet).
+        self._mass: CueHit | object | None = _UNSET
+        self._sellar: CueHit | object | None = _UNSET
         self.patient: PatientState = rows.patients[i] if rows.patients else PatientState()
         self.low: float = rows.low[i] if rows.low else float("nan")
         self.usual_uln: float = rows.usual_uln[i] if rows.usual_uln else float("nan")
@@ -272,10 +278,11 @@ class RowContext:
         hook effect, apoplexy, growth in pregnancy).  Headache or blurred vision with a normal
         prolactin and no known lesion is not a prolactin finding, so it does not count here.
         """
-        flag = self.first("red_flag")
-        if flag is None or not (self.raised_for_usual or self.lesion.present):
-            return None
-        return flag
+        if self._mass is _UNSET:
+            flag = self.first("red_flag")
+            counts = flag is not None and (self.raised_for_usual or self.lesion.present)
+            self._mass = flag if counts else None
+        return self._mass  # type: ignore[return-value]
 
     @property
     def symptom(self) -> CueHit | None:
@@ -294,9 +301,10 @@ class RowContext:
         raised and no lesion is known.  A sellar mass is still possible (a non-functioning
         adenoma, or a macroprolactinoma read falsely low by the hook effect), unlike with
         headache or blurred vision alone, which stay silent with a normal result."""
-        if self.mass_effect_flag is not None or self.lesion.present:
-            return None
-        return self.first("sellar_sign")
+        if self._sellar is _UNSET:
+            alone = self.mass_effect_flag is None and not self.lesion.present
+            self._sellar = self.first("sellar_sign") if alone else None
+        return self._sellar  # type: ignore[return-value]
 
     @property
     def above_usual(self) -> bool:
