@@ -18,6 +18,7 @@ import pytest
 
 from triage.engine import canonical_frame
 from triage.engine.state import (
+    STATE_TEXT_COLUMNS,
     PatientState,
     derived_columns,
     load_state_vocabulary,
@@ -82,17 +83,7 @@ def test_corpus_is_large_and_covers_six_languages() -> None:
     for language, samples in LANGUAGE_SAMPLES.items():
         assert set(samples) <= texts, language
     for case in CELLS:
-        assert _field(case["column"]) in (
-            "pregnant_text",
-            "lactating_text",
-            "menopausal_text",
-            "dialysis_text",
-            "kidney_transplant_text",
-            "liver_disease",
-            "comments",
-            "symptoms",
-            "hcg",
-        ), case
+        assert _field(case["column"]) in STATE_TEXT_COLUMNS, case
 
 
 @pytest.mark.parametrize("case", CELLS, ids=[_case_id(c) for c in CELLS])
