@@ -1240,3 +1240,53 @@ def test_research_study_ids_are_the_patient_id(tmp_path: Path, name: str) -> Non
     assert result.summary.rows_triaged == 2
     assert result.summary.mapping["patient_id"] == id_header
     assert result.frame["patient_id"].notna().all()
+
+
+# ------------------------------------------------------------------------------------------------
+# An age of zero in years, months or weeks says "under one", not "day 0"
+# ------------------------------------------------------------------------------------------------
+ZERO_AGES = [
+    "0",
+    "0 y",
+    "0 J",
+    "0 ans",
+    "0 años",
+    "0 anni",
+    "0 jaar",
+    "0 months",
+    "0 Monate",
+    "0 wk",
+]
+
+
+@pytest.mark.parametrize("cell", ZERO_AGES)
+def test_a_zero_age_without_days_is_rejected_not_read_as_a_newborn(
+    tmp_path: Path, cell: str
+) -> None:
+    # The 0-4-day neonatal limit is several times the infant one: reading "0 years" as day 0
+    # would call a raised infant's result normal.
+    path = write(tmp_path, "z.csv", f"ID;Sex;Age;PRL (ng/mL)\nA;F;{cell};150\nB;F;34;20\n")
+    result = read(path)
+    assert result.frame["patient_id"].tolist() == ["B"]
+    (rejected,) = result.rejected
+    assert (rejected.source_row, rejected.reason_code) == (2, "unreadable_age")
+    assert "not how many days" in rejected.detail
+
+
+@pytest.mark.parametrize("cell", ["0", "0 y", "0 months"])
+def test_a_zero_age_takes_the_age_from_the_birth_date(tmp_path: Path, cell: str) -> None:
+    path = write(
+        tmp_path,
+        "z.csv",
+        f"ID;Sex;Age;DOB;Collected;PRL (ng/mL)\nA;F;{cell};2026-05-01;2026-11-20;150\n",
+    )
+    (age,) = read(path).frame["age_years"].tolist()
+    assert 0.5 < age < 0.6
+
+
+@pytest.mark.parametrize(
+    "cell", ["0 days", "0 d", "0 Tage", "0 jours", "0 días", "0 giorni", "0 dagen"]
+)
+def test_a_zero_age_in_days_is_day_zero(tmp_path: Path, cell: str) -> None:
+    path = write(tmp_path, "z.csv", f"ID;Sex;Age;PRL (ng/mL)\nA;F;{cell};150\n")
+    assert read(path).frame["age_years"].tolist() == [0.0]

@@ -1025,6 +1025,25 @@ def parse_age_years(cell: object, readings: Mapping[str, str] | None = None) -> 
 MAX_AGE_YEARS: Final = 130.0
 
 
+def zero_age_without_days(cell: object, readings: Mapping[str, str] | None = None) -> bool:
+    """An age of zero written in a unit coarser than a day ("0", "0 y", "0 J", "0 months",
+    "0 wk"): it says "under one year (month, week)", not "day 0", so it cannot choose between
+    the neonatal and infant intervals.  "0 days", "0 d", "0 h" are exact."""
+    days = _duration_days(cell, _DAYS_PER_YEAR, readings)
+    if days != 0.0:
+        return False
+    if not isinstance(cell, str):
+        return True  # a bare 0 in a years column
+    _, unit_days = _duration_units()
+    words = re.findall(r"[^\W\d_]+", normalise_word(_clean_text(cell)))
+
+    def days_of(word: str) -> float:
+        found = unit_days.get(word, _DAYS_IN.get((readings or {}).get(word, "")))
+        return _DAYS_PER_YEAR if found is None else found
+
+    return not any(days_of(word) <= 1.0 for word in words)
+
+
 def age_header_scale(unit: str, readings: Mapping[str, str] | None = None) -> float | None:
     """Years per bare number of an age column whose header names a duration unit
     ("Alter (Monate)": 1/12), or None when the header's unit is no duration word."""

@@ -65,6 +65,7 @@ from triage.values import (
     sex_letter_reading,
     slash_date_order,
     unit_from_interval,
+    zero_age_without_days,
 )
 
 T = TypeVar("T")
@@ -630,6 +631,8 @@ class _Builder:
                     number = parse_number(cell.strip())
                     return None if number is None or number < 0 else number * per_year
             age = parse_age_years(cell, readings)
+            if age == 0.0 and per_year is None and zero_age_without_days(cell, readings):
+                return None  # "0 years": under one, not day 0 (birth date, else rejected)
             return age if age is not None and 0.0 <= age <= MAX_AGE_YEARS else None
 
         return self._floats(given, read)
@@ -664,10 +667,16 @@ class _Builder:
             f"{example!r} at row {int(self.table.source_rows[first])}): {what}; write the unit "
             "(34 y, 6 months, 3 days) or fix the cell"
         )
+        readings = age_unit_readings(self.table.distinct(given).uniques, header)
         for i in np.flatnonzero(self.age_reject):
+            written = cell_text(given[i])
             self.age_detail[i] = (
-                f"age {cell_text(given[i])!r} in column {header!r} cannot be read as an age and "
-                "no birth date gives it; the result is not judged against the adult interval"
+                f"age {written!r} in column {header!r} says under one year (or month, week) but "
+                "not how many days: the neonatal and infant intervals differ several-fold; give "
+                "the birth date or the age in days or months"
+                if zero_age_without_days(given[i], readings)
+                else f"age {written!r} in column {header!r} cannot be read as an age and no "
+                "birth date gives it; the result is not judged against the adult interval"
             )
 
     def _sex(self) -> np.ndarray:
