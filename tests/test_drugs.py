@@ -281,8 +281,15 @@ def test_every_medication_in_the_sample_export_is_recognised(samples_dir: Path) 
 
 
 # --------------------------------------------------------------------------------- properties ---
+# Every written form of every drug.  An entry named "... (unspecified)" is a label for a class
+# mention (its written forms are its synonyms: "SNRI", "H2 antagonist"), never text itself.
 TERMS = sorted(
-    {(term, drug.name) for drug in DRUGS for term in (drug.name, *drug.brands, *drug.synonyms)}
+    {
+        (term, drug.name)
+        for drug in DRUGS
+        for term in (drug.name, *drug.brands, *drug.synonyms)
+        if not term.endswith(" (unspecified)")
+    }
 )
 
 
