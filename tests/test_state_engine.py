@@ -471,3 +471,89 @@ def test_a_breastfeeding_mother_still_gets_her_interval() -> None:
         row = one({**WOMAN, "comments": text, "prolactin": 150})
         assert row["status"] == "normal", text
         assert "lactation" in codes(row["factors"]), text
+
+
+# ------------------------------------------ another person, a plan, lactate (review 7 A, B) ---
+NOT_HERS = [
+    # another person's pregnancy
+    ("comments", "partner pregnant"),
+    ("comments", "daughter pregnant"),
+    ("comments", "pregnant daughter accompanies"),
+    ("comments", "friend pregnant"),
+    ("comments", "nurse in maternity ward (works with pregnant women)"),
+    ("comments", "pregnant colleague"),
+    ("comments", "partner's sister pregnant"),
+    ("pregnant", "partner pregnant"),
+    ("comments", "Partnerin schwanger"),
+    ("comments", "Schwester schwanger"),
+    ("comments", "sœur enceinte"),
+    ("comments", "hermana embarazada"),
+    ("comments", "sorella incinta"),
+    ("comments", "partner zwanger"),
+    ("comments", "zus zwanger"),
+    # planned, or a test booked
+    ("comments", "IVF planned 2027"),
+    ("comments", "pregnancy test booked"),
+    ("comments", "test de grossesse prévu"),
+    ("comments", "test di gravidanza programmato"),
+    ("comments", "Schwangerschaftstest geplant"),
+    ("comments", "prueba de embarazo programada"),
+    ("comments", "zwangerschapstest gepland"),
+    # blood lactate, the patient as an infant, another person, a plan, galactorrhoea
+    ("comments", "lactate 2.1 mmol/L"),
+    ("comments", "serum lactate 1.8"),
+    ("comments", "lactates 2,5"),
+    ("comments", "lactato 2,0 mmol/L"),
+    ("comments", "Laktat 2,1"),
+    ("comments", "lattato 1,9"),
+    ("comments", "lactaat 2,0"),
+    ("lactating", "lactate 2.1 mmol/L"),
+    ("comments", "was breastfed as a baby"),
+    ("comments", "sister is breastfeeding"),
+    ("comments", "mother is breastfeeding twins (visitor)"),
+    ("comments", "Schwester stillt"),
+    ("comments", "sa sœur allaite"),
+    ("comments", "plans to breastfeed next baby"),
+    ("comments", "Stillen geplant"),
+    ("comments", "expressing milky discharge"),
+    ("symptoms", "milky nipple discharge"),
+    ("comments", "Milchfluss aus der Brust"),
+]
+
+
+@pytest.mark.parametrize("prolactin", [60, 90])
+@pytest.mark.parametrize(("column", "text"), NOT_HERS, ids=[t[1] for t in NOT_HERS])
+def test_another_persons_or_a_planned_state_keeps_a_raised_result_high(
+    column: str, text: str, prolactin: int
+) -> None:
+    row = one({**WOMAN, "age_years": 30, column: text, "prolactin": prolactin})
+    assert row["status"] == "high", row["reference_note"]
+    assert row["reference_source"] != "physiological"
+    # a booked test leaves the status unknown: pregnancy at most a possible cause, to be tested
+    assert "pregnancy" not in codes(row["factors"]) or details(row)["pregnancy"]["strength"] == (
+        "possible"
+    )
+    assert "lactation" not in codes(row["factors"])
+
+
+@pytest.mark.parametrize(
+    "text", ["pregnancy test booked", "Schwangerschaftstest geplant", "zwangerschapstest gepland"]
+)
+def test_a_booked_pregnancy_test_asks_for_the_test(text: str) -> None:
+    row = one({**WOMAN, "age_years": 30, "comments": text, "prolactin": 60})
+    assert "pregnancy_test" in codes(row["suggestions"])
+
+
+def test_a_note_about_a_colleague_does_not_contradict_her_own_column() -> None:
+    row = one({**WOMAN, "pregnant": "no", "comments": "pregnant colleague", "prolactin": 60})
+    assert row["status"] == "high"
+    assert "conflicting_context" not in codes(row["suggestions"])
+
+
+@pytest.mark.parametrize(
+    "text", ["expressing milky discharge", "Milchfluss aus der Brust", "milky nipple discharge"]
+)
+def test_milky_discharge_is_a_symptom_not_breastfeeding(text: str) -> None:
+    row = one({**WOMAN, "age_years": 30, "comments": text, "prolactin": 60})
+    assert row["status"] == "high"
+    assert "lactation" not in codes(row["factors"])

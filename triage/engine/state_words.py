@@ -79,6 +79,7 @@ class _Concept:
     only: frozenset[str]
     skip: frozenset[str]
     number: str
+    own: bool = False  # the patient's own current state: another person or a plan says nothing
 
     def reads(self, column: str) -> bool:
         return (not self.only or column in self.only) and column not in self.skip
@@ -159,6 +160,21 @@ class StateVocabulary:
             for p in (*history.get("after", []), history.get("adjacent_year", "(?!)"))
         )
         self._current = _compile(history.get("current", []), source, "history.current")
+        # another person as the subject, or a plan ([person]): an `own` concept says nothing
+        person = spec.get("person", {})
+        self._other_before = _compile(person.get("others", []), source, "person.others")
+        self._other_after = _compile(person.get("after", []), source, "person.after")
+        self._planned_before = _compile(
+            person.get("planned_before", []), source, "person.planned_before"
+        )
+        plan_gap = r"^[^\w]*(?:[\w'’./-]+[^\w]+){0," + str(int(person.get("after_window_words", 0)))
+        self._planned_after = re.compile(
+            plan_gap
+            + "}?(?:"
+            + _compile(person.get("planned_after", []), source, "person.planned_after").pattern
+            + r")(?!\w)",
+            re.IGNORECASE,
+        )
         self._ordinals = {str(k).lower(): int(v) for k, v in spec.get("ordinals", {}).items()}
         concepts = spec.get("concept", [])
         if not isinstance(concepts, list) or not concepts:
@@ -277,6 +293,8 @@ class StateVocabulary:
         up to the match, `rest` the clause after it."""
         tail_match = self._tail.search(before)
         tail = tail_match.group(0) if tail_match else ""
+        if concept.own and self._not_own(tail, rest):
+            return ()  # "partner pregnant", "pregnant colleague", "plans to breastfeed"
         if concept.past is not None and self._is_past(tail, rest):
             return concept.past
         if self._negation_answer.match(rest):
@@ -296,6 +314,17 @@ class StateVocabulary:
                 return concept.doubted or ()  # "not excluded": a doubt, never a "no"
             return concept.negated or ()
         return concept.sets
+
+    def _not_own(self, tail: str, rest: str) -> bool:
+        """Another person is the subject of the match ("Schwester schwanger", "pregnant
+        colleague", "mother is breastfeeding twins"), or it is only planned ("plans to
+        breastfeed", "IVF planned 2027"): not the patient's current state."""
+        return bool(
+            self._other_before.search(tail)
+            or self._other_after.match(rest)
+            or self._planned_before.search(tail)
+            or self._planned_after.match(rest)
+        )
 
     def _is_past(self, tail: str, rest: str) -> bool:
         """Written as past history: a history word before the match ("antécédent de", "h/o",
@@ -372,6 +401,7 @@ class StateVocabulary:
             only=frozenset(str(c) for c in body.get("only", [])),
             skip=frozenset(str(c) for c in body.get("skip", [])),
             number=str(body.get("number", "")),
+            own=bool(body.get("own", False)),
         )
 
 
