@@ -734,9 +734,13 @@ def test_v_m_letters_are_read_by_the_language_of_the_header(
 
 
 def test_letters_of_one_language_only_are_read_as_usual(tmp_path: Path) -> None:
-    # A Dutch or English column of V (or W/F) and M alone is not ambiguous when it also holds F.
+    # V, M and F under a header of no language: V is vrouw (Dutch) or varón (Spanish), M is man
+    # or (beside V and F) masculino / mujer: those are unknown, with a warning; F stays F.
     path = write(tmp_path, "fm.csv", "ID;Sex;PRL (ng/mL)\n1;F;20\n2;M;20\n3;V;25\n")
-    assert read(path).frame["sex"].tolist() == ["F", "M", "F"]
+    result = read(path)
+    assert result.frame["sex"].tolist()[0] == "F"
+    assert result.frame["sex"].isna().tolist() == [False, True, True]
+    assert any("M/V rows' sex is read as unknown" in w for w in result.summary.warnings)
 
 
 def test_m_stays_male_beside_f(tmp_path: Path) -> None:
@@ -1290,3 +1294,35 @@ def test_a_zero_age_takes_the_age_from_the_birth_date(tmp_path: Path, cell: str)
 def test_a_zero_age_in_days_is_day_zero(tmp_path: Path, cell: str) -> None:
     path = write(tmp_path, "z.csv", f"ID;Sex;Age;PRL (ng/mL)\nA;F;{cell};150\n")
     assert read(path).frame["age_years"].tolist() == [0.0]
+
+
+# ------------------------------------------------------------------------------------------------
+# Title / salutation columns are sex only when their values are honorifics (review 7, class E)
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("header", "cells"),
+    [
+        ("Anrede", ["Herr", "Frau", "Frau"]),
+        ("Title", ["Mr", "Mrs", "Ms"]),
+        ("Civilité", ["M.", "Mme", "Madame"]),
+        ("Aanhef", ["Dhr.", "Mevr.", "Mevrouw"]),
+        ("Titolo", ["Sig.", "Sig.ra", "Signora"]),
+    ],
+)
+def test_salutation_column_with_honorifics_is_sex(
+    tmp_path: Path, header: str, cells: list[str]
+) -> None:
+    rows = [f"P{k},{cell},40,20,ng/mL" for k, cell in enumerate(cells)]
+    path = write(tmp_path, "titles.csv", "\n".join([f"ID,{header},Age,PRL,Unit", *rows]) + "\n")
+    result = read(path)
+    assert result.summary.mapping.get("sex") == header
+    assert list(result.frame["sex"]) == ["M", "F", "F"]
+
+
+def test_title_column_of_degrees_is_not_sex(tmp_path: Path) -> None:
+    text = "ID,Title,Sex,Age,PRL,Unit\nP1,Dr,M,40,20,ng/mL\nP2,Prof,F,35,27,ng/mL\n"
+    result = read(write(tmp_path, "degrees.csv", text))
+    assert result.summary.mapping["sex"] == "Sex"
+    text = "ID,Title,Age,PRL,Unit\nP1,Dr,40,20,ng/mL\nP2,Prof,35,27,ng/mL\n"
+    result = read(write(tmp_path, "degrees2.csv", text))
+    assert "sex" not in result.summary.mapping

@@ -1559,3 +1559,123 @@ def test_classify_long_rows_by_name_code_and_unit(
 )
 def test_long_rows_not_used_by_name_code_and_unit(code: str, name: str, unit: str) -> None:
     assert classify_test("", code, name, None, unit) is None
+
+
+# ------------------------------------------------------------------------------------------------
+# Review 7: the lab's interval beside physiological groups (C), Spanish / Dutch sex letters (D),
+# honorifics as sex (E)
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("header", "cells"),
+    [
+        (
+            "Patient ID,Sex,Age,Collected,Prolactin,Unit,Reference range,Pregnant",
+            [
+                "F: 5-25; pregnancy: 10-209",
+                "F 5-25 / M 4-15",
+                "5-25 (non-pregnant)",
+                "Women 5-25 (pregnant 10-209)",
+            ],
+        ),
+        (
+            "Patienten-ID,Geschlecht,Alter,Entnahme,Prolaktin,Einheit,Referenzbereich,Schwanger",
+            ["F: 5-25; Schwangere: 10-209", "Frauen (nicht schwanger) 5-25; Schwangere 10-209"],
+        ),
+        (
+            "ID patient,Sexe,Âge,Prélèvement,Prolactine,Unité,Valeurs de référence,Enceinte",
+            ["femmes 5-25 ; grossesse 10-209", "hors grossesse 5-25 ; femmes enceintes 10-209"],
+        ),
+        (
+            "ID paciente,Sexo,Edad,Fecha,Prolactina,Unidad,Intervalo de referencia,Embarazo",
+            ["mujeres 5-25 (embarazo 10-209)", "5-25 (no embarazada), 10-209 (embarazada)"],
+        ),
+        (
+            "ID paziente,Sesso,Età,Prelievo,Prolattina,Unità,Intervallo di riferimento,Gravidanza",
+            ["donne 5-25; gravidanza 10-209", "non incinta 5-25; in gravidanza 10-209"],
+        ),
+        (
+            "Patiëntnummer,Geslacht,Leeftijd,Afname,Prolactine,Eenheid,Referentiewaarde,Zwanger",
+            ["vrouwen 5-25 / zwangerschap 10-209", "niet-zwangere vrouwen 5-25; zwangeren 10-209"],
+        ),
+    ],
+)
+def test_lab_interval_beside_pregnancy_group_is_the_row_interval(
+    tmp_path: Path, header: str, cells: list[str]
+) -> None:
+    rows = [f'R{k},F,30,2026-11-20,27,ng/mL,"{cell}",no' for k, cell in enumerate(cells)]
+    rows.append(f"R{len(cells)},F,30,2026-11-20,12,ng/mL,5-25,no")
+    path = tmp_path / "interval_groups.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    result = read(path)
+    assert_consistent(result)
+    assert result.summary.mapping["reference_range"] == header.split(",")[6]
+    for k in range(len(cells)):
+        row = by_patient(result, f"R{k}")
+        assert (row["reference_low"], row["reference_high"]) == (5.0, 25.0), cells[k]
+    assert not any("could not be read" in w for w in result.summary.warnings)
+
+
+def _sex_file(tmp_path: Path, header: str, letters: list[str]) -> FileRead:
+    lines = [f"ID,{header},Age,Prolactin,Unit"]
+    lines += [f"P{k},{letter},40,20,ng/mL" for k, letter in enumerate(letters)]
+    path = tmp_path / "sex_letters.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return read(path)
+
+
+def test_spanish_v_m_f_column(tmp_path: Path) -> None:
+    result = _sex_file(tmp_path, "Sexo", ["V", "M", "F", "V", "F"])
+    sexes = [by_patient(result, f"P{k}")["sex"] for k in range(5)]
+    assert sexes[0] == "M" and sexes[3] == "M"  # varón, never vrouw
+    assert sexes[2] == "F" and sexes[4] == "F"
+    assert pd.isna(sexes[1])  # masculino or mujer: unknown
+    assert any("'Sexo'" in w and "varón" in w for w in result.summary.warnings)
+
+
+def test_spanish_v_m_f_h_column_reads_m_as_mujer(tmp_path: Path) -> None:
+    result = _sex_file(tmp_path, "Sexo", ["V", "M", "F", "H"])
+    sexes = [by_patient(result, f"P{k}")["sex"] for k in range(4)]
+    assert sexes == ["M", "F", "F", "M"]
+    assert any("'Sexo'" in w for w in result.summary.warnings)
+
+
+def test_dutch_v_m_f_column(tmp_path: Path) -> None:
+    result = _sex_file(tmp_path, "Geslacht", ["V", "M", "F"])
+    sexes = [by_patient(result, f"P{k}")["sex"] for k in range(3)]
+    assert sexes == ["F", "M", "F"]
+    assert any("'Geslacht'" in w and "Dutch" in w for w in result.summary.warnings)
+
+
+def test_v_m_f_without_a_deciding_header_is_unknown(tmp_path: Path) -> None:
+    result = _sex_file(tmp_path, "Sex", ["V", "M", "F"])
+    assert pd.isna(by_patient(result, "P0")["sex"]) and pd.isna(by_patient(result, "P1")["sex"])
+    assert by_patient(result, "P2")["sex"] == "F"
+    assert any("'Sex'" in w for w in result.summary.warnings)
+
+
+@pytest.mark.parametrize(
+    ("header", "male", "female"),
+    [
+        ("Title", "Mr", "Mrs"),
+        ("Salutation", "Mr.", "Ms"),
+        ("Anrede", "Herr", "Frau"),
+        ("Civilité", "M.", "Mme"),
+        ("Titre", "Monsieur", "Madame"),
+        ("Sexo", "Sr.", "Sra."),
+        ("Sesso", "Sig.", "Sig.ra"),
+        ("Aanhef", "Dhr.", "Mevr."),
+        ("Sex", "Señor", "Señora"),
+        ("Sex", "Signor", "Signora"),
+    ],
+)
+def test_honorifics_read_as_sex(tmp_path: Path, header: str, male: str, female: str) -> None:
+    result = _sex_file(tmp_path, header, [male, female, female])
+    assert result.summary.mapping["sex"] == header
+    sexes = [by_patient(result, f"P{k}")["sex"] for k in range(3)]
+    assert sexes == ["M", "F", "F"]
+
+
+def test_french_monsieur_beside_h_and_f_is_male(tmp_path: Path) -> None:
+    result = _sex_file(tmp_path, "Sexe", ["F", "H", "M.", "femme", "F"])
+    sexes = [by_patient(result, f"P{k}")["sex"] for k in range(5)]
+    assert sexes == ["F", "M", "M", "F", "F"]

@@ -604,7 +604,6 @@ def test_parse_sex_intervals(
     [
         "4.8-23.3",
         "Adult 4-23",
-        "Males: 2.0-18.0; Females: Non-pregnant 3.0-30.0 Pregnant 10.2-209.0",
         "M: 4.0-15.2; M: 4.8-23.3",
         "see report",
     ],
@@ -811,3 +810,144 @@ def test_two_sided_intervals_per_sex(
 )
 def test_unreadable_intervals_per_sex(text: str) -> None:
     assert parse_sex_intervals(text) is None
+
+
+# ------------------------------------------------------------------------------------------------
+# Interval cells with groups labelled by sex and by physiological state (review 7, class C)
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "F: 5-25; pregnancy: 10-209",
+        "F: 5-25; Schwangere: 10-209",
+        "F 5-25 / M 4-15",
+        "5-25 (non-pregnant)",
+        "Women 5-25 (pregnant 10-209)",
+        "Frauen (nicht schwanger) 5-25; Schwangere 10-209",
+        "femmes 5-25 ; grossesse 10-209",
+        "mujeres 5-25 (embarazo 10-209)",
+        "donne 5-25; gravidanza 10-209",
+        "vrouwen 5-25 / zwangerschap 10-209",
+        "F: 5-25; lactation: 10-100",
+        "M: 4-15; F: 5-25; postmenopausal: 3-20",
+        "5-25 (no embarazada), 10-209 (embarazada)",
+        "non incinta 5-25; in gravidanza 10-209",
+        "niet-zwangere vrouwen 5-25; zwangeren 10-209",
+        "hors grossesse 5-25 ; femmes enceintes 10-209",
+    ],
+)
+def test_lab_interval_of_women_kept_beside_physiological_groups(cell: str) -> None:
+    from triage.values import Interval, parse_sex_intervals
+
+    found = parse_sex_intervals(cell)
+    assert found is not None
+    assert found["F"] == Interval(5.0, 25.0, "")  # the row interval: never the wider default
+
+
+def test_physiological_groups_are_never_a_row_interval() -> None:
+    from triage.values import parse_sex_intervals
+
+    found = parse_sex_intervals("F: 5-25; pregnancy: 10-209")
+    assert found is not None
+    assert set(found) == {"F", "F:pregnant"}
+    assert found["F:pregnant"].high == 209
+    assert parse_sex_intervals("pregnant 10-209") is None  # no row interval: still unread
+    assert parse_sex_intervals("Schwangere 10-209; Stillzeit 5-100") is None
+    found = parse_sex_intervals(
+        "Males: 2.0-18.0; Females: Non-pregnant 3.0-30.0 Pregnant 10.2-209.0"
+    )
+    assert found is not None
+    assert (found["M"].high, found["F"].high, found["F:pregnant"].high) == (18.0, 30.0, 209.0)
+
+
+def test_sex_intervals_still_read() -> None:
+    from triage.values import parse_sex_intervals
+
+    assert parse_sex_intervals("M 4-15, F 5-23") is not None
+    found = parse_sex_intervals("<25 (mujeres), <20 (hombres)")
+    assert found is not None and found["M"].high == 20
+    assert parse_sex_intervals("Mr 5-25") is None  # an honorific is not an interval label
+
+
+# ------------------------------------------------------------------------------------------------
+# One-letter sex codes whose meaning depends on the language (class D)
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("cells", "header", "expected"),
+    [
+        (["V", "M", "F"], "Sexo", {"v": "M", "f": "F", "m": None}),  # M: masculino or mujer
+        (["V", "F"], "Sexo", {"v": "M", "f": "F"}),
+        (["V"], "Sexo", {"v": "M"}),  # beside words (mujer): varón
+        (["V", "M", "F", "H"], "Sexo", {"v": "M", "f": "F", "m": "F", "h": "M"}),
+        (["V", "M"], "Sexo", {"v": "M", "m": "F"}),
+        (["H", "M"], "Sexo", {"h": "M", "m": "F"}),
+        (["V", "M", "F"], "Geslacht", {"v": "F", "f": "F", "m": "M"}),
+        (["V", "M"], "Geslacht", {"v": "F", "m": "M"}),
+        (["V", "M", "F"], "Sex", {"v": None, "f": "F", "m": None}),  # no header decides
+        (["H", "M", "F"], "Sexe", {"h": "M", "f": "F", "m": "M"}),  # "M." is Monsieur
+        (["H", "M", "F"], "Sexo", {"h": "M", "f": "F", "m": "F"}),  # mujer beside hombre
+    ],
+)
+def test_sex_letter_readings(
+    cells: list[str], header: str, expected: dict[str, str | None]
+) -> None:
+    from triage.values import sex_letter_reading
+
+    reading = sex_letter_reading(cells, header)
+    assert reading is not None
+    assert dict(reading.letters) == expected
+
+
+def test_usual_letters_need_no_reading() -> None:
+    from triage.values import sex_letter_reading
+
+    assert sex_letter_reading(["M", "F"], "Sexo") is None
+    assert sex_letter_reading(["M", "F", "W"], "Geschlecht") is None
+
+
+# ------------------------------------------------------------------------------------------------
+# Honorifics as sex (class E)
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Herr",
+        "Mr",
+        "Mr.",
+        "Dhr.",
+        "Dhr",
+        "M.",
+        "Monsieur",
+        "Sr.",
+        "Señor",
+        "Sig.",
+        "Signor",
+        "Mr. Smith",
+        "Herr Müller",
+    ],
+)
+def test_male_honorifics(cell: str) -> None:
+    assert parse_sex(cell) == "M"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Frau",
+        "Mrs",
+        "Ms",
+        "Miss",
+        "Mme",
+        "Madame",
+        "Mevr.",
+        "Mevrouw",
+        "Sra.",
+        "Señora",
+        "Sig.ra",
+        "Signora",
+        "Sig.ra Rossi",
+        "Mrs. Jones",
+    ],
+)
+def test_female_honorifics(cell: str) -> None:
+    assert parse_sex(cell) == "F"

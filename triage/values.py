@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from itertools import pairwise
 from typing import Any, Final, TypeVar
 
 import numpy as np
@@ -72,6 +73,8 @@ class _Words:
     field_words: dict[str, dict[str, frozenset[str]]]
     female: frozenset[str]
     male: frozenset[str]
+    honorifics: frozenset[str]  # titles read as a sex, never interval labels
+    groups: dict[str, str]  # interval group phrase ("non pregnant") -> group name
 
 
 def _phrases(items: Iterable[str]) -> re.Pattern[str] | None:
@@ -113,9 +116,22 @@ def _words() -> _Words:
         current_negations=_phrases(yes_no.get("current_negations", [])),
         past_words=_phrases(yes_no.get("past_words", [])),
         field_words=field_words,
-        female=_word_set(values["sex"]["female"]),
-        male=_word_set(values["sex"]["male"]),
+        female=_word_set([*values["sex"]["female"], *values["sex"].get("honorific_female", [])]),
+        male=_word_set([*values["sex"]["male"], *values["sex"].get("honorific_male", [])]),
+        honorifics=_word_set(
+            [*values["sex"].get("honorific_female", []), *values["sex"].get("honorific_male", [])]
+        ),
+        groups={
+            _group_key(phrase): group
+            for group, phrases in values["sex"].get("interval_groups", {}).items()
+            for phrase in phrases
+        },
     )
+
+
+def _group_key(text: str) -> str:
+    """A label phrase as compared with [values.sex.interval_groups]: words joined by spaces."""
+    return " ".join(re.findall(r"[^\W\d_]+", normalise_word(text)))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -639,33 +655,86 @@ def parse_interval(cell: object, decimal: str | None = None) -> Interval | None:
 
 _LABEL = re.compile(r"[^\W\d_]+\.?")
 _LABEL_EDGES = " \t;,/|:=()[]{}"
+_LABEL_GLUE = re.compile(r"[\s\-]*")
+_MAX_LABEL_WORDS = 4
+# groups whose interval is the row's own (the lab's usual interval for that sex)
+_BASE_GROUPS: Final = frozenset({"non_pregnant"})
 
 
 def parse_sex_intervals(cell: object, decimal: str | None = None) -> dict[str, Interval] | None:
-    """Intervals given per sex in one cell, keyed "F" / "M"; None unless every part is a sex
-    label and an interval.  The label comes before each interval ("M: 4.0-15.2; F: 4.8-23.3",
-    "Frauen bis 25, Männer bis 20", "donne fino a 25, uomini fino a 20") or after each one
-    ("<25 (mujeres), <20 (hombres)"); the labels are the [values.sex] words."""
+    """Intervals given per group in one cell; None unless every part is a label and an interval.
+
+    Keyed "F" / "M" (the row interval of that sex) and "F:pregnant", "F:lactating",
+    "F:postmenopausal" (a physiological group, never a row's interval: the engine's physiological
+    intervals come from the reference set).  The label comes before each interval
+    ("M: 4.0-15.2; F: 4.8-23.3", "Frauen bis 25, Männer bis 20", "F: 5-25; pregnancy: 10-209",
+    "Women 5-25 (pregnant 10-209)") or after each one ("<25 (mujeres), <20 (hombres)",
+    "5-25 (non-pregnant)"); the labels are the [values.sex] words and
+    [values.sex.interval_groups] phrases (a non-pregnant group is the women's interval).  None
+    when no part is a row interval."""
     if not isinstance(cell, str):
         return None
     text = _clean_text(cell)
-    labels = [
-        (m.start(), m.end(), sex)
-        for m in _LABEL.finditer(text)
-        if (sex := parse_sex(m.group().rstrip("."))) is not None
-    ]
+    labels = _interval_labels(text)
     if not labels:
         return None
     found = _labelled(text, labels, decimal, first=True)
     if found is None:
         found = _labelled(text, labels, decimal, first=False)
-    if not found:
+    if not found or not {"F", "M"} & set(found):
         return None
     units = {i.unit_text for i in found.values() if i.unit_text}
     if len(units) == 1:  # "M 86-324, F 102-496 mU/L": the one unit is every part's
         (unit,) = units
-        found = {sex: Interval(i.low, i.high, i.unit_text or unit) for sex, i in found.items()}
+        found = {key: Interval(i.low, i.high, i.unit_text or unit) for key, i in found.items()}
     return found
+
+
+def _interval_labels(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, key) of each label in an interval cell: a sex word, a group phrase, or a sex
+    word and a group phrase together ("Women non-pregnant"), keyed as parse_sex_intervals."""
+    words = _words()
+    tokens = list(_LABEL.finditer(text))
+    spans: list[tuple[int, int, str | None, str | None]] = []  # start, end, sex, group
+    k = 0
+    while k < len(tokens):
+        for size in range(min(_MAX_LABEL_WORDS, len(tokens) - k), 0, -1):
+            run = tokens[k : k + size]
+            glued = all(_LABEL_GLUE.fullmatch(text[a.end() : b.start()]) for a, b in pairwise(run))
+            if not glued:
+                continue
+            phrase = text[run[0].start() : run[-1].end()]
+            group = words.groups.get(_group_key(phrase))
+            sex = None
+            if group is None and size == 1:
+                word = normalise_word(phrase.rstrip("."))
+                if word not in words.honorifics or word in {"m", "frau"}:
+                    sex = parse_sex(phrase.rstrip("."))
+            if group is not None or sex is not None:
+                spans.append((run[0].start(), run[-1].end(), sex, group))
+                k += size
+                break
+        else:
+            k += 1
+    labels: list[tuple[int, int, str]] = []
+    k = 0
+    while k < len(spans):
+        start, end, sex, group = spans[k]
+        nxt = spans[k + 1] if k + 1 < len(spans) else None
+        if (
+            nxt is not None
+            and not text[end : nxt[0]].strip(_LABEL_EDGES)
+            and (sex is None) != (nxt[2] is None)
+        ):  # "Frauen (nicht schwanger)": one label
+            sex, group = sex or nxt[2], group or nxt[3]
+            end = nxt[1]
+            k += 1
+        k += 1
+        if group is not None and group not in _BASE_GROUPS:
+            labels.append((start, end, f"{sex or 'F'}:{group}"))
+        else:
+            labels.append((start, end, sex or "F"))
+    return labels
 
 
 def _labelled(
@@ -675,23 +744,23 @@ def _labelled(
     if first:
         outside = text[: labels[0][0]]
         parts = [
-            (sex, text[end : labels[k + 1][0] if k + 1 < len(labels) else len(text)])
-            for k, (_, end, sex) in enumerate(labels)
+            (key, text[end : labels[k + 1][0] if k + 1 < len(labels) else len(text)])
+            for k, (_, end, key) in enumerate(labels)
         ]
     else:
         outside = text[labels[-1][1] :]
         parts = [
-            (sex, text[labels[k - 1][1] if k else 0 : start])
-            for k, (start, _, sex) in enumerate(labels)
+            (key, text[labels[k - 1][1] if k else 0 : start])
+            for k, (start, _, key) in enumerate(labels)
         ]
     if outside.strip(_LABEL_EDGES):
         return None
     found: dict[str, Interval] = {}
-    for sex, part in parts:
+    for key, part in parts:
         interval = parse_interval(part.strip(_LABEL_EDGES), decimal)
-        if interval is None or sex in found:
+        if interval is None or key in found:
             return None
-        found[sex] = interval
+        found[key] = interval
     return found
 
 
@@ -822,7 +891,8 @@ def parse_sex(cell: object, letters: Mapping[str, str | None] | None = None) -> 
     word = normalise_word(cell)
     if letters and word in letters:
         return letters[word]
-    for candidate in (word, re.split(r"[^\w]+", word, maxsplit=1)[0]):
+    first = word.split(" ", 1)[0].rstrip(".")  # "sig.ra rossi": the title, before its dots
+    for candidate in (word, first, re.split(r"[^\w]+", word, maxsplit=1)[0]):
         if candidate in words.female:
             return "F"
         if candidate in words.male:
@@ -849,19 +919,31 @@ def sex_letter_reading(cells: Sequence[object], header: str) -> LetterReading | 
     fitting = [
         r
         for r in synonyms_data()["values"]["sex"].get("letter_codes", [])
-        if letters and letters == set(r["letters"])
+        if letters
+        and letters <= set(r["letters"])
+        and set(r.get("requires", r["letters"])) <= letters
     ]
-    chosen = [
-        r
-        for r in fitting
-        if not r.get("headers") or header_words & {normalise_word(h) for h in r["headers"]}
-    ]
-    if len(chosen) == 1:
-        return LetterReading(dict(chosen[0]["letters"]), str(chosen[0]["name"]))
     if not fitting:
         return None
-    unknown: dict[str, str | None] = dict.fromkeys(letters)
-    return LetterReading(unknown, "", tuple(str(r["name"]) for r in fitting))
+    named = [
+        r for r in fitting if header_words & {normalise_word(h) for h in r.get("headers", [])}
+    ]  # a reading the header names comes before one for any header
+    chosen = named or [r for r in fitting if not r.get("headers")]
+    readings = [
+        {k: (v if v in ("F", "M") else None) for k, v in r["letters"].items() if k in letters}
+        for r in chosen
+    ]
+    if chosen and all(r == readings[0] for r in readings):
+        return LetterReading(readings[0], str(chosen[0]["name"]))
+    # the readings disagree: a letter they all read alike keeps that reading, the others unknown
+    every = [
+        {k: (v if v in ("F", "M") else None) for k, v in r["letters"].items()} for r in fitting
+    ]
+    agreed: dict[str, str | None] = {
+        letter: every[0][letter] if all(e[letter] == every[0][letter] for e in every) else None
+        for letter in sorted(letters)
+    }
+    return LetterReading(agreed, "", tuple(str(r["name"]) for r in fitting))
 
 
 def sex_code(cell: object) -> str | None:

@@ -704,7 +704,8 @@ class _Builder:
         else:
             self.warnings.append(
                 f"column {header!r} codes sex as {codes}, which means "
-                f"{' or '.join(reading.ambiguous)}: the header does not say which, so these "
+                f"{' or '.join(reading.ambiguous)}: the header does not say which, so "
+                f"{'/'.join(sorted(c.upper() for c, v in reading.letters.items() if v is None))} "
                 "rows' sex is read as unknown (name the column 'Sexo' or 'Geslacht', or "
                 "recode it F/M)"
             )
