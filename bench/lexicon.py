@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from ingest import MEDS as EXPORT_MEDS
 
 from triage.engine.text import CUES_FILE, load_cue_book
 from triage.knowledge import load_knowledge
 from triage.knowledge.drugs import DrugMatcher
 from triage.resources import data_file
 
+# The export bench's medication lists (bench/ingest.py), then lists in the other five languages.
 MEDS = [
-    "risperidone 2 mg bd",
-    "metoclopramide 10mg tds; ramipril 5 mg",
-    "Abilify 10mg",
-    "domperidone; levothyroxine 100mcg",
-    "verapamil SR 240mg",
-    "sertraline 100mg",
+    *(text for text in EXPORT_MEDS if text),
     "MCP-Tropfen 3x20 gtt, Ramipril 5 mg 1-0-0",
     "Dogmatil 50 mg abgesetzt, Pantoprazol 40 mg",
     "Primperan 10 mg cp 3x/j depuis 2 semaines",

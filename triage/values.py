@@ -24,6 +24,7 @@ from typing import Any, Final, TypeVar
 import numpy as np
 import pandas as pd
 
+from triage.numbers import DAYS_PER_WEEK, DAYS_PER_YEAR, MONTHS_PER_YEAR
 from triage.resources import data_file
 
 T = TypeVar("T")
@@ -31,9 +32,9 @@ T = TypeVar("T")
 CANONICAL_UNITS: Final[tuple[str, str]] = ("ng/mL", "mIU/L")
 _EXCEL_EPOCH: Final = datetime(1899, 12, 30)
 _EXCEL_SERIAL_RANGE: Final = (1.0, 2958466.0)  # 1900-01-01 .. 9999-12-31
-_DAYS_PER_YEAR: Final = 365.25
-_DAYS_PER_WEEK: Final = 7.0
-_MONTHS_PER_YEAR: Final = 12.0
+_DAYS_PER_YEAR: Final = DAYS_PER_YEAR
+_DAYS_PER_WEEK: Final = DAYS_PER_WEEK
+_MONTHS_PER_YEAR: Final = MONTHS_PER_YEAR
 _MONTHS_IN_YEAR: Final = 12
 _NS_PER_DAY: Final = 86_400 * 10**9
 _FRAME_YEARS: Final = (1678, 2261)  # datetime64[ns] holds 1677-09-21 .. 2262-04-11

@@ -16,6 +16,7 @@ from triage.knowledge import (
     validate_reference_file,
 )
 from triage.knowledge.model import ReferenceSet, Stratum
+from triage.numbers import DAYS_PER_YEAR
 
 app = typer.Typer(
     help="List, show and validate reference-interval sets.",
@@ -27,9 +28,6 @@ app = typer.Typer(
 def _limits(s: Stratum) -> str:
     low = "" if s.low_ng_ml is None else f"{s.low_ng_ml:g}"
     return f"{low}-{s.high_ng_ml:g}" if low else f"< {s.high_ng_ml:g}"
-
-
-DAYS_PER_YEAR = 365.25
 
 
 def _years(value: float) -> str:

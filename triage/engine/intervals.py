@@ -31,8 +31,8 @@ from triage.engine.context import approx, fmt
 from triage.engine.state import PatientState
 from triage.engine.text import Hits
 from triage.engine.units import MIU_L, NG_ML, all_sets, same_platform
-from triage.knowledge.loaders import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from triage.knowledge.model import Knowledge, ReferenceSet, Stratum
+from triage.numbers import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from triage.values import is_empty_value, parse_sex_intervals
 
 PREGNANCY = "pregnancy"

@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 
 from triage.engine.state_words import (
-    DAYS_PER_WEEK,
     FLAG_OF,
     Fact,
     StateVocabulary,
@@ -35,6 +34,7 @@ from triage.engine.state_words import (
 )
 from triage.engine.text import NO_HITS, CueHit, Hits
 from triage.knowledge.loaders import load_thresholds
+from triage.numbers import DAYS_PER_WEEK
 
 __all__ = [
     "Fact",

@@ -18,14 +18,15 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from triage.knowledge.loaders import MONTHS_PER_YEAR, WEEKS_PER_YEAR
+from triage.engine.text import require_table
+from triage.numbers import DAYS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from triage.resources import data_file
 from triage.schema import ConfigError
 
@@ -38,7 +39,6 @@ FLAG_OF = {
     "dialysis_text": "dialysis",
     "kidney_transplant_text": "kidney_transplant",
 }
-DAYS_PER_WEEK = timedelta(weeks=1) / timedelta(days=1)
 _WEEKS_PER_MONTH = WEEKS_PER_YEAR / MONTHS_PER_YEAR
 _CLAUSES = re.compile(
     r"[;\n|]|,(?!\d)|(?<!\d)\.(?=\s|$)|\s[-–]\s|\b(?:but|aber|mais|pero|ma|maar)\b",
@@ -98,21 +98,21 @@ class StateVocabulary:
 
     def __init__(self, spec: Mapping[str, Any], *, source: str = STATES_FILE) -> None:
         self.source = source
-        settings = _table(spec, "settings", source)
+        settings = require_table(spec, "settings", source)
         self.window = int(settings.get("window_words", 0))
         self.after_chars = int(settings.get("after_chars", 0))
         self.quote_max = int(settings.get("quote_max_chars", 0))
         self._abbreviations = tuple(str(a).lower() for a in settings.get("abbreviations", []))
-        answers = _table(spec, "answers", source)
+        answers = require_table(spec, "answers", source)
         self._answers = {
             kind: frozenset(str(w).lower() for w in answers.get(kind, []))
             for kind in ("yes", "no", "unknown", "not_applicable")
         }
         self._columns = {
             str(name): {str(k): str(v) for k, v in body.items()}
-            for name, body in _table(spec, "columns", source).items()
+            for name, body in require_table(spec, "columns", source).items()
         }
-        negation = _table(spec, "negation", source)
+        negation = require_table(spec, "negation", source)
         self._negation_words = frozenset(str(w).lower() for w in negation.get("words", []))
         self._negation_phrases = tuple(str(p).lower() for p in negation.get("phrases", []))
         # Negation or an ended state AFTER the match ("Schwangerschaft ausgeschlossen",
@@ -148,7 +148,7 @@ class StateVocabulary:
             re.IGNORECASE,
         )
         self._negation_cancel = frozenset(str(w).lower() for w in negation.get("cancel", []))
-        doubt = _table(spec, "doubt", source)
+        doubt = require_table(spec, "doubt", source)
         self._doubt_before = _compile(doubt.get("before", []), source, "doubt.before")
         self._doubt_after = _compile(doubt.get("after", []), source, "doubt.after")
         history = spec.get("history", {})
@@ -430,13 +430,6 @@ def _compile(patterns: Sequence[object], source: str, name: str) -> re.Pattern[s
         return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
     except re.error as exc:
         raise ConfigError(source, f"{name}: bad pattern: {exc}", field=name) from None
-
-
-def _table(spec: Mapping[str, Any], name: str, source: str) -> Mapping[str, Any]:
-    value = spec.get(name)
-    if not isinstance(value, Mapping):
-        raise ConfigError(source, f"missing table [{name}]", field=name)
-    return value
 
 
 def load_state_vocabulary(path: Path | None = None) -> StateVocabulary:

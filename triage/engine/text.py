@@ -86,11 +86,11 @@ class CueBook:
 
     def __init__(self, spec: Mapping[str, Any], *, source: str = CUES_FILE) -> None:
         self.source = source
-        settings = _table(spec, "settings", source)
+        settings = require_table(spec, "settings", source)
         self.negation_window = int(_number(settings, "negation_window_words", source))
         self.quote_max_chars = int(_number(settings, "quote_max_chars", source))
         self._clause_split = _clause_splitter(settings.get("abbreviations", []))
-        negation = _table(spec, "negation", source)
+        negation = require_table(spec, "negation", source)
         self._negation_words = frozenset(_plain(str(w)) for w in negation.get("words", []))
         self._negation_phrases = tuple(_plain(str(p)) for p in negation.get("phrases", []))
         # Negation or exclusion AFTER the cue, in its clause ("Krampfanfall ausgeschlossen",
@@ -103,7 +103,7 @@ class CueBook:
         # a form's answer that is the whole rest of the clause: "Sehstörungen: keine",
         # "cefalea? no", "galactorrhoea - denies"
         self._answers = frozenset(_phrases(negation.get("answers", [])))
-        size = _table(spec, "lesion_size", source)
+        size = require_table(spec, "lesion_size", source)
         self._size_pattern = _compile([str(size.get("pattern", ""))], source, "lesion_size")
         self._size_units = {str(k).lower(): float(v) for k, v in size.get("units", {}).items()}
         times = spec.get("times", {})
@@ -112,7 +112,8 @@ class CueBook:
             for kind, pattern in (times.items() if isinstance(times, Mapping) else ())
         }
         self._cues = tuple(
-            self._build_cue(name, body) for name, body in _table(spec, "cues", source).items()
+            self._build_cue(name, body)
+            for name, body in require_table(spec, "cues", source).items()
         )
         self._by_field: dict[str, tuple[_Cue, ...]] = {}
         for cue in self._cues:
@@ -373,7 +374,7 @@ def _phrases(values: object) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(_WORD.findall(_plain(str(v)))) for v in items if _WORD.search(str(v)))
 
 
-def _table(spec: Mapping[str, Any], name: str, source: str) -> Mapping[str, Any]:
+def require_table(spec: Mapping[str, Any], name: str, source: str) -> Mapping[str, Any]:
     value = spec.get(name)
     if not isinstance(value, Mapping):
         raise ConfigError(source, f"missing table [{name}]", field=name)

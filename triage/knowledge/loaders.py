@@ -39,6 +39,7 @@ from triage.knowledge.model import (
     Threshold,
     Thresholds,
 )
+from triage.numbers import DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from triage.schema import ConfigError
 
 __all__ = [
@@ -97,9 +98,6 @@ UNIT_ALIASES: Final[dict[str, tuple[str, float]]] = {
     "iu/l": ("mIU/L", 1000.0),
 }
 # Ages may be written as "30 days", "12 weeks", "3 months" or a number of years.
-DAYS_PER_YEAR: Final = 365.25
-WEEKS_PER_YEAR: Final = DAYS_PER_YEAR / 7
-MONTHS_PER_YEAR: Final = 12.0
 _AGE_RE: Final = re.compile(
     r"^\s*(\d+(?:[.,]\d+)?)\s*(d|days?|w|wks?|weeks?|m|mo|mths?|months?|y|yrs?|years?)?\s*$",
     re.IGNORECASE,
