@@ -188,9 +188,21 @@ def test_broken_samples_raise_input_file_error(path: Path) -> None:
     assert path.name in str(info.value)
 
 
-def test_no_prolactin_column_lists_the_headers(broken_dir: Path) -> None:
-    with pytest.raises(InputFileError, match=r"'MRN', 'Sex', 'TSH'"):
+def test_no_prolactin_column_lists_the_headers_it_recognised(broken_dir: Path) -> None:
+    with pytest.raises(InputFileError, match=r"A 'MRN' \(patient_id\), B 'Sex' \(sex\)"):
         read(broken_dir / "no_prolactin_column.csv")
+
+
+def test_a_file_without_a_header_row_is_never_quoted(tmp_path: Path) -> None:
+    """Without a header row the likeliest 'header' is a patient: its cells are not quoted."""
+    path = tmp_path / "no_header.csv"
+    path.write_text("P88123,Quinta Zebedee,F,34,ward 3\nP88124,Rhea Yost,F,40,ward 3\n")
+    with pytest.raises(InputFileError) as info:
+        read(path)
+    message = str(info.value)
+    assert "no prolactin column" in message
+    for planted in ("P88123", "Quinta", "Zebedee", "ward 3"):
+        assert planted not in message
 
 
 # ------------------------------------------------------------------------------------------------

@@ -305,6 +305,30 @@ def candidates(text: str) -> tuple[tuple[str, float], ...]:
     return tuple(sorted(((n, s) for n, s in found if s > 0), key=lambda pair: -pair[1]))
 
 
+def column_letters(index: int) -> str:
+    """Spreadsheet letters of a 0-based column index (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def recognised_headers(headers: Sequence[object], limit: int = 12) -> str:
+    """The cells of a header row that clearly name a known field, for a message: "A 'MRN'
+    (patient_id), C 'TSH' (tsh)".  Only such cells are quoted: they are vocabulary, while any
+    other cell may be patient data (a file without a header row)."""
+    named = []
+    for index, cell in enumerate(headers):
+        if not isinstance(cell, str) or not cell.strip():
+            continue
+        found = candidates(cell)
+        if found and found[0][1] >= STRONG_SCORE:
+            named.append(f"{column_letters(index)} {cell.strip()!r} ({found[0][0]})")
+    return ", ".join(named[:limit]) + (", ..." if len(named) > limit else "")
+
+
 # ------------------------------------------------------------------------------------------------
 # Values that fit a field (synonyms.toml [value_checks])
 # ------------------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -25,15 +27,33 @@ _NUL_SHARE_BINARY: Final = 0.1
 _SEP_LINE: Final = re.compile(r"\s*sep=(.)[ \t]*\n", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class InputLimits:
+    """Resource bounds of one input file (ReadOptions carries them; see docs)."""
+
+    max_rows: int = 2_000_000
+    max_columns: int = 1_000
+    max_cells: int = 20_000_000  # rows x columns of a sheet's grid (~70 bytes each in memory)
+    max_cell_chars: int = 32_767  # Excel's own cell limit
+    max_record_lines: int = 200  # physical lines one quoted csv record may span
+
+
 @dataclass
 class DelimitedText:
-    """A decoded, split text file."""
+    """A decoded, split text file.
+
+    ``rows[i]`` is record i; ``lines[i]`` its first physical line (1-based, counting a ``sep=``
+    line).  ``bad`` maps the index of a record that could not be split safely to a detail text
+    (no cell contents); its row is kept as an empty placeholder so numbering stays aligned.
+    """
 
     rows: list[list[object]]
     encoding: str
     delimiter: str
     decimal_hint: str | None
     warnings: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    bad: dict[int, str] = field(default_factory=dict)
 
 
 def decode_bytes(name: str, data: bytes) -> tuple[str, str]:
@@ -60,15 +80,32 @@ def _looks_utf16le(sample: bytes) -> bool:
     return len(odd) > 0 and odd.count(0) > 0.8 * len(odd)
 
 
+def _field_counts(lines: list[str], delimiter: str) -> list[int]:
+    """Field counts of the non-blank records of ``lines`` (a record that cannot be split, e.g.
+    a cell over the csv field limit, is left out)."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    counts: list[int] = []
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return counts
+        except csv.Error:
+            continue
+        if any(cell.strip() for cell in row):
+            counts.append(len(row))
+
+
 def sniff_delimiter(lines: list[str], prefer_tab: bool = False) -> str:
     """The delimiter giving the most lines with the same (>1) number of fields."""
-    best = ("\t" if prefer_tab else ",", -1.0)
+    return _sniff(lines, prefer_tab)[0]
+
+
+def _sniff(lines: list[str], prefer_tab: bool) -> tuple[str, int]:
+    """(delimiter, the most common field count of the first lines with it; 0: unknown)."""
+    best = ("\t" if prefer_tab else ",", -1.0, 0)
     for delimiter in DELIMITERS:
-        counts = [
-            len(row)
-            for row in csv.reader(lines, delimiter=delimiter)
-            if any(cell.strip() for cell in row)
-        ]
+        counts = _field_counts(lines, delimiter)
         if not counts:
             continue
         mode, seen = Counter(counts).most_common(1)[0]
@@ -78,30 +115,264 @@ def sniff_delimiter(lines: list[str], prefer_tab: bool = False) -> str:
         bonus = 0.01 if prefer_tab and delimiter == "\t" else 0.0
         value = consistency + bonus + mode * 1e-4
         if value > best[1]:
-            best = (delimiter, value)
-    return best[0]
+            best = (delimiter, value, mode)
+    return best[0], best[2]
 
 
-def read_delimited(name: str, data: bytes, *, prefer_tab: bool = False) -> DelimitedText:
-    """Decode and split a delimited text file into rows of strings (blank lines kept)."""
+@contextmanager
+def _field_limit(limit: int) -> Iterator[None]:
+    """The csv module's (process-wide) field size limit set to ``limit`` for a while."""
+    old = csv.field_size_limit(max(1, limit))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def read_delimited(
+    name: str, data: bytes, *, prefer_tab: bool = False, limits: InputLimits | None = None
+) -> DelimitedText:
+    """Decode and split a delimited text file into rows of strings (blank lines kept).
+
+    Records that cannot be split safely (an unterminated quote, a cell over
+    ``limits.max_cell_chars``, more fields than ``limits.max_columns``) become empty rows listed
+    in ``bad``; reading goes on with the next physical line.  InputFileError when the file holds
+    more rows or cells than the limits allow (checked before the rows are built).
+    """
+    limits = limits or InputLimits()
     text, encoding = decode_bytes(name, data)
+    del data
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     declared = _SEP_LINE.match(text)
+    offset = 0
     if declared:  # Excel's "sep=;" first line: it names the delimiter and is not shown as a row
         text = text[declared.end() :]
-    lines = text.split("\n", _SNIFF_LINES)[:_SNIFF_LINES]
-    delimiter = (
-        declared.group(1)
-        if declared
-        else sniff_delimiter([line for line in lines if line.strip()], prefer_tab)
-    )
-    try:
-        rows: list[list[object]] = [
-            list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter, strict=False)
-        ]
-    except csv.Error as exc:
-        raise InputFileError(name, f"the text cannot be split into columns: {exc}") from None
+        offset = 1
+    with _field_limit(limits.max_cell_chars):
+        lines = text.split("\n", _SNIFF_LINES)[:_SNIFF_LINES]
+        delimiter, width = _sniff([line for line in lines if line.strip()], prefer_tab)
+        if declared:
+            delimiter = declared.group(1)
+        cells = text.count(delimiter) + text.count("\n") + 1
+        if cells > limits.max_cells:
+            raise InputFileError(
+                name,
+                f"refused: the file holds up to {cells:,} cells, more than the limit of "
+                f"{limits.max_cells:,} (max_cells); split the export into smaller files",
+            )
+        rows, starts, bad = _split_records(name, text, delimiter, width, limits, offset)
     warnings: list[str] = []
     if encoding in ("cp1252", "latin-1"):
         warnings.append(f"the text is not UTF-8; read as {encoding}")
-    return DelimitedText(rows, encoding, delimiter, "," if delimiter == ";" else None, warnings)
+    return DelimitedText(
+        rows, encoding, delimiter, "," if delimiter == ";" else None, warnings, starts, bad
+    )
+
+
+def _split_records(
+    name: str, text: str, delimiter: str, width: int, limits: InputLimits, offset: int
+) -> tuple[list[list[object]], list[int], dict[int, str]]:
+    """Records of ``text`` with their first physical line, and the records that are broken.
+
+    A record spanning several lines (a quoted cell with line breaks) is kept only when it ends
+    before the end of the file with a closed quote, spans at most ``max_record_lines`` lines
+    and has the usual number of fields (``width``, from the first lines); otherwise the quote
+    opened on its first line is taken as broken: that line is rejected and reading starts again
+    on the next line.
+    """
+    source = io.StringIO(text)
+    reader = csv.reader(source, delimiter=delimiter, strict=False)
+    rows: list[list[object]] = []
+    starts: list[int] = []
+    bad: dict[int, str] = {}
+    wide = 0
+    line = 0  # physical lines consumed
+    counted = 0  # reader.line_num at the end of the previous record
+    position = 0  # offset of the next record in text
+    end = len(text)
+    while True:
+        try:
+            row: list[str] | None = next(reader)
+            problem = ""
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            row, problem = None, _csv_problem(exc, limits)
+        span = reader.line_num - counted
+        counted = reader.line_num
+        first = line + 1 + offset
+        if row is not None and (span > 1 or source.tell() >= end):
+            record = text[position : source.tell()]
+            problem = _multiline_problem(record, delimiter, row, span, width, limits)
+        if problem and span > 1:  # a quote left open: skip its first line, then read on
+            bad[len(rows)] = (
+                f"line {first}: {problem}; the line was skipped and reading went on with the "
+                "next line"
+            )
+            source.seek(position)
+            source.readline()
+            line += 1
+        elif problem:
+            bad[len(rows)] = f"line {first} {problem}; the line was skipped"
+            line += max(span, 1)
+        elif row is not None and len(row) > limits.max_columns:
+            bad[len(rows)] = (
+                f"line {first} has {len(row):,} fields, more than the limit of "
+                f"{limits.max_columns:,} columns (max_columns); the line was skipped"
+            )
+            wide += 1
+            line += span
+        else:
+            rows.append(row)  # type: ignore[arg-type]
+            starts.append(first)
+            line += span
+            position = source.tell()
+            if len(rows) > limits.max_rows:
+                raise _too_many_rows(name, limits)
+            continue
+        rows.append([])
+        starts.append(first)
+        position = source.tell()
+        if len(rows) > limits.max_rows:
+            raise _too_many_rows(name, limits)
+    if wide and wide * 2 > len(rows):
+        raise InputFileError(
+            name,
+            f"refused: most lines have more than {limits.max_columns:,} fields (the limit, "
+            "max_columns)",
+        )
+    return rows, starts, bad
+
+
+def _too_many_rows(name: str, limits: InputLimits) -> InputFileError:
+    return InputFileError(
+        name,
+        f"refused: the file has more than {limits.max_rows:,} rows (the limit, max_rows); split "
+        "the export into smaller files",
+    )
+
+
+def _csv_problem(exc: csv.Error, limits: InputLimits) -> str:
+    """A detail for a csv.Error (its text never quotes cells, but is not shown as such)."""
+    message = str(exc)
+    if "field larger" in message:
+        return (
+            f"has a cell longer than {limits.max_cell_chars:,} characters (the limit, "
+            "max_cell_chars)"
+        )
+    if "NUL" in message:
+        return "contains a NUL character and cannot be split into fields"
+    return "cannot be split into fields"
+
+
+def _multiline_problem(
+    record: str, delimiter: str, row: list[str], span: int, width: int, limits: InputLimits
+) -> str:
+    """Why a record spanning ``span`` physical lines (or the last record) is a broken quote
+    ('' when it is fine): it runs to the end of the file inside quotes, spans too many lines,
+    is not well-formed csv (a quote closed in the middle of a cell) or has an unusual number of
+    fields."""
+    broken = "a quote opened here is never closed"
+    error = _strict_error(record, delimiter)
+    if span == 1:
+        return "has a quote that is never closed" if error == "end" else ""
+    if span > limits.max_record_lines:
+        return f"{broken} (the quoted cell would run over {span:,} lines)"
+    if error:
+        return broken
+    if width > 1 and not _fits(row, width):
+        return f"{broken} (the record it starts would have {len(row)} fields, not {width})"
+    return ""
+
+
+def _fits(row: list[str], width: int) -> bool:
+    """The record has ``width`` fields (empty fields at its end not counted)."""
+    if len(row) == width:
+        return True
+    trimmed = len(row)
+    while trimmed > 0 and not row[trimmed - 1].strip():
+        trimmed -= 1
+    return trimmed <= width <= len(row)
+
+
+def _strict_error(record: str, delimiter: str) -> str:
+    """'' when the record is well-formed csv; 'end' when it ends inside quotes; else 'other'."""
+    if '"' not in record:
+        return ""
+    try:
+        for _ in csv.reader(io.StringIO(record), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "end" if "unexpected end of data" in str(exc) else "other"
+    return ""
+
+
+def check_field_counts(
+    rows: list[list[object]],
+    lines: Sequence[int],
+    bad: dict[int, str],
+    header_index: int,
+    header: Sequence[object],
+) -> list[str]:
+    """Reject the lines below the header whose number of fields does not fit the header.
+
+    A line with more (non-empty) fields than the header, or fewer fields than the header's last
+    named column, could hold values shifted by a stray or missing delimiter: it is listed in
+    ``bad`` and its row emptied.  Empty fields at the end of a line are tolerated, and so are
+    lines of one field (a note or footer; no delimiter to be wrong).  When most lines are short
+    the exporter leaves out trailing empty fields: they are read padded, with one warning.
+    Returns the file warnings.
+    """
+    length = len(header)
+    named = length
+    while named > 0 and not _text(header[named - 1]).strip():
+        named -= 1
+    start = header_index + 1
+    odd = [
+        i
+        for i, n in enumerate(map(len, rows[start:]), start)
+        if n != length and n > 1 and i not in bad
+    ]
+    data = sum(1 for n in map(len, rows[start:]) if n > 1)
+    long: list[int] = []
+    short: list[int] = []
+    for i in odd:
+        row = rows[i]
+        if len(row) > length:
+            if any(_text(c).strip() for c in row[length:]):
+                long.append(i)
+        elif len(row) < named:
+            short.append(i)
+    warnings: list[str] = []
+    if short and len(short) * 2 > data:
+        warnings.append(
+            f"{len(short):,} of {data:,} lines have fewer fields than the header (the exporter "
+            "leaves out empty fields at the end of a line?); they were read with those fields "
+            "empty"
+        )
+        short = []
+    if long and len(long) * 2 > data:
+        warnings.append(
+            f"{len(long):,} of {data:,} lines have more fields than the header: the header may "
+            "lack a column name, or the delimiter is wrong; those lines were rejected"
+        )
+    for i in long:
+        trimmed = len(rows[i])
+        while trimmed > length and not _text(rows[i][trimmed - 1]).strip():
+            trimmed -= 1
+        bad[i] = (
+            f"line {lines[i]} has {trimmed} fields where the header has {length} (a stray or "
+            "missing delimiter?); the line was skipped"
+        )
+        rows[i] = []
+    for i in short:
+        bad[i] = (
+            f"line {lines[i]} has {len(rows[i])} fields where the header has {named} (a stray or "
+            "missing delimiter?); the line was skipped"
+        )
+        rows[i] = []
+    return warnings
+
+
+def _text(cell: object) -> str:
+    return cell if isinstance(cell, str) else "" if cell is None else str(cell)

@@ -27,6 +27,7 @@ from triage.columns import (
     mentions_prolactin,
     note_written_as,
     parse_header,
+    recognised_headers,
     score_row,
 )
 from triage.io.sources import Rows, Workbook
@@ -331,7 +332,11 @@ def _no_prolactin_error(
     if count < 0 or not headers:
         where = f" in row {header_row}" if header_row else ""
         return InputFileError(file, f"no header row with a prolactin column found{where}")
-    seen = ", ".join(repr(h) for h in headers[:25])
+    # The cells are not quoted: without a header row they are patient data (names, ids).
+    named = recognised_headers(headers)
+    seen = f"the likeliest header row has {len(headers)} filled cell(s)" + (
+        f"; recognised: {named}" if named else ""
+    )
     near = [h for h in headers if mentions_prolactin(h)]
     hint = (
         f"; {', '.join(repr(h) for h in near[:5])} mention prolactin but look like another kind of "
@@ -341,7 +346,7 @@ def _no_prolactin_error(
     )
     return InputFileError(
         file,
-        f"no prolactin column found (headers seen: {seen}){hint}; name the column to triage in "
+        f"no prolactin column found ({seen}){hint}; name the column to triage in "
         'a column mapping file ([columns] prolactin = "<header>")',
         sheet=sheet or None,
     )
@@ -418,14 +423,30 @@ def _mask(found: Distinct, test: Callable[[object], bool]) -> np.ndarray:
 
 
 def split_rows(
-    rows: Rows, header_index: int, match: ColumnMatch, file: str, sheet: str, result_field: str
+    rows: Rows,
+    header_index: int,
+    match: ColumnMatch,
+    file: str,
+    sheet: str,
+    result_field: str,
+    *,
+    bad_rows: Mapping[int, str] | None = None,
 ) -> SplitRows:
-    """Drop blank rows, reject repeated headers and note rows, keep the rest."""
+    """Drop blank rows, reject repeated headers and note rows, keep the rest.
+
+    ``bad_rows`` (0-based row index -> detail): rows the reader could not split safely (their
+    cells are left empty); those below the header are rejected as ``malformed_line`` and count
+    as read."""
     header = rows[header_index]
     grid = to_grid(rows, header_index + 1, len(header))
     numbers = np.arange(header_index + 2, header_index + 2 + len(grid), dtype=np.int64)
+    malformed = [
+        Rejected(file, sheet, index + 1, "malformed_line", detail)
+        for index, detail in sorted((bad_rows or {}).items())
+        if index > header_index
+    ]
     if len(grid) == 0:
-        return SplitRows(grid, numbers, [], 0)
+        return SplitRows(grid, numbers, malformed, len(malformed))
     factorized = [factorize_column(grid[:, j]) for j in range(grid.shape[1])]
     blank = np.column_stack([_mask(found, is_blank) for found in factorized])
     filled = (~blank).sum(axis=1)
@@ -440,7 +461,8 @@ def split_rows(
         Rejected(file, sheet, int(numbers[i]), "not_a_result_row", _note_detail(grid[i]))
         for i in np.flatnonzero(note)
     ]
-    split = SplitRows(grid[keep], numbers[keep], rejected, int((filled > 0).sum()))
+    rejected += malformed
+    split = SplitRows(grid[keep], numbers[keep], rejected, int((filled > 0).sum()) + len(malformed))
     split.distinct = [found.take(keep) for found in factorized]
     _take_units_row(split, match, file, sheet, result_field)
     split.rejected.sort(key=lambda r: r.source_row)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import stat
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +20,14 @@ from typing import Final
 
 import pandas as pd
 
-from triage.columns import ColumnMatch, MappedHeaderMissing, recognise_columns
+from triage.columns import (
+    ColumnMatch,
+    MappedHeaderMissing,
+    column_letters,
+    recognise_columns,
+    recognised_headers,
+)
+from triage.io.delimited import InputLimits, check_field_counts
 from triage.io.drug_columns import join_drug_columns
 from triage.io.layout import (
     HeaderLocation,
@@ -30,7 +39,7 @@ from triage.io.layout import (
 )
 from triage.io.long import read_long
 from triage.io.mapping import ColumnMapping
-from triage.io.sources import SUPPORTED_EXTENSIONS, open_workbook
+from triage.io.sources import SUPPORTED_EXTENSIONS, is_panic, open_workbook
 from triage.io.wide import (
     BuildSettings,
     ambiguous_date_example,
@@ -44,6 +53,9 @@ log = logging.getLogger("triage")
 
 DEFAULT_MAX_UNCOMPRESSED_BYTES: Final = 512 * 1024 * 1024
 DEFAULT_MAX_COMPRESSION_RATIO: Final = 1000.0
+DEFAULT_MAX_FILE_BYTES: Final = 1024 * 1024 * 1024
+_DEFAULT_LIMITS: Final = InputLimits()
+_READ_CHUNK: Final = 16 * 1024 * 1024
 
 
 @dataclass
@@ -56,6 +68,10 @@ class ReadOptions:
     itself does not tell.  unit: the prolactin unit of files that state none anywhere (used
     only where no cell, unit column, header or mapping default gives one).
     max_uncompressed_bytes / max_compression_ratio: zip-bomb guard for xlsx/ods.
+    Resource bounds (a file over them is refused before its rows are built): max_file_bytes
+    (size on disk), max_rows, max_columns and max_cells (rows x columns of a sheet's grid);
+    max_cell_chars: a csv line with a longer cell is rejected (``malformed_line``), and
+    max_record_lines: a quoted csv cell running over more lines is taken as a quote left open.
     """
 
     sheet: str | int | None = None
@@ -64,6 +80,22 @@ class ReadOptions:
     unit: str | None = None
     max_uncompressed_bytes: int = DEFAULT_MAX_UNCOMPRESSED_BYTES
     max_compression_ratio: float = DEFAULT_MAX_COMPRESSION_RATIO
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    max_rows: int = _DEFAULT_LIMITS.max_rows
+    max_columns: int = _DEFAULT_LIMITS.max_columns
+    max_cells: int = _DEFAULT_LIMITS.max_cells
+    max_cell_chars: int = _DEFAULT_LIMITS.max_cell_chars
+    max_record_lines: int = _DEFAULT_LIMITS.max_record_lines
+
+    @property
+    def limits(self) -> InputLimits:
+        return InputLimits(
+            max_rows=self.max_rows,
+            max_columns=self.max_columns,
+            max_cells=self.max_cells,
+            max_cell_chars=self.max_cell_chars,
+            max_record_lines=self.max_record_lines,
+        )
 
 
 @dataclass
@@ -81,13 +113,15 @@ def read_file(
     """Read one input file; InputFileError (file, sheet, row, column) when it is unusable."""
     options = options or ReadOptions()
     mapping = mapping or ColumnMapping()
-    name = path.name
-    data = _read_bytes(path)
+    name = display_name(path)
+    data = _read_bytes(path, name, options.max_file_bytes)
     book = open_workbook(
         path,
         data,
         max_uncompressed_bytes=options.max_uncompressed_bytes,
         max_compression_ratio=options.max_compression_ratio,
+        limits=options.limits,
+        name=name,
     )
     location = locate_header(
         book,
@@ -99,11 +133,19 @@ def read_file(
     sheet = "" if book.is_text else location.sheet
     rows = book.load(location.sheet, None)
     header = list(location.cells) or rows[location.index]
+    line_notes: list[str] = []
+    if book.is_text and book.line_numbers:
+        line_notes = check_field_counts(
+            rows, book.line_numbers, book.bad_rows, location.index, header
+        )
+        line_notes += _header_area_notes(book.bad_rows, book.line_numbers, location.index)
     samples = column_samples(rows, location.index + 1, header)
     match = _match_columns(name, sheet, header, location.first_row + 1, mapping, samples)
     _keep_coded_columns(match, mapping, options.unit)
     result_field = "result" if match.shape == "long" else "prolactin"
-    split = split_rows(rows, location.index, match, name, sheet, result_field)
+    split = split_rows(
+        rows, location.index, match, name, sheet, result_field, bad_rows=book.bad_rows
+    )
     table = build_raw_table(split, match, name, sheet, book)
     join_drug_columns(split, match, table)
     summary = InputSummary(
@@ -117,6 +159,7 @@ def read_file(
         header_row=location.first_row + 1,
         warnings=[
             *book.warnings,
+            *line_notes,
             *_location_notes(location),
             *table.warnings,
             *_other_sheets_note(location.also),
@@ -155,6 +198,29 @@ def read_file(
     return FileRead(frame, rejected, summary)
 
 
+def display_name(path: Path) -> str:
+    """The file name as it can be shown anywhere: bytes that are not UTF-8 (a name from another
+    system) written as ``\\xff`` escapes instead of the lone surrogates Python decodes them to."""
+    name = path.name or str(path)
+    try:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    except (UnicodeError, ValueError):
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _header_area_notes(bad: Mapping[int, str], lines: Sequence[int], header: int) -> list[str]:
+    """A warning for broken lines at or above the header (titles; nothing to reject)."""
+    above = sorted(i for i in bad if i <= header)
+    if not above:
+        return []
+    listed = ", ".join(str(lines[i]) for i in above[:10])
+    more = f" and {len(above) - 10} more" if len(above) > 10 else ""
+    return [
+        f"line(s) {listed}{more} above the data could not be split into fields (an unterminated "
+        "quote, a cell over the size limit or too many fields) and were skipped"
+    ]
+
+
 def _keep_coded_columns(match: ColumnMatch, mapping: ColumnMapping, unit: str | None) -> None:
     """A column whose values did not fit its field is kept when the mapping file recodes that
     field ([values]), and a unit column is kept when --unit is given: --unit must not fill rows
@@ -186,27 +252,48 @@ def _match_columns(
     try:
         match = recognise_columns(header, mapping.columns, samples)
     except MappedHeaderMissing as exc:
-        seen = ", ".join(repr(h) for h in exc.seen[:25])
+        # The header texts are not quoted: a file without a header row has patient data there.
         raise InputFileError(
             name,
             f"the column mapping names header {exc.header!r} (for {exc.field}), which this file "
-            f"lacks; headers found: {seen}",
+            f"lacks; {_columns_seen(header, header_row)}",
             sheet=sheet or None,
             row=header_row,
             column=exc.header,
         ) from None
     if match.shape == "wide" and "prolactin" not in match.fields:
-        seen = ", ".join(repr(h) for h in match.headers if h)
         why = [
             w
             for w in match.warnings
             if " not used as " in w or "series" in w or "several visits" in w
         ]
-        # The specific reason first (a timed series, several visits, a vetoed column); the
-        # headers seen only when nothing more specific is known.
-        message = "; ".join(why) if why else f"no prolactin column found (headers seen: {seen})"
+        # The specific reason first (a timed series, several visits, a vetoed column); else the
+        # columns seen (letters and count, never their texts).
+        message = (
+            "; ".join(why)
+            if why
+            else f"no prolactin column found among {_columns_seen(header, header_row)}; name "
+            'the prolactin column in the mapping file ([columns] prolactin = "<header>")'
+        )
         raise InputFileError(name, message, sheet=sheet or None)
     return match
+
+
+def _columns_seen(header: Sequence[object], header_row: int) -> str:
+    """'the 6 columns A-F of row 1 (the header row; recognised: ...)': header texts are quoted
+    only where they clearly name a field (vocabulary, never patient data)."""
+    count = len(header)
+    if count == 0:
+        return f"the columns of row {header_row} (the header row; it is empty)"
+    named = recognised_headers(header)
+    span = (
+        "the 1 column A"
+        if count == 1
+        else f"the {count} columns A\u2013{column_letters(count - 1)}"
+    )
+    return f"{span} of row {header_row} (the header row" + (
+        f"; recognised: {named})" if named else ")"
+    )
 
 
 def _ambiguous_dates_note(table: RawTable, dayfirst: bool) -> list[str]:
@@ -289,6 +376,14 @@ def read_inputs(
             log.debug("%s", exc)
             errors.append(exc)
             continue
+        except Exception as exc:  # a reader bug must not cost the other files their results
+            errors.append(_internal_error(path, exc))
+            continue
+        except BaseException as exc:  # a Rust panic in python-calamine; not Ctrl-C or exit
+            if not is_panic(exc):
+                raise
+            errors.append(_internal_error(path, exc))
+            continue
         s = result.summary
         log.info(
             "%s: %d rows read, %d triaged, %d rejected",
@@ -308,16 +403,76 @@ def read_inputs(
     return InputsRead(frame, rejected, inputs, errors)
 
 
-def _read_bytes(path: Path) -> bytes:
-    name = path.name or str(path)
-    if not path.exists():
-        raise InputFileError(name, "no such file")
-    if path.is_dir():
-        raise InputFileError(name, "is a folder, not a file (use expand_inputs for folders)")
+def _internal_error(path: Path, exc: BaseException) -> InputFileError:
+    """An unexpected failure reading one file, named without its message (which may quote
+    cells)."""
+    name = display_name(path)
+    log.debug("%s: internal reader error", name, exc_info=exc)
+    return InputFileError(
+        name, f"could not be read: internal reader error {type(exc).__name__}; report it as a bug"
+    )
+
+
+def _read_bytes(path: Path, name: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, read only when it is a regular file within ``max_bytes`` (a device, a
+    FIFO or a socket is refused at once: reading one could hang or never end)."""
     try:
-        return path.read_bytes()
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputFileError(name, "no such file") from None
     except OSError as exc:
-        raise InputFileError(name, f"cannot be read: {exc.strerror or exc}") from None
+        raise InputFileError(name, _cannot(exc)) from None
+    if stat.S_ISDIR(mode):
+        raise InputFileError(name, "is a folder, not a file (use expand_inputs for folders)")
+    if not stat.S_ISREG(mode):
+        raise InputFileError(name, f"is {_special_kind(mode)}, not a regular file")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        # O_NONBLOCK: should the path have become a FIFO since the check, opening cannot hang.
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise InputFileError(name, _cannot(exc)) from None
+    with os.fdopen(fd, "rb", buffering=0) as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise InputFileError(name, f"is {_special_kind(info.st_mode)}, not a regular file")
+        if info.st_size > max_bytes:
+            raise InputFileError(name, _too_big(info.st_size, max_bytes))
+        parts: list[bytes] = []
+        size = 0
+        try:
+            while size <= max_bytes:  # bounded even if the file grows while it is read
+                part = stream.read(min(_READ_CHUNK, max_bytes + 1 - size))
+                if not part:
+                    break
+                parts.append(part)
+                size += len(part)
+        except OSError as exc:
+            raise InputFileError(name, _cannot(exc)) from None
+    if size > max_bytes:
+        raise InputFileError(name, _too_big(size, max_bytes))
+    return b"".join(parts)
+
+
+def _cannot(exc: OSError) -> str:
+    return f"cannot be read: {exc.strerror or type(exc).__name__}"
+
+
+def _too_big(size: int, max_bytes: int) -> str:
+    return (
+        f"refused: the file is {size:,} bytes, more than the limit of {max_bytes:,} "
+        "(max_file_bytes)"
+    )
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 def _check_counts(summary: InputSummary) -> None:
