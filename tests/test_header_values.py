@@ -1264,17 +1264,19 @@ ZERO_AGES = [
 
 
 @pytest.mark.parametrize("cell", ZERO_AGES)
-def test_a_zero_age_without_days_is_rejected_not_read_as_a_newborn(
+def test_a_zero_age_without_days_is_kept_as_an_age_under_its_unit_not_day_zero(
     tmp_path: Path, cell: str
 ) -> None:
     # The 0-4-day neonatal limit is several times the infant one: reading "0 years" as day 0
-    # would call a raised infant's result normal.
+    # would call a raised infant's result normal.  The row is kept as an age known only to be
+    # under its unit (values.unknown_age: the span negated); the engine judges it against
+    # every interval of the span (tests/test_plausibility.py).
     path = write(tmp_path, "z.csv", f"ID;Sex;Age;PRL (ng/mL)\nA;F;{cell};150\nB;F;34;20\n")
     result = read(path)
-    assert result.frame["patient_id"].tolist() == ["B"]
-    (rejected,) = result.rejected
-    assert (rejected.source_row, rejected.reason_code) == (2, "unreadable_age")
-    assert "not how many days" in rejected.detail
+    assert result.frame["patient_id"].tolist() == ["A", "B"]
+    assert result.rejected == []
+    age = result.frame["age_years"].tolist()[0]
+    assert age < 0  # under -age years, days unknown
 
 
 @pytest.mark.parametrize("cell", ["0", "0 y", "0 months"])

@@ -1105,26 +1105,54 @@ def parse_age_years(cell: object, readings: Mapping[str, str] | None = None) -> 
     return None if days is None else days / _DAYS_PER_YEAR
 
 
-MAX_AGE_YEARS: Final = 130.0
+def zero_age_span_years(cell: object, readings: Mapping[str, str] | None = None) -> float | None:
+    """For an age of zero written in a unit coarser than a day ("0", "0 y", "0 J", "0 ans",
+    "0,0", "0 months", "0 wk"), the span it leaves open, in years: "0 y" says "under one year"
+    (1.0), "0 months" "under one month", "0 wk" "under one week".  None for any other cell,
+    including the exact "0 days", "0 d", "0 h" (day 0).
 
-
-def zero_age_without_days(cell: object, readings: Mapping[str, str] | None = None) -> bool:
-    """An age of zero written in a unit coarser than a day ("0", "0 y", "0 J", "0 months",
-    "0 wk"): it says "under one year (month, week)", not "day 0", so it cannot choose between
-    the neonatal and infant intervals.  "0 days", "0 d", "0 h" are exact."""
+    A bare 0 (number or text) is read in years, like any bare age."""
+    if readings is None:
+        readings = {w: str(d.get("default", "")) for w, d in ambiguous_duration_words().items()}
     days = _duration_days(cell, _DAYS_PER_YEAR, readings)
     if days != 0.0:
-        return False
+        return None
     if not isinstance(cell, str):
-        return True  # a bare 0 in a years column
+        return 1.0  # a bare 0 in a years column
     _, unit_days = _duration_units()
     words = re.findall(r"[^\W\d_]+", normalise_word(_clean_text(cell)))
 
     def days_of(word: str) -> float:
-        found = unit_days.get(word, _DAYS_IN.get((readings or {}).get(word, "")))
+        found = unit_days.get(word, _DAYS_IN.get(readings.get(word, "")))
         return _DAYS_PER_YEAR if found is None else found
 
-    return not any(days_of(word) <= 1.0 for word in words)
+    spans = [days_of(word) for word in words]
+    if any(span <= 1.0 for span in spans):
+        return None
+    return max(spans, default=_DAYS_PER_YEAR) / _DAYS_PER_YEAR
+
+
+def zero_age_without_days(cell: object, readings: Mapping[str, str] | None = None) -> bool:
+    """An age of zero written in a unit coarser than a day (see ``zero_age_span_years``): it says
+    "under one year (month, week)", not "day 0"."""
+    return zero_age_span_years(cell, readings) is not None
+
+
+# An age known only to be under some span (an age of "0 y": under one year, days unknown) travels
+# in the canonical frame's age_years as the span negated (-1.0 for "0 y", -1/12 for "0 months"):
+# a real age is never negative (negative cells are rejected), and the engine (engine/core.py)
+# reads it back with ``unknown_age_spans`` before any rule sees the age.
+def unknown_age(span_years: float) -> float:
+    """The age_years value of an age under `span_years` whose exact value is unknown."""
+    return -abs(span_years)
+
+
+def unknown_age_spans(ages: np.ndarray) -> np.ndarray:
+    """Per age_years value: the span of an unknown age under it (``unknown_age``), NaN for a
+    known or missing age."""
+    values = np.asarray(ages, dtype="float64")
+    with np.errstate(invalid="ignore"):
+        return np.where(values < 0, -values, np.nan)
 
 
 def age_header_scale(unit: str, readings: Mapping[str, str] | None = None) -> float | None:

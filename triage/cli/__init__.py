@@ -9,6 +9,9 @@ import typer
 from triage import TOOL_NAME, __version__
 
 app = typer.Typer(
+    # Help texts are plain text: "[columns]" must show as written, never be eaten as Rich
+    # markup (nor need hand escapes).
+    rich_markup_mode=None,
     name=TOOL_NAME,
     help=(
         "Triage serum prolactin results from laboratory exports: reference intervals, severity, "
@@ -19,7 +22,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    # help as wide as the terminal, up to 100 columns (docs/cli.md is rendered at 100)
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 
 

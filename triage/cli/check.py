@@ -37,7 +37,8 @@ def render_check(outcome: InputsRead) -> str:
     for r in outcome.rejected:
         by_file[(r.source_file, r.source_sheet)].append(r)
     blocks = [_render_summary(s, by_file.get((s.file, s.sheet), [])) for s in outcome.inputs]
-    blocks.extend(f"{f}\n  UNUSABLE: {f.message}" for f in outcome.errors)
+    # an unusable file is named here; its error is printed once, on stderr (check_command)
+    blocks.extend(f"{f.file}: UNUSABLE (the error is on stderr)" for f in outcome.errors)
     return "\n\n".join(blocks)
 
 

@@ -1,6 +1,7 @@
 """Generate docs/cli.md from the commands' --help, so the docs cannot drift from the code.
 
 `python -m triage.cli.docs > docs/cli.md` writes it; tests/test_docs.py checks it is current.
+Help texts are plain text (the app sets ``rich_markup_mode=None``): "[columns]" shows as written.
 """
 
 from __future__ import annotations
@@ -28,7 +29,13 @@ def help_text(args: tuple[str, ...]) -> str:
 
     runner = CliRunner()
     env = {"TERMINAL_WIDTH": WIDTH, "COLUMNS": WIDTH, "NO_COLOR": "1", "TERM": "dumb"}
-    result = runner.invoke(app, [*args, "--help"], prog_name="prolactin-triage", env=env)
+    result = runner.invoke(
+        app,
+        [*args, "--help"],
+        prog_name="prolactin-triage",
+        env=env,
+        terminal_width=int(WIDTH),  # the test runner would force 80 columns
+    )
     if result.exit_code != 0:
         raise RuntimeError(f"--help failed for {' '.join(args)}: {result.output}")
     return "\n".join(line.rstrip() for line in result.output.strip().splitlines())

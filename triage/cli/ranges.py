@@ -19,6 +19,9 @@ from triage.knowledge.model import ReferenceSet, Stratum
 from triage.numbers import DAYS_PER_YEAR
 
 app = typer.Typer(
+    # Help texts are plain text: "[columns]" must show as written, never be eaten as Rich
+    # markup (nor need hand escapes).
+    rich_markup_mode=None,
     help="List, show and validate reference-interval sets.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},

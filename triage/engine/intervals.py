@@ -581,13 +581,22 @@ def choose_intervals(
     row: RowIntervals,
     phys: Physiology,
     knowledge: Knowledge,
+    age_spans: np.ndarray | None = None,
 ) -> Intervals:
-    """The interval of every row: physiological, else the row's own, else the set's."""
+    """The interval of every row: physiological, else the row's own, else the set's.
+
+    ``age_spans``: per row, NaN, or the span (years) of an age known only to be under it (an
+    age of "0 y": under one year, days unknown; values.unknown_age).  Such a row is judged
+    against every interval an age in that span could have (neonatal, infant; module doc)."""
     picker = _Picker(frame, set_names, row, phys, knowledge)
     states = [""] * len(frame)
     choices: list[Choice | None] = []
     usual_high = np.full(len(frame), np.nan)
+    spans = np.full(len(frame), np.nan) if age_spans is None else age_spans
     for i in range(len(frame)):
+        if spans[i] > 0:
+            choices.append(picker.spanning(i, float(spans[i])))
+            continue
         physio = _physio_key(phys, i, picker.sexes[i], int(picker.bins[i]))
         choice = None
         if physio is not None:
@@ -642,6 +651,40 @@ class _Picker:
         if choice is not None and self.has_row(i):
             choice = _row_ignored(choice, self.row_lows[i], self.row_highs[i])
         return choice
+
+    def spanning(self, i: int, span: float) -> Choice | None:
+        """Every interval an age under `span` years could have (an age of "0 y" without days):
+        the neonatal ones and the infant ones, as the row's age band would choose them.  High
+        only above every upper limit (the highest decides), normal only within every interval,
+        otherwise indeterminate: the age in days would decide."""
+        neonatal_max = self.chooser.kn.thresholds.get("neonatal_max_age_years")
+        physio_state = self.phys.pregnant[i] or self.phys.lactating[i]
+        saved = self.bins[i]
+        found: list[Choice | None] = []
+        try:
+            for b, lower in enumerate(self.rep.tolist()):
+                if not 0 <= lower < span:
+                    continue
+                self.bins[i] = b
+                choice = None
+                if lower < neonatal_max and not physio_state:
+                    choice = self.physiological(i, (NEONATAL, self.sexes[i], b))
+                found.append(choice if choice is not None else self.usual(i))
+        finally:
+            self.bins[i] = saved
+        chosen = [c for c in found if c is not None]
+        if not chosen:
+            return None
+        members = tuple(dict.fromkeys(iv for c in chosen for iv in c.intervals))
+        under = age_text(span).replace("1 y", "one year")
+        note = (
+            f"Age 0 without days: an infant under {under} whose age in days is not known, so "
+            "every interval of that span is considered. High only above every upper limit, "
+            "normal only within every interval, otherwise indeterminate: the age in days (or "
+            "the birth date) would decide"
+        )
+        source = "row" if all(c.source == "row" for c in chosen) else "set"
+        return Choice(members, source, chosen[0].set_name, note)
 
     def usual(self, i: int) -> Choice | None:
         """The row's own interval (paired with the paediatric one for a child), else the set's;

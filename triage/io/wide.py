@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 
 from triage.io.layout import Distinct, RawTable, factorize_column
+from triage.knowledge.loaders import load_thresholds
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, Rejected
 from triage.values import (
     CANONICAL_UNITS,
-    MAX_AGE_YEARS,
     ContextRange,
     Interval,
     Quantity,
@@ -65,7 +65,8 @@ from triage.values import (
     sex_letter_reading,
     slash_date_order,
     unit_from_interval,
-    zero_age_without_days,
+    unknown_age,
+    zero_age_span_years,
 )
 
 T = TypeVar("T")
@@ -80,6 +81,7 @@ TEXT_COLUMNS: Final = (
     "pituitary_lesion",
     "symptoms",
     "comments",
+    "specimen_id",
 )
 QUALIFIED_NUMBERS: Final = ("egfr", "tsh")
 PLAIN_NUMBERS: Final = ("creatinine", "free_t4")
@@ -105,6 +107,9 @@ class BuildSettings:
     tests: Mapping[str, str] = field(default_factory=dict)  # mapping file [tests] (long files)
     unit: str | None = None  # the file's prolactin unit (--unit), used when nothing else gives one
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # mapping [values]
+    # The run's date (--as-of), naive or aware; None: now.  Collection dates later than it (by
+    # more than thresholds.toml collection_date_future_days) are rejected as implausible_date.
+    as_of: datetime | None = None
 
 
 @dataclass
@@ -462,8 +467,13 @@ class _Builder:
         if not codes:
             return
         header = self.table.headers.get("prolactin_unit", "unit")
+        # printed on the console: only numeric codes are quoted, never a text that could be a
+        # name or an id from a mis-mapped column
+        numeric = sorted(c for c in codes if bare_number(c) is not None)[:8]
+        others = len(set(codes)) - len(set(numeric))
+        shown = ", ".join(numeric + ([f"{others} other text(s)"] if others else []))
         self.warnings.append(
-            f"column {header!r} holds codes, not units ({', '.join(sorted(codes)[:8])}): its rows "
+            f"column {header!r} holds codes, not units ({shown}): its rows "
             "are rejected as unknown_unit, and --unit does not fill them; recode the codes in the "
             'column mapping file ([values.prolactin_unit] "1" = "ng/mL", as the codebook says)'
         )
@@ -553,8 +563,24 @@ class _Builder:
         raw = self.out["prolactin_raw"]
         no_unit = np.array([u is None for u in unit], dtype=bool)
         ceiling = np.array([limits.max_by_unit.get(u, math.inf) if u else math.inf for u in unit])
+        floors = _result_floors()
+        floor = np.array([floors.get(u, 0.0) if u else 0.0 for u in unit], dtype="float64")
+        self.result_floor = floor
+        plain = np.array([not q for q in self.out["qualifier"]], dtype=bool)
+        below = np.array([str(q or "").startswith("<") for q in self.out["qualifier"]], dtype=bool)
         with np.errstate(invalid="ignore"):
-            implausible = ~no_unit & ((value <= limits.min_exclusive) | (value > ceiling))
+            # A plain 0 is how some exports write "below the detection limit": kept.  A plain
+            # number above 0 yet below the floor (1e-300) is a data error; a "<" bound says
+            # "below detection" whatever its size.
+            zero = plain & (value == limits.min_exclusive)
+            tiny = ~below & (value > limits.min_exclusive) & (value < floor)
+            implausible = ~no_unit & (
+                (value < limits.min_exclusive)
+                | ((value == limits.min_exclusive) & ~plain)
+                | tiny
+                | (value > ceiling)
+            )
+        self._warn_zero_results(zero & ~no_unit & (status == "ok"))
         order = (
             ("implausible_value", implausible & (status == "ok")),
             ("unknown_unit", no_unit & (status == "ok")),
@@ -564,13 +590,34 @@ class _Builder:
         for code, mask in order:
             reason[mask] = code
         for i in np.flatnonzero(reason != ""):
-            detail[i] = self._detail(str(reason[i]), raw[i], unit[i], unit_text[i], low[i], high[i])
+            detail[i] = self._detail(
+                str(reason[i]), raw[i], unit[i], unit_text[i], (low[i], high[i]), value[i]
+            )
         return reason, detail
 
+    def _warn_zero_results(self, zero: np.ndarray) -> None:
+        if not zero.any():
+            return
+        rows = self.table.source_rows[np.flatnonzero(zero)].tolist()
+        shown = ", ".join(str(r) for r in rows[:_NOTE_EXAMPLES])
+        more = f" and {len(rows) - _NOTE_EXAMPLES} more" if len(rows) > _NOTE_EXAMPLES else ""
+        self.warnings.append(
+            f"{len(rows)} result(s) of 0 (row(s) {shown}{more}) were read as below the assay's "
+            "detection limit (normal, or low against a lower limit); check the export if 0 "
+            "stands for a missing result"
+        )
+
     def _detail(
-        self, code: str, raw: object, unit: object, unit_text: object, low: float, high: float
+        self,
+        code: str,
+        raw: object,
+        unit: object,
+        unit_text: object,
+        interval: tuple[float, float],
+        value: float,
     ) -> str:
         text = str(raw) if raw else ""
+        low, high = interval
         if code == "missing_result":
             return "the prolactin cell is empty"
         if code == "unparseable_result":
@@ -588,15 +635,29 @@ class _Builder:
                     f'([values.prolactin_unit] "{unit_text}" = "ng/mL" or "mIU/L", as its '
                     "codebook says); --unit applies only to rows that give no unit"
                 )
-            interval = (
+            written = (
                 "" if math.isnan(high) else f"; its interval {_fmt(low)}-{_fmt(high)} does not tell"
             )
             return (
-                f"no unit for result {text!r} (no unit column, header unit or default{interval}); "
+                f"no unit for result {text!r} (no unit column, header unit or default{written}); "
                 "give the file's unit with --unit (e.g. --unit mIU/L) or the mapping file's "
                 "[defaults] prolactin_unit"
             )
-        return f"{text} {unit} cannot be a serum prolactin"
+        limits = prolactin_plausibility()
+        floor = _result_floors().get(str(unit), 0.0)
+        if value < limits.min_exclusive:
+            why = "is negative"
+        elif value > limits.max_by_unit.get(str(unit), math.inf):
+            ceiling = _fmt(limits.max_by_unit[str(unit)])
+            why = f"is above {ceiling} {unit}, far beyond any reported serum prolactin"
+        elif value == limits.min_exclusive:
+            why = "is a bound of 0, which no assay reports"
+        else:
+            why = (
+                f"is below {_fmt(floor)} {unit}, far under any assay's detection limit: a data "
+                "error (a result below detection is written as '<' the limit, or 0)"
+            )
+        return f"prolactin {text!r} {unit} {why}; it cannot be a serum prolactin"
 
     # -- identity, dates -------------------------------------------------------------------------
     def identity(self) -> None:
@@ -612,8 +673,65 @@ class _Builder:
         given_age = self.column("age_years")
         age = self._ages(given_age) if given_age is not None else np.full(self.n, np.nan)
         computed = ages_in_years(self.out["birth_date"], self.out["collected_at"])
-        self.out["age_years"] = np.where(np.isnan(age), computed, age)
+        too_old = computed > self.max_age
+        computed[too_old] = np.nan
+        # an age known only to be under a span ("0 y") gives way to the birth date's exact age
+        unsure = np.isnan(age) | ((age < 0) & ~np.isnan(computed))
+        self.out["age_years"] = np.where(unsure, computed, age)
         self._unreadable_ages(given_age, age, computed)
+        self._impossible_birth_dates(np.isnan(age) & np.isnan(computed), too_old)
+        self._implausible_dates()
+
+    @property
+    def max_age(self) -> float:
+        return load_thresholds().get("age_max_years")
+
+    def _impossible_birth_dates(self, no_age: np.ndarray, too_old: np.ndarray) -> None:
+        """Rows without a readable age whose birth date is after the collection or gives an age
+        over age_max_years: rejected (unreadable_age), never judged as adults."""
+        birth, collected = self.out["birth_date"], self.out["collected_at"]
+        both = ~np.isnat(birth) & ~np.isnat(collected)
+        after = both & (birth > collected)
+        header = self.table.headers.get("birth_date", "birth date")
+        for i in np.flatnonzero(no_age & both & (after | too_old) & ~self.age_reject):
+            why = (
+                "is after the collection date"
+                if after[i]
+                else f"gives an age over {_fmt(self.max_age)} years at collection"
+            )
+            self.age_reject[i] = True
+            self.age_detail[i] = (
+                f"the birth date in column {header!r} {why} and no age cell gives the age; the "
+                "result is not judged against the adult interval"
+            )
+
+    def _implausible_dates(self) -> None:
+        """Collection dates before collection_date_min_year or after the run's date (plus
+        collection_date_future_days): rejected as implausible_date."""
+        thresholds = load_thresholds()
+        first_year = int(thresholds.get("collection_date_min_year"))
+        slack = thresholds.get("collection_date_future_days")
+        as_of = self.settings.as_of or datetime.now()
+        if as_of.tzinfo is not None:
+            as_of = as_of.astimezone().replace(tzinfo=None)
+        earliest = np.datetime64(f"{first_year:04d}-01-01", "ns")
+        latest = np.datetime64(as_of, "ns") + np.timedelta64(round(slack * 86_400), "s")
+        collected = self.out["collected_at"]
+        known = ~np.isnat(collected)
+        early, late = known & (collected < earliest), known & (collected > latest)
+        self.date_reject = early | late
+        self.date_detail = np.full(self.n, "", dtype=object)
+        header = self.table.headers.get("collected_at", "collected")
+        run_day = as_of.date().isoformat()
+        for i in np.flatnonzero(self.date_reject):
+            shown = str(np.datetime_as_string(collected[i], unit="D"))
+            self.date_detail[i] = (
+                f"collection date '{shown}' in column {header!r} is before {first_year}: prolactin "
+                "immunoassays date from the 1970s (a typing error?)"
+                if early[i]
+                else f"collection date '{shown}' in column {header!r} is after the run's date "
+                f"({run_day}): a sample cannot come from the future (a typing error?)"
+            )
 
     def _ages(self, given: np.ndarray) -> np.ndarray:
         """Ages in years; a bare number in the header's unit ("Alter (Monate)"), a bare "j"
@@ -622,6 +740,7 @@ class _Builder:
         readings = age_unit_readings(self.table.distinct(given).uniques, header)
         unit = self.table.header_units.get("age_years", "")
         per_year = age_header_scale(unit, readings) if unit else None
+        max_age = self.max_age
 
         def read(cell: object) -> float | None:
             if per_year is not None and not isinstance(cell, bool):
@@ -631,9 +750,12 @@ class _Builder:
                     number = parse_number(cell.strip())
                     return None if number is None or number < 0 else number * per_year
             age = parse_age_years(cell, readings)
-            if age == 0.0 and per_year is None and zero_age_without_days(cell, readings):
-                return None  # "0 years": under one, not day 0 (birth date, else rejected)
-            return age if age is not None and 0.0 <= age <= MAX_AGE_YEARS else None
+            span = zero_age_span_years(cell, readings) if age == 0.0 and per_year is None else None
+            if span is not None:
+                # "0 years": under one year, not day 0 (the birth date decides if there is one;
+                # else the engine judges against every interval of that span)
+                return unknown_age(span)
+            return age if age is not None and 0.0 <= age <= max_age else None
 
         return self._floats(given, read)
 
@@ -667,16 +789,19 @@ class _Builder:
             f"{example!r} at row {int(self.table.source_rows[first])}): {what}; write the unit "
             "(34 y, 6 months, 3 days) or fix the cell"
         )
-        readings = age_unit_readings(self.table.distinct(given).uniques, header)
         for i in np.flatnonzero(self.age_reject):
             written = cell_text(given[i])
+            number = parse_number(written.strip())
+            why = (
+                "is negative"
+                if number is not None and number < 0
+                else f"is over {_fmt(self.max_age)} years"
+                if number is not None and number > self.max_age
+                else "cannot be read as an age"
+            )
             self.age_detail[i] = (
-                f"age {written!r} in column {header!r} says under one year (or month, week) but "
-                "not how many days: the neonatal and infant intervals differ several-fold; give "
-                "the birth date or the age in days or months"
-                if zero_age_without_days(given[i], readings)
-                else f"age {written!r} in column {header!r} cannot be read as an age and no "
-                "birth date gives it; the result is not judged against the adult interval"
+                f"age {written!r} in column {header!r} {why} and no birth date gives the age; "
+                "the result is not judged against the adult interval"
             )
 
     def _sex(self) -> np.ndarray:
@@ -1041,6 +1166,15 @@ def _time_of_day(cell: object) -> timedelta | None:
     return None
 
 
+def _result_floors() -> dict[str, float]:
+    """The smallest plausible plain result per unit (thresholds.toml prolactin_min_*)."""
+    thresholds = load_thresholds()
+    return {
+        "ng/mL": thresholds.get("prolactin_min_ng_ml"),
+        "mIU/L": thresholds.get("prolactin_min_miu_l"),
+    }
+
+
 def _unit_id(text: object) -> int:
     """0 when a text names no prolactin unit, else 1 + the index of its normalised unit."""
     info = normalise_unit(text)
@@ -1103,6 +1237,9 @@ def build_frame(table: RawTable, settings: BuildSettings) -> BuildResult:
     age_reject = builder.age_reject & (reason == "")
     reason[age_reject] = "unreadable_age"
     detail[age_reject] = builder.age_detail[age_reject]
+    date_reject = builder.date_reject & (reason == "")
+    reason[date_reject] = "implausible_date"
+    detail[date_reject] = builder.date_detail[date_reject]
     accepted = np.flatnonzero(reason == "")
     out = builder.out
     out["source_file"] = np.full(len(table), table.file, dtype=object)

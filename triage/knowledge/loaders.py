@@ -135,6 +135,11 @@ REQUIRED_THRESHOLDS: Final = (
     "neonatal_max_age_years",
     "miu_per_ng_plausible_min",
     "miu_per_ng_plausible_max",
+    "collection_date_min_year",
+    "collection_date_future_days",
+    "age_max_years",
+    "prolactin_min_ng_ml",
+    "prolactin_min_miu_l",
 )
 
 DRUG_KEYS: Final = frozenset(

@@ -6,20 +6,41 @@ without the key can test a guess.  Without a key a random one is drawn per run.
 
 Free text (evidence, reasons, notes) is searched for the row's own id and name words, which are
 replaced too; other names a lab may have typed into free text cannot be found and stay.
+
+Ages and times are coarsened too, since an exact age beside a collection time gives the birth
+date back: ages become completed years (completed months, as a fraction of a year, under
+``MONTHS_BELOW_YEARS``), collection times are cut to the date, and birth dates are dropped.
+
+Rejected rows (rejected.csv, results.json "rejected", the summary's and the workbook's rejected
+tables) and the reading warnings of each input (results.json "inputs", the summary) quote the
+cells that could not be read, and on a file whose "header" is a patient row even the column
+names are patient data.  Their details keep only the row number and reason:
+every quoted text ('...' or "...") becomes ``[redacted]`` unless it is a plain number (with an
+optional comparator and a prolactin unit: '<0.5', '1e-300', '200', '4240 mIU/L'; or a unit
+alone: 'ng/mL') of at most
+``MAX_KEPT_DECIMALS`` decimals, which carries no identity.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
+import math
 import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
+import numpy as np
 import pandas as pd
+
+from triage.schema import InputSummary, Rejected
+from triage.values import normalise_unit
+
+_Meta = TypeVar("_Meta", bound=Any)
 
 KEY_BYTES: Final = 32
 TOKEN_HEX_DIGITS: Final = 12  # 48 bits: no collision to expect within any lab batch
@@ -37,6 +58,69 @@ DETAIL_TEXT_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "suggestion_details": ("reason", "label"),
 }
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+# Ages under this many years are kept in completed months, older ones in completed years.
+MONTHS_BELOW_YEARS: Final = 2.0
+_MONTHS_PER_YEAR: Final = 12
+AGE_COLUMNS: Final[tuple[str, ...]] = ("age_years",)
+TIME_COLUMNS: Final[tuple[str, ...]] = ("collected_at",)  # cut to the date
+DROPPED_COLUMNS: Final[tuple[str, ...]] = ("birth_date",)  # emptied
+PLACEHOLDER: Final = "[redacted]"
+MAX_KEPT_DECIMALS: Final = 3
+# A quoted text in a rejected row's detail: '...' or "..." as Python's repr writes them.
+_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+_PLAIN_NUMBER = re.compile(
+    r"(?P<number>[<>≤≥=~]{0,2}\s*[-+]?(?:\d+(?:[.,](?P<decimals>\d+))?|[.,]\d+)"
+    r"(?:[eE][-+]?\d+)?)\s*(?P<unit>\S.*)?"
+)
+
+
+def coarse_age(years: float) -> float:
+    """Completed years; completed months (in years) under MONTHS_BELOW_YEARS; NaN stays."""
+    if years != years or years < 0:  # NaN, or an unknown age below a span
+        return years
+    if years < MONTHS_BELOW_YEARS:
+        return math.floor(years * _MONTHS_PER_YEAR + 1e-9) / _MONTHS_PER_YEAR
+    return float(math.floor(years + 1e-9))
+
+
+def _kept_quote(text: str) -> bool:
+    """A quoted detail text that may stay under --redact: a plain number, as the module says."""
+    match = _PLAIN_NUMBER.fullmatch(text.strip())
+    if match is None:
+        return bool(text.strip()) and normalise_unit(text) is not None  # a unit alone
+    decimals = match.group("decimals") or ""
+    if len(decimals) > MAX_KEPT_DECIMALS:
+        return False
+    unit = match.group("unit")
+    return unit is None or normalise_unit(unit) is not None
+
+
+def redact_detail(detail: str) -> str:
+    """A rejected row's detail with every quoted text but plain numbers replaced."""
+
+    def replace(match: re.Match[str]) -> str:
+        quoted = match.group(0)
+        return quoted if _kept_quote(quoted[1:-1]) else PLACEHOLDER
+
+    return _QUOTED.sub(replace, detail)
+
+
+def redact_rejected(rejected: Iterable[Rejected]) -> list[Rejected]:
+    """Rejected rows whose details quote no cell text (module doc)."""
+    return [dataclasses.replace(r, detail=redact_detail(r.detail)) for r in rejected]
+
+
+def redact_run_inputs(meta: _Meta) -> _Meta:
+    """A copy of a run's provenance (output.RunMeta: a dataclass with ``inputs``) whose input
+    summaries are redacted (``redact_inputs``)."""
+    return dataclasses.replace(meta, inputs=redact_inputs(meta.inputs))
+
+
+def redact_inputs(inputs: Iterable[InputSummary]) -> list[InputSummary]:
+    """Input summaries whose reading warnings quote no cell text ("cannot be read as an age
+    (e.g. 'Jane Doe' at row 4)"), by the rule of rejected details."""
+    return [dataclasses.replace(s, warnings=[redact_detail(w) for w in s.warnings]) for s in inputs]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +163,10 @@ class Redactor:
             out["patient_id"] = _text_series([id_token(i) if i else None for i in ids], out)
         if "patient_name" in out.columns:
             out["patient_name"] = _text_series([initials(n) if n else None for n in names], out)
+        if "specimen_id" in out.columns:  # an accession number finds the patient in the LIS
+            specimens = _column_values(out, "specimen_id")
+            out["specimen_id"] = _text_series([id_token(s) if s else None for s in specimens], out)
+        _coarsen(out)
         for column in FREE_TEXT_COLUMNS:
             if column in out.columns:
                 texts = out[column].tolist()
@@ -95,6 +183,21 @@ class Redactor:
                     dtype=object,
                 )
         return out
+
+
+def _coarsen(out: pd.DataFrame) -> None:
+    """Ages to completed years (months for infants), times cut to the date, birth dates
+    dropped (in place)."""
+    for column in AGE_COLUMNS:
+        if column in out.columns:
+            ages = out[column].to_numpy(dtype="float64", na_value=np.nan)
+            out[column] = pd.Series([coarse_age(a) for a in ages], index=out.index, dtype="float64")
+    for column in TIME_COLUMNS:
+        if column in out.columns and pd.api.types.is_datetime64_any_dtype(out[column].dtype):
+            out[column] = out[column].dt.normalize()
+    for column in DROPPED_COLUMNS:
+        if column in out.columns:
+            out[column] = pd.Series(pd.NaT, index=out.index, dtype=out[column].dtype)
 
 
 def _column_values(frame: pd.DataFrame, column: str) -> list[str]:

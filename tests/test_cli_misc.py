@@ -1,0 +1,141 @@
+"""Help texts shown as written, config keys of other commands, errors printed once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import typer
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from triage.cli import app
+from triage.cli import docs as cli_docs
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parent.parent
+EXPORT = "ID,Sex,Age,Prolactin (ng/mL)\nA,F,34,20\n"
+
+
+def invoke(*args: str | Path):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, [str(a) for a in args], prog_name="prolactin-triage")
+
+
+# ------------------------------------------------------------------------------------------------
+# Help texts are plain text
+# ------------------------------------------------------------------------------------------------
+def test_help_shows_bracketed_words_as_written() -> None:
+    shown = invoke("run", "--help").output
+    for word in ("[columns]", "[defaults]", "[values.sex]", "[branding]", "[pdf]"):
+        assert word in shown
+    assert "\\[" not in shown
+
+
+def test_a_new_help_text_with_brackets_is_shown_as_written() -> None:
+    probe = typer.Typer(rich_markup_mode=None)
+
+    @probe.command()
+    def go(
+        x: str = typer.Option("", help="See the [columns] table and [bold]this[/bold]."),
+    ) -> None:
+        """Probe."""
+
+    result = runner.invoke(probe, ["--help"])
+    assert "[columns]" in result.output and "[bold]this[/bold]" in result.output
+    assert app.rich_markup_mode is None  # the application's own setting
+
+
+def test_docs_cli_md_shows_bracketed_words_and_is_current() -> None:
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert "[columns]" in text and "[branding]" in text and "\\[" not in text
+    assert cli_docs.render() == text
+
+
+# ------------------------------------------------------------------------------------------------
+# Config keys
+# ------------------------------------------------------------------------------------------------
+def test_a_key_of_another_command_is_ignored_with_one_note(tmp_path: Path) -> None:
+    export = tmp_path / "e.csv"
+    export.write_text(EXPORT, encoding="utf-8")
+    config = tmp_path / "c.toml"
+    config.write_text("settle_seconds = 5\n", encoding="utf-8")
+    result = invoke("check", export, "--config", config)
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if "settle_seconds" in line]
+    assert notes == ["note: config key 'settle_seconds' is for batch; ignored by check"]
+
+
+def test_an_unknown_key_is_a_usage_error(tmp_path: Path) -> None:
+    export = tmp_path / "e.csv"
+    export.write_text(EXPORT, encoding="utf-8")
+    config = tmp_path / "c.toml"
+    config.write_text("no_such_option = 1\n", encoding="utf-8")
+    result = invoke("check", export, "--config", config)
+    assert result.exit_code == 2
+    assert "no_such_option" in result.output
+
+
+def test_every_command_option_is_a_known_config_key(tmp_path: Path) -> None:
+    """The keys come from the registered commands: none is typed twice."""
+    export = tmp_path / "e.csv"
+    export.write_text(EXPORT, encoding="utf-8")
+    root = get_command(app)
+    names = {
+        p.name
+        for command in root.commands.values()  # type: ignore[attr-defined]
+        for p in getattr(command, "params", [])
+        if p.name and p.name not in ("config", "inputs", "help")
+    }
+    assert {"xlsx", "settle_seconds", "redact"} <= names
+    config = tmp_path / "c.toml"
+    config.write_text(
+        "".join(f"{n} = false\n" for n in sorted(names) if "_" in n), encoding="utf-8"
+    )
+    result = invoke("check", export, "--config", config, "--quiet")
+    assert "unknown option" not in result.output
+
+
+# ------------------------------------------------------------------------------------------------
+# Errors printed once
+# ------------------------------------------------------------------------------------------------
+def _no_repeats(text: str) -> None:
+    lines = [line for line in text.splitlines() if line.strip()]
+    repeated = [line for line, n in Counter(lines).items() if n > 1]
+    assert not repeated, repeated
+    # nor the same message inside two lines
+    messages = [line.split("error: ", 1)[1] for line in lines if "error: " in line]
+    for message in messages:
+        core = message.split(": ", 1)[-1]
+        assert sum(core in line for line in lines) == 1, (core, lines)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("run", "{missing}", "--out", "{out}"),
+        ("run", "{bad}", "{bad2}", "--out", "{out}"),
+        ("run", "{good}", "{bad}", "--out", "{out}"),
+        ("run", "{good}", "--columns", "{badmap}", "--out", "{out}"),
+        ("check", "{bad}"),
+        ("check", "{good}", "{bad}"),
+        ("check", "{bad}", "{bad2}"),
+    ],
+)
+def test_each_error_is_printed_once(tmp_path: Path, args: tuple[str, ...]) -> None:
+    paths = {
+        "missing": tmp_path / "missing.csv",
+        "bad": tmp_path / "bad.csv",
+        "bad2": tmp_path / "bad2.csv",
+        "good": tmp_path / "good.csv",
+        "badmap": tmp_path / "map.toml",
+        "out": tmp_path / "out",
+    }
+    paths["bad"].write_text("hello world\nfoo\n", encoding="utf-8")
+    paths["bad2"].write_text("a,b\n1,2\n", encoding="utf-8")
+    paths["good"].write_text(EXPORT, encoding="utf-8")
+    paths["badmap"].write_text("[columns\nx=", encoding="utf-8")
+    result = invoke(*(a.format(**{k: str(v) for k, v in paths.items()}) for a in args))
+    assert result.exit_code != 0
+    _no_repeats(result.stderr)
+    _no_repeats(result.stdout + "\n" + result.stderr)
