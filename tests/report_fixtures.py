@@ -434,6 +434,7 @@ def make_results(n: int, *, seed: int = 7, patients: int | None = None) -> pd.Da
         rows["factor_evidence"].append(
             " | ".join(f"{f['code']} ({f['strength']}): {f['evidence']}" for f in v.factors)
         )
+        rows["specimen_id"].append(f"S{i:06d}")
     return _typed(pd.DataFrame(rows))
 
 

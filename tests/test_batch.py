@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -11,8 +10,9 @@ from pathlib import Path
 from filelock import FileLock
 from typer.testing import CliRunner
 
-from triage.batch import LEDGER_NAME, LOCK_NAME
+from triage.batch import LEDGER_NAME, LOCK_NAME, STATE_DIR
 from triage.cli import app
+from triage.ledger import Ledger
 
 runner = CliRunner()
 
@@ -48,7 +48,7 @@ def test_each_file_once_into_its_own_folder_then_archived(
     for folder in folders:
         assert (out / folder / "summary.html").exists()
     assert sorted(p.name for p in archive.iterdir()) == ["clinic_list.ods", "lis_long_export.csv"]
-    assert not any(inbox.iterdir())
+    assert [p.name for p in inbox.iterdir()] == [STATE_DIR]  # only the ledger and lock folder
     # The same export dropped again under another name is not triaged twice.
     shutil.copy(samples_dir / "clinic_list.ods", inbox / "again.ods")
     settle(inbox / "again.ods")
@@ -56,8 +56,9 @@ def test_each_file_once_into_its_own_folder_then_archived(
     assert again.exit_code == 0
     assert "duplicate" in again.stdout
     assert len([p for p in out.iterdir() if p.is_dir()]) == 2
-    ledger = json.loads((out / LEDGER_NAME).read_text())
-    assert {v["status"] for v in ledger["files"].values()} == {"done"}
+    with Ledger(inbox / STATE_DIR / LEDGER_NAME) as ledger:
+        assert {e.state for e in ledger.entries()} == {"done"}
+        assert len(ledger.entries()) == 2
 
 
 def test_empty_inbox_is_quiet_success(tmp_path: Path) -> None:
@@ -95,8 +96,8 @@ def test_a_second_run_while_one_holds_the_lock_exits_75(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     out = tmp_path / "out"
-    out.mkdir()
-    with FileLock(str(out / LOCK_NAME)):
+    (inbox / STATE_DIR).mkdir()
+    with FileLock(str(inbox / STATE_DIR / LOCK_NAME)):
         result = batch("--inbox", inbox, "--out", out)
     assert result.exit_code == 75
-    assert "lock" in result.stderr
+    assert "another batch run" in result.stderr and "nothing done" in result.stderr

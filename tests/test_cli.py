@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from triage import __version__
 from triage.cli import app
+from triage.outdir import MANIFEST_NAME
 
 runner = CliRunner()
 SAMPLE_FILES = [
@@ -76,7 +77,8 @@ def test_demo_writes_every_report_privately(tmp_path: Path) -> None:
     data = load_json(out)
     assert data["tool"] == {"name": "prolactin-triage", "version": __version__}
     assert data["reference_set"] == "default"
-    assert not list(out.glob("*.tmp")) and not list(out.glob(".*"))
+    assert not list(out.glob("*.tmp"))
+    assert [p.name for p in out.glob(".*")] == [MANIFEST_NAME]  # no temporary file left
 
 
 @pytest.mark.parametrize("name", SAMPLE_FILES)

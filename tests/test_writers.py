@@ -26,6 +26,7 @@ import triage.output as output_module
 from triage.io import writers
 from triage.io.atomic import AtomicFileSet, atomic_write_bytes, ensure_private_dir
 from triage.io.writers import is_formula_like, neutralise_text
+from triage.outdir import MANIFEST_NAME
 from triage.output import (
     OUTPUT_FILES,
     Branding,
@@ -251,7 +252,7 @@ def test_outputs_are_private(tmp_path: Path, batch) -> None:
     out = _write(tmp_path, batch, xlsx=True)
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
     names = {p.name for p in out.iterdir()}
-    assert names == BASE_FILES | {"results.xlsx"}
+    assert names == BASE_FILES | {"results.xlsx", MANIFEST_NAME}
     for path in out.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
 
@@ -361,7 +362,7 @@ def test_stale_outputs_of_an_earlier_run_are_removed(tmp_path: Path, batch) -> N
     assert (out / "results.xlsx").exists()
     results, rejected, meta = batch
     write_outputs(results, rejected, meta, out, OutputOptions())
-    assert {p.name for p in out.iterdir()} == BASE_FILES
+    assert {p.name for p in out.iterdir()} == BASE_FILES | {MANIFEST_NAME}
     assert set(OUTPUT_FILES) >= BASE_FILES
 
 

@@ -1,60 +1,108 @@
 """Cron mode: triage each new file of an inbox once, one output folder per input.
 
-Safe to run every few minutes:
-- one run at a time: a lock file in the output folder; a second run exits 75 and does nothing;
-- each file once: a ledger (``.prolactin-triage-ledger.json`` in the output folder) keyed by the
-  file's SHA-256, so a file copied in again under another name is not triaged twice;
-- files still being copied in are left for the next run (modified less than ``settle_seconds``
-  ago), as are hidden and lock files (``.name``, ``~$name``);
-- each output folder is written under a hidden temporary name and renamed when complete;
-- done inputs move to the archive (if given); unusable inputs move to ``<archive or inbox>/failed``
-  so they are not retried forever, and their error is kept in the ledger.
+Safe to run every few minutes, unattended, on an inbox that receives anything:
+
+- **one run per inbox**: a lock in the inbox's state folder (``<inbox>/.prolactin-triage/``);
+  a second run, whatever its ``--out``, exits 75 and does nothing;
+- **each file once**: the ledger (``triage.ledger``, SQLite) in the same state folder, keyed by
+  the file's content, so a file copied in again under another name is not triaged twice, while a
+  file that failed is tried again when it is dropped in again (or with ``retry_failed``);
+- **a snapshot, not a moving target**: files modified within ``settle_seconds`` wait for the next
+  run; the settle check is made again just before reading, the file is copied out of the inbox
+  (its SHA-256 computed while copying) and checked again after triage: a file that changed
+  meanwhile is left for the next run;
+- **each file alone**: a file is read and triaged in a child process with a time and memory
+  limit (``triage.isolate``), so a hostile file or a native library's crash fails that file only:
+  it moves to ``failed/`` with an ``.error.txt`` beside it and the run goes on;
+- **publishing is recoverable**: the output folder is written under a hidden ``.partial`` name and
+  renamed when complete; the ledger records the folder name before the rename, so a run killed
+  between the rename and the ledger's commit is finished by the next run (it adopts the folder
+  instead of triaging the file again); leftovers of killed runs (``.partial`` folders, snapshots)
+  are removed by the next run;
+- **urgent results speak**: the plain-text list of urgent results (``triage.urgent``) is returned
+  for the command to print whatever ``--quiet`` says, and written as ``urgent.txt`` in the
+  file's output folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import os
+import secrets
 import shutil
+import stat
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from filelock import FileLock, Timeout
 
-from triage.io import expand_inputs
-from triage.io.atomic import atomic_write_bytes
+from triage import TOOL_NAME, __version__
+from triage.faults import checkpoint
+from triage.io.atomic import atomic_write_bytes, ensure_private_dir, fsync_dir
+from triage.io.sources import SUPPORTED_EXTENSIONS
+from triage.isolate import IsolatedFailure, run_isolated
+from triage.knowledge import load_knowledge
+from triage.ledger import Ledger
 from triage.pipeline import (
     EXIT_FAIL_ON,
     EXIT_OK,
     EXIT_SOME_INPUTS_FAILED,
-    NoUsableInputError,
     TriageRequest,
     run_triage,
 )
-from triage.schema import LockHeldError
+from triage.schema import LockHeldError, TriageError
 
 log = logging.getLogger("triage")
 
-LOCK_NAME = ".prolactin-triage.lock"
-LEDGER_NAME = ".prolactin-triage-ledger.json"
-FAILED_DIR = "failed"
-EXIT_NO_USABLE_INPUT = 3
+STATE_DIR: Final = ".prolactin-triage"
+LOCK_NAME: Final = "lock"
+LEDGER_NAME: Final = "ledger.sqlite3"
+WORK_DIR: Final = "work"
+FAILED_DIR: Final = "failed"
+ERROR_SUFFIX: Final = ".error.txt"
+PARTIAL_SUFFIX: Final = ".partial"
+LEGACY_LEDGER: Final = ".prolactin-triage-ledger.json"  # versions before the SQLite ledger
+EXIT_NO_USABLE_INPUT: Final = 3
+DEFAULT_SETTLE_SECONDS: Final = 10.0
+DEFAULT_FILE_TIMEOUT: Final = 3600.0
+DEFAULT_MEMORY_LIMIT_MB: Final = 8192
+_COPY_CHUNK: Final = 1 << 20
 
-ItemStatus = Literal["done", "failed", "duplicate", "unsettled"]
+ItemStatus = Literal["done", "adopted", "failed", "duplicate", "unsettled", "changed"]
+
+
+class BatchError(TriageError):
+    """The inbox or the output folder cannot be used (exit 3)."""
+
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """How the inbox is worked (the command's options)."""
+
+    archive: Path | None = None
+    settle_seconds: float = DEFAULT_SETTLE_SECONDS
+    retry_failed: bool = False
+    file_timeout: float | None = DEFAULT_FILE_TIMEOUT
+    memory_limit_mb: int | None = DEFAULT_MEMORY_LIMIT_MB
 
 
 @dataclass
 class BatchItem:
-    file: str
+    file: str  # the file name as shown (undecodable bytes escaped)
     status: ItemStatus
     output_dir: Path | None = None
     message: str = ""
     fail_on_matches: int = 0
+    urgent: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -66,141 +114,386 @@ class BatchOutcome:
         if any(i.fail_on_matches for i in self.items):
             return EXIT_FAIL_ON
         failed = any(i.status == "failed" for i in self.items)
-        done = any(i.status == "done" for i in self.items)
+        done = any(i.status in ("done", "adopted") for i in self.items)
         if failed and not done:
             return EXIT_NO_USABLE_INPUT
         return EXIT_SOME_INPUTS_FAILED if failed else EXIT_OK
 
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    @property
+    def urgent(self) -> list[str]:
+        return [line for item in self.items for line in item.urgent]
 
 
-def _candidates(inbox: Path, now: float, settle_seconds: float) -> tuple[list[Path], list[Path]]:
-    """Spreadsheets directly in the inbox: (ready, still being written)."""
-    ready: list[Path] = []
-    unsettled: list[Path] = []
-    for path in expand_inputs([inbox]):
-        if path.parent != inbox or path.name.startswith((".", "~$")):
-            continue
-        (unsettled if now - path.stat().st_mtime < settle_seconds else ready).append(path)
-    return ready, unsettled
+@dataclass(frozen=True)
+class _Worked:
+    """What the isolated triage of one file sends back (small and picklable)."""
+
+    exit_code: int
+    fail_on_matches: int
+    results: int
+    rejected: int
+    urgent: list[str]
 
 
-def _load_ledger(path: Path) -> dict[str, dict[str, str]]:
-    if not path.exists():
-        return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return dict(data.get("files", {}))
+def shown(name: str) -> str:
+    """A file name safe to print and store: undecodable bytes as \\x escapes."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
-def _save_ledger(path: Path, ledger: dict[str, dict[str, str]]) -> None:
-    atomic_write_bytes(path, json.dumps({"files": ledger}, indent=1, sort_keys=True).encode())
+def state_dir(inbox: Path) -> Path:
+    return inbox / STATE_DIR
 
 
-def _move(path: Path, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    target = folder / path.name
-    if target.exists():
-        target = folder / f"{path.stem}-{int(time.time())}{path.suffix}"
-    shutil.move(str(path), target)
-
-
-def _output_name(path: Path, sha: str, at: datetime) -> str:
-    return f"{path.stem}-{at:%Y%m%dT%H%M%S}-{sha[:8]}"
+def failed_dir(inbox: Path, archive: Path | None) -> Path:
+    return (archive or inbox) / FAILED_DIR
 
 
 def run_batch(
     inbox: Path,
     out: Path,
     template: TriageRequest,
+    settings: BatchSettings | None = None,
     *,
-    archive: Path | None = None,
-    settle_seconds: float = 10.0,
     now: datetime | None = None,
 ) -> BatchOutcome:
-    """Triage every new, settled file of the inbox; `template` gives the options of each run."""
-    out.mkdir(parents=True, exist_ok=True, mode=0o700)
-    lock = FileLock(str(out / LOCK_NAME), timeout=0)
+    """Triage every new, settled file of the inbox; ``template`` gives the options of each run."""
+    settings = settings or BatchSettings()
+    group = template.output_options.group_readable
+    try:
+        state = ensure_private_dir(state_dir(inbox), group_readable=group)
+        ensure_private_dir(out, group_readable=group)
+    except OSError as exc:
+        raise BatchError(f"cannot prepare the inbox or output folder: {exc}") from None
+    lock = FileLock(str(state / LOCK_NAME), timeout=0, mode=0o600)
     try:
         lock.acquire()
     except Timeout:
         raise LockHeldError(
-            f"another batch run holds the lock {out / LOCK_NAME}; nothing done, try later"
+            f"another batch run is working on the inbox {inbox}; nothing done, try later"
         ) from None
     try:
-        return _run_locked(inbox, out, template, archive, settle_seconds, now)
+        load_knowledge(template.ranges)  # a bad --ranges stops here, once, not once per file
+        with Ledger(state / LEDGER_NAME) as ledger:
+            return _Run(inbox, out, template, settings, ledger, now).run()
     finally:
         lock.release()
 
 
-def _run_locked(
-    inbox: Path,
-    out: Path,
-    template: TriageRequest,
-    archive: Path | None,
-    settle_seconds: float,
-    now: datetime | None,
-) -> BatchOutcome:
-    at = now or datetime.now(UTC)
-    ledger_path = out / LEDGER_NAME
-    ledger = _load_ledger(ledger_path)
-    ready, unsettled = _candidates(inbox, at.timestamp(), settle_seconds)
-    outcome = BatchOutcome([BatchItem(p.name, "unsettled") for p in unsettled])
-    for path in ready:
-        item = _process_one(path, out, template, archive, ledger, at)
-        outcome.items.append(item)
-        _save_ledger(ledger_path, ledger)
-    return outcome
+class _Run:
+    def __init__(
+        self,
+        inbox: Path,
+        out: Path,
+        template: TriageRequest,
+        settings: BatchSettings,
+        ledger: Ledger,
+        now: datetime | None,
+    ) -> None:
+        self.inbox = inbox
+        self.out = out
+        self.template = template
+        self.settings = settings
+        self.ledger = ledger
+        self.at = now or datetime.now(UTC)
+        self.work = state_dir(inbox) / WORK_DIR
+        self.group = template.output_options.group_readable
 
+    def run(self) -> BatchOutcome:
+        self._import_legacy_ledger()
+        outcome = BatchOutcome()
+        outcome.items += self._recover()
+        self._remove_leftovers()
+        ready, unsettled = self._candidates()
+        outcome.items += [BatchItem(shown(p.name), "unsettled") for p in unsettled]
+        for path in ready:
+            item = self._one(path)
+            if item is not None:
+                outcome.items.append(item)
+        shutil.rmtree(self.work, ignore_errors=True)
+        return outcome
 
-def _process_one(
-    path: Path,
-    out: Path,
-    template: TriageRequest,
-    archive: Path | None,
-    ledger: dict[str, dict[str, str]],
-    at: datetime,
-) -> BatchItem:
-    sha = sha256_of(path)
-    seen = ledger.get(sha)
-    if seen:
-        if archive:
-            _move(path, archive)
-        return BatchItem(path.name, "duplicate", message=f"already triaged as {seen['file']}")
-    final = out / _output_name(path, sha, at)
-    partial = out / f".{final.name}.partial"
-    request = replace(template, inputs=[path], out_dir=partial)
-    try:
-        result = run_triage(request, now=at)
-    except NoUsableInputError as exc:
-        shutil.rmtree(partial, ignore_errors=True)
-        ledger[sha] = {
-            "file": path.name,
-            "status": "failed",
-            "error": str(exc),
-            "at": at.isoformat(),
+    # -- recovery -------------------------------------------------------------------------------
+    def _import_legacy_ledger(self) -> None:
+        legacy = self.out / LEGACY_LEDGER
+        if not legacy.is_file():
+            return
+        try:
+            files = json.loads(legacy.read_text(encoding="utf-8")).get("files", {})
+        except (OSError, ValueError):
+            return
+        done = {
+            sha: str(entry.get("file", ""))
+            for sha, entry in files.items()
+            if isinstance(entry, dict) and entry.get("status") == "done"
         }
-        _move(path, (archive or inbox_of(path)) / FAILED_DIR)
-        log.debug("%s", exc)  # the CLI prints it once, as "error: ..."
-        return BatchItem(path.name, "failed", message=str(exc))
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
-    partial.rename(final)
-    ledger[sha] = {"file": path.name, "status": "done", "output": final.name, "at": at.isoformat()}
-    if archive:
-        _move(path, archive)
-    log.info("%s: triaged into %s", path.name, final.name)
-    return BatchItem(path.name, "done", final, fail_on_matches=result.fail_on_matches)
+        self.ledger.import_done(done, self.at)
+        with contextlib.suppress(OSError):
+            legacy.rename(legacy.with_name(legacy.name + ".imported"))
+
+    def _recover(self) -> list[BatchItem]:
+        """Finish what a killed run left: adopt published folders, forget unpublished claims."""
+        items = []
+        for entry in self.ledger.entries("processing"):
+            folder = Path(entry.output) if entry.output else None
+            if folder is not None and folder.is_dir() and not folder.name.startswith("."):
+                self.ledger.mark_done(entry.sha256, self.at, event="adopted")
+                items.append(BatchItem(entry.name, "adopted", folder, "finished by this run"))
+            else:
+                self.ledger.release(entry.sha256, self.at, "the run that claimed it stopped")
+        return items
+
+    def _remove_leftovers(self) -> None:
+        """Partial output folders and snapshots of killed runs hold patient data: remove them."""
+        shutil.rmtree(self.work, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            for entry in self.out.iterdir():
+                if entry.name.startswith(".") and entry.name.endswith(PARTIAL_SUFFIX):
+                    shutil.rmtree(entry, ignore_errors=True)
+
+    # -- what to do ---------------------------------------------------------------------------
+    def _candidates(self) -> tuple[list[Path], list[Path]]:
+        """Spreadsheets in the inbox (and failed/ with retry_failed): (ready, still written)."""
+        folders = [self.inbox]
+        if self.settings.retry_failed:
+            folders.append(failed_dir(self.inbox, self.settings.archive))
+        ready: list[Path] = []
+        unsettled: list[Path] = []
+        for folder in folders:
+            for path in _listed(folder):
+                (ready if self._settled(path) else unsettled).append(path)
+        return ready, unsettled
+
+    def _settled(self, path: Path) -> bool:
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            return True  # gone or unreadable: the attempt says which
+        return time.time() - mtime >= self.settings.settle_seconds and (
+            self.at.timestamp() - mtime >= self.settings.settle_seconds
+        )
+
+    # -- one file -------------------------------------------------------------------------------
+    def _one(self, path: Path) -> BatchItem | None:
+        name = shown(path.name)
+        if not os.path.lexists(path):
+            return None  # moved away since the listing
+        if not self._settled(path):  # the settle check again, just before reading
+            return BatchItem(name, "unsettled")
+        try:
+            snapshot, sha = self._snapshot(path)
+        except _Unsettled:
+            return BatchItem(name, "unsettled", message="still being written")
+        except _Unusable as exc:
+            return self._failed(path, name, _sha_or_name(path), str(exc))
+        entry = self.ledger.get(sha)
+        if entry is not None and entry.state == "done":
+            return self._duplicate(path, name, entry.name)
+        final = self.out / f"{Path(name).stem}-{self.at:%Y%m%dT%H%M%S}-{sha[:8]}"
+        final = _unused(final)
+        partial = self.out / f".{final.name}{PARTIAL_SUFFIX}"
+        self.ledger.claim(sha, name, str(final.resolve()), self.at)
+        try:
+            worked: _Worked | None = self._triage(snapshot, partial, final)
+            reason = ""
+        except IsolatedFailure as exc:
+            worked, reason = None, exc.reason
+        finally:
+            shutil.rmtree(snapshot.parent, ignore_errors=True)
+        if _sha_if_present(path) not in (sha, None):  # a copy that stalled and resumed
+            shutil.rmtree(partial, ignore_errors=True)
+            self.ledger.release(sha, self.at, "the file changed while it was read")
+            return BatchItem(name, "changed", message="changed while being read; next run")
+        if worked is None:
+            shutil.rmtree(partial, ignore_errors=True)
+            return self._failed(path, name, sha, reason)
+        checkpoint("batch.before_publish")
+        partial.rename(final)
+        fsync_dir(self.out)
+        checkpoint("batch.after_publish")
+        self.ledger.mark_done(sha, self.at)
+        checkpoint("batch.after_commit")
+        self._put_away(path, done=True)
+        checkpoint("batch.after_archive")
+        log.info("%s: triaged into %s", name, final.name)
+        return BatchItem(
+            name,
+            "done",
+            final,
+            fail_on_matches=worked.fail_on_matches,
+            urgent=worked.urgent,
+        )
+
+    def _snapshot(self, path: Path) -> tuple[Path, str]:
+        """Copy the file out of the inbox (hashing it on the way); _Unsettled if it moved."""
+        try:
+            before = path.stat()
+        except OSError as exc:
+            raise _Unusable(f"cannot be read: {exc.strerror or exc}") from None
+        if not stat.S_ISREG(before.st_mode):
+            raise _Unusable("is not a regular file (a device, FIFO or socket); refused")
+        limit = self.template.read_options.max_file_bytes
+        if before.st_size > limit:
+            raise _Unusable(f"is {before.st_size:,} bytes, more than the limit of {limit:,}")
+        ensure_private_dir(self.work, group_readable=self.group)
+        folder = self.work / secrets.token_hex(8)
+        ensure_private_dir(folder, group_readable=self.group)
+        target = folder / path.name
+        digest = hashlib.sha256()
+        try:
+            with path.open("rb") as source, _private_create(target) as copy:
+                copied = 0
+                while chunk := source.read(_COPY_CHUNK):
+                    copied += len(chunk)
+                    if copied > limit:
+                        raise _Unusable(f"grew past the size limit of {limit:,} bytes")
+                    digest.update(chunk)
+                    copy.write(chunk)
+            after = path.stat()
+        except OSError as exc:
+            raise _Unusable(f"cannot be read: {exc.strerror or exc}") from None
+        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            shutil.rmtree(folder, ignore_errors=True)
+            raise _Unsettled
+        return target, digest.hexdigest()
+
+    def _triage(self, snapshot: Path, partial: Path, final: Path) -> _Worked:
+        request = replace(self.template, inputs=[snapshot], out_dir=partial)
+        at = self.at
+        report = final / "summary.html"
+
+        def work() -> _Worked:
+            checkpoint(f"batch.worker:{snapshot.name}")  # a worker killed on this file
+            outcome = run_triage(request, now=at, report=report)
+            return _Worked(
+                outcome.exit_code,
+                outcome.fail_on_matches,
+                len(outcome.results),
+                len(outcome.rejected),
+                outcome.urgent,
+            )
+
+        limit = self.settings.memory_limit_mb
+        return run_isolated(
+            work,
+            timeout=self.settings.file_timeout,
+            memory_bytes=limit * 1024 * 1024 if limit else None,
+        )
+
+    def _duplicate(self, path: Path, name: str, recorded: str) -> BatchItem | None:
+        self._put_away(path, done=True)
+        if recorded == name and self.settings.archive is None and path.parent == self.inbox:
+            return None  # a triaged file left in the inbox (no archive): nothing to say
+        return BatchItem(name, "duplicate", message=f"already triaged as {recorded}")
+
+    def _failed(self, path: Path, name: str, sha: str, reason: str) -> BatchItem:
+        self.ledger.mark_failed(sha, name, reason, self.at)
+        moved = self._put_away(path, done=False)
+        if moved is not None:
+            note = _error_note(name, sha, reason, self.at)
+            with contextlib.suppress(OSError):
+                atomic_write_bytes(moved.with_name(moved.name + ERROR_SUFFIX), note.encode())
+        message = reason if reason.startswith(name) else f"{name}: {reason}"
+        log.debug("%s", message)
+        return BatchItem(name, "failed", message=message)
+
+    def _put_away(self, path: Path, *, done: bool) -> Path | None:
+        """Move a done input to the archive (or back to the inbox when retried from failed/);
+        an unusable one to failed/.  Returns where it went (None: left where it was)."""
+        failed = failed_dir(self.inbox, self.settings.archive)
+        if done:
+            target = self.settings.archive or (self.inbox if path.parent == failed else None)
+            if path.parent == failed:
+                with contextlib.suppress(OSError):
+                    path.with_name(path.name + ERROR_SUFFIX).unlink()
+        else:
+            target = None if path.parent == failed else failed
+        if target is None:
+            return None
+        try:
+            return _move(path, target, group_readable=self.group)
+        except OSError as exc:
+            log.warning("%s: could not be moved to %s: %s", shown(path.name), target, exc.strerror)
+            return None
 
 
-def inbox_of(path: Path) -> Path:
-    return path.parent
+class _Unsettled(Exception):
+    pass
+
+
+class _Unusable(Exception):
+    pass
+
+
+def _listed(folder: Path) -> list[Path]:
+    """Input files directly in ``folder``, by name; hidden, lock and error files skipped."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        name = entry.name
+        if name.startswith((".", "~$")) or name.endswith(ERROR_SUFFIX):
+            continue
+        if Path(name).suffix.lower() not in SUPPORTED_EXTENSIONS:
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_dir():
+                continue
+        found.append(Path(entry.path))
+    return sorted(found, key=lambda p: shown(p.name).casefold())
+
+
+@contextlib.contextmanager
+def _private_create(path: Path):  # type: ignore[no-untyped-def]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        yield handle
+
+
+def _unused(folder: Path) -> Path:
+    candidate, n = folder, 1
+    while candidate.exists():
+        n += 1
+        candidate = folder.with_name(f"{folder.name}-{n}")
+    return candidate
+
+
+def _sha_if_present(path: Path) -> str | None:
+    try:
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            while chunk := fh.read(_COPY_CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def _sha_or_name(path: Path) -> str:
+    """The ledger key of a file that cannot be read: its name, marked as such."""
+    return "name:" + hashlib.sha256(os.fsencode(path.name)).hexdigest()
+
+
+def _move(path: Path, folder: Path, *, group_readable: bool) -> Path:
+    ensure_private_dir(folder, group_readable=group_readable)
+    target = folder / path.name
+    if target.exists():
+        target = folder / f"{path.stem}-{int(time.time())}-{secrets.token_hex(2)}{path.suffix}"
+    shutil.move(str(path), target)
+    return target
+
+
+def _error_note(name: str, sha: str, reason: str, at: datetime) -> str:
+    return (
+        f"{TOOL_NAME} {__version__} could not triage this file.\n"
+        f"file:   {name}\n"
+        f"sha256: {sha}\n"
+        f"when:   {at.isoformat()}\n"
+        f"why:    {reason}\n\n"
+        "It is tried again when it is dropped into the inbox again, or with "
+        "`batch --retry-failed`.\n"
+    )
 
 
 def describe(items: Sequence[BatchItem]) -> list[str]:
@@ -208,6 +501,6 @@ def describe(items: Sequence[BatchItem]) -> list[str]:
     lines = []
     for item in items:
         where = f" -> {item.output_dir.name}" if item.output_dir else ""
-        note = f" ({item.message})" if item.message else ""
+        note = f" ({item.message})" if item.message and item.status != "failed" else ""
         lines.append(f"{item.status:<9} {item.file}{where}{note}")
     return lines

@@ -20,6 +20,7 @@ from triage.io import ColumnMapping, InputsRead, ProgressHook, ReadOptions, load
 from triage.knowledge import load_knowledge
 from triage.knowledge.model import Knowledge
 from triage.output import OutputOptions, RunMeta, write_outputs
+from triage.report.redact import Redactor
 from triage.schema import (
     PRIORITIES,
     InputFileError,
@@ -27,6 +28,7 @@ from triage.schema import (
     Rejected,
     TriageError,
 )
+from triage.urgent import URGENT_TXT, urgent_lines, urgent_results, urgent_text
 
 EXIT_OK = 0
 EXIT_SOME_INPUTS_FAILED = 4
@@ -68,6 +70,7 @@ class TriageOutcome:
     fail_on_matches: int
     exit_code: int
     knowledge: Knowledge
+    urgent: list[str] = field(default_factory=list)  # triage.urgent lines, redacted if asked
 
     def count(self, column: str) -> dict[str, int]:
         """Results per value of a column (priority, status ...), zero counts left out."""
@@ -92,6 +95,13 @@ def read_inputs(
     return read
 
 
+def _as_written(results: pd.DataFrame, options: OutputOptions) -> pd.DataFrame:
+    """The rows as the outputs show them (ids and names redacted under --redact)."""
+    if options.redact and not results.empty:
+        return Redactor.for_run(options.redact_key).redact_results(results)
+    return results
+
+
 def priorities_at_or_above(level: str) -> list[str]:
     """--fail-on soon matches soon and urgent (PRIORITIES runs from most pressing)."""
     return list(PRIORITIES[: PRIORITIES.index(level) + 1])
@@ -102,8 +112,12 @@ def run_triage(
     *,
     progress: ProgressHook | None = None,
     now: datetime | None = None,
+    report: Path | None = None,
 ) -> TriageOutcome:
-    """Read, triage and write; returns the outcome with its exit status (0, 4 or 10)."""
+    """Read, triage and write; returns the outcome with its exit status (0, 4 or 10).
+
+    ``report``: the summary page named in the urgent list (default: the one in ``out_dir``).
+    """
     knowledge = load_knowledge(request.ranges)
     read = read_inputs(
         request.inputs, columns=request.columns, options=request.read_options, progress=progress
@@ -119,7 +133,19 @@ def run_triage(
         inputs=read.inputs,
         band_thresholds=[(b.name, b.lower_ng_ml) for b in knowledge.thresholds.bands],
     )
-    written = write_outputs(results, read.rejected, meta, request.out_dir, request.output_options)
+    urgent = urgent_lines(
+        _as_written(urgent_results(results), request.output_options),
+        report or request.out_dir / "summary.html",
+    )
+    header = f"{TOOL_NAME} {__version__}, {generated_at:%Y-%m-%d %H:%M} UTC: urgent results"
+    written = write_outputs(
+        results,
+        read.rejected,
+        meta,
+        request.out_dir,
+        request.output_options,
+        extra_files={URGENT_TXT: urgent_text(urgent, header=header).encode()},
+    )
     matches = 0
     if request.fail_on:
         matches = int(results["priority"].isin(priorities_at_or_above(request.fail_on)).sum())
@@ -130,6 +156,7 @@ def run_triage(
     else:
         exit_code = EXIT_OK
     return TriageOutcome(
+        urgent=urgent,
         results=results,
         rejected=read.rejected,
         inputs=read.inputs,

@@ -153,6 +153,7 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "macroprolactin_recovery_pct": "float64",
     "monomeric_prolactin": "float64",  # in the row's prolactin unit
     "comments": "string",
+    "specimen_id": "string",  # the lab's specimen / accession number (urgent list, reports)
 }
 
 # --------------------------------------------------------------------------------------------
@@ -196,6 +197,7 @@ RESULT_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
     "factor_details",  # list[{"code","label","strength","evidence","rule"}], best first
     "suggestion_details",  # list[{"code","label","reason","rule"}], cautions included
     "factor_evidence",  # flat text of factor_details for CSV: "code (strength): evidence | ..."
+    "specimen_id",  # the lab's specimen / accession number; --redact replaces it
 )
 
 STATUSES: Final[tuple[str, ...]] = ("low", "normal", "high", "indeterminate")
@@ -266,6 +268,10 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "other_test": "a long-shape row of another test that no prolactin result could take as context",
     "unreadable_age": "the age cell cannot be read and no birth date gives the age (the result is "
     "not judged against the adult interval)",
+    "malformed_line": "a delimited-text line that cannot be split safely: an unterminated quote, "
+    "more or fewer fields than the header, or a cell over the size limit",
+    "implausible_date": "the collection date is outside the plausible span (before the bound in "
+    "the reference data, or in the future)",
 }
 
 REJECTED_COLUMNS: Final[tuple[str, ...]] = (

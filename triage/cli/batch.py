@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from triage.batch import describe, run_batch
+from triage.batch import (
+    DEFAULT_FILE_TIMEOUT,
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_SETTLE_SECONDS,
+    BatchSettings,
+    describe,
+    run_batch,
+)
 from triage.cli import console
 from triage.cli.options import (
     AllPatientsOpt,
@@ -16,18 +23,20 @@ from triage.cli.options import (
     DayFirstOpt,
     DebugOpt,
     FailOnOpt,
+    HeaderRowOpt,
     PdfOpt,
     QuietOpt,
     RangesOpt,
     RedactKeyOpt,
     RedactOpt,
+    SheetOpt,
     TemplateDirOpt,
     UnitOpt,
     VerboseOpt,
     XlsxOpt,
     env,
 )
-from triage.cli.run import report_options
+from triage.cli.run import report_options, sheet_option
 from triage.io import ReadOptions
 from triage.pipeline import TriageRequest
 
@@ -70,11 +79,39 @@ def register(app: typer.Typer) -> None:
                 min=0,
                 help="Leave files modified more recently than this for the next run.",
             ),
-        ] = 10.0,
+        ] = DEFAULT_SETTLE_SECONDS,
+        retry_failed: Annotated[
+            bool,
+            typer.Option(
+                "--retry-failed",
+                envvar=env("retry_failed"),
+                help="Also try again the files in the failed/ folder (after a fix or an upgrade).",
+            ),
+        ] = False,
+        file_timeout: Annotated[
+            float,
+            typer.Option(
+                "--file-timeout",
+                envvar=env("file_timeout"),
+                min=0,
+                help="Seconds one file may take; a file taking longer fails (0: no limit).",
+            ),
+        ] = DEFAULT_FILE_TIMEOUT,
+        memory_limit: Annotated[
+            int,
+            typer.Option(
+                "--memory-limit",
+                envvar=env("memory_limit"),
+                min=0,
+                help="Memory (MB of address space) one file's triage may use; 0: no limit.",
+            ),
+        ] = DEFAULT_MEMORY_LIMIT_MB,
         ranges: RangesOpt = "default",
         columns: ColumnsOpt = None,
         config: ConfigOpt = None,
         fail_on: FailOnOpt = None,
+        sheet: SheetOpt = None,
+        header_row: HeaderRowOpt = None,
         dayfirst: DayFirstOpt = True,
         unit: UnitOpt = None,
         xlsx: XlsxOpt = False,
@@ -89,8 +126,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Cron mode: triage each new file in the inbox once, one output folder per file.
 
-        Exit status: 0 done (also when the inbox was empty), 3 every new file unusable, 4 some
-        unusable, 10 --fail-on matched, 75 another run holds the lock (nothing done).
+        Each file is read from a snapshot, alone, with a time and memory limit: an unusable file
+        moves to failed/ (with a .error.txt) and the run goes on. The ledger and the lock live in
+        INBOX/.prolactin-triage/. Urgent results are listed on stderr (also with --quiet) and in
+        urgent.txt. Exit status: 0 done (also when the inbox was empty), 3 every new file
+        unusable (or the ledger is damaged), 4 some unusable, 10 --fail-on matched, 75 another
+        run holds the inbox's lock (nothing done).
         """
         console.configure_logging(quiet=quiet, verbose=verbose)
         with console.error_boundary(debug=debug):
@@ -99,7 +140,9 @@ def register(app: typer.Typer) -> None:
                 out_dir=out,
                 ranges=ranges,
                 columns=columns,
-                read_options=ReadOptions(dayfirst=dayfirst, unit=unit),
+                read_options=ReadOptions(
+                    sheet=sheet_option(sheet), header_row=header_row, dayfirst=dayfirst, unit=unit
+                ),
                 output_options=report_options(
                     ctx,
                     xlsx=xlsx,
@@ -111,13 +154,19 @@ def register(app: typer.Typer) -> None:
                 ),
                 fail_on=fail_on.value if fail_on else None,
             )
-            outcome = run_batch(
-                inbox, out, template, archive=archive, settle_seconds=settle_seconds
+            settings = BatchSettings(
+                archive=archive,
+                settle_seconds=settle_seconds,
+                retry_failed=retry_failed,
+                file_timeout=file_timeout or None,
+                memory_limit_mb=memory_limit or None,
             )
+            outcome = run_batch(inbox, out, template, settings)
             if not quiet:
                 for line in describe(outcome.items):
                     console.out(line)
             for item in outcome.items:
                 if item.status == "failed":
                     console.error(item.message)
+            console.urgent(outcome.urgent)  # whatever --quiet says: cron mails what is printed
         raise typer.Exit(outcome.exit_code)

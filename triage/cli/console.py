@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
@@ -37,6 +37,16 @@ def configure_logging(*, quiet: bool, verbose: bool) -> None:
 def error(message: str) -> None:
     """One line on stderr."""
     print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def urgent(lines: Sequence[str]) -> None:
+    """The urgent results on stderr: always, whatever --quiet says (cron mails what is printed,
+    not exit statuses)."""
+    if not lines:
+        return
+    print(f"{PROG}: {len(lines)} URGENT result(s):", file=sys.stderr)
+    for line in lines:
+        print(line, file=sys.stderr)
 
 
 def fail(message: str, code: int) -> NoReturn:

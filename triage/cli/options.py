@@ -58,12 +58,18 @@ def _load_config(ctx: typer.Context, value: Path | None) -> Path | None:
         raise typer.BadParameter(str(exc), param_hint="--config") from None
     known = {p.name for p in ctx.command.params if p.name}
     options = {k: v for k, v in config.items() if k not in CONFIG_SECTIONS}
-    unknown = sorted(set(options) - known - _GLOBAL_KEYS)
+    others = _other_command_keys(ctx)
+    unknown = sorted(set(options) - known - set(others))
     if unknown:
         raise typer.BadParameter(
             f"{value}: unknown option(s) {', '.join(unknown)} for '{ctx.info_name}'",
             param_hint="--config",
         )
+    for key in sorted(set(options) - known):
+        names = others[key]
+        owners = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        note = f"note: config key {key!r} is for {owners}; ignored by {ctx.info_name}"
+        typer.echo(note, err=True)
     options = {k: _config_relative(k, v, value.parent) for k, v in options.items()}
     ctx.default_map = {
         **(ctx.default_map or {}),
@@ -72,6 +78,29 @@ def _load_config(ctx: typer.Context, value: Path | None) -> Path | None:
     ctx.meta["config"] = config
     ctx.meta["config_path"] = value
     return value
+
+
+def _other_command_keys(ctx: typer.Context) -> dict[str, list[str]]:
+    """Option name -> the commands (other than this one) that take it, from the registered
+    commands themselves (computed when a config file is read: this module is imported by the
+    command modules, so the app cannot be walked at import time)."""
+    root = ctx.find_root().command
+    owners: dict[str, list[str]] = {}
+
+    def walk(command: Any, path: str) -> None:
+        subcommands = getattr(command, "commands", None)
+        if isinstance(subcommands, dict):
+            for name, sub in sorted(subcommands.items()):
+                walk(sub, f"{path} {name}".strip())
+            return
+        if command is ctx.command:
+            return
+        for param in command.params:
+            if param.name and param.name not in ("help", "config"):
+                owners.setdefault(param.name, []).append(path)
+
+    walk(root, "")
+    return owners
 
 
 # Options that name a file or folder: a relative path in the config file is relative to the
@@ -89,36 +118,12 @@ def _config_relative(key: str, value: Any, folder: Path) -> Any:
     return str(folder / value)
 
 
-# Config keys that belong to some triage command; a key meant for `run` (e.g. xlsx) must not be
-# an error when the same file is passed to `check`.
-_GLOBAL_KEYS = {
-    "out",
-    "ranges",
-    "columns",
-    "quiet",
-    "verbose",
-    "fail_on",
-    "xlsx",
-    "pdf",
-    "all_patients",
-    "redact",
-    "redact_key",
-    "template_dir",
-    "sheet",
-    "header_row",
-    "dayfirst",
-    "unit",
-    "debug",
-    "inbox",
-    "archive",
-}
-
 ConfigOpt = Annotated[
     Path | None,
     typer.Option(
         "--config",
         envvar=env("config"),
-        help="TOML file holding any of these options (and a \\[branding] table).",
+        help="TOML file holding any of these options (and a [branding] table).",
         is_eager=True,
         callback=_load_config,
         exists=True,
@@ -140,8 +145,8 @@ ColumnsOpt = Annotated[
         "--columns",
         envvar=env("columns"),
         help=(
-            "Column mapping TOML (\\[columns], \\[defaults], \\[input], \\[tests], \\[values]: "
-            'codes of research exports, e.g. \\[values.sex] "1" = "F").'
+            "Column mapping TOML ([columns], [defaults], [input], [tests], [values]: "
+            'codes of research exports, e.g. [values.sex] "1" = "F").'
         ),
         exists=True,
         dir_okay=False,
@@ -218,7 +223,7 @@ UnitOpt = Annotated[
             "Prolactin unit of inputs that state none anywhere (e.g. mIU/L, ng/mL); used only "
             "where no cell, unit column, header or mapping default gives one (rows whose unit "
             "column holds codes such as 1/2 or -99 are rejected, not filled: recode them with "
-            "\\[values.prolactin_unit])."
+            "[values.prolactin_unit])."
         ),
         show_default=False,
     ),
@@ -237,7 +242,7 @@ XlsxOpt = Annotated[
 PdfOpt = Annotated[
     bool,
     typer.Option(
-        "--pdf", envvar=env("pdf"), help="Also write patients.pdf (needs the \\[pdf] extra)."
+        "--pdf", envvar=env("pdf"), help="Also write patients.pdf (needs the [pdf] extra)."
     ),
 ]
 AllPatientsOpt = Annotated[
@@ -274,5 +279,28 @@ TemplateDirOpt = Annotated[
         exists=True,
         file_okay=False,
         show_default=False,
+    ),
+]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        envvar=env("force"),
+        help=(
+            "Write into an existing folder that prolactin-triage did not create (it has no "
+            ".prolactin-triage-outputs.json): only the tool's own file names are replaced, "
+            "nothing else is deleted."
+        ),
+    ),
+]
+GroupReadableOpt = Annotated[
+    bool,
+    typer.Option(
+        "--group-readable",
+        envvar=env("group_readable"),
+        help=(
+            "For a folder shared with a group: files 0640 and new folders 0750 (default 0600 "
+            "and 0700, whatever the umask). Never readable by others."
+        ),
     ),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +18,8 @@ from triage.cli.options import (
     DayFirstOpt,
     DebugOpt,
     FailOnOpt,
+    ForceOpt,
+    GroupReadableOpt,
     HeaderRowOpt,
     OutOpt,
     PdfOpt,
@@ -111,9 +114,21 @@ def _triage(
     redact: bool,
     redact_key: str | None,
     template_dir: Path | None,
+    force: bool = False,
+    group_readable: bool = False,
 ) -> None:
     console.configure_logging(quiet=quiet, verbose=verbose)
     with console.error_boundary(debug=debug):
+        options = report_options(
+            ctx,
+            xlsx=xlsx,
+            pdf=pdf,
+            all_patients=all_patients,
+            redact=redact,
+            redact_key=redact_key,
+            template_dir=template_dir,
+        )
+        options = dataclasses.replace(options, force=force, group_readable=group_readable)
         request = TriageRequest(
             inputs=inputs,
             out_dir=out,
@@ -122,23 +137,20 @@ def _triage(
             read_options=ReadOptions(
                 sheet=sheet_option(sheet), header_row=header_row, dayfirst=dayfirst, unit=unit
             ),
-            output_options=report_options(
-                ctx,
-                xlsx=xlsx,
-                pdf=pdf,
-                all_patients=all_patients,
-                redact=redact,
-                redact_key=redact_key,
-                template_dir=template_dir,
-            ),
+            output_options=options,
             fail_on=fail_on,
         )
-        with console.file_progress(enabled=not quiet) as progress:
+        # One run at a time per --out folder (exit 75), checked before any input is read.
+        with (
+            output.claim_output_folder(out, options),
+            console.file_progress(enabled=not quiet) as progress,
+        ):
             outcome = run_triage(request, progress=progress)
         for failure in outcome.errors:
             console.error(str(failure))
         if not quiet:
             _print_outcome(outcome, out)
+        console.urgent(outcome.urgent)  # whatever --quiet says: cron mails what is printed
         if outcome.fail_on_matches:
             console.error(
                 f"--fail-on {fail_on}: {outcome.fail_on_matches} result(s) "
@@ -186,6 +198,8 @@ def register(app: typer.Typer) -> None:
         redact: RedactOpt = False,
         redact_key: RedactKeyOpt = None,
         template_dir: TemplateDirOpt = None,
+        force: ForceOpt = False,
+        group_readable: GroupReadableOpt = False,
         quiet: QuietOpt = False,
         verbose: VerboseOpt = False,
         debug: DebugOpt = False,
@@ -193,8 +207,13 @@ def register(app: typer.Typer) -> None:
         """Triage one or more exports and write the reports into --out.
 
         Writes summary.html, patients.html, results.csv, results.json and rejected.csv
-        (results.xlsx with --xlsx, patients.pdf with --pdf). Exit status: 0 done, 3 no usable
-        input, 4 some inputs unusable, 10 --fail-on matched.
+        (results.xlsx with --xlsx, patients.pdf with --pdf), all or none, files 0600 in folders
+        0700 (--group-readable: 0640 / 0750), and .prolactin-triage-outputs.json, the list of
+        the files the tool wrote: a later run replaces or removes only those. A folder that
+        holds other files and no such list is refused unless --force. One run at a time per
+        --out folder. Exit status: 0 done, 2 usage error or output folder refused or not
+        writable, 3 no usable input, 4 some inputs unusable, 10 --fail-on matched, 75 another
+        run is writing to --out (nothing done).
         """
         _triage(
             ctx,
@@ -216,6 +235,8 @@ def register(app: typer.Typer) -> None:
             redact=redact,
             redact_key=redact_key,
             template_dir=template_dir,
+            force=force,
+            group_readable=group_readable,
         )
 
     @app.command("demo")
@@ -231,11 +252,18 @@ def register(app: typer.Typer) -> None:
         redact: RedactOpt = False,
         redact_key: RedactKeyOpt = None,
         template_dir: TemplateDirOpt = None,
+        force: ForceOpt = False,
+        group_readable: GroupReadableOpt = False,
         quiet: QuietOpt = False,
         verbose: VerboseOpt = False,
         debug: DebugOpt = False,
     ) -> None:
-        """Triage the synthetic sample export bundled with the tool (writes ./triage-report)."""
+        """Triage the synthetic sample export bundled with the tool (writes ./triage-report).
+
+        The --out folder is handled as by `run`. Exit status: 0 done, 2 usage error or output
+        folder refused or not writable, 10 --fail-on matched, 75 another run is writing to
+        --out (nothing done).
+        """
         _triage(
             ctx,
             [data_file(DEMO_INPUT)],
@@ -256,4 +284,6 @@ def register(app: typer.Typer) -> None:
             redact=redact,
             redact_key=redact_key,
             template_dir=template_dir,
+            force=force,
+            group_readable=group_readable,
         )

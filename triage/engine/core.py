@@ -35,6 +35,7 @@ from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import rounded_array
 from triage.schema import CANONICAL_COLUMNS, RESULT_COLUMNS, RESULT_EXTRA_COLUMNS, TEXT_FIELDS
+from triage.values import unknown_age_spans
 
 _SECONDS_PER_YEAR = np.timedelta64(1, "Y").astype("timedelta64[s]").astype("float64")
 
@@ -56,6 +57,11 @@ def triage_frame(
     book = load_cue_book()
     labels = load_labels()
     ages = _ages(frame, as_of)
+    # An age known only to be under a span ("0 y": under one year, days unknown) comes as the
+    # span negated (values.unknown_age): shown and used as 0, judged against every interval of
+    # the span (engine/intervals.py).
+    age_spans = unknown_age_spans(ages.to_numpy(dtype="float64"))
+    ages = ages.where(np.isnan(age_spans), 0.0)
     work = frame.assign(age_years=ages)
     # The patient's state, read once per row from every state column and the free text, is the
     # one authority for pregnancy, feeding, menopause, dialysis, transplant and liver disease:
@@ -74,7 +80,7 @@ def triage_frame(
     row_intervals = vet_row_intervals(
         work, converted.low_ng, converted.high_ng, converted.factor, hits, knowledge
     )
-    chosen = choose_intervals(work, set_names, row_intervals, phys, knowledge)
+    chosen = choose_intervals(work, set_names, row_intervals, phys, knowledge, age_spans)
     value_ng = converted.value_ng.to_numpy(dtype="float64")
     qualifier = work["qualifier"].fillna("").astype(str).to_numpy(dtype=object)
     classified = classify(value_ng, qualifier, chosen, knowledge.thresholds)
@@ -144,6 +150,7 @@ def triage_frame(
         [_suggestion_details(d[2], labels) for d in decisions], index=work.index, dtype=object
     )
     out["factor_evidence"] = text([_flat_evidence(d[1]) for d in decisions])
+    out["specimen_id"] = work["specimen_id"]
     return out[list(RESULT_COLUMNS + RESULT_EXTRA_COLUMNS)]
 
 

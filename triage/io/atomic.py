@@ -5,6 +5,14 @@ Every file goes to a temporary name in its final folder (created with ``O_CREAT 
 does this for a set of files: nothing is renamed until every file of the set was written, and a
 failure while renaming puts the earlier files of the set back as they were.  On any exception the
 temporary files are removed.
+
+Modes: files 0600 and new folders 0700 whatever the umask; with ``group_readable`` 0640 and 0750
+(``file_mode`` / ``dir_mode``).  Never world-readable.
+
+A process killed while writing (SIGKILL, power loss) cannot remove its temporary files: they keep
+the names ``.<final name>.<12 hex digits>.tmp`` (and ``.bak`` for the hard-link backups taken
+during a commit).  ``leftovers`` finds them and ``remove_leftovers`` deletes them; call it only
+while holding the folder's lock, so that another live run's temporary files are not taken.
 """
 
 from __future__ import annotations
@@ -12,16 +20,27 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, TextIO
 
+from triage.faults import checkpoint
+
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
+GROUP_FILE_MODE = 0o640
+GROUP_DIR_MODE = 0o750
 TEMP_SUFFIX = ".tmp"
 _BACKUP_SUFFIX = ".bak"
+_TOKEN_BYTES = 6  # 12 hex digits in a temporary name
+# The one definition of the names this module gives its temporary and backup files.
+_LEFTOVER = re.compile(
+    rf"^\.(?P<final>.+)\.[0-9a-f]{{{2 * _TOKEN_BYTES}}}"
+    rf"(?:{re.escape(TEMP_SUFFIX)}|{re.escape(_BACKUP_SUFFIX)})$"
+)
 _OPEN_FLAGS = (
     os.O_WRONLY
     | os.O_CREAT
@@ -32,8 +51,27 @@ _OPEN_FLAGS = (
 )
 
 
-def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` and its missing parents with mode 0700; an existing folder is kept as is."""
+def file_mode(group_readable: bool = False) -> int:
+    """The mode of every file written: 0600, or 0640 for a folder shared with a group."""
+    return GROUP_FILE_MODE if group_readable else PRIVATE_FILE_MODE
+
+
+def dir_mode(group_readable: bool = False) -> int:
+    """The mode of every folder created: 0700, or 0750 for a folder shared with a group."""
+    return GROUP_DIR_MODE if group_readable else PRIVATE_DIR_MODE
+
+
+def ensure_private_dir(path: Path, *, group_readable: bool = False) -> Path:
+    """Create ``path`` and its missing parents with mode 0700 (0750 with ``group_readable``)
+    whatever the umask; an existing folder is kept as is."""
+    make_private_dirs(path, group_readable=group_readable)
+    return path
+
+
+def make_private_dirs(path: Path, *, group_readable: bool = False) -> list[Path]:
+    """As ``ensure_private_dir``; returns the folders it created, outermost first."""
+    mode = dir_mode(group_readable)
+    created: list[Path] = []
     missing: list[Path] = []
     current = path
     while not current.exists() and not current.is_symlink():
@@ -43,13 +81,14 @@ def ensure_private_dir(path: Path) -> Path:
         current = current.parent
     for folder in reversed(missing):
         try:
-            folder.mkdir(mode=PRIVATE_DIR_MODE)
+            folder.mkdir(mode=mode)
         except FileExistsError:
             continue
-        _chmod(folder, PRIVATE_DIR_MODE)  # mkdir's mode is filtered by the umask
+        created.append(folder)
+        _chmod(folder, mode)  # mkdir's mode is filtered by the umask
     if not path.is_dir():
         raise NotADirectoryError(f"{path} is not a folder")
-    return path
+    return created
 
 
 def _chmod(path: Path, mode: int) -> None:
@@ -58,19 +97,48 @@ def _chmod(path: Path, mode: int) -> None:
 
 
 def _temp_name(final: Path, suffix: str) -> Path:
-    return final.with_name(f".{final.name}.{secrets.token_hex(6)}{suffix}")
+    return final.with_name(f".{final.name}.{secrets.token_hex(_TOKEN_BYTES)}{suffix}")
 
 
-def open_private_temp(final: Path, suffix: str = TEMP_SUFFIX) -> tuple[Path, int]:
-    """Create a new, empty temporary file beside ``final`` with mode 0600: (its path, its fd)."""
+def is_leftover(name: str, finals: Collection[str] | None = None) -> bool:
+    """Whether ``name`` is a temporary or backup file of this module (of one of ``finals``)."""
+    match = _LEFTOVER.match(name)
+    return match is not None and (finals is None or match.group("final") in finals)
+
+
+def leftovers(folder: Path, finals: Collection[str] | None = None) -> list[Path]:
+    """Temporary and backup files in ``folder`` (of the final names ``finals``, when given)."""
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return []
+    return sorted(
+        folder / entry.name
+        for entry in entries
+        if is_leftover(entry.name, finals) and not entry.is_dir(follow_symlinks=False)
+    )
+
+
+def remove_leftovers(folder: Path, finals: Collection[str] | None = None) -> list[Path]:
+    """Delete what ``leftovers`` finds (call it holding the folder's lock); returns them."""
+    found = leftovers(folder, finals)
+    for path in found:
+        _unlink_quietly(path)
+    return found
+
+
+def open_private_temp(
+    final: Path, suffix: str = TEMP_SUFFIX, *, mode: int = PRIVATE_FILE_MODE
+) -> tuple[Path, int]:
+    """Create a new, empty temporary file beside ``final`` with ``mode`` (0600): (path, fd)."""
     while True:
         temp = _temp_name(final, suffix)
         try:
-            fd = os.open(temp, _OPEN_FLAGS, PRIVATE_FILE_MODE)
+            fd = os.open(temp, _OPEN_FLAGS, mode)
         except FileExistsError:  # pragma: no cover - 48 random bits collided
             continue
         if hasattr(os, "fchmod"):
-            os.fchmod(fd, PRIVATE_FILE_MODE)  # the umask may have removed bits; never adds any
+            os.fchmod(fd, mode)  # the umask may have removed bits
         return temp, fd
 
 
@@ -98,10 +166,12 @@ class AtomicFileSet:
 
     ``with AtomicFileSet(folder) as files: ...; files.commit()`` — leaving the block without
     ``commit()`` (or with an exception) removes every temporary file and touches no final file.
+    Files are 0600 (0640 with ``group_readable``).
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, group_readable: bool = False) -> None:
         self.folder = folder
+        self.mode = file_mode(group_readable)
         self._pending: list[tuple[Path, Path]] = []  # (temp, final)
         self._committed = False
 
@@ -135,7 +205,7 @@ class AtomicFileSet:
         if self._committed:
             raise RuntimeError("this set was already committed")
         final = self._final(name)
-        temp, fd = open_private_temp(final)
+        temp, fd = open_private_temp(final, mode=self.mode)
         self._pending.append((temp, final))  # registered first: abort() removes it whatever happens
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -160,8 +230,13 @@ class AtomicFileSet:
     def write_text(self, name: str, text: str, *, encoding: str = "utf-8") -> None:
         self.write_bytes(name, text.encode(encoding))
 
-    def commit(self) -> list[Path]:
-        """Rename every temporary file into place; on failure restore the earlier state."""
+    def commit(self, *, fault_point: str | None = None) -> list[Path]:
+        """Rename every temporary file into place; on failure restore the earlier state.
+
+        The rollback covers exceptions only: a process killed while renaming leaves the folder
+        mixed (and ``.bak`` links behind).  ``fault_point``: a ``triage.faults`` checkpoint name
+        passed after the first rename (fault-injection tests).
+        """
         if self._committed:
             raise RuntimeError("this set was already committed")
         existed = {final for _, final in self._pending if final.exists()}
@@ -171,6 +246,8 @@ class AtomicFileSet:
             for temp, final in self._pending:
                 temp.replace(final)
                 done.append(final)
+                if fault_point is not None and len(done) == 1:
+                    checkpoint(fault_point)
         except BaseException:
             self._roll_back(done, backups, existed)
             self.abort()
@@ -214,9 +291,9 @@ class AtomicFileSet:
         self._pending.clear()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write one file whole or not at all (mode 0600)."""
-    with AtomicFileSet(path.parent) as files:
+def atomic_write_bytes(path: Path, data: bytes, *, group_readable: bool = False) -> Path:
+    """Write one file whole or not at all (mode 0600, or 0640 with ``group_readable``)."""
+    with AtomicFileSet(path.parent, group_readable=group_readable) as files:
         files.write_bytes(path.name, data)
         files.commit()
     return path

@@ -1,0 +1,363 @@
+"""Fault injection for cron mode: every input ends triaged exactly once, or in failed/ with its
+reason; a kill at any step of publishing loses nothing and leaves nothing readable behind.
+
+The inbox is poisoned with the faults real inboxes see (a line over the CSV parser's limit, an
+unreadable entry, a name that is not UTF-8, a workbook with a cell at the sheet's last row, a
+worker that dies natively, an empty workbook) beside good files with planted synthetic patients.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+from openpyxl import Workbook
+
+from triage.batch import ERROR_SUFFIX, LEDGER_NAME, LOCK_NAME, STATE_DIR, WORK_DIR
+from triage.faults import FAULT_ENV
+
+PLANTED_ID = "ZQX-77123"
+PLANTED_NAME = "Zelda Quixote"
+GOOD_CSV = (
+    "Patient ID,Name,Sex,Age,Prolactin (ng/mL),Symptoms\n"
+    f"{PLANTED_ID},{PLANTED_NAME},F,34,25,\n"
+    "ZQX-77124,Yara Quill,F,41,310,bitemporal hemianopia\n"
+    "ZQX-77125,Xena Quint,M,52,12,\n"
+)
+PUBLISH_STEPS = (
+    "batch.before_publish",
+    "batch.after_publish",
+    "batch.after_commit",
+    "batch.after_archive",
+)
+
+
+def cli(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    full_env.pop(FAULT_ENV, None) if env is None or FAULT_ENV not in env else None
+    return subprocess.run(
+        [sys.executable, "-m", "triage", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=300,
+        check=False,
+    )
+
+
+def settle(path: Path) -> None:
+    old = time.time() - 3600
+    os.utime(path, (old, old), follow_symlinks=False)
+
+
+def good_file(folder: Path, name: str, body: str = GOOD_CSV) -> Path:
+    path = folder / name
+    path.write_text(body, encoding="utf-8")
+    settle(path)
+    return path
+
+
+def far_cell_xlsx(path: Path) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Patient ID", "Sex", "Age", "Prolactin (ng/mL)"])
+    sheet.append(["ZQX-1", "F", 30, 25])
+    sheet["A1048576"] = "x"
+    book.save(path)
+    settle(path)
+    return path
+
+
+def ledger_rows(inbox: Path) -> dict[str, tuple[str, int]]:
+    with sqlite3.connect(inbox / STATE_DIR / LEDGER_NAME) as db:
+        return {n: (s, a) for n, s, a in db.execute("SELECT name, state, attempts FROM files")}
+
+
+def output_folders(out: Path) -> list[Path]:
+    return sorted(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def readable_leftovers(*roots: Path, keep: tuple[Path, ...]) -> list[Path]:
+    """Files under the roots holding the planted id, other than the finished outputs, the
+    archive and the inbox's own files."""
+    found = []
+    for root in roots:
+        for path in root.rglob("*"):
+            if not path.is_file() or any(path.is_relative_to(k) for k in keep):
+                continue
+            if PLANTED_ID.encode() in path.read_bytes():
+                found.append(path)
+    return found
+
+
+@pytest.fixture
+def poisoned(tmp_path: Path) -> tuple[Path, Path, Path]:
+    inbox, out, archive = tmp_path / "inbox", tmp_path / "out", tmp_path / "archive"
+    inbox.mkdir()
+    good_file(inbox, "a_good.csv")
+    good_file(inbox, "z_good.csv", GOOD_CSV.replace("ZQX-7712", "ZQX-8812"))
+    good_file(
+        inbox,
+        "long_line.csv",
+        f"Patient ID,Sex,Age,Prolactin (ng/mL),Notes\nP1,F,30,25,{'x' * 200_000}\nP2,F,31,40,\n",
+    )
+    good_file(inbox, os.fsdecode(b"bad\xffname.csv"), GOOD_CSV.replace("ZQX-7712", "ZQX-9912"))
+    far_cell_xlsx(inbox / "far_cell.xlsx")
+    (inbox / "empty.xlsx").write_bytes(b"")
+    settle(inbox / "empty.xlsx")
+    (inbox / "dangling.csv").symlink_to(tmp_path / "nowhere.csv")
+    settle(inbox / "dangling.csv")
+    good_file(inbox, "crashes.csv", GOOD_CSV.replace("ZQX-7712", "ZQX-6612"))
+    return inbox, out, archive
+
+
+def test_a_poisoned_inbox_still_triages_the_good_files(
+    poisoned: tuple[Path, Path, Path],
+) -> None:
+    inbox, out, archive = poisoned
+    result = cli(
+        "batch", "--inbox", inbox, "--out", out, "--archive", archive,
+        env={FAULT_ENV: "batch.worker:crashes.csv"},
+    )  # fmt: skip
+    assert result.returncode == 4, result.stderr  # some failed, others done
+    assert "Traceback" not in result.stderr
+    names = {p.name.split("-2026")[0].split("-20")[0] for p in output_folders(out)}
+    assert {"a_good", "z_good"} <= names
+    failed = archive / "failed"
+    for bad in ("empty.xlsx", "dangling.csv", "crashes.csv"):
+        assert (failed / bad).exists() or (failed / bad).is_symlink(), bad
+        assert (failed / (bad + ERROR_SUFFIX)).is_file(), bad
+    assert "worker was killed" in (failed / ("crashes.csv" + ERROR_SUFFIX)).read_text()
+    # Every input is accounted for: triaged (archived) or failed, none left in the inbox.
+    left = [p.name for p in inbox.iterdir() if not p.name.startswith(".")]
+    assert left == [], left
+    states = ledger_rows(inbox)
+    assert states["crashes.csv"][0] == "failed" and states["a_good.csv"][0] == "done"
+    assert all(state in ("done", "failed") for state, _ in states.values())
+    # The long line and the far cell never take the run down: each is triaged or failed.
+    for name in ("long_line.csv", "far_cell.xlsx"):
+        assert states[name][0] in ("done", "failed")
+    assert "bad\\xffname.csv" in states
+    # A failed file's reason is said once on stderr; no patient data there or in the ledger.
+    assert result.stderr.count("empty.xlsx:") == 1
+    assert PLANTED_ID not in result.stderr and PLANTED_NAME not in result.stderr
+    assert readable_leftovers(inbox / STATE_DIR, keep=()) == []
+
+
+def test_a_failed_file_dropped_in_again_is_tried_again(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "crashes.csv")
+    first = cli("batch", "--inbox", inbox, "--out", out, env={FAULT_ENV: "batch.worker:x.csv"})
+    assert first.returncode == 0  # the fault names another file
+    shutil.move(inbox / "crashes.csv", tmp_path / "crashes.csv")
+    # Now it fails, then is dropped in again after the fault is gone: triaged, not a duplicate.
+    inbox2 = tmp_path / "inbox2"
+    inbox2.mkdir()
+    good_file(inbox2, "crashes.csv")
+    failed = cli(
+        "batch", "--inbox", inbox2, "--out", out, env={FAULT_ENV: "batch.worker:crashes.csv"}
+    )
+    assert failed.returncode == 3
+    assert (inbox2 / "failed" / "crashes.csv").exists()
+    shutil.copy(inbox2 / "failed" / "crashes.csv", inbox2 / "crashes-again.csv")
+    settle(inbox2 / "crashes-again.csv")
+    again = cli("batch", "--inbox", inbox2, "--out", out)
+    assert again.returncode == 0, again.stderr
+    assert "done" in again.stdout and "duplicate" not in again.stdout
+    assert ledger_rows(inbox2)["crashes-again.csv"] == ("done", 2)
+
+
+def test_retry_failed_takes_files_back_from_failed(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "crashes.csv")
+    assert (
+        cli(
+            "batch", "--inbox", inbox, "--out", out, env={FAULT_ENV: "batch.worker:crashes.csv"}
+        ).returncode
+        == 3
+    )
+    assert (inbox / "failed" / "crashes.csv").exists()
+    plain = cli("batch", "--inbox", inbox, "--out", out)
+    assert plain.returncode == 0 and "crashes" not in plain.stdout  # not retried by itself
+    retried = cli("batch", "--inbox", inbox, "--out", out, "--retry-failed")
+    assert retried.returncode == 0, retried.stderr
+    assert len(output_folders(out)) == 1
+    assert (inbox / "crashes.csv").exists()  # back among the done files (no archive given)
+    assert not (inbox / "failed" / ("crashes.csv" + ERROR_SUFFIX)).exists()
+
+
+@pytest.mark.parametrize("step", PUBLISH_STEPS)
+def test_a_kill_at_any_publishing_step_triages_each_file_exactly_once(
+    tmp_path: Path, step: str
+) -> None:
+    inbox, out, archive = tmp_path / "inbox", tmp_path / "out", tmp_path / "archive"
+    inbox.mkdir()
+    good_file(inbox, "one.csv")
+    killed = cli(
+        "batch", "--inbox", inbox, "--out", out, "--archive", archive, env={FAULT_ENV: step}
+    )
+    assert killed.returncode == -9, killed.stderr
+    again = cli("batch", "--inbox", inbox, "--out", out, "--archive", archive)
+    assert again.returncode == 0, again.stderr
+    folders = output_folders(out)
+    assert len(folders) == 1, folders
+    assert (folders[0] / "summary.html").is_file()
+    assert (archive / "one.csv").is_file() and not (inbox / "one.csv").exists()
+    assert ledger_rows(inbox) == {"one.csv": ("done", 1)}
+    if step == "batch.after_publish":
+        assert "adopted" in again.stdout  # the published folder was adopted, not redone
+    assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
+    assert not (inbox / STATE_DIR / WORK_DIR).exists()
+    assert readable_leftovers(inbox, out, keep=(folders[0], archive)) == []
+
+
+def test_a_kill_inside_the_worker_leaves_no_snapshot_or_partial_folder(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "one.csv")
+    killed = cli("batch", "--inbox", inbox, "--out", out, env={FAULT_ENV: "outputs.before_commit"})
+    assert killed.returncode == 3  # the worker died: that file failed, the run went on
+    assert readable_leftovers(inbox, out, keep=(inbox / "failed",)) == []
+
+
+def test_a_copy_that_resumes_while_it_is_read_is_left_for_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from triage import batch as batch_module
+    from triage.batch import BatchSettings, run_batch
+    from triage.pipeline import TriageRequest
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    half = GOOD_CSV.splitlines(keepends=True)
+    path = good_file(inbox, "stalled.csv", "".join(half[:2]))
+    original = batch_module.run_isolated
+
+    def resumes(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with path.open("a", encoding="utf-8") as fh:  # the copier wakes up mid-read
+            fh.write("".join(half[2:]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(batch_module, "run_isolated", resumes)
+    outcome = run_batch(inbox, out, TriageRequest(inputs=[], out_dir=out), BatchSettings())
+    assert [i.status for i in outcome.items] == ["changed"]
+    assert output_folders(out) == [] and path.exists()
+    assert ledger_rows(inbox) == {}
+    monkeypatch.setattr(batch_module, "run_isolated", original)
+    settle(path)
+    outcome = run_batch(inbox, out, TriageRequest(inputs=[], out_dir=out), BatchSettings())
+    assert [i.status for i in outcome.items] == ["done"]
+
+
+def test_a_file_still_being_written_is_checked_again_just_before_reading(
+    tmp_path: Path,
+) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "fresh.csv")
+    os.utime(inbox / "fresh.csv")  # written just now
+    result = cli("batch", "--inbox", inbox, "--out", out, "--settle-seconds", "600")
+    assert result.returncode == 0
+    assert "unsettled" in result.stdout and output_folders(out) == []
+
+
+def test_one_run_per_inbox_whatever_the_out_folder(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    good_file(inbox, "one.csv")
+    (inbox / STATE_DIR).mkdir()
+    with FileLock(str(inbox / STATE_DIR / LOCK_NAME)):
+        held = cli("batch", "--inbox", inbox, "--out", tmp_path / "out2")
+    assert held.returncode == 75 and "nothing done" in held.stderr
+    first = cli("batch", "--inbox", inbox, "--out", tmp_path / "out1")
+    second = cli("batch", "--inbox", inbox, "--out", tmp_path / "out2")
+    assert first.returncode == second.returncode == 0
+    assert len(output_folders(tmp_path / "out1")) == 1
+    assert not (tmp_path / "out2").exists() or output_folders(tmp_path / "out2") == []
+
+
+def test_a_damaged_ledger_is_named_with_exit_3(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / STATE_DIR).mkdir(parents=True)
+    (inbox / STATE_DIR / LEDGER_NAME).write_bytes(b"this is not a database" * 100)
+    good_file(inbox, "one.csv")
+    result = cli("batch", "--inbox", inbox, "--out", tmp_path / "out")
+    assert result.returncode == 3
+    assert LEDGER_NAME in result.stderr and "damaged" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (inbox / "one.csv").exists()  # nothing was done to the inbox
+
+
+def test_urgent_results_speak_under_quiet(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "one.csv")
+    result = cli("batch", "--inbox", inbox, "--out", out, "--fail-on", "urgent", "--quiet")
+    assert result.returncode == 10
+    assert result.stdout == ""
+    urgent = [line for line in result.stderr.splitlines() if line.startswith("URGENT")]
+    assert len(urgent) == 1
+    assert "ZQX-77124" in urgent[0] and "310 ng/mL" in urgent[0] and "hemianopia" in urgent[0]
+    assert "summary.html" in urgent[0]
+    (folder,) = output_folders(out)
+    assert "ZQX-77124" in (folder / "urgent.txt").read_text()
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022])
+def test_modes_are_private_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+    inbox, out, archive = tmp_path / "inbox", tmp_path / "out", tmp_path / "archive"
+    inbox.mkdir()
+    good_file(inbox, "one.csv")
+    (inbox / "empty.xlsx").write_bytes(b"")
+    settle(inbox / "empty.xlsx")
+    argv = ["prolactin-triage", "batch", "--inbox", str(inbox), "--out", str(out)]
+    argv += ["--archive", str(archive)]
+    code = (
+        f"import os, sys; os.umask({umask}); from triage.cli import main; "
+        f"sys.argv = {argv!r}; main()"
+    )
+    subprocess.run([sys.executable, "-c", code], capture_output=True, check=False, timeout=300)
+    made = [out, inbox / STATE_DIR, archive, archive / "failed", *output_folders(out)]
+    for folder in made:
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+    files = [
+        inbox / STATE_DIR / LEDGER_NAME,
+        inbox / STATE_DIR / LOCK_NAME,
+        archive / "failed" / ("empty.xlsx" + ERROR_SUFFIX),
+        *output_folders(out)[0].iterdir(),
+    ]
+    for path in files:
+        assert path.stat().st_mode & 0o777 == 0o600, path
+
+
+def test_batch_reads_the_sheet_from_the_config_file(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Cover"
+    first.append(["Patient ID", "Sex", "Age", "Prolactin (ng/mL)"])
+    first.append(["OLD-1", "F", 30, 20])
+    second = book.create_sheet("Results")
+    second.append(["Patient ID", "Sex", "Age", "Prolactin (ng/mL)"])
+    second.append(["NEW-1", "F", 30, 95])
+    book.save(inbox / "two_sheets.xlsx")
+    settle(inbox / "two_sheets.xlsx")
+    config = tmp_path / "config.toml"
+    config.write_text('sheet = "Results"\n', encoding="utf-8")
+    result = cli("batch", "--inbox", inbox, "--out", out, "--config", config)
+    assert result.returncode == 0, result.stderr
+    (folder,) = output_folders(out)
+    text = (folder / "results.csv").read_text()
+    assert "NEW-1" in text and "OLD-1" not in text

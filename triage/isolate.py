@@ -1,0 +1,135 @@
+"""Run one unit of work in a child process that cannot take the caller down.
+
+``run_isolated(fn, timeout=..., memory_bytes=...)`` forks, runs ``fn()`` in the child with an
+address-space limit, and returns its (picklable) result.  Whatever happens in the child — an
+exception, a native library's panic or abort, running out of memory, a hang — the caller gets an
+``IsolatedFailure`` with a one-line reason and goes on.  The child never runs the parent's exit
+handlers (``os._exit``), so it cannot release the parent's locks or close its database.
+
+Where ``fork`` does not exist (Windows), ``fn`` runs in this process and only Python exceptions
+are contained.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, Final, TypeVar
+
+from triage.schema import TriageError
+
+T = TypeVar("T")
+
+_GRACE_SECONDS: Final = 5.0
+
+
+class IsolatedFailure(Exception):
+    """The isolated work failed; ``reason`` is one line without patient data."""
+
+    def __init__(self, reason: str, *, expected: bool = False) -> None:
+        self.reason = reason
+        self.expected = expected  # the work raised a domain error (a TriageError), not a bug
+        super().__init__(reason)
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def run_isolated(
+    fn: Callable[[], T], *, timeout: float | None = None, memory_bytes: int | None = None
+) -> T:
+    """``fn()`` in a forked child; IsolatedFailure when it raised, died or timed out."""
+    if not can_fork():
+        return _in_process(fn)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(fn, send, memory_bytes), daemon=True)
+    child.start()
+    send.close()
+    try:
+        message = _wait(receive, child, timeout)
+    finally:
+        receive.close()
+        child.join(_GRACE_SECONDS)
+        if child.is_alive():  # pragma: no cover - it already sent its answer
+            child.kill()
+            child.join()
+    kind, payload = message
+    if kind == "ok":
+        return payload  # type: ignore[no-any-return]
+    raise IsolatedFailure(str(payload), expected=kind == "domain")
+
+
+def _wait(receive: Connection, child: Any, timeout: float | None) -> tuple[str, Any]:
+    if not receive.poll(timeout) and child.is_alive():
+        child.kill()
+        child.join()
+        raise IsolatedFailure(f"gave up after {timeout:g} s (the file may be hostile or huge)")
+    try:
+        return receive.recv()  # type: ignore[no-any-return]
+    except (EOFError, OSError):
+        child.join()
+        raise IsolatedFailure(_death(child.exitcode)) from None
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        if -exitcode == signal.SIGKILL:
+            return f"the worker was killed ({name}: out of memory, or stopped by the system)"
+        return f"the worker died ({name}: a native library crashed on this file)"
+    return f"the worker ended without an answer (exit status {exitcode})"
+
+
+def _child(fn: Callable[[], Any], send: Connection, memory_bytes: int | None) -> None:
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides about interrupts
+        if memory_bytes:
+            _limit_memory(memory_bytes)
+        send.send(_outcome(fn))
+    except BaseException:  # pragma: no cover - sending failed; the parent sees EOF
+        code = 70
+    finally:
+        with contextlib.suppress(BaseException):
+            send.close()
+        os._exit(code)
+
+
+def _outcome(fn: Callable[[], Any]) -> tuple[str, Any]:
+    try:
+        return ("ok", fn())
+    except TriageError as exc:
+        return ("domain", str(exc))  # exceptions with keyword fields do not unpickle
+    except MemoryError:
+        return ("error", "ran out of its memory limit (the file expands too far)")
+    except BaseException as exc:  # a native panic (PanicException) is a BaseException
+        return ("error", f"internal error ({type(exc).__name__}); this is a bug: report it")
+
+
+def _limit_memory(memory_bytes: int) -> None:
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _in_process(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except TriageError as exc:
+        raise IsolatedFailure(str(exc), expected=True) from None
+    except Exception as exc:
+        raise IsolatedFailure(
+            f"internal error ({type(exc).__name__}); this is a bug: report it"
+        ) from None

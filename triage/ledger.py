@@ -1,0 +1,241 @@
+"""The batch ledger: which inbox files were triaged, failed, or are being triaged.
+
+A SQLite database (WAL journal, one transaction per state change), keyed by the file's content
+(SHA-256).  A file is in one state at a time:
+
+- ``processing``: claimed by a run, with the output folder it will publish; a run killed after
+  publishing that folder but before recording it leaves this state behind, and the next run adopts
+  the folder instead of triaging the file again;
+- ``done``: triaged; the same content dropped in again (under any name) is a duplicate;
+- ``failed``: unusable, with the reason; the same content dropped in again is tried again.
+
+Every change is also appended to ``events`` (what happened, when), so the history of a file can be
+read back.  The ledger holds file names, hashes, output folder names and error messages, never
+cell values: the readers' messages name columns and rows, not their contents.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Final, Literal
+
+from triage.schema import TriageError
+
+SCHEMA_VERSION: Final = 1
+LedgerState = Literal["processing", "done", "failed"]
+STATES: Final[tuple[LedgerState, ...]] = ("processing", "done", "failed")
+
+_SCHEMA: Final = """
+CREATE TABLE IF NOT EXISTS files (
+    sha256     TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    state      TEXT NOT NULL CHECK (state IN ('processing', 'done', 'failed')),
+    output     TEXT,
+    error      TEXT,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    first_seen TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_state ON files (state);
+CREATE TABLE IF NOT EXISTS events (
+    id     INTEGER PRIMARY KEY,
+    at     TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    name   TEXT NOT NULL,
+    event  TEXT NOT NULL,
+    detail TEXT
+);
+"""
+
+
+def _create_private(path: Path, mode: int) -> None:
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
+    with contextlib.suppress(OSError):
+        path.chmod(mode)  # the umask may have removed bits; never adds any
+
+
+class LedgerError(TriageError):
+    """The ledger cannot be opened or is damaged (exit 3, named, never a traceback)."""
+
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class Entry:
+    sha256: str
+    name: str
+    state: LedgerState
+    output: str | None
+    error: str | None
+    attempts: int
+    first_seen: str
+    updated_at: str
+
+
+class Ledger:
+    """One open ledger database; use as a context manager (closes the connection)."""
+
+    def __init__(self, path: Path, *, file_mode: int = 0o600) -> None:
+        self.path = path
+        _create_private(path, file_mode)  # SQLite's journal files copy the database's mode
+        try:
+            self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise LedgerError(f"cannot open the batch ledger {path}: {exc}") from None
+        try:
+            self._prepare()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise LedgerError(
+                f"the batch ledger {path} is damaged ({exc}); move it aside to start a new one "
+                "(files already triaged would then be triaged again)"
+            ) from None
+
+    def _prepare(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(
+                f"written by a newer version of the tool (schema {version}, this one knows "
+                f"{SCHEMA_VERSION})"
+            )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        if version == 0:
+            self._db.executescript(_SCHEMA)  # idempotent (IF NOT EXISTS); commits by itself
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._db.execute("SELECT count(*) FROM files").fetchone()  # a damaged file fails here
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def get(self, sha256: str) -> Entry | None:
+        row = self._db.execute(
+            "SELECT sha256, name, state, output, error, attempts, first_seen, updated_at "
+            "FROM files WHERE sha256 = ?",
+            (sha256,),
+        ).fetchone()
+        return Entry(*row) if row else None
+
+    def entries(self, state: LedgerState | None = None) -> list[Entry]:
+        query = (
+            "SELECT sha256, name, state, output, error, attempts, first_seen, updated_at FROM files"
+        )
+        params: tuple[str, ...] = ()
+        if state:
+            query += " WHERE state = ?"
+            params = (state,)
+        return [Entry(*row) for row in self._db.execute(query + " ORDER BY updated_at", params)]
+
+    def claim(self, sha256: str, name: str, output: str, at: datetime) -> None:
+        """Record that this run triages the file into ``output`` (not yet published)."""
+        stamp = at.isoformat()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO files (sha256, name, state, output, error, attempts, first_seen, "
+                "updated_at) VALUES (?, ?, 'processing', ?, NULL, 1, ?, ?) "
+                "ON CONFLICT (sha256) DO UPDATE SET name = excluded.name, state = 'processing', "
+                "output = excluded.output, error = NULL, attempts = files.attempts + 1, "
+                "updated_at = excluded.updated_at",
+                (sha256, name, output, stamp, stamp),
+            )
+            self._event(db, stamp, sha256, name, "claimed", output)
+
+    def mark_done(self, sha256: str, at: datetime, *, event: str = "done") -> None:
+        self._set(sha256, "done", None, at, event)
+
+    def mark_failed(self, sha256: str, name: str, error: str, at: datetime) -> None:
+        stamp = at.isoformat()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO files (sha256, name, state, output, error, attempts, first_seen, "
+                "updated_at) VALUES (?, ?, 'failed', NULL, ?, 1, ?, ?) "
+                "ON CONFLICT (sha256) DO UPDATE SET name = excluded.name, state = 'failed', "
+                "output = NULL, error = excluded.error, updated_at = excluded.updated_at",
+                (sha256, name, error, stamp, stamp),
+            )
+            self._event(db, stamp, sha256, name, "failed", error)
+
+    def release(self, sha256: str, at: datetime, why: str) -> None:
+        """Forget an unfinished claim (the file changed, or its folder was never published)."""
+        stamp = at.isoformat()
+        with self._transaction() as db:
+            row = db.execute("SELECT name, state FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+            if row is None:
+                return
+            if row[1] == "processing":
+                db.execute("DELETE FROM files WHERE sha256 = ?", (sha256,))
+            self._event(db, stamp, sha256, row[0], "released", why)
+
+    def note(self, sha256: str, name: str, event: str, detail: str, at: datetime) -> None:
+        with self._transaction() as db:
+            self._event(db, at.isoformat(), sha256, name, event, detail)
+
+    def events(self, sha256: str | None = None) -> list[tuple[str, str, str, str, str | None]]:
+        query = "SELECT at, sha256, name, event, detail FROM events"
+        params: tuple[str, ...] = ()
+        if sha256:
+            query += " WHERE sha256 = ?"
+            params = (sha256,)
+        return list(self._db.execute(query + " ORDER BY id", params))
+
+    def _set(
+        self, sha256: str, state: LedgerState, error: str | None, at: datetime, event: str
+    ) -> None:
+        stamp = at.isoformat()
+        with self._transaction() as db:
+            row = db.execute("SELECT name FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+            if row is None:
+                raise LedgerError(f"the batch ledger {self.path} has no entry {sha256[:12]}")
+            db.execute(
+                "UPDATE files SET state = ?, error = ?, updated_at = ? WHERE sha256 = ?",
+                (state, error, stamp, sha256),
+            )
+            self._event(db, stamp, sha256, row[0], event, None)
+
+    @staticmethod
+    def _event(
+        db: sqlite3.Connection, at: str, sha256: str, name: str, event: str, detail: str | None
+    ) -> None:
+        db.execute(
+            "INSERT INTO events (at, sha256, name, event, detail) VALUES (?, ?, ?, ?, ?)",
+            (at, sha256, name, event, detail),
+        )
+
+    def import_done(self, items: dict[str, str], at: datetime) -> int:
+        """Adopt ``sha256 -> name`` of files an older (JSON) ledger recorded as triaged."""
+        stamp = at.isoformat()
+        added = 0
+        with self._transaction() as db:
+            for sha256, name in items.items():
+                cursor = db.execute(
+                    "INSERT OR IGNORE INTO files (sha256, name, state, output, error, attempts, "
+                    "first_seen, updated_at) VALUES (?, ?, 'done', NULL, NULL, 1, ?, ?)",
+                    (sha256, name, stamp, stamp),
+                )
+                if cursor.rowcount:
+                    added += 1
+                    self._event(db, stamp, sha256, name, "imported", "from the JSON ledger")
+        return added

@@ -1,0 +1,94 @@
+"""The plain-text list of urgent results: what a person must act on today.
+
+Urgent results must reach someone whatever the output options: ``run`` and ``batch`` print this
+list on stderr whenever a run finds urgent results (also under ``--quiet``: cron mails what a job
+prints, not its exit status) and write it as ``urgent.txt`` beside the report.  One line per
+result: patient id, specimen number, the value in the lab's own unit, why it is urgent, and where
+the report is.  The list is built from the results as written (redacted under ``--redact``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+
+from triage.numbers import fmt, times_text
+
+URGENT: Final = "urgent"
+URGENT_REFERRAL: Final = "urgent_endocrine_referral"  # schema.SUGGESTION_CODES
+URGENT_TXT: Final = "urgent.txt"
+_MISSING: Final = "-"
+
+
+def urgent_results(results: pd.DataFrame) -> pd.DataFrame:
+    """The urgent rows, in their input order."""
+    if results.empty or "priority" not in results:
+        return results.iloc[0:0]
+    return results[results["priority"].astype("string").eq(URGENT).fillna(False)]
+
+
+def _text(value: Any) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return _MISSING
+    text = " ".join(str(value).split())
+    return text or _MISSING
+
+
+def _value(row: pd.Series) -> str:
+    number = row.get("prolactin_value")
+    unit = _text(row.get("prolactin_unit"))
+    qualifier = _text(row.get("qualifier"))
+    if number is None or pd.isna(number):
+        raw = _text(row.get("prolactin_raw"))
+        unit_raw = _text(row.get("unit_raw"))
+        return raw if unit_raw == _MISSING else f"{raw} {unit_raw}"
+    prefix = "" if qualifier == _MISSING else qualifier
+    return f"{prefix}{fmt(float(number))} {'' if unit == _MISSING else unit}".strip()
+
+
+def _reason(row: pd.Series) -> str:
+    """The urgent referral's own reason (which red flag or level made it urgent), else the
+    level against the limit and the leading factor."""
+    suggestions = row.get("suggestion_details")
+    if isinstance(suggestions, list):
+        for item in suggestions:
+            if (
+                isinstance(item, dict)
+                and item.get("code") == URGENT_REFERRAL
+                and item.get("reason")
+            ):
+                return _text(item["reason"])
+    parts: list[str] = []
+    times = row.get("times_uln")
+    if times is not None and not pd.isna(times):
+        parts.append(f"{times_text(float(times), _text(row.get('qualifier')).strip('-'))} ULN")
+    details = row.get("factor_details")
+    if isinstance(details, list) and details:
+        top = details[0]
+        parts.append(f"{top.get('strength', '')} {top.get('label', '')}".strip())
+    return "; ".join(parts) or "urgent by the priority rules"
+
+
+def urgent_lines(results: pd.DataFrame, report: Path | str) -> list[str]:
+    """One line per urgent result (empty when there is none)."""
+    lines = []
+    for _, row in urgent_results(results).iterrows():
+        where = f"{_text(row.get('source_file'))} row {_text(row.get('source_row'))}"
+        lines.append(
+            f"URGENT patient {_text(row.get('patient_id'))}"
+            f" | specimen {_text(row.get('specimen_id'))}"
+            f" | prolactin {_value(row)}"
+            f" | {_reason(row)}"
+            f" | {where}"
+            f" | report {report}"
+        )
+    return lines
+
+
+def urgent_text(lines: Sequence[str], *, header: str) -> str:
+    """The urgent.txt file: a header line, then the lines (or a line saying there are none)."""
+    body = list(lines) or ["no urgent result in this run"]
+    return "\n".join([header, *body]) + "\n"
