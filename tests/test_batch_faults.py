@@ -35,6 +35,7 @@ PUBLISH_STEPS = (
     "batch.before_publish",
     "batch.after_publish",
     "batch.after_commit",
+    "batch.after_report",
     "batch.after_archive",
 )
 
@@ -320,6 +321,8 @@ def test_modes_are_private_whatever_the_umask(tmp_path: Path, umask: int) -> Non
     good_file(inbox, "one.csv")
     (inbox / "empty.xlsx").write_bytes(b"")
     settle(inbox / "empty.xlsx")
+    for path in inbox.iterdir():
+        path.chmod(0o666)  # as an exporter under umask 000 leaves them
     argv = ["prolactin-triage", "batch", "--inbox", str(inbox), "--out", str(out)]
     argv += ["--archive", str(archive)]
     code = (
@@ -334,6 +337,8 @@ def test_modes_are_private_whatever_the_umask(tmp_path: Path, umask: int) -> Non
         inbox / STATE_DIR / LEDGER_NAME,
         inbox / STATE_DIR / LOCK_NAME,
         archive / "failed" / ("empty.xlsx" + ERROR_SUFFIX),
+        archive / "failed" / "empty.xlsx",  # inputs moved keep patient data: private too
+        archive / "one.csv",
         *output_folders(out)[0].iterdir(),
     ]
     for path in files:
@@ -361,3 +366,165 @@ def test_batch_reads_the_sheet_from_the_config_file(tmp_path: Path) -> None:
     (folder,) = output_folders(out)
     text = (folder / "results.csv").read_text()
     assert "NEW-1" in text and "OLD-1" not in text
+
+
+# ------------------------------------------------------------------------------------------------
+# Faults found by an outside review: each fixed as a class
+# ------------------------------------------------------------------------------------------------
+def test_a_name_too_long_for_an_output_folder_fails_nothing(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "Z" * 246 + ".csv")
+    good_file(inbox, "é" * 120 + ".csv", GOOD_CSV.replace("ZQX-7712", "ZQX-5512"))
+    result = cli("batch", "--inbox", inbox, "--out", out)
+    assert result.returncode == 0, result.stderr
+    folders = output_folders(out)
+    assert len(folders) == 2
+    assert all(len(f.name.encode()) < 128 for f in folders)
+
+
+def test_an_unexpected_error_on_one_file_fails_that_file_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from triage import batch as batch_module
+    from triage.batch import BatchSettings, run_batch
+    from triage.pipeline import TriageRequest
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "a.csv")
+    good_file(inbox, "b.csv", GOOD_CSV.replace("ZQX-7712", "ZQX-4412"))
+    original = batch_module._Run._snapshot
+
+    def breaks_on_a(self, path):  # type: ignore[no-untyped-def]
+        if path.name == "a.csv":
+            raise OSError(36, "File name too long")
+        return original(self, path)
+
+    monkeypatch.setattr(batch_module._Run, "_snapshot", breaks_on_a)
+    seen: list[str] = []
+    outcome = run_batch(
+        inbox,
+        out,
+        TriageRequest(inputs=[], out_dir=out),
+        BatchSettings(),
+        on_item=lambda item: seen.append(f"{item.status} {item.file}"),
+    )
+    assert seen == ["failed a.csv", "done b.csv"]
+    assert outcome.exit_code == 4
+    assert (inbox / "failed" / "a.csv").exists()
+    assert "internal error" in (inbox / "failed" / ("a.csv" + ERROR_SUFFIX)).read_text()
+
+
+def test_an_urgent_result_is_said_before_the_run_is_killed(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "a_first.csv")  # holds an urgent result
+    good_file(inbox, "b_second.csv", GOOD_CSV.replace("ZQX-7712", "ZQX-3312"))
+    killed = cli(
+        "batch", "--inbox", inbox, "--out", out, "-q", env={FAULT_ENV: "batch.after_report"}
+    )
+    assert killed.returncode == -9
+    assert "URGENT patient ZQX-77124" in killed.stderr  # printed as the first file finished
+
+
+def test_an_urgent_result_a_killed_run_never_said_is_said_by_the_next(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "one.csv")
+    for step in ("batch.after_publish", "batch.after_commit"):  # published, not yet said
+        killed = cli("batch", "--inbox", inbox, "--out", out, "-q", env={FAULT_ENV: step})
+        assert killed.returncode == -9 and "URGENT" not in killed.stderr
+        again = cli("batch", "--inbox", inbox, "--out", out, "-q")
+        assert again.returncode == 0, again.stderr
+        assert "URGENT patient ZQX-77124" in again.stderr, step
+        assert "URGENT" not in cli("batch", "--inbox", inbox, "--out", out, "-q").stderr
+        shutil.rmtree(out)
+        shutil.rmtree(inbox / STATE_DIR)
+
+
+def test_files_the_tool_cannot_read_leave_the_inbox_with_a_reason(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    for name in ("noext", "export.csv.gz", "notes.dat", "trailing.csv "):
+        (inbox / name).write_bytes(b"\x1f\x8b binary")
+        settle(inbox / name)
+    (inbox / ".partial-copy.csv").write_text(GOOD_CSV)  # a copier's hidden temporary file
+    (inbox / "folder.xlsx").mkdir()
+    result = cli("batch", "--inbox", inbox, "--out", out, "-q")
+    assert result.returncode == 3
+    for name in ("noext", "export.csv.gz", "notes.dat", "trailing.csv "):
+        assert (inbox / "failed" / name).exists(), name
+        assert (
+            "not an export this tool reads"
+            in (inbox / "failed" / (name + ERROR_SUFFIX)).read_text()
+        )
+    assert (inbox / ".partial-copy.csv").exists() and (inbox / "folder.xlsx").is_dir()
+    again = cli("batch", "--inbox", inbox, "--out", out, "-q")
+    assert again.returncode == 0 and again.stderr == ""  # said once
+
+
+def test_a_file_whose_rows_were_all_rejected_is_said_under_quiet(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(
+        inbox, "codes.csv", "Patient ID,Sex,Age,Prolactin,Unit\nQ1,F,30,9000,2\nQ2,F,31,40,2\n"
+    )
+    result = cli("batch", "--inbox", inbox, "--out", out, "-q")
+    assert result.returncode == 0
+    assert "codes.csv: none of its 2 row(s) could be triaged" in result.stderr
+
+
+def test_a_newline_in_a_file_name_cannot_forge_a_log_line(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "new\nURGENT fake.csv")
+    result = cli("batch", "--inbox", inbox, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert not [line for line in result.stdout.splitlines() if line.startswith("URGENT fake")]
+    assert "new\\nURGENT fake.csv" in result.stdout
+    assert all(line.startswith("URGENT patient") for line in result.stderr.splitlines()[1:])
+
+
+def test_a_duplicate_left_in_the_inbox_is_said_once(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "one.csv")
+    assert cli("batch", "--inbox", inbox, "--out", out).returncode == 0
+    good_file(inbox, "copy.csv")
+    first = cli("batch", "--inbox", inbox, "--out", out)
+    assert "duplicate" in first.stdout and "copy.csv" in first.stdout
+    second = cli("batch", "--inbox", inbox, "--out", out)
+    assert second.stdout == ""
+
+
+def test_a_worker_dies_with_its_batch(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    rows = "".join(f"W{i:07d},F,{20 + i % 50},{10 + i % 400},\n" for i in range(150_000))
+    good_file(inbox, "big.csv", "Patient ID,Sex,Age,Prolactin (ng/mL),Symptoms\n" + rows)
+    env = {k: v for k, v in os.environ.items() if k != FAULT_ENV}
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "triage", "batch", "--inbox", str(inbox), "--out", str(out), "-q"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    children = Path(f"/proc/{parent.pid}/task/{parent.pid}/children")
+    worker = ""
+    deadline = time.time() + 60
+    while not worker and time.time() < deadline:
+        time.sleep(0.2)
+        worker = children.read_text().strip() if children.exists() else ""
+    assert worker, "the batch never started a worker"
+    parent.kill()
+    parent.wait()
+    gone = time.time() + 10
+    while Path(f"/proc/{worker.split()[0]}").exists() and time.time() < gone:
+        time.sleep(0.1)
+    status = Path(f"/proc/{worker.split()[0]}/status")
+    assert not status.exists() or "zombie" in status.read_text(), "the worker outlived its batch"
+    again = cli("batch", "--inbox", inbox, "--out", out, "-q")
+    assert again.returncode == 0, again.stderr
+    assert len(output_folders(out)) == 1
+    assert not [p for p in out.iterdir() if p.name.endswith(".partial")]

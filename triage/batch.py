@@ -31,11 +31,12 @@ import hashlib
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import stat
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,7 +46,8 @@ from filelock import FileLock, Timeout
 
 from triage import TOOL_NAME, __version__
 from triage.faults import checkpoint
-from triage.io.atomic import atomic_write_bytes, ensure_private_dir, fsync_dir
+from triage.io.atomic import atomic_write_bytes, ensure_private_dir, file_mode, fsync_dir
+from triage.io.readers import display_name
 from triage.io.sources import SUPPORTED_EXTENSIONS
 from triage.isolate import IsolatedFailure, run_isolated
 from triage.knowledge import load_knowledge
@@ -58,6 +60,7 @@ from triage.pipeline import (
     run_triage,
 )
 from triage.schema import LockHeldError, TriageError
+from triage.urgent import URGENT_LINE_START, URGENT_TXT
 
 log = logging.getLogger("triage")
 
@@ -103,6 +106,13 @@ class BatchItem:
     message: str = ""
     fail_on_matches: int = 0
     urgent: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # triage.notices: said whatever --quiet
+    sha256: str = ""  # the ledger key, once the file was triaged
+
+
+# Called as each file is finished, so that what it found is printed at once (a run killed later
+# must not swallow an urgent result it already published).
+ItemHook = Callable[[BatchItem], None]
 
 
 @dataclass
@@ -133,11 +143,13 @@ class _Worked:
     results: int
     rejected: int
     urgent: list[str]
+    notices: list[str]
 
 
 def shown(name: str) -> str:
-    """A file name safe to print and store: undecodable bytes as \\x escapes."""
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
+    """A file name safe to print and store: undecodable bytes and control characters escaped
+    (a newline in a name must not forge a line of the log)."""
+    return display_name(Path(name))
 
 
 def state_dir(inbox: Path) -> Path:
@@ -155,6 +167,7 @@ def run_batch(
     settings: BatchSettings | None = None,
     *,
     now: datetime | None = None,
+    on_item: ItemHook | None = None,
 ) -> BatchOutcome:
     """Triage every new, settled file of the inbox; ``template`` gives the options of each run."""
     settings = settings or BatchSettings()
@@ -164,7 +177,7 @@ def run_batch(
         ensure_private_dir(out, group_readable=group)
     except OSError as exc:
         raise BatchError(f"cannot prepare the inbox or output folder: {exc}") from None
-    lock = FileLock(str(state / LOCK_NAME), timeout=0, mode=0o600)
+    lock = FileLock(str(state / LOCK_NAME), timeout=0, mode=file_mode(group))
     try:
         lock.acquire()
     except Timeout:
@@ -173,8 +186,10 @@ def run_batch(
         ) from None
     try:
         load_knowledge(template.ranges)  # a bad --ranges stops here, once, not once per file
-        with Ledger(state / LEDGER_NAME) as ledger:
-            return _Run(inbox, out, template, settings, ledger, now).run()
+        with Ledger(state / LEDGER_NAME, file_mode=file_mode(group)) as ledger:
+            work = _Run(inbox, out, template, settings, ledger, now)
+            work.on_item = on_item
+            return work.run()
     finally:
         lock.release()
 
@@ -197,20 +212,57 @@ class _Run:
         self.at = now or datetime.now(UTC)
         self.work = state_dir(inbox) / WORK_DIR
         self.group = template.output_options.group_readable
+        self.on_item: ItemHook | None = None
+        self.outcome = BatchOutcome()
 
     def run(self) -> BatchOutcome:
         self._import_legacy_ledger()
-        outcome = BatchOutcome()
-        outcome.items += self._recover()
+        outcome = self.outcome
+        for adopted in self._recover():
+            self._report(outcome, adopted)
         self._remove_leftovers()
         ready, unsettled = self._candidates()
-        outcome.items += [BatchItem(shown(p.name), "unsettled") for p in unsettled]
+        for path in unsettled:
+            self._report(outcome, BatchItem(shown(path.name), "unsettled"))
         for path in ready:
-            item = self._one(path)
+            item = self._guarded(path)
             if item is not None:
-                outcome.items.append(item)
+                self._report(outcome, item)
         shutil.rmtree(self.work, ignore_errors=True)
         return outcome
+
+    def _report(self, outcome: BatchOutcome, item: BatchItem) -> None:
+        outcome.items.append(item)
+        if self.on_item is not None:
+            self.on_item(item)
+        if item.sha256 and item.status in ("done", "adopted"):
+            self.ledger.mark_announced(item.sha256)  # said: a later kill must not say it again
+
+    def _guarded(self, path: Path) -> BatchItem | None:
+        """One file; whatever goes wrong with it (a name the file system refuses, a move that
+        fails ...) fails that file only, and the run goes on with the next."""
+        name = shown(path.name)
+        try:
+            if Path(path.name).suffix.lower() not in SUPPORTED_EXTENSIONS:
+                return self._unsupported(path, name)
+            return self._one(path)
+        except Exception as exc:  # a bug or an environment fault: never the whole inbox
+            log.debug("%s: %s", name, type(exc).__name__, exc_info=True)
+            reason = f"internal error while handling the file ({type(exc).__name__}): report it"
+            with contextlib.suppress(Exception):
+                return self._failed(path, name, _sha_or_name(path), reason)
+            return BatchItem(name, "failed", message=f"{name}: {reason}")
+
+    def _unsupported(self, path: Path, name: str) -> BatchItem:
+        suffix = Path(path.name).suffix or "(none)"
+        allowed = ", ".join(sorted(e.lstrip(".") for e in SUPPORTED_EXTENSIONS))
+        return self._failed(
+            path,
+            name,
+            _sha_or_name(path),
+            f"not an export this tool reads (file type {suffix!r}; expected {allowed}); "
+            "export or unpack it as one of those and drop it in again",
+        )
 
     # -- recovery -------------------------------------------------------------------------------
     def _import_legacy_ledger(self) -> None:
@@ -237,9 +289,23 @@ class _Run:
             folder = Path(entry.output) if entry.output else None
             if folder is not None and folder.is_dir() and not folder.name.startswith("."):
                 self.ledger.mark_done(entry.sha256, self.at, event="adopted")
-                items.append(BatchItem(entry.name, "adopted", folder, "finished by this run"))
             else:
                 self.ledger.release(entry.sha256, self.at, "the run that claimed it stopped")
+        for entry in self.ledger.unannounced():
+            folder = Path(entry.output) if entry.output else None
+            if folder is None or not folder.is_dir():
+                self.ledger.mark_announced(entry.sha256)
+                continue
+            items.append(
+                BatchItem(
+                    entry.name,
+                    "adopted",
+                    folder,
+                    "triaged by a run that stopped before saying so",
+                    urgent=_urgent_lines_of(folder),
+                    sha256=entry.sha256,
+                )
+            )
         return items
 
     def _remove_leftovers(self) -> None:
@@ -287,8 +353,8 @@ class _Run:
             return self._failed(path, name, _sha_or_name(path), str(exc))
         entry = self.ledger.get(sha)
         if entry is not None and entry.state == "done":
-            return self._duplicate(path, name, entry.name)
-        final = self.out / f"{Path(name).stem}-{self.at:%Y%m%dT%H%M%S}-{sha[:8]}"
+            return self._duplicate(path, sha, name, entry.name)
+        final = self.out / f"{_folder_stem(name)}-{self.at:%Y%m%dT%H%M%S}-{sha[:8]}"
         final = _unused(final)
         partial = self.out / f".{final.name}{PARTIAL_SUFFIX}"
         self.ledger.claim(sha, name, str(final.resolve()), self.at)
@@ -310,18 +376,28 @@ class _Run:
         partial.rename(final)
         fsync_dir(self.out)
         checkpoint("batch.after_publish")
+        earlier = [e for e in self.ledger.entries("done") if e.name == name and e.sha256 != sha]
         self.ledger.mark_done(sha, self.at)
         checkpoint("batch.after_commit")
-        self._put_away(path, done=True)
-        checkpoint("batch.after_archive")
-        log.info("%s: triaged into %s", name, final.name)
-        return BatchItem(
+        counts = f"{worked.results} result(s), {worked.rejected} rejected"
+        if earlier:
+            counts += "; a new version of a file triaged before under this name"
+        item = BatchItem(
             name,
             "done",
             final,
+            counts,
             fail_on_matches=worked.fail_on_matches,
             urgent=worked.urgent,
+            notices=worked.notices,
+            sha256=sha,
         )
+        self._report(self.outcome, item)  # said before anything else can go wrong
+        checkpoint("batch.after_report")
+        self._put_away(path, done=True)
+        checkpoint("batch.after_archive")
+        log.info("%s: triaged into %s", name, final.name)
+        return None
 
     def _snapshot(self, path: Path) -> tuple[Path, str]:
         """Copy the file out of the inbox (hashing it on the way); _Unsettled if it moved."""
@@ -370,6 +446,7 @@ class _Run:
                 len(outcome.results),
                 len(outcome.rejected),
                 outcome.urgent,
+                outcome.notices,
             )
 
         limit = self.settings.memory_limit_mb
@@ -379,19 +456,26 @@ class _Run:
             memory_bytes=limit * 1024 * 1024 if limit else None,
         )
 
-    def _duplicate(self, path: Path, name: str, recorded: str) -> BatchItem | None:
-        self._put_away(path, done=True)
-        if recorded == name and self.settings.archive is None and path.parent == self.inbox:
-            return None  # a triaged file left in the inbox (no archive): nothing to say
+    def _duplicate(self, path: Path, sha: str, name: str, recorded: str) -> BatchItem | None:
+        moved = self._put_away(path, done=True)
+        if moved is None and (recorded == name or self.ledger.has_event(sha, name, "duplicate")):
+            return None  # left in the inbox (no archive) and already said: nothing new
+        self.ledger.note(sha, name, "duplicate", f"already triaged as {recorded}", self.at)
         return BatchItem(name, "duplicate", message=f"already triaged as {recorded}")
 
     def _failed(self, path: Path, name: str, sha: str, reason: str) -> BatchItem:
         self.ledger.mark_failed(sha, name, reason, self.at)
         moved = self._put_away(path, done=False)
+        if moved is None and path.parent == failed_dir(self.inbox, self.settings.archive):
+            moved = path  # tried again from failed/: its note is rewritten with the new reason
         if moved is not None:
             note = _error_note(name, sha, reason, self.at)
             with contextlib.suppress(OSError):
-                atomic_write_bytes(moved.with_name(moved.name + ERROR_SUFFIX), note.encode())
+                atomic_write_bytes(
+                    moved.with_name(moved.name + ERROR_SUFFIX),
+                    note.encode(),
+                    group_readable=self.group,
+                )
         message = reason if reason.startswith(name) else f"{name}: {reason}"
         log.debug("%s", message)
         return BatchItem(name, "failed", message=message)
@@ -434,9 +518,7 @@ def _listed(folder: Path) -> list[Path]:
     for entry in entries:
         name = entry.name
         if name.startswith((".", "~$")) or name.endswith(ERROR_SUFFIX):
-            continue
-        if Path(name).suffix.lower() not in SUPPORTED_EXTENSIONS:
-            continue
+            continue  # hidden: a copier's temporary file, an office lock file, our own state
         with contextlib.suppress(OSError):
             if entry.is_dir():
                 continue
@@ -449,6 +531,27 @@ def _private_create(path: Path):  # type: ignore[no-untyped-def]
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     with os.fdopen(fd, "wb") as handle:
         yield handle
+
+
+_STEM_MAX_BYTES: Final = 80  # the folder name stays far below the file systems' 255 bytes
+_UNSAFE_IN_NAME: Final = re.compile(r"[\x00-\x1f\x7f/\\]+")
+
+
+def _folder_stem(name: str) -> str:
+    """The input's stem as an output folder's name: no control characters, at most
+    _STEM_MAX_BYTES of UTF-8 (cut at a character boundary)."""
+    stem = _UNSAFE_IN_NAME.sub("_", Path(name).stem).strip(". ") or "input"
+    raw = stem.encode("utf-8", "replace")[:_STEM_MAX_BYTES]
+    return raw.decode("utf-8", "ignore") or "input"
+
+
+def _urgent_lines_of(folder: Path) -> list[str]:
+    """The urgent lines an output folder's urgent.txt holds (to say them after a kill)."""
+    try:
+        text = (folder / URGENT_TXT).read_text(encoding="utf-8")
+    except OSError:
+        return []
+    return [line for line in text.splitlines() if line.startswith(URGENT_LINE_START)]
 
 
 def _unused(folder: Path) -> Path:
@@ -476,11 +579,15 @@ def _sha_or_name(path: Path) -> str:
 
 
 def _move(path: Path, folder: Path, *, group_readable: bool) -> Path:
+    """Move an input (it keeps patient data: made private, whatever mode the exporter gave)."""
     ensure_private_dir(folder, group_readable=group_readable)
     target = folder / path.name
-    if target.exists():
+    if os.path.lexists(target):
         target = folder / f"{path.stem}-{int(time.time())}-{secrets.token_hex(2)}{path.suffix}"
     shutil.move(str(path), target)
+    if not target.is_symlink():
+        with contextlib.suppress(OSError):
+            target.chmod(file_mode(group_readable))
     return target
 
 

@@ -13,9 +13,11 @@ are contained.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Final, TypeVar
@@ -53,12 +55,17 @@ def run_isolated(
     send.close()
     try:
         message = _wait(receive, child, timeout)
+    except BaseException:  # interrupted or terminated: the work dies with the caller
+        if child.is_alive():
+            child.kill()
+        child.join()
+        raise
     finally:
         receive.close()
-        child.join(_GRACE_SECONDS)
-        if child.is_alive():  # pragma: no cover - it already sent its answer
-            child.kill()
-            child.join()
+    child.join(_GRACE_SECONDS)
+    if child.is_alive():  # pragma: no cover - it already sent its answer
+        child.kill()
+        child.join()
     kind, payload = message
     if kind == "ok":
         return payload  # type: ignore[no-any-return]
@@ -93,6 +100,8 @@ def _child(fn: Callable[[], Any], send: Connection, memory_bytes: int | None) ->
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides about interrupts
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _die_with_parent()
         if memory_bytes:
             _limit_memory(memory_bytes)
         send.send(_outcome(fn))
@@ -113,6 +122,22 @@ def _outcome(fn: Callable[[], Any]) -> tuple[str, Any]:
         return ("error", "ran out of its memory limit (the file expands too far)")
     except BaseException as exc:  # a native panic (PanicException) is a BaseException
         return ("error", f"internal error ({type(exc).__name__}); this is a bug: report it")
+
+
+_PR_SET_PDEATHSIG: Final = 1  # linux/prctl.h
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the parent dies (a kill -9 of the batch must
+    not leave a worker writing a partial folder beside the next run)."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(70)
 
 
 def _limit_memory(memory_bytes: int) -> None:

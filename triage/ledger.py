@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS files (
     output     TEXT,
     error      TEXT,
     attempts   INTEGER NOT NULL DEFAULT 0,
+    announced  INTEGER NOT NULL DEFAULT 0,
     first_seen TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
@@ -166,6 +167,20 @@ class Ledger:
     def mark_done(self, sha256: str, at: datetime, *, event: str = "done") -> None:
         self._set(sha256, "done", None, at, event)
 
+    def mark_announced(self, sha256: str) -> None:
+        """What the file's triage found (its urgent results) was printed."""
+        with self._transaction() as db:
+            db.execute("UPDATE files SET announced = 1 WHERE sha256 = ?", (sha256,))
+
+    def unannounced(self) -> list[Entry]:
+        """Files triaged whose findings were never printed (the run was killed in between)."""
+        return [e for e in self.entries("done") if not self._announced(e.sha256)]
+
+    def _announced(self, sha256: str) -> bool:
+        row = self._db.execute("SELECT announced FROM files WHERE sha256 = ?", (sha256,))
+        found = row.fetchone()
+        return bool(found and found[0])
+
     def mark_failed(self, sha256: str, name: str, error: str, at: datetime) -> None:
         stamp = at.isoformat()
         with self._transaction() as db:
@@ -192,6 +207,13 @@ class Ledger:
     def note(self, sha256: str, name: str, event: str, detail: str, at: datetime) -> None:
         with self._transaction() as db:
             self._event(db, at.isoformat(), sha256, name, event, detail)
+
+    def has_event(self, sha256: str, name: str, event: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM events WHERE sha256 = ? AND name = ? AND event = ? LIMIT 1",
+            (sha256, name, event),
+        ).fetchone()
+        return row is not None
 
     def events(self, sha256: str | None = None) -> list[tuple[str, str, str, str, str | None]]:
         query = "SELECT at, sha256, name, event, detail FROM events"
@@ -232,7 +254,8 @@ class Ledger:
             for sha256, name in items.items():
                 cursor = db.execute(
                     "INSERT OR IGNORE INTO files (sha256, name, state, output, error, attempts, "
-                    "first_seen, updated_at) VALUES (?, ?, 'done', NULL, NULL, 1, ?, ?)",
+                    "announced, first_seen, updated_at) VALUES (?, ?, 'done', NULL, NULL, 1, 1, "
+                    "?, ?)",
                     (sha256, name, stamp, stamp),
                 )
                 if cursor.rowcount:

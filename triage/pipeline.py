@@ -19,6 +19,7 @@ from triage.engine import triage_frame
 from triage.io import ColumnMapping, InputsRead, ProgressHook, ReadOptions, load_mapping
 from triage.knowledge import load_knowledge
 from triage.knowledge.model import Knowledge
+from triage.notices import notices
 from triage.output import OutputOptions, RunMeta, write_outputs
 from triage.report.redact import Redactor
 from triage.schema import (
@@ -71,6 +72,7 @@ class TriageOutcome:
     exit_code: int
     knowledge: Knowledge
     urgent: list[str] = field(default_factory=list)  # triage.urgent lines, redacted if asked
+    notices: list[str] = field(default_factory=list)  # triage.notices: said whatever --quiet
 
     def count(self, column: str) -> dict[str, int]:
         """Results per value of a column (priority, status ...), zero counts left out."""
@@ -157,6 +159,7 @@ def run_triage(
         exit_code = EXIT_OK
     return TriageOutcome(
         urgent=urgent,
+        notices=notices(read.inputs),
         results=results,
         rejected=read.rejected,
         inputs=read.inputs,

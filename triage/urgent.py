@@ -20,6 +20,7 @@ from triage.numbers import fmt, times_text
 URGENT: Final = "urgent"
 URGENT_REFERRAL: Final = "urgent_endocrine_referral"  # schema.SUGGESTION_CODES
 URGENT_TXT: Final = "urgent.txt"
+URGENT_LINE_START: Final = "URGENT patient "  # every line of the list starts so
 _MISSING: Final = "-"
 
 
@@ -78,7 +79,7 @@ def urgent_lines(results: pd.DataFrame, report: Path | str) -> list[str]:
     for _, row in urgent_results(results).iterrows():
         where = f"{_text(row.get('source_file'))} row {_text(row.get('source_row'))}"
         lines.append(
-            f"URGENT patient {_text(row.get('patient_id'))}"
+            f"{URGENT_LINE_START}{_text(row.get('patient_id'))}"
             f" | specimen {_text(row.get('specimen_id'))}"
             f" | prolactin {_value(row)}"
             f" | {_reason(row)}"

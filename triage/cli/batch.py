@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from triage.batch import (
     DEFAULT_FILE_TIMEOUT,
     DEFAULT_MEMORY_LIMIT_MB,
     DEFAULT_SETTLE_SECONDS,
+    BatchItem,
     BatchSettings,
     describe,
     run_batch,
@@ -23,6 +25,7 @@ from triage.cli.options import (
     DayFirstOpt,
     DebugOpt,
     FailOnOpt,
+    GroupReadableOpt,
     HeaderRowOpt,
     PdfOpt,
     QuietOpt,
@@ -120,6 +123,7 @@ def register(app: typer.Typer) -> None:
         redact: RedactOpt = False,
         redact_key: RedactKeyOpt = None,
         template_dir: TemplateDirOpt = None,
+        group_readable: GroupReadableOpt = False,
         quiet: QuietOpt = False,
         verbose: VerboseOpt = False,
         debug: DebugOpt = False,
@@ -143,14 +147,17 @@ def register(app: typer.Typer) -> None:
                 read_options=ReadOptions(
                     sheet=sheet_option(sheet), header_row=header_row, dayfirst=dayfirst, unit=unit
                 ),
-                output_options=report_options(
-                    ctx,
-                    xlsx=xlsx,
-                    pdf=pdf,
-                    all_patients=all_patients,
-                    redact=redact,
-                    redact_key=redact_key,
-                    template_dir=template_dir,
+                output_options=dataclasses.replace(
+                    report_options(
+                        ctx,
+                        xlsx=xlsx,
+                        pdf=pdf,
+                        all_patients=all_patients,
+                        redact=redact,
+                        redact_key=redact_key,
+                        template_dir=template_dir,
+                    ),
+                    group_readable=group_readable,
                 ),
                 fail_on=fail_on.value if fail_on else None,
             )
@@ -161,12 +168,18 @@ def register(app: typer.Typer) -> None:
                 file_timeout=file_timeout or None,
                 memory_limit_mb=memory_limit or None,
             )
-            outcome = run_batch(inbox, out, template, settings)
-            if not quiet:
-                for line in describe(outcome.items):
-                    console.out(line)
-            for item in outcome.items:
+
+            def said(item: BatchItem) -> None:
+                """Each file's news as soon as it is done (whatever --quiet says for failures,
+                notices and urgent results: cron mails what is printed, and a run killed later
+                must not swallow what it already found)."""
+                if not quiet:
+                    console.out(describe([item])[0])
                 if item.status == "failed":
                     console.error(item.message)
-            console.urgent(outcome.urgent)  # whatever --quiet says: cron mails what is printed
+                console.notice(item.notices)
+                console.urgent(item.urgent)
+
+            with console.terminate_as_interrupt():
+                outcome = run_batch(inbox, out, template, settings, on_item=said)
         raise typer.Exit(outcome.exit_code)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -20,29 +23,72 @@ from triage.cli.options import (
     SheetOpt,
     UnitOpt,
     VerboseOpt,
+    env,
 )
 from triage.cli.run import sheet_option
 from triage.io import InputsRead, ReadOptions
 from triage.knowledge import load_knowledge
 from triage.pipeline import EXIT_OK, EXIT_SOME_INPUTS_FAILED, read_inputs
+from triage.report.redact import scrub_quoted
 from triage.schema import REJECT_REASONS, InputSummary, Rejected
 
 # How many row numbers to list per reason before "and N more".
 MAX_ROWS_LISTED = 20
+# A quoted text right after "column ": the header of that column, as the readers write it.
+_COLUMN_NAMED = re.compile(r"(?<![\w-])column ('(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")")
+
+ShowValuesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--show-values",
+        envvar=env("show_values"),
+        help="Quote the cells of rejected rows and warnings in full (they may hold names and ids).",
+    ),
+]
 
 
-def render_check(outcome: InputsRead) -> str:
-    """The text `check` prints: per file, the mapping, the counts and the problems."""
+def render_check(outcome: InputsRead, *, show_values: bool = False) -> str:
+    """The text `check` prints: per file, the mapping, the counts and the problems.
+
+    The details of rejected rows and the warnings quote cells ('Anna Muster' is not a number);
+    unless ``show_values``, every quoted text but plain numbers and units is replaced by
+    ``[redacted]``, by the rule of ``--redact`` (triage.report.redact.scrub_quoted); the sheet
+    name and the header texts, printed in the mapping anyway, stay."""
     by_file: dict[tuple[str, str], list[Rejected]] = defaultdict(list)
     for r in outcome.rejected:
         by_file[(r.source_file, r.source_sheet)].append(r)
-    blocks = [_render_summary(s, by_file.get((s.file, s.sheet), [])) for s in outcome.inputs]
+    blocks = [
+        _render_summary(s, by_file.get((s.file, s.sheet), []), show_values) for s in outcome.inputs
+    ]
     # an unusable file is named here; its error is printed once, on stderr (check_command)
     blocks.extend(f"{f.file}: UNUSABLE (the error is on stderr)" for f in outcome.errors)
     return "\n\n".join(blocks)
 
 
-def _render_summary(summary: InputSummary, rejected: list[Rejected]) -> str:
+def _same(text: str) -> str:
+    return text
+
+
+def _scrubber(summary: InputSummary, show_values: bool) -> Callable[[str], str]:
+    """What shows a warning or a rejected detail: as it is with ``show_values``, else with its
+    quoted cells scrubbed; the sheet name and the headers are kept (they are printed above)."""
+    if show_values:
+        return _same
+    headers = [h for joined in summary.mapping.values() for h in joined.split(" + ")]
+    shown = {summary.sheet, *headers, *summary.unmapped_headers} - {""}
+
+    def scrub(text: str) -> str:
+        # "column 'X'" names a header (a note column, a column not used): vocabulary
+        named = {ast.literal_eval(q) for q in _COLUMN_NAMED.findall(text)}
+        return scrub_quoted(text, keep=shown | named)
+
+    return scrub
+
+
+def _render_summary(
+    summary: InputSummary, rejected: list[Rejected], show_values: bool = True
+) -> str:
+    shown = _scrubber(summary, show_values)
     sheet = f", sheet {summary.sheet!r}" if summary.sheet else ""
     lines = [
         f"{summary.file}{sheet}: {summary.shape} shape, header on row {summary.header_row}",
@@ -57,7 +103,7 @@ def _render_summary(summary: InputSummary, rejected: list[Rejected]) -> str:
         f"  rows: {summary.rows_read} read = {summary.rows_triaged} usable"
         f" + {summary.rows_rejected} rejected"
     )
-    lines += [f"  warning: {w}" for w in summary.warnings]
+    lines += [f"  warning: {shown(w)}" for w in summary.warnings]
     if rejected:
         lines.append("  problems:")
         reasons = Counter(r.reason_code for r in rejected)
@@ -66,7 +112,7 @@ def _render_summary(summary: InputSummary, rejected: list[Rejected]) -> str:
             meaning = REJECT_REASONS.get(reason, "")
             lines.append(f"    {reason} ({count}): {meaning}")
             for r in rows[:MAX_ROWS_LISTED]:
-                lines.append(f"      row {r.source_row}: {r.detail}")
+                lines.append(f"      row {r.source_row}: {shown(r.detail)}")
             if len(rows) > MAX_ROWS_LISTED:
                 lines.append(f"      ... and {len(rows) - MAX_ROWS_LISTED} more")
     return "\n".join(lines)
@@ -88,10 +134,13 @@ def register(app: typer.Typer) -> None:
         quiet: QuietOpt = False,
         verbose: VerboseOpt = False,
         debug: DebugOpt = False,
+        show_values: ShowValuesOpt = False,
     ) -> None:
         """Show the column mapping found, the row counts and every problem; write nothing.
 
         Exit status: 0 every input usable, 3 none usable, 4 some unusable.
+        Quoted cell texts in warnings and rejected rows are shown as [redacted] (numbers and
+        units stay) unless --show-values is given.
         """
         console.configure_logging(quiet=True, verbose=False)
         with console.error_boundary(debug=debug):
@@ -104,7 +153,7 @@ def register(app: typer.Typer) -> None:
                 ),
             )
             if not quiet:
-                console.out(render_check(outcome))
+                console.out(render_check(outcome, show_values=show_values))
             for failure in outcome.errors:
                 console.error(str(failure))
         raise typer.Exit(EXIT_SOME_INPUTS_FAILED if outcome.errors else EXIT_OK)

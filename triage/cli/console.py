@@ -7,6 +7,7 @@ turns colour off when the stream is not a TTY or NO_COLOR is set.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -49,6 +50,12 @@ def urgent(lines: Sequence[str]) -> None:
         print(line, file=sys.stderr)
 
 
+def notice(lines: Sequence[str]) -> None:
+    """Warnings a person must see (triage.notices) on stderr, whatever --quiet says."""
+    for line in lines:
+        print(f"{PROG}: warning: {line}", file=sys.stderr)
+
+
 def fail(message: str, code: int) -> NoReturn:
     error(message)
     raise typer.Exit(code)
@@ -77,6 +84,25 @@ def error_boundary(*, debug: bool = False) -> Iterator[None]:
             "Run again with --debug to see the traceback.",
             EXIT_INTERNAL,
         )
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a stopped service, a timeout) ends the work like Ctrl-C: children are stopped and
+    nothing half-written is left (the error boundary reports it as interrupted, status 130)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave the handler alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager

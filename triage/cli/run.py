@@ -142,6 +142,7 @@ def _triage(
         )
         # One run at a time per --out folder (exit 75), checked before any input is read.
         with (
+            console.terminate_as_interrupt(),
             output.claim_output_folder(out, options),
             console.file_progress(enabled=not quiet) as progress,
         ):
@@ -150,7 +151,8 @@ def _triage(
             console.error(str(failure))
         if not quiet:
             _print_outcome(outcome, out)
-        console.urgent(outcome.urgent)  # whatever --quiet says: cron mails what is printed
+        console.notice(outcome.notices)  # whatever --quiet says: cron mails what is printed
+        console.urgent(outcome.urgent)
         if outcome.fail_on_matches:
             console.error(
                 f"--fail-on {fail_on}: {outcome.fail_on_matches} result(s) "

@@ -70,6 +70,7 @@ class HeaderLocation:
     cells: tuple[object, ...] = ()  # the header cells (the row itself, or two rows joined)
     first: int = -1  # first header row; -1: same as index
     hidden: bool = False  # the sheet is hidden (no visible sheet had a table)
+    also_hidden: tuple[str, ...] = ()  # hidden sheets that hold a prolactin column (not read)
 
     @property
     def first_row(self) -> int:
@@ -193,7 +194,8 @@ def locate_header(
     Without a sheet option every visible sheet is scored and the one whose header row names the
     most fields wins (the first on a tie): a cover sheet whose title mentions prolactin, or a
     pivot sheet, loses to the data sheet.  Hidden sheets are read only when no visible sheet has
-    a header naming two fields or more.
+    a header naming two fields or more; otherwise those holding a prolactin column are listed
+    (``also_hidden``) for the "were not read" warning.
     """
     if sheet is not None:
         groups = [[resolve_sheet(book, file, sheet)]]
@@ -202,20 +204,17 @@ def locate_header(
         groups = [visible, [n for n in book.sheet_names if n in book.hidden]]
     best_seen: tuple[int, str, list[str]] = (-1, "", [])
     found: list[tuple[str, _Candidate]] = []
-    for order in groups:
+    skipped: list[str] = []  # the groups not read (hidden sheets after a usable visible one)
+    for number, order in enumerate(groups):
+        if found and max(c.score.recognised for _, c in found) >= ALSO_MIN_FIELDS:
+            skipped = [n for group in groups[number:] for n in group]
+            break
         for name in order:
-            rows = book.load(name, max(HEADER_SCAN_ROWS, (header_row or 0) + 1))
-            if header_row is not None:
-                indexes = [header_row - 1] if header_row - 1 < len(rows) else []
-            else:
-                indexes = list(range(min(HEADER_SCAN_ROWS, len(rows))))
-            best = _best_row(rows, indexes, forced)
-            if best is not None:
+            best = _sheet_best(book, name, header_row, forced)
+            if isinstance(best, _Candidate):
                 found.append((name, best))
                 continue
-            best_seen = _best_unusable(rows, indexes, forced, name, best_seen)
-        if found and max(c.score.recognised for _, c in found) >= ALSO_MIN_FIELDS:
-            break
+            best_seen = _best_unusable(best[0], best[1], forced, name, best_seen)
     if not found:
         raise _no_prolactin_error(file, best_seen, book, header_row)
     chosen_name, chosen = max(found, key=lambda item: item[1].score.recognised)  # first of best
@@ -224,6 +223,11 @@ def locate_header(
         for n, c in found
         if n != chosen_name and n not in book.hidden and c.score.recognised >= ALSO_MIN_FIELDS
     )
+    also_hidden = tuple(
+        n
+        for n, c in found
+        if n != chosen_name and n in book.hidden and c.score.recognised >= ALSO_MIN_FIELDS
+    ) + tuple(n for n in skipped if _holds_table(book, n, header_row, forced))
     return HeaderLocation(
         chosen_name,
         chosen.index,
@@ -232,7 +236,33 @@ def locate_header(
         chosen.cells,
         chosen.first,
         hidden=sheet is None and chosen_name in book.hidden,
+        also_hidden=also_hidden if sheet is None else (),
     )
+
+
+def _holds_table(
+    book: Workbook, name: str, header_row: int | None, forced: Mapping[str, str]
+) -> bool:
+    """A sheet not read holds a header naming a prolactin column and another field (a sheet
+    that cannot be loaded, e.g. over the size limits, is not named: it was never needed)."""
+    try:
+        best = _sheet_best(book, name, header_row, forced)
+    except InputFileError:
+        return False
+    return isinstance(best, _Candidate) and best.score.recognised >= ALSO_MIN_FIELDS
+
+
+def _sheet_best(
+    book: Workbook, name: str, header_row: int | None, forced: Mapping[str, str]
+) -> _Candidate | tuple[Rows, list[int]]:
+    """A sheet's best usable header, or (its first rows, the row indexes looked at)."""
+    rows = book.load(name, max(HEADER_SCAN_ROWS, (header_row or 0) + 1))
+    if header_row is not None:
+        indexes = [header_row - 1] if header_row - 1 < len(rows) else []
+    else:
+        indexes = list(range(min(HEADER_SCAN_ROWS, len(rows))))
+    best = _best_row(rows, indexes, forced)
+    return best if best is not None else (rows, indexes)
 
 
 def _best_unusable(
@@ -329,9 +359,10 @@ def _no_prolactin_error(
     file: str, best_seen: tuple[int, str, list[str]], book: Workbook, header_row: int | None
 ) -> InputFileError:
     count, sheet, headers = best_seen
+    broken = _broken_header_lines(book, header_row)
     if count < 0 or not headers:
         where = f" in row {header_row}" if header_row else ""
-        return InputFileError(file, f"no header row with a prolactin column found{where}")
+        return InputFileError(file, f"no header row with a prolactin column found{where}{broken}")
     # The cells are not quoted: without a header row they are patient data (names, ids).
     named = recognised_headers(headers)
     seen = f"the likeliest header row has {len(headers)} filled cell(s)" + (
@@ -346,10 +377,46 @@ def _no_prolactin_error(
     )
     return InputFileError(
         file,
-        f"no prolactin column found ({seen}){hint}; name the column to triage in "
+        f"no prolactin column found ({seen}){hint}{broken}; name the column to triage in "
         'a column mapping file ([columns] prolactin = "<header>")',
         sheet=sheet or None,
     )
+
+
+# Broken lines among the first records of a text file may be the header itself.
+HEADER_AREA_RECORDS: Final = 5
+_BROKEN_CAUSES: Final = (
+    ("never closed", "a quote opened there is never closed"),
+    ("characters (the limit", "a cell is over the size limit"),
+    ("NUL character", "it holds a NUL character"),
+    ("columns (max_columns)", "it has more fields than the column limit"),
+)
+
+
+def _broken_header_lines(book: Workbook, header_row: int | None) -> str:
+    """'; line 1 could not be split into fields (a quote opened there is never closed) — fix
+    that line' when the delimited reader skipped lines where the header likely is (the first
+    records, those before the first readable one, or the --header-row); else ''."""
+    if not book.is_text or not book.bad_rows:
+        return ""
+    rows = book.load(book.sheet_names[0], None)
+    first_good = next((i for i, r in enumerate(rows) if i not in book.bad_rows and _filled(r)), 0)
+    limit = max(HEADER_AREA_RECORDS - 1, first_good, (header_row or 0) - 1)
+    found = sorted(i for i in book.bad_rows if i <= limit)
+    if not found:
+        return ""
+    lines = book.line_numbers
+    parts = []
+    for i in found[:3]:
+        line = lines[i] if i < len(lines) else i + 1
+        detail = book.bad_rows[i]
+        cause = next((c for key, c in _BROKEN_CAUSES if key in detail), "")
+        parts.append(
+            f"line {line} could not be split into fields" + (f" ({cause})" if cause else "")
+        )
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    fix = "fix that line" if len(found) == 1 else "fix those lines"
+    return f"; {', '.join(parts)}{more} \u2014 {fix}"
 
 
 # ------------------------------------------------------------------------------------------------

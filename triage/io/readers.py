@@ -39,7 +39,7 @@ from triage.io.layout import (
 )
 from triage.io.long import read_long
 from triage.io.mapping import ColumnMapping
-from triage.io.sources import SUPPORTED_EXTENSIONS, is_panic, open_workbook
+from triage.io.sources import SUPPORTED_EXTENSIONS, display_name, is_panic, open_workbook
 from triage.io.wide import (
     BuildSettings,
     ambiguous_date_example,
@@ -162,7 +162,7 @@ def read_file(
             *line_notes,
             *_location_notes(location),
             *table.warnings,
-            *_other_sheets_note(location.also),
+            *_other_sheets_note(location.also, location.also_hidden),
         ],
     )
     dayfirst, evidence = file_date_order(table)
@@ -196,16 +196,6 @@ def read_file(
     summary.rows_rejected = len(rejected)
     _check_counts(summary)
     return FileRead(frame, rejected, summary)
-
-
-def display_name(path: Path) -> str:
-    """The file name as it can be shown anywhere: bytes that are not UTF-8 (a name from another
-    system) written as ``\\xff`` escapes instead of the lone surrogates Python decodes them to."""
-    name = path.name or str(path)
-    try:
-        return os.fsencode(name).decode("utf-8", "backslashreplace")
-    except (UnicodeError, ValueError):
-        return name.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _header_area_notes(bad: Mapping[int, str], lines: Sequence[int], header: int) -> list[str]:
@@ -324,13 +314,19 @@ def _location_notes(location: HeaderLocation) -> list[str]:
     return notes
 
 
-def _other_sheets_note(sheets: Sequence[str]) -> list[str]:
-    if not sheets:
+def _other_sheets_note(sheets: Sequence[str], hidden: Sequence[str] = ()) -> list[str]:
+    """One warning naming the other sheets, visible and hidden, whose header holds a prolactin
+    column; it contains "were not read" (triage.notices prints such warnings even when quiet)."""
+    groups = [
+        f"{kind} {', '.join(repr(n) for n in names)}"
+        for kind, names in (("sheet(s)", sheets), ("hidden sheet(s)", hidden))
+        if names
+    ]
+    if not groups:
         return []
-    names = ", ".join(repr(n) for n in sheets)
     return [
-        f"sheet(s) {names} also hold a prolactin column and were not read (choose one with the "
-        "sheet option)"
+        f"{' and '.join(groups)} also hold a prolactin column and were not read (choose one "
+        "with the sheet option)"
     ]
 
 
@@ -407,6 +403,13 @@ def _internal_error(path: Path, exc: BaseException) -> InputFileError:
     """An unexpected failure reading one file, named without its message (which may quote
     cells)."""
     name = display_name(path)
+    if isinstance(exc, MemoryError):  # not a bug: the file is too large for the memory at hand
+        log.debug("%s: out of memory", name, exc_info=exc)
+        return InputFileError(
+            name,
+            "could not be read: ran out of memory while reading (the file is too large for this "
+            "machine or for the batch worker's --memory-limit)",
+        )
     log.debug("%s: internal reader error", name, exc_info=exc)
     return InputFileError(
         name, f"could not be read: internal reader error {type(exc).__name__}; report it as a bug"
@@ -521,6 +524,7 @@ __all__ = [
     "InputsRead",
     "ProgressHook",
     "ReadOptions",
+    "display_name",
     "expand_inputs",
     "read_file",
     "read_inputs",

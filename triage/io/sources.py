@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import posixpath
 import re
 import zipfile
@@ -67,6 +68,34 @@ class Workbook:
         return self.kind == "csv"
 
 
+def display_name(path: Path) -> str:
+    """The file name as it can be shown anywhere: bytes that are not UTF-8 (a name from another
+    system) written as ``\\xff`` escapes instead of the lone surrogates Python decodes them to,
+    and control characters escaped (``\\n``, ``\\r``, ``\\t``, ``\\x1b``, ``\\x85``,
+    ``\\u2028``): a name such as "new<newline>line.csv" must not split a log line or forge
+    one."""
+    name = path.name or str(path)
+    try:
+        shown = os.fsencode(name).decode("utf-8", "backslashreplace")
+    except (UnicodeError, ValueError):
+        shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _CONTROL.sub(_escape_control, shown)
+
+
+# C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the bidirectional
+# marks and overrides (they reorder how the rest of a log line reads).
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_NAMED_ESCAPES: Final = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
 def open_workbook(
     path: Path,
     data: bytes,
@@ -80,9 +109,9 @@ def open_workbook(
 
     ``limits`` bound the rows, columns and cells of a sheet: a workbook sheet is measured from
     its XML before the reader builds its grid, and refused when too large.  ``name``: the file
-    name to show (default ``path.name``).
+    name to show (default ``display_name(path)``).
     """
-    name = name if name is not None else path.name
+    name = name if name is not None else display_name(path)
     limits = limits or InputLimits()
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:

@@ -29,7 +29,7 @@ import hmac
 import math
 import re
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final, TypeVar
@@ -69,6 +69,7 @@ PLACEHOLDER: Final = "[redacted]"
 MAX_KEPT_DECIMALS: Final = 3
 # A quoted text in a rejected row's detail: '...' or "..." as Python's repr writes them.
 _QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+_QUOTED_IN_PROSE = re.compile(rf"(?<!\w)(?:{_QUOTED.pattern})")
 _PLAIN_NUMBER = re.compile(
     r"(?P<number>[<>≤≥=~]{0,2}\s*[-+]?(?:\d+(?:[.,](?P<decimals>\d+))?|[.,]\d+)"
     r"(?:[eE][-+]?\d+)?)\s*(?P<unit>\S.*)?"
@@ -96,14 +97,31 @@ def _kept_quote(text: str) -> bool:
     return unit is None or normalise_unit(unit) is not None
 
 
-def redact_detail(detail: str) -> str:
-    """A rejected row's detail with every quoted text but plain numbers replaced."""
+def scrub_quoted(text: str, keep: Collection[str] = ()) -> str:
+    """``text`` with every quoted text ('...' or "...") replaced by ``[redacted]`` unless it is
+    a plain number or a unit (the module's rule): for any message that may quote cells.
+
+    ``keep``: texts shown anyway (a header already printed), kept where they are quoted as
+    Python's ``repr`` quotes them.
+    An apostrophe after a letter ("the file's") opens no quote here: in prose it would pair
+    with the next quote and leave that quote's text bare."""
+    return _scrub(text, _QUOTED_IN_PROSE, keep)
+
+
+def _scrub(text: str, pattern: re.Pattern[str], keep: Collection[str] = ()) -> str:
+    kept = {repr(k) for k in keep}
 
     def replace(match: re.Match[str]) -> str:
         quoted = match.group(0)
-        return quoted if _kept_quote(quoted[1:-1]) else PLACEHOLDER
+        return quoted if quoted in kept or _kept_quote(quoted[1:-1]) else PLACEHOLDER
 
-    return _QUOTED.sub(replace, detail)
+    return pattern.sub(replace, text)
+
+
+def redact_detail(detail: str) -> str:
+    """A rejected row's detail with every quoted text but plain numbers replaced (an apostrophe
+    in prose, "the file's", opens no quote: it would leave the next quote's text bare)."""
+    return _scrub(detail, _QUOTED_IN_PROSE)
 
 
 def redact_rejected(rejected: Iterable[Rejected]) -> list[Rejected]:

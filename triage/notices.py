@@ -1,0 +1,39 @@
+"""What a run must say about its inputs whatever ``--quiet`` says.
+
+A file whose rows were all (or mostly) rejected, or whose workbook holds results on sheets that
+were not read, finishes "done" — but a person must look at it: rows that may hold urgent results
+did not become results.  `run` and `batch` print these notices on stderr even under ``--quiet``
+(cron mails what a job prints).  They name files, counts and sheets, never cell values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from triage.schema import InputSummary
+
+# A reading warning containing this phrase means results in the file were not read.
+NOT_READ_MARK: Final = "were not read"
+# At least this share of a file's rows rejected deserves a notice (a wrong unit, a shifted
+# column, a broken export); fewer are ordinary and listed in rejected.csv only.
+REJECTED_SHARE_NOTICE: Final = 0.5
+
+
+def notices(inputs: Sequence[InputSummary]) -> list[str]:
+    """One line per thing to look at, in input order."""
+    lines: list[str] = []
+    for summary in inputs:
+        read, rejected = summary.rows_read, summary.rows_rejected
+        if read and summary.rows_triaged == 0:
+            lines.append(
+                f"{summary.file}: none of its {read} row(s) could be triaged "
+                "(every row was rejected; the reasons are in rejected.csv)"
+            )
+        elif read and rejected >= REJECTED_SHARE_NOTICE * read:
+            lines.append(
+                f"{summary.file}: {rejected} of its {read} rows were rejected "
+                "(the reasons are in rejected.csv)"
+            )
+        lines += [f"{summary.file}: {w}" for w in summary.warnings if NOT_READ_MARK in w]
+    return lines
