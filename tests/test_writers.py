@@ -512,3 +512,24 @@ def test_json_lines_match_records(batch) -> None:
     results.loc[results.index[1], "patient_name"] = pd.NA
     lines = writers.results_json_lines(results)
     assert [json.loads(line) for line in lines] == writers.results_json_records(results)
+
+
+def test_results_json_written_in_chunks_is_the_same_file(
+    batch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """results.json is encoded a chunk of results at a time (bounded memory): the file must not
+    depend on where the chunks fall (an empty batch, one chunk, a chunk per 3 results)."""
+    results, rejected, _ = batch
+    header = {"tool": {"name": "prolactin-triage"}}
+
+    def written(frame: pd.DataFrame) -> str:
+        buffer = io.StringIO()
+        writers.write_results_json(frame, rejected, header, buffer)
+        return buffer.getvalue()
+
+    whole = written(results)
+    monkeypatch.setattr(writers, "JSON_CHUNK_ROWS", 3)
+    assert len(results) > 6  # several chunks
+    assert written(results) == whole
+    assert json.loads(whole)["results"] == writers.results_json_records(results)
+    assert json.loads(written(results.iloc[0:0]))["results"] == []

@@ -371,25 +371,38 @@ def write_results_json(
     handle.write("{\n")
     for key, value in head.items():
         handle.write(f"{dumps(key)}: {dumps(value)},\n")
-    _write_json_array(handle, "results", results_json_lines(results), last=False)
+    chunks = (
+        results_json_lines(results.iloc[start : start + JSON_CHUNK_ROWS])
+        for start in range(0, len(results), JSON_CHUNK_ROWS)
+    )
+    _write_json_array(handle, "results", chunks, last=False)
     rejected_lines = [_compact_json(item) for item in rejected_json(rejected)]
-    _write_json_array(handle, "rejected", rejected_lines, last=True)
+    _write_json_array(handle, "rejected", [rejected_lines], last=True)
     handle.write("}\n")
 
 
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+JSON_CHUNK_ROWS: Final = 5000  # results encoded and written this many at a time (bounded memory)
 
 
 def _compact_json(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def _write_json_array(handle: TextIO, key: str, lines: Sequence[str], *, last: bool) -> None:
-    """``"key": [`` then one encoded item per line."""
+def _write_json_array(
+    handle: TextIO, key: str, chunks: Iterable[Sequence[str]], *, last: bool
+) -> None:
+    """``"key": [`` then one encoded item per line, written chunk by chunk (the text of the
+    whole array is never held at once)."""
     handle.write(f"{_compact_json(key)}: [")
-    if lines:
-        handle.write("\n")
+    first = True
+    for lines in chunks:
+        if not lines:
+            continue
+        handle.write("\n" if first else ",\n")
         handle.write(",\n".join(lines))
+        first = False
+    if not first:
         handle.write("\n")
     handle.write("]\n" if last else "],\n")
 
