@@ -308,7 +308,7 @@ def test_urgent_results_speak_under_quiet(tmp_path: Path) -> None:
     assert result.stdout == ""
     urgent = [line for line in result.stderr.splitlines() if line.startswith("URGENT")]
     assert len(urgent) == 1
-    assert "ZQX-77124" in urgent[0] and "310 ng/mL" in urgent[0] and "hemianopia" in urgent[0]
+    assert "ZQX-77124" in urgent[0] and "310 ng/mL" in urgent[0] and "bitemporal" in urgent[0]
     assert "summary.html" in urgent[0]
     (folder,) = output_folders(out)
     assert "ZQX-77124" in (folder / "urgent.txt").read_text()

@@ -910,6 +910,13 @@ class LetterReading:
     ambiguous: tuple[str, ...] = ()  # the readings that disagreed, when none was chosen
 
 
+@cache
+def _letter_code_headers() -> frozenset[str]:
+    """Every header that names the language of a sex column's letter codes."""
+    tables = synonyms_data()["values"]["sex"].get("letter_codes", [])
+    return frozenset(normalise_word(h) for t in tables for h in t.get("headers", []))
+
+
 def sex_letter_reading(cells: Sequence[object], header: str) -> LetterReading | None:
     """The reading of a sex column's one-letter codes when their meaning depends on the language
     (synonyms.toml [[values.sex.letter_codes]]), or None when the usual reading holds."""
@@ -930,6 +937,10 @@ def sex_letter_reading(cells: Sequence[object], header: str) -> LetterReading | 
         r for r in fitting if header_words & {normalise_word(h) for h in r.get("headers", [])}
     ]  # a reading the header names comes before one for any header
     chosen = named or [r for r in fitting if not r.get("headers")]
+    if not chosen and header_words & _letter_code_headers():
+        # The header is of a language with readings of its own, none of which fits: another
+        # language's reading ("V" is varón under "Sexo") never applies; the usual one holds.
+        return None
     readings = [
         {k: (v if v in ("F", "M") else None) for k, v in r["letters"].items() if k in letters}
         for r in chosen

@@ -215,16 +215,16 @@ def urgent_referral(s: Situation) -> str | None:
         return None
     flag = s.ctx.mass_effect_flag
     if flag is not None and s.ctx.high_like:
-        return f"raised prolactin with a mass-effect red flag ({flag.evidence()})"
+        return f"raised prolactin with a mass-effect red flag ({flag.named()})"
     if flag is not None and s.ctx.above_usual:
         return (
             f"prolactin {s.ctx.shown} ng/mL, above the usual limit {fmt(s.ctx.usual_uln)} ng/mL "
             f"though within the {s.ctx.state} interval, with a mass-effect red flag "
-            f"({flag.evidence()}): a prolactinoma can grow in pregnancy"
+            f"({flag.named()}): a prolactinoma can grow in pregnancy"
         )
     if flag is not None:
         return (
-            f"mass-effect red flag ({flag.evidence()}): prolactin is not raised, but that does "
+            f"mass-effect red flag ({flag.named()}): prolactin is not raised, but that does "
             "not exclude a pituitary or other sellar mass, apoplexy or a hook effect"
         )
     level = urgent_level_ng_ml(s.ctx)

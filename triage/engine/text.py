@@ -62,6 +62,12 @@ class CueHit:
         name = self.field.removesuffix("_text")
         return f"{name}: '{self.quote}'"
 
+    def named(self) -> str:
+        """`field: 'matched words'`: the finding alone, without the rest of its clause (the
+        urgent list, which reaches stderr and cron's mail, quotes no more of a note than that)."""
+        name = self.field.removesuffix("_text")
+        return f"{name}: '{self.matched}'"
+
 
 Hits = Mapping[str, tuple[CueHit, ...]]
 NO_HITS: Hits = MappingProxyType({})

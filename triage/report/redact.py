@@ -87,6 +87,8 @@ def coarse_age(years: float) -> float:
 
 def _kept_quote(text: str) -> bool:
     """A quoted detail text that may stay under --redact: a plain number, as the module says."""
+    if text.strip() and not any(c.isalnum() for c in text):
+        return True  # a symbol ('<', '-', '?'): the tool's own words, or no identity
     match = _PLAIN_NUMBER.fullmatch(text.strip())
     if match is None:
         return bool(text.strip()) and normalise_unit(text) is not None  # a unit alone
