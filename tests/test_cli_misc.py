@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -139,3 +141,21 @@ def test_each_error_is_printed_once(tmp_path: Path, args: tuple[str, ...]) -> No
     assert result.exit_code != 0
     _no_repeats(result.stderr)
     _no_repeats(result.stdout + "\n" + result.stderr)
+
+
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["--version"], ["run", "--help"], ["batch", "--help"]]
+)
+def test_help_and_version_import_neither_pandas_nor_the_engine(argv: list[str]) -> None:
+    """Start-up stays close to `import typer`: the commands import the pipeline when they run."""
+    code = (
+        "import sys\n"
+        "from triage.cli import main\n"
+        f"sys.argv = ['prolactin-triage', *{argv!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pandas', 'numpy', 'triage.engine', 'triage.io', 'jinja2')"
+        " if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in done.stdout, done.stdout[-500:]

@@ -45,6 +45,11 @@ from typing import Final, Literal
 from filelock import FileLock, Timeout
 
 from triage import TOOL_NAME, __version__
+from triage.batch_defaults import (
+    DEFAULT_FILE_TIMEOUT,
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_SETTLE_SECONDS,
+)
 from triage.faults import checkpoint
 from triage.io.atomic import atomic_write_bytes, ensure_private_dir, file_mode, fsync_dir
 from triage.io.readers import display_name
@@ -52,14 +57,14 @@ from triage.io.sources import SUPPORTED_EXTENSIONS
 from triage.isolate import IsolatedFailure, run_isolated
 from triage.knowledge import load_knowledge
 from triage.ledger import Ledger
-from triage.pipeline import (
+from triage.pipeline import TriageRequest, run_triage
+from triage.schema import (
     EXIT_FAIL_ON,
     EXIT_OK,
     EXIT_SOME_INPUTS_FAILED,
-    TriageRequest,
-    run_triage,
+    LockHeldError,
+    TriageError,
 )
-from triage.schema import LockHeldError, TriageError
 from triage.urgent import URGENT_LINE_START, URGENT_TXT
 
 log = logging.getLogger("triage")
@@ -73,9 +78,6 @@ ERROR_SUFFIX: Final = ".error.txt"
 PARTIAL_SUFFIX: Final = ".partial"
 LEGACY_LEDGER: Final = ".prolactin-triage-ledger.json"  # versions before the SQLite ledger
 EXIT_NO_USABLE_INPUT: Final = 3
-DEFAULT_SETTLE_SECONDS: Final = 10.0
-DEFAULT_FILE_TIMEOUT: Final = 3600.0
-DEFAULT_MEMORY_LIMIT_MB: Final = 8192
 _COPY_CHUNK: Final = 1 << 20
 
 ItemStatus = Literal["done", "adopted", "failed", "duplicate", "unsettled", "changed"]

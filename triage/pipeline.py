@@ -23,6 +23,9 @@ from triage.notices import notices
 from triage.output import OutputOptions, RunMeta, write_outputs
 from triage.report.redact import Redactor
 from triage.schema import (
+    EXIT_FAIL_ON,
+    EXIT_OK,
+    EXIT_SOME_INPUTS_FAILED,
     PRIORITIES,
     InputFileError,
     InputSummary,
@@ -30,10 +33,6 @@ from triage.schema import (
     TriageError,
 )
 from triage.urgent import URGENT_TXT, urgent_lines, urgent_results, urgent_text
-
-EXIT_OK = 0
-EXIT_SOME_INPUTS_FAILED = 4
-EXIT_FAIL_ON = 10
 
 
 class NoUsableInputError(TriageError):

@@ -314,6 +314,12 @@ class InputSummary:
 # --------------------------------------------------------------------------------------------
 # Domain errors.  The CLI turns each into one line on stderr and an exit status (contract §6).
 # --------------------------------------------------------------------------------------------
+# Exit statuses (contract §6 and docs/output-contract-extensions.md), defined once.
+EXIT_OK: Final = 0
+EXIT_SOME_INPUTS_FAILED: Final = 4
+EXIT_FAIL_ON: Final = 10
+
+
 class TriageError(Exception):
     """Base of every error the tool expects; anything else is a bug (exit 1)."""
 

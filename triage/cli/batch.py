@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from triage.batch import (
+from triage.batch_defaults import (
     DEFAULT_FILE_TIMEOUT,
     DEFAULT_MEMORY_LIMIT_MB,
     DEFAULT_SETTLE_SECONDS,
-    BatchItem,
-    BatchSettings,
-    describe,
-    run_batch,
 )
 from triage.cli import console
 from triage.cli.options import (
@@ -40,8 +36,9 @@ from triage.cli.options import (
     env,
 )
 from triage.cli.run import report_options, sheet_option
-from triage.io import ReadOptions
-from triage.pipeline import TriageRequest
+
+if TYPE_CHECKING:  # imported when the command runs: --help stays light
+    from triage.batch import BatchItem
 
 
 def register(app: typer.Typer) -> None:
@@ -139,6 +136,10 @@ def register(app: typer.Typer) -> None:
         """
         console.configure_logging(quiet=quiet, verbose=verbose)
         with console.error_boundary(debug=debug):
+            from triage.batch import BatchSettings, describe, run_batch
+            from triage.io import ReadOptions
+            from triage.pipeline import TriageRequest
+
             template = TriageRequest(
                 inputs=[],
                 out_dir=out,

@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -26,11 +26,16 @@ from triage.cli.options import (
     env,
 )
 from triage.cli.run import sheet_option
-from triage.io import InputsRead, ReadOptions
-from triage.knowledge import load_knowledge
-from triage.pipeline import EXIT_OK, EXIT_SOME_INPUTS_FAILED, read_inputs
-from triage.report.redact import scrub_quoted
-from triage.schema import REJECT_REASONS, InputSummary, Rejected
+from triage.schema import (
+    EXIT_OK,
+    EXIT_SOME_INPUTS_FAILED,
+    REJECT_REASONS,
+    InputSummary,
+    Rejected,
+)
+
+if TYPE_CHECKING:  # imported when the command runs: --help stays light
+    from triage.io import InputsRead
 
 # How many row numbers to list per reason before "and N more".
 MAX_ROWS_LISTED = 20
@@ -80,6 +85,8 @@ def _scrubber(summary: InputSummary, show_values: bool) -> Callable[[str], str]:
     def scrub(text: str) -> str:
         # "column 'X'" names a header (a note column, a column not used): vocabulary
         named = {ast.literal_eval(q) for q in _COLUMN_NAMED.findall(text)}
+        from triage.report.redact import scrub_quoted
+
         return scrub_quoted(text, keep=shown | named)
 
     return scrub
@@ -144,6 +151,10 @@ def register(app: typer.Typer) -> None:
         """
         console.configure_logging(quiet=True, verbose=False)
         with console.error_boundary(debug=debug):
+            from triage.io import ReadOptions
+            from triage.knowledge import load_knowledge
+            from triage.pipeline import read_inputs
+
             load_knowledge(ranges)  # a wrong --ranges is a problem worth seeing here too
             outcome = read_inputs(
                 inputs,

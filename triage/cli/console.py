@@ -12,12 +12,14 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
-from triage.io import ProgressHook
 from triage.schema import TriageError
+
+if TYPE_CHECKING:
+    from triage.io import ProgressHook
 
 PROG = "prolactin-triage"
 EXIT_INTERNAL = 1

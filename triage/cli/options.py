@@ -16,7 +16,6 @@ from typing import Annotated, Any
 import typer
 
 from triage.schema import ConfigError
-from triage.values import normalise_unit
 
 ENV_PREFIX = "PROLACTIN_TRIAGE_"
 
@@ -206,6 +205,8 @@ HeaderRowOpt = Annotated[
 def _check_unit(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
+    from triage.values import normalise_unit  # lazy: --help must not import pandas
+
     if normalise_unit(value) is None:
         raise typer.BadParameter(
             f"{value!r} is not a prolactin unit (ng/mL, µg/L, mIU/L, mU/L, µIU/mL, IU/L)"

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from triage.cli import console
 from triage.cli.options import DebugOpt
-from triage.knowledge import (
-    list_reference_sets,
-    load_reference_set,
-    reference_file_problems,
-    validate_reference_file,
-)
-from triage.knowledge.model import ReferenceSet, Stratum
-from triage.numbers import DAYS_PER_YEAR
+
+if TYPE_CHECKING:  # the knowledge is imported when a command runs: --help stays light
+    from triage.knowledge.model import ReferenceSet, Stratum
 
 app = typer.Typer(
     # Help texts are plain text: "[columns]" must show as written, never be eaten as Rich
@@ -36,6 +31,8 @@ def _limits(s: Stratum) -> str:
 def _years(value: float) -> str:
     """An age as a person writes it: 4 d, 30 d, 1 y (below a year, in days)."""
     if 0 < value < 1:
+        from triage.numbers import DAYS_PER_YEAR
+
         return f"{round(value * DAYS_PER_YEAR):d} d"
     return f"{value:g} y"
 
@@ -68,6 +65,8 @@ def render_set(rs: ReferenceSet) -> str:
 def list_command(debug: DebugOpt = False) -> None:
     """The reference sets shipped with the tool."""
     with console.error_boundary(debug=debug):
+        from triage.knowledge import list_reference_sets
+
         for rs in list_reference_sets():
             console.out(f"{rs.name:<26} {len(rs.strata):>3} strata  {rs.title}")
 
@@ -79,6 +78,8 @@ def show_command(
 ) -> None:
     """Every stratum of one set with its source."""
     with console.error_boundary(debug=debug):
+        from triage.knowledge import load_reference_set
+
         console.out(render_set(load_reference_set(name)))
 
 
@@ -89,6 +90,8 @@ def validate_command(
 ) -> None:
     """Check a lab's own reference-set file; problems name the line and field (exit 2)."""
     with console.error_boundary(debug=debug):
+        from triage.knowledge import reference_file_problems, validate_reference_file
+
         problems = reference_file_problems(file)
         for problem in problems:
             console.error(str(problem))

@@ -5,11 +5,10 @@ from __future__ import annotations
 import dataclasses
 import secrets
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from triage import output
 from triage.cli import console
 from triage.cli.options import (
     AllPatientsOpt,
@@ -33,12 +32,11 @@ from triage.cli.options import (
     VerboseOpt,
     XlsxOpt,
 )
-from triage.io import ReadOptions
-from triage.io.wide import CONSOLE_WARNINGS
-from triage.output import Branding, OutputOptions
-from triage.pipeline import TriageOutcome, TriageRequest, run_triage
-from triage.resources import data_file
 from triage.schema import PRIORITIES, STATUSES, ConfigError
+
+if TYPE_CHECKING:  # the commands import the pipeline when they run: --help stays light
+    from triage.output import Branding, OutputOptions
+    from triage.pipeline import TriageOutcome
 
 DEFAULT_OUT = Path("triage-report")
 DEMO_INPUT = "demo_export.xlsx"
@@ -67,6 +65,8 @@ def branding_from_config(ctx: typer.Context) -> Branding | None:
     config_path = Path(ctx.meta.get("config_path", "config.toml"))
     if not isinstance(table, dict):
         raise ConfigError(str(config_path), "[branding] must be a table", field="branding")
+    from triage import output
+
     return output.branding_from_config(table, str(config_path), base_dir=config_path.parent)
 
 
@@ -81,6 +81,8 @@ def report_options(
     template_dir: Path | None,
 ) -> OutputOptions:
     """The output options shared by `run`, `demo` and `batch`."""
+    from triage.output import OutputOptions
+
     key = redact_key.encode() if redact_key else secrets.token_bytes(32)
     return OutputOptions(
         xlsx=xlsx,
@@ -119,6 +121,10 @@ def _triage(
 ) -> None:
     console.configure_logging(quiet=quiet, verbose=verbose)
     with console.error_boundary(debug=debug):
+        from triage import output
+        from triage.io import ReadOptions
+        from triage.pipeline import TriageRequest, run_triage
+
         options = report_options(
             ctx,
             xlsx=xlsx,
@@ -162,6 +168,8 @@ def _triage(
 
 
 def _print_outcome(outcome: TriageOutcome, out: Path) -> None:
+    from triage.io.wide import CONSOLE_WARNINGS
+
     n_results = len(outcome.results)
     n_rejected = len(outcome.rejected)
     files = len(outcome.inputs)
@@ -178,6 +186,12 @@ def _print_outcome(outcome: TriageOutcome, out: Path) -> None:
         for warning in summary.warnings:
             if any(marker in warning for marker in CONSOLE_WARNINGS):
                 console.out(f"warning: {Path(summary.file).name}: {warning}")
+
+
+def _demo_input() -> Path:
+    from triage.resources import data_file
+
+    return data_file(DEMO_INPUT)
 
 
 def register(app: typer.Typer) -> None:
@@ -268,7 +282,7 @@ def register(app: typer.Typer) -> None:
         """
         _triage(
             ctx,
-            [data_file(DEMO_INPUT)],
+            [_demo_input()],
             out=out,
             ranges=ranges,
             columns=None,
