@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -84,6 +83,8 @@ def _scrubber(summary: InputSummary, show_values: bool) -> Callable[[str], str]:
 
     def scrub(text: str) -> str:
         # "column 'X'" names a header (a note column, a column not used): vocabulary
+        import ast  # lazy: start-up stays light
+
         named = {ast.literal_eval(q) for q in _COLUMN_NAMED.findall(text)}
         from triage.report.redact import scrub_quoted
 

@@ -8,7 +8,6 @@ being run, which is exactly the slot Click consults after the environment.
 
 from __future__ import annotations
 
-import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -41,6 +40,8 @@ def read_config(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(str(path), f"cannot read the config file ({exc.strerror})") from None
     try:
+        import tomllib  # lazy: start-up stays light
+
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)

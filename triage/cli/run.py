@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -81,6 +80,8 @@ def report_options(
     template_dir: Path | None,
 ) -> OutputOptions:
     """The output options shared by `run`, `demo` and `batch`."""
+    import secrets  # lazy: start-up stays light
+
     from triage.output import OutputOptions
 
     key = redact_key.encode() if redact_key else secrets.token_bytes(32)
