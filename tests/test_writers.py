@@ -533,3 +533,13 @@ def test_results_json_written_in_chunks_is_the_same_file(
     assert written(results) == whole
     assert json.loads(whole)["results"] == writers.results_json_records(results)
     assert json.loads(written(results.iloc[0:0]))["results"] == []
+
+
+def test_the_fast_json_encoder_writes_the_same_values(batch) -> None:
+    """results.json goes through orjson: every result must hold the same values as with the
+    standard library's encoder (NaN as null, dates as text, details as objects)."""
+    results = batch[0].copy()
+    results.loc[results.index[0], "age_years"] = float("nan")
+    fast = [json.loads(line) for line in writers._orjson_lines(results)]
+    plain = [json.loads(line) for line in writers.results_json_lines(results)]
+    assert fast == plain
