@@ -431,3 +431,30 @@ def test_a_file_name_that_is_not_utf8_prints_safely(tmp_path: Path) -> None:
     assert "Traceback" not in stderr and "internal error" not in stderr
     results = (tmp_path / "out" / "results.csv").read_text(encoding="utf-8")
     assert "bad\\xffname.csv" in results
+
+
+def test_a_fault_in_the_rules_on_one_file_costs_that_file_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run` with several inputs: should the engine fail on one file's rows (a bug), that file
+    is an unusable input named on stderr and the others are triaged (exit 4)."""
+    from triage import pipeline
+
+    good = write(tmp_path, "good.csv", "Patient ID,Sex,Age,Prolactin (ng/mL)\nG1,F,30,25\n")
+    bad = write(tmp_path, "bad.csv", "Patient ID,Sex,Age,Prolactin (ng/mL)\nB1,F,30,25\n")
+    real = pipeline.triage_frame
+
+    def fails_on_bad(frame, knowledge, **kwargs):  # type: ignore[no-untyped-def]
+        if (frame["source_file"] == "bad.csv").any():
+            raise ZeroDivisionError("a cell 'B1' quoted")
+        return real(frame, knowledge, **kwargs)
+
+    monkeypatch.setattr(pipeline, "triage_frame", fails_on_bad)
+    outcome = pipeline.run_triage(
+        pipeline.TriageRequest(inputs=[good, bad], out_dir=tmp_path / "out")
+    )
+    assert outcome.exit_code == 4
+    assert outcome.results["patient_id"].tolist() == ["G1"]
+    assert [e.file for e in outcome.errors] == ["bad.csv"]
+    assert "B1" not in str(outcome.errors[0]) and "ZeroDivisionError" in str(outcome.errors[0])
+    assert [s.file for s in outcome.inputs] == ["good.csv"]

@@ -7,6 +7,7 @@ fails only when no input at all could be used (exit 3).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +34,8 @@ from triage.schema import (
     TriageError,
 )
 from triage.urgent import URGENT_TXT, urgent_lines, urgent_results, urgent_text
+
+log = logging.getLogger("triage")
 
 
 class NoUsableInputError(TriageError):
@@ -96,6 +99,42 @@ def read_inputs(
     return read
 
 
+def _triage_each_file_alone_if_need_be(
+    read: InputsRead, knowledge: Knowledge, at: datetime
+) -> pd.DataFrame:
+    """The engine on every file's rows at once; should it fail (a bug), each file alone, so that
+    one file's fault costs that file only: it becomes an unusable input (an error naming it)
+    and the others are triaged as usual.  When no file can be triaged the error is raised: a bug
+    in the rules (exit 1), not a fault of the inputs."""
+    try:
+        return triage_frame(read.frame, knowledge, as_of=at)
+    except Exception as exc:  # a bug: find the file it belongs to
+        first = exc
+        log.debug("the engine failed on the whole batch: %s", type(exc).__name__)
+    if len(read.inputs) < 2:
+        raise first  # nothing to save: a bug (exit 1)
+    parts: list[pd.DataFrame] = []
+    kept: list[InputSummary] = []
+    for summary in read.inputs:
+        rows = read.frame[read.frame["source_file"] == summary.file]
+        try:
+            parts.append(triage_frame(rows, knowledge, as_of=at))
+            kept.append(summary)
+        except Exception as exc:
+            read.errors.append(
+                InputFileError(
+                    summary.file,
+                    f"could not be triaged: internal error ({type(exc).__name__}) in the "
+                    "rules; this is a bug: report it (the other files were triaged)",
+                )
+            )
+            read.rejected = [r for r in read.rejected if r.source_file != summary.file]
+    if not kept:
+        raise first  # every file fails: a bug in the rules, not in the inputs (exit 1)
+    read.inputs = kept
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
 def _as_written(results: pd.DataFrame, options: OutputOptions) -> pd.DataFrame:
     """The rows as the outputs show them (ids and names redacted under --redact)."""
     if options.redact and not results.empty:
@@ -124,7 +163,7 @@ def run_triage(
         request.inputs, columns=request.columns, options=request.read_options, progress=progress
     )
     generated_at = now or datetime.now(UTC)
-    results = triage_frame(read.frame, knowledge, as_of=generated_at)
+    results = _triage_each_file_alone_if_need_be(read, knowledge, generated_at)
     meta = RunMeta(
         tool_name=TOOL_NAME,
         tool_version=__version__,
