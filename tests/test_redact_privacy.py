@@ -160,3 +160,24 @@ def test_a_file_without_a_header_row_prints_no_patient_data(tmp_path: Path) -> N
     assert result.exit_code != 0
     for planted in PLANTED:
         assert planted not in result.stderr
+
+
+def test_shared_detail_objects_are_never_changed_by_redaction(tmp_path: Path) -> None:
+    """The engine shares one detail object between rows with the same finding (memory): redacting
+    one run's copy must leave the objects, and so every other row, as they were."""
+    from triage.pipeline import TriageRequest, run_triage
+    from triage.report.redact import Redactor
+
+    path = tmp_path / "two.csv"
+    path.write_text(
+        "Patient ID,Name,Sex,Age,Prolactin (ng/mL),Medications,Comments\n"
+        "SH-1,Quinta Zebedee,F,30,80,risperidone,Quinta Zebedee seen\n"
+        "SH-2,Rhea Yost,F,30,80,risperidone,\n",
+        encoding="utf-8",
+    )
+    results = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out")).results
+    first, second = results["suggestion_details"].tolist()
+    assert any(a is b for a, b in zip(first, second, strict=False))  # shared, not copied
+    before = [[dict(d) for d in cell] for cell in results["suggestion_details"]]
+    Redactor.for_run(b"k" * 32).redact_results(results)
+    assert [[dict(d) for d in cell] for cell in results["suggestion_details"]] == before

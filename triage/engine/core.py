@@ -109,6 +109,7 @@ def triage_frame(
         usual_uln=chosen.usual_high.tolist(),
     )
     decisions = [_decide_row(RowContext(rows, i), labels) for i in range(len(work))]
+    shared: Shared = {}
 
     def rounded(values: np.ndarray | pd.Series) -> pd.Series:
         return pd.Series(rounded_array(values), index=work.index)
@@ -144,10 +145,12 @@ def triage_frame(
     notes = _conflict_notes(_notes(work, converted.value_ng, classified.note), patients)
     out["reference_note"] = text(notes)
     out["factor_details"] = pd.Series(
-        [_factor_details(d[1], labels) for d in decisions], index=work.index, dtype=object
+        [_factor_details(d[1], labels, shared) for d in decisions], index=work.index, dtype=object
     )
     out["suggestion_details"] = pd.Series(
-        [_suggestion_details(d[2], labels) for d in decisions], index=work.index, dtype=object
+        [_suggestion_details(d[2], labels, shared) for d in decisions],
+        index=work.index,
+        dtype=object,
     )
     out["factor_evidence"] = text([_flat_evidence(d[1]) for d in decisions])
     out["specimen_id"] = work["specimen_id"]
@@ -259,29 +262,62 @@ def _drug_matches(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugM
     return out
 
 
-def _factor_details(findings: list[Finding], labels: Labels) -> list[dict[str, Any]]:
-    return [
-        {
-            "code": f.code,
-            "label": labels.factor(f.code).label,
-            "strength": f.strength,
-            "evidence": f.evidence,
-            "rule": f.rule,
-        }
-        for f in findings
-    ]
+# Detail objects are shared between the rows that have the same ones (a 100k-row export holds
+# ~150k suggestion objects but ~3.5k distinct ones): one object per distinct finding, one list
+# per distinct list.  They are never changed after the engine (redaction copies them).
+Shared = dict[tuple[object, ...], Any]
 
 
-def _suggestion_details(found: list[Suggestion], labels: Labels) -> list[dict[str, Any]]:
-    return [
-        {
-            "code": s.code,
-            "label": labels.suggestion(s.code).label,
-            "reason": s.reason,
-            "rule": s.rule,
-        }
-        for s in found
-    ]
+def _factor_details(
+    findings: list[Finding], labels: Labels, shared: Shared
+) -> list[dict[str, Any]]:
+    keys = tuple(("f", f.code, f.strength, f.evidence, f.rule) for f in findings)
+    found = shared.get(keys)
+    if found is None:
+        found = shared[keys] = [
+            _shared(
+                shared,
+                key,
+                lambda f=f: {
+                    "code": f.code,
+                    "label": labels.factor(f.code).label,
+                    "strength": f.strength,
+                    "evidence": f.evidence,
+                    "rule": f.rule,
+                },
+            )
+            for key, f in zip(keys, findings, strict=True)
+        ]
+    return found
+
+
+def _suggestion_details(
+    found: list[Suggestion], labels: Labels, shared: Shared
+) -> list[dict[str, Any]]:
+    keys = tuple(("s", s.code, s.reason, s.rule) for s in found)
+    details = shared.get(keys)
+    if details is None:
+        details = shared[keys] = [
+            _shared(
+                shared,
+                key,
+                lambda s=s: {
+                    "code": s.code,
+                    "label": labels.suggestion(s.code).label,
+                    "reason": s.reason,
+                    "rule": s.rule,
+                },
+            )
+            for key, s in zip(keys, found, strict=True)
+        ]
+    return details
+
+
+def _shared(shared: Shared, key: tuple[object, ...], make: Any) -> dict[str, Any]:
+    item = shared.get(key)
+    if item is None:
+        item = shared[key] = make()
+    return item  # type: ignore[no-any-return]
 
 
 def _flat_evidence(findings: list[Finding]) -> str:
