@@ -104,3 +104,18 @@ def test_redaction_keeps_the_tools_own_symbols() -> None:
     assert redact_detail(detail) == (
         "a result below detection is written as '<' the limit; prolactin [redacted]"
     )
+
+
+def test_an_unreadable_collection_date_is_named_by_its_row(tmp_path: Path) -> None:
+    """A text in the date column (often a sign of shifted columns) keeps its result but is named
+    with its row number, so that the row can be checked."""
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Patient ID,Sex,Age,Collected,Prolactin (ng/mL)\n"
+        "D1,F,30,2026-11-01,20\nD2,F,31,Ottoline Brackwater,25\nD3,F,32,2026-11-02,22\n",
+        encoding="utf-8",
+    )
+    outcome = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out"))
+    assert len(outcome.results) == 3
+    (note,) = [w for w in outcome.inputs[0].warnings if "could not be read as dates" in w]
+    assert "at row(s) 3 " in note

@@ -848,6 +848,7 @@ class _Builder:
             self.table.text_source,
             self.table.distinct(col),
             past=name == "birth_date",
+            rows=self.table.source_rows,
         )
         self.warnings.extend(notes)
         return values
@@ -1010,8 +1011,11 @@ def date_column(
     found: Distinct | None = None,
     *,
     past: bool = False,
+    rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[str]]:
     """A datetime64[ns] column from date cells or texts, and what had to be repaired.
+
+    ``rows``: the row number of each cell, for the note naming unreadable dates.
 
     Day/month swapped date cells of a legacy conversion are repaired first
     (``values.repair_swapped_day_month``); ambiguous text dates follow the column's own
@@ -1058,7 +1062,7 @@ def date_column(
     if past:
         _previous_century(uniques, parsed)
     values: np.ndarray = parsed[found.codes]
-    notes += _unread_dates_note(header, uniques, parsed, found.codes, used)
+    notes += _unread_dates_note(header, uniques, parsed, found.codes, used, rows)
     return values, notes
 
 
@@ -1083,8 +1087,16 @@ def _used(found: Distinct) -> np.ndarray:
     return used
 
 
+_NOTE_ROWS: Final = 10  # row numbers named in a note, at most
+
+
 def _unread_dates_note(
-    header: str, uniques: list[object], parsed: np.ndarray, codes: np.ndarray, used: np.ndarray
+    header: str,
+    uniques: list[object],
+    parsed: np.ndarray,
+    codes: np.ndarray,
+    used: np.ndarray,
+    source_rows: np.ndarray | None = None,
 ) -> list[str]:
     """A note naming the cells that hold something but could not be read as a date."""
     unread = used & np.isnat(parsed)
@@ -1093,13 +1105,18 @@ def _unread_dates_note(
         unread[i] = not is_empty_value(cell) and not is_unknown_word(cell)
     if not unread.any():
         return []
-    rows = int(unread[codes].sum())
+    hit = unread[codes]
+    rows = int(hit.sum())
     examples = ", ".join(
         repr(cell_text(uniques[i])) for i in np.flatnonzero(unread)[:_NOTE_EXAMPLES]
     )
+    where = ""
+    if source_rows is not None and len(source_rows) == len(codes):
+        named = [str(int(n)) for n in source_rows[hit][:_NOTE_ROWS]]
+        where = f" at row(s) {', '.join(named)}{', ...' if rows > _NOTE_ROWS else ''}"
     return [
-        f"column {header!r}: {rows} cell(s) could not be read as dates (e.g. {examples}); "
-        "they were left empty"
+        f"column {header!r}: {rows} cell(s){where} could not be read as dates (e.g. "
+        f"{examples}); they were left empty (a text there may mean the columns are shifted)"
     ]
 
 
