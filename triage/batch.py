@@ -52,7 +52,7 @@ from triage.batch_defaults import (
 )
 from triage.faults import checkpoint
 from triage.io.atomic import atomic_write_bytes, ensure_private_dir, file_mode, fsync_dir
-from triage.io.readers import display_name
+from triage.io.readers import display_name, is_hidden_name
 from triage.io.sources import SUPPORTED_EXTENSIONS
 from triage.isolate import IsolatedFailure, run_isolated
 from triage.knowledge import load_knowledge
@@ -378,7 +378,7 @@ class _Run:
         partial.rename(final)
         fsync_dir(self.out)
         checkpoint("batch.after_publish")
-        earlier = [e for e in self.ledger.entries("done") if e.name == name and e.sha256 != sha]
+        earlier = self.ledger.done_under_name(name, sha)
         self.ledger.mark_done(sha, self.at)
         checkpoint("batch.after_commit")
         counts = f"{worked.results} result(s), {worked.rejected} rejected"
@@ -519,8 +519,8 @@ def _listed(folder: Path) -> list[Path]:
     found = []
     for entry in entries:
         name = entry.name
-        if name.startswith((".", "~$")) or name.endswith(ERROR_SUFFIX):
-            continue  # hidden: a copier's temporary file, an office lock file, our own state
+        if is_hidden_name(name) or name.endswith(ERROR_SUFFIX):
+            continue  # a copier's temporary file, an office lock file, our own state
         with contextlib.suppress(OSError):
             if entry.is_dir():
                 continue

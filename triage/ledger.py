@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS files (
     first_seen TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS files_state ON files (state);
+CREATE INDEX IF NOT EXISTS files_state ON files (state, announced);
+CREATE INDEX IF NOT EXISTS files_name ON files (name);
 CREATE TABLE IF NOT EXISTS events (
     id     INTEGER PRIMARY KEY,
     at     TEXT NOT NULL,
@@ -52,7 +53,9 @@ CREATE TABLE IF NOT EXISTS events (
     event  TEXT NOT NULL,
     detail TEXT
 );
+CREATE INDEX IF NOT EXISTS events_key ON events (sha256, name, event);
 """
+_ENTRY_COLUMNS: Final = "sha256, name, state, output, error, attempts, first_seen, updated_at"
 
 
 def _create_private(path: Path, mode: int) -> None:
@@ -132,23 +135,23 @@ class Ledger:
             raise
         self._db.execute("COMMIT")
 
+    def _select(self, where: str = "", params: tuple[str, ...] = ()) -> list[Entry]:
+        """The entries the SQL condition ``where`` selects (all without one), oldest first."""
+        condition = f" WHERE {where}" if where else ""
+        # only the fixed conditions of this class reach here; values are always parameters
+        query = f"SELECT {_ENTRY_COLUMNS} FROM files{condition} ORDER BY updated_at"  # noqa: S608
+        return [Entry(*row) for row in self._db.execute(query, params)]
+
     def get(self, sha256: str) -> Entry | None:
-        row = self._db.execute(
-            "SELECT sha256, name, state, output, error, attempts, first_seen, updated_at "
-            "FROM files WHERE sha256 = ?",
-            (sha256,),
-        ).fetchone()
-        return Entry(*row) if row else None
+        found = self._select("sha256 = ?", (sha256,))
+        return found[0] if found else None
 
     def entries(self, state: LedgerState | None = None) -> list[Entry]:
-        query = (
-            "SELECT sha256, name, state, output, error, attempts, first_seen, updated_at FROM files"
-        )
-        params: tuple[str, ...] = ()
-        if state:
-            query += " WHERE state = ?"
-            params = (state,)
-        return [Entry(*row) for row in self._db.execute(query + " ORDER BY updated_at", params)]
+        return self._select("state = ?", (state,)) if state else self._select()
+
+    def done_under_name(self, name: str, other_than: str) -> list[Entry]:
+        """Other contents triaged under this file name (earlier versions of the file)."""
+        return self._select("state = 'done' AND name = ? AND sha256 != ?", (name, other_than))
 
     def claim(self, sha256: str, name: str, output: str, at: datetime) -> None:
         """Record that this run triages the file into ``output`` (not yet published)."""
@@ -174,12 +177,7 @@ class Ledger:
 
     def unannounced(self) -> list[Entry]:
         """Files triaged whose findings were never printed (the run was killed in between)."""
-        return [e for e in self.entries("done") if not self._announced(e.sha256)]
-
-    def _announced(self, sha256: str) -> bool:
-        row = self._db.execute("SELECT announced FROM files WHERE sha256 = ?", (sha256,))
-        found = row.fetchone()
-        return bool(found and found[0])
+        return self._select("state = 'done' AND announced = 0")
 
     def mark_failed(self, sha256: str, name: str, error: str, at: datetime) -> None:
         stamp = at.isoformat()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -148,16 +147,14 @@ def register(app: typer.Typer) -> None:
                 read_options=ReadOptions(
                     sheet=sheet_option(sheet), header_row=header_row, dayfirst=dayfirst, unit=unit
                 ),
-                output_options=dataclasses.replace(
-                    report_options(
-                        ctx,
-                        xlsx=xlsx,
-                        pdf=pdf,
-                        all_patients=all_patients,
-                        redact=redact,
-                        redact_key=redact_key,
-                        template_dir=template_dir,
-                    ),
+                output_options=report_options(
+                    ctx,
+                    xlsx=xlsx,
+                    pdf=pdf,
+                    all_patients=all_patients,
+                    redact=redact,
+                    redact_key=redact_key,
+                    template_dir=template_dir,
                     group_readable=group_readable,
                 ),
                 fail_on=fail_on.value if fail_on else None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -78,6 +77,8 @@ def report_options(
     redact: bool,
     redact_key: str | None,
     template_dir: Path | None,
+    group_readable: bool = False,
+    force: bool = False,
 ) -> OutputOptions:
     """The output options shared by `run`, `demo` and `batch`."""
     import secrets  # lazy: start-up stays light
@@ -93,6 +94,8 @@ def report_options(
         redact_key=key if redact else None,
         template_dir=template_dir,
         branding=branding_from_config(ctx),
+        group_readable=group_readable,
+        force=force,
     )
 
 
@@ -134,8 +137,9 @@ def _triage(
             redact=redact,
             redact_key=redact_key,
             template_dir=template_dir,
+            group_readable=group_readable,
+            force=force,
         )
-        options = dataclasses.replace(options, force=force, group_readable=group_readable)
         request = TriageRequest(
             inputs=inputs,
             out_dir=out,

@@ -265,59 +265,52 @@ def _drug_matches(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugM
 # Detail objects are shared between the rows that have the same ones (a 100k-row export holds
 # ~150k suggestion objects but ~3.5k distinct ones): one object per distinct finding, one list
 # per distinct list.  They are never changed after the engine (redaction copies them).
-Shared = dict[tuple[object, ...], Any]
+Detail = tuple[tuple[str, object], ...]  # a detail object's (key, value) pairs, in order
+Shared = dict[object, Any]
 
 
 def _factor_details(
     findings: list[Finding], labels: Labels, shared: Shared
 ) -> list[dict[str, Any]]:
-    keys = tuple(("f", f.code, f.strength, f.evidence, f.rule) for f in findings)
-    found = shared.get(keys)
-    if found is None:
-        found = shared[keys] = [
-            _shared(
-                shared,
-                key,
-                lambda f=f: {
-                    "code": f.code,
-                    "label": labels.factor(f.code).label,
-                    "strength": f.strength,
-                    "evidence": f.evidence,
-                    "rule": f.rule,
-                },
+    return _shared_details(
+        [
+            (
+                ("code", f.code),
+                ("label", labels.factor(f.code).label),
+                ("strength", f.strength),
+                ("evidence", f.evidence),
+                ("rule", f.rule),
             )
-            for key, f in zip(keys, findings, strict=True)
-        ]
-    return found
+            for f in findings
+        ],
+        shared,
+    )
 
 
 def _suggestion_details(
     found: list[Suggestion], labels: Labels, shared: Shared
 ) -> list[dict[str, Any]]:
-    keys = tuple(("s", s.code, s.reason, s.rule) for s in found)
-    details = shared.get(keys)
-    if details is None:
-        details = shared[keys] = [
-            _shared(
-                shared,
-                key,
-                lambda s=s: {
-                    "code": s.code,
-                    "label": labels.suggestion(s.code).label,
-                    "reason": s.reason,
-                    "rule": s.rule,
-                },
+    return _shared_details(
+        [
+            (
+                ("code", s.code),
+                ("label", labels.suggestion(s.code).label),
+                ("reason", s.reason),
+                ("rule", s.rule),
             )
-            for key, s in zip(keys, found, strict=True)
-        ]
-    return details
+            for s in found
+        ],
+        shared,
+    )
 
 
-def _shared(shared: Shared, key: tuple[object, ...], make: Any) -> dict[str, Any]:
-    item = shared.get(key)
-    if item is None:
-        item = shared[key] = make()
-    return item  # type: ignore[no-any-return]
+def _shared_details(items: list[Detail], shared: Shared) -> list[dict[str, Any]]:
+    """One list per distinct list of details, one dict per distinct detail."""
+    key = ("list", *items)
+    found = shared.get(key)
+    if found is None:
+        found = shared[key] = [shared.setdefault(item, dict(item)) for item in items]
+    return found
 
 
 def _flat_evidence(findings: list[Finding]) -> str:

@@ -486,9 +486,14 @@ def _check_counts(summary: InputSummary) -> None:
         )
 
 
+def is_hidden_name(name: str) -> bool:
+    """A hidden file, an office lock file (``~$x.xlsx``, ``.~lock.x.ods#``) or a copier's
+    temporary file: never an export to read (folders given to `run`, the `batch` inbox)."""
+    return name.startswith((".", "~$"))
+
+
 def _is_candidate(path: Path) -> bool:
-    name = path.name
-    if name.startswith((".", "~$", ".~lock")):
+    if is_hidden_name(path.name):
         return False
     return path.is_file() and path.suffix.lower() in SUPPORTED_EXTENSIONS
 
