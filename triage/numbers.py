@@ -41,6 +41,7 @@ AGE_DECIMALS: Final = 1
 AGE_DECIMALS_YOUNG: Final = 3
 # Calendar arithmetic for ages and durations, defined once for the package (the Julian year).
 MONTHS_PER_YEAR: Final = 12.0
+NS_PER_DAY: Final = 86_400 * 10**9
 DAYS_PER_YEAR: Final = 365.25
 DAYS_PER_WEEK: Final = 7.0
 WEEKS_PER_YEAR: Final = DAYS_PER_YEAR / DAYS_PER_WEEK

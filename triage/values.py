@@ -24,7 +24,7 @@ from typing import Any, Final, TypeVar
 import numpy as np
 import pandas as pd
 
-from triage.numbers import DAYS_PER_WEEK, DAYS_PER_YEAR, MONTHS_PER_YEAR
+from triage.numbers import DAYS_PER_WEEK, DAYS_PER_YEAR, MONTHS_PER_YEAR, NS_PER_DAY
 from triage.resources import data_file
 
 T = TypeVar("T")
@@ -36,7 +36,6 @@ _DAYS_PER_YEAR: Final = DAYS_PER_YEAR
 _DAYS_PER_WEEK: Final = DAYS_PER_WEEK
 _MONTHS_PER_YEAR: Final = MONTHS_PER_YEAR
 _MONTHS_IN_YEAR: Final = 12
-_NS_PER_DAY: Final = 86_400 * 10**9
 _FRAME_YEARS: Final = (1678, 2261)  # datetime64[ns] holds 1677-09-21 .. 2262-04-11
 
 
@@ -1515,7 +1514,7 @@ def ages_in_years(birth: np.ndarray, collected: np.ndarray) -> np.ndarray:
     """Age in years at collection (NaN when either date is missing or birth is after it)."""
     birth_ns = birth.astype("datetime64[ns]")
     collected_ns = collected.astype("datetime64[ns]")
-    days = (collected_ns - birth_ns).astype("timedelta64[ns]").astype("float64") / _NS_PER_DAY
+    days = (collected_ns - birth_ns).astype("timedelta64[ns]").astype("float64") / NS_PER_DAY
     days[np.isnat(birth_ns) | np.isnat(collected_ns)] = np.nan
     days[days < 0] = np.nan
     years: np.ndarray = days / _DAYS_PER_YEAR

@@ -26,6 +26,7 @@ import pandas as pd
 
 from triage.io.layout import Distinct, RawTable, factorize_column
 from triage.knowledge.loaders import load_thresholds
+from triage.numbers import NS_PER_DAY
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, Rejected
 from triage.values import (
     CANONICAL_UNITS,
@@ -715,7 +716,7 @@ class _Builder:
         if as_of.tzinfo is not None:
             as_of = as_of.astimezone().replace(tzinfo=None)
         earliest = np.datetime64(f"{first_year:04d}-01-01", "ns")
-        latest = np.datetime64(as_of, "ns") + np.timedelta64(round(slack * 86_400), "s")
+        latest = np.datetime64(as_of, "ns") + np.timedelta64(round(slack * NS_PER_DAY), "ns")
         collected = self.out["collected_at"]
         known = ~np.isnat(collected)
         early, late = known & (collected < earliest), known & (collected > latest)
