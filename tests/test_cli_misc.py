@@ -159,3 +159,24 @@ def test_help_and_version_import_neither_pandas_nor_the_engine(argv: list[str]) 
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY []" in done.stdout, done.stdout[-500:]
+
+
+def test_every_package_of_the_code_ships_in_the_wheel() -> None:
+    """pyproject.toml lists the packages explicitly: a new or renamed package that is not listed
+    would be missing from a plain `pip install .` (the editable install hides it)."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    listed = set(
+        tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(init.parent.relative_to(root).parts)
+        for init in (root / "triage").rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+    assert found <= listed, f"not in pyproject.toml's packages: {sorted(found - listed)}"
+    setuptools = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    mapped = set(setuptools.get("package-dir", {}))
+    gone = {p for p in listed - mapped if not (root / p.replace(".", "/")).is_dir()}
+    assert not gone, f"listed in pyproject.toml but not in the code: {sorted(gone)}"

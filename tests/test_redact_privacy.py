@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from triage.cli import app
-from triage.report.redact import (
+from triage.output.redact import (
     PLACEHOLDER,
     coarse_age,
     redact_detail,
@@ -165,8 +165,8 @@ def test_a_file_without_a_header_row_prints_no_patient_data(tmp_path: Path) -> N
 def test_shared_detail_objects_are_never_changed_by_redaction(tmp_path: Path) -> None:
     """The engine shares one detail object between rows with the same finding (memory): redacting
     one run's copy must leave the objects, and so every other row, as they were."""
+    from triage.output.redact import Redactor
     from triage.pipeline import TriageRequest, run_triage
-    from triage.report.redact import Redactor
 
     path = tmp_path / "two.csv"
     path.write_text(
@@ -175,7 +175,9 @@ def test_shared_detail_objects_are_never_changed_by_redaction(tmp_path: Path) ->
         "SH-2,Rhea Yost,F,30,80,risperidone,\n",
         encoding="utf-8",
     )
-    results = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out")).results
+    results = run_triage(
+        TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True)
+    ).results
     first, second = results["suggestion_details"].tolist()
     assert any(a is b for a, b in zip(first, second, strict=False))  # shared, not copied
     before = [[dict(d) for d in cell] for cell in results["suggestion_details"]]

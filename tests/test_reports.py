@@ -20,11 +20,10 @@ from report_fixtures import (
     with_payloads,
 )
 
-from triage.io.writers import is_formula_like
-from triage.output import OutputOptions, write_outputs
-from triage.report import svg
-from triage.report.env import make_environment
-from triage.report.views import fmt_age, fmt_interval, fmt_when
+from triage.output import OutputOptions, svg, write_outputs
+from triage.output.env import make_environment
+from triage.output.safety import is_formula_like
+from triage.output.views import fmt_age, fmt_interval, fmt_when
 from triage.resources import bundled_dir
 from triage.schema import PRIORITIES, RESULT_COLUMNS, ConfigError
 

@@ -15,7 +15,7 @@ from triage.cli import app
 from triage.io import FileRead, read_file, read_inputs
 from triage.io.readers import display_name
 from triage.notices import NOT_READ_MARK
-from triage.report.redact import PLACEHOLDER, scrub_quoted
+from triage.output.redact import PLACEHOLDER, scrub_quoted
 from triage.schema import InputFileError
 
 runner = CliRunner()

@@ -23,9 +23,8 @@ from report_fixtures import (
 )
 
 import triage.output as output_module
-from triage.io import writers
+import triage.output.session as session_module
 from triage.io.atomic import AtomicFileSet, atomic_write_bytes, ensure_private_dir
-from triage.io.writers import is_formula_like, neutralise_text
 from triage.outdir import MANIFEST_NAME
 from triage.output import (
     OUTPUT_FILES,
@@ -33,9 +32,15 @@ from triage.output import (
     OutputOptions,
     PdfUnavailableError,
     branding_from_config,
+    safety,
     write_outputs,
 )
-from triage.report.redact import Redactor
+from triage.output import csv as out_csv
+from triage.output import json as out_json
+from triage.output import rows as out_rows
+from triage.output import xlsx as out_xlsx
+from triage.output.redact import Redactor
+from triage.output.safety import is_formula_like, neutralise_text
 from triage.schema import REJECTED_COLUMNS, RESULT_COLUMNS, ConfigError
 
 BASE_FILES = {"summary.html", "patients.html", "results.csv", "results.json", "rejected.csv"}
@@ -107,7 +112,7 @@ def test_neutralised_text_is_never_a_formula(text: str) -> None:
 
 def test_series_and_scalar_agree() -> None:
     values = pd.Series(["=1", "ok", None, " -3", "＋2", "x"], dtype="string")
-    out = writers.neutralise_series(values)
+    out = safety.neutralise_series(values)
     assert out.tolist()[:2] == ["'=1", "ok"]
     assert out.isna().tolist() == [False, False, True, False, False, False]
     for before, after in zip(values.dropna(), out.dropna(), strict=True):
@@ -142,7 +147,7 @@ def test_results_csv_joins_code_lists(tmp_path: Path, batch) -> None:
         [["renal_impairment", "dialysis"]] * len(results), index=results.index, dtype=object
     )
     handle = io.StringIO()
-    writers.write_results_csv(results, handle)
+    out_csv.write_results_csv(results, handle)
     handle.seek(0)
     assert next(csv.DictReader(handle))["factors"] == "renal_impairment;dialysis"
 
@@ -178,7 +183,7 @@ def test_results_json_document(tmp_path: Path, batch) -> None:
 
 def test_json_factors_fall_back_to_codes_when_no_details(batch) -> None:
     results = batch[0].drop(columns=["factor_details", "suggestion_details"])
-    records = writers.results_json_records(results)
+    records = out_json.results_json_records(results)
     with_factor = next(r for r in records if r["factors"])
     assert with_factor["factors"][0]["code"] == with_factor["factors"][0]["label"]
     assert with_factor["factors"][0]["strength"] is None
@@ -195,7 +200,7 @@ def test_rejected_csv(tmp_path: Path, batch) -> None:
 
 def test_missing_contract_column_is_a_bug(batch) -> None:
     with pytest.raises(ValueError, match="priority"):
-        writers.result_file_columns(batch[0].drop(columns=["priority"]))
+        out_rows.result_file_columns(batch[0].drop(columns=["priority"]))
 
 
 # ------------------------------------------------------------------------------------------
@@ -222,7 +227,7 @@ def test_xlsx_sheets_header_filter_fills_and_types(tmp_path: Path, batch) -> Non
     ]
     assert urgent_rows
     fill = sheet.cell(urgent_rows[0], priority_col).fill.fgColor.rgb
-    assert fill.endswith(writers.PRIORITY_FILLS["urgent"])
+    assert fill.endswith(out_xlsx.PRIORITY_FILLS["urgent"])
     assert isinstance(sheet.cell(2, ng_col).value, float)
     assert sheet.cell(2, date_col).is_date
     assert sheet.cell(2, header.index("source_row") + 1).value == results["source_row"].iloc[0]
@@ -234,7 +239,7 @@ def test_xlsx_error_codes_and_control_characters_stay_text(tmp_path: Path, batch
         ["#REF!", "bell\x07char"] * (len(results) // 2), index=results.index, dtype="string"
     )
     handle = io.BytesIO()
-    writers.write_results_xlsx(results, [], [], [("a", "b")], handle)
+    out_xlsx.write_results_xlsx(results, [], [], [("a", "b")], handle)
     sheet = openpyxl.load_workbook(handle)["Results"]
     col = [c.value for c in sheet[1]].index("patient_name") + 1
     assert sheet.cell(2, col).data_type == "s" and sheet.cell(2, col).value == "#REF!"
@@ -283,11 +288,11 @@ def test_output_folder_that_is_a_file(tmp_path: Path, batch) -> None:
 def test_failure_mid_write_leaves_nothing(tmp_path: Path, batch, monkeypatch) -> None:
     results, rejected, meta = batch
 
-    def half_json(results, rejected, header, handle) -> None:
-        handle.write('{"results": [')
+    def half_json(self, header, rejected, handle) -> None:
+        handle.write(b'{"results": [')
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(output_module, "write_results_json", half_json)
+    monkeypatch.setattr(out_json.ResultsJsonBody, "finish", half_json)
     out = tmp_path / "out"
     with pytest.raises(RuntimeError, match="disk full"):
         write_outputs(results, rejected, meta, out, OutputOptions(xlsx=True))
@@ -302,7 +307,7 @@ def test_failure_keeps_the_previous_run(tmp_path: Path, batch, monkeypatch) -> N
     def broken(*args, **kwargs) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(output_module, "write_rejected_csv", broken)
+    monkeypatch.setattr(session_module, "write_rejected_csv", broken)
     with pytest.raises(RuntimeError):
         write_outputs(results.head(5), [], meta, out, OutputOptions())
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -500,7 +505,7 @@ def test_line_breaks_inside_cells_never_split_rows(batch) -> None:
     results = batch[0].head(4).copy()
     results["patient_name"] = pd.Series(["a\rb", "c\nd", "\r", "e\r\nf"], dtype="string")
     handle = io.StringIO(newline="")
-    writers.write_results_csv(results, handle)
+    out_csv.write_results_csv(results, handle)
     rows = list(csv.DictReader(io.StringIO(handle.getvalue(), newline="")))
     assert len(rows) == 4
     assert [r["patient_name"] for r in rows] == ["a\rb", "c\nd", "'\r", "e\r\nf"]
@@ -510,13 +515,11 @@ def test_json_lines_match_records(batch) -> None:
     results = batch[0].copy()
     results.loc[results.index[0], "age_years"] = float("nan")
     results.loc[results.index[1], "patient_name"] = pd.NA
-    lines = writers.results_json_lines(results)
-    assert [json.loads(line) for line in lines] == writers.results_json_records(results)
+    lines = out_json.results_json_lines(results)
+    assert [json.loads(line) for line in lines] == out_json.results_json_records(results)
 
 
-def test_results_json_written_in_chunks_is_the_same_file(
-    batch, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_results_json_written_in_chunks_is_the_same_file(batch) -> None:
     """results.json is encoded a chunk of results at a time (bounded memory): the file must not
     depend on where the chunks fall (an empty batch, one chunk, a chunk per 3 results)."""
     results, rejected, _ = batch
@@ -524,14 +527,22 @@ def test_results_json_written_in_chunks_is_the_same_file(
 
     def written(frame: pd.DataFrame) -> str:
         buffer = io.StringIO()
-        writers.write_results_json(frame, rejected, header, buffer)
+        out_json.write_results_json(frame, rejected, header, buffer)
         return buffer.getvalue()
 
+    def chunked(frame: pd.DataFrame, size: int) -> str:
+        body = out_json.ResultsJsonBody(io.BytesIO())
+        for start in range(0, len(frame), size):
+            body.add(frame.iloc[start : start + size])
+        target = io.BytesIO()
+        body.finish(header, rejected, target)
+        return target.getvalue().decode("utf-8")
+
     whole = written(results)
-    monkeypatch.setattr(writers, "JSON_CHUNK_ROWS", 3)
     assert len(results) > 6  # several chunks
-    assert written(results) == whole
-    assert json.loads(whole)["results"] == writers.results_json_records(results)
+    assert chunked(results, 3) == whole
+    assert chunked(results, len(results)) == whole
+    assert json.loads(whole)["results"] == out_json.results_json_records(results)
     assert json.loads(written(results.iloc[0:0]))["results"] == []
 
 
@@ -540,8 +551,8 @@ def test_the_fast_json_encoder_writes_the_same_values(batch) -> None:
     standard library's encoder (NaN as null, dates as text, details as objects)."""
     results = batch[0].copy()
     results.loc[results.index[0], "age_years"] = float("nan")
-    fast = [json.loads(line) for line in writers._orjson_lines(results)]
-    plain = [json.loads(line) for line in writers.results_json_lines(results)]
+    fast = [json.loads(line) for line in out_json._orjson_lines(results)]
+    plain = [json.loads(line) for line in out_json.results_json_lines(results)]
     assert fast == plain
 
 
@@ -553,12 +564,12 @@ def test_results_csv_formats_floats_as_pandas_would(batch) -> None:
     results.loc[results.index[1], "prolactin_value"] = 1234567.891234
     results.loc[results.index[2], "prolactin_value"] = 0.000123456789
     buffer = io.StringIO()
-    writers.write_results_csv(results, buffer)
+    out_csv.write_results_csv(results, buffer)
     expected = io.StringIO()
-    writers.results_csv_frame(results).to_csv(
+    out_csv.results_csv_frame(results).to_csv(
         expected,
         index=False,
-        float_format=writers.CSV_FLOAT_FORMAT,
-        lineterminator=writers.CSV_LINE_END,
+        float_format=out_csv.CSV_FLOAT_FORMAT,
+        lineterminator=out_csv.CSV_LINE_END,
     )
     assert buffer.getvalue() == expected.getvalue()

@@ -56,7 +56,7 @@ def render_check(outcome: InputsRead, *, show_values: bool = False) -> str:
 
     The details of rejected rows and the warnings quote cells ('Anna Muster' is not a number);
     unless ``show_values``, every quoted text but plain numbers and units is replaced by
-    ``[redacted]``, by the rule of ``--redact`` (triage.report.redact.scrub_quoted); the sheet
+    ``[redacted]``, by the rule of ``--redact`` (triage.output.redact.scrub_quoted); the sheet
     name and the header texts, printed in the mapping anyway, stay."""
     by_file: dict[tuple[str, str], list[Rejected]] = defaultdict(list)
     for r in outcome.rejected:
@@ -86,7 +86,7 @@ def _scrubber(summary: InputSummary, show_values: bool) -> Callable[[str], str]:
         import ast  # lazy: start-up stays light
 
         named = {ast.literal_eval(q) for q in _COLUMN_NAMED.findall(text)}
-        from triage.report.redact import scrub_quoted
+        from triage.output.redact import scrub_quoted
 
         return scrub_quoted(text, keep=shown | named)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Final
 
@@ -17,7 +18,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from triage.report.views import PatientsView, SummaryView
+from triage.output.views import PatientsView, SummaryView
 from triage.resources import bundled_dir
 from triage.schema import ConfigError
 
@@ -98,6 +99,13 @@ def _config_error(exc: jinja2.TemplateError, name: str) -> ConfigError:
     return ConfigError(name, f"template error: {exc.message or exc}")
 
 
+def check_templates(env: jinja2.Environment) -> None:
+    """Load both templates and the stylesheets: ConfigError before any data is written."""
+    _template(env, SUMMARY_TEMPLATE)
+    _template(env, PATIENTS_TEMPLATE)
+    stylesheet(env)
+
+
 def render_summary(env: jinja2.Environment, view: SummaryView) -> str:
     """summary.html as one string (it shows at most max_summary_rows rows, so it stays small)."""
     template = _template(env, SUMMARY_TEMPLATE)
@@ -107,11 +115,15 @@ def render_summary(env: jinja2.Environment, view: SummaryView) -> str:
         raise _config_error(exc, SUMMARY_TEMPLATE) from exc
 
 
-def render_patients(env: jinja2.Environment, view: PatientsView) -> Iterator[str]:
-    """patients.html in chunks, pages built as they are rendered (for large batches)."""
+def render_patients(
+    env: jinja2.Environment, view: PatientsView, *, pieces: int = 4096
+) -> Iterator[str]:
+    """patients.html in blocks (of ``pieces`` pieces of the template's output), pages built as
+    they are rendered (for large batches)."""
     template = _template(env, PATIENTS_TEMPLATE)
     stream = template.generate(view=view, run=view.run, css=stylesheet(env))
     try:
-        yield from stream
+        while block := list(islice(stream, pieces)):
+            yield "".join(block)
     except jinja2.TemplateError as exc:
         raise _config_error(exc, PATIENTS_TEMPLATE) from exc

@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Final
 
 from markupsafe import Markup, escape
@@ -141,6 +142,29 @@ def result_bar_svg(
             f'<rect x="{x0:.1f}" y="{track_y}" width="{max(x1 - x0, 1):.1f}" height="{track_h}"'
             f' fill="{INTERVAL_FILL}" stroke="{INTERVAL_EDGE}" stroke-width="1"/>'
         )
+    axis_bands = tuple((str(name), float(lower)) for name, lower in bands)
+    parts.append(_axis(domain, axis_bands, pad, track_y, track_h))
+    if value is not None and value > 0 and math.isfinite(value):
+        parts.append(_marker(scale(value), track_y, track_h, qualifier, colour, shown))
+    parts.append(
+        _text(BAR_WIDTH - pad, BAR_HEIGHT - 3, "ng/mL, log scale", anchor="end", cls="unit")
+    )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text in it went through escape()
+
+
+@lru_cache(maxsize=256)
+def _axis(
+    domain: tuple[float, float],
+    bands: tuple[tuple[str, float], ...],
+    pad: float,
+    track_y: float,
+    track_h: float,
+) -> str:
+    """The decade ticks and the band lines of a result bar (the same for every result whose
+    axis spans the same decades)."""
+    scale = LogScale(domain[0], domain[1], pad, BAR_WIDTH - pad)
+    parts: list[str] = []
     for decade in scale.decades():
         x = scale(decade)
         parts.append(
@@ -162,13 +186,7 @@ def result_bar_svg(
             f' font-size="{FONT_SIZE - 1}" fill="{MUTED}" class="band">'
             f"{escape(fmt_axis(lower))}</text>"
         )
-    if value is not None and value > 0 and math.isfinite(value):
-        parts.append(_marker(scale(value), track_y, track_h, qualifier, colour, shown))
-    parts.append(
-        _text(BAR_WIDTH - pad, BAR_HEIGHT - 3, "ng/mL, log scale", anchor="end", cls="unit")
-    )
-    parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704 - every text in it went through escape()
+    return "".join(parts)
 
 
 def _marker(

@@ -1,0 +1,251 @@
+"""The streaming output session: the files written chunk by chunk (with rollbacks) are the files
+written at once, byte for byte (results.xlsx: cell for cell), whatever the chunking.
+
+Data: the bundled sample exports (synthetic patients) through the real reader and engine, and the
+report fixtures (tests/report_fixtures.py, synthetic patients).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from report_fixtures import GENERATED_AT, make_meta, make_rejected, make_results
+
+from triage.engine import triage_frame
+from triage.io import ReadOptions, read_file
+from triage.io.atomic import leftovers
+from triage.knowledge import load_knowledge
+from triage.outdir import MANIFEST_NAME
+from triage.output import OUTPUT_FILES, OutputOptions, OutputSession, RunMeta, write_outputs
+from triage.output.views import patient_keys
+from triage.schema import InputSummary, Rejected
+from triage.urgent import URGENT_TXT, urgent_lines, urgent_results, urgent_text
+
+SAMPLES = Path(__file__).parent / "data" / "samples"
+SAMPLE_FILES = (
+    "wide_clinic_export.xlsx",
+    "lis_long_export.csv",
+    "clinic_list.ods",
+    "legacy_export.xls",
+)
+KEY = b"k" * 32
+OPTIONS = {
+    "plain": lambda: OutputOptions(xlsx=True),
+    # caps below the batch: the summary's table and the patient pages are cut
+    "capped-redacted": lambda: OutputOptions(
+        xlsx=True, redact=True, redact_key=KEY, max_summary_rows=9, max_patient_pages=4
+    ),
+    "all-patients": lambda: OutputOptions(all_patients=True, max_patient_pages=None),
+}
+Batch = tuple[pd.DataFrame, list[Rejected], RunMeta]
+
+
+@pytest.fixture(scope="module")
+def samples_batch() -> Batch:
+    """Every bundled sample, read and triaged as a run does, one results frame."""
+    knowledge = load_knowledge("default")
+    frames: list[pd.DataFrame] = []
+    rejected: list[Rejected] = []
+    inputs: list[InputSummary] = []
+    for name in SAMPLE_FILES:
+        read = read_file(SAMPLES / name, None, ReadOptions())
+        frames.append(triage_frame(read.frame, knowledge, as_of=GENERATED_AT))
+        rejected.extend(read.rejected)
+        inputs.append(read.summary)
+    results = pd.concat(frames, ignore_index=True)
+    meta = RunMeta(
+        tool_name="prolactin-triage",
+        tool_version="0.1.0",
+        generated_at=GENERATED_AT,
+        reference_set=knowledge.reference_set.name,
+        reference_title=knowledge.reference_set.title,
+        inputs=inputs,
+        band_thresholds=[(b.name, b.lower_ng_ml) for b in knowledge.thresholds.bands],
+    )
+    return results, rejected, meta
+
+
+@pytest.fixture(scope="module")
+def fixture_batch() -> Batch:
+    results = make_results(240, patients=40)
+    rejected = make_rejected(12)
+    return results, rejected, make_meta(results, rejected)
+
+
+@pytest.fixture(params=["samples", "fixtures"])
+def batch(request: pytest.FixtureRequest, samples_batch: Batch, fixture_batch: Batch) -> Batch:
+    return samples_batch if request.param == "samples" else fixture_batch
+
+
+def chunks(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
+    for start in range(0, len(frame), size):
+        yield frame.iloc[start : start + size]
+
+
+def some_rows(results: pd.DataFrame, count: int) -> pd.DataFrame:
+    """About ``count`` rows in input order, half of them of patients with several results."""
+    repeated = pd.Series(patient_keys(results)).duplicated(keep=False).to_numpy()
+    positions = [*np.flatnonzero(repeated)[: count // 2], *np.flatnonzero(~repeated)[: count // 2]]
+    picked = results.iloc[sorted(positions)].reset_index(drop=True)
+    assert pd.Series(patient_keys(picked)).duplicated().any()
+    return picked
+
+
+def urgent_file(urgent: pd.DataFrame) -> bytes:
+    lines = urgent_lines(urgent, "summary.html")
+    return urgent_text(lines, header="urgent results").encode()
+
+
+def written(folder: Path) -> dict[str, Any]:
+    """Every file of the set: bytes, and for results.xlsx the cells (the zip holds times)."""
+    files: dict[str, Any] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name == MANIFEST_NAME:
+            continue
+        if path.name == "results.xlsx":
+            files[path.name] = workbook_cells(path)
+        else:
+            files[path.name] = path.read_bytes()
+    return files
+
+
+def workbook_cells(path: Path) -> list[Any]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    cells: list[Any] = []
+    for sheet in book.worksheets:
+        cells.append((sheet.title, sheet.freeze_panes, sheet.auto_filter.ref))
+        cells.append({k: d.width for k, d in sheet.column_dimensions.items()})
+        for row in sheet.iter_rows():
+            cells.append(
+                [(c.value, c.data_type, c.number_format, c.fill.fgColor.rgb, c.font.b) for c in row]
+            )
+    return cells
+
+
+def whole(tmp_path: Path, batch: Batch, options: OutputOptions) -> dict[str, Any]:
+    results, rejected, meta = batch
+    out = tmp_path / "whole"
+    extra = {URGENT_TXT: urgent_file(urgent_results(results))}
+    write_outputs(results, rejected, meta, out, options, extra_files=extra)
+    return written(out)
+
+
+def test_a_patient_falls_into_several_chunks(fixture_batch: Batch, samples_batch: Batch) -> None:
+    """The premise of the chunked tests: a patient's results are in different chunks."""
+    for results, _, _ in (fixture_batch, samples_batch):
+        keys = pd.Series(patient_keys(results))
+        chunk_of = pd.Series(range(len(results))) // 7
+        spread = chunk_of.groupby(keys).nunique()
+        assert (spread > 1).any()
+
+
+@pytest.mark.parametrize("size", [1, 7, 1000])
+@pytest.mark.parametrize("kind", list(OPTIONS))
+def test_chunked_session_writes_the_same_files(
+    tmp_path: Path, batch: Batch, size: int, kind: str
+) -> None:
+    results, rejected, meta = batch
+    if size == 1:  # a chunk per row: fewer rows, half of them of patients with several
+        results = some_rows(results, 120 if kind == "plain" else 60)
+        batch = (results, rejected, meta)
+    expected = whole(tmp_path, batch, OPTIONS[kind]())
+    out = tmp_path / "chunked"
+    with OutputSession(out, OPTIONS[kind](), band_thresholds=list(meta.band_thresholds)) as session:
+        for chunk in chunks(results, size):
+            session.add(chunk)
+        extra = {URGENT_TXT: urgent_file(session.urgent_rows())}
+        paths = session.finish(rejected, meta, extra_files=extra)
+    assert written(out) == expected
+    assert sorted(p.name for p in paths) == sorted(expected)
+    assert leftovers(out, OUTPUT_FILES) == []
+    for column in ("priority", "status", "band"):
+        counts = results[column].value_counts()
+        assert session.counts(column) == {str(k): int(v) for k, v in counts.items()}
+
+
+@pytest.mark.parametrize("kind", ["plain", "capped-redacted"])
+def test_rolled_back_rows_leave_no_trace(tmp_path: Path, batch: Batch, kind: str) -> None:
+    """Rows added after a savepoint and rolled back (a file whose rows made the rules fail) are in
+    no output: their patients, counts, urgent rows, CSV/JSON lines and workbook rows are gone."""
+    results, rejected, meta = batch
+    expected = whole(tmp_path, batch, OPTIONS[kind]())
+    junk = make_results(50, seed=3, patients=9)
+    junk["patient_id"] = junk["patient_id"].str.replace("P", "GHOST", regex=False)
+    junk = pd.concat([junk, results.iloc[:5]], ignore_index=True)  # known patients too
+    half = len(results) // 2
+    out = tmp_path / "rolled"
+    with OutputSession(out, OPTIONS[kind](), band_thresholds=list(meta.band_thresholds)) as session:
+        session.savepoint()
+        for chunk in chunks(junk, 11):  # a failing first file
+            session.add(chunk)
+        session.rollback()
+        session.savepoint()
+        for chunk in chunks(results.iloc[:half], 7):
+            session.add(chunk)
+        session.savepoint()
+        for chunk in chunks(junk, 13):  # a failing file in the middle
+            session.add(chunk)
+        assert session.counts("priority") != {
+            str(k): int(v) for k, v in results.iloc[:half]["priority"].value_counts().items()
+        }
+        session.rollback()
+        session.savepoint()
+        for chunk in chunks(results.iloc[half:], 7):
+            session.add(chunk)
+        session.savepoint()
+        session.rollback()  # a file without rows
+        extra = {URGENT_TXT: urgent_file(session.urgent_rows())}
+        session.finish(rejected, meta, extra_files=extra)
+    assert written(out) == expected
+    assert b"GHOST" not in b"".join(p.read_bytes() for p in out.iterdir())
+    assert leftovers(out, OUTPUT_FILES) == []
+
+
+def test_an_empty_session_writes_the_files_of_an_empty_batch(
+    tmp_path: Path, fixture_batch: Batch
+) -> None:
+    results, rejected, meta = fixture_batch
+    empty = results.iloc[:0]
+    expected = whole(tmp_path, (empty, rejected, meta), OutputOptions())
+    out = tmp_path / "session"
+    with OutputSession(out, OutputOptions(), band_thresholds=meta.band_thresholds) as session:
+        session.savepoint()
+        session.add(results.iloc[:10])
+        session.rollback()
+        session.add(empty)
+        extra = {URGENT_TXT: urgent_file(session.urgent_rows())}
+        session.finish(rejected, meta, extra_files=extra)
+    assert written(out) == expected
+    assert session.counts("priority") == {}
+
+
+def test_an_abandoned_session_leaves_nothing(tmp_path: Path, fixture_batch: Batch) -> None:
+    results = fixture_batch[0]
+    out = tmp_path / "out"
+    with (
+        pytest.raises(RuntimeError, match="a bug"),
+        OutputSession(out, OutputOptions(xlsx=True), band_thresholds=[]) as session,
+    ):
+        for chunk in chunks(results, 50):
+            session.add(chunk)
+        raise RuntimeError("a bug")
+    assert list(out.iterdir()) == []
+
+
+def test_urgent_rows_are_the_urgent_rows_as_given(tmp_path: Path, fixture_batch: Batch) -> None:
+    results = fixture_batch[0]
+    options = OutputOptions(redact=True, redact_key=KEY)
+    with OutputSession(tmp_path / "out", options, band_thresholds=[]) as session:
+        for chunk in chunks(results, 17):
+            session.add(chunk)
+        urgent = session.urgent_rows()
+    expected = urgent_results(results)
+    assert len(urgent) == len(expected) > 0
+    assert urgent["patient_id"].tolist() == expected["patient_id"].tolist()  # not redacted

@@ -1,0 +1,311 @@
+"""results.json: the run's provenance, then ``results`` (one object per line) and ``rejected``.
+
+NaN never appears: missing values are ``null``.  The results are encoded chunk by chunk as they
+arrive (orjson, a dependency; the standard library's encoder if it is missing) into a private
+spool file; ``finish`` writes the header (its ``inputs`` are known only at the end), the spooled
+body and the rejected rows.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+from collections.abc import Mapping, Sequence
+from typing import IO, Any, BinaryIO, Final, TextIO
+
+import numpy as np
+import pandas as pd
+
+try:  # a fast JSON encoder (a dependency; the standard library's encoder if it is missing)
+    import orjson
+except ImportError:  # pragma: no cover - orjson has wheels for every usual platform
+    orjson = None  # type: ignore[assignment]
+
+from triage.output.rows import (
+    FACTOR_KEYS,
+    JSON_DETAIL_FOR,
+    SUGGESTION_KEYS,
+    detail_column,
+    detail_objects,
+    json_columns,
+    json_scalar_column,
+    json_value,
+    rejected_json,
+    shown_numbers,
+)
+from triage.schema import Rejected
+
+HAVE_ORJSON: Final[bool] = orjson is not None
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+_SEPARATOR: Final = b",\n"
+
+
+def _compact_json(value: Any) -> str:
+    return _ENCODER.encode(value)
+
+
+def results_json_records(results: pd.DataFrame) -> list[dict[str, Any]]:
+    """One JSON object per result: contract columns with factors/suggestions as objects."""
+    names = json_columns(results)
+    columns: list[list[Any]] = []
+    for name in names:
+        if name in JSON_DETAIL_FOR:
+            columns.append(detail_column(results, name))
+        else:
+            columns.append(json_scalar_column(shown_numbers(results[name], name)))
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _json_fragments(values: pd.Series) -> list[str]:
+    """A column's cells as JSON text; repeated text is encoded once."""
+    if pd.api.types.is_float_dtype(values.dtype):
+        return [
+            "null" if (v != v or v in (math.inf, -math.inf)) else repr(float(v))
+            for v in values.tolist()
+        ]
+    if (
+        pd.api.types.is_integer_dtype(values.dtype)
+        and not isinstance(values.dtype, pd.BooleanDtype)
+        and not bool(values.isna().any())
+    ):
+        return [str(int(v)) for v in values.tolist()]
+    cache: dict[Any, str] = {}
+    out: list[str] = []
+    for value in json_scalar_column(values):
+        try:
+            text = cache[value]
+        except KeyError:
+            text = cache[value] = _compact_json(value)
+        except TypeError:  # unhashable (a list in an object column)
+            text = _compact_json(value)
+        out.append(text)
+    return out
+
+
+def results_json_lines(results: pd.DataFrame) -> list[str]:
+    """results.json's ``results``, one JSON object per result, built column by column with the
+    standard library's encoder (the fallback without orjson; the same objects as
+    ``results_json_records``, tested)."""
+    names = json_columns(results)
+    columns: list[list[str]] = []
+    for name in names:
+        if name in JSON_DETAIL_FOR:
+            cache: dict[int, str] = {}
+            texts: list[str] = []
+            for objects in detail_column(results, name):
+                text = cache.get(id(objects))
+                if text is None:
+                    text = cache[id(objects)] = _compact_json(objects)
+                texts.append(text)
+            columns.append(texts)
+        else:
+            columns.append(_json_fragments(shown_numbers(results[name], name)))
+    prefixes = [("{" if i == 0 else ",") + _compact_json(n) + ":" for i, n in enumerate(names)]
+    return [
+        "".join([p + v for p, v in zip(prefixes, row, strict=True)]) + "}"
+        for row in zip(*columns, strict=True)
+    ]
+
+
+def _orjson_lines(results: pd.DataFrame) -> list[str]:
+    """``results_json_lines`` with orjson: the records are built column-wise (each distinct
+    detail list once) and the C encoder writes them; the same JSON values."""
+    return [line.decode("utf-8") for line in _orjson_encoded(results)]
+
+
+def _orjson_encoded(results: pd.DataFrame) -> list[bytes]:
+    """Each result's JSON object, built column by column: every distinct cell of a column is
+    encoded once (with its key), a detail list once per list object and each of its items once
+    per item object, and a row is the join of its columns' encodings — the bytes orjson gives
+    for the record (tested), without building the record."""
+    assert orjson is not None
+    dumps = orjson.dumps
+    names = json_columns(results)
+    if not len(results):
+        return []
+    columns: list[list[bytes]] = []
+    last = len(names) - 1
+    for i, name in enumerate(names):
+        head = (b"{" if i == 0 else b",") + dumps(name) + b":"
+        tail = b"}" if i == last else b""
+        if name in JSON_DETAIL_FOR:
+            columns.append(_detail_fragments(results, name, head, tail))
+        else:
+            columns.append(_scalar_fragments(shown_numbers(results[name], name), head, tail))
+    join = b"".join
+    return [join(row) for row in zip(*columns, strict=True)]
+
+
+def _detail_fragments(results: pd.DataFrame, name: str, head: bytes, tail: bytes) -> list[bytes]:
+    """``factors``/``suggestions`` encoded from their detail column (``detail_objects``)."""
+    assert orjson is not None
+    dumps = orjson.dumps
+    details_name = JSON_DETAIL_FOR[name]
+    keys = FACTOR_KEYS if name == "factors" else SUGGESTION_KEYS
+    details = (
+        results[details_name].tolist() if details_name in results.columns else [None] * len(results)
+    )
+    codes = results[name].tolist()
+    items: dict[int, bytes] = {}
+
+    def encoded(cell: object, code: object) -> bytes:
+        if not isinstance(cell, list | tuple):
+            return head + dumps(detail_objects(cell, keys, code)) + tail
+        parts: list[bytes] = []
+        for item in cell:
+            if not isinstance(item, Mapping):
+                continue
+            text = items.get(id(item))
+            if text is None:
+                text = items[id(item)] = dumps(detail_objects([item], keys)[0])
+            parts.append(text)
+        return head + b"[" + b",".join(parts) + b"]" + tail
+
+    if not all(isinstance(cell, list | tuple) for cell in details):
+        return [encoded(cell, code) for cell, code in zip(details, codes, strict=True)]
+    # every cell a list: each list object (rows share them) encoded once
+    ids = np.fromiter(map(id, details), dtype=np.uint64, count=len(details))
+    which, unique_ids = pd.factorize(ids)
+    first = np.empty(len(unique_ids), dtype=np.int64)
+    first[which[::-1]] = np.arange(len(details) - 1, -1, -1)
+    table = np.empty(len(unique_ids), dtype=object)
+    table[:] = [encoded(details[i], None) for i in first.tolist()]
+    out: list[bytes] = table[which].tolist()
+    return out
+
+
+def _scalar_fragments(values: pd.Series, head: bytes, tail: bytes) -> list[bytes]:
+    """A scalar column's cells encoded, each distinct value once."""
+    assert orjson is not None
+    dumps = orjson.dumps
+    if values.dtype == object:  # mixed Python values: encoded one by one, repeats cached
+        cache: dict[Any, bytes] = {}
+        out: list[bytes] = []
+        for value in json_scalar_column(values):
+            try:
+                text = cache.get(value)
+                if text is None:
+                    text = cache[value] = head + dumps(value) + tail
+            except TypeError:  # unhashable
+                text = head + dumps(value) + tail
+            out.append(text)
+        return out
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "f":
+        # by bit pattern: -0.0 and 0.0 are encoded apart, as orjson writes them
+        bits = values.to_numpy(dtype=np.float64).view(np.int64)
+        codes, unique_bits = pd.factorize(bits)
+        uniques = pd.Series(np.asarray(unique_bits, dtype=np.int64).view(np.float64))
+        texts = [head + dumps(v) + tail for v in json_scalar_column(uniques)]
+        table = np.empty(len(texts), dtype=object)
+        table[:] = texts
+        floats: list[bytes] = table[codes].tolist()
+        return floats
+    codes, found = pd.factorize(values, use_na_sentinel=True)
+    texts = [head + dumps(v) + tail for v in json_scalar_column(pd.Series(found))]
+    table = np.empty(len(texts) + 1, dtype=object)
+    table[:] = [*texts, head + b"null" + tail]
+    taken: list[bytes] = table[np.where(codes < 0, len(texts), codes)].tolist()
+    return taken
+
+
+def encoded_lines(results: pd.DataFrame) -> list[bytes]:
+    """The ``results`` lines of one chunk, UTF-8."""
+    if not HAVE_ORJSON:
+        return [line.encode("utf-8") for line in results_json_lines(results)]
+    return _orjson_encoded(results)
+
+
+class ResultsJsonBody:
+    """The ``results`` array's lines, spooled to a private file as chunks arrive."""
+
+    def __init__(self, spool: BinaryIO) -> None:
+        self.spool = spool
+        self.empty = True
+
+    def add(self, results: pd.DataFrame) -> None:
+        if not len(results):
+            return
+        lines = encoded_lines(results)
+        if not self.empty:
+            self.spool.write(_SEPARATOR)
+        self.spool.write(_SEPARATOR.join(lines))
+        self.empty = False
+
+    def mark(self) -> tuple[int, bool]:
+        return self.spool.tell(), self.empty
+
+    def rollback(self, mark: tuple[int, bool]) -> None:
+        offset, self.empty = mark
+        self.spool.seek(offset)
+        self.spool.truncate()
+
+    def finish(
+        self, header: Mapping[str, Any], rejected: Sequence[Rejected], handle: BinaryIO
+    ) -> None:
+        """results.json whole into ``handle``: header, the spooled results, rejected."""
+        self.spool.flush()
+        end = self.spool.tell()
+        handle.write(_head(header).encode("utf-8"))
+        handle.write(b'"results": [')
+        if not self.empty:
+            handle.write(b"\n")
+            self.spool.seek(0)
+            _copy(self.spool, handle, end)
+            handle.write(b"\n")
+        handle.write(b"],\n")
+        handle.write(_rejected_part(rejected).encode("utf-8"))
+
+
+def _copy(source: IO[bytes], target: IO[bytes], size: int) -> None:
+    """The first ``size`` bytes of ``source`` appended to ``target``, in the kernel where it can
+    (``copy_file_range``/``sendfile``: the spooled results are not read back into memory)."""
+    target.flush()
+    done = 0
+    try:
+        source_fd, target_fd = source.fileno(), target.fileno()
+        copy_range = getattr(os, "copy_file_range", None)
+        while done < size:
+            if copy_range is not None:
+                sent = copy_range(source_fd, target_fd, size - done, done)
+            else:
+                sent = os.sendfile(target_fd, source_fd, done, size - done)
+            if not sent:
+                break
+            done += sent
+    except (OSError, AttributeError, io.UnsupportedOperation):
+        pass  # not in the kernel here: the rest through user space
+    target.seek(0, os.SEEK_END)
+    source.seek(done)
+    while done < size:
+        block = source.read(min(size - done, 1 << 20))
+        if not block:
+            break
+        target.write(block)
+        done += len(block)
+
+
+def _head(header: Mapping[str, Any]) -> str:
+    head = {k: json_value(v) for k, v in header.items()}
+    return "{\n" + "".join(f"{_compact_json(k)}: {_compact_json(v)},\n" for k, v in head.items())
+
+
+def _rejected_part(rejected: Sequence[Rejected]) -> str:
+    lines = [_compact_json(item) for item in rejected_json(rejected)]
+    body = "\n" + ",\n".join(lines) + "\n" if lines else ""
+    return f'"rejected": [{body}]\n}}\n'
+
+
+def write_results_json(
+    results: pd.DataFrame,
+    rejected: Sequence[Rejected],
+    header: Mapping[str, Any],
+    handle: TextIO,
+) -> None:
+    """results.json of a whole frame into a text handle (the session spools instead)."""
+    handle.write(_head(header))
+    lines = [line.decode("utf-8") for line in encoded_lines(results)]
+    body = "\n" + ",\n".join(lines) + "\n" if lines else ""
+    handle.write(f'"results": [{body}],\n')
+    handle.write(_rejected_part(rejected))

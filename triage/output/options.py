@@ -1,0 +1,115 @@
+"""What a run's outputs are called and how they are asked for: file names, OutputOptions,
+RunMeta (provenance) and Branding (the lab's name and logo on every page)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+from triage.schema import ConfigError, InputSummary
+from triage.urgent import URGENT_TXT
+
+SUMMARY_HTML: Final = "summary.html"
+PATIENTS_HTML: Final = "patients.html"
+RESULTS_CSV: Final = "results.csv"
+RESULTS_JSON: Final = "results.json"
+REJECTED_CSV: Final = "rejected.csv"
+RESULTS_XLSX: Final = "results.xlsx"
+PATIENTS_PDF: Final = "patients.pdf"
+OUTPUT_FILES: Final[tuple[str, ...]] = (
+    SUMMARY_HTML,
+    PATIENTS_HTML,
+    RESULTS_CSV,
+    RESULTS_JSON,
+    REJECTED_CSV,
+    RESULTS_XLSX,
+    PATIENTS_PDF,
+    URGENT_TXT,  # written by the pipeline, through ``finish(extra_files=...)``
+)
+DEFAULT_MAX_SUMMARY_ROWS: Final = 2000
+DEFAULT_MAX_PATIENT_PAGES: Final = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Branding:
+    """The lab's name, address, contact line and logo on every report page."""
+
+    lab_name: str = ""
+    address: str = ""  # may hold several lines
+    contact: str = ""
+    logo_path: Path | None = None  # PNG, JPEG or GIF of at most 1 MiB, embedded as a data: URI
+
+
+@dataclass(slots=True)
+class RunMeta:
+    """Provenance of a run, shown in every report and in results.json."""
+
+    tool_name: str
+    tool_version: str
+    generated_at: datetime
+    reference_set: str
+    reference_title: str
+    inputs: list[InputSummary]
+    # Severity bands (name, lower limit in ng/mL) drawn on the result picture; the caller passes
+    # knowledge.thresholds.bands, so that no clinical number lives in report code.
+    band_thresholds: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class OutputOptions:
+    xlsx: bool = False
+    pdf: bool = False
+    all_patients: bool = False
+    redact: bool = False
+    redact_key: bytes | None = None
+    template_dir: Path | None = None
+    branding: Branding | None = None
+    max_summary_rows: int = DEFAULT_MAX_SUMMARY_ROWS
+    max_patient_pages: int | None = DEFAULT_MAX_PATIENT_PAGES  # None: a page for every patient
+    group_readable: bool = False  # files 0640, new folders 0750 (default 0600 / 0700)
+    force: bool = False  # write into a folder the tool did not create (its own names only)
+
+
+def planned_names(options: OutputOptions) -> list[str]:
+    """The output files a run with these options writes (the manifest aside)."""
+    names = [SUMMARY_HTML, PATIENTS_HTML, RESULTS_CSV, RESULTS_JSON, REJECTED_CSV, URGENT_TXT]
+    if options.xlsx:
+        names.append(RESULTS_XLSX)
+    if options.pdf:
+        names.append(PATIENTS_PDF)
+    return names
+
+
+_BRANDING_KEYS: Final[dict[str, str]] = {
+    "lab_name": "lab_name",
+    "address": "address",
+    "contact": "contact",
+    "logo": "logo_path",
+    "logo_path": "logo_path",
+}
+
+
+def branding_from_config(table: Mapping[str, Any], source: str, *, base_dir: Path) -> Branding:
+    """A config file's ``[branding]`` table as Branding; ConfigError names a wrong key.
+
+    Keys: ``lab_name``, ``address``, ``contact``, ``logo`` (a path, relative to the config file).
+    """
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        target = _BRANDING_KEYS.get(key)
+        if target is None:
+            known = ", ".join(sorted(k for k in _BRANDING_KEYS if k != "logo_path"))
+            raise ConfigError(source, f"unknown key (known: {known})", field=f"branding.{key}")
+        if not isinstance(value, str):
+            raise ConfigError(source, "must be text", field=f"branding.{key}")
+        values[target] = value
+    logo = values.pop("logo_path", None)
+    logo_path = None
+    if logo:
+        logo_path = Path(logo).expanduser()
+        if not logo_path.is_absolute():
+            logo_path = base_dir / logo_path
+    return Branding(logo_path=logo_path, **values)

@@ -1,0 +1,255 @@
+"""patients.html: which patients get a page, in which order, and each page's view.
+
+The choice is made from the narrow keys of every row (patient, priority rank, ng/mL, collection
+time: ``BatchKeys``), never from the rows themselves; a page then needs only its patient's rows,
+fetched back from the spool (output/spool.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from triage.output.svg import TrendPoint, result_bar_svg, trend_svg
+from triage.output.views import (
+    HISTORY_ROWS,
+    PatientPage,
+    PatientsView,
+    ResultTable,
+    RunView,
+    as_datetime,
+    as_float,
+    as_text,
+)
+from triage.schema import PRIORITIES
+
+T = TypeVar("T")
+
+
+class LazyList(list[T]):
+    """A list built on first use (a page's history, which the bundled template shows only for a
+    patient with several results): to a template it is the list."""
+
+    def __init__(self, build: Callable[[], list[T]]) -> None:
+        super().__init__()
+        self._build: Callable[[], list[T]] | None = build
+
+    def _fill(self) -> None:
+        if self._build is not None:
+            build, self._build = self._build, None
+            self.extend(build())
+
+    def __iter__(self) -> Iterator[T]:
+        self._fill()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._fill()
+        return super().__len__()
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __getitem__(self, index: Any) -> Any:
+        self._fill()
+        return super().__getitem__(index)
+
+    def __contains__(self, item: object) -> bool:
+        self._fill()
+        return super().__contains__(item)
+
+    def __reversed__(self) -> Iterator[T]:
+        self._fill()
+        return super().__reversed__()
+
+    def __eq__(self, other: object) -> bool:
+        self._fill()
+        return super().__eq__(other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        self._fill()
+        return super().__repr__()
+
+
+@dataclass(frozen=True, slots=True)
+class BatchKeys:
+    """The narrow columns of every row of the batch, in input order (position = index)."""
+
+    patient: np.ndarray  # int64 code of the patient key (first appearance order)
+    key_names: list[str]  # code -> patient key (the id, or the source row without one)
+    rank: np.ndarray  # int64 priority rank (urgent 0)
+    ng_ml: np.ndarray  # float64, NaN when missing
+    collected: np.ndarray  # int64 ns, missing smallest
+
+    @property
+    def size(self) -> int:
+        return len(self.rank)
+
+
+@dataclass(frozen=True, slots=True)
+class PatientPlan:
+    """Which patients get a page (in page order) and where each result's patient page is."""
+
+    page_codes: list[int]  # patients with a page, in order (capped)
+    pages_omitted: int
+    anchor_of: np.ndarray  # patient code -> page number (0: no page)
+    results_of: dict[int, list[int]]  # paged patient code -> positions, oldest first
+    lead_of: dict[int, int]  # paged patient code -> the result the page is about
+    patients_total: int
+
+    def anchor(self, code: int) -> str | None:
+        number = int(self.anchor_of[code])
+        return f"patient-{number}" if number else None
+
+
+def plan_patients(keys: BatchKeys, *, all_patients: bool, max_pages: int | None) -> PatientPlan:
+    """Group results by patient, find each one's lead result, choose and order the pages.
+
+    A page is about the patient's most pressing result (the latest among equally pressing ones),
+    so an urgent result is never left without a page because a later one in the batch is normal.
+    """
+    size = keys.size
+    patients = len(keys.key_names)
+    positions = np.arange(size)
+    codes = keys.patient
+    # each patient's results, oldest first (missing dates first, then input order)
+    order = np.lexsort((positions, keys.collected, codes))
+    # the lead: the most pressing, the latest in that order among equals
+    in_order = np.arange(size)
+    ranks_sorted = keys.rank[order]
+    codes_sorted = codes[order]
+    lead_order = np.lexsort((-in_order, ranks_sorted, codes_sorted))
+    first = np.r_[True, codes_sorted[lead_order][1:] != codes_sorted[lead_order][:-1]][:size]
+    lead_pos = np.full(patients, -1, dtype=np.int64)
+    lead_pos[codes_sorted[lead_order][first]] = order[lead_order][first]
+    none_rank = PRIORITIES.index("none")
+    present = lead_pos >= 0
+    lead_rank = np.where(present, keys.rank[np.maximum(lead_pos, 0)], len(PRIORITIES))
+    flagged_mask = present if all_patients else present & (lead_rank < none_rank)
+    flagged = np.flatnonzero(flagged_mask).tolist()
+    lead_ng = keys.ng_ml[np.maximum(lead_pos, 0)]
+
+    def page_order(code: int) -> tuple[int, float, str]:
+        ng = lead_ng[code]
+        return (int(lead_rank[code]), -ng if not np.isnan(ng) else np.inf, keys.key_names[code])
+
+    flagged.sort(key=page_order)
+    limit = len(flagged) if max_pages is None else max(max_pages, 0)
+    page_codes = flagged[:limit]
+    anchor_of = np.zeros(patients, dtype=np.int64)
+    if page_codes:
+        anchor_of[np.asarray(page_codes, dtype=np.int64)] = np.arange(1, len(page_codes) + 1)
+    paged = anchor_of[codes_sorted] > 0
+    results_of: dict[int, list[int]] = {}
+    for code, position in zip(codes_sorted[paged].tolist(), order[paged].tolist(), strict=True):
+        results_of.setdefault(code, []).append(position)
+    return PatientPlan(
+        page_codes=page_codes,
+        pages_omitted=len(flagged) - len(page_codes),
+        anchor_of=anchor_of,
+        results_of=results_of,
+        lead_of={code: int(lead_pos[code]) for code in page_codes},
+        patients_total=int(np.count_nonzero(present)),
+    )
+
+
+def page_positions(plan: PatientPlan) -> np.ndarray:
+    """Every row a page shows (its patient's results: the lead, the history and the trend)."""
+    found = [p for positions in plan.results_of.values() for p in positions]
+    return np.asarray(sorted(found), dtype=np.int64)
+
+
+def _patient_page(
+    table: ResultTable,
+    plan: PatientPlan,
+    code: int,
+    number: int,
+    bands: Sequence[tuple[str, float]],
+) -> PatientPage:
+    latest_position = plan.lead_of[code]
+    anchor = f"patient-{number}"
+    positions = plan.results_of[code]
+    latest = table.view(latest_position, f"#{anchor}")
+    low = as_float(table.get("reference_low_ng_ml", latest_position))
+    high = as_float(table.get("reference_high_ng_ml", latest_position))
+    bar = result_bar_svg(
+        as_float(table.get("prolactin_ng_ml", latest_position)),
+        qualifier=as_text(table.get("qualifier", latest_position)),
+        low=low,
+        high=high,
+        bands=bands,
+        status=latest.status,
+    )
+    newest_first = positions[::-1][:HISTORY_ROWS]
+    history = LazyList(lambda: [table.view(p, None) for p in newest_first])
+    trend = None
+    if len(positions) > 1:
+        points = _trend_points(table, positions, latest_position)
+        if len(points) > 1:
+            trend = trend_svg(points, low=low, high=high)
+    return PatientPage(
+        anchor=anchor,
+        number=number,
+        total=len(plan.page_codes),
+        lead=latest,
+        bar_svg=bar,
+        history=history,
+        history_total=len(positions),
+        trend_svg=trend,
+    )
+
+
+def _trend_points(table: ResultTable, positions: Sequence[int], latest: int) -> list[TrendPoint]:
+    points: list[TrendPoint] = []
+    for position in positions:
+        when = as_datetime(table.get("collected_at", position))
+        ng = as_float(table.get("prolactin_ng_ml", position))
+        if when is None or ng is None:
+            continue
+        points.append(
+            TrendPoint(
+                when=when,
+                ng_ml=ng,
+                qualifier=as_text(table.get("qualifier", position)),
+                status=as_text(table.get("status", position)),
+                latest=position == latest,
+            )
+        )
+    return points
+
+
+def patients_view(
+    fetch: Callable[[np.ndarray], list[pd.DataFrame]],
+    plan: PatientPlan,
+    run: RunView,
+    bands: Sequence[tuple[str, float]],
+    *,
+    all_patients: bool,
+    pages_per_batch: int = 2000,
+) -> PatientsView:
+    """Patient pages, built one at a time as the template asks for them; their rows are fetched
+    (``fetch(positions)``: the rows at those positions of the batch) ``pages_per_batch`` pages
+    at a time, so that only those are in memory."""
+
+    def pages() -> Iterator[PatientPage]:
+        codes = plan.page_codes
+        for start in range(0, len(codes), pages_per_batch):
+            batch = codes[start : start + pages_per_batch]
+            wanted = sorted(p for code in batch for p in plan.results_of[code])
+            table = ResultTable(fetch(np.asarray(wanted, dtype=np.int64)))
+            for number, code in enumerate(batch, start=start + 1):
+                yield _patient_page(table, plan, code, number, bands)
+
+    return PatientsView(
+        run=run,
+        pages=pages(),
+        pages_total=len(plan.page_codes),
+        pages_omitted=plan.pages_omitted,
+        all_patients=all_patients,
+    )

@@ -1,0 +1,535 @@
+"""Stage 4: write the results of a run — machine-readable files and HTML/PDF reports — as the
+results arrive, chunk by chunk, with memory bounded by the chunk rather than the run.
+
+``OutputSession`` takes the engine's results frame in chunks (``add``), in input order:
+
+- results.csv is written as the chunks arrive, results.json's results are encoded into a private
+  spool file (its header, which names the inputs, is known only at the end);
+- each chunk is spooled (output/spool.py) and only narrow keys of its rows are kept (patient,
+  priority rank, ng/mL, collection time: output/patients.py ``BatchKeys``) with counts per
+  priority, status and band, so that at ``finish`` the summary and the patient pages fetch back
+  only the rows they show, and results.xlsx is written chunk by chunk from the spool;
+- ``savepoint``/``rollback`` take back every row added since the savepoint (an input file whose
+  rows made the rules fail): files and spools are truncated, the keys and counts restored.
+
+``finish`` writes the rest and publishes the set atomically (output/publish.py): a failure, or a
+killed run, leaves the folder as it was (the temporary files of a killed run are removed by the
+next run that locks the folder).  The files are the same, byte for byte, whatever the chunking.
+
+``write_outputs`` is the one-call form: one chunk, then ``finish``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, BinaryIO, Final, TextIO
+
+import numpy as np
+import pandas as pd
+
+from triage.io.atomic import AtomicFileSet, file_mode
+from triage.outdir import COMPLETE, OutputError, check_folder
+from triage.output.csv import ResultsCsv, write_rejected_csv
+from triage.output.env import check_templates, make_environment, render_patients, render_summary
+from triage.output.json import ResultsJsonBody
+from triage.output.options import (
+    OUTPUT_FILES,
+    PATIENTS_HTML,
+    PATIENTS_PDF,
+    REJECTED_CSV,
+    RESULTS_CSV,
+    RESULTS_JSON,
+    RESULTS_XLSX,
+    SUMMARY_HTML,
+    OutputOptions,
+    RunMeta,
+    planned_names,
+)
+from triage.output.patients import BatchKeys, PatientPlan, patients_view, plan_patients
+from triage.output.pdf import render_pdf
+from triage.output.publish import output_folder, publish
+from triage.output.redact import Redactor, redact_rejected, redact_run_inputs
+from triage.output.rows import (
+    default_file_columns,
+    input_summary_json,
+    is_missing,
+    result_file_columns,
+)
+from triage.output.spool import ChunkSpool, open_spool
+from triage.output.summary import summary_view
+from triage.output.views import (
+    DISCLAIMER,
+    as_text,
+    branding_view,
+    collected_ns,
+    ng_values,
+    patient_keys,
+    priority_ranks,
+    run_view,
+)
+from triage.output.xlsx import write_results_xlsx_chunks
+from triage.schema import Rejected
+from triage.urgent import urgent_results
+
+log = logging.getLogger("triage")
+
+COUNTED: Final[tuple[str, ...]] = ("priority", "status", "band")  # counts() answers these
+WRITE_CHUNK_ROWS: Final = 10_000  # write_outputs hands its frame to the session in such chunks
+
+
+@dataclass(slots=True)
+class _Mark:
+    """What a savepoint remembers."""
+
+    csv: tuple[int, bool]
+    json: tuple[int, bool]
+    spool: tuple[int, int, int]
+    keys: int  # chunks of narrow keys
+    patients: int  # distinct patient keys
+    tallies: dict[str, dict[str, int]]
+    counts: dict[str, dict[str, int]]
+    urgent: int
+    columns: list[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """What the files written at the end are made of (the session's state at ``finish``)."""
+
+    session: OutputSession
+    rejected: list[Rejected]
+    meta: RunMeta
+    keys: BatchKeys
+
+
+# The files of a run, in the order they are opened (and renamed into place), each with when it is
+# written and by what.  results.csv is written as the chunks arrive (``add``); the others at
+# ``finish``, from the session's aggregates and spools.  Adding an output: a module with its
+# writer, and a line here.
+FileWriter = Callable[[Finished, BinaryIO], None]
+
+
+def _wanted_always(options: OutputOptions) -> bool:
+    return True
+
+
+def _write_summary(done: Finished, handle: BinaryIO) -> None:
+    handle.write(done.session.summary_html(done).encode("utf-8"))
+
+
+def _write_patients(done: Finished, handle: BinaryIO) -> None:
+    done.session.write_patients(done, handle)
+
+
+def _write_csv(done: Finished, handle: BinaryIO) -> None:
+    done.session.csv.finish(done.session.columns())
+
+
+def _write_json(done: Finished, handle: BinaryIO) -> None:
+    done.session.json.finish(json_header(done.meta, done.session.options), done.rejected, handle)
+
+
+def _write_rejected(done: Finished, handle: BinaryIO) -> None:
+    with _text(handle) as text:
+        write_rejected_csv(done.rejected, text)
+
+
+def _write_xlsx(done: Finished, handle: BinaryIO) -> None:
+    session = done.session
+    assert session.spool is not None
+    write_results_xlsx_chunks(
+        session.columns(),
+        session.spool.chunks(),
+        done.rejected,
+        done.meta.inputs,
+        about_rows(done.meta, session.options),
+        handle,
+    )
+
+
+def _write_pdf(done: Finished, handle: BinaryIO) -> None:
+    render_pdf("".join(done.session.pdf_html), handle)
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    name: str
+    wanted: Callable[[OutputOptions], bool]
+    write: FileWriter
+
+
+WRITERS: Final[tuple[OutputFile, ...]] = (
+    OutputFile(SUMMARY_HTML, _wanted_always, _write_summary),
+    OutputFile(PATIENTS_HTML, _wanted_always, _write_patients),
+    OutputFile(RESULTS_CSV, _wanted_always, _write_csv),
+    OutputFile(RESULTS_JSON, _wanted_always, _write_json),
+    OutputFile(REJECTED_CSV, _wanted_always, _write_rejected),
+    OutputFile(RESULTS_XLSX, lambda o: o.xlsx, _write_xlsx),
+    OutputFile(PATIENTS_PDF, lambda o: o.pdf, _write_pdf),
+)
+
+
+@contextlib.contextmanager
+def _text(handle: BinaryIO) -> Iterator[TextIO]:
+    wrapper = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
+    try:
+        yield wrapper
+        wrapper.flush()
+    finally:
+        wrapper.detach()
+
+
+def json_header(meta: RunMeta, options: OutputOptions) -> dict[str, Any]:
+    return {
+        "tool": {"name": meta.tool_name, "version": meta.tool_version},
+        "generated_at": meta.generated_at,
+        "reference_set": meta.reference_set,
+        "reference_title": meta.reference_title,
+        "redacted": options.redact,
+        "inputs": [input_summary_json(s) for s in meta.inputs],
+    }
+
+
+def about_rows(meta: RunMeta, options: OutputOptions) -> list[tuple[str, str]]:
+    return [
+        ("tool", f"{meta.tool_name} {meta.tool_version}"),
+        ("generated_at", meta.generated_at.isoformat(timespec="seconds")),
+        ("reference_set", meta.reference_set),
+        ("reference_title", meta.reference_title),
+        ("identifiers", "redacted" if options.redact else "as in the inputs"),
+        ("note", DISCLAIMER),
+    ]
+
+
+class OutputSession:
+    """A run's outputs written as its results arrive (module doc).
+
+    ``with OutputSession(out, options, band_thresholds=...) as session: session.add(chunk) ...;
+    session.finish(rejected, meta)``.  Leaving the block without ``finish`` (or with an
+    exception) removes every temporary file and touches no output.
+
+    Raises ConfigError (template folder, templates, stylesheet, logo) and OutputError (the
+    folder) when created, before any data; ``finish`` raises ConfigError (a template's error),
+    PdfUnavailableError, OutputError.
+    """
+
+    def __init__(
+        self, out_dir: Path, options: OutputOptions, *, band_thresholds: list[tuple[str, float]]
+    ) -> None:
+        self.options = options
+        self.band_thresholds = list(band_thresholds)
+        self._env = make_environment(options.template_dir)  # configuration before any file
+        check_templates(self._env)
+        self._branding = branding_view(options.branding)
+        self._redactor = Redactor.for_run(options.redact_key) if options.redact else None
+        self.folder = output_folder(out_dir, options)
+        self._previous = check_folder(
+            self.folder, planned_names(options), known=OUTPUT_FILES, force=options.force
+        )
+        if self._previous is not None and self._previous.state != COMPLETE:
+            log.warning("%s: outputs of an interrupted run are replaced", self.folder)
+        self._done = False
+        self._files = AtomicFileSet(self.folder, group_readable=options.group_readable)
+        self._stack = contextlib.ExitStack()
+        self._handles: dict[str, BinaryIO] = {}
+        self.spool: ChunkSpool | None = None
+        self._json_spool: BinaryIO | None = None
+        self._json_spool_path: Path | None = None
+        try:
+            self._open()
+        except OSError as exc:
+            self.abort()
+            raise OutputError(f"cannot write the outputs in {self.folder}: {exc}") from exc
+        except BaseException:
+            self.abort()
+            raise
+        self.csv = ResultsCsv(self._handles[RESULTS_CSV])
+        self.json = ResultsJsonBody(self._json_spool)  # type: ignore[arg-type]
+        self._columns: list[str] | None = None
+        self._key_chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._key_codes: dict[str, int] = {}
+        self._key_names: list[str] = []
+        self._tallies: dict[str, dict[str, int]] = {c: {} for c in COUNTED}
+        self._counts: dict[str, dict[str, int]] = {c: {} for c in COUNTED}
+        self._urgent: list[pd.DataFrame] = []
+        self._mark: _Mark | None = None
+        self.pdf_html: list[str] = []
+        self._plan: PatientPlan | None = None
+        self._empty: pd.DataFrame | None = None  # the columns of the results, no row
+
+    # -- files -------------------------------------------------------------------------------
+    def _open(self) -> None:
+        for writer in WRITERS:
+            if writer.wanted(self.options):
+                self._handles[writer.name] = self._stack.enter_context(
+                    self._files.open_binary(writer.name)
+                )
+        mode = file_mode(self.options.group_readable)
+        self._json_spool_path, spool = open_spool(self.folder / RESULTS_JSON, mode=mode)
+        self._json_spool = self._stack.enter_context(spool)
+        self.spool = ChunkSpool(self.folder / PATIENTS_HTML, mode=mode)
+
+    def __enter__(self) -> OutputSession:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.abort()
+
+    def abort(self) -> None:
+        """Remove every temporary file (after ``finish``: the spools only)."""
+        with contextlib.suppress(OSError):
+            self._stack.close()  # closes the handles
+        if not self._done:
+            self._files.abort()  # removes the set's temporary files
+        if self.spool is not None:
+            self.spool.close()
+        if self._json_spool_path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self._json_spool_path.unlink()
+
+    # -- data --------------------------------------------------------------------------------
+    def add(self, results: pd.DataFrame) -> None:
+        """One chunk of the engine's results frame, in input order."""
+        self._check_open()
+        if self._columns is None:
+            self._columns = result_file_columns(results)
+        if self._empty is None:
+            self._empty = results.iloc[:0]
+        for column in COUNTED:
+            if column in results.columns and len(results):
+                counts = results[column].value_counts(dropna=False)
+                tally, found = self._tallies[column], self._counts[column]
+                for value, n in counts.items():
+                    text = as_text(value)
+                    tally[text] = tally.get(text, 0) + int(n)
+                    if not is_missing(value):
+                        found[str(value)] = found.get(str(value), 0) + int(n)
+        urgent = urgent_results(results)
+        if len(urgent):
+            self._urgent.append(urgent)
+        data = self._redactor.redact_results(results) if self._redactor else results
+        try:
+            self.csv.add(data)
+            self.json.add(data)
+            assert self.spool is not None
+            self.spool.append(data)
+        except OSError as exc:
+            raise OutputError(f"cannot write the outputs in {self.folder}: {exc}") from exc
+        codes = np.fromiter(
+            (self._code(key) for key in patient_keys(data)), dtype=np.int64, count=len(data)
+        )
+        self._key_chunks.append((codes, priority_ranks(data), ng_values(data), collected_ns(data)))
+
+    def _code(self, key: str) -> int:
+        code = self._key_codes.get(key)
+        if code is None:
+            code = self._key_codes[key] = len(self._key_names)
+            self._key_names.append(key)
+        return code
+
+    def savepoint(self) -> None:
+        """Remember the state: ``rollback`` forgets every row added after this."""
+        self._check_open()
+        assert self.spool is not None
+        self._mark = _Mark(
+            csv=self.csv.mark(),
+            json=self.json.mark(),
+            spool=self.spool.mark(),
+            keys=len(self._key_chunks),
+            patients=len(self._key_names),
+            tallies={c: dict(t) for c, t in self._tallies.items()},
+            counts={c: dict(t) for c, t in self._counts.items()},
+            urgent=len(self._urgent),
+            columns=None if self._columns is None else list(self._columns),
+        )
+
+    def rollback(self) -> None:
+        """Forget every row added since the savepoint (in every output)."""
+        self._check_open()
+        mark = self._mark
+        if mark is None:
+            raise RuntimeError("rollback without a savepoint")
+        assert self.spool is not None
+        self.csv.rollback(mark.csv)
+        self.json.rollback(mark.json)
+        self.spool.rollback(mark.spool)
+        del self._key_chunks[mark.keys :]
+        for key in self._key_names[mark.patients :]:
+            del self._key_codes[key]
+        del self._key_names[mark.patients :]
+        self._tallies = {c: dict(t) for c, t in mark.tallies.items()}
+        self._counts = {c: dict(t) for c, t in mark.counts.items()}
+        del self._urgent[mark.urgent :]
+        self._columns = None if mark.columns is None else list(mark.columns)
+
+    def counts(self, column: str) -> dict[str, int]:
+        """Rows per value of ``column`` (priority, status or band) so far; missing left out."""
+        if column not in self._counts:
+            raise ValueError(f"not a counted column: {column!r} (known: {', '.join(COUNTED)})")
+        return dict(self._counts[column])
+
+    def urgent_rows(self) -> pd.DataFrame:
+        """Every row of priority urgent so far, as the engine gave it (not redacted)."""
+        if not self._urgent:
+            if self._empty is not None:
+                return self._empty
+            return pd.DataFrame(columns=default_file_columns())
+        if len(self._urgent) == 1:
+            return self._urgent[0]
+        return pd.concat(self._urgent, ignore_index=True)
+
+    def columns(self) -> list[str]:
+        return list(self._columns) if self._columns is not None else default_file_columns()
+
+    def keys(self) -> BatchKeys:
+        if not self._key_chunks:
+            empty_i = np.zeros(0, dtype=np.int64)
+            return BatchKeys(empty_i, [], empty_i, np.zeros(0), empty_i)
+        parts = list(zip(*self._key_chunks, strict=True))
+        return BatchKeys(
+            patient=np.concatenate(parts[0]),
+            key_names=self._key_names,
+            rank=np.concatenate(parts[1]),
+            ng_ml=np.concatenate(parts[2]),
+            collected=np.concatenate(parts[3]),
+        )
+
+    def _check_open(self) -> None:
+        if self._done:
+            raise RuntimeError("this output session is finished")
+
+    # -- the end -----------------------------------------------------------------------------
+    def finish(
+        self,
+        rejected: Sequence[Rejected],
+        meta: RunMeta,
+        *,
+        extra_files: Mapping[str, bytes] | None = None,
+    ) -> list[Path]:
+        """Write the rest and publish the whole set atomically; return the paths written.
+
+        ``extra_files``: more files of the same set (name -> content), names from OUTPUT_FILES
+        (e.g. urgent.txt), committed and listed in the manifest with the rest.
+        """
+        self._check_open()
+        extras = dict(extra_files or {})
+        if unknown := sorted(set(extras) - set(OUTPUT_FILES)):
+            raise ValueError(f"not output names: {unknown}")
+        if self.options.redact:
+            rejected, meta = redact_rejected(rejected), redact_run_inputs(meta)
+        if not meta.band_thresholds:
+            meta = dataclasses.replace(meta, band_thresholds=self.band_thresholds)
+        done = Finished(self, list(rejected), meta, self.keys())
+        try:
+            if extras:
+                check_folder(
+                    self.folder,
+                    [*planned_names(self.options), *extras],
+                    known=OUTPUT_FILES,
+                    force=self.options.force,
+                )
+            for writer in WRITERS:
+                handle = self._handles.get(writer.name)
+                if handle is not None:
+                    writer.write(done, handle)
+            for name, content in extras.items():
+                self._files.write_bytes(name, content)
+            self._stack.close()  # flushes and fsyncs every file of the set; the set stays
+            written = publish(self._files, self.folder, meta, self.options, self._previous)
+            self._done = True
+        except OSError as exc:
+            self.abort()
+            raise OutputError(
+                f"cannot write the outputs in {self.folder}: {exc.strerror or exc}"
+            ) from exc
+        except BaseException:
+            self.abort()
+            raise
+        self.abort()  # the spools
+        return written
+
+    # -- the reports -------------------------------------------------------------------------
+    def _fetch(self, positions: np.ndarray) -> list[pd.DataFrame]:
+        assert self.spool is not None
+        return self.spool.fetch(positions)
+
+    def summary_html(self, done: Finished) -> str:
+        run = run_view(done.meta, self._branding, redacted=self.options.redact)
+        view = summary_view(
+            done.keys,
+            self._tallies,
+            self._fetch,
+            self._patient_plan(done),
+            done.rejected,
+            done.meta.inputs,
+            run,
+            max_rows=max(self.options.max_summary_rows, 0),
+        )
+        return render_summary(self._env, view)
+
+    def _patient_plan(self, done: Finished) -> PatientPlan:
+        if self._plan is None:
+            self._plan = plan_patients(
+                done.keys,
+                all_patients=self.options.all_patients,
+                max_pages=self.options.max_patient_pages,
+            )
+        return self._plan
+
+    def write_patients(self, done: Finished, handle: BinaryIO) -> None:
+        run = run_view(done.meta, self._branding, redacted=self.options.redact)
+        pages = patients_view(
+            self._fetch,
+            self._patient_plan(done),
+            run,
+            done.meta.band_thresholds,
+            all_patients=self.options.all_patients,
+        )
+        for block in render_patients(self._env, pages):
+            self._write_html([block], handle)
+
+    def _write_html(self, pieces: list[str], handle: BinaryIO) -> None:
+        text = "".join(pieces)
+        handle.write(text.encode("utf-8"))
+        if self.options.pdf:
+            self.pdf_html.append(text)
+
+
+def write_outputs(
+    results: pd.DataFrame,
+    rejected: list[Rejected],
+    meta: RunMeta,
+    out_dir: Path,
+    options: OutputOptions,
+    *,
+    extra_files: Mapping[str, bytes] | None = None,
+) -> list[Path]:
+    """Write summary.html, patients.html, results.csv, results.json, rejected.csv (and
+    results.xlsx / patients.pdf when asked) into ``out_dir``, all or none; return their paths.
+
+    ``extra_files``: more files of the same set (name -> content), names from OUTPUT_FILES
+    (e.g. urgent.txt), so that they are committed and listed in the manifest with the rest.
+
+    The frame goes to an ``OutputSession`` ``WRITE_CHUNK_ROWS`` rows at a time (the files do not
+    depend on the chunking), so that what is built besides the frame stays small.
+
+    Raises ConfigError (template folder, stylesheet, logo), PdfUnavailableError, OutputError.
+    """
+    with OutputSession(out_dir, options, band_thresholds=meta.band_thresholds) as session:
+        if not len(results):
+            session.add(results)
+        for start in range(0, len(results), WRITE_CHUNK_ROWS):  # the same files, less memory
+            session.add(results.iloc[start : start + WRITE_CHUNK_ROWS])
+        return session.finish(rejected, meta, extra_files=extra_files)

@@ -1,0 +1,124 @@
+"""summary.html: the batch at a glance, from small aggregates (counts per priority and status),
+the narrow keys of every row (output/patients.py ``BatchKeys``) and, fetched back at the end,
+only the rows its table shows (at most ``max_summary_rows``, the most pressing first)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from triage.output.patients import BatchKeys, PatientPlan
+from triage.output.views import (
+    PATIENT_FILE,
+    PRIORITY_LABELS,
+    URGENT_BANNER_MAX,
+    CountView,
+    InputView,
+    RejectedView,
+    ResultTable,
+    RunView,
+    SummaryView,
+    humanise,
+)
+from triage.schema import PRIORITIES, REJECT_REASONS, STATUSES, InputSummary, Rejected
+
+
+def priority_order(keys: BatchKeys) -> np.ndarray:
+    """Positions by priority (urgent first), then ng/mL descending (missing last)."""
+    ng = np.where(np.isnan(keys.ng_ml), -np.inf, keys.ng_ml)
+    positions = np.arange(keys.size)
+    return np.lexsort((positions, -ng, keys.rank))
+
+
+def count_views(
+    tally: Mapping[str, int], codes: Sequence[str], labels: Mapping[str, str]
+) -> list[CountView]:
+    """Counts of the known codes in order (zero included), then any other value found."""
+    rest = dict(tally)
+    out = [CountView(c, labels.get(c, humanise(c)), rest.pop(c, 0)) for c in codes]
+    out.extend(CountView(c or "", c or "(empty)", n) for c, n in sorted(rest.items()))
+    return out
+
+
+def _rejected_views(rejected: Sequence[Rejected], limit: int) -> list[RejectedView]:
+    return [
+        RejectedView(
+            source_file=r.source_file,
+            source_sheet=r.source_sheet,
+            source_row=int(r.source_row),
+            reason_code=r.reason_code,
+            reason=REJECT_REASONS.get(r.reason_code, humanise(r.reason_code)),
+            detail=r.detail,
+        )
+        for r in rejected[:limit]
+    ]
+
+
+def _input_views(inputs: Sequence[InputSummary]) -> list[InputView]:
+    return [
+        InputView(
+            file=s.file,
+            sheet=s.sheet,
+            sha256=s.sha256,
+            rows_read=s.rows_read,
+            rows_triaged=s.rows_triaged,
+            rows_rejected=s.rows_rejected,
+            shape=s.shape,
+            header_row=s.header_row,
+            warnings=list(s.warnings),
+        )
+        for s in inputs
+    ]
+
+
+def summary_view(
+    keys: BatchKeys,
+    tallies: Mapping[str, Mapping[str, int]],
+    fetch: Callable[[np.ndarray], list[pd.DataFrame]],
+    plan: PatientPlan,
+    rejected: Sequence[Rejected],
+    inputs: Sequence[InputSummary],
+    run: RunView,
+    *,
+    max_rows: int,
+) -> SummaryView:
+    """The batch at a glance: at most ``max_rows`` result rows, the most pressing first.
+
+    ``tallies``: rows per displayed value (``as_text``) of ``priority`` and ``status``;
+    ``fetch(positions)``: the rows at those positions of the batch.
+    """
+    order = priority_order(keys)
+    urgent_rank = PRIORITIES.index("urgent")
+    urgent_total = int(np.count_nonzero(keys.rank == urgent_rank))
+    shown = order[:max_rows]
+    banner_positions = order[: min(urgent_total, URGENT_BANNER_MAX)]
+    wanted = np.union1d(shown, banner_positions).astype(np.int64)
+    table = ResultTable(fetch(wanted))
+
+    def href(position: int) -> str | None:
+        anchor = plan.anchor(int(keys.patient[position]))
+        return f"{PATIENT_FILE}#{anchor}" if anchor else None
+
+    rows = [table.view(p, href(p)) for p in shown.tolist()]
+    banner = [table.view(p, href(p)) for p in banner_positions.tolist()]
+    priority_labels = {p: PRIORITY_LABELS[p] for p in PRIORITIES}
+    return SummaryView(
+        run=run,
+        results_total=keys.size,
+        patients_total=plan.patients_total,
+        priority_counts=count_views(tallies.get("priority", {}), PRIORITIES, priority_labels),
+        status_counts=count_views(tallies.get("status", {}), STATUSES, {}),
+        urgent=banner,
+        urgent_total=urgent_total,
+        rows=rows,
+        rows_omitted=keys.size - len(rows),
+        rejected=_rejected_views(rejected, max_rows),
+        rejected_total=len(rejected),
+        rejected_omitted=max(len(rejected) - max_rows, 0),
+        inputs=_input_views(inputs),
+        pages_total=len(plan.page_codes),
+        pages_omitted=plan.pages_omitted,
+        patient_file=PATIENT_FILE,
+    )

@@ -1,0 +1,657 @@
+"""View models: what the templates show, built from the rows a report needs.
+
+Templates get plain frozen dataclasses with every value already formatted as text (so a template
+never formats numbers or dates, and StrictUndefined catches a misspelt field).  The reports never
+see the whole batch: ``row_keys`` takes from each chunk the narrow columns that order and group
+the results (output/summary.py, output/patients.py), and ``ResultTable`` holds only the rows
+a report shows, fetched back at the end (output/spool.py).  Each distinct detail list is turned
+into views once (the engine shares them between rows).
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from triage.numbers import age_words, fmt, times_text
+from triage.output.options import Branding, RunMeta
+from triage.output.rows import join_codes
+from triage.schema import (
+    CAUTION_CODES,
+    PRIORITIES,
+    RESULT_COLUMNS,
+    RESULT_EXTRA_COLUMNS,
+    SUGGESTION_CODES,
+    ConfigError,
+)
+
+if TYPE_CHECKING:
+    pass
+
+DISCLAIMER: Final = (
+    "Decision support, not a diagnosis. The factors listed are possible or likely contributors "
+    "found in the data supplied; the result must be interpreted by a clinician who knows the "
+    "patient."
+)
+PRIORITY_LABELS: Final[dict[str, str]] = {
+    "urgent": "Urgent",
+    "soon": "Soon",
+    "routine": "Routine",
+    "none": "No action",
+}
+SOURCE_LABELS: Final[dict[str, str]] = {
+    "row": "lab's own interval",
+    "set": "reference set",
+    "physiological": "physiological interval",
+}
+PATIENT_FILE: Final = "patients.html"
+URGENT_REFERRAL: Final = "urgent_endocrine_referral"
+if URGENT_REFERRAL not in SUGGESTION_CODES:  # pragma: no cover - schema drift guard
+    raise ImportError(f"{URGENT_REFERRAL!r} is no longer a suggestion code")
+URGENT_BANNER_MAX: Final = 50  # urgent results listed in the banner; the table holds them all
+SUMMARY_FACTORS: Final = 3  # factors and next steps shown per row of the summary table
+HISTORY_ROWS: Final = 6  # earlier results listed on a patient page (the chart shows all)
+LOGO_MAX_BYTES: Final = 1024 * 1024
+LOGO_TYPES: Final[tuple[tuple[bytes, str], ...]] = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+_MISSING_TEXT: Final = "—"
+_ROW_KEY_PREFIX: Final = "\x00row:"
+
+
+# ---------------------------------------------------------------------------------------------
+# Small formatting helpers (text only; no clinical numbers)
+# ---------------------------------------------------------------------------------------------
+def is_missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def as_text(value: object) -> str:
+    return "" if is_missing(value) else str(value).strip()
+
+
+def as_float(value: object) -> float | None:
+    if is_missing(value):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def as_datetime(value: object) -> datetime | None:
+    if is_missing(value):
+        return None
+    if isinstance(value, datetime):
+        return value
+    try:
+        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if pd.isna(stamp) else stamp.to_pydatetime()
+
+
+def fmt_number(value: float | None) -> str:
+    """A value with the digits every output uses (triage.numbers.fmt)."""
+    return _MISSING_TEXT if value is None else fmt(value)
+
+
+def fmt_when(value: datetime | None) -> str:
+    """``2026-03-01 08:30``, or the date alone when no time was given."""
+    if value is None:
+        return _MISSING_TEXT
+    if (value.hour, value.minute, value.second) == (0, 0, 0):
+        return value.strftime("%Y-%m-%d")
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def fmt_age(years: float | None) -> str:
+    """'34 y', '7 mo', '3 d' (triage.numbers.age_words)."""
+    return age_words(years, _MISSING_TEXT)
+
+
+def humanise(code: str) -> str:
+    """``very_high`` → ``very high``."""
+    return code.replace("_", " ")
+
+
+def fmt_interval(low: float | None, high: float | None) -> str:
+    if high is None and low is None:
+        return _MISSING_TEXT
+    if high is None:
+        return f"from {fmt_number(low)}"
+    if low is None:
+        return f"up to {fmt_number(high)}"
+    return f"{fmt_number(low)}–{fmt_number(high)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# View dataclasses
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class FactorView:
+    code: str
+    label: str
+    strength: str
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class StepView:
+    code: str
+    label: str
+    reason: str
+    caution: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ResultView:
+    """One result as the reports show it (all text)."""
+
+    position: int
+    priority: str
+    priority_label: str
+    status: str
+    band: str
+    interpretation: str
+    patient_id: str
+    patient_name: str
+    sex: str
+    age: str
+    href: str | None  # link to the patient's page, when it has one
+    collected: str
+    result_raw: str  # the value and unit as written
+    raw_in_ng_ml: bool  # the row was in ng/mL: result_raw says what ng_ml says
+    in_unit: str  # the number in its own unit when that is not ng/mL
+    ng_ml: str
+    interval: str  # "4.8–23.3" (ng/mL)
+    reference_source: str
+    reference_stratum: str  # machine tag ("row|default:child_f"): the bundled templates show words
+    reference_note: str
+    reference_set: str
+    times_uln: str
+    factors: list[FactorView]
+    steps: list[StepView]
+    cautions: list[StepView]
+    why_urgent: str  # the reason given with an urgent referral, if the engine suggested one
+    source_file: str
+    source_sheet: str
+    source_row: str
+    # Why a result is not flagged although above the usual limit: the evidence of the
+    # physiological state (pregnancy, breastfeeding, neonatal) that judged it, for rows of
+    # priority none ("184 ng/mL is within the pregnancy interval 10–209 ng/mL; above the
+    # non-pregnant limit 23.4").  Shown in the summary's row, not only in the CSV/JSON.
+    why_not_flagged: str = ""
+
+
+# Factor codes of the physiological states whose evidence says why a result is not flagged.
+_PHYSIOLOGICAL_FACTORS = frozenset({"pregnancy", "lactation", "neonatal"})
+
+
+def _why_not_flagged(priority: str, factors: list[FactorView]) -> str:
+    """The physiological state's evidence for a result of priority none (or '')."""
+    if priority != "none":
+        return ""
+    return "; ".join(f.evidence for f in factors if f.code in _PHYSIOLOGICAL_FACTORS and f.evidence)
+
+
+@dataclass(frozen=True, slots=True)
+class CountView:
+    code: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedView:
+    source_file: str
+    source_sheet: str
+    source_row: int
+    reason_code: str
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class InputView:
+    file: str
+    sheet: str
+    sha256: str
+    rows_read: int
+    rows_triaged: int
+    rows_rejected: int
+    shape: str
+    header_row: int
+    warnings: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class BrandingView:
+    lab_name: str = ""
+    address_lines: list[str] = field(default_factory=list)
+    contact: str = ""
+    logo_uri: str = ""  # data: URI, or "" for none
+
+    @property
+    def present(self) -> bool:
+        return bool(self.lab_name or self.address_lines or self.contact or self.logo_uri)
+
+
+@dataclass(frozen=True, slots=True)
+class BandView:
+    name: str
+    lower: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunView:
+    """What every page repeats: who made it, when, with which reference data."""
+
+    tool_name: str
+    tool_version: str
+    generated: str
+    reference_set: str
+    reference_title: str
+    redacted: bool
+    disclaimer: str
+    branding: BrandingView
+    bands: list[BandView]
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryView:
+    run: RunView
+    results_total: int
+    patients_total: int
+    priority_counts: list[CountView]
+    status_counts: list[CountView]
+    urgent: list[ResultView]
+    urgent_total: int
+    rows: list[ResultView]
+    rows_omitted: int
+    rejected: list[RejectedView]
+    rejected_total: int
+    rejected_omitted: int
+    inputs: list[InputView]
+    pages_total: int  # patients that have a page
+    pages_omitted: int  # patients that would have one but are over the cap
+    patient_file: str
+    shown_per_row: int = SUMMARY_FACTORS  # factors and next steps listed per table row
+
+
+@dataclass(frozen=True, slots=True)
+class PatientPage:
+    anchor: str
+    number: int
+    total: int
+    lead: ResultView  # the most pressing result (the latest among equals)
+    bar_svg: Markup
+    history: list[ResultView]  # newest first, the lead included
+    history_total: int
+    trend_svg: Markup | None
+
+
+@dataclass(frozen=True, slots=True)
+class PatientsView:
+    run: RunView
+    pages: Iterator[PatientPage]
+    pages_total: int
+    pages_omitted: int
+    all_patients: bool
+
+
+# ---------------------------------------------------------------------------------------------
+# Branding
+# ---------------------------------------------------------------------------------------------
+def logo_data_uri(path: Path) -> str:
+    """The logo as a ``data:`` URI; ConfigError unless a PNG, JPEG or GIF of at most 1 MiB."""
+    where = str(path)
+    try:
+        size = path.stat().st_size
+        if size > LOGO_MAX_BYTES:
+            raise ConfigError(where, f"logo is {size} bytes; at most 1 MiB", field="logo_path")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(where, f"logo cannot be read: {exc.strerror}", field="logo_path") from exc
+    for magic, mime in LOGO_TYPES:
+        if data.startswith(magic):
+            return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    raise ConfigError(where, "logo is not a PNG, JPEG or GIF image", field="logo_path")
+
+
+def branding_view(branding: Branding | None) -> BrandingView:
+    if branding is None:
+        return BrandingView()
+    lines = [line.strip() for line in branding.address.splitlines() if line.strip()]
+    logo = logo_data_uri(branding.logo_path) if branding.logo_path else ""
+    return BrandingView(branding.lab_name.strip(), lines, branding.contact.strip(), logo)
+
+
+def run_view(meta: RunMeta, branding: BrandingView, *, redacted: bool) -> RunView:
+    bands = [
+        BandView(humanise(name), fmt(lower))
+        for name, lower in meta.band_thresholds
+        if lower > 0  # the lowest band starts at zero: no line to draw
+    ]
+    return RunView(
+        tool_name=meta.tool_name,
+        tool_version=meta.tool_version,
+        generated=meta.generated_at.strftime("%Y-%m-%d %H:%M"),
+        reference_set=meta.reference_set,
+        reference_title=meta.reference_title,
+        redacted=redacted,
+        disclaimer=DISCLAIMER,
+        branding=branding,
+        bands=bands,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The narrow keys of every row: patient, priority rank, ng/mL, collection time
+# ---------------------------------------------------------------------------------------------
+# Every column of the results frame except the flat CSV evidence text (a missing column reads as
+# empty, so a frame with the contract's columns alone renders too).
+NEEDED_COLUMNS: Final[tuple[str, ...]] = tuple(
+    c for c in (*RESULT_COLUMNS, *RESULT_EXTRA_COLUMNS) if c != "factor_evidence"
+)
+_PRIORITY_RANK: Final[dict[str, int]] = {p: i for i, p in enumerate(PRIORITIES)}
+NO_TIME: Final = np.iinfo(np.int64).min  # a missing collection time sorts first
+
+
+def _column(results: pd.DataFrame, name: str) -> list[Any]:
+    return results[name].tolist() if name in results.columns else [None] * len(results)
+
+
+def priority_ranks(results: pd.DataFrame) -> np.ndarray:
+    """Index of each row's priority in PRIORITIES (urgent 0); unknown or missing last."""
+    if "priority" not in results.columns or not len(results):
+        return np.full(len(results), len(PRIORITIES), dtype=np.int64)
+    codes, uniques = pd.factorize(results["priority"].astype(object), use_na_sentinel=True)
+    ranks = np.array(
+        [_PRIORITY_RANK.get(as_text(u), len(PRIORITIES)) for u in uniques.tolist()]
+        + [_PRIORITY_RANK.get("", len(PRIORITIES))],
+        dtype=np.int64,
+    )
+    return ranks[np.where(codes < 0, len(uniques), codes)]
+
+
+def ng_values(results: pd.DataFrame) -> np.ndarray:
+    """prolactin_ng_ml as floats, NaN where missing or not finite."""
+    if "prolactin_ng_ml" not in results.columns:
+        return np.full(len(results), np.nan)
+    values = results["prolactin_ng_ml"]
+    if pd.api.types.is_float_dtype(values.dtype) or pd.api.types.is_integer_dtype(values.dtype):
+        out = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.where(np.isfinite(out), out, np.nan)
+    return np.array(
+        [np.nan if (v := as_float(x)) is None else v for x in values.tolist()], dtype=np.float64
+    )
+
+
+def collected_ns(results: pd.DataFrame) -> np.ndarray:
+    """Collection times as int64 nanoseconds; missing as the smallest value."""
+    if "collected_at" not in results.columns:
+        return np.full(len(results), NO_TIME, dtype=np.int64)
+    stamps = pd.to_datetime(results["collected_at"], errors="coerce")
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_localize(None)
+    values = stamps.astype("datetime64[ns]").to_numpy()
+    out = values.astype(np.int64)
+    out[np.isnat(values)] = NO_TIME
+    return out
+
+
+def patient_keys(results: pd.DataFrame) -> list[str]:
+    """Patient identity: the id, or the source row for a result without one."""
+    keys: list[str] = []
+    for pid, file, sheet, row in zip(
+        _column(results, "patient_id"),
+        _column(results, "source_file"),
+        _column(results, "source_sheet"),
+        _column(results, "source_row"),
+        strict=True,
+    ):
+        text = pid.strip() if type(pid) is str else as_text(pid)
+        keys.append(text if text else f"{_ROW_KEY_PREFIX}{file}\x1f{sheet}\x1f{row}")
+    return keys
+
+
+# ---------------------------------------------------------------------------------------------
+# The rows a report shows
+# ---------------------------------------------------------------------------------------------
+class ResultTable:
+    """Rows of the results frame held as per-column lists, looked up by their position in the
+    batch (the frame's index).  Display texts are made per column (``text``, ``number``), each
+    detail list and item once, and each row's view once per link (``view``)."""
+
+    def __init__(self, parts: Sequence[pd.DataFrame]) -> None:
+        self._cols: dict[str, list[Any]] = {name: [] for name in NEEDED_COLUMNS}
+        self._when: list[str] = []
+        positions: list[int] = []
+        for part in parts:  # not joined into one frame: each chunk keeps its column types
+            for name, values in self._cols.items():
+                values.extend(_column(part, name))
+            self._when.extend(_when_texts(part))
+            positions.extend(part.index.tolist())
+        self.size = len(positions)
+        self._local: dict[int, int] = {int(p): i for i, p in enumerate(positions)}
+        self._texts: dict[str, list[str]] = {}
+        self._numbers: dict[str, list[float | None]] = {}
+        self._views: dict[tuple[int, str | None], ResultView] = {}
+        self._factors: dict[int, list[FactorView]] = {}
+        self._steps: dict[int, list[StepView]] = {}
+        self._items: dict[tuple[int, int], FactorView | StepView] = {}
+
+    def get(self, name: str, position: int) -> Any:
+        return self._cols[name][self._local[position]]
+
+    def text(self, name: str) -> list[str]:
+        """``as_text`` of every cell of a column."""
+        found = self._texts.get(name)
+        if found is None:
+            found = self._texts[name] = [
+                v.strip() if type(v) is str else as_text(v) for v in self._cols[name]
+            ]
+        return found
+
+    def number(self, name: str) -> list[float | None]:
+        """``as_float`` of every cell of a column."""
+        found = self._numbers.get(name)
+        if found is None:
+            finite = math.isfinite
+            found = self._numbers[name] = [
+                v if type(v) is float and finite(v) else as_float(v) for v in self._cols[name]
+            ]
+        return found
+
+    def factor_views(self, cell: object, codes: object) -> list[FactorView]:
+        """The factors of a detail cell; each list and each item of it converted once (the
+        engine shares them between rows; the table holds them, so their ids stay theirs)."""
+        if not isinstance(cell, list | tuple):
+            return _factor_views(cell, codes)
+        found = self._factors.get(id(cell))
+        if found is None:
+            items = self._items
+            views: list[FactorView] = []
+            for item in cell:
+                if isinstance(item, Mapping):
+                    view = items.get((id(item), 0))
+                    if view is None:
+                        view = items[(id(item), 0)] = _factor_view(item)
+                    views.append(view)  # type: ignore[arg-type]
+            found = self._factors[id(cell)] = views
+        return found
+
+    def step_views(self, cell: object, codes: object) -> list[StepView]:
+        """The next steps of a detail cell (as ``factor_views``)."""
+        if not isinstance(cell, list | tuple):
+            return _step_views(cell, codes)
+        found = self._steps.get(id(cell))
+        if found is None:
+            items = self._items
+            views: list[StepView] = []
+            for item in cell:
+                if isinstance(item, Mapping):
+                    view = items.get((id(item), 1))
+                    if view is None:
+                        view = items[(id(item), 1)] = _step_view(item)
+                    views.append(view)  # type: ignore[arg-type]
+            found = self._steps[id(cell)] = views
+        return found
+
+    def view(self, position: int, href: str | None) -> ResultView:
+        """The row at ``position`` of the batch as display text (built once per link)."""
+        key = (position, href)
+        found = self._views.get(key)
+        if found is None:
+            found = self._views[key] = result_view(self, position, href)
+        return found
+
+
+def _when_texts(part: pd.DataFrame) -> list[str]:
+    """``fmt_when`` of every collection time of a chunk (vectorised for a datetime column)."""
+    if "collected_at" not in part.columns:
+        return [_MISSING_TEXT] * len(part)
+    values = part["collected_at"]
+    if not pd.api.types.is_datetime64_dtype(values.dtype) or not len(values):
+        return [fmt_when(as_datetime(v)) for v in values.tolist()]
+    stamps = values.dt
+    midnight = (stamps.hour == 0) & (stamps.minute == 0) & (stamps.second == 0)
+    texts = stamps.strftime("%Y-%m-%d %H:%M").where(~midnight, stamps.strftime("%Y-%m-%d"))
+    out: list[str] = texts.astype(object).where(values.notna(), _MISSING_TEXT).tolist()
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _ng_text(qualifier: str, ng_ml: float | None) -> str:
+    return _MISSING_TEXT if ng_ml is None else f"{qualifier}{fmt_number(ng_ml)}"
+
+
+@lru_cache(maxsize=4096)
+def _in_unit(qualifier: str, value: float | None, unit: str, raw: str) -> str:
+    text = f"{qualifier}{fmt_number(value)} {unit}" if value is not None and unit != "ng/mL" else ""
+    return "" if text.casefold() == raw.casefold() else text  # the row already says it that way
+
+
+_fmt_interval = lru_cache(maxsize=1024)(lambda low, high: fmt_interval(low, high))
+_fmt_age = lru_cache(maxsize=4096)(lambda years: fmt_age(years))
+_times_text = lru_cache(maxsize=4096)(lambda uln, qualifier: times_text(uln, qualifier))
+_humanise = lru_cache(maxsize=256)(lambda code: humanise(code))
+
+
+def _factor_views(cell: object, codes: object) -> list[FactorView]:
+    if isinstance(cell, list | tuple):
+        return [_factor_view(item) for item in cell if isinstance(item, Mapping)]
+    return [FactorView(c, humanise(c), "", "") for c in filter(None, join_codes(codes).split(";"))]
+
+
+def _factor_view(item: Mapping[str, Any]) -> FactorView:
+    code = as_text(item.get("code"))
+    return FactorView(
+        code=code,
+        label=as_text(item.get("label")) or humanise(code),
+        strength=as_text(item.get("strength")),
+        evidence=as_text(item.get("evidence")),
+    )
+
+
+def _step_views(cell: object, codes: object) -> list[StepView]:
+    if isinstance(cell, list | tuple):
+        return [_step_view(item) for item in cell if isinstance(item, Mapping)]
+    return [
+        StepView(c, humanise(c), "", c in CAUTION_CODES)
+        for c in filter(None, join_codes(codes).split(";"))
+    ]
+
+
+def _step_view(item: Mapping[str, Any]) -> StepView:
+    code = as_text(item.get("code"))
+    return StepView(
+        code=code,
+        label=as_text(item.get("label")) or humanise(code),
+        reason=as_text(item.get("reason")),
+        caution=code in CAUTION_CODES,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _source_words(source: str, stratum: str, status: str) -> str:
+    """Where the interval shown comes from, in words: 'lab's own interval'; when several were
+    considered (the note names them), which one decided: 'reference set: its upper limit, the
+    highest of 2 intervals, decided' for a high result, else the narrowest or widest limits."""
+    words = SOURCE_LABELS.get(source, source)
+    count = stratum.count("|") + 1 if stratum else 0
+    if count < 2:
+        return words
+    if status in ("high", "low"):
+        which = "upper limit, the highest" if status == "high" else "lower limit, the lowest"
+        return f"{words}: its {which} of {count} intervals, decided"
+    if status == "normal":
+        return f"the narrowest limits of {count} intervals"
+    return f"the widest limits of {count} intervals"
+
+
+def result_view(table: ResultTable, position: int, href: str | None) -> ResultView:
+    """One row of the table as display text."""
+    i = table._local[position]
+    text = table.text
+    number = table.number
+    unit = text("prolactin_unit")[i]
+    qualifier = text("qualifier")[i]
+    ng_ml = number("prolactin_ng_ml")[i]
+    raw_value, raw_unit = text("prolactin_raw")[i], text("unit_raw")[i]
+    raw = f"{raw_value} {raw_unit}" if raw_value and raw_unit else raw_value or raw_unit
+    steps = table.step_views(table._cols["suggestion_details"][i], table._cols["suggestions"][i])
+    factors = table.factor_views(table._cols["factor_details"][i], table._cols["factors"][i])
+    priority = text("priority")[i]
+    status = text("status")[i]
+    stratum = text("reference_stratum")[i]
+    row = table._cols["source_row"][i]
+    return ResultView(
+        position=position,
+        priority=priority,
+        priority_label=PRIORITY_LABELS.get(priority, priority or _MISSING_TEXT),
+        status=status,
+        band=_humanise(text("band")[i]),
+        interpretation=text("interpretation")[i],
+        patient_id=text("patient_id")[i],
+        patient_name=text("patient_name")[i],
+        sex=text("sex")[i] or _MISSING_TEXT,
+        age=_fmt_age(number("age_years")[i]),
+        href=href,
+        collected=table._when[i],
+        result_raw=raw,
+        raw_in_ng_ml=unit == "ng/mL",
+        in_unit=_in_unit(qualifier, number("prolactin_value")[i], unit, raw),
+        ng_ml=_ng_text(qualifier, ng_ml),
+        interval=_fmt_interval(number("reference_low_ng_ml")[i], number("reference_high_ng_ml")[i]),
+        reference_source=_source_words(text("reference_source")[i], stratum, status),
+        reference_stratum=stratum,
+        reference_note=text("reference_note")[i],
+        reference_set=text("reference_set")[i],
+        times_uln=_times_text(number("times_uln")[i], qualifier),
+        factors=factors,
+        steps=[s for s in steps if not s.caution],
+        cautions=[s for s in steps if s.caution],
+        why_urgent=next((s.reason for s in steps if s.code == URGENT_REFERRAL), ""),
+        source_file=text("source_file")[i],
+        source_sheet=text("source_sheet")[i],
+        source_row="" if is_missing(row) else str(row),
+        why_not_flagged=_why_not_flagged(priority, factors),
+    )
