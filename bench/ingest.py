@@ -1,17 +1,26 @@
-"""Benchmark: read_file on a large messy xlsx against plain pandas.read_excel(engine="calamine").
+"""Benchmark: read_file on a large messy xlsx against plain pandas.read_excel(engine="calamine"),
+and (--csv-rows) on a large csv against pandas.read_csv.
 
-    python bench/ingest.py [--rows 100000] [--repeat 3] [--file PATH]
+    python bench/ingest.py [--rows 100000] [--repeat 3] [--file PATH] [--csv-rows N]
 
 Writes a synthetic export (title rows, mixed units, text results, qualifiers, decimal commas,
 day-first text dates, free-text medication) with openpyxl in write-only mode, then times both
 readers on the same file (best of --repeat) and prints the ratio and the peak memory of each
-(tracemalloc, Python allocations).  Synthetic patients only.
+(tracemalloc, Python allocations).  The xlsx baseline is read_excel(header=None), as the issue
+"cost close to reading the input" measures it: every cell read, nothing typed by a header.
+With --csv-rows, the same rows are written as a csv (dates as their text) and read_file is timed
+against pandas.read_csv; --csv-file times an existing csv instead (bench/run.py's write_csv
+makes large ones).  For a csv the peak resident memory of each reader is measured too, in a
+fresh process (tracemalloc sees Python allocations only).  Synthetic patients only.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import random
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -114,6 +123,16 @@ def write_export(path: Path, rows: int, seed: int = 7) -> None:
     book.save(path)
 
 
+def write_csv_export(path: Path, rows: int, seed: int = 11) -> None:
+    """The same synthetic rows as a plain csv (header on the first line)."""
+    rng = random.Random(seed)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(HEADERS)
+        for i in range(rows):
+            out.writerow(["" if v is None else v for v in _row(rng, i)])
+
+
 def measure(func: Callable[[], object], repeat: int) -> tuple[float, float]:
     """(best wall time in s, peak traced memory in MiB of one run)."""
     best = float("inf")
@@ -128,6 +147,53 @@ def measure(func: Callable[[], object], repeat: int) -> tuple[float, float]:
     return best, peak / 2**20
 
 
+RSS_CHILD = (
+    "import resource, sys\n"
+    "from pathlib import Path\n"
+    "path = Path(sys.argv[2])\n"
+    "if sys.argv[1] == 'pandas':\n"
+    "    import pandas as pd\n"
+    "    pd.read_csv(path)\n"
+    "else:\n"
+    "    from triage.io import ReadOptions, read_file\n"
+    "    read_file(path, None, ReadOptions())\n"
+    "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "status = Path('/proc/self/status')\n"
+    "if status.exists():  # ru_maxrss may count the parent's pages forked before exec\n"
+    "    peak = next(int(x.split()[1]) for x in status.read_text().splitlines()\n"
+    "                if x.startswith('VmHWM:'))\n"
+    "print(peak)\n"
+)
+
+
+def peak_rss(reader: str, path: Path) -> float:
+    """Peak resident memory (MiB) of a fresh process reading ``path`` (reader: pandas/triage)."""
+    done = subprocess.run(
+        [sys.executable, "-c", RSS_CHILD, reader, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(done.stdout.split()[-1]) / 1024
+
+
+def compare_csv(path: Path, repeat: int) -> None:
+    """read_file against pandas.read_csv on one csv: time, traced peak and resident peak."""
+    options = ReadOptions()
+    ours, ours_peak = measure(lambda: read_file(path, None, options), repeat)
+    plain, plain_peak = measure(lambda: pd.read_csv(path), repeat)
+    print(f"pandas.read_csv ({path.name}, {path.stat().st_size / 2**20:.0f} MiB)")
+    print(
+        f"pandas.read_csv:             {plain:.2f} s, peak {plain_peak:.0f} MiB, "
+        f"resident {peak_rss('pandas', path):.0f} MiB"
+    )
+    print(
+        f"read_file (csv):             {ours:.2f} s, peak {ours_peak:.0f} MiB, "
+        f"resident {peak_rss('triage', path):.0f} MiB"
+    )
+    print(f"ratio read_file / read_csv:  {ours / plain:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -137,7 +203,16 @@ def main() -> None:
     parser.add_argument(
         "--file", type=Path, help="reuse (or create) this xlsx instead of a temp file"
     )
+    parser.add_argument(
+        "--csv-rows", type=int, default=0, help="also time a csv of this many rows (0: none)"
+    )
+    parser.add_argument(
+        "--csv-file", type=Path, help="only time read_file on this existing csv against read_csv"
+    )
     args = parser.parse_args()
+    if args.csv_file:
+        compare_csv(args.csv_file, args.repeat)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = args.file or Path(tmp) / "bench_export.xlsx"
         if not path.exists():
@@ -156,11 +231,15 @@ def main() -> None:
         )
         ours, ours_peak = measure(lambda: read_file(path, None, options), args.repeat)
         plain, plain_peak = measure(
-            lambda: pd.read_excel(path, engine="calamine", header=2), args.repeat
+            lambda: pd.read_excel(path, engine="calamine", header=None), args.repeat
         )
         print(f"pandas.read_excel(calamine): {plain:.2f} s, peak {plain_peak:.0f} MiB")
         print(f"read_file:                   {ours:.2f} s, peak {ours_peak:.0f} MiB")
         print(f"ratio read_file / read_excel: {ours / plain:.2f}")
+        if args.csv_rows:
+            text = Path(tmp) / "bench_export.csv"
+            write_csv_export(text, args.csv_rows)
+            compare_csv(text, args.repeat)
 
 
 if __name__ == "__main__":

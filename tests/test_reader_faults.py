@@ -451,7 +451,7 @@ def test_a_fault_in_the_rules_on_one_file_costs_that_file_only(
 
     monkeypatch.setattr(pipeline, "triage_frame", fails_on_bad)
     outcome = pipeline.run_triage(
-        pipeline.TriageRequest(inputs=[good, bad], out_dir=tmp_path / "out")
+        pipeline.TriageRequest(inputs=[good, bad], out_dir=tmp_path / "out", keep_results=True)
     )
     assert outcome.exit_code == 4
     assert outcome.results["patient_id"].tolist() == ["G1"]

@@ -37,6 +37,7 @@ _DAYS_PER_WEEK: Final = DAYS_PER_WEEK
 _MONTHS_PER_YEAR: Final = MONTHS_PER_YEAR
 _MONTHS_IN_YEAR: Final = 12
 _FRAME_YEARS: Final = (1678, 2261)  # datetime64[ns] holds 1677-09-21 .. 2262-04-11
+FRAME_YEARS: Final = _FRAME_YEARS  # the years a datetime64[ns] column holds whole
 
 
 # ------------------------------------------------------------------------------------------------
@@ -51,6 +52,8 @@ def synonyms_data() -> dict[str, Any]:
 
 def normalise_word(text: str) -> str:
     """Lower case, accents removed, spaces collapsed, trailing punctuation dropped."""
+    if text.isascii():  # nothing to decompose or to drop
+        return " ".join(text.lower().split()).strip(" .:;!")
     folded = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
     plain = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
     return " ".join(plain.split()).strip(" .:;!")
@@ -191,6 +194,30 @@ def is_empty_value(cell: object) -> bool:
     return not plain.isalnum() and normalise_word(cell) in empty
 
 
+def texts_or_none(cells: Sequence[object]) -> list[str | None]:
+    """``[None if is_empty_value(c) else cell_text(c) for c in cells]``, strings handled in line
+    (a column of ids or names has as many distinct cells as rows)."""
+    empty = _words().empty
+    out: list[str | None] = []
+    append = out.append
+    for cell in cells:
+        if type(cell) is not str:
+            append(None if is_empty_value(cell) else cell_text(cell))
+            continue
+        text = cell.strip()
+        if not text:
+            append(None)
+        elif len(cell) > _LONGEST_PLACEHOLDER:
+            append(text)
+        else:
+            plain = text.lower()
+            if plain in empty or (not plain.isalnum() and normalise_word(cell) in empty):
+                append(None)
+            else:
+                append(text)
+    return out
+
+
 def is_unknown_word(cell: object) -> bool:
     """True for a text that says the value is not known ("Unknown", "N/K", "not stated")."""
     return isinstance(cell, str) and normalise_word(cell) in _words().unknown
@@ -280,6 +307,8 @@ def is_missing_code(cell: object, *, numbers: bool = True) -> bool:
 
 def _clean_text(text: str) -> str:
     """Unicode-normalised text with the usual mojibake and odd spaces repaired."""
+    if text.isascii():  # NFKC leaves ASCII as it is; the mojibake and odd spaces are not ASCII
+        return text.replace("\t", " ").strip()
     fixed = text.replace("Âµ", "µ").replace("Î¼", "μ").replace("\u2212", "-")
     fixed = unicodedata.normalize("NFKC", fixed)
     for space in ("\u00a0", "\u202f", "\u2009", "\u2007", "\t"):
@@ -1367,7 +1396,9 @@ def parse_date_text(text: str, dayfirst: bool = True) -> datetime | None:
     A numeric date that reads both ways (03/04/2026) follows ``dayfirst``.  A leading weekday
     ("Tue 24 Nov 2026") and a trailing hour word ("14:05 h", "14:05 Uhr") are ignored.
     """
-    s = _WEEKDAY.sub("", _HOUR_WORD.sub("", _clean_text(text)))
+    s = _clean_text(text)
+    if not (s.isascii() and s.lower() == s.upper()):  # weekdays and hour words have letters
+        s = _WEEKDAY.sub("", _HOUR_WORD.sub("", s))
     if not s:
         return None
     iso = _ISO.fullmatch(s)
@@ -1441,7 +1472,15 @@ def _parse_date(cell: object, dayfirst: bool, serials: bool) -> datetime | None:
     return None
 
 
-def repair_swapped_day_month(cells: Sequence[object]) -> tuple[list[object], int]:
+def slash_date_orders(cells: Iterable[object]) -> frozenset[str | None]:
+    """``slash_date_order`` of each text among ``cells``, as a set (None: a text that shows
+    no order)."""
+    return frozenset(slash_date_order(c) for c in cells if isinstance(c, str))
+
+
+def repair_swapped_day_month(
+    cells: Sequence[object], orders: frozenset[str | None] | None = None
+) -> tuple[list[object], int]:
     """Swap day and month back in date cells that a US-locale program misread.
 
     A legacy conversion read day-first text such as ``12/11/2026`` as 11 Dec (month first) and
@@ -1451,8 +1490,10 @@ def repair_swapped_day_month(cells: Sequence[object]) -> tuple[list[object], int
     month), and (d) swapping does not put fewer cells inside the span of the text dates.  Then
     every date cell has its day and month swapped.  Returns the cells and how many changed
     (0 when the column does not show the pattern, and the cells are returned unchanged).
+    ``orders``: ``slash_date_orders(cells)`` when the caller has it already.
     """
-    orders = [slash_date_order(c) for c in cells if isinstance(c, str)]
+    if orders is None:
+        orders = slash_date_orders(cells)
     if "dayfirst" not in orders or "monthfirst" in orders:
         return list(cells), 0
     stamped = [c for c in cells if isinstance(c, date)]

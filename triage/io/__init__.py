@@ -1,8 +1,9 @@
 """Stage 1, reading: input files -> canonical frame + rejected rows (docs/design.md).
 
 Public API: ``read_file``, ``expand_inputs``, ``load_mapping``, ``ReadOptions``, ``FileRead``,
-``ColumnMapping``; ``read_inputs`` / ``InputsRead`` read several files (folders expanded) at
-once.  Writers (``triage.io.writers``) live beside it and are imported from there.
+``ColumnMapping``; ``read_each`` reads several files (folders expanded) one at a time,
+``read_inputs`` / ``InputsRead`` read several files (folders expanded) at
+once.  The outputs are written by ``triage.output``.
 """
 
 from triage.io.mapping import ColumnMapping, load_mapping
@@ -12,6 +13,7 @@ from triage.io.readers import (
     ProgressHook,
     ReadOptions,
     expand_inputs,
+    read_each,
     read_file,
     read_inputs,
 )
@@ -24,6 +26,7 @@ __all__ = [
     "ReadOptions",
     "expand_inputs",
     "load_mapping",
+    "read_each",
     "read_file",
     "read_inputs",
 ]

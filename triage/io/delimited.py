@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import io
+import operator
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Final
@@ -129,6 +131,20 @@ def _field_limit(limit: int) -> Iterator[None]:
         csv.field_size_limit(old)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while the rows are built: it would otherwise run again
+    and again over every row list made so far (most of the time spent on a large export); the
+    rows hold no reference cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_delimited(
     name: str, data: bytes, *, prefer_tab: bool = False, limits: InputLimits | None = None
 ) -> DelimitedText:
@@ -160,7 +176,8 @@ def read_delimited(
                 f"refused: the file holds up to {cells:,} cells, more than the limit of "
                 f"{limits.max_cells:,} (max_cells); split the export into smaller files",
             )
-        rows, starts, bad = _split_records(name, text, delimiter, width, limits, offset)
+        with _collector_paused():
+            rows, starts, bad = _split_records(name, text, delimiter, width, limits, offset)
     warnings: list[str] = []
     if encoding in ("cp1252", "latin-1"):
         warnings.append(f"the text is not UTF-8; read as {encoding}")
@@ -180,12 +197,14 @@ def _split_records(
     opened on its first line is taken as broken: that line is rejected and reading starts again
     on the next line.
     """
-    source = io.StringIO(text)
+    source = _Lines(text)
     reader = csv.reader(source, delimiter=delimiter, strict=False)
     rows: list[list[object]] = []
     starts: list[int] = []
     bad: dict[int, str] = {}
     wide = 0
+    cells = _SharedCells()
+    lookups, call = cells.lookups, operator.call
     line = 0  # physical lines consumed
     counted = 0  # reader.line_num at the end of the previous record
     position = 0  # offset of the next record in text
@@ -201,15 +220,15 @@ def _split_records(
         span = reader.line_num - counted
         counted = reader.line_num
         first = line + 1 + offset
-        if row is not None and (span > 1 or source.tell() >= end):
-            record = text[position : source.tell()]
+        if row is not None and (span > 1 or source.pos >= end):
+            record = text[position : source.pos]
             problem = _multiline_problem(record, delimiter, row, span, width, limits)
         if problem and span > 1:  # a quote left open: skip its first line, then read on
             bad[len(rows)] = (
                 f"line {first}: {problem}; the line was skipped and reading went on with the "
                 "next line"
             )
-            source.seek(position)
+            source.pos = position
             source.readline()
             line += 1
         elif problem:
@@ -223,16 +242,19 @@ def _split_records(
             wide += 1
             line += span
         else:
-            rows.append(row)  # type: ignore[arg-type]
+            read: list[str] = row if row is not None else []
+            if len(read) > len(lookups) or not len(rows) % cells.CHECK_EVERY:
+                cells.update(len(read), len(rows))
+            rows.append(list(map(call, lookups, read)))
             starts.append(first)
             line += span
-            position = source.tell()
+            position = source.pos
             if len(rows) > limits.max_rows:
                 raise _too_many_rows(name, limits)
             continue
         rows.append([])
         starts.append(first)
-        position = source.tell()
+        position = source.pos
         if len(rows) > limits.max_rows:
             raise _too_many_rows(name, limits)
     if wide and wide * 2 > len(rows):
@@ -242,6 +264,70 @@ def _split_records(
             "max_columns)",
         )
     return rows, starts, bad
+
+
+class _Texts(dict[str, str]):
+    """The distinct cells of one column: ``texts[cell]`` is the first cell equal to it."""
+
+    __slots__ = ()
+
+    def __missing__(self, key: str) -> str:
+        self[key] = key
+        return key
+
+
+class _SharedCells:
+    """Equal cells of a column made one str object (units, codes, names and dates repeat down
+    a column): a large export then holds each such text once, not once per cell.  A column
+    found mostly distinct (ids) is left as read: looking each cell up would cost more than it
+    saves.  ``list(map(operator.call, lookups, row))`` is the row with its cells shared; call
+    ``update`` when a row is wider than ``lookups`` and every ``CHECK_EVERY`` rows."""
+
+    CHECK_EVERY: Final = 16_384
+    # a column is judged after this many rows: patient ids and birth dates repeat only later
+    JUDGE_AFTER: Final = 131_072
+
+    def __init__(self) -> None:
+        self._columns: list[_Texts | None] = []
+        self.lookups: list[Callable[[str], str]] = []
+
+    def update(self, width: int, rows: int) -> None:
+        """Columns up to ``width``; the columns mostly distinct in ``rows`` rows dropped."""
+        while len(self.lookups) < width:
+            texts = _Texts()
+            self._columns.append(texts)
+            self.lookups.append(texts.__getitem__)
+        for j, seen in enumerate(self._columns):
+            if seen is not None and rows >= self.JUDGE_AFTER and len(seen) * 2 > rows:
+                self._columns[j] = None
+                self.lookups[j] = str  # str(cell) is cell
+
+
+class _Lines:
+    """The physical lines of ``text`` (each with its newline) for csv.reader; ``pos``: where the
+    next line starts.  io.StringIO would copy the text into a buffer of 4 bytes a character
+    (600 MB for a 150 MB export); this reads the text itself."""
+
+    __slots__ = ("_end", "_text", "pos")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._end = len(text)
+        self.pos = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        start = self.pos
+        if start >= self._end:
+            raise StopIteration
+        stop = self._text.find("\n", start) + 1 or self._end
+        self.pos = stop
+        return self._text[start:stop]
+
+    def readline(self) -> str:
+        return next(self, "")
 
 
 def _too_many_rows(name: str, limits: InputLimits) -> InputFileError:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, partial
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from itertools import chain
 from typing import Final
 
 import numpy as np
@@ -38,6 +40,7 @@ from triage.values import (
     is_empty_value,
     looks_like_unit,
     normalise_word,
+    slash_date_orders,
     synonyms_data,
 )
 
@@ -102,7 +105,8 @@ def factorize_column(column: np.ndarray) -> Distinct:
     """Factorise a column of cells (None and NaN become the trailing ``None``)."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     values: list[object] = [*uniques.tolist(), None]
-    return Distinct(np.where(codes < 0, len(values) - 1, codes), values)
+    codes[codes < 0] = len(values) - 1  # in place: no second array of row codes
+    return Distinct(codes, values)
 
 
 @dataclass
@@ -119,6 +123,9 @@ class RawTable:
     text_source: bool = False  # csv: numbers in date columns are not Excel serials
     warnings: list[str] = field(default_factory=list)
     _distinct: dict[int, tuple[np.ndarray, Distinct]] = field(default_factory=dict, repr=False)
+    _orders: dict[int, tuple[np.ndarray, frozenset[str | None]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def __len__(self) -> int:
         return len(self.source_rows)
@@ -131,6 +138,16 @@ class RawTable:
         found = factorize_column(column)
         self._distinct[id(column)] = (column, found)
         return found
+
+    def date_orders(self, column: np.ndarray) -> frozenset[str | None]:
+        """``values.slash_date_orders`` of one of this table's columns (computed once: the
+        file's date order and the column's own both ask)."""
+        cached = self._orders.get(id(column))
+        if cached is not None and cached[0] is column:
+            return cached[1]
+        orders = slash_date_orders(self.distinct(column).uniques)
+        self._orders[id(column)] = (column, orders)
+        return orders
 
     def remember(self, column: np.ndarray, found: Distinct) -> None:
         self._distinct[id(column)] = (column, found)
@@ -470,23 +487,17 @@ def to_grid(rows: Rows, start: int, width: int) -> np.ndarray:
     body = rows[start:]
     if not body:
         return np.empty((0, width), dtype=object)
-    longest = max(len(r) for r in body)
-    width = max(width, longest)
-    if all(len(r) == width for r in body):
-        grid = np.empty((len(body), width), dtype=object)
-        grid[:, :] = body
-        return grid
-    padded = [list(r) + [""] * (width - len(r)) for r in body]
-    grid = np.empty((len(padded), width), dtype=object)
-    grid[:, :] = padded
-    return grid
-
-
-def _mask(found: Distinct, test: Callable[[object], bool]) -> np.ndarray:
-    """Boolean mask of ``test(cell)`` over a factorised column (one call per distinct cell)."""
-    table = np.array([bool(test(u)) for u in found.uniques], dtype=np.bool_)
-    mask: np.ndarray = table[found.codes]
-    return mask
+    lengths = set(map(len, body))
+    width = max(width, *lengths)
+    if lengths == {width}:
+        cells: Iterable[object] = chain.from_iterable(body)
+    else:
+        cells = chain.from_iterable(
+            row if len(row) == width else [*row, *[""] * (width - len(row))] for row in body
+        )
+    # one pass in C over the cells (assigning the rows to a 2-D array is several times slower)
+    grid: np.ndarray = np.fromiter(cells, dtype=object, count=len(body) * width)
+    return grid.reshape(len(body), width)
 
 
 def split_rows(
@@ -498,14 +509,18 @@ def split_rows(
     result_field: str,
     *,
     bad_rows: Mapping[int, str] | None = None,
+    consume: bool = False,
 ) -> SplitRows:
     """Drop blank rows, reject repeated headers and note rows, keep the rest.
 
     ``bad_rows`` (0-based row index -> detail): rows the reader could not split safely (their
     cells are left empty); those below the header are rejected as ``malformed_line`` and count
-    as read."""
+    as read.  ``consume``: ``rows`` is emptied once its cells are in the grid (a large sheet's
+    rows are then not held twice)."""
     header = rows[header_index]
     grid = to_grid(rows, header_index + 1, len(header))
+    if consume:
+        del rows[:]
     numbers = np.arange(header_index + 2, header_index + 2 + len(grid), dtype=np.int64)
     malformed = [
         Rejected(file, sheet, index + 1, "malformed_line", detail)
@@ -515,9 +530,9 @@ def split_rows(
     if len(grid) == 0:
         return SplitRows(grid, numbers, malformed, len(malformed))
     factorized = [factorize_column(grid[:, j]) for j in range(grid.shape[1])]
-    blank = np.column_stack([_mask(found, is_blank) for found in factorized])
+    blank = np.column_stack([_blank_mask(found) for found in factorized])
     filled = (~blank).sum(axis=1)
-    duplicate = _duplicate_header_mask(factorized, header, filled)
+    duplicate = _duplicate_header_mask(factorized, header, filled, blank)
     note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate
     keep = (filled > 0) & ~duplicate & ~note
     rejected = [
@@ -537,20 +552,68 @@ def split_rows(
 
 
 def _duplicate_header_mask(
-    factorized: list[Distinct], header: Sequence[object], filled: np.ndarray
+    factorized: list[Distinct],
+    header: Sequence[object],
+    filled: np.ndarray,
+    blank: np.ndarray | None = None,
 ) -> np.ndarray:
-    equal = np.zeros(len(filled), dtype=np.int64)
-    for j, title in enumerate(header):
-        wanted = _loose(title)
-        if not wanted or j >= len(factorized):
-            continue
-        equal += _mask(factorized[j], partial(_same_text, wanted=wanted))
+    """Rows repeating the header: at least half their filled cells (and two) equal to the
+    header cell above them, compared without case or extra spaces.
+
+    The columns are compared fewest distinct cells first, and a row stops being compared once
+    too many of its filled cells differ from the header to reach half: an id column of 100,000
+    distinct cells is then compared only for the few rows still in question."""
     threshold = np.maximum(2, np.ceil(DUPLICATE_SHARE * filled))
-    return equal >= threshold
+    equal = np.zeros(len(filled), dtype=np.int64)
+    if blank is None:
+        blank = np.column_stack([_blank_mask(found) for found in factorized])
+    titles = [_loose(title) for title in header]
+    compared = [j for j in range(len(factorized)) if j < len(titles) and titles[j]]
+    others = sorted(set(range(len(factorized))) - set(compared))
+    # filled cells that cannot equal a header cell (no header text above them) differ
+    differ = (~blank[:, others]).sum(axis=1)
+    spare = filled - threshold  # how many filled cells of a row may differ
+    open_rows = differ <= spare
+    for j in sorted(compared, key=lambda j: len(factorized[j].uniques)):
+        if not open_rows.any():
+            break
+        found = factorized[j]
+        wanted = titles[j]
+        table = np.zeros(len(found.uniques), dtype=np.bool_)
+        asked = (
+            range(len(found.uniques))
+            if open_rows.all()
+            else np.unique(found.codes[open_rows]).tolist()
+        )
+        for k in asked:
+            cell = found.uniques[k]
+            table[k] = isinstance(cell, str) and _loose(cell) == wanted
+        same = table[found.codes]
+        equal += same & open_rows
+        differ += ~same & ~blank[:, j]
+        open_rows &= differ <= spare
+    duplicate: np.ndarray = open_rows & (equal >= threshold)
+    return duplicate
 
 
-def _same_text(cell: object, wanted: str) -> bool:
-    return _loose(cell) == wanted
+def _blank_mask(found: Distinct) -> np.ndarray:
+    """``_mask(found, is_blank)`` with the common cell types tested in line."""
+    flags = [
+        (not cell.strip())
+        if type(cell) is str and isinstance(cell, str)  # (isinstance: for the type checker)
+        else (cell != cell)
+        if type(cell) is float
+        else False
+        if type(cell) in _NEVER_BLANK
+        else is_blank(cell)
+        for cell in found.uniques
+    ]
+    table = np.array(flags, dtype=np.bool_)
+    mask: np.ndarray = table[found.codes]
+    return mask
+
+
+_NEVER_BLANK: Final = frozenset({int, bool, datetime, date, time, timedelta})
 
 
 def _loose(cell: object) -> str:

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import os
 import stat
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -115,6 +115,7 @@ def read_file(
     mapping = mapping or ColumnMapping()
     name = display_name(path)
     data = _read_bytes(path, name, options.max_file_bytes)
+    digest = hashlib.sha256(data).hexdigest()
     book = open_workbook(
         path,
         data,
@@ -123,6 +124,7 @@ def read_file(
         limits=options.limits,
         name=name,
     )
+    del data  # the rows are read: the file's bytes are no longer needed
     location = locate_header(
         book,
         name,
@@ -144,13 +146,21 @@ def read_file(
     _keep_coded_columns(match, mapping, options.unit)
     result_field = "result" if match.shape == "long" else "prolactin"
     split = split_rows(
-        rows, location.index, match, name, sheet, result_field, bad_rows=book.bad_rows
+        rows,
+        location.index,
+        match,
+        name,
+        sheet,
+        result_field,
+        bad_rows=book.bad_rows,
+        consume=True,  # the grid holds the cells: the rows as read (book.load's list) are freed
     )
+    del rows, samples
     table = build_raw_table(split, match, name, sheet, book)
     join_drug_columns(split, match, table)
     summary = InputSummary(
         file=name,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=digest,
         sheet=sheet,
         rows_read=split.rows_read,
         mapping=match.mapping(),
@@ -344,22 +354,20 @@ class InputsRead:
     errors: list[InputFileError]  # files that could not be used at all
 
 
-def read_inputs(
+def read_each(
     paths: Sequence[Path],
     mapping: ColumnMapping | None = None,
     options: ReadOptions | None = None,
     *,
     progress: ProgressHook | None = None,
-) -> InputsRead:
-    """``read_file`` over ``expand_inputs(paths)``; unusable files are collected, not raised.
+) -> Iterator[FileRead | InputFileError]:
+    """``read_file`` over ``expand_inputs(paths)``, one file at a time (a streaming run holds
+    one file's rows, not the batch's): each file's FileRead, or the InputFileError that made it
+    unusable (collected, not raised; a reader bug or a Rust panic costs that file only).
 
     ``progress(file, index, count)`` is called before each file.  Only file names and counts are
     logged, never cell values.
     """
-    frames: list[pd.DataFrame] = []
-    rejected: list[Rejected] = []
-    inputs: list[InputSummary] = []
-    errors: list[InputFileError] = []
     files = expand_inputs(paths)
     for index, path in enumerate(files):
         if progress:
@@ -370,15 +378,15 @@ def read_inputs(
             # The caller reports each error once (the CLI prints it as "error: ..."): logging it
             # here too printed every error twice.
             log.debug("%s", exc)
-            errors.append(exc)
+            yield exc
             continue
         except Exception as exc:  # a reader bug must not cost the other files their results
-            errors.append(_internal_error(path, exc))
+            yield _internal_error(path, exc)
             continue
         except BaseException as exc:  # a Rust panic in python-calamine; not Ctrl-C or exit
             if not is_panic(exc):
                 raise
-            errors.append(_internal_error(path, exc))
+            yield _internal_error(path, exc)
             continue
         s = result.summary
         log.info(
@@ -388,9 +396,29 @@ def read_inputs(
             s.rows_triaged,
             s.rows_rejected,
         )
+        yield result
+
+
+def read_inputs(
+    paths: Sequence[Path],
+    mapping: ColumnMapping | None = None,
+    options: ReadOptions | None = None,
+    *,
+    progress: ProgressHook | None = None,
+) -> InputsRead:
+    """Every file of ``read_each`` at once: one frame, the rejected rows, the summaries and the
+    errors."""
+    frames: list[pd.DataFrame] = []
+    rejected: list[Rejected] = []
+    inputs: list[InputSummary] = []
+    errors: list[InputFileError] = []
+    for result in read_each(paths, mapping, options, progress=progress):
+        if isinstance(result, InputFileError):
+            errors.append(result)
+            continue
         frames.append(result.frame)
         rejected.extend(result.rejected)
-        inputs.append(s)
+        inputs.append(result.summary)
     kept = [f for f in frames if not f.empty] or frames[:1]
     if len(kept) == 1:
         frame = kept[0].reset_index(drop=True)
@@ -443,9 +471,12 @@ def _read_bytes(path: Path, name: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) 
             raise InputFileError(name, _too_big(info.st_size, max_bytes))
         parts: list[bytes] = []
         size = 0
+        # the whole file in one read (a one-part join returns that part: no second copy); then
+        # chunks, should it have grown
+        chunk = max(_READ_CHUNK, info.st_size + 1)
         try:
             while size <= max_bytes:  # bounded even if the file grows while it is read
-                part = stream.read(min(_READ_CHUNK, max_bytes + 1 - size))
+                part = stream.read(min(chunk, max_bytes + 1 - size))
                 if not part:
                     break
                 parts.append(part)
@@ -531,6 +562,7 @@ __all__ = [
     "ReadOptions",
     "display_name",
     "expand_inputs",
+    "read_each",
     "read_file",
     "read_inputs",
 ]

@@ -17,6 +17,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -337,27 +338,32 @@ def _largest(sizes: dict[str, tuple[int, int]]) -> tuple[int, int] | None:
 def _stream(archive: zipfile.ZipFile, member: str, cut: bytes) -> Iterator[bytes]:
     """The member's bytes in pieces that end just after ``cut`` (an element boundary)."""
     carry = b""
+    for chunk in _inflated(archive, member):
+        buffer = carry + chunk
+        end = buffer.rfind(cut)
+        if end < 0:
+            if len(buffer) > _MAX_CARRY:
+                raise _ElementTooLong
+            carry = buffer
+            continue
+        end += len(cut)
+        carry = buffer[end:]
+        yield buffer[:end]
+    if carry:
+        yield carry
+
+
+def _inflated(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
+    """The member's bytes in pieces of ``_SCAN_CHUNK``."""
     with archive.open(member) as stream:
         while True:
             chunk = stream.read(_SCAN_CHUNK)
             if not chunk:
-                if carry:
-                    yield carry
                 return
-            buffer = carry + chunk
-            end = buffer.rfind(cut)
-            if end < 0:
-                if len(buffer) > _MAX_CARRY:
-                    raise _ElementTooLong
-                carry = buffer
-                continue
-            end += len(cut)
-            carry = buffer[end:]
-            yield buffer[:end]
+            yield chunk
 
 
 _XLSX_COL3 = re.compile(rb'r="([A-Z]{3,})\d+"[^>]*?(?<!/)>')  # not an empty <c .../>
-_XLSX_COL2 = re.compile(rb'r="([A-Z]{2})\d')
 _XLSX_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet\b")
 _DIGITS = re.compile(rb"\d+")
 
@@ -369,13 +375,32 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
+@cache
+def _xlsx_refs(cols: int, digits: int) -> re.Pattern[bytes]:
+    """One pass for what took four: cell references of two letters or more, of one letter
+    beyond the widest column seen (while fewer than 26 are known), and numbers of ``digits``
+    digits or more after r=" (a row numbered out of order; 0: not looked for)."""
+    one = rb"|[%c-Z]" % (65 + cols) if cols < 26 else b""
+    longer = rb"|\d{%d}" % digits if digits else b""
+    return re.compile(rb'r="([A-Z]{2,}' + one + rb"(?=\d)" + longer + rb")")
+
+
+@cache
+def _xlsx_tags(prefix: bytes) -> tuple[bytes, bytes, re.Pattern[bytes]]:
+    """(row tag, numbered row tag, cell without reference) for a namespace prefix."""
+    tag = b"<" + prefix + b"c"
+    return b"<" + prefix + b"row", b"<" + prefix + b'row r="', re.compile(re.escape(tag) + b"[/>]")
+
+
 def _xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
     """(rows, columns) an xlsx worksheet's grid can span, with C-speed bytes operations only.
 
     Rows: the largest row number (rows are written in order: the last of each piece, unless a
     longer number appears earlier in it) plus the rows without a number.  Columns: the widest
     three-letter reference (AAA = 703 on) holding a value, else the widest two-letter one, else
-    the widest one-letter one; cells without a reference are counted per row.
+    the widest one-letter one; cells without a reference are counted per row.  Four passes over
+    each piece: two counts of rows, one regular expression for the cell references and rows out
+    of order, and one for cells without a reference.
     """
     rows_max = rows = numbered = cols = 0
     prefix: bytes | None = None
@@ -383,31 +408,40 @@ def _xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
         if prefix is None:
             root = _XLSX_ROOT.search(block)
             prefix = (root.group(1) or b"") if root else b""
-        row_tag = b"<" + prefix + b"row"
-        rows += block.count(row_tag + b" ") + block.count(row_tag + b">")
-        rows += block.count(row_tag + b"/")
-        opening = row_tag + b' r="'
-        numbered += block.count(opening)
+        row_tag, opening, bare_cell = _xlsx_tags(prefix)
+        count = block.count(opening)
+        numbered += count
+        every = block.count(row_tag)  # also <rowBreaks ...>: then counted one by one below
+        if every == count:
+            rows += count  # each row tag is a numbered one
+        else:
+            rows += block.count(row_tag + b" ") + block.count(row_tag + b">")
+            rows += block.count(row_tag + b"/")
         last = block.rfind(opening)
+        number = 0
         if last >= 0:
             found = _DIGITS.match(block, last + len(opening))
             number = int(found.group()) if found else 0
-            longer = re.compile(re.escape(opening) + rb"\d{%d}" % (len(str(number)) + 1))
-            if longer.search(block):  # rows out of order: read every number of this piece
+        digits = len(str(number)) + 1 if last >= 0 else 0
+        found_refs = _xlsx_refs(cols, digits).findall(block) if b'r="' in block else []
+        refs = [r for r in found_refs if not r[:1].isdigit()]
+        if last >= 0:
+            longer = re.compile(re.escape(opening) + rb"\d{%d}" % digits)
+            if len(refs) < len(found_refs) and longer.search(block):
+                # rows out of order: read every number of this piece
                 numbers = re.findall(re.escape(opening) + rb"(\d{1,12})", block)
                 number = max(number, *map(int, numbers))
             rows_max = max(rows_max, number)
-        wide = _XLSX_COL3.findall(block)
+        wide = _XLSX_COL3.findall(block) if any(len(r) > 2 for r in refs) else []
+        two = [r for r in refs if len(r) == 2]
         if wide:
             cols = max(cols, *(_column_number(w) for w in set(wide)))
-        elif cols < 27 and _XLSX_COL2.search(block):
-            cols = max(cols, *(_column_number(w) for w in set(_XLSX_COL2.findall(block))))
-        elif cols < 26 and b'r="' in block:  # one-letter columns: the widest one present
-            beyond = re.compile(rb'r="([%c-Z])\d' % (65 + cols))
-            if beyond.search(block):
-                cols = max(_column_number(w) for w in set(beyond.findall(block)))
-        tag = b"<" + prefix + b"c"
-        if tag + b">" in block or tag + b"/>" in block:  # cells without a reference
+        elif cols < 27 and two:
+            cols = max(cols, *(_column_number(w) for w in set(two)))
+        elif cols < 26 and (ones := {r for r in refs if len(r) == 1}):
+            cols = max(_column_number(w) for w in ones)  # one-letter columns: the widest one
+        if bare_cell.search(block):  # cells without a reference
+            tag = b"<" + prefix + b"c"
             for row in block.split(b"</" + prefix + b"row>"):
                 count = row.count(tag + b">") + row.count(tag + b" ") + row.count(tag + b"/")
                 cols = max(cols, count)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -30,6 +30,7 @@ from triage.numbers import NS_PER_DAY
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, Rejected
 from triage.values import (
     CANONICAL_UNITS,
+    FRAME_YEARS,
     ContextRange,
     Interval,
     Quantity,
@@ -64,7 +65,8 @@ from triage.values import (
     repair_swapped_day_month,
     sex_code,
     sex_letter_reading,
-    slash_date_order,
+    slash_date_orders,
+    texts_or_none,
     unit_from_interval,
     unknown_age,
     zero_age_span_years,
@@ -174,6 +176,14 @@ class _Builder:
     ) -> np.ndarray:
         codes, parsed = self._distinct(values, func)
         return _pick(codes, parsed, lambda p: p, dtype)
+
+    def _texts(self, values: np.ndarray) -> np.ndarray:
+        """``_apply(values, _text)``: each cell as text, None when empty."""
+        found = self.table.distinct(values)
+        table = np.empty(len(found.uniques), dtype=object)
+        table[:] = texts_or_none(found.uniques)
+        texts: np.ndarray = table[found.codes]
+        return texts
 
     def _decimal(self, values: np.ndarray) -> str | None:
         """The column's decimal mark from its own texts, else the file's."""
@@ -354,7 +364,7 @@ class _Builder:
             low = _pick(codes, parsed, lambda i: _nan(i.low) if i else math.nan, np.float64)
             high = _pick(codes, parsed, lambda i: _nan(i.high) if i else math.nan, np.float64)
             units = _pick(codes, parsed, lambda i: i.unit_text if i else "", object)
-            self.out["reference_range"] = self._apply(rr, _text)
+            self.out["reference_range"] = self._texts(rr)
         for name, target in (("reference_low", "low"), ("reference_high", "high")):
             col = self.column(name)
             if col is None:
@@ -662,11 +672,10 @@ class _Builder:
 
     # -- identity, dates -------------------------------------------------------------------------
     def identity(self) -> None:
-        for name in TEXT_COLUMNS:
+        for name in TEXT_COLUMNS:  # an absent column is left out: the frame has it empty
             col = self.column(name)
-            self.out[name] = (
-                self._apply(col, _text) if col is not None else np.full(self.n, None, object)
-            )
+            if col is not None:
+                self.out[name] = self._texts(col)
         self.out["sex"] = self._sex()
         self.out["birth_date"] = self._dates("birth_date")
         collected = self._dates("collected_at")
@@ -850,6 +859,7 @@ class _Builder:
             self.table.distinct(col),
             past=name == "birth_date",
             rows=self.table.source_rows,
+            orders=self.table.date_orders(col),
         )
         self.warnings.extend(notes)
         return values
@@ -876,18 +886,15 @@ class _Builder:
     def context(self) -> None:
         for name in FLAG_FIELDS:
             col = self.column(name)
-            if col is None:
-                self.out[name] = np.full(self.n, None, object)
-                self.out[f"{name}_text"] = np.full(self.n, None, object)
+            if col is None:  # left out: the frame has both columns empty
                 continue
             self.out[name] = self._apply(col, partial(_flag, field=name))
-            self.out[f"{name}_text"] = self._apply(col, _text)
+            self.out[f"{name}_text"] = self._texts(col)
         for name in QUALIFIED_NUMBERS:
             col = self.column(name)
             if col is None:
                 self.out[name] = np.full(self.n, np.nan)
-                self.out[f"{name}_qualifier"] = np.full(self.n, None, object)
-                continue
+                continue  # no qualifier column: the frame has it empty
             decimal = self._decimal(col)
             codes, parsed = self._distinct(col, partial(_quantity, decimal=decimal))
             self.out[name] = _pick(codes, parsed, lambda q: _nan(q.value), np.float64)
@@ -945,9 +952,7 @@ class _Builder:
 
     def _hcg(self) -> None:
         col = self.column("hcg")
-        if col is None:
-            self.out["hcg"] = np.full(self.n, None, object)
-            self.out["hcg_positive"] = np.full(self.n, None, object)
+        if col is None:  # left out: the frame has hcg and hcg_positive empty
             return
         unit = self.table.header_units.get("hcg", "")
 
@@ -982,10 +987,8 @@ def file_date_order(table: RawTable) -> tuple[bool | None, str]:
         col = table.columns.get(name)
         if col is None:
             continue
-        for cell in table.distinct(col).uniques:
-            order = slash_date_order(cell) if isinstance(cell, str) else None
-            if order:
-                seen.setdefault(order, table.headers.get(name, name))
+        for order in sorted(o for o in table.date_orders(col) if o):
+            seen.setdefault(order, table.headers.get(name, name))
     if len(seen) != 1:
         return None, ""
     ((order, header),) = seen.items()
@@ -1013,10 +1016,12 @@ def date_column(
     *,
     past: bool = False,
     rows: np.ndarray | None = None,
+    orders: frozenset[str | None] | None = None,
 ) -> tuple[np.ndarray, list[str]]:
     """A datetime64[ns] column from date cells or texts, and what had to be repaired.
 
-    ``rows``: the row number of each cell, for the note naming unreadable dates.
+    ``rows``: the row number of each cell, for the note naming unreadable dates.  ``orders``:
+    ``values.slash_date_orders`` of the cells when the caller has it (RawTable.date_orders).
 
     Day/month swapped date cells of a legacy conversion are repaired first
     (``values.repair_swapped_day_month``); ambiguous text dates follow the column's own
@@ -1028,8 +1033,10 @@ def date_column(
     notes: list[str] = []
     found = found or factorize_column(cells)
     uniques = list(found.uniques)
+    if orders is None:
+        orders = slash_date_orders(uniques)  # of the texts: the repair moves date cells only
     if not text_source:
-        repaired, changed = repair_swapped_day_month(uniques)
+        repaired, changed = repair_swapped_day_month(uniques, orders)
         if changed:
             moved = np.array([a is not b for a, b in zip(uniques, repaired, strict=True)])
             uniques = repaired
@@ -1038,7 +1045,6 @@ def date_column(
                 "month swapped (a US-locale conversion; the column's text dates are day-first) "
                 "and were repaired"
             )
-    orders = {slash_date_order(u) for u in uniques if isinstance(u, str)}
     column_dayfirst = dayfirst
     if "monthfirst" in orders and "dayfirst" not in orders:
         column_dayfirst = False
@@ -1074,11 +1080,17 @@ _NOTE_EXAMPLES: Final = 3
 
 def _text_serials(uniques: list[object]) -> bool:
     """True when every filled cell of a text column is an Excel serial date (46350, 46350.5)."""
-    filled = [u.strip() for u in uniques if isinstance(u, str) and not is_empty_value(u)]
-    return bool(filled) and all(
-        _SERIAL_TEXT.fullmatch(u) and _SERIAL_TEXT_RANGE[0] <= float(u) < _SERIAL_TEXT_RANGE[1]
-        for u in filled
-    )
+    filled = False
+    for cell in uniques:  # the first filled text that is no serial settles it
+        if not isinstance(cell, str):
+            continue
+        text = cell.strip()
+        low, high = _SERIAL_TEXT_RANGE
+        if _SERIAL_TEXT.fullmatch(text) and low <= float(text) < high:
+            filled = filled or not is_empty_value(cell)
+        elif not is_empty_value(cell):
+            return False
+    return filled
 
 
 def _used(found: Distinct) -> np.ndarray:
@@ -1135,21 +1147,163 @@ def _previous_century(uniques: list[object], parsed: np.ndarray) -> None:
 
 
 def _parse_distinct_dates(uniques: list[object], dayfirst: bool, *, serials: bool) -> np.ndarray:
-    """datetime64[ns] per distinct cell; date cells are converted in one vectorised step."""
+    """datetime64[ns] per distinct cell; date cells are converted in one vectorised step, and
+    so are the dates read from texts and numbers."""
     out = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
-    stamped = [
-        i for i, u in enumerate(uniques) if isinstance(u, date) and _naive(u) and in_frame_range(u)
-    ]
+    stamped: list[int] = []
+    others: list[int] = []
+    for i, u in enumerate(uniques):
+        if isinstance(u, date) and _naive(u) and in_frame_range(u):
+            stamped.append(i)
+        else:
+            others.append(i)
     if stamped:
-        out[stamped] = np.array([uniques[i] for i in stamped], dtype="datetime64[ns]")
-    taken = set(stamped)
-    for i, cell in enumerate(uniques):
-        if i in taken:
-            continue
-        parsed = parse_date(cell, dayfirst, serials=serials)
+        out[stamped] = _datetime64([uniques[i] for i in stamped])
+    texts = [i for i in others if type(uniques[i]) is str]
+    if len(texts) >= _FAST_DATES_MIN:
+        values, done = _fast_text_dates([str(uniques[i]) for i in texts], dayfirst)
+        positions = np.array(texts, dtype=np.intp)
+        out[positions[done]] = values[done]
+        handled = set(positions[done].tolist())
+        others = [i for i in others if i not in handled]
+    read: list[int] = []
+    found: list[datetime] = []
+    for i in others:
+        parsed = parse_date(uniques[i], dayfirst, serials=serials)
         if parsed is not None:
-            out[i] = np.datetime64(parsed, "ns")
+            read.append(i)
+            found.append(parsed)
+    if read:
+        out[read] = _datetime64(found)
     return out
+
+
+_FAST_DATES_MIN: Final = 64  # fewer date texts are read one by one
+_FAST_LENGTHS: Final = (10, 16, 19)  # 2026-11-14 / 14/11/2026, + " 12:30", + ":45"
+_FAST_WIDTH: Final = 19
+_FAST_BLOCK: Final = 1 << 16
+_ZERO: Final = ord("0")
+
+
+def _fast_text_dates(texts: list[str], dayfirst: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(datetime64[ns] per text, which texts were read) for the texts in one of the two usual
+    fixed-width forms, 2026-11-14 or 14/11/2026 (also 14.11.2026, 14-11-2026), each alone or
+    with " 12:30" or " 12:30:45" (ISO dates also with "T12:30"), read with array operations on
+    their characters exactly as ``values.parse_date`` reads them one by one: a numeric date
+    that reads both ways follows ``dayfirst`` (a dotted one is day-first); an impossible date
+    or one outside datetime64[ns] (years 1678-2261) is NaT.  Other texts are left to
+    parse_date."""
+    out = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[ns]")
+    done = np.zeros(len(texts), dtype=bool)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    picked = np.flatnonzero(np.isin(lengths, _FAST_LENGTHS))
+    for start in range(0, len(picked), _FAST_BLOCK):  # a few MiB of characters at a time
+        block = picked[start : start + _FAST_BLOCK]
+        values, read = _fast_block([texts[i] for i in block.tolist()], lengths[block], dayfirst)
+        out[block[read]] = values
+        done[block[read]] = True
+    return out, done
+
+
+def _fast_block(
+    texts: list[str], size: np.ndarray, dayfirst: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """``_fast_text_dates`` of texts 10, 16 or 19 characters long: (the dates read, which)."""
+    # one row of code points per text; numpy pads with NUL and drops trailing NULs, so a text
+    # whose length changes on the way is left to parse_date
+    grid = np.array(texts, dtype=f"<U{_FAST_WIDTH}")
+    chars = grid.view(np.uint32).reshape(len(texts), _FAST_WIDTH)
+    kept = (chars != 0).sum(axis=1) == size
+    digit = (chars >= _ZERO) & (chars <= _ZERO + 9)
+
+    def digits(*columns: int) -> np.ndarray:
+        found: np.ndarray = np.all(digit[:, list(columns)], axis=1)
+        return found
+
+    def number(*columns: int) -> np.ndarray:
+        value = np.zeros(len(texts), dtype=np.int64)
+        for column in columns:
+            value = value * 10 + chars[:, column].astype(np.int64) - _ZERO
+        return value
+
+    def char_in(column: int, allowed: str) -> np.ndarray:
+        found: np.ndarray = np.isin(chars[:, column], [ord(c) for c in allowed])
+        return found
+
+    timed = size >= 16
+    seconds = size == 19
+    clock = ~timed | (digits(11, 12, 14, 15) & (chars[:, 13] == ord(":")))
+    clock &= ~seconds | (digits(17, 18) & (chars[:, 16] == ord(":")))
+    hour = np.where(timed, number(11, 12), 0)
+    minute = np.where(timed, number(14, 15), 0)
+    second = np.where(seconds, number(17, 18), 0)
+    iso = (
+        kept
+        & digits(0, 1, 2, 3, 5, 6, 8, 9)
+        & (chars[:, 4] == ord("-"))
+        & (chars[:, 7] == ord("-"))
+        & clock
+        & (~timed | char_in(10, " T"))
+    )
+    numeric = (
+        kept
+        & ~iso
+        & digits(0, 1, 3, 4, 6, 7, 8, 9)
+        & char_in(2, "./-")
+        & char_in(5, "./-")
+        & clock
+        & (~timed | (chars[:, 10] == ord(" ")))
+    )
+    first, later = number(0, 1), number(3, 4)
+    dotted = chars[:, 2] == ord(".")
+    day_first = (first > 12) | ((dayfirst | dotted) & (later <= 12))
+    year = np.where(iso, number(0, 1, 2, 3), number(6, 7, 8, 9))
+    month = np.where(iso, number(5, 6), np.where(day_first, later, first))
+    day = np.where(iso, number(8, 9), np.where(day_first, first, later))
+    read = iso | numeric
+    if not read.any():
+        return np.empty(0, dtype="datetime64[ns]"), read
+    values = _from_parts(year[read], month[read], day[read], hour[read], minute[read], second[read])
+    return values, read
+
+
+def _from_parts(
+    year: object, month: object, day: object, hour: object, minute: object, second: object
+) -> np.ndarray:
+    """datetime64[ns] from date parts; NaT where they make no date (31 April, 25:00) or the
+    year is outside 1678-2261 (what a datetime64[ns] column holds, values.in_frame_range)."""
+    parts = pd.DataFrame(
+        {
+            "year": np.asarray(year, dtype=np.int64),
+            "month": np.asarray(month, dtype=np.int64),
+            "day": np.asarray(day, dtype=np.int64),
+            "hour": np.asarray(hour, dtype=np.int64),
+            "minute": np.asarray(minute, dtype=np.int64),
+            "second": np.asarray(second, dtype=np.int64),
+        }
+    )
+    inside = (
+        parts["year"].between(FRAME_YEARS[0], FRAME_YEARS[1])
+        & (parts["hour"] < 24)  # pandas would carry 24:00 or 10:60 over; datetime() refuses
+        & (parts["minute"] < 60)
+        & (parts["second"] < 60)
+    ).to_numpy()
+    parts.loc[~inside, ["year", "hour", "minute", "second"]] = (2000, 0, 0, 0)  # kept out below
+    stamps = pd.to_datetime(parts, errors="coerce")
+    values: np.ndarray = np.asarray(stamps, dtype="datetime64[ns]").copy()
+    values[~inside] = np.datetime64("NaT")
+    return values
+
+
+def _datetime64(values: Sequence[object]) -> np.ndarray:
+    """Naive date and datetime objects (within datetime64[ns]) as datetime64[ns]: by pandas
+    (in C) when they are plain ``date`` / ``datetime``, as numpy converts them, else by numpy."""
+    if all(type(v) is datetime or type(v) is date for v in values):
+        converted: np.ndarray = (
+            pd.to_datetime(np.array(values, dtype=object)).as_unit("ns").to_numpy()
+        )
+        return converted
+    return np.array(values, dtype="datetime64[ns]")
 
 
 def _naive(cell: date) -> bool:
@@ -1210,6 +1364,16 @@ def typed_column(
     values: np.ndarray | list[object], dtype: str
 ) -> pd.api.extensions.ExtensionArray | np.ndarray:
     """An array of the schema dtype from parsed values (None / NaN / NaT for missing)."""
+    if dtype in ("string", "boolean"):
+        array = np.asarray(values, dtype=object)
+        kinds = set(map(type, array.tolist()))
+        if kinds <= {_NONE_TYPE}:  # all missing: no cell to convert
+            return _all_missing(dtype, len(array))
+        if dtype == "string" and kinds <= {str, _NONE_TYPE}:
+            return pd.array(array, dtype="string")  # in C, as the conversion below would
+        if dtype == "boolean" and kinds <= {bool, _NONE_TYPE}:
+            flags = np.array([v is True for v in array.tolist()], dtype=bool)
+            return pd.arrays.BooleanArray(flags, pd.isna(array))
     if dtype == "string":
         return pd.array(
             [None if v is None or v is pd.NA else str(v) for v in values], dtype="string"
@@ -1225,15 +1389,65 @@ def typed_column(
     return np.asarray(values, dtype=np.float64)
 
 
+_NONE_TYPE: Final = type(None)
+
+
+def _all_missing(dtype: str, length: int) -> pd.api.extensions.ExtensionArray:
+    """A string or boolean column of ``length`` missing values."""
+    one: pd.api.extensions.ExtensionArray = pd.array([None], dtype=dtype)  # type: ignore[call-overload]
+    missing: pd.api.extensions.ExtensionArray = one.take(
+        np.full(length, -1, dtype=np.intp), allow_fill=True
+    )
+    return missing
+
+
+def _copy_on_write() -> bool:
+    """Columns may share one array only where pandas copies it on write (always in pandas 3)."""
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return True
+    return pd.get_option("mode.copy_on_write") is True
+
+
 def canonical_frame(columns: Mapping[str, np.ndarray | list[object]], length: int) -> pd.DataFrame:
     """A frame with exactly CANONICAL_COLUMNS, in order and dtype; missing columns are empty."""
     data: dict[str, object] = {}
     for name, dtype in CANONICAL_COLUMNS.items():
         values = columns.get(name)
+        if values is None and dtype in ("string", "boolean"):
+            data[name] = _all_missing(dtype, length)
+            continue
         if values is None:
             values = _empty_values(dtype, length)
         data[name] = typed_column(values, dtype)
     return pd.DataFrame(data, index=pd.RangeIndex(length))
+
+
+def _owned_frame(take: Callable[[str], np.ndarray | None], length: int) -> pd.DataFrame:
+    """``canonical_frame`` of columns handed over one at a time (``take(name)``; None: absent)
+    that nobody else holds: each is converted, then dropped, and the frame keeps the converted
+    arrays without copying them again.  Where pandas copies on write, the empty string and
+    boolean columns (most of a wide export's) share one Series per dtype: a string column of
+    a million missing cells is 8 MB of pointers, and a write to one column copies it first."""
+    data: dict[str, object] = {}
+    shared: dict[str, pd.Series] = {}
+    sharing = _copy_on_write()
+    for name, dtype in CANONICAL_COLUMNS.items():
+        values = take(name)
+        column = None if values is None else typed_column(values, dtype)
+        del values
+        if dtype not in ("string", "boolean"):
+            data[name] = column if column is not None else _empty_values(dtype, length)
+        elif column is not None and not (sharing and bool(pd.isna(column).all())):
+            data[name] = column
+        elif not sharing:
+            data[name] = _all_missing(dtype, length)
+        else:
+            if dtype not in shared:
+                shared[dtype] = pd.Series(
+                    _all_missing(dtype, length), index=pd.RangeIndex(length), copy=False
+                )
+            data[name] = shared[dtype]
+    return pd.DataFrame(data, index=pd.RangeIndex(length), copy=False)
 
 
 def _empty_values(dtype: str, length: int) -> np.ndarray:
@@ -1263,8 +1477,12 @@ def build_frame(table: RawTable, settings: BuildSettings) -> BuildResult:
     out["source_file"] = np.full(len(table), table.file, dtype=object)
     out["source_sheet"] = np.full(len(table), table.sheet, dtype=object)
     out["source_row"] = table.source_rows
-    picked = {name: np.asarray(values)[accepted] for name, values in out.items()}
-    frame = canonical_frame(picked, len(accepted))
+
+    def take(name: str) -> np.ndarray | None:
+        values = out.pop(name, None)  # dropped once picked: one column copied at a time
+        return None if values is None else np.asarray(values)[accepted]
+
+    frame = _owned_frame(take, len(accepted))
     rejected = [
         Rejected(table.file, table.sheet, int(table.source_rows[i]), str(reason[i]), str(detail[i]))
         for i in np.flatnonzero(reason != "")
