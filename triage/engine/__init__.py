@@ -7,8 +7,8 @@ See core.triage_frame; the rules live in factors.py (contributing factors), sugg
 steps and cautions) and priority.py; the vocabulary in triage/data/cues.toml and labels.toml.
 """
 
-from triage.engine.core import triage_frame
+from triage.engine.core import prepare, triage_frame
 from triage.engine.frames import canonical_frame
 from triage.engine.labels import Labels, load_labels
 
-__all__ = ["Labels", "canonical_frame", "load_labels", "triage_frame"]
+__all__ = ["Labels", "canonical_frame", "load_labels", "prepare", "triage_frame"]

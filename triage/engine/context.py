@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from triage.engine.state import PatientState
@@ -20,7 +21,6 @@ from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import approx as approx
 from triage.numbers import fmt as fmt
 
-_UNSET: object = object()  # a cached row predicate not computed yet
 LIKELY = "likely"
 POSSIBLE = "possible"
 # The patient-state topic (state.py) behind each yes/no field.
@@ -71,7 +71,13 @@ RULE_COLUMNS: tuple[str, ...] = (
 
 def python_values(series: pd.Series) -> list[object]:
     """The column as Python objects, missing cells as None."""
-    return series.astype(object).where(series.notna(), None).tolist()
+    missing = series.isna().to_numpy(dtype=bool)
+    if missing.all():
+        return [None] * len(missing)
+    values: list[object] = series.astype(object).tolist()
+    for i in np.flatnonzero(missing).tolist():
+        values[i] = None
+    return values
 
 
 @dataclass(frozen=True)
@@ -117,9 +123,7 @@ class RowContext:
     """Row `i` of `rows`, with typed accessors for the rules (attributes read once per row)."""
 
     __slots__ = (
-        "_lesion",
-        "_mass",
-        "_sellar",
+        "_tv",
         "age",
         "alt_uln",
         "book",
@@ -129,13 +133,16 @@ class RowContext:
         "hit_map",
         "i",
         "knowledge",
+        "lesion",
         "low",
+        "mass_effect_flag",
         "mild",
         "monomeric_ng",
         "patient",
         "pregnancy_conflict",
         "qualifier",
         "rows",
+        "sellar_sign_alone",
         "sex",
         "source",
         "state",
@@ -163,12 +170,10 @@ class RowContext:
         self.monomeric_ng: float = rows.monomeric_ng[i]
         self.drugs: tuple[DrugMatch, ...] = rows.drugs[i]
         self.hit_map: Hits = rows.hits[i]
+        hit_map = self.hit_map
         self.book: CueBook = rows.book
         self.knowledge: Knowledge = rows.knowledge
-        self._lesion: LesionInfo | None = None
-        # Row predicates read by many rules: computed once per row (_UNSET: not yet).
-        self._mass: CueHit | object | None = _UNSET
-        self._sellar: CueHit | object | None = _UNSET
+        self._tv = rows.threshold_values
         self.patient: PatientState = rows.patients[i] if rows.patients else PatientState()
         self.low: float = rows.low[i] if rows.low else float("nan")
         self.usual_uln: float = rows.usual_uln[i] if rows.usual_uln else float("nan")
@@ -176,6 +181,39 @@ class RowContext:
         self.sex: str | None = sex if sex in ("F", "M") else None
         age = rows.raw["age_years"][i]
         self.age: float | None = age if isinstance(age, float) and age == age else None
+        # Row predicates read by many rules: computed once per row, here (every rule path reads
+        # them).
+        # A known pituitary lesion: from pituitary_lesion(_mm) or a lesion named in comments.
+        # (_find_lesion's own early exit, read straight from the cells: the common row.)
+        raw = rows.raw
+        size = raw["pituitary_lesion_mm"][i]
+        written = raw["pituitary_lesion"][i]
+        if (
+            (hit_map.get("lesion") if hit_map else None)
+            or (isinstance(written, str) and written.strip())
+            or (isinstance(size, float) and size == size and size > 0)
+        ):
+            self.lesion: LesionInfo = self._find_lesion()
+        else:
+            self.lesion = LesionInfo(present=False)
+        # A mass-effect red flag that counts for this result (output-contract §7: "raised
+        # prolactin with visual disturbance or other mass-effect red flags"): the result is or
+        # may be raised, or a pituitary lesion is known (a lesion can hide behind a normal
+        # result: hook effect, apoplexy, growth in pregnancy).  Headache or blurred vision with
+        # a normal prolactin and no known lesion is not a prolactin finding, so it does not
+        # count here.
+        found = hit_map.get("red_flag") if hit_map else None
+        flag = found[0] if found else None
+        counts = flag is not None and (self.raised_for_usual or self.lesion.present)
+        self.mass_effect_flag: CueHit | None = flag if counts else None
+        # A chiasmal or sellar sign (cue sellar_sign: visual field defect, hemianopia,
+        # ophthalmoplegia, apoplexy) that mass_effect_flag does not count: the prolactin is not
+        # raised and no lesion is known.  A sellar mass is still possible (a non-functioning
+        # adenoma, or a macroprolactinoma read falsely low by the hook effect), unlike with
+        # headache or blurred vision alone, which stay silent with a normal result.
+        alone = self.mass_effect_flag is None and not self.lesion.present
+        found = hit_map.get("sellar_sign") if alone and hit_map else None
+        self.sellar_sign_alone: CueHit | None = found[0] if found else None
 
     @property
     def state_explains_level(self) -> bool:
@@ -222,7 +260,7 @@ class RowContext:
 
     def t(self, name: str) -> float:
         """A named threshold (KeyError names a missing one)."""
-        value = self.rows.threshold_values.get(name)
+        value = self._tv.get(name)
         if value is None:
             return self.knowledge.thresholds.get(name)  # raises the KeyError naming it
         return value
@@ -271,20 +309,6 @@ class RowContext:
         return found[0] if found else None
 
     @property
-    def mass_effect_flag(self) -> CueHit | None:
-        """A mass-effect red flag that counts for this result (output-contract §7: "raised
-        prolactin with visual disturbance or other mass-effect red flags"): the result is or may
-        be raised, or a pituitary lesion is known (a lesion can hide behind a normal result:
-        hook effect, apoplexy, growth in pregnancy).  Headache or blurred vision with a normal
-        prolactin and no known lesion is not a prolactin finding, so it does not count here.
-        """
-        if self._mass is _UNSET:
-            flag = self.first("red_flag")
-            counts = flag is not None and (self.raised_for_usual or self.lesion.present)
-            self._mass = flag if counts else None
-        return self._mass  # type: ignore[return-value]
-
-    @property
     def symptom(self) -> CueHit | None:
         """A typical symptom of hyperprolactinaemia: the symptom cue, or amenorrhoea / another
         menstrual disturbance written as a missed or late period (cue menstrual_disturbance), so
@@ -293,18 +317,6 @@ class RowContext:
         if found is not None or self.flag("menopausal") or self.has("not_child_bearing"):
             return found  # after the menopause missed periods are expected
         return self.first("menstrual_disturbance")
-
-    @property
-    def sellar_sign_alone(self) -> CueHit | None:
-        """A chiasmal or sellar sign (cue sellar_sign: visual field defect, hemianopia,
-        ophthalmoplegia, apoplexy) that mass_effect_flag does not count: the prolactin is not
-        raised and no lesion is known.  A sellar mass is still possible (a non-functioning
-        adenoma, or a macroprolactinoma read falsely low by the hook effect), unlike with
-        headache or blurred vision alone, which stay silent with a normal result."""
-        if self._sellar is _UNSET:
-            alone = self.mass_effect_flag is None and not self.lesion.present
-            self._sellar = self.first("sellar_sign") if alone else None
-        return self._sellar  # type: ignore[return-value]
 
     @property
     def above_usual(self) -> bool:
@@ -336,13 +348,6 @@ class RowContext:
         written = self.text(f"{name}_text")
         return f"{name}: '{written}'" if written else f"{name}: yes"
 
-    @property
-    def lesion(self) -> LesionInfo:
-        """A known pituitary lesion: from pituitary_lesion(_mm) or a lesion named in comments."""
-        if self._lesion is None:
-            self._lesion = self._find_lesion()
-        return self._lesion
-
     def _find_lesion(self) -> LesionInfo:
         """A lesion from pituitary_lesion(_mm) or named in any free-text field (comments,
         symptoms, clinical details ...: "Makroadenom 4,5 cm", "45 mm mass").  Its size is the
@@ -357,6 +362,8 @@ class RowContext:
         else:
             size = None
         hits = self.hits("lesion")
+        if not evidence and not written and not hits:
+            return LesionInfo(present=False)  # nothing says a lesion (the common row)
         negative = self.has("no_lesion")
         if written and not negative:
             evidence.append(f"pituitary_lesion: '{written}'")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -27,8 +27,14 @@ from triage.engine.factors import (
 from triage.engine.intervals import choose_intervals, physiology, vet_row_intervals
 from triage.engine.labels import Labels, load_labels
 from triage.engine.priority import decide, hook_effect_risk
-from triage.engine.state import PatientState, derived_columns, read_states, state_hits
-from triage.engine.suggestions import Situation, Suggestion, suggest
+from triage.engine.state import (
+    PatientState,
+    derived_columns,
+    load_state_vocabulary,
+    read_states,
+    state_hits,
+)
+from triage.engine.suggestions import Situation, Suggestion, calm, suggest, suggest_calm
 from triage.engine.text import CueBook, Hits, load_cue_book, merge_hits
 from triage.engine.units import convert, row_set_names
 from triage.knowledge.drugs import drug_matcher
@@ -38,6 +44,17 @@ from triage.schema import CANONICAL_COLUMNS, RESULT_COLUMNS, RESULT_EXTRA_COLUMN
 from triage.values import unknown_age_spans
 
 _SECONDS_PER_YEAR = np.timedelta64(1, "Y").astype("timedelta64[s]").astype("float64")
+
+
+def prepare(knowledge: Knowledge) -> None:
+    """Load and compile every vocabulary the rules read (cues, labels, patient-state words, drug
+    matchers) now, once: before forking workers, so that they inherit them compiled."""
+    load_cue_book()
+    load_labels()
+    load_state_vocabulary()
+    drugs = tuple(knowledge.drugs)
+    drug_matcher(drugs)
+    drug_matcher(drugs, abbreviations=False)
 
 
 def triage_frame(
@@ -135,8 +152,9 @@ def triage_frame(
     out["band"] = text(classified.band.tolist())
     out["interpretation"] = text(classified.interpretation.tolist())
     out["priority"] = text([d[0] for d in decisions])
-    out["factors"] = text([";".join(f.code for f in d[1]) for d in decisions])
-    out["suggestions"] = text([";".join(s.code for s in d[2]) for d in decisions])
+    shown = [_shown(d[1], d[2], labels, shared) for d in decisions]
+    out["factors"] = text([v.factors for v in shown])
+    out["suggestions"] = text([v.suggestions for v in shown])
     out["patient_name"] = work["patient_name"]
     out["prolactin_value"] = work["prolactin_value"]
     out["prolactin_unit"] = work["prolactin_unit"]
@@ -145,14 +163,12 @@ def triage_frame(
     notes = _conflict_notes(_notes(work, converted.value_ng, classified.note), patients)
     out["reference_note"] = text(notes)
     out["factor_details"] = pd.Series(
-        [_factor_details(d[1], labels, shared) for d in decisions], index=work.index, dtype=object
+        [v.factor_details for v in shown], index=work.index, dtype=object
     )
     out["suggestion_details"] = pd.Series(
-        [_suggestion_details(d[2], labels, shared) for d in decisions],
-        index=work.index,
-        dtype=object,
+        [v.suggestion_details for v in shown], index=work.index, dtype=object
     )
-    out["factor_evidence"] = text([_flat_evidence(d[1]) for d in decisions])
+    out["factor_evidence"] = text([v.evidence for v in shown])
     out["specimen_id"] = work["specimen_id"]
     return out[list(RESULT_COLUMNS + RESULT_EXTRA_COLUMNS)]
 
@@ -168,7 +184,8 @@ def _decide_row(ctx: RowContext, labels: Labels) -> tuple[str, list[Finding], li
     if ctx.high_like:
         findings = find_factors(ctx, labels)
     else:
-        findings = rank(physiological_explanation(ctx) + known_lesion(ctx), labels)
+        explaining = physiological_explanation(ctx) + known_lesion(ctx)
+        findings = rank(explaining, labels) if explaining else []
     quiet = (
         not ctx.drugs
         and not ctx.lesion.present
@@ -178,6 +195,9 @@ def _decide_row(ctx: RowContext, labels: Labels) -> tuple[str, list[Finding], li
     )
     if not ctx.high_like and quiet:
         return ("none", findings, []) if findings else _NOTHING
+    if calm(ctx):  # priority none; only the dopamine-agonist and conflict notes can fire
+        found = suggest_calm(ctx, labels)
+        return ("none", findings, found) if findings or found else _NOTHING
     hook = hook_effect_risk(ctx)
     priority = decide(ctx, findings, labels, hook)
     situation = Situation(ctx=ctx, findings=findings, priority=priority, hook=hook, labels=labels)
@@ -245,21 +265,26 @@ def _drug_matches(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugM
     readers = [(DRUG_LIST_FIELD, drug_matcher(drugs))]
     readers += [(f, drug_matcher(drugs, abbreviations=False)) for f in DRUG_NOTE_FIELDS]
     found: dict[tuple[str, str], tuple[DrugMatch, ...]] = {}
-    columns = [(name, matcher, frame[name].tolist()) for name, matcher in readers]
-    out: list[tuple[DrugMatch, ...]] = []
-    for i in range(len(frame)):
-        row: dict[str, DrugMatch] = {}
-        for name, matcher, cells in columns:
-            text = cells[i]
-            if not isinstance(text, str) or not text.strip():
-                continue
+    rows: list[dict[str, DrugMatch] | None] = [None] * len(frame)
+    # Field by field (each row still takes its fields in reader order), written cells only.
+    for name, matcher in readers:
+        column = frame[name]
+        cells = column.tolist()
+        present = np.flatnonzero(column.notna().to_numpy(dtype=bool)).tolist()
+        written = [(i, cells[i]) for i in present if isinstance(cells[i], str) and cells[i].strip()]
+        for i, text in written:
             key = (name, text)
             if key not in found:
                 found[key] = tuple(replace(m, field=name) for m in matcher.find(text))
-            for match in found[key]:
+            matches = found[key]
+            if not matches:
+                continue
+            row = rows[i]
+            if row is None:
+                row = rows[i] = {}
+            for match in matches:
                 row.setdefault(match.drug.name, match)
-        out.append(tuple(row.values()))
-    return out
+    return [() if row is None else tuple(row.values()) for row in rows]
 
 
 # Detail objects are shared between the rows that have the same ones (a 100k-row export holds
@@ -269,38 +294,61 @@ Detail = tuple[tuple[str, object], ...]  # a detail object's (key, value) pairs,
 Shared = dict[object, Any]
 
 
-def _factor_details(
-    findings: list[Finding], labels: Labels, shared: Shared
-) -> list[dict[str, Any]]:
-    return _shared_details(
-        [
-            (
-                ("code", f.code),
-                ("label", labels.factor(f.code).label),
-                ("strength", f.strength),
-                ("evidence", f.evidence),
-                ("rule", f.rule),
-            )
-            for f in findings
-        ],
-        shared,
+class Shown(NamedTuple):
+    """A decision's output cells."""
+
+    factors: str  # factor codes, ";"-joined
+    suggestions: str  # suggestion and caution codes, ";"-joined
+    factor_details: list[dict[str, Any]]
+    suggestion_details: list[dict[str, Any]]
+    evidence: str  # the flat evidence text
+
+
+def _shown(
+    findings: list[Finding], found: list[Suggestion], labels: Labels, shared: Shared
+) -> Shown:
+    """A decision's output cells (factor codes, suggestion codes, their detail objects, the
+    flat evidence), built once per distinct decision: most rows repeat another row's."""
+    # Keyed on the fields (as Finding and Suggestion compare), without their Python-level hash.
+    key: tuple[object, ...] = _NO_CELLS_KEY
+    if findings or found:
+        key = (
+            "shown",
+            len(findings),
+            *[(f.code, f.strength, f.evidence, f.rule, f.exceeded) for f in findings],
+            *[(s.code, s.reason, s.rule) for s in found],
+        )
+    cells = shared.get(key)
+    if cells is None:
+        cells = shared[key] = Shown(
+            ";".join(f.code for f in findings),
+            ";".join(s.code for s in found),
+            _shared_details([_factor_detail(f, labels) for f in findings], shared),
+            _shared_details([_suggestion_detail(s, labels) for s in found], shared),
+            _flat_evidence(findings),
+        )
+    return cells
+
+
+_NO_CELLS_KEY: tuple[object, ...] = ("shown", 0)  # the key of no finding and no suggestion
+
+
+def _factor_detail(f: Finding, labels: Labels) -> Detail:
+    return (
+        ("code", f.code),
+        ("label", labels.factor(f.code).label),
+        ("strength", f.strength),
+        ("evidence", f.evidence),
+        ("rule", f.rule),
     )
 
 
-def _suggestion_details(
-    found: list[Suggestion], labels: Labels, shared: Shared
-) -> list[dict[str, Any]]:
-    return _shared_details(
-        [
-            (
-                ("code", s.code),
-                ("label", labels.suggestion(s.code).label),
-                ("reason", s.reason),
-                ("rule", s.rule),
-            )
-            for s in found
-        ],
-        shared,
+def _suggestion_detail(s: Suggestion, labels: Labels) -> Detail:
+    return (
+        ("code", s.code),
+        ("label", labels.suggestion(s.code).label),
+        ("reason", s.reason),
+        ("rule", s.rule),
     )
 
 
@@ -309,7 +357,12 @@ def _shared_details(items: list[Detail], shared: Shared) -> list[dict[str, Any]]
     key = ("list", *items)
     found = shared.get(key)
     if found is None:
-        found = shared[key] = [shared.setdefault(item, dict(item)) for item in items]
+        found = shared[key] = []
+        for item in items:
+            detail = shared.get(item)
+            if detail is None:
+                detail = shared[item] = dict(item)
+            found.append(detail)
     return found
 
 

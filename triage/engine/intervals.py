@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -593,11 +594,19 @@ def choose_intervals(
     choices: list[Choice | None] = []
     usual_high = np.full(len(frame), np.nan)
     spans = np.full(len(frame), np.nan) if age_spans is None else age_spans
+    span_list = np.asarray(spans, dtype="float64").tolist()
+    # A physiological state applies (_physio_key is not None), per row.
+    in_state = (
+        np.asarray(phys.pregnant, dtype=bool)
+        | np.asarray(phys.lactating, dtype=bool)
+        | np.asarray(phys.neonatal, dtype=bool)
+    ).tolist()
     for i in range(len(frame)):
-        if spans[i] > 0:
-            choices.append(picker.spanning(i, float(spans[i])))
+        span = span_list[i]
+        if span > 0:
+            choices.append(picker.spanning(i, span))
             continue
-        physio = _physio_key(phys, i, picker.sexes[i], int(picker.bins[i]))
+        physio = _physio_key(phys, i, picker.sexes[i], int(picker.bins[i])) if in_state[i] else None
         choice = None
         if physio is not None:
             states[i] = str(physio[0])
@@ -634,6 +643,8 @@ class _Picker:
         self.row = row
         self.row_lows = row.low.to_numpy(dtype="float64")
         self.row_highs = row.high.to_numpy(dtype="float64")
+        self.row_known = (~np.isnan(self.row_highs)).tolist()  # has_row, per row
+        self.conflicts = np.asarray(phys.pregnancy_conflict, dtype=bool).tolist()
         self.phys = phys
         self.cache: dict[Hashable, Choice | None] = {}
 
@@ -641,7 +652,7 @@ class _Picker:
         return None if self.bins[i] < 0 else float(self.rep[self.bins[i]])
 
     def has_row(self, i: int) -> bool:
-        return not math.isnan(self.row_highs[i])
+        return bool(self.row_known[i])
 
     def physiological(self, i: int, key: tuple[Hashable, ...]) -> Choice | None:
         """The state's interval; the lab's row interval, if any, is set aside with a note."""
@@ -690,7 +701,7 @@ class _Picker:
         """The row's own interval (paired with the paediatric one for a child), else the set's;
         paired with the pregnancy interval when the pregnancy status conflicts."""
         choice = self._row(i) if self.has_row(i) else self._set(i)
-        if choice is not None and self.phys.pregnancy_conflict[i]:
+        if choice is not None and self.conflicts[i]:
             trimester = int(self.phys.trimester[i])
             key = ("p", trimester)
             if key not in self.cache:
@@ -759,32 +770,68 @@ def _row_ignored(choice: Choice, low: float, high: float) -> Choice:
     return replace(choice, note=note)
 
 
+class _Summary(NamedTuple):
+    """What _assemble reads of one choice."""
+
+    low: float  # the lowest lower limit, NaN unless every interval has one
+    low_max: float  # the highest known lower limit
+    high: float  # the highest upper limit
+    high_min: float  # the lowest upper limit
+    alt: float
+    stratum: str
+
+
+def _summary(choice: Choice) -> _Summary:
+    lows = [iv.low for iv in choice.intervals]
+    highs = [iv.high for iv in choice.intervals]
+    known_lows = [v for v in lows if not math.isnan(v)]
+    all_lows = len(known_lows) == len(lows)
+    return _Summary(
+        low=min(known_lows) if all_lows else math.nan,
+        low_max=max(known_lows) if known_lows else math.nan,
+        high=max(highs),
+        high_min=min(highs),
+        alt=choice.alt_high,
+        stratum="|".join(iv.stratum for iv in choice.intervals),
+    )
+
+
 def _assemble(choices: list[Choice | None], states: list[str], names: list[str]) -> Intervals:
     n = len(choices)
-    out = {
-        k: np.full(n, np.nan) for k in ("low", "high", "low_min", "low_max", "hmin", "hmax", "alt")
+    nan = math.nan
+    cols: dict[str, list[float]] = {
+        k: [nan] * n for k in ("low", "high", "low_min", "low_max", "hmin", "hmax", "alt")
     }
+    low_col, high_col, low_min_col, low_max_col = (
+        cols["low"],
+        cols["high"],
+        cols["low_min"],
+        cols["low_max"],
+    )
+    hmin_col, hmax_col, alt_col = cols["hmin"], cols["hmax"], cols["alt"]
     source, set_name, stratum, note = [""] * n, list(names), [""] * n, [""] * n
     members: list[tuple[Interval, ...]] = [()] * n
+    # One summary per distinct choice object (most rows share a cached one); `choices` keeps
+    # every choice alive, so an id is not reused while this runs.
+    summaries: dict[int, _Summary] = {}
     for i, choice in enumerate(choices):
         if choice is None:
             note[i] = "No reference interval applies to this row"
             if states[i]:
                 note[i] += f" (no {_INTERVAL_NOUNS[states[i]]} interval in the reference sets)"
             continue
-        lows = [iv.low for iv in choice.intervals]
-        highs = [iv.high for iv in choice.intervals]
-        known_lows = [v for v in lows if not math.isnan(v)]
-        all_lows = len(known_lows) == len(lows)
-        out["low"][i] = min(known_lows) if all_lows else np.nan
-        out["low_min"][i] = min(known_lows) if all_lows else np.nan
-        out["low_max"][i] = max(known_lows) if known_lows else np.nan
-        out["high"][i] = out["hmax"][i] = max(highs)
-        out["hmin"][i] = min(highs)
-        out["alt"][i] = choice.alt_high
+        summary = summaries.get(id(choice))
+        if summary is None:
+            summary = summaries[id(choice)] = _summary(choice)
+        low_col[i] = low_min_col[i] = summary.low
+        low_max_col[i] = summary.low_max
+        high_col[i] = hmax_col[i] = summary.high
+        hmin_col[i] = summary.high_min
+        alt_col[i] = summary.alt
         source[i], set_name[i], note[i] = choice.source, choice.set_name, choice.note
-        stratum[i] = "|".join(iv.stratum for iv in choice.intervals)
+        stratum[i] = summary.stratum
         members[i] = choice.intervals
+    out = {k: np.array(v, dtype="float64") for k, v in cols.items()}
     return Intervals(
         source=source,
         set_name=set_name,

@@ -17,7 +17,7 @@ hundred regex runs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
@@ -630,21 +630,24 @@ _STATE_CUES: tuple[tuple[str, str], ...] = (
 )
 
 
+_STATE_CUE_TESTS: dict[str, Callable[[PatientState], object]] = {
+    "pregnancy": lambda s: s.pregnant or s.pregnancy_conflict,
+    "pregnancy_query": lambda s: s.pregnancy == "unknown",
+    "pregnancy_excluded": lambda s: s.pregnancy in ("no", "na"),
+    "lactation": lambda s: s.lactating,
+    "postpartum": lambda s: s.postpartum,
+    "not_child_bearing": lambda s: s.child_bearing_excluded,
+    "menstruating": lambda s: s.menopause in ("pre", "peri"),
+    "dialysis": lambda s: s.on_dialysis,
+    "kidney_transplant": lambda s: s.renal == "transplant",
+    "cirrhosis": lambda s: s.liver == "cirrhosis",
+    "cirrhosis_severe": lambda s: bool(s.liver_severity),
+    "no_liver_disease": lambda s: s.liver == "none",
+}
+
+
 def _states_cue(cue: str, s: PatientState) -> bool:
-    return {
-        "pregnancy": s.pregnant or s.pregnancy_conflict,
-        "pregnancy_query": s.pregnancy == "unknown",
-        "pregnancy_excluded": s.pregnancy in ("no", "na"),
-        "lactation": s.lactating,
-        "postpartum": s.postpartum,
-        "not_child_bearing": s.child_bearing_excluded,
-        "menstruating": s.menopause in ("pre", "peri"),
-        "dialysis": s.on_dialysis,
-        "kidney_transplant": s.renal == "transplant",
-        "cirrhosis": s.liver == "cirrhosis",
-        "cirrhosis_severe": bool(s.liver_severity),
-        "no_liver_disease": s.liver == "none",
-    }[cue]
+    return bool(_STATE_CUE_TESTS[cue](s))
 
 
 def state_hits(states: Sequence[PatientState]) -> list[Hits]:

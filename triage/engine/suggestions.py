@@ -39,14 +39,15 @@ class Situation:
     """What the suggestion rules need besides the row: its factors, priority and hook risk."""
 
     __slots__ = (
-        "_pituitary",
         "codes",
         "ctx",
         "findings",
         "fully_explained",
         "hook",
+        "imaging_needed",
         "labels",
         "path",
+        "pituitary_reason",
         "priority",
         "work_up",
     )
@@ -72,15 +73,10 @@ class Situation:
         # interval is physiological).
         neonate = ctx.state == NEONATAL and ctx.state_explains_level
         self.work_up = ctx.status == "high" and not self.fully_explained and not neonate
-        self._pituitary: str | bool | None = False  # False: not computed yet
+        # Why the pituitary needs looking at, or None (every row's pituitary rules read it).
+        self.pituitary_reason: str | None = _pituitary_reason(self)
+        self.imaging_needed: bool = _imaging_needed(self)
         self.path = work_up_path(self)
-
-    @property
-    def pituitary_reason(self) -> str | None:
-        """Why the pituitary needs looking at (computed once), or None."""
-        if self._pituitary is False:
-            self._pituitary = _pituitary_reason(self)
-        return self._pituitary if isinstance(self._pituitary, str) else None
 
     def has_factor(self, code: str) -> bool:
         return code in self.codes
@@ -88,17 +84,17 @@ class Situation:
     def likely(self, code: str) -> bool:
         return self.codes.get(code) == LIKELY
 
-    @property
-    def imaging_needed(self) -> bool:
-        """Pituitary work-up applies: red flags at any status, else a reason and a result not
-        fully explained by macroprolactin or a physiological state."""
-        if self.ctx.mass_effect_flag is not None or self.ctx.sellar_sign_alone is not None:
-            return True
-        if self.ctx.lesion.present and self.ctx.above_usual:
-            # A known lesion above the usual limit in pregnancy, breastfeeding or a neonate:
-            # the state does not explain the lesion away (ES 2011 6.x: visual fields).
-            return self.pituitary_reason is not None
-        return self.pituitary_reason is not None and not self.fully_explained
+
+def _imaging_needed(s: Situation) -> bool:
+    """Pituitary work-up applies: red flags at any status, else a reason and a result not
+    fully explained by macroprolactin or a physiological state."""
+    if s.ctx.mass_effect_flag is not None or s.ctx.sellar_sign_alone is not None:
+        return True
+    if s.ctx.lesion.present and s.ctx.above_usual:
+        # A known lesion above the usual limit in pregnancy, breastfeeding or a neonate:
+        # the state does not explain the lesion away (ES 2011 6.x: visual fields).
+        return s.pituitary_reason is not None
+    return s.pituitary_reason is not None and not s.fully_explained
 
 
 # Work-up paths (see the module doc).
@@ -163,10 +159,20 @@ def _drug_names(matches: Sequence[DrugMatch]) -> str:
 
 
 def _band_lower(ctx: RowContext, name: str) -> float:
-    for band in ctx.knowledge.thresholds.bands:
-        if band.name == name:
-            return band.lower_ng_ml
-    raise KeyError(f"band {name!r} is not defined in thresholds.toml")
+    bands = ctx.knowledge.thresholds.bands
+    cached = _BAND_CACHE.get(id(bands))
+    if cached is None or cached[0] is not bands:
+        lowers: dict[str, float] = {}
+        for band in bands:
+            lowers.setdefault(band.name, band.lower_ng_ml)  # the first band of a name decides
+        cached = _BAND_CACHE[id(bands)] = (bands, lowers)
+    lower = cached[1].get(name)
+    if lower is None:
+        raise KeyError(f"band {name!r} is not defined in thresholds.toml")
+    return lower
+
+
+_BAND_CACHE: dict[int, tuple[object, dict[str, float]]] = {}
 
 
 def _pituitary_reason(s: Situation) -> str | None:
@@ -259,12 +265,12 @@ def hook_caution(s: Situation) -> str | None:
 
 @suggestion_rule("dopamine_agonist_masking", "dopamine_agonist_present", any_status=True)
 def masking_caution(s: Situation) -> str | None:
+    if not s.ctx.high_like:
+        return _masking_not_high(s.ctx)
     masking = [m for m in s.ctx.drugs if m.drug.masks]
     if not masking:
         return None
     names = _drug_names(masking)
-    if not s.ctx.high_like:
-        return f"{names} lowers prolactin: a normal or low result does not exclude a prolactinoma"
     treating = [
         m for m in masking if any(a.startswith(PROLACTIN_INHIBITOR_ATC) for a in m.drug.atc)
     ]
@@ -284,6 +290,15 @@ def masking_caution(s: Situation) -> str | None:
         f"{names} usually suppresses prolactin: a raised result on it is unexpected and needs a "
         "cause"
     )
+
+
+def _masking_not_high(ctx: RowContext) -> str | None:
+    """The dopamine-agonist caution for a result that cannot be high."""
+    masking = [m for m in ctx.drugs if m.drug.masks]
+    if not masking:
+        return None
+    names = _drug_names(masking)
+    return f"{names} lowers prolactin: a normal or low result does not exclude a prolactinoma"
 
 
 @suggestion_rule("endocrine_referral", "soon_priority", any_status=True)
@@ -557,11 +572,12 @@ def testosterone(s: Situation) -> str | None:
 # ---------------------------------------------------------------------------------------------
 @suggestion_rule("dilution_retest", "hook_effect_dilution", any_status=True)
 def dilution_retest(s: Situation) -> str | None:
-    fold = fmt(s.ctx.t("hook_dilution_factor"))
     if s.hook:
+        fold = fmt(s.ctx.t("hook_dilution_factor"))
         return f"large lesion with a modest prolactin: ask the lab to re-assay at 1:{fold} dilution"
     sign = s.ctx.sellar_sign_alone
     if sign is not None:
+        fold = fmt(s.ctx.t("hook_dilution_factor"))
         return (
             f"{sign.evidence()} with a prolactin that is not raised: ask the lab to re-assay at "
             f"1:{fold} dilution to exclude a falsely low result (hook effect)"
@@ -692,18 +708,24 @@ def pituitary_mri(s: Situation) -> str | None:
     return f"{why}: pituitary MRI once drugs, thyroid, kidney and macroprolactin are excluded"
 
 
-def _ordered(labels: Labels) -> list[tuple[str, str, SuggestionRule]]:
-    """The rules in display order (labels.toml), sorted once per Labels."""
+OrderedRules = list[tuple[str, str, SuggestionRule]]
+
+
+def _ordered(labels: Labels, *, any_status: bool = False) -> OrderedRules:
+    """The rules in display order (labels.toml), sorted once per Labels; `any_status`: only
+    those that apply to a result that cannot be high (ANY_STATUS_RULES)."""
     key = id(labels)
     cached = _ORDER_CACHE.get(key)
     if cached is None or cached[0] is not labels:
         rules = sorted(SUGGESTION_RULES.items(), key=lambda item: labels.suggestion(item[0]).order)
-        cached = (labels, [(code, name, rule) for code, (name, rule) in rules])
+        ordered = [(code, name, rule) for code, (name, rule) in rules]
+        anywhere = [item for item in ordered if item[0] in ANY_STATUS_RULES]
+        cached = (labels, ordered, anywhere)
         _ORDER_CACHE[key] = cached
-    return cached[1]
+    return cached[2] if any_status else cached[1]
 
 
-_ORDER_CACHE: dict[int, tuple[Labels, list[tuple[str, str, SuggestionRule]]]] = {}
+_ORDER_CACHE: dict[int, tuple[Labels, OrderedRules, OrderedRules]] = {}
 
 
 # The pituitary work-up, in labels.toml order, and what it moves to follow on IMAGING_FIRST.
@@ -748,10 +770,7 @@ def _rank(path: str, labels: Labels) -> dict[str, float]:
 def suggest(s: Situation) -> list[Suggestion]:
     """Every suggestion and caution for the row, in the guideline's work-up order (module doc)."""
     found = []
-    high_like = s.ctx.high_like
-    for code, name, rule in _ordered(s.labels):
-        if not high_like and code not in ANY_STATUS_RULES:
-            continue
+    for code, name, rule in _ordered(s.labels, any_status=not s.ctx.high_like):
         reason = rule(s)
         if reason is not None:
             found.append(Suggestion(code, reason, name))
@@ -789,7 +808,87 @@ def _dilution_first(found: list[Suggestion], labels: Labels) -> list[Suggestion]
 def conflicting_context(s: Situation) -> str | None:
     """The row's patient details contradict each other (pregnant and male, post-menopausal and
     pregnant, breastfeeding and bottle feeding, ...): the stricter reading was used; say so."""
-    conflicts = s.ctx.patient.conflicts
+    return _conflicts_note(s.ctx)
+
+
+def _conflicts_note(ctx: RowContext) -> str | None:
+    conflicts = ctx.patient.conflicts
     if not conflicts:
         return None
     return f"{'; '.join(conflicts)}. Confirm these details before acting on the result"
+
+
+# ---------------------------------------------------------------------------------------------
+# Calm rows: a shortcut, not a rule
+# ---------------------------------------------------------------------------------------------
+# The rules that apply to any status (ANY_STATUS_RULES) that `calm` was proven against, and of
+# them the two that can fire for a calm row, each with its Situation-free reason.  With another
+# set of rules `calm` answers False and every row takes the full path (tests/test_engine_speed.py
+# compares both paths).
+CALM_PROVEN_FOR: frozenset[str] = frozenset(
+    {
+        "urgent_endocrine_referral",
+        "hook_effect_risk",
+        "dopamine_agonist_masking",
+        "endocrine_referral",
+        "dilution_retest",
+        "pituitary_function_tests",
+        "visual_field_test",
+        "pituitary_mri",
+        "conflicting_context",
+    }
+)
+_CALM_REASONS: dict[str, Callable[[RowContext], str | None]] = {
+    "dopamine_agonist_masking": _masking_not_high,
+    "conflicting_context": _conflicts_note,
+}
+
+
+def calm(ctx: RowContext) -> bool:
+    """A result that cannot be high, without a counting red flag, a sellar sign, a known lesion,
+    a `>` qualifier or a level above the usual limit: its priority is none (priority.decide: no
+    hook-effect risk without a lesion) and of the rules only the dopamine-agonist caution and the
+    conflicting-context note can fire (the others need an urgent or soon priority, a hook-effect
+    risk, a sellar sign, a `>` result or a pituitary reason, which needs a red flag, a sellar
+    sign or a raised_for_usual result)."""
+    return (
+        not ctx.high_like
+        and ctx.mass_effect_flag is None
+        and ctx.sellar_sign_alone is None
+        and not ctx.lesion.present
+        and ctx.qualifier != ">"
+        and not ctx.above_usual
+        and ANY_STATUS_RULES == CALM_PROVEN_FOR
+    )
+
+
+def suggest_calm(ctx: RowContext, labels: Labels) -> list[Suggestion]:
+    """`suggest` for a calm row (see `calm`): the same list, without a Situation.  No work-up
+    path applies (no pituitary reason), so the display order stands and there is no dilution."""
+    if not ctx.drugs and not ctx.patient.conflicts:
+        return []
+    found = []
+    for code, name, reason_of in _calm_ordered(labels):
+        reason = reason_of(ctx)
+        if reason is not None:
+            found.append(Suggestion(code, reason, name))
+    return found
+
+
+def _calm_ordered(labels: Labels) -> list[tuple[str, str, Callable[[RowContext], str | None]]]:
+    """The calm rules in display order (labels.toml), once per Labels."""
+    key = id(labels)
+    cached = _CALM_ORDER_CACHE.get(key)
+    if cached is None or cached[0] is not labels:
+        ordered = [
+            (code, name, _CALM_REASONS[code])
+            for code, name, _ in _ordered(labels, any_status=True)
+            if code in _CALM_REASONS
+        ]
+        cached = _CALM_ORDER_CACHE[key] = (labels, ordered)
+    return cached[1]
+
+
+_CALM_ORDER_CACHE: dict[
+    int, tuple[Labels, list[tuple[str, str, Callable[[RowContext], str | None]]]]
+] = {}

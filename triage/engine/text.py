@@ -19,6 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from triage.resources import data_file
@@ -148,7 +149,18 @@ class CueBook:
     def match_column(self, field: str, values: pd.Series) -> list[Hits]:
         """`match` for every cell of a column (NA cells have no hits), one regex run per text."""
         cells: list[object] = values.tolist()
-        return [self.match(field, c) if isinstance(c, str) and c else NO_HITS for c in cells]
+        seen: dict[str, Hits] = {}  # this column's texts: one cache look-up per distinct text
+        out: list[Hits] = [NO_HITS] * len(cells)
+        present = np.flatnonzero(values.notna().to_numpy(dtype=bool)).tolist()
+        for i in present:
+            c = cells[i]
+            if not isinstance(c, str) or not c:
+                continue
+            found = seen.get(c)
+            if found is None:
+                found = seen[c] = self.match(field, c)
+            out[i] = found
+        return out
 
     def lesion_size_mm(self, text: str) -> float | None:
         """The first size written in `text` ("2.4 cm", "32 mm", "4,5 cm", "45 x 38 mm": the
@@ -413,9 +425,7 @@ def merge_hits(columns: Iterable[list[Hits]], n_rows: int) -> list[Hits]:
     """Per row, the hits of every column merged: cue -> hits in column order."""
     merged: list[dict[str, tuple[CueHit, ...]] | None] = [None] * n_rows
     for column in columns:
-        for i, hits in enumerate(column):
-            if not hits:
-                continue
+        for i, hits in [(i, h) for i, h in enumerate(column) if h is not NO_HITS and h]:
             row = merged[i]
             if row is None:
                 row = {}
