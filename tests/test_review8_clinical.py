@@ -9,15 +9,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from triage.output.redact import redact_detail
 from triage.pipeline import TriageRequest, run_triage
-from triage.report.redact import redact_detail
 from triage.values import sex_letter_reading
 
 
 def triage_csv(tmp_path: Path, text: str) -> pd.DataFrame:
     path = tmp_path / "export.csv"
     path.write_text(text, encoding="utf-8")
-    return run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out")).results
+    return run_triage(
+        TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True)
+    ).results
 
 
 @pytest.mark.parametrize(
@@ -116,6 +118,6 @@ def test_an_unreadable_collection_date_is_named_by_its_row(tmp_path: Path) -> No
         encoding="utf-8",
     )
     outcome = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out"))
-    assert len(outcome.results) == 3
+    assert outcome.result_count == 3
     (note,) = [w for w in outcome.inputs[0].warnings if "could not be read as dates" in w]
     assert "at row(s) 3 " in note

@@ -445,7 +445,7 @@ class _Run:
             return _Worked(
                 outcome.exit_code,
                 outcome.fail_on_matches,
-                len(outcome.results),
+                outcome.result_count,
                 len(outcome.rejected),
                 outcome.urgent,
                 outcome.notices,

@@ -50,7 +50,9 @@ def run_isolated(
         return _in_process(fn)
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(fn, send, memory_bytes), daemon=True)
+    # Not a daemon: the work may start its own workers (the engine's, for a large file); the
+    # child is joined or killed here whatever happens, and dies with this process.
+    child = context.Process(target=_child, args=(fn, send, memory_bytes), daemon=False)
     child.start()
     send.close()
     try:
@@ -101,7 +103,7 @@ def _child(fn: Callable[[], Any], send: Connection, memory_bytes: int | None) ->
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides about interrupts
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        _die_with_parent()
+        die_with_parent()
         if memory_bytes:
             _limit_memory(memory_bytes)
         send.send(_outcome(fn))
@@ -127,7 +129,7 @@ def _outcome(fn: Callable[[], Any]) -> tuple[str, Any]:
 _PR_SET_PDEATHSIG: Final = 1  # linux/prctl.h
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Linux: the kernel kills this worker when the parent dies (a kill -9 of the batch must
     not leave a worker writing a partial folder beside the next run)."""
     if not sys.platform.startswith("linux"):

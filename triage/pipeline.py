@@ -7,22 +7,33 @@ fails only when no input at all could be used (exit 3).
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import itertools
 import logging
-from collections.abc import Sequence
+import multiprocessing as mp
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Final
 
 import pandas as pd
 
 from triage import TOOL_NAME, __version__, io
-from triage.engine import triage_frame
+from triage.engine import prepare, triage_frame
 from triage.io import ColumnMapping, InputsRead, ProgressHook, ReadOptions, load_mapping
+from triage.isolate import die_with_parent
 from triage.knowledge import load_knowledge
 from triage.knowledge.model import Knowledge
 from triage.notices import notices
-from triage.output import OutputOptions, RunMeta, write_outputs
-from triage.report.redact import Redactor
+from triage.output import OutputOptions, OutputSession, RunMeta
+from triage.output.redact import Redactor
 from triage.schema import (
     EXIT_FAIL_ON,
     EXIT_OK,
@@ -33,7 +44,7 @@ from triage.schema import (
     Rejected,
     TriageError,
 )
-from triage.urgent import URGENT_TXT, urgent_lines, urgent_results, urgent_text
+from triage.urgent import URGENT_TXT, urgent_lines, urgent_text
 
 log = logging.getLogger("triage")
 
@@ -52,6 +63,10 @@ class NoUsableInputError(TriageError):
         super().__init__(message)
 
 
+# Rows the engine and the writers take at a time: memory is bounded by the chunk, not the file.
+DEFAULT_CHUNK_ROWS: Final = 50_000
+
+
 @dataclass
 class TriageRequest:
     inputs: Sequence[Path]
@@ -61,11 +76,15 @@ class TriageRequest:
     read_options: ReadOptions = field(default_factory=ReadOptions)
     output_options: OutputOptions = field(default_factory=OutputOptions)
     fail_on: str | None = None
+    chunk_rows: int = DEFAULT_CHUNK_ROWS
+    jobs: int | None = None  # engine processes for a file of several chunks (None: every core)
+    # Keep every result in the outcome (a script's or a test's use): a streaming run holds only
+    # one chunk at a time, and the outcome then carries the counts alone.
+    keep_results: bool = False
 
 
 @dataclass
 class TriageOutcome:
-    results: pd.DataFrame
     rejected: list[Rejected]
     inputs: list[InputSummary]
     errors: list[InputFileError]  # inputs that could not be used at all
@@ -73,15 +92,15 @@ class TriageOutcome:
     fail_on_matches: int
     exit_code: int
     knowledge: Knowledge
+    result_count: int = 0
+    counts_by: dict[str, dict[str, int]] = field(default_factory=dict)  # column -> value -> rows
     urgent: list[str] = field(default_factory=list)  # triage.urgent lines, redacted if asked
     notices: list[str] = field(default_factory=list)  # triage.notices: said whatever --quiet
+    results: pd.DataFrame | None = None  # every result, with TriageRequest.keep_results only
 
     def count(self, column: str) -> dict[str, int]:
-        """Results per value of a column (priority, status ...), zero counts left out."""
-        if self.results.empty:
-            return {}
-        counts = self.results[column].value_counts()
-        return {str(k): int(v) for k, v in counts.items()}
+        """Results per value of priority, status or band, zero counts left out."""
+        return {k: v for k, v in self.counts_by.get(column, {}).items() if v}
 
 
 def read_inputs(
@@ -99,40 +118,109 @@ def read_inputs(
     return read
 
 
-def _triage_each_file_alone_if_need_be(
-    read: InputsRead, knowledge: Knowledge, at: datetime
-) -> pd.DataFrame:
-    """The engine on every file's rows at once; should it fail (a bug), each file alone, so that
-    one file's fault costs that file only: it becomes an unusable input (an error naming it)
-    and the others are triaged as usual.  When no file can be triaged the error is raised: a bug
-    in the rules (exit 1), not a fault of the inputs."""
+def chunk_bounds(rows: int, chunk_rows: int) -> list[tuple[int, int]]:
+    """[start, stop) of each chunk of at most ``chunk_rows`` rows, in order (one empty chunk for
+    no rows, so that a file without results still passes through the engine)."""
+    step = max(int(chunk_rows), 1)
+    return [(start, min(start + step, rows)) for start in range(0, rows, step)] or [(0, 0)]
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, as under taskset or a cgroup)."""
     try:
-        return triage_frame(read.frame, knowledge, as_of=at)
-    except Exception as exc:  # a bug: find the file it belongs to
-        first = exc
-        log.debug("the engine failed on the whole batch: %s", type(exc).__name__)
-    if len(read.inputs) < 2:
-        raise first  # nothing to save: a bug (exit 1)
-    parts: list[pd.DataFrame] = []
-    kept: list[InputSummary] = []
-    for summary in read.inputs:
-        rows = read.frame[read.frame["source_file"] == summary.file]
-        try:
-            parts.append(triage_frame(rows, knowledge, as_of=at))
-            kept.append(summary)
-        except Exception as exc:
-            read.errors.append(
-                InputFileError(
-                    summary.file,
-                    f"could not be triaged: internal error ({type(exc).__name__}) in the "
-                    "rules; this is a bug: report it (the other files were triaged)",
-                )
-            )
-            read.rejected = [r for r in read.rejected if r.source_file != summary.file]
-    if not kept:
-        raise first  # every file fails: a bug in the rules, not in the inputs (exit 1)
-    read.inputs = kept
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def triage_chunks(
+    frame: pd.DataFrame,
+    knowledge: Knowledge,
+    *,
+    as_of: datetime,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    jobs: int = 1,
+) -> Iterator[pd.DataFrame]:
+    """The engine's results for ``frame``, chunk by chunk, in input order.
+
+    With ``jobs`` > 1 and more than one chunk, the chunks are triaged by that many forked
+    worker processes (the frame and the compiled vocabularies are inherited, not copied), at
+    most ``jobs`` + 1 chunks ahead of the caller, so memory stays bounded by a few chunks and
+    the caller writes one chunk while the workers triage the next ones.  The results are the
+    same row for row whatever ``jobs`` and ``chunk_rows`` are: the rules read one row at a time.
+    An exception in a worker is raised here, as it would be in this process.
+    """
+    bounds = chunk_bounds(len(frame), chunk_rows)
+    if (
+        jobs <= 1
+        or len(bounds) <= 1
+        or "fork" not in mp.get_all_start_methods()
+        or mp.current_process().daemon  # a daemon process may not have children
+    ):
+        for start, stop in bounds:
+            yield triage_frame(frame.iloc[start:stop], knowledge, as_of=as_of)
+        return
+    global _WORK
+    prepare(knowledge)  # compiled once here, inherited by every worker
+    _WORK = (frame, knowledge, as_of)
+    # What the workers inherit is left out of their garbage collections: a collection writes to
+    # every object it visits, which would copy the whole inherited frame into each worker.
+    gc.freeze()
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=mp.get_context("fork"), initializer=_worker_start
+    )
+    try:
+        pending: deque[Future[pd.DataFrame]] = deque()
+        queue = iter(bounds)
+        for start, stop in itertools.islice(queue, jobs + 1):
+            pending.append(pool.submit(_triage_part, start, stop))
+        while pending:
+            results = pending.popleft().result()
+            following = next(queue, None)
+            if following is not None:
+                pending.append(pool.submit(_triage_part, *following))
+            yield results
+    finally:
+        _WORK = None
+        pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
+
+
+def _worker_start() -> None:
+    """A pool worker: Ctrl-C is the parent's to handle, and it dies with its parent (a killed
+    run or a batch worker stopped at its time limit leaves no orphan behind)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
+    gc.disable()  # collected after each chunk (_triage_part); see paused_gc
+
+
+# The frame a pool's workers triage, set before they are forked (triage_chunks).
+_WORK: tuple[pd.DataFrame, Knowledge, datetime] | None = None
+
+
+def _triage_part(start: int, stop: int) -> pd.DataFrame:
+    assert _WORK is not None, "a triage worker without its frame"
+    frame, knowledge, as_of = _WORK
+    try:
+        return triage_frame(frame.iloc[start:stop], knowledge, as_of=as_of)
+    finally:
+        gc.collect(0)  # what this chunk left in cycles (the worker's collector is paused)
+
+
+def _bug_error(file: str, exc: Exception) -> InputFileError:
+    log.debug("the engine failed on %s: %s", file, type(exc).__name__)
+    if isinstance(exc, BrokenProcessPool):
+        return InputFileError(
+            file,
+            "could not be triaged: a worker process died (out of memory, or killed); the other "
+            "files were triaged (fewer --jobs use less memory)",
+        )
+    return InputFileError(
+        file,
+        f"could not be triaged: internal error ({type(exc).__name__}) in the rules; this is a "
+        "bug: report it (the other files were triaged)",
+    )
 
 
 def _as_written(results: pd.DataFrame, options: OutputOptions) -> pd.DataFrame:
@@ -147,6 +235,30 @@ def priorities_at_or_above(level: str) -> list[str]:
     return list(PRIORITIES[: PRIORITIES.index(level) + 1])
 
 
+def _collect_young() -> None:
+    gc.collect(0)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[Callable[[], None]]:
+    """Python's automatic cyclic garbage collection paused for a run; the caller collects what
+    was allocated since the last time by calling the function it gets, once per chunk.
+
+    The reader and the rules make hundreds of thousands of small objects per chunk, and the
+    collector's automatic passes over them (and over every live object of the run, again and
+    again) took about a third of the engine's time.  Memory stays bounded: objects are freed by
+    reference counting as before, and reference cycles once per chunk (and all at the end).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield _collect_young
+    finally:
+        gc.collect()
+        if was_enabled:
+            gc.enable()
+
+
 def run_triage(
     request: TriageRequest,
     *,
@@ -154,56 +266,116 @@ def run_triage(
     now: datetime | None = None,
     report: Path | None = None,
 ) -> TriageOutcome:
-    """Read, triage and write; returns the outcome with its exit status (0, 4 or 10).
+    """Read, triage and write, one input file at a time and each file's rows in chunks of
+    ``request.chunk_rows``: only one chunk of results is in memory at once, whatever the size
+    of the batch.  Returns the outcome with its exit status (0, 4 or 10).
+
+    One file's fault costs that file only: a file that cannot be read, or whose rows make the
+    rules fail (a bug), becomes an unusable input (an error naming it) and its rows already
+    written are taken back (OutputSession.rollback); the others are triaged.  When no file is
+    usable: NoUsableInputError (exit 3), or the rules' error when they failed on every file
+    (a bug, exit 1).
 
     ``report``: the summary page named in the urgent list (default: the one in ``out_dir``).
     """
     knowledge = load_knowledge(request.ranges)
-    read = read_inputs(
-        request.inputs, columns=request.columns, options=request.read_options, progress=progress
-    )
+    mapping: ColumnMapping | None = load_mapping(request.columns) if request.columns else None
     generated_at = now or datetime.now(UTC)
-    results = _triage_each_file_alone_if_need_be(read, knowledge, generated_at)
-    meta = RunMeta(
-        tool_name=TOOL_NAME,
-        tool_version=__version__,
-        generated_at=generated_at,
-        reference_set=knowledge.reference_set.name,
-        reference_title=knowledge.reference_set.title,
-        inputs=read.inputs,
-        band_thresholds=[(b.name, b.lower_ng_ml) for b in knowledge.thresholds.bands],
-    )
-    urgent = urgent_lines(
-        _as_written(urgent_results(results), request.output_options),
-        report or request.out_dir / "summary.html",
-    )
-    header = f"{TOOL_NAME} {__version__}, {generated_at:%Y-%m-%d %H:%M} UTC: urgent results"
-    written = write_outputs(
-        results,
-        read.rejected,
-        meta,
-        request.out_dir,
-        request.output_options,
-        extra_files={URGENT_TXT: urgent_text(urgent, header=header).encode()},
-    )
+    options = request.output_options
+    inputs: list[InputSummary] = []
+    rejected: list[Rejected] = []
+    errors: list[InputFileError] = []
+    kept: list[pd.DataFrame] = []
+    bug: Exception | None = None
+    bands = [(b.name, b.lower_ng_ml) for b in knowledge.thresholds.bands]
+    with (
+        OutputSession(request.out_dir, options, band_thresholds=bands) as session,
+        paused_gc() as collect,
+    ):
+        for read in io.read_each(
+            list(request.inputs), mapping, request.read_options, progress=progress
+        ):
+            if isinstance(read, InputFileError):
+                errors.append(read)
+                continue
+            collect()
+            session.savepoint()
+            kept_before = len(kept)
+            try:
+                for results in triage_chunks(
+                    read.frame,
+                    knowledge,
+                    as_of=generated_at,
+                    chunk_rows=request.chunk_rows,
+                    jobs=request.jobs or available_cores(),
+                ):
+                    session.add(results)
+                    collect()
+                    if request.keep_results:
+                        kept.append(results)
+            except Exception as exc:  # a bug in the rules: this file only
+                session.rollback()
+                del kept[kept_before:]
+                if not isinstance(exc, BrokenProcessPool):  # a dead worker is not a bug
+                    bug = bug or exc
+                errors.append(_bug_error(read.summary.file, exc))
+                continue
+            inputs.append(read.summary)
+            rejected.extend(read.rejected)
+        if not inputs:
+            if bug is not None:
+                raise bug  # the rules fail on every file read: a bug, not a fault of the inputs
+            raise NoUsableInputError(errors or [InputFileError("(inputs)", "no input files")])
+        meta = RunMeta(
+            tool_name=TOOL_NAME,
+            tool_version=__version__,
+            generated_at=generated_at,
+            reference_set=knowledge.reference_set.name,
+            reference_title=knowledge.reference_set.title,
+            inputs=inputs,
+            band_thresholds=bands,
+        )
+        urgent = urgent_lines(
+            _as_written(session.urgent_rows(), options),
+            report or request.out_dir / "summary.html",
+        )
+        header = f"{TOOL_NAME} {__version__}, {generated_at:%Y-%m-%d %H:%M} UTC: urgent results"
+        written = session.finish(
+            rejected, meta, extra_files={URGENT_TXT: urgent_text(urgent, header=header).encode()}
+        )
+        counts_by = {c: session.counts(c) for c in COUNTED_COLUMNS}
+    result_count = sum(counts_by["priority"].values())
     matches = 0
     if request.fail_on:
-        matches = int(results["priority"].isin(priorities_at_or_above(request.fail_on)).sum())
+        wanted = priorities_at_or_above(request.fail_on)
+        matches = sum(n for p, n in counts_by["priority"].items() if p in wanted)
     if matches:
         exit_code = EXIT_FAIL_ON
-    elif read.errors:
+    elif errors:
         exit_code = EXIT_SOME_INPUTS_FAILED
     else:
         exit_code = EXIT_OK
     return TriageOutcome(
         urgent=urgent,
-        notices=notices(read.inputs),
-        results=results,
-        rejected=read.rejected,
-        inputs=read.inputs,
-        errors=read.errors,
+        notices=notices(inputs),
+        rejected=rejected,
+        inputs=inputs,
+        errors=errors,
         written=written,
         fail_on_matches=matches,
         exit_code=exit_code,
         knowledge=knowledge,
+        result_count=result_count,
+        counts_by=counts_by,
+        results=_joined(kept) if request.keep_results else None,
     )
+
+
+# The columns whose counts the outcome carries (the CLI prints them; --fail-on reads priority).
+COUNTED_COLUMNS: Final = ("priority", "status", "band")
+
+
+def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    if not parts:
+        return pd.DataFrame()
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]

@@ -22,6 +22,7 @@ from triage.cli.options import (
     FailOnOpt,
     GroupReadableOpt,
     HeaderRowOpt,
+    JobsOpt,
     PdfOpt,
     QuietOpt,
     RangesOpt,
@@ -120,6 +121,7 @@ def register(app: typer.Typer) -> None:
         redact_key: RedactKeyOpt = None,
         template_dir: TemplateDirOpt = None,
         group_readable: GroupReadableOpt = False,
+        jobs: JobsOpt = 0,
         quiet: QuietOpt = False,
         verbose: VerboseOpt = False,
         debug: DebugOpt = False,
@@ -158,6 +160,7 @@ def register(app: typer.Typer) -> None:
                     group_readable=group_readable,
                 ),
                 fail_on=fail_on.value if fail_on else None,
+                jobs=jobs or None,
             )
             settings = BatchSettings(
                 archive=archive,

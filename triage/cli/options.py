@@ -230,6 +230,18 @@ UnitOpt = Annotated[
         show_default=False,
     ),
 ]
+JobsOpt = Annotated[
+    int,
+    typer.Option(
+        "--jobs",
+        envvar=env("jobs"),
+        min=0,
+        help=(
+            "Processes that triage a large file's chunks side by side (a file of more than "
+            "one chunk of 50,000 rows); 0: one per core this process may use."
+        ),
+    ),
+]
 DayFirstOpt = Annotated[
     bool,
     typer.Option(

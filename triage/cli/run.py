@@ -18,6 +18,7 @@ from triage.cli.options import (
     ForceOpt,
     GroupReadableOpt,
     HeaderRowOpt,
+    JobsOpt,
     OutOpt,
     PdfOpt,
     QuietOpt,
@@ -122,6 +123,7 @@ def _triage(
     template_dir: Path | None,
     force: bool = False,
     group_readable: bool = False,
+    jobs: int = 0,
 ) -> None:
     console.configure_logging(quiet=quiet, verbose=verbose)
     with console.error_boundary(debug=debug):
@@ -150,6 +152,7 @@ def _triage(
             ),
             output_options=options,
             fail_on=fail_on,
+            jobs=jobs or None,
         )
         # One run at a time per --out folder (exit 75), checked before any input is read.
         with (
@@ -175,7 +178,7 @@ def _triage(
 def _print_outcome(outcome: TriageOutcome, out: Path) -> None:
     from triage.io.wide import CONSOLE_WARNINGS
 
-    n_results = len(outcome.results)
+    n_results = outcome.result_count
     n_rejected = len(outcome.rejected)
     files = len(outcome.inputs)
     console.out(
@@ -221,6 +224,7 @@ def register(app: typer.Typer) -> None:
         template_dir: TemplateDirOpt = None,
         force: ForceOpt = False,
         group_readable: GroupReadableOpt = False,
+        jobs: JobsOpt = 0,
         quiet: QuietOpt = False,
         verbose: VerboseOpt = False,
         debug: DebugOpt = False,
@@ -258,6 +262,7 @@ def register(app: typer.Typer) -> None:
             template_dir=template_dir,
             force=force,
             group_readable=group_readable,
+            jobs=jobs,
         )
 
     @app.command("demo")
