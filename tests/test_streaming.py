@@ -208,3 +208,14 @@ def test_a_worker_killed_costs_its_file_only(
     import multiprocessing
 
     assert multiprocessing.active_children() == []
+
+
+def test_the_jobs_help_names_the_chunk_size_in_use() -> None:
+    """--help must not import the pipeline (start-up stays light), so it says the chunk size in
+    words: it must say the one the pipeline uses."""
+    import typing
+
+    from triage.cli.options import JobsOpt
+
+    (option,) = [a for a in typing.get_args(JobsOpt) if hasattr(a, "help")]
+    assert f"{pipeline.DEFAULT_CHUNK_ROWS:,} rows" in option.help

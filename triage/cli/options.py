@@ -238,7 +238,7 @@ JobsOpt = Annotated[
         min=0,
         help=(
             "Processes that triage a large file's chunks side by side (a file of more than "
-            "one chunk of 50,000 rows); 0: one per core this process may use."
+            "one chunk of 20,000 rows); 0: one per core this process may use."
         ),
     ),
 ]
