@@ -76,7 +76,7 @@ def main() -> None:
 
         def session_write() -> list[Path]:
             options = OutputOptions()
-            with OutputSession(chunked, options, band_thresholds=meta.band_thresholds) as session:
+            with OutputSession(chunked, options) as session:
                 for start in range(0, len(results), args.chunk_rows):
                     session.add(results.iloc[start : start + args.chunk_rows])
                 return session.finish(read.rejected, meta)

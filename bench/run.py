@@ -17,10 +17,8 @@ Rows of the table (issue "Cost close to reading the input"):
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -29,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ingest import HEADERS, _row, write_export
+from ingest import write_csv_export, write_export
 
 TOOL = [sys.executable, "-m", "triage"]
 WRAPPER = (
@@ -100,15 +98,6 @@ def compare(
     return row
 
 
-def write_csv(path: Path, rows: int, seed: int = 11) -> None:
-    rng = random.Random(seed)
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
-        out.writerow(HEADERS)
-        for i in range(rows):
-            out.writerow(["" if v is None else v for v in _row(rng, i)])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
@@ -123,8 +112,8 @@ def main() -> None:
         root = Path(tmp)
         xlsx, big, small = root / "export.xlsx", root / "export.csv", root / "export_tenth.csv"
         write_export(xlsx, args.xlsx_rows)
-        write_csv(big, args.csv_rows)
-        write_csv(small, max(args.csv_rows // 10, 1))
+        write_csv_export(big, args.csv_rows)
+        write_csv_export(small, max(args.csv_rows // 10, 1))
         out = str(root / "out")
         copy = str(root / "copy.csv")
         run = [*TOOL, "run", "--quiet", "--force", "--out", out]

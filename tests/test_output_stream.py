@@ -157,7 +157,7 @@ def test_chunked_session_writes_the_same_files(
         batch = (results, rejected, meta)
     expected = whole(tmp_path, batch, OPTIONS[kind]())
     out = tmp_path / "chunked"
-    with OutputSession(out, OPTIONS[kind](), band_thresholds=list(meta.band_thresholds)) as session:
+    with OutputSession(out, OPTIONS[kind]()) as session:
         for chunk in chunks(results, size):
             session.add(chunk)
         extra = {URGENT_TXT: urgent_file(session.urgent_rows())}
@@ -181,7 +181,7 @@ def test_rolled_back_rows_leave_no_trace(tmp_path: Path, batch: Batch, kind: str
     junk = pd.concat([junk, results.iloc[:5]], ignore_index=True)  # known patients too
     half = len(results) // 2
     out = tmp_path / "rolled"
-    with OutputSession(out, OPTIONS[kind](), band_thresholds=list(meta.band_thresholds)) as session:
+    with OutputSession(out, OPTIONS[kind]()) as session:
         session.savepoint()
         for chunk in chunks(junk, 11):  # a failing first file
             session.add(chunk)
@@ -215,7 +215,7 @@ def test_an_empty_session_writes_the_files_of_an_empty_batch(
     empty = results.iloc[:0]
     expected = whole(tmp_path, (empty, rejected, meta), OutputOptions())
     out = tmp_path / "session"
-    with OutputSession(out, OutputOptions(), band_thresholds=meta.band_thresholds) as session:
+    with OutputSession(out, OutputOptions()) as session:
         session.savepoint()
         session.add(results.iloc[:10])
         session.rollback()
@@ -231,7 +231,7 @@ def test_an_abandoned_session_leaves_nothing(tmp_path: Path, fixture_batch: Batc
     out = tmp_path / "out"
     with (
         pytest.raises(RuntimeError, match="a bug"),
-        OutputSession(out, OutputOptions(xlsx=True), band_thresholds=[]) as session,
+        OutputSession(out, OutputOptions(xlsx=True)) as session,
     ):
         for chunk in chunks(results, 50):
             session.add(chunk)
@@ -242,7 +242,7 @@ def test_an_abandoned_session_leaves_nothing(tmp_path: Path, fixture_batch: Batc
 def test_urgent_rows_are_the_urgent_rows_as_given(tmp_path: Path, fixture_batch: Batch) -> None:
     results = fixture_batch[0]
     options = OutputOptions(redact=True, redact_key=KEY)
-    with OutputSession(tmp_path / "out", options, band_thresholds=[]) as session:
+    with OutputSession(tmp_path / "out", options) as session:
         for chunk in chunks(results, 17):
             session.add(chunk)
         urgent = session.urgent_rows()

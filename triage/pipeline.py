@@ -1,13 +1,14 @@
-"""One triage run: read every input, triage, write the outputs.
+"""One triage run: read every input, triage, write the outputs, streaming (docs/design.md).
 
 This is the only module that ties the stages together; the CLI calls it, and so can a script.
-Bad inputs do not stop the others: each becomes an InputFileError in the outcome, and the run
-fails only when no input at all could be used (exit 3).
+Inputs are read one at a time and each file's rows go through the engine and the output session
+in chunks, so memory follows one chunk, not the batch.  Bad inputs do not stop the others: each
+becomes an InputFileError in the outcome, and the run fails only when no input at all could be
+used (exit 3).
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import itertools
 import logging
@@ -15,7 +16,7 @@ import multiprocessing as mp
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from typing import Final
 
 import pandas as pd
 
-from triage import TOOL_NAME, __version__, io
+from triage import TOOL_NAME, __version__, collector, io
 from triage.engine import prepare, triage_frame
 from triage.io import ColumnMapping, InputsRead, ProgressHook, ReadOptions, load_mapping
 from triage.isolate import die_with_parent
@@ -33,7 +34,6 @@ from triage.knowledge import load_knowledge
 from triage.knowledge.model import Knowledge
 from triage.notices import notices
 from triage.output import OutputOptions, OutputSession, RunMeta
-from triage.output.redact import Redactor
 from triage.schema import (
     EXIT_FAIL_ON,
     EXIT_OK,
@@ -55,7 +55,7 @@ class NoUsableInputError(TriageError):
     exit_code = 3
 
     def __init__(self, failures: Sequence[InputFileError]) -> None:
-        self.failures = list(failures)
+        self.failures = list(failures) or [InputFileError("(inputs)", "no input files")]
         if len(self.failures) == 1:
             message = str(self.failures[0])
         else:
@@ -114,7 +114,7 @@ def read_inputs(
     mapping: ColumnMapping | None = load_mapping(columns) if columns else None
     read = io.read_inputs(list(paths), mapping, options or ReadOptions(), progress=progress)
     if not read.inputs:
-        raise NoUsableInputError(read.errors or [InputFileError("(inputs)", "no input files")])
+        raise NoUsableInputError(read.errors)
     return read
 
 
@@ -192,7 +192,7 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent()
-    gc.disable()  # collected after each chunk (_triage_part); see paused_gc
+    gc.disable()  # collected after each chunk (_triage_part); see triage.collector
 
 
 # The frame a pool's workers triage, set before they are forked (triage_chunks).
@@ -205,7 +205,7 @@ def _triage_part(start: int, stop: int) -> pd.DataFrame:
     try:
         return triage_frame(frame.iloc[start:stop], knowledge, as_of=as_of)
     finally:
-        gc.collect(0)  # what this chunk left in cycles (the worker's collector is paused)
+        collector.collect_young()  # the worker's collector is paused (_worker_start)
 
 
 def _bug_error(file: str, exc: Exception) -> InputFileError:
@@ -223,40 +223,9 @@ def _bug_error(file: str, exc: Exception) -> InputFileError:
     )
 
 
-def _as_written(results: pd.DataFrame, options: OutputOptions) -> pd.DataFrame:
-    """The rows as the outputs show them (ids and names redacted under --redact)."""
-    if options.redact and not results.empty:
-        return Redactor.for_run(options.redact_key).redact_results(results)
-    return results
-
-
 def priorities_at_or_above(level: str) -> list[str]:
     """--fail-on soon matches soon and urgent (PRIORITIES runs from most pressing)."""
     return list(PRIORITIES[: PRIORITIES.index(level) + 1])
-
-
-def _collect_young() -> None:
-    gc.collect(0)
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[Callable[[], None]]:
-    """Python's automatic cyclic garbage collection paused for a run; the caller collects what
-    was allocated since the last time by calling the function it gets, once per chunk.
-
-    The reader and the rules make hundreds of thousands of small objects per chunk, and the
-    collector's automatic passes over them (and over every live object of the run, again and
-    again) took about a third of the engine's time.  Memory stays bounded: objects are freed by
-    reference counting as before, and reference cycles once per chunk (and all at the end).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield _collect_young
-    finally:
-        gc.collect()
-        if was_enabled:
-            gc.enable()
 
 
 def run_triage(
@@ -289,8 +258,8 @@ def run_triage(
     bug: Exception | None = None
     bands = [(b.name, b.lower_ng_ml) for b in knowledge.thresholds.bands]
     with (
-        OutputSession(request.out_dir, options, band_thresholds=bands) as session,
-        paused_gc() as collect,
+        OutputSession(request.out_dir, options) as session,
+        collector.paused(),
     ):
         for read in io.read_each(
             list(request.inputs), mapping, request.read_options, progress=progress
@@ -298,7 +267,7 @@ def run_triage(
             if isinstance(read, InputFileError):
                 errors.append(read)
                 continue
-            collect()
+            collector.collect_young()
             session.savepoint()
             kept_before = len(kept)
             try:
@@ -310,7 +279,7 @@ def run_triage(
                     jobs=request.jobs or available_cores(),
                 ):
                     session.add(results)
-                    collect()
+                    collector.collect_young()
                     if request.keep_results:
                         kept.append(results)
             except Exception as exc:  # a bug in the rules: this file only
@@ -325,7 +294,7 @@ def run_triage(
         if not inputs:
             if bug is not None:
                 raise bug  # the rules fail on every file read: a bug, not a fault of the inputs
-            raise NoUsableInputError(errors or [InputFileError("(inputs)", "no input files")])
+            raise NoUsableInputError(errors)
         meta = RunMeta(
             tool_name=TOOL_NAME,
             tool_version=__version__,
@@ -336,7 +305,7 @@ def run_triage(
             band_thresholds=bands,
         )
         urgent = urgent_lines(
-            _as_written(session.urgent_rows(), options),
+            session.urgent_rows_as_written(),
             report or request.out_dir / "summary.html",
         )
         header = f"{TOOL_NAME} {__version__}, {generated_at:%Y-%m-%d %H:%M} UTC: urgent results"

@@ -36,8 +36,8 @@ _DAYS_PER_YEAR: Final = DAYS_PER_YEAR
 _DAYS_PER_WEEK: Final = DAYS_PER_WEEK
 _MONTHS_PER_YEAR: Final = MONTHS_PER_YEAR
 _MONTHS_IN_YEAR: Final = 12
-_FRAME_YEARS: Final = (1678, 2261)  # datetime64[ns] holds 1677-09-21 .. 2262-04-11
-FRAME_YEARS: Final = _FRAME_YEARS  # the years a datetime64[ns] column holds whole
+# The years a datetime64[ns] column holds whole (it holds 1677-09-21 .. 2262-04-11).
+FRAME_YEARS: Final = (1678, 2261)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -185,13 +185,15 @@ def is_empty_value(cell: object) -> bool:
     """Blank, or a placeholder that says nothing ("-", "n/a", "#N/A")."""
     if is_blank(cell):
         return True
-    if not isinstance(cell, str) or len(cell) > _LONGEST_PLACEHOLDER:
+    return isinstance(cell, str) and _placeholder(cell, _words().empty)
+
+
+def _placeholder(cell: str, empty: frozenset[str]) -> bool:
+    """A short text among ``empty`` (the placeholder words), as written or normalised."""
+    if len(cell) > _LONGEST_PLACEHOLDER:
         return False
-    empty = _words().empty
     plain = cell.strip().lower()
-    if plain in empty:
-        return True
-    return not plain.isalnum() and normalise_word(cell) in empty
+    return plain in empty or (not plain.isalnum() and normalise_word(cell) in empty)
 
 
 def texts_or_none(cells: Sequence[object]) -> list[str | None]:
@@ -205,16 +207,7 @@ def texts_or_none(cells: Sequence[object]) -> list[str | None]:
             append(None if is_empty_value(cell) else cell_text(cell))
             continue
         text = cell.strip()
-        if not text:
-            append(None)
-        elif len(cell) > _LONGEST_PLACEHOLDER:
-            append(text)
-        else:
-            plain = text.lower()
-            if plain in empty or (not plain.isalnum() and normalise_word(cell) in empty):
-                append(None)
-            else:
-                append(text)
+        append(None if not text or _placeholder(cell, empty) else text)
     return out
 
 
@@ -1452,7 +1445,7 @@ def parse_date(cell: object, dayfirst: bool = True, *, serials: bool = True) -> 
 
 def in_frame_range(value: date) -> bool:
     """True when a date fits a datetime64[ns] column."""
-    return _FRAME_YEARS[0] <= value.year <= _FRAME_YEARS[1]
+    return FRAME_YEARS[0] <= value.year <= FRAME_YEARS[1]
 
 
 def _parse_date(cell: object, dayfirst: bool, serials: bool) -> datetime | None:

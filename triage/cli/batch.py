@@ -35,7 +35,7 @@ from triage.cli.options import (
     XlsxOpt,
     env,
 )
-from triage.cli.run import report_options, sheet_option
+from triage.cli.run import triage_request
 
 if TYPE_CHECKING:  # imported when the command runs: --help stays light
     from triage.batch import BatchItem
@@ -138,29 +138,26 @@ def register(app: typer.Typer) -> None:
         console.configure_logging(quiet=quiet, verbose=verbose)
         with console.error_boundary(debug=debug):
             from triage.batch import BatchSettings, describe, run_batch
-            from triage.io import ReadOptions
-            from triage.pipeline import TriageRequest
 
-            template = TriageRequest(
-                inputs=[],
-                out_dir=out,
+            template = triage_request(
+                ctx,
+                [],
+                out=out,
                 ranges=ranges,
                 columns=columns,
-                read_options=ReadOptions(
-                    sheet=sheet_option(sheet), header_row=header_row, dayfirst=dayfirst, unit=unit
-                ),
-                output_options=report_options(
-                    ctx,
-                    xlsx=xlsx,
-                    pdf=pdf,
-                    all_patients=all_patients,
-                    redact=redact,
-                    redact_key=redact_key,
-                    template_dir=template_dir,
-                    group_readable=group_readable,
-                ),
                 fail_on=fail_on.value if fail_on else None,
-                jobs=jobs or None,
+                sheet=sheet,
+                header_row=header_row,
+                dayfirst=dayfirst,
+                unit=unit,
+                jobs=jobs,
+                xlsx=xlsx,
+                pdf=pdf,
+                all_patients=all_patients,
+                redact=redact,
+                redact_key=redact_key,
+                template_dir=template_dir,
+                group_readable=group_readable,
             )
             settings = BatchSettings(
                 archive=archive,

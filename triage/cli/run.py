@@ -35,7 +35,7 @@ from triage.schema import PRIORITIES, STATUSES, ConfigError
 
 if TYPE_CHECKING:  # the commands import the pipeline when they run: --help stays light
     from triage.output import Branding, OutputOptions
-    from triage.pipeline import TriageOutcome
+    from triage.pipeline import TriageOutcome, TriageRequest
 
 DEFAULT_OUT = Path("triage-report")
 DEMO_INPUT = "demo_export.xlsx"
@@ -100,6 +100,56 @@ def report_options(
     )
 
 
+def triage_request(
+    ctx: typer.Context,
+    inputs: list[Path],
+    *,
+    out: Path,
+    ranges: str,
+    columns: Path | None,
+    fail_on: str | None,
+    sheet: str | None,
+    header_row: int | None,
+    dayfirst: bool,
+    unit: str | None,
+    jobs: int,
+    xlsx: bool,
+    pdf: bool,
+    all_patients: bool,
+    redact: bool,
+    redact_key: str | None,
+    template_dir: Path | None,
+    group_readable: bool,
+    force: bool = False,
+) -> TriageRequest:
+    """The request of `run`, `demo` and `batch` (each of batch's files) from their options."""
+    from triage.io import ReadOptions
+    from triage.pipeline import TriageRequest
+
+    return TriageRequest(
+        inputs=inputs,
+        out_dir=out,
+        ranges=ranges,
+        columns=columns,
+        read_options=ReadOptions(
+            sheet=sheet_option(sheet), header_row=header_row, dayfirst=dayfirst, unit=unit
+        ),
+        output_options=report_options(
+            ctx,
+            xlsx=xlsx,
+            pdf=pdf,
+            all_patients=all_patients,
+            redact=redact,
+            redact_key=redact_key,
+            template_dir=template_dir,
+            group_readable=group_readable,
+            force=force,
+        ),
+        fail_on=fail_on,
+        jobs=jobs or None,
+    )
+
+
 def _triage(
     ctx: typer.Context,
     inputs: list[Path],
@@ -128,11 +178,20 @@ def _triage(
     console.configure_logging(quiet=quiet, verbose=verbose)
     with console.error_boundary(debug=debug):
         from triage import output
-        from triage.io import ReadOptions
-        from triage.pipeline import TriageRequest, run_triage
+        from triage.pipeline import run_triage
 
-        options = report_options(
+        request = triage_request(
             ctx,
+            inputs,
+            out=out,
+            ranges=ranges,
+            columns=columns,
+            fail_on=fail_on,
+            sheet=sheet,
+            header_row=header_row,
+            dayfirst=dayfirst,
+            unit=unit,
+            jobs=jobs,
             xlsx=xlsx,
             pdf=pdf,
             all_patients=all_patients,
@@ -142,18 +201,7 @@ def _triage(
             group_readable=group_readable,
             force=force,
         )
-        request = TriageRequest(
-            inputs=inputs,
-            out_dir=out,
-            ranges=ranges,
-            columns=columns,
-            read_options=ReadOptions(
-                sheet=sheet_option(sheet), header_row=header_row, dayfirst=dayfirst, unit=unit
-            ),
-            output_options=options,
-            fail_on=fail_on,
-            jobs=jobs or None,
-        )
+        options = request.output_options
         # One run at a time per --out folder (exit 75), checked before any input is read.
         with (
             console.terminate_as_interrupt(),

@@ -159,20 +159,10 @@ def _drug_names(matches: Sequence[DrugMatch]) -> str:
 
 
 def _band_lower(ctx: RowContext, name: str) -> float:
-    bands = ctx.knowledge.thresholds.bands
-    cached = _BAND_CACHE.get(id(bands))
-    if cached is None or cached[0] is not bands:
-        lowers: dict[str, float] = {}
-        for band in bands:
-            lowers.setdefault(band.name, band.lower_ng_ml)  # the first band of a name decides
-        cached = _BAND_CACHE[id(bands)] = (bands, lowers)
-    lower = cached[1].get(name)
-    if lower is None:
-        raise KeyError(f"band {name!r} is not defined in thresholds.toml")
-    return lower
-
-
-_BAND_CACHE: dict[int, tuple[object, dict[str, float]]] = {}
+    for band in ctx.knowledge.thresholds.bands:
+        if band.name == name:
+            return band.lower_ng_ml
+    raise KeyError(f"band {name!r} is not defined in thresholds.toml")
 
 
 def _pituitary_reason(s: Situation) -> str | None:
@@ -868,27 +858,9 @@ def suggest_calm(ctx: RowContext, labels: Labels) -> list[Suggestion]:
     if not ctx.drugs and not ctx.patient.conflicts:
         return []
     found = []
-    for code, name, reason_of in _calm_ordered(labels):
-        reason = reason_of(ctx)
+    for code, name, _ in _ordered(labels, any_status=True):
+        reason_of = _CALM_REASONS.get(code)
+        reason = reason_of(ctx) if reason_of is not None else None
         if reason is not None:
             found.append(Suggestion(code, reason, name))
     return found
-
-
-def _calm_ordered(labels: Labels) -> list[tuple[str, str, Callable[[RowContext], str | None]]]:
-    """The calm rules in display order (labels.toml), once per Labels."""
-    key = id(labels)
-    cached = _CALM_ORDER_CACHE.get(key)
-    if cached is None or cached[0] is not labels:
-        ordered = [
-            (code, name, _CALM_REASONS[code])
-            for code, name, _ in _ordered(labels, any_status=True)
-            if code in _CALM_REASONS
-        ]
-        cached = _CALM_ORDER_CACHE[key] = (labels, ordered)
-    return cached[1]
-
-
-_CALM_ORDER_CACHE: dict[
-    int, tuple[Labels, list[tuple[str, str, Callable[[RowContext], str | None]]]]
-] = {}

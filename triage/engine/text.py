@@ -60,14 +60,15 @@ class CueHit:
     def evidence(self) -> str:
         """`field: 'quote'`, the form every evidence line uses for free text (a yes/no field's
         kept text is named after the field: `dialysis: 'HD Mon/Wed/Fri'`)."""
-        name = self.field.removesuffix("_text")
-        return f"{name}: '{self.quote}'"
+        return self._quoting(self.quote)
 
     def named(self) -> str:
         """`field: 'matched words'`: the finding alone, without the rest of its clause (the
         urgent list, which reaches stderr and cron's mail, quotes no more of a note than that)."""
-        name = self.field.removesuffix("_text")
-        return f"{name}: '{self.matched}'"
+        return self._quoting(self.matched)
+
+    def _quoting(self, text: str) -> str:
+        return f"{self.field.removesuffix('_text')}: '{text}'"
 
 
 Hits = Mapping[str, tuple[CueHit, ...]]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gc
 import io
 import operator
 import re
@@ -21,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Final
 
+from triage import collector
 from triage.schema import InputFileError
 
 DELIMITERS: Final = (",", ";", "\t", "|")
@@ -131,20 +131,6 @@ def _field_limit(limit: int) -> Iterator[None]:
         csv.field_size_limit(old)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while the rows are built: it would otherwise run again
-    and again over every row list made so far (most of the time spent on a large export); the
-    rows hold no reference cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def read_delimited(
     name: str, data: bytes, *, prefer_tab: bool = False, limits: InputLimits | None = None
 ) -> DelimitedText:
@@ -176,7 +162,7 @@ def read_delimited(
                 f"refused: the file holds up to {cells:,} cells, more than the limit of "
                 f"{limits.max_cells:,} (max_cells); split the export into smaller files",
             )
-        with _collector_paused():
+        with collector.paused():  # the rows hold no reference cycles
             rows, starts, bad = _split_records(name, text, delimiter, width, limits, offset)
     warnings: list[str] = []
     if encoding in ("cp1252", "latin-1"):

@@ -13,7 +13,6 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from functools import cache
 from itertools import chain
 from typing import Final
@@ -555,7 +554,7 @@ def _duplicate_header_mask(
     factorized: list[Distinct],
     header: Sequence[object],
     filled: np.ndarray,
-    blank: np.ndarray | None = None,
+    blank: np.ndarray,
 ) -> np.ndarray:
     """Rows repeating the header: at least half their filled cells (and two) equal to the
     header cell above them, compared without case or extra spaces.
@@ -565,8 +564,6 @@ def _duplicate_header_mask(
     distinct cells is then compared only for the few rows still in question."""
     threshold = np.maximum(2, np.ceil(DUPLICATE_SHARE * filled))
     equal = np.zeros(len(filled), dtype=np.int64)
-    if blank is None:
-        blank = np.column_stack([_blank_mask(found) for found in factorized])
     titles = [_loose(title) for title in header]
     compared = [j for j in range(len(factorized)) if j < len(titles) and titles[j]]
     others = sorted(set(range(len(factorized))) - set(compared))
@@ -597,23 +594,11 @@ def _duplicate_header_mask(
 
 
 def _blank_mask(found: Distinct) -> np.ndarray:
-    """``_mask(found, is_blank)`` with the common cell types tested in line."""
-    flags = [
-        (not cell.strip())
-        if type(cell) is str and isinstance(cell, str)  # (isinstance: for the type checker)
-        else (cell != cell)
-        if type(cell) is float
-        else False
-        if type(cell) in _NEVER_BLANK
-        else is_blank(cell)
-        for cell in found.uniques
-    ]
+    """``is_blank`` over a factorised column (one test per distinct cell; texts in line)."""
+    flags = [not cell.strip() if type(cell) is str else is_blank(cell) for cell in found.uniques]
     table = np.array(flags, dtype=np.bool_)
     mask: np.ndarray = table[found.codes]
     return mask
-
-
-_NEVER_BLANK: Final = frozenset({int, bool, datetime, date, time, timedelta})
 
 
 def _loose(cell: object) -> str:

@@ -386,10 +386,11 @@ def _xlsx_refs(cols: int, digits: int) -> re.Pattern[bytes]:
 
 
 @cache
-def _xlsx_tags(prefix: bytes) -> tuple[bytes, bytes, re.Pattern[bytes]]:
-    """(row tag, numbered row tag, cell without reference) for a namespace prefix."""
+def _xlsx_tags(prefix: bytes) -> tuple[bytes, bytes, bytes, re.Pattern[bytes]]:
+    """(row tag, numbered row tag, cell tag, cell without reference) for a namespace prefix."""
     tag = b"<" + prefix + b"c"
-    return b"<" + prefix + b"row", b"<" + prefix + b'row r="', re.compile(re.escape(tag) + b"[/>]")
+    bare = re.compile(re.escape(tag) + b"[/>]")
+    return b"<" + prefix + b"row", b"<" + prefix + b'row r="', tag, bare
 
 
 def _xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
@@ -408,7 +409,7 @@ def _xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
         if prefix is None:
             root = _XLSX_ROOT.search(block)
             prefix = (root.group(1) or b"") if root else b""
-        row_tag, opening, bare_cell = _xlsx_tags(prefix)
+        row_tag, opening, tag, bare_cell = _xlsx_tags(prefix)
         count = block.count(opening)
         numbered += count
         every = block.count(row_tag)  # also <rowBreaks ...>: then counted one by one below
@@ -441,7 +442,6 @@ def _xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
         elif cols < 26 and (ones := {r for r in refs if len(r) == 1}):
             cols = max(_column_number(w) for w in ones)  # one-letter columns: the widest one
         if bare_cell.search(block):  # cells without a reference
-            tag = b"<" + prefix + b"c"
             for row in block.split(b"</" + prefix + b"row>"):
                 count = row.count(tag + b">") + row.count(tag + b" ") + row.count(tag + b"/")
                 cols = max(cols, count)

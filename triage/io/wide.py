@@ -1081,11 +1081,11 @@ _NOTE_EXAMPLES: Final = 3
 def _text_serials(uniques: list[object]) -> bool:
     """True when every filled cell of a text column is an Excel serial date (46350, 46350.5)."""
     filled = False
+    low, high = _SERIAL_TEXT_RANGE
     for cell in uniques:  # the first filled text that is no serial settles it
         if not isinstance(cell, str):
             continue
         text = cell.strip()
-        low, high = _SERIAL_TEXT_RANGE
         if _SERIAL_TEXT.fullmatch(text) and low <= float(text) < high:
             filled = filled or not is_empty_value(cell)
         elif not is_empty_value(cell):

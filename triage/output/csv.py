@@ -25,12 +25,7 @@ from triage.output.rows import (
     shown_numbers,
     text_column,
 )
-from triage.output.safety import (
-    FORMULA_PATTERN,
-    NEUTRALISING_PREFIX,
-    neutralise_series,
-    neutralise_text,
-)
+from triage.output.safety import neutralise_series, neutralise_text
 from triage.schema import REJECTED_COLUMNS, Rejected
 
 CSV_FLOAT_FORMAT: Final = "%.10g"  # enough digits for any lab value, none of binary float noise
@@ -94,17 +89,10 @@ def _plain_cell(value: object) -> str:
 
 
 def _text_cell(value: object) -> str:
-    text = str(value)
-    if _FORMULA_MATCH(text) is not None:
-        text = NEUTRALISING_PREFIX + text
-    if _QUOTES_SEARCH(text) is None:
-        return text
-    return '"' + text.replace('"', '""') + '"'
+    return _quoted(neutralise_text(str(value)))
 
 
 _NEEDS_QUOTES: Final = re.compile(r'[,"\r\n]')
-_QUOTES_SEARCH: Final = _NEEDS_QUOTES.search
-_FORMULA_MATCH: Final = re.compile(FORMULA_PATTERN).match
 
 
 def _quoted(text: str) -> str:

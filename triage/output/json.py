@@ -24,9 +24,8 @@ except ImportError:  # pragma: no cover - orjson has wheels for every usual plat
     orjson = None  # type: ignore[assignment]
 
 from triage.output.rows import (
-    FACTOR_KEYS,
     JSON_DETAIL_FOR,
-    SUGGESTION_KEYS,
+    detail_cells,
     detail_column,
     detail_objects,
     json_columns,
@@ -142,12 +141,7 @@ def _detail_fragments(results: pd.DataFrame, name: str, head: bytes, tail: bytes
     """``factors``/``suggestions`` encoded from their detail column (``detail_objects``)."""
     assert orjson is not None
     dumps = orjson.dumps
-    details_name = JSON_DETAIL_FOR[name]
-    keys = FACTOR_KEYS if name == "factors" else SUGGESTION_KEYS
-    details = (
-        results[details_name].tolist() if details_name in results.columns else [None] * len(results)
-    )
-    codes = results[name].tolist()
+    keys, details, codes = detail_cells(results, name)
     items: dict[int, bytes] = {}
 
     def encoded(cell: object, code: object) -> bytes:

@@ -159,12 +159,6 @@ def plan_patients(keys: BatchKeys, *, all_patients: bool, max_pages: int | None)
     )
 
 
-def page_positions(plan: PatientPlan) -> np.ndarray:
-    """Every row a page shows (its patient's results: the lead, the history and the trend)."""
-    found = [p for positions in plan.results_of.values() for p in positions]
-    return np.asarray(sorted(found), dtype=np.int64)
-
-
 def _patient_page(
     table: ResultTable,
     plan: PatientPlan,

@@ -37,6 +37,7 @@ from typing import Any, Final, TypeVar
 import numpy as np
 import pandas as pd
 
+from triage.numbers import AGE_MONTHS_BELOW_YEARS, MONTHS_PER_YEAR
 from triage.schema import InputSummary, Rejected
 from triage.values import normalise_unit
 
@@ -60,8 +61,9 @@ DETAIL_TEXT_KEYS: Final[dict[str, tuple[str, ...]]] = {
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 # Ages under this many years are kept in completed months, older ones in completed years.
-MONTHS_BELOW_YEARS: Final = 2.0
-_MONTHS_PER_YEAR: Final = 12
+# (the age convention of triage/numbers.py, defined there once)
+MONTHS_BELOW_YEARS: Final = AGE_MONTHS_BELOW_YEARS
+_MONTHS_PER_YEAR: Final = MONTHS_PER_YEAR
 AGE_COLUMNS: Final[tuple[str, ...]] = ("age_years",)
 TIME_COLUMNS: Final[tuple[str, ...]] = ("collected_at",)  # cut to the date
 DROPPED_COLUMNS: Final[tuple[str, ...]] = ("birth_date",)  # emptied
@@ -211,7 +213,9 @@ def _coarsen(out: pd.DataFrame) -> None:
     for column in AGE_COLUMNS:
         if column in out.columns:
             ages = out[column].to_numpy(dtype="float64", na_value=np.nan)
-            out[column] = pd.Series([coarse_age(a) for a in ages], index=out.index, dtype="float64")
+            codes, uniques = pd.factorize(ages)  # each distinct age coarsened once; NaN -> -1
+            table = np.array([*map(coarse_age, uniques.tolist()), np.nan], dtype="float64")
+            out[column] = pd.Series(table[codes], index=out.index, dtype="float64")
     for column in TIME_COLUMNS:
         if column in out.columns and pd.api.types.is_datetime64_any_dtype(out[column].dtype):
             out[column] = out[column].dt.normalize()

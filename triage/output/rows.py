@@ -240,16 +240,22 @@ def detail_objects(
     return items
 
 
-def detail_column(results: pd.DataFrame, name: str) -> list[list[dict[str, Any]]]:
-    """``factors`` or ``suggestions`` as lists of objects, from their detail column; each
-    distinct cell object is converted once (the engine shares identical detail lists between
-    rows), so rows with the same details share the same list of objects."""
+def detail_cells(results: pd.DataFrame, name: str) -> tuple[tuple[str, ...], list[Any], list[Any]]:
+    """For ``factors`` or ``suggestions``: the keys of its objects, the cells of its detail
+    column (None when the frame has none) and its code cells."""
     details_name = JSON_DETAIL_FOR[name]
     keys = FACTOR_KEYS if name == "factors" else SUGGESTION_KEYS
     details = (
         results[details_name].tolist() if details_name in results.columns else [None] * len(results)
     )
-    codes = results[name].tolist()
+    return keys, details, results[name].tolist()
+
+
+def detail_column(results: pd.DataFrame, name: str) -> list[list[dict[str, Any]]]:
+    """``factors`` or ``suggestions`` as lists of objects, from their detail column; each
+    distinct cell object is converted once (the engine shares identical detail lists between
+    rows), so rows with the same details share the same list of objects."""
+    keys, details, codes = detail_cells(results, name)
     cache: dict[tuple[int, int], list[dict[str, Any]]] = {}
     out: list[list[dict[str, Any]]] = []
     for d, c in zip(details, codes, strict=True):

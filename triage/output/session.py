@@ -22,7 +22,6 @@ next run that locks the folder).  The files are the same, byte for byte, whateve
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import io
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -211,7 +210,7 @@ def about_rows(meta: RunMeta, options: OutputOptions) -> list[tuple[str, str]]:
 class OutputSession:
     """A run's outputs written as its results arrive (module doc).
 
-    ``with OutputSession(out, options, band_thresholds=...) as session: session.add(chunk) ...;
+    ``with OutputSession(out, options) as session: session.add(chunk) ...;
     session.finish(rejected, meta)``.  Leaving the block without ``finish`` (or with an
     exception) removes every temporary file and touches no output.
 
@@ -220,11 +219,8 @@ class OutputSession:
     PdfUnavailableError, OutputError.
     """
 
-    def __init__(
-        self, out_dir: Path, options: OutputOptions, *, band_thresholds: list[tuple[str, float]]
-    ) -> None:
+    def __init__(self, out_dir: Path, options: OutputOptions) -> None:
         self.options = options
-        self.band_thresholds = list(band_thresholds)
         self._env = make_environment(options.template_dir)  # configuration before any file
         check_templates(self._env)
         self._branding = branding_view(options.branding)
@@ -390,6 +386,11 @@ class OutputSession:
             return self._urgent[0]
         return pd.concat(self._urgent, ignore_index=True)
 
+    def urgent_rows_as_written(self) -> pd.DataFrame:
+        """``urgent_rows`` as the outputs show them (ids and names redacted under --redact)."""
+        rows = self.urgent_rows()
+        return self._redactor.redact_results(rows) if self._redactor and len(rows) else rows
+
     def columns(self) -> list[str]:
         return list(self._columns) if self._columns is not None else default_file_columns()
 
@@ -429,8 +430,6 @@ class OutputSession:
             raise ValueError(f"not output names: {unknown}")
         if self.options.redact:
             rejected, meta = redact_rejected(rejected), redact_run_inputs(meta)
-        if not meta.band_thresholds:
-            meta = dataclasses.replace(meta, band_thresholds=self.band_thresholds)
         done = Finished(self, list(rejected), meta, self.keys())
         try:
             if extras:
@@ -498,10 +497,9 @@ class OutputSession:
             all_patients=self.options.all_patients,
         )
         for block in render_patients(self._env, pages):
-            self._write_html([block], handle)
+            self._write_html(block, handle)
 
-    def _write_html(self, pieces: list[str], handle: BinaryIO) -> None:
-        text = "".join(pieces)
+    def _write_html(self, text: str, handle: BinaryIO) -> None:
         handle.write(text.encode("utf-8"))
         if self.options.pdf:
             self.pdf_html.append(text)
@@ -527,7 +525,7 @@ def write_outputs(
 
     Raises ConfigError (template folder, stylesheet, logo), PdfUnavailableError, OutputError.
     """
-    with OutputSession(out_dir, options, band_thresholds=meta.band_thresholds) as session:
+    with OutputSession(out_dir, options) as session:
         if not len(results):
             session.add(results)
         for start in range(0, len(results), WRITE_CHUNK_ROWS):  # the same files, less memory

@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
 from triage.numbers import age_words, fmt, times_text
-from triage.output.options import Branding, RunMeta
-from triage.output.rows import join_codes
+from triage.output.options import PATIENTS_HTML, Branding, RunMeta
+from triage.output.rows import is_missing, join_codes
 from triage.schema import (
     CAUTION_CODES,
     PRIORITIES,
@@ -34,9 +34,6 @@ from triage.schema import (
     SUGGESTION_CODES,
     ConfigError,
 )
-
-if TYPE_CHECKING:
-    pass
 
 DISCLAIMER: Final = (
     "Decision support, not a diagnosis. The factors listed are possible or likely contributors "
@@ -54,7 +51,7 @@ SOURCE_LABELS: Final[dict[str, str]] = {
     "set": "reference set",
     "physiological": "physiological interval",
 }
-PATIENT_FILE: Final = "patients.html"
+PATIENT_FILE: Final = PATIENTS_HTML
 URGENT_REFERRAL: Final = "urgent_endocrine_referral"
 if URGENT_REFERRAL not in SUGGESTION_CODES:  # pragma: no cover - schema drift guard
     raise ImportError(f"{URGENT_REFERRAL!r} is no longer a suggestion code")
@@ -69,18 +66,15 @@ LOGO_TYPES: Final[tuple[tuple[bytes, str], ...]] = (
     (b"GIF89a", "image/gif"),
 )
 _MISSING_TEXT: Final = "—"
+# A date and time as the reports show them; the date alone when no time was given.
+WHEN_FORMAT: Final = "%Y-%m-%d %H:%M"
+DATE_FORMAT: Final = "%Y-%m-%d"
 _ROW_KEY_PREFIX: Final = "\x00row:"
 
 
 # ---------------------------------------------------------------------------------------------
 # Small formatting helpers (text only; no clinical numbers)
 # ---------------------------------------------------------------------------------------------
-def is_missing(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
 def as_text(value: object) -> str:
     return "" if is_missing(value) else str(value).strip()
 
@@ -117,8 +111,8 @@ def fmt_when(value: datetime | None) -> str:
     if value is None:
         return _MISSING_TEXT
     if (value.hour, value.minute, value.second) == (0, 0, 0):
-        return value.strftime("%Y-%m-%d")
-    return value.strftime("%Y-%m-%d %H:%M")
+        return value.strftime(DATE_FORMAT)
+    return value.strftime(WHEN_FORMAT)
 
 
 def fmt_age(years: float | None) -> str:
@@ -352,7 +346,7 @@ def run_view(meta: RunMeta, branding: BrandingView, *, redacted: bool) -> RunVie
     return RunView(
         tool_name=meta.tool_name,
         tool_version=meta.tool_version,
-        generated=meta.generated_at.strftime("%Y-%m-%d %H:%M"),
+        generated=meta.generated_at.strftime(WHEN_FORMAT),
         reference_set=meta.reference_set,
         reference_title=meta.reference_title,
         redacted=redacted,
@@ -531,10 +525,9 @@ def _when_texts(part: pd.DataFrame) -> list[str]:
     values = part["collected_at"]
     if not pd.api.types.is_datetime64_dtype(values.dtype) or not len(values):
         return [fmt_when(as_datetime(v)) for v in values.tolist()]
-    stamps = values.dt
-    midnight = (stamps.hour == 0) & (stamps.minute == 0) & (stamps.second == 0)
-    texts = stamps.strftime("%Y-%m-%d %H:%M").where(~midnight, stamps.strftime("%Y-%m-%d"))
-    out: list[str] = texts.astype(object).where(values.notna(), _MISSING_TEXT).tolist()
+    codes, uniques = pd.factorize(values)  # each distinct time formatted once; NaT -> -1
+    table = np.array([*(fmt_when(u) for u in uniques), _MISSING_TEXT], dtype=object)
+    out: list[str] = table[codes].tolist()
     return out
 
 

@@ -133,13 +133,15 @@ def _write_sheet(
         return pattern_cache[colour]
 
     sheet.append([styled(xlsx_text(h), font=bold) for h in header])
+    column_fills = dict(fills or {})  # looked up per cell: no empty mapping made per cell
     count = 0
     for rows in _chain(head, rest):
         for row in rows:
             out: list[Any] = list(row)
             for i, cell in enumerate(row):
                 if isinstance(cell, str):
-                    colour = fills.get(i, {}).get(cell) if fills else None
+                    column = column_fills.get(i)
+                    colour = column.get(cell) if column else None
                     if colour:
                         out[i] = styled(cell, fill=fill_for(colour))
                     elif cell in ERROR_CODES:
