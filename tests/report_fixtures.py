@@ -1,7 +1,7 @@
 """Synthetic results frames for the writer and report tests (and bench/render.py).
 
 The engine is built in parallel, so these frames are made here to its interface: RESULT_COLUMNS
-then RESULT_EXTRA_COLUMNS, with the dtypes the engine documents.  Patients are synthetic.  Rows are
+then ENGINE_EXTRA_COLUMNS, with the dtypes the engine documents.  Patients are synthetic.  Rows are
 drawn from clinical vignettes (urgent, soon, routine, none; ng/mL and mIU/L; text values such as
 "<3.0" or ">470"; several results per patient over time).
 """
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from triage.output import RunMeta
-from triage.schema import RESULT_COLUMNS, RESULT_EXTRA_COLUMNS, InputSummary, Rejected
+from triage.schema import ENGINE_EXTRA_COLUMNS, RESULT_COLUMNS, InputSummary, Rejected
 
 MIU_PER_NG = 21.2
 BANDS: list[tuple[str, float]] = [
@@ -388,7 +388,7 @@ def make_results(n: int, *, seed: int = 7, patients: int | None = None) -> pd.Da
         start + timedelta(days=int(d), minutes=int(m))
         for d, m in zip(rng.integers(0, 70, size=n), rng.integers(0, 600, size=n), strict=True)
     ]
-    rows: dict[str, list[Any]] = {c: [] for c in (*RESULT_COLUMNS, *RESULT_EXTRA_COLUMNS)}
+    rows: dict[str, list[Any]] = {c: [] for c in (*RESULT_COLUMNS, *ENGINE_EXTRA_COLUMNS)}
     per_file_row = {f: 4 for f, _ in FILES}
     for i in range(n):
         v = VIGNETTES[pick[i]]
@@ -435,6 +435,7 @@ def make_results(n: int, *, seed: int = 7, patients: int | None = None) -> pd.Da
             " | ".join(f"{f['code']} ({f['strength']}): {f['evidence']}" for f in v.factors)
         )
         rows["specimen_id"].append(f"S{i:06d}")
+        rows["birth_date"].append(pd.NaT)
     return _typed(pd.DataFrame(rows))
 
 

@@ -30,9 +30,9 @@ from triage.knowledge.loaders import load_thresholds
 from triage.schema import (
     CANONICAL_COLUMNS,
     CAUTION_CODES,
+    ENGINE_EXTRA_COLUMNS,
     FACTOR_CODES,
     RESULT_COLUMNS,
-    RESULT_EXTRA_COLUMNS,
     SUGGESTION_CODES,
 )
 
@@ -490,7 +490,7 @@ def test_results_columns_order_index_and_purity() -> None:
     frame.index = pd.Index([17, 3])
     before = frame.copy()
     out = triage_frame(frame, knowledge())
-    assert list(out.columns) == list(RESULT_COLUMNS + RESULT_EXTRA_COLUMNS)
+    assert list(out.columns) == list(RESULT_COLUMNS + ENGINE_EXTRA_COLUMNS)
     assert out.index.tolist() == [17, 3]
     pd.testing.assert_frame_equal(frame, before)
     assert out.loc[17, "factors"].startswith("medication:antipsychotic")
@@ -502,7 +502,7 @@ def test_results_columns_order_index_and_purity() -> None:
 
 def test_empty_frame() -> None:
     out = triage_frame(canonical_frame([]), knowledge())
-    assert out.empty and list(out.columns) == list(RESULT_COLUMNS + RESULT_EXTRA_COLUMNS)
+    assert out.empty and list(out.columns) == list(RESULT_COLUMNS + ENGINE_EXTRA_COLUMNS)
 
 
 @pytest.mark.slow

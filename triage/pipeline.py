@@ -28,6 +28,7 @@ import pandas as pd
 
 from triage import TOOL_NAME, __version__, collector, io
 from triage.engine import prepare, triage_frame
+from triage.history import HistoryError, HistoryOptions, HistoryRecorder
 from triage.io import ColumnMapping, InputsRead, ProgressHook, ReadOptions, load_mapping
 from triage.isolate import die_with_parent
 from triage.knowledge import load_knowledge
@@ -44,7 +45,7 @@ from triage.schema import (
     Rejected,
     TriageError,
 )
-from triage.urgent import URGENT_TXT, urgent_lines, urgent_text
+from triage.urgent import URGENT_TXT, overdue_lines, urgent_lines, urgent_text
 
 log = logging.getLogger("triage")
 
@@ -81,6 +82,8 @@ class TriageRequest:
     # Keep every result in the outcome (a script's or a test's use): a streaming run holds only
     # one chunk at a time, and the outcome then carries the counts alone.
     keep_results: bool = False
+    # The results history (triage/history): delta checks against earlier runs, results recorded.
+    history: HistoryOptions | None = None
 
 
 @dataclass
@@ -250,6 +253,37 @@ def run_triage(
     knowledge = load_knowledge(request.ranges)
     mapping: ColumnMapping | None = load_mapping(request.columns) if request.columns else None
     generated_at = now or datetime.now(UTC)
+    recorder = (
+        HistoryRecorder(
+            request.history,
+            started_at=generated_at,
+            tool_version=__version__,
+            reference_set=knowledge.reference_set.name,
+            reference_path=knowledge.reference_set.path,
+        )
+        if request.history is not None
+        else None
+    )
+    try:
+        outcome = _run(request, knowledge, mapping, generated_at, recorder, report, progress)
+    except BaseException:
+        if recorder is not None:
+            recorder.rollback()
+        raise
+    if recorder is not None:
+        recorder.commit()  # after the reports are published: a killed run records nothing
+    return outcome
+
+
+def _run(
+    request: TriageRequest,
+    knowledge: Knowledge,
+    mapping: ColumnMapping | None,
+    generated_at: datetime,
+    recorder: HistoryRecorder | None,
+    report: Path | None,
+    progress: ProgressHook | None,
+) -> TriageOutcome:
     options = request.output_options
     inputs: list[InputSummary] = []
     rejected: list[Rejected] = []
@@ -269,6 +303,8 @@ def run_triage(
                 continue
             collector.collect_young()
             session.savepoint()
+            if recorder is not None:
+                recorder.savepoint()
             kept_before = len(kept)
             try:
                 for results in triage_chunks(
@@ -278,17 +314,30 @@ def run_triage(
                     chunk_rows=request.chunk_rows,
                     jobs=request.jobs or available_cores(),
                 ):
+                    if recorder is not None:
+                        results = recorder.process(
+                            results,
+                            file=read.summary.file,
+                            sha256=read.summary.sha256,
+                            thresholds=knowledge.thresholds,
+                        )
                     session.add(results)
                     collector.collect_young()
                     if request.keep_results:
                         kept.append(results)
+            except HistoryError:
+                raise  # the history failing is not this file's fault: the run stops (exit 3)
             except Exception as exc:  # a bug in the rules: this file only
                 session.rollback()
+                if recorder is not None:
+                    recorder.rollback_to_savepoint()
                 del kept[kept_before:]
                 if not isinstance(exc, BrokenProcessPool):  # a dead worker is not a bug
                     bug = bug or exc
                 errors.append(_bug_error(read.summary.file, exc))
                 continue
+            if recorder is not None:
+                recorder.release_savepoint()
             inputs.append(read.summary)
             rejected.extend(read.rejected)
         if not inputs:
@@ -304,10 +353,11 @@ def run_triage(
             inputs=inputs,
             band_thresholds=bands,
         )
-        urgent = urgent_lines(
-            session.urgent_rows_as_written(),
-            report or request.out_dir / "summary.html",
-        )
+        where = report or request.out_dir / "summary.html"
+        urgent = urgent_lines(session.urgent_rows_as_written(), where)
+        if recorder is not None:  # urgent results of earlier runs nobody has acknowledged
+            overdue = recorder.overdue(generated_at, knowledge.thresholds)
+            urgent += overdue_lines(session.as_written(overdue))
         header = f"{TOOL_NAME} {__version__}, {generated_at:%Y-%m-%d %H:%M} UTC: urgent results"
         written = session.finish(
             rejected, meta, extra_files={URGENT_TXT: urgent_text(urgent, header=header).encode()}

@@ -187,7 +187,7 @@ RESULT_COLUMNS: Final[tuple[str, ...]] = (
 
 # Extensions (documented in docs/output-contract-extensions.md).  Columns whose value is a Python
 # list of dicts are not written to CSV as such: the writers flatten them.
-RESULT_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
+ENGINE_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
     "patient_name",  # for the reports; --redact replaces it
     "prolactin_value",  # the number in the row's own unit
     "prolactin_unit",  # "ng/mL" or "mIU/L"
@@ -198,7 +198,23 @@ RESULT_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
     "suggestion_details",  # list[{"code","label","reason","rule"}], cautions included
     "factor_evidence",  # flat text of factor_details for CSV: "code (strength): evidence | ..."
     "specimen_id",  # the lab's specimen / accession number; --redact replaces it
+    "birth_date",  # as the file gives it (identity checks against the history); --redact drops it
 )
+# Columns the results history adds (triage/history, with --history or in batch mode); absent
+# without a history.  "history_details" holds a list of dicts (earlier results, newest first)
+# for the patient pages and results.json, flattened nowhere else.
+HISTORY_COLUMNS: Final[tuple[str, ...]] = (
+    "result_id",  # the history's number for this result (`prolactin-triage ack RESULT`)
+    "trend",  # new, rising, falling, stable; empty when not comparable (TRENDS)
+    "previous_ng_ml",  # the patient's last earlier result in the history, in ng/mL
+    "previous_collected_at",
+    "change_pct",  # (this - previous) / previous x 100
+    "identity_check",  # "possible_clash": the id was seen with another birth date or sex
+    "acknowledged",  # who was told, by whom and when (`ack`), for an urgent result
+    "history_details",
+)
+TRENDS: Final[tuple[str, ...]] = ("new", "rising", "falling", "stable")
+RESULT_EXTRA_COLUMNS: Final[tuple[str, ...]] = ENGINE_EXTRA_COLUMNS + HISTORY_COLUMNS
 
 STATUSES: Final[tuple[str, ...]] = ("low", "normal", "high", "indeterminate")
 PRIORITIES: Final[tuple[str, ...]] = ("urgent", "soon", "routine", "none")  # most pressing first

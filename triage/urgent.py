@@ -10,6 +10,7 @@ the report is.  The list is built from the results as written (redacted under ``
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -73,6 +74,14 @@ def _reason(row: pd.Series) -> str:
     return "; ".join(parts) or "urgent by the priority rules"
 
 
+def _result_ref(row: pd.Series) -> str:
+    """' | result R-12' when the run keeps a history (``ack R-12`` records who was told)."""
+    value = row.get("result_id")
+    if value is None or pd.isna(value):
+        return ""
+    return f" | result R-{int(value)}"
+
+
 def urgent_lines(results: pd.DataFrame, report: Path | str) -> list[str]:
     """One line per urgent result (empty when there is none)."""
     lines = []
@@ -84,6 +93,7 @@ def urgent_lines(results: pd.DataFrame, report: Path | str) -> list[str]:
             f" | prolactin {_value(row)}"
             f" | {_reason(row)}"
             f" | {where}"
+            f"{_result_ref(row)}"
             f" | report {report}"
         )
     return lines
@@ -93,3 +103,24 @@ def urgent_text(lines: Sequence[str], *, header: str) -> str:
     """The urgent.txt file: a header line, then the lines (or a line saying there are none)."""
     body = list(lines) or ["no urgent result in this run"]
     return "\n".join([header, *body]) + "\n"
+
+
+OVERDUE_MARK: Final = "NOT YET ACKNOWLEDGED"
+
+
+def overdue_lines(results: pd.DataFrame) -> list[str]:
+    """Urgent results of earlier runs nobody has acknowledged (the history's ``results`` rows:
+    ``id``, ``recorded_at``): listed again in every run until ``prolactin-triage ack``."""
+    lines = []
+    for _, row in results.iterrows():
+        when = row.get("recorded_at")
+        reported = f"{when:%Y-%m-%d %H:%M} UTC" if isinstance(when, datetime) else _MISSING
+        lines.append(
+            f"{URGENT_LINE_START}{_text(row.get('patient_id'))}"
+            f" | specimen {_text(row.get('specimen_id'))}"
+            f" | prolactin {_value(row)}"
+            f" | {OVERDUE_MARK}: reported {reported} as result R-{_text(row.get('id'))}"
+            f" | {_text(row.get('source_file'))} row {_text(row.get('source_row'))}"
+            f" | acknowledge: prolactin-triage ack R-{_text(row.get('id'))} --by NAME"
+        )
+    return lines

@@ -22,10 +22,12 @@ from triage.cli.options import (
     FailOnOpt,
     GroupReadableOpt,
     HeaderRowOpt,
+    HistoryOpt,
     JobsOpt,
     PdfOpt,
     QuietOpt,
     RangesOpt,
+    RedactKeyFileOpt,
     RedactKeyOpt,
     RedactOpt,
     SheetOpt,
@@ -35,7 +37,7 @@ from triage.cli.options import (
     XlsxOpt,
     env,
 )
-from triage.cli.run import triage_request
+from triage.cli.run import redact_key_sources, triage_request
 
 if TYPE_CHECKING:  # imported when the command runs: --help stays light
     from triage.batch import BatchItem
@@ -119,9 +121,11 @@ def register(app: typer.Typer) -> None:
         all_patients: AllPatientsOpt = False,
         redact: RedactOpt = False,
         redact_key: RedactKeyOpt = None,
+        redact_key_file: RedactKeyFileOpt = None,
         template_dir: TemplateDirOpt = None,
         group_readable: GroupReadableOpt = False,
         jobs: JobsOpt = 0,
+        history: HistoryOpt = None,
         quiet: QuietOpt = False,
         verbose: VerboseOpt = False,
         debug: DebugOpt = False,
@@ -130,14 +134,18 @@ def register(app: typer.Typer) -> None:
 
         Each file is read from a snapshot, alone, with a time and memory limit: an unusable file
         moves to failed/ (with a .error.txt) and the run goes on. The ledger and the lock live in
-        INBOX/.prolactin-triage/. Urgent results are listed on stderr (also with --quiet) and in
+        INBOX/.prolactin-triage/ (so does the --redact key file, unless --redact-key or
+        --redact-key-file is given). Urgent results are listed on stderr (also with --quiet) and in
         urgent.txt. Exit status: 0 done (also when the inbox was empty), 3 every new file
         unusable (or the ledger is damaged), 4 some unusable, 10 --fail-on matched, 75 another
         run holds the inbox's lock (nothing done).
         """
+        redact_key, redact_key_file = redact_key_sources(ctx, redact_key, redact_key_file)
         console.configure_logging(quiet=quiet, verbose=verbose)
         with console.error_boundary(debug=debug):
-            from triage.batch import BatchSettings, describe, run_batch
+            from triage.batch import BatchSettings, describe, run_batch, state_dir
+            from triage.history import DEFAULT_FILE as HISTORY_FILE
+            from triage.keyfile import KEY_FILE_NAME
 
             template = triage_request(
                 ctx,
@@ -158,6 +166,10 @@ def register(app: typer.Typer) -> None:
                 redact_key=redact_key,
                 template_dir=template_dir,
                 group_readable=group_readable,
+                redact_key_file=redact_key_file,
+                default_key_file=state_dir(inbox) / KEY_FILE_NAME,  # beside the ledger
+                history=history,
+                default_history=state_dir(inbox) / HISTORY_FILE,  # beside the ledger too
             )
             settings = BatchSettings(
                 archive=archive,

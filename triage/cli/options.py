@@ -19,7 +19,7 @@ from triage.schema import ConfigError
 ENV_PREFIX = "PROLACTIN_TRIAGE_"
 
 # Keys of the config file that are not command options but sections read by the commands.
-CONFIG_SECTIONS = ("branding",)
+CONFIG_SECTIONS = ("branding", "history")
 
 
 def env(name: str) -> str:
@@ -105,7 +105,7 @@ def _other_command_keys(ctx: typer.Context) -> dict[str, list[str]]:
 
 # Options that name a file or folder: a relative path in the config file is relative to the
 # config file's own folder (as the [branding] logo is), so a cron job works from any directory.
-PATH_KEYS = frozenset({"columns", "template_dir", "inbox", "archive", "out"})
+PATH_KEYS = frozenset({"columns", "template_dir", "inbox", "archive", "out", "redact_key_file"})
 REFERENCE_FILE_SUFFIXES = (".toml", ".csv")
 
 
@@ -280,7 +280,25 @@ RedactKeyOpt = Annotated[
     typer.Option(
         "--redact-key",
         envvar=env("redact_key"),
-        help="Secret for --redact ids (same key, same hashes across runs); random if unset.",
+        help=(
+            "Secret for --redact ids (same key, same hashes across runs); default: the key "
+            "of --redact-key-file."
+        ),
+        show_default=False,
+    ),
+]
+RedactKeyFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--redact-key-file",
+        envvar=env("redact_key_file"),
+        help=(
+            "File holding the --redact key (hex; created 0600 with a random key on first use, "
+            "refused if group or others can read it), so ids hash the same in every run. "
+            "Default: $XDG_CONFIG_HOME/prolactin-triage/redact.key (batch: "
+            "INBOX/.prolactin-triage/redact.key). Not with --redact-key."
+        ),
+        dir_okay=False,
         show_default=False,
     ),
 ]
@@ -316,5 +334,20 @@ GroupReadableOpt = Annotated[
             "For a folder shared with a group: files 0640 and new folders 0750 (default 0600 "
             "and 0700, whatever the umask). Never readable by others."
         ),
+    ),
+]
+HistoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--history",
+        envvar=env("history"),
+        help=(
+            "Results history: an SQLite file (created 0600) or a database URL "
+            "(postgresql://user@host/db, with the [postgresql] extra). Each result is compared "
+            "with the patient's earlier ones (trend, delta check) and recorded; urgent results "
+            "not acknowledged (`ack`) are listed again. Also [history] url in the config. "
+            "batch: INBOX/.prolactin-triage/history.db unless set."
+        ),
+        show_default=False,
     ),
 ]

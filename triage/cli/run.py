@@ -18,11 +18,13 @@ from triage.cli.options import (
     ForceOpt,
     GroupReadableOpt,
     HeaderRowOpt,
+    HistoryOpt,
     JobsOpt,
     OutOpt,
     PdfOpt,
     QuietOpt,
     RangesOpt,
+    RedactKeyFileOpt,
     RedactKeyOpt,
     RedactOpt,
     SheetOpt,
@@ -34,6 +36,7 @@ from triage.cli.options import (
 from triage.schema import PRIORITIES, STATUSES, ConfigError
 
 if TYPE_CHECKING:  # the commands import the pipeline when they run: --help stays light
+    from triage.history import HistoryOptions
     from triage.output import Branding, OutputOptions
     from triage.pipeline import TriageOutcome, TriageRequest
 
@@ -69,6 +72,58 @@ def branding_from_config(ctx: typer.Context) -> Branding | None:
     return output.branding_from_config(table, str(config_path), base_dir=config_path.parent)
 
 
+_KEY_SOURCES = ("COMMANDLINE", "ENVIRONMENT", "DEFAULT_MAP")  # highest precedence first
+
+
+def redact_key_sources(
+    ctx: typer.Context, redact_key: str | None, redact_key_file: Path | None
+) -> tuple[str | None, Path | None]:
+    """--redact-key and --redact-key-file both give the key: both from the same place (command
+    line, environment or config file) is a usage error (exit 2); from different places, the one
+    of higher precedence wins, as for any option. Checked outside the error boundary, with or
+    without --redact."""
+    if not redact_key or redact_key_file is None:
+        return redact_key, redact_key_file
+
+    def rank(name: str) -> int:
+        source = ctx.get_parameter_source(name)
+        return _KEY_SOURCES.index(source.name) if source and source.name in _KEY_SOURCES else 9
+
+    key_rank, file_rank = rank("redact_key"), rank("redact_key_file")
+    if key_rank == file_rank:
+        raise typer.BadParameter(
+            "cannot be used together with --redact-key: give one or the other",
+            ctx=ctx,
+            param_hint="'--redact-key-file'",
+        )
+    return (redact_key, None) if key_rank < file_rank else (None, redact_key_file)
+
+
+def redact_key_bytes(
+    *,
+    redact: bool,
+    redact_key: str | None,
+    redact_key_file: Path | None,
+    default_key_file: Path | None = None,
+    group_readable: bool = False,
+) -> bytes | None:
+    """The --redact key: --redact-key, else the key file (--redact-key-file, else
+    ``default_key_file`` (batch: in the inbox's state folder, made 0750 with --group-readable),
+    else $XDG_CONFIG_HOME/prolactin-triage/redact.key), created on first use. No file is read
+    or created without --redact."""
+    if not redact:
+        return None
+    if redact_key:
+        return redact_key.encode()
+    from triage.keyfile import DIR_MODE, default_key_path, load_or_create_key
+
+    if redact_key_file is not None:
+        return load_or_create_key(redact_key_file)
+    if default_key_file is not None:
+        return load_or_create_key(default_key_file, dir_mode=0o750 if group_readable else DIR_MODE)
+    return load_or_create_key(default_key_path())
+
+
 def report_options(
     ctx: typer.Context,
     *,
@@ -80,19 +135,25 @@ def report_options(
     template_dir: Path | None,
     group_readable: bool = False,
     force: bool = False,
+    redact_key_file: Path | None = None,
+    default_key_file: Path | None = None,
 ) -> OutputOptions:
     """The output options shared by `run`, `demo` and `batch`."""
-    import secrets  # lazy: start-up stays light
-
     from triage.output import OutputOptions
 
-    key = redact_key.encode() if redact_key else secrets.token_bytes(32)
+    key = redact_key_bytes(
+        redact=redact,
+        redact_key=redact_key,
+        redact_key_file=redact_key_file,
+        default_key_file=default_key_file,
+        group_readable=group_readable,
+    )
     return OutputOptions(
         xlsx=xlsx,
         pdf=pdf,
         all_patients=all_patients,
         redact=redact,
-        redact_key=key if redact else None,
+        redact_key=key,
         template_dir=template_dir,
         branding=branding_from_config(ctx),
         group_readable=group_readable,
@@ -121,6 +182,10 @@ def triage_request(
     template_dir: Path | None,
     group_readable: bool,
     force: bool = False,
+    redact_key_file: Path | None = None,
+    default_key_file: Path | None = None,
+    history: str | None = None,
+    default_history: Path | None = None,
 ) -> TriageRequest:
     """The request of `run`, `demo` and `batch` (each of batch's files) from their options."""
     from triage.io import ReadOptions
@@ -144,9 +209,28 @@ def triage_request(
             template_dir=template_dir,
             group_readable=group_readable,
             force=force,
+            redact_key_file=redact_key_file,
+            default_key_file=default_key_file,
         ),
         fail_on=fail_on,
         jobs=jobs or None,
+        history=history_from_options(ctx, history, default=default_history),
+    )
+
+
+def history_from_options(
+    ctx: typer.Context, location: str | None, *, default: Path | None = None
+) -> HistoryOptions | None:
+    """The history of a command: --history (or its environment variable), else the config's
+    [history] table, else ``default`` (batch: beside its ledger)."""
+    from triage.history import history_options
+
+    config = ctx.meta.get("config", {})
+    return history_options(
+        location,
+        config.get("history"),
+        config_path=str(ctx.meta.get("config_path", "config.toml")),
+        default=default,
     )
 
 
@@ -174,7 +258,10 @@ def _triage(
     force: bool = False,
     group_readable: bool = False,
     jobs: int = 0,
+    redact_key_file: Path | None = None,
+    history: str | None = None,
 ) -> None:
+    redact_key, redact_key_file = redact_key_sources(ctx, redact_key, redact_key_file)
     console.configure_logging(quiet=quiet, verbose=verbose)
     with console.error_boundary(debug=debug):
         from triage import output
@@ -200,6 +287,8 @@ def _triage(
             template_dir=template_dir,
             group_readable=group_readable,
             force=force,
+            redact_key_file=redact_key_file,
+            history=history,
         )
         options = request.output_options
         # One run at a time per --out folder (exit 75), checked before any input is read.
@@ -269,10 +358,12 @@ def register(app: typer.Typer) -> None:
         all_patients: AllPatientsOpt = False,
         redact: RedactOpt = False,
         redact_key: RedactKeyOpt = None,
+        redact_key_file: RedactKeyFileOpt = None,
         template_dir: TemplateDirOpt = None,
         force: ForceOpt = False,
         group_readable: GroupReadableOpt = False,
         jobs: JobsOpt = 0,
+        history: HistoryOpt = None,
         quiet: QuietOpt = False,
         verbose: VerboseOpt = False,
         debug: DebugOpt = False,
@@ -285,12 +376,13 @@ def register(app: typer.Typer) -> None:
         the files the tool wrote: a later run replaces or removes only those. A folder that
         holds other files and no such list is refused unless --force. One run at a time per
         --out folder. Exit status: 0 done, 2 usage error or output folder refused or not
-        writable, 3 no usable input, 4 some inputs unusable, 10 --fail-on matched, 75 another
-        run is writing to --out (nothing done).
+        writable, 3 no usable input or history unusable, 4 some inputs unusable, 10 --fail-on
+        matched, 75 another run is writing to --out (nothing done).
         """
         _triage(
             ctx,
             inputs,
+            history=history,
             out=out,
             ranges=ranges,
             columns=columns,
@@ -307,6 +399,7 @@ def register(app: typer.Typer) -> None:
             all_patients=all_patients,
             redact=redact,
             redact_key=redact_key,
+            redact_key_file=redact_key_file,
             template_dir=template_dir,
             force=force,
             group_readable=group_readable,
@@ -325,6 +418,7 @@ def register(app: typer.Typer) -> None:
         all_patients: AllPatientsOpt = False,
         redact: RedactOpt = False,
         redact_key: RedactKeyOpt = None,
+        redact_key_file: RedactKeyFileOpt = None,
         template_dir: TemplateDirOpt = None,
         force: ForceOpt = False,
         group_readable: GroupReadableOpt = False,
@@ -357,6 +451,7 @@ def register(app: typer.Typer) -> None:
             all_patients=all_patients,
             redact=redact,
             redact_key=redact_key,
+            redact_key_file=redact_key_file,
             template_dir=template_dir,
             force=force,
             group_readable=group_readable,

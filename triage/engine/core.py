@@ -40,7 +40,7 @@ from triage.engine.units import convert, row_set_names
 from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import rounded_array
-from triage.schema import CANONICAL_COLUMNS, RESULT_COLUMNS, RESULT_EXTRA_COLUMNS, TEXT_FIELDS
+from triage.schema import CANONICAL_COLUMNS, ENGINE_EXTRA_COLUMNS, RESULT_COLUMNS, TEXT_FIELDS
 from triage.values import unknown_age_spans
 
 _SECONDS_PER_YEAR = np.timedelta64(1, "Y").astype("timedelta64[s]").astype("float64")
@@ -65,7 +65,7 @@ def triage_frame(
 ) -> pd.DataFrame:
     """Triage every row of a canonical frame.
 
-    Returns RESULT_COLUMNS then RESULT_EXTRA_COLUMNS, same order and index as `frame`.  `as_of`
+    Returns RESULT_COLUMNS then ENGINE_EXTRA_COLUMNS, same order and index as `frame`.  `as_of`
     dates rows that have a birth date but no collection date (age at `as_of`).
     """
     missing = [c for c in CANONICAL_COLUMNS if c not in frame.columns]
@@ -170,7 +170,8 @@ def triage_frame(
     )
     out["factor_evidence"] = text([v.evidence for v in shown])
     out["specimen_id"] = work["specimen_id"]
-    return out[list(RESULT_COLUMNS + RESULT_EXTRA_COLUMNS)]
+    out["birth_date"] = work["birth_date"].dt.strftime("%Y-%m-%d").astype("string")  # a day
+    return out[list(RESULT_COLUMNS + ENGINE_EXTRA_COLUMNS)]
 
 
 _NOTHING: tuple[str, list[Finding], list[Suggestion]] = ("none", [], [])

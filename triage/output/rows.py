@@ -19,6 +19,7 @@ import pandas as pd
 
 from triage.numbers import age_rounded_array, rounded_array
 from triage.schema import (
+    ENGINE_EXTRA_COLUMNS,
     REJECTED_COLUMNS,
     RESULT_COLUMNS,
     RESULT_EXTRA_COLUMNS,
@@ -27,7 +28,7 @@ from triage.schema import (
 )
 
 # Columns whose cells are lists of dicts (not written to CSV/XLSX; JSON writes them as objects).
-DETAIL_COLUMNS: Final[tuple[str, ...]] = ("factor_details", "suggestion_details")
+DETAIL_COLUMNS: Final[tuple[str, ...]] = ("factor_details", "suggestion_details", "history_details")
 # Columns holding codes; the CSV joins a list of codes with ";" (contract §5).
 CODE_LIST_COLUMNS: Final[tuple[str, ...]] = ("factors", "suggestions")
 # The JSON "factors"/"suggestions" are the detail objects (contract §4).
@@ -60,7 +61,7 @@ AGE_COLUMNS: Final[tuple[str, ...]] = ("age_years",)
 
 def default_file_columns() -> list[str]:
     """The columns of results.csv / results.xlsx when no result was written at all."""
-    extras = [c for c in RESULT_EXTRA_COLUMNS if c not in DETAIL_COLUMNS]
+    extras = [c for c in ENGINE_EXTRA_COLUMNS if c not in DETAIL_COLUMNS]
     return [*RESULT_COLUMNS, *extras]
 
 

@@ -388,7 +388,11 @@ class OutputSession:
 
     def urgent_rows_as_written(self) -> pd.DataFrame:
         """``urgent_rows`` as the outputs show them (ids and names redacted under --redact)."""
-        rows = self.urgent_rows()
+        return self.as_written(self.urgent_rows())
+
+    def as_written(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Result rows (of this run or the history) as the outputs show them: ids and names
+        redacted under --redact."""
         return self._redactor.redact_results(rows) if self._redactor and len(rows) else rows
 
     def columns(self) -> list[str]:

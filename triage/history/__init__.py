@@ -1,0 +1,199 @@
+"""The results history: earlier results, delta checks and acknowledged urgent results.
+
+- ``store``: the database (SQLite or PostgreSQL, SQLAlchemy Core), a transaction per run;
+- ``delta``: the pure delta check of a chunk of results against the patient's earlier ones;
+- this module: the options (``HistoryOptions``, from the command line and the config file's
+  ``[history]`` table) and ``HistoryRecorder``, what a run does with the history chunk by chunk.
+
+The pipeline (triage/pipeline.py) is the only caller during a run; the ``ack`` and ``history``
+commands use the store directly.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+
+from triage.schema import HISTORY_COLUMNS, ConfigError, TriageError
+
+
+class HistoryError(TriageError):
+    """The history cannot be opened, is of a newer schema, or is busy (exit 3, one line)."""
+
+    exit_code = 3
+
+
+class ResultNotFoundError(HistoryError):
+    """``ack`` or ``history`` named a result or patient the history does not hold (exit 2)."""
+
+    exit_code = 2
+
+
+DEFAULT_FILE: Final = "history.db"  # the batch keeps it beside its ledger
+ENV_HISTORY: Final = "PROLACTIN_TRIAGE_HISTORY"
+
+
+@dataclass(frozen=True)
+class HistoryOptions:
+    """Where the history is and how a run's sources are told apart.
+
+    ``issuer``: the assigning authority of the patient ids of every input (default ``""``);
+    ``issuers``: (file-name pattern, issuer) pairs, the first matching pattern wins — ids from
+    different issuers are different patients even when they are spelled alike.
+    ``ack_within_hours``: an urgent result unacknowledged this long is listed again (None: the
+    value in thresholds.toml)."""
+
+    location: str
+    issuer: str = ""
+    issuers: tuple[tuple[str, str], ...] = ()
+    ack_within_hours: float | None = None
+
+    def issuer_for(self, file_name: str) -> str:
+        name = Path(file_name).name
+        for pattern, issuer in self.issuers:
+            if fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(file_name, pattern):
+                return issuer
+        return self.issuer
+
+
+def history_options(
+    location: str | os.PathLike[str] | None,
+    table: Mapping[str, Any] | None,
+    *,
+    config_path: str = "config",
+    default: str | os.PathLike[str] | None = None,
+) -> HistoryOptions | None:
+    """The history of a command: ``location`` (option or environment), else the ``[history]``
+    table's ``url``/``path``, else ``default`` (the batch's file beside its ledger); None when
+    there is none.  Raises ConfigError for a malformed table."""
+    table = dict(table or {})
+    known = {"url", "path", "issuer", "issuers", "ack_within_hours"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(
+            config_path, f"[history]: unknown key(s) {', '.join(unknown)}", field="history"
+        )
+    where = location or table.get("url") or table.get("path") or default
+    if not where:
+        return None
+    if table.get("path") and not location and "://" not in str(where):
+        where = Path(config_path).parent / Path(str(where)).expanduser()
+    issuer = table.get("issuer", "")
+    if not isinstance(issuer, str):
+        raise ConfigError(config_path, "[history] issuer must be text", field="history.issuer")
+    raw_issuers = table.get("issuers", {})
+    if not isinstance(raw_issuers, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in raw_issuers.items()
+    ):
+        raise ConfigError(
+            config_path,
+            '[history.issuers] must map file-name patterns to issuers ("north-*.csv" = "NORTH")',
+            field="history.issuers",
+        )
+    within = table.get("ack_within_hours")
+    if within is not None and (
+        isinstance(within, bool) or not isinstance(within, int | float) or within <= 0
+    ):
+        raise ConfigError(
+            config_path, "[history] ack_within_hours must be a positive number", field="history"
+        )
+    return HistoryOptions(
+        location=os.fspath(where),
+        issuer=issuer,
+        issuers=tuple(raw_issuers.items()),
+        ack_within_hours=float(within) if within is not None else None,
+    )
+
+
+class HistoryRecorder:
+    """What one run does with the history: open it and its run transaction, annotate and
+    record each chunk of results, list the urgent results still unacknowledged, commit once the
+    reports are published (or roll back).  Savepoints follow the output session's, so a file
+    whose rows made the rules fail leaves nothing in the history either."""
+
+    def __init__(
+        self,
+        options: HistoryOptions,
+        *,
+        started_at: datetime,
+        tool_version: str,
+        reference_set: str,
+        reference_path: str,
+    ) -> None:
+        from triage.history.store import open_history, reference_digest
+
+        self.options = options
+        self.history = open_history(options.location)
+        try:
+            self.run = self.history.begin_run(
+                started_at=started_at,
+                tool_version=tool_version,
+                reference_set=reference_set,
+                reference_digest=reference_digest(reference_path),
+            )
+        except Exception:
+            self.history.close()
+            raise
+        self._savepoint: Any = None
+
+    def savepoint(self) -> None:
+        self._savepoint = self.run.conn.begin_nested()
+
+    def rollback_to_savepoint(self) -> None:
+        if self._savepoint is not None:
+            self._savepoint.rollback()
+            self._savepoint = None
+
+    def release_savepoint(self) -> None:
+        if self._savepoint is not None:
+            self._savepoint.commit()
+            self._savepoint = None
+
+    def process(
+        self, results: pd.DataFrame, *, file: str, sha256: str, thresholds: Any
+    ) -> pd.DataFrame:
+        """One chunk of one file's results, annotated (delta check, trend, identity) and
+        recorded; the result ids and acknowledgements added."""
+        import sqlalchemy as sa
+
+        from triage.history.delta import annotate
+        from triage.history.store import ack_texts, describe
+
+        issuer = self.options.issuer_for(file)
+        ids = results["patient_id"].dropna().astype(str).tolist() if len(results) else []
+        try:
+            earlier = self.run.earlier(issuer, ids)
+            out = annotate(results, earlier, thresholds)
+            out["result_id"] = self.run.record(out, issuer=issuer, sha256=sha256)
+            said = ack_texts(self.run.conn, out["result_id"].tolist())
+        except sa.exc.SQLAlchemyError as exc:
+            raise HistoryError(
+                f"history: {describe(self.history.url)}: could not record the results of "
+                f"{Path(file).name} ({type(exc).__name__})"
+            ) from None
+        out["acknowledged"] = pd.Series(said, index=out.index, dtype="string")
+        return out[[c for c in out.columns if c not in HISTORY_COLUMNS] + list(HISTORY_COLUMNS)]
+
+    def overdue(self, now: datetime, thresholds: Any) -> pd.DataFrame:
+        """Urgent results of earlier runs not acknowledged within the set time."""
+        hours = self.options.ack_within_hours or thresholds.get("ack_within_hours")
+        return self.history.unacknowledged_urgent(reported_before=now - timedelta(hours=hours))
+
+    def commit(self) -> None:
+        try:
+            self.run.commit()
+        finally:
+            self.history.close()
+
+    def rollback(self) -> None:
+        try:
+            self.run.rollback()
+        finally:
+            self.history.close()

@@ -1,0 +1,597 @@
+"""The results history: every triaged result of every run, in SQLite or PostgreSQL.
+
+One code path for both (SQLAlchemy Core).  A location is a path (an SQLite file, created 0600,
+WAL journal so that readers such as ``history show`` never wait for a run that writes) or a
+database URL (``postgresql://user@host/db``; the ``[postgresql]`` extra brings the driver).
+
+A run writes in one transaction (``HistoryRun``): the run's results appear all at once when the
+run has published its reports, or not at all (a killed run leaves the history as it was).  A
+result is keyed by its provenance (the file's SHA-256, sheet and row) and, where the collection
+time is known, by patient, collection time and value: the same file run again, or a later export
+that repeats last month's rows, adds nothing.
+
+The schema is versioned (``schema_info``) and migrated forward on open; a history written by a
+newer version of the tool is refused rather than damaged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from triage.history import HistoryError, ResultNotFoundError
+
+SCHEMA_VERSION: Final = 1
+ENV_URL: Final = "PROLACTIN_TRIAGE_HISTORY"
+# Patient ids per query (SQLite allows 32,766 parameters; smaller statements plan faster).
+IDS_PER_QUERY: Final = 500
+BUSY_TIMEOUT_S: Final = 30.0
+# Earlier results kept per patient on a page (newest first); the history holds them all.
+EARLIER_PER_PATIENT: Final = 20
+
+metadata = sa.MetaData()
+
+schema_info = sa.Table(
+    "schema_info",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("started_at", sa.DateTime, nullable=False),  # UTC
+    sa.Column("tool_version", sa.String(32), nullable=False),
+    sa.Column("reference_set", sa.String(128), nullable=False),
+    sa.Column("reference_digest", sa.String(64), nullable=False),
+    sa.Column("results_added", sa.Integer, nullable=False, server_default="0"),
+)
+
+results = sa.Table(
+    "results",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), nullable=False),
+    sa.Column("issuer", sa.String(128), nullable=False, server_default=""),
+    sa.Column("patient_id", sa.String(256), nullable=False, server_default=""),
+    sa.Column("birth_date", sa.Date),
+    sa.Column("sex", sa.String(8)),
+    sa.Column("specimen_id", sa.String(256)),
+    sa.Column("collected_at", sa.DateTime),
+    sa.Column("prolactin_raw", sa.Text),
+    sa.Column("unit_raw", sa.String(64)),
+    sa.Column("prolactin_value", sa.Float),
+    sa.Column("prolactin_unit", sa.String(16)),
+    sa.Column("prolactin_ng_ml", sa.Float),
+    sa.Column("qualifier", sa.String(2), nullable=False, server_default=""),
+    sa.Column("status", sa.String(16)),
+    sa.Column("band", sa.String(16)),
+    sa.Column("interpretation", sa.String(4)),
+    sa.Column("priority", sa.String(16)),
+    sa.Column("factors", sa.Text),
+    sa.Column("suggestions", sa.Text),
+    sa.Column("reference_set", sa.String(128)),
+    sa.Column("reference_source", sa.String(16)),
+    sa.Column("reference_low_ng_ml", sa.Float),
+    sa.Column("reference_high_ng_ml", sa.Float),
+    sa.Column("trend", sa.String(16)),
+    sa.Column("change_pct", sa.Float),
+    sa.Column("identity_check", sa.String(32)),
+    sa.Column("source_file", sa.Text, nullable=False),
+    sa.Column("source_sha256", sa.String(64), nullable=False),
+    sa.Column("source_sheet", sa.String(256), nullable=False, server_default=""),
+    sa.Column("source_row", sa.Integer, nullable=False),
+    sa.Column("tool_version", sa.String(32), nullable=False),
+    sa.Column("reference_digest", sa.String(64), nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),  # UTC
+    sa.UniqueConstraint("source_sha256", "source_sheet", "source_row", name="results_provenance"),
+    sa.Index("results_patient", "issuer", "patient_id", "collected_at"),
+    sa.Index("results_priority", "priority", "recorded_at"),
+)
+
+acks = sa.Table(
+    "acks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("result_id", sa.Integer, sa.ForeignKey("results.id"), nullable=False),
+    sa.Column("acknowledged_by", sa.String(256), nullable=False),
+    sa.Column("told", sa.String(256)),
+    sa.Column("note", sa.Text),
+    sa.Column("at", sa.DateTime, nullable=False),  # UTC
+    sa.Index("acks_result", "result_id"),
+)
+
+# The columns of a stored result that a run copies from its results frame (the others the run
+# itself supplies: ids, issuer, the file's hash, versions and time).
+RUN_SUPPLIED: Final = frozenset(
+    {"id", "run_id", "issuer", "source_sha256", "tool_version", "reference_digest", "recorded_at"}
+)
+FRAME_COLUMNS: Final[tuple[str, ...]] = tuple(
+    c.name for c in results.c if c.name not in RUN_SUPPLIED
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening: a path or a URL, the schema brought up to date
+# ---------------------------------------------------------------------------------------------
+def history_url(location: str | os.PathLike[str]) -> sa.URL:
+    """The SQLAlchemy URL of a history location: a database URL as given (``postgresql://``
+    uses psycopg), anything else a path to an SQLite file."""
+    text = os.fspath(location)
+    if "://" in text:
+        try:
+            url = sa.make_url(text)
+        except sa.exc.ArgumentError as exc:
+            raise HistoryError(f"history: not a database URL ({exc})") from None
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
+        return url
+    path = Path(text).expanduser()
+    return sa.URL.create("sqlite", database=str(path.resolve()))
+
+
+def describe(url: sa.URL) -> str:
+    """A URL as messages may show it: never the password."""
+    return url.render_as_string(hide_password=True)
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+    cursor.close()
+
+
+def _create_private(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def _make_engine(url: sa.URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        assert url.database, "an SQLite history without a file"
+        try:
+            _create_private(Path(url.database))
+        except OSError as exc:
+            raise HistoryError(
+                f"history: cannot create {url.database} ({exc.strerror or exc})"
+            ) from None
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+        sa.event.listen(engine, "connect", _sqlite_connect)
+        # pysqlite's own transaction handling defers BEGIN; let SQLAlchemy issue it.
+        sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        return engine
+    try:
+        return sa.create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        raise HistoryError(
+            f"history: {describe(url)} needs a database driver ({exc.name} is not installed; "
+            "pip install 'prolactin-triage[postgresql]')"
+        ) from None
+
+
+def _migrate_to_1(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[runs, results, acks])
+
+
+# Schema version -> the step that brings a history from the version before it.  A new version:
+# a function here and SCHEMA_VERSION + 1; every step runs in its own transaction.
+MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {1: _migrate_to_1}
+
+
+class History:
+    """An open results history (``open_history``); close it, or use it as a context manager."""
+
+    def __init__(self, url: sa.URL) -> None:
+        self.url = url
+        self.engine = _make_engine(url)
+        try:
+            self._migrate()
+        except sa.exc.OperationalError as exc:
+            self.engine.dispose()
+            raise HistoryError(f"history: cannot open {describe(url)} ({_reason(exc)})") from None
+        except sa.exc.DatabaseError as exc:
+            self.engine.dispose()
+            raise HistoryError(
+                f"history: {describe(url)} is not a usable database ({_reason(exc)})"
+            ) from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema -------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return self._version(conn)
+
+    @staticmethod
+    def _version(conn: Connection) -> int:
+        if not sa.inspect(conn).has_table("schema_info"):
+            return 0
+        value = conn.execute(
+            sa.select(schema_info.c.value).where(schema_info.c.key == "schema_version")
+        ).scalar()
+        return int(value) if value is not None else 0
+
+    def _migrate(self) -> None:
+        with self.engine.begin() as conn:
+            schema_info.create(conn, checkfirst=True)
+            version = self._version(conn)
+        if version > SCHEMA_VERSION:
+            raise HistoryError(
+                f"history: {describe(self.url)} has schema version {version}, newer than this "
+                f"tool's {SCHEMA_VERSION}: upgrade prolactin-triage"
+            )
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            with self.engine.begin() as conn:
+                MIGRATIONS[step](conn)
+                conn.execute(sa.delete(schema_info).where(schema_info.c.key == "schema_version"))
+                conn.execute(sa.insert(schema_info).values(key="schema_version", value=str(step)))
+
+    # -- a run ---------------------------------------------------------------------------------
+    def begin_run(
+        self,
+        *,
+        started_at: datetime,
+        tool_version: str,
+        reference_set: str,
+        reference_digest: str,
+    ) -> HistoryRun:
+        """One run's transaction: results recorded through it appear when it commits."""
+        conn = self.engine.connect()
+        try:
+            transaction = conn.begin()
+            run_id = conn.execute(
+                sa.insert(runs)
+                .values(
+                    started_at=_utc_naive(started_at),
+                    tool_version=tool_version,
+                    reference_set=reference_set,
+                    reference_digest=reference_digest,
+                )
+                .returning(runs.c.id)
+            ).scalar_one()
+        except sa.exc.OperationalError as exc:
+            conn.close()
+            raise HistoryError(
+                f"history: {describe(self.url)} is busy or unavailable ({_reason(exc)}); "
+                "another run may be writing to it"
+            ) from None
+        return HistoryRun(
+            conn, transaction, int(run_id), started_at, tool_version, reference_digest
+        )
+
+    # -- reading -------------------------------------------------------------------------------
+    def results_of(self, patient_id: str, issuer: str | None = None) -> pd.DataFrame:
+        """Every stored result of a patient id (of one issuer, or of any), oldest first, with
+        the acknowledgements of each."""
+        query = sa.select(*results.c).where(results.c.patient_id == patient_id)
+        if issuer is not None:
+            query = query.where(results.c.issuer == issuer)
+        query = query.order_by(results.c.collected_at, results.c.id)
+        with self.engine.connect() as conn:
+            frame = pd.DataFrame(
+                conn.execute(query).mappings().all(), columns=list(results.c.keys())
+            )
+            frame["acknowledged"] = ack_texts(conn, frame["id"].tolist())
+        return frame
+
+    def result(self, result_id: int) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(*results.c).where(results.c.id == result_id)).mappings()
+            found = row.first()
+        if found is None:
+            raise ResultNotFoundError(f"history: no result {format_result_id(result_id)}")
+        return dict(found)
+
+    def export(self, *, since: datetime | None = None) -> Iterator[pd.DataFrame]:
+        """Every stored result (recorded since ``since``), in chunks, oldest first."""
+        query = sa.select(*results.c).order_by(results.c.id)
+        if since is not None:
+            query = query.where(results.c.recorded_at >= _utc_naive(since))
+        with self.engine.connect() as conn:
+            cursor = conn.execution_options(stream_results=True, yield_per=10_000).execute(query)
+            columns = list(cursor.keys())
+            for part in cursor.partitions():
+                frame = pd.DataFrame(list(part), columns=columns)
+                frame["acknowledged"] = ack_texts(conn, frame["id"].tolist())
+                yield frame
+
+    def unacknowledged_urgent(self, *, reported_before: datetime) -> pd.DataFrame:
+        """Urgent results recorded before ``reported_before`` that nobody has acknowledged."""
+        acked = sa.select(acks.c.result_id)
+        query = (
+            sa.select(*results.c)
+            .where(results.c.priority == "urgent")
+            .where(results.c.recorded_at < _utc_naive(reported_before))
+            .where(results.c.id.not_in(acked))
+            .order_by(results.c.recorded_at, results.c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return pd.DataFrame(rows, columns=list(results.c.keys()))
+
+    # -- writing outside a run -----------------------------------------------------------------
+    def acknowledge(
+        self,
+        result_id: int,
+        *,
+        by: str,
+        told: str | None,
+        note: str | None,
+        at: datetime,
+    ) -> dict[str, Any]:
+        """Record that a result was communicated; returns the result acknowledged."""
+        with self.engine.begin() as conn:
+            found = conn.execute(
+                sa.select(results.c.id, results.c.priority).where(results.c.id == result_id)
+            ).first()
+            if found is None:
+                raise ResultNotFoundError(f"history: no result {format_result_id(result_id)}")
+            conn.execute(
+                sa.insert(acks).values(
+                    result_id=result_id,
+                    acknowledged_by=by,
+                    told=told or None,
+                    note=note or None,
+                    at=_utc_naive(at),
+                )
+            )
+        return self.result(result_id)
+
+    def purge(self, *, before: datetime) -> int:
+        """Delete the results collected (or, without a collection time, recorded) before
+        ``before``, with their acknowledgements; runs left without results go too."""
+        cutoff = _utc_naive(before)
+        old = sa.or_(
+            results.c.collected_at < cutoff,
+            sa.and_(results.c.collected_at.is_(None), results.c.recorded_at < cutoff),
+        )
+        with self.engine.begin() as conn:
+            ids = sa.select(results.c.id).where(old)
+            conn.execute(sa.delete(acks).where(acks.c.result_id.in_(ids)))
+            removed = conn.execute(sa.delete(results).where(old)).rowcount
+            used = sa.select(results.c.run_id).distinct()
+            conn.execute(sa.delete(runs).where(runs.c.id.not_in(used)))
+        return int(removed or 0)
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {
+                "runs": int(
+                    conn.execute(sa.select(sa.func.count()).select_from(runs)).scalar_one()
+                ),
+                "results": int(
+                    conn.execute(sa.select(sa.func.count()).select_from(results)).scalar_one()
+                ),
+                "acknowledgements": int(
+                    conn.execute(sa.select(sa.func.count()).select_from(acks)).scalar_one()
+                ),
+            }
+
+
+@dataclass
+class HistoryRun:
+    """One run's open transaction (``History.begin_run``): commit after the reports are
+    published, roll back otherwise (a killed process rolls back by itself)."""
+
+    conn: Connection
+    transaction: sa.RootTransaction
+    run_id: int
+    started_at: datetime
+    tool_version: str
+    reference_digest: str
+    added: int = 0
+
+    def earlier(self, issuer: str, patient_ids: Iterable[str]) -> pd.DataFrame:
+        """The stored results of these patients from earlier runs, oldest first (this run's own
+        results are never its history: a batch's results do not depend on how it is chunked)."""
+        wanted = sorted({p for p in patient_ids if p})
+        parts: list[Any] = []
+        for start in range(0, len(wanted), IDS_PER_QUERY):
+            query = (
+                sa.select(*results.c)
+                .where(results.c.issuer == issuer)
+                .where(results.c.patient_id.in_(wanted[start : start + IDS_PER_QUERY]))
+                .where(results.c.run_id != self.run_id)
+                .order_by(results.c.collected_at, results.c.id)
+            )
+            parts.extend(self.conn.execute(query).mappings().all())
+        frame = pd.DataFrame(parts, columns=list(results.c.keys()))
+        frame["acknowledged"] = ack_texts(self.conn, frame["id"].tolist())
+        return frame
+
+    def record(self, frame: pd.DataFrame, *, issuer: str, sha256: str) -> pd.Series:
+        """Store one chunk of results of one input file; returns each row's result id (the
+        existing one for a result the history already holds), indexed like ``frame``."""
+        recorded_at = _utc_naive(self.started_at)
+        rows = [
+            {
+                **{name: _cell(record.get(name)) for name in FRAME_COLUMNS},
+                "issuer": issuer,
+                "source_sha256": sha256,
+                "source_sheet": _cell(record.get("source_sheet")) or "",
+                "patient_id": _cell(record.get("patient_id")) or "",
+                "qualifier": _cell(record.get("qualifier")) or "",
+                "birth_date": _date(record.get("birth_date")),
+                "collected_at": _datetime(record.get("collected_at")),
+                "source_row": int(record["source_row"]),
+                "run_id": self.run_id,
+                "tool_version": self.tool_version,
+                "reference_digest": self.reference_digest,
+                "recorded_at": recorded_at,
+            }
+            for record in frame.to_dict("records")
+        ]
+        ids: list[int | None] = []
+        for row in rows:
+            existing = self._existing(row)
+            if existing is None:
+                existing = self._insert(row)
+            ids.append(existing)
+        return pd.Series(ids, index=frame.index, dtype="Int64")
+
+    def _existing(self, row: dict[str, Any]) -> int | None:
+        by_source = self.conn.execute(
+            sa.select(results.c.id)
+            .where(results.c.source_sha256 == row["source_sha256"])
+            .where(results.c.source_sheet == row["source_sheet"])
+            .where(results.c.source_row == row["source_row"])
+        ).scalar()
+        if by_source is not None:
+            return int(by_source)
+        if row["collected_at"] is None or not row["patient_id"]:
+            return None
+        # A later export repeating a result already held (same patient, time and value).
+        same = (
+            sa.select(results.c.id)
+            .where(results.c.issuer == row["issuer"])
+            .where(results.c.patient_id == row["patient_id"])
+            .where(results.c.collected_at == row["collected_at"])
+            .where(results.c.qualifier == row["qualifier"])
+        )
+        ng = row["prolactin_ng_ml"]
+        same = same.where(
+            results.c.prolactin_ng_ml.is_(None)
+            if ng is None
+            else sa.func.abs(results.c.prolactin_ng_ml - ng) <= _SAME_VALUE_NG_ML
+        )
+        found = self.conn.execute(same.limit(1)).scalar()
+        return None if found is None else int(found)
+
+    def _insert(self, row: dict[str, Any]) -> int:
+        self.added += 1
+        return int(
+            self.conn.execute(sa.insert(results).values(**row).returning(results.c.id)).scalar_one()
+        )
+
+    def commit(self) -> None:
+        self.conn.execute(
+            sa.update(runs).where(runs.c.id == self.run_id).values(results_added=self.added)
+        )
+        self.transaction.commit()
+        self.conn.close()
+
+    def rollback(self) -> None:
+        with contextlib.suppress(sa.exc.SQLAlchemyError):
+            self.transaction.rollback()
+        self.conn.close()
+
+
+# Two stored values closer than this are the same result repeated (values are kept to at most
+# two decimals: triage/numbers.py).
+_SAME_VALUE_NG_ML: Final = 0.005
+
+
+def ack_texts(conn: Connection, ids: Sequence[Any]) -> list[str]:
+    """For each result id: its acknowledgements in words ("" for none), oldest first."""
+    wanted = sorted({int(i) for i in ids if i is not None and not pd.isna(i)})
+    said: dict[int, list[str]] = {}
+    for start in range(0, len(wanted), IDS_PER_QUERY):
+        query = (
+            sa.select(acks)
+            .where(acks.c.result_id.in_(wanted[start : start + IDS_PER_QUERY]))
+            .order_by(acks.c.at, acks.c.id)
+        )
+        for ack in conn.execute(query).mappings():
+            said.setdefault(int(ack["result_id"]), []).append(ack_words(ack))
+    return [
+        "; ".join(said.get(int(i), [])) if i is not None and not pd.isna(i) else "" for i in ids
+    ]
+
+
+def ack_words(ack: Any) -> str:
+    """'told Dr Lee (GP) by J. Smith, 2026-12-01 14:05 UTC: phoned'"""
+    told = f"told {ack['told']} " if ack["told"] else "communicated "
+    text = f"{told}by {ack['acknowledged_by']}, {ack['at']:%Y-%m-%d %H:%M} UTC"
+    return f"{text}: {ack['note']}" if ack["note"] else text
+
+
+RESULT_PREFIX: Final = "R-"
+
+
+def format_result_id(result_id: int) -> str:
+    """The id people type (``ack R-12``) and the reports show."""
+    return f"{RESULT_PREFIX}{result_id}"
+
+
+def parse_result_id(text: str) -> int:
+    """'R-12', 'r12' or '12' -> 12; ValueError otherwise."""
+    value = text.strip()
+    if value[: len(RESULT_PREFIX)].upper() == RESULT_PREFIX:
+        value = value[len(RESULT_PREFIX) :]
+    elif value[:1].upper() == RESULT_PREFIX[0]:
+        value = value[1:]
+    if not value.isdigit() or int(value) <= 0:
+        raise ValueError(f"{text!r} is not a result id (such as {RESULT_PREFIX}12)")
+    return int(value)
+
+
+def reference_digest(path: str) -> str:
+    """The first 12 hex digits of the reference-set file's SHA-256 ("" when not a file)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    except OSError:
+        return ""
+
+
+def open_history(location: str | os.PathLike[str]) -> History:
+    return History(history_url(location))
+
+
+def _reason(exc: sa.exc.DBAPIError | sa.exc.StatementError) -> str:
+    original = getattr(exc, "orig", None)
+    text = str(original if original is not None else exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _utc_naive(value: datetime) -> datetime:
+    """Stored times are UTC without a zone (both databases compare them alike)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def _cell(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        return value.item()
+    return value
+
+
+def _datetime(value: Any) -> datetime | None:
+    value = _cell(value)
+    if value is None:
+        return None
+    stamp: Any = pd.Timestamp(value)
+    if pd.isna(stamp):
+        return None
+    return _utc_naive(stamp.to_pydatetime()) if stamp.tzinfo else stamp.to_pydatetime()
+
+
+def _date(value: Any) -> date | None:
+    when = _datetime(value)
+    return None if when is None else when.date()
