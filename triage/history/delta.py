@@ -47,6 +47,7 @@ DETAIL_KEYS: Final[tuple[str, ...]] = (
     "source_file",
     "acknowledged",
 )
+_MATCHED: Final = ("patient_id", "birth_date", "sex", "collected_at", "prolactin_ng_ml")
 MAX_DETAILS: Final = 20  # earlier results carried per row (the history holds them all)
 
 
@@ -67,8 +68,9 @@ def annotate(results: pd.DataFrame, earlier: pd.DataFrame, thresholds: Threshold
     """``results`` with the history columns, priority raised where a rise calls for it."""
     rise, fall = rcv_limits(thresholds)
     by_patient: dict[str, list[dict[str, Any]]] = {}
-    records_in: list[dict[str, Any]] = earlier.to_dict("records")  # type: ignore[assignment]
-    for record in records_in:
+    wanted = [c for c in dict.fromkeys((*_MATCHED, *DETAIL_KEYS, "id")) if c in earlier.columns]
+    for values in zip(*(earlier[c].tolist() for c in wanted), strict=True):
+        record = dict(zip(wanted, values, strict=True))
         by_patient.setdefault(str(record.get("patient_id") or ""), []).append(record)
     for records in by_patient.values():
         records.sort(key=_order)

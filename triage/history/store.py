@@ -425,65 +425,100 @@ class HistoryRun:
         """Store one chunk of results of one input file; returns each row's result id (the
         existing one for a result the history already holds), indexed like ``frame``."""
         recorded_at = _utc_naive(self.started_at)
-        rows = [
-            {
-                **{name: _cell(record.get(name)) for name in FRAME_COLUMNS},
-                "issuer": issuer,
-                "source_sha256": sha256,
-                "source_sheet": _cell(record.get("source_sheet")) or "",
-                "patient_id": _cell(record.get("patient_id")) or "",
-                "qualifier": _cell(record.get("qualifier")) or "",
-                "birth_date": _date(record.get("birth_date")),
-                "collected_at": _datetime(record.get("collected_at")),
-                "source_row": int(record["source_row"]),
-                "run_id": self.run_id,
-                "tool_version": self.tool_version,
-                "reference_digest": self.reference_digest,
-                "recorded_at": recorded_at,
-            }
-            for record in frame.to_dict("records")
-        ]
-        ids: list[int | None] = []
-        for row in rows:
-            existing = self._existing(row)
-            if existing is None:
-                existing = self._insert(row)
-            ids.append(existing)
+        n = len(frame)
+        cells = {
+            name: frame[name].tolist() if name in frame.columns else [None] * n
+            for name in FRAME_COLUMNS
+        }
+        rows = []
+        for values in zip(*cells.values(), strict=True):
+            row = {name: _cell(value) for name, value in zip(FRAME_COLUMNS, values, strict=True)}
+            row.update(
+                issuer=issuer,
+                source_sha256=sha256,
+                source_sheet=row["source_sheet"] or "",
+                patient_id=row["patient_id"] or "",
+                qualifier=row["qualifier"] or "",
+                birth_date=_date(row["birth_date"]),
+                collected_at=_datetime(row["collected_at"]),
+                source_row=int(row["source_row"]),
+                run_id=self.run_id,
+                tool_version=self.tool_version,
+                reference_digest=self.reference_digest,
+                recorded_at=recorded_at,
+            )
+            rows.append(row)
+        ids: list[int | None] = self._held(rows, issuer, sha256)
+        fresh: list[int] = []
+        same_as: dict[int, int] = {}  # a row repeating an earlier row of this chunk
+        first_with: dict[tuple[Any, ...], int] = {}
+        for position, row in enumerate(rows):
+            if ids[position] is not None:
+                continue
+            key = _content_key(row)
+            if key is not None and key in first_with:
+                same_as[position] = first_with[key]
+                continue
+            if key is not None:
+                first_with[key] = position
+            fresh.append(position)
+        if fresh:
+            inserted = self.conn.execute(
+                sa.insert(results).returning(results.c.id, sort_by_parameter_order=True),
+                [rows[p] for p in fresh],
+            )
+            for position, (new_id,) in zip(fresh, inserted.all(), strict=True):
+                ids[position] = int(new_id)
+            self.added += len(fresh)
+        for position, first in same_as.items():
+            ids[position] = ids[first]
         return pd.Series(ids, index=frame.index, dtype="Int64")
 
-    def _existing(self, row: dict[str, Any]) -> int | None:
-        by_source = self.conn.execute(
-            sa.select(results.c.id)
-            .where(results.c.source_sha256 == row["source_sha256"])
-            .where(results.c.source_sheet == row["source_sheet"])
-            .where(results.c.source_row == row["source_row"])
-        ).scalar()
-        if by_source is not None:
-            return int(by_source)
-        if row["collected_at"] is None or not row["patient_id"]:
-            return None
-        # A later export repeating a result already held (same patient, time and value).
-        same = (
-            sa.select(results.c.id)
-            .where(results.c.issuer == row["issuer"])
-            .where(results.c.patient_id == row["patient_id"])
-            .where(results.c.collected_at == row["collected_at"])
-            .where(results.c.qualifier == row["qualifier"])
+    def _held(self, rows: list[dict[str, Any]], issuer: str, sha256: str) -> list[int | None]:
+        """The id the history already holds for each row: the same cell of the same file
+        (a re-run), or the same patient, collection time and value (a later export repeating
+        it); None for a new result.  A few queries per chunk, not one per row."""
+        ids: list[int | None] = [None] * len(rows)
+        by_sheet: dict[str, dict[int, int]] = {}
+        for position, row in enumerate(rows):
+            by_sheet.setdefault(row["source_sheet"], {})[row["source_row"]] = position
+        for sheet, positions in by_sheet.items():
+            numbers = sorted(positions)
+            for start in range(0, len(numbers), IDS_PER_QUERY):
+                query = (
+                    sa.select(results.c.id, results.c.source_row)
+                    .where(results.c.source_sha256 == sha256)
+                    .where(results.c.source_sheet == sheet)
+                    .where(results.c.source_row.in_(numbers[start : start + IDS_PER_QUERY]))
+                )
+                for found_id, source_row in self.conn.execute(query):
+                    ids[positions[int(source_row)]] = int(found_id)
+        wanted = sorted(
+            {r["patient_id"] for i, r in enumerate(rows) if ids[i] is None and _content_key(r)}
         )
-        ng = row["prolactin_ng_ml"]
-        same = same.where(
-            results.c.prolactin_ng_ml.is_(None)
-            if ng is None
-            else sa.func.abs(results.c.prolactin_ng_ml - ng) <= _SAME_VALUE_NG_ML
-        )
-        found = self.conn.execute(same.limit(1)).scalar()
-        return None if found is None else int(found)
-
-    def _insert(self, row: dict[str, Any]) -> int:
-        self.added += 1
-        return int(
-            self.conn.execute(sa.insert(results).values(**row).returning(results.c.id)).scalar_one()
-        )
+        held: dict[tuple[Any, ...], int] = {}
+        for start in range(0, len(wanted), IDS_PER_QUERY):
+            query = (
+                sa.select(
+                    results.c.id,
+                    results.c.patient_id,
+                    results.c.collected_at,
+                    results.c.qualifier,
+                    results.c.prolactin_ng_ml,
+                )
+                .where(results.c.issuer == issuer)
+                .where(results.c.patient_id.in_(wanted[start : start + IDS_PER_QUERY]))
+                .where(results.c.collected_at.is_not(None))
+            )
+            for found in self.conn.execute(query).mappings():
+                key = _content_key(found)
+                if key is not None:
+                    held.setdefault(key, int(found["id"]))
+        for position, row in enumerate(rows):
+            if ids[position] is None:
+                key = _content_key(row)
+                ids[position] = held.get(key) if key is not None else None
+        return ids
 
     def commit(self) -> None:
         self.conn.execute(
@@ -498,9 +533,20 @@ class HistoryRun:
         self.conn.close()
 
 
-# Two stored values closer than this are the same result repeated (values are kept to at most
-# two decimals: triage/numbers.py).
-_SAME_VALUE_NG_ML: Final = 0.005
+# Values are compared to two decimals (as every output shows them: triage/numbers.py).
+_SAME_VALUE_DECIMALS: Final = 2
+
+
+def _content_key(row: Any) -> tuple[Any, ...] | None:
+    """(patient, collection time, qualifier, value): the same result in another export; None
+    when the patient or the collection time is unknown (then only the file's cell identifies
+    it)."""
+    when = row["collected_at"]
+    if when is None or not row["patient_id"]:
+        return None
+    ng = row["prolactin_ng_ml"]
+    value = None if ng is None else round(float(ng), _SAME_VALUE_DECIMALS)
+    return (row["patient_id"], when, row["qualifier"] or "", value)
 
 
 def ack_texts(conn: Connection, ids: Sequence[Any]) -> list[str]:
