@@ -403,3 +403,37 @@ def test_a_run_killed_while_writing_leaves_the_history_consistent(
         assert history.counts()["results"] == 301
     # no report either: the killed run's files were never renamed into place
     assert not list((tmp_path / "o1").glob("*.html")) + list((tmp_path / "o1").glob("*.csv"))
+
+
+# ------------------------------------------------------------------------------- batch mode --
+def test_batch_keeps_a_history_beside_its_ledger_and_sees_last_nights_results(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from triage.batch import STATE_DIR
+    from triage.cli import app
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    old = time.time() - 3600
+
+    def drop(name: str, rows: list[str]) -> None:
+        export(inbox / name, rows)
+        os.utime(inbox / name, (old, old))
+
+    def batch() -> None:
+        result = CliRunner().invoke(app, ["batch", "--inbox", str(inbox), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+
+    drop("monday.csv", ["HB001,F,1990-04-02,2026-11-02 09:00,30,ng/mL,"])
+    batch()
+    drop("tuesday.csv", ["HB001,F,1990-04-02,2026-11-03 09:00,95,ng/mL,"])
+    batch()
+    history_db = inbox / STATE_DIR / "history.db"
+    assert oct(history_db.stat().st_mode & 0o777) == "0o600"
+    (tuesday,) = out.glob("tuesday-*")
+    written = pd.read_csv(tuesday / "results.csv")
+    assert written.loc[0, "trend"] == "rising" and written.loc[0, "previous_ng_ml"] == 30
+    with open_history(history_db) as history:
+        assert history.counts()["runs"] == 2
