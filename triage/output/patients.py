@@ -7,16 +7,20 @@ fetched back from the spool (output/spool.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any, Final, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from triage.output.svg import TrendPoint, result_bar_svg, trend_svg
 from triage.output.views import (
+    FROM_BATCH,
+    FROM_HISTORY,
     HISTORY_ROWS,
+    EarlierResultView,
     PatientPage,
     PatientsView,
     ResultTable,
@@ -24,10 +28,14 @@ from triage.output.views import (
     as_datetime,
     as_float,
     as_text,
+    fmt_number,
+    fmt_when,
+    result_id_text,
 )
 from triage.schema import PRIORITIES
 
 T = TypeVar("T")
+EARLIER_ROWS: Final = 12  # earlier results listed with a results history (the chart shows all)
 
 
 class LazyList(list[T]):
@@ -183,8 +191,12 @@ def _patient_page(
     newest_first = positions[::-1][:HISTORY_ROWS]
     history = LazyList(lambda: [table.view(p, None) for p in newest_first])
     trend = None
-    if len(positions) > 1:
-        points = _trend_points(table, positions, latest_position)
+    earlier: list[EarlierResultView] = []
+    history_points: list[TrendPoint] = []
+    if table.has_history:
+        earlier, history_points = _earlier_results(table, positions, latest_position)
+    if len(positions) > 1 or history_points:
+        points = _trend_points(table, positions, latest_position) + history_points
         if len(points) > 1:
             trend = trend_svg(points, low=low, high=high)
     return PatientPage(
@@ -196,7 +208,106 @@ def _patient_page(
         history=history,
         history_total=len(positions),
         trend_svg=trend,
+        earlier=earlier[:EARLIER_ROWS] if _any_history(earlier) else [],
+        earlier_total=len(earlier) if _any_history(earlier) else 0,
     )
+
+
+def _any_history(earlier: Sequence[EarlierResultView]) -> bool:
+    return any(e.origin == FROM_HISTORY for e in earlier)
+
+
+def _value_in_unit(qualifier: str, value: float | None, unit: str) -> str:
+    return "—" if value is None else f"{qualifier}{fmt_number(value)} {unit}".strip()
+
+
+def _same_key(when: datetime | None, value: float | None, unit: str) -> tuple[Any, ...] | None:
+    """What makes two results the same measurement (a result seen in the history and again in
+    this batch, under another id): collection time, value and unit."""
+    if when is None or value is None:
+        return None
+    return (when.replace(second=0, microsecond=0), fmt_number(value), unit)
+
+
+def _earlier_results(
+    table: ResultTable, positions: Sequence[int], lead: int
+) -> tuple[list[EarlierResultView], list[TrendPoint]]:
+    """The patient's results other than the lead: this batch's and the results history's
+    (the earlier results each row of the batch carries), de-duplicated, newest first; and the
+    history's results as trend points (the batch's are drawn already)."""
+    rows: list[tuple[datetime | None, int, EarlierResultView]] = []
+    seen_ids: set[str] = set()
+    seen_keys: set[tuple[Any, ...]] = set()
+    for order, position in enumerate(positions):
+        rid = result_id_text(table.get("result_id", position))
+        when = as_datetime(table.get("collected_at", position))
+        value = as_float(table.get("prolactin_value", position))
+        unit = as_text(table.get("prolactin_unit", position))
+        if rid:
+            seen_ids.add(rid)
+        key = _same_key(when, value, unit)
+        if key is not None:
+            seen_keys.add(key)
+        if position == lead:
+            continue
+        view = table.view(position, None)
+        rows.append(
+            (
+                when,
+                order,
+                EarlierResultView(
+                    collected=view.collected,
+                    value=_value_in_unit(as_text(table.get("qualifier", position)), value, unit),
+                    ng_ml=view.ng_ml,
+                    status=view.status,
+                    result_id=rid,
+                    acknowledged=view.acknowledged,
+                    origin=FROM_BATCH,
+                ),
+            )
+        )
+    points: list[TrendPoint] = []
+    for position in positions:
+        details = table.get("history_details", position)
+        if not isinstance(details, list | tuple):
+            continue
+        for item in details:
+            if not isinstance(item, Mapping):
+                continue
+            rid = result_id_text(item.get("result_id"))
+            when = as_datetime(item.get("collected_at"))
+            value = as_float(item.get("prolactin_value"))
+            unit = as_text(item.get("prolactin_unit"))
+            key = _same_key(when, value, unit)
+            if (rid and rid in seen_ids) or (key is not None and key in seen_keys):
+                continue
+            if rid:
+                seen_ids.add(rid)
+            if key is not None:
+                seen_keys.add(key)
+            qualifier = as_text(item.get("qualifier"))
+            ng_ml = as_float(item.get("prolactin_ng_ml"))
+            status = as_text(item.get("status"))
+            rows.append(
+                (
+                    when,
+                    -1,
+                    EarlierResultView(
+                        collected=fmt_when(when),
+                        value=_value_in_unit(qualifier, value, unit),
+                        ng_ml="—" if ng_ml is None else f"{qualifier}{fmt_number(ng_ml)}",
+                        status=status,
+                        result_id=rid,
+                        acknowledged=as_text(item.get("acknowledged")),
+                        origin=FROM_HISTORY,
+                    ),
+                )
+            )
+            if when is not None and ng_ml is not None:
+                points.append(TrendPoint(when, ng_ml, qualifier, status, history=True))
+    # newest first; a result without a collection time last
+    rows.sort(key=lambda r: (r[0] is not None, r[0] or datetime.min, r[1]), reverse=True)
+    return [view for _, _, view in rows], points
 
 
 def _trend_points(table: ResultTable, positions: Sequence[int], latest: int) -> list[TrendPoint]:

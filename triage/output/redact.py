@@ -31,6 +31,7 @@ import re
 import secrets
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, Final, TypeVar
 
@@ -65,8 +66,12 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 MONTHS_BELOW_YEARS: Final = AGE_MONTHS_BELOW_YEARS
 _MONTHS_PER_YEAR: Final = MONTHS_PER_YEAR
 AGE_COLUMNS: Final[tuple[str, ...]] = ("age_years",)
-TIME_COLUMNS: Final[tuple[str, ...]] = ("collected_at",)  # cut to the date
+TIME_COLUMNS: Final[tuple[str, ...]] = ("collected_at", "previous_collected_at")  # cut to the date
 DROPPED_COLUMNS: Final[tuple[str, ...]] = ("birth_date",)  # emptied
+# The earlier results of the history each row carries (list of dicts): their times are cut to the
+# date as TIME_COLUMNS are (they hold no id or name; the acknowledgement names staff, who stay).
+HISTORY_DETAILS: Final = "history_details"
+HISTORY_TIME_KEYS: Final[tuple[str, ...]] = ("collected_at",)
 PLACEHOLDER: Final = "[redacted]"
 MAX_KEPT_DECIMALS: Final = 3
 # A quoted text in a rejected row's detail: '...' or "..." as Python's repr writes them.
@@ -196,6 +201,12 @@ class Redactor:
                     s(t) if isinstance(t, str) else t for s, t in zip(scrubbers, texts, strict=True)
                 ]
                 out[column] = _text_series(scrubbed, out)
+        if HISTORY_DETAILS in out.columns:
+            out[HISTORY_DETAILS] = pd.Series(
+                [_history_details_cut(c) for c in out[HISTORY_DETAILS].tolist()],
+                index=out.index,
+                dtype=object,
+            )
         for column, keys in DETAIL_TEXT_KEYS.items():
             if column in out.columns:
                 cells = out[column].tolist()
@@ -222,6 +233,40 @@ def _coarsen(out: pd.DataFrame) -> None:
     for column in DROPPED_COLUMNS:
         if column in out.columns:
             out[column] = pd.Series(pd.NaT, index=out.index, dtype=out[column].dtype)
+
+
+def _date_only(value: object) -> object:
+    """A time cut to its date: a datetime to midnight (its type kept), a text to its ISO date;
+    a date or anything else as it is."""
+    if not isinstance(value, datetime | str):
+        return value
+    try:
+        stamp: Any = pd.Timestamp(value)  # NaT for "NaT"
+    except (TypeError, ValueError):
+        return value
+    if pd.isna(stamp):
+        return value
+    day = stamp.normalize()
+    if isinstance(value, str):
+        return day.strftime("%Y-%m-%d")
+    return day if isinstance(value, pd.Timestamp) else day.to_pydatetime()
+
+
+def _history_details_cut(cell: object) -> object:
+    """The earlier results of one row with their times cut to the date (a new list)."""
+    if not isinstance(cell, list | tuple):
+        return cell
+    out: list[object] = []
+    for item in cell:
+        if isinstance(item, Mapping):
+            copy = dict(item)
+            for key in HISTORY_TIME_KEYS:
+                if key in copy:
+                    copy[key] = _date_only(copy[key])
+            out.append(copy)
+        else:
+            out.append(item)
+    return out
 
 
 def _column_values(frame: pd.DataFrame, column: str) -> list[str]:

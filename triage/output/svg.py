@@ -1,7 +1,9 @@
 """Inline SVG pictures for the reports: the result against its interval, and a trend chart.
 
 Pure string building with every text escaped; no script, no link, no external reference.  Values
-are in ng/mL on a log scale (prolactin spans four decades).  Band lines come from the caller
+are in ng/mL on a log scale (prolactin spans four decades); a trend whose values lie within a
+narrow range (``LINEAR_AXIS_MAX_RATIO``) gets a linear axis, so that a threefold rise looks like
+one.  Band lines come from the caller
 (``RunMeta.band_thresholds``): no clinical number is written here.
 """
 
@@ -41,6 +43,11 @@ MIN_DECADES: Final = 2  # the axis always spans at least two powers of ten
 HEADROOM: Final = 1.15  # space above the largest value on the axis
 MAX_POINT_LABELS: Final = 8  # trend points labelled with their value up to this many
 MAX_DATE_LABELS: Final = 6
+# The trend chart's y axis is linear (from zero) when the largest plotted value is less than this
+# many times the smallest: on a log axis a narrow range (a threefold rise from 30 to 95 ng/mL)
+# looks flat, while across a decade or more (5 to 5000 ng/mL) only a log axis shows every point.
+LINEAR_AXIS_MAX_RATIO: Final = 10.0
+LINEAR_TICKS: Final = 5  # about this many gridlines on a linear axis
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,23 +231,80 @@ def _interval_text(low: float | None, high: float | None) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class LinearScale:
+    """Maps a value to a coordinate between ``start`` and ``end`` (linear, from ``lo``)."""
+
+    lo: float
+    hi: float
+    start: float
+    end: float
+    step: float
+
+    def __call__(self, value: float) -> float:
+        clamped = min(max(value, self.lo), self.hi)
+        return self.start + (clamped - self.lo) / (self.hi - self.lo) * (self.end - self.start)
+
+    def decades(self) -> list[float]:
+        """The gridlines (named as LogScale's, so the chart draws either the same way)."""
+        count = round((self.hi - self.lo) / self.step)
+        return [self.lo + i * self.step for i in range(count + 1)]
+
+
+def linear_axis(values: Iterable[float | None]) -> bool:
+    """Whether a trend of these values gets a linear axis: the largest is less than
+    ``LINEAR_AXIS_MAX_RATIO`` times the smallest (all positive)."""
+    found = _positive(values)
+    return bool(found) and max(found) / min(found) < LINEAR_AXIS_MAX_RATIO
+
+
+def _nice_step(span: float) -> float:
+    """1, 2 or 5 × a power of ten, giving about LINEAR_TICKS gridlines over ``span``."""
+    raw = span / LINEAR_TICKS
+    power = 10.0 ** math.floor(math.log10(raw))
+    return min((m * power for m in (1, 2, 5, 10)), key=lambda step: abs(math.log(step / raw)))
+
+
+def linear_domain(values: Iterable[float | None]) -> tuple[float, float, float]:
+    """(0, top, step): from zero to a gridline above the largest value."""
+    largest = max([*_positive(values), 1e-9]) * HEADROOM
+    step = _nice_step(largest)
+    return 0.0, math.ceil(largest / step - 1e-9) * step, step
+
+
+@dataclass(frozen=True, slots=True)
 class TrendPoint:
-    """One result of a patient: when, how much (ng/mL), its qualifier, status, is it the latest."""
+    """One result of a patient: when, how much (ng/mL), its qualifier, status, is it the latest,
+    does it come from the results history (drawn hollow) rather than this batch."""
 
     when: datetime
     ng_ml: float
     qualifier: str = ""
     status: str = ""
     latest: bool = False
+    history: bool = False
 
 
 def trend_svg(points: Sequence[TrendPoint], *, low: float | None, high: float | None) -> Markup:
-    """Results over time: dates on x, ng/mL (log) on y, the interval as a band."""
+    """Results over time: dates on x, ng/mL on y (log; linear for a narrow range:
+    ``linear_axis``), the interval as a band; results from the history drawn hollow."""
     usable = sorted((p for p in points if p.ng_ml > 0 and math.isfinite(p.ng_ml)), key=_when)
     left, right, top, bottom = 52.0, TREND_WIDTH - 20.0, 22.0, TREND_HEIGHT - 28.0
-    domain = log_domain([*(p.ng_ml for p in usable), low, high])
-    y_of = LogScale(domain[0], domain[1], bottom, top)
+    y_of: LogScale | LinearScale
+    if linear_axis(p.ng_ml for p in usable):
+        lo, hi, step = linear_domain([*(p.ng_ml for p in usable), high])
+        y_of = LinearScale(lo, hi, bottom, top, step)
+        scale_words = "ng/mL, linear scale"
+    else:
+        domain = log_domain([*(p.ng_ml for p in usable), low, high])
+        y_of = LogScale(domain[0], domain[1], bottom, top)
+        scale_words = "ng/mL, log scale"
+    earlier = sum(1 for p in usable if p.history)
     label = f"Trend of {len(usable)} prolactin results in this batch"
+    if earlier:
+        label = (
+            f"Trend of {len(usable)} prolactin results: {len(usable) - earlier} in this batch, "
+            f"{earlier} from the results history (hollow)"
+        )
     parts = [_svg_open(TREND_WIDTH, TREND_HEIGHT, label, "chart trend")]
     parts.append(
         f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}"'
@@ -259,8 +323,9 @@ def trend_svg(points: Sequence[TrendPoint], *, low: float | None, high: float | 
             f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{GRID}"'
             f' stroke-width="0.6"/>'
         )
-        parts.append(_text(left - 6, y + 4, fmt_axis(decade), anchor="end", cls="tick"))
-    parts.append(_text(4, 12, "ng/mL, log scale", anchor="start", cls="unit"))
+        tick = fmt_axis(decade) if isinstance(y_of, LogScale) else f"{decade:g}"
+        parts.append(_text(left - 6, y + 4, tick, anchor="end", cls="tick"))
+    parts.append(_text(4, 12, scale_words, anchor="start", cls="unit"))
     xs = _x_positions(usable, left + 16, right - 16)
     if len(usable) > 1:
         path = " ".join(f"{x:.1f},{y_of(p.ng_ml):.1f}" for x, p in zip(xs, usable, strict=True))
@@ -270,10 +335,16 @@ def trend_svg(points: Sequence[TrendPoint], *, low: float | None, high: float | 
         y = y_of(point.ng_ml)
         colour = STATUS_COLOURS.get(point.status, MUTED)
         radius = 5.5 if point.latest else 3.5
-        parts.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{colour}"'
-            f' stroke="#ffffff" stroke-width="1"/>'
-        )
+        if point.history:  # hollow: an earlier result from the results history
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="#ffffff"'
+                f' stroke="{colour}" stroke-width="2" class="history-point"/>'
+            )
+        else:
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{colour}"'
+                f' stroke="#ffffff" stroke-width="1"/>'
+            )
         if label_every or point.latest:
             parts.append(_text(x, y - 9, f"{point.qualifier}{fmt_value(point.ng_ml)}"))
     for x, point in _date_labels(xs, usable):

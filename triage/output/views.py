@@ -58,6 +58,28 @@ if URGENT_REFERRAL not in SUGGESTION_CODES:  # pragma: no cover - schema drift g
 URGENT_BANNER_MAX: Final = 50  # urgent results listed in the banner; the table holds them all
 SUMMARY_FACTORS: Final = 3  # factors and next steps shown per row of the summary table
 HISTORY_ROWS: Final = 6  # earlier results listed on a patient page (the chart shows all)
+# Results history (--history): how a result id is written (triage.history.store.RESULT_PREFIX,
+# not imported: that module needs SQLAlchemy), the trend markers and the delta sentence.
+RESULT_ID_PREFIX: Final = "R-"
+TREND_MARKS: Final[dict[str, str]] = {
+    "new": "new",
+    "rising": "↑ rising",
+    "falling": "↓ falling",
+    "stable": "stable",
+}
+TREND_WORDS: Final[dict[str, str]] = {
+    "rising": "significant rise (beyond the expected analytical and biological variation)",
+    "falling": "significant fall (beyond the expected analytical and biological variation)",
+    "stable": "no significant change (within the expected analytical and biological variation)",
+}
+NEW_IN_HISTORY: Final = "First result of this patient in the results history."
+NEW_WITH_CLASH: Final = (
+    "No earlier result in the results history is this patient's (see the identifier warning)."
+)
+NOT_COMPARED: Final = "not compared: a value is given as below or above a limit"
+IDENTITY_CLASH: Final = "possible_clash"  # triage.history.delta.CLASH
+FROM_HISTORY: Final = "results history"
+FROM_BATCH: Final = "this batch"
 LOGO_MAX_BYTES: Final = 1024 * 1024
 LOGO_TYPES: Final[tuple[tuple[bytes, str], ...]] = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -192,6 +214,14 @@ class ResultView:
     # priority none ("184 ng/mL is within the pregnancy interval 10–209 ng/mL; above the
     # non-pregnant limit 23.4").  Shown in the summary's row, not only in the CSV/JSON.
     why_not_flagged: str = ""
+    # Results history (--history); all empty without one.
+    result_id: str = ""  # "R-12", the id people type to acknowledge the result
+    trend: str = ""  # new, rising, falling, stable, or "" (not compared / no history)
+    trend_mark: str = ""  # "↑ rising", "↓ falling", "new", "stable"
+    trend_title: str = ""  # "+196.9 % since 2026-10-03 (previous 32 ng/mL)"
+    change_text: str = ""  # the delta sentence of the patient page
+    identity_clash: bool = False  # the id was seen with another birth date or sex
+    acknowledged: str = ""  # "told Dr Lee by J. Smith, 2026-12-01 14:05 UTC: phoned"
 
 
 # Factor codes of the physiological states whose evidence says why a result is not flagged.
@@ -290,6 +320,24 @@ class SummaryView:
 
 
 @dataclass(frozen=True, slots=True)
+class EarlierResultView:
+    """One earlier result of a patient on the patient page: from the results history or from
+    this batch (``origin``), its value in the lab's own unit as stored."""
+
+    collected: str
+    value: str  # "<5 ng/mL", "850 mIU/L"
+    ng_ml: str
+    status: str
+    result_id: str  # "R-3", or ""
+    acknowledged: str
+    origin: str  # FROM_HISTORY or FROM_BATCH
+
+    @property
+    def from_history(self) -> bool:
+        return self.origin == FROM_HISTORY
+
+
+@dataclass(frozen=True, slots=True)
 class PatientPage:
     anchor: str
     number: int
@@ -299,6 +347,10 @@ class PatientPage:
     history: list[ResultView]  # newest first, the lead included
     history_total: int
     trend_svg: Markup | None
+    # Results history (--history): earlier results (history and this batch, de-duplicated,
+    # newest first; empty without a history or when the patient has none)
+    earlier: list[EarlierResultView] = field(default_factory=list)
+    earlier_total: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,6 +496,9 @@ class ResultTable:
             self._when.extend(_when_texts(part))
             positions.extend(part.index.tolist())
         self.size = len(positions)
+        # the results history's columns are present (--history): a frame without them renders
+        # exactly as before
+        self.has_history = any("trend" in part.columns for part in parts)
         self._local: dict[int, int] = {int(p): i for i, p in enumerate(positions)}
         self._texts: dict[str, list[str]] = {}
         self._numbers: dict[str, list[float | None]] = {}
@@ -647,4 +702,53 @@ def result_view(table: ResultTable, position: int, href: str | None) -> ResultVi
         source_sheet=text("source_sheet")[i],
         source_row="" if is_missing(row) else str(row),
         why_not_flagged=_why_not_flagged(priority, factors),
+        **_history_fields(table, i, ng_ml, qualifier),
     )
+
+
+def result_id_text(value: object) -> str:
+    """``R-12`` for a result id of the history; "" when there is none."""
+    number = as_float(value)
+    return "" if number is None else f"{RESULT_ID_PREFIX}{int(number)}"
+
+
+def _signed_pct(change: float) -> str:
+    return f"+{fmt_number(change)}" if change > 0 else fmt_number(change)
+
+
+def _history_fields(
+    table: ResultTable, i: int, ng_ml: float | None, qualifier: str
+) -> dict[str, Any]:
+    """The ResultView fields of the results history (empty without one)."""
+    if not table.has_history:
+        return {}
+    text, number = table.text, table.number
+    trend = text("trend")[i]
+    change = number("change_pct")[i]
+    previous = number("previous_ng_ml")[i]
+    previous_at = as_datetime(table._cols["previous_collected_at"][i])
+    since = "" if previous_at is None else previous_at.strftime(DATE_FORMAT)
+    details = table._cols["history_details"][i]
+    last = details[0] if isinstance(details, list | tuple) and details else None
+    was = as_text(last.get("qualifier")) if isinstance(last, Mapping) else ""
+    before = f"{was}{fmt_number(previous)}"
+    title = change_text = ""
+    clash = text("identity_check")[i] == IDENTITY_CLASH
+    if trend == "new":
+        title = "no earlier result in the results history"
+        change_text = NEW_WITH_CLASH if clash else NEW_IN_HISTORY
+    elif previous is not None:
+        when = f"since {since}" if since else "since the last result"
+        pct = f"{_signed_pct(change)} % " if change is not None else ""
+        title = f"{pct}{when} (previous {before} ng/mL)"
+        words = TREND_WORDS.get(trend, NOT_COMPARED)
+        change_text = f"{pct}{when} ({before} → {_ng_text(qualifier, ng_ml)} ng/mL): {words}"
+    return {
+        "result_id": result_id_text(table._cols["result_id"][i]),
+        "trend": trend,
+        "trend_mark": TREND_MARKS.get(trend, ""),
+        "trend_title": title,
+        "change_text": change_text,
+        "identity_clash": clash,
+        "acknowledged": text("acknowledged")[i],
+    }
