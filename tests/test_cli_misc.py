@@ -144,7 +144,18 @@ def test_each_error_is_printed_once(tmp_path: Path, args: tuple[str, ...]) -> No
 
 
 @pytest.mark.parametrize(
-    "argv", [["--help"], ["--version"], ["run", "--help"], ["batch", "--help"]]
+    "argv",
+    [
+        ["--help"],
+        ["--version"],
+        ["run", "--help"],
+        ["batch", "--help"],
+        ["ack", "--help"],
+        ["history", "--help"],
+        ["history", "show", "--help"],
+        ["history", "export", "--help"],
+        ["history", "purge", "--help"],
+    ],
 )
 def test_help_and_version_import_neither_pandas_nor_the_engine(argv: list[str]) -> None:
     """Start-up stays close to `import typer`: the commands import the pipeline when they run."""
@@ -153,8 +164,8 @@ def test_help_and_version_import_neither_pandas_nor_the_engine(argv: list[str]) 
         "from triage.cli import main\n"
         f"sys.argv = ['prolactin-triage', *{argv!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('pandas', 'numpy', 'triage.engine', 'triage.io', 'jinja2')"
-        " if m in sys.modules]\n"
+        "heavy = [m for m in ('pandas', 'numpy', 'triage.engine', 'triage.io', 'jinja2',"
+        " 'sqlalchemy', 'pyarrow', 'triage.history') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

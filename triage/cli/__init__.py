@@ -46,12 +46,13 @@ def _root(
 
 
 def _register() -> None:
-    from triage.cli import batch, check, ranges, run
+    from triage.cli import batch, check, history, ranges, run
 
     run.register(app)
     check.register(app)
     batch.register(app)
     app.add_typer(ranges.app, name="ranges")
+    history.register(app)
 
 
 _register()

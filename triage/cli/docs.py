@@ -20,6 +20,11 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("ranges", "list"),
     ("ranges", "show"),
     ("ranges", "validate"),
+    ("ack",),
+    ("history",),
+    ("history", "show"),
+    ("history", "export"),
+    ("history", "purge"),
 )
 WIDTH = "100"
 
