@@ -436,6 +436,13 @@ def make_results(n: int, *, seed: int = 7, patients: int | None = None) -> pd.Da
         )
         rows["specimen_id"].append(f"S{i:06d}")
         rows["birth_date"].append(pd.NaT)
+        # the limits in the row's unit at the lab's precision (the engine's reference_*_value)
+        lab_limit = (lambda x: float(round(x * MIU_PER_NG))) if v.unit == "mIU/L" else float
+        rows["reference_low_value"].append(lab_limit(v.low) if v.low is not None else np.nan)
+        rows["reference_high_value"].append(lab_limit(v.high) if v.high is not None else np.nan)
+        rows["requesting_clinician"].append("Dr A. Example" if i % 3 == 0 else None)
+        rows["location"].append("Endocrine clinic" if i % 3 == 0 else None)
+        rows["comment"].append(f"{v.status.capitalize()} result ({v.name.replace('_', ' ')}).")
     return _typed(pd.DataFrame(rows))
 
 
@@ -448,6 +455,8 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         "times_uln",
         "prolactin_value",
         "conversion_factor_used",
+        "reference_low_value",
+        "reference_high_value",
     )
     out = frame.copy()
     for c in floats:

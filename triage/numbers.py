@@ -17,6 +17,7 @@ This module imports nothing from the rest of the package, so any layer can use i
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 from typing import Final
 
@@ -128,3 +129,66 @@ def age_words(years: float | None, missing: str = MISSING) -> str:
     if months >= AGE_DAYS_BELOW_MONTHS:
         return f"{math.floor(months + 1e-9)} mo"
     return f"{math.floor(years * DAYS_PER_YEAR + 1e-9)} d"
+
+
+# The lab's own precision (display, not clinical): a limit converted into the lab's unit is shown
+# with as many decimals as the lab wrote its result with, between LAB_DECIMALS_MIN and
+# LAB_DECIMALS_MAX ("33562" -> 0, "4.8" -> 1, "0.125" -> 2).  A single separator followed by
+# exactly three digits after a leading digit other than 0 ("33,562", "1.234") is read as a
+# thousands separator (labs report prolactin with at most two decimals).
+LAB_DECIMALS_MIN: Final = 0
+LAB_DECIMALS_MAX: Final = 2
+MIU_L: Final = "mIU/L"  # the normalised unit of a row in mIU/L (canonical frame prolactin_unit)
+_NUMBER_IN_TEXT: Final = re.compile(r"\d(?:[\d'’ \u00a0\u202f.,]*\d)?")
+_THOUSANDS_GROUP: Final = re.compile(r"[1-9]\d{0,2}[.,'’ \u00a0\u202f]\d{3}")
+
+
+@lru_cache(maxsize=4096)
+def lab_decimals(raw: str) -> int:
+    """Decimals of the number in a result cell as the lab wrote it: '33562' -> 0, '4.8' -> 1,
+    '<3,05' -> 2, '1 234,5' -> 1, '33,562' -> 0 (thousands); at most LAB_DECIMALS_MAX; 0 when
+    the cell holds no number."""
+    found = _NUMBER_IN_TEXT.search(raw or "")
+    if found is None:
+        return LAB_DECIMALS_MIN
+    number = found.group(0)
+    if _THOUSANDS_GROUP.fullmatch(number):
+        return LAB_DECIMALS_MIN
+    marks = [i for i, c in enumerate(number) if c in ".,"]
+    if not marks:
+        return LAB_DECIMALS_MIN
+    last = marks[-1]
+    if len(marks) > 1 and number[marks[0]] == number[last]:  # "1.234.567": thousands only
+        return LAB_DECIMALS_MIN
+    digits = sum(c.isdigit() for c in number[last + 1 :])
+    return max(LAB_DECIMALS_MIN, min(LAB_DECIMALS_MAX, digits))
+
+
+def to_lab_unit(ng: float, unit: str, factor: float) -> float:
+    """A value in ng/mL in the row's unit: times `factor` (mIU/L per ng/mL) for "mIU/L", as it
+    is for any other unit (ng/mL); NaN stays NaN (and a mIU/L value without a factor is NaN)."""
+    if unit == MIU_L:
+        return ng * factor if math.isfinite(factor) and factor > 0 else math.nan
+    return float(ng)
+
+
+def fmt_lab(value: float | None, decimals: int) -> str:
+    """A value with exactly `decimals` decimals (no thousands separator): fmt_lab(101.76, 0) ->
+    '102', fmt_lab(4.8, 2) -> '4.80'; '?' if missing."""
+    if value is None or not math.isfinite(value):
+        return MISSING
+    places = max(0, int(decimals))
+    text = f"{value:.{places}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def written_decimals(value: float) -> int:
+    """Decimals of a number as a file gave it (the shortest text of the float: 496.0 -> 0, 4.81
+    -> 2), at most LAB_DECIMALS_MAX + 1; 0 when missing."""
+    if not math.isfinite(value):
+        return LAB_DECIMALS_MIN
+    text = repr(float(value))
+    if "e" in text or "E" in text:
+        return LAB_DECIMALS_MIN
+    decimals = text.split(".", 1)[1].rstrip("0") if "." in text else ""
+    return min(len(decimals), LAB_DECIMALS_MAX + 1)

@@ -54,6 +54,9 @@ INPUT_FIELDS: Final[tuple[str, ...]] = (
     "test_code",
     "result",
     "unit",
+    # extensions (docs/output-contract-extensions.md): who asked, and from where
+    "requesting_clinician",  # the requesting / ordering clinician (staff, not the patient)
+    "location",  # the requesting ward, clinic or department
 )
 
 # Fields that hold a yes/no answer.  In the canonical frame each is a nullable boolean
@@ -154,6 +157,8 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "monomeric_prolactin": "float64",  # in the row's prolactin unit
     "comments": "string",
     "specimen_id": "string",  # the lab's specimen / accession number (urgent list, reports)
+    "requesting_clinician": "string",  # as written
+    "location": "string",  # ward / clinic / department, as written
 }
 
 # --------------------------------------------------------------------------------------------
@@ -199,6 +204,14 @@ ENGINE_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
     "factor_evidence",  # flat text of factor_details for CSV: "code (strength): evidence | ..."
     "specimen_id",  # the lab's specimen / accession number; --redact replaces it
     "birth_date",  # as the file gives it (identity checks against the history); --redact drops it
+    # The limits that decided (reference_low_ng_ml / _high_ng_ml) in the row's own unit at the
+    # lab's precision: as the file gave them when the lab's own interval decided, else
+    # converted and rounded to the decimals of the lab's result (triage/numbers.py lab_decimals)
+    "reference_low_value",
+    "reference_high_value",
+    "requesting_clinician",  # as written (staff: --redact keeps it)
+    "location",  # ward / clinic / department, as written (--redact keeps it)
+    "comment",  # the decision in words (engine/comment.py, labels.toml [comments])
 )
 # Columns the results history adds (triage/history, with --history or in batch mode); absent
 # without a history.  "history_details" holds a list of dicts (earlier results, newest first)
@@ -296,6 +309,8 @@ REJECTED_COLUMNS: Final[tuple[str, ...]] = (
     "source_row",
     "reason_code",
     "detail",
+    "patient_id",  # extension: whose sample it is, where the row gives it ("" otherwise)
+    "specimen_id",
 )
 
 
@@ -308,6 +323,8 @@ class Rejected:
     source_row: int
     reason_code: str
     detail: str
+    patient_id: str = ""  # as the row gives it (--redact: the results' ID- token)
+    specimen_id: str = ""
 
 
 @dataclass(slots=True)

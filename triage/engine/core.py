@@ -15,7 +15,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from triage.engine.classify import classify
+from triage.engine.classify import Classified, classify
+from triage.engine.comment import Given, comment, decision_text, reference_text, result_sentence
 from triage.engine.context import RULE_COLUMNS, RowContext, Rows, python_values
 from triage.engine.factors import (
     Finding,
@@ -24,7 +25,7 @@ from triage.engine.factors import (
     physiological_explanation,
     rank,
 )
-from triage.engine.intervals import choose_intervals, physiology, vet_row_intervals
+from triage.engine.intervals import RowIntervals, choose_intervals, physiology, vet_row_intervals
 from triage.engine.labels import Labels, load_labels
 from triage.engine.priority import decide, hook_effect_risk
 from triage.engine.state import (
@@ -36,10 +37,10 @@ from triage.engine.state import (
 )
 from triage.engine.suggestions import Situation, Suggestion, calm, suggest, suggest_calm
 from triage.engine.text import CueBook, Hits, load_cue_book, merge_hits
-from triage.engine.units import convert, row_set_names
+from triage.engine.units import MIU_L, NG_ML, Converted, convert, row_set_names
 from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.model import DrugMatch, Knowledge
-from triage.numbers import rounded_array
+from triage.numbers import fmt_lab, lab_decimals, rounded_array, written_decimals
 from triage.schema import CANONICAL_COLUMNS, ENGINE_EXTRA_COLUMNS, RESULT_COLUMNS, TEXT_FIELDS
 from triage.values import unknown_age_spans
 
@@ -171,7 +172,148 @@ def triage_frame(
     out["factor_evidence"] = text([v.evidence for v in shown])
     out["specimen_id"] = work["specimen_id"]
     out["birth_date"] = work["birth_date"].dt.strftime("%Y-%m-%d").astype("string")  # a day
+    limits = _lab_limits(work, converted, row_intervals, classified)
+    out["reference_low_value"] = pd.Series(limits.low, index=work.index, dtype="float64")
+    out["reference_high_value"] = pd.Series(limits.high, index=work.index, dtype="float64")
+    out["requesting_clinician"] = work["requesting_clinician"]
+    out["location"] = work["location"]
+    out["comment"] = text(_comments(work, classified, decisions, shown, limits, labels))
     return out[list(RESULT_COLUMNS + ENGINE_EXTRA_COLUMNS)]
+
+
+class LabLimits(NamedTuple):
+    """The limits that decided, in the row's own unit at the lab's precision."""
+
+    low: np.ndarray  # float64, NaN where missing
+    high: np.ndarray
+    low_decimals: np.ndarray  # int: decimals to write each with
+    high_decimals: np.ndarray
+    value_decimals: np.ndarray  # int: decimals of the lab's own result (lab_decimals)
+
+
+def _per_distinct(values: pd.Series, func: Any, dtype: str) -> np.ndarray:
+    """`func` of every distinct cell (missing cells: func(None)), per row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.array([*map(func, uniques.tolist()), func(None)], dtype=dtype)
+    result: np.ndarray = table[np.where(codes < 0, len(uniques), codes)]
+    return result
+
+
+def _lab_limits(
+    work: pd.DataFrame, converted: Converted, row: RowIntervals, classified: Classified
+) -> LabLimits:
+    """reference_low_value / reference_high_value: the decided limits (reference_low_ng_ml /
+    _high_ng_ml) in the row's unit.  A limit that is the lab's own interval as the file gave it
+    (the decided limit is the row's, read in the row's unit) is the file's number; any other is
+    converted with the row's factor and rounded to the decimals of the lab's result."""
+    unit = work["prolactin_unit"]
+    is_miu = (unit == MIU_L).fillna(False).to_numpy(dtype=bool)
+    is_ng = (unit == NG_ML).fillna(False).to_numpy(dtype=bool)
+    factor = converted.factor_used.to_numpy(dtype="float64")
+    decimals = _per_distinct(
+        work["prolactin_raw"], lambda raw: lab_decimals(raw) if isinstance(raw, str) else 0, "int64"
+    )
+    shown: list[np.ndarray] = []
+    places: list[np.ndarray] = []
+    sides = (
+        (classified.reference_low, row.low, converted.low_ng, work["reference_low"]),
+        (classified.reference_high, row.high, converted.high_ng, work["reference_high"]),
+    )
+    for decided_values, vetted_values, read_values, raw_values in sides:
+        decided = np.asarray(decided_values, dtype="float64")
+        vetted = vetted_values.to_numpy(dtype="float64")
+        raw = raw_values.to_numpy(dtype="float64")
+        with np.errstate(invalid="ignore"):
+            in_unit = np.where(is_miu, decided * factor, np.where(is_ng, decided, np.nan))
+            # the same number, not a near one: the row's limit reaches the decision unchanged
+            from_row = (
+                (decided == vetted)
+                & (vetted == read_values.to_numpy(dtype="float64"))
+                & ~np.isnan(raw)
+                & (is_miu | is_ng)
+            )
+        rounded_in_unit = in_unit.copy()
+        for d in np.unique(decimals).tolist():
+            at = decimals == d
+            rounded_in_unit[at] = np.round(in_unit[at], int(d))
+        shown.append(np.where(from_row, raw, rounded_in_unit))
+        written = _per_distinct(
+            pd.Series(raw), lambda v: 0 if v is None else written_decimals(v), "int64"
+        )
+        places.append(np.where(from_row, written, decimals))
+    return LabLimits(shown[0], shown[1], places[0], places[1], decimals)
+
+
+def _comments(
+    work: pd.DataFrame,
+    classified: Classified,
+    decisions: list[tuple[str, list[Finding], list[Suggestion]]],
+    shown: list[Shown],
+    limits: LabLimits,
+    labels: Labels,
+) -> list[str]:
+    """The comment in words of every row (engine/comment.py): the first sentence per row, the
+    rest once per distinct decision (and, for a high result, the inputs given)."""
+    words = labels.comments or load_labels().comments
+    if words is None:  # pragma: no cover - load_labels always parses [comments]
+        return [""] * len(work)
+    statuses = classified.status.tolist()
+    bands = classified.band.tolist()
+    units = work["prolactin_unit"].fillna(work["unit_raw"]).fillna("").astype(str).tolist()
+    values = work["prolactin_value"].to_numpy(dtype="float64").tolist()
+    raws = work["prolactin_raw"].tolist()
+    marks = work["qualifier"].fillna("").astype(str).tolist()
+    medication = work["medications"].notna().to_numpy(dtype=bool).tolist()
+    kidney = (
+        (work["egfr"].notna() | work["creatinine"].notna() | work["dialysis"].notna())
+        .to_numpy(dtype=bool)
+        .tolist()
+    )
+    thyroid = work["tsh"].notna().to_numpy(dtype=bool).tolist()
+    lows, highs = limits.low.tolist(), limits.high.tolist()
+    low_places, high_places = limits.low_decimals.tolist(), limits.high_decimals.tolist()
+    value_places = limits.value_decimals.tolist()
+    rests: dict[tuple[object, ...], str] = {}
+    references: dict[tuple[object, ...], str] = {}
+    done: dict[tuple[object, ...], str] = {}  # whole comments: rows often repeat another's
+    out: list[str] = []
+    for i, (priority, findings, found) in enumerate(decisions):
+        status = statuses[i]
+        given = Given(medication[i], kidney[i], thyroid[i]) if status == "high" else None
+        key = (id(shown[i]), status, priority, given)
+        whole = (*key, bands[i], marks[i], values[i], value_places[i], units[i], lows[i],
+                 low_places[i], highs[i], high_places[i])  # fmt: skip
+        text = done.get(whole)
+        if text is not None:
+            out.append(text)
+            continue
+        rest = rests.get(key)
+        if rest is None:
+            rest = rests[key] = decision_text(
+                labels,
+                words,
+                status=status,
+                priority=priority,
+                factors=[(f.code, f.strength) for f in findings],
+                suggestions=[s.code for s in found],
+                given=given or Given(False, False, False),
+            )
+        unit = units[i]
+        limits_key = (lows[i], low_places[i], highs[i], high_places[i], unit)
+        reference = references.get(limits_key)
+        if reference is None:
+            low = fmt_lab(lows[i], low_places[i]) if lows[i] == lows[i] else ""
+            high = fmt_lab(highs[i], high_places[i]) if highs[i] == highs[i] else ""
+            reference = references[limits_key] = reference_text(words, low, high, unit)
+        value = values[i]
+        if value == value:  # not NaN
+            value_text = marks[i] + fmt_lab(value, value_places[i])
+        else:
+            value_text = str(raws[i]) if isinstance(raws[i], str) else "?"
+        first = result_sentence(words, status, bands[i], value_text, unit, reference)
+        text = done[whole] = comment(first, rest)
+        out.append(text)
+    return out
 
 
 _NOTHING: tuple[str, list[Finding], list[Suggestion]] = ("none", [], [])

@@ -1,19 +1,30 @@
 """Human labels, kinds and display order of the factor, suggestion and caution codes.
 
 The words live in triage/data/labels.toml; every code of schema.FACTOR_CODES, SUGGESTION_CODES
-and CAUTION_CODES must have a label there (checked on load).
+and CAUTION_CODES must have a label there (checked on load), and the `[comments]` table holds the
+wording of each result's comment in words (CommentWords, used by engine/comment.py; checked on
+load too).
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from string import Formatter
+from typing import Any, Final
 
+from triage.knowledge.loaders import BAND_NAMES
 from triage.resources import data_file
-from triage.schema import CAUTION_CODES, FACTOR_CODES, SUGGESTION_CODES, ConfigError
+from triage.schema import (
+    CAUTION_CODES,
+    FACTOR_CODES,
+    PRIORITIES,
+    STATUSES,
+    SUGGESTION_CODES,
+    ConfigError,
+)
 
 LABELS_FILE = "labels.toml"
 FACTOR_KINDS = frozenset(
@@ -30,11 +41,50 @@ class CodeInfo:
     order: int  # position in labels.toml: the display order
 
 
+# [comments]: each template and the {fields} it may use.
+COMMENT_TEMPLATES: Final[dict[str, frozenset[str]]] = {
+    "result": frozenset({"status", "value", "unit", "reference"}),
+    "reference": frozenset({"low", "high", "unit"}),
+    "reference_upper": frozenset({"high", "unit"}),
+    "reference_lower": frozenset({"low", "unit"}),
+    "reference_none": frozenset(),
+    "lead": frozenset({"strength", "label"}),
+    "lead_none": frozenset({"label"}),
+    "negatives": frozenset({"causes"}),
+    "or": frozenset(),
+    "caution": frozenset({"label"}),
+}
+UNKNOWN_STATUS: Final = "unknown"  # [comments.status] key of a result without a status
+COMMENT_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    "status": (*STATUSES, UNKNOWN_STATUS),
+    "band": BAND_NAMES,
+    "strength": ("likely", "possible"),
+    "causes": ("medication", "kidney", "thyroid"),
+}
+NEXT_STEP_FIELDS: Final = frozenset({"label"})
+
+
+@dataclass(frozen=True)
+class CommentWords:
+    """The wording of the comment in words (labels.toml [comments])."""
+
+    templates: Mapping[str, str]  # COMMENT_TEMPLATES keys
+    status: Mapping[str, str]  # STATUSES and "unknown"
+    band: Mapping[str, str]  # BAND_NAMES
+    strength: Mapping[str, str]  # likely, possible
+    causes: Mapping[str, str]  # medication, kidney, thyroid
+    next_step: Mapping[str, str]  # PRIORITIES
+
+    def template(self, name: str) -> str:
+        return self.templates[name]
+
+
 @dataclass(frozen=True)
 class Labels:
     factors: Mapping[str, CodeInfo]
     suggestions: Mapping[str, CodeInfo]
     drug_classes: Mapping[str, str]
+    comments: CommentWords | None = field(default=None, compare=False)
 
     def drug_class(self, name: str) -> str:
         """How evidence names a drug class ("antiemetic/prokinetic"); else the class itself."""
@@ -63,7 +113,70 @@ def parse_labels(spec: Mapping[str, Any], source: str = LABELS_FILE) -> Labels:
         factors=factors,
         suggestions=suggestions,
         drug_classes={str(k): str(v) for k, v in classes.items()},
+        comments=parse_comments(spec, source),
     )
+
+
+def parse_comments(spec: Mapping[str, Any], source: str = LABELS_FILE) -> CommentWords:
+    """The [comments] table; ConfigError when a template or word is missing, unknown or uses a
+    {field} it cannot have."""
+    body = spec.get("comments")
+    if not isinstance(body, Mapping):
+        raise ConfigError(source, "missing table [comments]", field="comments")
+    known = set(COMMENT_TEMPLATES) | set(COMMENT_WORDS) | {"next_step"}
+    if unknown := sorted(str(k) for k in body if k not in known):
+        raise ConfigError(source, f"[comments]: unknown {unknown}", field="comments")
+    templates = {
+        name: _template(body, name, fields, source) for name, fields in COMMENT_TEMPLATES.items()
+    }
+    words = {
+        table: _words(body, table, names, frozenset(), source)
+        for table, names in COMMENT_WORDS.items()
+    }
+    return CommentWords(
+        templates=templates,
+        status=words["status"],
+        band=words["band"],
+        strength=words["strength"],
+        causes=words["causes"],
+        next_step=_words(body, "next_step", PRIORITIES, NEXT_STEP_FIELDS, source),
+    )
+
+
+def _template(
+    body: Mapping[str, Any], name: str, fields: frozenset[str], source: str, where: str = ""
+) -> str:
+    text = body.get(name)
+    place = f"[comments{where}] {name}"
+    if not isinstance(text, str) or (not text.strip() and name != "reference_none"):
+        raise ConfigError(source, f"{place} must be a text", field=name)
+    try:
+        used = {f for _, f, _, _ in Formatter().parse(text) if f is not None}
+    except ValueError as exc:
+        raise ConfigError(source, f"{place}: {exc}", field=name) from None
+    if bad := sorted(used - fields):
+        allowed = ", ".join(f"{{{f}}}" for f in sorted(fields)) or "none"
+        raise ConfigError(source, f"{place} uses {bad}; allowed fields: {allowed}", field=name)
+    return text
+
+
+def _words(
+    body: Mapping[str, Any],
+    table: str,
+    names: tuple[str, ...],
+    fields: frozenset[str],
+    source: str,
+) -> dict[str, str]:
+    entries = body.get(table)
+    if not isinstance(entries, Mapping):
+        raise ConfigError(source, f"missing table [comments.{table}]", field=table)
+    missing = [n for n in names if n not in entries]
+    unknown = [str(k) for k in entries if k not in names]
+    if missing or unknown:
+        raise ConfigError(
+            source, f"[comments.{table}]: missing {missing}, unknown {unknown}", field=table
+        )
+    return {n: _template(entries, n, fields, source, f".{table}") for n in names}
 
 
 def _codes(

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Final
 
@@ -322,6 +322,7 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
             'mapping file ([columns] patient_id = "<header>")'
         )
     frame = _apply_context(built, context, attached, warnings)
+    rejected = _with_ids(table, rejected)
     rejected.sort(key=lambda r: r.source_row)
     return LongResult(frame, rejected, len(built.accepted) + len(attached), warnings)
 
@@ -367,6 +368,28 @@ def _per_distinct(table: RawTable, name: str, func: Callable[[object], object]) 
 
 def _text(cell: object) -> str:
     return "" if is_empty_value(cell) else cell_text(cell)
+
+
+def _with_ids(table: RawTable, rejected: list[Rejected]) -> list[Rejected]:
+    """Rejected rows with the patient id and specimen number their own row gives (rows the
+    prolactin reader rejected carry them already)."""
+    bare = [r for r in rejected if not r.patient_id and not r.specimen_id]
+    if not bare or ("patient_id" not in table.columns and "specimen_id" not in table.columns):
+        return rejected
+    position = {int(row): i for i, row in enumerate(table.source_rows.tolist())}
+    ids = _per_distinct(table, "patient_id", _text)
+    specimens = _per_distinct(table, "specimen_id", _text)
+    out: list[Rejected] = []
+    for r in rejected:
+        i = position.get(r.source_row)
+        if i is None or r.patient_id or r.specimen_id:
+            out.append(r)
+            continue
+        patient, specimen = str(ids[i]).strip(), str(specimens[i]).strip()
+        out.append(
+            replace(r, patient_id=patient, specimen_id=specimen) if patient or specimen else r
+        )
+    return out
 
 
 def _none_if_empty(cell: object) -> object:

@@ -85,6 +85,8 @@ TEXT_COLUMNS: Final = (
     "symptoms",
     "comments",
     "specimen_id",
+    "requesting_clinician",
+    "location",
 )
 QUALIFIED_NUMBERS: Final = ("egfr", "tsh")
 PLAIN_NUMBERS: Final = ("creatinine", "free_t4")
@@ -1460,6 +1462,14 @@ def _empty_values(dtype: str, length: int) -> np.ndarray:
     return np.full(length, None, dtype=object)
 
 
+def _texts_at(values: object, positions: np.ndarray) -> list[str]:
+    """The text cells of an identity column at `positions` ("" where missing or absent)."""
+    if values is None or not len(positions):
+        return [""] * len(positions)
+    picked = np.asarray(values, dtype=object)[positions].tolist()
+    return [v.strip() if isinstance(v, str) else "" for v in picked]
+
+
 def build_frame(table: RawTable, settings: BuildSettings) -> BuildResult:
     """Parse every column of a RawTable; split good rows (frame) from rejected ones."""
     builder = _Builder(table, settings)
@@ -1482,9 +1492,20 @@ def build_frame(table: RawTable, settings: BuildSettings) -> BuildResult:
         values = out.pop(name, None)  # dropped once picked: one column copied at a time
         return None if values is None else np.asarray(values)[accepted]
 
+    refused = np.flatnonzero(reason != "")
+    ids = _texts_at(out.get("patient_id"), refused)  # whose sample each rejected row is
+    specimens = _texts_at(out.get("specimen_id"), refused)
     frame = _owned_frame(take, len(accepted))
     rejected = [
-        Rejected(table.file, table.sheet, int(table.source_rows[i]), str(reason[i]), str(detail[i]))
-        for i in np.flatnonzero(reason != "")
+        Rejected(
+            table.file,
+            table.sheet,
+            int(table.source_rows[i]),
+            str(reason[i]),
+            str(detail[i]),
+            patient_id=ids[k],
+            specimen_id=specimens[k],
+        )
+        for k, i in enumerate(refused.tolist())
     ]
     return BuildResult(frame, rejected, accepted, builder.warnings)

@@ -141,7 +141,8 @@ class ResultsCsv:
 
 
 def write_rejected_csv(rejected: Sequence[Rejected], handle: TextIO) -> None:
-    """rejected.csv: source_file, source_sheet, source_row, reason_code, detail."""
+    """rejected.csv: source_file, source_sheet, source_row, reason_code, detail, then the
+    extensions patient_id, specimen_id (REJECTED_COLUMNS)."""
     writer = csv.writer(handle, lineterminator=CSV_LINE_END)
     writer.writerow(REJECTED_COLUMNS)
     for row in rejected_rows(rejected):

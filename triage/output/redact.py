@@ -12,13 +12,17 @@ date back: ages become completed years (completed months, as a fraction of a yea
 ``MONTHS_BELOW_YEARS``), collection times are cut to the date, and birth dates are dropped.
 
 Rejected rows (rejected.csv, results.json "rejected", the summary's and the workbook's rejected
-tables) and the reading warnings of each input (results.json "inputs", the summary) quote the
-cells that could not be read, and on a file whose "header" is a patient row even the column
+tables) carry the same ``ID-`` tokens as the results for their patient id and specimen
+number.  They and the reading warnings of each input (results.json "inputs", the summary) quote
+the cells that could not be read, and on a file whose "header" is a patient row even the column
 names are patient data.  Their details keep only the row number and reason:
 every quoted text ('...' or "...") becomes ``[redacted]`` unless it is a plain number (with an
 optional comparator and a prolactin unit: '<0.5', '1e-300', '200', '4240 mIU/L'; or a unit
 alone: 'ng/mL') of at most
 ``MAX_KEPT_DECIMALS`` decimals, which carries no identity.
+
+The requesting clinician and the location (ward, clinic) are staff and places, not the patient:
+they are kept, like the staff named in acknowledgements.
 """
 
 from __future__ import annotations
@@ -133,9 +137,23 @@ def redact_detail(detail: str) -> str:
     return _scrub(detail, _QUOTED_IN_PROSE)
 
 
-def redact_rejected(rejected: Iterable[Rejected]) -> list[Rejected]:
-    """Rejected rows whose details quote no cell text (module doc)."""
-    return [dataclasses.replace(r, detail=redact_detail(r.detail)) for r in rejected]
+def redact_rejected(
+    rejected: Iterable[Rejected], redactor: Redactor | None = None
+) -> list[Rejected]:
+    """Rejected rows whose details quote no cell text (module doc), and whose patient id and
+    specimen number are the keyed tokens the results use (``Redactor.identifier``; without a
+    redactor a random key's, so never the ids themselves)."""
+    keyed = redactor if redactor is not None else Redactor.for_run(None)
+    token = lru_cache(maxsize=None)(keyed.identifier)
+    return [
+        dataclasses.replace(
+            r,
+            detail=redact_detail(r.detail),
+            patient_id=token(r.patient_id),
+            specimen_id=token(r.specimen_id),
+        )
+        for r in rejected
+    ]
 
 
 def redact_run_inputs(meta: _Meta) -> _Meta:

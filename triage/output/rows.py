@@ -272,9 +272,18 @@ def input_summary_json(summary: InputSummary) -> dict[str, Any]:
     return {k: json_value(v) for k, v in asdict(summary).items()}
 
 
-def rejected_rows(rejected: Sequence[Rejected]) -> list[tuple[str, str, int, str, str]]:
+def rejected_rows(rejected: Sequence[Rejected]) -> list[tuple[str, str, int, str, str, str, str]]:
+    """The cells of rejected.csv (REJECTED_COLUMNS, in order)."""
     return [
-        (r.source_file, r.source_sheet, int(r.source_row), r.reason_code, r.detail)
+        (
+            r.source_file,
+            r.source_sheet,
+            int(r.source_row),
+            r.reason_code,
+            r.detail,
+            r.patient_id,
+            r.specimen_id,
+        )
         for r in rejected
     ]
 
