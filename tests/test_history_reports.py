@@ -238,7 +238,9 @@ def test_linear_axis_keeps_proportions() -> None:
     """On the linear axis, from zero, a threefold value stands three times as high."""
     when = [datetime(2026, 9, 1), datetime(2026, 11, 20)]
     svg = trend_svg([TrendPoint(when[0], 30), TrendPoint(when[1], 90)], low=None, high=None)
-    bottom = 150 - 28.0  # the chart's base line (value 0)
+    from triage.output.svg import TREND_HEIGHT, TREND_PLOT
+
+    bottom = TREND_HEIGHT - TREND_PLOT[3]  # the chart's base line (value 0)
     ys = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', svg)]
     heights = [bottom - y for y in ys]
     assert heights[1] == pytest.approx(3 * heights[0], rel=0.02)

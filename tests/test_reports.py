@@ -34,7 +34,7 @@ ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "main", "footer", "section",
     "div", "p", "h1", "h2", "ul", "li", "span", "strong", "a", "code", "br", "table", "caption",
     "thead", "tbody", "tr", "th", "td", "figure", "figcaption", "svg", "rect", "line", "text",
-    "path", "circle", "polyline", "img",
+    "path", "circle", "polyline", "img", "nav",
 }  # fmt: skip
 
 
@@ -92,12 +92,17 @@ def report(tmp_path_factory, batch) -> Path:
 # summary.html
 # ------------------------------------------------------------------------------------------
 def _row_priorities_and_ng(summary_html: str) -> list[tuple[str, float]]:
+    # the result cell: the value in the lab's unit first, ng/mL beside it when that differs
     rows = re.findall(
-        r'<tr class="row-([^"]*)">.*?<td class="num strong">([^<]*)</td>', summary_html, re.S
+        r'<tr class="row-([^"]*)">.*?<span class="strong value-shown">([^<]*)</span>'
+        r'(?:<div class="sub beside">([^<]*)</div>)?',
+        summary_html,
+        re.S,
     )
     out = []
-    for priority, ng in rows:
-        text = html.unescape(ng).lstrip("<>")
+    for priority, shown, beside in rows:
+        ng = shown if shown.endswith(" ng/mL") or not beside else beside
+        text = html.unescape(ng).removesuffix(" ng/mL").lstrip("<>")
         out.append((priority, float(text) if text != "—" else float("-inf")))
     return out
 
@@ -405,7 +410,7 @@ def test_trend_chart_points() -> None:
     chart = str(svg.trend_svg(points, low=4.0, high=15.2))
     assert chart.count("<circle") == 3
     assert "2026-01-01" in chart and "2026-01-20" in chart
-    assert 'r="5.5"' in chart  # the latest point stands out
+    assert f'r="{svg.TREND_LATEST_RADIUS}"' in chart  # the latest point stands out
 
 
 def test_formatting_helpers() -> None:

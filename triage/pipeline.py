@@ -100,6 +100,7 @@ class TriageOutcome:
     urgent: list[str] = field(default_factory=list)  # triage.urgent lines, redacted if asked
     notices: list[str] = field(default_factory=list)  # triage.notices: said whatever --quiet
     results: pd.DataFrame | None = None  # every result, with TriageRequest.keep_results only
+    patient_pages: int = 0  # pages of patients.html
 
     def count(self, column: str) -> dict[str, int]:
         """Results per value of priority, status or band, zero counts left out."""
@@ -363,6 +364,7 @@ def _run(
             rejected, meta, extra_files={URGENT_TXT: urgent_text(urgent, header=header).encode()}
         )
         counts_by = {c: session.counts(c) for c in COUNTED_COLUMNS}
+        patient_pages = session.patient_pages
     result_count = sum(counts_by["priority"].values())
     matches = 0
     if request.fail_on:
@@ -387,6 +389,7 @@ def _run(
         result_count=result_count,
         counts_by=counts_by,
         results=_joined(kept) if request.keep_results else None,
+        patient_pages=patient_pages,
     )
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,6 +23,8 @@ from triage.cli.options import (
     env,
 )
 from triage.cli.run import sheet_option
+from triage.reading_warnings import scrubber as _scrubber
+from triage.reading_warnings import shown_warnings
 from triage.schema import (
     EXIT_OK,
     EXIT_SOME_INPUTS_FAILED,
@@ -38,8 +38,6 @@ if TYPE_CHECKING:  # imported when the command runs: --help stays light
 
 # How many row numbers to list per reason before "and N more".
 MAX_ROWS_LISTED = 20
-# A quoted text right after "column ": the header of that column, as the readers write it.
-_COLUMN_NAMED = re.compile(r"(?<![\w-])column ('(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")")
 
 ShowValuesOpt = Annotated[
     bool,
@@ -69,30 +67,6 @@ def render_check(outcome: InputsRead, *, show_values: bool = False) -> str:
     return "\n\n".join(blocks)
 
 
-def _same(text: str) -> str:
-    return text
-
-
-def _scrubber(summary: InputSummary, show_values: bool) -> Callable[[str], str]:
-    """What shows a warning or a rejected detail: as it is with ``show_values``, else with its
-    quoted cells scrubbed; the sheet name and the headers are kept (they are printed above)."""
-    if show_values:
-        return _same
-    headers = [h for joined in summary.mapping.values() for h in joined.split(" + ")]
-    shown = {summary.sheet, *headers, *summary.unmapped_headers} - {""}
-
-    def scrub(text: str) -> str:
-        # "column 'X'" names a header (a note column, a column not used): vocabulary
-        import ast  # lazy: start-up stays light
-
-        named = {ast.literal_eval(q) for q in _COLUMN_NAMED.findall(text)}
-        from triage.output.redact import scrub_quoted
-
-        return scrub_quoted(text, keep=shown | named)
-
-    return scrub
-
-
 def _render_summary(
     summary: InputSummary, rejected: list[Rejected], show_values: bool = True
 ) -> str:
@@ -111,7 +85,7 @@ def _render_summary(
         f"  rows: {summary.rows_read} read = {summary.rows_triaged} usable"
         f" + {summary.rows_rejected} rejected"
     )
-    lines += [f"  warning: {shown(w)}" for w in summary.warnings]
+    lines += [f"  warning: {w}" for w in shown_warnings(summary, show_values=show_values)]
     if rejected:
         lines.append("  problems:")
         reasons = Counter(r.reason_code for r in rejected)

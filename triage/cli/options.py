@@ -27,6 +27,14 @@ def env(name: str) -> str:
     return ENV_PREFIX + name.upper()
 
 
+class DisplayUnit(StrEnum):
+    """The unit the reports show first (OutputOptions.display_unit)."""
+
+    lab = "lab"
+    ng_ml = "ng/mL"
+    miu_l = "mIU/L"
+
+
 class FailOn(StrEnum):
     urgent = "urgent"
     soon = "soon"
@@ -259,6 +267,17 @@ PdfOpt = Annotated[
         "--pdf", envvar=env("pdf"), help="Also write patients.pdf (needs the [pdf] extra)."
     ),
 ]
+PdfPerPatientOpt = Annotated[
+    bool,
+    typer.Option(
+        "--pdf-per-patient",
+        envvar=env("pdf_per_patient"),
+        help=(
+            "Also write patients/, one PDF per patient page, named by the specimen number "
+            "(needs the [pdf] extra)."
+        ),
+    ),
+]
 AllPatientsOpt = Annotated[
     bool,
     typer.Option(
@@ -300,6 +319,18 @@ RedactKeyFileOpt = Annotated[
         ),
         dir_okay=False,
         show_default=False,
+    ),
+]
+DisplayUnitOpt = Annotated[
+    DisplayUnit,
+    typer.Option(
+        "--display-unit",
+        envvar=env("display_unit"),
+        help=(
+            "Unit of the values and intervals in the reports: 'lab' (each as the lab reported "
+            "it, to its precision, ng/mL beside when different), 'ng/mL' or 'mIU/L'."
+        ),
+        case_sensitive=False,
     ),
 ]
 TemplateDirOpt = Annotated[

@@ -14,6 +14,8 @@ from triage.cli.options import (
     ConfigOpt,
     DayFirstOpt,
     DebugOpt,
+    DisplayUnit,
+    DisplayUnitOpt,
     FailOnOpt,
     ForceOpt,
     GroupReadableOpt,
@@ -22,6 +24,7 @@ from triage.cli.options import (
     JobsOpt,
     OutOpt,
     PdfOpt,
+    PdfPerPatientOpt,
     QuietOpt,
     RangesOpt,
     RedactKeyFileOpt,
@@ -42,6 +45,7 @@ if TYPE_CHECKING:  # the commands import the pipeline when they run: --help stay
 
 DEFAULT_OUT = Path("triage-report")
 DEMO_INPUT = "demo_export.xlsx"
+MAX_INPUTS_NAMED = 10  # the last lines name this many inputs, then "and N more"
 
 InputsArg = Annotated[
     list[Path],
@@ -130,6 +134,7 @@ def report_options(
     xlsx: bool,
     pdf: bool,
     all_patients: bool,
+    pdf_per_patient: bool = False,
     redact: bool,
     redact_key: str | None,
     template_dir: Path | None,
@@ -137,6 +142,7 @@ def report_options(
     force: bool = False,
     redact_key_file: Path | None = None,
     default_key_file: Path | None = None,
+    display_unit: str = "lab",
 ) -> OutputOptions:
     """The output options shared by `run`, `demo` and `batch`."""
     from triage.output import OutputOptions
@@ -151,6 +157,7 @@ def report_options(
     return OutputOptions(
         xlsx=xlsx,
         pdf=pdf,
+        pdf_per_patient=pdf_per_patient,
         all_patients=all_patients,
         redact=redact,
         redact_key=key,
@@ -158,6 +165,7 @@ def report_options(
         branding=branding_from_config(ctx),
         group_readable=group_readable,
         force=force,
+        display_unit=display_unit,
     )
 
 
@@ -177,6 +185,7 @@ def triage_request(
     xlsx: bool,
     pdf: bool,
     all_patients: bool,
+    pdf_per_patient: bool = False,
     redact: bool,
     redact_key: str | None,
     template_dir: Path | None,
@@ -186,6 +195,7 @@ def triage_request(
     default_key_file: Path | None = None,
     history: str | None = None,
     default_history: Path | None = None,
+    display_unit: str = "lab",
 ) -> TriageRequest:
     """The request of `run`, `demo` and `batch` (each of batch's files) from their options."""
     from triage.io import ReadOptions
@@ -203,6 +213,7 @@ def triage_request(
             ctx,
             xlsx=xlsx,
             pdf=pdf,
+            pdf_per_patient=pdf_per_patient,
             all_patients=all_patients,
             redact=redact,
             redact_key=redact_key,
@@ -211,6 +222,7 @@ def triage_request(
             force=force,
             redact_key_file=redact_key_file,
             default_key_file=default_key_file,
+            display_unit=display_unit,
         ),
         fail_on=fail_on,
         jobs=jobs or None,
@@ -252,6 +264,7 @@ def _triage(
     xlsx: bool,
     pdf: bool,
     all_patients: bool,
+    pdf_per_patient: bool = False,
     redact: bool,
     redact_key: str | None,
     template_dir: Path | None,
@@ -260,6 +273,7 @@ def _triage(
     jobs: int = 0,
     redact_key_file: Path | None = None,
     history: str | None = None,
+    display_unit: str = "lab",
 ) -> None:
     redact_key, redact_key_file = redact_key_sources(ctx, redact_key, redact_key_file)
     console.configure_logging(quiet=quiet, verbose=verbose)
@@ -281,6 +295,7 @@ def _triage(
             jobs=jobs,
             xlsx=xlsx,
             pdf=pdf,
+            pdf_per_patient=pdf_per_patient,
             all_patients=all_patients,
             redact=redact,
             redact_key=redact_key,
@@ -289,6 +304,7 @@ def _triage(
             force=force,
             redact_key_file=redact_key_file,
             history=history,
+            display_unit=display_unit,
         )
         options = request.output_options
         # One run at a time per --out folder (exit 75), checked before any input is read.
@@ -301,7 +317,7 @@ def _triage(
         for failure in outcome.errors:
             console.error(str(failure))
         if not quiet:
-            _print_outcome(outcome, out)
+            _print_outcome(outcome, out, verbose=verbose, pdf_per_patient=pdf_per_patient)
         console.notice(outcome.notices)  # whatever --quiet says: cron mails what is printed
         console.urgent(outcome.urgent)
         if outcome.fail_on_matches:
@@ -312,8 +328,14 @@ def _triage(
     raise typer.Exit(outcome.exit_code)
 
 
-def _print_outcome(outcome: TriageOutcome, out: Path) -> None:
-    from triage.io.wide import CONSOLE_WARNINGS
+def _print_outcome(
+    outcome: TriageOutcome, out: Path, *, verbose: bool = False, pdf_per_patient: bool = False
+) -> None:
+    """The run's account on stdout: counts, the reading warnings of every input (per kind, as
+    `check` finds them; their rows with --verbose), then the files triaged and the reports."""
+    from triage.notices import NOT_READ_MARK
+    from triage.output.options import PATIENT_PDF_DIR, PATIENTS_HTML, PATIENTS_PDF, SUMMARY_HTML
+    from triage.reading_warnings import warning_lines
 
     n_results = outcome.result_count
     n_rejected = len(outcome.rejected)
@@ -326,11 +348,31 @@ def _print_outcome(outcome: TriageOutcome, out: Path) -> None:
     statuses = outcome.count("status")
     console.out("Priority: " + ", ".join(f"{priorities.get(p, 0)} {p}" for p in PRIORITIES))
     console.out("Status:   " + ", ".join(f"{statuses.get(s, 0)} {s}" for s in STATUSES))
-    console.out(f"Report:   {out / 'summary.html'}")
     for summary in outcome.inputs:
-        for warning in summary.warnings:
-            if any(marker in warning for marker in CONSOLE_WARNINGS):
-                console.out(f"warning: {Path(summary.file).name}: {warning}")
+        name = Path(summary.file).name
+        # "were not read" warnings are notices, printed on stderr whatever --quiet says
+        lines = warning_lines(summary, name, rows=verbose, see=SUMMARY_HTML, skip=(NOT_READ_MARK,))
+        for line in lines:
+            console.out(line)
+    triaged = [
+        Path(s.file).name + (f" (sheet {s.sheet!r})" if s.sheet else "") for s in outcome.inputs
+    ]
+    shown = ", ".join(triaged[:MAX_INPUTS_NAMED])
+    more = f" and {len(triaged) - MAX_INPUTS_NAMED} more" if len(triaged) > MAX_INPUTS_NAMED else ""
+    console.out(f"{'Input' if len(triaged) == 1 else 'Inputs'}: {shown}{more}")
+    written = {_relative(p, out) for p in outcome.written}
+    console.out(f"Report: {out / SUMMARY_HTML}")
+    pages = outcome.patient_pages
+    console.out(f"Patient pages: {out / PATIENTS_HTML} ({pages} page{'' if pages == 1 else 's'})")
+    if PATIENTS_PDF in written:
+        console.out(f"PDF: {out / PATIENTS_PDF}")
+    per_patient = sum(1 for name in written if name.startswith(f"{PATIENT_PDF_DIR}/"))
+    if per_patient or pdf_per_patient:
+        console.out(f"Patient PDFs: {out / PATIENT_PDF_DIR} ({per_patient} file(s))")
+
+
+def _relative(path: Path, folder: Path) -> str:
+    return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.name
 
 
 def _demo_input() -> Path:
@@ -355,11 +397,13 @@ def register(app: typer.Typer) -> None:
         unit: UnitOpt = None,
         xlsx: XlsxOpt = False,
         pdf: PdfOpt = False,
+        pdf_per_patient: PdfPerPatientOpt = False,
         all_patients: AllPatientsOpt = False,
         redact: RedactOpt = False,
         redact_key: RedactKeyOpt = None,
         redact_key_file: RedactKeyFileOpt = None,
         template_dir: TemplateDirOpt = None,
+        display_unit: DisplayUnitOpt = DisplayUnit.lab,
         force: ForceOpt = False,
         group_readable: GroupReadableOpt = False,
         jobs: JobsOpt = 0,
@@ -371,7 +415,8 @@ def register(app: typer.Typer) -> None:
         """Triage one or more exports and write the reports into --out.
 
         Writes summary.html, patients.html, results.csv, results.json and rejected.csv
-        (results.xlsx with --xlsx, patients.pdf with --pdf), all or none, files 0600 in folders
+        (results.xlsx with --xlsx, patients.pdf with --pdf, patients/ with one PDF per patient
+        page with --pdf-per-patient), all or none, files 0600 in folders
         0700 (--group-readable: 0640 / 0750), and .prolactin-triage-outputs.json, the list of
         the files the tool wrote: a later run replaces or removes only those. A folder that
         holds other files and no such list is refused unless --force. One run at a time per
@@ -396,11 +441,13 @@ def register(app: typer.Typer) -> None:
             unit=unit,
             xlsx=xlsx,
             pdf=pdf,
+            pdf_per_patient=pdf_per_patient,
             all_patients=all_patients,
             redact=redact,
             redact_key=redact_key,
             redact_key_file=redact_key_file,
             template_dir=template_dir,
+            display_unit=display_unit.value,
             force=force,
             group_readable=group_readable,
             jobs=jobs,
@@ -415,11 +462,13 @@ def register(app: typer.Typer) -> None:
         fail_on: FailOnOpt = None,
         xlsx: XlsxOpt = False,
         pdf: PdfOpt = False,
+        pdf_per_patient: PdfPerPatientOpt = False,
         all_patients: AllPatientsOpt = False,
         redact: RedactOpt = False,
         redact_key: RedactKeyOpt = None,
         redact_key_file: RedactKeyFileOpt = None,
         template_dir: TemplateDirOpt = None,
+        display_unit: DisplayUnitOpt = DisplayUnit.lab,
         force: ForceOpt = False,
         group_readable: GroupReadableOpt = False,
         quiet: QuietOpt = False,
@@ -448,11 +497,13 @@ def register(app: typer.Typer) -> None:
             unit=None,
             xlsx=xlsx,
             pdf=pdf,
+            pdf_per_patient=pdf_per_patient,
             all_patients=all_patients,
             redact=redact,
             redact_key=redact_key,
             redact_key_file=redact_key_file,
             template_dir=template_dir,
+            display_unit=display_unit.value,
             force=force,
             group_readable=group_readable,
         )

@@ -166,12 +166,16 @@ class AtomicFileSet:
 
     ``with AtomicFileSet(folder) as files: ...; files.commit()`` — leaving the block without
     ``commit()`` (or with an exception) removes every temporary file and touches no final file.
-    Files are 0600 (0640 with ``group_readable``).
+    Files are 0600 (0640 with ``group_readable``).  A name is a plain file name, or
+    "sub/name" for one of the (existing) ``subfolders`` given.
     """
 
-    def __init__(self, folder: Path, *, group_readable: bool = False) -> None:
+    def __init__(
+        self, folder: Path, *, group_readable: bool = False, subfolders: Collection[str] = ()
+    ) -> None:
         self.folder = folder
         self.mode = file_mode(group_readable)
+        self.subfolders = frozenset(subfolders)
         self._pending: list[tuple[Path, Path]] = []  # (temp, final)
         self._committed = False
 
@@ -189,15 +193,22 @@ class AtomicFileSet:
 
     @property
     def names(self) -> list[str]:
-        """Final names of the files staged so far, in the order they were opened."""
-        return [final.name for _, final in self._pending]
+        """Final names of the files staged so far, in the order they were opened ("sub/name"
+        for a file in a subfolder)."""
+        return [final.relative_to(self.folder).as_posix() for _, final in self._pending]
 
     def _final(self, name: str) -> Path:
-        if not name or Path(name).name != name or name in {".", ".."}:
+        """A plain file name, or "sub/name" for a file in one of the set's subfolders."""
+        parts = name.split("/")
+        if (
+            (len(parts) == 2 and parts[0] not in self.subfolders)
+            or len(parts) > 2
+            or any(not p or Path(p).name != p or p in {".", ".."} for p in parts)
+        ):
             raise ValueError(f"not a plain file name: {name!r}")
         if name in self.names:
             raise ValueError(f"{name!r} is already part of this set")
-        return self.folder / name
+        return self.folder.joinpath(*parts)
 
     @contextlib.contextmanager
     def open_binary(self, name: str) -> Iterator[BinaryIO]:
@@ -254,6 +265,9 @@ class AtomicFileSet:
             raise
         for backup in backups.values():
             _unlink_quietly(backup)
+        for folder in dict.fromkeys(final.parent for _, final in self._pending):
+            if folder != self.folder:
+                fsync_dir(folder)
         fsync_dir(self.folder)
         self._committed = True
         return [final for _, final in self._pending]

@@ -3,7 +3,8 @@ RunMeta (provenance) and Branding (the lab's name and logo on every page)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ RESULTS_JSON: Final = "results.json"
 REJECTED_CSV: Final = "rejected.csv"
 RESULTS_XLSX: Final = "results.xlsx"
 PATIENTS_PDF: Final = "patients.pdf"
+PATIENT_PDF_STEM_MAX: Final = 100  # characters of a per-patient PDF's name before ".pdf"
 OUTPUT_FILES: Final[tuple[str, ...]] = (
     SUMMARY_HTML,
     PATIENTS_HTML,
@@ -29,8 +31,48 @@ OUTPUT_FILES: Final[tuple[str, ...]] = (
     PATIENTS_PDF,
     URGENT_TXT,  # written by the pipeline, through ``finish(extra_files=...)``
 )
+# --pdf-per-patient: one PDF per patient page in this folder of the output set, each named
+# "<specimen number or patient token>.pdf" (triage.output.pdf.patient_pdf_names).
+PATIENT_PDF_DIR: Final = "patients"
+_PATIENT_PDF: Final = re.compile(
+    rf"{PATIENT_PDF_DIR}/[A-Za-z0-9][A-Za-z0-9._-]{{0,{PATIENT_PDF_STEM_MAX - 1}}}\.pdf"
+)
+
+
+def is_patient_pdf(name: str) -> bool:
+    """Whether ``name`` ("patients/S-123.pdf") is one of --pdf-per-patient's files."""
+    return _PATIENT_PDF.fullmatch(name) is not None
+
+
+class _Names(Collection[str]):
+    """Names recognised by a rule (``in``), iterated as a fixed list (triage.outdir's ``known``
+    and ``finals``: it iterates them to find leftovers, and asks ``in`` to keep names)."""
+
+    def __init__(self, listed: tuple[str, ...], rule: Callable[[str], bool]) -> None:
+        self._listed = listed
+        self._rule = rule
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (name in self._listed or self._rule(name))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._listed)
+
+    def __len__(self) -> int:
+        return len(self._listed)
+
+
+# Every name the tool writes in an output folder: OUTPUT_FILES and the files of PATIENT_PDF_DIR
+# (a manifest may list them; a later run may replace or remove them).
+OUTPUT_NAMES: Final = _Names(OUTPUT_FILES, is_patient_pdf)
+# The names of PATIENT_PDF_DIR's files inside it ("S-123.pdf"): leftovers of a killed run there.
+PATIENT_PDF_FILES: Final = _Names((), lambda name: is_patient_pdf(f"{PATIENT_PDF_DIR}/{name}"))
 DEFAULT_MAX_SUMMARY_ROWS: Final = 2000
 DEFAULT_MAX_PATIENT_PAGES: Final = 2000
+# The unit the reports show values and intervals in: the lab's own (as it reported them, to its
+# precision, ng/mL beside when that is another unit), or always ng/mL, or always mIU/L.
+DISPLAY_UNITS: Final[tuple[str, ...]] = ("lab", "ng/mL", "mIU/L")
+DEFAULT_DISPLAY_UNIT: Final = "lab"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +104,7 @@ class RunMeta:
 class OutputOptions:
     xlsx: bool = False
     pdf: bool = False
+    pdf_per_patient: bool = False  # PATIENT_PDF_DIR/: one PDF per patient page
     all_patients: bool = False
     redact: bool = False
     redact_key: bytes | None = None
@@ -71,6 +114,14 @@ class OutputOptions:
     max_patient_pages: int | None = DEFAULT_MAX_PATIENT_PAGES  # None: a page for every patient
     group_readable: bool = False  # files 0640, new folders 0750 (default 0600 / 0700)
     force: bool = False  # write into a folder the tool did not create (its own names only)
+    display_unit: str = DEFAULT_DISPLAY_UNIT  # one of DISPLAY_UNITS: "lab", "ng/mL", "mIU/L"
+
+    def __post_init__(self) -> None:
+        if self.display_unit not in DISPLAY_UNITS:
+            known = ", ".join(DISPLAY_UNITS)
+            raise ConfigError(
+                "display_unit", f"{self.display_unit!r} is not one of {known}", field="display_unit"
+            )
 
 
 def planned_names(options: OutputOptions) -> list[str]:

@@ -15,11 +15,13 @@ from typing import Any, Final, TypeVar
 import numpy as np
 import pandas as pd
 
+from triage.numbers import fmt_lab, to_lab_unit
 from triage.output.svg import TrendPoint, result_bar_svg, trend_svg
 from triage.output.views import (
     FROM_BATCH,
     FROM_HISTORY,
     HISTORY_ROWS,
+    NG_ML,
     EarlierResultView,
     PatientPage,
     PatientsView,
@@ -28,8 +30,12 @@ from triage.output.views import (
     as_datetime,
     as_float,
     as_text,
+    band_legend_text,
     fmt_number,
+    fmt_stored,
     fmt_when,
+    measure_row,
+    resolve_unit,
     result_id_text,
 )
 from triage.schema import PRIORITIES
@@ -178,15 +184,19 @@ def _patient_page(
     anchor = f"patient-{number}"
     positions = plan.results_of[code]
     latest = table.view(latest_position, f"#{anchor}")
-    low = as_float(table.get("reference_low_ng_ml", latest_position))
-    high = as_float(table.get("reference_high_ng_ml", latest_position))
+    # the page's unit: the lead result's as shown (the lab's own by default)
+    lead = measure_row(table, table._local[latest_position], latest.unit)
+    page_bands = [(name, lower * lead.per_ng) for name, lower in bands]
     bar = result_bar_svg(
-        as_float(table.get("prolactin_ng_ml", latest_position)),
+        lead.value,
         qualifier=as_text(table.get("qualifier", latest_position)),
-        low=low,
-        high=high,
-        bands=bands,
+        low=lead.low,
+        high=lead.high,
+        bands=page_bands,
         status=latest.status,
+        unit=lead.unit,
+        value_text=lead.value_text,
+        interval_text=lead.interval,
     )
     newest_first = positions[::-1][:HISTORY_ROWS]
     history = LazyList(lambda: [table.view(p, None) for p in newest_first])
@@ -194,11 +204,13 @@ def _patient_page(
     earlier: list[EarlierResultView] = []
     history_points: list[TrendPoint] = []
     if table.has_history:
-        earlier, history_points = _earlier_results(table, positions, latest_position)
+        earlier, history_points = _earlier_results(
+            table, positions, latest_position, lead.unit, lead.per_ng
+        )
     if len(positions) > 1 or history_points:
-        points = _trend_points(table, positions, latest_position) + history_points
+        points = _trend_points(table, positions, latest_position, lead.unit) + history_points
         if len(points) > 1:
-            trend = trend_svg(points, low=low, high=high)
+            trend = trend_svg(points, low=lead.low, high=lead.high, unit=lead.unit)
     return PatientPage(
         anchor=anchor,
         number=number,
@@ -210,6 +222,8 @@ def _patient_page(
         trend_svg=trend,
         earlier=earlier[:EARLIER_ROWS] if _any_history(earlier) else [],
         earlier_total=len(earlier) if _any_history(earlier) else 0,
+        band_legend=band_legend_text(bands, lead.unit, lead.per_ng),
+        unit=lead.unit,
     )
 
 
@@ -217,8 +231,9 @@ def _any_history(earlier: Sequence[EarlierResultView]) -> bool:
     return any(e.origin == FROM_HISTORY for e in earlier)
 
 
-def _value_in_unit(qualifier: str, value: float | None, unit: str) -> str:
-    return "—" if value is None else f"{qualifier}{fmt_number(value)} {unit}".strip()
+def _stored_in_unit(qualifier: str, value: float | None, unit: str) -> str:
+    """An earlier result of the history in its own unit, with the digits it was stored with."""
+    return "—" if value is None else f"{qualifier}{fmt_stored(value)} {unit}".strip()
 
 
 def _same_key(when: datetime | None, value: float | None, unit: str) -> tuple[Any, ...] | None:
@@ -230,7 +245,7 @@ def _same_key(when: datetime | None, value: float | None, unit: str) -> tuple[An
 
 
 def _earlier_results(
-    table: ResultTable, positions: Sequence[int], lead: int
+    table: ResultTable, positions: Sequence[int], lead: int, unit: str, per_ng: float
 ) -> tuple[list[EarlierResultView], list[TrendPoint]]:
     """The patient's results other than the lead: this batch's and the results history's
     (the earlier results each row of the batch carries), de-duplicated, newest first; and the
@@ -251,13 +266,14 @@ def _earlier_results(
         if position == lead:
             continue
         view = table.view(position, None)
+        own = measure_row(table, table._local[position], resolve_unit("lab", unit))
         rows.append(
             (
                 when,
                 order,
                 EarlierResultView(
                     collected=view.collected,
-                    value=_value_in_unit(as_text(table.get("qualifier", position)), value, unit),
+                    value="—" if own.value is None else f"{own.value_text} {own.unit}",
                     ng_ml=view.ng_ml,
                     status=view.status,
                     result_id=rid,
@@ -266,6 +282,7 @@ def _earlier_results(
                 ),
             )
         )
+    page_unit = unit
     points: list[TrendPoint] = []
     for position in positions:
         details = table.get("history_details", position)
@@ -294,7 +311,7 @@ def _earlier_results(
                     -1,
                     EarlierResultView(
                         collected=fmt_when(when),
-                        value=_value_in_unit(qualifier, value, unit),
+                        value=_stored_in_unit(qualifier, value, unit),
                         ng_ml="—" if ng_ml is None else f"{qualifier}{fmt_number(ng_ml)}",
                         status=status,
                         result_id=rid,
@@ -304,23 +321,33 @@ def _earlier_results(
                 )
             )
             if when is not None and ng_ml is not None:
-                points.append(TrendPoint(when, ng_ml, qualifier, status, history=True))
+                if unit == page_unit and value is not None:
+                    shown, text = value, f"{qualifier}{fmt_stored(value)}"
+                else:
+                    shown = to_lab_unit(ng_ml, page_unit, per_ng)
+                    digits = fmt_number(shown) if page_unit == NG_ML else fmt_lab(shown, 0)
+                    text = f"{qualifier}{digits}"
+                points.append(TrendPoint(when, shown, qualifier, status, history=True, text=text))
     # newest first; a result without a collection time last
     rows.sort(key=lambda r: (r[0] is not None, r[0] or datetime.min, r[1]), reverse=True)
     return [view for _, _, view in rows], points
 
 
-def _trend_points(table: ResultTable, positions: Sequence[int], latest: int) -> list[TrendPoint]:
+def _trend_points(
+    table: ResultTable, positions: Sequence[int], latest: int, unit: str
+) -> list[TrendPoint]:
+    """The batch's results of a patient in the page's unit, labelled as the reports write them."""
     points: list[TrendPoint] = []
     for position in positions:
         when = as_datetime(table.get("collected_at", position))
-        ng = as_float(table.get("prolactin_ng_ml", position))
-        if when is None or ng is None:
+        shown = measure_row(table, table._local[position], unit)
+        if when is None or shown.value is None:
             continue
         points.append(
             TrendPoint(
                 when=when,
-                ng_ml=ng,
+                value=shown.value,
+                text=shown.value_text,
                 qualifier=as_text(table.get("qualifier", position)),
                 status=as_text(table.get("status", position)),
                 latest=position == latest,
@@ -347,7 +374,7 @@ def patients_view(
         for start in range(0, len(codes), pages_per_batch):
             batch = codes[start : start + pages_per_batch]
             wanted = sorted(p for code in batch for p in plan.results_of[code])
-            table = ResultTable(fetch(np.asarray(wanted, dtype=np.int64)))
+            table = ResultTable(fetch(np.asarray(wanted, dtype=np.int64)), run.display_unit)
             for number, code in enumerate(batch, start=start + 1):
                 yield _patient_page(table, plan, code, number, bands)
 

@@ -16,7 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from triage.faults import checkpoint
-from triage.io.atomic import AtomicFileSet, atomic_write_bytes, ensure_private_dir
+from triage.io.atomic import (
+    AtomicFileSet,
+    atomic_write_bytes,
+    ensure_private_dir,
+    remove_leftovers,
+)
 from triage.outdir import (
     COMPLETE,
     INCOMPLETE,
@@ -29,7 +34,15 @@ from triage.outdir import (
     new_manifest,
     write_manifest,
 )
-from triage.output.options import OUTPUT_FILES, OutputOptions, RunMeta, planned_names
+from triage.output.options import (
+    OUTPUT_NAMES,
+    PATIENT_PDF_DIR,
+    PATIENT_PDF_FILES,
+    OutputOptions,
+    RunMeta,
+    is_patient_pdf,
+    planned_names,
+)
 
 
 @contextlib.contextmanager
@@ -41,9 +54,11 @@ def claim_output_folder(out_dir: Path, options: OutputOptions) -> Iterator[Path]
     created or is not the tool's (without ``options.force``).
     """
     with locked_folder(
-        out_dir, known=OUTPUT_FILES, group_readable=options.group_readable
+        out_dir, known=OUTPUT_NAMES, group_readable=options.group_readable
     ) as folder:
-        check_folder(folder, planned_names(options), known=OUTPUT_FILES, force=options.force)
+        check_folder(folder, planned_names(options), known=OUTPUT_NAMES, force=options.force)
+        if (folder / PATIENT_PDF_DIR).is_dir() and not (folder / PATIENT_PDF_DIR).is_symlink():
+            remove_leftovers(folder / PATIENT_PDF_DIR, PATIENT_PDF_FILES)  # of a killed run
         yield folder
 
 
@@ -64,7 +79,7 @@ def publish(
     """Commit the set, remove stale outputs of the previous run, write the final manifest."""
     written = _commit(files, folder, meta, options, previous)
     checkpoint("outputs.after_commit")
-    names = [p.name for p in written]
+    names = [p.relative_to(folder).as_posix() for p in written]
     _remove_stale(folder, previous, set(names))
     done = new_manifest(meta.tool_name, meta.tool_version, state=COMPLETE)
     done.files = file_records(folder, names)
@@ -108,7 +123,11 @@ def _remove_stale(folder: Path, previous: Manifest | None, written: set[str]) ->
     only names the previous manifest lists are removed (never a file the tool did not write)."""
     if previous is None:
         return
-    for name in sorted(previous.owned - written):
-        if name in OUTPUT_FILES:
+    stale = sorted(previous.owned - written)
+    for name in stale:
+        if name in OUTPUT_NAMES:
             with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
                 (folder / name).unlink()
+    if any(is_patient_pdf(n) for n in stale) and not any(is_patient_pdf(n) for n in written):
+        with contextlib.suppress(OSError):  # the folder of per-patient PDFs, when left empty
+            (folder / PATIENT_PDF_DIR).rmdir()

@@ -22,6 +22,7 @@ next run that locks the folder).  The files are the same, byte for byte, whateve
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -33,13 +34,15 @@ from typing import Any, BinaryIO, Final, TextIO
 import numpy as np
 import pandas as pd
 
-from triage.io.atomic import AtomicFileSet, file_mode
+from triage.io.atomic import AtomicFileSet, file_mode, make_private_dirs
 from triage.outdir import COMPLETE, OutputError, check_folder
 from triage.output.csv import ResultsCsv, write_rejected_csv
 from triage.output.env import check_templates, make_environment, render_patients, render_summary
 from triage.output.json import ResultsJsonBody
 from triage.output.options import (
     OUTPUT_FILES,
+    OUTPUT_NAMES,
+    PATIENT_PDF_DIR,
     PATIENTS_HTML,
     PATIENTS_PDF,
     REJECTED_CSV,
@@ -52,7 +55,7 @@ from triage.output.options import (
     planned_names,
 )
 from triage.output.patients import BatchKeys, PatientPlan, patients_view, plan_patients
-from triage.output.pdf import render_pdf
+from triage.output.pdf import patient_pdf_names, render_pdf, require_pdf
 from triage.output.publish import output_folder, publish
 from triage.output.redact import Redactor, redact_rejected, redact_run_inputs
 from triage.output.rows import (
@@ -65,6 +68,8 @@ from triage.output.spool import ChunkSpool, open_spool
 from triage.output.summary import summary_view
 from triage.output.views import (
     DISCLAIMER,
+    PatientPage,
+    PatientsView,
     as_text,
     branding_view,
     collected_ns,
@@ -221,18 +226,22 @@ class OutputSession:
 
     def __init__(self, out_dir: Path, options: OutputOptions) -> None:
         self.options = options
+        if options.pdf_per_patient:
+            require_pdf("--pdf-per-patient")  # exit 2 with the install hint, before any data
         self._env = make_environment(options.template_dir)  # configuration before any file
         check_templates(self._env)
         self._branding = branding_view(options.branding)
         self._redactor = Redactor.for_run(options.redact_key) if options.redact else None
         self.folder = output_folder(out_dir, options)
         self._previous = check_folder(
-            self.folder, planned_names(options), known=OUTPUT_FILES, force=options.force
+            self.folder, planned_names(options), known=OUTPUT_NAMES, force=options.force
         )
         if self._previous is not None and self._previous.state != COMPLETE:
             log.warning("%s: outputs of an interrupted run are replaced", self.folder)
         self._done = False
-        self._files = AtomicFileSet(self.folder, group_readable=options.group_readable)
+        self._files = AtomicFileSet(
+            self.folder, group_readable=options.group_readable, subfolders=(PATIENT_PDF_DIR,)
+        )
         self._stack = contextlib.ExitStack()
         self._handles: dict[str, BinaryIO] = {}
         self.spool: ChunkSpool | None = None
@@ -257,6 +266,7 @@ class OutputSession:
         self._urgent: list[pd.DataFrame] = []
         self._mark: _Mark | None = None
         self.pdf_html: list[str] = []
+        self._made_dirs: list[Path] = []  # the folder of per-patient PDFs, when this run made it
         self._plan: PatientPlan | None = None
         self._empty: pd.DataFrame | None = None  # the columns of the results, no row
 
@@ -289,6 +299,10 @@ class OutputSession:
             self._stack.close()  # closes the handles
         if not self._done:
             self._files.abort()  # removes the set's temporary files
+            for folder in reversed(self._made_dirs):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # only when empty
+            self._made_dirs.clear()
         if self.spool is not None:
             self.spool.close()
         if self._json_spool_path is not None:
@@ -433,14 +447,14 @@ class OutputSession:
         if unknown := sorted(set(extras) - set(OUTPUT_FILES)):
             raise ValueError(f"not output names: {unknown}")
         if self.options.redact:
-            rejected, meta = redact_rejected(rejected), redact_run_inputs(meta)
+            rejected, meta = redact_rejected(rejected, self._redactor), redact_run_inputs(meta)
         done = Finished(self, list(rejected), meta, self.keys())
         try:
             if extras:
                 check_folder(
                     self.folder,
                     [*planned_names(self.options), *extras],
-                    known=OUTPUT_FILES,
+                    known=OUTPUT_NAMES,
                     force=self.options.force,
                 )
             for writer in WRITERS:
@@ -469,7 +483,12 @@ class OutputSession:
         return self.spool.fetch(positions)
 
     def summary_html(self, done: Finished) -> str:
-        run = run_view(done.meta, self._branding, redacted=self.options.redact)
+        run = run_view(
+            done.meta,
+            self._branding,
+            redacted=self.options.redact,
+            display_unit=self.options.display_unit,
+        )
         view = summary_view(
             done.keys,
             self._tallies,
@@ -492,7 +511,12 @@ class OutputSession:
         return self._plan
 
     def write_patients(self, done: Finished, handle: BinaryIO) -> None:
-        run = run_view(done.meta, self._branding, redacted=self.options.redact)
+        run = run_view(
+            done.meta,
+            self._branding,
+            redacted=self.options.redact,
+            display_unit=self.options.display_unit,
+        )
         pages = patients_view(
             self._fetch,
             self._patient_plan(done),
@@ -500,8 +524,56 @@ class OutputSession:
             done.meta.band_thresholds,
             all_patients=self.options.all_patients,
         )
+        if self.options.pdf_per_patient:
+            pages = dataclasses.replace(pages, pages=self._each_pdf(done, pages))
         for block in render_patients(self._env, pages):
             self._write_html(block, handle)
+
+    @property
+    def patient_pages(self) -> int:
+        """How many patient pages patients.html has (0 before ``finish``)."""
+        return len(self._plan.page_codes) if self._plan is not None else 0
+
+    def _each_pdf(self, done: Finished, view: PatientsView) -> Iterator[PatientPage]:
+        """The pages of ``view``, each also printed alone into its own PDF of the set
+        (--pdf-per-patient): patients/<specimen number>.pdf, or the patient's (redacted) id."""
+        plan = self._patient_plan(done)
+        names = patient_pdf_names(self._pdf_labels(plan))
+        check_folder(self.folder, names, known=OUTPUT_NAMES, force=self.options.force)
+        sub = self.folder / PATIENT_PDF_DIR
+        if sub.is_symlink():
+            raise OutputError(f"{sub} is a symbolic link; nothing done: move it away")
+        try:
+            self._made_dirs += make_private_dirs(sub, group_readable=self.options.group_readable)
+        except OSError as exc:
+            raise OutputError(f"cannot create {sub}: {exc}") from exc
+        for name, page in zip(names, view.pages, strict=True):
+            alone = dataclasses.replace(view, pages=iter([page]), pages_omitted=0)
+            html = "".join(render_patients(self._env, alone))
+            with self._files.open_binary(name) as handle:
+                render_pdf(html, handle)
+            yield page
+
+    def _pdf_labels(self, plan: PatientPlan) -> list[str]:
+        """What names each page's PDF: the lead result's specimen (accession) number, else
+        (and always under --redact) the patient's id as the outputs show it (a token)."""
+        leads = [plan.lead_of[code] for code in plan.page_codes]
+        if not leads:
+            return []
+        found: dict[int, tuple[str, str]] = {}
+        for part in self._fetch(np.unique(np.asarray(leads, dtype=np.int64))):
+            specimens = part["specimen_id"] if "specimen_id" in part.columns else None
+            ids = part["patient_id"] if "patient_id" in part.columns else None
+            for i, position in enumerate(part.index.tolist()):
+                specimen = "" if specimens is None else as_text(specimens.iloc[i])
+                patient = "" if ids is None else as_text(ids.iloc[i])
+                found[int(position)] = (specimen, patient)
+        labels = []
+        for position in leads:
+            specimen, patient = found.get(int(position), ("", ""))
+            use_specimen = specimen and not self.options.redact
+            labels.append(specimen if use_specimen else patient)
+        return labels
 
     def _write_html(self, text: str, handle: BinaryIO) -> None:
         handle.write(text.encode("utf-8"))

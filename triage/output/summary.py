@@ -16,8 +16,10 @@ from triage.output.views import (
     URGENT_BANNER_MAX,
     CountView,
     InputView,
+    PriorityGroup,
     RejectedView,
     ResultTable,
+    ResultView,
     RunView,
     SummaryView,
     humanise,
@@ -95,7 +97,7 @@ def summary_view(
     shown = order[:max_rows]
     banner_positions = order[: min(urgent_total, URGENT_BANNER_MAX)]
     wanted = np.union1d(shown, banner_positions).astype(np.int64)
-    table = ResultTable(fetch(wanted))
+    table = ResultTable(fetch(wanted), run.display_unit)
 
     def href(position: int) -> str | None:
         anchor = plan.anchor(int(keys.patient[position]))
@@ -104,11 +106,12 @@ def summary_view(
     rows = [table.view(p, href(p)) for p in shown.tolist()]
     banner = [table.view(p, href(p)) for p in banner_positions.tolist()]
     priority_labels = {p: PRIORITY_LABELS[p] for p in PRIORITIES}
+    priority_counts = count_views(tallies.get("priority", {}), PRIORITIES, priority_labels)
     return SummaryView(
         run=run,
         results_total=keys.size,
         patients_total=plan.patients_total,
-        priority_counts=count_views(tallies.get("priority", {}), PRIORITIES, priority_labels),
+        priority_counts=priority_counts,
         status_counts=count_views(tallies.get("status", {}), STATUSES, {}),
         urgent=banner,
         urgent_total=urgent_total,
@@ -121,4 +124,23 @@ def summary_view(
         pages_total=len(plan.page_codes),
         pages_omitted=plan.pages_omitted,
         patient_file=PATIENT_FILE,
+        groups=priority_groups(rows, priority_counts),
     )
+
+
+def priority_groups(rows: Sequence[ResultView], counts: Sequence[CountView]) -> list[PriorityGroup]:
+    """The table's rows in one section per priority (urgent, soon, routine, none; any other
+    value found after them), each with its count in the batch."""
+    by_code: dict[str, list[ResultView]] = {}
+    for row in rows:
+        by_code.setdefault(row.priority, []).append(row)
+    groups = []
+    for count in counts:
+        code = count.code
+        slug = "".join(ch if ch.isalnum() else "-" for ch in code) or "unknown"
+        groups.append(
+            PriorityGroup(code, count.label, f"priority-{slug}", count.count, by_code.pop(code, []))
+        )
+    for code, found in by_code.items():  # a priority the tallies did not see (cannot happen)
+        groups.append(PriorityGroup(code, code or "(empty)", "priority-other", len(found), found))
+    return groups

@@ -1,10 +1,11 @@
 """Inline SVG pictures for the reports: the result against its interval, and a trend chart.
 
 Pure string building with every text escaped; no script, no link, no external reference.  Values
-are in ng/mL on a log scale (prolactin spans four decades); a trend whose values lie within a
-narrow range (``LINEAR_AXIS_MAX_RATIO``) gets a linear axis, so that a threefold rise looks like
-one.  Band lines come from the caller
-(``RunMeta.band_thresholds``): no clinical number is written here.
+are in the page's unit (``unit``: the lab's own by default, ng/mL unless told) on a log scale
+(prolactin spans four decades), their labels as the caller wrote them (the lab's precision); a
+trend whose values lie within a narrow range (``LINEAR_AXIS_MAX_RATIO``) gets a linear axis, so
+that a threefold rise looks like one.  Band lines come from the caller
+(``RunMeta.band_thresholds``, converted to the page's unit): no clinical number is written here.
 """
 
 from __future__ import annotations
@@ -37,8 +38,13 @@ MUTED: Final = "#5f6b7a"
 BAR_WIDTH: Final = 640
 BAR_HEIGHT: Final = 88
 TREND_WIDTH: Final = 640
-TREND_HEIGHT: Final = 150
+TREND_HEIGHT: Final = 176
 FONT_SIZE: Final = 11
+# The trend chart is read from a printed page: its axis and point labels are larger.
+TREND_FONT_SIZE: Final = 14
+TREND_POINT_RADIUS: Final = 5.0
+TREND_LATEST_RADIUS: Final = 7.5
+TREND_PLOT: Final = (64.0, 24.0, 40.0, 32.0)  # space left, right, above and below the plot
 MIN_DECADES: Final = 2  # the axis always spans at least two powers of ten
 HEADROOM: Final = 1.15  # space above the largest value on the axis
 MAX_POINT_LABELS: Final = 8  # trend points labelled with their value up to this many
@@ -95,10 +101,20 @@ def fmt_value(value: float) -> str:
     return fmt(value)
 
 
-def _text(x: float, y: float, content: str, *, anchor: str = "middle", cls: str = "") -> str:
+def _text(
+    x: float,
+    y: float,
+    content: str,
+    *,
+    anchor: str = "middle",
+    cls: str = "",
+    size: int = FONT_SIZE,
+    bold: bool = False,
+) -> str:
     klass = f' class="{cls}"' if cls else ""
+    weight = ' font-weight="700"' if bold else ""
     return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{FONT_SIZE}"'
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}"{weight}'
         f' fill="{INK}"{klass}>{escape(content)}</text>'
     )
 
@@ -127,14 +143,24 @@ def result_bar_svg(
     high: float | None,
     bands: Sequence[tuple[str, float]],
     status: str,
+    unit: str = "ng/mL",
+    value_text: str | None = None,
+    interval_text: str | None = None,
 ) -> Markup:
-    """Horizontal log bar: the interval shaded, band lines, and a marker at the result."""
+    """Horizontal log bar: the interval shaded, band lines, and a marker at the result.
+
+    Every number is in ``unit`` (bands too); ``value_text`` and ``interval_text`` are the
+    numbers as the report writes them (default: the one formatter)."""
     pad = 20.0
     domain = log_domain([value, low, high, *(b for _, b in bands)])
     scale = LogScale(domain[0], domain[1], pad, BAR_WIDTH - pad)
     colour = STATUS_COLOURS.get(status, MUTED)
-    shown = f"{qualifier}{fmt_value(value)} ng/mL" if value is not None else "no value"
-    interval = _interval_text(low, high)
+    number = value_text if value_text is not None else f"{qualifier}{fmt_value(value or 0)}"
+    shown = f"{number} {unit}" if value is not None else "no value"
+    if interval_text is None:
+        interval = _interval_text(low, high, unit)
+    else:
+        interval = f"{interval_text} {unit}" if high is not None else "(none applies)"
     label = f"Result {shown} against the reference interval {interval}"
     track_y, track_h = 36.0, 18.0
     parts = [_svg_open(BAR_WIDTH, BAR_HEIGHT, label, "chart result-bar")]
@@ -150,11 +176,11 @@ def result_bar_svg(
             f' fill="{INTERVAL_FILL}" stroke="{INTERVAL_EDGE}" stroke-width="1"/>'
         )
     axis_bands = tuple((str(name), float(lower)) for name, lower in bands)
-    parts.append(_axis(domain, axis_bands, pad, track_y, track_h))
+    parts.append(_axis(domain, axis_bands, pad, track_y, track_h, unit))
     if value is not None and value > 0 and math.isfinite(value):
         parts.append(_marker(scale(value), track_y, track_h, qualifier, colour, shown))
     parts.append(
-        _text(BAR_WIDTH - pad, BAR_HEIGHT - 3, "ng/mL, log scale", anchor="end", cls="unit")
+        _text(BAR_WIDTH - pad, BAR_HEIGHT - 3, f"{unit}, log scale", anchor="end", cls="unit")
     )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text in it went through escape()
@@ -167,6 +193,7 @@ def _axis(
     pad: float,
     track_y: float,
     track_h: float,
+    unit: str = "ng/mL",
 ) -> str:
     """The decade ticks and the band lines of a result bar (the same for every result whose
     axis spans the same decades)."""
@@ -186,7 +213,8 @@ def _axis(
         parts.append(
             f'<line x1="{x:.1f}" y1="{track_y - 12}" x2="{x:.1f}" y2="{track_y + track_h}"'
             f' stroke="{GRID}" stroke-width="1" stroke-dasharray="3 2"><title>'
-            f"{escape(name.replace('_', ' '))} from {escape(fmt_axis(lower))} ng/mL</title></line>"
+            f"{escape(name.replace('_', ' '))} from {escape(fmt_axis(lower))} {escape(unit)}"
+            "</title></line>"
         )
         parts.append(
             f'<text x="{x + 3:.1f}" y="{track_y - 4:.1f}" text-anchor="start"'
@@ -222,12 +250,12 @@ def _marker(
     return "".join(parts)
 
 
-def _interval_text(low: float | None, high: float | None) -> str:
+def _interval_text(low: float | None, high: float | None, unit: str = "ng/mL") -> str:
     if high is None or not math.isfinite(high):
         return "(none applies)"
     if low is None or not math.isfinite(low):
-        return f"up to {fmt_value(high)} ng/mL"
-    return f"{fmt_value(low)}–{fmt_value(high)} ng/mL"
+        return f"up to {fmt_value(high)} {unit}"
+    return f"{fmt_value(low)}–{fmt_value(high)} {unit}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,31 +301,45 @@ def linear_domain(values: Iterable[float | None]) -> tuple[float, float, float]:
 
 @dataclass(frozen=True, slots=True)
 class TrendPoint:
-    """One result of a patient: when, how much (ng/mL), its qualifier, status, is it the latest,
-    does it come from the results history (drawn hollow) rather than this batch."""
+    """One result of a patient: when, how much (in the chart's unit), its qualifier, status, is
+    it the latest, does it come from the results history (drawn hollow) rather than this batch;
+    ``text``: its label as the report writes it (default: qualifier and the one formatter)."""
 
     when: datetime
-    ng_ml: float
+    value: float
     qualifier: str = ""
     status: str = ""
     latest: bool = False
     history: bool = False
+    text: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.text or f"{self.qualifier}{fmt_value(self.value)}"
 
 
-def trend_svg(points: Sequence[TrendPoint], *, low: float | None, high: float | None) -> Markup:
-    """Results over time: dates on x, ng/mL on y (log; linear for a narrow range:
-    ``linear_axis``), the interval as a band; results from the history drawn hollow."""
-    usable = sorted((p for p in points if p.ng_ml > 0 and math.isfinite(p.ng_ml)), key=_when)
-    left, right, top, bottom = 52.0, TREND_WIDTH - 20.0, 22.0, TREND_HEIGHT - 28.0
+def trend_svg(
+    points: Sequence[TrendPoint],
+    *,
+    low: float | None,
+    high: float | None,
+    unit: str = "ng/mL",
+) -> Markup:
+    """Results over time: dates on x, the values in ``unit`` on y (log; linear for a narrow
+    range: ``linear_axis``), the interval as a band; results from the history drawn hollow."""
+    usable = sorted((p for p in points if p.value > 0 and math.isfinite(p.value)), key=_when)
+    size = TREND_FONT_SIZE
+    left, right = TREND_PLOT[0], TREND_WIDTH - TREND_PLOT[1]
+    top, bottom = TREND_PLOT[2], TREND_HEIGHT - TREND_PLOT[3]
     y_of: LogScale | LinearScale
-    if linear_axis(p.ng_ml for p in usable):
-        lo, hi, step = linear_domain([*(p.ng_ml for p in usable), high])
+    if linear_axis(p.value for p in usable):
+        lo, hi, step = linear_domain([*(p.value for p in usable), high])
         y_of = LinearScale(lo, hi, bottom, top, step)
-        scale_words = "ng/mL, linear scale"
+        scale_words = f"{unit}, linear scale"
     else:
-        domain = log_domain([*(p.ng_ml for p in usable), low, high])
+        domain = log_domain([*(p.value for p in usable), low, high])
         y_of = LogScale(domain[0], domain[1], bottom, top)
-        scale_words = "ng/mL, log scale"
+        scale_words = f"{unit}, log scale"
     earlier = sum(1 for p in usable if p.history)
     label = f"Trend of {len(usable)} prolactin results in this batch"
     if earlier:
@@ -324,17 +366,17 @@ def trend_svg(points: Sequence[TrendPoint], *, low: float | None, high: float | 
             f' stroke-width="0.6"/>'
         )
         tick = fmt_axis(decade) if isinstance(y_of, LogScale) else f"{decade:g}"
-        parts.append(_text(left - 6, y + 4, tick, anchor="end", cls="tick"))
-    parts.append(_text(4, 12, scale_words, anchor="start", cls="unit"))
-    xs = _x_positions(usable, left + 16, right - 16)
+        parts.append(_text(left - 7, y + 5, tick, anchor="end", cls="tick", size=size))
+    parts.append(_text(4, 16, scale_words, anchor="start", cls="unit", size=size))
+    xs = _x_positions(usable, left + 30, right - 30)
     if len(usable) > 1:
-        path = " ".join(f"{x:.1f},{y_of(p.ng_ml):.1f}" for x, p in zip(xs, usable, strict=True))
-        parts.append(f'<polyline points="{path}" fill="none" stroke="{MUTED}" stroke-width="1.5"/>')
+        path = " ".join(f"{x:.1f},{y_of(p.value):.1f}" for x, p in zip(xs, usable, strict=True))
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{MUTED}" stroke-width="2"/>')
     label_every = len(usable) <= MAX_POINT_LABELS
     for x, point in zip(xs, usable, strict=True):
-        y = y_of(point.ng_ml)
+        y = y_of(point.value)
         colour = STATUS_COLOURS.get(point.status, MUTED)
-        radius = 5.5 if point.latest else 3.5
+        radius = TREND_LATEST_RADIUS if point.latest else TREND_POINT_RADIUS
         if point.history:  # hollow: an earlier result from the results history
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="#ffffff"'
@@ -346,9 +388,9 @@ def trend_svg(points: Sequence[TrendPoint], *, low: float | None, high: float | 
                 f' stroke="#ffffff" stroke-width="1"/>'
             )
         if label_every or point.latest:
-            parts.append(_text(x, y - 9, f"{point.qualifier}{fmt_value(point.ng_ml)}"))
+            parts.append(_text(x, y - radius - 5, point.label, size=size, bold=point.latest))
     for x, point in _date_labels(xs, usable):
-        parts.append(_text(x, bottom + 15, point.when.strftime("%Y-%m-%d"), cls="tick"))
+        parts.append(_text(x, bottom + 20, point.when.strftime("%Y-%m-%d"), cls="tick", size=size))
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text in it went through escape()
 
@@ -379,7 +421,7 @@ def _date_labels(
         step = (len(pairs) - 1) / (MAX_DATE_LABELS - 1)
         pairs = [pairs[round(i * step)] for i in range(MAX_DATE_LABELS)]
     kept: list[tuple[float, TrendPoint]] = []
-    min_gap = 74.0  # width of "2026-03-01" at the label size
+    min_gap = 92.0  # width of "2026-03-01" at the label size
     for x, point in pairs:
         if not kept or x - kept[-1][0] >= min_gap:
             kept.append((x, point))

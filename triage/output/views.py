@@ -23,8 +23,17 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from triage.numbers import age_words, fmt, times_text
-from triage.output.options import PATIENTS_HTML, Branding, RunMeta
+from triage.numbers import (
+    age_words,
+    approx,
+    fmt,
+    fmt_lab,
+    lab_decimals,
+    times_text,
+    to_lab_unit,
+    written_decimals,
+)
+from triage.output.options import DISPLAY_UNITS, PATIENTS_HTML, Branding, RunMeta
 from triage.output.rows import is_missing, join_codes
 from triage.schema import (
     CAUTION_CODES,
@@ -92,6 +101,20 @@ _MISSING_TEXT: Final = "—"
 WHEN_FORMAT: Final = "%Y-%m-%d %H:%M"
 DATE_FORMAT: Final = "%Y-%m-%d"
 _ROW_KEY_PREFIX: Final = "\x00row:"
+NG_ML: Final = "ng/mL"
+MIU_L: Final = "mIU/L"
+# mIU/L per ng/mL when a row carries no factor of its own (a row in ng/mL shown in mIU/L with
+# display_unit = "mIU/L"): the WHO 3rd International Standard 84/500, the bundled sets' factor.
+WHO_IS_MIU_PER_NG: Final = 21.2
+# Columns the reports use when the engine gives them (the lab-unit limits, the specimen's
+# details and the comment in words); a frame without them renders as before.
+OPTIONAL_COLUMNS: Final[tuple[str, ...]] = (
+    "reference_low_value",
+    "reference_high_value",
+    "requesting_clinician",
+    "location",
+    "comment",
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,6 +178,122 @@ def fmt_interval(low: float | None, high: float | None) -> str:
     if low is None:
         return f"up to {fmt_number(high)}"
     return f"{fmt_number(low)}–{fmt_number(high)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The lab's unit and precision (display_unit): a value as the lab wrote it, ng/mL beside it
+# ---------------------------------------------------------------------------------------------
+def fmt_stored(value: float) -> str:
+    """A lab-unit number as the engine holds it (already at the lab's precision: 4.81, 496)."""
+    return fmt_lab(value, written_decimals(value))
+
+
+def resolve_unit(display_unit: str, row_unit: str) -> str:
+    """The unit a row is shown in: the lab's own ('lab'), else the one asked for."""
+    if display_unit in (NG_ML, MIU_L):
+        return display_unit
+    return row_unit if row_unit in (NG_ML, MIU_L) else NG_ML
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A result and its interval in one unit: numbers (for pictures) and their texts."""
+
+    unit: str
+    per_ng: float  # this unit per ng/mL (1 for ng/mL): band lines and other results convert
+    value: float | None
+    low: float | None
+    high: float | None
+    value_text: str  # "2163", "<3.0", "—"
+    low_text: str
+    high_text: str
+
+    @property
+    def interval(self) -> str:
+        return _interval_words(self.low_text, self.high_text)
+
+
+def _interval_words(low: str, high: str) -> str:
+    if not low and not high:
+        return _MISSING_TEXT
+    if not high:
+        return f"from {low}"
+    if not low:
+        return f"up to {high}"
+    return f"{low}–{high}"
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def measure_row(table: ResultTable, i: int, unit: str) -> Measure:
+    """Row ``i`` (local index) of ``table`` in ``unit``: in the lab's own unit the value as the
+    lab wrote it (its precision) and the lab-unit limits (the engine's ``reference_*_value``, else
+    the ng/mL limits converted with the row's factor, to the result's precision); in another
+    unit converted (ng/mL with the one formatter, mIU/L whole)."""
+    text, number = table.text, table.number
+    row_unit = text("prolactin_unit")[i] or NG_ML
+    qualifier = text("qualifier")[i]
+    ng = number("prolactin_ng_ml")[i]
+    low_ng, high_ng = number("reference_low_ng_ml")[i], number("reference_high_ng_ml")[i]
+    factor = _finite(number("conversion_factor_used")[i]) or WHO_IS_MIU_PER_NG
+    if unit == NG_ML and row_unit != NG_ML:
+        return Measure(
+            NG_ML,
+            1.0,
+            ng,
+            low_ng,
+            high_ng,
+            _ng_text(qualifier, ng),
+            "" if low_ng is None else fmt(low_ng),
+            "" if high_ng is None else fmt(high_ng),
+        )
+    if unit == row_unit:
+        value = number("prolactin_value")[i]
+        if value is None and row_unit == NG_ML:
+            value = ng
+        decimals = lab_decimals(text("prolactin_raw")[i])
+        value_text = _MISSING_TEXT if value is None else f"{qualifier}{fmt_lab(value, decimals)}"
+        per_ng = 1.0 if unit == NG_ML else factor
+        lows = number("reference_low_value")[i], number("reference_high_value")[i]
+        if lows[0] is not None or lows[1] is not None:
+            low, high = lows
+            low_text = "" if low is None else fmt_stored(low)
+            high_text = "" if high is None else fmt_stored(high)
+        elif unit == NG_ML:
+            low, high = low_ng, high_ng
+            low_text = "" if low is None else fmt(low)
+            high_text = "" if high is None else fmt(high)
+        else:
+            low = None if low_ng is None else to_lab_unit(low_ng, unit, factor)
+            high = None if high_ng is None else to_lab_unit(high_ng, unit, factor)
+            low_text = "" if low is None else fmt_lab(low, decimals)
+            high_text = "" if high is None else fmt_lab(high, decimals)
+        return Measure(unit, per_ng, value, low, high, value_text, low_text, high_text)
+    # a row in ng/mL shown in mIU/L
+    value = None if ng is None else to_lab_unit(ng, MIU_L, factor)
+    low = None if low_ng is None else to_lab_unit(low_ng, MIU_L, factor)
+    high = None if high_ng is None else to_lab_unit(high_ng, MIU_L, factor)
+    return Measure(
+        MIU_L,
+        factor,
+        value,
+        low,
+        high,
+        _MISSING_TEXT if value is None else f"{qualifier}{fmt_lab(value, 0)}",
+        "" if low is None else fmt_lab(low, 0),
+        "" if high is None else fmt_lab(high, 0),
+    )
+
+
+def band_legend_text(bands: Sequence[tuple[str, float]], unit: str, per_ng: float) -> str:
+    """'moderate 50, marked 100 … ng/mL' in the page's unit (derived: three digits)."""
+    shown = [(humanise(name), lower * per_ng) for name, lower in bands if lower > 0]
+    if not shown:
+        return ""
+    words = ", ".join(f"{name} {fmt(low) if per_ng == 1 else approx(low)}" for name, low in shown)
+    return f"Dashed lines: severity bands from {words} {unit}."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,6 +361,20 @@ class ResultView:
     change_text: str = ""  # the delta sentence of the patient page
     identity_clash: bool = False  # the id was seen with another birth date or sex
     acknowledged: str = ""  # "told Dr Lee by J. Smith, 2026-12-01 14:05 UTC: phoned"
+    # The result as the reports show it first (display_unit: the lab's own unit by default, to
+    # the lab's precision), ng/mL beside it when that is another unit.
+    unit: str = NG_ML  # "mIU/L"
+    value: str = ""  # "2163", "<3.0"
+    value_beside: str = ""  # "102.03 ng/mL", or "" when the value is in ng/mL
+    shown_interval: str = ""  # "102–496" (in ``unit``)
+    interval_beside: str = ""  # "4.8–23.4 ng/mL", or ""
+    as_written: str = ""  # the cell as written when it reads otherwise ("2163 mU/L"), else ""
+    # The specimen (shown when the export gives them)
+    specimen_id: str = ""
+    birth_date: str = ""
+    requesting_clinician: str = ""
+    location: str = ""
+    comment: str = ""  # the result's comment in words
 
 
 # Factor codes of the physiological states whose evidence says why a result is not flagged.
@@ -296,6 +449,30 @@ class RunView:
     disclaimer: str
     branding: BrandingView
     bands: list[BandView]
+    display_unit: str = "lab"  # OutputOptions.display_unit
+
+
+@dataclass(frozen=True, slots=True)
+class PriorityGroup:
+    """The summary's rows of one priority: a section with an anchor, linked from the top."""
+
+    code: str
+    label: str
+    anchor: str  # "priority-urgent"
+    count: int  # results of this priority in the batch
+    rows: list[ResultView]  # those the table shows (the cap may leave some out)
+
+    @property
+    def omitted(self) -> int:
+        return max(self.count - len(self.rows), 0)
+
+    @property
+    def priority(self) -> str:  # the badge macro's names
+        return self.code
+
+    @property
+    def priority_label(self) -> str:
+        return self.label
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +494,7 @@ class SummaryView:
     pages_omitted: int  # patients that would have one but are over the cap
     patient_file: str
     shown_per_row: int = SUMMARY_FACTORS  # factors and next steps listed per table row
+    groups: list[PriorityGroup] = field(default_factory=list)  # the rows by priority
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +529,8 @@ class PatientPage:
     # newest first; empty without a history or when the patient has none)
     earlier: list[EarlierResultView] = field(default_factory=list)
     earlier_total: int = 0
+    band_legend: str = ""  # "Dashed lines: severity bands from moderate 1060, … mIU/L."
+    unit: str = NG_ML  # the unit of the pictures and the tables of the page
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,7 +569,9 @@ def branding_view(branding: Branding | None) -> BrandingView:
     return BrandingView(branding.lab_name.strip(), lines, branding.contact.strip(), logo)
 
 
-def run_view(meta: RunMeta, branding: BrandingView, *, redacted: bool) -> RunView:
+def run_view(
+    meta: RunMeta, branding: BrandingView, *, redacted: bool, display_unit: str = "lab"
+) -> RunView:
     bands = [
         BandView(humanise(name), fmt(lower))
         for name, lower in meta.band_thresholds
@@ -405,6 +587,7 @@ def run_view(meta: RunMeta, branding: BrandingView, *, redacted: bool) -> RunVie
         disclaimer=DISCLAIMER,
         branding=branding,
         bands=bands,
+        display_unit=display_unit,
     )
 
 
@@ -414,7 +597,11 @@ def run_view(meta: RunMeta, branding: BrandingView, *, redacted: bool) -> RunVie
 # Every column of the results frame except the flat CSV evidence text (a missing column reads as
 # empty, so a frame with the contract's columns alone renders too).
 NEEDED_COLUMNS: Final[tuple[str, ...]] = tuple(
-    c for c in (*RESULT_COLUMNS, *RESULT_EXTRA_COLUMNS) if c != "factor_evidence"
+    dict.fromkeys(
+        c
+        for c in (*RESULT_COLUMNS, *RESULT_EXTRA_COLUMNS, *OPTIONAL_COLUMNS)
+        if c != "factor_evidence"
+    )
 )
 _PRIORITY_RANK: Final[dict[str, int]] = {p: i for i, p in enumerate(PRIORITIES)}
 NO_TIME: Final = np.iinfo(np.int64).min  # a missing collection time sorts first
@@ -486,7 +673,8 @@ class ResultTable:
     batch (the frame's index).  Display texts are made per column (``text``, ``number``), each
     detail list and item once, and each row's view once per link (``view``)."""
 
-    def __init__(self, parts: Sequence[pd.DataFrame]) -> None:
+    def __init__(self, parts: Sequence[pd.DataFrame], display_unit: str = "lab") -> None:
+        self.display_unit = display_unit if display_unit in DISPLAY_UNITS else "lab"
         self._cols: dict[str, list[Any]] = {name: [] for name in NEEDED_COLUMNS}
         self._when: list[str] = []
         positions: list[int] = []
@@ -619,11 +807,20 @@ def _factor_view(item: Mapping[str, Any]) -> FactorView:
     )
 
 
+@lru_cache(maxsize=1)
+def caution_codes() -> frozenset[str]:
+    """Suggestion codes of kind "caution" in triage/data/labels.toml (and the schema's)."""
+    from triage.engine.labels import load_labels  # lazy: only a report needs the labels
+
+    kinds = load_labels().suggestions
+    return frozenset(CAUTION_CODES) | {c for c, info in kinds.items() if info.kind == "caution"}
+
+
 def _step_views(cell: object, codes: object) -> list[StepView]:
     if isinstance(cell, list | tuple):
         return [_step_view(item) for item in cell if isinstance(item, Mapping)]
     return [
-        StepView(c, humanise(c), "", c in CAUTION_CODES)
+        StepView(c, humanise(c), "", c in caution_codes())
         for c in filter(None, join_codes(codes).split(";"))
     ]
 
@@ -634,7 +831,7 @@ def _step_view(item: Mapping[str, Any]) -> StepView:
         code=code,
         label=as_text(item.get("label")) or humanise(code),
         reason=as_text(item.get("reason")),
-        caution=code in CAUTION_CODES,
+        caution=code in caution_codes() or as_text(item.get("kind")) == "caution",
     )
 
 
@@ -671,6 +868,15 @@ def result_view(table: ResultTable, position: int, href: str | None) -> ResultVi
     status = text("status")[i]
     stratum = text("reference_stratum")[i]
     row = table._cols["source_row"][i]
+    row_unit = unit or NG_ML
+    shown = measure_row(table, i, resolve_unit(table.display_unit, row_unit))
+    beside = measure_row(table, i, NG_ML if shown.unit != NG_ML else row_unit)
+    value_beside = interval_beside = ""
+    if beside.unit != shown.unit:
+        value_beside = f"{beside.value_text} {beside.unit}" if beside.value is not None else ""
+        if beside.interval != _MISSING_TEXT:
+            interval_beside = f"{beside.interval} {beside.unit}"
+    written = f"{shown.value_text} {shown.unit}"
     return ResultView(
         position=position,
         priority=priority,
@@ -702,8 +908,26 @@ def result_view(table: ResultTable, position: int, href: str | None) -> ResultVi
         source_sheet=text("source_sheet")[i],
         source_row="" if is_missing(row) else str(row),
         why_not_flagged=_why_not_flagged(priority, factors),
+        unit=shown.unit,
+        value=shown.value_text,
+        value_beside=value_beside,
+        shown_interval=shown.interval,
+        interval_beside=interval_beside,
+        as_written="" if not raw or raw.casefold() == written.casefold() else raw,
+        specimen_id=text("specimen_id")[i],
+        birth_date=_date_text(table._cols["birth_date"][i]),
+        requesting_clinician=text("requesting_clinician")[i],
+        location=text("location")[i],
+        comment=text("comment")[i],
         **_history_fields(table, i, ng_ml, qualifier),
     )
+
+
+def _date_text(value: object) -> str:
+    if isinstance(value, str):
+        return value.strip()  # as the file gives it
+    when = as_datetime(value)
+    return as_text(value) if when is None else when.strftime(DATE_FORMAT)
 
 
 def result_id_text(value: object) -> str:
