@@ -919,7 +919,7 @@ def result_view(table: ResultTable, position: int, href: str | None) -> ResultVi
         requesting_clinician=text("requesting_clinician")[i],
         location=text("location")[i],
         comment=text("comment")[i],
-        **_history_fields(table, i, ng_ml, qualifier),
+        **_history_fields(table, i, shown),
     )
 
 
@@ -928,6 +928,18 @@ def _date_text(value: object) -> str:
         return value.strip()  # as the file gives it
     when = as_datetime(value)
     return as_text(value) if when is None else when.strftime(DATE_FORMAT)
+
+
+def _earlier_in(shown: Measure, previous_ng: float | None, last: object) -> str:
+    """An earlier result in the unit ``shown`` is in: as that result was reported when it was
+    reported in that unit, else converted (ng/mL by the one formatter, mIU/L whole)."""
+    if isinstance(last, Mapping) and as_text(last.get("prolactin_unit")) == shown.unit:
+        value = as_float(last.get("prolactin_value"))
+        if value is not None:
+            return fmt_stored(value)
+    if previous_ng is None:
+        return _MISSING_TEXT
+    return fmt(previous_ng) if shown.unit == NG_ML else fmt_lab(previous_ng * shown.per_ng, 0)
 
 
 def result_id_text(value: object) -> str:
@@ -940,10 +952,10 @@ def _signed_pct(change: float) -> str:
     return f"+{fmt_number(change)}" if change > 0 else fmt_number(change)
 
 
-def _history_fields(
-    table: ResultTable, i: int, ng_ml: float | None, qualifier: str
-) -> dict[str, Any]:
-    """The ResultView fields of the results history (empty without one)."""
+def _history_fields(table: ResultTable, i: int, shown: Measure) -> dict[str, Any]:
+    """The ResultView fields of the results history (empty without one); the change in the unit
+    the result is shown in (the lab's own: the earlier result's own digits when it was reported
+    in that unit too)."""
     if not table.has_history:
         return {}
     text, number = table.text, table.number
@@ -955,7 +967,7 @@ def _history_fields(
     details = table._cols["history_details"][i]
     last = details[0] if isinstance(details, list | tuple) and details else None
     was = as_text(last.get("qualifier")) if isinstance(last, Mapping) else ""
-    before = f"{was}{fmt_number(previous)}"
+    before = f"{was}{_earlier_in(shown, previous, last)}"
     title = change_text = ""
     clash = text("identity_check")[i] == IDENTITY_CLASH
     if trend == "new":
@@ -964,9 +976,9 @@ def _history_fields(
     elif previous is not None:
         when = f"since {since}" if since else "since the last result"
         pct = f"{_signed_pct(change)} % " if change is not None else ""
-        title = f"{pct}{when} (previous {before} ng/mL)"
+        title = f"{pct}{when} (previous {before} {shown.unit})"
         words = TREND_WORDS.get(trend, NOT_COMPARED)
-        change_text = f"{pct}{when} ({before} → {_ng_text(qualifier, ng_ml)} ng/mL): {words}"
+        change_text = f"{pct}{when} ({before} → {shown.value_text} {shown.unit}): {words}"
     return {
         "result_id": result_id_text(table._cols["result_id"][i]),
         "trend": trend,
