@@ -114,7 +114,8 @@ def test_lab_interval_and_monomeric_are_converted_like_the_result() -> None:
     assert (row["reference_low_ng_ml"], row["reference_high_ng_ml"]) == (5.0, 25.0)
     assert row["times_uln"] == 2.0
     details = {d["code"]: d["evidence"] for d in row["factor_details"]}
-    assert "monomeric_prolactin: 10 ng/mL" in details["macroprolactinemia"]
+    # in the lab's unit first (mIU/L row), ng/mL beside it
+    assert "monomeric_prolactin: 212 mIU/L (10 ng/mL)" in details["macroprolactinemia"]
 
 
 def test_ng_row_has_no_conversion_factor_and_unknown_unit_is_indeterminate() -> None:

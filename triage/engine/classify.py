@@ -25,9 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from triage.engine.amounts import marked_amount, marked_range, marked_result
 from triage.engine.intervals import Interval, Intervals, interval_words
 from triage.knowledge.model import Thresholds
-from triage.numbers import SMALL_DECIMALS, fmt, rounded_array
+from triage.numbers import SMALL_DECIMALS, rounded_array
 
 HIGH, NORMAL, LOW, INDETERMINATE = "high", "normal", "low", "indeterminate"
 # Decimal places of the ng/mL values below 100 (triage/numbers.py holds the one rule; kept for
@@ -156,7 +157,7 @@ def _decided(
         key = (members, verdict, qualifier[i], v[i], low[i], high[i])
         sentence = sentences.get(key)
         if sentence is None:
-            shown = f"{qualifier[i]}{fmt(v[i])}"
+            shown = marked_result(str(qualifier[i]), float(v[i]))
             sentence = sentences[key] = _judged(members, verdict, shown, low[i], high[i])
         if sentence and v[i] == v[i]:
             notes[i] = f"{notes[i]}. {sentence}" if notes[i] else sentence
@@ -164,13 +165,14 @@ def _decided(
 
 
 def _censored(qualifier: str, value: float, low: float, high: float) -> str:
-    """Why a `<` or `>` result against one interval is indeterminate, in words."""
-    shown = f"{qualifier}{fmt(value)} ng/mL"
+    """Why a `<` or `>` result against one interval is indeterminate, in words (its amounts
+    marked: written in each row's unit by amounts.render)."""
+    shown = marked_result(qualifier, value)
     if qualifier == "<" and value > high:
-        return f"{shown} may be above or within the interval (upper limit {fmt(high)} ng/mL)"
+        return f"{shown} may be above or within the interval (upper limit {marked_amount(high)})"
     if qualifier == "<":
-        return f"{shown} may be below the lower limit {fmt(low)} ng/mL (possibly low)"
-    return f"{shown} may be within or above the interval (upper limit {fmt(high)} ng/mL)"
+        return f"{shown} may be below the lower limit {marked_amount(low)} (possibly low)"
+    return f"{shown} may be within or above the interval (upper limit {marked_amount(high)})"
 
 
 def _judged(members: tuple[Interval, ...], status: str, shown: str, low: float, high: float) -> str:
@@ -180,21 +182,24 @@ def _judged(members: tuple[Interval, ...], status: str, shown: str, low: float, 
     words = [interval_words(m) for m in members]
     names = ", ".join(words[:-1]) + f" and {words[-1]}"
     every = "both" if len(members) == 2 else "all"
-    lead = f"Judged against {names}: {shown} ng/mL"
+    lead = f"Judged against {names}: {shown}"
     if status == HIGH:
-        return f"{lead} is above {every} upper limits; the higher limit, {fmt(high)} ng/mL, decided"
-    if status == LOW:
-        return f"{lead} is below {every} lower limits; the lower limit, {fmt(low)} ng/mL, decided"
-    if status == NORMAL:
-        shown_low = "" if math.isnan(low) else f"{fmt(low)}–"
         return (
-            f"{lead} is within {every} intervals; the narrower limits, {shown_low}{fmt(high)} "
-            "ng/mL, decided"
+            f"{lead} is above {every} upper limits; the higher limit, {marked_amount(high)}, "
+            "decided"
         )
+    if status == LOW:
+        return (
+            f"{lead} is below {every} lower limits; the lower limit, {marked_amount(low)}, decided"
+        )
+    # A missing lower limit is left out ("the narrower limits, 23.3 ng/mL").
+    limits = marked_amount(high) if math.isnan(low) else marked_range(low, high)
+    if status == NORMAL:
+        return f"{lead} is within {every} intervals; the narrower limits, {limits}, decided"
     return (
         f"{lead} is neither above every upper limit nor within every interval nor below every "
         "lower limit, so it is indeterminate (shown against the widest limits, "
-        f"{'' if math.isnan(low) else fmt(low) + '–'}{fmt(high)} ng/mL)"
+        f"{limits})"
     )
 
 

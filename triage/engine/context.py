@@ -13,6 +13,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
+from triage.engine.amounts import NG, LabUnit
 from triage.engine.state import PatientState
 from triage.engine.text import CueBook, CueHit, Hits
 from triage.knowledge.model import DrugMatch, Knowledge
@@ -105,6 +106,8 @@ class Rows:
     patients: list[PatientState] = field(default_factory=list)  # state.py, one per row
     low: list[float] = field(default_factory=list)  # lower limit of the chosen interval
     usual_uln: list[float] = field(default_factory=list)  # see Intervals.usual_high
+    labs: list[LabUnit] = field(default_factory=list)  # how each row writes amounts (amounts.py)
+    lab_value: list[float] = field(default_factory=list)  # the result in the row's unit
 
 
 @dataclass
@@ -133,6 +136,8 @@ class RowContext:
         "hit_map",
         "i",
         "knowledge",
+        "lab",
+        "lab_value",
         "lesion",
         "low",
         "mass_effect_flag",
@@ -177,6 +182,8 @@ class RowContext:
         self.patient: PatientState = rows.patients[i] if rows.patients else PatientState()
         self.low: float = rows.low[i] if rows.low else float("nan")
         self.usual_uln: float = rows.usual_uln[i] if rows.usual_uln else float("nan")
+        self.lab: LabUnit = rows.labs[i] if rows.labs else NG
+        self.lab_value: float = rows.lab_value[i] if rows.lab_value else float("nan")
         sex = rows.raw["sex"][i]
         self.sex: str | None = sex if sex in ("F", "M") else None
         age = rows.raw["age_years"][i]
@@ -243,6 +250,32 @@ class RowContext:
     def shown(self) -> str:
         """The result as written in ng/mL, with its qualifier: '>470', '<1', '45.3'."""
         return f"{self.qualifier}{fmt(self.value)}"
+
+    @property
+    def result(self) -> str:
+        """The result with its qualifier in the lab's unit, ng/mL beside it when different:
+        '>470 ng/mL', '33562 mIU/L (1583.1 ng/mL)'."""
+        return self.lab.result(self.value, self.qualifier, self.lab_value)
+
+    @property
+    def level(self) -> str:
+        """The result without its qualifier, as `result` writes it."""
+        return self.lab.result(self.value, "", self.lab_value)
+
+    def amount(self, ng_ml: float, *, approx: bool = False, mark: str = "") -> str:
+        """An amount given in ng/mL in the row's unit: '102 ng/mL', '2162 mIU/L (102 ng/mL)';
+        `approx` for a threshold ('~10600 mIU/L (500 ng/mL)'), `mark` before both numbers."""
+        return self.lab.amount(ng_ml, approx=approx, mark=mark)
+
+    def number(self, ng_ml: float, *, approx: bool = False, mark: str = "") -> str:
+        """`amount` where the text already implies ng/mL: '23.3' for a ng/mL row (as the
+        texts always wrote it), '494 mIU/L (23.3 ng/mL)' for a mIU/L row."""
+        return self.lab.number(ng_ml, approx=approx, mark=mark)
+
+    def interval(self, low_ng_ml: float, high_ng_ml: float) -> str:
+        """An interval given in ng/mL in the row's unit: '4.81–23.4 ng/mL', '≤ 23.4 ng/mL',
+        '102–496 mIU/L (4.81–23.4 ng/mL)'."""
+        return self.lab.range(low_ng_ml, high_ng_ml)
 
     @property
     def off_scale(self) -> str:

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from triage.engine.amounts import NG, LabUnit, has_markers, has_result, render
 from triage.engine.classify import Classified, classify
 from triage.engine.comment import Given, comment, decision_text, reference_text, result_sentence
 from triage.engine.context import RULE_COLUMNS, RowContext, Rows, python_values
@@ -102,6 +103,9 @@ def triage_frame(
     value_ng = converted.value_ng.to_numpy(dtype="float64")
     qualifier = work["qualifier"].fillna("").astype(str).to_numpy(dtype=object)
     classified = classify(value_ng, qualifier, chosen, knowledge.thresholds)
+    limits = _lab_limits(work, converted, row_intervals, classified)
+    labs = _lab_units(work, converted, row_intervals, classified, limits)
+    lab_value = work["prolactin_value"].to_numpy(dtype="float64").tolist()
 
     rows = Rows(
         knowledge=knowledge,
@@ -125,6 +129,8 @@ def triage_frame(
         patients=patients,
         low=chosen.low.tolist(),
         usual_uln=chosen.usual_high.tolist(),
+        labs=labs,
+        lab_value=lab_value,
     )
     decisions = [_decide_row(RowContext(rows, i), labels) for i in range(len(work))]
     shared: Shared = {}
@@ -162,6 +168,7 @@ def triage_frame(
     out["conversion_factor_used"] = converted.factor_used.astype("float64")
     out["reference_stratum"] = text(chosen.stratum, empty_is_na=True)
     notes = _conflict_notes(_notes(work, converted.value_ng, classified.note), patients)
+    notes = _in_row_units(notes, labs, rows.value_ng, rows.qualifier, lab_value)
     out["reference_note"] = text(notes)
     out["factor_details"] = pd.Series(
         [v.factor_details for v in shown], index=work.index, dtype=object
@@ -172,7 +179,6 @@ def triage_frame(
     out["factor_evidence"] = text([v.evidence for v in shown])
     out["specimen_id"] = work["specimen_id"]
     out["birth_date"] = work["birth_date"].dt.strftime("%Y-%m-%d").astype("string")  # a day
-    limits = _lab_limits(work, converted, row_intervals, classified)
     out["reference_low_value"] = pd.Series(limits.low, index=work.index, dtype="float64")
     out["reference_high_value"] = pd.Series(limits.high, index=work.index, dtype="float64")
     out["requesting_clinician"] = work["requesting_clinician"]
@@ -242,6 +248,95 @@ def _lab_limits(
         )
         places.append(np.where(from_row, written, decimals))
     return LabLimits(shown[0], shown[1], places[0], places[1], decimals)
+
+
+def _lab_units(
+    work: pd.DataFrame,
+    converted: Converted,
+    row: RowIntervals,
+    classified: Classified,
+    limits: LabLimits,
+) -> list[LabUnit]:
+    """How each row writes an amount (amounts.py): NG for a row in ng/mL (or one that cannot be
+    converted); for a row in mIU/L its factor, the decimals of its result and the limits the
+    results hold for it (reference_low_value / _high_value: the file's numbers where the interval
+    came from the row), and its own interval from the file as the file wrote it.  One object per
+    distinct description."""
+    labs: list[LabUnit] = [NG] * len(work)
+    factor = converted.factor_used.to_numpy(dtype="float64")
+    with np.errstate(invalid="ignore"):
+        miu = (work["prolactin_unit"] == MIU_L).fillna(False).to_numpy(dtype=bool) & (factor > 0)
+    at = np.flatnonzero(miu)
+    if not at.size:
+        return labs
+
+    def own(vetted: pd.Series, read: pd.Series, raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """The row's limit in ng/mL and the file's number, where the file's number is used
+        (NaN elsewhere): the interval was read in the row's unit, unchanged by vetting."""
+        v, file = vetted.to_numpy(dtype="float64")[at], raw.to_numpy(dtype="float64")[at]
+        used = (v == read.to_numpy(dtype="float64")[at]) & ~np.isnan(file)
+        return np.where(used, v, np.nan), np.where(used, file, np.nan)
+
+    own_low, file_low = own(row.low, converted.low_ng, work["reference_low"])
+    own_high, file_high = own(row.high, converted.high_ng, work["reference_high"])
+    columns = {
+        "factor": factor[at],
+        "places": limits.value_decimals[at],
+        "low_ng": np.asarray(classified.reference_low, dtype="float64")[at],
+        "low": limits.low[at],
+        "low_places": limits.low_decimals[at],
+        "high_ng": np.asarray(classified.reference_high, dtype="float64")[at],
+        "high": limits.high[at],
+        "high_places": limits.high_decimals[at],
+        "own_low": own_low,
+        "file_low": file_low,
+        "own_high": own_high,
+        "file_high": file_high,
+    }
+    keys = pd.DataFrame(columns)
+    codes = keys.groupby(list(columns), sort=False, dropna=False).ngroup().to_numpy()
+    first = np.unique(codes, return_index=True)[1]
+    units: dict[int, LabUnit] = {}
+    distinct = keys.iloc[first].to_numpy(dtype="float64").tolist()
+    for code, values in zip(codes[first].tolist(), distinct, strict=True):
+        fac, places, low_ng, low, low_places, high_ng, high, high_places, *file_limits = values
+        own_low_ng, own_low, own_high_ng, own_high = file_limits
+        known: list[tuple[float, float, int]] = []
+        for ng, value, written in ((low_ng, low, low_places), (high_ng, high, high_places)):
+            if ng == ng and value == value:
+                known.append((ng, value, int(written)))
+        for ng, value in ((own_low_ng, own_low), (own_high_ng, own_high)):
+            if ng == ng:  # the file's own number, as written
+                known.append((ng, value, written_decimals(value)))
+        units[code] = LabUnit(MIU_L, fac, int(places), tuple(known))
+    for i, code in zip(at.tolist(), codes.tolist(), strict=True):
+        labs[i] = units[code]
+    return labs
+
+
+def _in_row_units(
+    notes: list[str],
+    labs: list[LabUnit],
+    value_ng: list[float],
+    qualifier: list[str],
+    lab_value: list[float],
+) -> list[str]:
+    """The interval notes with their amounts written in each row's unit (amounts.render), once
+    per distinct note and way of writing."""
+    done: dict[tuple[object, ...], str] = {}
+    out = notes.copy()
+    for i, note in enumerate(notes):
+        if not has_markers(note):
+            continue
+        lab = labs[i]
+        quotes = lab is not NG and has_result(note)  # the row's own result, in its unit
+        key = (note, id(lab), *((qualifier[i], value_ng[i], lab_value[i]) if quotes else ()))
+        text = done.get(key)
+        if text is None:
+            result = lab.result(value_ng[i], qualifier[i], lab_value[i]) if quotes else None
+            text = done[key] = render(note, lab, result)
+        out[i] = text
+    return out
 
 
 def _comments(

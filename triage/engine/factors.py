@@ -59,13 +59,11 @@ def _ranged(
     """A likely finding while the result is within `ceiling`, else possible and `exceeded`.
     The evidence and the reach of the cause are one sentence joined by a semicolon (the
     evidence may already end in brackets: "tsh: 14.2 mIU/L (above 4.2)")."""
+    reach = ctx.amount(ceiling, approx=True, mark="~")
     if ctx.within(ceiling):
-        text = f"{evidence}; {cause} usually raises prolactin up to ~{fmt(ceiling)} ng/mL"
+        text = f"{evidence}; {cause} usually raises prolactin up to {reach}"
         return Finding(code, LIKELY, text, rule)
-    text = (
-        f"{evidence}; result {fmt(ctx.value)} ng/mL is above the ~{fmt(ceiling)} ng/mL "
-        f"{cause} usually causes"
-    )
+    text = f"{evidence}; result {ctx.level} is above the {reach} {cause} usually causes"
     return Finding(code, POSSIBLE, text, rule, exceeded=True)
 
 
@@ -76,7 +74,7 @@ def _physiological(ctx: RowContext, code: str, rule: str, why: str, state: str) 
     if ctx.source == "physiological":
         times = f"{ctx.qualifier}{approx(ctx.value / ctx.uln)}"
         text = (
-            f"{why}; result {times}× the top of the usual {state} interval ({fmt(ctx.uln)} ng/mL)"
+            f"{why}; result {times}× the top of the usual {state} interval ({ctx.amount(ctx.uln)})"
         )
         return Finding(code, POSSIBLE, text, rule, exceeded=True)
     text = f"{why}; prolactin rises physiologically (no {state} interval available)"
@@ -99,10 +97,10 @@ def pregnancy(ctx: RowContext) -> list[Finding]:
     if ctx.state == PREGNANCY:
         found = _physiological(ctx, "pregnancy", rule, _pregnancy_evidence(ctx), "pregnancy")
         if found.exceeded and ctx.first_trimester:
-            median = fmt(ctx.t("pregnancy_t1_median_ng_ml"))
+            median = ctx.amount(ctx.t("pregnancy_t1_median_ng_ml"), approx=True, mark="~")
             text = (
                 f"{found.evidence}; in the first trimester prolactin is usually far lower "
-                f"(median ~{median} ng/mL), so pregnancy hardly explains this level"
+                f"(median {median}), so pregnancy hardly explains this level"
             )
             found = replace(found, evidence=text)
         return [found]
@@ -144,7 +142,7 @@ def lactation(ctx: RowContext) -> list[Finding]:
     ceiling = ctx.physiological_uln("lactating")
     if ceiling is None or not ctx.within(ceiling):
         return [Finding("lactation", POSSIBLE, text, rule, exceeded=ceiling is not None)]
-    text += f"; the result is within the breastfeeding interval (≤ {fmt(ceiling)} ng/mL)"
+    text += f"; the result is within the breastfeeding interval ({ctx.amount(ceiling, mark='≤ ')})"
     if feeding_unknown:
         text += ": confirm whether she is breastfeeding"
     return [Finding("lactation", LIKELY, text, rule)]
@@ -185,21 +183,20 @@ def physiological_explanation(ctx: RowContext) -> list[Finding]:
         why = ctx.patient.said("lactation") or ctx.flag_evidence("lactating")
     else:
         why = _neonatal_evidence(ctx)
-    low = f"{fmt(ctx.low)}–" if ctx.low == ctx.low else "≤ "
-    interval = f"the {noun} interval {low}{fmt(ctx.uln)} ng/mL"
+    interval = f"the {noun} interval {ctx.interval(ctx.low, ctx.uln)}"
     rule = "physiological_state_explains"
     if ctx.status == "normal" and usual == usual and ctx.above(usual):
         text = (
-            f"{why}; {ctx.shown} ng/mL is within {interval}; above the {other} limit {fmt(usual)}"
+            f"{why}; {ctx.result} is within {interval}; above the {other} limit {ctx.number(usual)}"
         )
         return [Finding(code, LIKELY, text, rule)]
     if ctx.status == "normal":
-        within = f", and within the {other} limit {fmt(usual)} ng/mL" if usual == usual else ""
-        text = f"{why}; judged against {interval}: {ctx.shown} ng/mL is within it{within}"
+        within = f", and within the {other} limit {ctx.amount(usual)}" if usual == usual else ""
+        text = f"{why}; judged against {interval}: {ctx.result} is within it{within}"
     elif ctx.status == "low":
-        text = f"{why}; judged against {interval}: {ctx.shown} ng/mL is below its lower limit"
+        text = f"{why}; judged against {interval}: {ctx.result} is below its lower limit"
     else:
-        text = f"{why}; judged against {interval}: {ctx.shown} ng/mL could not be placed in it"
+        text = f"{why}; judged against {interval}: {ctx.result} could not be placed in it"
     return [Finding(code, POSSIBLE, text, rule)]
 
 
@@ -231,9 +228,9 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     depot = ", depot" if is_depot and drug.drug_class == "antipsychotic" else ""
     kind = labels.drug_class(drug.drug_class)
     reach = (
-        f"can raise prolactin to ~{fmt(ceiling)} ng/mL"
+        f"can raise prolactin to {ctx.amount(ceiling, approx=True, mark='~')}"
         if drug.typical_max_ng_ml is not None
-        else f"drug-induced rises usually stay below ~{fmt(ceiling)} ng/mL"
+        else f"drug-induced rises usually stay below {ctx.amount(ceiling, approx=True, mark='~')}"
     )
     line = f"{match.field}: '{written}' → {drug.name} ({kind}{depot}; {reach}"
     if drug.frequency not in LIKELY_FREQUENCIES:
@@ -242,11 +239,11 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     exceeded = not ctx.within(ceiling)
     rarely = ctx.t("drug_rarely_exceeds_ng_ml")
     if exceeded:
-        line += f"; result {ctx.shown} ng/mL is above that"
+        line += f"; result {ctx.result} is above that"
     elif not ctx.within(rarely):
         line += (
-            f"; above ~{fmt(rarely)} ng/mL a drug alone rarely explains the level, so the "
-            "pituitary is imaged even so"
+            f"; above {ctx.amount(rarely, approx=True, mark='~')} a drug alone rarely explains "
+            "the level, so the pituitary is imaged even so"
         )
     return line, drug.frequency in LIKELY_FREQUENCIES and not exceeded, exceeded
 
@@ -452,7 +449,7 @@ def known_lesion(ctx: RowContext) -> list[Finding]:
         return pituitary(ctx)
     evidence, size = _lesion_words(ctx)
     text = (
-        f"{evidence}{size}; prolactin {ctx.shown} ng/mL is not raised, but the lesion needs "
+        f"{evidence}{size}; prolactin {ctx.result} is not raised, but the lesion needs "
         "follow-up whatever the result"
     )
     large = lesion.giant or (
@@ -485,8 +482,8 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
     if ctx.within(stalk_max):
         strength = LIKELY if lesion.non_secreting else POSSIBLE
         text = (
-            f"{evidence}{size}: a large sellar lesion with prolactin ≤ {fmt(stalk_max)} ng/mL, "
-            "in the range of stalk compression"
+            f"{evidence}{size}: a large sellar lesion with prolactin "
+            f"{ctx.amount(stalk_max, approx=True, mark='≤ ')}, in the range of stalk compression"
         )
         secreting = f"{evidence}{size}; the lesion may itself secrete prolactin"
         return [
@@ -495,15 +492,15 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
         ]
     if lesion.non_adenoma:
         text = (
-            f"{evidence}{size}: prolactin {ctx.shown} ng/mL is above the ~{fmt(stalk_max)} ng/mL "
-            "of stalk compression, and this kind of lesion does not secrete prolactin: look for "
-            "another cause"
+            f"{evidence}{size}: prolactin {ctx.result} is above the "
+            f"{ctx.amount(stalk_max, approx=True, mark='~')} of stalk compression, and this kind "
+            "of lesion does not secrete prolactin: look for another cause"
         )
         return [Finding("stalk_effect", POSSIBLE, text, rule, exceeded=True)]
     if ctx.within(observed_max):
         text = (
-            f"{evidence}{size}: prolactin above {fmt(stalk_max)} ng/mL makes stalk compression "
-            f"unlikely (rarely up to ~{fmt(observed_max)})"
+            f"{evidence}{size}: prolactin above {ctx.amount(stalk_max, approx=True)} makes stalk "
+            f"compression unlikely (rarely up to {ctx.number(observed_max, approx=True, mark='~')})"
         )
         secreting = f"{evidence}{size}; prolactin above the usual stalk-effect range"
         return [
@@ -537,7 +534,10 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
     if monomeric == monomeric:  # given or estimated (not NaN)
         mono_within = monomeric <= limit
         where = "within" if mono_within else "above"
-        parts.append(f"{named} {fmt(monomeric)} ng/mL ({where} the post-PEG limit {fmt(limit)})")
+        parts.append(
+            f"{named} {ctx.amount(monomeric)} ({where} the post-PEG limit "
+            f"{ctx.number(limit, approx=True)})"
+        )
     strength = LIKELY if mono_within else None
     if recovery is not None:
         macro_below = ctx.t("peg_recovery_macro_pct")
@@ -667,11 +667,11 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
         return _level_in_physiological_state(ctx)
     macro_from = ctx.t("macroprolactinoma_ng_ml")
     likely_from = ctx.t("prolactinoma_likely_ng_ml")
-    value = ctx.shown
+    value = ctx.result
     if ctx.above(macro_from):
         text = (
-            f"prolactin {value} ng/mL{ctx.off_scale}: values above {fmt(macro_from)} ng/mL are "
-            "almost only seen with macroprolactinomas"
+            f"prolactin {value}{ctx.off_scale}: values above "
+            f"{ctx.amount(macro_from, approx=True)} are almost only seen with macroprolactinomas"
         )
         size = ctx.lesion.size_mm
         if (
@@ -683,7 +683,7 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
         return [Finding("macroprolactinoma_suspected", LIKELY, text, rule)]
     if ctx.above(likely_from):
         text = (
-            f"prolactin {value} ng/mL{ctx.off_scale}: above {fmt(likely_from)} ng/mL a "
+            f"prolactin {value}{ctx.off_scale}: above {ctx.amount(likely_from, approx=True)} a "
             "prolactinoma is the usual cause"
         )
         if ctx.lesion.present and ctx.lesion.macro:
@@ -695,7 +695,7 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
     exceeded = [f for f in found if f.exceeded]
     if exceeded and ctx.adult() and not any(f.strength == LIKELY for f in found):
         names = ", ".join(labels.factor(f.code).label.lower() for f in exceeded)
-        text = f"prolactin {value} ng/mL is above what {names} usually causes"
+        text = f"prolactin {value} is above what {names} usually causes"
         return [Finding("prolactinoma_suspected", POSSIBLE, text, rule)]
     # Children (below adult_age_years) have their own, often much higher, limits: an absolute
     # level between the systemic causes' reach and the prolactinoma threshold says nothing of
@@ -704,8 +704,9 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
     # prolactinoma threshold.
     if not found and ctx.adult() and ctx.above(ctx.t("systemic_typical_max_ng_ml")):
         text = (
-            f"prolactin {value} ng/mL with no other cause found, above the "
-            f"~{fmt(ctx.t('systemic_typical_max_ng_ml'))} ng/mL of drug, systemic and stalk causes"
+            f"prolactin {value} with no other cause found, above the "
+            f"{ctx.amount(ctx.t('systemic_typical_max_ng_ml'), approx=True, mark='~')} of drug, "
+            "systemic and stalk causes"
         )
         return [Finding("prolactinoma_suspected", POSSIBLE, text, rule)]
     if not found:
@@ -725,8 +726,8 @@ def _level_in_physiological_state(ctx: RowContext) -> list[Finding]:
         else "prolactinoma_suspected"
     )
     text = (
-        f"prolactin {ctx.shown} ng/mL is above the {ctx.state} interval and above "
-        f"{fmt(likely_from)} ng/mL"
+        f"prolactin {ctx.result} is above the {ctx.state} interval and above "
+        f"{ctx.amount(likely_from, approx=True)}"
     )
     return [Finding(code, POSSIBLE, text, "prolactin_level")]
 
@@ -753,10 +754,10 @@ def _unexplained_text(ctx: RowContext) -> str:
             text += f"; {no_meds.evidence()}: no drug that raises prolactin"
     if not ctx.adult() and ctx.uln == ctx.uln and ctx.uln > 0:
         times = f"{ctx.qualifier}{approx(ctx.value / ctx.uln)}"
-        likely_from = fmt(ctx.t("prolactinoma_likely_ng_ml"))
+        likely_from = ctx.amount(ctx.t("prolactinoma_likely_ng_ml"), approx=True)
         text += (
-            f"; {times}× the upper limit for age ({fmt(ctx.uln)} ng/mL): below {likely_from} "
-            "ng/mL the level alone does not point to a prolactinoma in a child"
+            f"; {times}× the upper limit for age ({ctx.amount(ctx.uln)}): below {likely_from} "
+            "the level alone does not point to a prolactinoma in a child"
         )
     return text
 

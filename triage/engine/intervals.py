@@ -28,6 +28,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from triage.engine.amounts import marked_amount, marked_range
 from triage.engine.context import approx, fmt
 from triage.engine.state import PatientState
 from triage.engine.text import Hits
@@ -330,14 +331,15 @@ def _span(rs: ReferenceSet, strata: Sequence[Stratum], label: str) -> Interval:
 
 
 def _range_text(iv: Interval) -> str:
-    if math.isnan(iv.low):
-        return f"≤ {_fmt(iv.high)} ng/mL"
-    return f"{_fmt(iv.low)}–{_fmt(iv.high)} ng/mL"
+    """The interval marked, to be written in each row's unit (amounts.render): the notes are
+    built once per distinct choice, for rows of any unit."""
+    return marked_range(iv.low, iv.high)
 
 
 def interval_words(iv: Interval) -> str:
     """An interval as a reader is told it, never by its internal tag: "the lab's own interval
-    4.8–23.3 ng/mL", "the interval for children 1–6 y (girls) 3.6–24 ng/mL"."""
+    4.8–23.3 ng/mL", "the interval for children 1–6 y (girls) 3.6–24 ng/mL" (marked: written in
+    the row's unit by amounts.render)."""
     if iv.stratum == "row":
         return f"{iv.label} {_range_text(iv)}"
     return f"the interval for {iv.label} {_range_text(iv)}"
@@ -386,7 +388,8 @@ class _Chooser:
             twin = other.find(st.id)
             if twin is not None and twin.high_ng_ml > st.high_ng_ml:
                 title = other.title or other.name
-                return twin.high_ng_ml, f"{title}: upper limit {_fmt(twin.high_ng_ml)} ng/mL"
+                words = f"{title}: upper limit {marked_amount(twin.high_ng_ml)}"
+                return twin.high_ng_ml, words
         return math.nan, ""
 
     def set_choice(

@@ -189,7 +189,7 @@ def _pituitary_reason(s: Situation) -> str | None:
     # The bands are adult ng/mL levels: a child (whose limits are often higher, an infant's
     # above 100 ng/mL) is judged by times the limit for age (the mild rule below).
     if ctx.adult() and ctx.status == "high" and ctx.qualifier != "<" and ctx.value >= marked:
-        return f"prolactin {ctx.shown} ng/mL (marked or higher)"
+        return f"prolactin {ctx.result} (marked or higher)"
     if ctx.status == "high" and not explained(s.findings, s.labels):
         if not ctx.mild:
             return "a raised prolactin that no likely non-pituitary factor explains"
@@ -214,7 +214,7 @@ def urgent_referral(s: Situation) -> str | None:
         return f"raised prolactin with a mass-effect red flag ({flag.named()})"
     if flag is not None and s.ctx.above_usual:
         return (
-            f"prolactin {s.ctx.shown} ng/mL, above the usual limit {fmt(s.ctx.usual_uln)} ng/mL "
+            f"prolactin {s.ctx.result}, above the usual limit {s.ctx.amount(s.ctx.usual_uln)} "
             f"though within the {s.ctx.state} interval, with a mass-effect red flag "
             f"({flag.named()}): a prolactinoma can grow in pregnancy"
         )
@@ -226,12 +226,12 @@ def urgent_referral(s: Situation) -> str | None:
     level = urgent_level_ng_ml(s.ctx)
     if open_near_urgent(s.ctx) and not s.ctx.above(level):
         return (
-            f"prolactin {s.ctx.shown} ng/mL is above the measuring range, near or above "
+            f"prolactin {s.ctx.result} is above the measuring range, near or above "
             f"{fmt(s.ctx.t('urgent_miu_l'))} mIU/L (~{approx(level)} ng/mL): treat as urgent "
             "until the diluted value is known"
         )
     return (
-        f"prolactin {s.ctx.shown} ng/mL is above {fmt(s.ctx.t('urgent_miu_l'))} mIU/L "
+        f"prolactin {s.ctx.result} is above {fmt(s.ctx.t('urgent_miu_l'))} mIU/L "
         f"(~{approx(level)} ng/mL) and no physiological state explains it"
     )
 
@@ -248,7 +248,8 @@ def hook_caution(s: Situation) -> str | None:
     )
     return (
         f"{what} with prolactin "
-        f"{fmt(s.ctx.value)} ng/mL (< {fmt(s.ctx.t('hook_max_ng_ml'))}): a very high prolactin "
+        f"{s.ctx.level} (< {s.ctx.number(s.ctx.t('hook_max_ng_ml'), approx=True)}): a very high "
+        "prolactin "
         "can read falsely low in some assays (hook effect)"
     )
 
@@ -423,7 +424,7 @@ def repeat_rested(s: Situation) -> str | None:
         if ctx.within(ctx.alt_uln):
             text += (
                 f"; the result is also within the re-derived upper limit for this assay "
-                f"({fmt(ctx.alt_uln)} ng/mL), below which raised results are often not "
+                f"({ctx.amount(ctx.alt_uln)}), below which raised results are often not "
                 "clinically significant"
             )
         return text
@@ -431,8 +432,9 @@ def repeat_rested(s: Situation) -> str | None:
         limit = ctx.t("repeat_rested_max_times_uln")
         mono, peg = ctx.monomeric_estimate, ctx.post_peg_uln
         return (
-            f"monomeric prolactin {fmt(mono)} ng/mL is {fmt(mono / peg)}× the post-PEG limit "
-            f"{fmt(peg)} ng/mL (≤ {fmt(limit)}×): a mild true excess, which may settle on a "
+            f"monomeric prolactin {ctx.amount(mono)} is {fmt(mono / peg)}× the post-PEG limit "
+            f"{ctx.amount(peg, approx=True)} (≤ {fmt(limit)}×): a mild true excess, which may "
+            "settle on a "
             "rested sample; repeat rested, ideally cannulated, before imaging"
         )
     return None
@@ -455,7 +457,7 @@ def macroprolactin_screen(s: Situation) -> str | None:
     limit = ctx.t("macroprolactin_screen_max_ng_ml")
     if ctx.qualifier == ">" or ctx.value >= limit:
         return None
-    level = f"prolactin {fmt(ctx.value)} ng/mL (< {fmt(limit)}) and no PEG result"
+    level = f"prolactin {ctx.level} (< {ctx.number(limit, approx=True)}) and no PEG result"
     if ctx.small_lesion:
         level += (
             f"; the known lesion ({ctx.lesion.evidence}) is below macroadenoma size and may be "
@@ -574,7 +576,7 @@ def dilution_retest(s: Situation) -> str | None:
         )
     if s.ctx.qualifier == ">" and (s.ctx.status == "high" or open_near_urgent(s.ctx)):
         return (
-            f"result {s.ctx.shown} ng/mL is above the measuring range: ask the lab to dilute the "
+            f"result {s.ctx.result} is above the measuring range: ask the lab to dilute the "
             "sample and report the actual value"
         )
     return None
@@ -645,9 +647,9 @@ def pituitary_mri(s: Situation) -> str | None:
             "field loss appears or worsens (ES 2011, pregnancy)"
         )
     if s.path == IMAGING_FIRST:
-        likely = fmt(s.ctx.t("prolactinoma_likely_ng_ml"))
+        likely = s.ctx.amount(s.ctx.t("prolactinoma_likely_ng_ml"), approx=True, mark="≥ ")
         return (
-            f"{why}: at ≥ {likely} ng/mL a prolactinoma is likely: pituitary MRI without waiting "
+            f"{why}: at {likely} a prolactinoma is likely: pituitary MRI without waiting "
             "for a macroprolactin screen"
         )
     if s.likely("hypothyroidism"):
@@ -672,9 +674,9 @@ def pituitary_mri(s: Situation) -> str | None:
     screen = macroprolactin_screen(s) is not None
     drug = _drug_despite_level(s)
     if drug is not None:
-        rarely = fmt(s.ctx.t("drug_rarely_exceeds_ng_ml"))
+        rarely = s.ctx.amount(s.ctx.t("drug_rarely_exceeds_ng_ml"), approx=True, mark="~")
         text = (
-            f"{why}: above ~{rarely} ng/mL a drug alone rarely explains the level, so image even "
+            f"{why}: above {rarely} a drug alone rarely explains the level, so image even "
             f"though {drug} is a likely cause (or re-measure after a switch agreed with the "
             "prescriber)"
         )
