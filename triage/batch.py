@@ -52,8 +52,8 @@ from triage.batch_defaults import (
 )
 from triage.faults import checkpoint
 from triage.io.atomic import atomic_write_bytes, ensure_private_dir, file_mode, fsync_dir
+from triage.io.formats import SUPPORTED_EXTENSIONS
 from triage.io.readers import display_name, is_hidden_name
-from triage.io.sources import SUPPORTED_EXTENSIONS
 from triage.isolate import IsolatedFailure, run_isolated
 from triage.knowledge import load_knowledge
 from triage.ledger import Ledger

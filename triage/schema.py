@@ -301,6 +301,11 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "more or fewer fields than the header, or a cell over the size limit",
     "implausible_date": "the collection date is outside the plausible span (before the bound in "
     "the reference data, or in the future)",
+    "cancelled_result": "an HL7 v2 observation whose result status (OBX-11) says it holds no "
+    "valid result: X (cancelled, not obtained), D (deleted), W (posted in error), N (not asked) "
+    "or O (order detail only)",
+    "malformed_message": "an HL7 v2 result in a message that cannot be read (not parseable, no "
+    "PID segment, or no patient identifier or name)",
 }
 
 REJECTED_COLUMNS: Final[tuple[str, ...]] = (

@@ -38,6 +38,8 @@ class InputLimits:
     max_cells: int = 20_000_000  # rows x columns of a sheet's grid (~70 bytes each in memory)
     max_cell_chars: int = 32_767  # Excel's own cell limit
     max_record_lines: int = 200  # physical lines one quoted csv record may span
+    max_uncompressed_bytes: int = 512 * 1024 * 1024  # zip guard of xlsx/ods (declared size)
+    max_compression_ratio: float = 1000.0  # zip guard: expansion of one member
 
 
 @dataclass

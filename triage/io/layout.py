@@ -508,21 +508,36 @@ def split_rows(
     result_field: str,
     *,
     bad_rows: Mapping[int, str] | None = None,
+    row_numbers: Sequence[int] | None = None,
+    row_reasons: Mapping[int, str] | None = None,
     consume: bool = False,
 ) -> SplitRows:
     """Drop blank rows, reject repeated headers and note rows, keep the rest.
 
     ``bad_rows`` (0-based row index -> detail): rows the reader could not split safely (their
     cells are left empty); those below the header are rejected as ``malformed_line`` and count
-    as read.  ``consume``: ``rows`` is emptied once its cells are in the grid (a large sheet's
-    rows are then not held twice)."""
+    as read.  ``row_numbers``: the source_row of each row (by index) when it is not its position
+    (HL7 v2: the OBX segment's number); ``row_reasons``: the reason code of a bad row when it is
+    not ``malformed_line``.  ``consume``: ``rows`` is emptied once its cells are in the grid
+    (a large sheet's rows are then not held twice)."""
     header = rows[header_index]
     grid = to_grid(rows, header_index + 1, len(header))
     if consume:
         del rows[:]
-    numbers = np.arange(header_index + 2, header_index + 2 + len(grid), dtype=np.int64)
+    if row_numbers is None:
+        numbers = np.arange(header_index + 2, header_index + 2 + len(grid), dtype=np.int64)
+    else:
+        numbers = np.asarray(
+            row_numbers[header_index + 1 : header_index + 1 + len(grid)], dtype=np.int64
+        )
     malformed = [
-        Rejected(file, sheet, index + 1, "malformed_line", detail)
+        Rejected(
+            file,
+            sheet,
+            row_numbers[index] if row_numbers is not None else index + 1,
+            (row_reasons or {}).get(index, "malformed_line"),
+            detail,
+        )
         for index, detail in sorted((bad_rows or {}).items())
         if index > header_index
     ]

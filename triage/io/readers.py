@@ -29,6 +29,7 @@ from triage.columns import (
 )
 from triage.io.delimited import InputLimits, check_field_counts
 from triage.io.drug_columns import join_drug_columns
+from triage.io.formats import SUPPORTED_EXTENSIONS, open_input
 from triage.io.layout import (
     HeaderLocation,
     RawTable,
@@ -39,7 +40,7 @@ from triage.io.layout import (
 )
 from triage.io.long import read_long
 from triage.io.mapping import ColumnMapping
-from triage.io.sources import SUPPORTED_EXTENSIONS, display_name, is_panic, open_workbook
+from triage.io.sources import display_name, is_panic
 from triage.io.wide import (
     BuildSettings,
     ambiguous_date_example,
@@ -51,10 +52,10 @@ from triage.schema import InputFileError, InputSummary, Rejected
 
 log = logging.getLogger("triage")
 
-DEFAULT_MAX_UNCOMPRESSED_BYTES: Final = 512 * 1024 * 1024
-DEFAULT_MAX_COMPRESSION_RATIO: Final = 1000.0
-DEFAULT_MAX_FILE_BYTES: Final = 1024 * 1024 * 1024
 _DEFAULT_LIMITS: Final = InputLimits()
+DEFAULT_MAX_UNCOMPRESSED_BYTES: Final = _DEFAULT_LIMITS.max_uncompressed_bytes
+DEFAULT_MAX_COMPRESSION_RATIO: Final = _DEFAULT_LIMITS.max_compression_ratio
+DEFAULT_MAX_FILE_BYTES: Final = 1024 * 1024 * 1024
 _READ_CHUNK: Final = 16 * 1024 * 1024
 
 
@@ -95,6 +96,8 @@ class ReadOptions:
             max_cells=self.max_cells,
             max_cell_chars=self.max_cell_chars,
             max_record_lines=self.max_record_lines,
+            max_uncompressed_bytes=self.max_uncompressed_bytes,
+            max_compression_ratio=self.max_compression_ratio,
         )
 
 
@@ -116,14 +119,7 @@ def read_file(
     name = display_name(path)
     data = _read_bytes(path, name, options.max_file_bytes)
     digest = hashlib.sha256(data).hexdigest()
-    book = open_workbook(
-        path,
-        data,
-        max_uncompressed_bytes=options.max_uncompressed_bytes,
-        max_compression_ratio=options.max_compression_ratio,
-        limits=options.limits,
-        name=name,
-    )
+    book = open_input(path, data, limits=options.limits, name=name)
     del data  # the rows are read: the file's bytes are no longer needed
     location = locate_header(
         book,
@@ -153,6 +149,8 @@ def read_file(
         sheet,
         result_field,
         bad_rows=book.bad_rows,
+        row_numbers=book.line_numbers if book.number_by_line else None,
+        row_reasons=book.row_reasons,
         consume=True,  # the grid holds the cells: the rows as read (book.load's list) are freed
     )
     del rows, samples
@@ -530,7 +528,8 @@ def _is_candidate(path: Path) -> bool:
 
 
 def expand_inputs(paths: Sequence[Path]) -> list[Path]:
-    """Files as given, and for each folder the spreadsheets in it (sorted by name).
+    """Files as given, and for each folder the files of a supported type in it
+    (``SUPPORTED_EXTENSIONS``, from the format registry), sorted by name.
 
     Hidden files and office lock files (``~$x.xlsx``, ``.~lock.x.ods#``) are skipped; a path
     given twice is listed once.  Paths that do not exist are kept (read_file reports them).

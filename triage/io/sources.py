@@ -1,10 +1,12 @@
-"""Opening an input file safely: what it really is, and its sheets as rows of cells.
+"""Opening a spreadsheet or a delimited text file safely, as sheets of rows of cells.
 
-The content decides the format (a zip is xlsx/ods, an OLE compound document is xls or an
-encrypted workbook, anything else is text); the extension only has to agree with it.  Workbooks
-are checked before they are opened: a zip whose directory declares more than
-``max_uncompressed_bytes``, or an absurd compression ratio, is refused (zip bomb), and an
-encrypted (password-protected) workbook is named as such.
+The format registry (``triage.io.formats``) decides what a file is, from its content first and
+its extension second, and calls ``open_spreadsheet`` (xlsx/xlsm/xlsb/xls/ods) or ``open_text``
+(csv/tsv/txt, and an .xls that is really text) from here; other formats (HL7 v2, FHIR) have their
+own modules.  Every format produces a ``Workbook``.  Workbooks are checked before they are
+opened: a zip whose directory declares more than ``max_uncompressed_bytes``, or an absurd
+compression ratio, is refused (zip bomb), and an encrypted (password-protected) workbook is
+named as such.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -31,7 +33,6 @@ Rows = list[list[Cell]]
 
 WORKBOOK_EXTENSIONS: Final = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 TEXT_EXTENSIONS: Final = frozenset({".csv", ".tsv", ".txt", ".tab"})
-SUPPORTED_EXTENSIONS: Final = WORKBOOK_EXTENSIONS | TEXT_EXTENSIONS
 
 _ZIP_MAGIC: Final = b"PK\x03\x04"
 _EMPTY_ZIP_MAGIC: Final = b"PK\x05\x06"
@@ -53,7 +54,7 @@ _READER_FAILED: Final = "the workbook cannot be read (the reader failed on it)"
 class Workbook:
     """An opened input: its sheet names and a way to read a sheet's rows."""
 
-    kind: str  # "xlsx", "xls", "ods", "xlsb" or "csv"
+    kind: str  # "xlsx", "xls", "ods", "xlsb", "csv", or another format's NAME ("hl7", ...)
     sheet_names: list[str]
     hidden: set[str]
     load: Callable[[str, int | None], Rows]  # (sheet, max rows or None) -> rows from row 1
@@ -63,10 +64,25 @@ class Workbook:
     # itself is kept empty so that numbering stays aligned.  Text files only.
     bad_rows: dict[int, str] = field(default_factory=dict)
     line_numbers: list[int] = field(default_factory=list)  # text: first physical line per row
+    # One unnamed sheet read from text (csv, HL7, FHIR ...): no sheet names in messages, and
+    # numbers in date columns are not Excel serial dates.
+    text: bool = False
+    # The source_row of row i is line_numbers[i] (a segment or entry number) instead of i + 1:
+    # for formats whose grid rows are not the file's lines (HL7 v2: one row per OBX segment).
+    number_by_line: bool = False
+    # The reason code of a bad row when it is not "malformed_line" (HL7: "cancelled_result",
+    # "malformed_message"); rows not listed are malformed lines.
+    row_reasons: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_text(self) -> bool:
-        return self.kind == "csv"
+        return self.text or self.kind == "csv"
+
+    def source_row(self, index: int) -> int:
+        """The 1-based row number a person sees for grid row ``index``."""
+        if self.number_by_line and index < len(self.line_numbers):
+            return self.line_numbers[index]
+        return index + 1
 
 
 def display_name(path: Path) -> str:
@@ -101,29 +117,36 @@ def open_workbook(
     path: Path,
     data: bytes,
     *,
-    max_uncompressed_bytes: int,
-    max_compression_ratio: float,
+    max_uncompressed_bytes: int | None = None,
+    max_compression_ratio: float | None = None,
     limits: InputLimits | None = None,
     name: str | None = None,
 ) -> Workbook:
     """Identify ``data`` (the bytes of ``path``) and open it; InputFileError when unusable.
 
-    ``limits`` bound the rows, columns and cells of a sheet: a workbook sheet is measured from
-    its XML before the reader builds its grid, and refused when too large.  ``name``: the file
-    name to show (default ``display_name(path)``).
-    """
-    name = name if name is not None else display_name(path)
+    Kept for callers of the earlier API: the format registry (``triage.io.formats.open_input``)
+    chooses the format.  ``limits`` bound the rows, columns and cells of a sheet and the zip
+    guard (``max_uncompressed_bytes`` / ``max_compression_ratio`` override theirs)."""
+    from triage.io.formats import open_input  # the registry imports this module
+
     limits = limits or InputLimits()
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_EXTENSIONS:
-        allowed = ", ".join(sorted(e.lstrip(".") for e in SUPPORTED_EXTENSIONS))
-        raise InputFileError(
-            name, f"unsupported file type {suffix or '(none)'!r} (expected {allowed})"
-        )
-    if not data.strip():
-        raise InputFileError(name, "the file is empty")
+    if max_uncompressed_bytes is not None:
+        limits = replace(limits, max_uncompressed_bytes=max_uncompressed_bytes)
+    if max_compression_ratio is not None:
+        limits = replace(limits, max_compression_ratio=max_compression_ratio)
+    return open_input(path, data, limits=limits, name=name)
+
+
+def is_spreadsheet(data: bytes) -> bool:
+    """A zip (xlsx/xlsm/xlsb/ods) or an OLE compound document (xls, encrypted workbook)."""
+    return data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC, _OLE_MAGIC))
+
+
+def open_spreadsheet(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
+    """A workbook by its magic bytes; InputFileError when unusable (encrypted, damaged, a zip
+    bomb, or not a workbook at all although named like one)."""
     if data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
-        check_zip(name, data, max_uncompressed_bytes, max_compression_ratio)
+        check_zip(name, data, limits.max_uncompressed_bytes, limits.max_compression_ratio)
         return _open_calamine(name, data, _zip_kind(data, suffix), suffix, limits)
     if data.startswith(_OLE_MAGIC):
         if any(marker in data for marker in _ENCRYPTED_STREAMS):
@@ -133,8 +156,8 @@ def open_workbook(
                 "try again",
             )
         return _open_calamine(name, data, "xls", suffix, limits)
-    if suffix in TEXT_EXTENSIONS or suffix == ".xls":
-        return _open_text(name, data, suffix, limits)
+    if suffix == ".xls":  # old exporters write delimited text named .xls
+        return open_text(name, data, suffix, limits)
     raise InputFileError(
         name,
         f"not a valid {suffix.lstrip('.')} workbook: the file holds plain text or unknown data "
@@ -188,7 +211,7 @@ def is_panic(exc: BaseException) -> bool:
 def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: InputLimits) -> Workbook:
     warnings: list[str] = []
     expected = {".xls": "xls", ".ods": "ods", ".xlsb": "xlsb"}.get(suffix, "xlsx")
-    if suffix in TEXT_EXTENSIONS or expected != kind:
+    if suffix not in WORKBOOK_EXTENSIONS or expected != kind:
         warnings.append(f"the file is a {kind} workbook although it is named {suffix}")
     extents = _Extents(name, data, kind, limits)
     extents.check_eager()  # an ods is parsed whole when it is opened: measure it first
@@ -587,7 +610,8 @@ def _ods_row_width(body: bytes) -> int:
     return cells + sum(int(r) - 1 for r in _ODS_COLS_REPEATED.findall(head))
 
 
-def _open_text(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
+def open_text(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
+    """Delimited text (csv, tsv, txt ...) as one unnamed sheet; InputFileError when unusable."""
     head = data[:2048].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
         raise InputFileError(

@@ -1,0 +1,219 @@
+"""HL7 v2 result messages in: the format registry, the OBX grid and end-to-end runs.
+
+The messages under tests/data/hl7 follow the standard's example style (ORU^R01) for versions
+2.3, 2.4 and 2.5.1; every patient in them is synthetic.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from triage.cli import app
+from triage.io import ReadOptions, expand_inputs, read_file
+from triage.io.formats import FORMATS, SUPPORTED_EXTENSIONS, choose_format, open_input
+from triage.io.sources import Workbook
+from triage.schema import REJECT_REASONS, InputFileError
+
+DATA = Path(__file__).parent / "data" / "hl7"
+runner = CliRunner()
+
+
+def invoke(*args: str | Path):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, [str(a) for a in args], prog_name="prolactin-triage")
+
+
+def run(path: Path, out: Path) -> tuple[dict, list[dict[str, str]], list[dict[str, str]]]:  # type: ignore[type-arg]
+    result = invoke("run", path, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    with (out / "results.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with (out / "rejected.csv").open(encoding="utf-8", newline="") as handle:
+        rejected = list(csv.DictReader(handle))
+    for entry in report["inputs"]:
+        assert entry["rows_read"] == entry["rows_triaged"] + entry["rows_rejected"]
+    return report, rows, rejected
+
+
+def by_patient(report: dict, patient: str) -> dict:  # type: ignore[type-arg]
+    found = [r for r in report["results"] if r["patient_id"] == patient]
+    assert len(found) == 1, [r["patient_id"] for r in report["results"]]
+    return found[0]
+
+
+def factor_codes(result: dict) -> set[str]:  # type: ignore[type-arg]
+    return {f["code"] for f in result["factors"]}
+
+
+# ------------------------------------------------------------------------------------------------
+# The registry
+# ------------------------------------------------------------------------------------------------
+def test_registry_declares_each_format_once_and_derives_the_extensions() -> None:
+    names = [f.NAME for f in FORMATS]
+    assert len(names) == len(set(names))
+    assert "hl7" in names and names[-1] == "csv"  # delimited text stays the last resort
+    assert {".hl7", ".xlsx", ".xls", ".ods", ".csv", ".txt"} <= SUPPORTED_EXTENSIONS
+    assert frozenset(s for f in FORMATS for s in f.SUFFIXES) == SUPPORTED_EXTENSIONS
+
+
+def test_content_decides_an_hl7_file_named_txt_is_hl7() -> None:
+    data = (DATA / "oru_v24_mllp.txt").read_bytes()
+    chosen = choose_format(data, ".txt")
+    assert chosen is not None and chosen.NAME == "hl7"
+    assert choose_format(b"id,prolactin\nP1,20\n", ".txt").NAME == "csv"  # type: ignore[union-attr]
+    assert choose_format(b"PK\x03\x04rest", ".csv").NAME == "spreadsheet"  # type: ignore[union-attr]
+
+
+def test_folders_list_hl7_files(tmp_path: Path) -> None:
+    shutil.copy(DATA / "oru_v251_batch.hl7", tmp_path / "a.hl7")
+    (tmp_path / "notes.doc").write_text("x", encoding="utf-8")
+    assert [p.name for p in expand_inputs([tmp_path])] == ["a.hl7"]
+
+
+def test_open_input_gives_one_row_per_obx_numbered_by_segment() -> None:
+    book = open_input(DATA / "oru_v251_batch.hl7", (DATA / "oru_v251_batch.hl7").read_bytes())
+    assert isinstance(book, Workbook) and book.kind == "hl7" and book.is_text
+    rows = book.load("", None)
+    header = rows[0]
+    assert header[:3] == ["patient_id", "patient_name", "sex"]
+    first = dict(zip(header, rows[1], strict=True))
+    assert first["patient_id"] == "SYN1001"
+    assert first["patient_name"] == "Testperson, Anna M"
+    assert first["birth_date"] == "1990-04-12"
+    assert first["collected_at"] == "2026-03-09 08:15:00"
+    assert first["specimen_id"] == "FL1001"
+    assert first["loinc"] == "15081-3" and first["unit"] == "mIU/L"
+    # OBR-13 with \T\ (&), the order's NTE, the result's NTE with \E\ and \F\, the OBX-8 flag
+    comments = str(first["comments"])
+    assert "Amenorrhoea & galactorrhoea" in comments
+    assert "Repeat advised \\ see note|lab" in comments and "OBX-8 flag H" in comments
+    assert book.line_numbers[1] == 8  # FHS, BHS, MSH, PID, ORC, OBR, NTE, then the OBX
+
+
+# ------------------------------------------------------------------------------------------------
+# End to end through `run`
+# ------------------------------------------------------------------------------------------------
+def test_v251_batch_context_correction_and_cancellation(tmp_path: Path) -> None:
+    report, rows, rejected = run(DATA / "oru_v251_batch.hl7", tmp_path / "out")
+    (entry,) = report["inputs"]
+    assert (entry["rows_read"], entry["rows_triaged"], entry["rows_rejected"]) == (7, 5, 2)
+    anna = by_patient(report, "SYN1001")
+    assert anna["prolactin_raw"] == "850" or float(anna["prolactin_raw"]) == 850
+    assert anna["unit_raw"] == "mIU/L"
+    assert anna["prolactin_ng_ml"] == pytest.approx(850 / 21.2, rel=1e-3)
+    assert "hypothyroidism" in factor_codes(anna)  # the TSH 12 mIU/L of the same message
+    bert = by_patient(report, "SYN1002")
+    assert float(bert["prolactin_ng_ml"]) == pytest.approx(22.0)  # the correction, not 18
+    assert bert["source_row"] == 17
+    reasons = {(r["source_row"], r["reason_code"]) for r in rejected}
+    assert ("21", "cancelled_result") in reasons  # status X: no value
+    assert ("22", "other_test") in reasons  # creatinine without a prolactin result
+    assert any("corrected (OBX-11 C) by segment 17" in w for w in entry.get("warnings", [])) or (
+        "corrected" in (tmp_path / "out" / "summary.html").read_text(encoding="utf-8")
+    )
+    assert len(rows) == 2
+
+
+def test_read_file_warns_about_the_correction_and_names_the_message() -> None:
+    read = read_file(DATA / "oru_v251_batch.hl7")
+    warnings = " ".join(read.summary.warnings)
+    assert "message 2 (control id MSG0002)" in warnings
+    assert "corrected (OBX-11 C) by segment 17" in warnings
+    assert "batch headers skipped" in warnings
+    assert read.summary.shape == "long"
+    cancelled = [r for r in read.rejected if r.reason_code == "cancelled_result"]
+    assert cancelled and "message 3 (control id MSG0003)" in cancelled[0].detail
+    assert "cancelled_result" in REJECT_REASONS and "malformed_message" in REJECT_REASONS
+
+
+def test_v24_mllp_framed_txt_with_sn_values_and_local_codes(tmp_path: Path) -> None:
+    report, _rows, rejected = run(DATA / "oru_v24_mllp.txt", tmp_path / "out")
+    (entry,) = report["inputs"]
+    assert (entry["rows_read"], entry["rows_triaged"], entry["rows_rejected"]) == (5, 4, 1)
+    dora = by_patient(report, "SYN2001")
+    assert dora["qualifier"] == "<" and float(dora["prolactin_ng_ml"]) == pytest.approx(5.0)
+    assert dora["unit_raw"] == "ng/mL"
+    fay = by_patient(report, "SYN2003")  # local code PRL, preliminary
+    assert float(fay["prolactin_ng_ml"]) == pytest.approx(640 / 21.2, rel=1e-3)
+    # the message without prolactin: its TSH (local code) has nothing to attach to
+    assert [r["reason_code"] for r in rejected] == ["other_test"]
+    read = read_file(DATA / "oru_v24_mllp.txt")
+    assert any("preliminary" in w and "A24-003" in w for w in read.summary.warnings)
+
+
+def test_v23_newline_ends_and_own_encoding_characters(tmp_path: Path) -> None:
+    report, _rows, _rejected = run(DATA / "oru_v23_newlines.hl7", tmp_path / "out")
+    gail = by_patient(report, "SYN3001")  # PID-2 (2.3 external id) and OBR-13 in comments
+    assert float(gail["prolactin_ng_ml"]) == pytest.approx(1200 / 21.2, rel=1e-3)
+    assert "medication:antipsychotic" in factor_codes(gail)  # "on risperidone" (OBR-13)
+    hal = by_patient(report, "SYN3002")  # MSH#$~\&: '#' fields, '$' components
+    assert float(hal["prolactin_ng_ml"]) == pytest.approx(9.5)
+    read = read_file(DATA / "oru_v23_newlines.hl7")
+    rows = read.frame
+    assert set(rows["patient_id"]) == {"SYN3001", "SYN3002"}
+
+
+def test_a_message_without_pid_is_a_rejected_row_naming_it(tmp_path: Path) -> None:
+    report, _rows, rejected = run(DATA / "mixed.hl7", tmp_path / "out")
+    assert [r["patient_id"] for r in report["results"]] == ["SYN4001"]
+    (bad,) = rejected
+    assert bad["reason_code"] == "malformed_message" and bad["source_row"] == "7"
+    assert bad["detail"].startswith("message 2 (control id MIX-2): no PID segment")
+
+
+def test_nothing_readable_exits_3_naming_file_and_message(tmp_path: Path) -> None:
+    result = invoke("run", DATA / "malformed.hl7", "--out", tmp_path / "out")
+    assert result.exit_code == 3
+    assert "malformed.hl7" in result.output
+    assert "message 1 (control id BAD-1)" in result.output
+    with pytest.raises(InputFileError, match=r"message 2 \(control id BAD-2\)"):
+        read_file(DATA / "malformed.hl7")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"MSH|^~\\&|A|B|C|D|2026||ORU^R01|Z1|P|2.5\rPID|1||P1||N^M\r",  # no OBX at all
+        b"MSH|^~\\&|A|B|C|D|2026||ORU^R01|Z1|P|2.5\rOBX|1|NM|2842-3^PRL^LN||5|ng/mL\r",
+        b"MSH|^~\\&|\r\x00\x00garbage\rOBX\r",
+        b"\x0bMSH|^~\\&|A|B\x1c\r",
+    ],
+)
+def test_broken_files_are_input_errors_never_crashes(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "broken.hl7"
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=r"broken\.hl7"):
+        read_file(path, options=ReadOptions())
+
+
+def test_check_reports_messages_results_and_mapping(tmp_path: Path) -> None:
+    result = invoke("check", DATA / "oru_v251_batch.hl7")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "long shape" in out and "3 message(s)" in out and "7 result(s)" in out
+    assert "test_code" in out and "loinc" in out
+    assert "rows: 7 read = 5 usable + 2 rejected" in out
+    assert "cancelled_result" in out
+
+
+def test_hl7_files_and_spreadsheets_in_one_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(DATA / "oru_v251_batch.hl7", folder / "a.hl7")
+    (folder / "b.csv").write_text("Patient ID,Sex,Age,Prolactin (ng/mL)\nC1,F,30,12\n")
+    report, _rows, _rejected = run(folder, tmp_path / "out")
+    assert [i["file"] for i in report["inputs"]] == ["a.hl7", "b.csv"]
+
+
+def test_readme_names_every_supported_extension() -> None:
+    """The help points to README "Input formats": it must name every registered type."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Input formats", 1)[1].split("\n## ", 1)[0]
+    missing = [s for s in sorted(SUPPORTED_EXTENSIONS) if s.lstrip(".") not in section]
+    assert not missing, missing

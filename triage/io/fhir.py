@@ -1,0 +1,507 @@
+"""FHIR R4 input: a Bundle (JSON) read as the long-shape grid a spreadsheet export would give.
+
+One grid row per Observation (prolactin by LOINC 2842-3 / 20568-2 / 15081-3, and the other lab
+Observations the long reader uses as context: TSH, free T4, eGFR, creatinine, hCG, PEG
+recovery ...), with the canonical header names the column matcher knows (``patient_id``,
+``sex``, ``birth_date``, ``collected_at``, ``specimen_id``, ``test_code``, ``test``,
+``result``, ``unit``, ``reference_range``, ``medications``, ``comments``, ``pregnant``), so
+that the existing pipeline does the rest (triage.io.long):
+
+- ``Patient`` (the Observation's subject) -> identifier (else id), name, gender, birthDate;
+- ``MedicationStatement`` / ``MedicationRequest`` of the patient (not stopped, not entered in
+  error) -> ``medications`` (medicationCodeableConcept text or coding display, or the
+  referenced Medication's);
+- ``Condition`` of the patient (not resolved / inactive / refuted) -> ``comments`` (its text);
+  a pregnancy (SNOMED 77386006, or "pregnan" in its text) also -> ``pregnant`` = yes;
+- the Observation's referenceRange -> ``reference_range`` ("low-high" in the value's unit),
+  except a range this tool wrote from its own reference set (its reference-source extension
+  says ``set`` or ``physiological``); its notes -> ``comments`` (not the notes this tool wrote:
+  an Observation carrying the tool's triage extensions);
+- effectiveDateTime (or effectivePeriod.start / effectiveInstant) -> ``collected_at``, the
+  wall-clock time as written (the offset is dropped).
+
+``source_row`` of a row is its entry's 1-based position in ``Bundle.entry``.  An Observation
+without subject or value is a rejected row (``malformed_line``) whose detail names the entry
+(``entry[3] Observation/abc: no subject``); a file that is not JSON, not a Bundle, or holds no
+usable Observation is refused (InputFileError, exit 3) naming the file and the resource.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+from triage.io.delimited import InputLimits
+from triage.io.sources import Rows, Workbook
+from triage.schema import InputFileError
+
+NAME: Final = "fhir"
+SUFFIXES: Final = frozenset({".json"})
+
+HEADER: Final[tuple[str, ...]] = (
+    "patient_id",
+    "patient_name",
+    "sex",
+    "birth_date",
+    "collected_at",
+    "specimen_id",
+    "test_code",
+    "test",
+    "result",
+    "unit",
+    "reference_range",
+    "medications",
+    "comments",
+    "pregnant",
+    "gestational_weeks",
+    "lactating",
+    "postpartum_weeks",
+    "dialysis",
+    "menopausal",
+    "kidney_transplant",
+    "head_trauma",
+    "symptoms",
+    "liver_disease",
+    "pituitary_lesion",
+)
+# Conditions whose text starts with one of these labels (as this tool writes them) go to that
+# field; the text of any other Condition goes to comments.
+TEXT_CONDITIONS: Final[dict[str, str]] = {
+    "symptoms:": "symptoms",
+    "liver disease:": "liver_disease",
+    "pituitary lesion:": "pituitary_lesion",
+    "comments:": "comments",
+}
+# Conditions this tool writes for the yes/no fields (output/fhir.py CONTEXT_FLAGS): their text
+# starts with the label; the field is "yes" (or the cell as written, from the note).
+FLAG_CONDITIONS: Final[dict[str, str]] = {
+    "lactating": "lactating",
+    "postmenopausal": "menopausal",
+    "dialysis": "dialysis",
+    "kidney transplant": "kidney_transplant",
+    "head trauma": "head_trauma",
+}
+_WEEKS: Final = re.compile(r"(\d+(?:\.\d+)?)\s*weeks")
+_AS_WRITTEN: Final = "as written: "
+# LOINC codes named in words the long reader recognises (a code it does not list still finds
+# its test by this name).
+LOINC_NAMES: Final[dict[str, str]] = {
+    "2842-3": "Prolactin",
+    "20568-2": "Prolactin",
+    "15081-3": "Prolactin",
+    "3016-3": "TSH",
+    "3024-7": "Free T4",
+    "3024-0": "Free T4",
+    "14920-3": "Free T4",
+    "33914-3": "eGFR",
+    "48642-3": "eGFR",
+    "62238-1": "eGFR",
+    "2160-0": "Creatinine",
+    "14682-9": "Creatinine",
+    "2106-3": "hCG",
+    "21198-7": "hCG",
+}
+PREGNANCY_SNOMED: Final = "77386006"
+_SKIP_MED_STATUS: Final = frozenset(
+    {"stopped", "entered-in-error", "not-taken", "cancelled", "completed", "revoked"}
+)
+_SKIP_CLINICAL: Final = frozenset({"inactive", "resolved", "remission"})
+_SKIP_VERIFICATION: Final = frozenset({"refuted", "entered-in-error"})
+_TOOL_EXTENSION: Final = "StructureDefinition/triage-"
+_REFERENCE_SOURCE: Final = "StructureDefinition/reference-source"
+_OFFSET: Final = re.compile(r"(Z|[+-]\d{2}:\d{2})$")
+_SNIFF_BYTES: Final = 4096
+
+
+def sniff(data: bytes, suffix: str) -> bool:
+    """JSON whose resourceType is Bundle (looked for in the first few KB)."""
+    try:
+        head = data[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
+        if not head.startswith(b"{"):
+            return False
+        return re.search(rb'"resourceType"\s*:\s*"Bundle"', head) is not None
+    except Exception:
+        return False
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _concept_text(concept: object) -> str:
+    if not isinstance(concept, Mapping):
+        return ""
+    text = _text(concept.get("text"))
+    if text:
+        return text
+    for coding in _list(concept.get("coding")):
+        if isinstance(coding, Mapping):
+            shown = _text(coding.get("display")) or _text(coding.get("code"))
+            if shown:
+                return shown
+    return ""
+
+
+def _codes(concept: object) -> list[tuple[str, str, str]]:
+    """(system, code, display) of a CodeableConcept's codings."""
+    if not isinstance(concept, Mapping):
+        return []
+    return [
+        (_text(c.get("system")), _text(c.get("code")), _text(c.get("display")))
+        for c in _list(concept.get("coding"))
+        if isinstance(c, Mapping)
+    ]
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _number(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return ""
+    return str(value).strip()
+
+
+def _unit(quantity: Mapping[str, Any]) -> str:
+    unit = _text(quantity.get("unit"))
+    if unit:
+        return unit
+    code = _text(quantity.get("code"))
+    return code.replace("[IU]", "IU").replace("[iU]", "IU") if code else ""
+
+
+def _collected(resource: Mapping[str, Any]) -> str:
+    when = _text(resource.get("effectiveDateTime")) or _text(resource.get("effectiveInstant"))
+    if not when:
+        period = resource.get("effectivePeriod")
+        if isinstance(period, Mapping):
+            when = _text(period.get("start"))
+    when = _OFFSET.sub("", when)
+    return when.replace("T", " ")
+
+
+def _reference_range(resource: Mapping[str, Any], unit: str) -> str:
+    for item in _list(resource.get("referenceRange")):
+        if not isinstance(item, Mapping):
+            continue
+        source = next(
+            (
+                _text(e.get("valueCode"))
+                for e in _list(item.get("extension"))
+                if isinstance(e, Mapping) and _text(e.get("url")).endswith(_REFERENCE_SOURCE)
+            ),
+            "",
+        )
+        if source and source != "row":
+            continue  # this tool's own choice from its reference set, not the lab's interval
+        low = item.get("low")
+        high = item.get("high")
+        lo = _number(low.get("value")) if isinstance(low, Mapping) else ""
+        hi = _number(high.get("value")) if isinstance(high, Mapping) else ""
+        if lo and hi:
+            return f"{lo}-{hi}"
+        if hi:
+            return f"<{hi}"
+        if lo:
+            return f">{lo}"
+        text = _text(item.get("text"))
+        if text:
+            return text
+    del unit
+    return ""
+
+
+def _subject_key(resource: Mapping[str, Any], field: str = "subject") -> str:
+    subject = resource.get(field)
+    if not isinstance(subject, Mapping):
+        return ""
+    return _text(subject.get("reference"))
+
+
+class _Index:
+    """The Bundle's resources by the references that may point at them."""
+
+    def __init__(self, entries: list[Any]) -> None:
+        self.by_ref: dict[str, Mapping[str, Any]] = {}
+        for entry in entries:
+            if not isinstance(entry, Mapping):
+                continue
+            resource = entry.get("resource")
+            if not isinstance(resource, Mapping):
+                continue
+            kind, rid = _text(resource.get("resourceType")), _text(resource.get("id"))
+            full = _text(entry.get("fullUrl"))
+            if full:
+                self.by_ref[full] = resource
+            if kind and rid:
+                self.by_ref[f"{kind}/{rid}"] = resource
+                if full.endswith(f"/{kind}/{rid}"):
+                    self.by_ref[full] = resource
+
+    def get(self, reference: str) -> Mapping[str, Any] | None:
+        if not reference:
+            return None
+        found = self.by_ref.get(reference)
+        if found is None and "/" in reference:
+            parts = reference.rstrip("/").split("/")
+            found = self.by_ref.get("/".join(parts[-2:]))
+        return found
+
+
+def _patient_cells(patient: Mapping[str, Any] | None, reference: str) -> dict[str, str]:
+    if patient is None:
+        return {"patient_id": reference.rsplit("/", 1)[-1].removeprefix("urn:uuid:")}
+    pid = ""
+    for ident in _list(patient.get("identifier")):
+        if isinstance(ident, Mapping) and _text(ident.get("value")):
+            pid = _text(ident.get("value"))
+            break
+    pid = pid or _text(patient.get("id"))
+    name = ""
+    for item in _list(patient.get("name")):
+        if isinstance(item, Mapping):
+            name = (
+                _text(item.get("text"))
+                or " ".join(
+                    [*(_text(g) for g in _list(item.get("given"))), _text(item.get("family"))]
+                ).strip()
+            )
+            if name:
+                break
+    gender = _text(patient.get("gender")).casefold()
+    sex = {"female": "F", "male": "M"}.get(gender, "")
+    return {
+        "patient_id": pid,
+        "patient_name": name,
+        "sex": sex,
+        "birth_date": _text(patient.get("birthDate")),
+    }
+
+
+def _medication(resource: Mapping[str, Any], index: _Index) -> str:
+    text = _concept_text(resource.get("medicationCodeableConcept"))
+    if not text:
+        ref = resource.get("medicationReference")
+        if isinstance(ref, Mapping):
+            med = index.get(_text(ref.get("reference")))
+            text = _concept_text(med.get("code")) if med else ""
+            text = text or _text(ref.get("display"))
+    return text
+
+
+def _as_written(resource: Mapping[str, Any]) -> str:
+    for note in _list(resource.get("note")):
+        text = _text(note.get("text")) if isinstance(note, Mapping) else ""
+        if text.startswith(_AS_WRITTEN):
+            return text.removeprefix(_AS_WRITTEN).strip()
+    return ""
+
+
+def _condition(resource: Mapping[str, Any], cells: dict[str, str]) -> str:
+    """What a Condition says: yes/no fields into ``cells`` (pregnancy: yes / no / unknown, or
+    the cell as written; the flags this tool writes), the text of any other (for comments)."""
+    clinical = {c[1] for c in _codes(resource.get("clinicalStatus"))}
+    verification = {c[1] for c in _codes(resource.get("verificationStatus"))}
+    code = resource.get("code")
+    text = _concept_text(code)
+    folded = text.casefold()
+    said = _as_written(resource)
+    inactive = bool(clinical & _SKIP_CLINICAL or verification & _SKIP_VERIFICATION)
+    if any(c[1] == PREGNANCY_SNOMED for c in _codes(code)) or folded.startswith("pregnan"):
+        if cells.get("pregnant") not in ("yes",):
+            if inactive:
+                cells["pregnant"] = said or "no"
+            elif verification & {"unconfirmed", "provisional", "differential"}:
+                cells["pregnant"] = said or "unknown"
+            else:
+                cells["pregnant"] = said or "yes"
+        weeks = _WEEKS.search(text)
+        if weeks and not inactive:
+            cells["gestational_weeks"] = weeks.group(1)
+        return ""
+    if inactive:
+        return ""
+    for label, field in TEXT_CONDITIONS.items():
+        if folded.startswith(label) and field != "comments":
+            said = text[len(label) :].strip()
+            cells[field] = "; ".join(x for x in (cells.get(field, ""), said) if x)
+            return ""
+        if folded.startswith(label):
+            return text[len(label) :].strip()
+    for label, field in FLAG_CONDITIONS.items():
+        if folded.startswith(label):
+            cells[field] = said or "yes"
+            weeks = _WEEKS.search(text)
+            if field == "lactating" and weeks:
+                cells["postpartum_weeks"] = weeks.group(1)
+            return ""
+    return text
+
+
+def _value(resource: Mapping[str, Any]) -> tuple[str, str]:
+    """The result cell and unit of an Observation ("" when it has none)."""
+    quantity = resource.get("valueQuantity")
+    if isinstance(quantity, Mapping):
+        number = _number(quantity.get("value"))
+        if number:
+            comparator = _text(quantity.get("comparator"))
+            return comparator + number, _unit(quantity)
+    for key in ("valueString", "valueInteger"):
+        value = _number(resource.get(key)) if key == "valueInteger" else _text(resource.get(key))
+        if value:
+            return value, ""
+    return _concept_text(resource.get("valueCodeableConcept")), ""
+
+
+def _test(resource: Mapping[str, Any]) -> tuple[str, str]:
+    code = resource.get("code")
+    loinc = next((c for s, c, _ in _codes(code) if s == "http://loinc.org" and c), "")
+    any_code = loinc or next((c for _, c, _ in _codes(code) if c), "")
+    name = LOINC_NAMES.get(loinc, "") or _concept_text(code)
+    return any_code, name
+
+
+def _is_tools_own(resource: Mapping[str, Any]) -> bool:
+    return any(
+        isinstance(e, Mapping) and _TOOL_EXTENSION in _text(e.get("url"))
+        for e in _list(resource.get("extension"))
+    )
+
+
+def bundle_grid(name: str, data: bytes) -> tuple[Rows, dict[int, str], list[int], list[str]]:
+    """The grid of a Bundle: rows (header first), bad rows, entry numbers, warnings."""
+    try:
+        bundle = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputFileError(
+            name, f"not a FHIR JSON file: the JSON cannot be read ({exc})"
+        ) from None
+    if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
+        kind = bundle.get("resourceType") if isinstance(bundle, dict) else type(bundle).__name__
+        raise InputFileError(name, f"not a FHIR Bundle (resourceType {kind!r})")
+    entries = bundle.get("entry")
+    if not isinstance(entries, list):
+        raise InputFileError(name, "Bundle: no entry list (the Bundle holds no resources)")
+    index = _Index(entries)
+    meds: dict[str, list[str]] = {}
+    notes: dict[str, list[str]] = {}
+    states: dict[str, dict[str, str]] = {}
+    warnings: list[str] = []
+    skipped: dict[str, int] = {}
+    for entry in entries:
+        resource = entry.get("resource") if isinstance(entry, Mapping) else None
+        if not isinstance(resource, Mapping):
+            continue
+        kind = _text(resource.get("resourceType"))
+        if kind in ("MedicationStatement", "MedicationRequest"):
+            who = _subject_key(resource) or _subject_key(resource, "patient")
+            status = _text(resource.get("status"))
+            text = "" if status in _SKIP_MED_STATUS else _medication(resource, index)
+            if who and text and text not in meds.setdefault(who, []):
+                meds[who].append(text)
+        elif kind == "Condition":
+            who = _subject_key(resource) or _subject_key(resource, "patient")
+            if not who:
+                continue
+            text = _condition(resource, states.setdefault(who, {}))
+            if text and text not in notes.setdefault(who, []):
+                notes[who].append(text)
+        elif kind not in ("Observation", "Patient", "Medication", "Specimen"):
+            skipped[kind or "(no resourceType)"] = skipped.get(kind or "(no resourceType)", 0) + 1
+    if skipped:
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(skipped.items()))
+        warnings.append(f"resources not used: {kinds}")
+    rows: Rows = [list(HEADER)]
+    lines: list[int] = [0]
+    bad: dict[int, str] = {}
+    observations = 0
+    for number, entry in enumerate(entries):
+        resource = entry.get("resource") if isinstance(entry, Mapping) else None
+        if not isinstance(resource, Mapping) or resource.get("resourceType") != "Observation":
+            continue
+        observations += 1
+        label = f"entry[{number}] Observation/{_text(resource.get('id')) or '(no id)'}"
+        row_index = len(rows)
+        lines.append(number + 1)
+        who = _subject_key(resource)
+        result, unit = _value(resource)
+        problem = ""
+        if not who:
+            problem = "no subject (the Observation names no patient)"
+        elif not result:
+            problem = "no value (valueQuantity, valueString or valueCodeableConcept)"
+        elif _text(resource.get("status")) in ("entered-in-error", "cancelled"):
+            problem = f"status {resource.get('status')}"
+        if problem:
+            bad[row_index] = f"{label}: {problem}"
+            rows.append([""] * len(HEADER))
+            continue
+        cells = _patient_cells(index.get(who), who)
+        code, test = _test(resource)
+        specimen = ""
+        spec = resource.get("specimen")
+        if isinstance(spec, Mapping):
+            ident = spec.get("identifier")
+            if isinstance(ident, Mapping):
+                specimen = _text(ident.get("value"))
+            target = index.get(_text(spec.get("reference")))
+            if not specimen and target is not None:
+                accession = target.get("accessionIdentifier")
+                if isinstance(accession, Mapping):
+                    specimen = _text(accession.get("value"))
+            specimen = specimen or _text(spec.get("display")).removeprefix("Specimen ")
+        own_notes = (
+            []
+            if _is_tools_own(resource)
+            else [
+                _text(n.get("text"))
+                for n in _list(resource.get("note"))
+                if isinstance(n, Mapping) and _text(n.get("text"))
+            ]
+        )
+        cells.update(
+            {
+                "collected_at": _collected(resource),
+                "specimen_id": specimen,
+                "test_code": code,
+                "test": test or code,
+                "result": result,
+                "unit": unit,
+                "reference_range": _reference_range(resource, unit),
+                "medications": "; ".join(meds.get(who, [])),
+                "comments": "; ".join([*notes.get(who, []), *own_notes]),
+            }
+        )
+        cells.update(states.get(who, {}))
+        rows.append([cells.get(h, "") for h in HEADER])
+    if not observations:
+        raise InputFileError(name, "Bundle: no Observation (no result to triage)")
+    if len(bad) == observations:
+        first = bad[min(bad)]
+        raise InputFileError(name, f"no usable Observation in the Bundle ({first})")
+    return rows, bad, lines, warnings
+
+
+def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
+    """A FHIR Bundle as one unnamed sheet (the format registry's ``open``)."""
+    rows, bad, lines, warnings = bundle_grid(name, data)
+    if len(rows) - 1 > limits.max_rows:
+        raise InputFileError(name, f"the Bundle holds more than {limits.max_rows} Observations")
+
+    def load(sheet: str, nrows: int | None) -> Rows:
+        return rows if nrows is None else rows[:nrows]
+
+    return Workbook(
+        kind=NAME,
+        sheet_names=[""],
+        hidden=set(),
+        load=load,
+        warnings=warnings,
+        bad_rows=bad,
+        line_numbers=lines,
+        text=True,
+        number_by_line=True,
+    )

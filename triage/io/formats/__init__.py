@@ -1,0 +1,100 @@
+"""The input formats: one module per format, chosen by content first and by suffix second.
+
+A format is a module with four names (``InputFormat``):
+
+- ``NAME``: its short name (also the ``Workbook.kind`` it produces, e.g. ``"hl7"``);
+- ``SUFFIXES``: the file extensions it owns, lower case with the dot;
+- ``sniff(data, suffix) -> bool``: True when the content is of this format (cheap, never
+  raises; an HL7 file named .txt is HL7);
+- ``open(name, data, suffix, limits) -> Workbook``: the file as sheets of rows of cells, or
+  ``InputFileError`` (``name`` is the file name to show).
+
+``open_input`` refuses a suffix no format owns, then opens the file with the first format of
+``FORMATS`` whose ``sniff`` says yes, else with the first one owning the suffix (its ``open``
+names what is wrong).  Adding a format is adding its module and one line to ``FORMATS``;
+``SUPPORTED_EXTENSIONS`` (folders, the batch inbox, the CLI help) follows from it.  Delimited
+text stays last: it takes any text its suffixes allow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final, Protocol
+
+from triage.io import fhir, hl7
+from triage.io.delimited import InputLimits
+from triage.io.formats import spreadsheet, text
+from triage.io.sources import Workbook, display_name
+from triage.schema import InputFileError
+
+
+class InputFormat(Protocol):
+    """What a format module declares (modules satisfy this protocol)."""
+
+    @property
+    def NAME(self) -> str: ...
+
+    @property
+    def SUFFIXES(self) -> frozenset[str]: ...
+
+    def sniff(self, data: bytes, suffix: str) -> bool: ...
+
+    def open(self, name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook: ...
+
+
+# The registry: sniffed in this order.  One line per format; delimited text stays last.
+FORMATS: Final[tuple[InputFormat, ...]] = (
+    spreadsheet,
+    hl7,
+    fhir,
+    text,
+)
+
+SUPPORTED_EXTENSIONS: Final[frozenset[str]] = frozenset(s for f in FORMATS for s in f.SUFFIXES)
+
+
+def supported_types() -> str:
+    """The supported extensions without dots, for help texts: "csv, hl7, ods, ..."."""
+    return ", ".join(sorted(e.lstrip(".") for e in SUPPORTED_EXTENSIONS))
+
+
+def choose_format(data: bytes, suffix: str) -> InputFormat | None:
+    """The format that reads ``data`` (a file named with ``suffix``): the first that
+    recognises the content, else the first owning the suffix; None when none does."""
+    for fmt in FORMATS:
+        if fmt.sniff(data, suffix):
+            return fmt
+    return next((fmt for fmt in FORMATS if suffix in fmt.SUFFIXES), None)
+
+
+def open_input(
+    path: Path, data: bytes, *, limits: InputLimits | None = None, name: str | None = None
+) -> Workbook:
+    """Identify ``data`` (the bytes of ``path``) and open it; InputFileError when unusable.
+
+    ``limits`` bound the rows, columns and cells of a sheet (a workbook sheet is measured from
+    its XML before its grid is built) and the zip guard.  ``name``: the file name to show
+    (default ``display_name(path)``)."""
+    name = name if name is not None else display_name(path)
+    limits = limits or InputLimits()
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_EXTENSIONS:
+        raise InputFileError(
+            name, f"unsupported file type {suffix or '(none)'!r} (expected {supported_types()})"
+        )
+    if not data.strip():
+        raise InputFileError(name, "the file is empty")
+    fmt = choose_format(data, suffix)
+    if fmt is None:  # pragma: no cover - every supported suffix has an owner
+        raise InputFileError(name, f"no reader for {suffix!r} files")
+    return fmt.open(name, data, suffix, limits)
+
+
+__all__ = [
+    "FORMATS",
+    "SUPPORTED_EXTENSIONS",
+    "InputFormat",
+    "choose_format",
+    "open_input",
+    "supported_types",
+]

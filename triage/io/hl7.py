@@ -1,0 +1,558 @@
+"""HL7 v2 result messages (ORU^R01 and kin, versions 2.3 to 2.5.1) as a long-shape grid.
+
+One file holds one or many messages; segments end in ``\\r``, ``\\n`` or ``\\r\\n``; MLLP framing
+(0x0b ... 0x1c 0x0d) is tolerated and batch headers (FHS/BHS/BTS/FTS) are skipped.  Each message
+is parsed by python-hl7 with its own encoding characters (MSH-1, MSH-2); escape sequences
+(``\\F\\ \\S\\ \\T\\ \\R\\ \\E\\``, ``\\Xhh...\\`` as UTF-8, ``\\.br\\``) are decoded.
+
+Every OBX segment becomes one grid row under a header of canonical field names, so the long
+reader does the rest (prolactin rows are results, TSH, free T4, eGFR, creatinine, hCG and PEG
+rows of the same patient and collection become their context):
+
+=================  ==============================================================================
+patient_id         PID-3 (first identifier's ID; else PID-2, PID-4)
+patient_name       PID-5 as "Family, Given Middle"
+sex                PID-8
+birth_date         PID-7 (HL7 TS -> ISO YYYY-MM-DD)
+collected_at       OBR-7, else SPM-17, else OBX-14 (-> ISO YYYY-MM-DD HH:MM[:SS])
+specimen_id        SPM-2, else OBR-3 (filler number), else OBR-2 (placer number)
+test_code, test    OBX-3 identifier and text (the alternate identifier when the first is empty)
+loinc              the OBX-3 code whose coding system is LN (first or alternate triplet)
+result             OBX-5 by OBX-2: NM/ST/TX/FT as given, SN "<^5" -> "<5", CE/CWE the text
+unit               OBX-6 identifier (else its text)
+reference_range    OBX-7
+comments           OBR-13 clinical information, NTE notes of the patient, order and result,
+                   and the OBX-8 abnormal flag
+=================  ==============================================================================
+
+Result status (OBX-11): F, C, U and empty are results; a corrected (C) result replaces an
+earlier one of the same patient, specimen and test (a warning says so); P, I, R, S are kept with a
+warning (preliminary); X, D, W, N, O hold no valid result and are rejected (``cancelled_result``;
+D and W also withdraw an earlier result of the same test).  A message that cannot be read (not
+parseable, no PID, no patient identity) has each of its OBX rejected (``malformed_message``),
+or one row at its MSH when it has none.  Row numbers (``source_row``) are segment numbers: the
+n-th non-empty segment of the file (its line when each segment is on a line of its own).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import hl7 as hl7lib
+
+from triage.io.delimited import InputLimits
+from triage.io.sources import Rows, Workbook
+from triage.schema import InputFileError
+
+NAME: Final = "hl7"
+SUFFIXES: Final = frozenset({".hl7"})
+
+HEADER: Final = (
+    "patient_id",
+    "patient_name",
+    "sex",
+    "birth_date",
+    "collected_at",
+    "specimen_id",
+    "test_code",
+    "loinc",
+    "test",
+    "result",
+    "unit",
+    "reference_range",
+    "comments",
+)
+_COL: Final = {name: i for i, name in enumerate(HEADER)}
+KEPT_STATUSES: Final = frozenset({"F", "C", "U", ""})
+PRELIMINARY_STATUSES: Final = frozenset({"P", "I", "R", "S", "A"})
+VOID_STATUSES: Final = {
+    "X": "X (the result could not be obtained: cancelled)",
+    "D": "D (deleted)",
+    "W": "W (posted in error: wrong patient or test)",
+    "N": "N (not asked)",
+    "O": "O (order detail only, no result)",
+}
+_WITHDRAWING: Final = frozenset({"D", "W"})
+_BATCH: Final = frozenset({"FHS", "BHS", "BTS", "FTS"})
+_MLLP: Final = str.maketrans("", "", "\x0b\x1c")
+_SEGMENT_ENDS: Final = re.compile(r"\r\n|\r|\n")
+_SEGMENT_ID: Final = re.compile(r"[A-Z][A-Z0-9]{2}\Z")
+_TS: Final = re.compile(
+    r"(\d{4})(\d{2})?(\d{2})?(?:(\d{2})(\d{2})?(\d{2})?(?:\.\d{1,4})?)?(?:[+-]\d{4})?\Z"
+)
+_HEX_ESCAPE: Final = re.compile(r"\\X((?:[0-9A-Fa-f]{2})+)\\")
+_FORMAT_ESCAPE: Final = re.compile(r"\\(?:H|N|\.(?:sp|fi|nf|in|ti|sk|ce)[^\\]*)\\")
+_LISTED: Final = 10
+
+
+def sniff(data: bytes, suffix: str) -> bool:
+    """A file whose first segment is MSH, FHS or BHS (after an optional BOM, blank lines and
+    an MLLP start byte) followed by a field separator and encoding characters."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n\x0b")
+    if head[:3] not in (b"MSH", b"FHS", b"BHS") or len(head) < 8:
+        return False
+    sep = head[3:4]
+    return not sep.isalnum() and sep not in b" \t\r\n" and head.count(sep, 0, 80) >= 2
+
+
+def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
+    """The file's OBX segments as a long-shape grid (see the module docstring)."""
+    text, warnings = _decode(data)
+    segments = _segments(text)
+    reader = _Reader(name, limits)
+    reader.warnings += warnings
+    reader.read(segments)
+    return reader.workbook()
+
+
+def _decode(data: bytes) -> tuple[str, list[str]]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace"), [
+            "the HL7 file is not UTF-8; it was read as Windows-1252 (Latin-1)"
+        ]
+
+
+def _segments(text: str) -> list[tuple[int, str]]:
+    """(segment number, text) of every non-empty segment, MLLP bytes removed."""
+    found = (s.strip(" \t\x00") for s in _SEGMENT_ENDS.split(text.translate(_MLLP)))
+    return list(enumerate((s for s in found if s), start=1))
+
+
+@dataclass
+class _Patient:
+    patient_id: str = ""
+    name: str = ""
+    sex: str = ""
+    birth_date: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Order:
+    specimen: str = ""
+    collected: str = ""
+    spm_specimen: str = ""
+    spm_collected: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Result:
+    number: int  # segment number
+    patient: _Patient
+    order: _Order
+    cells: dict[str, str]
+    observed: str
+    status: str
+    notes: list[str] = field(default_factory=list)
+    void: str = ""  # why it is not a result (rejected as cancelled_result)
+    sub_id: str = ""  # OBX-4
+
+
+@dataclass
+class _Row:
+    number: int
+    cells: list[object]
+    bad: str = ""
+    reason: str = ""
+
+
+class _Reader:
+    def __init__(self, name: str, limits: InputLimits) -> None:
+        self.name, self.limits = name, limits
+        self.rows: list[_Row] = []
+        self.warnings: list[str] = []
+        self.problems: list[str] = []  # unreadable messages, for the error when nothing is read
+        self.messages = 0
+        self.versions: set[str] = set()
+        self.batch = False
+        self.preliminary: list[str] = []
+        self.kept: dict[tuple[str, ...], int] = {}  # result key -> index in rows
+
+    # ---------------------------------------------------------------------------------------
+    def read(self, segments: list[tuple[int, str]]) -> None:
+        orphans: list[tuple[int, str]] = []
+        message: list[tuple[int, str]] = []
+        for number, text in segments:
+            kind = text[:3]
+            if kind in _BATCH:
+                self.batch = True
+                continue
+            if kind == "MSH":
+                if message:
+                    self._message(message)
+                message = [(number, text)]
+            elif message:
+                message.append((number, text))
+            else:
+                orphans.append((number, text))
+        if message:
+            self._message(message)
+        if orphans:
+            self._orphans(orphans)
+        if len(self.rows) > self.limits.max_rows:
+            raise InputFileError(
+                self.name,
+                f"refused: the file holds {len(self.rows):,} results (OBX segments); the limit "
+                f"is {self.limits.max_rows:,} rows (max_rows)",
+            )
+
+    def _orphans(self, orphans: list[tuple[int, str]]) -> None:
+        detail = "segment before any MSH message header: not part of a message"
+        results = [n for n, t in orphans if t.startswith("OBX")]
+        for number in results:
+            self.rows.append(_Row(number, [], f"{detail} (a result without its patient)"))
+        if not results:
+            listed = ", ".join(str(n) for n, _ in orphans[:_LISTED])
+            self.warnings.append(
+                f"segment(s) {listed} come before any MSH message header and were skipped"
+            )
+
+    def _message(self, segments: list[tuple[int, str]]) -> None:
+        self.messages += 1
+        ordinal = self.messages
+        first = segments[0][0]
+        raw_id = _raw_field(segments[0][1], 10)
+        label = f"message {ordinal} (control id {raw_id or '?'})"
+        try:
+            message = hl7lib.parse("\r".join(t for _, t in segments))
+        except Exception as exc:  # python-hl7 raises several types for a broken message
+            self._broken(label, segments, f"cannot be parsed ({type(exc).__name__})")
+            return
+        version = _field(message, message[0], 12)
+        if version:
+            self.versions.add(version)
+        control = _field(message, message[0], 10)
+        label = f"message {ordinal} (control id {control or '?'})"
+        if not any(t.startswith("OBX") for _, t in segments):
+            kind = _field(message, message[0], 9, component=None) or "?"
+            self.warnings.append(
+                f"{label} at segment {first} ({kind}) holds no results (no OBX segment); skipped"
+            )
+            return
+        try:
+            results = self._results(message, segments, label)
+        except _BrokenMessage as exc:
+            self._broken(label, segments, str(exc))
+            return
+        except Exception as exc:  # an unexpected shape: that message only
+            self._broken(label, segments, f"cannot be read ({type(exc).__name__})")
+            return
+        for result in results:
+            self._add(result, label)
+
+    def _broken(self, label: str, segments: list[tuple[int, str]], why: str) -> None:
+        detail = f"{label}: {why}"
+        self.problems.append(f"{label} at segment {segments[0][0]}: {why}")
+        numbers = [n for n, t in segments if t.startswith("OBX")] or [segments[0][0]]
+        for number in numbers:
+            self.rows.append(_Row(number, [], detail, "malformed_message"))
+
+    def _results(self, message: Any, segments: list[tuple[int, str]], label: str) -> list[_Result]:
+        patient: _Patient | None = None
+        order = _Order()
+        last: _Result | None = None
+        notes_target: list[str] | None = None
+        results: list[_Result] = []
+        for (number, _), segment in zip(segments, message, strict=False):
+            kind = str(segment[0])
+            if kind == "PID":
+                patient = self._patient(message, segment, number)
+                order, last, notes_target = _Order(), None, patient.notes
+            elif kind == "ORC":
+                order, last, notes_target = _Order(), None, order.notes
+            elif kind == "OBR":
+                order = _Order(
+                    specimen=_field(message, segment, 3) or _field(message, segment, 2),
+                    collected=_timestamp(_field(message, segment, 7)),
+                )
+                clinical = _field(message, segment, 13, component=None)
+                if clinical:
+                    order.notes.append(clinical)
+                last, notes_target = None, order.notes
+            elif kind == "SPM":
+                order.spm_specimen = _field(message, segment, 2)
+                order.spm_collected = _timestamp(_field(message, segment, 17))
+            elif kind == "NTE":
+                note = _field(message, segment, 3, component=None, repeat=None)
+                if note and last is not None:
+                    last.notes.append(note)
+                elif note and notes_target is not None:
+                    notes_target.append(note)
+            elif kind == "OBX":
+                if patient is None:
+                    raise _BrokenMessage("no PID segment before its results (no patient)")
+                last = self._observation(message, segment, number, patient, order)
+                results.append(last)
+        return results
+
+    def _patient(self, message: Any, segment: Any, number: int) -> _Patient:
+        ident = (
+            _field(message, segment, 3)
+            or _field(message, segment, 2)
+            or _field(message, segment, 4)
+        )
+        family = _field(message, segment, 5, component=1)
+        given = " ".join(p for p in (_field(message, segment, 5, c) for c in (2, 3)) if p)
+        name = f"{family}, {given}" if family and given else family or given
+        if not ident and not name:
+            raise _BrokenMessage(
+                f"the PID segment (segment {number}) names no patient (PID-3 and PID-5 empty)"
+            )
+        return _Patient(
+            patient_id=ident,
+            name=name,
+            sex=_field(message, segment, 8),
+            birth_date=_timestamp(_field(message, segment, 7), date_only=True),
+        )
+
+    def _observation(
+        self, message: Any, segment: Any, number: int, patient: _Patient, order: _Order
+    ) -> _Result:
+        code, text, system = (_field(message, segment, 3, c) for c in (1, 2, 3))
+        alt_code, alt_text, alt_system = (_field(message, segment, 3, c) for c in (4, 5, 6))
+        loinc = code if system.upper() == "LN" else alt_code if alt_system.upper() == "LN" else ""
+        cells = {
+            "test_code": code or alt_code,
+            "test": text or alt_text,
+            "loinc": loinc,
+            "result": _value(message, segment),
+            "unit": _field(message, segment, 6) or _field(message, segment, 6, 2),
+            "reference_range": _field(message, segment, 7, component=None),
+        }
+        flag = _field(message, segment, 8, component=None, repeat=None)
+        status = _field(message, segment, 11).upper()
+        result = _Result(
+            number,
+            patient,
+            order,
+            cells,
+            observed=_timestamp(_field(message, segment, 14)),
+            status=status,
+            notes=[f"OBX-8 flag {flag}"] if flag else [],
+            sub_id=_field(message, segment, 4),
+        )
+        if status in VOID_STATUSES:
+            result.void = f"result status {VOID_STATUSES[status]}: not a result"
+        elif status not in KEPT_STATUSES and status not in PRELIMINARY_STATUSES:
+            result.notes.append(f"OBX-11 status {status}")
+        return result
+
+    def _add(self, result: _Result, label: str) -> None:
+        """A row for ``result``; a correction or withdrawal replaces an earlier result."""
+        row = self._row(result)
+        test = result.cells["loinc"] or result.cells["test_code"] or result.cells["test"]
+        key = (
+            result.patient.patient_id or result.patient.name,
+            str(row.cells[_COL["specimen_id"]]),
+            str(row.cells[_COL["collected_at"]]),
+            test,
+            result.sub_id,
+        )
+        earlier = self.kept.get(key)
+        if earlier is not None and result.status in {"C", *_WITHDRAWING}:
+            old = self.rows[earlier]
+            what = (
+                "corrected (OBX-11 C)"
+                if result.status == "C"
+                else f"withdrawn (OBX-11 {result.status})"
+            )
+            self.warnings.append(
+                f"{label}: the result at segment {old.number} ({test}) was {what} by segment "
+                f"{result.number}; only the later one is used"
+            )
+            old.cells, old.bad, old.reason = [], "", "superseded"
+        if result.void:
+            row.cells, row.bad, row.reason = [], f"{label}: {result.void}", "cancelled_result"
+        else:
+            self.kept[key] = len(self.rows)
+            if result.status in PRELIMINARY_STATUSES:
+                self.preliminary.append(f"{result.number} ({label}, status {result.status})")
+        self.rows.append(row)
+
+    def _row(self, result: _Result) -> _Row:
+        order, patient = result.order, result.patient
+        notes = [*patient.notes, *order.notes, *result.notes]
+        values = {
+            "patient_id": patient.patient_id,
+            "patient_name": patient.name,
+            "sex": patient.sex,
+            "birth_date": patient.birth_date,
+            "collected_at": order.collected or order.spm_collected or result.observed,
+            "specimen_id": order.spm_specimen or order.specimen,
+            **result.cells,
+            "comments": "; ".join(dict.fromkeys(n for n in notes if n)),
+        }
+        cells: list[object] = [values[name] for name in HEADER]
+        longest = max(len(str(c)) for c in cells)
+        if longest > self.limits.max_cell_chars:
+            return _Row(
+                result.number,
+                [],
+                f"a field holds {longest:,} characters (the limit is "
+                f"{self.limits.max_cell_chars:,}: max_cell_chars)",
+                "malformed_message",
+            )
+        return _Row(result.number, cells)
+
+    # ---------------------------------------------------------------------------------------
+    def workbook(self) -> Workbook:
+        rows = [r for r in self.rows if r.reason != "superseded"]
+        rows.sort(key=lambda r: r.number)
+        if not any(r.cells for r in rows):
+            raise InputFileError(self.name, self._nothing_read())
+        grid: Rows = [list(HEADER)]
+        numbers = [0]
+        bad: dict[int, str] = {}
+        reasons: dict[int, str] = {}
+        for index, row in enumerate(rows, start=1):
+            grid.append(row.cells)
+            numbers.append(row.number)
+            if not row.cells:
+                bad[index] = row.bad
+                if row.reason:
+                    reasons[index] = row.reason
+        if self.preliminary:
+            listed = ", ".join(self.preliminary[:_LISTED])
+            extra = len(self.preliminary) - _LISTED
+            more = f" and {extra} more" if extra > 0 else ""
+            self.warnings.append(
+                f"preliminary results (OBX-11 P/I/R/S) at segment(s) {listed}{more} were triaged "
+                "as given; the final result may differ"
+            )
+        versions = ", ".join(sorted(self.versions)) or "unknown"
+        batch = "; batch headers skipped" if self.batch else ""
+        self.warnings.insert(
+            0,
+            f"HL7 v2 file: {self.messages} message(s) (version {versions}), "
+            f"{len(rows)} result(s) (OBX segments){batch}; row numbers are segment numbers",
+        )
+
+        def load(sheet: str, nrows: int | None) -> Rows:
+            return grid if nrows is None else grid[:nrows]
+
+        return Workbook(
+            NAME,
+            [""],
+            set(),
+            load,
+            None,
+            self.warnings,
+            bad,
+            numbers,
+            text=True,
+            number_by_line=True,
+            row_reasons=reasons,
+        )
+
+    def _nothing_read(self) -> str:
+        if self.problems:
+            listed = "; ".join(self.problems[:3])
+            more = f" and {len(self.problems) - 3} more" if len(self.problems) > 3 else ""
+            return f"no HL7 message could be read: {listed}{more}"
+        if self.rows:
+            return "no result in the HL7 file holds a value (every OBX is cancelled or deleted)"
+        if self.messages:
+            return f"the HL7 file's {self.messages} message(s) hold no results (no OBX segment)"
+        return "the file holds no HL7 message (no MSH segment)"
+
+
+class _BrokenMessage(Exception):
+    """A message that cannot be read (the text names why; never patient data)."""
+
+
+def _raw_field(segment: str, number: int) -> str:
+    """MSH-n from the raw text (for naming a message python-hl7 cannot parse)."""
+    if len(segment) < 4:
+        return ""
+    parts = segment.split(segment[3])
+    value = parts[number - 1] if number - 1 < len(parts) else ""
+    return value.split("^", 1)[0][:40]
+
+
+def _field(
+    message: Any,
+    segment: Any,
+    number: int,
+    component: int | None = 1,
+    repeat: int | None = 1,
+) -> str:
+    """Field ``number`` of ``segment`` unescaped: its first repetition (``repeat`` None: all,
+    joined by "; ") and its ``component`` (None: the components joined by spaces)."""
+    if number >= len(segment):
+        return ""
+    raw = str(segment[number])
+    if str(segment[0]) == "MSH" and number <= 2:
+        return raw
+    seps = message.separators  # "\r|~^&": segment, field, repetition, component, subcomponent
+    reps = raw.split(seps[2]) if seps[2] else [raw]
+    chosen = reps if repeat is None else reps[repeat - 1 : repeat]
+    texts = []
+    for rep in chosen:
+        comps = rep.split(seps[3]) if seps[3] else [rep]
+        if component is None:
+            parts = [_unescape(message, c.split(seps[4])[0] if seps[4:] else c) for c in comps]
+            text = " ".join(p.strip() for p in parts if p.strip())
+        elif component - 1 < len(comps):
+            comp = comps[component - 1]
+            text = _unescape(message, comp.split(seps[4])[0] if seps[4:] else comp).strip()
+        else:
+            text = ""
+        if text:
+            texts.append(text)
+    return "; ".join(texts)
+
+
+def _unescape(message: Any, text: str) -> str:
+    esc = message.esc
+    if not esc or esc not in text:
+        return text
+    if esc == "\\":
+        text = _HEX_ESCAPE.sub(_hex, text)
+        text = _FORMAT_ESCAPE.sub("", text)
+    value = str(message.unescape(text))
+    return value.replace("\r", " ").replace("\n", " ")
+
+
+def _hex(match: re.Match[str]) -> str:
+    raw = bytes.fromhex(match.group(1))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _value(message: Any, segment: Any) -> str:
+    """OBX-5 as text by its value type OBX-2 (SN "<^5" -> "<5"; CE/CWE: the text)."""
+    kind = _field(message, segment, 2).upper()
+    if kind == "SN":
+        parts = [_field(message, segment, 5, c) for c in (1, 2, 3, 4)]
+        comparator, first, separator, second = parts
+        if separator and second:
+            return f"{comparator}{first}{separator}{second}"
+        return f"{comparator}{first}"
+    if kind in {"CE", "CWE", "CNE"}:
+        return _field(message, segment, 5, 2) or _field(message, segment, 5, 1)
+    return _field(message, segment, 5, component=None, repeat=None)
+
+
+def _timestamp(value: str, *, date_only: bool = False) -> str:
+    """An HL7 TS/DTM (YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ]) as ISO text; as given when it
+    does not parse."""
+    found = _TS.match(value.strip())
+    if not found:
+        return value
+    year, month, day, hour, minute, second = found.groups()
+    if not month or not day:
+        return value
+    date = f"{year}-{month}-{day}"
+    if date_only or not hour:
+        return date
+    time = f"{hour}:{minute or '00'}" + (f":{second}" if second else "")
+    return f"{date} {time}"
