@@ -322,7 +322,7 @@ def _run(
                             sha256=read.summary.sha256,
                             thresholds=knowledge.thresholds,
                         )
-                    session.add(results)
+                    session.add(results, read.frame)  # its context for --fhir
                     collector.collect_young()
                     if request.keep_results:
                         kept.append(results)

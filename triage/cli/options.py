@@ -27,6 +27,13 @@ def env(name: str) -> str:
     return ENV_PREFIX + name.upper()
 
 
+class Engine(StrEnum):
+    """Where `run` triages: this process (and its --jobs), or a Dask cluster (docs/dask.md)."""
+
+    local = "local"
+    dask = "dask"
+
+
 class DisplayUnit(StrEnum):
     """The unit the reports show first (OutputOptions.display_unit)."""
 
@@ -261,6 +268,14 @@ DayFirstOpt = Annotated[
 XlsxOpt = Annotated[
     bool, typer.Option("--xlsx", envvar=env("xlsx"), help="Also write results.xlsx.")
 ]
+FhirOpt = Annotated[
+    bool,
+    typer.Option(
+        "--fhir",
+        envvar=env("fhir"),
+        help="Also write results.fhir.json, the results as a FHIR R4 Bundle of Observations.",
+    ),
+]
 PdfOpt = Annotated[
     bool,
     typer.Option(
@@ -379,6 +394,41 @@ HistoryOpt = Annotated[
             "not acknowledged (`ack`) are listed again. Also [history] url in the config. "
             "batch: INBOX/.prolactin-triage/history.db unless set."
         ),
+        show_default=False,
+    ),
+]
+EngineOpt = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        envvar=env("engine"),
+        help=(
+            "'local': this machine's processes; 'dask': a Dask cluster (the [dask] extra; "
+            "--scheduler, else a local cluster), results as Parquet parts in --out beside "
+            "summary.json and report/ (docs/dask.md)."
+        ),
+        case_sensitive=False,
+    ),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        envvar=env("scheduler"),
+        help=(
+            "--engine dask: address of a running Dask scheduler (tcp://host:8786); default: a "
+            "local cluster of --jobs worker processes (0: one per core), closed at the end."
+        ),
+        show_default=False,
+    ),
+]
+WorkerMemoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--worker-memory",
+        envvar=env("worker_memory"),
+        help="--engine dask, local cluster: memory limit of each worker (e.g. 2GB; default: "
+        "the machine's memory shared out).",
         show_default=False,
     ),
 ]

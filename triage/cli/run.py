@@ -16,7 +16,10 @@ from triage.cli.options import (
     DebugOpt,
     DisplayUnit,
     DisplayUnitOpt,
+    Engine,
+    EngineOpt,
     FailOnOpt,
+    FhirOpt,
     ForceOpt,
     GroupReadableOpt,
     HeaderRowOpt,
@@ -30,15 +33,18 @@ from triage.cli.options import (
     RedactKeyFileOpt,
     RedactKeyOpt,
     RedactOpt,
+    SchedulerOpt,
     SheetOpt,
     TemplateDirOpt,
     UnitOpt,
     VerboseOpt,
+    WorkerMemoryOpt,
     XlsxOpt,
 )
 from triage.schema import PRIORITIES, STATUSES, ConfigError
 
 if TYPE_CHECKING:  # the commands import the pipeline when they run: --help stays light
+    from triage.dask_run import DaskOutcome
     from triage.history import HistoryOptions
     from triage.output import Branding, OutputOptions
     from triage.pipeline import TriageOutcome, TriageRequest
@@ -50,7 +56,8 @@ MAX_INPUTS_NAMED = 10  # the last lines name this many inputs, then "and N more"
 InputsArg = Annotated[
     list[Path],
     typer.Argument(
-        help="Spreadsheets (xlsx, xlsm, xls, ods, csv, tsv, txt) or folders of them.",
+        help="Lab exports of any type the input format registry reads (spreadsheets, "
+        "delimited text, HL7 v2 ...; README: Input formats) or folders of them.",
         show_default=False,
     ),
 ]
@@ -143,6 +150,7 @@ def report_options(
     redact_key_file: Path | None = None,
     default_key_file: Path | None = None,
     display_unit: str = "lab",
+    fhir: bool = False,
 ) -> OutputOptions:
     """The output options shared by `run`, `demo` and `batch`."""
     from triage.output import OutputOptions
@@ -166,6 +174,7 @@ def report_options(
         group_readable=group_readable,
         force=force,
         display_unit=display_unit,
+        fhir=fhir,
     )
 
 
@@ -196,6 +205,7 @@ def triage_request(
     history: str | None = None,
     default_history: Path | None = None,
     display_unit: str = "lab",
+    fhir: bool = False,
 ) -> TriageRequest:
     """The request of `run`, `demo` and `batch` (each of batch's files) from their options."""
     from triage.io import ReadOptions
@@ -223,6 +233,7 @@ def triage_request(
             redact_key_file=redact_key_file,
             default_key_file=default_key_file,
             display_unit=display_unit,
+            fhir=fhir,
         ),
         fail_on=fail_on,
         jobs=jobs or None,
@@ -274,9 +285,32 @@ def _triage(
     redact_key_file: Path | None = None,
     history: str | None = None,
     display_unit: str = "lab",
+    fhir: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    worker_memory: str | None = None,
 ) -> None:
     redact_key, redact_key_file = redact_key_sources(ctx, redact_key, redact_key_file)
     console.configure_logging(quiet=quiet, verbose=verbose)
+    if engine == Engine.dask:
+        unsupported = [
+            name
+            for name, given in (
+                ("--xlsx", xlsx),
+                ("--fhir", fhir),
+                ("--redact", redact),
+                ("--history", history),
+            )
+            if given
+        ]
+        if unsupported:
+            raise typer.BadParameter(
+                f"not with --engine dask (yet): {', '.join(unsupported)}",
+                ctx=ctx,
+                param_hint="'--engine'",
+            )
+    elif scheduler:
+        raise typer.BadParameter("only with --engine dask", ctx=ctx, param_hint="'--scheduler'")
     with console.error_boundary(debug=debug):
         from triage import output
         from triage.pipeline import run_triage
@@ -305,8 +339,37 @@ def _triage(
             redact_key_file=redact_key_file,
             history=history,
             display_unit=display_unit,
+            fhir=fhir,
         )
         options = request.output_options
+        if engine == Engine.dask:
+            from triage.dask_run import DaskRequest, run_dask
+
+            dask_request = DaskRequest(
+                inputs=inputs,
+                out_dir=out,
+                ranges=ranges,
+                columns=columns,
+                read_options=request.read_options,
+                output_options=options,
+                fail_on=fail_on,
+                scheduler=scheduler,
+                workers=jobs or None,
+                memory_limit=worker_memory,
+            )
+            with console.terminate_as_interrupt():
+                done = run_dask(dask_request)
+            for failure in done.errors:
+                console.error(str(failure))
+            if not quiet:
+                _print_dask_outcome(done, out)
+            console.urgent(done.urgent)
+            if done.fail_on_matches:
+                console.error(
+                    f"--fail-on {fail_on}: {done.fail_on_matches} result(s) "
+                    "at that priority or higher"
+                )
+            raise typer.Exit(done.exit_code)
         # One run at a time per --out folder (exit 75), checked before any input is read.
         with (
             console.terminate_as_interrupt(),
@@ -371,6 +434,27 @@ def _print_outcome(
         console.out(f"Patient PDFs: {out / PATIENT_PDF_DIR} ({per_patient} file(s))")
 
 
+def _print_dask_outcome(outcome: DaskOutcome, out: Path) -> None:
+    """The account of a --engine dask run: counts, rows per input, the files written."""
+    from triage.dask_run import REPORT_DIR, RESULTS_PARQUET, SUMMARY_JSON
+
+    console.out(
+        f"Triaged {outcome.result_count} result(s) from {len(outcome.inputs)} file(s) on Dask; "
+        f"{outcome.rejected_count} row(s) rejected."
+    )
+    priorities = outcome.count("priority")
+    statuses = outcome.count("status")
+    console.out("Priority: " + ", ".join(f"{priorities.get(p, 0)} {p}" for p in PRIORITIES))
+    console.out("Status:   " + ", ".join(f"{statuses.get(s, 0)} {s}" for s in STATUSES))
+    console.out(f"Results: {out / RESULTS_PARQUET} (rows per input: {out / SUMMARY_JSON})")
+    console.out(f"Report: {out / REPORT_DIR / 'summary.html'}")
+    pages = outcome.patient_pages
+    console.out(
+        f"Patient pages: {out / REPORT_DIR / 'patients.html'} "
+        f"({pages} page{'' if pages == 1 else 's'})"
+    )
+
+
 def _relative(path: Path, folder: Path) -> str:
     return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.name
 
@@ -396,6 +480,7 @@ def register(app: typer.Typer) -> None:
         dayfirst: DayFirstOpt = True,
         unit: UnitOpt = None,
         xlsx: XlsxOpt = False,
+        fhir: FhirOpt = False,
         pdf: PdfOpt = False,
         pdf_per_patient: PdfPerPatientOpt = False,
         all_patients: AllPatientsOpt = False,
@@ -408,6 +493,9 @@ def register(app: typer.Typer) -> None:
         group_readable: GroupReadableOpt = False,
         jobs: JobsOpt = 0,
         history: HistoryOpt = None,
+        engine: EngineOpt = Engine.local,
+        scheduler: SchedulerOpt = None,
+        worker_memory: WorkerMemoryOpt = None,
         quiet: QuietOpt = False,
         verbose: VerboseOpt = False,
         debug: DebugOpt = False,
@@ -415,8 +503,9 @@ def register(app: typer.Typer) -> None:
         """Triage one or more exports and write the reports into --out.
 
         Writes summary.html, patients.html, results.csv, results.json and rejected.csv
-        (results.xlsx with --xlsx, patients.pdf with --pdf, patients/ with one PDF per patient
-        page with --pdf-per-patient), all or none, files 0600 in folders
+        (results.xlsx with --xlsx, results.fhir.json with --fhir, patients.pdf with --pdf,
+        patients/ with one PDF per patient page with --pdf-per-patient), all or none, files
+        0600 in folders
         0700 (--group-readable: 0640 / 0750), and .prolactin-triage-outputs.json, the list of
         the files the tool wrote: a later run replaces or removes only those. A folder that
         holds other files and no such list is refused unless --force. One run at a time per
@@ -440,6 +529,7 @@ def register(app: typer.Typer) -> None:
             dayfirst=dayfirst,
             unit=unit,
             xlsx=xlsx,
+            fhir=fhir,
             pdf=pdf,
             pdf_per_patient=pdf_per_patient,
             all_patients=all_patients,
@@ -451,6 +541,9 @@ def register(app: typer.Typer) -> None:
             force=force,
             group_readable=group_readable,
             jobs=jobs,
+            engine=engine.value,
+            scheduler=scheduler,
+            worker_memory=worker_memory,
         )
 
     @app.command("demo")
@@ -461,6 +554,7 @@ def register(app: typer.Typer) -> None:
         config: ConfigOpt = None,
         fail_on: FailOnOpt = None,
         xlsx: XlsxOpt = False,
+        fhir: FhirOpt = False,
         pdf: PdfOpt = False,
         pdf_per_patient: PdfPerPatientOpt = False,
         all_patients: AllPatientsOpt = False,
@@ -496,6 +590,7 @@ def register(app: typer.Typer) -> None:
             dayfirst=True,
             unit=None,
             xlsx=xlsx,
+            fhir=fhir,
             pdf=pdf,
             pdf_per_patient=pdf_per_patient,
             all_patients=all_patients,

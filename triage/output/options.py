@@ -19,6 +19,7 @@ RESULTS_CSV: Final = "results.csv"
 RESULTS_JSON: Final = "results.json"
 REJECTED_CSV: Final = "rejected.csv"
 RESULTS_XLSX: Final = "results.xlsx"
+RESULTS_FHIR: Final = "results.fhir.json"  # --fhir: a FHIR R4 Bundle (output/fhir.py)
 PATIENTS_PDF: Final = "patients.pdf"
 PATIENT_PDF_STEM_MAX: Final = 100  # characters of a per-patient PDF's name before ".pdf"
 OUTPUT_FILES: Final[tuple[str, ...]] = (
@@ -30,6 +31,7 @@ OUTPUT_FILES: Final[tuple[str, ...]] = (
     RESULTS_XLSX,
     PATIENTS_PDF,
     URGENT_TXT,  # written by the pipeline, through ``finish(extra_files=...)``
+    RESULTS_FHIR,
 )
 # --pdf-per-patient: one PDF per patient page in this folder of the output set, each named
 # "<specimen number or patient token>.pdf" (triage.output.pdf.patient_pdf_names).
@@ -103,6 +105,7 @@ class RunMeta:
 @dataclass(slots=True)
 class OutputOptions:
     xlsx: bool = False
+    fhir: bool = False  # results.fhir.json (output/fhir.py)
     pdf: bool = False
     pdf_per_patient: bool = False  # PATIENT_PDF_DIR/: one PDF per patient page
     all_patients: bool = False
@@ -131,6 +134,8 @@ def planned_names(options: OutputOptions) -> list[str]:
         names.append(RESULTS_XLSX)
     if options.pdf:
         names.append(PATIENTS_PDF)
+    if options.fhir:
+        names.append(RESULTS_FHIR)
     return names
 
 

@@ -8,7 +8,8 @@ results arrive, chunk by chunk, with memory bounded by the chunk rather than the
 - each chunk is spooled (output/spool.py) and only narrow keys of its rows are kept (patient,
   priority rank, ng/mL, collection time: output/patients.py ``BatchKeys``) with counts per
   priority, status and band, so that at ``finish`` the summary and the patient pages fetch back
-  only the rows they show, and results.xlsx is written chunk by chunk from the spool;
+  only the rows they show, and results.xlsx and results.fhir.json (--fhir: the spooled rows then
+  also carry their input context, output/fhir.py) are written chunk by chunk from the spool;
 - ``savepoint``/``rollback`` take back every row added since the savepoint (an input file whose
   rows made the rules fail): files and spools are truncated, the keys and counts restored.
 
@@ -38,6 +39,7 @@ from triage.io.atomic import AtomicFileSet, file_mode, make_private_dirs
 from triage.outdir import COMPLETE, OutputError, check_folder
 from triage.output.csv import ResultsCsv, write_rejected_csv
 from triage.output.env import check_templates, make_environment, render_patients, render_summary
+from triage.output.fhir import context_columns, write_fhir_bundle
 from triage.output.json import ResultsJsonBody
 from triage.output.options import (
     OUTPUT_FILES,
@@ -47,6 +49,7 @@ from triage.output.options import (
     PATIENTS_PDF,
     REJECTED_CSV,
     RESULTS_CSV,
+    RESULTS_FHIR,
     RESULTS_JSON,
     RESULTS_XLSX,
     SUMMARY_HTML,
@@ -158,6 +161,12 @@ def _write_xlsx(done: Finished, handle: BinaryIO) -> None:
     )
 
 
+def _write_fhir(done: Finished, handle: BinaryIO) -> None:
+    spool = done.session.spool
+    assert spool is not None
+    write_fhir_bundle(spool.chunks, done.meta, handle, redact=done.session.options.redact)
+
+
 def _write_pdf(done: Finished, handle: BinaryIO) -> None:
     render_pdf("".join(done.session.pdf_html), handle)
 
@@ -176,6 +185,7 @@ WRITERS: Final[tuple[OutputFile, ...]] = (
     OutputFile(RESULTS_JSON, _wanted_always, _write_json),
     OutputFile(REJECTED_CSV, _wanted_always, _write_rejected),
     OutputFile(RESULTS_XLSX, lambda o: o.xlsx, _write_xlsx),
+    OutputFile(RESULTS_FHIR, lambda o: o.fhir, _write_fhir),
     OutputFile(PATIENTS_PDF, lambda o: o.pdf, _write_pdf),
 )
 
@@ -310,8 +320,11 @@ class OutputSession:
                 self._json_spool_path.unlink()
 
     # -- data --------------------------------------------------------------------------------
-    def add(self, results: pd.DataFrame) -> None:
-        """One chunk of the engine's results frame, in input order."""
+    def add(self, results: pd.DataFrame, inputs: pd.DataFrame | None = None) -> None:
+        """One chunk of the engine's results frame, in input order.
+
+        ``inputs``: the canonical frame the chunk was triaged from (its file's), whose context
+        (TSH, eGFR, medications, pregnancy ...) results.fhir.json carries (--fhir)."""
         self._check_open()
         if self._columns is None:
             self._columns = result_file_columns(results)
@@ -334,7 +347,12 @@ class OutputSession:
             self.csv.add(data)
             self.json.add(data)
             assert self.spool is not None
-            self.spool.append(data)
+            context = (
+                context_columns(data, inputs, redact=self.options.redact)
+                if self.options.fhir
+                else None
+            )
+            self.spool.append(data if context is None else data.join(context))
         except OSError as exc:
             raise OutputError(f"cannot write the outputs in {self.folder}: {exc}") from exc
         codes = np.fromiter(

@@ -1,0 +1,303 @@
+"""FHIR R4 in and out: results.fhir.json (--fhir) and FHIR Bundles as input (triage/io/fhir.py).
+
+Every Bundle written here is validated with fhir.resources (the [fhir] extra, in [test]): its
+R4B models (FHIR 4.3.0: Bundle, Patient, Observation, MedicationStatement and Condition are the
+same as in R4 4.0.1; fhir.resources >= 7 ships no 4.0.1 models).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from typer.testing import CliRunner
+
+from triage.cli import app
+from triage.outdir import MANIFEST_NAME
+from triage.schema import CAUTION_CODES
+
+CAUTIONS = frozenset(CAUTION_CODES)
+
+runner = CliRunner()
+DATA = Path(__file__).parent / "data" / "fhir"
+INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+UCUM = "http://unitsofmeasure.org"
+# What the round trip must keep, per result.
+DECISION = ("status", "band", "interpretation", "priority", "factors", "suggestions")
+
+
+def invoke(*args: str | Path, env: dict[str, str] | None = None) -> Any:
+    return runner.invoke(app, [str(a) for a in args], env=env, prog_name="prolactin-triage")
+
+
+def bundle_of(out: Path) -> dict[str, Any]:
+    """results.fhir.json of ``out``, validated against the FHIR models."""
+    data = json.loads((out / "results.fhir.json").read_text(encoding="utf-8"))
+    Bundle.model_validate(data)  # raises on any invalid resource
+    return data
+
+
+def resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+
+
+def prolactin_observations(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        o
+        for o in resources(bundle, "Observation")
+        if o["code"]["coding"][0]["code"] in ("2842-3", "15081-3") and "extension" in o
+    ]
+
+
+def results_csv(out: Path) -> list[dict[str, str]]:
+    with (out / "results.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("fhir") / "demo"
+    result = invoke("demo", "--fhir", "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_demo_bundle_is_valid_and_listed(demo_out: Path) -> None:
+    bundle = bundle_of(demo_out)
+    assert bundle["type"] == "collection"
+    tags = {t["system"].rsplit("/", 1)[-1]: t for t in bundle["meta"]["tag"]}
+    assert tags["tool"]["code"] == "prolactin-triage"
+    assert tags["reference-set"]["code"] == "default"
+    manifest = json.loads((demo_out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert "results.fhir.json" in json.dumps(manifest)
+    rows = results_csv(demo_out)
+    assert len(prolactin_observations(bundle)) == len(rows)
+    patients = resources(bundle, "Patient")
+    assert len(patients) == len({r["patient_id"] for r in rows})
+    assert len({p["id"] for p in patients}) == len(patients)
+    full_urls = {e["fullUrl"] for e in bundle["entry"]}
+    for obs in resources(bundle, "Observation"):
+        assert obs["subject"]["reference"] in full_urls
+        assert obs["status"] == "final"
+        assert obs["category"][0]["coding"][0]["code"] == "laboratory"
+
+
+def test_without_fhir_no_bundle(tmp_path: Path) -> None:
+    result = invoke("demo", "--out", tmp_path / "o", "--quiet")
+    assert result.exit_code == 0
+    assert not (tmp_path / "o" / "results.fhir.json").exists()
+
+
+def test_ucum_units_interpretation_comparator(demo_out: Path) -> None:
+    bundle = bundle_of(demo_out)
+    rows = {(r["source_row"], r["patient_id"]): r for r in results_csv(demo_out)}  # one per result
+    by_row = {row: r for (row, _), r in rows.items()}
+    units_seen = set()
+    comparators = set()
+    for obs in prolactin_observations(bundle):
+        quantity = obs["valueQuantity"]
+        assert quantity["system"] == UCUM
+        assert (quantity["unit"], quantity["code"]) in {("ng/mL", "ng/mL"), ("mIU/L", "m[IU]/L")}
+        expected_code = "2842-3" if quantity["code"] == "ng/mL" else "15081-3"
+        assert obs["code"]["coding"][0]["code"] == expected_code
+        units_seen.add(quantity["code"])
+        row = by_row[obs["identifier"][0]["value"].rsplit(" ", 1)[-1]]
+        if row["qualifier"]:
+            assert quantity["comparator"] == row["qualifier"]
+            comparators.add(row["qualifier"])
+        else:
+            assert "comparator" not in quantity
+        coding = obs["interpretation"][0]["coding"][0]
+        assert coding["system"] == INTERPRETATION
+        assert coding["code"] == row["interpretation"]
+        assert coding["code"] in {"N", "L", "H", "HH"}
+        priority = {e["url"].rsplit("-", 1)[-1]: e["valueCode"] for e in obs["extension"]}
+        assert priority["priority"] == row["priority"]
+        for reference in obs.get("referenceRange", []):
+            for end in ("low", "high"):
+                if end in reference:
+                    assert reference[end]["code"] == quantity["code"]
+    assert units_seen == {"ng/mL", "m[IU]/L"}
+    assert "<" in comparators
+
+
+def test_notes_carry_factors_suggestions_and_evidence(demo_out: Path) -> None:
+    bundle = bundle_of(demo_out)
+    data = json.loads((demo_out / "results.json").read_text(encoding="utf-8"))
+    observations = {o["identifier"][0]["value"]: o for o in prolactin_observations(bundle)}
+    checked = 0
+    for result in data["results"]:
+        sheet = f" sheet {result['source_sheet']}" if result["source_sheet"] else ""
+        obs = observations[f"{result['source_file']}{sheet} row {result['source_row']}"]
+        notes = [n["text"] for n in obs.get("note", [])]
+        assert notes[0].startswith(f"Triage priority: {result['priority']}")
+        for factor in result["factors"]:
+            wanted = f"Possible contributing factor ({factor['strength']}): {factor['label']}"
+            note = next(n for n in notes if n.startswith(wanted))
+            assert f"[{factor['code']}]" in note
+            if factor["evidence"]:
+                assert f"— evidence: {factor['evidence']}" in note
+                checked += 1
+        for suggestion in result["suggestions"]:
+            head = "Caution" if suggestion["code"] in CAUTIONS else "Suggested next step"
+            note = next(n for n in notes if f"[{suggestion['code']}]" in n)
+            assert note.startswith(f"{head}: {suggestion['label']}")
+            if suggestion.get("reason"):
+                assert f"— why: {suggestion['reason']}" in note
+        if result.get("comment"):
+            assert f"Comment: {result['comment']}" in notes
+    assert checked > 10
+
+
+def test_redact_hides_names_and_birth_dates(tmp_path: Path, demo_out: Path) -> None:
+    plain = bundle_of(demo_out)
+    names = [p["name"][0]["text"] for p in resources(plain, "Patient") if "name" in p]
+    ids = [p["identifier"][0]["value"] for p in resources(plain, "Patient")]
+    assert names and ids
+    out = tmp_path / "redacted"
+    result = invoke("demo", "--fhir", "--redact", "--redact-key", "k", "--out", out, "-q")
+    assert result.exit_code == 0, result.output
+    bundle = bundle_of(out)
+    text = (out / "results.fhir.json").read_text(encoding="utf-8")
+    for patient in resources(bundle, "Patient"):
+        assert "name" not in patient
+        assert "birthDate" not in patient
+        assert patient["identifier"][0]["system"].endswith("redacted-patient-id")
+    for secret in [*names, *ids]:
+        assert secret not in text
+    assert "Condition" not in {  # free-text notes are left out under --redact
+        r["resourceType"]
+        for r in resources(bundle, "Condition")
+        if r["code"]["text"].startswith(("Comments:", "Symptoms:"))
+    }
+
+
+def _decisions(out: Path) -> dict[tuple[str, str, str], dict[str, str]]:
+    return {
+        (r["patient_id"], r["collected_at"], r["prolactin_ng_ml"]): {k: r[k] for k in DECISION}
+        for r in results_csv(out)
+    }
+
+
+def test_round_trip_gives_the_same_results(tmp_path: Path, demo_out: Path) -> None:
+    """The bundled demo (wide spreadsheet, with TSH, eGFR, creatinine, medications, pregnancy,
+    lactation, dialysis, symptoms, lesions and notes) -> results.fhir.json -> run again: the same
+    status, band, interpretation, priority, factors and suggestions for every result."""
+    bundle_file = tmp_path / "round_trip.json"
+    bundle_file.write_bytes((demo_out / "results.fhir.json").read_bytes())
+    out = tmp_path / "again"
+    result = invoke("run", bundle_file, "--fhir", "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    bundle_of(out)
+    first, second = _decisions(demo_out), _decisions(out)
+    assert len(first) == len(results_csv(demo_out))
+    assert first.keys() == second.keys()
+    differ = {k: (first[k], second[k]) for k in first if first[k] != second[k]}
+    assert not differ
+    with (out / "rejected.csv").open(encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == 0
+
+
+def test_fhir_input_end_to_end(tmp_path: Path) -> None:
+    """Patient + Observations (prolactin, TSH, eGFR) + MedicationStatement + Condition."""
+    out = tmp_path / "out"
+    result = invoke("run", DATA / "context_bundle.json", "--fhir", "--out", out)
+    assert result.exit_code == 0, result.output
+    rows = {r["patient_id"]: r for r in results_csv(out)}
+    assert set(rows) == {"FHIR-001", "FHIR-002"}
+    anna = rows["FHIR-001"]
+    assert anna["status"] == "high"
+    assert anna["collected_at"].startswith("2026-03-02T08:30")  # wall-clock time as written
+    assert "medication:antipsychotic" in anna["factors"].split(";")
+    assert "check_tsh" not in anna["suggestions"]  # the TSH Observation was read
+    assert "check_renal_function" not in anna["suggestions"]  # and the eGFR
+    pregnant = rows["FHIR-002"]
+    assert "pregnancy" in pregnant["factors"].split(";")  # the Condition
+    assert pregnant["priority"] == "none"
+    with (out / "rejected.csv").open(encoding="utf-8") as handle:
+        rejected = list(csv.DictReader(handle))
+    assert [r["detail"] for r in rejected] == [
+        "entry[9] Observation/broken: no subject (the Observation names no patient)"
+    ]
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert data["inputs"][0]["rows_read"] == 5  # one row per Observation
+    bundle_of(out)
+
+
+def test_check_reports_a_fhir_file() -> None:
+    result = invoke("check", DATA / "context_bundle.json")
+    assert result.exit_code == 0, result.output
+    assert "long shape" in result.output
+    assert "medications" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("not_a_bundle.json", "not a FHIR Bundle (resourceType 'Patient')"),
+        ("truncated.json", "not a FHIR JSON file"),
+        ("no_subject.json", "entry[0] Observation/abc: no subject"),
+    ],
+)
+def test_malformed_fhir_exits_3_naming_file_and_resource(
+    tmp_path: Path, name: str, said: str
+) -> None:
+    result = invoke("run", DATA / name, "--out", tmp_path / "o")
+    assert result.exit_code == 3, result.output
+    assert name in result.output
+    assert said in result.output
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[]",
+        '{"resourceType": "Bundle"}',
+        '{"resourceType": "Bundle", "entry": "x"}',
+        '{"resourceType": "Bundle", "entry": [1, null, "x", {"resource": 3}]}',
+        '{"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Observation",'
+        ' "subject": {"reference": 5}, "valueQuantity": {"value": "abc"}, "code": []}}]}',
+        '{"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Observation",'
+        ' "subject": {"reference": "Patient/x"}, "valueQuantity": {"value": true},'
+        ' "code": {"coding": "x"}, "referenceRange": [1], "note": "x"}}]}',
+    ],
+)
+def test_odd_bundles_never_crash(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(content, encoding="utf-8")
+    result = invoke("run", path, "--out", tmp_path / "o")
+    assert result.exit_code == 3, result.output
+    assert "odd.json" in result.output
+
+
+def test_fhir_from_environment_and_config(tmp_path: Path) -> None:
+    result = invoke("demo", "--out", tmp_path / "env", "-q", env={"PROLACTIN_TRIAGE_FHIR": "1"})
+    assert result.exit_code == 0, result.output
+    bundle_of(tmp_path / "env")
+    config = tmp_path / "config.toml"
+    config.write_text("fhir = true\n", encoding="utf-8")
+    result = invoke("demo", "--config", config, "--out", tmp_path / "cfg", "-q")
+    assert result.exit_code == 0, result.output
+    bundle_of(tmp_path / "cfg")
+
+
+def test_batch_writes_the_bundle(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    (inbox / "bundle.json").write_bytes((DATA / "context_bundle.json").read_bytes())
+    result = invoke("batch", "--inbox", inbox, "--out", out, "--fhir", "--settle-seconds", "0")
+    assert result.exit_code == 0, result.output
+    found = list(out.rglob("results.fhir.json"))
+    assert len(found) == 1
+    bundle_of(found[0].parent)
+
+
+def test_writer_needs_no_fhir_library() -> None:
+    source = Path(__file__).parents[1] / "triage" / "output" / "fhir.py"
+    assert "fhir.resources" not in source.read_text(encoding="utf-8").replace(
+        "``fhir.resources``", ""
+    )

@@ -1,0 +1,638 @@
+"""results.fhir.json (``--fhir``): the run's results as a FHIR R4 Bundle of type ``collection``.
+
+Written at ``finish`` from the session's spool of (already redacted) result chunks, like
+results.xlsx: memory is bounded by one chunk and the set of patient keys seen.  Plain dicts and
+orjson (the standard library's encoder without it): the writer needs no FHIR library; the tests
+validate every Bundle with ``fhir.resources`` (the ``[fhir]`` extra).
+
+Layout (docs/output-contract-extensions.md, "results.fhir.json"):
+
+- ``Bundle.meta.tag``: the tool (name, version) and the reference set;
+- one ``Patient`` per distinct patient (identifier = patient_id, name, gender, birthDate; under
+  --redact the redacted id only), fullUrl ``urn:uuid:`` a UUID-5 of the patient key;
+- one ``Observation`` per triaged result: status final, category laboratory, LOINC 2842-3
+  (ng/mL) or 15081-3 (mIU/L), subject, effectiveDateTime, valueQuantity in UCUM with the
+  comparator of a ``<``/``>`` result, the specimen number, referenceRange (the interval that
+  decided, in the value's unit, its stratum and note), interpretation (v3 N/L/H/HH), the triage
+  priority/status/band as extensions, and the factors, next steps, comment and priority as notes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date, datetime
+from typing import Any, BinaryIO, Final
+
+import pandas as pd
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - orjson has wheels for every usual platform
+    orjson = None  # type: ignore[assignment]
+
+from triage.numbers import lab_decimals
+from triage.output.options import RESULTS_FHIR, RunMeta
+from triage.output.views import as_text, patient_keys
+
+__all__ = ["RESULTS_FHIR", "write_fhir_bundle"]
+
+# Code systems and the tool's own URLs (extensions, identifier systems, tags).
+LOINC: Final = "http://loinc.org"
+UCUM: Final = "http://unitsofmeasure.org"
+OBSERVATION_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
+INTERPRETATION: Final = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+RANGE_MEANING: Final = "http://terminology.hl7.org/CodeSystem/referencerange-meaning"
+TOOL_BASE: Final = "https://prolactin-triage.example.org/fhir"
+EXT_PRIORITY: Final = f"{TOOL_BASE}/StructureDefinition/triage-priority"
+EXT_STATUS: Final = f"{TOOL_BASE}/StructureDefinition/triage-status"
+EXT_BAND: Final = f"{TOOL_BASE}/StructureDefinition/triage-band"
+EXT_REFERENCE_SOURCE: Final = f"{TOOL_BASE}/StructureDefinition/reference-source"
+TAG_TOOL: Final = f"{TOOL_BASE}/CodeSystem/tool"
+TAG_REFERENCE_SET: Final = f"{TOOL_BASE}/CodeSystem/reference-set"
+ID_PATIENT: Final = f"{TOOL_BASE}/NamingSystem/patient-id"
+ID_PATIENT_REDACTED: Final = f"{TOOL_BASE}/NamingSystem/redacted-patient-id"
+ID_SPECIMEN: Final = f"{TOOL_BASE}/NamingSystem/specimen-id"
+ID_SOURCE_ROW: Final = f"{TOOL_BASE}/NamingSystem/source-row"
+_NAMESPACE: Final = uuid.UUID("5b0e3c1e-2f4a-5c8e-9d3b-7a1f0c2e4d60")
+
+PROLACTIN_CODES: Final[dict[str, tuple[str, str]]] = {
+    "ng/mL": ("2842-3", "Prolactin [Mass/volume] in Serum or Plasma"),
+    "mIU/L": ("15081-3", "Prolactin [Units/volume] in Serum or Plasma"),
+}
+UCUM_UNITS: Final[dict[str, str]] = {"ng/mL": "ng/mL", "mIU/L": "m[IU]/L"}
+INTERPRETATION_DISPLAY: Final[dict[str, str]] = {
+    "N": "Normal",
+    "L": "Low",
+    "H": "High",
+    "HH": "Critical high",
+    "LL": "Critical low",
+    "A": "Abnormal",
+}
+GENDERS: Final[dict[str, str]] = {"F": "female", "M": "male"}
+CAUTIONS: Final = frozenset({"hook_effect_risk", "dopamine_agonist_masking", "conflicting_context"})
+
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
+HAVE_ORJSON: Final[bool] = orjson is not None
+
+
+def _encode(value: Any) -> bytes:
+    if HAVE_ORJSON:
+        return orjson.dumps(value)
+    return _ENCODER.encode(value).encode("utf-8")
+
+
+def stable_uuid(kind: str, key: str) -> str:
+    """A UUID-5 of ``kind`` and ``key``: the same resource gets the same id in every run."""
+    return str(uuid.uuid5(_NAMESPACE, f"{kind}\x1f{key}"))
+
+
+def fhir_datetime(value: object) -> str | None:
+    """A collection time as a FHIR dateTime: the date alone at midnight, else the wall-clock
+    time with the offset of this computer's time zone at that time (FHIR wants an offset with a
+    time; the exports give local times without one)."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    try:
+        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if str(stamp) == "NaT":
+        return None
+    moment = stamp.to_pydatetime()
+    if moment.tzinfo is None:
+        if (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0):
+            return moment.date().isoformat()
+        moment = moment.astimezone()  # the local wall-clock time, with its offset
+    return moment.isoformat(timespec="seconds")
+
+
+def _fhir_date(value: object) -> str | None:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, datetime | date):
+        return value.strftime("%Y-%m-%d")
+    try:
+        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if pd.isna(stamp) else stamp.strftime("%Y-%m-%d")
+
+
+def _number(value: object, decimals: int | None = None) -> float | int | None:
+    """A finite number for JSON; with ``decimals`` (the lab's), rounded to them and written
+    with a decimal point when the lab wrote one ("3.0" stays 3.0, "12" is 12)."""
+    if value is None or value is pd.NA:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number):
+        return None
+    if decimals is not None:
+        number = round(number, decimals)
+        return int(number) if decimals == 0 and number.is_integer() else number
+    number = round(number, 6)
+    return int(number) if number.is_integer() else number
+
+
+def _quantity(value: float | int, unit: str) -> dict[str, Any]:
+    return {"value": value, "unit": unit, "system": UCUM, "code": UCUM_UNITS.get(unit, unit)}
+
+
+def _details(value: object) -> list[Mapping[str, Any]]:
+    if isinstance(value, list | tuple):
+        return [d for d in value if isinstance(d, Mapping)]
+    return []
+
+
+def factor_note(detail: Mapping[str, Any]) -> str:
+    label = as_text(detail.get("label")) or as_text(detail.get("code"))
+    strength = as_text(detail.get("strength"))
+    text = "Possible contributing factor"
+    text += f" ({strength})" if strength else ""
+    text += f": {label} [{as_text(detail.get('code'))}]"
+    evidence = as_text(detail.get("evidence"))
+    return text + (f" — evidence: {evidence}" if evidence else "")
+
+
+def suggestion_note(detail: Mapping[str, Any]) -> str:
+    code = as_text(detail.get("code"))
+    label = as_text(detail.get("label")) or code
+    head = "Caution" if code in CAUTIONS else "Suggested next step"
+    reason = as_text(detail.get("reason"))
+    return f"{head}: {label} [{code}]" + (f" — why: {reason}" if reason else "")
+
+
+class _Rows:
+    """A chunk's rows as dicts of column -> cell (only the columns the Bundle uses)."""
+
+    COLUMNS: Final = (
+        "source_file",
+        "source_sheet",
+        "source_row",
+        "patient_id",
+        "patient_name",
+        "sex",
+        "birth_date",
+        "collected_at",
+        "prolactin_raw",
+        "prolactin_value",
+        "prolactin_unit",
+        "qualifier",
+        "reference_source",
+        "reference_low_value",
+        "reference_high_value",
+        "reference_stratum",
+        "reference_note",
+        "status",
+        "band",
+        "interpretation",
+        "priority",
+        "factor_details",
+        "suggestion_details",
+        "comment",
+        "specimen_id",
+    )
+
+    @staticmethod
+    def of(chunk: pd.DataFrame) -> Iterator[tuple[str, dict[str, Any]]]:
+        present = [c for c in _Rows.COLUMNS if c in chunk.columns]
+        present += [c for c in chunk.columns if str(c).startswith(CONTEXT_PREFIX)]
+        keys = patient_keys(chunk)
+        columns = [chunk[c].tolist() for c in present]
+        for key, values in zip(keys, zip(*columns, strict=True), strict=True):
+            yield key, dict(zip(present, values, strict=True))
+
+
+# Input context carried into the Bundle (the canonical frame's columns beside each result,
+# spooled with it as "fhir:<column>"): lab context as Observations, medications as a
+# MedicationStatement, the patient's state and free-text notes as Conditions.
+CONTEXT_PREFIX: Final = "fhir:"
+CONTEXT_NUMBERS: Final[dict[str, tuple[str, str, str]]] = {
+    # column -> (LOINC, display, UCUM unit or "" when the reader keeps none)
+    "tsh": ("3016-3", "TSH", "mIU/L"),
+    "free_t4": ("3024-7", "Free T4", ""),
+    "egfr": ("62238-1", "eGFR", "mL/min/{1.73_m2}"),
+    "creatinine": ("2160-0", "Creatinine", ""),
+    "macroprolactin_recovery_pct": ("", "PEG recovery", "%"),
+    "monomeric_prolactin": ("", "Monomeric prolactin", ""),
+}
+CONTEXT_FLAGS: Final[dict[str, str]] = {
+    "lactating": "Lactating",
+    "menopausal": "Postmenopausal",
+    "dialysis": "Dialysis",
+    "kidney_transplant": "Kidney transplant",
+    "head_trauma": "Head trauma",
+}
+CONTEXT_TEXTS: Final[dict[str, str]] = {
+    "symptoms": "Symptoms",
+    "liver_disease": "Liver disease",
+    "pituitary_lesion": "Pituitary lesion",
+    "comments": "Comments",
+}
+CONTEXT_COLUMNS: Final[tuple[str, ...]] = (
+    "reference_low",
+    "reference_high",
+    "reference_range",
+    *CONTEXT_NUMBERS,
+    "tsh_qualifier",
+    "egfr_qualifier",
+    "hcg",
+    "medications",
+    "pregnant",
+    "pregnant_text",
+    "gestational_weeks",
+    *CONTEXT_FLAGS,
+    *(f"{name}_text" for name in CONTEXT_FLAGS),
+    "postpartum_weeks",
+    "pituitary_lesion_mm",
+    *CONTEXT_TEXTS,
+)
+# Free text that may name people: left out of the Bundle under --redact.
+REDACTED_CONTEXT: Final = frozenset(CONTEXT_TEXTS)
+AS_WRITTEN: Final = "as written: "  # a Condition note: the yes/no cell as the input wrote it
+PREGNANCY_SNOMED: Final = "77386006"
+SNOMED: Final = "http://snomed.info/sct"
+CONDITION_VERIFICATION: Final = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+
+
+def context_columns(
+    results: pd.DataFrame, inputs: pd.DataFrame | None, *, redact: bool
+) -> pd.DataFrame | None:
+    """The input context of each result row (``inputs``: the canonical frame of the file the
+    results come from) as columns "fhir:<name>", aligned with ``results``; None without it."""
+    if inputs is None or not len(results):
+        return None
+    names = [
+        c for c in CONTEXT_COLUMNS if c in inputs.columns and not (redact and c in REDACTED_CONTEXT)
+    ]
+    if not names or "source_row" not in inputs.columns or "source_row" not in results.columns:
+        return None
+    try:
+        picked = inputs.loc[results.index, [*names, "source_row"]]
+        aligned = bool((picked["source_row"].to_numpy() == results["source_row"].to_numpy()).all())
+    except (KeyError, ValueError, TypeError):
+        aligned = False
+    if not aligned:  # by the row number instead (unique within one file)
+        unique = inputs.drop_duplicates("source_row").set_index("source_row")
+        picked = unique.reindex(results["source_row"].to_numpy())[names]
+    out = picked[names].copy()
+    out.index = results.index
+    out.columns = [CONTEXT_PREFIX + c for c in names]
+    return out
+
+
+def _ctx(row: Mapping[str, Any], name: str) -> Any:
+    return row.get(CONTEXT_PREFIX + name)
+
+
+def _flag(value: object) -> bool | None:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, bool):
+        return value
+    try:
+        return None if pd.isna(value) else bool(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+
+
+def context_resources(key: str, row: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
+    """The Observations, MedicationStatement and Conditions of one result row's context."""
+    subject = {"reference": f"urn:uuid:{stable_uuid('patient', key)}"}
+    effective = fhir_datetime(row.get("collected_at"))
+    specimen = as_text(row.get("specimen_id"))
+    out: list[dict[str, Any]] = []
+
+    def lab(name: str, code: str, display: str, value: dict[str, Any]) -> None:
+        obs: dict[str, Any] = {
+            "resourceType": "Observation",
+            "id": stable_uuid("context", f"{where}\x1f{name}"),
+            "status": "final",
+            "category": [
+                {
+                    "coding": [
+                        {
+                            "system": OBSERVATION_CATEGORY,
+                            "code": "laboratory",
+                            "display": "Laboratory",
+                        }
+                    ]
+                }
+            ],
+            "code": (
+                {"coding": [{"system": LOINC, "code": code, "display": display}], "text": display}
+                if code
+                else {"text": display}
+            ),
+            "subject": subject,
+        }
+        if effective:
+            obs["effectiveDateTime"] = effective
+        obs.update(value)
+        if specimen:
+            obs["specimen"] = {"identifier": {"system": ID_SPECIMEN, "value": specimen}}
+        out.append(obs)
+
+    for name, (code, display, unit) in CONTEXT_NUMBERS.items():
+        number = _number(_ctx(row, name))
+        if number is None:
+            continue
+        quantity: dict[str, Any] = {"value": number}
+        qualifier = as_text(_ctx(row, f"{name}_qualifier"))
+        if qualifier in ("<", ">", "<=", ">="):
+            quantity["comparator"] = qualifier
+        if name == "monomeric_prolactin":
+            unit = as_text(row.get("prolactin_unit"))
+        if unit:
+            quantity.update(
+                {
+                    "unit": unit.replace("{1.73_m2}", "1.73m2"),
+                    "system": UCUM,
+                    "code": UCUM_UNITS.get(unit, unit),
+                }
+            )
+        lab(name, code, display, {"valueQuantity": quantity})
+    hcg = as_text(_ctx(row, "hcg"))
+    if hcg:
+        lab("hcg", "2106-3", "hCG", {"valueString": hcg})
+    medications = as_text(_ctx(row, "medications"))
+    if medications:
+        out.append(
+            {
+                "resourceType": "MedicationStatement",
+                "id": stable_uuid("medication", f"{where}"),
+                "status": "active",
+                "medicationCodeableConcept": {"text": medications},
+                "subject": subject,
+            }
+        )
+
+    def condition(
+        name: str, text: str, *, code: str = "", verification: str = "", said: str = ""
+    ) -> None:
+        concept: dict[str, Any] = {"text": text}
+        if code:
+            concept["coding"] = [{"system": SNOMED, "code": code}]
+        resource: dict[str, Any] = {
+            "resourceType": "Condition",
+            "id": stable_uuid("condition", f"{where}\x1f{name}"),
+        }
+        if verification:
+            resource["verificationStatus"] = {
+                "coding": [{"system": CONDITION_VERIFICATION, "code": verification}]
+            }
+        resource.update({"code": concept, "subject": subject})
+        if said:
+            resource["note"] = [{"text": AS_WRITTEN + said}]
+        out.append(resource)
+
+    pregnant = _flag(_ctx(row, "pregnant"))
+    said = as_text(_ctx(row, "pregnant_text"))
+    if pregnant is not None or said:
+        weeks = _number(_ctx(row, "gestational_weeks"))
+        text = "Pregnancy" + (f", {weeks} weeks" if weeks is not None else "")
+        verification = {True: "confirmed", False: "refuted"}.get(pregnant, "unconfirmed")  # type: ignore[arg-type]
+        condition("pregnant", text, code=PREGNANCY_SNOMED, verification=verification, said=said)
+    for name, label in CONTEXT_FLAGS.items():
+        flag = _flag(_ctx(row, name))
+        said = as_text(_ctx(row, f"{name}_text"))
+        if flag:
+            extra = ""
+            if name == "lactating" and _number(_ctx(row, "postpartum_weeks")) is not None:
+                extra = f", {_number(_ctx(row, 'postpartum_weeks'))} weeks postpartum"
+            condition(name, label + extra, said=said)
+    for name, label in CONTEXT_TEXTS.items():
+        text = as_text(_ctx(row, name))
+        if name == "pituitary_lesion" and _number(_ctx(row, "pituitary_lesion_mm")) is not None:
+            text = f"{text} {_number(_ctx(row, 'pituitary_lesion_mm'))} mm".strip()
+        if text:
+            condition(name, f"{label}: {text}")
+    return out
+
+
+def patient_resource(key: str, row: Mapping[str, Any], *, redact: bool) -> dict[str, Any]:
+    patient: dict[str, Any] = {"resourceType": "Patient", "id": stable_uuid("patient", key)}
+    pid = as_text(row.get("patient_id"))
+    if pid:
+        system = ID_PATIENT_REDACTED if redact else ID_PATIENT
+        patient["identifier"] = [{"system": system, "value": pid}]
+    name = as_text(row.get("patient_name"))
+    if name and not redact:
+        patient["name"] = [{"text": name}]
+    patient["gender"] = GENDERS.get(as_text(row.get("sex")).upper(), "unknown")
+    birth = None if redact else _fhir_date(row.get("birth_date"))
+    if birth:
+        patient["birthDate"] = birth
+    return patient
+
+
+def observation_resource(key: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """The Observation of one result row (``key``: its patient's key)."""
+    unit = as_text(row.get("prolactin_unit")) or "ng/mL"
+    code, display = PROLACTIN_CODES.get(unit, PROLACTIN_CODES["ng/mL"])
+    where = "\x1f".join(as_text(row.get(c)) for c in ("source_file", "source_sheet", "source_row"))
+    source = f"{as_text(row.get('source_file'))}"
+    if as_text(row.get("source_sheet")):
+        source += f" sheet {as_text(row.get('source_sheet'))}"
+    source += f" row {as_text(row.get('source_row'))}"
+    obs: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": stable_uuid("observation", where),
+        "identifier": [{"system": ID_SOURCE_ROW, "value": source}],
+    }
+    extensions = [
+        {"url": url, "valueCode": as_text(row.get(name))}
+        for url, name in ((EXT_PRIORITY, "priority"), (EXT_STATUS, "status"), (EXT_BAND, "band"))
+        if as_text(row.get(name))
+    ]
+    if extensions:
+        obs["extension"] = extensions
+    obs["status"] = "final"
+    obs["category"] = [
+        {
+            "coding": [
+                {"system": OBSERVATION_CATEGORY, "code": "laboratory", "display": "Laboratory"}
+            ]
+        }
+    ]
+    obs["code"] = {
+        "coding": [{"system": LOINC, "code": code, "display": display}],
+        "text": "Prolactin",
+    }
+    obs["subject"] = {"reference": f"urn:uuid:{stable_uuid('patient', key)}"}
+    effective = fhir_datetime(row.get("collected_at"))
+    if effective:
+        obs["effectiveDateTime"] = effective
+    value = _number(row.get("prolactin_value"), lab_decimals(as_text(row.get("prolactin_raw"))))
+    if value is not None:
+        quantity = _quantity(value, unit)
+        qualifier = as_text(row.get("qualifier"))
+        if qualifier in ("<", ">", "<=", ">="):
+            quantity = {
+                "value": value,
+                "comparator": qualifier,
+                **{k: v for k, v in quantity.items() if k != "value"},
+            }
+        obs["valueQuantity"] = quantity
+    interpretation = as_text(row.get("interpretation"))
+    if interpretation:
+        obs["interpretation"] = [
+            {
+                "coding": [
+                    {
+                        "system": INTERPRETATION,
+                        "code": interpretation,
+                        "display": INTERPRETATION_DISPLAY.get(interpretation, interpretation),
+                    }
+                ]
+            }
+        ]
+    notes = _notes(row)
+    if notes:
+        obs["note"] = [{"text": text} for text in notes]
+    specimen = as_text(row.get("specimen_id"))
+    if specimen:
+        obs["specimen"] = {
+            "identifier": {"system": ID_SPECIMEN, "value": specimen},
+            "display": f"Specimen {specimen}",
+        }
+    ranges = [r for r in (_reference_range(row, unit), _lab_range(row, unit)) if r]
+    if ranges:
+        obs["referenceRange"] = ranges
+    return obs
+
+
+def _reference_range(row: Mapping[str, Any], unit: str) -> dict[str, Any] | None:
+    low = _number(row.get("reference_low_value"))
+    high = _number(row.get("reference_high_value"))
+    note = as_text(row.get("reference_note"))
+    if low is None and high is None:
+        return None
+    out: dict[str, Any] = {}
+    source = as_text(row.get("reference_source"))
+    if source:
+        out["extension"] = [{"url": EXT_REFERENCE_SOURCE, "valueCode": source}]
+    if low is not None:
+        out["low"] = _quantity(low, unit)
+    if high is not None:
+        out["high"] = _quantity(high, unit)
+    stratum = as_text(row.get("reference_stratum"))
+    meaning = "pregnancy" if "pregnan" in stratum.casefold() else "normal"
+    out["type"] = {"coding": [{"system": RANGE_MEANING, "code": meaning}]}
+    applies = [{"text": stratum}] if stratum and stratum != "row" else []
+    sex = as_text(row.get("sex")).upper()
+    if sex in GENDERS and source != "row":
+        applies.append({"text": f"sex: {GENDERS[sex]}"})
+    if applies:
+        out["appliesTo"] = applies
+    if note:
+        out["text"] = note
+    return out
+
+
+def _lab_range(row: Mapping[str, Any], unit: str) -> dict[str, Any] | None:
+    """The lab's own interval from the input, when another one (the set's, a physiological
+    one) decided: kept so that the Bundle read back judges the result the same way."""
+    if as_text(row.get("reference_source")) in ("row", ""):
+        return None
+    low = _number(_ctx(row, "reference_low"))
+    high = _number(_ctx(row, "reference_high"))
+    if low is None and high is None:
+        return None
+    out: dict[str, Any] = {"extension": [{"url": EXT_REFERENCE_SOURCE, "valueCode": "row"}]}
+    if low is not None:
+        out["low"] = _quantity(low, unit)
+    if high is not None:
+        out["high"] = _quantity(high, unit)
+    out["type"] = {"coding": [{"system": RANGE_MEANING, "code": "normal"}]}
+    said = as_text(_ctx(row, "reference_range"))
+    out["text"] = "The lab's own interval from the input" + (f": {said}" if said else "")
+    return out
+
+
+def _notes(row: Mapping[str, Any]) -> list[str]:
+    notes: list[str] = []
+    priority = as_text(row.get("priority"))
+    if priority:
+        status = as_text(row.get("status"))
+        band = as_text(row.get("band"))
+        what = ", ".join(
+            x for x in (f"status {status}" if status else "", f"band {band}" if band else "") if x
+        )
+        notes.append(f"Triage priority: {priority}" + (f" ({what})" if what else ""))
+    notes += [factor_note(d) for d in _details(row.get("factor_details"))]
+    notes += [suggestion_note(d) for d in _details(row.get("suggestion_details"))]
+    comment = as_text(row.get("comment"))
+    if comment:
+        notes.append(f"Comment: {comment}")
+    return notes
+
+
+def bundle_header(meta: RunMeta) -> dict[str, Any]:
+    stamp = meta.generated_at
+    if stamp.tzinfo is None:
+        stamp = stamp.astimezone()
+    return {
+        "resourceType": "Bundle",
+        "id": stable_uuid("bundle", f"{meta.tool_name}\x1f{stamp.isoformat()}"),
+        "meta": {
+            "tag": [
+                {
+                    "system": TAG_TOOL,
+                    "code": meta.tool_name,
+                    "display": f"{meta.tool_name} {meta.tool_version}",
+                    "version": meta.tool_version,
+                },
+                {
+                    "system": TAG_REFERENCE_SET,
+                    "code": meta.reference_set,
+                    "display": meta.reference_title or meta.reference_set,
+                },
+            ]
+        },
+        "type": "collection",
+        "timestamp": stamp.isoformat(timespec="seconds"),
+    }
+
+
+def write_fhir_bundle(
+    chunks: Callable[[], Iterable[pd.DataFrame]],
+    meta: RunMeta,
+    handle: BinaryIO,
+    *,
+    redact: bool,
+) -> None:
+    """The Bundle from the result chunks (``chunks()`` is called twice: the Patients first, then
+    the Observations); written piece by piece, never whole in memory."""
+    header = _encode(bundle_header(meta))
+    handle.write(header[:-1] + b',"entry":[')
+    first = True
+
+    def entry(resource: dict[str, Any]) -> None:
+        nonlocal first
+        body = _encode({"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource})
+        handle.write(body if first else b",\n" + body)
+        first = False
+
+    seen: set[str] = set()
+    for chunk in chunks():
+        for key, row in _Rows.of(chunk):
+            if key in seen:
+                continue
+            seen.add(key)
+            entry(patient_resource(key, row, redact=redact))
+    seen.clear()
+    for chunk in chunks():
+        for key, row in _Rows.of(chunk):
+            observation = observation_resource(key, row)
+            entry(observation)
+            for resource in context_resources(key, row, observation["id"]):
+                entry(resource)
+    handle.write(b"]}\n")
