@@ -5,6 +5,7 @@ keyed tokens as the results).  Synthetic patients only; headers as messy as real
 from __future__ import annotations
 
 import csv
+import html as html_text
 import io
 import json
 from pathlib import Path
@@ -312,3 +313,22 @@ def test_redact_rejected_uses_the_redactors_tokens() -> None:
     assert redacted.patient_id == redactor.identifier("P1")
     assert redacted.specimen_id == redactor.identifier("S1")
     assert redact_rejected([Rejected("f.csv", "", 3, "missing_result", "x")])[0].patient_id == ""
+
+
+def test_the_summary_says_whose_rejected_sample_it_is_and_shows_the_comment(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(WIDE_WITH_REJECTS, encoding="utf-8")
+    out = tmp_path / "out"
+    assert invoke("run", path, "--out", out, "--quiet").exit_code == 0
+    summary = (out / "summary.html").read_text("utf-8")
+    rejected = summary[summary.index('id="rejected"') :]
+    assert "<td>SYN-2002</td>" in rejected and "<td>26L0002</td>" in rejected
+    comments = pd.read_csv(out / "results.csv")["comment"].tolist()
+    for comment in comments:  # each result's comment in words, under its summary row
+        assert html_text.escape(comment, quote=False) in summary
+    redacted = tmp_path / "redacted"
+    assert invoke("run", path, "--out", redacted, "--quiet", "--redact").exit_code == 0
+    hidden = (redacted / "summary.html").read_text("utf-8")
+    assert "SYN-2002" not in hidden and "26L0002" not in hidden

@@ -53,6 +53,8 @@ def _rejected_views(rejected: Sequence[Rejected], limit: int) -> list[RejectedVi
             reason_code=r.reason_code,
             reason=REJECT_REASONS.get(r.reason_code, humanise(r.reason_code)),
             detail=r.detail,
+            patient_id=r.patient_id,
+            specimen_id=r.specimen_id,
         )
         for r in rejected[:limit]
     ]

@@ -403,6 +403,8 @@ class RejectedView:
     reason_code: str
     reason: str
     detail: str
+    patient_id: str = ""  # whose sample needs repeating (a keyed token under --redact)
+    specimen_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
