@@ -6,15 +6,18 @@ file already in the canonical columns, with pandas; triages it in chunks with
 ``triage.engine.triage_frame`` (the rules read one row at a time: the results do not depend on
 the partitioning); writes each chunk's results as one part of ``OUT/results.parquet/`` and the
 file's rejected rows as one part of ``OUT/rejected.parquet/``; and returns only aggregates (counts,
-the file's row accounting, its most pressing rows, the keys of its flagged patients).
+the file's row accounting, its most pressing rows).  The task also writes each chunk's rows into
+hash buckets by patient key (``OUT/.work/rows/bucket-KKK/part-FFFFF-CCCCC.parquet``): a shuffle
+through files, so a patient's rows from every file are in one bucket.  One task per bucket then
+keeps the rows of its flagged patients (a result not of priority ``none``) and counts its
+patients (``OUT/.work/flagged/bucket-KKK.parquet``); no worker and not the client ever holds all
+the results, and each task releases its memory when done (``_release_memory``).
 
-The client then gathers, per patient across every part, the rows of the flagged patients (a
-shuffle on the patient key: no worker and not the client ever holds all the results) and feeds
-them, one shuffled partition at a time, with the most pressing results, to the ordinary
-``OutputSession``: ``OUT/report/`` holds summary.html (its counts from the aggregates of the whole
-run), patients.html and urgent.txt.  ``OUT/summary.json`` holds the accounting and the counts;
-``OUT/results.csv`` and ``OUT/rejected.csv`` are written (streamed from the parts) when the run is
-small enough (``csv_max_rows``).
+The client feeds the flagged rows, one bucket at a time, with the most pressing results, to the
+ordinary ``OutputSession``: ``OUT/report/`` holds summary.html (its counts from the aggregates of
+the whole run), patients.html and urgent.txt.  ``OUT/summary.json`` holds the accounting and
+the counts; ``OUT/results.csv`` and ``OUT/rejected.csv`` are written (streamed from the parts)
+when the run is small enough (``csv_max_rows``).  ``OUT/.work`` is removed at the end.
 
 ``OUT`` must be on a file system every worker and the client share (NFS, a volume mounted in
 every pod ...).  Dask is imported by this module only: ``prolactin-triage --help`` stays light.
@@ -26,11 +29,14 @@ import contextlib
 import dataclasses
 import glob
 import hashlib
+import importlib
 import io
 import json
 import logging
 import os
 import shutil
+import sys
+import zlib
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -83,7 +89,9 @@ COUNTED: Final = ("priority", "status", "band", "factors", "suggestions", "month
 _MULTI: Final = frozenset({"factors", "suggestions"})
 _GLOB_CHARS: Final = frozenset("*?[")
 # The columns the shuffle of flagged rows adds (taken off again before the report sees the rows).
-_KEY, _FILE, _SEQ = "_patient_key", "_file_index", "_row_index"
+_KEY, _FILE, _SEQ, _FLAG = "_patient_key", "_file_index", "_row_index", "_flagged"
+WORK_DIR: Final = ".work"  # OUT/.work: the buckets of the shuffle, removed at the end
+BUCKETS: Final = 16
 REJECTED_COLUMNS: Final = [f.name for f in dataclasses.fields(Rejected)]
 ENV_MEMORY: Final = "PROLACTIN_TRIAGE_WORKER_MEMORY"
 
@@ -103,6 +111,7 @@ class DaskRequest:
     chunk_rows: int = DEFAULT_CHUNK_ROWS
     csv_max_rows: int = CSV_MAX_ROWS
     top_rows: int = TOP_ROWS
+    buckets: int = BUCKETS  # of the shuffle of the flagged patients' rows
 
 
 @dataclass
@@ -173,7 +182,6 @@ class FileDone:
     offsets: list[int] = field(default_factory=list)  # each part's first row in the file's results
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     top: pd.DataFrame | None = None  # its most pressing rows (at most top_rows)
-    flagged: set[str] = field(default_factory=set)  # patient keys with a result to act on
     rejected_shown: list[Rejected] = field(default_factory=list)  # the first ones, for the report
 
 
@@ -217,8 +225,40 @@ def triage_file(
     chunk_rows: int,
     top_rows: int,
     rejected_shown: int,
+    buckets: int = BUCKETS,
 ) -> FileDone:
     """Read, triage and write one input file (runs on a worker)."""
+    try:
+        return _triage_file(
+            index,
+            path,
+            mapping,
+            read_options,
+            ranges,
+            as_of,
+            out_dir,
+            chunk_rows,
+            top_rows,
+            rejected_shown,
+            buckets,
+        )
+    finally:
+        _release_memory()
+
+
+def _triage_file(
+    index: int,
+    path: Path,
+    mapping: ColumnMapping | None,
+    read_options: ReadOptions,
+    ranges: str,
+    as_of: datetime,
+    out_dir: Path,
+    chunk_rows: int,
+    top_rows: int,
+    rejected_shown: int,
+    buckets: int,
+) -> FileDone:
     done = FileDone(index)
     rejected: list[Rejected]
     try:
@@ -239,21 +279,27 @@ def triage_file(
     knowledge = _knowledge(ranges)
     counts: dict[str, Counter[str]] = {c: Counter() for c in COUNTED}
     tops: list[pd.DataFrame] = []
-    results_dir = out_dir / RESULTS_PARQUET
+    results_dir = out_dir / WORK_DIR / RESULTS_PARQUET  # published when the run is complete
+    rows_dir = out_dir / WORK_DIR / "rows"
     for number, (start, stop) in enumerate(chunk_bounds(len(frame), chunk_rows)):
         results = triage_frame(frame.iloc[start:stop], knowledge, as_of=as_of)
         if not len(results) and number:
             continue
-        part = results_dir / f"part-{index:05d}-{number:05d}.parquet"
-        results.reset_index(drop=True).to_parquet(part, index=False)
-        done.parts.append(str(part))
+        name = f"part-{index:05d}-{number:05d}.parquet"
+        results = results.reset_index(drop=True)
+        results.to_parquet(results_dir / name, index=False)
+        done.parts.append(str(results_dir / name))
         done.offsets.append(start)
         done.results += len(results)
         _count(results, counts)
         ranks = priority_ranks(results)
-        keys = patient_keys(results)
-        done.flagged.update(k for k, r in zip(keys, ranks.tolist(), strict=True) if r < _NONE_RANK)
-        tops.append(_top(_tagged(results, index, start), ranks, top_rows))
+        tagged = _tagged(results, index, start)
+        del results
+        tops.append(_top(tagged, ranks, top_rows))
+        _write_buckets(tagged, ranks, rows_dir, name, buckets)
+        del tagged, ranks
+        _release_memory()
+    del frame
     done.top = _top_of(tops, top_rows)
     done.counts = {c: dict(n) for c, n in counts.items()}
     done.summary = summary
@@ -262,12 +308,96 @@ def triage_file(
             [dataclasses.astuple(r) for r in rejected], columns=REJECTED_COLUMNS
         ).astype({c: "string" for c in REJECTED_COLUMNS if c != "source_row"})
         table["source_row"] = table["source_row"].astype("int64")
-        table.to_parquet(out_dir / REJECTED_PARQUET / f"part-{index:05d}.parquet", index=False)
+        table.to_parquet(
+            out_dir / WORK_DIR / REJECTED_PARQUET / f"part-{index:05d}.parquet", index=False
+        )
     done.rejected_shown = rejected[:rejected_shown]
     return done
 
 
 _NONE_RANK: Final = PRIORITIES.index("none")
+
+
+def _release_memory() -> None:
+    """Give the memory of a finished task back to the system (a worker's RSS otherwise stays
+    at its peak: glibc and pyarrow's pool keep freed memory)."""
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(Exception):
+        importlib.import_module("pyarrow").default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def bucket_of(key: str, buckets: int) -> int:
+    """The bucket of a patient key: the same in every process (not ``hash``, salted per
+    process)."""
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % max(buckets, 1)
+
+
+def _write_buckets(tagged: pd.DataFrame, ranks: Any, rows_dir: Path, name: str, n: int) -> None:
+    """One chunk's rows (tagged with their file and row index) into the buckets of their
+    patients, with their patient key and whether the row itself is to be acted on."""
+    if not len(tagged):
+        return
+    pa = importlib.import_module("pyarrow")
+    pq = importlib.import_module("pyarrow.parquet")
+    keys = patient_keys(tagged)
+    tagged[_KEY] = pd.array(keys, dtype="string")
+    tagged[_FLAG] = np.asarray(ranks) < _NONE_RANK
+    numbers = np.fromiter((bucket_of(k, n) for k in keys), dtype=np.int64, count=len(keys))
+    table = pa.Table.from_pandas(tagged, preserve_index=False)  # converted once
+    order = np.argsort(numbers, kind="stable")
+    found, starts = np.unique(numbers[order], return_index=True)
+    stops = [*starts[1:].tolist(), len(order)]
+    for bucket, start, stop in zip(found.tolist(), starts.tolist(), stops, strict=True):
+        folder = rows_dir / f"bucket-{bucket:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table.take(pa.array(order[start:stop])), folder / name)
+
+
+def gather_bucket(folder: Path, target: Path, all_patients: bool) -> tuple[int, int, int]:
+    """One bucket of the shuffle (runs on a worker): the rows of its flagged patients (every
+    patient with ``all_patients``), from every file, into ``target``.  Returns its patients,
+    its flagged patients and the rows written.  Holds the bucket's keys and one part at a time
+    (the rows kept are the flagged patients' only)."""
+    try:
+        return _gather_bucket(folder, target, all_patients)
+    finally:
+        _release_memory()
+
+
+def _gather_bucket(folder: Path, target: Path, all_patients: bool) -> tuple[int, int, int]:
+    pa = importlib.import_module("pyarrow")  # untyped: Any
+    pc = importlib.import_module("pyarrow.compute")
+    pq = importlib.import_module("pyarrow.parquet")
+
+    parts = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+    keys: set[str] = set()
+    flagged: set[str] = set()
+    for part in parts:
+        table = pq.read_table(part, columns=[_KEY, _FLAG])
+        names = table.column(_KEY).to_pylist()
+        keys.update(names)
+        flagged.update(k for k, f in zip(names, table.column(_FLAG).to_pylist(), strict=True) if f)
+    wanted = keys if all_patients else flagged
+    if not wanted:
+        return len(keys), 0, 0
+    values = pa.array(sorted(wanted), type=pa.string())
+    kept = []
+    for part in parts:  # in name order: file, then chunk (input order)
+        table = pq.read_table(part)
+        table = table.filter(pc.is_in(table.column(_KEY).cast(pa.string()), value_set=values))
+        if table.num_rows:
+            kept.append(table.drop_columns([_FLAG]))
+    rows = sum(t.num_rows for t in kept)
+    if rows:
+        pq.write_table(pa.concat_tables(kept, promote_options="permissive"), target)
+    return len(keys), len(wanted), rows
 
 
 def _count(results: pd.DataFrame, counts: Mapping[str, Counter[str]]) -> None:
@@ -336,22 +466,6 @@ def _as_lists(rows: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def _flagged_rows(part: str, file_index: int, offset: int, flagged: frozenset[str]) -> pd.DataFrame:
-    """The rows of one results part whose patient is flagged (a task of the shuffle's input)."""
-    results = _tagged(pd.read_parquet(part), file_index, offset)
-    keys = patient_keys(results)
-    mask = [k in flagged for k in keys]
-    rows = results.loc[mask].copy()
-    rows[_KEY] = pd.array([k for k, m in zip(keys, mask, strict=True) if m], dtype="string")
-    return rows.reset_index(drop=True)
-
-
-def _patient_key_frame(part: str) -> pd.DataFrame:
-    columns = ["patient_id", "source_file", "source_sheet", "source_row"]
-    results = pd.read_parquet(part, columns=columns)
-    return pd.DataFrame({_KEY: pd.array(patient_keys(results), dtype="string")})
-
-
 # ---------------------------------------------------------------------------------------------
 # The client's side
 # ---------------------------------------------------------------------------------------------
@@ -401,8 +515,8 @@ def run_dask(
         return _run(request, made, knowledge, mapping, files, now or datetime.now(UTC))
 
 
-def _fresh_folder(folder: Path) -> None:
-    """An empty folder of Parquet parts (a previous run's parts removed, nothing else)."""
+def _check_folder(folder: Path) -> None:
+    """An output Parquet folder may be replaced: not a link, and holding only part files."""
     if folder.is_symlink():
         raise NoUsableInputError([InputFileError(str(folder), "is a symbolic link")])
     if folder.exists():
@@ -411,8 +525,6 @@ def _fresh_folder(folder: Path) -> None:
             raise NoUsableInputError(
                 [InputFileError(str(folder), "holds files other than part-*.parquet; move it")]
             )
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True, mode=0o700)
 
 
 def _run(
@@ -425,8 +537,35 @@ def _run(
 ) -> DaskOutcome:
     out = request.out_dir
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
-    _fresh_folder(out / RESULTS_PARQUET)
-    _fresh_folder(out / REJECTED_PARQUET)
+    _check_folder(out / RESULTS_PARQUET)
+    _check_folder(out / REJECTED_PARQUET)
+    work = out / WORK_DIR
+    if work.is_symlink():
+        raise NoUsableInputError([InputFileError(str(work), "is a symbolic link")])
+    shutil.rmtree(work, ignore_errors=True)  # a previous run's, left by a crash
+    (work / "rows").mkdir(parents=True, mode=0o700)
+    (work / "flagged").mkdir(mode=0o700)
+    # The parts are written under .work and renamed into place only when the run is complete:
+    # a killed run leaves the previous run's results.parquet (and summary.json) as they were.
+    (work / RESULTS_PARQUET).mkdir(mode=0o700)
+    (work / REJECTED_PARQUET).mkdir(mode=0o700)
+    try:
+        return _run_in(request, client, knowledge, files, mapping, generated_at)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_in(
+    request: DaskRequest,
+    client: Any,
+    knowledge: Knowledge,
+    files: list[Path],
+    mapping: ColumnMapping | None,
+    generated_at: datetime,
+) -> DaskOutcome:
+    out = request.out_dir
+    work = out.resolve() / WORK_DIR
+    buckets = max(int(request.buckets), 1)
     options = request.output_options
     shown = max(options.max_summary_rows, 0)
     top_rows = max(request.top_rows, shown)
@@ -442,6 +581,7 @@ def _run(
         chunk_rows=request.chunk_rows,
         top_rows=top_rows,
         rejected_shown=shown,
+        buckets=buckets,
         pure=False,
     )
     done: list[FileDone] = sorted(client.gather(futures), key=lambda d: d.index)
@@ -452,17 +592,25 @@ def _run(
         raise NoUsableInputError(errors)
     inputs = [d.summary for d in used if d.summary is not None]
     counts: dict[str, Counter[str]] = {c: Counter() for c in COUNTED}
-    flagged: set[str] = set()
     for d in used:
         for column, tally in d.counts.items():
             counts[column].update(tally)
-        flagged |= d.flagged
     top = _top_of([d.top for d in used if d.top is not None], top_rows)
     result_count = sum(d.results for d in used)
     rejected_count = sum(s.rows_rejected for s in inputs)
-    if options.all_patients:
-        flagged = set(_all_patient_keys(client, used))
-    patients_total = _count_patients(client, used)
+    gathered = [work / "flagged" / f"bucket-{b:03d}.parquet" for b in range(buckets)]
+    bucket_futures = client.map(
+        gather_bucket,
+        [work / "rows" / f"bucket-{b:03d}" for b in range(buckets)],
+        gathered,
+        all_patients=options.all_patients,
+        pure=False,
+    )
+    tallied: list[tuple[int, int, int]] = client.gather(bucket_futures)
+    del bucket_futures
+    patients_total = sum(t[0] for t in tallied)
+    flagged = sum(t[1] for t in tallied)
+    gathered = [g for g, t in zip(gathered, tallied, strict=True) if t[2]]
     report_dir = out / REPORT_DIR
     meta = RunMeta(
         tool_name=TOOL_NAME,
@@ -487,7 +635,7 @@ def _run(
             skip = set(zip(first[_FILE].tolist(), first[_SEQ].tolist(), strict=True))
             session.add(_untagged(first).reset_index(drop=True))
             added += len(first)
-        for rows in _flagged_partitions(client, used, frozenset(flagged), skip):
+        for rows in _flagged_buckets(gathered, skip):
             session.add(rows)
             added += len(rows)
         if not added:
@@ -500,6 +648,10 @@ def _run(
             extra_files={URGENT_TXT: urgent_text(urgent, header=header).encode()},
         )
         pages = session.patient_pages
+    for name in (RESULTS_PARQUET, REJECTED_PARQUET):  # publish the parts (see _run)
+        _check_folder(out / name)
+        shutil.rmtree(out / name, ignore_errors=True)
+        (work / name).replace(out / name)
     if result_count < request.csv_max_rows:
         written.append(_results_csv(out / RESULTS_CSV, sorted(_parts(out / RESULTS_PARQUET))))
     if rejected_count < request.csv_max_rows:
@@ -526,7 +678,7 @@ def _run(
         exit_code=exit_code,
         urgent=urgent,
         patient_pages=pages,
-        flagged_patients=len(flagged),
+        flagged_patients=flagged,
     )
 
 
@@ -538,66 +690,18 @@ def _empty_results(used: Sequence[FileDone]) -> pd.DataFrame:
     return pd.read_parquet(used[0].parts[0]).iloc[:0]
 
 
-def _flagged_partitions(
-    client: Any, used: Sequence[FileDone], flagged: frozenset[str], skip: set[tuple[int, int]]
+def _flagged_buckets(
+    gathered: Sequence[Path], skip: set[tuple[int, int]]
 ) -> Iterator[pd.DataFrame]:
-    """The flagged patients' rows, gathered per patient across every part (a shuffle on the
-    patient key), one partition at a time, each in input order (file, then row)."""
-    if not flagged:
-        return
-    import dask
-    import dask.dataframe as dd
-
-    for name in ("distributed.shuffle", "distributed.shuffle._scheduler_plugin"):
-        logging.getLogger(name).setLevel(logging.ERROR)  # "Shuffle ... initialized": noise
-    parts = [
-        (part, d.index, offset)
-        for d in used
-        for part, offset in zip(d.parts, d.offsets, strict=True)
-    ]
-    (shared,) = client.scatter([flagged], broadcast=True)  # one object, not its items
-    meta = _flagged_rows(*parts[0], frozenset()).iloc[:0]
-    pieces = [dask.delayed(_flagged_rows)(*part, shared) for part in parts]
-    with dask.config.set({"dataframe.convert-string": False}):
-        frame = dd.from_delayed(pieces, meta=meta, verify_meta=False)
-        shuffled = frame.shuffle(_KEY, npartitions=max(1, min(len(parts), 64))).persist()
-    try:
-        for piece in shuffled.to_delayed():
-            rows = client.compute(piece).result()
-            if not len(rows):
-                continue
-            rows = rows.sort_values([_FILE, _SEQ], kind="stable")
-            seen = [(f, q) in skip for f, q in zip(rows[_FILE], rows[_SEQ], strict=True)]
-            rows = rows.loc[[not s for s in seen]]
-            if len(rows):
-                yield _as_lists(_untagged(rows).reset_index(drop=True))
-    finally:
-        del shuffled
-
-
-def _key_frame(client: Any, used: Sequence[FileDone]) -> Any:
-    import dask
-    import dask.dataframe as dd
-
-    parts = [part for d in used for part in d.parts]
-    meta = pd.DataFrame({_KEY: pd.array([], dtype="string")})
-    with dask.config.set({"dataframe.convert-string": False}):
-        return dd.from_delayed(
-            [dask.delayed(_patient_key_frame)(p) for p in parts], meta=meta, verify_meta=False
-        )
-
-
-def _count_patients(client: Any, used: Sequence[FileDone]) -> int:
-    """Distinct patients of the run (a distributed drop_duplicates, split across partitions)."""
-    keys = _key_frame(client, used)[_KEY]
-    split = max(1, min(keys.npartitions, 16))
-    return int(client.compute(keys.drop_duplicates(split_out=split).size).result())
-
-
-def _all_patient_keys(client: Any, used: Sequence[FileDone]) -> list[str]:
-    keys = _key_frame(client, used)[_KEY]
-    found: list[str] = client.compute(keys.drop_duplicates()).result().tolist()
-    return found
+    """The flagged patients' rows, one bucket at a time (each holds every row of its patients),
+    each in input order (file, then row), less the rows in ``skip`` (already added)."""
+    for path in gathered:
+        rows = pd.read_parquet(path).sort_values([_FILE, _SEQ], kind="stable")
+        seen = [(f, q) in skip for f, q in zip(rows[_FILE], rows[_SEQ], strict=True)]
+        rows = rows.loc[[not s for s in seen]]
+        if len(rows):
+            yield _as_lists(_untagged(rows).reset_index(drop=True))
+        del rows
 
 
 class _ReportSession(OutputSession):
@@ -704,7 +808,7 @@ def _write_summary_json(
     top: pd.DataFrame | None,
     generated_at: datetime,
     patients: int,
-    flagged: set[str],
+    flagged: int,
 ) -> Path:
     inputs: list[dict[str, Any]] = []
     for d in used:
@@ -738,7 +842,7 @@ def _write_summary_json(
         "results": sum(d.results for d in used),
         "rejected": sum(i["rows_rejected"] for i in inputs),
         "patients": patients,
-        "flagged_patients": len(flagged),
+        "flagged_patients": flagged,
         "inputs": inputs,
         "errors": [str(e) for e in errors],
         "counts": {c: dict(sorted(n.items())) for c, n in counts.items()},
@@ -754,6 +858,7 @@ __all__ = [
     "DaskRequest",
     "dask_client",
     "expand_patterns",
+    "gather_bucket",
     "run_dask",
     "triage_file",
 ]
