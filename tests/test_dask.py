@@ -222,5 +222,6 @@ def test_memory_per_worker_stays_under_its_limit(tmp_path: Path) -> None:
     assert sampler.highest.keys() == peaks.keys()
     limit_mib = limit_mb * 1e6 / 2**20  # "400MB": 400e6 bytes, as the RSS figures: MiB
     assert all(peak < limit_mib for peak in sampler.highest.values()), sampler.highest
-    assert all(peak < limit_mib for peak in peaks.values()), (peaks, input_mb)
+    # The kernel's own peak (ru_maxrss) is printed, not asserted: a worker forked from a large
+    # test process starts with its parent's peak (CI's pytest process holds ~400 MB by then).
     assert not (tmp_path / "out" / ".work").exists()
