@@ -57,8 +57,8 @@ from triage.output import OutputOptions, OutputSession, RunMeta
 from triage.output.csv import ResultsCsv, write_rejected_csv
 from triage.output.env import render_summary
 from triage.output.rows import DETAIL_COLUMNS, default_file_columns
-from triage.output.summary import count_views, summary_view
-from triage.output.views import as_text, patient_keys, priority_ranks, run_view
+from triage.output.summary import count_views
+from triage.output.views import as_text, patient_keys, priority_ranks
 from triage.pipeline import DEFAULT_CHUNK_ROWS, NoUsableInputError, chunk_bounds
 from triage.schema import (
     CANONICAL_COLUMNS,
@@ -723,22 +723,7 @@ class _ReportSession(OutputSession):
         self._run_patients = patients
 
     def summary_html(self, done: Any) -> str:
-        run = run_view(
-            done.meta,
-            self._branding,
-            redacted=self.options.redact,
-            display_unit=self.options.display_unit,
-        )
-        view = summary_view(
-            done.keys,
-            self._run_tallies,
-            self._fetch,
-            self._patient_plan(done),
-            done.rejected,
-            done.meta.inputs,
-            run,
-            max_rows=max(self.options.max_summary_rows, 0),
-        )
+        view = self.summary_view(done, self._run_tallies)
         rejected_total = sum(s.rows_rejected for s in done.meta.inputs)
         view = dataclasses.replace(
             view,

@@ -73,6 +73,7 @@ from triage.output.views import (
     DISCLAIMER,
     PatientPage,
     PatientsView,
+    SummaryView,
     as_text,
     branding_view,
     collected_ns,
@@ -501,15 +502,20 @@ class OutputSession:
         return self.spool.fetch(positions)
 
     def summary_html(self, done: Finished) -> str:
+        return render_summary(self._env, self.summary_view(done, self._tallies))
+
+    def summary_view(self, done: Finished, tallies: Mapping[str, Mapping[str, int]]) -> SummaryView:
+        """The summary page's view of what this session holds, counted by ``tallies`` (a
+        session fed only part of a run, as the Dask engine's, passes the whole run's)."""
         run = run_view(
             done.meta,
             self._branding,
             redacted=self.options.redact,
             display_unit=self.options.display_unit,
         )
-        view = summary_view(
+        return summary_view(
             done.keys,
-            self._tallies,
+            tallies,
             self._fetch,
             self._patient_plan(done),
             done.rejected,
@@ -517,7 +523,6 @@ class OutputSession:
             run,
             max_rows=max(self.options.max_summary_rows, 0),
         )
-        return render_summary(self._env, view)
 
     def _patient_plan(self, done: Finished) -> PatientPlan:
         if self._plan is None:
