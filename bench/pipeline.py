@@ -66,6 +66,7 @@ def main() -> None:
             reference_title=knowledge.reference_set.title,
             inputs=[read.summary],
             band_thresholds=[(b.name, b.lower_ng_ml) for b in knowledge.thresholds.bands],
+            miu_per_ng=knowledge.reference_set.miu_per_ng,
         )
         out = Path(tmp) / "out"
         _, t_write = clock(

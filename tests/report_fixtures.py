@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from triage.knowledge import load_knowledge
 from triage.output import RunMeta
 from triage.schema import ENGINE_EXTRA_COLUMNS, RESULT_COLUMNS, InputSummary, Rejected
 
@@ -522,6 +523,8 @@ def make_meta(results: pd.DataFrame, rejected: list[Rejected]) -> RunMeta:
         reference_title="Default adult and physiological intervals",
         inputs=make_inputs(results, rejected),
         band_thresholds=list(BANDS),
+        # the default set's factor, as a run takes it from reference_ranges/default.toml
+        miu_per_ng=load_knowledge("default").reference_set.miu_per_ng,
     )
 
 

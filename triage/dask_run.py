@@ -620,6 +620,7 @@ def _run_in(
         reference_title=knowledge.reference_set.title,
         inputs=inputs,
         band_thresholds=[(b.name, b.lower_ng_ml) for b in knowledge.thresholds.bands],
+        miu_per_ng=knowledge.reference_set.miu_per_ng,
     )
     tallies = {c: dict(counts[c]) for c in ("priority", "status", "band")}
     rejected_shown = [r for d in used for r in d.rejected_shown][:shown]

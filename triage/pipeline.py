@@ -353,6 +353,7 @@ def _run(
             reference_title=knowledge.reference_set.title,
             inputs=inputs,
             band_thresholds=bands,
+            miu_per_ng=knowledge.reference_set.miu_per_ng,
         )
         where = report or request.out_dir / "summary.html"
         urgent = urgent_lines(session.urgent_rows_as_written(), where)

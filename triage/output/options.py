@@ -100,6 +100,9 @@ class RunMeta:
     # Severity bands (name, lower limit in ng/mL) drawn on the result picture; the caller passes
     # knowledge.thresholds.bands, so that no clinical number lives in report code.
     band_thresholds: list[tuple[str, float]] = field(default_factory=list)
+    # mIU/L per ng/mL of the reference set (reference_ranges/*.toml, with its source): shows a
+    # result reported in ng/mL in mIU/L (display_unit); None: such a result stays in ng/mL.
+    miu_per_ng: float | None = None
 
 
 @dataclass(slots=True)

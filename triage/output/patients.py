@@ -374,7 +374,9 @@ def patients_view(
         for start in range(0, len(codes), pages_per_batch):
             batch = codes[start : start + pages_per_batch]
             wanted = sorted(p for code in batch for p in plan.results_of[code])
-            table = ResultTable(fetch(np.asarray(wanted, dtype=np.int64)), run.display_unit)
+            table = ResultTable(
+                fetch(np.asarray(wanted, dtype=np.int64)), run.display_unit, run.miu_per_ng
+            )
             for number, code in enumerate(batch, start=start + 1):
                 yield _patient_page(table, plan, code, number, bands)
 

@@ -99,7 +99,7 @@ def summary_view(
     shown = order[:max_rows]
     banner_positions = order[: min(urgent_total, URGENT_BANNER_MAX)]
     wanted = np.union1d(shown, banner_positions).astype(np.int64)
-    table = ResultTable(fetch(wanted), run.display_unit)
+    table = ResultTable(fetch(wanted), run.display_unit, run.miu_per_ng)
 
     def href(position: int) -> str | None:
         anchor = plan.anchor(int(keys.patient[position]))

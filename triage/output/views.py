@@ -103,9 +103,6 @@ DATE_FORMAT: Final = "%Y-%m-%d"
 _ROW_KEY_PREFIX: Final = "\x00row:"
 NG_ML: Final = "ng/mL"
 MIU_L: Final = "mIU/L"
-# mIU/L per ng/mL when a row carries no factor of its own (a row in ng/mL shown in mIU/L with
-# display_unit = "mIU/L"): the WHO 3rd International Standard 84/500, the bundled sets' factor.
-WHO_IS_MIU_PER_NG: Final = 21.2
 # Columns the reports use when the engine gives them (the lab-unit limits, the specimen's
 # details and the comment in words); a frame without them renders as before.
 OPTIONAL_COLUMNS: Final[tuple[str, ...]] = (
@@ -237,7 +234,11 @@ def measure_row(table: ResultTable, i: int, unit: str) -> Measure:
     qualifier = text("qualifier")[i]
     ng = number("prolactin_ng_ml")[i]
     low_ng, high_ng = number("reference_low_ng_ml")[i], number("reference_high_ng_ml")[i]
-    factor = _finite(number("conversion_factor_used")[i]) or WHO_IS_MIU_PER_NG
+    # a row's own factor, else the reference set's (a row in ng/mL shown in mIU/L)
+    found = _finite(number("conversion_factor_used")[i]) or table.miu_per_ng
+    if found is None and unit == MIU_L and row_unit == NG_ML:
+        unit = NG_ML  # no factor in the reference data: the result stays in ng/mL
+    factor = math.nan if found is None else found  # a mIU/L row always carries its own
     if unit == NG_ML and row_unit != NG_ML:
         return Measure(
             NG_ML,
@@ -452,6 +453,7 @@ class RunView:
     branding: BrandingView
     bands: list[BandView]
     display_unit: str = "lab"  # OutputOptions.display_unit
+    miu_per_ng: float | None = None  # RunMeta.miu_per_ng: the reference set's factor
 
 
 @dataclass(frozen=True, slots=True)
@@ -590,6 +592,7 @@ def run_view(
         branding=branding,
         bands=bands,
         display_unit=display_unit,
+        miu_per_ng=meta.miu_per_ng,
     )
 
 
@@ -675,8 +678,14 @@ class ResultTable:
     batch (the frame's index).  Display texts are made per column (``text``, ``number``), each
     detail list and item once, and each row's view once per link (``view``)."""
 
-    def __init__(self, parts: Sequence[pd.DataFrame], display_unit: str = "lab") -> None:
+    def __init__(
+        self,
+        parts: Sequence[pd.DataFrame],
+        display_unit: str = "lab",
+        miu_per_ng: float | None = None,
+    ) -> None:
         self.display_unit = display_unit if display_unit in DISPLAY_UNITS else "lab"
+        self.miu_per_ng = miu_per_ng
         self._cols: dict[str, list[Any]] = {name: [] for name in NEEDED_COLUMNS}
         self._when: list[str] = []
         positions: list[int] = []
