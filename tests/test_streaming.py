@@ -219,3 +219,39 @@ def test_the_jobs_help_names_the_chunk_size_in_use() -> None:
 
     (option,) = [a for a in typing.get_args(JobsOpt) if hasattr(a, "help")]
     assert f"{pipeline.DEFAULT_CHUNK_ROWS:,} rows" in option.help
+
+
+def test_chunks_encoded_by_the_workers_are_never_used_unredacted(
+    exports: list[Path], tmp_path: Path
+) -> None:
+    """Engine workers encode results.csv/results.json for their chunk (output/encoded.py); under
+    --redact the session rewrites the identifiers, so it encodes the rows itself: the files are
+    the same as a one-process run's and hold no patient id."""
+    options = OutputOptions(redact=True, redact_key=b"k" * 32, max_patient_pages=5)
+
+    def run(out: Path, **kwargs: object) -> dict[str, bytes]:
+        request = TriageRequest(inputs=exports, out_dir=out, output_options=options, **kwargs)  # type: ignore[arg-type]
+        run_triage(request, now=AT)
+        return _outputs(out)
+
+    parallel = run(tmp_path / "parallel", chunk_rows=7, jobs=2)
+    single = run(tmp_path / "single", chunk_rows=1_000_000, jobs=1)
+    for name in ("results.csv", "results.json"):
+        assert parallel[name] == single[name], name
+        assert b"P000" not in parallel[name] and b"P001" not in parallel[name]
+
+
+def test_an_encoded_chunk_is_used_only_for_the_rows_it_was_made_from() -> None:
+    from triage.engine import canonical_frame, triage_frame
+    from triage.knowledge import load_knowledge
+    from triage.output.encoded import encode_chunk
+
+    rows = [
+        {"patient_id": "P1", "sex": "F", "age_years": 30, "prolactin_value": 80.0},
+        {"patient_id": "P2", "sex": "M", "age_years": 50, "prolactin_value": 9.0},
+    ]
+    frame = triage_frame(canonical_frame(rows), load_knowledge("default"))
+    encoded = encode_chunk(frame)
+    assert encoded.fits(frame)
+    assert not encoded.fits(frame.iloc[:1])  # fewer rows
+    assert not encoded.fits(frame.assign(trend="new"))  # a column added since (the history)

@@ -15,14 +15,15 @@ import logging
 import multiprocessing as mp
 import os
 import signal
+import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 import pandas as pd
 
@@ -35,6 +36,7 @@ from triage.knowledge import load_knowledge
 from triage.knowledge.model import Knowledge
 from triage.notices import notices
 from triage.output import OutputOptions, OutputSession, RunMeta
+from triage.output.encoded import EncodedChunk
 from triage.schema import (
     EXIT_FAIL_ON,
     EXIT_OK,
@@ -137,6 +139,14 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+class Triaged(NamedTuple):
+    """One chunk's results, with their bytes for results.csv and results.json when a worker
+    encoded them (``encode``); None when the writing process is to encode them."""
+
+    results: pd.DataFrame
+    encoded: EncodedChunk | None = None
+
+
 def triage_chunks(
     frame: pd.DataFrame,
     knowledge: Knowledge,
@@ -144,7 +154,8 @@ def triage_chunks(
     as_of: datetime,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     jobs: int = 1,
-) -> Iterator[pd.DataFrame]:
+    encode: Callable[[pd.DataFrame], EncodedChunk] | None = None,
+) -> Iterator[Triaged]:
     """The engine's results for ``frame``, chunk by chunk, in input order.
 
     With ``jobs`` > 1 and more than one chunk, the chunks are triaged by that many forked
@@ -153,6 +164,9 @@ def triage_chunks(
     the caller writes one chunk while the workers triage the next ones.  The results are the
     same row for row whatever ``jobs`` and ``chunk_rows`` are: the rules read one row at a time.
     An exception in a worker is raised here, as it would be in this process.
+
+    ``encode`` (OutputSession.chunk_encoder): each worker also encodes the chunk it triaged for
+    the machine-readable files, so that the writing process, which is one, only copies bytes.
     """
     bounds = chunk_bounds(len(frame), chunk_rows)
     if (
@@ -162,11 +176,11 @@ def triage_chunks(
         or mp.current_process().daemon  # a daemon process may not have children
     ):
         for start, stop in bounds:
-            yield triage_frame(frame.iloc[start:stop], knowledge, as_of=as_of)
+            yield Triaged(triage_frame(frame.iloc[start:stop], knowledge, as_of=as_of))
         return
     global _WORK
     prepare(knowledge)  # compiled once here, inherited by every worker
-    _WORK = (frame, knowledge, as_of)
+    _WORK = (frame, knowledge, as_of, encode)
     # What the workers inherit is left out of their garbage collections: a collection writes to
     # every object it visits, which would copy the whole inherited frame into each worker.
     gc.freeze()
@@ -174,7 +188,7 @@ def triage_chunks(
         max_workers=jobs, mp_context=mp.get_context("fork"), initializer=_worker_start
     )
     try:
-        pending: deque[Future[pd.DataFrame]] = deque()
+        pending: deque[Future[Triaged]] = deque()
         queue = iter(bounds)
         for start, stop in itertools.islice(queue, jobs + 1):
             pending.append(pool.submit(_triage_part, start, stop))
@@ -200,14 +214,17 @@ def _worker_start() -> None:
 
 
 # The frame a pool's workers triage, set before they are forked (triage_chunks).
-_WORK: tuple[pd.DataFrame, Knowledge, datetime] | None = None
+_WORK: (
+    tuple[pd.DataFrame, Knowledge, datetime, Callable[[pd.DataFrame], EncodedChunk] | None] | None
+) = None
 
 
-def _triage_part(start: int, stop: int) -> pd.DataFrame:
+def _triage_part(start: int, stop: int) -> Triaged:
     assert _WORK is not None, "a triage worker without its frame"
-    frame, knowledge, as_of = _WORK
+    frame, knowledge, as_of, encode = _WORK
     try:
-        return triage_frame(frame.iloc[start:stop], knowledge, as_of=as_of)
+        results = triage_frame(frame.iloc[start:stop], knowledge, as_of=as_of)
+        return Triaged(results, encode(results) if encode is not None else None)
     finally:
         collector.collect_young()  # the worker's collector is paused (_worker_start)
 
@@ -292,6 +309,10 @@ def _run(
     kept: list[pd.DataFrame] = []
     bug: Exception | None = None
     bands = [(b.name, b.lower_ng_ml) for b in knowledge.thresholds.bands]
+    # The rules' vocabularies compile (~1 s of regular expressions) while the first file is
+    # read: the spreadsheet parser releases the GIL.  Joined before any worker is forked.
+    warming = threading.Thread(target=prepare, args=(knowledge,), name="prepare", daemon=True)
+    warming.start()
     with (
         OutputSession(request.out_dir, options) as session,
         collector.paused(),
@@ -302,18 +323,21 @@ def _run(
             if isinstance(read, InputFileError):
                 errors.append(read)
                 continue
+            warming.join()
             collector.collect_young()
             session.savepoint()
             if recorder is not None:
                 recorder.savepoint()
             kept_before = len(kept)
             try:
-                for results in triage_chunks(
+                for results, encoded in triage_chunks(
                     read.frame,
                     knowledge,
                     as_of=generated_at,
                     chunk_rows=request.chunk_rows,
                     jobs=request.jobs or available_cores(),
+                    # the history adds columns here: the chunk is encoded after it
+                    encode=session.chunk_encoder() if recorder is None else None,
                 ):
                     if recorder is not None:
                         results = recorder.process(
@@ -322,7 +346,7 @@ def _run(
                             sha256=read.summary.sha256,
                             thresholds=knowledge.thresholds,
                         )
-                    session.add(results, read.frame)  # its context for --fhir
+                    session.add(results, read.frame, encoded=encoded)  # frame: for --fhir
                     collector.collect_young()
                     if request.keep_results:
                         kept.append(results)

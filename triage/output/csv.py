@@ -14,6 +14,8 @@ from typing import Any, BinaryIO, Final, TextIO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from triage.output.rows import (
     CODE_LIST_COLUMNS,
@@ -25,7 +27,12 @@ from triage.output.rows import (
     shown_numbers,
     text_column,
 )
-from triage.output.safety import neutralise_series, neutralise_text
+from triage.output.safety import (
+    FORMULA_PATTERN,
+    NEUTRALISING_PREFIX,
+    neutralise_series,
+    neutralise_text,
+)
 from triage.schema import REJECTED_COLUMNS, Rejected
 
 CSV_FLOAT_FORMAT: Final = "%.10g"  # enough digits for any lab value, none of binary float noise
@@ -50,34 +57,95 @@ def results_csv_frame(results: pd.DataFrame) -> pd.DataFrame:
 
 def results_csv_text(results: pd.DataFrame, *, header: bool) -> str:
     """Rows of results.csv for one chunk (with the header line when ``header``): the cells of
-    ``results_csv_frame`` as pandas' ``to_csv`` writes them (tested), built column by column —
-    each distinct cell of a column is converted, neutralised and quoted once, and the rows are
-    joined."""
+    ``results_csv_frame`` as pandas' ``to_csv`` writes them (tested)."""
+    return results_csv_bytes(results, header=header).decode("utf-8")
+
+
+def results_csv_bytes(results: pd.DataFrame, *, header: bool) -> bytes:
+    """``results_csv_text`` encoded as UTF-8, built column by column in Arrow: numbers and times
+    are formatted once per distinct value, text cells are neutralised and quoted as whole
+    columns, and the rows are joined by Arrow's compute kernels (no Python work per cell)."""
     names = result_file_columns(results)
+    head = header_line(names).encode("utf-8") if header else b""
+    if not len(results):
+        return head
     columns = [_cells(results[name], name) for name in names]
-    end = CSV_LINE_END
-    body = "".join([",".join(row) + end for row in zip(*columns, strict=True)])
-    return header_line(names) + body if header else body
+    columns[-1] = pc.binary_join_element_wise(columns[-1], _EMPTY, _text(CSV_LINE_END))
+    return head + _data_bytes(pc.binary_join_element_wise(*columns, _text(",")))
 
 
-def _cells(values: pd.Series, name: str) -> list[str]:
-    """One column as quoted cell texts (missing values empty)."""
+def _data_bytes(lines: pa.Array) -> bytes:
+    """The characters of a string array without nulls, one after the other."""
+    if isinstance(lines, pa.ChunkedArray):
+        return b"".join(_data_bytes(chunk) for chunk in lines.chunks)
+    if not len(lines):
+        return b""
+    width = np.int64 if pa.types.is_large_string(lines.type) else np.int32
+    offsets = np.frombuffer(lines.buffers()[1], dtype=width)[lines.offset :]
+    return bytes(memoryview(lines.buffers()[2])[int(offsets[0]) : int(offsets[len(lines)])])
+
+
+def _cells(values: pd.Series, name: str) -> pa.Array:
+    """One column as quoted cell texts (missing values empty), a large-string array: each
+    distinct value converted once (by Arrow's kernels when there are many), then taken per
+    row."""
     convert: Callable[[Any], str]
+    many: Callable[[pa.Array], pa.Array] | None = None  # the kernels' form of ``convert``
     if is_datetime(values):
-        convert = _quoted
-        values = iso_strings(values)
+        values, convert, many = iso_strings(values), _quoted, _quoted_column
     elif is_numeric(values) and name not in CODE_LIST_COLUMNS:
         values = shown_numbers(values, name)
-        floats = pd.api.types.is_float_dtype(values.dtype)
-        convert = _float_cell if floats else _plain_cell
+        if pd.api.types.is_float_dtype(values.dtype):
+            convert = _float_cell
+        else:
+            convert, many = _plain_cell, _integer_cells
     else:
-        convert = _text_cell
-        values = text_column(values, name)
+        values, convert, many = text_column(values, name), _text_cell, _text_cells
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    table = np.empty(len(uniques) + 1, dtype=object)
-    table[:] = [*map(convert, uniques.tolist()), ""]
-    cells: list[str] = table[np.where(codes < 0, len(uniques), codes)].tolist()
-    return cells
+    if many is not None and len(uniques) >= _MANY_DISTINCT:
+        table = pa.concat_arrays([many(pa.array(uniques)), _EMPTY_CELL])
+    else:
+        table = pa.array([*map(convert, uniques.tolist()), ""], type=pa.large_string())
+    return table.take(pa.array(np.where(codes < 0, len(uniques), codes)))
+
+
+def _integer_cells(numbers: pa.Array) -> pa.Array:
+    return pc.cast(numbers, pa.large_string())  # the digits str() writes
+
+
+# Distinct texts from which a column's cells are neutralised and quoted by Arrow's kernels (a
+# kernel call costs about what a thousand cells cost in Python).
+_MANY_DISTINCT: Final = 1000
+
+
+def _text_cell(value: object) -> str:
+    return _quoted(neutralise_text(str(value)))
+
+
+def _text_cells(text: pa.Array) -> pa.Array:
+    """``_text_cell`` of every cell of a string array without nulls."""
+    text = text.cast(pa.large_string())
+    formula = pc.match_substring_regex(text, FORMULA_PATTERN)
+    prefixed = pc.binary_join_element_wise(_text(NEUTRALISING_PREFIX), text, _EMPTY)
+    return _quoted_column(pc.if_else(formula, prefixed, text))
+
+
+def _quoted_column(text: pa.Array) -> pa.Array:
+    """``_quoted`` of every cell of a string array without nulls."""
+    text = text.cast(pa.large_string())
+    needs = pc.match_substring_regex(text, _NEEDS_QUOTES.pattern)
+    doubled = pc.replace_substring(text, '"', '""')
+    quoted = pc.binary_join_element_wise(_QUOTE, doubled, _QUOTE, _EMPTY)
+    return pc.if_else(needs, quoted, text)
+
+
+def _text(value: str) -> pa.Scalar:
+    return pa.scalar(value, pa.large_string())
+
+
+_EMPTY: Final = _text("")
+_EMPTY_CELL: Final = pa.array([""], type=pa.large_string())
+_QUOTE: Final = _text('"')
 
 
 def _float_cell(value: float) -> str:
@@ -86,10 +154,6 @@ def _float_cell(value: float) -> str:
 
 def _plain_cell(value: object) -> str:
     return _quoted(str(value))
-
-
-def _text_cell(value: object) -> str:
-    return _quoted(neutralise_text(str(value)))
 
 
 _NEEDS_QUOTES: Final = re.compile(r'[,"\r\n]')
@@ -122,9 +186,16 @@ class ResultsCsv:
         self.header_written = False
 
     def add(self, results: pd.DataFrame) -> None:
-        text = results_csv_text(results, header=not self.header_written)
+        data = results_csv_bytes(results, header=not self.header_written)
         self.header_written = True
-        self.handle.write(text.encode("utf-8"))
+        self.handle.write(data)
+
+    def add_encoded(self, rows: bytes, columns: Sequence[str]) -> None:
+        """Rows already encoded (output/encoded.py) with ``columns``."""
+        if not self.header_written:
+            self.handle.write(header_line(columns).encode("utf-8"))
+            self.header_written = True
+        self.handle.write(rows)
 
     def finish(self, columns: Sequence[str]) -> None:
         if not self.header_written:

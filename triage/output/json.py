@@ -38,7 +38,7 @@ from triage.schema import Rejected
 
 HAVE_ORJSON: Final[bool] = orjson is not None
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
-_SEPARATOR: Final = b",\n"
+SEPARATOR: Final = b",\n"  # between two result lines
 
 
 def _compact_json(value: Any) -> str:
@@ -114,17 +114,34 @@ def _orjson_lines(results: pd.DataFrame) -> list[str]:
     return [line.decode("utf-8") for line in _orjson_encoded(results)]
 
 
+# A column's encodings: the distinct fragments and, per row, which one it has.
+Fragments = tuple[list[bytes], np.ndarray]
+
+
 def _orjson_encoded(results: pd.DataFrame) -> list[bytes]:
     """Each result's JSON object, built column by column: every distinct cell of a column is
     encoded once (with its key), a detail list once per list object and each of its items once
     per item object, and a row is the join of its columns' encodings — the bytes orjson gives
     for the record (tested), without building the record."""
+    columns = [_taken(table, which) for table, which in _orjson_columns(results)]
+    join = b"".join
+    return [join(row) for row in zip(*columns, strict=True)]
+
+
+def _taken(table: list[bytes], which: np.ndarray) -> list[bytes]:
+    array = np.empty(len(table), dtype=object)
+    array[:] = table
+    taken: list[bytes] = array[which].tolist()
+    return taken
+
+
+def _orjson_columns(results: pd.DataFrame) -> list[Fragments]:
     assert orjson is not None
     dumps = orjson.dumps
     names = json_columns(results)
     if not len(results):
         return []
-    columns: list[list[bytes]] = []
+    columns: list[Fragments] = []
     last = len(names) - 1
     for i, name in enumerate(names):
         head = (b"{" if i == 0 else b",") + dumps(name) + b":"
@@ -133,11 +150,10 @@ def _orjson_encoded(results: pd.DataFrame) -> list[bytes]:
             columns.append(_detail_fragments(results, name, head, tail))
         else:
             columns.append(_scalar_fragments(shown_numbers(results[name], name), head, tail))
-    join = b"".join
-    return [join(row) for row in zip(*columns, strict=True)]
+    return columns
 
 
-def _detail_fragments(results: pd.DataFrame, name: str, head: bytes, tail: bytes) -> list[bytes]:
+def _detail_fragments(results: pd.DataFrame, name: str, head: bytes, tail: bytes) -> Fragments:
     """``factors``/``suggestions`` encoded from their detail column (``detail_objects``)."""
     assert orjson is not None
     dumps = orjson.dumps
@@ -158,50 +174,44 @@ def _detail_fragments(results: pd.DataFrame, name: str, head: bytes, tail: bytes
         return head + b"[" + b",".join(parts) + b"]" + tail
 
     if not all(isinstance(cell, list | tuple) for cell in details):
-        return [encoded(cell, code) for cell, code in zip(details, codes, strict=True)]
+        table = [encoded(cell, code) for cell, code in zip(details, codes, strict=True)]
+        return table, np.arange(len(table))
     # every cell a list: each list object (rows share them) encoded once
     ids = np.fromiter(map(id, details), dtype=np.uint64, count=len(details))
     which, unique_ids = pd.factorize(ids)
     first = np.empty(len(unique_ids), dtype=np.int64)
     first[which[::-1]] = np.arange(len(details) - 1, -1, -1)
-    table = np.empty(len(unique_ids), dtype=object)
-    table[:] = [encoded(details[i], None) for i in first.tolist()]
-    out: list[bytes] = table[which].tolist()
-    return out
+    return [encoded(details[i], None) for i in first.tolist()], which
 
 
-def _scalar_fragments(values: pd.Series, head: bytes, tail: bytes) -> list[bytes]:
+def _scalar_fragments(values: pd.Series, head: bytes, tail: bytes) -> Fragments:
     """A scalar column's cells encoded, each distinct value once."""
     assert orjson is not None
     dumps = orjson.dumps
     if values.dtype == object:  # mixed Python values: encoded one by one, repeats cached
-        cache: dict[Any, bytes] = {}
-        out: list[bytes] = []
-        for value in json_scalar_column(values):
+        found: dict[Any, int] = {}
+        table: list[bytes] = []
+        which = np.empty(len(values), dtype=np.int64)
+        for row, value in enumerate(json_scalar_column(values)):
             try:
-                text = cache.get(value)
-                if text is None:
-                    text = cache[value] = head + dumps(value) + tail
+                index = found.get(value)
+                if index is None:
+                    index = found[value] = len(table)
+                    table.append(head + dumps(value) + tail)
             except TypeError:  # unhashable
-                text = head + dumps(value) + tail
-            out.append(text)
-        return out
+                index = len(table)
+                table.append(head + dumps(value) + tail)
+            which[row] = index
+        return table, which
     if isinstance(values.dtype, np.dtype) and values.dtype.kind == "f":
         # by bit pattern: -0.0 and 0.0 are encoded apart, as orjson writes them
         bits = values.to_numpy(dtype=np.float64).view(np.int64)
         codes, unique_bits = pd.factorize(bits)
         uniques = pd.Series(np.asarray(unique_bits, dtype=np.int64).view(np.float64))
-        texts = [head + dumps(v) + tail for v in json_scalar_column(uniques)]
-        table = np.empty(len(texts), dtype=object)
-        table[:] = texts
-        floats: list[bytes] = table[codes].tolist()
-        return floats
-    codes, found = pd.factorize(values, use_na_sentinel=True)
-    texts = [head + dumps(v) + tail for v in json_scalar_column(pd.Series(found))]
-    table = np.empty(len(texts) + 1, dtype=object)
-    table[:] = [*texts, head + b"null" + tail]
-    taken: list[bytes] = table[np.where(codes < 0, len(texts), codes)].tolist()
-    return taken
+        return [head + dumps(v) + tail for v in json_scalar_column(uniques)], codes
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    texts = [head + dumps(v) + tail for v in json_scalar_column(pd.Series(distinct))]
+    return [*texts, head + b"null" + tail], np.where(codes < 0, len(texts), codes)
 
 
 def encoded_lines(results: pd.DataFrame) -> list[bytes]:
@@ -209,6 +219,11 @@ def encoded_lines(results: pd.DataFrame) -> list[bytes]:
     if not HAVE_ORJSON:
         return [line.encode("utf-8") for line in results_json_lines(results)]
     return _orjson_encoded(results)
+
+
+def encoded_body(results: pd.DataFrame) -> bytes:
+    """``SEPARATOR.join(encoded_lines(results))``."""
+    return SEPARATOR.join(encoded_lines(results))
 
 
 class ResultsJsonBody:
@@ -219,12 +234,16 @@ class ResultsJsonBody:
         self.empty = True
 
     def add(self, results: pd.DataFrame) -> None:
-        if not len(results):
+        if len(results):
+            self.add_encoded(encoded_body(results))
+
+    def add_encoded(self, lines: bytes) -> None:
+        """Result lines already encoded and joined (output/encoded.py)."""
+        if not lines:
             return
-        lines = encoded_lines(results)
         if not self.empty:
-            self.spool.write(_SEPARATOR)
-        self.spool.write(_SEPARATOR.join(lines))
+            self.spool.write(SEPARATOR)
+        self.spool.write(lines)
         self.empty = False
 
     def mark(self) -> tuple[int, bool]:

@@ -38,6 +38,7 @@ import pandas as pd
 from triage.io.atomic import AtomicFileSet, file_mode, make_private_dirs
 from triage.outdir import COMPLETE, OutputError, check_folder
 from triage.output.csv import ResultsCsv, write_rejected_csv
+from triage.output.encoded import EncodedChunk, encode_chunk
 from triage.output.env import check_templates, make_environment, render_patients, render_summary
 from triage.output.fhir import context_columns, write_fhir_bundle
 from triage.output.json import ResultsJsonBody
@@ -321,11 +322,19 @@ class OutputSession:
                 self._json_spool_path.unlink()
 
     # -- data --------------------------------------------------------------------------------
-    def add(self, results: pd.DataFrame, inputs: pd.DataFrame | None = None) -> None:
+    def add(
+        self,
+        results: pd.DataFrame,
+        inputs: pd.DataFrame | None = None,
+        *,
+        encoded: EncodedChunk | None = None,
+    ) -> None:
         """One chunk of the engine's results frame, in input order.
 
         ``inputs``: the canonical frame the chunk was triaged from (its file's), whose context
-        (TSH, eGFR, medications, pregnancy ...) results.fhir.json carries (--fhir)."""
+        (TSH, eGFR, medications, pregnancy ...) results.fhir.json carries (--fhir).
+        ``encoded``: its results.csv and results.json bytes, encoded where it was triaged
+        (``chunk_encoder``); used when they fit the chunk, else the chunk is encoded here."""
         self._check_open()
         if self._columns is None:
             self._columns = result_file_columns(results)
@@ -344,9 +353,15 @@ class OutputSession:
         if len(urgent):
             self._urgent.append(urgent)
         data = self._redactor.redact_results(results) if self._redactor else results
+        if encoded is not None and (self._redactor is not None or not encoded.fits(data)):
+            encoded = None  # identifiers to redact, or a chunk changed since (the history)
         try:
-            self.csv.add(data)
-            self.json.add(data)
+            if encoded is None:
+                self.csv.add(data)
+                self.json.add(data)
+            else:
+                self.csv.add_encoded(encoded.csv, encoded.columns)
+                self.json.add_encoded(encoded.json)
             assert self.spool is not None
             context = (
                 context_columns(data, inputs, redact=self.options.redact)
@@ -360,6 +375,11 @@ class OutputSession:
             (self._code(key) for key in patient_keys(data)), dtype=np.int64, count=len(data)
         )
         self._key_chunks.append((codes, priority_ranks(data), ng_values(data), collected_ns(data)))
+
+    def chunk_encoder(self) -> Callable[[pd.DataFrame], EncodedChunk] | None:
+        """What encodes a chunk for ``add(encoded=)`` where it is triaged; None when this
+        session rewrites the rows it is given (--redact)."""
+        return None if self._redactor is not None else encode_chunk
 
     def _code(self, key: str) -> int:
         code = self._key_codes.get(key)
