@@ -249,3 +249,58 @@ def test_urgent_rows_are_the_urgent_rows_as_given(tmp_path: Path, fixture_batch:
     expected = urgent_results(results)
     assert len(urgent) == len(expected) > 0
     assert urgent["patient_id"].tolist() == expected["patient_id"].tolist()  # not redacted
+
+
+def _written(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _session_files(batch: Batch, out: Path, *, parallel: bool) -> dict[str, bytes]:
+    results, rejected, meta = batch
+    with OutputSession(out, OutputOptions(xlsx=True)) as session:
+        for start in range(0, len(results), 50):
+            session.add(results.iloc[start : start + 50])
+        session.finish(rejected, meta, parallel=parallel)
+    return _written(out)
+
+
+def test_a_report_written_by_a_forked_process_is_the_same(
+    fixture_batch: Batch, tmp_path: Path
+) -> None:
+    """finish(parallel=True): summary.html is rendered by a forked process (it reads the spool
+    with pread while this process reads it too) while this one writes the other files."""
+    alone = _session_files(fixture_batch, tmp_path / "alone", parallel=False)
+    beside = _session_files(fixture_batch, tmp_path / "beside", parallel=True)
+    assert alone.keys() == beside.keys()
+    for name in alone:
+        if name not in ("results.xlsx", MANIFEST_NAME):  # zip and manifest hold times
+            assert beside[name] == alone[name], name
+
+
+def test_a_forked_writer_that_fails_is_written_again_here(
+    fixture_batch: Batch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+    import os
+
+    from triage.output import session as session_module
+
+    parent = os.getpid()
+
+    def fails_in_a_child(done: Any, handle: Any) -> None:
+        handle.write(b"half a page")  # what a child killed midway leaves
+        if os.getpid() != parent:
+            handle.flush()
+            raise MemoryError
+        session_module._write_summary(done, handle)
+
+    writers = tuple(
+        dataclasses.replace(w, write=fails_in_a_child) if w.beside else w
+        for w in session_module.WRITERS
+    )
+    assert any(w.beside for w in writers)
+    alone = _session_files(fixture_batch, tmp_path / "alone", parallel=False)
+    monkeypatch.setattr(session_module, "WRITERS", writers)
+    again = _session_files(fixture_batch, tmp_path / "again", parallel=True)
+    assert again["summary.html"].startswith(b"half a page")  # once: the file was emptied first
+    assert again["summary.html"][len(b"half a page") :] == alone["summary.html"]

@@ -386,7 +386,10 @@ def _run(
             urgent += overdue_lines(session.as_written(overdue))
         header = f"{TOOL_NAME} {__version__}, {generated_at:%Y-%m-%d %H:%M} UTC: urgent results"
         written = session.finish(
-            rejected, meta, extra_files={URGENT_TXT: urgent_text(urgent, header=header).encode()}
+            rejected,
+            meta,
+            extra_files={URGENT_TXT: urgent_text(urgent, header=header).encode()},
+            parallel=(request.jobs or available_cores()) > 1,
         )
         counts_by = {c: session.counts(c) for c in COUNTED_COLUMNS}
         patient_pages = session.patient_pages

@@ -26,6 +26,9 @@ import contextlib
 import dataclasses
 import io
 import logging
+import multiprocessing as mp
+import os
+import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from triage.io.atomic import AtomicFileSet, file_mode, make_private_dirs
+from triage.isolate import die_with_parent
 from triage.outdir import COMPLETE, OutputError, check_folder
 from triage.output.csv import ResultsCsv, write_rejected_csv
 from triage.output.encoded import EncodedChunk, encode_chunk
@@ -178,10 +182,13 @@ class OutputFile:
     name: str
     wanted: Callable[[OutputOptions], bool]
     write: FileWriter
+    # May be written by a process forked at ``finish`` while this one writes the others (it
+    # only reads the session's state and its spool, and writes its own file).
+    beside: bool = False
 
 
 WRITERS: Final[tuple[OutputFile, ...]] = (
-    OutputFile(SUMMARY_HTML, _wanted_always, _write_summary),
+    OutputFile(SUMMARY_HTML, _wanted_always, _write_summary, beside=True),
     OutputFile(PATIENTS_HTML, _wanted_always, _write_patients),
     OutputFile(RESULTS_CSV, _wanted_always, _write_csv),
     OutputFile(RESULTS_JSON, _wanted_always, _write_json),
@@ -475,11 +482,14 @@ class OutputSession:
         meta: RunMeta,
         *,
         extra_files: Mapping[str, bytes] | None = None,
+        parallel: bool = False,
     ) -> list[Path]:
         """Write the rest and publish the whole set atomically; return the paths written.
 
         ``extra_files``: more files of the same set (name -> content), names from OUTPUT_FILES
         (e.g. urgent.txt), committed and listed in the manifest with the rest.
+        ``parallel``: the files that may (``OutputFile.beside``) are written by a forked process
+        while this one writes the others (another core is free); the same bytes.
         """
         self._check_open()
         extras = dict(extra_files or {})
@@ -488,6 +498,7 @@ class OutputSession:
         if self.options.redact:
             rejected, meta = redact_rejected(rejected, self._redactor), redact_run_inputs(meta)
         done = Finished(self, list(rejected), meta, self.keys())
+        self._patient_plan(done)  # planned once, before any process is forked
         try:
             if extras:
                 check_folder(
@@ -496,10 +507,12 @@ class OutputSession:
                     known=OUTPUT_NAMES,
                     force=self.options.force,
                 )
-            for writer in WRITERS:
-                handle = self._handles.get(writer.name)
-                if handle is not None:
-                    writer.write(done, handle)
+            beside = [w for w in WRITERS if parallel and w.beside and w.name in self._handles]
+            with written_beside(done, beside, self._handles):
+                for writer in WRITERS:
+                    handle = self._handles.get(writer.name)
+                    if handle is not None and writer not in beside:
+                        writer.write(done, handle)
             for name, content in extras.items():
                 self._files.write_bytes(name, content)
             self._stack.close()  # flushes and fsyncs every file of the set; the set stays
@@ -622,6 +635,64 @@ class OutputSession:
         handle.write(text.encode("utf-8"))
         if self.options.pdf:
             self.pdf_html.append(text)
+
+
+@contextlib.contextmanager
+def written_beside(
+    done: Finished, writers: Sequence[OutputFile], handles: Mapping[str, BinaryIO]
+) -> Iterator[None]:
+    """Each of ``writers`` run in a process forked now (copy-on-write: it reads the session's
+    state as it is), while the block writes the rest; waited for when the block ends.  A writer
+    whose process fails (or where there is no fork) is run again here, from an empty file."""
+    context = _fork_context()
+    started: list[tuple[OutputFile, Any]] = []
+    if context is not None and writers:
+        assert done.session.spool is not None
+        done.session.spool.flush()  # no buffered bytes for a child to write twice
+        for writer in writers:
+            handle = handles[writer.name]
+            handle.flush()
+            child = context.Process(
+                target=_write_in_child, args=(writer, done, handle), daemon=True
+            )
+            child.start()
+            started.append((writer, child))
+    try:
+        yield
+    finally:
+        for _, child in started:
+            child.join()
+    written = {writer.name for writer, child in started if child.exitcode == 0}
+    for writer in writers:
+        handle = handles[writer.name]
+        if writer.name in written:
+            handle.seek(0, io.SEEK_END)  # where the child's writes left the shared offset
+            continue
+        log.debug("%s: written in this process (no forked writer, or it failed)", writer.name)
+        handle.seek(0)
+        handle.truncate()
+        writer.write(done, handle)
+
+
+def _fork_context() -> Any:
+    if "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
+        return None
+    return mp.get_context("fork")
+
+
+def _write_in_child(writer: OutputFile, done: Finished, handle: BinaryIO) -> None:
+    """A forked writer: its file, then out without running the parent's cleanup (os._exit)."""
+    code = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        die_with_parent()
+        writer.write(done, handle)
+        handle.flush()
+        code = 0
+    except BaseException:  # the exit status tells; the parent writes the file itself
+        code = 1
+    finally:
+        os._exit(code)
 
 
 def write_outputs(

@@ -23,6 +23,19 @@ import pandas as pd
 from triage.io.atomic import open_private_temp
 
 
+def _read_at(fd: int, offset: int, size: int) -> bytes:
+    """``size`` bytes at ``offset`` (pread, as many calls as it takes)."""
+    parts: list[bytes] = []
+    while size > 0:
+        part = os.pread(fd, size, offset)
+        if not part:
+            raise OSError(f"the spool ends {size} bytes early")
+        parts.append(part)
+        offset += len(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
 def open_spool(final: Path, *, mode: int) -> tuple[Path, BinaryIO]:
     """A new private temporary file beside ``final`` (``triage.io.atomic``'s name and mode),
     open for writing and reading back."""
@@ -78,10 +91,15 @@ class ChunkSpool:
             return self._last[1]
         start = self._offsets[index]
         end = self._offsets[index + 1] if index + 1 < len(self._offsets) else self._end
-        self._handle.seek(start)
-        frame: pd.DataFrame = pickle.loads(self._handle.read(end - start))  # noqa: S301 - ours
+        # pread: no shared file offset, so that a process forked to render a report may read
+        # the spool while this one reads it too
+        data = _read_at(self._handle.fileno(), start, end - start)
+        frame: pd.DataFrame = pickle.loads(data)  # noqa: S301 - ours
         self._last = (index, frame)
         return frame
+
+    def flush(self) -> None:
+        self._handle.flush()
 
     def chunks(self) -> Iterator[pd.DataFrame]:
         """Every chunk in order, one at a time."""
