@@ -304,3 +304,54 @@ def test_a_forked_writer_that_fails_is_written_again_here(
     again = _session_files(fixture_batch, tmp_path / "again", parallel=True)
     assert again["summary.html"].startswith(b"half a page")  # once: the file was emptied first
     assert again["summary.html"][len(b"half a page") :] == alone["summary.html"]
+
+
+def test_patient_pages_rendered_in_two_halves_at_once_are_the_same(
+    fixture_batch: Batch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """finish(parallel=True) with enough pages: a forked process renders the second half of
+    patients.html while this one renders the first; the document is the one-process one."""
+    import os
+
+    from triage.output import env as env_module
+    from triage.output import session as session_module
+
+    alone = _session_files(fixture_batch, tmp_path / "alone", parallel=False)
+    assert alone["patients.html"].count(b'<section class="patient"') >= 10
+    parent, calls = os.getpid(), []
+    real = env_module.render_patient_parts
+
+    def counted(env: Any, view: Any) -> Iterator[tuple[int, str]]:
+        if os.getpid() == parent:
+            calls.append(view)
+        return real(env, view)
+
+    monkeypatch.setattr(session_module, "SPLIT_PAGES_FROM", 2)
+    monkeypatch.setattr(session_module, "render_patient_parts", counted)
+    halves = _session_files(fixture_batch, tmp_path / "halves", parallel=True)
+    assert halves["patients.html"] == alone["patients.html"]
+    assert len(calls) == 1  # the first half here; the second in the forked process
+
+
+def test_patient_pages_of_a_failed_half_are_rendered_here(
+    fixture_batch: Batch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from triage.output import env as env_module
+    from triage.output import session as session_module
+
+    alone = _session_files(fixture_batch, tmp_path / "alone", parallel=False)
+    parent = os.getpid()
+    real = env_module.render_patient_parts
+
+    def dies_in_a_child(env: Any, view: Any) -> Iterator[tuple[int, str]]:
+        for n, item in enumerate(real(env, view)):
+            if os.getpid() != parent and n > 50:
+                os._exit(9)  # killed midway, its file half written
+            yield item
+
+    monkeypatch.setattr(session_module, "SPLIT_PAGES_FROM", 2)
+    monkeypatch.setattr(session_module, "render_patient_parts", dies_in_a_child)
+    again = _session_files(fixture_batch, tmp_path / "again", parallel=True)
+    assert again["patients.html"] == alone["patients.html"]

@@ -8,6 +8,7 @@ one file (e.g. only ``report.css``) and keep the rest.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from itertools import islice
@@ -18,7 +19,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from triage.output.views import PatientsView, SummaryView
+from triage.output.views import PatientPage, PatientsView, SummaryView
 from triage.resources import bundled_dir
 from triage.schema import ConfigError
 
@@ -113,6 +114,46 @@ def render_summary(env: jinja2.Environment, view: SummaryView) -> str:
         return template.render(view=view, run=view.run, css=stylesheet(env))
     except jinja2.TemplateError as exc:
         raise _config_error(exc, SUMMARY_TEMPLATE) from exc
+
+
+# The parts of patients.html render_patient_parts tells apart.
+BEFORE_PAGES, PAGES, AFTER_PAGES = 0, 1, 2
+
+
+class _TrackedPages:
+    """The pages of a view, remembering how far the template has taken them."""
+
+    def __init__(self, pages: Iterator[PatientPage]) -> None:
+        self._pages = pages
+        self.part = BEFORE_PAGES
+
+    def __iter__(self) -> _TrackedPages:
+        return self
+
+    def __next__(self) -> PatientPage:
+        try:
+            page = next(self._pages)
+        except StopIteration:
+            self.part = AFTER_PAGES
+            raise
+        self.part = PAGES
+        return page
+
+
+def render_patient_parts(env: jinja2.Environment, view: PatientsView) -> Iterator[tuple[int, str]]:
+    """patients.html in pieces, each with the part it belongs to: BEFORE_PAGES (up to the first
+    page), PAGES, AFTER_PAGES.  A piece belongs to the part in which the template asked for it:
+    the template takes the pages one by one, as the bundled one does (a template that looks
+    ahead with ``loop.last`` would not, so this is used for the bundled templates only)."""
+    template = _template(env, PATIENTS_TEMPLATE)
+    tracked = _TrackedPages(iter(view.pages))
+    shown = dataclasses.replace(view, pages=tracked)
+    stream = template.generate(view=shown, run=view.run, css=stylesheet(env))
+    try:
+        for piece in stream:
+            yield tracked.part, piece
+    except jinja2.TemplateError as exc:
+        raise _config_error(exc, PATIENTS_TEMPLATE) from exc
 
 
 def render_patients(

@@ -265,13 +265,13 @@ class ResultsJsonBody:
         if not self.empty:
             handle.write(b"\n")
             self.spool.seek(0)
-            _copy(self.spool, handle, end)
+            copy_bytes(self.spool, handle, end)
             handle.write(b"\n")
         handle.write(b"],\n")
         handle.write(_rejected_part(rejected).encode("utf-8"))
 
 
-def _copy(source: IO[bytes], target: IO[bytes], size: int) -> None:
+def copy_bytes(source: IO[bytes], target: IO[bytes], size: int) -> None:
     """The first ``size`` bytes of ``source`` appended to ``target``, in the kernel where it can
     (``copy_file_range``/``sendfile``: the spooled results are not read back into memory)."""
     target.flush()

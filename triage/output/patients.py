@@ -364,20 +364,23 @@ def patients_view(
     *,
     all_patients: bool,
     pages_per_batch: int = 2000,
+    first: int = 0,
+    last: int | None = None,
 ) -> PatientsView:
     """Patient pages, built one at a time as the template asks for them; their rows are fetched
     (``fetch(positions)``: the rows at those positions of the batch) ``pages_per_batch`` pages
-    at a time, so that only those are in memory."""
+    at a time, so that only those are in memory.  ``first``/``last``: only the pages of that
+    slice of the plan (numbered as in the whole)."""
 
     def pages() -> Iterator[PatientPage]:
-        codes = plan.page_codes
+        codes = plan.page_codes[first:last]
         for start in range(0, len(codes), pages_per_batch):
             batch = codes[start : start + pages_per_batch]
             wanted = sorted(p for code in batch for p in plan.results_of[code])
             table = ResultTable(
                 fetch(np.asarray(wanted, dtype=np.int64)), run.display_unit, run.miu_per_ng
             )
-            for number, code in enumerate(batch, start=start + 1):
+            for number, code in enumerate(batch, start=first + start + 1):
                 yield _patient_page(table, plan, code, number, bands)
 
     return PatientsView(

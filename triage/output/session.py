@@ -29,6 +29,7 @@ import logging
 import multiprocessing as mp
 import os
 import signal
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,9 +44,17 @@ from triage.isolate import die_with_parent
 from triage.outdir import COMPLETE, OutputError, check_folder
 from triage.output.csv import ResultsCsv, write_rejected_csv
 from triage.output.encoded import EncodedChunk, encode_chunk
-from triage.output.env import check_templates, make_environment, render_patients, render_summary
+from triage.output.env import (
+    AFTER_PAGES,
+    PAGES,
+    check_templates,
+    make_environment,
+    render_patient_parts,
+    render_patients,
+    render_summary,
+)
 from triage.output.fhir import context_columns, write_fhir_bundle
-from triage.output.json import ResultsJsonBody
+from triage.output.json import ResultsJsonBody, copy_bytes
 from triage.output.options import (
     OUTPUT_FILES,
     OUTPUT_NAMES,
@@ -287,6 +296,7 @@ class OutputSession:
         self.pdf_html: list[str] = []
         self._made_dirs: list[Path] = []  # the folder of per-patient PDFs, when this run made it
         self._plan: PatientPlan | None = None
+        self._parallel = False  # finish(parallel=): reports may be written by forked processes
         self._empty: pd.DataFrame | None = None  # the columns of the results, no row
 
     # -- files -------------------------------------------------------------------------------
@@ -499,6 +509,7 @@ class OutputSession:
             rejected, meta = redact_rejected(rejected, self._redactor), redact_run_inputs(meta)
         done = Finished(self, list(rejected), meta, self.keys())
         self._patient_plan(done)  # planned once, before any process is forked
+        self._parallel = parallel
         try:
             if extras:
                 check_folder(
@@ -573,17 +584,84 @@ class OutputSession:
             redacted=self.options.redact,
             display_unit=self.options.display_unit,
         )
-        pages = patients_view(
-            self._fetch,
-            self._patient_plan(done),
-            run,
-            done.meta.band_thresholds,
-            all_patients=self.options.all_patients,
-        )
+        plan = self._patient_plan(done)
+
+        def view(first: int = 0, last: int | None = None) -> PatientsView:
+            return patients_view(
+                self._fetch,
+                plan,
+                run,
+                done.meta.band_thresholds,
+                all_patients=self.options.all_patients,
+                first=first,
+                last=last,
+            )
+
+        if self._split_pages(len(plan.page_codes)):
+            self._write_patients_split(view, len(plan.page_codes) // 2, handle)
+            return
+        pages = view()
         if self.options.pdf_per_patient:
             pages = dataclasses.replace(pages, pages=self._each_pdf(done, pages))
         for block in render_patients(self._env, pages):
             self._write_html(block, handle)
+
+    def _split_pages(self, pages: int) -> bool:
+        """Whether patients.html is rendered in two halves at once (``finish(parallel=True)``,
+        enough pages, the bundled templates, no PDF made of it)."""
+        return (
+            self._parallel
+            and pages >= SPLIT_PAGES_FROM
+            and self.options.template_dir is None
+            and not self.options.pdf
+            and not self.options.pdf_per_patient
+            and _fork_context() is not None
+        )
+
+    def _write_patients_split(
+        self, view: Callable[..., PatientsView], half: int, handle: BinaryIO
+    ) -> None:
+        """The second half of the pages rendered by a forked process into an unnamed private file
+        while this one renders the rest; its pages put in before the end of the document.  A
+        failed process: its pages rendered here."""
+        assert self.spool is not None
+        self.spool.flush()
+        context = _fork_context()
+        with tempfile.TemporaryFile(dir=self.folder) as later:
+            child = context.Process(
+                target=_render_pages_in_child,
+                args=(self._env, view(half), later),
+                daemon=True,
+            )
+            child.start()
+            try:
+                parts = render_patient_parts(self._env, view(0, half))
+                for part, text in parts:
+                    if part == AFTER_PAGES:
+                        child.join()
+                        self._put_later_pages(child.exitcode == 0, later, view(half), handle)
+                        handle.write(text.encode("utf-8"))
+                        break
+                    handle.write(text.encode("utf-8"))
+                for _, text in parts:
+                    handle.write(text.encode("utf-8"))
+            finally:
+                if child.is_alive():
+                    child.kill()
+                child.join()
+
+    def _put_later_pages(
+        self, rendered: bool, later: BinaryIO, view: PatientsView, handle: BinaryIO
+    ) -> None:
+        if rendered:
+            size = later.seek(0, io.SEEK_END)
+            later.seek(0)
+            copy_bytes(later, handle, size)
+            return
+        log.debug("patients.html: the second half's process failed; rendered here")
+        for part, text in render_patient_parts(self._env, view):
+            if part == PAGES:
+                handle.write(text.encode("utf-8"))
 
     @property
     def patient_pages(self) -> int:
@@ -678,6 +756,27 @@ def _fork_context() -> Any:
     if "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
         return None
     return mp.get_context("fork")
+
+
+# Pages from which patients.html is rendered in two halves at once (finish(parallel=True)).
+SPLIT_PAGES_FROM: Final = 200
+
+
+def _render_pages_in_child(env: Any, view: PatientsView, later: BinaryIO) -> None:
+    """A forked renderer: the pages of ``view`` (only them) into ``later``; then os._exit."""
+    code = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        die_with_parent()
+        for part, text in render_patient_parts(env, view):
+            if part == PAGES:
+                later.write(text.encode("utf-8"))
+        later.flush()
+        code = 0
+    except BaseException:  # the exit status tells; the parent renders these pages itself
+        code = 1
+    finally:
+        os._exit(code)
 
 
 def _write_in_child(writer: OutputFile, done: Finished, handle: BinaryIO) -> None:
