@@ -7,8 +7,10 @@ with typed accessors, so the rules read `ctx.num("egfr")`, `ctx.has("dialysis")`
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import overload
 
 import numpy as np
 import pandas as pd
@@ -81,13 +83,47 @@ def python_values(series: pd.Series) -> list[object]:
     return values
 
 
+class LazyTimes(Sequence[object]):
+    """A column of naive datetimes as python_values gives it (pd.Timestamp, None where missing),
+    each cell made when read: a Timestamp per row costs more than the one rule that reads a
+    collection time (seizure timing) on the few rows it applies to."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: np.ndarray) -> None:
+        self._values = values  # datetime64[ns]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @overload
+    def __getitem__(self, i: int) -> object: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[object]: ...
+
+    def __getitem__(self, i: int | slice) -> object:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        value = self._values[i]
+        return None if np.isnat(value) else pd.Timestamp(value)
+
+
+def rule_values(series: pd.Series) -> Sequence[object]:
+    """The column as the rules read it: python_values, made per cell when read for a column of
+    naive datetimes (LazyTimes)."""
+    if series.dtype == np.dtype("datetime64[ns]"):
+        return LazyTimes(series.to_numpy())
+    return python_values(series)
+
+
 @dataclass(frozen=True)
 class Rows:
     """Per-row data shared by every RowContext of one triage run."""
 
     knowledge: Knowledge
     book: CueBook
-    raw: dict[str, list[object]]
+    raw: dict[str, Sequence[object]]
     value_ng: list[float]
     qualifier: list[str]
     uln: list[float]

@@ -15,10 +15,12 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from triage.engine import distinct
 from triage.engine.amounts import NG, LabUnit, has_markers, has_result, render
 from triage.engine.classify import Classified, classify
 from triage.engine.comment import Given, comment, decision_text, reference_text, result_sentence
-from triage.engine.context import RULE_COLUMNS, RowContext, Rows, python_values
+from triage.engine.context import RULE_COLUMNS, RowContext, Rows, rule_values
+from triage.engine.distinct import distinct_rows
 from triage.engine.factors import (
     Finding,
     find_factors,
@@ -27,7 +29,7 @@ from triage.engine.factors import (
     rank,
 )
 from triage.engine.intervals import RowIntervals, choose_intervals, physiology, vet_row_intervals
-from triage.engine.labels import Labels, load_labels
+from triage.engine.labels import CommentWords, Labels, load_labels
 from triage.engine.priority import decide, hook_effect_risk
 from triage.engine.state import (
     PatientState,
@@ -36,7 +38,14 @@ from triage.engine.state import (
     read_states,
     state_hits,
 )
-from triage.engine.suggestions import Situation, Suggestion, calm, suggest, suggest_calm
+from triage.engine.suggestions import (
+    Situation,
+    Suggestion,
+    calm,
+    calm_shortcut_holds,
+    suggest,
+    suggest_calm,
+)
 from triage.engine.text import CueBook, Hits, load_cue_book, merge_hits
 from triage.engine.units import MIU_L, NG_ML, Converted, convert, row_set_names
 from triage.knowledge.drugs import drug_matcher
@@ -110,7 +119,7 @@ def triage_frame(
     rows = Rows(
         knowledge=knowledge,
         book=book,
-        raw={name: python_values(work[name]) for name in RULE_COLUMNS},
+        raw={name: rule_values(work[name]) for name in RULE_COLUMNS},
         value_ng=value_ng.tolist(),
         qualifier=qualifier.tolist(),
         uln=chosen.high.tolist(),
@@ -132,7 +141,7 @@ def triage_frame(
         labs=labs,
         lab_value=lab_value,
     )
-    decisions = [_decide_row(RowContext(rows, i), labels) for i in range(len(work))]
+    decisions = _decide_rows(rows, labels)
     shared: Shared = {}
 
     def rounded(values: np.ndarray | pd.Series) -> pd.Series:
@@ -159,7 +168,7 @@ def triage_frame(
     out["band"] = text(classified.band.tolist())
     out["interpretation"] = text(classified.interpretation.tolist())
     out["priority"] = text([d[0] for d in decisions])
-    shown = [_shown(d[1], d[2], labels, shared) for d in decisions]
+    shown = _shown_rows(decisions, labels, shared)
     out["factors"] = text([v.factors for v in shown])
     out["suggestions"] = text([v.suggestions for v in shown])
     out["patient_name"] = work["patient_name"]
@@ -342,13 +351,14 @@ def _in_row_units(
 def _comments(
     work: pd.DataFrame,
     classified: Classified,
-    decisions: list[tuple[str, list[Finding], list[Suggestion]]],
+    decisions: list[Decision],
     shown: list[Shown],
     limits: LabLimits,
     labels: Labels,
 ) -> list[str]:
     """The comment in words of every row (engine/comment.py): the first sentence per row, the
-    rest once per distinct decision (and, for a high result, the inputs given)."""
+    rest once per distinct decision (and, for a high result, the inputs given) and its wording
+    once per distinct arguments of decision_text."""
     words = labels.comments or load_labels().comments
     if words is None:  # pragma: no cover - load_labels always parses [comments]
         return [""] * len(work)
@@ -369,6 +379,7 @@ def _comments(
     low_places, high_places = limits.low_decimals.tolist(), limits.high_decimals.tolist()
     value_places = limits.value_decimals.tolist()
     rests: dict[tuple[object, ...], str] = {}
+    texts: dict[tuple[object, ...], str] = {}  # decision_text by its arguments
     references: dict[tuple[object, ...], str] = {}
     done: dict[tuple[object, ...], str] = {}  # whole comments: rows often repeat another's
     out: list[str] = []
@@ -384,14 +395,8 @@ def _comments(
             continue
         rest = rests.get(key)
         if rest is None:
-            rest = rests[key] = decision_text(
-                labels,
-                words,
-                status=status,
-                priority=priority,
-                factors=[(f.code, f.strength) for f in findings],
-                suggestions=[s.code for s in found],
-                given=given or Given(False, False, False),
+            rest = rests[key] = _decision_text(
+                labels, words, status, priority, findings, found, given, texts
             )
         unit = units[i]
         limits_key = (lows[i], low_places[i], highs[i], high_places[i], unit)
@@ -411,10 +416,101 @@ def _comments(
     return out
 
 
-_NOTHING: tuple[str, list[Finding], list[Suggestion]] = ("none", [], [])
+def _decision_text(
+    labels: Labels,
+    words: CommentWords,
+    status: str,
+    priority: str,
+    findings: list[Finding],
+    found: list[Suggestion],
+    given: Given | None,
+    texts: dict[tuple[object, ...], str],
+) -> str:
+    """comment.decision_text, once per distinct arguments in `texts` (many decisions share them:
+    it reads the codes and strengths, not the evidence)."""
+    factors = tuple((f.code, f.strength) for f in findings)
+    codes = tuple(s.code for s in found)
+    key = (status, priority, factors, codes, given)
+    text = texts.get(key)
+    if text is None:
+        text = texts[key] = decision_text(
+            labels,
+            words,
+            status=status,
+            priority=priority,
+            factors=list(factors),
+            suggestions=list(codes),
+            given=given or Given(False, False, False),
+        )
+    return text
 
 
-def _decide_row(ctx: RowContext, labels: Labels) -> tuple[str, list[Finding], list[Suggestion]]:
+Decision = tuple[str, list[Finding], list[Suggestion]]  # priority, factors, suggestions
+_NOTHING: Decision = ("none", [], [])
+
+
+def _decide_rows(rows: Rows, labels: Labels) -> list[Decision]:
+    """Every row's decision (`_decide_row`), once per distinct context where `_calm_keys` knows
+    all a row's decision reads, else per row.  Rows sharing a decision share its objects (never
+    changed after the engine, like the detail objects)."""
+    n = len(rows.value_ng)
+    keys = _calm_keys(rows) if distinct.GROUPING else [None] * n
+    done: dict[tuple[object, ...], Decision] = {}
+    decisions: list[Decision] = []
+    for i, key in enumerate(keys):
+        if key is None:
+            decisions.append(_decide_row(RowContext(rows, i), labels))
+            continue
+        decision = done.get(key)
+        if decision is None:
+            decision = done[key] = _decide_row(RowContext(rows, i), labels)
+        decisions.append(decision)
+    return decisions
+
+
+def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
+    """Per row, the key of everything its decision reads where that is only its drugs and the
+    contradictions of its patient's state, else None (the row is decided on its own).
+
+    Such a row is not high-like, not judged against a physiological interval, not above the
+    measuring range (`>`), and has no lesion cue, no sellar-sign cue and no pituitary_lesion or
+    pituitary_lesion_mm cell.  Then (RowContext, `_decide_row`): no lesion is known, no red flag
+    counts (raised_for_usual needs a high-like row or a physiological interval), there is no
+    sellar sign alone and no level above the usual limit; physiological_explanation and
+    known_lesion find nothing; the row is quiet (no drugs, no conflicts: no decision) or calm, and
+    `suggest_calm` reads only the drugs (which mask prolactin, their names) and the conflicts.
+    Without the calm shortcut (suggestions.calm_shortcut_holds) no row has a key."""
+    n = len(rows.value_ng)
+    if not calm_shortcut_holds() or len(rows.patients) != n:
+        return [None] * n
+    keys: list[tuple[object, ...] | None] = []
+    rule_inputs = zip(
+        rows.possibly_high,
+        rows.source,
+        rows.qualifier,
+        rows.hits,
+        rows.raw["pituitary_lesion"],
+        rows.raw["pituitary_lesion_mm"],
+        rows.drugs,
+        rows.patients,
+        strict=True,
+    )
+    for high_like, source, qualifier, hits, lesion, size, drugs, patient in rule_inputs:
+        if (
+            high_like
+            or source == "physiological"
+            or qualifier == ">"
+            or lesion is not None
+            or size is not None
+            or (hits and ("lesion" in hits or "sellar_sign" in hits))
+        ):
+            keys.append(None)
+        else:  # drug matches by identity: one object per distinct cell (_drug_matches)
+            keys.append((tuple(map(id, drugs)), patient.conflicts))
+    return keys
+
+
+def _decide_row(ctx: RowContext, labels: Labels) -> Decision:
     # A result not high against a physiological interval is listed with the state that judged
     # it (likely where it explains a result above the usual limit); a known pituitary lesion is
     # listed whatever the status or state.  A red flag that counts (context.mass_effect_flag)
@@ -486,8 +582,13 @@ def _conflict_notes(notes: list[str], patients: list[PatientState]) -> list[str]
 
 
 def _cue_hits(frame: pd.DataFrame, book: CueBook) -> list[Hits]:
-    columns = [book.match_column(field, frame[field]) for field in book.fields]
-    return merge_hits(columns, len(frame))
+    """Per row, the cues of every field it is looked for in, merged in field order: once per
+    distinct combination of those cells (missing cells say nothing, whatever their kind)."""
+    codes, first = distinct_rows([frame[field] for field in book.fields])
+    distinct = frame.iloc[first]
+    columns = [book.match_column(field, distinct[field]) for field in book.fields]
+    merged = merge_hits(columns, len(first))
+    return [merged[code] for code in codes.tolist()]
 
 
 # Where drugs are looked for: the medication list first, then every other free-text field
@@ -498,7 +599,16 @@ DRUG_NOTE_FIELDS: tuple[str, ...] = tuple(f for f in TEXT_FIELDS if f != DRUG_LI
 
 def _drug_matches(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugMatch, ...]]:
     """Per row, each drug taken once: from the medication list, else from a note (the match
-    records the field it was written in)."""
+    records the field it was written in).  Read once per distinct combination of those cells
+    (missing cells name no drug, whatever their kind): rows with the same share one tuple."""
+    fields = [DRUG_LIST_FIELD, *DRUG_NOTE_FIELDS]
+    codes, first = distinct_rows([frame[name] for name in fields])
+    distinct = _read_drugs(frame.iloc[first], knowledge)
+    return [distinct[code] for code in codes.tolist()]
+
+
+def _read_drugs(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugMatch, ...]]:
+    """`_drug_matches` for every row of `frame`."""
     drugs = tuple(knowledge.drugs)
     readers = [(DRUG_LIST_FIELD, drug_matcher(drugs))]
     readers += [(f, drug_matcher(drugs, abbreviations=False)) for f in DRUG_NOTE_FIELDS]
@@ -540,6 +650,18 @@ class Shown(NamedTuple):
     factor_details: list[dict[str, Any]]
     suggestion_details: list[dict[str, Any]]
     evidence: str  # the flat evidence text
+
+
+def _shown_rows(decisions: list[Decision], labels: Labels, shared: Shared) -> list[Shown]:
+    """Every row's output cells (`_shown`), once per decision object (rows often share one)."""
+    by_decision: dict[int, Shown] = {}  # id: the decisions list keeps every decision alive
+    out: list[Shown] = []
+    for decision in decisions:
+        cells = by_decision.get(id(decision))
+        if cells is None:
+            cells = by_decision[id(decision)] = _shown(decision[1], decision[2], labels, shared)
+        out.append(cells)
+    return out
 
 
 def _shown(

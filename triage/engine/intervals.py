@@ -23,19 +23,22 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from triage.engine.amounts import marked_amount, marked_range
 from triage.engine.context import approx, fmt
+from triage.engine.distinct import distinct_rows
 from triage.engine.state import PatientState
 from triage.engine.text import Hits
 from triage.engine.units import MIU_L, NG_ML, all_sets, same_platform
 from triage.knowledge.model import Knowledge, ReferenceSet, Stratum
 from triage.numbers import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from triage.values import is_empty_value, parse_sex_intervals
+
+_T = TypeVar("_T")
 
 PREGNANCY = "pregnancy"
 LACTATION = "lactation"
@@ -593,37 +596,84 @@ def choose_intervals(
     age of "0 y": under one year, days unknown; values.unknown_age).  Such a row is judged
     against every interval an age in that span could have (neonatal, infant; module doc)."""
     picker = _Picker(frame, set_names, row, phys, knowledge)
-    states = [""] * len(frame)
-    choices: list[Choice | None] = []
-    usual_high = np.full(len(frame), np.nan)
     spans = np.full(len(frame), np.nan) if age_spans is None else age_spans
-    span_list = np.asarray(spans, dtype="float64").tolist()
-    # A physiological state applies (_physio_key is not None), per row.
-    in_state = (
-        np.asarray(phys.pregnant, dtype=bool)
-        | np.asarray(phys.lactating, dtype=bool)
-        | np.asarray(phys.neonatal, dtype=bool)
-    ).tolist()
-    for i in range(len(frame)):
-        span = span_list[i]
-        if span > 0:
-            choices.append(picker.spanning(i, span))
-            continue
-        physio = _physio_key(phys, i, picker.sexes[i], int(picker.bins[i])) if in_state[i] else None
-        choice = None
-        if physio is not None:
-            states[i] = str(physio[0])
-            choice = picker.physiological(i, physio)
-            usual = picker.usual(i)
-            if usual is not None and choice is not None:
-                usual_high[i] = max(iv.high for iv in usual.intervals)
-        if choice is None:
-            choice = picker.usual(i)
-            if choice is not None and states[i]:
-                missing = f"no {_INTERVAL_NOUNS[states[i]]} interval in the reference sets"
-                choice = replace(choice, note=f"{choice.note} ({missing})")
-        choices.append(choice)
-    return replace(_assemble(choices, states, set_names.tolist()), usual_high=usual_high)
+    spans = np.asarray(spans, dtype="float64")
+    # Everything the choice of row i reads (_choose and the picker read nothing else of the
+    # row): rows that share it share the choice, made once for the first of them.
+    codes, first = distinct_rows(
+        [
+            spans,
+            np.asarray(phys.pregnant, dtype=bool),
+            np.asarray(phys.lactating, dtype=bool),
+            np.asarray(phys.neonatal, dtype=bool),
+            np.asarray(phys.trimester),
+            np.asarray(phys.pregnancy_conflict, dtype=bool),
+            np.asarray(picker.sexes, dtype=object),
+            np.asarray(picker.bins),
+            np.asarray(picker.meno, dtype=object),
+            np.asarray(picker.names, dtype=object),
+            np.asarray(picker.row.note, dtype=object),
+            picker.row_lows,
+            picker.row_highs,
+        ]
+    )
+    rows = first.tolist()
+    chosen = [_choose(picker, phys, i, float(spans[i])) for i in rows]
+    states = [state for _, state, _ in chosen]
+    distinct = _assemble([c for c, _, _ in chosen], states, [picker.names[i] for i in rows])
+    usual_high = np.array([usual for _, _, usual in chosen], dtype="float64")
+    return _broadcast(replace(distinct, usual_high=usual_high), codes)
+
+
+def _choose(
+    picker: _Picker, phys: Physiology, i: int, span: float
+) -> tuple[Choice | None, str, float]:
+    """Row i's choice, its physiological state ("" none) and the upper limit it would have had
+    otherwise (NaN unless a physiological interval was chosen)."""
+    if span > 0:
+        return picker.spanning(i, span), "", math.nan
+    in_state = bool(phys.pregnant[i] or phys.lactating[i] or phys.neonatal[i])
+    physio = _physio_key(phys, i, picker.sexes[i], int(picker.bins[i])) if in_state else None
+    choice = None
+    state = ""
+    usual_high = math.nan
+    if physio is not None:
+        state = str(physio[0])
+        choice = picker.physiological(i, physio)
+        usual = picker.usual(i)
+        if usual is not None and choice is not None:
+            usual_high = max(iv.high for iv in usual.intervals)
+    if choice is None:
+        choice = picker.usual(i)
+        if choice is not None and state:
+            missing = f"no {_INTERVAL_NOUNS[state]} interval in the reference sets"
+            choice = replace(choice, note=f"{choice.note} ({missing})")
+    return choice, state, usual_high
+
+
+def _broadcast(distinct: Intervals, codes: np.ndarray) -> Intervals:
+    """Per row, the columns of its distinct choice (`codes`: the row's index in `distinct`)."""
+    at = codes.tolist()
+
+    def each(values: list[_T]) -> list[_T]:
+        return [values[c] for c in at]
+
+    return Intervals(
+        source=each(distinct.source),
+        set_name=each(distinct.set_name),
+        stratum=each(distinct.stratum),
+        note=each(distinct.note),
+        state=each(distinct.state),
+        low=distinct.low[codes],
+        high=distinct.high[codes],
+        low_min=distinct.low_min[codes],
+        low_max=distinct.low_max[codes],
+        high_min=distinct.high_min[codes],
+        high_max=distinct.high_max[codes],
+        alt_high=distinct.alt_high[codes],
+        members=each(distinct.members),
+        usual_high=distinct.usual_high[codes],
+    )
 
 
 class _Picker:

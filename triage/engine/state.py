@@ -471,18 +471,20 @@ def read_states(
         if len(uniques):
             key, _ = pd.factorize(key * (len(uniques) + 1) + (codes + 1))
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    columns = {name: frame[name].tolist() for name in (*STATE_TEXT_COLUMNS, *FLAG_OF.values())}
+    # the cells of the first row of every key (i: its position among them)
+    distinct = frame.iloc[first]
+    columns = {name: distinct[name].tolist() for name in (*STATE_TEXT_COLUMNS, *FLAG_OF.values())}
     numbers = {
-        name: frame[name].to_numpy(dtype="float64")
+        name: distinct[name].to_numpy(dtype="float64")
         for name in ("gestational_weeks", "postpartum_weeks")
     }
-    hcg = frame["hcg"].tolist()
-    hcg_positive = frame["hcg_positive"].tolist()
-    sexes = frame["sex"].tolist()
-    olds = old.tolist()
-    youngs = young.tolist()
+    hcg = distinct["hcg"].tolist()
+    hcg_positive = distinct["hcg_positive"].tolist()
+    sexes = distinct["sex"].tolist()
+    olds = old.to_numpy()[first].tolist()
+    youngs = young.to_numpy()[first].tolist()
     states: list[PatientState] = []
-    for i in first.tolist():
+    for i in range(len(first)):
         cells: list[Fact] = []
         for column in STATE_TEXT_COLUMNS:
             text = columns[column][i]

@@ -850,8 +850,14 @@ def calm(ctx: RowContext) -> bool:
         and not ctx.lesion.present
         and ctx.qualifier != ">"
         and not ctx.above_usual
-        and ANY_STATUS_RULES == CALM_PROVEN_FOR
+        and calm_shortcut_holds()
     )
+
+
+def calm_shortcut_holds() -> bool:
+    """`calm` was proven against the registered rules that apply to any status (else no row is
+    calm and every row takes the full path)."""
+    return ANY_STATUS_RULES == CALM_PROVEN_FOR
 
 
 def suggest_calm(ctx: RowContext, labels: Labels) -> list[Suggestion]:

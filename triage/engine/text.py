@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from triage.engine.distinct import distinct_rows
 from triage.resources import data_file
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, TEXT_FIELDS, ConfigError
 
@@ -423,14 +424,27 @@ def _bundled_cue_book() -> CueBook:
 
 
 def merge_hits(columns: Iterable[list[Hits]], n_rows: int) -> list[Hits]:
-    """Per row, the hits of every column merged: cue -> hits in column order."""
-    merged: list[dict[str, tuple[CueHit, ...]] | None] = [None] * n_rows
-    for column in columns:
-        for i, hits in [(i, h) for i, h in enumerate(column) if h is not NO_HITS and h]:
-            row = merged[i]
-            if row is None:
-                row = {}
-                merged[i] = row
-            for cue, found in hits.items():
-                row[cue] = row.get(cue, ()) + found
-    return [NO_HITS if row is None else row for row in merged]
+    """Per row, the hits of every column merged: cue -> hits in column order.  Merged once per
+    distinct combination of the columns' Hits objects (by identity: a column shares one object
+    between the cells that say the same); rows with the same combination share the merged
+    mapping (never changed after)."""
+    columns = list(columns)
+    if not columns or not n_rows:
+        return [NO_HITS] * n_rows
+    ids = [np.fromiter(map(id, column), dtype=np.uint64, count=n_rows) for column in columns]
+    codes, first = distinct_rows(ids)  # `columns` keeps every Hits object alive
+    merged = [merge_row([column[i] for column in columns]) for i in first.tolist()]
+    return [merged[code] for code in codes.tolist()]
+
+
+def merge_row(hits: Sequence[Hits]) -> Hits:
+    """One row's hits of every column merged: cue -> hits in column order."""
+    row: dict[str, tuple[CueHit, ...]] | None = None
+    for found in hits:
+        if found is NO_HITS or not found:
+            continue
+        if row is None:
+            row = {}
+        for cue, quoted in found.items():
+            row[cue] = row.get(cue, ()) + quoted
+    return NO_HITS if row is None else row
