@@ -1467,8 +1467,20 @@ def _parse_date(cell: object, dayfirst: bool, serials: bool) -> datetime | None:
 
 def slash_date_orders(cells: Iterable[object]) -> frozenset[str | None]:
     """``slash_date_order`` of each text among ``cells``, as a set (None: a text that shows
-    no order)."""
-    return frozenset(slash_date_order(c) for c in cells if isinstance(c, str))
+    no order).  An ASCII text whose second or third character (after leading spaces) is not a
+    date separator cannot be a numeric date (an ISO date): it shows none, without a parse."""
+    texts = [c for c in cells if isinstance(c, str)]
+    seps = _DATE_SEPARATORS
+    candidates = [
+        t for t in texts if not t.isascii() or (s := t.lstrip())[1:2] in seps or s[2:3] in seps
+    ]
+    found: set[str | None] = {None} if len(candidates) < len(texts) else set()
+    found.update(slash_date_order(t) for t in candidates)
+    return frozenset(found)
+
+
+# what follows the one or two digits of a numeric date's first part (_NUMERIC_DATE)
+_DATE_SEPARATORS: Final = frozenset("./-")
 
 
 def repair_swapped_day_month(

@@ -21,12 +21,17 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from triage import collector
+from triage.io.fast_split import Grid, fast_split
 from triage.schema import InputFileError
 
 DELIMITERS: Final = (",", ";", "\t", "|")
 _SNIFF_LINES: Final = 60
 _NUL_SHARE_BINARY: Final = 0.1
 _SEP_LINE: Final = re.compile(r"\s*sep=(.)[ \t]*\n", re.IGNORECASE)
+# From this size a file is split in C when it can be (triage.io.fast_split); smaller ones, and
+# any file the fast split declines, by the csv module.
+FAST_SPLIT_MIN_CHARS: Final = 256 * 1024
+_HEAD_CHARS: Final = 1 << 20  # the beginning of a file read for its first lines
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class DelimitedText:
     warnings: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     bad: dict[int, str] = field(default_factory=dict)
+    grid: Grid | None = None  # the records split in C, when they were (fast_split)
 
 
 def decode_bytes(name: str, data: bytes) -> tuple[str, str]:
@@ -134,30 +140,57 @@ def _field_limit(limit: int) -> Iterator[None]:
 
 
 def read_delimited(
-    name: str, data: bytes, *, prefer_tab: bool = False, limits: InputLimits | None = None
+    name: str,
+    data: bytes,
+    *,
+    prefer_tab: bool = False,
+    limits: InputLimits | None = None,
+    unmade: bool = False,
 ) -> DelimitedText:
     """Decode and split a delimited text file into rows of strings (blank lines kept).
 
     Records that cannot be split safely (an unterminated quote, a cell over
     ``limits.max_cell_chars``, more fields than ``limits.max_columns``) become empty rows listed
     in ``bad``; reading goes on with the next physical line.  InputFileError when the file holds
-    more rows or cells than the limits allow (checked before the rows are built).
+    more rows or cells than the limits allow (checked before the rows are built).  A large
+    file is split in C when it can be (``fast_split``; ``grid``); ``unmade``: its rows below
+    the first few thousand are then left in the grid as stand-ins (``Grid.materialise``).
     """
     limits = limits or InputLimits()
     text, encoding = decode_bytes(name, data)
+    # the UTF-8 bytes of the text to split (the file's own when they are: no second encoding)
+    raw: bytes | None = None
+    if encoding == "utf-8":
+        raw = data
+    elif encoding == "utf-8-sig" and "\ufffd" not in text:
+        raw = data[len(codecs.BOM_UTF8) :]  # decoded without a replacement: valid UTF-8
+    if raw is not None and b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     del data
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    declared = _SEP_LINE.match(text)
+    # With the UTF-8 bytes at hand, the text's line breaks are normalised only if the csv module
+    # has to split it: the first lines (sep=, the delimiter) are read from its beginning.
+    head = _normalised(text[:_HEAD_CHARS]) if raw is not None else ""
+    first = len(head) - len(head.lstrip())  # a sep= line ends on the line of the first text
+    lazy = head.count("\n") > _SNIFF_LINES and head.find("\n", first) >= 0
+    if not lazy:
+        text = head = _normalised(text)
+    declared = _SEP_LINE.match(head)
     offset = 0
     if declared:  # Excel's "sep=;" first line: it names the delimiter and is not shown as a row
-        text = text[declared.end() :]
+        if lazy:
+            text, lazy = _normalised(text), False
+        text = head = text[declared.end() :]
         offset = 1
+        raw = None
     with _field_limit(limits.max_cell_chars):
-        lines = text.split("\n", _SNIFF_LINES)[:_SNIFF_LINES]
+        lines = head.split("\n", _SNIFF_LINES)[:_SNIFF_LINES]
         delimiter, width = _sniff([line for line in lines if line.strip()], prefer_tab)
         if declared:
             delimiter = declared.group(1)
-        cells = text.count(delimiter) + text.count("\n") + 1
+        if raw is not None and delimiter.isascii():  # the same counts, in the bytes
+            cells = raw.count(delimiter.encode()) + raw.count(b"\n") + 1
+        else:
+            cells = text.count(delimiter) + text.count("\n") + 1
         if cells > limits.max_cells:
             raise InputFileError(
                 name,
@@ -165,13 +198,42 @@ def read_delimited(
                 f"{limits.max_cells:,} (max_cells); split the export into smaller files",
             )
         with collector.paused():  # the rows hold no reference cycles
-            rows, starts, bad = _split_records(name, text, delimiter, width, limits, offset)
+            fast = None
+            if len(text) >= FAST_SPLIT_MIN_CHARS:
+                if raw is None:
+                    raw = _utf8(text)
+                if raw is not None:
+                    fast = fast_split(raw, delimiter, width, limits, offset, unmade=unmade)
+            del raw
+            grid = None
+            bad: dict[int, str] = {}
+            if fast is not None:
+                rows, starts, grid = fast.rows, fast.lines, fast.grid
+                if len(rows) > limits.max_rows:
+                    raise _too_many_rows(name, limits)
+            else:
+                if lazy:
+                    text = _normalised(text)
+                rows, starts, bad = _split_records(name, text, delimiter, width, limits, offset)
     warnings: list[str] = []
     if encoding in ("cp1252", "latin-1"):
         warnings.append(f"the text is not UTF-8; read as {encoding}")
     return DelimitedText(
-        rows, encoding, delimiter, "," if delimiter == ";" else None, warnings, starts, bad
+        rows, encoding, delimiter, "," if delimiter == ";" else None, warnings, starts, bad, grid
     )
+
+
+def _utf8(text: str) -> bytes | None:
+    """The text's UTF-8 bytes (None: it holds a lone surrogate, which UTF-8 cannot)."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+
+
+def _normalised(text: str) -> str:
+    """The text with its line breaks (\\r\\n, \\r) written as \\n."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _split_records(

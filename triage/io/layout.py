@@ -31,6 +31,7 @@ from triage.columns import (
     recognised_headers,
     score_row,
 )
+from triage.io.fast_split import Grid
 from triage.io.sources import Rows, Workbook
 from triage.schema import InputFileError, Rejected
 from triage.values import (
@@ -511,6 +512,7 @@ def split_rows(
     row_numbers: Sequence[int] | None = None,
     row_reasons: Mapping[int, str] | None = None,
     consume: bool = False,
+    grid: Grid | None = None,
 ) -> SplitRows:
     """Drop blank rows, reject repeated headers and note rows, keep the rest.
 
@@ -519,11 +521,105 @@ def split_rows(
     as read.  ``row_numbers``: the source_row of each row (by index) when it is not its position
     (HL7 v2: the OBX segment's number); ``row_reasons``: the reason code of a bad row when it is
     not ``malformed_line``.  ``consume``: ``rows`` is emptied once its cells are in the grid
-    (a large sheet's rows are then not held twice)."""
+    (a large sheet's rows are then not held twice).  ``grid``: the same rows split in C
+    (fast_split), whose cells and codes are taken when they are the rows below the header."""
     header = rows[header_index]
-    grid = to_grid(rows, header_index + 1, len(header))
+    taken = _from_grid(grid, rows, header_index, bad_rows or {})
+    if taken is not None:
+        cells, factorized = taken
+    else:
+        if grid is not None:
+            grid.materialise(rows)
+        cells, factorized = to_grid(rows, header_index + 1, len(header)), None
+    grid = None
     if consume:
         del rows[:]
+    return _split_grid(
+        cells,
+        factorized,
+        header,
+        header_index,
+        match,
+        file,
+        sheet,
+        result_field,
+        bad_rows,
+        row_numbers,
+        row_reasons,
+    )
+
+
+def grid_fits(grid: Grid, rows: Rows, header_index: int, header: Sequence[object]) -> bool:
+    """Every row below the header is one of the grid's, as wide as the header (or blank), and
+    the header as wide as the grid: then the check of the rows' field counts reads no cell of
+    them and split_rows takes them from the grid."""
+    width = grid.cells.shape[1]
+    if len(grid.counts) != len(rows) or len(header) != width:
+        return False
+    if len(rows[header_index]) != width:
+        return False
+    body = grid.counts[header_index + 1 :]
+    return bool(((body == width) | (body == 0)).all())
+
+
+def _from_grid(
+    grid: Grid | None, rows: Rows, header_index: int, bad_rows: Mapping[int, str]
+) -> tuple[np.ndarray, list[Distinct]] | None:
+    """The cells below the header and their factorisation, from the grid fast_split made:
+    when every row below the header is one of the grid's (no line of another number of fields
+    than the header's, none emptied since) it is ``to_grid``'s result, and each column's
+    dictionary codes, renumbered in order of first appearance, are ``factorize_column``'s."""
+    if grid is None or len(grid.counts) != len(rows):
+        return None
+    start = header_index + 1
+    width = grid.cells.shape[1]
+    body = grid.counts[start:]
+    if len(rows[header_index]) != width or not bool(((body == width) | (body == 0)).all()):
+        return None
+    if any(i >= start for i in bad_rows):
+        return None
+    first = int(np.searchsorted(grid.records, start))
+    if len(grid.records) - first != len(rows) - start:
+        return None
+    factorized = [
+        _renumbered(codes[first:], uniques)
+        for codes, uniques in zip(grid.codes, grid.uniques, strict=True)
+    ]
+    cells: np.ndarray = grid.cells[first:]
+    return cells, factorized
+
+
+def _renumbered(codes: np.ndarray, uniques: np.ndarray) -> Distinct:
+    """``factorize_column`` of the cells ``uniques[codes]`` (texts, none missing).
+
+    pyarrow numbers a column's distinct cells in order of first appearance, so below the
+    header the codes usually run from some ``low`` up, each new one the next: then they are
+    that order already, shifted (checked: the running maximum starts at ``low`` and grows by
+    at most one, and reaches the last code).  Otherwise the codes are factorised."""
+    if len(codes):
+        low = int(codes.min())
+        shifted = codes.astype(np.intp) - low
+        running = np.maximum.accumulate(shifted)
+        steps_of_one = len(running) < 2 or int(np.diff(running).max()) <= 1
+        if shifted[0] == 0 and steps_of_one and int(running[-1]) == len(uniques) - low - 1:
+            return Distinct(shifted, [*uniques[low:].tolist(), None])
+    renumbered, seen = pd.factorize(codes)
+    return Distinct(renumbered, [*uniques[seen].tolist(), None])
+
+
+def _split_grid(
+    grid: np.ndarray,
+    factorized: list[Distinct] | None,
+    header: Sequence[object],
+    header_index: int,
+    match: ColumnMatch,
+    file: str,
+    sheet: str,
+    result_field: str,
+    bad_rows: Mapping[int, str] | None,
+    row_numbers: Sequence[int] | None,
+    row_reasons: Mapping[int, str] | None,
+) -> SplitRows:
     if row_numbers is None:
         numbers = np.arange(header_index + 2, header_index + 2 + len(grid), dtype=np.int64)
     else:
@@ -543,7 +639,8 @@ def split_rows(
     ]
     if len(grid) == 0:
         return SplitRows(grid, numbers, malformed, len(malformed))
-    factorized = [factorize_column(grid[:, j]) for j in range(grid.shape[1])]
+    if factorized is None:
+        factorized = [factorize_column(grid[:, j]) for j in range(grid.shape[1])]
     blank = np.column_stack([_blank_mask(found) for found in factorized])
     filled = (~blank).sum(axis=1)
     duplicate = _duplicate_header_mask(factorized, header, filled, blank)
@@ -558,8 +655,13 @@ def split_rows(
         for i in np.flatnonzero(note)
     ]
     rejected += malformed
-    split = SplitRows(grid[keep], numbers[keep], rejected, int((filled > 0).sum()) + len(malformed))
-    split.distinct = [found.take(keep) for found in factorized]
+    read = int((filled > 0).sum()) + len(malformed)
+    if keep.all():  # every row kept: no copy of the grid and its codes
+        split = SplitRows(grid, numbers, rejected, read)
+        split.distinct = list(factorized)
+    else:
+        split = SplitRows(grid[keep], numbers[keep], rejected, read)
+        split.distinct = [found.take(keep) for found in factorized]
     _take_units_row(split, match, file, sheet, result_field)
     split.rejected.sort(key=lambda r: r.source_row)
     return split

@@ -31,10 +31,12 @@ from triage.io.delimited import InputLimits, check_field_counts
 from triage.io.drug_columns import join_drug_columns
 from triage.io.formats import SUPPORTED_EXTENSIONS, open_input
 from triage.io.layout import (
+    SAMPLE_ROWS,
     HeaderLocation,
     RawTable,
     build_raw_table,
     column_samples,
+    grid_fits,
     locate_header,
     split_rows,
 )
@@ -129,8 +131,14 @@ def read_file(
         forced=mapping.columns,
     )
     sheet = "" if book.is_text else location.sheet
-    rows = book.load(location.sheet, None)
+    rows = book.unmade_rows() if book.unmade_rows else book.load(location.sheet, None)
     header = list(location.cells) or rows[location.index]
+    if book.grid is not None:  # the rows looked at are made lists; all of them unless
+        # split_rows can take those below the header from the grid
+        upto = location.index + 1 + SAMPLE_ROWS
+        if not grid_fits(book.grid, rows, location.index, header):
+            upto = len(rows)
+        book.grid.materialise(rows, upto)
     line_notes: list[str] = []
     if book.is_text and book.line_numbers:
         line_notes = check_field_counts(
@@ -152,7 +160,9 @@ def read_file(
         row_numbers=book.line_numbers if book.number_by_line else None,
         row_reasons=book.row_reasons,
         consume=True,  # the grid holds the cells: the rows as read (book.load's list) are freed
+        grid=book.grid,
     )
+    book.grid = None
     del rows, samples
     table = build_raw_table(split, match, name, sheet, book)
     join_drug_columns(split, match, table)

@@ -26,6 +26,7 @@ from typing import Final
 import python_calamine as calamine
 
 from triage.io.delimited import InputLimits, read_delimited
+from triage.io.fast_split import Grid
 from triage.schema import InputFileError
 
 Cell = object
@@ -73,6 +74,12 @@ class Workbook:
     # The reason code of a bad row when it is not "malformed_line" (HL7: "cancelled_result",
     # "malformed_message"); rows not listed are malformed lines.
     row_reasons: dict[int, str] = field(default_factory=dict)
+    # A large delimited text split in C: its records as a grid with their dictionary codes
+    # (layout.split_rows takes the cells below the header from it instead of the rows).
+    grid: Grid | None = None
+    # Its rows with those below the first few thousand left in the grid (fast_split.Unread
+    # stand-ins of the right length), for read_file, which makes them when it needs them.
+    unmade_rows: Callable[[], Rows] | None = None
 
     @property
     def is_text(self) -> bool:
@@ -619,14 +626,31 @@ def open_text(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workb
             "the file is an HTML/XML page saved with a spreadsheet extension; open it in a "
             "spreadsheet program and save it as xlsx or csv",
         )
-    text = read_delimited(name, data, prefer_tab=suffix in {".tsv", ".tab"}, limits=limits)
+    tab = suffix in {".tsv", ".tab"}
+    text = read_delimited(name, data, prefer_tab=tab, limits=limits, unmade=True)
     warnings = list(text.warnings)
     if suffix == ".xls":
         warnings.append("the .xls file is delimited text; it was read as such")
 
+    rows, grid = text.rows, text.grid
+
     def load(sheet: str, nrows: int | None) -> Rows:
-        return text.rows if nrows is None else text.rows[:nrows]
+        if grid is not None:  # rows left in the grid are made lists first
+            grid.materialise(rows, nrows)
+        return rows if nrows is None else rows[:nrows]
+
+    def unmade() -> Rows:
+        return rows
 
     return Workbook(
-        "csv", [""], set(), load, text.decimal_hint, warnings, dict(text.bad), list(text.lines)
+        "csv",
+        [""],
+        set(),
+        load,
+        text.decimal_hint,
+        warnings,
+        dict(text.bad),
+        list(text.lines),
+        grid=grid,
+        unmade_rows=unmade if grid is not None else None,
     )

@@ -138,6 +138,23 @@ def _pick(
     return result
 
 
+def _each(values: object, *funcs: tuple[Callable[[object], object], object]) -> list[np.ndarray]:
+    """``np.array([func(v) for v in values], dtype)`` for each (func, dtype), computed once per
+    distinct cell (missing cells one by one: factorize does not tell None from NaN)."""
+    cells = np.asarray(values, dtype=object)
+    codes, uniques = pd.factorize(cells)
+    distinct = uniques.tolist()
+    missing = np.flatnonzero(codes < 0)
+    results: list[np.ndarray] = []
+    for func, dtype in funcs:
+        table = np.array([func(u) for u in distinct] + [func(None)], dtype=dtype)  # type: ignore[call-overload]
+        result: np.ndarray = table[codes]
+        if len(missing):
+            result[missing] = [func(v) for v in cells[missing].tolist()]
+        results.append(result)
+    return results
+
+
 def _nan(value: float | None) -> float:
     return math.nan if value is None else float(value)
 
@@ -574,13 +591,25 @@ class _Builder:
         reason = np.full(self.n, "", dtype=object)
         detail = np.full(self.n, "", dtype=object)
         raw = self.out["prolactin_raw"]
-        no_unit = np.array([u is None for u in unit], dtype=bool)
-        ceiling = np.array([limits.max_by_unit.get(u, math.inf) if u else math.inf for u in unit])
         floors = _result_floors()
-        floor = np.array([floors.get(u, 0.0) if u else 0.0 for u in unit], dtype="float64")
+        # (the units are texts or None: a key is only ever a non-empty text)
+        no_unit, ceiling, floor = _each(
+            unit,
+            (lambda u: u is None, np.bool_),
+            (
+                lambda u: (
+                    limits.max_by_unit.get(u, math.inf) if isinstance(u, str) and u else math.inf
+                ),
+                np.float64,
+            ),
+            (lambda u: floors.get(u, 0.0) if isinstance(u, str) and u else 0.0, np.float64),
+        )
         self.result_floor = floor
-        plain = np.array([not q for q in self.out["qualifier"]], dtype=bool)
-        below = np.array([str(q or "").startswith("<") for q in self.out["qualifier"]], dtype=bool)
+        plain, below = _each(
+            self.out["qualifier"],
+            (lambda q: not q, np.bool_),
+            (lambda q: str(q or "").startswith("<"), np.bool_),
+        )
         with np.errstate(invalid="ignore"):
             # A plain 0 is how some exports write "below the detection limit": kept.  A plain
             # number above 0 yet below the floor (1e-300) is a data error; a "<" bound says
@@ -1366,6 +1395,10 @@ def typed_column(
     values: np.ndarray | list[object], dtype: str
 ) -> pd.api.extensions.ExtensionArray | np.ndarray:
     """An array of the schema dtype from parsed values (None / NaN / NaT for missing)."""
+    if dtype == "string":
+        strings = _arrow_strings(values)
+        if strings is not None:
+            return strings
     if dtype in ("string", "boolean"):
         array = np.asarray(values, dtype=object)
         kinds = set(map(type, array.tolist()))
@@ -1392,6 +1425,25 @@ def typed_column(
 
 
 _NONE_TYPE: Final = type(None)
+
+
+def _arrow_strings(values: np.ndarray | list[object]) -> pd.api.extensions.ExtensionArray | None:
+    """``pd.array(values, dtype="string")`` made in C by pyarrow, when every cell is a str or
+    None (at least one str); None otherwise (NaN, numbers, all missing; or no pyarrow)."""
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return None
+    try:
+        array = pa.array(np.asarray(values, dtype=object), from_pandas=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    if array.type != pa.string() or pd.StringDtype().storage != "pyarrow":
+        return None
+    strings: pd.api.extensions.ExtensionArray = pd.arrays.ArrowStringArray(
+        pa.chunked_array([array.cast(pa.large_string())])
+    )
+    return strings
 
 
 def _all_missing(dtype: str, length: int) -> pd.api.extensions.ExtensionArray:
