@@ -67,7 +67,7 @@ class NoUsableInputError(TriageError):
 
 
 # Rows the engine and the writers take at a time: memory is bounded by the chunk, not the file.
-DEFAULT_CHUNK_ROWS: Final = 20_000
+DEFAULT_CHUNK_ROWS: Final = 10_000
 
 
 @dataclass
