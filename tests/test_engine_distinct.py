@@ -93,6 +93,25 @@ PAIRS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "lab_interval": ({}, {"reference_low": 4.8, "reference_high": 10.0}),
     "unit": ({"prolactin": "250", "unit": "mIU/L"}, {"prolactin": "250", "unit": "ng/mL"}),
     "tsh": ({"prolactin": "45", "tsh": 1.2}, {"prolactin": "45", "tsh": 25.0}),
+    # what the comment reads (core._comments)
+    "comment_medication_given": ({"prolactin": "60"}, {"prolactin": "60", "medications": None}),
+    "comment_medication_cell_blank": (
+        {"prolactin": "60", "medications": None},
+        {"prolactin": "60", "medications": " "},
+    ),
+    "comment_kidney_given": ({"prolactin": "60"}, {"prolactin": "60", "egfr": 95.0}),
+    "comment_dialysis_cell": ({"prolactin": "60"}, {"prolactin": "60", "dialysis": False}),
+    "comment_thyroid_given": ({"prolactin": "60"}, {"prolactin": "60", "tsh": 1.5}),
+    "comment_value_decimals": ({"prolactin": "12"}, {"prolactin": "12.0"}),
+    "comment_result_unreadable": ({"prolactin": "haemolysed"}, {"prolactin": "clotted"}),
+    "comment_lab_limits": (
+        {"reference_low": 4.8, "reference_high": 23.3},
+        {"reference_low": 4.8, "reference_high": 23.4},
+    ),
+    "comment_value_in_lab_unit": (
+        {"prolactin": "600", "unit": "mIU/L", "pregnant": True},
+        {"prolactin": "610", "unit": "mIU/L", "pregnant": True},
+    ),
     "seizure_time": (
         {"prolactin": "45", "comments": "seizure at 10:00", "collected_at": "2026-03-02 10:30"},
         {"prolactin": "45", "comments": "seizure at 10:00", "collected_at": "2026-03-02 16:30"},

@@ -169,8 +169,8 @@ def triage_frame(
     out["interpretation"] = text(classified.interpretation.tolist())
     out["priority"] = text([d[0] for d in decisions])
     shown = _shown_rows(decisions, labels, shared)
-    out["factors"] = text([v.factors for v in shown])
-    out["suggestions"] = text([v.suggestions for v in shown])
+    out["factors"] = _taken([v.factors for v in shown.cells], shown.codes, work.index)
+    out["suggestions"] = _taken([v.suggestions for v in shown.cells], shown.codes, work.index)
     out["patient_name"] = work["patient_name"]
     out["prolactin_value"] = work["prolactin_value"]
     out["prolactin_unit"] = work["prolactin_unit"]
@@ -179,20 +179,19 @@ def triage_frame(
     notes = _conflict_notes(_notes(work, converted.value_ng, classified.note), patients)
     notes = _in_row_units(notes, labs, rows.value_ng, rows.qualifier, lab_value)
     out["reference_note"] = text(notes)
-    out["factor_details"] = pd.Series(
-        [v.factor_details for v in shown], index=work.index, dtype=object
-    )
-    out["suggestion_details"] = pd.Series(
-        [v.suggestion_details for v in shown], index=work.index, dtype=object
-    )
-    out["factor_evidence"] = text([v.evidence for v in shown])
+    details = [v.factor_details for v in shown.cells]
+    out["factor_details"] = _taken_objects(details, shown.codes, work.index)
+    details = [v.suggestion_details for v in shown.cells]
+    out["suggestion_details"] = _taken_objects(details, shown.codes, work.index)
+    out["factor_evidence"] = _taken([v.evidence for v in shown.cells], shown.codes, work.index)
     out["specimen_id"] = work["specimen_id"]
     out["birth_date"] = work["birth_date"].dt.strftime("%Y-%m-%d").astype("string")  # a day
     out["reference_low_value"] = pd.Series(limits.low, index=work.index, dtype="float64")
     out["reference_high_value"] = pd.Series(limits.high, index=work.index, dtype="float64")
     out["requesting_clinician"] = work["requesting_clinician"]
     out["location"] = work["location"]
-    out["comment"] = text(_comments(work, classified, decisions, shown, limits, labels))
+    comments, codes = _comments(work, classified, decisions, shown, limits, labels)
+    out["comment"] = _taken(comments, codes, work.index)
     return out[list(RESULT_COLUMNS + ENGINE_EXTRA_COLUMNS)]
 
 
@@ -352,68 +351,111 @@ def _comments(
     work: pd.DataFrame,
     classified: Classified,
     decisions: list[Decision],
-    shown: list[Shown],
+    shown: ShownRows,
     limits: LabLimits,
     labels: Labels,
-) -> list[str]:
-    """The comment in words of every row (engine/comment.py): the first sentence per row, the
-    rest once per distinct decision (and, for a high result, the inputs given) and its wording
-    once per distinct arguments of decision_text."""
+) -> tuple[list[str], np.ndarray]:
+    """The comment in words of every row (engine/comment.py), as (texts, code): row r's comment
+    is texts[code[r]].  Written once per distinct combination of every input it reads (the
+    decision's cells, status, priority, inputs given for a high result, band, qualifier, result
+    as the lab wrote it and its decimals, unit, limits and their decimals: distinct.py); within
+    that the rest once per distinct decision (and, for a high result, the inputs given) and its
+    wording once per distinct arguments of decision_text."""
     words = labels.comments or load_labels().comments
     if words is None:  # pragma: no cover - load_labels always parses [comments]
-        return [""] * len(work)
-    statuses = classified.status.tolist()
-    bands = classified.band.tolist()
-    units = work["prolactin_unit"].fillna(work["unit_raw"]).fillna("").astype(str).tolist()
-    values = work["prolactin_value"].to_numpy(dtype="float64").tolist()
-    raws = work["prolactin_raw"].tolist()
-    marks = work["qualifier"].fillna("").astype(str).tolist()
-    medication = work["medications"].notna().to_numpy(dtype=bool).tolist()
-    kidney = (
-        (work["egfr"].notna() | work["creatinine"].notna() | work["dialysis"].notna())
-        .to_numpy(dtype=bool)
-        .tolist()
+        return [""], np.zeros(len(work), dtype=np.int64)
+    status_column = np.asarray(classified.status, dtype=object)
+    high = status_column == "high"
+    unit_column = work["prolactin_unit"].fillna(work["unit_raw"]).fillna("").astype(str)
+    value_column = work["prolactin_value"].to_numpy(dtype="float64")
+    raw_column = work["prolactin_raw"]
+    mark_column = work["qualifier"].fillna("").astype(str)
+    # Which inputs a high result gave (comment.Given); other statuses read none of them.
+    medication_column = work["medications"].notna().to_numpy(dtype=bool) & high
+    kidney_column = (
+        work["egfr"].notna() | work["creatinine"].notna() | work["dialysis"].notna()
+    ).to_numpy(dtype=bool) & high
+    thyroid_column = work["tsh"].notna().to_numpy(dtype=bool) & high
+    priority_column = np.array([d[0] for d in decisions], dtype=object)
+    codes, first = distinct_rows(
+        [
+            shown.codes,
+            status_column,
+            priority_column,
+            medication_column,
+            kidney_column,
+            thyroid_column,
+            classified.band,
+            mark_column,
+            value_column,
+            limits.value_decimals,
+            unit_column,
+            limits.low,
+            limits.low_decimals,
+            limits.high,
+            limits.high_decimals,
+            raw_column,  # read where the value is missing
+        ]
     )
-    thyroid = work["tsh"].notna().to_numpy(dtype=bool).tolist()
-    lows, highs = limits.low.tolist(), limits.high.tolist()
-    low_places, high_places = limits.low_decimals.tolist(), limits.high_decimals.tolist()
-    value_places = limits.value_decimals.tolist()
+    at = first.tolist()
+    statuses = status_column[first].tolist()
+    priorities = priority_column[first].tolist()
+    medication = medication_column[first].tolist()
+    kidney = kidney_column[first].tolist()
+    thyroid = thyroid_column[first].tolist()
+    shown_codes = shown.codes[first].tolist()
+    bands = classified.band[first].tolist()
+    marks = mark_column.to_numpy(dtype=object)[first].tolist()
+    values = value_column[first].tolist()
+    value_places = limits.value_decimals[first].tolist()
+    units = unit_column.to_numpy(dtype=object)[first].tolist()
+    lows, highs = limits.low[first].tolist(), limits.high[first].tolist()
+    low_places = limits.low_decimals[first].tolist()
+    high_places = limits.high_decimals[first].tolist()
+    raws = raw_column.iloc[first].tolist()
     rests: dict[tuple[object, ...], str] = {}
     texts: dict[tuple[object, ...], str] = {}  # decision_text by its arguments
     references: dict[tuple[object, ...], str] = {}
-    done: dict[tuple[object, ...], str] = {}  # whole comments: rows often repeat another's
+    numbers: dict[tuple[float, int], str] = {}  # results as the lab writes them
     out: list[str] = []
-    for i, (priority, findings, found) in enumerate(decisions):
-        status = statuses[i]
-        given = Given(medication[i], kidney[i], thyroid[i]) if status == "high" else None
-        key = (id(shown[i]), status, priority, given)
-        whole = (*key, bands[i], marks[i], values[i], value_places[i], units[i], lows[i],
-                 low_places[i], highs[i], high_places[i])  # fmt: skip
-        text = done.get(whole)
-        if text is not None:
-            out.append(text)
-            continue
+    for j, i in enumerate(at):
+        status = statuses[j]
+        priority = priorities[j]
+        given = Given(medication[j], kidney[j], thyroid[j]) if status == "high" else None
+        key = (shown_codes[j], status, priority, given)
         rest = rests.get(key)
         if rest is None:
+            _, findings, found = decisions[i]
             rest = rests[key] = _decision_text(
                 labels, words, status, priority, findings, found, given, texts
             )
-        unit = units[i]
-        limits_key = (lows[i], low_places[i], highs[i], high_places[i], unit)
+        unit = units[j]
+        low_value, high_value = lows[j], highs[j]
+        # a missing limit as None: NaN never equals itself, so would never find its text again
+        limits_key = (
+            low_value if low_value == low_value else None,
+            low_places[j],
+            high_value if high_value == high_value else None,
+            high_places[j],
+            unit,
+        )
         reference = references.get(limits_key)
         if reference is None:
-            low = fmt_lab(lows[i], low_places[i]) if lows[i] == lows[i] else ""
-            high = fmt_lab(highs[i], high_places[i]) if highs[i] == highs[i] else ""
+            low = fmt_lab(low_value, low_places[j]) if low_value == low_value else ""
+            high = fmt_lab(high_value, high_places[j]) if high_value == high_value else ""
             reference = references[limits_key] = reference_text(words, low, high, unit)
-        value = values[i]
+        value = values[j]
         if value == value:  # not NaN
-            value_text = marks[i] + fmt_lab(value, value_places[i])
+            value_key = (value, value_places[j])
+            written = numbers.get(value_key)
+            if written is None:
+                written = numbers[value_key] = fmt_lab(value, value_places[j])
+            value_text = marks[j] + written
         else:
-            value_text = str(raws[i]) if isinstance(raws[i], str) else "?"
-        first = result_sentence(words, status, bands[i], value_text, unit, reference)
-        text = done[whole] = comment(first, rest)
-        out.append(text)
-    return out
+            value_text = str(raws[j]) if isinstance(raws[j], str) else "?"
+        first_sentence = result_sentence(words, status, bands[j], value_text, unit, reference)
+        out.append(comment(first_sentence, rest))
+    return out, codes
 
 
 def _decision_text(
@@ -636,9 +678,9 @@ def _read_drugs(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugMat
 
 
 # Detail objects are shared between the rows that have the same ones (a 100k-row export holds
-# ~150k suggestion objects but ~3.5k distinct ones): one object per distinct finding, one list
-# per distinct list.  They are never changed after the engine (redaction copies them).
-Detail = tuple[tuple[str, object], ...]  # a detail object's (key, value) pairs, in order
+# ~150k suggestion objects but ~3.5k distinct ones): one object per distinct finding or
+# suggestion, one list per distinct list.  They are never changed after the engine (redaction
+# copies them).
 Shared = dict[object, Any]
 
 
@@ -652,16 +694,44 @@ class Shown(NamedTuple):
     evidence: str  # the flat evidence text
 
 
-def _shown_rows(decisions: list[Decision], labels: Labels, shared: Shared) -> list[Shown]:
+class ShownRows(NamedTuple):
+    """Every row's output cells: row r's are cells[codes[r]]."""
+
+    cells: list[Shown]  # one per distinct cells object
+    codes: np.ndarray  # int64, per row
+
+
+def _shown_rows(decisions: list[Decision], labels: Labels, shared: Shared) -> ShownRows:
     """Every row's output cells (`_shown`), once per decision object (rows often share one)."""
-    by_decision: dict[int, Shown] = {}  # id: the decisions list keeps every decision alive
-    out: list[Shown] = []
+    by_decision: dict[int, int] = {}  # id: the decisions list keeps every decision alive
+    by_cells: dict[int, int] = {}  # id: `shared` keeps every cells object alive
+    cells: list[Shown] = []
+    codes: list[int] = []
     for decision in decisions:
-        cells = by_decision.get(id(decision))
-        if cells is None:
-            cells = by_decision[id(decision)] = _shown(decision[1], decision[2], labels, shared)
-        out.append(cells)
-    return out
+        code = by_decision.get(id(decision))
+        if code is None:
+            found = _shown(decision[1], decision[2], labels, shared)
+            code = by_cells.get(id(found))
+            if code is None:
+                code = by_cells[id(found)] = len(cells)
+                cells.append(found)
+            by_decision[id(decision)] = code
+        codes.append(code)
+    return ShownRows(cells, np.array(codes, dtype=np.int64))
+
+
+def _taken(values: list[str], codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """The string column whose row r is values[codes[r]]."""
+    array = pd.array(values, dtype="string").take(codes)
+    return pd.Series(array, index=index)
+
+
+def _taken_objects(values: list[Any], codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """The object column whose row r is the object values[codes[r]] (the same object)."""
+    table = np.empty(len(values), dtype=object)
+    for j, value in enumerate(values):
+        table[j] = value
+    return pd.Series(table[codes], index=index, dtype=object)
 
 
 def _shown(
@@ -683,8 +753,8 @@ def _shown(
         cells = shared[key] = Shown(
             ";".join(f.code for f in findings),
             ";".join(s.code for s in found),
-            _shared_details([_factor_detail(f, labels) for f in findings], shared),
-            _shared_details([_suggestion_detail(s, labels) for s in found], shared),
+            _shared_list([_factor_detail(f, labels, shared) for f in findings], shared),
+            _shared_list([_suggestion_detail(s, labels, shared) for s in found], shared),
             _flat_evidence(findings),
         )
     return cells
@@ -693,36 +763,43 @@ def _shown(
 _NO_CELLS_KEY: tuple[object, ...] = ("shown", 0)  # the key of no finding and no suggestion
 
 
-def _factor_detail(f: Finding, labels: Labels) -> Detail:
-    return (
-        ("code", f.code),
-        ("label", labels.factor(f.code).label),
-        ("strength", f.strength),
-        ("evidence", f.evidence),
-        ("rule", f.rule),
-    )
+def _factor_detail(f: Finding, labels: Labels, shared: Shared) -> dict[str, Any]:
+    """One detail object per distinct finding's code, strength, evidence and rule (its label is
+    the code's)."""
+    key = ("factor", f.code, f.strength, f.evidence, f.rule)
+    detail: dict[str, Any] | None = shared.get(key)
+    if detail is None:
+        detail = shared[key] = {
+            "code": f.code,
+            "label": labels.factor(f.code).label,
+            "strength": f.strength,
+            "evidence": f.evidence,
+            "rule": f.rule,
+        }
+    return detail
 
 
-def _suggestion_detail(s: Suggestion, labels: Labels) -> Detail:
-    return (
-        ("code", s.code),
-        ("label", labels.suggestion(s.code).label),
-        ("reason", s.reason),
-        ("rule", s.rule),
-    )
+def _suggestion_detail(s: Suggestion, labels: Labels, shared: Shared) -> dict[str, Any]:
+    """One detail object per distinct suggestion's code, reason and rule."""
+    key = ("suggestion", s.code, s.reason, s.rule)
+    detail: dict[str, Any] | None = shared.get(key)
+    if detail is None:
+        detail = shared[key] = {
+            "code": s.code,
+            "label": labels.suggestion(s.code).label,
+            "reason": s.reason,
+            "rule": s.rule,
+        }
+    return detail
 
 
-def _shared_details(items: list[Detail], shared: Shared) -> list[dict[str, Any]]:
-    """One list per distinct list of details, one dict per distinct detail."""
-    key = ("list", *items)
-    found = shared.get(key)
+def _shared_list(details: list[dict[str, Any]], shared: Shared) -> list[dict[str, Any]]:
+    """One list per distinct list of detail objects (`shared` keeps each alive: their ids name
+    them)."""
+    key = ("list", *map(id, details))
+    found: list[dict[str, Any]] | None = shared.get(key)
     if found is None:
-        found = shared[key] = []
-        for item in items:
-            detail = shared.get(item)
-            if detail is None:
-                detail = shared[item] = dict(item)
-            found.append(detail)
+        found = shared[key] = details
     return found
 
 
