@@ -207,7 +207,14 @@ def texts_or_none(cells: Sequence[object]) -> list[str | None]:
             append(None if is_empty_value(cell) else cell_text(cell))
             continue
         text = cell.strip()
-        append(None if not text or _placeholder(cell, empty) else text)
+        if not text:
+            append(None)
+        elif len(cell) > _LONGEST_PLACEHOLDER:  # _placeholder in line: no placeholder is long
+            append(text)
+        else:
+            plain = text.lower()
+            placeholder = plain in empty or (not plain.isalnum() and normalise_word(cell) in empty)
+            append(None if placeholder else text)
     return out
 
 

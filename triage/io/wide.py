@@ -14,6 +14,7 @@ row's own interval implies (102-496 -> mIU/L; see ``values.unit_from_interval``)
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -179,6 +180,9 @@ class _Builder:
         self.n = len(table)
         self.cols = dict(table.columns)
         self.out: dict[str, np.ndarray] = {}
+        # out arrays that are ``table[codes]`` (texts: str or None), by id: their string column
+        # is made from the distinct texts (``coded_strings``), not cell by cell
+        self.coded: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.warnings: list[str] = []
         self._recode()
         self._apply_defaults()
@@ -202,6 +206,7 @@ class _Builder:
         table = np.empty(len(found.uniques), dtype=object)
         table[:] = texts_or_none(found.uniques)
         texts: np.ndarray = table[found.codes]
+        self.coded[id(texts)] = (texts, found.codes, table)
         return texts
 
     def _decimal(self, values: np.ndarray) -> str | None:
@@ -1181,22 +1186,27 @@ def _parse_distinct_dates(uniques: list[object], dayfirst: bool, *, serials: boo
     """datetime64[ns] per distinct cell; date cells are converted in one vectorised step, and
     so are the dates read from texts and numbers."""
     out = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
+    cells = np.empty(len(uniques), dtype=object)
+    cells[:] = uniques
+    is_text = np.fromiter(  # texts: never a date
+        map(partial(operator.is_, str), map(type, uniques)), dtype=bool, count=len(uniques)
+    )
+    texts = np.flatnonzero(is_text)
     stamped: list[int] = []
     others: list[int] = []
-    for i, u in enumerate(uniques):
+    for i in np.flatnonzero(~is_text).tolist():
+        u = uniques[i]
         if isinstance(u, date) and _naive(u) and in_frame_range(u):
             stamped.append(i)
         else:
             others.append(i)
     if stamped:
         out[stamped] = _datetime64([uniques[i] for i in stamped])
-    texts = [i for i in others if type(uniques[i]) is str]
     if len(texts) >= _FAST_DATES_MIN:
-        values, done = _fast_text_dates([str(uniques[i]) for i in texts], dayfirst)
-        positions = np.array(texts, dtype=np.intp)
-        out[positions[done]] = values[done]
-        handled = set(positions[done].tolist())
-        others = [i for i in others if i not in handled]
+        values, done = _fast_text_dates(cells[texts].tolist(), dayfirst)
+        out[texts[done]] = values[done]
+        texts = texts[~done]
+    others += texts.tolist()  # the order of the rest does not matter: each is read alone
     read: list[int] = []
     found: list[datetime] = []
     for i in others:
@@ -1446,6 +1456,33 @@ def _arrow_strings(values: np.ndarray | list[object]) -> pd.api.extensions.Exten
     return strings
 
 
+def coded_strings(codes: np.ndarray, table: np.ndarray) -> pd.api.extensions.ExtensionArray | None:
+    """``typed_column(table[codes], "string")`` for a ``table`` of str or None, made from the
+    distinct texts by pyarrow (one conversion per distinct text, then a take of the codes);
+    None where that column would not be pyarrow strings made by ``_arrow_strings`` (no str
+    among the cells taken, a text pyarrow refuses, or no pyarrow): the caller converts
+    ``table[codes]`` as before."""
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return None
+    if pd.StringDtype().storage != "pyarrow" or not len(codes):
+        return None
+    try:
+        distinct = pa.array(table, from_pandas=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    if distinct.type != pa.string():
+        return None
+    taken = distinct.cast(pa.large_string()).take(pa.array(codes))
+    if taken.null_count == len(taken):  # all missing: pa.array would not give strings
+        return None
+    strings: pd.api.extensions.ExtensionArray = pd.arrays.ArrowStringArray(
+        pa.chunked_array([taken])
+    )
+    return strings
+
+
 def _all_missing(dtype: str, length: int) -> pd.api.extensions.ExtensionArray:
     """A string or boolean column of ``length`` missing values."""
     one: pd.api.extensions.ExtensionArray = pd.array([None], dtype=dtype)  # type: ignore[call-overload]
@@ -1476,7 +1513,9 @@ def canonical_frame(columns: Mapping[str, np.ndarray | list[object]], length: in
     return pd.DataFrame(data, index=pd.RangeIndex(length))
 
 
-def _owned_frame(take: Callable[[str], np.ndarray | None], length: int) -> pd.DataFrame:
+def _owned_frame(
+    take: Callable[[str], np.ndarray | pd.api.extensions.ExtensionArray | None], length: int
+) -> pd.DataFrame:
     """``canonical_frame`` of columns handed over one at a time (``take(name)``; None: absent)
     that nobody else holds: each is converted, then dropped, and the frame keeps the converted
     arrays without copying them again.  Where pandas copies on write, the empty string and
@@ -1487,7 +1526,11 @@ def _owned_frame(take: Callable[[str], np.ndarray | None], length: int) -> pd.Da
     sharing = _copy_on_write()
     for name, dtype in CANONICAL_COLUMNS.items():
         values = take(name)
-        column = None if values is None else typed_column(values, dtype)
+        column = (
+            values
+            if values is None or isinstance(values, pd.api.extensions.ExtensionArray)
+            else typed_column(values, dtype)
+        )
         del values
         if dtype not in ("string", "boolean"):
             data[name] = column if column is not None else _empty_values(dtype, length)
@@ -1540,9 +1583,20 @@ def build_frame(table: RawTable, settings: BuildSettings) -> BuildResult:
     out["source_sheet"] = np.full(len(table), table.sheet, dtype=object)
     out["source_row"] = table.source_rows
 
-    def take(name: str) -> np.ndarray | None:
+    for name in ("source_file", "source_sheet"):  # one text in every row
+        values = out[name]
+        builder.coded[id(values)] = (values, np.zeros(len(table), dtype=np.intp), values[:1])
+
+    def take(name: str) -> np.ndarray | pd.api.extensions.ExtensionArray | None:
         values = out.pop(name, None)  # dropped once picked: one column copied at a time
-        return None if values is None else np.asarray(values)[accepted]
+        if values is None:
+            return None
+        coded = builder.coded.pop(id(values), None)
+        if coded is not None and coded[0] is values and CANONICAL_COLUMNS[name] == "string":
+            strings = coded_strings(coded[1][accepted], coded[2])
+            if strings is not None:
+                return strings
+        return np.asarray(values)[accepted]
 
     refused = np.flatnonzero(reason != "")
     ids = _texts_at(out.get("patient_id"), refused)  # whose sample each rejected row is
