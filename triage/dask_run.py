@@ -59,9 +59,10 @@ from triage.output.env import render_summary
 from triage.output.rows import DETAIL_COLUMNS, default_file_columns
 from triage.output.summary import count_views
 from triage.output.views import as_text, patient_keys, priority_ranks
-from triage.pipeline import DEFAULT_CHUNK_ROWS, NoUsableInputError, chunk_bounds
+from triage.pipeline import NoUsableInputError, chunk_bounds
 from triage.schema import (
     CANONICAL_COLUMNS,
+    DEFAULT_CHUNK_ROWS,
     EXIT_FAIL_ON,
     EXIT_OK,
     EXIT_SOME_INPUTS_FAILED,

@@ -38,6 +38,7 @@ from triage.notices import notices
 from triage.output import OutputOptions, OutputSession, RunMeta
 from triage.output.encoded import EncodedChunk
 from triage.schema import (
+    DEFAULT_CHUNK_ROWS,
     EXIT_FAIL_ON,
     EXIT_OK,
     EXIT_SOME_INPUTS_FAILED,
@@ -64,10 +65,6 @@ class NoUsableInputError(TriageError):
         else:
             message = "no usable input: " + "; ".join(str(f) for f in self.failures)
         super().__init__(message)
-
-
-# Rows the engine and the writers take at a time: memory is bounded by the chunk, not the file.
-DEFAULT_CHUNK_ROWS: Final = 10_000
 
 
 @dataclass

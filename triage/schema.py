@@ -349,6 +349,11 @@ class InputSummary:
     warnings: list[str] = field(default_factory=list)
 
 
+# Rows the engine and the writers take at a time (pipeline.py): memory follows the chunk, not the
+# file.  Here, not in the pipeline, so that --help can name it without importing pandas.
+DEFAULT_CHUNK_ROWS: Final = 10_000
+
+
 # --------------------------------------------------------------------------------------------
 # Domain errors.  The CLI turns each into one line on stderr and an exit status (contract §6).
 # --------------------------------------------------------------------------------------------

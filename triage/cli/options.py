@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from triage.schema import ConfigError
+from triage.schema import DEFAULT_CHUNK_ROWS, ConfigError
 
 ENV_PREFIX = "PROLACTIN_TRIAGE_"
 
@@ -253,7 +253,7 @@ JobsOpt = Annotated[
         min=0,
         help=(
             "Processes that triage a large file's chunks side by side (a file of more than "
-            "one chunk of 20,000 rows); 0: one per core this process may use."
+            f"one chunk of {DEFAULT_CHUNK_ROWS:,} rows); 0: one per core this process may use."
         ),
     ),
 ]
