@@ -23,11 +23,11 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 from ingest import write_export
 
-from triage import TOOL_NAME, __version__
 from triage.engine import triage_frame
 from triage.io import ReadOptions, read_file
 from triage.knowledge import load_knowledge
-from triage.output import OutputOptions, OutputSession, RunMeta, write_outputs
+from triage.output import OutputOptions, OutputSession, write_outputs
+from triage.pipeline import run_meta
 
 
 def clock(label: str, func):  # type: ignore[no-untyped-def]
@@ -58,16 +58,7 @@ def main() -> None:
         results, t_engine = clock(
             "triage_frame (engine)", lambda: triage_frame(read.frame, knowledge)
         )
-        meta = RunMeta(
-            tool_name=TOOL_NAME,
-            tool_version=__version__,
-            generated_at=pd.Timestamp.now(tz="UTC").to_pydatetime(),
-            reference_set=knowledge.reference_set.name,
-            reference_title=knowledge.reference_set.title,
-            inputs=[read.summary],
-            band_thresholds=[(b.name, b.lower_ng_ml) for b in knowledge.thresholds.bands],
-            miu_per_ng=knowledge.reference_set.miu_per_ng,
-        )
+        meta = run_meta(knowledge, pd.Timestamp.now(tz="UTC").to_pydatetime(), [read.summary])
         out = Path(tmp) / "out"
         _, t_write = clock(
             "write_outputs (html, csv, json)",

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import glob
 import hashlib
 import importlib
@@ -38,11 +39,11 @@ import shutil
 import sys
 import zlib
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Final
+from typing import Any, BinaryIO, Final, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -53,13 +54,14 @@ from triage.io import ColumnMapping, ReadOptions, expand_inputs, load_mapping, r
 from triage.io.sources import display_name
 from triage.knowledge import load_knowledge
 from triage.knowledge.model import Knowledge
-from triage.output import OutputOptions, OutputSession, RunMeta
+from triage.output import OutputOptions, OutputSession
 from triage.output.csv import ResultsCsv, write_rejected_csv
 from triage.output.env import render_summary
 from triage.output.rows import DETAIL_COLUMNS, default_file_columns
+from triage.output.session import COUNTED as SESSION_COUNTED
 from triage.output.summary import count_views
 from triage.output.views import as_text, patient_keys, priority_ranks
-from triage.pipeline import NoUsableInputError, chunk_bounds
+from triage.pipeline import NoUsableInputError, chunk_bounds, run_meta
 from triage.schema import (
     CANONICAL_COLUMNS,
     DEFAULT_CHUNK_ROWS,
@@ -75,6 +77,8 @@ from triage.schema import (
 from triage.urgent import URGENT_TXT, urgent_lines, urgent_text
 
 log = logging.getLogger("triage")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 RESULTS_PARQUET: Final = "results.parquet"
 REJECTED_PARQUET: Final = "rejected.parquet"
@@ -215,6 +219,20 @@ def read_canonical_parquet(path: Path) -> tuple[pd.DataFrame, InputSummary]:
     return canonical, summary
 
 
+def _releasing_memory(func: Callable[P, R]) -> Callable[P, R]:
+    """``func``, then the worker's freed memory given back (_release_memory), however it ends."""
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _release_memory()
+
+    return run
+
+
+@_releasing_memory
 def triage_file(
     index: int,
     path: Path,
@@ -229,37 +247,6 @@ def triage_file(
     buckets: int = BUCKETS,
 ) -> FileDone:
     """Read, triage and write one input file (runs on a worker)."""
-    try:
-        return _triage_file(
-            index,
-            path,
-            mapping,
-            read_options,
-            ranges,
-            as_of,
-            out_dir,
-            chunk_rows,
-            top_rows,
-            rejected_shown,
-            buckets,
-        )
-    finally:
-        _release_memory()
-
-
-def _triage_file(
-    index: int,
-    path: Path,
-    mapping: ColumnMapping | None,
-    read_options: ReadOptions,
-    ranges: str,
-    as_of: datetime,
-    out_dir: Path,
-    chunk_rows: int,
-    top_rows: int,
-    rejected_shown: int,
-    buckets: int,
-) -> FileDone:
     done = FileDone(index)
     rejected: list[Rejected]
     try:
@@ -613,17 +600,8 @@ def _run_in(
     flagged = sum(t[1] for t in tallied)
     gathered = [g for g, t in zip(gathered, tallied, strict=True) if t[2]]
     report_dir = out / REPORT_DIR
-    meta = RunMeta(
-        tool_name=TOOL_NAME,
-        tool_version=__version__,
-        generated_at=generated_at,
-        reference_set=knowledge.reference_set.name,
-        reference_title=knowledge.reference_set.title,
-        inputs=inputs,
-        band_thresholds=[(b.name, b.lower_ng_ml) for b in knowledge.thresholds.bands],
-        miu_per_ng=knowledge.reference_set.miu_per_ng,
-    )
-    tallies = {c: dict(counts[c]) for c in ("priority", "status", "band")}
+    meta = run_meta(knowledge, generated_at, inputs)
+    tallies = {c: dict(counts[c]) for c in SESSION_COUNTED}
     rejected_shown = [r for d in used for r in d.rejected_shown][:shown]
     with _ReportSession(
         report_dir, options, tallies=tallies, results=result_count, patients=patients_total

@@ -23,7 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final, NamedTuple
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -37,6 +37,7 @@ from triage.knowledge.model import Knowledge
 from triage.notices import notices
 from triage.output import OutputOptions, OutputSession, RunMeta
 from triage.output.encoded import EncodedChunk
+from triage.output.session import COUNTED
 from triage.schema import (
     DEFAULT_CHUNK_ROWS,
     EXIT_FAIL_ON,
@@ -241,6 +242,21 @@ def _bug_error(file: str, exc: Exception) -> InputFileError:
     )
 
 
+def run_meta(knowledge: Knowledge, generated_at: datetime, inputs: list[InputSummary]) -> RunMeta:
+    """What every output says of the run: the tool, the time, the reference set (its bands and
+    its mIU/L factor) and the inputs."""
+    return RunMeta(
+        tool_name=TOOL_NAME,
+        tool_version=__version__,
+        generated_at=generated_at,
+        reference_set=knowledge.reference_set.name,
+        reference_title=knowledge.reference_set.title,
+        inputs=inputs,
+        band_thresholds=[(b.name, b.lower_ng_ml) for b in knowledge.thresholds.bands],
+        miu_per_ng=knowledge.reference_set.miu_per_ng,
+    )
+
+
 def priorities_at_or_above(level: str) -> list[str]:
     """--fail-on soon matches soon and urgent (PRIORITIES runs from most pressing)."""
     return list(PRIORITIES[: PRIORITIES.index(level) + 1])
@@ -305,9 +321,9 @@ def _run(
     errors: list[InputFileError] = []
     kept: list[pd.DataFrame] = []
     bug: Exception | None = None
-    bands = [(b.name, b.lower_ng_ml) for b in knowledge.thresholds.bands]
     # The rules' vocabularies compile (~1 s of regular expressions) while the first file is
     # read: the spreadsheet parser releases the GIL.  Joined before any worker is forked.
+    jobs = request.jobs or available_cores()
     warming = threading.Thread(target=prepare, args=(knowledge,), name="prepare", daemon=True)
     warming.start()
     with (
@@ -332,7 +348,7 @@ def _run(
                     knowledge,
                     as_of=generated_at,
                     chunk_rows=request.chunk_rows,
-                    jobs=request.jobs or available_cores(),
+                    jobs=jobs,
                     # the history adds columns here: the chunk is encoded after it
                     encode=session.chunk_encoder() if recorder is None else None,
                 ):
@@ -366,16 +382,7 @@ def _run(
             if bug is not None:
                 raise bug  # the rules fail on every file read: a bug, not a fault of the inputs
             raise NoUsableInputError(errors)
-        meta = RunMeta(
-            tool_name=TOOL_NAME,
-            tool_version=__version__,
-            generated_at=generated_at,
-            reference_set=knowledge.reference_set.name,
-            reference_title=knowledge.reference_set.title,
-            inputs=inputs,
-            band_thresholds=bands,
-            miu_per_ng=knowledge.reference_set.miu_per_ng,
-        )
+        meta = run_meta(knowledge, generated_at, inputs)
         where = report or request.out_dir / "summary.html"
         urgent = urgent_lines(session.urgent_rows_as_written(), where)
         if recorder is not None:  # urgent results of earlier runs nobody has acknowledged
@@ -386,9 +393,9 @@ def _run(
             rejected,
             meta,
             extra_files={URGENT_TXT: urgent_text(urgent, header=header).encode()},
-            parallel=(request.jobs or available_cores()) > 1,
+            parallel=jobs > 1,  # the reports too are written side by side
         )
-        counts_by = {c: session.counts(c) for c in COUNTED_COLUMNS}
+        counts_by = {c: session.counts(c) for c in COUNTED}
         patient_pages = session.patient_pages
     result_count = sum(counts_by["priority"].values())
     matches = 0
@@ -416,10 +423,6 @@ def _run(
         results=_joined(kept) if request.keep_results else None,
         patient_pages=patient_pages,
     )
-
-
-# The columns whose counts the outcome carries (the CLI prints them; --fail-on reads priority).
-COUNTED_COLUMNS: Final = ("priority", "status", "band")
 
 
 def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -32,6 +32,7 @@ import signal
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO, Final, TextIO
@@ -628,12 +629,7 @@ class OutputSession:
         self.spool.flush()
         context = _fork_context()
         with tempfile.TemporaryFile(dir=self.folder) as later:
-            child = context.Process(
-                target=_render_pages_in_child,
-                args=(self._env, view(half), later),
-                daemon=True,
-            )
-            child.start()
+            child = _start_child(context, partial(_render_pages, self._env, view(half), later))
             try:
                 parts = render_patient_parts(self._env, view(0, half))
                 for part, text in parts:
@@ -730,10 +726,7 @@ def written_beside(
         for writer in writers:
             handle = handles[writer.name]
             handle.flush()
-            child = context.Process(
-                target=_write_in_child, args=(writer, done, handle), daemon=True
-            )
-            child.start()
+            child = _start_child(context, partial(_write_flushed, writer, done, handle))
             started.append((writer, child))
     try:
         yield
@@ -762,36 +755,39 @@ def _fork_context() -> Any:
 SPLIT_PAGES_FROM: Final = 200
 
 
-def _render_pages_in_child(env: Any, view: PatientsView, later: BinaryIO) -> None:
-    """A forked renderer: the pages of ``view`` (only them) into ``later``; then os._exit."""
-    code = 1
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        die_with_parent()
-        for part, text in render_patient_parts(env, view):
-            if part == PAGES:
-                later.write(text.encode("utf-8"))
-        later.flush()
-        code = 0
-    except BaseException:  # the exit status tells; the parent renders these pages itself
+def _start_child(context: Any, work: Callable[[], None]) -> Any:
+    """``work`` in a process forked now (copy-on-write: it sees this process's state as it is):
+    it ignores Ctrl-C, dies with this process and leaves by ``os._exit`` (none of this process's
+    cleanup runs twice); its exit status says whether ``work`` finished (0) or not (1)."""
+
+    def run() -> None:
         code = 1
-    finally:
-        os._exit(code)
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            die_with_parent()
+            work()
+            code = 0
+        except BaseException:  # the exit status tells; the parent does the work itself
+            code = 1
+        finally:
+            os._exit(code)
+
+    child = context.Process(target=run, daemon=True)
+    child.start()
+    return child
 
 
-def _write_in_child(writer: OutputFile, done: Finished, handle: BinaryIO) -> None:
-    """A forked writer: its file, then out without running the parent's cleanup (os._exit)."""
-    code = 1
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        die_with_parent()
-        writer.write(done, handle)
-        handle.flush()
-        code = 0
-    except BaseException:  # the exit status tells; the parent writes the file itself
-        code = 1
-    finally:
-        os._exit(code)
+def _render_pages(env: Any, view: PatientsView, later: BinaryIO) -> None:
+    """The pages of ``view`` (only them) into ``later``."""
+    for part, text in render_patient_parts(env, view):
+        if part == PAGES:
+            later.write(text.encode("utf-8"))
+    later.flush()
+
+
+def _write_flushed(writer: OutputFile, done: Finished, handle: BinaryIO) -> None:
+    writer.write(done, handle)
+    handle.flush()
 
 
 def write_outputs(
