@@ -36,7 +36,6 @@ import json
 import logging
 import os
 import shutil
-import sys
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -48,7 +47,7 @@ from typing import Any, BinaryIO, Final, ParamSpec, TypeVar
 import numpy as np
 import pandas as pd
 
-from triage import TOOL_NAME, __version__
+from triage import TOOL_NAME, __version__, collector
 from triage.engine import triage_frame
 from triage.io import ColumnMapping, ReadOptions, expand_inputs, load_mapping, read_file
 from triage.io.sources import display_name
@@ -308,17 +307,11 @@ _NONE_RANK: Final = PRIORITIES.index("none")
 
 def _release_memory() -> None:
     """Give the memory of a finished task back to the system (a worker's RSS otherwise stays
-    at its peak: glibc and pyarrow's pool keep freed memory)."""
+    at its peak)."""
     import gc
 
     gc.collect()
-    with contextlib.suppress(Exception):
-        importlib.import_module("pyarrow").default_memory_pool().release_unused()
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
+    collector.release_free_memory()
 
 
 def bucket_of(key: str, buckets: int) -> int:

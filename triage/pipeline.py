@@ -182,6 +182,7 @@ def triage_chunks(
     # What the workers inherit is left out of their garbage collections: a collection writes to
     # every object it visits, which would copy the whole inherited frame into each worker.
     gc.freeze()
+    collector.release_free_memory()  # freed pages are not handed down to the workers
     pool = ProcessPoolExecutor(
         max_workers=jobs, mp_context=mp.get_context("fork"), initializer=_worker_start
     )
