@@ -159,17 +159,35 @@ def test_each_error_is_printed_once(tmp_path: Path, args: tuple[str, ...]) -> No
 )
 def test_help_and_version_import_neither_pandas_nor_the_engine(argv: list[str]) -> None:
     """Start-up stays close to `import typer`: the commands import the pipeline when they run."""
+    heavy = ("pandas", "numpy", "triage.engine", "triage.io", "jinja2", "sqlalchemy", "pyarrow")
+    out = _modules_after(argv, (*heavy, "triage.history"))
+    assert "HEAVY []" in out, out[-500:]
+
+
+def test_check_reads_without_the_engine_the_outputs_or_the_history(tmp_path: Path) -> None:
+    """`check` only reads: it costs what reading costs, without importing the rules, the writers
+    or SQLAlchemy (the issue's target: as fast as a plain pandas read of the file)."""
+    export = tmp_path / "export.csv"
+    export.write_text("MRN,Sex,Age,Prolactin (ng/mL)\nP1,F,34,41\nP2,M,50,haemolysed\n")
+    heavy = ("triage.engine", "triage.output.session", "triage.pipeline", "jinja2", "sqlalchemy")
+    out = _modules_after(["check", str(export)], (*heavy, "triage.history"))
+    assert "rows: 2 read = 1 usable + 1 rejected" in out, out[-800:]
+    assert "EXIT 0" in out
+    assert "HEAVY []" in out, out[-500:]
+
+
+def _modules_after(argv: list[str], heavy: tuple[str, ...]) -> str:
+    """The output of the CLI run with ``argv`` in a fresh interpreter, then its exit status
+    ("EXIT n") and which of the ``heavy`` modules it imported ("HEAVY [...]")."""
     code = (
         "import sys\n"
         "from triage.cli import main\n"
         f"sys.argv = ['prolactin-triage', *{argv!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('pandas', 'numpy', 'triage.engine', 'triage.io', 'jinja2',"
-        " 'sqlalchemy', 'pyarrow', 'triage.history') if m in sys.modules]\n"
-        "print('HEAVY', heavy)\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    print('EXIT', exc.code)\n"
+        f"print('HEAVY', [m for m in {heavy!r} if m in sys.modules])\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "HEAVY []" in done.stdout, done.stdout[-500:]
+    return done.stdout
 
 
 def test_every_package_of_the_code_ships_in_the_wheel() -> None:

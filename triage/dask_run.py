@@ -60,7 +60,7 @@ from triage.output.rows import DETAIL_COLUMNS, default_file_columns
 from triage.output.session import COUNTED as SESSION_COUNTED
 from triage.output.summary import count_views
 from triage.output.views import as_text, patient_keys, priority_ranks
-from triage.pipeline import NoUsableInputError, chunk_bounds, run_meta
+from triage.pipeline import chunk_bounds, run_meta
 from triage.schema import (
     CANONICAL_COLUMNS,
     DEFAULT_CHUNK_ROWS,
@@ -71,6 +71,7 @@ from triage.schema import (
     STATUSES,
     InputFileError,
     InputSummary,
+    NoUsableInputError,
     Rejected,
 )
 from triage.urgent import URGENT_TXT, urgent_lines, urgent_text

@@ -30,7 +30,8 @@ import pandas as pd
 from triage import TOOL_NAME, __version__, collector, io
 from triage.engine import prepare, triage_frame
 from triage.history import HistoryError, HistoryOptions, HistoryRecorder
-from triage.io import ColumnMapping, InputsRead, ProgressHook, ReadOptions, load_mapping
+from triage.io import ColumnMapping, ProgressHook, ReadOptions, load_mapping
+from triage.io import read_usable_inputs as read_inputs  # noqa: F401 (the API's name)
 from triage.isolate import die_with_parent
 from triage.knowledge import load_knowledge
 from triage.knowledge.model import Knowledge
@@ -46,26 +47,12 @@ from triage.schema import (
     PRIORITIES,
     InputFileError,
     InputSummary,
+    NoUsableInputError,
     Rejected,
-    TriageError,
 )
 from triage.urgent import URGENT_TXT, overdue_lines, urgent_lines, urgent_text
 
 log = logging.getLogger("triage")
-
-
-class NoUsableInputError(TriageError):
-    """No input could be read, or none holds a prolactin column (contract §6: 3)."""
-
-    exit_code = 3
-
-    def __init__(self, failures: Sequence[InputFileError]) -> None:
-        self.failures = list(failures) or [InputFileError("(inputs)", "no input files")]
-        if len(self.failures) == 1:
-            message = str(self.failures[0])
-        else:
-            message = "no usable input: " + "; ".join(str(f) for f in self.failures)
-        super().__init__(message)
 
 
 @dataclass
@@ -105,21 +92,6 @@ class TriageOutcome:
     def count(self, column: str) -> dict[str, int]:
         """Results per value of priority, status or band, zero counts left out."""
         return {k: v for k, v in self.counts_by.get(column, {}).items() if v}
-
-
-def read_inputs(
-    paths: Sequence[Path],
-    *,
-    columns: Path | None = None,
-    options: ReadOptions | None = None,
-    progress: ProgressHook | None = None,
-) -> InputsRead:
-    """Read every input file (unusable ones collected); NoUsableInputError when none is usable."""
-    mapping: ColumnMapping | None = load_mapping(columns) if columns else None
-    read = io.read_inputs(list(paths), mapping, options or ReadOptions(), progress=progress)
-    if not read.inputs:
-        raise NoUsableInputError(read.errors)
-    return read
 
 
 def chunk_bounds(rows: int, chunk_rows: int) -> list[tuple[int, int]]:

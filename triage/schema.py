@@ -10,6 +10,7 @@ spelled once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -399,6 +400,20 @@ class InputFileError(TriageError):
         if self.column:
             where.append(f"column {self.column!r}")
         return f"{', '.join(where)}: {self.message}"
+
+
+class NoUsableInputError(TriageError):
+    """No input could be read, or none holds a prolactin column (contract §6: 3)."""
+
+    exit_code = 3
+
+    def __init__(self, failures: Sequence[InputFileError]) -> None:
+        self.failures = list(failures) or [InputFileError("(inputs)", "no input files")]
+        if len(self.failures) == 1:
+            message = str(self.failures[0])
+        else:
+            message = "no usable input: " + "; ".join(str(f) for f in self.failures)
+        super().__init__(message)
 
 
 class ConfigError(TriageError):

@@ -126,18 +126,20 @@ def register(app: typer.Typer) -> None:
         """
         console.configure_logging(quiet=True, verbose=False)
         with console.error_boundary(debug=debug):
-            from triage.io import ReadOptions
+            from triage.io.options import ReadOptions
+            from triage.io.sources import parse_ahead
+
+            options = ReadOptions(
+                sheet=sheet_option(sheet), header_row=header_row, dayfirst=dayfirst, unit=unit
+            )
+            if inputs:  # its sheet is parsed while pandas and the readers are imported
+                parse_ahead(inputs[0], sheet=options.sheet, limits=options.limits)
+            from triage.io import read_usable_inputs, warm_up
             from triage.knowledge import load_knowledge
-            from triage.pipeline import read_inputs
 
             load_knowledge(ranges)  # a wrong --ranges is a problem worth seeing here too
-            outcome = read_inputs(
-                inputs,
-                columns=columns,
-                options=ReadOptions(
-                    sheet=sheet_option(sheet), header_row=header_row, dayfirst=dayfirst, unit=unit
-                ),
-            )
+            warm_up()
+            outcome = read_usable_inputs(inputs, columns=columns, options=options)
             if not quiet:
                 console.out(render_check(outcome, show_values=show_values))
             for failure in outcome.errors:

@@ -312,6 +312,11 @@ def _triage(
     elif scheduler:
         raise typer.BadParameter("only with --engine dask", ctx=ctx, param_hint="'--scheduler'")
     with console.error_boundary(debug=debug):
+        if engine != Engine.dask and inputs:  # parsed while the pipeline is imported
+            from triage.io.options import ReadOptions
+            from triage.io.sources import parse_ahead
+
+            parse_ahead(inputs[0], sheet=sheet_option(sheet), limits=ReadOptions().limits)
         from triage import output
         from triage.pipeline import run_triage
 

@@ -3,20 +3,28 @@
 Public API: ``read_file``, ``expand_inputs``, ``load_mapping``, ``ReadOptions``, ``FileRead``,
 ``ColumnMapping``; ``read_each`` reads several files (folders expanded) one at a time,
 ``read_inputs`` / ``InputsRead`` read several files (folders expanded) at
-once.  The outputs are written by ``triage.output``.
+once, and ``read_usable_inputs`` fails (NoUsableInputError) when none is usable.  The outputs
+are written by ``triage.output``.
 """
 
-from triage.io.mapping import ColumnMapping, load_mapping
-from triage.io.readers import (
-    FileRead,
-    InputsRead,
-    ProgressHook,
-    ReadOptions,
-    expand_inputs,
-    read_each,
-    read_file,
-    read_inputs,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from triage.io.mapping import ColumnMapping, load_mapping
+    from triage.io.readers import (
+        FileRead,
+        InputsRead,
+        ProgressHook,
+        ReadOptions,
+        expand_inputs,
+        read_each,
+        read_file,
+        read_inputs,
+        read_usable_inputs,
+        warm_up,
+    )
 
 __all__ = [
     "ColumnMapping",
@@ -29,4 +37,16 @@ __all__ = [
     "read_each",
     "read_file",
     "read_inputs",
+    "read_usable_inputs",
+    "warm_up",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The API is imported when first used: ``triage.io.sources`` can start parsing a workbook
+    (``parse_ahead``) before pandas and the readers are imported."""
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from triage.io import mapping, readers
+
+    return getattr(mapping if name in ("ColumnMapping", "load_mapping") else readers, name)

@@ -18,11 +18,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from triage import collector
-from triage.io.fast_split import Grid, fast_split
 from triage.schema import InputFileError
+
+if TYPE_CHECKING:  # numpy is imported when a large file is split in C
+    from triage.io.fast_split import Grid
 
 DELIMITERS: Final = (",", ";", "\t", "|")
 _SNIFF_LINES: Final = 60
@@ -203,6 +205,8 @@ def read_delimited(
                 if raw is None:
                     raw = _utf8(text)
                 if raw is not None:
+                    from triage.io.fast_split import fast_split
+
                     fast = fast_split(raw, delimiter, width, limits, offset, unmade=unmade)
             del raw
             grid = None

@@ -24,10 +24,11 @@ from triage.columns import (
     ColumnMatch,
     MappedHeaderMissing,
     column_letters,
+    field_specs,
     recognise_columns,
     recognised_headers,
 )
-from triage.io.delimited import InputLimits, check_field_counts
+from triage.io.delimited import check_field_counts
 from triage.io.drug_columns import join_drug_columns
 from triage.io.formats import SUPPORTED_EXTENSIONS, open_input
 from triage.io.layout import (
@@ -41,7 +42,8 @@ from triage.io.layout import (
     split_rows,
 )
 from triage.io.long import read_long
-from triage.io.mapping import ColumnMapping
+from triage.io.mapping import ColumnMapping, load_mapping
+from triage.io.options import DEFAULT_MAX_FILE_BYTES, ReadOptions
 from triage.io.sources import display_name, is_panic
 from triage.io.wide import (
     BuildSettings,
@@ -50,57 +52,12 @@ from triage.io.wide import (
     canonical_frame,
     file_date_order,
 )
-from triage.schema import InputFileError, InputSummary, Rejected
+from triage.schema import InputFileError, InputSummary, NoUsableInputError, Rejected
+from triage.values import is_empty_value
 
 log = logging.getLogger("triage")
 
-_DEFAULT_LIMITS: Final = InputLimits()
-DEFAULT_MAX_UNCOMPRESSED_BYTES: Final = _DEFAULT_LIMITS.max_uncompressed_bytes
-DEFAULT_MAX_COMPRESSION_RATIO: Final = _DEFAULT_LIMITS.max_compression_ratio
-DEFAULT_MAX_FILE_BYTES: Final = 1024 * 1024 * 1024
 _READ_CHUNK: Final = 16 * 1024 * 1024
-
-
-@dataclass
-class ReadOptions:
-    """How to read the inputs (CLI options; they override the mapping file's [input]).
-
-    sheet: a sheet name, or its 0-based index (as in pandas; the CLI's "--sheet 2" is index 1);
-    None: the first sheet holding a prolactin column.  header_row: 1-based; None: found below
-    any title rows.  dayfirst: how ambiguous text dates (03/04/2026) are read when the column
-    itself does not tell.  unit: the prolactin unit of files that state none anywhere (used
-    only where no cell, unit column, header or mapping default gives one).
-    max_uncompressed_bytes / max_compression_ratio: zip-bomb guard for xlsx/ods.
-    Resource bounds (a file over them is refused before its rows are built): max_file_bytes
-    (size on disk), max_rows, max_columns and max_cells (rows x columns of a sheet's grid);
-    max_cell_chars: a csv line with a longer cell is rejected (``malformed_line``), and
-    max_record_lines: a quoted csv cell running over more lines is taken as a quote left open.
-    """
-
-    sheet: str | int | None = None
-    header_row: int | None = None
-    dayfirst: bool = True
-    unit: str | None = None
-    max_uncompressed_bytes: int = DEFAULT_MAX_UNCOMPRESSED_BYTES
-    max_compression_ratio: float = DEFAULT_MAX_COMPRESSION_RATIO
-    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
-    max_rows: int = _DEFAULT_LIMITS.max_rows
-    max_columns: int = _DEFAULT_LIMITS.max_columns
-    max_cells: int = _DEFAULT_LIMITS.max_cells
-    max_cell_chars: int = _DEFAULT_LIMITS.max_cell_chars
-    max_record_lines: int = _DEFAULT_LIMITS.max_record_lines
-
-    @property
-    def limits(self) -> InputLimits:
-        return InputLimits(
-            max_rows=self.max_rows,
-            max_columns=self.max_columns,
-            max_cells=self.max_cells,
-            max_cell_chars=self.max_cell_chars,
-            max_record_lines=self.max_record_lines,
-            max_uncompressed_bytes=self.max_uncompressed_bytes,
-            max_compression_ratio=self.max_compression_ratio,
-        )
 
 
 @dataclass
@@ -433,6 +390,29 @@ def read_inputs(
     else:
         frame = pd.concat(kept, ignore_index=True) if kept else canonical_frame({}, 0)
     return InputsRead(frame, rejected, inputs, errors)
+
+
+def warm_up() -> None:
+    """Load what reading any file needs first (synonyms.toml and the field specifications, the
+    placeholder words): done while a workbook is parsed ahead, it is off the reading's way."""
+    field_specs()
+    is_empty_value("-")
+
+
+def read_usable_inputs(
+    paths: Sequence[Path],
+    *,
+    columns: Path | None = None,
+    options: ReadOptions | None = None,
+    progress: ProgressHook | None = None,
+) -> InputsRead:
+    """``read_inputs`` with the mapping file ``columns`` loaded first; NoUsableInputError (exit
+    3) when no input is usable.  What `check` runs: it needs neither the engine nor the outputs."""
+    mapping = load_mapping(columns) if columns else None
+    read = read_inputs(list(paths), mapping, options or ReadOptions(), progress=progress)
+    if not read.inputs:
+        raise NoUsableInputError(read.errors)
+    return read
 
 
 def _internal_error(path: Path, exc: BaseException) -> InputFileError:

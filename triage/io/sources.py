@@ -11,23 +11,27 @@ named as such.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import os
 import posixpath
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import python_calamine as calamine
 
 from triage.io.delimited import InputLimits, read_delimited
-from triage.io.fast_split import Grid
 from triage.schema import InputFileError
+
+if TYPE_CHECKING:
+    from triage.io.fast_split import Grid
 
 Cell = object
 Rows = list[list[Cell]]
@@ -215,6 +219,98 @@ def is_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
+@dataclass
+class _Ahead:
+    """A workbook opened and one sheet parsed in a thread by ``parse_ahead``, waiting for the
+    read of the same bytes with the same limits.  The parse is python-calamine's, which
+    releases the GIL: the process imports pandas and the readers meanwhile."""
+
+    data: bytes
+    limits: InputLimits
+    book: calamine.CalamineWorkbook = field(repr=False)  # not touched while it is parsing
+    names: list[str]
+    hidden: set[str]
+    sheet: str
+    size: tuple[int, int] | None  # the sheet's grid, checked against the limits before parsing
+    thread: threading.Thread
+    parsed: list[calamine.CalamineSheet] = field(default_factory=list)  # set by the thread
+
+
+_ahead: _Ahead | None = None
+
+
+def parse_ahead(path: Path, *, sheet: str | int | None, limits: InputLimits) -> None:
+    """Start parsing the sheet of an xlsx workbook that reading it will most likely need (the
+    ``sheet`` asked for, else the first visible worksheet) in a thread, once the file has
+    passed the same checks as when it is read (zip bomb, grid size).  Nothing is reported
+    here: whatever fails (not a file, not an xlsx, refused, damaged) is found again, and said,
+    when the file is read (``_open_calamine`` takes the parse only for the same bytes)."""
+    global _ahead
+    _ahead = None
+    try:
+        if not path.is_file() or path.is_symlink() or path.stat().st_size > _AHEAD_MAX_BYTES:
+            return
+        data = path.read_bytes()
+        if not data.startswith(_ZIP_MAGIC) or _zip_kind(data, path.suffix.lower()) != "xlsx":
+            return
+        name = display_name(path)
+        check_zip(name, data, limits.max_uncompressed_bytes, limits.max_compression_ratio)
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names, hidden = _sheets_of(book)
+        visible = [n for n in names if n not in hidden]
+        if isinstance(sheet, int):
+            wanted = names[sheet] if 0 <= sheet < len(names) else None
+        else:
+            wanted = sheet if sheet is not None else next(iter(visible), None)
+        if wanted is None or wanted not in names:
+            return
+        size = _Extents(name, data, "xlsx", limits).check(wanted)
+    except Exception:  # found again and reported when the file is read
+        return
+    except BaseException as exc:  # a Rust panic, the same
+        if not is_panic(exc):
+            raise
+        return
+    ahead = _Ahead(data, limits, book, names, hidden, wanted, size, threading.Thread())
+
+    def parse() -> None:
+        # A failure (a Rust panic too) is met again, and reported, when the sheet is read.
+        with contextlib.suppress(BaseException):
+            ahead.parsed.append(book.get_sheet_by_name(wanted))
+
+    ahead.thread = threading.Thread(target=parse, name="parse-ahead", daemon=True)
+    ahead.thread.start()
+    _ahead = ahead
+
+
+# A file larger than this is not parsed ahead (its bytes would be held twice meanwhile).
+_AHEAD_MAX_BYTES: Final = 256 * 1024 * 1024
+
+
+def _take_ahead(data: bytes, limits: InputLimits) -> _Ahead | None:
+    """The parse started by ``parse_ahead`` for exactly these bytes and limits, finished."""
+    global _ahead
+    ahead, _ahead = _ahead, None
+    if ahead is None:
+        return None
+    ahead.thread.join()  # the book is used by one thread at a time
+    if ahead.limits != limits or len(ahead.data) != len(data) or ahead.data != data:
+        return None
+    return ahead
+
+
+def _sheets_of(book: calamine.CalamineWorkbook) -> tuple[list[str], set[str]]:
+    """A workbook's sheet names, and those hidden or not worksheets (charts ...)."""
+    names = list(book.sheet_names)
+    hidden = {
+        meta.name
+        for meta in book.sheets_metadata
+        if meta.visible != calamine.SheetVisibleEnum.Visible
+        or meta.typ != calamine.SheetTypeEnum.WorkSheet
+    }
+    return names, hidden
+
+
 def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: InputLimits) -> Workbook:
     warnings: list[str] = []
     expected = {".xls": "xls", ".ods": "ods", ".xlsb": "xlsb"}.get(suffix, "xlsx")
@@ -222,15 +318,19 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
         warnings.append(f"the file is a {kind} workbook although it is named {suffix}")
     extents = _Extents(name, data, kind, limits)
     extents.check_eager()  # an ods is parsed whole when it is opened: measure it first
+    opened: dict[str, calamine.CalamineSheet] = {}
+    measured: dict[str, tuple[int, int] | None] = {}
+    ahead = _take_ahead(data, limits) if kind == "xlsx" else None
     try:
-        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = list(book.sheet_names)
-        hidden = {
-            meta.name
-            for meta in book.sheets_metadata
-            if meta.visible != calamine.SheetVisibleEnum.Visible
-            or meta.typ != calamine.SheetTypeEnum.WorkSheet
-        }
+        if ahead is not None:
+            book = ahead.book
+            names, hidden = ahead.names, ahead.hidden
+            measured[ahead.sheet] = ahead.size  # checked with the same limits
+            if ahead.parsed:
+                opened[ahead.sheet] = ahead.parsed[0]
+        else:
+            book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            names, hidden = _sheets_of(book)
     except calamine.PasswordError:
         raise InputFileError(
             name, "the workbook is password-protected (encrypted); save an unprotected copy"
@@ -244,9 +344,6 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
         if is_panic(exc):
             raise InputFileError(name, _READER_FAILED) from None
         raise
-
-    opened: dict[str, calamine.CalamineSheet] = {}
-    measured: dict[str, tuple[int, int] | None] = {}
 
     def load(sheet: str, nrows: int | None) -> Rows:
         if sheet not in measured:  # before the reader builds the sheet's grid

@@ -16,6 +16,8 @@ One package that data flows through once (docs/design.md):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from triage.outdir import OutputError
 from triage.output.options import (
     DEFAULT_MAX_PATIENT_PAGES,
@@ -36,7 +38,20 @@ from triage.output.options import (
 )
 from triage.output.pdf import PdfUnavailableError
 from triage.output.publish import claim_output_folder
-from triage.output.session import OutputSession, write_outputs
+
+if TYPE_CHECKING:
+    from triage.output.session import OutputSession, write_outputs
+
+
+def __getattr__(name: str) -> Any:
+    """The writers (jinja2, the reports) are imported when a run needs them, not by `check`,
+    which only redacts what it quotes (``triage.output.redact``)."""
+    if name in ("OutputSession", "write_outputs"):
+        from triage.output import session
+
+        return getattr(session, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_MAX_PATIENT_PAGES",
