@@ -294,9 +294,9 @@ def _take_ahead(data: bytes, limits: InputLimits) -> _Ahead | None:
     if ahead is None:
         return None
     ahead.thread.join()  # the book is used by one thread at a time
-    if ahead.limits != limits or len(ahead.data) != len(data) or ahead.data != data:
-        return None
-    return ahead
+    same = ahead.limits == limits and len(ahead.data) == len(data) and ahead.data == data
+    ahead.data = b""  # the reading holds the bytes
+    return ahead if same else None
 
 
 def _sheets_of(book: calamine.CalamineWorkbook) -> tuple[list[str], set[str]]:
