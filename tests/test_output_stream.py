@@ -7,6 +7,7 @@ report fixtures (tests/report_fixtures.py, synthetic patients).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -355,3 +356,80 @@ def test_patient_pages_of_a_failed_half_are_rendered_here(
     monkeypatch.setattr(session_module, "render_patient_parts", dies_in_a_child)
     again = _session_files(fixture_batch, tmp_path / "again", parallel=True)
     assert again["patients.html"] == alone["patients.html"]
+
+
+# -- results.json written straight after a header known in advance (a run of one input file) ----
+def _other_meta(meta: RunMeta) -> RunMeta:
+    """The meta with one more input file: what a run expecting one file finds at the end when
+    another was read after all (the header's inputs differ, and so does its length)."""
+    extra = InputSummary(
+        file="later.csv", sha256="0" * 64, sheet="", rows_read=3, rows_triaged=2, rows_rejected=1
+    )
+    return dataclasses.replace(meta, inputs=[*meta.inputs, extra])
+
+
+@pytest.mark.parametrize("kind", ["plain", "capped-redacted"])
+@pytest.mark.parametrize("rows", ["all", "none", "rolled-back-first"])
+@pytest.mark.parametrize("header", ["as-expected", "different"])
+def test_results_written_after_an_expected_header_are_the_same_file(
+    tmp_path: Path, batch: Batch, kind: str, rows: str, header: str
+) -> None:
+    """With the header written first (``expect_meta``), results.json is byte for byte the file
+    written from the spool, whether the header at the end is the one expected (nothing is
+    copied) or not (the lines are moved back and the file written as from the spool), with
+    rows, without any, and after a rolled-back file."""
+    results, rejected, meta = batch
+    if rows == "none":
+        results = results.iloc[:0]
+    final = meta if header == "as-expected" else _other_meta(meta)
+    expected = whole(tmp_path, (results, rejected, final), OPTIONS[kind]())
+    out = tmp_path / "expected-header"
+    with OutputSession(out, OPTIONS[kind]()) as session:
+        session.expect_meta(meta)
+        if rows == "rolled-back-first":
+            session.savepoint()
+            for chunk in chunks(make_results(30, seed=5, patients=6), 11):
+                session.add(chunk)
+            session.rollback()
+        session.savepoint()
+        for chunk in chunks(results, 7):
+            session.add(chunk)
+        spooled = session.json.spool.tell()
+        extra = {URGENT_TXT: urgent_file(session.urgent_rows())}
+        session.finish(rejected, final, extra_files=extra)
+    assert spooled == 0  # every line went straight into results.json
+    assert written(out) == expected
+    assert leftovers(out, OUTPUT_FILES) == []
+
+
+def test_a_run_of_one_file_copies_no_results_json_and_a_run_of_two_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pipeline expects the header of a run of one input file; with two it spools as
+    before.  Both give results.json as json.loads reads it: every result, in input order."""
+    import json
+
+    import triage.output.json as results_json
+    from triage.pipeline import TriageRequest, run_triage
+
+    copies: list[int] = []
+    copy = results_json.copy_bytes
+
+    def counted(source: Any, target: Any, size: int, *, start: int = 0) -> None:
+        copies.append(size)
+        copy(source, target, size, start=start)
+
+    monkeypatch.setattr(results_json, "copy_bytes", counted)
+    csv = SAMPLES / "lis_long_export.csv"
+    for inputs in ([csv], [csv, SAMPLES / "wide_clinic_export.xlsx"]):
+        copies.clear()
+        out = tmp_path / str(len(inputs))
+        run_triage(TriageRequest(inputs=inputs, out_dir=out, jobs=1))
+        document = json.loads((out / "results.json").read_bytes())
+        in_csv = pd.read_csv(out / "results.csv", dtype=str, keep_default_na=False)
+        assert [r["source_row"] for r in document["results"]] == in_csv["source_row"].astype(
+            int
+        ).tolist()
+        assert len(in_csv) > 0
+        assert [i["file"] for i in document["inputs"]] == [p.name for p in inputs]
+        assert (copies == []) if len(inputs) == 1 else (len(copies) == 1 and copies[0] > 0)

@@ -303,12 +303,13 @@ def _run(
         OutputSession(request.out_dir, options) as session,
         collector.paused(),
     ):
-        for read in io.read_each(
-            list(request.inputs), mapping, request.read_options, progress=progress
-        ):
+        files = io.expand_inputs(list(request.inputs))
+        for read in io.read_each(files, mapping, request.read_options, progress=progress):
             if isinstance(read, InputFileError):
                 errors.append(read)
                 continue
+            if len(files) == 1:  # results.json's header is known: its results follow it
+                session.expect_meta(run_meta(knowledge, generated_at, [read.summary]))
             warming.join()
             collector.collect_young()
             session.savepoint()

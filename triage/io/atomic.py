@@ -41,8 +41,8 @@ _LEFTOVER = re.compile(
     rf"^\.(?P<final>.+)\.[0-9a-f]{{{2 * _TOKEN_BYTES}}}"
     rf"(?:{re.escape(TEMP_SUFFIX)}|{re.escape(_BACKUP_SUFFIX)})$"
 )
-_OPEN_FLAGS = (
-    os.O_WRONLY
+_OPEN_FLAGS = (  # read and write: results.json's lines may be moved back out of it
+    os.O_RDWR
     | os.O_CREAT
     | os.O_EXCL
     | getattr(os, "O_NOFOLLOW", 0)

@@ -2,8 +2,9 @@
 
 NaN never appears: missing values are ``null``.  The results are encoded chunk by chunk as they
 arrive (orjson, a dependency; the standard library's encoder if it is missing) into a private
-spool file; ``finish`` writes the header (its ``inputs`` are known only at the end), the spooled
-body and the rejected rows.
+spool file, and ``finish`` writes the header (its ``inputs`` are known only at the end), the
+spooled body and the rejected rows; a run of one input file knows its header once the file is
+read, and writes the body straight after it (``ResultsJsonBody.expect``).
 """
 
 from __future__ import annotations
@@ -227,11 +228,30 @@ def encoded_body(results: pd.DataFrame) -> bytes:
 
 
 class ResultsJsonBody:
-    """The ``results`` array's lines, spooled to a private file as chunks arrive."""
+    """The ``results`` array's lines, written as chunks arrive: into a private spool, or, once
+    the header is known in advance (``expect``: a run of one input file knows it when that file
+    is read), straight into results.json after it, so that ``finish`` copies nothing.  Should
+    the header at ``finish`` differ after all, the lines are moved into the spool and the file
+    is written as from the spool: the bytes are the same either way."""
 
-    def __init__(self, spool: BinaryIO) -> None:
+    _OPEN: Final = b'"results": ['
+
+    def __init__(self, spool: BinaryIO, target: BinaryIO | None = None) -> None:
         self.spool = spool
+        self.target = target  # results.json, opened for reading too (for the move back)
+        self.head: bytes | None = None  # written at the start of ``target``: the lines follow
         self.empty = True
+
+    @property
+    def _out(self) -> BinaryIO:
+        return self.target if self.head is not None and self.target is not None else self.spool
+
+    def expect(self, header: Mapping[str, Any]) -> None:
+        """Write results.json's header and the opening of ``results`` now (before any line)."""
+        if self.target is None or self.head is not None or not self.empty:
+            return
+        self.head = _head(header).encode("utf-8") + self._OPEN
+        self.target.write(self.head)
 
     def add(self, results: pd.DataFrame) -> None:
         if len(results):
@@ -241,27 +261,38 @@ class ResultsJsonBody:
         """Result lines already encoded and joined (output/encoded.py)."""
         if not lines:
             return
+        out = self._out
         if not self.empty:
-            self.spool.write(SEPARATOR)
-        self.spool.write(lines)
+            out.write(SEPARATOR)
+        elif out is self.target:
+            out.write(b"\n")  # as ``finish`` writes it before the spooled lines
+        out.write(lines)
         self.empty = False
 
     def mark(self) -> tuple[int, bool]:
-        return self.spool.tell(), self.empty
+        return self._out.tell(), self.empty
 
     def rollback(self, mark: tuple[int, bool]) -> None:
         offset, self.empty = mark
-        self.spool.seek(offset)
-        self.spool.truncate()
+        out = self._out
+        out.seek(offset)
+        out.truncate()
 
     def finish(
         self, header: Mapping[str, Any], rejected: Sequence[Rejected], handle: BinaryIO
     ) -> None:
-        """results.json whole into ``handle``: header, the spooled results, rejected."""
+        """results.json whole into ``handle``: header, the results, rejected."""
+        head = _head(header).encode("utf-8") + self._OPEN
+        if self.head is not None and handle is self.target:
+            if head != self.head:
+                self._move_back(handle)
+            else:
+                handle.write(b"],\n" if self.empty else b"\n],\n")
+                handle.write(_rejected_part(rejected).encode("utf-8"))
+                return
         self.spool.flush()
         end = self.spool.tell()
-        handle.write(_head(header).encode("utf-8"))
-        handle.write(b'"results": [')
+        handle.write(head)
         if not self.empty:
             handle.write(b"\n")
             self.spool.seek(0)
@@ -270,10 +301,27 @@ class ResultsJsonBody:
         handle.write(b"],\n")
         handle.write(_rejected_part(rejected).encode("utf-8"))
 
+    def _move_back(self, handle: BinaryIO) -> None:
+        """The lines written after an expected header that turned out different: into the
+        (empty) spool, and results.json emptied, to be written from the spool."""
+        assert self.head is not None
+        handle.flush()
+        end = handle.tell()
+        start = len(self.head) + 1  # the lines, after the head and its newline
+        self.spool.seek(0)
+        self.spool.truncate()
+        if not self.empty:
+            copy_bytes(handle, self.spool, end - start, start=start)
+        handle.seek(0)
+        handle.truncate()
+        self.head = None
 
-def copy_bytes(source: IO[bytes], target: IO[bytes], size: int) -> None:
-    """The first ``size`` bytes of ``source`` appended to ``target``, in the kernel where it can
-    (``copy_file_range``/``sendfile``: the spooled results are not read back into memory)."""
+
+def copy_bytes(source: IO[bytes], target: IO[bytes], size: int, *, start: int = 0) -> None:
+    """``size`` bytes of ``source`` from offset ``start`` appended to ``target``, in the kernel
+    where it can (``copy_file_range``/``sendfile``: the spooled results are not read back into
+    memory)."""
+    source.flush()
     target.flush()
     done = 0
     try:
@@ -281,22 +329,31 @@ def copy_bytes(source: IO[bytes], target: IO[bytes], size: int) -> None:
         copy_range = getattr(os, "copy_file_range", None)
         while done < size:
             if copy_range is not None:
-                sent = copy_range(source_fd, target_fd, size - done, done)
+                sent = copy_range(source_fd, target_fd, size - done, start + done)
             else:
-                sent = os.sendfile(target_fd, source_fd, done, size - done)
+                sent = os.sendfile(target_fd, source_fd, start + done, size - done)
             if not sent:
                 break
             done += sent
     except (OSError, AttributeError, io.UnsupportedOperation):
         pass  # not in the kernel here: the rest through user space
     target.seek(0, os.SEEK_END)
-    source.seek(done)
     while done < size:
-        block = source.read(min(size - done, 1 << 20))
+        block = _read_at(source, min(size - done, 1 << 20), start + done)
         if not block:
             break
         target.write(block)
         done += len(block)
+
+
+def _read_at(source: IO[bytes], size: int, offset: int) -> bytes:
+    """``size`` bytes of ``source`` at ``offset`` (by its descriptor where it can: a handle
+    opened for writing reads too when its descriptor was opened for both)."""
+    try:
+        return os.pread(source.fileno(), size, offset)
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        source.seek(offset)
+        return source.read(size)
 
 
 def _head(header: Mapping[str, Any]) -> str:

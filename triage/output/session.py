@@ -4,7 +4,9 @@ results arrive, chunk by chunk, with memory bounded by the chunk rather than the
 ``OutputSession`` takes the engine's results frame in chunks (``add``), in input order:
 
 - results.csv is written as the chunks arrive, results.json's results are encoded into a private
-  spool file (its header, which names the inputs, is known only at the end);
+  spool file (its header, which names the inputs, is known only at the end), or straight into
+  results.json after its header when the run knows it in advance (``expect_meta``: a run of one
+  input file, once that file is read);
 - each chunk is spooled (output/spool.py) and only narrow keys of its rows are kept (patient,
   priority rank, ng/mL, collection time: output/patients.py ``BatchKeys``) with counts per
   priority, status and band, so that at ``finish`` the summary and the patient pages fetch back
@@ -285,7 +287,7 @@ class OutputSession:
             self.abort()
             raise
         self.csv = ResultsCsv(self._handles[RESULTS_CSV])
-        self.json = ResultsJsonBody(self._json_spool)  # type: ignore[arg-type]
+        self.json = ResultsJsonBody(self._json_spool, self._handles[RESULTS_JSON])  # type: ignore[arg-type]
         self._columns: list[str] | None = None
         self._key_chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         self._key_codes: dict[str, int] = {}
@@ -338,6 +340,17 @@ class OutputSession:
         if self._json_spool_path is not None:
             with contextlib.suppress(FileNotFoundError):
                 self._json_spool_path.unlink()
+
+    def expect_meta(self, meta: RunMeta) -> None:
+        """The run's ``meta`` as ``finish`` will most likely get it (a run of one input file
+        knows it once the file is read): results.json's header is written now, and the results
+        straight after it instead of into a spool copied at ``finish`` (a header that differs
+        at ``finish`` costs that copy back; the bytes are the same)."""
+        self._check_open()
+        self.json.expect(json_header(self._shown_meta(meta), self.options))
+
+    def _shown_meta(self, meta: RunMeta) -> RunMeta:
+        return redact_run_inputs(meta) if self.options.redact else meta
 
     # -- data --------------------------------------------------------------------------------
     def add(
@@ -507,7 +520,8 @@ class OutputSession:
         if unknown := sorted(set(extras) - set(OUTPUT_FILES)):
             raise ValueError(f"not output names: {unknown}")
         if self.options.redact:
-            rejected, meta = redact_rejected(rejected, self._redactor), redact_run_inputs(meta)
+            rejected = redact_rejected(rejected, self._redactor)
+        meta = self._shown_meta(meta)
         done = Finished(self, list(rejected), meta, self.keys())
         self._patient_plan(done)  # planned once, before any process is forked
         self._parallel = parallel
