@@ -275,6 +275,9 @@ class ResultsJsonBody:
     def rollback(self, mark: tuple[int, bool]) -> None:
         offset, self.empty = mark
         out = self._out
+        if self.head is not None and out is self.target:
+            # a mark taken before ``expect`` was taken with no line written: after the head
+            offset = max(offset, len(self.head))
         out.seek(offset)
         out.truncate()
 
@@ -283,7 +286,9 @@ class ResultsJsonBody:
     ) -> None:
         """results.json whole into ``handle``: header, the results, rejected."""
         head = _head(header).encode("utf-8") + self._OPEN
-        if self.head is not None and handle is self.target:
+        if self.head is not None:
+            if handle is not self.target:
+                raise ValueError("results.json's lines are in the file given at the start")
             if head != self.head:
                 self._move_back(handle)
             else:
