@@ -237,6 +237,8 @@ class _Ahead:
 
 
 _ahead: _Ahead | None = None
+# A file larger than this is not parsed ahead (its bytes would be held twice meanwhile).
+_AHEAD_MAX_BYTES: Final = 256 * 1024 * 1024
 
 
 def parse_ahead(path: Path, *, sheet: str | int | None, limits: InputLimits) -> None:
@@ -281,10 +283,6 @@ def parse_ahead(path: Path, *, sheet: str | int | None, limits: InputLimits) -> 
     ahead.thread = threading.Thread(target=parse, name="parse-ahead", daemon=True)
     ahead.thread.start()
     _ahead = ahead
-
-
-# A file larger than this is not parsed ahead (its bytes would be held twice meanwhile).
-_AHEAD_MAX_BYTES: Final = 256 * 1024 * 1024
 
 
 def _take_ahead(data: bytes, limits: InputLimits) -> _Ahead | None:
