@@ -80,6 +80,7 @@ class _Concept:
     skip: frozenset[str]
     number: str
     own: bool = False  # the patient's own current state: another person or a plan says nothing
+    ckd_stage: int | None = None  # the CKD stage the words mean by definition ("end-stage")
 
     def reads(self, column: str) -> bool:
         return (not self.only or column in self.only) and column not in self.skip
@@ -362,6 +363,8 @@ class StateVocabulary:
             out.append(Fact("trimester", "", column, quote, number))
         if "stage" in groups:
             out.append(Fact("ckd_stage", "", column, quote, float(groups["stage"])))
+        elif concept.ckd_stage is not None:
+            out.append(Fact("ckd_stage", "", column, quote, float(concept.ckd_stage)))
         # a lab number written in a note ("eGFR 14", "TSH 25", "eGFR >60"), with its < or >
         if "value" in groups and concept.number.startswith("lab:"):
             value = float(groups["value"].replace(",", "."))
@@ -402,6 +405,7 @@ class StateVocabulary:
             skip=frozenset(str(c) for c in body.get("skip", [])),
             number=str(body.get("number", "")),
             own=bool(body.get("own", False)),
+            ckd_stage=int(body["ckd_stage"]) if "ckd_stage" in body else None,
         )
 
 
