@@ -250,6 +250,16 @@ def test_iu_per_litre_and_age_texts(tmp_path: Path) -> None:
     assert men.age_min_years == pytest.approx(16.0)
 
 
+@pytest.mark.parametrize(("unit", "high"), [("mIE/l", 636.0), ("mE/L", 636.0), ("UI/L", 0.636)])
+def test_a_set_writes_its_unit_as_the_exports_do(tmp_path: Path, unit: str, high: float) -> None:
+    """A set file's units are read by the readers' own table (synonyms.toml), local
+    abbreviations of the international unit included."""
+    text = LAB_TOML.replace('high = 620\nunit = "mIU/L"', f'high = {high}\nunit = "{unit}"')
+    text = text.replace("low = 60        # mIU/L\n", "")
+    women = validate_reference_file(write(tmp_path, "local.toml", text)).find("women")
+    assert women is not None and women.high_ng_ml == pytest.approx(30.0)
+
+
 # ---------------------------------------------------------------------------------- CSV form ---
 @pytest.mark.parametrize(("delimiter", "decimal"), [(",", "."), (";", ","), ("\t", ".")])
 def test_lab_csv_set(tmp_path: Path, delimiter: str, decimal: str) -> None:

@@ -237,6 +237,20 @@ def test_unit_option_never_fills_coded_unit_cells(tmp_path: Path) -> None:
     assert any("holds codes, not units" in w for w in result.summary.warnings)
 
 
+@pytest.mark.parametrize("unit", ["mX/L", "µE/dl", "U/ml", "nmol/l"])
+def test_a_unit_column_of_unknown_units_is_not_said_to_hold_codes(
+    tmp_path: Path, unit: str
+) -> None:
+    """Texts shaped like units that are no prolactin unit are named as unknown units (with the
+    mapping fix), not as codes of a codebook; their rows are rejected as unknown_unit."""
+    text = f"ID,Sex,Age,Prolactin,Unit\nA,F,30,12,{unit}\nB,F,31,14,{unit}\nC,F,32,15,ng/mL\n"
+    result = read(write(tmp_path, "units.csv", text))
+    assert [r.reason_code for r in result.rejected] == ["unknown_unit", "unknown_unit"]
+    warnings = " ".join(result.summary.warnings)
+    assert f"holds units the tool does not know ({unit!r})" in warnings
+    assert "holds codes" not in warnings
+
+
 def test_numeric_sex_codes_warn_on_the_run_console(tmp_path: Path) -> None:
     out = tmp_path / "out"
     text = "ID,Sex,Age,Prolactin (ng/mL)\nA,1,30,12\nB,2,30,14\n"

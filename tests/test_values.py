@@ -245,6 +245,16 @@ def test_infer_decimal_mark_from_the_column() -> None:
         ("IU/L", "mIU/L", 1000.0),
         ("(mIU/L)", "mIU/L", 1.0),
         ("ng per mL", "ng/mL", 1.0),
+        # the international unit as each language abbreviates it: IE (de), UI (fr/es/it), E (nl)
+        ("mIE/l", "mIU/L", 1.0),
+        ("µIE/ml", "mIU/L", 1.0),
+        ("IE/l", "mIU/L", 1000.0),
+        ("µUI/mL", "mIU/L", 1.0),
+        ("UI/L", "mIU/L", 1000.0),
+        ("mE/L", "mIU/L", 1.0),
+        ("mE/l", "mIU/L", 1.0),
+        ("µE/ml", "mIU/L", 1.0),
+        ("E/L", "mIU/L", 1000.0),
     ],
 )
 def test_normalise_unit(text: str, unit: str, factor: float) -> None:
@@ -253,7 +263,7 @@ def test_normalise_unit(text: str, unit: str, factor: float) -> None:
     assert (info.unit, info.factor) == (unit, factor)
 
 
-@pytest.mark.parametrize("text", ["mmol/L", "%", "", "pmol/L", "mg/dL"])
+@pytest.mark.parametrize("text", ["mmol/L", "%", "", "pmol/L", "mg/dL", "mEq/L", "mval/l"])
 def test_other_units_are_not_prolactin_units(text: str) -> None:
     assert normalise_unit(text) is None
 

@@ -42,6 +42,7 @@ KINDS: Final[tuple[WarningKind, ...]] = (
     WarningKind("look like a missing-data code", "column(s) of results like missing-data codes"),
     WarningKind("read as missing (", "column(s) with cells read as missing"),
     WarningKind("holds codes, not units", "unit column(s) holding codes"),
+    WarningKind("holds units the tool does not know", "unit column(s) with unknown units"),
     WarningKind("holds numeric sex codes", "sex column(s) holding numeric codes"),
     WarningKind("codes sex as", "sex column(s) read from letter codes"),
     WarningKind("were read as below the assay's", "result(s) of 0"),
@@ -56,6 +57,7 @@ SHOWN_BY_DEFAULT: Final = (
     "holds numeric sex codes",
     "read as missing (",
     "holds codes, not units",
+    "holds units the tool does not know",
     "look like a missing-data code",
 )
 

@@ -93,14 +93,9 @@ QUALIFIED_NUMBERS: Final = ("egfr", "tsh")
 PLAIN_NUMBERS: Final = ("creatinine", "free_t4")
 PERCENT_FULL: Final = 100.0
 UNIT_DEFAULT_KEYS: Final = ("prolactin_unit", "unit")
+# A text shaped like a unit ("mX/L", "µE/ml", "U/l"): short, letters over letters; never a name.
+_UNIT_LIKE: Final = re.compile(r"[A-Za-zµμ%\[\]]{1,6}\s?/\s?[A-Za-z0-9.]{1,6}")
 NOT_FILLED: Final = frozenset({"prolactin_unit", "unit", "conversion_factor"})
-# Reading warnings that change how values are read: `run` prints them on the console too.
-CONSOLE_WARNINGS: Final = (
-    "holds numeric sex codes",
-    "read as missing (",
-    "holds codes, not units",
-    "look like a missing-data code",
-)
 
 
 @dataclass(frozen=True)
@@ -502,10 +497,24 @@ class _Builder:
         if not codes:
             return
         header = self.table.headers.get("prolactin_unit", "unit")
-        # printed on the console: only numeric codes are quoted, never a text that could be a
-        # name or an id from a mis-mapped column
-        numeric = sorted(c for c in codes if bare_number(c) is not None)[:8]
-        others = len(set(codes)) - len(set(numeric))
+        # printed on the console: only numeric codes and unit-shaped texts ("mX/L") are quoted,
+        # never a text that could be a name or an id from a mis-mapped column
+        distinct = sorted(set(codes))
+        numeric = [c for c in distinct if bare_number(c) is not None][:8]
+        units = [c for c in distinct if bare_number(c) is None and _UNIT_LIKE.fullmatch(c)][:8]
+        if units and not numeric:
+            others = len(distinct) - len(units)
+            shown = ", ".join(
+                [repr(u) for u in units] + ([f"{others} other text(s)"] if others else [])
+            )
+            self.warnings.append(
+                f"column {header!r} holds units the tool does not know ({shown}): their rows "
+                "are rejected as unknown_unit; if they are prolactin units, name them in the "
+                f'column mapping file ([values.prolactin_unit] {units[0]!r} = "ng/mL" or '
+                '"mIU/L", as the lab\'s method sheet says)'
+            )
+            return
+        others = len(distinct) - len(numeric)
         shown = ", ".join(numeric + ([f"{others} other text(s)"] if others else []))
         self.warnings.append(
             f"column {header!r} holds codes, not units ({shown}): its rows "

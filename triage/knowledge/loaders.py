@@ -41,6 +41,7 @@ from triage.knowledge.model import (
 )
 from triage.numbers import DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from triage.schema import ConfigError
+from triage.values import normalise_unit
 
 __all__ = [
     "BAND_NAMES",
@@ -87,16 +88,6 @@ STATES: Final[tuple[str, ...]] = get_args(StratumState)
 _STATE_LITERALS: Final[dict[str, StratumState]] = {s: cast(StratumState, s) for s in STATES}
 STRATUM_ID_RE: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
-# Unit text (lower case, "µ" -> "u", no spaces) -> (canonical unit, multiplier to that unit).
-UNIT_ALIASES: Final[dict[str, tuple[str, float]]] = {
-    "ng/ml": ("ng/mL", 1.0),
-    "ug/l": ("ng/mL", 1.0),
-    "mcg/l": ("ng/mL", 1.0),
-    "miu/l": ("mIU/L", 1.0),
-    "mu/l": ("mIU/L", 1.0),
-    "uiu/ml": ("mIU/L", 1.0),
-    "iu/l": ("mIU/L", 1000.0),
-}
 # Ages may be written as "30 days", "12 weeks", "3 months" or a number of years.
 _AGE_RE: Final = re.compile(
     r"^\s*(\d+(?:[.,]\d+)?)\s*(d|days?|w|wks?|weeks?|m|mo|mths?|months?|y|yrs?|years?)?\s*$",
@@ -425,8 +416,10 @@ def _age_years(rec: _Record, key: str, problems: _Problems) -> float | None:
 
 
 def _unit(text: str) -> tuple[str, float] | None:
-    key = text.strip().lower().replace("µ", "u").replace("μ", "u").replace(" ", "")
-    return UNIT_ALIASES.get(key)
+    """(canonical unit, multiplier to it) of a unit spelling, by the readers' own table
+    (synonyms.toml [[prolactin_units]]): a set file may write its unit as an export does."""
+    found = normalise_unit(text)
+    return (found.unit, found.factor) if found is not None else None
 
 
 # ===================================================================== reference set: TOML/CSV ==
