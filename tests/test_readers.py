@@ -905,6 +905,66 @@ def test_statistics_and_signature_footers_are_not_results(tmp_path: Path) -> Non
     assert len(result.rejected) == 4
 
 
+FOOTED_HEADER = "MRN,Sex,DOB,Prolactin (ng/mL),Reference,Comments\n"
+FOOTED_ROWS = (
+    "A1,F,1985-03-14,45.2,4.8-23.3,\n"
+    "A2,M,1970-11-02,12.1,4.0-15.2,\n"
+    "A3,F,1990-11-02,300,4.8-23.3,\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("footer", "rows"),
+    [
+        (",,,357.3,,\n", [5]),  # a SUM left under the column
+        (",,,,,\n,,,357.3,,\n", [6]),  # after a blank line
+        (",,,119.1,,\n,,,3,,\n", [5, 6]),  # mean and count, unlabelled
+        (",,,,,\n,,,357.3,,\nPrinted on 2026-10-21,,,,,\n", [6, 7]),
+    ],
+)
+def test_a_lone_number_under_the_results_is_a_footer(
+    tmp_path: Path, footer: str, rows: list[int]
+) -> None:
+    """A total, mean or count left under the result column is never triaged as a result."""
+    path = tmp_path / "footed.csv"
+    path.write_text(FOOTED_HEADER + FOOTED_ROWS + footer)
+    result = read(path)
+    assert_consistent(result)
+    assert result.frame["source_row"].tolist() == [2, 3, 4]
+    assert [(r.source_row, r.reason_code) for r in result.rejected] == [
+        (row, "not_a_result_row") for row in rows
+    ]
+
+
+def test_a_lone_number_under_the_results_of_a_workbook_is_a_footer(tmp_path: Path) -> None:
+    path = tmp_path / "footed.xlsx"
+    lines = [line.split(",") for line in (FOOTED_HEADER + FOOTED_ROWS).splitlines()]
+    body = [[float(c) if c.replace(".", "").isdigit() else c for c in line] for line in lines]
+    frame = pd.DataFrame([*body[1:], [None, None, None, 357.3, None, None]], columns=body[0])
+    frame.to_excel(path, index=False)
+    result = read(path)
+    assert result.frame["source_row"].tolist() == [2, 3, 4]
+    assert [(r.source_row, r.reason_code) for r in result.rejected] == [(5, "not_a_result_row")]
+    assert "total, mean or count" in result.rejected[0].detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a result without its patient between fuller rows stays a result
+        FOOTED_HEADER + "A1,F,1985-03-14,45.2,,\n,,,12.1,,\nA3,F,1990-11-02,300,,\n",
+        # a file of results only, and a narrow one
+        "Prolactin (ng/mL)\n45.2\n12.1\n300\n",
+        "MRN,Prolactin (ng/mL)\nA1,45.2\nA2,12.1\n,300\n",
+    ],
+)
+def test_a_lone_result_among_results_stays_a_result(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "lone.csv"
+    path.write_text(text)
+    result = read(path)
+    assert len(result.frame) == 3 and not result.rejected
+
+
 def test_units_row_with_a_label(tmp_path: Path) -> None:
     path = tmp_path / "units_label.csv"
     path.write_text("Patient ID,Sex,Prolactin\nUnits:,,mU/L\nA1,F,350\n")

@@ -49,6 +49,7 @@ DUPLICATE_SHARE: Final = 0.5
 IDENTITY_FIELDS: Final = ("patient_id", "patient_name", "specimen_id")
 UNITS_ROW_SCAN: Final = 2
 SUBHEADING_MIN_COLUMNS: Final = 3  # a lone cell is a sub-heading when the table is wider
+FOOTER_MIN_ROWS_ABOVE: Final = 2  # a lone result under this many fuller rows is a footer
 ALSO_MIN_FIELDS: Final = 2  # another sheet is worth a warning when its header names 2+ fields
 UNIT_FIELDS: Final = ("unit", "prolactin_unit")
 GROUPED_MIN_CELLS: Final = 2  # sub-headers of a grouped (two-row) header: at least two named
@@ -645,7 +646,8 @@ def _split_grid(
     filled = (~blank).sum(axis=1)
     duplicate = _duplicate_header_mask(factorized, header, filled, blank)
     note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate
-    keep = (filled > 0) & ~duplicate & ~note
+    footer = _footer_mask(blank, filled, match, result_field) & ~duplicate & ~note
+    keep = (filled > 0) & ~duplicate & ~note & ~footer
     rejected = [
         Rejected(file, sheet, int(numbers[i]), "duplicate_header", "repeated header row")
         for i in np.flatnonzero(duplicate & (filled > 0))
@@ -653,6 +655,10 @@ def _split_grid(
     rejected += [
         Rejected(file, sheet, int(numbers[i]), "not_a_result_row", _note_detail(grid[i]))
         for i in np.flatnonzero(note)
+    ]
+    rejected += [
+        Rejected(file, sheet, int(numbers[i]), "not_a_result_row", _footer_detail(grid[i]))
+        for i in np.flatnonzero(footer)
     ]
     rejected += malformed
     read = int((filled > 0).sum()) + len(malformed)
@@ -747,6 +753,32 @@ def _note_mask(
         if isinstance(first, str) and pattern.match(normalise_word(first)):
             worded[i] = True
     return lone_text | worded
+
+
+def _footer_mask(
+    blank: np.ndarray, filled: np.ndarray, match: ColumnMatch, result_field: str
+) -> np.ndarray:
+    """Rows under the last row of two or more cells that hold a result and nothing else: the
+    total, mean or count a spreadsheet leaves under the column ("", "", "357.3"), never a
+    patient's result.  Only in a table of several columns, under at least
+    FOOTER_MIN_ROWS_ABOVE fuller rows; a lone result between fuller rows stays a result."""
+    none = np.zeros(len(filled), dtype=bool)
+    result_col = match.fields.get(result_field)
+    if result_col is None or result_col >= blank.shape[1]:
+        return none
+    if len(match.fields) < SUBHEADING_MIN_COLUMNS:
+        return none
+    fuller = np.flatnonzero(filled >= 2)
+    if len(fuller) < FOOTER_MIN_ROWS_ABOVE:
+        return none
+    under: np.ndarray = (filled == 1) & ~blank[:, result_col]
+    under[: fuller[-1] + 1] = False
+    return under
+
+
+def _footer_detail(row: np.ndarray) -> str:
+    texts = [cell_text(c) for c in row if not is_blank(c)]
+    return f"a lone result under the last result row (a total, mean or count?): {texts[0][:40]!r}"
 
 
 def _note_detail(row: np.ndarray) -> str:
