@@ -161,15 +161,16 @@ def test_lines_with_too_many_or_too_few_fields_are_rejected(tmp_path: Path) -> N
         "P1,F,30,25\n"
         "P9123,F,31,40,99,88\n"
         "P3,F\n"
-        "P4,F,33,50,,\n"  # trailing empty fields: tolerated
+        "P4,F,33,50,,\n"  # empty fields beyond the header in one line only: a stray delimiter?
         "P5,F,34,60\n"
     )
     read = read_file(write(tmp_path, "fields.csv", text), options=ReadOptions(unit="ng/mL"))
     check_counts(read)
-    assert list(read.frame["patient_id"]) == ["P1", "P4", "P5"]
+    assert list(read.frame["patient_id"]) == ["P1", "P5"]
     bad = rejected_lines(read)
     assert bad[3].startswith("line 3 has 6 fields where the header has 4 (a stray or missing")
     assert bad[4].startswith("line 4 has 2 fields where the header has 4")
+    assert bad[5].startswith("line 5 has 6 fields where the header has 4")
     assert not any(p in d for d in bad.values() for p in ("P9123", "99", "88"))
 
 

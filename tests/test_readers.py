@@ -1751,3 +1751,75 @@ def test_french_monsieur_beside_h_and_f_is_male(tmp_path: Path) -> None:
     result = _sex_file(tmp_path, "Sexe", ["F", "H", "M.", "femme", "F"])
     sexes = [by_patient(result, f"P{k}")["sex"] for k in range(5)]
     assert sexes == ["F", "M", "M", "F", "F"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Stray delimiters
+# ------------------------------------------------------------------------------------------------
+GERMAN_HEADER = (
+    "Pat-Nr;Geschlecht;Geburtsdatum;Prolaktin;Einheit;Medikation;TSH (mU/l);eGFR;Bemerkung"
+)
+
+
+def german_line(number: int, medication: str = "", note: str = "ok") -> str:
+    return f"G{number:02};W;03.03.1985;{10 + number},5;µg/l;{medication};1,5;99;{note}"
+
+
+@pytest.mark.parametrize("strays", [1, 2, 4, 8])
+def test_stray_semicolons_in_a_file_of_decimal_commas(tmp_path: Path, strays: int) -> None:
+    """A semicolon file with decimal commas splits on commas into as few fields on every line;
+    a few lines with a stray semicolon (a medication list) never make it the better choice."""
+    lines = [german_line(i, "Dogmatil 50 mg; Pille" if i <= strays else "") for i in range(1, 21)]
+    path = tmp_path / "labor.csv"
+    path.write_text("\n".join([GERMAN_HEADER, *lines]) + "\n", encoding="utf-8")
+    result = read(path)
+    assert_consistent(result)
+    assert len(result.frame) == 20 - strays
+    assert [(r.source_row, r.reason_code) for r in result.rejected] == [
+        (i + 1, "malformed_line") for i in range(1, strays + 1)
+    ]
+    assert result.frame["prolactin_value"].iloc[0] == pytest.approx(10.5 + strays + 1)
+
+
+def test_semicolons_in_a_comma_file_and_commas_in_a_tab_file(tmp_path: Path) -> None:
+    comma = tmp_path / "comma.csv"
+    comma.write_text(
+        "MRN,Sex,Prolactin (ng/mL),Medication\n"
+        + "".join(
+            f"M{i},F,{10 + i},{'haloperidol; sertraline' if i % 2 else ''}\n" for i in range(9)
+        )
+    )
+    assert len(read(comma).frame) == 9
+    tab = tmp_path / "tabbed.tsv"
+    tab.write_text(
+        "MRN\tName\tSex\tProlactin (ng/mL)\n"
+        + "".join(f"M{i}\tDoe, Jane, Mary\tF\t{10 + i}\n" for i in range(9))
+    )
+    frame = read(tab).frame
+    assert len(frame) == 9 and frame["prolactin_value"].tolist() == [10.0 + i for i in range(9)]
+
+
+def test_a_stray_delimiter_in_a_line_ending_on_an_empty_cell_is_rejected(tmp_path: Path) -> None:
+    """'Dogmatil 50 mg; Pille;2,2;101;' would put the TSH into eGFR: the line has one field
+    more than the header, though the extra one is empty."""
+    lines = [german_line(i, note="") for i in range(1, 8)]
+    lines[2] = german_line(3, "Dogmatil 50 mg; Pille", note="")
+    path = tmp_path / "labor.csv"
+    path.write_text("\n".join([GERMAN_HEADER, *lines]) + "\n", encoding="utf-8")
+    result = read(path)
+    assert_consistent(result)
+    assert [(r.source_row, r.reason_code) for r in result.rejected] == [(4, "malformed_line")]
+    assert "has 10 fields where the header has 9" in result.rejected[0].detail
+    assert len(result.frame) == 6 and set(result.frame["egfr"]) == {99.0}
+
+
+def test_lines_ended_by_a_delimiter_are_read_when_most_lines_are(tmp_path: Path) -> None:
+    """An exporter that ends its lines with a delimiter (one empty field more than the header)
+    writes them all so: they are read, and so is a line it left without."""
+    lines = [german_line(i) + ";" for i in range(1, 8)]
+    lines[3] = german_line(4)
+    path = tmp_path / "labor.csv"
+    path.write_text("\n".join([GERMAN_HEADER, *lines]) + "\n", encoding="utf-8")
+    result = read(path)
+    assert_consistent(result)
+    assert not result.rejected and len(result.frame) == 7

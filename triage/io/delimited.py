@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # numpy is imported when a large file is split in C
     from triage.io.fast_split import Grid
 
 DELIMITERS: Final = (",", ";", "\t", "|")
+# A delimiter is agreed on when this share of the first lines has its most common field count.
+DELIMITER_AGREEMENT: Final = 0.5
 _SNIFF_LINES: Final = 60
 _NUL_SHARE_BINARY: Final = 0.1
 _SEP_LINE: Final = re.compile(r"\s*sep=(.)[ \t]*\n", re.IGNORECASE)
@@ -109,26 +111,38 @@ def _field_counts(lines: list[str], delimiter: str) -> list[int]:
 
 
 def sniff_delimiter(lines: list[str], prefer_tab: bool = False) -> str:
-    """The delimiter giving the most lines with the same (>1) number of fields."""
+    """The delimiter that splits the lines into the most fields, as the lines agree on."""
     return _sniff(lines, prefer_tab)[0]
 
 
 def _sniff(lines: list[str], prefer_tab: bool) -> tuple[str, int]:
-    """(delimiter, the most common field count of the first lines with it; 0: unknown)."""
-    best = ("\t" if prefer_tab else ",", -1.0, 0)
+    """(delimiter, the most common field count of the first lines with it; 0: unknown).
+
+    Each delimiter gives the lines a most common field count (>1) and the share of lines
+    having it.  Of the delimiters whose count at least DELIMITER_AGREEMENT of the lines share,
+    the one splitting them into the most fields wins (a tab first where ``prefer_tab``): a
+    semicolon file with decimal commas (``11,0;1,5``) splits on commas into as few fields on
+    every line, which a stray semicolon in two of its lines must not make the better choice.
+    When no delimiter is agreed on that well, the most agreed one wins."""
+    found: list[tuple[str, float, int]] = []
     for delimiter in DELIMITERS:
         counts = _field_counts(lines, delimiter)
         if not counts:
             continue
         mode, seen = Counter(counts).most_common(1)[0]
-        if mode < 2:
-            continue
-        consistency = seen / len(counts)
-        bonus = 0.01 if prefer_tab and delimiter == "\t" else 0.0
-        value = consistency + bonus + mode * 1e-4
-        if value > best[1]:
-            best = (delimiter, value, mode)
-    return best[0], best[2]
+        if mode >= 2:
+            found.append((delimiter, seen / len(counts), mode))
+    if not found:
+        return ("\t" if prefer_tab else ","), 0
+    agreed = [f for f in found if f[1] >= DELIMITER_AGREEMENT]
+    tab = [f for f in agreed if f[0] == "\t"]
+    if prefer_tab and tab:
+        return tab[0][0], tab[0][2]
+    if agreed:
+        delimiter, _, mode = max(agreed, key=lambda f: (f[2], f[1]))
+    else:
+        delimiter, _, mode = max(found, key=lambda f: (f[1], f[2]))
+    return delimiter, mode
 
 
 @contextmanager
@@ -458,8 +472,10 @@ def check_field_counts(
 
     A line with more (non-empty) fields than the header, or fewer fields than the header's last
     named column, could hold values shifted by a stray or missing delimiter: it is listed in
-    ``bad`` and its row emptied.  Empty fields at the end of a line are tolerated, and so are
-    lines of one field (a note or footer; no delimiter to be wrong).  When most lines are short
+    ``bad`` and its row emptied.  Empty fields beyond the header's at the end of a line are
+    tolerated when most lines have them (the exporter ends its lines so), not in a few lines
+    (a stray delimiter whose line ends on an empty cell); lines of one field are tolerated too
+    (a note or footer; no delimiter to be wrong).  When most lines are short
     the exporter leaves out trailing empty fields: they are read padded, with one warning.
     Returns the file warnings.
     """
@@ -476,13 +492,20 @@ def check_field_counts(
     data = sum(1 for n in map(len, rows[start:]) if n > 1)
     long: list[int] = []
     short: list[int] = []
+    padded: list[int] = []  # more fields than the header, the extra ones empty
     for i in odd:
         row = rows[i]
         if len(row) > length:
             if any(_text(c).strip() for c in row[length:]):
                 long.append(i)
+            else:
+                padded.append(i)
         elif len(row) < named:
             short.append(i)
+    if padded and len(padded) * 2 <= data:
+        # Not the exporter's habit (it would end most lines so): a stray delimiter whose line
+        # ends on an empty cell ("Dogmatil 50 mg; Pille;2,2;101;") shifts every cell after it.
+        long = sorted(long + padded)
     warnings: list[str] = []
     if short and len(short) * 2 > data:
         warnings.append(
@@ -500,6 +523,8 @@ def check_field_counts(
         trimmed = len(rows[i])
         while trimmed > length and not _text(rows[i][trimmed - 1]).strip():
             trimmed -= 1
+        if trimmed == length:  # the extra fields are empty: all of them are counted
+            trimmed = len(rows[i])
         bad[i] = (
             f"line {lines[i]} has {trimmed} fields where the header has {length} (a stray or "
             "missing delimiter?); the line was skipped"
