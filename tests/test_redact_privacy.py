@@ -183,3 +183,28 @@ def test_shared_detail_objects_are_never_changed_by_redaction(tmp_path: Path) ->
     before = [[dict(d) for d in cell] for cell in results["suggestion_details"]]
     Redactor.for_run(b"k" * 32).redact_results(results)
     assert [[dict(d) for d in cell] for cell in results["suggestion_details"]] == before
+
+
+def test_check_names_the_other_sheets_it_tells_to_choose(tmp_path: Path) -> None:
+    """Sheet names are shown as file names are: the warning naming the other sheets with a
+    prolactin column keeps them (the user passes one to --sheet); cells stay redacted."""
+    import openpyxl
+
+    path = tmp_path / "two.xlsx"
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Summary 2026"
+    first.append(["Patient", "Prolactin (ng/mL)"])
+    first.append(["Anna Muster", 12])
+    results = book.create_sheet("Results, ward 9")
+    results.append(["Patient", "Sex", "Prolactin (ng/mL)"])
+    results.append(["Anna Muster", "F", "pending (Anna Muster)"])
+    results.append(["Ben Beispiel", "M", 14])
+    archive = book.create_sheet("Archive")
+    archive.append(["Patient", "Prolactin (ng/mL)"])
+    archive.sheet_state = "hidden"
+    book.save(path)
+    result = invoke("check", path)
+    assert "sheet(s) 'Summary 2026' and hidden sheet(s) 'Archive' also hold" in result.output
+    assert "Anna" not in result.output and "Muster" not in result.output

@@ -15,8 +15,13 @@ from typing import Final
 
 from triage.schema import InputSummary
 
+# Quoted texts right after "sheet " or "sheet(s) " and the list they open ("sheet(s) 'A', 'B'"):
+# sheet names, shown as the file names are (docs/unattended.md, Privacy).
+_QUOTE: Final = r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
+_SHEETS_NAMED: Final = re.compile(rf"(?<![\w-])sheet(?:\(s\))? ((?:{_QUOTE})(?:, (?:{_QUOTE}))*)")
+_QUOTED: Final = re.compile(_QUOTE)
 # A quoted text right after "column ": the header of that column, as the readers write it.
-_COLUMN_NAMED: Final = re.compile(r"(?<![\w-])column ('(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")")
+_COLUMN_NAMED: Final = re.compile(rf"(?<![\w-])column ({_QUOTE})")
 # The count a warning starts with (after "column 'X': "): "13 date cell(s) ...", "2 row(s) ...".
 _COUNT: Final = re.compile(r"(?:^|: )(\d+) (?:row|date cell|cell|result|age cell)\(s\)")
 
@@ -90,6 +95,11 @@ def scrubber(summary: InputSummary, show_values: bool = False) -> Callable[[str]
         import ast  # lazy: start-up stays light
 
         named = {ast.literal_eval(q) for q in _COLUMN_NAMED.findall(text)}
+        named |= {
+            ast.literal_eval(q)
+            for listed in _SHEETS_NAMED.findall(text)
+            for q in _QUOTED.findall(listed)
+        }
         from triage.output.redact import scrub_quoted
 
         return scrub_quoted(text, keep=shown | named)
