@@ -459,3 +459,22 @@ def test_a_fault_in_the_rules_on_one_file_costs_that_file_only(
     assert [e.file for e in outcome.errors] == ["bad.csv"]
     assert "B1" not in str(outcome.errors[0]) and "ZeroDivisionError" in str(outcome.errors[0])
     assert [s.file for s in outcome.inputs] == ["good.csv"]
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".xlsx", ".csv", ".ods", ".txt"])
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n", "a PDF document"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "a JPEG image"),
+        (b"{\\rtf1\\ansi Prolactin 12 ng/mL\\par}", "an RTF document"),
+    ],
+)
+def test_a_document_or_image_named_as_an_export_is_said_for_what_it_is(
+    tmp_path: Path, suffix: str, head: bytes, kind: str
+) -> None:
+    path = tmp_path / f"export{suffix}"
+    path.write_bytes(head + b"Prolactin;Sex\n12;F\n" * 20)
+    with pytest.raises(InputFileError, match=rf"the file is {kind}, not a lab export"):
+        read_file(path)

@@ -50,6 +50,19 @@ FORMATS: Final[tuple[InputFormat, ...]] = (
     text,
 )
 
+# Files that are no export of any format, by their first bytes: a report printed to PDF or a
+# screenshot named .xls is said for what it is, not searched for a prolactin column.
+FOREIGN_FILES: Final[tuple[tuple[bytes, str], ...]] = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"{\\rtf", "an RTF document"),
+)
+
 SUPPORTED_EXTENSIONS: Final[frozenset[str]] = frozenset(s for f in FORMATS for s in f.SUFFIXES)
 
 
@@ -84,6 +97,13 @@ def open_input(
         )
     if not data.strip():
         raise InputFileError(name, "the file is empty")
+    foreign = next((kind for magic, kind in FOREIGN_FILES if data.startswith(magic)), None)
+    if foreign is not None:
+        raise InputFileError(
+            name,
+            f"the file is {foreign}, not a lab export (whatever its name says); export the "
+            "results from the laboratory system as xlsx or csv",
+        )
     fmt = choose_format(data, suffix)
     if fmt is None:  # pragma: no cover - every supported suffix has an owner
         raise InputFileError(name, f"no reader for {suffix!r} files")
