@@ -48,6 +48,8 @@ DRUG_CASES: dict[str, list[tuple[str, list[str]]]] = {
         ("Allergien: Paspertin\nMedikation: Abilify 10 mg", ["aripiprazole"]),
         ("Pravidel 2,5 mg 1-0-1", ["bromocriptine"]),
         ("Presinol 250 mg 1-1-1; Remergil 15 mg z.N.", ["methyldopa", "mirtazapine"]),
+        ("Imap 1,5 mg i.m. wöchentlich; Zantic 150 mg", ["fluspirilene", "ranitidine"]),
+        ("Taxilan 100 mg z.N., Ciatyl-Z Depot alle 2 Wochen", ["perazine", "zuclopenthixol"]),
     ],
     "fr": [
         ("Primpéran 10 mg cp 3x/j depuis 2 semaines", ["metoclopramide"]),
@@ -61,6 +63,8 @@ DRUG_CASES: dict[str, list[tuple[str, list[str]]]] = {
         ("Azantac 150 mg", ["ranitidine"]),
         ("Isoptine LP 240 mg 1/j", ["verapamil"]),
         ("Leeloo Gé (pilule oestroprogestative)", ["ethinylestradiol"]),
+        ("Loxapac 50 mg; Piportil L4 1 inj./mois", ["loxapine", "pipotiazine"]),
+        ("Neuleptil 4 % gouttes le soir", ["periciazine"]),
     ],
     "es": [
         ("metoclopramida 10 mg c/8h; omeprazol 20 mg", ["metoclopramide", "omeprazole"]),
@@ -79,6 +83,8 @@ DRUG_CASES: dict[str, list[tuple[str, list[str]]]] = {
         ("Serenase gocce; senza Dogmatil", ["haloperidol"]),
         ("clorpromazina 25 mg, Largactil", ["chlorpromazine"]),
         ("aripiprazolo 5 mg", ["aripiprazole"]),
+        ("Sereupin 20 mg; Entumin 40 mg la sera", ["paroxetine", "clotiapine"]),
+        ("Eutimil 20 mg, Ranidil 150 mg", ["paroxetine", "ranitidine"]),
     ],
     "nl": [
         ("Haldol decanoaat 50 mg sinds 2023", ["haloperidol"]),
