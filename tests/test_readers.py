@@ -1823,3 +1823,58 @@ def test_lines_ended_by_a_delimiter_are_read_when_most_lines_are(tmp_path: Path)
     result = read(path)
     assert_consistent(result)
     assert not result.rejected and len(result.frame) == 7
+
+
+# ------------------------------------------------------------------------------------------------
+# Formula errors in a workbook
+# ------------------------------------------------------------------------------------------------
+ERRORS = ["#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?"]
+
+
+def write_errors(path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["MRN", "Sex", "Prolactin (ng/mL)", "eGFR"])
+    for i, error in enumerate(ERRORS):
+        sheet.append([f"E{i}", "F", error, 90])
+    sheet.append(["E9", "F", 12.5, "#DIV/0!"])
+    for i in range(10, 18):
+        sheet.append([f"E{i}", "F", 10.0 + i, 90])
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:  # openpyxl writes them as error cells (t="e")
+        assert b't="e"' in archive.read("xl/worksheets/sheet1.xml")
+
+
+def test_formula_errors_of_a_workbook_are_read_as_written(tmp_path: Path) -> None:
+    """python-calamine gives error cells as empty: their rows would be 'missing_result' (the
+    cell is empty). They are read as the texts Excel shows, as a csv export writes them."""
+    xlsx = tmp_path / "errors.xlsx"
+    write_errors(xlsx)
+    csv_path = tmp_path / "errors.csv"
+    csv_path.write_text(
+        "MRN,Sex,Prolactin (ng/mL),eGFR\n"
+        + "".join(f"E{i},F,{e},90\n" for i, e in enumerate(ERRORS))
+        + "E9,F,12.5,#DIV/0!\n"
+        + "".join(f"E{i},F,{10.0 + i},90\n" for i in range(10, 18))
+    )
+    for path in (xlsx, csv_path):
+        result = read(path)
+        assert_consistent(result)
+        reasons = [(r.source_row, r.reason_code) for r in result.rejected]
+        assert reasons == [(i + 2, "unparseable_result") for i in range(len(ERRORS))], path
+        assert all(e in r.detail for e, r in zip(ERRORS, result.rejected, strict=True))
+        assert result.frame["source_row"].tolist() == list(range(7, 16))
+        assert pd.isna(result.frame["egfr"].iloc[0]) and result.frame["egfr"].iloc[1] == 90
+
+
+def test_check_shows_a_formula_error_unredacted(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from triage.cli import app
+
+    xlsx = tmp_path / "errors.xlsx"
+    write_errors(xlsx)
+    output = CliRunner().invoke(app, ["check", str(xlsx)]).output
+    assert "row 2: prolactin '#N/A' is not a number" in output
+    assert "row 3: prolactin '#DIV/0!' is not a number" in output

@@ -232,6 +232,7 @@ class _Ahead:
     hidden: set[str]
     sheet: str
     size: tuple[int, int] | None  # the sheet's grid, checked against the limits before parsing
+    extents: _Extents  # what measured it (and knows its error cells)
     thread: threading.Thread
     parsed: list[calamine.CalamineSheet] = field(default_factory=list)  # set by the thread
 
@@ -266,14 +267,15 @@ def parse_ahead(path: Path, *, sheet: str | int | None, limits: InputLimits) -> 
             wanted = sheet if sheet is not None else next(iter(visible), None)
         if wanted is None or wanted not in names:
             return
-        size = _Extents(name, data, "xlsx", limits).check(wanted)
+        extents = _Extents(name, data, "xlsx", limits)
+        size = extents.check(wanted)
     except Exception:  # found again and reported when the file is read
         return
     except BaseException as exc:  # a Rust panic, the same
         if not is_panic(exc):
             raise
         return
-    ahead = _Ahead(data, limits, book, names, hidden, wanted, size, threading.Thread())
+    ahead = _Ahead(data, limits, book, names, hidden, wanted, size, extents, threading.Thread())
 
     def parse() -> None:
         # A failure (a Rust panic too) is met again, and reported, when the sheet is read.
@@ -324,6 +326,8 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
             book = ahead.book
             names, hidden = ahead.names, ahead.hidden
             measured[ahead.sheet] = ahead.size  # checked with the same limits
+            extents = ahead.extents
+            extents.data = data  # the same bytes: the reading's copy is the one kept
             if ahead.parsed:
                 opened[ahead.sheet] = ahead.parsed[0]
         else:
@@ -350,6 +354,9 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
             if sheet not in opened:  # parsing the sheet is the expensive part: do it once
                 opened[sheet] = book.get_sheet_by_name(sheet)
             rows = opened[sheet].to_python(skip_empty_area=False, nrows=nrows)
+            for (r, c), text in extents.errors(sheet).items():  # shown as Excel shows them
+                if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
+                    rows[r][c] = text
         except Exception as exc:  # damaged sheet XML, unsupported record ...
             raise InputFileError(
                 name, f"the sheet cannot be read: {type(exc).__name__}", sheet=sheet
@@ -376,6 +383,8 @@ class _Extents:
         self._members: dict[str, str] | None = None
         self._xlsx_sizes: dict[str, tuple[int, int]] = {}
         self._xml_bytes = 0  # uncompressed size of the XML measured last
+        self._with_errors: set[str] = set()  # members holding error cells (t="e")
+        self._errors: dict[str, dict[tuple[int, int], str]] = {}
 
     def check_eager(self) -> None:
         """Check every table of an ods (python-calamine builds them all on opening)."""
@@ -431,7 +440,10 @@ class _Extents:
                 wanted = [member] if member in names else _worksheet_members(names)
                 for item in wanted:
                     if item not in self._xlsx_sizes:
-                        self._xlsx_sizes[item] = _xlsx_extent(archive, item)
+                        rows, cols, errors = _xlsx_extent(archive, item)
+                        self._xlsx_sizes[item] = rows, cols
+                        if errors:
+                            self._with_errors.add(item)
                 self._xml_bytes = sum(archive.getinfo(m).file_size for m in wanted)
                 return _largest({m: self._xlsx_sizes[m] for m in wanted})
         except InputFileError:
@@ -448,6 +460,20 @@ class _Extents:
             raise InputFileError(
                 self.name, f"the workbook is damaged or incomplete: {type(exc).__name__}"
             ) from None
+
+    def errors(self, sheet: str) -> dict[tuple[int, int], str]:
+        """The error cells of an xlsx sheet measured by ``check`` ("#N/A", "#DIV/0!" ...) by
+        (row, column) from 0: python-calamine gives them as empty cells."""
+        member = (self._members or {}).get(sheet)
+        if member is None or member not in self._with_errors:
+            return {}
+        if member not in self._errors:
+            try:
+                with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+                    self._errors[member] = _xlsx_errors(archive, member)
+            except Exception:  # measured already: the cells stay empty, as calamine gives them
+                self._errors[member] = {}
+        return self._errors[member]
 
 
 class _ElementTooLong(Exception):
@@ -518,8 +544,9 @@ def _xlsx_tags(prefix: bytes) -> tuple[bytes, bytes, bytes, re.Pattern[bytes]]:
     return b"<" + prefix + b"row", b"<" + prefix + b'row r="', tag, bare
 
 
-def _xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
-    """(rows, columns) an xlsx worksheet's grid can span, with C-speed bytes operations only.
+def _xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int, bool]:
+    """(rows, columns) an xlsx worksheet's grid can span, with C-speed bytes operations only,
+    and whether it holds error cells (``t="e"``: "#N/A", "#DIV/0!").
 
     Rows: the largest row number (rows are written in order: the last of each piece, unless a
     longer number appears earlier in it) plus the rows without a number.  Columns: the widest
@@ -529,8 +556,10 @@ def _xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
     of order, and one for cells without a reference.
     """
     rows_max = rows = numbered = cols = 0
+    errors = False
     prefix: bytes | None = None
     for block in _stream(archive, member, b">"):
+        errors = errors or b't="e"' in block
         if prefix is None:
             root = _XLSX_ROOT.search(block)
             prefix = (root.group(1) or b"") if root else b""
@@ -570,7 +599,27 @@ def _xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
             for row in block.split(b"</" + prefix + b"row>"):
                 count = row.count(tag + b">") + row.count(tag + b" ") + row.count(tag + b"/")
                 cols = max(cols, count)
-    return rows_max + max(rows - numbered, 0), cols
+    return rows_max + max(rows - numbered, 0), cols, errors
+
+
+_XLSX_ERROR_CELL = re.compile(
+    rb'<(?:[A-Za-z_][\w.-]*:)?c\b(?=[^>]*\bt="e")([^>]*)>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>', re.DOTALL
+)
+_XLSX_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
+_XLSX_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]{1,32})</")
+
+
+def _xlsx_errors(archive: zipfile.ZipFile, member: str) -> dict[tuple[int, int], str]:
+    """The error cells of a worksheet: (row, column) from 0 -> the error as Excel shows it."""
+    found: dict[tuple[int, int], str] = {}
+    for block in _stream(archive, member, b"c>"):
+        for attributes, body in _XLSX_ERROR_CELL.findall(block):
+            ref = _XLSX_REF.search(attributes)
+            value = _XLSX_VALUE.search(body)
+            if ref is not None and value is not None:
+                row, col = int(ref.group(2)) - 1, _column_number(ref.group(1)) - 1
+                found[row, col] = value.group(1).decode("utf-8", "replace").strip()
+    return found
 
 
 _XLSX_SHEET = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\b([^>]*)>")

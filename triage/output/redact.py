@@ -96,10 +96,19 @@ def coarse_age(years: float) -> float:
     return float(math.floor(years + 1e-9))
 
 
+# The error values a spreadsheet formula shows (Excel, LibreOffice): no one's identity.
+_FORMULA_ERROR: Final = re.compile(
+    r"#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!)"
+)
+
+
 def _kept_quote(text: str) -> bool:
-    """A quoted detail text that may stay under --redact: a plain number, as the module says."""
+    """A quoted detail text that may stay under --redact: a plain number, as the module says,
+    or a spreadsheet's formula error ('#N/A', '#DIV/0!')."""
     if text.strip() and not any(c.isalnum() for c in text):
         return True  # a symbol ('<', '-', '?'): the tool's own words, or no identity
+    if _FORMULA_ERROR.fullmatch(text.strip()):
+        return True
     match = _PLAIN_NUMBER.fullmatch(text.strip())
     if match is None:
         return bool(text.strip()) and normalise_unit(text) is not None  # a unit alone
