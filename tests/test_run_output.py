@@ -148,3 +148,26 @@ def test_the_screenshot_script_still_runs(tmp_path: Path) -> None:
         data = (out / name).read_bytes()
         assert data.startswith(b"\x89PNG"), name
         assert len(data) > 10_000, name
+
+
+def test_a_folder_that_is_its_own_output_folder_is_not_read_back(tmp_path: Path) -> None:
+    """A folder given as input and as --out: the next run reads the exports in it, not the
+    results.csv, rejected.csv, results.json and urgent.txt an earlier run wrote there."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "lab.csv").write_text(
+        "MRN,Sex,Age,Prolactin (ng/mL)\nA1,F,30,12\nA2,F,31,480\nA3,M,40,14\n", encoding="utf-8"
+    )
+    first = invoke("run", folder, "--out", folder, "--force", "--quiet")
+    assert first.exit_code == 0, first.output
+    assert {"results.csv", "results.json", "rejected.csv"} <= {p.name for p in folder.iterdir()}
+    again = invoke("run", folder, "--out", folder, "--quiet")
+    assert again.exit_code == 0, again.output
+    lines = (folder / "results.csv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 4  # the header and the three results, not read twice
+    # a file the tool did not write is read
+    (folder / "more.csv").write_text(
+        "MRN,Sex,Age,Prolactin (ng/mL)\nB1,F,30,13\n", encoding="utf-8"
+    )
+    assert invoke("run", folder, "--out", folder, "--quiet").exit_code == 0
+    assert len((folder / "results.csv").read_text(encoding="utf-8").splitlines()) == 5

@@ -166,6 +166,28 @@ def read_manifest(folder: Path, known: Collection[str]) -> Manifest | None:
     )
 
 
+def listed_outputs(folder: Path) -> frozenset[str]:
+    """The names the folder's manifest lists (written or being written by the tool), or none:
+    what a folder given as input must not be read back from (a run whose --out is its input
+    folder).  Read like ``read_manifest``, but every name counts: nothing is removed by it."""
+    path = folder / MANIFEST_NAME
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_MANIFEST_BYTES:
+            return frozenset()
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return frozenset()
+    if not isinstance(raw, dict):
+        return frozenset()
+    files = raw.get("files")
+    pending = raw.get("pending")
+    names = [
+        *(files if isinstance(files, dict) else []),
+        *(pending if isinstance(pending, list) else []),
+    ]
+    return frozenset(str(n) for n in names)
+
+
 def write_manifest(folder: Path, manifest: Manifest, *, group_readable: bool = False) -> None:
     atomic_write_bytes(folder / MANIFEST_NAME, manifest.to_bytes(), group_readable=group_readable)
 

@@ -521,15 +521,21 @@ def expand_inputs(paths: Sequence[Path]) -> list[Path]:
     """Files as given, and for each folder the files of a supported type in it
     (``SUPPORTED_EXTENSIONS``, from the format registry), sorted by name.
 
-    Hidden files and office lock files (``~$x.xlsx``, ``.~lock.x.ods#``) are skipped; a path
-    given twice is listed once.  Paths that do not exist are kept (read_file reports them).
+    Hidden files and office lock files (``~$x.xlsx``, ``.~lock.x.ods#``) are skipped, and so
+    are the tool's own outputs in a folder it wrote into (its manifest lists them: a folder
+    given as input and as --out is not read back); a path given twice is listed once.  Paths
+    that do not exist are kept (read_file reports them).
     """
+    from triage.outdir import listed_outputs  # folders only
+
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
+            ours = listed_outputs(path)
             found.extend(
                 sorted(
-                    (p for p in path.iterdir() if _is_candidate(p)), key=lambda p: p.name.casefold()
+                    (p for p in path.iterdir() if _is_candidate(p) and p.name not in ours),
+                    key=lambda p: p.name.casefold(),
                 )
             )
         else:
