@@ -183,3 +183,14 @@ def test_derived_columns_are_the_canonical_dtypes() -> None:
     assert derived["gestational_weeks"].tolist() == [28.0, None] or np.isnan(
         derived["gestational_weeks"].iloc[1]
     )
+
+
+def test_a_cell_saying_both_is_not_quoted_against_itself() -> None:
+    from triage.engine.state import _against
+    from triage.engine.state_words import Fact
+
+    said = [Fact("lactation", "yes", "pregnant_text", "Stillzeit ja/nein")]
+    denied = [Fact("lactation", "no", "pregnant_text", "Stillzeit ja/nein")]
+    assert _against(said, denied) == "pregnant: 'Stillzeit ja/nein' says both"
+    other = [Fact("lactation", "no", "comments", "abgestillt")]
+    assert _against(said, other) == "pregnant: 'Stillzeit ja/nein' but comments: 'abgestillt'"

@@ -195,6 +195,12 @@ def _lines(facts: Sequence[Fact]) -> str:
     return "; ".join(dict.fromkeys(f.evidence() for f in facts))
 
 
+def _against(one: Sequence[Fact], other: Sequence[Fact]) -> str:
+    """The two sides of a contradiction: "A but B", or "A says both" when one cell says both."""
+    first, second = _lines(one), _lines(other)
+    return f"{first} says both" if first == second else f"{first} but {second}"
+
+
 def _menopause(
     got: _Collected, state: dict[str, Any], evidence: list[tuple[str, Fact]], conflicts: list[str]
 ) -> None:
@@ -205,9 +211,7 @@ def _menopause(
         menopause = "surgical"
     elif "post" in values and "pre" in values:
         post, pre = got.having("menopause", "post"), got.having("menopause", "pre")
-        conflicts.append(
-            f"menopausal status conflicts: {_lines(post)} but {_lines(pre)} (status left open)"
-        )
+        conflicts.append(f"menopausal status conflicts: {_against(post, pre)} (status left open)")
     else:
         menopause = next((v for v in ("post", "peri", "pre") if v in values), "")
     if menopause:
@@ -329,9 +333,7 @@ def _lactation(
     feeding = {f.value for f in got.values("feeding")}
     state["feeding"] = next((v for v in ("mixed", "breast", "bottle") if v in feeding), "")
     if yes and no and "mixed" not in feeding:
-        conflicts.append(
-            f"feeding conflicts: {_lines(yes)} but {_lines(no)}: breastfeeding is not assumed"
-        )
+        conflicts.append(f"feeding conflicts: {_against(yes, no)}: breastfeeding is not assumed")
         state["lactation"] = "unknown"
         state["feeding"] = ""
         return
@@ -379,9 +381,7 @@ def _kidney(
         state["ckd_stage"] = int(stage) if stage is not None else 0
         evidence.extend(("ckd", f) for f in ckd)
     if on and off and {f.column for f in on}.isdisjoint({f.column for f in off}):
-        conflicts.append(
-            f"dialysis status conflicts: {_lines(on)} but {_lines(off)}: dialysis is not assumed"
-        )
+        conflicts.append(f"dialysis status conflicts: {_against(on, off)}: dialysis is not assumed")
         state["renal"] = ""
         return
     if on:
@@ -393,9 +393,7 @@ def _kidney(
         evidence.extend(("transplant", f) for f in graft)
         state["renal"] = "transplant"
     elif graft and no_graft:
-        conflicts.append(
-            f"kidney transplant status conflicts: {_lines(graft)} but {_lines(no_graft)}"
-        )
+        conflicts.append(f"kidney transplant status conflicts: {_against(graft, no_graft)}")
     elif off or no_graft:
         state["renal"] = "none"
         evidence.extend(("renal_none", f) for f in off + no_graft)
@@ -413,8 +411,7 @@ def _liver(
     liver = ""
     if cirrhosis and none:
         conflicts.append(
-            f"liver history conflicts: {_lines(cirrhosis)} but {_lines(none)}: cirrhosis is "
-            "not assumed"
+            f"liver history conflicts: {_against(cirrhosis, none)}: cirrhosis is not assumed"
         )
     elif cirrhosis:
         liver = "cirrhosis"
