@@ -270,7 +270,7 @@ class StateVocabulary:
     def _clause(self, column: str, original: str, clause: str) -> list[Fact]:
         facts: list[Fact] = []
         taken: list[tuple[int, int]] = []
-        negations: list[tuple[int, int, frozenset[tuple[str, str]]]] = []  # spans and their sets
+        read: list[tuple[int, int, frozenset[tuple[str, str]]]] = []  # spans and what they set
         blanked = clause
         quote = self._quote(original)
         for concept in self._concepts:
@@ -286,12 +286,12 @@ class StateVocabulary:
                 if concept.negated:  # a span after it read as its negation ("Stillzeit
                     # (abgestillt)"): its words are there for the negation after it
                     denied = frozenset(concept.negated)
-                    for a, b, sets in negations:
-                        if a >= end and sets <= denied:
+                    for a, b, said in read:
+                        if a >= end and said <= denied:
                             rest = rest[: a - end] + clause[a:b] + rest[b - end :]
                 sets = self._effect(concept, before, rest)
                 if sets:
-                    negations.append((start, end, frozenset(sets)))
+                    read.append((start, end, frozenset(sets)))
                 facts.extend(Fact(k, v, column, quote) for k, v in sets)
                 if sets or concept.number.startswith("lab:"):
                     facts.extend(self._numbers(concept, match, column, quote, clause))
