@@ -1878,3 +1878,23 @@ def test_check_shows_a_formula_error_unredacted(tmp_path: Path) -> None:
     output = CliRunner().invoke(app, ["check", str(xlsx)]).output
     assert "row 2: prolactin '#N/A' is not a number" in output
     assert "row 3: prolactin '#DIV/0!' is not a number" in output
+
+
+@pytest.mark.parametrize("column", ["TSH (mU/l)", "eGFR", "Kreatinin (µmol/l)", "fT4 (pmol/l)"])
+def test_text_in_a_lab_number_column_is_said(tmp_path: Path, column: str) -> None:
+    """A lab value that holds text but no number (a shifted cell, a word) is read as not given,
+    and said once for its column with the first row; missing-data words are not counted."""
+    path = tmp_path / "lab.csv"
+    path.write_text(
+        f"Pat-Nr;Geschlecht;Alter;Prolaktin (µg/l);{column}\n"
+        "A1;W;30;12,5;Pille\nA2;W;31;13,5;n.a.\nA3;W;32;14,5;1,5\nA4;W;33;15,5;Dogmatil\n"
+        "A5;W;34;16,5;\n" + "".join(f"B{i};W;40;11,5;{i},5\n" for i in range(8)),
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert len(result.frame) == 13 and not result.rejected
+    said = [w for w in result.summary.warnings if "could not be read as a number" in w]
+    assert said == [
+        f"2 cell(s) of column {column!r} could not be read as a number (e.g. 'Pille' at row 2): "
+        "read as not given"
+    ]

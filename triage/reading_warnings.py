@@ -44,6 +44,7 @@ KINDS: Final[tuple[WarningKind, ...]] = (
     WarningKind("interval that suggests another unit", "unit(s) that disagree with the interval"),
     WarningKind("had no unit; it was taken from", "unit(s) taken from the interval"),
     WarningKind("cannot be read as an age", "age cell(s) that could not be read"),
+    WarningKind("could not be read as a number", "lab value(s) that could not be read"),
     WarningKind("look like a missing-data code", "column(s) of results like missing-data codes"),
     WarningKind("read as missing (", "column(s) with cells read as missing"),
     WarningKind("holds codes, not units", "unit column(s) holding codes"),

@@ -946,8 +946,12 @@ class _Builder:
             self.out[f"{name}_qualifier"] = _pick(
                 codes, parsed, lambda q: q.qualifier if q.value is not None else None, object
             )
+            self._warn_unread_numbers(name, col, self.out[name])
         for name in PLAIN_NUMBERS:
             self.out[name] = self._numbers(name)
+            col = self.column(name)
+            if col is not None:
+                self._warn_unread_numbers(name, col, self.out[name])
         self.out["gestational_weeks"] = self._floats_of("gestational_weeks", parse_weeks)
         self.out["postpartum_weeks"] = self._floats_of("postpartum_weeks", parse_weeks)
         unit = self.table.header_units.get("pituitary_lesion_mm", "")
@@ -959,6 +963,24 @@ class _Builder:
         self._hcg()
         factor = self.settings.conversion_factor
         self.out["conversion_factor"] = np.full(self.n, math.nan if factor is None else factor)
+
+    def _warn_unread_numbers(self, name: str, col: np.ndarray, values: np.ndarray) -> None:
+        """Cells of a lab number column (eGFR, TSH ...) that hold text but no number ("Pille",
+        a shifted cell) are read as not given, as empty and missing-code cells are: said once
+        per column, with the first row, so that a shifted or mistyped column is seen."""
+        blank = self._apply(
+            col, lambda c: is_empty_value(c) or is_missing_code(c) or is_unknown_word(c), bool
+        )
+        unread = ~blank.astype(bool) & np.isnan(values.astype(np.float64))
+        if not unread.any():
+            return
+        first = int(np.flatnonzero(unread)[0])
+        header = self.table.headers.get(name, name)
+        self.warnings.append(
+            f"{int(unread.sum())} cell(s) of column {header!r} could not be read as a number "
+            f"(e.g. {cell_text(col[first])!r} at row {int(self.table.source_rows[first])}): "
+            "read as not given"
+        )
 
     def _numbers(self, name: str) -> np.ndarray:
         col = self.column(name)
