@@ -283,6 +283,17 @@ class RowContext:
         )
 
     @property
+    def third_trimester(self) -> bool:
+        """Pregnant with a stated gestation in the third trimester (trimester3_start_weeks on):
+        near term a mild rise above the whole-pregnancy limit is usual."""
+        weeks = self.num("gestational_weeks")
+        return (
+            self.state == "pregnancy"
+            and weeks is not None
+            and weeks >= self.t("trimester3_start_weeks")
+        )
+
+    @property
     def shown(self) -> str:
         """The result as written in ng/mL, with its qualifier: '>470', '<1', '45.3'."""
         return f"{self.qualifier}{fmt(self.value)}"

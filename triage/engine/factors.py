@@ -103,6 +103,13 @@ def pregnancy(ctx: RowContext) -> list[Finding]:
                 f"(median {median}), so pregnancy hardly explains this level"
             )
             found = replace(found, evidence=text)
+        if found.exceeded and ctx.third_trimester and ctx.mild:
+            times = approx(ctx.t("repeat_rested_max_times_uln"))
+            text = (
+                f"{found.evidence}; in the third trimester a rise this mild (up to {times}× the "
+                "whole-pregnancy limit) is usual: term values vary widely"
+            )
+            found = Finding("pregnancy", LIKELY, text, rule)
         return [found]
     if ctx.pregnancy_conflict:
         said = "; ".join(c for c in patient.conflicts if c.startswith("pregnancy"))
@@ -716,8 +723,13 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
 
 def _level_in_physiological_state(ctx: RowContext) -> list[Finding]:
     """Pregnancy, breastfeeding or the neonatal period accounts for the level: a tumour is only
-    possible, and only above prolactinoma_likely_ng_ml."""
+    possible, and only above prolactinoma_likely_ng_ml; in the third trimester a mild rise
+    (the engine's one definition: at most repeat_rested_max_times_uln times the limit) is
+    usual, term values varying widely (clinical-reference §2.1: term mean ~200 ng/mL,
+    reported range ~100-600)."""
     likely_from = ctx.t("prolactinoma_likely_ng_ml")
+    if ctx.third_trimester and ctx.mild:
+        return []  # near term a mild rise above the whole-pregnancy limit is usual
     if ctx.source != "physiological" or not ctx.above(likely_from):
         return []
     code = (
