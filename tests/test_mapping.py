@@ -195,3 +195,40 @@ def test_bad_values_table_exits_2_on_the_command_line(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "map.toml:2" in result.output
+
+
+TWICE = (
+    "MRN,Sex,Prolactin (ng/mL),Prolactin (ng/mL),Comments\nA1,F,40,12,a\nA2,M,8,80,b\nA3,F,9,90,c\n"
+)
+
+
+def test_a_header_written_twice_names_both_columns(tmp_path: Path) -> None:
+    """Two columns with one header: the first is read, and the warning says which one by its
+    letters and how to choose the other."""
+    result = read_file(write(tmp_path, "twice.csv", TWICE))
+    assert result.frame["prolactin_value"].tolist() == [40.0, 8.0, 9.0]
+    assert (
+        "columns C and D are both headed 'Prolactin (ng/mL)': column C was read as prolactin; "
+        'if the other one is, name it in a column mapping file ([columns] prolactin = "column D")'
+    ) in result.summary.warnings
+
+
+@pytest.mark.parametrize("ref", ["column D", "Column d", "COLUMN  D"])
+def test_a_mapping_names_a_column_by_its_letters(tmp_path: Path, ref: str) -> None:
+    mapping = load_mapping(write(tmp_path, "m.toml", f'[columns]\nprolactin = "{ref}"\n'))
+    result = read_file(write(tmp_path, "twice.csv", TWICE), mapping)
+    assert result.frame["prolactin_value"].tolist() == [12.0, 80.0, 90.0]
+    assert result.summary.mapping["prolactin"] == "Prolactin (ng/mL)"
+
+
+def test_a_header_is_found_by_its_text_before_its_letters(tmp_path: Path) -> None:
+    """A header that reads like a reference ("Column B") is its own column first."""
+    text = "MRN,Column B,Prolactin (ng/mL)\nA1,x,40\n"
+    mapping = load_mapping(write(tmp_path, "m.toml", '[columns]\ncomments = "Column B"\n'))
+    result = read_file(write(tmp_path, "ref.csv", text), mapping)
+    assert result.summary.mapping["comments"] == "Column B"
+    with pytest.raises(InputFileError, match="column Z"):
+        read_file(
+            write(tmp_path, "ref.csv", text),
+            load_mapping(write(tmp_path, "z.toml", '[columns]\ncomments = "column Z"\n')),
+        )

@@ -305,6 +305,17 @@ def candidates(text: str) -> tuple[tuple[str, float], ...]:
     return tuple(sorted(((n, s) for n, s in found if s > 0), key=lambda pair: -pair[1]))
 
 
+_COLUMN_REF: Final = re.compile(r"column\s+([A-Za-z]{1,3})", re.IGNORECASE)
+
+
+def column_number(letters: str) -> int:
+    """The 0-based index of spreadsheet column letters (A -> 0, AB -> 27)."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number - 1
+
+
 def column_letters(index: int) -> str:
     """Spreadsheet letters of a 0-based column index (0 -> A, 27 -> AB)."""
     letters = ""
@@ -787,10 +798,20 @@ def recognise_columns(
             "and run once per visit"
         )
     for name, col in losers:
-        if col not in set(match.fields.values()):
-            match.warnings.append(
-                f"header {texts[col]!r} also looks like {name}; used {match.header_of(name)!r}"
+        if col in set(match.fields.values()):
+            continue
+        used_col = match.fields.get(name)
+        if used_col is not None and texts[used_col].strip() == texts[col].strip():
+            match.warnings.append(  # the same header twice: say which column was taken
+                f"columns {column_letters(used_col)} and {column_letters(col)} are both headed "
+                f"{texts[col]!r}: column {column_letters(used_col)} was read as {name}; if the "
+                f"other one is, name it in a column mapping file ([columns] {name} = "
+                f'"column {column_letters(col)}")'
             )
+            continue
+        match.warnings.append(
+            f"header {texts[col]!r} also looks like {name}; used {match.header_of(name)!r}"
+        )
     match.header_units = {
         name: parse_header(texts[col]).unit
         for name, col in match.fields.items()
@@ -870,6 +891,14 @@ NOTE_FIELDS: Final = frozenset({"symptoms", "comments"})  # a second such column
 JOINED_FIELDS: Final = frozenset({"medications"})
 
 
+def _without_also(warnings: list[str], text: str, col: int, name: str = "") -> list[str]:
+    """The warnings without those saying column ``col`` (headed ``text``) lost a field to
+    another column: it is read after all (into a joined field, or into comments)."""
+    also = f"header {text!r} also looks like {name}".rstrip()
+    twice = f" and {column_letters(col)} are both headed {text!r}"
+    return [w for w in warnings if not w.startswith(also) and twice not in w]
+
+
 def _joined_columns(match: ColumnMatch, losers: Sequence[tuple[str, int]], used: set[int]) -> None:
     """Columns that lost a field of JOINED_FIELDS to another column: read into that field."""
     for name, col in losers:
@@ -879,8 +908,7 @@ def _joined_columns(match: ColumnMatch, losers: Sequence[tuple[str, int]], used:
             continue
         match.joined_columns.setdefault(name, []).append(col)
         text = match.headers[col]
-        also = f"header {text!r} also looks like {name}"
-        match.warnings = [w for w in match.warnings if not w.startswith(also)]
+        match.warnings = _without_also(match.warnings, text, col, name)
         match.warnings.append(
             f"column {text!r} also holds {name}: read into {name} with "
             f"{match.header_of(name)!r} as '{text}: ...'"
@@ -926,8 +954,7 @@ def _note_columns(
         if not worded and value_veto("comments", text, cells):
             continue
         match.note_columns.append(col)
-        also = f"header {text!r} also looks like"
-        match.warnings = [w for w in match.warnings if not w.startswith(also)]
+        match.warnings = _without_also(match.warnings, text, col)
         target = f"with {match.header_of('comments')!r}" if "comments" in match.fields else ""
         form = written.get(parse_header(text).full, f"{text}: {{}}").replace("{}", "...")
         kind = "has no field of its own" if worded else "holds clinical information or notes"
@@ -1000,6 +1027,10 @@ def _apply_forced(match: ColumnMatch, forced: Mapping[str, str]) -> set[int]:
         if col is None:
             alt = parse_header(header).full
             col = next((i for i, w in enumerate(words) if w and w == alt), None)
+        if col is None:  # "column D": by its letters (two columns with one header text)
+            letters = _COLUMN_REF.fullmatch(header.strip())
+            number = column_number(letters.group(1)) if letters else len(match.headers)
+            col = number if number < len(match.headers) else None
         if col is None:
             raise MappedHeaderMissing(name, header, [t for t in match.headers if t])
         match.fields[name] = col

@@ -56,6 +56,7 @@ KINDS: Final[tuple[WarningKind, ...]] = (
     WarningKind("dates in this file are", "date order(s) taken from the file"),
     WarningKind("differs from the", "row(s) whose units disagree"),
     WarningKind("is not UTF-8", "text encoding(s) guessed"),
+    WarningKind("are both headed", "header(s) written twice"),
 )
 OTHER: Final = WarningKind("", "other warning(s)")
 # Warnings that change how values are read: `run` prints their text even without --verbose.
@@ -65,6 +66,7 @@ SHOWN_BY_DEFAULT: Final = (
     "holds codes, not units",
     "holds units the tool does not know",
     "look like a missing-data code",
+    "are both headed",
 )
 
 
