@@ -1898,3 +1898,23 @@ def test_text_in_a_lab_number_column_is_said(tmp_path: Path, column: str) -> Non
         f"2 cell(s) of column {column!r} could not be read as a number (e.g. 'Pille' at row 2): "
         "read as not given"
     ]
+
+
+def test_a_unit_taken_from_the_interval_counts_only_results_read(tmp_path: Path) -> None:
+    """The warning counts the rows whose result was read in the unit the interval implies; a
+    rejected result (haemolysed) has no unit to take."""
+    path = tmp_path / "interval.csv"
+    path.write_text(
+        "MRN;Sex;Prolactin;Unit;Reference\n"
+        "A1;F;300;;102-496\nA2;F;hämolytisch;;102-496\nA3;F;12;ng/mL;4.8-23.3\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    said = [w for w in result.summary.warnings if "had no unit" in w]
+    assert len(said) == 1 and said[0].startswith("1 row(s) had no unit")
+    assert result.frame["prolactin_unit"].tolist() == ["mIU/L", "ng/mL"]
+    path.write_text(
+        "MRN;Sex;Prolactin;Unit;Reference\nA2;F;hämolytisch;;102-496\nA3;F;12;ng/mL;4.8-23.3\n",
+        encoding="utf-8",
+    )
+    assert not [w for w in read(path).summary.warnings if "had no unit" in w]

@@ -358,9 +358,10 @@ class _Builder:
         from_interval = (unit_text == "") & (implied != None)  # noqa: E711 (object array)
         unit = np.where(from_interval, implied, unit)
         factor = np.where(from_interval, 1.0, factor)
-        if from_interval.any():
+        taken = from_interval & ~np.isnan(value)  # rows with a result to read in it
+        if taken.any():
             self.warnings.append(
-                f"{int(from_interval.sum())} row(s) had no unit; it was taken from the lab's "
+                f"{int(taken.sum())} row(s) had no unit; it was taken from the lab's "
                 "interval on the row (e.g. 102-496 -> mIU/L)"
             )
         self.out["unit_raw"] = np.where(unit_text == "", np.array(None, dtype=object), unit_text)
