@@ -175,6 +175,44 @@ def test_units_in_headers(header: str, unit: str) -> None:
     assert parse_header(header).unit == unit
 
 
+def test_every_synonym_is_recognised_as_written() -> None:
+    """Each header synonyms.toml lists names its field, a trailing unit word included
+    ("Postpartum weeks", "PP weeks": the unit is part of the name, as in brackets)."""
+    import tomllib
+
+    from triage.resources import data_file
+
+    # Shared on purpose: a time-of-collection header is read with the date column, and a bare
+    # "Unit" is the prolactin unit in a wide file and the row's unit in a long one.
+    siblings = {"collected_at": "collected_time", "prolactin_unit": "unit"}
+    fields = tomllib.loads(data_file("synonyms.toml").read_text("utf-8"))["fields"]
+    wrong = {}
+    for name, spec in fields.items():
+        for synonym in spec.get("synonyms", []):
+            found = candidates(synonym)
+            if not found or found[0][0] not in (name, siblings.get(name)):
+                wrong[synonym] = (name, found[:2])
+    assert not wrong
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Postpartum weeks", "postpartum_weeks"),
+        ("Postpartum week", "postpartum_weeks"),
+        ("PP weeks", "postpartum_weeks"),
+        ("Gestation weeks", "gestational_weeks"),
+        ("Age years", "age_years"),
+        ("Pregnancy weeks", "gestational_weeks"),
+        ("Adenoma mm", "pituitary_lesion_mm"),
+        ("Monomeric prolactin (%)", "macroprolactin_recovery_pct"),
+        ("Prolactin (post-PEG)", "monomeric_prolactin"),
+    ],
+)
+def test_a_trailing_unit_word_is_part_of_the_name(header: str, field: str) -> None:
+    assert candidates(header)[0][0] == field
+
+
 def test_every_canonical_field_can_be_recognised() -> None:
     specs = field_specs()
     assert set(INPUT_FIELDS) <= set(specs)

@@ -84,6 +84,7 @@ class HeaderText:
     tokens: frozenset[str]  # words of ``main``
     bracket_tokens: frozenset[str]  # words inside brackets
     unit: str  # unit written in the header ("mIU/L"), "" when none
+    unit_tokens: frozenset[str] = frozenset()  # words of the unit ("weeks"): part of the name too
 
 
 def _words_of(text: str) -> str:
@@ -190,6 +191,7 @@ def parse_header(text: str) -> HeaderText:
         tokens=frozenset(main.split()),
         bracket_tokens=frozenset(inside.split()),
         unit=unit,
+        unit_tokens=frozenset(_words_of(unit).split()),
     )
 
 
@@ -274,12 +276,16 @@ def _stopwords() -> frozenset[str]:
 
 def score(header: HeaderText, spec: FieldSpec) -> float:
     """How well a header names a field: 100 exact, ~60 by word rule, 40 weak, 0 not at all."""
-    for text in (header.main, header.full):
+    # The most specific reading first: with the unit ("Postpartum weeks", "Adenoma mm"), with
+    # the brackets ("Monomeric prolactin (%)"), then the words alone; a reading that leaves
+    # words out loses half a point ("Pregnancy weeks" is the gestation, not the pregnancy flag).
+    whole = f"{header.full} {' '.join(sorted(header.unit_tokens - header.bracket_tokens))}".strip()
+    for text in (whole, header.full, header.main):
         rank = spec.synonyms.get(text)
         if rank is not None:
-            return EXACT_SCORE - RANK_STEP * rank - (0.5 if text is header.full else 0.0)
+            return EXACT_SCORE - RANK_STEP * rank - (0.5 if text != whole else 0.0)
     best = 0.0
-    words = header.tokens | header.bracket_tokens
+    words = header.tokens | header.bracket_tokens | header.unit_tokens
     if spec.rules and not (spec.exclude & words):
         for rule in spec.rules:
             if all(group & words for group in rule):
