@@ -21,7 +21,7 @@ from triage.io import (
     read_inputs,
 )
 from triage.io.long import classify_test
-from triage.schema import CANONICAL_COLUMNS, REJECT_REASONS, InputFileError
+from triage.schema import CANONICAL_COLUMNS, REJECT_REASONS, ConfigError, InputFileError
 
 SAMPLE_FILES = [
     "wide_clinic_export.xlsx",
@@ -1918,3 +1918,49 @@ def test_a_unit_taken_from_the_interval_counts_only_results_read(tmp_path: Path)
         encoding="utf-8",
     )
     assert not [w for w in read(path).summary.warnings if "had no unit" in w]
+
+
+# ------------------------------------------------------------------------------------------------
+# The decimal mark of the file
+# ------------------------------------------------------------------------------------------------
+def test_a_lone_text_result_takes_the_decimal_mark_the_file_shows(tmp_path: Path) -> None:
+    """A workbook result column of numbers and one text '1.150': the interval column beside it
+    writes '4,0-15,2', so the export is German and '1.150' is 1150 (mIU/L), not 1.15."""
+    path = tmp_path / "de.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Pat.-Nr.", "Geschlecht", "Alter", "Prolaktin", "Einheit", "Referenz"])
+    sheet.append(["X1", "w", 31, "1.150", "mIU/l", "102-496"])
+    sheet.append(["X2", "m", 33, 19.5, "ng/ml", "4,0-15,2"])
+    book.save(path)
+    result = read(path)
+    assert result.frame["prolactin_value"].tolist() == [1150.0, 19.5]
+    assert not [w for w in result.summary.warnings if "read two ways" in w]
+
+
+def test_an_ambiguous_result_in_a_file_without_a_decimal_mark_is_said(tmp_path: Path) -> None:
+    path = tmp_path / "plain.csv"
+    path.write_text("MRN,Sex,Age,Prolactin,Unit\nA1,F,30,1.150,mIU/L\nA2,F,31,12,ng/mL\n")
+    result = read(path)
+    assert result.frame["prolactin_value"].tolist() == [1.15, 12.0]
+    said = [w for w in result.summary.warnings if "can be read two ways" in w]
+    assert len(said) == 1 and "(row(s) 2)" in said[0]
+    comma = tmp_path / "comma.toml"
+    comma.write_text('[input]\ndecimal = ","\n')
+    mapped = read_file(path, load_mapping(comma))
+    assert mapped.frame["prolactin_value"].tolist() == [1150.0, 12.0]
+    assert not [w for w in mapped.summary.warnings if "read two ways" in w]
+    dot = tmp_path / "dot.toml"
+    dot.write_text('[input]\ndecimal = "."\n')
+    confirmed = read_file(path, load_mapping(dot))
+    assert confirmed.frame["prolactin_value"].tolist() == [1.15, 12.0]
+    assert not [w for w in confirmed.summary.warnings if "read two ways" in w]
+
+
+def test_the_decimal_mark_of_a_mapping_file_is_checked(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[input]\nsheet = 1\ndecimal = ";"\n')
+    with pytest.raises(ConfigError, match=r'decimal must be "," or "\."') as caught:
+        load_mapping(bad)
+    assert caught.value.line == 3

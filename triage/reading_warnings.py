@@ -57,6 +57,7 @@ KINDS: Final[tuple[WarningKind, ...]] = (
     WarningKind("differs from the", "row(s) whose units disagree"),
     WarningKind("is not UTF-8", "text encoding(s) guessed"),
     WarningKind("are both headed", "header(s) written twice"),
+    WarningKind("can be read two ways", "column(s) of results with no decimal mark shown"),
 )
 OTHER: Final = WarningKind("", "other warning(s)")
 # Warnings that change how values are read: `run` prints their text even without --verbose.
@@ -67,6 +68,7 @@ SHOWN_BY_DEFAULT: Final = (
     "holds units the tool does not know",
     "look like a missing-data code",
     "are both headed",
+    "can be read two ways",
 )
 
 

@@ -310,7 +310,7 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
         )
         for i in np.flatnonzero(fields == "")
     ]
-    context, bad = _parse_context(table, specs, spec_of_row, fields)
+    context, bad = _parse_context(table, specs, spec_of_row, fields, settings.decimal)
     rejected += bad
     attached = _attach(context, prolactin_pos, built, patient, specimen, collected, table, rejected)
     keyless = (patient[context.positions] == "") & (specimen[context.positions] == "")
@@ -532,7 +532,11 @@ def _unused_detail(table: RawTable, i: int, why_not: str = "") -> str:
 
 
 def _parse_context(
-    table: RawTable, specs: list[LabTest], spec_of_row: np.ndarray, fields: np.ndarray
+    table: RawTable,
+    specs: list[LabTest],
+    spec_of_row: np.ndarray,
+    fields: np.ndarray,
+    decimal_given: str | None = None,
 ) -> tuple[_Context, list[Rejected]]:
     """The value of every context row (parsed once per distinct test, result and unit)."""
     positions = np.flatnonzero((fields != "") & (fields != "prolactin"))
@@ -540,7 +544,7 @@ def _parse_context(
     results = table.distinct(result)
     units = _per_distinct(table, "unit", _text)
     texts = [u for u in results.uniques if isinstance(u, str)]
-    decimal = infer_decimal_mark(texts) or table.decimal_hint
+    decimal = decimal_given or infer_decimal_mark(texts) or table.decimal_hint
     unit_codes, unit_values = pd.factorize(units[positions])
     combined = (spec_of_row[positions] * len(results.uniques) + results.codes[positions]) * max(
         len(unit_values), 1

@@ -10,6 +10,7 @@ conversion_factor = 21.2   # mIU/L per ng/mL for this lab's assay
 [input]
 sheet = "Results"    # sheet name, or 1-based position (2: the second sheet)
 header_row = 4       # 1-based
+decimal = ","        # the export's decimal mark, when its numbers do not show it
 [tests]              # long exports: the lab's own test codes (or names) -> what they measure
 "4711" = "prolactin"
 "4712" = "tsh"
@@ -68,7 +69,8 @@ TEST_FIELDS: Final = (
     "macroprolactin_pct",
     "monomeric_prolactin",
 )
-INPUT_KEYS: Final = ("sheet", "header_row")
+INPUT_KEYS: Final = ("sheet", "header_row", "decimal")
+DECIMAL_MARKS: Final = (",", ".")
 NOT_RECODED: Final = frozenset({"prolactin", "result"})  # results are never recoded
 NOT_DEFAULTABLE: Final = frozenset({"prolactin", "result", "test", "test_code"})
 NUMERIC_DEFAULTS: Final = frozenset(
@@ -87,6 +89,7 @@ class ColumnMapping:
     source: str = ""  # the mapping file's name, for messages
     tests: Mapping[str, str] = field(default_factory=dict)  # local test code -> TEST_FIELDS
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # field -> code -> text
+    decimal: str | None = None  # the export's decimal mark ("," or "."); None: read from it
 
     @property
     def conversion_factor(self) -> float | None:
@@ -122,10 +125,12 @@ def load_mapping(path: Path) -> ColumnMapping:
             )
     columns = _columns(name, lines, data.get("columns", {}))
     defaults = _defaults(name, lines, data.get("defaults", {}))
-    sheet, header_row = _input(name, lines, data.get("input", {}))
+    sheet, header_row, decimal = _input(name, lines, data.get("input", {}))
     tests = _tests(name, lines, data.get("tests", {}))
     values = _values(name, lines, data.get("values", {}))
-    return ColumnMapping(columns, defaults, sheet, header_row, path.name, tests, values)
+    return ColumnMapping(
+        columns, defaults, sheet, header_row, path.name, tests, values, decimal=decimal
+    )
 
 
 def _values(name: str, lines: list[str], table: dict[str, object]) -> dict[str, dict[str, str]]:
@@ -257,7 +262,7 @@ def _defaults(name: str, lines: list[str], table: dict[str, object]) -> dict[str
 
 def _input(
     name: str, lines: list[str], table: dict[str, object]
-) -> tuple[str | int | None, int | None]:
+) -> tuple[str | int | None, int | None, str | None]:
     for key in table:
         if key not in INPUT_KEYS:
             raise ConfigError(
@@ -284,9 +289,17 @@ def _input(
             line=_key_line(lines, "header_row"),
             field="header_row",
         )
+    decimal = table.get("decimal")
+    if decimal is not None and decimal not in DECIMAL_MARKS:
+        raise ConfigError(
+            name,
+            'decimal must be "," or "." (the mark the export writes before the decimals)',
+            line=_key_line(lines, "decimal"),
+            field="decimal",
+        )
     if isinstance(sheet, int):
         sheet = sheet - 1  # the file counts from 1, ReadOptions from 0
-    return sheet, header_row
+    return sheet, header_row, decimal if isinstance(decimal, str) else None
 
 
 def _error_line(message: str) -> int | None:

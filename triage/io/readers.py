@@ -157,6 +157,7 @@ def read_file(
         tests=dict(mapping.tests),
         unit=options.unit,
         values={k: dict(v) for k, v in mapping.values.items()},
+        decimal=mapping.decimal,
     )
     if match.shape == "long":
         long = read_long(table, settings)

@@ -91,6 +91,20 @@ TEXT_COLUMNS: Final = (
 )
 QUALIFIED_NUMBERS: Final = ("egfr", "tsh")
 PLAIN_NUMBERS: Final = ("creatinine", "free_t4")
+# A number that reads as thousands or as three decimals: "1.150", "2,400" (not "0.150").
+_GROUP_OR_DECIMAL: Final = re.compile(r"[<>≤≥]?\s*[1-9]\d{0,2}[.,]\d{3}(?:\s*\S+)?")
+# Columns of numbers whose texts show the file's decimal mark together (dates would mislead).
+DECIMAL_FIELDS: Final = (
+    "prolactin",
+    "reference_range",
+    "reference_low",
+    "reference_high",
+    *QUALIFIED_NUMBERS,
+    *PLAIN_NUMBERS,
+    "monomeric_prolactin",
+    "macroprolactin_recovery_pct",
+    "macroprolactin_pct",
+)
 PERCENT_FULL: Final = 100.0
 UNIT_DEFAULT_KEYS: Final = ("prolactin_unit", "unit")
 # A text shaped like a unit ("mX/L", "µE/ml", "U/l"): short, letters over letters; never a name.
@@ -111,6 +125,7 @@ class BuildSettings:
     # The run's date (--as-of), naive or aware; None: now.  Collection dates later than it (by
     # more than thresholds.toml collection_date_future_days) are rejected as implausible_date.
     as_of: datetime | None = None
+    decimal: str | None = None  # the export's decimal mark (mapping [input] decimal)
 
 
 @dataclass
@@ -179,6 +194,7 @@ class _Builder:
         # is made from the distinct texts (``coded_strings``), not cell by cell
         self.coded: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.warnings: list[str] = []
+        self._file_mark: list[str | None] = []  # the file's decimal mark, once computed
         self._recode()
         self._apply_defaults()
         self._blank_missing_codes()
@@ -205,9 +221,26 @@ class _Builder:
         return texts
 
     def _decimal(self, values: np.ndarray) -> str | None:
-        """The column's decimal mark from its own texts, else the file's."""
+        """The column's decimal mark from its own texts, else the file's: the export's
+        (a ;-separated text), else the one its number columns show together (a workbook whose
+        result column holds numbers and one text "1.150" reads it as the interval "4,0-15,2"
+        beside it says: 1150, not 1.15)."""
+        if self.settings.decimal is not None:
+            return self.settings.decimal
         texts = [u for u in self.table.distinct(values).uniques if isinstance(u, str)]
-        return infer_decimal_mark(texts) or self.table.decimal_hint
+        return infer_decimal_mark(texts) or self.table.decimal_hint or self._file_decimal()
+
+    def _file_decimal(self) -> str | None:
+        if not self._file_mark:
+            texts = [
+                u
+                for name in DECIMAL_FIELDS
+                if (col := self.column(name)) is not None
+                for u in self.table.distinct(col).uniques
+                if isinstance(u, str)
+            ]
+            self._file_mark.append(infer_decimal_mark(texts))
+        return self._file_mark[0]
 
     def _floats(self, values: np.ndarray, func: Callable[[object], float | None]) -> np.ndarray:
         return self._apply(values, lambda c: _nan(func(c)), np.float64)
@@ -331,6 +364,30 @@ class _Builder:
             "export and blank them if they are codes"
         )
 
+    def _warn_ambiguous_marks(self, raw: np.ndarray) -> None:
+        """Results written "1.150" or "2,400" in a file that shows no decimal mark anywhere are
+        read as English writes them (1.15 and 2400: values.parse_number); a German or Dutch
+        export means 1150 and 2.4.  Said with the rows, so that a 1000-fold misreading is seen."""
+        found = self.table.distinct(raw)
+        flags = [
+            isinstance(u, str) and bool(_GROUP_OR_DECIMAL.fullmatch(u.strip()))
+            for u in found.uniques
+        ]
+        if not any(flags):
+            return
+        rows = np.flatnonzero(np.array(flags, dtype=bool)[found.codes])
+        numbers = self.table.source_rows[rows].tolist()
+        shown = ", ".join(str(r) for r in numbers[:_NOTE_EXAMPLES])
+        more = f" and {len(numbers) - _NOTE_EXAMPLES} more" if len(numbers) > _NOTE_EXAMPLES else ""
+        header = self.table.headers.get("prolactin", "prolactin")
+        self.warnings.append(
+            f"column {header!r}: {len(numbers)} result(s) written like '1.150' or '2,400' "
+            f"(row(s) {shown}{more}) can be read two ways and the file shows no decimal mark: "
+            "they were read with '.' as the decimal mark and ',' grouping thousands (1.150 = "
+            "1.15, 2,400 = 2400); a column mapping file says which the export writes "
+            '([input] decimal = "," reads 1.150 as 1150; decimal = "." confirms this reading)'
+        )
+
     def result(self) -> tuple[np.ndarray, np.ndarray]:
         """(reason codes, details) per row; '' where the row is a usable result."""
         raw = self.column("prolactin")
@@ -350,6 +407,8 @@ class _Builder:
         self._warn_unit_disagreements(cell_units, cell_unit_ids)
         self._warn_coded_units()
         self._warn_result_codes(raw)
+        if decimal is None:
+            self._warn_ambiguous_marks(raw)
         unit_codes, infos = self._distinct(unit_text, lambda t: normalise_unit(t) if t else None)
         unit = _pick(unit_codes, infos, lambda i: i.unit if i else None, object)
         factor = _pick(unit_codes, infos, lambda i: i.factor if i else math.nan, np.float64)
