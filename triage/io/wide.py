@@ -342,6 +342,15 @@ class _Builder:
                 self.cols[name] = filled
 
     # -- the result ------------------------------------------------------------------------------
+    def _flagged_rows(self, found: Distinct, flags: list[bool]) -> tuple[int, str]:
+        """How many rows hold a flagged distinct cell, and the first of their row numbers as
+        a note shows them ("4, 9, 12 and 3 more")."""
+        rows = np.flatnonzero(np.array(flags, dtype=bool)[found.codes])
+        numbers = self.table.source_rows[rows].tolist()
+        shown = ", ".join(str(r) for r in numbers[:_NOTE_EXAMPLES])
+        more = f" and {len(numbers) - _NOTE_EXAMPLES} more" if len(numbers) > _NOTE_EXAMPLES else ""
+        return len(numbers), shown + more
+
     def _warn_result_codes(self, raw: np.ndarray) -> None:
         """Results that are a research export's missing-data code (999, 9999, 99999): a real
         result can take these values, so they are triaged, but the export must be checked."""
@@ -352,14 +361,11 @@ class _Builder:
         ]
         if not any(flags):
             return
-        rows = np.flatnonzero(np.array(flags, dtype=bool)[found.codes])
-        numbers = self.table.source_rows[rows].tolist()
-        shown = ", ".join(str(r) for r in numbers[:_NOTE_EXAMPLES])
-        more = f" and {len(numbers) - _NOTE_EXAMPLES} more" if len(numbers) > _NOTE_EXAMPLES else ""
+        _, shown = self._flagged_rows(found, flags)
         codes = sorted({cell_text(u) for u, f in zip(found.uniques, flags, strict=True) if f})
         header = self.table.headers.get("prolactin", "prolactin")
         self.warnings.append(
-            f"column {header!r}: result(s) {', '.join(codes)} on row(s) {shown}{more} look like a "
+            f"column {header!r}: result(s) {', '.join(codes)} on row(s) {shown} look like a "
             "missing-data code of a research export; they were triaged as values: check the "
             "export and blank them if they are codes"
         )
@@ -375,14 +381,11 @@ class _Builder:
         ]
         if not any(flags):
             return
-        rows = np.flatnonzero(np.array(flags, dtype=bool)[found.codes])
-        numbers = self.table.source_rows[rows].tolist()
-        shown = ", ".join(str(r) for r in numbers[:_NOTE_EXAMPLES])
-        more = f" and {len(numbers) - _NOTE_EXAMPLES} more" if len(numbers) > _NOTE_EXAMPLES else ""
+        count, shown = self._flagged_rows(found, flags)
         header = self.table.headers.get("prolactin", "prolactin")
         self.warnings.append(
-            f"column {header!r}: {len(numbers)} result(s) written like '1.150' or '2,400' "
-            f"(row(s) {shown}{more}) can be read two ways and the file shows no decimal mark: "
+            f"column {header!r}: {count} result(s) written like '1.150' or '2,400' "
+            f"(row(s) {shown}) can be read two ways and the file shows no decimal mark: "
             "they were read with '.' as the decimal mark and ',' grouping thousands (1.150 = "
             "1.15, 2,400 = 2400); a column mapping file says which the export writes "
             '([input] decimal = "," reads 1.150 as 1150; decimal = "." confirms this reading)'
