@@ -297,6 +297,43 @@ def test_unacknowledged_urgent_result_is_listed_again_until_acknowledged(
     assert HistoryOptions(location="x", ack_within_hours=1).ack_within_hours == 1
 
 
+@pytest.mark.parametrize("redact", [False, True])
+def test_a_batch_run_with_no_new_file_still_lists_the_overdue_urgent_results(
+    tmp_path: Path, history_url: str, redact: bool
+) -> None:
+    """Cron mails what a run prints: a quiet night (an empty inbox) must still say the urgent
+    result nobody has acknowledged, every run, until it is (docs/history.md)."""
+    from triage.batch import BatchSettings, run_batch
+    from triage.output.options import OutputOptions
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    dropped = export(inbox / "urgent.csv", ["HX040,F,1988-07-07,2026-09-02 10:00,6000,mIU/L,"])
+    before = T0.timestamp() - 3600  # dropped into the inbox an hour before the first run
+    os.utime(dropped, (before, before))
+    template = TriageRequest(
+        inputs=[],
+        out_dir=tmp_path / "out",
+        history=HistoryOptions(location=history_url),
+        output_options=OutputOptions(redact=redact, redact_key=b"k" * 32 if redact else None),
+        jobs=1,
+    )
+    settings = BatchSettings(settle_seconds=0)
+    first = run_batch(inbox, tmp_path / "out", template, settings, now=T0)
+    assert [i.status for i in first.items] == ["done"] and len(first.urgent) == 1
+    assert first.reminders == []
+    assert run_batch(inbox, tmp_path / "out", template, settings, now=T0).reminders == []
+    quiet = run_batch(inbox, tmp_path / "out", template, settings, now=T0 + timedelta(hours=13))
+    assert quiet.items == [] and quiet.urgent == []
+    assert len(quiet.reminders) == 1 and "NOT YET ACKNOWLEDGED" in quiet.reminders[0]
+    assert ("HX040" in quiet.reminders[0]) is not redact
+    said = quiet.reminders[0].split("prolactin-triage ack ")[1].split()[0]
+    with open_history(history_url) as history:
+        history.acknowledge(parse_result_id(said), by="A. Biochemist", told="Dr W", note="", at=T0)
+    later = run_batch(inbox, tmp_path / "out", template, settings, now=T0 + timedelta(hours=14))
+    assert later.reminders == []
+
+
 def test_history_options_from_config(tmp_path: Path) -> None:
     config = str(tmp_path / "config.toml")
     options = history_options(

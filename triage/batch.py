@@ -57,7 +57,7 @@ from triage.io.readers import display_name, is_hidden_name
 from triage.isolate import IsolatedFailure, run_isolated
 from triage.knowledge import load_knowledge
 from triage.ledger import Ledger
-from triage.pipeline import TriageRequest, run_triage
+from triage.pipeline import TriageRequest, overdue_reminders, run_triage
 from triage.schema import (
     EXIT_FAIL_ON,
     EXIT_OK,
@@ -120,6 +120,9 @@ ItemHook = Callable[[BatchItem], None]
 @dataclass
 class BatchOutcome:
     items: list[BatchItem] = field(default_factory=list)
+    # Urgent results of earlier runs still unacknowledged, listed when no file was triaged
+    # (a triaged file's run lists them itself): cron mails them on a quiet night too.
+    reminders: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -231,6 +234,8 @@ class _Run:
             if item is not None:
                 self._report(outcome, item)
         shutil.rmtree(self.work, ignore_errors=True)
+        if not any(i.status in ("done", "adopted") for i in outcome.items):
+            outcome.reminders = overdue_reminders(self.template, self.at)
         return outcome
 
     def _report(self, outcome: BatchOutcome, item: BatchItem) -> None:

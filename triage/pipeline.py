@@ -29,7 +29,7 @@ import pandas as pd
 
 from triage import TOOL_NAME, __version__, collector, io
 from triage.engine import prepare, triage_frame
-from triage.history import HistoryError, HistoryOptions, HistoryRecorder
+from triage.history import HistoryError, HistoryOptions, HistoryRecorder, overdue_urgent
 from triage.io import ColumnMapping, ProgressHook, ReadOptions, load_mapping
 from triage.io import read_usable_inputs as read_inputs  # noqa: F401 (the API's name)
 from triage.isolate import die_with_parent
@@ -213,6 +213,23 @@ def _bug_error(file: str, exc: Exception) -> InputFileError:
         f"could not be triaged: internal error ({type(exc).__name__}) in the rules; this is a "
         "bug: report it (the other files were triaged)",
     )
+
+
+def overdue_reminders(request: TriageRequest, now: datetime | None = None) -> list[str]:
+    """The urgent lines of results earlier runs recorded in the history and nobody has
+    acknowledged within the set time (identifiers redacted under --redact): what a run with
+    no new input, an empty batch inbox, still says (docs/history.md: every run, until
+    acknowledged).  Nothing without a history."""
+    if request.history is None:
+        return []
+    from triage.output.redact import Redactor
+
+    knowledge = load_knowledge(request.ranges)
+    rows = overdue_urgent(request.history, now or datetime.now(UTC), knowledge.thresholds)
+    options = request.output_options
+    if options.redact and len(rows):
+        rows = Redactor.for_run(options.redact_key).redact_results(rows)
+    return overdue_lines(rows)
 
 
 def run_meta(knowledge: Knowledge, generated_at: datetime, inputs: list[InputSummary]) -> RunMeta:

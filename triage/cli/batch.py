@@ -143,7 +143,8 @@ def register(app: typer.Typer) -> None:
         moves to failed/ (with a .error.txt) and the run goes on. The ledger and the lock live in
         INBOX/.prolactin-triage/ (so does the --redact key file, unless --redact-key or
         --redact-key-file is given). Urgent results are listed on stderr (also with --quiet) and in
-        urgent.txt. Exit status: 0 done (also when the inbox was empty), 3 every new file
+        urgent.txt; with --history, a run that triages no file still lists the urgent results of
+        earlier runs that nobody has acknowledged. Exit status: 0 done (also when the inbox was empty), 3 every new file
         unusable (or the ledger is damaged), 4 some unusable, 10 --fail-on matched, 75 another
         run holds the inbox's lock (nothing done).
         """
@@ -202,4 +203,5 @@ def register(app: typer.Typer) -> None:
 
             with console.terminate_as_interrupt():
                 outcome = run_batch(inbox, out, template, settings, on_item=said)
+            console.urgent(outcome.reminders)
         raise typer.Exit(outcome.exit_code)

@@ -183,8 +183,7 @@ class HistoryRecorder:
 
     def overdue(self, now: datetime, thresholds: Any) -> pd.DataFrame:
         """Urgent results of earlier runs not acknowledged within the set time."""
-        hours = self.options.ack_within_hours or thresholds.get("ack_within_hours")
-        return self.history.unacknowledged_urgent(reported_before=now - timedelta(hours=hours))
+        return _overdue(self.history, self.options, now, thresholds)
 
     def commit(self) -> None:
         try:
@@ -197,3 +196,29 @@ class HistoryRecorder:
             self.run.rollback()
         finally:
             self.history.close()
+
+
+def _overdue(history: Any, options: HistoryOptions, now: datetime, thresholds: Any) -> pd.DataFrame:
+    hours = options.ack_within_hours or thresholds.get("ack_within_hours")
+    rows: pd.DataFrame = history.unacknowledged_urgent(reported_before=now - timedelta(hours=hours))
+    return rows
+
+
+def overdue_urgent(options: HistoryOptions, now: datetime, thresholds: Any) -> pd.DataFrame:
+    """Urgent results recorded by earlier runs and not acknowledged within the set time, read
+    without a run of their own: what a batch run with no new file still has to say (they are
+    listed again by every run until acknowledged)."""
+    import sqlalchemy as sa
+
+    from triage.history.store import describe, open_history
+
+    history = open_history(options.location)
+    try:
+        return _overdue(history, options, now, thresholds)
+    except sa.exc.SQLAlchemyError as exc:
+        raise HistoryError(
+            f"history: {describe(history.url)}: could not list the unacknowledged urgent results "
+            f"({type(exc).__name__})"
+        ) from None
+    finally:
+        history.close()
