@@ -144,9 +144,9 @@ def register(app: typer.Typer) -> None:
         INBOX/.prolactin-triage/ (so does the --redact key file, unless --redact-key or
         --redact-key-file is given). Urgent results are listed on stderr (also with --quiet) and in
         urgent.txt; with --history, a run that triages no file still lists the urgent results of
-        earlier runs that nobody has acknowledged. Exit status: 0 done (also when the inbox was empty), 3 every new file
-        unusable (or the ledger is damaged), 4 some unusable, 10 --fail-on matched, 75 another
-        run holds the inbox's lock (nothing done).
+        earlier runs that nobody has acknowledged. Exit status: 0 done (also when the inbox was
+        empty), 3 every new file unusable (or the ledger is damaged), 4 some unusable, 10
+        --fail-on matched, 75 another run holds the inbox's lock (nothing done).
         """
         redact_key, redact_key_file = redact_key_sources(ctx, redact_key, redact_key_file)
         console.configure_logging(quiet=quiet, verbose=verbose)
