@@ -361,3 +361,32 @@ def test_a_result_that_looks_like_a_missing_code_is_triaged_with_a_warning(tmp_p
     assert "rows 2, 4" in result.output or "row(s) 2, 4" in result.output
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert [r["status"] for r in data["results"]] == ["high", "normal", "high"]
+
+
+@pytest.mark.parametrize("shape", ["csv", "xlsx"])
+def test_a_unit_column_of_codes_is_the_unit_column_with_the_codebook_fix(
+    tmp_path: Path, shape: str
+) -> None:
+    """Unit codes (1 = ng/mL, 2 = mIU/L), as text in a csv or as numbers in a workbook: the
+    column is the unit column, said to hold codes, and the rows' detail gives the
+    [values.prolactin_unit] fix, never --unit (which cannot fill a unit the row gives)."""
+    rows = [["record_id", "sex", "age", "prl_value", "prl_units"]]
+    rows += [[f"S-{i}", 2, 30 + i, 20.0 + i, 1 + i % 2] for i in range(6)]
+    if shape == "csv":
+        path = write(tmp_path, "cohort.csv", "\n".join(",".join(map(str, r)) for r in rows))
+    else:
+        path = tmp_path / "cohort.xlsx"
+        pd.DataFrame(rows[1:], columns=rows[0]).to_excel(path, index=False)
+    result = read(path)
+    assert result.summary.mapping["prolactin_unit"] == "prl_units"
+    assert any("holds codes, not units (1, 2)" in w for w in result.summary.warnings)
+    assert {r.reason_code for r in result.rejected} == {"unknown_unit"}
+    assert all("[values.prolactin_unit]" in r.detail for r in result.rejected)
+    decoded = read(path, write(tmp_path, "m.toml", REDCAP_VALUES))
+    assert decoded.frame["prolactin_unit"].tolist() == ["ng/mL", "mIU/L"] * 3
+
+
+def test_an_empty_unit_cell_is_said_to_be_empty(tmp_path: Path) -> None:
+    path = write(tmp_path, "u.csv", "MRN,Sex,Prolactin,Einheit\nA1,F,12,ng/mL\nA2,F,13,\n")
+    detail = read(path).rejected[0].detail
+    assert detail.startswith("no unit for result '13' (its cell in column 'Einheit' is empty")

@@ -526,7 +526,15 @@ def _fits_percent(cell: object) -> bool | None:
 
 
 def _fits_unit(cell: object) -> bool | None:
+    """A unit; a small whole number is a codebook's code for one (REDCap, SPSS: 1 = ng/mL),
+    which says nothing: such a column stays the unit column, said to hold codes, with the
+    [values.prolactin_unit] fix, rather than 'not units' and a fix (--unit) that cannot work."""
+    if _UNIT_CODE.fullmatch(cell_text(cell).strip()):
+        return None
     return isinstance(cell, str) and (normalise_unit(cell) is not None or looks_like_unit(cell))
+
+
+_UNIT_CODE: Final = re.compile(r"\d{1,3}(?:\.0+)?")
 
 
 def _fits_flag(cell: object) -> bool | None:

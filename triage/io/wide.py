@@ -757,8 +757,14 @@ class _Builder:
             written = (
                 "" if math.isnan(high) else f"; its interval {_fmt(low)}-{_fmt(high)} does not tell"
             )
+            column = self.table.headers.get("prolactin_unit") or self.table.headers.get("unit")
+            where = (
+                f"its cell in column {column!r} is empty, and no header unit or default"
+                if column is not None
+                else "no unit column, header unit or default"
+            )
             return (
-                f"no unit for result {text!r} (no unit column, header unit or default{written}); "
+                f"no unit for result {text!r} ({where}{written}); "
                 "give the file's unit with --unit (e.g. --unit mIU/L) or the mapping file's "
                 "[defaults] prolactin_unit"
             )
