@@ -17,6 +17,7 @@ from fhir.resources.R4B.bundle import Bundle
 from typer.testing import CliRunner
 
 from triage.cli import app
+from triage.io import read_file
 from triage.outdir import MANIFEST_NAME
 from triage.schema import CAUTION_CODES
 
@@ -226,6 +227,46 @@ def test_fhir_input_end_to_end(tmp_path: Path) -> None:
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert data["inputs"][0]["rows_read"] == 5  # one row per Observation
     bundle_of(out)
+
+
+def test_an_observation_that_is_no_result_names_its_patient(tmp_path: Path) -> None:
+    """An Observation without a value, or entered in error, is rejected with the patient its
+    subject names (rejected.csv gives the patient id where the row gives it)."""
+    patient = {
+        "resourceType": "Patient",
+        "id": "p1",
+        "gender": "female",
+        "birthDate": "1990-01-01",
+        "identifier": [{"value": "MRN-77"}],
+    }
+
+    def observation(oid: str, **extra: object) -> dict[str, object]:
+        return {
+            "resourceType": "Observation",
+            "id": oid,
+            "status": "final",
+            "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
+            "subject": {"reference": "Patient/p1"},
+            **extra,
+        }
+
+    value = {"valueQuantity": {"value": 12, "unit": "ng/mL"}}
+    entries = [
+        patient,
+        observation("ok", **value),
+        observation("empty"),
+        observation("error", **{**value, "status": "entered-in-error"}),
+    ]
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": r} for r in entries],
+    }
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    read = read_file(path)
+    assert len(read.frame) == 1
+    assert [(r.source_row, r.patient_id) for r in read.rejected] == [(3, "MRN-77"), (4, "MRN-77")]
 
 
 def test_check_reports_a_fhir_file() -> None:

@@ -129,6 +129,8 @@ def test_read_file_warns_about_the_correction_and_names_the_message() -> None:
     assert read.summary.shape == "long"
     cancelled = [r for r in read.rejected if r.reason_code == "cancelled_result"]
     assert cancelled and "message 3 (control id MSG0003)" in cancelled[0].detail
+    # whose result was cancelled: rejected.csv names the patient and the specimen
+    assert (cancelled[0].patient_id, cancelled[0].specimen_id) == ("SYN1003", "FL1003")
     assert "cancelled_result" in REJECT_REASONS and "malformed_message" in REJECT_REASONS
 
 

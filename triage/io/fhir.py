@@ -371,8 +371,11 @@ def _is_tools_own(resource: Mapping[str, Any]) -> bool:
     )
 
 
-def bundle_grid(name: str, data: bytes) -> tuple[Rows, dict[int, str], list[int], list[str]]:
-    """The grid of a Bundle: rows (header first), bad rows, entry numbers, warnings."""
+def bundle_grid(
+    name: str, data: bytes
+) -> tuple[Rows, dict[int, str], list[int], list[str], dict[int, tuple[str, str]]]:
+    """The grid of a Bundle: rows (header first), bad rows, entry numbers, warnings, and the
+    patient of each bad row whose subject is known."""
     try:
         bundle = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -417,6 +420,7 @@ def bundle_grid(name: str, data: bytes) -> tuple[Rows, dict[int, str], list[int]
     rows: Rows = [list(HEADER)]
     lines: list[int] = [0]
     bad: dict[int, str] = {}
+    ids: dict[int, tuple[str, str]] = {}
     observations = 0
     for number, entry in enumerate(entries):
         resource = entry.get("resource") if isinstance(entry, Mapping) else None
@@ -437,6 +441,11 @@ def bundle_grid(name: str, data: bytes) -> tuple[Rows, dict[int, str], list[int]
             problem = f"status {resource.get('status')}"
         if problem:
             bad[row_index] = f"{label}: {problem}"
+            if who:  # whose Observation it was: rejected.csv names the patient
+                ids[row_index] = (
+                    str(_patient_cells(index.get(who), who).get("patient_id", "")),
+                    "",
+                )
             rows.append([""] * len(HEADER))
             continue
         cells = _patient_cells(index.get(who), who)
@@ -482,12 +491,12 @@ def bundle_grid(name: str, data: bytes) -> tuple[Rows, dict[int, str], list[int]
     if len(bad) == observations:
         first = bad[min(bad)]
         raise InputFileError(name, f"no usable Observation in the Bundle ({first})")
-    return rows, bad, lines, warnings
+    return rows, bad, lines, warnings, ids
 
 
 def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
     """A FHIR Bundle as one unnamed sheet (the format registry's ``open``)."""
-    rows, bad, lines, warnings = bundle_grid(name, data)
+    rows, bad, lines, warnings, ids = bundle_grid(name, data)
     if len(rows) - 1 > limits.max_rows:
         raise InputFileError(name, f"the Bundle holds more than {limits.max_rows} Observations")
 
@@ -504,4 +513,5 @@ def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
         line_numbers=lines,
         text=True,
         number_by_line=True,
+        row_ids=ids,
     )

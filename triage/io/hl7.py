@@ -161,6 +161,7 @@ class _Row:
     cells: list[object]
     bad: str = ""
     reason: str = ""
+    ids: tuple[str, str] = ("", "")  # (patient, specimen) of a row not read
 
 
 class _Reader:
@@ -369,6 +370,11 @@ class _Reader:
             )
             old.cells, old.bad, old.reason = [], "", "superseded"
         if result.void:
+            if row.cells:  # whose result it was: rejected.csv names them
+                row.ids = (
+                    str(row.cells[HEADER.index("patient_id")]),
+                    str(row.cells[HEADER.index("specimen_id")]),
+                )
             row.cells, row.bad, row.reason = [], f"{label}: {result.void}", "cancelled_result"
         else:
             self.kept[key] = len(self.rows)
@@ -411,6 +417,7 @@ class _Reader:
         numbers = [0]
         bad: dict[int, str] = {}
         reasons: dict[int, str] = {}
+        ids: dict[int, tuple[str, str]] = {}
         for index, row in enumerate(rows, start=1):
             grid.append(row.cells)
             numbers.append(row.number)
@@ -418,6 +425,8 @@ class _Reader:
                 bad[index] = row.bad
                 if row.reason:
                     reasons[index] = row.reason
+                if any(row.ids):
+                    ids[index] = row.ids
         if self.preliminary:
             listed = ", ".join(self.preliminary[:_LISTED])
             extra = len(self.preliminary) - _LISTED
@@ -449,6 +458,7 @@ class _Reader:
             text=True,
             number_by_line=True,
             row_reasons=reasons,
+            row_ids=ids,
         )
 
     def _nothing_read(self) -> str:

@@ -514,6 +514,7 @@ def split_rows(
     row_reasons: Mapping[int, str] | None = None,
     consume: bool = False,
     grid: Grid | None = None,
+    row_ids: Mapping[int, tuple[str, str]] | None = None,
 ) -> SplitRows:
     """Drop blank rows, reject repeated headers and note rows, keep the rest.
 
@@ -521,7 +522,8 @@ def split_rows(
     cells are left empty); those below the header are rejected as ``malformed_line`` and count
     as read.  ``row_numbers``: the source_row of each row (by index) when it is not its position
     (HL7 v2: the OBX segment's number); ``row_reasons``: the reason code of a bad row when it is
-    not ``malformed_line``.  ``consume``: ``rows`` is emptied once its cells are in the grid
+    not ``malformed_line``, and ``row_ids`` its (patient, specimen) when the format knows
+    them.  ``consume``: ``rows`` is emptied once its cells are in the grid
     (a large sheet's rows are then not held twice).  ``grid``: the same rows split in C
     (fast_split), whose cells and codes are taken when they are the rows below the header."""
     header = rows[header_index]
@@ -547,6 +549,7 @@ def split_rows(
         bad_rows,
         row_numbers,
         row_reasons,
+        row_ids or {},
     )
 
 
@@ -620,6 +623,7 @@ def _split_grid(
     bad_rows: Mapping[int, str] | None,
     row_numbers: Sequence[int] | None,
     row_reasons: Mapping[int, str] | None,
+    row_ids: Mapping[int, tuple[str, str]],
 ) -> SplitRows:
     if row_numbers is None:
         numbers = np.arange(header_index + 2, header_index + 2 + len(grid), dtype=np.int64)
@@ -634,6 +638,7 @@ def _split_grid(
             row_numbers[index] if row_numbers is not None else index + 1,
             (row_reasons or {}).get(index, "malformed_line"),
             detail,
+            *row_ids.get(index, ("", "")),
         )
         for index, detail in sorted((bad_rows or {}).items())
         if index > header_index

@@ -116,6 +116,7 @@ def read_file(
         bad_rows=book.bad_rows,
         row_numbers=book.line_numbers if book.number_by_line else None,
         row_reasons=book.row_reasons,
+        row_ids=book.row_ids,
         consume=True,  # the grid holds the cells: the rows as read (book.load's list) are freed
         grid=book.grid,
     )

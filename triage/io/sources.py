@@ -78,6 +78,9 @@ class Workbook:
     # The reason code of a bad row when it is not "malformed_line" (HL7: "cancelled_result",
     # "malformed_message"); rows not listed are malformed lines.
     row_reasons: dict[int, str] = field(default_factory=dict)
+    # The (patient id, specimen id) a bad row belongs to when the format still knows them (an
+    # HL7 OBX withdrawn, a FHIR Observation without a value): rejected.csv names them.
+    row_ids: dict[int, tuple[str, str]] = field(default_factory=dict)
     # A large delimited text split in C: its records as a grid with their dictionary codes
     # (layout.split_rows takes the cells below the header from it instead of the rows).
     grid: Grid | None = None
