@@ -165,6 +165,12 @@ def test_negation_carries_over_connectors_in_other_languages() -> None:
 
 # ============================================================================ clinical notes ===
 CUE_CASES: dict[str, list[tuple[str, str, str]]] = {
+    "en": [
+        ("comments", "very anxious, three venepuncture attempts", "venipuncture_stress"),
+        ("comments", "3 venepuncture attempts", "venipuncture_stress"),
+        ("comments", "two failed venipuncture attempts", "venipuncture_stress"),
+        ("comments", "several needle sticks", "venipuncture_stress"),
+    ],
     "de": [
         ("comments", "Krampfanfall heute morgen", "seizure_recent"),
         ("comments", "Entnahme 20 min nach Grand-mal-Anfall", "seizure_recent"),
@@ -177,6 +183,7 @@ CUE_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("comments", "Schädel-Hirn-Trauma vor 1 Woche", "head_trauma"),
         ("comments", "SHT vor 3 Tagen", "head_trauma"),  # "SHT 2019": chronic, see test_past_*
         ("comments", "schwierige Blutentnahme, 3 Versuche", "venipuncture_stress"),
+        ("comments", "drei Versuche, Patientin weinend", "venipuncture_stress"),
         ("symptoms", "Gesichtsfeldausfall bitemporal", "red_flag"),
         ("symptoms", "Doppelbilder", "red_flag"),
         ("symptoms", "Galaktorrhoe und Amenorrhoe", "symptom"),
@@ -196,6 +203,7 @@ CUE_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("comments", "piercing du mamelon", "chest_wall"),
         ("comments", "traumatisme crânien la semaine dernière", "head_trauma"),
         ("comments", "prélèvement difficile, patiente anxieuse", "venipuncture_stress"),
+        ("comments", "trois ponctions nécessaires", "venipuncture_stress"),
         ("symptoms", "hémianopsie bitemporale", "red_flag"),
         ("symptoms", "baisse brutale de l'acuité visuelle", "red_flag"),
         ("symptoms", "diplopie", "red_flag"),
@@ -213,6 +221,7 @@ CUE_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("comments", "culebrilla en el tórax", "chest_wall"),
         ("comments", "TCE hace 2 semanas", "head_trauma"),
         ("comments", "extracción difícil, varios intentos", "venipuncture_stress"),
+        ("comments", "tres pinchazos", "venipuncture_stress"),
         ("symptoms", "pérdida de campo visual", "red_flag"),
         ("symptoms", "cefalea intensa y súbita", "red_flag"),
         ("symptoms", "galactorrea y amenorrea", "symptom"),
@@ -228,6 +237,7 @@ CUE_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("comments", "fuoco di Sant'Antonio al torace", "chest_wall"),
         ("comments", "trauma cranico", "head_trauma"),
         ("comments", "prelievo difficoltoso, paziente ansiosa", "venipuncture_stress"),
+        ("comments", "tre tentativi di prelievo", "venipuncture_stress"),
         ("symptoms", "deficit del campo visivo", "red_flag"),
         ("symptoms", "galattorrea, amenorrea", "symptom"),
         ("symptoms", "disfunzione erettile", "symptom"),
@@ -242,6 +252,7 @@ CUE_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("comments", "tepelpiercing", "chest_wall"),
         ("comments", "hoofdtrauma na val", "head_trauma"),
         ("comments", "moeizame bloedafname", "venipuncture_stress"),
+        ("comments", "drie keer geprikt", "venipuncture_stress"),
         ("symptoms", "gezichtsvelduitval", "red_flag"),
         ("symptoms", "galactorroe en amenorroe", "symptom"),
         ("symptoms", "erectiestoornis", "symptom"),
