@@ -711,6 +711,31 @@ def test_other_sheets_with_results_are_reported(tmp_path: Path) -> None:
     assert read(path, sheet="February").summary.warnings == []
 
 
+def test_a_data_dictionary_sheet_is_not_another_sheet_of_results(tmp_path: Path) -> None:
+    """A codebook sheet names each variable twice on a row ("prl_value | Serum prolactin"):
+    that is one field, not a header of results, and no warning names it."""
+    path = tmp_path / "cohort.xlsx"
+    book = openpyxl.Workbook()
+    dictionary = book.active
+    assert dictionary is not None
+    dictionary.title = "Data dictionary"
+    for line in (
+        ["Variable", "Label", "Coding"],
+        ["record_id", "Participant ID", ""],
+        ["sex", "Sex", "1=female, 2=male"],
+        ["prl_value", "Serum prolactin", ""],
+        ["prl_units", "Prolactin units", "1=ng/mL, 2=mIU/L"],
+    ):
+        dictionary.append(line)
+    data = book.create_sheet("Data")
+    data.append(["record_id", "sex", "prl_value", "prl_unit_text"])
+    data.append(["S-1", "F", 12.5, "ng/mL"])
+    book.save(path)
+    result = read(path)
+    assert result.summary.sheet == "Data"
+    assert not [w for w in result.summary.warnings if "also hold a prolactin column" in w]
+
+
 def test_long_export_without_dates_matches_on_the_patient(tmp_path: Path) -> None:
     path = tmp_path / "undated.csv"
     path.write_text(

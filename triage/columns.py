@@ -659,6 +659,7 @@ class RowScore:
     has_prolactin: bool  # a wide prolactin column
     has_long: bool  # test (or code / LOINC) and result columns
     filled: int  # non-empty cells
+    distinct: int = 0  # different fields the cells name (each cell by its best strong match)
 
     @property
     def usable(self) -> bool:
@@ -672,6 +673,7 @@ def score_row(cells: Sequence[object], forced: Mapping[str, str] | None = None) 
     texts = [c.strip() for c in cells if isinstance(c, str) and c.strip()]
     forced_keys = {_loose(h): f for f, h in (forced or {}).items()}
     fields_seen: set[str] = set()
+    best: set[str] = set()
     recognised = 0
     for text in texts:
         forced_field = forced_keys.get(_loose(text))
@@ -681,8 +683,9 @@ def score_row(cells: Sequence[object], forced: Mapping[str, str] | None = None) 
         if strong or any(s >= WEAK_SCORE for _, s in candidates(text)):
             recognised += 1
         fields_seen.update(strong)
+        best.update(strong[:1])
     has_long = bool(fields_seen & set(LONG_MARKERS)) and "result" in fields_seen
-    return RowScore(recognised, "prolactin" in fields_seen, has_long, len(texts))
+    return RowScore(recognised, "prolactin" in fields_seen, has_long, len(texts), len(best))
 
 
 def _loose(text: str) -> str:

@@ -58,6 +58,12 @@ SAMPLE_ROWS: Final = 2000  # rows below the header whose values are checked agai
 SAMPLE_DISTINCT: Final = 200  # distinct values kept per column for those checks
 
 
+def _names_a_table(score: RowScore) -> bool:
+    """Another sheet's header row worth a warning: ALSO_MIN_FIELDS cells naming as many
+    different fields (a data dictionary's row "prl_value | Serum prolactin" names one twice)."""
+    return score.recognised >= ALSO_MIN_FIELDS and score.distinct >= ALSO_MIN_FIELDS
+
+
 @dataclass(frozen=True)
 class HeaderLocation:
     """The chosen sheet and header row (0-based index into the sheet's rows).
@@ -237,14 +243,10 @@ def locate_header(
         raise _no_prolactin_error(file, best_seen, book, header_row)
     chosen_name, chosen = max(found, key=lambda item: item[1].score.recognised)  # first of best
     also = tuple(
-        n
-        for n, c in found
-        if n != chosen_name and n not in book.hidden and c.score.recognised >= ALSO_MIN_FIELDS
+        n for n, c in found if n != chosen_name and n not in book.hidden and _names_a_table(c.score)
     )
     also_hidden = tuple(
-        n
-        for n, c in found
-        if n != chosen_name and n in book.hidden and c.score.recognised >= ALSO_MIN_FIELDS
+        n for n, c in found if n != chosen_name and n in book.hidden and _names_a_table(c.score)
     ) + tuple(n for n in skipped if _holds_table(book, n, header_row, forced))
     return HeaderLocation(
         chosen_name,
