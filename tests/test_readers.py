@@ -1022,6 +1022,20 @@ def test_spanish_surname_and_first_name_columns(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("header", ["Paciente", "Paziente", "Patiente", "Patientin"])
+def test_a_patient_column_of_names_beside_the_id_is_the_name(tmp_path: Path, header: str) -> None:
+    """'Paciente' heads an id as often as a name: beside an NHC, a column of names is the name."""
+    path = tmp_path / "es.csv"
+    path.write_text(
+        f"NHC;{header};Sexo;Prolactina (ng/ml)\n770000;GARCÍA LÓPEZ, Ana;M;12,3\n"
+        "770001;PÉREZ RUIZ, Luis;H;9,1\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert result.summary.mapping["patient_name"] == header
+    assert result.frame["patient_id"].tolist() == ["770000", "770001"]
+
+
 def test_collection_time_column_in_german(tmp_path: Path) -> None:
     path = tmp_path / "de.csv"
     path.write_text(
