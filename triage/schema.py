@@ -298,8 +298,9 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "other_test": "a long-shape row of another test that no prolactin result could take as context",
     "unreadable_age": "the age cell cannot be read and no birth date gives the age (the result is "
     "not judged against the adult interval)",
-    "malformed_line": "a delimited-text line that cannot be split safely: an unterminated quote, "
-    "more or fewer fields than the header, or a cell over the size limit",
+    "malformed_line": "a delimited-text line that cannot be split safely (an unterminated quote, "
+    "more or fewer fields than the header, a cell over the size limit), or a FHIR Observation "
+    "that is no result (no subject, no value, entered in error)",
     "implausible_date": "the collection date is outside the plausible span (before the bound in "
     "the reference data, or in the future)",
     "cancelled_result": "an HL7 v2 observation whose result status (OBX-11) says it holds no "
