@@ -390,3 +390,24 @@ def test_an_empty_unit_cell_is_said_to_be_empty(tmp_path: Path) -> None:
     path = write(tmp_path, "u.csv", "MRN,Sex,Prolactin,Einheit\nA1,F,12,ng/mL\nA2,F,13,\n")
     detail = read(path).rejected[0].detail
     assert detail.startswith("no unit for result '13' (its cell in column 'Einheit' is empty")
+
+
+def test_a_code_the_mapping_leaves_out_is_said(tmp_path: Path) -> None:
+    """A codebook code missing from [values.sex] ("3 = other") is read as written (sex not
+    known): said once with the code, on the run console too; listed codes and missing-data
+    codes are not counted, nor are number fields that recode only their missing codes."""
+    text = "record_id,sex,age,prl_value,prl_units\nS1,1,30,12,1\nS2,2,31,13,1\nS3,3,32,14,2\n"
+    text += "S4,-99,33,15,1\n"
+    mapping = write(tmp_path, "m.toml", REDCAP_VALUES + '\n[values.age_years]\n"999" = ""\n')
+    result = read(write(tmp_path, "c.csv", text), mapping)
+    said = [w for w in result.summary.warnings if "are not in the mapping file's" in w]
+    assert said == [
+        "column 'sex': code(s) 3 are not in the mapping file's [values.sex] and were read as "
+        "written; add them if the codebook gives them a meaning"
+    ]
+    out = tmp_path / "out"
+    assert invoke("run", tmp_path / "c.csv", "--columns", mapping, "--out", out).exit_code == 0
+    assert (
+        "code(s) 3 are not in the mapping file's [values.sex]"
+        in invoke("run", tmp_path / "c.csv", "--columns", mapping, "--out", out, "--force").output
+    )

@@ -50,6 +50,7 @@ KINDS: Final[tuple[WarningKind, ...]] = (
     WarningKind("holds codes, not units", "unit column(s) holding codes"),
     WarningKind("holds units the tool does not know", "unit column(s) with unknown units"),
     WarningKind("holds numeric sex codes", "sex column(s) holding numeric codes"),
+    WarningKind("are not in the mapping file's", "column(s) with codes the mapping leaves out"),
     WarningKind("codes sex as", "sex column(s) read from letter codes"),
     WarningKind("were read as below the assay's", "result(s) of 0"),
     WarningKind("dates are month-first", "date column(s) read month-first"),
@@ -69,6 +70,7 @@ SHOWN_BY_DEFAULT: Final = (
     "look like a missing-data code",
     "are both headed",
     "can be read two ways",
+    "are not in the mapping file's",
 )
 
 

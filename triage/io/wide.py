@@ -107,6 +107,8 @@ DECIMAL_FIELDS: Final = (
 )
 PERCENT_FULL: Final = 100.0
 UNIT_DEFAULT_KEYS: Final = ("prolactin_unit", "unit")
+# Fields a codebook writes as codes (1 = F): a code its [values.<field>] leaves out is said.
+CODED_FIELDS: Final = frozenset({"sex", "prolactin_unit", "unit", *FLAG_FIELDS})
 # A text shaped like a unit ("mX/L", "µE/ml", "U/l"): short, letters over letters; never a name.
 _UNIT_LIKE: Final = re.compile(r"[A-Za-zµμ%\[\]]{1,6}\s?/\s?[A-Za-z0-9.]{1,6}")
 NOT_FILLED: Final = frozenset({"prolactin_unit", "unit", "conversion_factor"})
@@ -269,6 +271,36 @@ class _Builder:
                 return found if found.strip() else None
 
             self.cols[name] = self._apply(col, recode)
+            if name in CODED_FIELDS:  # a number field recodes only its missing-data codes
+                self._warn_unlisted_codes(name, col, exact, loose)
+
+    def _warn_unlisted_codes(
+        self, name: str, col: np.ndarray, exact: Mapping[str, str], loose: Mapping[str, str]
+    ) -> None:
+        """Numeric codes of a recoded column that the mapping's [values.<field>] does not list
+        (a codebook's "3 = other" left out) are read as they are, which for most fields means
+        not given: said once, with the codes (numbers only: never a text that could be a name)."""
+        found = self.table.distinct(col)
+        unlisted = sorted(
+            {
+                cell_text(u)
+                for u, used in zip(found.uniques, _used(found), strict=True)
+                if used
+                and not is_blank(u)
+                and not is_missing_code(u)
+                and bare_number(u) is not None
+                and cell_text(u) not in exact
+                and _loose_code(cell_text(u)) not in loose
+            }
+        )
+        if not unlisted:
+            return
+        header = self.table.headers.get(name, name)
+        self.warnings.append(
+            f"column {header!r}: code(s) {', '.join(unlisted[:8])} are not in the mapping "
+            f"file's [values.{name}] and were read as written; add them if the codebook "
+            "gives them a meaning"
+        )
 
     def _blank_missing_codes(self) -> None:
         """Missing-data codes of research exports (-99, 999, "Not done", ".a") and numbers
