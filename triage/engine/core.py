@@ -7,7 +7,7 @@ Pure: no I/O besides reading the bundled cue and label vocabularies once, and no
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from triage.engine import distinct
+from triage.engine import distinct, memo
 from triage.engine.amounts import NG, LabUnit, has_markers, has_result, render
 from triage.engine.classify import Classified, classify
 from triage.engine.comment import Given, comment, decision_text, reference_text, result_sentence
@@ -414,7 +414,7 @@ def _comments(
     high_places = limits.high_decimals[first].tolist()
     raws = raw_column.iloc[first].tolist()
     rests: dict[tuple[object, ...], str] = {}
-    texts: dict[tuple[object, ...], str] = {}  # decision_text by its arguments
+    texts = memo.cache_of("decision_texts", labels)  # decision_text by its arguments
     references: dict[tuple[object, ...], str] = {}
     numbers: dict[tuple[float, int], str] = {}  # results as the lab writes them
     out: list[str] = []
@@ -466,7 +466,7 @@ def _decision_text(
     findings: list[Finding],
     found: list[Suggestion],
     given: Given | None,
-    texts: dict[tuple[object, ...], str],
+    texts: dict[Hashable, str],
 ) -> str:
     """comment.decision_text, once per distinct arguments in `texts` (many decisions share them:
     it reads the codes and strengths, not the evidence)."""
@@ -628,8 +628,17 @@ def _cue_hits(frame: pd.DataFrame, book: CueBook) -> list[Hits]:
     distinct combination of those cells (missing cells say nothing, whatever their kind)."""
     codes, first = distinct_rows([frame[field] for field in book.fields])
     distinct = frame.iloc[first]
-    columns = [book.match_column(field, distinct[field]) for field in book.fields]
-    merged = merge_hits(columns, len(first))
+    # By the combination's texts (a cell that is not text says nothing), across chunks: memo.py
+    known = memo.cache_of("cue_hits", book)
+    cells = zip(*(distinct[field].tolist() for field in book.fields), strict=True)
+    keys = [tuple(c if isinstance(c, str) else None for c in row) for row in cells]
+    new = [j for j, key in enumerate(keys) if key not in known]
+    if new:
+        unseen = distinct.iloc[new]
+        columns = [book.match_column(field, unseen[field]) for field in book.fields]
+        for j, hits in zip(new, merge_hits(columns, len(new)), strict=True):
+            known[keys[j]] = hits
+    merged = [known[key] for key in keys]
     return [merged[code] for code in codes.tolist()]
 
 
@@ -654,7 +663,8 @@ def _read_drugs(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugMat
     drugs = tuple(knowledge.drugs)
     readers = [(DRUG_LIST_FIELD, drug_matcher(drugs))]
     readers += [(f, drug_matcher(drugs, abbreviations=False)) for f in DRUG_NOTE_FIELDS]
-    found: dict[tuple[str, str], tuple[DrugMatch, ...]] = {}
+    # (field, text) -> its drugs, across chunks (memo.py)
+    found = memo.cache_of("drug_matches", knowledge.drugs)
     rows: list[dict[str, DrugMatch] | None] = [None] * len(frame)
     # Field by field (each row still takes its fields in reader order), written cells only.
     for name, matcher in readers:

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from triage.engine import memo
 from triage.engine.state_words import (
     FLAG_OF,
     Fact,
@@ -481,14 +482,16 @@ def read_states(
     olds = old.to_numpy()[first].tolist()
     youngs = young.to_numpy()[first].tolist()
     states: list[PatientState] = []
+    # The states of earlier chunks, by exactly what `combine` is given (memo.py).
+    known = memo.cache_of("states", vocab)
     for i in range(len(first)):
-        cells: list[Fact] = []
+        said: list[tuple[str, str | bool]] = []  # (column, its text, or its yes/no flag)
         for column in STATE_TEXT_COLUMNS:
             text = columns[column][i]
             if isinstance(text, str) and text.strip():
-                cells.extend(vocab.read(column, text))
+                said.append((column, text))
             elif column in FLAG_OF and isinstance(columns[FLAG_OF[column]][i], bool):
-                cells.extend(vocab.flag(column, bool(columns[FLAG_OF[column]][i])))
+                said.append((column, bool(columns[FLAG_OF[column]][i])))
         row = RowFacts(
             sex=sexes[i] if isinstance(sexes[i], str) else None,
             past_childbearing=bool(olds[i]),
@@ -498,7 +501,17 @@ def read_states(
             hcg_positive=hcg_positive[i] if isinstance(hcg_positive[i], bool) else None,
             hcg_text=hcg[i] if isinstance(hcg[i], str) else "",
         )
-        states.append(combine(cells, row))
+        given = (tuple(said), row)
+        state = known.get(given)
+        if state is None:
+            cells: list[Fact] = []
+            for column, value in said:
+                if isinstance(value, str):
+                    cells.extend(vocab.read(column, value))
+                else:
+                    cells.extend(vocab.flag(column, value))
+            state = known[given] = combine(cells, row)
+        states.append(state)
     return [states[k] for k in np.asarray(inverse).reshape(-1).tolist()]
 
 
@@ -652,14 +665,15 @@ def _states_cue(cue: str, s: PatientState) -> bool:
 def state_hits(states: Sequence[PatientState]) -> list[Hits]:
     """Per row, the state's facts as cue hits (`ctx.has("pregnancy")`, `ctx.first("dialysis")`),
     so that every rule asking the text reads the one state (computed once per distinct state)."""
-    done: dict[int, Hits] = {}
+    # By the state's id, the state kept alive beside its hits (read_states shares one state
+    # object between the rows, and between the chunks, that have the same: memo.py).
+    done = memo.cache_of("state_hits", _hits_of)
     out: list[Hits] = []
     for s in states:
         found = done.get(id(s))
-        if found is None:
-            found = _hits_of(s)
-            done[id(s)] = found
-        out.append(found)
+        if found is None or found[0] is not s:
+            found = done[id(s)] = (s, _hits_of(s))
+        out.append(found[1])
     return out
 
 
