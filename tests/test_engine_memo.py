@@ -1,4 +1,4 @@
-"""What the engine keeps from chunk to chunk (triage/engine/memo.py: patient states, cue hits,
+"""What the engine keeps from chunk to chunk (triage/engine/memo.py: patient states,
 drug matches and decision wordings by the cell values they are computed from) changes no
 result: a file triaged in small chunks with warm caches reads exactly as it does in one chunk
 with none, including rows that differ from a cached one in one input only."""

@@ -16,6 +16,7 @@ from engine_fixtures import DEFAULT, DRUGS, THRESHOLDS, knowledge, thresholds
 from triage.engine import canonical_frame, triage_frame
 from triage.engine.factors import FACTOR_RULES
 from triage.engine.suggestions import ANY_STATUS_RULES, SUGGESTION_RULES
+from triage.knowledge import load_knowledge
 from triage.knowledge.loaders import load_thresholds
 from triage.knowledge.model import Knowledge
 from triage.schema import (
@@ -426,6 +427,85 @@ def test_hook_effect_edges(mm: float, value: str, hook: bool) -> None:
     assert ("dilution_retest" in row["suggestions"]) == (hook or value.startswith(">"))
     if hook:
         assert row["priority"] in ("soon", "urgent")
+
+
+@pytest.mark.parametrize(
+    "lesion",
+    [
+        "macroadenoma",
+        "Makroadenom",
+        "macroadénome hypophysaire",
+        "large pituitary tumour with suprasellar extension",
+        "pituitary mass compressing the chiasm",
+    ],
+)
+@pytest.mark.parametrize("value", ["15", "40", "150"])
+def test_a_macroadenoma_named_without_a_size_risks_the_hook_effect(lesion: str, value: str) -> None:
+    """A macroadenoma is >= 10 mm by definition (the shipped hook_lesion_mm): named in words, or
+    by its signs, with a normal or modest result it needs the 1:100 dilution (clinical-reference
+    §8 'Hook-effect warning': known macroadenoma with PRL normal or < 200 ng/mL)."""
+    shipped = load_knowledge("default")
+    row = one({**MAN, "prolactin": value, "pituitary_lesion": lesion}, shipped)
+    assert "hook_effect_risk" in row["suggestions"]
+    assert row["suggestions"].split(";")[1] == "dilution_retest"
+    assert "macroadenoma" in suggestions(row)["hook_effect_risk"]["reason"]
+    assert row["priority"] in ("soon", "urgent")
+    small = one({**MAN, "prolactin": value, "pituitary_lesion": "microadenoma"}, shipped)
+    assert "hook_effect_risk" not in small["suggestions"]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "no pituitary lesion on MRI",
+        "no adenoma seen",
+        "No lesion.",
+        "absent",
+        "not present",
+        "pituitary lesion excluded",
+        "adenoma ruled out",
+        "normal pituitary MRI",
+        "MRI of the pituitary normal",
+        "kein Hypophysenadenom",
+        "keine Raumforderung",
+        "Adenom ausgeschlossen",
+        "unauffällige Hypophyse",
+        "pas d'adénome",
+        "aucune lésion hypophysaire",
+        "IRM hypophysaire normale",
+        "sin lesión",
+        "ninguna lesión",
+        "hipófisis normal",
+        "nessuna lesione",
+        "assente",
+        "geen afwijking",
+        "niet aanwezig",
+        "normale hypofyse",
+    ],
+)
+def test_a_lesion_cell_that_says_there_is_none(cell: str) -> None:
+    """A pituitary-lesion cell that says no lesion was found (in any of the languages read) is
+    no known lesion: no lesion factor, and the macroprolactin screen stays before imaging."""
+    row = one({**MAN, "prolactin": 40, "pituitary_lesion": cell})
+    assert "known_pituitary_lesion" not in row["factors"]
+    assert "macroprolactin_screen" in row["suggestions"]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "no change in macroadenoma",
+        "adenoma, no suprasellar extension",
+        "no new lesion; known microadenoma 6 mm",
+        "Mikroadenom 5 mm, keine Progredienz",
+        "no growth of the adenoma",
+        "residual adenoma after surgery",
+    ],
+)
+def test_a_lesion_cell_with_a_negation_about_something_else(cell: str) -> None:
+    """A negation about the lesion's course or extent leaves the lesion known."""
+    row = one({**MAN, "prolactin": 40, "pituitary_lesion": cell})
+    assert "known_pituitary_lesion" in row["factors"]
 
 
 # ------------------------------------------------------------------------------ other causes ---

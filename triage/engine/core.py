@@ -628,17 +628,8 @@ def _cue_hits(frame: pd.DataFrame, book: CueBook) -> list[Hits]:
     distinct combination of those cells (missing cells say nothing, whatever their kind)."""
     codes, first = distinct_rows([frame[field] for field in book.fields])
     distinct = frame.iloc[first]
-    # By the combination's texts (a cell that is not text says nothing), across chunks: memo.py
-    known = memo.cache_of("cue_hits", book)
-    cells = zip(*(distinct[field].tolist() for field in book.fields), strict=True)
-    keys = [tuple(c if isinstance(c, str) else None for c in row) for row in cells]
-    new = [j for j, key in enumerate(keys) if key not in known]
-    if new:
-        unseen = distinct.iloc[new]
-        columns = [book.match_column(field, unseen[field]) for field in book.fields]
-        for j, hits in zip(new, merge_hits(columns, len(new)), strict=True):
-            known[keys[j]] = hits
-    merged = [known[key] for key in keys]
+    columns = [book.match_column(field, distinct[field]) for field in book.fields]
+    merged = merge_hits(columns, len(first))
     return [merged[code] for code in codes.tolist()]
 
 

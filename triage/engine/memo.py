@@ -1,7 +1,7 @@
 """Caches that outlive a chunk.
 
 A run triages a file chunk by chunk (pipeline.triage_chunks), in one process or in forked
-workers, and the same patient states, cue hits and wordings recur from chunk to chunk: the work
+workers, and the same patient states, drug matches and wordings recur from chunk to chunk: the work
 done once per distinct combination within a chunk (distinct.py) is done once per process here,
 for what is computed from cell values alone (never from a chunk's positions or codes).
 

@@ -47,11 +47,18 @@ URGENT, SOON, ROUTINE, NONE = "urgent", "soon", "routine", "none"
 
 
 def hook_effect_risk(ctx: RowContext) -> bool:
-    """A lesion of at least hook_lesion_mm with a result below hook_max_ng_ml (any status)."""
+    """A lesion of at least hook_lesion_mm with a result below hook_max_ng_ml (any status).
+    A lesion without a size counts when it is named as giant, or as a macroadenoma (or with a
+    macroadenoma's signs: suprasellar extension, chiasm, cavernous sinus) while hook_lesion_mm
+    is no larger than macroadenoma_mm: a macroadenoma is that size by definition."""
     if not ctx.lesion.present or ctx.qualifier == ">":
         return False
     size = ctx.lesion.size_mm
-    large = ctx.lesion.giant or (size is not None and size >= ctx.t("hook_lesion_mm"))
+    if size is not None:
+        large = size >= ctx.t("hook_lesion_mm")
+    else:
+        named_macro = ctx.lesion.macro and ctx.t("hook_lesion_mm") <= ctx.t("macroadenoma_mm")
+        large = ctx.lesion.giant or named_macro
     return large and ctx.value < ctx.t("hook_max_ng_ml")
 
 

@@ -241,11 +241,12 @@ def hook_caution(s: Situation) -> str | None:
     if not s.hook:
         return None
     size = s.ctx.lesion.size_mm
-    what = (
-        f"giant lesion (≥ {fmt(s.ctx.t('giant_lesion_mm'))} mm by definition)"
-        if size is None
-        else f"lesion {fmt(size)} mm (≥ {fmt(s.ctx.t('hook_lesion_mm'))} mm)"
-    )
+    if size is not None:
+        what = f"lesion {fmt(size)} mm (≥ {fmt(s.ctx.t('hook_lesion_mm'))} mm)"
+    elif s.ctx.lesion.giant:
+        what = f"giant lesion (≥ {fmt(s.ctx.t('giant_lesion_mm'))} mm by definition)"
+    else:
+        what = f"macroadenoma (≥ {fmt(s.ctx.t('macroadenoma_mm'))} mm by definition)"
     return (
         f"{what} with prolactin "
         f"{s.ctx.level} (< {s.ctx.number(s.ctx.t('hook_max_ng_ml'), approx=True)}): a very high "
