@@ -930,6 +930,47 @@ def test_statistics_and_signature_footers_are_not_results(tmp_path: Path) -> Non
     assert len(result.rejected) == 4
 
 
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Max",
+        "Maximum",
+        "Min",
+        "Minimum",
+        "SD",
+        "Std dev",
+        "Overall",
+        "Sum of Prolactin",
+        "All patients",
+        "Range",
+        "Máximo",
+        "Mínimo",
+        "Massimo",
+        "Écart-type",
+        "Standardabweichung",
+        "Somme",
+        "Suma",
+        "Insgesamt",
+        "Totaal",
+        "Aantal",
+    ],
+)
+def test_summary_statistics_rows_are_not_patients(tmp_path: Path, label: str) -> None:
+    """A statistic under the column (a pivot's or a statistics add-in's rows) is never a
+    patient's result: 'Max 6000' would otherwise be an urgent patient named 'Max'.  Ids and
+    names that only start like one ('MAX1', 'Minnie') stay results."""
+    path = tmp_path / "stats.csv"
+    path.write_text(
+        "MRN,Sex,Age,Prolactin (mIU/L)\nA1,F,30,300\nA2,F,31,500\nMAX1,M,40,250\n"
+        f"{label},,,6000\nMinnie,,,300\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert_consistent(result)
+    assert result.frame["patient_id"].tolist() == ["A1", "A2", "MAX1", "Minnie"]
+    assert [(r.source_row, r.reason_code) for r in result.rejected] == [(5, "not_a_result_row")]
+
+
 FOOTED_HEADER = "MRN,Sex,DOB,Prolactin (ng/mL),Reference,Comments\n"
 FOOTED_ROWS = (
     "A1,F,1985-03-14,45.2,4.8-23.3,\n"
