@@ -196,6 +196,7 @@ CUE_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("medications", "Haldol Decanoat 50 mg alle 4 Wochen", "depot"),
     ],
     "fr": [
+        ("symptoms", "déficit campimétrique", "sellar_sign"),
         ("comments", "crise convulsive ce matin", "seizure_recent"),
         ("comments", "crise d'épilepsie il y a 20 minutes", "seizure_recent"),
         ("comments", "épilepsie connue", "seizure_history"),
@@ -216,6 +217,10 @@ CUE_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("comments", "prolactinome géant", "lesion_giant"),
     ],
     "es": [
+        ("symptoms", "alteraciones visuales", "red_flag"),
+        ("symptoms", "alteración de la visión", "red_flag"),
+        ("symptoms", "defecto campimétrico", "sellar_sign"),
+        ("symptoms", "disminución de la agudeza visual", "red_flag"),
         ("comments", "crisis epiléptica hoy", "seizure_recent"),
         ("comments", "convulsión hace 2 años", "seizure_history"),
         ("comments", "culebrilla en el tórax", "chest_wall"),
@@ -231,6 +236,7 @@ CUE_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("comments", "adenoma gigante", "lesion_giant"),
     ],
     "it": [
+        ("symptoms", "deficit campimetrico", "sellar_sign"),
         ("comments", "crisi epilettica stamattina", "seizure_recent"),
         ("comments", "crisi comiziale 15 minuti prima del prelievo", "seizure_recent"),
         ("comments", "crisi convulsiva nel 2020", "seizure_history"),
@@ -246,6 +252,8 @@ CUE_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("comments", "macroadenoma ipofisario", "lesion_macro"),
     ],
     "nl": [
+        ("symptoms", "visusklachten", "red_flag"),
+        ("symptoms", "gezichtsvermogen achteruit", "red_flag"),
         ("comments", "epileptische aanval vanochtend", "seizure_recent"),
         ("comments", "epileptisch insult 20 min voor afname", "seizure_recent"),
         ("comments", "gordelroos thorax", "chest_wall"),
@@ -283,6 +291,8 @@ def test_clinical_notes_in_six_languages(field: str, text: str, cue: str) -> Non
         ("symptoms", "niega cefalea", "symptom"),
         ("symptoms", "nessuna galattorrea", "symptom"),
         ("symptoms", "assenza di disturbi visivi", "red_flag"),
+        ("symptoms", "sin alteraciones visuales", "red_flag"),
+        ("symptoms", "geen visusklachten", "red_flag"),
         ("symptoms", "geen galactorroe", "symptom"),
         ("symptoms", "ontkent hoofdpijn", "symptom"),
         ("comments", "geen epileptische aanval", "seizure_history"),
