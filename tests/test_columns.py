@@ -137,6 +137,22 @@ def best(header: str) -> str | None:
         ("Thyrotropin [Units/volume] in Serum or Plasma", "tsh"),
         ("Choriogonadotropin.beta subunit [Units/volume] in Serum or Plasma", "hcg"),
         ("Ref.range", "reference_range"),
+        # lesion, gestation and kidney columns of German, French, Spanish, Italian, Dutch exports
+        ("Hypophysenadenom", "pituitary_lesion"),
+        ("Hypophysentumor", "pituitary_lesion"),
+        ("Adénome hypophysaire", "pituitary_lesion"),
+        ("Lésion hypophysaire", "pituitary_lesion"),
+        ("Hypofyseadenoom", "pituitary_lesion"),
+        ("Semaines d'aménorrhée", "gestational_weeks"),
+        ("Terme (SA)", "gestational_weeks"),
+        ("Âge gestationnel", "gestational_weeks"),
+        ("Edad gestacional", "gestational_weeks"),
+        ("Età gestazionale", "gestational_weeks"),
+        ("Settimana di gestazione", "gestational_weeks"),
+        ("Gestationsalter", "gestational_weeks"),
+        ("Kreatinine (µmol/l)", "creatinine"),
+        ("Hémodialyse", "dialysis"),
+        ("Hämodialyse", "dialysis"),
     ],
 )
 def test_header_synonyms(header: str, field: str) -> None:
