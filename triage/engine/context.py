@@ -265,12 +265,24 @@ class RowContext:
         repeat_rested_max_times_uln times its upper limit, the engine's one definition of a mild
         rise), or no interval for the state was available to judge.  In the first trimester only
         the interval itself counts: the pregnancy limit reflects term values, and early in
-        pregnancy prolactin is far lower."""
+        pregnancy prolactin is far lower.  So too from lactation_late_weeks after delivery while
+        breastfeeding: the basal level has halved by then, and the breastfeeding limit (the early
+        basal level doubled for the rise after a feed) is already more than feeding explains."""
         if not self.state:
             return False
         if self.source != "physiological" or self.status != "high":
             return True
-        return self.mild and not self.first_trimester
+        return self.mild and not self.first_trimester and not self.late_lactation
+
+    @property
+    def late_lactation(self) -> bool:
+        """Breastfeeding with a stated time since delivery of lactation_late_weeks or more."""
+        weeks = self.num("postpartum_weeks")
+        return (
+            self.state == "lactation"
+            and weeks is not None
+            and weeks >= self.t("lactation_late_weeks")
+        )
 
     @property
     def first_trimester(self) -> bool:
