@@ -971,6 +971,40 @@ def test_summary_statistics_rows_are_not_patients(tmp_path: Path, label: str) ->
     assert [(r.source_row, r.reason_code) for r in result.rejected] == [(5, "not_a_result_row")]
 
 
+def test_a_header_repeated_with_another_unit_reads_its_section_in_that_unit(
+    tmp_path: Path,
+) -> None:
+    """An export of two sites (or two assays) one under the other, each under its own header:
+    the rows below the repeated header are in the unit it names, never the first header's
+    (300 ng/mL read as 300 mIU/L would be a false normal).  A repeat naming no unit keeps the
+    first header's; the run says the unit changed."""
+    path = tmp_path / "sections.csv"
+    path.write_text(
+        "MRN,Sex,Age,Prolactin (mIU/L)\nK1,F,30,300\nK2,F,30,800\n\nSite B (Abbott)\n"
+        "MRN,Sex,Age,Prolactin (ng/mL)\nK3,F,30,300\nK4,F,30,20\n\n"
+        "MRN,Sex,Age,Prolactin\nK5,F,30,400\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert_consistent(result)
+    frame = result.frame
+    assert frame["prolactin_unit"].tolist() == ["mIU/L", "mIU/L", "ng/mL", "ng/mL", "mIU/L"]
+    assert [(r.source_row, r.reason_code) for r in result.rejected] == [
+        (5, "not_a_result_row"),
+        (6, "duplicate_header"),
+        (10, "duplicate_header"),
+    ]
+    assert any("changes the unit of column" in w for w in result.summary.warnings)
+
+
+def test_a_header_repeated_with_the_same_unit_says_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "pages.csv"
+    path.write_text("MRN,Prolactin (ng/mL)\nA,10\nMRN,Prolactin (ng/ml)\nB,20\n", encoding="utf-8")
+    result = read(path)
+    assert result.frame["prolactin_unit"].tolist() == ["ng/mL", "ng/mL"]
+    assert not any("changes the unit" in w for w in result.summary.warnings)
+
+
 FOOTED_HEADER = "MRN,Sex,DOB,Prolactin (ng/mL),Reference,Comments\n"
 FOOTED_ROWS = (
     "A1,F,1985-03-14,45.2,4.8-23.3,\n"

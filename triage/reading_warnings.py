@@ -59,6 +59,7 @@ KINDS: Final[tuple[WarningKind, ...]] = (
     WarningKind("is not UTF-8", "text encoding(s) guessed"),
     WarningKind("are both headed", "header(s) written twice"),
     WarningKind("can be read two ways", "column(s) of results with no decimal mark shown"),
+    WarningKind("changes the unit of column", "header(s) repeated with another unit"),
 )
 OTHER: Final = WarningKind("", "other warning(s)")
 # Warnings that change how values are read: `run` prints their text even without --verbose.
@@ -71,6 +72,7 @@ SHOWN_BY_DEFAULT: Final = (
     "are both headed",
     "can be read two ways",
     "are not in the mapping file's",
+    "changes the unit of column",
 )
 
 

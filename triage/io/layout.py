@@ -39,6 +39,7 @@ from triage.values import (
     is_blank,
     is_empty_value,
     looks_like_unit,
+    normalise_unit,
     normalise_word,
     slash_date_orders,
     synonyms_data,
@@ -129,6 +130,9 @@ class RawTable:
     decimal_hint: str | None = None
     text_source: bool = False  # csv: numbers in date columns are not Excel serials
     warnings: list[str] = field(default_factory=list)
+    # field -> per row, the unit its header names where a header repeated further down (a
+    # second section of the export) names another unit than the first header
+    section_units: dict[str, np.ndarray] = field(default_factory=dict)
     _distinct: dict[int, tuple[np.ndarray, Distinct]] = field(default_factory=dict, repr=False)
     _orders: dict[int, tuple[np.ndarray, frozenset[str | None]]] = field(
         default_factory=dict, repr=False
@@ -159,6 +163,12 @@ class RawTable:
     def remember(self, column: np.ndarray, found: Distinct) -> None:
         self._distinct[id(column)] = (column, found)
 
+    def header_unit(self, name: str) -> str | np.ndarray:
+        """The unit the header names for field ``name``: one text, or per row where a header
+        repeated further down names another (``section_units``)."""
+        rows = self.section_units.get(name)
+        return rows if rows is not None else self.header_units.get(name, "")
+
     def take(self, positions: np.ndarray) -> RawTable:
         """The same table restricted to some rows (positions into this table)."""
         sub = RawTable(
@@ -171,6 +181,7 @@ class RawTable:
             self.decimal_hint,
             self.text_source,
             [],
+            {name: rows[positions] for name, rows in self.section_units.items()},
         )
         for name, col in self.columns.items():
             sub.columns[name] = col[positions]
@@ -471,6 +482,11 @@ class SplitRows:
     rows_read: int
     units_row: dict[int, str] = field(default_factory=dict)  # column -> unit from a units row
     distinct: list[Distinct] = field(default_factory=list)  # per column, kept rows
+    # A header repeated below the first (a second section of the export): per kept row the
+    # number of the repeated header above it (-1: the first header's section), and the cells
+    # and row number of each repeated header, in order.
+    section: np.ndarray | None = None
+    section_headers: list[tuple[int, np.ndarray]] = field(default_factory=list)
 
 
 @cache
@@ -675,6 +691,12 @@ def _split_grid(
     else:
         split = SplitRows(grid[keep], numbers[keep], rejected, read)
         split.distinct = [found.take(keep) for found in factorized]
+    repeated = np.flatnonzero(duplicate & (filled > 0))
+    if len(repeated):  # each row's section: the number of the last repeated header above it
+        marks = np.full(len(grid), -1, dtype=np.int64)
+        marks[repeated] = np.arange(len(repeated))
+        split.section = np.maximum.accumulate(marks)[keep]
+        split.section_headers = [(int(numbers[i]), grid[i]) for i in repeated.tolist()]
     _take_units_row(split, match, file, sheet, result_field)
     split.rejected.sort(key=lambda r: r.source_row)
     return split
@@ -833,6 +855,8 @@ def _take_units_row(
         split.cells = split.cells[keep]
         split.source_rows = split.source_rows[keep]
         split.distinct = [found.take(keep) for found in split.distinct]
+        if split.section is not None:
+            split.section = split.section[keep]
         return
 
 
@@ -937,4 +961,42 @@ def build_raw_table(
     for name, col in match.fields.items():
         if col < len(split.distinct) and name not in rebuilt:
             table.remember(columns[name], split.distinct[col])
+    _section_units(table, split, match)
     return table
+
+
+def _section_units(table: RawTable, split: SplitRows, match: ColumnMatch) -> None:
+    """Where a header repeated further down names another unit for a column than the first
+    header ("Prolactin (mIU/L)" above, "Prolactin (ng/mL)" for a second site's rows), the rows
+    below it take its unit (``RawTable.section_units``), and the run says so."""
+    if split.section is None or not split.section_headers:
+        return
+    for name, col in match.fields.items():
+        first = table.header_units.get(name, "")
+        units = [first]
+        for _, cells in split.section_headers:
+            cell = cells[col] if col < len(cells) else ""
+            written = parse_header(cell).unit if isinstance(cell, str) else ""
+            units.append(written or first)  # a repeat naming no unit keeps the first's
+        if all(_same_unit(u, first) for u in units[1:]):
+            continue
+        per_row = np.asarray(units, dtype=object)[split.section + 1]
+        table.section_units[name] = per_row
+        changed = [
+            f"row {row} names {unit!r}"
+            for (row, _), unit in zip(split.section_headers, units[1:], strict=True)
+            if not _same_unit(unit, first)
+        ]
+        header = table.headers.get(name, name)
+        table.warnings.append(
+            f"the header repeated further down changes the unit of column {header!r} "
+            f"({'; '.join(changed)}; the first header {first or 'none'!r}): the rows below each "
+            "header were read in that header's unit"
+        )
+
+
+def _same_unit(one: str, other: str) -> bool:
+    """Two header units that name the same unit (or the second names none: it keeps the first)."""
+    if not one.strip():
+        return True
+    return normalise_unit(one) == normalise_unit(other) if normalise_unit(one) else one == other

@@ -568,7 +568,7 @@ class _Builder:
                 self._apply(unit_col, lambda c: cell_text(c) if not is_empty_value(c) else "")
             )
         levels.append(interval_units)
-        levels.append(self.table.header_units.get("prolactin", ""))
+        levels.append(self.table.header_unit("prolactin"))
         levels.append(self._default_unit())
         levels.append((self.settings.unit or "").strip())
         for level in levels:
@@ -629,8 +629,14 @@ class _Builder:
             self._warn_disagreement(near, far, "the unit in the result cell", "unit column")
             own_ids = np.where(cell_ids > 0, cell_ids, column_ids)
             own_texts = np.where(cell_ids > 0, cell_units, column)
-        header_text = self.table.header_units.get("prolactin", "")
-        if header_text:
+        header_text = self.table.header_unit("prolactin")
+        if isinstance(header_text, np.ndarray):  # sections with their own header unit
+            header = header_text
+            header_ids = self._apply(header, _unit_id, np.int8)
+            self._warn_disagreement(
+                (own_ids, own_texts), (header_ids, header), "the row's unit", "prolactin header"
+            )
+        elif header_text:
             header_ids = np.full(self.n, _unit_id(header_text), dtype=np.int8)
             header = np.full(self.n, header_text, dtype=object)
             self._warn_disagreement(
