@@ -478,3 +478,59 @@ def test_a_document_or_image_named_as_an_export_is_said_for_what_it_is(
     path.write_bytes(head + b"Prolactin;Sex\n12;F\n" * 20)
     with pytest.raises(InputFileError, match=rf"the file is {kind}, not a lab export"):
         read_file(path)
+
+
+# ------------------------------------------------------------------ a file without a header ---
+HEADERLESS_ROWS = [
+    ["MRN0100999", "SMITH John", "F", "1970-02-03", "PRL", "850", "mIU/L"],
+    ["MRN0100999", "SMITH John", "F", "1970-02-03", "TSH", "2.1", "mU/L"],
+    ["MRN0100998", "DOE Jane", "F", "1980-01-01", "PRL", "300", "mIU/L"],
+]
+
+
+def test_a_file_without_a_header_row_is_refused_not_half_read(tmp_path: Path) -> None:
+    """An export without a header row: its first row is data (an id, a name, a birth date, a
+    result), never the header; reading it as one would lose that row and read the others
+    against it.  The file is refused (exit 3) with what to do, and no cell of it is quoted."""
+    path = tmp_path / "noheader.csv"
+    path.write_text("".join(",".join(r) + "\n" for r in HEADERLESS_ROWS), encoding="utf-8")
+    with pytest.raises(InputFileError, match="may have no header row") as raised:
+        read_file(path, None, ReadOptions())
+    message = str(raised.value)
+    assert "SMITH" not in message and "MRN0100999" not in message
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 3
+    assert "SMITH" not in result.output
+
+
+def test_a_workbook_without_a_header_row_is_refused(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for mrn, name, sex, born, test, value, unit in HEADERLESS_ROWS:
+        sheet.append([mrn, name, sex, datetime.fromisoformat(born), test, float(value), unit])
+    path = tmp_path / "noheader.xlsx"
+    book.save(path)
+    with pytest.raises(InputFileError, match="may have no header row"):
+        read_file(path, None, ReadOptions())
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "MRN,Sex,Prolactin 2023,Unit",  # a year in a name
+        "MRN,Sex,Age,Prolactin (ng/mL),0,6",  # time points as names beside three fields
+    ],
+)
+def test_a_header_with_a_number_in_it_is_still_the_header(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "numbers.csv"
+    width = header.count(",") + 1
+    row = ["A1", "F", "30", "12", "5", "6"][:width]
+    if "Unit" in header:
+        row = ["A1", "F", "12", "ng/mL"]
+    path.write_text(header + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    read = read_file(path, None, ReadOptions())
+    assert read.summary.header_row == 1
+    assert len(read.frame) == 1

@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from itertools import chain
 from typing import Final
@@ -35,12 +36,14 @@ from triage.io.fast_split import Grid
 from triage.io.sources import Rows, Workbook
 from triage.schema import InputFileError, Rejected
 from triage.values import (
+    bare_number,
     cell_text,
     is_blank,
     is_empty_value,
     looks_like_unit,
     normalise_unit,
     normalise_word,
+    parse_date_text,
     slash_date_orders,
     synonyms_data,
 )
@@ -326,16 +329,44 @@ def _best_row(rows: Rows, indexes: Sequence[int], forced: Mapping[str, str]) -> 
 
 
 def _candidates_at(rows: Rows, index: int, forced: Mapping[str, str]) -> list[_Candidate]:
-    """The row as a header, and the row joined with the one below it (a grouped header)."""
+    """The row as a header, and the row joined with the one below it (a grouped header).  A row
+    holding as many values (numbers, dates) as recognised names, and at least
+    DATA_ROW_MIN_VALUES, is a data row, never a header: a file without a header row would
+    otherwise lose its first row to the header and read the rest against it ("PRL" in a test
+    column taken for the prolactin column)."""
     row = rows[index]
     score = score_row(row, forced)
     found: list[_Candidate] = []
+    if not forced and value_cells(row) >= max(DATA_ROW_MIN_VALUES, score.recognised):
+        return found
     if score.usable and (score.filled > 1 or _single_column_below(rows, index)):
         found.append(_Candidate(index, score, tuple(row)))
     grouped = _grouped_header(rows, index, score, forced)
     if grouped is not None:
         found.append(grouped)
     return found
+
+
+# A header row holds names: this many cells that are values (numbers, dates) make it data.
+DATA_ROW_MIN_VALUES: Final = 2
+
+
+def value_cells(row: Sequence[object]) -> int:
+    """How many cells of ``row`` are values rather than names: numbers and dates, as cells or
+    as text ("850", "1970-02-03", "03/02/1970")."""
+    count = 0
+    for cell in row:
+        if isinstance(cell, bool):
+            continue
+        if isinstance(cell, int | float | date):
+            count += not (isinstance(cell, float) and math.isnan(cell))
+        elif isinstance(cell, str) and cell.strip():
+            text = cell.strip()
+            if text[0].isdigit() and (
+                bare_number(text) is not None or parse_date_text(text) is not None
+            ):
+                count += 1
+    return count
 
 
 def _filled(row: Sequence[object]) -> int:
@@ -399,7 +430,13 @@ def _no_prolactin_error(
     seen = f"the likeliest header row has {len(headers)} filled cell(s)" + (
         f"; recognised: {named}" if named else ""
     )
-    near = [h for h in headers if mentions_prolactin(h)]
+    data = value_cells(headers) >= DATA_ROW_MIN_VALUES
+    if data:
+        seen += (
+            "; it holds values (numbers, dates), not column names: the file may have no "
+            "header row (add one)"
+        )
+    near = [] if data else [h for h in headers if mentions_prolactin(h)]
     hint = (
         f"; {', '.join(repr(h) for h in near[:5])} mention prolactin but look like another kind of "
         "column (a time point, flag, unit, limit or PEG result)"
