@@ -534,3 +534,26 @@ def test_a_header_with_a_number_in_it_is_still_the_header(tmp_path: Path, header
     read = read_file(path, None, ReadOptions())
     assert read.summary.header_row == 1
     assert len(read.frame) == 1
+
+
+@pytest.mark.parametrize("padding", [1, 4096, 100_000])
+def test_a_csv_padded_with_nul_bytes_is_read_and_the_padding_said(
+    tmp_path: Path, padding: int
+) -> None:
+    """A copy that stopped (or a file preallocated by the program writing it) ends in NUL
+    bytes: the rows before them are read, and the run says the export may be incomplete."""
+    rows = "MRN,Sex,Age,Prolactin (ng/mL)\n" + "".join(f"P{i},F,30,{10 + i}\n" for i in range(20))
+    path = tmp_path / "padded.csv"
+    path.write_bytes(rows.encode() + b"\x00" * padding)
+    read = read_file(path, None, ReadOptions())
+    assert len(read.frame) == 20 and not read.rejected
+    assert any("NUL byte(s)" in w for w in read.summary.warnings)
+
+
+def test_utf16_text_is_not_taken_for_nul_padding(tmp_path: Path) -> None:
+    rows = "MRN,Sex,Age,Prolactin (ng/mL)\n" + "".join(f"P{i},F,30,{10 + i}\n" for i in range(5))
+    path = tmp_path / "utf16.csv"
+    path.write_bytes(rows.encode("utf-16-le"))
+    read = read_file(path, None, ReadOptions())
+    assert read.frame["prolactin_value"].tolist() == [10.0, 11.0, 12.0, 13.0, 14.0]
+    assert not any("NUL" in w for w in read.summary.warnings)

@@ -961,3 +961,25 @@ def test_male_honorifics(cell: str) -> None:
 )
 def test_female_honorifics(cell: str) -> None:
     assert parse_sex(cell) == "F"
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "qualifier"),
+    [
+        ("'850", 850.0, ""),  # Excel's text prefix, as a csv export keeps it
+        ('="850"', 850.0, ""),  # Excel's text-forcing formula
+        ('= "12,5"', 12.5, ""),
+        ("'<5", 5.0, "<"),
+        ('="<5.0"', 5.0, "<"),
+    ],
+)
+def test_text_forced_numbers_are_numbers(cell: str, value: float, qualifier: str) -> None:
+    found = parse_quantity(cell)
+    assert (found.status, found.value, found.qualifier) == ("ok", value, qualifier)
+
+
+def test_text_forced_dates_and_quoted_words() -> None:
+    assert parse_date_text('="2026-01-05"') == datetime(2026, 1, 5)
+    assert parse_date_text("'05/01/2026") == datetime(2026, 1, 5)
+    assert parse_quantity("'no'").status == "unparseable"  # quoted text stays text
+    assert parse_quantity("=A1+B1").status == "unparseable"  # a formula is not its value

@@ -305,8 +305,27 @@ def is_missing_code(cell: object, *, numbers: bool = True) -> bool:
     return text in codes.raw_words or normalise_word(text) in codes.words
 
 
+# Excel's ways of forcing a cell to stay text, as they reach a csv export: ="00123", '850.
+_FORMULA_TEXT = re.compile(r'\s*=\s*"((?:[^"]|"")*)"\s*')
+
+
+def _unforced(text: str) -> str:
+    """A cell written as Excel's text-forcing formula (="850") or with its text prefix ('850),
+    as the text it holds; a text quoted in apostrophes ('no') stays as written."""
+    stripped = text.strip()
+    if stripped.startswith("="):
+        found = _FORMULA_TEXT.fullmatch(stripped)
+        return found.group(1).replace('""', '"') if found else text
+    if stripped.startswith("'") and not stripped.endswith("'"):
+        return stripped[1:]
+    return text
+
+
 def _clean_text(text: str) -> str:
-    """Unicode-normalised text with the usual mojibake and odd spaces repaired."""
+    """Unicode-normalised text with the usual mojibake and odd spaces repaired, and Excel's
+    text-forcing marks taken off (="850", '850: ``_unforced``)."""
+    if text[:1] in ("=", "'") or text.lstrip()[:1] in ("=", "'"):
+        text = _unforced(text)
     if text.isascii():  # NFKC leaves ASCII as it is; the mojibake and odd spaces are not ASCII
         return text.replace("\t", " ").strip()
     fixed = text.replace("Âµ", "µ").replace("Î¼", "μ").replace("\u2212", "-")

@@ -89,6 +89,20 @@ def decode_bytes(name: str, data: bytes) -> tuple[str, str]:
     return data.decode("latin-1"), "latin-1"
 
 
+def _without_nul_padding(data: bytes) -> tuple[bytes, int]:
+    """The bytes without a run of NUL bytes at their end (a copy that stopped, or a file
+    preallocated by the program that wrote it), and how many there were.  Not in UTF-16 text,
+    whose last character ends in a NUL byte."""
+    trimmed = data.rstrip(b"\x00")
+    padding = len(data) - len(trimmed)
+    if not padding or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data, 0
+    sample = trimmed[:4096]
+    if sample.count(b"\x00") > _NUL_SHARE_BINARY * len(sample):
+        return data, 0  # UTF-16 without a mark, or binary: decode_bytes decides
+    return trimmed, padding
+
+
 def _looks_utf16le(sample: bytes) -> bool:
     odd = sample[1::2]
     return len(odd) > 0 and odd.count(0) > 0.8 * len(odd)
@@ -173,6 +187,7 @@ def read_delimited(
     the first few thousand are then left in the grid as stand-ins (``Grid.materialise``).
     """
     limits = limits or InputLimits()
+    data, padding = _without_nul_padding(data)
     text, encoding = decode_bytes(name, data)
     # the UTF-8 bytes of the text to split (the file's own when they are: no second encoding)
     raw: bytes | None = None
@@ -236,6 +251,11 @@ def read_delimited(
     warnings: list[str] = []
     if encoding in ("cp1252", "latin-1"):
         warnings.append(f"the text is not UTF-8; read as {encoding}")
+    if padding:
+        warnings.append(
+            f"the file ends in {padding:,} NUL byte(s) (a copy that stopped, or space reserved "
+            "for it): they were ignored; check that the export is complete"
+        )
     return DelimitedText(
         rows, encoding, delimiter, "," if delimiter == ";" else None, warnings, starts, bad, grid
     )
