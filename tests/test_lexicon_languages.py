@@ -142,12 +142,30 @@ def test_capital_abbreviations_match_only_in_capitals() -> None:
         "zonder Haldol",
         "Unverträglichkeit: Risperdal",
         "alergia a haloperidol",
+        # stopped, with the verb before the drug
+        "suspendió risperidona",
+        "ya no toma risperidona",
+        "dejó la risperidona",
+        "gestopt met Risperdal",
+        "a arrêté le Dogmatil",
+        "ha sospeso Haldol",
+        "hat Haldol abgesetzt",
+        "Z.n. Risperdal",
+        "St.p. Haldol",
     ],
 )
 def test_stopped_and_absent_in_six_languages(text: str) -> None:
     mentions = MATCHER.mentions(text)
     assert mentions and all(m.negated for m in mentions), text
     assert taken(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["toma risperidona", "met Risperdal gestart", "Quetiapin; Z.n. Haldol", "Risperdal seit 2020"],
+)
+def test_a_stop_word_elsewhere_leaves_a_drug_taken(text: str) -> None:
+    assert taken(text), text
 
 
 def test_dosage_abbreviation_dot_does_not_end_the_clause() -> None:

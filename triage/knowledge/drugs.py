@@ -84,6 +84,8 @@ def _word_set_pattern(words: Iterable[str]) -> str:
 _DOSAGE_ABBREVIATIONS: Final = (
     "tbl", "tabl", "tab", "tabs", "kps", "kap", "caps", "cp", "cpr", "comp", "gtt", "gtts", "amp",
     "ret", "supp", "inj", "susp", "sol", "trpf", "gott", "stk", "cps", "bust", "sach", "fl",
+    # and the history abbreviations "Z.n." (Zustand nach) and "St.p." (status post)
+    "n", "p",
 )  # fmt: skip
 _NOT_AN_ABBREVIATION: Final = "".join(rf"(?<!\b{word}\.)" for word in _DOSAGE_ABBREVIATIONS)
 # Clause ends: punctuation, new lines, and words that start a new statement.
@@ -224,6 +226,15 @@ _NEGATING: Final = _STOPPED | _plain(
         # es
         "sin", "ningún", "ninguna", "ninguno", "nunca", "niega", "alergia a", "alérgico a",
         "previo", "previa",
+        # stopped, before the drug: "suspendió risperidona", "ya no toma risperidona", "dejó la
+        # risperidona", "gestopt met Risperdal", "a arrêté le Dogmatil", "Z.n. Risperdal"
+        "suspendió", "suspendí", "se suspendió", "suspende", "se suspende", "dejó", "dejó de tomar",
+        "dejó la", "dejó el", "ya no toma", "ya no tomaba", "ya no usa", "ya no recibe",
+        "retiró", "se retiró", "abandonó", "gestopt met", "gestopt met de", "gestopt met het",
+        "gestaakt met", "a arrêté", "a arrêté le", "a arrêté la", "arrêt de la", "ne prend plus",
+        "ha sospeso", "ha interrotto", "ha smesso", "ha smesso di", "non assume più",
+        # "Z.n.", "St.p." as the matcher reads them (words "z", "n")
+        "non prende più", "hat abgesetzt", "setzte ab", "z n", "st p",
         # verb negation: "no toma metoclopramida", "no tomaba", "no usa", "no recibe"
         "no toma", "no tomaba", "no tomó", "no usa", "no usaba", "no utiliza", "no recibe",
         "no recibía", "no lleva", "antecedente de", "antecedentes de",
