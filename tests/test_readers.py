@@ -2078,3 +2078,24 @@ def test_the_decimal_mark_of_a_mapping_file_is_checked(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r'decimal must be "," or "\."') as caught:
         load_mapping(bad)
     assert caught.value.line == 3
+
+
+def test_an_hcg_number_without_a_unit_is_read_in_iu_per_litre(tmp_path: Path) -> None:
+    """hCG is reported in IU/L, mIU/mL or U/L, which give the same number: a bare number in the
+    hCG column is read in IU/L (25000: positive, 2: negative), and the run says so; a result
+    naming its unit, and a header naming one, are read as written."""
+    path = tmp_path / "hcg.csv"
+    path.write_text(
+        "MRN,Sex,Prolactin (ng/mL),hCG\nA,F,80,25000\nB,F,80,2\nC,F,80,positive\n"
+        "D,F,80,25000 IU/L\nE,F,80,\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert result.frame["hcg_positive"].tolist()[:4] == [True, False, True, True]
+    assert pd.isna(result.frame["hcg_positive"].iloc[4])
+    assert any("without a unit were read as IU/L" in w for w in result.summary.warnings)
+    headed = tmp_path / "hcg_headed.csv"
+    headed.write_text("MRN,Sex,Prolactin (ng/mL),hCG (mIU/mL)\nA,F,80,30\n", encoding="utf-8")
+    again = read(headed)
+    assert again.frame["hcg_positive"].tolist() == [True]
+    assert not any("without a unit" in w for w in again.summary.warnings)

@@ -1128,23 +1128,36 @@ class _Builder:
         col = self.column("hcg")
         if col is None:  # left out: the frame has hcg and hcg_positive empty
             return
-        unit = self.table.header_units.get("hcg", "")
+        # A number without a unit in the hCG column is in IU/L: the units hCG is reported in
+        # (IU/L, mIU/mL, U/L) give the same number (synonyms.toml [hcg]).
+        unit = self.table.header_units.get("hcg", "") or HCG_UNIT
+        assumed: list[str] = []
 
         def raw(cell: object) -> str | None:
             text = _text(cell)
-            if text and unit:
+            if text:
                 quantity = parse_quantity(cell)
                 if quantity.status == "ok" and not quantity.unit_text:
+                    if unit is HCG_UNIT:
+                        assumed.append(text)
                     return f"{text} {unit}"
             return text
 
         texts = self._apply(col, raw)
+        if assumed:
+            header = self.table.headers.get("hcg", "hcg")
+            self.warnings.append(
+                f"column {header!r}: {len(assumed)} distinct number(s) without a unit were read "
+                f"as {HCG_UNIT} (= mIU/mL, the units hCG is reported in); name the unit in the "
+                "header if it is another"
+            )
         self.out["hcg"] = texts
         self.out["hcg_positive"] = self._apply(
             texts, lambda t: hcg_positive(t) if isinstance(t, str) else None
         )
 
 
+HCG_UNIT: Final = "IU/L"
 DATE_FIELDS: Final = ("birth_date", "collected_at")
 YEARS_PER_CENTURY: Final = 100
 
