@@ -2099,3 +2099,32 @@ def test_an_hcg_number_without_a_unit_is_read_in_iu_per_litre(tmp_path: Path) ->
     again = read(headed)
     assert again.frame["hcg_positive"].tolist() == [True]
     assert not any("without a unit" in w for w in again.summary.warnings)
+
+
+@pytest.mark.parametrize(
+    "test_name",
+    [
+        "Schwangerschaftstest (Urin)",
+        "Test de grossesse",
+        "Prueba de embarazo",
+        "Test de embarazo",
+        "Test di gravidanza",
+        "Zwangerschapstest",
+        "Gonadotropina coriónica",
+    ],
+)
+def test_a_pregnancy_test_named_in_a_long_export_is_read(tmp_path: Path, test_name: str) -> None:
+    """A long (LIS) export's pregnancy test named in the lab's language is the row's hCG, not
+    'another test' thrown away: a positive test puts the result against the pregnancy
+    interval."""
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "Patient;Geschlecht;Alter;Auftrag;Analyse;Ergebnis;Einheit\n"
+        "P1;W;30;A1;Prolaktin;1.234;mU/l\n"
+        f"P1;W;30;A1;{test_name};positiv;\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert_consistent(result)
+    assert not result.rejected
+    assert result.frame["hcg_positive"].tolist() == [True]
