@@ -2128,3 +2128,22 @@ def test_a_pregnancy_test_named_in_a_long_export_is_read(tmp_path: Path, test_na
     assert_consistent(result)
     assert not result.rejected
     assert result.frame["hcg_positive"].tolist() == [True]
+
+
+def test_lis_codes_in_a_test_name_column_are_read(tmp_path: Path) -> None:
+    """A long export whose only test column is headed 'Test' (or 'Analyte') and holds the LIS's
+    codes (PROL, TSH, PEGREC) reads them as codes: the file was refused as holding no
+    prolactin test, and a PEG recovery was thrown away as another test."""
+    path = tmp_path / "codes.csv"
+    path.write_text(
+        "MRN,Collected,Analyte,Result,Units\n"
+        "P1,2026-01-05,PROL,850,mIU/L\nP1,2026-01-05,TSH,25,mU/L\n"
+        "P2,2026-01-05,PROL,1200,mIU/L\nP2,2026-01-05,PEGREC,30,%\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert_consistent(result)
+    assert not result.rejected
+    assert result.frame["prolactin_value"].tolist() == [850.0, 1200.0]
+    assert result.frame["tsh"].tolist()[0] == 25.0
+    assert result.frame["macroprolactin_recovery_pct"].tolist()[1] == 30.0

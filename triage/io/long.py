@@ -201,6 +201,10 @@ def _candidates(
         spec for exact in keys for spec in catalogue if exact in spec.weak and _confirms(spec, kind)
     ]
     out += _by_rules(name_words, catalogue)
+    if not code.strip() and name.strip():  # a "Test" column holding the LIS's codes ("PROL")
+        name_key = _code_key(name)
+        out += [spec for spec in catalogue if name_key in spec.codes]
+        out += [spec for spec in catalogue if name_key in spec.weak and _confirms(spec, kind)]
     key = _code_key(code)
     by_code: list[LabTest] = []
     if key:
