@@ -190,6 +190,7 @@ CUE_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("comments", "several needle sticks", "venipuncture_stress"),
     ],
     "de": [
+        ("comments", "Schilddrüsenunterfunktion", "hypothyroidism"),
         ("comments", "Krampfanfall heute morgen", "seizure_recent"),
         ("comments", "Entnahme 20 min nach Grand-mal-Anfall", "seizure_recent"),
         ("comments", "bekannte Epilepsie", "seizure_history"),
@@ -215,6 +216,7 @@ CUE_CASES: dict[str, list[tuple[str, str, str]]] = {
     ],
     "fr": [
         ("symptoms", "déficit campimétrique", "sellar_sign"),
+        ("comments", "insuffisance thyroïdienne", "hypothyroidism"),
         ("comments", "crise convulsive ce matin", "seizure_recent"),
         ("comments", "crise d'épilepsie il y a 20 minutes", "seizure_recent"),
         ("comments", "épilepsie connue", "seizure_history"),
@@ -236,6 +238,7 @@ CUE_CASES: dict[str, list[tuple[str, str, str]]] = {
     ],
     "es": [
         ("symptoms", "alteraciones visuales", "red_flag"),
+        ("comments", "hipofunción tiroidea", "hypothyroidism"),
         ("symptoms", "alteración de la visión", "red_flag"),
         ("symptoms", "defecto campimétrico", "sellar_sign"),
         ("symptoms", "disminución de la agudeza visual", "red_flag"),
@@ -271,6 +274,7 @@ CUE_CASES: dict[str, list[tuple[str, str, str]]] = {
     ],
     "nl": [
         ("symptoms", "visusklachten", "red_flag"),
+        ("comments", "traag werkende schildklier", "hypothyroidism"),
         ("symptoms", "gezichtsvermogen achteruit", "red_flag"),
         ("comments", "epileptische aanval vanochtend", "seizure_recent"),
         ("comments", "epileptisch insult 20 min voor afname", "seizure_recent"),
