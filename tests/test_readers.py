@@ -2147,3 +2147,32 @@ def test_lis_codes_in_a_test_name_column_are_read(tmp_path: Path) -> None:
     assert result.frame["prolactin_value"].tolist() == [850.0, 1200.0]
     assert result.frame["tsh"].tolist()[0] == 25.0
     assert result.frame["macroprolactin_recovery_pct"].tolist()[1] == 30.0
+
+
+def test_percent_cells_stored_as_fractions_are_percentages(tmp_path: Path) -> None:
+    """A spreadsheet's percent cells hold fractions (0.35 shows as 35%): a PEG-recovery column
+    whose every value lies between 0 and 1 is read as percentages, saying so (0.35% recovery
+    read as such made a true monomeric rise look like macroprolactinaemia).  Percentages
+    written as such are read as written."""
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    book = OpenpyxlWorkbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["MRN", "Sex", "Prolactin (ng/mL)", "PEG recovery"])
+    sheet.append(["A", "F", 120, 0.35])
+    sheet.append(["B", "F", 60, 0.8])
+    for row in (2, 3):
+        sheet.cell(row, 4).number_format = "0%"
+    path = tmp_path / "pct.xlsx"
+    book.save(path)
+    result = read(path)
+    assert result.frame["macroprolactin_recovery_pct"].tolist() == pytest.approx([35.0, 80.0])
+    assert any("holds fractions" in w for w in result.summary.warnings)
+    written = tmp_path / "pct.csv"
+    written.write_text(
+        "MRN,Sex,Prolactin (ng/mL),PEG recovery\nA,F,120,35%\nB,F,60,0.8%\n", encoding="utf-8"
+    )
+    as_written = read(written)
+    assert as_written.frame["macroprolactin_recovery_pct"].tolist() == pytest.approx([35.0, 0.8])
+    assert not any("holds fractions" in w for w in as_written.summary.warnings)

@@ -1101,11 +1101,30 @@ class _Builder:
         return self._floats(col, func) if col is not None else np.full(self.n, np.nan)
 
     def _recovery(self) -> np.ndarray:
-        recovery = self._numbers("macroprolactin_recovery_pct")
+        recovery = self._percents("macroprolactin_recovery_pct")
         if self.column("macroprolactin_pct") is not None:
-            macro = self._numbers("macroprolactin_pct")
+            macro = self._percents("macroprolactin_pct")
             recovery = np.where(np.isnan(recovery), PERCENT_FULL - macro, recovery)
         return recovery
+
+    def _percents(self, name: str) -> np.ndarray:
+        """A column of percentages.  One whose every number lies between 0 and 1, none written
+        with '%', holds fractions (a spreadsheet's percent cells are fractions shown as
+        percentages: 0.35 shows as 35%): they are read as percentages, and the run says so."""
+        values = self._numbers(name)
+        col = self.column(name)
+        known = values[~np.isnan(values)]
+        if col is None or not known.size or known.max() > 1 or known.max() <= 0 or known.min() < 0:
+            return values
+        found = self.table.distinct(col)
+        if any(isinstance(u, str) and "%" in u for u in found.uniques):
+            return values
+        header = self.table.headers.get(name, name)
+        self.warnings.append(
+            f"column {header!r} holds fractions (every value between 0 and 1, as a "
+            "spreadsheet's percent cells are stored): read as percentages (0.35 = 35%)"
+        )
+        return values * PERCENT_FULL
 
     def _monomeric(self) -> np.ndarray:
         col = self.column("monomeric_prolactin")
