@@ -71,6 +71,8 @@ THRESHOLDS: dict[str, float] = {
     "post_peg_uln_male_ng_ml": 13.1,
     "tsh_upper_miu_l": 4.2,
     "tsh_strong_miu_l": 7.5,
+    "free_t4_high_pmol_l": 22,
+    "lactation_late_weeks": 26,
     "egfr_renal_likely": 30,
     "egfr_renal_possible": 60,
     "childbearing_age_min_years": 12,

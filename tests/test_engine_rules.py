@@ -1285,3 +1285,19 @@ def test_a_given_egfr_wins_over_the_creatinine() -> None:
     assert "renal_impairment" not in row["factors"]
     low = renal({**MAN, "prolactin": 45, "creatinine": 80.0, "egfr": 20.0})
     assert "egfr: 20 mL/min" in factors(low)["renal_impairment"]["evidence"]
+
+
+@pytest.mark.parametrize(
+    ("free_t4", "hypothyroid"),
+    [(None, True), (8.0, True), (15.0, True), (30.0, False), (45.0, False)],
+)
+def test_a_raised_tsh_with_a_raised_free_t4_is_not_hypothyroidism(
+    free_t4: float | None, hypothyroid: bool
+) -> None:
+    """A raised TSH with a raised free T4 (above ~22 pmol/L) is not primary hypothyroidism (a
+    TSH-secreting adenoma, thyroid hormone resistance, assay interference): no hypothyroidism
+    factor, no advice to treat it; the rise is worked up as unexplained."""
+    row = one({**WOMAN, "prolactin": 60, "tsh": 9.0, "free_t4": free_t4})
+    assert ("hypothyroidism" in row["factors"]) == hypothyroid
+    if not hypothyroid:
+        assert "treat" not in row["factor_evidence"]

@@ -356,6 +356,9 @@ def thyroid(ctx: RowContext) -> list[Finding]:
     upper = ctx.t("tsh_upper_miu_l")
     if qualifier == "<" or tsh < upper or (tsh == upper and qualifier != ">"):
         return []
+    free_t4 = ctx.num("free_t4")
+    if free_t4 is not None and free_t4 > ctx.t("free_t4_high_pmol_l"):
+        return []  # a raised TSH with a raised free T4 is not primary hypothyroidism
     evidence = f"tsh: {qualifier}{fmt(tsh)} mIU/L, above {fmt(upper)}"
     strong = ctx.t("tsh_strong_miu_l")
     if tsh < strong:
