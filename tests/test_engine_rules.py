@@ -1301,3 +1301,29 @@ def test_a_raised_tsh_with_a_raised_free_t4_is_not_hypothyroidism(
     assert ("hypothyroidism" in row["factors"]) == hypothyroid
     if not hypothyroid:
         assert "treat" not in row["factor_evidence"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "macroprolactin positive 2019",
+        "known macroprolactinaemia",
+        "Makroprolaktinämie bekannt",
+        "antécédent de macroprolactinémie",
+        "2021: macroprolactin present",
+    ],
+)
+def test_macroprolactin_found_on_an_earlier_sample_keeps_the_screen(note: str) -> None:
+    """Macroprolactin found on an earlier sample can have gone, or coexist with a true excess
+    (clinical-reference §2.3): it is a possible factor, and this sample is still screened and
+    worked up."""
+    row = one({**WOMAN, "prolactin": 150, "comments": note})
+    assert factors(row)["macroprolactinemia"]["strength"] == "possible"
+    assert "macroprolactin_screen" in row["suggestions"]
+    assert row["priority"] in ("soon", "urgent")
+
+
+def test_macroprolactin_written_for_this_sample_explains_it() -> None:
+    row = one({**WOMAN, "prolactin": 60, "comments": "macroprolactin positive"})
+    assert factors(row)["macroprolactinemia"]["strength"] == "likely"
+    assert "macroprolactin_screen" not in row["suggestions"]

@@ -565,6 +565,12 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
     if hit is not None and strength is None:
         parts.insert(0, hit.evidence())
         strength = LIKELY if mono_within is None else POSSIBLE
+        if ctx.has("macroprolactin_past"):  # found on an earlier sample
+            strength = POSSIBLE
+            parts.append(
+                "found on an earlier sample: macroprolactin can appear or disappear, and coexist "
+                "with a true excess, so this sample needs its own PEG screen"
+            )
     if strength is None:
         return []
     if mono_within is False:
