@@ -2176,3 +2176,18 @@ def test_percent_cells_stored_as_fractions_are_percentages(tmp_path: Path) -> No
     as_written = read(written)
     assert as_written.frame["macroprolactin_recovery_pct"].tolist() == pytest.approx([35.0, 0.8])
     assert not any("holds fractions" in w for w in as_written.summary.warnings)
+
+
+@pytest.mark.parametrize(("header", "warned"), [("Sexo", True), ("Sex", False)])
+def test_a_sex_column_of_m_alone_under_a_spanish_header_is_said(
+    tmp_path: Path, header: str, warned: bool
+) -> None:
+    """Under 'Sexo' an M alone may be mujer (beside H, hombre) or masculino (beside F): read as
+    male, as M/F has it, and said, with the recoding; under 'Sex' it is male."""
+    path = tmp_path / "m.csv"
+    path.write_text(
+        f"NHC;{header};Edad;Prolactina (ng/mL)\nE1;M;30;25,0\nE2;M;31;12,0\n", encoding="utf-8"
+    )
+    result = read(path)
+    assert result.frame["sex"].tolist() == ["M", "M"]
+    assert any("holds only the sex code M" in w for w in result.summary.warnings) == warned

@@ -52,6 +52,7 @@ KINDS: Final[tuple[WarningKind, ...]] = (
     WarningKind("holds numeric sex codes", "sex column(s) holding numeric codes"),
     WarningKind("are not in the mapping file's", "column(s) with codes the mapping leaves out"),
     WarningKind("codes sex as", "sex column(s) read from letter codes"),
+    WarningKind("holds only the sex code M", "sex column(s) of M alone (man or mujer?)"),
     WarningKind("were read as below the assay's", "result(s) of 0"),
     WarningKind("dates are month-first", "date column(s) read month-first"),
     WarningKind("dates in this file are", "date order(s) taken from the file"),
@@ -73,6 +74,7 @@ SHOWN_BY_DEFAULT: Final = (
     "can be read two ways",
     "are not in the mapping file's",
     "changes the unit of column",
+    "holds only the sex code M",
 )
 
 

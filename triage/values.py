@@ -1005,6 +1005,13 @@ def sex_letter_reading(cells: Sequence[object], header: str) -> LetterReading | 
     return LetterReading(agreed, "", tuple(str(r["name"]) for r in fitting))
 
 
+def sex_letter_header(header: str) -> bool:
+    """The header is of a language whose one-letter sex codes read otherwise than M/F ('Sexo',
+    'Geslacht'): synonyms.toml [[values.sex.letter_codes]] headers."""
+    heading = normalise_word(header)
+    return bool({heading, *re.findall(r"\w+", heading)} & _letter_code_headers())
+
+
 def sex_code(cell: object) -> str | None:
     """ "M" / "F" for a numeric sex code (ISO/IEC 5218: 1 male, 2 female), else None."""
     text = cell_text(cell) if not isinstance(cell, bool) else ""

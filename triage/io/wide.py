@@ -65,6 +65,7 @@ from triage.values import (
     prolactin_plausibility,
     repair_swapped_day_month,
     sex_code,
+    sex_letter_header,
     sex_letter_reading,
     slash_date_orders,
     texts_or_none,
@@ -984,6 +985,7 @@ class _Builder:
         used = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
         reading = sex_letter_reading(used, header)
         if reading is None:
+            self._warn_lone_m(used, header)
             return self._apply(col, parse_sex)
         codes = "/".join(sorted(c.upper() for c in reading.letters))
         if reading.name:
@@ -1142,6 +1144,18 @@ class _Builder:
                 continue
             out[i] = value[i] * info.factor if info.unit == self.row_unit[i] else math.nan
         return out
+
+    def _warn_lone_m(self, used: Sequence[object], header: str) -> None:
+        """A column holding only 'M' under a header of a language where M may mean a woman
+        (Spanish 'mujer' beside H, 'hombre'): read as male, as M/F has it, with the way to
+        recode it.  One letter alone cannot tell."""
+        letters = {cell_text(u).upper() for u in used if cell_text(u)}
+        if letters == {"M"} and sex_letter_header(header):
+            self.warnings.append(
+                f"column {header!r} holds only the sex code M, which in this language may mean "
+                "a woman (M = mujer beside H = hombre) or a man (M/F): read as male; if M means "
+                "mujer here, recode M as F in the column mapping file ([values.sex])"
+            )
 
     def _hcg(self) -> None:
         col = self.column("hcg")
