@@ -2191,3 +2191,22 @@ def test_a_sex_column_of_m_alone_under_a_spanish_header_is_said(
     result = read(path)
     assert result.frame["sex"].tolist() == ["M", "M"]
     assert any("holds only the sex code M" in w for w in result.summary.warnings) == warned
+
+
+def test_a_result_only_in_the_other_unit_column_is_read_in_that_unit(tmp_path: Path) -> None:
+    """Two prolactin columns headed with different units, one filled per row (as each assay or
+    site reports): a row whose result is only in the second is read from it, in its unit (it
+    was rejected as having no result: 6000 mIU/L, an urgent level, went unseen)."""
+    path = tmp_path / "two_units.csv"
+    path.write_text(
+        "MRN,Sex,Age,Prolactin (ng/mL),Prolactin (mIU/L)\n"
+        "U1,F,30,,6000\nU2,F,30,283,\nU3,F,30,10,212\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert_consistent(result)
+    assert not result.rejected
+    frame = result.frame
+    assert frame["prolactin_value"].tolist() == [6000.0, 283.0, 10.0]
+    assert frame["prolactin_unit"].tolist() == ["mIU/L", "ng/mL", "ng/mL"]
+    assert any("only in the prolactin column in mIU/L" in w for w in result.summary.warnings)

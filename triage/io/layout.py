@@ -974,6 +974,9 @@ def build_raw_table(
             columns[name] = np.full(len(split.cells), "", dtype=object)
     rebuilt = _join_name_parts(columns)
     headers = {name: match.headers[col] for name, col in match.fields.items()}
+    filled_from = _fill_from_other_unit_columns(columns, split, match)
+    if filled_from:
+        rebuilt.add("prolactin")
     if match.note_columns:
         _join_note_columns(columns, headers, split.cells, match)
         rebuilt.add("comments")
@@ -999,7 +1002,60 @@ def build_raw_table(
         if col < len(split.distinct) and name not in rebuilt:
             table.remember(columns[name], split.distinct[col])
     _section_units(table, split, match)
+    if filled_from:
+        first = table.header_units.get("prolactin", "")
+        row_units = np.full(len(split.cells), first, dtype=object)
+        for taken, unit in filled_from:
+            row_units[taken] = unit
+        if "prolactin" in table.section_units:  # a section's own header unit, where not taken
+            taken_any = np.zeros(len(row_units), dtype=bool)
+            for taken, _ in filled_from:
+                taken_any |= taken
+            row_units = np.where(taken_any, row_units, table.section_units["prolactin"])
+        table.section_units["prolactin"] = row_units
+        for taken, unit in filled_from:
+            table.warnings.append(
+                f"{int(taken.sum())} row(s) have their result only in the prolactin column in "
+                f"{unit} beside column {table.headers.get('prolactin', 'prolactin')!r}: read "
+                f"from it, in {unit}"
+            )
     return table
+
+
+def _fill_from_other_unit_columns(
+    columns: dict[str, np.ndarray], split: SplitRows, match: ColumnMatch
+) -> list[tuple[np.ndarray, str]]:
+    """Another prolactin column beside the one read, headed with another prolactin unit
+    ("Prolactin (ng/mL)" and "Prolactin (mIU/L)": one filled per row, as the assay or the site
+    reports): where the column read is empty, its cell is the result, in its header's unit
+    (else such a row was rejected as having no result).  Returns the rows taken from each such
+    column and its unit (the column read is changed in place)."""
+    col = match.fields.get("prolactin")
+    if col is None or "prolactin" not in columns or not len(split.cells):
+        return []
+    own_info = normalise_unit(match.header_units.get("prolactin", "") or "")
+    own = own_info.unit if own_info is not None else None
+    taken: list[tuple[np.ndarray, str]] = []
+    mapped = set(match.fields.values())
+    for other, text in enumerate(match.headers):
+        if other in mapped or other == col or other >= split.cells.shape[1]:
+            continue
+        found = candidates(text)
+        if not found or found[0][0] != "prolactin" or found[0][1] < STRONG_SCORE:
+            continue
+        unit = parse_header(text).unit
+        info = normalise_unit(unit) if unit else None
+        if info is None or info.unit == own:
+            continue
+        mine = columns["prolactin"]
+        theirs = split.cells[:, other]
+        empty = np.fromiter((is_blank(c) for c in mine), dtype=bool, count=len(mine))
+        given = ~np.fromiter((is_blank(c) for c in theirs), dtype=bool, count=len(theirs))
+        rows = empty & given
+        if rows.any():
+            columns["prolactin"] = np.where(rows, theirs, mine)
+            taken.append((rows, unit))
+    return taken
 
 
 def _section_units(table: RawTable, split: SplitRows, match: ColumnMatch) -> None:
