@@ -354,6 +354,10 @@ class InputSummary:
 # Rows the engine and the writers take at a time (pipeline.py): memory follows the chunk, not the
 # file.  Here, not in the pipeline, so that --help can name it without importing pandas.
 DEFAULT_CHUNK_ROWS: Final = 10_000
+# What the engine keeps from chunk to chunk (engine/memo.py): entries per cache, and free texts
+# whose drug matches it keeps (notes can be long).
+MEMO_ENTRIES_KEPT: Final = 50_000
+MEMO_TEXTS_KEPT: Final = 20_000
 
 
 # --------------------------------------------------------------------------------------------

@@ -51,7 +51,13 @@ from triage.engine.units import MIU_L, NG_ML, Converted, convert, row_set_names
 from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import fmt_lab, lab_decimals, rounded_array, written_decimals
-from triage.schema import CANONICAL_COLUMNS, ENGINE_EXTRA_COLUMNS, RESULT_COLUMNS, TEXT_FIELDS
+from triage.schema import (
+    CANONICAL_COLUMNS,
+    ENGINE_EXTRA_COLUMNS,
+    MEMO_TEXTS_KEPT,
+    RESULT_COLUMNS,
+    TEXT_FIELDS,
+)
 from triage.values import unknown_age_spans
 
 _SECONDS_PER_YEAR = np.timedelta64(1, "Y").astype("timedelta64[s]").astype("float64")
@@ -655,7 +661,7 @@ def _read_drugs(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugMat
     readers = [(DRUG_LIST_FIELD, drug_matcher(drugs))]
     readers += [(f, drug_matcher(drugs, abbreviations=False)) for f in DRUG_NOTE_FIELDS]
     # (field, text) -> its drugs, across chunks (memo.py)
-    found = memo.cache_of("drug_matches", knowledge.drugs)
+    found = memo.cache_of("drug_matches", knowledge.drugs, limit=MEMO_TEXTS_KEPT)
     rows: list[dict[str, DrugMatch] | None] = [None] * len(frame)
     # Field by field (each row still takes its fields in reader order), written cells only.
     for name, matcher in readers:

@@ -16,16 +16,17 @@ without).
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any, Final
+from typing import Any
+
+from triage.schema import MEMO_ENTRIES_KEPT
 
 # False: no value outlives its chunk (the reference the cached runs are compared with).
 ENABLED = True
-DEFAULT_LIMIT: Final = 50_000
 
 _OWNED: dict[tuple[str, int], tuple[object, dict[Hashable, Any]]] = {}
 
 
-def cache_of(name: str, owner: object, *, limit: int = DEFAULT_LIMIT) -> dict[Hashable, Any]:
+def cache_of(name: str, owner: object, *, limit: int = MEMO_ENTRIES_KEPT) -> dict[Hashable, Any]:
     """The cache ``name`` of ``owner`` (a new empty one the first time, and whenever it holds
     ``limit`` entries or more); with caching off, a new empty dict every call."""
     if not ENABLED:
