@@ -983,3 +983,11 @@ def test_text_forced_dates_and_quoted_words() -> None:
     assert parse_date_text("'05/01/2026") == datetime(2026, 1, 5)
     assert parse_quantity("'no'").status == "unparseable"  # quoted text stays text
     assert parse_quantity("=A1+B1").status == "unparseable"  # a formula is not its value
+
+
+@pytest.mark.parametrize(
+    ("word", "sex"),
+    [("vrouwelijk", "F"), ("Vrouwelijk", "F"), ("femminile", "F"), ("mannelijk", "M")],
+)
+def test_sex_adjectives_in_other_languages(word: str, sex: str) -> None:
+    assert parse_sex(word) == sex
