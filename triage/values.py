@@ -324,7 +324,7 @@ def _unforced(text: str) -> str:
 def _clean_text(text: str) -> str:
     """Unicode-normalised text with the usual mojibake and odd spaces repaired, and Excel's
     text-forcing marks taken off (="850", '850: ``_unforced``)."""
-    if text[:1] in ("=", "'") or text.lstrip()[:1] in ("=", "'"):
+    if text.lstrip()[:1] in ("=", "'"):
         text = _unforced(text)
     if text.isascii():  # NFKC leaves ASCII as it is; the mojibake and odd spaces are not ASCII
         return text.replace("\t", " ").strip()

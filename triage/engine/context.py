@@ -277,33 +277,25 @@ class RowContext:
     @property
     def late_lactation(self) -> bool:
         """Breastfeeding with a stated time since delivery of lactation_late_weeks or more."""
-        weeks = self.num("postpartum_weeks")
-        return (
-            self.state == "lactation"
-            and weeks is not None
-            and weeks >= self.t("lactation_late_weeks")
-        )
+        weeks = self._stated_weeks("lactation", "postpartum_weeks")
+        return weeks is not None and weeks >= self.t("lactation_late_weeks")
+
+    def _stated_weeks(self, state: str, column: str) -> float | None:
+        """The weeks written in ``column`` when the row is judged in ``state``, else None."""
+        return self.num(column) if self.state == state else None
 
     @property
     def first_trimester(self) -> bool:
         """Pregnant with a stated gestation before the second trimester."""
-        weeks = self.num("gestational_weeks")
-        return (
-            self.state == "pregnancy"
-            and weeks is not None
-            and 0 < weeks < self.t("trimester2_start_weeks")
-        )
+        weeks = self._stated_weeks("pregnancy", "gestational_weeks")
+        return weeks is not None and 0 < weeks < self.t("trimester2_start_weeks")
 
     @property
     def third_trimester(self) -> bool:
         """Pregnant with a stated gestation in the third trimester (trimester3_start_weeks on):
         near term a mild rise above the whole-pregnancy limit is usual."""
-        weeks = self.num("gestational_weeks")
-        return (
-            self.state == "pregnancy"
-            and weeks is not None
-            and weeks >= self.t("trimester3_start_weeks")
-        )
+        weeks = self._stated_weeks("pregnancy", "gestational_weeks")
+        return weeks is not None and weeks >= self.t("trimester3_start_weeks")
 
     @property
     def shown(self) -> str:

@@ -1002,16 +1002,11 @@ def build_raw_table(
         if col < len(split.distinct) and name not in rebuilt:
             table.remember(columns[name], split.distinct[col])
     _section_units(table, split, match)
-    if filled_from:
-        first = table.header_units.get("prolactin", "")
-        row_units = np.full(len(split.cells), first, dtype=object)
+    if filled_from:  # those rows take their column's unit; the others keep their header's
+        row_units = np.empty(len(split.cells), dtype=object)
+        row_units[:] = table.header_unit("prolactin")
         for taken, unit in filled_from:
             row_units[taken] = unit
-        if "prolactin" in table.section_units:  # a section's own header unit, where not taken
-            taken_any = np.zeros(len(row_units), dtype=bool)
-            for taken, _ in filled_from:
-                taken_any |= taken
-            row_units = np.where(taken_any, row_units, table.section_units["prolactin"])
         table.section_units["prolactin"] = row_units
         for taken, unit in filled_from:
             table.warnings.append(
@@ -1036,9 +1031,10 @@ def _fill_from_other_unit_columns(
     own_info = normalise_unit(match.header_units.get("prolactin", "") or "")
     own = own_info.unit if own_info is not None else None
     taken: list[tuple[np.ndarray, str]] = []
+    empty: np.ndarray | None = None
     mapped = set(match.fields.values())
     for other, text in enumerate(match.headers):
-        if other in mapped or other == col or other >= split.cells.shape[1]:
+        if other in mapped or other == col or other >= len(split.distinct):
             continue
         found = candidates(text)
         if not found or found[0][0] != "prolactin" or found[0][1] < STRONG_SCORE:
@@ -1047,13 +1043,14 @@ def _fill_from_other_unit_columns(
         info = normalise_unit(unit) if unit else None
         if info is None or info.unit == own:
             continue
-        mine = columns["prolactin"]
-        theirs = split.cells[:, other]
-        empty = np.fromiter((is_blank(c) for c in mine), dtype=bool, count=len(mine))
-        given = ~np.fromiter((is_blank(c) for c in theirs), dtype=bool, count=len(theirs))
-        rows = empty & given
+        if empty is None:  # the column read, blank where it has no result (one test per cell)
+            empty = _blank_mask(split.distinct[col]) if col < len(split.distinct) else None
+            if empty is None:
+                return []
+        rows = empty & ~_blank_mask(split.distinct[other])
         if rows.any():
-            columns["prolactin"] = np.where(rows, theirs, mine)
+            columns["prolactin"] = np.where(rows, split.cells[:, other], columns["prolactin"])
+            empty = empty & ~rows
             taken.append((rows, unit))
     return taken
 
@@ -1092,4 +1089,5 @@ def _same_unit(one: str, other: str) -> bool:
     """Two header units that name the same unit (or the second names none: it keeps the first)."""
     if not one.strip():
         return True
-    return normalise_unit(one) == normalise_unit(other) if normalise_unit(one) else one == other
+    info = normalise_unit(one)
+    return info == normalise_unit(other) if info is not None else one == other

@@ -1163,7 +1163,8 @@ class _Builder:
             return
         # A number without a unit in the hCG column is in IU/L: the units hCG is reported in
         # (IU/L, mIU/mL, U/L) give the same number (synonyms.toml [hcg]).
-        unit = self.table.header_units.get("hcg", "") or HCG_UNIT
+        headed = self.table.header_units.get("hcg", "")
+        unit = headed or HCG_UNIT
         assumed: list[str] = []
 
         def raw(cell: object) -> str | None:
@@ -1171,7 +1172,7 @@ class _Builder:
             if text:
                 quantity = parse_quantity(cell)
                 if quantity.status == "ok" and not quantity.unit_text:
-                    if unit is HCG_UNIT:
+                    if not headed:
                         assumed.append(text)
                     return f"{text} {unit}"
             return text
