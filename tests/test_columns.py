@@ -153,6 +153,21 @@ def best(header: str) -> str | None:
         ("Kreatinine (µmol/l)", "creatinine"),
         ("Hémodialyse", "dialysis"),
         ("Hämodialyse", "dialysis"),
+        # chronic kidney disease as a column of its own (a yes/no, a stage or words)
+        ("CKD", "kidney_disease"),
+        ("CKD (Y/N)", "kidney_disease"),
+        ("CKD stage", "kidney_disease"),
+        ("Chronic kidney disease", "kidney_disease"),
+        ("Renal impairment", "kidney_disease"),
+        ("Niereninsuffizienz", "kidney_disease"),
+        ("Chronische Niereninsuffizienz", "kidney_disease"),
+        ("Insuffisance rénale", "kidney_disease"),
+        ("Insuficiencia renal crónica", "kidney_disease"),
+        ("Insufficienza renale", "kidney_disease"),
+        ("Nierinsufficiëntie", "kidney_disease"),
+        ("Kidney transplant", "kidney_transplant"),
+        ("CKD-EPI", "egfr"),
+        ("eGFR (CKD-EPI 2021)", "egfr"),
     ],
 )
 def test_header_synonyms(header: str, field: str) -> None:

@@ -889,15 +889,15 @@ def test_snake_case_state_and_date_headers_in_six_languages(tmp_path: Path, name
     assert pd.notna(row["collected_at"])
 
 
-@pytest.mark.parametrize(
-    ("header", "text"),
-    [("ckd_stage", "CKD stage 4"), ("CKD-Stadium", "CKD stage 4"), ("Stade IRC", "CKD stage 4")],
-)
-def test_ckd_stage_is_read_into_comments_in_words(tmp_path: Path, header: str, text: str) -> None:
+@pytest.mark.parametrize("header", ["ckd_stage", "CKD-Stadium", "Stade IRC", "Estadio ERC"])
+def test_a_ckd_stage_column_is_the_kidney_disease_field(tmp_path: Path, header: str) -> None:
+    """A CKD-stage column (a bare stage per cell) is the kidney-disease field, never the eGFR,
+    and its stage is read as one (tests/test_engine_rules.py: the renal finding)."""
     result = read(write(tmp_path, "ckd.csv", f"MRN,Sex,PRL (ng/mL),{header}\nA,F,45,4\nB,F,45,\n"))
     assert "egfr" not in result.summary.mapping
-    assert result.frame.iloc[0]["comments"] == text
-    assert pd.isna(result.frame.iloc[1]["comments"]) or not result.frame.iloc[1]["comments"]
+    assert result.summary.mapping["kidney_disease"] == header
+    assert result.frame.iloc[0]["kidney_disease"] == "4"
+    assert pd.isna(result.frame.iloc[1]["kidney_disease"])
 
 
 def test_clinical_information_is_comments_and_symptoms_stay_symptoms(tmp_path: Path) -> None:

@@ -6,20 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
+from pipeline_helpers import triage_csv
 
 from triage.output.redact import redact_detail
 from triage.pipeline import TriageRequest, run_triage
 from triage.values import sex_letter_reading
-
-
-def triage_csv(tmp_path: Path, text: str) -> pd.DataFrame:
-    path = tmp_path / "export.csv"
-    path.write_text(text, encoding="utf-8")
-    return run_triage(
-        TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True)
-    ).results
 
 
 @pytest.mark.parametrize(

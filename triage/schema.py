@@ -40,6 +40,7 @@ INPUT_FIELDS: Final[tuple[str, ...]] = (
     "creatinine",
     "dialysis",
     "kidney_transplant",
+    "kidney_disease",
     "liver_disease",
     "tsh",
     "free_t4",
@@ -75,6 +76,7 @@ FLAG_FIELDS: Final[tuple[str, ...]] = (
 # Free-text fields read by the engine's text rules (strings, <NA> when empty).
 TEXT_FIELDS: Final[tuple[str, ...]] = (
     "medications",
+    "kidney_disease",
     "liver_disease",
     "pituitary_lesion",
     "symptoms",
@@ -145,6 +147,7 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "dialysis_text": "string",
     "kidney_transplant": "boolean",
     "kidney_transplant_text": "string",
+    "kidney_disease": "string",  # chronic kidney disease as written: words, a yes/no, a stage
     "liver_disease": "string",
     "tsh": "float64",
     "tsh_qualifier": "string",

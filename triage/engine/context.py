@@ -58,6 +58,7 @@ RULE_COLUMNS: tuple[str, ...] = (
     "dialysis_text",
     "kidney_transplant",
     "kidney_transplant_text",
+    "kidney_disease",
     "liver_disease",
     "tsh",
     "tsh_qualifier",

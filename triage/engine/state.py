@@ -56,6 +56,7 @@ STATE_TEXT_COLUMNS: tuple[str, ...] = (
     "menopausal_text",
     "dialysis_text",
     "kidney_transplant_text",
+    "kidney_disease",
     "liver_disease",
     "comments",
     "symptoms",

@@ -29,6 +29,7 @@ from triage.engine.text import require_table
 from triage.numbers import DAYS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from triage.resources import data_file
 from triage.schema import ConfigError
+from triage.values import normalise_word
 
 STATES_FILE = "states.toml"
 # The yes/no flag behind each state column (used when a frame has the flag but no text).
@@ -106,7 +107,7 @@ class StateVocabulary:
         self._abbreviations = tuple(str(a).lower() for a in settings.get("abbreviations", []))
         answers = require_table(spec, "answers", source)
         self._answers = {
-            kind: frozenset(str(w).lower() for w in answers.get(kind, []))
+            kind: frozenset(normalise_word(str(w)) for w in answers.get(kind, []))
             for kind in ("yes", "no", "unknown", "not_applicable")
         }
         self._columns = {
@@ -239,7 +240,7 @@ class StateVocabulary:
         return (Fact(meaning["field"], answer, FLAG_OF[column], "yes" if value else "no"),)
 
     def _answer(self, text: str) -> str | None:
-        word = " ".join(text.lower().split()).rstrip(".!").strip()
+        word = normalise_word(text)  # accents too: Italian "sì", "Sí", "NON" are answers
         if not word:
             return None
         for kind, answer in (
@@ -248,7 +249,7 @@ class StateVocabulary:
             ("yes", "yes"),
             ("no", "no"),
         ):
-            if word in self._answers[kind] or f"{word}." in self._answers[kind]:
+            if word in self._answers[kind]:
                 return answer
         return None
 

@@ -63,6 +63,7 @@ HEADER: Final[tuple[str, ...]] = (
     "kidney_transplant",
     "head_trauma",
     "symptoms",
+    "kidney_disease",
     "liver_disease",
     "pituitary_lesion",
 )
@@ -70,6 +71,7 @@ HEADER: Final[tuple[str, ...]] = (
 # field; the text of any other Condition goes to comments.
 TEXT_CONDITIONS: Final[dict[str, str]] = {
     "symptoms:": "symptoms",
+    "kidney disease:": "kidney_disease",
     "liver disease:": "liver_disease",
     "pituitary lesion:": "pituitary_lesion",
     "comments:": "comments",

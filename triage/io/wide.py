@@ -82,6 +82,7 @@ TEXT_COLUMNS: Final = (
     "patient_name",
     "assay",
     "medications",
+    "kidney_disease",
     "liver_disease",
     "pituitary_lesion",
     "symptoms",

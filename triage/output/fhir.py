@@ -232,6 +232,7 @@ CONTEXT_FLAGS: Final[dict[str, str]] = {
 }
 CONTEXT_TEXTS: Final[dict[str, str]] = {
     "symptoms": "Symptoms",
+    "kidney_disease": "Kidney disease",
     "liver_disease": "Liver disease",
     "pituitary_lesion": "Pituitary lesion",
     "comments": "Comments",
