@@ -1,7 +1,11 @@
-"""Context columns of their own, read end to end: a chronic-kidney-disease column (a yes/no, a
-stage or words, in six languages) is a possible or likely renal cause of a raised prolactin
-(clinical-reference §1.4: CKD raises prolactin, from reduced clearance and central
-dysregulation; the eGFR decides when it is given)."""
+"""Context columns read end to end, as labs and clinics write them in six languages:
+
+- a chronic-kidney-disease column (a yes/no, a stage or words) is a possible or likely renal
+  cause of a raised prolactin (clinical-reference §1.4: CKD raises prolactin, from reduced
+  clearance and central dysregulation; the eGFR decides when it is given);
+- a TSH written as a word ("erhöht", "élevée", "normal") is a TSH result: a raised one a possible
+  thyroid cause (primary hypothyroidism raises prolactin, §1.4), a normal or low one none, and
+  neither asks for a TSH again; the numbers of the same column stay numbers."""
 
 from __future__ import annotations
 
@@ -64,3 +68,60 @@ def test_a_measured_egfr_outweighs_the_kidney_disease_column(tmp_path: Path) -> 
         tmp_path, "ID,Sex,Age,Prolactin (ng/mL),Niereninsuffizienz,eGFR\nK1,F,50,60,ja,75\n"
     )
     assert "renal_impairment" not in results.iloc[0]["factors"]
+
+
+@pytest.mark.parametrize(
+    "raised", ["erhöht", "élevée", "elevada", "elevato", "verhoogd", "raised", "H", "↑"]
+)
+def test_a_tsh_written_raised_is_a_possible_thyroid_cause(tmp_path: Path, raised: str) -> None:
+    results = triage_csv(
+        tmp_path,
+        f"ID,Sex,Age,Prolactin (ng/mL),TSH\nT1,F,40,60,{raised}\nT2,F,40,60,normal\n"
+        "T3,F,40,60,12\nT4,F,40,60,\n",
+    )
+    words, normal, number, empty = (results.iloc[i] for i in range(4))
+    assert words["factors"].split(";")[0] == "hypothyroidism"
+    assert f"tsh: '{raised}' (raised" in words["factor_evidence"]
+    assert "hypothyroidism (possible)" in words["factor_evidence"]
+    assert "check free T4" in words["factor_evidence"]
+    assert "check_tsh" not in words["suggestions"]
+    assert "hypothyroidism" not in normal["factors"] and "check_tsh" not in normal["suggestions"]
+    assert "hypothyroidism (likely)" in number["factor_evidence"]  # 12 mIU/L: read as ever
+    assert "check_tsh" in empty["suggestions"]
+
+
+@pytest.mark.parametrize(
+    "word", ["normal", "im Normbereich", "dans les normes", "nella norma", "normaal", "erniedrigt"]
+)
+def test_a_tsh_written_normal_or_low_is_no_thyroid_cause(tmp_path: Path, word: str) -> None:
+    """Even beside a note of hypothyroidism: the TSH says it is controlled."""
+    results = triage_csv(
+        tmp_path,
+        f"ID,Sex,Age,Prolactin (ng/mL),TSH,Comments\nT1,F,40,60,{word},Hypothyreose\n"
+        f"T2,F,40,60,{word},\n",
+    )
+    for _, row in results.iterrows():
+        assert "hypothyroidism" not in row["factors"]
+        assert "check_tsh" not in row["suggestions"]
+        assert "TSH" not in row["factor_evidence"].split("not given:")[-1]
+
+
+def test_a_raised_tsh_in_words_with_a_raised_free_t4_is_no_thyroid_cause(tmp_path: Path) -> None:
+    """A raised TSH with a raised free T4 is not primary hypothyroidism (thresholds.toml
+    free_t4_high_pmol_l)."""
+    results = triage_csv(
+        tmp_path, "ID,Sex,Age,Prolactin (ng/mL),TSH,fT4 (pmol/L)\nT1,F,40,60,erhöht,30\n"
+    )
+    assert "hypothyroidism" not in results.iloc[0]["factors"]
+
+
+def test_a_tsh_in_words_in_a_long_export(tmp_path: Path) -> None:
+    results = triage_csv(
+        tmp_path,
+        "Patient,Geschlecht,Alter,Datum,Test,Ergebnis,Einheit\n"
+        "L1,W,40,01.02.2026,Prolaktin,60,ng/ml\n"
+        "L1,W,40,01.02.2026,TSH,erhöht,\n",
+    )
+    (row,) = (r for _, r in results.iterrows())
+    assert "tsh: 'erhöht' (raised" in row["factor_evidence"]
+    assert "check_tsh" not in row["suggestions"]

@@ -1328,3 +1328,10 @@ def test_title_column_of_degrees_is_not_sex(tmp_path: Path) -> None:
     text = "ID,Title,Age,PRL,Unit\nP1,Dr,40,20,ng/mL\nP2,Prof,35,27,ng/mL\n"
     result = read(write(tmp_path, "degrees2.csv", text))
     assert "sex" not in result.summary.mapping
+
+
+def test_a_tsh_column_of_results_in_words_is_the_tsh() -> None:
+    """A TSH column whose results are written as words ("erhöht", "normal") is still the TSH
+    (kind "lab"); one of unrelated text is not."""
+    assert value_veto("tsh", "TSH", ["erhöht", "normal", "élevée", "2,1"]) is None
+    assert value_veto("tsh", "TSH", ["siehe Befund", "folgt", "nachgefordert"]) is not None

@@ -19,6 +19,7 @@ from triage.values import (
     hcg_positive,
     infer_decimal_mark,
     is_ambiguous_date_text,
+    lab_word,
     looks_like_unit,
     map_distinct,
     normalise_unit,
@@ -991,3 +992,37 @@ def test_text_forced_dates_and_quoted_words() -> None:
 )
 def test_sex_adjectives_in_other_languages(word: str, sex: str) -> None:
     assert parse_sex(word) == sex
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("erhöht", "high"),
+        ("ERHOEHT", "high"),
+        ("élevée", "high"),
+        ("Elevee", "high"),
+        ("elevada", "high"),
+        ("elevato", "high"),
+        ("verhoogd", "high"),
+        ("H", "high"),
+        ("↑", "high"),
+        ("Raised.", "high"),
+        ("erniedrigt", "low"),
+        ("supprimée", "low"),
+        ("laag", "low"),
+        ("L", "low"),
+        ("normal", "normal"),
+        ("im Normbereich", "normal"),
+        ("dans les normes", "normal"),
+        ("nella norma", "normal"),
+        ("WNL", "normal"),
+        ("12", None),
+        ("siehe Befund", None),
+        ("high dose", None),
+        ("", None),
+        (None, None),
+        (4.5, None),
+    ],
+)
+def test_lab_results_in_words(cell: object, expected: str | None) -> None:
+    assert lab_word(cell) == expected

@@ -34,6 +34,7 @@ from triage.values import (
     is_empty_value,
     is_missing_code,
     is_unknown_word,
+    lab_word,
     looks_like_unit,
     normalise_unit,
     normalise_word,
@@ -412,6 +413,10 @@ def _fits_quantity(cell: object) -> bool | None:
     return parse_quantity(cell).status == "ok"
 
 
+def _fits_lab(cell: object) -> bool | None:
+    return _fits_quantity(cell) or lab_word(cell) is not None
+
+
 def _fits_interval(cell: object) -> bool | None:
     return parse_interval(cell) is not None or parse_sex_intervals(cell) is not None
 
@@ -577,6 +582,7 @@ def _fits_hcg(cell: object) -> bool | None:
 
 VALUE_CHECKS: Final[dict[str, CellCheck]] = {
     "quantity": _fits_quantity,
+    "lab": _fits_lab,
     "interval": _fits_interval,
     "age": _fits_age,
     "sex": _fits_sex,

@@ -151,6 +151,7 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "liver_disease": "string",
     "tsh": "float64",
     "tsh_qualifier": "string",
+    "tsh_text": "string",  # a TSH written as a word ("erhöht", "normal"): values.lab_word
     "free_t4": "float64",
     "pituitary_lesion": "string",
     "pituitary_lesion_mm": "float64",

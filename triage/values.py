@@ -218,6 +218,21 @@ def texts_or_none(cells: Sequence[object]) -> list[str | None]:
     return out
 
 
+@cache
+def _lab_words() -> dict[str, str]:
+    """Normalised word -> "high" | "low" | "normal" (synonyms.toml [values.lab_words])."""
+    table = synonyms_data()["values"]["lab_words"]
+    return {normalise_word(w): kind for kind in ("high", "low", "normal") for w in table[kind]}
+
+
+def lab_word(cell: object) -> str | None:
+    """A context lab result written as a word: "high", "low" or "normal" ("erhöht", "normale",
+    "↓"), else None (numbers, other text, empty cells)."""
+    if not isinstance(cell, str) or not cell.strip():
+        return None
+    return _lab_words().get(normalise_word(cell))
+
+
 def is_unknown_word(cell: object) -> bool:
     """True for a text that says the value is not known ("Unknown", "N/K", "not stated")."""
     return isinstance(cell, str) and normalise_word(cell) in _words().unknown

@@ -23,6 +23,7 @@ from triage.knowledge.model import DrugMatch, Knowledge
 # fmt and approx are re-exported: the one number formatter of every output (triage/numbers.py).
 from triage.numbers import approx as approx
 from triage.numbers import fmt as fmt
+from triage.values import lab_word
 
 LIKELY = "likely"
 POSSIBLE = "possible"
@@ -62,6 +63,7 @@ RULE_COLUMNS: tuple[str, ...] = (
     "liver_disease",
     "tsh",
     "tsh_qualifier",
+    "tsh_text",
     "free_t4",
     "pituitary_lesion",
     "pituitary_lesion_mm",
@@ -328,6 +330,11 @@ class RowContext:
         """An interval given in ng/mL in the row's unit: '4.81–23.4 ng/mL', '≤ 23.4 ng/mL',
         '102–496 mIU/L (4.81–23.4 ng/mL)'."""
         return self.lab.range(low_ng_ml, high_ng_ml)
+
+    @property
+    def tsh_word(self) -> str | None:
+        """The TSH written as a word ("erhöht", "normal", "↓"): "high", "low" or "normal"."""
+        return lab_word(self.raw("tsh_text"))
 
     @property
     def off_scale(self) -> str:

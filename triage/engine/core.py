@@ -381,7 +381,7 @@ def _comments(
     kidney_column = (
         work["egfr"].notna() | work["creatinine"].notna() | work["dialysis"].notna()
     ).to_numpy(dtype=bool) & high
-    thyroid_column = work["tsh"].notna().to_numpy(dtype=bool) & high
+    thyroid_column = (work["tsh"].notna() | work["tsh_text"].notna()).to_numpy(dtype=bool) & high
     priority_column = np.array([d[0] for d in decisions], dtype=object)
     codes, first = distinct_rows(
         [

@@ -346,6 +346,8 @@ def _ckd_without_egfr(ctx: RowContext) -> list[Finding]:
 def thyroid(ctx: RowContext) -> list[Finding]:
     rule = "thyroid_function"
     tsh = ctx.num("tsh")
+    if tsh is None and ctx.tsh_word is not None:  # a TSH result in words: "erhöht", "normal"
+        return _tsh_in_words(ctx, ctx.tsh_word)
     if tsh is None:
         hit = ctx.first("hypothyroidism")
         if hit is None:
@@ -368,6 +370,18 @@ def thyroid(ctx: RowContext) -> list[Finding]:
     found = _ranged(ctx, "hypothyroidism", rule, evidence, ceiling, "hypothyroidism")
     likely = found.strength == LIKELY
     return [replace(found, evidence=found.evidence + _treat_and_repeat(ctx, likely))]
+
+
+def _tsh_in_words(ctx: RowContext, word: str) -> list[Finding]:
+    """A TSH written as a word: a raised one is a possible cause (how far it is raised, which
+    decides the strength, is not known), unless the free T4 is raised too; a normal or low one
+    is no thyroid cause, whatever a note says."""
+    free_t4 = ctx.num("free_t4")
+    if word != "high" or (free_t4 is not None and free_t4 > ctx.t("free_t4_high_pmol_l")):
+        return []
+    text = f"tsh: '{ctx.text('tsh_text')}' (raised; no value given to show how far)"
+    evidence = text + _treat_and_repeat(ctx, False)
+    return [Finding("hypothyroidism", POSSIBLE, evidence, "thyroid_function")]
 
 
 def _treat_and_repeat(ctx: RowContext, likely: bool) -> str:
@@ -760,7 +774,7 @@ def _unexplained_text(ctx: RowContext) -> str:
         label
         for label, present in (
             ("medications", meds is not None or no_meds is not None),
-            ("TSH", ctx.num("tsh") is not None),
+            ("TSH", ctx.num("tsh") is not None or ctx.tsh_word is not None),
             ("eGFR", ctx.num("egfr") is not None or ctx.num("creatinine") is not None),
         )
         if not present

@@ -480,10 +480,10 @@ def macroprolactin_screen(s: Situation) -> str | None:
 # ---------------------------------------------------------------------------------------------
 @suggestion_rule("check_tsh", "thyroid_missing")
 def check_tsh(s: Situation) -> str | None:
-    """Only when the row has no TSH: a TSH in the row is already judged (a raised one is the
-    hypothyroidism factor, whose evidence says: free T4, treat, re-check prolactin once
-    euthyroid)."""
-    if not s.work_up or s.ctx.num("tsh") is not None:
+    """Only when the row has no TSH (a number, or a word: "erhöht", "normal"): a TSH in the row
+    is already judged (a raised one is the hypothyroidism factor, whose evidence says: free T4,
+    treat, re-check prolactin once euthyroid)."""
+    if not s.work_up or s.ctx.num("tsh") is not None or s.ctx.tsh_word is not None:
         return None
     return "no TSH given: hypothyroidism raises prolactin and can mimic a pituitary lesion"
 

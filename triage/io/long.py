@@ -30,7 +30,14 @@ import pandas as pd
 
 from triage.columns import header_words, parse_header, parse_rule, unit_kind
 from triage.io.layout import RawTable
-from triage.io.wide import BuildResult, BuildSettings, build_frame, date_column, typed_column
+from triage.io.wide import (
+    LAB_WORD_FIELDS,
+    BuildResult,
+    BuildSettings,
+    build_frame,
+    date_column,
+    typed_column,
+)
 from triage.schema import InputFileError, Rejected
 from triage.values import (
     cell_text,
@@ -38,6 +45,7 @@ from triage.values import (
     hcg_positive,
     infer_decimal_mark,
     is_empty_value,
+    lab_word,
     normalise_unit,
     parse_quantity,
     synonyms_data,
@@ -284,7 +292,7 @@ class _Context:
     fields: np.ndarray  # canonical field per row
     values: np.ndarray  # float (NaN for hcg)
     qualifiers: np.ndarray
-    texts: np.ndarray  # hcg text as written
+    texts: np.ndarray  # hcg text as written; a result in words (LAB_WORD_FIELDS)
     units: np.ndarray  # normalise_unit info or None (monomeric prolactin)
 
 
@@ -603,6 +611,8 @@ def _context_value(
         return (math.nan, "", text, None) if text else None
     quantity = parse_quantity(cell, decimal)
     if quantity.status != "ok" or quantity.value is None:
+        if spec.field in LAB_WORD_FIELDS and lab_word(cell):  # "erhöht", "normal"
+            return math.nan, "", cell_text(cell), None
         return None
     value, qualifier = quantity.value, quantity.qualifier
     if spec.complement:
@@ -773,6 +783,9 @@ def _apply_context(
         _fill(frame, name, fi, list(values), "float64")
         if name in QUALIFIED:
             _fill(frame, f"{name}_qualifier", fi, list(context.qualifiers[c]), "string")
+        if name in LAB_WORD_FIELDS:  # a result in words where no number is
+            words = [t if v != v else None for t, v in zip(context.texts[c], values, strict=True)]
+            _fill(frame, f"{name}_text", fi, words, "string")
     return frame
 
 

@@ -50,6 +50,7 @@ from triage.values import (
     is_empty_value,
     is_missing_code,
     is_unknown_word,
+    lab_word,
     missing_code_fields,
     normalise_unit,
     parse_age_years,
@@ -92,6 +93,9 @@ TEXT_COLUMNS: Final = (
     "location",
 )
 QUALIFIED_NUMBERS: Final = ("egfr", "tsh")
+# Of those, the lab results that may be written as a word ("erhöht", "normal", "↓"): kept in
+# f"{name}_text" (values.lab_word); the engine reads them where the number is missing.
+LAB_WORD_FIELDS: Final = ("tsh",)
 PLAIN_NUMBERS: Final = ("creatinine", "free_t4")
 # A number that reads as thousands or as three decimals: "1.150", "2,400" (not "0.150").
 _GROUP_OR_DECIMAL: Final = re.compile(r"[<>≤≥]?\s*[1-9]\d{0,2}[.,]\d{3}(?:\s*\S+)?")
@@ -1056,6 +1060,11 @@ class _Builder:
             self.out[f"{name}_qualifier"] = _pick(
                 codes, parsed, lambda q: q.qualifier if q.value is not None else None, object
             )
+            if name in LAB_WORD_FIELDS:  # a result in words: "erhöht", "normal" (values.lab_word)
+                words = self._apply(col, lambda c: cell_text(c) if lab_word(c) else None)
+                self.out[f"{name}_text"] = words
+                self._warn_unread_numbers(name, col, self.out[name], words != None)  # noqa: E711
+                continue
             self._warn_unread_numbers(name, col, self.out[name])
         for name in PLAIN_NUMBERS:
             self.out[name] = self._numbers(name)
@@ -1074,14 +1083,19 @@ class _Builder:
         factor = self.settings.conversion_factor
         self.out["conversion_factor"] = np.full(self.n, math.nan if factor is None else factor)
 
-    def _warn_unread_numbers(self, name: str, col: np.ndarray, values: np.ndarray) -> None:
+    def _warn_unread_numbers(
+        self, name: str, col: np.ndarray, values: np.ndarray, read: np.ndarray | None = None
+    ) -> None:
         """Cells of a lab number column (eGFR, TSH ...) that hold text but no number ("Pille",
         a shifted cell) are read as not given, as empty and missing-code cells are: said once
-        per column, with the first row, so that a shifted or mistyped column is seen."""
+        per column, with the first row, so that a shifted or mistyped column is seen.  `read`:
+        the cells read otherwise (a result in words)."""
         blank = self._apply(
             col, lambda c: is_empty_value(c) or is_missing_code(c) or is_unknown_word(c), bool
         )
         unread = ~blank.astype(bool) & np.isnan(values.astype(np.float64))
+        if read is not None:
+            unread &= ~read.astype(bool)
         if not unread.any():
             return
         first = int(np.flatnonzero(unread)[0])
