@@ -848,6 +848,8 @@ def recognise_columns(
     used |= set(match.note_columns)
     _free_text_columns(match, used, samples)
     match.warnings += [f"column {reason}" for _, reason in sorted(match.vetoes.items())]
+    if "prolactin" in match.fields:  # read beside it (io/layout._take_diluted_results)
+        used |= {c for c, t in enumerate(texts) if t and is_diluted_prolactin(t)}
     match.unmapped = [t for col, t in enumerate(texts) if t and col not in used]
     return match
 
@@ -885,6 +887,8 @@ def _prolactin_series(texts: Sequence[str], taken: set[int]) -> tuple[set[int], 
         if not text or col in taken:
             continue
         if not any(name == "prolactin" for name, _ in candidates(text)):
+            continue
+        if is_diluted_prolactin(text):  # the same sample re-assayed ("PRL 1:100"): no visit
             continue
         header = parse_header(text)
         words = header.full.split()  # "PRL (30 min)" too
@@ -936,6 +940,29 @@ def _joined_columns(match: ColumnMatch, losers: Sequence[tuple[str, int]], used:
             f"column {text!r} also holds {name}: read into {name} with "
             f"{match.header_of(name)!r} as '{text}: ...'"
         )
+
+
+_DILUTION_RATIO: Final = re.compile(r"(?<![\d.,])1\s*[:/]\s*\d{1,5}(?![\d.,])")
+
+
+@cache
+def _dilution_phrases() -> re.Pattern[str]:
+    words = synonyms_data()["header"].get("dilution_words", [])
+    ordered = sorted({normalise_word(w) for w in words}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ordered) + r")(?!\w)")
+
+
+def is_diluted_prolactin(text: str) -> bool:
+    """A header of the prolactin result re-assayed after dilution ("Prolactin 1:100",
+    "Prolaktin verdünnt", "PRL after dilution"): it says dilution (synonyms.toml [header]
+    dilution_words, or a ratio 1:N / 1/N) and, without those words, names prolactin."""
+    words = normalise_word(str(text))
+    ratio = _DILUTION_RATIO.search(words)
+    rest = _dilution_phrases().sub(" ", _DILUTION_RATIO.sub(" ", words))
+    if ratio is None and rest == words:
+        return False
+    found = candidates(" ".join(rest.split()))
+    return bool(found) and found[0][0] == "prolactin" and found[0][1] >= STRONG_SCORE
 
 
 @cache

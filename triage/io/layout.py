@@ -26,6 +26,7 @@ from triage.columns import (
     ColumnMatch,
     RowScore,
     candidates,
+    is_diluted_prolactin,
     mentions_prolactin,
     note_written_as,
     parse_header,
@@ -44,6 +45,7 @@ from triage.values import (
     normalise_unit,
     normalise_word,
     parse_date_text,
+    parse_quantity,
     slash_date_orders,
     synonyms_data,
 )
@@ -975,6 +977,8 @@ def build_raw_table(
     rebuilt = _join_name_parts(columns)
     headers = {name: match.headers[col] for name, col in match.fields.items()}
     filled_from = _fill_from_other_unit_columns(columns, split, match)
+    diluted = _take_diluted_results(columns, split, match)
+    filled_from += [(rows, unit) for rows, unit, _ in diluted]
     if filled_from:
         rebuilt.add("prolactin")
     if match.note_columns:
@@ -1008,12 +1012,20 @@ def build_raw_table(
         for taken, unit in filled_from:
             row_units[taken] = unit
         table.section_units["prolactin"] = row_units
-        for taken, unit in filled_from:
+        for taken, unit in filled_from[: len(filled_from) - len(diluted)]:
             table.warnings.append(
                 f"{int(taken.sum())} row(s) have their result only in the prolactin column in "
                 f"{unit} beside column {table.headers.get('prolactin', 'prolactin')!r}: read "
                 f"from it, in {unit}"
             )
+    for taken, _, header in diluted:
+        table.warnings.append(
+            f"{int(taken.sum())} row(s) have a result re-assayed after dilution in column "
+            f"{header!r}: that result is triaged, not the neat one in column "
+            f"{table.headers.get('prolactin', 'prolactin')!r} (which the hook effect can make "
+            "falsely low); it is read as the final concentration, already multiplied by the "
+            "dilution"
+        )
     return table
 
 
@@ -1052,6 +1064,34 @@ def _fill_from_other_unit_columns(
             columns["prolactin"] = np.where(rows, split.cells[:, other], columns["prolactin"])
             empty = empty & ~rows
             taken.append((rows, unit))
+    return taken
+
+
+def _take_diluted_results(
+    columns: dict[str, np.ndarray], split: SplitRows, match: ColumnMatch
+) -> list[tuple[np.ndarray, str, str]]:
+    """A prolactin column of the sample re-assayed after dilution beside the one read
+    ("Prolactin 1:100", "Prolaktin verdünnt": columns.is_diluted_prolactin): where its cell
+    holds a number, that is the row's result (the neat one may be falsely low from the hook
+    effect), in its header's unit, else the prolactin header's.  Returns the rows taken from
+    each such column, their unit and the column's header (the column read is changed in place)."""
+    col = match.fields.get("prolactin")
+    if col is None or "prolactin" not in columns or not len(split.cells):
+        return []
+    mapped = set(match.fields.values())
+    taken: list[tuple[np.ndarray, str, str]] = []
+    for other, text in enumerate(match.headers):
+        if other in mapped or other >= len(split.distinct) or not is_diluted_prolactin(text):
+            continue
+        found = split.distinct[other]
+        numbers = np.array([parse_quantity(u).status == "ok" for u in found.uniques], dtype=bool)
+        rows = numbers[found.codes] if len(found.uniques) else np.zeros(len(split.cells), bool)
+        rows &= ~_blank_mask(found)
+        if not rows.any():
+            continue
+        columns["prolactin"] = np.where(rows, split.cells[:, other], columns["prolactin"])
+        unit = parse_header(text).unit or match.header_units.get("prolactin", "") or ""
+        taken.append((rows, unit, text))
     return taken
 
 
