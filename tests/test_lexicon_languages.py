@@ -979,3 +979,83 @@ def test_peg_shorthand_in_notes(note: str, recovery: float) -> None:
     facts = load_state_vocabulary().read("comments", note)
     assert [f.number for f in facts if f.field == "lab:macroprolactin_recovery_pct"] == [recovery]
     assert "macroprolactinemia" in codes(one({**NO_FLAG, "comments": note}), "factors"), note
+
+
+# Red flags, sellar masses and symptoms an outside review found unread (each a class: the
+# features of adrenal insufficiency and the other pituitary failures are urgent, clinical-
+# reference §5 and §8; a space-occupying sellar process is a lesion in every word order).
+REVIEW_CUES: list[tuple[str, str, str]] = [
+    ("comments", "adrenal crisis", "red_flag"),
+    ("comments", "low 9am cortisol", "red_flag"),
+    ("comments", "Nebenniereninsuffizienz", "red_flag"),
+    ("comments", "Addison-Krise", "red_flag"),
+    ("comments", "insuffisance surrénalienne", "red_flag"),
+    ("comments", "insuficiencia suprarrenal", "red_flag"),
+    ("comments", "crisi addisoniana", "red_flag"),
+    ("comments", "bijnierinsufficiëntie", "red_flag"),
+    ("comments", "panhypopituitarism", "red_flag"),
+    ("comments", "HVL-Insuffizienz", "red_flag"),
+    ("comments", "insuffisance antéhypophysaire", "red_flag"),
+    ("comments", "central hypothyroidism", "red_flag"),
+    ("comments", "zentrale Hypothyreose", "red_flag"),
+    ("comments", "ipotiroidismo centrale", "red_flag"),
+    ("symptoms", "vista offuscata", "red_flag"),
+    ("symptoms", "Quadrantenanopsie", "sellar_sign"),
+    ("symptoms", "quadranopsie temporale", "sellar_sign"),
+    ("symptoms", "champ visuel amputé", "sellar_sign"),
+    ("symptoms", "restricción del campo visual", "sellar_sign"),
+    ("symptoms", "Gesichtsfeld eingeschränkt", "sellar_sign"),
+    ("symptoms", "gezichtsveld beperkt", "sellar_sign"),
+    ("comments", "Liquorrhoe aus der Nase", "red_flag"),
+    ("comments", "rinoliquorrea", "red_flag"),
+    ("comments", "CSF leak", "red_flag"),
+    ("comments", "intraselläre Raumforderung 3,4 cm", "lesion"),
+    ("comments", "Sella-RF", "lesion"),
+    ("comments", "Raumforderung der Sellaregion", "lesion"),
+    ("comments", "processus expansif intrasellaire", "lesion"),
+    ("comments", "lesión ocupante de espacio selar", "lesion"),
+    ("comments", "processo espansivo sellare", "lesion"),
+    ("comments", "ruimte-innemend proces sella", "lesion"),
+    ("comments", "sellar space-occupying lesion", "lesion"),
+    ("symptoms", "tepelafscheiding", "symptom"),
+    ("symptoms", "Testosteron erniedrigt", "symptom"),
+    ("symptoms", "Regelblutung bleibt aus seit 4 Monaten", "menstrual_disturbance"),
+]
+
+
+@pytest.mark.parametrize(("field", "text", "cue"), REVIEW_CUES)
+def test_red_flags_lesions_and_symptoms_found_unread(field: str, text: str, cue: str) -> None:
+    assert cue in BOOK.match(field, text), (field, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["central hypothyroidism", "zentrale Hypothyreose", "hypothyroïdie centrale",
+     "hipotiroidismo secundario", "ipotiroidismo centrale", "secundaire hypothyreoidie"],
+)  # fmt: skip
+def test_central_hypothyroidism_is_no_primary_hypothyroidism(text: str) -> None:
+    """Central hypothyroidism is a pituitary failure (a red flag), not the primary
+    hypothyroidism that raises prolactin through TRH (clinical-reference §1.4)."""
+    assert "hypothyroidism" not in BOOK.match("comments", text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no adrenal insufficiency", "keine Nebenniereninsuffizienz",
+     "pas d'insuffisance surrénalienne", "sin insuficiencia suprarrenal",
+     "nessuna insufficienza surrenalica", "geen bijnierinsufficiëntie"],
+)  # fmt: skip
+def test_a_denied_adrenal_insufficiency_is_no_red_flag(text: str) -> None:
+    assert "red_flag" not in BOOK.match("comments", text), text
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Nebenniereninsuffizienz", "crise surrénalienne", "panhipopituitarismo", "rinoliquorrea"],
+)
+def test_a_pituitary_failure_with_a_raised_prolactin_is_urgent(note: str) -> None:
+    """Features of adrenal insufficiency with a raised prolactin: urgent referral (clinical-
+    reference §8, BNSSG), as for a visual field defect."""
+    row = one({**MAN, "prolactin": 60, "comments": note})
+    assert row["priority"] == "urgent", note
+    assert "urgent_endocrine_referral" in codes(row, "suggestions")
