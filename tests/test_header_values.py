@@ -19,7 +19,9 @@ from triage.columns import (
     value_fit,
     value_veto,
 )
+from triage.engine import triage_frame
 from triage.io import FileRead, ReadOptions, load_mapping, read_file
+from triage.knowledge import load_knowledge
 from triage.schema import ConfigError, InputFileError
 from triage.values import hcg_positive, parse_yes_no
 
@@ -1335,3 +1337,41 @@ def test_a_tsh_column_of_results_in_words_is_the_tsh() -> None:
     (kind "lab"); one of unrelated text is not."""
     assert value_veto("tsh", "TSH", ["erhöht", "normal", "élevée", "2,1"]) is None
     assert value_veto("tsh", "TSH", ["siehe Befund", "folgt", "nachgefordert"]) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "unit_header", "value_ng"),
+    [
+        # the second 'Einheit' is prolactin's; the first is TSH's
+        ("Patient ID;Geschlecht;Alter;TSH;Einheit;Prolaktin;Einheit\nP1;w;34;2,1;mU/l;60;µg/l\n",
+         "Einheit", 60.0),
+        # the only unit column follows TSH: the prolactin header's own unit stands
+        ("Patient ID;Geschlecht;Alter;TSH;Einheit;Prolaktin (ng/ml)\nP1;w;34;2,1;mU/l;60\n",
+         None, 60.0),
+        ("Patient ID,Sex,Age,TSH,Unit,Prolactin (ng/mL)\nP1,F,34,2.1,mU/L,60\n", None, 60.0),
+        # prolactin's own columns, one after the other, stay prolactin's
+        ("ID,Sex,Age,Prolactin,Unit,Reference range\nP1,F,34,850,mIU/L,102-496\n",
+         "Unit", 850 / 21.2),
+    ],
+)  # fmt: skip
+def test_a_unit_column_belongs_to_the_result_it_follows(
+    tmp_path: Path, text: str, unit_header: str | None, value_ng: float
+) -> None:
+    """Another test's unit read as prolactin's turns 60 µg/l into 2.8 ng/mL (a false low)."""
+    result = read(write(tmp_path, "units.csv", text))
+    assert result.summary.mapping.get("prolactin_unit") == unit_header
+    results = triage_frame(result.frame, load_knowledge())
+    assert results.iloc[0]["prolactin_ng_ml"] == pytest.approx(value_ng, rel=0.01)
+
+
+def test_another_tests_reference_range_is_not_prolactins(tmp_path: Path) -> None:
+    """A cortisol interval (140-690) read as a prolactin one in mIU/L judged a man's 25 ng/mL
+    normal; without it the man's usual limit does."""
+    text = (
+        "Patient ID,Sex,Age,Cortisol (nmol/L),Reference range,Prolactin (ng/mL)\n"
+        "P1,M,40,400,140-690,25\n"
+    )
+    result = read(write(tmp_path, "ref.csv", text))
+    assert "reference_range" not in result.summary.mapping
+    assert any("follows another test's result" in w for w in result.summary.warnings)
+    assert triage_frame(result.frame, load_knowledge()).iloc[0]["status"] == "high"

@@ -805,6 +805,7 @@ def recognise_columns(
             continue
         match.fields[name] = col
         taken_cols.add(col)
+    _own_result_columns(match, set(forced or {}))
     _post_process(match)
     if timed:
         listed = ", ".join(repr(texts[c]) for c in sorted(timed))
@@ -1115,6 +1116,73 @@ def _candidate_pool(
             pool.append((value, col, name))
     pool.sort(key=lambda item: (-item[0], item[1]))
     return pool
+
+
+# Columns that describe the result beside them (its unit, its reference interval) when their
+# header names no test ("Einheit", "Reference range"), and the lab results of other tests that may
+# stand beside them.
+RESULT_COLUMNS: Final = ("prolactin_unit", "reference_range", "reference_low", "reference_high")
+OTHER_RESULTS: Final = frozenset(
+    {"tsh", "egfr", "creatinine", "free_t4", "hcg", "monomeric_prolactin",
+     "macroprolactin_recovery_pct", "macroprolactin_pct"}
+)  # fmt: skip
+
+
+def _own_result_columns(match: ColumnMatch, forced: set[str]) -> None:
+    """In a wide file, a unit or reference column whose header names no test belongs to the
+    result it follows: "TSH; Einheit; Prolaktin; Einheit" gives prolactin the second unit, never
+    TSH's, and "Cortisol (nmol/L), Reference range, Prolactin" gives prolactin no reference range
+    (another test's unit or interval read as prolactin's makes a false normal).  A column that
+    follows another test's result is not prolactin's; of several, one that follows prolactin is."""
+    if match.shape != "wide" or "prolactin" not in match.fields:
+        return
+    taken = set(match.fields.values())
+    for name in RESULT_COLUMNS:
+        col = match.fields.get(name)
+        if col is None or name in forced or mentions_prolactin(match.headers[col]):
+            continue
+        owner = _owner(match, col)
+        if owner == "prolactin":
+            continue
+        others = [
+            c
+            for c, text in enumerate(match.headers)
+            if c not in taken
+            and any(f == name and v >= STRONG_SCORE for f, v in candidates(text))
+            and _owner(match, c) == "prolactin"
+        ]
+        if others:
+            match.fields[name] = others[0]
+            taken = (taken - {col}) | {others[0]}
+        elif owner == "other":
+            del match.fields[name]
+            taken.discard(col)
+        else:
+            continue
+        match.header_units.pop(name, None)
+        match.warnings.append(
+            f"column {column_letters(col)} {match.headers[col]!r} follows another test's "
+            f"result: not read as the prolactin {name.removeprefix('prolactin_').replace('_', ' ')}"
+        )
+
+
+def _owner(match: ColumnMatch, col: int) -> str | None:
+    """Whose result a unit or reference column describes: "prolactin", "other" (another test's
+    result stands first to its left, past other such columns) or None (no result to its left)."""
+    fields_at = {c: name for name, c in match.fields.items()}
+    for c in range(col - 1, -1, -1):
+        name = fields_at.get(c)
+        text = match.headers[c]
+        if name in RESULT_COLUMNS or (
+            name is None and any(f in RESULT_COLUMNS for f, _ in candidates(text)[:1])
+        ):
+            continue  # "Prolactin; Unit; Ref low; Ref high": the columns of one result
+        if name == "prolactin":
+            return "prolactin"
+        if name in OTHER_RESULTS or (name is None and text and parse_header(text).unit):
+            return "other"
+        return None
+    return None
 
 
 def _post_process(match: ColumnMatch) -> None:
