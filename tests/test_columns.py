@@ -56,6 +56,8 @@ def best(header: str) -> str | None:
         ("PRL", "prolactin"),
         ("S-Prolactin", "prolactin"),
         ("Prolactin, serum", "prolactin"),
+        ("Prolactin¹", "prolactin"),  # a footnote mark
+        ("Prolaktin²  (µg/l)", "prolactin"),
         ("Prolactin (ug/L)", "prolactin"),
         ("PRL (mIU/L)", "prolactin"),
         ("Prolaktin", "prolactin"),

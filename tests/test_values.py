@@ -15,6 +15,7 @@ from triage.values import (
     age_unit_readings,
     ages_in_years,
     cell_text,
+    footnotes_removed,
     has_two_digit_year,
     hcg_positive,
     infer_decimal_mark,
@@ -1026,3 +1027,18 @@ def test_sex_adjectives_in_other_languages(word: str, sex: str) -> None:
 )
 def test_lab_results_in_words(cell: object, expected: str | None) -> None:
     assert lab_word(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"), [("25³", 25.0), ("4¹", 4.0), ("18²", 18.0), ("1.250,5²", 1250.5)]
+)
+def test_a_footnote_mark_after_a_number_is_no_digit(cell: str, value: float) -> None:
+    """Unicode normalisation turns superscripts into digits: "25³" was read as 253 (a false
+    URGENT), "4¹" as 41."""
+    assert parse_quantity(cell, "," if "," in cell else None).value == value
+
+
+def test_a_footnote_mark_after_a_header_word_is_dropped_but_units_keep_their_powers() -> None:
+    assert footnotes_removed("Prolactin¹") == "Prolactin"
+    assert footnotes_removed("eGFR (ml/min/1.73m²)") == "eGFR (ml/min/1.73m²)"
+    assert footnotes_removed("Fläche (mm²)") == "Fläche (mm²)"

@@ -30,6 +30,7 @@ from triage.schema import INPUT_FIELDS
 from triage.values import (
     cell_text,
     duration_words,
+    footnotes_removed,
     hcg_positive,
     is_empty_value,
     is_missing_code,
@@ -90,7 +91,7 @@ class HeaderText:
 
 def _words_of(text: str) -> str:
     """Header words: lower case, accents gone, dots/apostrophes dropped, "%" -> "percent"."""
-    s = unicodedata.normalize("NFKC", text.replace("Âµ", "µ"))
+    s = unicodedata.normalize("NFKC", footnotes_removed(text.replace("Âµ", "µ")))
     s = s.replace("β", " beta ").replace("%", " percent ").replace("#", " no ").replace("№", " no ")
     s = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", s)  # camelCase -> camel Case
     s = unicodedata.normalize("NFKD", s.replace("ß", "ss"))

@@ -336,6 +336,16 @@ def _unforced(text: str) -> str:
     return text
 
 
+# A footnote mark: superscript digits right after a number ("25³", "4¹") or a word
+# ("Prolactin¹"), never after a unit's letter ("1.73m²", "mm²": NFKC reads those).
+_FOOTNOTE_MARK: Final = re.compile(r"(?:(?<=\d)|(?<=[^\W\d_]{3}))[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+
+
+def footnotes_removed(text: str) -> str:
+    """``text`` without footnote marks ("25³" -> "25", "Prolactin¹" -> "Prolactin")."""
+    return _FOOTNOTE_MARK.sub("", text)
+
+
 def _clean_text(text: str) -> str:
     """Unicode-normalised text with the usual mojibake and odd spaces repaired, and Excel's
     text-forcing marks taken off (="850", '850: ``_unforced``)."""
@@ -344,6 +354,7 @@ def _clean_text(text: str) -> str:
     if text.isascii():  # NFKC leaves ASCII as it is; the mojibake and odd spaces are not ASCII
         return text.replace("\t", " ").strip()
     fixed = text.replace("Âµ", "µ").replace("Î¼", "μ").replace("\u2212", "-")
+    fixed = footnotes_removed(fixed)  # before NFKC makes "25³" 253
     fixed = unicodedata.normalize("NFKC", fixed)
     for space in ("\u00a0", "\u202f", "\u2009", "\u2007", "\t"):
         fixed = fixed.replace(space, " ")
