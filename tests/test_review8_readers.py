@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import triage.io.readers as readers
 from triage.cli import app
-from triage.io import FileRead, read_file, read_inputs
+from triage.io import FileRead, ReadOptions, read_file, read_inputs
 from triage.io.readers import display_name
 from triage.notices import NOT_READ_MARK
 from triage.output.redact import PLACEHOLDER, scrub_quoted
@@ -199,3 +199,45 @@ def test_running_out_of_memory_is_not_called_a_bug(
     assert "ran out of memory while reading" in message
     assert "--memory-limit" in message
     assert "bug" not in message
+
+
+@pytest.mark.parametrize(
+    ("header", "void", "kept"),
+    [
+        ("Status", "cancelled", "final"),
+        ("Result status", "entered in error", "corrected"),
+        ("Befundstatus", "storniert", "endgültig"),
+        ("Statut", "annulé", "validé"),
+        ("Estado", "anulado", "definitivo"),
+        ("Stato", "annullato", "refertato"),
+        ("Uitslagstatus", "geannuleerd", "definitief"),
+    ],
+)
+def test_a_result_its_status_voids_is_rejected(
+    tmp_path: Path, header: str, void: str, kept: str
+) -> None:
+    """A cancelled or entered-in-error result (6000 mIU/L) was triaged as URGENT: like HL7's
+    OBX-11 X/D/W, its row is rejected as cancelled_result, the others stay."""
+    path = tmp_path / "status.csv"
+    path.write_text(
+        f"Patient ID,Sex,Age,Prolactin (mIU/L),{header}\n"
+        f"P1,F,34,6000,{void}\nP2,F,34,300,{kept}\nP3,F,34,320,{kept}\n",
+        encoding="utf-8",
+    )
+    read = read_file(path, None, ReadOptions())
+    assert read.summary.mapping["result_status"] == header
+    assert [r.reason_code for r in read.rejected] == ["cancelled_result"]
+    assert read.rejected[0].source_row == 2
+    assert len(read.frame) == 2
+
+
+def test_a_status_column_of_something_else_is_not_a_result_status(tmp_path: Path) -> None:
+    path = tmp_path / "status.csv"
+    path.write_text(
+        "Patient ID,Sex,Age,Prolactin (mIU/L),Status\n"
+        "P1,F,34,600,inpatient\nP2,F,34,300,outpatient\nP3,F,34,320,day case\n",
+        encoding="utf-8",
+    )
+    read = read_file(path, None, ReadOptions())
+    assert "result_status" not in read.summary.mapping
+    assert len(read.frame) == 3 and not read.rejected

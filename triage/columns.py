@@ -48,6 +48,7 @@ from triage.values import (
     parse_size_mm,
     parse_weeks,
     parse_yes_no,
+    result_status,
     synonyms_data,
     unit_key,
 )
@@ -418,6 +419,10 @@ def _fits_lab(cell: object) -> bool | None:
     return _fits_quantity(cell) or lab_word(cell) is not None
 
 
+def _fits_status(cell: object) -> bool | None:
+    return result_status(cell) is not None
+
+
 def _fits_interval(cell: object) -> bool | None:
     return parse_interval(cell) is not None or parse_sex_intervals(cell) is not None
 
@@ -584,6 +589,7 @@ def _fits_hcg(cell: object) -> bool | None:
 VALUE_CHECKS: Final[dict[str, CellCheck]] = {
     "quantity": _fits_quantity,
     "lab": _fits_lab,
+    "status": _fits_status,
     "interval": _fits_interval,
     "age": _fits_age,
     "sex": _fits_sex,

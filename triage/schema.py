@@ -307,9 +307,10 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "that is no result (no subject, no value, entered in error)",
     "implausible_date": "the collection date is outside the plausible span (before the bound in "
     "the reference data, or in the future)",
-    "cancelled_result": "an HL7 v2 observation whose result status (OBX-11) says it holds no "
-    "valid result: X (cancelled, not obtained), D (deleted), W (posted in error), N (not asked) "
-    "or O (order detail only)",
+    "cancelled_result": "a result its lab status says is no valid result: an HL7 v2 observation "
+    "whose result status (OBX-11) is X (cancelled, not obtained), D (deleted), W (posted in "
+    "error), N (not asked) or O (order detail only), or a spreadsheet row whose result-status "
+    "column says cancelled, deleted or entered in error (synonyms.toml [values.result_status])",
     "malformed_message": "an HL7 v2 result in a message that cannot be read (not parseable, no "
     "PID segment, or no patient identifier or name)",
 }

@@ -219,6 +219,21 @@ def texts_or_none(cells: Sequence[object]) -> list[str | None]:
 
 
 @cache
+def _result_statuses() -> dict[str, str]:
+    """Normalised word -> "void" | "kept" (synonyms.toml [values.result_status])."""
+    table = synonyms_data()["values"]["result_status"]
+    return {normalise_word(w): kind for kind in ("kept", "void") for w in table[kind]}
+
+
+def result_status(cell: object) -> str | None:
+    """A lab's result status: "void" (cancelled, deleted, entered in error: no valid result),
+    "kept" (final, corrected, preliminary ...), else None."""
+    if not isinstance(cell, str) or not cell.strip():
+        return None
+    return _result_statuses().get(normalise_word(cell))
+
+
+@cache
 def _lab_words() -> dict[str, str]:
     """Normalised word -> "high" | "low" | "normal" (synonyms.toml [values.lab_words])."""
     table = synonyms_data()["values"]["lab_words"]

@@ -65,6 +65,7 @@ from triage.values import (
     parse_yes_no,
     prolactin_plausibility,
     repair_swapped_day_month,
+    result_status,
     sex_code,
     sex_letter_header,
     sex_letter_reading,
@@ -872,6 +873,23 @@ class _Builder:
                 f"the birth date in column {header!r} {why} and no age cell gives the age; the "
                 "result is not judged against the adult interval"
             )
+
+    def void_results(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rows whose result-status column says they hold no valid result (cancelled, deleted,
+        entered in error: values.result_status), and why; as HL7's OBX-11 X, D, W."""
+        col = self.column("result_status")
+        detail = np.full(self.n, "", dtype=object)
+        if col is None:
+            return np.zeros(self.n, dtype=bool), detail
+        codes, parsed = self._distinct(col, result_status)
+        void = _pick(codes, parsed, lambda status: status == "void", np.bool_)
+        header = self.table.headers.get("result_status", "status")
+        for i in np.flatnonzero(void):
+            detail[i] = (
+                f"result status {cell_text(col[i])!r} in column {header!r}: cancelled, deleted "
+                "or entered in error, not a valid result"
+            )
+        return void, detail
 
     def _implausible_dates(self) -> None:
         """Collection dates before collection_date_min_year or after the run's date (plus
@@ -1777,6 +1795,10 @@ def build_frame(table: RawTable, settings: BuildSettings) -> BuildResult:
     date_reject = builder.date_reject & (reason == "")
     reason[date_reject] = "implausible_date"
     detail[date_reject] = builder.date_detail[date_reject]
+    void, void_detail = builder.void_results()
+    void &= reason == ""
+    reason[void] = "cancelled_result"
+    detail[void] = void_detail[void]
     accepted = np.flatnonzero(reason == "")
     out = builder.out
     out["source_file"] = np.full(len(table), table.file, dtype=object)
