@@ -169,6 +169,11 @@ def best(header: str) -> str | None:
         ("Nierinsufficiëntie", "kidney_disease"),
         ("Kidney transplant", "kidney_transplant"),
         ("CKD-EPI", "egfr"),
+        # medication lists under Dutch and co-medication headers
+        ("Medicijnen", "medications"),
+        ("Geneesmiddelen", "medications"),
+        ("Comedicatie", "medications"),
+        ("Begleitmedikation", "medications"),
         ("eGFR (CKD-EPI 2021)", "egfr"),
     ],
 )

@@ -1059,3 +1059,38 @@ def test_a_pituitary_failure_with_a_raised_prolactin_is_urgent(note: str) -> Non
     row = one({**MAN, "prolactin": 60, "comments": note})
     assert row["priority"] == "urgent", note
     assert "urgent_endocrine_referral" in codes(row, "suggestions")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Risperidon bis 2023", "risperidone until 2022", "risperidona hasta 2022",
+        "rispéridone jusqu'en 2023", "risperidone fino al 2023", "risperidon tot 2023",
+        "Risperdal 2018-2022", "haloperidol 5 mg 1-0-1 bis 12/2024", "Risperdal (past)",
+        "Risperidon geplant", "metoclopramide to start next week", "Dogmatil début prévu",
+        "Metoclopramid empfohlen", "Risperidon seit 3 Monaten nicht genommen",
+        "risperidone previsto", "risperidone da iniziare", "risperidon gepland",
+    ],
+)  # fmt: skip
+def test_a_drug_ended_in_a_past_year_or_only_planned_is_not_taken(text: str) -> None:
+    """Taken until a year before this one, or planned, advised, not taken: not a current cause
+    (an 85 ng/mL explained by a drug stopped in 2023 came out routine instead of soon)."""
+    assert taken(text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Risperidon bis 2099", "Risperdal 2 mg seit 2019", "Risperdal 2 mg to 4 mg",
+     "Risperdal 2020-2099", "risperidone 2 mg until further notice"],
+)  # fmt: skip
+def test_a_drug_taken_until_a_future_year_or_since_a_past_one_is_taken(text: str) -> None:
+    assert taken(text) == ["risperidone"], text
+
+
+@pytest.mark.parametrize(
+    ("text", "drug"),
+    [("Adolonta 50 mg", "tramadol"), ("Zaldiar 1-1-1", "tramadol"), ("Dobren 50 mg", "sulpiride"),
+     ("Digton 50", "sulpiride")],
+)  # fmt: skip
+def test_local_brands_of_spain_and_italy(text: str, drug: str) -> None:
+    assert taken(text) == [drug], text

@@ -40,6 +40,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Final
 
@@ -158,6 +159,15 @@ _STOPPED: Final = _plain(
         # nl
         "gestopt", "gestaakt", "allergisch", "niet verdragen", "niet meer", "vroeger", "voorheen",
         "gecontra-indiceerd", "gecontraïndiceerd", "contra-geïndiceerd", "contraïndicatie",
+        # planned or advised, not yet taken: "Risperidon geplant", "to start next week", "début
+        # prévu", "Metoclopramid empfohlen"; not taken: "seit 3 Monaten nicht genommen"
+        "planned", "to start", "to be started", "will start", "recommended", "advised", "past",
+        "not taken", "geplant", "empfohlen", "vorgesehen", "nicht genommen", "nicht eingenommen",
+        "prévu", "prévue", "à débuter", "à commencer", "conseillé", "recommandé", "non pris",
+        "previsto", "prevista", "programado", "programada", "recomendado", "recomendada",
+        "no tomado", "pianificato", "pianificata", "da iniziare", "consigliato", "consigliata",
+        "non assunto", "non assunta", "gepland", "te starten", "geadviseerd", "aanbevolen",
+        "niet ingenomen",
         # all
         "stop",
     }
@@ -529,12 +539,29 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
         pre = _last_cue_negates(pre_part)
         pre_negated = pre if pre is not None else (joined and previous_pre)
         next_start = spans[index + 1][0] if index + 1 < len(spans) else len(text)
-        post_negated = next_start >= clause_end and _has_cue(text[end:clause_end], _POST_NEGATING)
+        post_negated = next_start >= clause_end and (
+            _has_cue(text[end:clause_end], _POST_NEGATING) or _ended(text[end:clause_end])
+        )
         in_label = any(low <= start < high for low, high in labelled)
         answered_no = _ANSWER_AFTER.match(text, end) is not None
         result.append(pre_negated or post_negated or in_label or answered_no)
         previous_end, previous_pre = end, pre_negated
     return result
+
+
+# An end written after the drug ("bis 2023", "until 2022", "hasta 2021", "jusqu'en 2023", "fino al
+# 2023", "tot 2023", "2018-2022"): taken until a year before this one, so not now.
+_UNTIL_YEAR: Final = re.compile(
+    r"(?:\b(?:until|till|up\s+to|to|bis|hasta|jusqu.(?:en|à|au)|jusque\s+en|fino\s+(?:al|a)|tot|t/m)"
+    r"\s+(?:(?:end\s+of|ende|fin|finales\s+de|fine|eind)\s+)?(?:[^\W\d_]+\s+)?(?:\d{1,2}[./])?"
+    r"(?:\d{1,2}[./])?|\b(?:19|20)\d\d\s*[-–/]\s*)(?P<year>(?:19|20)\d\d)\b"
+)
+
+
+def _ended(after: str) -> bool:
+    """The words after a drug end it in a past year ("bis 2023", "2018-2022")."""
+    found = _UNTIL_YEAR.search(after)
+    return found is not None and int(found.group("year")) < date.today().year
 
 
 _SEGMENT_END: Final = re.compile(r"[;\n|]|,(?!\d)")
@@ -559,7 +586,7 @@ def _depot_still_acting(text: str, start: int) -> bool:
 
 def _may_negate(text: str) -> bool:
     lower = text.lower()
-    if any(stem in lower for stem in _NEGATION_STEMS):
+    if any(stem in lower for stem in _NEGATION_STEMS) or _UNTIL_YEAR.search(lower):
         return True
     return not _NEGATION_WORDS.isdisjoint(_WORD.findall(lower))
 
