@@ -320,8 +320,10 @@ def test_units_glued_to_cohort_names(header: str, unit: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "header", ["macroprolactin", "prolactin_date", "prl_flag", "PRL unit", "Prolactin ref range"]
-)
+    "header",
+    ["macroprolactin", "prolactin_date", "prl_flag", "PRL unit", "Prolactin ref range",
+     "Prolaktin (PEG)", "PRL (macro)", "Prolactin (monomeric)"],
+)  # fmt: skip
 def test_not_the_prolactin_value(header: str) -> None:
     assert best(header) != "prolactin"
 
@@ -1375,3 +1377,12 @@ def test_another_tests_reference_range_is_not_prolactins(tmp_path: Path) -> None
     assert "reference_range" not in result.summary.mapping
     assert any("follows another test's result" in w for w in result.summary.warnings)
     assert triage_frame(result.frame, load_knowledge()).iloc[0]["status"] == "high"
+
+
+def test_a_post_peg_column_in_brackets_never_hides_the_total(tmp_path: Path) -> None:
+    """ "Prolaktin (PEG)" beside "Prolaktin (mIU/l)": the total is triaged (it was the PEG
+    column, every row rejected, and with --unit the post-PEG values came out normal)."""
+    text = "ID;Sex;Age;Prolaktin (PEG);Prolaktin (mIU/l)\nP1;w;34;300;900\n"
+    result = read(write(tmp_path, "peg.csv", text))
+    assert result.summary.mapping["prolactin"] == "Prolaktin (mIU/l)"
+    assert result.summary.mapping.get("monomeric_prolactin") == "Prolaktin (PEG)"

@@ -219,6 +219,8 @@ class FieldSpec:
     shape: str | None  # "long" or None (any shape)
     internal: bool
     fallback: str | None
+    # words that, in brackets, say the column is not the field ("Prolaktin (PEG)")
+    bracket_exclude: frozenset[str] = frozenset()
 
 
 def _ranked(items: Sequence[str]) -> dict[str, int]:
@@ -249,6 +251,7 @@ def field_specs() -> dict[str, FieldSpec]:
             shape=data.get("shape"),
             internal=bool(data.get("internal", False)),
             fallback=data.get("fallback"),
+            bracket_exclude=frozenset(data.get("bracket_exclude", [])),
         )
     return specs
 
@@ -284,6 +287,8 @@ def score(header: HeaderText, spec: FieldSpec) -> float:
     # words out loses half a point ("Pregnancy weeks" is the gestation, not the pregnancy flag).
     whole = f"{header.full} {' '.join(sorted(header.unit_tokens - header.bracket_tokens))}".strip()
     for text in (whole, header.full, header.main):
+        if text is header.main and spec.bracket_exclude & header.bracket_tokens:
+            continue  # "Prolaktin (PEG)" is not the total prolactin: the brackets say otherwise
         rank = spec.synonyms.get(text)
         if rank is not None:
             return EXACT_SCORE - RANK_STEP * rank - (0.5 if text != whole else 0.0)
