@@ -342,3 +342,21 @@ def test_writer_needs_no_fhir_library() -> None:
     assert "fhir.resources" not in source.read_text(encoding="utf-8").replace(
         "``fhir.resources``", ""
     )
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit"),
+    [
+        ({"unit": "nanogram per milliliter", "code": "ng/mL"}, "ng/mL"),
+        ({"unit": "milli-international unit per liter", "code": "m[IU]/L"}, "mIU/L"),
+        ({"unit": "µg/L", "code": "ug/L"}, "µg/L"),
+        ({"code": "m[IU]/L"}, "mIU/L"),
+        ({"unit": "mU/L"}, "mU/L"),
+    ],
+)
+def test_a_described_unit_falls_back_to_its_ucum_code(quantity: dict[str, str], unit: str) -> None:
+    """A unit written in words the reader does not know ("nanogram per milliliter") beside a
+    UCUM code it does: the code (every such result was rejected as unknown_unit)."""
+    from triage.io.fhir import _unit
+
+    assert _unit(quantity) == unit

@@ -36,6 +36,7 @@ from typing import Any, Final
 from triage.io.delimited import InputLimits
 from triage.io.sources import Rows, Workbook
 from triage.schema import InputFileError
+from triage.values import normalise_unit
 
 NAME: Final = "fhir"
 SUFFIXES: Final = frozenset({".json"})
@@ -168,11 +169,13 @@ def _number(value: object) -> str:
 
 
 def _unit(quantity: Mapping[str, Any]) -> str:
+    """The unit as written, unless only its UCUM code is one the reader knows ("nanogram per
+    milliliter" with code ng/mL: the code)."""
     unit = _text(quantity.get("unit"))
-    if unit:
+    code = _text(quantity.get("code")).replace("[IU]", "IU").replace("[iU]", "IU")
+    if unit and (not code or normalise_unit(unit) is not None or normalise_unit(code) is None):
         return unit
-    code = _text(quantity.get("code"))
-    return code.replace("[IU]", "IU").replace("[iU]", "IU") if code else ""
+    return code
 
 
 def _collected(resource: Mapping[str, Any]) -> str:
