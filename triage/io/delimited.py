@@ -189,6 +189,9 @@ def read_delimited(
     limits = limits or InputLimits()
     data, padding = _without_nul_padding(data)
     text, encoding = decode_bytes(name, data)
+    # a last line without its line end in a file of several lines: a copy cut short may have
+    # cut its last result too ("6000" -> "6")
+    cut_short = bool(text) and text[-1] not in "\r\n" and "\n" in text[:_HEAD_CHARS]
     # the UTF-8 bytes of the text to split (the file's own when they are: no second encoding)
     raw: bytes | None = None
     if encoding == "utf-8":
@@ -255,6 +258,11 @@ def read_delimited(
         warnings.append(
             f"the file ends in {padding:,} NUL byte(s) (a copy that stopped, or space reserved "
             "for it): they were ignored; check that the export is complete"
+        )
+    elif cut_short:
+        warnings.append(
+            "the last line has no line end, as when a copy stops early: check that the export "
+            "is complete (a value cut short reads as a smaller one)"
         )
     return DelimitedText(
         rows, encoding, delimiter, "," if delimiter == ";" else None, warnings, starts, bad, grid
