@@ -569,3 +569,13 @@ def test_a_last_line_without_its_line_end_is_said(tmp_path: Path, end: str, warn
     said = any("the last line has no line end" in w for w in read.summary.warnings)
     assert said is warned
     assert len(read.frame) == 2
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods"])
+def test_an_html_page_with_a_spreadsheet_name_is_said_so(tmp_path: Path, suffix: str) -> None:
+    """A LIS "Excel export" that is a web page: the same message whatever the extension (a
+    .xlsx one was "plain text or unknown data")."""
+    path = tmp_path / f"export{suffix}"
+    path.write_text("<html><body><table><tr><td>Prolactin</td></tr></table></body></html>")
+    with pytest.raises(InputFileError, match="HTML/XML page saved with a spreadsheet extension"):
+        read_file(path, None, ReadOptions())

@@ -170,8 +170,8 @@ def open_spreadsheet(name: str, data: bytes, suffix: str, limits: InputLimits) -
                 "try again",
             )
         return _open_calamine(name, data, "xls", suffix, limits)
-    if suffix == ".xls":  # old exporters write delimited text named .xls
-        return open_text(name, data, suffix, limits)
+    if suffix == ".xls" or _is_markup(data):  # old exporters write text or HTML named .xls
+        return open_text(name, data, suffix, limits)  # (an HTML page: said as such)
     raise InputFileError(
         name,
         f"not a valid {suffix.lstrip('.')} workbook: the file holds plain text or unknown data "
@@ -764,10 +764,15 @@ def _ods_row_width(body: bytes) -> int:
     return cells + sum(int(r) - 1 for r in _ODS_COLS_REPEATED.findall(head))
 
 
+def _is_markup(data: bytes) -> bool:
+    """An HTML or XML page (a LIS "Excel export" that is a web page)."""
+    head = data[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml"))
+
+
 def open_text(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
     """Delimited text (csv, tsv, txt ...) as one unnamed sheet; InputFileError when unusable."""
-    head = data[:2048].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+    if _is_markup(data):
         raise InputFileError(
             name,
             "the file is an HTML/XML page saved with a spreadsheet extension; open it in a "
