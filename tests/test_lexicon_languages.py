@@ -1094,3 +1094,23 @@ def test_a_drug_taken_until_a_future_year_or_since_a_past_one_is_taken(text: str
 )  # fmt: skip
 def test_local_brands_of_spain_and_italy(text: str, drug: str) -> None:
     assert taken(text) == [drug], text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Risperdal, abgesetzt", []),
+        ("Risperdal 2 mg, stopped 2 years ago", []),
+        ("Risperdal: gestoppt, jetzt Abilify", ["aripiprazole"]),
+        ("Dogmatil 50 mg, arrêté", []),
+        ("risperidona 1 mg, suspendida", []),
+        ("Risperdal 2mg, bis 2022", []),
+        ("Risperdal, Haldol abgesetzt", ["risperidone"]),  # the stop is Haldol's
+        ("Risperdal 2 mg, 1-0-1", ["risperidone"]),
+        ("Risperdal 2 mg, gut vertragen", ["risperidone"]),
+    ],
+)
+def test_a_stop_in_the_clause_after_the_drug_is_its_own(text: str, expected: list[str]) -> None:
+    """ "Risperdal, abgesetzt": the stop stands past a comma, in a clause that names no other
+    drug; it was read as taken (a likely cause, routine instead of soon)."""
+    assert taken(text) == expected, text

@@ -540,7 +540,9 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
         pre_negated = pre if pre is not None else (joined and previous_pre)
         next_start = spans[index + 1][0] if index + 1 < len(spans) else len(text)
         post_negated = next_start >= clause_end and (
-            _has_cue(text[end:clause_end], _POST_NEGATING) or _ended(text[end:clause_end])
+            _has_cue(text[end:clause_end], _POST_NEGATING)
+            or _ended(text[end:clause_end])
+            or _stopped_next(text, clause_end, bounds, next_start)
         )
         in_label = any(low <= start < high for low, high in labelled)
         answered_no = _ANSWER_AFTER.match(text, end) is not None
@@ -562,6 +564,23 @@ def _ended(after: str) -> bool:
     """The words after a drug end it in a past year ("bis 2023", "2018-2022")."""
     found = _UNTIL_YEAR.search(after)
     return found is not None and int(found.group("year")) < date.today().year
+
+
+def _stopped_next(
+    text: str, clause_end: int, bounds: list[tuple[int, int]], next_start: int
+) -> bool:
+    """The clause after a drug's, past a comma or colon, opens with a stop and names no drug
+    ("Risperdal, abgesetzt", "Risperdal 2 mg, stopped 2 years ago", "Risperdal: gestoppt")."""
+    after = next(((s, e) for s, e in bounds if s == clause_end), None)
+    if after is None or text[after[0] : after[1]].strip() not in (",", ":"):
+        return False
+    stop = min([len(text)] + [s for s, _ in bounds if s >= after[1]])
+    if next_start < stop:
+        return False  # another drug in that clause: the stop is its own
+    words = _WORD.findall(text[after[1] : stop].lower())
+    return any(
+        " ".join(words[:size]) in _POST_NEGATING for size in range(1, _LONGEST_CUE + 1)
+    ) or _ended(text[after[1] : stop])
 
 
 _SEGMENT_END: Final = re.compile(r"[;\n|]|,(?!\d)")
