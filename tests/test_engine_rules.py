@@ -830,6 +830,26 @@ def test_first_trimester_does_not_excuse_a_level_above_the_pregnancy_limit() -> 
     assert "first trimester" in factors(early)["pregnancy"]["evidence"]
 
 
+@pytest.mark.parametrize(
+    "note",
+    ["Schwangerschaft 1. Trimenon", "1er trimestre", "primer trimestre", "primo trimestre",
+     "eerste trimester", "early pregnancy", "enceinte de 2 mois", "schwanger im 2. Monat"],
+)  # fmt: skip
+def test_the_first_trimester_in_words_does_not_excuse_a_level_above_the_pregnancy_limit(
+    note: str,
+) -> None:
+    """As with gestational_weeks 10: early in pregnancy prolactin is far lower (median ~16
+    ng/mL), so 260 ng/mL is above what pregnancy explains: urgent (contract §7)."""
+    row = one({**WOMAN, "pregnant": None, "prolactin": 260, "comments": note})
+    assert row["priority"] == "urgent", note
+    assert "first trimester" in factors(row)["pregnancy"]["evidence"]
+
+
+def test_the_third_trimester_in_words_allows_a_mild_rise() -> None:
+    row = one({**WOMAN, "pregnant": None, "prolactin": 260, "comments": "3e trimestre"})
+    assert row["priority"] == "routine"
+
+
 def test_still_menstruating_is_not_taken_as_postmenopausal() -> None:
     older = {"sex": "F", "age_years": 58, "unit": "ng/mL", "prolactin": 25}
     assumed = one(older)

@@ -289,16 +289,26 @@ class RowContext:
 
     @property
     def first_trimester(self) -> bool:
-        """Pregnant with a stated gestation before the second trimester."""
+        """Pregnant with a stated gestation before the second trimester, or, with no weeks
+        given, the first trimester written in words ("1. Trimenon", "T1", "early pregnancy")."""
         weeks = self._stated_weeks("pregnancy", "gestational_weeks")
-        return weeks is not None and 0 < weeks < self.t("trimester2_start_weeks")
+        if weeks is None:
+            return self._stated_trimester() == 1
+        return 0 < weeks < self.t("trimester2_start_weeks")
 
     @property
     def third_trimester(self) -> bool:
-        """Pregnant with a stated gestation in the third trimester (trimester3_start_weeks on):
-        near term a mild rise above the whole-pregnancy limit is usual."""
+        """Pregnant with a stated gestation in the third trimester (trimester3_start_weeks on),
+        or the third trimester in words: near term a mild rise above the whole-pregnancy limit
+        is usual."""
         weeks = self._stated_weeks("pregnancy", "gestational_weeks")
-        return weeks is not None and weeks >= self.t("trimester3_start_weeks")
+        if weeks is None:
+            return self._stated_trimester() == 3
+        return weeks >= self.t("trimester3_start_weeks")
+
+    def _stated_trimester(self) -> int:
+        """The trimester the patient's state names when the row is judged in pregnancy."""
+        return self.patient.trimester if self.state == "pregnancy" else 0
 
     @property
     def shown(self) -> str:
