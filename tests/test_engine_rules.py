@@ -845,6 +845,18 @@ def test_the_first_trimester_in_words_does_not_excuse_a_level_above_the_pregnanc
     assert "first trimester" in factors(row)["pregnancy"]["evidence"]
 
 
+@pytest.mark.parametrize(
+    "note",
+    ["allaite depuis 9 mois", "stillt seit 40 Wochen", "breastfeeding for 9 months",
+     "allatta da 9 mesi", "borstvoeding sinds 9 maanden", "lactancia materna desde hace 7 meses"],
+)  # fmt: skip
+def test_a_breastfeeding_duration_in_words_tells_a_late_breastfeeding(note: str) -> None:
+    """From lactation_late_weeks (26) a result above the breastfeeding limit is more than
+    feeding explains: 250 ng/mL is urgent, as with "9 months postpartum" (it was routine)."""
+    row = one({**WOMAN, "pregnant": None, "prolactin": 250, "comments": note})
+    assert row["priority"] == "urgent", note
+
+
 def test_the_third_trimester_in_words_allows_a_mild_rise() -> None:
     row = one({**WOMAN, "pregnant": None, "prolactin": 260, "comments": "3e trimestre"})
     assert row["priority"] == "routine"

@@ -428,6 +428,8 @@ def _weeks(groups: Mapping[str, str]) -> float | None:
         return float(groups["days"]) / DAYS_PER_WEEK
     if "months" in groups:
         return float(groups["months"]) * _WEEKS_PER_MONTH
+    if "years" in groups:
+        return float(groups["years"]) * WEEKS_PER_YEAR
     return None
 
 
