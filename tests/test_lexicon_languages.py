@@ -1020,6 +1020,18 @@ REVIEW_CUES: list[tuple[str, str, str]] = [
     ("symptoms", "tepelafscheiding", "symptom"),
     ("symptoms", "Testosteron erniedrigt", "symptom"),
     ("symptoms", "Regelblutung bleibt aus seit 4 Monaten", "menstrual_disturbance"),
+    ("symptoms", "Potenzstörung", "symptom"),
+    ("symptoms", "Oligospermie", "symptom"),
+    ("symptoms", "oligozoospermia", "symptom"),
+    ("symptoms", "low sperm count", "symptom"),
+    ("symptoms", "keine Libido", "symptom"),
+    ("symptoms", "no libido", "symptom"),
+    ("symptoms", "Libido fehlt", "symptom"),
+    ("symptoms", "Testosteron 6 nmol/l erniedrigt", "symptom"),
+    ("symptoms", "growth failure", "symptom"),
+    ("symptoms", "Wachstumsstörung", "symptom"),
+    ("symptoms", "Kleinwuchs", "symptom"),
+    ("symptoms", "arrested puberty", "symptom"),
 ]
 
 
@@ -1090,9 +1102,11 @@ def test_a_drug_taken_until_a_future_year_or_since_a_past_one_is_taken(text: str
 @pytest.mark.parametrize(
     ("text", "drug"),
     [("Adolonta 50 mg", "tramadol"), ("Zaldiar 1-1-1", "tramadol"), ("Dobren 50 mg", "sulpiride"),
-     ("Digton 50", "sulpiride")],
+     ("Digton 50", "sulpiride"), ("Deanxit 1-0-0", "flupentixol"), ("Semap 20 mg", "penfluridol"),
+     ("Impromen 5 mg", "bromperidol"), ("Symbyax", "olanzapine"), ("Triptafen", "perphenazine"),
+     ("Metasedin 40 mg", "methadone")],
 )  # fmt: skip
-def test_local_brands_of_spain_and_italy(text: str, drug: str) -> None:
+def test_local_and_combination_brands(text: str, drug: str) -> None:
     assert taken(text) == [drug], text
 
 
