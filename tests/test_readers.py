@@ -696,19 +696,32 @@ def test_units_row_under_the_header(tmp_path: Path) -> None:
     assert result.frame["prolactin_unit"].tolist() == ["mIU/L"]
 
 
-def test_other_sheets_with_results_are_reported(tmp_path: Path) -> None:
+def test_every_visible_sheet_with_results_is_read(tmp_path: Path) -> None:
+    """Monthly sheets of one workbook: each is read, its rows named by their sheet (a February
+    6000 mIU/L was neither triaged nor rejected: never lose a row); the sheet option reads one."""
     path = tmp_path / "two.xlsx"
     book = openpyxl.Workbook()
-    for title in ("January", "February"):
+    for title, value in (("January", 12), ("February", 6000)):
         sheet = book.create_sheet(title)
         sheet.append(["MRN", "PRL", "Units"])
-        sheet.append(["A", 12, "ng/mL"])
+        sheet.append(["A", value, "ng/mL" if value < 100 else "mIU/L"])
+        sheet.append(["B", "", "ng/mL"])
     book.remove(book["Sheet"])
     book.save(path)
     result = read(path)
-    assert result.summary.sheet == "January"
-    assert any("'February'" in w for w in result.summary.warnings)
-    assert read(path, sheet="February").summary.warnings == []
+    assert result.summary.sheet == "January, February"
+    assert result.frame["source_sheet"].tolist() == ["January", "February"]
+    assert result.frame["prolactin_value"].tolist() == [12.0, 6000.0]
+    assert [(r.source_sheet, r.source_row) for r in result.rejected] == [
+        ("January", 3),
+        ("February", 3),
+    ]
+    assert result.summary.rows_read == 4 and result.summary.rows_rejected == 2
+    assert any(
+        "'February' also holds a prolactin column: read too" in w for w in result.summary.warnings
+    )
+    one = read(path, sheet="February")
+    assert one.summary.sheet == "February" and len(one.frame) == 1
 
 
 def test_a_data_dictionary_sheet_is_not_another_sheet_of_results(tmp_path: Path) -> None:

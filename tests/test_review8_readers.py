@@ -166,13 +166,18 @@ def test_a_hidden_sheet_with_prolactin_is_named_as_not_read(tmp_path: Path) -> N
     assert "hidden sheet(s) 'Old' also hold a prolactin column and were not read" in warning
 
 
-def test_visible_and_hidden_sheets_share_one_warning(tmp_path: Path) -> None:
+def test_visible_sheets_are_read_and_hidden_ones_named(tmp_path: Path) -> None:
+    """Another visible sheet of results is read too; a hidden one (an archive) is named as not
+    read, as before."""
     path = _workbook(
         tmp_path, [("Ward A", "visible"), ("Ward B", "visible"), ("Archive", "veryHidden")]
     )
-    (warning,) = _not_read(read_file(path))
-    assert warning.startswith("sheet(s) 'Ward B' and hidden sheet(s) 'Archive' also hold")
+    read = read_file(path)
+    (warning,) = _not_read(read)
+    assert warning.startswith("hidden sheet(s) 'Archive' also hold")
     assert "were not read" in warning
+    assert read.summary.sheet == "Ward A, Ward B"
+    assert set(read.frame["source_sheet"]) == {"Ward A", "Ward B"}
 
 
 def test_a_sheet_chosen_by_name_lists_no_other_sheet(tmp_path: Path) -> None:

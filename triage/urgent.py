@@ -86,7 +86,7 @@ def urgent_lines(results: pd.DataFrame, report: Path | str) -> list[str]:
     """One line per urgent result (empty when there is none)."""
     lines = []
     for _, row in urgent_results(results).iterrows():
-        where = f"{_text(row.get('source_file'))} row {_text(row.get('source_row'))}"
+        where = _where(row)
         lines.append(
             f"{URGENT_LINE_START}{_text(row.get('patient_id'))}"
             f" | specimen {_text(row.get('specimen_id'))}"
@@ -97,6 +97,14 @@ def urgent_lines(results: pd.DataFrame, report: Path | str) -> list[str]:
             f" | report {report}"
         )
     return lines
+
+
+def _where(row: pd.Series) -> str:
+    """Where the result was read: "<file> row <n>", with the sheet of a workbook ("<file>
+    sheet 'X' row <n>": a workbook's sheets may all hold results, each with its own row 2)."""
+    sheet = row.get("source_sheet")
+    named = f" sheet {sheet!r}" if isinstance(sheet, str) and sheet else ""
+    return f"{_text(row.get('source_file'))}{named} row {_text(row.get('source_row'))}"
 
 
 def urgent_text(lines: Sequence[str], *, header: str) -> str:
@@ -120,7 +128,7 @@ def overdue_lines(results: pd.DataFrame) -> list[str]:
             f" | specimen {_text(row.get('specimen_id'))}"
             f" | prolactin {_value(row)}"
             f" | {OVERDUE_MARK}: reported {reported} as result R-{_text(row.get('id'))}"
-            f" | {_text(row.get('source_file'))} row {_text(row.get('source_row'))}"
+            f" | {_where(row)}"
             f" | acknowledge: prolactin-triage ack R-{_text(row.get('id'))} --by NAME"
         )
     return lines

@@ -14,7 +14,7 @@ import logging
 import os
 import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
@@ -138,7 +138,7 @@ def read_file(
             *line_notes,
             *_location_notes(location),
             *table.warnings,
-            *_other_sheets_note(location.also, location.also_hidden),
+            *_other_sheets_note((), location.also_hidden),
         ],
     )
     dayfirst, evidence = file_date_order(table)
@@ -172,7 +172,40 @@ def read_file(
     summary.rows_triaged = triaged
     summary.rows_rejected = len(rejected)
     _check_counts(summary)
-    return FileRead(frame, rejected, summary)
+    read = FileRead(frame, rejected, summary)
+    if options.sheet is None and mapping.sheet is None:
+        for other in location.also:  # every visible sheet holding results is read
+            read = _with_sheet(read, path, mapping, replace(options, sheet=other))
+    return read
+
+
+def _with_sheet(
+    read: FileRead, path: Path, mapping: ColumnMapping, options: ReadOptions
+) -> FileRead:
+    """``read`` with the rows of another sheet of the same workbook that holds a prolactin
+    column (``options.sheet``): its results and rejected rows join the file's, each row with
+    its own sheet, so that no row of the workbook is left unread; said in the warnings."""
+    sheet = str(options.sheet)
+    summary = read.summary
+    try:
+        more = read_file(path, mapping, options)
+    except InputFileError as exc:  # that sheet alone is unusable: the others stand
+        summary.warnings.append(f"sheet {sheet!r} also holds a prolactin column but {exc.message}")
+        return read
+    extra = more.summary
+    frames = [f for f in (read.frame, more.frame) if len(f)] or [read.frame]
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    summary.sheet = f"{summary.sheet}, {extra.sheet}"
+    summary.rows_read += extra.rows_read
+    summary.rows_triaged += extra.rows_triaged
+    summary.rows_rejected += extra.rows_rejected
+    summary.warnings.append(
+        f"sheet {extra.sheet!r} also holds a prolactin column: read too ({extra.rows_read:,} "
+        "rows), its rows named by their sheet (choose one sheet with the sheet option)"
+    )
+    summary.warnings += [f"sheet {extra.sheet!r}: {w}" for w in extra.warnings]
+    _check_counts(summary)
+    return FileRead(frame, [*read.rejected, *more.rejected], summary)
 
 
 def _header_area_notes(bad: Mapping[int, str], lines: Sequence[int], header: int) -> list[str]:
