@@ -579,3 +579,23 @@ def test_an_html_page_with_a_spreadsheet_name_is_said_so(tmp_path: Path, suffix:
     path.write_text("<html><body><table><tr><td>Prolactin</td></tr></table></body></html>")
     with pytest.raises(InputFileError, match="HTML/XML page saved with a spreadsheet extension"):
         read_file(path, None, ReadOptions())
+
+
+def test_a_formula_without_a_stored_result_is_named(tmp_path: Path) -> None:
+    """openpyxl (and other writers that compute nothing) store formulas without their result:
+    python-calamine gives such a cell as empty, which read as "the prolactin cell is empty"."""
+    import openpyxl
+
+    path = tmp_path / "formulas.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Patient ID", "Sex", "Age", "Prolactin (mIU/L)", "Raw"])
+    sheet.append(["P1", "F", 34, "=E2*1", 900])
+    sheet.append(["P2", "F", 34, 300, 300])
+    book.save(path)
+    read = read_file(path, None, ReadOptions())
+    (rejected,) = read.rejected
+    assert rejected.source_row == 2 and rejected.reason_code == "unparseable_result"
+    assert "formula without a stored result" in rejected.detail
+    assert len(read.frame) == 1

@@ -562,7 +562,7 @@ def _xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int, bool]
     errors = False
     prefix: bytes | None = None
     for block in _stream(archive, member, b">"):
-        errors = errors or b't="e"' in block
+        errors = errors or b't="e"' in block or _FORMULA_WITHOUT_VALUE.search(block) is not None
         if prefix is None:
             root = _XLSX_ROOT.search(block)
             prefix = (root.group(1) or b"") if root else b""
@@ -612,8 +612,23 @@ _XLSX_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
 _XLSX_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]{1,32})</")
 
 
+# A formula cell without a stored result (a workbook written by a program that does not compute
+# formulas): python-calamine gives it as empty, which reads as "no result".
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb"</(?:[A-Za-z_][\w.-]*:)?f>\s*(?:<(?:[A-Za-z_][\w.-]*:)?v\s*/>|<(?:[A-Za-z_][\w.-]*:)?v>\s*</"
+    rb"(?:[A-Za-z_][\w.-]*:)?v>)?\s*</(?:[A-Za-z_][\w.-]*:)?c>"
+)
+_XLSX_FORMULA_CELL = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*)>\s*<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*>([^<]{0,200})"
+    + _FORMULA_WITHOUT_VALUE.pattern,
+    re.DOTALL,
+)
+FORMULA_WITHOUT_VALUE: Final = "formula {} without a stored value"
+
+
 def _xlsx_errors(archive: zipfile.ZipFile, member: str) -> dict[tuple[int, int], str]:
-    """The error cells of a worksheet: (row, column) from 0 -> the error as Excel shows it."""
+    """The error cells of a worksheet: (row, column) from 0 -> the error as Excel shows it; a
+    formula cell without a stored result -> FORMULA_WITHOUT_VALUE (never an empty cell)."""
     found: dict[tuple[int, int], str] = {}
     for block in _stream(archive, member, b"c>"):
         for attributes, body in _XLSX_ERROR_CELL.findall(block):
@@ -622,6 +637,12 @@ def _xlsx_errors(archive: zipfile.ZipFile, member: str) -> dict[tuple[int, int],
             if ref is not None and value is not None:
                 row, col = int(ref.group(2)) - 1, _column_number(ref.group(1)) - 1
                 found[row, col] = value.group(1).decode("utf-8", "replace").strip()
+        for attributes, formula in _XLSX_FORMULA_CELL.findall(block):
+            ref = _XLSX_REF.search(attributes)
+            if ref is not None:
+                row, col = int(ref.group(2)) - 1, _column_number(ref.group(1)) - 1
+                text = html.unescape(formula.decode("utf-8", "replace")).strip()
+                found[row, col] = FORMULA_WITHOUT_VALUE.format(text)
     return found
 
 

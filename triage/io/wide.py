@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from triage.io.layout import Distinct, RawTable, factorize_column
+from triage.io.sources import FORMULA_WITHOUT_VALUE
 from triage.knowledge.loaders import load_thresholds
 from triage.numbers import NS_PER_DAY
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, Rejected
@@ -77,6 +78,8 @@ from triage.values import (
 )
 
 T = TypeVar("T")
+# How a formula cell without a stored result reads (io/sources.FORMULA_WITHOUT_VALUE).
+FORMULA_MARK: Final = tuple(FORMULA_WITHOUT_VALUE.split("{}"))
 DefaultValue = str | float | int | bool
 
 TEXT_COLUMNS: Final = (
@@ -785,6 +788,12 @@ class _Builder:
         if code == "missing_result":
             return "the prolactin cell is empty"
         if code == "unparseable_result":
+            if text.startswith(FORMULA_MARK[0]) and text.endswith(FORMULA_MARK[1]):
+                return (
+                    "the prolactin cell holds a formula without a stored result (the workbook was "
+                    "saved by a program that does not compute formulas): open it in a "
+                    "spreadsheet program, save it, and read it again"
+                )
             return f"prolactin {text!r} is not a number"
         if code == "unknown_unit":
             if unit_text and is_missing_code(unit_text):
