@@ -561,8 +561,10 @@ def _xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int, bool]
     rows_max = rows = numbered = cols = 0
     errors = False
     prefix: bytes | None = None
-    for block in _stream(archive, member, b">"):
-        errors = errors or b't="e"' in block or _FORMULA_WITHOUT_VALUE.search(block) is not None
+    for number, block in enumerate(_stream(archive, member, b">")):
+        # formulas without a result are looked for in the first piece only: a writer that
+        # stores none stores none anywhere, and a cell missed stays a (rejected) empty cell
+        errors = errors or b't="e"' in block or (number == 0 and _formula_without_value(block))
         if prefix is None:
             root = _XLSX_ROOT.search(block)
             prefix = (root.group(1) or b"") if root else b""
@@ -624,6 +626,12 @@ _XLSX_FORMULA_CELL = re.compile(
     re.DOTALL,
 )
 FORMULA_WITHOUT_VALUE: Final = "formula {} without a stored value"
+
+
+def _formula_without_value(block: bytes) -> bool:
+    """A formula cell without a stored result in the piece (the regular expression only where
+    a formula ends: it would try every closing tag)."""
+    return (b"f>" in block) and _FORMULA_WITHOUT_VALUE.search(block) is not None
 
 
 def _xlsx_errors(archive: zipfile.ZipFile, member: str) -> dict[tuple[int, int], str]:
