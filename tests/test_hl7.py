@@ -219,3 +219,62 @@ def test_readme_names_every_supported_extension() -> None:
     section = readme.split("## Input formats", 1)[1].split("\n## ", 1)[0]
     missing = [s for s in sorted(SUPPORTED_EXTENSIONS) if s.lstrip(".") not in section]
     assert not missing, missing
+
+
+def _message(*segments: str) -> bytes:
+    head = "MSH|^~\\&|LIS|LAB|EHR|HOSP|20260301090000||ORU^R01|T1|P|2.5"
+    return "\r".join([head, *segments]).encode() + b"\r"
+
+
+def test_a_note_after_a_new_order_is_that_orders_not_the_last_ones(tmp_path: Path) -> None:
+    """ORC, NTE 'pregnant 32 weeks', OBR: the note belongs to the second order; it was given
+    to the first (a 2025 result judged on the pregnancy interval: a false normal)."""
+    path = tmp_path / "orders.hl7"
+    path.write_bytes(
+        _message(
+            "PID|1||ORC1^^^HOSP^MR||SYN^ANNA||19900101|F",
+            "ORC|RE|A1",
+            "OBR|1|A1|S1|PRL^Prolactin|||20250601083000",
+            "OBX|1|NM|2842-3^Prolactin^LN||150|ng/mL|4.8-23.3||||F",
+            "ORC|RE|A2",
+            "NTE|1|L|Pregnant 32 weeks",
+            "OBR|1|A2|S2|PRL^Prolactin|||20260301083000",
+            "OBX|1|NM|2842-3^Prolactin^LN||150|ng/mL|4.8-23.3||||F",
+        )
+    )
+    frame = read_file(path, None, ReadOptions()).frame.sort_values("collected_at")
+    first, second = (str(c) for c in frame["comments"].fillna("").tolist())
+    assert "Pregnant" not in first
+    assert "Pregnant 32 weeks" in second
+
+
+def test_an_empty_first_patient_identifier_takes_the_next_one(tmp_path: Path) -> None:
+    path = tmp_path / "pid.hl7"
+    path.write_bytes(
+        _message(
+            "PID|1||~ID7^^^HOSP^MR||SYN^BEA||19850101|F",
+            "OBR|1|A1|S1|PRL^Prolactin|||20260301083000",
+            "OBX|1|NM|2842-3^Prolactin^LN||20|ng/mL|||||F",
+        )
+    )
+    assert read_file(path, None, ReadOptions()).frame["patient_id"].tolist() == ["ID7"]
+
+
+def test_a_malformed_escape_logs_no_cell_text(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """python-hl7 logs an undecodable escape with the field's text and a traceback: patient
+    data on stderr.  Its logger is silenced; the row is read or rejected with a reason."""
+    path = tmp_path / "escape.hl7"
+    path.write_bytes(
+        _message(
+            "PID|1||ID8^^^HOSP^MR||SYN^CLEO||19850101|F",
+            "OBR|1|A1|S1|PRL^Prolactin|||20260301083000",
+            "OBX|1|NM|2842-3^Prolactin^LN||6000|\\XZZ\\|||||F",
+        )
+    )
+    result = invoke("run", path, "--out", tmp_path / "out", "--quiet")
+    assert result.exit_code in (0, 3)
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err + result.output
+    assert "XZZ" not in captured.err + result.output

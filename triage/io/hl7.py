@@ -36,15 +36,25 @@ n-th non-empty segment of the file (its line when each segment is on a line of i
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import hl7 as hl7lib
+import hl7.util
 
 from triage.io.delimited import InputLimits
 from triage.io.sources import Rows, Workbook
 from triage.schema import InputFileError
+
+# python-hl7 logs what it cannot decode with the field's text and a traceback: cell contents
+# (patient data) on stderr.  Its logger is silenced; what it could not read is reported by the
+# reader instead.
+for _name in {"hl7", str(getattr(hl7lib.util, "__file__", "hl7.util"))}:  # util logs by its path
+    _LIBRARY_LOG = logging.getLogger(_name)
+    _LIBRARY_LOG.addHandler(logging.NullHandler())
+    _LIBRARY_LOG.propagate = False
 
 NAME: Final = "hl7"
 SUFFIXES: Final = frozenset({".hl7"})
@@ -260,19 +270,22 @@ class _Reader:
         order = _Order()
         last: _Result | None = None
         notes_target: list[str] | None = None
+        order_notes: list[str] = []  # notes after an ORC: every OBR of that order takes them
         results: list[_Result] = []
         for (number, _), segment in zip(segments, message, strict=False):
             kind = str(segment[0])
             if kind == "PID":
                 patient = self._patient(message, segment, number)
-                order, last, notes_target = _Order(), None, patient.notes
-            elif kind == "ORC":
-                order, last, notes_target = _Order(), None, order.notes
+                order, last, notes_target, order_notes = _Order(), None, patient.notes, []
+            elif kind == "ORC":  # a new order: its notes are its own, never the last order's
+                order, last, order_notes = _Order(), None, []
+                notes_target = order_notes
             elif kind == "OBR":
                 order = _Order(
                     specimen=_field(message, segment, 3) or _field(message, segment, 2),
                     collected=_timestamp(_field(message, segment, 7)),
                 )
+                order.notes.extend(order_notes)
                 clinical = _field(message, segment, 13, component=None)
                 if clinical:
                     order.notes.append(clinical)
@@ -295,7 +308,7 @@ class _Reader:
 
     def _patient(self, message: Any, segment: Any, number: int) -> _Patient:
         ident = (
-            _field(message, segment, 3)
+            _first_given(message, segment, 3)  # an empty first repetition: the next one
             or _field(message, segment, 2)
             or _field(message, segment, 4)
         )
@@ -519,6 +532,12 @@ def _field(
     return "; ".join(texts)
 
 
+def _first_given(message: Any, segment: Any, number: int) -> str:
+    """The first component of the first repetition of a field that has one ("~ID0^^^HOSP")."""
+    every = _field(message, segment, number, repeat=None)
+    return next((part.strip() for part in every.split("; ") if part.strip()), "")
+
+
 def _unescape(message: Any, text: str) -> str:
     esc = message.esc
     if not esc or esc not in text:
@@ -526,7 +545,10 @@ def _unescape(message: Any, text: str) -> str:
     if esc == "\\":
         text = _HEX_ESCAPE.sub(_hex, text)
         text = _FORMAT_ESCAPE.sub("", text)
-    value = str(message.unescape(text))
+    try:
+        value = str(message.unescape(text))
+    except ValueError:  # a malformed escape ("\XZZ\"): the text as written, escapes dropped
+        value = text.replace(esc, " ")
     return value.replace("\r", " ").replace("\n", " ")
 
 
