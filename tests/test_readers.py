@@ -2223,3 +2223,18 @@ def test_a_result_only_in_the_other_unit_column_is_read_in_that_unit(tmp_path: P
     assert frame["prolactin_value"].tolist() == [6000.0, 283.0, 10.0]
     assert frame["prolactin_unit"].tolist() == ["mIU/L", "ng/mL", "ng/mL"]
     assert any("only in the prolactin column in mIU/L" in w for w in result.summary.warnings)
+
+
+def test_a_post_peg_result_coded_as_prolactin_is_the_monomeric_one(tmp_path: Path) -> None:
+    """LIS exports code the post-PEG prolactin with the total's LOINC (2842-3): its name says
+    what it is ("post PEG"), and it was triaged as a second, normal total prolactin."""
+    path = tmp_path / "peg.csv"
+    path.write_text(
+        "PatientID,Sex,DOB,Specimen,Collected,LOINC,Test,Result,Unit\n"
+        "P1,F,1985-03-12,S1,2026-03-01 08:30,2842-3,Prolactin,2400,mIU/L\n"
+        "P1,F,1985-03-12,S1,2026-03-01 08:30,2842-3,Prolactin post PEG,300,mIU/L\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert result.frame["prolactin_value"].tolist() == [2400.0]
+    assert result.frame["monomeric_prolactin"].tolist() == [300.0]

@@ -199,10 +199,10 @@ def _candidates(
         if found is not None:
             out.append(found)
     catalogue = lab_tests()
-    for loinc_key in (loinc.strip(), code.strip() if _LOINC.fullmatch(code.strip()) else ""):
-        if loinc_key:
-            out += [spec for spec in catalogue if loinc_key in spec.loinc]
     name_words = _words(name)
+    for loinc_key in (loinc.strip(), code.strip() if _LOINC.fullmatch(code.strip()) else ""):
+        if loinc_key:  # a name vetoing the code's test ("Prolactin post PEG" coded 2842-3) wins
+            out += [s for s in catalogue if loinc_key in s.loinc and not s.exclude & name_words]
     keys = _name_keys(name)
     out += [spec for exact in keys for spec in catalogue if exact in spec.names]
     out += [
