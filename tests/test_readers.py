@@ -2238,3 +2238,24 @@ def test_a_post_peg_result_coded_as_prolactin_is_the_monomeric_one(tmp_path: Pat
     result = read(path)
     assert result.frame["prolactin_value"].tolist() == [2400.0]
     assert result.frame["monomeric_prolactin"].tolist() == [300.0]
+
+
+def test_a_row_without_an_id_naming_another_person_takes_no_patient(tmp_path: Path) -> None:
+    """Report-style exports name the patient once; but a row without an id whose own name, sex
+    and birth date differ is another person: Bob's 6000 mIU/L was listed under Ann's id (and
+    Bob's TSH joined to it)."""
+    path = tmp_path / "filldown.csv"
+    path.write_text(
+        "PatientID,Name,Sex,DOB,Collected,Test,Result,Unit\n"
+        'P1,"DOE, Ann",F,1980-01-01,2026-01-05 08:00,Prolactin,12,ng/mL\n'
+        ',"DOE, Ann",F,1980-01-01,2026-01-05 08:00,TSH,1.2,mU/L\n'
+        ',"ROE, Bob",M,1975-02-02,2026-01-05 09:00,Prolactin,6000,mIU/L\n'
+        ',"ROE, Bob",M,1975-02-02,2026-01-05 09:00,TSH,1.5,mU/L\n',
+        encoding="utf-8",
+    )
+    result = read(path)
+    frame = result.frame
+    ids = dict(zip(frame["patient_name"], frame["patient_id"].fillna(""), strict=True))
+    assert ids == {"DOE, Ann": "P1", "ROE, Bob": ""}
+    assert result.frame.loc[result.frame["patient_name"] == "DOE, Ann", "tsh"].tolist() == [1.2]
+    assert any("name another person" in w for w in result.summary.warnings)

@@ -459,6 +459,9 @@ def _row_units(table: RawTable) -> np.ndarray:
     return np.where(blank, glued[found.codes], units)
 
 
+_ANOTHER_PERSON: Final = "\x00another person"
+
+
 def _fill_identity_down(table: RawTable, warnings: list[str]) -> None:
     """Report-style exports name the patient once: later rows with no identity inherit it."""
     present = [f for f in IDENTITY if f in table.columns]
@@ -470,10 +473,31 @@ def _fill_identity_down(table: RawTable, warnings: list[str]) -> None:
     if not orphan.any() or orphan.all():
         return
     filled = frame.ffill()
+    # A row naming another person (its own name, birth date or sex differ from the rows
+    # above) is not that patient's: it keeps no patient, and is never joined to theirs.
+    other = np.zeros(len(frame), dtype=bool)
+    for f in ("patient_name", "birth_date", "sex"):
+        if f in present:
+            own, above = frame[f].astype(object), filled[f].shift(1).astype(object)
+            differs = own.notna() & above.notna() & (own.astype(str) != above.astype(str))
+            other |= differs.to_numpy()
+    other &= orphan
+    # the rows below such a row, without a patient of their own, are that person's too
+    marked = frame[keys].astype(object)
+    marked.loc[other, keys] = _ANOTHER_PERSON
+    reached = marked.ffill()
+    other |= orphan & (reached[keys[0]] == _ANOTHER_PERSON).to_numpy()
+    taken = orphan & ~other
     for f in present:
-        blank = orphan & frame[f].isna().to_numpy()
+        blank = taken & frame[f].isna().to_numpy()
         table.columns[f] = np.where(blank, filled[f].to_numpy(), table.columns[f])
-    warnings.append(f"{int(orphan.sum())} row(s) without a patient took it from the rows above")
+    if taken.any():
+        warnings.append(f"{int(taken.sum())} row(s) without a patient took it from the rows above")
+    if other.any():
+        warnings.append(
+            f"{int(other.sum())} row(s) without a patient id name another person (name, birth "
+            "date or sex) than the rows above: they were given no patient"
+        )
 
 
 def _collected(table: RawTable, settings: BuildSettings) -> tuple[np.ndarray, list[str]]:
