@@ -411,3 +411,10 @@ def test_a_code_the_mapping_leaves_out_is_said(tmp_path: Path) -> None:
         "code(s) 3 are not in the mapping file's [values.sex]"
         in invoke("run", tmp_path / "c.csv", "--columns", mapping, "--out", out, "--force").output
     )
+
+
+def test_the_headers_sex_codes_are_the_ones_read(tmp_path: Path) -> None:
+    path = tmp_path / "codes.csv"
+    path.write_text('id,"Sex (1=female, 2=male)",age,prolactin_ngml\n001,1,30,25\n002,2,30,25\n')
+    frame = read_file(path, None, ReadOptions()).frame
+    assert frame["sex"].tolist() == ["F", "M"]

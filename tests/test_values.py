@@ -18,6 +18,7 @@ from triage.values import (
     footnotes_removed,
     has_two_digit_year,
     hcg_positive,
+    header_sex_codes,
     infer_decimal_mark,
     is_ambiguous_date_text,
     lab_word,
@@ -1042,3 +1043,22 @@ def test_a_footnote_mark_after_a_header_word_is_dropped_but_units_keep_their_pow
     assert footnotes_removed("Prolactin¹") == "Prolactin"
     assert footnotes_removed("eGFR (ml/min/1.73m²)") == "eGFR (ml/min/1.73m²)"
     assert footnotes_removed("Fläche (mm²)") == "Fläche (mm²)"
+
+
+@pytest.mark.parametrize(
+    ("header", "codes"),
+    [
+        ("Sex (1=female, 2=male)", {"1": "F", "2": "M"}),
+        ("sex [1 = female; 2 = male]", {"1": "F", "2": "M"}),
+        ("Gender (0=male 1=female)", {"0": "M", "1": "F"}),
+        ("Sex (F=1, M=2)", {"1": "F", "2": "M"}),
+        ("Geschlecht [1 = weiblich; 2 = männlich]", {"1": "F", "2": "M"}),
+        ("Sexe (1=homme, 2=femme)", {"1": "M", "2": "F"}),
+        ("Sex", {}),
+        ("Sex (M/F)", {}),
+    ],
+)
+def test_sex_codes_stated_in_the_header(header: str, codes: dict[str, str]) -> None:
+    """A research export's codebook in its header wins over ISO/IEC 5218 (1 male, 2 female):
+    "Sex (1=female, 2=male)" read a man's 25 ng/mL against a woman's limit (a false normal)."""
+    assert header_sex_codes(header) == codes

@@ -1053,6 +1053,25 @@ def sex_letter_header(header: str) -> bool:
     return bool({heading, *re.findall(r"\w+", heading)} & _letter_code_headers())
 
 
+_CODE_PAIR: Final = re.compile(r"([^\W_]+)\s*[=:]\s*([^\W_]+)")
+
+
+def header_sex_codes(header: str) -> dict[str, str]:
+    """The numeric sex codes a header states ("Sex (1=female, 2=male)", "Gender (0=male
+    1=female)", "Sex (F=1, M=2)", "Geschlecht [1 = weiblich; 2 = männlich]"): code -> F / M;
+    {} when it states none, or states one code twice."""
+    found: dict[str, str] = {}
+    for left, right in _CODE_PAIR.findall(header):
+        code, word = (left, right) if left.isdigit() else (right, left)
+        sex = parse_sex(word) if code.isdigit() and not word.isdigit() else None
+        if sex is None:
+            continue
+        if found.get(code, sex) != sex:
+            return {}
+        found[code] = sex
+    return found
+
+
 def sex_code(cell: object) -> str | None:
     """ "M" / "F" for a numeric sex code (ISO/IEC 5218: 1 male, 2 female), else None."""
     text = cell_text(cell) if not isinstance(cell, bool) else ""

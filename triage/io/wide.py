@@ -44,6 +44,7 @@ from triage.values import (
     context_ranges,
     has_two_digit_year,
     hcg_positive,
+    header_sex_codes,
     in_frame_range,
     infer_decimal_mark,
     is_ambiguous_date_text,
@@ -1007,6 +1008,18 @@ class _Builder:
         found = self.table.distinct(col)
         coded = [u for u, k in zip(found.uniques, _used(found), strict=True) if k and sex_code(u)]
         header = self.table.headers.get("sex", "sex")
+        stated = header_sex_codes(header)
+        if stated:  # "Sex (1=female, 2=male)": the export's own codebook, in its header
+            listed = ", ".join(f"{code} = {sex}" for code, sex in sorted(stated.items()))
+            self.warnings.append(f"column {header!r} codes sex as its header says: {listed}")
+            return self._apply(
+                col,
+                lambda c: (
+                    stated.get(cell_text(c).strip())
+                    if cell_text(c).strip() in stated
+                    else parse_sex(c)
+                ),
+            )
         if coded:
             self.warnings.append(
                 f"column {header!r} holds numeric sex codes; read as ISO/IEC 5218 "
