@@ -2259,3 +2259,17 @@ def test_a_row_without_an_id_naming_another_person_takes_no_patient(tmp_path: Pa
     assert ids == {"DOE, Ann": "P1", "ROE, Bob": ""}
     assert result.frame.loc[result.frame["patient_name"] == "DOE, Ann", "tsh"].tolist() == [1.2]
     assert any("name another person" in w for w in result.summary.warnings)
+
+
+@pytest.mark.parametrize(
+    "loinc", ["LN:2842-3", "LOINC 2842-3", "2842-3 (LOINC)", "2842-3^Prolactin^LN", "02842-3"]
+)
+def test_loinc_codes_as_exports_write_them(tmp_path: Path, loinc: str) -> None:
+    """A LOINC column whose codes carry their system's name or a leading zero: the 6000 mIU/L
+    results were rejected as other tests."""
+    path = tmp_path / "loinc.csv"
+    path.write_text(
+        f'PatientID,Sex,Age,Date,LOINC,Code,Result,Unit\nP1,F,30,2026-01-01,"{loinc}",X1,6000,mIU/L\n',
+        encoding="utf-8",
+    )
+    assert read(path).frame["prolactin_value"].tolist() == [6000.0]

@@ -59,6 +59,18 @@ PERCENT_FULL: Final = 100.0
 _FLIP: Final = {"<": ">", ">": "<", "": ""}
 _NO_DELTA: Final = np.iinfo(np.int64).max
 _LOINC: Final = re.compile(r"\d{1,7}-\d")  # a LOINC code written in a test code column
+# A LOINC code as exports write it: "2842-3", "LN:2842-3", "LOINC 2842-3", "2842-3 (LOINC)",
+# "2842-3^Prolactin^LN", "02842-3" (zero-padded).
+_LOINC_IN: Final = re.compile(
+    r"\s*(?:LN|LOINC)?\s*[:#]?\s*0*(\d{1,7}-\d)(?:\s*\(?(?:LN|LOINC)\)?|\^[^^]*\^(?:LN|LOINC))?\s*",
+    re.IGNORECASE,
+)
+
+
+def _loinc_key(text: str) -> str:
+    """The LOINC code of a cell as exports write it (see _LOINC_IN), else the cell stripped."""
+    found = _LOINC_IN.fullmatch(text)
+    return found.group(1) if found else text.strip()
 
 
 @dataclass(frozen=True)
@@ -200,7 +212,7 @@ def _candidates(
             out.append(found)
     catalogue = lab_tests()
     name_words = _words(name)
-    for loinc_key in (loinc.strip(), code.strip() if _LOINC.fullmatch(code.strip()) else ""):
+    for loinc_key in (_loinc_key(loinc), _loinc_key(code) if _LOINC_IN.fullmatch(code) else ""):
         if loinc_key:  # a name vetoing the code's test ("Prolactin post PEG" coded 2842-3) wins
             out += [s for s in catalogue if loinc_key in s.loinc and not s.exclude & name_words]
     keys = _name_keys(name)
