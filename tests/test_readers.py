@@ -2273,3 +2273,19 @@ def test_loinc_codes_as_exports_write_them(tmp_path: Path, loinc: str) -> None:
         encoding="utf-8",
     )
     assert read(path).frame["prolactin_value"].tolist() == [6000.0]
+
+
+def test_a_unit_written_in_a_long_files_test_name_is_the_rows_unit(tmp_path: Path) -> None:
+    """'Prolactin (mIU/L)' with an empty unit cell: every row was rejected for no unit, and
+    the advice (--unit mIU/L) then read 'Prolactin µg/L' 300 as 14 ng/mL (a false normal)."""
+    path = tmp_path / "names.csv"
+    path.write_text(
+        "PatientID,Sex,Age,Date,Test,Result,Unit\n"
+        "P1,F,30,2026-01-01,Prolactin (mIU/L),6000,\n"
+        "P2,F,30,2026-01-01,Prolactin [ng/mL],40,\n"
+        "P3,F,30,2026-01-01,Prolactin µg/L,300,\n"
+        "P4,F,30,2026-01-01,Prolactin (ng/mL),850,mIU/L\n",  # the unit cell wins
+        encoding="utf-8",
+    )
+    frame = read(path).frame
+    assert frame["prolactin_unit"].tolist() == ["mIU/L", "ng/mL", "ng/mL", "mIU/L"]

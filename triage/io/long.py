@@ -561,12 +561,32 @@ def _prolactin_table(table: RawTable, positions: np.ndarray) -> RawTable:
     for old, new in renamed.items():
         if old in sub.columns:
             sub.columns[new] = sub.columns[old]
+    if "test" in sub.columns:  # a unit written in the test's name ("Prolactin (mIU/L)")
+        named = np.array([_named_unit(t) for t in sub.columns["test"]], dtype=object)
+        if any(named):
+            given = sub.columns.get("prolactin_unit")
+            empty = (
+                np.ones(len(named), dtype=bool)
+                if given is None
+                else np.array([is_empty_value(u) for u in given], dtype=bool)
+            )
+            base = given if given is not None else np.full(len(named), None, dtype=object)
+            sub.columns["prolactin_unit"] = np.where(empty & (named != ""), named, base)
     for name in TEST_FIELDS:
         sub.columns.pop(name, None)
     unit = table.header_units.get("result") or table.header_units.get("unit")
     if unit:
         sub.header_units["prolactin"] = unit
     return sub
+
+
+def _named_unit(cell: object) -> str:
+    """The prolactin unit a test's name writes ("Prolactin (mIU/L)", "Prolactin [ng/mL]",
+    "Prolactin µg/L"), else ""."""
+    if is_empty_value(cell):
+        return ""
+    unit = parse_header(cell_text(cell)).unit
+    return unit if unit and normalise_unit(unit) is not None else ""
 
 
 def _unused_detail(table: RawTable, i: int, why_not: str = "") -> str:
