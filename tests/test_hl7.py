@@ -278,3 +278,19 @@ def test_a_malformed_escape_logs_no_cell_text(
     captured = capfd.readouterr()
     assert "Traceback" not in captured.err + result.output
     assert "XZZ" not in captured.err + result.output
+
+
+def test_a_line_feed_inside_a_carriage_return_message_is_a_space(tmp_path: Path) -> None:
+    """A note typed on two lines in a file whose segments end in CR: the second line was read
+    as a segment of its own and dropped ("visual field defect" lost: soon instead of urgent)."""
+    path = tmp_path / "lf.hl7"
+    path.write_bytes(
+        _message(
+            "PID|1||LF1^^^HOSP^MR||SYN^DORA||19850101|F",
+            "OBR|1|A1|S1|PRL^Prolactin|||20260301083000",
+            "NTE|1|L|Clinical details:\nvisual field defect, on risperidone",
+            "OBX|1|NM|2842-3^Prolactin^LN||80|ng/mL|||||F",
+        )
+    )
+    (comments,) = read_file(path, None, ReadOptions()).frame["comments"].tolist()
+    assert "visual field defect" in comments

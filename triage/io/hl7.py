@@ -89,6 +89,7 @@ _BATCH: Final = frozenset({"FHS", "BHS", "BTS", "FTS"})
 _MLLP: Final = str.maketrans("", "", "\x0b\x1c")
 _SEGMENT_ENDS: Final = re.compile(r"\r\n|\r|\n")
 _SEGMENT_ID: Final = re.compile(r"[A-Z][A-Z0-9]{2}\Z")
+_IN_FIELD_BREAK: Final = re.compile(r"(?<!\r)\n(?![A-Z][A-Z0-9]{2}[^\w\s]|\s*\Z)")
 _TS: Final = re.compile(
     r"(\d{4})(\d{2})?(\d{2})?(?:(\d{2})(\d{2})?(\d{2})?(?:\.\d{1,4})?)?(?:[+-]\d{4})?\Z"
 )
@@ -129,8 +130,14 @@ def _decode(data: bytes) -> tuple[str, list[str]]:
 
 
 def _segments(text: str) -> list[tuple[int, str]]:
-    """(segment number, text) of every non-empty segment, MLLP bytes removed."""
-    found = (s.strip(" \t\x00") for s in _SEGMENT_ENDS.split(text.translate(_MLLP)))
+    """(segment number, text) of every non-empty segment, MLLP bytes removed.  In a file whose
+    segments end in a carriage return, a line feed alone that no segment name follows is a
+    line break inside a field (a note typed on two lines): read as a space, not as a segment
+    of its own that no one reads."""
+    text = text.translate(_MLLP)
+    if "\r" in text.replace("\r\n", ""):
+        text = _IN_FIELD_BREAK.sub(" ", text)
+    found = (s.strip(" \t\x00") for s in _SEGMENT_ENDS.split(text))
     return list(enumerate((s for s in found if s), start=1))
 
 
