@@ -709,7 +709,7 @@ def test_every_visible_sheet_with_results_is_read(tmp_path: Path) -> None:
     book.remove(book["Sheet"])
     book.save(path)
     result = read(path)
-    assert result.summary.sheet == "January, February"
+    assert result.summary.sheet == "January + February"
     assert result.frame["source_sheet"].tolist() == ["January", "February"]
     assert result.frame["prolactin_value"].tolist() == [12.0, 6000.0]
     assert [(r.source_sheet, r.source_row) for r in result.rejected] == [

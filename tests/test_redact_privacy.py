@@ -206,5 +206,6 @@ def test_check_names_the_other_sheets_it_tells_to_choose(tmp_path: Path) -> None
     archive.sheet_state = "hidden"
     book.save(path)
     result = invoke("check", path)
-    assert "sheet(s) 'Summary 2026' and hidden sheet(s) 'Archive' also hold" in result.output
+    assert "sheet 'Summary 2026' also holds a prolactin column: read too" in result.output
+    assert "hidden sheet(s) 'Archive' also hold" in result.output
     assert "Anna" not in result.output and "Muster" not in result.output

@@ -176,7 +176,7 @@ def test_visible_sheets_are_read_and_hidden_ones_named(tmp_path: Path) -> None:
     (warning,) = _not_read(read)
     assert warning.startswith("hidden sheet(s) 'Archive' also hold")
     assert "were not read" in warning
-    assert read.summary.sheet == "Ward A, Ward B"
+    assert read.summary.sheet == "Ward A + Ward B"
     assert set(read.frame["source_sheet"]) == {"Ward A", "Ward B"}
 
 

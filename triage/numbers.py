@@ -45,6 +45,9 @@ MONTHS_PER_YEAR: Final = 12.0
 NS_PER_DAY: Final = 86_400 * 10**9
 DAYS_PER_YEAR: Final = 365.25
 DAYS_PER_WEEK: Final = 7.0
+# Pregnancy's trimesters by their ordinal (a trimester written in words: engine/context.py).
+FIRST_TRIMESTER: Final = 1
+THIRD_TRIMESTER: Final = 3
 WEEKS_PER_YEAR: Final = DAYS_PER_YEAR / DAYS_PER_WEEK
 
 

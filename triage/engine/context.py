@@ -19,6 +19,7 @@ from triage.engine.amounts import NG, LabUnit
 from triage.engine.state import PatientState
 from triage.engine.text import CueBook, CueHit, Hits
 from triage.knowledge.model import DrugMatch, Knowledge
+from triage.numbers import FIRST_TRIMESTER, THIRD_TRIMESTER
 
 # fmt and approx are re-exported: the one number formatter of every output (triage/numbers.py).
 from triage.numbers import approx as approx
@@ -293,7 +294,7 @@ class RowContext:
         given, the first trimester written in words ("1. Trimenon", "T1", "early pregnancy")."""
         weeks = self._stated_weeks("pregnancy", "gestational_weeks")
         if weeks is None:
-            return self._stated_trimester() == 1
+            return self._stated_trimester() == FIRST_TRIMESTER
         return 0 < weeks < self.t("trimester2_start_weeks")
 
     @property
@@ -303,7 +304,7 @@ class RowContext:
         is usual."""
         weeks = self._stated_weeks("pregnancy", "gestational_weeks")
         if weeks is None:
-            return self._stated_trimester() == 3
+            return self._stated_trimester() == THIRD_TRIMESTER
         return weeks >= self.t("trimester3_start_weeks")
 
     def _stated_trimester(self) -> int:

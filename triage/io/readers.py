@@ -179,6 +179,10 @@ def read_file(
     return read
 
 
+# Between the names of the sheets an input's rows come from (a sheet name may hold a comma).
+SHEETS_JOINED: Final = " + "
+
+
 def _with_sheet(
     read: FileRead, path: Path, mapping: ColumnMapping, options: ReadOptions
 ) -> FileRead:
@@ -195,7 +199,7 @@ def _with_sheet(
     extra = more.summary
     frames = [f for f in (read.frame, more.frame) if len(f)] or [read.frame]
     frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    summary.sheet = f"{summary.sheet}, {extra.sheet}"
+    summary.sheet = f"{summary.sheet}{SHEETS_JOINED}{extra.sheet}"
     summary.rows_read += extra.rows_read
     summary.rows_triaged += extra.rows_triaged
     summary.rows_rejected += extra.rows_rejected
