@@ -965,6 +965,7 @@ def _dilution_phrases() -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ordered) + r")(?!\w)")
 
 
+@lru_cache(maxsize=4096)
 def is_diluted_prolactin(text: str) -> bool:
     """A header of the prolactin result re-assayed after dilution ("Prolactin 1:100",
     "Prolaktin verdünnt", "PRL after dilution"): it says dilution (synonyms.toml [header]

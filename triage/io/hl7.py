@@ -51,10 +51,16 @@ from triage.schema import InputFileError
 # python-hl7 logs what it cannot decode with the field's text and a traceback: cell contents
 # (patient data) on stderr.  Its logger is silenced; what it could not read is reported by the
 # reader instead.
-for _name in {"hl7", str(getattr(hl7lib.util, "__file__", "hl7.util"))}:  # util logs by its path
-    _LIBRARY_LOG = logging.getLogger(_name)
-    _LIBRARY_LOG.addHandler(logging.NullHandler())
-    _LIBRARY_LOG.propagate = False
+
+
+def _silence_library_log() -> None:
+    for name in {"hl7", str(getattr(hl7lib.util, "__file__", "hl7.util"))}:  # util: by its path
+        library = logging.getLogger(name)
+        library.addHandler(logging.NullHandler())
+        library.propagate = False
+
+
+_silence_library_log()
 
 NAME: Final = "hl7"
 SUFFIXES: Final = frozenset({".hl7"})
@@ -541,8 +547,9 @@ def _field(
 
 def _first_given(message: Any, segment: Any, number: int) -> str:
     """The first component of the first repetition of a field that has one ("~ID0^^^HOSP")."""
-    every = _field(message, segment, number, repeat=None)
-    return next((part.strip() for part in every.split("; ") if part.strip()), "")
+    count = len(str(segment[number]).split(message.separators[2])) if number < len(segment) else 0
+    given = (_field(message, segment, number, repeat=k) for k in range(1, count + 1))
+    return next((text for text in given if text), "")
 
 
 def _unescape(message: Any, text: str) -> str:

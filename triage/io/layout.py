@@ -978,8 +978,8 @@ def build_raw_table(
     headers = {name: match.headers[col] for name, col in match.fields.items()}
     filled_from = _fill_from_other_unit_columns(columns, split, match)
     diluted = _take_diluted_results(columns, split, match)
-    filled_from += [(rows, unit) for rows, unit, _ in diluted]
-    if filled_from:
+    taken_units = [*filled_from, *((rows, unit) for rows, unit, _ in diluted)]
+    if taken_units:
         rebuilt.add("prolactin")
     if match.note_columns:
         _join_note_columns(columns, headers, split.cells, match)
@@ -1006,13 +1006,13 @@ def build_raw_table(
         if col < len(split.distinct) and name not in rebuilt:
             table.remember(columns[name], split.distinct[col])
     _section_units(table, split, match)
-    if filled_from:  # those rows take their column's unit; the others keep their header's
+    if taken_units:  # those rows take their column's unit; the others keep their header's
         row_units = np.empty(len(split.cells), dtype=object)
         row_units[:] = table.header_unit("prolactin")
-        for taken, unit in filled_from:
+        for taken, unit in taken_units:
             row_units[taken] = unit
         table.section_units["prolactin"] = row_units
-        for taken, unit in filled_from[: len(filled_from) - len(diluted)]:
+        for taken, unit in filled_from:
             table.warnings.append(
                 f"{int(taken.sum())} row(s) have their result only in the prolactin column in "
                 f"{unit} beside column {table.headers.get('prolactin', 'prolactin')!r}: read "

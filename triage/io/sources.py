@@ -628,6 +628,12 @@ _XLSX_FORMULA_CELL = re.compile(
 FORMULA_WITHOUT_VALUE: Final = "formula {} without a stored value"
 
 
+def is_formula_without_value(text: str) -> bool:
+    """A cell as ``_xlsx_errors`` gives a formula without a stored result."""
+    head, tail = FORMULA_WITHOUT_VALUE.split("{}")
+    return text.startswith(head) and text.endswith(tail)
+
+
 def _formula_without_value(block: bytes) -> bool:
     """A formula cell without a stored result in the piece (the regular expression only where
     a formula ends: it would try every closing tag)."""

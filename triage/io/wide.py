@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from triage.io.layout import Distinct, RawTable, factorize_column
-from triage.io.sources import FORMULA_WITHOUT_VALUE
+from triage.io.sources import is_formula_without_value
 from triage.knowledge.loaders import load_thresholds
 from triage.numbers import NS_PER_DAY
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, Rejected
@@ -79,8 +79,6 @@ from triage.values import (
 )
 
 T = TypeVar("T")
-# How a formula cell without a stored result reads (io/sources.FORMULA_WITHOUT_VALUE).
-FORMULA_MARK: Final = tuple(FORMULA_WITHOUT_VALUE.split("{}"))
 DefaultValue = str | float | int | bool
 
 TEXT_COLUMNS: Final = (
@@ -789,7 +787,7 @@ class _Builder:
         if code == "missing_result":
             return "the prolactin cell is empty"
         if code == "unparseable_result":
-            if text.startswith(FORMULA_MARK[0]) and text.endswith(FORMULA_MARK[1]):
+            if is_formula_without_value(text):
                 return (
                     "the prolactin cell holds a formula without a stored result (the workbook was "
                     "saved by a program that does not compute formulas): open it in a "
@@ -1012,14 +1010,7 @@ class _Builder:
         if stated:  # "Sex (1=female, 2=male)": the export's own codebook, in its header
             listed = ", ".join(f"{code} = {sex}" for code, sex in sorted(stated.items()))
             self.warnings.append(f"column {header!r} codes sex as its header says: {listed}")
-            return self._apply(
-                col,
-                lambda c: (
-                    stated.get(cell_text(c).strip())
-                    if cell_text(c).strip() in stated
-                    else parse_sex(c)
-                ),
-            )
+            return self._apply(col, lambda c: stated.get(cell_text(c).strip()) or parse_sex(c))
         if coded:
             self.warnings.append(
                 f"column {header!r} holds numeric sex codes; read as ISO/IEC 5218 "
