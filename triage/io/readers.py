@@ -14,7 +14,7 @@ import logging
 import os
 import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -44,7 +44,7 @@ from triage.io.layout import (
 from triage.io.long import read_long
 from triage.io.mapping import ColumnMapping, load_mapping
 from triage.io.options import DEFAULT_MAX_FILE_BYTES, ReadOptions
-from triage.io.sources import display_name, is_panic
+from triage.io.sources import Workbook, display_name, is_panic
 from triage.io.wide import (
     BuildSettings,
     ambiguous_date_example,
@@ -80,13 +80,36 @@ def read_file(
     digest = hashlib.sha256(data).hexdigest()
     book = open_input(path, data, limits=options.limits, name=name)
     del data  # the rows are read: the file's bytes are no longer needed
-    location = locate_header(
+    chosen = options.sheet if options.sheet is not None else mapping.sheet
+    location = _locate(book, name, chosen, mapping, options)
+    read = _read_sheet(book, name, digest, location, mapping, options)
+    if chosen is None:
+        for other in location.also:  # every visible sheet holding results is read
+            read = _with_sheet(read, book, name, digest, other, mapping, options)
+    return read
+
+
+def _locate(
+    book: Workbook, name: str, sheet: str | int | None, mapping: ColumnMapping, options: ReadOptions
+) -> HeaderLocation:
+    return locate_header(
         book,
         name,
-        sheet=options.sheet if options.sheet is not None else mapping.sheet,
+        sheet=sheet,
         header_row=options.header_row if options.header_row is not None else mapping.header_row,
         forced=mapping.columns,
     )
+
+
+def _read_sheet(
+    book: Workbook,
+    name: str,
+    digest: str,
+    location: HeaderLocation,
+    mapping: ColumnMapping,
+    options: ReadOptions,
+) -> FileRead:
+    """The rows of the located sheet (or of a text file) as a FileRead."""
     sheet = "" if book.is_text else location.sheet
     rows = book.unmade_rows() if book.unmade_rows else book.load(location.sheet, None)
     header = list(location.cells) or rows[location.index]
@@ -172,11 +195,7 @@ def read_file(
     summary.rows_triaged = triaged
     summary.rows_rejected = len(rejected)
     _check_counts(summary)
-    read = FileRead(frame, rejected, summary)
-    if options.sheet is None and mapping.sheet is None:
-        for other in location.also:  # every visible sheet holding results is read
-            read = _with_sheet(read, path, mapping, replace(options, sheet=other))
-    return read
+    return FileRead(frame, rejected, summary)
 
 
 # Between the names of the sheets an input's rows come from (a sheet name may hold a comma).
@@ -184,15 +203,21 @@ SHEETS_JOINED: Final = " + "
 
 
 def _with_sheet(
-    read: FileRead, path: Path, mapping: ColumnMapping, options: ReadOptions
+    read: FileRead,
+    book: Workbook,
+    name: str,
+    digest: str,
+    sheet: str,
+    mapping: ColumnMapping,
+    options: ReadOptions,
 ) -> FileRead:
-    """``read`` with the rows of another sheet of the same workbook that holds a prolactin
-    column (``options.sheet``): its results and rejected rows join the file's, each row with
-    its own sheet, so that no row of the workbook is left unread; said in the warnings."""
-    sheet = str(options.sheet)
+    """``read`` with the rows of another sheet of the same workbook (opened once) that holds a
+    prolactin column: its results and rejected rows join the file's, each row with its own
+    sheet, so that no row of the workbook is left unread; said in the warnings."""
     summary = read.summary
     try:
-        more = read_file(path, mapping, options)
+        location = _locate(book, name, sheet, mapping, options)
+        more = _read_sheet(book, name, digest, location, mapping, options)
     except InputFileError as exc:  # that sheet alone is unusable: the others stand
         summary.warnings.append(f"sheet {sheet!r} also holds a prolactin column but {exc.message}")
         return read
@@ -207,7 +232,8 @@ def _with_sheet(
         f"sheet {extra.sheet!r} also holds a prolactin column: read too ({extra.rows_read:,} "
         "rows), its rows named by their sheet (choose one sheet with the sheet option)"
     )
-    summary.warnings += [f"sheet {extra.sheet!r}: {w}" for w in extra.warnings]
+    own = [w for w in extra.warnings if w not in book.warnings]  # the file's are said once
+    summary.warnings += [f"sheet {extra.sheet!r}: {w}" for w in own]
     _check_counts(summary)
     return FileRead(frame, [*read.rejected, *more.rejected], summary)
 
