@@ -735,6 +735,39 @@ def test_a_past_pregnancy_or_breastfeeding_is_no_normal(note: str) -> None:
 @pytest.mark.parametrize(
     "note",
     [
+        "breastfeeding until 2 months ago",
+        "Stillen bis vor 2 Monaten",
+        "gestillt bis vor einem Monat",
+        "allaitement jusqu'à il y a 2 mois",
+        "allaitement jusqu'au mois dernier",
+        "lactancia materna hasta hace 2 meses",
+        "lactancia hasta el mes pasado",
+        "allattamento fino a 2 mesi fa",
+        "allattamento fino al mese scorso",
+        "borstvoeding tot 2 maanden geleden",
+        "borstvoeding tot vorige maand",
+        "breastfed till 3 weeks ago",
+    ],
+)
+def test_breastfeeding_until_a_while_ago_has_ended(note: str) -> None:
+    """Breastfeeding that ended however recently ("until 2 months ago") is not the current state:
+    the breastfeeding interval (≤ 200 ng/mL) made a 60 ng/mL normal and unexplained."""
+    row = one({**NO_FLAG, "comments": note})
+    assert row["status"] == "high", note
+    assert "lactation" not in codes(row, "factors"), note
+
+
+@pytest.mark.parametrize(
+    "note", ["breastfeeding since 2 months ago", "Stillen seit 2 Monaten", "allaitement en cours"]
+)
+def test_breastfeeding_since_a_while_ago_is_current(note: str) -> None:
+    row = one({**NO_FLAG, "comments": note})
+    assert row["status"] == "normal" and "lactation" in codes(row, "factors"), note
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
         "3° trimestre",
         "terzo trimestre",
         "3e trimestre",
@@ -1097,6 +1130,43 @@ def test_a_drug_ended_in_a_past_year_or_only_planned_is_not_taken(text: str) -> 
 )  # fmt: skip
 def test_a_drug_taken_until_a_future_year_or_since_a_past_one_is_taken(text: str) -> None:
     assert taken(text) == ["risperidone"], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["risperidone until 2 weeks ago", "Risperdal bis vor 2 Monaten",
+     "Risperidon bis vor einem Monat", "rispéridone jusqu'au mois dernier",
+     "rispéridone jusqu'à il y a 3 semaines",
+     "risperidona hasta hace 3 semanas", "risperidona hasta el mes pasado",
+     "risperidone fino a 2 mesi fa", "risperidone fino al mese scorso",
+     "risperidon tot 2 maanden geleden", "risperidon tot vorige maand",
+     "haloperidol till last week"],
+)  # fmt: skip
+def test_a_drug_taken_until_a_while_ago_is_not_taken(text: str) -> None:
+    """Taken until some time before now, however recent, in six languages: ended, as "stopped 2
+    weeks ago" is (an oral drug's effect is gone within days: clinical-reference §2.1)."""
+    assert taken(text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["risperidone until 2 weeks from now", "Risperdal 2 mg until review in 2 months",
+     "risperidone 2 mg, last month increased to 4 mg"],
+)  # fmt: skip
+def test_a_drug_taken_until_a_future_time_is_taken(text: str) -> None:
+    assert taken(text) == ["risperidone"], text
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Xeplion until 3 weeks ago", "Risperdal Consta bis vor 2 Wochen",
+     "palmitate de palipéridone jusqu'à il y a 10 jours", "Xeplion hasta hace 3 semanas"],
+)  # fmt: skip
+def test_a_depot_taken_until_weeks_ago_still_counts(note: str) -> None:
+    """A depot (long-acting) antipsychotic acts for weeks after its last injection
+    (clinical-reference §9 note 9): taken until weeks ago, it is still a possible cause."""
+    row = one({**NO_FLAG, "medications": note})
+    assert "medication:antipsychotic" in codes(row, "factors"), note
 
 
 @pytest.mark.parametrize(

@@ -1148,6 +1148,32 @@ def _duration_units() -> tuple[re.Pattern[str], dict[str, float]]:
 
 
 @cache
+def _ended_ago_pattern() -> re.Pattern[str]:
+    """synonyms.toml [values.ended_ago] with the duration unit words of [values.durations]."""
+    table = synonyms_data()["values"]["ended_ago"]
+
+    def either(key: str) -> str:
+        return "|".join(table[key])
+
+    _, days = _duration_units()
+    units = "|".join(re.escape(w) for w in sorted(days, key=len, reverse=True))
+    count = rf"(?:\d+(?:[.,]\d+)?|{either('counts')})"
+    span = rf"{count}\s*(?:{units})\.?(?![^\W\d_])"
+    return re.compile(
+        rf"\b(?:{either('until')})\s+(?:(?:{either('before')})\s+{span}"
+        rf"|{span}\s+(?:{either('after')})\b|(?:{either('last')})\b)"
+    )
+
+
+def ended_ago(text: str) -> re.Match[str] | None:
+    """The first "until <a time before now>" in text ("until 2 months ago", "bis vor 3 Wochen",
+    "hasta hace 2 meses", "jusqu'au mois dernier"): what it follows has ended, however recently
+    (synonyms.toml [values.ended_ago]).  Positions are those of ``normalise_word(text)``'s
+    characters only when text is plain ASCII; callers test for a match, not where."""
+    return _ended_ago_pattern().search(normalise_word(text))
+
+
+@cache
 def ambiguous_duration_words() -> dict[str, dict[str, Any]]:
     """word -> its settings (synonyms.toml [values.durations.ambiguous])."""
     table = synonyms_data()["values"]["durations"].get("ambiguous", {})

@@ -29,7 +29,7 @@ from triage.engine.text import require_table
 from triage.numbers import DAYS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from triage.resources import data_file
 from triage.schema import ConfigError
-from triage.values import normalise_word
+from triage.values import ended_ago, normalise_word
 
 STATES_FILE = "states.toml"
 # The yes/no flag behind each state column (used when a frame has the flag but no text).
@@ -162,6 +162,7 @@ class StateVocabulary:
             for p in (*history.get("after", []), history.get("adjacent_year", "(?!)"))
         )
         self._current = _compile(history.get("current", []), source, "history.current")
+        self._past_words = int(history.get("after_window_words", 0))
         # another person as the subject, or a plan ([person]): an `own` concept says nothing
         person = spec.get("person", {})
         self._other_before = _compile(person.get("others", []), source, "person.others")
@@ -341,7 +342,11 @@ class StateVocabulary:
     def _is_past(self, tail: str, rest: str) -> bool:
         """Written as past history: a history word before the match ("antécédent de", "h/o",
         "Z.n.", "pregressa") or a past year / date / "years ago" after it ("bis 2020", "(2019)",
-        "en 2023", "fino al 2021"), and no "current" or "since" word in between."""
+        "en 2023", "fino al 2021"), and no "current" or "since" word in between; or ended a
+        while ago, however recently ("bis vor 2 Wochen", "until last month": values.ended_ago)."""
+        ended = ended_ago(rest[: 2 * self.after_chars])
+        if ended is not None and len(ended.string[: ended.start()].split()) <= self._past_words:
+            return True
         if self._current.search(rest[: 2 * self.after_chars]):
             return False
         if self._past_before.search(tail):

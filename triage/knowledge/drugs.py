@@ -46,6 +46,7 @@ from typing import Final
 
 from triage.knowledge.loaders import drug_term_key
 from triage.knowledge.model import Drug, DrugMatch
+from triage.values import ended_ago
 
 __all__ = ["DrugMatcher", "DrugMention", "drug_matcher"]
 
@@ -561,9 +562,12 @@ _UNTIL_YEAR: Final = re.compile(
 
 
 def _ended(after: str) -> bool:
-    """The words after a drug end it in a past year ("bis 2023", "2018-2022")."""
+    """The words after a drug end it in a past year ("bis 2023", "2018-2022") or a while ago
+    ("until 2 weeks ago", "bis vor 3 Monaten", "jusqu'au mois dernier": values.ended_ago)."""
     found = _UNTIL_YEAR.search(after)
-    return found is not None and int(found.group("year")) < date.today().year
+    if found is not None and int(found.group("year")) < date.today().year:
+        return True
+    return ended_ago(after) is not None
 
 
 def _stopped_next(
@@ -606,6 +610,8 @@ def _depot_still_acting(text: str, start: int) -> bool:
 def _may_negate(text: str) -> bool:
     lower = text.lower()
     if any(stem in lower for stem in _NEGATION_STEMS) or _UNTIL_YEAR.search(lower):
+        return True
+    if ended_ago(lower) is not None:
         return True
     return not _NEGATION_WORDS.isdisjoint(_WORD.findall(lower))
 
