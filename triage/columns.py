@@ -28,6 +28,7 @@ import numpy as np
 
 from triage.schema import INPUT_FIELDS
 from triage.values import (
+    birth_year,
     cell_text,
     duration_words,
     footnotes_removed,
@@ -475,6 +476,11 @@ def _fits_date(cell: object) -> bool | None:
     return serial is not None and SERIAL_DATES[0] <= serial < SERIAL_DATES[1]
 
 
+def _fits_birth(cell: object) -> bool | None:
+    """A birth date, or only the year of birth ("Year of birth", "Geburtsjahr": 1985)."""
+    return _fits_date(cell) or birth_year(cell) is not None
+
+
 def _fits_time(cell: object) -> bool | None:
     if isinstance(cell, date | time | timedelta):
         return True
@@ -599,6 +605,7 @@ VALUE_CHECKS: Final[dict[str, CellCheck]] = {
     "age": _fits_age,
     "sex": _fits_sex,
     "date": _fits_date,
+    "birth": _fits_birth,
     "time": _fits_time,
     "name": _fits_name,
     "finding": _fits_finding,

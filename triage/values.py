@@ -1675,6 +1675,49 @@ def parse_dates(values: Sequence[object] | np.ndarray, dayfirst: bool = True) ->
     return np.asarray(pd.to_datetime(pd.Series(parsed, dtype=object)), dtype="datetime64[ns]")
 
 
+_BIRTH_YEAR_TEXT: Final = re.compile(r"\s*((?:18|19|20)\d\d)\s*")
+_FIRST_BIRTH_YEAR: Final = 1880  # no one alive was born before; a smaller number is no year
+
+
+def birth_year(cell: object) -> int | None:
+    """The year of a cell that gives only a year of birth (1985, "1985", 1985.0), else None.  No
+    Excel serial date of a living person's birth is this small (1985 is 1905-06-07)."""
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int | float | np.integer | np.floating):
+        number = float(cell)
+        year = int(number) if number.is_integer() else None
+    elif isinstance(cell, str) and (found := _BIRTH_YEAR_TEXT.fullmatch(cell)):
+        year = int(found.group(1))
+    else:
+        return None
+    return year if year is not None and _FIRST_BIRTH_YEAR <= year <= date.today().year else None
+
+
+def ages_from_birth_years(years: np.ndarray, collected: np.ndarray) -> np.ndarray:
+    """Age in years at collection of someone born in ``years`` (float, NaN where not known): the
+    middle of the ages the year allows (born from 1 January to 31 December, and not after the
+    collection), so never more than half a year off.  Where the year allows an age under one
+    year (a birth in the year of collection or the one before), an age under the oldest it
+    allows (``unknown_age``): the days of a baby's life decide its interval.  NaN where the
+    collection is missing or before the year began."""
+    collected_ns = collected.astype("datetime64[ns]")
+    known = ~np.isnan(years) & ~np.isnat(collected_ns)
+    out = np.full(len(years), np.nan)
+    if not known.any():
+        return out
+    first = np.full(len(years), np.datetime64("NaT"), dtype="datetime64[ns]")
+    after = first.copy()
+    first[known] = (years[known].astype("int64") - 1970).astype("datetime64[Y]")
+    after[known] = (years[known].astype("int64") - 1969).astype("datetime64[Y]")
+    oldest = ages_in_years(first, collected_ns)
+    youngest = ages_in_years(np.minimum(after, collected_ns), collected_ns)
+    middle = (oldest + youngest) / 2
+    infant = youngest < 1.0
+    out[known] = np.where(infant, -np.abs(oldest), middle)[known]  # unknown_age, per row
+    return out
+
+
 def ages_in_years(birth: np.ndarray, collected: np.ndarray) -> np.ndarray:
     """Age in years at collection (NaN when either date is missing or birth is after it)."""
     birth_ns = birth.astype("datetime64[ns]")

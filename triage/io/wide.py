@@ -38,8 +38,10 @@ from triage.values import (
     Quantity,
     age_header_scale,
     age_unit_readings,
+    ages_from_birth_years,
     ages_in_years,
     bare_number,
+    birth_year,
     cell_text,
     context_ranges,
     has_two_digit_year,
@@ -844,12 +846,15 @@ class _Builder:
             if col is not None:
                 self.out[name] = self._texts(col)
         self.out["sex"] = self._sex()
-        self.out["birth_date"] = self._dates("birth_date")
+        years = self._birth_years()
+        self.out["birth_date"] = self._dates("birth_date", leave=~np.isnan(years))
         collected = self._dates("collected_at")
         self.out["collected_at"] = self._with_time_column(collected)
         given_age = self.column("age_years")
         age = self._ages(given_age) if given_age is not None else np.full(self.n, np.nan)
         computed = ages_in_years(self.out["birth_date"], self.out["collected_at"])
+        from_year = ages_from_birth_years(years, self.out["collected_at"])
+        computed = np.where(np.isnan(computed), from_year, computed)
         too_old = computed > self.max_age
         computed[too_old] = np.nan
         # an age known only to be under a span ("0 y") gives way to the birth date's exact age
@@ -1036,20 +1041,41 @@ class _Builder:
             )
         return self._apply(col, partial(parse_sex, letters=reading.letters))
 
-    def _dates(self, name: str) -> np.ndarray:
+    def _birth_years(self) -> np.ndarray:
+        """Per row, the year of a birth-date cell that gives only the year (1985, "1985"), NaN
+        elsewhere: a research cohort's or a privacy-minded export's "Year of birth"
+        (values.birth_year).  The age is then estimated from it (values.ages_from_birth_years)."""
+        col = self.column("birth_date")
+        if col is None:
+            return np.full(self.n, np.nan)
+        years = self._floats(col, birth_year)
+        if (count := int((~np.isnan(years)).sum())) > 0:
+            header = self.table.headers.get("birth_date", "birth date")
+            self.warnings.append(
+                f"column {header!r}: {count} cell(s) give the year of birth only; the age is "
+                "estimated from it and the collection date (within half a year; a child possibly "
+                "under one year is judged against every interval its age allows)"
+            )
+        return years
+
+    def _dates(self, name: str, leave: np.ndarray | None = None) -> np.ndarray:
+        """The column's dates; ``leave``: rows whose cell is read otherwise (left empty)."""
         col = self.column(name)
         if col is None:
             return np.full(self.n, np.datetime64("NaT"), dtype="datetime64[ns]")
         header = self.table.headers.get(name, name)
+        left = leave is not None and bool(leave.any())
+        if left:
+            col = np.where(leave, None, col)
         values, notes = date_column(
             col,
             header,
             self.settings.dayfirst,
             self.table.text_source,
-            self.table.distinct(col),
+            None if left else self.table.distinct(col),
             past=name == "birth_date",
             rows=self.table.source_rows,
-            orders=self.table.date_orders(col),
+            orders=None if left else self.table.date_orders(col),
         )
         self.warnings.extend(notes)
         return values

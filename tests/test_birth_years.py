@@ -1,0 +1,100 @@
+"""A year of birth without the day (research cohorts, privacy-minded exports: "Year of birth",
+"Geburtsjahr", "Année de naissance", or a birth-date column holding 1985): the age is estimated
+from it and the collection date, so a child is judged against a child's interval, never as an
+adult of unknown age.  Synthetic patients only."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from pipeline_helpers import triage_csv
+
+from triage.io import ReadOptions, read_file
+from triage.values import ages_from_birth_years, birth_year
+
+
+@pytest.mark.parametrize(
+    ("cell", "year"),
+    [(1985, 1985), (1985.0, 1985), ("1985", 1985), (" 2016 ", 2016), (np.int64(2001), 2001)],
+)
+def test_a_year_of_birth_is_read(cell: object, year: int) -> None:
+    assert birth_year(cell) == year
+
+
+@pytest.mark.parametrize(
+    "cell", [1985.5, "1985-03-02", "03/1985", 1850, date.today().year + 1, True, 32874, "", None]
+)
+def test_other_cells_are_no_year_of_birth(cell: object) -> None:
+    """A serial date of a living person's birth is far above any year (1990-01-01 is 32874)."""
+    assert birth_year(cell) is None
+
+
+def test_the_age_from_a_year_is_the_middle_of_what_the_year_allows() -> None:
+    collected = np.array(["2026-07-01", "2026-03-01", "2026-03-01", "NaT"], dtype="datetime64[ns]")
+    ages = ages_from_birth_years(np.array([1986.0, 2016.0, 2027.0, 1986.0]), collected)
+    assert ages[0] == pytest.approx(40.0, abs=0.01)  # born 1986: 39.5 to 40.5 on 1 July 2026
+    assert 9.6 < ages[1] < 9.7  # 2016: 9.2 to 10.2 on 1 March 2026
+    assert np.isnan(ages[2]) and np.isnan(ages[3])  # after the collection; no collection date
+
+
+def test_a_baby_born_in_the_year_is_of_unknown_age_under_what_the_year_allows() -> None:
+    """Born in the year of collection or the one before: under one year possible, so the age is
+    unknown under the oldest the year allows (values.unknown_age: negative), never a guess that
+    would choose between neonatal and infant intervals."""
+    collected = np.array(["2026-03-01", "2026-03-01"], dtype="datetime64[ns]")
+    ages = ages_from_birth_years(np.array([2026.0, 2025.0]), collected)
+    assert ages[0] == pytest.approx(-59 / 365.25, abs=0.01)  # under 59 days
+    assert ages[1] == pytest.approx(-(365 + 59) / 365.25, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Year of birth", "YOB", "Geburtsjahr", "Année de naissance", "Año de nacimiento",
+     "Anno di nascita", "Geboortejaar", "DOB"],
+)  # fmt: skip
+def test_a_girl_of_ten_is_judged_against_a_childs_interval(tmp_path: Path, header: str) -> None:
+    """30 ng/mL is within a woman's interval but above a 6-11-year-old girl's: read as an adult
+    of unknown age (the year of birth unread) it came out normal."""
+    results = triage_csv(
+        tmp_path,
+        f"ID,Sex,{header},Collected,Prolactin (ng/mL)\n"
+        "A1,F,2016,2026-03-01,30\nA2,F,1980,2026-03-01,30\n",
+    )
+    child, adult = results.iloc[0], results.iloc[1]
+    assert 9 < child["age_years"] < 11
+    assert child["status"] == "high" and "child" in child["reference_stratum"]
+    assert adult["status"] == "normal" and adult["reference_stratum"].endswith("adult_female")
+    assert results["birth_date"].isna().all()  # no day of birth is made up
+
+
+def test_years_in_a_workbook_are_no_serial_dates(tmp_path: Path) -> None:
+    """A spreadsheet number 1980 in a birth-date column is a year, not 1905-06-02 (an age of 121:
+    the row was rejected as an impossible birth date)."""
+    path = tmp_path / "cohort.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Study ID", "Sex", "Birth year", "Sample date", "PRL (ng/mL)"])
+    sheet.append(["C-001", "M", 1980, pd.Timestamp("2026-05-04").to_pydatetime(), 19])
+    sheet.append(["C-002", "F", 2012, pd.Timestamp("2026-05-04").to_pydatetime(), 19])
+    book.save(path)
+    read = read_file(path, None, ReadOptions())
+    assert not read.rejected
+    ages = read.frame["age_years"].tolist()
+    assert 45 < ages[0] < 47 and 13 < ages[1] < 15
+    assert any("year of birth only" in w for w in read.summary.warnings)
+
+
+def test_full_dates_and_years_in_one_column(tmp_path: Path) -> None:
+    results = triage_csv(
+        tmp_path,
+        "ID;Geschlecht;Geburtsdatum;Datum;Prolaktin (ng/ml)\n"
+        "A1;w;12.05.1990;01.03.2026;20\nA2;w;2017;01.03.2026;20\n",
+    )
+    assert results.iloc[0]["age_years"] == pytest.approx(35.8, abs=0.1)
+    assert results.iloc[0]["birth_date"] == "1990-05-12"
+    assert 8 < results.iloc[1]["age_years"] < 10
