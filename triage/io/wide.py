@@ -1065,8 +1065,9 @@ class _Builder:
             return np.full(self.n, np.datetime64("NaT"), dtype="datetime64[ns]")
         header = self.table.headers.get(name, name)
         left = leave is not None and bool(leave.any())
-        if left:
-            col = np.where(leave, None, col)
+        if leave is not None and left:
+            col = col.astype(object)  # a copy: the table's column stays as read
+            col[leave] = None
         values, notes = date_column(
             col,
             header,
