@@ -499,6 +499,17 @@ NOT_HERS = [
     ("comments", "Schwangerschaftstest geplant"),
     ("comments", "prueba de embarazo programada"),
     ("comments", "zwangerschapstest gepland"),
+    # a wish for a pregnancy (an infertility work-up, where a raised prolactin matters most)
+    ("comments", "Wunsch nach Schwangerschaft"),
+    ("comments", "souhait de grossesse"),
+    ("comments", "désir de grossesse"),
+    ("comments", "búsqueda de embarazo"),
+    ("comments", "deseo de embarazo"),
+    ("comments", "ricerca di gravidanza"),
+    ("comments", "desiderio di gravidanza"),
+    ("comments", "wens tot zwangerschap"),
+    ("comments", "pregnancy wish"),
+    ("comments", "wish for pregnancy"),
     # blood lactate, the patient as an infant, another person, a plan, galactorrhoea
     ("comments", "lactate 2.1 mmol/L"),
     ("comments", "serum lactate 1.8"),
