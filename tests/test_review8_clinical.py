@@ -64,6 +64,19 @@ def test_dutch_women_written_v_are_judged_as_women(tmp_path: Path) -> None:
         "verlies van gezichtsvermogen",
         "verminderd zicht",
         "loss of sight",
+        # reduced visual acuity as each language writes it
+        "baisse d'acuité visuelle",
+        "BAV bilatérale",
+        "acuité visuelle diminuée",
+        "Visus reduziert",
+        "herabgesetzter Visus",
+        "agudeza visual disminuida",
+        "cuadrantanopsia",
+        "perdita del visus",
+        "acuità visiva ridotta",
+        "verminderde visus",
+        "visus verminderd",
+        "visual acuity reduced",
     ],
 )
 def test_loss_of_vision_in_any_language_is_a_red_flag(tmp_path: Path, words: str) -> None:
@@ -78,7 +91,9 @@ def test_no_loss_of_vision_is_no_red_flag(tmp_path: Path) -> None:
     results = triage_csv(
         tmp_path,
         "Patient ID,Sex,Age,Prolactin (ng/mL),Symptoms\nV1,F,40,60,kein Sehverlust\n"
-        "V2,F,40,60,pas de perte de vision\n",
+        "V2,F,40,60,pas de perte de vision\n"
+        "V3,F,40,60,pas de baisse d'acuité visuelle\nV4,F,40,60,BAV (bloc AV) connu\n"
+        "V5,F,40,60,kein Visus reduziert\n",
     )
     assert "urgent" not in results["priority"].tolist()
 
