@@ -1327,6 +1327,24 @@ def test_age_header_unit_scales_bare_numbers(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("header", "per_year"),
+    [("Âge (jours)", 365.25), ("Âge (mois)", 12), ("Alter [Monate]", 12), ("Alter (Tage)", 365.25),
+     ("Alter in Monaten", 12), ("Edad (días)", 365.25), ("Edad (meses)", 12),
+     ("Età (giorni)", 365.25), ("Età (mesi)", 12), ("Leeftijd (dagen)", 365.25),
+     ("Leeftijd (maanden)", 12), ("Alter (Jahre)", 1)],
+)  # fmt: skip
+def test_age_header_units_in_every_language(tmp_path: Path, header: str, per_year: float) -> None:
+    """A bare age under a header naming days or months in any language is in that unit: a
+    3-day-old read as 3 years was judged against a child's interval (a false URGENT), an
+    18-month-old girl against a woman's (a false normal)."""
+    path = tmp_path / "kids.csv"
+    path.write_text(f"ID;Sex;{header};PRL (ng/mL)\nK1;F;3;50\nK2;M;18;20\n", encoding="utf-8")
+    result = read(path)
+    assert row_of(result, 2)["age_years"] == pytest.approx(3 / per_year, abs=0.001)
+    assert row_of(result, 3)["age_years"] == pytest.approx(18 / per_year, abs=0.001)
+
+
+@pytest.mark.parametrize(
     "headers",
     [
         "prl_bl,PRL_V1,PRL_Dx",

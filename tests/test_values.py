@@ -686,6 +686,9 @@ def test_parse_age_years_abbreviated_units(cell: str, years: float | None) -> No
         (["34 J.", "8 J."], "Alter", "years"),
         (["2 j", "6 mnd"], "Leeftijd", "years"),
         (["34 J"], "Age", "years"),  # undecided: years (the safer error)
+        (["45 J", "6 sem"], "Alter", "years"),  # "sem" is Spanish too: no French by itself
+        (["45 J", "6 Mon", "2 ans"], "Alter", "years"),  # a German word keeps it years
+        (["3 j", "2 Wo"], "Âge", "years"),
     ],
 )
 def test_bare_j_is_read_as_the_column_says(cells: list[str], header: str, reading: str) -> None:

@@ -1183,16 +1183,18 @@ def ambiguous_duration_words() -> dict[str, dict[str, Any]]:
 def age_unit_readings(cells: Iterable[object], header: str = "") -> dict[str, str]:
     """What each ambiguous unit word ("j") means in one age column: "years" or "days".
 
-    Decided by the column's other cells ("2 ans" beside "3 j": French, days) and its header
-    (only the accented French "Âge"), else the word's default (years: see synonyms.toml)."""
+    Decided by the column's other cells ("2 ans" beside "3 j": French, days; "6 Mon" beside
+    "45 J": German, years) and its header (only the accented French "Âge"), else the word's
+    default (years: see synonyms.toml)."""
     texts = [normalise_word(c) for c in cells if isinstance(c, str) and c.strip()]
     words = {w for text in texts for w in re.findall(r"[a-z]+", text)}
     written = " ".join(header.lower().split())
     readings: dict[str, str] = {}
     for word, data in ambiguous_duration_words().items():
         french_words = {normalise_word(w) for w in data.get("days_if_words", [])}
+        other_words = {normalise_word(w) for w in data.get("years_if_words", [])}
         headers = {h.lower() for h in data.get("days_if_headers", [])}
-        if words & french_words or written in headers:
+        if not words & other_words and (words & french_words or written in headers):
             readings[word] = "days"
         else:
             readings[word] = str(data.get("default", "years"))
