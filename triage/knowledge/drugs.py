@@ -520,7 +520,7 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
     lowered = text.lower()
     if len(lowered) == len(text):  # positions stay valid (always, for folded text)
         text = lowered
-    labelled = _negated_regions(text)
+    labelled = _negated_regions(text) + _general_regions(text, spans)
     bounds = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(text)]
     result: list[bool] = []
     previous_end = -1
@@ -611,7 +611,7 @@ def _may_negate(text: str) -> bool:
     lower = text.lower()
     if any(stem in lower for stem in _NEGATION_STEMS) or _UNTIL_YEAR.search(lower):
         return True
-    if ended_ago(lower) is not None:
+    if ended_ago(lower) is not None or "prola" in lower:  # _general_regions
         return True
     return not _NEGATION_WORDS.isdisjoint(_WORD.findall(lower))
 
@@ -643,6 +643,50 @@ def _last_cue_negates(text: str) -> bool | None:
 
 def _has_cue(text: str, cues: frozenset[str]) -> bool:
     return any(cue in cues for cue in _cues(text))
+
+
+# A general statement that drugs can raise prolactin, as a lab's comment or a leaflet gives it
+# ("Please note: metoclopramide, domperidone and risperidone can cause hyperprolactinaemia",
+# "Neuroleptika wie Risperidon können Prolaktin erhöhen", "des médicaments comme le
+# métoclopramide peuvent augmenter la prolactine"): a sentence that says a drug CAN raise
+# prolactin and names examples (a list word, or two drugs or more) without saying the patient
+# takes one.  Its drugs are examples, not the patient's (they made a suspected prolactinoma
+# "drug-induced, likely").
+# a sentence ends at ; ! ? a line end, or a full stop before a space that does not end a one-letter
+# abbreviation ("z.B.", "e.g.", "p.ex.")
+_SENTENCE_END: Final = re.compile(r"[;!?\n]|(?<!\b[^\W\d_])\.(?=\s|$)")
+_CAN_RAISE: Final = re.compile(
+    r"\b(?:can|may|might|could|known\s+to|kann|k[oö]nnen|peut|peuvent|puede|pueden|pu[oò]|possono|"
+    r"kan|kunnen)\b[^.;!?\n]*(?:prola[ck]t|prolatt)"  # "... can raise prolactin"
+    r"|(?:prola[ck]t|prolatt)\w*\s+(?:can|may|kann|peut|puede|pu[oò]|kan)\b",  # "prolactin can be ..."
+    re.IGNORECASE,
+)
+_EXAMPLES: Final = re.compile(
+    r"\b(?:such\s+as|e\.\s?g\.|including|like|drugs|medications|medicines|wie|z\.\s?b\.|u\.\s?a\.|"
+    r"medikamente|arzneimittel|neuroleptika|comme|notamment|p\.\s?ex\.|medicaments|como|por\s+ejemplo|"
+    r"farmacos|medicamentos|come|ad\s+esempio|tra\s+cui|farmaci|zoals|bijv\.?|bijvoorbeeld|"
+    r"waaronder|geneesmiddelen)\b",
+    re.IGNORECASE,
+)
+_TAKES: Final = re.compile(
+    r"\b(?:on|taking|takes|taken|receives?|receiving|nimmt|erh[aä]lt|unter|prend|sous|toma|recibe|"
+    r"assume|prende|in\s+terapia|gebruikt|neemt|krijgt)\b",
+    re.IGNORECASE,
+)
+
+
+def _general_regions(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences of text that state in general that drugs can raise prolactin."""
+    regions: list[tuple[int, int]] = []
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    for begin, end in zip([0, *ends], [*ends, len(text)], strict=True):
+        words = text[begin:end]
+        if not _CAN_RAISE.search(words) or _TAKES.search(words):
+            continue
+        named = sum(begin <= start < end for start, _ in spans)
+        if named >= 2 or (named and _EXAMPLES.search(words)):
+            regions.append((begin, end))
+    return regions
 
 
 def _negated_regions(text: str) -> list[tuple[int, int]]:
