@@ -658,7 +658,7 @@ _SENTENCE_END: Final = re.compile(r"[;!?\n]|(?<!\b[^\W\d_])\.(?=\s|$)")
 _CAN_RAISE: Final = re.compile(
     r"\b(?:can|may|might|could|known\s+to|kann|k[oö]nnen|peut|peuvent|puede|pueden|pu[oò]|possono|"
     r"kan|kunnen)\b[^.;!?\n]*(?:prola[ck]t|prolatt)"  # "... can raise prolactin"
-    r"|(?:prola[ck]t|prolatt)\w*\s+(?:can|may|kann|peut|puede|pu[oò]|kan)\b",  # "prolactin can be ..."
+    r"|(?:prola[ck]t|prolatt)\w*\s+(?:can|may|kann|peut|puede|pu[oò]|kan)\b",  # "prolactin can be"
     re.IGNORECASE,
 )
 _EXAMPLES: Final = re.compile(
