@@ -360,3 +360,182 @@ def test_a_described_unit_falls_back_to_its_ucum_code(quantity: dict[str, str], 
     from triage.io.fhir import _unit
 
     assert _unit(quantity) == unit
+
+
+GENDER = "http://hl7.org/fhir/administrative-gender"
+SNOMED = "http://snomed.info/sct"
+
+
+def _range(low: float, high: float, **more: Any) -> dict[str, Any]:
+    return {
+        "low": {"value": low, "unit": "ng/mL"},
+        "high": {"value": high, "unit": "ng/mL"},
+        **more,
+    }
+
+
+def _for(system: str, code: str) -> dict[str, Any]:
+    return {"appliesTo": [{"coding": [{"system": system, "code": code}]}]}
+
+
+def _bundle_of_ranges(ranges: list[dict[str, Any]]) -> dict[str, Any]:
+    """A woman and a man, each with 20 ng/mL and the same referenceRange list."""
+    entries: list[dict[str, Any]] = []
+    for pid, gender in (("p1", "female"), ("p2", "male")):
+        entries.append(
+            {
+                "fullUrl": f"urn:uuid:{pid}",
+                "resource": {
+                    "resourceType": "Patient",
+                    "id": pid,
+                    "identifier": [{"value": pid.upper()}],
+                    "gender": gender,
+                    "birthDate": "1985-01-01",
+                },
+            }
+        )
+        entries.append(
+            {
+                "resource": {
+                    "resourceType": "Observation",
+                    "id": f"o{pid}",
+                    "status": "final",
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
+                    "subject": {"reference": f"urn:uuid:{pid}"},
+                    "effectiveDateTime": "2026-03-09T08:00:00",
+                    "valueQuantity": {
+                        "value": 20,
+                        "unit": "ng/mL",
+                        "system": UCUM,
+                        "code": "ng/mL",
+                    },
+                    "referenceRange": ranges,
+                }
+            }
+        )
+    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+@pytest.mark.parametrize(
+    "ranges",
+    [
+        [_range(4.0, 15.2, **_for(GENDER, "male")), _range(4.8, 23.3, **_for(GENDER, "female"))],
+        [_range(4.8, 23.3, **_for(GENDER, "female")), _range(4.0, 15.2, **_for(GENDER, "male"))],
+        [_range(4.8, 23.3, **_for(SNOMED, "248152002")),
+         _range(4.0, 15.2, **_for(SNOMED, "248153007"))],
+        # a pregnancy range listed first is no one's row interval
+        [_range(10, 209, **_for(SNOMED, "77386006")), _range(4.8, 23.3, **_for(GENDER, "female")),
+         _range(4.0, 15.2, **_for(GENDER, "male"))],
+    ],
+)  # fmt: skip
+def test_each_patient_is_judged_against_the_range_for_their_sex(
+    tmp_path: Path, ranges: list[dict[str, Any]]
+) -> None:
+    """The first referenceRange is not every patient's: a man's 20 ng/mL judged against the women's
+    4.8-23.3 listed first came out normal (a false normal), a woman's against the men's high."""
+    path = tmp_path / "ranges.json"
+    path.write_text(json.dumps(_bundle_of_ranges(ranges)), encoding="utf-8")
+    assert invoke("run", path, "--out", tmp_path / "out").exit_code in (0, 10)
+    rows = {r["patient_id"]: r for r in results_csv(tmp_path / "out")}
+    assert (rows["P1"]["status"], rows["P1"]["reference_high_ng_ml"]) == ("normal", "23.3")
+    assert (rows["P2"]["status"], rows["P2"]["reference_high_ng_ml"]) == ("high", "15.2")
+
+
+def test_ranges_for_other_populations_leave_the_choice_to_the_reference_set(
+    tmp_path: Path,
+) -> None:
+    ranges = [
+        _range(
+            2.0, 12.0, age={"low": {"value": 0, "unit": "a"}, "high": {"value": 12, "unit": "a"}}
+        ),
+        _range(1.0, 45.0, type={"coding": [{"code": "therapeutic"}]}),
+    ]
+    path = tmp_path / "ranges.json"
+    path.write_text(json.dumps(_bundle_of_ranges(ranges)), encoding="utf-8")
+    invoke("run", path, "--out", tmp_path / "out")
+    rows = results_csv(tmp_path / "out")
+    assert {r["reference_source"] for r in rows} != {"row"}
+    assert all(r["reference_high_ng_ml"] not in ("12", "45") for r in rows)
+
+
+def test_a_patient_contained_in_the_observation_is_read(tmp_path: Path) -> None:
+    """A Patient inside each Observation ("#pat"): every result was "#pat", with no sex or age,
+    and two people were one."""
+    entries = []
+    for number, (pid, gender) in enumerate((("C001", "female"), ("C002", "male"))):
+        entries.append(
+            {
+                "resource": {
+                    "resourceType": "Observation",
+                    "id": f"o{number}",
+                    "status": "final",
+                    "contained": [
+                        {
+                            "resourceType": "Patient",
+                            "id": "pat",
+                            "identifier": [{"value": pid}],
+                            "gender": gender,
+                            "birthDate": "1960-01-01",
+                        }
+                    ],
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
+                    "subject": {"reference": "#pat"},
+                    "effectiveDateTime": "2026-03-09T08:00:00",
+                    "valueQuantity": {
+                        "value": 20,
+                        "unit": "ng/mL",
+                        "system": UCUM,
+                        "code": "ng/mL",
+                    },
+                }
+            }
+        )
+    path = tmp_path / "contained.json"
+    path.write_text(json.dumps({"resourceType": "Bundle", "type": "collection", "entry": entries}))
+    invoke("run", path, "--out", tmp_path / "out")
+    rows = {r["patient_id"]: r for r in results_csv(tmp_path / "out")}
+    assert (rows["C001"]["sex"], rows["C002"]["sex"]) == ("F", "M")
+    assert rows["C002"]["status"] == "high" and float(rows["C001"]["age_years"]) > 60
+
+
+def test_context_resources_find_their_patient_however_they_refer_to_it(tmp_path: Path) -> None:
+    """A MedicationStatement naming the patient by an absolute URL, a Condition by "Patient/p1",
+    the Observation by its fullUrl: one patient (the drug and the pregnancy were dropped)."""
+    base = "https://fhir.example.org/r4"
+    entries = [
+        {
+            "fullUrl": "urn:uuid:0b2f5c1e-0000-4000-8000-000000000001",
+            "resource": {
+                "resourceType": "Patient",
+                "id": "p1",
+                "identifier": [{"value": "G001"}],
+                "gender": "female",
+                "birthDate": "1990-01-01",
+            },
+        },
+        {
+            "resource": {
+                "resourceType": "MedicationStatement",
+                "status": "active",
+                "medicationCodeableConcept": {"text": "risperidone 2 mg"},
+                "subject": {"reference": f"{base}/Patient/p1"},
+            }
+        },
+        {
+            "resource": {
+                "resourceType": "Observation",
+                "id": "o1",
+                "status": "final",
+                "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
+                "subject": {"reference": "urn:uuid:0b2f5c1e-0000-4000-8000-000000000001"},
+                "effectiveDateTime": "2026-03-09T08:00:00",
+                "valueQuantity": {"value": 60, "unit": "ng/mL", "system": UCUM, "code": "ng/mL"},
+            }
+        },
+    ]
+    path = tmp_path / "refs.json"
+    path.write_text(json.dumps({"resourceType": "Bundle", "type": "collection", "entry": entries}))
+    invoke("run", path, "--out", tmp_path / "out")
+    (row,) = results_csv(tmp_path / "out")
+    assert row["patient_id"] == "G001"
+    assert "medication:antipsychotic" in row["factors"]

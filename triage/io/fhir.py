@@ -189,6 +189,14 @@ def _collected(resource: Mapping[str, Any]) -> str:
 
 
 def _reference_range(resource: Mapping[str, Any], unit: str) -> str:
+    """The lab's interval(s) as an interval cell: one general range ("4.8-23.3"), or the ranges
+    per sex, with pregnancy's, as a labelled cell ("M: 4.0-15.2; F: 4.8-23.3") that the reader
+    picks from by the patient's sex.  A range for another population (an age band, a therapeutic
+    target, a phase of the cycle) or this tool's own choice (written back by --fhir) is left out:
+    the reference set judges then.  The first range is not every patient's: a man judged against
+    the women's 4.8-23.3 listed first came out normal."""
+    general = ""
+    labelled: dict[str, str] = {}
     for item in _list(resource.get("referenceRange")):
         if not isinstance(item, Mapping):
             continue
@@ -202,21 +210,75 @@ def _reference_range(resource: Mapping[str, Any], unit: str) -> str:
         )
         if source and source != "row":
             continue  # this tool's own choice from its reference set, not the lab's interval
-        low = item.get("low")
-        high = item.get("high")
-        lo = _number(low.get("value")) if isinstance(low, Mapping) else ""
-        hi = _number(high.get("value")) if isinstance(high, Mapping) else ""
-        if lo and hi:
-            return f"{lo}-{hi}"
-        if hi:
-            return f"<{hi}"
-        if lo:
-            return f">{lo}"
-        text = _text(item.get("text"))
-        if text:
-            return text
+        interval = _range_text(item)
+        group = _range_group(item)
+        if not interval or group == _OTHER_GROUP:
+            continue
+        if group is None:
+            general = general or interval
+        else:
+            labelled.setdefault(group, interval)
     del unit
-    return ""
+    if not {"F", "M"} & set(labelled):
+        return general
+    for sex in ("F", "M"):
+        if sex not in labelled and general:
+            labelled[sex] = general
+    return "; ".join(f"{group}: {interval}" for group, interval in labelled.items())
+
+
+_OTHER_GROUP: Final = "other"
+# referenceRange.type codes of the usual interval (http://terminology.hl7.org/CodeSystem/
+# referencerange-meaning); any other (therapeutic, follicular, postmenopausal ...) is not the row's
+_USUAL_RANGE_TYPES: Final = frozenset({"", "normal", "recommended"})
+# appliesTo codes: administrative gender, SNOMED CT male / female / pregnant
+_GROUP_CODES: Final = {
+    "male": "M",
+    "248153007": "M",
+    "female": "F",
+    "248152002": "F",
+    "pregnant": "pregnancy",
+    "pregnancy": "pregnancy",
+    "77386006": "pregnancy",
+}
+
+
+def _range_text(item: Mapping[str, Any]) -> str:
+    low = item.get("low")
+    high = item.get("high")
+    lo = _number(low.get("value")) if isinstance(low, Mapping) else ""
+    hi = _number(high.get("value")) if isinstance(high, Mapping) else ""
+    if lo and hi:
+        return f"{lo}-{hi}"
+    if hi:
+        return f"<{hi}"
+    if lo:
+        return f">{lo}"
+    return _text(item.get("text"))
+
+
+def _range_group(item: Mapping[str, Any]) -> str | None:
+    """Whom a referenceRange is for: None (everyone), "F", "M", "pregnancy", or _OTHER_GROUP."""
+    kind = item.get("type")
+    codes = [_text(c.get("code")).lower() for c in _codings(kind)] if kind else []
+    if item.get("age") is not None or any(code not in _USUAL_RANGE_TYPES for code in codes):
+        return _OTHER_GROUP
+    groups = set()
+    for concept in _list(item.get("appliesTo")):
+        words = [_text(c.get("code")).lower() for c in _codings(concept)]
+        if isinstance(concept, Mapping):
+            words.append(_text(concept.get("text")).lower())
+        found = {_GROUP_CODES[w] for w in words if w in _GROUP_CODES}
+        groups |= found or ({_OTHER_GROUP} if any(words) else set())
+    if not groups:
+        return None
+    return groups.pop() if len(groups) == 1 else _OTHER_GROUP
+
+
+def _codings(concept: object) -> list[Mapping[str, Any]]:
+    if not isinstance(concept, Mapping):
+        return []
+    return [c for c in _list(concept.get("coding")) if isinstance(c, Mapping)]
 
 
 def _subject_key(resource: Mapping[str, Any], field: str = "subject") -> str:
@@ -246,6 +308,15 @@ class _Index:
                 if full.endswith(f"/{kind}/{rid}"):
                     self.by_ref[full] = resource
 
+    def key(self, reference: str) -> str:
+        """One key per resource, however it is referred to ("Patient/p1", an absolute URL ending
+        in it, its fullUrl): the resource's type/id when it is in the Bundle."""
+        found = self.get(reference)
+        if found is None:
+            return reference
+        kind, rid = _text(found.get("resourceType")), _text(found.get("id"))
+        return f"{kind}/{rid}" if kind and rid else reference
+
     def get(self, reference: str) -> Mapping[str, Any] | None:
         if not reference:
             return None
@@ -254,6 +325,14 @@ class _Index:
             parts = reference.rstrip("/").split("/")
             found = self.by_ref.get("/".join(parts[-2:]))
         return found
+
+
+def _contained(resource: Mapping[str, Any], reference: str) -> Mapping[str, Any] | None:
+    """The resource a local reference ("#pat") names among ``resource``'s contained ones."""
+    for inner in _list(resource.get("contained")):
+        if isinstance(inner, Mapping) and f"#{_text(inner.get('id'))}" == reference:
+            return inner
+    return None
 
 
 def _patient_cells(patient: Mapping[str, Any] | None, reference: str) -> dict[str, str]:
@@ -405,13 +484,13 @@ def bundle_grid(
             continue
         kind = _text(resource.get("resourceType"))
         if kind in ("MedicationStatement", "MedicationRequest"):
-            who = _subject_key(resource) or _subject_key(resource, "patient")
+            who = index.key(_subject_key(resource) or _subject_key(resource, "patient"))
             status = _text(resource.get("status"))
             text = "" if status in _SKIP_MED_STATUS else _medication(resource, index)
             if who and text and text not in meds.setdefault(who, []):
                 meds[who].append(text)
         elif kind == "Condition":
-            who = _subject_key(resource) or _subject_key(resource, "patient")
+            who = index.key(_subject_key(resource) or _subject_key(resource, "patient"))
             if not who:
                 continue
             text = _condition(resource, states.setdefault(who, {}))
@@ -435,7 +514,10 @@ def bundle_grid(
         label = f"entry[{number}] Observation/{_text(resource.get('id')) or '(no id)'}"
         row_index = len(rows)
         lines.append(number + 1)
-        who = _subject_key(resource)
+        who = index.key(_subject_key(resource))
+        patient = _contained(resource, who) if who.startswith("#") else index.get(who)
+        if who.startswith("#"):  # a Patient inside this Observation: this one's alone
+            who = f"{who}@{number}"
         result, unit = _value(resource)
         problem = ""
         if not who:
@@ -448,12 +530,12 @@ def bundle_grid(
             bad[row_index] = f"{label}: {problem}"
             if who:  # whose Observation it was: rejected.csv names the patient
                 ids[row_index] = (
-                    str(_patient_cells(index.get(who), who).get("patient_id", "")),
+                    str(_patient_cells(patient, who).get("patient_id", "")),
                     "",
                 )
             rows.append([""] * len(HEADER))
             continue
-        cells = _patient_cells(index.get(who), who)
+        cells = _patient_cells(patient, who)
         code, test = _test(resource)
         specimen = ""
         spec = resource.get("specimen")
