@@ -294,3 +294,56 @@ def test_a_line_feed_inside_a_carriage_return_message_is_a_space(tmp_path: Path)
     )
     (comments,) = read_file(path, None, ReadOptions()).frame["comments"].tolist()
     assert "visual field defect" in comments
+
+
+def _oru(*segments: str) -> str:
+    return "\r".join(
+        [
+            "MSH|^~\\&|LAB|LAB|HIS|HOSP|20260310083000||ORU^R01^ORU_R01|1|P|2.5.1",
+            "PID|1||N020^^^HOSP^MR||Jansen^Noor||19880101|F",
+            "OBR|1|O1|S20|PRL^Prolactin|||202603090800",
+            *segments,
+        ]
+    )
+
+
+@pytest.mark.parametrize("flag", ["H", "N", ""])
+def test_a_note_on_another_test_of_the_sample_counts_whatever_the_prolactin_flag(
+    tmp_path: Path, flag: str
+) -> None:
+    """A clinical note under the TSH line of the same sample is the patient's: with the
+    prolactin flagged H it was lost (the flag filled the prolactin's notes, and only blank
+    notes took the sample's), so a pregnant woman's 60 ng/mL asked for an MRI."""
+    path = tmp_path / "oru.hl7"
+    path.write_text(
+        _oru(
+            f"OBX|1|NM|2842-3^Prolactin^LN||60|ng/mL|4.8-23.3|{flag}|||F",
+            "OBX|2|NM|3016-3^TSH^LN||1.2|mIU/L|0.27-4.2|L|||F",
+            "NTE|1||Klinische gegevens: zwanger 32 weken",
+        )
+        + "\r",
+        encoding="utf-8",
+    )
+    report, _, _ = run(path, tmp_path / "out")
+    result = by_patient(report, "N020")
+    assert "pregnancy" in factor_codes(result) and result["status"] == "normal"
+    assert "OBX-8 flag L" not in (result.get("comment") or "")  # the TSH's own flag stays its own
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_a_note_typed_on_several_lines_is_read_whole(tmp_path: Path, end: str) -> None:
+    """In a file whose segments end in line feeds, the lines that follow an NTE and start with no
+    segment name are its text: "Haloperidol" on the third line was dropped without a word."""
+    segments = [
+        "MSH|^~\\&|A|B|C|D|20260310||ORU^R01|1|P|2.3",
+        "PID|1||Q1||Roe^Ann||19900101|F",
+        "OBR|1||S1|PRL|||20260309",
+        "OBX|1|NM|PRL^Prolaktin||85|ng/mL|4.8-23.3|H|||F",
+        "NTE|1||Bitte Makroprolaktin",
+        "bestimmen, Pat. nimmt",
+        "Haloperidol",
+    ]
+    path = tmp_path / "oru.hl7"
+    path.write_bytes((end.join(segments) + end).encode("utf-8"))
+    report, _, _ = run(path, tmp_path / "out")
+    assert "medication:antipsychotic" in factor_codes(by_patient(report, "Q1"))

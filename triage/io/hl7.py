@@ -45,6 +45,7 @@ import hl7 as hl7lib
 import hl7.util
 
 from triage.io.delimited import InputLimits
+from triage.io.long import OWN_TEST_NOTES
 from triage.io.sources import Rows, Workbook
 from triage.schema import InputFileError
 
@@ -65,6 +66,7 @@ _silence_library_log()
 NAME: Final = "hl7"
 SUFFIXES: Final = frozenset({".hl7"})
 
+FLAG_NOTE, STATUS_NOTE = OWN_TEST_NOTES  # a result line's own notes (not its sample's)
 HEADER: Final = (
     "patient_id",
     "patient_name",
@@ -95,6 +97,7 @@ _BATCH: Final = frozenset({"FHS", "BHS", "BTS", "FTS"})
 _MLLP: Final = str.maketrans("", "", "\x0b\x1c")
 _SEGMENT_ENDS: Final = re.compile(r"\r\n|\r|\n")
 _SEGMENT_ID: Final = re.compile(r"[A-Z][A-Z0-9]{2}\Z")
+_SEGMENT_START: Final = re.compile(r"[A-Z][A-Z0-9]{2}[^\w\s]")
 _IN_FIELD_BREAK: Final = re.compile(r"(?<!\r)\n(?![A-Z][A-Z0-9]{2}[^\w\s]|\s*\Z)")
 _TS: Final = re.compile(
     r"(\d{4})(\d{2})?(\d{2})?(?:(\d{2})(\d{2})?(\d{2})?(?:\.\d{1,4})?)?(?:[+-]\d{4})?\Z"
@@ -139,12 +142,20 @@ def _segments(text: str) -> list[tuple[int, str]]:
     """(segment number, text) of every non-empty segment, MLLP bytes removed.  In a file whose
     segments end in a carriage return, a line feed alone that no segment name follows is a
     line break inside a field (a note typed on two lines): read as a space, not as a segment
-    of its own that no one reads."""
+    of its own that no one reads; so too, whatever the line ends, a line after a note (NTE)
+    that starts with no segment name."""
     text = text.translate(_MLLP)
     if "\r" in text.replace("\r\n", ""):
         text = _IN_FIELD_BREAK.sub(" ", text)
     found = (s.strip(" \t\x00") for s in _SEGMENT_ENDS.split(text))
-    return list(enumerate((s for s in found if s), start=1))
+    segments: list[tuple[int, str]] = []
+    for number, segment in enumerate((s for s in found if s), start=1):
+        if segments and segments[-1][1].startswith("NTE") and not _SEGMENT_START.match(segment):
+            # a note typed on several lines in a file whose segments end in line feeds
+            segments[-1] = (segments[-1][0], f"{segments[-1][1]} {segment}")
+        else:
+            segments.append((number, segment))
+    return segments
 
 
 @dataclass
@@ -362,13 +373,13 @@ class _Reader:
             cells,
             observed=_timestamp(_field(message, segment, 14)),
             status=status,
-            notes=[f"OBX-8 flag {flag}"] if flag else [],
+            notes=[f"{FLAG_NOTE}{flag}"] if flag else [],
             sub_id=_field(message, segment, 4),
         )
         if status in VOID_STATUSES:
             result.void = f"result status {VOID_STATUSES[status]}: not a result"
         elif status not in KEPT_STATUSES and status not in PRELIMINARY_STATUSES:
-            result.notes.append(f"OBX-11 status {status}")
+            result.notes.append(f"{STATUS_NOTE}{status}")
         return result
 
     def _add(self, result: _Result, label: str) -> None:

@@ -38,7 +38,7 @@ from triage.io.wide import (
     date_column,
     typed_column,
 )
-from triage.schema import InputFileError, Rejected
+from triage.schema import TEXT_FIELDS, InputFileError, Rejected
 from triage.values import (
     cell_text,
     context_ranges,
@@ -541,10 +541,22 @@ def _group_ids(patient: np.ndarray, specimen: np.ndarray, collected: np.ndarray)
     return ids
 
 
+# A note that belongs to its own test line (HL7's abnormal flag and result status): never joined
+# into another test's notes.  triage/io/hl7.py writes them.
+OWN_TEST_NOTES: Final = ("OBX-8 flag ", "OBX-11 status ")
+_NOTE_SEPARATOR: Final = "; "
+
+
 def _fill_from_group(table: RawTable, group: np.ndarray, targets: np.ndarray) -> None:
-    """Blank patient-level cells of prolactin rows take the first value of their group."""
+    """Blank patient-level cells of prolactin rows take the first value of their group; the
+    free-text fields (notes, symptoms, medications ...) take every note of the group: a clinical
+    note written on the TSH line of the same sample ("zwanger 32 weken") is the patient's too,
+    whether or not the prolactin line has a note of its own."""
     for name in list(table.columns):
         if name in PER_TEST_FIELDS or name == "specimen_id":
+            continue
+        if name in TEXT_FIELDS:
+            _join_notes(table, name, group, targets)
             continue
         values = _per_distinct(table, name, _none_if_empty)
         missing = targets & pd.isna(values)
@@ -552,6 +564,27 @@ def _fill_from_group(table: RawTable, group: np.ndarray, targets: np.ndarray) ->
             continue
         firsts = pd.Series(values, dtype=object).groupby(group).transform("first").to_numpy()
         table.columns[name] = np.where(missing & ~pd.isna(firsts), firsts, table.columns[name])
+
+
+def _join_notes(table: RawTable, name: str, group: np.ndarray, targets: np.ndarray) -> None:
+    """Each prolactin row's notes in ``name``, followed by the other notes of its group (each
+    once, in row order; another test's own-line notes left out)."""
+    cells = table.columns[name]
+    parts = [
+        [] if is_empty_value(cell) else [p.strip() for p in cell_text(cell).split(_NOTE_SEPARATOR)]
+        for cell in cells
+    ]
+    shared: dict[object, list[str]] = {}
+    for key, own in zip(group.tolist(), parts, strict=True):
+        notes = shared.setdefault(key, [])
+        notes.extend(p for p in own if p and not p.startswith(OWN_TEST_NOTES) and p not in notes)
+    joined = np.array(cells, dtype=object)
+    for i in np.flatnonzero(targets):
+        own = [p for p in parts[i] if p]
+        more = [p for p in shared[group[i]] if p not in own]
+        if more:
+            joined[i] = _NOTE_SEPARATOR.join([*own, *more])
+    table.columns[name] = joined
 
 
 def _prolactin_table(table: RawTable, positions: np.ndarray) -> RawTable:
