@@ -481,6 +481,17 @@ def test_a_macroadenoma_named_without_a_size_risks_the_hook_effect(lesion: str, 
         "geen afwijking",
         "niet aanwezig",
         "normale hypofyse",
+        # a normal report with the imaging named first, in each language
+        "MRI: no adenoma",
+        "MRT: kein Nachweis eines Adenoms",
+        "MRT Hypophyse: o.B.",
+        "IRM sans anomalie",
+        "IRM hypophysaire : RAS",
+        "RM hipófisis normal",
+        "RM: sin alteraciones",
+        "RM ipofisi nella norma",
+        "MRI: geen afwijkingen",
+        "negativa",
     ],
 )
 def test_a_lesion_cell_that_says_there_is_none(cell: str) -> None:
@@ -500,6 +511,9 @@ def test_a_lesion_cell_that_says_there_is_none(cell: str) -> None:
         "Mikroadenom 5 mm, keine Progredienz",
         "no growth of the adenoma",
         "residual adenoma after surgery",
+        "MRI normal apart from 6 mm microadenoma",
+        "MRI: 6 mm adenoma",
+        "MRT: Mikroadenom 4 mm",
     ],
 )
 def test_a_lesion_cell_with_a_negation_about_something_else(cell: str) -> None:
