@@ -1149,6 +1149,29 @@ def test_a_drug_taken_until_a_while_ago_is_not_taken(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [("geplant: Start Risperdal", []), ("Start geplant: Risperdal", []),
+     ("vor Therapiebeginn mit Risperdal", []), ("bilan avant introduction de Risperdal", []),
+     ("prévu : rispéridone", []), ("antes de iniciar risperidona", []),
+     ("prima di iniziare risperidone", []), ("voor start van risperidon", []),
+     ("baseline before starting risperidone", []), ("CAVE: Haloperidol", []),
+     ("antecedente de tratamiento con risperidona", []),
+     ("Umstellung von Risperdal auf Abilify", ["aripiprazole"]),
+     ("switched from risperidone to haloperidol", ["haloperidol"]),
+     ("cambio de risperidona a haloperidol", ["haloperidol"]),
+     ("Abilify, vorher Risperdal", ["aripiprazole"]),
+     ("Cave: Haloperidol; Medikation: Risperdal 2 mg", ["risperidone"]),
+     ("Planned: risperidone\nCurrent meds: haloperidol 5 mg", ["haloperidol"])],
+)  # fmt: skip
+def test_a_drug_not_yet_started_or_switched_away_from_is_not_taken(
+    text: str, expected: list[str]
+) -> None:
+    """A baseline before starting a drug, a plan, a warning (CAVE) or a switch away from it: the
+    drug is not taken (each closed an unexplained rise as drug-induced, likely)."""
+    assert taken(text) == expected, text
+
+
+@pytest.mark.parametrize(
     "text",
     ["risperidone until 2 weeks from now", "Risperdal 2 mg until review in 2 months",
      "risperidone 2 mg, last month increased to 4 mg"],

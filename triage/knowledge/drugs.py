@@ -256,7 +256,26 @@ _NEGATING: Final = _STOPPED | _plain(
         "pregresso", "pregressa", "in anamnesi",
         # nl
         "geen", "niet", "zonder", "nooit", "ontkent", "allergie voor", "allergisch voor", "eerder",
-        "neemt geen", "gebruikt geen", "gebruikt niet", "voorgeschiedenis",
+        "neemt geen", "gebruikt geen", "gebruikt niet", "voorgeschiedenis", "vorher", "zuvor",
+        # not yet started: a plan, a baseline before starting, a warning ("CAVE: Haloperidol")
+        "before starting", "prior to starting", "before start of", "baseline before",
+        "baseline before starting", "plan to start", "planning to start", "due to start", "cave",
+        "vor beginn", "vor beginn von", "vor beginn mit", "vor therapiebeginn",
+        "vor therapiebeginn mit", "vor einleitung", "vor ansetzen von", "start geplant",
+        "avant introduction de", "avant introduction du", "avant l'introduction de",
+        "avant de débuter", "avant de commencer", "avant mise sous", "bilan avant",
+        "bilan avant introduction de", "antes de iniciar", "antes de comenzar",
+        "previo al inicio de", "antes del inicio de", "prima di iniziare", "prima di avviare",
+        "prima dell'inizio di", "voor start van", "voor de start van", "voor aanvang van",
+        "voorafgaand aan",
+        # switched away from: "switched from risperidone to aripiprazole" ("to" affirms the next)
+        "switched from", "changed from", "switch from", "change from", "converted from",
+        "umstellung von", "umgestellt von", "wechsel von", "passage de", "relais de",
+        "cambio de", "passaggio da", "omgezet van", "overgezet van", "switch van",
+        # a past treatment: "antecedente de tratamiento con risperidona" ("con" would affirm)
+        "history of treatment with", "antecedente de tratamiento con",
+        "antecedentes de tratamiento con", "antécédent de traitement par",
+        "z n therapie mit", "pregresso trattamento con", "eerdere behandeling met",
     }
 )
 _AFFIRMING: Final = _plain(
@@ -306,7 +325,10 @@ _NEGATED_LABEL: Final = re.compile(
     r"(?<![^\W\d_])(?:allerg\w*|alerg\w*|adverse\s+(?:drug\s+)?reactions?|adrs?|intoleran\w*|"
     r"unvertraglich\w*|stopped|discontinued|ceased|previous|past|prior|old|abgesetzt\w*|"
     r"pausiert\w*|fruhere?|vorherige?|arretes?|anciens?|suspendid[oa]s?|previa|sospes[oi]|"
-    r"precedente|gestopt|gestaakt|vroegere?)"
+    r"precedente|gestopt|gestaakt|vroegere?|"
+    # planned, not yet started, or a warning: "geplant: Start Risperdal", "CAVE: Haloperidol"
+    r"cave|(?:start\s+)?geplant\w*|planned|to\s+start|prevue?s?|a\s+debuter|previst[oa]s?|"
+    r"programad[oa]s?|da\s+iniziare|pianificat[oa]|gepland|te\s+starten)"
     r"(?:\s+(?:meds?|medications?|medicines?|drugs?|treatments?|medikament\w*|medikation|"
     r"traitements?|medicaments?|medicacion|medicamentos?|farmaci|terapi[ae]|medicatie|"
     r"medicijnen|geneesmiddelen))?\s*:",
