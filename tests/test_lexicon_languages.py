@@ -1197,7 +1197,9 @@ def test_a_depot_taken_until_weeks_ago_still_counts(note: str) -> None:
     [("Adolonta 50 mg", "tramadol"), ("Zaldiar 1-1-1", "tramadol"), ("Dobren 50 mg", "sulpiride"),
      ("Digton 50", "sulpiride"), ("Deanxit 1-0-0", "flupentixol"), ("Semap 20 mg", "penfluridol"),
      ("Impromen 5 mg", "bromperidol"), ("Symbyax", "olanzapine"), ("Triptafen", "perphenazine"),
-     ("Metasedin 40 mg", "methadone")],
+     ("Metasedin 40 mg", "methadone"), ("Levogastrol 25 mg", "levosulpiride"),
+     ("Tiaprizal 100 mg", "tiapride"), ("Cleboril 0,5 mg", "clebopride"),
+     ("Cidine 1 mg", "cinitapride")],
 )  # fmt: skip
 def test_local_and_combination_brands(text: str, drug: str) -> None:
     assert taken(text) == [drug], text
