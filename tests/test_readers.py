@@ -966,6 +966,13 @@ def test_statistics_and_signature_footers_are_not_results(tmp_path: Path) -> Non
         "Insgesamt",
         "Totaal",
         "Aantal",
+        "Stabw.",
+        "Ø",
+        "MW",
+        "n",
+        "N",
+        "Médiane",
+        "VK",
     ],
 )
 def test_summary_statistics_rows_are_not_patients(tmp_path: Path, label: str) -> None:
