@@ -193,6 +193,19 @@ def best(header: str) -> str | None:
         ("Comedicatie", "medications"),
         ("Begleitmedikation", "medications"),
         ("eGFR (CKD-EPI 2021)", "egfr"),
+        # abbreviated sex and hospital-number headers (the urgent list named nobody; men's
+        # results came out indeterminate)
+        ("Geschl.", "sex"),
+        ("Geschl", "sex"),
+        ("Patientennr", "patient_id"),
+        ("Nº Historia", "patient_id"),
+        ("Número de historia", "patient_id"),
+        ("Paziente", "patient_id"),
+        ("Patiëntnr.", "patient_id"),
+        # a year of birth (the age is estimated from it)
+        ("Geburtsjahr", "birth_date"),
+        ("Year of birth", "birth_date"),
+        ("Année de naissance", "birth_date"),
     ],
 )
 def test_header_synonyms(header: str, field: str) -> None:
