@@ -1183,6 +1183,8 @@ def test_a_drug_taken_until_a_future_time_is_taken(text: str) -> None:
 @pytest.mark.parametrize(
     "note",
     ["Xeplion until 3 weeks ago", "Risperdal Consta bis vor 2 Wochen",
+     "Xeplion abgesetzt vor 1 Monat", "Trevicta stopped 2 months ago",
+     "palmitate de palipéridone arrêté il y a 2 mois", "Xeplion suspendido hace 1 mes",
      "palmitate de palipéridone jusqu'à il y a 10 jours", "Xeplion hasta hace 3 semanas"],
 )  # fmt: skip
 def test_a_depot_taken_until_weeks_ago_still_counts(note: str) -> None:
@@ -1190,6 +1192,14 @@ def test_a_depot_taken_until_weeks_ago_still_counts(note: str) -> None:
     (clinical-reference §9 note 9): taken until weeks ago, it is still a possible cause."""
     row = one({**NO_FLAG, "medications": note})
     assert "medication:antipsychotic" in codes(row, "factors"), note
+
+
+@pytest.mark.parametrize(
+    "note", ["Xeplion stopped 8 months ago", "risperidone stopped 1 month ago"]
+)
+def test_a_depot_stopped_long_ago_or_an_oral_drug_stopped_weeks_ago_does_not(note: str) -> None:
+    row = one({**NO_FLAG, "medications": note})
+    assert "medication:antipsychotic" not in codes(row, "factors"), note
 
 
 @pytest.mark.parametrize(
