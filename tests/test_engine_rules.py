@@ -636,7 +636,11 @@ def test_pregnancy_test_gating(extra: dict[str, Any], expected: bool) -> None:
         ),
         ({"age_years": 40, "unit": "ng/mL", "prolactin": 24, "pituitary_lesion_mm": 35.0}, "soon"),
         ({**WOMAN, "pregnant": True, "prolactin": 150}, "none"),
-        ({**WOMAN, "pregnant": True, "prolactin": 400}, "routine"),
+        # pregnancy explains a mild excess, but above 250 a prolactinoma is possible: soon
+        ({**WOMAN, "pregnant": True, "prolactin": 400}, "soon"),
+        ({**WOMAN, "pregnant": True, "prolactin": 240}, "routine"),
+        ({**WOMAN, "lactating": True, "prolactin": 500}, "soon"),
+        ({**WOMAN, "lactating": True, "prolactin": 220}, "routine"),
         ({**WOMAN, "pregnant": True, "prolactin": 900}, "urgent"),
     ],
 )

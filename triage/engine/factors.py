@@ -23,6 +23,7 @@ from triage.schema import FACTOR_CODES
 
 # Factor kinds (labels.toml) that explain a result without pointing to a pituitary cause.
 BENIGN_KINDS = frozenset({"artefact", "physiological", "drug", "systemic", "other"})
+PATHOLOGICAL = "pathological"  # labels.toml kind of the pituitary causes
 PHYSIOLOGICAL_CODES = frozenset({"pregnancy", "lactation", "neonatal"})
 # Drug frequency grades (Molitch scale) under which a drug in its usual range is a likely cause.
 LIKELY_FREQUENCIES = frozenset({"high", "moderate"})

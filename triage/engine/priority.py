@@ -11,6 +11,9 @@
 - soon: high and not explained by a likely non-pituitary factor (and not a mild rise), or
   symptomatic, or with a known pituitary lesion, or a hook-effect risk (a large lesion with a
   modest result: any status).
+- soon too for a result that pregnancy or breastfeeding explains only as a mild rise above its
+  interval while the level itself suggests a tumour (above prolactinoma_likely_ng_ml: a
+  breastfeeding woman at 300-500 ng/mL, whom a routine priority left without a referral).
 - routine: high and explained by a likely factor (drug in its usual range, kidney, thyroid, ...),
   or a mild rise (≤ repeat_rested_max_times_uln × ULN, or a monomeric (post-PEG) prolactin at
   most that many times its limit), without symptoms or a known lesion — a small known lesion
@@ -39,7 +42,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from triage.engine.context import LIKELY, RowContext
-from triage.engine.factors import BENIGN_KINDS, PHYSIOLOGICAL_CODES, Finding
+from triage.engine.factors import BENIGN_KINDS, PATHOLOGICAL, PHYSIOLOGICAL_CODES, Finding
 from triage.engine.intervals import NEONATAL
 from triage.engine.labels import Labels
 
@@ -121,6 +124,13 @@ def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: b
     mild = ctx.mild or ctx.monomeric_mild
     if ctx.lesion.present and not (ctx.small_lesion and mild):
         return SOON  # a known lesion needs the specialist whatever else explains the result
+    if ctx.state_explains_level and suspects_tumour(findings, labels):
+        return SOON  # above what pregnancy or breastfeeding usually gives: a tumour is possible
     if explained(findings, labels) or mild:
         return ROUTINE
     return SOON
+
+
+def suspects_tumour(findings: Sequence[Finding], labels: Labels) -> bool:
+    """A pituitary cause (a suspected prolactinoma or macroprolactinoma) is among the factors."""
+    return any(labels.factor(f.code).kind == PATHOLOGICAL for f in findings)
