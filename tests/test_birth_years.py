@@ -1,5 +1,6 @@
-"""A year of birth without the day (research cohorts, privacy-minded exports: "Year of birth",
-"Geburtsjahr", "Année de naissance", or a birth-date column holding 1985): the age is estimated
+"""A year (or a month) of birth without the day (research cohorts, privacy-minded exports:
+"Year of birth", "Geburtsjahr", "Année de naissance", a birth-date column holding 1985 or
+05/2010): the age is estimated
 from it and the collection date, so a child is judged against a child's interval, never as an
 adult of unknown age.  Synthetic patients only."""
 
@@ -15,7 +16,7 @@ import pytest
 from pipeline_helpers import triage_csv
 
 from triage.io import ReadOptions, read_file
-from triage.values import ages_from_birth_years, birth_year
+from triage.values import ages_from_birth_periods, birth_period, birth_year
 
 
 @pytest.mark.parametrize(
@@ -36,7 +37,8 @@ def test_other_cells_are_no_year_of_birth(cell: object) -> None:
 
 def test_the_age_from_a_year_is_the_middle_of_what_the_year_allows() -> None:
     collected = np.array(["2026-07-01", "2026-03-01", "2026-03-01", "NaT"], dtype="datetime64[ns]")
-    ages = ages_from_birth_years(np.array([1986.0, 2016.0, 2027.0, 1986.0]), collected)
+    years = np.array([1986.0, 2016.0, 2027.0, 1986.0])
+    ages = ages_from_birth_periods(years, np.zeros(4), collected)
     assert ages[0] == pytest.approx(40.0, abs=0.01)  # born 1986: 39.5 to 40.5 on 1 July 2026
     assert 9.6 < ages[1] < 9.7  # 2016: 9.2 to 10.2 on 1 March 2026
     assert np.isnan(ages[2]) and np.isnan(ages[3])  # after the collection; no collection date
@@ -47,7 +49,7 @@ def test_a_baby_born_in_the_year_is_of_unknown_age_under_what_the_year_allows() 
     unknown under the oldest the year allows (values.unknown_age: negative), never a guess that
     would choose between neonatal and infant intervals."""
     collected = np.array(["2026-03-01", "2026-03-01"], dtype="datetime64[ns]")
-    ages = ages_from_birth_years(np.array([2026.0, 2025.0]), collected)
+    ages = ages_from_birth_periods(np.array([2026.0, 2025.0]), np.zeros(2), collected)
     assert ages[0] == pytest.approx(-59 / 365.25, abs=0.01)  # under 59 days
     assert ages[1] == pytest.approx(-(365 + 59) / 365.25, abs=0.01)
 
@@ -86,7 +88,7 @@ def test_years_in_a_workbook_are_no_serial_dates(tmp_path: Path) -> None:
     assert not read.rejected
     ages = read.frame["age_years"].tolist()
     assert 45 < ages[0] < 47 and 13 < ages[1] < 15
-    assert any("year of birth only" in w for w in read.summary.warnings)
+    assert any("year or the month of birth only" in w for w in read.summary.warnings)
 
 
 def test_full_dates_and_years_in_one_column(tmp_path: Path) -> None:
@@ -98,3 +100,32 @@ def test_full_dates_and_years_in_one_column(tmp_path: Path) -> None:
     assert results.iloc[0]["age_years"] == pytest.approx(35.8, abs=0.1)
     assert results.iloc[0]["birth_date"] == "1990-05-12"
     assert 8 < results.iloc[1]["age_years"] < 10
+
+
+@pytest.mark.parametrize(
+    ("cell", "period"),
+    [("05/2010", (2010, 5)), ("5.2010", (2010, 5)), ("2010-05", (2010, 5)), ("Mai 2010", (2010, 5)),
+     ("mayo 2010", (2010, 5)), ("maggio 2010", (2010, 5)), ("mei 2010", (2010, 5)),
+     ("May 2010", (2010, 5)), ("1985", (1985, 0)), ("13/2010", None), ("12.05.2010", None)],
+)  # fmt: skip
+def test_a_month_and_year_of_birth_is_read(cell: str, period: tuple[int, int] | None) -> None:
+    assert birth_period(cell) == period
+
+
+def test_the_age_from_a_month_is_the_middle_of_the_month() -> None:
+    collected = np.array(["2026-03-01", "2026-03-01"], dtype="datetime64[ns]")
+    ages = ages_from_birth_periods(np.array([2010.0, 2026.0]), np.array([5.0, 2.0]), collected)
+    assert ages[0] == pytest.approx(15.79, abs=0.02)  # born in May 2010
+    assert ages[1] == pytest.approx(-28 / 365.25, abs=0.01)  # February 2026: under 28 days
+
+
+def test_a_teenager_born_in_a_month_of_a_year_is_judged_as_one(tmp_path: Path) -> None:
+    """A 15-year-old whose birth date is written as month and year was judged against the adult
+    interval (the cell was dropped): 20 ng/mL came out normal."""
+    results = triage_csv(
+        tmp_path,
+        "ID;Sex;DOB;Collected;Prolactin (ng/mL)\nA1;F;05/2010;2026-03-01;20\n"
+        "A2;F;Mai 2010;2026-03-01;20\n",
+    )
+    assert (results["reference_stratum"] == "default:child_11_18y_female").all()
+    assert results["birth_date"].isna().all()

@@ -28,7 +28,7 @@ import numpy as np
 
 from triage.schema import INPUT_FIELDS
 from triage.values import (
-    birth_year,
+    birth_period,
     cell_text,
     duration_words,
     footnotes_removed,
@@ -477,8 +477,8 @@ def _fits_date(cell: object) -> bool | None:
 
 
 def _fits_birth(cell: object) -> bool | None:
-    """A birth date, or only the year of birth ("Year of birth", "Geburtsjahr": 1985)."""
-    return _fits_date(cell) or birth_year(cell) is not None
+    """A birth date, or only the year or month of birth ("Geburtsjahr": 1985; "05/2010")."""
+    return _fits_date(cell) or birth_period(cell) is not None
 
 
 def _fits_time(cell: object) -> bool | None:

@@ -1696,22 +1696,51 @@ def birth_year(cell: object) -> int | None:
     return year if year is not None and _FIRST_BIRTH_YEAR <= year <= date.today().year else None
 
 
-def ages_from_birth_years(years: np.ndarray, collected: np.ndarray) -> np.ndarray:
-    """Age in years at collection of someone born in ``years`` (float, NaN where not known): the
-    middle of the ages the year allows (born from 1 January to 31 December, and not after the
-    collection), so never more than half a year off.  Where the year allows an age under one
-    year (a birth in the year of collection or the one before), an age under the oldest it
-    allows (``unknown_age``): the days of a baby's life decide its interval.  NaN where the
-    collection is missing or before the year began."""
+_BIRTH_MONTH_TEXT: Final = re.compile(
+    r"\s*(?:(?P<m1>\d{1,2})\s*[./-]\s*(?P<y1>(?:18|19|20)\d\d)|(?P<y2>(?:18|19|20)\d\d)\s*[./-]\s*"
+    r"(?P<m2>\d{1,2})|(?P<name>[^\W\d_]+)\.?\s+(?P<y3>(?:18|19|20)\d\d))\s*"
+)
+
+
+def birth_period(cell: object) -> tuple[int, int] | None:
+    """(year, month) of a cell that gives only the month and year of birth ("05/2010",
+    "2010-05", "Mai 2010", "mayo 2010"), or (year, 0) for the year alone (birth_year); else
+    None.  Never a period after this month."""
+    year = birth_year(cell)
+    if year is not None:
+        return year, 0
+    found = _BIRTH_MONTH_TEXT.fullmatch(cell) if isinstance(cell, str) else None
+    if found is None:
+        return None
+    groups = found.groupdict()
+    year = int(groups["y1"] or groups["y2"] or groups["y3"])
+    month = _month(groups["name"]) if groups["name"] else int(groups["m1"] or groups["m2"])
+    today = date.today()
+    if month is None or not 1 <= month <= _MONTHS_IN_YEAR or year < _FIRST_BIRTH_YEAR:
+        return None
+    return (year, month) if (year, month) <= (today.year, today.month) else None
+
+
+def ages_from_birth_periods(
+    years: np.ndarray, months: np.ndarray, collected: np.ndarray
+) -> np.ndarray:
+    """Age in years at collection of someone born in the given year (month 0) or month of a
+    year (float arrays, NaN where not known): the middle of the ages the period allows (born on
+    its first day to its last, and not after the collection), so never more than half the period
+    off.  Where it allows an age under one year, an age unknown under the oldest it allows
+    (``unknown_age``): the days of a baby's life decide its interval.  NaN where the collection
+    is missing or before the period began."""
     collected_ns = collected.astype("datetime64[ns]")
     known = ~np.isnan(years) & ~np.isnat(collected_ns)
     out = np.full(len(years), np.nan)
     if not known.any():
         return out
-    first = np.full(len(years), np.datetime64("NaT"), dtype="datetime64[ns]")
-    after = first.copy()
-    first[known] = (years[known].astype("int64") - 1970).astype("datetime64[Y]")
-    after[known] = (years[known].astype("int64") - 1969).astype("datetime64[Y]")
+    month = np.where(known & (months > 0), months, 1).astype("int64")
+    span = np.where(known & (months > 0), 1, _MONTHS_IN_YEAR).astype("int64")
+    start = np.where(known, (np.nan_to_num(years).astype("int64") - 1970) * _MONTHS_IN_YEAR, 0)
+    first_month = (start + month - 1).astype("datetime64[M]")
+    first = first_month.astype("datetime64[ns]")
+    after = (first_month + span.astype("timedelta64[M]")).astype("datetime64[ns]")
     oldest = ages_in_years(first, collected_ns)
     youngest = ages_in_years(np.minimum(after, collected_ns), collected_ns)
     middle = (oldest + youngest) / 2

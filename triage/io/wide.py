@@ -38,10 +38,10 @@ from triage.values import (
     Quantity,
     age_header_scale,
     age_unit_readings,
-    ages_from_birth_years,
+    ages_from_birth_periods,
     ages_in_years,
     bare_number,
-    birth_year,
+    birth_period,
     cell_text,
     context_ranges,
     has_two_digit_year,
@@ -846,14 +846,14 @@ class _Builder:
             if col is not None:
                 self.out[name] = self._texts(col)
         self.out["sex"] = self._sex()
-        years = self._birth_years()
+        years, months = self._birth_periods()
         self.out["birth_date"] = self._dates("birth_date", leave=~np.isnan(years))
         collected = self._dates("collected_at")
         self.out["collected_at"] = self._with_time_column(collected)
         given_age = self.column("age_years")
         age = self._ages(given_age) if given_age is not None else np.full(self.n, np.nan)
         computed = ages_in_years(self.out["birth_date"], self.out["collected_at"])
-        from_year = ages_from_birth_years(years, self.out["collected_at"])
+        from_year = ages_from_birth_periods(years, months, self.out["collected_at"])
         computed = np.where(np.isnan(computed), from_year, computed)
         too_old = computed > self.max_age
         computed[too_old] = np.nan
@@ -1041,22 +1041,26 @@ class _Builder:
             )
         return self._apply(col, partial(parse_sex, letters=reading.letters))
 
-    def _birth_years(self) -> np.ndarray:
-        """Per row, the year of a birth-date cell that gives only the year (1985, "1985"), NaN
-        elsewhere: a research cohort's or a privacy-minded export's "Year of birth"
-        (values.birth_year).  The age is then estimated from it (values.ages_from_birth_years)."""
+    def _birth_periods(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per row, the year and month (0: the year only) of a birth-date cell that gives no day
+        (1985, "1985", "05/2010", "Mai 2010"), NaN elsewhere: a research cohort's or a
+        privacy-minded export's "Year of birth" (values.birth_period).  The age is then
+        estimated from it (values.ages_from_birth_periods)."""
         col = self.column("birth_date")
         if col is None:
-            return np.full(self.n, np.nan)
-        years = self._floats(col, birth_year)
+            return np.full(self.n, np.nan), np.full(self.n, np.nan)
+        periods = self._apply(col, birth_period, object)
+        years = np.array([np.nan if p is None else p[0] for p in periods], dtype=np.float64)
+        months = np.array([np.nan if p is None else p[1] for p in periods], dtype=np.float64)
         if (count := int((~np.isnan(years)).sum())) > 0:
             header = self.table.headers.get("birth_date", "birth date")
             self.warnings.append(
-                f"column {header!r}: {count} cell(s) give the year of birth only; the age is "
-                "estimated from it and the collection date (within half a year; a child possibly "
-                "under one year is judged against every interval its age allows)"
+                f"column {header!r}: {count} cell(s) give the year or the month of birth only; "
+                "the age is estimated from it and the collection date (within half the period; "
+                "a child possibly under one year is judged against every interval its age "
+                "allows)"
             )
-        return years
+        return years, months
 
     def _dates(self, name: str, leave: np.ndarray | None = None) -> np.ndarray:
         """The column's dates; ``leave``: rows whose cell is read otherwise (left empty)."""
