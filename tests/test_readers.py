@@ -2314,3 +2314,54 @@ def test_a_unit_written_in_a_long_files_test_name_is_the_rows_unit(tmp_path: Pat
     )
     frame = read(path).frame
     assert frame["prolactin_unit"].tolist() == ["mIU/L", "ng/mL", "ng/mL", "mIU/L"]
+
+
+def _merged_book(path: Path, rows: list[list[object]], merges: list[str]) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    for cells in merges:
+        sheet.merge_cells(cells)
+    book.save(path)
+    return path
+
+
+def test_cells_merged_down_over_a_patients_rows_are_theirs(tmp_path: Path) -> None:
+    """Id, sex and birth date merged over a patient's two results: the second row was read with
+    no patient, no sex and no age (a man's 30 ng/mL came out indeterminate)."""
+    path = _merged_book(
+        tmp_path / "merged.xlsx",
+        [
+            ["Pat-ID", "Geschlecht", "Geburtsdatum", "Abnahme", "Prolaktin (ng/ml)"],
+            ["W1", "m", datetime(1960, 6, 5), datetime(2026, 2, 1), 25],
+            [None, None, None, datetime(2026, 3, 1), 30],
+        ],
+        ["A2:A3", "B2:B3", "C2:C3"],
+    )
+    result = read(path)
+    assert_consistent(result)
+    second = row_of(result, 3)
+    assert (second["patient_id"], second["sex"]) == ("W1", "M")
+    assert second["age_years"] == pytest.approx(65.7, abs=0.1)
+
+
+def test_merges_in_the_header_or_over_two_people_are_left_as_read(tmp_path: Path) -> None:
+    """Header cells merged over their units row stay a two-row header; a note merged over two
+    patients' rows is neither's (a pregnancy would have judged the second against the wrong
+    interval)."""
+    path = _merged_book(
+        tmp_path / "merged.xlsx",
+        [
+            ["Patient ID", "Sex", "Age", "Prolactin", "Comments"],
+            [None, None, None, "ng/mL", None],
+            ["P1", "F", 30, 60, "pregnant 20 weeks"],
+            ["P2", "F", 31, 60, None],
+        ],
+        ["A1:A2", "B1:B2", "C1:C2", "E1:E2", "E3:E4"],
+    )
+    result = read(path)
+    assert_consistent(result)
+    assert result.frame["prolactin_unit"].tolist() == ["ng/mL", "ng/mL"]
+    assert row_of(result, 3)["comments"] == "pregnant 20 weeks"
+    assert pd.isna(row_of(result, 4)["comments"])

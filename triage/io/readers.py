@@ -44,7 +44,7 @@ from triage.io.layout import (
 from triage.io.long import read_long
 from triage.io.mapping import ColumnMapping, load_mapping
 from triage.io.options import DEFAULT_MAX_FILE_BYTES, ReadOptions
-from triage.io.sources import Workbook, display_name, is_panic
+from triage.io.sources import Workbook, display_name, fill_merged_down, is_panic
 from triage.io.wide import (
     BuildSettings,
     ambiguous_date_example,
@@ -128,6 +128,9 @@ def _read_sheet(
     samples = column_samples(rows, location.index + 1, header)
     match = _match_columns(name, sheet, header, location.first_row + 1, mapping, samples)
     _keep_coded_columns(match, mapping, options.unit)
+    if book.merged is not None:
+        person = match.fields.get("patient_id", match.fields.get("patient_name"))
+        fill_merged_down(rows, book.merged(location.sheet), location.index, person)
     result_field = "result" if match.shape == "long" else "prolactin"
     split = split_rows(
         rows,

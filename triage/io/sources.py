@@ -19,11 +19,11 @@ import posixpath
 import re
 import threading
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import python_calamine as calamine
 
@@ -81,6 +81,8 @@ class Workbook:
     # The (patient id, specimen id) a bad row belongs to when the format still knows them (an
     # HL7 OBX withdrawn, a FHIR Observation without a value): rejected.csv names them.
     row_ids: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # A workbook's merged cell ranges per sheet (python-calamine), for fill_merged_down.
+    merged: Callable[[str], list[Any]] | None = None
     # A large delimited text split in C: its records as a grid with their dictionary codes
     # (layout.split_rows takes the cells below the header from it instead of the rows).
     grid: Grid | None = None
@@ -370,9 +372,44 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
             raise
         return rows  # type: ignore[return-value]
 
+    def merged(sheet: str) -> list[Any]:
+        """The merged ranges of a sheet already loaded ((top, left), (bottom, right)), 0-based."""
+        found = opened.get(sheet)
+        return list(found.merged_cell_ranges or []) if found is not None else []
+
     if not names:
         raise InputFileError(name, "the workbook has no sheets")
-    return Workbook(kind, names, hidden, load, None, warnings)
+    return Workbook(kind, names, hidden, load, None, warnings, merged=merged)
+
+
+def fill_merged_down(
+    rows: Sequence[list[Any]], merged: Iterable[Any], below: int, person: int | None
+) -> None:
+    """A cell merged down over several rows below row ``below`` (the header: "Pat-ID", sex and
+    birth date merged over a patient's results) gives its value to each row of the merge, as
+    the sheet shows it: the rows under it were read as results without a patient (an
+    indeterminate result for a man).  Merges across columns, merges in the header rows (a
+    header over its units row) and merges over rows of different people (two ids in column
+    ``person``: a note is no one's then) are left as read."""
+    for (top, left), (bottom, right) in merged:
+        if left != right or bottom <= top or top <= below or top >= len(rows):
+            continue
+        if left >= len(rows[top]) or (left != person and _people(rows, top, bottom, person) > 1):
+            continue
+        value = rows[top][left]
+        if value == "" or value is None:
+            continue
+        for row in rows[top + 1 : bottom + 1]:
+            if left < len(row) and row[left] in ("", None):
+                row[left] = value
+
+
+def _people(rows: Sequence[list[Any]], top: int, bottom: int, column: int | None) -> int:
+    """How many different non-empty cells column ``column`` holds in rows top..bottom."""
+    if column is None:
+        return 0
+    cells = {row[column] for row in rows[top : bottom + 1] if column < len(row)}
+    return len(cells - {"", None})
 
 
 class _Extents:
