@@ -347,3 +347,20 @@ def test_a_note_typed_on_several_lines_is_read_whole(tmp_path: Path, end: str) -
     path.write_bytes((end.join(segments) + end).encode("utf-8"))
     report, _, _ = run(path, tmp_path / "out")
     assert "medication:antipsychotic" in factor_codes(by_patient(report, "Q1"))
+
+
+@pytest.mark.parametrize(
+    ("field", "unit"), [("27^mIU/L^99LAB", "mIU/L"), ("mIU/L^milli-IU per litre^UCUM", "mIU/L")]
+)
+def test_a_local_unit_code_gives_way_to_the_units_text(
+    tmp_path: Path, field: str, unit: str
+) -> None:
+    """OBX-6 as a coded element whose identifier is a local code: its text is the unit (the
+    row was rejected for a unit '27')."""
+    path = tmp_path / "oru.hl7"
+    path.write_text(
+        _oru(f"OBX|1|NM|2842-3^Prolactin^LN||850|{field}|102-496|H|||F") + "\r", encoding="utf-8"
+    )
+    _, rows, rejected = run(path, tmp_path / "out")
+    assert not rejected
+    assert rows[0]["unit_raw"] == unit and rows[0]["status"] == "high"

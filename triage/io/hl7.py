@@ -48,6 +48,7 @@ from triage.io.delimited import InputLimits
 from triage.io.long import OWN_TEST_NOTES
 from triage.io.sources import Rows, Workbook
 from triage.schema import InputFileError
+from triage.values import normalise_unit
 
 # python-hl7 logs what it cannot decode with the field's text and a traceback: cell contents
 # (patient data) on stderr.  Its logger is silenced; what it could not read is reported by the
@@ -361,7 +362,7 @@ class _Reader:
             "test": text or alt_text,
             "loinc": loinc,
             "result": _value(message, segment),
-            "unit": _field(message, segment, 6) or _field(message, segment, 6, 2),
+            "unit": _unit(_field(message, segment, 6), _field(message, segment, 6, 2)),
             "reference_range": _field(message, segment, 7, component=None),
         }
         flag = _field(message, segment, 8, component=None, repeat=None)
@@ -597,6 +598,14 @@ def _value(message: Any, segment: Any) -> str:
     if kind in {"CE", "CWE", "CNE"}:
         return _field(message, segment, 5, 2) or _field(message, segment, 5, 1)
     return _field(message, segment, 5, component=None, repeat=None)
+
+
+def _unit(identifier: str, text: str) -> str:
+    """OBX-6: its identifier, unless that is a local code and the text is a unit ("27^mIU/L^99LAB":
+    the row was rejected for a unit '27')."""
+    if identifier and text and normalise_unit(identifier) is None and normalise_unit(text):
+        return text
+    return identifier or text
 
 
 def _timestamp(value: str, *, date_only: bool = False) -> str:
