@@ -539,3 +539,60 @@ def test_context_resources_find_their_patient_however_they_refer_to_it(tmp_path:
     (row,) = results_csv(tmp_path / "out")
     assert row["patient_id"] == "G001"
     assert "medication:antipsychotic" in row["factors"]
+
+
+def _observation(oid: str, status: str, value: float, pid: str = "p1") -> dict[str, Any]:
+    return {
+        "resource": {
+            "resourceType": "Observation",
+            "id": oid,
+            "status": status,
+            "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
+            "subject": {"reference": f"Patient/{pid}"},
+            "effectiveDateTime": "2026-03-09T08:00:00",
+            "valueQuantity": {"value": value, "unit": "ng/mL", "system": UCUM, "code": "ng/mL"},
+        }
+    }
+
+
+def _patient(pid: str) -> dict[str, Any]:
+    return {
+        "resource": {
+            "resourceType": "Patient",
+            "id": pid,
+            "identifier": [{"value": pid.upper()}],
+            "gender": "female",
+            "birthDate": "1990-01-01",
+        }
+    }
+
+
+@pytest.mark.parametrize("status", ["amended", "corrected", "final"])
+def test_a_preliminary_result_superseded_by_a_final_one_is_not_triaged(
+    tmp_path: Path, status: str
+) -> None:
+    """A preliminary 300 ng/mL and its amended 30 ng/mL for the same sample: the superseded
+    preliminary raised a false URGENT.  It is rejected as cancelled_result, naming its
+    successor; an Observation entered in error is too."""
+    entries = [
+        _patient("p1"),
+        _patient("p2"),
+        _observation("o1", "preliminary", 300),
+        _observation("o1b", status, 30),
+        _observation("o2", "entered-in-error", 6000, "p2"),
+        _observation("o3", "preliminary", 40, "p2"),
+    ]
+    path = tmp_path / "status.json"
+    path.write_text(json.dumps({"resourceType": "Bundle", "type": "collection", "entry": entries}))
+    result = invoke("run", path, "--out", tmp_path / "out")
+    assert "URGENT" not in result.output
+    rows = results_csv(tmp_path / "out")
+    assert [(r["patient_id"], r["prolactin_raw"]) for r in rows] == [("P1", "30"), ("P2", "40")]
+    with (tmp_path / "out" / "rejected.csv").open(encoding="utf-8") as handle:
+        rejected = {r["source_row"]: r for r in csv.DictReader(handle)}
+    assert {r["reason_code"] for r in rejected.values()} == {"cancelled_result"}
+    assert "superseded by entry[3] Observation/o1b" in rejected["3"]["detail"]
+    assert (
+        "preliminary results (entry[5] Observation/o3)"
+        in (tmp_path / "out" / "results.json").read_text()
+    )

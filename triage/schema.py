@@ -304,13 +304,15 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "not judged against the adult interval)",
     "malformed_line": "a delimited-text line that cannot be split safely (an unterminated quote, "
     "more or fewer fields than the header, a cell over the size limit), or a FHIR Observation "
-    "that is no result (no subject, no value, entered in error)",
+    "that is no result (no subject, no value)",
     "implausible_date": "the collection date is outside the plausible span (before the bound in "
     "the reference data, or in the future)",
     "cancelled_result": "a result its lab status says is no valid result: an HL7 v2 observation "
     "whose result status (OBX-11) is X (cancelled, not obtained), D (deleted), W (posted in "
-    "error), N (not asked) or O (order detail only), or a spreadsheet row whose result-status "
-    "column says cancelled, deleted or entered in error (synonyms.toml [values.result_status])",
+    "error), N (not asked) or O (order detail only), a FHIR Observation entered in error or "
+    "cancelled, or a preliminary one superseded by a final, amended or corrected one of the same "
+    "sample and test, or a spreadsheet row whose result-status column says cancelled, deleted or "
+    "entered in error (synonyms.toml [values.result_status])",
     "malformed_message": "an HL7 v2 result in a message that cannot be read (not parseable, no "
     "PID segment, or no patient identifier or name)",
 }

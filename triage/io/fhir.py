@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from triage.io.delimited import InputLimits
 from triage.io.sources import Rows, Workbook
@@ -455,11 +455,28 @@ def _is_tools_own(resource: Mapping[str, Any]) -> bool:
     )
 
 
-def bundle_grid(
-    name: str, data: bytes
-) -> tuple[Rows, dict[int, str], list[int], list[str], dict[int, tuple[str, str]]]:
-    """The grid of a Bundle: rows (header first), bad rows, entry numbers, warnings, and the
-    patient of each bad row whose subject is known."""
+class BundleGrid(NamedTuple):
+    """The grid of a Bundle: rows (header first), bad rows (row index -> detail), entry numbers,
+    warnings, the patient of each bad row whose subject is known, and the reason code of each
+    bad row that is not a malformed_line (cancelled_result)."""
+
+    rows: Rows
+    bad: dict[int, str]
+    lines: list[int]
+    warnings: list[str]
+    ids: dict[int, tuple[str, str]]
+    reasons: dict[int, str]
+
+
+# Observation.status (FHIR R4 observation-status) of a result that is no valid result, of one
+# that is not final yet, and of one that replaces an earlier one
+_VOID_STATUSES: Final = frozenset({"entered-in-error", "cancelled"})
+_PRELIMINARY_STATUSES: Final = frozenset({"preliminary", "registered"})
+_LISTED: Final = 5
+
+
+def bundle_grid(name: str, data: bytes) -> BundleGrid:
+    """The grid of a Bundle (BundleGrid)."""
     try:
         bundle = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -505,6 +522,8 @@ def bundle_grid(
     lines: list[int] = [0]
     bad: dict[int, str] = {}
     ids: dict[int, tuple[str, str]] = {}
+    reasons: dict[int, str] = {}
+    samples: dict[tuple[str, str, str], list[tuple[int, str, str]]] = {}
     observations = 0
     for number, entry in enumerate(entries):
         resource = entry.get("resource") if isinstance(entry, Mapping) else None
@@ -524,8 +543,9 @@ def bundle_grid(
             problem = "no subject (the Observation names no patient)"
         elif not result:
             problem = "no value (valueQuantity, valueString or valueCodeableConcept)"
-        elif _text(resource.get("status")) in ("entered-in-error", "cancelled"):
-            problem = f"status {resource.get('status')}"
+        elif _text(resource.get("status")) in _VOID_STATUSES:
+            problem = f"status {resource.get('status')}: not a valid result"
+            reasons[row_index] = "cancelled_result"
         if problem:
             bad[row_index] = f"{label}: {problem}"
             if who:  # whose Observation it was: rejected.csv names the patient
@@ -573,17 +593,54 @@ def bundle_grid(
         )
         cells.update(states.get(who, {}))
         rows.append([cells.get(h, "") for h in HEADER])
+        sample = (who, specimen or cells["collected_at"], code or test)
+        samples.setdefault(sample, []).append((row_index, _text(resource.get("status")), label))
     if not observations:
         raise InputFileError(name, "Bundle: no Observation (no result to triage)")
+    warnings.extend(_superseded(samples, bad, reasons, ids, rows))
     if len(bad) == observations:
         first = bad[min(bad)]
         raise InputFileError(name, f"no usable Observation in the Bundle ({first})")
-    return rows, bad, lines, warnings, ids
+    return BundleGrid(rows, bad, lines, warnings, ids, reasons)
+
+
+def _superseded(
+    samples: Mapping[tuple[str, str, str], list[tuple[int, str, str]]],
+    bad: dict[int, str],
+    reasons: dict[int, str],
+    ids: dict[int, tuple[str, str]],
+    rows: Rows,
+) -> list[str]:
+    """A preliminary Observation of a sample and test that also has a final, amended or
+    corrected one is superseded by it (rejected as cancelled_result, as an HL7 correction
+    replaces the result it corrects: a superseded preliminary raised a false URGENT); the
+    preliminary results left are triaged, with a warning."""
+    left: list[str] = []
+    for found in samples.values():
+        final = [label for _, status, label in found if status not in _PRELIMINARY_STATUSES]
+        for row_index, status, label in found:
+            if status not in _PRELIMINARY_STATUSES:
+                continue
+            if final:
+                bad[row_index] = f"{label}: status {status}, superseded by {final[-1]}"
+                reasons[row_index] = "cancelled_result"
+                row = rows[row_index]
+                ids[row_index] = (str(row[HEADER.index("patient_id")]), "")
+                rows[row_index] = [""] * len(HEADER)
+            else:
+                left.append(label)
+    if not left:
+        return []
+    more = f" and {len(left) - _LISTED} more" if len(left) > _LISTED else ""
+    return [
+        f"preliminary results ({', '.join(left[:_LISTED])}{more}) were triaged: the final "
+        "result may differ"
+    ]
 
 
 def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
     """A FHIR Bundle as one unnamed sheet (the format registry's ``open``)."""
-    rows, bad, lines, warnings, ids = bundle_grid(name, data)
+    rows, bad, lines, warnings, ids, reasons = bundle_grid(name, data)
     if len(rows) - 1 > limits.max_rows:
         raise InputFileError(name, f"the Bundle holds more than {limits.max_rows} Observations")
 
@@ -601,4 +658,5 @@ def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
         text=True,
         number_by_line=True,
         row_ids=ids,
+        row_reasons=reasons,
     )
