@@ -758,8 +758,13 @@ def test_breastfeeding_until_a_while_ago_has_ended(note: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "note", ["breastfeeding since 2 months ago", "Stillen seit 2 Monaten", "allaitement en cours"]
-)
+    "note",
+    ["breastfeeding since 2 months ago", "Stillen seit 2 Monaten", "allaitement en cours",
+     # expressing her milk, or weaning only planned or under way: she still breastfeeds
+     "kolft af", "pumps breast milk for her baby", "pumpt Muttermilch ab", "tire son lait",
+     "extrae leche", "tira il latte", "Abstillen geplant", "sevrage de l'allaitement en cours",
+     "svezzamento in corso", "weaning"],
+)  # fmt: skip
 def test_breastfeeding_since_a_while_ago_is_current(note: str) -> None:
     row = one({**NO_FLAG, "comments": note})
     assert row["status"] == "normal" and "lactation" in codes(row, "factors"), note
