@@ -1377,3 +1377,31 @@ def test_macroprolactin_written_for_this_sample_explains_it() -> None:
     row = one({**WOMAN, "prolactin": 60, "comments": "macroprolactin positive"})
     assert factors(row)["macroprolactinemia"]["strength"] == "likely"
     assert "macroprolactin_screen" not in row["suggestions"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Ruheprolaktin nach 30 min Liegen über Verweilkanüle", "rested sample via cannula",
+     "prélèvement après 30 min de repos", "tras 30 min de reposo", "dopo 30 minuti di riposo",
+     "na 30 min rust via infuusnaald"],
+)  # fmt: skip
+def test_a_sample_already_rested_is_not_asked_again(note: str) -> None:
+    """A mild rise on a sample taken rested or through a cannula: the rested repeat is what was
+    done (it was asked for again in all five languages)."""
+    row = one({**WOMAN, "prolactin": 45, "comments": note})
+    assert "repeat_rested_sample" not in row["suggestions"], note
+    assert "repeat_rested_sample" in one({**WOMAN, "prolactin": 45})["suggestions"]
+
+
+@pytest.mark.parametrize(
+    ("note", "strength"),
+    [("Grand-mal-Anfall vor 6 Stunden", "possible"), ("seizure 6 hours ago", "possible"),
+     ("crise convulsive il y a 5 heures", "possible"), ("insult 6 uur geleden", "possible"),
+     ("Krampfanfall vor 20 min", "likely"), ("seizure 30 min ago", "likely")],
+)  # fmt: skip
+def test_a_seizure_hours_before_the_sample_is_only_possible(note: str, strength: str) -> None:
+    """Prolactin is raised for about an hour after a seizure: one 6 hours before the sample was a
+    likely cause when written in German, and unread in Dutch."""
+    row = one({**WOMAN, "prolactin": 45, "comments": note})
+    details = {d["code"]: d["strength"] for d in row["factor_details"]}
+    assert details.get("seizure") == strength, note

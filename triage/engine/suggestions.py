@@ -396,6 +396,8 @@ def repeat_rested(s: Situation) -> str | None:
     ctx = s.ctx
     if not ctx.high_like or ctx.has("red_flag") or s.fully_explained or ctx.state:
         return None  # in pregnancy, breastfeeding or a neonate a repeat adds nothing
+    if ctx.has("rested_sample"):
+        return None  # the sample was already taken rested (or through a cannula)
     if (ctx.lesion.present and ctx.lesion.macro) or s.hook or ctx.value != ctx.value:
         return None  # a large lesion is known: the level is judged with it, not repeated
     stress = ctx.first("venipuncture_stress")
