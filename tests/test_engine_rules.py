@@ -1405,3 +1405,29 @@ def test_a_seizure_hours_before_the_sample_is_only_possible(note: str, strength:
     row = one({**WOMAN, "prolactin": 45, "comments": note})
     details = {d["code"]: d["strength"] for d in row["factor_details"]}
     assert details.get("seizure") == strength, note
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["Z.n. transsphenoidaler Resektion eines Makroadenoms 2019, kein Resttumor",
+     "ancien macroadénome opéré en 2018, pas de reliquat",
+     "status post resection of macroadenoma, no residual",
+     "macroadenoma resecado en 2017, sin restos", "macroadenoma asportato, nessun residuo",
+     "macroadenoom verwijderd, geen resttumor"],
+)  # fmt: skip
+def test_a_lesion_removed_with_nothing_left_is_no_mass(cell: str) -> None:
+    """Pituitary disease is known (the specialist's patient), but no mass is there now: no stalk
+    compression and no hook effect (a 1:100 dilution was asked for)."""
+    row = one({**MAN, "prolactin": 30, "pituitary_lesion": cell})
+    assert "known_pituitary_lesion" in row["factors"]
+    assert "stalk_effect" not in row["factors"]
+    assert "hook_effect_risk" not in row["suggestions"] and row["priority"] == "soon"
+
+
+def test_a_remnant_or_a_growing_lesion_is_judged_at_its_size_now() -> None:
+    remnant = one(
+        {**MAN, "prolactin": 30, "pituitary_lesion": "resected macroadenoma, 32 mm residual"}
+    )
+    assert "hook_effect_risk" in remnant["suggestions"]
+    grown = one({**MAN, "prolactin": 60, "pituitary_lesion": "adénome 8 mm en 2019, 14 mm en 2025"})
+    assert "stalk_effect" in grown["factors"]  # 14 mm now: a macroadenoma

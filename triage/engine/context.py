@@ -482,6 +482,10 @@ class RowContext:
                 break
         if not evidence:
             return LesionInfo(present=False)
+        if self.has("lesion_resected") and self.has("lesion_no_residual"):
+            # removed with nothing left: pituitary disease is known, no mass is there now (no
+            # stalk compression, no hook effect)
+            return LesionInfo(present=True, evidence="; ".join(evidence))
         macro = size >= self.t("macroadenoma_mm") if size is not None else self.has("lesion_macro")
         return LesionInfo(
             present=True,

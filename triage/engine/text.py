@@ -36,6 +36,7 @@ _CLAUSE_SPLIT = re.compile(
     r"[;\n|]|,(?!\d)|\.(?!\d)|\b(?:but|aber|jedoch|mais|pero|però|maar)\b", re.IGNORECASE
 )
 _QUOTE_SPLIT = re.compile(r"[;\n|]")
+_YEAR = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?![\d./-]?\d)")  # a year written in a note
 _CASE_SENSITIVE_PART = "(?-i:"
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -165,12 +166,14 @@ class CueBook:
         return out
 
     def lesion_size_mm(self, text: str) -> float | None:
-        """The first size written in `text` ("2.4 cm", "32 mm", "4,5 cm", "45 x 38 mm": the
-        largest dimension), in millimetres.  The pattern's last group is the unit, the groups
-        before it the numbers."""
-        found = self._size_pattern.search(text)
-        if found is None:
+        """The size written in `text` ("2.4 cm", "32 mm", "4,5 cm", "45 x 38 mm": the largest
+        dimension), in millimetres: the first, or the last of sizes written with their years
+        ("8 mm en 2019, 14 mm en 2025": the lesion now).  The pattern's last group is the unit,
+        the groups before it the numbers."""
+        sizes = list(self._size_pattern.finditer(text))
+        if not sizes:
             return None
+        found = sizes[-1] if len(sizes) > 1 and _YEAR.search(text) else sizes[0]
         *numbers, unit = found.groups()
         largest = max(float(n.replace(",", ".")) for n in numbers if n)
         return largest * self._size_units.get(unit.lower(), float("nan"))
