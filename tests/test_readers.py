@@ -548,6 +548,11 @@ M4|Di D|F|1985-01-01|2026-11-04 09:00|TSH|||2.1|mU/L|
         ("", "", "PRL (post PEG)", "monomeric_prolactin", False),  # was total prolactin
         ("", "", "Macroprolactin %", "macroprolactin_recovery_pct", True),
         ("", "", "PROLACTIN RECOVERY AFTER PEG", "macroprolactin_recovery_pct", False),
+        # a total prolactin naming what it includes (it was lost as another test)
+        ("", "", "Prolaktin (inkl. Makroprolaktin-Screening)", "prolactin", False),
+        ("", "", "Prolactin incl. macroprolactin screen", "prolactin", False),
+        ("", "", "Prolactine (y compris recherche de macroprolactine)", "prolactin", False),
+        ("", "", "Prolactina (incluye cribado de macroprolactina)", "prolactin", False),
     ],
 )
 def test_classify_long_rows(loinc: str, code: str, name: str, field: str, complement: bool) -> None:

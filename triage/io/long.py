@@ -183,7 +183,7 @@ def identify_test(
     test.  When candidates were found but the unit fits none, the test is None and the second
     item says why (the row is rejected, not read in a wrong unit)."""
     kind = unit_kind(unit) if unit.strip() else None
-    found = _candidates(loinc, code, name, local, kind)
+    found = _candidates(loinc, code, without_inclusions(name), local, kind)
     for spec in found:
         fitted = _in_unit(spec, kind)
         if fitted is not None:
@@ -195,6 +195,21 @@ def identify_test(
         f"reported in {unit.strip()!r}, which is not a unit of {first.label} "
         f"({first.unit_text}): the result is not used"
     )
+
+
+# What a test's name says it includes ("Prolaktin (inkl. Makroprolaktin-Screening)", "Prolactin
+# incl. macroprolactin screen", "Prolactine (y compris recherche de macroprolactine)"): the test
+# is the one named first, the words after are no veto.
+_INCLUDING: Final = re.compile(
+    r"\s*[(\[,;]?\s*\b(?:incl|including|inkl|inklusive|einschl|einschlie(?:ss|ß)lich|y\s+compris|"
+    r"incluye|incluid[oa]|inclus[oa]|incluso|compres[oa]|inclusief)\b.*$",
+    re.IGNORECASE,
+)
+
+
+def without_inclusions(name: str) -> str:
+    """A test's name without what it says it includes (_INCLUDING)."""
+    return _INCLUDING.sub("", name) if name else name
 
 
 def _candidates(
