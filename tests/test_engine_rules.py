@@ -1431,3 +1431,21 @@ def test_a_remnant_or_a_growing_lesion_is_judged_at_its_size_now() -> None:
     assert "hook_effect_risk" in remnant["suggestions"]
     grown = one({**MAN, "prolactin": 60, "pituitary_lesion": "adénome 8 mm en 2019, 14 mm en 2025"})
     assert "stalk_effect" in grown["factors"]  # 14 mm now: a macroadenoma
+
+
+@pytest.mark.parametrize(
+    ("note", "cause"),
+    [("Hashimoto, euthyreot unter L-Thyroxin", False),
+     ("hypothyroïdie substituée, TSH normale", False),
+     ("hipotiroidismo, bien controlado", False), ("ipotiroidismo subclinico", True),
+     ("subclinical hypothyroidism", True), ("latente Hypothyreose", True),
+     ("Z.n. Thyreoidektomie, keine Substitution", True), ("thyroïdectomie sans substitution", True),
+     ("thyroidectomy 2015 on levothyroxine", False), ("Hashimoto", True)],
+)  # fmt: skip
+def test_hypothyroidism_written_in_a_note(note: str, cause: bool) -> None:
+    """Without a TSH value: a hypothyroidism the note says is controlled is no cause (it was
+    listed with 'no TSH to show it is controlled'); a subclinical one or a thyroid removed and
+    not replaced is a possible cause (a TSH above its interval is: clinical-reference §8)."""
+    row = one({**WOMAN, "prolactin": 45, "comments": note})
+    assert ("hypothyroidism" in row["factors"]) == cause, note
+    assert "check_tsh" in row["suggestions"]

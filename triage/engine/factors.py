@@ -351,8 +351,8 @@ def thyroid(ctx: RowContext) -> list[Finding]:
         return _tsh_in_words(ctx, ctx.tsh_word)
     if tsh is None:
         hit = ctx.first("hypothyroidism")
-        if hit is None:
-            return []
+        if hit is None or ctx.has("euthyroid_stated"):
+            return []  # no hypothyroidism named, or the note says it is controlled
         text = f"{hit.evidence()}; no TSH given to show whether it is controlled"
         return [Finding("hypothyroidism", POSSIBLE, text, rule)]
     qualifier = str(ctx.raw("tsh_qualifier") or "")
