@@ -232,3 +232,23 @@ def test_a_header_is_found_by_its_text_before_its_letters(tmp_path: Path) -> Non
             write(tmp_path, "ref.csv", text),
             load_mapping(write(tmp_path, "z.toml", '[columns]\ncomments = "column Z"\n')),
         )
+
+
+def test_a_sex_code_the_codebook_leaves_out_is_unknown(tmp_path: Path) -> None:
+    """With "0 = M, 1 = F" in the mapping, a 2 is not ISO 5218's female (a man's 25 ng/mL came
+    out normal): it is unknown, and the warning says so."""
+    mapping = write(
+        tmp_path,
+        "map.toml",
+        '[columns]\nprolactin = "prl_ngml"\n[values.sex]\n"0" = "M"\n"1" = "F"\n',
+    )
+    data = write(
+        tmp_path,
+        "cohort.csv",
+        "record_id,sex,age,prl_ngml\n1,0,34,25\n2,1,29,25\n3,2,40,25\n",
+    )
+    read = read_file(data, load_mapping(mapping), ReadOptions(unit="ng/mL"))
+    assert read.frame["sex"].tolist()[:2] == ["M", "F"]
+    assert pd.isna(read.frame["sex"].tolist()[2])
+    assert any("read as unknown" in w for w in read.summary.warnings)
+    assert not any("ISO/IEC 5218" in w for w in read.summary.warnings)

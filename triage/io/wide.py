@@ -269,16 +269,20 @@ class _Builder:
                 continue
             exact = dict(codes)
             loose = {_loose_code(k): v for k, v in codes.items()}
+            unknown = name in CODEBOOK_ONLY
 
             def recode(
-                cell: object, exact: Mapping[str, str] = exact, loose: Mapping[str, str] = loose
+                cell: object,
+                exact: Mapping[str, str] = exact,
+                loose: Mapping[str, str] = loose,
+                unknown: bool = unknown,
             ) -> object:
                 if is_blank(cell):
                     return cell
                 text = cell_text(cell)
                 found = exact.get(text, loose.get(_loose_code(text)))
                 if found is None:
-                    return cell
+                    return None if unknown and bare_number(cell) is not None else cell
                 return found if found.strip() else None
 
             self.cols[name] = self._apply(col, recode)
@@ -307,9 +311,10 @@ class _Builder:
         if not unlisted:
             return
         header = self.table.headers.get(name, name)
+        read = "as unknown" if name in CODEBOOK_ONLY else "as written"
         self.warnings.append(
             f"column {header!r}: code(s) {', '.join(unlisted[:8])} are not in the mapping "
-            f"file's [values.{name}] and were read as written; add them if the codebook "
+            f"file's [values.{name}] and were read {read}; add them if the codebook "
             "gives them a meaning"
         )
 
@@ -1270,6 +1275,10 @@ class _Builder:
 
 HCG_UNIT: Final = "IU/L"
 DATE_FIELDS: Final = ("birth_date", "collected_at")
+# Fields whose numbers mean only what the mapping file's codebook says: once its [values.<field>]
+# gives codes, a number it leaves out is unknown (a sex 2 beside "0 = M, 1 = F" is no ISO 5218
+# female: a man's raised result came out normal).
+CODEBOOK_ONLY: Final = frozenset({"sex"})
 YEARS_PER_CENTURY: Final = 100
 
 
