@@ -394,8 +394,9 @@ def test_an_empty_unit_cell_is_said_to_be_empty(tmp_path: Path) -> None:
 
 def test_a_code_the_mapping_leaves_out_is_said(tmp_path: Path) -> None:
     """A codebook code missing from [values.sex] ("3 = other") is read as unknown (never as
-    ISO 5218's codes): said once with the code, on the run console too; listed codes and missing-data
-    codes are not counted, nor are number fields that recode only their missing codes."""
+    ISO 5218's codes): said once with the code, on the run console too; listed codes and
+    missing-data codes are not counted, nor are number fields that recode only their missing
+    codes."""
     text = "record_id,sex,age,prl_value,prl_units\nS1,1,30,12,1\nS2,2,31,13,1\nS3,3,32,14,2\n"
     text += "S4,-99,33,15,1\n"
     mapping = write(tmp_path, "m.toml", REDCAP_VALUES + '\n[values.age_years]\n"999" = ""\n')
