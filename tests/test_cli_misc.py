@@ -209,3 +209,21 @@ def test_every_package_of_the_code_ships_in_the_wheel() -> None:
     mapped = set(setuptools.get("package-dir", {}))
     gone = {p for p in listed - mapped if not (root / p.replace(".", "/")).is_dir()}
     assert not gone, f"listed in pyproject.toml but not in the code: {sorted(gone)}"
+
+
+def test_a_reader_that_stops_reading_ends_the_tool_quietly(tmp_path: Path) -> None:
+    """`prolactin-triage check FILE | head`: the reader goes before the tool has written; the
+    tool ends with 141 (128 + SIGPIPE, as Unix tools do) and no 'internal error'."""
+    path = tmp_path / "many.csv"
+    rows = "".join(f"P{i},F,30,{'haemolysed' if i % 2 else 20}\n" for i in range(3000))
+    path.write_text("ID,Sex,Age,Prolactin (ng/mL)\n" + rows, encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "triage", "check", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait() == 141
+    assert b"internal error" not in err and b"Traceback" not in err

@@ -7,6 +7,8 @@ turns colour off when the stream is not a TTY or NO_COLOR is set.
 from __future__ import annotations
 
 import logging
+import os
+import select
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 
 PROG = "prolactin-triage"
 EXIT_INTERNAL = 1
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a tool whose reader stopped
 
 
 def configure_logging(*, quiet: bool, verbose: bool) -> None:
@@ -67,7 +70,10 @@ def fail(message: str, code: int) -> NoReturn:
 def error_boundary(*, debug: bool = False) -> Iterator[None]:
     """Turn domain errors into one line and their exit status; anything else is a bug (1)."""
     try:
-        yield
+        try:
+            yield
+        finally:
+            sys.stdout.flush()  # a reader gone (`| head`) is found here, not at exit
     except typer.Exit:
         raise
     except TriageError as exc:
@@ -77,6 +83,12 @@ def error_boundary(*, debug: bool = False) -> Iterator[None]:
     except KeyboardInterrupt:
         error("interrupted; no partial output was left behind")
         raise typer.Exit(130) from None
+    except BrokenPipeError:
+        if not _stdout_closed():
+            raise
+        # the reader of the output stopped reading (`| head`): end quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except Exception as exc:
         if debug:
             raise
@@ -86,6 +98,16 @@ def error_boundary(*, debug: bool = False) -> Iterator[None]:
             "Run again with --debug to see the traceback.",
             EXIT_INTERNAL,
         )
+
+
+def _stdout_closed() -> bool:
+    """Whether standard output's reader has gone (a broken pipe there, not elsewhere)."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & select.POLLERR for _, event in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll, or no file behind stdout
+        return False
 
 
 @contextmanager
