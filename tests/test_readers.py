@@ -2370,3 +2370,28 @@ def test_merges_in_the_header_or_over_two_people_are_left_as_read(tmp_path: Path
     assert result.frame["prolactin_unit"].tolist() == ["ng/mL", "ng/mL"]
     assert row_of(result, 3)["comments"] == "pregnant 20 weeks"
     assert pd.isna(row_of(result, 4)["comments"])
+
+
+@pytest.mark.parametrize(
+    ("header", "units"),
+    [("Age unit", ("days", "months", "years")), ("Alterseinheit", ("Tage", "Monate", "Jahre")),
+     ("Unité d'âge", ("jours", "mois", "ans")), ("Unidad de edad", ("días", "meses", "años")),
+     ("Eenheid leeftijd", ("dagen", "maanden", "jaar"))],
+)  # fmt: skip
+def test_an_age_unit_column_is_the_ages_unit(
+    tmp_path: Path, header: str, units: tuple[str, str, str]
+) -> None:
+    """'Age | Age unit' with 3 | days: the column was taken as the prolactin's unit and every
+    row rejected ('unit days is not a prolactin unit'); it is the age's."""
+    days, months, years = units
+    path = tmp_path / "paed.csv"
+    path.write_text(
+        f"ID;Sex;Age;{header};Prolactin (ng/mL)\nA1;F;3;{days};400\nA2;F;18;{months};22\n"
+        f"A3;F;30;{years};20\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert not result.rejected
+    ages = result.frame["age_years"].tolist()
+    assert ages == pytest.approx([3 / 365.25, 1.5, 30.0], abs=0.001)
+    assert result.summary.mapping.get("age_unit") == header

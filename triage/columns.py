@@ -481,6 +481,11 @@ def _fits_birth(cell: object) -> bool | None:
     return _fits_date(cell) or birth_period(cell) is not None
 
 
+def _fits_duration_unit(cell: object) -> bool | None:
+    """A unit word of durations ("days", "Monate", "ans", "J."): an age-unit column's cell."""
+    return isinstance(cell, str) and normalise_word(cell) in duration_words()
+
+
 def _fits_time(cell: object) -> bool | None:
     if isinstance(cell, date | time | timedelta):
         return True
@@ -606,6 +611,7 @@ VALUE_CHECKS: Final[dict[str, CellCheck]] = {
     "sex": _fits_sex,
     "date": _fits_date,
     "birth": _fits_birth,
+    "duration_unit": _fits_duration_unit,
     "time": _fits_time,
     "name": _fits_name,
     "finding": _fits_finding,

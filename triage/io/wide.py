@@ -855,7 +855,7 @@ class _Builder:
         self.out["birth_date"] = self._dates("birth_date", leave=~np.isnan(years))
         collected = self._dates("collected_at")
         self.out["collected_at"] = self._with_time_column(collected)
-        given_age = self.column("age_years")
+        given_age = self._with_age_units(self.column("age_years"))
         age = self._ages(given_age) if given_age is not None else np.full(self.n, np.nan)
         computed = ages_in_years(self.out["birth_date"], self.out["collected_at"])
         from_year = ages_from_birth_periods(years, months, self.out["collected_at"])
@@ -936,6 +936,22 @@ class _Builder:
                 else f"collection date '{shown}' in column {header!r} is after the run's date "
                 f"({run_day}): a sample cannot come from the future (a typing error?)"
             )
+
+    def _with_age_units(self, given: np.ndarray | None) -> np.ndarray | None:
+        """The age cells, each bare number with its row's unit from an age-unit column
+        ("3" and "days" -> "3 days"), read then as any age written with its unit."""
+        units = self.column("age_unit")
+        if given is None or units is None:
+            return given
+        return np.array(
+            [
+                f"{cell_text(age)} {cell_text(unit)}"
+                if bare_number(age) is not None and not is_blank(unit)
+                else age
+                for age, unit in zip(given, units, strict=True)
+            ],
+            dtype=object,
+        )
 
     def _ages(self, given: np.ndarray) -> np.ndarray:
         """Ages in years; a bare number in the header's unit ("Alter (Monate)"), a bare "j"
