@@ -364,3 +364,26 @@ def test_a_local_unit_code_gives_way_to_the_units_text(
     _, rows, rejected = run(path, tmp_path / "out")
     assert not rejected
     assert rows[0]["unit_raw"] == unit and rows[0]["status"] == "high"
+
+
+def test_statements_asked_at_order_entry_are_the_patients(tmp_path: Path) -> None:
+    """Pregnancy status (LOINC 82810-3, a SNOMED code) and medication use (10160-0) sent as
+    result lines: they were rejected as other tests, and a pregnant woman's 150 ng/mL came out
+    a suspected prolactinoma with a pregnancy test advised."""
+    path = tmp_path / "oru.hl7"
+    path.write_text(
+        _oru(
+            "OBX|1|CWE|82810-3^Pregnancy status^LN||77386006^Pregnant^SCT||||||F",
+            "OBX|2|ST|10160-0^Medication use^LN||Risperidone 6 mg||||||F",
+            "OBX|3|NM|2842-3^Prolactin^LN||150|ng/mL|4.8-23.3|H|||F",
+        )
+        + "\r",
+        encoding="utf-8",
+    )
+    report, _, rejected = run(path, tmp_path / "out")
+    result = by_patient(report, "N020")
+    assert not rejected
+    assert "pregnancy" in factor_codes(result) and result["status"] == "normal"
+    frame = read_file(path, None, ReadOptions()).frame
+    assert frame["medications"].tolist() == ["Risperidone 6 mg"]
+    assert frame["pregnant"].tolist() == [True]

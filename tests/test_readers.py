@@ -2395,3 +2395,29 @@ def test_an_age_unit_column_is_the_ages_unit(
     ages = result.frame["age_years"].tolist()
     assert ages == pytest.approx([3 / 365.25, 1.5, 30.0], abs=0.001)
     assert result.summary.mapping.get("age_unit") == header
+
+
+def test_yes_no_statements_and_medications_in_a_long_file(tmp_path: Path) -> None:
+    """A long LIS export's statement rows (Schwangerschaft: ja / nein, Pregnancy status: Not
+    pregnant, Stillen: ja, Medikation: Risperdal 2 mg) are the prolactin result's context,
+    read as the yes/no column's answer would be, never as 'pregnancy' named in a note."""
+    path = tmp_path / "long.csv"
+    lines = ["Patient ID;Sex;Date;Test;Result;Unit"]
+    for pid, test, answer in [
+        ("P1", "Schwangerschaft", "ja"),
+        ("P2", "Schwangerschaft", "nein"),
+        ("P3", "Medikation", "Risperdal 2 mg"),
+        ("P4", "Pregnancy status", "Not pregnant"),
+        ("P5", "Stillen", "ja"),
+    ]:
+        lines += [f"{pid};F;2026-03-01;Prolaktin;150;ng/ml", f"{pid};F;2026-03-01;{test};{answer};"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = read(path)
+    assert_consistent(result)
+    assert not result.rejected
+    frame = result.frame.set_index("patient_id")
+    assert frame.loc["P1", "pregnant"] == True  # noqa: E712
+    assert frame.loc["P2", "pregnant"] == False  # noqa: E712
+    assert frame.loc["P4", "pregnant"] == False  # noqa: E712
+    assert frame.loc["P5", "lactating"] == True  # noqa: E712
+    assert frame.loc["P3", "medications"] == "Risperdal 2 mg"

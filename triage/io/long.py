@@ -38,7 +38,7 @@ from triage.io.wide import (
     date_column,
     typed_column,
 )
-from triage.schema import TEXT_FIELDS, InputFileError, Rejected
+from triage.schema import FLAG_FIELDS, TEXT_FIELDS, InputFileError, Rejected
 from triage.values import (
     cell_text,
     context_ranges,
@@ -48,6 +48,7 @@ from triage.values import (
     lab_word,
     normalise_unit,
     parse_quantity,
+    parse_yes_no,
     synonyms_data,
 )
 
@@ -713,6 +714,9 @@ def _context_value(
         if text and unit and _is_number_text(text):
             text = f"{text} {unit}"
         return (math.nan, "", text, None) if text else None
+    if spec.field in TEXT_CONTEXT or spec.field in FLAG_FIELDS:  # "Pregnant", "Risperdal 2 mg"
+        text = _coded_text(cell_text(cell))
+        return None if not text or is_empty_value(text) else (math.nan, "", text, None)
     quantity = parse_quantity(cell, decimal)
     if quantity.status != "ok" or quantity.value is None:
         if spec.field in LAB_WORD_FIELDS and lab_word(cell):  # "erhöht", "normal"
@@ -881,6 +885,14 @@ def _apply_context(
             _fill(frame, "hcg", fi, list(texts), "string")
             _fill(frame, "hcg_positive", fi, [hcg_positive(str(t)) for t in texts], "boolean")
             continue
+        if name in TEXT_CONTEXT:  # joined after the row's own text
+            _join_text(frame, name, fi, list(context.texts[c]))
+            continue
+        if name in FLAG_FIELDS:  # an answer: read as the yes/no column's cell would be
+            texts = list(context.texts[c])
+            _fill(frame, name, fi, [parse_yes_no(t, name) for t in texts], "boolean")
+            _fill(frame, f"{name}_text", fi, texts, "string")
+            continue
         values = context.values[c].astype(np.float64)
         if name == "monomeric_prolactin":
             values = _monomeric_in_row_unit(frame, fi, values, context.units[c], warnings)
@@ -891,6 +903,30 @@ def _apply_context(
             words = [t if v != v else None for t, v in zip(context.texts[c], values, strict=True)]
             _fill(frame, f"{name}_text", fi, words, "string")
     return frame
+
+
+# Context tests whose result is a statement in words, joined to the prolactin row's own text.
+TEXT_CONTEXT: Final = frozenset({"comments", "medications"})
+# an HL7 coded value as a cell: "77386006^Pregnant^SCT"
+_CODED: Final = re.compile(r"^[\w.-]*\^([^^]+)(?:\^.*)?$")
+
+
+def _coded_text(text: str) -> str:
+    """The words of a coded value ("77386006^Pregnant^SCT" -> "Pregnant"), else the text."""
+    found = _CODED.match(text)
+    return found.group(1).strip() if found else text
+
+
+def _join_text(frame: pd.DataFrame, name: str, rows: np.ndarray, texts: list[object]) -> None:
+    """Each of ``rows`` of ``frame[name]``: its own text, then the context's (once)."""
+    column = frame[name].astype(object).to_numpy(copy=True)
+    for row, text in zip(rows.tolist(), texts, strict=True):
+        own = column[row]
+        if own is None or own is pd.NA or (isinstance(own, float) and own != own) or not own:
+            column[row] = text
+        elif str(text) not in str(own):
+            column[row] = f"{own}; {text}"
+    frame[name] = pd.Series(column, index=frame.index, dtype=frame[name].dtype)
 
 
 def _monomeric_in_row_unit(
