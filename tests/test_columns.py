@@ -206,6 +206,17 @@ def best(header: str) -> str | None:
         ("Geburtsjahr", "birth_date"),
         ("Year of birth", "birth_date"),
         ("Année de naissance", "birth_date"),
+        # the analyser and the post-PEG result in each language (a Beckman man's 16 ng/mL was
+        # judged against the default interval; the PEG result was lost)
+        ("Analyseur", "assay"),
+        ("Automate", "assay"),
+        ("Strumento", "assay"),
+        ("Analysator", "assay"),
+        ("Gerät", "assay"),
+        ("Prolattina post-PEG (ng/mL)", "monomeric_prolactin"),
+        ("Prolactine après PEG (ng/mL)", "monomeric_prolactin"),
+        ("Prolactine na PEG (µg/l)", "monomeric_prolactin"),
+        ("Prolactina tras PEG", "monomeric_prolactin"),
     ],
 )
 def test_header_synonyms(header: str, field: str) -> None:
