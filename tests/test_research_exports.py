@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from triage.cli import app
 from triage.io import FileRead, ReadOptions, load_mapping, read_file
+from triage.schema import InputFileError
 from triage.values import context_ranges, is_missing_code, missing_code_fields
 
 runner = CliRunner()
@@ -419,3 +420,17 @@ def test_the_headers_sex_codes_are_the_ones_read(tmp_path: Path) -> None:
     path.write_text('id,"Sex (1=female, 2=male)",age,prolactin_ngml\n001,1,30,25\n002,2,30,25\n')
     frame = read_file(path, None, ReadOptions()).frame
     assert frame["sex"].tolist() == ["F", "M"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["log_prl_ngml", "ln_prolactin", "log10_prl", "prl_z", "prl_sqrt", "prl_cat", "prl_tertile",
+     "prl_xuln", "prl_change", "prl_residual", "Prolactin z-score", "Prolactin category"],
+)  # fmt: skip
+def test_a_value_derived_from_the_result_is_no_result(tmp_path: Path, header: str) -> None:
+    """log_prl_ngml 2.43 is 269 ng/mL (urgent): read as the result it was a normal 2.43 ng/mL.
+    A derived column is never the result; the error names it."""
+    path = tmp_path / "derived.csv"
+    path.write_text(f"participant_id,sex,age,{header}\nC01,M,40,2.43\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="derived from the result"):
+        read_file(path, None, ReadOptions(unit="ng/mL"))

@@ -441,7 +441,8 @@ def _no_prolactin_error(
     near = [] if data else [h for h in headers if mentions_prolactin(h)]
     hint = (
         f"; {', '.join(repr(h) for h in near[:5])} mention prolactin but look like another kind of "
-        "column (a time point, flag, unit, limit or PEG result)"
+        "column (a time point, flag, unit, limit, PEG result, or a value derived from the result: "
+        "a log, a z-score, a category)"
         if near
         else ""
     )
