@@ -434,3 +434,29 @@ def test_a_value_derived_from_the_result_is_no_result(tmp_path: Path, header: st
     path.write_text(f"participant_id,sex,age,{header}\nC01,M,40,2.43\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="derived from the result"):
         read_file(path, None, ReadOptions(unit="ng/mL"))
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("study_id,subject", "subject"), ("STUDYID,USUBJID", "USUBJID")],
+)
+def test_a_study_code_on_every_row_is_no_patient_id(
+    tmp_path: Path, header: str, expected: str
+) -> None:
+    """A study code beside the subject's id: three participants were read as one patient (one
+    page for three people; one's labs explained another's result)."""
+    study, subject = header.split(",")
+    path = tmp_path / "trial.csv"
+    path.write_text(
+        f"{study},{subject},sex,age,prl_ngml\nP-01,S01,F,30,60\nP-01,S02,M,60,400\nP-01,S03,F,25,20\n",
+        encoding="utf-8",
+    )
+    read = read_file(path, None, ReadOptions(unit="ng/mL"))
+    assert read.summary.mapping["patient_id"] == expected
+    assert read.frame["patient_id"].tolist() == ["S01", "S02", "S03"]
+
+
+def test_one_patients_own_export_keeps_its_id(tmp_path: Path) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text("MRN,sex,age,prl_ngml\nM1,F,30,60\nM1,F,30,40\nM1,F,30,20\n", encoding="utf-8")
+    assert read_file(path, None, ReadOptions(unit="ng/mL")).summary.mapping["patient_id"] == "MRN"

@@ -761,6 +761,32 @@ class ColumnMatch:
         return {name: self.headers[col] for name, col in ordered}
 
 
+def _prefer_a_varying_id(
+    match: ColumnMatch,
+    losers: Sequence[tuple[str, int]],
+    samples: Mapping[int, Sequence[object]] | None,
+) -> None:
+    """A patient-id column holding one value on every row (a study or site code: "STUDYID",
+    "study_id" beside "subject") gives way to another patient-id candidate whose values vary:
+    three participants were read as one patient, one's labs explaining another's result."""
+    col = match.fields.get("patient_id")
+    if col is None or samples is None or len(_filled(samples.get(col, ()))) != 1:
+        return
+    taken = set(match.fields.values())
+    for name, other in losers:
+        if name == "patient_id" and other not in taken and len(_filled(samples.get(other, ()))) > 1:
+            match.fields["patient_id"] = other
+            match.warnings.append(
+                f"column {match.headers[col]!r} holds one value on every row (a study or site, "
+                f"not a patient): {match.headers[other]!r} is read as the patient id"
+            )
+            return
+
+
+def _filled(cells: Iterable[object]) -> set[str]:
+    return {cell_text(c) for c in cells if not is_empty_value(c)}
+
+
 def detect_shape(headers: Sequence[str]) -> str:
     """ "long" when there are test (or code / LOINC) and result columns and no prolactin one."""
     strong: set[str] = set()
@@ -830,6 +856,8 @@ def recognise_columns(
             continue
         match.fields[name] = col
         taken_cols.add(col)
+    if "patient_id" not in (forced or {}):
+        _prefer_a_varying_id(match, losers, samples)
     _own_result_columns(match, set(forced or {}))
     _post_process(match)
     if timed:
