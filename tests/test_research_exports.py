@@ -460,3 +460,21 @@ def test_one_patients_own_export_keeps_its_id(tmp_path: Path) -> None:
     path = tmp_path / "one.csv"
     path.write_text("MRN,sex,age,prl_ngml\nM1,F,30,60\nM1,F,30,40\nM1,F,30,20\n", encoding="utf-8")
     assert read_file(path, None, ReadOptions(unit="ng/mL")).summary.mapping["patient_id"] == "MRN"
+
+
+def test_redcap_checkbox_options_name_the_drugs_checked(tmp_path: Path) -> None:
+    """A REDCap label export's checkbox options ("Current medications (choice=Risperidone)":
+    Checked / Unchecked): read as the header "Current medications" they were backwards (an
+    unchecked metoclopramide taken, the checked risperidone missed, every row masked by an
+    unchecked cabergoline)."""
+    path = tmp_path / "redcap_labels.csv"
+    path.write_text(
+        "Record ID,Sex,Age,Prolactin (mIU/L),Current medications (choice=Risperidone),"
+        "Current medications (choice=Metoclopramide),Current medications (choice=Cabergoline)\n"
+        "201,Female,34,1450,Checked,Unchecked,Unchecked\n202,Male,45,310,Unchecked,Unchecked,Unchecked\n",
+        encoding="utf-8",
+    )
+    read = read_file(path, None, ReadOptions())
+    assert read.frame["medications"].tolist()[0] == "risperidone"
+    assert pd.isna(read.frame["medications"].tolist()[1])
+    assert "medications" not in read.summary.mapping

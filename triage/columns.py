@@ -1151,13 +1151,23 @@ def _shape_with_forced(texts: Sequence[str], match: ColumnMatch) -> str:
     return detect_shape(texts)
 
 
+# A REDCap checkbox option exported with labels: "Current medications (choice=Risperidone)", its
+# cells Checked / Unchecked.  It is one option of a question, never the question's whole answer:
+# the drug options are read by triage/io/drug_columns.py, the others left alone.
+CHECKBOX_OPTION: Final = re.compile(r"\(\s*choice\s*=\s*(?P<option>[^)]*)\)", re.IGNORECASE)
+
+
+def is_checkbox_option(header: str) -> bool:
+    return CHECKBOX_OPTION.search(header) is not None
+
+
 def _candidate_pool(
     texts: Sequence[str], shape: str, taken_cols: set[int], taken_fields: set[str]
 ) -> list[tuple[float, int, str]]:
     specs = field_specs()
     pool: list[tuple[float, int, str]] = []
     for col, text in enumerate(texts):
-        if not text or col in taken_cols:
+        if not text or col in taken_cols or is_checkbox_option(text):
             continue
         for name, value in candidates(text):
             spec = specs[name]

@@ -15,7 +15,7 @@ from functools import cache
 
 import numpy as np
 
-from triage.columns import ColumnMatch
+from triage.columns import CHECKBOX_OPTION, ColumnMatch
 from triage.io.layout import RawTable, SplitRows
 from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.loaders import load_drugs
@@ -39,7 +39,12 @@ def _dose_words() -> frozenset[str]:
 
 
 def drug_of_header(header: str) -> tuple[str, bool] | None:
-    """(drug name, dose in mg) when the header names one drug and only dose words."""
+    """(drug name, dose in mg) when the header names one drug and only dose words, or is a
+    checkbox option naming one drug ("Current medications (choice=Risperidone)")."""
+    option = CHECKBOX_OPTION.search(header)
+    if option is not None:
+        found = drug_matcher(load_drugs()).find(option.group("option"))
+        return (found[0].drug.name, False) if len(found) == 1 else None
     text = _SEPARATORS.sub(" ", header)
     found = drug_matcher(load_drugs()).find(text)
     if len(found) != 1:
