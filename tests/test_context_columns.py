@@ -125,3 +125,19 @@ def test_a_tsh_in_words_in_a_long_export(tmp_path: Path) -> None:
     (row,) = (r for _, r in results.iterrows())
     assert "tsh: 'erhöht' (raised" in row["factor_evidence"]
     assert "check_tsh" not in row["suggestions"]
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "renal"),
+    [("Créatinine (mg/L)", "9", False), ("Créatinine (mg/L)", "45", True),
+     ("Kreatinin", "9,6 mg/L", False), ("Creatinine (µmol/L)", "19", False),
+     ("Creatinine (µmol/L)", "400", True), ("Creatinine (mg/dL)", "4.5", True),
+     ("Creatinine", "1.0", False), ("Creatinine", "400", True)],
+)  # fmt: skip
+def test_a_creatinine_is_read_in_the_unit_written_beside_it(
+    tmp_path: Path, header: str, cell: str, renal: bool
+) -> None:
+    """9 mg/L (a normal value) was read as 9 mg/dL, an eGFR of 7 (an invented kidney failure);
+    45 mg/L (400 µmol/L) as 45 µmol/L (a missed one); 19 µmol/L as 19 mg/dL."""
+    results = triage_csv(tmp_path, f'ID;Sex;Age;Prolactine (ng/mL);{header}\nC1;M;50;70;"{cell}"\n')
+    assert ("renal_impairment" in str(results.iloc[0]["factors"])) == renal, (header, cell)

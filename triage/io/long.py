@@ -35,6 +35,7 @@ from triage.io.wide import (
     BuildResult,
     BuildSettings,
     build_frame,
+    creatinine_for_engine,
     date_column,
     typed_column,
 )
@@ -728,6 +729,8 @@ def _context_value(
     limits = context_ranges().get(spec.field)
     if limits is not None and not limits.holds(value):
         return None  # a missing-data code (-99, 999) or an impossible value
+    if spec.field == "creatinine":  # in the engine's reading of its size (wide.py)
+        value = creatinine_for_engine(value, quantity.unit_text or unit)
     return value, qualifier, quantity.text, normalise_unit(quantity.unit_text or unit)
 
 

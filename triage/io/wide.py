@@ -1154,6 +1154,7 @@ class _Builder:
             col = self.column(name)
             if col is not None:
                 self._warn_unread_numbers(name, col, self.out[name])
+        self.out["creatinine"] = self._creatinine()
         self.out["gestational_weeks"] = self._floats_of("gestational_weeks", parse_weeks)
         self.out["postpartum_weeks"] = self._floats_of("postpartum_weeks", parse_weeks)
         unit = self.table.header_units.get("pituitary_lesion_mm", "")
@@ -1187,6 +1188,21 @@ class _Builder:
             f"{int(unread.sum())} cell(s) of column {header!r} could not be read as a number "
             f"(e.g. {cell_text(col[first])!r} at row {int(self.table.source_rows[first])}): "
             "read as not given"
+        )
+
+    def _creatinine(self) -> np.ndarray:
+        """The creatinine column in the engine's reading (creatinine_for_engine): the unit its
+        cell or its header states, else as given."""
+        values = self.out["creatinine"]
+        col = self.column("creatinine")
+        if col is None:
+            return values
+        header_unit = self.table.header_units.get("creatinine", "")
+        decimal = self._decimal(col)
+        units = self._apply(col, lambda c: parse_quantity(c, decimal).unit_text or header_unit)
+        return np.array(
+            [creatinine_for_engine(v, str(u or "")) for v, u in zip(values, units, strict=True)],
+            dtype=np.float64,
         )
 
     def _numbers(self, name: str) -> np.ndarray:
@@ -1291,6 +1307,29 @@ class _Builder:
 
 HCG_UNIT: Final = "IU/L"
 DATE_FIELDS: Final = ("birth_date", "collected_at")
+# Creatinine units the readers convert (engine/renal.py reads a bare creatinine by its size: up to
+# creatinine_mg_dl_max mg/dL, above it µmol/L), as mg/dL per unit or µmol/L per unit.
+_CREATININE_MG_DL: Final = {"mg/dl": 1.0, "mg/l": 0.1, "mg/100ml": 1.0}
+_CREATININE_UMOL_L: Final = {"umol/l": 1.0, "µmol/l": 1.0, "μmol/l": 1.0, "mmol/l": 1000.0}
+
+
+def creatinine_for_engine(value: float, unit: str) -> float:
+    """A creatinine in the unit written beside it (cell or header) as the engine reads a bare
+    number: mg/dL up to creatinine_mg_dl_max, µmol/L above.  mg/L is divided by ten (9 mg/L, a
+    normal value, was read as 9 mg/dL: an invented kidney failure); a µmol/L value so low that
+    it would read as mg/dL is given in mg/dL; an unknown unit leaves the number as it is."""
+    if value != value:
+        return value
+    key = "".join(unit.lower().split())
+    thresholds = load_thresholds()
+    per_mg_dl = thresholds.get("creatinine_umol_per_mg_dl")
+    if key in _CREATININE_MG_DL:
+        mg_dl = value * _CREATININE_MG_DL[key]
+        return mg_dl if mg_dl <= thresholds.get("creatinine_mg_dl_max") else mg_dl * per_mg_dl
+    if key in _CREATININE_UMOL_L:
+        umol = value * _CREATININE_UMOL_L[key]
+        return umol if umol > thresholds.get("creatinine_mg_dl_max") else umol / per_mg_dl
+    return value
 # Fields whose numbers mean only what the mapping file's codebook says: once its [values.<field>]
 # gives codes, a number it leaves out is unknown (a sex 2 beside "0 = M, 1 = F" is no ISO 5218
 # female: a man's raised result came out normal).
