@@ -1330,6 +1330,8 @@ def creatinine_for_engine(value: float, unit: str) -> float:
         umol = value * _CREATININE_UMOL_L[key]
         return umol if umol > thresholds.get("creatinine_mg_dl_max") else umol / per_mg_dl
     return value
+
+
 # Fields whose numbers mean only what the mapping file's codebook says: once its [values.<field>]
 # gives codes, a number it leaves out is unknown (a sex 2 beside "0 = M, 1 = F" is no ISO 5218
 # female: a man's raised result came out normal).
