@@ -568,3 +568,23 @@ def test_milky_discharge_is_a_symptom_not_breastfeeding(text: str) -> None:
     row = one({**WOMAN, "age_years": 30, "comments": text, "prolactin": 60})
     assert row["status"] == "high"
     assert "lactation" not in codes(row["factors"])
+
+
+@pytest.mark.parametrize(
+    ("text", "factor"),
+    [("HD bis 2022, jetzt NTX", None), ("dialisi fino al 2020", None),
+     ("hemodiálisis hasta 2021", None), ("voorheen hemodialyse", None), ("Z.n. Dialyse", None),
+     ("Hämodialyse 3x/Woche", "dialysis"), ("hémodiafiltration", "dialysis"),
+     ("hemodiafiltración", "dialysis"), ("Heimdialyse", "dialysis"),
+     ("prédialyse", "renal_impairment"), ("pre-dialysis CKD", "renal_impairment"),
+     ("Prädialyse", "renal_impairment")],
+)  # fmt: skip
+def test_dialysis_ended_ongoing_or_not_yet_begun(text: str, factor: str | None) -> None:
+    """Dialysis that ended (a past year, 'voorheen', 'Z.n.') is no current dialysis (it explained
+    a rise as likely); haemodiafiltration and home dialysis are dialysis; pre-dialysis is kidney
+    failure at stage 4 or 5, not on dialysis yet."""
+    row = one({"sex": "M", "age_years": 50, "unit": "ng/mL", "comments": text, "prolactin": 60})
+    factors = codes(row["factors"])
+    assert "dialysis" not in factors or factor == "dialysis", text
+    if factor is not None:
+        assert factor in factors, text
