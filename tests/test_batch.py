@@ -92,6 +92,28 @@ def test_unusable_file_moves_to_failed_and_is_reported(
     assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
 
 
+def test_a_batch_job_and_another_run_do_not_share_an_output_folder(
+    samples_dir: Path, tmp_path: Path
+) -> None:
+    """Two batch jobs (two inboxes) into one --out: the second removed the first one's
+    unfinished folder as a leftover; a `run --force` wrote into it.  The output folder's lock is
+    taken as `run` takes it: exit 75, nothing done."""
+    from triage.outdir import LOCK_NAME as OUT_LOCK
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(samples_dir / "lis_long_export.csv", inbox / "one.csv")
+    settle(inbox / "one.csv")
+    out = tmp_path / "out"
+    out.mkdir()
+    with FileLock(str(out / OUT_LOCK)):
+        result = batch("--inbox", inbox, "--out", out)
+    assert result.exit_code == 75 and "nothing done" in result.stderr
+    assert (inbox / "one.csv").exists()
+    assert batch("--inbox", inbox, "--out", out).exit_code == 0
+    assert not (out / OUT_LOCK).exists()
+
+
 def test_a_second_run_while_one_holds_the_lock_exits_75(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -253,14 +253,28 @@ def test_a_copy_that_resumes_while_it_is_read_is_left_for_the_next_run(
         return original(*args, **kwargs)
 
     monkeypatch.setattr(batch_module, "run_isolated", resumes)
-    outcome = run_batch(inbox, out, TriageRequest(inputs=[], out_dir=out), BatchSettings())
+    from triage.history import HistoryOptions
+
+    history = tmp_path / "history.db"
+    template = TriageRequest(inputs=[], out_dir=out, history=HistoryOptions(location=str(history)))
+    outcome = run_batch(inbox, out, template, BatchSettings())
     assert [i.status for i in outcome.items] == ["changed"]
     assert output_folders(out) == [] and path.exists()
     assert ledger_rows(inbox) == {}
+    # the half file's rows were not recorded (its truncated values sat beside the real ones)
+    assert not history.exists() or _history_results(history) == 0
     monkeypatch.setattr(batch_module, "run_isolated", original)
     settle(path)
-    outcome = run_batch(inbox, out, TriageRequest(inputs=[], out_dir=out), BatchSettings())
+    outcome = run_batch(inbox, out, template, BatchSettings())
     assert [i.status for i in outcome.items] == ["done"]
+    assert _history_results(history) == len(half) - 1
+
+
+def _history_results(path: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return int(db.execute("select count(*) from results").fetchone()[0])
 
 
 def test_a_file_still_being_written_is_checked_again_just_before_reading(

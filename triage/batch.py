@@ -57,6 +57,7 @@ from triage.io.readers import display_name, is_hidden_name
 from triage.isolate import IsolatedFailure, run_isolated
 from triage.knowledge import load_knowledge
 from triage.ledger import Ledger
+from triage.outdir import LOCK_NAME as OUT_LOCK_NAME
 from triage.pipeline import TriageRequest, overdue_reminders, run_triage
 from triage.schema import (
     EXIT_FAIL_ON,
@@ -189,6 +190,14 @@ def run_batch(
         raise LockHeldError(
             f"another batch run is working on the inbox {inbox}; nothing done, try later"
         ) from None
+    # The output folder's lock too, as `run` takes it: another batch job or a `run` writing there
+    # would remove this job's unfinished folders as leftovers of a killed run.
+    out_lock = FileLock(str(out / OUT_LOCK_NAME), timeout=0, mode=file_mode(group))
+    try:
+        out_lock.acquire()
+    except Timeout:
+        lock.release()
+        raise LockHeldError(f"another run is writing to {out}; nothing done, try later") from None
     try:
         load_knowledge(template.ranges)  # a bad --ranges stops here, once, not once per file
         with Ledger(state / LEDGER_NAME, file_mode=file_mode(group)) as ledger:
@@ -196,6 +205,9 @@ def run_batch(
             work.on_item = on_item
             return work.run()
     finally:
+        with contextlib.suppress(OSError):
+            (out / OUT_LOCK_NAME).unlink()  # while holding it, as outdir.locked_folder does
+        out_lock.release()
         lock.release()
 
 
@@ -366,7 +378,7 @@ class _Run:
         partial = self.out / f".{final.name}{PARTIAL_SUFFIX}"
         self.ledger.claim(sha, name, str(final.resolve()), self.at)
         try:
-            worked: _Worked | None = self._triage(snapshot, partial, final)
+            worked: _Worked | None = self._triage(snapshot, partial, final, (path, sha))
             reason = ""
         except IsolatedFailure as exc:
             worked, reason = None, exc.reason
@@ -439,14 +451,20 @@ class _Run:
             raise _Unsettled
         return target, digest.hexdigest()
 
-    def _triage(self, snapshot: Path, partial: Path, final: Path) -> _Worked:
+    def _triage(
+        self, snapshot: Path, partial: Path, final: Path, source: tuple[Path, str]
+    ) -> _Worked:
         request = replace(self.template, inputs=[snapshot], out_dir=partial)
         at = self.at
         report = final / "summary.html"
+        path, sha = source
+
+        def unchanged() -> bool:  # the inbox file is still what was read (or was moved away)
+            return _sha_if_present(path) in (sha, None)
 
         def work() -> _Worked:
             checkpoint(f"batch.worker:{snapshot.name}")  # a worker killed on this file
-            outcome = run_triage(request, now=at, report=report)
+            outcome = run_triage(request, now=at, report=report, still_current=unchanged)
             return _Worked(
                 outcome.exit_code,
                 outcome.fail_on_matches,

@@ -258,6 +258,7 @@ def run_triage(
     progress: ProgressHook | None = None,
     now: datetime | None = None,
     report: Path | None = None,
+    still_current: Callable[[], bool] | None = None,
 ) -> TriageOutcome:
     """Read, triage and write, one input file at a time and each file's rows in chunks of
     ``request.chunk_rows``: only one chunk of results is in memory at once, whatever the size
@@ -270,6 +271,8 @@ def run_triage(
     (a bug, exit 1).
 
     ``report``: the summary page named in the urgent list (default: the one in ``out_dir``).
+    ``still_current``: asked before the history is committed; False (the input changed while
+    it was read: a copy that stalled and resumed) records nothing in the history.
     """
     knowledge = load_knowledge(request.ranges)
     mapping: ColumnMapping | None = load_mapping(request.columns) if request.columns else None
@@ -292,7 +295,10 @@ def run_triage(
             recorder.rollback()
         raise
     if recorder is not None:
-        recorder.commit()  # after the reports are published: a killed run records nothing
+        if still_current is not None and not still_current():
+            recorder.rollback()  # read from a file that changed since: its results are not kept
+        else:
+            recorder.commit()  # after the reports are published: a killed run records nothing
     return outcome
 
 
