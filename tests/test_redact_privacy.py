@@ -209,3 +209,19 @@ def test_check_names_the_other_sheets_it_tells_to_choose(tmp_path: Path) -> None
     assert "sheet 'Summary 2026' also holds a prolactin column: read too" in result.output
     assert "hidden sheet(s) 'Archive' also hold" in result.output
     assert "Anna" not in result.output and "Muster" not in result.output
+
+
+def test_a_patient_row_read_as_the_header_is_not_listed_under_redact(tmp_path: Path) -> None:
+    """A file without a header row whose first row is still read as one: its unused 'headers'
+    (the patient's id, name and birth date) were listed in results.json under --redact."""
+    export = tmp_path / "nohead.csv"
+    export.write_text(
+        "RDX7777,Quillfeather Rosalind,F,1980-01-01,Prolactin 45 ng/mL,haloperidol\n"
+        "RDX7778,Zebedee Quinta,F,1981-02-02,30,risperidone\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    invoke("run", export, "--out", out, "--redact")
+    texts = output_texts(out) if out.exists() else {}
+    for text in texts.values():
+        assert "RDX7777" not in text and "Quillfeather" not in text and "1980-01-01" not in text

@@ -173,8 +173,12 @@ def redact_run_inputs(meta: _Meta) -> _Meta:
 
 def redact_inputs(inputs: Iterable[InputSummary]) -> list[InputSummary]:
     """Input summaries whose reading warnings quote no cell text ("cannot be read as an age
-    (e.g. 'Jane Doe' at row 4)"), by the rule of rejected details."""
-    return [dataclasses.replace(s, warnings=[redact_detail(w) for w in s.warnings]) for s in inputs]
+    (e.g. 'Jane Doe' at row 4)"), by the rule of rejected details, and that list no unused
+    header: a file without a header row has a patient's cells there (id, name, birth date)."""
+    return [
+        dataclasses.replace(s, warnings=[redact_detail(w) for w in s.warnings], unmapped_headers=[])
+        for s in inputs
+    ]
 
 
 @dataclass(frozen=True, slots=True)
