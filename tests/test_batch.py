@@ -123,3 +123,23 @@ def test_a_second_run_while_one_holds_the_lock_exits_75(tmp_path: Path) -> None:
         result = batch("--inbox", inbox, "--out", out)
     assert result.exit_code == 75
     assert "another batch run" in result.stderr and "nothing done" in result.stderr
+
+
+def test_a_failing_history_leaves_the_files_in_the_inbox(samples_dir: Path, tmp_path: Path) -> None:
+    """The history cannot be written (a database down, a path that cannot be created): every
+    export went to failed/ and nothing retried them once it was fixed.  They stay in the inbox,
+    said on stderr, and the next run triages them."""
+    inbox = make_inbox(tmp_path, samples_dir, "lis_long_export.csv", "wide_clinic_export.xlsx")
+    out = tmp_path / "out"
+    (tmp_path / "blocker").write_text("not a folder")
+    broken = batch("--inbox", inbox, "--out", out, "--history", tmp_path / "blocker" / "h.db")
+    assert broken.exit_code == 3
+    assert broken.stderr.count("left in the inbox for the next run") == 2
+    assert not (inbox / "failed").exists()
+    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == [
+        "lis_long_export.csv",
+        "wide_clinic_export.xlsx",
+    ]
+    fixed = batch("--inbox", inbox, "--out", out, "--history", tmp_path / "h.db")
+    assert fixed.exit_code == 0, fixed.output
+    assert "URGENT" in fixed.stderr

@@ -81,7 +81,9 @@ LEGACY_LEDGER: Final = ".prolactin-triage-ledger.json"  # versions before the SQ
 EXIT_NO_USABLE_INPUT: Final = 3
 _COPY_CHUNK: Final = 1 << 20
 
-ItemStatus = Literal["done", "adopted", "failed", "duplicate", "unsettled", "changed"]
+# "deferred": not triaged because the surroundings failed (the history, the output folder, the
+# disk), left in the inbox for the next run, never quarantined.
+ItemStatus = Literal["done", "adopted", "failed", "duplicate", "unsettled", "changed", "deferred"]
 
 
 class BatchError(TriageError):
@@ -129,7 +131,7 @@ class BatchOutcome:
     def exit_code(self) -> int:
         if any(i.fail_on_matches for i in self.items):
             return EXIT_FAIL_ON
-        failed = any(i.status == "failed" for i in self.items)
+        failed = any(i.status in ("failed", "deferred") for i in self.items)
         done = any(i.status in ("done", "adopted") for i in self.items)
         if failed and not done:
             return EXIT_NO_USABLE_INPUT
@@ -231,6 +233,7 @@ class _Run:
         self.group = template.output_options.group_readable
         self.on_item: ItemHook | None = None
         self.outcome = BatchOutcome()
+        self.stopped = ""  # why the surroundings failed (IsolatedFailure.environmental)
 
     def run(self) -> BatchOutcome:
         self._import_legacy_ledger()
@@ -242,6 +245,11 @@ class _Run:
         for path in unsettled:
             self._report(outcome, BatchItem(shown(path.name), "unsettled"))
         for path in ready:
+            if self.stopped:  # the history or the output cannot be written: nothing more is tried
+                name = shown(path.name)
+                why = f"{name}: not tried ({self.stopped}); left in the inbox for the next run"
+                self._report(outcome, BatchItem(name, "deferred", message=why))
+                continue
             item = self._guarded(path)
             if item is not None:
                 self._report(outcome, item)
@@ -382,6 +390,12 @@ class _Run:
             reason = ""
         except IsolatedFailure as exc:
             worked, reason = None, exc.reason
+            if exc.environmental:  # not the file's fault: it waits for the next run
+                shutil.rmtree(partial, ignore_errors=True)
+                self.ledger.release(sha, self.at, f"not triaged: {reason}")
+                self.stopped = reason
+                why = f"{name}: {reason}; left in the inbox for the next run"
+                return BatchItem(name, "deferred", message=why)
         finally:
             shutil.rmtree(snapshot.parent, ignore_errors=True)
         if _sha_if_present(path) not in (sha, None):  # a copy that stalled and resumed
@@ -628,11 +642,14 @@ def _error_note(name: str, sha: str, reason: str, at: datetime) -> str:
     )
 
 
+ERRORS: Final = frozenset({"failed", "deferred"})  # statuses whose message is an error (stderr)
+
+
 def describe(items: Sequence[BatchItem]) -> list[str]:
     """One line per file, for the command's output."""
     lines = []
     for item in items:
         where = f" -> {item.output_dir.name}" if item.output_dir else ""
-        note = f" ({item.message})" if item.message and item.status != "failed" else ""
+        note = f" ({item.message})" if item.message and item.status not in ERRORS else ""
         lines.append(f"{item.status:<9} {item.file}{where}{note}")
     return lines

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import multiprocessing
 import os
 import signal
@@ -32,9 +33,11 @@ _GRACE_SECONDS: Final = 5.0
 class IsolatedFailure(Exception):
     """The isolated work failed; ``reason`` is one line without patient data."""
 
-    def __init__(self, reason: str, *, expected: bool = False) -> None:
+    def __init__(self, reason: str, *, expected: bool = False, environmental: bool = False) -> None:
         self.reason = reason
         self.expected = expected  # the work raised a domain error (a TriageError), not a bug
+        # the surroundings failed (history, output folder, disk: TriageError.environmental)
+        self.environmental = environmental
         super().__init__(reason)
 
 
@@ -71,7 +74,11 @@ def run_isolated(
     kind, payload = message
     if kind == "ok":
         return payload  # type: ignore[no-any-return]
-    raise IsolatedFailure(str(payload), expected=kind == "domain")
+    raise IsolatedFailure(
+        str(payload),
+        expected=kind in ("domain", "environment"),
+        environmental=kind == "environment",
+    )
 
 
 def _wait(receive: Connection, child: Any, timeout: float | None) -> tuple[str, Any]:
@@ -118,8 +125,12 @@ def _child(fn: Callable[[], Any], send: Connection, memory_bytes: int | None) ->
 def _outcome(fn: Callable[[], Any]) -> tuple[str, Any]:
     try:
         return ("ok", fn())
-    except TriageError as exc:
-        return ("domain", str(exc))  # exceptions with keyword fields do not unpickle
+    except TriageError as exc:  # exceptions with keyword fields do not unpickle: their text
+        return ("environment" if exc.environmental else "domain", str(exc))
+    except OSError as exc:
+        if exc.errno in _FULL_OR_READ_ONLY:
+            return ("environment", f"cannot write: {exc.strerror or exc}")
+        return ("error", f"internal error ({type(exc).__name__}); this is a bug: report it")
     except MemoryError:
         return ("error", "ran out of its memory limit (the file expands too far)")
     except BaseException as exc:  # a native panic (PanicException) is a BaseException
@@ -127,6 +138,7 @@ def _outcome(fn: Callable[[], Any]) -> tuple[str, Any]:
 
 
 _PR_SET_PDEATHSIG: Final = 1  # linux/prctl.h
+_FULL_OR_READ_ONLY: Final = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 
 def die_with_parent() -> None:
@@ -155,7 +167,14 @@ def _in_process(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except TriageError as exc:
-        raise IsolatedFailure(str(exc), expected=True) from None
+        raise IsolatedFailure(str(exc), expected=True, environmental=exc.environmental) from None
+    except OSError as exc:
+        if exc.errno in _FULL_OR_READ_ONLY:
+            reason = f"cannot write: {exc.strerror or exc}"
+            raise IsolatedFailure(reason, expected=True, environmental=True) from None
+        raise IsolatedFailure(
+            f"internal error ({type(exc).__name__}); this is a bug: report it"
+        ) from None
     except Exception as exc:
         raise IsolatedFailure(
             f"internal error ({type(exc).__name__}); this is a bug: report it"

@@ -61,6 +61,7 @@ class OutputError(TriageError):
     """The output folder cannot be created or written, or is not the tool's (contract §6: 2)."""
 
     exit_code = 2
+    environmental = True
 
 
 @dataclass(slots=True)

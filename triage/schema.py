@@ -380,6 +380,9 @@ class TriageError(Exception):
     """Base of every error the tool expects; anything else is a bug (exit 1)."""
 
     exit_code: int = 1
+    # A fault of the surroundings (the history, the output folder, the disk), not of the input:
+    # batch leaves the input in the inbox for the next run instead of quarantining it.
+    environmental: bool = False
 
 
 class InputFileError(TriageError):

@@ -140,7 +140,9 @@ def register(app: typer.Typer) -> None:
         """Cron mode: triage each new file in the inbox once, one output folder per file.
 
         Each file is read from a snapshot, alone, with a time and memory limit: an unusable file
-        moves to failed/ (with a .error.txt) and the run goes on. The ledger and the lock live in
+        moves to failed/ (with a .error.txt) and the run goes on; a file that cannot be triaged
+        because the history, the output folder or the disk fails stays in the inbox for the next
+        run, and so do the files after it. The ledger and the lock live in
         INBOX/.prolactin-triage/ (so does the --redact key file, unless --redact-key or
         --redact-key-file is given). Urgent results are listed on stderr (also with --quiet) and in
         urgent.txt; with --history, a run that triages no file still lists the urgent results of
@@ -151,7 +153,7 @@ def register(app: typer.Typer) -> None:
         redact_key, redact_key_file = redact_key_sources(ctx, redact_key, redact_key_file)
         console.configure_logging(quiet=quiet, verbose=verbose)
         with console.error_boundary(debug=debug):
-            from triage.batch import BatchSettings, describe, run_batch, state_dir
+            from triage.batch import ERRORS, BatchSettings, describe, run_batch, state_dir
             from triage.history import DEFAULT_FILE as HISTORY_FILE
             from triage.keyfile import KEY_FILE_NAME
 
@@ -196,7 +198,7 @@ def register(app: typer.Typer) -> None:
                 must not swallow what it already found)."""
                 if not quiet:
                     console.out(describe([item])[0])
-                if item.status == "failed":
+                if item.status in ERRORS:
                     console.error(item.message)
                 console.notice(item.notices)
                 console.urgent(item.urgent)

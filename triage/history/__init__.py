@@ -28,6 +28,7 @@ class HistoryError(TriageError):
     """The history cannot be opened, is of a newer schema, or is busy (exit 3, one line)."""
 
     exit_code = 3
+    environmental = True
 
 
 class ResultNotFoundError(HistoryError):
