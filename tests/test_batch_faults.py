@@ -545,3 +545,29 @@ def test_a_worker_dies_with_its_batch(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
     assert len(output_folders(out)) == 1
     assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
+
+
+def test_a_stopped_batch_leaves_no_unfinished_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM (a stopped service) or Ctrl-C while a file is triaged: its unfinished folder, full
+    of patient data, stayed hidden in --out until the next run, while the tool said nothing was
+    left behind."""
+    from triage import batch as batch_module
+    from triage.batch import BatchSettings, run_batch
+    from triage.pipeline import TriageRequest
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "one.csv")
+
+    def stopped(self, snapshot, partial, final, source):  # type: ignore[no-untyped-def]
+        partial.mkdir(parents=True)  # the worker had begun writing
+        (partial / "results.csv").write_text("patient data")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch_module._Run, "_triage", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(inbox, out, TriageRequest(inputs=[], out_dir=out), BatchSettings())
+    assert [p.name for p in out.iterdir() if p.name.endswith(".partial")] == []
+    assert (inbox / "one.csv").exists() and ledger_rows(inbox) == {}

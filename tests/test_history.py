@@ -334,6 +334,32 @@ def test_a_batch_run_with_no_new_file_still_lists_the_overdue_urgent_results(
     assert later.reminders == []
 
 
+def test_a_batch_of_several_files_lists_an_overdue_result_once(
+    tmp_path: Path, history_url: str
+) -> None:
+    """The reminder of an unacknowledged urgent result was printed once per file of the run (3
+    files: 3 reminders), and written into each file's urgent.txt: it is said once, by the run."""
+    from triage.batch import BatchSettings, run_batch
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    first = export(inbox / "urgent.csv", ["HX041,F,1988-07-07,2026-09-02 10:00,6000,mIU/L,"])
+    os.utime(first, (T0.timestamp() - 3600,) * 2)
+    template = TriageRequest(
+        inputs=[], out_dir=tmp_path / "out", history=HistoryOptions(location=history_url), jobs=1
+    )
+    settings = BatchSettings(settle_seconds=0)
+    run_batch(inbox, tmp_path / "out", template, settings, now=T0)
+    later = T0 + timedelta(hours=13)
+    for n in range(3):
+        calm = export(inbox / f"calm{n}.csv", [f"HX05{n},F,1988-07-07,2026-09-03 10:00,200,mIU/L,"])
+        os.utime(calm, (later.timestamp() - 3600,) * 2)
+    outcome = run_batch(inbox, tmp_path / "out", template, settings, now=later)
+    assert [i.status for i in outcome.items] == ["done"] * 3
+    assert sum("NOT YET ACKNOWLEDGED" in line for i in outcome.items for line in i.urgent) == 0
+    assert len(outcome.reminders) == 1 and "NOT YET ACKNOWLEDGED" in outcome.reminders[0]
+
+
 def test_history_options_from_config(tmp_path: Path) -> None:
     config = str(tmp_path / "config.toml")
     options = history_options(

@@ -254,8 +254,7 @@ class _Run:
             if item is not None:
                 self._report(outcome, item)
         shutil.rmtree(self.work, ignore_errors=True)
-        if not any(i.status in ("done", "adopted") for i in outcome.items):
-            outcome.reminders = overdue_reminders(self.template, self.at)
+        outcome.reminders = overdue_reminders(self.template, self.at)  # once for the whole run
         return outcome
 
     def _report(self, outcome: BatchOutcome, item: BatchItem) -> None:
@@ -388,7 +387,12 @@ class _Run:
         try:
             worked: _Worked | None = self._triage(snapshot, partial, final, (path, sha))
             reason = ""
-        except IsolatedFailure as exc:
+        except BaseException as exc:
+            if not isinstance(exc, IsolatedFailure):  # interrupted or stopped: nothing half-written
+                shutil.rmtree(partial, ignore_errors=True)  # (its patient data) is left behind
+                with contextlib.suppress(Exception):  # the interruption is what is reported
+                    self.ledger.release(sha, self.at, "interrupted")
+                raise
             worked, reason = None, exc.reason
             if exc.environmental:  # not the file's fault: it waits for the next run
                 shutil.rmtree(partial, ignore_errors=True)
@@ -468,7 +472,8 @@ class _Run:
     def _triage(
         self, snapshot: Path, partial: Path, final: Path, source: tuple[Path, str]
     ) -> _Worked:
-        request = replace(self.template, inputs=[snapshot], out_dir=partial)
+        # the history's overdue reminders are said once for the run (run), not per file
+        request = replace(self.template, inputs=[snapshot], out_dir=partial, remind_overdue=False)
         at = self.at
         report = final / "summary.html"
         path, sha = source

@@ -71,6 +71,9 @@ class TriageRequest:
     keep_results: bool = False
     # The results history (triage/history): delta checks against earlier runs, results recorded.
     history: HistoryOptions | None = None
+    # List the history's overdue unacknowledged urgent results with this run's (batch lists them
+    # once for the whole run, not once per file).
+    remind_overdue: bool = True
 
 
 @dataclass
@@ -382,7 +385,7 @@ def _run(
         meta = run_meta(knowledge, generated_at, inputs)
         where = report or request.out_dir / "summary.html"
         urgent = urgent_lines(session.urgent_rows_as_written(), where)
-        if recorder is not None:  # urgent results of earlier runs nobody has acknowledged
+        if recorder is not None and request.remind_overdue:  # earlier, unacknowledged
             overdue = recorder.overdue(generated_at, knowledge.thresholds)
             urgent += overdue_lines(session.as_written(overdue))
         header = f"{TOOL_NAME} {__version__}, {generated_at:%Y-%m-%d %H:%M} UTC: urgent results"
