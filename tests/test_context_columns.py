@@ -141,3 +141,23 @@ def test_a_creatinine_is_read_in_the_unit_written_beside_it(
     45 mg/L (400 µmol/L) as 45 µmol/L (a missed one); 19 µmol/L as 19 mg/dL."""
     results = triage_csv(tmp_path, f'ID;Sex;Age;Prolactine (ng/mL);{header}\nC1;M;50;70;"{cell}"\n')
     assert ("renal_impairment" in str(results.iloc[0]["factors"])) == renal, (header, cell)
+
+
+@pytest.mark.parametrize(
+    ("sex", "post_peg", "assay", "macro"),
+    [("w", "16", "ADVIA Centaur XP", False), ("m", "12", "ADVIA Centaur XP", False),
+     ("m", "12", "Abbott Architect", False), ("w", "20", "Beckman Access 2", True),
+     ("w", "16", "Roche cobas e801", True), ("m", "8", "ADVIA Centaur XP", True)],
+)  # fmt: skip
+def test_a_post_peg_result_is_judged_against_its_assays_limit(
+    tmp_path: Path, sex: str, post_peg: str, assay: str, macro: bool
+) -> None:
+    """The post-PEG limit differs by assay (Beltran 2008, clinical-reference §2.3): Roche's
+    (18.5 / 13.1 ng/mL) made a Centaur woman's 16 and man's 12 'macroprolactin' (a true excess
+    missed), an Access woman's 20 (within 22.1) unexplained."""
+    results = triage_csv(
+        tmp_path,
+        "Pat.-Nr.;Geschlecht;Alter;Prolaktin (µg/l);Prolaktin nach PEG (µg/l);Methode\n"
+        f"P1;{sex};30;40;{post_peg};{assay}\n",
+    )
+    assert ("macroprolactinemia" in str(results.iloc[0]["factors"])) == macro, assay

@@ -148,6 +148,7 @@ class Rows:
     usual_uln: list[float] = field(default_factory=list)  # see Intervals.usual_high
     labs: list[LabUnit] = field(default_factory=list)  # how each row writes amounts (amounts.py)
     lab_value: list[float] = field(default_factory=list)  # the result in the row's unit
+    set_names: list[str] = field(default_factory=list)  # the reference set that judged each row
 
 
 @dataclass
@@ -549,9 +550,16 @@ class RowContext:
 
     @property
     def post_peg_uln(self) -> float:
-        """Upper limit of monomeric (post-PEG) prolactin for the sex (the lower if unknown)."""
-        female = self.t("post_peg_uln_female_ng_ml")
-        male = self.t("post_peg_uln_male_ng_ml")
+        """Upper limit of monomeric (post-PEG) prolactin for the sex (the lower if unknown): the
+        row's assay's when its reference set gives one (a Centaur's is far below Roche's:
+        clinical-reference §2.3), else the thresholds'."""
+        name = self.rows.set_names[self.i] if self.rows.set_names else ""
+        chosen = self.knowledge.assay_sets.get(name) or self.knowledge.reference_set
+        if chosen.name == name and chosen.post_peg_high is not None:
+            female, male = chosen.post_peg_high
+        else:
+            female = self.t("post_peg_uln_female_ng_ml")
+            male = self.t("post_peg_uln_male_ng_ml")
         if self.sex == "F":
             return female
         if self.sex == "M":

@@ -146,6 +146,7 @@ def triage_frame(
         usual_uln=chosen.usual_high.tolist(),
         labs=labs,
         lab_value=lab_value,
+        set_names=list(chosen.set_name),
     )
     decisions = _decide_rows(rows, labels)
     shared: Shared = {}

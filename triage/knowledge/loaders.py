@@ -63,8 +63,20 @@ DEFAULT_SET_NAME: Final = "default"
 SET_SUFFIXES: Final = (".toml", ".csv")
 
 # ------------------------------------------------------------------------- file format vocab ---
+# Upper limits of monomeric (post-PEG) prolactin on the set's assay, ng/mL, with their source.
+POST_PEG_KEYS: Final = ("post_peg_female_high_ng_ml", "post_peg_male_high_ng_ml", "post_peg_source")
 SET_KEYS: Final = frozenset(
-    {"title", "assay", "aliases", "miu_per_ng", "miu_per_ng_source", "source", "caveats", "unit"}
+    {
+        "title",
+        "assay",
+        "aliases",
+        "miu_per_ng",
+        "miu_per_ng_source",
+        "source",
+        "caveats",
+        "unit",
+        *POST_PEG_KEYS,
+    }
 )
 CSV_COLUMNS: Final = (
     "id",
@@ -572,6 +584,7 @@ def _build_reference_set(
         problems.add("the set has no [[stratum]] rows", line=head.line)
     if len(strata) == len(records):
         _check_strata(strata, problems)
+    post_peg = _post_peg_limits(head, problems)
     if problems.items or miu_per_ng is None:
         return None
     return ReferenceSet(
@@ -585,7 +598,26 @@ def _build_reference_set(
         caveats=caveats,
         aliases=aliases,
         path=str(path),
+        post_peg_high=post_peg,
+        post_peg_source=_text(head, "post_peg_source", problems, required=post_peg is not None),
     )
+
+
+def _post_peg_limits(head: _Record, problems: _Problems) -> tuple[float, float] | None:
+    """The set's post-PEG upper limits (women, men) in ng/mL: both or neither."""
+    female_key, male_key, _ = POST_PEG_KEYS
+    female = _number(head, female_key, problems, required=False)
+    male = _number(head, male_key, problems, required=False)
+    if female is None and male is None:
+        return None
+    if female is None or male is None or female <= 0 or male <= 0:
+        problems.add(
+            f"give both {female_key} and {male_key}, as positive numbers (ng/mL)",
+            line=head.line,
+            field=female_key,
+        )
+        return None
+    return female, male
 
 
 def _conversion_factor(head: _Record, problems: _Problems) -> float | None:

@@ -53,6 +53,10 @@ class ReferenceSet:
     caveats: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # assay names as labs write them ("Elecsys", "cobas")
     path: str = ""
+    # Upper limits of monomeric (post-PEG) prolactin on this assay, ng/mL: (women, men); None:
+    # the thresholds' (post_peg_uln_*), Roche's.  Assays differ (clinical-reference §2.3).
+    post_peg_high: tuple[float, float] | None = None
+    post_peg_source: str = ""
 
     def find(self, stratum_id: str) -> Stratum | None:
         for s in self.strata:
