@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
@@ -378,7 +378,7 @@ class StateVocabulary:
             number = float(self._ordinals[ordinal])
             out.append(Fact("trimester", "", column, quote, number))
         if "stage" in groups:
-            out.append(Fact("ckd_stage", "", column, quote, float(groups["stage"])))
+            out.append(Fact("ckd_stage", "", column, quote, _stage(groups["stage"])))
         elif concept.ckd_stage is not None:
             out.append(Fact("ckd_stage", "", column, quote, float(concept.ckd_stage)))
         # a lab number written in a note ("eGFR 14", "TSH 25", "eGFR >60"), with its < or >
@@ -423,6 +423,14 @@ class StateVocabulary:
             own=bool(body.get("own", False)),
             ckd_stage=int(body["ckd_stage"]) if "ckd_stage" in body else None,
         )
+
+
+_ROMAN_STAGES: Final = {"I": 1.0, "II": 2.0, "III": 3.0, "IV": 4.0, "V": 5.0}
+
+
+def _stage(text: str) -> float:
+    """A CKD stage as written: "4" or "IV"."""
+    return _ROMAN_STAGES.get(text.upper(), 0.0) if not text.isdigit() else float(text)
 
 
 def _weeks(groups: Mapping[str, str]) -> float | None:
