@@ -143,3 +143,11 @@ def test_a_failing_history_leaves_the_files_in_the_inbox(samples_dir: Path, tmp_
     fixed = batch("--inbox", inbox, "--out", out, "--history", tmp_path / "h.db")
     assert fixed.exit_code == 0, fixed.output
     assert "URGENT" in fixed.stderr
+
+
+def test_batch_says_why_fail_on_matched(samples_dir: Path, tmp_path: Path) -> None:
+    """`batch --fail-on soon` exited 10 without a word (under --quiet cron saw nothing)."""
+    inbox = make_inbox(tmp_path, samples_dir, "lis_long_export.csv")
+    result = batch("--inbox", inbox, "--out", tmp_path / "out", "--fail-on", "soon", "--quiet")
+    assert result.exit_code == 10
+    assert "--fail-on soon:" in result.stderr and "at that priority or higher" in result.stderr

@@ -217,6 +217,10 @@ def best(header: str) -> str | None:
         ("Prolactine après PEG (ng/mL)", "monomeric_prolactin"),
         ("Prolactine na PEG (µg/l)", "monomeric_prolactin"),
         ("Prolactina tras PEG", "monomeric_prolactin"),
+        # trial exports' concomitant medications (CDISC CM)
+        ("CONMEDS", "medications"),
+        ("CMTRT", "medications"),
+        ("Concomitant medications", "medications"),
     ],
 )
 def test_header_synonyms(header: str, field: str) -> None:

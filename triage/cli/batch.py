@@ -206,4 +206,9 @@ def register(app: typer.Typer) -> None:
             with console.terminate_as_interrupt():
                 outcome = run_batch(inbox, out, template, settings, on_item=said)
             console.urgent(outcome.reminders)
+            matches = sum(item.fail_on_matches for item in outcome.items)
+            if matches and fail_on is not None:  # said as `run` says it, whatever --quiet says
+                console.error(
+                    f"--fail-on {fail_on.value}: {matches} result(s) at that priority or higher"
+                )
         raise typer.Exit(outcome.exit_code)
