@@ -602,3 +602,25 @@ def test_a_ckd_stage_in_roman_numerals_or_with_its_grades_is_read(column: str, t
     row = one({"sex": "M", "age_years": 60, "unit": "ng/mL", column: text, "prolactin": 80})
     strengths = {d["code"]: d["strength"] for d in row["factor_details"]}
     assert strengths.get("renal_impairment") == "likely", text
+
+
+@pytest.mark.parametrize(
+    ("text", "strength"),
+    [("HE Grad 2", "likely"), ("varices oesophagiennes, ascite", "likely"),
+     ("Ösophagusvarizen", "likely"), ("MELD 25", "likely"), ("hipertensión portal", "likely"),
+     ("Leberfibrose F4", "possible"), ("Child-Pugh B8", "possible"), ("MELD 9", None),
+     ("NAFLD", None)],
+)  # fmt: skip
+def test_advanced_liver_disease_in_other_words(text: str, strength: str | None) -> None:
+    """Encephalopathy graded, varices and portal hypertension, a high MELD, fibrosis F4, a
+    Child-Pugh score with its points: each was no liver cause at all."""
+    row = one(
+        {"sex": "M", "age_years": 60, "unit": "ng/mL", "liver_disease": text, "prolactin": 80}
+    )
+    strengths = {d["code"]: d["strength"] for d in row["factor_details"]}
+    assert strengths.get("liver_cirrhosis") == strength, text
+    if strength:
+        evidence = next(
+            d["evidence"] for d in row["factor_details"] if d["code"] == "liver_cirrhosis"
+        )
+        assert "compensated" not in evidence or text == "Leberfibrose F4", evidence

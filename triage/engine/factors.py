@@ -417,7 +417,8 @@ def liver(ctx: RowContext) -> list[Finding]:
     if patient.child_pugh:
         said += f" (Child-Pugh {patient.child_pugh})"
     if not patient.liver_severity:
-        text = f"{said}; compensated cirrhosis raises prolactin in a minority, usually mildly"
+        kind = "compensated cirrhosis" if patient.child_pugh in ("", "A") else "cirrhosis"
+        text = f"{said}; {kind} raises prolactin in a minority, usually mildly"
         finding = Finding("liver_cirrhosis", POSSIBLE, text, rule)
         ceiling = ctx.t("cirrhosis_typical_max_ng_ml")
         return [finding if ctx.within(ceiling) else replace(finding, exceeded=True)]
@@ -426,8 +427,9 @@ def liver(ctx: RowContext) -> list[Finding]:
         if patient.liver_severity == "encephalopathy"
         else "cirrhosis_typical_max_ng_ml"
     )
-    severe = patient.said("liver_severe")
-    evidence = f"{said}; {severe}" if severe and severe not in said else said
+    shown = said.split("; ")
+    more = [part for part in patient.said("liver_severe").split("; ") if part and part not in shown]
+    evidence = "; ".join([said, *more])
     return [_ranged(ctx, "liver_cirrhosis", rule, evidence, ctx.t(name), "advanced cirrhosis")]
 
 
