@@ -478,3 +478,18 @@ def test_redcap_checkbox_options_name_the_drugs_checked(tmp_path: Path) -> None:
     assert read.frame["medications"].tolist()[0] == "risperidone"
     assert pd.isna(read.frame["medications"].tolist()[1])
     assert "medications" not in read.summary.mapping
+
+
+def test_a_hormone_level_column_is_no_drug_taken(tmp_path: Path) -> None:
+    """A serum 'oestradiol' column (350 pmol/L) was read as an oestradiol dose: an invented
+    medication:estrogen factor on 148 of 5,000 cohort rows.  A dose column says it is one."""
+    path = tmp_path / "cohort.csv"
+    path.write_text(
+        "id,sex,age,prolactin_ngml,medications,oestradiol,estradiol_mg\n"
+        "1,F,30,60,none,350,\n2,F,31,60,none,410,2\n",
+        encoding="utf-8",
+    )
+    frame = read_file(path, None, ReadOptions()).frame
+    meds = frame["medications"].tolist()
+    assert "estradiol" not in str(meds[0])
+    assert "estradiol 2 mg" in str(meds[1])

@@ -38,6 +38,11 @@ def _dose_words() -> frozenset[str]:
     return frozenset(synonyms_data()["values"]["drug_dose_columns"]["dose_words"])
 
 
+@cache
+def _also_lab_tests() -> frozenset[str]:
+    return frozenset(synonyms_data()["values"]["drug_dose_columns"]["also_lab_tests"])
+
+
 def drug_of_header(header: str) -> tuple[str, bool] | None:
     """(drug name, dose in mg) when the header names one drug and only dose words, or is a
     checkbox option naming one drug ("Current medications (choice=Risperidone)")."""
@@ -53,6 +58,8 @@ def drug_of_header(header: str) -> tuple[str, bool] | None:
     words = set(rest.split())
     if not words <= _dose_words():
         return None
+    if not words and found[0].drug.name in _also_lab_tests():
+        return None  # "oestradiol": the patient's level (a blood test), not a dose
     return found[0].drug.name, "mg" in words
 
 
