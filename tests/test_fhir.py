@@ -378,40 +378,47 @@ def _for(system: str, code: str) -> dict[str, Any]:
     return {"appliesTo": [{"coding": [{"system": system, "code": code}]}]}
 
 
+def _observation(
+    oid: str, status: str, value: float, subject: str = "Patient/p1", **more: Any
+) -> dict[str, Any]:
+    """A prolactin Observation (ng/mL) of ``subject``, with any other fields."""
+    return {
+        "resource": {
+            "resourceType": "Observation",
+            "id": oid,
+            "status": status,
+            "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
+            "subject": {"reference": subject},
+            "effectiveDateTime": "2026-03-09T08:00:00",
+            "valueQuantity": {"value": value, "unit": "ng/mL", "system": UCUM, "code": "ng/mL"},
+            **more,
+        }
+    }
+
+
+def _patient(pid: str, gender: str = "female", born: str = "1990-01-01") -> dict[str, Any]:
+    return {
+        "resourceType": "Patient",
+        "id": pid,
+        "identifier": [{"value": pid.upper()}],
+        "gender": gender,
+        "birthDate": born,
+    }
+
+
+def _bundle(entries: list[dict[str, Any]]) -> str:
+    return json.dumps({"resourceType": "Bundle", "type": "collection", "entry": entries})
+
+
 def _bundle_of_ranges(ranges: list[dict[str, Any]]) -> dict[str, Any]:
     """A woman and a man, each with 20 ng/mL and the same referenceRange list."""
     entries: list[dict[str, Any]] = []
     for pid, gender in (("p1", "female"), ("p2", "male")):
         entries.append(
-            {
-                "fullUrl": f"urn:uuid:{pid}",
-                "resource": {
-                    "resourceType": "Patient",
-                    "id": pid,
-                    "identifier": [{"value": pid.upper()}],
-                    "gender": gender,
-                    "birthDate": "1985-01-01",
-                },
-            }
+            {"fullUrl": f"urn:uuid:{pid}", "resource": _patient(pid, gender, "1985-01-01")}
         )
         entries.append(
-            {
-                "resource": {
-                    "resourceType": "Observation",
-                    "id": f"o{pid}",
-                    "status": "final",
-                    "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
-                    "subject": {"reference": f"urn:uuid:{pid}"},
-                    "effectiveDateTime": "2026-03-09T08:00:00",
-                    "valueQuantity": {
-                        "value": 20,
-                        "unit": "ng/mL",
-                        "system": UCUM,
-                        "code": "ng/mL",
-                    },
-                    "referenceRange": ranges,
-                }
-            }
+            _observation(f"o{pid}", "final", 20, f"urn:uuid:{pid}", referenceRange=ranges)
         )
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
 
@@ -463,35 +470,10 @@ def test_a_patient_contained_in_the_observation_is_read(tmp_path: Path) -> None:
     and two people were one."""
     entries = []
     for number, (pid, gender) in enumerate((("C001", "female"), ("C002", "male"))):
-        entries.append(
-            {
-                "resource": {
-                    "resourceType": "Observation",
-                    "id": f"o{number}",
-                    "status": "final",
-                    "contained": [
-                        {
-                            "resourceType": "Patient",
-                            "id": "pat",
-                            "identifier": [{"value": pid}],
-                            "gender": gender,
-                            "birthDate": "1960-01-01",
-                        }
-                    ],
-                    "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
-                    "subject": {"reference": "#pat"},
-                    "effectiveDateTime": "2026-03-09T08:00:00",
-                    "valueQuantity": {
-                        "value": 20,
-                        "unit": "ng/mL",
-                        "system": UCUM,
-                        "code": "ng/mL",
-                    },
-                }
-            }
-        )
+        inside = {**_patient("pat", gender, "1960-01-01"), "identifier": [{"value": pid}]}
+        entries.append(_observation(f"o{number}", "final", 20, "#pat", contained=[inside]))
     path = tmp_path / "contained.json"
-    path.write_text(json.dumps({"resourceType": "Bundle", "type": "collection", "entry": entries}))
+    path.write_text(_bundle(entries))
     invoke("run", path, "--out", tmp_path / "out")
     rows = {r["patient_id"]: r for r in results_csv(tmp_path / "out")}
     assert (rows["C001"]["sex"], rows["C002"]["sex"]) == ("F", "M")
@@ -541,32 +523,6 @@ def test_context_resources_find_their_patient_however_they_refer_to_it(tmp_path:
     assert "medication:antipsychotic" in row["factors"]
 
 
-def _observation(oid: str, status: str, value: float, pid: str = "p1") -> dict[str, Any]:
-    return {
-        "resource": {
-            "resourceType": "Observation",
-            "id": oid,
-            "status": status,
-            "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
-            "subject": {"reference": f"Patient/{pid}"},
-            "effectiveDateTime": "2026-03-09T08:00:00",
-            "valueQuantity": {"value": value, "unit": "ng/mL", "system": UCUM, "code": "ng/mL"},
-        }
-    }
-
-
-def _patient(pid: str) -> dict[str, Any]:
-    return {
-        "resource": {
-            "resourceType": "Patient",
-            "id": pid,
-            "identifier": [{"value": pid.upper()}],
-            "gender": "female",
-            "birthDate": "1990-01-01",
-        }
-    }
-
-
 @pytest.mark.parametrize("status", ["amended", "corrected", "final"])
 def test_a_preliminary_result_superseded_by_a_final_one_is_not_triaged(
     tmp_path: Path, status: str
@@ -575,15 +531,15 @@ def test_a_preliminary_result_superseded_by_a_final_one_is_not_triaged(
     preliminary raised a false URGENT.  It is rejected as cancelled_result, naming its
     successor; an Observation entered in error is too."""
     entries = [
-        _patient("p1"),
-        _patient("p2"),
+        {"resource": _patient("p1")},
+        {"resource": _patient("p2")},
         _observation("o1", "preliminary", 300),
         _observation("o1b", status, 30),
-        _observation("o2", "entered-in-error", 6000, "p2"),
-        _observation("o3", "preliminary", 40, "p2"),
+        _observation("o2", "entered-in-error", 6000, "Patient/p2"),
+        _observation("o3", "preliminary", 40, "Patient/p2"),
     ]
     path = tmp_path / "status.json"
-    path.write_text(json.dumps({"resourceType": "Bundle", "type": "collection", "entry": entries}))
+    path.write_text(_bundle(entries))
     result = invoke("run", path, "--out", tmp_path / "out")
     assert "URGENT" not in result.output
     rows = results_csv(tmp_path / "out")

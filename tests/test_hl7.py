@@ -307,6 +307,13 @@ def _oru(*segments: str) -> str:
     )
 
 
+def _oru_file(tmp_path: Path, *segments: str) -> Path:
+    """tmp_path/oru.hl7: one ORU message of patient N020 with ``segments`` after its OBR."""
+    path = tmp_path / "oru.hl7"
+    path.write_text(_oru(*segments) + "\r", encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize("flag", ["H", "N", ""])
 def test_a_note_on_another_test_of_the_sample_counts_whatever_the_prolactin_flag(
     tmp_path: Path, flag: str
@@ -314,15 +321,11 @@ def test_a_note_on_another_test_of_the_sample_counts_whatever_the_prolactin_flag
     """A clinical note under the TSH line of the same sample is the patient's: with the
     prolactin flagged H it was lost (the flag filled the prolactin's notes, and only blank
     notes took the sample's), so a pregnant woman's 60 ng/mL asked for an MRI."""
-    path = tmp_path / "oru.hl7"
-    path.write_text(
-        _oru(
-            f"OBX|1|NM|2842-3^Prolactin^LN||60|ng/mL|4.8-23.3|{flag}|||F",
-            "OBX|2|NM|3016-3^TSH^LN||1.2|mIU/L|0.27-4.2|L|||F",
-            "NTE|1||Klinische gegevens: zwanger 32 weken",
-        )
-        + "\r",
-        encoding="utf-8",
+    path = _oru_file(
+        tmp_path,
+        f"OBX|1|NM|2842-3^Prolactin^LN||60|ng/mL|4.8-23.3|{flag}|||F",
+        "OBX|2|NM|3016-3^TSH^LN||1.2|mIU/L|0.27-4.2|L|||F",
+        "NTE|1||Klinische gegevens: zwanger 32 weken",
     )
     report, _, _ = run(path, tmp_path / "out")
     result = by_patient(report, "N020")
@@ -357,10 +360,7 @@ def test_a_local_unit_code_gives_way_to_the_units_text(
 ) -> None:
     """OBX-6 as a coded element whose identifier is a local code: its text is the unit (the
     row was rejected for a unit '27')."""
-    path = tmp_path / "oru.hl7"
-    path.write_text(
-        _oru(f"OBX|1|NM|2842-3^Prolactin^LN||850|{field}|102-496|H|||F") + "\r", encoding="utf-8"
-    )
+    path = _oru_file(tmp_path, f"OBX|1|NM|2842-3^Prolactin^LN||850|{field}|102-496|H|||F")
     _, rows, rejected = run(path, tmp_path / "out")
     assert not rejected
     assert rows[0]["unit_raw"] == unit and rows[0]["status"] == "high"
@@ -370,15 +370,11 @@ def test_statements_asked_at_order_entry_are_the_patients(tmp_path: Path) -> Non
     """Pregnancy status (LOINC 82810-3, a SNOMED code) and medication use (10160-0) sent as
     result lines: they were rejected as other tests, and a pregnant woman's 150 ng/mL came out
     a suspected prolactinoma with a pregnancy test advised."""
-    path = tmp_path / "oru.hl7"
-    path.write_text(
-        _oru(
-            "OBX|1|CWE|82810-3^Pregnancy status^LN||77386006^Pregnant^SCT||||||F",
-            "OBX|2|ST|10160-0^Medication use^LN||Risperidone 6 mg||||||F",
-            "OBX|3|NM|2842-3^Prolactin^LN||150|ng/mL|4.8-23.3|H|||F",
-        )
-        + "\r",
-        encoding="utf-8",
+    path = _oru_file(
+        tmp_path,
+        "OBX|1|CWE|82810-3^Pregnancy status^LN||77386006^Pregnant^SCT||||||F",
+        "OBX|2|ST|10160-0^Medication use^LN||Risperidone 6 mg||||||F",
+        "OBX|3|NM|2842-3^Prolactin^LN||150|ng/mL|4.8-23.3|H|||F",
     )
     report, _, rejected = run(path, tmp_path / "out")
     result = by_patient(report, "N020")
