@@ -74,11 +74,7 @@ def run_isolated(
     kind, payload = message
     if kind == "ok":
         return payload  # type: ignore[no-any-return]
-    raise IsolatedFailure(
-        str(payload),
-        expected=kind in ("domain", "environment"),
-        environmental=kind == "environment",
-    )
+    raise _failure(kind, str(payload))
 
 
 def _wait(receive: Connection, child: Any, timeout: float | None) -> tuple[str, Any]:
@@ -125,16 +121,26 @@ def _child(fn: Callable[[], Any], send: Connection, memory_bytes: int | None) ->
 def _outcome(fn: Callable[[], Any]) -> tuple[str, Any]:
     try:
         return ("ok", fn())
-    except TriageError as exc:  # exceptions with keyword fields do not unpickle: their text
-        return ("environment" if exc.environmental else "domain", str(exc))
-    except OSError as exc:
-        if exc.errno in _FULL_OR_READ_ONLY:
-            return ("environment", f"cannot write: {exc.strerror or exc}")
-        return ("error", f"internal error ({type(exc).__name__}); this is a bug: report it")
-    except MemoryError:
-        return ("error", "ran out of its memory limit (the file expands too far)")
     except BaseException as exc:  # a native panic (PanicException) is a BaseException
-        return ("error", f"internal error ({type(exc).__name__}); this is a bug: report it")
+        return _kind_of(exc)
+
+
+def _kind_of(exc: BaseException) -> tuple[str, str]:
+    """("domain" | "environment" | "error", one line) of what the work raised (exceptions with
+    keyword fields do not unpickle: their text is sent)."""
+    if isinstance(exc, TriageError):
+        return ("environment" if exc.environmental else "domain", str(exc))
+    if isinstance(exc, OSError) and exc.errno in _FULL_OR_READ_ONLY:
+        return ("environment", f"cannot write: {exc.strerror or exc}")
+    if isinstance(exc, MemoryError):
+        return ("error", "ran out of its memory limit (the file expands too far)")
+    return ("error", f"internal error ({type(exc).__name__}); this is a bug: report it")
+
+
+def _failure(kind: str, reason: str) -> IsolatedFailure:
+    return IsolatedFailure(
+        reason, expected=kind in ("domain", "environment"), environmental=kind == "environment"
+    )
 
 
 _PR_SET_PDEATHSIG: Final = 1  # linux/prctl.h
@@ -166,16 +172,5 @@ def _limit_memory(memory_bytes: int) -> None:
 def _in_process(fn: Callable[[], T]) -> T:
     try:
         return fn()
-    except TriageError as exc:
-        raise IsolatedFailure(str(exc), expected=True, environmental=exc.environmental) from None
-    except OSError as exc:
-        if exc.errno in _FULL_OR_READ_ONLY:
-            reason = f"cannot write: {exc.strerror or exc}"
-            raise IsolatedFailure(reason, expected=True, environmental=True) from None
-        raise IsolatedFailure(
-            f"internal error ({type(exc).__name__}); this is a bug: report it"
-        ) from None
-    except Exception as exc:
-        raise IsolatedFailure(
-            f"internal error ({type(exc).__name__}); this is a bug: report it"
-        ) from None
+    except Exception as exc:  # Ctrl-C and SystemExit go up, as they would without isolation
+        raise _failure(*_kind_of(exc)) from None
