@@ -425,7 +425,9 @@ class StateVocabulary:
         )
 
 
-_ROMAN_STAGES: Final = {"I": 1.0, "II": 2.0, "III": 3.0, "IV": 4.0, "V": 5.0}
+_ROMAN_STAGES: Final = {
+    numeral: float(stage) for stage, numeral in enumerate(("I", "II", "III", "IV", "V"), start=1)
+}
 
 
 def _stage(text: str) -> float:
