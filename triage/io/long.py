@@ -730,7 +730,8 @@ def _context_value(
     if limits is not None and not limits.holds(value):
         return None  # a missing-data code (-99, 999) or an impossible value
     if spec.field == "creatinine":  # in the engine's reading of its size (wide.py)
-        value = creatinine_for_engine(value, quantity.unit_text or unit)
+        unit_written = np.array([quantity.unit_text or unit], dtype=object)
+        value = float(creatinine_for_engine(np.array([value]), unit_written)[0])
     return value, qualifier, quantity.text, normalise_unit(quantity.unit_text or unit)
 
 

@@ -1070,9 +1070,11 @@ class _Builder:
         col = self.column("birth_date")
         if col is None:
             return np.full(self.n, np.nan), np.full(self.n, np.nan)
-        periods = self._apply(col, birth_period, object)
-        years = np.array([np.nan if p is None else p[0] for p in periods], dtype=np.float64)
-        months = np.array([np.nan if p is None else p[1] for p in periods], dtype=np.float64)
+
+        def part(index: int) -> Callable[[object], float | None]:
+            return lambda cell: None if (found := birth_period(cell)) is None else found[index]
+
+        years, months = self._floats(col, part(0)), self._floats(col, part(1))
         if (count := int((~np.isnan(years)).sum())) > 0:
             header = self.table.headers.get("birth_date", "birth date")
             self.warnings.append(
@@ -1090,7 +1092,7 @@ class _Builder:
             return np.full(self.n, np.datetime64("NaT"), dtype="datetime64[ns]")
         header = self.table.headers.get(name, name)
         left = leave is not None and bool(leave.any())
-        if leave is not None and left:
+        if left:
             col = col.astype(object)  # a copy: the table's column stays as read
             col[leave] = None
         values, notes = date_column(
@@ -1200,10 +1202,7 @@ class _Builder:
         header_unit = self.table.header_units.get("creatinine", "")
         decimal = self._decimal(col)
         units = self._apply(col, lambda c: parse_quantity(c, decimal).unit_text or header_unit)
-        return np.array(
-            [creatinine_for_engine(v, str(u or "")) for v, u in zip(values, units, strict=True)],
-            dtype=np.float64,
-        )
+        return creatinine_for_engine(values, units)
 
     def _numbers(self, name: str) -> np.ndarray:
         col = self.column(name)
@@ -1313,23 +1312,27 @@ _CREATININE_MG_DL: Final = {"mg/dl": 1.0, "mg/l": 0.1, "mg/100ml": 1.0}
 _CREATININE_UMOL_L: Final = {"umol/l": 1.0, "µmol/l": 1.0, "μmol/l": 1.0, "mmol/l": 1000.0}
 
 
-def creatinine_for_engine(value: float, unit: str) -> float:
-    """A creatinine in the unit written beside it (cell or header) as the engine reads a bare
-    number: mg/dL up to creatinine_mg_dl_max, µmol/L above.  mg/L is divided by ten (9 mg/L, a
-    normal value, was read as 9 mg/dL: an invented kidney failure); a µmol/L value so low that
-    it would read as mg/dL is given in mg/dL; an unknown unit leaves the number as it is."""
-    if value != value:
-        return value
-    key = "".join(unit.lower().split())
+def creatinine_for_engine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """Creatinines (float) in the units written beside them (cell or header; None or "" when
+    none) as the engine reads a bare number: mg/dL up to creatinine_mg_dl_max, µmol/L above.
+    mg/L is divided by ten (9 mg/L, a normal value, was read as 9 mg/dL: an invented kidney
+    failure); a µmol/L value so low that it would read as mg/dL is given in mg/dL; an unknown
+    unit leaves the number as it is.  Worked per distinct unit, not per row."""
+    out = np.asarray(values, dtype=np.float64).copy()
     thresholds = load_thresholds()
     per_mg_dl = thresholds.get("creatinine_umol_per_mg_dl")
-    if key in _CREATININE_MG_DL:
-        mg_dl = value * _CREATININE_MG_DL[key]
-        return mg_dl if mg_dl <= thresholds.get("creatinine_mg_dl_max") else mg_dl * per_mg_dl
-    if key in _CREATININE_UMOL_L:
-        umol = value * _CREATININE_UMOL_L[key]
-        return umol if umol > thresholds.get("creatinine_mg_dl_max") else umol / per_mg_dl
-    return value
+    largest_mg_dl = thresholds.get("creatinine_mg_dl_max")
+    codes, uniques = pd.factorize(pd.Series(units, dtype=object).fillna(""))
+    for code, unit in enumerate(uniques.tolist()):
+        key = "".join(str(unit).lower().split())
+        rows = codes == code
+        if key in _CREATININE_MG_DL:
+            mg_dl = out[rows] * _CREATININE_MG_DL[key]
+            out[rows] = np.where(mg_dl <= largest_mg_dl, mg_dl, mg_dl * per_mg_dl)
+        elif key in _CREATININE_UMOL_L:
+            umol = out[rows] * _CREATININE_UMOL_L[key]
+            out[rows] = np.where(umol > largest_mg_dl, umol, umol / per_mg_dl)
+    return out
 
 
 # Fields whose numbers mean only what the mapping file's codebook says: once its [values.<field>]
