@@ -1071,10 +1071,13 @@ class _Builder:
         if col is None:
             return np.full(self.n, np.nan), np.full(self.n, np.nan)
 
-        def part(index: int) -> Callable[[object], float | None]:
-            return lambda cell: None if (found := birth_period(cell)) is None else found[index]
-
-        years, months = self._floats(col, part(0)), self._floats(col, part(1))
+        found = self.table.distinct(col)
+        periods = [
+            None if isinstance(cell, date) else birth_period(cell)  # a date gives its day
+            for cell in found.uniques
+        ]
+        years = _pick(found.codes, periods, lambda p: math.nan if p is None else p[0], np.float64)
+        months = _pick(found.codes, periods, lambda p: math.nan if p is None else p[1], np.float64)
         if (count := int((~np.isnan(years)).sum())) > 0:
             header = self.table.headers.get("birth_date", "birth date")
             self.warnings.append(
