@@ -402,6 +402,19 @@ def test_pill_traps(text: str) -> None:
         ("Dominal forte", "prothipendyl", "antipsychotic"),
         ("Vogalène 15 mg", "metopimazine", "antiemetic_prokinetic"),
         ("Visanne 2 mg", "progestogen", "neutral"),
+        # combination analgesics and hospital opioids sold under national names
+        ("Codoliprane 1 cp si besoin", "codeine", "opioid"),
+        ("Dafalgan codéine 2 cp", "codeine", "opioid"),
+        ("Co-Efferalgan 500/30", "codeine", "opioid"),
+        ("Talvosilen forte", "codeine", "opioid"),
+        ("Lamaline gélules", "opium", "opioid"),
+        ("Opiumtinktur 5 gtt", "opium", "opioid"),
+        ("Jurnista 8 mg", "hydromorphone", "opioid"),
+        ("Dolantin 50 mg i.v.", "pethidine", "opioid"),
+        ("meperidine PRN", "pethidine", "opioid"),
+        ("Dolosal 100 mg", "pethidine", "opioid"),
+        ("Dipidolor postoperativ", "piritramide", "opioid"),
+        ("Mopral 20 mg", "omeprazole", "other"),
     ],
 )
 def test_national_brands_of_antipsychotics_and_opioids(
@@ -492,3 +505,12 @@ def test_class_entries_carry_the_class_grade_and_a_source() -> None:
 def test_levodopa_brands_in_several_countries_give_the_masking_caution(text: str) -> None:
     # Levodopa lowers prolactin and can hide a raised one (clinical-reference §3.2).
     assert [m.drug.name for m in drug_matcher(load_drugs()).find(text)] == ["levodopa"]
+
+
+@pytest.mark.parametrize(
+    "text", ["Dafalgan 1 g", "Efferalgan 500", "Doliprane 1000", "Paracetamol 1 g"]
+)
+def test_the_plain_brand_of_a_codeine_combination_is_no_opioid(text: str) -> None:
+    """Dafalgan, Efferalgan, Doliprane are paracetamol alone; only their codeine versions
+    (Dafalgan codéine, Codoliprane, Klipal codéine) are opioids."""
+    assert names(text) == [], text
