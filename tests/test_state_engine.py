@@ -624,3 +624,43 @@ def test_advanced_liver_disease_in_other_words(text: str, strength: str | None) 
             d["evidence"] for d in row["factor_details"] if d["code"] == "liver_cirrhosis"
         )
         assert "compensated" not in evidence or text == "Leberfibrose F4", evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cirrhosis, liver transplant 2019",
+        "OLT 2020 for NASH cirrhosis",
+        "Z.n. Lebertransplantation 2018 bei äthyltoxischer Zirrhose",
+        "cirrhose biliaire primitive, greffe hépatique en 2017",
+        "cirrosis por VHC, trasplante hepático 2016",
+        "trapianto di fegato per cirrosi alcolica",
+        "levertransplantatie 2015 wegens cirrose",
+    ],
+)
+def test_the_cirrhosis_a_liver_transplant_replaced_is_no_factor(text: str) -> None:
+    """The cirrhotic liver is gone: prolactin returns toward normal once the graft works."""
+    row = one({**WOMAN, "comments": text, "prolactin": 60})
+    assert "liver_cirrhosis" not in codes(row["factors"]), row["factor_evidence"]
+    assert row["status"] == "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cirrhosis; awaiting liver transplant",
+        "cirrhosis, not listed for liver transplant",
+        "Leberzirrhose; Listung zur Lebertransplantation",
+        "cirrhose - en attente de greffe hépatique",
+        "cirrosis en lista de espera de trasplante hepático",
+        "cirrosi in lista per trapianto di fegato",
+        "levercirrose; op de wachtlijst voor levertransplantatie",
+        "Transplantatzirrhose nach LTx 2010",
+        "recurrent HCV cirrhosis after OLT",
+    ],
+)
+def test_a_cirrhosis_still_there_beside_a_transplant_word_is_a_factor(text: str) -> None:
+    """A transplant only awaited, refused, or a graft that is cirrhotic itself: the cirrhosis
+    is current."""
+    row = one({**WOMAN, "comments": text, "prolactin": 60})
+    assert "liver_cirrhosis" in codes(row["factors"]), row["factor_evidence"]

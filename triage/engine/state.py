@@ -404,8 +404,11 @@ def _kidney(
 def _liver(
     got: _Collected, state: dict[str, Any], evidence: list[tuple[str, Fact]], conflicts: list[str]
 ) -> None:
-    cirrhosis = got.having("liver", "cirrhosis")
-    other = got.having("liver", "other", "disease", "not_cirrhosis")
+    graft = got.having("liver", "transplanted")
+    cirrhosis = got.having("liver", "graft_cirrhosis") or (
+        [] if graft else got.having("liver", "cirrhosis")  # the cirrhosis the graft replaced
+    )
+    other = got.having("liver", "other", "disease", "not_cirrhosis") or graft
     none = got.having("liver", "none")
     suspected = got.having("liver", "cirrhosis_suspected")
     severe = got.having("liver_severe", "encephalopathy", "advanced")
