@@ -571,3 +571,28 @@ def test_a_stopped_batch_leaves_no_unfinished_folder(
         run_batch(inbox, out, TriageRequest(inputs=[], out_dir=out), BatchSettings())
     assert [p.name for p in out.iterdir() if p.name.endswith(".partial")] == []
     assert (inbox / "one.csv").exists() and ledger_rows(inbox) == {}
+
+
+@pytest.mark.parametrize("limit_mb", ["60", "300"])
+def test_a_small_memory_limit_bounds_the_file_not_the_program(
+    tmp_path: Path, limit_mb: str
+) -> None:
+    """--memory-limit is what one file's work may add: the few hundred MB of address space the
+    program holds before reading (pandas, Arrow) once made every file fail with "internal error
+    (ImportError)" or a SQLite "disk I/O error" under a limit of 800 MB."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "small.csv")
+    done = cli("batch", "--inbox", inbox, "--out", out, "--memory-limit", limit_mb)
+    assert done.returncode == 0, done.stderr
+    assert ledger_rows(inbox)["small.csv"][0] == "done"
+    assert "internal error" not in done.stderr and "disk I/O" not in done.stderr
+
+
+def test_running_out_of_address_space_is_not_called_a_bug() -> None:
+    from triage.isolate import _kind_of
+
+    mapped = ImportError("x.so: failed to map segment from shared object")
+    assert _kind_of(mapped)[1].startswith("ran out of its memory limit")
+    assert "bug" not in _kind_of(OSError(12, "Cannot allocate memory"))[1]
+    assert "bug" in _kind_of(ImportError("No module named 'x'"))[1]

@@ -202,6 +202,10 @@ def run_batch(
         raise LockHeldError(f"another run is writing to {out}; nothing done, try later") from None
     try:
         load_knowledge(template.ranges)  # a bad --ranges stops here, once, not once per file
+        if template.history is not None:
+            # imported before the workers are forked: a worker under --memory-limit may not be
+            # able to map a new shared library (SQLAlchemy's) into its address space
+            import triage.history.store  # noqa: F401
         with Ledger(state / LEDGER_NAME, file_mode=file_mode(group)) as ledger:
             work = _Run(inbox, out, template, settings, ledger, now)
             work.on_item = on_item

@@ -21,6 +21,7 @@ import signal
 import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from triage.schema import TriageError
@@ -132,9 +133,24 @@ def _kind_of(exc: BaseException) -> tuple[str, str]:
         return ("environment" if exc.environmental else "domain", str(exc))
     if isinstance(exc, OSError) and exc.errno in _FULL_OR_READ_ONLY:
         return ("environment", f"cannot write: {exc.strerror or exc}")
-    if isinstance(exc, MemoryError):
-        return ("error", "ran out of its memory limit (the file expands too far)")
+    if isinstance(exc, MemoryError) or _out_of_address_space(exc):
+        return (
+            "error",
+            "ran out of its memory limit (the file expands too far, or the limit is too low "
+            "for this machine: see --memory-limit)",
+        )
     return ("error", f"internal error ({type(exc).__name__}); this is a bug: report it")
+
+
+def _out_of_address_space(exc: BaseException) -> bool:
+    """A library that could not be loaded, or memory not mapped, for want of address space (the
+    worker's memory limit): "failed to map segment from shared object", ENOMEM."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:
+        return True
+    text = str(exc).lower()
+    return isinstance(exc, ImportError) and (
+        "failed to map segment" in text or "cannot allocate memory" in text
+    )
 
 
 def _failure(kind: str, reason: str) -> IsolatedFailure:
@@ -161,12 +177,26 @@ def die_with_parent() -> None:
 
 
 def _limit_memory(memory_bytes: int) -> None:
+    """Let the worker map ``memory_bytes`` more address space than it holds when it starts (the
+    interpreter, pandas and Arrow already reserve several hundred MB of it, before any file is
+    read: an absolute limit of 800 MB would fail every file, with SQLite and library loading
+    errors that do not say why)."""
     with contextlib.suppress(ImportError, ValueError, OSError):
         import resource
 
+        wanted = _address_space_in_use() + memory_bytes
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        limit = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _address_space_in_use() -> int:
+    """This process's mapped address space in bytes (Linux: VmSize), 0 where not known."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def _in_process(fn: Callable[[], T]) -> T:

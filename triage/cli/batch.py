@@ -109,7 +109,10 @@ def register(app: typer.Typer) -> None:
                 "--memory-limit",
                 envvar=env("memory_limit"),
                 min=0,
-                help="Memory (MB of address space) one file's triage may use; 0: no limit.",
+                help=(
+                    "Memory (MB of address space) one file's triage may use beyond what the "
+                    "program holds before it starts; 0: no limit."
+                ),
             ),
         ] = DEFAULT_MEMORY_LIMIT_MB,
         ranges: RangesOpt = "default",
