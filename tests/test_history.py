@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -500,3 +501,46 @@ def test_batch_keeps_a_history_beside_its_ledger_and_sees_last_nights_results(
     assert written.loc[0, "trend"] == "rising" and written.loc[0, "previous_ng_ml"] == 30
     with open_history(history_db) as history:
         assert history.counts()["runs"] == 2
+
+
+def test_the_ack_hint_of_an_overdue_result_works_as_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reminder's "acknowledge: prolactin-triage ack R-N --by NAME" names the history it
+    came from: without it the command, typed as shown, failed with "no history given"."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PROLACTIN_TRIAGE_HISTORY", raising=False)
+    urgent = export(tmp_path / "urgent.csv", ["HX040,F,1988-07-07,2026-09-02 10:00,6000,mIU/L,"])
+    calm = export(tmp_path / "calm.csv", ["HX041,M,1975-01-20,2026-09-03 09:30,10,ng/mL,"])
+    triage(tmp_path, "o1", [urgent], "my history.db")  # relative, with a space
+    late = triage(tmp_path, "o2", [calm], "my history.db", now=T0 + timedelta(hours=13))
+    hint = late.urgent[0].split("acknowledge: ")[1]
+    argv = shlex.split(hint.replace("NAME", "'A. Biochemist'"))
+    assert argv[0] == "prolactin-triage"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "triage", *argv[1:]],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k != "PROLACTIN_TRIAGE_HISTORY"},
+    )
+    assert done.returncode == 0, done.stderr
+    after = triage(tmp_path, "o3", [calm], "my history.db", now=T0 + timedelta(hours=14))
+    assert after.urgent == []
+
+
+@pytest.mark.parametrize(
+    ("location", "shown"),
+    [
+        ("postgresql://lab:s3cret@db.example/history", "postgresql://lab:***@db.example/history"),
+        ("postgresql://lab@db.example/history", "postgresql://lab@db.example/history"),
+        ("/var/lib/triage/history.db", "/var/lib/triage/history.db"),
+    ],
+)
+def test_the_ack_hint_never_shows_a_password(location: str, shown: str) -> None:
+    from triage.urgent import ack_location
+
+    assert ack_location(location) == shown

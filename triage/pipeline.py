@@ -50,7 +50,13 @@ from triage.schema import (
     NoUsableInputError,
     Rejected,
 )
-from triage.urgent import URGENT_TXT, overdue_lines, urgent_lines, urgent_text
+from triage.urgent import (
+    URGENT_TXT,
+    ack_location,
+    overdue_lines,
+    urgent_lines,
+    urgent_text,
+)
 
 log = logging.getLogger("triage")
 
@@ -232,7 +238,7 @@ def overdue_reminders(request: TriageRequest, now: datetime | None = None) -> li
     options = request.output_options
     if options.redact and len(rows):
         rows = Redactor.for_run(options.redact_key).redact_results(rows)
-    return overdue_lines(rows)
+    return overdue_lines(rows, ack_location(request.history.location))
 
 
 def run_meta(knowledge: Knowledge, generated_at: datetime, inputs: list[InputSummary]) -> RunMeta:
@@ -387,7 +393,8 @@ def _run(
         urgent = urgent_lines(session.urgent_rows_as_written(), where)
         if recorder is not None and request.remind_overdue:  # earlier, unacknowledged
             overdue = recorder.overdue(generated_at, knowledge.thresholds)
-            urgent += overdue_lines(session.as_written(overdue))
+            location = ack_location(request.history.location) if request.history else None
+            urgent += overdue_lines(session.as_written(overdue), location)
         header = f"{TOOL_NAME} {__version__}, {generated_at:%Y-%m-%d %H:%M} UTC: urgent results"
         written = session.finish(
             rejected,

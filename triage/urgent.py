@@ -9,6 +9,7 @@ the report is.  The list is built from the results as written (redacted under ``
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -99,6 +100,18 @@ def urgent_lines(results: pd.DataFrame, report: Path | str) -> list[str]:
     return lines
 
 
+def ack_location(location: str) -> str:
+    """A history location as the ``ack`` hint gives it: a file as an absolute path (the command
+    may be typed in another folder), a database URL without its password."""
+    if "://" not in location:
+        return str(Path(location).expanduser().absolute())
+    scheme, _, rest = location.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if at and ":" in credentials:
+        return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
+    return location
+
+
 def _where(row: pd.Series) -> str:
     """Where the result was read: "<file> row <n>", with the sheet of a workbook ("<file>
     sheet 'X' row <n>": a workbook's sheets may all hold results, each with its own row 2)."""
@@ -116,9 +129,11 @@ def urgent_text(lines: Sequence[str], *, header: str) -> str:
 OVERDUE_MARK: Final = "NOT YET ACKNOWLEDGED"
 
 
-def overdue_lines(results: pd.DataFrame) -> list[str]:
+def overdue_lines(results: pd.DataFrame, history: str | None = None) -> list[str]:
     """Urgent results of earlier runs nobody has acknowledged (the history's ``results`` rows:
-    ``id``, ``recorded_at``): listed again in every run until ``prolactin-triage ack``."""
+    ``id``, ``recorded_at``): listed again in every run until ``prolactin-triage ack``.
+    ``history``: where the history is, as the ack command needs it (``ack_location``)."""
+    where = f" --history {shlex.quote(history)}" if history else ""
     lines = []
     for _, row in results.iterrows():
         when = row.get("recorded_at")
@@ -129,6 +144,6 @@ def overdue_lines(results: pd.DataFrame) -> list[str]:
             f" | prolactin {_value(row)}"
             f" | {OVERDUE_MARK}: reported {reported} as result R-{_text(row.get('id'))}"
             f" | {_where(row)}"
-            f" | acknowledge: prolactin-triage ack R-{_text(row.get('id'))} --by NAME"
+            f" | acknowledge: prolactin-triage ack R-{_text(row.get('id'))} --by NAME{where}"
         )
     return lines
