@@ -544,3 +544,21 @@ def test_the_ack_hint_never_shows_a_password(location: str, shown: str) -> None:
     from triage.urgent import ack_location
 
     assert ack_location(location) == shown
+
+
+def test_an_acknowledged_urgent_result_sent_again_is_listed_as_already_told(
+    tmp_path: Path, history_url: str
+) -> None:
+    """A cumulative export sends last week's urgent result again: it stays on the urgent list
+    (never hidden) but says it was already communicated, and by whom, so nobody phones twice."""
+    row = "HX050,F,1988-07-07,2026-09-02 10:00,6000,mIU/L,"
+    first = triage(tmp_path, "o1", [export(tmp_path / "week1.csv", [row])], history_url)
+    result_id = parse_result_id(first.urgent[0].split("| result ")[1].split(" |")[0])
+    assert "ALREADY ACKNOWLEDGED" not in first.urgent[0]
+    with open_history(history_url) as history:
+        history.acknowledge(result_id, by="A. Biochemist", told="Dr Ward", note="", at=T0)
+    calm = "HX051,M,1975-01-20,2026-09-08 09:30,10,ng/mL,"
+    again = triage(tmp_path, "o2", [export(tmp_path / "cumulative.csv", [row, calm])], history_url)
+    assert len(again.urgent) == 1
+    assert "ALREADY ACKNOWLEDGED: told Dr Ward by A. Biochemist" in again.urgent[0]
+    assert "ALREADY ACKNOWLEDGED" in (tmp_path / "o2" / "urgent.txt").read_text(encoding="utf-8")

@@ -96,8 +96,19 @@ def urgent_lines(results: pd.DataFrame, report: Path | str) -> list[str]:
             f" | {where}"
             f"{_result_ref(row)}"
             f" | report {report}"
+            f"{_acknowledged(row)}"
         )
     return lines
+
+
+ACKNOWLEDGED_MARK: Final = "ALREADY ACKNOWLEDGED: "
+
+
+def _acknowledged(row: pd.Series) -> str:
+    """' | ALREADY ACKNOWLEDGED: communicated by ...' for a result the history holds as told
+    (a cumulative export sends it again): still listed, never hidden, but nobody phones twice."""
+    said = _text(row.get("acknowledged"))
+    return f" | {ACKNOWLEDGED_MARK}{said}" if said != _MISSING else ""
 
 
 def ack_location(location: str) -> str:

@@ -50,7 +50,11 @@ def urgent(lines: Sequence[str]) -> None:
     not exit statuses)."""
     if not lines:
         return
-    print(f"{PROG}: {len(lines)} URGENT result(s):", file=sys.stderr)
+    from triage.urgent import ACKNOWLEDGED_MARK
+
+    told = sum(ACKNOWLEDGED_MARK in line for line in lines)
+    already = f" ({told} already acknowledged)" if told else ""
+    print(f"{PROG}: {len(lines)} URGENT result(s){already}:", file=sys.stderr)
     for line in lines:
         print(line, file=sys.stderr)
 
