@@ -194,6 +194,58 @@ def test_macroprolactin_variants() -> None:
     assert factors(in_text)["macroprolactinemia"]["strength"] == "likely"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "macroprolactin positive",
+        "Makroprolaktin nachgewiesen",
+        "présence de macroprolactine",
+        "macroprolactina positiva",
+        "macroprolattina presente",
+        "macroprolactine aangetoond",
+    ],
+)
+def test_a_written_positive_macroprolactin_screen_explains(text: str) -> None:
+    row = one({**WOMAN, "prolactin": 90, "comments": text})
+    assert factors(row)["macroprolactinemia"]["strength"] == "likely", text
+    assert "macroprolactin_screen" not in row["suggestions"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "macroprolactin screen negative",
+        "no macroprolactin detected",
+        "Makroprolaktin nicht nachweisbar",
+        "kein Makroprolaktin",
+        "absence de macroprolactine",
+        "macroprolactina: negativo",
+        "macroprolattina assente",
+        "geen macroprolactine aangetoond",
+    ],
+)
+def test_a_written_negative_macroprolactin_screen_is_not_asked_again(text: str) -> None:
+    """The screen was done on this sample and found none: the rise is monomeric, nothing is
+    explained by macroprolactin and the screen is not suggested again."""
+    row = one({**WOMAN, "prolactin": 90, "comments": text})
+    assert "macroprolactinemia" not in factors(row), text
+    assert "macroprolactin_screen" not in row["suggestions"], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no macroprolactin screen done",
+        "keine Makroprolaktin-Bestimmung gemacht",
+        "macroprolactin negative in 2019",
+        "macroprolactin screen requested",
+    ],
+)
+def test_a_screen_not_done_or_of_an_earlier_sample_is_still_asked_for(text: str) -> None:
+    row = one({**WOMAN, "prolactin": 90, "comments": text})
+    assert "macroprolactin_screen" in row["suggestions"], text
+
+
 def test_macroprolactin_screen_only_below_its_limit_and_before_imaging() -> None:
     assert "macroprolactin_screen" in one({**WOMAN, "prolactin": 249})["suggestions"]
     assert "macroprolactin_screen" not in one({**WOMAN, "prolactin": 250})["suggestions"]

@@ -453,8 +453,9 @@ def macroprolactin_screen(s: Situation) -> str | None:
         # and easily blamed: clinical-reference §1.4, so the screen still comes first)
     if ctx.num("macroprolactin_recovery_pct") is not None or ctx.monomeric_ng == ctx.monomeric_ng:
         return None
-    if ctx.has("macroprolactin_present") and not ctx.has("macroprolactin_past"):
-        return None  # this sample's macroprolactin is known (an earlier sample's is not)
+    screened = ctx.has("macroprolactin_present") or ctx.has("macroprolactin_absent")
+    if screened and not ctx.has("macroprolactin_past"):
+        return None  # this sample's screen is known, found or not (an earlier sample's is not)
     if explained(s.findings, s.labels) and s.pituitary_reason is None:
         return None  # a likely non-pituitary cause and no imaging planned: treat that first
     limit = ctx.t("macroprolactin_screen_max_ng_ml")
