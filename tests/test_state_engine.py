@@ -664,3 +664,40 @@ def test_a_cirrhosis_still_there_beside_a_transplant_word_is_a_factor(text: str)
     is current."""
     row = one({**WOMAN, "comments": text, "prolactin": 60})
     assert "liver_cirrhosis" in codes(row["factors"]), row["factor_evidence"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "grossesse il y a 6 mois",
+        "Schwangerschaft vor 6 Monaten",
+        "Schwangerschaft vor einem Jahr",
+        "embarazo hace 1 año",
+        "gravidanza 6 mesi fa",
+        "zwangerschap 2 maanden geleden",
+        "pregnancy 6 months ago",
+        "pregnancy a year ago",
+        "Stillen vor 6 Monaten",
+        "lactancia materna hace 1 año",
+        "allattamento 8 mesi fa",
+    ],
+)
+def test_a_pregnancy_or_breastfeeding_months_ago_is_over(text: str) -> None:
+    """Months or a year ago is the past: judged against the woman's own interval (it was
+    judged against the pregnancy or breastfeeding one: a false normal)."""
+    row = one({**WOMAN, "comments": text, "prolactin": 80})
+    assert row["status"] == "high", text
+    assert row["reference_stratum"].endswith("adult_female"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "breastfeeding started 6 months ago",
+        "Stillen begonnen vor 6 Monaten",
+        "allaitement commencé il y a 6 mois",
+    ],
+)
+def test_a_state_that_began_months_ago_is_current(text: str) -> None:
+    row = one({**WOMAN, "comments": text, "prolactin": 80})
+    assert row["status"] == "normal", text

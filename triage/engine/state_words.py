@@ -82,6 +82,7 @@ class _Concept:
     number: str
     own: bool = False  # the patient's own current state: another person or a plan says nothing
     ckd_stage: int | None = None  # the CKD stage the words mean by definition ("end-stage")
+    event: bool = False  # an event (a loss): months ago is recent, not past history
 
     def reads(self, column: str) -> bool:
         return (not self.only or column in self.only) and column not in self.skip
@@ -160,6 +161,10 @@ class StateVocabulary:
         self._past_after = tuple(
             _compile([f"^(?P<gap>{past_gap}}}?)(?:{p})"], source, "history.after")
             for p in (*history.get("after", []), history.get("adjacent_year", "(?!)"))
+        )
+        self._past_after_months = tuple(
+            _compile([f"^(?P<gap>{past_gap}}}?)(?:{p})"], source, "history.after_months")
+            for p in history.get("after_months", [])
         )
         self._current = _compile(history.get("current", []), source, "history.current")
         self._past_words = int(history.get("after_window_words", 0))
@@ -308,7 +313,7 @@ class StateVocabulary:
         tail = tail_match.group(0) if tail_match else ""
         if concept.own and self._not_own(tail, rest):
             return ()  # "partner pregnant", "pregnant colleague", "plans to breastfeed"
-        if concept.past is not None and self._is_past(tail, rest):
+        if concept.past is not None and self._is_past(tail, rest, event=concept.event):
             return concept.past
         if self._negation_answer.match(rest):
             return concept.negated or ()  # "dialyse : non", "dialysis? no": a form's answer
@@ -339,7 +344,7 @@ class StateVocabulary:
             or self._planned_after.match(rest)
         )
 
-    def _is_past(self, tail: str, rest: str) -> bool:
+    def _is_past(self, tail: str, rest: str, *, event: bool = False) -> bool:
         """Written as past history: a history word before the match ("antécédent de", "h/o",
         "Z.n.", "pregressa") or a past year / date / "years ago" after it ("bis 2020", "(2019)",
         "en 2023", "fino al 2021"), and no "current" or "since" word in between; or ended a
@@ -351,7 +356,8 @@ class StateVocabulary:
             return False
         if self._past_before.search(tail):
             return True
-        for pattern in self._past_after:
+        months = () if event else self._past_after_months  # an event months ago is recent
+        for pattern in (*self._past_after, *months):
             found = pattern.match(rest)
             if found is None or self._current.search(found.group("gap")):
                 continue
@@ -422,6 +428,7 @@ class StateVocabulary:
             number=str(body.get("number", "")),
             own=bool(body.get("own", False)),
             ckd_stage=int(body["ckd_stage"]) if "ckd_stage" in body else None,
+            event=bool(body.get("event", False)),
         )
 
 
