@@ -1486,6 +1486,28 @@ def test_a_remnant_or_a_growing_lesion_is_judged_at_its_size_now() -> None:
 
 
 @pytest.mark.parametrize(
+    "note",
+    [
+        "Adenom 13 mm (Vorbefund 2019: 9 mm)",
+        "adénome 13 mm (8 mm en 2019)",
+        "adenoma 13 mm, previously 9 mm (2019)",
+        "adenoma 13 mm, previously 9 mm",
+        "MRT 03/2025: Adenom 13 mm; MRT 2019: 9 mm",
+        "Adenom 13 mm (zuvor 9 mm)",
+        "adenoma 13 mm (prima 9 mm)",
+        "adenoma de 13 mm (antes 9 mm)",
+        "adenoom 9 mm in 2019, nu 13 mm",
+    ],
+)
+def test_an_earlier_size_written_after_the_current_one_is_not_the_lesion_now(note: str) -> None:
+    """The size dated last, or the one not marked earlier, is the lesion now: 13 mm is a
+    macroadenoma (it was judged at the earlier 9 mm, a microadenoma, when the earlier size came
+    last with its year)."""
+    row = one({**MAN, "prolactin": 60, "pituitary_lesion": note})
+    assert "stalk_effect" in row["factors"], note
+
+
+@pytest.mark.parametrize(
     ("note", "cause"),
     [("Hashimoto, euthyreot unter L-Thyroxin", False),
      ("hypothyroïdie substituée, TSH normale", False),

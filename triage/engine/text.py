@@ -9,6 +9,7 @@ of 100,000 rows with a few hundred distinct notes costs a few hundred regex runs
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 import unicodedata
@@ -36,6 +37,7 @@ _CLAUSE_SPLIT = re.compile(
     r"[;\n|]|,(?!\d)|\.(?!\d)|\b(?:but|aber|jedoch|mais|pero|però|maar)\b", re.IGNORECASE
 )
 _QUOTE_SPLIT = re.compile(r"[;\n|]")
+_SIZE_PART_END = re.compile(r"[;()\[\]\n]|,(?!\d)")  # the parts of a note that date a size
 _YEAR = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?![\d./-]?\d)")  # a year written in a note
 _CASE_SENSITIVE_PART = "(?-i:"
 _WORD = re.compile(r"[^\W\d_]+")
@@ -116,6 +118,7 @@ class CueBook:
         size = require_table(spec, "lesion_size", source)
         self._size_pattern = _compile([str(size.get("pattern", ""))], source, "lesion_size")
         self._size_units = {str(k).lower(): float(v) for k, v in size.get("units", {}).items()}
+        self._size_earlier = _compile([str(size.get("earlier", "(?!)"))], source, "lesion_size")
         times = spec.get("times", {})
         self._times = {
             str(kind): _compile([str(pattern)], source, f"times.{kind}")
@@ -167,16 +170,31 @@ class CueBook:
 
     def lesion_size_mm(self, text: str) -> float | None:
         """The size written in `text` ("2.4 cm", "32 mm", "4,5 cm", "45 x 38 mm": the largest
-        dimension), in millimetres: the first, or the last of sizes written with their years
-        ("8 mm en 2019, 14 mm en 2025": the lesion now).  The pattern's last group is the unit,
-        the groups before it the numbers."""
+        dimension), in millimetres: of several, the lesion now ("8 mm en 2019, 14 mm en 2025":
+        14; "Adenom 13 mm (Vorbefund 2019: 9 mm)": 13).  Each size is dated by a year in its
+        own part of the text (between brackets, semicolons and commas); one without a year is
+        the current one unless an `earlier` word marks it; the latest wins, the first on a tie.
+        The pattern's last group is the unit, the groups before it the numbers."""
         sizes = list(self._size_pattern.finditer(text))
         if not sizes:
             return None
-        found = sizes[-1] if len(sizes) > 1 and _YEAR.search(text) else sizes[0]
+        found = sizes[0]
+        if len(sizes) > 1:
+            found = max(sizes, key=lambda m: self._size_when(text, m.start()))
         *numbers, unit = found.groups()
         largest = max(float(n.replace(",", ".")) for n in numbers if n)
         return largest * self._size_units.get(unit.lower(), float("nan"))
+
+    def _size_when(self, text: str, at: int) -> float:
+        """When the size at `at` was measured, to order sizes: its part's year, else now (inf),
+        or long ago (-inf) when an `earlier` word marks that part."""
+        begin = max([0] + [m.end() for m in _SIZE_PART_END.finditer(text, 0, at)])
+        after = _SIZE_PART_END.search(text, at)
+        part = text[begin : after.start() if after else len(text)]
+        years = [int(y) for y in _YEAR.findall(part)]
+        if years:
+            return float(max(years))
+        return -math.inf if self._size_earlier.search(part) else math.inf
 
     def clock_time(self, kind: str, text: str) -> tuple[int, int] | None:
         """(hour, minute) of the first `kind` time ("seizure", "sample") written in `text`."""
