@@ -246,6 +246,26 @@ def test_a_screen_not_done_or_of_an_earlier_sample_is_still_asked_for(text: str)
     assert "macroprolactin_screen" in row["suggestions"], text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "V.a. Makroprolaktinämie",
+        "?macroprolactinaemia",
+        "suspected macroprolactinaemia",
+        "suspicion de macroprolactinémie",
+        "posible macroprolactinemia",
+        "sospetta macroprolattinemia",
+        "verdenking macroprolactinemie",
+        "DD: Makroprolaktinämie",
+    ],
+)
+def test_a_suspected_macroprolactinaemia_asks_for_the_screen(text: str) -> None:
+    """A suspicion is the question the PEG screen answers, not its result (it was read as
+    "macroprolactin likely": routine, and no screen)."""
+    row = one({**WOMAN, "prolactin": 90, "comments": text})
+    assert "macroprolactin_screen" in row["suggestions"], text
+
+
 def test_macroprolactin_screen_only_below_its_limit_and_before_imaging() -> None:
     assert "macroprolactin_screen" in one({**WOMAN, "prolactin": 249})["suggestions"]
     assert "macroprolactin_screen" not in one({**WOMAN, "prolactin": 250})["suggestions"]
@@ -1523,3 +1543,28 @@ def test_hypothyroidism_written_in_a_note(note: str, cause: bool) -> None:
     row = one({**WOMAN, "prolactin": 45, "comments": note})
     assert ("hypothyroidism" in row["factors"]) == cause, note
     assert "check_tsh" in row["suggestions"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "text"),
+    [
+        ("comments", "Ausschluss Hypophysenadenom"),
+        ("comments", "zum Ausschluss eines Prolaktinoms"),
+        ("comments", "descartar prolactinoma"),
+        ("comments", "adénome à éliminer"),
+        ("comments", "r/o prolactinoma"),
+        ("comments", "rule out pituitary adenoma"),
+        ("comments", "escludere adenoma ipofisario"),
+        ("comments", "uitsluiten hypofyseadenoom"),
+        ("symptoms", "Ausschluss Gesichtsfeldeinschränkung"),
+        ("symptoms", "r/o visual field defect"),
+        ("symptoms", "hémianopsie à éliminer"),
+    ],
+)
+def test_what_a_work_up_is_to_rule_out_is_not_a_finding(cell: str, text: str) -> None:
+    """'Rule out X' asks a question: X is not a known lesion or a red flag (it made a false
+    urgent, and dropped the macroprolactin screen for an invented known lesion)."""
+    row = one({**MAN, "prolactin": 40, cell: text})
+    assert row["priority"] != "urgent", text
+    assert "known_pituitary_lesion" not in row["factors"], text
+    assert "red_flag" not in str(row["factor_evidence"]), text
