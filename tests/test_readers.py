@@ -2211,14 +2211,26 @@ def test_percent_cells_stored_as_fractions_are_percentages(tmp_path: Path) -> No
     book.save(path)
     result = read(path)
     assert result.frame["macroprolactin_recovery_pct"].tolist() == pytest.approx([35.0, 80.0])
-    assert any("holds fractions" in w for w in result.summary.warnings)
+    assert any("read as fractions" in w for w in result.summary.warnings)
     written = tmp_path / "pct.csv"
     written.write_text(
         "MRN,Sex,Prolactin (ng/mL),PEG recovery\nA,F,120,35%\nB,F,60,0.8%\n", encoding="utf-8"
     )
     as_written = read(written)
     assert as_written.frame["macroprolactin_recovery_pct"].tolist() == pytest.approx([35.0, 0.8])
-    assert not any("holds fractions" in w for w in as_written.summary.warnings)
+    assert not any("read as fractions" in w for w in as_written.summary.warnings)
+    # a fraction among percentages: 0.85 is 85%, not 0.85% (a false macroprolactin)
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(
+        'MRN,Sex,Prolactin (ng/mL),PEG recovery\nA,F,90,0.85\nB,F,90,"0,85"\nC,M,90,1.0\n'
+        "D,F,90,85\nE,F,90,35\n",
+        encoding="utf-8",
+    )
+    both = read(mixed)
+    assert both.frame["macroprolactin_recovery_pct"].tolist() == pytest.approx(
+        [85.0, 85.0, 100.0, 85.0, 35.0]
+    )
+    assert any("3 value(s) between 0 and 1 read as fractions" in w for w in both.summary.warnings)
 
 
 @pytest.mark.parametrize(("header", "warned"), [("Sexo", True), ("Sex", False)])

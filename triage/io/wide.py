@@ -1226,23 +1226,30 @@ class _Builder:
         return recovery
 
     def _percents(self, name: str) -> np.ndarray:
-        """A column of percentages.  One whose every number lies between 0 and 1, none written
-        with '%', holds fractions (a spreadsheet's percent cells are fractions shown as
-        percentages: 0.35 shows as 35%): they are read as percentages, and the run says so."""
+        """A column of percentages.  A number above 0 and at most 1 not written with '%' is a
+        fraction (a spreadsheet's percent cells are fractions shown as percentages: 0.35 shows
+        as 35%; no PEG recovery or macroprolactin share is 1% or less): read as a percentage,
+        and the run says so.  Also in a column whose other cells are percentages ("85" beside
+        "0,85": it was read as 0.85%, a false macroprolactin)."""
         values = self._numbers(name)
         col = self.column(name)
-        known = values[~np.isnan(values)]
-        if col is None or not known.size or known.max() > 1 or known.max() <= 0 or known.min() < 0:
+        if col is None:
             return values
         found = self.table.distinct(col)
-        if any(isinstance(u, str) and "%" in u for u in found.uniques):
+        written = np.array(
+            [isinstance(u, str) and "%" in u for u in found.uniques], dtype=np.bool_
+        )[found.codes]
+        fraction = (values > 0) & (values <= 1) & ~written
+        count = int(fraction.sum())
+        if not count:
             return values
         header = self.table.headers.get(name, name)
         self.warnings.append(
-            f"column {header!r} holds fractions (every value between 0 and 1, as a "
-            "spreadsheet's percent cells are stored): read as percentages (0.35 = 35%)"
+            f"column {header!r}: {count} value(s) between 0 and 1 read as fractions, as a "
+            "spreadsheet's percent cells are stored (0.35 = 35%)"
         )
-        return values * PERCENT_FULL
+        out: np.ndarray = np.where(fraction, values * PERCENT_FULL, values)
+        return out
 
     def _monomeric(self) -> np.ndarray:
         col = self.column("monomeric_prolactin")
