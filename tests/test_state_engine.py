@@ -701,3 +701,24 @@ def test_a_pregnancy_or_breastfeeding_months_ago_is_over(text: str) -> None:
 def test_a_state_that_began_months_ago_is_current(text: str) -> None:
     row = one({**WOMAN, "comments": text, "prolactin": 80})
     assert row["status"] == "normal", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3 days postpartum, not breastfeeding",
+        "post-partum J3, pas d'allaitement",
+        "accouchement il y a 3 jours, biberon",
+        "parto hace 3 días, lactancia artificial",
+        "parto 3 giorni fa, allattamento artificiale",
+        "kraamperiode dag 3, flesvoeding",
+        "Entbindung vor 3 Tagen, Abstillen",
+        "Wochenbett Tag 3, nicht stillend",
+    ],
+)
+def test_the_first_days_after_delivery_explain_a_rise_without_feeding(text: str) -> None:
+    """In the first week after delivery prolactin is still raised without breastfeeding: a
+    delivery dated in days in any language (it was a suspected prolactinoma and an MRI)."""
+    row = one({**WOMAN, "comments": text, "prolactin": 150})
+    assert "prolactinoma_suspected" not in codes(row["factors"]), text
+    assert "pituitary_mri" not in codes(row["suggestions"]), text
