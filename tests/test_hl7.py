@@ -352,6 +352,30 @@ def test_a_note_typed_on_several_lines_is_read_whole(tmp_path: Path, end: str) -
     assert "medication:antipsychotic" in factor_codes(by_patient(report, "Q1"))
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize(
+    "line", ["MRI: macroadenoma 35 mm", "MRT: Makroadenom 35 mm", "RMN: macroadenoma de 35 mm"]
+)
+def test_a_note_line_that_starts_like_a_segment_name_is_still_the_note(
+    tmp_path: Path, end: str, line: str
+) -> None:
+    """A segment's name is followed by the field separator: "MRI: macroadenoma 35 mm" on a
+    note's second line is its text (it was taken for a segment "MRI" and dropped, losing the
+    macroadenoma)."""
+    segments = [
+        "MSH|^~\\&|A|B|C|D|20260310||ORU^R01|1|P|2.5.1",
+        "PID|1||Q2||Roe^Ann||19900101|F",
+        "OBR|1||S2|PRL|||20260309",
+        "OBX|1|NM|2842-3^Prolaktin^LN||60|ng/mL|4.8-23.3|H|||F",
+        "NTE|1|P|Klinik:",
+        line,
+    ]
+    path = tmp_path / "oru.hl7"
+    path.write_bytes((end.join(segments) + end).encode("utf-8"))
+    report, _, _ = run(path, tmp_path / "out")
+    assert "stalk_effect" in factor_codes(by_patient(report, "Q2"))
+
+
 @pytest.mark.parametrize(
     ("field", "unit"), [("27^mIU/L^99LAB", "mIU/L"), ("mIU/L^milli-IU per litre^UCUM", "mIU/L")]
 )

@@ -98,8 +98,7 @@ _BATCH: Final = frozenset({"FHS", "BHS", "BTS", "FTS"})
 _MLLP: Final = str.maketrans("", "", "\x0b\x1c")
 _SEGMENT_ENDS: Final = re.compile(r"\r\n|\r|\n")
 _SEGMENT_ID: Final = re.compile(r"[A-Z][A-Z0-9]{2}\Z")
-_SEGMENT_START: Final = re.compile(r"[A-Z][A-Z0-9]{2}[^\w\s]")
-_IN_FIELD_BREAK: Final = re.compile(r"(?<!\r)\n(?![A-Z][A-Z0-9]{2}[^\w\s]|\s*\Z)")
+_HEADER_SEPARATOR: Final = re.compile(r"(?:MSH|FHS|BHS)([^\w\s])")
 _TS: Final = re.compile(
     r"(\d{4})(\d{2})?(\d{2})?(?:(\d{2})(\d{2})?(\d{2})?(?:\.\d{1,4})?)?(?:[+-]\d{4})?\Z"
 )
@@ -146,12 +145,18 @@ def _segments(text: str) -> list[tuple[int, str]]:
     of its own that no one reads; so too, whatever the line ends, a line after a note (NTE)
     that starts with no segment name."""
     text = text.translate(_MLLP)
+    # a segment's name is followed by the file's field separator (MSH-1, "|"): a note line
+    # "MRI: macroadenoma 35 mm" or "HCG: 850" is no segment
+    header = _HEADER_SEPARATOR.search(text)
+    sep = re.escape(header.group(1) if header else "|")
+    start = re.compile(rf"[A-Z][A-Z0-9]{{2}}{sep}")
     if "\r" in text.replace("\r\n", ""):
-        text = _IN_FIELD_BREAK.sub(" ", text)
+        in_field = re.compile(rf"(?<!\r)\n(?![A-Z][A-Z0-9]{{2}}{sep}|\s*\Z)")
+        text = in_field.sub(" ", text)
     found = (s.strip(" \t\x00") for s in _SEGMENT_ENDS.split(text))
     segments: list[tuple[int, str]] = []
     for number, segment in enumerate((s for s in found if s), start=1):
-        if segments and segments[-1][1].startswith("NTE") and not _SEGMENT_START.match(segment):
+        if segments and segments[-1][1].startswith("NTE") and not start.match(segment):
             # a note typed on several lines in a file whose segments end in line feeds
             segments[-1] = (segments[-1][0], f"{segments[-1][1]} {segment}")
         else:
