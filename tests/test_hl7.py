@@ -377,6 +377,36 @@ def test_a_note_line_that_starts_like_a_segment_name_is_still_the_note(
 
 
 @pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("NTE|1|P|Kopfschmerzen & Gesichtsfeldausfall bitemporal", "prolactinoma_suspected"),
+        ("NTE|1|P|Amenorrhoe & SS 30. Woche", "pregnancy"),
+        (
+            "OBR|1||S3|PRL|||20260309||||||Amenorrhoe & Haloperidol 5 mg",
+            "medication:antipsychotic",
+        ),
+    ],
+)
+def test_an_unescaped_ampersand_in_a_note_keeps_the_rest_of_it(
+    tmp_path: Path, note: str, code: str
+) -> None:
+    """A note's "&" written as such (not \\T\\) is the note's own: it cut off the visual field
+    defect, the pregnancy or the drug after it."""
+    obr = note if note.startswith("OBR") else "OBR|1||S3|PRL|||20260309"
+    segments = [
+        "MSH|^~\\&|A|B|C|D|20260310||ORU^R01|1|P|2.5.1",
+        "PID|1||Q3||Roe^Ann||19900101|F",
+        obr,
+        "OBX|1|NM|2842-3^Prolaktin^LN||150|ng/mL|4.8-23.3|H|||F",
+        *([] if note.startswith("OBR") else [note]),
+    ]
+    path = tmp_path / "oru.hl7"
+    path.write_bytes(("\r".join(segments) + "\r").encode("utf-8"))
+    report, _, _ = run(path, tmp_path / "out")
+    assert code in factor_codes(by_patient(report, "Q3"))
+
+
+@pytest.mark.parametrize(
     ("field", "unit"), [("27^mIU/L^99LAB", "mIU/L"), ("mIU/L^milli-IU per litre^UCUM", "mIU/L")]
 )
 def test_a_local_unit_code_gives_way_to_the_units_text(

@@ -537,7 +537,8 @@ def _field(
     repeat: int | None = 1,
 ) -> str:
     """Field ``number`` of ``segment`` unescaped: its first repetition (``repeat`` None: all,
-    joined by "; ") and its ``component`` (None: the components joined by spaces)."""
+    joined by "; ") and its ``component`` (None: the components joined by spaces, each with its
+    subcomponent separators kept as written)."""
     if number >= len(segment):
         return ""
     raw = str(segment[number])
@@ -550,7 +551,9 @@ def _field(
     for rep in chosen:
         comps = rep.split(seps[3]) if seps[3] else [rep]
         if component is None:
-            parts = [_unescape(message, c.split(seps[4])[0] if seps[4:] else c) for c in comps]
+            # whole text: an "&" the sender did not escape ("Kopfschmerzen & Gesichtsfeldausfall")
+            # is the text's own, not a subcomponent break that drops the rest
+            parts = [_unescape(message, c) for c in comps]
             text = " ".join(p.strip() for p in parts if p.strip())
         elif component - 1 < len(comps):
             comp = comps[component - 1]
