@@ -722,3 +722,14 @@ def test_the_first_days_after_delivery_explain_a_rise_without_feeding(text: str)
     row = one({**WOMAN, "comments": text, "prolactin": 150})
     assert "prolactinoma_suspected" not in codes(row["factors"]), text
     assert "pituitary_mri" not in codes(row["suggestions"]), text
+
+
+@pytest.mark.parametrize("hcg", ["positive", "850 IU/L", "hCG positiv"])
+def test_a_positive_hcg_in_a_man_is_never_a_pregnancy(hcg: str) -> None:
+    """A man's raised prolactin is judged against the men's interval: a positive hCG made it
+    indeterminate against the pregnancy one (and an hCG-secreting tumour is said)."""
+    row = one({"sex": "M", "age_years": 40, "unit": "ng/mL", "prolactin": 150, "hcg": hcg,
+               "hcg_positive": True})  # fmt: skip
+    assert row["status"] == "high"
+    assert "pregnancy" not in codes(row["factors"])
+    assert "hCG-secreting tumour" in row["reference_note"]

@@ -159,14 +159,18 @@ class _Collected:
 def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
     """One state from the facts of a row's cells and its numbers, sex and age."""
     got = _Collected()
+    male_hcg = row.hcg_positive is True and row.sex == "M"  # never a pregnancy
     for fact in cells:
+        if row.sex == "M" and fact.column == "hcg" and fact.value == "yes":
+            male_hcg = True  # the hCG column's own words ("positive", "850 IU/L")
+            continue
         got.add(fact)
     if row.gestational_weeks is not None and row.gestational_weeks > 0:
         weeks = row.gestational_weeks
         got.add(Fact("gestation", "", "gestational_weeks", f"{weeks:g}", weeks))
         got.add(Fact("pregnancy", "yes", "gestational_weeks", f"{weeks:g}"))
         got.add(Fact("explicit", "yes", "gestational_weeks", f"{weeks:g}"))
-    if row.hcg_positive is True:
+    if row.hcg_positive is True and not male_hcg:
         got.add(Fact("pregnancy", "yes", "hcg", row.hcg_text or "positive"))
         got.add(Fact("explicit", "yes", "hcg", row.hcg_text or "positive"))
     elif row.hcg_positive is False:
@@ -177,6 +181,11 @@ def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
         got.add(Fact("postpartum", "yes", "postpartum_weeks", f"{weeks:g}"))
     evidence: list[tuple[str, Fact]] = []
     conflicts: list[str] = []
+    if male_hcg:
+        conflicts.append(
+            f"hCG positive ({row.hcg_text or 'positive'}) in a man: no pregnancy interval or "
+            "factor is applied (an hCG-secreting tumour is worth excluding)"
+        )
     state: dict[str, Any] = {}
     _menopause(got, state, evidence, conflicts)
     _pregnancy(got, row, state, evidence, conflicts)
