@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 import struct
 import zipfile
@@ -2433,3 +2434,24 @@ def test_yes_no_statements_and_medications_in_a_long_file(tmp_path: Path) -> Non
     assert frame.loc["P4", "pregnant"] == False  # noqa: E712
     assert frame.loc["P5", "lactating"] == True  # noqa: E712
     assert frame.loc["P3", "medications"] == "Risperdal 2 mg"
+
+
+def test_the_results_header_unit_wins_over_the_intervals_own(tmp_path: Path) -> None:
+    """ "Prolaktin (ng/ml)" beside "102 - 496 mU/l": the result is in ng/mL (it was read in
+    mU/l: 150 ng/mL became a normal 7 ng/mL); an interval of another kind cannot be converted
+    without the assay's factor, so the reference set's is used, saying so.  An interval in a
+    unit of the same kind is scaled from its own unit."""
+    path = tmp_path / "rr.csv"
+    path.write_text(
+        "Pat.-ID;Geschlecht;Alter;Prolaktin (ng/ml);Referenzbereich\n"
+        "R5;w;40;150;102 - 496 mU/l\n"
+        "R6;w;40;150;4,8 - 23,3 µg/l\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    frame = result.frame
+    assert frame["prolactin_value"].tolist() == [150.0, 150.0]
+    assert frame["prolactin_unit"].tolist() == ["ng/mL", "ng/mL"]
+    assert math.isnan(frame["reference_high"].iloc[0])
+    assert frame["reference_high"].iloc[1] == pytest.approx(23.3)
+    assert any("mU/l but the result in ng/mL" in w for w in result.summary.warnings)

@@ -477,11 +477,42 @@ class _Builder:
         self.out["unit_raw"] = np.where(unit_text == "", np.array(None, dtype=object), unit_text)
         self.out["prolactin_unit"] = unit
         self.out["prolactin_value"] = value * factor
-        self.out["reference_low"] = low * factor
-        self.out["reference_high"] = high * factor
+        low, high = self._interval_in(unit, factor, low, high, interval_units)
+        self.out["reference_low"] = low
+        self.out["reference_high"] = high
         self.row_factor = factor
         self.row_unit = unit
         return self._reasons(status, value * factor, unit, unit_text, low, high)
+
+    def _interval_in(
+        self,
+        unit: np.ndarray,
+        factor: np.ndarray,
+        low: np.ndarray,
+        high: np.ndarray,
+        interval_units: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The lab's interval in the result's unit: scaled by its own unit where it writes one
+        (µg/L beside ng/mL), and left out, saying so, where that unit is of another kind than
+        the result's (mU/l beside a result in ng/ml: only the assay's factor could convert it)."""
+        codes, infos = self._distinct(interval_units, lambda t: normalise_unit(t) if t else None)
+        own = _pick(codes, infos, lambda i: i.unit if i else None, object)
+        own_factor = _pick(codes, infos, lambda i: i.factor if i else math.nan, np.float64)
+        written = own != None  # noqa: E711 (object array)
+        other = written & (own != unit) & (unit != None)  # noqa: E711
+        scale = np.where(written & ~other, own_factor, factor)
+        low, high = low * scale, high * scale
+        hit = other & ~(np.isnan(low) & np.isnan(high))
+        if hit.any():
+            low, high = np.where(other, math.nan, low), np.where(other, math.nan, high)
+            header = self.table.headers.get("reference_range", "reference_range")
+            first = int(np.flatnonzero(hit)[0])
+            self.warnings.append(
+                f"column {header!r}: {int(hit.sum())} row(s) give the lab's interval in "
+                f"{interval_units[first]} but the result in {unit[first]}: the result was read "
+                "in its own unit and the reference set's interval used (check the export's units)"
+            )
+        return low, high
 
     def _interval(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         nan = np.full(self.n, math.nan)
@@ -575,7 +606,7 @@ class _Builder:
         return codes, extended
 
     def _written_unit(self, cell_units: np.ndarray, interval_units: np.ndarray) -> np.ndarray:
-        """The first unit written for each row (cell, unit column, interval, header, default)."""
+        """The first unit written for each row (cell, unit column, header, interval, default)."""
         chosen = np.asarray(cell_units, dtype=object).copy()
         unit_col = self.column("prolactin_unit")
         levels: list[np.ndarray | str] = []
@@ -583,8 +614,10 @@ class _Builder:
             levels.append(
                 self._apply(unit_col, lambda c: cell_text(c) if not is_empty_value(c) else "")
             )
-        levels.append(interval_units)
+        # the result's header before the interval's cell: "Prolaktin (ng/ml)" beside
+        # "102 - 496 mU/l" is a result in ng/mL (the interval is converted from its own unit)
         levels.append(self.table.header_unit("prolactin"))
+        levels.append(interval_units)
         levels.append(self._default_unit())
         levels.append((self.settings.unit or "").strip())
         for level in levels:
