@@ -2455,3 +2455,28 @@ def test_the_results_header_unit_wins_over_the_intervals_own(tmp_path: Path) -> 
     assert math.isnan(frame["reference_high"].iloc[0])
     assert frame["reference_high"].iloc[1] == pytest.approx(23.3)
     assert any("mU/l but the result in ng/mL" in w for w in result.summary.warnings)
+
+
+@pytest.mark.parametrize(
+    ("header", "yes", "no"),
+    [
+        ("Schwanger (1=nein, 2=ja)", "2", "1"),
+        ("pregnant (1=no, 2=yes)", "2", "1"),
+        ("Pregnant? (1, No | 2, Yes)", "2", "1"),
+        ("Enceinte (0=oui, 1=non)", "0", "1"),
+        ("Embarazada (1 = sí; 0 = no)", "1", "0"),
+        ("Zwanger (ja=1, nee=0)", "1", "0"),
+    ],
+)
+def test_a_yes_no_column_is_read_by_the_codes_its_header_states(
+    tmp_path: Path, header: str, yes: str, no: str
+) -> None:
+    """A research export's codes written in the header: 1 is "no" under "(1=nein, 2=ja)" (it was
+    read as yes: a pregnancy invented for one woman and missed for the other)."""
+    path = tmp_path / "coded.csv"
+    path.write_text(
+        f"id;sex;age;prl (ng/mL);{header}\nS1;F;30;150;{yes}\nS2;F;30;150;{no}\n",
+        encoding="utf-8",
+    )
+    frame = read(path).frame
+    assert frame["pregnant"].tolist() == [True, False], header

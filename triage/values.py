@@ -1072,6 +1072,27 @@ def header_sex_codes(header: str) -> dict[str, str]:
     return found
 
 
+_FLAG_CODE_PAIRS: Final = re.compile(
+    r"(?<![\w.])(\d{1,2})\s*(?:=|:|,|-)\s*([^\W\d_]+)|([^\W\d_]+)\s*(?:=|:)\s*(\d{1,2})(?![\w.])"
+)
+
+
+def header_flag_codes(header: str) -> dict[str, bool]:
+    """The numeric codes a yes/no column's header states ("Schwanger (1=nein, 2=ja)",
+    "Pregnant? (1, No | 2, Yes)", "Stillend (0=ja, 1=nein)", "Dialysis (yes=1, no=0)"): code ->
+    True / False; {} unless it states a yes and a no, each code once."""
+    found: dict[str, bool] = {}
+    for code_a, word_a, word_b, code_b in _FLAG_CODE_PAIRS.findall(header):
+        code, word = (code_a, word_a) if code_a else (code_b, word_b)
+        meaning = parse_yes_no(word, strict=True)
+        if meaning is None:
+            continue
+        if found.get(code, meaning) != meaning:
+            return {}
+        found[code] = meaning
+    return found if set(found.values()) == {True, False} else {}
+
+
 def sex_code(cell: object) -> str | None:
     """ "M" / "F" for a numeric sex code (ISO/IEC 5218: 1 male, 2 female), else None."""
     text = cell_text(cell) if not isinstance(cell, bool) else ""

@@ -46,6 +46,7 @@ from triage.values import (
     context_ranges,
     has_two_digit_year,
     hcg_positive,
+    header_flag_codes,
     header_sex_codes,
     in_frame_range,
     infer_decimal_mark,
@@ -209,6 +210,7 @@ class _Builder:
         self.warnings: list[str] = []
         self._file_mark: list[str | None] = []  # the file's decimal mark, once computed
         self._recode()
+        self._header_flag_codes()
         self._apply_defaults()
         self._blank_missing_codes()
 
@@ -288,6 +290,25 @@ class _Builder:
             self.cols[name] = self._apply(col, recode)
             if name in CODED_FIELDS:  # a number field recodes only its missing-data codes
                 self._warn_unlisted_codes(name, col, exact, loose)
+
+    def _header_flag_codes(self) -> None:
+        """A yes/no column whose header states its codes ("Schwanger (1=nein, 2=ja)", "Pregnant?
+        (1, No | 2, Yes)"): each code read as the header says (1 was read as yes: a pregnancy
+        invented, another missed), unless the mapping file recodes the column."""
+        for name in FLAG_FIELDS:
+            col = self.cols.get(name)
+            header = self.table.headers.get(name, "")
+            codes = header_flag_codes(header) if col is not None else {}
+            if col is None or not codes or name in self.settings.values:
+                continue
+            words = {code: "yes" if meaning else "no" for code, meaning in codes.items()}
+
+            def recode(cell: object, words: Mapping[str, str] = words) -> object:
+                if is_blank(cell):
+                    return cell
+                return words.get(_loose_code(cell_text(cell)), cell)
+
+            self.cols[name] = self._apply(col, recode)
 
     def _warn_unlisted_codes(
         self, name: str, col: np.ndarray, exact: Mapping[str, str], loose: Mapping[str, str]
