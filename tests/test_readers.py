@@ -2480,3 +2480,35 @@ def test_a_yes_no_column_is_read_by_the_codes_its_header_states(
     )
     frame = read(path).frame
     assert frame["pregnant"].tolist() == [True, False], header
+
+
+@pytest.mark.parametrize("sep", ["\t", ","])
+def test_a_result_in_mIU_per_litre_with_a_thousands_dot_is_whole(tmp_path: Path, sep: str) -> None:
+    """mIU/L is reported in whole numbers: "5.300 mU/l" in a file that shows no decimal mark is
+    5300 (read as 5.3 mIU/L, an urgent 250 ng/mL came out low); in ng/mL "1.150" stays the
+    ambiguous reading it was, said with its row."""
+    path = tmp_path / "de.txt"
+    rows = [
+        ["Pat.-Nr.", "Geschlecht", "Abnahme", "Prolaktin", "Einheit"],
+        ["D1", "w", "01.02.2026", "5.300", "mU/l"],
+        ["D2", "w", "01.02.2026", "1.150", "ng/ml"],
+        ["D3", "w", "01.02.2026", "350", "mU/l"],
+    ]
+    path.write_text("\n".join(sep.join(r) for r in rows) + "\n", encoding="utf-8")
+    result = read(path)
+    assert result.frame["prolactin_value"].tolist() == pytest.approx([5300.0, 1.15, 350.0])
+    warnings = " ".join(result.summary.warnings)
+    assert "1 result(s) in mIU/L written like '5.300'" in warnings
+    assert "1 result(s) written like '1.150'" in warnings
+
+
+def test_an_hcg_with_a_thousands_dot_is_read_with_the_files_decimal_comma(tmp_path: Path) -> None:
+    """hCG "12.500" beside decimal commas is 12500 IU/L, a pregnancy (it was read as 12.5)."""
+    path = tmp_path / "hcg.csv"
+    path.write_text(
+        "Pat.-Nr.;Geschlecht;Alter;Prolaktin (ng/ml);HCG (U/l)\nW1;w;30;85,0;12.500\n"
+        "W2;w;30;45,5;<2\n",
+        encoding="utf-8",
+    )
+    frame = read(path).frame
+    assert frame["hcg_positive"].tolist() == [True, False]

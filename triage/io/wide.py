@@ -104,6 +104,7 @@ QUALIFIED_NUMBERS: Final = ("egfr", "tsh")
 LAB_WORD_FIELDS: Final = ("tsh",)
 PLAIN_NUMBERS: Final = ("creatinine", "free_t4")
 # A number that reads as thousands or as three decimals: "1.150", "2,400" (not "0.150").
+_DOT_THOUSANDS: Final = re.compile(r"\d{1,3}\.\d{3}")  # "5.300": a thousands group in mIU/L
 _GROUP_OR_DECIMAL: Final = re.compile(r"[<>≤≥]?\s*[1-9]\d{0,2}[.,]\d{3}(?:\s*\S+)?")
 # Columns of numbers whose texts show the file's decimal mark together (dates would mislead).
 DECIMAL_FIELDS: Final = (
@@ -439,7 +440,41 @@ class _Builder:
             "export and blank them if they are codes"
         )
 
-    def _warn_ambiguous_marks(self, raw: np.ndarray) -> None:
+    def _whole_unit_thousands(
+        self, raw: np.ndarray, unit: np.ndarray, value: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A result in mIU/L written "5.300" in a file that shows no decimal mark is 5300: labs
+        report mIU/L in whole numbers, so three decimals there are a thousands group (read as
+        5.3 mIU/L, an urgent 250 ng/mL came out low).  In ng/mL it stays ambiguous (said)."""
+        found = self.table.distinct(raw)
+        grouped = np.array(
+            [
+                isinstance(u, str) and bool(_DOT_THOUSANDS.fullmatch(u.strip()))
+                for u in found.uniques
+            ],
+            dtype=np.bool_,
+        )[found.codes] & (unit == "mIU/L")
+        if not grouped.any():
+            return value, grouped
+        header = self.table.headers.get("prolactin", "prolactin")
+        self.warnings.append(
+            f"column {header!r}: {int(grouped.sum())} result(s) in mIU/L written like '5.300' "
+            "were read with '.' grouping thousands (5.300 = 5300: mIU/L is reported in whole "
+            'numbers); a column mapping file says otherwise ([input] decimal = ".")'
+        )
+        whole = np.array(
+            [
+                float(u.strip().replace(".", ""))
+                if isinstance(u, str) and _DOT_THOUSANDS.fullmatch(u.strip())
+                else math.nan
+                for u in found.uniques
+            ],
+            dtype=np.float64,
+        )[found.codes]
+        out: np.ndarray = np.where(grouped, whole, value)
+        return out, grouped
+
+    def _warn_ambiguous_marks(self, raw: np.ndarray, settled: np.ndarray) -> None:
         """Results written "1.150" or "2,400" in a file that shows no decimal mark anywhere are
         read as English writes them (1.15 and 2400: values.parse_number); a German or Dutch
         export means 1150 and 2.4.  Said with the rows, so that a 1000-fold misreading is seen."""
@@ -450,7 +485,14 @@ class _Builder:
         ]
         if not any(flags):
             return
-        count, shown = self._flagged_rows(found, flags)
+        rows = np.array(flags, dtype=bool)[found.codes] & ~settled
+        if not rows.any():
+            return  # every one read as mIU/L in whole numbers (_whole_unit_thousands)
+        numbers = self.table.source_rows[np.flatnonzero(rows)].tolist()
+        count = len(numbers)
+        shown = ", ".join(str(r) for r in numbers[:_NOTE_EXAMPLES])
+        if count > _NOTE_EXAMPLES:
+            shown += f" and {count - _NOTE_EXAMPLES} more"
         header = self.table.headers.get("prolactin", "prolactin")
         self.warnings.append(
             f"column {header!r}: {count} result(s) written like '1.150' or '2,400' "
@@ -479,11 +521,12 @@ class _Builder:
         self._warn_unit_disagreements(cell_units, cell_unit_ids)
         self._warn_coded_units()
         self._warn_result_codes(raw)
-        if decimal is None:
-            self._warn_ambiguous_marks(raw)
         unit_codes, infos = self._distinct(unit_text, lambda t: normalise_unit(t) if t else None)
         unit = _pick(unit_codes, infos, lambda i: i.unit if i else None, object)
         factor = _pick(unit_codes, infos, lambda i: i.factor if i else math.nan, np.float64)
+        if decimal is None:
+            value, grouped = self._whole_unit_thousands(raw, unit, value)
+            self._warn_ambiguous_marks(raw, grouped)
         implied = self._implied_units(low, high)
         self._warn_unit_conflicts(unit, implied)
         from_interval = (unit_text == "") & (implied != None)  # noqa: E711 (object array)
@@ -1343,18 +1386,28 @@ class _Builder:
         headed = self.table.header_units.get("hcg", "")
         unit = headed or HCG_UNIT
         assumed: list[str] = []
+        decimal = self._decimal(col)  # "12.500" beside decimal commas is 12500
 
         def raw(cell: object) -> str | None:
             text = _text(cell)
             if text:
-                quantity = parse_quantity(cell)
+                quantity = parse_quantity(cell, decimal)
                 if quantity.status == "ok" and not quantity.unit_text:
                     if not headed:
                         assumed.append(text)
                     return f"{text} {unit}"
             return text
 
+        def plain(cell: object) -> str | None:
+            """The cell as hcg_positive reads it: its number written with a '.' decimal."""
+            text = raw(cell)
+            quantity = parse_quantity(cell, decimal)
+            if text is None or quantity.status != "ok" or quantity.value is None:
+                return text
+            return f"{quantity.qualifier}{quantity.value:g} {quantity.unit_text or unit}"
+
         texts = self._apply(col, raw)
+        readable = self._apply(col, plain)
         if assumed:
             header = self.table.headers.get("hcg", "hcg")
             self.warnings.append(
@@ -1364,7 +1417,7 @@ class _Builder:
             )
         self.out["hcg"] = texts
         self.out["hcg_positive"] = self._apply(
-            texts, lambda t: hcg_positive(t) if isinstance(t, str) else None
+            readable, lambda t: hcg_positive(t) if isinstance(t, str) else None
         )
 
 
