@@ -2099,7 +2099,7 @@ def test_a_lone_text_result_takes_the_decimal_mark_the_file_shows(tmp_path: Path
 
 def test_an_ambiguous_result_in_a_file_without_a_decimal_mark_is_said(tmp_path: Path) -> None:
     path = tmp_path / "plain.csv"
-    path.write_text("MRN,Sex,Age,Prolactin,Unit\nA1,F,30,1.150,mIU/L\nA2,F,31,12,ng/mL\n")
+    path.write_text("MRN,Sex,Age,Prolactin,Unit\nA1,F,30,1.150,ng/mL\nA2,F,31,12,ng/mL\n")
     result = read(path)
     assert result.frame["prolactin_value"].tolist() == [1.15, 12.0]
     said = [w for w in result.summary.warnings if "can be read two ways" in w]
