@@ -2512,3 +2512,27 @@ def test_an_hcg_with_a_thousands_dot_is_read_with_the_files_decimal_comma(tmp_pa
     )
     frame = read(path).frame
     assert frame["hcg_positive"].tolist() == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("V: 4.0-15.2 M: 4.8-23.3", None),  # varón/mujer (es) or vrouw/man (nl): not guessed
+        ("M 3-15 V 5-25", None),
+        ("H: 4.0-15.2 M: 4.8-23.3", {"M": (4.0, 15.2), "F": (4.8, 23.3)}),  # hombre / mujer
+        ("M: 4.0-15.2; F: 4.8-23.3", {"M": (4.0, 15.2), "F": (4.8, 23.3)}),
+        ("Hombres 4-15, Mujeres 5-23", {"M": (4.0, 15.0), "F": (5.0, 23.0)}),
+    ],
+)
+def test_one_letter_sex_labels_of_an_interval_are_read_only_when_unambiguous(
+    cell: str, expected: dict[str, tuple[float, float]] | None
+) -> None:
+    """A man judged against the women's interval came out normal: Spanish "V" is varón."""
+    from triage.values import parse_sex_intervals
+
+    found = parse_sex_intervals(cell)
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert {k: (v.low, v.high) for k, v in found.items()} == expected

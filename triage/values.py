@@ -767,6 +767,19 @@ def parse_sex_intervals(cell: object, decimal: str | None = None) -> dict[str, I
     labels = _interval_labels(text)
     if not labels:
         return None
+    letters = {text[a:b].strip(".").upper() for a, b, _ in labels if len(text[a:b].strip(".")) == 1}
+    if {"V", "M"} <= letters:
+        # "V: 4.0-15.2 M: 4.8-23.3" is varón / mujer in Spanish but vrouw / man in Dutch: not
+        # guessed (the reference set's interval is used, and the cell is said unread)
+        return None
+    if {"H", "M"} <= letters:  # hombre / mujer: M is the women's interval here
+        spanish = {"H": "M", "M": "F"}
+        labels = [
+            (a, b, spanish[text[a:b].strip(".").upper()])
+            if text[a:b].strip(".").upper() in spanish
+            else (a, b, key)
+            for a, b, key in labels
+        ]
     found = _labelled(text, labels, decimal, first=True)
     if found is None:
         found = _labelled(text, labels, decimal, first=False)
