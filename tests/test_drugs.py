@@ -445,7 +445,8 @@ def test_a_form_answer_after_a_drug_means_not_taken(text: str) -> None:
     ("text", "expected"),
     [
         ("Haldol: nein, Risperdal 2 mg", ["risperidone"]),
-        ("Haldol: non-adherent", ["haloperidol"]),
+        ("Haldol: no change", ["haloperidol"]),
+        ("Haldol: non-adherent", []),  # not reliably taken: no drug cause claimed
         ("Haldol: ja", ["haloperidol"]),
         ("Valoron N", ["tilidine"]),
     ],
@@ -514,3 +515,78 @@ def test_the_plain_brand_of_a_codeine_combination_is_no_opioid(text: str) -> Non
     """Dafalgan, Efferalgan, Doliprane are paracetamol alone; only their codeine versions
     (Dafalgan codéine, Codoliprane, Klipal codéine) are opioids."""
     assert names(text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a re-test after stopping or switching (the withdrawal test: clinical-reference §1.1)
+        "Kontrolle 4 Wochen nach Absetzen von Risperdal",
+        "repeat PRL after stopping risperidone",
+        "control tras suspender risperidona",
+        "controllo dopo sospensione di Risperdal",
+        "controle na stoppen van Risperdal",
+        "Auslassversuch Risperdal seit 1 Woche",
+        "Risperdal (Absetzversuch seit 3 Wochen)",
+        "risperidone replaced by aripiprazole",
+        "Risperdal ersetzt durch Abilify",
+        "Risperdal remplacé par Abilify",
+        "Risperdal abgesetzt -> Abilify",
+        # ended in a past month, abbreviated, paused, refused
+        "Risperdal bis 01/2026",
+        "risperidone until Jan 2026",
+        "Risperdal 03/2024 - 01/2026",
+        "Risperdal abges.",
+        "ehem. Risperdal",
+        "risperidone - off since August",
+        "risperidona, la dejó hace 3 meses",
+        "Risperdal Pause seit 4 Wochen",
+        "Risperdal en pause",
+        "Risperdal: verweigert Einnahme",
+        "refuses risperidone",
+        # a single or last dose longer ago than the withdrawal test's days
+        "MCP einmalig vor 3 Wochen",
+        "metoclopramide single dose 2 months ago",
+        "metoclopramide PRN (last dose 3 weeks ago)",
+        "Risperdal, letzte Einnahme vor 10 Tagen",
+        "Risperdal, dernière prise il y a 15 jours",
+    ],
+)
+def test_a_drug_stopped_switched_or_long_since_taken_is_not_current(text: str) -> None:
+    """A prolactin still high after the drug was stopped or switched calls for the work-up of
+    an unexplained rise, not "drug-induced, routine" (clinical-reference §1.1, 3-day rule)."""
+    assert not [d for d in names(text) if BY_NAME[d].effect == "raises"], text
+
+
+@pytest.mark.parametrize(
+    ("text", "drug"),
+    [
+        ("Risperdal 2 mg 0-0-1 (früher 4 mg)", "risperidone"),
+        ("Risperidone 2 mg daily (previously 4 mg)", "risperidone"),
+        ("Risperdal 2 mg (voorheen 4 mg)", "risperidone"),
+        ("Haldol decanoate 50 mg every 4 weeks for the past 3 years", "haloperidol"),
+        ("Risperdal 2 mg, Allergie: Penicillin", "risperidone"),
+        ("Allergie: Penicillin; Haldol 5 mg 1-0-1", "haloperidol"),
+        ("CAVE: Penicillinallergie. Risperdal 2 mg 0-0-1", "risperidone"),
+        ("Risperdal 2 mg (Allergie: keine)", "risperidone"),
+        ("From March 2025 risperidone 2 mg daily", "risperidone"),
+        ("ohne Nebenwirkungen unter Risperdal 4 mg", "risperidone"),
+        ("pas d'effet secondaire sous Risperdal 2 mg", "risperidone"),
+        ("Amisulprid 400 mg (Dosisreduktion empfohlen)", "amisulpride"),
+        ("Haloperidol 5 mg/d (taper advised)", "haloperidol"),
+        ("Risperdal wird ausgeschlichen (aktuell 1 mg)", "risperidone"),
+        ("Risperdal 2 mg - arrêt progressif en cours", "risperidone"),
+        ("no regular meds except risperidone", "risperidone"),
+        ("keine Dauermedikation außer Risperdal 2 mg", "risperidone"),
+        ("aucun traitement sauf Risperdal 2 mg", "risperidone"),
+        ("sin medicación salvo risperidona 3 mg", "risperidone"),
+        ("nessun farmaco tranne Risperdal", "risperidone"),
+        ("geen medicatie behalve Risperdal", "risperidone"),
+        ("Risperdal, letzte Einnahme gestern", "risperidone"),
+        ("Abilify statt Risperdal? nein, Risperdal bis 12/2026", "risperidone"),
+    ],
+)
+def test_a_drug_taken_now_is_read_as_taken_whatever_is_said_beside_it(text: str, drug: str) -> None:
+    """An earlier dose, a duration, an allergy label of another list, a reduction advised or
+    under way, or "except": the drug is taken (it was "no medication cause", and an MRI)."""
+    assert drug in names(text), text

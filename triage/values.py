@@ -1208,6 +1208,40 @@ def ended_ago(text: str) -> re.Match[str] | None:
 
 
 @cache
+def _last_dose_pattern() -> re.Pattern[str]:
+    """synonyms.toml [values.last_dose] openers, then a time before now ([values.ended_ago]
+    `before` / `after` words, [values.durations] units); groups: number, unit."""
+    table = synonyms_data()["values"]
+    ago = table["ended_ago"]
+    _, days = _duration_units()
+    units = "|".join(re.escape(w) for w in sorted(days, key=len, reverse=True))
+    openers = "|".join(table["last_dose"]["openers"])
+    before = "|".join(ago["before"])
+    after = "|".join(ago["after"])
+
+    def span(n: int) -> str:
+        return rf"(?P<number{n}>\d+(?:[.,]\d+)?)\s*(?P<unit{n}>{units})\.?(?![^\W\d_])"
+
+    return re.compile(
+        rf"\b(?:{openers})\b\W*(?:(?:am|on|le|el|il|op)\s+)?"
+        rf"(?:(?:{before})\s+{span(1)}|{span(2)}\s+(?:{after})\b)",
+        re.IGNORECASE,
+    )
+
+
+def last_dose_days(text: str) -> float | None:
+    """How many days ago the last dose was, when text says so ("letzte Einnahme vor 10 Tagen":
+    10; "single dose 2 months ago": ~61), else None (synonyms.toml [values.last_dose])."""
+    found = _last_dose_pattern().search(normalise_word(text))
+    if found is None:
+        return None
+    _, days = _duration_units()
+    n = 1 if found.group("number1") else 2
+    per = days.get(found.group(f"unit{n}"))
+    return None if per is None else float(found.group(f"number{n}").replace(",", ".")) * per
+
+
+@cache
 def ambiguous_duration_words() -> dict[str, dict[str, Any]]:
     """word -> its settings (synonyms.toml [values.durations.ambiguous])."""
     table = synonyms_data()["values"]["durations"].get("ambiguous", {})
@@ -1576,6 +1610,12 @@ def parse_date_text(text: str, dayfirst: bool = True) -> datetime | None:
             compact, int(compact.group("y")), int(compact.group("m")), int(compact.group("d"))
         )
     return None
+
+
+def month_number(name: str) -> int | None:
+    """The month a month name or its abbreviation gives ("Jan", "janvier", "März", "mayo"),
+    in any of the six languages; None for another word."""
+    return _month(name)
 
 
 def _month(name: str) -> int | None:

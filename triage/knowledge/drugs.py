@@ -46,7 +46,7 @@ from typing import Final
 
 from triage.knowledge.loaders import drug_term_key
 from triage.knowledge.model import Drug, DrugMatch
-from triage.values import ended_ago
+from triage.values import ended_ago, last_dose_days, month_number
 
 __all__ = ["DrugMatcher", "DrugMention", "drug_matcher"]
 
@@ -86,13 +86,14 @@ def _word_set_pattern(words: Iterable[str]) -> str:
 _DOSAGE_ABBREVIATIONS: Final = (
     "tbl", "tabl", "tab", "tabs", "kps", "kap", "caps", "cp", "cpr", "comp", "gtt", "gtts", "amp",
     "ret", "supp", "inj", "susp", "sol", "trpf", "gott", "stk", "cps", "bust", "sach", "fl",
-    # and the history abbreviations "Z.n." (Zustand nach) and "St.p." (status post)
-    "n", "p",
+    # and the history abbreviations "Z.n." (Zustand nach) and "St.p." (status post), "ehem."
+    # (ehemals), "abges." (abgesetzt), "ausgeschl." (ausgeschlichen)
+    "n", "p", "ehem", "abges", "ausgeschl",
 )  # fmt: skip
 _NOT_AN_ABBREVIATION: Final = "".join(rf"(?<!\b{word}\.)" for word in _DOSAGE_ABBREVIATIONS)
 # Clause ends: punctuation, new lines, and words that start a new statement.
 _CLAUSE_END: Final = re.compile(
-    rf"[;|\n\r•+]|,(?!\d)|:(?!\d)|\.(?=\s|$){_NOT_AN_ABBREVIATION}|"
+    rf"[;|\n\r•+→]|->|=>|,(?!\d)|:(?!\d)|\.(?=\s|$){_NOT_AN_ABBREVIATION}|"
     + _word_set_pattern(
         (
             *("but", "then", "now", "however", "instead", "whereas"),
@@ -169,8 +170,25 @@ _STOPPED: Final = _plain(
         "no tomado", "pianificato", "pianificata", "da iniziare", "consigliato", "consigliata",
         "non assunto", "non assunta", "gepland", "te starten", "geadviseerd", "aanbevolen",
         "niet ingenomen",
+        # abbreviated, paused, a withdrawal trial, refused: "Risperdal abges.", "ehem. Risperdal",
+        # "Haldol (Pause seit 4 Wochen)", "Auslassversuch", "refuses risperidone", "la dejó"
+        "abges", "ausgeschl", "ehem", "pause", "en pause", "pausa", "in pausa", "paused",
+        "pauze", "gepauzeerd", "absetzversuch", "auslassversuch", "withdrawal trial",
+        "verweigert", "verweigert einnahme", "refuses", "refused", "refusing", "non adherent",
+        "not adherent", "noncompliant", "non compliant", "came off", "off since", "weaned off",
+        "la dejó", "lo dejó", "rechaza", "rifiuta", "weigert",
         # all
         "stop",
+    }
+)
+# Replaced by another drug: the one before is not taken, the one after is ("risperidone replaced
+# by aripiprazole", "Risperdal ersetzt durch Abilify", "remplacé par", "sustituido por",
+# "sostituito da", "vervangen door").
+_REPLACED: Final = _plain(
+    {
+        "replaced by", "replaced with", "ersetzt durch", "ersetzt mit", "remplacé par",
+        "remplacée par", "sustituido por", "sustituida por", "reemplazado por",
+        "sostituito da", "sostituita da", "sostituito con", "vervangen door",
     }
 )
 
@@ -207,7 +225,6 @@ _NEGATING: Final = _STOPPED | _plain(
         "formerly",
         "former",
         "past",
-        "from",
         # "ex-Risperdal"; a past history of a drug is not a current one (decision: no factor;
         # the history stays in the evidence of the text): "h/o", "history of", "hx of"
         "ex",
@@ -272,13 +289,24 @@ _NEGATING: Final = _STOPPED | _plain(
         "switched from", "changed from", "switch from", "change from", "converted from",
         "umstellung von", "umgestellt von", "wechsel von", "passage de", "relais de",
         "cambio de", "passaggio da", "omgezet van", "overgezet van", "switch van",
+        # a re-test after stopping: "Kontrolle nach Absetzen von Risperdal", "repeat PRL after
+        # stopping risperidone", "control tras suspender risperidona", "dopo sospensione di"
+        "after stopping", "after discontinuing", "after discontinuation of", "after withdrawal of",
+        "after cessation of", "nach absetzen", "nach absetzen von", "nach absetzen des",
+        "nach absetzen der", "nach dem absetzen von", "tras suspender", "tras suspensión de",
+        "tras la suspensión de", "después de suspender", "tras retirar", "tras la retirada de",
+        "dopo sospensione di", "dopo sospensione del", "dopo la sospensione di",
+        "dopo la sospensione del", "dopo aver sospeso", "na stoppen van", "na stoppen met",
+        "na het stoppen met", "na staken van", "après l'arrêt de", "après l'arrêt du",
+        "après arrêt de", "après arrêt du", "après sevrage de", "non adherent to",
+        "not adherent to", "noncompliant with", "non compliant with", "refuses to take",
         # a past treatment: "antecedente de tratamiento con risperidona" ("con" would affirm)
         "history of treatment with", "antecedente de tratamiento con",
         "antecedentes de tratamiento con", "antécédent de traitement par",
         "z n therapie mit", "pregresso trattamento con", "eerdere behandeling met",
     }
 )
-_AFFIRMING: Final = _plain(
+_AFFIRMING_WORDS: Final = _plain(
     {
         "started",
         "starting",
@@ -312,11 +340,29 @@ _AFFIRMING: Final = _plain(
         # nl
         "sinds", "gestart", "begonnen met", "neemt", "momenteel", "gebruikt", "met",
         "overgezet op",
+        # "unter Risperdal", "sous Risperdal": on it ("ohne Nebenwirkungen unter Risperdal")
+        "unter", "sous",
+        # a duration of current use: "for the past 3 years" (not "in the past")
+        "for the past", "over the past", "during the past", "for the last", "over the last",
+        # the exception of a negated list: "no regular meds except risperidone"
+        "except", "apart from", "other than", "außer", "ausser", "bis auf", "sauf", "hormis",
+        "excepto", "salvo", "menos", "tranne", "eccetto", "salvo che", "behalve", "uitgezonderd",
+        # still taken, a reduction advised or under way: "(Dosisreduktion empfohlen)", "(taper
+        # advised)", "wird ausgeschlichen (aktuell 1 mg)", "arrêt progressif en cours"
+        "taper advised", "taper recommended", "taper planned", "tapering", "being tapered",
+        "dose reduction", "dose reduction advised", "dose reduction recommended",
+        "dosisreduktion", "dosisreduktion empfohlen", "dosisreduktion geplant",
+        "reduktion empfohlen", "wird ausgeschlichen", "ausschleichen", "ausschleichen empfohlen",
+        "arrêt progressif", "arrêt progressif en cours", "diminution progressive",
+        "réduction de dose", "réduction conseillée", "en cours de sevrage", "reducción de dosis",
+        "reducción progresiva", "riduzione del dosaggio", "riduzione graduale", "in riduzione",
+        "afbouwen", "wordt afgebouwd", "dosisverlaging", "in afbouw",
     }
 )
+_AFFIRMING: Final = _AFFIRMING_WORDS | _REPLACED  # the drug after "replaced by" is taken
 # fmt: on
 # Cues after a drug that say it is not taken.
-_POST_NEGATING: Final = _STOPPED
+_POST_NEGATING: Final = _STOPPED | _REPLACED
 _ALL_CUES: Final = _NEGATING | _AFFIRMING | _POST_NEGATING
 _LONGEST_CUE: Final = max(len(cue.split()) for cue in _ALL_CUES)
 _NOT_A_CUE_AFTER: Final = {"off": "label"}  # "off-label risperidone" is being taken
@@ -542,6 +588,8 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
     lowered = text.lower()
     if len(lowered) == len(text):  # positions stay valid (always, for folded text)
         text = lowered
+    # "(früher 4 mg)", "(previously 4 mg)": an earlier dose of a drug still taken, not a stop
+    text = _PREVIOUS_DOSE.sub(lambda m: " " * len(m.group()), text)
     labelled = _negated_regions(text) + _general_regions(text, spans)
     bounds = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(text)]
     result: list[bool] = []
@@ -559,11 +607,13 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
                 pre_part, joined = before[connector.end() :], True
                 if _has_cue(before[: connector.start()], _POST_NEGATING):
                     result[-1] = True
+            elif _has_cue(before, _REPLACED):
+                result[-1] = True  # "risperidone replaced by aripiprazole": the first is gone
         pre = _last_cue_negates(pre_part)
         pre_negated = pre if pre is not None else (joined and previous_pre)
         next_start = spans[index + 1][0] if index + 1 < len(spans) else len(text)
         post_negated = next_start >= clause_end and (
-            _has_cue(text[end:clause_end], _POST_NEGATING)
+            _has_cue(_before_label(text, end, clause_end), _POST_NEGATING)
             or _ended(text[end:clause_end])
             or _stopped_next(text, clause_end, bounds, next_start)
         )
@@ -578,18 +628,58 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
 # 2023", "tot 2023", "2018-2022"): taken until a year before this one, so not now.
 _UNTIL_YEAR: Final = re.compile(
     r"(?:\b(?:until|till|up\s+to|to|bis|hasta|jusqu.(?:en|à|au)|jusque\s+en|fino\s+(?:al|a)|tot|t/m)"
-    r"\s+(?:(?:end\s+of|ende|fin|finales\s+de|fine|eind)\s+)?(?:[^\W\d_]+\s+)?(?:\d{1,2}[./])?"
-    r"(?:\d{1,2}[./])?|\b(?:19|20)\d\d\s*[-–/]\s*)(?P<year>(?:19|20)\d\d)\b"
+    r"\s+(?:(?:end\s+of|ende|fin|finales\s+de|fine|eind)\s+)?(?:(?P<name>[^\W\d_]+)\.?\s+)?"
+    r"(?:(?:\d{1,2}[./])?(?P<month>\d{1,2})[./])?"
+    r"|\b(?:\d{1,2}[./])?(?:19|20)\d\d\s*[-–/]\s*(?:(?P<month2>\d{1,2})[./])?"
+    r")(?P<year>(?:19|20)\d\d)\b"
+)
+
+
+def _before_label(text: str, end: int, clause_end: int) -> str:
+    """The words after a drug up to its clause's end, less a label that ends the clause ("Risperdal
+    2 mg (Allergie: keine)": "Allergie" heads a list of its own, it does not stop the drug)."""
+    after = text[end:clause_end]
+    if text[clause_end : clause_end + 1] != ":":
+        return after
+    bracket = after.rfind("(")
+    return after[:bracket] if bracket >= 0 else _LAST_WORDS.sub("", after)
+
+
+_LAST_WORDS: Final = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)?\s*$")
+_PREVIOUS_DOSE: Final = re.compile(
+    r"\(\s*(?:fr[üu]her|vorher|zuvor|bisher|previously|formerly|prev\.?|before|was|auparavant|"
+    r"avant|pr[ée]c[ée]demment|antes|anteriormente|previamente|prima|precedentemente|voorheen|"
+    r"eerder|vroeger)\s*:?\s*\d+(?:[.,]\d+)?\s*(?:mg|µg|ug|mcg|g|ml|gtt|tropfen|gouttes|gotas|"
+    r"gocce|druppels|cp|tbl|tabl?|x)\b[^)]{0,30}\)",
+    re.IGNORECASE,
 )
 
 
 def _ended(after: str) -> bool:
-    """The words after a drug end it in a past year ("bis 2023", "2018-2022") or a while ago
-    ("until 2 weeks ago", "bis vor 3 Monaten", "jusqu'au mois dernier": values.ended_ago)."""
-    found = _UNTIL_YEAR.search(after)
-    if found is not None and int(found.group("year")) < date.today().year:
+    """The words after a drug end it in a past year ("bis 2023", "2018-2022") or a past month
+    ("bis 01/2026", "until Jan 2026"), a while ago ("until 2 weeks ago", "bis vor 3 Monaten",
+    "jusqu'au mois dernier": values.ended_ago), or give its last dose longer ago than the
+    withdrawal test's days ("letzte Einnahme vor 10 Tagen", "einmalig vor 3 Wochen":
+    values.last_dose_days; a dose yesterday still acts)."""
+    today = date.today()
+    for found in _UNTIL_YEAR.finditer(after):
+        year = int(found.group("year"))
+        named = month_number(found.group("name")) if found.group("name") else None
+        month = int(found.group("month") or found.group("month2") or named or 0)
+        if year < today.year or (month and year == today.year and month < today.month):
+            return True
+    if ended_ago(after) is not None:
         return True
-    return ended_ago(after) is not None
+    days = last_dose_days(after)
+    return days is not None and days > _withdrawal_days()
+
+
+@lru_cache(maxsize=1)
+def _withdrawal_days() -> float:
+    """thresholds.toml drug_withdrawal_retest_days: a drug stopped longer ago no longer acts."""
+    from triage.knowledge.loaders import load_thresholds
+
+    return load_thresholds().get("drug_withdrawal_retest_days")
 
 
 def _stopped_next(
@@ -603,6 +693,8 @@ def _stopped_next(
     stop = min([len(text)] + [s for s, _ in bounds if s >= after[1]])
     if next_start < stop:
         return False  # another drug in that clause: the stop is its own
+    if text[stop : stop + 1] == ":" and text[stop + 1 :].strip():
+        return False  # the label of a list of its own ("Risperdal 2 mg, Allergie: Penicillin")
     words = _WORD.findall(text[after[1] : stop].lower())
     return any(
         " ".join(words[:size]) in _POST_NEGATING for size in range(1, _LONGEST_CUE + 1)
@@ -634,6 +726,8 @@ def _may_negate(text: str) -> bool:
     if any(stem in lower for stem in _NEGATION_STEMS) or _UNTIL_YEAR.search(lower):
         return True
     if ended_ago(lower) is not None or "prola" in lower:  # _general_regions
+        return True
+    if last_dose_days(lower) is not None:
         return True
     return not _NEGATION_WORDS.isdisjoint(_WORD.findall(lower))
 
@@ -711,14 +805,19 @@ def _general_regions(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
     return regions
 
 
+_LABEL_REGION_END: Final = re.compile(r"[\n;)]|\.(?=\s)")
+
+
 def _negated_regions(text: str) -> list[tuple[int, int]]:
     """Spans after an "Allergies:"-like label, up to the next label or line end."""
     regions: list[tuple[int, int]] = []
     if ":" not in text:
         return regions
     for label in _NEGATED_LABEL.finditer(text):
-        end = text.find("\n", label.end())
-        end = len(text) if end < 0 else end
+        # up to the line's end, a semicolon, a sentence's end or a closing bracket ("Allergie:
+        # Penicillin; Haldol 5 mg", "CAVE: Penicillinallergie. Risperdal 2 mg")
+        found = _LABEL_REGION_END.search(text, label.end())
+        end = found.start() if found else len(text)
         following = _TAKING_LABEL.search(text, label.end(), end)
         regions.append((label.end(), following.start() if following else end))
     return regions
