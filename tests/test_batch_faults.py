@@ -297,6 +297,11 @@ def test_one_run_per_inbox_whatever_the_out_folder(tmp_path: Path) -> None:
     with FileLock(str(inbox / STATE_DIR / LOCK_NAME)):
         held = cli("batch", "--inbox", inbox, "--out", tmp_path / "out2")
     assert held.returncode == 75 and "nothing done" in held.stderr
+    assert "error" not in held.stderr  # another run still going is no error
+    with FileLock(str(inbox / STATE_DIR / LOCK_NAME)):
+        quiet = cli("batch", "--inbox", inbox, "--out", tmp_path / "out2", "--quiet")
+    # cron mails whatever a job prints: under --quiet a held lock says nothing (exit 75 only)
+    assert quiet.returncode == 75 and quiet.stderr == ""
     first = cli("batch", "--inbox", inbox, "--out", tmp_path / "out1")
     second = cli("batch", "--inbox", inbox, "--out", tmp_path / "out2")
     assert first.returncode == second.returncode == 0

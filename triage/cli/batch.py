@@ -155,7 +155,7 @@ def register(app: typer.Typer) -> None:
         """
         redact_key, redact_key_file = redact_key_sources(ctx, redact_key, redact_key_file)
         console.configure_logging(quiet=quiet, verbose=verbose)
-        with console.error_boundary(debug=debug):
+        with console.error_boundary(debug=debug, quiet=quiet):
             from triage.batch import ERRORS, BatchSettings, describe, run_batch, state_dir
             from triage.history import DEFAULT_FILE as HISTORY_FILE
             from triage.keyfile import KEY_FILE_NAME

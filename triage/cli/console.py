@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
-from triage.schema import TriageError
+from triage.schema import LockHeldError, TriageError
 
 if TYPE_CHECKING:
     from triage.io import ProgressHook
@@ -71,8 +71,10 @@ def fail(message: str, code: int) -> NoReturn:
 
 
 @contextmanager
-def error_boundary(*, debug: bool = False) -> Iterator[None]:
-    """Turn domain errors into one line and their exit status; anything else is a bug (1)."""
+def error_boundary(*, debug: bool = False, quiet: bool = False) -> Iterator[None]:
+    """Turn domain errors into one line and their exit status; anything else is a bug (1).
+    Another run holding the lock (75) is no error: a note, and nothing at all under --quiet
+    (cron mails whatever a job prints, and the next tick simply tries again)."""
     try:
         try:
             yield
@@ -80,6 +82,12 @@ def error_boundary(*, debug: bool = False) -> Iterator[None]:
             sys.stdout.flush()  # a reader gone (`| head`) is found here, not at exit
     except typer.Exit:
         raise
+    except LockHeldError as exc:
+        if debug:
+            raise
+        if not quiet:
+            print(f"{PROG}: {exc}", file=sys.stderr)
+        raise typer.Exit(exc.exit_code) from None
     except TriageError as exc:
         if debug:
             raise

@@ -311,7 +311,7 @@ def _triage(
             )
     elif scheduler:
         raise typer.BadParameter("only with --engine dask", ctx=ctx, param_hint="'--scheduler'")
-    with console.error_boundary(debug=debug):
+    with console.error_boundary(debug=debug, quiet=quiet):
         if engine != Engine.dask and inputs:  # parsed while the pipeline is imported
             from triage.io.options import ReadOptions
             from triage.io.sources import parse_ahead
