@@ -601,3 +601,32 @@ def test_running_out_of_address_space_is_not_called_a_bug() -> None:
     assert _kind_of(mapped)[1].startswith("ran out of its memory limit")
     assert "bug" not in _kind_of(OSError(12, "Cannot allocate memory"))[1]
     assert "bug" in _kind_of(ImportError("No module named 'x'"))[1]
+
+
+def test_an_export_still_being_written_waits_for_its_rows(tmp_path: Path) -> None:
+    """An exporter that writes the header, queries for minutes, then writes the rows: a run in
+    between left the header alone as "done (0 results)" and archived it, and the rows written
+    after were never triaged.  An empty file or a header alone now waits (up to an hour); a
+    transfer's temporary name ("x.csv.part") is never read."""
+    inbox, out, archive = tmp_path / "inbox", tmp_path / "out", tmp_path / "archive"
+    inbox.mkdir()
+    header = GOOD_CSV.splitlines()[0] + "\n"
+    minute_ago = time.time() - 60
+    for name, body in (("header.csv", header), ("empty.csv", ""), ("upload.csv.part", GOOD_CSV)):
+        (inbox / name).write_text(body, encoding="utf-8")
+        os.utime(inbox / name, (minute_ago, minute_ago))
+    first = cli("batch", "--inbox", inbox, "--out", out, "--archive", archive)
+    assert first.returncode == 0, first.stderr
+    assert sorted(p.name for p in inbox.iterdir() if not p.name.startswith(".")) == [
+        "empty.csv",
+        "header.csv",
+        "upload.csv.part",
+    ]
+    assert not output_folders(out) if out.exists() else True
+    (inbox / "header.csv").write_text(GOOD_CSV, encoding="utf-8")  # the rows arrive
+    settle(inbox / "header.csv")
+    second = cli("batch", "--inbox", inbox, "--out", out, "--archive", archive)
+    assert second.returncode == 0, second.stderr
+    assert ledger_rows(inbox)["header.csv"][0] == "done"
+    assert "URGENT" in second.stderr  # its urgent row is said
+    assert (inbox / "upload.csv.part").exists() and (inbox / "empty.csv").exists()

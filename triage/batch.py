@@ -49,6 +49,8 @@ from triage.batch_defaults import (
     DEFAULT_FILE_TIMEOUT,
     DEFAULT_MEMORY_LIMIT_MB,
     DEFAULT_SETTLE_SECONDS,
+    INCOMPLETE_GRACE_SECONDS,
+    TRANSFER_SUFFIXES,
 )
 from triage.faults import checkpoint
 from triage.io.atomic import atomic_write_bytes, ensure_private_dir, file_mode, fsync_dir
@@ -361,12 +363,14 @@ class _Run:
 
     def _settled(self, path: Path) -> bool:
         try:
-            mtime = path.stat().st_mtime
+            stat = path.stat()
         except OSError:
             return True  # gone or unreadable: the attempt says which
-        return time.time() - mtime >= self.settings.settle_seconds and (
-            self.at.timestamp() - mtime >= self.settings.settle_seconds
-        )
+        age = min(time.time(), self.at.timestamp()) - stat.st_mtime
+        if age < self.settings.settle_seconds:
+            return False
+        # empty, or a header with no row yet: the exporter may still be querying
+        return age >= INCOMPLETE_GRACE_SECONDS or not _looks_incomplete(path, stat.st_size)
 
     # -- one file -------------------------------------------------------------------------------
     def _one(self, path: Path) -> BatchItem | None:
@@ -556,6 +560,32 @@ class _Unusable(Exception):
     pass
 
 
+_INCOMPLETE_PROBE_BYTES: Final = 64 * 1024
+
+
+def _looks_incomplete(path: Path, size: int) -> bool:
+    """Empty, or a small text file with at most one non-blank line (a header, no row)."""
+    if size == 0:
+        return True
+    if size > _INCOMPLETE_PROBE_BYTES:
+        return False
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    if data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):  # a workbook: written whole
+        return False
+    for encoding in ("utf-8-sig", "utf-16", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return False
+    return sum(1 for line in text.splitlines() if line.strip(" \t,;|\x00")) <= 1
+
+
 def _listed(folder: Path) -> list[Path]:
     """Input files directly in ``folder``, by name; hidden, lock and error files skipped."""
     try:
@@ -567,6 +597,8 @@ def _listed(folder: Path) -> list[Path]:
         name = entry.name
         if is_hidden_name(name) or name.endswith(ERROR_SUFFIX):
             continue  # a copier's temporary file, an office lock file, our own state
+        if name.lower().endswith(TRANSFER_SUFFIXES):
+            continue  # still being copied or downloaded ("export.csv.part"): renamed when done
         with contextlib.suppress(OSError):
             if entry.is_dir():
                 continue
