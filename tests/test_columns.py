@@ -413,3 +413,29 @@ def test_line_breaks_in_headers_are_spaces() -> None:
 def test_european_unit_columns_give_the_prolactin_unit(unit: str) -> None:
     match = recognise_columns(["Codice paziente", "Prolattina", unit])
     assert match.header_of("prolactin_unit") == unit
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Referenzwerte", "reference_range"),
+        ("Normalwerte", "reference_range"),
+        ("Rango referencia", "reference_range"),
+        ("Valores normales", "reference_range"),
+        ("Valori normali", "reference_range"),
+        ("Normaalwaarden", "reference_range"),
+        ("Prolaktin untere Grenze (ng/ml)", "reference_low"),
+        ("Prolaktin obere Grenze (ng/ml)", "reference_high"),
+        ("Prolactine borne inf.", "reference_low"),
+        ("Prolactine borne sup.", "reference_high"),
+        ("limite inferiore", "reference_low"),
+        ("limite superiore", "reference_high"),
+        ("ondergrens", "reference_low"),
+        ("bovengrens", "reference_high"),
+    ],
+)
+def test_the_labs_own_interval_under_local_headers(header: str, field: str) -> None:
+    """A lab's interval under a local header was not read (the default set judged a result
+    the lab's own interval calls raised: a false normal)."""
+    headers = ["ID", "Sex", "Age", "Prolactin (ng/mL)", header]
+    assert recognise_columns(headers).fields.get(field) == len(headers) - 1, header
