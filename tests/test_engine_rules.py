@@ -1568,3 +1568,25 @@ def test_what_a_work_up_is_to_rule_out_is_not_a_finding(cell: str, text: str) ->
     assert row["priority"] != "urgent", text
     assert "known_pituitary_lesion" not in row["factors"], text
     assert "red_flag" not in str(row["factor_evidence"]), text
+
+
+@pytest.mark.parametrize(
+    "text", ["NNR-Insuffizienz", "insuffisance corticotrope", "déficit corticotrope",
+             "ACTH-Mangel", "hypofyse-insufficiëntie", "insuficiencia corticotropa"],
+)  # fmt: skip
+def test_corticotroph_failure_in_short_forms_is_urgent(text: str) -> None:
+    """Features of adrenal insufficiency call for urgent referral (clinical-reference §8)."""
+    assert one({**MAN, "prolactin": 40, "comments": text})["priority"] == "urgent", text
+
+
+@pytest.mark.parametrize(
+    ("text", "symptomatic"),
+    [("ED", True), ("ED, Libido ↓", True), ("Libido ↓", True), ("libido reducida", True),
+     ("écoulement mammaire", True), ("seen in ED, no complaints", False)],
+)  # fmt: skip
+def test_symptom_shorthand_is_a_symptom(text: str, symptomatic: bool) -> None:
+    """'ED' beside a sexual word or alone is erectile dysfunction; 'seen in ED' is the
+    emergency department."""
+    from triage.engine.text import load_cue_book
+
+    assert ("symptom" in load_cue_book().match("symptoms", text)) is symptomatic, text
