@@ -461,7 +461,7 @@ def test_a_form_answer_negates_only_its_own_drug(text: str, expected: list[str])
     [
         ("OC", ["ethinylestradiol"]),  # oral contraceptive (en)
         ("COC", ["ethinylestradiol"]),
-        ("ACO", ["ethinylestradiol"]),  # anticonceptivo oral (es)
+        ("ACO", []),  # anticonceptivo oral or anticoagulación oral (es): not guessed
         ("SSRI", ["ssri (unspecified)"]),
         ("ISRS", ["ssri (unspecified)"]),  # es, fr, it
         ("IRS", ["ssri (unspecified)"]),
@@ -590,3 +590,57 @@ def test_a_drug_taken_now_is_read_as_taken_whatever_is_said_beside_it(text: str,
     """An earlier dose, a duration, an allergy label of another list, a reduction advised or
     under way, or "except": the drug is taken (it was "no medication cause", and an MRI)."""
     assert drug in names(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a class named, the drug not (a possible cause until the drug is named)
+        ("Depot-Neuroleptikum alle 4 Wochen", "antipsychotic (unspecified)"),
+        ("neuroleptique retard", "antipsychotic (unspecified)"),
+        ("antipsicótico depot mensual", "antipsychotic (unspecified)"),
+        ("antipsychotic depot injection monthly", "antipsychotic (unspecified)"),
+        # a full ATC code
+        ("N05AX08 2 mg", "risperidone"),
+        ("ATC N05AL05 400 mg", "amisulpride"),
+        ("A03FA01 10 mg 1-1-1", "metoclopramide"),
+        # a salt written as one word with the drug
+        ("Metoclopramidhydrochlorid 10 mg", "metoclopramide"),
+        ("Domperidonmaleat", "domperidone"),
+        ("Flupentixoldihydrochlorid", "flupentixol"),
+        ("Levomepromazinhydrogenmaleat", "levomepromazine"),
+        ("zuclopentixoldecanoaat", "zuclopenthixol"),
+        ("paliperidonpalmitaat", "paliperidone"),
+        # national brands and common misspellings
+        ("Glianimon 2 mg", "benperidol"),
+        ("Prokinyl LP", "metoclopramide"),
+        ("Barnetil 400", "sultopride"),
+        ("Guastil 50 mg", "sulpiride"),
+        ("Mutabon mite", "perphenazine"),
+        ("Arolac", "lisuride"),
+        ("Risperidal 2 mg", "risperidone"),
+        ("Haloperdiol 5 mg", "haloperidol"),
+        ("Zyprexia 10", "olanzapine"),
+        ("östrogenfreie Pille", "progestogen"),
+        ("pillola senza estrogeni", "progestogen"),
+    ],
+)
+def test_more_ways_a_list_names_a_drug(text: str, name: str) -> None:
+    assert names(text) == [name], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ACO: Sintrom",  # anticoagulación oral (es), not a contraceptive
+        "Östradiol 20 pg/ml erniedrigt",
+        "low oestradiol",
+        "oestradiol bas",
+        "estrogen deficiency",
+        "letrozole, estrogen receptor positive",
+        "metoprolol 50 mg",
+        "seen in ED",
+    ],
+)
+def test_a_hormone_measured_or_another_abbreviation_is_no_oestrogen(text: str) -> None:
+    assert not [n for n in names(text) if BY_NAME[n].drug_class == "estrogen"], text

@@ -989,7 +989,10 @@ def test_a_cue_needs_context_and_context_together() -> None:
 @pytest.mark.parametrize(
     ("meds", "code"),
     [
-        ("ACO", "medication:estrogen"),
+        (
+            "ACHO",
+            "medication:estrogen",
+        ),  # anticonceptivo hormonal oral (ACO is also anticoagulación oral)
         ("OC", "medication:estrogen"),
         ("COC", "medication:estrogen"),
         ("ISRS", "medication:antidepressant"),

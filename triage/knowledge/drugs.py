@@ -237,6 +237,7 @@ _NEGATING: Final = _STOPPED | _plain(
         "previously on", "formerly on", "was on", "used to be on", "prior on",
         "no longer taking",
         "not currently",
+        "not on", "not on any", "not taking any", "never on", "never been on",
         # "without treatment with X": the "with" belongs to the negated phrase
         "without treatment with", "no treatment with", "not treated with", "never treated with",
         "ohne therapie mit", "ohne behandlung mit", "keine therapie mit", "nicht behandelt mit",
@@ -484,9 +485,36 @@ class DrugMatcher:
             if term is None:  # pragma: no cover - a case-folding oddity of exotic scripts
                 continue
             drug, via = term
+            if drug.drug_class == "estrogen" and _a_hormone_level(folded, start, end):
+                continue  # "Östradiol 20 pg/ml erniedrigt", "low oestradiol": a lab value
             match = DrugMatch(drug=drug, matched_text=text[start:end], via=via)
             mentions.append(DrugMention(match, start, end, is_negated))
         return tuple(mentions)
+
+
+# An oestrogen named as a hormone measured or lacking, not as a medicine: a level after it
+# ("Östradiol 20 pg/ml", "estradiol: 35 pmol/l"), a finding word after it ("oestradiol bas",
+# "estrogen deficiency", "estrogen receptor positive", "Östradiol erniedrigt"), or a level word
+# before it ("low oestradiol", "niedriges Östradiol", "taux d'oestradiol").
+_HORMONE_AFTER: Final = re.compile(
+    r"[\s:=-]*(?:(?:[<>]\s*)?\d+(?:[.,]\d+)?\s*(?:pg|pmol|ng/l|nmol)"
+    r"|(?:receptors?|rezeptor\w*|recepteurs?|receptores?|recettor[ei]|deficiency|defizit|mangel"
+    r"|deficit|deficiencia|carenza|tekort|erniedrigt|niedrig|bas|basse|bajos?|bajas?|bass[oa]|laag"
+    r"|spiegel|levels?|werte?|taux|valor|valore|erhoht|eleve|elevad[oa]|elevat[oa]|verhoogd)\b)",
+    re.IGNORECASE,
+)
+_HORMONE_BEFORE: Final = re.compile(
+    r"(?:\blow|\bhigh|\braised|\belevated|\bserum|\bplasma|\bniedrige[snr]?|\berniedrigte[snr]?"
+    r"|\bhohe[snr]?|\bfaible|\btaux\s+d.|\bdosage\s+d.|\bnivel(?:es)?\s+de|\blivell[oi]\s+di"
+    r"|\b(?:er|re)?\s*-?\s*positive?|\bER\+?|\bhormone?\s+receptor)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _a_hormone_level(text: str, start: int, end: int) -> bool:
+    return bool(
+        _HORMONE_AFTER.match(text, end) or _HORMONE_BEFORE.search(text[max(0, start - 24) : start])
+    )
 
 
 @lru_cache(maxsize=8)
@@ -513,11 +541,24 @@ def _term_index(drugs: Sequence[Drug]) -> dict[str, tuple[Drug, str]]:
     """Compact term key -> (drug, how it was named).  Generic beats synonym beats brand."""
     index: dict[str, tuple[Drug, str]] = {}
     for drug in drugs:
-        named = {"generic": (drug.name,), "synonym": drug.synonyms, "brand": drug.brands}
+        named = {
+            "generic": (drug.name,),
+            "synonym": (*drug.synonyms, *_full_atc(drug)),
+            "brand": drug.brands,
+        }
         for via in _VIA_ORDER:
             for term in named[via]:
                 index.setdefault(drug_term_key(_fold(term)), (drug, via))
     return index
+
+
+_FULL_ATC: Final = re.compile(r"[A-Z]\d\d[A-Z]{2}\d\d")
+
+
+def _full_atc(drug: Drug) -> tuple[str, ...]:
+    """The drug's full (7-character) ATC codes, matched as written in a list ("N05AX08 2 mg",
+    "ATC N05AL05"); a class code (N05A) names no drug."""
+    return tuple(code for code in drug.atc if _FULL_ATC.fullmatch(code))
 
 
 def _term_words(term: str) -> list[str]:
@@ -530,7 +571,7 @@ def _compile(drugs: Sequence[Drug], *, abbreviations: bool = True) -> re.Pattern
     trie: dict[str, object] = {}
     exact: set[str] = set()
     for drug in drugs:
-        for term in (drug.name, *drug.synonyms, *drug.brands):
+        for term in (drug.name, *drug.synonyms, *drug.brands, *_full_atc(drug)):
             if _case_sensitive(term):
                 if abbreviations:
                     exact.add(_fold(term).strip())
@@ -562,8 +603,20 @@ def _trie_add(trie: dict[str, object], key: str) -> None:
 
 
 def _tail(last: str) -> str:
-    """After a term: no letter (and no digit either when the term ends with a digit)."""
-    return _NOT_ALNUM_AFTER if last.isdigit() else _NOT_LETTER_AFTER
+    """After a term: no letter (and no digit either when the term ends with a digit); a salt
+    written as one word with it ("Metoclopramidhydrochlorid", "zuclopentixoldecanoaat",
+    "Domperidonmaleat") still names the drug."""
+    if last.isdigit():
+        return _NOT_ALNUM_AFTER
+    return rf"(?:(?={_SALT_GLUED}{_NOT_LETTER_AFTER})|{_NOT_LETTER_AFTER})"
+
+
+# looked ahead at, not matched: the term's own letters name the drug
+_SALT_GLUED: Final = (
+    r"(?:(?:di)?hydrochlori[dt]e?|hydrogenmaleat|maleaa?te?|decanoa?a?te?|palmitaa?te?|"
+    r"enanthate?|mesylate?|mesilate?|tartraa?te?|fumaraa?te?|hydrobromide?|citraa?te?|"
+    r"sulfaa?te?|phosphaa?te?|embonate?|pamoate?)"
+)
 
 
 def _trie_pattern(node: dict[str, object], last: str) -> str:
@@ -781,7 +834,8 @@ _EXAMPLES: Final = re.compile(
     r"\b(?:such\s+as|e\.\s?g\.|including|like|drugs|medications|medicines|wie|z\.\s?b\.|u\.\s?a\.|"
     r"medikamente|arzneimittel|neuroleptika|comme|notamment|p\.\s?ex\.|medicaments|como|por\s+ejemplo|"
     r"farmacos|medicamentos|come|ad\s+esempio|tra\s+cui|farmaci|zoals|bijv\.?|bijvoorbeeld|"
-    r"waaronder|geneesmiddelen)\b",
+    r"waaronder|geneesmiddelen|antipsychoti\w*|neurolepti\w*|antipsic[oó]tic\w*|neurol[eé]ptic\w*|"
+    r"neurolettic\w*)\b",
     re.IGNORECASE,
 )
 _TAKES: Final = re.compile(
