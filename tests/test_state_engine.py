@@ -733,3 +733,40 @@ def test_a_positive_hcg_in_a_man_is_never_a_pregnancy(hcg: str) -> None:
     assert row["status"] == "high"
     assert "pregnancy" not in codes(row["factors"])
     assert "hCG-secreting tumour" in row["reference_note"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Stress, Schlaf, Stillen und Brustwarzenstimulation erhöhen Prolaktin.",
+        "Bei Hypothyreose, Niereninsuffizienz und Stillzeit ist Prolaktin häufig erhöht.",
+        "In Schwangerschaft und Stillzeit physiologisch erhöht.",
+        "Prolactin is physiologically elevated during pregnancy and lactation.",
+        "La prolactine est souvent élevée pendant la grossesse et l'allaitement.",
+        "Ausschluss medikamentöser Ursachen (Neuroleptika, Metoclopramid, Domperidon) empfohlen.",
+        "Hyperprolactinémie : éliminer une grossesse, une prise médicamenteuse (neuroleptiques).",
+        "Bij hyperprolactinemie: denk aan medicatie (haloperidol, metoclopramide, domperidon).",
+        "Embarazo, lactancia y estrés pueden elevar la prolactina.",
+    ],
+)
+def test_a_labs_general_comment_says_nothing_of_this_patient(note: str) -> None:
+    """A lab's printed comment on patients in general: its pregnancy, breastfeeding, drugs and
+    diseases are not this woman's (a false normal against the breastfeeding interval, or a
+    prolactinoma called drug-induced)."""
+    row = one({**WOMAN, "comments": note, "prolactin": 150})
+    assert row["status"] == "high", note
+    assert not {"pregnancy", "lactation"} & set(codes(row["factors"])), note
+    assert not [c for c in codes(row["factors"]) if c.startswith("medication:")], note
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("Prolaktin physiologisch erhöht, SSW 20", "pregnancy"),
+        ("Patientin stillt; Prolaktin häufig erhöht in der Stillzeit", "lactation"),
+        ("Pat. nimmt Risperdal, das Prolaktin erhöhen kann", "medication:antipsychotic"),
+    ],
+)
+def test_a_comment_about_this_patient_is_still_read(note: str, code: str) -> None:
+    row = one({**WOMAN, "comments": note, "prolactin": 150})
+    assert code in codes(row["factors"]), note

@@ -11,8 +11,17 @@ INCOMPLETE_GRACE_SECONDS: Final = 3600.0
 # Names of files still being copied or downloaded: never read, whatever their age (the sender
 # renames them when done).
 TRANSFER_SUFFIXES: Final = (
-    ".part", ".filepart", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".upload",
-    ".uploading", ".swp", "~",
+    ".part",
+    ".filepart",
+    ".partial",
+    ".crdownload",
+    ".download",
+    ".tmp",
+    ".temp",
+    ".upload",
+    ".uploading",
+    ".swp",
+    "~",
 )
 DEFAULT_FILE_TIMEOUT: Final = 3600.0
 DEFAULT_MEMORY_LIMIT_MB: Final = 8192

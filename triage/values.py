@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any, Final, TypeVar
 
@@ -1205,6 +1205,43 @@ def ended_ago(text: str) -> re.Match[str] | None:
     (synonyms.toml [values.ended_ago]).  Positions are those of ``normalise_word(text)``'s
     characters only when text is plain ASCII; callers test for a match, not where."""
     return _ended_ago_pattern().search(normalise_word(text))
+
+
+_SENTENCE: Final = re.compile(r"[^.;!?\n]+[.;!?\n]?")
+# Every [general_statements] `general` pattern holds one of these (checked by the tests).
+_GENERAL_STEMS: Final = (
+    *("prola", "prl", "prolatt", "physiolog", "fisiol", "fysiol", "ausschlu", "ausschlie"),
+    *("auszuschl", "exclu", "rule out", "limin", "descartar", "escluder", "uitsluit"),
+    *("denk aan", "think of", "consider", "penser", "bitte an", "please check"),
+)
+
+
+@cache
+def _general_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    table = synonyms_data()["general_statements"]
+    general = re.compile("|".join(f"(?:{p})" for p in table["general"]), re.IGNORECASE)
+    patient = re.compile("|".join(f"(?:{p})" for p in table["patient"]), re.IGNORECASE)
+    return general, patient
+
+
+@lru_cache(maxsize=4096)
+def without_general_statements(text: str) -> str:
+    """``text`` with each sentence that speaks of patients in general (a lab's printed comment:
+    synonyms.toml [general_statements]) blanked out, character for character, so that what is
+    left keeps its positions; the text itself when there is none."""
+    lowered = text.lower()
+    if not any(stem in lowered for stem in _GENERAL_STEMS):
+        return text  # the quick test: every general pattern holds one of these
+    general, patient = _general_patterns()
+    if not general.search(text):
+        return text
+    parts = []
+    for found in _SENTENCE.finditer(text):
+        sentence = found.group()
+        blank = general.search(sentence) and not patient.search(sentence)
+        parts.append(" " * len(sentence) if blank else sentence)
+    out = "".join(parts)
+    return out if len(out) == len(text) else text
 
 
 @cache

@@ -29,7 +29,7 @@ from triage.engine.text import require_table
 from triage.numbers import DAYS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from triage.resources import data_file
 from triage.schema import ConfigError
-from triage.values import ended_ago, normalise_word
+from triage.values import ended_ago, normalise_word, without_general_statements
 
 STATES_FILE = "states.toml"
 # The yes/no flag behind each state column (used when a frame has the flag but no text).
@@ -197,7 +197,7 @@ class StateVocabulary:
         key = (column, text)
         found = self._cache.get(key)
         if found is None:
-            found = self._read(column, text)
+            found = self._read(column, without_general_statements(text))
             self._cache[key] = found
         return found
 

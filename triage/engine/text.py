@@ -26,6 +26,7 @@ import pandas as pd
 from triage.engine.distinct import distinct_rows
 from triage.resources import data_file
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, TEXT_FIELDS, ConfigError
+from triage.values import without_general_statements
 
 CUES_FILE = "cues.toml"
 # Every field a clinician's words may be in: the free-text columns and the kept text of the
@@ -148,7 +149,7 @@ class CueBook:
         key = (field, text)
         found = self._cache.get(key)
         if found is None:
-            found = self._match(field, text)
+            found = self._match(field, without_general_statements(text))
             self._cache[key] = found
         return found
 

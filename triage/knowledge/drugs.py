@@ -46,7 +46,7 @@ from typing import Final
 
 from triage.knowledge.loaders import drug_term_key
 from triage.knowledge.model import Drug, DrugMatch
-from triage.values import ended_ago, last_dose_days, month_number
+from triage.values import ended_ago, last_dose_days, month_number, without_general_statements
 
 __all__ = ["DrugMatcher", "DrugMention", "drug_matcher"]
 
@@ -469,7 +469,7 @@ class DrugMatcher:
         return list(self._mentions_cached(text))
 
     def _mentions_uncached(self, text: str) -> tuple[DrugMention, ...]:
-        folded = _fold(text)
+        folded = _fold(without_general_statements(text))
         spans = [(m.start(), m.end()) for m in self._regex.finditer(folded)]
         if not spans:
             return ()
