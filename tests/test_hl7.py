@@ -407,6 +407,22 @@ def test_an_unescaped_ampersand_in_a_note_keeps_the_rest_of_it(
 
 
 @pytest.mark.parametrize(
+    "obx",
+    [
+        "OBX|2|NM|49051-6^Gestational age in weeks^LN||32|wk||||||F",
+        "OBX|2|NM|SSW^Schwangerschaftswoche^99LAB||32|Wo||||||F",
+    ],
+)
+def test_a_gestational_age_result_line_is_the_pregnancy(tmp_path: Path, obx: str) -> None:
+    """A gestational age sent as a result of its own is this pregnancy's weeks (it was rejected
+    as an unrelated test, and a woman at 32 weeks was sent for an MRI)."""
+    path = _oru_file(tmp_path, "OBX|1|NM|2842-3^Prolaktin^LN||150|ng/mL|4.8-23.3|H|||F", obx)
+    _, rows, rejected = run(path, tmp_path / "out")
+    assert not rejected
+    assert "pregnancy" in rows[0]["factors"] and rows[0]["status"] == "normal"
+
+
+@pytest.mark.parametrize(
     ("field", "unit"), [("27^mIU/L^99LAB", "mIU/L"), ("mIU/L^milli-IU per litre^UCUM", "mIU/L")]
 )
 def test_a_local_unit_code_gives_way_to_the_units_text(

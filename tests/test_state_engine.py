@@ -770,3 +770,11 @@ def test_a_labs_general_comment_says_nothing_of_this_patient(note: str) -> None:
 def test_a_comment_about_this_patient_is_still_read(note: str, code: str) -> None:
     row = one({**WOMAN, "comments": note, "prolactin": 150})
     assert code in codes(row["factors"]), note
+
+
+def test_the_snomed_term_mother_currently_breast_feeding_is_the_patients() -> None:
+    """SNOMED CT 413712001 names the patient as the mother (it was read as another person)."""
+    row = one({**WOMAN, "comments": "Mother currently breast-feeding", "prolactin": 120})
+    assert row["status"] == "normal" and "lactation" in codes(row["factors"])
+    other = one({**WOMAN, "comments": "her mother is breastfeeding twins", "prolactin": 120})
+    assert other["status"] == "high"
