@@ -227,3 +227,19 @@ def test_a_reader_that_stops_reading_ends_the_tool_quietly(tmp_path: Path) -> No
     err = proc.stderr.read()
     assert proc.wait() == 141
     assert b"internal error" not in err and b"Traceback" not in err
+
+
+def test_a_history_path_at_the_top_of_the_config_file_is_accepted(tmp_path: Path) -> None:
+    """`history = "lab.db"` beside the other options (not under [history]) is the history's
+    path, next to the config file; another kind of value is a usage error (it was an internal
+    error, "this is a bug")."""
+    config = tmp_path / "config.toml"
+    config.write_text('history = "lab.db"\n', encoding="utf-8")
+    data = tmp_path / "a.csv"
+    data.write_text(EXPORT, encoding="utf-8")
+    done = invoke("run", data, "--out", tmp_path / "out", "--config", config, "--quiet")
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "lab.db").exists()
+    config.write_text("history = 5\n", encoding="utf-8")
+    wrong = invoke("run", data, "--out", tmp_path / "out2", "--config", config, "--quiet")
+    assert wrong.exit_code == 2 and "history must be a [history] table" in wrong.output

@@ -66,7 +66,7 @@ class HistoryOptions:
 
 def history_options(
     location: str | os.PathLike[str] | None,
-    table: Mapping[str, Any] | None,
+    table: Mapping[str, Any] | str | None,
     *,
     config_path: str = "config",
     default: str | os.PathLike[str] | None = None,
@@ -74,6 +74,15 @@ def history_options(
     """The history of a command: ``location`` (option or environment), else the ``[history]``
     table's ``url``/``path``, else ``default`` (the batch's file beside its ledger); None when
     there is none.  Raises ConfigError for a malformed table."""
+    if isinstance(table, str):  # `history = "lab.db"` at the top of the config: its path
+        table = {"url" if "://" in table else "path": table}
+    if table is not None and not isinstance(table, Mapping):
+        raise ConfigError(
+            config_path,
+            'history must be a [history] table (path = "lab.db" or url = "postgresql://...") '
+            "or a path",
+            field="history",
+        )
     table = dict(table or {})
     known = {"url", "path", "issuer", "issuers", "ack_within_hours"}
     unknown = sorted(set(table) - known)
