@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -243,3 +244,22 @@ def test_a_history_path_at_the_top_of_the_config_file_is_accepted(tmp_path: Path
     config.write_text("history = 5\n", encoding="utf-8")
     wrong = invoke("run", data, "--out", tmp_path / "out2", "--config", config, "--quiet")
     assert wrong.exit_code == 2 and "history must be a [history] table" in wrong.output
+
+
+def test_two_people_under_one_id_get_a_page_each(tmp_path: Path) -> None:
+    """A neonate under the mother's number, a shared placeholder id: other birth dates are
+    other people (docs/history.md), never one page listing the other's results as theirs."""
+    data = tmp_path / "a.csv"
+    data.write_text(
+        "Patient ID,Name,Sex,DOB,Specimen,Collection date,Prolactin,Unit\n"
+        'ID100,"Ackermann, Liselotte",F,1985-02-03,SID11,2026-11-01 08:00,60,ng/mL\n'
+        'ID100,"Brandauer, Theodor",M,1947-07-07,SID12,2026-11-01 09:00,60,ng/mL\n'
+        'ID200,"Cee, Anna",F,1980-01-01,SID13,2026-11-01 09:00,60,ng/mL\n'
+        'ID200,"Cee, Anna",F,1980-01-01,SID14,2026-11-02 09:00,70,ng/mL\n',
+        encoding="utf-8",
+    )
+    done = invoke("run", data, "--out", tmp_path / "out", "--all-patients", "--quiet")
+    assert done.exit_code == 0, done.output
+    pages = (tmp_path / "out" / "patients.html").read_text(encoding="utf-8")
+    assert len(set(re.findall(r'id="patient-(\d+)"', pages))) == 3
+    assert "Ackermann, Liselotte" in pages and "Brandauer, Theodor" in pages

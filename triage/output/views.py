@@ -656,17 +656,23 @@ def collected_ns(results: pd.DataFrame) -> np.ndarray:
 
 
 def patient_keys(results: pd.DataFrame) -> list[str]:
-    """Patient identity: the id, or the source row for a result without one."""
+    """Patient identity: the id with the birth date given beside it (two people under one id, a
+    neonate under the mother's number or a shared placeholder, are two patients, as in the
+    results history: docs/history.md), or the source row for a result without an id."""
     keys: list[str] = []
-    for pid, file, sheet, row in zip(
+    for pid, born, file, sheet, row in zip(
         _column(results, "patient_id"),
+        _column(results, "birth_date"),
         _column(results, "source_file"),
         _column(results, "source_sheet"),
         _column(results, "source_row"),
         strict=True,
     ):
         text = pid.strip() if type(pid) is str else as_text(pid)
-        keys.append(text if text else f"{_ROW_KEY_PREFIX}{file}\x1f{sheet}\x1f{row}")
+        if not text:
+            keys.append(f"{_ROW_KEY_PREFIX}{file}\x1f{sheet}\x1f{row}")
+            continue
+        keys.append(f"{text}\x1f{as_text(born)}")
     return keys
 
 
