@@ -979,6 +979,15 @@ def test_statistics_and_signature_footers_are_not_results(tmp_path: Path) -> Non
         "N",
         "Médiane",
         "VK",
+        "P95",
+        "95. Perzentil",
+        "Perzentile",
+        "Spannweite",
+        "SEM",
+        "95% CI",
+        "geom. Mittel",
+        "Desv. estándar",
+        "Moyenne ± ET",
     ],
 )
 def test_summary_statistics_rows_are_not_patients(tmp_path: Path, label: str) -> None:
