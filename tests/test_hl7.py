@@ -407,6 +407,38 @@ def test_an_unescaped_ampersand_in_a_note_keeps_the_rest_of_it(
 
 
 @pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # a preliminary result, then its final one
+        (
+            "OBX|1|NM|2842-3^Prolaktin^LN||300|ng/mL|4.8-23.3|H|||P",
+            "OBX|1|NM|2842-3^Prolaktin^LN||30|ng/mL|4.8-23.3|H|||F",
+        ),
+        # a correction whose collection time carries seconds
+        (
+            "OBX|1|NM|2842-3^Prolaktin^LN||300|ng/mL|4.8-23.3|H|||F",
+            "OBX|1|NM|2842-3^Prolaktin^LN||30|ng/mL|4.8-23.3|H|||C",
+        ),
+    ],
+)
+def test_a_later_final_or_corrected_result_replaces_the_earlier_one(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    """A superseded 300 ng/mL raised a false URGENT beside the final or corrected 30."""
+    seconds = "C" in second.split("|")[11]
+    messages = [
+        "MSH|^~\\&|A|B|C|D|20260310||ORU^R01|1|P|2.5.1\rPID|1||Q4||Roe^Ann||19900101|F\r"
+        "OBR|1||S4|PRL|||202603090800\r" + first,
+        "MSH|^~\\&|A|B|C|D|20260311||ORU^R01|2|P|2.5.1\rPID|1||Q4||Roe^Ann||19900101|F\r"
+        f"OBR|1||S4|PRL|||{'20260309080000' if seconds else '202603090800'}\r" + second,
+    ]
+    path = tmp_path / "oru.hl7"
+    path.write_text("\r".join(messages) + "\r", encoding="utf-8")
+    _, rows, _ = run(path, tmp_path / "out")
+    assert [(r["prolactin_value"], r["priority"]) for r in rows] == [("30", "routine")]
+
+
+@pytest.mark.parametrize(
     "obx",
     [
         "OBX|2|NM|49051-6^Gestational age in weeks^LN||32|wk||||||F",

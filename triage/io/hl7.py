@@ -26,8 +26,9 @@ comments           OBR-13 clinical information, NTE notes of the patient, order 
 =================  ==============================================================================
 
 Result status (OBX-11): F, C, U and empty are results; a corrected (C) result replaces an
-earlier one of the same patient, specimen and test (a warning says so); P, I, R, S are kept with a
-warning (preliminary); X, D, W, N, O hold no valid result and are rejected (``cancelled_result``;
+earlier one of the same patient, specimen, collection minute and test (a warning says so), and so
+does a final one an earlier preliminary one; P, I, R, S are kept with a warning (preliminary);
+X, D, W, N, O hold no valid result and are rejected (``cancelled_result``;
 D and W also withdraw an earlier result of the same test).  A message that cannot be read (not
 parseable, no PID, no patient identity) has each of its OBX rejected (``malformed_message``),
 or one row at its MSH when it has none.  Row numbers (``source_row``) are segment numbers: the
@@ -215,6 +216,7 @@ class _Reader:
         self.batch = False
         self.preliminary: list[str] = []
         self.kept: dict[tuple[str, ...], int] = {}  # result key -> index in rows
+        self.kept_status: dict[tuple[str, ...], str] = {}  # result key -> its OBX-11
 
     # ---------------------------------------------------------------------------------------
     def read(self, segments: list[tuple[int, str]]) -> None:
@@ -395,18 +397,26 @@ class _Reader:
         key = (
             result.patient.patient_id or result.patient.name,
             str(row.cells[_COL["specimen_id"]]),
-            str(row.cells[_COL["collected_at"]]),
+            # to the minute: a correction may write the same time with seconds
+            "".join(ch for ch in str(row.cells[_COL["collected_at"]]) if ch.isdigit())[:12],
             test,
             result.sub_id,
         )
         earlier = self.kept.get(key)
-        if earlier is not None and result.status in {"C", *_WITHDRAWING}:
+        final = result.status not in PRELIMINARY_STATUSES and not result.void
+        replaced_preliminary = (
+            earlier is not None and final and self.kept_status.get(key) in PRELIMINARY_STATUSES
+        )
+        if earlier is not None and (result.status in {"C", *_WITHDRAWING} or replaced_preliminary):
             old = self.rows[earlier]
             what = (
                 "corrected (OBX-11 C)"
                 if result.status == "C"
                 else f"withdrawn (OBX-11 {result.status})"
+                if result.status in _WITHDRAWING
+                else "a preliminary result, made final"
             )
+            self.preliminary = [p for p in self.preliminary if not p.startswith(f"{old.number} ")]
             self.warnings.append(
                 f"{label}: the result at segment {old.number} ({test}) was {what} by segment "
                 f"{result.number}; only the later one is used"
@@ -421,6 +431,7 @@ class _Reader:
             row.cells, row.bad, row.reason = [], f"{label}: {result.void}", "cancelled_result"
         else:
             self.kept[key] = len(self.rows)
+            self.kept_status[key] = result.status
             if result.status in PRELIMINARY_STATUSES:
                 self.preliminary.append(f"{result.number} ({label}, status {result.status})")
         self.rows.append(row)
