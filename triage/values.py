@@ -1207,7 +1207,9 @@ def ended_ago(text: str) -> re.Match[str] | None:
     return _ended_ago_pattern().search(normalise_word(text))
 
 
-_SENTENCE: Final = re.compile(r"[^.;!?\n]+[.;!?\n]?")
+# a sentence ends at ; ! ? a line end, or a full stop before a space that does not end a
+# one-letter abbreviation ("z.B.", "e.g.", "p.ex.")
+_SENTENCE: Final = re.compile(r"(?:[^.;!?\n]|(?<=\b[^\W\d_])\.|\.(?!\s|$))+[.;!?\n]?")
 # Every [general_statements] `general` pattern holds one of these (checked by the tests).
 _GENERAL_STEMS: Final = (
     *("prola", "prl", "prolatt", "physiolog", "fisiol", "fysiol", "ausschlu", "ausschlie"),
