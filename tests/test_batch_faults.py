@@ -630,3 +630,34 @@ def test_an_export_still_being_written_waits_for_its_rows(tmp_path: Path) -> Non
     assert ledger_rows(inbox)["header.csv"][0] == "done"
     assert "URGENT" in second.stderr  # its urgent row is said
     assert (inbox / "upload.csv.part").exists() and (inbox / "empty.csv").exists()
+
+
+def test_the_archive_cannot_be_the_inbox(tmp_path: Path) -> None:
+    """Every run would find its archived files in the inbox again, as duplicates, renamed
+    longer each time."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    done = cli("batch", "--inbox", inbox, "--out", tmp_path / "out", "--archive", inbox / ".")
+    assert done.returncode == 2 and "must not be the inbox itself" in done.stderr
+
+
+def test_files_are_triaged_oldest_first_whatever_their_names(tmp_path: Path) -> None:
+    """ "PRL_01-12-2026.csv" sorts before "PRL_30-11-2026.csv": taken by name, the later result
+    was compared with nothing and the earlier one called its change."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    header = "Patient ID,Sex,DOB,Collected,Prolactin (ng/mL)\n"
+    older = inbox / "PRL_30-11-2026.csv"
+    newer = inbox / "PRL_01-12-2026.csv"
+    older.write_text(header + "HX1,F,1990-01-01,2026-11-30 08:00,20\n", encoding="utf-8")
+    newer.write_text(header + "HX1,F,1990-01-01,2026-12-01 08:00,60\n", encoding="utf-8")
+    base = time.time() - 7200
+    os.utime(older, (base, base))
+    os.utime(newer, (base + 600, base + 600))
+    done = cli("batch", "--inbox", inbox, "--out", out)
+    assert done.returncode == 0, done.stderr
+    folders = output_folders(out)
+    assert len(folders) == 2
+    later = next(f for f in folders if f.name.startswith("PRL_01"))
+    rows = (later / "results.csv").read_text(encoding="utf-8")
+    assert "rising" in rows

@@ -603,7 +603,17 @@ def _listed(folder: Path) -> list[Path]:
             if entry.is_dir():
                 continue
         found.append(Path(entry.path))
-    return sorted(found, key=lambda p: shown(p.name).casefold())
+    # oldest first, as the LIS dropped them (a name such as "PRL_01-12-2026.csv" sorts before
+    # "PRL_30-11-2026.csv": the later result was then compared with nothing and the earlier one
+    # called its change); the name breaks ties
+    return sorted(found, key=lambda p: (_mtime(p), shown(p.name).casefold()))
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.lstat().st_mtime
+    except OSError:
+        return 0.0
 
 
 @contextlib.contextmanager

@@ -155,6 +155,11 @@ def register(app: typer.Typer) -> None:
         """
         redact_key, redact_key_file = redact_key_sources(ctx, redact_key, redact_key_file)
         console.configure_logging(quiet=quiet, verbose=verbose)
+        if archive is not None and archive.resolve() == inbox.resolve():
+            # every run would find its own archived files in the inbox again
+            raise typer.BadParameter(
+                "must not be the inbox itself (use a folder beside it)", param_hint="'--archive'"
+            )
         with console.error_boundary(debug=debug, quiet=quiet):
             from triage.batch import ERRORS, BatchSettings, describe, run_batch, state_dir
             from triage.history import DEFAULT_FILE as HISTORY_FILE

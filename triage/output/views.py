@@ -584,7 +584,9 @@ def run_view(
     return RunView(
         tool_name=meta.tool_name,
         tool_version=meta.tool_version,
-        generated=meta.generated_at.strftime(WHEN_FORMAT),
+        # the run's time is UTC, the collection times the lab's own: said, so that nobody
+        # reads 23:10 UTC as the evening before in the lab's zone
+        generated=f"{meta.generated_at.strftime(WHEN_FORMAT)} UTC",
         reference_set=meta.reference_set,
         reference_title=meta.reference_title,
         redacted=redacted,
