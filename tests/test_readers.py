@@ -2545,3 +2545,18 @@ def test_one_letter_sex_labels_of_an_interval_are_read_only_when_unambiguous(
     else:
         assert found is not None
         assert {k: (v.low, v.high) for k, v in found.items()} == expected
+
+
+def test_value_labels_of_a_statistics_package_are_read_by_their_label(tmp_path: Path) -> None:
+    """SPSS-style "code = label" cells ("1 = ja", "2 = männlich", "[1] weiblich"): the label
+    says what the code means (the pregnancy was read as nothing, and the sex column dropped)."""
+    path = tmp_path / "spss.csv"
+    path.write_text(
+        "Proband;Geschlecht;Alter;Prolaktin (ng/ml);Schwanger\n"
+        "S1;1 = weiblich;34;45;0 = nein\nS2;2 = männlich;40;25;0 = nein\n"
+        "S3;weiblich;30;150;1 = ja\nS4;[1] weiblich;30;25;[0] nein\n",
+        encoding="utf-8",
+    )
+    frame = read(path).frame
+    assert frame["sex"].tolist() == ["F", "M", "F", "F"]
+    assert frame["pregnant"].tolist() == [False, False, True, False]

@@ -944,7 +944,20 @@ def parse_yes_no(cell: object, field: str | None = None, *, strict: bool = False
         return {1.0: True, 0.0: False}.get(number)
     if not isinstance(cell, str):
         return None
-    return _yes_no_text(cell, field, strict)
+    return _yes_no_text(code_label(cell), field, strict)
+
+
+_CODE_LABEL: Final = re.compile(
+    r"\s*(?:\[\s*-?\d{1,3}\s*\]|\(\s*-?\d{1,3}\s*\)|-?\d{1,3}\s*[=:])\s*([^\W\d_].*?)\s*"
+)
+
+
+def code_label(text: str) -> str:
+    """The label of a statistics package's "code = label" cell ("1 = ja", "2 = weiblich",
+    "0: no", "[1] weiblich"): what the code means, as SPSS exports write value labels; else
+    the text."""
+    found = _CODE_LABEL.fullmatch(text)
+    return found.group(1) if found else text
 
 
 def _yes_no_text(text: str, field: str | None, strict: bool) -> bool | None:
@@ -990,6 +1003,9 @@ def parse_sex(cell: object, letters: Mapping[str, str | None] | None = None) -> 
     if not isinstance(cell, str) or not cell.strip():
         return None
     words = _words()
+    labelled = code_label(cell)  # "2 = weiblich": the label says
+    if labelled != cell:
+        return parse_sex(labelled)
     word = normalise_word(cell)
     if letters and word in letters:
         return letters[word]

@@ -29,7 +29,7 @@ from triage.engine.text import require_table
 from triage.numbers import DAYS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from triage.resources import data_file
 from triage.schema import ConfigError
-from triage.values import ended_ago, normalise_word, without_general_statements
+from triage.values import code_label, ended_ago, normalise_word, without_general_statements
 
 STATES_FILE = "states.toml"
 # The yes/no flag behind each state column (used when a frame has the flag but no text).
@@ -205,7 +205,8 @@ class StateVocabulary:
         meaning = self._columns.get(column)
         quote = self._quote(text)
         if meaning is not None:
-            answer = self._answer(_PARENS.sub(" ", text))
+            # "1 = ja" (a statistics package's value label): the label is the answer
+            answer = self._answer(code_label(_PARENS.sub(" ", text)))
             if answer is not None:
                 return self._answer_facts(meaning, answer, column, quote)
         facts: list[Fact] = []
