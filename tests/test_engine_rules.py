@@ -1590,3 +1590,16 @@ def test_symptom_shorthand_is_a_symptom(text: str, symptomatic: bool) -> None:
     from triage.engine.text import load_cue_book
 
     assert ("symptom" in load_cue_book().match("symptoms", text)) is symptomatic, text
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["épilepsie connue, pas de crise récente", "epilepsia, sin crisis desde 2020",
+     "Epilepsie, anfallsfrei seit 2019", "epilepsy, seizure-free for 3 years",
+     "epilessia, libero da crisi", "epilepsie, aanvalsvrij"],
+)  # fmt: skip
+def test_epilepsy_without_a_recent_seizure_is_no_cause(note: str) -> None:
+    """Prolactin rises for about an hour after a seizure: known epilepsy with none lately
+    explains nothing."""
+    row = one({**WOMAN, "prolactin": 45, "comments": note})
+    assert "seizure" not in row["factors"], note

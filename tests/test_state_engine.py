@@ -778,3 +778,15 @@ def test_the_snomed_term_mother_currently_breast_feeding_is_the_patients() -> No
     assert row["status"] == "normal" and "lactation" in codes(row["factors"])
     other = one({**WOMAN, "comments": "her mother is breastfeeding twins", "prolactin": 120})
     assert other["status"] == "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["noch regelmäßige Menses", "noch Menstruation", "encore réglée", "todavía menstrúa",
+     "ancora mestruata", "nog menstruerend", "still menstruating", "regular menses"],
+)  # fmt: skip
+def test_a_woman_still_menstruating_is_judged_premenopausal(text: str) -> None:
+    """At 56 a woman who still menstruates is judged against the women's interval, not the
+    postmenopausal one."""
+    row = one({"sex": "F", "age_years": 56, "unit": "ng/mL", "prolactin": 25, "comments": text})
+    assert not str(row["reference_stratum"]).endswith("postmenopausal"), text

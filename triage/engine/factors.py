@@ -659,6 +659,8 @@ def seizure(ctx: RowContext) -> list[Finding]:
     history = ctx.first("seizure_history")
     if history is None or "dated_past" in ctx.book.match(history.field, history.quote):
         return []  # none, or a seizure dated days or years back: not evidence for this sample
+    if ctx.has("seizure_free"):
+        return []  # epilepsy, but no recent seizure ("pas de crise récente", "anfallsfrei")
     text = f"{history.evidence()}; prolactin is raised only for about an hour after a seizure"
     return [Finding("seizure", POSSIBLE, text, rule)]
 
