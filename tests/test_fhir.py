@@ -552,3 +552,62 @@ def test_a_preliminary_result_superseded_by_a_final_one_is_not_triaged(
         "preliminary results (entry[5] Observation/o3)"
         in (tmp_path / "out" / "results.json").read_text()
     )
+
+
+def _medication_bundle(path: Path, medications: list[dict[str, Any]]) -> Path:
+    """One man, prolactin 60 ng/mL, and each medication resource given (their subject set)."""
+    entries: list[dict[str, Any]] = [
+        {
+            "fullUrl": "urn:uuid:M1",
+            "resource": {"resourceType": "Patient", "id": "M1", "identifier": [{"value": "M1"}],
+                         "gender": "male", "birthDate": "1980-01-01"},
+        },
+        {
+            "resource": {
+                "resourceType": "Observation", "status": "final",
+                "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
+                "subject": {"reference": "urn:uuid:M1"},
+                "effectiveDateTime": "2026-11-20T08:00:00",
+                "valueQuantity": {"value": 60, "unit": "ng/mL",
+                                  "system": "http://unitsofmeasure.org", "code": "ng/mL"},
+            }
+        },
+    ]  # fmt: skip
+    for med in medications:
+        entries.append({"resource": {**med, "subject": {"reference": "urn:uuid:M1"}}})
+    path.write_text(json.dumps({"resourceType": "Bundle", "type": "collection",
+                                "entry": entries}), encoding="utf-8")  # fmt: skip
+    return path
+
+
+RISPERIDONE_ATC = {"system": "http://www.whocc.no/atc", "code": "N05AX08"}
+
+
+@pytest.mark.parametrize(
+    ("medication", "taken"),
+    [
+        ({"status": "active", "medicationCodeableConcept": {"coding": [RISPERIDONE_ATC]}}, True),
+        ({"status": "active", "medicationCodeableConcept": {"coding": [
+            {"system": "http://fhir.de/CodeSystem/ifa/pzn", "code": "01234567"},
+            {**RISPERIDONE_ATC, "display": "Risperidon"}]}}, True),
+        ({"status": "active", "medicationReference": {"reference": "#med1"},
+          "contained": [{"resourceType": "Medication", "id": "med1",
+                         "code": {"text": "Risperdal 2 mg"}}]}, True),
+        ({"status": "intended", "medicationCodeableConcept": {"text": "risperidone"}}, False),
+        ({"status": "on-hold", "medicationCodeableConcept": {"text": "risperidone"}}, False),
+        ({"status": "active", "effectivePeriod": {"start": "2024-01-01", "end": "2026-05-01"},
+          "medicationCodeableConcept": {"text": "risperidone"}}, False),
+    ],
+)  # fmt: skip
+def test_a_medication_statement_is_read_as_taken_only_when_it_is(
+    tmp_path: Path, medication: dict[str, Any], taken: bool
+) -> None:
+    """An ATC coding, a later coding's display and a contained Medication name the drug (lost
+    before); planned, paused and ended statements are not taken (counted before)."""
+    path = _medication_bundle(
+        tmp_path / "b.json", [{"resourceType": "MedicationStatement", **medication}]
+    )
+    done = invoke("run", path, "--out", tmp_path / "out", "--quiet")
+    assert done.exit_code == 0, done.output
+    rows = list(csv.DictReader((tmp_path / "out" / "results.csv").open(encoding="utf-8")))
+    assert ("medication:antipsychotic" in rows[0]["factors"]) is taken

@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any, Final, NamedTuple
 
 from triage.io.delimited import InputLimits
@@ -108,7 +109,20 @@ LOINC_NAMES: Final[dict[str, str]] = {
 }
 PREGNANCY_SNOMED: Final = "77386006"
 _SKIP_MED_STATUS: Final = frozenset(
-    {"stopped", "entered-in-error", "not-taken", "cancelled", "completed", "revoked"}
+    {
+        "stopped",
+        "entered-in-error",
+        "not-taken",
+        "cancelled",
+        "completed",
+        "revoked",
+        # planned, paused or not yet ordered: not taken now
+        "intended",
+        "on-hold",
+        "draft",
+        "proposal",
+        "plan",
+    }
 )
 _SKIP_CLINICAL: Final = frozenset({"inactive", "resolved", "remission"})
 _SKIP_VERIFICATION: Final = frozenset({"refuted", "entered-in-error"})
@@ -139,11 +153,15 @@ def _concept_text(concept: object) -> str:
     text = _text(concept.get("text"))
     if text:
         return text
-    for coding in _list(concept.get("coding")):
-        if isinstance(coding, Mapping):
-            shown = _text(coding.get("display")) or _text(coding.get("code"))
-            if shown:
-                return shown
+    codings = [c for c in _list(concept.get("coding")) if isinstance(c, Mapping)]
+    # any coding's display before a bare code (a national number without display first, the
+    # ATC coding with "Risperidon" second: it was read as "01234567")
+    for coding in codings:
+        if shown := _text(coding.get("display")):
+            return shown
+    for coding in codings:
+        if shown := _text(coding.get("code")):
+            return shown
     return ""
 
 
@@ -365,12 +383,25 @@ def _patient_cells(patient: Mapping[str, Any] | None, reference: str) -> dict[st
     }
 
 
+def _ended_period(period: object) -> bool:
+    """A period whose end is before today (a statement "active" but ended last year)."""
+    if not isinstance(period, Mapping):
+        return False
+    end = _text(period.get("end"))[:10]
+    try:
+        return bool(end) and date.fromisoformat(end) < date.today()
+    except ValueError:
+        return False
+
+
 def _medication(resource: Mapping[str, Any], index: _Index) -> str:
     text = _concept_text(resource.get("medicationCodeableConcept"))
     if not text:
         ref = resource.get("medicationReference")
         if isinstance(ref, Mapping):
-            med = index.get(_text(ref.get("reference")))
+            target = _text(ref.get("reference"))
+            # a contained Medication ("#med1") is the statement's own
+            med = _contained(resource, target) if target.startswith("#") else index.get(target)
             text = _concept_text(med.get("code")) if med else ""
             text = text or _text(ref.get("display"))
     return text
@@ -503,7 +534,8 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
         if kind in ("MedicationStatement", "MedicationRequest"):
             who = index.key(_subject_key(resource) or _subject_key(resource, "patient"))
             status = _text(resource.get("status"))
-            text = "" if status in _SKIP_MED_STATUS else _medication(resource, index)
+            ended = _ended_period(resource.get("effectivePeriod"))
+            text = "" if status in _SKIP_MED_STATUS or ended else _medication(resource, index)
             if who and text and text not in meds.setdefault(who, []):
                 meds[who].append(text)
         elif kind == "Condition":
