@@ -790,3 +790,13 @@ def test_a_woman_still_menstruating_is_judged_premenopausal(text: str) -> None:
     postmenopausal one."""
     row = one({"sex": "F", "age_years": 56, "unit": "ng/mL", "prolactin": 25, "comments": text})
     assert not str(row["reference_stratum"]).endswith("postmenopausal"), text
+
+
+def test_every_general_statement_pattern_spells_out_a_quick_word() -> None:
+    """A text without any quick word is never searched: a pattern without one would never
+    fire (synonyms.toml [general_statements])."""
+    from triage.values import synonyms_data
+
+    table = synonyms_data()["general_statements"]
+    for pattern in table["general"]:
+        assert any(word in pattern.lower() for word in table["quick_words"]), pattern

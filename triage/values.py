@@ -1226,20 +1226,15 @@ def ended_ago(text: str) -> re.Match[str] | None:
 # a sentence ends at ; ! ? a line end, or a full stop before a space that does not end a
 # one-letter abbreviation ("z.B.", "e.g.", "p.ex.")
 _SENTENCE: Final = re.compile(r"(?:[^.;!?\n]|(?<=\b[^\W\d_])\.|\.(?!\s|$))+[.;!?\n]?")
-# Every [general_statements] `general` pattern holds one of these (checked by the tests).
-_GENERAL_STEMS: Final = (
-    *("prola", "prl", "prolatt", "physiolog", "fisiol", "fysiol", "ausschlu", "ausschlie"),
-    *("auszuschl", "exclu", "rule out", "limin", "descartar", "escluder", "uitsluit"),
-    *("denk aan", "think of", "consider", "penser", "bitte an", "please check"),
-)
 
 
 @cache
-def _general_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _general_patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
+    """(general, patient, quick words) of synonyms.toml [general_statements]."""
     table = synonyms_data()["general_statements"]
     general = re.compile("|".join(f"(?:{p})" for p in table["general"]), re.IGNORECASE)
     patient = re.compile("|".join(f"(?:{p})" for p in table["patient"]), re.IGNORECASE)
-    return general, patient
+    return general, patient, tuple(str(w) for w in table["quick_words"])
 
 
 @lru_cache(maxsize=4096)
@@ -1247,10 +1242,10 @@ def without_general_statements(text: str) -> str:
     """``text`` with each sentence that speaks of patients in general (a lab's printed comment:
     synonyms.toml [general_statements]) blanked out, character for character, so that what is
     left keeps its positions; the text itself when there is none."""
+    general, patient, quick = _general_patterns()
     lowered = text.lower()
-    if not any(stem in lowered for stem in _GENERAL_STEMS):
-        return text  # the quick test: every general pattern holds one of these
-    general, patient = _general_patterns()
+    if not any(word in lowered for word in quick):
+        return text  # the quick test: every general pattern spells one of these out
     if not general.search(text):
         return text
     parts = []
