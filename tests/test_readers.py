@@ -979,7 +979,6 @@ def test_statistics_and_signature_footers_are_not_results(tmp_path: Path) -> Non
         "N",
         "Médiane",
         "VK",
-        "P95",
         "95. Perzentil",
         "Perzentile",
         "Spannweite",
@@ -2560,3 +2559,16 @@ def test_value_labels_of_a_statistics_package_are_read_by_their_label(tmp_path: 
     frame = read(path).frame
     assert frame["sex"].tolist() == ["F", "M", "F", "F"]
     assert frame["pregnant"].tolist() == [False, False, True, False]
+
+
+@pytest.mark.parametrize("pid", ["P5", "P95", "P50", "SE", "DE", "ET"])
+def test_a_short_pseudonymised_id_is_a_patient_not_a_statistic(tmp_path: Path, pid: str) -> None:
+    """ "P5" is a percentile in a statistics add-in's rows but a patient in a pseudonymised
+    cohort: a row with its result is never dropped as a statistics row."""
+    path = tmp_path / "ids.csv"
+    path.write_text(
+        f"patient_id,prolactin,unit\nP1,20,ng/mL\n{pid},25,ng/mL\nP2,30,ng/mL\n", encoding="utf-8"
+    )
+    result = read(path)
+    assert result.frame["patient_id"].tolist() == ["P1", pid, "P2"]
+    assert not result.rejected
