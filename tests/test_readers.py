@@ -2572,3 +2572,16 @@ def test_a_short_pseudonymised_id_is_a_patient_not_a_statistic(tmp_path: Path, p
     result = read(path)
     assert result.frame["patient_id"].tolist() == ["P1", pid, "P2"]
     assert not result.rejected
+
+
+def test_hcg_numbers_without_a_unit_are_counted_once_each(tmp_path: Path) -> None:
+    """Each distinct number read as IU/L is said once (the count had doubled)."""
+    path = tmp_path / "hcg.csv"
+    path.write_text(
+        "Pat.-Nr.;Geschlecht;Alter;Prolaktin (ng/ml);HCG\nW1;w;30;85,0;12.500\nW2;w;30;45,5;<2\n"
+        "W3;w;30;45,5;<2\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert result.frame["hcg_positive"].tolist() == [True, False, False]
+    assert any("2 distinct number(s) without a unit" in w for w in result.summary.warnings)

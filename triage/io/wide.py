@@ -412,10 +412,13 @@ class _Builder:
                 self.cols[name] = filled
 
     # -- the result ------------------------------------------------------------------------------
-    def _flagged_rows(self, found: Distinct, flags: list[bool]) -> tuple[int, str]:
-        """How many rows hold a flagged distinct cell, and the first of their row numbers as
-        a note shows them ("4, 9, 12 and 3 more")."""
-        rows = np.flatnonzero(np.array(flags, dtype=bool)[found.codes])
+    def _flagged_rows(
+        self, found: Distinct, flags: list[bool], leave: np.ndarray | None = None
+    ) -> tuple[int, str]:
+        """How many rows hold a flagged distinct cell (less the rows ``leave`` marks), and the
+        first of their row numbers as a note shows them ("4, 9, 12 and 3 more")."""
+        marked = np.array(flags, dtype=bool)[found.codes]
+        rows = np.flatnonzero(marked if leave is None else marked & ~leave)
         numbers = self.table.source_rows[rows].tolist()
         shown = ", ".join(str(r) for r in numbers[:_NOTE_EXAMPLES])
         more = f" and {len(numbers) - _NOTE_EXAMPLES} more" if len(numbers) > _NOTE_EXAMPLES else ""
@@ -447,21 +450,6 @@ class _Builder:
         report mIU/L in whole numbers, so three decimals there are a thousands group (read as
         5.3 mIU/L, an urgent 250 ng/mL came out low).  In ng/mL it stays ambiguous (said)."""
         found = self.table.distinct(raw)
-        grouped = np.array(
-            [
-                isinstance(u, str) and bool(_DOT_THOUSANDS.fullmatch(u.strip()))
-                for u in found.uniques
-            ],
-            dtype=np.bool_,
-        )[found.codes] & (unit == "mIU/L")
-        if not grouped.any():
-            return value, grouped
-        header = self.table.headers.get("prolactin", "prolactin")
-        self.warnings.append(
-            f"column {header!r}: {int(grouped.sum())} result(s) in mIU/L written like '5.300' "
-            "were read with '.' grouping thousands (5.300 = 5300: mIU/L is reported in whole "
-            'numbers); a column mapping file says otherwise ([input] decimal = ".")'
-        )
         whole = np.array(
             [
                 float(u.strip().replace(".", ""))
@@ -471,6 +459,15 @@ class _Builder:
             ],
             dtype=np.float64,
         )[found.codes]
+        grouped = ~np.isnan(whole) & (unit == "mIU/L")
+        if not grouped.any():
+            return value, grouped
+        header = self.table.headers.get("prolactin", "prolactin")
+        self.warnings.append(
+            f"column {header!r}: {int(grouped.sum())} result(s) in mIU/L written like '5.300' "
+            "were read with '.' grouping thousands (5.300 = 5300: mIU/L is reported in whole "
+            'numbers); a column mapping file says otherwise ([input] decimal = ".")'
+        )
         out: np.ndarray = np.where(grouped, whole, value)
         return out, grouped
 
@@ -485,14 +482,9 @@ class _Builder:
         ]
         if not any(flags):
             return
-        rows = np.array(flags, dtype=bool)[found.codes] & ~settled
-        if not rows.any():
+        count, shown = self._flagged_rows(found, flags, leave=settled)
+        if not count:
             return  # every one read as mIU/L in whole numbers (_whole_unit_thousands)
-        numbers = self.table.source_rows[np.flatnonzero(rows)].tolist()
-        count = len(numbers)
-        shown = ", ".join(str(r) for r in numbers[:_NOTE_EXAMPLES])
-        if count > _NOTE_EXAMPLES:
-            shown += f" and {count - _NOTE_EXAMPLES} more"
         header = self.table.headers.get("prolactin", "prolactin")
         self.warnings.append(
             f"column {header!r}: {count} result(s) written like '1.150' or '2,400' "
@@ -1388,26 +1380,24 @@ class _Builder:
         assumed: list[str] = []
         decimal = self._decimal(col)  # "12.500" beside decimal commas is 12500
 
-        def raw(cell: object) -> str | None:
+        def read(cell: object) -> tuple[str | None, bool | None]:
+            """(the cell as shown, with its unit; whether it says positive), once per cell: the
+            number is read in the column's decimal mark."""
             text = _text(cell)
-            if text:
-                quantity = parse_quantity(cell, decimal)
-                if quantity.status == "ok" and not quantity.unit_text:
-                    if not headed:
-                        assumed.append(text)
-                    return f"{text} {unit}"
-            return text
-
-        def plain(cell: object) -> str | None:
-            """The cell as hcg_positive reads it: its number written with a '.' decimal."""
-            text = raw(cell)
+            if not text:
+                return text, None
             quantity = parse_quantity(cell, decimal)
-            if text is None or quantity.status != "ok" or quantity.value is None:
-                return text
-            return f"{quantity.qualifier}{quantity.value:g} {quantity.unit_text or unit}"
+            if quantity.status != "ok" or quantity.value is None:
+                return text, hcg_positive(text)
+            if not quantity.unit_text:
+                if not headed:
+                    assumed.append(text)
+                text = f"{text} {unit}"
+            number = f"{quantity.qualifier}{quantity.value:g} {quantity.unit_text or unit}"
+            return text, hcg_positive(number)
 
-        texts = self._apply(col, raw)
-        readable = self._apply(col, plain)
+        codes, parsed = self._distinct(col, read)
+        texts = _pick(codes, parsed, lambda p: p[0], object)
         if assumed:
             header = self.table.headers.get("hcg", "hcg")
             self.warnings.append(
@@ -1416,9 +1406,7 @@ class _Builder:
                 "header if it is another"
             )
         self.out["hcg"] = texts
-        self.out["hcg_positive"] = self._apply(
-            readable, lambda t: hcg_positive(t) if isinstance(t, str) else None
-        )
+        self.out["hcg_positive"] = _pick(codes, parsed, lambda p: p[1], object)
 
 
 HCG_UNIT: Final = "IU/L"
