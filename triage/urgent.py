@@ -116,11 +116,11 @@ def ack_location(location: str) -> str:
     may be typed in another folder), a database URL without its password."""
     if "://" not in location:
         return str(Path(location).expanduser().absolute())
-    scheme, _, rest = location.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if at and ":" in credentials:
-        return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
-    return location
+    import sqlalchemy as sa  # a database URL: the history (and SQLAlchemy) is in use
+
+    from triage.history.store import describe
+
+    return describe(sa.make_url(location))
 
 
 def _where(row: pd.Series) -> str:
