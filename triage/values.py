@@ -1089,15 +1089,23 @@ def header_sex_codes(header: str) -> dict[str, str]:
     """The numeric sex codes a header states ("Sex (1=female, 2=male)", "Gender (0=male
     1=female)", "Sex (F=1, M=2)", "Geschlecht [1 = weiblich; 2 = männlich]"): code -> F / M;
     {} when it states none, or states one code twice."""
-    found: dict[str, str] = {}
-    for left, right in _CODE_PAIR.findall(header):
-        code, word = (left, right) if left.isdigit() else (right, left)
-        sex = parse_sex(word) if code.isdigit() and not word.isdigit() else None
-        if sex is None:
+    pairs = [(a, b) if a.isdigit() else (b, a) for a, b in _CODE_PAIR.findall(header)]
+    return _header_codes(pairs, parse_sex)
+
+
+def _header_codes(
+    pairs: Iterable[tuple[str, str]], read: Callable[[str], T | None]
+) -> dict[str, T]:
+    """code -> what ``read`` makes of its word, for the (code, word) pairs a header states;
+    {} when one code is given two meanings."""
+    found: dict[str, T] = {}
+    for code, word in pairs:
+        meaning = read(word) if code.isdigit() and not word.isdigit() else None
+        if meaning is None:
             continue
-        if found.get(code, sex) != sex:
+        if found.get(code, meaning) != meaning:
             return {}
-        found[code] = sex
+        found[code] = meaning
     return found
 
 
@@ -1110,15 +1118,8 @@ def header_flag_codes(header: str) -> dict[str, bool]:
     """The numeric codes a yes/no column's header states ("Schwanger (1=nein, 2=ja)",
     "Pregnant? (1, No | 2, Yes)", "Stillend (0=ja, 1=nein)", "Dialysis (yes=1, no=0)"): code ->
     True / False; {} unless it states a yes and a no, each code once."""
-    found: dict[str, bool] = {}
-    for code_a, word_a, word_b, code_b in _FLAG_CODE_PAIRS.findall(header):
-        code, word = (code_a, word_a) if code_a else (code_b, word_b)
-        meaning = parse_yes_no(word, strict=True)
-        if meaning is None:
-            continue
-        if found.get(code, meaning) != meaning:
-            return {}
-        found[code] = meaning
+    pairs = [(a or d, b or c) for a, b, c, d in _FLAG_CODE_PAIRS.findall(header)]
+    found = _header_codes(pairs, lambda word: parse_yes_no(word, strict=True))
     return found if set(found.values()) == {True, False} else {}
 
 
