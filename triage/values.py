@@ -1199,6 +1199,14 @@ def _duration_units() -> tuple[re.Pattern[str], dict[str, float]]:
 
 
 @cache
+def _duration_unit_pattern() -> str:
+    """The [values.durations] unit words (not the ambiguous ones) as one alternation, longest
+    first."""
+    _, days = _duration_units()
+    return "|".join(re.escape(w) for w in sorted(days, key=len, reverse=True))
+
+
+@cache
 def _ended_ago_pattern() -> re.Pattern[str]:
     """synonyms.toml [values.ended_ago] with the duration unit words of [values.durations]."""
     table = synonyms_data()["values"]["ended_ago"]
@@ -1206,8 +1214,7 @@ def _ended_ago_pattern() -> re.Pattern[str]:
     def either(key: str) -> str:
         return "|".join(table[key])
 
-    _, days = _duration_units()
-    units = "|".join(re.escape(w) for w in sorted(days, key=len, reverse=True))
+    units = _duration_unit_pattern()
     count = rf"(?:\d+(?:[.,]\d+)?|{either('counts')})"
     span = rf"{count}\s*(?:{units})\.?(?![^\W\d_])"
     return re.compile(
@@ -1264,8 +1271,7 @@ def _last_dose_pattern() -> re.Pattern[str]:
     `before` / `after` words, [values.durations] units); groups: number, unit."""
     table = synonyms_data()["values"]
     ago = table["ended_ago"]
-    _, days = _duration_units()
-    units = "|".join(re.escape(w) for w in sorted(days, key=len, reverse=True))
+    units = _duration_unit_pattern()
     openers = "|".join(table["last_dose"]["openers"])
     before = "|".join(ago["before"])
     after = "|".join(ago["after"])
@@ -1274,7 +1280,7 @@ def _last_dose_pattern() -> re.Pattern[str]:
         return rf"(?P<number{n}>\d+(?:[.,]\d+)?)\s*(?P<unit{n}>{units})\.?(?![^\W\d_])"
 
     return re.compile(
-        rf"\b(?:{openers})\b\W*(?:(?:am|on|le|el|il|op)\s+)?"
+        rf"\b(?:{openers})\b\W*"
         rf"(?:(?:{before})\s+{span(1)}|{span(2)}\s+(?:{after})\b)",
         re.IGNORECASE,
     )

@@ -157,15 +157,17 @@ class StateVocabulary:
         history = spec.get("history", {})
         self._past_before = _compile(history.get("before", []), source, "history.before")
         past_gap = r"[^\w]*(?:[\w'’./-]+[^\w]+){0," + str(int(history.get("after_window_words", 0)))
-        # one regex per pattern: each may name its own `year` group
-        self._past_after = tuple(
-            _compile([f"^(?P<gap>{past_gap}}}?)(?:{p})"], source, "history.after")
-            for p in (*history.get("after", []), history.get("adjacent_year", "(?!)"))
+
+        def after(patterns: Sequence[str], name: str) -> tuple[re.Pattern[str], ...]:
+            # one regex per pattern: each may name its own `year` group
+            return tuple(
+                _compile([f"^(?P<gap>{past_gap}}}?)(?:{p})"], source, name) for p in patterns
+            )
+
+        self._past_after = after(
+            [*history.get("after", []), history.get("adjacent_year", "(?!)")], "history.after"
         )
-        self._past_after_months = tuple(
-            _compile([f"^(?P<gap>{past_gap}}}?)(?:{p})"], source, "history.after_months")
-            for p in history.get("after_months", [])
-        )
+        self._past_after_months = after(history.get("after_months", []), "history.after_months")
         self._current = _compile(history.get("current", []), source, "history.current")
         self._past_words = int(history.get("after_window_words", 0))
         # another person as the subject, or a plan ([person]): an `own` concept says nothing
