@@ -519,7 +519,8 @@ def test_a_macroadenoma_named_without_a_size_risks_the_hook_effect(lesion: str, 
     shipped = load_knowledge("default")
     row = one({**MAN, "prolactin": value, "pituitary_lesion": lesion}, shipped)
     assert "hook_effect_risk" in row["suggestions"]
-    assert row["suggestions"].split(";")[1] == "dilution_retest"
+    codes = row["suggestions"].split(";")
+    assert codes[codes.index("hook_effect_risk") + 1] == "dilution_retest"
     assert "macroadenoma" in suggestions(row)["hook_effect_risk"]["reason"]
     assert row["priority"] in ("soon", "urgent")
     small = one({**MAN, "prolactin": value, "pituitary_lesion": "microadenoma"}, shipped)
@@ -1285,6 +1286,61 @@ def test_sellar_sign_with_normal_prolactin_is_soon_with_mri(sign: str, value: ob
     assert row["priority"] == "soon"
     assert {"pituitary_mri", "visual_field_test", "dilution_retest"} <= set(_codes(row))
     assert "urgent_endocrine_referral" not in row["suggestions"]
+
+
+# Compression of the optic chiasm on imaging is a sellar mass large enough to threaten vision
+# (clinical-reference §7.6: visual field defects "from chiasm compression"; red flags -> urgent
+# referral), however the report words it.
+CHIASM_COMPRESSION = [
+    "MRI: macroadenoma compressing the optic chiasm",
+    "suprasellar extension with chiasmal compression",
+    "elevation of the chiasm",
+    "MRT: Chiasmakompression",
+    "Pelottierung des Chiasma opticum",
+    "das Chiasma wird angehoben",
+    "IRM : compression chiasmatique",
+    "refoulement du chiasma optique",
+    "RM: compresión del quiasma óptico",
+    "quiasma óptico comprimido",
+    "RM: compressione del chiasma ottico",
+    "MRI: chiasmacompressie",
+]
+
+
+@pytest.mark.parametrize("words", CHIASM_COMPRESSION)
+def test_chiasm_compression_is_a_large_lesion_and_a_red_flag(words: str) -> None:
+    shipped = load_knowledge("default")
+    raised = one({**WOMAN, "prolactin": 40, "comments": words}, shipped)
+    assert raised["priority"] == "urgent"
+    assert "urgent_endocrine_referral" in _codes(raised)
+    assert {"known_pituitary_lesion", "stalk_effect"} <= set(factors(raised))
+    normal = one({**WOMAN, "prolactin": 12, "comments": words}, shipped)
+    assert normal["priority"] == "urgent"  # a known lesion with a red flag (hook effect, NFPA)
+    assert {"visual_field_test", "dilution_retest"} <= set(_codes(normal))
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "no chiasmal compression",
+        "keine Chiasmakompression",
+        "Chiasma frei keine Kompression",
+        "pas de compression chiasmatique",
+        "sin compresión del quiasma",
+        "senza compressione del chiasma",
+        "geen chiasmacompressie",
+    ],
+)
+def test_chiasm_compression_denied_is_no_finding(words: str) -> None:
+    row = one({**WOMAN, "prolactin": 12, "comments": words}, load_knowledge("default"))
+    assert row["priority"] == "none" and row["factors"] == ""
+
+
+def test_a_lesion_only_touching_the_chiasm_is_not_a_red_flag() -> None:
+    shipped = load_knowledge("default")
+    row = one({**WOMAN, "prolactin": 12, "comments": "macroadenoma abutting the chiasm"}, shipped)
+    assert row["priority"] == "soon"
+    assert "urgent_endocrine_referral" not in _codes(row)
 
 
 @pytest.mark.parametrize("words", ["blurred vision", "headache", "sudden severe headache"])

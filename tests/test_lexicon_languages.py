@@ -985,6 +985,25 @@ def test_a_cue_needs_context_and_context_together() -> None:
         CueBook(spec)
 
 
+def test_a_cue_implies_others_with_its_quote_and_only_known_ones() -> None:
+    spec: dict[str, Any] = {
+        "settings": {"negation_window_words": 3, "quote_max_chars": 90},
+        "negation": {"words": ["no"]},
+        "lesion_size": {"pattern": r"(\d+)\s*(mm)", "units": {"mm": 1.0}},
+        "cues": {
+            "big": {"patterns": [r"\bhuge\b"], "implies": ["flag"]},
+            "flag": {"patterns": [r"\balarm\b"]},
+        },
+    }
+    book = CueBook(spec)
+    hits = book.match("comments", "a huge mass")
+    assert set(hits) == {"big", "flag"} and hits["flag"][0].quote == hits["big"][0].quote
+    assert not book.match("comments", "no huge mass")  # negated: nothing is implied
+    spec["cues"]["big"]["implies"] = ["flga"]
+    with pytest.raises(ConfigError, match="implies unknown cues"):
+        CueBook(spec)
+
+
 # ================================== medication class abbreviations: the medication column only ==
 @pytest.mark.parametrize(
     ("meds", "code"),

@@ -92,6 +92,9 @@ class _Cue:
     # ("anxious at venepuncture" is venipuncture stress, "anxiety" alone is not)
     contextual: re.Pattern[str] | None = None
     context: re.Pattern[str] | None = None
+    # other cues this one's hit also counts as, with the same quote ("compression of the optic
+    # chiasm" is a sellar lesion, a large one, and a mass-effect red flag)
+    implies: tuple[str, ...] = ()
 
 
 class CueBook:
@@ -129,6 +132,13 @@ class CueBook:
             self._build_cue(name, body)
             for name, body in require_table(spec, "cues", source).items()
         )
+        known = {cue.name for cue in self._cues}
+        for cue in self._cues:
+            unknown = [name for name in cue.implies if name not in known or name == cue.name]
+            if unknown:
+                raise ConfigError(
+                    self.source, f"cue {cue.name!r} implies unknown cues {unknown}", field=cue.name
+                )
         self._by_field: dict[str, tuple[_Cue, ...]] = {}
         for cue in self._cues:
             for field in cue.fields:
@@ -235,6 +245,7 @@ class CueBook:
             exclude=_compile(excludes, self.source, name) if excludes else None,
             contextual=_compile(contextual, self.source, name) if contextual else None,
             context=_compile(context, self.source, name) if context else None,
+            implies=tuple(str(n) for n in body.get("implies", [])),
         )
 
     def _match(self, field: str, text: str) -> Hits:
@@ -244,6 +255,10 @@ class CueBook:
             hit = self._first_hit(cue, field, text, lowered)
             if hit is not None:
                 found[cue.name] = (hit,)
+        for cue in self._by_field.get(field, ()):
+            if cue.implies and cue.name in found:
+                for name in cue.implies:
+                    found.setdefault(name, found[cue.name])
         return MappingProxyType(found) if found else NO_HITS
 
     def _first_hit(self, cue: _Cue, field: str, text: str, lowered: str) -> CueHit | None:
