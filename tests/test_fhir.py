@@ -523,6 +523,46 @@ def test_context_resources_find_their_patient_however_they_refer_to_it(tmp_path:
     assert "medication:antipsychotic" in row["factors"]
 
 
+def test_a_subject_given_only_by_its_identifier_is_a_patient(tmp_path: Path) -> None:
+    """A Reference may carry only a logical identifier (FHIR R4 Reference.identifier: the feed
+    knows the MRN, not the server's Patient id).  Such Observations were rejected as "no
+    subject"; they are the patient the identifier names: the Patient in the Bundle holding it
+    (with or without the system), and the context resources naming the same identifier."""
+    mrn = "urn:oid:1.2.276.0.76.4.8"
+
+    def by_id(value: str, system: str | None = mrn) -> dict[str, Any]:
+        ident = {"value": value, **({"system": system} if system else {})}
+        return {"identifier": ident, "display": "Doe, Jane"}
+
+    man = {**_patient("m1", "male", "1970-01-01"), "identifier": [{"system": mrn, "value": "M-1"}]}
+    entries = [
+        {"resource": man},
+        _observation("o1", "final", 20, subject=""),  # the man's, named by system and value
+        _observation("o2", "final", 80, subject=""),  # no Patient in the Bundle holds it
+        _observation("o3", "final", 20, subject=""),  # the man again, by value alone
+        {
+            "resource": {
+                "resourceType": "MedicationStatement",
+                "status": "active",
+                "medicationCodeableConcept": {"text": "Risperdal 2 mg"},
+                "subject": by_id("W-2"),
+            }
+        },
+    ]
+    entries[1]["resource"]["subject"] = by_id("M-1")
+    entries[2]["resource"]["subject"] = by_id("W-2")
+    entries[3]["resource"]["subject"] = by_id("M-1", None)
+    path = tmp_path / "identifiers.json"
+    path.write_text(_bundle(entries))
+    assert invoke("run", path, "--out", tmp_path / "out").exit_code in (0, 10)
+    rows = {(r["patient_id"], r["source_row"]): r for r in results_csv(tmp_path / "out")}
+    assert set(rows) == {("M-1", "2"), ("W-2", "3"), ("M-1", "4")}
+    assert rows["M-1", "2"]["sex"] == "M" and rows["M-1", "2"]["status"] == "high"
+    assert rows["M-1", "4"]["sex"] == "M"
+    assert "medication:antipsychotic" in rows["W-2", "3"]["factors"]
+    assert (tmp_path / "out" / "rejected.csv").read_text().count("\n") == 1
+
+
 @pytest.mark.parametrize("status", ["amended", "corrected", "final"])
 def test_a_preliminary_result_superseded_by_a_final_one_is_not_triaged(
     tmp_path: Path, status: str

@@ -7,7 +7,8 @@ recovery ...), with the canonical header names the column matcher knows (``patie
 ``result``, ``unit``, ``reference_range``, ``medications``, ``comments``, ``pregnant``), so
 that the existing pipeline does the rest (triage.io.long):
 
-- ``Patient`` (the Observation's subject) -> identifier (else id), name, gender, birthDate;
+- ``Patient`` (the Observation's subject) -> identifier (else id), name, gender, birthDate; a
+  subject given only as a logical identifier is the Patient holding it, else that identifier;
 - ``MedicationStatement`` / ``MedicationRequest`` of the patient (not stopped, not entered in
   error) -> ``medications`` (medicationCodeableConcept text or coding display, or the
   referenced Medication's);
@@ -300,10 +301,23 @@ def _codings(concept: object) -> list[Mapping[str, Any]]:
 
 
 def _subject_key(resource: Mapping[str, Any], field: str = "subject") -> str:
+    """The patient a resource names: its reference, else its logical identifier (a Reference
+    may carry only ``identifier``: a feed that knows the MRN, not the server's Patient id)."""
     subject = resource.get(field)
     if not isinstance(subject, Mapping):
         return ""
-    return _text(subject.get("reference"))
+    reference = _text(subject.get("reference"))
+    ident = subject.get("identifier")
+    if reference or not isinstance(ident, Mapping) or not _text(ident.get("value")):
+        return reference
+    return _identifier_key(_text(ident.get("system")), _text(ident.get("value")))
+
+
+_IDENTIFIER: Final = "identifier:"  # a key made of (system, value), never a resource reference
+
+
+def _identifier_key(system: str, value: str) -> str:
+    return f"{_IDENTIFIER}{system}|{value}"
 
 
 class _Index:
@@ -325,6 +339,13 @@ class _Index:
                 self.by_ref[f"{kind}/{rid}"] = resource
                 if full.endswith(f"/{kind}/{rid}"):
                     self.by_ref[full] = resource
+            if kind == "Patient":  # found by a Reference that gives only an identifier
+                for ident in _list(resource.get("identifier")):
+                    value = _text(ident.get("value")) if isinstance(ident, Mapping) else ""
+                    if value:
+                        system = _text(ident.get("system"))
+                        self.by_ref.setdefault(_identifier_key(system, value), resource)
+                        self.by_ref.setdefault(_identifier_key("", value), resource)
 
     def key(self, reference: str) -> str:
         """One key per resource, however it is referred to ("Patient/p1", an absolute URL ending
@@ -339,6 +360,9 @@ class _Index:
         if not reference:
             return None
         found = self.by_ref.get(reference)
+        if reference.startswith(_IDENTIFIER):
+            value = reference.rsplit("|", 1)[-1]
+            return found or self.by_ref.get(_identifier_key("", value))
         if found is None and "/" in reference:
             parts = reference.rstrip("/").split("/")
             found = self.by_ref.get("/".join(parts[-2:]))
@@ -354,6 +378,8 @@ def _contained(resource: Mapping[str, Any], reference: str) -> Mapping[str, Any]
 
 
 def _patient_cells(patient: Mapping[str, Any] | None, reference: str) -> dict[str, str]:
+    if patient is None and reference.startswith(_IDENTIFIER):
+        return {"patient_id": reference.rsplit("|", 1)[-1]}
     if patient is None:
         return {"patient_id": reference.rsplit("/", 1)[-1].removeprefix("urn:uuid:")}
     pid = ""
