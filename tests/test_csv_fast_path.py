@@ -250,3 +250,26 @@ def test_a_row_left_in_the_grid_cannot_be_read_by_mistake(tmp_path: Path) -> Non
     with pytest.raises(RuntimeError):
         list(rows[-1])
     assert book.load("", None) == list(csv.reader(io.StringIO(data.decode())))
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_excel_text_guard_cells_read_as_their_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, delimiter: str
+) -> None:
+    """Exports that keep leading zeros with Excel's ="0012345" text guard: the id keeps its
+    zeros and loses the guard, whether the file is split in C or by the csv module, and a quoted
+    comment merely holding ="..." is left as written."""
+    lines = [HEADER.replace(",", delimiter)]
+    for i in range(ROWS):
+        cells = _row(i).replace('"SMITH', "SMITH").replace(', Anna"', " Anna").split(",")
+        cells[1] = f'="{i % 700:07d}"'
+        cells[6] = f'="{5 + i % 400}"' if i % 2 else cells[6]
+        lines.append(delimiter.join(cells))
+    lines[7] = lines[7][: lines[7].rfind(delimiter)] + delimiter + '"dose =""5"" mg"'
+    fast, _ = _both(_write(tmp_path / "guarded.csv", lines), monkeypatch)
+    frame = fast.frame.set_index("source_row")
+    assert frame.loc[2, "patient_id"] == "0000000"
+    assert frame.loc[701, "patient_id"] == "0000699"
+    assert frame.loc[3, "prolactin_raw"] == "6"
+    assert frame.loc[8, "comments"] == 'dose ="5" mg'
+    assert len(fast.frame) + len(fast.rejected) == ROWS

@@ -347,6 +347,35 @@ def test_cp1252_csv(tmp_path: Path) -> None:
     assert result.frame.loc[0, "prolactin_unit"] == "ng/mL"
 
 
+LEGACY_TEXTS = [
+    # (export, the cells that must read back as written)
+    ("Pat.-Nr.;Geschlecht;Alter;Prolaktin (µg/l);Bemerkung\r\n"
+     "A;männlich;45;12,5;Übelkeit, Müdigkeit\r\n",
+     {"sex": "M", "comments": "Übelkeit, Müdigkeit"}),
+    ("N° dossier;Sexe;Âge;Prolactine µg/L;Commentaire\r\n"
+     "A;féminin;30;12,5;Grossesse exclue, céphalées\r\n",
+     {"sex": "F", "comments": "Grossesse exclue, céphalées"}),
+    ("Nº historia;Sexo;Edad;Prolactina (µg/l);Comentario\r\n"
+     "A;mujer;30;12,5;Galactorrea, año pasado\r\n",
+     {"sex": "F", "comments": "Galactorrea, año pasado"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("encoding", ["cp850", "cp1252", "latin-1"])
+@pytest.mark.parametrize(("text", "cells"), LEGACY_TEXTS)
+def test_legacy_code_pages_read_as_written(
+    tmp_path: Path, encoding: str, text: str, cells: dict[str, str]
+) -> None:
+    """DOS (cp850) exports of older LIS, beside Windows and ISO 8859-1 ones: "männlich" read as
+    cp1252 was "m„nnlich", a sex nobody could read, and "µg/l" a unit nobody knew."""
+    path = tmp_path / "legacy.csv"
+    path.write_bytes(text.encode(encoding))
+    result = read(path)
+    row = result.frame.iloc[0]
+    assert {key: row[key] for key in cells} == cells
+    assert row["prolactin_unit"] == "ng/mL" and row["prolactin_value"] == 12.5
+
+
 def write_workbook(path: Path) -> None:
     book = openpyxl.Workbook()
     summary = book.active

@@ -12,12 +12,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Final
 
 from triage import collector
@@ -36,6 +38,10 @@ _SEP_LINE: Final = re.compile(r"\s*sep=(.)[ \t]*\n", re.IGNORECASE)
 # any file the fast split declines, by the csv module.
 FAST_SPLIT_MIN_CHARS: Final = 256 * 1024
 _HEAD_CHARS: Final = 1 << 20  # the beginning of a file read for its first lines
+# Excel's guard for text that looks like a number ("=""0012345""" written as ="0012345"): a whole
+# cell of a formula returning a quoted string.  The "=" is dropped, leaving an ordinary quoted
+# cell, so that ids keep their leading zeros and values read as what they say.
+_EXCEL_TEXT: Final = r'(^|[{d}\r\n])="((?:[^"\r\n]|"")*)"(?=[{d}\r\n]|$)'
 
 
 @dataclass(frozen=True)
@@ -81,12 +87,40 @@ def decode_bytes(name: str, data: bytes) -> tuple[str, str]:
         if _looks_utf16le(sample):
             return data.decode("utf-16-le", errors="replace"), "utf-16-le"
         raise InputFileError(name, "the file is binary, not delimited text")
-    for encoding in ("utf-8", "cp1252"):
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    for encoding in _legacy_encodings(data):
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1"), "latin-1"
+
+
+# The 8-bit code pages a lab's export may be written in when it is not UTF-8: Windows (cp1252),
+# DOS (cp850: older LIS and terminal exports in Western Europe), ISO 8859-1.  Their bytes above
+# 127 differ: the one whose decoding puts letters inside words, not punctuation or controls
+# ("Männlich", not "M„nnlich"; "Prolaktin µg/l"), is the file's.  On a tie the order decides.
+_LEGACY_ENCODINGS: Final = ("cp1252", "cp850", "latin-1")
+_HIGH_IN_WORD: Final = re.compile(rb"(?<=[A-Za-z])[\x80-\xff]{1,3}|[\x80-\xff]{1,3}(?=[A-Za-z])")
+_LEGACY_SAMPLE: Final = 4096  # places where a byte above 127 touches a letter, at most
+
+
+def _legacy_encodings(data: bytes) -> list[str]:
+    """The candidate code pages of ``data``, the most plausible first."""
+    places = itertools.islice(_HIGH_IN_WORD.finditer(data), _LEGACY_SAMPLE)
+    sample = b" ".join(found.group() for found in places)
+
+    def letters(encoding: str) -> int:
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            return -1
+        return sum(char.isalpha() for char in text)
+
+    return sorted(_LEGACY_ENCODINGS, key=lambda encoding: -letters(encoding))
 
 
 def _without_nul_padding(data: bytes) -> tuple[bytes, int]:
@@ -221,6 +255,9 @@ def read_delimited(
         delimiter, width = _sniff([line for line in lines if line.strip()], prefer_tab)
         if declared:
             delimiter = declared.group(1)
+        text = _unguarded_text(text, delimiter)
+        if raw is not None:
+            raw = _unguarded_bytes(raw, delimiter)
         if raw is not None and delimiter.isascii():  # the same counts, in the bytes
             cells = raw.count(delimiter.encode()) + raw.count(b"\n") + 1
         else:
@@ -252,7 +289,7 @@ def read_delimited(
                     text = _normalised(text)
                 rows, starts, bad = _split_records(name, text, delimiter, width, limits, offset)
     warnings: list[str] = []
-    if encoding in ("cp1252", "latin-1"):
+    if encoding in _LEGACY_ENCODINGS:
         warnings.append(f"the text is not UTF-8; read as {encoding}")
     if padding:
         warnings.append(
@@ -267,6 +304,26 @@ def read_delimited(
     return DelimitedText(
         rows, encoding, delimiter, "," if delimiter == ";" else None, warnings, starts, bad, grid
     )
+
+
+def _unguarded_text(text: str, delimiter: str) -> str:
+    """``text`` with Excel's ="..." text cells written as plain quoted cells."""
+    if '="' not in text:
+        return text
+    return _excel_text_pattern(delimiter).sub(r'\1"\2"', text)
+
+
+def _unguarded_bytes(raw: bytes, delimiter: str) -> bytes:
+    """``_unguarded_text`` for UTF-8 bytes."""
+    if b'="' not in raw:
+        return raw
+    pattern = _excel_text_pattern(delimiter).pattern.encode()
+    return re.sub(pattern, rb'\1"\2"', raw, flags=re.MULTILINE)
+
+
+@cache
+def _excel_text_pattern(delimiter: str) -> re.Pattern[str]:
+    return re.compile(_EXCEL_TEXT.format(d=re.escape(delimiter)), re.MULTILINE)
 
 
 def _utf8(text: str) -> bytes | None:
