@@ -1343,6 +1343,92 @@ def test_a_lesion_only_touching_the_chiasm_is_not_a_red_flag() -> None:
     assert "urgent_endocrine_referral" not in _codes(row)
 
 
+# Bleeding into the pituitary or an adenoma, palsies of the nerves that move the eye and sudden
+# loss of sight are red flags in every language (clinical-reference §5: urgent referral).
+@pytest.mark.parametrize(
+    "words",
+    [
+        "pituitary haemorrhage", "macroadenoma 25 mm with haemorrhage", "Hypophyseneinblutung",
+        "Makroadenom 25 mm, eingeblutet", "apoplexie pituitaire", "hémorragie intra-adénomateuse",
+        "apoplejía pituitaria", "hemorragia hipofisaria", "apoplessia pituitaria",
+        "emorragia intraipofisaria", "hypofyse-apoplexie", "bloeding in de hypofyse",
+        "oculomotor nerve palsy", "Oculomotoriusparese links", "ptosi palpebrale destra",
+        "cécité brutale", "sudden loss of vision", "schlagartig einsetzende Kopfschmerzen",
+        "donderslaghoofdpijn",
+    ],
+)  # fmt: skip
+def test_apoplexy_and_eye_nerve_signs_are_urgent_in_six_languages(words: str) -> None:
+    row = one({**MAN, "prolactin": 60, "comments": words}, load_knowledge("default"))
+    assert row["priority"] == "urgent", row["suggestions"]
+    assert "urgent_endocrine_referral" in _codes(row)
+
+
+def test_a_stroke_called_apoplex_is_not_pituitary_apoplexy() -> None:
+    row = one({**MAN, "prolactin": 60, "comments": "Z.n. Apoplex 2019"}, load_knowledge("default"))
+    assert row["priority"] != "urgent"
+
+
+UNASKED = {"sex": "F", "age_years": 30, "unit": "ng/mL"}  # no pregnancy column
+
+
+# A finding excluded after its noun, in the words of each language's work-up ("éliminer une
+# grossesse", "descartar embarazo": their past participles), is no finding; a doubt stays one.
+@pytest.mark.parametrize(
+    ("words", "who"),
+    [
+        ("macroprolactinémie éliminée", MAN), ("macroprolactinemia excluida", MAN),
+        ("macroprolactinémie non retenue", MAN), ("Makroprolaktinämie nicht bestätigt", MAN),
+        ("macroprolattinemia non confermata", MAN), ("macroprolactinemie niet bevestigd", MAN),
+        ("insuffisance surrénalienne éliminée", MAN), ("hipotiroidismo excluido", MAN),
+        ("cirrhose éliminée", MAN), ("grossesse éliminée", UNASKED), ("embarazo excluido", UNASKED),
+        ("allaitement éliminé", UNASKED), ("lactancia excluida", UNASKED),
+        ("gravidanza non confermata", UNASKED), ("Schwangerschaft nicht bestätigt", UNASKED),
+    ],
+)  # fmt: skip
+def test_a_finding_eliminated_or_not_confirmed_is_no_finding(
+    words: str, who: dict[str, Any]
+) -> None:
+    shipped = load_knowledge("default")
+    row = one({**who, "prolactin": 80, "comments": words}, shipped)
+    plain = one({**who, "prolactin": 80}, shipped)
+    assert (row["status"], row["priority"], row["factors"]) == (
+        plain["status"],
+        plain["priority"],
+        plain["factors"],
+    ), words
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "cortisol basal 450 nmol/L", "Cortisol basal 18 µg/dl (normal)",
+        "bilan: TSH, cortisol basal, IGF-1 normaux", "Gesichtsfeld bitemporal unauffällig",
+        "campimetria: emianopsia bitemporale assente",
+        "ophtalmo: CV normal, absence d'hémianopsie bitemporale",
+    ],
+)  # fmt: skip
+def test_a_normal_work_up_is_no_red_flag(words: str) -> None:
+    """ "cortisol basal" (a baseline cortisol) was read as "cortisol bas" (low), and a field
+    defect said to be absent or unremarkable as present: false urgent results."""
+    row = one({**MAN, "prolactin": 40, "comments": words}, load_knowledge("default"))
+    assert row["priority"] != "urgent", words
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "pseudocyesis", "false pregnancy", "phantom pregnancy", "Scheinschwangerschaft",
+        "grossesse nerveuse", "se croit enceinte", "embarazo psicológico", "embarazo fantasma",
+        "gravidanza isterica", "falsa gravidanza", "schijnzwangerschap",
+    ],
+)  # fmt: skip
+def test_a_pregnancy_believed_in_is_not_a_pregnancy(words: str) -> None:
+    """Pseudocyesis was read as pregnancy: 60 ng/mL judged against the pregnancy interval, a
+    false normal (clinical-reference §1.1 lists pseudocyesis among the causes of a rise)."""
+    row = one({**UNASKED, "prolactin": 60, "comments": words}, load_knowledge("default"))
+    assert row["status"] == "high" and "pregnancy" not in row["factors"], words
+
+
 @pytest.mark.parametrize("words", ["blurred vision", "headache", "sudden severe headache"])
 def test_nonspecific_symptoms_with_normal_prolactin_stay_silent(words: str) -> None:
     row = one({**WOMAN, "prolactin": 12, "symptoms": words})
