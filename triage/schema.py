@@ -315,6 +315,8 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "entered in error (synonyms.toml [values.result_status])",
     "malformed_message": "an HL7 v2 result in a message that cannot be read (not parseable, no "
     "PID segment, or no patient identifier or name)",
+    "duplicate_message": "an HL7 v2 result in a message sent again: the same message control id "
+    "(MSH-10) and the same segments as an earlier message of the file, whose results are triaged",
 }
 
 REJECTED_COLUMNS: Final[tuple[str, ...]] = (

@@ -13,7 +13,7 @@ rows of the same patient and collection become their context):
 patient_id         PID-3 (first identifier's ID; else PID-2, PID-4)
 patient_name       PID-5 as "Family, Given Middle"
 sex                PID-8
-birth_date         PID-7 (HL7 TS -> ISO YYYY-MM-DD)
+birth_date         PID-7 (HL7 TS -> ISO YYYY-MM-DD, or YYYY-MM / YYYY when given so)
 collected_at       OBR-7, else SPM-17, else OBX-14 (-> ISO YYYY-MM-DD HH:MM[:SS])
 specimen_id        SPM-2, else OBR-3 (filler number), else OBR-2 (placer number)
 test_code, test    OBX-3 identifier and text (the alternate identifier when the first is empty)
@@ -213,6 +213,8 @@ class _Reader:
         self.problems: list[str] = []  # unreadable messages, for the error when nothing is read
         self.messages = 0
         self.versions: set[str] = set()
+        # control id (MSH-10) -> (label, segments after MSH, its rows): a message sent again
+        self.sent: dict[str, tuple[str, tuple[str, ...], list[_Row]]] = {}
         self.batch = False
         self.preliminary: list[str] = []
         self.kept: dict[tuple[str, ...], int] = {}  # result key -> index in rows
@@ -279,6 +281,11 @@ class _Reader:
                 f"{label} at segment {first} ({kind}) holds no results (no OBX segment); skipped"
             )
             return
+        body = tuple(text for _, text in segments[1:])
+        earlier = self.sent.get(control) if control else None
+        if earlier is not None and earlier[1] == body:
+            self._resent(label, segments, earlier[0], earlier[2])
+            return
         try:
             results = self._results(message, segments, label)
         except _BrokenMessage as exc:
@@ -287,8 +294,32 @@ class _Reader:
         except Exception as exc:  # an unexpected shape: that message only
             self._broken(label, segments, f"cannot be read ({type(exc).__name__})")
             return
+        start = len(self.rows)
         for result in results:
             self._add(result, label)
+        if control and control not in self.sent:
+            self.sent[control] = (label, body, self.rows[start:])
+
+    def _resent(
+        self, label: str, segments: list[tuple[int, str]], first: str, rows: list[_Row]
+    ) -> None:
+        """A message sent again: the same control id (MSH-10) and the same segments as an
+        earlier one (an interface resending after a lost acknowledgement).  Its results were
+        read once; each of its OBX is a rejected row naming the first."""
+        detail = f"{label}: the same message as {first}, sent again; its results are read once"
+        self.warnings.append(
+            f"{label} at segment {segments[0][0]} repeats {first} (same control id and content);"
+            " its results were not triaged twice"
+        )
+        numbers = [n for n, t in segments if t.startswith("OBX")]
+        for k, number in enumerate(numbers):
+            ids = ("", "")
+            if k < len(rows) and rows[k].cells:
+                cells = rows[k].cells
+                ids = (str(cells[_COL["patient_id"]]), str(cells[_COL["specimen_id"]]))
+            elif k < len(rows):
+                ids = rows[k].ids
+            self.rows.append(_Row(number, [], detail, "duplicate_message", ids))
 
     def _broken(self, label: str, segments: list[tuple[int, str]], why: str) -> None:
         detail = f"{label}: {why}"
@@ -634,6 +665,8 @@ def _timestamp(value: str, *, date_only: bool = False) -> str:
     if not found:
         return value
     year, month, day, hour, minute, second = found.groups()
+    if date_only and not day:  # a birth date given to the month or the year ("201512", "2015")
+        return f"{year}-{month}" if month else year
     if not month or not day:
         return value
     date = f"{year}-{month}-{day}"
