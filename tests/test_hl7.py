@@ -485,3 +485,92 @@ def test_statements_asked_at_order_entry_are_the_patients(tmp_path: Path) -> Non
     frame = read_file(path, None, ReadOptions()).frame
     assert frame["medications"].tolist() == ["Risperidone 6 mg"]
     assert frame["pregnant"].tolist() == [True]
+
+
+@pytest.mark.parametrize("end", ["\r", "\n", "\r\n"])
+def test_a_message_sent_again_is_triaged_once(tmp_path: Path, end: str) -> None:
+    """An interface that resends after a lost acknowledgement sends the same message (the same
+    MSH-10 control id and segments) twice: its urgent result was listed, counted and paged
+    twice.  The copy's OBX are rejected rows naming the first message; a message that reuses a
+    control id with other content is a message of its own."""
+
+    def message(control: str, pid: str, value: int, sent: str = "20260301090000") -> str:
+        return end.join(
+            [
+                f"MSH|^~\\&|LIS|LAB|EHR|HOSP|{sent}||ORU^R01|{control}|P|2.5.1",
+                f"PID|1||{pid}^^^HOSP^MR||SYN^{pid}||19900101|F",
+                f"OBR|1|O{pid}|S{pid}|PRL^Prolactin|||20260301083000",
+                f"OBX|1|NM|2842-3^Prolactin^LN||{value}|ng/mL|4.8-23.3||||F",
+                "OBX|2|NM|3016-3^TSH^LN||2.1|mU/L|||||F",
+            ]
+        )
+
+    messages = [
+        message("C1", "P1", 300),
+        message("C1", "P1", 300, sent="20260301091500"),  # resent: the header's time may differ
+        message("C1", "P1", 300),  # resent, header and all
+        message("C1", "P2", 40),  # the same control id reused for another patient
+    ]
+    path = tmp_path / "resent.hl7"
+    path.write_bytes((end.join(messages) + end).encode())
+    _, rows, rejected = run(path, tmp_path / "out")
+    assert sorted(r["patient_id"] for r in rows) == ["P1", "P2"]
+    assert [r["priority"] for r in rows if r["patient_id"] == "P1"] == ["urgent"]
+    copies = [r for r in rejected if r["reason_code"] == "duplicate_message"]
+    assert len(copies) == 4  # two copies, each with its prolactin and its TSH OBX
+    assert {(r["patient_id"], r["specimen_id"]) for r in copies} == {("P1", "SP1")}
+    assert all("the same message as message 1 (control id C1)" in r["detail"] for r in copies)
+    assert "duplicate_message" in REJECT_REASONS
+    assert (tmp_path / "out" / "urgent.txt").read_text().count("URGENT patient") == 1
+
+
+@pytest.mark.parametrize("born", ["201512", "2015", "20151224", "201512240830+0100"])
+def test_a_birth_date_given_to_the_month_or_year_still_gives_the_age(
+    tmp_path: Path, born: str
+) -> None:
+    """PID-7 is an HL7 TS of any precision: "201512" (to the month) was dropped, and a girl of
+    ten had her 20 ng/mL judged against the adult interval (normal) instead of the child's."""
+    path = tmp_path / "dob.hl7"
+    path.write_bytes(
+        _message(
+            f"PID|1||K1^^^HOSP^MR||SYN^KIM||{born}|F",
+            "OBR|1|A1|S1|PRL^Prolactin|||20260301083000",
+            "OBX|1|NM|2842-3^Prolactin^LN||20|ng/mL|||||F",
+        )
+    )
+    _, rows, _ = run(path, tmp_path / "out")
+    (row,) = rows
+    assert 10 <= float(row["age_years"]) < 11
+    assert row["status"] == "high"
+
+
+@pytest.mark.parametrize(
+    ("obx3", "note", "factor"),
+    [
+        ("KOMM^Kommentar^L", "Stillt seit 3 Monaten", "lactation"),
+        ("ANAM^Anamnese^L", "Haloperidol 5 mg", "medication:antipsychotic"),
+        ("RC^Renseignements cliniques^L", "sous halopéridol", "medication:antipsychotic"),
+        ("48767-8^Annotation comment^LN", "breastfeeding, baby 2 months", "lactation"),
+        ("22636-5^Relevant history^LN", "known prolactinoma", "known_pituitary_lesion"),
+        ("KG^Klinische gegevens^L", "gebruikt haloperidol", "medication:antipsychotic"),
+    ],
+)
+def test_clinical_notes_sent_as_result_lines_are_read(
+    tmp_path: Path, obx3: str, note: str, factor: str
+) -> None:
+    """A LIS that sends the order's clinical information or a comment as an OBX of its own
+    ("Kommentar", "Anamnese", "Renseignements cliniques", LOINC 48767-8): it was rejected as
+    another test, and the drug or the breastfeeding it named never reached the judgement."""
+    path = tmp_path / "notes.hl7"
+    path.write_bytes(
+        _message(
+            "PID|1||N1^^^HOSP^MR||SYN^NORA||19900101|F",
+            "OBR|1|A1|S1|PRL^Prolactin|||20260301083000",
+            "OBX|1|NM|2842-3^Prolactin^LN||60|ng/mL|4.8-23.3||||F",
+            f"OBX|2|TX|{obx3}||{note}||||||F",
+        )
+    )
+    _, rows, rejected = run(path, tmp_path / "out")
+    (row,) = rows
+    assert factor in row["factors"].split(";")
+    assert not [r for r in rejected if r["reason_code"] == "other_test"]

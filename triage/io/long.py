@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -110,7 +110,7 @@ def lab_tests() -> tuple[LabTest, ...]:
                 complement=data.get("transform") == "complement",
                 loinc=frozenset(str(code).strip() for code in data.get("loinc", [])),
                 codes=frozenset(_code_key(code) for code in data.get("codes", [])),
-                names=frozenset(header_words(n) for n in data.get("names", [])),
+                names=frozenset(header_words(n) for n in _names(data)),
                 rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
                 exclude=frozenset(data.get("exclude", [])),
                 units=frozenset(data.get("units", [])),
@@ -126,6 +126,15 @@ def lab_tests() -> tuple[LabTest, ...]:
             )
         )
     return tuple(specs)
+
+
+def _names(data: Mapping[str, Any]) -> list[str]:
+    """A test's names, with those of the synonyms.toml table its ``names_from`` names (the notes
+    columns' headers are also the names of the result lines that carry notes)."""
+    names = [str(n) for n in data.get("names", [])]
+    if "names_from" in data:
+        names += [str(n) for n in synonyms_data()[data["names_from"]].get("synonyms", [])]
+    return names
 
 
 def _spec_named(name: str) -> LabTest:
