@@ -1065,3 +1065,23 @@ def test_sex_codes_stated_in_the_header(header: str, codes: dict[str, str]) -> N
     """A research export's codebook in its header wins over ISO/IEC 5218 (1 male, 2 female):
     "Sex (1=female, 2=male)" read a man's 25 ng/mL against a woman's limit (a false normal)."""
     assert header_sex_codes(header) == codes
+
+
+@pytest.mark.parametrize(
+    ("cell", "years"),
+    [
+        ("0;2", 2 / 12),  # paediatric years;months (Dutch, Flemish, developmental notes)
+        ("0;11", 11 / 12),
+        ("1;6", 1.5),
+        ("4; 7", 4 + 7 / 12),
+        ("3;12", None),  # a twelfth month: not a years;months age
+        ("2 4", None),  # two bare numbers are not one age: never their sum
+        ("1y 6m", 1.5),
+        ("34", 34.0),
+    ],
+)
+def test_an_age_in_years_and_months_is_never_two_ages_added(cell: str, years: float | None) -> None:
+    """ "0;2" (two months) was read as 0 + 2 = 2 years: an infant judged on the 2-6 y interval,
+    a false high sending her to MRI (clinical-reference §2.1: the infant interval is wider)."""
+    found = parse_age_years(cell)
+    assert found == pytest.approx(years) if years is not None else found is None

@@ -1170,6 +1170,7 @@ _DAYS_IN: Final = {
     "days": 1.0,
     "hours": 1.0 / _HOURS_PER_DAY,
 }
+_YEARS_MONTHS: Final = re.compile(r"(\d{1,3})\s*;\s*(\d{1,2})")
 # UK clinical shorthand: "6/12" six months, "3/52" three weeks, "5/7" five days, "12/40" twelve
 # weeks of a 40-week pregnancy.
 _FRACTION_DAYS: Final = {
@@ -1348,8 +1349,16 @@ def _duration_days(
     if fraction:
         count = parse_number(fraction.group(1))
         return None if count is None else count * _FRACTION_DAYS[fraction.group(2)]
+    years_months = _YEARS_MONTHS.fullmatch(text) if default_days == _DAYS_PER_YEAR else None
+    if years_months:  # the paediatric "years;months" ("0;2": two months, "4;11")
+        years, months = (int(group) for group in years_months.groups())
+        if months >= _MONTHS_PER_YEAR:
+            return None
+        return years * _DAYS_PER_YEAR + months * _DAYS_IN["months"]
     pattern, unit_days = _duration_units()
     parts = list(pattern.finditer(text))
+    if sum(1 for part in parts if not part.group(2)) > 1:
+        return None  # two bare numbers ("2 4", "1,6;2"): not one duration
     consumed = "".join(part.group(0) for part in parts)
     if not parts or re.sub(r"[\s,;]", "", consumed) != re.sub(r"[\s,;]", "", text):
         quantity = _parse_quantity_text(text, None)
