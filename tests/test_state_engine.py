@@ -747,6 +747,22 @@ def test_a_positive_hcg_in_a_man_is_never_a_pregnancy(hcg: str) -> None:
         "Hyperprolactinémie : éliminer une grossesse, une prise médicamenteuse (neuroleptiques).",
         "Bij hyperprolactinemie: denk aan medicatie (haloperidol, metoclopramide, domperidon).",
         "Embarazo, lactancia y estrés pueden elevar la prolactina.",
+        # prolactin as the subject of a rule, raised values found in ..., conditions on values
+        "Prolaktin kann durch Stress, Schlaf, Stillen und Medikamente (z.B. Neuroleptika, "
+        "Metoclopramid) erhöht sein.",
+        "Erhöhte Werte finden sich in der Schwangerschaft, in der Stillzeit, bei "
+        "Niereninsuffizienz und Hypothyreose.",
+        "La prolactine augmente au cours de la grossesse, de l'allaitement, du stress et sous "
+        "neuroleptiques.",
+        "La prolattina aumenta in gravidanza, durante l'allattamento e in corso di terapia con "
+        "neurolettici.",
+        "La prolactina se eleva en el embarazo, la lactancia, el estrés y con antipsicóticos.",
+        "Prolactine is verhoogd bij zwangerschap, borstvoeding, stress en gebruik van "
+        "antipsychotica.",
+        "Hyperprolactinaemia may be caused by drugs such as risperidone, haloperidol or "
+        "metoclopramide; please review medication.",
+        "Bei Werten > 200 ng/ml Verdacht auf Makroprolaktinom; bei Hypophysenadenom > 3 cm an "
+        "Hook-Effekt denken.",
     ],
 )
 def test_a_labs_general_comment_says_nothing_of_this_patient(note: str) -> None:
@@ -765,6 +781,9 @@ def test_a_labs_general_comment_says_nothing_of_this_patient(note: str) -> None:
         ("Prolaktin physiologisch erhöht, SSW 20", "pregnancy"),
         ("Patientin stillt; Prolaktin häufig erhöht in der Stillzeit", "lactation"),
         ("Pat. nimmt Risperdal, das Prolaktin erhöhen kann", "medication:antipsychotic"),
+        ("Prolaktin unter Haloperidol erhöht", "medication:antipsychotic"),
+        ("prolactine élevée sous halopéridol", "medication:antipsychotic"),
+        ("stillt seit 3 Monaten, Werte erhöht", "lactation"),
     ],
 )
 def test_a_comment_about_this_patient_is_still_read(note: str, code: str) -> None:
