@@ -594,6 +594,29 @@ def test_a_preliminary_result_superseded_by_a_final_one_is_not_triaged(
     )
 
 
+@pytest.mark.parametrize("status", ["amended", "corrected"])
+def test_a_final_result_amended_or_corrected_is_replaced(tmp_path: Path, status: str) -> None:
+    """A final 300 ng/mL of a sample, then the lab's amended or corrected 30 ng/mL: both were
+    triaged, the superseded one URGENT.  The revision replaces every earlier result of the same
+    sample and test (the last revision wins); another sample of the patient is left alone."""
+    entries = [
+        {"resource": _patient("p1")},
+        _observation("o1", "final", 300),
+        _observation("o1b", status, 60),
+        _observation("o1c", status, 30),
+        _observation("o2", "final", 250, effectiveDateTime="2026-03-10T08:00:00"),
+    ]
+    path = tmp_path / "revised.json"
+    path.write_text(_bundle(entries))
+    invoke("run", path, "--out", tmp_path / "out")
+    rows = results_csv(tmp_path / "out")
+    assert sorted(r["prolactin_raw"] for r in rows) == ["250", "30"]
+    with (tmp_path / "out" / "rejected.csv").open(encoding="utf-8") as handle:
+        rejected = list(csv.DictReader(handle))
+    assert len(rejected) == 2 and {r["reason_code"] for r in rejected} == {"cancelled_result"}
+    assert all("superseded by entry[3] Observation/o1c" in r["detail"] for r in rejected)
+
+
 def _medication_bundle(path: Path, medications: list[dict[str, Any]]) -> Path:
     """One man, prolactin 60 ng/mL, and each medication resource given (their subject set)."""
     entries: list[dict[str, Any]] = [

@@ -529,6 +529,8 @@ class BundleGrid(NamedTuple):
 # that is not final yet, and of one that replaces an earlier one
 _VOID_STATUSES: Final = frozenset({"entered-in-error", "cancelled"})
 _PRELIMINARY_STATUSES: Final = frozenset({"preliminary", "registered"})
+# a result issued again after its final one: it replaces it (the last of them, in Bundle order)
+_REVISED_STATUSES: Final = frozenset({"amended", "corrected"})
 _LISTED: Final = 5
 
 
@@ -669,22 +671,34 @@ def _superseded(
     ids: dict[int, tuple[str, str]],
     rows: Rows,
 ) -> list[str]:
-    """A preliminary Observation of a sample and test that also has a final, amended or
-    corrected one is superseded by it (rejected as cancelled_result, as an HL7 correction
+    """An amended or corrected Observation of a sample and test supersedes every other of them
+    (the last one, in Bundle order, when there are several); a preliminary one that also has a
+    final one is superseded by it (rejected as cancelled_result, as an HL7 correction
     replaces the result it corrects: a superseded preliminary raised a false URGENT); the
     preliminary results left are triaged, with a warning."""
     left: list[str] = []
+
+    def supersede(row_index: int, why: str) -> None:
+        bad[row_index] = why
+        reasons[row_index] = "cancelled_result"
+        row = rows[row_index]
+        ids[row_index] = (str(row[HEADER.index("patient_id")]), "")
+        rows[row_index] = [""] * len(HEADER)
+
     for found in samples.values():
+        revised = [(i, label) for i, status, label in found if status in _REVISED_STATUSES]
+        if revised:  # an amended or corrected result replaces every other of the sample
+            keep, by = revised[-1]
+            for row_index, status, label in found:
+                if row_index != keep:
+                    supersede(row_index, f"{label}: status {status}, superseded by {by}")
+            continue
         final = [label for _, status, label in found if status not in _PRELIMINARY_STATUSES]
         for row_index, status, label in found:
             if status not in _PRELIMINARY_STATUSES:
                 continue
             if final:
-                bad[row_index] = f"{label}: status {status}, superseded by {final[-1]}"
-                reasons[row_index] = "cancelled_result"
-                row = rows[row_index]
-                ids[row_index] = (str(row[HEADER.index("patient_id")]), "")
-                rows[row_index] = [""] * len(HEADER)
+                supersede(row_index, f"{label}: status {status}, superseded by {final[-1]}")
             else:
                 left.append(label)
     if not left:
