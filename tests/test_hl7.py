@@ -102,7 +102,8 @@ def test_open_input_gives_one_row_per_obx_numbered_by_segment() -> None:
 def test_v251_batch_context_correction_and_cancellation(tmp_path: Path) -> None:
     report, rows, rejected = run(DATA / "oru_v251_batch.hl7", tmp_path / "out")
     (entry,) = report["inputs"]
-    assert (entry["rows_read"], entry["rows_triaged"], entry["rows_rejected"]) == (7, 5, 2)
+    # the corrected result is a row too: rejected, naming the correction (never lost)
+    assert (entry["rows_read"], entry["rows_triaged"], entry["rows_rejected"]) == (8, 5, 3)
     anna = by_patient(report, "SYN1001")
     assert anna["prolactin_raw"] == "850" or float(anna["prolactin_raw"]) == 850
     assert anna["unit_raw"] == "mIU/L"
@@ -114,6 +115,8 @@ def test_v251_batch_context_correction_and_cancellation(tmp_path: Path) -> None:
     reasons = {(r["source_row"], r["reason_code"]) for r in rejected}
     assert ("21", "cancelled_result") in reasons  # status X: no value
     assert ("22", "other_test") in reasons  # creatinine without a prolactin result
+    (replaced,) = [r for r in rejected if "corrected (OBX-11 C) by segment 17" in r["detail"]]
+    assert replaced["reason_code"] == "cancelled_result" and replaced["patient_id"] == "SYN1002"
     assert any("corrected (OBX-11 C) by segment 17" in w for w in entry.get("warnings", [])) or (
         "corrected" in (tmp_path / "out" / "summary.html").read_text(encoding="utf-8")
     )
@@ -127,7 +130,9 @@ def test_read_file_warns_about_the_correction_and_names_the_message() -> None:
     assert "corrected (OBX-11 C) by segment 17" in warnings
     assert "batch headers skipped" in warnings
     assert read.summary.shape == "long"
-    cancelled = [r for r in read.rejected if r.reason_code == "cancelled_result"]
+    cancelled = [
+        r for r in read.rejected if r.reason_code == "cancelled_result" and "status X" in r.detail
+    ]
     assert cancelled and "message 3 (control id MSG0003)" in cancelled[0].detail
     # whose result was cancelled: rejected.csv names the patient and the specimen
     assert (cancelled[0].patient_id, cancelled[0].specimen_id) == ("SYN1003", "FL1003")
@@ -198,9 +203,9 @@ def test_check_reports_messages_results_and_mapping(tmp_path: Path) -> None:
     result = invoke("check", DATA / "oru_v251_batch.hl7")
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "long shape" in out and "3 message(s)" in out and "7 result(s)" in out
+    assert "long shape" in out and "3 message(s)" in out and "8 result(s)" in out
     assert "test_code" in out and "loinc" in out
-    assert "rows: 7 read = 5 usable + 2 rejected" in out
+    assert "rows: 8 read = 5 usable + 3 rejected" in out
     assert "cancelled_result" in out
 
 
@@ -574,3 +579,62 @@ def test_clinical_notes_sent_as_result_lines_are_read(
     (row,) = rows
     assert factor in row["factors"].split(";")
     assert not [r for r in rejected if r["reason_code"] == "other_test"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # OBX-4 sub-id empty in the preliminary, "1" in the final
+        ("OBX|1|NM|2842-3^Prolactin^LN||300|ng/mL|4.8-23.3||||P",
+         "OBX|1|NM|2842-3^Prolactin^LN|1|30|ng/mL|4.8-23.3||||F"),
+        # a correction that adds the LOINC triplet to the local code
+        ("OBX|1|NM|PRL^Prolaktin^L||300|ng/mL|4.8-23.3||||F",
+         "OBX|1|NM|PRL^Prolaktin^L^2842-3^Prolactin^LN||30|ng/mL|4.8-23.3||||C"),
+    ],
+)  # fmt: skip
+def test_a_result_replaced_by_its_final_or_correction_is_triaged_once(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    """A preliminary or final 300 ng/mL and the 30 ng/mL that replaces it, written a little
+    differently (OBX-4, OBX-3): both were triaged, the replaced one URGENT.  The replaced one is
+    a rejected row naming its successor."""
+    path = tmp_path / "replaced.hl7"
+    path.write_bytes(
+        _message(
+            "PID|1||R1^^^HOSP^MR||SYN^ROSA||19900101|F",
+            "OBR|1|A1|S1|PRL^Prolactin|||20260301083000",
+            first,
+        )
+        + _message(
+            "PID|1||R1^^^HOSP^MR||SYN^ROSA||19900101|F",
+            "OBR|1|A1|S1|PRL^Prolactin|||20260301083000",
+            second,
+        )
+    )
+    _, rows, rejected = run(path, tmp_path / "out")
+    assert [r["prolactin_raw"] for r in rows] == ["30"]
+    (replaced,) = rejected
+    assert replaced["reason_code"] == "cancelled_result" and replaced["source_row"] == "4"
+    assert "by segment 8" in replaced["detail"]
+
+
+def test_an_order_status_stands_for_empty_result_statuses(tmp_path: Path) -> None:
+    """v2.3 feeds give the result status in OBR-25 and leave OBX-11 empty: the preliminary
+    300 ng/mL was not even named preliminary, and its final 30 did not replace it."""
+    path = tmp_path / "obr25.hl7"
+    order = "OBR|1|A1|S1|PRL^Prolactin|||20260301083000" + "|" * 18
+    path.write_bytes(
+        _message(
+            "PID|1||R1^^^HOSP^MR||SYN^ROSA||19900101|F",
+            order + "P",
+            "OBX|1|NM|2842-3^Prolactin^LN||300|ng/mL|4.8-23.3||||",
+        )
+        + _message(
+            "PID|1||R1^^^HOSP^MR||SYN^ROSA||19900101|F",
+            order + "F",
+            "OBX|1|NM|2842-3^Prolactin^LN||30|ng/mL|4.8-23.3||||",
+        )
+    )
+    _, rows, rejected = run(path, tmp_path / "out")
+    assert [r["prolactin_raw"] for r in rows] == ["30"]
+    assert [r["reason_code"] for r in rejected] == ["cancelled_result"]

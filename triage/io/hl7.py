@@ -46,7 +46,7 @@ import hl7 as hl7lib
 import hl7.util
 
 from triage.io.delimited import InputLimits
-from triage.io.long import OWN_TEST_NOTES
+from triage.io.long import OWN_TEST_NOTES, classify_test
 from triage.io.sources import Rows, Workbook
 from triage.schema import InputFileError
 from triage.values import normalise_unit
@@ -181,6 +181,7 @@ class _Order:
     spm_specimen: str = ""
     spm_collected: str = ""
     notes: list[str] = field(default_factory=list)
+    status: str = ""  # OBR-25, the order's result status (v2.3 feeds leave OBX-11 empty)
 
 
 @dataclass
@@ -347,6 +348,7 @@ class _Reader:
                 order = _Order(
                     specimen=_field(message, segment, 3) or _field(message, segment, 2),
                     collected=_timestamp(_field(message, segment, 7)),
+                    status=_field(message, segment, 25).upper(),
                 )
                 order.notes.extend(order_notes)
                 clinical = _field(message, segment, 13, component=None)
@@ -404,7 +406,7 @@ class _Reader:
             "reference_range": _field(message, segment, 7, component=None),
         }
         flag = _field(message, segment, 8, component=None, repeat=None)
-        status = _field(message, segment, 11).upper()
+        status = _field(message, segment, 11).upper() or order.status
         result = _Result(
             number,
             patient,
@@ -424,14 +426,18 @@ class _Reader:
     def _add(self, result: _Result, label: str) -> None:
         """A row for ``result``; a correction or withdrawal replaces an earlier result."""
         row = self._row(result)
-        test = result.cells["loinc"] or result.cells["test_code"] or result.cells["test"]
+        cells = result.cells
+        # the test as the triage knows it (a correction may add the LOINC code to OBX-3), else
+        # its code or name as written
+        known = classify_test(cells["loinc"], cells["test_code"], cells["test"], None, "")
+        test = known.name if known else cells["loinc"] or cells["test_code"] or cells["test"]
         key = (
             result.patient.patient_id or result.patient.name,
             str(row.cells[_COL["specimen_id"]]),
             # to the minute: a correction may write the same time with seconds
             "".join(ch for ch in str(row.cells[_COL["collected_at"]]) if ch.isdigit())[:12],
             test,
-            result.sub_id,
+            result.sub_id or "1",  # OBX-4 empty is the first (only) sub-id
         )
         earlier = self.kept.get(key)
         final = result.status not in PRELIMINARY_STATUSES and not result.void
@@ -452,7 +458,10 @@ class _Reader:
                 f"{label}: the result at segment {old.number} ({test}) was {what} by segment "
                 f"{result.number}; only the later one is used"
             )
-            old.cells, old.bad, old.reason = [], "", "superseded"
+            if old.cells:  # whose result it was: rejected.csv names them
+                old.ids = (str(old.cells[_COL["patient_id"]]), str(old.cells[_COL["specimen_id"]]))
+            old.cells, old.reason = [], "cancelled_result"
+            old.bad = f"segment {old.number}: {what} by segment {result.number} ({label})"
         if result.void:
             if row.cells:  # whose result it was: rejected.csv names them
                 row.ids = (
@@ -494,7 +503,7 @@ class _Reader:
 
     # ---------------------------------------------------------------------------------------
     def workbook(self) -> Workbook:
-        rows = [r for r in self.rows if r.reason != "superseded"]
+        rows = list(self.rows)
         rows.sort(key=lambda r: r.number)
         if not any(r.cells for r in rows):
             raise InputFileError(self.name, self._nothing_read())
