@@ -562,3 +562,41 @@ def test_an_acknowledged_urgent_result_sent_again_is_listed_as_already_told(
     assert len(again.urgent) == 1
     assert "ALREADY ACKNOWLEDGED: told Dr Ward by A. Biochemist" in again.urgent[0]
     assert "ALREADY ACKNOWLEDGED" in (tmp_path / "o2" / "urgent.txt").read_text(encoding="utf-8")
+
+
+def test_a_history_that_cannot_save_publishes_no_report_and_reuses_no_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reports carry result ids ("result R-2"; ack takes them): they were published before
+    the history saved the run, so a full disk left reports whose ids the next run gave to
+    another patient (an ack then recorded against the wrong one).  The history is saved first;
+    when it cannot be, nothing is published, the error is the history's (never "a bug"), and
+    the next run's ids are its own."""
+    import sqlalchemy as sa
+
+    from triage.history.store import HistoryRun
+    from triage.isolate import _kind_of
+
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    triage(
+        tmp_path,
+        "first",
+        [export(tmp_path / "a.csv", ["PZ0,F,1980-01-01,2026-10-01,10,ng/mL,"])],
+        url,
+    )
+
+    def full(self: HistoryRun) -> None:
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("database or disk is full"))
+
+    urgent = export(tmp_path / "x.csv", ["PX1,M,1960-01-01,2026-11-01,450,ng/mL,"])
+    with monkeypatch.context() as patch:
+        patch.setattr(HistoryRun, "commit", full)
+        with pytest.raises(HistoryError, match="database or disk is full") as raised:
+            triage(tmp_path, "failed", [urgent], url)
+    assert _kind_of(raised.value)[0] == "environment"
+    assert not (tmp_path / "failed" / "results.csv").exists()
+    assert not (tmp_path / "failed" / "summary.html").exists()
+    outcome = triage(tmp_path, "again", [urgent], url)
+    assert by_patient(outcome)["PX1"]["result_id"] == 2
+    with open_history(url) as history:
+        assert history.result(2)["patient_id"] == "PX1"

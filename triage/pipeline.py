@@ -297,17 +297,30 @@ def run_triage(
         if request.history is not None
         else None
     )
-    try:
-        outcome = _run(request, knowledge, mapping, generated_at, recorder, report, progress)
-    except BaseException:
-        if recorder is not None:
-            recorder.rollback()
-        raise
-    if recorder is not None:
+    saved = False
+
+    def save_history() -> None:
+        """Commit the run's results to the history once the reports are written, before they
+        are published: the result ids they carry exist before anyone reads them, and a run
+        killed before this point records nothing."""
+        nonlocal saved
+        if recorder is None or saved:
+            return
+        saved = True
         if still_current is not None and not still_current():
             recorder.rollback()  # read from a file that changed since: its results are not kept
         else:
-            recorder.commit()  # after the reports are published: a killed run records nothing
+            recorder.commit()
+
+    try:
+        outcome = _run(
+            request, knowledge, mapping, generated_at, recorder, report, progress, save_history
+        )
+    except BaseException:
+        if recorder is not None and not saved:
+            recorder.rollback()
+        raise
+    save_history()
     return outcome
 
 
@@ -319,6 +332,7 @@ def _run(
     recorder: HistoryRecorder | None,
     report: Path | None,
     progress: ProgressHook | None,
+    save_history: Callable[[], None],
 ) -> TriageOutcome:
     options = request.output_options
     inputs: list[InputSummary] = []
@@ -401,6 +415,7 @@ def _run(
             meta,
             extra_files={URGENT_TXT: urgent_text(urgent, header=header).encode()},
             parallel=jobs > 1,  # the reports too are written side by side
+            before_publish=save_history,
         )
         counts_by = {c: session.counts(c) for c in COUNTED}
         patient_pages = session.patient_pages

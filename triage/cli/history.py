@@ -108,10 +108,10 @@ def _opened(location: str) -> Iterator[History]:
     try:
         yield history
     except sa.exc.SQLAlchemyError as exc:
-        from triage.history.store import _reason
+        from triage.history.store import reason
 
-        reason = _reason(exc) if isinstance(exc, sa.exc.DBAPIError) else type(exc).__name__
-        raise HistoryError(f"history: {describe(url)} is busy or unavailable ({reason})") from None
+        why = reason(exc) if isinstance(exc, sa.exc.DBAPIError) else type(exc).__name__
+        raise HistoryError(f"history: {describe(url)} is busy or unavailable ({why})") from None
     finally:
         history.close()
 

@@ -11,6 +11,7 @@ commands use the store directly.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 from collections.abc import Mapping
@@ -196,8 +197,21 @@ class HistoryRecorder:
         return _overdue(self.history, self.options, now, thresholds)
 
     def commit(self) -> None:
+        """Save the run; a history that cannot take it (a full disk, a read-only file, a lost
+        server) is a HistoryError (the environment's, not the input's)."""
+        import sqlalchemy as sa
+
+        from triage.history.store import describe, reason
+
         try:
             self.run.commit()
+        except sa.exc.SQLAlchemyError as exc:
+            with contextlib.suppress(Exception):
+                self.run.rollback()
+            raise HistoryError(
+                f"history: {describe(self.history.url)}: could not save this run's results "
+                f"({reason(exc)}); no report was published"
+            ) from None
         finally:
             self.history.close()
 

@@ -203,11 +203,11 @@ class History:
             self._migrate()
         except sa.exc.OperationalError as exc:
             self.engine.dispose()
-            raise HistoryError(f"history: cannot open {describe(url)} ({_reason(exc)})") from None
+            raise HistoryError(f"history: cannot open {describe(url)} ({reason(exc)})") from None
         except sa.exc.DatabaseError as exc:
             self.engine.dispose()
             raise HistoryError(
-                f"history: {describe(url)} is not a usable database ({_reason(exc)})"
+                f"history: {describe(url)} is not a usable database ({reason(exc)})"
             ) from None
 
     def close(self) -> None:
@@ -274,7 +274,7 @@ class History:
         except sa.exc.OperationalError as exc:
             conn.close()
             raise HistoryError(
-                f"history: {describe(self.url)} is busy or unavailable ({_reason(exc)}); "
+                f"history: {describe(self.url)} is busy or unavailable ({reason(exc)}); "
                 "another run may be writing to it"
             ) from None
         return HistoryRun(
@@ -605,7 +605,7 @@ def open_history(location: str | os.PathLike[str]) -> History:
     return History(history_url(location))
 
 
-def _reason(exc: sa.exc.DBAPIError | sa.exc.StatementError) -> str:
+def reason(exc: sa.exc.SQLAlchemyError) -> str:
     original = getattr(exc, "orig", None)
     text = str(original if original is not None else exc).strip().splitlines()
     return text[0] if text else type(exc).__name__

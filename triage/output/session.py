@@ -507,8 +507,13 @@ class OutputSession:
         *,
         extra_files: Mapping[str, bytes] | None = None,
         parallel: bool = False,
+        before_publish: Callable[[], None] | None = None,
     ) -> list[Path]:
         """Write the rest and publish the whole set atomically; return the paths written.
+
+        ``before_publish``: called once every file is written and synced, before the set is
+        published (the history's commit: the result ids in the reports exist before anyone
+        reads them); what it raises aborts the set.
 
         ``extra_files``: more files of the same set (name -> content), names from OUTPUT_FILES
         (e.g. urgent.txt), committed and listed in the manifest with the rest.
@@ -542,6 +547,8 @@ class OutputSession:
             for name, content in extras.items():
                 self._files.write_bytes(name, content)
             self._stack.close()  # flushes and fsyncs every file of the set; the set stays
+            if before_publish is not None:
+                before_publish()
             written = publish(self._files, self.folder, meta, self.options, self._previous)
             self._done = True
         except OSError as exc:
