@@ -8,6 +8,7 @@ worker that dies natively, an empty workbook) beside good files with planted syn
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -661,3 +662,60 @@ def test_files_are_triaged_oldest_first_whatever_their_names(tmp_path: Path) -> 
     later = next(f for f in folders if f.name.startswith("PRL_01"))
     rows = (later / "results.csv").read_text(encoding="utf-8")
     assert "rising" in rows
+
+
+def _aged(path: Path, seconds: float = 30) -> Path:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+    return path
+
+
+def test_a_workbook_cut_short_waits_for_the_rest_of_its_copy(tmp_path: Path) -> None:
+    """A stalled copy of an xlsx (no zip end record yet) was read, called damaged and moved to
+    failed/, where the copy then finished: its results were never triaged.  It waits in the
+    inbox (unsettled) until it is whole."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    whole = tmp_path / "nightly.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Patient ID", "Sex", "Age", "Prolactin (ng/mL)"])
+    for i in range(200):
+        sheet.append([f"P{i}", "F", 40, 480 if i == 7 else 12])
+    book.save(whole)
+    data = whole.read_bytes()
+    (inbox / "nightly.xlsx").write_bytes(data[: len(data) // 2])
+    _aged(inbox / "nightly.xlsx")
+    first = cli("batch", "--inbox", inbox, "--out", out, "--settle-seconds", "5")
+    assert first.returncode == 0, first.stderr
+    assert "unsettled" in first.stdout and output_folders(out) == []
+    assert (inbox / "nightly.xlsx").exists()
+    (inbox / "nightly.xlsx").write_bytes(data)
+    _aged(inbox / "nightly.xlsx")
+    second = cli("batch", "--inbox", inbox, "--out", out, "--settle-seconds", "5")
+    assert second.returncode == 0, second.stderr
+    assert len(output_folders(out)) == 1 and "URGENT" in second.stderr
+
+
+def test_a_bundle_on_one_line_is_read_at_once(tmp_path: Path) -> None:
+    """A minified FHIR export is one line: the "header, no rows yet" rule for delimited text
+    held it back for an hour, its urgent result unsaid."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    observation = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
+        "subject": {"reference": "Patient/p1"},
+        "effectiveDateTime": "2026-11-01T08:00:00",
+        "valueQuantity": {"value": 9000, "unit": "mIU/L"},
+    }
+    patient = {"resourceType": "Patient", "id": "p1", "gender": "male", "birthDate": "1970"}
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"resource": patient}, {"resource": observation}]}  # fmt: skip
+    (inbox / "export.json").write_text(json.dumps(bundle), encoding="utf-8")
+    _aged(inbox / "export.json", 300)
+    result = cli("batch", "--inbox", inbox, "--out", out, "--settle-seconds", "5")
+    assert result.returncode == 0, result.stderr
+    assert len(output_folders(out)) == 1 and "URGENT" in result.stderr

@@ -548,7 +548,8 @@ class _Run:
         try:
             return _move(path, target, group_readable=self.group)
         except OSError as exc:
-            log.warning("%s: could not be moved to %s: %s", shown(path.name), target, exc.strerror)
+            # an error, said under --quiet too: the file stays in the inbox and is read again
+            log.error("%s: could not be moved to %s: %s", shown(path.name), target, exc.strerror)
             return None
 
 
@@ -561,29 +562,52 @@ class _Unusable(Exception):
 
 
 _INCOMPLETE_PROBE_BYTES: Final = 64 * 1024
+_ZIP_TAIL_BYTES: Final = 64 * 1024 + 22  # the zip's end record lies within its last bytes
+_OLE_SECTOR_BYTES: Final = 512  # an xls (OLE2 compound file) is whole sectors
 
 
 def _looks_incomplete(path: Path, size: int) -> bool:
-    """Empty, or a small text file with at most one non-blank line (a header, no row)."""
+    """Empty; a workbook cut short (an xlsx without the zip's end record, an xls that is not
+    whole sectors: a copy still being written); a JSON text that does not parse yet; or a small
+    delimited text file with at most one non-blank line (a header, no row)."""
     if size == 0:
         return True
-    if size > _INCOMPLETE_PROBE_BYTES:
-        return False
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            head = handle.read(_INCOMPLETE_PROBE_BYTES)
+            if head[:4] == b"PK\x03\x04":
+                handle.seek(max(size - _ZIP_TAIL_BYTES, 0))
+                return b"PK\x05\x06" not in handle.read()
     except OSError:
         return False
-    if data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):  # a workbook: written whole
+    if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return size % _OLE_SECTOR_BYTES != 0
+    if head[:4] == b"PK\x05\x06":  # an empty zip
         return False
-    for encoding in ("utf-8-sig", "utf-16", "cp1252"):
+    text = _probe_text(head)
+    if text is None:
+        return False
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped[:1] in ("{", "["):  # JSON (a FHIR Bundle, often on one line): whole when it parses
+        if size > _INCOMPLETE_PROBE_BYTES:
+            return False
         try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+            json.loads(stripped)
+        except ValueError:
+            return True
+        return False
+    if size > _INCOMPLETE_PROBE_BYTES or stripped.startswith(("MSH", "FHS", "BHS", "\x0b")):
         return False
     return sum(1 for line in text.splitlines() if line.strip(" \t,;|\x00")) <= 1
+
+
+def _probe_text(data: bytes) -> str | None:
+    for encoding in ("utf-8-sig", "utf-16", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def _listed(folder: Path) -> list[Path]:
