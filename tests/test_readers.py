@@ -2614,3 +2614,34 @@ def test_hcg_numbers_without_a_unit_are_counted_once_each(tmp_path: Path) -> Non
     result = read(path)
     assert result.frame["hcg_positive"].tolist() == [True, False, False]
     assert any("2 distinct number(s) without a unit" in w for w in result.summary.warnings)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Date of visit", "visit_dt", "Probenahmedatum", "Datum Blutentnahme", "Fecha de la muestra",
+     "Datum bloedafname", "Data della visita", "Date de la visite"],
+)  # fmt: skip
+def test_a_cohorts_sampling_date_gives_the_age_at_the_sample(tmp_path: Path, header: str) -> None:
+    """A retrospective cohort's sample date under a research or national wording: unread, the
+    age was counted from the birth date to today (an 8-year-old girl of 2014 judged as an adult
+    of 20: a false normal)."""
+    path = tmp_path / "cohort.csv"
+    path.write_text(f"id,sex,dob,{header},prl_ngml\nK1,F,2006-03-01,2014-03-01,20\n")
+    row = read(path).frame.iloc[0]
+    assert str(row["collected_at"]).startswith("2014-03-01")
+    assert row["age_years"] == pytest.approx(8.0, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "years"),
+    [("age_months", "120", 10.0), ("AgeMonths", "8", 8 / 12), ("age_mo", "20", 20 / 12),
+     ("Alter_Monate", "18", 1.5), ("edad_meses", "6", 0.5), ("age_yrs", "34", 34.0),
+     ("age_weeks", "26", 26 * 7 / 365.25)],
+)  # fmt: skip
+def test_an_age_header_naming_its_unit_without_brackets(
+    tmp_path: Path, header: str, cell: str, years: float
+) -> None:
+    """ "age_months" 120 was read as 120 years (a girl of ten judged postmenopausal)."""
+    path = tmp_path / "ages.csv"
+    path.write_text(f"subject_id,sex,{header},prl_ngml\nS1,F,{cell},20\n")
+    assert read(path).frame.iloc[0]["age_years"] == pytest.approx(years, rel=1e-3)

@@ -25,6 +25,7 @@ from typing import Final, TypeVar
 import numpy as np
 import pandas as pd
 
+from triage.columns import header_words
 from triage.io.layout import Distinct, RawTable, factorize_column
 from triage.io.sources import is_formula_without_value
 from triage.knowledge.loaders import load_thresholds
@@ -1047,7 +1048,7 @@ class _Builder:
         read as the column says (``age_unit_readings``)."""
         header = self.table.headers.get("age_years", "")
         readings = age_unit_readings(self.table.distinct(given).uniques, header)
-        unit = self.table.header_units.get("age_years", "")
+        unit = self.table.header_units.get("age_years", "") or _unit_word_after_age(header)
         per_year = age_header_scale(unit, readings) if unit else None
         max_age = self.max_age
 
@@ -1999,6 +2000,14 @@ def _texts_at(values: object, positions: np.ndarray) -> list[str]:
         return [""] * len(positions)
     picked = np.asarray(values, dtype=object)[positions].tolist()
     return [v.strip() if isinstance(v, str) else "" for v in picked]
+
+
+def _unit_word_after_age(header: str) -> str:
+    """The duration word a research export writes after "age" without brackets ("age_months",
+    "AgeMonths", "age_mo", "Alter_Monate", "edad_meses"): the unit of its bare numbers."""
+    words = header_words(header).split()
+    last = words[-1] if len(words) > 1 else ""
+    return last if last and age_header_scale(last) is not None else ""
 
 
 def build_frame(table: RawTable, settings: BuildSettings) -> BuildResult:
