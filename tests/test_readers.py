@@ -358,10 +358,16 @@ LEGACY_TEXTS = [
     ("Nº historia;Sexo;Edad;Prolactina (µg/l);Comentario\r\n"
      "A;mujer;30;12,5;Galactorrea, año pasado\r\n",
      {"sex": "F", "comments": "Galactorrea, año pasado"}),
+    ("Patiëntnr;Geslacht;Leeftijd;Prolactine (µg/l);Opmerking\r\n"
+     "A;vrouw;30;12,5;Hoofdpijn, gezichtsvelduitval, coördinatie\r\n",
+     {"sex": "F", "comments": "Hoofdpijn, gezichtsvelduitval, coördinatie"}),
+    ("ID;Sesso;Età;Prolattina (µg/l);Note\r\n"
+     "A;femmina;30;12,5;Cefalea, perché già trattata\r\n",
+     {"sex": "F", "comments": "Cefalea, perché già trattata"}),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("encoding", ["cp850", "cp1252", "latin-1"])
+@pytest.mark.parametrize("encoding", ["cp850", "cp1252", "mac_roman", "latin-1"])
 @pytest.mark.parametrize(("text", "cells"), LEGACY_TEXTS)
 def test_legacy_code_pages_read_as_written(
     tmp_path: Path, encoding: str, text: str, cells: dict[str, str]
@@ -2645,3 +2651,48 @@ def test_an_age_header_naming_its_unit_without_brackets(
     path = tmp_path / "ages.csv"
     path.write_text(f"subject_id,sex,{header},prl_ngml\nS1,F,{cell},20\n")
     assert read(path).frame.iloc[0]["age_years"] == pytest.approx(years, rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Date naiss.", "Né(e) le", "Fecha nac.", "F. nac.", "Data nasc.", "Nato il", "Geboren",
+     "Geburtsdat.", "Gebdat"],
+)  # fmt: skip
+def test_birth_date_abbreviations_of_lab_sheets(tmp_path: Path, header: str) -> None:
+    """Unread, a girl of six was judged on the adult interval (a false normal)."""
+    path = tmp_path / "dob.csv"
+    path.write_text(
+        f"ID;Sexe;{header};Prélèvement;Prolactine (µg/L)\nA;F;01/03/2020;02/12/2026;20\n"
+    )
+    assert read(path).frame.iloc[0]["age_years"] == pytest.approx(6.75, abs=0.01)
+
+
+@pytest.mark.parametrize("header", ["Lft.", "Leeft.", "Lj.", "Lebensalter"])
+def test_age_abbreviations_of_lab_sheets(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "age.csv"
+    path.write_text(f"ID;Geslacht;{header};Prolactine (µg/L)\nA;V;6;20\n")
+    assert read(path).frame.iloc[0]["age_years"] == 6
+
+
+def test_a_liver_enzyme_column_is_never_an_age(tmp_path: Path) -> None:
+    path = tmp_path / "alt.csv"
+    path.write_text("ID;Sex;ALT;Prolactin (ng/mL)\nA;F;35;20\n")
+    assert pd.isna(read(path).frame.iloc[0]["age_years"])
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Prolaktin Referenzbereich", "Referenzbereich Prolaktin", "Prolaktin Norm", "Norm", "VR",
+     "V.N.", "Prolactina rango de referencia", "Prolactine referentiewaarde",
+     "Prolattina valori di riferimento"],
+)  # fmt: skip
+def test_a_reference_range_header_with_the_analytes_name_or_a_short_form(
+    tmp_path: Path, header: str
+) -> None:
+    """The lab's own interval under these headers was ignored and the set's used instead: a
+    result above the lab's limit and below the set's read as normal."""
+    path = tmp_path / "rr.csv"
+    path.write_text(f"ID,Sex,Age,Prolaktin (ng/ml),{header}\nA,M,40,16,4.0-15.2\n")
+    row = read(path).frame.iloc[0]
+    assert (row["reference_low"], row["reference_high"]) == (4.0, 15.2)
+    assert row["prolactin_value"] == 16
