@@ -100,27 +100,42 @@ def decode_bytes(name: str, data: bytes) -> tuple[str, str]:
 
 
 # The 8-bit code pages a lab's export may be written in when it is not UTF-8: Windows (cp1252),
-# DOS (cp850: older LIS and terminal exports in Western Europe), ISO 8859-1.  Their bytes above
-# 127 differ: the one whose decoding puts letters inside words, not punctuation or controls
-# ("Männlich", not "M„nnlich"; "Prolaktin µg/l"), is the file's.  On a tie the order decides.
-_LEGACY_ENCODINGS: Final = ("cp1252", "cp850", "latin-1")
-_HIGH_IN_WORD: Final = re.compile(rb"(?<=[A-Za-z])[\x80-\xff]{1,3}|[\x80-\xff]{1,3}(?=[A-Za-z])")
+# DOS (cp850: older LIS and terminal exports in Western Europe), Excel for Mac's CSV (Mac Roman),
+# ISO 8859-1.  Their bytes above 127 differ: the one whose decoding puts the letters of Western
+# European languages inside words, in the case of the letters around them, is the file's
+# ("Männlich" and "Sehstörung", not "M„nnlich" or "SehstÜrung"; "Prolaktin µg/l").  On a tie
+# the order decides.
+_LEGACY_ENCODINGS: Final = ("cp1252", "cp850", "mac_roman", "latin-1")
+_HIGH_IN_WORD: Final = re.compile(rb"[A-Za-z]?[\x80-\xff]{1,3}[A-Za-z]?")
 _LEGACY_SAMPLE: Final = 4096  # places where a byte above 127 touches a letter, at most
+_WESTERN_LETTERS: Final = frozenset(
+    "äöüßÄÖÜéèêëàâáçîïíìôóòûùúñœæÉÈÀÇÑÁÍÓÚµ°ºª"  # µ, °, º, ª: units and ordinals of lab sheets
+)
 
 
 def _legacy_encodings(data: bytes) -> list[str]:
     """The candidate code pages of ``data``, the most plausible first."""
-    places = itertools.islice(_HIGH_IN_WORD.finditer(data), _LEGACY_SAMPLE)
-    sample = b" ".join(found.group() for found in places)
+    places = itertools.islice(
+        (m for m in _HIGH_IN_WORD.finditer(data) if len(m.group()) > 1), _LEGACY_SAMPLE
+    )
+    sample = [found.group() for found in places]
 
-    def letters(encoding: str) -> int:
-        try:
-            text = sample.decode(encoding)
-        except UnicodeDecodeError:
-            return -1
-        return sum(char.isalpha() for char in text)
+    def score(encoding: str) -> int:
+        total = 0
+        for piece in sample:
+            try:
+                text = piece.decode(encoding)
+            except UnicodeDecodeError:
+                return -len(sample) * 4
+            for i, char in enumerate(text):
+                if char.isascii():
+                    continue
+                before = text[i - 1] if i else ""
+                fits = char in _WESTERN_LETTERS and not (before.islower() and char.isupper())
+                total += 1 if fits else -1
+        return total
 
-    return sorted(_LEGACY_ENCODINGS, key=lambda encoding: -letters(encoding))
+    return sorted(_LEGACY_ENCODINGS, key=lambda encoding: -score(encoding))
 
 
 def _without_nul_padding(data: bytes) -> tuple[bytes, int]:
