@@ -805,11 +805,15 @@ def test_dates_outside_the_frame_range_are_missing(tmp_path: Path) -> None:
     path = tmp_path / "far.xlsx"
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["MRN", "PRL", "Units", "DOB", "Collected"])
-    sheet.append(["A", 12, "ng/mL", datetime(1500, 1, 1), datetime(2026, 1, 2)])
+    sheet.append(["MRN", "PRL", "Units", "DOB", "Collected", "Age"])
+    sheet.append(["A", 12, "ng/mL", datetime(1500, 1, 1), datetime(2026, 1, 2), 40])
+    sheet.append(["B", 12, "ng/mL", datetime(1500, 1, 1), datetime(2026, 1, 2), None])
     book.save(path)
-    row = read(path).frame.iloc[0]
+    result = read(path)
+    row = result.frame.iloc[0]
     assert pd.isna(row["birth_date"]) and row["collected_at"] == pd.Timestamp("2026-01-02")
+    # without an age, a birth date that is no date leaves no age: rejected, never an adult's
+    assert [(r.source_row, r.reason_code) for r in result.rejected] == [(3, "unreadable_age")]
 
 
 def test_unit_and_interval_that_disagree_are_reported(tmp_path: Path) -> None:
@@ -2696,3 +2700,75 @@ def test_a_reference_range_header_with_the_analytes_name_or_a_short_form(
     row = read(path).frame.iloc[0]
     assert (row["reference_low"], row["reference_high"]) == (4.0, 15.2)
     assert row["prolactin_value"] == 16
+
+
+def _write_table(path: Path, rows: list[list[object]]) -> Path:
+    if path.suffix == ".csv":
+        path.write_text("\n".join(";".join(str(c) for c in row) for row in rows) + "\n")
+    else:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for row in rows:
+            sheet.append(row)
+        book.save(path)
+    return path
+
+
+HEAD = ["Pat.-Nr.", "Geschlecht", "Alter", "Prolaktin (ng/ml)"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_second_export_pasted_below_never_hides_the_first(tmp_path: Path, suffix: str) -> None:
+    """A second export with one more column pasted under the first: its header named more
+    fields and was taken as the header, and the 100 rows above it (an urgent 400 ng/mL among
+    them) vanished, neither triaged nor rejected."""
+    rows: list[list[object]] = [HEAD]
+    rows += [[f"A{i}", "m", 40, 400 if i == 2 else 10] for i in range(1, 101)]
+    rows += [[*HEAD, "Einheit"], ["B1", "w", 40, 25, "ng/ml"]]
+    result = read(_write_table(tmp_path / f"pasted{suffix}", rows))
+    assert result.summary.rows_read == 102  # 100 + the second header + B1
+    assert len(result.frame) + len(result.rejected) == result.summary.rows_read
+    assert "A2" in set(result.frame["patient_id"]) and row_of(result, 3)["prolactin_value"] == 400
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_rows_below_a_reordered_header_are_read_in_its_order(tmp_path: Path, suffix: str) -> None:
+    """A repeated header with its columns in another order: the rows below were read in the
+    first header's positions (a 12 ng/mL at 45 years became 45 ng/mL at 12 years)."""
+    rows: list[list[object]] = [HEAD, ["S1", "w", 40, 20]]
+    rows += [["Pat.-Nr.", "Geschlecht", "Prolaktin (ng/ml)", "Alter"], ["S3", "m", 12, 45]]
+    result = read(_write_table(tmp_path / f"reordered{suffix}", rows))
+    s3 = row_of(result, 4)
+    assert (s3["prolactin_value"], s3["age_years"]) == (12, 45)
+    assert [r.reason_code for r in result.rejected] == ["duplicate_header"]
+
+
+def test_rows_below_a_header_lacking_a_column_are_rejected_not_misread(tmp_path: Path) -> None:
+    rows: list[list[object]] = [HEAD, ["S1", "w", 40, 20]]
+    rows += [["Pat.-Nr.", "Geschlecht", "Prolaktin (ng/ml)", "Station"], ["S3", "m", 12, "3B"]]
+    result = read(_write_table(tmp_path / "lacking.xlsx", rows))
+    assert list(result.frame["patient_id"]) == ["S1"]
+    codes = {r.source_row: r.reason_code for r in result.rejected}
+    assert codes == {3: "misaligned_columns", 4: "misaligned_columns"}
+    assert "misaligned_columns" in REJECT_REASONS
+
+
+@pytest.mark.parametrize("written", ["31.02.2018", "29.02.1955", "2018-13-07", "07.03.20188"])
+def test_a_birth_date_that_is_no_date_is_rejected_not_judged_as_an_adult(
+    tmp_path: Path, written: str
+) -> None:
+    """A typo in a girl's birth date left her without an age: judged on the adult interval,
+    25 ng/mL read as normal (the child's interval says high).  As an unreadable age cell is,
+    the row is rejected (unreadable_age) naming the cell; blank and unknown dates are not."""
+    path = tmp_path / "dob.csv"
+    path.write_text(
+        "ID;Geschlecht;Geburtsdatum;Entnahmedatum;Prolaktin (ng/ml)\n"
+        f"K1;W;{written};01.11.2026;25\nK2;W;07.03.2018;01.11.2026;25\n"
+        "K3;W;;01.11.2026;25\nK4;W;unbekannt;01.11.2026;25\n"
+    )
+    result = read(path)
+    assert sorted(result.frame["patient_id"]) == ["K2", "K3", "K4"]
+    (rejected,) = result.rejected
+    assert (rejected.source_row, rejected.reason_code) == (2, "unreadable_age")
+    assert written in rejected.detail

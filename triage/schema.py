@@ -299,6 +299,9 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "implausible_value": "the number cannot be a serum prolactin in that unit",
     "not_a_result_row": "a title, sub-header, footer or note row inside the data",
     "duplicate_header": "a repeated header row inside the data",
+    "misaligned_columns": "a row below a repeated header that lacks columns of the first header "
+    "(its cells cannot be read in those columns); a repeated header whose columns only stand in "
+    "another order has its rows read in their own order",
     "other_test": "a long-shape row of another test that no prolactin result could take as context",
     "unreadable_age": "the age cell cannot be read and no birth date gives the age (the result is "
     "not judged against the adult interval)",

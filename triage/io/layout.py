@@ -1,9 +1,12 @@
 """Where the data sits in a sheet: the sheet, the header row, and which rows are results.
 
 The header row is the row (among the first ``HEADER_SCAN_ROWS``) with the most cells that name
-a known field and a prolactin column (or, for long exports, test and result columns); title
-rows above it are ignored.  Below it, blank rows are skipped and not counted; repeated header
-rows are rejected as ``duplicate_header``; footer, note and sub-heading rows (``End of report
+a known field and a prolactin column (or, for long exports, test and result columns), unless
+data rows stand between an earlier usable header and it (the earlier one heads the table);
+title rows above it are ignored.  Below it, blank rows are skipped and not counted; repeated
+header rows are rejected as ``duplicate_header`` (the rows below one whose columns stand in
+another order are read in its order; below one lacking a named column they are rejected as
+``misaligned_columns``); footer, note and sub-heading rows (``End of report
 (44 results)``, ``Printed by ...``, a lone ``Ward 7``) as ``not_a_result_row``.
 """
 
@@ -321,13 +324,25 @@ def _best_unusable(
 
 
 def _best_row(rows: Rows, indexes: Sequence[int], forced: Mapping[str, str]) -> _Candidate | None:
-    """The usable header naming the most fields (the first on a tie)."""
+    """The usable header naming the most fields (the first on a tie), unless data rows stand
+    between an earlier usable header and it: then the earlier one heads the table, and the
+    later (a second export pasted below, an empty template's header at the bottom) is a row
+    of that table, rejected with its row number, never a reason to drop every row above it."""
     best: _Candidate | None = None
     for index in indexes:
         for candidate in _candidates_at(rows, index, forced):
-            if best is None or candidate.score.recognised > best.score.recognised:
+            if best is None:
+                best = candidate
+            elif candidate.score.recognised > best.score.recognised:
+                if _data_between(rows, best.index + 1, candidate.index):
+                    return best
                 best = candidate
     return best
+
+
+def _data_between(rows: Rows, start: int, stop: int) -> bool:
+    """A row of values (numbers, dates) among rows[start:stop]."""
+    return any(value_cells(rows[i]) >= DATA_ROW_MIN_VALUES for i in range(start, stop))
 
 
 def _candidates_at(rows: Rows, index: int, forced: Mapping[str, str]) -> list[_Candidate]:
@@ -708,12 +723,31 @@ def _split_grid(
     blank = np.column_stack([_blank_mask(found) for found in factorized])
     filled = (~blank).sum(axis=1)
     duplicate = _duplicate_header_mask(factorized, header, filled, blank)
-    note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate
-    footer = _footer_mask(blank, filled, match, result_field) & ~duplicate & ~note
-    keep = (filled > 0) & ~duplicate & ~note & ~footer
+    realigned = _realign_sections(grid, header, np.flatnonzero(duplicate & (filled > 0)))
+    misaligned = realigned.misaligned
+    if realigned.grid is not None:  # a section's columns put back in the header's order
+        grid = realigned.grid
+        factorized = [factorize_column(grid[:, j]) for j in range(grid.shape[1])]
+        blank = np.column_stack([_blank_mask(found) for found in factorized])
+        filled = (~blank).sum(axis=1)
+    duplicate &= ~misaligned
+    note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate & ~misaligned
+    footer = _footer_mask(blank, filled, match, result_field) & ~duplicate & ~note & ~misaligned
+    keep = (filled > 0) & ~duplicate & ~note & ~footer & ~misaligned
     rejected = [
         Rejected(file, sheet, int(numbers[i]), "duplicate_header", "repeated header row")
         for i in np.flatnonzero(duplicate & (filled > 0))
+    ]
+    rejected += [
+        Rejected(
+            file,
+            sheet,
+            int(numbers[i]),
+            "misaligned_columns",
+            f"below the header repeated on row {int(numbers[realigned.header_of[i]])}, which "
+            "lacks columns of the first header: its cells cannot be read in those columns",
+        )
+        for i in np.flatnonzero(misaligned & (filled > 0))
     ]
     rejected += [
         Rejected(file, sheet, int(numbers[i]), "not_a_result_row", _note_detail(grid[i]))
@@ -791,6 +825,82 @@ def _blank_mask(found: Distinct) -> np.ndarray:
     table = np.array(flags, dtype=np.bool_)
     mask: np.ndarray = table[found.codes]
     return mask
+
+
+@dataclass
+class _Realigned:
+    grid: np.ndarray | None  # the grid with sections put back in the header's order, if any
+    misaligned: np.ndarray  # rows (and their header) of sections that cannot be
+    header_of: np.ndarray  # each row's section header (grid index), -1 above the first
+
+
+def _realign_sections(
+    grid: np.ndarray, header: Sequence[object], repeated: np.ndarray
+) -> _Realigned:
+    """Sections below a repeated header whose columns stand in another order ("Prolaktin;Alter"
+    where the first header said "Alter;Prolaktin": a second export pasted below) have their
+    cells put back in the first header's columns; a section whose header lacks one of the first
+    header's named columns cannot be read in them: its rows (and its header) are misaligned.
+    Columns the repeated header adds are left out."""
+    misaligned = np.zeros(len(grid), dtype=np.bool_)
+    header_of = np.full(len(grid), -1, dtype=np.int64)
+    if not len(repeated):
+        return _Realigned(None, misaligned, header_of)
+    titles = [_title_key(cell) for cell in header][: grid.shape[1]]
+    titles += [""] * (grid.shape[1] - len(titles))
+    out: np.ndarray | None = None
+    bounds = [*repeated.tolist(), len(grid)]
+    for n, at in enumerate(repeated.tolist()):
+        rows = slice(at, bounds[n + 1])
+        header_of[rows] = at
+        own = [_title_key(cell) for cell in grid[at]]
+        if own == titles:
+            continue
+        order = _column_order(titles, own)
+        if order is None:
+            misaligned[rows] = True
+            continue
+        if out is None:
+            out = grid.copy()
+        body = slice(at, bounds[n + 1])  # the header too: its units are read per column
+        section = grid[body]
+        moved = np.empty_like(section)
+        moved[:] = None
+        for j, k in enumerate(order):
+            if k >= 0:
+                moved[:, j] = section[:, k]
+        out[body] = moved
+    return _Realigned(out, misaligned, header_of)
+
+
+_BRACKETED: Final = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+def _title_key(cell: object) -> str:
+    """A header cell's name without its bracketed unit: "Prolactin (ng/mL)" and "Prolactin
+    (mIU/L)" name the same column (a section in another unit is read in its own unit)."""
+    return _loose(_BRACKETED.sub(" ", cell)) if isinstance(cell, str) else ""
+
+
+def _column_order(titles: list[str], own: list[str]) -> list[int] | None:
+    """For each column of the first header, the column of a repeated header with the same
+    title (-1 for an untitled one it has no place for); None when a titled one is missing or
+    written twice."""
+    where: dict[str, int] = {}
+    for k, title in enumerate(own):
+        if title:
+            if title in where:
+                return None
+            where[title] = k
+    order: list[int] = []
+    for j, title in enumerate(titles):
+        if title:
+            if title not in where:
+                return None
+            order.append(where[title])
+        else:
+            order.append(j if j < len(own) and not own[j] else -1)
+    return order
 
 
 def _loose(cell: object) -> str:

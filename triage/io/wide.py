@@ -957,6 +957,7 @@ class _Builder:
         self.out["age_years"] = np.where(unsure, computed, age)
         self._unreadable_ages(given_age, age, computed)
         self._impossible_birth_dates(np.isnan(age) & np.isnan(computed), too_old)
+        self._unreadable_birth_dates(np.isnan(age) & np.isnan(years))
         self._implausible_dates()
 
     @property
@@ -980,6 +981,26 @@ class _Builder:
             self.age_detail[i] = (
                 f"the birth date in column {header!r} {why} and no age cell gives the age; the "
                 "result is not judged against the adult interval"
+            )
+
+    def _unreadable_birth_dates(self, no_age: np.ndarray) -> None:
+        """Rows whose birth date cell holds something that is no date ("31.02.2018", a typo)
+        and no age cell gives the age: rejected (unreadable_age), as an unreadable age cell is;
+        judged against the adult interval they gave a child a false normal."""
+        col = self.column("birth_date")
+        if col is None:
+            return
+        present = ~self._apply(col, lambda c: is_empty_value(c) or is_unknown_word(c), bool)
+        bad = present & np.isnat(self.out["birth_date"]) & no_age & ~self.age_reject
+        if not bad.any():
+            return
+        header = self.table.headers.get("birth_date", "birth date")
+        for i in np.flatnonzero(bad):  # the unreadable dates' own warning names the column
+            self.age_reject[i] = True
+            self.age_detail[i] = (
+                f"the birth date {cell_text(col[i])!r} in column {header!r} cannot be read as a "
+                "date and no age cell gives the age; the result is not judged against the adult "
+                "interval"
             )
 
     def void_results(self) -> tuple[np.ndarray, np.ndarray]:
