@@ -638,3 +638,37 @@ def test_an_order_status_stands_for_empty_result_statuses(tmp_path: Path) -> Non
     _, rows, rejected = run(path, tmp_path / "out")
     assert [r["prolactin_raw"] for r in rows] == ["30"]
     assert [r["reason_code"] for r in rejected] == ["cancelled_result"]
+
+
+@pytest.mark.parametrize(
+    "pid3",
+    [
+        "X110611629^^^&1.2.276.0.76.4.8&ISO^NH~A01^^^HOSP^MR",  # insurance number first
+        "123-45-6789^^^SSA^SS~A01^^^HOSP^PI",
+        "~A01^^^HOSP^MR",  # an empty first repetition
+        "A01^^^HOSP",  # no type at all
+    ],
+)
+def test_the_patient_id_is_the_record_number_whatever_comes_first(
+    tmp_path: Path, pid3: str
+) -> None:
+    """PID-3 listing an insurance number first gave the patient that id in one message and the
+    record number in the next: the TSH of the second was no context of the first (a thyroid
+    cause missed) and the history split one patient in two."""
+    path = tmp_path / "pid3.hl7"
+    path.write_bytes(
+        _message(
+            f"PID|1||{pid3}||SYN^ANA||19800101|F",
+            "OBR|1|A1|S1|PRL^Prolactin|||20260301083000",
+            "OBX|1|NM|2842-3^Prolactin^LN||60|ng/mL|4.8-23.3||||F",
+        )
+        + _message(
+            "PID|1||A01^^^HOSP^MR||SYN^ANA||19800101|F",
+            "OBR|1|A1|S1|TSH^TSH|||20260301083000",
+            "OBX|1|NM|3016-3^TSH^LN||25|mIU/L|0.4-4.0||||F",
+        )
+    )
+    _, rows, _ = run(path, tmp_path / "out")
+    (row,) = rows
+    assert row["patient_id"] == "A01"
+    assert "hypothyroidism" in row["factors"]

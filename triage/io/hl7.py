@@ -373,7 +373,7 @@ class _Reader:
 
     def _patient(self, message: Any, segment: Any, number: int) -> _Patient:
         ident = (
-            _first_given(message, segment, 3)  # an empty first repetition: the next one
+            _patient_identifier(message, segment)
             or _field(message, segment, 2)
             or _field(message, segment, 4)
         )
@@ -616,11 +616,35 @@ def _field(
     return "; ".join(texts)
 
 
-def _first_given(message: Any, segment: Any, number: int) -> str:
-    """The first component of the first repetition of a field that has one ("~ID0^^^HOSP")."""
-    count = len(str(segment[number]).split(message.separators[2])) if number < len(segment) else 0
-    given = (_field(message, segment, number, repeat=k) for k in range(1, count + 1))
-    return next((text for text in given if text), "")
+# PID-3 identifier types (CX-5, HL7 table 0203) that name the patient at the lab's site: the
+# medical record number first, then the patient's own numbers.  Insurance, national, account and
+# visit numbers come after them: a feed listing an insurance number first gave one patient two
+# ids (the context of the other message lost, the history split).
+_PATIENT_ID_TYPES: Final = ("MR", "MRN", "PI", "PT", "PN", "PE", "PRN", "MRT")
+_OTHER_ID_TYPES: Final = frozenset(
+    {"NH", "NI", "NNxxx", "SS", "JHN", "SR", "HC", "AN", "VN", "VS", "PPN", "DL", "BA", "BC",
+     "EI", "NPI", "DN", "MA", "MC", "U", "UPIN", "TAX", "XX", "CZ"}
+)  # fmt: skip
+
+
+def _patient_identifier(message: Any, segment: Any) -> str:
+    """The patient's id among PID-3's repetitions: the first of the preferred types (CX-5),
+    else the first of no other known type, else the first given (an empty first repetition:
+    the next one)."""
+    count = len(str(segment[3]).split(message.separators[2])) if len(segment) > 3 else 0
+    given = [
+        (_field(message, segment, 3, repeat=k), _field(message, segment, 3, 5, repeat=k).upper())
+        for k in range(1, count + 1)
+    ]
+    given = [(value, kind) for value, kind in given if value]
+    for wanted in _PATIENT_ID_TYPES:
+        for value, kind in given:
+            if kind == wanted:
+                return value
+    untyped = [v for v, kind in given if kind not in _OTHER_ID_TYPES and not kind.startswith("NN")]
+    if untyped:
+        return untyped[0]
+    return given[0][0] if given else ""
 
 
 def _unescape(message: Any, text: str) -> str:
