@@ -10,7 +10,7 @@ reader does the rest (prolactin rows are results, TSH, free T4, eGFR, creatinine
 rows of the same patient and collection become their context):
 
 =================  ==============================================================================
-patient_id         PID-3 (the MR, PI ... identifier's ID, not an insurance number; else PID-2, PID-4)
+patient_id         PID-3 (the MR or PI identifier's ID, not an insurance one; else PID-2, PID-4)
 patient_name       PID-5 as "Family, Given Middle"
 sex                PID-8
 birth_date         PID-7 (HL7 TS -> ISO YYYY-MM-DD, or YYYY-MM / YYYY when given so)
