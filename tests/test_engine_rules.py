@@ -1429,6 +1429,24 @@ def test_a_pregnancy_believed_in_is_not_a_pregnancy(words: str) -> None:
     assert row["status"] == "high" and "pregnancy" not in row["factors"], words
 
 
+@pytest.mark.parametrize(
+    "lesion",
+    ["macroprolactinoma 22 mm", "Makroprolaktinom 14 mm", "macroprolactinome de 15 mm",
+     "prolactinoma gigante", "macroprolattinoma 18 mm", "prolactin-secreting macroadenoma 20 mm"],
+)  # fmt: skip
+def test_a_named_prolactinoma_is_its_own_cause_not_stalk_compression(lesion: str) -> None:
+    """Stalk compression explains a modest level beside a NON-secreting mass (clinical-reference
+    §4, §7.4); a named prolactinoma secretes it (labelled stalk compression, it pointed to a
+    non-functioning adenoma, managed surgically, not medically)."""
+    row = one({**MAN, "prolactin": 60, "pituitary_lesion": lesion}, load_knowledge("default"))
+    assert codes_of(row, "factors")[0] == "known_pituitary_lesion", lesion
+    assert "stalk_effect" not in codes_of(row, "factors")
+    nfpa = one(
+        {**MAN, "prolactin": 60, "pituitary_lesion": "NFPA 22 mm"}, load_knowledge("default")
+    )
+    assert codes_of(nfpa, "factors")[0] == "stalk_effect"
+
+
 @pytest.mark.parametrize("words", ["blurred vision", "headache", "sudden severe headache"])
 def test_nonspecific_symptoms_with_normal_prolactin_stay_silent(words: str) -> None:
     row = one({**WOMAN, "prolactin": 12, "symptoms": words})

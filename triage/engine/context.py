@@ -161,6 +161,7 @@ class LesionInfo:
     non_adenoma: bool = False  # craniopharyngioma, Rathke cyst, meningioma...: never secretes PRL
     giant: bool = False  # called giant without a size: at least giant_lesion_mm by definition
     suspected: bool = False  # written with doubt ("V.a.", "suspected", "?adenoma"): not confirmed
+    prolactinoma: bool = False  # named a prolactinoma: it secretes prolactin
 
 
 class RowContext:
@@ -497,6 +498,7 @@ class RowContext:
             non_adenoma=self.has("lesion_non_adenoma"),
             giant=size is None and self.has("lesion_giant"),
             suspected=self.has("lesion_suspected"),
+            prolactinoma=self.has("lesion_prolactinoma"),
         )
 
     def physiological_uln(self, state: str) -> float | None:

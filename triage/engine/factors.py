@@ -506,6 +506,12 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
         return [Finding("known_pituitary_lesion", LIKELY, f"{evidence}{size}", rule)]
     stalk_max = ctx.t("stalk_effect_max_ng_ml")
     observed_max = ctx.t("stalk_effect_observed_max_ng_ml")
+    if lesion.prolactinoma and not lesion.suspected:
+        text = (
+            f"{evidence}{size}: a prolactinoma secretes prolactin (a level in the range of stalk "
+            "compression is the tumour's own, or a treated one's)"
+        )
+        return [Finding("known_pituitary_lesion", LIKELY, text, rule)]
     if ctx.within(stalk_max):
         strength = LIKELY if lesion.non_secreting else POSSIBLE
         text = (
