@@ -1260,3 +1260,31 @@ def test_a_stop_in_the_clause_after_the_drug_is_its_own(text: str, expected: lis
     """ "Risperdal, abgesetzt": the stop stands past a comma, in a clause that names no other
     drug; it was read as taken (a likely cause, routine instead of soon)."""
     assert taken(text) == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "antipsychotic-naive", "neuroleptika-naiv", "naïf de tout traitement antipsychotique",
+        "risperidone (washout 14 days before sampling)", "Risperidon, Auswaschphase 14 Tage",
+        "prior to risperidone initiation", "before starting risperidone",
+        "vor Beginn der Risperidon-Therapie", "avant introduction de la rispéridone",
+        "antes de iniciar risperidona", "prima di iniziare risperidone", "voor start risperidon",
+    ],
+)  # fmt: skip
+def test_a_drug_not_yet_started_or_washed_out_is_not_taken(text: str) -> None:
+    """Research cohorts sample before treatment (drug-naive, baseline, washout): the drug named
+    was read as taken, a likely cause invented and the work-up dropped."""
+    assert taken(text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "prior to sampling took metoclopramide", "metoclopramide 10 mg given prior to sampling",
+        "antes de la extracción tomó metoclopramida", "avant le prélèvement : métoclopramide",
+        "Haldol avant le repas",
+    ],
+)  # fmt: skip
+def test_a_drug_given_before_the_sample_is_taken(text: str) -> None:
+    assert taken(text) != [], text

@@ -177,6 +177,12 @@ _STOPPED: Final = _plain(
         "verweigert", "verweigert einnahme", "refuses", "refused", "refusing", "non adherent",
         "not adherent", "noncompliant", "non compliant", "came off", "off since", "weaned off",
         "la dejó", "lo dejó", "rechaza", "rifiuta", "weigert",
+        # never taken (a drug-naive research subject: "antipsychotic-naive", "neuroleptika-
+        # naiv", "naïf de tout traitement antipsychotique"), or stopped for a washout
+        "naive", "naïve", "drug naive", "treatment naive", "naiv", "naïf", "naïve de", "naïf de",
+        "naif", "naive de", "ingenuo", "naïef", "naief", "washout", "wash out", "wash-out",
+        "auswaschphase", "in auswaschphase", "fenêtre thérapeutique", "periodo de lavado",
+        "periodo di washout", "uitwasperiode",
         # all
         "stop",
     }
@@ -190,6 +196,22 @@ _REPLACED: Final = _plain(
         "remplacée par", "sustituido por", "sustituida por", "reemplazado por",
         "sostituito da", "sostituita da", "sostituito con", "vervangen door",
     }
+)
+
+# Not yet started at this sample, right before the drug: "prior to risperidone initiation",
+# "before starting haloperidol", "vor Beginn der Risperidon-Therapie", "avant introduction de la
+# rispéridone", "antes de iniciar risperidona", "prima di iniziare risperidone", "voor start
+# risperidon", "naïf de tout traitement antipsychotique".  Only right before it: "prior to
+# sampling took metoclopramide" took it.
+_NOT_YET: Final = re.compile(
+    r"\b(?:prior\s+to|before\s+(?:starting|start\s+of|initiation\s+of|initiating)|"
+    r"vor\s+(?:beginn|start|einleitung)(?:\s+(?:mit|der|des|von))?|"
+    r"avant\s+(?:l\W?\s*introduction|introduction|le\s+d[ée]but|d[ée]but)(?:\s+d[eu]\W?)?|"
+    r"antes\s+de(?:\s+(?:iniciar|empezar|comenzar|la\s+introducci[oó]n\s+de|del\s+inicio\s+de))?|"
+    r"prima\s+di(?:\s+(?:iniziare|cominciare|avviare))?|prima\s+dell\W?\s*inizio\s+(?:di|del)|"
+    r"voor\s+(?:start|aanvang|de\s+start\s+van|het\s+starten\s+(?:met|van))|voorafgaand\s+aan|"
+    r"na[iï]f\s+de\s+tout\s+traitement|na[iï]ve?\s+to)"
+    r"(?:\s+(?:the|der|die|das|dem|den|la|le|les|el|il|lo|de|het|l\W))?\s*$"
 )
 
 # Cues before a drug ("no", "stopped", "allergic to" ...) and the ones that cancel them.
@@ -662,7 +684,7 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
                     result[-1] = True
             elif _has_cue(before, _REPLACED):
                 result[-1] = True  # "risperidone replaced by aripiprazole": the first is gone
-        pre = _last_cue_negates(pre_part)
+        pre = True if _NOT_YET.search(pre_part) else _last_cue_negates(pre_part)
         pre_negated = pre if pre is not None else (joined and previous_pre)
         next_start = spans[index + 1][0] if index + 1 < len(spans) else len(text)
         post_negated = next_start >= clause_end and (
