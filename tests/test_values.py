@@ -1078,6 +1078,12 @@ def test_sex_codes_stated_in_the_header(header: str, codes: dict[str, str]) -> N
         ("2 4", None),  # two bare numbers are not one age: never their sum
         ("1y 6m", 1.5),
         ("34", 34.0),
+        # an upper bound of an age band is no age: "<18" read as 18 judged a child an adult
+        ("<18", None),
+        ("under 18", None),
+        ("moins de 18 ans", None),
+        ("unter 1 Jahr", None),
+        (">65", 65.0),  # a lower bound of an adult band keeps the adult interval
     ],
 )
 def test_an_age_in_years_and_months_is_never_two_ages_added(cell: str, years: float | None) -> None:

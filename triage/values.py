@@ -1171,6 +1171,14 @@ _DAYS_IN: Final = {
     "hours": 1.0 / _HOURS_PER_DAY,
 }
 _YEARS_MONTHS: Final = re.compile(r"(\d{1,3})\s*;\s*(\d{1,2})")
+# An upper bound written for a duration (an age band's "<18", "under 1 year", "unter 18",
+# "moins de 18 ans", "menos de 18", "meno di 18", "jonger dan 18"): a child of any age below it,
+# so no age (read as 18 it judged a young child on the adult interval, a false normal).
+_UPPER_BOUND: Final = re.compile(
+    r"\s*(?:<|≤|<=|=<|under|below|less\s+than|younger\s+than|unter|j[üu]nger\s+als|moins\s+de|"
+    r"menos\s+de|meno\s+di|jonger\s+dan|kleiner\s+dan)\s*\d",
+    re.IGNORECASE,
+)
 # UK clinical shorthand: "6/12" six months, "3/52" three weeks, "5/7" five days, "12/40" twelve
 # weeks of a 40-week pregnancy.
 _FRACTION_DAYS: Final = {
@@ -1342,6 +1350,8 @@ def _duration_days(
     if not isinstance(cell, str):
         return None
     text = _OLD.sub("", normalise_word(_clean_text(cell)))
+    if _UPPER_BOUND.match(text):  # "<18", "under 18": only a bound, never the age itself
+        return None
     plus = re.fullmatch(r"(\d+)\s*\+\s*(\d)\s*(?:d|days?)?", text)
     if plus:  # obstetric "12+3": weeks + days
         return float(plus.group(1)) * _DAYS_PER_WEEK + float(plus.group(2))
