@@ -1447,6 +1447,18 @@ def test_a_named_prolactinoma_is_its_own_cause_not_stalk_compression(lesion: str
     assert codes_of(nfpa, "factors")[0] == "stalk_effect"
 
 
+@pytest.mark.parametrize("lesion", ["macroadenoma 40 mm", "NFPA 25 mm", "Makroprolaktinom 14 mm"])
+def test_a_macroadenoma_with_a_normal_prolactin_gets_fields_and_axes(lesion: str) -> None:
+    """Clinical-reference §1.4: a macroadenoma needs formal visual fields and the other pituitary
+    axes whatever its prolactin; only the dilution and a referral were suggested."""
+    row = one({**MAN, "prolactin": 12, "pituitary_lesion": lesion}, load_knowledge("default"))
+    assert {"visual_field_test", "pituitary_function_tests", "dilution_retest"} <= set(
+        codes_of(row, "suggestions")
+    )
+    small = one({**MAN, "prolactin": 12, "pituitary_lesion": "microadenoma 4 mm"})
+    assert small["suggestions"] == ""
+
+
 @pytest.mark.parametrize("words", ["blurred vision", "headache", "sudden severe headache"])
 def test_nonspecific_symptoms_with_normal_prolactin_stay_silent(words: str) -> None:
     row = one({**WOMAN, "prolactin": 12, "symptoms": words})

@@ -180,6 +180,11 @@ def _pituitary_reason(s: Situation) -> str | None:
             "falsely low by the hook effect)"
         )
     if not ctx.raised_for_usual:
+        lesion = ctx.lesion
+        if lesion.present and lesion.macro and not lesion.suspected and not ctx.small_lesion:
+            # clinical-reference §1.4: a macroadenoma needs visual fields and the other axes
+            # whatever its prolactin (a non-functioning one, or a prolactinoma read low)
+            return f"known macroadenoma ({lesion.evidence}), whatever the prolactin"
         return None
     if ctx.lesion.present:
         return f"known lesion ({ctx.lesion.evidence})"
