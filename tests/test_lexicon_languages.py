@@ -1288,3 +1288,18 @@ def test_a_drug_not_yet_started_or_washed_out_is_not_taken(text: str) -> None:
 )  # fmt: skip
 def test_a_drug_given_before_the_sample_is_taken(text: str) -> None:
     assert taken(text) != [], text
+
+
+@pytest.mark.parametrize(
+    ("note", "sampled"),
+    [("crise tonico-clonique à 9h10", "2026-03-09 16:30"),
+     ("Krampfanfall um 09:10", "2026-03-09 15:30"), ("seizure at 09:05", "2026-03-09 14:00")],
+)  # fmt: skip
+def test_a_seizure_hours_before_the_sample_explains_nothing(note: str, sampled: str) -> None:
+    """The tool worked out that the sample was taken hours after the seizure, outside the hour
+    the rise lasts (clinical-reference §4), yet the seizure still stood in for the cause and the
+    suspected prolactinoma was dropped."""
+    row = one({**MAN, "prolactin": 120, "comments": note, "collected_at": sampled})
+    found = codes(row, "factors")
+    assert found[0] == "prolactinoma_suspected", found
+    assert "does not explain" in str(row["factor_evidence"])

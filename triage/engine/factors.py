@@ -657,9 +657,9 @@ def seizure(ctx: RowContext) -> list[Finding]:
         if minutes is not None and not (0 <= minutes <= window):
             text = (
                 f"{recent.evidence()}; sample {approx(minutes)} min from the seizure, outside the "
-                f"~{fmt(window)} min rise"
+                f"~{fmt(window)} min rise: it does not explain this result"
             )
-            return [Finding("seizure", POSSIBLE, text, rule)]
+            return [Finding("seizure", POSSIBLE, text, rule, exceeded=True)]
         timing = f"; sample {approx(minutes)} min after it" if minutes is not None else ""
         return [_ranged(ctx, "seizure", rule, f"{recent.evidence()}{timing}", ceiling, "a seizure")]
     history = ctx.first("seizure_history")
