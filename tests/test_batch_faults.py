@@ -719,3 +719,29 @@ def test_a_bundle_on_one_line_is_read_at_once(tmp_path: Path) -> None:
     result = cli("batch", "--inbox", inbox, "--out", out, "--settle-seconds", "5")
     assert result.returncode == 0, result.stderr
     assert len(output_folders(out)) == 1 and "URGENT" in result.stderr
+
+
+def test_an_output_folder_that_cannot_be_locked_is_a_clear_error_not_a_bug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service user without write permission on --out: "internal error (PermissionError);
+    this is a bug" (exit 1).  It is the set-up's error, said as such."""
+    from triage import batch as batch_module
+    from triage.batch import BatchError, BatchSettings, run_batch
+    from triage.pipeline import TriageRequest
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "one.csv")
+    real = batch_module.FileLock
+
+    class Denied(real):  # type: ignore[misc, valid-type]
+        def acquire(self, *args: object, **kwargs: object) -> object:
+            if Path(self.lock_file).parent == out:
+                raise PermissionError(13, "Permission denied")
+            return super().acquire(*args, **kwargs)
+
+    monkeypatch.setattr(batch_module, "FileLock", Denied)
+    with pytest.raises(BatchError, match=r"cannot lock the output folder .*Permission denied"):
+        run_batch(inbox, out, TriageRequest(inputs=[], out_dir=out), BatchSettings())
+    assert (inbox / "one.csv").exists()

@@ -194,6 +194,8 @@ def run_batch(
         raise LockHeldError(
             f"another batch run is working on the inbox {inbox}; nothing done, try later"
         ) from None
+    except OSError as exc:  # permission denied, read-only: the set-up's, not a bug
+        raise BatchError(f"cannot lock the inbox {inbox}: {exc.strerror or exc}") from None
     # The output folder's lock too, as `run` takes it: another batch job or a `run` writing there
     # would remove this job's unfinished folders as leftovers of a killed run.
     out_lock = FileLock(str(out / OUT_LOCK_NAME), timeout=0, mode=file_mode(group))
@@ -202,6 +204,9 @@ def run_batch(
     except Timeout:
         lock.release()
         raise LockHeldError(f"another run is writing to {out}; nothing done, try later") from None
+    except OSError as exc:
+        lock.release()
+        raise BatchError(f"cannot lock the output folder {out}: {exc.strerror or exc}") from None
     try:
         load_knowledge(template.ranges)  # a bad --ranges stops here, once, not once per file
         if template.history is not None:
