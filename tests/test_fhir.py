@@ -563,6 +563,35 @@ def test_a_subject_given_only_by_its_identifier_is_a_patient(tmp_path: Path) -> 
     assert (tmp_path / "out" / "rejected.csv").read_text().count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    ("system", "code", "factor"),
+    [
+        (SNOMED, "169750002", "lactation"),
+        ("http://fhir.de/CodeSystem/bfarm/icd-10-gm", "N18.5", "renal_impairment"),
+        ("http://hl7.org/fhir/sid/icd-10", "E03.9", "hypothyroidism"),
+        (SNOMED, "40930008", "hypothyroidism"),
+    ],
+)
+def test_a_condition_given_only_by_its_code_is_read(
+    tmp_path: Path, system: str, code: str, factor: str
+) -> None:
+    """A Condition with a code and no text or display (a problem list exported as codes): its
+    bare code went to the comments, and the breastfeeding or the kidney failure was missed."""
+    condition = {
+        "resourceType": "Condition",
+        "clinicalStatus": {"coding": [{"code": "active"}]},
+        "code": {"coding": [{"system": system, "code": code}]},
+        "subject": {"reference": "Patient/p1"},
+    }
+    entries = [{"resource": _patient("p1")}, {"resource": condition}]
+    entries.append(_observation("o1", "final", 150))
+    path = tmp_path / "coded.json"
+    path.write_text(_bundle(entries))
+    invoke("run", path, "--out", tmp_path / "out")
+    (row,) = results_csv(tmp_path / "out")
+    assert factor in row["factors"].split(";"), row["factors"]
+
+
 @pytest.mark.parametrize("status", ["amended", "corrected", "final"])
 def test_a_preliminary_result_superseded_by_a_final_one_is_not_triaged(
     tmp_path: Path, status: str

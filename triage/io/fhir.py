@@ -38,7 +38,7 @@ from typing import Any, Final, NamedTuple
 from triage.io.delimited import InputLimits
 from triage.io.sources import Rows, Workbook
 from triage.schema import InputFileError
-from triage.values import normalise_unit
+from triage.values import normalise_unit, synonyms_data
 
 NAME: Final = "fhir"
 SUFFIXES: Final = frozenset({".json"})
@@ -448,6 +448,8 @@ def _condition(resource: Mapping[str, Any], cells: dict[str, str]) -> str:
     verification = {c[1] for c in _codes(resource.get("verificationStatus"))}
     code = resource.get("code")
     text = _concept_text(code)
+    if text and any(text == c[1] for c in _codes(code)):  # a bare code: its words, when known
+        text = _coded_condition(text) or text
     folded = text.casefold()
     said = _as_written(resource)
     inactive = bool(clinical & _SKIP_CLINICAL or verification & _SKIP_VERIFICATION)
@@ -480,6 +482,12 @@ def _condition(resource: Mapping[str, Any], cells: dict[str, str]) -> str:
                 cells["postpartum_weeks"] = weeks.group(1)
             return ""
     return text
+
+
+def _coded_condition(code: str) -> str:
+    """The words for a condition code (synonyms.toml [coded_conditions]); "" when not listed."""
+    table = synonyms_data().get("coded_conditions", {})
+    return str(table.get(code) or table.get(code.upper()) or "")
 
 
 def _value(resource: Mapping[str, Any]) -> tuple[str, str]:
