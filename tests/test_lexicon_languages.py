@@ -1303,3 +1303,26 @@ def test_a_seizure_hours_before_the_sample_explains_nothing(note: str, sampled: 
     found = codes(row, "factors")
     assert found[0] == "prolactinoma_suspected", found
     assert "does not explain" in str(row["factor_evidence"])
+
+
+@pytest.mark.parametrize(
+    ("field", "note", "factor"),
+    [
+        ("comments", "pregnant (2016), 12 weeks", "pregnancy"),
+        ("comments", "Stillzeit bis 2017", "lactation"),
+        ("comments", "HD bis 2020, seitdem NTx", "dialysis"),
+        ("medications", "Risperdal 2 mg bis 2017", "medication:antipsychotic"),
+        ("medications", "halopéridol jusqu'en 2018", "medication:antipsychotic"),
+    ],
+)
+def test_a_year_in_a_note_is_read_against_the_sample_date(
+    field: str, note: str, factor: str
+) -> None:
+    """A cohort sample of 2016 whose note says "until 2017": at the sample the drug, the
+    breastfeeding or the dialysis was current.  Compared with today's year it read as ended
+    (a cause lost, MRI asked for); the same note on a sample after that year is past."""
+    woman = {"sex": "F", "age_years": 30, "unit": "ng/mL", "prolactin": 80, field: note}
+    then = one({**woman, "collected_at": "2016-05-12"})
+    assert factor in codes(then, "factors"), codes(then, "factors")
+    later = one({**woman, "collected_at": "2024-05-12"})
+    assert factor not in codes(later, "factors"), codes(later, "factors")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -48,9 +48,15 @@ from triage.engine.suggestions import (
 )
 from triage.engine.text import CueBook, Hits, load_cue_book, merge_hits
 from triage.engine.units import MIU_L, NG_ML, Converted, convert, row_set_names
-from triage.knowledge.drugs import drug_matcher
+from triage.knowledge.drugs import drug_matcher, writes_a_year
 from triage.knowledge.model import DrugMatch, Knowledge
-from triage.numbers import fmt_lab, lab_decimals, rounded_array, written_decimals
+from triage.numbers import (
+    MONTHS_PER_YEAR,
+    fmt_lab,
+    lab_decimals,
+    rounded_array,
+    written_decimals,
+)
 from triage.schema import (
     CANONICAL_COLUMNS,
     ENGINE_EXTRA_COLUMNS,
@@ -651,13 +657,28 @@ def _drug_matches(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugM
     records the field it was written in).  Read once per distinct combination of those cells
     (missing cells name no drug, whatever their kind): rows with the same share one tuple."""
     fields = [DRUG_LIST_FIELD, *DRUG_NOTE_FIELDS]
-    codes, first = distinct_rows([frame[name] for name in fields])
-    distinct = _read_drugs(frame.iloc[first], knowledge)
+    months = _sample_months(frame)
+    codes, first = distinct_rows([*(frame[name] for name in fields), months])
+    distinct = _read_drugs(frame.iloc[first], knowledge, months.iloc[first].tolist())
     return [distinct[code] for code in codes.tolist()]
 
 
-def _read_drugs(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugMatch, ...]]:
-    """`_drug_matches` for every row of `frame`."""
+_MONTHS: Final = int(MONTHS_PER_YEAR)
+
+
+def _sample_months(frame: pd.DataFrame) -> pd.Series:
+    """Each row's sample month as year * 12 + month - 1 (-1: no collection date): what an end
+    date written in a note ("Risperdal bis 2017") is compared with."""
+    collected = pd.to_datetime(frame["collected_at"], errors="coerce")
+    months = collected.dt.year * _MONTHS + collected.dt.month - 1
+    out: pd.Series = months.fillna(-1).astype("int64")
+    return out
+
+
+def _read_drugs(
+    frame: pd.DataFrame, knowledge: Knowledge, months: list[int]
+) -> list[tuple[DrugMatch, ...]]:
+    """`_drug_matches` for every row of `frame` (``months``: each row's `_sample_months`)."""
     drugs = tuple(knowledge.drugs)
     readers = [(DRUG_LIST_FIELD, drug_matcher(drugs))]
     readers += [(f, drug_matcher(drugs, abbreviations=False)) for f in DRUG_NOTE_FIELDS]
@@ -671,9 +692,12 @@ def _read_drugs(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugMat
         present = np.flatnonzero(column.notna().to_numpy(dtype=bool)).tolist()
         written = [(i, cells[i]) for i in present if isinstance(cells[i], str) and cells[i].strip()]
         for i, text in written:
-            key = (name, text)
+            month = months[i]
+            dated = month >= 0 and writes_a_year(text)
+            as_of = (month // _MONTHS, month % _MONTHS + 1) if dated else None
+            key = (name, text, as_of)
             if key not in found:
-                found[key] = tuple(replace(m, field=name) for m in matcher.find(text))
+                found[key] = tuple(replace(m, field=name) for m in matcher.find(text, key[2]))
             matches = found[key]
             if not matches:
                 continue

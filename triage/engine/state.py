@@ -28,6 +28,7 @@ import pandas as pd
 
 from triage.engine import memo
 from triage.engine.state_words import (
+    A_YEAR,
     FLAG_OF,
     Fact,
     StateVocabulary,
@@ -476,6 +477,9 @@ def read_states(
     key_columns.append(old)
     young = pd.Series(np.nan_to_num(ages, nan=np.inf) < before_childbearing_age)
     key_columns.append(young)
+    # the sample's year: a year written in a cell ("Stillzeit bis 2017") is compared with it
+    years = pd.Series(pd.to_datetime(frame["collected_at"], errors="coerce").dt.year)
+    key_columns.append(years)
     key = np.zeros(n, dtype=np.int64)
     for series in key_columns:  # one small integer per distinct combination, column by column
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
@@ -494,6 +498,7 @@ def read_states(
     sexes = distinct["sex"].tolist()
     olds = old.to_numpy()[first].tolist()
     youngs = young.to_numpy()[first].tolist()
+    sample_years = [None if y != y else int(y) for y in years.to_numpy()[first].tolist()]
     states: list[PatientState] = []
     # The states of earlier chunks, by exactly what `combine` is given (memo.py).
     known = memo.cache_of("states", vocab)
@@ -514,13 +519,15 @@ def read_states(
             hcg_positive=hcg_positive[i] if isinstance(hcg_positive[i], bool) else None,
             hcg_text=hcg[i] if isinstance(hcg[i], str) else "",
         )
-        given = (tuple(said), row)
+        year = sample_years[i]
+        dated = year if any(isinstance(v, str) and A_YEAR.search(v) for _, v in said) else None
+        given = (tuple(said), row, dated)
         state = known.get(given)
         if state is None:
             cells: list[Fact] = []
             for column, value in said:
                 if isinstance(value, str):
-                    cells.extend(vocab.read(column, value))
+                    cells.extend(vocab.read(column, value, dated))
                 else:
                     cells.extend(vocab.flag(column, value))
             state = known[given] = combine(cells, row)

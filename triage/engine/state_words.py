@@ -53,6 +53,9 @@ _PARENS = re.compile(r"\([^)]*\)")
 _FIRST = re.compile(r"^\s*([^\s,;:(]+)")
 
 
+A_YEAR: Final = re.compile(r"(?:19|20)\d\d")  # a cell that may date a state ("bis 2017")
+
+
 @dataclass(frozen=True, slots=True)
 class Fact:
     """One thing a cell says: field, value (or number) and where it was read."""
@@ -191,15 +194,25 @@ class StateVocabulary:
             raise ConfigError(source, "no [[concept]] tables")
         self._concepts = tuple(self._concept(body) for body in concepts)
         self._tail = re.compile(rf"(?:\S+\s*){{0,{self.window}}}$")
-        self._cache: dict[tuple[str, str], tuple[Fact, ...]] = {}
+        self._cache: dict[tuple[str, str, int | None], tuple[Fact, ...]] = {}
+        # the year a past year written in a cell is compared with ("Stillzeit bis 2017"): the
+        # sample's while a cell of a dated sample is read (`read`'s year), else this one
+        self._year = date.today().year
 
     # --- reading one cell -----------------------------------------------------------------
-    def read(self, column: str, text: str) -> tuple[Fact, ...]:
-        """Every fact the cell `text` of `column` states (cached per distinct cell)."""
-        key = (column, text)
+    def read(self, column: str, text: str, year: int | None = None) -> tuple[Fact, ...]:
+        """Every fact the cell `text` of `column` states (cached per distinct cell).  ``year``:
+        the sample's year, which a year written in the cell is compared with (default: this
+        one)."""
+        dated = year if year is not None and A_YEAR.search(text) else None
+        key = (column, text, dated)
         found = self._cache.get(key)
         if found is None:
-            found = self._read(column, without_general_statements(text))
+            self._year = dated if dated is not None else date.today().year
+            try:
+                found = self._read(column, without_general_statements(text))
+            finally:
+                self._year = date.today().year
             self._cache[key] = found
         return found
 
@@ -365,7 +378,7 @@ class StateVocabulary:
             if found is None or self._current.search(found.group("gap")):
                 continue
             year = found.groupdict().get("year")
-            if year is None or int(year) < date.today().year:
+            if year is None or int(year) < self._year:
                 return True
         return False
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -463,16 +464,21 @@ class DrugMatcher:
         self._terms = _term_index(self.drugs)
         self._regex = _compile(self.drugs, abbreviations=abbreviations)
         self._mentions_cached = lru_cache(maxsize=cache_size)(self._mentions_uncached)
+        self._mentions_dated = lru_cache(maxsize=cache_size)(self._mentions_as_of)
 
-    def find(self, text: str | None) -> list[DrugMatch]:
+    def find(self, text: str | None, as_of: tuple[int, int] | None = None) -> list[DrugMatch]:
         """One match per distinct drug taken (negated mentions skipped), in order of appearance.
         A class mention ("ISRS", "TCA": an entry named "... (unspecified)") is dropped when a
-        named drug of its class is found too ("ISRS (sertralina 50)" is sertraline)."""
+        named drug of its class is found too ("ISRS (sertralina 50)" is sertraline).
+        ``as_of``: the (year, month) of the sample, which an end written as a date ("bis 2017",
+        "until 03/2018") is compared with (default: this month)."""
         if not isinstance(text, str) or not text.strip():
             return []
         seen: set[str] = set()
         found: list[DrugMatch] = []
-        for mention in self._mentions_cached(text):
+        dated = as_of is not None and _YEAR_WRITTEN.search(text) is not None
+        mentions = self._mentions_dated(text, as_of) if dated else self._mentions_cached(text)
+        for mention in mentions:
             if mention.negated or mention.match.drug.name in seen:
                 continue
             seen.add(mention.match.drug.name)
@@ -489,6 +495,13 @@ class DrugMatcher:
         if not isinstance(text, str) or not text.strip():
             return []
         return list(self._mentions_cached(text))
+
+    def _mentions_as_of(self, text: str, as_of: tuple[int, int]) -> tuple[DrugMention, ...]:
+        token = _AS_OF.set(as_of)
+        try:
+            return self._mentions_uncached(text)
+        finally:
+            _AS_OF.reset(token)
 
     def _mentions_uncached(self, text: str) -> tuple[DrugMention, ...]:
         folded = _fold(without_general_statements(text))
@@ -699,6 +712,18 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
     return result
 
 
+# The (year, month) a written end date is compared with: the sample's, while a text is read for
+# a sample of known date (DrugMatcher.find's as_of); else this month.
+_AS_OF: Final[ContextVar[tuple[int, int] | None]] = ContextVar("drug_as_of", default=None)
+_YEAR_WRITTEN: Final = re.compile(r"(?:19|20)\d\d")
+
+
+def writes_a_year(text: str) -> bool:
+    """Whether a text may date a drug's end (a four-digit year in it): only then does the
+    sample's date matter to reading it."""
+    return _YEAR_WRITTEN.search(text) is not None
+
+
 # An end written after the drug ("bis 2023", "until 2022", "hasta 2021", "jusqu'en 2023", "fino al
 # 2023", "tot 2023", "2018-2022"): taken until a year before this one, so not now.
 _UNTIL_YEAR: Final = re.compile(
@@ -736,12 +761,12 @@ def _ended(after: str) -> bool:
     "jusqu'au mois dernier": values.ended_ago), or give its last dose longer ago than the
     withdrawal test's days ("letzte Einnahme vor 10 Tagen", "einmalig vor 3 Wochen":
     values.last_dose_days; a dose yesterday still acts)."""
-    today = date.today()
+    now = _AS_OF.get() or (date.today().year, date.today().month)
     for found in _UNTIL_YEAR.finditer(after):
         year = int(found.group("year"))
         named = month_number(found.group("name")) if found.group("name") else None
         month = int(found.group("month") or found.group("month2") or named or 0)
-        if year < today.year or (month and year == today.year and month < today.month):
+        if year < now[0] or (month and year == now[0] and month < now[1]):
             return True
     if ended_ago(after) is not None:
         return True
