@@ -657,7 +657,7 @@ def _drug_matches(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugM
     records the field it was written in).  Read once per distinct combination of those cells
     (missing cells name no drug, whatever their kind): rows with the same share one tuple."""
     fields = [DRUG_LIST_FIELD, *DRUG_NOTE_FIELDS]
-    months = _sample_months(frame)
+    months = _sample_months(frame, fields)
     codes, first = distinct_rows([*(frame[name] for name in fields), months])
     distinct = _read_drugs(frame.iloc[first], knowledge, months.iloc[first].tolist())
     return [distinct[code] for code in codes.tolist()]
@@ -666,12 +666,22 @@ def _drug_matches(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugM
 _MONTHS: Final = int(MONTHS_PER_YEAR)
 
 
-def _sample_months(frame: pd.DataFrame) -> pd.Series:
-    """Each row's sample month as year * 12 + month - 1 (-1: no collection date): what an end
-    date written in a note ("Risperdal bis 2017") is compared with."""
+def _sample_months(frame: pd.DataFrame, fields: Sequence[str]) -> pd.Series:
+    """Each row's sample month as year * 12 + month - 1, what an end date written in a note
+    ("Risperdal bis 2017") is compared with; -1 for a row without a collection date or whose
+    texts write no year (their reading does not depend on it: rows stay as few as their
+    distinct texts)."""
+    dated = np.zeros(len(frame), dtype=bool)
+    for name in fields:
+        codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+        writes = np.array(
+            [isinstance(u, str) and writes_a_year(u) for u in uniques.tolist()] + [False],
+            dtype=bool,
+        )
+        dated |= writes[codes]  # the NA code -1 takes the last entry: False
     collected = pd.to_datetime(frame["collected_at"], errors="coerce")
     months = collected.dt.year * _MONTHS + collected.dt.month - 1
-    out: pd.Series = months.fillna(-1).astype("int64")
+    out: pd.Series = months.where(dated).fillna(-1).astype("int64")
     return out
 
 

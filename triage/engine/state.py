@@ -478,7 +478,14 @@ def read_states(
     young = pd.Series(np.nan_to_num(ages, nan=np.inf) < before_childbearing_age)
     key_columns.append(young)
     # the sample's year: a year written in a cell ("Stillzeit bis 2017") is compared with it
-    years = pd.Series(pd.to_datetime(frame["collected_at"], errors="coerce").dt.year)
+    # (rows whose cells write no year: none, so that they stay as few as their distinct cells)
+    writes = np.zeros(n, dtype=bool)
+    for column in STATE_TEXT_COLUMNS:
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+        found = [isinstance(u, str) and A_YEAR.search(u) is not None for u in uniques.tolist()]
+        writes |= np.array([*found, False], dtype=bool)[codes]
+    collected = pd.to_datetime(frame["collected_at"], errors="coerce")
+    years = pd.Series(collected.dt.year.where(writes).to_numpy(), index=frame.index)
     key_columns.append(years)
     key = np.zeros(n, dtype=np.int64)
     for series in key_columns:  # one small integer per distinct combination, column by column
