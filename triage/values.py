@@ -1170,6 +1170,15 @@ _DAYS_IN: Final = {
     "days": 1.0,
     "hours": 1.0 / _HOURS_PER_DAY,
 }
+_A_YEAR: Final = re.compile(r"(?:19|20)\d\d")
+
+
+def writes_a_year(text: str) -> bool:
+    """Whether a note writes a four-digit year ("Risperdal bis 2017", "Stillzeit bis 2017"): only
+    then does the sample's date matter to reading it."""
+    return _A_YEAR.search(text) is not None
+
+
 _YEARS_MONTHS: Final = re.compile(r"(\d{1,3})\s*;\s*(\d{1,2})")
 # An upper bound written for a duration (an age band's "<18", "under 1 year", "unter 18",
 # "moins de 18 ans", "menos de 18", "meno di 18", "jonger dan 18"): a child of any age below it,

@@ -20,7 +20,7 @@ from triage.engine.amounts import NG, LabUnit, has_markers, has_result, render
 from triage.engine.classify import Classified, classify
 from triage.engine.comment import Given, comment, decision_text, reference_text, result_sentence
 from triage.engine.context import RULE_COLUMNS, RowContext, Rows, rule_values
-from triage.engine.distinct import distinct_rows
+from triage.engine.distinct import distinct_rows, rows_with_a_text
 from triage.engine.factors import (
     Finding,
     find_factors,
@@ -48,7 +48,7 @@ from triage.engine.suggestions import (
 )
 from triage.engine.text import CueBook, Hits, load_cue_book, merge_hits
 from triage.engine.units import MIU_L, NG_ML, Converted, convert, row_set_names
-from triage.knowledge.drugs import drug_matcher, writes_a_year
+from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import (
     MONTHS_PER_YEAR,
@@ -64,7 +64,7 @@ from triage.schema import (
     RESULT_COLUMNS,
     TEXT_FIELDS,
 )
-from triage.values import unknown_age_spans
+from triage.values import unknown_age_spans, writes_a_year
 
 _SECONDS_PER_YEAR = np.timedelta64(1, "Y").astype("timedelta64[s]").astype("float64")
 
@@ -671,14 +671,7 @@ def _sample_months(frame: pd.DataFrame, fields: Sequence[str]) -> pd.Series:
     ("Risperdal bis 2017") is compared with; -1 for a row without a collection date or whose
     texts write no year (their reading does not depend on it: rows stay as few as their
     distinct texts)."""
-    dated = np.zeros(len(frame), dtype=bool)
-    for name in fields:
-        codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
-        writes = np.array(
-            [isinstance(u, str) and writes_a_year(u) for u in uniques.tolist()] + [False],
-            dtype=bool,
-        )
-        dated |= writes[codes]  # the NA code -1 takes the last entry: False
+    dated = rows_with_a_text([frame[name] for name in fields], writes_a_year)
     collected = pd.to_datetime(frame["collected_at"], errors="coerce")
     months = collected.dt.year * _MONTHS + collected.dt.month - 1
     out: pd.Series = months.where(dated).fillna(-1).astype("int64")

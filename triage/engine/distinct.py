@@ -3,7 +3,7 @@ distinct combination and its result is broadcast to every row that shares it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -11,6 +11,17 @@ import pandas as pd
 # False: every row is its own group, so each computation runs per row as written (the reference
 # the grouped runs are compared with: tests/test_engine_distinct.py).
 GROUPING = True
+
+
+def rows_with_a_text(columns: Sequence[pd.Series], test: Callable[[str], bool]) -> np.ndarray:
+    """Per row, whether a text cell of one of `columns` passes `test` (asked once per distinct
+    cell of each column)."""
+    found = np.zeros(len(columns[0]) if len(columns) else 0, dtype=bool)
+    for column in columns:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        passes = [isinstance(u, str) and test(u) for u in uniques.tolist()]
+        found |= np.array([*passes, False], dtype=bool)[codes]  # the missing code -1: False
+    return found
 
 
 def distinct_rows(columns: Sequence[np.ndarray | pd.Series]) -> tuple[np.ndarray, np.ndarray]:

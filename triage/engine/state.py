@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from triage.engine import memo
+from triage.engine.distinct import rows_with_a_text
 from triage.engine.state_words import (
-    A_YEAR,
     FLAG_OF,
     Fact,
     StateVocabulary,
@@ -37,6 +37,7 @@ from triage.engine.state_words import (
 from triage.engine.text import NO_HITS, CueHit, Hits
 from triage.knowledge.loaders import load_thresholds
 from triage.numbers import DAYS_PER_WEEK
+from triage.values import writes_a_year
 
 __all__ = [
     "Fact",
@@ -479,11 +480,7 @@ def read_states(
     key_columns.append(young)
     # the sample's year: a year written in a cell ("Stillzeit bis 2017") is compared with it
     # (rows whose cells write no year: none, so that they stay as few as their distinct cells)
-    writes = np.zeros(n, dtype=bool)
-    for column in STATE_TEXT_COLUMNS:
-        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
-        found = [isinstance(u, str) and A_YEAR.search(u) is not None for u in uniques.tolist()]
-        writes |= np.array([*found, False], dtype=bool)[codes]
+    writes = rows_with_a_text([frame[c] for c in STATE_TEXT_COLUMNS], writes_a_year)
     collected = pd.to_datetime(frame["collected_at"], errors="coerce")
     years = pd.Series(collected.dt.year.where(writes).to_numpy(), index=frame.index)
     key_columns.append(years)
@@ -527,7 +524,7 @@ def read_states(
             hcg_text=hcg[i] if isinstance(hcg[i], str) else "",
         )
         year = sample_years[i]
-        dated = year if any(isinstance(v, str) and A_YEAR.search(v) for _, v in said) else None
+        dated = year if any(isinstance(v, str) and writes_a_year(v) for _, v in said) else None
         given = (tuple(said), row, dated)
         state = known.get(given)
         if state is None:

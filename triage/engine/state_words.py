@@ -29,7 +29,13 @@ from triage.engine.text import require_table
 from triage.numbers import DAYS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from triage.resources import data_file
 from triage.schema import ConfigError
-from triage.values import code_label, ended_ago, normalise_word, without_general_statements
+from triage.values import (
+    code_label,
+    ended_ago,
+    normalise_word,
+    without_general_statements,
+    writes_a_year,
+)
 
 STATES_FILE = "states.toml"
 # The yes/no flag behind each state column (used when a frame has the flag but no text).
@@ -51,9 +57,6 @@ _ISO_DATE = re.compile(r"\d{4}-")
 _GROUP_NAME = re.compile(r"\(\?P<\w+>")
 _PARENS = re.compile(r"\([^)]*\)")
 _FIRST = re.compile(r"^\s*([^\s,;:(]+)")
-
-
-A_YEAR: Final = re.compile(r"(?:19|20)\d\d")  # a cell that may date a state ("bis 2017")
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +207,7 @@ class StateVocabulary:
         """Every fact the cell `text` of `column` states (cached per distinct cell).  ``year``:
         the sample's year, which a year written in the cell is compared with (default: this
         one)."""
-        dated = year if year is not None and A_YEAR.search(text) else None
+        dated = year if year is not None and writes_a_year(text) else None
         key = (column, text, dated)
         found = self._cache.get(key)
         if found is None:

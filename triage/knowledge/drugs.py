@@ -47,7 +47,13 @@ from typing import Final
 
 from triage.knowledge.loaders import drug_term_key
 from triage.knowledge.model import Drug, DrugMatch
-from triage.values import ended_ago, last_dose_days, month_number, without_general_statements
+from triage.values import (
+    ended_ago,
+    last_dose_days,
+    month_number,
+    without_general_statements,
+    writes_a_year,
+)
 
 __all__ = ["DrugMatcher", "DrugMention", "drug_matcher"]
 
@@ -476,7 +482,7 @@ class DrugMatcher:
             return []
         seen: set[str] = set()
         found: list[DrugMatch] = []
-        dated = as_of is not None and _YEAR_WRITTEN.search(text) is not None
+        dated = as_of is not None and writes_a_year(text)
         mentions = self._mentions_dated(text, as_of) if dated else self._mentions_cached(text)
         for mention in mentions:
             if mention.negated or mention.match.drug.name in seen:
@@ -715,13 +721,6 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
 # The (year, month) a written end date is compared with: the sample's, while a text is read for
 # a sample of known date (DrugMatcher.find's as_of); else this month.
 _AS_OF: Final[ContextVar[tuple[int, int] | None]] = ContextVar("drug_as_of", default=None)
-_YEAR_WRITTEN: Final = re.compile(r"(?:19|20)\d\d")
-
-
-def writes_a_year(text: str) -> bool:
-    """Whether a text may date a drug's end (a four-digit year in it): only then does the
-    sample's date matter to reading it."""
-    return _YEAR_WRITTEN.search(text) is not None
 
 
 # An end written after the drug ("bis 2023", "until 2022", "hasta 2021", "jusqu'en 2023", "fino al
