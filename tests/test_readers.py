@@ -2794,3 +2794,68 @@ def test_macroprolactin_columns_in_six_languages_and_research_names(
     path.write_text(f"id,sex,age,prl_ngml,{header}\nP1,F,34,120,{written:g}\n")
     row = read(path).frame.iloc[0]
     assert row["macroprolactin_recovery_pct"] == pytest.approx(recovery)
+
+
+# ------------------------------------------------------------------------------------------------
+# The decimal mark of a ;-separated export: what its number columns show comes before what its
+# separator implies (a ;-separated file is usually German, French or Dutch, but instrument
+# middleware writes '.' decimals with three places: "12.500" ng/mL is 12.5, never 12,500)
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("other_header", "other_cells"),
+    [
+        ("TSH (mU/l)", ["2.15", "1.80", "3.05"]),
+        ("Referenz", ["4.8-23.3", "4.8-23.3", "4.0-15.2"]),
+        ("eGFR", ["88.5", "92.1", "75.25"]),
+    ],
+)
+def test_a_semicolon_export_with_dot_decimals_elsewhere_reads_three_decimals_as_decimals(
+    tmp_path: Path, other_header: str, other_cells: list[str]
+) -> None:
+    path = tmp_path / "middleware.csv"
+    lines = [f"Pat.-Nr.;Geschlecht;Alter;Prolaktin (ng/ml);{other_header}"]
+    values = ["12.500", "8.250", "15.125"]
+    for n, (value, other) in enumerate(zip(values, other_cells, strict=True)):
+        lines.append(f"D{n};{'wwm'[n]};40;{value};{other}")
+    path.write_text("\n".join(lines) + "\n")
+    result = read(path)
+    assert result.frame["prolactin_value"].tolist() == pytest.approx([12.5, 8.25, 15.125])
+    assert not [w for w in result.summary.warnings if "read two ways" in w]
+
+
+def test_a_semicolon_export_showing_comma_decimals_elsewhere_reads_dots_as_thousands(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "lis.csv"
+    path.write_text(
+        "Pat.-Nr.;Geschlecht;Alter;Prolaktin (mU/l);TSH (mU/l)\n"
+        "D1;w;40;1.250;2,15\nD2;m;40;312;1,8\n"
+    )
+    result = read(path)
+    assert result.frame["prolactin_value"].tolist() == [1250.0, 312.0]
+    assert not [w for w in result.summary.warnings if "read two ways" in w]
+
+
+def test_a_semicolon_export_that_shows_no_mark_reads_commas_and_says_so(tmp_path: Path) -> None:
+    """Nothing in the file shows its mark: the separator's (',') reads "12.500" as 12500, and
+    the rows are named, so that a thousandfold misreading is seen (before: silently)."""
+    path = tmp_path / "bare.csv"
+    path.write_text("Pat.-Nr.;Geschlecht;Alter;Prolaktin (ng/ml)\nD1;w;40;12.500\nD2;m;40;9\n")
+    result = read(path)
+    assert result.frame["prolactin_value"].tolist() == [12500.0, 9.0]
+    said = [w for w in result.summary.warnings if "can be read two ways" in w]
+    assert len(said) == 1 and "(row(s) 2)" in said[0] and "1.150 = 1150" in said[0]
+
+
+def test_a_result_column_showing_both_marks_as_often_reads_the_unsure_cells_and_says_so(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "Pat.-Nr.;Geschlecht;Alter;Prolaktin (ng/ml)\n"
+        "D1;w;40;12.500\nD2;w;40;23,3\nD3;m;40;1.250\nD4;w;40;12.5\n"
+    )
+    result = read(path)
+    assert result.frame["prolactin_value"].tolist() == [12.5, 23.3, 1.25, 12.5]
+    said = [w for w in result.summary.warnings if "can be read two ways" in w]
+    assert len(said) == 1 and "(row(s) 2, 4)" in said[0]

@@ -59,7 +59,7 @@ KINDS: Final[tuple[WarningKind, ...]] = (
     WarningKind("differs from the", "row(s) whose units disagree"),
     WarningKind("is not UTF-8", "text encoding(s) guessed"),
     WarningKind("are both headed", "header(s) written twice"),
-    WarningKind("can be read two ways", "column(s) of results with no decimal mark shown"),
+    WarningKind("can be read two ways", "result(s) whose decimal mark the file leaves open"),
     WarningKind("changes the unit of column", "header(s) repeated with another unit"),
 )
 OTHER: Final = WarningKind("", "other warning(s)")

@@ -438,8 +438,8 @@ _DECIMAL_EVIDENCE: Final = {
 }
 
 
-def infer_decimal_mark(texts: Iterable[object]) -> str | None:
-    """ "," or "." when the column's text numbers clearly use one decimal mark, else None."""
+def decimal_evidence(texts: Iterable[object]) -> dict[str, int]:
+    """How many of the texts clearly use "," and how many "." as their decimal mark."""
     counts = {",": 0, ".": 0}
     for item in texts:
         if not isinstance(item, str):
@@ -447,6 +447,12 @@ def infer_decimal_mark(texts: Iterable[object]) -> str | None:
         for mark, pattern in _DECIMAL_EVIDENCE.items():
             if pattern.search(item):
                 counts[mark] += 1
+    return counts
+
+
+def infer_decimal_mark(texts: Iterable[object]) -> str | None:
+    """ "," or "." when the column's text numbers clearly use one decimal mark, else None."""
+    counts = decimal_evidence(texts)
     if counts[","] > counts["."]:
         return ","
     if counts["."] > counts[","]:

@@ -45,6 +45,7 @@ from triage.values import (
     birth_period,
     cell_text,
     context_ranges,
+    decimal_evidence,
     has_two_digit_year,
     hcg_positive,
     header_flag_codes,
@@ -238,14 +239,29 @@ class _Builder:
         return texts
 
     def _decimal(self, values: np.ndarray) -> str | None:
-        """The column's decimal mark from its own texts, else the file's: the export's
-        (a ;-separated text), else the one its number columns show together (a workbook whose
-        result column holds numbers and one text "1.150" reads it as the interval "4,0-15,2"
-        beside it says: 1150, not 1.15)."""
+        """The column's decimal mark from its own texts, else the one the file's number columns
+        show together (a workbook whose result column holds numbers and one text "1.150" reads
+        it as the interval "4,0-15,2" beside it says: 1150, not 1.15; a ;-separated export whose
+        TSH reads "2.15" writes "12.500" for 12.5), else the export's (a ;-separated text: ",").
+        None when the column shows both marks as often (its cells like "1.250" are read one
+        way and said: values.parse_number, _warn_ambiguous_marks)."""
+        return self._decimal_of(values)[0]
+
+    def _decimal_of(self, values: np.ndarray) -> tuple[str | None, str]:
+        """``_decimal`` and what settled it: "mapping", "column", "file", "export" or ""."""
         if self.settings.decimal is not None:
-            return self.settings.decimal
+            return self.settings.decimal, "mapping"
         texts = [u for u in self.table.distinct(values).uniques if isinstance(u, str)]
-        return infer_decimal_mark(texts) or self.table.decimal_hint or self._file_decimal()
+        own = decimal_evidence(texts)
+        if own[","] != own["."]:
+            return ("," if own[","] > own["."] else "."), "column"
+        if own[","]:
+            return None, ""
+        if (mark := self._file_decimal()) is not None:
+            return mark, "file"
+        if self.table.decimal_hint is not None:
+            return self.table.decimal_hint, "export"
+        return None, ""
 
     def _file_decimal(self) -> str | None:
         if not self._file_mark:
@@ -472,10 +488,14 @@ class _Builder:
         out: np.ndarray = np.where(grouped, whole, value)
         return out, grouped
 
-    def _warn_ambiguous_marks(self, raw: np.ndarray, settled: np.ndarray) -> None:
-        """Results written "1.150" or "2,400" in a file that shows no decimal mark anywhere are
-        read as English writes them (1.15 and 2400: values.parse_number); a German or Dutch
-        export means 1150 and 2.4.  Said with the rows, so that a 1000-fold misreading is seen."""
+    def _warn_ambiguous_marks(
+        self, raw: np.ndarray, settled: np.ndarray, export_mark: str | None = None
+    ) -> None:
+        """Results written "1.150" or "2,400" in a file that shows no decimal mark anywhere (or
+        both as often) are read as English writes them (1.15 and 2400: values.parse_number); a
+        German or Dutch export means 1150 and 2.4.  ``export_mark``: they were read with the
+        mark the export's separator implies (a ;-separated text: 1.150 = 1150) instead.  Said
+        with the rows, so that a 1000-fold misreading is seen."""
         found = self.table.distinct(raw)
         flags = [
             isinstance(u, str) and bool(_GROUP_OR_DECIMAL.fullmatch(u.strip()))
@@ -487,12 +507,23 @@ class _Builder:
         if not count:
             return  # every one read as mIU/L in whole numbers (_whole_unit_thousands)
         header = self.table.headers.get("prolactin", "prolactin")
-        self.warnings.append(
+        written = (
             f"column {header!r}: {count} result(s) written like '1.150' or '2,400' "
-            f"(row(s) {shown}) can be read two ways and the file shows no decimal mark: "
-            "they were read with '.' as the decimal mark and ',' grouping thousands (1.150 = "
-            "1.15, 2,400 = 2400); a column mapping file says which the export writes "
-            '([input] decimal = "," reads 1.150 as 1150; decimal = "." confirms this reading)'
+            f"(row(s) {shown}) can be read two ways and the file does not show its decimal mark"
+        )
+        if export_mark == ",":
+            self.warnings.append(
+                f"{written}: as a ;-separated export they were read with ',' as the decimal "
+                "mark and '.' grouping thousands (1.150 = 1150, 2,400 = 2.4); a column mapping "
+                'file says which the export writes ([input] decimal = "." reads 1.150 as 1.15; '
+                'decimal = "," confirms this reading)'
+            )
+            return
+        self.warnings.append(
+            f"{written}: they were read with '.' as the decimal mark and ',' grouping "
+            "thousands (1.150 = 1.15, 2,400 = 2400); a column mapping file says which the "
+            'export writes ([input] decimal = "," reads 1.150 as 1150; decimal = "." confirms '
+            "this reading)"
         )
 
     def result(self) -> tuple[np.ndarray, np.ndarray]:
@@ -500,7 +531,7 @@ class _Builder:
         raw = self.column("prolactin")
         if raw is None:
             raw = np.full(self.n, "", dtype=object)
-        decimal = self._decimal(raw)
+        decimal, settled_by = self._decimal_of(raw)
         codes, parsed = self._distinct(raw, lambda c: parse_quantity(c, decimal))
         status = _pick(codes, parsed, lambda q: q.status, object)
         value = _pick(codes, parsed, lambda q: _nan(q.value), np.float64)
@@ -520,6 +551,8 @@ class _Builder:
         if decimal is None:
             value, grouped = self._whole_unit_thousands(raw, unit, value)
             self._warn_ambiguous_marks(raw, grouped)
+        elif settled_by == "export":
+            self._warn_ambiguous_marks(raw, np.zeros(self.n, dtype=bool), decimal)
         implied = self._implied_units(low, high)
         self._warn_unit_conflicts(unit, implied)
         from_interval = (unit_text == "") & (implied != None)  # noqa: E711 (object array)
