@@ -325,7 +325,7 @@ def test_drug_dose_headers(header: str, drug: str | None) -> None:
     from triage.io.drug_columns import drug_of_header
 
     found = drug_of_header(header)
-    assert (found[0] if found else None) == drug
+    assert (found.drug if found else None) == drug
 
 
 def test_drug_dose_columns_become_medications(tmp_path: Path) -> None:
@@ -347,6 +347,52 @@ def test_drug_dose_columns_reach_the_engine(tmp_path: Path) -> None:
     assert "medication" in rows["2"]["factors"]  # risperidone 4 mg
     assert "medication" not in rows["5"]["factors"]  # drug-naive
     assert "medication" not in rows["6"]["factors"]  # -99
+
+
+# A drug or class column that answers yes/no: SPSS and REDCap code it 1 = yes, 2 = no (9 =
+# unknown), or as the header says; a number there is never a dose.  Read as a dose, "2" put the
+# drug on every "no" patient, and a likely drug cause took away their work-up.
+@pytest.mark.parametrize(
+    ("header", "cells", "taken"),
+    [("antipsychotic", ["1", "2", "9", ""], [True, False, False, False]),
+     ("antipsychotic_yn", ["1", "0", "2", "ja"], [True, False, False, True]),
+     ("Neuroleptika (ja/nein)", ["ja", "nein", "1", "0"], [True, False, True, False]),
+     ("Antipsychotics (Y/N)", ["Y", "N", "1", "2"], [True, False, True, False]),
+     ("antipsychotic (0=no, 1=yes)", ["1", "0", "2", ""], [True, False, False, False]),
+     ("Risperidon (1=ja; 2=nein)", ["1", "2", "2", "1"], [True, False, False, True]),
+     ("risperidone_yn", ["1", "2", "2", "1"], [True, False, False, True]),
+     ("med_haloperidol", ["1", "0", "0", "1"], [True, False, False, True]),
+     ("metoclopramide (oui/non)", ["oui", "non", "1", "0"], [True, False, True, False]),
+     # a drug column without a dose word holding only 1 and 2: codes, not 1 mg and 2 mg
+     ("risperidone", ["1", "2", "2", "1"], [True, False, False, True])],
+)  # fmt: skip
+def test_a_yes_no_drug_column_reads_its_numbers_as_answers(
+    tmp_path: Path, header: str, cells: list[str], taken: list[bool]
+) -> None:
+    lines = [f'id,sex,age,prl_ngml,"{header}"']
+    lines += [f"K{n},F,34,95,{cell}" for n, cell in enumerate(cells)]
+    result = read(write(tmp_path, "flags.csv", "\n".join(lines) + "\n"))
+    meds = result.frame["medications"].tolist()
+    assert [isinstance(m, str) and bool(m) for m in meds] == taken, meds
+    assert all("2 mg" not in m and " 1" not in m for m in meds if isinstance(m, str))
+    assert header not in result.summary.unmapped_headers
+
+
+def test_a_dose_column_keeps_reading_doses(tmp_path: Path) -> None:
+    text = "id,sex,age,prl_ngml,risperidone_mg,aripiprazole_dose\n"
+    text += "K1,F,34,95,2,1\nK2,F,34,95,1,2\nK3,F,34,95,0,0\n"
+    meds = read(write(tmp_path, "doses.csv", text)).frame["medications"].tolist()
+    assert meds[:2] == ["risperidone 2 mg; aripiprazole 1", "risperidone 1 mg; aripiprazole 2"]
+    assert pd.isna(meds[2])
+
+
+def test_a_no_answer_in_a_drug_column_leaves_the_work_up(tmp_path: Path) -> None:
+    text = "id,sex,age,prl_ngml,antipsychotic\nK1,F,34,95,1\nK2,F,34,95,2\n"
+    out = tmp_path / "out"
+    assert invoke("run", write(tmp_path, "flag.csv", text), "--out", out).exit_code == 0
+    rows = results(out)
+    assert rows["2"]["factors"].startswith("medication:antipsychotic")
+    assert "medication" not in rows["3"]["factors"] and rows["3"]["priority"] == "soon"
 
 
 def test_a_result_that_looks_like_a_missing_code_is_triaged_with_a_warning(tmp_path: Path) -> None:

@@ -11,6 +11,8 @@ codes add nothing; other cells are counted in the warning and add nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
@@ -23,6 +25,7 @@ from triage.values import (
     bare_number,
     cell_text,
     format_number,
+    header_flag_codes,
     is_empty_value,
     is_missing_code,
     normalise_word,
@@ -30,7 +33,21 @@ from triage.values import (
     synonyms_data,
 )
 
-_SEPARATORS = re.compile(r"[_\-()/\[\].,:]+")
+_SEPARATORS = re.compile(r"[_\-()/\[\].,:;=]+")
+# The lexicon's entry for a drug class written without a drug ("antipsychotic", "Neuroleptika"):
+# a column named after one holds yes/no answers, never doses.
+_CLASS_ENTRY = "(unspecified)"
+
+
+@dataclass(frozen=True)
+class DrugColumn:
+    """A column named after one drug (or one class): how its cells are read."""
+
+    drug: str  # the lexicon's name, written into medications
+    in_mg: bool  # a dose column whose header says mg
+    flag: bool  # cells are yes/no answers (a number is a code, never a dose)
+    codes: Mapping[str, bool] = field(default_factory=dict)  # codes the header states
+    dosed: bool = False  # the header has a dose word ("_mg", "dose", "Tagesdosis")
 
 
 @cache
@@ -39,43 +56,88 @@ def _dose_words() -> frozenset[str]:
 
 
 @cache
+def _flag_words() -> frozenset[str]:
+    return frozenset(synonyms_data()["values"]["drug_dose_columns"]["flag_words"])
+
+
+@cache
 def _also_lab_tests() -> frozenset[str]:
     return frozenset(synonyms_data()["values"]["drug_dose_columns"]["also_lab_tests"])
 
 
-def drug_of_header(header: str) -> tuple[str, bool] | None:
-    """(drug name, dose in mg) when the header names one drug and only dose words, or is a
-    checkbox option naming one drug ("Current medications (choice=Risperidone)")."""
+def drug_of_header(header: str) -> DrugColumn | None:
+    """The drug a column is named after, when its header names one drug (or drug class) and
+    only dose words ("risperidone_mg"), yes/no words ("antipsychotic_yn", "Neuroleptika
+    (ja/nein)", "med_haloperidol") or the codes of its answers ("Risperidon (1=ja; 2=nein)"), or
+    is a checkbox option naming one drug ("Current medications (choice=Risperidone)")."""
     option = CHECKBOX_OPTION.search(header)
     if option is not None:
         found = drug_matcher(load_drugs()).find(option.group("option"))
-        return (found[0].drug.name, False) if len(found) == 1 else None
+        if len(found) != 1:
+            return None
+        return DrugColumn(found[0].drug.name, in_mg=False, flag=True)
+    codes = header_flag_codes(header)
     text = _SEPARATORS.sub(" ", header)
     found = drug_matcher(load_drugs()).find(text)
     if len(found) != 1:
         return None
     rest = normalise_word(text).replace(normalise_word(found[0].matched_text), " ", 1)
     words = set(rest.split())
-    if not words <= _dose_words():
+    if codes:  # the words and numbers of "(1=ja; 2=nein)"
+        words -= {w for w in words if w.isdigit() or parse_yes_no(w, strict=True) is not None}
+    if not words <= _dose_words() | _flag_words():
         return None
-    if not words and found[0].drug.name in _also_lab_tests():
+    name = found[0].drug.name
+    if not words and not codes and name in _also_lab_tests():
         return None  # "oestradiol": the patient's level (a blood test), not a dose
-    return found[0].drug.name, "mg" in words
+    flag = bool(codes or words & _flag_words() or name.endswith(_CLASS_ENTRY))
+    dosed = bool(words & _dose_words())
+    return DrugColumn(name, "mg" in words and not flag, flag, codes, dosed and not flag)
 
 
-def _piece(cell: object, drug: str, in_mg: bool) -> str | None:
+def _numbers(cells: np.ndarray) -> set[float]:
+    """The numbers a column holds (missing-data codes left out)."""
+    return {
+        number
+        for cell in set(cells.tolist())
+        if not is_empty_value(cell)
+        and not is_missing_code(cell)
+        and (number := bare_number(cell)) is not None
+    }
+
+
+def _answer_codes(column: DrugColumn, numbers: set[float]) -> Mapping[str, bool] | None:
+    """How a column's numbers answer yes/no, or None when they are doses.  The header's codes
+    first; a yes/no column of 1 and 2 without 0 is coded 1 = yes, 2 = no (SPSS, REDCap radio
+    buttons), else 0 = no, 1 = yes (any other number is left unread: 9 = unknown).  A column
+    named after a drug with no dose word whose numbers are exactly 1 and 2 is such a yes/no
+    column too (a dose would have put the drug on every row)."""
+    if column.codes:
+        return column.codes
+    one_two = numbers == {1.0, 2.0} or (column.flag and 2.0 in numbers and 0.0 not in numbers)
+    if one_two and not column.dosed:
+        return {"1": True, "2": False}
+    return {"0": False, "1": True} if column.flag else None
+
+
+def _piece(cell: object, column: DrugColumn, codes: Mapping[str, bool] | None) -> str | None:
     """The medication text of one cell ('' when it adds nothing, None when unreadable)."""
     if is_empty_value(cell) or is_missing_code(cell):
         return ""
     number = bare_number(cell)
     if number is not None:
+        if codes is not None:
+            answer = codes.get(format_number(number))
+            if answer is None:
+                return None
+            return column.drug if answer else ""
         if number <= 0:
             return ""
-        return f"{drug} {format_number(number)}{' mg' if in_mg else ''}"
+        return f"{column.drug} {format_number(number)}{' mg' if column.in_mg else ''}"
     answer = parse_yes_no(cell, strict=True)
     if answer is None:
         return None
-    return drug if answer else ""
+    return column.drug if answer else ""
 
 
 def join_drug_columns(split: SplitRows, match: ColumnMatch, table: RawTable) -> None:
@@ -84,13 +146,13 @@ def join_drug_columns(split: SplitRows, match: ColumnMatch, table: RawTable) -> 
         return
     used = set(match.fields.values()) | set(match.note_columns)
     used |= {c for cols in match.joined_columns.values() for c in cols}
-    found: list[tuple[int, str, bool]] = []
+    found: list[tuple[int, DrugColumn, Mapping[str, bool] | None]] = []
     for col, header in enumerate(match.headers):
         if col in used or not header or col >= split.cells.shape[1]:
             continue
         named = drug_of_header(header)
         if named is not None:
-            found.append((col, *named))
+            found.append((col, named, _answer_codes(named, _numbers(split.cells[:, col]))))
     if not found:
         return
     n = len(split.cells)
@@ -99,8 +161,8 @@ def join_drug_columns(split: SplitRows, match: ColumnMatch, table: RawTable) -> 
     unread = 0
     for i in range(n):
         pieces = [] if base is None or is_empty_value(base[i]) else [cell_text(base[i])]
-        for col, drug, in_mg in found:
-            piece = _piece(split.cells[i, col], drug, in_mg)
+        for col, column, codes in found:
+            piece = _piece(split.cells[i, col], column, codes)
             if piece is None:
                 unread += 1
             elif piece:
@@ -112,8 +174,15 @@ def join_drug_columns(split: SplitRows, match: ColumnMatch, table: RawTable) -> 
         [*([table.headers["medications"]] if "medications" in table.headers else []), *headers]
     )
     match.unmapped = [h for h in match.unmapped if h not in headers]
+    coded = [
+        f"{match.headers[c]}: "
+        + ", ".join(f"{k} = {'yes' if v else 'no'}" for k, v in sorted(codes.items()))
+        for c, _, codes in found
+        if codes is not None
+    ]
     table.warnings.append(
         f"columns named after drugs read into medications ({', '.join(headers)}): a dose above 0 "
         "or yes means the drug is taken (e.g. 'risperidone 4 mg')"
+        + (f"; read as yes/no codes ({'; '.join(coded)})" if coded else "")
         + (f"; {unread} cell(s) were neither a dose nor yes/no and were not used" if unread else "")
     )
