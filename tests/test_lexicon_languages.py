@@ -1326,3 +1326,50 @@ def test_a_year_in_a_note_is_read_against_the_sample_date(
     assert factor in codes(then, "factors"), codes(then, "factors")
     later = one({**woman, "collected_at": "2024-05-12"})
     assert factor not in codes(later, "factors"), codes(later, "factors")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Z.n. Ablatio mammae re 2022", "status na ablatio mammae links", "lumpectomy 2023",
+     "tumorectomie du sein gauche", "cuadrantectomía mama derecha", "quadrantectomia sinistra",
+     "brusterhaltende Therapie 2019", "borstsparende operatie", "coronary artery bypass 2020",
+     "Z.n. ACVB", "aortokoronarer Bypass 2018", "pontage aorto-coronarien",
+     "bypass aortocoronarico", "piercings aux tétons", "Brustwarzenpiercings", "nipple piercings"],
+)  # fmt: skip
+def test_chest_wall_surgery_and_piercings_in_every_language(text: str) -> None:
+    """Chest-wall injury, surgery and nipple stimulation raise prolactin through the same
+    reflex (clinical-reference §1.1, §4)."""
+    assert "chest_wall" in BOOK.match("comments", text), text
+
+
+@pytest.mark.parametrize(
+    "text", ["Magenbypass 2019", "gastric bypass", "Z.n. femoro-poplitealem Bypass"]
+)
+def test_a_bypass_that_is_not_coronary_is_no_chest_wall_surgery(text: str) -> None:
+    assert "chest_wall" not in BOOK.match("comments", text), text
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "short synacthen test failed (30 min cortisol 280)",
+        "Synacthen-Test pathologisch",
+        "failed SST",
+        "test au Synacthène pathologique",
+        "inadequate cortisol response to synacthen",
+        "ACTH-Stimulationstest pathologisch",
+        "test de ACTH patológico",
+    ],
+)
+def test_a_failed_synacthen_test_with_a_raised_prolactin_is_urgent(note: str) -> None:
+    """A failed ACTH stimulation test shows cortisol deficiency: urgent (clinical-reference §8,
+    BNSSG), as the words "adrenal insufficiency" are."""
+    row = one({**MAN, "prolactin": 40, "comments": note})
+    assert row["priority"] == "urgent", note
+
+
+@pytest.mark.parametrize(
+    "note", ["Synacthen test normal", "short synacthen test passed", "SST unauffällig"]
+)
+def test_a_normal_synacthen_test_is_no_red_flag(note: str) -> None:
+    assert "red_flag" not in BOOK.match("comments", note), note

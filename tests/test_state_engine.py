@@ -819,3 +819,27 @@ def test_every_general_statement_pattern_spells_out_a_quick_word() -> None:
     table = synonyms_data()["general_statements"]
     for pattern in table["general"]:
         assert any(word in pattern.lower() for word in table["quick_words"]), pattern
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["letzte Regel vor 5 Jahren", "letzte Periode vor drei Jahren",
+     "dernières règles il y a 4 ans", "última regla hace 3 años", "ultima mestruazione 3 anni fa",
+     "laatste menstruatie 5 jaar geleden", "last period 6 years ago"],
+)  # fmt: skip
+def test_a_last_period_years_before_is_a_postmenopause(text: str) -> None:
+    """The last period dated years back, in any language, is the menopause (clinical-reference
+    §2.1: a lower interval after it); it was judged against the premenopausal one."""
+    row = one({"sex": "F", "age_years": 52, "unit": "ng/mL", "prolactin": 25, "comments": text})
+    assert str(row["reference_stratum"]).endswith("postmenopausal"), text
+    assert row["status"] == "high", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no periods for 3 years", "sin menstruación desde hace 3 años", "Regel seit 2 Jahren aus"],
+)
+def test_years_without_periods_is_no_menopause_by_itself(text: str) -> None:
+    """Years of amenorrhoea at 30 is a symptom of hyperprolactinaemia, not a menopause."""
+    row = one({"sex": "F", "age_years": 30, "unit": "ng/mL", "prolactin": 25, "comments": text})
+    assert not str(row["reference_stratum"]).endswith("postmenopausal"), text
