@@ -78,6 +78,21 @@ def test_raised_on_an_antipsychotic() -> None:
     assert "diagnos" not in text.casefold()
 
 
+@pytest.mark.parametrize("drug", ["Cabergoline 0.5 mg twice weekly", "Norprolac 75 µg", "Parlodel"])
+def test_raised_on_a_dopamine_agonist_is_not_called_masked(drug: str) -> None:
+    """A raised result on cabergoline, quinagolide or bromocriptine suggests resistance, too low
+    a dose or missed doses (clinical-reference §3.2): the comment says so, where "may mask a
+    raised prolactin" contradicted the result it stood beside."""
+    woman = {"sex": "F", "age_years": 35, "unit": "ng/mL", "medications": drug}
+    raised = one({**woman, "prolactin": 45})
+    caution = load_labels().suggestion("dopamine_agonist_masking")
+    assert "dopamine_agonist_masking" in raised["suggestions"]
+    assert caution.label_when_high in raised["comment"], raised["comment"]
+    assert caution.label not in raised["comment"]
+    normal = one({**woman, "prolactin": 12})
+    assert caution.label in normal["comment"] and caution.label_when_high not in normal["comment"]
+
+
 def test_macroprolactinoma_level_in_miu_l_at_the_labs_precision() -> None:
     row = one(
         {

@@ -94,7 +94,7 @@ def decision_text(
         sentences.append(_sentence("; ".join(parts)))
     cautions = [c for c in suggestions if labels.suggestion(c).kind == CAUTION_KIND]
     if cautions:
-        caution = labels.suggestion(cautions[0]).label
+        caution = labels.suggestion(cautions[0]).label_for(status)
         sentences.append(words.template("caution").format(label=caution))
     steps = [c for c in suggestions if labels.suggestion(c).kind == STEP_KIND]
     if steps and priority in words.next_step:

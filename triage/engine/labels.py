@@ -39,6 +39,12 @@ class CodeInfo:
     label: str
     kind: str
     order: int  # position in labels.toml: the display order
+    # A caution's words in the comment of a raised result, when they differ ("Dopamine agonist
+    # may mask a raised prolactin" is wrong when the result is raised despite it).
+    label_when_high: str = ""
+
+    def label_for(self, status: str) -> str:
+        return self.label_when_high if status == "high" and self.label_when_high else self.label
 
 
 # [comments]: each template and the {fields} it may use.
@@ -199,7 +205,10 @@ def _codes(
         kind = entry.get("kind") if isinstance(entry, Mapping) else None
         if not isinstance(label, str) or not label or kind not in kinds:
             raise ConfigError(source, f"{code!r} needs a label and a kind", field=code)
-        infos[code] = CodeInfo(code=code, label=label, kind=str(kind), order=order)
+        when_high = entry.get("label_when_high", "")
+        if not isinstance(when_high, str):
+            raise ConfigError(source, f"{code!r}: label_when_high must be a text", field=code)
+        infos[code] = CodeInfo(code, label, str(kind), order, when_high)
     return infos
 
 
