@@ -1093,6 +1093,9 @@ FOOTED_ROWS = (
         (",,,,,\n,,,357.3,,\n", [6]),  # after a blank line
         (",,,119.1,,\n,,,3,,\n", [5, 6]),  # mean and count, unlabelled
         (",,,,,\n,,,357.3,,\nPrinted on 2026-10-21,,,,,\n", [6, 7]),
+        # an unlabelled AutoSum under labelled footers (they are no result rows above it)
+        ("Summe,,,357.3,,\nMittelwert,,,119.1,,\n,,,357.3,,\n", [5, 6, 7]),
+        ("Total,,,357.3,,\n,,,,,\n,,,357.3,,\nAnzahl,,,3,,\n", [5, 7, 8]),
     ],
 )
 def test_a_lone_number_under_the_results_is_a_footer(
@@ -2859,3 +2862,37 @@ def test_a_result_column_showing_both_marks_as_often_reads_the_unsure_cells_and_
     assert result.frame["prolactin_value"].tolist() == [12.5, 23.3, 1.25, 12.5]
     said = [w for w in result.summary.warnings if "can be read two ways" in w]
     assert len(said) == 1 and "(row(s) 2, 4)" in said[0]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Referenzwerte", "Normalwerte", "Referentiewaarden", "Valeurs de référence",
+     "Reference values", "Valori di riferimento", "Valores de referencia"],
+)  # fmt: skip
+def test_a_sheet_named_as_reference_values_is_never_read_as_patients(
+    tmp_path: Path, name: str
+) -> None:
+    """A workbook's sheet of reference values ("Gruppe | Geschlecht | Prolaktin": "Neugeborene
+    | | 500") holds limits by group: read beside the patients' sheet, its rows were urgent
+    patients "-".  It is named in a warning and not read."""
+    path = tmp_path / "lab.xlsx"
+    book = openpyxl.Workbook()
+    data = book.active
+    assert data is not None
+    data.title = "Daten"
+    data.append(["Pat.-Nr.", "Geschlecht", "Alter", "Prolaktin (ng/ml)"])
+    data.append(["P1", "w", 40, 12])
+    data.append(["P2", "m", 50, 9])
+    limits = book.create_sheet(name)
+    limits.append(["Gruppe", "Geschlecht", "Prolaktin (ng/ml)"])
+    limits.append(["Erwachsene", "w", "4,8 - 23,3"])
+    limits.append(["Schwangere", "w", "bis 400"])
+    limits.append(["Neugeborene", "", 500])
+    book.save(path)
+    result = read(path)
+    assert result.summary.sheet == "Daten"
+    assert result.frame["patient_id"].tolist() == ["P1", "P2"]
+    said = [w for w in result.summary.warnings if "named as reference values" in w]
+    assert len(said) == 1 and repr(name) in said[0] and "were not read" in said[0]
+    chosen = read(path, sheet=name)  # asked for by name, it is read
+    assert chosen.summary.sheet == name

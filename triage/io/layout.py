@@ -90,6 +90,9 @@ class HeaderLocation:
     first: int = -1  # first header row; -1: same as index
     hidden: bool = False  # the sheet is hidden (no visible sheet had a table)
     also_hidden: tuple[str, ...] = ()  # hidden sheets that hold a prolactin column (not read)
+    # sheets named as reference values ("Referenzwerte", "Valeurs de référence") that hold a
+    # prolactin column: a table of limits, never patients (not read)
+    also_reference: tuple[str, ...] = ()
 
     @property
     def first_row(self) -> int:
@@ -261,9 +264,11 @@ def locate_header(
     if not found:
         raise _no_prolactin_error(file, best_seen, book, header_row)
     chosen_name, chosen = max(found, key=lambda item: item[1].score.recognised)  # first of best
-    also = tuple(
+    others = [
         n for n, c in found if n != chosen_name and n not in book.hidden and _names_a_table(c.score)
-    )
+    ]
+    also = tuple(n for n in others if not names_reference_values(n))
+    also_reference = tuple(n for n in others if names_reference_values(n))
     also_hidden = tuple(
         n for n, c in found if n != chosen_name and n in book.hidden and _names_a_table(c.score)
     ) + tuple(n for n in skipped if _holds_table(book, n, header_row, forced))
@@ -276,7 +281,17 @@ def locate_header(
         chosen.first,
         hidden=sheet is None and chosen_name in book.hidden,
         also_hidden=also_hidden if sheet is None else (),
+        also_reference=also_reference if sheet is None else (),
     )
+
+
+def names_reference_values(sheet: str) -> bool:
+    """A sheet name that names reference values ("Referenzwerte", "Normalwerte", "Valeurs de
+    référence", "Referentiewaarden", "Reference values": the reference_range header's words),
+    so that the sheet lists limits by group, not patients: its prolactin column is never read
+    as results (a "Neugeborene | 500" row came out as an urgent patient "-")."""
+    strong = [(score, f) for f, score in candidates(sheet) if score >= STRONG_SCORE]
+    return bool(strong) and max(strong)[1] == "reference_range"
 
 
 def _holds_table(
@@ -732,7 +747,8 @@ def _split_grid(
         filled = (~blank).sum(axis=1)
     duplicate &= ~misaligned
     note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate & ~misaligned
-    footer = _footer_mask(blank, filled, match, result_field) & ~duplicate & ~note & ~misaligned
+    not_data = duplicate | note | misaligned
+    footer = _footer_mask(blank, filled, match, result_field, not_data) & ~not_data
     keep = (filled > 0) & ~duplicate & ~note & ~footer & ~misaligned
     rejected = [
         Rejected(file, sheet, int(numbers[i]), "duplicate_header", "repeated header row")
@@ -935,19 +951,25 @@ def _note_mask(
 
 
 def _footer_mask(
-    blank: np.ndarray, filled: np.ndarray, match: ColumnMatch, result_field: str
+    blank: np.ndarray,
+    filled: np.ndarray,
+    match: ColumnMatch,
+    result_field: str,
+    not_data: np.ndarray,
 ) -> np.ndarray:
     """Rows under the last row of two or more cells that hold a result and nothing else: the
     total, mean or count a spreadsheet leaves under the column ("", "", "357.3"), never a
     patient's result.  Only in a table of several columns, under at least
-    FOOTER_MIN_ROWS_ABOVE fuller rows; a lone result between fuller rows stays a result."""
+    FOOTER_MIN_ROWS_ABOVE fuller rows; a lone result between fuller rows stays a result.  Rows
+    that are no data (``not_data``: labelled footers "Summe | 1000", notes, repeated headers)
+    are not fuller rows: an unlabelled AutoSum under labelled ones is a footer too."""
     none = np.zeros(len(filled), dtype=bool)
     result_col = match.fields.get(result_field)
     if result_col is None or result_col >= blank.shape[1]:
         return none
     if len(match.fields) < SUBHEADING_MIN_COLUMNS:
         return none
-    fuller = np.flatnonzero(filled >= 2)
+    fuller = np.flatnonzero((filled >= 2) & ~not_data)
     if len(fuller) < FOOTER_MIN_ROWS_ABOVE:
         return none
     under: np.ndarray = (filled == 1) & ~blank[:, result_col]

@@ -165,6 +165,7 @@ def _read_sheet(
             *_location_notes(location),
             *table.warnings,
             *_other_sheets_note((), location.also_hidden),
+            *_reference_sheets_note(location.also_reference),
         ],
     )
     dayfirst, evidence = file_date_order(table)
@@ -370,6 +371,18 @@ def _other_sheets_note(sheets: Sequence[str], hidden: Sequence[str] = ()) -> lis
     return [
         f"{' and '.join(groups)} also hold a prolactin column and were not read (choose one "
         "with the sheet option)"
+    ]
+
+
+def _reference_sheets_note(sheets: Sequence[str]) -> list[str]:
+    """One warning naming the sheets of reference values that were not read as results."""
+    if not sheets:
+        return []
+    names = ", ".join(repr(n) for n in sheets)
+    return [
+        f"sheet(s) {names} are named as reference values: their prolactin column lists limits, "
+        "not patients, and they were not read (choose one with the sheet option if it holds "
+        "results)"
     ]
 
 
