@@ -539,3 +539,47 @@ def test_a_hormone_level_column_is_no_drug_taken(tmp_path: Path) -> None:
     meds = frame["medications"].tolist()
     assert "estradiol" not in str(meds[0])
     assert "estradiol 2 mg" in str(meds[1])
+
+
+# A delivery date or days since delivery (obstetric cohorts) give the weeks after delivery: 3 days
+# after delivery a raised prolactin is expected (clinical-reference §2.1, §8), never a suspected
+# prolactinoma sent to MRI.
+@pytest.mark.parametrize(
+    "header",
+    ["delivery_date", "Date of delivery", "Entbindungsdatum", "date_accouchement", "fecha_parto",
+     "data_parto", "bevallingsdatum"],
+)  # fmt: skip
+def test_a_delivery_date_gives_the_weeks_after_delivery(tmp_path: Path, header: str) -> None:
+    text = f"id,sex,age,sample_date,{header},prl_ngml\n"
+    text += "K1,F,30,2015-03-04,2015-03-01,150\n"  # 3 days after delivery
+    text += "K2,F,30,2015-03-04,2015-09-01,150\n"  # delivered after the sample: a due date
+    text += "K3,F,30,2015-03-04,,150\n"
+    result = read(write(tmp_path, "ob.csv", text))
+    weeks = result.frame["postpartum_weeks"].tolist()
+    assert weeks[0] == pytest.approx(3 / 7) and pd.isna(weeks[1]) and pd.isna(weeks[2])
+    out = tmp_path / "out"
+    assert invoke("run", write(tmp_path, "ob.csv", text), "--out", out).exit_code == 0
+    rows = results(out)
+    assert rows["2"]["factors"].startswith("lactation") and rows["2"]["priority"] == "routine"
+    assert "pituitary_mri" not in rows["2"]["suggestions"]
+    assert "lactation" not in rows["3"]["factors"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["postpartum_days", "days_postpartum", "pp_days", "Tage post partum", "jours post-partum",
+     "Postpartum (days)", "dagen na bevalling"],
+)  # fmt: skip
+def test_days_after_delivery_are_read_as_days(tmp_path: Path, header: str) -> None:
+    text = f'id,sex,age,"{header}",prl_ngml\nK1,F,30,3,150\nK2,F,30,14,150\n'
+    result = read(write(tmp_path, "pp.csv", text))
+    assert result.frame["postpartum_weeks"].tolist() == pytest.approx([3 / 7, 2.0])
+
+
+@pytest.mark.parametrize(
+    "header", ["Expected delivery date", "Entbindungstermin", "date prévue d'accouchement", "EDD"]
+)
+def test_a_due_date_is_no_delivery_date(tmp_path: Path, header: str) -> None:
+    text = f'id,sex,age,sample_date,"{header}",prl_ngml\nK1,F,30,2015-03-04,2015-03-01,150\n'
+    result = read(write(tmp_path, "due.csv", text))
+    assert pd.isna(result.frame["postpartum_weeks"].tolist()[0])

@@ -1484,6 +1484,11 @@ def parse_weeks(cell: object) -> float | None:
     return None if days is None else days / _DAYS_PER_WEEK
 
 
+def parse_days(cell: object) -> float | None:
+    """Days from 3, "3 days", "2 weeks", "1+2" (weeks + days): a bare number is days."""
+    return _duration_days(cell, 1.0)
+
+
 def parse_size_mm(cell: object, header_unit: str = "") -> float | None:
     """A lesion size in mm from 12, "12 mm", "1.2 cm", "12 x 10 mm" (largest dimension)."""
     if isinstance(cell, bool) or is_blank(cell):

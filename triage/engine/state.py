@@ -36,7 +36,7 @@ from triage.engine.state_words import (
 )
 from triage.engine.text import NO_HITS, CueHit, Hits
 from triage.knowledge.loaders import load_thresholds
-from triage.numbers import DAYS_PER_WEEK
+from triage.numbers import DAYS_PER_WEEK, fmt
 from triage.values import writes_a_year
 
 __all__ = [
@@ -179,8 +179,8 @@ def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
         got.add(Fact("pregnancy", "no", "hcg", row.hcg_text or "negative"))
     if row.postpartum_weeks is not None:
         weeks = row.postpartum_weeks
-        got.add(Fact("postpartum_time", "", "postpartum_weeks", f"{weeks:g}", weeks))
-        got.add(Fact("postpartum", "yes", "postpartum_weeks", f"{weeks:g}"))
+        got.add(Fact("postpartum_time", "", "postpartum_weeks", fmt(weeks), weeks))
+        got.add(Fact("postpartum", "yes", "postpartum_weeks", fmt(weeks)))
     evidence: list[tuple[str, Fact]] = []
     conflicts: list[str] = []
     if male_hcg:

@@ -29,7 +29,7 @@ from triage.columns import header_words
 from triage.io.layout import Distinct, RawTable, factorize_column
 from triage.io.sources import is_formula_without_value
 from triage.knowledge.loaders import load_thresholds
-from triage.numbers import NS_PER_DAY
+from triage.numbers import DAYS_PER_WEEK, NS_PER_DAY
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, Rejected
 from triage.values import (
     CANONICAL_UNITS,
@@ -62,6 +62,7 @@ from triage.values import (
     normalise_unit,
     parse_age_years,
     parse_date,
+    parse_days,
     parse_interval,
     parse_number,
     parse_quantity,
@@ -1305,7 +1306,7 @@ class _Builder:
                 self._warn_unread_numbers(name, col, self.out[name])
         self.out["creatinine"] = self._creatinine()
         self.out["gestational_weeks"] = self._floats_of("gestational_weeks", parse_weeks)
-        self.out["postpartum_weeks"] = self._floats_of("postpartum_weeks", parse_weeks)
+        self.out["postpartum_weeks"] = self._postpartum_weeks()
         unit = self.table.header_units.get("pituitary_lesion_mm", "")
         self.out["pituitary_lesion_mm"] = self._floats_of(
             "pituitary_lesion_mm", lambda c: parse_size_mm(c, unit)
@@ -1357,6 +1358,23 @@ class _Builder:
             return np.full(self.n, np.nan)
         decimal = self._decimal(col)
         return self._floats(col, lambda c: parse_quantity(c, decimal).value)
+
+    def _postpartum_weeks(self) -> np.ndarray:
+        """Weeks after delivery: the column of weeks, else one of days ("Tage post partum": a
+        bare number is days), else the sample's date less the delivery date (a delivery after
+        the sample gives none).  A cohort giving the delivery date or the days left a woman 3
+        days after delivery judged as a suspected prolactinoma, with an MRI."""
+        weeks = self._floats_of("postpartum_weeks", parse_weeks)
+        if self.column("postpartum_days") is not None:
+            days = self._floats_of("postpartum_days", parse_days)
+            weeks = np.where(np.isnan(weeks), days / DAYS_PER_WEEK, weeks)
+        if self.column("delivery_date") is not None and "collected_at" in self.out:
+            delivered = self._dates("delivery_date")
+            span = (self.out["collected_at"] - delivered).astype("timedelta64[ns]")
+            days = np.where(np.isnat(span), np.nan, span.astype(np.int64) / NS_PER_DAY)
+            since = np.where(days >= 0, days / DAYS_PER_WEEK, np.nan)
+            weeks = np.where(np.isnan(weeks), since, weeks)
+        return weeks
 
     def _floats_of(self, name: str, func: Callable[[object], float | None]) -> np.ndarray:
         col = self.column(name)
