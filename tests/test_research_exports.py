@@ -583,3 +583,41 @@ def test_a_due_date_is_no_delivery_date(tmp_path: Path, header: str) -> None:
     text = f'id,sex,age,sample_date,"{header}",prl_ngml\nK1,F,30,2015-03-04,2015-03-01,150\n'
     result = read(write(tmp_path, "due.csv", text))
     assert pd.isna(result.frame["postpartum_weeks"].tolist()[0])
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "weeks"),
+    [("GA_wk", ["20", "34"], [20.0, 34.0]), ("SA", ["20", "34"], [20.0, 34.0]),
+     ("AD (weken)", ["20", "34"], [20.0, 34.0]), ("ga_days", ["140", "238"], [20.0, 34.0]),
+     ("Gestationsalter (Tage)", ["140", "238"], [20.0, 34.0]),
+     ("gestational_age", ["SSW 20", "34 SA"], [20.0, 34.0])],
+)  # fmt: skip
+def test_gestational_age_headers_and_their_units(
+    tmp_path: Path, header: str, cells: list[str], weeks: list[float]
+) -> None:
+    """A gestation column under a cohort's header, in the unit the header names (140 under
+    "ga_days" is 20 weeks, never a value outside 0-45 read as missing): the pregnancy interval
+    judges, not the adult one."""
+    lines = [f'id,sex,age,"{header}",prl_ngml'] + [
+        f"K{n},F,30,{c},150" for n, c in enumerate(cells)
+    ]
+    result = read(write(tmp_path, "ga.csv", "\n".join(lines) + "\n"))
+    assert result.frame["gestational_weeks"].tolist() == pytest.approx(weeks)
+    assert not [w for w in result.summary.warnings if "read as missing" in w]
+
+
+def test_an_age_banded_cohort_is_triaged_where_the_band_decides(tmp_path: Path) -> None:
+    """A cohort of age bands lost every row (unreadable_age).  Adult bands on one side of the
+    age taken as the menopause are read as their middle; the others are rejected with why."""
+    text = "subject_id,sex,age_group,prl_ngml\n"
+    text += "B1,F,40-49,25\nB2,F,10-19,18\nB3,M,0-4,30\nB4,F,60+,25\nB5,F,50-59,25\n"
+    result = read(write(tmp_path, "bands.csv", text))
+    assert dict(zip(result.frame["patient_id"], result.frame["age_years"], strict=True)) == {
+        "B1": 45.0,
+        "B4": 60.0,
+    }
+    rejected = {r.source_row: r for r in result.rejected}
+    assert sorted(rejected) == [3, 4, 6]
+    assert all(r.reason_code == "unreadable_age" for r in rejected.values())
+    assert "age band" in rejected[6].detail
+    assert any("age band(s)" in w and "'40-49'" in w for w in result.summary.warnings)

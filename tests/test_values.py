@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 
 from triage.values import (
     Interval,
+    age_band,
     age_unit_readings,
     ages_in_years,
+    band_age,
     cell_text,
     footnotes_removed,
     has_two_digit_year,
@@ -514,6 +516,45 @@ def test_weeks_and_sizes() -> None:
     assert parse_size_mm("12 x 10 mm") == 12.0
     assert parse_size_mm(8, "cm") == 80.0
     assert parse_size_mm("macroadenoma") is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "weeks"),
+    [("SSW 12", 12.0), ("12. SSW", 12.0), ("12 SA", 12.0), ("SA 20", 20.0), ("SA: 20", 20.0),
+     ("12 SG", 12.0), ("sem. 30", 30.0), ("Woche 12", 12.0), ("GA 12", None), ("abc 12", None),
+     ("34", 34.0)],
+)  # fmt: skip
+def test_gestation_written_unit_first_or_with_an_ordinal_dot(
+    cell: str, weeks: float | None
+) -> None:
+    """German "SSW 12" / "12. SSW", French "12 SA" / "SA 20" (semaines d'aménorrhée) and Spanish
+    "12 SG" are weeks: unread, a pregnant woman was judged on the adult interval, with no
+    warning."""
+    assert parse_weeks(cell) == weeks
+
+
+def test_bare_weeks_in_the_unit_a_header_names() -> None:
+    assert parse_weeks("140", bare_days=1.0) == 20.0  # "ga_days"
+    assert parse_weeks("12 weeks", bare_days=1.0) == 12.0  # a cell's own unit wins
+
+
+@pytest.mark.parametrize(
+    ("cell", "age"),
+    [("40-49", 45.0), ("40–49", 45.0), ("40 - 49 years", 45.0), ("18-29", 24.0),
+     ("55-64", 60.0), ("65+", 65.0), ("≥ 65", 65.0), ("80 und älter", 80.0),
+     ("65 and over", 65.0),
+     # a band across adulthood or the age taken as the menopause, a child's band: unread
+     ("10-19", None), ("15-24", None), ("50-59", None), ("40+", None), ("0-4", None),
+     ("5-9", None), ("49-40", None)],
+)  # fmt: skip
+def test_an_age_band_is_read_only_where_every_age_in_it_has_one_interval(
+    cell: str, age: float | None
+) -> None:
+    """Cohorts give ages as bands.  A band is read as its middle only when every age in it is
+    judged against the same interval (clinical-reference §2: adult 18 on; past childbearing age
+    a woman is taken as postmenopausal); else no age (rejected unless a birth date gives one)."""
+    band = age_band(cell)
+    assert (band_age(band, [18.0, 55.0]) if band is not None else None) == age
 
 
 def test_ages_in_years() -> None:

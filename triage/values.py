@@ -1406,6 +1406,48 @@ def _duration_days(
     return total
 
 
+# An age band of a research cohort ("40-49", "40–49 J.", "65+", "≥ 65", "80 und älter"): the
+# first age and the first age after it (None: open-ended).
+_AGE_BAND: Final = re.compile(
+    r"\s*(\d{1,3})\s*[-–—]\s*(\d{1,3})\s*(?:y|yrs?|years?|j|jahre|ans|anos|anni|jaar)?\.?\s*"
+)
+_AGE_OPEN: Final = re.compile(
+    r"\s*(?:(?:≥|>=|=>)\s*(\d{1,3})|(\d{1,3})\s*(?:\+|(?:y|years?|jahre|ans|anos|anni|jaar)?\s*"
+    r"(?:and\s+(?:over|older|above)|und\s+(?:alter|aelter|mehr)|et\s+plus|y\s+m[aá]s|e\s+oltre|en\s+ouder)))\s*"
+)
+
+
+def age_band(cell: object) -> tuple[float, float | None] | None:
+    """(first age, first age after the band) of an age band ("40-49": 40, 50; "65+": 65,
+    None), else None."""
+    if not isinstance(cell, str):
+        return None
+    text = normalise_word(_clean_text(cell))
+    closed = _AGE_BAND.fullmatch(text)
+    if closed is not None:
+        low, high = float(closed.group(1)), float(closed.group(2))
+        return (low, high + 1) if low < high else None
+    opened = _AGE_OPEN.fullmatch(text)
+    if opened is not None:
+        return float(opened.group(1) or opened.group(2)), None
+    return None
+
+
+def band_age(band: tuple[float, float | None], boundaries: Iterable[float]) -> float | None:
+    """The age a band is read as — its middle (an open band: its first age) — when every age in
+    it falls on the same side of each ``boundary`` (ages where the interval changes: adulthood,
+    the age past which a woman is taken as postmenopausal) and none is a child's, else None:
+    "40-49" is 45, "65+" is 65; "10-19" and "50-59" span a change, "0-4" is a child's band, and
+    they stay unread."""
+    low, after = band
+    if low < min(boundaries, default=low):
+        return None  # a child's band: children's intervals change within a few years
+    for boundary in boundaries:
+        if low < boundary and (after is None or after > boundary):
+            return None
+    return low if after is None else (low + after) / 2
+
+
 def parse_age_years(cell: object, readings: Mapping[str, str] | None = None) -> float | None:
     """Age in years from 34, "34", "34 y", "6 months", "3 wk", "1y 6m", "8 J.", "3 Tg".
 
@@ -1478,10 +1520,33 @@ def age_header_scale(unit: str, readings: Mapping[str, str] | None = None) -> fl
     return None if days is None else days / _DAYS_PER_YEAR
 
 
-def parse_weeks(cell: object) -> float | None:
-    """Weeks from 12, "12 weeks", "12+3", "3 days", "2 months"."""
-    days = _duration_days(cell, _DAYS_PER_WEEK)
+def parse_weeks(cell: object, bare_days: float = _DAYS_PER_WEEK) -> float | None:
+    """Weeks from 12, "12 weeks", "12+3", "3 days", "2 months", "SSW 12", "12. SSW", "12 SA";
+    a bare number is ``bare_days`` days (a week; a day under a "ga_days" header)."""
+    if isinstance(cell, str):
+        cell = _unit_after_number(cell)
+    days = _duration_days(cell, bare_days)
     return None if days is None else days / _DAYS_PER_WEEK
+
+
+# "SSW 12", "SA: 20", "sem. 30": a weeks word before its number; "12. SSW": an ordinal's dot.
+_WORD_FIRST: Final = re.compile(r"\s*([^\W\d_]+)\s*[.:]?\s*(\d+(?:[.,]\d+)?)\s*")
+_ORDINAL_DOT: Final = re.compile(r"^\s*(\d+)\.\s+(?=[^\W\d_])")
+
+
+def _unit_after_number(text: str) -> str:
+    """A duration written unit first ("SSW 12", "SA 20") as number then unit ("12 SSW"), and an
+    ordinal ("12. SSW") without its dot: the forms German, French and Spanish notes use."""
+    found = _WORD_FIRST.fullmatch(text)
+    if found is not None and duration_word_days(found.group(1)) is not None:
+        return f"{found.group(2)} {found.group(1)}"
+    return _ORDINAL_DOT.sub(r"\1 ", text)
+
+
+def duration_word_days(word: str) -> float | None:
+    """Days per unit of a duration word ("days" 1, "Wochen" 7, "SSW" 7), else None."""
+    _, unit_days = _duration_units()
+    return unit_days.get(normalise_word(word).strip("."))
 
 
 def parse_days(cell: object) -> float | None:

@@ -37,15 +37,18 @@ from triage.values import (
     ContextRange,
     Interval,
     Quantity,
+    age_band,
     age_header_scale,
     age_unit_readings,
     ages_from_birth_periods,
     ages_in_years,
+    band_age,
     bare_number,
     birth_period,
     cell_text,
     context_ranges,
     decimal_evidence,
+    duration_word_days,
     has_two_digit_year,
     hcg_positive,
     header_flag_codes,
@@ -106,6 +109,10 @@ QUALIFIED_NUMBERS: Final = ("egfr", "tsh")
 # f"{name}_text" (values.lab_word); the engine reads them where the number is missing.
 LAB_WORD_FIELDS: Final = ("tsh",)
 PLAIN_NUMBERS: Final = ("creatinine", "free_t4")
+WEEK_FIELDS: Final = ("gestational_weeks", "postpartum_weeks")  # durations, read in weeks
+# Ages at which the interval a result is judged against changes (thresholds.toml): an age band
+# ("40-49") is read only when it lies on one side of each.
+AGE_BAND_BOUNDARIES: Final = ("adult_age_years", "childbearing_age_max_years")
 # A number that reads as thousands or as three decimals: "1.150", "2,400" (not "0.150").
 _DOT_THOUSANDS: Final = re.compile(r"\d{1,3}\.\d{3}")  # "5.300": a thousands group in mIU/L
 _GROUP_OR_DECIMAL: Final = re.compile(r"[<>≤≥]?\s*[1-9]\d{0,2}[.,]\d{3}(?:\s*\S+)?")
@@ -369,12 +376,14 @@ class _Builder:
                 continue
             limits = ranges.get(name)
             decimal = self._decimal(col) if limits is not None else None
+            weeks = self._week_reader(name) if name in WEEK_FIELDS else None
 
             def is_code(
                 cell: object,
                 limits: ContextRange | None = limits,
                 name: str = name,
                 decimal: str | None = decimal,
+                weeks: Callable[[object], float | None] | None = weeks,
             ) -> bool:
                 if is_empty_value(cell):
                     return False
@@ -389,6 +398,10 @@ class _Builder:
                     return is_missing_code(cell)
                 if is_missing_code(cell, numbers=False):
                     return True
+                if weeks is not None:  # in the header's unit ("ga_days": 140 is 20 weeks)
+                    value = weeks(cell)
+                    if value is not None:
+                        return not limits.holds(value)
                 value = parse_quantity(cell, decimal).value
                 return value is not None and not limits.holds(value)
 
@@ -1106,6 +1119,9 @@ class _Builder:
         unit = self.table.header_units.get("age_years", "") or _unit_word_after_age(header)
         per_year = age_header_scale(unit, readings) if unit else None
         max_age = self.max_age
+        limits = load_thresholds()
+        boundaries = [limits.get(name) for name in AGE_BAND_BOUNDARIES]
+        banded: list[str] = []
 
         def read(cell: object) -> float | None:
             if per_year is not None and not isinstance(cell, bool):
@@ -1115,6 +1131,11 @@ class _Builder:
                     number = parse_number(cell.strip())
                     return None if number is None or number < 0 else number * per_year
             age = parse_age_years(cell, readings)
+            band = age_band(cell) if age is None and per_year is None else None
+            if band is not None:
+                age = band_age(band, boundaries)
+                if age is not None:
+                    banded.append(cell_text(cell))
             span = zero_age_span_years(cell, readings) if age == 0.0 and per_year is None else None
             if span is not None:
                 # "0 years": under one year, not day 0 (the birth date decides if there is one;
@@ -1122,7 +1143,16 @@ class _Builder:
                 return unknown_age(span)
             return age if age is not None and 0.0 <= age <= max_age else None
 
-        return self._floats(given, read)
+        ages = self._floats(given, read)
+        if banded:
+            self.warnings.append(
+                f"{len(banded)} age band(s) in column {header!r} (e.g. {banded[0]!r}) were read "
+                "as their middle (an open band '65+' as its first age): every age in such a band "
+                f"has the same reference interval; bands that span {_fmt(boundaries[0])} or "
+                f"{_fmt(boundaries[1])} years (where the interval changes) are rejected "
+                "(unreadable_age)"
+            )
+        return ages
 
     def _unreadable_ages(
         self, given: np.ndarray | None, age: np.ndarray, computed: np.ndarray
@@ -1158,7 +1188,10 @@ class _Builder:
             written = cell_text(given[i])
             number = parse_number(written.strip())
             why = (
-                "is negative"
+                "is an age band that spans an age where the reference interval changes (or a "
+                "child's band)"
+                if age_band(written) is not None
+                else "is negative"
                 if number is not None and number < 0
                 else f"is over {_fmt(self.max_age)} years"
                 if number is not None and number > self.max_age
@@ -1305,7 +1338,7 @@ class _Builder:
             if col is not None:
                 self._warn_unread_numbers(name, col, self.out[name])
         self.out["creatinine"] = self._creatinine()
-        self.out["gestational_weeks"] = self._floats_of("gestational_weeks", parse_weeks)
+        self.out["gestational_weeks"] = self._weeks_of("gestational_weeks")
         self.out["postpartum_weeks"] = self._postpartum_weeks()
         unit = self.table.header_units.get("pituitary_lesion_mm", "")
         self.out["pituitary_lesion_mm"] = self._floats_of(
@@ -1364,7 +1397,7 @@ class _Builder:
         bare number is days), else the sample's date less the delivery date (a delivery after
         the sample gives none).  A cohort giving the delivery date or the days left a woman 3
         days after delivery judged as a suspected prolactinoma, with an MRI."""
-        weeks = self._floats_of("postpartum_weeks", parse_weeks)
+        weeks = self._weeks_of("postpartum_weeks")
         if self.column("postpartum_days") is not None:
             days = self._floats_of("postpartum_days", parse_days)
             weeks = np.where(np.isnan(weeks), days / DAYS_PER_WEEK, weeks)
@@ -1375,6 +1408,18 @@ class _Builder:
             since = np.where(days >= 0, days / DAYS_PER_WEEK, np.nan)
             weeks = np.where(np.isnan(weeks), since, weeks)
         return weeks
+
+    def _weeks_of(self, name: str) -> np.ndarray:
+        """A column of weeks (``_week_reader``)."""
+        return self._floats_of(name, self._week_reader(name))
+
+    def _week_reader(self, name: str) -> Callable[[object], float | None]:
+        """How a column of weeks is read: a bare number is in the unit its header names
+        ("ga_days", "Gestationsalter (Tage)": days), else weeks."""
+        header = self.table.headers.get(name, "")
+        unit = self.table.header_units.get(name, "") or _duration_word_last(header)
+        days = duration_word_days(unit) if unit else None
+        return partial(parse_weeks, bare_days=days or DAYS_PER_WEEK)
 
     def _floats_of(self, name: str, func: Callable[[object], float | None]) -> np.ndarray:
         col = self.column(name)
@@ -2080,6 +2125,13 @@ def _unit_word_after_age(header: str) -> str:
     words = header_words(header).split()
     last = words[-1] if len(words) > 1 else ""
     return last if last and age_header_scale(last) is not None else ""
+
+
+def _duration_word_last(header: str) -> str:
+    """The duration word a header ends in without brackets ("ga_days", "GA_wk"), else ""."""
+    words = header_words(header).split()
+    last = words[-1] if len(words) > 1 else ""
+    return last if last and duration_word_days(last) is not None else ""
 
 
 def build_frame(table: RawTable, settings: BuildSettings) -> BuildResult:
