@@ -2896,3 +2896,39 @@ def test_a_sheet_named_as_reference_values_is_never_read_as_patients(
     assert len(said) == 1 and repr(name) in said[0] and "were not read" in said[0]
     chosen = read(path, sheet=name)  # asked for by name, it is read
     assert chosen.summary.sheet == name
+
+
+# ------------------------------------------------------------------------------------------------
+# A line break inside an unquoted cell (a LIS writing a comment's Alt+Enter as a bare LF in a
+# file whose records end in CR LF) is part of the cell: the record is one row, its red flag read
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("delimiter", ["\t", ";", ","])
+def test_a_bare_line_feed_in_an_unquoted_cell_stays_in_its_record(
+    tmp_path: Path, delimiter: str
+) -> None:
+    header = ["Pat.-Nr.", "Geschlecht", "Alter", "Prolaktin (ng/ml)", "Bemerkung", "Station"]
+    lines = [
+        delimiter.join(header),
+        delimiter.join(["Q1", "w", "40", "60", "Pat. klagt über\nSehstörungen seit 2 Wo.", "Endo"]),
+        delimiter.join(["Q2", "m", "40", "25", "ok", "Endo"]),
+    ]
+    path = tmp_path / "lis.txt"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    result = read(path)
+    assert result.frame["patient_id"].tolist() == ["Q1", "Q2"]
+    assert not result.rejected
+    assert "Sehstörungen" in result.frame["comments"].iloc[0]
+    assert result.frame["source_row"].tolist() == [2, 3]
+    assert any("line break inside an unquoted cell" in w for w in result.summary.warnings)
+
+
+def test_records_ending_in_a_bare_line_feed_are_not_joined(tmp_path: Path) -> None:
+    """A file of mixed line ends (two exports pasted together) keeps each line a record: only a
+    record whose pieces make up exactly the header's fields is joined."""
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(
+        b"ID;Sex;Age;PRL (ng/ml)\r\nA1;w;40;12\r\nA2;w;41;13\nA3;m;42;14\r\nA4;m;43;15\r\n"
+    )
+    result = read(path)
+    assert result.frame["patient_id"].tolist() == ["A1", "A2", "A3", "A4"]
+    assert not any("line break inside an unquoted cell" in w for w in result.summary.warnings)

@@ -241,9 +241,12 @@ def read_delimited(
     # a last line without its line end in a file of several lines: a copy cut short may have
     # cut its last result too ("6000" -> "6")
     cut_short = bool(text) and text[-1] not in "\r\n" and "\n" in text[:_HEAD_CHARS]
+    text, joined = _join_breaks_in_cells(text, prefer_tab)
     # the UTF-8 bytes of the text to split (the file's own when they are: no second encoding)
     raw: bytes | None = None
-    if encoding == "utf-8":
+    if joined:
+        pass  # the text changed: its bytes are encoded from it
+    elif encoding == "utf-8":
         raw = data
     elif encoding == "utf-8-sig" and "\ufffd" not in text:
         raw = data[len(codecs.BOM_UTF8) :]  # decoded without a replacement: valid UTF-8
@@ -306,6 +309,12 @@ def read_delimited(
     warnings: list[str] = []
     if encoding in _LEGACY_ENCODINGS:
         warnings.append(f"the text is not UTF-8; read as {encoding}")
+    if joined:
+        warnings.append(
+            f"{joined} record(s) held a line break inside an unquoted cell (a bare line feed in "
+            "a file whose records end in CR LF, as an Alt+Enter in a comment): each was read as "
+            "one record"
+        )
     if padding:
         warnings.append(
             f"the file ends in {padding:,} NUL byte(s) (a copy that stopped, or space reserved "
@@ -319,6 +328,34 @@ def read_delimited(
     return DelimitedText(
         rows, encoding, delimiter, "," if delimiter == ";" else None, warnings, starts, bad, grid
     )
+
+
+def _join_breaks_in_cells(text: str, prefer_tab: bool) -> tuple[str, int]:
+    """``text`` with the cells holding a bare line feed quoted, and how many records held one.
+
+    A file whose records end in CR LF where a record also holds a bare LF (a LIS writing a
+    comment's Alt+Enter unquoted) splits that record in two: a short line and a stray one (the
+    comment's red flag went to rejected.csv).  The record is joined only when its pieces
+    together hold exactly the header's field count, and no quote is in it (a quoted line break
+    is the csv module's)."""
+    if "\r\n" not in text or _BARE_LF.search(text) is None:
+        return text, 0
+    records = text.split("\r\n")
+    plain = [r for r in records[:_SNIFF_LINES] if r.strip() and "\n" not in r]
+    delimiter, width = _sniff(plain, prefer_tab)
+    if width < 2:
+        return text, 0
+    joined = 0
+    for i, record in enumerate(records):
+        if "\n" in record and '"' not in record and record.count(delimiter) == width - 1:
+            cells = record.split(delimiter)  # the cell holding the break is quoted: the csv
+            # reader keeps it in the cell, and the rows below keep their line numbers
+            records[i] = delimiter.join(f'"{c}"' if "\n" in c else c for c in cells)
+            joined += 1
+    return ("\r\n".join(records), joined) if joined else (text, 0)
+
+
+_BARE_LF: Final = re.compile(r"(?<!\r)\n")
 
 
 def _unguarded_text(text: str, delimiter: str) -> str:
