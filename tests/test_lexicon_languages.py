@@ -1373,3 +1373,28 @@ def test_a_failed_synacthen_test_with_a_raised_prolactin_is_urgent(note: str) ->
 )
 def test_a_normal_synacthen_test_is_no_red_flag(note: str) -> None:
     assert "red_flag" not in BOOK.match("comments", note), note
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Cortisol 9 Uhr 60 nmol/l", "Cortisol 8 Uhr 2 µg/dl", "cortisol à 8h 2,5 µg/dL",
+     "ochtendcortisol 70 nmol/l", "morning cortisol 3.1 ug/dL", "cortisol basal 80 nmol/L",
+     "cortisolo basale 3 µg/dl", "Nüchterncortisol < 50 nmol/l", "9am cortisol 45 nmol/L"],
+)  # fmt: skip
+def test_a_low_morning_cortisol_written_in_a_note_is_urgent(note: str) -> None:
+    """A 9 am cortisol below 100 nmol/L (3.6 µg/dL) means urgent referral (clinical-reference
+    §1.3, BNSSG), in whichever unit and language the note writes it."""
+    row = one({**MAN, "prolactin": 40, "comments": note})
+    assert row["priority"] == "urgent", note
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Cortisol 9 Uhr 450 nmol/l", "morning cortisol 12 ug/dL", "Cortisol 22 Uhr 50 nmol/l",
+     "cortisol 60 nmol/l", "Cortisol 8 Uhr 2"],
+)  # fmt: skip
+def test_a_normal_or_untimed_cortisol_is_no_red_flag(note: str) -> None:
+    """A normal morning cortisol, a late-evening one (low by nature), one without its time of
+    day or without its unit: no red flag."""
+    row = one({**MAN, "prolactin": 40, "comments": note})
+    assert row["priority"] != "urgent", note

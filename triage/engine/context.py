@@ -252,7 +252,7 @@ class RowContext:
         # a normal prolactin and no known lesion is not a prolactin finding, so it does not
         # count here.
         found = hit_map.get("red_flag") if hit_map else None
-        flag = found[0] if found else None
+        flag = found[0] if found else self._low_morning_cortisol()
         counts = flag is not None and (self.raised_for_usual or self.lesion.present)
         self.mass_effect_flag: CueHit | None = flag if counts else None
         # A chiasmal or sellar sign (cue sellar_sign: visual field defect, hemianopia,
@@ -263,6 +263,27 @@ class RowContext:
         alone = self.mass_effect_flag is None and not self.lesion.present
         found = hit_map.get("sellar_sign") if alone and hit_map else None
         self.sellar_sign_alone: CueHit | None = found[0] if found else None
+
+    def _low_morning_cortisol(self) -> CueHit | None:
+        """A morning or basal cortisol written in a note (states.toml: in nmol/L or µg/dL)
+        below morning_cortisol_low_nmol_l: a feature of adrenal insufficiency, a red flag as the
+        words "adrenal insufficiency" are (clinical-reference §1.3, BNSSG: 9 am cortisol < 100
+        nmol/L, urgent referral)."""
+        if not self.patient.labs:
+            return None
+        limit = self.t("morning_cortisol_low_nmol_l")
+        per_unit = (
+            ("morning_cortisol_nmol_l", 1.0),
+            ("morning_cortisol_ug_dl", self.t("cortisol_nmol_l_per_ug_dl")),
+        )
+        for name, factor in per_unit:
+            fact = self.patient.lab(name)
+            if fact is None or fact.number is None:
+                continue
+            nmol = fact.number * factor
+            if nmol < limit or (fact.value == "<" and nmol <= limit):
+                return CueHit("red_flag", fact.column, fact.quote, fact.quote)
+        return None
 
     @property
     def state_explains_level(self) -> bool:
