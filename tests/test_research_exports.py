@@ -621,3 +621,33 @@ def test_an_age_banded_cohort_is_triaged_where_the_band_decides(tmp_path: Path) 
     assert all(r.reason_code == "unreadable_age" for r in rejected.values())
     assert "age band" in rejected[6].detail
     assert any("age band(s)" in w and "'40-49'" in w for w in result.summary.warnings)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_label_row_under_the_variable_names_heads_the_table(tmp_path: Path, suffix: str) -> None:
+    """REDCap, SPSS and Castor exports write the variable names, then a row of labels with the
+    units and codes: the labels head the table (the label row was rejected as a result of
+    patient "Record ID", every result lacked its unit, and sex 1 = female was read as male)."""
+    header = ["record_id", "sex", "age_months", "prl"]
+    labels = ["Record ID", "Sex (1=female, 2=male)", "Age (months)", "Prolactin (ng/mL)"]
+    body = [["SUB-1", "2", "8", "60"], ["SUB-2", "1", "100", "17"]]
+    path = tmp_path / f"redcap{suffix}"
+    if suffix == ".csv":
+        lines = [",".join(f'"{c}"' for c in row) for row in [header, labels, *body]]
+        path.write_text("\n".join(lines) + "\n")
+    else:
+        pd.DataFrame([labels, *body], columns=header).to_excel(path, index=False)
+    result = read(path)
+    assert result.summary.header_row == 2
+    assert not result.rejected
+    frame = result.frame
+    assert frame["sex"].tolist() == ["M", "F"]
+    assert frame["age_years"].tolist() == pytest.approx([8 / 12, 100 / 12], abs=0.01)
+    assert frame["prolactin_unit"].tolist() == ["ng/mL", "ng/mL"]
+
+
+def test_two_header_rows_naming_the_same_without_units_keep_the_first(tmp_path: Path) -> None:
+    text = "ID,Sex,Age,Prolactin (ng/mL)\nID,Sex,Age,Prolactin\nA1,F,30,12\n"
+    result = read(write(tmp_path, "twice.csv", text))
+    assert result.summary.header_row == 1
+    assert [r.reason_code for r in result.rejected] == ["duplicate_header"]

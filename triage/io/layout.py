@@ -352,7 +352,25 @@ def _best_row(rows: Rows, indexes: Sequence[int], forced: Mapping[str, str]) -> 
                 if _data_between(rows, best.index + 1, candidate.index):
                     return best
                 best = candidate
+            elif _label_row(best, candidate):
+                best = candidate
     return best
+
+
+def _label_row(best: _Candidate, below: _Candidate) -> bool:
+    """``below`` is the row of labels right under a row of variable names, naming as many
+    fields (REDCap, SPSS and Castor exports: "record_id | sex | prl" over "Record ID | Sex
+    (1=female, 2=male) | Prolactin (ng/mL)"), and it says more of how to read the cells: it
+    heads the table, so its units and codes are used (the label row was a result row of
+    patient "Record ID", and every result lacked its unit)."""
+    if below.index != best.index + 1 or below.score.recognised != best.score.recognised:
+        return False
+    return _explained(below.cells) > _explained(best.cells)
+
+
+def _explained(cells: Sequence[object]) -> int:
+    """How many header cells state a unit or codes in brackets ("Age (months)", "Sex (1=f)")."""
+    return sum(1 for c in cells if isinstance(c, str) and "(" in c and ")" in c)
 
 
 def _data_between(rows: Rows, start: int, stop: int) -> bool:
