@@ -651,3 +651,18 @@ def test_two_header_rows_naming_the_same_without_units_keep_the_first(tmp_path: 
     result = read(write(tmp_path, "twice.csv", text))
     assert result.summary.header_row == 1
     assert [r.reason_code for r in result.rejected] == ["duplicate_header"]
+
+
+def test_an_age_the_dates_contradict_gives_way_to_the_dates(tmp_path: Path) -> None:
+    """REDCap's "age" is often the age at export: with a birth date and a sample date the age
+    at the sample is known, and an age cell more than a year off it is not used (an 8-year-old
+    girl was judged on the adult interval: a false normal).  An age in completed years stays."""
+    text = "study_id,sex,dob,sample_date,age,prl_ngml\n"
+    text += "S1,F,2006-03-01,2014-03-01,20,20\n"  # 8 years at the sample
+    text += "S2,M,2012-05-01,2013-01-10,14,60\n"  # 8 months
+    text += "S3,F,1980-06-15,2020-06-01,39,20\n"  # 39.96: the age in completed years
+    result = read(write(tmp_path, "agedob.csv", text))
+    ages = result.frame["age_years"].tolist()
+    assert ages[0] == pytest.approx(8.0, abs=0.01) and ages[1] < 1 and ages[2] == 39
+    said = [w for w in result.summary.warnings if "differ by more than" in w]
+    assert len(said) == 1 and "2 age(s)" in said[0] and "row 2" in said[0]

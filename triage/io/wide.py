@@ -110,6 +110,9 @@ QUALIFIED_NUMBERS: Final = ("egfr", "tsh")
 LAB_WORD_FIELDS: Final = ("tsh",)
 PLAIN_NUMBERS: Final = ("creatinine", "free_t4")
 WEEK_FIELDS: Final = ("gestational_weeks", "postpartum_weeks")  # durations, read in weeks
+# An age cell this far from the age the birth date and the sample date give is not the age at
+# the sample (an age in completed years is less than a year off).
+AGE_DISAGREEMENT_YEARS: Final = 1.0
 # Ages at which the interval a result is judged against changes (thresholds.toml): an age band
 # ("40-49") is read only when it lies on one side of each.
 AGE_BAND_BOUNDARIES: Final = ("adult_age_years", "childbearing_age_max_years")
@@ -999,13 +1002,34 @@ class _Builder:
         computed = np.where(np.isnan(computed), from_year, computed)
         too_old = computed > self.max_age
         computed[too_old] = np.nan
-        # an age known only to be under a span ("0 y") gives way to the birth date's exact age
+        # an age known only to be under a span ("0 y") gives way to the birth date's exact age,
+        # and so does one the dates contradict (an export's age at export or at enrolment)
         unsure = np.isnan(age) | ((age < 0) & ~np.isnan(computed))
+        unsure |= self._ages_against_dates(age, computed)
         self.out["age_years"] = np.where(unsure, computed, age)
         self._unreadable_ages(given_age, age, computed)
         self._impossible_birth_dates(np.isnan(age) & np.isnan(computed), too_old)
         self._unreadable_birth_dates(np.isnan(age) & np.isnan(years))
         self._implausible_dates()
+
+    def _ages_against_dates(self, age: np.ndarray, computed: np.ndarray) -> np.ndarray:
+        """Rows whose age cell differs by more than AGE_DISAGREEMENT_YEARS from the age the
+        birth date and the sample date give: the dates' age is used, with a warning (REDCap's
+        "age" is often the age at export: an 8-year-old girl's sample was judged on the adult
+        interval, an infant's on a teenager's)."""
+        with np.errstate(invalid="ignore"):
+            off: np.ndarray = (age >= 0) & (np.abs(age - computed) > AGE_DISAGREEMENT_YEARS)
+        if off.any():
+            header = self.table.headers.get("age_years", "age")
+            first = int(np.flatnonzero(off)[0])
+            self.warnings.append(
+                f"column {header!r}: {int(off.sum())} age(s) differ by more than "
+                f"{_fmt(AGE_DISAGREEMENT_YEARS)} year from the age the birth date and the "
+                f"sample date give (e.g. row {int(self.table.source_rows[first])}: "
+                f"{_fmt(age[first])} against {_fmt(round(computed[first], 1))}): the dates' "
+                "age was used (an export's age column may be the age at export or enrolment)"
+            )
+        return off
 
     @property
     def max_age(self) -> float:
