@@ -134,11 +134,34 @@ def test_an_urgent_result_is_never_lowered_by_a_rise(thresholds) -> None:  # typ
     assert annotate(now, then, thresholds).loc[0, "priority"] == "urgent"
 
 
-def test_censored_values_are_not_compared(thresholds) -> None:  # type: ignore[no-untyped-def]
-    now = _rows(prolactin_ng_ml=[95.0], qualifier=[">"])
-    then = _earlier(prolactin_ng_ml=[30.0], collected_at=[pd.Timestamp("2026-09-01")])
+@pytest.mark.parametrize(
+    ("before", "before_q", "after", "after_q", "trend", "priority"),
+    [
+        (3.0, "<", 60.0, "", "rising", "soon"),  # at least twenty-fold
+        (30.0, "", 95.0, ">", "rising", "soon"),  # above the range: at least 3x
+        (12.0, "", 5.0, "<", "falling", "routine"),  # at most 5/12
+        (4.0, "", 5.0, "<", "", "routine"),  # anywhere from 0 to 5: no direction
+        (3.0, "<", 3.0, "<", "", "routine"),
+        (200.0, ">", 250.0, ">", "", "routine"),
+    ],
+)
+def test_censored_values_give_a_trend_only_where_every_value_they_allow_does(
+    thresholds,  # type: ignore[no-untyped-def]
+    before: float,
+    before_q: str,
+    after: float,
+    after_q: str,
+    trend: str,
+    priority: str,
+) -> None:
+    """'<3' then 60 is a rise of twenty-fold at least: rising, and a raised result soon (the
+    censored earlier value had left the trend empty and the rise unseen)."""
+    now = _rows(prolactin_ng_ml=[after], qualifier=[after_q], priority=["routine"])
+    then = _earlier(
+        prolactin_ng_ml=[before], qualifier=[before_q], collected_at=[pd.Timestamp("2026-09-01")]
+    )
     out = annotate(now, then, thresholds)
-    assert out.loc[0, "trend"] == "" and out.loc[0, "priority"] == "routine"
+    assert (out.loc[0, "trend"], out.loc[0, "priority"]) == (trend, priority)
 
 
 def test_first_result_is_new_and_a_repeat_of_the_same_collection_is_not_its_own_history(

@@ -117,10 +117,18 @@ def annotate(results: pd.DataFrame, earlier: pd.DataFrame, thresholds: Threshold
         if now_ng is None or then_ng is None or then_ng <= 0:
             continue
         change[i] = rounded((now_ng - then_ng) / then_ng * 100)
-        if qualifiers[i] or (last.get("qualifier") or ""):
-            continue  # '<5' against 12: no reliable size of change
-        ratio = now_ng / then_ng
-        trend[i] = "rising" if ratio > 1 + rise else "falling" if ratio < 1 - fall else "stable"
+        now_low, now_high = _bounds(now_ng, qualifiers[i])
+        then_low, then_high = _bounds(then_ng, last.get("qualifier") or "")
+        least = now_low / then_high  # what the ratio can be ('<3' earlier: from 0)
+        most = now_high / then_low if then_low > 0 else math.inf
+        if least > 1 + rise:
+            trend[i] = "rising"  # '<3' then 60: a twenty-fold rise at least
+        elif most < 1 - fall:
+            trend[i] = "falling"
+        elif least == most:
+            trend[i] = "stable"
+        else:
+            continue  # '<5' against 4: no reliable direction
         if trend[i] == "rising" and statuses[i] == "high":
             priority[i] = _at_least(str(priority[i]), RISE_PRIORITY)
     out["priority"] = pd.Series(priority, index=out.index, dtype="string")
@@ -131,6 +139,15 @@ def annotate(results: pd.DataFrame, earlier: pd.DataFrame, thresholds: Threshold
     out["identity_check"] = pd.Series(identity, index=out.index, dtype="string")
     out["history_details"] = pd.Series(details, index=out.index, dtype=object)
     return out
+
+
+def _bounds(value: float, qualifier: str) -> tuple[float, float]:
+    """The lowest and highest a result can be: "<5" is 0 to 5, ">200" 200 on, 12 exactly 12."""
+    if qualifier == "<":
+        return 0.0, value
+    if qualifier == ">":
+        return value, math.inf
+    return value, value
 
 
 def _at_least(priority: str, floor: str) -> str:
