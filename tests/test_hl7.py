@@ -672,3 +672,103 @@ def test_the_patient_id_is_the_record_number_whatever_comes_first(
     (row,) = rows
     assert row["patient_id"] == "A01"
     assert "hypothyroidism" in row["factors"]
+
+
+# ------------------------------------------------------------------------------------------------
+# A qualitative macroprolactin screen (LOINC 72680-2: present / absent) is read as what it says
+# ------------------------------------------------------------------------------------------------
+def _screen_message(control: str, patient: str, obx2: str) -> str:
+    return "\r".join(
+        [
+            f"MSH|^~\\&|LAB|LAB|HIS|HOSP|20260310083000||ORU^R01^ORU_R01|{control}|P|2.5.1",
+            f"PID|1||{patient}^^^HOSP^MR||Test^X||19900101|F",
+            f"OBR|1|O{patient}|S{patient}|PRL^Prolaktin|||202603090800",
+            "OBX|1|NM|2842-3^Prolaktin^LN||80|ng/mL|4.8-23.3|H|||F",
+            obx2,
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("obx2", "factor", "screen_again"),
+    [
+        ("OBX|2|ST|72680-2^Macroprolactin^LN||Makroprolaktin nachgewiesen|||A|||F",
+         "macroprolactinemia", False),
+        ("OBX|2|ST|72680-2^Macroprolactin^LN||Present|||A|||F", "macroprolactinemia", False),
+        ("OBX|2|ST|72680-2^Macroprolactin^LN||Not detected|||N|||F", "unexplained", False),
+        ("OBX|2|ST|MACRO^Macroprolactine^L||positive|||A|||F", "macroprolactinemia", False),
+    ],
+)  # fmt: skip
+def test_a_qualitative_macroprolactin_screen_is_read(
+    tmp_path: Path, obx2: str, factor: str, screen_again: bool
+) -> None:
+    """Clinical-reference §0b: 72680-2 is macroprolactin present/absent.  Its row was rejected
+    as other_test, and the screen already done was asked for again."""
+    path = tmp_path / "peg.hl7"
+    path.write_text(_screen_message("M1", "P8", obx2) + "\r", encoding="utf-8")
+    report, _, rejected = run(path, tmp_path / "out")
+    result = by_patient(report, "P8")
+    assert next(f["code"] for f in result["factors"]) == factor
+    asked = "macroprolactin_screen" in {s["code"] for s in result["suggestions"]}
+    assert asked == screen_again
+    assert not [r for r in rejected if r["reason_code"] == "other_test"]
+
+
+def _message(control: str, patient: str, *segments: str, sex: str = "F") -> str:
+    return "\r".join(
+        [
+            f"MSH|^~\\&|LAB|LAB|HIS|HOSP|20260310083000||ORU^R01^ORU_R01|{control}|P|2.5.1",
+            f"PID|1||{patient}^^^HOSP^MR||Test^X||19900101|{sex}",
+            *segments,
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("clinical", "factor", "priority"),
+    [
+        ("Kopfschmerz~Gesichtsfeldausfall bitemporal", "prolactinoma_suspected", "urgent"),
+        ("Amenorrhoe~Patientin stillt", "lactation", "none"),
+    ],
+)
+def test_every_repetition_of_the_clinical_information_is_read(
+    tmp_path: Path, clinical: str, factor: str, priority: str
+) -> None:
+    """OBR-13 repeats with '~': the visual-field red flag in the second repetition was lost
+    (soon instead of urgent), and so was the breastfeeding."""
+    obr = f"OBR|1|O1|S1|PRL^Prolaktin|||202603090800||||||{clinical}"
+    obx = "OBX|1|NM|2842-3^Prolaktin^LN||150|ng/mL|4.8-23.3|H|||F"
+    path = tmp_path / "clin.hl7"
+    path.write_text(_message("M1", "K1", obr, obx) + "\r", encoding="utf-8")
+    report, _, _ = run(path, tmp_path / "out")
+    result = by_patient(report, "K1")
+    assert next(f["code"] for f in result["factors"]) == factor
+    assert result["priority"] == priority
+
+
+def test_every_repetition_of_a_coded_medication_list_is_read(tmp_path: Path) -> None:
+    obr = "OBR|1|O1|S1|PRL^Prolaktin|||202603090800"
+    coded = "N02BE01^Paracetamol^ATC~N05AD01^Haloperidol^ATC"
+    meds = f"OBX|2|CWE|10160-0^Medication use^LN||{coded}||||||F"
+    obx = "OBX|1|NM|2842-3^Prolaktin^LN||60|ng/mL|4.8-23.3|H|||F"
+    path = tmp_path / "meds.hl7"
+    path.write_text(_message("M1", "L1", obr, obx, meds) + "\r", encoding="utf-8")
+    report, _, _ = run(path, tmp_path / "out")
+    assert "medication:antipsychotic" in factor_codes(by_patient(report, "L1"))
+
+
+def test_an_hl7_number_is_never_read_by_another_messages_decimal_mark(tmp_path: Path) -> None:
+    """NM values write '.' (HL7 v2): "12.500" ng/mL is 12.5 however another message writes its
+    text ("25,3"); read with a guessed decimal comma it was an urgent 12500 ng/mL."""
+    obr = "OBR|1|O{0}|S{0}|PRL^Prolaktin|||202603090800"
+    first = _message(
+        "A", "DE1", obr.format(1), "OBX|1|ST|2842-3^Prolaktin^LN||25,3|ng/mL|4.8-23.3|H|||F"
+    )
+    second = _message(
+        "B", "NM1", obr.format(2), "OBX|1|NM|2842-3^Prolaktin^LN||12.500|ng/mL|4.8-23.3||||F"
+    )
+    path = tmp_path / "two.hl7"
+    path.write_text(first + "\r" + second + "\r", encoding="utf-8")
+    report, _, _ = run(path, tmp_path / "out")
+    assert by_patient(report, "NM1")["prolactin_ng_ml"] == 12.5
+    assert by_patient(report, "DE1")["prolactin_ng_ml"] == 25.3

@@ -602,11 +602,21 @@ def test_classify_long_rows(loinc: str, code: str, name: str, field: str, comple
     [
         ("2143-6", "CORT", "Cortisol"),
         ("", "", ""),
-        ("", "", "MACROPROLACTIN"),  # a present/absent screen was taken for a PEG recovery
     ],
 )
 def test_unused_long_rows(loinc: str, code: str, name: str) -> None:
     assert classify_test(loinc, code, name) is None
+
+
+@pytest.mark.parametrize(
+    ("loinc", "name"),
+    [("", "MACROPROLACTIN"), ("72680-2", "Macroprolactin"), ("", "Makroprolaktin")],
+)
+def test_a_macroprolactin_screen_is_no_peg_recovery(loinc: str, name: str) -> None:
+    """A present/absent screen was once taken for a PEG recovery: it is the qualitative screen,
+    read into the notes ("Macroprolactin: present"), never a percentage."""
+    found = classify_test(loinc, "", name)
+    assert found is not None and found.field == "comments" and found.prefix
 
 
 def test_long_export_context_and_leftovers(tmp_path: Path) -> None:

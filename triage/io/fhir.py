@@ -739,4 +739,5 @@ def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
         number_by_line=True,
         row_ids=ids,
         row_reasons=reasons,
+        decimal=".",  # JSON numbers write "."
     )

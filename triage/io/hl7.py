@@ -351,7 +351,7 @@ class _Reader:
                     status=_field(message, segment, 25).upper(),
                 )
                 order.notes.extend(order_notes)
-                clinical = _field(message, segment, 13, component=None)
+                clinical = _field(message, segment, 13, component=None, repeat=None)
                 if clinical:
                     order.notes.append(clinical)
                 last, notes_target = None, order.notes
@@ -553,6 +553,7 @@ class _Reader:
             number_by_line=True,
             row_reasons=reasons,
             row_ids=ids,
+            decimal=".",  # NM values write "." (HL7 v2 2.A.47)
         )
 
     def _nothing_read(self) -> str:
@@ -678,9 +679,21 @@ def _value(message: Any, segment: Any) -> str:
         if separator and second:
             return f"{comparator}{first}{separator}{second}"
         return f"{comparator}{first}"
-    if kind in {"CE", "CWE", "CNE"}:
-        return _field(message, segment, 5, 2) or _field(message, segment, 5, 1)
+    if kind in {"CE", "CWE", "CNE"}:  # each repetition's text, else its code
+        texts = (
+            _field(message, segment, 5, 2, repeat=k) or _field(message, segment, 5, 1, repeat=k)
+            for k in range(1, _repetitions(message, segment, 5) + 1)
+        )
+        return "; ".join(t for t in texts if t)
     return _field(message, segment, 5, component=None, repeat=None)
+
+
+def _repetitions(message: Any, segment: Any, number: int) -> int:
+    """How many repetitions field ``number`` of ``segment`` holds (1 for a plain field)."""
+    if number >= len(segment):
+        return 1
+    separator = message.separators[2]
+    return str(segment[number]).count(separator) + 1 if separator else 1
 
 
 def _unit(identifier: str, text: str) -> str:

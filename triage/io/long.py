@@ -92,6 +92,7 @@ class LabTest:
     weak: frozenset[str] = frozenset()  # name / code keys that need a unit of the test
     label: str = ""  # the test as messages name it
     unit_text: str = ""  # its units as messages name them
+    prefix: str = ""  # a text result is joined to the notes after this ("Macroprolactin: ")
 
 
 def _code_key(text: str) -> str:
@@ -116,6 +117,7 @@ def lab_tests() -> tuple[LabTest, ...]:
                 units=frozenset(data.get("units", [])),
                 label=data.get("label", name),
                 unit_text=data.get("unit_text", ""),
+                prefix=data.get("prefix", ""),
                 by_unit=tuple(sorted(data.get("by_unit", {}).items())),
                 weak=frozenset(
                     key
@@ -726,7 +728,9 @@ def _context_value(
         return (math.nan, "", text, None) if text else None
     if spec.field in TEXT_CONTEXT or spec.field in FLAG_FIELDS:  # "Pregnant", "Risperdal 2 mg"
         text = _coded_text(cell_text(cell))
-        return None if not text or is_empty_value(text) else (math.nan, "", text, None)
+        if not text or is_empty_value(text) or (spec.prefix and _is_number_text(text)):
+            return None  # a qualitative test's number is another test's result
+        return math.nan, "", spec.prefix + text, None
     quantity = parse_quantity(cell, decimal)
     if quantity.status != "ok" or quantity.value is None:
         if spec.field in LAB_WORD_FIELDS and lab_word(cell):  # "erhöht", "normal"

@@ -185,7 +185,7 @@ def _read_sheet(
         tests=dict(mapping.tests),
         unit=options.unit,
         values={k: dict(v) for k, v in mapping.values.items()},
-        decimal=mapping.decimal,
+        decimal=mapping.decimal or book.decimal,
     )
     if match.shape == "long":
         long = read_long(table, settings)
