@@ -1398,3 +1398,45 @@ def test_a_normal_or_untimed_cortisol_is_no_red_flag(note: str) -> None:
     day or without its unit: no red flag."""
     row = one({**MAN, "prolactin": 40, "comments": note})
     assert row["priority"] != "urgent", note
+
+
+@pytest.mark.parametrize(
+    ("note", "prolactin"),
+    [("Hypophysenapoplex", 10), ("Hypophysenapoplexie", 10), ("hypofysaire apoplexie", 10),
+     ("apoplexie van de hypofyse", 60), ("Apoplexie der Hypophyse", 60),
+     ("apoplejía de la hipófisis", 10), ("apoplessia dell'ipofisi", 10),
+     ("apoplexie de l'hypophyse", 10)],
+)  # fmt: skip
+def test_pituitary_apoplexy_in_every_word_order_is_urgent(note: str, prolactin: float) -> None:
+    """Apoplexy is bleeding into a pituitary adenoma: a lesion and a red flag, urgent whatever
+    the result (clinical-reference §5), in every language and word order."""
+    row = one({**MAN, "prolactin": prolactin, "comments": note})
+    assert row["priority"] == "urgent", note
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Sellatumor 4 cm", "RF Sella 40 mm", "adenoma hipofisario de 38 milímetros",
+     "riesiges Hypophysenadenom", "tumeur de la selle turcique 35 mm"],
+)  # fmt: skip
+def test_a_large_sellar_lesion_in_other_words_gets_the_hook_caution(note: str) -> None:
+    row = one({**MAN, "prolactin": 60, "comments": note})
+    assert "hook_effect_risk" in codes(row, "suggestions"), note
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["déficit androgénique", "déficit en testostérone", "deficiencia de testosterona",
+     "Androgenmangel", "Hodenatrophie", "low testosterone", "testosterontekort"],
+)  # fmt: skip
+def test_androgen_deficiency_in_a_man_is_a_symptom(note: str) -> None:
+    """Hypogonadism in a man with a raised prolactin is symptomatic (clinical-reference §5): soon,
+    as the English 'hypogonadism' is."""
+    row = one({**MAN, "prolactin": 35, "comments": note})
+    assert row["priority"] == "soon", note
+
+
+@pytest.mark.parametrize("note", ["Pubertätsstillstand", "arrêt pubertaire"])
+def test_arrested_puberty_is_a_symptom(note: str) -> None:
+    row = one({"sex": "F", "age_years": 13, "unit": "ng/mL", "prolactin": 40, "comments": note})
+    assert row["priority"] == "soon", note

@@ -843,3 +843,26 @@ def test_years_without_periods_is_no_menopause_by_itself(text: str) -> None:
     """Years of amenorrhoea at 30 is a symptom of hyperprolactinaemia, not a menopause."""
     row = one({"sex": "F", "age_years": 30, "unit": "ng/mL", "prolactin": 25, "comments": text})
     assert not str(row["reference_stratum"]).endswith("postmenopausal"), text
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["domperidone for milk supply", "zur Steigerung der Milchmenge", "pour la montée de lait",
+     "para aumentar la producción de leche", "per aumentare la produzione di latte",
+     "galactogogue", "Hypogalaktie", "hipogalactia", "Milchstau", "exclusively pumping"],
+)  # fmt: skip
+def test_breastfeeding_named_by_its_purpose_or_troubles_is_breastfeeding(note: str) -> None:
+    """A galactagogue "for milk supply", low supply or engorgement is breastfeeding: the
+    breastfeeding interval judges (clinical-reference §8), never a suspected prolactinoma."""
+    row = one({**WOMAN, "comments": note, "prolactin": 150})
+    assert row["status"] == "normal" and "lactation" in codes(row["factors"]), note
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Dialyse noch nicht notwendig", "dialysis not yet required", "dialyse envisagée",
+     "Shunt-Anlage für geplante Dialyse", "seit NTX dialysefrei"],
+)  # fmt: skip
+def test_dialysis_not_yet_or_no_longer_needed_is_no_dialysis(note: str) -> None:
+    row = one({"sex": "M", "age_years": 50, "unit": "ng/mL", "comments": note, "prolactin": 120})
+    assert "dialysis" not in codes(row["factors"]), note

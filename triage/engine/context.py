@@ -271,15 +271,12 @@ class RowContext:
         nmol/L, urgent referral)."""
         if not self.patient.labs:
             return None
-        limit = self.t("morning_cortisol_low_nmol_l")
-        per_unit = (
-            ("morning_cortisol_nmol_l", 1.0),
-            ("morning_cortisol_ug_dl", self.t("cortisol_nmol_l_per_ug_dl")),
-        )
-        for name, factor in per_unit:
+        for name in ("morning_cortisol_nmol_l", "morning_cortisol_ug_dl"):
             fact = self.patient.lab(name)
             if fact is None or fact.number is None:
                 continue
+            limit = self.t("morning_cortisol_low_nmol_l")
+            factor = self.t("cortisol_nmol_l_per_ug_dl") if name.endswith("_ug_dl") else 1.0
             nmol = fact.number * factor
             if nmol < limit or (fact.value == "<" and nmol <= limit):
                 return CueHit("red_flag", fact.column, fact.quote, fact.quote)
