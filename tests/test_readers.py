@@ -1426,6 +1426,19 @@ def test_age_header_units_in_every_language(tmp_path: Path, header: str, per_yea
         "Prolaktin,Prolaktin_M6",
         "Prolactine J0,Prolactine M12",
         "Prolactina basal,Prolactina visita 2",
+        # a repeat of the same test, rested or cannulated, in any language and spelling: a raised
+        # repeat hid behind a normal first result (a 300 ng/mL "Kontrolle" beside 20)
+        "Prolactin (ng/mL),Prolaktin Kontrolle (ng/ml)",
+        "Prolaktin,Prolaktin Wiederholung",
+        "Prolaktin (ng/ml),Prolaktin nach Ruhe (ng/ml)",
+        "Prolactine,Prolactine après repos",
+        "Prolactina,Prolactina tras reposo",
+        "Prolattina,Prolattina dopo riposo",
+        "Prolactine,Prolactine na rust",
+        "Prolactin,Prolactin rested",
+        "Prolactin,Prolactin cannulated",
+        "Prolactin,Prolactin 2nd sample",
+        "PRL,Prolaktin Verlauf",
     ],
 )
 def test_visit_columns_are_not_silently_reduced_to_the_baseline(

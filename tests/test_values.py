@@ -1132,3 +1132,20 @@ def test_an_age_in_years_and_months_is_never_two_ages_added(cell: str, years: fl
     a false high sending her to MRI (clinical-reference §2.1: the infant interval is wider)."""
     found = parse_age_years(cell)
     assert found == pytest.approx(years) if years is not None else found is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "qualifier"),
+    [("200 (oberhalb Messbereich)", ">"), ("200 above measuring range", ">"),
+     ("200 ng/mL (above range)", ">"), ("200 >MB", ">"), ("200 au-delà de la gamme de mesure", ">"),
+     ("200 (por encima del rango de medida)", ">"), ("200 sopra il range di misura", ">"),
+     ("200 boven meetbereik", ">"), ("0,5 (unterhalb Messbereich)", "<"),
+     ("12 (on dilution)", ""), ("45 H", "")],
+)  # fmt: skip
+def test_a_remark_that_the_result_lies_beyond_the_range_makes_it_a_bound(
+    cell: str, qualifier: str
+) -> None:
+    """ "200 (oberhalb Messbereich)" is ">200": read as exactly 200 it was soon with a
+    macroprolactin screen first, where ">200" is urgent with a dilution."""
+    found = parse_quantity(cell)
+    assert found.status == "ok" and found.qualifier == qualifier, cell

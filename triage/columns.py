@@ -921,6 +921,12 @@ def _visit_words() -> frozenset[str]:
     return frozenset(header["qualifier_words"]) | frozenset(header.get("visit_words", []))
 
 
+@cache
+def _prolactin_words() -> frozenset[str]:
+    """The words that name prolactin alone, in every language (the prolactin field's tokens)."""
+    return frozenset(w for rule in field_specs()["prolactin"].rules for g in rule for w in g)
+
+
 def _timed_series(texts: Sequence[str], taken: set[int]) -> set[int]:
     """Columns of a timed prolactin series ("PRL 0", "PRL 30", "PRL 60": a cannulated or
     stimulation test): two or more prolactin headers that differ only by a time point."""
@@ -937,6 +943,7 @@ def _prolactin_series(texts: Sequence[str], taken: set[int]) -> tuple[set[int], 
     points: dict[str, dict[str, int]] = {}
     visits: dict[str, dict[tuple[str, ...], int]] = {}
     words_of_visit = _visit_words()
+    names = _prolactin_words()
     for col, text in enumerate(texts):
         if not text or col in taken:
             continue
@@ -951,19 +958,20 @@ def _prolactin_series(texts: Sequence[str], taken: set[int]) -> tuple[set[int], 
             stem = " ".join(w for w in words if w != numbers[0])
             points.setdefault(stem, {}).setdefault(numbers[0], col)
         unit_words = set(header_words(header.unit).split()) if header.unit else set()
-        kept = [w for w in words if w not in unit_words]
+        # the prolactin word in any language is one word: "Prolactin" beside "Prolaktin
+        # Kontrolle" is the same result twice, as "PRL" beside "PRL Kontrolle" is
+        kept = ["prolactin" if w in names else w for w in words if w not in unit_words]
         marks = tuple(w for w in kept if w in words_of_visit or _VISIT_CODE.fullmatch(w))
         stem = " ".join(w for w in kept if w not in marks)
         if stem:
             visits.setdefault(stem, {}).setdefault(marks, col)
     timed = {col for cols in points.values() if len(cols) > 1 for col in cols.values()}
-    visit = {
-        col
-        for cols in visits.values()
-        if len(cols) > 1 and any(marks for marks in cols)
-        for col in cols.values()
-    }
-    return timed, visit - timed
+    visit: set[int] = set()
+    for cols in visits.values():  # a timed series' columns are no visits of the others
+        rest = {marks: col for marks, col in cols.items() if col not in timed}
+        if len(rest) > 1 and any(marks for marks in rest):
+            visit |= set(rest.values())
+    return timed, visit
 
 
 NOTE_FIELDS: Final = frozenset({"symptoms", "comments"})  # a second such column is a note

@@ -615,10 +615,40 @@ def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
     value = parse_number(match.group("num"), decimal)
     if value is None:
         return Quantity("unparseable", text=text)
-    unit = _tail_unit(match.group("post"))
+    post = match.group("post")
+    beyond = _beyond_range(post) if post.strip() else None
+    if beyond is not None:  # "200 (oberhalb Messbereich)": a bound, not the value
+        mark, post = beyond
+        qualifier = qualifier or mark
+    unit = _tail_unit(post)
     if unit is None:
         return Quantity("unparseable", text=text)
     return Quantity("ok", value, qualifier, unit, text)
+
+
+@cache
+def _out_of_range_pattern() -> re.Pattern[str]:
+    phrases = [
+        (mark, normalise_word(p))
+        for mark, listed in synonyms_data()["values"]["out_of_range"].items()
+        for p in listed
+    ]
+    groups = "|".join(
+        f"(?P<{'above' if mark == '>' else 'below'}{n}>{re.escape(p)})"
+        for n, (mark, p) in enumerate(sorted(phrases, key=lambda mp: -len(mp[1])))
+    )
+    return re.compile(rf"[(\[]?\s*(?:{groups})\s*[)\]]?")
+
+
+def _beyond_range(post: str) -> tuple[str, str] | None:
+    """(the qualifier, the text after the number without the remark) when that text says the
+    number lies beyond the measuring range ([values.out_of_range]), else None."""
+    text = normalise_word(post)
+    found = _out_of_range_pattern().search(text)
+    if found is None or found.lastgroup is None:
+        return None
+    mark = ">" if found.lastgroup.startswith("above") else "<"
+    return mark, text[: found.start()] + " " + text[found.end() :]
 
 
 def _qualifier_key(text: str) -> str:
