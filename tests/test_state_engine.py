@@ -866,3 +866,22 @@ def test_breastfeeding_named_by_its_purpose_or_troubles_is_breastfeeding(note: s
 def test_dialysis_not_yet_or_no_longer_needed_is_no_dialysis(note: str) -> None:
     row = one({"sex": "M", "age_years": 50, "unit": "ng/mL", "comments": note, "prolactin": 120})
     assert "dialysis" not in codes(row["factors"]), note
+
+
+@pytest.mark.parametrize(
+    ("weeks", "strength", "priority"),
+    [(0.5, "likely", "routine"), (12.0, "likely", "routine"), (40.0, "possible", "soon"),
+     (120.0, None, "soon"), (520.0, None, "soon")],
+)  # fmt: skip
+def test_breastfeeding_not_stated_is_assumed_less_the_longer_ago_the_delivery(
+    weeks: float, strength: str | None, priority: str
+) -> None:
+    """With feeding not stated, a delivery weeks ago makes breastfeeding likely; months ago only
+    possible (the work-up goes on: "confirm whether she is breastfeeding"); years ago it is no
+    reason at all (a delivery date ten years back had explained a raised result and stopped its
+    work-up).  Clinical-reference §2.1; thresholds lactation_late_weeks and
+    postpartum_feeding_unknown_max_weeks."""
+    row = one({**WOMAN, "postpartum_weeks": weeks, "prolactin": 150})
+    found = [d["strength"] for d in row["factor_details"] if d["code"] == "lactation"]
+    assert found == ([strength] if strength else []), weeks
+    assert row["priority"] == priority, weeks

@@ -143,13 +143,19 @@ def lactation(ctx: RowContext) -> list[Finding]:
     feeding_unknown = patient.lactation in ("", "unknown")
     if not first_week and not feeding_unknown:
         return []  # not breastfeeding and past the first week: prolactin is back to baseline
+    if weeks is not None and weeks > ctx.t("postpartum_feeding_unknown_max_weeks"):
+        return []  # years after delivery, feeding not stated: no reason to assume it
     if first_week:
         text = f"{why}; in the first week after delivery prolactin is raised even without feeding"
     else:
         text = f"{why}; breastfeeding not stated (prolactin stays raised while breastfeeding)"
     ceiling = ctx.physiological_uln("lactating")
-    if ceiling is None or not ctx.within(ceiling):
-        return [Finding("lactation", POSSIBLE, text, rule, exceeded=ceiling is not None)]
+    late = weeks is not None and not first_week and weeks > ctx.t("lactation_late_weeks")
+    if ceiling is None or not ctx.within(ceiling) or late:
+        if late:  # months after delivery an unstated feeding is a question, not an answer
+            text += ": confirm whether she is breastfeeding"
+        exceeded = ceiling is not None and not ctx.within(ceiling)
+        return [Finding("lactation", POSSIBLE, text, rule, exceeded=exceeded)]
     text += f"; the result is within the breastfeeding interval ({ctx.amount(ceiling, mark='≤ ')})"
     if feeding_unknown:
         text += ": confirm whether she is breastfeeding"
