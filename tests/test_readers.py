@@ -2955,3 +2955,29 @@ def test_records_ending_in_a_bare_line_feed_are_not_joined(tmp_path: Path) -> No
     result = read(path)
     assert result.frame["patient_id"].tolist() == ["A1", "A2", "A3", "A4"]
     assert not any("line break inside an unquoted cell" in w for w in result.summary.warnings)
+
+
+def test_a_utf8_file_with_one_line_in_a_windows_code_page_keeps_its_letters(
+    tmp_path: Path,
+) -> None:
+    """One line typed in or appended from a Windows export: the file as a whole was read as a
+    DOS code page, every umlaut broke, and "Sehstörungen" (a red flag) was lost."""
+    rows = [
+        "Pat.-Nr.;Name;Geschlecht;Alter;Prolaktin (ng/ml);Bemerkung",
+        "E1;Schäfer, Jürgen;männlich;40;60;Sehstörungen, Gesichtsfeldausfälle",
+        "E2;Größe, Anna;weiblich;40;60;Kopfschmerzen, Sehstörungen",
+    ]
+    data = "\r\n".join(rows).encode("utf-8") + b"\r\n"
+    data += "E4;Müller, Karl;männlich;50;20;".encode("cp1252") + b"\r\n"
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(data)
+    result = read(path)
+    assert result.frame["patient_name"].tolist() == [
+        "Schäfer, Jürgen",
+        "Größe, Anna",
+        "Müller, Karl",
+    ]
+    assert result.frame["sex"].tolist() == ["M", "F", "M"]
+    assert "Sehstörungen" in result.frame["comments"].iloc[0]
+    said = [w for w in result.summary.warnings if "not UTF-8" in w]
+    assert len(said) == 1 and "1 line(s) in cp1252" in said[0]

@@ -666,3 +666,43 @@ def test_an_age_the_dates_contradict_gives_way_to_the_dates(tmp_path: Path) -> N
     assert ages[0] == pytest.approx(8.0, abs=0.01) and ages[1] < 1 and ages[2] == 39
     said = [w for w in result.summary.warnings if "differ by more than" in w]
     assert len(said) == 1 and "2 age(s)" in said[0] and "row 2" in said[0]
+
+
+def test_codes_written_as_floats_read_as_the_codes(tmp_path: Path) -> None:
+    """pandas, R and Stata write the codes of a column with a missing value as floats ("1.0",
+    "2.0"): the sex, breastfeeding and dialysis columns were thrown away (a breastfeeding woman
+    sent to MRI, a dialysis patient unexplained)."""
+    header = "record_id,sex,age,sample_date,breastfeeding,dialysis,prl_ngml\n"
+    floats = "R1,2.0,30,2016-05-12,1.0,0.0,150\nR2,1.0,50,2016-05-12,0.0,1.0,60\n"
+    floats += "R3,1.0,50,2016-05-12,,0.0,60\n"
+    ints = floats.replace(".0,", ",")
+    out_f, out_i = tmp_path / "f", tmp_path / "i"
+    assert invoke("run", write(tmp_path, "f.csv", header + floats), "--out", out_f).exit_code == 0
+    assert invoke("run", write(tmp_path, "i.csv", header + ints), "--out", out_i).exit_code == 0
+    keys = ("sex", "status", "factors", "priority")
+    as_floats = {row: {k: r[k] for k in keys} for row, r in results(out_f).items()}
+    assert as_floats == {row: {k: r[k] for k in keys} for row, r in results(out_i).items()}
+    assert as_floats["2"]["factors"].startswith("lactation")
+    assert as_floats["3"]["factors"].startswith("dialysis")
+
+
+def test_a_yes_no_column_of_spss_codes_with_an_unknown_code_is_read(tmp_path: Path) -> None:
+    """1 = yes, 2 = no, 9 = unknown: one 9 (or a column of mostly 2) threw the whole pregnancy
+    column away, and a pregnant woman was sent to MRI."""
+    lines = ["subject_id,sex,age,pregnant,prl_ngml", "P1,F,30,1,150"]
+    lines += [f"P{n},F,30,2,12" for n in range(2, 30)] + ["P30,F,30,9,12"]
+    result = read(write(tmp_path, "preg.csv", "\n".join(lines) + "\n"))
+    assert "pregnant" in result.summary.mapping
+    out = tmp_path / "out"
+    assert (
+        invoke("run", write(tmp_path, "preg.csv", "\n".join(lines) + "\n"), "--out", out).exit_code
+        == 0
+    )
+    assert results(out)["2"]["factors"].startswith("pregnancy")
+
+
+def test_stata_number_prefixed_labels_are_read(tmp_path: Path) -> None:
+    text = "id,sex,age,pregnant,prl_ngml\nS1,1. Female,30,1. Yes,150\nS2,2. Male,40,,12\n"
+    frame = read(write(tmp_path, "stata.csv", text)).frame
+    assert frame["sex"].tolist() == ["F", "M"]
+    assert frame["pregnant"].tolist()[0] is True

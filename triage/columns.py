@@ -30,6 +30,7 @@ from triage.schema import INPUT_FIELDS
 from triage.values import (
     birth_period,
     cell_text,
+    code_text,
     duration_words,
     footnotes_removed,
     hcg_positive,
@@ -568,13 +569,18 @@ def _fits_flag(cell: object) -> bool | None:
     if isinstance(cell, bool):
         return True
     if _is_number(cell):
-        return float(cell) in (0.0, 1.0)  # type: ignore[arg-type]
+        return _fits_flag(code_text(cell))
     if isinstance(cell, date | time | timedelta):
         return False
-    text = cell_text(cell)
+    text = code_text(cell)  # "1.0": a code written as a float
     if parse_quantity(text).status == "ok":
-        return text in ("0", "1")
+        if text in _UNKNOWN_FLAG_CODES:
+            return None  # SPSS's "9 = unknown": no verdict either way
+        return text in ("0", "1", "2")  # 1 = yes, 0 or 2 = no (SPSS, REDCap radio buttons)
     return True
+
+
+_UNKNOWN_FLAG_CODES: Final = frozenset({"9", "99", "-9", "-99"})
 
 
 def _fits_text(cell: object) -> bool | None:

@@ -980,18 +980,20 @@ def parse_yes_no(cell: object, field: str | None = None, *, strict: bool = False
         return {1.0: True, 0.0: False}.get(number)
     if not isinstance(cell, str):
         return None
+    if _WHOLE_FLOAT.fullmatch(cell):  # "1.0", "0.0": codes written as floats
+        return {"1": True, "0": False}.get(code_text(cell))
     return _yes_no_text(code_label(cell), field, strict)
 
 
 _CODE_LABEL: Final = re.compile(
-    r"\s*(?:\[\s*-?\d{1,3}\s*\]|\(\s*-?\d{1,3}\s*\)|-?\d{1,3}\s*[=:])\s*([^\W\d_].*?)\s*"
+    r"\s*(?:\[\s*-?\d{1,3}\s*\]|\(\s*-?\d{1,3}\s*\)|-?\d{1,3}\s*[=:]|-?\d{1,3}\.\s+)\s*([^\W\d_].*?)\s*"
 )
 
 
 def code_label(text: str) -> str:
     """The label of a statistics package's "code = label" cell ("1 = ja", "2 = weiblich",
-    "0: no", "[1] weiblich"): what the code means, as SPSS exports write value labels; else
-    the text."""
+    "0: no", "[1] weiblich", Stata's "1. Female"): what the code means, as SPSS and Stata
+    exports write value labels; else the text."""
     found = _CODE_LABEL.fullmatch(text)
     return found.group(1) if found else text
 
@@ -1159,9 +1161,21 @@ def header_flag_codes(header: str) -> dict[str, bool]:
     return found if set(found.values()) == {True, False} else {}
 
 
+# A whole number written as a float ("1.0", "2,0"): how pandas, R and Stata write the codes of
+# a column that has a missing value.
+_WHOLE_FLOAT: Final = re.compile(r"\s*(-?\d{1,3})[.,]0+\s*")
+
+
+def code_text(cell: object) -> str:
+    """A code cell as text, a whole number written as a float without its ".0" ("1.0" -> "1")."""
+    text = cell_text(cell)
+    found = _WHOLE_FLOAT.fullmatch(text)
+    return found.group(1) if found else text
+
+
 def sex_code(cell: object) -> str | None:
     """ "M" / "F" for a numeric sex code (ISO/IEC 5218: 1 male, 2 female), else None."""
-    text = cell_text(cell) if not isinstance(cell, bool) else ""
+    text = code_text(cell) if not isinstance(cell, bool) else ""
     codes: dict[str, str] = synonyms_data()["values"]["sex"]["codes"]
     return codes.get(text)
 

@@ -31,6 +31,7 @@ from triage.resources import data_file
 from triage.schema import ConfigError
 from triage.values import (
     code_label,
+    code_text,
     ended_ago,
     normalise_word,
     without_general_statements,
@@ -265,7 +266,8 @@ class StateVocabulary:
         return (Fact(meaning["field"], answer, FLAG_OF[column], "yes" if value else "no"),)
 
     def _answer(self, text: str) -> str | None:
-        word = normalise_word(text)  # accents too: Italian "sì", "Sí", "NON" are answers
+        # accents too: Italian "sì", "Sí", "NON" are answers; "1.0" is the code 1
+        word = normalise_word(code_text(text))
         if not word:
             return None
         for kind, answer in (

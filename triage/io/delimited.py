@@ -91,12 +91,41 @@ def decode_bytes(name: str, data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mixed = _mostly_utf8(data)
+    if mixed is not None:
+        return mixed
     for encoding in _legacy_encodings(data):
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1"), "latin-1"
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
+    """A UTF-8 file with a few lines in a legacy code page (a line typed in, or appended from a
+    Windows export): each line in its own encoding, the odd ones in the best code page for
+    them, so the UTF-8 lines keep their letters (a whole file read as cp850 turned "Sehstörungen"
+    into "Sehst├Ârungen", and the red flag was lost).  None unless more lines are UTF-8 beyond
+    ASCII than are not UTF-8 (a legacy text's bytes are valid UTF-8 almost never)."""
+    lines = data.split(b"\n")
+    texts: list[str] = []
+    odd: list[int] = []
+    wide = 0
+    for number, line in enumerate(lines):
+        try:
+            texts.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            odd.append(number)
+            texts.append("")
+            continue
+        wide += not line.isascii()
+    if not wide or len(odd) > wide:
+        return None
+    legacy = _legacy_encodings(b"\n".join(lines[i] for i in odd))[0]
+    for number in odd:
+        texts[number] = lines[number].decode(legacy, errors="replace")
+    return "\n".join(texts), f"utf-8 (with {len(odd)} line(s) in {legacy})"
 
 
 # The 8-bit code pages a lab's export may be written in when it is not UTF-8: Windows (cp1252),
@@ -307,7 +336,7 @@ def read_delimited(
                     text = _normalised(text)
                 rows, starts, bad = _split_records(name, text, delimiter, width, limits, offset)
     warnings: list[str] = []
-    if encoding in _LEGACY_ENCODINGS:
+    if encoding in _LEGACY_ENCODINGS or encoding.startswith("utf-8 (with"):
         warnings.append(f"the text is not UTF-8; read as {encoding}")
     if joined:
         warnings.append(
