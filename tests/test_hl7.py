@@ -714,7 +714,7 @@ def test_a_qualitative_macroprolactin_screen_is_read(
     assert not [r for r in rejected if r["reason_code"] == "other_test"]
 
 
-def _message(control: str, patient: str, *segments: str, sex: str = "F") -> str:
+def _order_message(control: str, patient: str, *segments: str, sex: str = "F") -> str:
     return "\r".join(
         [
             f"MSH|^~\\&|LAB|LAB|HIS|HOSP|20260310083000||ORU^R01^ORU_R01|{control}|P|2.5.1",
@@ -739,7 +739,7 @@ def test_every_repetition_of_the_clinical_information_is_read(
     obr = f"OBR|1|O1|S1|PRL^Prolaktin|||202603090800||||||{clinical}"
     obx = "OBX|1|NM|2842-3^Prolaktin^LN||150|ng/mL|4.8-23.3|H|||F"
     path = tmp_path / "clin.hl7"
-    path.write_text(_message("M1", "K1", obr, obx) + "\r", encoding="utf-8")
+    path.write_text(_order_message("M1", "K1", obr, obx) + "\r", encoding="utf-8")
     report, _, _ = run(path, tmp_path / "out")
     result = by_patient(report, "K1")
     assert next(f["code"] for f in result["factors"]) == factor
@@ -752,7 +752,7 @@ def test_every_repetition_of_a_coded_medication_list_is_read(tmp_path: Path) -> 
     meds = f"OBX|2|CWE|10160-0^Medication use^LN||{coded}||||||F"
     obx = "OBX|1|NM|2842-3^Prolaktin^LN||60|ng/mL|4.8-23.3|H|||F"
     path = tmp_path / "meds.hl7"
-    path.write_text(_message("M1", "L1", obr, obx, meds) + "\r", encoding="utf-8")
+    path.write_text(_order_message("M1", "L1", obr, obx, meds) + "\r", encoding="utf-8")
     report, _, _ = run(path, tmp_path / "out")
     assert "medication:antipsychotic" in factor_codes(by_patient(report, "L1"))
 
@@ -761,10 +761,10 @@ def test_an_hl7_number_is_never_read_by_another_messages_decimal_mark(tmp_path: 
     """NM values write '.' (HL7 v2): "12.500" ng/mL is 12.5 however another message writes its
     text ("25,3"); read with a guessed decimal comma it was an urgent 12500 ng/mL."""
     obr = "OBR|1|O{0}|S{0}|PRL^Prolaktin|||202603090800"
-    first = _message(
+    first = _order_message(
         "A", "DE1", obr.format(1), "OBX|1|ST|2842-3^Prolaktin^LN||25,3|ng/mL|4.8-23.3|H|||F"
     )
-    second = _message(
+    second = _order_message(
         "B", "NM1", obr.format(2), "OBX|1|NM|2842-3^Prolaktin^LN||12.500|ng/mL|4.8-23.3||||F"
     )
     path = tmp_path / "two.hl7"
@@ -772,3 +772,25 @@ def test_an_hl7_number_is_never_read_by_another_messages_decimal_mark(tmp_path: 
     report, _, _ = run(path, tmp_path / "out")
     assert by_patient(report, "NM1")["prolactin_ng_ml"] == 12.5
     assert by_patient(report, "DE1")["prolactin_ng_ml"] == 25.3
+
+
+@pytest.mark.parametrize("framed", [True, False])
+def test_a_file_cut_inside_its_last_result_is_no_result(tmp_path: Path, framed: bool) -> None:
+    """A copy cut short inside OBX-5 ("6200" -> "62"): read as 62 mIU/L it was a normal result
+    (after the advice to give --unit).  The cut segment is rejected, saying so."""
+    whole = _order_message(
+        "A2",
+        "P7",
+        "OBR|1|O7|SX7|PRL^Prolaktin|||202603010800",
+        "OBX|1|NM|2842-3^Prolaktin^LN||6200|mIU/L|86-324|H|||F",
+        sex="M",
+    )
+    text = ("\x0b" if framed else "") + whole
+    path = tmp_path / "cut.hl7"
+    path.write_bytes(text[: text.index("6200") + 2].encode())
+    result = invoke("run", path, "--out", tmp_path / "out", "--quiet")
+    assert result.exit_code == 3, result.output  # nothing usable
+    complete = tmp_path / "whole.hl7"
+    complete.write_text(whole, encoding="utf-8")  # no final segment end, but whole: read
+    report, _, _ = run(complete, tmp_path / "out2")
+    assert by_patient(report, "P7")["priority"] == "urgent"

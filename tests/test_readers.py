@@ -2981,3 +2981,45 @@ def test_a_utf8_file_with_one_line_in_a_windows_code_page_keeps_its_letters(
     assert "Sehstörungen" in result.frame["comments"].iloc[0]
     said = [w for w in result.summary.warnings if "not UTF-8" in w]
     assert len(said) == 1 and "1 line(s) in cp1252" in said[0]
+
+
+@pytest.mark.parametrize(
+    ("group", "grand"),
+    [("Ergebnis", "Gesamtergebnis"), ("Mittelwert", "Gesamtmittelwert"),
+     ("Total", "Grand Total"), ("Average", "Grand Average"), ("Media", "Media complessiva"),
+     ("Gemiddelde", "Eindgemiddelde")],
+)  # fmt: skip
+def test_excel_subtotal_rows_named_after_their_group_are_not_patients(
+    tmp_path: Path, group: str, grand: str
+) -> None:
+    """Excel's Data > Subtotal writes "<group> Ergebnis" / "<group> Average" rows under each
+    group and a grand one at the end: they were triaged as patients "-", urgent at 255 ng/mL."""
+    path = tmp_path / "subtotals.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Station", "Pat.-Nr.", "Geschlecht", "Alter", "Prolaktin (ng/ml)"])
+    sheet.append(["Innere 3A", "P1", "w", 40, 250])
+    sheet.append(["Innere 3A", "P2", "w", 40, 260])
+    sheet.append([f"Innere 3A {group}", None, None, None, 255])
+    sheet.append(["Psychiatrie", "P3", "w", 40, 95])
+    sheet.append([f"Psychiatrie {group}", None, None, None, 95])
+    sheet.append([grand, None, None, None, 155])
+    book.save(path)
+    result = read(path)
+    assert result.frame["patient_id"].tolist() == ["P1", "P2", "P3"]
+    assert [(r.source_row, r.reason_code) for r in result.rejected] == [
+        (4, "not_a_result_row"),
+        (6, "not_a_result_row"),
+        (7, "not_a_result_row"),
+    ]
+
+
+def test_dos_end_of_file_mark_after_the_last_value_is_no_part_of_it(tmp_path: Path) -> None:
+    """Older LIS and terminal exports end with Ctrl-Z (0x1A): "300\\x1a" was an unparseable
+    result, and its urgent line lost."""
+    path = tmp_path / "dos.csv"
+    path.write_bytes(b"ID;Sex;Age;PRL (ng/ml)\r\nA1;w;40;12\r\nA2;m;40;300\x1a")
+    result = read(path)
+    assert result.frame["prolactin_value"].tolist() == [12.0, 300.0]
+    assert not result.rejected

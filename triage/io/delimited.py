@@ -167,6 +167,18 @@ def _legacy_encodings(data: bytes) -> list[str]:
     return sorted(_LEGACY_ENCODINGS, key=lambda encoding: -score(encoding))
 
 
+def _without_dos_end(data: bytes) -> bytes:
+    """The bytes without DOS's end-of-file mark (Ctrl-Z, 0x1A) at their end: older LIS and
+    terminal exports write it after the last line ("300\x1a" was an unparseable result, and its
+    urgent line lost)."""
+    if not data.endswith(_DOS_END) or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data
+    return data.rstrip(_DOS_END)
+
+
+_DOS_END: Final = b"\x1a"
+
+
 def _without_nul_padding(data: bytes) -> tuple[bytes, int]:
     """The bytes without a run of NUL bytes at their end (a copy that stopped, or a file
     preallocated by the program that wrote it), and how many there were.  Not in UTF-16 text,
@@ -265,6 +277,7 @@ def read_delimited(
     the first few thousand are then left in the grid as stand-ins (``Grid.materialise``).
     """
     limits = limits or InputLimits()
+    data = _without_dos_end(data)
     data, padding = _without_nul_padding(data)
     text, encoding = decode_bytes(name, data)
     # a last line without its line end in a file of several lines: a copy cut short may have

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -124,8 +125,25 @@ def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
     segments = _segments(text)
     reader = _Reader(name, limits)
     reader.warnings += warnings
+    reader.cut = _cut_short(text, segments)
     reader.read(segments)
     return reader.workbook()
+
+
+# OBX-11 (the result status, required) is its 11th field: an OBX the file ends before it was cut.
+_OBX_STATUS_FIELD: Final = 11
+
+
+def _cut_short(text: str, segments: Sequence[tuple[int, str]]) -> int:
+    """The number of the last segment when the file ends inside it (a copy or transfer cut
+    short): an OBX with no segment end after it and no result status (OBX-11).  Its result may
+    be cut too ("6200" read as "62"); 0 when the file is whole."""
+    if not segments or text.rstrip(" \t\x00").translate(_MLLP).endswith(("\r", "\n")):
+        return 0
+    number, last = segments[-1]
+    if not last.startswith("OBX") or len(last) < 4:
+        return 0
+    return number if last.count(last[3]) < _OBX_STATUS_FIELD else 0
 
 
 def _decode(data: bytes) -> tuple[str, list[str]]:
@@ -220,6 +238,7 @@ class _Reader:
         self.preliminary: list[str] = []
         self.kept: dict[tuple[str, ...], int] = {}  # result key -> index in rows
         self.kept_status: dict[tuple[str, ...], str] = {}  # result key -> its OBX-11
+        self.cut = 0  # the segment the file ends inside (_cut_short), 0: none
 
     # ---------------------------------------------------------------------------------------
     def read(self, segments: list[tuple[int, str]]) -> None:
@@ -425,6 +444,14 @@ class _Reader:
 
     def _add(self, result: _Result, label: str) -> None:
         """A row for ``result``; a correction or withdrawal replaces an earlier result."""
+        if self.cut and result.number == self.cut:
+            detail = (
+                "the file ends inside this segment, before its result status (a copy cut "
+                "short?): its value may be cut short too; send the message again"
+            )
+            ids = (result.patient.patient_id, result.order.spm_specimen or result.order.specimen)
+            self.rows.append(_Row(result.number, [], detail, "malformed_message", ids))
+            return
         row = self._row(result)
         cells = result.cells
         # the test as the triage knows it (a correction may add the LOINC code to OBX-3), else

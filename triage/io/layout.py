@@ -585,6 +585,15 @@ def _note_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?:{alternatives})(?![a-z0-9])")
 
 
+@cache
+def _note_suffix_pattern() -> re.Pattern[str]:
+    """Note wordings at the end of a cell, as whole words ("Innere 3A Ergebnis", "Ward 7
+    Total"; not "Subtotalis")."""
+    words = sorted((normalise_word(p) for p in synonyms_data()["rows"]["note_suffixes"]), key=len)
+    alternatives = "|".join(re.escape(w) for w in reversed(words))
+    return re.compile(rf"(?<![a-z0-9])(?:{alternatives})\W*$")
+
+
 def _note_max_cells() -> int:
     return int(synonyms_data()["rows"]["note_max_cells"])
 
@@ -960,10 +969,13 @@ def _note_mask(
     if len(match.fields) >= SUBHEADING_MIN_COLUMNS:
         lone_text |= (filled == 1) & result_blank  # "Ward 9" alone in the id column
     worded = np.zeros(len(grid), dtype=bool)
-    pattern = _note_pattern()
+    pattern, suffix = _note_pattern(), _note_suffix_pattern()
     for i in np.flatnonzero(few):
         first = next((c for c in grid[i] if not is_blank(c)), "")
-        if isinstance(first, str) and pattern.match(normalise_word(first)):
+        if not isinstance(first, str):
+            continue
+        text = normalise_word(first)
+        if pattern.match(text) or suffix.search(text):
             worded[i] = True
     return lone_text | worded
 
