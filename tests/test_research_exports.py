@@ -364,7 +364,11 @@ def test_drug_dose_columns_reach_the_engine(tmp_path: Path) -> None:
      ("med_haloperidol", ["1", "0", "0", "1"], [True, False, False, True]),
      ("metoclopramide (oui/non)", ["oui", "non", "1", "0"], [True, False, True, False]),
      # a drug column without a dose word holding only 1 and 2: codes, not 1 mg and 2 mg
-     ("risperidone", ["1", "2", "2", "1"], [True, False, False, True])],
+     ("risperidone", ["1", "2", "2", "1"], [True, False, False, True]),
+     # other classes a cohort flags: opioids, dopamine agonists
+     ("opioid", ["1", "0", "0", "1"], [True, False, False, True]),
+     ("Opioide (ja/nein)", ["ja", "nein", "1", "0"], [True, False, True, False]),
+     ("dopamine_agonist", ["1", "2", "2", "1"], [True, False, False, True])],
 )  # fmt: skip
 def test_a_yes_no_drug_column_reads_its_numbers_as_answers(
     tmp_path: Path, header: str, cells: list[str], taken: list[bool]
