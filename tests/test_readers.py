@@ -3023,3 +3023,21 @@ def test_dos_end_of_file_mark_after_the_last_value_is_no_part_of_it(tmp_path: Pa
     result = read(path)
     assert result.frame["prolactin_value"].tolist() == [12.0, 300.0]
     assert not result.rejected
+
+
+@pytest.mark.parametrize(
+    ("cell", "sex", "low", "high"),
+    [("25,1 (4,8 - 23,3)", "w", 4.8, 23.3), ("25,1 [4,8-23,3]", "w", 4.8, 23.3),
+     ("25,1 H (4,8-23,3)", "w", 4.8, 23.3), ("17 (4,0-15,2)", "m", 4.0, 15.2)],
+)  # fmt: skip
+def test_the_labs_interval_written_in_the_result_cell_is_the_rows(
+    tmp_path: Path, cell: str, sex: str, low: float, high: float
+) -> None:
+    """Printed and cumulative LIS reports write the interval after the value: judged against
+    the set's 3-30 ng/mL instead, 25.1 in a woman was a false normal."""
+    path = tmp_path / "inline.csv"
+    path.write_text(f"Pat.-Nr.;Geschlecht;Alter;Prolaktin (ng/ml)\nI1;{sex};40;{cell}\n")
+    result = read(path)
+    row = result.frame.iloc[0]
+    assert (row["reference_low"], row["reference_high"]) == (low, high)
+    assert any("interval in the cell" in w for w in result.summary.warnings)

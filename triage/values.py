@@ -778,6 +778,21 @@ def parse_interval(cell: object, decimal: str | None = None) -> Interval | None:
     return None
 
 
+def cell_interval(cell: object, decimal: str | None = None) -> Interval | None:
+    """The interval a result cell writes in brackets after its number, as printed or cumulative
+    LIS reports do ("25,1 (4,8 - 23,3)", "17 [4.0-15.2]", "25,1 H (4,8-23,3)"), else None."""
+    if not isinstance(cell, str) or ("(" not in cell and "[" not in cell):
+        return None
+    found = _QUANTITY.fullmatch(_clean_text(cell))
+    if found is None:
+        return None
+    for inner in _BRACKETED.findall(found.group("post")):
+        interval = parse_interval(inner, decimal)
+        if interval is not None and interval.low is not None and interval.high is not None:
+            return interval
+    return None
+
+
 _LABEL = re.compile(r"[^\W\d_]+\.?")
 _LABEL_EDGES = " \t;,/|:=()[]{}"
 _LABEL_GLUE = re.compile(r"[\s\-]*")

@@ -45,6 +45,7 @@ from triage.values import (
     band_age,
     bare_number,
     birth_period,
+    cell_interval,
     cell_text,
     context_ranges,
     decimal_evidence,
@@ -558,6 +559,9 @@ class _Builder:
         cell_unit_ids = _pick(codes, parsed, lambda q: _unit_id(q.unit_text), np.int8)
 
         low, high, interval_units = self._interval()
+        low, high, interval_units = self._intervals_in_cells(
+            raw, decimal, low, high, interval_units
+        )
         unit_text = self._written_unit(cell_units, interval_units)
         self._warn_unit_disagreements(cell_units, cell_unit_ids)
         self._warn_coded_units()
@@ -644,6 +648,37 @@ class _Builder:
             else:
                 high = np.where(np.isnan(given), high, given)
         return low, high, units
+
+    def _intervals_in_cells(
+        self,
+        raw: np.ndarray,
+        decimal: str | None,
+        low: np.ndarray,
+        high: np.ndarray,
+        units: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The lab's interval written in the result cell after the number ("25,1 (4,8 -
+        23,3)"), for rows whose own interval columns give none: judged against the set's
+        3-30 ng/mL, that woman's 25.1 had been a false normal."""
+        codes, parsed = self._distinct(raw, partial(cell_interval, decimal=decimal))
+        if not any(p is not None for p in parsed):
+            return low, high, units
+        cell_low = _pick(codes, parsed, lambda i: _nan(i.low) if i else math.nan, np.float64)
+        cell_high = _pick(codes, parsed, lambda i: _nan(i.high) if i else math.nan, np.float64)
+        cell_units = _pick(codes, parsed, lambda i: i.unit_text if i else "", object)
+        take = np.isnan(low) & np.isnan(high) & ~np.isnan(cell_low)
+        if not take.any():
+            return low, high, units
+        header = self.table.headers.get("prolactin", "prolactin")
+        self.warnings.append(
+            f"column {header!r}: {int(take.sum())} result(s) write the lab's interval in the "
+            "cell after the value (e.g. '25,1 (4,8 - 23,3)'): used as the row's interval"
+        )
+        return (
+            np.where(take, cell_low, low),
+            np.where(take, cell_high, high),
+            np.where(take, cell_units, units),
+        )
 
     def _sex_intervals(
         self,
