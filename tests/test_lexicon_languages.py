@@ -599,6 +599,17 @@ def test_verb_negation_contraindication_and_past_are_not_taken(text: str) -> Non
         ("Risperdal Consta stopped 2 years ago", []),
         ("risperidone stopped 5 days ago", []),
         ("Risperdal Consta stopped 5 days ago; metoclopramide stopped 3 days ago", ["risperidone"]),
+        # the last injection written after a comma, in every language, and other wordings
+        ("Xeplion 100 mg monatlich, letzte Injektion vor 3 Wochen", ["paliperidone"]),
+        ("Invega Sustenna monthly, last injection 3 weeks ago", ["paliperidone"]),
+        ("Xeplion mensuel, dernière injection il y a 3 semaines", ["paliperidone"]),
+        ("Xeplion mensual, última inyección hace 3 semanas", ["paliperidone"]),
+        ("Xeplion mensile, ultima iniezione 3 settimane fa", ["paliperidone"]),
+        ("Xeplion maandelijks, laatste injectie 3 weken geleden", ["paliperidone"]),
+        ("Risperdal Consta 50 mg 14-tägig, zuletzt gegeben vor 10 Tagen", ["risperidone"]),
+        ("Zypadhera alle 4 Wochen, letzte Gabe vor 3 Wochen", ["olanzapine"]),
+        ("Fluanxol Depot pausiert seit 2 Wochen", ["flupentixol"]),
+        ("Xeplion monatlich, Metoclopramid letzte Gabe vor 3 Wochen", ["paliperidone"]),
     ],
 )
 def test_a_recently_stopped_depot_still_acts(text: str, expected: list[str]) -> None:

@@ -516,9 +516,10 @@ class DrugMatcher:
             return ()
         negated = _negations(folded, spans) if _may_negate(folded) else [False] * len(spans)
         if any(negated):  # a depot stopped days or weeks ago still acts: it is still taken
+            nexts = [s for s, _ in spans[1:]] + [len(text)]
             negated = [
-                is_negated and not _depot_still_acting(text, start)
-                for is_negated, (start, _) in zip(negated, spans, strict=True)
+                is_negated and not _depot_still_acting(text, start, until)
+                for is_negated, (start, _), until in zip(negated, spans, nexts, strict=True)
             ]
         mentions = []
         for (start, end), is_negated in zip(spans, negated, strict=True):
@@ -801,9 +802,10 @@ def _stopped_next(
 
 
 _SEGMENT_END: Final = re.compile(r"[;\n|]|,(?!\d)")
+_ITEM_END: Final = re.compile(r"[;\n|]")  # a list's break between drugs (never a comma)
 
 
-def _depot_still_acting(text: str, start: int) -> bool:
+def _depot_still_acting(text: str, start: int, until: int | None = None) -> bool:
     """Whether the medication-list item holding the mention at `start` is a depot antipsychotic
     stopped days or weeks ago ("Risperdal Consta 37.5 mg 2-weekly (stopped 5 days ago)"): a depot
     keeps releasing the drug for weeks after the last injection (clinical-reference §7.9: depots
@@ -816,7 +818,13 @@ def _depot_still_acting(text: str, start: int) -> bool:
     begin = max([0] + [m.end() for m in _SEGMENT_END.finditer(text, 0, start)])
     after = _SEGMENT_END.search(text, start)
     item = text[begin : after.start() if after else len(text)]
+    # the item's schedule may follow a comma ("Xeplion 100 mg monatlich, letzte Injektion vor 3
+    # Wochen"): the text up to the next drug named or the next list break counts too
+    hard = _ITEM_END.search(text, start)
+    stop = min(hard.start() if hard else len(text), until if until is not None else len(text))
     hits = load_cue_book().match("medications", item)
+    if "depot" in hits and "depot_stopped_recently" not in hits and stop > start:
+        hits = load_cue_book().match("medications", text[begin:stop])
     return "depot" in hits and "depot_stopped_recently" in hits
 
 
