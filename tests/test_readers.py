@@ -3041,3 +3041,19 @@ def test_the_labs_interval_written_in_the_result_cell_is_the_rows(
     row = result.frame.iloc[0]
     assert (row["reference_low"], row["reference_high"]) == (low, high)
     assert any("interval in the cell" in w for w in result.summary.warnings)
+
+
+@pytest.mark.parametrize("error", ["#WERT!", "#VALUE!", "#NV", "#N/A", "#DIV/0!", "#¡VALOR!"])
+def test_a_spreadsheet_error_in_the_age_column_is_no_adult_age(tmp_path: Path, error: str) -> None:
+    """An age formula that failed ("#WERT!" when the birth date was text) was read as no age, the
+    whole column thrown away, and a possible child judged on the adult interval: the row is
+    rejected as unreadable_age unless a birth date gives the age."""
+    path = tmp_path / "ages.csv"
+    path.write_text(
+        f"Pat.-Nr.;Geschlecht;Alter;Prolaktin (ng/ml)\nA1;w;{error};25\nA2;w;;25\nA3;w;8;25\n",
+        encoding="utf-8",
+    )
+    result = read(path)
+    assert result.summary.mapping.get("age_years") == "Alter"
+    assert [(r.source_row, r.reason_code) for r in result.rejected] == [(2, "unreadable_age")]
+    assert result.frame["patient_id"].tolist() == ["A2", "A3"]

@@ -36,6 +36,7 @@ from triage.values import (
     hcg_positive,
     is_empty_value,
     is_missing_code,
+    is_spreadsheet_error,
     is_unknown_word,
     lab_word,
     looks_like_unit,
@@ -637,6 +638,8 @@ def _counted(cell: object, kind: str) -> bool:
     """Cells that tell something about a column (not placeholders, "unknown", a units row, nor
     a research export's missing-data code such as -99, 999 or "Not done")."""
     if is_empty_value(cell) or is_unknown_word(cell) or is_missing_code(cell):
+        return False
+    if is_spreadsheet_error(cell):  # "#WERT!": a formula that failed says nothing of the column
         return False
     if kind == "unit" or not isinstance(cell, str):
         return True

@@ -188,6 +188,17 @@ def is_empty_value(cell: object) -> bool:
     return isinstance(cell, str) and _placeholder(cell, _words().empty)
 
 
+@cache
+def _spreadsheet_errors() -> frozenset[str]:
+    return frozenset(e.lower() for e in synonyms_data()["values"]["spreadsheet_errors"])
+
+
+def is_spreadsheet_error(cell: object) -> bool:
+    """A spreadsheet formula's error value ("#VALUE!", "#WERT!", "#NV", "#DIV/0!"), in any of the
+    languages of synonyms.toml [values] spreadsheet_errors."""
+    return isinstance(cell, str) and cell.strip().lower() in _spreadsheet_errors()
+
+
 def _placeholder(cell: str, empty: frozenset[str]) -> bool:
     """A short text among ``empty`` (the placeholder words), as written or normalised."""
     if len(cell) > _LONGEST_PLACEHOLDER:

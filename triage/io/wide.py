@@ -60,6 +60,7 @@ from triage.values import (
     is_blank,
     is_empty_value,
     is_missing_code,
+    is_spreadsheet_error,
     is_unknown_word,
     lab_word,
     missing_code_fields,
@@ -1223,7 +1224,11 @@ class _Builder:
         if given is None:
             return
         header = self.table.headers.get("age_years", "age")
-        present = ~self._apply(given, lambda c: is_empty_value(c) or is_unknown_word(c), bool)
+        present = ~self._apply(
+            given,
+            lambda c: (is_empty_value(c) or is_unknown_word(c)) and not is_spreadsheet_error(c),
+            bool,
+        )
         unread = present & np.isnan(age)
         if not unread.any():
             return
