@@ -1439,6 +1439,13 @@ def test_age_header_units_in_every_language(tmp_path: Path, header: str, per_yea
         "Prolactin,Prolactin cannulated",
         "Prolactin,Prolactin 2nd sample",
         "PRL,Prolaktin Verlauf",
+        # before/after and first/last pairs of a study, where one header alone names no field
+        "prl_pre,prl_post",
+        "prl_first,prl_last",
+        "prl_old,prl_new",
+        "PRL vor Therapie,PRL unter Therapie",
+        "prolactine_inclusion,prolactine_suivi",
+        "prl_on,prl_off",
     ],
 )
 def test_visit_columns_are_not_silently_reduced_to_the_baseline(

@@ -956,7 +956,9 @@ def _prolactin_series(texts: Sequence[str], taken: set[int]) -> tuple[set[int], 
     for col, text in enumerate(texts):
         if not text or col in taken:
             continue
-        if not any(name == "prolactin" for name, _ in candidates(text)):
+        if not mentions_prolactin(text) and not any(
+            name == "prolactin" for name, _ in candidates(text)
+        ):
             continue
         if is_diluted_prolactin(text):  # the same sample re-assayed ("PRL 1:100"): no visit
             continue
