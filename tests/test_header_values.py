@@ -1386,3 +1386,18 @@ def test_a_post_peg_column_in_brackets_never_hides_the_total(tmp_path: Path) -> 
     result = read(write(tmp_path, "peg.csv", text))
     assert result.summary.mapping["prolactin"] == "Prolaktin (mIU/l)"
     assert result.summary.mapping.get("monomeric_prolactin") == "Prolaktin (PEG)"
+
+
+def test_a_long_file_of_other_known_tests_never_suggests_mapping_one_to_prolactin(
+    tmp_path: Path,
+) -> None:
+    """A TSH-only export: the hint had suggested '"TSH" = "prolactin"', which would triage TSH
+    values as prolactin.  Only a code the triage does not know is offered as an example."""
+    tsh_only = "Patient ID,Collected,Test code,Test name,Result,Unit\n"
+    tsh_only += "P1,2026-11-19 08:30,TSH,TSH,2.1,mU/L\nP1,2026-11-19 08:30,EGFR,eGFR,80,mL/min\n"
+    with pytest.raises(InputFileError, match="holds no prolactin result") as info:
+        read(write(tmp_path, "tsh.csv", tsh_only))
+    assert '= "prolactin"' not in str(info.value)
+    mixed = tsh_only.replace("TSH,TSH,2.1,mU/L", "4711,4711,21,ng/mL")
+    with pytest.raises(InputFileError, match=r'"4711" = "prolactin"'):
+        read(write(tmp_path, "mixed.csv", mixed))

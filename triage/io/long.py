@@ -395,13 +395,26 @@ def _no_prolactin_test(table: RawTable) -> InputFileError:
                 seen.append(text)
     shown = ", ".join(repr(t) for t in seen[:MAX_CODES_SHOWN])
     more = f" and {len(seen) - MAX_CODES_SHOWN} more" if len(seen) > MAX_CODES_SHOWN else ""
-    example = seen[0] if seen else "<code>"
+    start = (
+        "no test in this long (one row per test) file is recognised as prolactin (tests seen: "
+        f"{shown or 'none'}{more})"
+    )
+    # only a code the triage does not know may be the lab's own for prolactin: never suggest
+    # mapping TSH's code (or another known test's) to prolactin
+    unknown = [t for t in seen if classify_test(t, t, t) is None]
+    if seen and not unknown:
+        return InputFileError(
+            table.file,
+            f"{start}: each is a test the triage knows as another one, so the file holds no "
+            "prolactin result",
+            sheet=table.sheet or None,
+        )
+    example = unknown[0] if unknown else "<code>"
     return InputFileError(
         table.file,
-        f"no test in this long (one row per test) file is recognised as prolactin (tests seen: "
-        f"{shown or 'none'}{more}); if the lab names its tests by its own codes, say which is "
-        f'prolactin in a column mapping file\'s [tests] table (e.g. "{example}" = "prolactin") '
-        "and pass it with --columns",
+        f"{start}; if the lab names its tests by its own codes, say which is prolactin in a "
+        f'column mapping file\'s [tests] table (e.g. "{example}" = "prolactin") and pass it '
+        "with --columns",
         sheet=table.sheet or None,
     )
 
