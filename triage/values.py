@@ -1582,9 +1582,8 @@ def unknown_age_spans(ages: np.ndarray) -> np.ndarray:
 def age_header_scale(unit: str, readings: Mapping[str, str] | None = None) -> float | None:
     """Years per bare number of an age column whose header names a duration unit
     ("Alter (Monate)": 1/12), or None when the header's unit is no duration word."""
-    _, unit_days = _duration_units()
     word = normalise_word(unit)
-    days = unit_days.get(word)
+    days = duration_word_days(word)
     if days is None and word in ambiguous_duration_words():
         days = _DAYS_IN.get((readings or {}).get(word, ""))
     return None if days is None else days / _DAYS_PER_YEAR
@@ -1616,12 +1615,7 @@ def _unit_after_number(text: str) -> str:
 def duration_word_days(word: str) -> float | None:
     """Days per unit of a duration word ("days" 1, "Wochen" 7, "SSW" 7), else None."""
     _, unit_days = _duration_units()
-    return unit_days.get(normalise_word(word).strip("."))
-
-
-def parse_days(cell: object) -> float | None:
-    """Days from 3, "3 days", "2 weeks", "1+2" (weeks + days): a bare number is days."""
-    return _duration_days(cell, 1.0)
+    return unit_days.get(normalise_word(word))
 
 
 def parse_size_mm(cell: object, header_unit: str = "") -> float | None:
@@ -2056,10 +2050,16 @@ def ages_from_birth_periods(
 
 def ages_in_years(birth: np.ndarray, collected: np.ndarray) -> np.ndarray:
     """Age in years at collection (NaN when either date is missing or birth is after it)."""
-    birth_ns = birth.astype("datetime64[ns]")
-    collected_ns = collected.astype("datetime64[ns]")
-    days = (collected_ns - birth_ns).astype("timedelta64[ns]").astype("float64") / NS_PER_DAY
-    days[np.isnat(birth_ns) | np.isnat(collected_ns)] = np.nan
-    days[days < 0] = np.nan
-    years: np.ndarray = days / _DAYS_PER_YEAR
+    years: np.ndarray = days_between(birth, collected) / _DAYS_PER_YEAR
     return years
+
+
+def days_between(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Days from ``start`` to ``end`` per row (NaN when either date is missing or ``end`` is
+    before ``start``): a birth to the sample, a delivery to the sample."""
+    start_ns = start.astype("datetime64[ns]")
+    end_ns = end.astype("datetime64[ns]")
+    days: np.ndarray = (end_ns - start_ns).astype("timedelta64[ns]").astype("float64") / NS_PER_DAY
+    days[np.isnat(start_ns) | np.isnat(end_ns)] = np.nan
+    days[days < 0] = np.nan
+    return days

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import overload
+from typing import Final, overload
 
 import numpy as np
 import pandas as pd
@@ -85,6 +85,14 @@ def python_values(series: pd.Series) -> list[object]:
     for i in np.flatnonzero(missing).tolist():
         values[i] = None
     return values
+
+
+# The morning cortisols states.toml reads in notes (`number = "lab:<name>"`), each with the
+# threshold that converts it to nmol/L (None: written in nmol/L).
+_CORTISOL_LABS: Final = (
+    ("morning_cortisol_nmol_l", None),
+    ("morning_cortisol_ug_dl", "cortisol_nmol_l_per_ug_dl"),
+)
 
 
 class LazyTimes(Sequence[object]):
@@ -271,13 +279,13 @@ class RowContext:
         nmol/L, urgent referral)."""
         if not self.patient.labs:
             return None
-        for name in ("morning_cortisol_nmol_l", "morning_cortisol_ug_dl"):
+        # each lab written in a note, with the threshold that converts it to nmol/L (None: it is)
+        for name, to_nmol in _CORTISOL_LABS:
             fact = self.patient.lab(name)
             if fact is None or fact.number is None:
                 continue
             limit = self.t("morning_cortisol_low_nmol_l")
-            factor = self.t("cortisol_nmol_l_per_ug_dl") if name.endswith("_ug_dl") else 1.0
-            nmol = fact.number * factor
+            nmol = fact.number * (self.t(to_nmol) if to_nmol else 1.0)
             if nmol < limit or (fact.value == "<" and nmol <= limit):
                 return CueHit("red_flag", fact.column, fact.quote, fact.quote)
         return None

@@ -125,7 +125,10 @@ def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
     legacy = _legacy_encodings(b"\n".join(lines[i] for i in odd))[0]
     for number in odd:
         texts[number] = lines[number].decode(legacy, errors="replace")
-    return "\n".join(texts), f"utf-8 (with {len(odd)} line(s) in {legacy})"
+    return "\n".join(texts), f"{_MIXED_UTF8} {len(odd)} line(s) in {legacy})"
+
+
+_MIXED_UTF8: Final = "utf-8 (with"  # the encoding named for a UTF-8 text with odd lines
 
 
 # The 8-bit code pages a lab's export may be written in when it is not UTF-8: Windows (cp1252),
@@ -349,7 +352,7 @@ def read_delimited(
                     text = _normalised(text)
                 rows, starts, bad = _split_records(name, text, delimiter, width, limits, offset)
     warnings: list[str] = []
-    if encoding in _LEGACY_ENCODINGS or encoding.startswith("utf-8 (with"):
+    if encoding in _LEGACY_ENCODINGS or encoding.startswith(_MIXED_UTF8):
         warnings.append(f"the text is not UTF-8; read as {encoding}")
     if joined:
         warnings.append(

@@ -267,8 +267,9 @@ def locate_header(
     others = [
         n for n, c in found if n != chosen_name and n not in book.hidden and _names_a_table(c.score)
     ]
-    also = tuple(n for n in others if not names_reference_values(n))
-    also_reference = tuple(n for n in others if names_reference_values(n))
+    reference = {n for n in others if names_reference_values(n)}
+    also = tuple(n for n in others if n not in reference)
+    also_reference = tuple(n for n in others if n in reference)
     also_hidden = tuple(
         n for n, c in found if n != chosen_name and n in book.hidden and _names_a_table(c.score)
     ) + tuple(n for n in skipped if _holds_table(book, n, header_row, forced))

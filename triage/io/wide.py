@@ -48,6 +48,7 @@ from triage.values import (
     cell_interval,
     cell_text,
     context_ranges,
+    days_between,
     decimal_evidence,
     duration_word_days,
     has_two_digit_year,
@@ -67,7 +68,6 @@ from triage.values import (
     normalise_unit,
     parse_age_years,
     parse_date,
-    parse_days,
     parse_interval,
     parse_number,
     parse_quantity,
@@ -1176,7 +1176,9 @@ class _Builder:
         read as the column says (``age_unit_readings``)."""
         header = self.table.headers.get("age_years", "")
         readings = age_unit_readings(self.table.distinct(given).uniques, header)
-        unit = self.table.header_units.get("age_years", "") or _unit_word_after_age(header)
+        unit = self.table.header_units.get("age_years", "") or _unit_word_last(
+            header, age_header_scale
+        )
         per_year = age_header_scale(unit, readings) if unit else None
         max_age = self.max_age
         limits = load_thresholds()
@@ -1463,14 +1465,11 @@ class _Builder:
         days after delivery judged as a suspected prolactinoma, with an MRI."""
         weeks = self._weeks_of("postpartum_weeks")
         if self.column("postpartum_days") is not None:
-            days = self._floats_of("postpartum_days", parse_days)
-            weeks = np.where(np.isnan(weeks), days / DAYS_PER_WEEK, weeks)
+            from_days = self._floats_of("postpartum_days", partial(parse_weeks, bare_days=1.0))
+            weeks = np.where(np.isnan(weeks), from_days, weeks)
         if self.column("delivery_date") is not None and "collected_at" in self.out:
-            delivered = self._dates("delivery_date")
-            span = (self.out["collected_at"] - delivered).astype("timedelta64[ns]")
-            days = np.where(np.isnat(span), np.nan, span.astype(np.int64) / NS_PER_DAY)
-            since = np.where(days >= 0, days / DAYS_PER_WEEK, np.nan)
-            weeks = np.where(np.isnan(weeks), since, weeks)
+            days = days_between(self._dates("delivery_date"), self.out["collected_at"])
+            weeks = np.where(np.isnan(weeks), days / DAYS_PER_WEEK, weeks)
         return weeks
 
     def _weeks_of(self, name: str) -> np.ndarray:
@@ -1481,7 +1480,7 @@ class _Builder:
         """How a column of weeks is read: a bare number is in the unit its header names
         ("ga_days", "Gestationsalter (Tage)": days), else weeks."""
         header = self.table.headers.get(name, "")
-        unit = self.table.header_units.get(name, "") or _duration_word_last(header)
+        unit = self.table.header_units.get(name, "") or _unit_word_last(header, duration_word_days)
         days = duration_word_days(unit) if unit else None
         return partial(parse_weeks, bare_days=days or DAYS_PER_WEEK)
 
@@ -2183,19 +2182,13 @@ def _texts_at(values: object, positions: np.ndarray) -> list[str]:
     return [v.strip() if isinstance(v, str) else "" for v in picked]
 
 
-def _unit_word_after_age(header: str) -> str:
-    """The duration word a research export writes after "age" without brackets ("age_months",
-    "AgeMonths", "age_mo", "Alter_Monate", "edad_meses"): the unit of its bare numbers."""
+def _unit_word_last(header: str, unit_of: Callable[[str], float | None]) -> str:
+    """The duration word a research export writes last in a header without brackets
+    ("age_months", "AgeMonths", "Alter_Monate", "ga_days", "GA_wk"): the unit of its bare
+    numbers, when ``unit_of`` knows it (age_header_scale, duration_word_days); else ""."""
     words = header_words(header).split()
     last = words[-1] if len(words) > 1 else ""
-    return last if last and age_header_scale(last) is not None else ""
-
-
-def _duration_word_last(header: str) -> str:
-    """The duration word a header ends in without brackets ("ga_days", "GA_wk"), else ""."""
-    words = header_words(header).split()
-    last = words[-1] if len(words) > 1 else ""
-    return last if last and duration_word_days(last) is not None else ""
+    return last if last and unit_of(last) is not None else ""
 
 
 def build_frame(table: RawTable, settings: BuildSettings) -> BuildResult:
