@@ -377,8 +377,10 @@ def test_research_cohort_file(tmp_path: Path) -> None:
         "age_years": "age_at_visit",
         "sex": "sex_mf",
         "prolactin": "serum_prolactin_ngml",
+        "lab_flag": "prl_flag",  # the result's own flag (docs: "The lab's own flag")
     }
     assert result.frame["prolactin_unit"].tolist() == ["ng/mL"] * 3
+    assert result.frame["lab_flag"].fillna("").tolist() == ["high", "", "high"]
     assert_accounted(result)
 
 

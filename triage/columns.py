@@ -32,6 +32,7 @@ from triage.values import (
     cell_text,
     code_text,
     duration_words,
+    flag_direction,
     footnotes_removed,
     hcg_positive,
     is_empty_value,
@@ -609,6 +610,10 @@ def _fits_hcg(cell: object) -> bool | None:
     return hcg_positive(cell_text(cell)) is not None or parse_yes_no(cell, strict=True) is not None
 
 
+def _fits_lab_flag(cell: object) -> bool:
+    return flag_direction(cell) is not None
+
+
 VALUE_CHECKS: Final[dict[str, CellCheck]] = {
     "quantity": _fits_quantity,
     "lab": _fits_lab,
@@ -627,6 +632,7 @@ VALUE_CHECKS: Final[dict[str, CellCheck]] = {
     "percent": _fits_percent,
     "unit": _fits_unit,
     "flag": _fits_flag,
+    "lab_flag": _fits_lab_flag,
     "text": _fits_text,
     "hcg": _fits_hcg,
     "code": _fits_code,

@@ -121,6 +121,9 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "prolactin_value": "float64",  # the number in the row's own unit
     "prolactin_unit": "string",  # normalised: "ng/mL" (also µg/L) or "mIU/L" (also µIU/mL)
     "qualifier": "string",  # "<", ">" or ""
+    # the lab's own abnormal flag of the result, beside the number ("25 H") or in a flag column:
+    # "high", "low", "abnormal" (no direction), "normal" or <NA> (values.flag_direction)
+    "lab_flag": "string",
     "conversion_factor": "float64",  # mIU/L per ng/mL from the mapping file, else NaN
     # the lab's own interval, in the row's unit
     "reference_low": "float64",

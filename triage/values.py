@@ -110,7 +110,7 @@ def _words() -> _Words:
         missing_result=_word_set(values["missing_result"]),
         qualifiers=qualifiers,
         qualifier_spellings=tuple(sorted((q for q in qualifiers if q), key=len, reverse=True)),
-        flags=_word_set(values["flags"]["words"]),
+        flags=frozenset(_flag_directions()),
         true=_word_set(yes_no["true"]),
         false=_word_set(yes_no["false"]),
         unknown=_word_set(yes_no["unknown"]),
@@ -249,6 +249,53 @@ def _lab_words() -> dict[str, str]:
     """Normalised word -> "high" | "low" | "normal" (synonyms.toml [values.lab_words])."""
     table = synonyms_data()["values"]["lab_words"]
     return {normalise_word(w): kind for kind in ("high", "low", "normal") for w in table[kind]}
+
+
+FLAG_DIRECTIONS: Final = ("high", "low", "abnormal", "normal")
+
+
+@cache
+def _flag_directions() -> dict[str, str]:
+    """Flag word (as written and normalised) -> "high" | "low" | "abnormal" | "normal" | ""
+    (synonyms.toml [values.flags]; "" for the marks read without a direction)."""
+    table = synonyms_data()["values"]["flags"]
+    return {
+        spelling: "" if kind == "unread" else kind
+        for kind in (*FLAG_DIRECTIONS, "unread")
+        for word in table[kind]
+        for spelling in (word, normalise_word(word))
+    }
+
+
+def _flag_of(token: str) -> str | None:
+    table = _flag_directions()
+    found = table.get(token)
+    return table.get(normalise_word(token)) if found is None else found
+
+
+def flag_direction(cell: object) -> str | None:
+    """What a lab's abnormal flag says: "high", "low", "abnormal" (no direction given) or
+    "normal"; None for an empty cell, a mark without a direction ("*", "C") and anything else.
+    A whole cell of a flag column: a flag ("H", "LL", "↑", "+", "(H)") or a word ("erhöht",
+    "normal")."""
+    if not isinstance(cell, str) or not cell.strip():
+        return None
+    text = cell.strip().strip("()[]").strip()
+    found = _flag_of(text)
+    if found is None:
+        return _lab_words().get(normalise_word(text))
+    return found or None
+
+
+def _flags_say(tokens: Sequence[str]) -> str:
+    """The direction of the flags written beside a number ("" when none says one; "abnormal"
+    when they disagree)."""
+    said = {d for d in map(_flag_of, tokens) if d}
+    if len(said) > 1:
+        said.discard("normal")
+    if len(said) > 1:
+        return "abnormal"
+    return next(iter(said), "")
 
 
 def lab_word(cell: object) -> str | None:
@@ -581,6 +628,7 @@ class Quantity:
     qualifier: str = ""  # "<", ">" or ""
     unit_text: str = ""  # the unit written in the cell itself
     text: str = ""  # the cell as written
+    flag: str = ""  # the lab's flag written beside the number: "high", "low", "abnormal", "normal"
 
 
 _QUANTITY = re.compile(
@@ -620,7 +668,8 @@ def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
     match = _QUANTITY.fullmatch(clean)
     if match is None:
         return Quantity("unparseable", text=text)
-    qualifier = _prefix_qualifier(match.group("pre"))
+    flags: list[str] = []
+    qualifier = _prefix_qualifier(match.group("pre"), flags)
     if qualifier is None:
         return Quantity("unparseable", text=text)
     value = parse_number(match.group("num"), decimal)
@@ -631,10 +680,10 @@ def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
     if beyond is not None:  # "200 (oberhalb Messbereich)": a bound, not the value
         mark, post = beyond
         qualifier = qualifier or mark
-    unit = _tail_unit(post)
+    unit = _tail_unit(post, flags)
     if unit is None:
         return Quantity("unparseable", text=text)
-    return Quantity("ok", value, qualifier, unit, text)
+    return Quantity("ok", value, qualifier, unit, text, _flags_say(flags) if flags else "")
 
 
 @cache
@@ -676,8 +725,9 @@ def _starts_with_word(text: str, word: str) -> bool:
     return not (word[-1:].isalpha() and after.isalpha())
 
 
-def _prefix_qualifier(prefix: str) -> str | None:
-    """The qualifier written before the number ("" when none); None when the text is not one."""
+def _prefix_qualifier(prefix: str, flags: list[str]) -> str | None:
+    """The qualifier written before the number ("" when none); None when the text is not one.
+    The flags written there are added to ``flags``."""
     words = _words()
     rest = _qualifier_key(prefix)
     qualifier = ""
@@ -690,20 +740,23 @@ def _prefix_qualifier(prefix: str) -> str | None:
         else:
             token, _, remainder = rest.partition(" ")
             if token in words.flags or token.strip("()[]") in words.flags:
+                flags.append(token.strip("()[]"))
                 rest = remainder.strip()
                 continue
             return None
     return qualifier
 
 
-def _tail_unit(tail: str) -> str | None:
-    """The unit written after the number ("" when none); None when the tail is not unit/flags."""
+def _tail_unit(tail: str, flags: list[str]) -> str | None:
+    """The unit written after the number ("" when none); None when the tail is not unit/flags.
+    The flags written there are added to ``flags``."""
     words = _words()
     rest = tail.strip()
     unit_parts: list[str] = []
     for inner in _BRACKETED.findall(rest):
         inner_norm = normalise_word(inner)
         if inner_norm in words.flags:
+            flags.append(inner_norm)
             continue
         if looks_like_unit(inner):
             unit_parts.append(inner.strip())
@@ -712,6 +765,7 @@ def _tail_unit(tail: str) -> str | None:
     leftover: list[str] = []
     for token in rest.split():
         if normalise_word(token) in words.flags or token in words.flags:
+            flags.append(token)
             continue
         leftover.append(token)
     if leftover:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 
@@ -31,6 +32,11 @@ from triage.knowledge.model import Thresholds
 from triage.numbers import SMALL_DECIMALS, rounded_array
 
 HIGH, NORMAL, LOW, INDETERMINATE = "high", "normal", "low", "indeterminate"
+# The lab's own flags (values.flag_direction) that overrule a normal status found against the set
+# (heed_lab_flags); the comment names such a result by its flag (labels.toml [comments.status]
+# "flagged_high" ...).
+OVERRULING_FLAGS: Final = ("high", "low", "abnormal")
+FLAGGED_STATUS: Final = "flagged_{flag}"
 # Decimal places of the ng/mL values below 100 (triage/numbers.py holds the one rule; kept for
 # callers that still import the name).
 DISPLAY_DECIMALS = SMALL_DECIMALS
@@ -48,6 +54,8 @@ class Classified:
     reference_high: np.ndarray
     reference_source: list[str]  # where the deciding interval comes from ("row", "set", ...)
     note: list[str]  # the interval note, with which limit decided where several were considered
+    # the lab's own flag where it overruled a normal status (heed_lab_flags), else ""
+    lab_flagged: np.ndarray | None = None
 
 
 def classify(
@@ -211,3 +219,62 @@ def _bands(v: np.ndarray, is_high: np.ndarray, thresholds: Thresholds) -> np.nda
     index = np.where(index < 0, len(bands), index)
     out = names[index]
     return np.where(is_high, out, "").astype(object)
+
+
+def heed_lab_flags(c: Classified, lab_flag: np.ndarray) -> Classified:
+    """The lab's own flag where the interval used here contradicts it
+    (docs/output-contract-extensions.md, "The lab's own flag").
+
+    A result the lab flagged high, low or abnormal against its own interval, which the file does
+    not give, and which the set's interval finds normal is indeterminate, never a silent normal:
+    the two intervals disagree, as the intervals of both sexes do for a patient of unknown sex.
+    It may be high unless the lab flagged it low.  Intervals the file gives (the lab's own on
+    the row) or physiology sets (pregnancy, lactation, neonates) are not overruled: they are
+    the lab's numbers, or more specific than a flag computed without the patient's state.  A
+    result the set finds high that the lab flagged normal stays high; the note says so."""
+    flags = np.asarray(lab_flag, dtype=object)
+    from_set = np.array([s == "set" for s in c.reference_source], dtype=bool)
+    flagged = np.isin(flags, OVERRULING_FLAGS)
+    overruled = flagged & from_set & (c.status == NORMAL)
+    unflagged = (flags == NORMAL) & from_set & (c.status == HIGH)
+    if not (overruled.any() or unflagged.any()):
+        return c
+    status = c.status.copy()
+    status[overruled] = INDETERMINATE
+    may_be_high = overruled & (flags != LOW)
+    interpretation = c.interpretation.copy()
+    interpretation[overruled] = ""
+    lab_flagged = np.where(overruled, flags, "").astype(object)
+    note = list(c.note)
+    for i in np.flatnonzero(overruled | unflagged).tolist():
+        note[i] = _joined(note[i], _flag_sentence(str(flags[i]), bool(overruled[i])))
+    return Classified(
+        status,
+        c.possibly_high | may_be_high,
+        c.times_uln,
+        c.band,
+        interpretation,
+        c.mild | may_be_high,
+        c.reference_low,
+        c.reference_high,
+        c.reference_source,
+        note,
+        lab_flagged,
+    )
+
+
+def _flag_sentence(flag: str, overruled: bool) -> str:
+    if not overruled:
+        return (
+            "The lab flagged this result normal: its own interval, which the file does not give, "
+            "may be wider than the one used here"
+        )
+    return (
+        f"The lab flagged this result {flag} against its own interval, which the file does not "
+        "give; the interval used here finds it normal, so it is indeterminate: ask the lab for "
+        "its interval (or give it in the file, or choose its assay's set with --ranges)"
+    )
+
+
+def _joined(note: str, sentence: str) -> str:
+    return f"{note.rstrip('. ')}. {sentence}" if note else sentence

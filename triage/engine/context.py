@@ -157,6 +157,8 @@ class Rows:
     labs: list[LabUnit] = field(default_factory=list)  # how each row writes amounts (amounts.py)
     lab_value: list[float] = field(default_factory=list)  # the result in the row's unit
     set_names: list[str] = field(default_factory=list)  # the reference set that judged each row
+    # the lab's own flag ("high", "low", "abnormal", "normal" or None: values.flag_direction)
+    lab_flag: list[str | None] = field(default_factory=list)
 
 
 @dataclass
@@ -187,6 +189,7 @@ class RowContext:
         "i",
         "knowledge",
         "lab",
+        "lab_flag",
         "lab_value",
         "lesion",
         "low",
@@ -234,6 +237,7 @@ class RowContext:
         self.usual_uln: float = rows.usual_uln[i] if rows.usual_uln else float("nan")
         self.lab: LabUnit = rows.labs[i] if rows.labs else NG
         self.lab_value: float = rows.lab_value[i] if rows.lab_value else float("nan")
+        self.lab_flag: str | None = rows.lab_flag[i] if rows.lab_flag else None
         sex = rows.raw["sex"][i]
         self.sex: str | None = sex if sex in ("F", "M") else None
         age = rows.raw["age_years"][i]

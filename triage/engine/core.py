@@ -17,7 +17,7 @@ import pandas as pd
 
 from triage.engine import distinct, memo
 from triage.engine.amounts import NG, LabUnit, has_markers, has_result, render
-from triage.engine.classify import Classified, classify
+from triage.engine.classify import FLAGGED_STATUS, Classified, classify, heed_lab_flags
 from triage.engine.comment import Given, comment, decision_text, reference_text, result_sentence
 from triage.engine.context import RULE_COLUMNS, RowContext, Rows, rule_values
 from triage.engine.distinct import distinct_rows, rows_with_a_text
@@ -124,6 +124,8 @@ def triage_frame(
     value_ng = converted.value_ng.to_numpy(dtype="float64")
     qualifier = work["qualifier"].fillna("").astype(str).to_numpy(dtype=object)
     classified = classify(value_ng, qualifier, chosen, knowledge.thresholds)
+    lab_flag = work["lab_flag"].astype(object).where(work["lab_flag"].notna(), None).to_numpy()
+    classified = heed_lab_flags(classified, lab_flag)
     limits = _lab_limits(work, converted, row_intervals, classified)
     labs = _lab_units(work, converted, row_intervals, classified, limits)
     lab_value = work["prolactin_value"].to_numpy(dtype="float64").tolist()
@@ -138,6 +140,7 @@ def triage_frame(
         factor=converted.factor.to_numpy(dtype="float64").tolist(),
         monomeric_ng=converted.monomeric_ng.to_numpy(dtype="float64").tolist(),
         status=classified.status.tolist(),
+        lab_flag=lab_flag.tolist(),
         possibly_high=classified.possibly_high.tolist(),
         mild=classified.mild.tolist(),
         source=chosen.source,
@@ -379,6 +382,11 @@ def _comments(
         return [""], np.zeros(len(work), dtype=np.int64)
     status_column = np.asarray(classified.status, dtype=object)
     high = status_column == "high"
+    if classified.lab_flagged is not None:  # named by the lab's flag (heed_lab_flags)
+        flagged = classified.lab_flagged != ""
+        named = [FLAGGED_STATUS.format(flag=f) for f in classified.lab_flagged[flagged].tolist()]
+        status_column = status_column.copy()
+        status_column[flagged] = named
     unit_column = work["prolactin_unit"].fillna(work["unit_raw"]).fillna("").astype(str)
     value_column = work["prolactin_value"].to_numpy(dtype="float64")
     raw_column = work["prolactin_raw"]

@@ -15,6 +15,7 @@ from functools import cache
 from string import Formatter
 from typing import Any, Final
 
+from triage.engine.classify import FLAGGED_STATUS, OVERRULING_FLAGS
 from triage.knowledge.loaders import BAND_NAMES
 from triage.resources import data_file
 from triage.schema import (
@@ -62,7 +63,11 @@ COMMENT_TEMPLATES: Final[dict[str, frozenset[str]]] = {
 }
 UNKNOWN_STATUS: Final = "unknown"  # [comments.status] key of a result without a status
 COMMENT_WORDS: Final[dict[str, tuple[str, ...]]] = {
-    "status": (*STATUSES, UNKNOWN_STATUS),
+    "status": (
+        *STATUSES,
+        UNKNOWN_STATUS,
+        *(FLAGGED_STATUS.format(flag=flag) for flag in OVERRULING_FLAGS),
+    ),
     "band": BAND_NAMES,
     "strength": ("likely", "possible"),
     "causes": ("medication", "kidney", "thyroid"),

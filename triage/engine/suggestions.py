@@ -412,6 +412,13 @@ def repeat_rested(s: Situation) -> str | None:
     if ctx.status != "high":
         if not ctx.mild or ctx.pregnancy_conflict:
             return None  # a conflicting pregnancy status is settled by the pregnancy test
+        if ctx.lab_flag in ("high", "abnormal") and ctx.source == "set":
+            return (
+                f"the lab flagged the result {ctx.lab_flag} against its own interval, which the "
+                "file does not give (the interval used here finds it normal): ask the lab for "
+                "its interval; many mild rises come from the stress of sampling and settle on a "
+                "rested sample: repeat rested, ideally cannulated"
+            )
         return (
             "the result may be raised (it lies between the intervals that could apply): many "
             "mild rises come from the stress of sampling and settle on a rested sample; repeat "

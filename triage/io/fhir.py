@@ -17,7 +17,8 @@ that the existing pipeline does the rest (triage.io.long):
 - the Observation's referenceRange -> ``reference_range`` ("low-high" in the value's unit),
   except a range this tool wrote from its own reference set (its reference-source extension
   says ``set`` or ``physiological``); its notes -> ``comments`` (not the notes this tool wrote:
-  an Observation carrying the tool's triage extensions);
+  an Observation carrying the tool's triage extensions); its interpretation (the lab's flag:
+  H, L, N, A ...) -> ``lab_flag``, except on an Observation this tool wrote;
 - effectiveDateTime (or effectivePeriod.start / effectiveInstant) -> ``collected_at``, the
   wall-clock time as written (the offset is dropped).
 
@@ -55,6 +56,7 @@ HEADER: Final[tuple[str, ...]] = (
     "result",
     "unit",
     "reference_range",
+    "lab_flag",
     "medications",
     "comments",
     "pregnant",
@@ -513,6 +515,20 @@ def _test(resource: Mapping[str, Any]) -> tuple[str, str]:
     return any_code, name
 
 
+def _interpretation(resource: Mapping[str, Any]) -> str:
+    """The lab's own flag of an Observation: the code (else the text) of its first
+    interpretation (v3-ObservationInterpretation H, L, N, A, HH ...)."""
+    for concept in _list(resource.get("interpretation")):
+        if not isinstance(concept, Mapping):
+            continue
+        for coding in _list(concept.get("coding")):
+            if isinstance(coding, Mapping) and _text(coding.get("code")):
+                return _text(coding.get("code"))
+        if _text(concept.get("text")):
+            return _text(concept.get("text"))
+    return ""
+
+
 def _is_tools_own(resource: Mapping[str, Any]) -> bool:
     return any(
         isinstance(e, Mapping) and _TOOL_EXTENSION in _text(e.get("url"))
@@ -655,6 +671,7 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
                 "result": result,
                 "unit": unit,
                 "reference_range": _reference_range(resource, unit),
+                "lab_flag": "" if _is_tools_own(resource) else _interpretation(resource),
                 "medications": "; ".join(meds.get(who, [])),
                 "comments": "; ".join([*notes.get(who, []), *own_notes]),
             }

@@ -21,6 +21,7 @@ loinc              the OBX-3 code whose coding system is LN (first or alternate 
 result             OBX-5 by OBX-2: NM/ST/TX/FT as given, SN "<^5" -> "<5", CE/CWE the text
 unit               OBX-6 identifier (else its text)
 reference_range    OBX-7
+lab_flag           OBX-8, the abnormal flag (its first repetition: H, L, HH, A, N ...)
 comments           OBR-13 clinical information, NTE notes of the patient, order and result,
                    and the OBX-8 abnormal flag
 =================  ==============================================================================
@@ -83,6 +84,7 @@ HEADER: Final = (
     "result",
     "unit",
     "reference_range",
+    "lab_flag",
     "comments",
 )
 _COL: Final = {name: i for i, name in enumerate(HEADER)}
@@ -423,6 +425,7 @@ class _Reader:
             "result": _value(message, segment),
             "unit": _unit(_field(message, segment, 6), _field(message, segment, 6, 2)),
             "reference_range": _field(message, segment, 7, component=None),
+            "lab_flag": _field(message, segment, 8),  # the abnormal flag (table 0078): H, L, A ...
         }
         flag = _field(message, segment, 8, component=None, repeat=None)
         status = _field(message, segment, 11).upper() or order.status

@@ -54,7 +54,13 @@ from triage.values import (
 )
 
 TEST_FIELDS: Final = ("test", "test_code", "loinc", "result", "unit")
-PER_TEST_FIELDS: Final = (*TEST_FIELDS, "reference_range", "reference_low", "reference_high")
+PER_TEST_FIELDS: Final = (
+    *TEST_FIELDS,
+    "reference_range",
+    "reference_low",
+    "reference_high",
+    "lab_flag",
+)
 IDENTITY: Final = ("patient_id", "patient_name", "sex", "birth_date", "specimen_id", "collected_at")
 QUALIFIED: Final = frozenset({"tsh", "egfr"})
 PERCENT_FULL: Final = 100.0

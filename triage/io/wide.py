@@ -51,6 +51,7 @@ from triage.values import (
     days_between,
     decimal_evidence,
     duration_word_days,
+    flag_direction,
     has_two_digit_year,
     hcg_positive,
     header_flag_codes,
@@ -556,6 +557,9 @@ class _Builder:
         value = _pick(codes, parsed, lambda q: _nan(q.value), np.float64)
         self.out["prolactin_raw"] = _pick(codes, parsed, lambda q: q.text or None, object)
         self.out["qualifier"] = _pick(codes, parsed, lambda q: q.qualifier, object)
+        self.out["lab_flag"] = self._lab_flags(
+            _pick(codes, parsed, lambda q: q.flag or None, object)
+        )
         cell_units = _pick(codes, parsed, lambda q: q.unit_text, object)
         cell_unit_ids = _pick(codes, parsed, lambda q: _unit_id(q.unit_text), np.int8)
 
@@ -595,6 +599,15 @@ class _Builder:
         self.row_factor = factor
         self.row_unit = unit
         return self._reasons(status, value * factor, unit, unit_text, low, high)
+
+    def _lab_flags(self, in_cells: np.ndarray) -> np.ndarray:
+        """The lab's own flag of each result ("high", "low", "abnormal", "normal" or None):
+        written beside the number ("25 H"), else in a flag column of its own ("Kennz.")."""
+        col = self.column("lab_flag")
+        if col is None:
+            return in_cells
+        in_column = self._apply(col, flag_direction)
+        return np.where(pd.isna(in_cells), in_column, in_cells)
 
     def _interval_in(
         self,
