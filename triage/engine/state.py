@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
@@ -30,6 +31,7 @@ from triage.engine import memo
 from triage.engine.distinct import rows_with_a_text
 from triage.engine.state_words import (
     FLAG_OF,
+    OPT_IN_COLUMNS,
     Fact,
     StateVocabulary,
     load_state_vocabulary,
@@ -470,7 +472,13 @@ def read_states(
     if n == 0:
         return []
     ages = frame["age_years"].to_numpy(dtype="float64")
-    key_columns: list[pd.Series] = [frame[c] for c in STATE_TEXT_COLUMNS]
+    # the columns a concept reads only when it names them (state_words.OPT_IN_COLUMNS): only
+    # their cells such a concept may match take part (the others would only multiply the keys)
+    texts = {name: frame[name] for name in STATE_TEXT_COLUMNS}
+    for name in sorted(OPT_IN_COLUMNS):
+        opted = frame[name]
+        texts[name] = opted.where(rows_with_a_text([opted], partial(vocab.may_say, name)))
+    key_columns: list[pd.Series] = list(texts.values())
     key_columns += [frame[f] for f in FLAG_OF.values()]
     key_columns += [frame[c] for c in ("gestational_weeks", "postpartum_weeks", "hcg")]
     key_columns += [frame["hcg_positive"], frame["sex"]]
@@ -492,7 +500,8 @@ def read_states(
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     # the cells of the first row of every key (i: its position among them)
     distinct = frame.iloc[first]
-    columns = {name: distinct[name].tolist() for name in (*STATE_TEXT_COLUMNS, *FLAG_OF.values())}
+    columns = {name: column.iloc[first].tolist() for name, column in texts.items()}
+    columns |= {name: distinct[name].tolist() for name in FLAG_OF.values()}
     numbers = {
         name: distinct[name].to_numpy(dtype="float64")
         for name in ("gestational_weeks", "postpartum_weeks")
@@ -508,7 +517,7 @@ def read_states(
     known = memo.cache_of("states", vocab)
     for i in range(len(first)):
         said: list[tuple[str, str | bool]] = []  # (column, its text, or its yes/no flag)
-        for column in STATE_TEXT_COLUMNS:
+        for column in texts:
             text = columns[column][i]
             if isinstance(text, str) and text.strip():
                 said.append((column, text))

@@ -75,6 +75,12 @@ class Fact:
         return f"{self.column.removesuffix('_text')}: '{self.quote}'"
 
 
+# Columns a concept reads only when its `only` names them: a medication list says a state only
+# through a drug's purpose ("domperidone for milk supply": breastfeeding), never through a word
+# such as "pregnancy" in "pill (to prevent pregnancy)".
+OPT_IN_COLUMNS: Final = frozenset({"medications"})
+
+
 @dataclass(frozen=True, slots=True)
 class _Concept:
     name: str
@@ -92,6 +98,8 @@ class _Concept:
     event: bool = False  # an event (a loss): months ago is recent, not past history
 
     def reads(self, column: str) -> bool:
+        if column in OPT_IN_COLUMNS:  # read only by the concepts that name it
+            return column in self.only
         return (not self.only or column in self.only) and column not in self.skip
 
     def matches(self, text: str) -> list[re.Match[str]]:
@@ -204,6 +212,10 @@ class StateVocabulary:
         self._year = date.today().year
 
     # --- reading one cell -----------------------------------------------------------------
+    def may_say(self, column: str, text: str) -> bool:
+        """Whether a concept that reads `column` could match `text` (its quick probe)."""
+        return any(c.reads(column) and c.probe.search(text) is not None for c in self._concepts)
+
     def read(self, column: str, text: str, year: int | None = None) -> tuple[Fact, ...]:
         """Every fact the cell `text` of `column` states (cached per distinct cell).  ``year``:
         the sample's year, which a year written in the cell is compared with (default: this
