@@ -652,12 +652,45 @@ def _prolactin_table(table: RawTable, positions: np.ndarray) -> RawTable:
             )
             base = given if given is not None else np.full(len(named), None, dtype=object)
             sub.columns["prolactin_unit"] = np.where(empty & (named != ""), named, base)
+        _test_name_as_note(sub)
     for name in TEST_FIELDS:
         sub.columns.pop(name, None)
     unit = table.header_units.get("result") or table.header_units.get("unit")
     if unit:
         sub.header_units["prolactin"] = unit
     return sub
+
+
+def _test_name_as_note(sub: RawTable) -> None:
+    """A prolactin line whose test name says more than "prolactin" and its unit ("Prolactin
+    (rested)", "Prolaktin nach 30 min Ruhe", "PRL cannulated 60 min") keeps it in its notes,
+    where the cues read it (a rested sample is not repeated), as "test: <name>"."""
+    names = _spec_named("prolactin").names
+    notes = [
+        f"test: {cell_text(t)}" if _says_more(cell_text(t), names) else ""
+        for t in sub.columns["test"]
+    ]
+    if not any(notes):
+        return
+    given = sub.columns.get("comments")
+    if given is None:
+        sub.columns["comments"] = np.array([n or None for n in notes], dtype=object)
+        return
+    joined = [
+        n if is_empty_value(c) else f"{cell_text(c)}{_NOTE_SEPARATOR}{n}" if n else c
+        for c, n in zip(given.tolist(), notes, strict=True)
+    ]
+    sub.columns["comments"] = np.array(joined, dtype=object)
+
+
+@cache
+def _says_more(name: str, names: frozenset[str]) -> bool:
+    """A test name with words beyond a known name of its test and the unit it writes."""
+    if not name.strip():
+        return False
+    header = parse_header(name)
+    words = [w for w in header.full.split() if w not in header.unit_tokens]
+    return " ".join(words) not in names and header.full not in names
 
 
 def _named_unit(cell: object) -> str:
