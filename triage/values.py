@@ -1744,8 +1744,8 @@ _MONTHS: Final = {
     "dez": 12,
     "dic": 12,
 }
-_TIME = (
-    r"(?:[ T,]+(?P<H>\d{1,2})[:.h](?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
+_TIME = (  # after a space, T or comma; or a colon (SAS's DATETIME: "01MAR2015:08:30:00")
+    r"(?:(?:[ T,]+|:(?=\d{1,2}:\d{2}))(?P<H>\d{1,2})[:.h](?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
     r"\s*(?P<ampm>[ap]\.?m\.?)?)?"
 )
 _ISO = re.compile(

@@ -28,7 +28,13 @@ from triage.engine.factors import (
     physiological_explanation,
     rank,
 )
-from triage.engine.intervals import RowIntervals, choose_intervals, physiology, vet_row_intervals
+from triage.engine.intervals import (
+    RowIntervals,
+    age_text,
+    choose_intervals,
+    physiology,
+    vet_row_intervals,
+)
 from triage.engine.labels import CommentWords, Labels, load_labels
 from triage.engine.priority import decide, hook_effect_risk
 from triage.engine.state import (
@@ -193,6 +199,8 @@ def triage_frame(
     out["conversion_factor_used"] = converted.factor_used.astype("float64")
     out["reference_stratum"] = text(chosen.stratum, empty_is_na=True)
     notes = _conflict_notes(_notes(work, converted.value_ng, classified.note), patients)
+    if as_of is not None:
+        notes = _age_at_run_notes(frame, ages, notes)
     notes = _in_row_units(notes, labs, rows.value_ng, rows.qualifier, lab_value)
     out["reference_note"] = text(notes)
     details = [v.factor_details for v in shown.cells]
@@ -631,6 +639,27 @@ def _notes(frame: pd.DataFrame, value_ng: pd.Series, notes: list[str]) -> list[s
         else note
         for i, note in enumerate(notes)
     ]
+
+
+def _age_at_run_notes(frame: pd.DataFrame, ages: pd.Series, notes: list[str]) -> list[str]:
+    """Notes of the rows whose age was counted from the birth date to the day of the run (no
+    sample date, or one that could not be read): a child's interval may depend on it."""
+    at_run = (
+        frame["age_years"].isna() & frame["birth_date"].notna() & frame["collected_at"].isna()
+    ).to_numpy()
+    if not at_run.any():
+        return notes
+    out = list(notes)
+    for i in np.flatnonzero(at_run).tolist():
+        age = ages.iloc[i]
+        if age != age:  # no age (a birth date after the run's day)
+            continue
+        sentence = (
+            f"Age {age_text(float(age))} counted from the birth date to the day of this run: the "
+            "sample's date is not given or could not be read"
+        )
+        out[i] = f"{out[i].rstrip('. ')}. {sentence}" if out[i] else sentence
+    return out
 
 
 def _conflict_notes(notes: list[str], patients: list[PatientState]) -> list[str]:
