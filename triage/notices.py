@@ -15,6 +15,20 @@ from triage.schema import InputSummary
 
 # A reading warning containing this phrase means results in the file were not read.
 NOT_READ_MARK: Final = "were not read"
+# A warning containing this phrase: the file withdrew results earlier runs recorded (history).
+WITHDRAWN_MARK: Final = "withdrawn by the lab"
+
+
+def withdrawn_warning(count: int) -> str:
+    """What a file that withdraws results earlier runs recorded says (a notice: urgent lists
+    and trends no longer use them)."""
+    return (
+        f"{count} result(s) recorded by earlier runs were {WITHDRAWN_MARK} (a void result "
+        "status for the same patient and specimen): they are no longer listed as urgent nor "
+        "used as earlier results (history show lists them as withdrawn)"
+    )
+
+
 # At least this share of a file's rows rejected deserves a notice (a wrong unit, a shifted
 # column, a broken export); fewer are ordinary and listed in rejected.csv only.
 REJECTED_SHARE_NOTICE: Final = 0.5
@@ -35,5 +49,9 @@ def notices(inputs: Sequence[InputSummary]) -> list[str]:
                 f"{summary.file}: {rejected} of its {read} rows were rejected "
                 "(the reasons are in rejected.csv)"
             )
-        lines += [f"{summary.file}: {w}" for w in summary.warnings if NOT_READ_MARK in w]
+        lines += [
+            f"{summary.file}: {w}"
+            for w in summary.warnings
+            if NOT_READ_MARK in w or WITHDRAWN_MARK in w
+        ]
     return lines

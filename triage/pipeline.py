@@ -35,7 +35,7 @@ from triage.io import read_usable_inputs as read_inputs  # noqa: F401 (the API's
 from triage.isolate import die_with_parent
 from triage.knowledge import load_knowledge
 from triage.knowledge.model import Knowledge
-from triage.notices import notices
+from triage.notices import notices, withdrawn_warning
 from triage.output import OutputOptions, OutputSession, RunMeta
 from triage.output.encoded import EncodedChunk
 from triage.output.session import COUNTED
@@ -396,6 +396,11 @@ def _run(
                 continue
             if recorder is not None:
                 recorder.release_savepoint()
+                withdrawn = recorder.withdraw(
+                    read.rejected, file=read.summary.file, sha256=read.summary.sha256
+                )
+                if withdrawn:
+                    read.summary.warnings.append(withdrawn_warning(withdrawn))
             inputs.append(read.summary)
             rejected.extend(read.rejected)
         if not inputs:

@@ -348,6 +348,9 @@ class Rejected:
     detail: str
     patient_id: str = ""  # as the row gives it (--redact: the results' ID- token)
     specimen_id: str = ""
+    # a prolactin result its lab withdrew (a void result status): the history withdraws the
+    # result of the same patient and specimen that earlier runs recorded (not written out)
+    withdraws: bool = False
 
 
 @dataclass(slots=True)

@@ -307,6 +307,7 @@ SHOW_COLUMNS: Final = (
     "source_sheet",
     "source_row",
     "acknowledged",
+    "withdrawn",  # how the lab withdrew it ("" for a result not withdrawn)
 )
 # The table's columns: (heading, record key).
 TABLE_COLUMNS: Final = (
@@ -345,6 +346,7 @@ def show_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 "source_sheet": _text(row.get("source_sheet")),
                 "source_row": None if _missing(row.get("source_row")) else int(row["source_row"]),
                 "acknowledged": _text(row.get("acknowledged")),
+                "withdrawn": _text(row.get("withdrawn")),
                 # for the table only
                 "source": _source(row),
                 "collected": _when(row.get("collected_at")),
@@ -360,6 +362,8 @@ def render_table(records: list[dict[str, Any]]) -> str:
     columns = list(TABLE_COLUMNS)
     if any(r["issuer"] for r in records):
         columns.insert(1, ("issuer", "issuer"))
+    if any(r["withdrawn"] for r in records):
+        columns.append(("withdrawn", "withdrawn"))
     rows = [[heading for heading, _ in columns]]
     rows += [[_text(r[shown.get(key, key)]) for _, key in columns] for r in records]
     widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]

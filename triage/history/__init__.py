@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from triage.schema import HISTORY_COLUMNS, ConfigError, TriageError
+from triage.schema import HISTORY_COLUMNS, ConfigError, Rejected, TriageError
 
 
 class HistoryError(TriageError):
@@ -191,6 +191,28 @@ class HistoryRecorder:
             ) from None
         out["acknowledged"] = pd.Series(said, index=out.index, dtype="string")
         return out[[c for c in out.columns if c not in HISTORY_COLUMNS] + list(HISTORY_COLUMNS)]
+
+    def withdraw(self, rejected: Sequence[Rejected], *, file: str, sha256: str) -> int:
+        """The results earlier runs recorded that this file's rows withdraw
+        (Rejected.withdraws: the same patient and specimen); returns how many."""
+        import sqlalchemy as sa
+
+        from triage.history.store import Withdrawal, describe
+
+        items = [
+            Withdrawal(r.patient_id, r.specimen_id, r.source_file, r.source_row, r.detail)
+            for r in rejected
+            if r.withdraws
+        ]
+        if not items:
+            return 0
+        try:
+            return self.run.withdraw(items, issuer=self.options.issuer_for(file), sha256=sha256)
+        except sa.exc.SQLAlchemyError as exc:
+            raise HistoryError(
+                f"history: {describe(self.history.url)}: could not record the results "
+                f"{Path(file).name} withdraws ({type(exc).__name__})"
+            ) from None
 
     def overdue(self, now: datetime, thresholds: Any) -> pd.DataFrame:
         """Urgent results of earlier runs not acknowledged within the set time."""

@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from triage.history import HistoryError, ResultNotFoundError
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 ENV_URL: Final = "PROLACTIN_TRIAGE_HISTORY"
 # Patient ids per query (SQLite allows 32,766 parameters; smaller statements plan faster).
 IDS_PER_QUERY: Final = 500
@@ -113,6 +113,22 @@ acks = sa.Table(
     sa.Index("acks_result", "result_id"),
 )
 
+# Results their lab withdrew after a run recorded them (a later HL7 OBX-11 D/W/X, a result-status
+# column saying cancelled, for the same patient and specimen): never listed as urgent again nor
+# used as an earlier result; `history show` says so.  Schema version 2.
+withdrawals = sa.Table(
+    "withdrawals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("result_id", sa.Integer, sa.ForeignKey("results.id"), nullable=False),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), nullable=False),
+    sa.Column("source_file", sa.Text, nullable=False),  # the file that withdrew it
+    sa.Column("source_row", sa.Integer, nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),  # the lab's status in words
+    sa.Column("at", sa.DateTime, nullable=False),  # UTC
+    sa.UniqueConstraint("result_id", name="withdrawals_result"),
+)
+
 # The columns of a stored result that a run copies from its results frame (the others the run
 # itself supplies: ids, issuer, the file's hash, versions and time).
 RUN_SUPPLIED: Final = frozenset(
@@ -188,9 +204,13 @@ def _migrate_to_1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[runs, results, acks])
 
 
+def _migrate_to_2(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[withdrawals])
+
+
 # Schema version -> the step that brings a history from the version before it.  A new version:
 # a function here and SCHEMA_VERSION + 1; every step runs in its own transaction.
-MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {1: _migrate_to_1}
+MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {1: _migrate_to_1, 2: _migrate_to_2}
 
 
 class History:
@@ -294,6 +314,7 @@ class History:
                 conn.execute(query).mappings().all(), columns=list(results.c.keys())
             )
             frame["acknowledged"] = ack_texts(conn, frame["id"].tolist())
+            frame["withdrawn"] = withdrawn_texts(conn, frame["id"].tolist())
         return frame
 
     def result(self, result_id: int) -> dict[str, Any]:
@@ -315,6 +336,7 @@ class History:
             for part in cursor.partitions():
                 frame = pd.DataFrame(list(part), columns=columns)
                 frame["acknowledged"] = ack_texts(conn, frame["id"].tolist())
+                frame["withdrawn"] = withdrawn_texts(conn, frame["id"].tolist())
                 yield frame
 
     def unacknowledged_urgent(self, *, reported_before: datetime) -> pd.DataFrame:
@@ -325,6 +347,7 @@ class History:
             .where(results.c.priority == "urgent")
             .where(results.c.recorded_at < _utc_naive(reported_before))
             .where(results.c.id.not_in(acked))
+            .where(results.c.id.not_in(sa.select(withdrawals.c.result_id)))
             .order_by(results.c.recorded_at, results.c.id)
         )
         with self.engine.connect() as conn:
@@ -361,7 +384,8 @@ class History:
 
     def purge(self, *, before: datetime) -> int:
         """Delete the results collected (or, without a collection time, recorded) before
-        ``before``, with their acknowledgements; runs left without results go too."""
+        ``before``, with their acknowledgements and withdrawals; runs left without results
+        (or withdrawals) go too."""
         cutoff = _utc_naive(before)
         old = sa.or_(
             results.c.collected_at < cutoff,
@@ -370,9 +394,11 @@ class History:
         with self.engine.begin() as conn:
             ids = sa.select(results.c.id).where(old)
             conn.execute(sa.delete(acks).where(acks.c.result_id.in_(ids)))
+            conn.execute(sa.delete(withdrawals).where(withdrawals.c.result_id.in_(ids)))
             removed = conn.execute(sa.delete(results).where(old)).rowcount
             used = sa.select(results.c.run_id).distinct()
-            conn.execute(sa.delete(runs).where(runs.c.id.not_in(used)))
+            withdrew = sa.select(withdrawals.c.run_id).distinct()
+            conn.execute(sa.delete(runs).where(runs.c.id.not_in(used), runs.c.id.not_in(withdrew)))
         return int(removed or 0)
 
     def counts(self) -> dict[str, int]:
@@ -388,6 +414,17 @@ class History:
                     conn.execute(sa.select(sa.func.count()).select_from(acks)).scalar_one()
                 ),
             }
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A result the lab withdrew (Rejected.withdraws): whose, which specimen, and where."""
+
+    patient_id: str
+    specimen_id: str
+    source_file: str
+    source_row: int
+    detail: str
 
 
 @dataclass
@@ -414,6 +451,7 @@ class HistoryRun:
                 .where(results.c.issuer == issuer)
                 .where(results.c.patient_id.in_(wanted[start : start + IDS_PER_QUERY]))
                 .where(results.c.run_id != self.run_id)
+                .where(results.c.id.not_in(sa.select(withdrawals.c.result_id)))
                 .order_by(results.c.collected_at, results.c.id)
             )
             parts.extend(self.conn.execute(query).mappings().all())
@@ -520,6 +558,38 @@ class HistoryRun:
                 ids[position] = held.get(key) if key is not None else None
         return ids
 
+    def withdraw(self, items: Sequence[Withdrawal], *, issuer: str, sha256: str) -> int:
+        """Withdraw the results earlier files recorded for each item's patient and specimen
+        (not those of the withdrawing file itself, nor any already withdrawn); returns how
+        many were withdrawn."""
+        at = _utc_naive(self.started_at)
+        withdrawn = sa.select(withdrawals.c.result_id)
+        count = 0
+        for item in items:
+            if not (item.patient_id and item.specimen_id):
+                continue  # only a patient's specimen names one result for sure
+            query = (
+                sa.select(results.c.id)
+                .where(results.c.issuer == issuer)
+                .where(results.c.patient_id == item.patient_id)
+                .where(results.c.specimen_id == item.specimen_id)
+                .where(results.c.source_sha256 != sha256)
+                .where(results.c.id.not_in(withdrawn))
+            )
+            for (result_id,) in self.conn.execute(query).all():
+                self.conn.execute(
+                    sa.insert(withdrawals).values(
+                        result_id=int(result_id),
+                        run_id=self.run_id,
+                        source_file=item.source_file,
+                        source_row=item.source_row,
+                        detail=item.detail,
+                        at=at,
+                    )
+                )
+                count += 1
+        return count
+
     def commit(self) -> None:
         self.conn.execute(
             sa.update(runs).where(runs.c.id == self.run_id).values(results_added=self.added)
@@ -564,6 +634,22 @@ def ack_texts(conn: Connection, ids: Sequence[Any]) -> list[str]:
     return [
         "; ".join(said.get(int(i), [])) if i is not None and not pd.isna(i) else "" for i in ids
     ]
+
+
+def withdrawn_texts(conn: Connection, ids: Sequence[Any]) -> list[str]:
+    """Per result id, how its lab withdrew it ("" for a result not withdrawn)."""
+    wanted = sorted({int(i) for i in ids if i is not None and i == i})
+    said: dict[int, str] = {}
+    for start in range(0, len(wanted), IDS_PER_QUERY):
+        query = sa.select(withdrawals).where(
+            withdrawals.c.result_id.in_(wanted[start : start + IDS_PER_QUERY])
+        )
+        for row in conn.execute(query).mappings():
+            said[int(row["result_id"])] = (
+                f"withdrawn by the lab {row['at']:%Y-%m-%d %H:%M} UTC "
+                f"({row['source_file']} row {row['source_row']}: {row['detail']})"
+            )
+    return [said.get(int(i), "") if i is not None and i == i else "" for i in ids]
 
 
 def ack_words(ack: Any) -> str:

@@ -224,6 +224,7 @@ class _Row:
     bad: str = ""
     reason: str = ""
     ids: tuple[str, str] = ("", "")  # (patient, specimen) of a row not read
+    withdraws: bool = False  # a prolactin result its status voids (Workbook.withdrawing)
 
 
 class _Reader:
@@ -499,6 +500,7 @@ class _Reader:
                     str(row.cells[HEADER.index("specimen_id")]),
                 )
             row.cells, row.bad, row.reason = [], f"{label}: {result.void}", "cancelled_result"
+            row.withdraws = known is not None and known.field == "prolactin"
         else:
             self.kept[key] = len(self.rows)
             self.kept_status[key] = result.status
@@ -535,13 +537,15 @@ class _Reader:
     def workbook(self) -> Workbook:
         rows = list(self.rows)
         rows.sort(key=lambda r: r.number)
-        if not any(r.cells for r in rows):
+        # a file that only withdraws results is read: the history withdraws them
+        if not any(r.cells or r.withdraws for r in rows):
             raise InputFileError(self.name, self._nothing_read())
         grid: Rows = [list(HEADER)]
         numbers = [0]
         bad: dict[int, str] = {}
         reasons: dict[int, str] = {}
         ids: dict[int, tuple[str, str]] = {}
+        withdrawing: set[int] = set()
         for index, row in enumerate(rows, start=1):
             grid.append(row.cells)
             numbers.append(row.number)
@@ -551,6 +555,8 @@ class _Reader:
                     reasons[index] = row.reason
                 if any(row.ids):
                     ids[index] = row.ids
+                if row.withdraws:
+                    withdrawing.add(index)
         if self.preliminary:
             listed = ", ".join(self.preliminary[:_LISTED])
             extra = len(self.preliminary) - _LISTED
@@ -583,6 +589,7 @@ class _Reader:
             number_by_line=True,
             row_reasons=reasons,
             row_ids=ids,
+            withdrawing=withdrawing,
             decimal=".",  # NM values write "." (HL7 v2 2.A.47)
         )
 

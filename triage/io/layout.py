@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -631,6 +631,7 @@ def split_rows(
     consume: bool = False,
     grid: Grid | None = None,
     row_ids: Mapping[int, tuple[str, str]] | None = None,
+    withdrawing: Set[int] = frozenset(),
 ) -> SplitRows:
     """Drop blank rows, reject repeated headers and note rows, keep the rest.
 
@@ -639,7 +640,8 @@ def split_rows(
     as read.  ``row_numbers``: the source_row of each row (by index) when it is not its position
     (HL7 v2: the OBX segment's number); ``row_reasons``: the reason code of a bad row when it is
     not ``malformed_line``, and ``row_ids`` its (patient, specimen) when the format knows
-    them.  ``consume``: ``rows`` is emptied once its cells are in the grid
+    them; ``withdrawing``: the bad rows that withdraw a prolactin result (Rejected.withdraws).
+    ``consume``: ``rows`` is emptied once its cells are in the grid
     (a large sheet's rows are then not held twice).  ``grid``: the same rows split in C
     (fast_split), whose cells and codes are taken when they are the rows below the header."""
     header = rows[header_index]
@@ -666,6 +668,7 @@ def split_rows(
         row_numbers,
         row_reasons,
         row_ids or {},
+        withdrawing,
     )
 
 
@@ -740,6 +743,7 @@ def _split_grid(
     row_numbers: Sequence[int] | None,
     row_reasons: Mapping[int, str] | None,
     row_ids: Mapping[int, tuple[str, str]],
+    withdrawing: Set[int],
 ) -> SplitRows:
     if row_numbers is None:
         numbers = np.arange(header_index + 2, header_index + 2 + len(grid), dtype=np.int64)
@@ -755,6 +759,7 @@ def _split_grid(
             (row_reasons or {}).get(index, "malformed_line"),
             detail,
             *row_ids.get(index, ("", "")),
+            withdraws=index in withdrawing,
         )
         for index, detail in sorted((bad_rows or {}).items())
         if index > header_index

@@ -143,6 +143,7 @@ def _read_sheet(
         row_numbers=book.line_numbers if book.number_by_line else None,
         row_reasons=book.row_reasons,
         row_ids=book.row_ids,
+        withdrawing=book.withdrawing,
         consume=True,  # the grid holds the cells: the rows as read (book.load's list) are freed
         grid=book.grid,
     )

@@ -81,6 +81,9 @@ class Workbook:
     # The (patient id, specimen id) a bad row belongs to when the format still knows them (an
     # HL7 OBX withdrawn, a FHIR Observation without a value): rejected.csv names them.
     row_ids: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # The bad rows that withdraw a prolactin result (an HL7 OBX-11 D, W or X): the history
+    # withdraws what earlier runs recorded for that patient and specimen (Rejected.withdraws).
+    withdrawing: set[int] = field(default_factory=set)
     # A workbook's merged cell ranges per sheet (python-calamine), for fill_merged_down.
     merged: Callable[[str], list[Any]] | None = None
     # A large delimited text split in C: its records as a grid with their dictionary codes

@@ -2254,6 +2254,7 @@ def build_frame(table: RawTable, settings: BuildSettings) -> BuildResult:
             str(detail[i]),
             patient_id=ids[k],
             specimen_id=specimens[k],
+            withdraws=bool(void[i]),
         )
         for k, i in enumerate(refused.tolist())
     ]
