@@ -581,6 +581,39 @@ def test_an_html_page_with_a_spreadsheet_name_is_said_so(tmp_path: Path, suffix:
         read_file(path, None, ReadOptions())
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".xlsm", ".ods", ".xls"])
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("ID;Geschlecht;Alter;Prolaktin (ng/ml)\r\nP1;W;34;27,5\r\nP2;M;50;9,0\r\n", "cp1252"),
+        ("\ufeffID,Sex,Age,Prolactin (ng/mL)\nP1,F,34,27.5\nP2,M,50,9.0\n", "utf-8"),
+        ("ID\tSex\tAge\tProlactin (ng/mL)\nP1\tF\t34\t27.5\nP2\tM\t50\t9.0\n", "utf-16"),
+    ],
+)
+def test_delimited_text_with_a_spreadsheet_name_is_read_as_text(
+    tmp_path: Path, suffix: str, text: str, encoding: str
+) -> None:
+    """A LIS "Excel export" that is a CSV named .xlsx was refused ("plain text or unknown
+    data"); like a .xls one it is read as delimited text, with a warning saying so."""
+    path = tmp_path / f"export{suffix}"
+    path.write_bytes(text.encode(encoding))
+    read = read_file(path, None, ReadOptions())
+    assert read.frame["prolactin_value"].tolist() == [27.5, 9.0]
+    assert any(f"the {suffix} file is delimited text" in w for w in read.summary.warnings)
+
+
+@pytest.mark.parametrize(
+    "content", [b"this is a text file with the wrong extension\n", b"\x01\x02"]
+)
+def test_text_that_is_no_table_with_a_spreadsheet_name_is_refused(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(content * 50)
+    with pytest.raises(InputFileError, match="not a valid xlsx workbook"):
+        read_file(path, None, ReadOptions())
+
+
 def test_a_formula_without_a_stored_result_is_named(tmp_path: Path) -> None:
     """openpyxl (and other writers that compute nothing) store formulas without their result:
     python-calamine gives such a cell as empty, which read as "the prolactin cell is empty"."""

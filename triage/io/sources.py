@@ -179,8 +179,10 @@ def open_spreadsheet(name: str, data: bytes, suffix: str, limits: InputLimits) -
                 "try again",
             )
         return _open_calamine(name, data, "xls", suffix, limits)
-    if suffix == ".xls" or _is_markup(data):  # old exporters write text or HTML named .xls
-        return open_text(name, data, suffix, limits)  # (an HTML page: said as such)
+    # old exporters write text or HTML named .xls, and a LIS's "Excel export" may be delimited
+    # text named .xlsx (an HTML page: said as such)
+    if suffix == ".xls" or _is_markup(data) or _is_delimited_text(data):
+        return open_text(name, data, suffix, limits)
     raise InputFileError(
         name,
         f"not a valid {suffix.lstrip('.')} workbook: the file holds plain text or unknown data "
@@ -843,6 +845,22 @@ def _ods_row_width(body: bytes) -> int:
     return cells + sum(int(r) - 1 for r in _ODS_COLS_REPEATED.findall(head))
 
 
+_TEXT_HEAD_BYTES: Final = 8192
+_UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _is_delimited_text(data: bytes) -> bool:
+    """Lines of text with a delimiter in the first: no NUL byte in the head (UTF-16 with its
+    byte-order mark aside), a line break, and a tab, semicolon, comma or bar in the first line."""
+    head = data[:_TEXT_HEAD_BYTES]
+    if head.startswith(_UTF16_BOMS):
+        head = head[2:].replace(b"\x00", b"")
+    elif b"\x00" in head:
+        return False
+    first, newline, _ = head.lstrip(b"\xef\xbb\xbf").partition(b"\n")
+    return bool(newline) and any(d in first for d in (b"\t", b";", b",", b"|"))
+
+
 def _is_markup(data: bytes) -> bool:
     """An HTML or XML page (a LIS "Excel export" that is a web page)."""
     head = data[:2048].lstrip().lower()
@@ -860,8 +878,8 @@ def open_text(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workb
     tab = suffix in {".tsv", ".tab"}
     text = read_delimited(name, data, prefer_tab=tab, limits=limits, unmade=True)
     warnings = list(text.warnings)
-    if suffix == ".xls":
-        warnings.append("the .xls file is delimited text; it was read as such")
+    if suffix in WORKBOOK_EXTENSIONS:
+        warnings.append(f"the {suffix} file is delimited text; it was read as such")
 
     rows, grid = text.rows, text.grid
 
