@@ -17,7 +17,7 @@ from fhir.resources.R4B.bundle import Bundle
 from typer.testing import CliRunner
 
 from triage.cli import app
-from triage.io import read_file
+from triage.io import ReadOptions, read_file
 from triage.outdir import MANIFEST_NAME
 from triage.schema import CAUTION_CODES
 
@@ -703,3 +703,59 @@ def test_a_medication_statement_is_read_as_taken_only_when_it_is(
     assert done.exit_code == 0, done.output
     rows = list(csv.DictReader((tmp_path / "out" / "results.csv").open(encoding="utf-8")))
     assert ("medication:antipsychotic" in rows[0]["factors"]) is taken
+
+
+def _identified(identifiers: list[dict[str, Any]]) -> dict[str, Any]:
+    patient = {"resourceType": "Patient", "id": "p1", "gender": "female", "identifier": identifiers}
+    observation = {
+        "resourceType": "Observation",
+        "id": "o1",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
+        "subject": {"reference": "Patient/p1"},
+        "effectiveDateTime": "2026-03-01T08:30:00",
+        "valueQuantity": {"value": 27, "unit": "ng/mL"},
+    }
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": "Patient/p1", "resource": patient},
+            {"fullUrl": "Observation/o1", "resource": observation},
+        ],
+    }
+
+
+def _typed(value: str, code: str, use: str | None = None) -> dict[str, Any]:
+    ident: dict[str, Any] = {
+        "type": {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": code}]
+        },
+        "value": value,
+    }
+    if use:
+        ident["use"] = use
+    return ident
+
+
+@pytest.mark.parametrize(
+    ("identifiers", "expected"),
+    [
+        # a national / insurance number first: the lab's record number is the patient id
+        ([_typed("756.1234.5678.97", "SS"), _typed("MRN-0042", "MR")], "MRN-0042"),
+        ([_typed("1234567890", "NNDEU"), {"value": "K-77"}], "K-77"),
+        ([_typed("OLD-1", "MR", use="old"), _typed("NEW-2", "MR")], "NEW-2"),
+        ([{"value": "A-1"}, {"value": "A-2"}], "A-1"),
+        ([_typed("756.1234.5678.97", "SS")], "756.1234.5678.97"),  # nothing else: the id
+    ],
+)
+def test_the_patients_record_number_is_preferred_to_other_identifiers(
+    tmp_path: Path, identifiers: list[dict[str, Any]], expected: str
+) -> None:
+    """As for HL7's PID-3: a FHIR Patient's first identifier was taken, a social security or
+    national number listed before the medical record number became the id (printed on the
+    reports, and never matching the lab's other exports in the history)."""
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(_identified(identifiers)), encoding="utf-8")
+    frame = read_file(path, None, ReadOptions()).frame
+    assert frame["patient_id"].tolist() == [expected]

@@ -37,6 +37,7 @@ from datetime import date
 from typing import Any, Final, NamedTuple
 
 from triage.io.delimited import InputLimits
+from triage.io.identifiers import preferred_patient_id
 from triage.io.sources import Rows, Workbook
 from triage.schema import InputFileError
 from triage.values import normalise_unit, synonyms_data
@@ -379,16 +380,29 @@ def _contained(resource: Mapping[str, Any], reference: str) -> Mapping[str, Any]
     return None
 
 
+def _identifier_type(identifier: Mapping[str, Any]) -> str:
+    """An Identifier's type code (HL7 table 0203: MR, SS, NI ...), "" when it states none."""
+    kind = identifier.get("type")
+    if not isinstance(kind, Mapping):
+        return ""
+    for coding in _list(kind.get("coding")):
+        if isinstance(coding, Mapping) and _text(coding.get("code")):
+            return _text(coding.get("code"))
+    return ""
+
+
 def _patient_cells(patient: Mapping[str, Any] | None, reference: str) -> dict[str, str]:
     if patient is None and reference.startswith(_IDENTIFIER):
         return {"patient_id": reference.rsplit("|", 1)[-1]}
     if patient is None:
         return {"patient_id": reference.rsplit("/", 1)[-1].removeprefix("urn:uuid:")}
-    pid = ""
-    for ident in _list(patient.get("identifier")):
-        if isinstance(ident, Mapping) and _text(ident.get("value")):
-            pid = _text(ident.get("value"))
-            break
+    pid = preferred_patient_id(
+        [
+            (_text(ident.get("value")), _identifier_type(ident))
+            for ident in _list(patient.get("identifier"))
+            if isinstance(ident, Mapping) and _text(ident.get("use")) != "old"
+        ]
+    )
     pid = pid or _text(patient.get("id"))
     name = ""
     for item in _list(patient.get("name")):

@@ -48,6 +48,7 @@ import hl7 as hl7lib
 import hl7.util
 
 from triage.io.delimited import InputLimits
+from triage.io.identifiers import preferred_patient_id
 from triage.io.long import OWN_TEST_NOTES, classify_test
 from triage.io.sources import Rows, Workbook
 from triage.schema import InputFileError
@@ -658,13 +659,6 @@ def _field(
 # medical record number first, then the patient's own numbers.  Insurance, national, account and
 # visit numbers come after them: a feed listing an insurance number first gave one patient two
 # ids (the context of the other message lost, the history split).
-_PATIENT_ID_TYPES: Final = ("MR", "MRN", "PI", "PT", "PN", "PE", "PRN", "MRT")
-_OTHER_ID_TYPES: Final = frozenset(
-    {"NH", "NI", "NNxxx", "SS", "JHN", "SR", "HC", "AN", "VN", "VS", "PPN", "DL", "BA", "BC",
-     "EI", "NPI", "DN", "MA", "MC", "U", "UPIN", "TAX", "XX", "CZ"}
-)  # fmt: skip
-
-
 def _patient_identifier(message: Any, segment: Any) -> str:
     """The patient's id among PID-3's repetitions: the first of the preferred types (CX-5),
     else the first of no other known type, else the first given (an empty first repetition:
@@ -674,15 +668,7 @@ def _patient_identifier(message: Any, segment: Any) -> str:
         (_field(message, segment, 3, repeat=k), _field(message, segment, 3, 5, repeat=k).upper())
         for k in range(1, count + 1)
     ]
-    given = [(value, kind) for value, kind in given if value]
-    for wanted in _PATIENT_ID_TYPES:
-        for value, kind in given:
-            if kind == wanted:
-                return value
-    untyped = [v for v, kind in given if kind not in _OTHER_ID_TYPES and not kind.startswith("NN")]
-    if untyped:
-        return untyped[0]
-    return given[0][0] if given else ""
+    return preferred_patient_id(given)
 
 
 def _unescape(message: Any, text: str) -> str:

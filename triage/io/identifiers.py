@@ -1,0 +1,33 @@
+"""Which of a patient's identifiers is the patient id: HL7 v2 PID-3's repetitions and a FHIR
+Patient's identifiers carry a type (HL7 table 0203: MR medical record number, SS social
+security number, NI national id ...).  The lab's own record number is the id the other
+exports of the same lab write (and the history matches on); a national or insurance number is
+never preferred to it (and is no id to print on a report when a record number exists)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+# Preferred, in this order: medical record / patient internal / patient external numbers.
+PATIENT_ID_TYPES: Final = ("MR", "MRN", "PI", "PT", "PN", "PE", "PRN", "MRT")
+# Identifiers of other kinds: national, insurance, account, visit, licence, staff numbers.
+OTHER_ID_TYPES: Final = frozenset(
+    {"NH", "NI", "NNxxx", "SS", "JHN", "SR", "HC", "AN", "VN", "VS", "PPN", "DL", "BA", "BC",
+     "EI", "NPI", "DN", "MA", "MC", "U", "UPIN", "TAX", "XX", "CZ"}
+)  # fmt: skip
+
+
+def preferred_patient_id(given: Sequence[tuple[str, str]]) -> str:
+    """The patient id among (value, type code) pairs in the order given: the first of the
+    preferred types, else the first of no other known type (national ones: "NN" + country),
+    else the first given; "" when none has a value."""
+    given = [(value, kind.upper()) for value, kind in given if value]
+    for wanted in PATIENT_ID_TYPES:
+        for value, kind in given:
+            if kind == wanted:
+                return value
+    untyped = [v for v, kind in given if kind not in OTHER_ID_TYPES and not kind.startswith("NN")]
+    if untyped:
+        return untyped[0]
+    return given[0][0] if given else ""
