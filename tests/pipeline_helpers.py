@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -16,3 +17,27 @@ def triage_csv(tmp_path: Path, text: str) -> pd.DataFrame:
     return run_triage(
         TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True)
     ).results
+
+
+def prolactin_bundle(patient: dict[str, Any] | None = None, **observation: Any) -> dict[str, Any]:
+    """A FHIR Bundle of one Patient (p1, female unless `patient` says otherwise) and one
+    prolactin Observation of 27 ng/mL (`observation`: its further elements)."""
+    person = {"resourceType": "Patient", "id": "p1", "gender": "female", **(patient or {})}
+    result = {
+        "resourceType": "Observation",
+        "id": "o1",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
+        "subject": {"reference": "Patient/p1"},
+        "effectiveDateTime": "2026-03-01T08:30:00",
+        "valueQuantity": {"value": 27, "unit": "ng/mL"},
+        **observation,
+    }
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": "Patient/p1", "resource": person},
+            {"fullUrl": "Observation/o1", "resource": result},
+        ],
+    }

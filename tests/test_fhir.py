@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
+from pipeline_helpers import prolactin_bundle
 from typer.testing import CliRunner
 
 from triage.cli import app
@@ -706,24 +707,7 @@ def test_a_medication_statement_is_read_as_taken_only_when_it_is(
 
 
 def _identified(identifiers: list[dict[str, Any]]) -> dict[str, Any]:
-    patient = {"resourceType": "Patient", "id": "p1", "gender": "female", "identifier": identifiers}
-    observation = {
-        "resourceType": "Observation",
-        "id": "o1",
-        "status": "final",
-        "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
-        "subject": {"reference": "Patient/p1"},
-        "effectiveDateTime": "2026-03-01T08:30:00",
-        "valueQuantity": {"value": 27, "unit": "ng/mL"},
-    }
-    return {
-        "resourceType": "Bundle",
-        "type": "collection",
-        "entry": [
-            {"fullUrl": "Patient/p1", "resource": patient},
-            {"fullUrl": "Observation/o1", "resource": observation},
-        ],
-    }
+    return prolactin_bundle({"identifier": identifiers})
 
 
 def _typed(value: str, code: str, use: str | None = None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from pipeline_helpers import triage_csv
+from pipeline_helpers import prolactin_bundle, triage_csv
 from typer.testing import CliRunner
 
 from triage.cli import app
@@ -229,26 +229,8 @@ def test_hl7_obx8_is_the_labs_flag(tmp_path: Path, flag: str, status: str) -> No
 
 
 def _bundle(interpretation: dict[str, object] | None) -> dict[str, object]:
-    observation: dict[str, object] = {
-        "resourceType": "Observation",
-        "id": "o1",
-        "status": "final",
-        "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
-        "subject": {"reference": "Patient/p1"},
-        "effectiveDateTime": "2026-03-01T08:30:00",
-        "valueQuantity": {"value": 27, "unit": "ng/mL"},
-    }
-    if interpretation is not None:
-        observation["interpretation"] = [interpretation]
-    patient = {"resourceType": "Patient", "id": "p1", "gender": "female", "birthDate": "1996-01-01"}
-    return {
-        "resourceType": "Bundle",
-        "type": "collection",
-        "entry": [
-            {"fullUrl": "Patient/p1", "resource": patient},
-            {"fullUrl": "Observation/o1", "resource": observation},
-        ],
-    }
+    extra = {} if interpretation is None else {"interpretation": [interpretation]}
+    return prolactin_bundle({"birthDate": "1996-01-01"}, **extra)
 
 
 @pytest.mark.parametrize(
