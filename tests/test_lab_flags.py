@@ -193,6 +193,25 @@ def test_another_tests_flag_column_is_not_the_results(tmp_path: Path) -> None:
     assert results.iloc[0]["status"] == "normal"
 
 
+@pytest.mark.parametrize(
+    ("header", "row", "flags"),
+    [
+        # each result followed by its own flag column: the one after prolactin is its flag
+        ("TSH,Flag,Prolactin (ng/mL),Flag", "5.9,H,27,", [""]),
+        ("TSH,Flag,Prolactin (ng/mL),Flag", "1.0,,27,H", ["high"]),
+        ("Prolactin (ng/mL),Unit,Ref range,Flag,TSH,Flag", "27,ng/mL,,H,5.9,", ["high"]),
+        ("TSH,Flag,Prolactin (ng/mL)", "5.9,H,27", [""]),  # TSH's flag only
+    ],
+)
+def test_a_flag_column_belongs_to_the_result_it_follows(
+    tmp_path: Path, header: str, row: str, flags: list[str]
+) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(f"MRN,Sex,Age,{header}\nF1,F,30,{row}\n", encoding="utf-8")
+    frame = read_file(path, None, ReadOptions()).frame
+    assert frame["lab_flag"].fillna("").tolist() == flags
+
+
 def test_a_column_named_flag_that_holds_no_flags_is_not_read_as_one(tmp_path: Path) -> None:
     path = tmp_path / "wide.csv"
     path.write_text(

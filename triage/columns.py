@@ -1210,7 +1210,13 @@ def _candidate_pool(
 # Columns that describe the result beside them (its unit, its reference interval) when their
 # header names no test ("Einheit", "Reference range"), and the lab results of other tests that may
 # stand beside them.
-RESULT_COLUMNS: Final = ("prolactin_unit", "reference_range", "reference_low", "reference_high")
+RESULT_COLUMNS: Final = (
+    "prolactin_unit",
+    "reference_range",
+    "reference_low",
+    "reference_high",
+    "lab_flag",
+)
 OTHER_RESULTS: Final = frozenset(
     {"tsh", "egfr", "creatinine", "free_t4", "hcg", "monomeric_prolactin",
      "macroprolactin_recovery_pct", "macroprolactin_pct"}
