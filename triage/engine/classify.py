@@ -233,10 +233,13 @@ def heed_lab_flags(c: Classified, lab_flag: np.ndarray) -> Classified:
     the lab's numbers, or more specific than a flag computed without the patient's state.  A
     result the set finds high that the lab flagged normal stays high; the note says so."""
     flags = np.asarray(lab_flag, dtype=object)
-    from_set = np.array([s == "set" for s in c.reference_source], dtype=bool)
     flagged = np.isin(flags, OVERRULING_FLAGS)
+    said_normal = flags == NORMAL
+    if not (flagged.any() or said_normal.any()):  # most exports flag nothing
+        return c
+    from_set = np.array([s == "set" for s in c.reference_source], dtype=bool)
     overruled = flagged & from_set & (c.status == NORMAL)
-    unflagged = (flags == NORMAL) & from_set & (c.status == HIGH)
+    unflagged = said_normal & from_set & (c.status == HIGH)
     if not (overruled.any() or unflagged.any()):
         return c
     status = c.status.copy()

@@ -171,6 +171,14 @@ class RawTable:
         self._orders[id(column)] = (column, orders)
         return orders
 
+    def release(self) -> None:
+        """Drop the cells and what was derived from them (the rows are parsed: a large
+        sheet's raw cells are not held beside the frame built from them)."""
+        self.columns.clear()
+        self.section_units.clear()
+        self._distinct.clear()
+        self._orders.clear()
+
     def remember(self, column: np.ndarray, found: Distinct) -> None:
         self._distinct[id(column)] = (column, found)
 

@@ -355,7 +355,7 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     patient, specimen = _keys(table)
     _fill_from_group(table, _group_ids(patient, specimen, collected), fields == "prolactin")
     prolactin_pos = np.flatnonzero(fields == "prolactin")
-    built = build_frame(_prolactin_table(table, prolactin_pos), settings)
+    built = build_frame(_prolactin_table(table, prolactin_pos), settings, release=True)
     warnings.extend(built.warnings)
     rejected = list(built.rejected)
     rejected += [

@@ -193,7 +193,8 @@ def _read_sheet(
         frame, rejected, triaged = long.frame, split.rejected + long.rejected, long.rows_triaged
         summary.warnings += long.warnings
     else:
-        built = build_frame(table, settings)
+        split.cells = split.cells[:0]  # the table's columns hold what is still needed
+        built = build_frame(table, settings, release=True)
         frame, rejected, triaged = built.frame, split.rejected + built.rejected, len(built.frame)
         summary.warnings += built.warnings
     rejected.sort(key=lambda r: r.source_row)

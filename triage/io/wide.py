@@ -25,6 +25,7 @@ from typing import Final, TypeVar
 import numpy as np
 import pandas as pd
 
+from triage.collector import release_free_memory
 from triage.columns import header_words
 from triage.io.layout import Distinct, RawTable, factorize_column
 from triage.io.sources import is_formula_without_value
@@ -2204,8 +2205,9 @@ def _unit_word_last(header: str, unit_of: Callable[[str], float | None]) -> str:
     return last if last and unit_of(last) is not None else ""
 
 
-def build_frame(table: RawTable, settings: BuildSettings) -> BuildResult:
-    """Parse every column of a RawTable; split good rows (frame) from rejected ones."""
+def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = False) -> BuildResult:
+    """Parse every column of a RawTable; split good rows (frame) from rejected ones.
+    ``release``: the table's cells are dropped once parsed (the caller needs them no more)."""
     builder = _Builder(table, settings)
     reason, detail = builder.result()
     builder.identity()
@@ -2222,13 +2224,17 @@ def build_frame(table: RawTable, settings: BuildSettings) -> BuildResult:
     detail[void] = void_detail[void]
     accepted = np.flatnonzero(reason == "")
     out = builder.out
-    out["source_file"] = np.full(len(table), table.file, dtype=object)
-    out["source_sheet"] = np.full(len(table), table.sheet, dtype=object)
+    n = len(table)
+    out["source_file"] = np.full(n, table.file, dtype=object)
+    out["source_sheet"] = np.full(n, table.sheet, dtype=object)
     out["source_row"] = table.source_rows
+    if release:  # every cell is parsed: the raw ones go before the frame is built
+        table.release()
+        release_free_memory()  # and the reading's freed memory, before the frame's arrays
 
     for name in ("source_file", "source_sheet"):  # one text in every row
         values = out[name]
-        builder.coded[id(values)] = (values, np.zeros(len(table), dtype=np.intp), values[:1])
+        builder.coded[id(values)] = (values, np.zeros(n, dtype=np.intp), values[:1])
 
     def take(name: str) -> np.ndarray | pd.api.extensions.ExtensionArray | None:
         values = out.pop(name, None)  # dropped once picked: one column copied at a time
