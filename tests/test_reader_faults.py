@@ -632,3 +632,38 @@ def test_a_formula_without_a_stored_result_is_named(tmp_path: Path) -> None:
     assert rejected.source_row == 2 and rejected.reason_code == "unparseable_result"
     assert "formula without a stored result" in rejected.detail
     assert len(read.frame) == 1
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        # the same specimen's result exported twice: both kept, the repeat named
+        (
+            [
+                "P1,S1,2026-03-01 08:30,300",
+                "P2,S2,2026-03-01 08:30,12",
+                "P1,S1,2026-03-01 08:30,300",
+            ],
+            "row(s) 4 (as row 2)",
+        ),
+        # a corrected value, another collection, or no specimen number: no repeat
+        (["P1,S1,2026-03-01 08:30,300", "P1,S1,2026-03-01 08:30,310"], None),
+        (["P1,S1,2026-03-01 08:30,300", "P1,S1,2026-03-02 08:30,300"], None),
+        (["P1,,2026-03-01 08:30,300", "P1,,2026-03-01 08:30,300"], None),
+    ],
+)
+def test_a_result_exported_twice_is_kept_and_named(
+    tmp_path: Path, rows: list[str], said: str | None
+) -> None:
+    """Every row is triaged (none is lost), but the urgent list and the counts name a result
+    exported twice twice: the reading says which rows repeat which."""
+    path = tmp_path / "twice.csv"
+    header = "MRN,Specimen,Collected,Prolactin (ng/mL)\n"
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    read = read_file(path, None, ReadOptions())
+    assert len(read.frame) == len(rows)
+    repeats = [w for w in read.summary.warnings if "repeat an earlier row's result" in w]
+    if said is None:
+        assert repeats == []
+    else:
+        assert len(repeats) == 1 and said in repeats[0]

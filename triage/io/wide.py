@@ -2264,4 +2264,32 @@ def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = Fal
         )
         for k, i in enumerate(refused.tolist())
     ]
+    builder.warnings += _repeated_results(frame)
     return BuildResult(frame, rejected, accepted, builder.warnings)
+
+
+REPEATS_LISTED: Final = 5
+
+
+def _repeated_results(frame: pd.DataFrame) -> list[str]:
+    """A warning naming the rows that repeat an earlier row's result: the same specimen number
+    (and patient, collection time and result as written).  Both are triaged (no row is lost),
+    so the urgent list and the counts name such a result twice."""
+    if not len(frame) or not frame["specimen_id"].notna().any():
+        return []
+    columns = ["specimen_id", "patient_id", "collected_at", "prolactin_raw"]
+    group = frame.groupby(columns, dropna=False, sort=False).ngroup().to_numpy()
+    _, first = np.unique(group, return_index=True)
+    rows = frame["source_row"].to_numpy()
+    repeated = frame["specimen_id"].notna().to_numpy() & (np.arange(len(frame)) != first[group])
+    if not repeated.any():
+        return []
+    pairs = [
+        f"{int(rows[i])} (as row {int(rows[first[group[i]]])})" for i in np.flatnonzero(repeated)
+    ]
+    more = f" and {len(pairs) - REPEATS_LISTED} more" if len(pairs) > REPEATS_LISTED else ""
+    return [
+        f"{len(pairs)} row(s) repeat an earlier row's result (the same specimen number, "
+        f"patient, collection time and result): row(s) {', '.join(pairs[:REPEATS_LISTED])}{more}; "
+        "both are triaged, so the urgent list and the counts name such a result twice"
+    ]
