@@ -157,3 +157,36 @@ def test_a_version_1_history_is_brought_up_to_version_2(tmp_path: Path) -> None:
     with open_history(path) as history:
         assert history.schema_version() == SCHEMA_VERSION == 2
         assert sa.inspect(history.engine).has_table("withdrawals")
+
+
+def test_a_corrected_result_supersedes_the_one_an_earlier_file_reported(
+    tmp_path: Path, history_url: str
+) -> None:
+    """OBX-11 C in a later message: the earlier urgent 300 was a wrong value, corrected to 30.
+    The earlier result leaves the urgent list; the corrected one is the patient's result."""
+    first = _write(tmp_path / "first.hl7", _oru("1", "P1", "S1", "300", "F", PROLACTIN))
+    _run(tmp_path, "o1", [first], history_url, T0)
+    fixed = _write(tmp_path / "fixed.hl7", _oru("2", "P1", "S1", "30", "C", PROLACTIN))
+    outcome = _run(tmp_path, "o2", [fixed], history_url, T0 + timedelta(hours=1))
+    assert outcome.results is not None
+    assert outcome.results["priority"].tolist() == ["routine"]  # 30 against 4.8-23.3: mild
+    assert _overdue(history_url) == []
+    with open_history(history_url) as history:
+        stored = history.results_of("P1")
+        assert stored["prolactin_ng_ml"].tolist() == [300.0, 30.0]
+        assert "corrected (OBX-11 C)" in stored["withdrawn"].iloc[0]
+        assert stored["withdrawn"].iloc[1] == ""
+
+
+def test_a_correction_repeating_the_value_keeps_the_result(
+    tmp_path: Path, history_url: str
+) -> None:
+    """A correction of something else (the same value, time and patient) is held under the
+    earlier result's id: it is never withdrawn by its own correction."""
+    first = _write(tmp_path / "first.hl7", _oru("1", "P1", "S1", "300", "F", PROLACTIN))
+    _run(tmp_path, "o1", [first], history_url, T0)
+    again = _write(tmp_path / "again.hl7", _oru("2", "P1", "S1", "300", "C", PROLACTIN))
+    _run(tmp_path, "o2", [again], history_url, T0 + timedelta(hours=1))
+    assert _overdue(history_url) == ["P1"]
+    with open_history(history_url) as history:
+        assert history.results_of("P1")["withdrawn"].tolist() == [""]

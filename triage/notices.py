@@ -23,9 +23,9 @@ def withdrawn_warning(count: int) -> str:
     """What a file that withdraws results earlier runs recorded says (a notice: urgent lists
     and trends no longer use them)."""
     return (
-        f"{count} result(s) recorded by earlier runs were {WITHDRAWN_MARK} (a void result "
-        "status for the same patient and specimen): they are no longer listed as urgent nor "
-        "used as earlier results (history show lists them as withdrawn)"
+        f"{count} result(s) recorded by earlier runs were {WITHDRAWN_MARK} (a void or "
+        "corrected result status for the same patient and specimen): they are no longer listed "
+        "as urgent nor used as earlier results (history show lists them as withdrawn)"
     )
 
 

@@ -397,7 +397,10 @@ def _run(
             if recorder is not None:
                 recorder.release_savepoint()
                 withdrawn = recorder.withdraw(
-                    read.rejected, file=read.summary.file, sha256=read.summary.sha256
+                    read.rejected,
+                    read.corrections,
+                    file=read.summary.file,
+                    sha256=read.summary.sha256,
                 )
                 if withdrawn:
                     read.summary.warnings.append(withdrawn_warning(withdrawn))

@@ -353,6 +353,17 @@ class Rejected:
     withdraws: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A prolactin result a file corrects (HL7 OBX-11 C): what an earlier file reported for the
+    same patient and specimen is superseded (the history withdraws it).  Not written out."""
+
+    source_row: int
+    patient_id: str
+    specimen_id: str
+    detail: str
+
+
 @dataclass(slots=True)
 class InputSummary:
     """Provenance of one input file (results.json "inputs")."""

@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from triage.schema import HISTORY_COLUMNS, ConfigError, Rejected, TriageError
+from triage.schema import HISTORY_COLUMNS, ConfigError, Correction, Rejected, TriageError
 
 
 class HistoryError(TriageError):
@@ -192,17 +192,29 @@ class HistoryRecorder:
         out["acknowledged"] = pd.Series(said, index=out.index, dtype="string")
         return out[[c for c in out.columns if c not in HISTORY_COLUMNS] + list(HISTORY_COLUMNS)]
 
-    def withdraw(self, rejected: Sequence[Rejected], *, file: str, sha256: str) -> int:
-        """The results earlier runs recorded that this file's rows withdraw
-        (Rejected.withdraws: the same patient and specimen); returns how many."""
+    def withdraw(
+        self,
+        rejected: Sequence[Rejected],
+        corrections: Sequence[Correction] = (),
+        *,
+        file: str,
+        sha256: str,
+    ) -> int:
+        """The results earlier runs recorded that this file's rows withdraw (Rejected.withdraws)
+        or correct (Correction): the same patient and specimen; returns how many."""
         import sqlalchemy as sa
 
         from triage.history.store import Withdrawal, describe
 
+        name = Path(file).name
         items = [
             Withdrawal(r.patient_id, r.specimen_id, r.source_file, r.source_row, r.detail)
             for r in rejected
             if r.withdraws
+        ]
+        items += [
+            Withdrawal(c.patient_id, c.specimen_id, name, c.source_row, c.detail)
+            for c in corrections
         ]
         if not items:
             return 0

@@ -20,7 +20,7 @@ import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -439,6 +439,9 @@ class HistoryRun:
     tool_version: str
     reference_digest: str
     added: int = 0
+    # the ids this run recorded or found already held: never withdrawn by this run (a correction
+    # repeating the value it corrects is held under the earlier result's id)
+    seen: set[int] = field(default_factory=set)
 
     def earlier(self, issuer: str, patient_ids: Iterable[str]) -> pd.DataFrame:
         """The stored results of these patients from earlier runs, oldest first (this run's own
@@ -510,6 +513,7 @@ class HistoryRun:
             self.added += len(fresh)
         for position, first in same_as.items():
             ids[position] = ids[first]
+        self.seen.update(i for i in ids if i is not None)
         return pd.Series(ids, index=frame.index, dtype="Int64")
 
     def _held(self, rows: list[dict[str, Any]], issuer: str, sha256: str) -> list[int | None]:
@@ -577,6 +581,8 @@ class HistoryRun:
                 .where(results.c.id.not_in(withdrawn))
             )
             for (result_id,) in self.conn.execute(query).all():
+                if int(result_id) in self.seen:
+                    continue
                 self.conn.execute(
                     sa.insert(withdrawals).values(
                         result_id=int(result_id),

@@ -51,7 +51,7 @@ from triage.io.delimited import InputLimits
 from triage.io.identifiers import preferred_patient_id
 from triage.io.long import OWN_TEST_NOTES, classify_test
 from triage.io.sources import Rows, Workbook
-from triage.schema import InputFileError
+from triage.schema import Correction, InputFileError
 from triage.values import normalise_unit
 
 # python-hl7 logs what it cannot decode with the field's text and a traceback: cell contents
@@ -233,6 +233,7 @@ class _Reader:
         self.name, self.limits = name, limits
         self.rows: list[_Row] = []
         self.warnings: list[str] = []
+        self.corrections: list[Correction] = []
         self.problems: list[str] = []  # unreadable messages, for the error when nothing is read
         self.messages = 0
         self.versions: set[str] = set()
@@ -476,6 +477,16 @@ class _Reader:
         replaced_preliminary = (
             earlier is not None and final and self.kept_status.get(key) in PRELIMINARY_STATUSES
         )
+        corrects = result.status == "C" and not result.void and row.cells
+        if corrects and known is not None and known.field == "prolactin":
+            self.corrections.append(  # what an earlier file reported is superseded
+                Correction(
+                    result.number,
+                    str(row.cells[_COL["patient_id"]]),
+                    str(row.cells[_COL["specimen_id"]]),
+                    f"corrected (OBX-11 C) by segment {result.number} ({label})",
+                )
+            )
         if earlier is not None and (result.status in {"C", *_WITHDRAWING} or replaced_preliminary):
             old = self.rows[earlier]
             what = (
@@ -591,6 +602,7 @@ class _Reader:
             row_reasons=reasons,
             row_ids=ids,
             withdrawing=withdrawing,
+            corrections=self.corrections,
             decimal=".",  # NM values write "." (HL7 v2 2.A.47)
         )
 

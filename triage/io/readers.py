@@ -14,7 +14,7 @@ import logging
 import os
 import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -52,7 +52,7 @@ from triage.io.wide import (
     canonical_frame,
     file_date_order,
 )
-from triage.schema import InputFileError, InputSummary, NoUsableInputError, Rejected
+from triage.schema import Correction, InputFileError, InputSummary, NoUsableInputError, Rejected
 from triage.values import is_empty_value
 
 log = logging.getLogger("triage")
@@ -67,6 +67,8 @@ class FileRead:
     frame: pd.DataFrame  # CANONICAL_COLUMNS, in that order and dtype
     rejected: list[Rejected]
     summary: InputSummary  # rows_read == rows_triaged + rows_rejected
+    # results the file corrects (HL7 OBX-11 C): the history supersedes earlier files' ones
+    corrections: list[Correction] = field(default_factory=list)
 
 
 def read_file(
@@ -201,7 +203,7 @@ def _read_sheet(
     summary.rows_triaged = triaged
     summary.rows_rejected = len(rejected)
     _check_counts(summary)
-    return FileRead(frame, rejected, summary)
+    return FileRead(frame, rejected, summary, list(book.corrections))
 
 
 # Between the names of the sheets an input's rows come from (a sheet name may hold a comma).
@@ -241,7 +243,8 @@ def _with_sheet(
     own = [w for w in extra.warnings if w not in book.warnings]  # the file's are said once
     summary.warnings += [f"sheet {extra.sheet!r}: {w}" for w in own]
     _check_counts(summary)
-    return FileRead(frame, [*read.rejected, *more.rejected], summary)
+    # the corrections are the book's (the same for every sheet)
+    return FileRead(frame, [*read.rejected, *more.rejected], summary, read.corrections)
 
 
 def _header_area_notes(bad: Mapping[int, str], lines: Sequence[int], header: int) -> list[str]:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 import python_calamine as calamine
 
 from triage.io.delimited import InputLimits, read_delimited
-from triage.schema import InputFileError
+from triage.schema import Correction, InputFileError
 
 if TYPE_CHECKING:
     from triage.io.fast_split import Grid
@@ -84,6 +84,9 @@ class Workbook:
     # The bad rows that withdraw a prolactin result (an HL7 OBX-11 D, W or X): the history
     # withdraws what earlier runs recorded for that patient and specimen (Rejected.withdraws).
     withdrawing: set[int] = field(default_factory=set)
+    # Prolactin results the file corrects (HL7 OBX-11 C): an earlier file's result of the same
+    # patient and specimen is superseded in the history.
+    corrections: list[Correction] = field(default_factory=list)
     # A workbook's merged cell ranges per sheet (python-calamine), for fill_merged_down.
     merged: Callable[[str], list[Any]] | None = None
     # A large delimited text split in C: its records as a grid with their dictionary codes
