@@ -23,7 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import pandas as pd
 
@@ -59,6 +59,10 @@ from triage.urgent import (
 )
 
 log = logging.getLogger("triage")
+# The run's own process gives the memory its unpickled result chunks left freed back to the
+# system every so many chunks (glibc keeps it otherwise: the run's peak grew by ~130 MiB over a
+# million rows).
+TRIM_EVERY_CHUNKS: Final = 10
 
 
 @dataclass
@@ -362,6 +366,7 @@ def _run(
             if recorder is not None:
                 recorder.savepoint()
             kept_before = len(kept)
+            added = 0
             try:
                 for results, encoded in triage_chunks(
                     read.frame,
@@ -381,6 +386,9 @@ def _run(
                         )
                     session.add(results, read.frame, encoded=encoded)  # frame: for --fhir
                     collector.collect_young()
+                    added += 1
+                    if added % TRIM_EVERY_CHUNKS == 0:  # what unpickled chunks left freed
+                        collector.release_free_memory()
                     if request.keep_results:
                         kept.append(results)
             except HistoryError:

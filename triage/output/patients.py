@@ -96,7 +96,10 @@ class BatchKeys:
     """The narrow columns of every row of the batch, in input order (position = index)."""
 
     patient: np.ndarray  # int64 code of the patient key (first appearance order)
-    key_names: list[str]  # code -> patient key (the id, or the source row without one)
+    patients: int  # how many codes
+    # code -> patient key (the id, or the source row without one) of a patient with a page
+    # (output/patient_codes.py keeps no other's)
+    name_of: Callable[[int], str]
     rank: np.ndarray  # int64 priority rank (urgent 0)
     ng_ml: np.ndarray  # float64, NaN when missing
     collected: np.ndarray  # int64 ns, missing smallest
@@ -129,7 +132,7 @@ def plan_patients(keys: BatchKeys, *, all_patients: bool, max_pages: int | None)
     so an urgent result is never left without a page because a later one in the batch is normal.
     """
     size = keys.size
-    patients = len(keys.key_names)
+    patients = keys.patients
     positions = np.arange(size)
     codes = keys.patient
     # each patient's results, oldest first (missing dates first, then input order)
@@ -151,7 +154,7 @@ def plan_patients(keys: BatchKeys, *, all_patients: bool, max_pages: int | None)
 
     def page_order(code: int) -> tuple[int, float, str]:
         ng = lead_ng[code]
-        return (int(lead_rank[code]), -ng if not np.isnan(ng) else np.inf, keys.key_names[code])
+        return (int(lead_rank[code]), -ng if not np.isnan(ng) else np.inf, keys.name_of(code))
 
     flagged.sort(key=page_order)
     limit = len(flagged) if max_pages is None else max(max_pages, 0)

@@ -74,6 +74,7 @@ from triage.output.options import (
     RunMeta,
     planned_names,
 )
+from triage.output.patient_codes import PatientCodes
 from triage.output.patients import BatchKeys, PatientPlan, patients_view, plan_patients
 from triage.output.pdf import patient_pdf_names, render_pdf, require_pdf
 from triage.output.publish import output_folder, publish
@@ -100,8 +101,10 @@ from triage.output.views import (
     run_view,
 )
 from triage.output.xlsx import write_results_xlsx_chunks
-from triage.schema import Rejected
+from triage.schema import PRIORITIES, Rejected
 from triage.urgent import urgent_results
+
+_NONE_RANK: Final = PRIORITIES.index("none")  # output/views.py priority_ranks
 
 log = logging.getLogger("triage")
 
@@ -290,8 +293,7 @@ class OutputSession:
         self.json = ResultsJsonBody(self._json_spool, self._handles[RESULTS_JSON])  # type: ignore[arg-type]
         self._columns: list[str] | None = None
         self._key_chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-        self._key_codes: dict[str, int] = {}
-        self._key_names: list[str] = []
+        self._patients = PatientCodes()
         self._tallies: dict[str, dict[str, int]] = {c: {} for c in COUNTED}
         self._counts: dict[str, dict[str, int]] = {c: {} for c in COUNTED}
         self._urgent: list[pd.DataFrame] = []
@@ -402,22 +404,16 @@ class OutputSession:
             self.spool.append(data if context is None else data.join(context))
         except OSError as exc:
             raise OutputError(f"cannot write the outputs in {self.folder}: {exc}") from exc
-        codes = np.fromiter(
-            (self._code(key) for key in patient_keys(data)), dtype=np.int64, count=len(data)
-        )
-        self._key_chunks.append((codes, priority_ranks(data), ng_values(data), collected_ns(data)))
+        ranks = priority_ranks(data)
+        # the keys' texts order the pages: kept only for the patients a page may be about
+        named = None if self.options.all_patients else ranks < _NONE_RANK
+        codes = self._patients.codes(patient_keys(data), named)
+        self._key_chunks.append((codes, ranks, ng_values(data), collected_ns(data)))
 
     def chunk_encoder(self) -> Callable[[pd.DataFrame], EncodedChunk] | None:
         """What encodes a chunk for ``add(encoded=)`` where it is triaged; None when this
         session rewrites the rows it is given (--redact)."""
         return None if self._redactor is not None else encode_chunk
-
-    def _code(self, key: str) -> int:
-        code = self._key_codes.get(key)
-        if code is None:
-            code = self._key_codes[key] = len(self._key_names)
-            self._key_names.append(key)
-        return code
 
     def savepoint(self) -> None:
         """Remember the state: ``rollback`` forgets every row added after this."""
@@ -428,7 +424,7 @@ class OutputSession:
             json=self.json.mark(),
             spool=self.spool.mark(),
             keys=len(self._key_chunks),
-            patients=len(self._key_names),
+            patients=self._patients.count,
             tallies={c: dict(t) for c, t in self._tallies.items()},
             counts={c: dict(t) for c, t in self._counts.items()},
             urgent=len(self._urgent),
@@ -446,9 +442,7 @@ class OutputSession:
         self.json.rollback(mark.json)
         self.spool.rollback(mark.spool)
         del self._key_chunks[mark.keys :]
-        for key in self._key_names[mark.patients :]:
-            del self._key_codes[key]
-        del self._key_names[mark.patients :]
+        self._patients.forget_from(mark.patients)
         self._tallies = {c: dict(t) for c, t in mark.tallies.items()}
         self._counts = {c: dict(t) for c, t in mark.counts.items()}
         del self._urgent[mark.urgent :]
@@ -485,11 +479,12 @@ class OutputSession:
     def keys(self) -> BatchKeys:
         if not self._key_chunks:
             empty_i = np.zeros(0, dtype=np.int64)
-            return BatchKeys(empty_i, [], empty_i, np.zeros(0), empty_i)
+            return BatchKeys(empty_i, 0, self._patients.name_of, empty_i, np.zeros(0), empty_i)
         parts = list(zip(*self._key_chunks, strict=True))
         return BatchKeys(
             patient=np.concatenate(parts[0]),
-            key_names=self._key_names,
+            patients=self._patients.count,
+            name_of=self._patients.name_of,
             rank=np.concatenate(parts[1]),
             ng_ml=np.concatenate(parts[2]),
             collected=np.concatenate(parts[3]),
