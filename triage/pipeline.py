@@ -54,6 +54,7 @@ from triage.urgent import (
     URGENT_TXT,
     ack_location,
     overdue_lines,
+    rejected_urgent_lines,
     urgent_lines,
     urgent_text,
 )
@@ -421,6 +422,7 @@ def _run(
         meta = run_meta(knowledge, generated_at, inputs)
         where = report or request.out_dir / "summary.html"
         urgent = urgent_lines(session.urgent_rows_as_written(), where)
+        urgent += rejected_urgent_lines(session.rejected_as_written(rejected), where)
         if recorder is not None and request.remind_overdue:  # earlier, unacknowledged
             overdue = recorder.overdue(generated_at, knowledge.thresholds)
             location = ack_location(request.history.location) if request.history else None

@@ -351,6 +351,9 @@ class Rejected:
     # a prolactin result its lab withdrew (a void result status): the history withdraws the
     # result of the same patient and specimen that earlier runs recorded (not written out)
     withdraws: bool = False
+    # a result without a unit at or above the urgent level whatever its unit: listed with the
+    # urgent results although it is not triaged (not written out)
+    possibly_urgent: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from typing import Any, Final
 import pandas as pd
 
 from triage.numbers import fmt, times_text
+from triage.schema import Rejected
 
 URGENT: Final = "urgent"
 URGENT_REFERRAL: Final = "urgent_endocrine_referral"  # schema.SUGGESTION_CODES
@@ -97,6 +98,25 @@ def urgent_lines(results: pd.DataFrame, report: Path | str) -> list[str]:
             f"{_result_ref(row)}"
             f" | report {report}"
             f"{_acknowledged(row)}"
+        )
+    return lines
+
+
+def rejected_urgent_lines(rejected: Sequence[Rejected], report: Path | str) -> list[str]:
+    """One line per rejected row that is possibly urgent (Rejected.possibly_urgent: a result
+    without a unit above the urgent level whatever its unit): not triaged, yet someone must act
+    on it today."""
+    lines = []
+    for r in rejected:
+        if not r.possibly_urgent:
+            continue
+        sheet = f" sheet {r.source_sheet!r}" if r.source_sheet else ""
+        lines.append(
+            f"{URGENT_LINE_START}{_text(r.patient_id)}"
+            f" | specimen {_text(r.specimen_id)}"
+            f" | not triaged ({r.reason_code}): {_text(r.detail)}"
+            f" | {_text(r.source_file)}{sheet} row {r.source_row}"
+            f" | report {report}"
         )
     return lines
 

@@ -220,6 +220,8 @@ class _Builder:
         self.table = table
         self.settings = settings
         self.n = len(table)
+        # results without a unit above the urgent level whatever their unit (_reasons)
+        self.possibly_urgent = np.zeros(self.n, dtype=bool)
         self.cols = dict(table.columns)
         self.out: dict[str, np.ndarray] = {}
         # out arrays that are ``table[codes]`` (texts: str or None), by id: their string column
@@ -599,7 +601,9 @@ class _Builder:
         self.out["reference_high"] = high
         self.row_factor = factor
         self.row_unit = unit
-        return self._reasons(status, value * factor, unit, unit_text, low, high)
+        reason, detail = self._reasons(status, value * factor, unit, unit_text, low, high)
+        self._possibly_urgent(reason, detail, value, unit_text)
+        return reason, detail
 
     def _lab_flags(self, in_cells: np.ndarray) -> np.ndarray:
         """The lab's own flag of each result ("high", "low", "abnormal", "normal" or None):
@@ -957,6 +961,24 @@ class _Builder:
                 str(reason[i]), raw[i], unit[i], unit_text[i], (low[i], high[i]), value[i]
             )
         return reason, detail
+
+    def _possibly_urgent(
+        self, reason: np.ndarray, detail: np.ndarray, number: np.ndarray, unit_text: np.ndarray
+    ) -> None:
+        """A result written without any unit at or above the urgent level in mIU/L is above it
+        in either prolactin unit (in ng/mL it is ~21 times more): rejected, yet listed with the
+        urgent results.  ``number``: each result as written; a unit written but not known
+        (pmol/L) is not assumed to be either."""
+        urgent = load_thresholds().get("urgent_miu_l")
+        with np.errstate(invalid="ignore"):
+            self.possibly_urgent = (
+                (reason == "unknown_unit") & (unit_text == "") & (number >= urgent)
+            )
+        for i in np.flatnonzero(self.possibly_urgent):
+            detail[i] += (
+                f"; at {_fmt(float(number[i]))} it is above {_fmt(urgent)} mIU/L in either "
+                "prolactin unit: listed with the urgent results"
+            )
 
     def _warn_zero_results(self, zero: np.ndarray) -> None:
         if not zero.any():
@@ -2261,6 +2283,7 @@ def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = Fal
             patient_id=ids[k],
             specimen_id=specimens[k],
             withdraws=bool(void[i]),
+            possibly_urgent=bool(builder.possibly_urgent[i]),
         )
         for k, i in enumerate(refused.tolist())
     ]

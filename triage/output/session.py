@@ -473,6 +473,10 @@ class OutputSession:
         redacted under --redact."""
         return self._redactor.redact_results(rows) if self._redactor and len(rows) else rows
 
+    def rejected_as_written(self, rejected: Sequence[Rejected]) -> list[Rejected]:
+        """Rejected rows as rejected.csv shows them (redacted under --redact)."""
+        return redact_rejected(rejected, self._redactor) if self.options.redact else list(rejected)
+
     def columns(self) -> list[str]:
         return list(self._columns) if self._columns is not None else default_file_columns()
 

@@ -1,0 +1,59 @@
+"""A result written without a unit cannot be triaged (rejected as unknown_unit), but one at or
+above the urgent level in mIU/L (5,000) is above it in either prolactin unit: it is listed with
+the urgent results (stderr, urgent.txt, also under --quiet and --redact), never only in
+rejected.csv.  Synthetic patients only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from triage.cli import app
+from triage.io import ReadOptions, read_file
+
+runner = CliRunner()
+
+
+def _export(tmp_path: Path, rows: str) -> Path:
+    path = tmp_path / "export.csv"
+    path.write_text("MRN,Specimen,Sex,Age,Prolactin,Unit\n" + rows, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("cell", "unit", "listed"),
+    [
+        ("6200", "", True),  # 6200 mIU/L or 6200 ng/mL: urgent either way
+        ("5000", "", True),
+        ("4999", "", False),  # 4999 mIU/L is below the urgent level
+        ("450", "", False),
+        ("6200", "pmol/L", False),  # a unit written but unknown: not assumed to be either
+    ],
+)
+def test_a_unitless_result_above_the_urgent_level_is_listed_as_urgent(
+    tmp_path: Path, cell: str, unit: str, listed: bool
+) -> None:
+    path = _export(tmp_path, f"P1,S1,F,30,{cell},{unit}\nP2,S2,F,30,12,ng/mL\n")
+    read = read_file(path, None, ReadOptions())
+    (rejected,) = read.rejected
+    assert rejected.reason_code == "unknown_unit"
+    assert rejected.possibly_urgent is listed
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(path), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    urgent = (out / "urgent.txt").read_text(encoding="utf-8")
+    assert ("URGENT patient P1 | specimen S1 | not triaged (unknown_unit)" in urgent) is listed
+    assert ("URGENT patient P1" in result.stderr) is listed
+    written = (out / "rejected.csv").read_text(encoding="utf-8")
+    assert ("listed with the urgent results" in written) is listed
+
+
+def test_under_redact_the_line_names_the_tokens_not_the_ids(tmp_path: Path) -> None:
+    path = _export(tmp_path, "P1,S1,F,30,6200,\n")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(path), "--out", str(out), "--quiet", "--redact"])
+    assert result.exit_code == 0, result.output
+    urgent = (out / "urgent.txt").read_text(encoding="utf-8")
+    assert "URGENT patient ID-" in urgent and "P1" not in urgent and "S1" not in urgent
