@@ -57,3 +57,20 @@ def test_under_redact_the_line_names_the_tokens_not_the_ids(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     urgent = (out / "urgent.txt").read_text(encoding="utf-8")
     assert "URGENT patient ID-" in urgent and "P1" not in urgent and "S1" not in urgent
+
+
+def test_the_dask_engine_lists_it_too(tmp_path: Path) -> None:
+    """run --engine dask builds its urgent list from the workers' aggregates: the rejected row
+    that is possibly urgent travels with them (rejected.parquet keeps rejected.csv's columns)."""
+    pytest.importorskip("distributed")
+    import pandas as pd
+
+    from triage.schema import REJECTED_COLUMNS
+
+    path = _export(tmp_path, "P1,S1,F,30,6200,\nP2,S2,F,30,12,ng/mL\n")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(path), "--engine", "dask", "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    urgent = (out / "report" / "urgent.txt").read_text(encoding="utf-8")
+    assert "URGENT patient P1 | specimen S1 | not triaged (unknown_unit)" in urgent
+    assert list(pd.read_parquet(out / "rejected.parquet").columns) == list(REJECTED_COLUMNS)

@@ -56,7 +56,7 @@ from triage.knowledge.model import Knowledge
 from triage.output import OutputOptions, OutputSession
 from triage.output.csv import ResultsCsv, write_rejected_csv
 from triage.output.env import render_summary
-from triage.output.rows import DETAIL_COLUMNS, default_file_columns
+from triage.output.rows import DETAIL_COLUMNS, default_file_columns, rejected_rows
 from triage.output.session import COUNTED as SESSION_COUNTED
 from triage.output.summary import count_views
 from triage.output.views import as_text, patient_keys, priority_ranks
@@ -68,13 +68,14 @@ from triage.schema import (
     EXIT_OK,
     EXIT_SOME_INPUTS_FAILED,
     PRIORITIES,
+    REJECTED_COLUMNS,
     STATUSES,
     InputFileError,
     InputSummary,
     NoUsableInputError,
     Rejected,
 )
-from triage.urgent import URGENT_TXT, urgent_lines, urgent_text
+from triage.urgent import URGENT_TXT, rejected_urgent_lines, urgent_lines, urgent_text
 
 log = logging.getLogger("triage")
 P = ParamSpec("P")
@@ -97,7 +98,6 @@ _GLOB_CHARS: Final = frozenset("*?[")
 _KEY, _FILE, _SEQ, _FLAG = "_patient_key", "_file_index", "_row_index", "_flagged"
 WORK_DIR: Final = ".work"  # OUT/.work: the buckets of the shuffle, removed at the end
 BUCKETS: Final = 16
-REJECTED_COLUMNS: Final = [f.name for f in dataclasses.fields(Rejected)]
 ENV_MEMORY: Final = "PROLACTIN_TRIAGE_WORKER_MEMORY"
 
 
@@ -188,6 +188,8 @@ class FileDone:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     top: pd.DataFrame | None = None  # its most pressing rows (at most top_rows)
     rejected_shown: list[Rejected] = field(default_factory=list)  # the first ones, for the report
+    # rejected rows the urgent list names (Rejected.possibly_urgent): few, all of them
+    rejected_urgent: list[Rejected] = field(default_factory=list)
 
 
 def read_canonical_parquet(path: Path) -> tuple[pd.DataFrame, InputSummary]:
@@ -292,14 +294,16 @@ def triage_file(
     done.counts = {c: dict(n) for c, n in counts.items()}
     done.summary = summary
     if rejected or index == 0:  # part 0 always exists: the Parquet folder has the schema
-        table = pd.DataFrame(
-            [dataclasses.astuple(r) for r in rejected], columns=REJECTED_COLUMNS
-        ).astype({c: "string" for c in REJECTED_COLUMNS if c != "source_row"})
+        # rejected.csv's columns (Rejected's internal flags are not written out)
+        table = pd.DataFrame(rejected_rows(rejected), columns=list(REJECTED_COLUMNS)).astype(
+            {c: "string" for c in REJECTED_COLUMNS if c != "source_row"}
+        )
         table["source_row"] = table["source_row"].astype("int64")
         table.to_parquet(
             out_dir / WORK_DIR / REJECTED_PARQUET / f"part-{index:05d}.parquet", index=False
         )
     done.rejected_shown = rejected[:rejected_shown]
+    done.rejected_urgent = [r for r in rejected if r.possibly_urgent]
     return done
 
 
@@ -614,7 +618,10 @@ def _run_in(
             added += len(rows)
         if not added:
             session.add(_empty_results(used))
-        urgent = urgent_lines(session.urgent_rows_as_written(), report_dir / "summary.html")
+        where = report_dir / "summary.html"
+        urgent = urgent_lines(session.urgent_rows_as_written(), where)
+        rejected_urgent = [r for d in used for r in d.rejected_urgent]
+        urgent += rejected_urgent_lines(session.rejected_as_written(rejected_urgent), where)
         header = f"{TOOL_NAME} {__version__}, {generated_at:%Y-%m-%d %H:%M} UTC: urgent results"
         written = session.finish(
             rejected_shown,

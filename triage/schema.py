@@ -357,9 +357,10 @@ class Rejected:
 
 
 @dataclass(frozen=True, slots=True)
-class Correction:
-    """A prolactin result a file corrects (HL7 OBX-11 C): what an earlier file reported for the
-    same patient and specimen is superseded (the history withdraws it).  Not written out."""
+class Withdrawal:
+    """A prolactin result a file withdraws (a void status: Rejected.withdraws) or corrects (HL7
+    OBX-11 C): what an earlier file reported for the same patient and specimen is withdrawn in
+    the history.  Not written out."""
 
     source_row: int
     patient_id: str

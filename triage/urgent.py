@@ -110,12 +110,11 @@ def rejected_urgent_lines(rejected: Sequence[Rejected], report: Path | str) -> l
     for r in rejected:
         if not r.possibly_urgent:
             continue
-        sheet = f" sheet {r.source_sheet!r}" if r.source_sheet else ""
         lines.append(
             f"{URGENT_LINE_START}{_text(r.patient_id)}"
             f" | specimen {_text(r.specimen_id)}"
             f" | not triaged ({r.reason_code}): {_text(r.detail)}"
-            f" | {_text(r.source_file)}{sheet} row {r.source_row}"
+            f" | {_place(r.source_file, r.source_sheet, r.source_row)}"
             f" | report {report}"
         )
     return lines
@@ -146,9 +145,13 @@ def ack_location(location: str) -> str:
 def _where(row: pd.Series) -> str:
     """Where the result was read: "<file> row <n>", with the sheet of a workbook ("<file>
     sheet 'X' row <n>": a workbook's sheets may all hold results, each with its own row 2)."""
-    sheet = row.get("source_sheet")
+    return _place(row.get("source_file"), row.get("source_sheet"), row.get("source_row"))
+
+
+def _place(file: object, sheet: object, row: object) -> str:
+    """ "<file> row <n>", or "<file> sheet 'X' row <n>" for a workbook's sheet."""
     named = f" sheet {sheet!r}" if isinstance(sheet, str) and sheet else ""
-    return f"{_text(row.get('source_file'))}{named} row {_text(row.get('source_row'))}"
+    return f"{_text(file)}{named} row {_text(row)}"
 
 
 def urgent_text(lines: Sequence[str], *, header: str) -> str:

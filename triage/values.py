@@ -282,9 +282,7 @@ def flag_direction(cell: object) -> str | None:
         return None
     text = cell.strip().strip("()[]").strip()
     found = _flag_of(text)
-    if found is None:
-        return _lab_words().get(normalise_word(text))
-    return found or None
+    return lab_word(text) if found is None else found or None
 
 
 def _flags_say(tokens: Sequence[str]) -> str:

@@ -250,7 +250,7 @@ def heed_lab_flags(c: Classified, lab_flag: np.ndarray) -> Classified:
     lab_flagged = np.where(overruled, flags, "").astype(object)
     note = list(c.note)
     for i in np.flatnonzero(overruled | unflagged).tolist():
-        note[i] = _joined(note[i], _flag_sentence(str(flags[i]), bool(overruled[i])))
+        note[i] = joined_note(note[i], _flag_sentence(str(flags[i]), bool(overruled[i])))
     return Classified(
         status,
         c.possibly_high | may_be_high,
@@ -279,5 +279,6 @@ def _flag_sentence(flag: str, overruled: bool) -> str:
     )
 
 
-def _joined(note: str, sentence: str) -> str:
+def joined_note(note: str, sentence: str) -> str:
+    """A reference note with one more sentence."""
     return f"{note.rstrip('. ')}. {sentence}" if note else sentence

@@ -17,7 +17,13 @@ import pandas as pd
 
 from triage.engine import distinct, memo
 from triage.engine.amounts import NG, LabUnit, has_markers, has_result, render
-from triage.engine.classify import FLAGGED_STATUS, Classified, classify, heed_lab_flags
+from triage.engine.classify import (
+    FLAGGED_STATUS,
+    Classified,
+    classify,
+    heed_lab_flags,
+    joined_note,
+)
 from triage.engine.comment import Given, comment, decision_text, reference_text, result_sentence
 from triage.engine.context import RULE_COLUMNS, RowContext, Rows, rule_values
 from triage.engine.distinct import distinct_rows, rows_with_a_text
@@ -658,7 +664,7 @@ def _age_at_run_notes(frame: pd.DataFrame, ages: pd.Series, notes: list[str]) ->
             f"Age {age_text(float(age))} counted from the birth date to the day of this run: the "
             "sample's date is not given or could not be read"
         )
-        out[i] = f"{out[i].rstrip('. ')}. {sentence}" if out[i] else sentence
+        out[i] = joined_note(out[i], sentence)
     return out
 
 

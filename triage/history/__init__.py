@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from triage.schema import HISTORY_COLUMNS, ConfigError, Correction, Rejected, TriageError
+from triage.schema import HISTORY_COLUMNS, ConfigError, Rejected, TriageError, Withdrawal
 
 
 class HistoryError(TriageError):
@@ -195,35 +195,34 @@ class HistoryRecorder:
     def withdraw(
         self,
         rejected: Sequence[Rejected],
-        corrections: Sequence[Correction] = (),
+        corrections: Sequence[Withdrawal] = (),
         *,
         file: str,
         sha256: str,
     ) -> int:
         """The results earlier runs recorded that this file's rows withdraw (Rejected.withdraws)
-        or correct (Correction): the same patient and specimen; returns how many."""
+        or correct: the same patient and specimen; returns how many."""
         import sqlalchemy as sa
 
-        from triage.history.store import Withdrawal, describe
+        from triage.history.store import describe
 
         name = Path(file).name
         items = [
-            Withdrawal(r.patient_id, r.specimen_id, r.source_file, r.source_row, r.detail)
+            Withdrawal(r.source_row, r.patient_id, r.specimen_id, r.detail)
             for r in rejected
             if r.withdraws
         ]
-        items += [
-            Withdrawal(c.patient_id, c.specimen_id, name, c.source_row, c.detail)
-            for c in corrections
-        ]
+        items += corrections
         if not items:
             return 0
         try:
-            return self.run.withdraw(items, issuer=self.options.issuer_for(file), sha256=sha256)
+            return self.run.withdraw(
+                items, file=name, issuer=self.options.issuer_for(file), sha256=sha256
+            )
         except sa.exc.SQLAlchemyError as exc:
             raise HistoryError(
                 f"history: {describe(self.history.url)}: could not record the results "
-                f"{Path(file).name} withdraws ({type(exc).__name__})"
+                f"{name} withdraws ({type(exc).__name__})"
             ) from None
 
     def overdue(self, now: datetime, thresholds: Any) -> pd.DataFrame:

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from triage.history import HistoryError, ResultNotFoundError
+from triage.schema import Withdrawal
 
 SCHEMA_VERSION: Final = 2
 ENV_URL: Final = "PROLACTIN_TRIAGE_HISTORY"
@@ -416,17 +417,6 @@ class History:
             }
 
 
-@dataclass(frozen=True)
-class Withdrawal:
-    """A result the lab withdrew (Rejected.withdraws): whose, which specimen, and where."""
-
-    patient_id: str
-    specimen_id: str
-    source_file: str
-    source_row: int
-    detail: str
-
-
 @dataclass
 class HistoryRun:
     """One run's open transaction (``History.begin_run``): commit after the reports are
@@ -562,9 +552,9 @@ class HistoryRun:
                 ids[position] = held.get(key) if key is not None else None
         return ids
 
-    def withdraw(self, items: Sequence[Withdrawal], *, issuer: str, sha256: str) -> int:
+    def withdraw(self, items: Sequence[Withdrawal], *, file: str, issuer: str, sha256: str) -> int:
         """Withdraw the results earlier files recorded for each item's patient and specimen
-        (not those of the withdrawing file itself, nor any already withdrawn); returns how
+        (not those of the withdrawing ``file`` itself, nor any already withdrawn); returns how
         many were withdrawn."""
         at = _utc_naive(self.started_at)
         withdrawn = sa.select(withdrawals.c.result_id)
@@ -587,7 +577,7 @@ class HistoryRun:
                     sa.insert(withdrawals).values(
                         result_id=int(result_id),
                         run_id=self.run_id,
-                        source_file=item.source_file,
+                        source_file=file,
                         source_row=item.source_row,
                         detail=item.detail,
                         at=at,

@@ -51,7 +51,7 @@ from triage.io.delimited import InputLimits
 from triage.io.identifiers import preferred_patient_id
 from triage.io.long import OWN_TEST_NOTES, classify_test
 from triage.io.sources import Rows, Workbook
-from triage.schema import Correction, InputFileError
+from triage.schema import InputFileError, Withdrawal
 from triage.values import normalise_unit
 
 # python-hl7 logs what it cannot decode with the field's text and a traceback: cell contents
@@ -233,7 +233,7 @@ class _Reader:
         self.name, self.limits = name, limits
         self.rows: list[_Row] = []
         self.warnings: list[str] = []
-        self.corrections: list[Correction] = []
+        self.corrections: list[Withdrawal] = []
         self.problems: list[str] = []  # unreadable messages, for the error when nothing is read
         self.messages = 0
         self.versions: set[str] = set()
@@ -480,7 +480,7 @@ class _Reader:
         corrects = result.status == "C" and not result.void and row.cells
         if corrects and known is not None and known.field == "prolactin":
             self.corrections.append(  # what an earlier file reported is superseded
-                Correction(
+                Withdrawal(
                     result.number,
                     str(row.cells[_COL["patient_id"]]),
                     str(row.cells[_COL["specimen_id"]]),

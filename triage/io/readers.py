@@ -52,7 +52,7 @@ from triage.io.wide import (
     canonical_frame,
     file_date_order,
 )
-from triage.schema import Correction, InputFileError, InputSummary, NoUsableInputError, Rejected
+from triage.schema import InputFileError, InputSummary, NoUsableInputError, Rejected, Withdrawal
 from triage.values import is_empty_value
 
 log = logging.getLogger("triage")
@@ -68,7 +68,7 @@ class FileRead:
     rejected: list[Rejected]
     summary: InputSummary  # rows_read == rows_triaged + rows_rejected
     # results the file corrects (HL7 OBX-11 C): the history supersedes earlier files' ones
-    corrections: list[Correction] = field(default_factory=list)
+    corrections: list[Withdrawal] = field(default_factory=list)
 
 
 def read_file(

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 import python_calamine as calamine
 
 from triage.io.delimited import InputLimits, read_delimited
-from triage.schema import Correction, InputFileError
+from triage.schema import InputFileError, Withdrawal
 
 if TYPE_CHECKING:
     from triage.io.fast_split import Grid
@@ -86,7 +86,7 @@ class Workbook:
     withdrawing: set[int] = field(default_factory=set)
     # Prolactin results the file corrects (HL7 OBX-11 C): an earlier file's result of the same
     # patient and specimen is superseded in the history.
-    corrections: list[Correction] = field(default_factory=list)
+    corrections: list[Withdrawal] = field(default_factory=list)
     # A workbook's merged cell ranges per sheet (python-calamine), for fill_merged_down.
     merged: Callable[[str], list[Any]] | None = None
     # A large delimited text split in C: its records as a grid with their dictionary codes

@@ -2298,13 +2298,19 @@ def _repeated_results(frame: pd.DataFrame) -> list[str]:
     """A warning naming the rows that repeat an earlier row's result: the same specimen number
     (and patient, collection time and result as written).  Both are triaged (no row is lost),
     so the urgent list and the counts name such a result twice."""
-    if not len(frame) or not frame["specimen_id"].notna().any():
+    # only rows whose specimen number comes twice can repeat a result (most exports: none)
+    codes, uniques = pd.factorize(frame["specimen_id"])  # a missing number: -1
+    given = codes >= 0
+    if len(uniques) == int(given.sum()):
         return []
+    counts = np.bincount(codes[given], minlength=len(uniques))
+    twice = given & (counts[np.maximum(codes, 0)] > 1)
+    candidates = frame[twice]
     columns = ["specimen_id", "patient_id", "collected_at", "prolactin_raw"]
-    group = frame.groupby(columns, dropna=False, sort=False).ngroup().to_numpy()
+    group = candidates.groupby(columns, dropna=False, sort=False).ngroup().to_numpy()
     _, first = np.unique(group, return_index=True)
-    rows = frame["source_row"].to_numpy()
-    repeated = frame["specimen_id"].notna().to_numpy() & (np.arange(len(frame)) != first[group])
+    rows = candidates["source_row"].to_numpy()
+    repeated = np.arange(len(candidates)) != first[group]
     if not repeated.any():
         return []
     pairs = [
