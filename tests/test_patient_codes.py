@@ -45,3 +45,23 @@ def test_only_the_named_rows_keep_their_keys_text() -> None:
     got = codes.codes(["A\x1f", "B\x1f", "C\x1f", "B\x1f"], np.array([False, False, True, True]))
     assert got.tolist() == [0, 1, 2, 1]
     assert [codes.name_of(c) for c in range(3)] == ["", "B\x1f", "C\x1f"]
+
+
+def test_keys_whose_first_hashes_are_equal_are_told_apart(monkeypatch) -> None:
+    """The pairs are searched on the first hash; keys sharing it (a chance of n² / 2^65) are
+    told apart by the second, within a chunk and across chunks."""
+    from triage.output import patient_codes
+
+    real = patient_codes.key_hashes
+
+    def clashing(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        first, second = real(texts)
+        return first % np.uint64(3), second  # three first hashes for every key
+
+    monkeypatch.setattr(patient_codes, "key_hashes", clashing)
+    codes = PatientCodes()
+    keys = [f"P{i}\x1f" for i in range(40)]
+    got = np.concatenate([codes.codes(keys[i : i + 9]) for i in range(0, 40, 9)])
+    assert got.tolist() == list(range(40))
+    assert codes.codes(keys[::-1] + keys[:5]).tolist() == list(range(40))[::-1] + list(range(5))
+    assert codes.codes(["new\x1f", "P3\x1f"]).tolist() == [40, 3]

@@ -5,7 +5,7 @@ appearance, chunk after chunk.
 A dictionary of the keys held ~150 bytes a patient (a million distinct patients: ~145 MiB in the
 run's own process, its memory peak).  Here a key is known by two independent 64-bit hashes of it
 (pandas' SipHash with two keys; two different keys share both with a chance of about n² / 2^129,
-nil for any batch), kept sorted in numpy arrays: 24 bytes a patient.  The key's text itself is
+nil for any batch), kept sorted in plain numpy arrays: 24 bytes a patient.  The key's text itself is
 kept only for the patients the pages are ordered among (``name_of``)."""
 
 from __future__ import annotations
@@ -17,14 +17,24 @@ import numpy as np
 import pandas as pd
 
 _HASH_KEYS: Final = ("prolactin-codes1", "prolactin-codes2")  # 16 characters each (SipHash)
-_PAIR: Final = np.dtype([("a", "<u8"), ("b", "<u8")])
+
+
+def key_hashes(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two 64-bit hashes of each key (an object array of str)."""
+    return (
+        pd.util.hash_array(texts, hash_key=_HASH_KEYS[0], categorize=False),
+        pd.util.hash_array(texts, hash_key=_HASH_KEYS[1], categorize=False),
+    )
 
 
 class PatientCodes:
     """Patient key -> code (0, 1, 2 ... in order of first appearance)."""
 
     def __init__(self) -> None:
-        self._hashes = np.zeros(0, dtype=_PAIR)  # sorted
+        # the hash pairs known, sorted by (first, second) in two plain arrays: searched on the
+        # first hash alone (fast), the second telling apart the keys whose first ones are equal
+        self._first = np.zeros(0, dtype=np.uint64)
+        self._second = np.zeros(0, dtype=np.uint64)
         self._codes = np.zeros(0, dtype=np.int64)  # the code of each hash pair, same order
         self._names: dict[int, str] = {}
         self.count = 0
@@ -36,28 +46,50 @@ class PatientCodes:
         if n == 0:
             return np.zeros(0, dtype=np.int64)
         texts = np.asarray(keys, dtype=object)
-        pairs = np.empty(n, dtype=_PAIR)
-        pairs["a"] = pd.util.hash_array(texts, hash_key=_HASH_KEYS[0], categorize=False)
-        pairs["b"] = pd.util.hash_array(texts, hash_key=_HASH_KEYS[1], categorize=False)
-        uniques, first, inverse = np.unique(pairs, return_index=True, return_inverse=True)
-        at = np.searchsorted(self._hashes, uniques)
-        inside = at < len(self._hashes)
-        known = np.zeros(len(uniques), dtype=bool)
-        known[inside] = self._hashes[at[inside]] == uniques[inside]
-        codes = np.empty(len(uniques), dtype=np.int64)
+        first_hash, second_hash = key_hashes(texts)
+        # the chunk's distinct pairs, sorted, with each row's and each pair's first row
+        order = np.lexsort((second_hash, first_hash))
+        a, b = first_hash[order], second_hash[order]
+        starts = np.ones(n, dtype=bool)
+        starts[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+        heads = np.flatnonzero(starts)
+        inverse = np.empty(n, dtype=np.int64)
+        inverse[order] = np.cumsum(starts) - 1
+        first = np.minimum.reduceat(order, heads)
+        ua, ub = a[heads], b[heads]
+        at = self._places(ua, ub)
+        inside = at < len(self._first)
+        known = np.zeros(len(heads), dtype=bool)
+        known[inside] = (self._first[at[inside]] == ua[inside]) & (
+            self._second[at[inside]] == ub[inside]
+        )
+        codes = np.empty(len(heads), dtype=np.int64)
         codes[known] = self._codes[at[known]]
         new = np.flatnonzero(~known)
         if len(new):  # numbered by where each first appears in the chunk
-            order = new[np.argsort(first[new], kind="stable")]
-            codes[order] = self.count + np.arange(len(order), dtype=np.int64)
-            self.count += len(order)
-            self._hashes = np.insert(self._hashes, at[new], uniques[new])
+            numbered = new[np.argsort(first[new], kind="stable")]
+            codes[numbered] = self.count + np.arange(len(numbered), dtype=np.int64)
+            self.count += len(numbered)
+            self._first = np.insert(self._first, at[new], ua[new])
+            self._second = np.insert(self._second, at[new], ub[new])
             self._codes = np.insert(self._codes, at[new], codes[new])
-        row_codes: np.ndarray = codes[np.asarray(inverse).reshape(-1)]
+        row_codes: np.ndarray = codes[inverse]
         rows = range(n) if named is None else np.flatnonzero(named).tolist()
         for i in rows:
             self._names.setdefault(int(row_codes[i]), texts[i])
         return row_codes
+
+    def _places(self, ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
+        """Where each (ua, ub) pair is, or would be inserted, in the sorted pairs known."""
+        low = np.searchsorted(self._first, ua, side="left")
+        high = np.searchsorted(self._first, ua, side="right")
+        at = low.copy()
+        span = high - low
+        one = np.flatnonzero(span == 1)
+        at[one] += self._second[low[one]] < ub[one]
+        for i in np.flatnonzero(span > 1).tolist():  # first hashes equal: nearly never
+            at[i] += np.searchsorted(self._second[low[i] : high[i]], ub[i])
+        return at
 
     def name_of(self, code: int) -> str:
         """The key's text of a patient one of whose rows was named ("" otherwise)."""
@@ -66,7 +98,8 @@ class PatientCodes:
     def forget_from(self, count: int) -> None:
         """Forget the codes from ``count`` on (a rolled-back file's new patients)."""
         keep = self._codes < count
-        self._hashes, self._codes = self._hashes[keep], self._codes[keep]
+        self._first, self._second = self._first[keep], self._second[keep]
+        self._codes = self._codes[keep]
         for code in [c for c in self._names if c >= count]:
             del self._names[code]
         self.count = count
