@@ -1159,6 +1159,64 @@ def test_units_row_with_a_label(tmp_path: Path) -> None:
     assert result.frame["prolactin_unit"].tolist() == ["mIU/L"]
 
 
+@pytest.mark.parametrize(
+    ("header", "units_row"),
+    [
+        ("Patient ID,Sex,Prolactin (ng/mL)", ",,mIU/L"),
+        ("Pat.-Nr.;Geschlecht;Prolaktin (µg/l)", ";;mU/l"),
+        ("N° dossier;Sexe;Prolactine (mUI/L)", ";;ng/mL"),
+        ("NHC;Sexo;Prolactina [µUI/mL]", ";;ng/ml"),
+    ],
+)
+def test_a_units_row_contradicting_the_header_leaves_the_result_without_a_unit(
+    tmp_path: Path, header: str, units_row: str
+) -> None:
+    """Prolactin in ng/mL and in mIU/L differ 21-fold: a column whose header and units row
+    name different units has no unit the tool can trust, so its bare results are rejected as
+    unknown_unit (never read in the header's unit: 520 mIU/L read as 520 ng/mL is a false
+    urgent) and a warning names both; --unit settles it."""
+    sep = ";" if ";" in header else ","
+    path = tmp_path / "contradicting.csv"
+    path.write_text(f"{header}\n{units_row}\nA1{sep}F{sep}520\nA2{sep}M{sep}12 ng/mL\n")
+    result = read(path)
+    assert sorted(r.reason_code for r in result.rejected) == ["not_a_result_row", "unknown_unit"]
+    assert result.frame["prolactin_unit"].tolist() == ["ng/mL"]  # the cell's own unit stands
+    assert any("disagree, so neither was used" in w for w in result.summary.warnings)
+    settled = read(path, unit="mIU/L")
+    assert settled.frame["prolactin_unit"].tolist() == ["mIU/L", "ng/mL"]
+
+
+@pytest.mark.parametrize(
+    ("header", "units_row", "prolactin_unit"),
+    [
+        ("Patient ID,Sex,Prolactin (ng/mL)", ",,µg/L", "ng/mL"),  # the same unit, two names
+        ("Patient ID,Sex,Prolactin (mU/L)", ",,µIU/mL", "mIU/L"),
+        ("Patient ID,Sex,Prolactin (ng/ml)", ",,NG/ML", "ng/mL"),
+    ],
+)
+def test_a_units_row_naming_the_headers_unit_otherwise_is_no_contradiction(
+    tmp_path: Path, header: str, units_row: str, prolactin_unit: str
+) -> None:
+    path = tmp_path / "agreeing.csv"
+    path.write_text(f"{header}\n{units_row}\nA1,F,20\n")
+    result = read(path)
+    assert result.frame["prolactin_unit"].tolist() == [prolactin_unit]
+    assert not any("disagree" in w for w in result.summary.warnings)
+
+
+def test_an_age_columns_units_row_contradicting_its_header_is_named(tmp_path: Path) -> None:
+    """Not only prolactin: an age header in years over a units row in months (or the other
+    way) has no unit either; "Jahre" over "years" agree."""
+    path = tmp_path / "ages.csv"
+    path.write_text("Pat.-Nr.;Alter (Jahre);Prolaktin\n;Monate;ng/mL\nA1;30;20\n")
+    result = read(path)
+    assert any("'Alter (Jahre)'" in w and "'Monate'" in w for w in result.summary.warnings)
+    path.write_text("Pat.-Nr.;Alter (Jahre);Prolaktin\n;years;ng/mL\nA1;30;20\n")
+    result = read(path)
+    assert result.frame["age_years"].tolist() == [30.0]
+    assert not any("disagree" in w for w in result.summary.warnings)
+
+
 def test_prolactin_like_headers_are_named_when_none_is_taken(tmp_path: Path) -> None:
     path = tmp_path / "series.csv"
     path.write_text("MRN,PRL 0 min (mU/L),PRL 30 min (mU/L)\nA,800,600\n")

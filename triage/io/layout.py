@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -40,8 +40,10 @@ from triage.io.fast_split import Grid
 from triage.io.sources import Rows, Workbook
 from triage.schema import InputFileError, Rejected
 from triage.values import (
+    age_header_scale,
     bare_number,
     cell_text,
+    duration_word_days,
     is_blank,
     is_empty_value,
     looks_like_unit,
@@ -49,6 +51,7 @@ from triage.values import (
     normalise_word,
     parse_date_text,
     parse_quantity,
+    parse_size_mm,
     slash_date_orders,
     synonyms_data,
 )
@@ -1076,6 +1079,78 @@ def _take_units_row(
         return
 
 
+def _column_units(
+    match: ColumnMatch, units_row: Mapping[int, str]
+) -> tuple[dict[str, str], list[str]]:
+    """Each field's unit from its header ("Prolaktin (ng/ml)") or from a units row under the
+    header.  A column whose header and units row name units that mean different things
+    ("Prolactin (ng/mL)" over "mIU/L") has no unit: neither is used (an empty text, which the
+    readers take as "no unit stated", not as "look for one in the header's words"), and a
+    warning says so; its results are read as if the column named no unit (prolactin without a
+    unit of its own: unknown_unit, unless --unit gives one)."""
+    units = dict(match.header_units)
+    warnings: list[str] = []
+    for name, col in match.fields.items():
+        below = units_row.get(col)
+        if below is None:
+            continue
+        above = units.get(name)
+        if above is None:
+            units[name] = below
+        elif not _units_agree(name, above, below):
+            units[name] = ""
+            header = match.header_of(name)
+            warnings.append(
+                f"column {header!r} names {above!r} and the units row under it {below!r}: the "
+                "two disagree, so neither was used"
+                + (
+                    " (results without a unit of their own are rejected as unknown_unit; "
+                    "--unit gives them one, once the lab has said which unit it is)"
+                    if name in _PROLACTIN_UNIT_FIELDS
+                    else " (its numbers are read as if the column named no unit)"
+                )
+            )
+    return units, warnings
+
+
+_PROLACTIN_UNIT_FIELDS: Final = ("prolactin", "monomeric_prolactin")
+
+
+def _prolactin_unit(text: str) -> object:
+    info = normalise_unit(text)
+    return None if info is None else info.unit
+
+
+def _size_unit(text: str) -> object:
+    return parse_size_mm(1, text)
+
+
+# What a unit stated for a field means, where its words vary ("ng/ml", "µg/L"; "Monate",
+# "months"): two texts whose meanings are equal name the same unit.  Other fields compare their
+# unit texts (case, spaces and the micro sign aside).
+_UNIT_MEANING: Final[Mapping[str, Callable[[str], object]]] = {
+    "prolactin": _prolactin_unit,
+    "monomeric_prolactin": _prolactin_unit,
+    "age_years": age_header_scale,
+    "gestational_weeks": duration_word_days,
+    "postpartum_weeks": duration_word_days,
+    "pituitary_lesion_mm": _size_unit,
+}
+
+
+def _units_agree(name: str, one: str, other: str) -> bool:
+    meaning = _UNIT_MEANING.get(name)
+    if meaning is not None:
+        first, second = meaning(one), meaning(other)
+        if first is not None and second is not None:
+            return bool(first == second)
+    return _folded_unit(one) == _folded_unit(other)
+
+
+def _folded_unit(text: str) -> str:
+    return "".join(text.casefold().replace("μ", "µ").split())
+
+
 def _is_units_label(text: str) -> bool:
     """A cell that labels a units row ("Units:", "UOM") rather than giving a unit."""
     found = candidates(text.strip().rstrip(":"))
@@ -1164,10 +1239,7 @@ def build_raw_table(
     for name in match.joined_columns:
         _join_note_columns(columns, headers, split.cells, match, name)
         rebuilt.add(name)
-    units = dict(match.header_units)
-    for name, col in match.fields.items():
-        if col in split.units_row and name not in units:
-            units[name] = split.units_row[col]
+    units, unit_warnings = _column_units(match, split.units_row)
     table = RawTable(
         file=file,
         sheet=sheet,
@@ -1177,7 +1249,7 @@ def build_raw_table(
         header_units=units,
         decimal_hint=book.decimal_hint,
         text_source=book.is_text,
-        warnings=list(match.warnings),
+        warnings=[*match.warnings, *unit_warnings],
     )
     for name, col in match.fields.items():
         if col < len(split.distinct) and name not in rebuilt:

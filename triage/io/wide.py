@@ -1212,9 +1212,7 @@ class _Builder:
         read as the column says (``age_unit_readings``)."""
         header = self.table.headers.get("age_years", "")
         readings = age_unit_readings(self.table.distinct(given).uniques, header)
-        unit = self.table.header_units.get("age_years", "") or _unit_word_last(
-            header, age_header_scale
-        )
+        unit = self._stated_unit("age_years", age_header_scale)
         per_year = age_header_scale(unit, readings) if unit else None
         max_age = self.max_age
         limits = load_thresholds()
@@ -1508,6 +1506,15 @@ class _Builder:
             weeks = np.where(np.isnan(weeks), days / DAYS_PER_WEEK, weeks)
         return weeks
 
+    def _stated_unit(self, name: str, unit_of: Callable[[str], float | None]) -> str:
+        """The unit the header or the units row names for ``name``, else the duration word a
+        research export writes last in its header (``_unit_word_last``); none where the two
+        disagreed (an empty text: layout._column_units)."""
+        units = self.table.header_units
+        if name in units:
+            return units[name]
+        return _unit_word_last(self.table.headers.get(name, ""), unit_of)
+
     def _weeks_of(self, name: str) -> np.ndarray:
         """A column of weeks (``_week_reader``)."""
         return self._floats_of(name, self._week_reader(name))
@@ -1515,8 +1522,7 @@ class _Builder:
     def _week_reader(self, name: str) -> Callable[[object], float | None]:
         """How a column of weeks is read: a bare number is in the unit its header names
         ("ga_days", "Gestationsalter (Tage)": days), else weeks."""
-        header = self.table.headers.get(name, "")
-        unit = self.table.header_units.get(name, "") or _unit_word_last(header, duration_word_days)
+        unit = self._stated_unit(name, duration_word_days)
         days = duration_word_days(unit) if unit else None
         return partial(parse_weeks, bare_days=days or DAYS_PER_WEEK)
 
