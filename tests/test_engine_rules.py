@@ -1775,3 +1775,34 @@ def test_epilepsy_without_a_recent_seizure_is_no_cause(note: str) -> None:
     explains nothing."""
     row = one({**WOMAN, "prolactin": 45, "comments": note})
     assert "seizure" not in row["factors"], note
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [("family history of pituitary adenoma", "lesion"), ("Mutter mit Prolaktinom", "lesion"),
+     ("antécédents familiaux de prolactinome", "lesion"), ("madre con prolactinoma", "lesion"),
+     ("familiarità per adenoma ipofisario", "lesion"), ("moeder met hypofyseadenoom", "lesion"),
+     ("prolactinoma in his mother", "lesion"), ("Prolaktinom bei der Mutter", "lesion"),
+     ("adénome hypophysaire chez sa mère", "lesion"), ("prolattinoma nella madre", "lesion"),
+     ("father has epilepsy", "seizure_history"), ("Vater mit Epilepsie", "seizure_history"),
+     ("mother with galactorrhoea", "symptom"), ("hermana con galactorrea", "symptom")],
+)  # fmt: skip
+def test_a_relatives_condition_is_not_the_patients(text: str, cue: str) -> None:
+    """Family history names a relative's lesion, seizures or symptoms: the cue is the relative's
+    (the patient's own, in another clause, stays: see the next test)."""
+    from triage.engine.text import load_cue_book
+
+    assert cue not in load_cue_book().match("comments", text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [("prolactinoma; family history of thyroid disease", "lesion"),
+     ("Mikroadenom 5 mm, Mutter mit Schilddrüsenerkrankung", "lesion"),
+     ("macroprolattinoma 35 mm", "lesion"), ("prolattinoma noto", "lesion"),
+     ("galactorrhée, mère avec diabète", "symptom")],
+)  # fmt: skip
+def test_the_patients_own_condition_beside_a_relatives_stays(text: str, cue: str) -> None:
+    from triage.engine.text import load_cue_book
+
+    assert cue in load_cue_book().match("comments", text), text
