@@ -238,18 +238,36 @@ def test_unit_option_never_fills_coded_unit_cells(tmp_path: Path) -> None:
     assert any("holds codes, not units" in w for w in result.summary.warnings)
 
 
-@pytest.mark.parametrize("unit", ["mX/L", "µE/dl", "U/ml", "nmol/l"])
+@pytest.mark.parametrize(
+    ("unit", "said"),
+    [
+        ("mX/L", "holds units the tool does not know ('mX/L')"),
+        ("µE/dl", "holds concentration units the tool does not convert ('µE/dl')"),
+        ("U/ml", "holds concentration units the tool does not convert ('U/ml')"),
+        ("nmol/l", "holds concentration units the tool does not convert ('nmol/l')"),
+        ("pmol/L", "holds concentration units the tool does not convert ('pmol/L')"),
+        ("ng/dL", "holds concentration units the tool does not convert ('ng/dL')"),
+        ("mIU/mL", "holds concentration units the tool does not convert ('mIU/mL')"),
+    ],
+)
 def test_a_unit_column_of_unknown_units_is_not_said_to_hold_codes(
-    tmp_path: Path, unit: str
+    tmp_path: Path, unit: str, said: str
 ) -> None:
-    """Texts shaped like units that are no prolactin unit are named as unknown units (with the
-    mapping fix), not as codes of a codebook; their rows are rejected as unknown_unit."""
+    """Texts shaped like units that are no prolactin unit are named as unknown units, not as
+    codes of a codebook; their rows are rejected as unknown_unit.  A concentration in another
+    scale (pmol/L, ng/dL, mIU/mL: 1,000 mIU/L) differs from ng/mL and mIU/L by a factor: the
+    fix is converting the results, never naming the unit ng/mL or mIU/L in the mapping file
+    (1,400 pmol/L, ~32 ng/mL, read as 1,400 ng/mL would be a false urgent)."""
     text = f"ID,Sex,Age,Prolactin,Unit\nA,F,30,12,{unit}\nB,F,31,14,{unit}\nC,F,32,15,ng/mL\n"
     result = read(write(tmp_path, "units.csv", text))
     assert [r.reason_code for r in result.rejected] == ["unknown_unit", "unknown_unit"]
     warnings = " ".join(result.summary.warnings)
-    assert f"holds units the tool does not know ({unit!r})" in warnings
+    assert said in warnings
     assert "holds codes" not in warnings
+    if "convert" in said:
+        assert "[values.prolactin_unit]" not in warnings
+        assert all("[values.prolactin_unit]" not in r.detail for r in result.rejected)
+        assert all("convert the results" in r.detail for r in result.rejected)
 
 
 def test_numeric_sex_codes_warn_on_the_run_console(tmp_path: Path) -> None:

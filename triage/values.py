@@ -602,6 +602,24 @@ def _duration_unit_words() -> frozenset[str]:
     return frozenset(w for w in words if len(w) >= 3 and w not in sex_words)
 
 
+# A concentration unit: an SI-prefixed mass, amount or (international) unit over an SI-prefixed
+# litre ("pmol/L", "ng/dL", "mIU/mL", "pg/ml").  Prolactin is read in ng/mL (µg/L) and mIU/L
+# (µIU/mL); the others differ from them by a factor and cannot be renamed to either.
+_CONCENTRATION: Final = re.compile(
+    r"(?:[pnum]|mc)?(?:g|mol|m?iu|m?ui|u|ie|e)/(?:[dcm]|100m)?l", re.IGNORECASE
+)
+
+
+def scaled_concentration(text: str) -> bool:
+    """A concentration unit the unit table does not hold ("pmol/L", "ng/dL", "mIU/mL"): it
+    differs from ng/mL and mIU/L by a factor, so recoding it as either would misread every
+    result."""
+    if normalise_unit(text) is not None:
+        return False
+    plain = "".join(_clean_text(text).split()).replace("µ", "u").replace("μ", "u")
+    return _CONCENTRATION.fullmatch(plain) is not None
+
+
 def looks_like_unit(text: str) -> bool:
     """True for text shaped like a unit ("mIU/L", "%", "mL/min/1.73m²", "mm")."""
     s = _clean_text(text).lower().replace("µ", "u").replace("μ", "u")

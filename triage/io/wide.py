@@ -81,6 +81,7 @@ from triage.values import (
     prolactin_plausibility,
     repair_swapped_day_month,
     result_status,
+    scaled_concentration,
     sex_code,
     sex_letter_header,
     sex_letter_reading,
@@ -807,6 +808,18 @@ class _Builder:
         distinct = sorted(set(codes))
         numeric = [c for c in distinct if bare_number(c) is not None][:8]
         units = [c for c in distinct if bare_number(c) is None and _UNIT_LIKE.fullmatch(c)][:8]
+        scaled = [u for u in units if scaled_concentration(u)]
+        if scaled and not numeric:
+            self.warnings.append(
+                f"column {header!r} holds concentration units the tool does not convert ("
+                + ", ".join(repr(u) for u in scaled)
+                + "): they differ from ng/mL and mIU/L by a factor, so their rows are rejected "
+                "as unknown_unit; convert those results to ng/mL or mIU/L first (recoding the "
+                "unit as either would misread them)"
+            )
+            units = [u for u in units if u not in scaled]
+            if not units:
+                return
         if units and not numeric:
             others = len(distinct) - len(units)
             shown = ", ".join(
@@ -1018,6 +1031,12 @@ class _Builder:
                 return (
                     f"unit {unit_text!r} is a missing-data code: the unit of result {text!r} "
                     "is not known (--unit applies only to rows that give no unit)"
+                )
+            if isinstance(unit_text, str) and scaled_concentration(unit_text):
+                return (
+                    f"unit {unit_text!r} is a concentration unit the tool does not convert "
+                    f"(result {text!r}): it differs from ng/mL and mIU/L by a factor, so it "
+                    "cannot be recoded as either; convert the results to ng/mL or mIU/L first"
                 )
             if unit_text:
                 return (

@@ -44,7 +44,7 @@ import pandas as pd
 
 from triage.numbers import AGE_MONTHS_BELOW_YEARS, MONTHS_PER_YEAR
 from triage.schema import InputSummary, Rejected
-from triage.values import normalise_unit
+from triage.values import normalise_unit, scaled_concentration
 
 _Meta = TypeVar("_Meta", bound=Any)
 
@@ -111,7 +111,9 @@ def _kept_quote(text: str) -> bool:
         return True
     match = _PLAIN_NUMBER.fullmatch(text.strip())
     if match is None:
-        return bool(text.strip()) and normalise_unit(text) is not None  # a unit alone
+        return bool(text.strip()) and (  # a unit alone
+            normalise_unit(text) is not None or scaled_concentration(text)
+        )
     decimals = match.group("decimals") or ""
     if len(decimals) > MAX_KEPT_DECIMALS:
         return False
