@@ -230,6 +230,26 @@ def test_header_synonyms(header: str, field: str) -> None:
 @pytest.mark.parametrize(
     "header",
     [
+        # patient numbers abbreviated as Italian, Spanish, French, German and Dutch exports do
+        "Cod. paziente", "Cod. pz", "Cod paz", "Cód. paciente", "Nro. paciente", "N° de dossier",
+        "Num. dossier", "Nr. dossier", "Numéro de séjour", "N° de séjour", "Nº de historia",
+        "Versichertennummer", "Aktennummer", "Pat.-Nr.", "Patiëntnr.",
+    ],
+)  # fmt: skip
+def test_abbreviated_patient_numbers_are_the_patient_id(header: str) -> None:
+    """An urgent result without its patient cannot be acted on: every common way of heading
+    the patient's number is read as patient_id."""
+    assert best(header) == "patient_id"
+
+
+@pytest.mark.parametrize("header", ["Cod. esame", "Codice esame", "Code", "Auftragsnummer"])
+def test_test_codes_and_order_numbers_are_not_the_patient_id(header: str) -> None:
+    assert best(header) != "patient_id"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
         "Previous prolactin",
         "Requested by",
         "Export run 2026-11-21 06:00 by LIS; confidential",

@@ -3122,3 +3122,17 @@ def test_a_spreadsheet_error_in_the_age_column_is_no_adult_age(tmp_path: Path, e
     assert result.summary.mapping.get("age_years") == "Alter"
     assert [(r.source_row, r.reason_code) for r in result.rejected] == [(2, "unreadable_age")]
     assert result.frame["patient_id"].tolist() == ["A2", "A3"]
+
+
+def test_a_table_naming_no_patient_says_so(tmp_path: Path) -> None:
+    """An urgent result must be traceable to a patient: a table whose columns name none (an
+    unrecognised number column, or none at all) is warned about, with the fix."""
+    path = tmp_path / "nobody.csv"
+    path.write_text("Matricola;Sesso;Prolattina (ng/mL)\nX123;F;300\n")
+    result = read(path)
+    assert len(result.frame) == 1
+    assert any("no patient column" in w for w in result.summary.warnings)
+    path.write_text("Cod. paziente;Sesso;Prolattina (ng/mL)\nX123;F;300\n")
+    result = read(path)
+    assert result.frame["patient_id"].tolist() == ["X123"]
+    assert not any("no patient column" in w for w in result.summary.warnings)

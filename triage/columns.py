@@ -1280,9 +1280,19 @@ def _owner(match: ColumnMatch, col: int) -> str | None:
     return None
 
 
+PATIENT_FIELDS: Final = ("patient_id", "patient_name", "given_name", "specimen_id")
+
+
 def _post_process(match: ColumnMatch) -> None:
-    """Time-only column without a date column is the collection time; id fallbacks."""
+    """Time-only column without a date column is the collection time; id fallbacks; a table
+    that names no patient at all is said to (its urgent results would name nobody)."""
     fields = match.fields
+    if not any(name in fields for name in PATIENT_FIELDS) and "prolactin" in fields:
+        match.warnings.append(
+            "no patient column (patient id or name) was found: results, urgent ones too, name "
+            "no patient, only their row; if a column holds the patient's number, name it in a "
+            'column mapping file ([columns] patient_id = "...")'
+        )
     if "collected_time" in fields and "collected_at" not in fields:
         fields["collected_at"] = fields.pop("collected_time")
     for name, spec in field_specs().items():
@@ -1297,5 +1307,5 @@ def _post_process(match: ColumnMatch) -> None:
             )
             match.warnings.append(
                 f"no {name} column: {header!r} is a specimen/order number, not a {name}; {use} "
-                f'(name the patient column in a column mapping file: [columns] {name} = "<header>")'
+                f'(name the patient column in a column mapping file: [columns] {name} = "...")'
             )
