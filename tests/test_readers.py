@@ -3136,3 +3136,26 @@ def test_a_table_naming_no_patient_says_so(tmp_path: Path) -> None:
     result = read(path)
     assert result.frame["patient_id"].tolist() == ["X123"]
     assert not any("no patient column" in w for w in result.summary.warnings)
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|", ","])
+@pytest.mark.parametrize("titles", [1, 3, 6])
+@pytest.mark.parametrize("rows", [1, 2])
+def test_title_lines_never_outvote_a_small_tables_delimiter(
+    tmp_path: Path, delimiter: str, titles: int, rows: int
+) -> None:
+    """A one- or two-patient export under a lab's title lines (no delimiter in them) is split
+    by its own delimiter, however many title lines stand above it; decimal commas in a
+    semicolon file do not make it a comma file."""
+    title = ["Labor Musterstadt - Prolaktin", "Station 7", "Gedruckt 04.03.2026", "", "Seite 1"]
+    head = [title[i % len(title)] for i in range(titles)]
+    decimal = "," if delimiter != "," else "."
+    table = [
+        delimiter.join(["Patient ID", "Geschlecht", "Alter", "Prolaktin", "Einheit"]),
+        *(delimiter.join([f"T{i}", "w", "30", f"25{decimal}0", "ng/ml"]) for i in range(rows)),
+    ]
+    path = tmp_path / "titled.csv"
+    path.write_text("\n".join([*head, *table]) + "\n", encoding="utf-8")
+    result = read(path)
+    assert result.frame["prolactin_value"].tolist() == [25.0] * rows
+    assert result.frame["patient_id"].tolist() == [f"T{i}" for i in range(rows)]

@@ -230,15 +230,19 @@ def _sniff(lines: list[str], prefer_tab: bool) -> tuple[str, int]:
     the one splitting them into the most fields wins (a tab first where ``prefer_tab``): a
     semicolon file with decimal commas (``11,0;1,5``) splits on commas into as few fields on
     every line, which a stray semicolon in two of its lines must not make the better choice.
-    When no delimiter is agreed on that well, the most agreed one wins."""
+    When no delimiter is agreed on that well, the most agreed one wins.  Lines that no
+    delimiter splits (a lab's title lines above the table: "Labor Musterstadt", "Gedruckt
+    04.03.2026") agree with none and are left out of every share, so that three title lines over
+    a two-row semicolon table do not outvote it."""
+    counted = {delimiter: _field_counts(lines, delimiter) for delimiter in DELIMITERS}
+    unsplit = min(sum(1 for n in counts if n == 1) for counts in counted.values())
     found: list[tuple[str, float, int]] = []
-    for delimiter in DELIMITERS:
-        counts = _field_counts(lines, delimiter)
-        if not counts:
+    for delimiter, counts in counted.items():
+        split = Counter(n for n in counts if n >= 2)
+        if not split:
             continue
-        mode, seen = Counter(counts).most_common(1)[0]
-        if mode >= 2:
-            found.append((delimiter, seen / len(counts), mode))
+        mode, seen = split.most_common(1)[0]
+        found.append((delimiter, seen / max(len(counts) - unsplit, 1), mode))
     if not found:
         return ("\t" if prefer_tab else ","), 0
     agreed = [f for f in found if f[1] >= DELIMITER_AGREEMENT]
