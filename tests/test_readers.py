@@ -3159,3 +3159,32 @@ def test_title_lines_never_outvote_a_small_tables_delimiter(
     result = read(path)
     assert result.frame["prolactin_value"].tolist() == [25.0] * rows
     assert result.frame["patient_id"].tolist() == [f"T{i}" for i in range(rows)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
+def test_a_byte_order_mark_inside_a_file_is_no_character(tmp_path: Path, encoding: str) -> None:
+    """Two exports joined with `cat` carry the second one's byte-order mark before its header:
+    the header is a repeat (duplicate_header) and the rows under it are triaged; a mark or a
+    zero-width space pasted into a cell is no part of the value or the id."""
+    part = "Patient ID,Sex,Age,Prolactin (ng/mL)\n"
+    first = (part + "B1,F,30,25.0\n").encode(encoding)
+    second = ("\ufeff" + part + "B2,M,40,300.0\nB3\ufeff,F,30,\u200b45.0\n").encode("utf-8")
+    path = tmp_path / "joined.csv"
+    path.write_bytes(first + second)
+    result = read(path)
+    assert result.frame["patient_id"].tolist() == ["B1", "B2", "B3"]
+    assert result.frame["prolactin_value"].tolist() == [25.0, 300.0, 45.0]
+    assert [r.reason_code for r in result.rejected] == ["duplicate_header"]
+
+
+def test_invisible_marks_in_workbook_cells_are_dropped(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Patient ID", "Sex", "Prolactin (ng/mL)"])
+    sheet.append(["W1", "F", "\ufeff45.0"])
+    sheet.append(["W2", "F\u200b", "300\u2060"])
+    path = tmp_path / "marks.xlsx"
+    book.save(path)
+    result = read(path)
+    assert result.frame["prolactin_value"].tolist() == [45.0, 300.0]
+    assert result.frame["sex"].tolist() == ["F", "F"]

@@ -429,6 +429,8 @@ def _clean_text(text: str) -> str:
     fixed = unicodedata.normalize("NFKC", fixed)
     for space in ("\u00a0", "\u202f", "\u2009", "\u2007", "\t"):
         fixed = fixed.replace(space, " ")
+    for invisible in ("\ufeff", "\u200b", "\u2060"):  # byte-order mark, zero-width spaces
+        fixed = fixed.replace(invisible, "")
     return fixed.strip()
 
 

@@ -287,13 +287,18 @@ def read_delimited(
     data = _without_dos_end(data)
     data, padding = _without_nul_padding(data)
     text, encoding = decode_bytes(name, data)
+    # A byte-order mark inside the text (two exports joined with `cat`, a cell pasted from one)
+    # is no character of any cell: left in, it hides a repeated header and spoils the cells.
+    marks = "\ufeff" in text
+    if marks:
+        text = text.replace("\ufeff", "")
     # a last line without its line end in a file of several lines: a copy cut short may have
     # cut its last result too ("6000" -> "6")
     cut_short = bool(text) and text[-1] not in "\r\n" and "\n" in text[:_HEAD_CHARS]
     text, joined = _join_breaks_in_cells(text, prefer_tab)
     # the UTF-8 bytes of the text to split (the file's own when they are: no second encoding)
     raw: bytes | None = None
-    if joined:
+    if joined or marks:
         pass  # the text changed: its bytes are encoded from it
     elif encoding == "utf-8":
         raw = data
