@@ -28,7 +28,13 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from triage.columns import header_words, parse_header, parse_rule, unit_kind
+from triage.columns import (
+    header_words,
+    is_diluted_prolactin,
+    parse_header,
+    parse_rule,
+    unit_kind,
+)
 from triage.io.layout import RawTable
 from triage.io.wide import (
     LAB_WORD_FIELDS,
@@ -353,7 +359,9 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     collected, notes = _collected(table, settings)
     warnings.extend(notes)
     patient, specimen = _keys(table)
-    _fill_from_group(table, _group_ids(patient, specimen, collected), fields == "prolactin")
+    group = _group_ids(patient, specimen, collected)
+    merged = _take_diluted_results(table, fields, why_not, group, warnings)
+    _fill_from_group(table, group, fields == "prolactin")
     prolactin_pos = np.flatnonzero(fields == "prolactin")
     built = build_frame(_prolactin_table(table, prolactin_pos), settings, release=True)
     warnings.extend(built.warnings)
@@ -382,10 +390,75 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     frame = _apply_context(built, context, attached, warnings)
     rejected = _with_ids(table, rejected)
     rejected.sort(key=lambda r: r.source_row)
-    return LongResult(frame, rejected, len(built.accepted) + len(attached), warnings)
+    return LongResult(frame, rejected, len(built.accepted) + len(attached) + merged, warnings)
 
 
 MAX_CODES_SHOWN: Final = 12
+
+
+_MERGED: Final = "prolactin_diluted"  # a re-assay after dilution taken into its sample's row
+
+
+def _take_diluted_results(
+    table: RawTable,
+    fields: np.ndarray,
+    why_not: np.ndarray,
+    group: np.ndarray,
+    warnings: list[str],
+) -> int:
+    """Lines of prolactin re-assayed after dilution ("Prolactin diluted 1:100", "Prolaktin
+    verdünnt", "PRL 1/100": columns.is_diluted_prolactin), as the wide shape reads such a
+    column (layout._take_diluted_results): where the line holds a number, it is its sample's
+    result (the neat one may be falsely low from the hook effect), taken into the neat line of
+    the same sample (its result, unit and test name), or the sample's result line when there is
+    none.  ``fields`` and ``why_not`` are changed in place; returns how many lines were taken
+    into another (they count as triaged with it, as attached context lines do)."""
+    names = [table.columns.get(name) for name in ("test", "test_code")]
+    diluted = np.zeros(len(table), dtype=bool)
+    for cells in names:
+        if cells is not None:
+            found = table.distinct(cells)
+            said = np.array([is_diluted_prolactin(_text(u)) for u in found.uniques], dtype=bool)
+            diluted |= said[found.codes] if len(found.uniques) else diluted
+    if not diluted.any():
+        return 0
+    result = table.columns.get("result", np.full(len(table), "", dtype=object))
+    numeric = np.array([parse_quantity(c).status == "ok" for c in result], dtype=bool)
+    neat = (fields == "prolactin") & ~diluted
+    neat_of: dict[int, list[int]] = {}
+    for i in np.flatnonzero(neat).tolist():
+        neat_of.setdefault(int(group[i]), []).append(i)
+    merged = 0
+    changed: dict[str, np.ndarray] = {  # new arrays: cached distinct cells stay the old ones
+        name: np.array(table.columns[name], dtype=object)
+        for name in ("result", "unit", "test", "test_code")
+        if name in table.columns
+    }
+    for i in np.flatnonzero(diluted).tolist():
+        into = neat_of.get(int(group[i]), [])
+        if not numeric[i]:
+            fields[i] = ""
+            why_not[i] = "a re-assay after dilution without a number: " + (
+                "the neat result of its sample is triaged" if into else "no result to triage"
+            )
+            continue
+        if not into:
+            fields[i] = "prolactin"  # the sample's only prolactin line
+            continue
+        for name, cells in changed.items():
+            if not (name == "unit" and is_empty_value(cells[i])):
+                for j in into:
+                    cells[j] = cells[i]
+        fields[i] = _MERGED
+        merged += 1
+    if merged:
+        table.columns.update(changed)
+        warnings.append(
+            f"{merged} prolactin result(s) re-assayed after dilution were triaged in place of "
+            "the neat result of the same sample (which the hook effect can make falsely low); "
+            "each is read as the final concentration, already multiplied by the dilution"
+        )
+    return merged
 
 
 def _no_prolactin_test(table: RawTable) -> InputFileError:
@@ -720,7 +793,7 @@ def _parse_context(
     decimal_given: str | None = None,
 ) -> tuple[_Context, list[Rejected]]:
     """The value of every context row (parsed once per distinct test, result and unit)."""
-    positions = np.flatnonzero((fields != "") & (fields != "prolactin"))
+    positions = np.flatnonzero((fields != "") & (fields != "prolactin") & (fields != _MERGED))
     result = table.columns.get("result", np.full(len(table), "", dtype=object))
     results = table.distinct(result)
     units = _per_distinct(table, "unit", _text)
