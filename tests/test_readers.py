@@ -3188,3 +3188,27 @@ def test_invisible_marks_in_workbook_cells_are_dropped(tmp_path: Path) -> None:
     result = read(path)
     assert result.frame["prolactin_value"].tolist() == [45.0, 300.0]
     assert result.frame["sex"].tolist() == ["F", "F"]
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "second", "value"),
+    [("Patient ID,Sex,Prolactin,Unit,Prolactin,Unit", "12.0,ng/mL,6000,mIU/L", "E", 6000.0),
+     ("Pat.-Nr.,Geschlecht,Prolaktin,Einheit,Prolaktin,Einheit", "12.0,ng/ml,6000,mU/l", "E",
+      6000.0),
+     ("NHC,Sexo,Prolactina (ng/mL),Prolactina (ng/mL)", "12.0,283", "D", 283.0)],
+)  # fmt: skip
+def test_two_columns_headed_as_prolactin_are_refused(
+    tmp_path: Path, header: str, cells: str, second: str, value: float
+) -> None:
+    """Two prolactin results in each row and nothing to say which is the one (a repeat, a second
+    visit): as for a visit series, neither is triaged (a raised second result hid behind a
+    normal first one, and a row with only the second was called empty); the mapping file
+    settles it."""
+    path = tmp_path / "twice.csv"
+    path.write_text(f"{header}\nD1,F,{cells}\n")
+    with pytest.raises(InputFileError, match="two prolactin results in each row"):
+        read(path)
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(f'[columns]\nprolactin = "column {second}"\n')
+    result = read_file(path, load_mapping(mapping), ReadOptions())
+    assert result.frame["prolactin_value"].tolist() == [value]

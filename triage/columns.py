@@ -894,6 +894,17 @@ def recognise_columns(
             continue
         used_col = match.fields.get(name)
         if used_col is not None and texts[used_col].strip() == texts[col].strip():
+            if name == "prolactin" and name not in (forced or {}):
+                # two prolactin results in each row, and nothing says which is the one (a
+                # repeat, a second visit): as for a visit series, none is triaged
+                del match.fields[name]
+                match.warnings.append(
+                    f"columns {column_letters(used_col)} and {column_letters(col)} are both "
+                    f"headed {texts[col]!r}: {TWO_RESULTS}: none is triaged, so that no raised "
+                    "result hides behind a normal one; name the one to triage in a column "
+                    f'mapping file ([columns] prolactin = "column {column_letters(col)}")'
+                )
+                continue
             match.warnings.append(  # the same header twice: say which column was taken
                 f"columns {column_letters(used_col)} and {column_letters(col)} are both headed "
                 f"{texts[col]!r}: column {column_letters(used_col)} was read as {name}; if the "
@@ -991,6 +1002,9 @@ def _prolactin_series(texts: Sequence[str], taken: set[int]) -> tuple[set[int], 
     return timed, visit
 
 
+# What a file with two columns headed as prolactin holds (columns.recognise_columns); the reader
+# gives it as the reason the file has no prolactin column.
+TWO_RESULTS: Final = "two prolactin results in each row (a repeat, or two visits)"
 NOTE_FIELDS: Final = frozenset({"symptoms", "comments"})  # a second such column is a note
 # Fields whose second (third ...) column is read into the first one: a second medication list
 # ("Hausmedikation" beside "Aktuelle Medikation") is as much the patient's drugs.

@@ -21,6 +21,7 @@ from typing import Final
 import pandas as pd
 
 from triage.columns import (
+    TWO_RESULTS,
     ColumnMatch,
     MappedHeaderMissing,
     column_letters,
@@ -304,7 +305,7 @@ def _match_columns(
         why = [
             w
             for w in match.warnings
-            if " not used as " in w or "series" in w or "several visits" in w
+            if " not used as " in w or "series" in w or "several visits" in w or TWO_RESULTS in w
         ]
         # The specific reason first (a timed series, several visits, a vetoed column); else the
         # columns seen (letters and count, never their texts).
