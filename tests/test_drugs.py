@@ -644,3 +644,39 @@ def test_more_ways_a_list_names_a_drug(text: str, name: str) -> None:
 )
 def test_a_hormone_measured_or_another_abbreviation_is_no_oestrogen(text: str) -> None:
     assert not [n for n in names(text) if BY_NAME[n].drug_class == "estrogen"], text
+
+
+@pytest.mark.parametrize(
+    ("text", "taken"),
+    [
+        # switched from one drug to the next: only the second is taken
+        ("Haldol -> switched to aripiprazole 3 weeks ago", ["aripiprazole"]),
+        ("Haldol -> aripiprazole", ["aripiprazole"]),
+        ("Haldol, switched to aripiprazole", ["aripiprazole"]),
+        ("Risperdal → Abilify seit 2 Wochen", ["aripiprazole"]),
+        ("Risperdal, umgestellt auf Abilify", ["aripiprazole"]),
+        ("Haldol, relais par Abilify", ["aripiprazole"]),
+        ("risperidona, cambio a aripiprazol", ["aripiprazole"]),
+        ("risperidone, passato a aripiprazolo", ["aripiprazole"]),
+        ("risperidon, overgezet op aripiprazol", ["aripiprazole"]),
+        # a switch still to come: the first is still taken
+        ("Risperdal (-> Abilify geplant)", ["risperidone"]),
+        # an arrow between doses, and a list: both taken
+        ("risperidone 2 mg -> 4 mg", ["risperidone"]),
+        ("risperidone 2mg → 3mg, metoclopramide", ["risperidone", "metoclopramide"]),
+        ("Risperdal 2 mg; Abilify 5 mg", ["risperidone", "aripiprazole"]),
+        # French "plus de" right before the drug is "no more"; before a quantity it is "more than"
+        ("plus de Solian depuis 2024", []),
+        ("plus de Dogmatil", []),
+        ("prend plus de 400 mg de Solian", ["amisulpride"]),
+        # a dose of nothing
+        ("Risperdal 0 mg", []),
+        ("Haldol: 0,0 mg", []),
+        ("Risperdal 0,5 mg", ["risperidone"]),
+    ],
+)
+def test_switched_stopped_and_zero_dose_drugs(text: str, taken: list[str]) -> None:
+    """A drug switched away from, no longer taken ("plus de"), or at a dose of nothing is not a
+    current cause (clinical-reference §0 drug withdrawal: its effect is gone days after it is
+    stopped); a switch still planned, or an arrow between doses, changes nothing."""
+    assert [m.drug.name for m in MATCHER.find(text)] == taken, text

@@ -389,7 +389,24 @@ _AFFIRMING_WORDS: Final = _plain(
         "afbouwen", "wordt afgebouwd", "dosisverlaging", "in afbouw",
     }
 )
-_AFFIRMING: Final = _AFFIRMING_WORDS | _REPLACED  # the drug after "replaced by" is taken
+# Switched from the drug before to the drug after, between two drugs of one clause ("Haldol,
+# switched to aripiprazole", "Risperdal umgestellt auf Abilify", "relais par", "cambio a",
+# "passato a", "overgezet op"; an arrow: "Haldol -> Abilify"): the first is no longer taken.
+_SWITCHED_TO: Final = _plain(
+    {
+        "switched to", "changed to", "switch to", "converted to", "umgestellt auf",
+        "umstellung auf", "wechsel auf", "relais par", "remplacé par", "cambio a", "cambiado a",
+        "passato a", "passaggio a", "overgezet op", "overgezet naar", "omgezet naar",
+    }
+)
+_ARROW: Final = re.compile(r"->|→|=>|⇒|⟶")
+_AFFIRMING: Final = _AFFIRMING_WORDS | _REPLACED | _SWITCHED_TO  # the drug after is taken
+# "plus de Solian" (French: no more Solian) right before the drug; "plus de 2 mg" is a quantity
+_NO_MORE: Final = re.compile(r"\bplus\s+d(?:e\s+la\s+|e\s+l\W\s*|u\s+|es\s+|e\s+|\W\s*)$")
+# A dose of nothing right after the drug ("Risperdal 0 mg", "Haldol: 0,0 mg"): not taken.
+_ZERO_DOSE: Final = re.compile(
+    r"[\s:=(]*0+(?:[.,]0+)?\s*(?:mg|mcg|µg|ug|g|ml|tbl|tabl?|tablets?|cp|cpr)\b"
+)
 # fmt: on
 # Cues after a drug that say it is not taken.
 _POST_NEGATING: Final = _STOPPED | _REPLACED
@@ -431,7 +448,11 @@ _ANSWER_AFTER: Final = re.compile(
 )
 _NEGATION_WORDS: Final = frozenset(
     cue.split()[0]
-    for cue in _NEGATING | _POST_NEGATING | _ANSWER_NO | {"adverse", "adr", "adrs", "old"}
+    for cue in _NEGATING
+    | _POST_NEGATING
+    | _SWITCHED_TO
+    | _ANSWER_NO
+    | {"adverse", "adr", "adrs", "old", "plus"}
 )
 _NEGATION_STEMS: Final = ("allerg", "alerg", "intoleran", "unvertraglich")
 # A label that starts a list of drugs being taken, ending a negated label's region.
@@ -694,6 +715,9 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
         clause_start = max([0] + [b_end for b_start, b_end in bounds if b_start < start])
         clause_end = min([len(text)] + [b_start for b_start, _ in bounds if b_start >= end])
         same_clause = previous_end >= clause_start
+        # "Haldol -> aripiprazole", "Haldol, switched to aripiprazole": the first is gone once
+        # the second is taken ("Risperdal (-> Abilify geplant)": not yet)
+        switched = bool(index) and not same_clause and _switched_into(text[previous_end:start])
         before = text[previous_end if same_clause else clause_start : start]
         pre_part, joined = before, False
         if same_clause:
@@ -702,9 +726,13 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
                 pre_part, joined = before[connector.end() :], True
                 if _has_cue(before[: connector.start()], _POST_NEGATING):
                     result[-1] = True
-            elif _has_cue(before, _REPLACED):
+            elif _has_cue(before, _REPLACED | _SWITCHED_TO) or _ARROW.search(before):
                 result[-1] = True  # "risperidone replaced by aripiprazole": the first is gone
-        pre = True if _NOT_YET.search(pre_part) else _last_cue_negates(pre_part)
+        pre = (
+            True
+            if _NOT_YET.search(pre_part) or _NO_MORE.search(pre_part)
+            else _last_cue_negates(pre_part)
+        )
         pre_negated = pre if pre is not None else (joined and previous_pre)
         next_start = spans[index + 1][0] if index + 1 < len(spans) else len(text)
         post_negated = next_start >= clause_end and (
@@ -713,8 +741,12 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
             or _stopped_next(text, clause_end, bounds, next_start)
         )
         in_label = any(low <= start < high for low, high in labelled)
-        answered_no = _ANSWER_AFTER.match(text, end) is not None
+        answered_no = (
+            _ANSWER_AFTER.match(text, end) is not None or _ZERO_DOSE.match(text, end) is not None
+        )
         result.append(pre_negated or post_negated or in_label or answered_no)
+        if switched and not result[-1]:
+            result[-2] = True
         previous_end, previous_pre = end, pre_negated
     return result
 
@@ -828,13 +860,29 @@ def _depot_still_acting(text: str, start: int, until: int | None = None) -> bool
     return "depot" in hits and "depot_stopped_recently" in hits
 
 
+_LIST_BREAK: Final = re.compile(r"[;|\n\r•]")
+_SWITCH_MARK: Final = re.compile(
+    r"(?:->|→|=>|⇒|⟶|\b(?:"
+    + "|".join(sorted((re.escape(p) for p in _SWITCHED_TO | _REPLACED), key=len, reverse=True))
+    + r"))\W*(?:(?:->|→|=>|⇒|⟶)\W*)?(?:(?:switched|changed)\s+to\W*)?$"
+)
+
+
+def _switched_into(between: str) -> bool:
+    """The words between two drugs in clauses side by side say the first was switched to the
+    second: an arrow or a switch phrase right before the second ("Haldol -> aripiprazole",
+    "Haldol, switched to aripiprazole"), and no list break (";", a new line) between them; an
+    arrow between doses ("risperidone 2 mg -> 4 mg, metoclopramide") is no switch."""
+    return not _LIST_BREAK.search(between) and bool(_SWITCH_MARK.search(between))
+
+
 def _may_negate(text: str) -> bool:
     lower = text.lower()
     if any(stem in lower for stem in _NEGATION_STEMS) or _UNTIL_YEAR.search(lower):
         return True
     if ended_ago(lower) is not None or "prola" in lower:  # _general_regions
         return True
-    if last_dose_days(lower) is not None:
+    if last_dose_days(lower) is not None or _ARROW.search(lower) or _ZERO_DOSE.search(lower):
         return True
     return not _NEGATION_WORDS.isdisjoint(_WORD.findall(lower))
 
