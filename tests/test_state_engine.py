@@ -870,13 +870,15 @@ def test_dialysis_not_yet_or_no_longer_needed_is_no_dialysis(note: str) -> None:
 
 @pytest.mark.parametrize(
     ("weeks", "strength", "priority"),
-    [(0.5, "likely", "routine"), (12.0, "likely", "routine"), (40.0, "possible", "soon"),
+    [(0.5, "likely", "none"), (12.0, "likely", "routine"), (40.0, "possible", "soon"),
      (120.0, None, "soon"), (520.0, None, "soon")],
 )  # fmt: skip
 def test_breastfeeding_not_stated_is_assumed_less_the_longer_ago_the_delivery(
     weeks: float, strength: str | None, priority: str
 ) -> None:
-    """With feeding not stated, a delivery weeks ago makes breastfeeding likely; months ago only
+    """In the first week after delivery the breastfeeding interval judges the result, feeding or
+    not (clinical-reference §2.1: back to non-pregnant levels only by about day 7).  With
+    feeding not stated, a delivery weeks ago makes breastfeeding likely; months ago only
     possible (the work-up goes on: "confirm whether she is breastfeeding"); years ago it is no
     reason at all (a delivery date ten years back had explained a raised result and stopped its
     work-up).  Clinical-reference §2.1; thresholds lactation_late_weeks and
@@ -885,3 +887,28 @@ def test_breastfeeding_not_stated_is_assumed_less_the_longer_ago_the_delivery(
     found = [d["strength"] for d in row["factor_details"] if d["code"] == "lactation"]
     assert found == ([strength] if strength else []), weeks
     assert row["priority"] == priority, weeks
+
+
+@pytest.mark.parametrize(
+    ("note", "status", "source"),
+    [("delivered 3 days ago", "normal", "physiological"),
+     ("entbunden vor 3 Tagen, stillt nicht", "normal", "physiological"),
+     ("accouchement il y a 4 jours, allaitement artificiel", "normal", "physiological"),
+     ("accouchée il y a 4 jours", "normal", "physiological"),
+     ("ha partorito 3 giorni fa", "normal", "physiological"),
+     ("dio a luz hace 5 días", "normal", "physiological"),
+     ("bevallen 2 dagen geleden", "normal", "physiological"),
+     ("delivered 3 weeks ago, not breastfeeding", "high", "set"),
+     ("parto hace 2 semanas, lactancia artificial", "high", "set")],
+)  # fmt: skip
+def test_the_first_week_after_delivery_is_physiological_feeding_or_not(
+    note: str, status: str, source: str
+) -> None:
+    """150 ng/mL three or four days after delivery is the expected level, breastfeeding or not
+    (prolactin falls back only by about day 7); weeks after delivery without breastfeeding it is
+    raised against the usual interval."""
+    row = one({**WOMAN, "comments": note, "prolactin": 150})
+    assert (row["status"], row["reference_source"]) == (status, source), note
+    if status == "normal":
+        assert row["priority"] == "none"
+        assert "lactation" in codes(row["factors"])

@@ -133,8 +133,7 @@ def lactation(ctx: RowContext) -> list[Finding]:
     rule = "lactation_state"
     patient = ctx.patient
     if ctx.state == LACTATION:
-        why = patient.said("lactation") or ctx.flag_evidence("lactating")
-        return [_physiological(ctx, "lactation", rule, why, "breastfeeding")]
+        return [_physiological(ctx, "lactation", rule, _lactation_evidence(ctx), "breastfeeding")]
     if ctx.sex == "M" or not patient.postpartum or patient.lactation == "yes":
         return []  # a breastfeeding record that was not used is a reported conflict
     weeks = patient.postpartum_weeks
@@ -160,6 +159,20 @@ def lactation(ctx: RowContext) -> list[Finding]:
     if feeding_unknown:
         text += ": confirm whether she is breastfeeding"
     return [Finding("lactation", LIKELY, text, rule)]
+
+
+def _lactation_evidence(ctx: RowContext) -> str:
+    """Why the breastfeeding interval judged the row: breastfeeding said, else the first days
+    after delivery (intervals.early_postpartum), else the yes/no column."""
+    patient = ctx.patient
+    said = patient.said("lactation")
+    if said or not patient.postpartum or patient.lactation == "yes":
+        return said or ctx.flag_evidence("lactating")
+    why = patient.said("postpartum") or "postpartum"
+    return (
+        f"{why}; in the first week after delivery prolactin is raised even without feeding "
+        "(judged against the breastfeeding interval)"
+    )
 
 
 @factor_rule("neonatal_period")
@@ -194,7 +207,7 @@ def physiological_explanation(ctx: RowContext) -> list[Finding]:
     if ctx.state == PREGNANCY:
         why = _pregnancy_evidence(ctx)
     elif ctx.state == LACTATION:
-        why = ctx.patient.said("lactation") or ctx.flag_evidence("lactating")
+        why = _lactation_evidence(ctx)
     else:
         why = _neonatal_evidence(ctx)
     interval = f"the {noun} interval {ctx.interval(ctx.low, ctx.uln)}"

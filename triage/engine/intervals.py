@@ -94,6 +94,22 @@ def _flag(frame: pd.DataFrame, name: str, value: bool) -> np.ndarray:
     return (frame[name] == value).fillna(False).to_numpy(dtype=bool)
 
 
+def early_postpartum(states: Sequence[PatientState], weeks: float) -> np.ndarray:
+    """Per row, whether the patient is in the first ``weeks`` after delivery and not recorded
+    as breastfeeding (whose own interval applies anyway)."""
+    return np.fromiter(
+        (
+            s.postpartum
+            and s.lactation != "yes"
+            and s.postpartum_weeks is not None
+            and 0 <= s.postpartum_weeks < weeks
+            for s in states
+        ),
+        dtype=bool,
+        count=len(states),
+    )
+
+
 def physiology(
     frame: pd.DataFrame, states: Sequence[PatientState], knowledge: Knowledge
 ) -> Physiology:
@@ -109,6 +125,12 @@ def physiology(
     conflict = np.fromiter((s.pregnancy_conflict for s in states), dtype=bool, count=len(states))
     lactating = np.fromiter((s.lactating for s in states), dtype=bool, count=len(states))
     pregnant &= not_male
+    # The first days after delivery, feeding or not: prolactin is still near its term level and
+    # falls back only by about the end of the first week (thresholds.toml
+    # postpartum_nonlactating_normal_weeks): judged against the breastfeeding interval too.
+    lactating |= early_postpartum(
+        states, knowledge.thresholds.get("postpartum_nonlactating_normal_weeks")
+    )
     lactating &= not_male & ~pregnant
     weeks = frame["gestational_weeks"].to_numpy(dtype="float64")
     age = frame["age_years"].to_numpy(dtype="float64")
