@@ -1806,3 +1806,25 @@ def test_the_patients_own_condition_beside_a_relatives_stays(text: str, cue: str
     from triage.engine.text import load_cue_book
 
     assert cue in load_cue_book().match("comments", text), text
+
+
+@pytest.mark.parametrize(
+    ("note", "strength", "explains"),
+    [("seizure 20 min ago", "likely", True), ("Krampfanfall vor 1 Stunde", "likely", True),
+     ("Krampfanfall, Blutentnahme 15 min danach", "likely", True),
+     ("seizure 1 hour before sampling", "likely", True),
+     ("convulsión hace 30 min", "likely", True), ("crisi epilettica 20 minuti fa", "likely", True),
+     ("seizure 3 hours ago", "possible", False), ("Krampfanfall vor 6 Stunden", "possible", False),
+     ("crise convulsive il y a 2 heures", "possible", False),
+     ("epileptische aanval 2 uur geleden", "possible", False)],
+)  # fmt: skip
+def test_a_seizure_is_timed_by_the_duration_written(
+    note: str, strength: str, explains: bool
+) -> None:
+    """Prolactin peaks 15-20 min after a seizure and is back to baseline by about 60 min
+    (clinical-reference §4): a sample within the hour after it is likely explained, one hours
+    later is not (listed, saying so), whether the time is a clock time or a duration."""
+    row = one({**MAN, "prolactin": 40, "comments": note})
+    (found,) = [d for d in row["factor_details"] if d["code"] == "seizure"]
+    assert found["strength"] == strength, note
+    assert ("does not explain this result" not in found["evidence"]) is explains, note

@@ -18,6 +18,7 @@ from triage.engine.context import LIKELY, POSSIBLE, RowContext, approx, fmt
 from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY, age_text
 from triage.engine.labels import Labels, load_labels
 from triage.engine.renal import estimate_from_creatinine
+from triage.engine.text import CueHit
 from triage.knowledge.model import Drug, DrugMatch
 from triage.schema import FACTOR_CODES
 
@@ -649,10 +650,20 @@ def chest_wall(ctx: RowContext) -> list[Finding]:
     return [replace(finding, exceeded=not ctx.within(ctx.t("systemic_typical_max_ng_ml")))]
 
 
-def _minutes_after_seizure(ctx: RowContext, quote: str) -> float | None:
+def _minutes_after_seizure(ctx: RowContext, hit: CueHit) -> float | None:
+    """Minutes from the seizure to the sample: two clock times, a seizure time and the sample's
+    time of collection, or a duration written in the seizure's clause ("20 min ago", "vor 1
+    Stunde") or, written once, elsewhere in its field ("Krampfanfall, Blutentnahme 15 min
+    danach")."""
+    minute = timedelta(minutes=1)
+    quote = hit.quote
     seized = ctx.book.clock_time("seizure", quote)
     if seized is None:
-        return None
+        elapsed = ctx.book.elapsed(quote)
+        whole = ctx.text(hit.field) or ""
+        if elapsed is None and ctx.book.elapsed_count(whole) == 1:
+            elapsed = ctx.book.elapsed(whole)
+        return None if elapsed is None else elapsed / minute
     sampled = ctx.book.clock_time("sample", quote)
     collected = ctx.when("collected_at")
     if sampled is None and collected is not None and (collected.hour or collected.minute):
@@ -662,7 +673,7 @@ def _minutes_after_seizure(ctx: RowContext, quote: str) -> float | None:
     gap = timedelta(hours=sampled[0], minutes=sampled[1]) - timedelta(
         hours=seized[0], minutes=seized[1]
     )
-    return gap.total_seconds() / timedelta(minutes=1).total_seconds()
+    return gap / minute
 
 
 @factor_rule("seizure")
@@ -670,9 +681,14 @@ def seizure(ctx: RowContext) -> list[Finding]:
     rule = "seizure"
     recent = ctx.first("seizure_recent")
     ceiling = ctx.t("seizure_typical_max_ng_ml")
+    window = ctx.t("seizure_window_minutes")
+    history = ctx.first("seizure_history")
+    if recent is None and history is not None:
+        minutes = _minutes_after_seizure(ctx, history)
+        if minutes is not None:  # "seizure 1 hour before sampling": as recent as it says
+            recent = history
     if recent is not None:
-        minutes = _minutes_after_seizure(ctx, recent.quote)
-        window = ctx.t("seizure_window_minutes")
+        minutes = _minutes_after_seizure(ctx, recent)
         if minutes is not None and not (0 <= minutes <= window):
             text = (
                 f"{recent.evidence()}; sample {approx(minutes)} min from the seizure, outside the "
@@ -681,7 +697,6 @@ def seizure(ctx: RowContext) -> list[Finding]:
             return [Finding("seizure", POSSIBLE, text, rule, exceeded=True)]
         timing = f"; sample {approx(minutes)} min after it" if minutes is not None else ""
         return [_ranged(ctx, "seizure", rule, f"{recent.evidence()}{timing}", ceiling, "a seizure")]
-    history = ctx.first("seizure_history")
     if history is None or "dated_past" in ctx.book.match(history.field, history.quote):
         return []  # none, or a seizure dated days or years back: not evidence for this sample
     if ctx.has("seizure_free"):

@@ -15,6 +15,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -128,6 +129,11 @@ class CueBook:
             str(kind): _compile([str(pattern)], source, f"times.{kind}")
             for kind, pattern in (times.items() if isinstance(times, Mapping) else ())
         }
+        elapsed = spec.get("elapsed", {})
+        listed = elapsed.get("patterns", []) if isinstance(elapsed, Mapping) else []
+        self._elapsed = tuple(  # one regex each: they share their group names
+            _compile([str(p)], source, "elapsed") for p in listed
+        )
         self._cues = tuple(
             self._build_cue(name, body)
             for name, body in require_table(spec, "cues", source).items()
@@ -214,6 +220,20 @@ class CueBook:
         if found is None:
             return None
         return int(found.group(1)), int(found.group(2))
+
+    def elapsed(self, text: str) -> timedelta | None:
+        """The time written as a duration from an event to the sample ("20 min ago", "vor 1
+        Stunde", "15 min danach"): the first in `text` ([elapsed] in cues.toml)."""
+        found = [m for m in (p.search(text) for p in self._elapsed) if m is not None]
+        if not found:
+            return None
+        first = min(found, key=lambda m: m.start())
+        number = float(first.group("n").replace(",", "."))
+        return timedelta(hours=number) if first.group("hours") else timedelta(minutes=number)
+
+    def elapsed_count(self, text: str) -> int:
+        """How many durations of [elapsed] `text` writes."""
+        return len({m.start() for p in self._elapsed for m in p.finditer(text)})
 
     def _build_cue(self, name: str, body: Mapping[str, Any]) -> _Cue:
         skip = tuple(str(f) for f in body.get("skip_fields", []))
