@@ -129,3 +129,36 @@ def test_a_teenager_born_in_a_month_of_a_year_is_judged_as_one(tmp_path: Path) -
     )
     assert (results["reference_stratum"] == "default:child_11_18y_female").all()
     assert results["birth_date"].isna().all()
+
+
+def test_a_two_digit_birth_year_of_a_child_or_a_centenarian_is_rejected(tmp_path: Path) -> None:
+    """'01.06.25' with a sample in 2026 is an infant of 0.8 years or a woman of 100: the
+    infant's interval (upper limit ~114 ng/mL) makes 80 ng/mL normal, the adult's high.  With no
+    age cell the row is rejected with the reason (never judged on a guess), and an urgent-sized
+    result is still listed with the urgent results; '01.06.85' (no child then) and a row with an
+    age are read as before."""
+    path = tmp_path / "yy.csv"
+    path.write_text(
+        "Patient ID;Geschlecht;Geburtsdatum;Entnahme;Prolaktin;Einheit\n"
+        "Y1;w;01.06.25;04.03.2026;80,0;ng/ml\n"
+        "Y2;w;01.06.85;04.03.2026;80,0;ng/ml\n"
+        "Y3;w;01.06.1925;04.03.2026;80,0;ng/ml\n"
+        "Y4;w;01.06.12;04.03.2026;6400;mU/l\n",
+        encoding="utf-8",
+    )
+    result = read_file(path, None, ReadOptions())
+    rejected = {r.patient_id: r for r in result.rejected}
+    assert set(rejected) == {"Y1", "Y4"}
+    assert rejected["Y1"].reason_code == "unreadable_age"
+    assert "1925 or 2025" in rejected["Y1"].detail
+    assert rejected["Y4"].possibly_urgent and not rejected["Y1"].possibly_urgent
+    ages = dict(zip(result.frame["patient_id"], result.frame["age_years"], strict=True))
+    assert round(ages["Y2"]) == 41 and round(ages["Y3"]) == 101
+    assert any("two-digit year" in w for w in result.summary.warnings)
+    with_age = tmp_path / "yy_age.csv"
+    with_age.write_text(
+        "Patient ID;Geschlecht;Alter;Geburtsdatum;Entnahme;Prolaktin;Einheit\n"
+        "Y1;w;1;01.06.25;04.03.2026;80,0;ng/ml\n",
+        encoding="utf-8",
+    )
+    assert read_file(with_age, None, ReadOptions()).frame["age_years"].tolist() == [1.0]

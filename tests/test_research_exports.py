@@ -582,7 +582,9 @@ def test_a_delivery_date_gives_the_weeks_after_delivery(tmp_path: Path, header: 
     out = tmp_path / "out"
     assert invoke("run", write(tmp_path, "ob.csv", text), "--out", out).exit_code == 0
     rows = results(out)
-    assert rows["2"]["factors"].startswith("lactation") and rows["2"]["priority"] == "routine"
+    # the first week after delivery, feeding not stated: the breastfeeding interval judges it
+    assert rows["2"]["factors"].startswith("lactation") and rows["2"]["priority"] == "none"
+    assert rows["2"]["status"] == "normal"
     assert "pituitary_mri" not in rows["2"]["suggestions"]
     assert "lactation" not in rows["3"]["factors"]
 

@@ -606,6 +606,27 @@ class _Builder:
         self._possibly_urgent(reason, detail, value, unit_text)
         return reason, detail
 
+    def urgent_despite(self, rows: np.ndarray, detail: np.ndarray) -> None:
+        """``rows`` (rejected for their age) whose result may be above the urgent level in any
+        interval and calibration: listed with the urgent results as well (a result in ng/mL
+        is compared at the largest plausible mIU/L factor)."""
+        limits = load_thresholds()
+        urgent = limits.get("urgent_miu_l")
+        value = np.asarray(self.out["prolactin_value"], dtype=np.float64)
+        unit = self.out["prolactin_unit"]
+        largest = limits.get("miu_per_ng_plausible_max")
+        in_miu = np.where(
+            unit == "mIU/L", value, np.where(unit == "ng/mL", value * largest, np.nan)
+        )
+        with np.errstate(invalid="ignore"):
+            may = rows & (in_miu >= urgent)
+        self.possibly_urgent |= may
+        for i in np.flatnonzero(may):
+            detail[i] += (
+                f"; its result may be above {_fmt(urgent)} mIU/L whatever the interval: listed "
+                "with the urgent results"
+            )
+
     def _lab_flags(self, in_cells: np.ndarray) -> np.ndarray:
         """The lab's own flag of each result ("high", "low", "abnormal", "normal" or None):
         written beside the number ("25 H"), else in a flag column of its own ("Kennz.")."""
@@ -1101,6 +1122,7 @@ class _Builder:
         self._unreadable_ages(given_age, age, computed)
         self._impossible_birth_dates(np.isnan(age) & np.isnan(computed), too_old)
         self._unreadable_birth_dates(np.isnan(age) & np.isnan(years))
+        self._two_digit_birth_years(np.isnan(age))
         self._implausible_dates()
 
     def _ages_against_dates(self, age: np.ndarray, computed: np.ndarray) -> np.ndarray:
@@ -1144,6 +1166,51 @@ class _Builder:
                 f"the birth date in column {header!r} {why} and no age cell gives the age; the "
                 "result is not judged against the adult interval"
             )
+
+    def _two_digit_birth_years(self, no_age: np.ndarray) -> None:
+        """Rows whose birth date is written with a two-digit year that reads as a child's in
+        this century and as a very old person's in the last ("01.06.25": 2025 or 1925), and no
+        age cell gives the age: rejected (unreadable_age).  The child's interval would make an
+        adult's raised result normal; the adult's would make a normal infant's high."""
+        col = self.column("birth_date")
+        if col is None:
+            return
+        birth = self.out["birth_date"]
+        two = self._apply(col, lambda c: isinstance(c, str) and has_two_digit_year(c), bool)
+        candidates = two & no_age & ~np.isnat(birth) & ~self.age_reject
+        if not candidates.any():
+            return
+        collected = self.out["collected_at"]
+        today = np.datetime64(date.today(), "ns")
+        at = np.where(np.isnat(collected), today, collected)
+        earlier = (pd.DatetimeIndex(birth) - pd.DateOffset(years=100)).to_numpy("datetime64[ns]")
+        as_born = ages_in_years(birth, at)
+        as_earlier = ages_in_years(earlier, at)
+        limits = load_thresholds()
+        with np.errstate(invalid="ignore"):
+            ambiguous = (
+                candidates
+                & (as_born < limits.get("adult_age_years"))
+                & (as_earlier <= self.max_age)
+            )
+        if not ambiguous.any():
+            return
+        header = self.table.headers.get("birth_date", "birth date")
+        for i in np.flatnonzero(ambiguous):
+            year = pd.Timestamp(birth[i]).year
+            self.age_reject[i] = True
+            self.age_detail[i] = (
+                f"the birth date {cell_text(col[i])!r} in column {header!r} has a two-digit "
+                f"year: born in {year - 100} or {year} (aged {_fmt(math.floor(as_earlier[i]))} "
+                f"or {_fmt(round(as_born[i], 1))} years) cannot be told, and no age cell gives "
+                "the age; the result is not judged against either interval (write the year in "
+                "full, or give the age)"
+            )
+        self.warnings.append(
+            f"column {header!r}: {int(ambiguous.sum())} birth date(s) with a two-digit year "
+            "read as a child's in this century or as a very old person's in the last: those "
+            "rows are rejected (unreadable_age); write the years in full or give the age"
+        )
 
     def _unreadable_birth_dates(self, no_age: np.ndarray) -> None:
         """Rows whose birth date cell holds something that is no date ("31.02.2018", a typo)
@@ -2262,6 +2329,7 @@ def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = Fal
     age_reject = builder.age_reject & (reason == "")
     reason[age_reject] = "unreadable_age"
     detail[age_reject] = builder.age_detail[age_reject]
+    builder.urgent_despite(age_reject, detail)
     date_reject = builder.date_reject & (reason == "")
     reason[date_reject] = "implausible_date"
     detail[date_reject] = builder.date_detail[date_reject]
