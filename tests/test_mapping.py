@@ -203,13 +203,26 @@ TWICE = (
 
 
 def test_a_header_written_twice_names_both_columns(tmp_path: Path) -> None:
-    """Two columns with one header: the first is read, and the warning says which one by its
-    letters and how to choose the other."""
-    result = read_file(write(tmp_path, "twice.csv", TWICE))
-    assert result.frame["prolactin_value"].tolist() == [40.0, 8.0, 9.0]
+    """Two prolactin columns with one header: neither is triaged (a raised second result, 80
+    and 90 here, would hide behind a normal first one), and the error says which columns by
+    their letters and how to choose one."""
+    with pytest.raises(InputFileError) as raised:
+        read_file(write(tmp_path, "twice.csv", TWICE))
+    message = str(raised.value)
+    assert "columns C and D are both headed 'Prolactin (ng/mL)'" in message
+    assert "two prolactin results in each row" in message
+    assert '[columns] prolactin = "column D"' in message
+
+
+def test_another_header_written_twice_names_both_columns(tmp_path: Path) -> None:
+    """Two columns with one header of another field: the first is read, and the warning says
+    which one by its letters and how to choose the other."""
+    text = "MRN,Sex,Sex,Prolactin (ng/mL)\nA1,F,M,40\n"
+    result = read_file(write(tmp_path, "sex.csv", text))
+    assert result.frame["sex"].tolist() == ["F"]
     assert (
-        "columns C and D are both headed 'Prolactin (ng/mL)': column C was read as prolactin; "
-        'if the other one is, name it in a column mapping file ([columns] prolactin = "column D")'
+        "columns B and C are both headed 'Sex': column B was read as sex; "
+        'if the other one is, name it in a column mapping file ([columns] sex = "column C")'
     ) in result.summary.warnings
 
 
