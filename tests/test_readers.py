@@ -3212,3 +3212,21 @@ def test_two_columns_headed_as_prolactin_are_refused(
     mapping.write_text(f'[columns]\nprolactin = "column {second}"\n')
     result = read_file(path, load_mapping(mapping), ReadOptions())
     assert result.frame["prolactin_value"].tolist() == [value]
+
+
+def test_a_folder_reads_text_and_json_files_only_when_they_hold_results(tmp_path: Path) -> None:
+    """A folder of exports also holds notes and metadata (README.txt, a copier's
+    manifest.json): read, they made the run fail on its other files (exit 4) and batch mode put
+    them in failed/ every day.  A .txt or .json of results (HL7 segments, a FHIR resource, a
+    table naming prolactin) is read; a file given by name always is."""
+    from triage.io import expand_inputs
+
+    (tmp_path / "README.txt").write_text("Daily exports from the LIS, one file per day.\n")
+    (tmp_path / "manifest.json").write_text('{"files": ["a.csv"], "copied": "2026-03-04"}')
+    (tmp_path / "results.txt").write_text("MRN\tProlaktin\nA1\t12\n")
+    (tmp_path / "feed.txt").write_text("MSH|^~\\&|LIS|LAB|||202603040800||ORU^R01|1|P|2.5\r")
+    (tmp_path / "bundle.json").write_text('{"resourceType": "Bundle", "type": "collection"}')
+    (tmp_path / "a.csv").write_text("MRN,Prolactin\nA1,12\n")
+    names = [p.name for p in expand_inputs([tmp_path])]
+    assert names == ["a.csv", "bundle.json", "feed.txt", "results.txt"]
+    assert [p.name for p in expand_inputs([tmp_path / "README.txt"])] == ["README.txt"]

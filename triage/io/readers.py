@@ -9,9 +9,11 @@ Every non-blank row below the header ends either in the frame or in the rejected
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import logging
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -601,7 +603,33 @@ def is_hidden_name(name: str) -> bool:
 def _is_candidate(path: Path) -> bool:
     if is_hidden_name(path.name):
         return False
-    return path.is_file() and path.suffix.lower() in SUPPORTED_EXTENSIONS
+    suffix = path.suffix.lower()
+    if not path.is_file() or suffix not in SUPPORTED_EXTENSIONS:
+        return False
+    return suffix not in _SIDECAR_SUFFIXES or _holds_results(path)
+
+
+# Extensions that a folder of exports also holds as notes and metadata (README.txt, a copier's
+# manifest.json): in a folder, such a file is read only when its beginning shows results (HL7
+# segments, a FHIR resource, a table naming prolactin); given by name, it is always read.
+_SIDECAR_SUFFIXES: Final = frozenset({".txt", ".json"})
+_SNIFF_BYTES: Final = 65_536
+_RESULTS_SHOWN: Final = re.compile(
+    r'^\s*(?:MSH|FHS|BHS)\||"resourceType"|\bprola[ck]?t|\bPRL\b', re.IGNORECASE | re.MULTILINE
+)
+
+
+def _holds_results(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return True  # read_file reports it
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head.decode("utf-16", errors="replace")
+    else:
+        text = head.decode("utf-8", errors="replace")
+    return _RESULTS_SHOWN.search(text) is not None
 
 
 def expand_inputs(paths: Sequence[Path]) -> list[Path]:
