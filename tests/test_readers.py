@@ -521,6 +521,17 @@ def test_sheet_option_by_name_and_position(tmp_path: Path) -> None:
         read(path, sheet="Summary")
     with pytest.raises(InputFileError, match="no sheet 'Other'"):
         read(path, sheet="Other")
+    # --sheet 5 (the fifth, index 4) of a workbook of fewer: named as the user counted
+    with pytest.raises(InputFileError, match=r"no sheet number 5 in the workbook \(its \d"):
+        read(path, sheet=4)
+
+
+def test_a_zip_named_xlsx_says_what_it_may_be(tmp_path: Path) -> None:
+    path = tmp_path / "renamed.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("export.csv", "MRN,Prolactin\nA1,12\n")
+    with pytest.raises(InputFileError, match="not an Excel or OpenDocument workbook"):
+        read(path)
 
 
 def test_text_file_named_xls_is_read_as_text(tmp_path: Path) -> None:

@@ -235,7 +235,11 @@ def resolve_sheet(book: Workbook, file: str, wanted: str | int) -> str:
     if 0 <= index < len(names):
         return names[index]
     listed = ", ".join(repr(n) for n in names)
-    raise InputFileError(file, f"no sheet {wanted!r} in the workbook (sheets: {listed})")
+    # an int is 0-based (--sheet 5 is index 4): the message counts as the user did
+    asked = f"number {wanted + 1}" if isinstance(wanted, int) else repr(wanted)
+    raise InputFileError(
+        file, f"no sheet {asked} in the workbook (its {len(names)} sheet(s): {listed})"
+    )
 
 
 def locate_header(

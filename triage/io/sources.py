@@ -357,7 +357,9 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
     except Exception as exc:  # calamine raises several unrelated types for damaged files
         # The reader's message may quote cell text: only its kind is shown.
         raise InputFileError(
-            name, f"the workbook cannot be read (damaged?): {type(exc).__name__}"
+            name,
+            "the workbook cannot be read: it is damaged, or not an Excel or OpenDocument "
+            f"workbook under a workbook's name (the reader's error: {type(exc).__name__})",
         ) from None
     except BaseException as exc:
         if is_panic(exc):
