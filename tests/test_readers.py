@@ -3241,3 +3241,14 @@ def test_a_folder_reads_text_and_json_files_only_when_they_hold_results(tmp_path
     names = [p.name for p in expand_inputs([tmp_path])]
     assert names == ["a.csv", "bundle.json", "feed.txt", "results.txt"]
     assert [p.name for p in expand_inputs([tmp_path / "README.txt"])] == ["README.txt"]
+
+
+def test_rejection_details_say_what_the_cell_holds(tmp_path: Path) -> None:
+    """A missing-data mark in the result cell is named as written (not "empty"), and a unit
+    cell holding a spreadsheet error names the error (not "empty")."""
+    path = tmp_path / "marks.csv"
+    path.write_text("MRN,Prolactin,Unit\nA1,12,#VALUE!\nA2,NULL,ng/mL\nA3,,ng/mL\n")
+    details = {r.source_row: r.detail for r in read(path).rejected}
+    assert "holds the spreadsheet error '#VALUE!'" in details[2]
+    assert details[3] == "the prolactin cell holds no result ('NULL': a missing-data mark)"
+    assert details[4] == "the prolactin cell is empty"

@@ -990,10 +990,17 @@ class _Builder:
         )
         for code, mask in order:
             reason[mask] = code
+        unit_col = self.column("prolactin_unit")
         for i in np.flatnonzero(reason != ""):
             detail[i] = self._detail(
                 str(reason[i]), raw[i], unit[i], unit_text[i], (low[i], high[i]), value[i]
             )
+            if reason[i] == "unknown_unit" and unit_col is not None and not unit_text[i]:
+                cell = unit_col[i]  # an error cell ("#VALUE!") reads as no unit: say which
+                if is_spreadsheet_error(cell):
+                    detail[i] = detail[i].replace(
+                        "is empty", f"holds the spreadsheet error {str(cell).strip()!r}"
+                    )
         return reason, detail
 
     def _possibly_urgent(
@@ -1038,6 +1045,8 @@ class _Builder:
         text = str(raw) if raw else ""
         low, high = interval
         if code == "missing_result":
+            if text.strip():  # "NULL", "NaN", "-", "." : written, but no result
+                return f"the prolactin cell holds no result ({text.strip()!r}: a missing-data mark)"
             return "the prolactin cell is empty"
         if code == "unparseable_result":
             if is_formula_without_value(text):
