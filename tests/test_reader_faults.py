@@ -667,3 +667,25 @@ def test_a_result_exported_twice_is_kept_and_named(
         assert repeats == []
     else:
         assert len(repeats) == 1 and said in repeats[0]
+
+
+@pytest.mark.parametrize("cut", [0.9, 0.99])
+def test_a_truncated_xls_gives_one_error_line_and_no_rust_panic(tmp_path: Path, cut: float) -> None:
+    """The spreadsheet reader (Rust) panics on a legacy workbook cut short; its panic and
+    backtrace (RUST_BACKTRACE=1 in the environment) used to fill stderr before the tool's own
+    error line.  On a stderr that is no terminal (cron, a log) only that line is left."""
+    data = (Path(__file__).parent / "data" / "samples" / "legacy_export.xls").read_bytes()
+    path = tmp_path / "cut.xls"
+    path.write_bytes(data[: int(len(data) * cut)])
+    env = dict(os.environ, RUST_BACKTRACE="1")
+    done = subprocess.run(
+        [sys.executable, "-m", "triage", "check", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 3
+    assert done.stderr.splitlines() == [
+        "prolactin-triage: error: cut.xls: the workbook cannot be read (the reader failed on it)"
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Annotated
 
 import typer
@@ -60,4 +62,14 @@ _register()
 
 def main() -> None:
     """Console-script entry point."""
+    quiet_reader_panics()
     app(prog_name=TOOL_NAME)
+
+
+def quiet_reader_panics() -> None:
+    """The spreadsheet reader (python-calamine, in Rust) reports a damaged file by a panic,
+    which the tool turns into a one-line error (triage.io.sources.is_panic); Rust prints a
+    backtrace of it on stderr first when RUST_BACKTRACE asks for one.  Backtraces are for
+    --debug, not for a lab's cron mail."""
+    if "--debug" not in sys.argv:
+        os.environ["RUST_BACKTRACE"] = "0"

@@ -17,6 +17,8 @@ import io
 import os
 import posixpath
 import re
+import sys
+import tempfile
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -236,6 +238,64 @@ def is_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
+class _PanicsMuted:
+    """While python-calamine runs, its Rust panics' own lines ("thread '<unnamed>' panicked at
+    ...cfb.rs ...") are kept off stderr when stderr is no terminal (a cron mail, a log): the
+    panic becomes one error line of the tool's (``is_panic``).  File descriptor 2 is sent to a
+    temporary file meanwhile (threads share it: the first in redirects, the last out restores)
+    and whatever else was written there is written to stderr afterwards."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._saved = -1
+        self._capture: Any = None
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        if _stderr_is_terminal():
+            yield
+            return
+        self._enter()
+        try:
+            yield
+        finally:
+            self._leave()
+
+    def _enter(self) -> None:
+        with self._lock:
+            if self._depth == 0:
+                sys.stderr.flush()
+                self._capture = tempfile.TemporaryFile()  # noqa: SIM115 - closed in _leave
+                self._saved = os.dup(2)
+                os.dup2(self._capture.fileno(), 2)
+            self._depth += 1
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth:
+                return
+            sys.stderr.flush()
+            os.dup2(self._saved, 2)
+            os.close(self._saved)
+            self._capture.seek(0)
+            written: bytes = self._capture.read()
+            self._capture.close()
+            if written and b"panicked at" not in written:
+                os.write(2, written)
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return os.isatty(2)
+    except OSError:  # pragma: no cover - no fd 2 at all
+        return True
+
+
+panics_muted = _PanicsMuted()
+
+
 @dataclass
 class _Ahead:
     """A workbook opened and one sheet parsed in a thread by ``parse_ahead``, waiting for the
@@ -275,7 +335,8 @@ def parse_ahead(path: Path, *, sheet: str | int | None, limits: InputLimits) -> 
             return
         name = display_name(path)
         check_zip(name, data, limits.max_uncompressed_bytes, limits.max_compression_ratio)
-        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        with panics_muted():
+            book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names, hidden = _sheets_of(book)
         visible = [n for n in names if n not in hidden]
         if isinstance(sheet, int):
@@ -296,7 +357,7 @@ def parse_ahead(path: Path, *, sheet: str | int | None, limits: InputLimits) -> 
 
     def parse() -> None:
         # A failure (a Rust panic too) is met again, and reported, when the sheet is read.
-        with contextlib.suppress(BaseException):
+        with contextlib.suppress(BaseException), panics_muted():
             ahead.parsed.append(book.get_sheet_by_name(wanted))
 
     ahead.thread = threading.Thread(target=parse, name="parse-ahead", daemon=True)
@@ -348,7 +409,8 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
             if ahead.parsed:
                 opened[ahead.sheet] = ahead.parsed[0]
         else:
-            book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            with panics_muted():
+                book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
             names, hidden = _sheets_of(book)
     except calamine.PasswordError:
         raise InputFileError(
@@ -370,9 +432,10 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
         if sheet not in measured:  # before the reader builds the sheet's grid
             measured[sheet] = extents.check(sheet)
         try:
-            if sheet not in opened:  # parsing the sheet is the expensive part: do it once
-                opened[sheet] = book.get_sheet_by_name(sheet)
-            rows = opened[sheet].to_python(skip_empty_area=False, nrows=nrows)
+            with panics_muted():
+                if sheet not in opened:  # parsing the sheet is the expensive part: do it once
+                    opened[sheet] = book.get_sheet_by_name(sheet)
+                rows = opened[sheet].to_python(skip_empty_area=False, nrows=nrows)
             for (r, c), text in extents.errors(sheet).items():  # shown as Excel shows them
                 if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
                     rows[r][c] = text
