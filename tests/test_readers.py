@@ -3252,3 +3252,10 @@ def test_rejection_details_say_what_the_cell_holds(tmp_path: Path) -> None:
     assert "holds the spreadsheet error '#VALUE!'" in details[2]
     assert details[3] == "the prolactin cell holds no result ('NULL': a missing-data mark)"
     assert details[4] == "the prolactin cell is empty"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "u16.csv"
+    path.write_bytes("MRN;Prolaktin (µg/l)\nA1;12,5\n".encode(encoding))
+    assert read(path).frame["prolactin_value"].tolist() == [12.5]

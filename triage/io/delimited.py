@@ -84,8 +84,10 @@ def decode_bytes(name: str, data: bytes) -> tuple[str, str]:
         return data.decode("utf-16", errors="replace"), "utf-16"
     sample = data[:4096]
     if sample.count(b"\x00") > _NUL_SHARE_BINARY * len(sample):
-        if _looks_utf16le(sample):
+        if _looks_utf16(sample, 1):
             return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+        if _looks_utf16(sample, 0):
+            return data.decode("utf-16-be", errors="replace"), "utf-16-be"
         raise InputFileError(name, "the file is binary, not delimited text")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -196,9 +198,11 @@ def _without_nul_padding(data: bytes) -> tuple[bytes, int]:
     return trimmed, padding
 
 
-def _looks_utf16le(sample: bytes) -> bool:
-    odd = sample[1::2]
-    return len(odd) > 0 and odd.count(0) > 0.8 * len(odd)
+def _looks_utf16(sample: bytes, zeros_at: int) -> bool:
+    """UTF-16 without a byte-order mark: the high byte of nearly every character is 0 (Latin
+    text), at odd positions in little-endian files (``zeros_at`` 1), even ones in big-endian."""
+    high = sample[zeros_at::2]
+    return len(high) > 0 and high.count(0) > 0.8 * len(high)
 
 
 def _field_counts(lines: list[str], delimiter: str) -> list[int]:
