@@ -3259,3 +3259,20 @@ def test_utf16_without_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) 
     path = tmp_path / "u16.csv"
     path.write_bytes("MRN;Prolaktin (µg/l)\nA1;12,5\n".encode(encoding))
     assert read(path).frame["prolactin_value"].tolist() == [12.5]
+
+
+def test_files_of_one_name_from_two_folders_are_told_apart(tmp_path: Path) -> None:
+    """site_a/export.csv and site_b/export.csv in one run: each result and rejected row names
+    its own file (both were "export.csv", rows 2, 3 ... twice)."""
+    from triage.io import read_each
+
+    for site in ("site_a", "site_b"):
+        (tmp_path / site).mkdir()
+        (tmp_path / site / "export.csv").write_text("MRN,Prolactin (ng/mL)\nA1,12\n")
+    (tmp_path / "other.csv").write_text("MRN,Prolactin (ng/mL)\nA2,13\n")
+    paths = [tmp_path / "site_a" / "export.csv", tmp_path / "site_b" / "export.csv"]
+    reads = list(read_each([*paths, tmp_path / "other.csv"]))
+    files = [r.summary.file for r in reads if not isinstance(r, InputFileError)]
+    assert files == ["site_a/export.csv", "site_b/export.csv", "other.csv"]
+    frames = [r.frame for r in reads if not isinstance(r, InputFileError)]
+    assert [f["source_file"].iloc[0] for f in frames] == files

@@ -47,7 +47,13 @@ from triage.io.layout import (
 from triage.io.long import read_long
 from triage.io.mapping import ColumnMapping, load_mapping
 from triage.io.options import DEFAULT_MAX_FILE_BYTES, ReadOptions
-from triage.io.sources import Workbook, display_name, fill_merged_down, is_panic
+from triage.io.sources import (
+    Workbook,
+    display_name,
+    distinct_names,
+    fill_merged_down,
+    is_panic,
+)
 from triage.io.wide import (
     BuildSettings,
     ambiguous_date_example,
@@ -75,12 +81,17 @@ class FileRead:
 
 
 def read_file(
-    path: Path, mapping: ColumnMapping | None = None, options: ReadOptions | None = None
+    path: Path,
+    mapping: ColumnMapping | None = None,
+    options: ReadOptions | None = None,
+    *,
+    name: str | None = None,
 ) -> FileRead:
-    """Read one input file; InputFileError (file, sheet, row, column) when it is unusable."""
+    """Read one input file; InputFileError (file, sheet, row, column) when it is unusable.
+    ``name``: how the file is named in results and messages (default: its display name)."""
     options = options or ReadOptions()
     mapping = mapping or ColumnMapping()
-    name = display_name(path)
+    name = name or display_name(path)
     data = _read_bytes(path, name, options.max_file_bytes)
     digest = hashlib.sha256(data).hexdigest()
     book = open_input(path, data, limits=options.limits, name=name)
@@ -423,11 +434,12 @@ def read_each(
     logged, never cell values.
     """
     files = expand_inputs(paths)
+    names = distinct_names(files)
     for index, path in enumerate(files):
         if progress:
             progress(path, index, len(files))
         try:
-            result = read_file(path, mapping, options)
+            result = read_file(path, mapping, options, name=names[path])
         except InputFileError as exc:
             # The caller reports each error once (the CLI prints it as "error: ..."): logging it
             # here too printed every error twice.

@@ -113,6 +113,28 @@ class Workbook:
         return index + 1
 
 
+def distinct_names(paths: Sequence[Path]) -> dict[Path, str]:
+    """Each path's ``display_name``; where two paths of one run share a file name (site_a/
+    export.csv, site_b/export.csv), as many of their folders as tell them apart ("site_a/
+    export.csv"), so that every result and rejected row names its own file."""
+    names: dict[Path, str] = {}
+    for path in paths:
+        depth = 1
+        while True:
+            parts = path.parts[-depth:]
+            shown = "/".join(display_name(Path(part)) for part in parts)
+            clash = any(
+                other != path
+                and "/".join(display_name(Path(p)) for p in other.parts[-depth:]) == shown
+                for other in paths
+            )
+            if not clash or depth >= len(path.parts):
+                break
+            depth += 1
+        names[path] = shown
+    return names
+
+
 def display_name(path: Path) -> str:
     """The file name as it can be shown anywhere: bytes that are not UTF-8 (a name from another
     system) written as ``\\xff`` escapes instead of the lone surrogates Python decodes them to,
