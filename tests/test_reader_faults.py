@@ -689,3 +689,21 @@ def test_a_truncated_xls_gives_one_error_line_and_no_rust_panic(tmp_path: Path, 
     assert done.stderr.splitlines() == [
         "prolactin-triage: error: cut.xls: the workbook cannot be read (the reader failed on it)"
     ]
+
+
+def test_a_column_of_formulas_without_stored_results_says_so(tmp_path: Path) -> None:
+    """A workbook written by a program that does not compute formulas (openpyxl, a script):
+    every result cell a formula without its value.  The error says so and how to fix it, not
+    that the column's values are not results."""
+    from triage.io import ReadOptions, read_file
+    from triage.schema import InputFileError
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["MRN", "Raw", "Prolactin"])
+    for row in range(2, 6):
+        sheet.append([f"A{row}", 10 + row, f"=B{row}*2"])
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    with pytest.raises(InputFileError, match="formulas without a stored result"):
+        read_file(path, None, ReadOptions())

@@ -35,7 +35,9 @@ from triage.values import (
     flag_direction,
     footnotes_removed,
     hcg_positive,
+    is_blank,
     is_empty_value,
+    is_formula_without_value,
     is_missing_code,
     is_spreadsheet_error,
     is_unknown_word,
@@ -691,6 +693,13 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
     found = value_fit(name, cells)
     if check is None or found is None or found[0] >= check.min_fit:
         return None
+    formulas = sum(1 for c in cells if is_formula_without_value(c))
+    if formulas and formulas * 2 >= sum(1 for c in cells if not is_blank(c)):
+        return (
+            "its cells hold formulas without a stored result (the workbook was saved by a "
+            "program that does not compute formulas): open it in a spreadsheet program, save "
+            "it, and read it again"
+        )
     return f"its values are not {check.expects}"
 
 

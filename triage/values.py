@@ -193,6 +193,16 @@ def _spreadsheet_errors() -> frozenset[str]:
     return frozenset(e.lower() for e in synonyms_data()["values"]["spreadsheet_errors"])
 
 
+# How the xlsx reader (triage.io.sources) writes a formula cell saved without its result.
+FORMULA_WITHOUT_VALUE: Final = "formula {} without a stored value"
+
+
+def is_formula_without_value(text: object) -> bool:
+    """A cell as the xlsx reader gives a formula without a stored result."""
+    head, tail = FORMULA_WITHOUT_VALUE.split("{}")
+    return isinstance(text, str) and text.startswith(head) and text.endswith(tail)
+
+
 def is_spreadsheet_error(cell: object) -> bool:
     """A spreadsheet formula's error value ("#VALUE!", "#WERT!", "#NV", "#DIV/0!"), in any of the
     languages of synonyms.toml [values] spreadsheet_errors."""

@@ -31,6 +31,7 @@ import python_calamine as calamine
 
 from triage.io.delimited import InputLimits, read_delimited
 from triage.schema import InputFileError, Withdrawal
+from triage.values import FORMULA_WITHOUT_VALUE
 
 if TYPE_CHECKING:
     from triage.io.fast_split import Grid
@@ -761,13 +762,6 @@ _XLSX_FORMULA_CELL = re.compile(
     + _FORMULA_WITHOUT_VALUE.pattern,
     re.DOTALL,
 )
-FORMULA_WITHOUT_VALUE: Final = "formula {} without a stored value"
-
-
-def is_formula_without_value(text: str) -> bool:
-    """A cell as ``_xlsx_errors`` gives a formula without a stored result."""
-    head, tail = FORMULA_WITHOUT_VALUE.split("{}")
-    return text.startswith(head) and text.endswith(tail)
 
 
 def _formula_without_value(block: bytes) -> bool:

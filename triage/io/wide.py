@@ -28,7 +28,6 @@ import pandas as pd
 from triage.collector import release_free_memory
 from triage.columns import header_words
 from triage.io.layout import Distinct, RawTable, factorize_column
-from triage.io.sources import is_formula_without_value
 from triage.knowledge.loaders import load_thresholds
 from triage.numbers import DAYS_PER_WEEK, NS_PER_DAY
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, Rejected
@@ -62,6 +61,7 @@ from triage.values import (
     is_ambiguous_date_text,
     is_blank,
     is_empty_value,
+    is_formula_without_value,
     is_missing_code,
     is_spreadsheet_error,
     is_unknown_word,
