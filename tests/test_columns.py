@@ -459,3 +459,27 @@ def test_the_labs_own_interval_under_local_headers(header: str, field: str) -> N
     the lab's own interval calls raised: a false normal)."""
     headers = ["ID", "Sex", "Age", "Prolactin (ng/mL)", header]
     assert recognise_columns(headers).fields.get(field) == len(headers) - 1, header
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("Ge-\nschlecht", "sex"), ("Pro-\nlaktin (µg/l)", "prolactin"),
+     ("Patienten-\nnummer", "patient_id"), ("Ge-\r\nburts-\ndatum", "birth_date"),
+     ("Entnahme-\nDatum", "collected_at")],
+)  # fmt: skip
+def test_a_header_word_hyphenated_over_a_line_break_is_one_word(header: str, field: str) -> None:
+    """Narrow spreadsheet columns break long header words with a hyphen and a new line."""
+    assert best(header) == field
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [["MRN", "Entnahme Datum", "Entnahme Zeit", "Prolaktin"],
+     ["MRN", "Data prelievo", "Prelievo ora", "Prolattina"],
+     ["MRN", "Afnamedatum", "Afname tijd", "Prolactine"]],
+)  # fmt: skip
+def test_a_sampling_time_beside_the_sampling_date_is_the_collection_time(
+    headers: list[str],
+) -> None:
+    match = recognise_columns(headers)
+    assert (match.fields["collected_at"], match.fields["collected_time"]) == (1, 2)

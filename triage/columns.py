@@ -174,10 +174,17 @@ def _ignored_brackets() -> frozenset[str]:
     return frozenset(_words_of(b) for b in synonyms_data()["header"]["ignored_brackets"])
 
 
+# A hyphen ending a line inside a header cell before a lower-case letter: a word broken to fit
+# the column ("Ge-\nschlecht", "Pro-\nlaktin"); before a capital it joins two words
+# ("Entnahme-\nDatum") and stays.
+_SOFT_BREAK: Final = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n\s*(?=[^\W\d_A-ZÀ-ÖØ-Þ])")
+
+
 @lru_cache(maxsize=4096)
 def parse_header(text: str) -> HeaderText:
-    """Split a header into its words and the unit it names (in brackets or at its end)."""
-    raw = " ".join(str(text).split())
+    """Split a header into its words and the unit it names (in brackets or at its end).  A
+    word hyphenated over a line break in its cell ("Ge-<new line>schlecht") is one word."""
+    raw = " ".join(_SOFT_BREAK.sub("", str(text)).split())
     ignored = _ignored_brackets()
     every = _BRACKETS.findall(raw)
     brackets = [b for b in every if _words_of(b) not in ignored or _is_unit(b)]
