@@ -386,7 +386,11 @@ def test_drug_dose_columns_reach_the_engine(tmp_path: Path) -> None:
      # other classes a cohort flags: opioids, dopamine agonists
      ("opioid", ["1", "0", "0", "1"], [True, False, False, True]),
      ("Opioide (ja/nein)", ["ja", "nein", "1", "0"], [True, False, True, False]),
-     ("dopamine_agonist", ["1", "2", "2", "1"], [True, False, False, True])],
+     ("dopamine_agonist", ["1", "2", "2", "1"], [True, False, False, True]),
+     # a header noting its cells are 0 or 1: 1 is yes, 2 is no answer read
+     ("antipsychotic (0/1)", ["1", "0", "2", "1"], [True, False, False, True]),
+     ("opioid_01", ["1", "0", "0", "1"], [True, False, False, True]),
+     ("SSRI 1/0", ["0", "1", "", "1"], [False, True, False, True])],
 )  # fmt: skip
 def test_a_yes_no_drug_column_reads_its_numbers_as_answers(
     tmp_path: Path, header: str, cells: list[str], taken: list[bool]

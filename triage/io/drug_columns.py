@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Final
 
 import numpy as np
 
@@ -48,6 +49,10 @@ class DrugColumn:
     flag: bool  # cells are yes/no answers (a number is a code, never a dose)
     codes: Mapping[str, bool] = field(default_factory=dict)  # codes the header states
     dosed: bool = False  # the header has a dose word ("_mg", "dose", "Tagesdosis")
+
+
+# A header's note that its cells are 0 or 1 ("(0/1)", "_01"), read as no / yes.
+_BINARY_MARKS: Final = frozenset({"0", "1", "01", "10"})
 
 
 @cache
@@ -85,6 +90,8 @@ def drug_of_header(header: str) -> DrugColumn | None:
     words = set(rest.split())
     if codes:  # the words and numbers of "(1=ja; 2=nein)"
         words -= {w for w in words if w.isdigit() or parse_yes_no(w, strict=True) is not None}
+    elif words and words <= _BINARY_MARKS:  # "antipsychotic (0/1)", "opioid_01": 1 = taken
+        words, codes = set(), {"0": False, "1": True}
     if not words <= _dose_words() | _flag_words():
         return None
     name = found[0].drug.name
