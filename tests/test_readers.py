@@ -3276,3 +3276,16 @@ def test_files_of_one_name_from_two_folders_are_told_apart(tmp_path: Path) -> No
     assert files == ["site_a/export.csv", "site_b/export.csv", "other.csv"]
     frames = [r.frame for r in reads if not isinstance(r, InputFileError)]
     assert [f["source_file"].iloc[0] for f in frames] == files
+
+
+@pytest.mark.parametrize(
+    "rule", ["-----,----,---,----", "=====,,,", "____,____,____,____", ",,,---"]
+)
+def test_a_row_that_draws_a_line_is_no_result(tmp_path: Path, rule: str) -> None:
+    """A printed report's separator row: listed as not_a_result_row, not as an unparseable
+    result; a lone '--' as a result beside a patient stays a missing result."""
+    path = tmp_path / "ruled.csv"
+    path.write_text(f"MRN,Sex,Age,Prolactin (ng/mL)\nA1,F,30,12\n{rule}\nA2,M,40,--\n")
+    result = read(path)
+    reasons = {r.source_row: r.reason_code for r in result.rejected}
+    assert reasons == {3: "not_a_result_row", 4: "missing_result"}

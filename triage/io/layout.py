@@ -795,6 +795,7 @@ def _split_grid(
         filled = (~blank).sum(axis=1)
     duplicate &= ~misaligned
     note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate & ~misaligned
+    note |= _rule_rows(factorized, blank, filled) & ~duplicate & ~misaligned
     not_data = duplicate | note | misaligned
     footer = _footer_mask(blank, filled, match, result_field, not_data) & ~not_data
     keep = (filled > 0) & ~duplicate & ~note & ~footer & ~misaligned
@@ -881,6 +882,24 @@ def _duplicate_header_mask(
         open_rows &= differ <= spare
     duplicate: np.ndarray = open_rows & (equal >= threshold)
     return duplicate
+
+
+# A cell that only draws a line ("-----", "=====", "____", "* * *"): a printed report's rule.
+_RULE_CELL: Final = re.compile(r"[\s.·*+|#]*[-=_~—–]{2,}[-=_~—–\s.·*+|#]*")
+
+
+def _rule_rows(found: Sequence[Distinct], blank: np.ndarray, filled: np.ndarray) -> np.ndarray:
+    """Rows whose every filled cell draws a line ("-----,----,---"): separators of a printed
+    report, no results (a rule in the result column read as an unparseable result)."""
+    rules = np.ones(len(filled), dtype=bool)
+    for j, column in enumerate(found):
+        drawn = np.array(
+            [isinstance(c, str) and _RULE_CELL.fullmatch(c) is not None for c in column.uniques],
+            dtype=bool,
+        )
+        rules &= drawn[column.codes] | blank[:, j]
+    out: np.ndarray = rules & (filled > 0)
+    return out
 
 
 def _blank_mask(found: Distinct) -> np.ndarray:
