@@ -22,6 +22,7 @@ from engine_fixtures import (
     knowledge,
     without,
 )
+from pipeline_helpers import triage_csv
 
 from triage.engine import canonical_frame, triage_frame
 from triage.engine.labels import load_labels
@@ -597,3 +598,25 @@ def test_every_threshold_the_engine_names_is_shipped_with_a_source() -> None:
     assert {"row_uln_max_ng_ml", "testosterone_min_age_years", "adult_age_years"} <= named
     assert sorted(named - set(shipped)) == []
     assert all(shipped[name].source for name in named)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "interval", "status", "uln"),
+    [(25, "ng/mL", "102-496 mIU/L", "high", 23.4), (17, "ng/mL", "86-324 mU/l", "high", 15.28),
+     (600, "mIU/L", "4.8-23.3 ng/mL", "high", 23.3), (20, "ng/mL", "102-496 mIU/L", "normal", 23.4),
+     (25, "ng/mL", "F: 102-496 mIU/L; M: 86-324 mIU/L", "high", 23.4)],
+)  # fmt: skip
+def test_a_labs_interval_in_the_other_unit_is_converted(
+    tmp_path: Path, value: float, unit: str, interval: str, status: str, uln: float
+) -> None:
+    """The lab writes its interval in mIU/L beside a result in ng/mL (or the other way): the
+    interval is the lab's own and is converted with the reference set's factor.  Dropped, the
+    set's interval (women 3-30 ng/mL) made 25 ng/mL normal against the lab's limit of 23.4."""
+    path = tmp_path / "labri.csv"
+    path.write_text(
+        f'Patient ID,Sex,Age,Prolactin,Unit,Reference range\nU1,F,30,{value},{unit},"{interval}"\n'
+    )
+    results = triage_csv(tmp_path, path.read_text()).iloc[0]
+    assert results["status"] == status
+    assert results["reference_source"] == "row"
+    assert results["reference_high_ng_ml"] == pytest.approx(uln, abs=0.05)

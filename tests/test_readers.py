@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import shutil
 import struct
 import zipfile
@@ -2587,9 +2586,10 @@ def test_yes_no_statements_and_medications_in_a_long_file(tmp_path: Path) -> Non
 
 def test_the_results_header_unit_wins_over_the_intervals_own(tmp_path: Path) -> None:
     """ "Prolaktin (ng/ml)" beside "102 - 496 mU/l": the result is in ng/mL (it was read in
-    mU/l: 150 ng/mL became a normal 7 ng/mL); an interval of another kind cannot be converted
-    without the assay's factor, so the reference set's is used, saying so.  An interval in a
-    unit of the same kind is scaled from its own unit."""
+    mU/l: 150 ng/mL became a normal 7 ng/mL); an interval of another kind is kept as written,
+    in its own unit, for the engine to convert with the reference set's factor (dropped, the
+    set's wider interval made results above the lab's limit normal), saying so.  An interval in
+    a unit of the same kind is scaled from its own unit."""
     path = tmp_path / "rr.csv"
     path.write_text(
         "Pat.-ID;Geschlecht;Alter;Prolaktin (ng/ml);Referenzbereich\n"
@@ -2601,9 +2601,12 @@ def test_the_results_header_unit_wins_over_the_intervals_own(tmp_path: Path) -> 
     frame = result.frame
     assert frame["prolactin_value"].tolist() == [150.0, 150.0]
     assert frame["prolactin_unit"].tolist() == ["ng/mL", "ng/mL"]
-    assert math.isnan(frame["reference_high"].iloc[0])
+    assert frame["reference_high"].iloc[0] == pytest.approx(496)  # in mU/l, as written
     assert frame["reference_high"].iloc[1] == pytest.approx(23.3)
-    assert any("mU/l but the result in ng/mL" in w for w in result.summary.warnings)
+    assert any(
+        "mU/l but the result in ng/mL: the interval is converted" in w
+        for w in result.summary.warnings
+    )
 
 
 @pytest.mark.parametrize(

@@ -645,24 +645,26 @@ class _Builder:
         interval_units: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The lab's interval in the result's unit: scaled by its own unit where it writes one
-        (µg/L beside ng/mL), and left out, saying so, where that unit is of another kind than
-        the result's (mU/l beside a result in ng/ml: only the assay's factor could convert it)."""
+        (µg/L beside ng/mL).  Where that unit is of another kind than the result's (mU/l beside
+        a result in ng/ml) the numbers are kept as written, in its own unit's scale: the engine
+        reads them in the other unit with the reference set's factor and says so
+        (engine/intervals.vet_row_intervals); dropped, the set's wider interval had made a
+        result above the lab's limit normal."""
         codes, infos = self._distinct(interval_units, lambda t: normalise_unit(t) if t else None)
         own = _pick(codes, infos, lambda i: i.unit if i else None, object)
         own_factor = _pick(codes, infos, lambda i: i.factor if i else math.nan, np.float64)
         written = own != None  # noqa: E711 (object array)
         other = written & (own != unit) & (unit != None)  # noqa: E711
-        scale = np.where(written & ~other, own_factor, factor)
+        scale = np.where(written, own_factor, factor)
         low, high = low * scale, high * scale
         hit = other & ~(np.isnan(low) & np.isnan(high))
         if hit.any():
-            low, high = np.where(other, math.nan, low), np.where(other, math.nan, high)
             header = self.table.headers.get("reference_range", "reference_range")
             first = int(np.flatnonzero(hit)[0])
             self.warnings.append(
                 f"column {header!r}: {int(hit.sum())} row(s) give the lab's interval in "
-                f"{interval_units[first]} but the result in {unit[first]}: the result was read "
-                "in its own unit and the reference set's interval used (check the export's units)"
+                f"{interval_units[first]} but the result in {unit[first]}: the interval is "
+                "converted with the reference set's factor (check the export's units)"
             )
         return low, high
 
