@@ -1828,3 +1828,35 @@ def test_a_seizure_is_timed_by_the_duration_written(
     (found,) = [d for d in row["factor_details"] if d["code"] == "seizure"]
     assert found["strength"] == strength, note
     assert ("does not explain this result" not in found["evidence"]) is explains, note
+
+
+@pytest.mark.parametrize(
+    ("row", "priority", "codes_absent"),
+    [({"prolactin": 400, "monomeric_prolactin": 15}, "routine",
+      ["prolactinoma_suspected", "macroprolactinoma_suspected"]),
+     ({"prolactin": 260, "monomeric_prolactin": 12}, "routine",
+      ["prolactinoma_suspected", "macroprolactinoma_suspected"]),
+     ({"prolactin": 400, "macroprolactin_recovery_pct": 10}, "routine",
+      ["prolactinoma_suspected", "macroprolactinoma_suspected"])],
+)  # fmt: skip
+def test_a_total_that_is_mostly_macroprolactin_is_not_urgent(
+    row: dict[str, Any], priority: str, codes_absent: list[str]
+) -> None:
+    """Macroprolactinaemia can show any total (45-404 ng/mL, clinical-reference §2.3): with the
+    monomeric (post-PEG) prolactin known, the urgent level and the prolactinoma level rules
+    read it, not the total; no MRI 'without waiting for a macroprolactin screen' when the screen
+    is in the row."""
+    result = one({**WOMAN, **row})
+    assert result["priority"] == priority
+    codes = [d["code"] for d in result["factor_details"]]
+    assert "macroprolactinemia" in codes
+    assert not set(codes) & set(codes_absent)
+    reasons = " ".join(d["reason"] for d in result["suggestion_details"])
+    assert "without waiting for a macroprolactin screen" not in reasons
+
+
+def test_a_true_excess_above_the_urgent_level_stays_urgent_with_macroprolactin() -> None:
+    """Macroprolactin beside a true excess: a total of 2,000 ng/mL whose monomeric prolactin is
+    800 is still above the urgent level."""
+    result = one({**WOMAN, "prolactin": 2000, "monomeric_prolactin": 800})
+    assert result["priority"] == "urgent"

@@ -80,7 +80,13 @@ def open_near_urgent(ctx: RowContext) -> bool:
 
 
 def above_urgent_level(ctx: RowContext) -> bool:
-    """Above the urgent level, or possibly so (open_near_urgent)."""
+    """Above the urgent level, or possibly so (open_near_urgent).  Where the monomeric
+    (post-PEG) prolactin is known, it decides: a total of 400 ng/mL that is nearly all
+    macroprolactin (monomeric 15) is macroprolactinaemia, not an urgent excess
+    (clinical-reference §2.3)."""
+    mono = ctx.monomeric_estimate
+    if mono == mono:
+        return mono > urgent_level_ng_ml(ctx)
     return ctx.above(urgent_level_ng_ml(ctx)) or open_near_urgent(ctx)
 
 

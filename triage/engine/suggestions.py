@@ -104,8 +104,14 @@ CAUSES_FIRST = "causes_first"
 
 
 def level_rules_in(ctx: RowContext) -> bool:
-    """The result is at or above prolactinoma_likely_ng_ml (a `<` result never is)."""
-    return ctx.qualifier != "<" and ctx.value >= ctx.t("prolactinoma_likely_ng_ml")
+    """The result is at or above prolactinoma_likely_ng_ml (a `<` result never is); where the
+    monomeric (post-PEG) prolactin is known, it is (a total that is mostly macroprolactin rules
+    nothing in: clinical-reference §2.3)."""
+    likely_from = ctx.t("prolactinoma_likely_ng_ml")
+    mono = ctx.monomeric_estimate
+    if mono == mono:
+        return bool(mono >= likely_from)
+    return ctx.qualifier != "<" and ctx.value >= likely_from
 
 
 def work_up_path(s: Situation) -> str:
