@@ -483,3 +483,16 @@ def test_a_sampling_time_beside_the_sampling_date_is_the_collection_time(
 ) -> None:
     match = recognise_columns(headers)
     assert (match.fields["collected_at"], match.fields["collected_time"]) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("Maladie hépatique", "liver_disease"), ("Atteinte hépatique", "liver_disease"),
+     ("Enfermedad hepática", "liver_disease"), ("Malattia epatica", "liver_disease"),
+     ("Cirrosi", "liver_disease"), ("Leverziekte", "liver_disease"),
+     ("Hoofdtrauma", "head_trauma"), ("Hypofyseafwijking", "pituitary_lesion")],
+)  # fmt: skip
+def test_clinical_context_headers_in_every_language(header: str, field: str) -> None:
+    """Liver disease under French, Spanish, Italian and Dutch headers was "not used", and a
+    cirrhosis with encephalopathy lost its factor."""
+    assert best(header) == field

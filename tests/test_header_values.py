@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pipeline_helpers import triage_csv
 from typer.testing import CliRunner
 
 from triage.cli import app
@@ -1403,3 +1404,22 @@ def test_a_long_file_of_other_known_tests_never_suggests_mapping_one_to_prolacti
     mixed = tsh_only.replace("TSH,TSH,2.1,mU/L", "4711,4711,21,ng/mL")
     with pytest.raises(InputFileError, match=r'"4711" = "prolactin"'):
         read(write(tmp_path, "mixed.csv", mixed))
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "hypothyroid"),
+    [("Thyroid status", "hypothyroid on levothyroxine", True), ("Hypothyreose", "ja", True),
+     ("Hypothyreose", "nein", False), ("Thyroid status", "euthyroid", False),
+     ("Fonction thyroïdienne", "hypothyroïdie", True), ("Hipotiroidismo", "sí", True),
+     ("Schildklier", "hypothyreoïdie", True)],
+)  # fmt: skip
+def test_a_thyroid_status_column_is_read(
+    tmp_path: Path, header: str, cell: str, hypothyroid: bool
+) -> None:
+    """The patient's thyroid status in a column of its own (the mission's "thyroid status") is
+    read as a note, where the hypothyroidism cue and its negations and answers read it; it was
+    "not used"."""
+    path = tmp_path / "thyroid.csv"
+    path.write_text(f"MRN,Sex,Age,Prolactin (ng/mL),{header}\nA1,F,30,45,{cell}\n", "utf-8")
+    row = triage_csv(tmp_path, path.read_text("utf-8")).iloc[0]
+    assert ("hypothyroidism" in str(row["factors"])) is hypothyroid, (header, cell)
