@@ -1860,3 +1860,15 @@ def test_a_true_excess_above_the_urgent_level_stays_urgent_with_macroprolactin()
     800 is still above the urgent level."""
     result = one({**WOMAN, "prolactin": 2000, "monomeric_prolactin": 800})
     assert result["priority"] == "urgent"
+
+
+@pytest.mark.parametrize(("age_days", "value"), [(2, 1200), (10, 250), (42, 150)])
+def test_a_neonate_above_the_neonatal_interval_has_a_next_step(age_days: int, value: float) -> None:
+    """A neonate mildly above the neonatal interval is still judged physiological for its
+    priority, but was left with no next step at all: the thyroid is asked about
+    (hypothyroidism raises prolactin at any age, clinical-reference §4)."""
+    row = one({"sex": "F", "age_years": age_days / 365.25, "unit": "ng/mL", "prolactin": value})
+    assert row["status"] == "high"
+    assert "check_tsh" in row["suggestions"]
+    within = one({"sex": "F", "age_years": 2 / 365.25, "unit": "ng/mL", "prolactin": 100})
+    assert within["status"] == "normal" and not within["suggestions"]

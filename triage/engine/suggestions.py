@@ -46,6 +46,7 @@ class Situation:
         "hook",
         "imaging_needed",
         "labels",
+        "neonate_above",
         "path",
         "pituitary_reason",
         "priority",
@@ -73,6 +74,9 @@ class Situation:
         # interval is physiological).
         neonate = ctx.state == NEONATAL and ctx.state_explains_level
         self.work_up = ctx.status == "high" and not self.fully_explained and not neonate
+        # A neonate above the neonatal interval, however mildly: the thyroid is still asked
+        # about (hypothyroidism raises prolactin at any age; clinical-reference §4).
+        self.neonate_above = ctx.state == NEONATAL and ctx.status == "high"
         # Why the pituitary needs looking at, or None (every row's pituitary rules read it).
         self.pituitary_reason: str | None = _pituitary_reason(self)
         self.imaging_needed: bool = _imaging_needed(self)
@@ -504,8 +508,15 @@ def check_tsh(s: Situation) -> str | None:
     """Only when the row has no TSH (a number, or a word: "erhöht", "normal"): a TSH in the row
     is already judged (a raised one is the hypothyroidism factor, whose evidence says: free T4,
     treat, re-check prolactin once euthyroid)."""
-    if not s.work_up or s.ctx.num("tsh") is not None or s.ctx.tsh_word is not None:
+    if not (s.work_up or s.neonate_above):
         return None
+    if s.ctx.num("tsh") is not None or s.ctx.tsh_word is not None:
+        return None
+    if not s.work_up:
+        return (
+            "no TSH given: above the neonatal interval; hypothyroidism (congenital included) "
+            "raises prolactin: check the newborn screening TSH"
+        )
     return "no TSH given: hypothyroidism raises prolactin and can mimic a pituitary lesion"
 
 
