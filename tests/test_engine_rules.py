@@ -1872,3 +1872,19 @@ def test_a_neonate_above_the_neonatal_interval_has_a_next_step(age_days: int, va
     assert "check_tsh" in row["suggestions"]
     within = one({"sex": "F", "age_years": 2 / 365.25, "unit": "ng/mL", "prolactin": 100})
     assert within["status"] == "normal" and not within["suggestions"]
+
+
+@pytest.mark.parametrize(
+    ("lesion", "value", "hook"),
+    [("macroadenoma 4.5 cm", 210, True), ("Makroadenom 45 mm", 600, True),
+     ("giant prolactinoma", 400, True), ("macroadenoma 4.5 cm", 1500, False),
+     ("macroadenoma 3.5 cm", 210, False), ("macroadenoma 3.5 cm", 150, True)],
+)  # fmt: skip
+def test_a_giant_lesion_with_a_few_hundred_is_a_hook_risk(
+    lesion: str, value: float, hook: bool
+) -> None:
+    """A giant prolactinoma (≥ 4 cm) shows over 1,000 ng/mL (ES 2011 via GPnotebook): 210 or
+    600 beside a 4.5 cm lesion is as discordant as under 200 beside a smaller macroadenoma, so
+    a 1:100 dilution is asked for (Auriemma 2023: tumour size discordant with PRL)."""
+    row = one({**MAN, "prolactin": value, "pituitary_lesion": lesion})
+    assert ("hook_effect_risk" in row["suggestions"]) is hook, (lesion, value)

@@ -50,7 +50,8 @@ URGENT, SOON, ROUTINE, NONE = "urgent", "soon", "routine", "none"
 
 
 def hook_effect_risk(ctx: RowContext) -> bool:
-    """A lesion of at least hook_lesion_mm with a result below hook_max_ng_ml (any status).
+    """A lesion of at least hook_lesion_mm with a result below hook_max_ng_ml (any status), or
+    a giant one (giant_lesion_mm) below giant_prolactinoma_ng_ml.
     A lesion without a size counts when it is named as giant, or as a macroadenoma (or with a
     macroadenoma's signs: suprasellar extension, chiasm, cavernous sinus) while hook_lesion_mm
     is no larger than macroadenoma_mm: a macroadenoma is that size by definition."""
@@ -62,7 +63,17 @@ def hook_effect_risk(ctx: RowContext) -> bool:
     else:
         named_macro = ctx.lesion.macro and ctx.t("hook_lesion_mm") <= ctx.t("macroadenoma_mm")
         large = ctx.lesion.giant or named_macro
-    return large and ctx.value < ctx.t("hook_max_ng_ml")
+    return large and ctx.value < hook_limit_ng_ml(ctx)
+
+
+def hook_limit_ng_ml(ctx: RowContext) -> float:
+    """The result below which the row's lesion makes a hook effect possible: hook_max_ng_ml,
+    or for a giant lesion (giant_lesion_mm) giant_prolactinoma_ng_ml: a giant prolactinoma
+    shows over 1,000 ng/mL, so a few hundred is as discordant with it as under 200 is with a
+    smaller macroadenoma (Auriemma 2023: tumour size discordant with PRL, especially > 3 cm)."""
+    size = ctx.lesion.size_mm
+    giant = size >= ctx.t("giant_lesion_mm") if size is not None else ctx.lesion.giant
+    return ctx.t("giant_prolactinoma_ng_ml") if giant else ctx.t("hook_max_ng_ml")
 
 
 def urgent_level_ng_ml(ctx: RowContext) -> float:

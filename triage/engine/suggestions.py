@@ -25,7 +25,14 @@ from triage.engine.context import LIKELY, RowContext, approx, fmt
 from triage.engine.factors import Finding
 from triage.engine.intervals import NEONATAL, PREGNANCY
 from triage.engine.labels import Labels
-from triage.engine.priority import SOON, URGENT, explained, open_near_urgent, urgent_level_ng_ml
+from triage.engine.priority import (
+    SOON,
+    URGENT,
+    explained,
+    hook_limit_ng_ml,
+    open_near_urgent,
+    urgent_level_ng_ml,
+)
 from triage.engine.renal import estimate_from_creatinine
 from triage.knowledge.model import DrugMatch
 
@@ -264,7 +271,7 @@ def hook_caution(s: Situation) -> str | None:
         what = f"macroadenoma (≥ {fmt(s.ctx.t('macroadenoma_mm'))} mm by definition)"
     return (
         f"{what} with prolactin "
-        f"{s.ctx.level} (< {s.ctx.number(s.ctx.t('hook_max_ng_ml'), approx=True)}): a very high "
+        f"{s.ctx.level} (< {s.ctx.number(hook_limit_ng_ml(s.ctx), approx=True)}): a very high "
         "prolactin "
         "can read falsely low in some assays (hook effect)"
     )
