@@ -404,9 +404,9 @@ _AFFIRMING: Final = _AFFIRMING_WORDS | _REPLACED | _SWITCHED_TO  # the drug afte
 # "plus de Solian" (French: no more Solian) right before the drug; "plus de 2 mg" is a quantity
 _NO_MORE: Final = re.compile(r"\bplus\s+d(?:e\s+la\s+|e\s+l\W\s*|u\s+|es\s+|e\s+|\W\s*)$")
 # A dose of nothing right after the drug ("Risperdal 0 mg", "Haldol: 0,0 mg"): not taken.
-_ZERO_DOSE: Final = re.compile(
-    r"[\s:=(]*0+(?:[.,]0+)?\s*(?:mg|mcg|µg|ug|g|ml|tbl|tabl?|tablets?|cp|cpr)\b"
-)
+_ZERO = r"(?<![\d.,])0+(?:[.,]0+)?\s*(?:mg|mcg|µg|ug|g|ml|tbl|tabl?|tablets?|cp|cpr)\b"
+_ZERO_DOSE: Final = re.compile(r"[\s:=(]*" + _ZERO)
+_ZERO_ANYWHERE: Final = re.compile(_ZERO)  # whether a text may hold one (_may_negate)
 # fmt: on
 # Cues after a drug that say it is not taken.
 _POST_NEGATING: Final = _STOPPED | _REPLACED
@@ -882,7 +882,7 @@ def _may_negate(text: str) -> bool:
         return True
     if ended_ago(lower) is not None or "prola" in lower:  # _general_regions
         return True
-    if last_dose_days(lower) is not None or _ARROW.search(lower) or _ZERO_DOSE.search(lower):
+    if last_dose_days(lower) is not None or _ARROW.search(lower) or _ZERO_ANYWHERE.search(lower):
         return True
     return not _NEGATION_WORDS.isdisjoint(_WORD.findall(lower))
 
