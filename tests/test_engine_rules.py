@@ -1888,3 +1888,12 @@ def test_a_giant_lesion_with_a_few_hundred_is_a_hook_risk(
     a 1:100 dilution is asked for (Auriemma 2023: tumour size discordant with PRL)."""
     row = one({**MAN, "prolactin": value, "pituitary_lesion": lesion})
     assert ("hook_effect_risk" in row["suggestions"]) is hook, (lesion, value)
+
+
+@pytest.mark.parametrize(("age", "asked"), [(54.9, True), (55, False), (56, False), (12, True)])
+def test_no_pregnancy_test_at_the_age_judged_postmenopausal(age: float, asked: bool) -> None:
+    """At 55 a woman without a menopause status is judged against the postmenopausal interval;
+    she was asked for a pregnancy test in the same row (clinical-reference §1.4: β-hCG only in
+    a woman who could be pregnant)."""
+    row = one({"sex": "F", "age_years": age, "unit": "ng/mL", "prolactin": 60})
+    assert ("pregnancy_test" in row["suggestions"]) is asked, age

@@ -397,7 +397,9 @@ def pregnancy_test(s: Situation) -> str | None:
     age = ctx.age
     low, high = ctx.t("childbearing_age_min_years"), ctx.t("childbearing_age_max_years")
     periods = ctx.first("menstruating")
-    if age is not None and not (low <= age <= high) and not (periods and age >= low):
+    # from childbearing_age_max_years on the interval is the postmenopausal one (intervals.py):
+    # she is not asked for a pregnancy test at the age that calls her postmenopausal
+    if age is not None and not (low <= age < high) and not (periods and age >= low):
         return None
     who = f"female, aged {int(age)}" if age is not None else "female, age not given"
     if periods is not None and age is not None and age > high:
