@@ -620,3 +620,20 @@ def test_a_labs_interval_in_the_other_unit_is_converted(
     assert results["status"] == status
     assert results["reference_source"] == "row"
     assert results["reference_high_ng_ml"] == pytest.approx(uln, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "hypothyroid"),
+    [("Free T4 (ng/dL)", "2.5", False), ("Free T4 (ng/dL)", "0.5", True),
+     ("fT4", "2,5 ng/dl", False), ("FT4 (pmol/L)", "30", False), ("FT4 (pmol/L)", "8", True),
+     ("T4 libre (ng/L)", "25", False), ("FT4 (pg/mL)", "6", True)],
+)  # fmt: skip
+def test_a_free_t4_in_ng_dl_is_read_in_pmol_l(
+    tmp_path: Path, header: str, cell: str, hypothyroid: bool
+) -> None:
+    """A raised TSH with a raised free T4 is no primary hypothyroidism (thresholds.toml
+    free_t4_high_pmol_l): a free T4 of 2.5 ng/dL (32 pmol/L) was read as 2.5 pmol/L, and the
+    row was told to treat hypothyroidism."""
+    text = f'Patient ID,Sex,Age,Prolactin (ng/mL),TSH (mU/L),"{header}"\nX1,M,45,40,9,"{cell}"\n'
+    row = triage_csv(tmp_path, text).iloc[0]
+    assert ("hypothyroidism" in str(row["factors"])) is hypothyroid, (header, cell)

@@ -1535,6 +1535,7 @@ class _Builder:
             if col is not None:
                 self._warn_unread_numbers(name, col, self.out[name])
         self.out["creatinine"] = self._creatinine()
+        self.out["free_t4"] = self._free_t4()
         self.out["gestational_weeks"] = self._weeks_of("gestational_weeks")
         self.out["postpartum_weeks"] = self._postpartum_weeks()
         unit = self.table.header_units.get("pituitary_lesion_mm", "")
@@ -1581,6 +1582,18 @@ class _Builder:
         decimal = self._decimal(col)
         units = self._apply(col, lambda c: parse_quantity(c, decimal).unit_text or header_unit)
         return creatinine_for_engine(values, units)
+
+    def _free_t4(self) -> np.ndarray:
+        """The free T4 column in pmol/L (free_t4_in_pmol_l): the unit its cell or its header
+        states, else as given (the engine reads pmol/L)."""
+        values = self.out["free_t4"]
+        col = self.column("free_t4")
+        if col is None:
+            return values
+        header_unit = self.table.header_units.get("free_t4", "")
+        decimal = self._decimal(col)
+        units = self._apply(col, lambda c: parse_quantity(c, decimal).unit_text or header_unit)
+        return free_t4_in_pmol_l(values, units)
 
     def _numbers(self, name: str) -> np.ndarray:
         col = self.column(name)
@@ -1735,6 +1748,25 @@ DATE_FIELDS: Final = ("birth_date", "collected_at")
 # creatinine_mg_dl_max mg/dL, above it µmol/L), as mg/dL per unit or µmol/L per unit.
 _CREATININE_MG_DL: Final = {"mg/dl": 1.0, "mg/l": 0.1, "mg/100ml": 1.0}
 _CREATININE_UMOL_L: Final = {"umol/l": 1.0, "µmol/l": 1.0, "μmol/l": 1.0, "mmol/l": 1000.0}
+
+
+# Free T4 units in ng per volume, as ng/dL: ng/L and pg/mL are a tenth of it (1 ng/dL = 10 ng/L).
+_FREE_T4_NG_DL: Final = {"ng/dl": 1.0, "ng/l": 0.1, "pg/ml": 0.1, "ng/100ml": 1.0}
+
+
+def free_t4_in_pmol_l(values: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """Free T4 values (float) in pmol/L, from the units written beside them (cell or header;
+    "" when none: left as given, pmol/L).  A free T4 in ng/dL (US, Spain, Italy: 0.8-1.8) read
+    as pmol/L was never high, and a raised TSH with a raised free T4 was called hypothyroid."""
+    out = np.asarray(values, dtype=np.float64).copy()
+    per_ng_dl = load_thresholds().get("free_t4_pmol_l_per_ng_dl")
+    codes, uniques = pd.factorize(pd.Series(units, dtype=object).fillna(""))
+    for code, unit in enumerate(uniques.tolist()):
+        key = "".join(str(unit).lower().split())
+        if key in _FREE_T4_NG_DL:
+            rows = codes == code
+            out[rows] = out[rows] * _FREE_T4_NG_DL[key] * per_ng_dl
+    return out
 
 
 def creatinine_for_engine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
