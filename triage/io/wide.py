@@ -1574,26 +1574,26 @@ class _Builder:
     def _creatinine(self) -> np.ndarray:
         """The creatinine column in the engine's reading (creatinine_for_engine): the unit its
         cell or its header states, else as given."""
+        units = self._units_beside("creatinine")
         values = self.out["creatinine"]
-        col = self.column("creatinine")
-        if col is None:
-            return values
-        header_unit = self.table.header_units.get("creatinine", "")
-        decimal = self._decimal(col)
-        units = self._apply(col, lambda c: parse_quantity(c, decimal).unit_text or header_unit)
-        return creatinine_for_engine(values, units)
+        return values if units is None else creatinine_for_engine(values, units)
 
     def _free_t4(self) -> np.ndarray:
         """The free T4 column in pmol/L (free_t4_in_pmol_l): the unit its cell or its header
         states, else as given (the engine reads pmol/L)."""
+        units = self._units_beside("free_t4")
         values = self.out["free_t4"]
-        col = self.column("free_t4")
+        return values if units is None else free_t4_in_pmol_l(values, units)
+
+    def _units_beside(self, name: str) -> np.ndarray | None:
+        """Per row, the unit written in the cell of column ``name``, else its header's (None:
+        no such column)."""
+        col = self.column(name)
         if col is None:
-            return values
-        header_unit = self.table.header_units.get("free_t4", "")
+            return None
+        header_unit = self.table.header_units.get(name, "")
         decimal = self._decimal(col)
-        units = self._apply(col, lambda c: parse_quantity(c, decimal).unit_text or header_unit)
-        return free_t4_in_pmol_l(values, units)
+        return self._apply(col, lambda c: parse_quantity(c, decimal).unit_text or header_unit)
 
     def _numbers(self, name: str) -> np.ndarray:
         col = self.column(name)
