@@ -190,3 +190,18 @@ def test_a_correction_repeating_the_value_keeps_the_result(
     assert _overdue(history_url) == ["P1"]
     with open_history(history_url) as history:
         assert history.results_of("P1")["withdrawn"].tolist() == [""]
+
+
+def test_the_run_that_withdraws_a_result_does_not_list_it_as_unacknowledged(
+    tmp_path: Path, history_url: str
+) -> None:
+    """A result posted to the wrong patient, withdrawn by a run after the time to acknowledge
+    it has passed: that very run's urgent list (stderr, urgent.txt) left it out, not listed it
+    as NOT YET ACKNOWLEDGED (its withdrawal was not yet committed when the list was made)."""
+    first = _write(tmp_path / "first.hl7", _oru("1", "P1", "S1", "300", "F", PROLACTIN))
+    _run(tmp_path, "o1", [first], history_url, T0)
+    second = _write(tmp_path / "second.hl7", _oru("2", "P1", "S1", "300", "W", PROLACTIN))
+    later = _run(tmp_path, "o2", [second], history_url, LATER)
+    assert not [line for line in later.urgent if "P1" in line]
+    assert "P1" not in (tmp_path / "o2" / "urgent.txt").read_text()
+    assert _overdue(history_url) == []

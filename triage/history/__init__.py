@@ -226,8 +226,15 @@ class HistoryRecorder:
             ) from None
 
     def overdue(self, now: datetime, thresholds: Any) -> pd.DataFrame:
-        """Urgent results of earlier runs not acknowledged within the set time."""
-        return _overdue(self.history, self.options, now, thresholds)
+        """Urgent results of earlier runs not acknowledged within the set time, less those this
+        run withdraws (its withdrawals are not committed yet, so the query does not see them: a
+        result posted to the wrong patient was listed as not yet acknowledged by the very run
+        that withdrew it)."""
+        rows = _overdue(self.history, self.options, now, thresholds)
+        gone = self.run.withdrawn_ids
+        if gone and len(rows):
+            rows = rows[~rows["id"].astype("int64").isin(gone)].reset_index(drop=True)
+        return rows
 
     def commit(self) -> None:
         """Save the run; a history that cannot take it (a full disk, a read-only file, a lost

@@ -432,6 +432,9 @@ class HistoryRun:
     # the ids this run recorded or found already held: never withdrawn by this run (a correction
     # repeating the value it corrects is held under the earlier result's id)
     seen: set[int] = field(default_factory=set)
+    # the earlier results this run withdrew (uncommitted until the run is: a reader on another
+    # connection, such as the overdue list, does not see them yet)
+    withdrawn_ids: set[int] = field(default_factory=set)
 
     def earlier(self, issuer: str, patient_ids: Iterable[str]) -> pd.DataFrame:
         """The stored results of these patients from earlier runs, oldest first (this run's own
@@ -583,6 +586,7 @@ class HistoryRun:
                         at=at,
                     )
                 )
+                self.withdrawn_ids.add(int(result_id))
                 count += 1
         return count
 
