@@ -351,3 +351,53 @@ def test_a_missing_sqlite_history_is_exit_3_and_not_created(tmp_path: Path) -> N
     assert result.exit_code == 3
     assert "does not exist" in result.stderr
     assert not missing.exists()
+
+
+def test_ack_waits_for_a_run_writing_to_the_history(
+    demo_history: tuple[str, list[str]],
+) -> None:
+    """An urgent result is phoned while the nightly run still writes to the history: the ack
+    waits for the run's transaction, then is recorded (it failed at once with 'database is
+    locked', exit 3, for the whole length of the run)."""
+    import threading
+
+    history, urgent = demo_history
+    with open_history(history) as store:
+        run = store.begin_run(
+            started_at=datetime.now(UTC),
+            tool_version="test",
+            reference_set="default",
+            reference_digest="",
+        )
+        timer = threading.Timer(2.0, run.commit)
+        timer.start()
+        try:
+            result = invoke("ack", urgent[0], "--by", "Dr Test", "--history", history)
+        finally:
+            timer.join()
+    assert result.exit_code == 0, result.output
+    with open_history(history) as store:
+        assert store.counts()["acknowledgements"] == 1
+
+
+def test_runs_creating_one_history_at_once_all_open_it(tmp_path: Path) -> None:
+    """Two nightly jobs started together on a history that does not exist yet: each creates
+    or finds the schema (one failed with 'database is locked', exit 3, and wrote no report)."""
+    import threading
+
+    path = tmp_path / "new.sqlite"
+    failures: list[BaseException] = []
+
+    def open_once() -> None:
+        try:
+            with open_history(str(path)) as store:
+                store.counts()
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=open_once) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures

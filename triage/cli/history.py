@@ -284,7 +284,16 @@ def ack_command(
     with console.error_boundary(debug=debug), _opened(location) as store:
         at = datetime.now(UTC).replace(microsecond=0)
         said = (note or "").strip() or None
-        found = store.acknowledge(result_id, by=by_name, told=told, note=said, at=at)
+        found = store.acknowledge(
+            result_id,
+            by=by_name,
+            told=told,
+            note=said,
+            at=at,
+            on_wait=lambda: console.error(
+                "history: a run is writing to the history; waiting for it to finish (Ctrl-C stops)"
+            ),
+        )
         if not quiet:
             console.out(ack_line(found, by=by_name, told=told, at=at))
 

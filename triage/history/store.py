@@ -19,6 +19,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -37,6 +39,9 @@ ENV_URL: Final = "PROLACTIN_TRIAGE_HISTORY"
 # Patient ids per query (SQLite allows 32,766 parameters; smaller statements plan faster).
 IDS_PER_QUERY: Final = 500
 BUSY_TIMEOUT_S: Final = 30.0
+# How long an acknowledgement waits for a run writing to an SQLite history (in busy_timeout
+# steps): a nightly batch of a large export holds its transaction for minutes.
+ACK_WAIT_S: Final = 900.0
 # Earlier results kept per patient on a page (newest first); the history holds them all.
 EARLIER_PER_PATIENT: Final = 20
 
@@ -166,10 +171,34 @@ def describe(url: sa.URL) -> str:
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # Switching a new file to WAL takes an exclusive lock that SQLite does not wait for
+    # (SQLITE_BUSY at once when another run opens the same new history): retried here.
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()
+            if mode and str(mode[0]).lower() == "wal":
+                break
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(_WAL_RETRY_S)
     cursor.close()
+
+
+_WAL_RETRY_S: Final = 0.05
+
+
+_WRITES: Final = "history_writes"  # execution option of a connection whose transactions write
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    writes = conn.get_execution_options().get(_WRITES, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def _create_private(path: Path) -> None:
@@ -189,8 +218,11 @@ def _make_engine(url: sa.URL) -> Engine:
             ) from None
         engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
         sa.event.listen(engine, "connect", _sqlite_connect)
-        # pysqlite's own transaction handling defers BEGIN; let SQLAlchemy issue it.
-        sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # pysqlite's own transaction handling defers BEGIN; let SQLAlchemy issue it.  A
+        # transaction that will write begins IMMEDIATE (History._writing): SQLite gives a
+        # deferred one that reads first and writes later SQLITE_BUSY at once, without waiting
+        # busy_timeout, when another connection writes (an ack during a run, two first runs).
+        sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
     try:
         return sa.create_engine(url, pool_pre_ping=True)
@@ -254,8 +286,17 @@ class History:
         ).scalar()
         return int(value) if value is not None else 0
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A transaction that writes (IMMEDIATE in SQLite: it waits for another writer)."""
+        with self.engine.connect().execution_options(**{_WRITES: True}) as conn, conn.begin():
+            yield conn
+
     def _migrate(self) -> None:
-        with self.engine.begin() as conn:
+        with self.engine.connect() as conn:
+            if self._version(conn) == SCHEMA_VERSION:
+                return  # the usual case: read only, no write lock to wait for
+        with self._writing() as conn:
             schema_info.create(conn, checkfirst=True)
             version = self._version(conn)
         if version > SCHEMA_VERSION:
@@ -264,7 +305,7 @@ class History:
                 f"tool's {SCHEMA_VERSION}: upgrade prolactin-triage"
             )
         for step in range(version + 1, SCHEMA_VERSION + 1):
-            with self.engine.begin() as conn:
+            with self._writing() as conn:
                 MIGRATIONS[step](conn)
                 conn.execute(sa.delete(schema_info).where(schema_info.c.key == "schema_version"))
                 conn.execute(sa.insert(schema_info).values(key="schema_version", value=str(step)))
@@ -279,7 +320,7 @@ class History:
         reference_digest: str,
     ) -> HistoryRun:
         """One run's transaction: results recorded through it appear when it commits."""
-        conn = self.engine.connect()
+        conn = self.engine.connect().execution_options(**{_WRITES: True})
         try:
             transaction = conn.begin()
             run_id = conn.execute(
@@ -364,24 +405,39 @@ class History:
         told: str | None,
         note: str | None,
         at: datetime,
+        on_wait: Callable[[], None] | None = None,
     ) -> dict[str, Any]:
-        """Record that a result was communicated; returns the result acknowledged."""
-        with self.engine.begin() as conn:
-            found = conn.execute(
-                sa.select(results.c.id, results.c.priority).where(results.c.id == result_id)
-            ).first()
-            if found is None:
-                raise ResultNotFoundError(f"history: no result {format_result_id(result_id)}")
-            conn.execute(
-                sa.insert(acks).values(
-                    result_id=result_id,
-                    acknowledged_by=by,
-                    told=told or None,
-                    note=note or None,
-                    at=_utc_naive(at),
-                )
-            )
-        return self.result(result_id)
+        """Record that a result was communicated; returns the result acknowledged.  While a run
+        writes to an SQLite history (its results are one transaction, minutes for a large
+        batch) the acknowledgement waits for it, up to ACK_WAIT_S; ``on_wait`` is called once
+        when it starts waiting (the CLI says so)."""
+        deadline = time.monotonic() + ACK_WAIT_S
+        while True:
+            try:
+                with self._writing() as conn:
+                    found = conn.execute(
+                        sa.select(results.c.id, results.c.priority).where(results.c.id == result_id)
+                    ).first()
+                    if found is None:
+                        raise ResultNotFoundError(
+                            f"history: no result {format_result_id(result_id)}"
+                        )
+                    conn.execute(
+                        sa.insert(acks).values(
+                            result_id=result_id,
+                            acknowledged_by=by,
+                            told=told or None,
+                            note=note or None,
+                            at=_utc_naive(at),
+                        )
+                    )
+                return self.result(result_id)
+            except sa.exc.OperationalError as exc:
+                if "locked" not in str(exc.orig) or time.monotonic() > deadline:
+                    raise
+                if on_wait is not None:
+                    on_wait()
+                    on_wait = None
 
     def purge(self, *, before: datetime) -> int:
         """Delete the results collected (or, without a collection time, recorded) before
@@ -392,7 +448,7 @@ class History:
             results.c.collected_at < cutoff,
             sa.and_(results.c.collected_at.is_(None), results.c.recorded_at < cutoff),
         )
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             ids = sa.select(results.c.id).where(old)
             conn.execute(sa.delete(acks).where(acks.c.result_id.in_(ids)))
             conn.execute(sa.delete(withdrawals).where(withdrawals.c.result_id.in_(ids)))
