@@ -794,3 +794,28 @@ def test_a_file_cut_inside_its_last_result_is_no_result(tmp_path: Path, framed: 
     complete.write_text(whole, encoding="utf-8")  # no final segment end, but whole: read
     report, _, _ = run(complete, tmp_path / "out2")
     assert by_patient(report, "P7")["priority"] == "urgent"
+
+
+@pytest.mark.parametrize("end", ["\r", "\r\n", "\n"])
+def test_each_message_of_a_file_has_its_own_field_separator(tmp_path: Path, end: str) -> None:
+    """A second message written with '#' for fields after a first with '|' (two senders'
+    messages in one file): its segments were joined to the first message's last one as a line
+    break inside a field, and its result was neither triaged nor rejected."""
+    first = [
+        "MSH|^~\\&|LAB|LAB|HIS|HOSP|20260310083000||ORU^R01|A1|P|2.5",
+        "PID|1||P1^^^HOSP^MR||One^Ann||19800101|F",
+        "OBR|1|O1|S1|PRL^Prolactin|||202603090800",
+        "OBX|1|NM|2842-3^Prolactin^LN||12|ng/mL|4.8-23.3||||F",
+    ]
+    second = [
+        "MSH#^~\\&#LAB#LAB#HIS#HOSP#20260310083000##ORU^R01#A2#P#2.5",
+        "PID#1##P2^^^HOSP^MR##Two^Bea##19800101#F",
+        "OBR#1#O2#S2#PRL^Prolactin###202603090800",
+        "OBX#1#NM#2842-3^Prolactin^LN##90#ng/mL#4.8-23.3####F",
+    ]
+    path = tmp_path / "two_senders.hl7"
+    path.write_text(end.join(first + second) + end, encoding="utf-8")
+    read = read_file(path, None, ReadOptions())
+    assert read.frame["patient_id"].tolist() == ["P1", "P2"]
+    assert read.frame["prolactin_value"].tolist() == [12.0, 90.0]
+    assert read.summary.rows_read == 2

@@ -169,8 +169,9 @@ def _segments(text: str) -> list[tuple[int, str]]:
     text = text.translate(_MLLP)
     # a segment's name is followed by the file's field separator (MSH-1, "|"): a note line
     # "MRI: macroadenoma 35 mm" or "HCG: 850" is no segment
-    header = _HEADER_SEPARATOR.search(text)
-    sep = re.escape(header.group(1) if header else "|")
+    # (each message may have its own: every message header's field separator counts)
+    seps = {found.group(1) for found in _HEADER_SEPARATOR.finditer(text)} or {"|"}
+    sep = "(?:" + "|".join(re.escape(one) for one in sorted(seps)) + ")"
     start = re.compile(rf"[A-Z][A-Z0-9]{{2}}{sep}")
     if "\r" in text.replace("\r\n", ""):
         in_field = re.compile(rf"(?<!\r)\n(?![A-Z][A-Z0-9]{{2}}{sep}|\s*\Z)")
