@@ -401,3 +401,16 @@ def test_runs_creating_one_history_at_once_all_open_it(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert not failures, failures
+
+
+def test_a_history_in_a_missing_folder_is_refused_not_started_afresh(tmp_path: Path) -> None:
+    """A history on a share that is not mounted: the run stops (exit 3, the history's error)
+    instead of creating the folders and a new, empty history that forgets every trend, delta
+    check and reminder."""
+    export = tmp_path / "export.csv"
+    export.write_text("MRN,Sex,Age,Prolactin (ng/mL)\nA1,F,30,12\n", encoding="utf-8")
+    missing = tmp_path / "not_mounted" / "share" / "history.sqlite"
+    result = invoke("run", export, "--out", tmp_path / "out", "--history", missing)
+    assert result.exit_code == 3
+    assert "does not exist" in result.stderr
+    assert not (tmp_path / "not_mounted").exists()

@@ -202,7 +202,14 @@ def _sqlite_begin(conn: Connection) -> None:
 
 
 def _create_private(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """The history file, created empty (0600) on first use, in a folder that must exist: a
+    history on a share that is not mounted would otherwise start afresh, unseen, and its
+    trends, delta checks and reminders with it."""
+    if not path.parent.is_dir():
+        raise HistoryError(
+            f"history: the folder of {path} does not exist (a share not mounted?): create it "
+            "first, or give another --history"
+        )
     with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
