@@ -637,3 +637,26 @@ def test_a_free_t4_in_ng_dl_is_read_in_pmol_l(
     text = f'Patient ID,Sex,Age,Prolactin (ng/mL),TSH (mU/L),"{header}"\nX1,M,45,40,9,"{cell}"\n'
     row = triage_csv(tmp_path, text).iloc[0]
     assert ("hypothyroidism" in str(row["factors"])) is hypothyroid, (header, cell)
+
+
+@pytest.mark.parametrize(
+    ("row", "status", "limit"),
+    [("RD3,F,4,18 ng/mL", "high", "17.5"), ("RD2,M,30,18 ng/mL", "normal", "18"),
+     ("RD5,F,4,17.5 ng/mL", "normal", "17.5"), ("RD6,M,30,382 mIU/L", "high", "381.6")],
+)  # fmt: skip
+def test_a_limit_is_never_shown_equal_to_a_result_it_differs_from(
+    tmp_path: Path, row: str, status: str, limit: str | None
+) -> None:
+    """The limits are shown at the result's decimals, but not where that makes them read the
+    same as a result they are not: 18 against a limit of 17.5 read "Mildly raised (18 ng/mL;
+    reference 1–18 ng/mL)" beside a normal "(18 ng/mL; reference 2–18 ng/mL)"."""
+    result = triage_csv(tmp_path, f"Patient ID,Sex,Age,Prolactin\n{row}\n").iloc[0]
+    assert result["status"] == status
+    shown = re.search(r"reference [^–]+–([\d.]+)", result["comment"])
+    assert shown is not None
+    value = re.search(r"\(([\d.]+)", result["comment"])
+    assert value is not None
+    if status == "high":
+        assert shown.group(1) != value.group(1)
+    if limit is not None:
+        assert shown.group(1) == limit

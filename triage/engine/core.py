@@ -259,6 +259,7 @@ def _lab_limits(
     )
     shown: list[np.ndarray] = []
     places: list[np.ndarray] = []
+    lab_value = work["prolactin_value"].to_numpy(dtype="float64")
     sides = (
         (classified.reference_low, row.low, converted.low_ng, work["reference_low"]),
         (classified.reference_high, row.high, converted.high_ng, work["reference_high"]),
@@ -276,16 +277,36 @@ def _lab_limits(
                 & ~np.isnan(raw)
                 & (is_miu | is_ng)
             )
-        rounded_in_unit = in_unit.copy()
-        for d in np.unique(decimals).tolist():
-            at = decimals == d
-            rounded_in_unit[at] = np.round(in_unit[at], int(d))
+        # to the decimals of the lab's result; one or two more where that would show the limit
+        # equal to a result it is not equal to ("18 ng/mL; reference 1–18" for a limit of
+        # 17.5: a raised result beside a limit that reads the same)
+        side_places = decimals.copy()
+        rounded_in_unit = _rounded(in_unit, side_places)
+        with np.errstate(invalid="ignore"):
+            for _ in range(_MORE_PLACES):
+                clash = (rounded_in_unit == lab_value) & (in_unit != lab_value) & ~from_row
+                if not clash.any():
+                    break
+                side_places = side_places + clash
+                rounded_in_unit = _rounded(in_unit, side_places)
         shown.append(np.where(from_row, raw, rounded_in_unit))
         written = _per_distinct(
             pd.Series(raw), lambda v: 0 if v is None else written_decimals(v), "int64"
         )
-        places.append(np.where(from_row, written, decimals))
+        places.append(np.where(from_row, written, side_places))
     return LabLimits(shown[0], shown[1], places[0], places[1], decimals)
+
+
+_MORE_PLACES: Final = 2  # decimals a limit may take beyond the result's to differ from it
+
+
+def _rounded(values: np.ndarray, places: np.ndarray) -> np.ndarray:
+    """``values`` each rounded to its row's ``places``."""
+    out = values.copy()
+    for d in np.unique(places).tolist():
+        at = places == d
+        out[at] = np.round(values[at], int(d))
+    return out
 
 
 def _lab_units(
