@@ -1897,3 +1897,22 @@ def test_no_pregnancy_test_at_the_age_judged_postmenopausal(age: float, asked: b
     a woman who could be pregnant)."""
     row = one({"sex": "F", "age_years": age, "unit": "ng/mL", "prolactin": 60})
     assert ("pregnancy_test" in row["suggestions"]) is asked, age
+
+
+@pytest.mark.parametrize(
+    ("medications", "priority"),
+    [("cabergoline 0.5 mg twice weekly", "soon"), ("Dostinex 0,5 mg 2x/Woche", "soon"),
+     ("bromocriptine 2.5 mg", "soon"), ("levodopa/carbidopa", "routine")],
+)  # fmt: skip
+def test_a_raised_result_on_a_prolactin_lowering_treatment_is_seen_soon(
+    medications: str, priority: str
+) -> None:
+    """A raised prolactin on cabergoline or bromocriptine suggests resistance, too low a dose
+    or non-adherence (clinical-reference §3.2): a specialist reviews the treatment (it was a
+    routine, "unexplained" mild rise sent for a rested repeat)."""
+    from triage.knowledge import load_knowledge
+
+    row = one({**WOMAN, "prolactin": 45, "medications": medications}, load_knowledge("default"))
+    assert row["priority"] == priority
+    if priority == "soon":
+        assert "endocrine_referral" in row["suggestions"]

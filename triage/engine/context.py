@@ -26,6 +26,9 @@ from triage.numbers import approx as approx
 from triage.numbers import fmt as fmt
 from triage.values import lab_word
 
+# ATC group of the prolactin inhibitors (cabergoline, bromocriptine, quinagolide, lisuride)
+PROLACTIN_INHIBITOR_ATC: Final = "G02CB"
+
 LIKELY = "likely"
 POSSIBLE = "possible"
 # The patient-state topic (state.py) behind each yes/no field.
@@ -553,6 +556,17 @@ class RowContext:
             and lesion.size_mm is not None
             and lesion.size_mm < self.t("macroadenoma_mm")
         )
+
+    @property
+    def prolactin_treatment(self) -> list[DrugMatch]:
+        """The prolactin-lowering treatments taken (ATC G02CB: cabergoline, bromocriptine,
+        quinagolide): a raised result on one suggests resistance, too low a dose or missed doses
+        (clinical-reference §3.2)."""
+        return [
+            m
+            for m in self.drugs
+            if m.drug.masks and any(a.startswith(PROLACTIN_INHIBITOR_ATC) for a in m.drug.atc)
+        ]
 
     @property
     def monomeric_estimate(self) -> float:

@@ -9,8 +9,9 @@
   repeat_rested_max_times_uln × its upper limit (term pregnancy reaches several hundred ng/mL);
   beyond that the level counts as for anyone.
 - soon: high and not explained by a likely non-pituitary factor (and not a mild rise), or
-  symptomatic, or with a known pituitary lesion, or a hook-effect risk (a large lesion with a
-  modest result: any status).
+  symptomatic, or with a known pituitary lesion, or on a prolactin-lowering treatment
+  (cabergoline, bromocriptine: resistance, dose or adherence), or a hook-effect risk (a large
+  lesion with a modest result: any status).
 - soon too for a result that pregnancy or breastfeeding explains only as a mild rise above its
   interval while the level itself suggests a tumour (above prolactinoma_likely_ng_ml: a
   breastfeeding woman at 300-500 ng/mL, whom a routine priority left without a referral).
@@ -138,6 +139,8 @@ def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: b
         return ROUTINE
     if ctx.symptom is not None:
         return SOON  # symptoms need the specialist whatever else explains the result
+    if ctx.prolactin_treatment:
+        return SOON  # raised on cabergoline or bromocriptine: resistance, dose or adherence
     mild = ctx.mild or ctx.monomeric_mild
     if ctx.lesion.present and not (ctx.small_lesion and mild):
         return SOON  # a known lesion needs the specialist whatever else explains the result

@@ -39,7 +39,6 @@ from triage.knowledge.model import DrugMatch
 _EXPLAINING = frozenset({"macroprolactinemia", "pregnancy", "lactation", "neonatal"})
 # WHO ATC group G02CB, "prolactin inhibitors" (cabergoline, bromocriptine, quinagolide, lisuride):
 # the dopamine agonists given for hyperprolactinaemia itself (a code, not a clinical number).
-PROLACTIN_INHIBITOR_ATC = "G02CB"
 
 
 class Situation:
@@ -285,9 +284,7 @@ def masking_caution(s: Situation) -> str | None:
     if not masking:
         return None
     names = _drug_names(masking)
-    treating = [
-        m for m in masking if any(a.startswith(PROLACTIN_INHIBITOR_ATC) for a in m.drug.atc)
-    ]
+    treating = s.ctx.prolactin_treatment
     if treating:
         return (
             f"{_drug_names(treating)} lowers prolactin: a raised result on it suggests "
@@ -329,6 +326,12 @@ def endocrine_referral(s: Situation) -> str | None:
         return f"symptomatic raised prolactin ({symptom.evidence()})"
     if s.ctx.lesion.present:
         return f"raised prolactin with a known pituitary lesion ({s.ctx.lesion.evidence})"
+    treating = s.ctx.prolactin_treatment
+    if treating and s.ctx.status == "high":
+        return (
+            f"raised prolactin on {_drug_names(treating)}: resistance, too low a dose or missed "
+            "doses; specialist review of the treatment"
+        )
     return "raised prolactin not explained by a likely non-pituitary factor"
 
 
