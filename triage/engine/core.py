@@ -220,7 +220,8 @@ def triage_frame(
     out["reference_high_value"] = pd.Series(limits.high, index=work.index, dtype="float64")
     out["requesting_clinician"] = work["requesting_clinician"]
     out["location"] = work["location"]
-    comments, codes = _comments(work, classified, decisions, shown, limits, labels)
+    adult_from = knowledge.thresholds.get("adult_age_years")
+    comments, codes = _comments(work, classified, decisions, shown, limits, labels, adult_from)
     out["comment"] = _taken(comments, codes, work.index)
     return out[list(RESULT_COLUMNS + ENGINE_EXTRA_COLUMNS)]
 
@@ -405,6 +406,7 @@ def _comments(
     shown: ShownRows,
     limits: LabLimits,
     labels: Labels,
+    adult_from: float,
 ) -> tuple[list[str], np.ndarray]:
     """The comment in words of every row (engine/comment.py), as (texts, code): row r's comment
     is texts[code[r]].  Written once per distinct combination of every input it reads (the
@@ -428,8 +430,11 @@ def _comments(
     mark_column = work["qualifier"].fillna("").astype(str)
     # Which inputs a high result gave (comment.Given); other statuses read none of them.
     medication_column = work["medications"].notna().to_numpy(dtype=bool) & high
+    # a creatinine tells of the kidney only where it gives an eGFR (CKD-EPI, adults: renal.py);
+    # a child's creatinine was said to have found "no kidney cause"
+    adult = (work["age_years"] >= adult_from).fillna(False)
     kidney_column = (
-        work["egfr"].notna() | work["creatinine"].notna() | work["dialysis"].notna()
+        work["egfr"].notna() | (work["creatinine"].notna() & adult) | work["dialysis"].notna()
     ).to_numpy(dtype=bool) & high
     thyroid_column = (work["tsh"].notna() | work["tsh_text"].notna()).to_numpy(dtype=bool) & high
     priority_column = np.array([d[0] for d in decisions], dtype=object)
