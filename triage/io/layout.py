@@ -891,14 +891,21 @@ _RULE_CELL: Final = re.compile(r"[\s.·*+|#]*[-=_~—–]{2,}[-=_~—–\s.·*+|
 def _rule_rows(found: Sequence[Distinct], blank: np.ndarray, filled: np.ndarray) -> np.ndarray:
     """Rows whose every filled cell draws a line ("-----,----,---"): separators of a printed
     report, no results (a rule in the result column read as an unparseable result)."""
-    rules = np.ones(len(filled), dtype=bool)
-    for j, column in enumerate(found):
-        drawn = np.array(
-            [isinstance(c, str) and _RULE_CELL.fullmatch(c) is not None for c in column.uniques],
-            dtype=bool,
-        )
-        rules &= drawn[column.codes] | blank[:, j]
-    out: np.ndarray = rules & (filled > 0)
+    rules = filled > 0
+    # columns of few distinct cells first: after them almost no row is left to look at, and a
+    # column's cells are tested only where a row still may be a rule
+    for j in sorted(range(len(found)), key=lambda k: len(found[k].uniques)):
+        rows = np.flatnonzero(rules)
+        if not len(rows):
+            break
+        column = found[j]
+        codes = column.codes[rows]
+        drawn = np.zeros(len(column.uniques), dtype=bool)
+        for code in np.unique(codes).tolist():
+            cell = column.uniques[code]
+            drawn[code] = isinstance(cell, str) and _RULE_CELL.fullmatch(cell) is not None
+        rules[rows[~(drawn[codes] | blank[rows, j])]] = False
+    out: np.ndarray = rules
     return out
 
 
