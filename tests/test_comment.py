@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from pipeline_helpers import triage_csv
 
 from triage.engine import canonical_frame, triage_frame
 from triage.engine.comment import status_words
@@ -268,13 +269,8 @@ def test_bad_comment_wording_is_refused_on_load(change: Any, message: str) -> No
 def test_a_childs_creatinine_finds_no_kidney_cause_it_could_not_judge(tmp_path: Path) -> None:
     """CKD-EPI applies from 18 years: a 4-year-old's creatinine gives no eGFR, so the kidney
     was not judged and the comment does not say "no kidney cause found" (an adult's does)."""
-    path = tmp_path / "creat.csv"
-    path.write_text(
-        "NHC,Sexo,Edad,Prolactina (ng/mL),Creatinina\n"
-        'E1,H,4,45,"1,1 mg/dL"\nE2,H,40,45,"1,1 mg/dL"\n',
-        encoding="utf-8",
-    )
-    read = read_file(path, None, ReadOptions())
-    comments = triage_frame(read.frame, load_knowledge("default"))["comment"].tolist()
+    text = "NHC,Sexo,Edad,Prolactina (ng/mL),Creatinina\n"
+    text += 'E1,H,4,45,"1,1 mg/dL"\nE2,H,40,45,"1,1 mg/dL"\n'
+    comments = triage_csv(tmp_path, text)["comment"].tolist()
     assert "no kidney cause found" not in comments[0]
     assert "no kidney cause found" in comments[1]

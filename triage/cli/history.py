@@ -233,6 +233,12 @@ def ack_line(found: dict[str, Any], *, by: str, told: str | None, at: datetime) 
     )
 
 
+# Said once when an acknowledgement has to wait for a run that writes to the history.
+ACK_WAITING: Final = (
+    "history: a run is writing to the history; waiting for it to finish (Ctrl-C stops)"
+)
+
+
 def ack_command(
     ctx: typer.Context,
     result: Annotated[
@@ -290,9 +296,7 @@ def ack_command(
             told=told,
             note=said,
             at=at,
-            on_wait=lambda: console.error(
-                "history: a run is writing to the history; waiting for it to finish (Ctrl-C stops)"
-            ),
+            on_wait=lambda: console.notice([ACK_WAITING]),
         )
         if not quiet:
             console.out(ack_line(found, by=by_name, told=told, at=at))

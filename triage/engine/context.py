@@ -26,7 +26,8 @@ from triage.numbers import approx as approx
 from triage.numbers import fmt as fmt
 from triage.values import lab_word
 
-# ATC group of the prolactin inhibitors (cabergoline, bromocriptine, quinagolide, lisuride)
+# WHO ATC group G02CB, "prolactin inhibitors" (cabergoline, bromocriptine, quinagolide, lisuride):
+# the dopamine agonists given for hyperprolactinaemia itself (a code, not a clinical number).
 PROLACTIN_INHIBITOR_ATC: Final = "G02CB"
 
 LIKELY = "likely"
@@ -567,6 +568,20 @@ class RowContext:
             for m in self.drugs
             if m.drug.masks and any(a.startswith(PROLACTIN_INHIBITOR_ATC) for a in m.drug.atc)
         ]
+
+    @property
+    def monomeric_known(self) -> bool:
+        """A monomeric (post-PEG) prolactin is given, or estimated (monomeric_estimate)."""
+        mono = self.monomeric_estimate
+        return mono == mono
+
+    def level_above(self, limit: float) -> bool:
+        """The prolactin a tumour would make is above ``limit`` ng/mL: the monomeric (post-PEG)
+        prolactin where known (a total that is mostly macroprolactin is not; clinical-reference
+        §2.3), else the result (``above``)."""
+        if self.monomeric_known:
+            return bool(self.monomeric_estimate > limit)
+        return self.above(limit)
 
     @property
     def monomeric_estimate(self) -> float:

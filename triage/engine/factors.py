@@ -744,21 +744,14 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
     likely_from = ctx.t("prolactinoma_likely_ng_ml")
     value = ctx.result
     mono = ctx.monomeric_estimate
-    if mono == mono and not mono >= ctx.value:
+    if ctx.monomeric_known and mono < ctx.value:
         # Part of the total is macroprolactin: the level rules read the monomeric prolactin,
         # the hormone a tumour makes (a total of 400 that is 40 monomeric is no prolactinoma
         # level; clinical-reference §2.3)
-        if mono > likely_from:
-            value = f"{ctx.amount(mono)} monomeric (total {ctx.result})"
-        else:
-            found_level: list[Finding] = []
-            if not found:
-                found_level.append(
-                    Finding("unexplained", POSSIBLE, _unexplained_text(ctx), "nothing_found")
-                )
-            return found_level
-    level_above = (lambda limit: mono > limit) if mono == mono else ctx.above
-    if level_above(macro_from):
+        if not ctx.level_above(likely_from):
+            return [] if found else [_nothing_found(ctx)]
+        value = f"{ctx.amount(mono)} monomeric (total {ctx.result})"
+    if ctx.level_above(macro_from):
         text = (
             f"prolactin {value}{ctx.off_scale}: values above "
             f"{ctx.amount(macro_from, approx=True)} are almost only seen with macroprolactinomas"
@@ -771,7 +764,7 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
         ):
             text += " (with a lesion this size: giant prolactinoma range)"
         return [Finding("macroprolactinoma_suspected", LIKELY, text, rule)]
-    if level_above(likely_from):
+    if ctx.level_above(likely_from):
         text = (
             f"prolactin {value}{ctx.off_scale}: above {ctx.amount(likely_from, approx=True)} a "
             "prolactinoma is the usual cause"
@@ -799,9 +792,11 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
             "systemic and stalk causes"
         )
         return [Finding("prolactinoma_suspected", POSSIBLE, text, rule)]
-    if not found:
-        return [Finding("unexplained", POSSIBLE, _unexplained_text(ctx), "nothing_found")]
-    return []
+    return [] if found else [_nothing_found(ctx)]
+
+
+def _nothing_found(ctx: RowContext) -> Finding:
+    return Finding("unexplained", POSSIBLE, _unexplained_text(ctx), "nothing_found")
 
 
 def _level_in_physiological_state(ctx: RowContext) -> list[Finding]:

@@ -96,10 +96,8 @@ def above_urgent_level(ctx: RowContext) -> bool:
     (post-PEG) prolactin is known, it decides: a total of 400 ng/mL that is nearly all
     macroprolactin (monomeric 15) is macroprolactinaemia, not an urgent excess
     (clinical-reference §2.3)."""
-    mono = ctx.monomeric_estimate
-    if mono == mono:
-        return mono > urgent_level_ng_ml(ctx)
-    return ctx.above(urgent_level_ng_ml(ctx)) or open_near_urgent(ctx)
+    level = urgent_level_ng_ml(ctx)
+    return ctx.level_above(level) or (not ctx.monomeric_known and open_near_urgent(ctx))
 
 
 def physiological_state(ctx: RowContext, findings: Sequence[Finding]) -> bool:

@@ -37,8 +37,6 @@ from triage.engine.renal import estimate_from_creatinine
 from triage.knowledge.model import DrugMatch
 
 _EXPLAINING = frozenset({"macroprolactinemia", "pregnancy", "lactation", "neonatal"})
-# WHO ATC group G02CB, "prolactin inhibitors" (cabergoline, bromocriptine, quinagolide, lisuride):
-# the dopamine agonists given for hyperprolactinaemia itself (a code, not a clinical number).
 
 
 class Situation:

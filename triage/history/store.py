@@ -42,6 +42,7 @@ BUSY_TIMEOUT_S: Final = 30.0
 # How long an acknowledgement waits for a run writing to an SQLite history (in busy_timeout
 # steps): a nightly batch of a large export holds its transaction for minutes.
 ACK_WAIT_S: Final = 900.0
+_WAL_RETRY_S: Final = 0.05  # between tries to switch a new SQLite file to WAL
 # Earlier results kept per patient on a page (newest first); the history holds them all.
 EARLIER_PER_PATIENT: Final = 20
 
@@ -184,13 +185,15 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             break
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            if not _locked(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(_WAL_RETRY_S)
     cursor.close()
 
 
-_WAL_RETRY_S: Final = 0.05
+def _locked(exc: BaseException | None) -> bool:
+    """SQLite's "database is locked": another connection holds the lock (worth waiting for)."""
+    return "locked" in str(exc)
 
 
 _WRITES: Final = "history_writes"  # execution option of a connection whose transactions write
@@ -440,7 +443,7 @@ class History:
                     )
                 return self.result(result_id)
             except sa.exc.OperationalError as exc:
-                if "locked" not in str(exc.orig) or time.monotonic() > deadline:
+                if not _locked(exc.orig) or time.monotonic() > deadline:
                     raise
                 if on_wait is not None:
                     on_wait()

@@ -413,17 +413,14 @@ def _take_diluted_results(
     the same sample (its result, unit and test name), or the sample's result line when there is
     none.  ``fields`` and ``why_not`` are changed in place; returns how many lines were taken
     into another (they count as triaged with it, as attached context lines do)."""
-    names = [table.columns.get(name) for name in ("test", "test_code")]
     diluted = np.zeros(len(table), dtype=bool)
-    for cells in names:
-        if cells is not None:
-            found = table.distinct(cells)
-            said = np.array([is_diluted_prolactin(_text(u)) for u in found.uniques], dtype=bool)
-            diluted |= said[found.codes] if len(found.uniques) else diluted
+    for name in ("test", "test_code"):
+        if name in table.columns:
+            said = _per_distinct(table, name, lambda c: is_diluted_prolactin(_text(c)))
+            diluted |= said.astype(bool)
     if not diluted.any():
         return 0
     result = table.columns.get("result", np.full(len(table), "", dtype=object))
-    numeric = np.array([parse_quantity(c).status == "ok" for c in result], dtype=bool)
     neat = (fields == "prolactin") & ~diluted
     neat_of: dict[int, list[int]] = {}
     for i in np.flatnonzero(neat).tolist():
@@ -436,7 +433,7 @@ def _take_diluted_results(
     }
     for i in np.flatnonzero(diluted).tolist():
         into = neat_of.get(int(group[i]), [])
-        if not numeric[i]:
+        if parse_quantity(result[i]).status != "ok":
             fields[i] = ""
             why_not[i] = "a re-assay after dilution without a number: " + (
                 "the neat result of its sample is triaged" if into else "no result to triage"

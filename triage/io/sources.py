@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -118,22 +119,19 @@ def distinct_names(paths: Sequence[Path]) -> dict[Path, str]:
     """Each path's ``display_name``; where two paths of one run share a file name (site_a/
     export.csv, site_b/export.csv), as many of their folders as tell them apart ("site_a/
     export.csv"), so that every result and rejected row names its own file."""
-    names: dict[Path, str] = {}
-    for path in paths:
-        depth = 1
-        while True:
-            parts = path.parts[-depth:]
-            shown = "/".join(display_name(Path(part)) for part in parts)
-            clash = any(
-                other != path
-                and "/".join(display_name(Path(p)) for p in other.parts[-depth:]) == shown
-                for other in paths
-            )
-            if not clash or depth >= len(path.parts):
-                break
-            depth += 1
-        names[path] = shown
-    return names
+    parts = {path: [display_name(Path(part)) for part in path.parts] for path in paths}
+    depth = dict.fromkeys(paths, 1)
+
+    def shown(path: Path) -> str:
+        return "/".join(parts[path][-depth[path] :])
+
+    while True:
+        seen = Counter(shown(path) for path in paths)
+        deeper = [p for p in paths if seen[shown(p)] > 1 and depth[p] < len(parts[p])]
+        if not deeper:
+            return {path: shown(path) for path in paths}
+        for path in deeper:
+            depth[path] += 1
 
 
 def display_name(path: Path) -> str:

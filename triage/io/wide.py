@@ -995,14 +995,14 @@ class _Builder:
         unit_col = self.column("prolactin_unit")
         for i in np.flatnonzero(reason != ""):
             detail[i] = self._detail(
-                str(reason[i]), raw[i], unit[i], unit_text[i], (low[i], high[i]), value[i]
+                str(reason[i]),
+                raw[i],
+                unit[i],
+                unit_text[i],
+                (low[i], high[i]),
+                value[i],
+                unit_col[i] if unit_col is not None else None,
             )
-            if reason[i] == "unknown_unit" and unit_col is not None and not unit_text[i]:
-                cell = unit_col[i]  # an error cell ("#VALUE!") reads as no unit: say which
-                if is_spreadsheet_error(cell):
-                    detail[i] = detail[i].replace(
-                        "is empty", f"holds the spreadsheet error {str(cell).strip()!r}"
-                    )
         return reason, detail
 
     def _possibly_urgent(
@@ -1043,7 +1043,9 @@ class _Builder:
         unit_text: object,
         interval: tuple[float, float],
         value: float,
+        unit_cell: object = None,
     ) -> str:
+        """``unit_cell``: the row's cell of the unit column, if the table has one."""
         text = str(raw) if raw else ""
         low, high = interval
         if code == "missing_result":
@@ -1082,7 +1084,8 @@ class _Builder:
             )
             column = self.table.headers.get("prolactin_unit") or self.table.headers.get("unit")
             where = (
-                f"its cell in column {column!r} is empty, and no header unit or default"
+                f"its cell in column {column!r} {_unit_cell_says(unit_cell)}, and no header unit "
+                "or default"
                 if column is not None
                 else "no unit column, header unit or default"
             )
@@ -2174,6 +2177,14 @@ def _result_floors() -> dict[str, float]:
         "ng/mL": thresholds.get("prolactin_min_ng_ml"),
         "mIU/L": thresholds.get("prolactin_min_miu_l"),
     }
+
+
+def _unit_cell_says(cell: object) -> str:
+    """What an unread unit cell holds: a spreadsheet error ("#VALUE!", which reads as no unit)
+    is named, anything else is empty."""
+    if is_spreadsheet_error(cell):
+        return f"holds the spreadsheet error {str(cell).strip()!r}"
+    return "is empty"
 
 
 def _unit_id(text: object) -> int:

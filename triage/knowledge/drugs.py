@@ -862,9 +862,9 @@ def _depot_still_acting(text: str, start: int, until: int | None = None) -> bool
 
 _LIST_BREAK: Final = re.compile(r"[;|\n\r•]")
 _SWITCH_MARK: Final = re.compile(
-    r"(?:->|→|=>|⇒|⟶|\b(?:"
+    rf"(?:{_ARROW.pattern}|\b(?:"
     + "|".join(sorted((re.escape(p) for p in _SWITCHED_TO | _REPLACED), key=len, reverse=True))
-    + r"))\W*(?:(?:->|→|=>|⇒|⟶)\W*)?(?:(?:switched|changed)\s+to\W*)?$"
+    + rf"))\W*(?:(?:{_ARROW.pattern})\W*)?(?:(?:switched|changed)\s+to\W*)?$"
 )
 
 
