@@ -345,7 +345,7 @@ def _run(
     errors: list[InputFileError] = []
     kept: list[pd.DataFrame] = []
     bug: Exception | None = None
-    # The rules' vocabularies compile (~0.3 s of regular expressions) while the first file is
+    # The rules' vocabularies compile (~0.7 s of regular expressions) while the first file is
     # read: the spreadsheet parser releases the GIL.  Joined before any worker is forked.
     jobs = request.jobs or available_cores()
     warming = threading.Thread(target=prepare, args=(knowledge,), name="prepare", daemon=True)
