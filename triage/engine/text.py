@@ -110,6 +110,11 @@ class CueBook:
         negation = require_table(spec, "negation", source)
         self._negation_words = frozenset(_plain(str(w)) for w in negation.get("words", []))
         self._negation_phrases = tuple(_plain(str(p)) for p in negation.get("phrases", []))
+        # words a negation before them does not reach past ("ohne Kopfschmerz mit Hemianopsie")
+        breaks = sorted({_plain(str(w)) for w in negation.get("breaks", [])})
+        self._negation_breaks = (
+            re.compile(rf"\b(?:{'|'.join(map(re.escape, breaks))})\b") if breaks else None
+        )
         # Negation or exclusion AFTER the cue, in its clause ("Krampfanfall ausgeschlossen",
         # "seizure ruled out", "adénome exclu"): word sequences, compared without case or accents.
         self._after_window = int(negation.get("after_window_words", 0))
@@ -313,9 +318,20 @@ class CueBook:
         return None
 
     def _negated(self, before: str) -> bool:
+        """A negation word within the window before the cue, or a negation phrase anywhere
+        before it in its clause; neither reaches past a `breaks` word ("sin cefalea con
+        diplopía": the diplopia is there), unless the phrase ends with it ("Mutter mit")."""
         lowered = _plain(before)
-        if any(phrase in lowered for phrase in self._negation_phrases):
+        cut = 0
+        if self._negation_breaks is not None:
+            for found in self._negation_breaks.finditer(lowered):
+                cut = found.start()
+        if any(
+            phrase in lowered and lowered.rfind(phrase) + len(phrase) > cut
+            for phrase in self._negation_phrases
+        ):
             return True
+        lowered = lowered[cut:]
         words = _WORD.findall(lowered)[-self.negation_window :] if self.negation_window else []
         return any(word in self._negation_words for word in words)
 
