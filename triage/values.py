@@ -140,9 +140,14 @@ def _group_key(text: str) -> str:
 # ------------------------------------------------------------------------------------------------
 # Cells as text
 # ------------------------------------------------------------------------------------------------
+# Whole numbers up to this are exact in a float: written with all their digits (a 16-digit
+# record number stored as a number is no "1.23456789012346e+15").
+_EXACT_INTEGERS: Final = 2**53
+
+
 def format_number(value: float) -> str:
     """A number as a person would write it: 10.2, 33562 (no trailing .0)."""
-    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+    if math.isfinite(value) and value == int(value) and abs(value) < _EXACT_INTEGERS:
         return str(int(value))
     return format(value, ".15g")
 

@@ -62,6 +62,8 @@ IDENTITY_FIELDS: Final = ("patient_id", "patient_name", "specimen_id")
 UNITS_ROW_SCAN: Final = 2
 SUBHEADING_MIN_COLUMNS: Final = 3  # a lone cell is a sub-heading when the table is wider
 FOOTER_MIN_ROWS_ABOVE: Final = 2  # a lone result under this many fuller rows is a footer
+SUBTOTAL_MIN_ROWS: Final = 2  # a lone result that is the sum of this many results or more
+SUBTOTAL_TOLERANCE: Final = 0.5  # of the last decimal place the sum is written to
 ALSO_MIN_FIELDS: Final = 2  # another sheet is worth a warning when its header names 2+ fields
 UNIT_FIELDS: Final = ("unit", "prolactin_unit")
 GROUPED_MIN_CELLS: Final = 2  # sub-headers of a grouped (two-row) header: at least two named
@@ -505,8 +507,8 @@ def _no_prolactin_error(
     near = [] if data else [h for h in headers if mentions_prolactin(h)]
     hint = (
         f"; {', '.join(repr(h) for h in near[:5])} mention prolactin but look like another kind of "
-        "column (a time point, flag, unit, limit, PEG result, or a value derived from the result: "
-        "a log, a z-score, a category)"
+        "column (a time point, flag, unit, limit, PEG result, a summary statistic such as a mean "
+        "or SD, or a value derived from the result: a log, a z-score, a category)"
         if near
         else ""
     )
@@ -797,8 +799,10 @@ def _split_grid(
     note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate & ~misaligned
     note |= _rule_rows(factorized, blank, filled) & ~duplicate & ~misaligned
     not_data = duplicate | note | misaligned
-    footer = _footer_mask(blank, filled, match, result_field, not_data) & ~not_data
-    keep = (filled > 0) & ~duplicate & ~note & ~footer & ~misaligned
+    lone = _lone_results(blank, filled, match, result_field, not_data)
+    footer = _footer_mask(lone, len(grid))
+    subtotal = _subtotal_mask(grid, lone, footer)
+    keep = (filled > 0) & ~duplicate & ~note & ~footer & ~subtotal & ~misaligned
     rejected = [
         Rejected(file, sheet, int(numbers[i]), "duplicate_header", "repeated header row")
         for i in np.flatnonzero(duplicate & (filled > 0))
@@ -821,6 +825,10 @@ def _split_grid(
     rejected += [
         Rejected(file, sheet, int(numbers[i]), "not_a_result_row", _footer_detail(grid[i]))
         for i in np.flatnonzero(footer)
+    ]
+    rejected += [
+        Rejected(file, sheet, int(numbers[i]), "not_a_result_row", _subtotal_detail(grid[i]))
+        for i in np.flatnonzero(subtotal)
     ]
     rejected += malformed
     read = int((filled > 0).sum()) + len(malformed)
@@ -1027,31 +1035,89 @@ def _note_mask(
     return lone_text | worded
 
 
-def _footer_mask(
+@dataclass(frozen=True)
+class _LoneResults:
+    """Rows that hold a result and nothing else (``rows``, a mask) and the fuller data rows
+    (``fuller``, indices), in a table of several columns."""
+
+    rows: np.ndarray
+    fuller: np.ndarray
+    result_col: int
+
+
+def _lone_results(
     blank: np.ndarray,
     filled: np.ndarray,
     match: ColumnMatch,
     result_field: str,
     not_data: np.ndarray,
-) -> np.ndarray:
-    """Rows under the last row of two or more cells that hold a result and nothing else: the
-    total, mean or count a spreadsheet leaves under the column ("", "", "357.3"), never a
-    patient's result.  Only in a table of several columns, under at least
-    FOOTER_MIN_ROWS_ABOVE fuller rows; a lone result between fuller rows stays a result.  Rows
-    that are no data (``not_data``: labelled footers "Summe | 1000", notes, repeated headers)
-    are not fuller rows: an unlabelled AutoSum under labelled ones is a footer too."""
-    none = np.zeros(len(filled), dtype=bool)
+) -> _LoneResults | None:
+    """None without a result column or in a table of fewer than SUBHEADING_MIN_COLUMNS fields.
+    Rows that are no data (``not_data``: labelled footers "Summe | 1000", notes, repeated
+    headers) are neither."""
     result_col = match.fields.get(result_field)
     if result_col is None or result_col >= blank.shape[1]:
-        return none
+        return None
     if len(match.fields) < SUBHEADING_MIN_COLUMNS:
-        return none
-    fuller = np.flatnonzero((filled >= 2) & ~not_data)
-    if len(fuller) < FOOTER_MIN_ROWS_ABOVE:
-        return none
-    under: np.ndarray = (filled == 1) & ~blank[:, result_col]
-    under[: fuller[-1] + 1] = False
+        return None
+    rows = (filled == 1) & ~blank[:, result_col] & ~not_data
+    return _LoneResults(rows, np.flatnonzero((filled >= 2) & ~not_data), result_col)
+
+
+def _footer_mask(lone: _LoneResults | None, length: int) -> np.ndarray:
+    """Lone results under the last fuller row: the total, mean or count a spreadsheet leaves
+    under the column ("", "", "357.3"), never a patient's result.  Only under at least
+    FOOTER_MIN_ROWS_ABOVE fuller rows (an unlabelled AutoSum under labelled footers is a footer
+    too); a lone result between fuller rows stays a result unless it is a subtotal."""
+    if lone is None or len(lone.fuller) < FOOTER_MIN_ROWS_ABOVE:
+        return np.zeros(length, dtype=bool)
+    under: np.ndarray = lone.rows.copy()
+    under[: lone.fuller[-1] + 1] = False
     return under
+
+
+def _subtotal_mask(grid: np.ndarray, lone: _LoneResults | None, footer: np.ndarray) -> np.ndarray:
+    """Lone results between fuller rows equal to the sum of the SUBTOTAL_MIN_ROWS or more
+    numeric results above them (since the previous such row): an unlabelled AutoSum left inside
+    the table ("", "", "325" under 25 and 300), never a patient's result.  A lone result that
+    is no such sum stays a result (a patient's further result with its cells left blank)."""
+    none = np.zeros(len(grid), dtype=bool)
+    if lone is None:
+        return none
+    candidates = np.flatnonzero(lone.rows & ~footer)
+    data = lone.fuller
+    if len(candidates) == 0 or len(data) < SUBTOTAL_MIN_ROWS or data[0] > candidates[-1]:
+        return none
+    column = grid[:, lone.result_col]
+    parsed = [bare_number(cell) for cell in column[data].tolist()]
+    numeric = np.array([n is not None for n in parsed], dtype=np.int64)
+    # running sums and counts of the numeric results of the data rows, to look up any stretch
+    sums = np.concatenate(([0.0], np.cumsum([n or 0.0 for n in parsed])))
+    counts = np.concatenate(([0], np.cumsum(numeric)))
+    start = 0  # the first data row (position in `data`) the next sum may start at
+    for i in candidates.tolist():
+        end = int(np.searchsorted(data, i))
+        value = bare_number(column[i])
+        if value is None or counts[end] - counts[start] < SUBTOTAL_MIN_ROWS:
+            continue
+        places = _decimal_places(column[i])
+        if abs(sums[end] - sums[start] - value) <= SUBTOTAL_TOLERANCE * 10.0**-places:
+            none[i] = True
+            start = end
+    return none
+
+
+def _decimal_places(cell: object) -> int:
+    """Decimal places written in a cell ("357.3": 1; a number: those of its shortest repr)."""
+    text = cell.strip() if isinstance(cell, str) else repr(cell)
+    digits = re.split(r"[.,]", text)
+    return len(digits[-1]) if len(digits) > 1 and digits[-1].isdigit() else 0
+
+
+def _subtotal_detail(row: np.ndarray) -> str:
+    texts = [cell_text(c) for c in row if not is_blank(c)]
+    shown = texts[0][:40]
+    return f"a lone result equal to the sum of the results above it (a subtotal?): {shown!r}"
 
 
 def _footer_detail(row: np.ndarray) -> str:

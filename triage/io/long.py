@@ -67,7 +67,16 @@ PER_TEST_FIELDS: Final = (
     "reference_high",
     "lab_flag",
 )
-IDENTITY: Final = ("patient_id", "patient_name", "sex", "birth_date", "specimen_id", "collected_at")
+IDENTITY: Final = (
+    "patient_id",
+    "patient_name",
+    "sex",
+    "birth_date",
+    "age_years",
+    "age_unit",
+    "specimen_id",
+    "collected_at",
+)
 QUALIFIED: Final = frozenset({"tsh", "egfr"})
 PERCENT_FULL: Final = 100.0
 _FLIP: Final = {"<": ">", ">": "<", "": ""}

@@ -132,12 +132,22 @@ def scrub_quoted(text: str, keep: Collection[str] = ()) -> str:
     return _scrub(text, _QUOTED_IN_PROSE, keep)
 
 
+# A number quoted after the word "date" in the same sentence is a date cell ("the birth date
+# '19800132'", "could not be read as dates (e.g. '29222')"): a birth or collection date written
+# as digits, which identifies as its text would.
+_DATE_BEFORE: Final = re.compile(r"\bdates?\b[^;]{0,40}$")
+
+
 def _scrub(text: str, pattern: re.Pattern[str], keep: Collection[str] = ()) -> str:
     kept = {repr(k) for k in keep}
 
     def replace(match: re.Match[str]) -> str:
         quoted = match.group(0)
-        return quoted if quoted in kept or _kept_quote(quoted[1:-1]) else PLACEHOLDER
+        if quoted in kept:
+            return quoted
+        if any(c.isdigit() for c in quoted) and _DATE_BEFORE.search(text, 0, match.start()):
+            return PLACEHOLDER
+        return quoted if _kept_quote(quoted[1:-1]) else PLACEHOLDER
 
     return pattern.sub(replace, text)
 

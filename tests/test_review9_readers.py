@@ -1,0 +1,140 @@
+"""Input faults found by the outside review of stop 29, each fixed as a class: a summary
+statistic of the prolactin column named in another language, footers and unlabelled subtotals
+read as patients' results, long-format lines of prolactin that are no basal serum result,
+identity carried down without the age, long record numbers in scientific notation, and date
+cells written as digits quoted under redaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pipeline_helpers import triage_csv
+
+from triage.io import ReadOptions, read_file
+from triage.output.redact import redact_detail
+from triage.schema import InputFileError
+from triage.values import cell_text
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Mittelwert Prolaktin (ng/ml)",
+        "Prolaktin Standardabweichung",
+        "Prolaktin Summe",
+        "Moyenne prolactine",
+        "Prolactine écart-type",
+        "Media prolactina",
+        "Prolactina mediana",
+        "Gemiddelde prolactine",
+        "Prolactin SD (ng/mL)",
+        "Prolactin SEM",
+        "Prolactin IQR",
+    ],
+)
+def test_a_summary_statistic_of_prolactin_is_no_result_column(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "stats.csv"
+    path.write_text(f"Group;n;{header}\nControls;40;12,1\nPatients;38;310,5\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="summary statistic"):
+        read_file(path, None, ReadOptions())
+
+
+def test_an_unlabelled_subtotal_between_results_is_rejected(tmp_path: Path) -> None:
+    """An AutoSum left inside the table ("", "", "", 325 under 25 and 300) is no patient's
+    result; a lone result that is no such sum stays a result (a patient's further result with
+    the other cells left blank)."""
+    results = triage_csv(
+        tmp_path,
+        "Patient ID,Sex,Age,Prolactin (ng/mL)\n"
+        "001,F,30,25\n002,F,31,300\n,,,325\n003,F,32,12\n,,,40\n004,F,33,14\n",
+    )
+    assert results["patient_id"].fillna("").tolist() == ["001", "002", "003", "", "004"]
+    rejected = (tmp_path / "out" / "rejected.csv").read_text(encoding="utf-8")
+    assert ",4," in rejected and "sum of the results above" in rejected
+
+
+def test_an_unlabelled_subtotal_in_a_workbook_is_rejected(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    rows = [
+        ["Patient ID", "Sex", "Age", "Prolactin (ng/mL)"],
+        ["001", "F", 30, 25.5],
+        ["002", "F", 31, 300],
+        [None, None, None, 325.5],
+        ["003", "F", 32, 12],
+    ]
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "sum.xlsx"
+    book.save(path)
+    read = read_file(path, None, ReadOptions())
+    assert [r.source_row for r in read.rejected] == [4]
+    assert len(read.frame) == 3
+
+
+@pytest.mark.parametrize("label", ["All", "Σ", "Alle", "Tous", "Todos", "Tutti"])
+def test_a_footer_of_every_row_is_no_result(tmp_path: Path, label: str) -> None:
+    results = triage_csv(
+        tmp_path,
+        f"Patient ID;Sex;Age;Prolactin (ng/mL)\n001;F;30;25\n002;M;40;300\n{label};2;;162,5\n",
+    )
+    assert results["patient_id"].tolist() == ["001", "002"]
+
+
+@pytest.mark.parametrize(
+    "test",
+    [
+        "Anti-prolactin antibodies",
+        "Prolaktin-Antikörper",
+        "Prolactin (urine)",
+        "Prolactin QC level 2",
+        "Prolactin (TRH 20 min)",
+        "Prolaktin nach TRH-Stimulation",
+    ],
+)
+def test_a_long_line_of_no_basal_serum_prolactin_is_another_test(tmp_path: Path, test: str) -> None:
+    results = triage_csv(
+        tmp_path,
+        "Patient ID;Sex;Age;Specimen;Test;Result;Unit\n"
+        f"008;F;30;S8;{test};350;ng/mL\n009;F;30;S9;Prolactin;25;ng/mL\n",
+    )
+    assert results["patient_id"].tolist() == ["009"]
+    rejected = (tmp_path / "out" / "rejected.csv").read_text(encoding="utf-8")
+    assert "other_test" in rejected
+
+
+def test_a_patients_age_is_carried_down_with_the_identity(tmp_path: Path) -> None:
+    """A report-style long export names the patient once: the age of 14 must reach the
+    prolactin line, else a child is judged against the adult interval."""
+    results = triage_csv(
+        tmp_path,
+        "Patient ID;Sex;Age;Test;Result;Unit\n00123;F;14;TSH;2,5;mU/l\n;;;Prolactin;600;mIU/L\n",
+    )
+    assert results["age_years"].tolist() == [14]
+    assert "adult" not in results["reference_stratum"].iloc[0]
+
+
+def test_a_long_record_number_keeps_its_digits() -> None:
+    assert cell_text(1234567890123456.0) == "1234567890123456"
+    assert cell_text(123.0) == "123"
+    assert cell_text(1.5e300) == "1.5e+300"
+
+
+@pytest.mark.parametrize(
+    "detail",
+    [
+        "the birth date '19800132' in column 'DOB' cannot be read as a date",
+        "column 'Geburtsdatum': 1 cell(s) at row(s) 2 could not be read as dates (e.g. '29222')",
+    ],
+)
+def test_a_date_written_as_digits_is_redacted(detail: str) -> None:
+    redacted = redact_detail(detail)
+    assert "19800132" not in redacted and "29222" not in redacted
+    assert "[redacted]" in redacted
+
+
+def test_numbers_that_are_no_dates_stay_under_redaction() -> None:
+    assert "'4240 mIU/L'" in redact_detail("prolactin '4240 mIU/L' is above the limit")
