@@ -271,6 +271,44 @@ def test_a_copy_that_resumes_while_it_is_read_is_left_for_the_next_run(
     assert _history_results(history) == len(half) - 1
 
 
+def test_a_file_replaced_while_it_is_read_is_published_and_the_new_version_waits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A settled file was read whole: a new version renamed over it (or written in its place)
+    meanwhile does not throw the version read away (its urgent results were never said); the
+    new version stays in the inbox and is triaged by the next run."""
+    from triage import batch as batch_module
+    from triage.batch import BatchSettings, run_batch
+    from triage.history import HistoryOptions
+    from triage.pipeline import TriageRequest
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    lines = GOOD_CSV.splitlines(keepends=True)
+    path = good_file(inbox, "export.csv")
+    original = batch_module.run_isolated
+
+    def replaced(*args, **kwargs):  # type: ignore[no-untyped-def]
+        newer = inbox / ".export.csv.tmp"
+        newer.write_text("".join(lines[:2]), encoding="utf-8")
+        newer.replace(path)  # the LIS writes its next export and renames it into place
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(batch_module, "run_isolated", replaced)
+    history = tmp_path / "history.db"
+    template = TriageRequest(inputs=[], out_dir=out, history=HistoryOptions(location=str(history)))
+    outcome = run_batch(inbox, out, template, BatchSettings())
+    assert [i.status for i in outcome.items] == ["done"]
+    assert "new version is left" in outcome.items[0].message
+    assert len(output_folders(out)) == 1 and path.exists()
+    assert _history_results(history) == len(lines) - 1
+    monkeypatch.setattr(batch_module, "run_isolated", original)
+    settle(path)
+    outcome = run_batch(inbox, out, template, BatchSettings())
+    assert [i.status for i in outcome.items] == ["done"]
+    assert len(output_folders(out)) == 2
+
+
 def _history_results(path: Path) -> int:
     import sqlite3
 

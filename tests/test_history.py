@@ -280,6 +280,32 @@ def test_rerunning_an_export_or_a_cumulative_export_adds_nothing(
         assert history.counts()["results"] == 3
 
 
+def test_a_later_export_that_makes_a_held_result_urgent_raises_it_in_the_history(
+    tmp_path: Path, history_url: str
+) -> None:
+    """The same result exported again with a red flag added is urgent: the history takes the
+    more pressing decision, so that it is reminded until acknowledged; a later, calmer export
+    never lowers it."""
+    header = HEADER.replace("medications", "symptoms")
+    first, with_flag = tmp_path / "v1.csv", tmp_path / "v2.csv"
+    first.write_text(header + "HX015,F,1990-04-02,2026-09-01 09:00,60,ng/mL,\n", "utf-8")
+    with_flag.write_text(
+        header + "HX015,F,1990-04-02,2026-09-01 09:00,60,ng/mL,bitemporal hemianopia\n", "utf-8"
+    )
+    one = by_patient(triage(tmp_path, "o1", [first], history_url))
+    two = triage(tmp_path, "o2", [with_flag], history_url, now=T0 + timedelta(hours=1))
+    assert by_patient(two)["HX015"]["result_id"] == one["HX015"]["result_id"]
+    assert len(two.urgent) == 1
+    with open_history(history_url) as history:
+        held = history.results_of("HX015")
+        assert held["priority"].tolist() == ["urgent"]
+    triage(tmp_path, "o3", [first], history_url, now=T0 + timedelta(hours=2))
+    late = triage(tmp_path, "o4", [first], history_url, now=T0 + timedelta(hours=14))
+    assert any("NOT YET ACKNOWLEDGED" in line for line in late.urgent)
+    with open_history(history_url) as history:
+        assert history.results_of("HX015")["priority"].tolist() == ["urgent"]
+
+
 def test_issuers_keep_ids_of_different_sources_apart(tmp_path: Path, history_url: str) -> None:
     north = export(tmp_path / "north-2026.csv", ["HX020,F,1990-04-02,2026-09-01 09:00,30,ng/mL,"])
     south = export(tmp_path / "south-2026.csv", ["HX020,F,1990-04-02,2026-10-01 09:00,95,ng/mL,"])

@@ -386,6 +386,7 @@ class _Run:
             return BatchItem(name, "unsettled")
         try:
             snapshot, sha = self._snapshot(path)
+            size = snapshot.stat().st_size
         except _Unsettled:
             return BatchItem(name, "unsettled", message="still being written")
         except _Unusable as exc:
@@ -415,7 +416,9 @@ class _Run:
                 return BatchItem(name, "deferred", message=why)
         finally:
             shutil.rmtree(snapshot.parent, ignore_errors=True)
-        if _sha_if_present(path) not in (sha, None):  # a copy that stalled and resumed
+        now = _sha_if_present(path)
+        replaced = now not in (sha, None)
+        if replaced and _grew_from(path, sha, size):  # a copy that stalled and resumed
             shutil.rmtree(partial, ignore_errors=True)
             self.ledger.release(sha, self.at, "the file changed while it was read")
             return BatchItem(name, "changed", message="changed while being read; next run")
@@ -432,6 +435,8 @@ class _Run:
         counts = f"{worked.results} result(s), {worked.rejected} rejected"
         if earlier:
             counts += "; a new version of a file triaged before under this name"
+        if replaced:  # the version read is published; the one now in the inbox waits its turn
+            counts += "; replaced in the inbox after it was read: the new version is left there"
         item = BatchItem(
             name,
             "done",
@@ -444,7 +449,8 @@ class _Run:
         )
         self._report(self.outcome, item)  # said before anything else can go wrong
         checkpoint("batch.after_report")
-        self._put_away(path, done=True)
+        if not replaced:
+            self._put_away(path, done=True)
         checkpoint("batch.after_archive")
         log.info("%s: triaged into %s", name, final.name)
         return None
@@ -491,8 +497,9 @@ class _Run:
         report = final / "summary.html"
         path, sha = source
 
-        def unchanged() -> bool:  # the inbox file is still what was read (or was moved away)
-            return _sha_if_present(path) in (sha, None)
+        def unchanged() -> bool:  # the inbox file is still what was read (or was moved away,
+            # or replaced by another version: what was read was a whole file, see _one)
+            return _still_what_was_read(path, sha, snapshot.stat().st_size)
 
         def work() -> _Worked:
             checkpoint(f"batch.worker:{snapshot.name}")  # a worker killed on this file
@@ -690,6 +697,32 @@ def _sha_if_present(path: Path) -> str | None:
         return digest.hexdigest()
     except OSError:
         return None
+
+
+def _grew_from(path: Path, sha: str, size: int) -> bool:
+    """The file at ``path`` is longer than ``size`` bytes and begins with the bytes whose hash
+    is ``sha``: the snapshot was of a copy that stalled and then resumed, not a whole file.  Any
+    other change (a new version renamed over it, or written in its place) leaves the snapshot a
+    whole, settled file of its own."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            if os.fstat(fh.fileno()).st_size <= size:
+                return False
+            left = size
+            while left and (chunk := fh.read(min(_COPY_CHUNK, left))):
+                digest.update(chunk)
+                left -= len(chunk)
+    except OSError:
+        return False
+    return digest.hexdigest() == sha
+
+
+def _still_what_was_read(path: Path, sha: str, size: int) -> bool:
+    """What was read from ``path`` is what the run stands for: the file is unchanged, moved
+    away, or replaced by another whole version (not a stalled copy that grew: _grew_from)."""
+    now = _sha_if_present(path)
+    return now in (sha, None) or not _grew_from(path, sha, size)
 
 
 def _sha_or_name(path: Path) -> str:

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from triage.history import HistoryError, ResultNotFoundError
-from triage.schema import Withdrawal
+from triage.schema import PRIORITIES, Withdrawal
 
 SCHEMA_VERSION: Final = 2
 ENV_URL: Final = "PROLACTIN_TRIAGE_HISTORY"
@@ -143,6 +143,15 @@ RUN_SUPPLIED: Final = frozenset(
 )
 FRAME_COLUMNS: Final[tuple[str, ...]] = tuple(
     c.name for c in results.c if c.name not in RUN_SUPPLIED
+)
+# What a later, more pressing judgement of a held result replaces (HistoryRun._raise_held).
+DECISION_COLUMNS: Final = (
+    "status",
+    "band",
+    "interpretation",
+    "priority",
+    "factors",
+    "suggestions",
 )
 
 
@@ -549,6 +558,7 @@ class HistoryRun:
             )
             rows.append(row)
         ids: list[int | None] = self._held(rows, issuer, sha256)
+        self._raise_held(rows, ids, recorded_at)
         fresh: list[int] = []
         same_as: dict[int, int] = {}  # a row repeating an earlier row of this chunk
         first_with: dict[tuple[Any, ...], int] = {}
@@ -574,6 +584,38 @@ class HistoryRun:
             ids[position] = ids[first]
         self.seen.update(i for i in ids if i is not None)
         return pd.Series(ids, index=frame.index, dtype="Int64")
+
+    def _raise_held(
+        self, rows: list[dict[str, Any]], ids: list[int | None], recorded_at: datetime
+    ) -> None:
+        """A result the history holds that this export judges more pressing (the same result
+        with a red flag added, "bitemporal hemianopia": now urgent) takes this run's decision and
+        time: an urgent result is reminded until acknowledged, and `history show` and `ack` say
+        what was reported.  A less pressing judgement never lowers a stored one."""
+        rank = {p: i for i, p in enumerate(PRIORITIES)}
+        newer = {
+            held: row
+            for held, row in zip(ids, rows, strict=True)
+            if held is not None and rank.get(row["priority"], len(rank)) < len(rank)
+        }
+        if not newer:
+            return
+        stored: dict[int, int] = {}
+        held_ids = sorted(newer)
+        for start in range(0, len(held_ids), IDS_PER_QUERY):
+            query = sa.select(results.c.id, results.c.priority).where(
+                results.c.id.in_(held_ids[start : start + IDS_PER_QUERY])
+            )
+            for found_id, priority in self.conn.execute(query):
+                stored[int(found_id)] = rank.get(priority, len(rank))
+        for held, row in newer.items():
+            if rank[row["priority"]] < stored.get(held, -1):
+                decision = {name: row[name] for name in DECISION_COLUMNS}
+                self.conn.execute(
+                    sa.update(results)
+                    .where(results.c.id == held)
+                    .values(**decision, recorded_at=recorded_at, run_id=self.run_id)
+                )
 
     def _held(self, rows: list[dict[str, Any]], issuer: str, sha256: str) -> list[int | None]:
         """The id the history already holds for each row: the same cell of the same file
