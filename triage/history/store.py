@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from triage.history import HistoryError, ResultNotFoundError
-from triage.schema import PRIORITIES, Withdrawal
+from triage.schema import PRIORITIES, RESULT_COLUMNS, Withdrawal
 
 SCHEMA_VERSION: Final = 2
 ENV_URL: Final = "PROLACTIN_TRIAGE_HISTORY"
@@ -144,15 +144,9 @@ RUN_SUPPLIED: Final = frozenset(
 FRAME_COLUMNS: Final[tuple[str, ...]] = tuple(
     c.name for c in results.c if c.name not in RUN_SUPPLIED
 )
-# What a later, more pressing judgement of a held result replaces (HistoryRun._raise_held).
-DECISION_COLUMNS: Final = (
-    "status",
-    "band",
-    "interpretation",
-    "priority",
-    "factors",
-    "suggestions",
-)
+# What a later, more pressing judgement of a held result replaces (HistoryRun._raise_held): the
+# decision, the last columns of the contract's results (status ... suggestions).
+DECISION_COLUMNS: Final = RESULT_COLUMNS[RESULT_COLUMNS.index("status") :]
 
 
 # ---------------------------------------------------------------------------------------------
