@@ -309,6 +309,39 @@ def test_a_file_replaced_while_it_is_read_is_published_and_the_new_version_waits
     assert len(output_folders(out)) == 2
 
 
+def test_an_output_folder_that_refuses_the_report_blames_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The finished report cannot be renamed into place (a read-only or append-only folder, a
+    full disk): the files stay in the inbox (deferred, not failed as a bug), nothing else is
+    tried, and the urgent results found are said anyway."""
+    from triage.batch import BatchSettings, run_batch
+    from triage.pipeline import TriageRequest
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "a.csv")
+    good_file(inbox, "b.csv", GOOD_CSV.replace("ZQX", "ZQY"))
+    rename = Path.rename
+
+    def refused(self: Path, target: str | os.PathLike[str]) -> Path:
+        if Path(target).parent == out:
+            raise PermissionError(1, "Operation not permitted")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", refused)
+    outcome = run_batch(inbox, out, TriageRequest(inputs=[], out_dir=out), BatchSettings())
+    assert [i.status for i in outcome.items] == ["deferred", "deferred"]
+    assert "output folder cannot be written" in outcome.items[0].message
+    assert len(outcome.items[0].urgent) == 1
+    assert "report not published yet" in outcome.items[0].urgent[0]
+    assert sorted(p.name for p in inbox.glob("*.csv")) == ["a.csv", "b.csv"]
+    assert not (inbox / "failed").exists() and output_folders(out) == []
+    monkeypatch.setattr(Path, "rename", rename)
+    outcome = run_batch(inbox, out, TriageRequest(inputs=[], out_dir=out), BatchSettings())
+    assert [i.status for i in outcome.items] == ["done", "done"]
+
+
 def _history_results(path: Path) -> int:
     import sqlite3
 
@@ -502,6 +535,42 @@ def test_an_urgent_result_a_killed_run_never_said_is_said_by_the_next(tmp_path: 
         assert "URGENT" not in cli("batch", "--inbox", inbox, "--out", out, "-q").stderr
         shutil.rmtree(out)
         shutil.rmtree(inbox / STATE_DIR)
+
+
+def test_fail_on_counts_the_urgent_results_a_killed_run_never_said(tmp_path: Path) -> None:
+    """--fail-on urgent gives exit 10 for the urgent result of a file adopted after a kill, as
+    the run that triaged it would have (the killed run exited 137)."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "one.csv")
+    args = ("batch", "--inbox", inbox, "--out", out, "-q", "--fail-on", "urgent")
+    killed = cli(*args, env={FAULT_ENV: "batch.after_commit"})
+    assert killed.returncode == -9
+    again = cli(*args)
+    assert "URGENT patient ZQX-77124" in again.stderr
+    assert again.returncode == 10, again.stderr
+    assert cli(*args).returncode == 0  # said once: a run with nothing new fails on nothing
+
+
+def test_a_file_dated_in_the_future_is_said_and_settles_by_this_computers_clock(
+    tmp_path: Path,
+) -> None:
+    """A share whose clock is ahead dates every file in the future: such a file is said once
+    (whatever --quiet says) and triaged once it has stayed unchanged for --settle-seconds by
+    this computer's clock, not never."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    path = good_file(inbox, "ahead.csv")
+    ahead = time.time() + 2 * 86400
+    os.utime(path, (ahead, ahead))
+    args = ("batch", "--inbox", inbox, "--out", out, "-q", "--settle-seconds", "1")
+    first = cli(*args)
+    assert first.returncode == 0 and "dated in the future" in first.stderr
+    assert output_folders(out) == []
+    time.sleep(1.5)
+    second = cli(*args)
+    assert "dated in the future" not in second.stderr  # said once
+    assert len(output_folders(out)) == 1, second.stderr
 
 
 def test_files_the_tool_cannot_read_leave_the_inbox_with_a_reason(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ Safe to run every few minutes, unattended, on an inbox that receives anything:
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import json
 import logging
@@ -60,7 +61,13 @@ from triage.isolate import IsolatedFailure, run_isolated
 from triage.knowledge import load_knowledge
 from triage.ledger import Ledger
 from triage.outdir import LOCK_NAME as OUT_LOCK_NAME
-from triage.pipeline import TriageRequest, overdue_reminders, run_triage
+from triage.output.options import RESULTS_CSV
+from triage.pipeline import (
+    TriageRequest,
+    overdue_reminders,
+    priorities_at_or_above,
+    run_triage,
+)
 from triage.schema import (
     EXIT_FAIL_ON,
     EXIT_OK,
@@ -76,6 +83,7 @@ STATE_DIR: Final = ".prolactin-triage"
 LOCK_NAME: Final = "lock"
 LEDGER_NAME: Final = "ledger.sqlite3"
 WORK_DIR: Final = "work"
+FUTURE_SEEN: Final = "future-dated.json"  # files dated in the future: when first seen unchanged
 FAILED_DIR: Final = "failed"
 ERROR_SUFFIX: Final = ".error.txt"
 PARTIAL_SUFFIX: Final = ".partial"
@@ -128,6 +136,8 @@ class BatchOutcome:
     # Urgent results of earlier runs still unacknowledged, listed when no file was triaged
     # (a triaged file's run lists them itself): cron mails them on a quiet night too.
     reminders: list[str] = field(default_factory=list)
+    # Files dated in the future, seen for the first time (batch._Run._unchanged_for)
+    future_dated: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -339,6 +349,7 @@ class _Run:
                     "adopted",
                     folder,
                     "triaged by a run that stopped before saying so",
+                    fail_on_matches=self._fail_on_matches_of(folder),
                     urgent=_urgent_lines_of(folder),
                     sha256=entry.sha256,
                 )
@@ -371,11 +382,38 @@ class _Run:
             stat = path.stat()
         except OSError:
             return True  # gone or unreadable: the attempt says which
-        age = min(time.time(), self.at.timestamp()) - stat.st_mtime
+        now = min(time.time(), self.at.timestamp())
+        age = now - stat.st_mtime
+        if age < -self.settings.settle_seconds:  # dated in the future: another clock
+            age = self._unchanged_for(path, stat, now)
         if age < self.settings.settle_seconds:
             return False
         # empty, or a header with no row yet: the exporter may still be querying
         return age >= INCOMPLETE_GRACE_SECONDS or not _looks_incomplete(path, stat.st_size)
+
+    def _unchanged_for(self, path: Path, stat: os.stat_result, now: float) -> float:
+        """Seconds, by this computer's clock, that a file dated in the future (a share whose
+        clock is ahead) has kept its size and time: recorded in the state folder on the first
+        run that sees it (and said then, whatever --quiet says), so that it settles a run or
+        two later instead of never."""
+        seen_file = state_dir(self.inbox) / FUTURE_SEEN
+        try:
+            seen = json.loads(seen_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            seen = {}
+        if not isinstance(seen, dict):
+            seen = {}
+        mark = [stat.st_size, stat.st_mtime_ns]
+        earlier = seen.get(path.name)
+        if isinstance(earlier, list) and len(earlier) == len(mark) + 1 and earlier[:-1] == mark:
+            return now - float(earlier[-1])
+        if earlier is None:
+            self.outcome.future_dated.append(shown(path.name))
+        seen = {n: v for n, v in seen.items() if (path.parent / n).exists()}  # gone: forgotten
+        seen[path.name] = [*mark, now]
+        with contextlib.suppress(OSError):
+            atomic_write_bytes(seen_file, json.dumps(seen).encode("utf-8"))
+        return 0.0
 
     # -- one file -------------------------------------------------------------------------------
     def _one(self, path: Path) -> BatchItem | None:
@@ -426,8 +464,11 @@ class _Run:
             shutil.rmtree(partial, ignore_errors=True)
             return self._failed(path, name, sha, reason)
         checkpoint("batch.before_publish")
-        partial.rename(final)
-        fsync_dir(self.out)
+        try:
+            partial.rename(final)
+            fsync_dir(self.out)
+        except OSError as exc:  # the output folder, not the file: it waits for the next run
+            return self._unpublished(name, sha, partial, final, worked, exc)
         checkpoint("batch.after_publish")
         earlier = self.ledger.done_under_name(name, sha)
         self.ledger.mark_done(sha, self.at)
@@ -454,6 +495,37 @@ class _Run:
         checkpoint("batch.after_archive")
         log.info("%s: triaged into %s", name, final.name)
         return None
+
+    def _fail_on_matches_of(self, folder: Path) -> int:
+        """The results at or above --fail-on in a published folder (its results.csv): a file
+        adopted after a kill counts as the run that triaged it would have (exit 10)."""
+        if not self.template.fail_on:
+            return 0
+        wanted = set(priorities_at_or_above(self.template.fail_on))
+        try:
+            with (folder / RESULTS_CSV).open(encoding="utf-8-sig", newline="") as fh:
+                return sum(row.get("priority") in wanted for row in csv.DictReader(fh))
+        except (OSError, csv.Error, UnicodeDecodeError):
+            return 0
+
+    def _unpublished(
+        self, name: str, sha: str, partial: Path, final: Path, worked: _Worked, exc: OSError
+    ) -> BatchItem:
+        """The output folder refused the finished report (read-only, full, permissions): no file
+        is blamed, the run stops trying others, and the urgent results found are said anyway
+        (their report is not there yet: the next run publishes it)."""
+        shutil.rmtree(partial, ignore_errors=True)
+        reason = f"the output folder cannot be written ({exc.strerror or type(exc).__name__})"
+        self.ledger.release(sha, self.at, f"not published: {reason}")
+        self.stopped = reason
+        report = f"report {final / 'summary.html'}"
+        urgent = [line.replace(report, "report not published yet") for line in worked.urgent]
+        return BatchItem(
+            name,
+            "deferred",
+            message=f"{name}: {reason}; left in the inbox for the next run",
+            urgent=urgent,
+        )
 
     def _snapshot(self, path: Path) -> tuple[Path, str]:
         """Copy the file out of the inbox (hashing it on the way); _Unsettled if it moved."""

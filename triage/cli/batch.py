@@ -213,6 +213,14 @@ def register(app: typer.Typer) -> None:
 
             with console.terminate_as_interrupt():
                 outcome = run_batch(inbox, out, template, settings, on_item=said)
+            console.notice(  # said once per file, whatever --quiet says
+                [
+                    f"{name}: dated in the future (the clock of the computer that wrote it is "
+                    "ahead?): triaged once it has stayed unchanged for --settle-seconds by this "
+                    "computer's clock, from the next run on"
+                    for name in outcome.future_dated
+                ]
+            )
             console.urgent(outcome.reminders)
             matches = sum(item.fail_on_matches for item in outcome.items)
             if matches and fail_on is not None:  # said as `run` says it, whatever --quiet says
