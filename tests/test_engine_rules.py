@@ -190,8 +190,14 @@ def test_macroprolactin_variants() -> None:
     assert "macroprolactinemia" not in true_excess["factors"]
     assert "macroprolactin_screen" not in true_excess["suggestions"]
 
+    # found, with no monomeric level: it explains a mild rise, but above one a true excess may
+    # coexist (clinical-reference §2.3), so the work-up goes on and the monomeric level is asked
+    mild = one({**WOMAN, "prolactin": 40, "comments": "macroprolactin positive"})
+    assert factors(mild)["macroprolactinemia"]["strength"] == "likely"
     in_text = one({**WOMAN, "prolactin": 90, "comments": "macroprolactin positive"})
-    assert factors(in_text)["macroprolactinemia"]["strength"] == "likely"
+    detail = factors(in_text)["macroprolactinemia"]
+    assert detail["strength"] == "possible" and "monomeric" in detail["evidence"]
+    assert in_text["priority"] == "soon"
 
 
 @pytest.mark.parametrize(
@@ -206,7 +212,8 @@ def test_macroprolactin_variants() -> None:
     ],
 )
 def test_a_written_positive_macroprolactin_screen_explains(text: str) -> None:
-    row = one({**WOMAN, "prolactin": 90, "comments": text})
+    """In every language, as far as a screen without a monomeric level goes: a mild rise."""
+    row = one({**WOMAN, "prolactin": 45, "comments": text})
     assert factors(row)["macroprolactinemia"]["strength"] == "likely", text
     assert "macroprolactin_screen" not in row["suggestions"]
 

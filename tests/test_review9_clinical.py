@@ -176,3 +176,132 @@ def test_a_red_flag_after_with_is_not_negated_by_the_symptom_before(
 def test_a_negation_still_reaches_what_it_denies(tmp_path: Path, symptoms: str) -> None:
     results = _rows(tmp_path, [("M", "", 50, 40, symptoms, "")])
     assert results["priority"].tolist() != ["urgent"], symptoms
+
+
+@pytest.mark.parametrize(
+    "symptoms",
+    [
+        "loss of peripheral vision",
+        "tunnel vision",
+        "Tunnelblick",
+        "vision en tunnel",
+        "troubles de la vision",
+        "Addison crisis",
+        "rhinorrhée de LCR",
+        "cortisolo ore 8 45 nmol/L",
+    ],
+)
+def test_red_flags_in_every_wording_are_urgent_with_a_raised_result(
+    tmp_path: Path, symptoms: str
+) -> None:
+    results = _rows(tmp_path, [("M", "", 50, 40, symptoms, "")])
+    assert results["priority"].tolist() == ["urgent"], symptoms
+
+
+@pytest.mark.parametrize(
+    "symptoms",
+    [
+        "sudden severe headache and diplopia",
+        "thunderclap headache with vomiting",
+        "plötzliche Kopfschmerzen mit Doppelbildern",
+        "céphalée brutale avec diplopie",
+        "Doppelbilder",
+        "ptosis",
+    ],
+)
+def test_signs_of_apoplexy_with_a_normal_prolactin_are_not_left_without_imaging(
+    tmp_path: Path, symptoms: str
+) -> None:
+    """Apoplexy often leaves prolactin normal or low (clinical-reference §5): a sellar sign with
+    a normal result is seen soon, with imaging and visual fields."""
+    results = _rows(tmp_path, [("M", "", 50, 10, symptoms, "")])
+    assert results["priority"].tolist() == ["soon"], symptoms
+    assert "pituitary_mri" in results["suggestions"].iloc[0]
+
+
+def test_a_thunderclap_headache_alone_with_a_normal_result_stays_none(tmp_path: Path) -> None:
+    results = _rows(tmp_path, [("M", "", 50, 10, "thunderclap headache", "")])
+    assert results["priority"].tolist() == ["none"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "dissociative seizure 15 min ago",
+        "pseudo-seizure this morning",
+        "functional seizure 20 min ago",
+        "dissoziativer Anfall vor 20 min",
+        "crise psychogène non épileptique il y a 20 min",
+        "crisis psicógena no epiléptica hace 20 min",
+        "absence seizure 10 min ago",
+        "simple partial seizure 15 min ago",
+    ],
+)
+def test_seizures_that_raise_no_prolactin_explain_nothing(tmp_path: Path, note: str) -> None:
+    """Only generalised tonic-clonic or complex partial seizures raise prolactin
+    (clinical-reference §4)."""
+    results = _rows(tmp_path, [("M", "", 30, 60, "", note)])
+    assert "seizure" not in str(results["factors"].iloc[0]), note
+    assert results["priority"].tolist() == ["soon"], note
+
+
+def test_a_generalised_seizure_still_explains(tmp_path: Path) -> None:
+    note = "generalised tonic-clonic seizure 15 min ago"
+    results = _rows(tmp_path, [("M", "", 30, 60, "", note)])
+    assert "seizure" in results["factors"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    "symptoms",
+    [
+        "pas de règles depuis 6 mois",
+        "keine Regelblutung seit 5 Monaten",
+        "sin regla desde hace 6 meses",
+        "niente mestruazioni da 6 mesi",
+        "geen menstruatie meer sinds 6 maanden",
+        "no periods since 6 months",
+    ],
+)
+def test_no_periods_for_months_is_a_symptom(tmp_path: Path, symptoms: str) -> None:
+    results = _rows(tmp_path, [("F", "", 30, 40, symptoms, "")])
+    assert results["priority"].tolist() == ["soon"], symptoms
+
+
+@pytest.mark.parametrize("note", ["PEG: 20% precipitated", "PEG 15 % précipité"])
+def test_a_share_precipitated_is_no_recovery(tmp_path: Path, note: str) -> None:
+    """20% precipitated is 80% recovered: a true hyperprolactinaemia, never macroprolactin
+    (clinical-reference §0b: never mix the two directions)."""
+    results = _rows(tmp_path, [("F", "", 30, 90, "", note)])
+    assert "macroprolactinemia" not in str(results["factors"].iloc[0]), note
+    assert results["priority"].tolist() == ["soon"]
+
+
+def test_a_share_of_macroprolactin_is_read_as_its_recovery(tmp_path: Path) -> None:
+    results = _rows(tmp_path, [("F", "", 30, 90, "", "PEG: 80% precipitated")])
+    assert "macroprolactinemia" in results["factors"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("sex", "note"),
+    [
+        ("F", "previous TSH 12, repeat TSH 1.8"),
+        ("F", "TSH 12 last year; now on levothyroxine"),
+        ("F", "TSH 15 (2023)"),
+        ("F", "TSH 12 -> 1.8 on treatment"),
+        ("F", "TSH 12 au diagnostic en 2022"),
+        ("M", "eGFR 12 before transplant"),
+        ("M", "eGFR 22 -> 68 after transplant"),
+    ],
+)
+def test_an_earlier_lab_value_in_a_note_is_not_the_value_now(
+    tmp_path: Path, sex: str, note: str
+) -> None:
+    results = _rows(tmp_path, [(sex, "", 40, 80, "", note)])
+    factors = str(results["factors"].iloc[0])
+    assert "hypothyroidism" not in factors and "renal_impairment" not in factors, note
+
+
+@pytest.mark.parametrize(("sex", "note"), [("F", "TSH 12"), ("M", "eGFR 12")])
+def test_a_current_lab_value_in_a_note_still_counts(tmp_path: Path, sex: str, note: str) -> None:
+    results = _rows(tmp_path, [(sex, "", 40, 80, "", note)])
+    assert results["priority"].tolist() == ["routine"], note

@@ -140,6 +140,16 @@ def _group_key(text: str) -> str:
 # ------------------------------------------------------------------------------------------------
 # Cells as text
 # ------------------------------------------------------------------------------------------------
+PERCENT_FULL: Final = 100.0
+_FLIPPED: Final = {"<": ">", ">": "<"}
+
+
+def complement_percent(value: float, qualifier: str) -> tuple[float, str]:
+    """A percentage as the rest of 100, its < or > turned round: a share precipitated by PEG
+    as the share recovered ("<20% precipitated": more than 80% recovered)."""
+    return PERCENT_FULL - value, _FLIPPED.get(qualifier, qualifier)
+
+
 # Whole numbers up to this are exact in a float: written with all their digits (a 16-digit
 # record number stored as a number is no "1.23456789012346e+15").
 _EXACT_INTEGERS: Final = 2**53

@@ -608,6 +608,15 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
     if hit is not None and strength is None:
         parts.insert(0, hit.evidence())
         strength = LIKELY if mono_within is None else POSSIBLE
+        if mono_within is None and not ctx.mild:
+            # found, with no monomeric level beside it: above a mild rise a true excess may
+            # remain (clinical-reference §2.3: macroprolactin coexists with a monomeric excess
+            # or a lesion), so it does not close the work-up
+            strength = POSSIBLE
+            parts.append(
+                "no monomeric (post-PEG) prolactin given: above a mild rise macroprolactin can "
+                "coexist with a true excess; ask the lab for the monomeric prolactin"
+            )
         if ctx.has("macroprolactin_past"):  # found on an earlier sample
             strength = POSSIBLE
             parts.append(

@@ -32,6 +32,7 @@ from triage.schema import ConfigError
 from triage.values import (
     code_label,
     code_text,
+    complement_percent,
     ended_ago,
     normalise_word,
     without_general_statements,
@@ -96,6 +97,7 @@ class _Concept:
     own: bool = False  # the patient's own current state: another person or a plan says nothing
     ckd_stage: int | None = None  # the CKD stage the words mean by definition ("end-stage")
     event: bool = False  # an event (a loss): months ago is recent, not past history
+    complement: bool = False  # the number is the rest of 100% ("20% precipitated": 80% recovery)
 
     def reads(self, column: str) -> bool:
         if column in OPT_IN_COLUMNS:  # read only by the concepts that name it
@@ -333,7 +335,9 @@ class StateVocabulary:
                 if sets:
                     read.append((start, end, frozenset(sets)))
                 facts.extend(Fact(k, v, column, quote) for k, v in sets)
-                if sets or concept.number.startswith("lab:"):
+                if sets or (
+                    concept.number.startswith("lab:") and not self._past_lab(concept, before, rest)
+                ):
                     facts.extend(self._numbers(concept, match, column, quote, clause))
             for a, b in taken:
                 blanked = blanked[:a] + " " * (b - a) + blanked[b:]
@@ -365,6 +369,14 @@ class StateVocabulary:
                 return concept.doubted or ()  # "not excluded": a doubt, never a "no"
             return concept.negated or ()
         return concept.sets
+
+    def _past_lab(self, concept: _Concept, before: str, rest: str) -> bool:
+        """A lab number written as an earlier one ("previous TSH 12", "TSH 15 (2023)", "eGFR 12
+        before transplant"): not the patient's value now, for a concept with a `past` table."""
+        if concept.past is None:
+            return False
+        tail_match = self._tail.search(before)
+        return self._is_past(tail_match.group(0) if tail_match else "", rest)
 
     def _not_own(self, tail: str, rest: str) -> bool:
         """Another person is the subject of the match ("Schwester schwanger", "pregnant
@@ -423,7 +435,10 @@ class StateVocabulary:
         # a lab number written in a note ("eGFR 14", "TSH 25", "eGFR >60"), with its < or >
         if "value" in groups and concept.number.startswith("lab:"):
             value = float(groups["value"].replace(",", "."))
-            out.append(Fact(concept.number, groups.get("qualifier", ""), column, quote, value))
+            qualifier = groups.get("qualifier", "")
+            if concept.complement:  # "<20% precipitated": more than 80% recovered
+                value, qualifier = complement_percent(value, qualifier)
+            out.append(Fact(concept.number, qualifier, column, quote, value))
         if "letter" in groups:
             out.append(Fact("child_pugh", groups["letter"].upper(), column, quote))
         if concept.sets and dict(concept.sets).get("transplant") == "yes":
@@ -462,6 +477,7 @@ class StateVocabulary:
             own=bool(body.get("own", False)),
             ckd_stage=int(body["ckd_stage"]) if "ckd_stage" in body else None,
             event=bool(body.get("event", False)),
+            complement=bool(body.get("complement", False)),
         )
 
 

@@ -48,6 +48,7 @@ from triage.io.wide import (
 from triage.schema import FLAG_FIELDS, TEXT_FIELDS, InputFileError, Rejected
 from triage.values import (
     cell_text,
+    complement_percent,
     context_ranges,
     hcg_positive,
     infer_decimal_mark,
@@ -78,8 +79,6 @@ IDENTITY: Final = (
     "collected_at",
 )
 QUALIFIED: Final = frozenset({"tsh", "egfr"})
-PERCENT_FULL: Final = 100.0
-_FLIP: Final = {"<": ">", ">": "<", "": ""}
 _NO_DELTA: Final = np.iinfo(np.int64).max
 _LOINC: Final = re.compile(r"\d{1,7}-\d")  # a LOINC code written in a test code column
 # A LOINC code as exports write it: "2842-3", "LN:2842-3", "LOINC 2842-3", "2842-3 (LOINC)",
@@ -869,7 +868,7 @@ def _context_value(
         return None
     value, qualifier = quantity.value, quantity.qualifier
     if spec.complement:
-        value, qualifier = PERCENT_FULL - value, _FLIP[qualifier]
+        value, qualifier = complement_percent(value, qualifier)
     limits = context_ranges().get(spec.field)
     if limits is not None and not limits.holds(value):
         return None  # a missing-data code (-99, 999) or an impossible value

@@ -34,6 +34,7 @@ from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, Rejected
 from triage.values import (
     CANONICAL_UNITS,
     FRAME_YEARS,
+    PERCENT_FULL,
     ContextRange,
     Interval,
     Quantity,
@@ -136,7 +137,6 @@ DECIMAL_FIELDS: Final = (
     "macroprolactin_recovery_pct",
     "macroprolactin_pct",
 )
-PERCENT_FULL: Final = 100.0
 UNIT_DEFAULT_KEYS: Final = ("prolactin_unit", "unit")
 # Fields a codebook writes as codes (1 = F): a code its [values.<field>] leaves out is said.
 CODED_FIELDS: Final = frozenset({"sex", "prolactin_unit", "unit", *FLAG_FIELDS})
