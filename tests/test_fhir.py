@@ -743,3 +743,36 @@ def test_the_patients_record_number_is_preferred_to_other_identifiers(
     path.write_text(json.dumps(_identified(identifiers)), encoding="utf-8")
     frame = read_file(path, None, ReadOptions()).frame
     assert frame["patient_id"].tolist() == [expected]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2026-03-29 02:30", "2026-03-29T02:30:00+01:00"),  # skipped as summer time begins
+        ("2026-03-29 03:30", "2026-03-29T03:30:00+02:00"),
+        ("2026-10-25 02:30", "2026-10-25T02:30:00+02:00"),  # repeated as it ends: the first
+        ("2026-07-01 09:15", "2026-07-01T09:15:00+02:00"),
+        ("2026-07-01", "2026-07-01"),
+    ],
+)
+def test_a_collection_time_keeps_its_wall_clock_across_daylight_saving_changes(
+    written: str, expected: str
+) -> None:
+    """A wall-clock time the clock skipped kept as written (read back, the same result), never
+    moved an hour (it gave the history a second result)."""
+    import os
+    import time
+
+    from triage.output.fhir import fhir_datetime
+
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Europe/Berlin"
+    time.tzset()
+    try:
+        assert fhir_datetime(written) == expected
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()

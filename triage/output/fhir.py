@@ -23,7 +23,7 @@ import json
 import math
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, BinaryIO, Final
 
 import pandas as pd
@@ -107,7 +107,10 @@ def fhir_datetime(value: object) -> str | None:
     if moment.tzinfo is None:
         if (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0):
             return moment.date().isoformat()
-        moment = moment.astimezone()  # the local wall-clock time, with its offset
+        # the wall-clock time as written, with this time zone's offset then; a time the clock
+        # skipped (02:30 as summer time begins) keeps its wall clock with the offset before the
+        # change (astimezone would move it an hour: read back, another result)
+        moment = moment.replace(tzinfo=timezone(moment.astimezone().utcoffset() or timedelta(0)))
     return moment.isoformat(timespec="seconds")
 
 
