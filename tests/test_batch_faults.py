@@ -573,6 +573,20 @@ def test_a_file_dated_in_the_future_is_said_and_settles_by_this_computers_clock(
     assert len(output_folders(out)) == 1, second.stderr
 
 
+def test_a_symbolic_link_in_the_inbox_is_refused_not_followed(tmp_path: Path) -> None:
+    """Whoever may write the drop folder must not make the service read (and publish, and
+    archive) a file elsewhere that it can read."""
+    inbox, out, elsewhere = tmp_path / "inbox", tmp_path / "out", tmp_path / "other_dept"
+    inbox.mkdir()
+    elsewhere.mkdir()
+    target = good_file(elsewhere, "theirs.csv")
+    (inbox / "link.csv").symlink_to(target)
+    result = cli("batch", "--inbox", inbox, "--out", out, "-q")
+    assert result.returncode == 3 and "symbolic link" in result.stderr
+    assert not out.exists() or output_folders(out) == []
+    assert target.exists() and (inbox / "failed" / "link.csv").is_symlink()
+
+
 def test_files_the_tool_cannot_read_leave_the_inbox_with_a_reason(tmp_path: Path) -> None:
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()

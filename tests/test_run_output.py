@@ -171,3 +171,19 @@ def test_a_folder_that_is_its_own_output_folder_is_not_read_back(tmp_path: Path)
     )
     assert invoke("run", folder, "--out", folder, "--quiet").exit_code == 0
     assert len((folder / "results.csv").read_text(encoding="utf-8").splitlines()) == 5
+
+
+def test_two_inputs_of_the_same_content_are_said_to_be_copies(tmp_path: Path) -> None:
+    """The same export dropped in twice under two names: both are triaged (no row is lost) but
+    the run says so, whatever --quiet says (its counts and urgent lines are doubled)."""
+    from triage.pipeline import TriageRequest, run_triage
+
+    body = "Patient ID,Sex,Age,Prolactin (ng/mL)\nP1,F,30,25\nP2,M,40,300\n"
+    (tmp_path / "in").mkdir()
+    for name in ("a.csv", "a_copy.csv"):
+        (tmp_path / "in" / name).write_text(body, encoding="utf-8")
+    outcome = run_triage(TriageRequest(inputs=[tmp_path / "in"], out_dir=tmp_path / "out"))
+    assert outcome.notices == [
+        "a_copy.csv: the same content as a.csv (the same SHA-256): its results are triaged and "
+        "listed twice; leave one copy out"
+    ]

@@ -530,9 +530,12 @@ class _Run:
     def _snapshot(self, path: Path) -> tuple[Path, str]:
         """Copy the file out of the inbox (hashing it on the way); _Unsettled if it moved."""
         try:
-            before = path.stat()
+            before = path.lstat()
         except OSError as exc:
             raise _Unusable(f"cannot be read: {exc.strerror or exc}") from None
+        if stat.S_ISLNK(before.st_mode):  # whoever may write the inbox must not make the
+            # service read (and publish) any file it can read
+            raise _Unusable("is a symbolic link; refused (copy or move the export itself in)")
         if not stat.S_ISREG(before.st_mode):
             raise _Unusable("is not a regular file (a device, FIFO or socket); refused")
         limit = self.template.read_options.max_file_bytes
@@ -544,7 +547,8 @@ class _Run:
         target = folder / path.name
         digest = hashlib.sha256()
         try:
-            with path.open("rb") as source, _private_create(target) as copy:
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(descriptor, "rb") as source, _private_create(target) as copy:
                 copied = 0
                 while chunk := source.read(_COPY_CHUNK):
                     copied += len(chunk)

@@ -29,6 +29,19 @@ def withdrawn_warning(count: int) -> str:
     )
 
 
+# A warning containing this phrase: the file is a copy of another input of the same run.
+COPY_MARK: Final = "the same content as"
+
+
+def copy_warning(first: str) -> str:
+    """What an input whose bytes are those of an earlier input of the run says (a notice: its
+    results are counted and listed twice, its urgent ones said twice)."""
+    return (
+        f"{COPY_MARK} {first} (the same SHA-256): its results are triaged and listed twice; "
+        "leave one copy out"
+    )
+
+
 # At least this share of a file's rows rejected deserves a notice (a wrong unit, a shifted
 # column, a broken export); fewer are ordinary and listed in rejected.csv only.
 REJECTED_SHARE_NOTICE: Final = 0.5
@@ -52,6 +65,6 @@ def notices(inputs: Sequence[InputSummary]) -> list[str]:
         lines += [
             f"{summary.file}: {w}"
             for w in summary.warnings
-            if NOT_READ_MARK in w or WITHDRAWN_MARK in w
+            if NOT_READ_MARK in w or WITHDRAWN_MARK in w or COPY_MARK in w
         ]
     return lines

@@ -35,7 +35,7 @@ from triage.io import read_usable_inputs as read_inputs  # noqa: F401 (the API's
 from triage.isolate import die_with_parent
 from triage.knowledge import load_knowledge
 from triage.knowledge.model import Knowledge
-from triage.notices import notices, withdrawn_warning
+from triage.notices import copy_warning, notices, withdrawn_warning
 from triage.output import OutputOptions, OutputSession, RunMeta
 from triage.output.encoded import EncodedChunk
 from triage.output.session import COUNTED
@@ -355,10 +355,14 @@ def _run(
         collector.paused(),
     ):
         files = io.expand_inputs(list(request.inputs))
+        first_of: dict[str, str] = {}  # content hash -> the input that had it first
         for read in io.read_each(files, mapping, request.read_options, progress=progress):
             if isinstance(read, InputFileError):
                 errors.append(read)
                 continue
+            digest = read.summary.sha256
+            if digest and first_of.setdefault(digest, read.summary.file) != read.summary.file:
+                read.summary.warnings.append(copy_warning(first_of[digest]))
             if len(files) == 1:  # results.json's header is known: its results follow it
                 session.expect_meta(run_meta(knowledge, generated_at, [read.summary]))
             warming.join()
