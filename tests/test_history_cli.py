@@ -414,3 +414,37 @@ def test_a_history_in_a_missing_folder_is_refused_not_started_afresh(tmp_path: P
     assert result.exit_code == 3
     assert "does not exist" in result.stderr
     assert not (tmp_path / "not_mounted").exists()
+
+
+def test_reading_commands_never_write_to_an_sqlite_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`history show` and `export` open an SQLite history read-only: on a read-only share (its
+    folder not writable) they read it in place, leaving no lock or journal file; an older
+    schema is said, not upgraded, by a command that only reads."""
+    import os
+    import sqlite3
+
+    path = tmp_path / "h.db"
+    run_into(str(path), data_file("demo_export.xlsx"), tmp_path / "out")
+    patient = str(stored(str(path))["patient_id"].iloc[0])
+    with sqlite3.connect(path) as conn:  # no write-ahead journal left beside it
+        conn.execute("PRAGMA journal_mode=DELETE")
+    before = path.read_bytes()
+    access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if Path(p) == tmp_path else access(p, mode)
+    )
+    shown = invoke("history", "show", patient, "--history", path)
+    assert shown.exit_code == 0, shown.output
+    exported = invoke("history", "export", "--out", tmp_path / "e.csv", "--history", path)
+    assert exported.exit_code == 0, exported.output
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.glob("h.db*")) == ["h.db"]
+    with sqlite3.connect(path) as conn:  # as version 1 left it
+        conn.execute("DROP TABLE withdrawals")
+        conn.execute("UPDATE schema_info SET value = '1' WHERE key = 'schema_version'")
+    before = path.read_bytes()
+    old = invoke("history", "show", patient, "--history", path)
+    assert old.exit_code == 3 and "schema version 1" in old.stderr
+    assert path.read_bytes() == before

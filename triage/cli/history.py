@@ -93,7 +93,7 @@ def _location(ctx: typer.Context, history: str | None) -> str:
 
 
 @contextlib.contextmanager
-def _opened(location: str) -> Iterator[History]:
+def _opened(location: str, *, read_only: bool = False) -> Iterator[History]:
     """The existing history at ``location`` (an SQLite file that does not exist is an error, not
     a new empty history); database errors become one line, exit 3."""
     import sqlalchemy as sa
@@ -104,7 +104,7 @@ def _opened(location: str) -> Iterator[History]:
     url = history_url(location)
     if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
         raise HistoryError(f"history: {url.database} does not exist")
-    history = open_history(location)
+    history = open_history(location, read_only=read_only)
     try:
         yield history
     except sa.exc.SQLAlchemyError as exc:
@@ -449,7 +449,7 @@ def show_command(
     with console.error_boundary(debug=debug):
         from triage.history import ResultNotFoundError
 
-        with _opened(location) as store:
+        with _opened(location, read_only=True) as store:
             frame = store.results_of(patient, issuer)
         if frame.empty:
             # the id is the user's own input: not repeated (the line may reach a shared log)
@@ -648,7 +648,7 @@ def export_command(
     with console.error_boundary(debug=debug):
         if kind is ExportFormat.parquet:
             _pyarrow()  # before the history is opened
-        with _opened(location) as store:
+        with _opened(location, read_only=True) as store:
             rows = export_history(store, out_file, kind, since)
         if not quiet:
             console.out(f"Exported {rows} result(s) to {out_file}")

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import quote
 
 import pandas as pd
 import sqlalchemy as sa
@@ -220,7 +221,29 @@ def _create_private(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
-def _make_engine(url: sa.URL) -> Engine:
+def _read_only_engine(url: sa.URL) -> Engine:
+    """An SQLite history opened for reading only (``history show``, ``export``): it works on a
+    read-only mount or copy and never writes (no journal switch, no schema upgrade)."""
+    assert url.database, "an SQLite history without a file"
+    path = Path(url.database)
+    if not path.exists():
+        raise HistoryError(f"history: {path} does not exist")
+    # immutable on a read-only folder: no lock or shared-memory file can be made there (a run
+    # cannot be writing it either)
+    immutable = "&immutable=1" if not os.access(path.parent, os.W_OK) else ""
+    target = f"file:{quote(str(path))}?mode=ro{immutable}"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(target, uri=True, timeout=BUSY_TIMEOUT_S)
+
+    engine = sa.create_engine("sqlite://", creator=connect)
+    sa.event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _make_engine(url: sa.URL, *, read_only: bool = False) -> Engine:
+    if url.get_backend_name() == "sqlite" and read_only:
+        return _read_only_engine(url)
     if url.get_backend_name() == "sqlite":
         assert url.database, "an SQLite history without a file"
         try:
@@ -262,9 +285,10 @@ MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {1: _migrate_to_1, 
 class History:
     """An open results history (``open_history``); close it, or use it as a context manager."""
 
-    def __init__(self, url: sa.URL) -> None:
+    def __init__(self, url: sa.URL, *, read_only: bool = False) -> None:
         self.url = url
-        self.engine = _make_engine(url)
+        self.read_only = read_only
+        self.engine = _make_engine(url, read_only=read_only)
         try:
             self._migrate()
         except sa.exc.OperationalError as exc:
@@ -307,8 +331,15 @@ class History:
 
     def _migrate(self) -> None:
         with self.engine.connect() as conn:
-            if self._version(conn) == SCHEMA_VERSION:
+            found = self._version(conn)
+            if found == SCHEMA_VERSION:
                 return  # the usual case: read only, no write lock to wait for
+        if self.read_only and found < SCHEMA_VERSION:
+            raise HistoryError(
+                f"history: {describe(self.url)} has schema version {found}, older than this "
+                f"tool's {SCHEMA_VERSION}; a command that writes to it (run, ack) upgrades it "
+                "(reading commands never write)"
+            )
         with self._writing() as conn:
             schema_info.create(conn, checkfirst=True)
             version = self._version(conn)
@@ -789,8 +820,10 @@ def reference_digest(path: str) -> str:
         return ""
 
 
-def open_history(location: str | os.PathLike[str]) -> History:
-    return History(history_url(location))
+def open_history(location: str | os.PathLike[str], *, read_only: bool = False) -> History:
+    """The history at ``location``; ``read_only``: for commands that only read it (an SQLite
+    file is then opened read-only, never created, journal-switched or upgraded)."""
+    return History(history_url(location), read_only=read_only)
 
 
 def reason(exc: sa.exc.SQLAlchemyError) -> str:
