@@ -587,6 +587,38 @@ def test_a_symbolic_link_in_the_inbox_is_refused_not_followed(tmp_path: Path) ->
     assert target.exists() and (inbox / "failed" / "link.csv").is_symlink()
 
 
+def test_files_left_in_the_inbox_are_not_copied_and_hashed_again_while_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --archive every triaged file stays in the inbox: a run every few minutes knows
+    them by size, time and inode, instead of copying and hashing each of them again; a file
+    changed in place is read again."""
+    from triage import batch as batch_module
+    from triage.batch import BatchSettings, run_batch
+    from triage.pipeline import TriageRequest
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "a.csv")
+    good_file(inbox, "b.csv", GOOD_CSV.replace("ZQX", "ZQY"))
+    template = TriageRequest(inputs=[], out_dir=out)
+    first = run_batch(inbox, out, template, BatchSettings())
+    assert [i.status for i in first.items] == ["done", "done"]
+    copies: list[str] = []
+    snapshot = batch_module._Run._snapshot
+
+    def counted(self, path):  # type: ignore[no-untyped-def]
+        copies.append(path.name)
+        return snapshot(self, path)
+
+    monkeypatch.setattr(batch_module._Run, "_snapshot", counted)
+    again = run_batch(inbox, out, template, BatchSettings())
+    assert again.items == [] and copies == []
+    good_file(inbox, "b.csv", GOOD_CSV.replace("ZQX", "ZQZ"))  # rewritten in place
+    third = run_batch(inbox, out, template, BatchSettings())
+    assert copies == ["b.csv"] and [i.status for i in third.items] == ["done"]
+
+
 def test_files_the_tool_cannot_read_leave_the_inbox_with_a_reason(tmp_path: Path) -> None:
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()

@@ -59,7 +59,7 @@ from triage.io.formats import SUPPORTED_EXTENSIONS
 from triage.io.readers import display_name, is_hidden_name
 from triage.isolate import IsolatedFailure, run_isolated
 from triage.knowledge import load_knowledge
-from triage.ledger import Ledger
+from triage.ledger import Entry, Ledger
 from triage.outdir import LOCK_NAME as OUT_LOCK_NAME
 from triage.output.options import RESULTS_CSV
 from triage.pipeline import (
@@ -83,6 +83,7 @@ STATE_DIR: Final = ".prolactin-triage"
 LOCK_NAME: Final = "lock"
 LEDGER_NAME: Final = "ledger.sqlite3"
 WORK_DIR: Final = "work"
+KNOWN_FILES: Final = "known-files.json"  # name -> size, time, inode, device, SHA-256 when done
 FUTURE_SEEN: Final = "future-dated.json"  # files dated in the future: when first seen unchanged
 FAILED_DIR: Final = "failed"
 ERROR_SUFFIX: Final = ".error.txt"
@@ -255,6 +256,8 @@ class _Run:
         self.on_item: ItemHook | None = None
         self.outcome = BatchOutcome()
         self.stopped = ""  # why the surroundings failed (IsolatedFailure.environmental)
+        self._known: dict[str, object] | None = None  # KNOWN_FILES, read when first needed
+        self._known_changed = False
 
     def run(self) -> BatchOutcome:
         self._import_legacy_ledger()
@@ -274,6 +277,7 @@ class _Run:
             item = self._guarded(path)
             if item is not None:
                 self._report(outcome, item)
+        self._save_known(ready)
         shutil.rmtree(self.work, ignore_errors=True)
         outcome.reminders = overdue_reminders(self.template, self.at)  # once for the whole run
         return outcome
@@ -397,12 +401,7 @@ class _Run:
         run that sees it (and said then, whatever --quiet says), so that it settles a run or
         two later instead of never."""
         seen_file = state_dir(self.inbox) / FUTURE_SEEN
-        try:
-            seen = json.loads(seen_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            seen = {}
-        if not isinstance(seen, dict):
-            seen = {}
+        seen = _read_json_object(seen_file)
         mark = [stat.st_size, stat.st_mtime_ns]
         earlier = seen.get(path.name)
         if isinstance(earlier, list) and len(earlier) == len(mark) + 1 and earlier[:-1] == mark:
@@ -422,6 +421,9 @@ class _Run:
             return None  # moved away since the listing
         if not self._settled(path):  # the settle check again, just before reading
             return BatchItem(name, "unsettled")
+        known = self._known_done(path)
+        if known is not None:  # left in the inbox (no archive), unchanged since it was triaged
+            return self._duplicate(path, known.sha256, name, known.name)
         try:
             snapshot, sha = self._snapshot(path)
             size = snapshot.stat().st_size
@@ -491,6 +493,7 @@ class _Run:
         self._report(self.outcome, item)  # said before anything else can go wrong
         checkpoint("batch.after_report")
         if not replaced:
+            self._remember(path, sha)
             self._put_away(path, done=True)
         checkpoint("batch.after_archive")
         log.info("%s: triaged into %s", name, final.name)
@@ -596,7 +599,44 @@ class _Run:
             memory_bytes=limit * 1024 * 1024 if limit else None,
         )
 
+    # -- files left in the inbox (no --archive): known by their size, time and inode ------------
+    def _stamp(self, path: Path) -> list[int] | None:
+        try:
+            found = path.lstat()
+        except OSError:
+            return None
+        return [found.st_size, found.st_mtime_ns, found.st_ino, found.st_dev]
+
+    def _known_done(self, path: Path) -> Entry | None:
+        """The ledger's entry of a file this inbox kept after triaging it, when its size, time
+        and inode are still those it had then: a run every few minutes need not copy and hash
+        every file ever triaged again (without --archive they stay)."""
+        if self.settings.archive is not None:
+            return None
+        if self._known is None:
+            self._known = _read_json_object(state_dir(self.inbox) / KNOWN_FILES)
+        seen = self._known.get(path.name)
+        if not isinstance(seen, list) or not seen or seen[:-1] != self._stamp(path):
+            return None
+        entry = self.ledger.get(str(seen[-1]))
+        return entry if entry is not None and entry.state == "done" else None
+
+    def _remember(self, path: Path, sha: str) -> None:
+        if self.settings.archive is None and (stamp := self._stamp(path)) is not None:
+            if self._known is None:
+                self._known = _read_json_object(state_dir(self.inbox) / KNOWN_FILES)
+            self._known[path.name] = [*stamp, sha]
+            self._known_changed = True
+
+    def _save_known(self, listed: Sequence[Path]) -> None:
+        if self._known is None or not (self._known_changed or set(self._known) - _names(listed)):
+            return
+        kept = {n: v for n, v in self._known.items() if n in _names(listed)}  # gone: forgotten
+        with contextlib.suppress(OSError):
+            atomic_write_bytes(state_dir(self.inbox) / KNOWN_FILES, json.dumps(kept).encode())
+
     def _duplicate(self, path: Path, sha: str, name: str, recorded: str) -> BatchItem | None:
+        self._remember(path, sha)
         moved = self._put_away(path, done=True)
         if moved is None and (recorded == name or self.ledger.has_event(sha, name, "duplicate")):
             return None  # left in the inbox (no archive) and already said: nothing new
@@ -799,6 +839,19 @@ def _still_what_was_read(path: Path, sha: str, size: int) -> bool:
     away, or replaced by another whole version (not a stalled copy that grew: _grew_from)."""
     now = _sha_if_present(path)
     return now in (sha, None) or not _grew_from(path, sha, size)
+
+
+def _read_json_object(path: Path) -> dict[str, object]:
+    """A JSON object kept in the state folder; empty when missing or damaged (it is a cache)."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _names(paths: Sequence[Path]) -> set[str]:
+    return {p.name for p in paths}
 
 
 def _sha_or_name(path: Path) -> str:
