@@ -138,3 +138,24 @@ def test_a_date_written_as_digits_is_redacted(detail: str) -> None:
 
 def test_numbers_that_are_no_dates_stay_under_redaction() -> None:
     assert "'4240 mIU/L'" in redact_detail("prolactin '4240 mIU/L' is above the limit")
+
+
+def test_a_number_shown_with_leading_zeros_keeps_them(tmp_path: Path) -> None:
+    """A record number stored as a number with a zeros-only format ("00000": Excel shows 123
+    as 00123) is the id as shown: 00123 in the lab's other exports and in the history."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Patient ID", "Specimen", "Sex", "Age", "Prolactin (ng/mL)"])
+    sheet.append([123, 4567, "F", 30, 25])
+    sheet.append([98765, 12, "M", 40, 12.5])
+    sheet["A2"].number_format = "00000"
+    sheet["A3"].number_format = "00000"
+    sheet["B2"].number_format = "00000000"
+    sheet["E2"].number_format = "0.0"
+    path = tmp_path / "ids.xlsx"
+    book.save(path)
+    frame = read_file(path, None, ReadOptions()).frame
+    assert frame["patient_id"].tolist() == ["00123", "98765"]
+    assert frame["specimen_id"].tolist() == ["00004567", "12"]
+    assert frame["prolactin_value"].tolist() == [25.0, 12.5]

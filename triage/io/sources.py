@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+import math
 import os
 import posixpath
 import re
@@ -26,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import python_calamine as calamine
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 Cell = object
 Rows = list[list[Cell]]
+_Cell = TypeVar("_Cell")
 
 WORKBOOK_EXTENSIONS: Final = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 TEXT_EXTENSIONS: Final = frozenset({".csv", ".tsv", ".txt", ".tab"})
@@ -460,6 +462,9 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
             for (r, c), text in extents.errors(sheet).items():  # shown as Excel shows them
                 if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
                     rows[r][c] = text
+            for (r, c), width in extents.padded(sheet).items():  # "00123", as Excel shows it
+                if r < len(rows) and c < len(rows[r]):
+                    rows[r][c] = _zero_padded(rows[r][c], width)
         except Exception as exc:  # damaged sheet XML, unsupported record ...
             raise InputFileError(
                 name, f"the sheet cannot be read: {type(exc).__name__}", sheet=sheet
@@ -478,6 +483,15 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
     if not names:
         raise InputFileError(name, "the workbook has no sheets")
     return Workbook(kind, names, hidden, load, None, warnings, merged=merged)
+
+
+def _zero_padded(cell: _Cell, width: int) -> _Cell | str:
+    """A whole number as a zeros-only format shows it (123 with "00000": "00123")."""
+    if isinstance(cell, bool) or not isinstance(cell, int | float):
+        return cell
+    if isinstance(cell, float) and not (math.isfinite(cell) and cell.is_integer()):
+        return cell
+    return f"{int(cell):0{width}d}"
 
 
 def fill_merged_down(
@@ -523,6 +537,8 @@ class _Extents:
         self._xml_bytes = 0  # uncompressed size of the XML measured last
         self._with_errors: set[str] = set()  # members holding error cells (t="e")
         self._errors: dict[str, dict[tuple[int, int], str]] = {}
+        self._padding: dict[int, int] | None = None  # style index -> digits of a "00000" format
+        self._padded: dict[str, dict[tuple[int, int], int]] = {}
 
     def check_eager(self) -> None:
         """Check every table of an ods (python-calamine builds them all on opening)."""
@@ -612,6 +628,27 @@ class _Extents:
             except Exception:  # measured already: the cells stay empty, as calamine gives them
                 self._errors[member] = {}
         return self._errors[member]
+
+    def padded(self, sheet: str) -> dict[tuple[int, int], int]:
+        """The number cells of an xlsx sheet shown with leading zeros (a format of zeros only,
+        "00000": Excel shows 123 as 00123, a record number): (row, column) from 0 -> digits.
+        python-calamine gives the bare number; an id that lost its zeros is another patient's
+        (the history, the urgent line, the lab's other exports write 00123)."""
+        member = (self._members or {}).get(sheet)
+        if member is None or self.kind != "xlsx":
+            return {}
+        if member not in self._padded:
+            found: dict[tuple[int, int], int] = {}
+            try:
+                with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+                    if self._padding is None:
+                        self._padding = _zero_padded_styles(archive)
+                    if self._padding:
+                        found = _xlsx_padded(archive, member, self._padding)
+            except Exception:  # measured already: the numbers stay as calamine gives them
+                found = {}
+            self._padded[member] = found
+        return self._padded[member]
 
 
 class _ElementTooLong(Exception):
@@ -785,6 +822,58 @@ def _xlsx_errors(archive: zipfile.ZipFile, member: str) -> dict[tuple[int, int],
                 row, col = int(ref.group(2)) - 1, _column_number(ref.group(1)) - 1
                 text = html.unescape(formula.decode("utf-8", "replace")).strip()
                 found[row, col] = FORMULA_WITHOUT_VALUE.format(text)
+    return found
+
+
+_NUM_FMT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?numFmt\b([^>]*)/?>")
+_CELL_XFS = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?cellXfs\b[^>]*>(.*?)</(?:[A-Za-z_][\w.-]*:)?cellXfs>", re.DOTALL
+)
+_XF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?xf\b([^>]*)>")
+_ZEROS = re.compile(r"0{2,}")
+_XLSX_STYLED_NUMBER = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*\bs=\"(\d+)\"[^>]*)>\s*<(?:[A-Za-z_][\w.-]*:)?v>"
+    rb"(\d{1,18})(?:\.0+)?</"
+)
+
+
+def _zero_padded_styles(archive: zipfile.ZipFile) -> dict[int, int]:
+    """Cell style index -> digits, for the styles whose number format is zeros only."""
+    try:
+        styles = archive.read("xl/styles.xml")
+    except KeyError:
+        return {}
+    widths: dict[str, int] = {}
+    for attributes in _NUM_FMT.findall(styles):
+        code = _attribute(attributes, rb"formatCode")
+        number = _attribute(attributes, rb"numFmtId")
+        if code is not None and number is not None and _ZEROS.fullmatch(code.replace("\\", "")):
+            widths[number] = len(code.replace("\\", ""))
+    if not widths:
+        return {}
+    cell_xfs = _CELL_XFS.search(styles)
+    if cell_xfs is None:
+        return {}
+    out: dict[int, int] = {}
+    for index, attributes in enumerate(_XF.findall(cell_xfs.group(1))):
+        width = widths.get(_attribute(attributes, rb"numFmtId") or "")
+        if width is not None:
+            out[index] = width
+    return out
+
+
+def _xlsx_padded(
+    archive: zipfile.ZipFile, member: str, padding: dict[int, int]
+) -> dict[tuple[int, int], int]:
+    found: dict[tuple[int, int], int] = {}
+    for block in _stream(archive, member, b"c>"):
+        for attributes, style, _ in _XLSX_STYLED_NUMBER.findall(block):
+            width = padding.get(int(style))
+            if width is None or (b't="' in attributes and b't="n"' not in attributes):
+                continue
+            ref = _XLSX_REF.search(attributes)
+            if ref is not None:
+                found[int(ref.group(2)) - 1, _column_number(ref.group(1)) - 1] = width
     return found
 
 
