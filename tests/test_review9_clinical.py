@@ -305,3 +305,92 @@ def test_an_earlier_lab_value_in_a_note_is_not_the_value_now(
 def test_a_current_lab_value_in_a_note_still_counts(tmp_path: Path, sex: str, note: str) -> None:
     results = _rows(tmp_path, [(sex, "", 40, 80, "", note)])
     assert results["priority"].tolist() == ["routine"], note
+
+
+def _with_header(tmp_path: Path, header: str, rows: list[str]) -> pd.DataFrame:
+    return triage_csv(tmp_path, header + "\n" + "\n".join(rows) + "\n")
+
+
+@pytest.mark.parametrize(
+    ("assay", "age", "value", "stratum"),
+    [
+        ("Abbott Architect", 60, 22, "default:postmenopausal"),
+        ("Roche Elecsys", 62, 24, "default:postmenopausal"),
+        ("Siemens Atellica", 65, 22, "siemens_atellica:postmenopausal"),  # its own
+    ],
+)
+def test_a_postmenopausal_woman_on_an_assay_set_is_judged_against_a_postmenopausal_interval(
+    tmp_path: Path, assay: str, age: int, value: float, stratum: str
+) -> None:
+    """The assays' sets have no postmenopausal interval: the default set's is used, as their
+    caveats say, never the wider premenopausal one (clinical-reference §2.1: postmenopausal
+    intervals are lower)."""
+    results = _with_header(
+        tmp_path,
+        "patient_id,sex,age,prolactin,unit,assay,comments",
+        [f"A1,F,{age},{value},ng/mL,{assay},postmenopausal"],
+    )
+    assert results["reference_stratum"].tolist() == [stratum], assay
+    assert results["status"].tolist() == ["high"]
+
+
+@pytest.mark.parametrize(("value", "unit", "weeks"), [(">200", "ng/mL", 8), (">4240", "mIU/L", 10)])
+def test_a_result_above_the_measuring_range_in_early_pregnancy_is_urgent(
+    tmp_path: Path, value: str, unit: str, weeks: int
+) -> None:
+    """Early in pregnancy prolactin is far lower than the whole-pregnancy limit (median ~16 ng/mL
+    in the first trimester, clinical-reference §2.1): at least 200 ng/mL is not explained, and a
+    result that may be above 5,000 mIU/L is urgent until diluted (output contract §7)."""
+    results = _with_header(
+        tmp_path,
+        "patient_id,sex,age,prolactin,unit,pregnant,gestational_weeks",
+        [f"W1,F,30,{value},{unit},yes,{weeks}"],
+    )
+    assert results["priority"].tolist() == ["urgent"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "pregnant, 10 weeks",
+        "pregnancy: 10 weeks",
+        "pregnant - 10 weeks",
+        "embarazada, 10 semanas",
+        "gravidanza, 10 settimane",
+        "zwanger, 10 weken",
+    ],
+)
+def test_a_gestation_after_a_comma_or_colon_is_the_pregnancys(tmp_path: Path, note: str) -> None:
+    """9,000 mIU/L at 10 weeks is far above what the first trimester gives: urgent, as for
+    "10 weeks pregnant"."""
+    results = _rows(tmp_path, [("F", "", 30, 424, "", note)])
+    assert results["priority"].tolist() == ["urgent"], note
+
+
+@pytest.mark.parametrize(
+    "symptoms",
+    [
+        "visual blurring",
+        "impaired vision",
+        "diminished vision",
+        "vision worse",
+        "visual field restriction",
+        "VF defect",
+        "vue trouble",
+        "onscherp zien",
+        "hypotension, hyponatraemia, collapse",
+    ],
+)
+def test_more_wordings_of_visual_disturbance_and_adrenal_crisis_are_red_flags(
+    tmp_path: Path, symptoms: str
+) -> None:
+    results = _rows(tmp_path, [("M", "", 40, 40, symptoms, "")])
+    assert results["priority"].tolist() == ["urgent"], symptoms
+
+
+@pytest.mark.parametrize("note", ["Cortisol 08:00 Uhr 60 nmol/l", "cortisol basal 8 am 60 nmol/L"])
+def test_a_low_morning_cortisol_with_its_hour_written_another_way_is_a_red_flag(
+    tmp_path: Path, note: str
+) -> None:
+    results = _rows(tmp_path, [("F", "", 30, 70, "", note)])
+    assert results["priority"].tolist() == ["urgent"], note

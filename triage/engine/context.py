@@ -310,9 +310,12 @@ class RowContext:
         basal level doubled for the rise after a feed) is already more than feeding explains."""
         if not self.state:
             return False
+        early_or_late = self.first_trimester or self.late_lactation
+        if self.source == "physiological" and self.qualifier == ">" and early_or_late:
+            return False  # ">200" at 8 weeks: at least a level the state does not give then
         if self.source != "physiological" or self.status != "high":
             return True
-        return self.mild and not self.first_trimester and not self.late_lactation
+        return self.mild and not early_or_late
 
     @property
     def late_lactation(self) -> bool:

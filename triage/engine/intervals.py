@@ -391,11 +391,15 @@ class _Chooser:
                     note = "" if candidate_set is rs else " (paediatric band of the default set)"
                     return candidate_set, child[0], note
         if sex == "F" and menopausal:
-            post = _candidates(rs, ("postmenopausal",), sex, age) or _candidates(
-                rs, ("postmenopausal",), sex, None
-            )
-            if post:
-                return rs, post[0], ""
+            # a set without a postmenopausal interval (the assays' sets) uses the default set's,
+            # as their caveats say: never the wider premenopausal one (a false normal)
+            for candidate_set in (rs, self.kn.default_set):
+                post = _candidates(candidate_set, ("postmenopausal",), sex, age) or _candidates(
+                    candidate_set, ("postmenopausal",), sex, None
+                )
+                if post:
+                    note = "" if candidate_set is rs else " (postmenopausal band of the default set)"
+                    return candidate_set, post[0], note
         adult = _candidates(rs, ("adult",), sex, age) or _candidates(rs, ("adult",), sex, None)
         if not adult:
             return None

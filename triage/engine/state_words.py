@@ -123,6 +123,9 @@ class StateVocabulary:
         self.after_chars = int(settings.get("after_chars", 0))
         self.quote_max = int(settings.get("quote_max_chars", 0))
         self._abbreviations = tuple(str(a).lower() for a in settings.get("abbreviations", []))
+        # a mark between a state and what qualifies it that ends no clause ("pregnant, 10 weeks")
+        joined = [str(p) for p in settings.get("joined", [])]
+        self._joined = _compile(joined, source, "settings.joined") if joined else None
         answers = require_table(spec, "answers", source)
         self._answers = {
             kind: frozenset(normalise_word(str(w)) for w in answers.get(kind, []))
@@ -295,7 +298,11 @@ class StateVocabulary:
         return None
 
     def _protect(self, text: str) -> str:
-        """`text` with the full stops of abbreviations blanked (same length, same offsets)."""
+        """`text` with the full stops of abbreviations, and the marks between a state and its
+        qualifier ([settings] joined: "pregnant, 10 weeks"), blanked (same length, same
+        offsets)."""
+        if self._joined is not None:
+            text = self._joined.sub(lambda m: " " * len(m.group()), text)
         lowered = text.lower()
         if not any(a in lowered for a in self._abbreviations):
             return text
