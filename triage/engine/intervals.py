@@ -398,7 +398,8 @@ class _Chooser:
                     candidate_set, ("postmenopausal",), sex, None
                 )
                 if post:
-                    note = "" if candidate_set is rs else " (postmenopausal band of the default set)"
+                    default = candidate_set is not rs
+                    note = " (postmenopausal band of the default set)" if default else ""
                     return candidate_set, post[0], note
         adult = _candidates(rs, ("adult",), sex, age) or _candidates(rs, ("adult",), sex, None)
         if not adult:
