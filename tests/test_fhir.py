@@ -776,3 +776,39 @@ def test_a_collection_time_keeps_its_wall_clock_across_daylight_saving_changes(
         else:
             os.environ["TZ"] = before
         time.tzset()
+
+
+def test_observations_in_a_nested_bundle_or_contained_in_a_report_are_read(
+    tmp_path: Path,
+) -> None:
+    """A DiagnosticReport's results contained in it, and a Bundle inside the Bundle, hold
+    results too: they were left out with only a 'resources not used' warning (two urgent
+    results lost)."""
+    patient = {"resourceType": "Patient", "id": "p9", "gender": "female",
+               "identifier": [{"value": "MRN-1"}]}  # fmt: skip
+    contained_obs = {
+        "resourceType": "Observation",
+        "id": "c1",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
+        "valueQuantity": {"value": 600, "unit": "ng/mL"},
+    }
+    report = {
+        "resourceType": "DiagnosticReport",
+        "id": "r1",
+        "status": "final",
+        "subject": {"reference": "Patient/p9"},
+        "contained": [contained_obs],
+        "result": [{"reference": "#c1"}],
+    }
+    inner = prolactin_bundle(valueQuantity={"value": 700, "unit": "ng/mL"})
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": patient}, {"resource": report}, {"resource": inner}],
+    }
+    path = tmp_path / "nested.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    frame = read_file(path, None, ReadOptions()).frame
+    assert sorted(frame["prolactin_value"].tolist()) == [600.0, 700.0]
+    assert "MRN-1" in frame["patient_id"].tolist()

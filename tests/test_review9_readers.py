@@ -159,3 +159,17 @@ def test_a_number_shown_with_leading_zeros_keeps_them(tmp_path: Path) -> None:
     assert frame["patient_id"].tolist() == ["00123", "98765"]
     assert frame["specimen_id"].tolist() == ["00004567", "12"]
     assert frame["prolactin_value"].tolist() == [25.0, 12.5]
+
+
+@pytest.mark.parametrize("cells", [("1.00", "2.00"), ("1.0", "2"), ("1", "2.0")])
+def test_sex_codes_the_header_states_are_read_whatever_decimals_the_cells_carry(
+    tmp_path: Path, cells: tuple[str, str]
+) -> None:
+    """"1.00" under "Sex (1=female; 2=male)" is 1: read as ISO 5218 it was the other sex (a
+    man at 25 ng/mL judged normal against the women's interval)."""
+    woman, man = cells
+    results = triage_csv(
+        tmp_path,
+        f"ID,Sex (1=female; 2=male),Age,Prolactin ng/ml\n1,{woman},34,25\n2,{man},50,25\n",
+    )
+    assert results["sex"].tolist() == ["F", "M"]

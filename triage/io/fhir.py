@@ -572,6 +572,47 @@ _REVISED_STATUSES: Final = frozenset({"amended", "corrected"})
 _LISTED: Final = 5
 
 
+# Resources that hold others: a Bundle inside the Bundle (a searchset's, a message's), and a
+# DiagnosticReport whose results are contained in it.  Their Observations are read as entries.
+_HOLDERS: Final = ("Bundle", "DiagnosticReport")
+
+
+def _flattened(entries: list[Any]) -> tuple[list[str], list[Any]]:
+    """The entries of a Bundle with those of the Bundles inside it and the Observations
+    contained in its resources (a DiagnosticReport's results) as entries of their own, each
+    with where it stands ("entry[3]", "entry[3].contained[0]", "entry[5].entry[1]").  A
+    contained Observation without a subject takes its holder's, and keeps the holder's other
+    contained resources (its "#patient")."""
+    places: list[str] = []
+    out: list[Any] = []
+
+    def walk(items: list[Any], prefix: str) -> None:
+        for number, entry in enumerate(items):
+            place = f"{prefix}entry[{number}]"
+            places.append(place)
+            out.append(entry)
+            resource = entry.get("resource") if isinstance(entry, Mapping) else None
+            if not isinstance(resource, Mapping):
+                continue
+            if resource.get("resourceType") == "Bundle" and isinstance(resource.get("entry"), list):
+                walk(resource["entry"], f"{place}.")
+                continue
+            contained = _list(resource.get("contained"))
+            for inner_number, inner in enumerate(contained):
+                if not isinstance(inner, Mapping) or inner.get("resourceType") != "Observation":
+                    continue
+                copy = dict(inner)
+                if "subject" not in copy and "subject" in resource:
+                    copy["subject"] = resource["subject"]
+                if "contained" not in copy:
+                    copy["contained"] = [c for c in contained if c is not inner]
+                places.append(f"{place}.contained[{inner_number}]")
+                out.append({"resource": copy})
+
+    walk(entries, "")
+    return places, out
+
+
 def bundle_grid(name: str, data: bytes) -> BundleGrid:
     """The grid of a Bundle (BundleGrid)."""
     try:
@@ -583,9 +624,10 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
         kind = bundle.get("resourceType") if isinstance(bundle, dict) else type(bundle).__name__
         raise InputFileError(name, f"not a FHIR Bundle (resourceType {kind!r})")
-    entries = bundle.get("entry")
-    if not isinstance(entries, list):
+    listed = bundle.get("entry")
+    if not isinstance(listed, list):
         raise InputFileError(name, "Bundle: no entry list (the Bundle holds no resources)")
+    places, entries = _flattened(listed)
     index = _Index(entries)
     meds: dict[str, list[str]] = {}
     notes: dict[str, list[str]] = {}
@@ -611,7 +653,7 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
             text = _condition(resource, states.setdefault(who, {}))
             if text and text not in notes.setdefault(who, []):
                 notes[who].append(text)
-        elif kind not in ("Observation", "Patient", "Medication", "Specimen"):
+        elif kind not in ("Observation", "Patient", "Medication", "Specimen", *_HOLDERS):
             skipped[kind or "(no resourceType)"] = skipped.get(kind or "(no resourceType)", 0) + 1
     if skipped:
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(skipped.items()))
@@ -628,7 +670,7 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
         if not isinstance(resource, Mapping) or resource.get("resourceType") != "Observation":
             continue
         observations += 1
-        label = f"entry[{number}] Observation/{_text(resource.get('id')) or '(no id)'}"
+        label = f"{places[number]} Observation/{_text(resource.get('id')) or '(no id)'}"
         row_index = len(rows)
         lines.append(number + 1)
         who = index.key(_subject_key(resource))

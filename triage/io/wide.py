@@ -1414,7 +1414,7 @@ class _Builder:
         if stated:  # "Sex (1=female, 2=male)": the export's own codebook, in its header
             listed = ", ".join(f"{code} = {sex}" for code, sex in sorted(stated.items()))
             self.warnings.append(f"column {header!r} codes sex as its header says: {listed}")
-            return self._apply(col, lambda c: stated.get(cell_text(c).strip()) or parse_sex(c))
+            return self._apply(col, lambda c: stated.get(_code_text(c)) or parse_sex(c))
         if coded:
             self.warnings.append(
                 f"column {header!r} holds numeric sex codes; read as ISO/IEC 5218 "
@@ -1971,6 +1971,15 @@ def _previous_century(uniques: list[object], parsed: np.ndarray) -> None:
                 parsed[i] = np.datetime64(moved.replace(year=moved.year - YEARS_PER_CENTURY), "ns")
             except ValueError:  # 29 February of a year that is no longer leap
                 parsed[i] = np.datetime64("NaT")
+
+
+def _code_text(cell: object) -> str:
+    """A code cell as its codebook writes it: a whole number without decimals ("1.00", 1.0:
+    "1"; read as ISO 5218 it was the other sex), else the text."""
+    number = bare_number(cell)
+    if number is not None and number.is_integer():
+        return str(int(number))
+    return cell_text(cell).strip()
 
 
 def _parse_distinct_dates(uniques: list[object], dayfirst: bool, *, serials: bool) -> np.ndarray:
