@@ -165,7 +165,7 @@ def test_a_number_shown_with_leading_zeros_keeps_them(tmp_path: Path) -> None:
 def test_sex_codes_the_header_states_are_read_whatever_decimals_the_cells_carry(
     tmp_path: Path, cells: tuple[str, str]
 ) -> None:
-    """"1.00" under "Sex (1=female; 2=male)" is 1: read as ISO 5218 it was the other sex (a
+    """ "1.00" under "Sex (1=female; 2=male)" is 1: read as ISO 5218 it was the other sex (a
     man at 25 ng/mL judged normal against the women's interval)."""
     woman, man = cells
     results = triage_csv(
@@ -173,3 +173,17 @@ def test_sex_codes_the_header_states_are_read_whatever_decimals_the_cells_carry(
         f"ID,Sex (1=female; 2=male),Age,Prolactin ng/ml\n1,{woman},34,25\n2,{man},50,25\n",
     )
     assert results["sex"].tolist() == ["F", "M"]
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_semicolons_inside_comma_separated_cells_do_not_make_a_semicolon_file(
+    tmp_path: Path, rows: int
+) -> None:
+    """A medication list with as many semicolons on every line splits every line into more
+    fields than the commas do; the header line, which has none, says which is the delimiter."""
+    body = "".join(
+        f"S{i},F,40,risperidone; sertraline; lithium; omeprazole; ramipril\n" for i in range(rows)
+    )
+    results = triage_csv(tmp_path, "MRN,Sex,Prolactin (ng/mL),Medications\n" + body)
+    assert len(results) == rows
+    assert results["prolactin_ng_ml"].tolist() == [40.0] * rows

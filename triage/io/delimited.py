@@ -221,6 +221,15 @@ def _field_counts(lines: list[str], delimiter: str) -> list[int]:
             counts.append(len(row))
 
 
+def _first_split(lines: list[str]) -> str | None:
+    """The first line some delimiter splits (the header, under any title lines), else None."""
+    for line in lines:
+        if any(len(counts) == 1 and counts[0] >= 2 for counts in
+               (_field_counts([line], d) for d in DELIMITERS)):  # fmt: skip
+            return line
+    return None
+
+
 def sniff_delimiter(lines: list[str], prefer_tab: bool = False) -> str:
     """The delimiter that splits the lines into the most fields, as the lines agree on."""
     return _sniff(lines, prefer_tab)[0]
@@ -240,13 +249,16 @@ def _sniff(lines: list[str], prefer_tab: bool) -> tuple[str, int]:
     a two-row semicolon table do not outvote it."""
     counted = {delimiter: _field_counts(lines, delimiter) for delimiter in DELIMITERS}
     unsplit = min(sum(1 for n in counts if n == 1) for counts in counted.values())
+    header = _first_split(lines)
     found: list[tuple[str, float, int]] = []
+    fits: dict[str, bool] = {}
     for delimiter, counts in counted.items():
         split = Counter(n for n in counts if n >= 2)
         if not split:
             continue
         mode, seen = split.most_common(1)[0]
         found.append((delimiter, seen / max(len(counts) - unsplit, 1), mode))
+        fits[delimiter] = header is None or _field_counts([header], delimiter) == [mode]
     if not found:
         return ("\t" if prefer_tab else ","), 0
     agreed = [f for f in found if f[1] >= DELIMITER_AGREEMENT]
@@ -254,7 +266,9 @@ def _sniff(lines: list[str], prefer_tab: bool) -> tuple[str, int]:
     if prefer_tab and tab:
         return tab[0][0], tab[0][2]
     if agreed:
-        delimiter, _, mode = max(agreed, key=lambda f: (f[2], f[1]))
+        # the header's own split first: a comma file whose medication cells hold as many
+        # semicolons on every line ("risperidone; sertraline; lithium") is no semicolon file
+        delimiter, _, mode = max(agreed, key=lambda f: (fits[f[0]], f[2], f[1]))
     else:
         delimiter, _, mode = max(found, key=lambda f: (f[1], f[2]))
     return delimiter, mode
