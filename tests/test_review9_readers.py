@@ -187,3 +187,46 @@ def test_semicolons_inside_comma_separated_cells_do_not_make_a_semicolon_file(
     results = triage_csv(tmp_path, "MRN,Sex,Prolactin (ng/mL),Medications\n" + body)
     assert len(results) == rows
     assert results["prolactin_ng_ml"].tolist() == [40.0] * rows
+
+
+def test_nul_bytes_inside_a_csv_are_removed_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"MRN,Sex,Prolactin (ng/mL)\nP0\x0003,F,13\nP4,F,1\x005\n")
+    read = read_file(path, None, ReadOptions())
+    assert read.frame["patient_id"].tolist() == ["P003", "P4"]
+    assert read.frame["prolactin_value"].tolist() == [13.0, 15.0]
+    assert any("NUL byte(s) inside the text" in w for w in read.summary.warnings)
+
+
+def test_bidi_controls_never_reach_a_report(tmp_path: Path) -> None:
+    """A right-to-left override in a name displays it reversed ("Zoë Müller" as "rellüM ëoZ")."""
+    triage_csv(
+        tmp_path,
+        "MRN,Name,Sex,Prolactin (ng/mL)\nP1,Zoë \u202eMüller,F,300\nP2,Ann Lee,F,20\n",
+    )
+    for page in (tmp_path / "out").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "\u202e" not in text, page.name
+
+
+def test_a_folder_says_what_it_holds_and_the_run_does_not_read(tmp_path: Path) -> None:
+    from triage.pipeline import TriageRequest, run_triage
+
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    body = "Patient ID,Sex,Age,Prolactin (ng/mL)\nP1,F,30,25\n"
+    (folder / "a.csv").write_text(body, encoding="utf-8")
+    (folder / "sub" / "b.csv").write_text(body, encoding="utf-8")
+    (folder / "c.zip").write_bytes(b"PK")
+    (folder / "README.txt").write_text("exports of the week", encoding="utf-8")
+    outcome = run_triage(TriageRequest(inputs=[folder], out_dir=tmp_path / "out"))
+    assert [n for n in outcome.notices if "not read" in n] == [
+        "not read in the folder(s) given: c.zip, sub/ (subfolders are not searched, and only "
+        "exports of a supported type are read; give them by name to read them)"
+    ]
+
+
+def test_a_one_letter_code_in_a_hint_is_not_redacted() -> None:
+    hint = '[values.sex] "1" = "F", "2" = "M"'
+    assert redact_detail(hint) == hint
+    assert "Anna" not in redact_detail("prolactin 'Anna' is not a number")

@@ -42,6 +42,21 @@ def copy_warning(first: str) -> str:
     )
 
 
+def skipped_notices(skipped: Sequence[str]) -> list[str]:
+    """One line naming what the folders given held and the run did not read (subfolders, files
+    of another type): results there would otherwise be missed unseen."""
+    if not skipped:
+        return []
+    shown = ", ".join(skipped[:SKIPPED_NAMED])
+    more = f" and {len(skipped) - SKIPPED_NAMED} more" if len(skipped) > SKIPPED_NAMED else ""
+    return [
+        f"not read in the folder(s) given: {shown}{more} (subfolders are not searched, and only "
+        "exports of a supported type are read; give them by name to read them)"
+    ]
+
+
+SKIPPED_NAMED: Final = 5  # of the entries a folder holds and a run does not read, named
+
 # At least this share of a file's rows rejected deserves a notice (a wrong unit, a shifted
 # column, a broken export); fewer are ordinary and listed in rejected.csv only.
 REJECTED_SHARE_NOTICE: Final = 0.5

@@ -35,7 +35,7 @@ from triage.io import read_usable_inputs as read_inputs  # noqa: F401 (the API's
 from triage.isolate import die_with_parent
 from triage.knowledge import load_knowledge
 from triage.knowledge.model import Knowledge
-from triage.notices import copy_warning, notices, withdrawn_warning
+from triage.notices import copy_warning, notices, skipped_notices, withdrawn_warning
 from triage.output import OutputOptions, OutputSession, RunMeta
 from triage.output.encoded import EncodedChunk
 from triage.output.session import COUNTED
@@ -454,7 +454,7 @@ def _run(
         exit_code = EXIT_OK
     return TriageOutcome(
         urgent=urgent,
-        notices=notices(inputs),
+        notices=notices(inputs) + skipped_notices(io.skipped_in_folders(list(request.inputs))),
         rejected=rejected,
         inputs=inputs,
         errors=errors,

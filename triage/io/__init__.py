@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         read_file,
         read_inputs,
         read_usable_inputs,
+        skipped_in_folders,
         warm_up,
     )
 
@@ -38,6 +39,7 @@ __all__ = [
     "read_file",
     "read_inputs",
     "read_usable_inputs",
+    "skipped_in_folders",
     "warm_up",
 ]
 

@@ -310,6 +310,11 @@ def read_delimited(
     marks = "\ufeff" in text
     if marks:
         text = text.replace("\ufeff", "")
+    # a NUL inside a cell (a broken export, a binary field): no character of any id or result
+    nuls = text.count("\x00")
+    if nuls:
+        text = text.replace("\x00", "")
+        marks = True
     # a last line without its line end in a file of several lines: a copy cut short may have
     # cut its last result too ("6000" -> "6")
     cut_short = bool(text) and text[-1] not in "\r\n" and "\n" in text[:_HEAD_CHARS]
@@ -386,6 +391,11 @@ def read_delimited(
             f"{joined} record(s) held a line break inside an unquoted cell (a bare line feed in "
             "a file whose records end in CR LF, as an Alt+Enter in a comment): each was read as "
             "one record"
+        )
+    if nuls:
+        warnings.append(
+            f"{nuls:,} NUL byte(s) inside the text were removed (a damaged export, or a binary "
+            "field): check the ids and results of the rows that held them"
         )
     if padding:
         warnings.append(

@@ -677,6 +677,27 @@ def expand_inputs(paths: Sequence[Path]) -> list[Path]:
     return unique
 
 
+def skipped_in_folders(paths: Sequence[Path]) -> list[str]:
+    """What a folder given as input holds that ``expand_inputs`` does not read: its subfolders
+    (not searched) and files of another type (a zip, a PDF); hidden files, office lock files,
+    notes beside the exports (README.txt) and the tool's own outputs are not named."""
+    from triage.outdir import listed_outputs  # folders only
+
+    skipped: list[str] = []
+    for path in paths:
+        if not path.is_dir():
+            continue
+        ours = listed_outputs(path)
+        for entry in sorted(path.iterdir(), key=lambda p: p.name.casefold()):
+            if is_hidden_name(entry.name) or entry.name in ours or _is_candidate(entry):
+                continue
+            if entry.is_dir():
+                skipped.append(f"{display_name(entry)}/")
+            elif entry.suffix.lower() not in _SIDECAR_SUFFIXES:
+                skipped.append(display_name(entry))
+    return skipped
+
+
 __all__ = [
     "FileRead",
     "InputsRead",
@@ -687,4 +708,5 @@ __all__ = [
     "read_each",
     "read_file",
     "read_inputs",
+    "skipped_in_folders",
 ]

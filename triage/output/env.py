@@ -54,7 +54,22 @@ def make_environment(template_dir: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        finalize=_without_bidi_controls,
     )
+
+
+# Characters that reorder the text after them (right-to-left overrides and isolates): in a name
+# they make "Zoë Müller" display reversed, and nothing in a lab export needs them.
+_BIDI_CONTROLS: Final = dict.fromkeys(
+    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+)
+
+
+def _without_bidi_controls(value: object) -> object:
+    """Every value a template shows, without bidi controls (the tool's own markup untouched)."""
+    if isinstance(value, str) and not isinstance(value, Markup) and not value.isascii():
+        return value.translate(_BIDI_CONTROLS)
+    return value
 
 
 def _source(env: jinja2.Environment, name: str) -> tuple[str, str]:

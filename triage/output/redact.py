@@ -19,7 +19,8 @@ names are patient data.  Their details keep only the row number and reason:
 every quoted text ('...' or "...") becomes ``[redacted]`` unless it is a plain number (with an
 optional comparator and a prolactin unit: '<0.5', '1e-300', '200', '4240 mIU/L'; or a unit
 alone: 'ng/mL') of at most
-``MAX_KEPT_DECIMALS`` decimals, which carries no identity.
+``MAX_KEPT_DECIMALS`` decimals, or a single character ('F': a code), which carries no identity;
+a number quoted after the word "date" is a date cell, and is replaced too.
 
 The requesting clinician and the location (ward, clinic) are staff and places, not the patient:
 they are kept, like the staff named in acknowledgements.
@@ -107,6 +108,8 @@ def _kept_quote(text: str) -> bool:
     or a spreadsheet's formula error ('#N/A', '#DIV/0!')."""
     if text.strip() and not any(c.isalnum() for c in text):
         return True  # a symbol ('<', '-', '?'): the tool's own words, or no identity
+    if len(text.strip()) == 1:
+        return True  # one letter ('F', 'M', 'x'): a code, no one's identity
     if _FORMULA_ERROR.fullmatch(text.strip()):
         return True
     match = _PLAIN_NUMBER.fullmatch(text.strip())
