@@ -394,3 +394,34 @@ def test_a_low_morning_cortisol_with_its_hour_written_another_way_is_a_red_flag(
 ) -> None:
     results = _rows(tmp_path, [("F", "", 30, 70, "", note)])
     assert results["priority"].tolist() == ["urgent"], note
+
+
+@pytest.mark.parametrize(
+    "medications",
+    [
+        "metoclopramide started 2026-03-05",
+        "risperidone since 10/03/2026",
+        "Metoclopramid ab 05.03.2026",
+        "métoclopramide débuté le 05/03/2026",
+        "risperidone started after this sample",
+    ],
+)
+def test_a_drug_started_after_the_sample_explains_nothing(tmp_path: Path, medications: str) -> None:
+    """The rise has to follow the drug (clinical-reference §1.1 2.1): one started after the
+    sample (collected 2026-03-01) did not raise it, and the result is unexplained (soon)."""
+    results = _with_header(
+        tmp_path,
+        "patient_id,sex,age,collected,prolactin,unit,medications",
+        [f'V1,F,30,2026-03-01,4000,mIU/L,"{medications}"'],
+    )
+    assert "medication" not in str(results["factors"].iloc[0]), medications
+    assert results["priority"].tolist() == ["soon"]
+
+
+def test_a_drug_started_before_the_sample_still_explains(tmp_path: Path) -> None:
+    results = _with_header(
+        tmp_path,
+        "patient_id,sex,age,collected,prolactin,unit,medications",
+        ["V1,F,30,2026-03-20,4000,mIU/L,metoclopramide started 2026-03-05"],
+    )
+    assert "medication" in results["factors"].iloc[0]

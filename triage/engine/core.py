@@ -63,7 +63,6 @@ from triage.engine.units import MIU_L, NG_ML, Converted, convert, row_set_names
 from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import (
-    MONTHS_PER_YEAR,
     fmt_lab,
     lab_decimals,
     rounded_array,
@@ -732,18 +731,25 @@ def _drug_matches(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugM
     return [distinct[code] for code in codes.tolist()]
 
 
-_MONTHS: Final = int(MONTHS_PER_YEAR)
+_DAYS_IN_MONTH_KEY: Final = 100  # year * 10_000 + month * 100 + day: one int per sample day
+
+
+def _day_tuple(key: int) -> tuple[int, int, int]:
+    year, rest = divmod(key, _DAYS_IN_MONTH_KEY * _DAYS_IN_MONTH_KEY)
+    month, day = divmod(rest, _DAYS_IN_MONTH_KEY)
+    return year, month, day
 
 
 def _sample_months(frame: pd.DataFrame, fields: Sequence[str]) -> pd.Series:
-    """Each row's sample month as year * 12 + month - 1, what an end date written in a note
-    ("Risperdal bis 2017") is compared with; -1 for a row without a collection date or whose
-    texts write no year (their reading does not depend on it: rows stay as few as their
-    distinct texts)."""
+    """Each row's sample day as year * 10000 + month * 100 + day, what an end or start date
+    written in a note ("Risperdal bis 2017", "metoclopramide started 2026-03-05") is compared
+    with; -1 for a row without a collection date or whose texts write no year (their reading
+    does not depend on it: rows stay as few as their distinct texts)."""
     dated = rows_with_a_text([frame[name] for name in fields], writes_a_year)
     collected = pd.to_datetime(frame["collected_at"], errors="coerce")
-    months = collected.dt.year * _MONTHS + collected.dt.month - 1
-    out: pd.Series = months.where(dated).fillna(-1).astype("int64")
+    key = _DAYS_IN_MONTH_KEY * _DAYS_IN_MONTH_KEY
+    days = collected.dt.year * key + collected.dt.month * _DAYS_IN_MONTH_KEY + collected.dt.day
+    out: pd.Series = days.where(dated).fillna(-1).astype("int64")
     return out
 
 
@@ -764,9 +770,9 @@ def _read_drugs(
         present = np.flatnonzero(column.notna().to_numpy(dtype=bool)).tolist()
         written = [(i, cells[i]) for i in present if isinstance(cells[i], str) and cells[i].strip()]
         for i, text in written:
-            month = months[i]
-            dated = month >= 0 and writes_a_year(text)
-            as_of = (month // _MONTHS, month % _MONTHS + 1) if dated else None
+            day = months[i]
+            dated = day >= 0 and writes_a_year(text)
+            as_of = _day_tuple(day) if dated else None
             key = (name, text, as_of)
             if key not in found:
                 found[key] = tuple(replace(m, field=name) for m in matcher.find(text, key[2]))

@@ -493,11 +493,11 @@ class DrugMatcher:
         self._mentions_cached = lru_cache(maxsize=cache_size)(self._mentions_uncached)
         self._mentions_dated = lru_cache(maxsize=cache_size)(self._mentions_as_of)
 
-    def find(self, text: str | None, as_of: tuple[int, int] | None = None) -> list[DrugMatch]:
+    def find(self, text: str | None, as_of: tuple[int, int, int] | None = None) -> list[DrugMatch]:
         """One match per distinct drug taken (negated mentions skipped), in order of appearance.
         A class mention ("ISRS", "TCA": an entry named "... (unspecified)") is dropped when a
         named drug of its class is found too ("ISRS (sertralina 50)" is sertraline).
-        ``as_of``: the (year, month) of the sample, which an end written as a date ("bis 2017",
+        ``as_of``: the (year, month, day) of the sample, which an end written as a date ("bis 2017",
         "until 03/2018") is compared with (default: this month)."""
         if not isinstance(text, str) or not text.strip():
             return []
@@ -523,7 +523,7 @@ class DrugMatcher:
             return []
         return list(self._mentions_cached(text))
 
-    def _mentions_as_of(self, text: str, as_of: tuple[int, int]) -> tuple[DrugMention, ...]:
+    def _mentions_as_of(self, text: str, as_of: tuple[int, int, int]) -> tuple[DrugMention, ...]:
         token = _AS_OF.set(as_of)
         try:
             return self._mentions_uncached(text)
@@ -745,6 +745,7 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
         post_negated = next_start >= clause_end and (
             _has_cue(_before_label(text, end, clause_end), _POST_NEGATING)
             or _ended(text[end:clause_end])
+            or _started_after_sample(text[end:clause_end])
             or _stopped_next(text, clause_end, bounds, next_start)
         )
         in_label = any(low <= start < high for low, high in labelled)
@@ -758,9 +759,52 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
     return result
 
 
-# The (year, month) a written end date is compared with: the sample's, while a text is read for
-# a sample of known date (DrugMatcher.find's as_of); else this month.
-_AS_OF: Final[ContextVar[tuple[int, int] | None]] = ContextVar("drug_as_of", default=None)
+# The (year, month, day) a written end or start date is compared with: the sample's, while a text
+# is read for a sample of known date (DrugMatcher.find's as_of); else today.
+_AS_OF: Final[ContextVar[tuple[int, int, int] | None]] = ContextVar("drug_as_of", default=None)
+
+# A start written after the drug ("started 2026-03-05", "since 10/03/2026", "ab 05.03.2026",
+# "débuté le 05/03/2026", "desde el 5/3/2026", "iniziato il 05/03/2026", "gestart 5-3-2026"):
+# taken from then on, so not at a sample taken before it.
+_STARTED_ON: Final = re.compile(
+    r"\b(?:started|starting|start(?:ed)?\s+on|commenced|initiated|begun|since|seit|ab|begonnen|"
+    r"angesetzt|d[ée]but[ée]e?|commenc[ée]e?|instaur[ée]e?|depuis|desde|iniciad[oa]|comenz[oó]|"
+    r"empez[oó]|dal|dall\W|iniziat[oa]|avviat[oa]|sinds|vanaf|gestart|begonnen)\s+"
+    r"(?:(?:on|am|le|el|il|op|the|den)\s+)?"
+    r"(?:(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>(?:19|20)\d\d)"
+    r"|(?P<iso_year>(?:19|20)\d\d)-(?P<iso_month>\d{1,2})-(?P<iso_day>\d{1,2}))\b",
+    re.IGNORECASE,
+)
+# Written as started after the sample ("started after this sample", "nach der Blutentnahme
+# begonnen", "débuté après le prélèvement", "iniciado después de la extracción").
+_AFTER_SAMPLE: Final = re.compile(
+    r"\b(?:after|nach|apr[èe]s|despu[ée]s\s+de|dopo|na)\s+(?:this|the|der|dem|le|la|el|il|lo|de|"
+    r"het|ce)?\s*(?:sample|blood\s+test|blood\s+draw|test|Blutentnahme|Abnahme|Probe|"
+    r"pr[ée]l[èe]vement|extracci[oó]n|muestra|prelievo|campione|afname|bloedafname)\b",
+    re.IGNORECASE,
+)
+
+
+def _started_after_sample(after: str) -> bool:
+    """The words after a drug start it after the sample: a start date later than the sample's
+    (as_of; a dateless text is read with no start), or "started after this sample"."""
+    if _AFTER_SAMPLE.search(after):
+        return True
+    now = _AS_OF.get()
+    if now is None:
+        return False
+    for found in _STARTED_ON.finditer(after):
+        if found.group("year"):
+            start = (int(found.group("year")), int(found.group("month")), int(found.group("day")))
+        else:
+            start = (
+                int(found.group("iso_year")),
+                int(found.group("iso_month")),
+                int(found.group("iso_day")),
+            )
+        if start > now:
+            return True
+    return False
 
 
 # An end written after the drug ("bis 2023", "until 2022", "hasta 2021", "jusqu'en 2023", "fino al
@@ -800,7 +844,8 @@ def _ended(after: str) -> bool:
     "jusqu'au mois dernier": values.ended_ago), or give its last dose longer ago than the
     withdrawal test's days ("letzte Einnahme vor 10 Tagen", "einmalig vor 3 Wochen":
     values.last_dose_days; a dose yesterday still acts)."""
-    now = _AS_OF.get() or (date.today().year, date.today().month)
+    today = date.today()
+    now = _AS_OF.get() or (today.year, today.month, today.day)
     for found in _UNTIL_YEAR.finditer(after):
         year = int(found.group("year"))
         named = month_number(found.group("name")) if found.group("name") else None
@@ -890,6 +935,8 @@ def _may_negate(text: str) -> bool:
     if ended_ago(lower) is not None or "prola" in lower:  # _general_regions
         return True
     if last_dose_days(lower) is not None or _ARROW.search(lower) or _ZERO_ANYWHERE.search(lower):
+        return True
+    if _STARTED_ON.search(lower) or _AFTER_SAMPLE.search(lower):
         return True
     return not _NEGATION_WORDS.isdisjoint(_WORD.findall(lower))
 
