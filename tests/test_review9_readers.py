@@ -230,3 +230,30 @@ def test_a_one_letter_code_in_a_hint_is_not_redacted() -> None:
     hint = '[values.sex] "1" = "F", "2" = "M"'
     assert redact_detail(hint) == hint
     assert "Anna" not in redact_detail("prolactin 'Anna' is not a number")
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "urgent"),
+    [
+        ("30000", "pmol/L", True),
+        ("300", "pmol/L", False),
+        ("9", "mIU/mL", True),
+        ("0.5", "mIU/mL", False),
+    ],
+)
+def test_a_result_on_another_scale_that_may_be_urgent_is_said(
+    tmp_path: Path, value: str, unit: str, urgent: bool
+) -> None:
+    """A unit on another scale is not triaged (recoding it would misread it), yet 30,000
+    pmol/L (~690 ng/mL) or 9 mIU/mL (9,000 mIU/L) may be above 5,000 mIU/L: listed with the
+    urgent results, not only rejected."""
+    from triage.pipeline import TriageRequest, run_triage
+
+    path = tmp_path / "scaled.csv"
+    path.write_text(
+        f"patient_id,sex,age,prolactin,unit\nP1,M,40,{value},{unit}\nP2,F,30,20,ng/mL\n",
+        encoding="utf-8",
+    )
+    outcome = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out"))
+    assert [r.reason_code for r in outcome.rejected] == ["unknown_unit"]
+    assert bool(outcome.urgent) is urgent

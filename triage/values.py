@@ -637,6 +637,39 @@ _CONCENTRATION: Final = re.compile(
 )
 
 
+_SCALED_PARTS: Final = re.compile(
+    r"(?P<amount>p|n|u|mc|m)?(?P<base>g|mol|m?iu|m?ui|u|ie|e)/(?P<volume>d|c|m|100m)?l",
+    re.IGNORECASE,
+)
+_MASS_NG: Final = {"p": 1e-3, "n": 1.0, "u": 1e3, "mc": 1e3, "m": 1e6, "": 1e9}
+_VOLUME_ML: Final = {"": 1e3, "d": 1e2, "c": 10.0, "m": 1.0, "100m": 1e2}
+_MOLES_PMOL: Final = {"p": 1.0, "n": 1e3, "u": 1e6, "mc": 1e6, "m": 1e9, "": 1e12}
+_UNITS_MILLI: Final = {"m": 1.0, "u": 1e-3, "mc": 1e-3, "": 1e3}
+
+
+def scaled_in_canonical(text: str, pmol_per_ng: float) -> tuple[str, float] | None:
+    """A scaled concentration unit (``scaled_concentration``) as (canonical unit, factor): a
+    value times the factor is in "ng/mL" (mass, or moles with ``pmol_per_ng``) or "mIU/L"
+    (international units): pmol/L -> ng/mL / 43.5, ng/dL -> ng/mL x 0.01, mIU/mL -> mIU/L x
+    1000.  None for what it is not."""
+    if not scaled_concentration(text):
+        return None
+    plain = "".join(_clean_text(text).split()).replace("µ", "u").replace("μ", "u").lower()
+    found = _SCALED_PARTS.fullmatch(plain)
+    if found is None:
+        return None
+    amount, base = found.group("amount") or "", found.group("base")
+    per_ml = 1.0 / _VOLUME_ML[found.group("volume") or ""]
+    if base == "g":
+        return "ng/mL", _MASS_NG[amount] * per_ml
+    if base == "mol":  # pmol_per_ng is pmol/L per ng/mL: one pmol weighs 1000 / it ng
+        return "ng/mL", _MOLES_PMOL[amount] * _VOLUME_ML[""] / pmol_per_ng * per_ml
+    milli = _UNITS_MILLI.get("m" if base.startswith("m") and not amount else amount)
+    if milli is None:
+        return None
+    return "mIU/L", milli * per_ml * _VOLUME_ML[""]
+
+
 def scaled_concentration(text: str) -> bool:
     """A concentration unit the unit table does not hold ("pmol/L", "ng/dL", "mIU/mL"): it
     differs from ng/mL and mIU/L by a factor, so recoding it as either would misread every

@@ -28,7 +28,7 @@ import pandas as pd
 from triage.collector import release_free_memory
 from triage.columns import header_words
 from triage.io.layout import Distinct, RawTable, factorize_column
-from triage.knowledge.loaders import load_thresholds
+from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.numbers import DAYS_PER_WEEK, NS_PER_DAY
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, Rejected
 from triage.values import (
@@ -83,6 +83,7 @@ from triage.values import (
     repair_swapped_day_month,
     result_status,
     scaled_concentration,
+    scaled_in_canonical,
     sex_code,
     sex_letter_header,
     sex_letter_reading,
@@ -1012,16 +1013,36 @@ class _Builder:
         in either prolactin unit (in ng/mL it is ~21 times more): rejected, yet listed with the
         urgent results.  ``number``: each result as written; a unit written but not known
         (pmol/L) is not assumed to be either."""
-        urgent = load_thresholds().get("urgent_miu_l")
+        limits = load_thresholds()
+        urgent = limits.get("urgent_miu_l")
+        unknown = reason == "unknown_unit"
         with np.errstate(invalid="ignore"):
-            self.possibly_urgent = (
-                (reason == "unknown_unit") & (unit_text == "") & (number >= urgent)
-            )
+            self.possibly_urgent = unknown & (unit_text == "") & (number >= urgent)
         for i in np.flatnonzero(self.possibly_urgent):
             detail[i] += (
                 f"; at {_fmt(float(number[i]))} it is above {_fmt(urgent)} mIU/L in either "
                 "prolactin unit: listed with the urgent results"
             )
+        # a unit on another scale (pmol/L, ng/dL, mIU/mL) is not triaged, yet a result that is
+        # above the urgent level once converted is said (ng/mL at the row's factor, else the
+        # default set's)
+        per_ng = self.settings.conversion_factor or load_reference_set(DEFAULT_SET_NAME).miu_per_ng
+        pmol = limits.get("prolactin_pmol_l_per_ng_ml")
+        for text in {str(t) for t in unit_text[unknown & (unit_text != "")].tolist()}:
+            scaled = scaled_in_canonical(text, pmol)
+            if scaled is None:
+                continue
+            canonical, factor = scaled
+            to_miu = factor * ((per_ng or math.nan) if canonical == "ng/mL" else 1.0)
+            with np.errstate(invalid="ignore"):
+                may = unknown & (unit_text == text) & (number * to_miu >= urgent)
+            self.possibly_urgent |= may
+            for i in np.flatnonzero(may):
+                converted = _fmt(float(f"{float(number[i]) * factor:.3g}"))  # about: 3 digits
+                detail[i] += (
+                    f"; {_fmt(float(number[i]))} {text} is about {converted} {canonical}, which "
+                    f"is above {_fmt(urgent)} mIU/L: listed with the urgent results"
+                )
 
     def _warn_zero_results(self, zero: np.ndarray) -> None:
         if not zero.any():
