@@ -318,6 +318,12 @@ class RowContext:
         return self.mild and not early_or_late
 
     @property
+    def possibly_neonate(self) -> bool:
+        """The age is within the neonatal period, or may be (an age of 0 known only to be under
+        one year): the adult levels of a prolactinoma say nothing of such a patient."""
+        return self.age is not None and self.age < self.t("neonatal_max_age_years")
+
+    @property
     def late_lactation(self) -> bool:
         """Breastfeeding with a stated time since delivery of lactation_late_weeks or more."""
         weeks = self._stated_weeks("lactation", "postpartum_weeks")

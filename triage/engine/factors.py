@@ -745,7 +745,7 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
     if any(f.code == "macroprolactinemia" and f.strength == LIKELY for f in found):
         return []
     rule = "prolactin_level"
-    if ctx.state == NEONATAL:
+    if ctx.state == NEONATAL or ctx.possibly_neonate:
         return []  # a neonate's level is judged against the neonatal interval only
     if ctx.state_explains_level:
         return _level_in_physiological_state(ctx)

@@ -103,8 +103,9 @@ def above_urgent_level(ctx: RowContext) -> bool:
 def physiological_state(ctx: RowContext, findings: Sequence[Finding]) -> bool:
     """Pregnancy, breastfeeding or the neonatal period applies: prolactin is physiologically
     raised (late pregnancy can reach several hundred ng/mL), so the level alone is not urgent."""
-    if ctx.state == NEONATAL:
-        return True  # a neonate's prolactin is never urgent by level alone
+    if ctx.state == NEONATAL or (ctx.possibly_neonate and ctx.status != "high"):
+        return True  # a neonate's prolactin (or maybe one's, within its interval) is never
+        # urgent by level alone
     return ctx.state_explains_level or any(
         f.code in PHYSIOLOGICAL_CODES and f.strength == LIKELY for f in findings
     )
