@@ -707,3 +707,32 @@ def test_a_column_of_formulas_without_stored_results_says_so(tmp_path: Path) -> 
     book.save(path)
     with pytest.raises(InputFileError, match="formulas without a stored result"):
         read_file(path, None, ReadOptions())
+
+
+def test_an_ods_cell_merged_down_gives_its_patient_to_each_row(tmp_path: Path) -> None:
+    """LibreOffice writes a cell merged over two rows as one cell spanning them and a covered
+    cell below: the row below is the same patient's (python-calamine gives ods no merged
+    ranges; the urgent result below had no patient), as in xlsx and xls."""
+
+    def cell(text: str, spanned: bool = False) -> bytes:
+        span = b' table:number-rows-spanned="2"' if spanned else b""
+        return (
+            b'<table:table-cell office:value-type="string"'
+            + span
+            + b"><text:p>"
+            + text.encode()
+            + b"</text:p></table:table-cell>"
+        )
+
+    covered = b"<table:covered-table-cell/>"
+    first = cell("26L9900001") + cell("MRN9900001", True) + cell("DOE, Ann", True)
+    first += cell("F", True) + cell("") + cell("") + cell("50.5") + cell("ng/mL")
+    second = cell("26L9900002") + covered * 3 + cell("") + cell("") + cell("300") + cell("ng/mL")
+    rows = (
+        b"<table:table-row>" + first + b"</table:table-row>"
+        b"<table:table-row>" + second + b"</table:table-row>"
+    )
+    frame = read_file(_ods_with(tmp_path, "merged.ods", rows)).frame
+    tail = frame.tail(2)
+    assert tail["patient_id"].tolist() == ["MRN9900001", "MRN9900001"]
+    assert tail["sex"].tolist() == ["F", "F"]

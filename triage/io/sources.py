@@ -476,13 +476,62 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
         return rows  # type: ignore[return-value]
 
     def merged(sheet: str) -> list[Any]:
-        """The merged ranges of a sheet already loaded ((top, left), (bottom, right)), 0-based."""
+        """The merged ranges of a sheet already loaded ((top, left), (bottom, right)), 0-based:
+        python-calamine's, or for an ods (which it gives none of) read from its content.xml."""
         found = opened.get(sheet)
-        return list(found.merged_cell_ranges or []) if found is not None else []
+        if found is None:
+            return []
+        if found.merged_cell_ranges is None and kind == "ods":
+            try:
+                return _ods_merged(data, sheet)
+            except Exception:  # measured and parsed already: the cells stay as read
+                return []
+        return list(found.merged_cell_ranges or [])
 
     if not names:
         raise InputFileError(name, "the workbook has no sheets")
     return Workbook(kind, names, hidden, load, None, warnings, merged=merged)
+
+
+_ODS_NS: Final = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_CELLS: Final = (f"{_ODS_NS}table-cell", f"{_ODS_NS}covered-table-cell")
+
+
+def _ods_merged(data: bytes, sheet: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The merged ranges of an ods table (cells spanning rows or columns), 0-based, streamed
+    from its content.xml: repeated rows and cells are counted, never expanded."""
+    from xml.etree.ElementTree import iterparse
+
+    spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    inside = False
+    row = column = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as stream:
+        for event, element in iterparse(stream, events=("start", "end")):  # noqa: S314
+            tag = element.tag
+            if tag == f"{_ODS_NS}table":
+                if event == "start":
+                    inside = element.get(f"{_ODS_NS}name") == sheet
+                    row = 0
+                elif inside:
+                    break
+                continue
+            if not inside:
+                if event == "end":
+                    element.clear()
+                continue
+            if tag == f"{_ODS_NS}table-row":
+                if event == "start":
+                    column = 0
+                else:
+                    row += int(element.get(f"{_ODS_NS}number-rows-repeated", "1"))
+                    element.clear()
+            elif tag in _ODS_CELLS and event == "start":
+                down = int(element.get(f"{_ODS_NS}number-rows-spanned", "1"))
+                across = int(element.get(f"{_ODS_NS}number-columns-spanned", "1"))
+                if down > 1 or across > 1:
+                    spans.append(((row, column), (row + down - 1, column + across - 1)))
+                column += int(element.get(f"{_ODS_NS}number-columns-repeated", "1"))
+    return spans
 
 
 def _zero_padded(cell: _Cell, width: int) -> _Cell | str:
