@@ -440,3 +440,24 @@ def test_an_infant_of_unknown_days_is_never_called_a_prolactinoma(tmp_path: Path
     factors = results["factors"].fillna("").tolist()
     assert "prolactinoma" not in factors[0] and "prolactinoma" not in factors[1]
     assert "prolactinoma_suspected" in factors[2]
+
+
+@pytest.mark.parametrize(
+    ("collected", "acts"),
+    [("2026-03-01", True), ("2026-09-01", False)],
+)
+def test_a_depot_stopped_on_a_date_weeks_before_the_sample_still_acts(
+    tmp_path: Path, collected: str, acts: bool
+) -> None:
+    """A depot antipsychotic keeps releasing the drug for weeks after its last injection
+    (clinical-reference §9 note 9): a stop dated seven weeks before the sample still counts;
+    eight months before, it no longer does."""
+    results = _with_header(
+        tmp_path,
+        "patient_id,sex,age,collected,prolactin,unit,medications",
+        [
+            f"T1,F,30,{collected},1500,mIU/L,"
+            "paliperidone palmitate last injection 2026-01-10 (discontinued)"
+        ],
+    )
+    assert ("medication:antipsychotic" in results["factors"].iloc[0]) is acts

@@ -909,7 +909,42 @@ def _depot_still_acting(text: str, start: int, until: int | None = None) -> bool
     hits = load_cue_book().match("medications", item)
     if "depot" in hits and "depot_stopped_recently" not in hits and stop > start:
         hits = load_cue_book().match("medications", text[begin:stop])
+    if "depot" in hits and "depot_stopped_recently" not in hits:
+        return _stopped_within_depot_days(text[begin:stop])
     return "depot" in hits and "depot_stopped_recently" in hits
+
+
+# A stop or last injection with its date ("last injection 2026-01-10", "letzte Injektion am
+# 10.01.2026", "dernière injection le 10/01/2026", "arrêté le 10/01/2026").
+_STOPPED_ON: Final = re.compile(
+    r"\b(?:stopped|discontinued|ceased|last\s+(?:dose|injection|inj\.?)|abgesetzt|gestoppt|"
+    r"beendet|letzte\s+(?:Gabe|Injektion|Spritze)|arr[êe]t[ée]e?|derni[èe]re\s+injection|"
+    r"suspendid[oa]|[úu]ltima\s+(?:dosis|inyecci[óo]n)|sospes[oa]|ultima\s+(?:dose|iniezione)|"
+    r"gestopt|laatste\s+(?:dosis|injectie))\W+(?:(?:on|am|le|el|il|op)\s+)?"
+    r"(?:(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>(?:19|20)\d\d)"
+    r"|(?P<iso_year>(?:19|20)\d\d)-(?P<iso_month>\d{1,2})-(?P<iso_day>\d{1,2}))\b",
+    re.IGNORECASE,
+)
+
+
+def _stopped_within_depot_days(item: str) -> bool:
+    """A depot's stop or last injection dated at most depot_acting_max_days before the sample
+    (as_of): it still acts."""
+    from triage.knowledge.loaders import load_thresholds
+
+    now = _AS_OF.get()
+    found = _STOPPED_ON.search(item)
+    if now is None or found is None:
+        return False
+    try:
+        if found.group("year"):
+            stopped = date(int(found["year"]), int(found["month"]), int(found["day"]))
+        else:
+            stopped = date(int(found["iso_year"]), int(found["iso_month"]), int(found["iso_day"]))
+        days = (date(*now) - stopped).days
+    except ValueError:  # not a date ("31.02.2026")
+        return False
+    return 0 <= days <= load_thresholds().get("depot_acting_max_days")
 
 
 _LIST_BREAK: Final = re.compile(r"[;|\n\r•]")
