@@ -725,38 +725,38 @@ def _drug_matches(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugM
     records the field it was written in).  Read once per distinct combination of those cells
     (missing cells name no drug, whatever their kind): rows with the same share one tuple."""
     fields = [DRUG_LIST_FIELD, *DRUG_NOTE_FIELDS]
-    months = _sample_months(frame, fields)
-    codes, first = distinct_rows([*(frame[name] for name in fields), months])
-    distinct = _read_drugs(frame.iloc[first], knowledge, months.iloc[first].tolist())
+    days = _sample_days(frame, fields)
+    codes, first = distinct_rows([*(frame[name] for name in fields), days])
+    distinct = _read_drugs(frame.iloc[first], knowledge, days.iloc[first].tolist())
     return [distinct[code] for code in codes.tolist()]
 
 
-_DAYS_IN_MONTH_KEY: Final = 100  # year * 10_000 + month * 100 + day: one int per sample day
+_DATE_KEY_STEP: Final = 100  # year * 10_000 + month * 100 + day: one int per sample day
 
 
 def _day_tuple(key: int) -> tuple[int, int, int]:
-    year, rest = divmod(key, _DAYS_IN_MONTH_KEY * _DAYS_IN_MONTH_KEY)
-    month, day = divmod(rest, _DAYS_IN_MONTH_KEY)
+    year, rest = divmod(key, _DATE_KEY_STEP * _DATE_KEY_STEP)
+    month, day = divmod(rest, _DATE_KEY_STEP)
     return year, month, day
 
 
-def _sample_months(frame: pd.DataFrame, fields: Sequence[str]) -> pd.Series:
+def _sample_days(frame: pd.DataFrame, fields: Sequence[str]) -> pd.Series:
     """Each row's sample day as year * 10000 + month * 100 + day, what an end or start date
     written in a note ("Risperdal bis 2017", "metoclopramide started 2026-03-05") is compared
     with; -1 for a row without a collection date or whose texts write no year (their reading
     does not depend on it: rows stay as few as their distinct texts)."""
     dated = rows_with_a_text([frame[name] for name in fields], writes_a_year)
     collected = pd.to_datetime(frame["collected_at"], errors="coerce")
-    key = _DAYS_IN_MONTH_KEY * _DAYS_IN_MONTH_KEY
-    days = collected.dt.year * key + collected.dt.month * _DAYS_IN_MONTH_KEY + collected.dt.day
+    key = _DATE_KEY_STEP * _DATE_KEY_STEP
+    days = collected.dt.year * key + collected.dt.month * _DATE_KEY_STEP + collected.dt.day
     out: pd.Series = days.where(dated).fillna(-1).astype("int64")
     return out
 
 
 def _read_drugs(
-    frame: pd.DataFrame, knowledge: Knowledge, months: list[int]
+    frame: pd.DataFrame, knowledge: Knowledge, days: list[int]
 ) -> list[tuple[DrugMatch, ...]]:
-    """`_drug_matches` for every row of `frame` (``months``: each row's `_sample_months`)."""
+    """`_drug_matches` for every row of `frame` (``days``: each row's `_sample_days`)."""
     drugs = tuple(knowledge.drugs)
     readers = [(DRUG_LIST_FIELD, drug_matcher(drugs))]
     readers += [(f, drug_matcher(drugs, abbreviations=False)) for f in DRUG_NOTE_FIELDS]
@@ -770,7 +770,7 @@ def _read_drugs(
         present = np.flatnonzero(column.notna().to_numpy(dtype=bool)).tolist()
         written = [(i, cells[i]) for i in present if isinstance(cells[i], str) and cells[i].strip()]
         for i, text in written:
-            day = months[i]
+            day = days[i]
             dated = day >= 0 and writes_a_year(text)
             as_of = _day_tuple(day) if dated else None
             key = (name, text, as_of)
