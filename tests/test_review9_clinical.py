@@ -461,3 +461,25 @@ def test_a_depot_stopped_on_a_date_weeks_before_the_sample_still_acts(
         ],
     )
     assert ("medication:antipsychotic" in results["factors"].iloc[0]) is acts
+
+
+@pytest.mark.parametrize(
+    ("note", "priority", "asked"),
+    [
+        ("testosterone 5.2 nmol/L", "soon", False),  # low: a symptom (§5), not asked again
+        ("Testosteron 4 nmol/l", "soon", False),
+        ("testostérone 150 ng/dL", "soon", False),  # 5.2 nmol/L
+        ("testosterone 15 nmol/L", "routine", False),  # normal, and already measured
+        ("free testosterone 0.2 nmol/L", "routine", True),  # a free testosterone: not read
+        ("", "routine", True),
+    ],
+)
+def test_a_mans_low_testosterone_written_as_a_number_is_a_symptom(
+    tmp_path: Path, note: str, priority: str, asked: bool
+) -> None:
+    """A man's total testosterone below the harmonised lower limit (9.2 nmol/L) is low
+    testosterone, a symptom as the words "testosterone low" are (clinical-reference §5; §1.3:
+    male hypogonadism is Queensland's category 2)."""
+    results = _rows(tmp_path, [("M", "", 40, 38, "", note)])
+    assert results["priority"].tolist() == [priority], note
+    assert ("testosterone" in results["suggestions"].iloc[0]) is asked

@@ -93,6 +93,12 @@ def python_values(series: pd.Series) -> list[object]:
 
 # The morning cortisols states.toml reads in notes (`number = "lab:<name>"`), each with the
 # threshold that converts it to nmol/L (None: written in nmol/L).
+# The total testosterones states.toml reads in notes, each with the threshold that converts it
+# to nmol/L (None: it is in nmol/L).
+_TESTOSTERONE_LABS: Final = (
+    ("testosterone_nmol_l", None),
+    ("testosterone_ng_dl", "testosterone_nmol_l_per_ng_dl"),
+)
 _CORTISOL_LABS: Final = (
     ("morning_cortisol_nmol_l", None),
     ("morning_cortisol_ug_dl", "cortisol_nmol_l_per_ug_dl"),
@@ -462,9 +468,32 @@ class RowContext:
         menstrual disturbance written as a missed or late period (cue menstrual_disturbance), so
         every wording of the same picture counts the same."""
         found = self.first("symptom")
+        if found is None and self.sex == "M":
+            found = self._low_testosterone()
         if found is not None or self.flag("menopausal") or self.has("not_child_bearing"):
             return found  # after the menopause missed periods are expected
         return self.first("menstrual_disturbance")
+
+    @property
+    def testosterone_known(self) -> bool:
+        """A total testosterone with its unit is written in a note (states.toml)."""
+        return bool(self.patient.labs) and any(
+            self.patient.lab(name) is not None for name, _ in _TESTOSTERONE_LABS
+        )
+
+    def _low_testosterone(self) -> CueHit | None:
+        """A man's total testosterone written in a note below testosterone_low_nmol_l: low
+        testosterone, a symptom of hyperprolactinaemia as the words are (clinical-reference
+        §5)."""
+        for name, to_nmol in _TESTOSTERONE_LABS:
+            fact = self.patient.lab(name) if self.patient.labs else None
+            if fact is None or fact.number is None:
+                continue
+            nmol = fact.number * (self.t(to_nmol) if to_nmol else 1.0)
+            limit = self.t("testosterone_low_nmol_l")
+            if nmol < limit or (fact.value == "<" and nmol <= limit):
+                return CueHit("symptom", fact.column, fact.quote, fact.quote)
+        return None
 
     @property
     def above_usual(self) -> bool:

@@ -592,8 +592,8 @@ def medication_review(s: Situation) -> str | None:
 
 @suggestion_rule("testosterone", "male_high_prolactin")
 def testosterone(s: Situation) -> str | None:
-    if not s.work_up or s.ctx.sex != "M":
-        return None
+    if not s.work_up or s.ctx.sex != "M" or s.ctx.testosterone_known:
+        return None  # a testosterone written in the notes is read (low: a symptom)
     age = s.ctx.age
     if age is not None and age < s.ctx.t("testosterone_min_age_years"):
         return None  # before puberty testosterone does not assess hypogonadism
