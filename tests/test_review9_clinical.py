@@ -483,3 +483,14 @@ def test_a_mans_low_testosterone_written_as_a_number_is_a_symptom(
     results = _rows(tmp_path, [("M", "", 40, 38, "", note)])
     assert results["priority"].tolist() == [priority], note
     assert ("testosterone" in results["suggestions"].iloc[0]) is asked
+
+
+@pytest.mark.parametrize("note", ["Sheehan syndrome suspected", "syndrome de Sheehan ?"])
+def test_a_suspected_sheehan_syndrome_with_a_low_prolactin_is_worked_up(
+    tmp_path: Path, note: str
+) -> None:
+    """Postpartum pituitary necrosis: a low prolactin is its marker and the other axes need
+    testing (clinical-reference §5, hypopituitarism); a low result alone stays none."""
+    results = _rows(tmp_path, [("F", "", 30, 2, "", note), ("F", "", 30, 2, "", "")])
+    assert results["priority"].tolist() == ["soon", "none"], note
+    assert "pituitary_function_tests" in results["suggestions"].iloc[0]
