@@ -2354,13 +2354,17 @@ def test_percent_cells_stored_as_fractions_are_percentages(tmp_path: Path) -> No
     sheet.append(["MRN", "Sex", "Prolactin (ng/mL)", "PEG recovery"])
     sheet.append(["A", "F", 120, 0.35])
     sheet.append(["B", "F", 60, 0.8])
-    for row in (2, 3):
-        sheet.cell(row, 4).number_format = "0%"
-    path = tmp_path / "pct.xlsx"
-    book.save(path)
+    path = tmp_path / "fractions.xlsx"
+    book.save(path)  # fractions without a percent format: read as percentages, saying so
     result = read(path)
     assert result.frame["macroprolactin_recovery_pct"].tolist() == pytest.approx([35.0, 80.0])
     assert any("read as fractions" in w for w in result.summary.warnings)
+    for row in (2, 3):
+        sheet.cell(row, 4).number_format = "0%"
+    path = tmp_path / "pct.xlsx"
+    book.save(path)  # with a percent format: read as the sheet shows them ("35%")
+    result = read(path)
+    assert result.frame["macroprolactin_recovery_pct"].tolist() == pytest.approx([35.0, 80.0])
     written = tmp_path / "pct.csv"
     written.write_text(
         "MRN,Sex,Prolactin (ng/mL),PEG recovery\nA,F,120,35%\nB,F,60,0.8%\n", encoding="utf-8"

@@ -257,3 +257,22 @@ def test_a_result_on_another_scale_that_may_be_urgent_is_said(
     outcome = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out"))
     assert [r.reason_code for r in outcome.rejected] == ["unknown_unit"]
     assert bool(outcome.urgent) is urgent
+
+
+def test_a_prolactin_cell_shown_as_a_percentage_is_read_as_shown(tmp_path: Path) -> None:
+    """0.25 formatted "0%" shows 25%: a percentage is no prolactin unit (unknown_unit, as the
+    same "25%" in a CSV), never 0.25 ng/mL read as a low result; a PEG recovery shown as a
+    percentage still reads as its percent."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Patient ID", "Sex", "Age", "Prolactin (ng/mL)", "PEG recovery"])
+    sheet.append(["P1", "F", 30, 0.25, None])
+    sheet.append(["P2", "F", 31, 60, 0.35])
+    sheet["D2"].number_format = "0%"
+    sheet["E3"].number_format = "0.0%"
+    path = tmp_path / "pct.xlsx"
+    book.save(path)
+    read = read_file(path, None, ReadOptions())
+    assert [(r.source_row, r.reason_code) for r in read.rejected] == [(2, "unknown_unit")]
+    assert read.frame["macroprolactin_recovery_pct"].tolist() == [35.0]

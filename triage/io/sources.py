@@ -33,7 +33,7 @@ import python_calamine as calamine
 
 from triage.io.delimited import InputLimits, read_delimited
 from triage.schema import InputFileError, Withdrawal
-from triage.values import FORMULA_WITHOUT_VALUE
+from triage.values import FORMULA_WITHOUT_VALUE, PERCENT_FULL, format_number
 
 if TYPE_CHECKING:
     from triage.io.fast_split import Grid
@@ -535,9 +535,12 @@ def _ods_merged(data: bytes, sheet: str) -> list[tuple[tuple[int, int], tuple[in
 
 
 def _zero_padded(cell: _Cell, width: int) -> _Cell | str:
-    """A whole number as a zeros-only format shows it (123 with "00000": "00123")."""
+    """A whole number as a zeros-only format shows it (123 with "00000": "00123"), a number as
+    a percentage format shows it (0.25: "25%"; ``width`` PERCENT_STYLE)."""
     if isinstance(cell, bool) or not isinstance(cell, int | float):
         return cell
+    if width == PERCENT_STYLE:
+        return f"{format_number(float(cell) * PERCENT_FULL)}%" if math.isfinite(cell) else cell
     if isinstance(cell, float) and not (math.isfinite(cell) and cell.is_integer()):
         return cell
     return f"{int(cell):0{width}d}"
@@ -882,24 +885,32 @@ _XF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?xf\b([^>]*)>")
 _ZEROS = re.compile(r"0{2,}")
 _XLSX_STYLED_NUMBER = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*\bs=\"(\d+)\"[^>]*)>\s*<(?:[A-Za-z_][\w.-]*:)?v>"
-    rb"(\d{1,18})(?:\.0+)?</"
+    rb"([-+\d.eE]{1,32})</"
 )
+# A number format that shows a number as a percentage: Excel's own (9 "0%", 10 "0.00%") or one
+# with a % outside quotes.  Such a cell is read as shown ("25%": 0.25 is no 0.25 ng/mL).
+PERCENT_STYLE: Final = -1
+_PERCENT_FORMATS: Final = frozenset({"9", "10"})
+_QUOTED_FORMAT_TEXT: Final = re.compile(r'"[^"]*"|\\.')
 
 
 def _zero_padded_styles(archive: zipfile.ZipFile) -> dict[int, int]:
-    """Cell style index -> digits, for the styles whose number format is zeros only."""
+    """Cell style index -> digits, for the styles whose number format is zeros only, or
+    PERCENT_STYLE for those that show a percentage."""
     try:
         styles = archive.read("xl/styles.xml")
     except KeyError:
         return {}
-    widths: dict[str, int] = {}
+    widths: dict[str, int] = dict.fromkeys(_PERCENT_FORMATS, PERCENT_STYLE)
     for attributes in _NUM_FMT.findall(styles):
         code = _attribute(attributes, rb"formatCode")
         number = _attribute(attributes, rb"numFmtId")
-        if code is not None and number is not None and _ZEROS.fullmatch(code.replace("\\", "")):
+        if code is None or number is None:
+            continue
+        if _ZEROS.fullmatch(code.replace("\\", "")):
             widths[number] = len(code.replace("\\", ""))
-    if not widths:
-        return {}
+        elif "%" in _QUOTED_FORMAT_TEXT.sub("", code):
+            widths[number] = PERCENT_STYLE
     cell_xfs = _CELL_XFS.search(styles)
     if cell_xfs is None:
         return {}
