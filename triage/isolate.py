@@ -56,7 +56,7 @@ def run_isolated(
     receive, send = context.Pipe(duplex=False)
     # Not a daemon: the work may start its own workers (the engine's, for a large file); the
     # child is joined or killed here whatever happens, and dies with this process.
-    child = context.Process(target=_child, args=(fn, send, memory_bytes), daemon=False)
+    child = context.Process(target=_child, args=(fn, send, memory_bytes, os.getpid()), daemon=False)
     child.start()
     send.close()
     try:
@@ -102,12 +102,12 @@ def _death(exitcode: int | None) -> str:
     return f"the worker ended without an answer (exit status {exitcode})"
 
 
-def _child(fn: Callable[[], Any], send: Connection, memory_bytes: int | None) -> None:
+def _child(fn: Callable[[], Any], send: Connection, memory_bytes: int | None, parent: int) -> None:
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides about interrupts
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        die_with_parent()
+        die_with_parent(parent)
         if memory_bytes:
             _limit_memory(memory_bytes)
         send.send(_outcome(fn))
@@ -163,12 +163,13 @@ _PR_SET_PDEATHSIG: Final = 1  # linux/prctl.h
 _FULL_OR_READ_ONLY: Final = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent: int) -> None:
     """Linux: the kernel kills this worker when the parent dies (a kill -9 of the batch must
-    not leave a worker writing a partial folder beside the next run)."""
+    not leave a worker writing a partial folder beside the next run).  ``parent``: the pid of
+    the process that forked this one, taken before the fork: a parent killed before this
+    worker asked for the signal has already handed it to init (its getppid is then 1)."""
     if not sys.platform.startswith("linux"):
         return
-    parent = os.getppid()
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

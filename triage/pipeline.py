@@ -170,7 +170,10 @@ def triage_chunks(
     gc.freeze()
     collector.release_free_memory()  # freed pages are not handed down to the workers
     pool = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=mp.get_context("fork"), initializer=_worker_start
+        max_workers=jobs,
+        mp_context=mp.get_context("fork"),
+        initializer=_worker_start,
+        initargs=(os.getpid(),),
     )
     try:
         pending: deque[Future[Triaged]] = deque()
@@ -189,12 +192,12 @@ def triage_chunks(
         gc.unfreeze()
 
 
-def _worker_start() -> None:
+def _worker_start(parent: int) -> None:
     """A pool worker: Ctrl-C is the parent's to handle, and it dies with its parent (a killed
     run or a batch worker stopped at its time limit leaves no orphan behind)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    die_with_parent()
+    die_with_parent(parent)
     gc.disable()  # collected after each chunk (_triage_part); see triage.collector
 
 

@@ -780,11 +780,13 @@ def _start_child(context: Any, work: Callable[[], None]) -> Any:
     it ignores Ctrl-C, dies with this process and leaves by ``os._exit`` (none of this process's
     cleanup runs twice); its exit status says whether ``work`` finished (0) or not (1)."""
 
+    parent = os.getpid()  # taken before the fork (die_with_parent)
+
     def run() -> None:
         code = 1
         try:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-            die_with_parent()
+            die_with_parent(parent)
             work()
             code = 0
         except BaseException:  # the exit status tells; the parent does the work itself
