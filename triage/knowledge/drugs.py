@@ -766,13 +766,31 @@ _AS_OF: Final[ContextVar[tuple[int, int, int] | None]] = ContextVar("drug_as_of"
 # A start written after the drug ("started 2026-03-05", "since 10/03/2026", "ab 05.03.2026",
 # "débuté le 05/03/2026", "desde el 5/3/2026", "iniziato il 05/03/2026", "gestart 5-3-2026"):
 # taken from then on, so not at a sample taken before it.
+# A date written day first (10.03.2026, 10/03/2026) or as ISO (2026-03-10), read by _date_of.
+_WRITTEN_DATE: Final = (
+    r"(?:(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>(?:19|20)\d\d)"
+    r"|(?P<iso_year>(?:19|20)\d\d)-(?P<iso_month>\d{1,2})-(?P<iso_day>\d{1,2}))\b"
+)
+
+
+def _date_of(found: re.Match[str]) -> date | None:
+    """The _WRITTEN_DATE a match holds (None: no such day, "31.02.2026")."""
+    day, month, year = (
+        found.group("day", "month", "year")
+        if found.group("year")
+        else found.group("iso_day", "iso_month", "iso_year")
+    )
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
 _STARTED_ON: Final = re.compile(
     r"\b(?:started|starting|start(?:ed)?\s+on|commenced|initiated|begun|since|seit|ab|begonnen|"
     r"angesetzt|d[ée]but[ée]e?|commenc[ée]e?|instaur[ée]e?|depuis|desde|iniciad[oa]|comenz[oó]|"
     r"empez[oó]|dal|dall\W|iniziat[oa]|avviat[oa]|sinds|vanaf|gestart|begonnen)\s+"
-    r"(?:(?:on|am|le|el|il|op|the|den)\s+)?"
-    r"(?:(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>(?:19|20)\d\d)"
-    r"|(?P<iso_year>(?:19|20)\d\d)-(?P<iso_month>\d{1,2})-(?P<iso_day>\d{1,2}))\b",
+    r"(?:(?:on|am|le|el|il|op|the|den)\s+)?" + _WRITTEN_DATE,
     re.IGNORECASE,
 )
 # Written as started after the sample ("started after this sample", "nach der Blutentnahme
@@ -794,15 +812,8 @@ def _started_after_sample(after: str) -> bool:
     if now is None:
         return False
     for found in _STARTED_ON.finditer(after):
-        if found.group("year"):
-            start = (int(found.group("year")), int(found.group("month")), int(found.group("day")))
-        else:
-            start = (
-                int(found.group("iso_year")),
-                int(found.group("iso_month")),
-                int(found.group("iso_day")),
-            )
-        if start > now:
+        start = _date_of(found)
+        if start is not None and start > date(*now):
             return True
     return False
 
@@ -920,9 +931,7 @@ _STOPPED_ON: Final = re.compile(
     r"\b(?:stopped|discontinued|ceased|last\s+(?:dose|injection|inj\.?)|abgesetzt|gestoppt|"
     r"beendet|letzte\s+(?:Gabe|Injektion|Spritze)|arr[êe]t[ée]e?|derni[èe]re\s+injection|"
     r"suspendid[oa]|[úu]ltima\s+(?:dosis|inyecci[óo]n)|sospes[oa]|ultima\s+(?:dose|iniezione)|"
-    r"gestopt|laatste\s+(?:dosis|injectie))\W+(?:(?:on|am|le|el|il|op)\s+)?"
-    r"(?:(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>(?:19|20)\d\d)"
-    r"|(?P<iso_year>(?:19|20)\d\d)-(?P<iso_month>\d{1,2})-(?P<iso_day>\d{1,2}))\b",
+    r"gestopt|laatste\s+(?:dosis|injectie))\W+(?:(?:on|am|le|el|il|op)\s+)?" + _WRITTEN_DATE,
     re.IGNORECASE,
 )
 
@@ -936,14 +945,10 @@ def _stopped_within_depot_days(item: str) -> bool:
     found = _STOPPED_ON.search(item)
     if now is None or found is None:
         return False
-    try:
-        if found.group("year"):
-            stopped = date(int(found["year"]), int(found["month"]), int(found["day"]))
-        else:
-            stopped = date(int(found["iso_year"]), int(found["iso_month"]), int(found["iso_day"]))
-        days = (date(*now) - stopped).days
-    except ValueError:  # not a date ("31.02.2026")
+    stopped = _date_of(found)
+    if stopped is None:
         return False
+    days = (date(*now) - stopped).days
     return 0 <= days <= load_thresholds().get("depot_acting_max_days")
 
 
