@@ -462,9 +462,9 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
             for (r, c), text in extents.errors(sheet).items():  # shown as Excel shows them
                 if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
                     rows[r][c] = text
-            for (r, c), width in extents.padded(sheet).items():  # "00123", as Excel shows it
+            for (r, c), width in extents.displayed(sheet).items():  # "00123", as Excel shows it
                 if r < len(rows) and c < len(rows[r]):
-                    rows[r][c] = _zero_padded(rows[r][c], width)
+                    rows[r][c] = _as_displayed(rows[r][c], width)
         except Exception as exc:  # damaged sheet XML, unsupported record ...
             raise InputFileError(
                 name, f"the sheet cannot be read: {type(exc).__name__}", sheet=sheet
@@ -534,7 +534,7 @@ def _ods_merged(data: bytes, sheet: str) -> list[tuple[tuple[int, int], tuple[in
     return spans
 
 
-def _zero_padded(cell: _Cell, width: int) -> _Cell | str:
+def _as_displayed(cell: _Cell, width: int) -> _Cell | str:
     """A whole number as a zeros-only format shows it (123 with "00000": "00123"), a number as
     a percentage format shows it (0.25: "25%"; ``width`` PERCENT_STYLE)."""
     if isinstance(cell, bool) or not isinstance(cell, int | float):
@@ -589,8 +589,8 @@ class _Extents:
         self._xml_bytes = 0  # uncompressed size of the XML measured last
         self._with_errors: set[str] = set()  # members holding error cells (t="e")
         self._errors: dict[str, dict[tuple[int, int], str]] = {}
-        self._padding: dict[int, int] | None = None  # style index -> digits of a "00000" format
-        self._padded: dict[str, dict[tuple[int, int], int]] = {}
+        self._display_styles: dict[int, int] | None = None  # style -> digits, or PERCENT_STYLE
+        self._displayed: dict[str, dict[tuple[int, int], int]] = {}
 
     def check_eager(self) -> None:
         """Check every table of an ods (python-calamine builds them all on opening)."""
@@ -681,7 +681,7 @@ class _Extents:
                 self._errors[member] = {}
         return self._errors[member]
 
-    def padded(self, sheet: str) -> dict[tuple[int, int], int]:
+    def displayed(self, sheet: str) -> dict[tuple[int, int], int]:
         """The number cells of an xlsx sheet shown with leading zeros (a format of zeros only,
         "00000": Excel shows 123 as 00123, a record number): (row, column) from 0 -> digits.
         python-calamine gives the bare number; an id that lost its zeros is another patient's
@@ -689,18 +689,18 @@ class _Extents:
         member = (self._members or {}).get(sheet)
         if member is None or self.kind != "xlsx":
             return {}
-        if member not in self._padded:
+        if member not in self._displayed:
             found: dict[tuple[int, int], int] = {}
             try:
                 with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
-                    if self._padding is None:
-                        self._padding = _zero_padded_styles(archive)
-                    if self._padding:
-                        found = _xlsx_padded(archive, member, self._padding)
+                    if self._display_styles is None:
+                        self._display_styles = _displayed_styles(archive)
+                    if self._display_styles:
+                        found = _xlsx_displayed(archive, member, self._display_styles)
             except Exception:  # measured already: the numbers stay as calamine gives them
                 found = {}
-            self._padded[member] = found
-        return self._padded[member]
+            self._displayed[member] = found
+        return self._displayed[member]
 
 
 class _ElementTooLong(Exception):
@@ -894,7 +894,7 @@ _PERCENT_FORMATS: Final = frozenset({"9", "10"})
 _QUOTED_FORMAT_TEXT: Final = re.compile(r'"[^"]*"|\\.')
 
 
-def _zero_padded_styles(archive: zipfile.ZipFile) -> dict[int, int]:
+def _displayed_styles(archive: zipfile.ZipFile) -> dict[int, int]:
     """Cell style index -> digits, for the styles whose number format is zeros only, or
     PERCENT_STYLE for those that show a percentage."""
     try:
@@ -922,13 +922,13 @@ def _zero_padded_styles(archive: zipfile.ZipFile) -> dict[int, int]:
     return out
 
 
-def _xlsx_padded(
-    archive: zipfile.ZipFile, member: str, padding: dict[int, int]
+def _xlsx_displayed(
+    archive: zipfile.ZipFile, member: str, styles: dict[int, int]
 ) -> dict[tuple[int, int], int]:
     found: dict[tuple[int, int], int] = {}
     for block in _stream(archive, member, b"c>"):
         for attributes, style, _ in _XLSX_STYLED_NUMBER.findall(block):
-            width = padding.get(int(style))
+            width = styles.get(int(style))
             if width is None or (b't="' in attributes and b't="n"' not in attributes):
                 continue
             ref = _XLSX_REF.search(attributes)
