@@ -682,7 +682,8 @@ class _Extents:
         return self._errors[member]
 
     def displayed(self, sheet: str) -> dict[tuple[int, int], int]:
-        """The number cells of an xlsx sheet shown with leading zeros (a format of zeros only,
+        """The number cells of an xlsx sheet shown as a percentage (PERCENT_STYLE: 0.25 shows
+        25%), or with leading zeros (a format of zeros only,
         "00000": Excel shows 123 as 00123, a record number): (row, column) from 0 -> digits.
         python-calamine gives the bare number; an id that lost its zeros is another patient's
         (the history, the urgent line, the lab's other exports write 00123)."""
