@@ -219,7 +219,10 @@ def test_a_folder_says_what_it_holds_and_the_run_does_not_read(tmp_path: Path) -
     (folder / "sub" / "b.csv").write_text(body, encoding="utf-8")
     (folder / "c.zip").write_bytes(b"PK")
     (folder / "README.txt").write_text("exports of the week", encoding="utf-8")
-    outcome = run_triage(TriageRequest(inputs=[folder], out_dir=tmp_path / "out"))
+    # the same folder given twice (as "in" and "in/") is listed once
+    outcome = run_triage(
+        TriageRequest(inputs=[folder, folder / "." / "sub" / ".."], out_dir=tmp_path / "out")
+    )
     assert [n for n in outcome.notices if "not read" in n] == [
         "not read in the folder(s) given: c.zip, sub/ (subfolders are not searched, and only "
         "exports of a supported type are read; give them by name to read them)"

@@ -684,9 +684,11 @@ def skipped_in_folders(paths: Sequence[Path]) -> list[str]:
     from triage.outdir import listed_outputs  # folders only
 
     skipped: list[str] = []
+    seen: set[Path] = set()
     for path in paths:
-        if not path.is_dir():
+        if not path.is_dir() or path.resolve() in seen:  # a folder given twice is listed once
             continue
+        seen.add(path.resolve())
         ours = listed_outputs(path)
         for entry in sorted(path.iterdir(), key=lambda p: p.name.casefold()):
             if is_hidden_name(entry.name) or entry.name in ours or _is_candidate(entry):
