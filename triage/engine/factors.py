@@ -37,6 +37,9 @@ class Finding:
     evidence: str
     rule: str
     exceeded: bool = False  # the result is above what this cause usually does
+    # The data name this cause but it cannot explain this sample (a seizure hours before it):
+    # never listed as a factor; its evidence is told with the result's other explanation.
+    ruled_out: bool = False
 
 
 Rule = Callable[[RowContext], list[Finding]]
@@ -703,7 +706,7 @@ def seizure(ctx: RowContext) -> list[Finding]:
                 f"{recent.evidence()}; sample {approx(minutes)} min from the seizure, outside the "
                 f"~{fmt(window)} min rise: it does not explain this result"
             )
-            return [Finding("seizure", POSSIBLE, text, rule, exceeded=True)]
+            return [Finding("seizure", POSSIBLE, text, rule, ruled_out=True)]
         timing = f"; sample {approx(minutes)} min after it" if minutes is not None else ""
         return [_ranged(ctx, "seizure", rule, f"{recent.evidence()}{timing}", ceiling, "a seizure")]
     if history is None or "dated_past" in ctx.book.match(history.field, history.quote):
@@ -784,8 +787,17 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
             text += f", and a macroadenoma is known ({ctx.lesion.evidence})"
             return [Finding("macroprolactinoma_suspected", LIKELY, text, rule)]
         return [Finding("prolactinoma_suspected", LIKELY, text, rule)]
+    # A cause exceeded points to another one only where drug and systemic causes stop (about
+    # 100 ng/mL, clinical-reference §0, §8): below that a culprit drug or stress a little
+    # above its usual reach is still consistent with it, and no tumour is suspected.
+    systemic_max = ctx.t("systemic_typical_max_ng_ml")
     exceeded = [f for f in found if f.exceeded]
-    if exceeded and ctx.adult() and not any(f.strength == LIKELY for f in found):
+    if (
+        exceeded
+        and ctx.adult()
+        and not any(f.strength == LIKELY for f in found)
+        and ctx.above(systemic_max)
+    ):
         names = ", ".join(labels.factor(f.code).label.lower() for f in exceeded)
         text = f"prolactin {value} is above what {names} usually causes"
         return [Finding("prolactinoma_suspected", POSSIBLE, text, rule)]
@@ -794,10 +806,10 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
     # a tumour there (an infant's limit is above 100 ng/mL), so a child's result is judged by
     # times its age limit, and is unexplained rather than a suspected tumour below the
     # prolactinoma threshold.
-    if not found and ctx.adult() and ctx.above(ctx.t("systemic_typical_max_ng_ml")):
+    if not found and ctx.adult() and ctx.above(systemic_max):
         text = (
             f"prolactin {value} with no other cause found, above the "
-            f"{ctx.amount(ctx.t('systemic_typical_max_ng_ml'), approx=True, mark='~')} of drug, "
+            f"{ctx.amount(systemic_max, approx=True, mark='~')} of drug, "
             "systemic and stalk causes"
         )
         return [Finding("prolactinoma_suspected", POSSIBLE, text, rule)]
@@ -869,7 +881,15 @@ def find_factors(ctx: RowContext, labels: Labels) -> list[Finding]:
     found: list[Finding] = []
     for rule in FACTOR_RULES.values():
         found.extend(rule(ctx))
-    found.extend(_level_findings(ctx, found, labels))
+    ruled_out = [f.evidence for f in found if f.ruled_out]
+    found = [f for f in found if not f.ruled_out]
+    level = _level_findings(ctx, found, labels)
+    if ruled_out:  # said where the result is explained otherwise, or left unexplained
+        level = [
+            replace(f, evidence="; ".join([f.evidence, *ruled_out])) if i == 0 else f
+            for i, f in enumerate(level)
+        ]
+    found.extend(level)
     return rank(found, labels)
 
 
