@@ -711,6 +711,24 @@ _QUANTITY = re.compile(
     r"(?P<pre>.*?)(?P<num>[+-]?(?:\d(?:[\d.,' ’]*\d)?(?:[eE][+-]?\d+)?|[.,]\d+))(?P<post>.*)"
 )
 _BRACKETED = re.compile(r"[(\[]([^)\]]*)[)\]]")
+# A dilution written as how the result was obtained ("(1:10)", "(x100)", "(10-fold)"): no second
+# result.  Any other number in brackets is one ("12.3 (repeat 48)", "180 (1:100 dilution: 9800)",
+# "18 (ref 3-15)").
+_DILUTION_RATIO = re.compile(
+    r"\b1\s*[:/]\s*\d+|[x×]\s*\d+|\d+\s*[x×]|\d+\s*-?\s*(?:fold|fach|voudig|fois|volte|veces)",
+    re.IGNORECASE,
+)
+
+
+def second_number_in_brackets(text: str) -> bool:
+    """The cell holds, in brackets after its number, another number than a dilution ratio: a
+    repeat, a diluted result or an interval that the cell's one value would hide."""
+    return any(
+        any(ch.isdigit() for ch in _DILUTION_RATIO.sub(" ", inner))
+        for inner in _BRACKETED.findall(text)
+    )
+
+
 _FLAG_SYMBOLS = re.compile(r"[*!↑↓]+")
 
 
@@ -836,6 +854,8 @@ def _tail_unit(tail: str, flags: list[str]) -> str | None:
             continue
         if looks_like_unit(inner):
             unit_parts.append(inner.strip())
+        elif second_number_in_brackets(f"({inner})"):
+            return None  # a second result (a repeat, the diluted value): which one is meant?
         # anything else in brackets is a remark ("on dilution") and is ignored
     rest = _FLAG_SYMBOLS.sub(r" \g<0> ", _BRACKETED.sub(" ", rest))
     leftover: list[str] = []

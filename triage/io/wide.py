@@ -29,6 +29,7 @@ from triage.collector import release_free_memory
 from triage.columns import header_words
 from triage.io.layout import Distinct, RawTable, factorize_column
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
+from triage.knowledge.model import Thresholds
 from triage.numbers import DAYS_PER_WEEK, NS_PER_DAY
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, Rejected
 from triage.values import (
@@ -84,6 +85,7 @@ from triage.values import (
     result_status,
     scaled_concentration,
     scaled_in_canonical,
+    second_number_in_brackets,
     sex_code,
     sex_letter_header,
     sex_letter_reading,
@@ -142,6 +144,7 @@ UNIT_DEFAULT_KEYS: Final = ("prolactin_unit", "unit")
 # Fields a codebook writes as codes (1 = F): a code its [values.<field>] leaves out is said.
 CODED_FIELDS: Final = frozenset({"sex", "prolactin_unit", "unit", *FLAG_FIELDS})
 # A text shaped like a unit ("mX/L", "µE/ml", "U/l"): short, letters over letters; never a name.
+_NUMBERS: Final = re.compile(r"\d[\d.,]*")  # each number of a cell, as written
 _UNIT_LIKE: Final = re.compile(r"[A-Za-zµμ%\[\]]{1,6}\s?/\s?[A-Za-z0-9.]{1,6}")
 NOT_FILLED: Final = frozenset({"prolactin_unit", "unit", "conversion_factor"})
 
@@ -1023,6 +1026,7 @@ class _Builder:
                 f"; at {_fmt(float(number[i]))} it is above {_fmt(urgent)} mIU/L in either "
                 "prolactin unit: listed with the urgent results"
             )
+        self._urgent_in_brackets(reason, detail, urgent, limits)
         # a unit on another scale (pmol/L, ng/dL, mIU/mL) is not triaged, yet a result that is
         # above the urgent level once converted is said (ng/mL at the row's factor, else the
         # default set's)
@@ -1042,6 +1046,31 @@ class _Builder:
                 detail[i] += (
                     f"; {_fmt(float(number[i]))} {text} is about {converted} {canonical}, which "
                     f"is above {_fmt(urgent)} mIU/L: listed with the urgent results"
+                )
+
+    def _urgent_in_brackets(
+        self,
+        reason: np.ndarray,
+        detail: np.ndarray,
+        urgent: float,
+        limits: Thresholds,
+    ) -> None:
+        """A cell rejected for a second number in brackets ("180 (1:100 dilution: 9800)")
+        whose largest number may be above the urgent level (a result in ng/mL, or in no unit,
+        at the largest plausible mIU/L factor) is listed with the urgent results."""
+        raw = self.out["prolactin_raw"]
+        largest = limits.get("miu_per_ng_plausible_max")
+        for i in np.flatnonzero(reason == "unparseable_result"):
+            text = str(raw[i]) if raw[i] is not None else ""
+            if not second_number_in_brackets(text):
+                continue
+            numbers = [n for n in map(parse_number, _NUMBERS.findall(text)) if n is not None]
+            miu = self.row_unit[i] == "mIU/L"
+            if numbers and max(numbers) * (1.0 if miu else largest) >= urgent:
+                self.possibly_urgent[i] = True
+                detail[i] += (
+                    f"; it holds {_fmt(max(numbers))}, which may be above {_fmt(urgent)} mIU/L: "
+                    "listed with the urgent results"
                 )
 
     def _warn_zero_results(self, zero: np.ndarray) -> None:
@@ -1079,6 +1108,12 @@ class _Builder:
                     "the prolactin cell holds a formula without a stored result (the workbook was "
                     "saved by a program that does not compute formulas): open it in a "
                     "spreadsheet program, save it, and read it again"
+                )
+            if second_number_in_brackets(text):
+                return (
+                    f"prolactin {text!r} holds a second number in brackets (a repeat, a diluted "
+                    "result or an interval?): the cell's result is not clear; give the result "
+                    "to triage alone in the cell"
                 )
             return f"prolactin {text!r} is not a number"
         if code == "unknown_unit":
