@@ -914,9 +914,14 @@ def test_childs_row_interval_is_paired_with_the_paediatric_interval() -> None:
     assert adult["status"] == "normal" and adult["reference_stratum"] == "row"
 
 
-def test_neonate_is_never_a_tumour_or_urgent_by_level() -> None:
+def test_neonate_is_never_a_tumour_but_urgent_beyond_what_the_period_explains() -> None:
+    """Contract §7: urgent above 5,000 mIU/L unless the neonatal period explains it; it explains
+    its interval and a mild rise above it (as pregnancy and breastfeeding do), not 900 ng/mL
+    at 11 days (4x the 4-29 day limit)."""
     row = one({"sex": "M", "age_years": 0.03, "prolactin": 900, "unit": "ng/mL"})
-    assert row["status"] == "high" and row["priority"] == "soon"
+    assert row["status"] == "high" and row["priority"] == "urgent"
+    mild = one({"sex": "M", "age_years": 0.03, "prolactin": 300, "unit": "ng/mL"})
+    assert mild["status"] == "high" and mild["priority"] == "routine"
     assert first(row) == "neonatal"
     assert "prolactinoma" not in row["factors"]
     assert "testosterone" not in row["suggestions"]

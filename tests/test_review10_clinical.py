@@ -61,3 +61,21 @@ def test_a_seizure_outside_its_hour_is_no_factor(note: str) -> None:
     found = factors(one({**MAN, "prolactin": 25, "comments": note}))
     assert set(found) == {"unexplained"}, (note, found)
     assert "does not explain this result" in found["unexplained"]["evidence"], note
+
+
+# Contract §7: urgent above 5,000 mIU/L (~236 ng/mL) unless the neonatal period explains it. The
+# period explains its interval (CALIPER, clinical-reference §2.1) and a mild rise above it, as
+# pregnancy and breastfeeding explain theirs; ten times the infant limit is not explained away.
+@pytest.mark.parametrize(
+    ("age", "value", "priority"),
+    [("11 weeks", 1200, "urgent"), ("3 weeks", 2000, "urgent"), ("11 weeks", 400, "urgent"),
+     ("11 weeks", 150, "routine"), ("2 days", 300, "none"), ("2 days", 600, "routine")],
+)  # fmt: skip
+def test_the_neonatal_period_explains_its_interval_not_any_level(
+    age: str, value: float, priority: str
+) -> None:
+    number, unit = age.split()
+    years = int(number) * (7 if unit == "weeks" else 1) / 365.25
+    row = one({"sex": "M", "age_years": years, "prolactin": value, "unit": "ng/mL"})
+    assert row["priority"] == priority, (age, value, row["priority"])
+    assert "prolactinoma" not in row["factors"]  # never a tumour from an infant's level
