@@ -65,3 +65,37 @@ def test_such_a_row_is_rejected_and_listed_as_urgent_when_it_may_be(tmp_path: Pa
     (tmp_path / "again").mkdir()
     frame = triage_csv(tmp_path / "again", body)
     assert frame["patient_id"].tolist() == [f"C{i}" for i in range(6)]
+
+
+def test_an_age_older_than_the_birth_date_allows_today_is_rejected(tmp_path: Path) -> None:
+    """A birth date filled in with the sample date made a man of 52 a neonate, and his 400 ng/mL
+    normal against the neonatal interval.  No age at export is older than the patient is today;
+    an age at export years after the sample still gives way to the dates' age (a cohort)."""
+    from triage.pipeline import TriageRequest, run_triage
+
+    body = (
+        "id,sex,age,DOB,collected,prolactin,unit\n"
+        "D1,M,52,2026-01-05,2026-01-05,400,ng/mL\n"  # a neonate by the dates
+        "D2,F,45,2025-12-20,2026-01-05,150,ng/mL\n"  # 16 days old at the sample
+        "D3,F,5,2026-01-01,2026-01-05,25,ng/mL\n"  # a child of 5 born this year
+        "D4,F,60,1990-01-05,2026-01-05,25,ng/mL\n"  # 60, born in 1990
+        "D5,F,37,1990-01-05,2018-01-05,25,ng/mL\n"  # 28 at the sample, 37 at export
+        "D6,F,20,2006-03-01,2014-03-01,20,ng/mL\n"  # 8 at the sample, 20 at export
+        "D7,M,0,2025-12-20,2026-01-05,150,ng/mL\n"  # an infant: both agree
+    )
+    source = tmp_path / "export.csv"
+    source.write_text(body, encoding="utf-8")
+    outcome = run_triage(
+        TriageRequest(inputs=[source], out_dir=tmp_path / "out", keep_results=True)
+    )
+    rejected = {r.source_row: r for r in outcome.rejected}
+    assert sorted(rejected) == [2, 3, 4, 5]
+    assert all(r.reason_code == "unreadable_age" for r in rejected.values())
+    assert "contradicts the birth date" in rejected[2].detail
+    assert "0 days at the sample" in rejected[2].detail
+    assert rejected[2].possibly_urgent  # 400 ng/mL: listed with the urgent results
+    results = outcome.results
+    assert results is not None
+    ages = dict(zip(results["patient_id"], results["age_years"].round(1), strict=True))
+    assert ages["D5"] == 28.0 and ages["D6"] == 8.0  # the dates' age, as before
+    assert results.set_index("patient_id").loc["D7", "reference_source"] == "physiological"

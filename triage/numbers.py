@@ -195,3 +195,18 @@ def written_decimals(value: float) -> int:
         return LAB_DECIMALS_MIN
     decimals = text.split(".", 1)[1].rstrip("0") if "." in text else ""
     return min(len(decimals), LAB_DECIMALS_MAX + 1)
+
+
+def age_text(years: float | None) -> str:
+    """An age bound in the words a paediatric interval uses: '4 days', '3 months', '11 y'."""
+    if years is None or math.isnan(years):
+        return "–"
+    if years == 0:
+        return "0"
+    if years >= 1:
+        return f"{approx(years)} y"
+    months = years * MONTHS_PER_YEAR
+    if months >= 2:
+        return f"{approx(months)} months"
+    days = round(years * DAYS_PER_YEAR)
+    return f"{days:d} day" if days == 1 else f"{days:d} days"

@@ -36,7 +36,6 @@ from triage.engine.factors import (
 )
 from triage.engine.intervals import (
     RowIntervals,
-    age_text,
     choose_intervals,
     physiology,
     vet_row_intervals,
@@ -63,6 +62,7 @@ from triage.engine.units import MIU_L, NG_ML, Converted, convert, row_set_names
 from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import (
+    age_text,
     fmt_lab,
     lab_decimals,
     rounded_array,

@@ -15,11 +15,12 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from triage.engine.context import LIKELY, POSSIBLE, RowContext, approx, fmt
-from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY, age_text
+from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
 from triage.engine.labels import Labels, load_labels
 from triage.engine.renal import estimate_from_creatinine
 from triage.engine.text import CueHit
 from triage.knowledge.model import Drug, DrugMatch
+from triage.numbers import age_text
 from triage.schema import FACTOR_CODES
 
 # Factor kinds (labels.toml) that explain a result without pointing to a pituitary cause.

@@ -29,13 +29,13 @@ import numpy as np
 import pandas as pd
 
 from triage.engine.amounts import marked_amount, marked_range
-from triage.engine.context import approx, fmt
+from triage.engine.context import fmt
 from triage.engine.distinct import distinct_rows
 from triage.engine.state import PatientState
 from triage.engine.text import Hits
 from triage.engine.units import MIU_L, NG_ML, all_sets, same_platform
 from triage.knowledge.model import Knowledge, ReferenceSet, Stratum
-from triage.numbers import DAYS_PER_YEAR, MONTHS_PER_YEAR
+from triage.numbers import age_text
 from triage.values import is_empty_value, parse_sex_intervals
 
 _T = TypeVar("_T")
@@ -277,20 +277,6 @@ def _fmt(value: float | None) -> str:
     if value is None or math.isnan(value):
         return "–"
     return fmt(value)
-
-
-def age_text(years: float | None) -> str:
-    """An age bound in the words a paediatric interval uses: '4 days', '3 months', '11 y'."""
-    if years is None or math.isnan(years):
-        return "–"
-    if years == 0:
-        return "0"
-    if years >= 1:
-        return f"{approx(years)} y"
-    months = years * MONTHS_PER_YEAR
-    if months >= 2:
-        return f"{approx(months)} months"
-    return f"{round(years * DAYS_PER_YEAR):d} days"
 
 
 def _fits_age(st: Stratum, age: float | None) -> bool:

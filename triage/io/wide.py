@@ -30,7 +30,7 @@ from triage.columns import header_words
 from triage.io.layout import Distinct, RawTable, factorize_column
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.knowledge.model import Thresholds
-from triage.numbers import DAYS_PER_WEEK, NS_PER_DAY
+from triage.numbers import DAYS_PER_WEEK, NS_PER_DAY, age_text
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, Rejected
 from triage.values import (
     CANONICAL_UNITS,
@@ -1190,6 +1190,7 @@ class _Builder:
         unsure |= self._ages_against_dates(age, computed)
         self.out["age_years"] = np.where(unsure, computed, age)
         self._unreadable_ages(given_age, age, computed)
+        self._conflicting_ages(age, computed)
         self._impossible_birth_dates(np.isnan(age) & np.isnan(computed), too_old)
         self._unreadable_birth_dates(np.isnan(age) & np.isnan(years))
         self._two_digit_birth_years(np.isnan(age))
@@ -1202,6 +1203,7 @@ class _Builder:
         interval, an infant's on a teenager's)."""
         with np.errstate(invalid="ignore"):
             off: np.ndarray = (age >= 0) & (np.abs(age - computed) > AGE_DISAGREEMENT_YEARS)
+        off &= ~_age_conflicts(age, self.out["birth_date"])  # rejected (_conflicting_ages)
         if off.any():
             header = self.table.headers.get("age_years", "age")
             first = int(np.flatnonzero(off)[0])
@@ -1213,6 +1215,28 @@ class _Builder:
                 "age was used (an export's age column may be the age at export or enrolment)"
             )
         return off
+
+    def _conflicting_ages(self, age: np.ndarray, computed: np.ndarray) -> None:
+        """Rows whose age cell is older than the birth date makes the patient today (a birth
+        date filled in with the sample date made a man of 52 a neonate, and his 400 ng/mL
+        normal against the neonatal interval): rejected (unreadable_age), since which one is
+        true is not known.  An age cell older than the dates' age yet possible today is the
+        age at export, and gives way to the dates' age (_ages_against_dates)."""
+        conflict = _age_conflicts(age, self.out["birth_date"]) & ~self.age_reject
+        header = self.table.headers.get("age_years", "age")
+        for i in np.flatnonzero(conflict):
+            self.age_reject[i] = True
+            at_sample = (
+                f"an age of {age_text(float(computed[i])) if computed[i] > 0 else '0 days'} at "
+                "the sample, and"
+                if computed[i] == computed[i]
+                else ""
+            )
+            self.age_detail[i] = (
+                f"age {_fmt(age[i])} in column {header!r} contradicts the birth date, which "
+                f"gives {at_sample} a younger age even today: which one is right is not known; "
+                "correct the age or the birth date"
+            )
 
     @property
     def max_age(self) -> float:
@@ -2534,3 +2558,14 @@ def _repeated_results(frame: pd.DataFrame) -> list[str]:
         f"patient, collection time and result): row(s) {', '.join(pairs[:REPEATS_LISTED])}{more}; "
         "both are triaged, so the urgent list and the counts name such a result twice"
     ]
+
+
+def _age_conflicts(age: np.ndarray, birth: np.ndarray) -> np.ndarray:
+    """An age cell older than the birth date makes the patient today, by more than a year of
+    completed-years rounding: no age at export or enrolment explains it (the export was made
+    by now), so one of the two is wrong (see _Builder._conflicting_ages)."""
+    today = np.full(len(birth), np.datetime64(date.today(), "ns"))
+    now = ages_in_years(birth, today)
+    with np.errstate(invalid="ignore"):
+        conflict: np.ndarray = (age >= 0) & (age > now + AGE_DISAGREEMENT_YEARS)
+    return conflict
