@@ -79,3 +79,27 @@ def test_the_neonatal_period_explains_its_interval_not_any_level(
     row = one({"sex": "M", "age_years": years, "prolactin": value, "unit": "ng/mL"})
     assert row["priority"] == priority, (age, value, row["priority"])
     assert "prolactinoma" not in row["factors"]  # never a tumour from an infant's level
+
+
+# A lesion only queried, with no size measured, is the question the test was ordered to answer,
+# not a finding: with a prolactin below ~250 ng/mL the macroprolactin screen and the rested repeat
+# come before imaging (clinical-reference §1.2 Auriemma 2023, §8).
+@pytest.mark.parametrize(
+    "note",
+    ["?pituitary adenoma - MRI requested", "V.a. Prolaktinom", "Verdacht auf Hypophysenadenom",
+     "suspicion de prolactinome", "sospecha de prolactinoma", "sospetto prolattinoma",
+     "verdenking prolactinoom", "query prolactinoma", "suspected microadenoma",
+     "? prolactinoma"],
+)  # fmt: skip
+def test_a_lesion_only_queried_is_no_known_lesion(note: str) -> None:
+    row = one({**WOMAN, "prolactin": 60, "comments": note})
+    assert "known_pituitary_lesion" not in row["factors"], note
+    assert "macroprolactin_screen" in row["suggestions"], note
+    assert row["priority"] == "routine", note
+    assert "queried, not known" in factors(row)["unexplained"]["evidence"], note
+
+
+def test_a_lesion_seen_with_a_size_stays_a_lesion_even_when_its_nature_is_doubted() -> None:
+    row = one({**WOMAN, "prolactin": 60, "comments": "suspected macroadenoma 25 mm on CT"})
+    assert "known_pituitary_lesion" in row["factors"]
+    assert "hook_effect_risk" in row["suggestions"]

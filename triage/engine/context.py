@@ -556,6 +556,11 @@ class RowContext:
                 break
         if not evidence:
             return LesionInfo(present=False)
+        if size is None and self.has("lesion_suspected") and not self.has("lesion_giant"):
+            # a lesion only queried ("?pituitary adenoma - MRI requested", "V.a. Prolaktinom"),
+            # no size measured: the question the test was ordered to answer, not a finding (the
+            # level, the macroprolactin screen and the rested repeat decide, Auriemma 2023)
+            return LesionInfo(present=False, evidence="; ".join(evidence), suspected=True)
         if self.has("lesion_resected") and self.has("lesion_no_residual"):
             # removed with nothing left: pituitary disease is known, no mass is there now (no
             # stalk compression, no hook effect)

@@ -864,6 +864,8 @@ def _unexplained_text(ctx: RowContext) -> str:
             text += f"; medications: '{meds}' names no drug that raises prolactin"
         elif no_meds is not None:
             text += f"; {no_meds.evidence()}: no drug that raises prolactin"
+    if ctx.lesion.suspected and not ctx.lesion.present:
+        text += f"; {ctx.lesion.evidence}: a pituitary lesion queried, not known"
     if not ctx.adult() and ctx.uln == ctx.uln and ctx.uln > 0:
         times = f"{ctx.qualifier}{approx(ctx.value / ctx.uln)}"
         likely_from = ctx.amount(ctx.t("prolactinoma_likely_ng_ml"), approx=True)
