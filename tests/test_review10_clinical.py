@@ -103,3 +103,37 @@ def test_a_lesion_seen_with_a_size_stays_a_lesion_even_when_its_nature_is_doubte
     row = one({**WOMAN, "prolactin": 60, "comments": "suspected macroadenoma 25 mm on CT"})
     assert "known_pituitary_lesion" in row["factors"]
     assert "hook_effect_risk" in row["suggestions"]
+
+
+# The hook effect is a warning for a large lesion whose prolactin is low when it should not be
+# (clinical-reference §1.1 1.3, §8); a known prolactinoma whose level fell on a dopamine agonist
+# is the expected response.  Its size is the lesion's now, not at diagnosis.
+@pytest.mark.parametrize(
+    ("row", "size"),
+    [({**MAN, "prolactin": 8, "medications": "cabergoline 1 mg weekly",
+       "comments": "macroprolactinoma 30mm at diagnosis (PRL 4500), now 9 mm on cabergoline"}, 9),
+     ({**WOMAN, "prolactin": 15, "medications": "cabergoline 0.5 mg twice weekly",
+       "comments": "macroprolactinoma - PRL normalised on cabergoline"}, None),
+     ({**MAN, "prolactin": 12, "medications": "Dostinex 0.5 mg 2x/Woche",
+       "comments": "Makroprolaktinom 28 mm (2019), unter Cabergolin normalisiert, jetzt 6 mm"}, 6),
+     ({**MAN, "prolactin": 15, "medications": "bromocriptine 2.5 mg",
+       "comments": "macroprolactinome de 25 mm au diagnostic, actuellement 12 mm"}, 12),
+     ({**WOMAN, "prolactin": 10, "medications": "Norprolac",
+       "comments": "macroprolactinoma 22 mm alla diagnosi, ora 8 mm"}, 8)],
+)  # fmt: skip
+def test_a_treated_prolactinoma_is_no_hook_effect_risk(
+    row: dict[str, Any], size: int | None
+) -> None:
+    result = one(row)
+    assert "hook_effect_risk" not in result["suggestions"], row
+    assert "dilution_retest" not in result["suggestions"], row
+    assert result["priority"] == "none", row
+    evidence = factors(result)["known_pituitary_lesion"]["evidence"]
+    if size is not None:
+        assert f"({size} mm)" in evidence, evidence
+
+
+def test_an_untreated_large_lesion_with_a_modest_result_keeps_the_hook_warning() -> None:
+    for comments in ("macroprolactinoma 30 mm, untreated", "macroadenoma 30 mm"):
+        result = one({**MAN, "prolactin": 45, "comments": comments})
+        assert "hook_effect_risk" in result["suggestions"], comments

@@ -55,9 +55,13 @@ def hook_effect_risk(ctx: RowContext) -> bool:
     a giant one (giant_lesion_mm) below giant_prolactinoma_ng_ml.
     A lesion without a size counts when it is named as giant, or as a macroadenoma (or with a
     macroadenoma's signs: suprasellar extension, chiasm, cavernous sinus) while hook_lesion_mm
-    is no larger than macroadenoma_mm: a macroadenoma is that size by definition."""
+    is no larger than macroadenoma_mm: a macroadenoma is that size by definition.  Not for a
+    known prolactinoma on a dopamine agonist (cabergoline, bromocriptine, quinagolide): a level
+    that has fallen is the expected response, not a falsely low result."""
     if not ctx.lesion.present or ctx.qualifier == ">":
         return False
+    if ctx.lesion.prolactinoma and not ctx.lesion.suspected and ctx.prolactin_treatment:
+        return False  # a treated prolactinoma's low prolactin is the treatment's effect
     size = ctx.lesion.size_mm
     if size is not None:
         large = size >= ctx.t("hook_lesion_mm")

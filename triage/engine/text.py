@@ -40,6 +40,7 @@ _CLAUSE_SPLIT = re.compile(
 )
 _QUOTE_SPLIT = re.compile(r"[;\n|]")
 _SIZE_PART_END = re.compile(r"[;()\[\]\n]|,(?!\d)")  # the parts of a note that date a size
+_BRACKETED_YEAR = re.compile(r"\s*\(\s*(?:19|20)\d\d\s*\)")  # "28 mm (2019)"
 _YEAR = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?![\d./-]?\d)")  # a year written in a note
 _CASE_SENSITIVE_PART = "(?-i:"
 _WORD = re.compile(r"[^\W\d_]+")
@@ -129,6 +130,7 @@ class CueBook:
         self._size_pattern = _compile([str(size.get("pattern", ""))], source, "lesion_size")
         self._size_units = {str(k).lower(): float(v) for k, v in size.get("units", {}).items()}
         self._size_earlier = _compile([str(size.get("earlier", "(?!)"))], source, "lesion_size")
+        self._size_current = _compile([str(size.get("current", "(?!)"))], source, "lesion_size")
         times = spec.get("times", {})
         self._times = {
             str(kind): _compile([str(pattern)], source, f"times.{kind}")
@@ -207,16 +209,23 @@ class CueBook:
         largest = max(float(n.replace(",", ".")) for n in numbers if n)
         return largest * self._size_units.get(unit.lower(), float("nan"))
 
-    def _size_when(self, text: str, at: int) -> float:
-        """When the size at `at` was measured, to order sizes: its part's year, else now (inf),
-        or long ago (-inf) when an `earlier` word marks that part."""
+    def _size_when(self, text: str, at: int) -> tuple[float, bool]:
+        """When the size at `at` was measured, to order sizes: its part's year (a year in
+        brackets right after the size is its own: "28 mm (2019)"), else now (inf), or long ago
+        (-inf) when an `earlier` word marks that part; then whether a `current` word marks it
+        ("now 9 mm")."""
         begin = max([0] + [m.end() for m in _SIZE_PART_END.finditer(text, 0, at)])
         after = _SIZE_PART_END.search(text, at)
-        part = text[begin : after.start() if after else len(text)]
+        end = after.start() if after else len(text)
+        bracket = _BRACKETED_YEAR.match(text, end)
+        part = text[begin : bracket.end() if bracket else end]
+        current = self._size_current.search(part) is not None
         years = [int(y) for y in _YEAR.findall(part)]
         if years:
-            return float(max(years))
-        return -math.inf if self._size_earlier.search(part) else math.inf
+            return float(max(years)), current
+        if self._size_earlier.search(part):
+            return -math.inf, current
+        return math.inf, current
 
     def clock_time(self, kind: str, text: str) -> tuple[int, int] | None:
         """(hour, minute) of the first `kind` time ("seizure", "sample") written in `text`."""
