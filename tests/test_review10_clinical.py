@@ -137,3 +137,83 @@ def test_an_untreated_large_lesion_with_a_modest_result_keeps_the_hook_warning()
     for comments in ("macroprolactinoma 30 mm, untreated", "macroadenoma 30 mm"):
         result = one({**MAN, "prolactin": 45, "comments": comments})
         assert "hook_effect_risk" in result["suggestions"], comments
+
+
+# A hypothetical or an instruction is not a finding (contract §7: urgent for an actual
+# mass-effect red flag), whoever its subject; a lab's note on how to read results is not the
+# patient's state (a pregnancy read from "In pregnancy, ... reference ranges apply" made
+# 150 ng/mL normal).
+CONDITIONAL_RED_FLAGS = [
+    "If visual disturbance or headache, refer urgently.",
+    "Should she develop headache or visual loss, refer urgently.",
+    "Urgent referral should visual field defects develop.",
+    "Ask about headache and visual symptoms.",
+    "Check for visual field loss.",
+    "Monitor for visual field defect",
+    "Wenn Sehstörungen auftreten: dringende Überweisung.",
+    "Bei Auftreten von Gesichtsfeldausfällen sofort vorstellen.",
+    "Auf Sehstörungen achten.",
+    "Si troubles visuels : adresser en urgence.",
+    "En cas de céphalées ou de troubles visuels, adresser en urgence.",
+    "En caso de alteraciones visuales, remitir urgente.",
+    "Qualora compaiano disturbi visivi, inviare con urgenza.",
+    "In caso di cefalea o disturbi visivi, inviare in urgenza.",
+    "Indien visusklachten optreden, direct verwijzen.",
+    "Headache or visual field defects warrant urgent referral.",
+]
+ACTUAL_RED_FLAGS = [
+    "Visual field defect on confrontation, refer",
+    "bitemporal hemianopia; if worse, call",
+    "Sehstörungen seit 2 Wochen, bitte Überweisung",
+    "troubles visuels depuis une semaine",
+]
+
+
+@pytest.mark.parametrize("note", CONDITIONAL_RED_FLAGS)
+def test_a_conditional_red_flag_is_not_urgent(note: str) -> None:
+    row = one({**WOMAN, "prolactin": 60, "comments": note})
+    assert row["priority"] != "urgent", note
+
+
+@pytest.mark.parametrize("note", ACTUAL_RED_FLAGS)
+def test_a_red_flag_stated_stays_urgent(note: str) -> None:
+    row = one({**WOMAN, "prolactin": 60, "comments": note})
+    assert row["priority"] == "urgent", note
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["In pregnancy, trimester-specific TSH reference ranges apply.",
+     "Interpret with caution during pregnancy.",
+     "In der Schwangerschaft mit Vorsicht zu interpretieren.",
+     "Grossesse : à interpréter avec prudence.",
+     "Interpretar con precaución durante el embarazo.",
+     "In gravidanza interpretare con cautela.",
+     "Tijdens zwangerschap voorzichtig interpreteren.",
+     "If pregnant, repeat in 3 months."],
+)  # fmt: skip
+def test_a_note_on_reading_results_in_pregnancy_is_no_pregnancy(note: str) -> None:
+    row = one({"sex": "F", "age_years": 30, "unit": "ng/mL", "prolactin": 150, "comments": note})
+    assert row["status"] == "high" and "pregnancy" not in row["factors"], note
+
+
+def test_a_pregnancy_stated_before_a_conditional_clause_stays() -> None:
+    row = one({"sex": "F", "age_years": 30, "unit": "ng/mL", "prolactin": 150,
+               "comments": "Pregnant 12 weeks, if headache refer"})  # fmt: skip
+    assert row["status"] == "normal" and "pregnancy" in row["factors"]
+
+
+@pytest.mark.parametrize(
+    "note", ["Repeat if on oestrogen therapy.", "Please repeat if taking risperidone."]
+)
+def test_a_drug_named_in_a_condition_is_not_taken(note: str) -> None:
+    row = one({**WOMAN, "prolactin": 60, "comments": note})
+    assert not any(code.startswith("medication:") for code in row["factors"].split(";")), note
+
+
+def test_every_hypothetical_pattern_spells_a_quick_word() -> None:
+    from triage.values import synonyms_data
+
+    table = synonyms_data()["general_statements"]
+    for pattern in table["hypothetical"]:
+        assert any(w in pattern.lower() for w in table["hypothetical_quick_words"]), pattern

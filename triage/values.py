@@ -1489,11 +1489,38 @@ def _general_patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ..
     return general, patient, tuple(str(w) for w in table["quick_words"])
 
 
+@cache
+def _hypothetical_patterns() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """(hypothetical, its quick words) of synonyms.toml [general_statements]."""
+    table = synonyms_data()["general_statements"]
+    pattern = re.compile("|".join(f"(?:{p})" for p in table["hypothetical"]), re.IGNORECASE)
+    return pattern, tuple(str(w) for w in table["hypothetical_quick_words"])
+
+
+_CLAUSE_PART: Final = re.compile(r"[^,:;.!?\n]+[,:;.!?\n]*|[,:;.!?\n]+")
+
+
+def _without_hypothetical(text: str) -> str:
+    """``text`` with each clause that is hypothetical or an instruction blanked out."""
+    pattern, quick = _hypothetical_patterns()
+    lowered = text.lower()
+    if not any(word in lowered for word in quick) or not pattern.search(text):
+        return text
+    parts = [
+        " " * len(part) if pattern.search(part) else part
+        for part in (m.group() for m in _CLAUSE_PART.finditer(text))
+    ]
+    out = "".join(parts)
+    return out if len(out) == len(text) else text
+
+
 @lru_cache(maxsize=4096)
 def without_general_statements(text: str) -> str:
     """``text`` with each sentence that speaks of patients in general (a lab's printed comment:
-    synonyms.toml [general_statements]) blanked out, character for character, so that what is
-    left keeps its positions; the text itself when there is none."""
+    synonyms.toml [general_statements]), and each clause that is hypothetical or an instruction
+    ("If visual disturbance, refer urgently"), blanked out, character for character, so that
+    what is left keeps its positions; the text itself when there is none."""
+    text = _without_hypothetical(text)
     general, patient, quick = _general_patterns()
     lowered = text.lower()
     if not any(word in lowered for word in quick):
