@@ -148,11 +148,29 @@ def test_a_flag_written_in_the_result_cell_counts_like_a_flag_column(tmp_path: P
 
 
 # --------------------------------------------- intervals a flag does not overrule --------
-def test_the_labs_own_interval_in_the_file_decides_not_its_flag(tmp_path: Path) -> None:
-    """The lab's numbers on the row are its interval: a flag contradicting them changes nothing."""
-    text = "MRN,Sex,Age,Prolactin,Unit,Reference range,Flag\nF1,F,30,27,ng/mL,4.8-30,H\n"
-    row = triage_csv(tmp_path, text).iloc[0]
-    assert (row["status"], row["reference_source"]) == ("normal", "row")
+def test_a_flag_that_contradicts_the_rows_own_interval_is_never_a_silent_normal(
+    tmp_path: Path,
+) -> None:
+    """The lab's numbers on the row and its flag disagree (stop 30 review: a women's interval
+    4.8-23.3 on a man's row, his 18 ng/mL flagged H against the men's limit of 15.2): which holds
+    is not known, so the result is indeterminate (may be high), saying so; without a flag, or
+    flagged normal, the row's interval decides."""
+    text = (
+        "MRN,Sex,Age,Prolactin,Unit,Reference range,Flag\n"
+        "F1,F,30,27,ng/mL,4.8-30,H\nM1,M,30,18,ng/mL,4.8-23.3,H\nM2,M,30,18 H,ng/mL,4.8-23.3,\n"
+        "M3,M,30,18,ng/mL,4.8-23.3,\nF2,F,30,27,ng/mL,4.8-30,N\nF3,F,30,10,ng/mL,4.8-30,L\n"
+    )
+    rows = triage_csv(tmp_path, text).set_index("patient_id")
+    for flagged in ("F1", "M1", "M2"):
+        assert rows.loc[flagged, "status"] == "indeterminate", flagged
+        assert rows.loc[flagged, "priority"] == "routine", flagged
+        assert "the flag and the interval disagree" in rows.loc[flagged, "reference_note"]
+    assert rows.loc["F3", "status"] == "indeterminate" and rows.loc["F3", "priority"] == "none"
+    for unflagged in ("M3", "F2"):
+        assert (rows.loc[unflagged, "status"], rows.loc[unflagged, "reference_source"]) == (
+            "normal",
+            "row",
+        ), unflagged
 
 
 def test_a_pregnancy_interval_is_not_overruled_by_a_flag(tmp_path: Path) -> None:

@@ -228,9 +228,11 @@ def heed_lab_flags(c: Classified, lab_flag: np.ndarray) -> Classified:
     A result the lab flagged high, low or abnormal against its own interval, which the file does
     not give, and which the set's interval finds normal is indeterminate, never a silent normal:
     the two intervals disagree, as the intervals of both sexes do for a patient of unknown sex.
-    It may be high unless the lab flagged it low.  Intervals the file gives (the lab's own on
-    the row) or physiology sets (pregnancy, lactation, neonates) are not overruled: they are
-    the lab's numbers, or more specific than a flag computed without the patient's state.  A
+    It may be high unless the lab flagged it low.  So is one the lab flagged against the very
+    interval the row gives, which finds it normal: the two disagree (a women's interval on a
+    man's row, flagged against the men's limit).  Physiology sets (pregnancy, lactation,
+    neonates) are not overruled: they are more specific than a flag computed without the
+    patient's state.  A
     result the set finds high that the lab flagged normal stays high; the note says so."""
     flags = np.asarray(lab_flag, dtype=object)
     flagged = np.isin(flags, OVERRULING_FLAGS)
@@ -238,7 +240,8 @@ def heed_lab_flags(c: Classified, lab_flag: np.ndarray) -> Classified:
     if not (flagged.any() or said_normal.any()):  # most exports flag nothing
         return c
     from_set = np.array([s == "set" for s in c.reference_source], dtype=bool)
-    overruled = flagged & from_set & (c.status == NORMAL)
+    from_row = np.array([s == "row" for s in c.reference_source], dtype=bool)
+    overruled = flagged & (from_set | from_row) & (c.status == NORMAL)
     unflagged = said_normal & from_set & (c.status == HIGH)
     if not (overruled.any() or unflagged.any()):
         return c
@@ -250,7 +253,8 @@ def heed_lab_flags(c: Classified, lab_flag: np.ndarray) -> Classified:
     lab_flagged = np.where(overruled, flags, "").astype(object)
     note = list(c.note)
     for i in np.flatnonzero(overruled | unflagged).tolist():
-        note[i] = joined_note(note[i], _flag_sentence(str(flags[i]), bool(overruled[i])))
+        sentence = _flag_sentence(str(flags[i]), bool(overruled[i]), row=bool(from_row[i]))
+        note[i] = joined_note(note[i], sentence)
     return Classified(
         status,
         c.possibly_high | may_be_high,
@@ -266,7 +270,13 @@ def heed_lab_flags(c: Classified, lab_flag: np.ndarray) -> Classified:
     )
 
 
-def _flag_sentence(flag: str, overruled: bool) -> str:
+def _flag_sentence(flag: str, overruled: bool, *, row: bool = False) -> str:
+    if overruled and row:
+        return (
+            f"The lab flagged this result {flag}, yet the interval given on the row finds it "
+            "normal: the flag and the interval disagree (the interval may be the other sex's, "
+            "or an older one), so it is indeterminate: ask the lab which one holds"
+        )
     if not overruled:
         return (
             "The lab flagged this result normal: its own interval, which the file does not give, "
