@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pipeline_helpers import triage_csv
 
-from triage.values import parse_quantity, second_number_in_brackets
+from triage.values import cell_interval, parse_quantity, second_number_in_brackets
 
 SECOND_NUMBERS = [
     "12.3 (repeat 48)",
@@ -23,11 +23,26 @@ SECOND_NUMBERS = [
     "180 (1:100 dilution: 9800)",
     "180 (nach Verdünnung 9800)",
     "4200 (après dilution 1/10 : 42000)",
-    "18 (ref 3-15)",
-    "18 [3.4-24.1]",
 ]
 ONE_NUMBER = ["450 (1:10 diluted)", "450 (x10)", "300 (10-fold dilution)", "45 (H)",
               "45 (ng/mL)", "450 (1/100)", "45 (hemolytic)", "300 (verdünnt 1:20)"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cell", "low", "high"),
+    [("18 (ref 3-15)", 3, 15), ("18 (Ref.: 3-15)", 3, 15), ("18 [3.4-24.1]", 3.4, 24.1),
+     ("25,1 (Norm 4,8-23,3)", 4.8, 23.3), ("22 (RI: 4.8-23.3)", 4.8, 23.3),
+     ("17 (VR 4-15)", 4, 15), ("17 (N: 4,0-15,2)", 4, 15.2)],
+)  # fmt: skip
+def test_the_labs_interval_in_brackets_is_no_second_number(
+    cell: str, low: float, high: float
+) -> None:
+    """The interval a printed report writes after the value, with its label or without, is the
+    row's interval (cell_interval), not a second result."""
+    assert not second_number_in_brackets(cell)
+    assert parse_quantity(cell).status == "ok", cell
+    interval = cell_interval(cell)
+    assert interval is not None and (interval.low, interval.high) == (low, high), cell
 
 
 @pytest.mark.parametrize("cell", SECOND_NUMBERS)
@@ -52,7 +67,7 @@ def test_such_a_row_is_rejected_and_listed_as_urgent_when_it_may_be(tmp_path: Pa
         'B3,M,50,"4200 (après dilution 1/10 : 42000)",mIU/L\n'
         "B4,M,50,4200 (repeat 4400),mIU/L\n"
         "B5,M,50,4200 (repeat 5400),mIU/L\n"
-        + "".join(f"C{i},F,35,{20 + i},ng/mL\n" for i in range(6))
+        "B6,F,35,18 (ref 3-15),ng/mL\n" + "".join(f"C{i},F,35,{20 + i},ng/mL\n" for i in range(6))
     )
     source = tmp_path / "export.csv"
     source.write_text(body, encoding="utf-8")
@@ -64,7 +79,8 @@ def test_such_a_row_is_rejected_and_listed_as_urgent_when_it_may_be(tmp_path: Pa
     assert any("B2" in line for line in outcome.urgent)
     (tmp_path / "again").mkdir()
     frame = triage_csv(tmp_path / "again", body)
-    assert frame["patient_id"].tolist() == [f"C{i}" for i in range(6)]
+    assert frame["patient_id"].tolist() == ["B6", *[f"C{i}" for i in range(6)]]
+    assert frame.iloc[0]["status"] == "high"  # against the lab's 3-15 in the cell
 
 
 def test_an_age_older_than_the_birth_date_allows_today_is_rejected(tmp_path: Path) -> None:
@@ -99,3 +115,31 @@ def test_an_age_older_than_the_birth_date_allows_today_is_rejected(tmp_path: Pat
     ages = dict(zip(results["patient_id"], results["age_years"].round(1), strict=True))
     assert ages["D5"] == 28.0 and ages["D6"] == 8.0  # the dates' age, as before
     assert results.set_index("patient_id").loc["D7", "reference_source"] == "physiological"
+
+
+def test_a_loinc_code_gives_a_missing_unit_and_a_clash_is_said(tmp_path: Path) -> None:
+    """clinical-reference §0b: 15081-3 is prolactin in units/volume (mIU/L), 2842-3 and 20568-2
+    in mass/volume.  A row without a unit was rejected (unknown_unit) though its code says it; a
+    unit of the other kind is read as written (LIS map codes loosely) and said."""
+    from triage.pipeline import TriageRequest, run_triage
+
+    body = (
+        "patient_id,sex,age,test_code,test,result,unit\n"
+        "Y1,F,30,15081-3,Prolactin,450,\n"
+        "Y2,F,30,LN:2842-3,Prolactin,45,\n"
+        "Y3,F,30,20568-2,Prolactin,12,\n"
+        "Y4,M,50,15081-3,Prolactin,17,ng/mL\n"
+        "Y5,F,30,2842-3,Prolactin,20,ng/mL\n"
+    )
+    source = tmp_path / "export.csv"
+    source.write_text(body, encoding="utf-8")
+    outcome = run_triage(
+        TriageRequest(inputs=[source], out_dir=tmp_path / "out", keep_results=True)
+    )
+    assert outcome.rejected == []
+    results = outcome.results
+    assert results is not None
+    units = dict(zip(results["patient_id"], results["prolactin_unit"], strict=True))
+    assert units == {"Y1": "mIU/L", "Y2": "ng/mL", "Y3": "ng/mL", "Y4": "ng/mL", "Y5": "ng/mL"}
+    (said,) = [w for i in outcome.inputs for w in i.warnings if "does not mean" in w]
+    assert "1 prolactin row(s)" in said and "15081-3 means mIU/L" in said

@@ -721,12 +721,18 @@ _DILUTION_RATIO = re.compile(
 
 
 def second_number_in_brackets(text: str) -> bool:
-    """The cell holds, in brackets after its number, another number than a dilution ratio: a
-    repeat, a diluted result or an interval that the cell's one value would hide."""
+    """The cell holds, in brackets after its number, another number than a dilution ratio or
+    the lab's interval (read as the row's: cell_interval): a repeat or a diluted result that the
+    cell's one value would hide."""
     return any(
-        any(ch.isdigit() for ch in _DILUTION_RATIO.sub(" ", inner))
+        any(ch.isdigit() for ch in _DILUTION_RATIO.sub(" ", inner)) and not _two_sided(inner)
         for inner in _BRACKETED.findall(text)
     )
+
+
+def _two_sided(text: str) -> bool:
+    interval = parse_interval(text)
+    return interval is not None and interval.low is not None and interval.high is not None
 
 
 _FLAG_SYMBOLS = re.compile(r"[*!↑↓]+")
@@ -898,7 +904,8 @@ def _range_patterns() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
     before = sorted({normalise_word(w) for w in data.get("before", [])}, key=len, reverse=True)
     lead = (
         re.compile(
-            r"(?:" + "|".join(re.escape(w) for w in before) + r")\s+(?=[.,]?\d)", re.IGNORECASE
+            r"(?:" + "|".join(re.escape(w) for w in before) + r")\.?:?\s+(?=[.,]?\d)",
+            re.IGNORECASE,
         )
         if before
         else None

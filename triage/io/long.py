@@ -371,7 +371,7 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     merged = _take_diluted_results(table, fields, why_not, group, warnings)
     _fill_from_group(table, group, fields == "prolactin")
     prolactin_pos = np.flatnonzero(fields == "prolactin")
-    built = build_frame(_prolactin_table(table, prolactin_pos), settings, release=True)
+    built = build_frame(_prolactin_table(table, prolactin_pos, warnings), settings, release=True)
     warnings.extend(built.warnings)
     rejected = list(built.rejected)
     rejected += [
@@ -712,13 +712,14 @@ def _join_notes(table: RawTable, name: str, group: np.ndarray, targets: np.ndarr
     table.columns[name] = joined
 
 
-def _prolactin_table(table: RawTable, positions: np.ndarray) -> RawTable:
+def _prolactin_table(table: RawTable, positions: np.ndarray, warnings: list[str]) -> RawTable:
     """The prolactin rows as a wide table: result -> prolactin, unit -> prolactin_unit."""
     sub = table.take(positions)
     renamed = {"result": "prolactin", "unit": "prolactin_unit"}
     for old, new in renamed.items():
         if old in sub.columns:
             sub.columns[new] = sub.columns[old]
+    _units_of_loinc(sub, warnings)
     if "test" in sub.columns:  # a unit written in the test's name ("Prolactin (mIU/L)")
         named = np.array([_named_unit(t) for t in sub.columns["test"]], dtype=object)
         if any(named):
@@ -737,6 +738,50 @@ def _prolactin_table(table: RawTable, positions: np.ndarray) -> RawTable:
     if unit:
         sub.header_units["prolactin"] = unit
     return sub
+
+
+def _units_of_loinc(sub: RawTable, warnings: list[str]) -> None:
+    """A prolactin row without a unit takes the one its LOINC code means (15081-3: mIU/L,
+    2842-3: ng/mL; synonyms.toml `loinc_units`); a unit of the other kind is kept (the written
+    unit is the surer of the two) and said."""
+    meaning = synonyms_data()["long_tests"]["prolactin"].get("loinc_units", {})
+    codes = np.full(len(sub), "", dtype=object)
+    for name in ("loinc", "test_code"):
+        col = sub.columns.get(name)
+        if col is None:
+            continue
+        keys = np.array([_loinc_key(cell_text(c)) for c in col], dtype=object)
+        codes = np.where(codes == "", keys, codes)
+    implied = np.array([meaning.get(str(k), "") for k in codes], dtype=object)
+    if not implied.any():
+        return
+    given = sub.columns.get("prolactin_unit")
+    written = (
+        np.array([cell_text(u).strip() for u in given], dtype=object)
+        if given is not None
+        else np.full(len(sub), "", dtype=object)
+    )
+    blank = (written == "") & (implied != "")
+    if blank.any():
+        sub.columns["prolactin_unit"] = np.where(blank, implied, written)
+        shown = ", ".join(
+            sorted({f"{k}: {u}" for k, u in zip(codes[blank], implied[blank], strict=True)})
+        )
+        warnings.append(
+            f"{int(blank.sum())} prolactin row(s) gave no unit: it was taken from their LOINC "
+            f"code ({shown})"
+        )
+    infos = [normalise_unit(u) if u else None for u in written]
+    kinds = np.array([info.unit if info is not None else "" for info in infos], dtype=object)
+    clash = (implied != "") & (kinds != "") & (kinds != implied)
+    if clash.any():
+        first = int(np.flatnonzero(clash)[0])
+        warnings.append(
+            f"{int(clash.sum())} prolactin row(s) give a unit that their LOINC code does not "
+            f"mean (e.g. row {int(sub.source_rows[first])}: {codes[first]} means "
+            f"{implied[first]}, the row says {written[first]!r}): they were read in the unit "
+            "written; check the export, since a wrong unit misreads the result ~21-fold"
+        )
 
 
 def _test_name_as_note(sub: RawTable) -> None:
