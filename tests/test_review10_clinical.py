@@ -217,3 +217,15 @@ def test_every_hypothetical_pattern_spells_a_quick_word() -> None:
     table = synonyms_data()["general_statements"]
     for pattern in table["hypothetical"]:
         assert any(w in pattern.lower() for w in table["hypothetical_quick_words"]), pattern
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["macroprolactine négative", "macroprolactine : négatif", "Makroprolaktin negativ",
+     "macroprolactina negativa", "macroprolattina negativa", "macroprolactine negatief",
+     "macroprolactin negative"],
+)  # fmt: skip
+def test_a_negative_macroprolactin_screen_is_not_asked_for_again(note: str) -> None:
+    """Accented French ("négative") was not read: the screen was suggested again."""
+    row = one({**WOMAN, "prolactin": 60, "comments": note})
+    assert "macroprolactin_screen" not in row["suggestions"], note
