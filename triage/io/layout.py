@@ -562,11 +562,29 @@ def _broken_header_lines(book: Workbook, header_row: int | None) -> str:
 def column_samples(rows: Rows, start: int, header: Sequence[object]) -> dict[int, list[object]]:
     """Distinct non-blank cells of each column in the rows below the header (the first
     ``SAMPLE_ROWS``; at most ``SAMPLE_DISTINCT`` per column), for the value checks of
-    ``triage.columns.recognise_columns``.  Cells repeating the header's own text are left out."""
+    ``triage.columns.recognise_columns``.  Cells repeating the header's own text are left out,
+    and so are repeated header rows; the rows below a repeated header whose columns stand in
+    another order are sampled in the first header's columns (a second export pasted below in
+    another order must not make the whole file's "Sex" column look like dates), and those
+    below one lacking a named column are not sampled."""
     titles = [_loose(h) for h in header]
+    keys = _header_keys(header)
+    own_titles = [_title_key(cell) for cell in header]
     seen: dict[int, dict[object, None]] = {}
+    order: list[int] | None = None  # the current section's columns, None: the first header's
+    skipping = False
     for row in rows[start : start + SAMPLE_ROWS]:
-        for col, cell in enumerate(row):
+        if keys and _repeats_header(row, keys):
+            own = [_title_key(cell) for cell in row]
+            order = None if own[: len(own_titles)] == own_titles else _column_order(own_titles, own)
+            skipping = order is None and own[: len(own_titles)] != own_titles
+            continue
+        if skipping:
+            continue
+        cells: Sequence[object] = (
+            row if order is None else [row[k] if 0 <= k < len(row) else None for k in order]
+        )
+        for col, cell in enumerate(cells):
             if is_blank(cell):
                 continue
             kept = seen.setdefault(col, {})
@@ -576,6 +594,32 @@ def column_samples(rows: Rows, start: int, header: Sequence[object]) -> dict[int
                 continue
             kept[cell] = None
     return {col: list(cells) for col, cells in seen.items()}
+
+
+def _header_keys(header: Sequence[object]) -> frozenset[str]:
+    """The header's titles as a repeated header may write them: without case or extra spaces,
+    with and without a bracketed unit."""
+    keys = {_loose(cell) for cell in header} | {_title_key(cell) for cell in header}
+    keys.discard("")
+    return frozenset(keys)
+
+
+def repeats_header(header: Sequence[object]) -> Callable[[Sequence[object]], bool]:
+    """Whether a row repeats ``header``'s titles, in any order (``_repeats_header``)."""
+    keys = _header_keys(header)
+    return lambda row: bool(keys) and _repeats_header(row, keys)
+
+
+def _is_title(cell: object, keys: frozenset[str]) -> bool:
+    return isinstance(cell, str) and (_loose(cell) in keys or _title_key(cell) in keys)
+
+
+def _repeats_header(row: Sequence[object], keys: frozenset[str]) -> bool:
+    """A row repeating the header's titles in any order (the rule of
+    ``_duplicate_header_mask`` for one row)."""
+    filled = [cell for cell in row if not is_blank(cell)]
+    titled = sum(_is_title(cell, keys) for cell in filled)
+    return titled >= max(2, math.ceil(DUPLICATE_SHARE * len(filled)))
 
 
 @dataclass
@@ -855,26 +899,26 @@ def _duplicate_header_mask(
     filled: np.ndarray,
     blank: np.ndarray,
 ) -> np.ndarray:
-    """Rows repeating the header: at least half their filled cells (and two) equal to the
-    header cell above them, compared without case or extra spaces.
+    """Rows repeating the header: at least half their filled cells (and two) one of the
+    header's titles, compared without case, extra spaces or a bracketed unit, in ANY column (a
+    second export pasted below with its columns reordered, one inserted or one left out is a
+    repeated header too: ``_realign_sections`` then reads its rows in its own order).
 
     The columns are compared fewest distinct cells first, and a row stops being compared once
     too many of its filled cells differ from the header to reach half: an id column of 100,000
     distinct cells is then compared only for the few rows still in question."""
     threshold = np.maximum(2, np.ceil(DUPLICATE_SHARE * filled))
     equal = np.zeros(len(filled), dtype=np.int64)
-    titles = [_loose(title) for title in header]
-    compared = [j for j in range(len(factorized)) if j < len(titles) and titles[j]]
-    others = sorted(set(range(len(factorized))) - set(compared))
-    # filled cells that cannot equal a header cell (no header text above them) differ
-    differ = (~blank[:, others]).sum(axis=1)
+    keys = _header_keys(header)
+    differ = np.zeros(len(filled), dtype=np.int64)
     spare = filled - threshold  # how many filled cells of a row may differ
     open_rows = differ <= spare
-    for j in sorted(compared, key=lambda j: len(factorized[j].uniques)):
+    if not keys:
+        return np.zeros(len(filled), dtype=np.bool_)
+    for j in sorted(range(len(factorized)), key=lambda j: len(factorized[j].uniques)):
         if not open_rows.any():
             break
         found = factorized[j]
-        wanted = titles[j]
         table = np.zeros(len(found.uniques), dtype=np.bool_)
         asked = (
             range(len(found.uniques))
@@ -882,8 +926,7 @@ def _duplicate_header_mask(
             else np.unique(found.codes[open_rows]).tolist()
         )
         for k in asked:
-            cell = found.uniques[k]
-            table[k] = isinstance(cell, str) and _loose(cell) == wanted
+            table[k] = _is_title(found.uniques[k], keys)
         same = table[found.codes]
         equal += same & open_rows
         differ += ~same & ~blank[:, j]

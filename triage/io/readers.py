@@ -42,6 +42,7 @@ from triage.io.layout import (
     column_samples,
     grid_fits,
     locate_header,
+    repeats_header,
     split_rows,
 )
 from triage.io.long import read_long
@@ -138,7 +139,7 @@ def _read_sheet(
     line_notes: list[str] = []
     if book.is_text and book.line_numbers:
         line_notes = check_field_counts(
-            rows, book.line_numbers, book.bad_rows, location.index, header
+            rows, book.line_numbers, book.bad_rows, location.index, header, repeats_header(header)
         )
         line_notes += _header_area_notes(book.bad_rows, book.line_numbers, location.index)
     samples = column_samples(rows, location.index + 1, header)

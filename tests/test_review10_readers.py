@@ -1,0 +1,94 @@
+"""Input faults found by the outside review of stop 30, each fixed as a class: a repeated header
+whose columns are reordered, shifted or one more or fewer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pipeline_helpers import write_table
+
+from triage.io import FileRead, ReadOptions, read_file
+
+
+def _read(path: Path) -> FileRead:
+    return read_file(path, None, ReadOptions())
+
+
+FIRST = ["MRN", "Name", "Sex", "DOB", "Collected", "Prolactin (mIU/L)"]
+ABOVE: list[list[object]] = [
+    ["A100", "Adams Ann", "F", "1990-02-03", "2026-03-01", 350],
+    ["A101", "Brown Bea", "F", "1988-05-06", "2026-03-01", 420],
+    ["A102", "Clark Carl", "M", "1975-07-08", "2026-03-01", 210],
+]
+
+
+def _second(header: list[str], values: dict[str, object]) -> list[object]:
+    def key(title: str) -> str:
+        return title.split("(")[0].strip().casefold()
+
+    by_key = {key(title): value for title, value in values.items()}
+    return [by_key.get(key(title), "") for title in header]
+
+
+B200 = {
+    "MRN": "B200",
+    "Name": "Evans Eve",
+    "Sex": "F",
+    "DOB": "1992-03-04",
+    "Collected": "2026-03-02",
+    "Prolactin (mIU/L)": 7400,
+    "Ward": "ENDO",
+}
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["Name", "MRN", "DOB", "Sex", "Prolactin (mIU/L)", "Collected"],  # reordered
+        ["MRN", "Ward", "Name", "Sex", "DOB", "Collected", "Prolactin (mIU/L)"],  # one inserted
+        ["Ward", *FIRST],  # all shifted one to the right
+        ["Collected", "Prolactin (mIU/L)", "MRN", "Name", "Sex", "DOB"],  # rotated
+        ["mrn", "NAME", "sex", "dob", "collected", "Prolactin"],  # unit left out, other case
+    ],
+)
+def test_a_repeated_header_in_another_order_is_read_in_its_order(
+    tmp_path: Path, suffix: str, header: list[str]
+) -> None:
+    """A second export pasted below the first with its columns in another order: the header was
+    not recognised, its rows were read in the first header's positions (an urgent 7400 mIU/L
+    rejected as "not a number"), and the misplaced cells made the file's Sex column unusable."""
+    rows: list[list[object]] = [FIRST, *ABOVE, header, _second(header, B200)]
+    result = _read(write_table(tmp_path / f"pasted{suffix}", rows))
+    assert len(result.frame) + len(result.rejected) == result.summary.rows_read == 5
+    assert [(r.source_row, r.reason_code) for r in result.rejected] == [(5, "duplicate_header")]
+    frame = result.frame.set_index("patient_id")
+    assert frame.loc["B200", "prolactin_value"] == 7400
+    assert frame.loc["B200", "sex"] == "F"
+    assert str(frame.loc["B200", "collected_at"])[:10] == "2026-03-02"
+    # the rows above keep their sex: the rows below no longer spoil the Sex column
+    assert list(frame.loc[["A100", "A102"], "sex"]) == ["F", "M"]
+
+
+def test_a_repeated_header_lacking_a_column_in_another_order_is_rejected_not_misread(
+    tmp_path: Path,
+) -> None:
+    header = ["Name", "MRN", "Sex", "Prolactin (mIU/L)", "Collected"]  # no DOB
+    rows: list[list[object]] = [FIRST, *ABOVE, header, _second(header, B200)]
+    result = _read(write_table(tmp_path / "lacking.xlsx", rows))
+    assert list(result.frame["patient_id"]) == ["A100", "A101", "A102"]
+    codes = {r.source_row: r.reason_code for r in result.rejected}
+    assert codes == {5: "misaligned_columns", 6: "misaligned_columns"}
+
+
+def test_a_row_naming_two_titles_among_results_is_no_header(tmp_path: Path) -> None:
+    """A data row is not a header because one cell happens to equal a title."""
+    rows: list[list[object]] = [
+        ["MRN", "Sex", "Age", "Test", "Result", "Unit"],
+        ["A1", "F", 30, "Prolactin", 25, "ng/mL"],
+        ["A2", "F", 31, "Prolactin", 30, "ng/mL"],
+    ]
+    result = _read(write_table(tmp_path / "long.csv", rows))
+    assert list(result.frame["patient_id"]) == ["A1", "A2"]
+    assert result.rejected == []
