@@ -9,6 +9,7 @@ import pytest
 from pipeline_helpers import write_table
 
 from triage.io import FileRead, ReadOptions, read_file
+from triage.schema import InputFileError
 
 
 def _read(path: Path) -> FileRead:
@@ -92,3 +93,71 @@ def test_a_row_naming_two_titles_among_results_is_no_header(tmp_path: Path) -> N
     result = _read(write_table(tmp_path / "long.csv", rows))
     assert list(result.frame["patient_id"]) == ["A1", "A2"]
     assert result.rejected == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Prolactin", "Prolactin.1"),
+        ("Prolactin 1st", "Prolactin 2nd"),
+        ("Prolaktin Aufnahme", "Prolaktin Entlassung"),
+        ("prolactin_morning", "prolactin_evening"),
+        ("PRL (visit A)", "PRL (visit B)"),
+        ("Prolactin Jan 2025", "Prolactin Jul 2025"),
+        ("prolactin_a", "prolactin_b"),
+        ("Prolactine admission", "Prolactine sortie"),
+        ("Prolactina ingreso", "Prolactina alta"),
+        ("Prolattina ricovero", "Prolattina dimissione"),
+        ("Prolactine opname", "Prolactine ontslag"),
+    ],
+)
+def test_two_prolactin_result_columns_are_refused_whatever_tells_them_apart(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    """A second prolactin column was silently ignored unless its header used a listed visit
+    word: 300 ng/mL beside 20 vanished."""
+    path = tmp_path / "two.csv"
+    path.write_text(f"id,sex,age,{first},{second},unit\nV1,F,30,20,300,ng/mL\n")
+    with pytest.raises(InputFileError, match="none is triaged"):
+        _read(path)
+
+
+@pytest.mark.parametrize("results", [["Result 1", "Result 2", "Result 3"], ["Result", "Result"]])
+def test_two_result_columns_of_a_long_file_are_refused(tmp_path: Path, results: list[str]) -> None:
+    values = ",".join(["20", "300", "25"][: len(results)])
+    path = tmp_path / "long.csv"
+    path.write_text(
+        f"MRN,Sex,Age,Test,Unit,{','.join(results)}\nV1,F,30,Prolactin,ng/mL,{values}\n"
+    )
+    with pytest.raises(InputFileError, match="none is triaged"):
+        _read(path)
+
+
+@pytest.mark.parametrize(
+    ("companion", "cell"),
+    [
+        ("Prolactin unit", "ng/mL"),
+        ("Prolactin flag", "H"),
+        ("Prolactin ref range", "3-25"),
+        ("Prolactin comment", "haemolysed"),
+        ("Prolactin date", "2025-01-01"),
+        ("post-PEG prolactin (ng/mL)", "12"),
+        ("monomeric prolactin (ng/mL)", "12"),
+        ("macroprolactin %", "40"),
+        ("Prolactin upper limit", "25"),
+        ("Prolaktin Obergrenze", "25"),
+        ("Prolactine norme sup", "25"),
+        ("Prolactina limite superiore", "25"),
+        ("Prolactine bovengrens", "25"),
+        ("Prolactin MoM", "1.2"),
+        ("Prolactin lab", "Central"),
+        ("Prolactin (mIU/L)", "424"),  # the same result in the other unit
+        ("Prolactin 1:10", "20"),  # re-assayed after dilution
+    ],
+)
+def test_a_companion_of_the_prolactin_result_is_no_second_result(
+    tmp_path: Path, companion: str, cell: str
+) -> None:
+    path = tmp_path / "companion.csv"
+    path.write_text(f"id,sex,age,Prolactin (ng/mL),{companion}\nV1,F,30,20,{cell}\n")
+    assert list(_read(path).frame["prolactin_value"]) == [20]

@@ -330,6 +330,10 @@ def _match_columns(
             'the prolactin column in the mapping file ([columns] prolactin = "<header>")'
         )
         raise InputFileError(name, message, sheet=sheet or None)
+    if match.shape == "long" and "result" not in match.fields:
+        two = [w for w in match.warnings if TWO_RESULTS in w]
+        if two:  # several result columns in a long file: none is triaged (as in wide)
+            raise InputFileError(name, "; ".join(two), sheet=sheet or None)
     return match
 
 
