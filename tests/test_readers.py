@@ -1290,11 +1290,14 @@ def test_receipt_date_is_the_collection_date_when_alone(tmp_path: Path) -> None:
 
 
 def test_numeric_sex_codes_are_read_with_a_warning(tmp_path: Path) -> None:
+    # Numeric codes were read as ISO/IEC 5218 (1 male, 2 female); a research codebook's
+    # 1 = female, 2 = male then judged a man's raised result normal against the female interval
+    # (review 10): without a codebook they are unknown, and the warning says how to map them.
     path = tmp_path / "sex.csv"
     path.write_text("Patient ID,Sex,Prolactin (ng/mL)\nA,1,20\nB,2,21\nC,0,22\n")
     result = read(path)
-    assert result.frame["sex"].fillna("?").tolist() == ["M", "F", "?"]
-    assert any("ISO/IEC 5218" in w for w in result.summary.warnings)
+    assert result.frame["sex"].fillna("?").tolist() == ["?", "?", "?"]
+    assert any("ISO/IEC 5218" in w and "[values.sex]" in w for w in result.summary.warnings)
     letters = tmp_path / "letters.csv"
     letters.write_text("Patient ID,Sex,Prolactin (ng/mL)\nA,M,20\n")
     assert not any("5218" in w for w in read(letters).summary.warnings)

@@ -1,14 +1,16 @@
 """Input faults found by the outside review of stop 30, each fixed as a class: a repeated header
-whose columns are reordered, shifted or one more or fewer."""
+whose columns are reordered, shifted or one more or fewer; a second prolactin result column told
+apart by any words; numeric sex codes read without a codebook."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from pipeline_helpers import write_table
+from pipeline_helpers import triage_csv, write_table
 
-from triage.io import FileRead, ReadOptions, read_file
+from triage.io import FileRead, ReadOptions, load_mapping, read_file
 from triage.schema import InputFileError
 
 
@@ -161,3 +163,45 @@ def test_a_companion_of_the_prolactin_result_is_no_second_result(
     path = tmp_path / "companion.csv"
     path.write_text(f"id,sex,age,Prolactin (ng/mL),{companion}\nV1,F,30,20,{cell}\n")
     assert list(_read(path).frame["prolactin_value"]) == [20]
+
+
+@pytest.mark.parametrize("code", ["1", "2", "1.0", "2.00"])
+def test_a_numeric_sex_code_without_a_codebook_is_no_sex(tmp_path: Path, code: str) -> None:
+    """ "2" was read as ISO 5218's female: under a codebook of 1 = female, 2 = male a man's
+    25 ng/mL (above the male interval) came out normal against the female one."""
+    results = triage_csv(tmp_path, f"record_id,sex,age,prl_ngml\nR2,{code},45,25\n")
+    row = results.iloc[0]
+    assert pd.isna(row["sex"])
+    assert row["status"] != "normal"
+    assert row["priority"] != "none"
+
+
+def test_numeric_sex_codes_say_how_to_map_them(tmp_path: Path) -> None:
+    path = tmp_path / "coded.csv"
+    path.write_text("record_id,sex,age,prl_ngml\nR1,1,45,25\nR2,2,45,25\n")
+    result = _read(path)
+    assert result.frame["sex"].isna().all()
+    said = [w for w in result.summary.warnings if "numeric sex codes" in w]
+    assert said and "unknown" in said[0] and '[values.sex] "1"' in said[0]
+
+
+@pytest.mark.parametrize(
+    ("header", "mapping", "expected"),
+    [
+        ('"sex (1=female, 2=male)"', "", ["F", "M"]),
+        ("Geschlecht [1 = weiblich; 2 = männlich]", "", ["F", "M"]),
+        ("sex", '[values.sex]\n"1" = "M"\n"2" = "F"\n', ["M", "F"]),
+        ("sex", '[values.sex]\n"1" = "F"\n"2" = "M"\n', ["F", "M"]),
+    ],
+)
+def test_numeric_sex_codes_with_a_codebook_are_read_by_it(
+    tmp_path: Path, header: str, mapping: str, expected: list[str]
+) -> None:
+    path = tmp_path / "coded.csv"
+    path.write_text(f"record_id,{header},age,prl_ngml\nR1,1,45,25\nR2,2,45,25\n")
+    columns = None
+    if mapping:
+        (tmp_path / "map.toml").write_text(mapping)
+        columns = load_mapping(tmp_path / "map.toml")
+    result = read_file(path, columns, ReadOptions())
+    assert result.frame["sex"].tolist() == expected

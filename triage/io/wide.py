@@ -766,7 +766,7 @@ class _Builder:
             seen = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
             reading = sex_letter_reading(seen, self.table.headers.get("sex", "sex"))
             letters = reading.letters if reading is not None else None
-            sexes = self._apply(sex_col, partial(parse_sex, letters=letters))
+            sexes = self._apply(sex_col, partial(sex_of_cell, letters=letters))
         extended = list(parsed)
         chosen: dict[tuple[int, str], int] = {}
         no_sex = 0
@@ -1437,17 +1437,20 @@ class _Builder:
             self.warnings.append(f"column {header!r} codes sex as its header says: {listed}")
             return self._apply(col, lambda c: stated.get(_code_text(c)) or parse_sex(c))
         if coded:
+            listed = ", ".join(sorted({_code_text(u) for u in coded}))
             self.warnings.append(
-                f"column {header!r} holds numeric sex codes; read as ISO/IEC 5218 "
-                "(1 = male, 2 = female): check this matches the export's codebook (many research "
-                "codebooks use 1 = female, 2 = male); recode other codes in the column mapping "
-                'file: [values.sex] "1" = "F", "2" = "M"'
+                f"column {header!r} holds numeric sex codes ({listed}) and neither its header "
+                "nor a column mapping file says what they mean: those rows' sex is read as "
+                "unknown (each result is judged against both sexes' intervals; ISO/IEC 5218 "
+                "reads 1 = male, 2 = female, many research codebooks 1 = female, 2 = male); "
+                "state the export's codebook in the column mapping file: "
+                '[values.sex] "1" = "F", "2" = "M"'
             )
         used = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
         reading = sex_letter_reading(used, header)
         if reading is None:
             self._warn_lone_m(used, header)
-            return self._apply(col, parse_sex)
+            return self._apply(col, sex_of_cell)
         codes = "/".join(sorted(c.upper() for c in reading.letters))
         if reading.name:
             self.warnings.append(f"column {header!r} codes sex as {codes}: read as {reading.name}")
@@ -1459,7 +1462,7 @@ class _Builder:
                 "rows' sex is read as unknown (name the column 'Sexo' or 'Geslacht', or "
                 "recode it F/M)"
             )
-        return self._apply(col, partial(parse_sex, letters=reading.letters))
+        return self._apply(col, partial(sex_of_cell, letters=reading.letters))
 
     def _birth_periods(self) -> tuple[np.ndarray, np.ndarray]:
         """Per row, the year and month (0: the year only) of a birth-date cell that gives no day
@@ -1992,6 +1995,16 @@ def _previous_century(uniques: list[object], parsed: np.ndarray) -> None:
                 parsed[i] = np.datetime64(moved.replace(year=moved.year - YEARS_PER_CENTURY), "ns")
             except ValueError:  # 29 February of a year that is no longer leap
                 parsed[i] = np.datetime64("NaT")
+
+
+def sex_of_cell(cell: object, letters: Mapping[str, str | None] | None = None) -> str | None:
+    """A sex cell's sex; a bare numeric code (1, 2) is unknown: without a codebook (the header's,
+    the mapping file's [values.sex], applied before) nothing says whether 2 is ISO/IEC 5218's
+    female or a research codebook's male, and either guess can judge a man's raised result
+    normal against the female interval."""
+    if sex_code(cell) is not None:
+        return None
+    return parse_sex(cell, letters=letters)
 
 
 def _code_text(cell: object) -> str:
