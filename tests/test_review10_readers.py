@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from pipeline_helpers import triage_csv, write_table
@@ -205,3 +206,56 @@ def test_numeric_sex_codes_with_a_codebook_are_read_by_it(
         columns = load_mapping(tmp_path / "map.toml")
     result = read_file(path, columns, ReadOptions())
     assert result.frame["sex"].tolist() == expected
+
+
+def _formatted(
+    tmp_path: Path, header: list[object], row: list[object], formats: dict[str, str]
+) -> Path:
+    """A workbook of one result row whose cells ``formats`` (A1 reference -> number format)
+    are shown through those formats."""
+    path = write_table(tmp_path / "formatted.xlsx", [header, row])
+    book = openpyxl.load_workbook(path)
+    for ref, number_format in formats.items():
+        book.worksheets[0][ref].number_format = number_format
+    book.save(path)
+    return path
+
+
+# number format -> the value shown through it and the prolactin unit it is read in
+UNIT_FORMATS: dict[str, tuple[float, str]] = {
+    '0.0 "ng/mL"': (25.5, "ng/mL"),
+    '#,##0 "mU/L"': (6200, "mIU/L"),
+    '0 "mIU/L"': (450, "mIU/L"),
+    '0.0" µg/l"': (28, "ng/mL"),
+    '0\\ "µIU/mL";-0\\ "µIU/mL"': (380, "mIU/L"),
+}
+
+
+@pytest.mark.parametrize("number_format", sorted(UNIT_FORMATS))
+def test_a_unit_shown_through_the_number_format_is_the_cells_unit(
+    tmp_path: Path, number_format: str
+) -> None:
+    value, unit = UNIT_FORMATS[number_format]
+    """A cell showing "6200 mU/L" through its format was rejected as unknown_unit (calamine
+    gives the bare number; the unit lives in the format)."""
+    path = _formatted(
+        tmp_path,
+        ["patient_id", "sex", "age", "prolactin"],
+        ["X1", "F", 35, value],
+        {"D2": number_format},
+    )
+    result = _read(path)
+    assert result.rejected == []
+    row = result.frame.iloc[0]
+    assert (row["prolactin_value"], row["prolactin_unit"]) == (value, unit)
+
+
+def test_a_number_format_with_other_text_is_no_unit(tmp_path: Path) -> None:
+    path = _formatted(
+        tmp_path,
+        ["patient_id", "sex", "age", "prolactin (ng/mL)"],
+        ["X1", "F", 35, 25],
+        {"C2": '0 "years"', "D2": '0.0 "approx"'},
+    )
+    row = _read(path).frame.iloc[0]
+    assert (row["prolactin_value"], row["prolactin_unit"], row["age_years"]) == (25, "ng/mL", 35)
