@@ -259,3 +259,39 @@ def test_a_number_format_with_other_text_is_no_unit(tmp_path: Path) -> None:
     )
     row = _read(path).frame.iloc[0]
     assert (row["prolactin_value"], row["prolactin_unit"], row["age_years"]) == (25, "ng/mL", 35)
+
+
+@pytest.mark.parametrize(
+    ("dob", "birth"),
+    [
+        ("45292", "2024-01-01"),  # every birth date a serial
+        ("32874", "1990-01-01"),
+    ],
+)
+@pytest.mark.parametrize("other", ["", "2019-03-01", "01.03.2019", "01/03/2019"])
+def test_excel_serial_birth_dates_in_a_text_file_are_dates(
+    tmp_path: Path, dob: str, birth: str, other: str
+) -> None:
+    """A birth date written as an Excel serial (45292) beside text dates (an export pasted
+    into another) was rejected as unreadable_age, where the collection column read it."""
+    text = f"MRN,Sex,DOB,Collected,Prolactin (ng/mL)\nT1,F,{dob},46082,25\n"
+    if other:
+        text += f"T2,F,{other},46082,25\n"
+    path = tmp_path / "serials.csv"
+    path.write_text(text)
+    result = _read(path)
+    assert result.rejected == []
+    births = result.frame.set_index("patient_id")["birth_date"]
+    assert births["T1"] == pd.Timestamp(birth)
+    if other:
+        assert births["T2"] == pd.Timestamp("2019-03-01")
+    assert any("DOB" in w and "Excel serial" in w for w in result.summary.warnings)
+
+
+def test_a_serial_beside_text_that_is_no_date_is_not_read_as_a_date(tmp_path: Path) -> None:
+    """A column whose other texts are no dates may be shifted: its numbers stay unread."""
+    path = tmp_path / "shifted.csv"
+    path.write_text("MRN,Sex,Age,DOB,Prolactin (ng/mL)\nT1,F,30,45292,25\nT2,F,30,Station 4B,25\n")
+    result = _read(path)
+    assert result.frame["birth_date"].isna().all()
+    assert not any("Excel serial" in w for w in result.summary.warnings)

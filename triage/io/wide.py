@@ -1907,10 +1907,9 @@ def date_column(
         column_dayfirst = True
     readable = uniques
     used = _used(found)
-    if text_source and _text_serials([u for u, keep in zip(uniques, used, strict=True) if keep]):
-        readable = [
-            float(u) if isinstance(u, str) and not is_empty_value(u) else u for u in uniques
-        ]
+    kept = [u for u, keep in zip(uniques, used, strict=True) if keep]
+    if text_source and _text_serials(kept, column_dayfirst):
+        readable = [_serial_number(u) for u in uniques]
         notes.append(
             f"column {header!r}: the dates are written as Excel serial numbers "
             "(e.g. 46350 = 24/11/2026); read as such"
@@ -1929,19 +1928,28 @@ _SERIAL_TEXT_RANGE: Final = (10_000.0, 80_000.0)  # 1927-05-18 .. 2119-01-10
 _NOTE_EXAMPLES: Final = 3
 
 
-def _text_serials(uniques: list[object]) -> bool:
-    """True when every filled cell of a text column is an Excel serial date (46350, 46350.5)."""
-    filled = False
+def _text_serials(uniques: list[object], dayfirst: bool) -> bool:
+    """True when a text column writes Excel serial dates (46350, 46350.5): at least one filled
+    cell is one and every other filled cell is a date as text ("2019-03-01" beside 45292: one
+    export pasted into another; a birth-date column too)."""
+    texts = [c for c in uniques if isinstance(c, str) and not is_empty_value(c)]
+    others = [c for c in texts if _serial_number(c) is c]
+    if len(others) == len(texts):  # no serial: the usual column of text dates, not parsed here
+        return False
+    # the first filled text that is no date settles it
+    return all(parse_date(c, dayfirst, serials=False) is not None for c in others)
+
+
+def _serial_number(cell: object) -> object:
+    """A text that is an Excel serial date (``_SERIAL_TEXT`` in ``_SERIAL_TEXT_RANGE``) as its
+    number; any other cell as it is."""
+    if not isinstance(cell, str):
+        return cell
+    text = cell.strip()
     low, high = _SERIAL_TEXT_RANGE
-    for cell in uniques:  # the first filled text that is no serial settles it
-        if not isinstance(cell, str):
-            continue
-        text = cell.strip()
-        if _SERIAL_TEXT.fullmatch(text) and low <= float(text) < high:
-            filled = filled or not is_empty_value(cell)
-        elif not is_empty_value(cell):
-            return False
-    return filled
+    if _SERIAL_TEXT.fullmatch(text) and low <= float(text) < high:
+        return float(text)
+    return cell
 
 
 def _used(found: Distinct) -> np.ndarray:
