@@ -295,3 +295,29 @@ def test_a_serial_beside_text_that_is_no_date_is_not_read_as_a_date(tmp_path: Pa
     result = _read(path)
     assert result.frame["birth_date"].isna().all()
     assert not any("Excel serial" in w for w in result.summary.warnings)
+
+
+@pytest.mark.parametrize(
+    "code", ["##USER_MISSING_95##", "##USER_MISSING_99##", "##user_missing_97##", "##USER_NA##"]
+)
+def test_an_edc_missing_code_is_missing_in_every_field(tmp_path: Path, code: str) -> None:
+    """Castor EDC's user-missing codes: an age read as unreadable (the row rejected), an eGFR
+    "could not be read as a number"."""
+    path = tmp_path / "castor.csv"
+    path.write_text(
+        "Participant Id;sex;age;prolactin_ngml;egfr;pregnant\n"
+        f"110001;Female;{code};45;{code};{code}\n110002;{code};40;20;62;No\n"
+    )
+    result = _read(path)
+    assert result.rejected == []
+    frame = result.frame.set_index("patient_id")
+    assert pd.isna(frame.loc["110001", "age_years"]) and pd.isna(frame.loc["110001", "egfr"])
+    assert pd.isna(frame.loc["110002", "sex"]) and frame.loc["110002", "egfr"] == 62
+    assert not any("could not be read" in w or "USER" in w for w in result.summary.warnings)
+
+
+def test_an_edc_missing_code_in_the_result_is_a_rejected_row(tmp_path: Path) -> None:
+    path = tmp_path / "castor.csv"
+    path.write_text("Participant Id;sex;age;prolactin_ngml\n110004;Female;29;##USER_MISSING_99##\n")
+    result = _read(path)
+    assert len(result.frame) == 0 and [r.source_row for r in result.rejected] == [2]

@@ -200,7 +200,21 @@ def is_empty_value(cell: object) -> bool:
     """Blank, or a placeholder that says nothing ("-", "n/a", "#N/A")."""
     if is_blank(cell):
         return True
-    return isinstance(cell, str) and _placeholder(cell, _words().empty)
+    return isinstance(cell, str) and (
+        _placeholder(cell, _words().empty) or _coded_missing(cell) is not None
+    )
+
+
+@cache
+def _coded_missing_pattern() -> re.Pattern[str]:
+    """The missing-data codes an EDC writes by pattern (synonyms.toml [values.missing_codes]
+    patterns: Castor's "##USER_MISSING_95##" ... "##USER_MISSING_99##")."""
+    patterns = synonyms_data()["values"]["missing_codes"].get("patterns", [])
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
+
+
+def _coded_missing(cell: str) -> re.Match[str] | None:
+    return _coded_missing_pattern().fullmatch(cell.strip())
 
 
 @cache
@@ -243,7 +257,7 @@ def texts_or_none(cells: Sequence[object]) -> list[str | None]:
             append(None if is_empty_value(cell) else cell_text(cell))
             continue
         text = cell.strip()
-        if not text:
+        if not text or _coded_missing(text) is not None:
             append(None)
         elif len(cell) > _LONGEST_PLACEHOLDER:  # _placeholder in line: no placeholder is long
             append(text)
@@ -413,6 +427,8 @@ def is_missing_code(cell: object, *, numbers: bool = True) -> bool:
     if not isinstance(cell, str):
         return False
     text = cell.strip().replace("’", "'").lower()
+    if _coded_missing(text) is not None:
+        return True
     return text in codes.raw_words or normalise_word(text) in codes.words
 
 
