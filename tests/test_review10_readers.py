@@ -321,3 +321,47 @@ def test_an_edc_missing_code_in_the_result_is_a_rejected_row(tmp_path: Path) -> 
     path.write_text("Participant Id;sex;age;prolactin_ngml\n110004;Female;29;##USER_MISSING_99##\n")
     result = _read(path)
     assert len(result.frame) == 0 and [r.source_row for r in result.rejected] == [2]
+
+
+IU_LOOKING = ["0.45", "0.62", "5.8", "0.31"]  # IU/L values (Dutch labs) written as mIU/L
+
+
+@pytest.mark.parametrize(
+    ("header", "unit"),
+    [("Prolactin (mIU/L)", ""), ("Prolaktin (mU/l)", ""), ("Prolactine", "µIU/mL")],
+)
+def test_a_column_of_impossibly_low_miu_values_is_said_to_look_like_iu(
+    tmp_path: Path, header: str, unit: str
+) -> None:
+    """0.45 "mIU/L" (0.45 IU/L = 450 mIU/L, raised in a man) came out low with no warning."""
+    cells = [f"{value},{unit}" if unit else value for value in IU_LOOKING]
+    head = f"MRN,Sex,Age,{header}" + (",Unit" if unit else "")
+    path = tmp_path / "iu.csv"
+    path.write_text("\n".join([head, *(f"P{i},M,40,{c}" for i, c in enumerate(cells))]) + "\n")
+    result = _read(path)
+    said = [w for w in result.summary.warnings if "look like IU/L" in w]
+    assert said and "4 of 4" in said[0]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["350", "420", "5.8", "280"],  # one patient on a dopamine agonist
+        ["<5", "<5", "<5", "300"],  # below the measuring range, as written
+        ["0", "0", "0", "300"],
+    ],
+)
+def test_real_miu_values_are_not_said_to_look_like_iu(tmp_path: Path, values: list[str]) -> None:
+    path = tmp_path / "miu.csv"
+    rows = [f"P{i},F,40,{v}" for i, v in enumerate(values)]
+    path.write_text("\n".join(["MRN,Sex,Age,Prolactin (mIU/L)", *rows]) + "\n")
+    assert not any("look like IU/L" in w for w in _read(path).summary.warnings)
+
+
+def test_values_written_in_iu_per_litre_are_not_said_to_look_like_iu(tmp_path: Path) -> None:
+    path = tmp_path / "iu.csv"
+    rows = [f"P{i},F,40,{v}" for i, v in enumerate(IU_LOOKING)]
+    path.write_text("\n".join(["MRN,Sex,Age,Prolactin (IU/L)", *rows]) + "\n")
+    result = _read(path)
+    assert list(result.frame["prolactin_value"]) == [450, 620, 5800, 310]
+    assert not any("look like IU/L" in w for w in result.summary.warnings)

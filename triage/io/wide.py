@@ -598,6 +598,7 @@ class _Builder:
         self.out["unit_raw"] = np.where(unit_text == "", np.array(None, dtype=object), unit_text)
         self.out["prolactin_unit"] = unit
         self.out["prolactin_value"] = value * factor
+        self._warn_iu_per_litre(value, unit, factor)
         low, high = self._interval_in(unit, factor, low, high, interval_units)
         self.out["reference_low"] = low
         self.out["reference_high"] = high
@@ -929,6 +930,30 @@ class _Builder:
             )
         result: np.ndarray = implied[groups] if len(groups) else np.full(self.n, None, object)
         return result
+
+    def _warn_iu_per_litre(self, value: np.ndarray, unit: np.ndarray, factor: np.ndarray) -> None:
+        """Results written in mIU/L most of which are below any assay's reading in mIU/L
+        (thresholds.toml prolactin_column_min_miu_l: 0.45, 0.62 "mIU/L"): the values look like
+        IU/L, as Dutch labs report (0.45 IU/L = 450 mIU/L); read as written they all came out
+        low, with no warning."""
+        plain = (self.out["qualifier"] == "") & (value > 0)
+        written = plain & (unit == "mIU/L") & (factor == 1)
+        if not written.any():
+            return
+        floor = load_thresholds().get("prolactin_column_min_miu_l")
+        below = written & (value < floor)
+        if int(below.sum()) * 2 <= int(written.sum()):
+            return
+        first = int(np.flatnonzero(below)[0])
+        header = self.table.headers.get("prolactin", "prolactin")
+        self.warnings.append(
+            f"column {header!r}: {int(below.sum())} of {int(written.sum())} result(s) in mIU/L "
+            f"are below {_fmt(floor)} mIU/L (first: row {int(self.table.source_rows[first])}, "
+            f"{_fmt(float(value[first]))}), lower than any assay reads in mIU/L: the values look "
+            "like IU/L (as Dutch labs report: 0.45 IU/L = 450 mIU/L), and read as mIU/L they "
+            "are all low; check the unit (if they are IU/L, write IU/L in the unit column or "
+            "the header, or give --unit IU/L where no unit is written)"
+        )
 
     def _warn_unit_conflicts(self, unit: np.ndarray, implied: np.ndarray) -> None:
         conflict = (implied != None) & (unit != None) & (implied != unit)  # noqa: E711
