@@ -365,3 +365,52 @@ def test_values_written_in_iu_per_litre_are_not_said_to_look_like_iu(tmp_path: P
     result = _read(path)
     assert list(result.frame["prolactin_value"]) == [450, 620, 5800, 310]
     assert not any("look like IU/L" in w for w in result.summary.warnings)
+
+
+def _cohort(tmp_path: Path, sheet: str, choices: str) -> Path:
+    """A research workbook: its data and, in sheet ``sheet``, its data dictionary."""
+    book = openpyxl.Workbook()
+    data = book.active
+    assert data is not None
+    data.title = "Data"
+    for row in [
+        ["record_id", "sex", "age", "prl (ng/mL)"],
+        ["R1", 1, 30, 25],
+        ["R2", 2, 45, 25],
+    ]:
+        data.append(row)
+    dictionary = book.create_sheet(sheet)
+    for row in [
+        ["Variable / Field Name", "Form Name", "Field Type", "Field Label", "Choices"],
+        ["record_id", "baseline", "text", "Record ID", None],
+        ["sex", "baseline", "radio", "Sex", choices],
+        ["prl", "labs", "text", "Prolactin (ng/mL)", None],
+    ]:
+        dictionary.append(row)
+    book.save(tmp_path / "cohort.xlsx")
+    return tmp_path / "cohort.xlsx"
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    ["Data dictionary", "Codebook", "Datenwörterbuch", "Dictionnaire des données",
+     "Diccionario de datos", "Dizionario dati", "Codeboek"],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    ("choices", "expected"),
+    [
+        ("1, Female | 2, Male", ["F", "M"]),
+        ("1, Male | 2, Female", ["M", "F"]),
+        ("1 = weiblich; 2 = männlich", ["F", "M"]),
+    ],
+)
+def test_the_workbooks_data_dictionary_states_the_sex_codes(
+    tmp_path: Path, sheet: str, choices: str, expected: list[str]
+) -> None:
+    """The codebook sheet was read as a results sheet (its "prl" row a result "prl_date"), and
+    the sex codes it states were guessed as ISO 5218 instead."""
+    result = _read(_cohort(tmp_path, sheet, choices))
+    assert result.summary.sheet == "Data"
+    assert result.frame["sex"].tolist() == expected
+    assert result.rejected == []
+    assert any(sheet in w and "codes sex as" in w for w in result.summary.warnings)

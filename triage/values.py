@@ -1295,11 +1295,17 @@ def sex_letter_header(header: str) -> bool:
 _CODE_PAIR: Final = re.compile(r"([^\W_]+)\s*[=:]\s*([^\W_]+)")
 
 
+# A choice of a REDCap data dictionary or labelled header: "1, Female | 2, Male".
+_CHOICE_PAIR: Final = re.compile(r"(?<![\w.])(\d{1,2})\s*,\s*([^\W\d_]+)\s*(?=\||\)|\]|$)")
+
+
 def header_sex_codes(header: str) -> dict[str, str]:
-    """The numeric sex codes a header states ("Sex (1=female, 2=male)", "Gender (0=male
-    1=female)", "Sex (F=1, M=2)", "Geschlecht [1 = weiblich; 2 = männlich]"): code -> F / M;
-    {} when it states none, or states one code twice."""
+    """The numeric sex codes a header (or a codebook's cell) states ("Sex (1=female, 2=male)",
+    "Gender (0=male 1=female)", "Sex (F=1, M=2)", "Geschlecht [1 = weiblich; 2 = männlich]",
+    REDCap's "1, Female | 2, Male"): code -> F / M; {} when it states none, or states one code
+    twice."""
     pairs = [(a, b) if a.isdigit() else (b, a) for a, b in _CODE_PAIR.findall(header)]
+    pairs += _CHOICE_PAIR.findall(header)
     return _header_codes(pairs, parse_sex)
 
 

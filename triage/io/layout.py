@@ -44,6 +44,7 @@ from triage.values import (
     bare_number,
     cell_text,
     duration_word_days,
+    header_sex_codes,
     is_blank,
     is_empty_value,
     looks_like_unit,
@@ -280,6 +281,9 @@ def locate_header(
             best_seen = _best_unusable(best[0], best[1], forced, name, best_seen)
     if not found:
         raise _no_prolactin_error(file, best_seen, book, header_row)
+    if sheet is None and any(not names_codebook(n) for n, _ in found):
+        # a data dictionary lists the variables ("prl | Prolactin (ng/mL)"), not patients
+        found = [(n, c) for n, c in found if not names_codebook(n)]
     chosen_name, chosen = max(found, key=lambda item: item[1].score.recognised)  # first of best
     others = [
         n for n, c in found if n != chosen_name and n not in book.hidden and _names_a_table(c.score)
@@ -310,6 +314,46 @@ def names_reference_values(sheet: str) -> bool:
     as results (a "Neugeborene | 500" row came out as an urgent patient "-")."""
     strong = [(score, f) for f, score in candidates(sheet) if score >= STRONG_SCORE]
     return bool(strong) and max(strong)[1] == "reference_range"
+
+
+@cache
+def _codebook_sheet_names() -> tuple[str, ...]:
+    return tuple(normalise_word(w) for w in synonyms_data()["header"]["codebook_sheets"])
+
+
+def names_codebook(sheet: str) -> bool:
+    """A sheet name that names a research export's data dictionary or codebook ("Data
+    dictionary", "Codebook", "Codebuch", "Dictionnaire des données", "Diccionario de datos",
+    "Dizionario dati", "Codeboek": synonyms.toml [header] codebook_sheets)."""
+    name = f" {normalise_word(sheet)} "
+    return any(f" {words} " in name for words in _codebook_sheet_names())
+
+
+CODEBOOK_ROWS: Final = 2000  # rows of a data dictionary looked at for a variable's codes
+
+
+def codebook_sex_codes(
+    book: Workbook, read_sheet: str, header: str
+) -> tuple[str, dict[str, str]] | None:
+    """The sex codes a workbook's data dictionary sheet states for the column headed
+    ``header`` (a row naming the variable, "sex", and its choices, "1, Female | 2, Male"):
+    (the sheet, code -> F / M), or None."""
+    wanted = {_loose(header), _title_key(header)} - {""}
+    for name in book.sheet_names:
+        if name == read_sheet or not names_codebook(name):
+            continue
+        try:
+            rows = book.load(name, CODEBOOK_ROWS)
+        except InputFileError:
+            continue
+        for row in rows:
+            if not any(_is_title(cell, frozenset(wanted)) for cell in row):
+                continue
+            for cell in row:
+                codes = header_sex_codes(cell) if isinstance(cell, str) else {}
+                if codes:
+                    return name, codes
+    return None
 
 
 def _holds_table(

@@ -39,6 +39,7 @@ from triage.io.layout import (
     HeaderLocation,
     RawTable,
     build_raw_table,
+    codebook_sex_codes,
     column_samples,
     grid_fits,
     locate_header,
@@ -196,13 +197,23 @@ def _read_sheet(
             f"dates in this file are {order} (column {evidence!r} shows it); "
             f"ambiguous dates in every column are read {order}"
         )
+    values = {k: dict(v) for k, v in mapping.values.items()}
+    if "sex" in match.fields and "sex" not in values and not book.is_text:
+        codebook = codebook_sex_codes(book, location.sheet, match.header_of("sex"))
+        if codebook is not None:  # the workbook's own data dictionary states the codes
+            values["sex"] = codebook[1]
+            listed = ", ".join(f"{code} = {sex}" for code, sex in sorted(codebook[1].items()))
+            summary.warnings.append(
+                f"column {match.header_of('sex')!r} codes sex as the data dictionary in sheet "
+                f"{codebook[0]!r} says: {listed}"
+            )
     settings = BuildSettings(
         dayfirst,
         dict(mapping.defaults),
         mapping.conversion_factor,
         tests=dict(mapping.tests),
         unit=options.unit,
-        values={k: dict(v) for k, v in mapping.values.items()},
+        values=values,
         decimal=mapping.decimal or book.decimal,
     )
     if match.shape == "long":
