@@ -414,3 +414,26 @@ def test_the_workbooks_data_dictionary_states_the_sex_codes(
     assert result.frame["sex"].tolist() == expected
     assert result.rejected == []
     assert any(sheet in w and "codes sex as" in w for w in result.summary.warnings)
+
+
+def test_a_second_result_in_the_other_unit_column_is_not_silently_left_out(
+    tmp_path: Path,
+) -> None:
+    """ "Prolactin (mIU/L)" 20 beside "Prolactin (ng/mL)" 300 in one row: two results, not one
+    converted; only the first is triaged, and the run says so."""
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "id,sex,age,Prolactin (mIU/L),Prolactin (ng/mL)\nV1,F,30,20,300\nV2,F,30,424,20\n"
+    )
+    said = [w for w in _read(path).summary.warnings if "no conversion of each other" in w]
+    assert len(said) == 1 and said[0].startswith("1 row(s)") and "row 2" in said[0]
+
+
+def test_the_same_result_in_both_units_is_no_second_result(tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "id,sex,age,Prolactin (ng/mL),Prolactin (mIU/L)\nV1,F,30,20,424\nV2,F,30,12.5,265\n"
+    )
+    result = _read(path)
+    assert list(result.frame["prolactin_value"]) == [20, 12.5]
+    assert not any("no conversion of each other" in w for w in result.summary.warnings)

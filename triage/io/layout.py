@@ -38,6 +38,7 @@ from triage.columns import (
 )
 from triage.io.fast_split import Grid
 from triage.io.sources import Rows, Workbook
+from triage.knowledge.loaders import load_thresholds
 from triage.schema import InputFileError, Rejected
 from triage.values import (
     age_header_scale,
@@ -1423,6 +1424,7 @@ def build_raw_table(
         _join_note_columns(columns, headers, split.cells, match, name)
         rebuilt.add(name)
     units, unit_warnings = _column_units(match, split.units_row)
+    unit_warnings += _other_unit_disagreements(split, match)
     table = RawTable(
         file=file,
         sheet=sheet,
@@ -1497,6 +1499,46 @@ def _fill_from_other_unit_columns(
             empty = empty & ~rows
             taken.append((rows, unit))
     return taken
+
+
+def _other_unit_disagreements(split: SplitRows, match: ColumnMatch) -> list[str]:
+    """Rows giving a result both in the prolactin column read and in one headed with the other
+    prolactin unit whose numbers are no conversion of each other (outside thresholds.toml
+    miu_per_ng_plausible_min..max mIU/L per ng/mL): two results, of which only the column read
+    is triaged (a raised one in the other column was silently left out)."""
+    col = match.fields.get("prolactin")
+    own = normalise_unit(match.header_units.get("prolactin", "") or "")
+    if col is None or own is None or not len(split.cells) or col >= split.cells.shape[1]:
+        return []
+    limits = load_thresholds()
+    low, high = limits.get("miu_per_ng_plausible_min"), limits.get("miu_per_ng_plausible_max")
+    mapped = set(match.fields.values())
+    read = np.array([bare_number(c) for c in split.cells[:, col]], dtype=np.float64)
+    warnings: list[str] = []
+    for other, text in enumerate(match.headers):
+        if other in mapped or other >= split.cells.shape[1]:
+            continue
+        found = candidates(text)
+        if not found or found[0][0] != "prolactin" or found[0][1] < STRONG_SCORE:
+            continue
+        info = normalise_unit(parse_header(text).unit or "")
+        if info is None or info.unit == own.unit:
+            continue
+        values = np.array([bare_number(c) for c in split.cells[:, other]], dtype=np.float64)
+        mine, its = read * own.factor, values * info.factor
+        miu, ng = (mine, its) if own.unit == "mIU/L" else (its, mine)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = miu / ng
+        apart = (ng > 0) & (miu > 0) & ((ratio < low) | (ratio > high))
+        if apart.any():
+            first = int(np.flatnonzero(apart)[0])
+            warnings.append(
+                f"{int(apart.sum())} row(s) give prolactin in column "
+                f"{match.headers[col]!r} and in column {text!r} with numbers that are no "
+                f"conversion of each other (first: row {int(split.source_rows[first])}): two "
+                f"results; only {match.headers[col]!r} was triaged, check the other one"
+            )
+    return warnings
 
 
 def _take_diluted_results(
