@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pandas as pd
 
 from triage.pipeline import TriageRequest, run_triage
@@ -41,3 +42,17 @@ def prolactin_bundle(patient: dict[str, Any] | None = None, **observation: Any) 
             {"fullUrl": "Observation/o1", "resource": result},
         ],
     }
+
+
+def write_table(path: Path, rows: list[list[object]]) -> Path:
+    """``rows`` as a ";"-separated CSV or an xlsx workbook, by ``path``'s suffix."""
+    if path.suffix == ".csv":
+        path.write_text("\n".join(";".join(str(c) for c in row) for row in rows) + "\n")
+    else:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for row in rows:
+            sheet.append(row)
+        book.save(path)
+    return path

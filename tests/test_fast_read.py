@@ -26,7 +26,9 @@ from triage.io.layout import (
     DUPLICATE_SHARE,
     _blank_mask,
     _duplicate_header_mask,
+    _header_keys,
     _loose,
+    _repeats_header,
     factorize_column,
 )
 from triage.io.wide import _fast_text_dates, _parse_distinct_dates, typed_column
@@ -224,13 +226,18 @@ def test_repeated_header_check_matches_its_definition() -> None:
         blank = np.column_stack([_blank_mask(f) for f in found])
         assert (blank == np.vectorize(is_blank, otypes=[bool])(grid)).all()
         filled = (~blank).sum(axis=1)
-        equal = np.zeros(count, dtype=np.int64)
-        for j, title in enumerate(header[:width]):
-            wanted = _loose(title)
-            if wanted:
-                equal += np.array([_loose(c) == wanted for c in grid[:, j]], dtype=np.int64)
+        # A repeated header may stand in another order (a second export pasted below with its
+        # columns reordered or shifted): a filled cell counts when it is ANY of the header's
+        # titles, in whichever column (it used to be compared with the title above it only).
+        wanted = {_loose(title) for title in header} - {""}
+        equal = np.array(
+            [sum(_loose(c) in wanted for c in row if not is_blank(c)) for row in grid],
+            dtype=np.int64,
+        )
         want = equal >= np.maximum(2, np.ceil(DUPLICATE_SHARE * filled))
         assert (_duplicate_header_mask(found, header, filled, blank) == want).all()
+        keys = _header_keys(header)
+        assert [_repeats_header(list(row), keys) for row in grid] == want.tolist()
 
 
 @pytest.mark.parametrize(

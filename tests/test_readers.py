@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from pipeline_helpers import write_table
 
 from triage.io import (
     FileRead,
@@ -1289,11 +1290,14 @@ def test_receipt_date_is_the_collection_date_when_alone(tmp_path: Path) -> None:
 
 
 def test_numeric_sex_codes_are_read_with_a_warning(tmp_path: Path) -> None:
+    # Numeric codes were read as ISO/IEC 5218 (1 male, 2 female); a research codebook's
+    # 1 = female, 2 = male then judged a man's raised result normal against the female interval
+    # (review 10): without a codebook they are unknown, and the warning says how to map them.
     path = tmp_path / "sex.csv"
     path.write_text("Patient ID,Sex,Prolactin (ng/mL)\nA,1,20\nB,2,21\nC,0,22\n")
     result = read(path)
-    assert result.frame["sex"].fillna("?").tolist() == ["M", "F", "?"]
-    assert any("ISO/IEC 5218" in w for w in result.summary.warnings)
+    assert result.frame["sex"].fillna("?").tolist() == ["?", "?", "?"]
+    assert any("ISO/IEC 5218" in w and "[values.sex]" in w for w in result.summary.warnings)
     letters = tmp_path / "letters.csv"
     letters.write_text("Patient ID,Sex,Prolactin (ng/mL)\nA,M,20\n")
     assert not any("5218" in w for w in read(letters).summary.warnings)
@@ -2811,19 +2815,6 @@ def test_a_reference_range_header_with_the_analytes_name_or_a_short_form(
     assert row["prolactin_value"] == 16
 
 
-def _write_table(path: Path, rows: list[list[object]]) -> Path:
-    if path.suffix == ".csv":
-        path.write_text("\n".join(";".join(str(c) for c in row) for row in rows) + "\n")
-    else:
-        book = openpyxl.Workbook()
-        sheet = book.active
-        assert sheet is not None
-        for row in rows:
-            sheet.append(row)
-        book.save(path)
-    return path
-
-
 HEAD = ["Pat.-Nr.", "Geschlecht", "Alter", "Prolaktin (ng/ml)"]
 
 
@@ -2835,7 +2826,7 @@ def test_a_second_export_pasted_below_never_hides_the_first(tmp_path: Path, suff
     rows: list[list[object]] = [HEAD]
     rows += [[f"A{i}", "m", 40, 400 if i == 2 else 10] for i in range(1, 101)]
     rows += [[*HEAD, "Einheit"], ["B1", "w", 40, 25, "ng/ml"]]
-    result = read(_write_table(tmp_path / f"pasted{suffix}", rows))
+    result = read(write_table(tmp_path / f"pasted{suffix}", rows))
     assert result.summary.rows_read == 102  # 100 + the second header + B1
     assert len(result.frame) + len(result.rejected) == result.summary.rows_read
     assert "A2" in set(result.frame["patient_id"]) and row_of(result, 3)["prolactin_value"] == 400
@@ -2847,7 +2838,7 @@ def test_rows_below_a_reordered_header_are_read_in_its_order(tmp_path: Path, suf
     first header's positions (a 12 ng/mL at 45 years became 45 ng/mL at 12 years)."""
     rows: list[list[object]] = [HEAD, ["S1", "w", 40, 20]]
     rows += [["Pat.-Nr.", "Geschlecht", "Prolaktin (ng/ml)", "Alter"], ["S3", "m", 12, 45]]
-    result = read(_write_table(tmp_path / f"reordered{suffix}", rows))
+    result = read(write_table(tmp_path / f"reordered{suffix}", rows))
     s3 = row_of(result, 4)
     assert (s3["prolactin_value"], s3["age_years"]) == (12, 45)
     assert [r.reason_code for r in result.rejected] == ["duplicate_header"]
@@ -2856,7 +2847,7 @@ def test_rows_below_a_reordered_header_are_read_in_its_order(tmp_path: Path, suf
 def test_rows_below_a_header_lacking_a_column_are_rejected_not_misread(tmp_path: Path) -> None:
     rows: list[list[object]] = [HEAD, ["S1", "w", 40, 20]]
     rows += [["Pat.-Nr.", "Geschlecht", "Prolaktin (ng/ml)", "Station"], ["S3", "m", 12, "3B"]]
-    result = read(_write_table(tmp_path / "lacking.xlsx", rows))
+    result = read(write_table(tmp_path / "lacking.xlsx", rows))
     assert list(result.frame["patient_id"]) == ["S1"]
     codes = {r.source_row: r.reason_code for r in result.rejected}
     assert codes == {3: "misaligned_columns", 4: "misaligned_columns"}

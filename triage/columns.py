@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import cache, lru_cache
@@ -104,6 +104,7 @@ def _words_of(text: str) -> str:
     s = unicodedata.normalize("NFKD", s.replace("ß", "ss"))
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
     s = re.sub(r"(?<=[a-z]{2})\.(?=[a-z]{2})", " ", s)  # "Choriogonadotropin.beta", "Ref.range"
+    s = re.sub(r"(?<=[a-z]{2})\.(?=\d{1,2}\b)", " ", s)  # "Prolactin.1": a duplicate's suffix
     s = _ELISION.sub(r"\1 ", s)  # "Nom de l'examen", "Data dell'esame": elided articles
     s = re.sub(r"[.'’`]", "", s)
     return " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
@@ -905,12 +906,15 @@ def recognise_columns(
             'name the visit to triage in a column mapping file ([columns] prolactin = "<header>") '
             "and run once per visit"
         )
+    _refuse_second_results(match, losers, samples, set(forced or {}))
     for name, col in losers:
         if col in set(match.fields.values()):
             continue
         used_col = match.fields.get(name)
+        if used_col is None:  # refused: two results in each row (_refuse_second_results)
+            continue
         if used_col is not None and texts[used_col].strip() == texts[col].strip():
-            if name == "prolactin" and name not in (forced or {}):
+            if name in RESULT_FIELDS and name not in (forced or {}):
                 # two prolactin results in each row, and nothing says which is the one (a
                 # repeat, a second visit): as for a visit series, none is triaged
                 del match.fields[name]
@@ -918,7 +922,7 @@ def recognise_columns(
                     f"columns {column_letters(used_col)} and {column_letters(col)} are both "
                     f"headed {texts[col]!r}: {TWO_RESULTS}: none is triaged, so that no raised "
                     "result hides behind a normal one; name the one to triage in a column "
-                    f'mapping file ([columns] prolactin = "column {column_letters(col)}")'
+                    f'mapping file ([columns] {name} = "column {column_letters(col)}")'
                 )
                 continue
             match.warnings.append(  # the same header twice: say which column was taken
@@ -1016,6 +1020,62 @@ def _prolactin_series(texts: Sequence[str], taken: set[int]) -> tuple[set[int], 
         if len(rest) > 1 and any(marks for marks in rest):
             visit |= set(rest.values())
     return timed, visit
+
+
+RESULT_FIELDS: Final = ("prolactin", "result")  # the result column, wide and long
+SECOND_RESULT_NUMERIC_SHARE: Final = 0.5  # of a column's sampled cells: it holds results
+
+
+def _refuse_second_results(
+    match: ColumnMatch,
+    losers: Sequence[tuple[str, int]],
+    samples: Mapping[int, Sequence[object]] | None,
+    forced: Set[str],
+) -> None:
+    """Two columns that both hold prolactin results (the result field and another column that
+    also looks like it, whatever words tell them apart: "Prolactin 1st" / "Prolactin 2nd",
+    "Prolaktin Aufnahme" / "Prolaktin Entlassung", "prolactin_a" / "prolactin_b", "Result 1" /
+    "Result 2"): none is triaged, as for a visit series, so that no raised result hides behind
+    a normal one.  Not a column whose cells are no numbers (a lab's name, a remark), one
+    re-assayed after dilution, nor one headed with another prolactin unit (the same result
+    converted, or one filled per row: ``io/layout._fill_from_other_unit_columns``); a column
+    of the same header is refused where the losers are reported."""
+    texts = match.headers
+    for name in RESULT_FIELDS:
+        used_col = match.fields.get(name)
+        if used_col is None or name in forced:
+            continue
+        others = [
+            col
+            for field, col in losers
+            if field == name
+            and col not in set(match.fields.values())
+            and col not in match.vetoes
+            and texts[col].strip() != texts[used_col].strip()
+            and _holds_results(texts[used_col], texts[col], (samples or {}).get(col, ()))
+        ]
+        if not others:
+            continue
+        del match.fields[name]
+        listed = ", ".join(f"{column_letters(c)} ({texts[c]!r})" for c in [used_col, *others])
+        match.warnings.append(
+            f"columns {listed} all look like prolactin results: {TWO_RESULTS}: none is "
+            "triaged, so that no raised result hides behind a normal one; name the one to "
+            f'triage in a column mapping file ([columns] {name} = "column '
+            f'{column_letters(used_col)}") and run once per column'
+        )
+
+
+def _holds_results(used: str, other: str, cells: Sequence[object]) -> bool:
+    """Whether column ``other`` (beside the result column ``used``) holds further results."""
+    if is_diluted_prolactin(other):
+        return False
+    own, its = normalise_unit(parse_header(used).unit), normalise_unit(parse_header(other).unit)
+    if own is not None and its is not None and own.unit != its.unit:
+        return False
+    filled = [cell for cell in cells if not is_blank(cell)]
+    numbers = sum(parse_quantity(cell).status == "ok" for cell in filled)
+    return bool(filled) and numbers >= SECOND_RESULT_NUMERIC_SHARE * len(filled)
 
 
 # What a file with two columns headed as prolactin holds (columns.recognise_columns); the reader

@@ -43,6 +43,8 @@ KINDS: Final[tuple[WarningKind, ...]] = (
     WarningKind("interval per sex but no sex", "interval(s) per sex without a sex"),
     WarningKind("interval that suggests another unit", "unit(s) that disagree with the interval"),
     WarningKind("had no unit; it was taken from", "unit(s) taken from the interval"),
+    WarningKind("the values look like IU/L", "result column(s) in mIU/L that look like IU/L"),
+    WarningKind("no conversion of each other", "row(s) with a second result in the other unit"),
     WarningKind("cannot be read as an age", "age cell(s) that could not be read"),
     WarningKind("could not be read as a number", "lab value(s) that could not be read"),
     WarningKind("look like a missing-data code", "column(s) of results like missing-data codes"),
@@ -75,6 +77,8 @@ SHOWN_BY_DEFAULT: Final = (
     "are not in the mapping file's",
     "changes the unit of column",
     "holds only the sex code M",
+    "the values look like IU/L",
+    "no conversion of each other",
 )
 
 

@@ -200,7 +200,21 @@ def is_empty_value(cell: object) -> bool:
     """Blank, or a placeholder that says nothing ("-", "n/a", "#N/A")."""
     if is_blank(cell):
         return True
-    return isinstance(cell, str) and _placeholder(cell, _words().empty)
+    return isinstance(cell, str) and (
+        _placeholder(cell, _words().empty) or _coded_missing(cell) is not None
+    )
+
+
+@cache
+def _coded_missing_pattern() -> re.Pattern[str]:
+    """The missing-data codes an EDC writes by pattern (synonyms.toml [values.missing_codes]
+    patterns: Castor's "##USER_MISSING_95##" ... "##USER_MISSING_99##")."""
+    patterns = synonyms_data()["values"]["missing_codes"].get("patterns", [])
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
+
+
+def _coded_missing(cell: str) -> re.Match[str] | None:
+    return _coded_missing_pattern().fullmatch(cell.strip())
 
 
 @cache
@@ -243,7 +257,7 @@ def texts_or_none(cells: Sequence[object]) -> list[str | None]:
             append(None if is_empty_value(cell) else cell_text(cell))
             continue
         text = cell.strip()
-        if not text:
+        if not text or _coded_missing(text) is not None:
             append(None)
         elif len(cell) > _LONGEST_PLACEHOLDER:  # _placeholder in line: no placeholder is long
             append(text)
@@ -413,6 +427,8 @@ def is_missing_code(cell: object, *, numbers: bool = True) -> bool:
     if not isinstance(cell, str):
         return False
     text = cell.strip().replace("’", "'").lower()
+    if _coded_missing(text) is not None:
+        return True
     return text in codes.raw_words or normalise_word(text) in codes.words
 
 
@@ -1306,11 +1322,17 @@ def sex_letter_header(header: str) -> bool:
 _CODE_PAIR: Final = re.compile(r"([^\W_]+)\s*[=:]\s*([^\W_]+)")
 
 
+# A choice of a REDCap data dictionary or labelled header: "1, Female | 2, Male".
+_CHOICE_PAIR: Final = re.compile(r"(?<![\w.])(\d{1,2})\s*,\s*([^\W\d_]+)\s*(?=\||\)|\]|$)")
+
+
 def header_sex_codes(header: str) -> dict[str, str]:
-    """The numeric sex codes a header states ("Sex (1=female, 2=male)", "Gender (0=male
-    1=female)", "Sex (F=1, M=2)", "Geschlecht [1 = weiblich; 2 = männlich]"): code -> F / M;
-    {} when it states none, or states one code twice."""
+    """The numeric sex codes a header (or a codebook's cell) states ("Sex (1=female, 2=male)",
+    "Gender (0=male 1=female)", "Sex (F=1, M=2)", "Geschlecht [1 = weiblich; 2 = männlich]",
+    REDCap's "1, Female | 2, Male"): code -> F / M; {} when it states none, or states one code
+    twice."""
     pairs = [(a, b) if a.isdigit() else (b, a) for a, b in _CODE_PAIR.findall(header)]
+    pairs += _CHOICE_PAIR.findall(header)
     return _header_codes(pairs, parse_sex)
 
 

@@ -686,8 +686,13 @@ def check_field_counts(
     bad: dict[int, str],
     header_index: int,
     header: Sequence[object],
+    repeats_header: Callable[[Sequence[object]], bool] | None = None,
 ) -> list[str]:
     """Reject the lines below the header whose number of fields does not fit the header.
+
+    A line repeating the header's titles with more fields (``repeats_header``: a second export
+    pasted below with a column more) starts a section whose lines may have its number of fields:
+    they are read in its order, by title.
 
     A line with more (non-empty) fields than the header, or fewer fields than the header's last
     named column, could hold values shifted by a stray or missing delimiter: it is listed in
@@ -708,6 +713,8 @@ def check_field_counts(
         for i, n in enumerate(map(len, rows[start:]), start)
         if n != length and n > 1 and i not in bad
     ]
+    if repeats_header is not None and any(len(rows[i]) > length for i in odd):
+        odd = _outside_wider_sections(rows, odd, length, repeats_header)
     data = sum(1 for n in map(len, rows[start:]) if n > 1)
     long: list[int] = []
     short: list[int] = []
@@ -756,6 +763,24 @@ def check_field_counts(
         )
         rows[i] = []
     return warnings
+
+
+def _outside_wider_sections(
+    rows: list[list[object]],
+    odd: list[int],
+    length: int,
+    repeats_header: Callable[[Sequence[object]], bool],
+) -> list[int]:
+    """``odd`` without the wider repeated headers and the lines of their width below them."""
+    kept: list[int] = []
+    width = length
+    for i in odd:
+        if len(rows[i]) > length and repeats_header(rows[i]):
+            width = len(rows[i])
+            continue
+        if len(rows[i]) != width or width == length:
+            kept.append(i)
+    return kept
 
 
 def _text(cell: object) -> str:

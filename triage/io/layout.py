@@ -38,12 +38,14 @@ from triage.columns import (
 )
 from triage.io.fast_split import Grid
 from triage.io.sources import Rows, Workbook
+from triage.knowledge.loaders import load_thresholds
 from triage.schema import InputFileError, Rejected
 from triage.values import (
     age_header_scale,
     bare_number,
     cell_text,
     duration_word_days,
+    header_sex_codes,
     is_blank,
     is_empty_value,
     looks_like_unit,
@@ -280,6 +282,9 @@ def locate_header(
             best_seen = _best_unusable(best[0], best[1], forced, name, best_seen)
     if not found:
         raise _no_prolactin_error(file, best_seen, book, header_row)
+    if sheet is None and any(not names_codebook(n) for n, _ in found):
+        # a data dictionary lists the variables ("prl | Prolactin (ng/mL)"), not patients
+        found = [(n, c) for n, c in found if not names_codebook(n)]
     chosen_name, chosen = max(found, key=lambda item: item[1].score.recognised)  # first of best
     others = [
         n for n, c in found if n != chosen_name and n not in book.hidden and _names_a_table(c.score)
@@ -310,6 +315,46 @@ def names_reference_values(sheet: str) -> bool:
     as results (a "Neugeborene | 500" row came out as an urgent patient "-")."""
     strong = [(score, f) for f, score in candidates(sheet) if score >= STRONG_SCORE]
     return bool(strong) and max(strong)[1] == "reference_range"
+
+
+@cache
+def _codebook_sheet_names() -> tuple[str, ...]:
+    return tuple(normalise_word(w) for w in synonyms_data()["header"]["codebook_sheets"])
+
+
+def names_codebook(sheet: str) -> bool:
+    """A sheet name that names a research export's data dictionary or codebook ("Data
+    dictionary", "Codebook", "Codebuch", "Dictionnaire des données", "Diccionario de datos",
+    "Dizionario dati", "Codeboek": synonyms.toml [header] codebook_sheets)."""
+    name = f" {normalise_word(sheet)} "
+    return any(f" {words} " in name for words in _codebook_sheet_names())
+
+
+CODEBOOK_ROWS: Final = 2000  # rows of a data dictionary looked at for a variable's codes
+
+
+def codebook_sex_codes(
+    book: Workbook, read_sheet: str, header: str
+) -> tuple[str, dict[str, str]] | None:
+    """The sex codes a workbook's data dictionary sheet states for the column headed
+    ``header`` (a row naming the variable, "sex", and its choices, "1, Female | 2, Male"):
+    (the sheet, code -> F / M), or None."""
+    wanted = {_loose(header), _title_key(header)} - {""}
+    for name in book.sheet_names:
+        if name == read_sheet or not names_codebook(name):
+            continue
+        try:
+            rows = book.load(name, CODEBOOK_ROWS)
+        except InputFileError:
+            continue
+        for row in rows:
+            if not any(_is_title(cell, frozenset(wanted)) for cell in row):
+                continue
+            for cell in row:
+                codes = header_sex_codes(cell) if isinstance(cell, str) else {}
+                if codes:
+                    return name, codes
+    return None
 
 
 def _holds_table(
@@ -562,11 +607,29 @@ def _broken_header_lines(book: Workbook, header_row: int | None) -> str:
 def column_samples(rows: Rows, start: int, header: Sequence[object]) -> dict[int, list[object]]:
     """Distinct non-blank cells of each column in the rows below the header (the first
     ``SAMPLE_ROWS``; at most ``SAMPLE_DISTINCT`` per column), for the value checks of
-    ``triage.columns.recognise_columns``.  Cells repeating the header's own text are left out."""
+    ``triage.columns.recognise_columns``.  Cells repeating the header's own text are left out,
+    and so are repeated header rows; the rows below a repeated header whose columns stand in
+    another order are sampled in the first header's columns (a second export pasted below in
+    another order must not make the whole file's "Sex" column look like dates), and those
+    below one lacking a named column are not sampled."""
     titles = [_loose(h) for h in header]
+    keys = _header_keys(header)
+    own_titles = [_title_key(cell) for cell in header]
     seen: dict[int, dict[object, None]] = {}
+    order: list[int] | None = None  # the current section's columns, None: the first header's
+    skipping = False
     for row in rows[start : start + SAMPLE_ROWS]:
-        for col, cell in enumerate(row):
+        if keys and _repeats_header(row, keys):
+            own = [_title_key(cell) for cell in row]
+            order = None if own[: len(own_titles)] == own_titles else _column_order(own_titles, own)
+            skipping = order is None and own[: len(own_titles)] != own_titles
+            continue
+        if skipping:
+            continue
+        cells: Sequence[object] = (
+            row if order is None else [row[k] if 0 <= k < len(row) else None for k in order]
+        )
+        for col, cell in enumerate(cells):
             if is_blank(cell):
                 continue
             kept = seen.setdefault(col, {})
@@ -576,6 +639,32 @@ def column_samples(rows: Rows, start: int, header: Sequence[object]) -> dict[int
                 continue
             kept[cell] = None
     return {col: list(cells) for col, cells in seen.items()}
+
+
+def _header_keys(header: Sequence[object]) -> frozenset[str]:
+    """The header's titles as a repeated header may write them: without case or extra spaces,
+    with and without a bracketed unit."""
+    keys = {_loose(cell) for cell in header} | {_title_key(cell) for cell in header}
+    keys.discard("")
+    return frozenset(keys)
+
+
+def repeats_header(header: Sequence[object]) -> Callable[[Sequence[object]], bool]:
+    """Whether a row repeats ``header``'s titles, in any order (``_repeats_header``)."""
+    keys = _header_keys(header)
+    return lambda row: bool(keys) and _repeats_header(row, keys)
+
+
+def _is_title(cell: object, keys: frozenset[str]) -> bool:
+    return isinstance(cell, str) and (_loose(cell) in keys or _title_key(cell) in keys)
+
+
+def _repeats_header(row: Sequence[object], keys: frozenset[str]) -> bool:
+    """A row repeating the header's titles in any order (the rule of
+    ``_duplicate_header_mask`` for one row)."""
+    filled = [cell for cell in row if not is_blank(cell)]
+    titled = sum(_is_title(cell, keys) for cell in filled)
+    return titled >= max(2, math.ceil(DUPLICATE_SHARE * len(filled)))
 
 
 @dataclass
@@ -855,26 +944,26 @@ def _duplicate_header_mask(
     filled: np.ndarray,
     blank: np.ndarray,
 ) -> np.ndarray:
-    """Rows repeating the header: at least half their filled cells (and two) equal to the
-    header cell above them, compared without case or extra spaces.
+    """Rows repeating the header: at least half their filled cells (and two) one of the
+    header's titles, compared without case, extra spaces or a bracketed unit, in ANY column (a
+    second export pasted below with its columns reordered, one inserted or one left out is a
+    repeated header too: ``_realign_sections`` then reads its rows in its own order).
 
     The columns are compared fewest distinct cells first, and a row stops being compared once
     too many of its filled cells differ from the header to reach half: an id column of 100,000
     distinct cells is then compared only for the few rows still in question."""
     threshold = np.maximum(2, np.ceil(DUPLICATE_SHARE * filled))
     equal = np.zeros(len(filled), dtype=np.int64)
-    titles = [_loose(title) for title in header]
-    compared = [j for j in range(len(factorized)) if j < len(titles) and titles[j]]
-    others = sorted(set(range(len(factorized))) - set(compared))
-    # filled cells that cannot equal a header cell (no header text above them) differ
-    differ = (~blank[:, others]).sum(axis=1)
+    keys = _header_keys(header)
+    differ = np.zeros(len(filled), dtype=np.int64)
     spare = filled - threshold  # how many filled cells of a row may differ
     open_rows = differ <= spare
-    for j in sorted(compared, key=lambda j: len(factorized[j].uniques)):
+    if not keys:
+        return np.zeros(len(filled), dtype=np.bool_)
+    for j in sorted(range(len(factorized)), key=lambda j: len(factorized[j].uniques)):
         if not open_rows.any():
             break
         found = factorized[j]
-        wanted = titles[j]
         table = np.zeros(len(found.uniques), dtype=np.bool_)
         asked = (
             range(len(found.uniques))
@@ -882,8 +971,7 @@ def _duplicate_header_mask(
             else np.unique(found.codes[open_rows]).tolist()
         )
         for k in asked:
-            cell = found.uniques[k]
-            table[k] = isinstance(cell, str) and _loose(cell) == wanted
+            table[k] = _is_title(found.uniques[k], keys)
         same = table[found.codes]
         equal += same & open_rows
         differ += ~same & ~blank[:, j]
@@ -1336,6 +1424,7 @@ def build_raw_table(
         _join_note_columns(columns, headers, split.cells, match, name)
         rebuilt.add(name)
     units, unit_warnings = _column_units(match, split.units_row)
+    unit_warnings += _other_unit_disagreements(split, match)
     table = RawTable(
         file=file,
         sheet=sheet,
@@ -1410,6 +1499,46 @@ def _fill_from_other_unit_columns(
             empty = empty & ~rows
             taken.append((rows, unit))
     return taken
+
+
+def _other_unit_disagreements(split: SplitRows, match: ColumnMatch) -> list[str]:
+    """Rows giving a result both in the prolactin column read and in one headed with the other
+    prolactin unit whose numbers are no conversion of each other (outside thresholds.toml
+    miu_per_ng_plausible_min..max mIU/L per ng/mL): two results, of which only the column read
+    is triaged (a raised one in the other column was silently left out)."""
+    col = match.fields.get("prolactin")
+    own = normalise_unit(match.header_units.get("prolactin", "") or "")
+    if col is None or own is None or not len(split.cells) or col >= split.cells.shape[1]:
+        return []
+    limits = load_thresholds()
+    low, high = limits.get("miu_per_ng_plausible_min"), limits.get("miu_per_ng_plausible_max")
+    mapped = set(match.fields.values())
+    read = np.array([bare_number(c) for c in split.cells[:, col]], dtype=np.float64)
+    warnings: list[str] = []
+    for other, text in enumerate(match.headers):
+        if other in mapped or other >= split.cells.shape[1]:
+            continue
+        found = candidates(text)
+        if not found or found[0][0] != "prolactin" or found[0][1] < STRONG_SCORE:
+            continue
+        info = normalise_unit(parse_header(text).unit or "")
+        if info is None or info.unit == own.unit:
+            continue
+        values = np.array([bare_number(c) for c in split.cells[:, other]], dtype=np.float64)
+        mine, its = read * own.factor, values * info.factor
+        miu, ng = (mine, its) if own.unit == "mIU/L" else (its, mine)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = miu / ng
+        apart = (ng > 0) & (miu > 0) & ((ratio < low) | (ratio > high))
+        if apart.any():
+            first = int(np.flatnonzero(apart)[0])
+            warnings.append(
+                f"{int(apart.sum())} row(s) give prolactin in column "
+                f"{match.headers[col]!r} and in column {text!r} with numbers that are no "
+                f"conversion of each other (first: row {int(split.source_rows[first])}): two "
+                f"results; only {match.headers[col]!r} was triaged, check the other one"
+            )
+    return warnings
 
 
 def _take_diluted_results(

@@ -39,9 +39,11 @@ from triage.io.layout import (
     HeaderLocation,
     RawTable,
     build_raw_table,
+    codebook_sex_codes,
     column_samples,
     grid_fits,
     locate_header,
+    repeats_header,
     split_rows,
 )
 from triage.io.long import read_long
@@ -138,7 +140,7 @@ def _read_sheet(
     line_notes: list[str] = []
     if book.is_text and book.line_numbers:
         line_notes = check_field_counts(
-            rows, book.line_numbers, book.bad_rows, location.index, header
+            rows, book.line_numbers, book.bad_rows, location.index, header, repeats_header(header)
         )
         line_notes += _header_area_notes(book.bad_rows, book.line_numbers, location.index)
     samples = column_samples(rows, location.index + 1, header)
@@ -195,13 +197,23 @@ def _read_sheet(
             f"dates in this file are {order} (column {evidence!r} shows it); "
             f"ambiguous dates in every column are read {order}"
         )
+    values = {k: dict(v) for k, v in mapping.values.items()}
+    if "sex" in match.fields and "sex" not in values and not book.is_text:
+        codebook = codebook_sex_codes(book, location.sheet, match.header_of("sex"))
+        if codebook is not None:  # the workbook's own data dictionary states the codes
+            values["sex"] = codebook[1]
+            listed = ", ".join(f"{code} = {sex}" for code, sex in sorted(codebook[1].items()))
+            summary.warnings.append(
+                f"column {match.header_of('sex')!r} codes sex as the data dictionary in sheet "
+                f"{codebook[0]!r} says: {listed}"
+            )
     settings = BuildSettings(
         dayfirst,
         dict(mapping.defaults),
         mapping.conversion_factor,
         tests=dict(mapping.tests),
         unit=options.unit,
-        values={k: dict(v) for k, v in mapping.values.items()},
+        values=values,
         decimal=mapping.decimal or book.decimal,
     )
     if match.shape == "long":
@@ -329,6 +341,10 @@ def _match_columns(
             'the prolactin column in the mapping file ([columns] prolactin = "<header>")'
         )
         raise InputFileError(name, message, sheet=sheet or None)
+    if match.shape == "long" and "result" not in match.fields:
+        two = [w for w in match.warnings if TWO_RESULTS in w]
+        if two:  # several result columns in a long file: none is triaged (as in wide)
+            raise InputFileError(name, "; ".join(two), sheet=sheet or None)
     return match
 
 

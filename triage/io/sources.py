@@ -33,7 +33,7 @@ import python_calamine as calamine
 
 from triage.io.delimited import InputLimits, read_delimited
 from triage.schema import InputFileError, Withdrawal
-from triage.values import FORMULA_WITHOUT_VALUE, PERCENT_FULL, format_number
+from triage.values import FORMULA_WITHOUT_VALUE, PERCENT_FULL, format_number, normalise_unit
 
 if TYPE_CHECKING:
     from triage.io.fast_split import Grid
@@ -534,11 +534,15 @@ def _ods_merged(data: bytes, sheet: str) -> list[tuple[tuple[int, int], tuple[in
     return spans
 
 
-def _as_displayed(cell: _Cell, width: int) -> _Cell | str:
+def _as_displayed(cell: _Cell, width: int | str) -> _Cell | str:
     """A whole number as a zeros-only format shows it (123 with "00000": "00123"), a number as
-    a percentage format shows it (0.25: "25%"; ``width`` PERCENT_STYLE)."""
+    a percentage format shows it (0.25: "25%"; ``width`` PERCENT_STYLE), a number with the
+    prolactin unit its format writes after it (25.5 with '0.0 "ng/mL"': "25.5 ng/mL"; ``width``
+    the unit: the cell's unit, as written in a cell)."""
     if isinstance(cell, bool) or not isinstance(cell, int | float):
         return cell
+    if isinstance(width, str):
+        return f"{format_number(float(cell))} {width}" if math.isfinite(cell) else cell
     if width == PERCENT_STYLE:
         return f"{format_number(float(cell) * PERCENT_FULL)}%" if math.isfinite(cell) else cell
     if isinstance(cell, float) and not (math.isfinite(cell) and cell.is_integer()):
@@ -589,8 +593,8 @@ class _Extents:
         self._xml_bytes = 0  # uncompressed size of the XML measured last
         self._with_errors: set[str] = set()  # members holding error cells (t="e")
         self._errors: dict[str, dict[tuple[int, int], str]] = {}
-        self._display_styles: dict[int, int] | None = None  # style -> digits, or PERCENT_STYLE
-        self._displayed: dict[str, dict[tuple[int, int], int]] = {}
+        self._display_styles: dict[int, int | str] | None = None  # style -> digits, %, unit
+        self._displayed: dict[str, dict[tuple[int, int], int | str]] = {}
 
     def check_eager(self) -> None:
         """Check every table of an ods (python-calamine builds them all on opening)."""
@@ -681,17 +685,18 @@ class _Extents:
                 self._errors[member] = {}
         return self._errors[member]
 
-    def displayed(self, sheet: str) -> dict[tuple[int, int], int]:
+    def displayed(self, sheet: str) -> dict[tuple[int, int], int | str]:
         """The number cells of an xlsx sheet shown as a percentage (PERCENT_STYLE: 0.25 shows
-        25%), or with leading zeros (a format of zeros only,
-        "00000": Excel shows 123 as 00123, a record number): (row, column) from 0 -> digits.
+        25%), with leading zeros (a format of zeros only,
+        "00000": Excel shows 123 as 00123, a record number), or with a prolactin unit written
+        in their format ('0.0 "ng/mL"'; the unit): (row, column) from 0 -> digits or unit.
         python-calamine gives the bare number; an id that lost its zeros is another patient's
         (the history, the urgent line, the lab's other exports write 00123)."""
         member = (self._members or {}).get(sheet)
         if member is None or self.kind != "xlsx":
             return {}
         if member not in self._displayed:
-            found: dict[tuple[int, int], int] = {}
+            found: dict[tuple[int, int], int | str] = {}
             try:
                 with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
                     if self._display_styles is None:
@@ -895,14 +900,15 @@ _PERCENT_FORMATS: Final = frozenset({"9", "10"})
 _QUOTED_FORMAT_TEXT: Final = re.compile(r'"[^"]*"|\\.')
 
 
-def _displayed_styles(archive: zipfile.ZipFile) -> dict[int, int]:
-    """Cell style index -> digits, for the styles whose number format is zeros only, or
-    PERCENT_STYLE for those that show a percentage."""
+def _displayed_styles(archive: zipfile.ZipFile) -> dict[int, int | str]:
+    """Cell style index -> digits, for the styles whose number format is zeros only,
+    PERCENT_STYLE for those that show a percentage, or the prolactin unit a format writes
+    after the number ('0.0 "ng/mL"', '#,##0 "mU/L"', '0\\ "µg/l"')."""
     try:
         styles = archive.read("xl/styles.xml")
     except KeyError:
         return {}
-    widths: dict[str, int] = dict.fromkeys(_PERCENT_FORMATS, PERCENT_STYLE)
+    widths: dict[str, int | str] = dict.fromkeys(_PERCENT_FORMATS, PERCENT_STYLE)
     for attributes in _NUM_FMT.findall(styles):
         code = _attribute(attributes, rb"formatCode")
         number = _attribute(attributes, rb"numFmtId")
@@ -912,10 +918,12 @@ def _displayed_styles(archive: zipfile.ZipFile) -> dict[int, int]:
             widths[number] = len(code.replace("\\", ""))
         elif "%" in _QUOTED_FORMAT_TEXT.sub("", code):
             widths[number] = PERCENT_STYLE
+        elif (unit := _format_unit(code)) is not None:
+            widths[number] = unit
     cell_xfs = _CELL_XFS.search(styles)
     if cell_xfs is None:
         return {}
-    out: dict[int, int] = {}
+    out: dict[int, int | str] = {}
     for index, attributes in enumerate(_XF.findall(cell_xfs.group(1))):
         width = widths.get(_attribute(attributes, rb"numFmtId") or "")
         if width is not None:
@@ -923,10 +931,23 @@ def _displayed_styles(archive: zipfile.ZipFile) -> dict[int, int]:
     return out
 
 
+def _format_unit(code: str) -> str | None:
+    """The prolactin unit a number format writes as literal text ('0.0 "ng/mL"' -> "ng/mL";
+    the first section of '0 "mU/L";-0 "mU/L"'), or None."""
+    section = re.split(r';(?=(?:[^"]*"[^"]*")*[^"]*$)', code, maxsplit=1)[0]
+    literal = "".join(
+        piece[1:-1] if piece.startswith('"') else piece[1:]
+        for piece in _QUOTED_FORMAT_TEXT.findall(section)
+    ).strip()
+    if not literal or normalise_unit(literal) is None:
+        return None
+    return literal
+
+
 def _xlsx_displayed(
-    archive: zipfile.ZipFile, member: str, styles: dict[int, int]
-) -> dict[tuple[int, int], int]:
-    found: dict[tuple[int, int], int] = {}
+    archive: zipfile.ZipFile, member: str, styles: dict[int, int | str]
+) -> dict[tuple[int, int], int | str]:
+    found: dict[tuple[int, int], int | str] = {}
     for block in _stream(archive, member, b"c>"):
         for attributes, style, _ in _XLSX_STYLED_NUMBER.findall(block):
             width = styles.get(int(style))

@@ -601,6 +601,7 @@ class _Builder:
         self.out["unit_raw"] = np.where(unit_text == "", np.array(None, dtype=object), unit_text)
         self.out["prolactin_unit"] = unit
         self.out["prolactin_value"] = value * factor
+        self._warn_iu_per_litre(value, unit, factor)
         low, high = self._interval_in(unit, factor, low, high, interval_units)
         self.out["reference_low"] = low
         self.out["reference_high"] = high
@@ -769,7 +770,7 @@ class _Builder:
             seen = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
             reading = sex_letter_reading(seen, self.table.headers.get("sex", "sex"))
             letters = reading.letters if reading is not None else None
-            sexes = self._apply(sex_col, partial(parse_sex, letters=letters))
+            sexes = self._apply(sex_col, partial(sex_of_cell, letters=letters))
         extended = list(parsed)
         chosen: dict[tuple[int, str], int] = {}
         no_sex = 0
@@ -932,6 +933,30 @@ class _Builder:
             )
         result: np.ndarray = implied[groups] if len(groups) else np.full(self.n, None, object)
         return result
+
+    def _warn_iu_per_litre(self, value: np.ndarray, unit: np.ndarray, factor: np.ndarray) -> None:
+        """Results written in mIU/L most of which are below any assay's reading in mIU/L
+        (thresholds.toml prolactin_column_min_miu_l: 0.45, 0.62 "mIU/L"): the values look like
+        IU/L, as Dutch labs report (0.45 IU/L = 450 mIU/L); read as written they all came out
+        low, with no warning."""
+        plain = (self.out["qualifier"] == "") & (value > 0)
+        written = plain & (unit == "mIU/L") & (factor == 1)
+        if not written.any():
+            return
+        floor = load_thresholds().get("prolactin_column_min_miu_l")
+        below = written & (value < floor)
+        if int(below.sum()) * 2 <= int(written.sum()):
+            return
+        first = int(np.flatnonzero(below)[0])
+        header = self.table.headers.get("prolactin", "prolactin")
+        self.warnings.append(
+            f"column {header!r}: {int(below.sum())} of {int(written.sum())} result(s) in mIU/L "
+            f"are below {_fmt(floor)} mIU/L (first: row {int(self.table.source_rows[first])}, "
+            f"{_fmt(float(value[first]))}), lower than any assay reads in mIU/L: the values look "
+            "like IU/L (as Dutch labs report: 0.45 IU/L = 450 mIU/L), and read as mIU/L they "
+            "are all low; check the unit (if they are IU/L, write IU/L in the unit column or "
+            "the header, or give --unit IU/L where no unit is written)"
+        )
 
     def _warn_unit_conflicts(self, unit: np.ndarray, implied: np.ndarray) -> None:
         conflict = (implied != None) & (unit != None) & (implied != unit)  # noqa: E711
@@ -1496,17 +1521,20 @@ class _Builder:
             self.warnings.append(f"column {header!r} codes sex as its header says: {listed}")
             return self._apply(col, lambda c: stated.get(_code_text(c)) or parse_sex(c))
         if coded:
+            listed = ", ".join(sorted({_code_text(u) for u in coded}))
             self.warnings.append(
-                f"column {header!r} holds numeric sex codes; read as ISO/IEC 5218 "
-                "(1 = male, 2 = female): check this matches the export's codebook (many research "
-                "codebooks use 1 = female, 2 = male); recode other codes in the column mapping "
-                'file: [values.sex] "1" = "F", "2" = "M"'
+                f"column {header!r} holds numeric sex codes ({listed}) and neither its header "
+                "nor a column mapping file says what they mean: those rows' sex is read as "
+                "unknown (each result is judged against both sexes' intervals; ISO/IEC 5218 "
+                "reads 1 = male, 2 = female, many research codebooks 1 = female, 2 = male); "
+                "state the export's codebook in the column mapping file: "
+                '[values.sex] "1" = "F", "2" = "M"'
             )
         used = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
         reading = sex_letter_reading(used, header)
         if reading is None:
             self._warn_lone_m(used, header)
-            return self._apply(col, parse_sex)
+            return self._apply(col, sex_of_cell)
         codes = "/".join(sorted(c.upper() for c in reading.letters))
         if reading.name:
             self.warnings.append(f"column {header!r} codes sex as {codes}: read as {reading.name}")
@@ -1518,7 +1546,7 @@ class _Builder:
                 "rows' sex is read as unknown (name the column 'Sexo' or 'Geslacht', or "
                 "recode it F/M)"
             )
-        return self._apply(col, partial(parse_sex, letters=reading.letters))
+        return self._apply(col, partial(sex_of_cell, letters=reading.letters))
 
     def _birth_periods(self) -> tuple[np.ndarray, np.ndarray]:
         """Per row, the year and month (0: the year only) of a birth-date cell that gives no day
@@ -1963,10 +1991,9 @@ def date_column(
         column_dayfirst = True
     readable = uniques
     used = _used(found)
-    if text_source and _text_serials([u for u, keep in zip(uniques, used, strict=True) if keep]):
-        readable = [
-            float(u) if isinstance(u, str) and not is_empty_value(u) else u for u in uniques
-        ]
+    kept = [u for u, keep in zip(uniques, used, strict=True) if keep]
+    if text_source and _text_serials(kept, column_dayfirst):
+        readable = [_serial_number(u) for u in uniques]
         notes.append(
             f"column {header!r}: the dates are written as Excel serial numbers "
             "(e.g. 46350 = 24/11/2026); read as such"
@@ -1985,19 +2012,28 @@ _SERIAL_TEXT_RANGE: Final = (10_000.0, 80_000.0)  # 1927-05-18 .. 2119-01-10
 _NOTE_EXAMPLES: Final = 3
 
 
-def _text_serials(uniques: list[object]) -> bool:
-    """True when every filled cell of a text column is an Excel serial date (46350, 46350.5)."""
-    filled = False
+def _text_serials(uniques: list[object], dayfirst: bool) -> bool:
+    """True when a text column writes Excel serial dates (46350, 46350.5): at least one filled
+    cell is one and every other filled cell is a date as text ("2019-03-01" beside 45292: one
+    export pasted into another; a birth-date column too)."""
+    texts = [c for c in uniques if isinstance(c, str) and not is_empty_value(c)]
+    others = [c for c in texts if _serial_number(c) is c]
+    if len(others) == len(texts):  # no serial: the usual column of text dates, not parsed here
+        return False
+    # the first filled text that is no date settles it
+    return all(parse_date(c, dayfirst, serials=False) is not None for c in others)
+
+
+def _serial_number(cell: object) -> object:
+    """A text that is an Excel serial date (``_SERIAL_TEXT`` in ``_SERIAL_TEXT_RANGE``) as its
+    number; any other cell as it is."""
+    if not isinstance(cell, str):
+        return cell
+    text = cell.strip()
     low, high = _SERIAL_TEXT_RANGE
-    for cell in uniques:  # the first filled text that is no serial settles it
-        if not isinstance(cell, str):
-            continue
-        text = cell.strip()
-        if _SERIAL_TEXT.fullmatch(text) and low <= float(text) < high:
-            filled = filled or not is_empty_value(cell)
-        elif not is_empty_value(cell):
-            return False
-    return filled
+    if _SERIAL_TEXT.fullmatch(text) and low <= float(text) < high:
+        return float(text)
+    return cell
 
 
 def _used(found: Distinct) -> np.ndarray:
@@ -2051,6 +2087,16 @@ def _previous_century(uniques: list[object], parsed: np.ndarray) -> None:
                 parsed[i] = np.datetime64(moved.replace(year=moved.year - YEARS_PER_CENTURY), "ns")
             except ValueError:  # 29 February of a year that is no longer leap
                 parsed[i] = np.datetime64("NaT")
+
+
+def sex_of_cell(cell: object, letters: Mapping[str, str | None] | None = None) -> str | None:
+    """A sex cell's sex; a bare numeric code (1, 2) is unknown: without a codebook (the header's,
+    the mapping file's [values.sex], applied before) nothing says whether 2 is ISO/IEC 5218's
+    female or a research codebook's male, and either guess can judge a man's raised result
+    normal against the female interval."""
+    if sex_code(cell) is not None:
+        return None
+    return parse_sex(cell, letters=letters)
 
 
 def _code_text(cell: object) -> str:
