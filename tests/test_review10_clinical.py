@@ -229,3 +229,46 @@ def test_a_negative_macroprolactin_screen_is_not_asked_for_again(note: str) -> N
     """Accented French ("négative") was not read: the screen was suggested again."""
     row = one({**WOMAN, "prolactin": 60, "comments": note})
     assert "macroprolactin_screen" not in row["suggestions"], note
+
+
+# A symptom or red flag written as past history, or as gone, is not the patient's now
+# (clinical-reference §7.1, §8: a mild rise without current symptoms starts with a rested
+# repeat and a macroprolactin screen); one that an ongoing complaint dates from still is.
+@pytest.mark.parametrize(
+    "note",
+    ["history of bitemporal hemianopia (2012) resolved", "Z.n. Hypophysenapoplexie 2015",
+     "antécédent d'hémianopsie bitemporale", "hemianopsia bitemporal previa resuelta",
+     "pregressa emianopsia bitemporale", "eerder bitemporale hemianopsie",
+     "visual field loss resolved after surgery 2018", "galactorrhoea resolved",
+     "amenorrhoea in 2019 now regular cycles", "Galaktorrhoe abgeklungen",
+     "galactorrhée résolue", "galattorrea risolta", "galactorroe verdwenen",
+     "?galactorrhoea", "screening for galactorrhoea", "query amenorrhoea"],
+)  # fmt: skip
+def test_a_past_resolved_or_queried_symptom_is_not_current(note: str) -> None:
+    row = one({**WOMAN, "prolactin": 45, "comments": note, "tsh": 1.5, "egfr": 95.0})
+    assert row["priority"] == "routine", (note, row["priority"])
+
+
+@pytest.mark.parametrize(
+    ("note", "priority"),
+    [("headache since 2019", "soon"), ("Kopfschmerzen seit 2019", "soon"),
+     ("sin regla desde hace 6 meses", "soon"), ("amenorrea da 6 mesi", "soon"),
+     ("bitemporal hemianopia", "urgent"), ("galactorrhoea", "soon"),
+     ("Galactorrhoea? yes", "soon")],
+)  # fmt: skip
+def test_a_current_symptom_still_counts(note: str, priority: str) -> None:
+    row = one({**WOMAN, "prolactin": 45, "comments": note, "tsh": 1.5, "egfr": 95.0})
+    assert row["priority"] == priority, (note, row["priority"])
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["mother: pituitary macroadenoma", "father: visual field loss from pituitary tumour",
+     "FH pituitary adenoma (sister)", "mère : adénome hypophysaire",
+     "moeder had een hypofyseadenoom", "Mutter: Hypophysenadenom", "madre: adenoma hipofisario",
+     "sorella: prolattinoma"],
+)  # fmt: skip
+def test_a_relatives_diagnosis_is_not_the_patients(note: str) -> None:
+    row = one({**WOMAN, "prolactin": 45, "comments": note, "tsh": 1.5, "egfr": 95.0})
+    assert row["priority"] == "routine", (note, row["priority"])
+    assert "known_pituitary_lesion" not in row["factors"], note

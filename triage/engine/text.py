@@ -108,6 +108,9 @@ class CueBook:
         self.negation_window = int(_number(settings, "negation_window_words", source))
         self.quote_max_chars = int(_number(settings, "quote_max_chars", source))
         self._clause_split = _clause_splitter(settings.get("abbreviations", []))
+        self._exclude_sets: dict[str, list[str]] = {
+            str(k): [str(p) for p in v] for k, v in spec.get("exclude_sets", {}).items()
+        }
         negation = require_table(spec, "negation", source)
         self._negation_words = frozenset(_plain(str(w)) for w in negation.get("words", []))
         self._negation_phrases = tuple(_plain(str(p)) for p in negation.get("phrases", []))
@@ -261,7 +264,12 @@ class CueBook:
         patterns = [str(p) for p in body.get("patterns", [])]
         if not patterns:
             raise ConfigError(self.source, f"cue {name!r} has no patterns", field=name)
-        excludes = [str(p) for p in body.get("exclude", [])]
+        shared = self._exclude_sets
+        missing = [n for n in body.get("exclude_sets", []) if n not in shared]
+        if missing:
+            raise ConfigError(self.source, f"cue {name!r}: unknown exclude_sets {missing}")
+        excludes = [p for n in body.get("exclude_sets", []) for p in shared[n]]
+        excludes += [str(p) for p in body.get("exclude", [])]
         contextual = [str(p) for p in body.get("needs_context", [])]
         context = [str(p) for p in body.get("context", [])]
         if bool(contextual) != bool(context):
