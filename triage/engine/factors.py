@@ -21,6 +21,7 @@ from triage.engine.renal import estimate_from_creatinine
 from triage.engine.text import CueHit
 from triage.knowledge.model import Drug, DrugMatch
 from triage.schema import FACTOR_CODES
+from triage.values import stopped_days
 
 # Factor kinds (labels.toml) that explain a result without pointing to a pituitary cause.
 BENIGN_KINDS = frozenset({"artefact", "physiological", "drug", "systemic", "other"})
@@ -266,7 +267,7 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     line = f"{match.field}: '{written}' → {drug.name} ({kind}{depot}; {reach}"
     if drug.frequency not in LIKELY_FREQUENCIES:
         line += f"; raises prolactin in few users ({drug.frequency.replace('_', ' ')})"
-    line += ")"
+    line += ")" + _stopped_note(ctx, written, is_depot)
     exceeded = not ctx.within(ceiling)
     rarely = ctx.t("drug_rarely_exceeds_ng_ml")
     if exceeded:
@@ -277,6 +278,23 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
             "the level, so the pituitary is imaged even so"
         )
     return line, drug.frequency in LIKELY_FREQUENCIES and not exceeded, exceeded
+
+
+def _stopped_note(ctx: RowContext, written: str, is_depot: bool) -> str:
+    """Why a drug written as stopped still counts: stopped less than the withdrawal days before
+    the sample, or a depot within its acting days (knowledge/drugs.py _still_acting)."""
+    days = stopped_days(written)
+    washout = ctx.t("drug_withdrawal_retest_days")
+    if days is None or (not is_depot and days >= washout):
+        return ""
+    if days:
+        ago = f"{fmt(days)} day{'s' if days != 1 else ''} before the sample"
+    else:
+        ago = "on the day of the sample"
+    if is_depot:
+        acting = fmt(ctx.t("depot_acting_max_days"))
+        return f"; stopped or last given {ago}: a depot still acts up to {acting} days after"
+    return f"; stopped or last given {ago}, within the {fmt(washout)}-day washout: still acting"
 
 
 @factor_rule("prolactin_raising_drug")
