@@ -159,3 +159,63 @@ def test_depot_evidence_and_washout_advice(tmp_path: Path) -> None:
         assert "medication_review" in row["suggestions"], text
         reasons = " ".join(s["reason"] for s in row["suggestion_details"])
         assert "depot injection takes months to wash out" in reasons, text
+
+
+# --------------------------------------------------------------------------------------------
+# 3. A lab value in a note written with an old date is not the value now, and a value marked
+# current wins over an older one: a TSH from years ago is no hypothyroidism to treat, and its
+# check stays (clinical-reference §1.4: measure TSH).
+# --------------------------------------------------------------------------------------------
+OLD_TSH = _lines(
+    """
+    TSH 12 mU/L, 2019
+    TSH 12 mU/L (03/2021)
+    TSH 12 mU/L (01.03.2021)
+    TSH 12 mU/L two years ago
+    TSH 12 mU/L – vor 3 Jahren
+    TSH 12 vor zwei Jahren
+    TSH 12 mU/L, il y a deux ans
+    TSH 12 mUI/L hace dos años
+    TSH 12 mU/L, due anni fa
+    TSH 12 mU/L, twee jaar geleden
+    """
+)
+# the value now wins (the old one high, the current one normal)
+CURRENT_WINS = _lines(
+    """
+    TSH 14 mU/L (03/2021); aktuell TSH 1,2 mU/L
+    TSH 14 mU/L; aktuell TSH 1,2 mU/L
+    TSH 14; current TSH 1.2
+    TSH 14; TSH actuelle 1,2
+    TSH 14; TSH actual 1,2
+    TSH 14; TSH attuale 1,2
+    TSH 14; huidig TSH 1,2
+    TSH 14 mU/L, jetzt 1,2
+    """
+)
+
+
+def test_an_old_tsh_is_not_hypothyroidism_now(tmp_path: Path) -> None:
+    results = _run(tmp_path, "clinical_info", [*OLD_TSH, "TSH 12 mU/L"], value=45)
+    for text, (_, row) in zip(OLD_TSH, results.iterrows(), strict=False):
+        assert "hypothyroidism" not in row["factors"], text
+        assert "check_tsh" in row["suggestions"], text
+    assert "hypothyroidism" in results.iloc[-1]["factors"]  # a value without a date is now
+
+
+def test_the_current_tsh_wins(tmp_path: Path) -> None:
+    texts = [*CURRENT_WINS, "TSH 1,2 mU/L (2019); aktuell TSH 14 mU/L"]
+    results = _run(tmp_path, "clinical_info", texts, value=45)
+    for text, (_, row) in zip(CURRENT_WINS, results.iterrows(), strict=False):
+        assert "hypothyroidism" not in row["factors"], text
+        assert "check_tsh" not in row["suggestions"], text  # a TSH is given: 1.2
+    assert "hypothyroidism" in results.iloc[-1]["factors"]
+
+
+def test_an_old_egfr_is_not_the_kidney_now(tmp_path: Path) -> None:
+    texts = ["eGFR 25 ml/min, 2019", "eGFR 25 (03/2021)", "GFR 25 two years ago", "eGFR 25 ml/min"]
+    results = _run(tmp_path, "clinical_info", texts, value=45)
+    for text, (_, row) in zip(texts[:-1], results.iterrows(), strict=False):
+        assert "renal_impairment" not in row["factors"], text
+        assert "check_renal_function" in row["suggestions"], text
+    assert "renal_impairment" in results.iloc[-1]["factors"]
