@@ -219,3 +219,60 @@ def test_an_old_egfr_is_not_the_kidney_now(tmp_path: Path) -> None:
         assert "renal_impairment" not in row["factors"], text
         assert "check_renal_function" in row["suggestions"], text
     assert "renal_impairment" in results.iloc[-1]["factors"]
+
+
+# --------------------------------------------------------------------------------------------
+# 4. Dialysis that is not under way (independent of it, only discussed, considered, declined, or
+# in the future) is no dialysis factor, and the kidney check stays (clinical-reference §4: a
+# patient ON dialysis).
+# --------------------------------------------------------------------------------------------
+NOT_ON_DIALYSIS = _lines(
+    """
+    dialysis-independent
+    may need dialysis in future
+    dialysis discussed but not started
+    future dialysis
+    discussion about dialysis
+    declined dialysis
+    HD access planning
+    dialysis access planning
+    Dialyse abgelehnt
+    lehnt Dialyse ab
+    dialyseunabhängig
+    Dialyse in Zukunft
+    dialyse refusée
+    refus de dialyse
+    dialyse à venir
+    diálisis rechazada
+    rechaza la diálisis
+    diálisis en el futuro
+    dialisi in programma
+    dialisi rifiutata
+    dialisi in futuro
+    dialyse geweigerd
+    dialyse besproken
+    dialyse in de toekomst
+    """
+)
+ON_DIALYSIS = _lines(
+    """
+    on haemodialysis since 2020
+    HD 3x/week
+    Dialyse seit 2021
+    dialysis-dependent
+    hémodialyse 3 fois par semaine
+    dialysis started 2 weeks ago
+    """
+)
+
+
+def test_dialysis_not_under_way_is_no_dialysis(tmp_path: Path) -> None:
+    results = _run(tmp_path, "clinical_info", NOT_ON_DIALYSIS + ON_DIALYSIS, value=45)
+    factors = results["factors"].tolist()
+    for text, row_factors, suggestions in zip(
+        NOT_ON_DIALYSIS, factors, results["suggestions"], strict=False
+    ):
+        assert "dialysis" not in row_factors, text
+        assert "check_renal_function" in suggestions, text
+    for text, row_factors in zip(ON_DIALYSIS, factors[len(NOT_ON_DIALYSIS) :], strict=True):
+        assert "dialysis" in row_factors, text
