@@ -276,3 +276,68 @@ def test_dialysis_not_under_way_is_no_dialysis(tmp_path: Path) -> None:
         assert "check_renal_function" in suggestions, text
     for text, row_factors in zip(ON_DIALYSIS, factors[len(NOT_ON_DIALYSIS) :], strict=True):
         assert "dialysis" in row_factors, text
+
+
+# --------------------------------------------------------------------------------------------
+# 5. A drug only proposed, to be started, refused, or switched away from is not taken: no drug
+# cause, and the macroprolactin screen stays (clinical-reference §7: a drug taken explains).
+# --------------------------------------------------------------------------------------------
+NOT_TAKEN = _lines(
+    """
+    consider starting risperidone
+    plan: start amisulpride after result
+    risperidone proposed by psychiatrist
+    offered risperidone
+    risperidone declined
+    switched risperidone to aripiprazole
+    Risperidon abgelehnt
+    lehnt Risperidon ab
+    Risperidon vorgeschlagen
+    Risperidon nächste Woche
+    Risperidon wurde auf Aripiprazol umgestellt
+    Risperidon 2 mg auf Aripiprazol umgestellt
+    a refusé la rispéridone
+    rispéridone proposée
+    débuter la rispéridone
+    iniciar risperidona la próxima semana
+    risperidona rechazada
+    risperidona propuesta
+    iniziare risperidone
+    risperidone rifiutato
+    risperidone proposto
+    starten met risperidon
+    risperidon geweigerd
+    risperidon door aripiprazol vervangen
+    risperidon voorgesteld
+    """
+)
+# taken: a change of dose or a proposal about the drug being taken
+TAKEN = _lines(
+    """
+    consider reducing risperidone
+    risperidone dose reduction proposed
+    Risperidon 2 mg wurde auf 4 mg erhöht
+    started risperidone 2 weeks ago
+    risperidone restarted
+    Risperdal seit 2020
+    Haldol durch Risperdal ersetzt
+    """
+)
+
+
+@pytest.mark.parametrize("text", NOT_TAKEN)
+def test_a_drug_proposed_refused_or_switched_from_is_not_taken(text: str) -> None:
+    assert "risperidone" not in _names(text) and "amisulpride" not in _names(text)
+
+
+@pytest.mark.parametrize("text", TAKEN)
+def test_a_drug_being_taken_stays(text: str) -> None:
+    assert "risperidone" in _names(text)
+
+
+def test_a_proposed_drug_is_no_cause(tmp_path: Path) -> None:
+    results = _run(tmp_path, "clinical_info", [*NOT_TAKEN, "risperidone 2 mg"])
+    for text, (_, row) in zip(NOT_TAKEN, results.iterrows(), strict=False):
+        assert not row["factors"].startswith("medication:antipsychotic"), text
+        assert "macroprolactin_screen" in row["suggestions"], text
+    assert results.iloc[-1]["factors"] == "medication:antipsychotic"

@@ -336,6 +336,19 @@ _NEGATING: Final = _STOPPED | _plain(
         "history of treatment with", "antecedente de tratamiento con",
         "antecedentes de tratamiento con", "antécédent de traitement par",
         "z n therapie mit", "pregresso trattamento con", "eerdere behandeling met",
+        # to be started, offered or refused, before the drug: "consider starting risperidone",
+        # "plan: start amisulpride", "lehnt Risperidon ab", "a refusé la rispéridone", "débuter
+        # la rispéridone", "iniciar risperidona", "iniziare risperidone", "starten met
+        # risperidon" (not a bare "consider" or "propose": "consider reducing risperidone" is
+        # taking it)
+        "consider starting", "considering starting", "consider adding", "consider commencing",
+        "consider initiating", "start", "begin", "initiate", "commence", "suggest starting",
+        "recommend starting", "may start", "could start", "offered", "switched",
+        "lehnt", "lehnte", "débuter", "commencer", "introduire", "instaurer", "a refusé",
+        "a refusé le", "a refusé la", "a refusé les", "refuse", "refuse le", "refuse la",
+        "iniciar", "comenzar", "empezar", "introducir", "rechazó", "iniziare", "avviare",
+        "introdurre", "ha rifiutato", "starten met", "beginnen met", "opstarten", "weigerde",
+        "heeft geweigerd",
     }
 )
 _AFFIRMING_WORDS: Final = _plain(
@@ -402,6 +415,48 @@ _SWITCHED_TO: Final = _plain(
     }
 )
 _ARROW: Final = re.compile(r"->|→|=>|⇒|⟶")
+# Only proposed, offered or declined, or to start later, right after the drug (its dose and a
+# "was"/"wurde" between): "risperidone proposed by psychiatrist", "Risperidon abgelehnt",
+# "rispéridone proposée", "risperidona rechazada", "risperidone rifiutato", "risperidon
+# geweigerd", "risperidona la próxima semana".  Only right after it: "risperidone dose reduction
+# proposed" is taking it.
+_PROPOSED_AFTER: Final = re.compile(
+    r"[\s\d.,/()]*(?:(?:mg|µg|mcg|ug)\b[\s().,]*)?(?:(?:was|is|wurde|wird|a\s+[ée]t[ée]|est|fue|"
+    r"es|[èe]\s+stat[oa]|werd|wordt)\s+)?(?:proposed|suggested|offered|declined|refused|"
+    r"(?:to\s+start\s+)?(?:next\s+(?:week|month)|tomorrow)|abgelehnt|vorgeschlagen|angeboten|"
+    r"empfohlen|ansetzen|(?:ab\s+)?(?:n[äa]chste[rn]?\s+(?:Woche|Monat))|propos[ée]e?|refus[ée]e?|"
+    r"(?:[àa]\s+(?:introduire|d[ée]buter))|(?:(?:[àa]\s+partir\s+de\s+)?la\s+)?semaine\s+prochaine|"
+    r"demain|propuest[oa]|rechazad[oa]|ofrecid[oa]|(?:a\s+partir\s+de\s+)?(?:la\s+)?"
+    r"pr[óo]xim[oa]\s+(?:semana|mes)|propost[oa]|rifiutat[oa]|offert[oa]|(?:dalla\s+)?"
+    r"(?:la\s+)?prossim[oa]\s+(?:settimana|mese)|domani|voorgesteld|geweigerd|aangeboden|"
+    r"(?:vanaf\s+)?volgende\s+(?:week|maand)|morgen\s+starten)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+# The words of _PROPOSED_AFTER and _SWITCH_VERB (folded), for _may_negate's fast path.
+_PROPOSED_OR_SWITCH_WORDS: Final = frozenset(
+    (
+        *("proposed", "suggested", "offered", "declined", "refused", "next", "tomorrow"),
+        *("abgelehnt", "vorgeschlagen", "angeboten", "empfohlen", "ansetzen", "nachste"),
+        *("nachsten", "nachster", "propose", "proposee", "refuse", "refusee", "introduire"),
+        *("debuter", "semaine", "demain", "propuesto", "propuesta", "rechazado", "rechazada"),
+        *("ofrecido", "ofrecida", "proxima", "proximo", "proposto", "proposta", "rifiutato"),
+        *("rifiutata", "offerto", "offerta", "prossima", "prossimo", "domani", "voorgesteld"),
+        *("geweigerd", "aangeboden", "volgende", "morgen", "umgestellt", "umgesetzt"),
+        *("gewechselt", "ersetzt", "omgezet", "overgezet", "vervangen", "gewisseld"),
+    )
+)
+# A switch with its verb last (German, Dutch): "Risperidon (2 mg) wurde auf Aripiprazol
+# umgestellt", "Risperidon durch Abilify ersetzt", "risperidon is naar aripiprazol omgezet",
+# "risperidon door aripiprazol vervangen": the words between the two drugs, and the verb after the
+# second.  The first is no longer taken.
+_SWITCH_BETWEEN: Final = re.compile(
+    r"^[\s\d.,/()]*(?:(?:mg|µg|mcg|ug)\b[\s().,]*)?(?:(?:wurde|wird|ist|is|werd|wordt)\s+)?"
+    r"(?:auf|durch|naar|door|op)\s+(?:(?:der|die|das|den|dem|de|het)\s+)?$"
+)
+_SWITCH_VERB: Final = re.compile(
+    r"[^;,]{0,30}?\b(?:umgestellt|umgesetzt|gewechselt|ersetzt|omgezet|overgezet|vervangen|"
+    r"gewisseld)\b"
+)
 _AFFIRMING: Final = _AFFIRMING_WORDS | _REPLACED | _SWITCHED_TO  # the drug after is taken
 # "plus de Solian" (French: no more Solian) right before the drug; "plus de 2 mg" is a quantity
 _NO_MORE: Final = re.compile(r"\bplus\s+d(?:e\s+la\s+|e\s+l\W\s*|u\s+|es\s+|e\s+|\W\s*)$")
@@ -455,6 +510,7 @@ _NEGATION_WORDS: Final = frozenset(
     | _SWITCHED_TO
     | _ANSWER_NO
     | {"adverse", "adr", "adrs", "old", "plus"}
+    | _PROPOSED_OR_SWITCH_WORDS
 )
 _NEGATION_STEMS: Final = ("allerg", "alerg", "intoleran", "unvertraglich")
 # A label that starts a list of drugs being taken, ending a negated label's region.
@@ -737,6 +793,8 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
                     result[-1] = True
             elif _has_cue(before, _REPLACED | _SWITCHED_TO) or _ARROW.search(before):
                 result[-1] = True  # "risperidone replaced by aripiprazole": the first is gone
+            elif _SWITCH_BETWEEN.search(before) and _SWITCH_VERB.match(text, end, clause_end):
+                result[-1] = True  # "Risperidon wurde auf Aripiprazol umgestellt"
         pre = (
             True
             if _NOT_YET.search(pre_part) or _NO_MORE.search(pre_part)
@@ -752,7 +810,9 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
         )
         in_label = any(low <= start < high for low, high in labelled)
         answered_no = (
-            _ANSWER_AFTER.match(text, end) is not None or _ZERO_DOSE.match(text, end) is not None
+            _ANSWER_AFTER.match(text, end) is not None
+            or _ZERO_DOSE.match(text, end) is not None
+            or _PROPOSED_AFTER.match(text, end) is not None
         )
         result.append(pre_negated or post_negated or in_label or answered_no)
         if switched and not result[-1]:
