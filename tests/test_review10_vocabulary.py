@@ -6,6 +6,7 @@ and short pregnancy forms."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -341,3 +342,51 @@ def test_a_proposed_drug_is_no_cause(tmp_path: Path) -> None:
         assert not row["factors"].startswith("medication:antipsychotic"), text
         assert "macroprolactin_screen" in row["suggestions"], text
     assert results.iloc[-1]["factors"] == "medication:antipsychotic"
+
+
+# --------------------------------------------------------------------------------------------
+# 6. Chest wall (clinical-reference §4, §7.11): a current chest-wall lesion or stimulation; not
+# shingles elsewhere, nor a lesion healed years ago; burns to the chest wall count.
+# --------------------------------------------------------------------------------------------
+NOT_CHEST_WALL = _lines(
+    """
+    shingles on the leg
+    Gürtelrose am linken Bein
+    zona à la cuisse
+    herpes zóster en la pierna
+    herpes zoster alla gamba
+    gordelroos op het been
+    herpes zoster 10 years ago
+    mastectomy 2015
+    Gürtelrose vor 5 Jahren
+    zona thoracique il y a 10 ans
+    culebrilla hace 8 años
+    fuoco di Sant'Antonio 6 anni fa
+    gordelroos 7 jaar geleden
+    chest wall unremarkable
+    """
+)
+CHEST_WALL_NOW = _lines(
+    f"""
+    burns to chest wall
+    Verbrennung der Brustwand
+    brûlure de la paroi thoracique
+    quemadura en la pared torácica
+    ustione della parete toracica
+    brandwond aan de borstwand
+    nipple piercing since 2015
+    Z.n. Thorakotomie
+    herpes zoster T4 dermatome 2 weeks ago
+    mastectomy {date.today().year}
+    mastectomy and leg pain
+    """
+)
+
+
+def test_chest_wall_is_a_current_lesion_of_the_chest(tmp_path: Path) -> None:
+    results = _run(tmp_path, "clinical_info", NOT_CHEST_WALL + CHEST_WALL_NOW, value=45)
+    factors = results["factors"].tolist()
+    for text, found in zip(NOT_CHEST_WALL, factors, strict=False):
+        assert "chest_wall_stimulation" not in found, text
+    for text, found in zip(CHEST_WALL_NOW, factors[len(NOT_CHEST_WALL) :], strict=True):
+        assert "chest_wall_stimulation" in found, text

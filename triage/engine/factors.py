@@ -10,9 +10,11 @@ level rule adds a suspected prolactinoma, ranked first.  Factors are listed only
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Final
 
 from triage.engine.context import LIKELY, POSSIBLE, RowContext, approx, fmt
 from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY, age_text
@@ -670,10 +672,24 @@ def head_trauma(ctx: RowContext) -> list[Finding]:
     return [replace(finding, exceeded=not ctx.within(ctx.t("systemic_typical_max_ng_ml")))]
 
 
+_A_YEAR: Final = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?![\d./-]?\d)")
+
+
+def _healed_long_ago(ctx: RowContext, hit: CueHit) -> bool:
+    """A chest-wall lesion dated in a year before the sample's ("mastectomy 2015", "Z.n.
+    Thorakotomie 2019"): healed, not the current lesion of clinical-reference §7.11.  A piercing
+    or stimulation (cue chest_wall_ongoing) goes on whatever its date."""
+    if hit.cue != "chest_wall":
+        return False
+    collected = ctx.when("collected_at")
+    year = collected.year if collected is not None else date.today().year
+    return any(int(found) < year for found in _A_YEAR.findall(hit.quote))
+
+
 @factor_rule("chest_wall")
 def chest_wall(ctx: RowContext) -> list[Finding]:
     hit = ctx.first("chest_wall")
-    if hit is None:
+    if hit is None or _healed_long_ago(ctx, hit):
         return []
     text = f"{hit.evidence()}; chest wall stimulation or lesions: a possible, uncommon cause"
     finding = Finding("chest_wall_stimulation", POSSIBLE, text, "chest_wall")
