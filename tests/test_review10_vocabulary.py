@@ -390,3 +390,40 @@ def test_chest_wall_is_a_current_lesion_of_the_chest(tmp_path: Path) -> None:
         assert "chest_wall_stimulation" not in found, text
     for text, found in zip(CHEST_WALL_NOW, factors[len(NOT_CHEST_WALL) :], strict=True):
         assert "chest_wall_stimulation" in found, text
+
+
+# --------------------------------------------------------------------------------------------
+# 7. A sellar or pituitary lesion written with its adjective, in every language: a large one with
+# a modest result warns of the hook effect (clinical-reference §7: dilute and re-test).
+# --------------------------------------------------------------------------------------------
+LARGE_LESIONS = _lines(
+    """
+    intrasellar mass 3 cm
+    intrasellar lesion 3 cm
+    intrasellar tumor 3 cm
+    intra-sellar tumour 3 cm
+    hypophyseal lesion 3 cm
+    mass in the sella 3 cm
+    hypophysäre Raumforderung 35 mm
+    hypophysäre Läsion 3 cm
+    hypophysärer Tumor 3 cm
+    Raumforderung der Hypophyse 3 cm
+    intraselläre Läsion 3 cm
+    formation intrasellaire de 3 cm
+    masse hypophysaire 3 cm
+    tumoración intraselar de 3 cm
+    masa hipofisaria de 3 cm
+    lesione intrasellare di 3 cm
+    massa ipofisaria 3 cm
+    intrasellaire massa van 3 cm
+    hypofysaire tumor 3 cm
+    """
+)
+
+
+def test_a_large_sellar_lesion_in_every_wording_warns_of_the_hook_effect(tmp_path: Path) -> None:
+    results = _run(tmp_path, "clinical_info", [*LARGE_LESIONS, "no intrasellar mass"], value=45)
+    for text, (_, row) in zip(LARGE_LESIONS, results.iterrows(), strict=False):
+        assert "known_pituitary_lesion" in row["factors"], text
+        assert "hook_effect_risk" in row["suggestions"], text
+    assert "known_pituitary_lesion" not in results.iloc[-1]["factors"]
