@@ -427,3 +427,49 @@ def test_a_large_sellar_lesion_in_every_wording_warns_of_the_hook_effect(tmp_pat
         assert "known_pituitary_lesion" in row["factors"], text
         assert "hook_effect_risk" in row["suggestions"], text
     assert "known_pituitary_lesion" not in results.iloc[-1]["factors"]
+
+
+# --------------------------------------------------------------------------------------------
+# 8. Short pregnancy forms: a woman of 30 with 150 ng/mL is judged against the pregnancy interval
+# (clinical-reference §8) when a note says she is pregnant in any of them; an obstetric formula
+# alone ("G2P1") is her history, and "GW" for a limit (Grenzwert) is no gestation.
+# --------------------------------------------------------------------------------------------
+PREGNANT_SHORT = _lines(
+    """
+    GW 30
+    30. GW
+    GW 30+2
+    30 SG
+    SG 30
+    30 SDG
+    G2P1 30+4
+    G3 P2 12+3
+    Amenorrhoeduur 30 weken
+    zwangerschapsduur 30 weken
+    30 settimane di amenorrea
+    IIIe trimestre
+    IIème trimestre
+    encinta
+    """
+)
+NOT_PREGNANT_SHORT = _lines(
+    """
+    G2P1
+    G2P1+1
+    Prolaktin 150 (GW 25)
+    GW: 25 ng/ml
+    no está encinta
+    urine SG 1.020
+    """
+)
+
+
+def test_short_pregnancy_forms_are_a_pregnancy(tmp_path: Path) -> None:
+    texts = PREGNANT_SHORT + NOT_PREGNANT_SHORT
+    results = _run(tmp_path, "clinical_info", texts, value=150)
+    factors = results["factors"].tolist()
+    for text, found in zip(PREGNANT_SHORT, factors, strict=False):
+        assert "pregnancy" in found.split(";"), text
+    for text, found in zip(NOT_PREGNANT_SHORT, factors[len(PREGNANT_SHORT) :], strict=True):
+        assert "pregnancy" not in found.split(";"), text
+    assert results["status"].tolist()[: len(PREGNANT_SHORT)] == ["normal"] * len(PREGNANT_SHORT)
