@@ -1599,6 +1599,54 @@ def last_dose_days(text: str) -> float | None:
 
 
 @cache
+def _stopped_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, float]]:
+    """(stop word then time, time then stop word, day word -> days) of synonyms.toml
+    [values.stopped] with [values.last_dose] openers; groups: number, unit, day."""
+    table = synonyms_data()["values"]
+    stopped = table["stopped"]
+    ago = table["ended_ago"]
+    units = _duration_unit_pattern()
+    relative = {str(word): float(days) for word, days in stopped["relative_days"].items()}
+    words = "|".join([*stopped["words"], *table["last_dose"]["openers"]])
+    before = "|".join(ago["before"])
+    after = "|".join(ago["after"])
+    day = "|".join(sorted(relative, key=len, reverse=True))
+
+    def span(n: int) -> str:
+        return rf"(?P<number{n}>\d+(?:[.,]\d+)?)\s*(?P<unit{n}>{units})\.?(?![^\W\d_])"
+
+    time = rf"(?:(?:{before})\s+{span(1)}|{span(2)}\s+(?:{after})\b|(?P<day>{day})\b)"
+    # "stopped 2 days ago", "stopped (yesterday)", "last given 10 days ago"
+    forward = re.compile(rf"\b(?:{words})(?![^\W\d_])\W*{time}", re.IGNORECASE)
+    # "vor 2 Tagen abgesetzt", "gestern abgesetzt", "2 dagen geleden gestopt"
+    backward = re.compile(rf"\b{time}\W*(?:{words})(?![^\W\d_])", re.IGNORECASE)
+    return forward, backward, relative
+
+
+def stopped_days(text: str) -> float | None:
+    """How many days before the note a drug was stopped or last given, when text says so with a
+    time ("stopped yesterday": 1; "vor 2 Tagen abgesetzt": 2; "last given 10 days ago": 10;
+    "Modecate stopped 3 weeks ago": 21), else None (synonyms.toml [values.stopped])."""
+    forward, backward, relative = _stopped_patterns()
+    plain = normalise_word(text)
+    after_only = synonyms_data()["values"]["stopped"]["after_only"]
+    found = forward.search(plain)
+    if found is None:
+        found = backward.search(plain)
+        if found is not None and any(re.fullmatch(w, found.group("day") or "") for w in after_only):
+            found = None
+    if found is None:
+        return None
+    if found.group("day"):
+        word = found.group("day")
+        return next(days for key, days in relative.items() if re.fullmatch(key, word))
+    _, days = _duration_units()
+    n = 1 if found.group("number1") else 2
+    per = days.get(found.group(f"unit{n}"))
+    return None if per is None else float(found.group(f"number{n}").replace(",", ".")) * per
+
+
+@cache
 def ambiguous_duration_words() -> dict[str, dict[str, Any]]:
     """word -> its settings (synonyms.toml [values.durations.ambiguous])."""
     table = synonyms_data()["values"]["durations"].get("ambiguous", {})

@@ -10,9 +10,11 @@ level rule adds a suspected prolactinoma, ranked first.  Factors are listed only
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Final
 
 from triage.engine.context import LIKELY, POSSIBLE, RowContext, approx, fmt
 from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
@@ -22,6 +24,7 @@ from triage.engine.text import CueHit
 from triage.knowledge.model import Drug, DrugMatch
 from triage.numbers import age_text
 from triage.schema import FACTOR_CODES
+from triage.values import stopped_days
 
 # Factor kinds (labels.toml) that explain a result without pointing to a pituitary cause.
 BENIGN_KINDS = frozenset({"artefact", "physiological", "drug", "systemic", "other"})
@@ -267,7 +270,7 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     line = f"{match.field}: '{written}' → {drug.name} ({kind}{depot}; {reach}"
     if drug.frequency not in LIKELY_FREQUENCIES:
         line += f"; raises prolactin in few users ({drug.frequency.replace('_', ' ')})"
-    line += ")"
+    line += ")" + _stopped_note(ctx, written, is_depot)
     exceeded = not ctx.within(ceiling)
     rarely = ctx.t("drug_rarely_exceeds_ng_ml")
     if exceeded:
@@ -278,6 +281,23 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
             "the level, so the pituitary is imaged even so"
         )
     return line, drug.frequency in LIKELY_FREQUENCIES and not exceeded, exceeded
+
+
+def _stopped_note(ctx: RowContext, written: str, is_depot: bool) -> str:
+    """Why a drug written as stopped still counts: stopped less than the withdrawal days before
+    the sample, or a depot within its acting days (knowledge/drugs.py _still_acting)."""
+    days = stopped_days(written)
+    washout = ctx.t("drug_withdrawal_retest_days")
+    if days is None or (not is_depot and days >= washout):
+        return ""
+    if days:
+        ago = f"{fmt(days)} day{'s' if days != 1 else ''} before the sample"
+    else:
+        ago = "on the day of the sample"
+    if is_depot:
+        acting = fmt(ctx.t("depot_acting_max_days"))
+        return f"; stopped or last given {ago}: a depot still acts up to {acting} days after"
+    return f"; stopped or last given {ago}, within the {fmt(washout)}-day washout: still acting"
 
 
 @factor_rule("prolactin_raising_drug")
@@ -653,10 +673,24 @@ def head_trauma(ctx: RowContext) -> list[Finding]:
     return [replace(finding, exceeded=not ctx.within(ctx.t("systemic_typical_max_ng_ml")))]
 
 
+_A_YEAR: Final = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?![\d./-]?\d)")
+
+
+def _healed_long_ago(ctx: RowContext, hit: CueHit) -> bool:
+    """A chest-wall lesion dated in a year before the sample's ("mastectomy 2015", "Z.n.
+    Thorakotomie 2019"): healed, not the current lesion of clinical-reference §7.11.  A piercing
+    or stimulation (cue chest_wall_ongoing) goes on whatever its date."""
+    if hit.cue != "chest_wall":
+        return False
+    collected = ctx.when("collected_at")
+    year = collected.year if collected is not None else date.today().year
+    return any(int(found) < year for found in _A_YEAR.findall(hit.quote))
+
+
 @factor_rule("chest_wall")
 def chest_wall(ctx: RowContext) -> list[Finding]:
     hit = ctx.first("chest_wall")
-    if hit is None:
+    if hit is None or _healed_long_ago(ctx, hit):
         return []
     text = f"{hit.evidence()}; chest wall stimulation or lesions: a possible, uncommon cause"
     finding = Finding("chest_wall_stimulation", POSSIBLE, text, "chest_wall")

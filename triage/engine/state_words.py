@@ -189,6 +189,9 @@ class StateVocabulary:
         )
         self._past_after_months = after(history.get("after_months", []), "history.after_months")
         self._current = _compile(history.get("current", []), source, "history.current")
+        self._current_value = _compile(
+            history.get("current_value", []), source, "history.current_value"
+        )
         self._past_words = int(history.get("after_window_words", 0))
         # another person as the subject, or a plan ([person]): an `own` concept says nothing
         person = spec.get("person", {})
@@ -246,13 +249,17 @@ class StateVocabulary:
             if answer is not None:
                 return self._answer_facts(meaning, answer, column, quote)
         facts: list[Fact] = []
+        current: list[Fact] = []  # lab values marked as the one now
         work = self._protect(text)
         start = 0
         for sep in [*_CLAUSES.finditer(work), None]:
             end = sep.start() if sep is not None else len(work)
             if work[start:end].strip():
-                facts.extend(self._clause(column, text[start:end], work[start:end]))
+                facts.extend(self._clause(column, text[start:end], work[start:end], current))
             start = sep.end() if sep is not None else len(work)
+        if current:  # "TSH 14; aktuell TSH 1,2": the value now wins over the older one
+            now = {fact.field for fact in current}
+            facts = [f for f in facts if f.field not in now or any(f is c for c in current)]
         if meaning is not None and not any(f.field == meaning["field"] for f in facts):
             lead = _FIRST.match(text.lower())
             word = lead.group(1).rstrip(".!") if lead else ""
@@ -316,7 +323,9 @@ class StateVocabulary:
                 at = lowered.find(abbreviation, at + len(abbreviation))
         return "".join(chars)
 
-    def _clause(self, column: str, original: str, clause: str) -> list[Fact]:
+    def _clause(self, column: str, original: str, clause: str, current: list[Fact]) -> list[Fact]:
+        """The facts of one clause; a lab value marked as the one now ("aktuell TSH 1,2", "TSH
+        actuelle 1,2") is also put in `current`."""
         facts: list[Fact] = []
         taken: list[tuple[int, int]] = []
         read: list[tuple[int, int, frozenset[tuple[str, str]]]] = []  # spans and what they set
@@ -345,7 +354,10 @@ class StateVocabulary:
                 if sets or (
                     concept.number.startswith("lab:") and not self._past_lab(concept, before, rest)
                 ):
-                    facts.extend(self._numbers(concept, match, column, quote, clause))
+                    numbers = self._numbers(concept, match, column, quote, clause)
+                    facts.extend(numbers)
+                    if concept.number.startswith("lab:") and self._is_current_value(before, match):
+                        current.extend(f for f in numbers if f.field == concept.number)
             for a, b in taken:
                 blanked = blanked[:a] + " " * (b - a) + blanked[b:]
         return facts
@@ -384,6 +396,13 @@ class StateVocabulary:
             return False
         tail_match = self._tail.search(before)
         return self._is_past(tail_match.group(0) if tail_match else "", rest)
+
+    def _is_current_value(self, before: str, match: re.Match[str]) -> bool:
+        """A lab value marked as the one now, in the words before it or in its own ("aktuell TSH
+        1,2", "TSH actuelle 1,2", "TSH 12 jetzt 1,1"): [history] current_value."""
+        tail_match = self._tail.search(before)
+        tail = tail_match.group(0) if tail_match else ""
+        return bool(self._current_value.search(tail) or self._current_value.search(match.group(0)))
 
     def _not_own(self, tail: str, rest: str) -> bool:
         """Another person is the subject of the match ("Schwester schwanger", "pregnant

@@ -29,7 +29,8 @@ How matching works:
   while ``seit``/``depuis``/``desde``/``dal``/``sinds`` affirm.  ``contraindicated``,
   ``ex-``, ``h/o``/``history of`` (a past drug: decided not current, so no factor) and verb
   negation (``no toma``, ``non assume``, ``ne prend pas``, ``gebruikt geen``) negate too.  A
-  depot stopped days or weeks ago is still taken (it keeps acting; see _depot_still_acting).
+  drug stopped less than the withdrawal days before the sample, or a depot stopped days or
+  weeks ago, is still taken (it keeps acting; see _still_acting).
   ``mentions()`` returns every mention with its ``negated`` flag for callers that want the
   negated ones too.
 """
@@ -51,11 +52,12 @@ from triage.values import (
     ended_ago,
     last_dose_days,
     month_number,
+    stopped_days,
     without_general_statements,
     writes_a_year,
 )
 
-__all__ = ["DrugMatcher", "DrugMention", "drug_matcher"]
+__all__ = ["DrugMatcher", "DrugMention", "drug_matcher", "stop_days"]
 
 # Terms shorter than this are matched case-sensitively ("EE" must not match "ee").
 CASE_SENSITIVE_BELOW: Final = 3
@@ -334,6 +336,19 @@ _NEGATING: Final = _STOPPED | _plain(
         "history of treatment with", "antecedente de tratamiento con",
         "antecedentes de tratamiento con", "antécédent de traitement par",
         "z n therapie mit", "pregresso trattamento con", "eerdere behandeling met",
+        # to be started, offered or refused, before the drug: "consider starting risperidone",
+        # "plan: start amisulpride", "lehnt Risperidon ab", "a refusé la rispéridone", "débuter
+        # la rispéridone", "iniciar risperidona", "iniziare risperidone", "starten met
+        # risperidon" (not a bare "consider" or "propose": "consider reducing risperidone" is
+        # taking it)
+        "consider starting", "considering starting", "consider adding", "consider commencing",
+        "consider initiating", "start", "begin", "initiate", "commence", "suggest starting",
+        "recommend starting", "may start", "could start", "offered", "switched",
+        "lehnt", "lehnte", "débuter", "commencer", "introduire", "instaurer", "a refusé",
+        "a refusé le", "a refusé la", "a refusé les", "refuse", "refuse le", "refuse la",
+        "iniciar", "comenzar", "empezar", "introducir", "rechazó", "iniziare", "avviare",
+        "introdurre", "ha rifiutato", "starten met", "beginnen met", "opstarten", "weigerde",
+        "heeft geweigerd",
     }
 )
 _AFFIRMING_WORDS: Final = _plain(
@@ -400,6 +415,48 @@ _SWITCHED_TO: Final = _plain(
     }
 )
 _ARROW: Final = re.compile(r"->|→|=>|⇒|⟶")
+# Only proposed, offered or declined, or to start later, right after the drug (its dose and a
+# "was"/"wurde" between): "risperidone proposed by psychiatrist", "Risperidon abgelehnt",
+# "rispéridone proposée", "risperidona rechazada", "risperidone rifiutato", "risperidon
+# geweigerd", "risperidona la próxima semana".  Only right after it: "risperidone dose reduction
+# proposed" is taking it.
+_PROPOSED_AFTER: Final = re.compile(
+    r"[\s\d.,/()]*(?:(?:mg|µg|mcg|ug)\b[\s().,]*)?(?:(?:was|is|wurde|wird|a\s+[ée]t[ée]|est|fue|"
+    r"es|[èe]\s+stat[oa]|werd|wordt)\s+)?(?:proposed|suggested|offered|declined|refused|"
+    r"(?:to\s+start\s+)?(?:next\s+(?:week|month)|tomorrow)|abgelehnt|vorgeschlagen|angeboten|"
+    r"empfohlen|ansetzen|(?:ab\s+)?(?:n[äa]chste[rn]?\s+(?:Woche|Monat))|propos[ée]e?|refus[ée]e?|"
+    r"(?:[àa]\s+(?:introduire|d[ée]buter))|(?:(?:[àa]\s+partir\s+de\s+)?la\s+)?semaine\s+prochaine|"
+    r"demain|propuest[oa]|rechazad[oa]|ofrecid[oa]|(?:a\s+partir\s+de\s+)?(?:la\s+)?"
+    r"pr[óo]xim[oa]\s+(?:semana|mes)|propost[oa]|rifiutat[oa]|offert[oa]|(?:dalla\s+)?"
+    r"(?:la\s+)?prossim[oa]\s+(?:settimana|mese)|domani|voorgesteld|geweigerd|aangeboden|"
+    r"(?:vanaf\s+)?volgende\s+(?:week|maand)|morgen\s+starten)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+# The words of _PROPOSED_AFTER and _SWITCH_VERB (folded), for _may_negate's fast path.
+_PROPOSED_OR_SWITCH_WORDS: Final = frozenset(
+    (
+        *("proposed", "suggested", "offered", "declined", "refused", "next", "tomorrow"),
+        *("abgelehnt", "vorgeschlagen", "angeboten", "empfohlen", "ansetzen", "nachste"),
+        *("nachsten", "nachster", "propose", "proposee", "refuse", "refusee", "introduire"),
+        *("debuter", "semaine", "demain", "propuesto", "propuesta", "rechazado", "rechazada"),
+        *("ofrecido", "ofrecida", "proxima", "proximo", "proposto", "proposta", "rifiutato"),
+        *("rifiutata", "offerto", "offerta", "prossima", "prossimo", "domani", "voorgesteld"),
+        *("geweigerd", "aangeboden", "volgende", "morgen", "umgestellt", "umgesetzt"),
+        *("gewechselt", "ersetzt", "omgezet", "overgezet", "vervangen", "gewisseld"),
+    )
+)
+# A switch with its verb last (German, Dutch): "Risperidon (2 mg) wurde auf Aripiprazol
+# umgestellt", "Risperidon durch Abilify ersetzt", "risperidon is naar aripiprazol omgezet",
+# "risperidon door aripiprazol vervangen": the words between the two drugs, and the verb after the
+# second.  The first is no longer taken.
+_SWITCH_BETWEEN: Final = re.compile(
+    r"^[\s\d.,/()]*(?:(?:mg|µg|mcg|ug)\b[\s().,]*)?(?:(?:wurde|wird|ist|is|werd|wordt)\s+)?"
+    r"(?:auf|durch|naar|door|op)\s+(?:(?:der|die|das|den|dem|de|het)\s+)?$"
+)
+_SWITCH_VERB: Final = re.compile(
+    r"[^;,]{0,30}?\b(?:umgestellt|umgesetzt|gewechselt|ersetzt|omgezet|overgezet|vervangen|"
+    r"gewisseld)\b"
+)
 _AFFIRMING: Final = _AFFIRMING_WORDS | _REPLACED | _SWITCHED_TO  # the drug after is taken
 # "plus de Solian" (French: no more Solian) right before the drug; "plus de 2 mg" is a quantity
 _NO_MORE: Final = re.compile(r"\bplus\s+d(?:e\s+la\s+|e\s+l\W\s*|u\s+|es\s+|e\s+|\W\s*)$")
@@ -453,6 +510,7 @@ _NEGATION_WORDS: Final = frozenset(
     | _SWITCHED_TO
     | _ANSWER_NO
     | {"adverse", "adr", "adrs", "old", "plus"}
+    | _PROPOSED_OR_SWITCH_WORDS
 )
 _NEGATION_STEMS: Final = ("allerg", "alerg", "intoleran", "unvertraglich")
 # A label that starts a list of drugs being taken, ending a negated label's region.
@@ -536,10 +594,10 @@ class DrugMatcher:
         if not spans:
             return ()
         negated = _negations(folded, spans) if _may_negate(folded) else [False] * len(spans)
-        if any(negated):  # a depot stopped days or weeks ago still acts: it is still taken
+        if any(negated):  # a drug stopped days ago (a depot: weeks) still acts: still taken
             nexts = [s for s, _ in spans[1:]] + [len(text)]
             negated = [
-                is_negated and not _depot_still_acting(text, start, until)
+                is_negated and not _still_acting(text, start, until)
                 for is_negated, (start, _), until in zip(negated, spans, nexts, strict=True)
             ]
         mentions = []
@@ -735,6 +793,8 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
                     result[-1] = True
             elif _has_cue(before, _REPLACED | _SWITCHED_TO) or _ARROW.search(before):
                 result[-1] = True  # "risperidone replaced by aripiprazole": the first is gone
+            elif _SWITCH_BETWEEN.search(before) and _SWITCH_VERB.match(text, end, clause_end):
+                result[-1] = True  # "Risperidon wurde auf Aripiprazol umgestellt"
         pre = (
             True
             if _NOT_YET.search(pre_part) or _NO_MORE.search(pre_part)
@@ -750,7 +810,9 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
         )
         in_label = any(low <= start < high for low, high in labelled)
         answered_no = (
-            _ANSWER_AFTER.match(text, end) is not None or _ZERO_DOSE.match(text, end) is not None
+            _ANSWER_AFTER.match(text, end) is not None
+            or _ZERO_DOSE.match(text, end) is not None
+            or _PROPOSED_AFTER.match(text, end) is not None
         )
         result.append(pre_negated or post_negated or in_label or answered_no)
         if switched and not result[-1]:
@@ -900,14 +962,21 @@ _SEGMENT_END: Final = re.compile(r"[;\n|]|,(?!\d)")
 _ITEM_END: Final = re.compile(r"[;\n|]")  # a list's break between drugs (never a comma)
 
 
-def _depot_still_acting(text: str, start: int, until: int | None = None) -> bool:
-    """Whether the medication-list item holding the mention at `start` is a depot antipsychotic
-    stopped days or weeks ago ("Risperdal Consta 37.5 mg 2-weekly (stopped 5 days ago)"): a depot
-    keeps releasing the drug for weeks after the last injection (clinical-reference §7.9: depots
-    "need far longer" to wash out, no number given [M]; Risperdal Consta label: release subsides
-    about 7 weeks after an injection).  Both words are cues.toml data (cues depot and
-    depot_stopped_recently); a stop written in months or years, or without a time, stays
-    "not taken"."""
+def _still_acting(text: str, start: int, until: int | None = None) -> bool:
+    """Whether the medication-list item holding the mention at `start` says the drug was stopped
+    (or last given) so recently that it still acts, so it is still taken:
+
+    * a drug stopped less than drug_withdrawal_retest_days before the sample ("risperidone stopped
+      yesterday", "Risperidon vor 2 Tagen abgesetzt", "rispéridone arrêtée hier": the guideline
+      re-measures that many days after the stop, ES 2011; clinical-reference §0);
+    * a depot antipsychotic stopped or last injected days or weeks ago, up to
+      depot_acting_max_days ("Modecate stopped 3 weeks ago", "Risperdal Consta 37.5 mg 2-weekly
+      (stopped 5 days ago)", "last given 10 days ago"): a depot keeps releasing the drug for weeks
+      after the last injection (clinical-reference §7.9: depots "need far longer" to wash out [M];
+      Risperdal Consta label: release subsides about 7 weeks after an injection).  Cues depot and
+      depot_stopped_recently are cues.toml data; the time is values.stopped_days.
+
+    A stop without a time, or longer ago, stays "not taken"."""
     from triage.engine.text import load_cue_book  # lazy: the engine imports this module
 
     begin = max([0] + [m.end() for m in _SEGMENT_END.finditer(text, 0, start)])
@@ -917,18 +986,32 @@ def _depot_still_acting(text: str, start: int, until: int | None = None) -> bool
     # Wochen"): the text up to the next drug named or the next list break counts too
     hard = _ITEM_END.search(text, start)
     stop = min(hard.start() if hard else len(text), until if until is not None else len(text))
-    hits = load_cue_book().match("medications", item)
-    if "depot" in hits and "depot_stopped_recently" not in hits and stop > start:
-        hits = load_cue_book().match("medications", text[begin:stop])
-    if "depot" in hits and "depot_stopped_recently" not in hits:
-        return _stopped_within_depot_days(text[begin:stop])
-    return "depot" in hits and "depot_stopped_recently" in hits
+    wider = text[begin:stop] if stop > start else item
+    hits = set(load_cue_book().match("medications", item))
+    if "depot_stopped_recently" not in hits:
+        hits |= set(load_cue_book().match("medications", wider))
+    days = stop_days(item)
+    if days is None:
+        days = stop_days(wider)
+    if "depot" in hits:
+        if "depot_stopped_recently" in hits:
+            return True
+        return days is not None and 0 <= days <= _depot_days()
+    return days is not None and 0 <= days < _withdrawal_days()
+
+
+@lru_cache(maxsize=1)
+def _depot_days() -> float:
+    """thresholds.toml depot_acting_max_days: a depot stopped at most this long ago still acts."""
+    from triage.knowledge.loaders import load_thresholds
+
+    return load_thresholds().get("depot_acting_max_days")
 
 
 # A stop or last injection with its date ("last injection 2026-01-10", "letzte Injektion am
 # 10.01.2026", "dernière injection le 10/01/2026", "arrêté le 10/01/2026").
 _STOPPED_ON: Final = re.compile(
-    r"\b(?:stopped|discontinued|ceased|last\s+(?:dose|injection|inj\.?)|abgesetzt|gestoppt|"
+    r"\b(?:stopped|discontinued|ceased|last\s+(?:dose|injection|inj\.?|given)|abgesetzt|gestoppt|"
     r"beendet|letzte\s+(?:Gabe|Injektion|Spritze)|arr[êe]t[ée]e?|derni[èe]re\s+injection|"
     r"suspendid[oa]|[úu]ltima\s+(?:dosis|inyecci[óo]n)|sospes[oa]|ultima\s+(?:dose|iniezione)|"
     r"gestopt|laatste\s+(?:dosis|injectie))\W+(?:(?:on|am|le|el|il|op)\s+)?" + _WRITTEN_DATE,
@@ -936,20 +1019,20 @@ _STOPPED_ON: Final = re.compile(
 )
 
 
-def _stopped_within_depot_days(item: str) -> bool:
-    """A depot's stop or last injection dated at most depot_acting_max_days before the sample
-    (as_of): it still acts."""
-    from triage.knowledge.loaders import load_thresholds
-
+def stop_days(item: str) -> float | None:
+    """How many days before the sample the drug of a medication-list item was stopped or last
+    given: a time written with the stop ("stopped yesterday", "vor 2 Tagen abgesetzt":
+    values.stopped_days), or a stop date before the sample's (as_of: "stopped on 03.12.2026");
+    None when the item says neither."""
+    days = stopped_days(item)
+    if days is not None:
+        return days
     now = _AS_OF.get()
     found = _STOPPED_ON.search(item)
     if now is None or found is None:
-        return False
+        return None
     stopped = _date_of(found)
-    if stopped is None:
-        return False
-    days = (date(*now) - stopped).days
-    return 0 <= days <= load_thresholds().get("depot_acting_max_days")
+    return None if stopped is None else float((date(*now) - stopped).days)
 
 
 _LIST_BREAK: Final = re.compile(r"[;|\n\r•]")
