@@ -8,15 +8,23 @@ locations not read."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from pipeline_helpers import prolactin_bundle
+from typer.testing import CliRunner
 
+from triage.cli import app
+from triage.history import HistoryOptions, overdue_urgent
+from triage.history.store import open_history
 from triage.io.fhir import HEADER, bundle_grid
+from triage.knowledge import load_knowledge
 from triage.pipeline import TriageRequest, run_triage
 
+PROLACTIN = "2842-3^Prolactin^LN"
 PREGNANCY = {"coding": [{"system": "http://snomed.info/sct", "code": "77386006"}]}
 
 
@@ -135,3 +143,122 @@ def test_a_pregnancy_after_the_sample_explains_no_high_result(tmp_path: Path) ->
     row = results.iloc[0]
     assert row["status"] == "high"
     assert "pregnancy" not in str(row["factors"])
+
+
+# -- the history: a later final result supersedes an earlier preliminary one ----------------
+
+T0 = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
+LATER = T0 + timedelta(days=2)  # past the time an urgent result must be acknowledged in
+runner = CliRunner()
+
+
+def _oru(control: str, specimen: str, value: str, status: str, test: str = PROLACTIN) -> str:
+    return "\r".join(
+        [
+            f"MSH|^~\\&|LIS|LAB|EHR|HOSP|20261101090000||ORU^R01|{control}|P|2.5",
+            "PID|1||P1^^^HOSP^MR||SYN^ANNA||19900101|F",
+            f"OBR|1|O{control}|{specimen}|PANEL^Panel|||20261101083000",
+            f"OBX|1|NM|{test}||{value}|ng/mL|4.8-23.3||||{status}",
+        ]
+    )
+
+
+def _hl7(path: Path, *messages: str) -> Path:
+    path.write_bytes(("\r".join(messages) + "\r").encode())
+    return path
+
+
+def _history_run(tmp: Path, name: str, source: Path, url: str, hours: int) -> None:
+    request = TriageRequest(
+        inputs=[source], out_dir=tmp / name, history=HistoryOptions(location=url), jobs=1
+    )
+    run_triage(request, now=T0 + timedelta(hours=hours))
+
+
+def _overdue(url: str) -> list[str]:
+    thresholds = load_knowledge("default").thresholds
+    return overdue_urgent(HistoryOptions(location=url), LATER, thresholds)["patient_id"].tolist()
+
+
+@pytest.mark.parametrize("final", ["F", "C", "U", ""])
+def test_a_final_result_in_a_later_file_supersedes_the_preliminary_one(
+    tmp_path: Path, history_url: str, final: str
+) -> None:
+    _history_run(
+        tmp_path, "o1", _hl7(tmp_path / "p1.hl7", _oru("1", "S1", "300", "P")), history_url, 0
+    )
+    assert _overdue(history_url) == ["P1"]
+    later = _hl7(tmp_path / "p2.hl7", _oru("2", "S1", "30", final))
+    _history_run(tmp_path, "o2", later, history_url, 1)
+    assert _overdue(history_url) == []  # the superseded 300 is no longer reminded
+    with open_history(history_url) as history:
+        stored = history.results_of("P1")
+    assert stored["prolactin_ng_ml"].tolist() == [300.0, 30.0]
+    assert stored["withdrawn"].iloc[1] == ""
+    said = "superseded by the final result" if final != "C" else "corrected (OBX-11 C)"
+    assert said in stored["withdrawn"].iloc[0] and "p2.hl7 row 4" in stored["withdrawn"].iloc[0]
+    shown = runner.invoke(app, ["history", "show", "P1", "--history", history_url])
+    assert shown.exit_code == 0 and said in shown.output
+
+
+def test_a_final_result_leaves_an_earlier_final_and_other_specimens_alone(
+    tmp_path: Path, history_url: str
+) -> None:
+    """Only a preliminary result is superseded by a final one: an earlier final (a second
+    export of the specimen) and a preliminary of another specimen or a TSH line stay."""
+    first = _hl7(
+        tmp_path / "first.hl7",
+        _oru("1", "S1", "300", "F"),
+        _oru("2", "S2", "310", "P"),
+    )
+    _history_run(tmp_path, "o1", first, history_url, 0)
+    later = _hl7(
+        tmp_path / "later.hl7",
+        _oru("3", "S1", "30", "F"),
+        _oru("4", "S3", "20", "F"),
+        _oru("5", "S2", "2.0", "F", "3016-3^TSH^LN"),
+    )
+    _history_run(tmp_path, "o2", later, history_url, 1)
+    assert sorted(_overdue(history_url)) == ["P1", "P1"]
+    with open_history(history_url) as history:
+        assert set(history.results_of("P1")["withdrawn"]) == {""}
+
+
+def test_a_preliminary_result_in_a_later_file_supersedes_nothing(
+    tmp_path: Path, history_url: str
+) -> None:
+    _history_run(
+        tmp_path, "o1", _hl7(tmp_path / "a.hl7", _oru("1", "S1", "300", "P")), history_url, 0
+    )
+    _history_run(
+        tmp_path, "o2", _hl7(tmp_path / "b.hl7", _oru("2", "S1", "310", "P")), history_url, 1
+    )
+    assert _overdue(history_url) == ["P1", "P1"]
+
+
+def test_the_export_tells_withdrawn_and_superseded_results_apart(
+    tmp_path: Path, history_url: str
+) -> None:
+    first = _hl7(
+        tmp_path / "first.hl7",
+        _oru("1", "S1", "300", "P"),
+        _oru("2", "S2", "310", "F"),
+        _oru("3", "S3", "320", "F"),
+    )
+    _history_run(tmp_path, "o1", first, history_url, 0)
+    later = _hl7(tmp_path / "later.hl7", _oru("4", "S1", "30", "F"), _oru("5", "S2", "310", "W"))
+    _history_run(tmp_path, "o2", later, history_url, 1)
+    for kind in ("csv", "parquet"):
+        out = tmp_path / f"export.{kind}"
+        done = runner.invoke(
+            app, ["history", "export", "--out", str(out), "--history", history_url]
+        )
+        assert done.exit_code == 0, done.output
+        frame = pd.read_csv(out, dtype=str) if kind == "csv" else pd.read_parquet(out)
+        said = dict(zip(frame["prolactin_raw"], frame["withdrawn"].fillna(""), strict=True))
+        assert (
+            said["300"].startswith("superseded by the final result")
+            and "later.hl7 row" in said["300"]
+        )
+        assert said["310"].startswith("withdrawn by the lab") and "status W" in said["310"]
+        assert said["320"] == said["30"] == ""

@@ -356,16 +356,26 @@ class Rejected:
     possibly_urgent: bool = False
 
 
+# Withdrawal.kind: what a file's row does to the results earlier files recorded for the same
+# patient and specimen
+WITHDRAWS: Final = "withdraws"  # a void status or a correction: every one is withdrawn
+SUPERSEDES: Final = "supersedes"  # a final result: only the preliminary ones are superseded
+PRELIMINARY: Final = "preliminary"  # the row is itself a preliminary result: marked as such
+SUPERSEDED: Final = "superseded"  # how the detail of a SUPERSEDES withdrawal begins
+
+
 @dataclass(frozen=True, slots=True)
 class Withdrawal:
     """A prolactin result a file withdraws (a void status: Rejected.withdraws) or corrects (HL7
     OBX-11 C): what an earlier file reported for the same patient and specimen is withdrawn in
-    the history.  Not written out."""
+    the history; a final result (``kind`` SUPERSEDES) supersedes only the preliminary ones, which
+    the history knows by the rows of kind PRELIMINARY of their own file.  Not written out."""
 
     source_row: int
     patient_id: str
     specimen_id: str
     detail: str
+    kind: str = WITHDRAWS
 
 
 @dataclass(slots=True)

@@ -51,7 +51,7 @@ from triage.io.delimited import InputLimits
 from triage.io.identifiers import preferred_patient_id
 from triage.io.long import OWN_TEST_NOTES, classify_test
 from triage.io.sources import Rows, Workbook
-from triage.schema import InputFileError, Withdrawal
+from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
 from triage.values import normalise_unit
 
 # python-hl7 logs what it cannot decode with the field's text and a traceback: cell contents
@@ -488,6 +488,17 @@ class _Reader:
                     f"corrected (OBX-11 C) by segment {result.number} ({label})",
                 )
             )
+        elif result.status in KEPT_STATUSES and known is not None and known.field == "prolactin":
+            self.corrections.append(  # an earlier file's preliminary result is superseded
+                Withdrawal(
+                    result.number,
+                    str(row.cells[_COL["patient_id"]]),
+                    str(row.cells[_COL["specimen_id"]]),
+                    f"{SUPERSEDED} by the final result (OBX-11 {result.status or 'F'}) at "
+                    f"segment {result.number} ({label})",
+                    SUPERSEDES,
+                )
+            )
         if earlier is not None and (result.status in {"C", *_WITHDRAWING} or replaced_preliminary):
             old = self.rows[earlier]
             what = (
@@ -603,7 +614,14 @@ class _Reader:
             row_reasons=reasons,
             row_ids=ids,
             withdrawing=withdrawing,
-            corrections=self.corrections,
+            corrections=[
+                *self.corrections,
+                # the preliminary results left: a later file's final one supersedes them
+                *(
+                    Withdrawal(int(p.split(" ", 1)[0]), "", "", "", PRELIMINARY)
+                    for p in self.preliminary
+                ),
+            ],
             decimal=".",  # NM values write "." (HL7 v2 2.A.47)
         )
 
