@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from fhir.resources.R4B.bundle import Bundle
 from pipeline_helpers import prolactin_bundle
 from typer.testing import CliRunner
 
@@ -262,3 +263,63 @@ def test_the_export_tells_withdrawn_and_superseded_results_apart(
         )
         assert said["310"].startswith("withdrawn by the lab") and "status W" in said["310"]
         assert said["320"] == said["30"] == ""
+
+
+# -- FHIR output: the lab's flag and free comments are no patient Condition -----------------
+
+
+def _fhir_run(tmp: Path, source: Path, name: str, *more: str) -> dict[str, Any]:
+    out = tmp / name
+    done = runner.invoke(app, ["run", str(source), "--out", str(out), "--fhir", "--quiet", *more])
+    assert done.exit_code == 0, done.output
+    data = json.loads((out / "results.fhir.json").read_text(encoding="utf-8"))
+    Bundle.model_validate(data)  # raises on any invalid resource
+    return data
+
+
+def _of(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+
+
+FLAGGED = "\r".join(
+    [
+        "MSH|^~\\&|LIS|LAB|EHR|HOSP|20261101090000||ORU^R01|F1|P|2.5",
+        "PID|1||P1^^^HOSP^MR||SYN^ANNA||19900101|F",
+        "OBR|1|O1|S1|PANEL^Panel|||20261101083000",
+        "OBX|1|NM|2842-3^Prolactin^LN||80|ng/mL|4.8-23.3|HH|||F",
+        "NTE|1||Patient on risperidone 4 mg daily",
+    ]
+)
+
+
+def test_a_lab_flag_and_a_comment_are_notes_not_conditions(tmp_path: Path) -> None:
+    source = _hl7(tmp_path / "flag.hl7", FLAGGED)
+    bundle = _fhir_run(tmp_path, source, "out")
+    texts = [c["code"]["text"] for c in _of(bundle, "Condition")]
+    assert not [t for t in texts if "OBX-8" in t or "risperidone" in t or "Comments" in t]
+    notes = [n["text"] for o in _of(bundle, "Observation") for n in o.get("note", [])]
+    assert any(n.startswith("Input comments:") and "risperidone 4 mg" in n for n in notes)
+    # read back, the comment still names the drug: the same decision
+    again = tmp_path / "again"
+    back = runner.invoke(
+        app, ["run", str(tmp_path / "out" / "results.fhir.json"), "--out", str(again), "-q"]
+    )
+    assert back.exit_code == 0, back.output
+    first, second = (
+        pd.read_csv(d / "results.csv", dtype=str).iloc[0] for d in (tmp_path / "out", again)
+    )
+    for column in ("status", "band", "priority", "factors"):
+        assert first[column] == second[column]
+    assert "antipsychotic" in first["factors"]
+
+
+def test_conditions_the_row_states_are_still_conditions(tmp_path: Path) -> None:
+    stated = "ID,Sex,Age,Prolactin (ng/mL),Dialysis,Liver disease,Comments\n"
+    source = tmp_path / "rows.csv"
+    source.write_text(f"{stated}C1,F,40,60,yes,cirrhosis,see letter\n", encoding="utf-8")
+    bundle = _fhir_run(tmp_path, source, "out")
+    texts = sorted(c["code"]["text"] for c in _of(bundle, "Condition"))
+    assert texts == ["Dialysis", "Liver disease: cirrhosis"]
+    redacted = _fhir_run(tmp_path, source, "red", "--redact", "--redact-key", "k")
+    notes = [n["text"] for o in _of(redacted, "Observation") for n in o.get("note", [])]
+    assert not [n for n in notes if n.startswith("Input comments")]  # free text: left out

@@ -96,6 +96,9 @@ FLAG_CONDITIONS: Final[dict[str, str]] = {
 }
 _WEEKS: Final = re.compile(r"(\d+(?:\.\d+)?)\s*weeks")
 _AS_WRITTEN: Final = "as written: "
+# the note in which this tool writes a row's comments on the result's Observation
+# (output/fhir.py INPUT_COMMENTS; before, a Condition "Comments: ...", still read)
+_INPUT_COMMENTS: Final = "Input comments: "
 # LOINC codes named in words the long reader recognises (a code it does not list still finds
 # its test by this name).
 LOINC_NAMES: Final[dict[str, str]] = {
@@ -780,14 +783,15 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
                 if isinstance(accession, Mapping):
                     specimen = _text(accession.get("value"))
             specimen = specimen or _text(spec.get("display")).removeprefix("Specimen ")
-        own_notes = (
-            []
+        said = [
+            _text(n.get("text"))
+            for n in _list(resource.get("note"))
+            if isinstance(n, Mapping) and _text(n.get("text"))
+        ]
+        own_notes = (  # of the notes this tool wrote, only the row's comments
+            [n.removeprefix(_INPUT_COMMENTS) for n in said if n.startswith(_INPUT_COMMENTS)]
             if _is_tools_own(resource)
-            else [
-                _text(n.get("text"))
-                for n in _list(resource.get("note"))
-                if isinstance(n, Mapping) and _text(n.get("text"))
-            ]
+            else said
         )
         cells.update(
             {

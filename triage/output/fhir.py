@@ -215,7 +215,9 @@ class _Rows:
 
 # Input context carried into the Bundle (the canonical frame's columns beside each result,
 # spooled with it as "fhir:<column>"): lab context as Observations, medications as a
-# MedicationStatement, the patient's state and free-text notes as Conditions.
+# MedicationStatement, the patient's state and conditions as Conditions, the row's free comments
+# as a note of the result's Observation (a comment, or the lab's flag the HL7 reader adds to it,
+# is no problem-list entry of the patient).
 CONTEXT_PREFIX: Final = "fhir:"
 CONTEXT_NUMBERS: Final[dict[str, tuple[str, str, str]]] = {
     # column -> (LOINC, display, UCUM unit or "" when the reader keeps none)
@@ -238,8 +240,10 @@ CONTEXT_TEXTS: Final[dict[str, str]] = {
     "kidney_disease": "Kidney disease",
     "liver_disease": "Liver disease",
     "pituitary_lesion": "Pituitary lesion",
-    "comments": "Comments",
 }
+INPUT_COMMENTS: Final = "Input comments"
+# column -> the label of its Observation note (read back by triage/io/fhir.py)
+CONTEXT_NOTES: Final[dict[str, str]] = {"comments": INPUT_COMMENTS}
 CONTEXT_COLUMNS: Final[tuple[str, ...]] = (
     "reference_low",
     "reference_high",
@@ -257,9 +261,10 @@ CONTEXT_COLUMNS: Final[tuple[str, ...]] = (
     "postpartum_weeks",
     "pituitary_lesion_mm",
     *CONTEXT_TEXTS,
+    *CONTEXT_NOTES,
 )
 # Free text that may name people: left out of the Bundle under --redact.
-REDACTED_CONTEXT: Final = frozenset(CONTEXT_TEXTS)
+REDACTED_CONTEXT: Final = frozenset({*CONTEXT_TEXTS, *CONTEXT_NOTES})
 AS_WRITTEN: Final = "as written: "  # a Condition note: the yes/no cell as the input wrote it
 PREGNANCY_SNOMED: Final = "77386006"
 SNOMED: Final = "http://snomed.info/sct"
@@ -576,6 +581,10 @@ def _notes(row: Mapping[str, Any]) -> list[str]:
     comment = as_text(row.get("comment"))
     if comment:
         notes.append(f"Comment: {comment}")
+    for name, label in CONTEXT_NOTES.items():
+        said = as_text(_ctx(row, name))
+        if said:
+            notes.append(f"{label}: {said}")
     return notes
 
 
