@@ -23,6 +23,7 @@ from triage.history import HistoryOptions, overdue_urgent
 from triage.history.store import open_history
 from triage.io.fhir import HEADER, bundle_grid
 from triage.knowledge import load_knowledge
+from triage.output.redact import Redactor
 from triage.pipeline import TriageRequest, run_triage
 
 PROLACTIN = "2842-3^Prolactin^LN"
@@ -323,3 +324,97 @@ def test_conditions_the_row_states_are_still_conditions(tmp_path: Path) -> None:
     redacted = _fhir_run(tmp_path, source, "red", "--redact", "--redact-key", "k")
     notes = [n["text"] for o in _of(redacted, "Observation") for n in o.get("note", [])]
     assert not [n for n in notes if n.startswith("Input comments")]  # free text: left out
+
+
+# -- --redact: the patient's own name parts and birth date in free text ---------------------
+
+NAME = "O'Brien-Smith, Anne-Marie"
+BORN = "1985-04-12"
+
+
+def _redacted_evidence(text: str, name: str = NAME, born: str = BORN) -> str:
+    frame = pd.DataFrame(
+        {
+            "patient_id": ["R1"],
+            "patient_name": [name],
+            "birth_date": [pd.Timestamp(born)],
+            "factor_evidence": [text],
+        }
+    )
+    return str(Redactor.for_run(b"k").redact_results(frame)["factor_evidence"].iloc[0])
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "O'Brien-Smith",
+        "O BRIEN SMITH",
+        "OBrien Smith",
+        "o’brien-smith",
+        "Mrs Smith",
+        "Ms O'Brien",
+        "BRIEN",
+        "Anne Marie",
+        "ANNE-MARIE",
+        "anne",
+        "Marie",
+    ],
+)
+def test_every_part_of_a_compound_name_is_replaced(written: str) -> None:
+    said = _redacted_evidence(f"pt {written} reports visual blurring on haloperidol")
+    for part in ("brien", "smith", "anne", "marie"):
+        assert part not in said.casefold(), said
+    assert said.startswith("pt ") and said.endswith("reports visual blurring on haloperidol")
+
+
+# ISO, d/m/y, m/d/y, d.m.y, d-m-y, zero-padded or not, 4- or 2-digit year, HL7's digits
+BIRTH_FORMS = "1985-04-12 12/04/1985 12/4/1985 04/12/1985 4/12/85 12.04.1985 12.4.85 12-04-85"
+
+
+@pytest.mark.parametrize("written", [*BIRTH_FORMS.split(), "19850412", "1985/04/12"])
+def test_the_birth_date_is_replaced_in_every_written_form(written: str) -> None:
+    said = _redacted_evidence(f"DOB {written} on risperidone 4 mg, TSH 12.04 mIU/L")
+    assert written not in said
+    assert said == "DOB [redacted] on risperidone 4 mg, TSH 12.04 mIU/L"
+
+
+def test_an_excerpt_cut_inside_the_birth_date_leaves_no_part_of_it() -> None:
+    assert _redacted_evidence("…seen today, born 1985-04…") == "…seen today, born [redacted]…"
+    assert _redacted_evidence("…04/1985 on cabergoline") == "…[redacted] on cabergoline"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("Da Silva, Li", "on haloperidol and risperidone; dopamine agonist stopped; lithium"),
+        ("Stress-Ward, Al", "stressful week; prolactin 45 ng/mL; seen on 12/04/2026"),
+        ("De la Cruz, Ana", "Amisulpride 400 mg; macroprolactin screen; anaemia; Cruzeiro"),
+    ],
+)
+def test_drug_names_clinical_words_and_other_dates_stay(name: str, text: str) -> None:
+    assert _redacted_evidence(text, name) == text
+
+
+def test_redact_leaves_the_name_and_birth_date_in_no_output(tmp_path: Path) -> None:
+    note = (
+        "DOB 12/04/1985 on haloperidol; pt O BRIEN SMITH Anne Marie reports visual blurring. "
+        "Mrs Smith seen 4/12/85"
+    )
+    message = "\r".join(
+        [
+            "MSH|^~\\&|LIS|LAB|EHR|HOSP|20261101090000||ORU^R01|R1|P|2.5",
+            "PID|1||R1^^^HOSP^MR||O'Brien-Smith^Anne-Marie||19850412|F",
+            "OBR|1|O1|S1|PANEL^Panel|||20261101083000",
+            "OBX|1|NM|2842-3^Prolactin^LN||90|ng/mL|4.8-23.3|H|||F",
+            f"NTE|1||{note}",
+        ]
+    )
+    source = _hl7(tmp_path / "red.hl7", message)
+    _fhir_run(tmp_path, source, "out", "--redact", "--redact-key", "k")
+    out = tmp_path / "out"
+    for path in out.iterdir():
+        if path.suffix in (".csv", ".json", ".html", ".txt"):
+            text = path.read_text(encoding="utf-8").casefold()
+            for secret in ("brien", "smith", "anne marie", "anne-marie", "1985", "4/12/85"):
+                assert secret not in text, (path.name, secret)
+    assert "haloperidol" in (out / "results.csv").read_text(encoding="utf-8")
