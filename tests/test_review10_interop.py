@@ -418,3 +418,41 @@ def test_redact_leaves_the_name_and_birth_date_in_no_output(tmp_path: Path) -> N
             for secret in ("brien", "smith", "anne marie", "anne-marie", "1985", "4/12/85"):
                 assert secret not in text, (path.name, secret)
     assert "haloperidol" in (out / "results.csv").read_text(encoding="utf-8")
+
+
+# -- HL7: the ordering provider and the patient's location ----------------------------------
+
+
+def _ordered(pv1: str, orc: str, obr16: str) -> str:
+    obr = "OBR|1|O1|S1|PANEL^Panel|||20261101083000" + "|" * 9 + obr16
+    segments = [
+        "MSH|^~\\&|LIS|LAB|EHR|HOSP|20261101090000||ORU^R01|Q1|P|2.5",
+        "PID|1||P1^^^HOSP^MR||SYN^ANNA||19900101|F",
+        *([pv1] if pv1 else []),
+        *([f"ORC|RE{'|' * 11}{orc}"] if orc else []),
+        obr,
+        "OBX|1|NM|2842-3^Prolactin^LN||300|ng/mL|4.8-23.3||||F",
+    ]
+    return "\r".join(segments)
+
+
+@pytest.mark.parametrize(
+    ("pv1", "orc", "obr16", "clinician", "location"),
+    [
+        ("PV1|1|I|WARD7^12^B^CITYHOSP", "", "G9^Brown^Tom^^^Dr", "Dr Tom Brown", "WARD7 12 B"),
+        ("PV1|1|O|ENDO CLINIC", "G123^Lee^Anna", "", "Anna Lee", "ENDO CLINIC"),
+        ("PV1|1|O|^^^CITYHOSP", "G123^Lee^Anna", "G9^Brown^Tom", "Tom Brown", "CITYHOSP"),
+        ("PV1|1|O|^^^^^^^^Day unit", "G123", "", "G123", "Day unit"),
+        ("", "", "", "", ""),
+    ],
+)
+def test_hl7_gives_the_requester_and_the_location(
+    tmp_path: Path, pv1: str, orc: str, obr16: str, clinician: str, location: str
+) -> None:
+    source = _hl7(tmp_path / "ordered.hl7", _ordered(pv1, orc, obr16))
+    request = TriageRequest(inputs=[source], out_dir=tmp_path / "out", keep_results=True)
+    row = run_triage(request).results.iloc[0]
+    said = [row[c] for c in ("requesting_clinician", "location")]
+    assert ["" if pd.isna(v) else v for v in said] == [clinician, location]
+    page = (tmp_path / "out" / "patients.html").read_text(encoding="utf-8")
+    assert all(said in page for said in (clinician, location) if said)

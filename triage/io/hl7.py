@@ -87,6 +87,8 @@ HEADER: Final = (
     "reference_range",
     "lab_flag",
     "comments",
+    "requesting_clinician",
+    "location",
 )
 _COL: Final = {name: i for i, name in enumerate(HEADER)}
 KEPT_STATUSES: Final = frozenset({"F", "C", "U", ""})
@@ -194,11 +196,13 @@ class _Patient:
     sex: str = ""
     birth_date: str = ""
     notes: list[str] = field(default_factory=list)
+    location: str = ""  # PV1-3, the patient's assigned location (ward, clinic)
 
 
 @dataclass
 class _Order:
     specimen: str = ""
+    requester: str = ""  # OBR-16, else the order's ORC-12: the ordering provider
     collected: str = ""
     spm_specimen: str = ""
     spm_collected: str = ""
@@ -360,20 +364,26 @@ class _Reader:
         last: _Result | None = None
         notes_target: list[str] | None = None
         order_notes: list[str] = []  # notes after an ORC: every OBR of that order takes them
+        ordered_by = ""  # ORC-12 of the order: every OBR of it that names nobody takes it
         results: list[_Result] = []
         for (number, _), segment in zip(segments, message, strict=False):
             kind = str(segment[0])
             if kind == "PID":
                 patient = self._patient(message, segment, number)
                 order, last, notes_target, order_notes = _Order(), None, patient.notes, []
+                ordered_by = ""
+            elif kind == "PV1" and patient is not None:
+                patient.location = _location(message, segment)
             elif kind == "ORC":  # a new order: its notes are its own, never the last order's
                 order, last, order_notes = _Order(), None, []
                 notes_target = order_notes
+                ordered_by = _person(message, segment, 12)
             elif kind == "OBR":
                 order = _Order(
                     specimen=_field(message, segment, 3) or _field(message, segment, 2),
                     collected=_timestamp(_field(message, segment, 7)),
                     status=_field(message, segment, 25).upper(),
+                    requester=_person(message, segment, 16) or ordered_by,
                 )
                 order.notes.extend(order_notes)
                 clinical = _field(message, segment, 13, component=None, repeat=None)
@@ -544,6 +554,8 @@ class _Reader:
             "specimen_id": order.spm_specimen or order.specimen,
             **result.cells,
             "comments": "; ".join(dict.fromkeys(n for n in notes if n)),
+            "requesting_clinician": order.requester,
+            "location": patient.location,
         }
         cells: list[object] = [values[name] for name in HEADER]
         longest = max(len(str(c)) for c in cells)
@@ -648,6 +660,37 @@ def _raw_field(segment: str, number: int) -> str:
     parts = segment.split(segment[3])
     value = parts[number - 1] if number - 1 < len(parts) else ""
     return value.split("^", 1)[0][:40]
+
+
+# XCN (a person: ID^family^given^middle^suffix^prefix^degree) components named
+_XCN_ID, _XCN_FAMILY, _XCN_GIVEN, _XCN_MIDDLE, _XCN_PREFIX = 1, 2, 3, 4, 6
+# PL (a location: point of care^room^bed^facility^status^type^building^floor^description)
+_PL_POINT_OF_CARE, _PL_ROOM, _PL_BED, _PL_FACILITY, _PL_DESCRIPTION = 1, 2, 3, 4, 9
+
+
+def _person(message: Any, segment: Any, number: int) -> str:
+    """An XCN field's person as written ("Dr Anna Lee"), else its id ("G12345")."""
+    parts = (
+        _field(message, segment, number, c)
+        for c in (_XCN_PREFIX, _XCN_GIVEN, _XCN_MIDDLE, _XCN_FAMILY)
+    )
+    name = " ".join(p for p in parts if p)
+    return name or _field(message, segment, number, _XCN_ID)
+
+
+def _location(message: Any, segment: Any) -> str:
+    """PV1-3 (assigned patient location): the point of care (ward, clinic) with its room and
+    bed, else the location's description, else its facility."""
+    ward = " ".join(
+        p
+        for p in (_field(message, segment, 3, c) for c in (_PL_POINT_OF_CARE, _PL_ROOM, _PL_BED))
+        if p
+    )
+    return (
+        ward
+        or _field(message, segment, 3, _PL_DESCRIPTION)
+        or _field(message, segment, 3, _PL_FACILITY)
+    )
 
 
 def _field(
