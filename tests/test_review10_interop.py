@@ -8,6 +8,7 @@ locations not read."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -456,3 +457,79 @@ def test_hl7_gives_the_requester_and_the_location(
     assert ["" if pd.isna(v) else v for v in said] == [clinician, location]
     page = (tmp_path / "out" / "patients.html").read_text(encoding="utf-8")
     assert all(said in page for said in (clinician, location) if said)
+
+
+# -- FHIR output: the collection time keeps the offset the input wrote ----------------------
+
+
+def _effective(bundle: dict[str, Any]) -> list[str]:
+    return [o["effectiveDateTime"] for o in _of(bundle, "Observation") if "extension" in o]
+
+
+# OBR-7 / SPM-17 / OBX-14 -> the offset written (the first time given is the collection time)
+HL7_TIMES = """
+20261101083000+0100 / / -> +01:00
+202611010830-0500 / / -> -05:00
+20261101083000+0000 / / -> +00:00
+20261101083000.123+0530 / / -> +05:30
+ / 20261101083000+0200 / -> +02:00
+ / / 20261101083000-0300 -> -03:00
+20261101083000+0100 / 20261101083000-0700 / -> +01:00
+""".strip("\n").splitlines()
+
+
+@pytest.mark.parametrize("case", HL7_TIMES)
+def test_an_hl7_time_keeps_its_offset_in_the_bundle(tmp_path: Path, case: str) -> None:
+    times, offset = case.split(" -> ")
+    obr7, spm17, obx14 = (t.strip() for t in times.split("/"))
+    written = f"2026-11-01T08:30:00{offset}"
+    segments = [
+        "MSH|^~\\&|LIS|LAB|EHR|HOSP|20261101090000||ORU^R01|T1|P|2.5",
+        "PID|1||P1^^^HOSP^MR||SYN^ANNA||19900101|F",
+        f"OBR|1|O1|S1|PANEL^Panel|||{obr7}",
+        *([f"SPM|1|S1{'|' * 15}{spm17}"] if spm17 else []),
+        f"OBX|1|NM|2842-3^Prolactin^LN||30|ng/mL|4.8-23.3||||F|||{obx14}",
+    ]
+    source = _hl7(tmp_path / "t.hl7", "\r".join(segments))
+    bundle = _fhir_run(tmp_path, source, "out")
+    assert _effective(bundle) == [written]
+    results = pd.read_csv(tmp_path / "out" / "results.csv", dtype=str)
+    assert results["collected_at"].tolist() == ["2026-11-01T08:30:00"]  # as written, as before
+    # read back: the same instant again
+    assert _effective(_fhir_run(tmp_path, tmp_path / "out" / "results.fhir.json", "back")) == [
+        written
+    ]
+
+
+@pytest.mark.parametrize(
+    ("effective", "written"),
+    [
+        ("2026-03-01T08:00:00+01:00", "2026-03-01T08:00:00+01:00"),
+        ("2026-03-01T08:00:00Z", "2026-03-01T08:00:00+00:00"),
+        ("2026-03-01T08:00:00-04:00", "2026-03-01T08:00:00-04:00"),
+        ("2026-03-01", "2026-03-01"),
+    ],
+)
+def test_a_fhir_time_keeps_its_offset(tmp_path: Path, effective: str, written: str) -> None:
+    source = tmp_path / "b.json"
+    source.write_text(json.dumps(prolactin_bundle(effectiveDateTime=effective)), encoding="utf-8")
+    assert _effective(_fhir_run(tmp_path, source, "out")) == [written]
+
+
+def test_a_time_without_offset_takes_the_computers_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        source = tmp_path / "rows.csv"
+        header = "ID,Sex,Age,Collected,Prolactin (ng/mL)"
+        source.write_text(f"{header}\nZ1,F,40,2026-07-01 08:30,30\n", encoding="utf-8")
+        assert _effective(_fhir_run(tmp_path, source, "out")) == ["2026-07-01T08:30:00-04:00"]
+        offset = tmp_path / "offset.csv"
+        header = "ID,Sex,Age,Collected,UTC offset,Prolactin (ng/mL)"
+        offset.write_text(f"{header}\nZ1,F,40,2026-07-01 08:30,+01:00,30\n", encoding="utf-8")
+        assert _effective(_fhir_run(tmp_path, offset, "out2")) == ["2026-07-01T08:30:00+01:00"]
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

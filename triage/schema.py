@@ -115,6 +115,9 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "birth_date": "datetime64[ns]",
     "age_years": "float64",  # given, or computed from birth_date and collected_at
     "collected_at": "datetime64[ns]",
+    # the UTC offset the input wrote with the collection time ("+01:00"; HL7, FHIR), else <NA>:
+    # collected_at stays the wall-clock time as written; results.fhir.json writes it with this
+    "collected_offset": "string",
     # the result
     "prolactin_raw": "string",  # the cell as written ("<3.0", "45 H", "1 234,5")
     "unit_raw": "string",  # the unit as written (row, header or mapping default)

@@ -23,7 +23,8 @@ that the existing pipeline does the rest (triage.io.long):
   an Observation carrying the tool's triage extensions); its interpretation (the lab's flag:
   H, L, N, A ...) -> ``lab_flag``, except on an Observation this tool wrote;
 - effectiveDateTime (or effectivePeriod.start / effectiveInstant) -> ``collected_at``, the
-  wall-clock time as written (the offset is dropped).
+  wall-clock time as written, and its offset -> ``collected_offset`` (results.fhir.json writes
+  the time with it).
 
 ``source_row`` of a row is its entry's 1-based position in ``Bundle.entry``.  An Observation
 without subject or value is a rejected row (``malformed_line``) whose detail names the entry
@@ -75,6 +76,7 @@ HEADER: Final[tuple[str, ...]] = (
     "kidney_disease",
     "liver_disease",
     "pituitary_lesion",
+    "collected_offset",
 )
 # Conditions whose text starts with one of these labels (as this tool writes them) go to that
 # field; the text of any other Condition goes to comments.
@@ -206,14 +208,26 @@ def _unit(quantity: Mapping[str, Any]) -> str:
     return code
 
 
-def _collected(resource: Mapping[str, Any]) -> str:
+def _effective(resource: Mapping[str, Any]) -> str:
     when = _text(resource.get("effectiveDateTime")) or _text(resource.get("effectiveInstant"))
     if not when:
         period = resource.get("effectivePeriod")
         if isinstance(period, Mapping):
             when = _text(period.get("start"))
-    when = _OFFSET.sub("", when)
-    return when.replace("T", " ")
+    return when
+
+
+def _collected(resource: Mapping[str, Any]) -> str:
+    """The collection time as written, its offset dropped (the wall-clock time)."""
+    return _OFFSET.sub("", _effective(resource)).replace("T", " ")
+
+
+def _collected_offset(resource: Mapping[str, Any]) -> str:
+    """The collection time's UTC offset ("+01:00"; Z is "+00:00"), "" when it has none."""
+    found = _OFFSET.search(_effective(resource))
+    if found is None or "T" not in _effective(resource):
+        return ""
+    return "+00:00" if found[1] == "Z" else found[1]
 
 
 def _reference_range(resource: Mapping[str, Any], unit: str) -> str:
@@ -796,6 +810,7 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
         cells.update(
             {
                 "collected_at": collected,
+                "collected_offset": _collected_offset(resource),
                 "specimen_id": specimen,
                 "test_code": code,
                 "test": test or code,

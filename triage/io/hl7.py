@@ -15,6 +15,7 @@ patient_name       PID-5 as "Family, Given Middle"
 sex                PID-8
 birth_date         PID-7 (HL7 TS -> ISO YYYY-MM-DD, or YYYY-MM / YYYY when given so)
 collected_at       OBR-7, else SPM-17, else OBX-14 (-> ISO YYYY-MM-DD HH:MM[:SS])
+collected_offset   the UTC offset of that time ("+0100" -> "+01:00"), "" when it gives none
 specimen_id        SPM-2, else OBR-3 (filler number), else OBR-2 (placer number)
 test_code, test    OBX-3 identifier and text (the alternate identifier when the first is empty)
 loinc              the OBX-3 code whose coding system is LN (first or alternate triplet)
@@ -24,6 +25,8 @@ reference_range    OBX-7
 lab_flag           OBX-8, the abnormal flag (its first repetition: H, L, HH, A, N ...)
 comments           OBR-13 clinical information, NTE notes of the patient, order and result,
                    and the OBX-8 abnormal flag
+requesting_clin.   OBR-16 ordering provider, else the order's ORC-12 (XCN: "Dr Anna Lee", else id)
+location           PV1-3 assigned location: point of care, room, bed (else PL-9, else PL-4)
 =================  ==============================================================================
 
 Result status (OBX-11): F, C, U and empty are results; a corrected (C) result replaces an
@@ -89,6 +92,7 @@ HEADER: Final = (
     "comments",
     "requesting_clinician",
     "location",
+    "collected_offset",
 )
 _COL: Final = {name: i for i, name in enumerate(HEADER)}
 KEPT_STATUSES: Final = frozenset({"F", "C", "U", ""})
@@ -109,6 +113,8 @@ _HEADER_SEPARATOR: Final = re.compile(r"(?:MSH|FHS|BHS)([^\w\s])")
 _TS: Final = re.compile(
     r"(\d{4})(\d{2})?(\d{2})?(?:(\d{2})(\d{2})?(\d{2})?(?:\.\d{1,4})?)?(?:[+-]\d{4})?\Z"
 )
+# a TS with a time and its UTC offset ("202603010830+0100"): the offset's sign, hours, minutes
+_TS_OFFSET: Final = re.compile(r"\d{10}[\d.]*([+-])(\d{2})(\d{2})\Z")
 _HEX_ESCAPE: Final = re.compile(r"\\X((?:[0-9A-Fa-f]{2})+)\\")
 _FORMAT_ESCAPE: Final = re.compile(r"\\(?:H|N|\.(?:sp|fi|nf|in|ti|sk|ce)[^\\]*)\\")
 _LISTED: Final = 10
@@ -202,6 +208,8 @@ class _Patient:
 @dataclass
 class _Order:
     specimen: str = ""
+    offset: str = ""  # OBR-7's UTC offset ("+01:00"), "" when it gives none
+    spm_offset: str = ""  # SPM-17's
     requester: str = ""  # OBR-16, else the order's ORC-12: the ordering provider
     collected: str = ""
     spm_specimen: str = ""
@@ -221,6 +229,7 @@ class _Result:
     notes: list[str] = field(default_factory=list)
     void: str = ""  # why it is not a result (rejected as cancelled_result)
     sub_id: str = ""  # OBX-4
+    observed_offset: str = ""  # OBX-14's UTC offset
 
 
 @dataclass
@@ -382,6 +391,7 @@ class _Reader:
                 order = _Order(
                     specimen=_field(message, segment, 3) or _field(message, segment, 2),
                     collected=_timestamp(_field(message, segment, 7)),
+                    offset=_offset(_field(message, segment, 7)),
                     status=_field(message, segment, 25).upper(),
                     requester=_person(message, segment, 16) or ordered_by,
                 )
@@ -393,6 +403,7 @@ class _Reader:
             elif kind == "SPM":
                 order.spm_specimen = _field(message, segment, 2)
                 order.spm_collected = _timestamp(_field(message, segment, 17))
+                order.spm_offset = _offset(_field(message, segment, 17))
             elif kind == "NTE":
                 note = _field(message, segment, 3, component=None, repeat=None)
                 if note and last is not None:
@@ -449,6 +460,7 @@ class _Reader:
             order,
             cells,
             observed=_timestamp(_field(message, segment, 14)),
+            observed_offset=_offset(_field(message, segment, 14)),
             status=status,
             notes=[f"{FLAG_NOTE}{flag}"] if flag else [],
             sub_id=_field(message, segment, 4),
@@ -551,6 +563,14 @@ class _Reader:
             "sex": patient.sex,
             "birth_date": patient.birth_date,
             "collected_at": order.collected or order.spm_collected or result.observed,
+            # the offset of the time used (collected_at is the wall-clock time as written)
+            "collected_offset": (
+                order.offset
+                if order.collected
+                else order.spm_offset
+                if order.spm_collected
+                else result.observed_offset
+            ),
             "specimen_id": order.spm_specimen or order.specimen,
             **result.cells,
             "comments": "; ".join(dict.fromkeys(n for n in notes if n)),
@@ -799,6 +819,12 @@ def _unit(identifier: str, text: str) -> str:
     if identifier and text and normalise_unit(identifier) is None and normalise_unit(text):
         return text
     return identifier or text
+
+
+def _offset(value: str) -> str:
+    """The UTC offset of an HL7 TS with a time, as ISO 8601 ("+01:00"); "" when none."""
+    found = _TS_OFFSET.match(value.strip())
+    return f"{found[1]}{found[2]}:{found[3]}" if found else ""
 
 
 def _timestamp(value: str, *, date_only: bool = False) -> str:

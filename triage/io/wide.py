@@ -110,6 +110,7 @@ TEXT_COLUMNS: Final = (
     "specimen_id",
     "requesting_clinician",
     "location",
+    "collected_offset",
 )
 QUALIFIED_NUMBERS: Final = ("egfr", "tsh")
 # Of those, the lab results that may be written as a word ("erhöht", "normal", "↓"): kept in
