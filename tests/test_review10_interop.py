@@ -533,3 +533,73 @@ def test_a_time_without_offset_takes_the_computers_as_before(
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+# -- HL7: PID-3.4, the assigning authority, tells patients apart ----------------------------
+
+
+def _issued(control: str, pid3: str, name: str, when: str, value: str, status: str = "F") -> str:
+    return "\r".join(
+        [
+            f"MSH|^~\\&|LIS|LAB|EHR|HOSP|20260301100000||ORU^R01|{control}|P|2.5.1",
+            f"PID|1||{pid3}||{name}^Test||19800101|F",
+            f"OBR|1||S{control}|2842-3^Prolactin^LN|||{when}",
+            f"OBX|1|NM|2842-3^Prolactin^LN||{value}|ng/mL|4.8-23.3||||{status}",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("north", "south", "issuers"),
+    [
+        ("5555^^^NORTH^MR", "5555^^^SOUTH^MR", ["NORTH", "SOUTH"]),
+        ("5555^^^NORTH&1.2.3&ISO^MR", "5555^^^SOUTH&1.2.4&ISO^MR", ["NORTH", "SOUTH"]),
+        ("5555^^^&1.2.3&ISO^MR", "5555^^^&1.2.4&ISO^MR", ["1.2.3", "1.2.4"]),
+        ("X9^^^OLD^AN~5555^^^NORTH^MR", "5555^^^SOUTH^MR", ["NORTH", "SOUTH"]),
+    ],
+)
+def test_the_same_number_from_two_issuers_is_two_patients(
+    tmp_path: Path, north: str, south: str, issuers: list[str]
+) -> None:
+    source = _hl7(
+        tmp_path / "iss.hl7",
+        _issued("1", north, "North", "20260201083000", "200"),
+        _issued("2", south, "South", "20260301083000", "180"),
+    )
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    request = TriageRequest(
+        inputs=[source],
+        out_dir=tmp_path / "out",
+        history=HistoryOptions(location=url),
+        keep_results=True,
+    )
+    results = run_triage(request, now=T0).results
+    assert results["patient_issuer"].tolist() == issuers
+    page = (tmp_path / "out" / "patients.html").read_text(encoding="utf-8")
+    assert page.count('class="patient"') == 2  # each page with its own result only
+    assert page.count("2026-02-01") == page.count("2026-03-01") == 1
+    with open_history(url) as history:
+        stored = history.results_of("5555")
+    assert stored["issuer"].tolist() == issuers
+    assert stored["trend"].tolist() == ["new", "new"]  # never compared with the other's
+
+
+def test_the_same_issuer_across_files_is_the_same_patient(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    first = _hl7(
+        tmp_path / "a.hl7", _issued("1", "5555^^^NORTH^MR", "North", "20260201083000", "20")
+    )
+    later = _hl7(
+        tmp_path / "b.hl7",
+        _issued("2", "5555^^^NORTH^MR", "North", "20260301083000", "60"),
+        _issued("3", "5555^^^SOUTH^MR", "South", "20260301083000", "300"),
+        _issued("4", "5555^^^SOUTH^MR", "South", "20260201083000", "25", "W"),
+    )
+    _history_run(tmp_path, "o1", first, url, 0)
+    _history_run(tmp_path, "o2", later, url, 1)
+    with open_history(url) as history:
+        north = history.results_of("5555", issuer="NORTH")
+        south = history.results_of("5555", issuer="SOUTH")
+    assert north["trend"].tolist() == ["new", "rising"]
+    assert north["withdrawn"].tolist() == ["", ""]  # SOUTH's W withdraws nothing of NORTH's
+    assert south["trend"].tolist() == ["new"]

@@ -118,6 +118,9 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     # the UTC offset the input wrote with the collection time ("+01:00"; HL7, FHIR), else <NA>:
     # collected_at stays the wall-clock time as written; results.fhir.json writes it with this
     "collected_offset": "string",
+    # the assigning authority of patient_id as the input names it (HL7 PID-3.4), else <NA>: ids
+    # of different issuers are different patients (the history's issuer; the patient pages)
+    "patient_issuer": "string",
     # the result
     "prolactin_raw": "string",  # the cell as written ("<3.0", "45 H", "1 234,5")
     "unit_raw": "string",  # the unit as written (row, header or mapping default)
@@ -222,6 +225,7 @@ ENGINE_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
     "reference_high_value",
     "requesting_clinician",  # as written (staff: --redact keeps it)
     "location",  # ward / clinic / department, as written (--redact keeps it)
+    "patient_issuer",  # the assigning authority of patient_id when the input names it (HL7)
     "comment",  # the decision in words (engine/comment.py, labels.toml [comments])
 )
 # Columns the results history adds (triage/history, with --history or in batch mode); absent
@@ -379,6 +383,7 @@ class Withdrawal:
     specimen_id: str
     detail: str
     kind: str = WITHDRAWS
+    issuer: str = ""  # the patient id's assigning authority when the input names it (HL7 PID-3.4)
 
 
 @dataclass(slots=True)

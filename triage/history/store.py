@@ -727,7 +727,7 @@ class HistoryRun:
                 continue  # only a patient's specimen names one result for sure
             query = (
                 sa.select(results.c.id)
-                .where(results.c.issuer == issuer)
+                .where(results.c.issuer == (item.issuer or issuer))
                 .where(results.c.patient_id == item.patient_id)
                 .where(results.c.specimen_id == item.specimen_id)
                 .where(results.c.source_sha256 != sha256)

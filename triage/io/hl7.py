@@ -11,6 +11,7 @@ rows of the same patient and collection become their context):
 
 =================  ==============================================================================
 patient_id         PID-3 (the MR or PI identifier's ID, not an insurance one; else PID-2, PID-4)
+patient_issuer     PID-3.4 of that id, its assigning authority (HD: namespace, else universal id)
 patient_name       PID-5 as "Family, Given Middle"
 sex                PID-8
 birth_date         PID-7 (HL7 TS -> ISO YYYY-MM-DD, or YYYY-MM / YYYY when given so)
@@ -93,6 +94,7 @@ HEADER: Final = (
     "requesting_clinician",
     "location",
     "collected_offset",
+    "patient_issuer",
 )
 _COL: Final = {name: i for i, name in enumerate(HEADER)}
 KEPT_STATUSES: Final = frozenset({"F", "C", "U", ""})
@@ -203,6 +205,7 @@ class _Patient:
     birth_date: str = ""
     notes: list[str] = field(default_factory=list)
     location: str = ""  # PV1-3, the patient's assigned location (ward, clinic)
+    issuer: str = ""  # PID-3.4 of the id chosen: its assigning authority
 
 
 @dataclass
@@ -418,11 +421,8 @@ class _Reader:
         return results
 
     def _patient(self, message: Any, segment: Any, number: int) -> _Patient:
-        ident = (
-            _patient_identifier(message, segment)
-            or _field(message, segment, 2)
-            or _field(message, segment, 4)
-        )
+        ident, issuer = _patient_identifier(message, segment)
+        ident = ident or _field(message, segment, 2) or _field(message, segment, 4)
         family = _field(message, segment, 5, component=1)
         given = " ".join(p for p in (_field(message, segment, 5, c) for c in (2, 3)) if p)
         name = f"{family}, {given}" if family and given else family or given
@@ -432,6 +432,7 @@ class _Reader:
             )
         return _Patient(
             patient_id=ident,
+            issuer=issuer,
             name=name,
             sex=_field(message, segment, 8),
             birth_date=_timestamp(_field(message, segment, 7), date_only=True),
@@ -488,6 +489,7 @@ class _Reader:
         known = classify_test(cells["loinc"], cells["test_code"], cells["test"], None, "")
         test = known.name if known else cells["loinc"] or cells["test_code"] or cells["test"]
         key = (
+            result.patient.issuer,  # the same number from another issuer: another patient
             result.patient.patient_id or result.patient.name,
             str(row.cells[_COL["specimen_id"]]),
             # to the minute: a correction may write the same time with seconds
@@ -508,6 +510,7 @@ class _Reader:
                     str(row.cells[_COL["patient_id"]]),
                     str(row.cells[_COL["specimen_id"]]),
                     f"corrected (OBX-11 C) by segment {result.number} ({label})",
+                    issuer=result.patient.issuer,
                 )
             )
         elif result.status in KEPT_STATUSES and known is not None and known.field == "prolactin":
@@ -519,6 +522,7 @@ class _Reader:
                     f"{SUPERSEDED} by the final result (OBX-11 {result.status or 'F'}) at "
                     f"segment {result.number} ({label})",
                     SUPERSEDES,
+                    result.patient.issuer,
                 )
             )
         if earlier is not None and (result.status in {"C", *_WITHDRAWING} or replaced_preliminary):
@@ -547,6 +551,10 @@ class _Reader:
                 )
             row.cells, row.bad, row.reason = [], f"{label}: {result.void}", "cancelled_result"
             row.withdraws = known is not None and known.field == "prolactin"
+            if row.withdraws and result.patient.issuer:  # withdrawn under its own issuer
+                self.corrections.append(
+                    Withdrawal(result.number, *row.ids, row.bad, issuer=result.patient.issuer)
+                )
         else:
             self.kept[key] = len(self.rows)
             self.kept_status[key] = result.status
@@ -576,6 +584,7 @@ class _Reader:
             "comments": "; ".join(dict.fromkeys(n for n in notes if n)),
             "requesting_clinician": order.requester,
             "location": patient.location,
+            "patient_issuer": patient.issuer,
         }
         cells: list[object] = [values[name] for name in HEADER]
         longest = max(len(str(c)) for c in cells)
@@ -682,6 +691,7 @@ def _raw_field(segment: str, number: int) -> str:
     return value.split("^", 1)[0][:40]
 
 
+_CX_AUTHORITY: Final = 4  # CX-4, the assigning authority (an HD) of a PID-3 identifier
 # XCN (a person: ID^family^given^middle^suffix^prefix^degree) components named
 _XCN_ID, _XCN_FAMILY, _XCN_GIVEN, _XCN_MIDDLE, _XCN_PREFIX = 1, 2, 3, 4, 6
 # PL (a location: point of care^room^bed^facility^status^type^building^floor^description)
@@ -753,16 +763,26 @@ def _field(
 # medical record number first, then the patient's own numbers.  Insurance, national, account and
 # visit numbers come after them: a feed listing an insurance number first gave one patient two
 # ids (the context of the other message lost, the history split).
-def _patient_identifier(message: Any, segment: Any) -> str:
+def _patient_identifier(message: Any, segment: Any) -> tuple[str, str]:
     """The patient's id among PID-3's repetitions: the first of the preferred types (CX-5),
     else the first of no other known type, else the first given (an empty first repetition:
-    the next one)."""
+    the next one); with its assigning authority (CX-4, an HD: its namespace id, else its
+    universal id), "" when none is given."""
     count = len(str(segment[3]).split(message.separators[2])) if len(segment) > 3 else 0
     given = [
         (_field(message, segment, 3, repeat=k), _field(message, segment, 3, 5, repeat=k).upper())
         for k in range(1, count + 1)
     ]
-    return preferred_patient_id(given)
+    ident = preferred_patient_id(given)
+    chosen = next((k for k, (value, _) in enumerate(given, 1) if value == ident), 0)
+    if not chosen:
+        return ident, ""
+    seps = message.separators  # segment, field, repetition, component, subcomponent
+    comps = str(segment[3]).split(seps[2])[chosen - 1].split(seps[3])
+    authority = comps[_CX_AUTHORITY - 1] if len(comps) >= _CX_AUTHORITY else ""
+    parts = authority.split(seps[4]) if seps[4:] else [authority]
+    # HD: namespace id & universal id & its type
+    return ident, next((t for t in (_unescape(message, p).strip() for p in parts[:2]) if t), "")
 
 
 def _unescape(message: Any, text: str) -> str:

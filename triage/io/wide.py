@@ -111,6 +111,7 @@ TEXT_COLUMNS: Final = (
     "requesting_clinician",
     "location",
     "collected_offset",
+    "patient_issuer",
 )
 QUALIFIED_NUMBERS: Final = ("egfr", "tsh")
 # Of those, the lab results that may be written as a word ("erhöht", "normal", "↓"): kept in
