@@ -443,6 +443,7 @@ def make_results(n: int, *, seed: int = 7, patients: int | None = None) -> pd.Da
         rows["reference_high_value"].append(lab_limit(v.high) if v.high is not None else np.nan)
         rows["requesting_clinician"].append("Dr A. Example" if i % 3 == 0 else None)
         rows["location"].append("Endocrine clinic" if i % 3 == 0 else None)
+        rows["patient_issuer"].append(None)  # no input here names an issuer
         rows["comment"].append(f"{v.status.capitalize()} result ({v.name.replace('_', ' ')}).")
     return _typed(pd.DataFrame(rows))
 

@@ -24,7 +24,8 @@ def withdrawn_warning(count: int) -> str:
     and trends no longer use them)."""
     return (
         f"{count} result(s) recorded by earlier runs were {WITHDRAWN_MARK} (a void or "
-        "corrected result status for the same patient and specimen): they are no longer listed "
+        "corrected result status, or a final result replacing a preliminary one, for the same "
+        "patient and specimen): they are no longer listed "
         "as urgent nor used as earlier results (history show lists them as withdrawn)"
     )
 

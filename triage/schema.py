@@ -115,6 +115,12 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "birth_date": "datetime64[ns]",
     "age_years": "float64",  # given, or computed from birth_date and collected_at
     "collected_at": "datetime64[ns]",
+    # the UTC offset the input wrote with the collection time ("+01:00"; HL7, FHIR), else <NA>:
+    # collected_at stays the wall-clock time as written; results.fhir.json writes it with this
+    "collected_offset": "string",
+    # the assigning authority of patient_id as the input names it (HL7 PID-3.4), else <NA>: ids
+    # of different issuers are different patients (the history's issuer; the patient pages)
+    "patient_issuer": "string",
     # the result
     "prolactin_raw": "string",  # the cell as written ("<3.0", "45 H", "1 234,5")
     "unit_raw": "string",  # the unit as written (row, header or mapping default)
@@ -219,6 +225,7 @@ ENGINE_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
     "reference_high_value",
     "requesting_clinician",  # as written (staff: --redact keeps it)
     "location",  # ward / clinic / department, as written (--redact keeps it)
+    "patient_issuer",  # the assigning authority of patient_id when the input names it (HL7)
     "comment",  # the decision in words (engine/comment.py, labels.toml [comments])
 )
 # Columns the results history adds (triage/history, with --history or in batch mode); absent
@@ -356,16 +363,27 @@ class Rejected:
     possibly_urgent: bool = False
 
 
+# Withdrawal.kind: what a file's row does to the results earlier files recorded for the same
+# patient and specimen
+WITHDRAWS: Final = "withdraws"  # a void status or a correction: every one is withdrawn
+SUPERSEDES: Final = "supersedes"  # a final result: only the preliminary ones are superseded
+PRELIMINARY: Final = "preliminary"  # the row is itself a preliminary result: marked as such
+SUPERSEDED: Final = "superseded"  # how the detail of a SUPERSEDES withdrawal begins
+
+
 @dataclass(frozen=True, slots=True)
 class Withdrawal:
     """A prolactin result a file withdraws (a void status: Rejected.withdraws) or corrects (HL7
     OBX-11 C): what an earlier file reported for the same patient and specimen is withdrawn in
-    the history.  Not written out."""
+    the history; a final result (``kind`` SUPERSEDES) supersedes only the preliminary ones, which
+    the history knows by the rows of kind PRELIMINARY of their own file.  Not written out."""
 
     source_row: int
     patient_id: str
     specimen_id: str
     detail: str
+    kind: str = WITHDRAWS
+    issuer: str = ""  # the patient id's assigning authority when the input names it (HL7 PID-3.4)
 
 
 @dataclass(slots=True)

@@ -505,6 +505,7 @@ def column_kinds() -> dict[str, str]:
         else:
             kinds[name] = "text"
     kinds["acknowledged"] = "text"
+    kinds["withdrawn"] = "text"  # withdrawn or superseded: when, by which file and row, why
     return kinds
 
 

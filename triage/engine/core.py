@@ -219,6 +219,7 @@ def triage_frame(
     out["reference_high_value"] = pd.Series(limits.high, index=work.index, dtype="float64")
     out["requesting_clinician"] = work["requesting_clinician"]
     out["location"] = work["location"]
+    out["patient_issuer"] = work["patient_issuer"]
     adult_from = knowledge.thresholds.get("adult_age_years")
     comments, codes = _comments(work, classified, decisions, shown, limits, labels, adult_from)
     out["comment"] = _taken(comments, codes, work.index)

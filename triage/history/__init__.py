@@ -22,7 +22,14 @@ from typing import Any, Final
 
 import pandas as pd
 
-from triage.schema import HISTORY_COLUMNS, ConfigError, Rejected, TriageError, Withdrawal
+from triage.schema import (
+    HISTORY_COLUMNS,
+    WITHDRAWS,
+    ConfigError,
+    Rejected,
+    TriageError,
+    Withdrawal,
+)
 
 
 class HistoryError(TriageError):
@@ -177,12 +184,19 @@ class HistoryRecorder:
         from triage.history.delta import annotate
         from triage.history.store import ack_texts, describe
 
-        issuer = self.options.issuer_for(file)
-        ids = results["patient_id"].dropna().astype(str).tolist() if len(results) else []
+        issuers = _row_issuers(results, self.options.issuer_for(file))
         try:
-            earlier = self.run.earlier(issuer, ids)
-            out = annotate(results, earlier, thresholds)
-            out["result_id"] = self.run.record(out, issuer=issuer, sha256=sha256)
+            parts = []
+            # each issuer's patients apart: the same number from another issuer is another
+            # patient (HL7 PID-3.4; else the file's issuer from the options)
+            for issuer in dict.fromkeys(issuers) or [self.options.issuer_for(file)]:
+                part = results[[i == issuer for i in issuers]] if issuers else results
+                ids = part["patient_id"].dropna().astype(str).tolist() if len(part) else []
+                earlier = self.run.earlier(issuer, ids)
+                out = annotate(part, earlier, thresholds)
+                out["result_id"] = self.run.record(out, issuer=issuer, sha256=sha256)
+                parts.append(out)
+            out = pd.concat(parts).loc[results.index] if len(parts) > 1 else parts[0]
             said = ack_texts(self.run.conn, out["result_id"].tolist())
         except sa.exc.SQLAlchemyError as exc:
             raise HistoryError(
@@ -207,10 +221,11 @@ class HistoryRecorder:
         from triage.history.store import describe
 
         name = Path(file).name
-        items = [
+        given = {c.source_row for c in corrections if c.kind == WITHDRAWS}
+        items = [  # a row the reader also gave as a withdrawal (with its issuer) counts once
             Withdrawal(r.source_row, r.patient_id, r.specimen_id, r.detail)
             for r in rejected
-            if r.withdraws
+            if r.withdraws and r.source_row not in given
         ]
         items += corrections
         if not items:
@@ -260,6 +275,17 @@ class HistoryRecorder:
             self.run.rollback()
         finally:
             self.history.close()
+
+
+def _row_issuers(results: pd.DataFrame, default: str) -> list[str]:
+    """Each result's issuer: the one its input names (HL7 PID-3.4: ``patient_issuer``), else
+    ``default`` (the file's, from the options)."""
+    if "patient_issuer" not in results.columns:
+        return [default] * len(results)
+    return [
+        value.strip() if isinstance(value, str) and value.strip() else default
+        for value in results["patient_issuer"].tolist()
+    ]
 
 
 def _overdue(history: Any, options: HistoryOptions, now: datetime, thresholds: Any) -> pd.DataFrame:

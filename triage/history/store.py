@@ -33,9 +33,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from triage.history import HistoryError, ResultNotFoundError
-from triage.schema import PRIORITIES, RESULT_COLUMNS, Withdrawal
+from triage.schema import (
+    PRELIMINARY,
+    PRIORITIES,
+    RESULT_COLUMNS,
+    SUPERSEDED,
+    SUPERSEDES,
+    Withdrawal,
+)
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 ENV_URL: Final = "PROLACTIN_TRIAGE_HISTORY"
 # Patient ids per query (SQLite allows 32,766 parameters; smaller statements plan faster).
 IDS_PER_QUERY: Final = 500
@@ -137,6 +144,14 @@ withdrawals = sa.Table(
     sa.UniqueConstraint("result_id", name="withdrawals_result"),
 )
 
+# Results their lab reported as preliminary (HL7 OBX-11 P, I, R, S left in their file): a final
+# result of the same patient and specimen from a later file supersedes them (a withdrawal whose
+# detail starts with SUPERSEDED).  Schema version 3.
+preliminaries = sa.Table(
+    "preliminaries",
+    metadata,
+    sa.Column("result_id", sa.Integer, sa.ForeignKey("results.id"), primary_key=True),
+)
 # The columns of a stored result that a run copies from its results frame (the others the run
 # itself supplies: ids, issuer, the file's hash, versions and time).
 RUN_SUPPLIED: Final = frozenset(
@@ -277,9 +292,17 @@ def _migrate_to_2(conn: Connection) -> None:
     metadata.create_all(conn, tables=[withdrawals])
 
 
+def _migrate_to_3(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[preliminaries])
+
+
 # Schema version -> the step that brings a history from the version before it.  A new version:
 # a function here and SCHEMA_VERSION + 1; every step runs in its own transaction.
-MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {1: _migrate_to_1, 2: _migrate_to_2}
+MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {
+    1: _migrate_to_1,
+    2: _migrate_to_2,
+    3: _migrate_to_3,
+}
 
 
 class History:
@@ -496,6 +519,7 @@ class History:
             ids = sa.select(results.c.id).where(old)
             conn.execute(sa.delete(acks).where(acks.c.result_id.in_(ids)))
             conn.execute(sa.delete(withdrawals).where(withdrawals.c.result_id.in_(ids)))
+            conn.execute(sa.delete(preliminaries).where(preliminaries.c.result_id.in_(ids)))
             removed = conn.execute(sa.delete(results).where(old)).rowcount
             used = sa.select(results.c.run_id).distinct()
             withdrew = sa.select(withdrawals.c.run_id).distinct()
@@ -690,22 +714,27 @@ class HistoryRun:
 
     def withdraw(self, items: Sequence[Withdrawal], *, file: str, issuer: str, sha256: str) -> int:
         """Withdraw the results earlier files recorded for each item's patient and specimen
-        (not those of the withdrawing ``file`` itself, nor any already withdrawn); returns how
-        many were withdrawn."""
+        (not those of the withdrawing ``file`` itself, nor any already withdrawn); a final
+        result (SUPERSEDES) only the preliminary ones; returns how many were withdrawn.  The
+        file's own preliminary results (PRELIMINARY) are marked first."""
         at = _utc_naive(self.started_at)
         withdrawn = sa.select(withdrawals.c.result_id)
+        marked = sa.select(preliminaries.c.result_id)
+        self._mark_preliminary([i.source_row for i in items if i.kind == PRELIMINARY], sha256)
         count = 0
         for item in items:
-            if not (item.patient_id and item.specimen_id):
+            if not (item.patient_id and item.specimen_id) or item.kind == PRELIMINARY:
                 continue  # only a patient's specimen names one result for sure
             query = (
                 sa.select(results.c.id)
-                .where(results.c.issuer == issuer)
+                .where(results.c.issuer == (item.issuer or issuer))
                 .where(results.c.patient_id == item.patient_id)
                 .where(results.c.specimen_id == item.specimen_id)
                 .where(results.c.source_sha256 != sha256)
                 .where(results.c.id.not_in(withdrawn))
             )
+            if item.kind == SUPERSEDES:
+                query = query.where(results.c.id.in_(marked))
             for (result_id,) in self.conn.execute(query).all():
                 if int(result_id) in self.seen:
                     continue
@@ -722,6 +751,18 @@ class HistoryRun:
                 self.withdrawn_ids.add(int(result_id))
                 count += 1
         return count
+
+    def _mark_preliminary(self, rows: Sequence[int], sha256: str) -> None:
+        """Mark the results this run recorded from these rows of the file as preliminary."""
+        for start in range(0, len(rows), IDS_PER_QUERY):
+            query = (
+                sa.select(results.c.id)
+                .where(results.c.source_sha256 == sha256)
+                .where(results.c.source_row.in_(rows[start : start + IDS_PER_QUERY]))
+                .where(results.c.id.not_in(sa.select(preliminaries.c.result_id)))
+            )
+            for (result_id,) in self.conn.execute(query).all():
+                self.conn.execute(sa.insert(preliminaries).values(result_id=int(result_id)))
 
     def commit(self) -> None:
         self.conn.execute(
@@ -778,9 +819,12 @@ def withdrawn_texts(conn: Connection, ids: Sequence[Any]) -> list[str]:
             withdrawals.c.result_id.in_(wanted[start : start + IDS_PER_QUERY])
         )
         for row in conn.execute(query).mappings():
+            where = f"{row['source_file']} row {row['source_row']}"
             said[int(row["result_id"])] = (
-                f"withdrawn by the lab {row['at']:%Y-%m-%d %H:%M} UTC "
-                f"({row['source_file']} row {row['source_row']}: {row['detail']})"
+                f"{row['detail']}, {row['at']:%Y-%m-%d %H:%M} UTC ({where})"
+                if row["detail"].startswith(SUPERSEDED)
+                else f"withdrawn by the lab {row['at']:%Y-%m-%d %H:%M} UTC "
+                f"({where}: {row['detail']})"
             )
     return [said.get(int(i), "") if i is not None and i == i else "" for i in ids]
 

@@ -13,14 +13,18 @@ that the existing pipeline does the rest (triage.io.long):
   error) -> ``medications`` (medicationCodeableConcept text or coding display, or the
   referenced Medication's);
 - ``Condition`` of the patient (not resolved / inactive / refuted) -> ``comments`` (its text);
-  a pregnancy (SNOMED 77386006, or "pregnan" in its text) also -> ``pregnant`` = yes;
+  a pregnancy (SNOMED 77386006, or "pregnan" in its text) also -> ``pregnant`` = yes; each
+  Observation takes the Conditions as they stood when its sample was taken (one whose onset is
+  after the sample is left out, one abated before it counts as resolved, one abated after it
+  as active whatever its clinicalStatus now);
 - the Observation's referenceRange -> ``reference_range`` ("low-high" in the value's unit),
   except a range this tool wrote from its own reference set (its reference-source extension
   says ``set`` or ``physiological``); its notes -> ``comments`` (not the notes this tool wrote:
   an Observation carrying the tool's triage extensions); its interpretation (the lab's flag:
   H, L, N, A ...) -> ``lab_flag``, except on an Observation this tool wrote;
 - effectiveDateTime (or effectivePeriod.start / effectiveInstant) -> ``collected_at``, the
-  wall-clock time as written (the offset is dropped).
+  wall-clock time as written, and its offset -> ``collected_offset`` (results.fhir.json writes
+  the time with it).
 
 ``source_row`` of a row is its entry's 1-based position in ``Bundle.entry``.  An Observation
 without subject or value is a rejected row (``malformed_line``) whose detail names the entry
@@ -72,6 +76,7 @@ HEADER: Final[tuple[str, ...]] = (
     "kidney_disease",
     "liver_disease",
     "pituitary_lesion",
+    "collected_offset",
 )
 # Conditions whose text starts with one of these labels (as this tool writes them) go to that
 # field; the text of any other Condition goes to comments.
@@ -93,6 +98,9 @@ FLAG_CONDITIONS: Final[dict[str, str]] = {
 }
 _WEEKS: Final = re.compile(r"(\d+(?:\.\d+)?)\s*weeks")
 _AS_WRITTEN: Final = "as written: "
+# the note in which this tool writes a row's comments on the result's Observation
+# (output/fhir.py INPUT_COMMENTS; before, a Condition "Comments: ...", still read)
+_INPUT_COMMENTS: Final = "Input comments: "
 # LOINC codes named in words the long reader recognises (a code it does not list still finds
 # its test by this name).
 LOINC_NAMES: Final[dict[str, str]] = {
@@ -200,14 +208,26 @@ def _unit(quantity: Mapping[str, Any]) -> str:
     return code
 
 
-def _collected(resource: Mapping[str, Any]) -> str:
+def _effective(resource: Mapping[str, Any]) -> str:
     when = _text(resource.get("effectiveDateTime")) or _text(resource.get("effectiveInstant"))
     if not when:
         period = resource.get("effectivePeriod")
         if isinstance(period, Mapping):
             when = _text(period.get("start"))
-    when = _OFFSET.sub("", when)
-    return when.replace("T", " ")
+    return when
+
+
+def _collected(resource: Mapping[str, Any]) -> str:
+    """The collection time as written, its offset dropped (the wall-clock time)."""
+    return _OFFSET.sub("", _effective(resource)).replace("T", " ")
+
+
+def _collected_offset(resource: Mapping[str, Any]) -> str:
+    """The collection time's UTC offset ("+01:00"; Z is "+00:00"), "" when it has none."""
+    found = _OFFSET.search(_effective(resource))
+    if found is None or "T" not in _effective(resource):
+        return ""
+    return "+00:00" if found[1] == "Z" else found[1]
 
 
 def _reference_range(resource: Mapping[str, Any], unit: str) -> str:
@@ -436,6 +456,67 @@ def _ended_period(period: object) -> bool:
         return False
 
 
+def _when(value: object) -> tuple[str, str]:
+    """A FHIR date or dateTime as (date, wall-clock time), the offset dropped (("", "") when
+    absent, or only a year or a month: too coarse to place a sample against)."""
+    day, _, clock = _OFFSET.sub("", _text(value)).partition("T")
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        return "", ""
+    return day, clock
+
+
+def _before(first: tuple[str, str], second: tuple[str, str]) -> bool:
+    """Whether `first` is surely before `second` (a date alone is the whole day)."""
+    if not first[0] or not second[0]:
+        return False
+    if first[0] != second[0]:
+        return first[0] < second[0]
+    return bool(first[1] and second[1]) and first[1] < second[1]
+
+
+def _condition_timing(resource: Mapping[str, Any], sample: tuple[str, str]) -> str:
+    """Whether a Condition held when the sample was taken: "later" (its onset is after the
+    sample), "over" (it abated before the sample), else "" (it held, or its times do not say).
+    An abatement after the sample means the Condition held then, whatever its clinicalStatus
+    says now ("resolved": a pregnancy that ended after the sample)."""
+    onset = resource.get("onsetPeriod")
+    start = _when(resource.get("onsetDateTime"))
+    if not start[0] and isinstance(onset, Mapping):
+        start = _when(onset.get("start"))
+    if _before(sample, start):
+        return "later"
+    abated = resource.get("abatementPeriod")
+    end = _when(resource.get("abatementDateTime"))
+    if not end[0] and isinstance(abated, Mapping):
+        end = _when(abated.get("end")) if abated.get("end") else _when(abated.get("start"))
+    if end[0]:
+        return "over" if _before(end, sample) else "held"
+    if resource.get("abatementBoolean") is True or _text(resource.get("abatementString")):
+        return "over"
+    return ""
+
+
+def _conditions_at(
+    resources: list[Mapping[str, Any]], collected: str
+) -> tuple[list[str], dict[str, str]]:
+    """The patient's Conditions as they stood when the sample was taken: the texts for comments
+    and the fields they set.  One whose onset is after the sample is left out; one that abated
+    before it counts as resolved (a pregnancy: no), one that abated after it as active."""
+    sample = _when(collected.replace(" ", "T"))
+    notes: list[str] = []
+    cells: dict[str, str] = {}
+    for resource in resources:
+        timing = _condition_timing(resource, sample) if sample[0] else ""
+        if timing == "later":
+            continue
+        text = _condition(resource, cells, ended=timing == "over", held=timing == "held")
+        if text and text not in notes:
+            notes.append(text)
+    return notes, cells
+
+
 def _medication(resource: Mapping[str, Any], index: _Index) -> str:
     text = _concept_text(resource.get("medicationCodeableConcept"))
     if not text:
@@ -457,9 +538,13 @@ def _as_written(resource: Mapping[str, Any]) -> str:
     return ""
 
 
-def _condition(resource: Mapping[str, Any], cells: dict[str, str]) -> str:
+def _condition(
+    resource: Mapping[str, Any], cells: dict[str, str], *, ended: bool = False, held: bool = False
+) -> str:
     """What a Condition says: yes/no fields into ``cells`` (pregnancy: yes / no / unknown, or
-    the cell as written; the flags this tool writes), the text of any other (for comments)."""
+    the cell as written; the flags this tool writes), the text of any other (for comments).
+    ``ended``: it abated before the sample (as resolved); ``held``: it abated after the sample
+    (it held then, whatever its clinicalStatus says now)."""
     clinical = {c[1] for c in _codes(resource.get("clinicalStatus"))}
     verification = {c[1] for c in _codes(resource.get("verificationStatus"))}
     code = resource.get("code")
@@ -468,7 +553,9 @@ def _condition(resource: Mapping[str, Any], cells: dict[str, str]) -> str:
         text = _coded_condition(text) or text
     folded = text.casefold()
     said = _as_written(resource)
-    inactive = bool(clinical & _SKIP_CLINICAL or verification & _SKIP_VERIFICATION)
+    inactive = bool(
+        (clinical & _SKIP_CLINICAL and not held) or verification & _SKIP_VERIFICATION or ended
+    )
     if any(c[1] == PREGNANCY_SNOMED for c in _codes(code)) or folded.startswith("pregnan"):
         if cells.get("pregnant") not in ("yes",):
             if inactive:
@@ -630,8 +717,8 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
     places, entries = _flattened(listed)
     index = _Index(entries)
     meds: dict[str, list[str]] = {}
-    notes: dict[str, list[str]] = {}
-    states: dict[str, dict[str, str]] = {}
+    conditions: dict[str, list[Mapping[str, Any]]] = {}
+    in_effect: dict[tuple[str, str], tuple[list[str], dict[str, str]]] = {}
     warnings: list[str] = []
     skipped: dict[str, int] = {}
     for entry in entries:
@@ -648,11 +735,8 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
                 meds[who].append(text)
         elif kind == "Condition":
             who = index.key(_subject_key(resource) or _subject_key(resource, "patient"))
-            if not who:
-                continue
-            text = _condition(resource, states.setdefault(who, {}))
-            if text and text not in notes.setdefault(who, []):
-                notes[who].append(text)
+            if who:
+                conditions.setdefault(who, []).append(resource)
         elif kind not in ("Observation", "Patient", "Medication", "Specimen", *_HOLDERS):
             skipped[kind or "(no resourceType)"] = skipped.get(kind or "(no resourceType)", 0) + 1
     if skipped:
@@ -696,6 +780,10 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
             rows.append([""] * len(HEADER))
             continue
         cells = _patient_cells(patient, who)
+        collected = _collected(resource)
+        if (who, collected) not in in_effect:
+            in_effect[(who, collected)] = _conditions_at(conditions.get(who, []), collected)
+        notes, states = in_effect[(who, collected)]
         code, test = _test(resource)
         specimen = ""
         spec = resource.get("specimen")
@@ -709,18 +797,20 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
                 if isinstance(accession, Mapping):
                     specimen = _text(accession.get("value"))
             specimen = specimen or _text(spec.get("display")).removeprefix("Specimen ")
-        own_notes = (
-            []
+        said = [
+            _text(n.get("text"))
+            for n in _list(resource.get("note"))
+            if isinstance(n, Mapping) and _text(n.get("text"))
+        ]
+        own_notes = (  # of the notes this tool wrote, only the row's comments
+            [n.removeprefix(_INPUT_COMMENTS) for n in said if n.startswith(_INPUT_COMMENTS)]
             if _is_tools_own(resource)
-            else [
-                _text(n.get("text"))
-                for n in _list(resource.get("note"))
-                if isinstance(n, Mapping) and _text(n.get("text"))
-            ]
+            else said
         )
         cells.update(
             {
-                "collected_at": _collected(resource),
+                "collected_at": collected,
+                "collected_offset": _collected_offset(resource),
                 "specimen_id": specimen,
                 "test_code": code,
                 "test": test or code,
@@ -729,10 +819,10 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
                 "reference_range": _reference_range(resource, unit),
                 "lab_flag": "" if _is_tools_own(resource) else _interpretation(resource),
                 "medications": "; ".join(meds.get(who, [])),
-                "comments": "; ".join([*notes.get(who, []), *own_notes]),
+                "comments": "; ".join([*notes, *own_notes]),
             }
         )
-        cells.update(states.get(who, {}))
+        cells.update(states)
         rows.append([cells.get(h, "") for h in HEADER])
         sample = (who, specimen or cells["collected_at"], code or test)
         samples.setdefault(sample, []).append((row_index, _text(resource.get("status")), label))

@@ -11,10 +11,12 @@ rows of the same patient and collection become their context):
 
 =================  ==============================================================================
 patient_id         PID-3 (the MR or PI identifier's ID, not an insurance one; else PID-2, PID-4)
+patient_issuer     PID-3.4 of that id, its assigning authority (HD: namespace, else universal id)
 patient_name       PID-5 as "Family, Given Middle"
 sex                PID-8
 birth_date         PID-7 (HL7 TS -> ISO YYYY-MM-DD, or YYYY-MM / YYYY when given so)
 collected_at       OBR-7, else SPM-17, else OBX-14 (-> ISO YYYY-MM-DD HH:MM[:SS])
+collected_offset   the UTC offset of that time ("+0100" -> "+01:00"), "" when it gives none
 specimen_id        SPM-2, else OBR-3 (filler number), else OBR-2 (placer number)
 test_code, test    OBX-3 identifier and text (the alternate identifier when the first is empty)
 loinc              the OBX-3 code whose coding system is LN (first or alternate triplet)
@@ -24,6 +26,8 @@ reference_range    OBX-7
 lab_flag           OBX-8, the abnormal flag (its first repetition: H, L, HH, A, N ...)
 comments           OBR-13 clinical information, NTE notes of the patient, order and result,
                    and the OBX-8 abnormal flag
+requesting_clin.   OBR-16 ordering provider, else the order's ORC-12 (XCN: "Dr Anna Lee", else id)
+location           PV1-3 assigned location: point of care, room, bed (else PL-9, else PL-4)
 =================  ==============================================================================
 
 Result status (OBX-11): F, C, U and empty are results; a corrected (C) result replaces an
@@ -51,7 +55,7 @@ from triage.io.delimited import InputLimits
 from triage.io.identifiers import preferred_patient_id
 from triage.io.long import OWN_TEST_NOTES, classify_test
 from triage.io.sources import Rows, Workbook
-from triage.schema import InputFileError, Withdrawal
+from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
 from triage.values import normalise_unit
 
 # python-hl7 logs what it cannot decode with the field's text and a traceback: cell contents
@@ -87,6 +91,10 @@ HEADER: Final = (
     "reference_range",
     "lab_flag",
     "comments",
+    "requesting_clinician",
+    "location",
+    "collected_offset",
+    "patient_issuer",
 )
 _COL: Final = {name: i for i, name in enumerate(HEADER)}
 KEPT_STATUSES: Final = frozenset({"F", "C", "U", ""})
@@ -107,6 +115,8 @@ _HEADER_SEPARATOR: Final = re.compile(r"(?:MSH|FHS|BHS)([^\w\s])")
 _TS: Final = re.compile(
     r"(\d{4})(\d{2})?(\d{2})?(?:(\d{2})(\d{2})?(\d{2})?(?:\.\d{1,4})?)?(?:[+-]\d{4})?\Z"
 )
+# a TS with a time and its UTC offset ("202603010830+0100"): the offset's sign, hours, minutes
+_TS_OFFSET: Final = re.compile(r"\d{10}[\d.]*([+-])(\d{2})(\d{2})\Z")
 _HEX_ESCAPE: Final = re.compile(r"\\X((?:[0-9A-Fa-f]{2})+)\\")
 _FORMAT_ESCAPE: Final = re.compile(r"\\(?:H|N|\.(?:sp|fi|nf|in|ti|sk|ce)[^\\]*)\\")
 _LISTED: Final = 10
@@ -194,11 +204,16 @@ class _Patient:
     sex: str = ""
     birth_date: str = ""
     notes: list[str] = field(default_factory=list)
+    location: str = ""  # PV1-3, the patient's assigned location (ward, clinic)
+    issuer: str = ""  # PID-3.4 of the id chosen: its assigning authority
 
 
 @dataclass
 class _Order:
     specimen: str = ""
+    offset: str = ""  # OBR-7's UTC offset ("+01:00"), "" when it gives none
+    spm_offset: str = ""  # SPM-17's
+    requester: str = ""  # OBR-16, else the order's ORC-12: the ordering provider
     collected: str = ""
     spm_specimen: str = ""
     spm_collected: str = ""
@@ -217,6 +232,7 @@ class _Result:
     notes: list[str] = field(default_factory=list)
     void: str = ""  # why it is not a result (rejected as cancelled_result)
     sub_id: str = ""  # OBX-4
+    observed_offset: str = ""  # OBX-14's UTC offset
 
 
 @dataclass
@@ -360,20 +376,27 @@ class _Reader:
         last: _Result | None = None
         notes_target: list[str] | None = None
         order_notes: list[str] = []  # notes after an ORC: every OBR of that order takes them
+        ordered_by = ""  # ORC-12 of the order: every OBR of it that names nobody takes it
         results: list[_Result] = []
         for (number, _), segment in zip(segments, message, strict=False):
             kind = str(segment[0])
             if kind == "PID":
                 patient = self._patient(message, segment, number)
                 order, last, notes_target, order_notes = _Order(), None, patient.notes, []
+                ordered_by = ""
+            elif kind == "PV1" and patient is not None:
+                patient.location = _location(message, segment)
             elif kind == "ORC":  # a new order: its notes are its own, never the last order's
                 order, last, order_notes = _Order(), None, []
                 notes_target = order_notes
+                ordered_by = _person(message, segment, 12)
             elif kind == "OBR":
                 order = _Order(
                     specimen=_field(message, segment, 3) or _field(message, segment, 2),
                     collected=_timestamp(_field(message, segment, 7)),
+                    offset=_offset(_field(message, segment, 7)),
                     status=_field(message, segment, 25).upper(),
+                    requester=_person(message, segment, 16) or ordered_by,
                 )
                 order.notes.extend(order_notes)
                 clinical = _field(message, segment, 13, component=None, repeat=None)
@@ -383,6 +406,7 @@ class _Reader:
             elif kind == "SPM":
                 order.spm_specimen = _field(message, segment, 2)
                 order.spm_collected = _timestamp(_field(message, segment, 17))
+                order.spm_offset = _offset(_field(message, segment, 17))
             elif kind == "NTE":
                 note = _field(message, segment, 3, component=None, repeat=None)
                 if note and last is not None:
@@ -397,11 +421,8 @@ class _Reader:
         return results
 
     def _patient(self, message: Any, segment: Any, number: int) -> _Patient:
-        ident = (
-            _patient_identifier(message, segment)
-            or _field(message, segment, 2)
-            or _field(message, segment, 4)
-        )
+        ident, issuer = _patient_identifier(message, segment)
+        ident = ident or _field(message, segment, 2) or _field(message, segment, 4)
         family = _field(message, segment, 5, component=1)
         given = " ".join(p for p in (_field(message, segment, 5, c) for c in (2, 3)) if p)
         name = f"{family}, {given}" if family and given else family or given
@@ -411,6 +432,7 @@ class _Reader:
             )
         return _Patient(
             patient_id=ident,
+            issuer=issuer,
             name=name,
             sex=_field(message, segment, 8),
             birth_date=_timestamp(_field(message, segment, 7), date_only=True),
@@ -439,6 +461,7 @@ class _Reader:
             order,
             cells,
             observed=_timestamp(_field(message, segment, 14)),
+            observed_offset=_offset(_field(message, segment, 14)),
             status=status,
             notes=[f"{FLAG_NOTE}{flag}"] if flag else [],
             sub_id=_field(message, segment, 4),
@@ -466,6 +489,7 @@ class _Reader:
         known = classify_test(cells["loinc"], cells["test_code"], cells["test"], None, "")
         test = known.name if known else cells["loinc"] or cells["test_code"] or cells["test"]
         key = (
+            result.patient.issuer,  # the same number from another issuer: another patient
             result.patient.patient_id or result.patient.name,
             str(row.cells[_COL["specimen_id"]]),
             # to the minute: a correction may write the same time with seconds
@@ -486,6 +510,19 @@ class _Reader:
                     str(row.cells[_COL["patient_id"]]),
                     str(row.cells[_COL["specimen_id"]]),
                     f"corrected (OBX-11 C) by segment {result.number} ({label})",
+                    issuer=result.patient.issuer,
+                )
+            )
+        elif result.status in KEPT_STATUSES and known is not None and known.field == "prolactin":
+            self.corrections.append(  # an earlier file's preliminary result is superseded
+                Withdrawal(
+                    result.number,
+                    str(row.cells[_COL["patient_id"]]),
+                    str(row.cells[_COL["specimen_id"]]),
+                    f"{SUPERSEDED} by the final result (OBX-11 {result.status or 'F'}) at "
+                    f"segment {result.number} ({label})",
+                    SUPERSEDES,
+                    result.patient.issuer,
                 )
             )
         if earlier is not None and (result.status in {"C", *_WITHDRAWING} or replaced_preliminary):
@@ -514,6 +551,10 @@ class _Reader:
                 )
             row.cells, row.bad, row.reason = [], f"{label}: {result.void}", "cancelled_result"
             row.withdraws = known is not None and known.field == "prolactin"
+            if row.withdraws and result.patient.issuer:  # withdrawn under its own issuer
+                self.corrections.append(
+                    Withdrawal(result.number, *row.ids, row.bad, issuer=result.patient.issuer)
+                )
         else:
             self.kept[key] = len(self.rows)
             self.kept_status[key] = result.status
@@ -530,9 +571,20 @@ class _Reader:
             "sex": patient.sex,
             "birth_date": patient.birth_date,
             "collected_at": order.collected or order.spm_collected or result.observed,
+            # the offset of the time used (collected_at is the wall-clock time as written)
+            "collected_offset": (
+                order.offset
+                if order.collected
+                else order.spm_offset
+                if order.spm_collected
+                else result.observed_offset
+            ),
             "specimen_id": order.spm_specimen or order.specimen,
             **result.cells,
             "comments": "; ".join(dict.fromkeys(n for n in notes if n)),
+            "requesting_clinician": order.requester,
+            "location": patient.location,
+            "patient_issuer": patient.issuer,
         }
         cells: list[object] = [values[name] for name in HEADER]
         longest = max(len(str(c)) for c in cells)
@@ -603,7 +655,14 @@ class _Reader:
             row_reasons=reasons,
             row_ids=ids,
             withdrawing=withdrawing,
-            corrections=self.corrections,
+            corrections=[
+                *self.corrections,
+                # the preliminary results left: a later file's final one supersedes them
+                *(
+                    Withdrawal(int(p.split(" ", 1)[0]), "", "", "", PRELIMINARY)
+                    for p in self.preliminary
+                ),
+            ],
             decimal=".",  # NM values write "." (HL7 v2 2.A.47)
         )
 
@@ -630,6 +689,38 @@ def _raw_field(segment: str, number: int) -> str:
     parts = segment.split(segment[3])
     value = parts[number - 1] if number - 1 < len(parts) else ""
     return value.split("^", 1)[0][:40]
+
+
+_CX_AUTHORITY: Final = 4  # CX-4, the assigning authority (an HD) of a PID-3 identifier
+# XCN (a person: ID^family^given^middle^suffix^prefix^degree) components named
+_XCN_ID, _XCN_FAMILY, _XCN_GIVEN, _XCN_MIDDLE, _XCN_PREFIX = 1, 2, 3, 4, 6
+# PL (a location: point of care^room^bed^facility^status^type^building^floor^description)
+_PL_POINT_OF_CARE, _PL_ROOM, _PL_BED, _PL_FACILITY, _PL_DESCRIPTION = 1, 2, 3, 4, 9
+
+
+def _person(message: Any, segment: Any, number: int) -> str:
+    """An XCN field's person as written ("Dr Anna Lee"), else its id ("G12345")."""
+    parts = (
+        _field(message, segment, number, c)
+        for c in (_XCN_PREFIX, _XCN_GIVEN, _XCN_MIDDLE, _XCN_FAMILY)
+    )
+    name = " ".join(p for p in parts if p)
+    return name or _field(message, segment, number, _XCN_ID)
+
+
+def _location(message: Any, segment: Any) -> str:
+    """PV1-3 (assigned patient location): the point of care (ward, clinic) with its room and
+    bed, else the location's description, else its facility."""
+    ward = " ".join(
+        p
+        for p in (_field(message, segment, 3, c) for c in (_PL_POINT_OF_CARE, _PL_ROOM, _PL_BED))
+        if p
+    )
+    return (
+        ward
+        or _field(message, segment, 3, _PL_DESCRIPTION)
+        or _field(message, segment, 3, _PL_FACILITY)
+    )
 
 
 def _field(
@@ -672,16 +763,26 @@ def _field(
 # medical record number first, then the patient's own numbers.  Insurance, national, account and
 # visit numbers come after them: a feed listing an insurance number first gave one patient two
 # ids (the context of the other message lost, the history split).
-def _patient_identifier(message: Any, segment: Any) -> str:
+def _patient_identifier(message: Any, segment: Any) -> tuple[str, str]:
     """The patient's id among PID-3's repetitions: the first of the preferred types (CX-5),
     else the first of no other known type, else the first given (an empty first repetition:
-    the next one)."""
+    the next one); with its assigning authority (CX-4, an HD: its namespace id, else its
+    universal id), "" when none is given."""
     count = len(str(segment[3]).split(message.separators[2])) if len(segment) > 3 else 0
     given = [
         (_field(message, segment, 3, repeat=k), _field(message, segment, 3, 5, repeat=k).upper())
         for k in range(1, count + 1)
     ]
-    return preferred_patient_id(given)
+    ident = preferred_patient_id(given)
+    chosen = next((k for k, (value, _) in enumerate(given, 1) if value == ident), 0)
+    if not chosen:
+        return ident, ""
+    seps = message.separators  # segment, field, repetition, component, subcomponent
+    comps = str(segment[3]).split(seps[2])[chosen - 1].split(seps[3])
+    authority = comps[_CX_AUTHORITY - 1] if len(comps) >= _CX_AUTHORITY else ""
+    parts = authority.split(seps[4]) if seps[4:] else [authority]
+    # HD: namespace id & universal id & its type
+    return ident, next((t for t in (_unescape(message, p).strip() for p in parts[:2]) if t), "")
 
 
 def _unescape(message: Any, text: str) -> str:
@@ -738,6 +839,12 @@ def _unit(identifier: str, text: str) -> str:
     if identifier and text and normalise_unit(identifier) is None and normalise_unit(text):
         return text
     return identifier or text
+
+
+def _offset(value: str) -> str:
+    """The UTC offset of an HL7 TS with a time, as ISO 8601 ("+01:00"); "" when none."""
+    found = _TS_OFFSET.match(value.strip())
+    return f"{found[1]}{found[2]}:{found[3]}" if found else ""
 
 
 def _timestamp(value: str, *, date_only: bool = False) -> str:

@@ -112,6 +112,8 @@ TEXT_COLUMNS: Final = (
     "specimen_id",
     "requesting_clinician",
     "location",
+    "collected_offset",
+    "patient_issuer",
 )
 QUALIFIED_NUMBERS: Final = ("egfr", "tsh")
 # Of those, the lab results that may be written as a word ("erhöht", "normal", "↓"): kept in

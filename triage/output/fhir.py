@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
@@ -91,10 +92,27 @@ def stable_uuid(kind: str, key: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{kind}\x1f{key}"))
 
 
-def fhir_datetime(value: object) -> str | None:
+_GIVEN_OFFSET: Final = re.compile(r"([+-])(\d{2}):(\d{2})\Z")
+
+
+def _given_offset(value: object) -> timezone | None:
+    """The UTC offset the input wrote with the time ("+01:00"), None when none or unreadable."""
+    found = _GIVEN_OFFSET.fullmatch(as_text(value))
+    if found is None:
+        return None
+    sign = -1 if found[1] == "-" else 1
+    delta = timedelta(hours=int(found[2]), minutes=int(found[3]))
+    try:
+        return timezone(sign * delta)
+    except ValueError:  # beyond ±24 h
+        return None
+
+
+def fhir_datetime(value: object, offset: object = None) -> str | None:
     """A collection time as a FHIR dateTime: the date alone at midnight, else the wall-clock
-    time with the offset of this computer's time zone at that time (FHIR wants an offset with a
-    time; the exports give local times without one)."""
+    time with the offset the input wrote with it (``offset``: HL7's "+0100", FHIR's "+01:00",
+    carried as "+01:00"), else with the offset of this computer's time zone at that time (FHIR
+    wants an offset with a time; the exports give local times without one)."""
     if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return None
     try:
@@ -107,6 +125,9 @@ def fhir_datetime(value: object) -> str | None:
     if moment.tzinfo is None:
         if (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0):
             return moment.date().isoformat()
+        given = _given_offset(offset)
+        if given is not None:  # the instant the lab meant: its wall clock with its offset
+            return moment.replace(tzinfo=given).isoformat(timespec="seconds")
         # the wall-clock time as written, with this time zone's offset then; a time the clock
         # skipped (02:30 as summer time begins) keeps its wall clock with the offset before the
         # change (astimezone would move it an hour: read back, another result)
@@ -215,7 +236,9 @@ class _Rows:
 
 # Input context carried into the Bundle (the canonical frame's columns beside each result,
 # spooled with it as "fhir:<column>"): lab context as Observations, medications as a
-# MedicationStatement, the patient's state and free-text notes as Conditions.
+# MedicationStatement, the patient's state and conditions as Conditions, the row's free comments
+# as a note of the result's Observation (a comment, or the lab's flag the HL7 reader adds to it,
+# is no problem-list entry of the patient).
 CONTEXT_PREFIX: Final = "fhir:"
 CONTEXT_NUMBERS: Final[dict[str, tuple[str, str, str]]] = {
     # column -> (LOINC, display, UCUM unit or "" when the reader keeps none)
@@ -238,9 +261,12 @@ CONTEXT_TEXTS: Final[dict[str, str]] = {
     "kidney_disease": "Kidney disease",
     "liver_disease": "Liver disease",
     "pituitary_lesion": "Pituitary lesion",
-    "comments": "Comments",
 }
+INPUT_COMMENTS: Final = "Input comments"
+# column -> the label of its Observation note (read back by triage/io/fhir.py)
+CONTEXT_NOTES: Final[dict[str, str]] = {"comments": INPUT_COMMENTS}
 CONTEXT_COLUMNS: Final[tuple[str, ...]] = (
+    "collected_offset",
     "reference_low",
     "reference_high",
     "reference_range",
@@ -257,9 +283,10 @@ CONTEXT_COLUMNS: Final[tuple[str, ...]] = (
     "postpartum_weeks",
     "pituitary_lesion_mm",
     *CONTEXT_TEXTS,
+    *CONTEXT_NOTES,
 )
 # Free text that may name people: left out of the Bundle under --redact.
-REDACTED_CONTEXT: Final = frozenset(CONTEXT_TEXTS)
+REDACTED_CONTEXT: Final = frozenset({*CONTEXT_TEXTS, *CONTEXT_NOTES})
 AS_WRITTEN: Final = "as written: "  # a Condition note: the yes/no cell as the input wrote it
 PREGNANCY_SNOMED: Final = "77386006"
 SNOMED: Final = "http://snomed.info/sct"
@@ -310,7 +337,7 @@ def _flag(value: object) -> bool | None:
 def context_resources(key: str, row: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
     """The Observations, MedicationStatement and Conditions of one result row's context."""
     subject = {"reference": f"urn:uuid:{stable_uuid('patient', key)}"}
-    effective = fhir_datetime(row.get("collected_at"))
+    effective = fhir_datetime(row.get("collected_at"), _ctx(row, "collected_offset"))
     specimen = as_text(row.get("specimen_id"))
     out: list[dict[str, Any]] = []
 
@@ -471,7 +498,7 @@ def observation_resource(key: str, row: Mapping[str, Any]) -> dict[str, Any]:
         "text": "Prolactin",
     }
     obs["subject"] = {"reference": f"urn:uuid:{stable_uuid('patient', key)}"}
-    effective = fhir_datetime(row.get("collected_at"))
+    effective = fhir_datetime(row.get("collected_at"), _ctx(row, "collected_offset"))
     if effective:
         obs["effectiveDateTime"] = effective
     value = _number(row.get("prolactin_value"), lab_decimals(as_text(row.get("prolactin_raw"))))
@@ -576,6 +603,10 @@ def _notes(row: Mapping[str, Any]) -> list[str]:
     comment = as_text(row.get("comment"))
     if comment:
         notes.append(f"Comment: {comment}")
+    for name, label in CONTEXT_NOTES.items():
+        said = as_text(_ctx(row, name))
+        if said:
+            notes.append(f"{label}: {said}")
     return notes
 
 

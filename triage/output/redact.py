@@ -4,8 +4,13 @@ The id hash is HMAC-SHA256 with the run's key, truncated: the same id gives the 
 run (and across runs that share ``redact_key``), so a patient's results stay grouped, while nobody
 without the key can test a guess.  Without a key a random one is drawn per run.
 
-Free text (evidence, reasons, notes) is searched for the row's own id and name words, which are
-replaced too; other names a lab may have typed into free text cannot be found and stay.
+Free text (evidence, reasons, notes) is searched for the row's own id, name and birth date, which
+are replaced too: the name whole, each part of a compound name ("O'Brien-Smith, Anne-Marie":
+O'Brien-Smith, Brien, Smith, Anne, Marie; parts of ``MIN_NAME_WORD`` letters or more), a
+compound written with any of hyphen, apostrophe, space or nothing between its parts ("O BRIEN
+SMITH", "Anne Marie"), case-insensitively; the birth date in the usual written forms (ISO,
+day/month/year, month/day/year, with "/", "." or "-", zero-padded or not, the year of 4 or 2
+digits). Other names a lab may have typed into free text cannot be found and stay.
 
 Ages and times are coarsened too, since an exact age beside a collection time gives the birth
 date back: ages become completed years (completed months, as a fraction of a year, under
@@ -53,7 +58,7 @@ KEY_BYTES: Final = 32
 TOKEN_HEX_DIGITS: Final = 12  # 48 bits: no collision to expect within any lab batch
 TOKEN_PREFIX: Final = "ID-"  # noqa: S105 - a label, not a secret
 MAX_INITIALS: Final = 4
-MIN_NAME_WORD: Final = 3  # shorter name words are not searched for in free text
+MIN_NAME_WORD: Final = 2  # shorter name parts ("O" of O'Brien) are not searched for in free text
 # An id made of digits only is searched for in free text only from this length: shorter ones
 # would hit lab values ("lesion 12 mm").
 MIN_NUMERIC_ID_SEARCHED: Final = 6
@@ -65,6 +70,11 @@ DETAIL_TEXT_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "suggestion_details": ("reason", "label"),
 }
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_NAME_PART = re.compile(r"[^\W\d_]+")
+# between the parts of a compound name as free text may write it: O'Brien, O Brien, OBrien
+_PART_JOINT: Final = r"[\s'’-]*"
+_DATE_JOINTS: Final = ("/", ".", "-")
+_CENTURY: Final = 100
 
 # Ages under this many years are kept in completed months, older ones in completed years.
 # (the age convention of triage/numbers.py, defined there once)
@@ -226,11 +236,12 @@ class Redactor:
         out = results.copy()
         ids = _column_values(out, "patient_id")
         names = _column_values(out, "patient_name")
+        births = _birth_dates(out)
         id_token = lru_cache(maxsize=None)(self.identifier)
         initials = lru_cache(maxsize=None)(self.initials)
         scrubbers = [
-            _scrubber(i, id_token(i) if i else "", n, initials(n) if n else "")
-            for i, n in zip(ids, names, strict=True)
+            _scrubber(i, id_token(i) if i else "", n, initials(n) if n else "", b)
+            for i, n, b in zip(ids, names, births, strict=True)
         ]
         if "patient_id" in out.columns:
             out["patient_id"] = _text_series([id_token(i) if i else None for i in ids], out)
@@ -325,22 +336,103 @@ def _text_series(values: list[Any], like: pd.DataFrame) -> pd.Series:
     return pd.Series(values, index=like.index, dtype="string")
 
 
-def _scrubber(identifier: str, id_token: str, name: str, initials: str) -> Callable[[str], str]:
-    """Replace the row's id and name words (case-insensitively) in a free text."""
-    targets: dict[str, str] = {}
+def _birth_dates(frame: pd.DataFrame) -> list[tuple[int, int, int] | None]:
+    """Each row's birth date as (year, month, day), None when unknown."""
+    if "birth_date" not in frame.columns:
+        return [None] * len(frame)
+    out: list[tuple[int, int, int] | None] = []
+    for value in frame["birth_date"].tolist():
+        try:
+            stamp: Any = pd.Timestamp(value)  # NaT for a missing date
+        except (TypeError, ValueError):
+            stamp = pd.NaT
+        out.append(None if pd.isna(stamp) else (stamp.year, stamp.month, stamp.day))
+    return out
+
+
+def _date_forms(year: int, month: int, day: int) -> set[str]:
+    """A date as people write it: ISO, d/m/y, m/d/y (with /, . or -), zero-padded or not, the
+    year of 4 or 2 digits, and the 8 digits of HL7 (19850412)."""
+    forms = {f"{year:04d}{month:02d}{day:02d}"}
+    days, months = {f"{day:02d}", str(day)}, {f"{month:02d}", str(month)}
+    for joint in _DATE_JOINTS:
+        forms |= {f"{year:04d}{joint}{m}{joint}{d}" for m in months for d in days}
+        for y in (f"{year:04d}", f"{year % _CENTURY:02d}"):
+            forms |= {f"{d}{joint}{m}{joint}{y}" for m in months for d in days}
+            forms |= {f"{m}{joint}{d}{joint}{y}" for m in months for d in days}
+    return forms
+
+
+# An excerpt of free text cut short ("…born 1985-04…") may cut the date too: its start before
+# the ellipsis, or its end after it, is replaced from this many characters.
+_CUT_DATE_CHARS: Final = 5
+_ELLIPSIS: Final = "…"
+
+
+def _date_pattern(dates: set[str]) -> re.Pattern[str]:
+    """The dates whole (not inside a longer number or date), and their starts before an
+    ellipsis and ends after one (an excerpt cut in the date)."""
+
+    def listed(forms: Iterable[str]) -> str:
+        return "|".join(re.escape(d) for d in sorted(set(forms), key=len, reverse=True))
+
+    starts = [d[:k] for d in dates for k in range(_CUT_DATE_CHARS, len(d))]
+    ends = [d[-k:] for d in dates for k in range(_CUT_DATE_CHARS, len(d))]
+    return re.compile(
+        rf"(?<![\d./-])(?:{listed(dates)})(?![\d]|[./-]\d)"
+        rf"|(?<![\d./-])(?:{listed(starts)})(?={_ELLIPSIS})"
+        rf"|(?<={_ELLIPSIS})(?:{listed(ends)})(?![\d]|[./-]\d)"
+    )
+
+
+def _name_patterns(name: str) -> dict[str, str]:
+    """Regular expressions of a name as free text may write it -> what replaces each: the name
+    whole, each compound word with any joint between its parts, and each part of
+    MIN_NAME_WORD letters or more (its initial)."""
+    out: dict[str, str] = {}
+    for word in _WORD.findall(name):
+        parts = _NAME_PART.findall(word)
+        if len(parts) > 1:
+            out[_PART_JOINT.join(re.escape(p) for p in parts)] = f"{word[0].upper()}."
+        for part in parts:
+            if len(part) >= MIN_NAME_WORD:
+                out.setdefault(re.escape(part), f"{part[0].upper()}.")
+    return out
+
+
+def _scrubber(
+    identifier: str,
+    id_token: str,
+    name: str,
+    initials: str,
+    birth: tuple[int, int, int] | None = None,
+) -> Callable[[str], str]:
+    """Replace the row's id, name (whole, its compound words and their parts) and birth date
+    (case-insensitively) in a free text."""
+    targets: dict[str, str] = {}  # regular expression -> replacement
     if identifier and (not identifier.isdigit() or len(identifier) >= MIN_NUMERIC_ID_SEARCHED):
-        targets[identifier.casefold()] = id_token
+        targets[re.escape(identifier)] = id_token
     if name:
-        targets[name.casefold()] = initials
-        for word in _WORD.findall(name):
-            if len(word) >= MIN_NAME_WORD:
-                targets.setdefault(word.casefold(), f"{word[0].upper()}.")
-    if not targets:
+        targets[re.escape(name)] = initials
+        for pattern, initial in _name_patterns(name).items():
+            targets.setdefault(pattern, initial)
+    dates = _date_forms(*birth) if birth else set()
+    if not targets and not dates:
         return _same
+    # the longest first: the whole name before its words, a compound before its parts
     ordered = sorted(targets, key=len, reverse=True)
-    alternatives = "|".join(re.escape(t) for t in ordered)
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-    return lambda text: pattern.sub(lambda m: targets.get(m.group(0).casefold(), "…"), text)
+    groups = "|".join(f"({t})" for t in ordered)
+    words = re.compile(rf"(?<!\w)(?:{groups})(?!\w)", re.IGNORECASE) if ordered else None
+    born = _date_pattern(dates) if dates else None
+
+    def scrub(text: str) -> str:
+        if born is not None:
+            text = born.sub(PLACEHOLDER, text)
+        if words is not None:
+            text = words.sub(lambda m: targets[ordered[(m.lastindex or 1) - 1]], text)
+        return text
+
+    return scrub
 
 
 def _same(text: str) -> str:

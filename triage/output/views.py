@@ -660,21 +660,25 @@ def collected_ns(results: pd.DataFrame) -> np.ndarray:
 def patient_keys(results: pd.DataFrame) -> list[str]:
     """Patient identity: the id with the birth date given beside it (two people under one id, a
     neonate under the mother's number or a shared placeholder, are two patients, as in the
-    results history: docs/history.md), or the source row for a result without an id."""
+    results history: docs/history.md) and its issuer when the input names one, or the source row
+    for a result without an id."""
     keys: list[str] = []
-    for pid, born, file, sheet, row in zip(
+    for pid, born, file, sheet, row, issuer in zip(
         _column(results, "patient_id"),
         _column(results, "birth_date"),
         _column(results, "source_file"),
         _column(results, "source_sheet"),
         _column(results, "source_row"),
+        _column(results, "patient_issuer"),
         strict=True,
     ):
         text = pid.strip() if type(pid) is str else as_text(pid)
         if not text:
             keys.append(f"{_ROW_KEY_PREFIX}{file}\x1f{sheet}\x1f{row}")
             continue
-        keys.append(f"{text}\x1f{as_text(born)}")
+        # the same number from another issuer (HL7 PID-3.4) is another patient
+        by = as_text(issuer)
+        keys.append(f"{text}\x1f{as_text(born)}" + (f"\x1f{by}" if by else ""))
     return keys
 
 
