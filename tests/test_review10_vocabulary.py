@@ -458,6 +458,8 @@ NOT_PREGNANT_SHORT = _lines(
     G2P1+1
     Prolaktin 150 (GW 25)
     GW: 25 ng/ml
+    GW: 25
+    Prolaktin erhöht, GW: 25
     no está encinta
     urine SG 1.020
     """
