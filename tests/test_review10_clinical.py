@@ -272,3 +272,44 @@ def test_a_relatives_diagnosis_is_not_the_patients(note: str) -> None:
     row = one({**WOMAN, "prolactin": 45, "comments": note, "tsh": 1.5, "egfr": 95.0})
     assert row["priority"] == "routine", (note, row["priority"])
     assert "known_pituitary_lesion" not in row["factors"], note
+
+
+# clinical-reference §8: a sudden severe headache is urgent, whatever the word order or language.
+@pytest.mark.parametrize(
+    "note",
+    ["acute severe headache", "severe headache of sudden onset", "akute heftige Kopfschmerzen",
+     "plötzlich stärkste Kopfschmerzen", "dolor de cabeza súbito",
+     "dolor de cabeza súbito e intenso",
+     "acute hevige hoofdpijn", "plotseling ernstige hoofdpijn", "céphalée brutale",
+     "mal di testa improvviso", "sudden onset severe headache", "cefalea súbita"],
+)  # fmt: skip
+def test_a_sudden_severe_headache_is_urgent_in_any_wording(note: str) -> None:
+    row = one({**WOMAN, "prolactin": 45, "comments": note, "tsh": 1.5, "egfr": 95.0})
+    assert row["priority"] == "urgent", note
+
+
+@pytest.mark.parametrize("note", ["headache", "chronic headache", "severe headache"])
+def test_a_headache_without_a_sudden_onset_is_a_symptom_not_a_red_flag(note: str) -> None:
+    row = one({**WOMAN, "prolactin": 45, "comments": note, "tsh": 1.5, "egfr": 95.0})
+    assert row["priority"] == "soon", note
+
+
+# Clinic shorthand for the symptoms of clinical-reference §5 (ES 2011 1.4).
+@pytest.mark.parametrize(
+    ("sex", "note"),
+    [("F", "Gal+"), ("F", "gal ++"), ("F", "Amen."), ("F", "sec. amen."), ("F", "GAL+ AMEN+"),
+     ("F", "O/A"), ("M", "ED+"), ("M", "↓libido"), ("F", "règles irrégulières"),
+     ("F", "mestruazioni irregolari"), ("F", "Blutungsstörung"), ("F", "Mamillensekretion"),
+     ("F", "tepelvocht"), ("M", "decreased sex drive"), ("M", "erection problems")],
+)  # fmt: skip
+def test_clinic_shorthand_for_a_symptom_is_read(sex: str, note: str) -> None:
+    base = WOMAN if sex == "F" else MAN
+    value = 45 if sex == "F" else 30
+    row = one({**base, "prolactin": value, "comments": note, "tsh": 1.5, "egfr": 95.0})
+    assert row["priority"] == "soon", note
+
+
+@pytest.mark.parametrize("note", ["gal -", "seen in ED with cough", "amenities fine"])
+def test_shorthand_lookalikes_are_no_symptom(note: str) -> None:
+    row = one({**WOMAN, "prolactin": 45, "comments": note, "tsh": 1.5, "egfr": 95.0})
+    assert row["priority"] == "routine", note
