@@ -44,7 +44,7 @@ def count_views(
     return out
 
 
-def _rejected_views(rejected: Sequence[Rejected], limit: int) -> list[RejectedView]:
+def _rejected_views(rejected: Sequence[Rejected], limit: int | None) -> list[RejectedView]:
     return [
         RejectedView(
             source_file=r.source_file,
@@ -56,7 +56,7 @@ def _rejected_views(rejected: Sequence[Rejected], limit: int) -> list[RejectedVi
             patient_id=r.patient_id,
             specimen_id=r.specimen_id,
         )
-        for r in rejected[:limit]
+        for r in (rejected if limit is None else rejected[:limit])
     ]
 
 
@@ -127,6 +127,7 @@ def summary_view(
         pages_omitted=plan.pages_omitted,
         patient_file=PATIENT_FILE,
         groups=priority_groups(rows, priority_counts),
+        untriaged_urgent=_rejected_views([r for r in rejected if r.possibly_urgent], None),
     )
 
 

@@ -499,6 +499,9 @@ class SummaryView:
     patient_file: str
     shown_per_row: int = SUMMARY_FACTORS  # factors and next steps listed per table row
     groups: list[PriorityGroup] = field(default_factory=list)  # the rows by priority
+    # rejected rows that may be urgent (Rejected.possibly_urgent: urgent.txt lists them too),
+    # every one of them: the banner says what the urgent alert says
+    untriaged_urgent: list[RejectedView] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
