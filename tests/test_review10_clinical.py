@@ -313,3 +313,13 @@ def test_clinic_shorthand_for_a_symptom_is_read(sex: str, note: str) -> None:
 def test_shorthand_lookalikes_are_no_symptom(note: str) -> None:
     row = one({**WOMAN, "prolactin": 45, "comments": note, "tsh": 1.5, "egfr": 95.0})
     assert row["priority"] == "routine", note
+
+
+@pytest.mark.parametrize("assay", ["Immulite 2000", "Archtect", "Liaison XL"])
+def test_an_assay_the_tool_has_no_set_for_is_said_in_the_note(assay: str) -> None:
+    """clinical-reference §7.7: an assay-specific default plus a caveat; an assay that matches no
+    set was silently judged as "method not stated"."""
+    row = one({**WOMAN, "prolactin": 25, "assay": assay})
+    assert f"Assay {assay!r} matches no reference set" in row["reference_note"], assay
+    known = one({**WOMAN, "prolactin": 25, "assay": "Architect i2000SR"})
+    assert "matches no reference set" not in known["reference_note"]

@@ -58,7 +58,7 @@ from triage.engine.suggestions import (
     suggest_calm,
 )
 from triage.engine.text import CueBook, Hits, load_cue_book, merge_hits
-from triage.engine.units import MIU_L, NG_ML, Converted, convert, row_set_names
+from triage.engine.units import MIU_L, NG_ML, Converted, convert, row_set_names, unknown_assays
 from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import (
@@ -207,6 +207,7 @@ def triage_frame(
     if as_of is not None:
         notes = _age_at_run_notes(frame, ages, notes)
     notes = _in_row_units(notes, labs, rows.value_ng, rows.qualifier, lab_value)
+    notes = _unknown_assay_notes(unknown_assays(work, knowledge), chosen.source, notes, knowledge)
     out["reference_note"] = text(notes)
     details = [v.factor_details for v in shown.cells]
     out["factor_details"] = _taken_objects(details, shown.codes, work.index)
@@ -691,6 +692,27 @@ def _age_at_run_notes(frame: pd.DataFrame, ages: pd.Series, notes: list[str]) ->
             "sample's date is not given or could not be read"
         )
         out[i] = joined_note(out[i], sentence)
+    return out
+
+
+def _unknown_assay_notes(
+    assays: list[str], sources: Sequence[str], notes: list[str], knowledge: Knowledge
+) -> list[str]:
+    """The notes of the rows judged against a set's interval whose assay names no set the tool
+    has ("Immulite 2000", "Archtect"): never silently the chosen set's "method not stated"
+    (clinical-reference §7.7: the lab's interval, else the assay's set with a caveat)."""
+    if not any(assays):
+        return notes
+    known = ", ".join(sorted(knowledge.assay_sets)) or "none"
+    out = list(notes)
+    for i, assay in enumerate(assays):
+        if assay and sources[i] == "set":
+            sentence = (
+                f"Assay {assay!r} matches no reference set the tool has ({known}): the "
+                f"{knowledge.reference_set.name!r} set's interval was used; give the lab's own "
+                "interval in the file, or choose or add the assay's set (--ranges)"
+            )
+            out[i] = joined_note(out[i], sentence)
     return out
 
 

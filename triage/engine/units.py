@@ -53,6 +53,19 @@ def row_set_names(frame: pd.DataFrame, knowledge: Knowledge) -> pd.Series:
     return pd.Series(names, index=frame.index, dtype="string")
 
 
+def unknown_assays(frame: pd.DataFrame, knowledge: Knowledge) -> list[str]:
+    """Per row, its assay text when it names no single reference set ("Immulite 2000", a typo
+    such as "Archtect"), else ""."""
+    known: dict[str, bool] = {}
+    for text in frame["assay"].dropna().unique().tolist():
+        written = str(text).strip()
+        known[str(text)] = not written or find_assay_set(written, knowledge.assay_sets) is not None
+    return [
+        str(a).strip() if isinstance(a, str) and not known.get(a, True) else ""
+        for a in frame["assay"].tolist()
+    ]
+
+
 @dataclass(frozen=True)
 class Converted:
     """Row values in ng/mL and the factor used (mIU/L per ng/mL)."""
