@@ -143,3 +143,18 @@ def test_a_loinc_code_gives_a_missing_unit_and_a_clash_is_said(tmp_path: Path) -
     assert units == {"Y1": "mIU/L", "Y2": "ng/mL", "Y3": "ng/mL", "Y4": "ng/mL", "Y5": "ng/mL"}
     (said,) = [w for i in outcome.inputs for w in i.warnings if "does not mean" in w]
     assert "1 prolactin row(s)" in said and "15081-3 means mIU/L" in said
+
+
+def test_a_file_without_a_sex_or_an_age_column_says_so(tmp_path: Path) -> None:
+    """Without them, results between the women's and men's limits are indeterminate and no
+    child's or postmenopausal interval can be chosen: `check` and the run say why."""
+    from triage.io import read_file
+
+    source = tmp_path / "export.csv"
+    source.write_text("ID,Prolactin (ng/mL)\nA1,25\nA2,22\n", encoding="utf-8")
+    warnings = read_file(source).summary.warnings
+    assert any(w.startswith("no sex column was found") for w in warnings)
+    assert any(w.startswith("no age or birth date column was found") for w in warnings)
+    source.write_text("ID,Sex,DOB,Prolactin (ng/mL)\nA1,F,1990-01-01,25\n", encoding="utf-8")
+    warnings = read_file(source).summary.warnings
+    assert not any("no sex column" in w or "no age or birth date" in w for w in warnings)

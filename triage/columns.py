@@ -1383,6 +1383,18 @@ def _post_process(match: ColumnMatch) -> None:
             "no patient, only their row; if a column holds the patient's number, name it in a "
             'column mapping file ([columns] patient_id = "...")'
         )
+    if "prolactin" in fields and "sex" not in fields:
+        match.warnings.append(
+            "no sex column was found: each result is judged against the women's and the men's "
+            "intervals together (indeterminate between them) unless the mapping file's "
+            '[defaults] gives a sex; if a column holds it, name it ([columns] sex = "...")'
+        )
+    if "prolactin" in fields and not {"age_years", "birth_date", "birth_year"} & set(fields):
+        match.warnings.append(
+            "no age or birth date column was found: children's and postmenopausal intervals "
+            "cannot be chosen (adults' are used); if a column holds the age or the birth date, "
+            'name it ([columns] age_years = "..." or birth_date = "...")'
+        )
     if "collected_time" in fields and "collected_at" not in fields:
         fields["collected_at"] = fields.pop("collected_time")
     for name, spec in field_specs().items():
