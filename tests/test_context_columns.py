@@ -81,7 +81,7 @@ def test_a_tsh_written_raised_is_a_possible_thyroid_cause(tmp_path: Path, raised
     )
     words, normal, number, empty = (results.iloc[i] for i in range(4))
     assert words["factors"].split(";")[0] == "hypothyroidism"
-    assert f"tsh: '{raised}' (raised" in words["factor_evidence"]
+    assert f"TSH: '{raised}' (raised" in words["factor_evidence"]
     assert "hypothyroidism (possible)" in words["factor_evidence"]
     assert "check free T4" in words["factor_evidence"]
     assert "check_tsh" not in words["suggestions"]
@@ -123,7 +123,7 @@ def test_a_tsh_in_words_in_a_long_export(tmp_path: Path) -> None:
         "L1,W,40,01.02.2026,TSH,erhöht,\n",
     )
     (row,) = (r for _, r in results.iterrows())
-    assert "tsh: 'erhöht' (raised" in row["factor_evidence"]
+    assert "TSH: 'erhöht' (raised" in row["factor_evidence"]
     assert "check_tsh" not in row["suggestions"]
 
 

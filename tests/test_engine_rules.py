@@ -406,7 +406,7 @@ def test_dialysis_flag_text_and_explicit_no() -> None:
 def test_kidney_transplant_with_low_egfr_names_the_graft() -> None:
     row = one({**MAN, "prolactin": 40, "kidney_transplant": "renal transplant 2019", "egfr": 40.0})
     evidence = factors(row)["renal_impairment"]["evidence"]
-    assert "kidney_transplant: 'renal transplant 2019'" in evidence and "egfr: 40" in evidence
+    assert "kidney transplant: 'renal transplant 2019'" in evidence and "eGFR: 40" in evidence
 
 
 @pytest.mark.parametrize(
@@ -1170,7 +1170,7 @@ def test_evidence_has_no_doubled_brackets() -> None:
     row = one({**MAN, "prolactin": 45, "tsh": 14.2})
     text = factors(row)["hypothyroidism"]["evidence"]
     assert ") (" not in text
-    assert text.startswith("tsh: 14.2 mIU/L, above 4.2; hypothyroidism usually raises prolactin")
+    assert text.startswith("TSH: 14.2 mIU/L, above 4.2; hypothyroidism usually raises prolactin")
     for row in (
         one({**MAN, "prolactin": 45, "egfr": 20.0}),
         one({**MAN, "prolactin": 45, "dialysis": True}),
@@ -1593,7 +1593,7 @@ def test_a_given_egfr_wins_over_the_creatinine() -> None:
     row = renal({**MAN, "prolactin": 45, "creatinine": 600.0, "egfr": 75.0})
     assert "renal_impairment" not in row["factors"]
     low = renal({**MAN, "prolactin": 45, "creatinine": 80.0, "egfr": 20.0})
-    assert "egfr: 20 mL/min" in factors(low)["renal_impairment"]["evidence"]
+    assert "eGFR: 20 mL/min" in factors(low)["renal_impairment"]["evidence"]
 
 
 @pytest.mark.parametrize(

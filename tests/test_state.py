@@ -130,7 +130,7 @@ def test_numbers_from_columns_and_lmp_at_collection() -> None:
     )
     states = read_states(frame, PAST_CHILDBEARING)
     assert states[0].pregnant and states[0].gestation_weeks == 30.0
-    assert states[1].pregnant and "hcg" in states[1].said("pregnancy")
+    assert states[1].pregnant and "hCG" in states[1].said("pregnancy")
     assert states[2].pregnant and states[2].lmp == "2026-01-01"
     weeks = derived_columns(frame, states)["gestational_weeks"]
     assert weeks.iloc[2] == pytest.approx(13.0, abs=0.01)

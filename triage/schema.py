@@ -103,6 +103,27 @@ NUMERIC_CONTEXT_FIELDS: Final[tuple[str, ...]] = (
 # The canonical frame: one row per prolactin result, produced by triage.io.read_inputs().
 # Column -> pandas dtype.  Readers must produce exactly these columns (order included).
 # --------------------------------------------------------------------------------------------
+# How evidence names a field ("liver disease: 'alcoholic cirrhosis'", "TSH: 14 mIU/L"): the
+# canonical name with spaces, unless written otherwise here (reports are read by clinicians).
+FIELD_WORDS: Final[dict[str, str]] = {
+    "tsh": "TSH",
+    "egfr": "eGFR",
+    "hcg": "hCG",
+    "free_t4": "free T4",
+    "macroprolactin_recovery_pct": "PEG recovery",
+    "monomeric_prolactin": "monomeric (post-PEG) prolactin",
+    "gestational_weeks": "gestation (weeks)",
+    "postpartum_weeks": "weeks since delivery",
+    "pituitary_lesion_mm": "pituitary lesion (mm)",
+    "age_years": "age",
+}
+
+
+def field_words(name: str) -> str:
+    """A canonical field as evidence names it: "liver_disease" -> "liver disease"."""
+    return FIELD_WORDS.get(name) or name.replace("_", " ")
+
+
 CANONICAL_COLUMNS: Final[dict[str, str]] = {
     # provenance
     "source_file": "string",  # file name as given (basename), never a full path in reports

@@ -24,6 +24,7 @@ from triage.numbers import FIRST_TRIMESTER, THIRD_TRIMESTER
 # fmt and approx are re-exported: the one number formatter of every output (triage/numbers.py).
 from triage.numbers import approx as approx
 from triage.numbers import fmt as fmt
+from triage.schema import field_words
 from triage.values import lab_word
 
 # WHO ATC group G02CB, "prolactin inhibitors" (cabergoline, bromocriptine, quinagolide, lisuride):
@@ -513,8 +514,8 @@ class RowContext:
         """`name: 'value as written'` for an evidence line."""
         value = self.raw(name)
         if isinstance(value, float):
-            return f"{name}: {fmt(value)}"
-        return f"{name}: '{value}'"
+            return f"{field_words(name)}: {fmt(value)}"
+        return f"{field_words(name)}: '{value}'"
 
     def flag_evidence(self, name: str) -> str:
         """Evidence for a yes/no field: what the patient's state read for it (every cell that
@@ -523,7 +524,8 @@ class RowContext:
         if said:
             return said
         written = self.text(f"{name}_text")
-        return f"{name}: '{written}'" if written else f"{name}: yes"
+        label = field_words(name)
+        return f"{label}: '{written}'" if written else f"{label}: yes"
 
     def _find_lesion(self) -> LesionInfo:
         """A lesion from pituitary_lesion(_mm) or named in any free-text field (comments,

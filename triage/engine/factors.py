@@ -23,7 +23,7 @@ from triage.engine.renal import estimate_from_creatinine
 from triage.engine.text import CueHit
 from triage.knowledge.model import Drug, DrugMatch
 from triage.numbers import age_text
-from triage.schema import FACTOR_CODES
+from triage.schema import FACTOR_CODES, field_words
 from triage.values import stopped_days
 
 # Factor kinds (labels.toml) that explain a result without pointing to a pituitary cause.
@@ -67,7 +67,7 @@ def _ranged(
 ) -> Finding:
     """A likely finding while the result is within `ceiling`, else possible and `exceeded`.
     The evidence and the reach of the cause are one sentence joined by a semicolon (the
-    evidence may already end in brackets: "tsh: 14.2 mIU/L (above 4.2)")."""
+    evidence may already end in brackets: "TSH: 14.2 mIU/L (above 4.2)")."""
     reach = ctx.amount(ceiling, approx=True, mark="~")
     if ctx.within(ceiling):
         text = f"{evidence}; {cause} usually raises prolactin up to {reach}"
@@ -267,7 +267,7 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
         if drug.typical_max_ng_ml is not None
         else f"drug-induced rises usually stay below {ctx.amount(ceiling, approx=True, mark='~')}"
     )
-    line = f"{match.field}: '{written}' → {drug.name} ({kind}{depot}; {reach}"
+    line = f"{field_words(match.field)}: '{written}' → {drug.name} ({kind}{depot}; {reach}"
     if drug.frequency not in LIKELY_FREQUENCIES:
         line += f"; raises prolactin in few users ({drug.frequency.replace('_', ' ')})"
     line += ")" + _stopped_note(ctx, written, is_depot)
@@ -345,10 +345,10 @@ def kidney(ctx: RowContext) -> list[Finding]:
         return [_ranged(ctx, "dialysis", rule, patient.said("dialysis"), ceiling, "dialysis")]
     egfr = ctx.num("egfr")
     qualifier = str(ctx.raw("egfr_qualifier") or "")
-    source = "egfr"
+    source = field_words("egfr")
     written = patient.lab("egfr")  # "eGFR 14" in a note fills an empty egfr column (state.py)
     if written is not None and egfr is not None and written.number == egfr:
-        source = f"{written.evidence()} → egfr"
+        source = f"{written.evidence()} → {field_words('egfr')}"
     graft = patient.said("transplant") if patient.renal == "transplant" else ""
     estimate = estimate_from_creatinine(ctx)  # only when no eGFR is given (renal.py)
     if estimate is not None and estimate.egfr is not None:
@@ -406,7 +406,7 @@ def thyroid(ctx: RowContext) -> list[Finding]:
     free_t4 = ctx.num("free_t4")
     if free_t4 is not None and free_t4 > ctx.t("free_t4_high_pmol_l"):
         return []  # a raised TSH with a raised free T4 is not primary hypothyroidism
-    evidence = f"tsh: {qualifier}{fmt(tsh)} mIU/L, above {fmt(upper)}"
+    evidence = f"TSH: {qualifier}{fmt(tsh)} mIU/L, above {fmt(upper)}"
     strong = ctx.t("tsh_strong_miu_l")
     if tsh < strong:
         text = f"{evidence}; mildly raised TSH, a weaker cause (strong from {fmt(strong)})"
@@ -424,7 +424,7 @@ def _tsh_in_words(ctx: RowContext, word: str) -> list[Finding]:
     free_t4 = ctx.num("free_t4")
     if word != "high" or (free_t4 is not None and free_t4 > ctx.t("free_t4_high_pmol_l")):
         return []
-    text = f"tsh: '{ctx.text('tsh_text')}' (raised; no value given to show how far)"
+    text = f"TSH: '{ctx.text('tsh_text')}' (raised; no value given to show how far)"
     evidence = text + _treat_and_repeat(ctx, False)
     return [Finding("hypothyroidism", POSSIBLE, evidence, "thyroid_function")]
 
@@ -619,7 +619,7 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
     if recovery is not None:
         macro_below = ctx.t("peg_recovery_macro_pct")
         true_above = ctx.t("peg_recovery_true_pct")
-        shown = f"macroprolactin_recovery_pct: {fmt(recovery)}%"
+        shown = f"PEG recovery: {fmt(recovery)}%"
         if recovery < macro_below:
             parts.insert(0, f"{shown} (below {fmt(macro_below)}%: macroprolactin present)")
             strength = strength or (POSSIBLE if mono_within is False else LIKELY)

@@ -28,7 +28,7 @@ import pandas as pd
 from triage.engine.text import require_table
 from triage.numbers import DAYS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from triage.resources import data_file
-from triage.schema import ConfigError
+from triage.schema import ConfigError, field_words
 from triage.values import (
     code_label,
     code_text,
@@ -73,7 +73,7 @@ class Fact:
 
     def evidence(self) -> str:
         """`column: 'as written'` (a yes/no column named without its `_text`)."""
-        return f"{self.column.removesuffix('_text')}: '{self.quote}'"
+        return f"{field_words(self.column.removesuffix('_text'))}: '{self.quote}'"
 
 
 # Columns a concept reads only when its `only` names them: a medication list says a state only

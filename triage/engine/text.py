@@ -26,7 +26,7 @@ import pandas as pd
 
 from triage.engine.distinct import distinct_rows
 from triage.resources import data_file
-from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, TEXT_FIELDS, ConfigError
+from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, TEXT_FIELDS, ConfigError, field_words
 from triage.values import without_general_statements
 
 CUES_FILE = "cues.toml"
@@ -75,7 +75,7 @@ class CueHit:
         return self._quoting(self.matched)
 
     def _quoting(self, text: str) -> str:
-        return f"{self.field.removesuffix('_text')}: '{text}'"
+        return f"{field_words(self.field.removesuffix('_text'))}: '{text}'"
 
 
 Hits = Mapping[str, tuple[CueHit, ...]]
