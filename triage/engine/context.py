@@ -76,6 +76,8 @@ RULE_COLUMNS: tuple[str, ...] = (
     "head_trauma_text",
     "symptoms",
     "macroprolactin_recovery_pct",
+    "monomeric_prolactin_note_unit",
+    "monomeric_prolactin_note_qualifier",
     "comments",
 )
 

@@ -1,0 +1,120 @@
+"""Macroprolactin faults found by the outside review of stop 30, each fixed as a class and tested
+from the guideline (clinical-reference §2.3, §7.1, §7.3, §0b): a monomeric (post-PEG) prolactin
+written in a note, in six languages and in either prolactin unit, is read with the row's unit;
+a confirmed true (monomeric) excess leads on to pituitary imaging; the medication review of a
+prolactin-sparing drug says it is an unlikely cause."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pipeline_helpers import triage_csv
+
+HEADER = "patient_id,sex,age,prolactin,unit,comments,medications,monomeric_prolactin,tsh,egfr\n"
+
+
+def _run(tmp_path: Path, rows: list[tuple[str, float, str, str, str, str]]) -> pd.DataFrame:
+    """rows: (sex, total, unit, comments, medications, monomeric column) for women of 30."""
+    lines = [
+        f'P{i},{sex},30,{value},{unit},"{comments}","{drugs}",{mono},1.5,95'
+        for i, (sex, value, unit, comments, drugs, mono) in enumerate(rows)
+    ]
+    out = triage_csv(tmp_path, HEADER + "\n".join(lines) + "\n")
+    assert len(out) == len(rows)
+    return out.set_index("patient_id").loc[[f"P{i}" for i in range(len(rows))]]
+
+
+# -------------------------------------------------------------------- 1. post-PEG in the notes --
+# A total of 300 ng/mL (6360 mIU/L) is above the urgent level; when the monomeric (post-PEG)
+# prolactin is within its limit (~18.5 ng/mL, ~392 mIU/L) it is macroprolactinaemia, not a
+# suspected prolactinoma (§2.3, §7.3: the post-PEG concentration is what matters).
+MONOMERIC_WITHIN = [
+    ("ng/mL", 300, "post-PEG prolactin 12 ng/mL"),
+    ("ng/mL", 300, "monomeric prolactin 10 ng/mL"),
+    ("ng/mL", 300, "monomeric PRL: 10 ng/ml"),
+    ("ng/mL", 300, "prolactin (post-PEG) 10 µg/L"),
+    ("ng/mL", 300, "prolactin after PEG precipitation 10 ng/mL"),
+    ("ng/mL", 300, "PRL nach PEG 10 ng/ml"),
+    ("ng/mL", 300, "monomeres Prolaktin 10 µg/l"),
+    ("ng/mL", 300, "Prolaktin nach PEG-Fällung: 10 ng/ml"),
+    ("ng/mL", 300, "prolactine monomérique 10 ng/mL"),
+    ("ng/mL", 300, "prolactine après PEG 10 ng/mL"),
+    ("ng/mL", 300, "prolactina monomérica 10 ng/mL"),
+    ("ng/mL", 300, "prolactina tras PEG 10 ng/mL"),
+    ("ng/mL", 300, "prolattina monomerica 10 ng/mL"),
+    ("ng/mL", 300, "prolattina dopo PEG 10 ng/mL"),
+    ("ng/mL", 300, "monomeer prolactine 10 ng/mL"),
+    ("ng/mL", 300, "prolactine na PEG 10 ng/mL"),
+    ("ng/mL", 300, "post-PEG prolactin <1 ng/mL"),
+    ("mIU/L", 6360, "PRL nach PEG-Fällung: 250 mIU/l"),
+    ("mIU/L", 6360, "monomeric PRL 250 mIU/L"),
+    ("mIU/L", 6360, "prolactine monomérique 250 mUI/L"),
+    ("mIU/L", 6360, "monomeric prolactin 0.25 IU/L"),
+    # the other unit: converted with the row's factor (12 ng/mL is ~254 mIU/L)
+    ("mIU/L", 6360, "post-PEG prolactin 12 ng/mL"),
+    ("ng/mL", 300, "post-PEG prolactin 250 mIU/L"),
+]
+
+
+@pytest.mark.parametrize(("unit", "total", "note"), MONOMERIC_WITHIN)
+def test_monomeric_in_notes_within_limit_is_macroprolactinaemia(
+    tmp_path: Path, unit: str, total: float, note: str
+) -> None:
+    row = _run(tmp_path, [("F", total, unit, note, "", "")]).iloc[0]
+    assert row["priority"] != "urgent"
+    assert "macroprolactinemia" in row["factors"]
+    assert "prolactinoma_suspected" not in row["factors"]
+    assert "monomeric prolactin in notes" in row["factor_evidence"]
+    assert "macroprolactin_screen" not in row["suggestions"]
+
+
+def test_note_in_the_other_unit_is_converted_never_taken_as_written(tmp_path: Path) -> None:
+    """250 mIU/L is ~12 ng/mL (within the limit); 250 ng/mL would be far above it.  A note in
+    mIU/L on a row in ng/mL (or the reverse) is converted, never read ~21-fold wrong."""
+    out = _run(
+        tmp_path,
+        [
+            ("F", 300, "ng/mL", "post-PEG prolactin 250 mIU/L", "", ""),
+            ("F", 6360, "mIU/L", "post-PEG prolactin 250 ng/mL", "", ""),
+            ("F", 6360, "mIU/L", "post-PEG prolactin 12 ng/mL", "", ""),
+        ],
+    )
+    assert "macroprolactinemia" in out.iloc[0]["factors"]
+    assert "11.79 ng/mL" in out.iloc[0]["factor_evidence"]
+    # 250 ng/mL monomeric: a true excess, urgent as the total is
+    assert out.iloc[1]["priority"] == "urgent"
+    assert "macroprolactinemia" not in out.iloc[1]["factors"]
+    assert "254 mIU/L" in out.iloc[2]["factor_evidence"]
+
+
+def test_below_detection_keeps_its_qualifier(tmp_path: Path) -> None:
+    row = _run(tmp_path, [("F", 60, "ng/mL", "post-PEG prolactin <1 ng/mL", "", "")]).iloc[0]
+    assert "monomeric prolactin in notes: <1 ng/mL" in row["factor_evidence"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "post-PEG prolactin 10",  # no unit: not read
+        "post-PEG prolactin 10 ng/dL",  # no prolactin unit: not read
+        "post-PEG prolactin >5 ng/mL",  # no bound under which it stays: not read
+        "prolactin after PEG 30 %",  # a recovery, read as one (not a concentration)
+    ],
+)
+def test_what_is_no_monomeric_concentration_is_not_read_as_one(tmp_path: Path, note: str) -> None:
+    row = _run(tmp_path, [("F", 60, "ng/mL", note, "", "")]).iloc[0]
+    assert "monomeric prolactin in notes" not in row["factor_evidence"]
+
+
+def test_own_column_wins_over_the_note(tmp_path: Path) -> None:
+    row = _run(tmp_path, [("F", 60, "ng/mL", "post-PEG prolactin 10 ng/mL", "", "40")]).iloc[0]
+    assert "macroprolactinemia" not in row["factors"]
+    assert "monomeric prolactin in notes" not in row["factor_evidence"]
+
+
+def test_monomeric_above_limit_in_notes_is_a_true_excess(tmp_path: Path) -> None:
+    row = _run(tmp_path, [("F", 60, "ng/mL", "monomeric prolactin 40 ng/mL", "", "")]).iloc[0]
+    assert "macroprolactinemia" not in row["factors"]
+    assert "macroprolactin_screen" not in row["suggestions"]  # the screen is done
