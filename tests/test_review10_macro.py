@@ -118,3 +118,81 @@ def test_monomeric_above_limit_in_notes_is_a_true_excess(tmp_path: Path) -> None
     row = _run(tmp_path, [("F", 60, "ng/mL", "monomeric prolactin 40 ng/mL", "", "")]).iloc[0]
     assert "macroprolactinemia" not in row["factors"]
     assert "macroprolactin_screen" not in row["suggestions"]  # the screen is done
+
+
+# ------------------------------------------------------- 2. a confirmed true (monomeric) excess --
+# A mild total rise (≤ 2.5× ULN) without symptoms: the macroprolactin screen comes first and
+# imaging "only if monomeric prolactin is raised" (§7.1; Auriemma 2023 Fig. 2).  Once the screen
+# shows a true rise, the path goes on: a rested repeat, then pituitary MRI if it is confirmed.
+TRUE_RISE_MILD = [
+    ("F", 70, "", "", "90"),  # recovery above 60%: negative screen
+    ("F", 60, "", "", "80"),
+    ("M", 40, "", "", "85"),
+    ("F", 60, "", "40", ""),  # monomeric above the post-PEG limit
+    ("F", 60, "monomeric prolactin 40 ng/mL", "", ""),
+    ("F", 60, "macroprolactin negative", "", ""),
+    ("F", 60, "Makroprolaktin negativ", "", ""),
+    ("F", 60, "macroprolactine absente", "", ""),
+    ("F", 60, "macroprolactina no detectada", "", ""),
+    ("F", 60, "macroprolattina assente", "", ""),
+    ("F", 60, "geen macroprolactine aangetoond", "", ""),
+]
+
+HEADER_PEG = (
+    "patient_id,sex,age,prolactin,unit,comments,macroprolactin_recovery_pct,"
+    "monomeric_prolactin,tsh,egfr\n"
+)
+
+
+def _peg(tmp_path: Path, rows: list[tuple[str, float, str, str, str]]) -> pd.DataFrame:
+    lines = [
+        f'P{i},{sex},30,{value},ng/mL,"{note}",{recovery},{mono},1.5,95'
+        for i, (sex, value, note, mono, recovery) in enumerate(rows)
+    ]
+    out = triage_csv(tmp_path, HEADER_PEG + "\n".join(lines) + "\n")
+    assert len(out) == len(rows)
+    return out.set_index("patient_id").loc[[f"P{i}" for i in range(len(rows))]]
+
+
+@pytest.mark.parametrize(("sex", "value", "note", "mono", "recovery"), TRUE_RISE_MILD)
+def test_true_rise_at_a_mild_level_leads_to_conditional_mri(
+    tmp_path: Path, sex: str, value: float, note: str, mono: str, recovery: str
+) -> None:
+    row = _peg(tmp_path, [(sex, value, note, mono, recovery)]).iloc[0]
+    codes = row["suggestions"].split(";")
+    assert "repeat_rested_sample" in codes
+    assert "pituitary_mri" in codes
+    assert codes.index("repeat_rested_sample") < codes.index("pituitary_mri")
+    assert "macroprolactin_screen" not in codes
+    assert "macroprolactinemia" not in row["factors"]
+    # the rise is mild: the MRI is conditional on a rested repeat, nothing is urgent or soon,
+    # and no macroadenoma work-up is asked for yet
+    mri = next(d for d in row["suggestion_details"] if d["code"] == "pituitary_mri")
+    assert "only if the monomeric excess is confirmed on a rested sample" in mri["reason"]
+    assert row["priority"] == "routine"
+    assert "visual_field_test" not in codes
+
+
+@pytest.mark.parametrize(
+    ("note", "mono", "recovery"),
+    [
+        ("", "", "30"),  # macroprolactin
+        ("", "10", ""),  # monomeric within its limit
+        ("", "", "50"),  # equivocal: no true rise shown
+        ("macroprolactin negative 2019", "", ""),  # an earlier sample's screen
+        ("", "", ""),  # not screened: the screen comes first
+    ],
+)
+def test_no_true_rise_shown_no_mri_at_a_mild_level(
+    tmp_path: Path, note: str, mono: str, recovery: str
+) -> None:
+    row = _peg(tmp_path, [("F", 60, note, mono, recovery)]).iloc[0]
+    assert "pituitary_mri" not in row["suggestions"].split(";")
+
+
+def test_macroprolactin_found_by_recovery_is_no_confirmed_true_rise(tmp_path: Path) -> None:
+    """Recovery 30% of 70 ng/mL: macroprolactin found; total x recovery (21) is an estimate
+    only, so it confirms no true rise at a mild level (§2.3: recovery < 40% = macroprolactin)."""
+    row = _peg(tmp_path, [("F", 70, "", "", "30")]).iloc[0]
+    assert "macroprolactinemia" in row["factors"]
+    assert "pituitary_mri" not in row["suggestions"].split(";")

@@ -218,6 +218,10 @@ def _pituitary_reason(s: Situation) -> str | None:
                 f"a symptomatic raised prolactin ({symptom.evidence()}) that no likely "
                 "non-pituitary factor explains"
             )
+        shown = ctx.true_rise_shown
+        if shown is not None:  # a true rise, confirmed on a rested sample, is imaged
+            # (clinical-reference §7.1; Auriemma 2023 Fig. 2)
+            return f"a true (monomeric) rise ({shown}) that no likely non-pituitary factor explains"
     return None
 
 
@@ -651,7 +655,20 @@ def _no_macro_work_up(s: Situation) -> bool:
         return False
     if ctx.small_lesion:
         return True
-    return not ctx.lesion.present and ctx.monomeric_mild and not ctx.mild
+    return _mild_true_excess(s)
+
+
+def _mild_true_excess(s: Situation) -> bool:
+    """Only a mild true (monomeric) excess, without a known lesion: a mild monomeric excess
+    under a higher total, or a mild total whose rise the PEG screen shows to be monomeric
+    (ctx.true_rise_shown) without typical symptoms.  A rested repeat comes first, then the MRI
+    if the excess is confirmed (clinical-reference §2.3, §7.1)."""
+    ctx = s.ctx
+    if ctx.lesion.present:
+        return False
+    if ctx.monomeric_mild and not ctx.mild:
+        return True
+    return ctx.mild and ctx.symptom is None and ctx.true_rise_shown is not None
 
 
 def _if_macroadenoma(s: Situation) -> str:
@@ -709,7 +726,7 @@ def pituitary_mri(s: Situation) -> str | None:
         )
     if s.ctx.lesion.present and not s.ctx.small_lesion:
         return f"{why}: pituitary MRI"
-    if s.ctx.monomeric_mild and not s.ctx.mild and not s.ctx.lesion.present:
+    if _mild_true_excess(s):
         return (
             f"{why}: pituitary MRI only if the monomeric excess is confirmed on a rested sample, "
             "once drugs, thyroid and kidney are excluded"
