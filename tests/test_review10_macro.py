@@ -196,3 +196,61 @@ def test_macroprolactin_found_by_recovery_is_no_confirmed_true_rise(tmp_path: Pa
     row = _peg(tmp_path, [("F", 70, "", "", "30")]).iloc[0]
     assert "macroprolactinemia" in row["factors"]
     assert "pituitary_mri" not in row["suggestions"].split(";")
+
+
+# ----------------------------------------- 3. the medication review of a prolactin-sparing drug --
+# clinical-reference §0b grades clozapine, quetiapine and lurasidone "none or low", olanzapine and
+# ziprasidone "low" (drugs.toml frequency): already prolactin-sparing, an unlikely cause.  The
+# review says so and never offers a switch to a "prolactin-sparing alternative"; it never says to
+# stop an antipsychotic.  High or moderate drugs keep their review.
+def _review(row: pd.Series) -> str:
+    found = [d["reason"] for d in row["suggestion_details"] if d["code"] == "medication_review"]
+    assert len(found) == 1, row["suggestions"]
+    return str(found[0])
+
+
+@pytest.mark.parametrize(
+    ("drugs", "value"),
+    [
+        ("clozapine 300 mg", 60),
+        ("Leponex 200 mg", 60),
+        ("quetiapine", 120),
+        ("Seroquel XR 300", 60),
+        ("lurasidone", 60),
+        ("ziprasidone", 60),
+        ("olanzapine", 60),
+        ("Olanzapin 10 mg; Quetiapin 50 mg", 60),
+    ],
+)
+def test_prolactin_sparing_antipsychotic_is_an_unlikely_cause(
+    tmp_path: Path, drugs: str, value: float
+) -> None:
+    review = _review(_run(tmp_path, [("F", value, "ng/mL", "", drugs, "")]).iloc[0])
+    assert "rarely raise" in review
+    assert "unlikely cause" in review
+    assert "look for another cause" in review
+    assert "alternative" not in review
+    assert "psychiatric team" in review
+    assert "stop " not in review.replace("must not be stopped", "")
+
+
+@pytest.mark.parametrize("drugs", ["sertraline", "famotidine", "methadone"])
+def test_other_low_grade_drugs_are_unlikely_causes(tmp_path: Path, drugs: str) -> None:
+    review = _review(_run(tmp_path, [("F", 60, "ng/mL", "", drugs, "")]).iloc[0])
+    assert "unlikely cause" in review
+    assert "alternative" not in review
+    assert "paused or switched" not in review
+
+
+@pytest.mark.parametrize("drugs", ["risperidone 4 mg", "amisulpride", "haloperidol"])
+def test_high_grade_antipsychotic_keeps_its_review(tmp_path: Path, drugs: str) -> None:
+    review = _review(_run(tmp_path, [("F", 60, "ng/mL", "", drugs, "")]).iloc[0])
+    assert "can raise prolactin" in review
+    assert "prolactin-sparing alternative may be an option" in review
+    assert "unlikely cause" not in review
+
+
+def test_high_and_low_grade_together(tmp_path: Path) -> None:
+    review = _review(_run(tmp_path, [("F", 60, "ng/mL", "", "risperidone; clozapine", "")]).iloc[0])
+    assert review.startswith("risperidone can raise prolactin")
+    assert "clozapine rarely raises prolactin: not the likely cause" in review

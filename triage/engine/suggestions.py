@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from triage.engine.context import LIKELY, RowContext, approx, fmt
-from triage.engine.factors import Finding
+from triage.engine.factors import LIKELY_FREQUENCIES, Finding
 from triage.engine.intervals import NEONATAL, PREGNANCY
 from triage.engine.labels import Labels
 from triage.engine.priority import (
@@ -570,6 +570,21 @@ def medication_review(s: Situation) -> str | None:
     raising = [m for m in ctx.drugs if m.drug.effect == "raises"]
     if not raising or not any(code.startswith("medication:") for code in s.codes):
         return None
+    # A drug graded low, case reports or none (clinical-reference §0b: clozapine, quetiapine,
+    # lurasidone "none or low", olanzapine, ziprasidone "low") is already prolactin-sparing: an
+    # unlikely cause, and no switch to a "prolactin-sparing alternative" is offered for it.
+    usual = [m for m in raising if m.drug.frequency in LIKELY_FREQUENCIES]
+    if not usual:
+        return _unlikely_drug_review(raising)
+    text = _usual_drug_review(ctx, usual)
+    rare = [m for m in raising if m.drug.frequency not in LIKELY_FREQUENCIES]
+    if rare:
+        text += f"; {_drug_names(rare)} {_rarely(rare)} prolactin: not the likely cause"
+    return text
+
+
+def _usual_drug_review(ctx: RowContext, raising: Sequence[DrugMatch]) -> str:
+    """The review of drugs that often raise prolactin (frequency high or moderate)."""
     names = _drug_names(raising)
     days = fmt(ctx.t("drug_withdrawal_retest_days"))
     classes = {m.drug.drug_class for m in raising}
@@ -592,6 +607,36 @@ def medication_review(s: Situation) -> str | None:
     if "estrogen" in classes:
         text += " (a contraceptive is only paused with another method in place)"
     return text
+
+
+def _rarely(matches: Sequence[DrugMatch]) -> str:
+    return "rarely raises" if len({m.drug.name for m in matches}) == 1 else "rarely raise"
+
+
+def _unlikely_drug_review(raising: Sequence[DrugMatch]) -> str:
+    """The review of drugs that rarely raise prolactin (frequency low, case reports or none): an
+    unlikely cause; look for another before any change, which stays with the prescriber (an
+    antipsychotic is never stopped without the psychiatric team, an opioid never interrupted
+    just to re-test)."""
+    names = _drug_names(raising)
+    classes = {m.drug.drug_class for m in raising}
+    sparing = " (prolactin-sparing already)" if "antipsychotic" in classes else ""
+    cause = "an unlikely cause" if _rarely(raising) == "rarely raises" else "unlikely causes"
+    text = (
+        f"{names} {_rarely(raising)} prolactin{sparing}: {cause} of this level, so look for "
+        "another cause before considering any change"
+    )
+    if "antipsychotic" in classes:
+        return (
+            f"{text}; any change only with the psychiatric team (an antipsychotic must not be "
+            "stopped without them)"
+        )
+    if "opioid" in classes:
+        return (
+            f"{text}; opioid treatment (especially opioid substitution) must not be interrupted "
+            "just to re-test prolactin"
+        )
+    return f"{text}; any change only with the prescriber"
 
 
 @suggestion_rule("testosterone", "male_high_prolactin")
