@@ -48,6 +48,8 @@ MONOMERIC_WITHIN = [
     ("ng/mL", 300, "monomeer prolactine 10 ng/mL"),
     ("ng/mL", 300, "prolactine na PEG 10 ng/mL"),
     ("ng/mL", 300, "post-PEG prolactin <1 ng/mL"),
+    ("ng/mL", 300, "total 300, monomeric 12 ng/mL"),
+    ("ng/mL", 300, "monomer: 12 ng/ml"),
     ("mIU/L", 6360, "PRL nach PEG-Fällung: 250 mIU/l"),
     ("mIU/L", 6360, "monomeric PRL 250 mIU/L"),
     ("mIU/L", 6360, "prolactine monomérique 250 mUI/L"),
@@ -105,6 +107,22 @@ def test_below_detection_keeps_its_qualifier(tmp_path: Path) -> None:
 )
 def test_what_is_no_monomeric_concentration_is_not_read_as_one(tmp_path: Path, note: str) -> None:
     row = _run(tmp_path, [("F", 60, "ng/mL", note, "", "")]).iloc[0]
+    assert "monomeric prolactin in notes" not in row["factor_evidence"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "post-PEG prolactin 12 ng/mL (2019)",
+        "previous post-PEG prolactin 12 ng/mL",
+        "Z.n. monomeres Prolaktin 12 ng/ml",
+    ],
+)
+def test_an_earlier_samples_monomeric_prolactin_is_not_this_ones(tmp_path: Path, note: str) -> None:
+    """Macroprolactin can appear or disappear over time (§2.3): an earlier sample's post-PEG
+    prolactin says nothing of this one, which stays urgent at 300 ng/mL."""
+    row = _run(tmp_path, [("F", 300, "ng/mL", note, "", "")]).iloc[0]
+    assert row["priority"] == "urgent"
     assert "monomeric prolactin in notes" not in row["factor_evidence"]
 
 
