@@ -77,6 +77,8 @@ RULE_COLUMNS: tuple[str, ...] = (
     "head_trauma_text",
     "symptoms",
     "macroprolactin_recovery_pct",
+    "monomeric_prolactin_note_unit",
+    "monomeric_prolactin_note_qualifier",
     "comments",
 )
 
@@ -642,6 +644,34 @@ class RowContext:
             # is not used to call it mild.
             return math.nan
         return self.value * recovery / 100
+
+    @property
+    def true_rise_shown(self) -> str | None:
+        """What shows this sample's rise to be true (monomeric), as evidence, or None: a
+        monomeric (post-PEG) prolactin given (a column or a note) above its limit; else a PEG
+        recovery above peg_recovery_true_pct; else a negative macroprolactin screen of this
+        sample (one written with a year is an earlier sample's) (clinical-reference §2.3).  Not
+        screened, an equivocal recovery or macroprolactin found (a recovery below
+        peg_recovery_true_pct: total x recovery is only an estimate): None."""
+        mono = self.monomeric_ng
+        if mono == mono:
+            limit = self.post_peg_uln
+            if not mono > limit:
+                return None
+            return (
+                f"monomeric prolactin {self.amount(mono)} above the post-PEG limit "
+                f"{self.amount(limit, approx=True)}"
+            )
+        recovery = self.num("macroprolactin_recovery_pct")
+        if recovery is not None:
+            true_above = self.t("peg_recovery_true_pct")
+            if not recovery > true_above:
+                return None
+            return f"PEG recovery {fmt(recovery)}%, above {fmt(true_above)}%"
+        hit = self.first("macroprolactin_absent")
+        if hit is None or self.has("macroprolactin_present") or self.has("macroprolactin_past"):
+            return None
+        return f"macroprolactin screen negative: {hit.evidence()}"
 
     @property
     def monomeric_mild(self) -> bool:

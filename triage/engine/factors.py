@@ -603,7 +603,11 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
     limit = ctx.post_peg_uln
     monomeric = ctx.monomeric_ng
     recovery = ctx.num("macroprolactin_recovery_pct")
-    named = "monomeric_prolactin:"
+    named, mark = "monomeric_prolactin:", ""
+    if monomeric == monomeric and ctx.text("monomeric_prolactin_note_unit"):
+        # read in a note ("post-PEG prolactin <1 ng/mL"), with its "<" (below detection)
+        named = "monomeric prolactin in notes:"
+        mark = ctx.text("monomeric_prolactin_note_qualifier") or ""
     if monomeric != monomeric and recovery is not None and ctx.qualifier == "":
         monomeric = ctx.value * recovery / 100  # implied by the recovery
         named = "estimated monomeric prolactin"
@@ -612,7 +616,7 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
         mono_within = monomeric <= limit
         where = "within" if mono_within else "above"
         parts.append(
-            f"{named} {ctx.amount(monomeric)} ({where} the post-PEG limit "
+            f"{named} {mark}{ctx.amount(monomeric)} ({where} the post-PEG limit "
             f"{ctx.number(limit, approx=True)})"
         )
     strength = LIKELY if mono_within else None

@@ -591,6 +591,7 @@ def derived_columns(frame: pd.DataFrame, states: Sequence[PatientState]) -> dict
                 found = _weeks_since_lmp(state, collected[row])
                 weeks.iloc[row] = np.nan if found is None else found
     return {
+        **_no_note_concentration(index),
         **_note_labs(frame, distinct, codes),
         "pregnant": flags(
             [
@@ -633,6 +634,9 @@ def _note_labs(
     out: dict[str, pd.Series] = {}
     for name in sorted(n for n in names if n in frame.columns):
         written = [s.lab(name) for s in distinct]
+        if any(f is not None and f.unit for f in written):
+            out.update(_note_concentrations(frame, name, written, codes))
+            continue
         numbers = np.array(
             [np.nan if f is None or f.number is None else f.number for f in written], "float64"
         )[codes]
@@ -648,6 +652,41 @@ def _note_labs(
             filled = pd.Series(marks[codes], index=frame.index, dtype="string").replace("", pd.NA)
             out[qualifier] = kept.where(~pd.Series(empty, index=frame.index), filled)
     return out
+
+
+def _no_note_concentration(index: pd.Index) -> dict[str, pd.Series]:
+    """The columns _note_concentrations fills, empty (the rules read them on every row)."""
+    name = "monomeric_prolactin"
+    return {
+        f"{name}_note": pd.Series(np.nan, index=index, dtype="float64"),
+        f"{name}_note_unit": pd.Series("", index=index, dtype="string"),
+        f"{name}_note_qualifier": pd.Series("", index=index, dtype="string"),
+    }
+
+
+def _note_concentrations(
+    frame: pd.DataFrame, name: str, written: list[Fact | None], codes: np.ndarray
+) -> dict[str, pd.Series]:
+    """A prolactin concentration written in a note with its unit ("post-PEG prolactin 12 ng/mL":
+    states.toml monomeric_prolactin_in_notes), where the row's column <name> is empty: in
+    <name>_note with its unit in <name>_note_unit and its "<" in <name>_note_qualifier.  The
+    column <name> is in the row's prolactin unit, so a note in another unit is converted with the
+    row's factor where the factor is known (units.convert), never taken as written."""
+    column = frame[name].to_numpy(dtype="float64")
+    numbers = np.array(
+        [np.nan if f is None or f.number is None else f.number for f in written], "float64"
+    )[codes]
+    empty = np.isnan(column) & ~np.isnan(numbers)
+    units = np.array([f.unit if f is not None else "" for f in written], dtype=object)[codes]
+    marks = np.array([f.value if f is not None else "" for f in written], dtype=object)[codes]
+    index = frame.index
+    return {
+        f"{name}_note": pd.Series(np.where(empty, numbers, np.nan), index=index, dtype="float64"),
+        f"{name}_note_unit": pd.Series(np.where(empty, units, ""), index=index, dtype="string"),
+        f"{name}_note_qualifier": pd.Series(
+            np.where(empty, marks, ""), index=index, dtype="string"
+        ),
+    }
 
 
 def _weeks_since_lmp(state: PatientState, collected: object) -> float | None:

@@ -34,6 +34,7 @@ from triage.values import (
     code_text,
     complement_percent,
     ended_ago,
+    normalise_unit,
     normalise_word,
     without_general_statements,
     writes_a_year,
@@ -70,6 +71,7 @@ class Fact:
     column: str
     quote: str
     number: float | None = None
+    unit: str = ""  # a lab number's prolactin unit as written, normalised ("ng/mL", "mIU/L")
 
     def evidence(self) -> str:
         """`column: 'as written'` (a yes/no column named without its `_text`)."""
@@ -464,7 +466,14 @@ class StateVocabulary:
             qualifier = groups.get("qualifier", "")
             if concept.complement:  # "<20% precipitated": more than 80% recovered
                 value, qualifier = complement_percent(value, qualifier)
-            out.append(Fact(concept.number, qualifier, column, quote, value))
+            # a concentration is read only in a prolactin unit it names ("12 ng/mL", "250 mIU/l")
+            info = normalise_unit(groups["unit"]) if "unit" in groups else None
+            if info is not None:
+                out.append(
+                    Fact(concept.number, qualifier, column, quote, value * info.factor, info.unit)
+                )
+            elif "unit" not in groups:
+                out.append(Fact(concept.number, qualifier, column, quote, value))
         if "letter" in groups:
             out.append(Fact("child_pugh", groups["letter"].upper(), column, quote))
         if concept.sets and dict(concept.sets).get("transplant") == "yes":

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from triage.engine.context import LIKELY, RowContext, approx, fmt
-from triage.engine.factors import Finding
+from triage.engine.factors import LIKELY_FREQUENCIES, Finding
 from triage.engine.intervals import NEONATAL, PREGNANCY
 from triage.engine.labels import Labels
 from triage.engine.priority import (
@@ -218,6 +218,10 @@ def _pituitary_reason(s: Situation) -> str | None:
                 f"a symptomatic raised prolactin ({symptom.evidence()}) that no likely "
                 "non-pituitary factor explains"
             )
+        shown = ctx.true_rise_shown
+        if shown is not None:  # a true rise, confirmed on a rested sample, is imaged
+            # (clinical-reference §7.1; Auriemma 2023 Fig. 2)
+            return f"a true (monomeric) rise ({shown}) that no likely non-pituitary factor explains"
     return None
 
 
@@ -566,6 +570,21 @@ def medication_review(s: Situation) -> str | None:
     raising = [m for m in ctx.drugs if m.drug.effect == "raises"]
     if not raising or not any(code.startswith("medication:") for code in s.codes):
         return None
+    # A drug graded low, case reports or none (clinical-reference §0b: clozapine, quetiapine,
+    # lurasidone "none or low", olanzapine, ziprasidone "low") is already prolactin-sparing: an
+    # unlikely cause, and no switch to a "prolactin-sparing alternative" is offered for it.
+    usual = [m for m in raising if m.drug.frequency in LIKELY_FREQUENCIES]
+    if not usual:
+        return _unlikely_drug_review(raising)
+    text = _usual_drug_review(ctx, usual)
+    rare = [m for m in raising if m.drug.frequency not in LIKELY_FREQUENCIES]
+    if rare:
+        text += f"; {_drug_names(rare)} {_rarely(rare)} prolactin: not the likely cause"
+    return text
+
+
+def _usual_drug_review(ctx: RowContext, raising: Sequence[DrugMatch]) -> str:
+    """The review of drugs that often raise prolactin (frequency high or moderate)."""
     names = _drug_names(raising)
     days = fmt(ctx.t("drug_withdrawal_retest_days"))
     classes = {m.drug.drug_class for m in raising}
@@ -588,6 +607,36 @@ def medication_review(s: Situation) -> str | None:
     if "estrogen" in classes:
         text += " (a contraceptive is only paused with another method in place)"
     return text
+
+
+def _rarely(matches: Sequence[DrugMatch]) -> str:
+    return "rarely raises" if len({m.drug.name for m in matches}) == 1 else "rarely raise"
+
+
+def _unlikely_drug_review(raising: Sequence[DrugMatch]) -> str:
+    """The review of drugs that rarely raise prolactin (frequency low, case reports or none): an
+    unlikely cause; look for another before any change, which stays with the prescriber (an
+    antipsychotic is never stopped without the psychiatric team, an opioid never interrupted
+    just to re-test)."""
+    names = _drug_names(raising)
+    classes = {m.drug.drug_class for m in raising}
+    sparing = " (prolactin-sparing already)" if "antipsychotic" in classes else ""
+    cause = "an unlikely cause" if _rarely(raising) == "rarely raises" else "unlikely causes"
+    text = (
+        f"{names} {_rarely(raising)} prolactin{sparing}: {cause} of this level, so look for "
+        "another cause before considering any change"
+    )
+    if "antipsychotic" in classes:
+        return (
+            f"{text}; any change only with the psychiatric team (an antipsychotic must not be "
+            "stopped without them)"
+        )
+    if "opioid" in classes:
+        return (
+            f"{text}; opioid treatment (especially opioid substitution) must not be interrupted "
+            "just to re-test prolactin"
+        )
+    return f"{text}; any change only with the prescriber"
 
 
 @suggestion_rule("testosterone", "male_high_prolactin")
@@ -651,7 +700,20 @@ def _no_macro_work_up(s: Situation) -> bool:
         return False
     if ctx.small_lesion:
         return True
-    return not ctx.lesion.present and ctx.monomeric_mild and not ctx.mild
+    return _mild_true_excess(s)
+
+
+def _mild_true_excess(s: Situation) -> bool:
+    """Only a mild true (monomeric) excess, without a known lesion: a mild monomeric excess
+    under a higher total, or a mild total whose rise the PEG screen shows to be monomeric
+    (ctx.true_rise_shown) without typical symptoms.  A rested repeat comes first, then the MRI
+    if the excess is confirmed (clinical-reference §2.3, §7.1)."""
+    ctx = s.ctx
+    if ctx.lesion.present:
+        return False
+    if ctx.monomeric_mild and not ctx.mild:
+        return True
+    return ctx.mild and ctx.symptom is None and ctx.true_rise_shown is not None
 
 
 def _if_macroadenoma(s: Situation) -> str:
@@ -709,7 +771,7 @@ def pituitary_mri(s: Situation) -> str | None:
         )
     if s.ctx.lesion.present and not s.ctx.small_lesion:
         return f"{why}: pituitary MRI"
-    if s.ctx.monomeric_mild and not s.ctx.mild and not s.ctx.lesion.present:
+    if _mild_true_excess(s):
         return (
             f"{why}: pituitary MRI only if the monomeric excess is confirmed on a rested sample, "
             "once drugs, thyroid and kidney are excluded"

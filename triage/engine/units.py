@@ -98,5 +98,19 @@ def convert(frame: pd.DataFrame, set_names: pd.Series, knowledge: Knowledge) -> 
         value_ng=to_ng("prolactin_value"),
         low_ng=to_ng("reference_low"),
         high_ng=to_ng("reference_high"),
-        monomeric_ng=to_ng("monomeric_prolactin"),
+        monomeric_ng=to_ng("monomeric_prolactin").fillna(_note_monomeric_ng(frame, factor)),
     )
+
+
+def _note_monomeric_ng(frame: pd.DataFrame, factor: pd.Series) -> pd.Series:
+    """The monomeric prolactin a note gives with its own unit (state._note_concentrations), in
+    ng/mL: as written when in ng/mL, divided by the row's factor when in mIU/L (whatever the
+    row's unit: the factor is the row's assay's); NaN where none is written."""
+    if "monomeric_prolactin_note" not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype="float64")
+    value = frame["monomeric_prolactin_note"].astype("float64")
+    unit = frame["monomeric_prolactin_note_unit"].astype("string")
+    is_ng = (unit == NG_ML).fillna(False).astype(bool)
+    is_miu = (unit == MIU_L).fillna(False).astype(bool)
+    divisor = np.where(is_ng, 1.0, np.where(is_miu, factor.to_numpy(dtype="float64"), np.nan))
+    return value / divisor
