@@ -323,3 +323,13 @@ def test_an_assay_the_tool_has_no_set_for_is_said_in_the_note(assay: str) -> Non
     assert f"Assay {assay!r} matches no reference set" in row["reference_note"], assay
     known = one({**WOMAN, "prolactin": 25, "assay": "Architect i2000SR"})
     assert "matches no reference set" not in known["reference_note"]
+
+
+def test_a_soon_comment_names_the_referral_that_makes_it_soon() -> None:
+    """The comment named the first step only ("Liver assessment advised.") and never the
+    referral that makes the result soon."""
+    row = one({**MAN, "prolactin": 60, "tsh": 1.5, "egfr": 95.0})
+    assert row["priority"] == "soon"
+    assert "Endocrine referral advised; first: " in row["comment"], row["comment"]
+    routine = one({**WOMAN, "prolactin": 40, "tsh": 1.5, "egfr": 95.0})
+    assert "Endocrine referral" not in routine["comment"]

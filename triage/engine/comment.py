@@ -13,7 +13,7 @@ distinct decision (`decision_text`, cached by the caller).  Pure: no I/O.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from triage.engine.labels import UNKNOWN_STATUS, CommentWords, Labels
 
@@ -99,8 +99,18 @@ def decision_text(
     steps = [c for c in suggestions if labels.suggestion(c).kind == STEP_KIND]
     if steps and priority in words.next_step:
         step = labels.suggestion(steps[0]).label
-        sentences.append(words.next_step[priority].format(label=step))
+        referral = _REFERRAL_OF.get(priority, "")
+        if referral in steps and steps[0] != referral:
+            # the referral is what makes the result soon: said first, with the first step
+            shown = labels.suggestion(referral).label
+            sentences.append(words.template("referral_first").format(referral=shown, label=step))
+        else:
+            sentences.append(words.next_step[priority].format(label=step))
     return " ".join(sentences)
+
+
+# The referral that a priority means, named in the comment whatever step comes first.
+_REFERRAL_OF: Final = {"soon": "endocrine_referral", "urgent": "urgent_endocrine_referral"}
 
 
 def comment(first: str, rest: str) -> str:

@@ -60,6 +60,9 @@ COMMENT_TEMPLATES: Final[dict[str, frozenset[str]]] = {
     "negatives": frozenset({"causes"}),
     "or": frozenset(),
     "caution": frozenset({"label"}),
+    # a soon result whose first step is not the referral: the referral that makes it soon, then
+    # the first step ("Endocrine referral advised; first: Pregnancy test.")
+    "referral_first": frozenset({"referral", "label"}),
 }
 UNKNOWN_STATUS: Final = "unknown"  # [comments.status] key of a result without a status
 COMMENT_WORDS: Final[dict[str, tuple[str, ...]]] = {
