@@ -333,3 +333,33 @@ def test_a_soon_comment_names_the_referral_that_makes_it_soon() -> None:
     assert "Endocrine referral advised; first: " in row["comment"], row["comment"]
     routine = one({**WOMAN, "prolactin": 40, "tsh": 1.5, "egfr": 95.0})
     assert "Endocrine referral" not in routine["comment"]
+
+
+# clinical-reference §5 lists menstrual symptoms for premenopausal women: after the menopause, or
+# with a cause of its own written beside it, amenorrhoea does not make a mild rise soon.
+@pytest.mark.parametrize(
+    ("row", "note"),
+    [({"sex": "F", "age_years": 60, "menopausal": True}, "amenorrhoea"),
+     ({"sex": "F", "age_years": 60}, "postmenopausal amenorrhoea for 10 years"),
+     ({"sex": "F", "age_years": 30}, "amenorrhoea since hysterectomy"),
+     ({"sex": "F", "age_years": 30}, "amenorrhoea on Depo-Provera"),
+     ({"sex": "F", "age_years": 45}, "amenorrhoea; GnRH analogue for endometriosis"),
+     ({"sex": "F", "age_years": 30}, "amenorrhoea (Mirena)"),
+     ({"sex": "F", "age_years": 38}, "Amenorrhö unter Zoladex"),
+     ({"sex": "F", "age_years": 35}, "aménorrhée sous stérilet hormonal")],
+)  # fmt: skip
+def test_amenorrhoea_with_its_own_cause_is_no_prolactin_symptom(
+    row: dict[str, Any], note: str
+) -> None:
+    value = 25 if row["age_years"] >= 50 else 45
+    found = one({**row, "unit": "ng/mL", "prolactin": value, "comments": note, "tsh": 1.5,
+                 "egfr": 95.0})  # fmt: skip
+    assert found["priority"] == "routine", (note, found["priority"])
+
+
+@pytest.mark.parametrize(
+    "note", ["amenorrhoea", "amenorrhoea, galactorrhoea", "Zyklusstörung", "GAL+ AMEN+"]
+)
+def test_amenorrhoea_before_the_menopause_stays_a_symptom(note: str) -> None:
+    found = one({**WOMAN, "prolactin": 45, "comments": note, "tsh": 1.5, "egfr": 95.0})
+    assert found["priority"] == "soon", note

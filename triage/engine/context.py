@@ -468,13 +468,21 @@ class RowContext:
     @property
     def symptom(self) -> CueHit | None:
         """A typical symptom of hyperprolactinaemia: the symptom cue, or amenorrhoea / another
-        menstrual disturbance written as a missed or late period (cue menstrual_disturbance), so
-        every wording of the same picture counts the same."""
+        menstrual disturbance (cue menstrual_disturbance), so every wording of the same picture
+        counts the same; not a menstrual one after the menopause (stated, or by age), or with a
+        cause of its own written beside it (cue amenorrhoea_explained: a hysterectomy, a depot
+        or intrauterine progestogen, a GnRH analogue, a continuous pill).  clinical-reference
+        §5 lists menstrual symptoms for premenopausal women."""
         found = self.first("symptom")
         if found is None and self.sex == "M":
             found = self._low_testosterone()
         if found is not None or self.flag("menopausal") or self.has("not_child_bearing"):
             return found  # after the menopause missed periods are expected
+        past_childbearing = self.age is not None and self.age >= self.t(
+            "childbearing_age_max_years"
+        )
+        if past_childbearing or self.has("amenorrhoea_explained"):
+            return None  # its own cause: a hysterectomy, a depot progestogen, a GnRH analogue
         return self.first("menstrual_disturbance")
 
     @property
