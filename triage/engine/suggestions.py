@@ -456,9 +456,9 @@ def repeat_rested(s: Situation) -> str | None:
         limit = ctx.t("repeat_rested_max_times_uln")
         times = ctx.value / ctx.uln
         text = (
-            f"mild rise ({fmt(times)}× ULN, ≤ {fmt(limit)}×): many mild rises come from the stress "
-            "of sampling and settle on a rested sample (up to half on a rested, cannulated sample "
-            "taken mid-morning)"
+            f"a rise of {fmt(times)}× ULN (at most {fmt(limit)}×): many such rises come from the "
+            "stress of sampling and settle on a rested sample (up to half on a rested, cannulated "
+            "sample taken mid-morning)"
         )
         if ctx.within(ctx.alt_uln):
             text += (
