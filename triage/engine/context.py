@@ -7,6 +7,7 @@ with typed accessors, so the rules read `ctx.num("egfr")`, `ctx.has("dialysis")`
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -185,6 +186,11 @@ class LesionInfo:
     giant: bool = False  # called giant without a size: at least giant_lesion_mm by definition
     suspected: bool = False  # written with doubt ("V.a.", "suspected", "?adenoma"): not confirmed
     prolactinoma: bool = False  # named a prolactinoma: it secretes prolactin
+
+
+# The end of a sentence: . ! ? after a word and before a space or the end (not "V.a.", not the
+# "?" of a query such as "?prolactinoma"), or a new line.
+_SENTENCE_END = re.compile(r"(?<=\S)(?<!\b[^\W\d_])[.!?]+(?=\s|$)|\n")
 
 
 class RowContext:
@@ -481,9 +487,26 @@ class RowContext:
         past_childbearing = self.age is not None and self.age >= self.t(
             "childbearing_age_max_years"
         )
-        if past_childbearing or self.has("amenorrhoea_explained"):
+        menstrual = self.first("menstrual_disturbance")
+        if menstrual is None or past_childbearing:
+            return None
+        cause = self.first("amenorrhoea_explained")
+        if cause is not None and (
+            cause.field == "medications" or self._same_sentence(menstrual, cause)
+        ):
             return None  # its own cause: a hysterectomy, a depot progestogen, a GnRH analogue
-        return self.first("menstrual_disturbance")
+        return menstrual
+
+    def _same_sentence(self, one: CueHit, other: CueHit) -> bool:
+        """Both findings are written in one sentence of one cell ("amenorrhoea on
+        Depo-Provera"; not "Amenorrhoea. Radioiodine ablation 2025")."""
+        if one.field != other.field:
+            return False
+        cell = self.text(one.field) or ""
+        return any(
+            one.matched in sentence and other.matched in sentence
+            for sentence in _SENTENCE_END.split(cell)
+        )
 
     @property
     def testosterone_known(self) -> bool:
@@ -568,7 +591,22 @@ class RowContext:
                 break
         if not evidence:
             return LesionInfo(present=False)
-        if size is None and self.has("lesion_suspected") and not self.has("lesion_giant"):
+        # a lesion stated in a sentence of its own ("MRI: pituitary macroadenoma abutting chiasm.
+        # ?prolactinoma vs NFPA"): its kind is queried, not whether it is there
+        definite = any(
+            "lesion_suspected" not in self.book.match(hit.field, sentence)
+            for hit in hits
+            for sentence in _SENTENCE_END.split(self.text(hit.field) or "")
+            if hit.matched in sentence
+        ) or bool(
+            written and "lesion_suspected" not in self.book.match("pituitary_lesion", written)
+        )
+        if (
+            size is None
+            and self.has("lesion_suspected")
+            and not self.has("lesion_giant")
+            and not definite
+        ):
             # a lesion only queried ("?pituitary adenoma - MRI requested", "V.a. Prolaktinom"),
             # no size measured: the question the test was ordered to answer, not a finding (the
             # level, the macroprolactin screen and the rested repeat decide, Auriemma 2023)

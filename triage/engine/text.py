@@ -344,7 +344,7 @@ class CueBook:
             for found in self._negation_breaks.finditer(lowered):
                 cut = found.start()
         if any(
-            phrase in lowered and lowered.rfind(phrase) + len(phrase) > cut
+            phrase in lowered and _end_at_word(lowered, phrase) > cut
             for phrase in self._negation_phrases
         ):
             return True
@@ -383,6 +383,15 @@ class CueBook:
         half = max((self.quote_max_chars - len(words)) // 2, 0)
         begin = max(at - half, 0)
         return "…" + clause[begin : begin + self.quote_max_chars].strip() + "…"
+
+
+def _end_at_word(text: str, phrase: str) -> int:
+    """Where the last occurrence of `phrase` in `text` that starts a word ends, else -1 ("son:"
+    is not in "reason:", "tante:" not in "importante:")."""
+    at = text.rfind(phrase)
+    while at > 0 and (text[at - 1].isalnum() and phrase[:1].isalnum()):
+        at = text.rfind(phrase, 0, at)
+    return at + len(phrase) if at >= 0 else -1
 
 
 def _matches(cue: _Cue, text: str, lowered: str) -> Iterable[re.Match[str]]:
