@@ -1,0 +1,169 @@
+"""CLI defects of the stop 30 review (a new user's view): a setting's mistake is named as the
+setting's, never blamed on the exports or on an environment variable nobody set; errors name
+what the user gave; the printed summary keeps every column."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from triage.batch import STATE_DIR
+from triage.cli import app
+
+runner = CliRunner()
+
+# Synthetic patients: one urgent (8000 mIU/L with a visual field defect), one routine.
+URGENT_CSV = (
+    "Patient ID,Sex,Age,Prolactin,Unit,Comments\n"
+    "U1,F,34,8000,mIU/L,visual field defect\n"
+    "U2,F,40,300,mIU/L,\n"
+)
+OTHER_CSV = "Patient ID,Sex,Age,Prolactin,Unit\nR1,M,50,250,mIU/L\n"
+
+
+def cli(*args: str | Path):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(map(str, args)), prog_name="prolactin-triage")
+
+
+def settle(path: Path) -> None:
+    old = time.time() - 3600
+    os.utime(path, (old, old))
+
+
+def inbox_with_exports(tmp_path: Path) -> Path:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name, text in (("urgent.csv", URGENT_CSV), ("other.csv", OTHER_CSV)):
+        (inbox / name).write_text(text, encoding="utf-8")
+        settle(inbox / name)
+    return inbox
+
+
+def batch_into(tmp_path: Path, inbox: Path, *extra: str | Path):  # type: ignore[no-untyped-def]
+    """`batch` of ``inbox`` into tmp_path/out, archiving into tmp_path/archive."""
+    out, archive = tmp_path / "out", tmp_path / "archive"
+    return cli("batch", "--inbox", inbox, "--out", out, "--archive", archive, *extra)
+
+
+def exports_left(inbox: Path) -> list[str]:
+    return sorted(p.name for p in inbox.iterdir() if p.name != STATE_DIR)
+
+
+# --- 1. batch checks its settings before it touches the inbox -------------------------------
+def _template_dir(tmp_path: Path, name: str, text: str) -> Path:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+BAD_TEMPLATES = {
+    "stylesheet that fetches": ("report.css", "body{background:url(http://evil/x.png)}\n"),
+    "stylesheet import": ("print.css", "@import 'x.css';\n"),
+    "name the views lack": (
+        "summary.html.j2",
+        '{% extends "base.html.j2" %}{% block body %}{{ view.nosuch }}{% endblock %}',
+    ),
+    "template syntax": ("patients.html.j2", "{% if %}"),
+    "unsafe attribute": ("summary.html.j2", "{{ run.__class__.__mro__ }}"),
+    "base template missing": ("summary.html.j2", '{% extends "nosuch.html.j2" %}'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_TEMPLATES))
+def test_batch_with_a_bad_template_folder_exits_2_and_leaves_the_inbox(
+    tmp_path: Path, case: str
+) -> None:
+    name, text = BAD_TEMPLATES[case]
+    folder = _template_dir(tmp_path, name, text)
+    inbox = inbox_with_exports(tmp_path)
+    archive = tmp_path / "archive"  # where batch_into archives
+    result = batch_into(tmp_path, inbox, "--template-dir", folder, "--fail-on", "urgent", "--quiet")
+    assert result.exit_code == 2, result.output
+    assert exports_left(inbox) == ["other.csv", "urgent.csv"]
+    assert not archive.exists()  # nothing in failed/
+    assert "error.txt" not in result.output
+    # one line naming the setting, not one per export
+    errors = [line for line in result.output.splitlines() if "error:" in line]
+    assert len(errors) == 1, result.output
+    assert "urgent.csv" not in errors[0] and "other.csv" not in errors[0]
+    # and `run` refuses the same folder before it reads anything, with the same exit status
+    ran = cli("run", inbox / "urgent.csv", "--out", tmp_path / "run", "--template-dir", folder)
+    assert ran.exit_code == 2, ran.output
+    assert not (tmp_path / "run" / "summary.html").exists()
+
+
+def test_batch_with_a_missing_template_folder_exits_2(tmp_path: Path) -> None:
+    inbox = inbox_with_exports(tmp_path)
+    result = cli(
+        "batch", "--inbox", inbox, "--out", tmp_path / "out", "--template-dir",
+        tmp_path / "nosuch", "--quiet",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert exports_left(inbox) == ["other.csv", "urgent.csv"]
+
+
+@pytest.mark.parametrize(
+    ("logo_name", "content"),
+    [
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>'),
+        ("logo.png", b"not really a png"),
+        ("missing.png", None),
+    ],
+)
+def test_batch_with_a_bad_logo_exits_2_and_leaves_the_inbox(
+    tmp_path: Path, logo_name: str, content: bytes | None
+) -> None:
+    if content is not None:
+        (tmp_path / logo_name).write_bytes(content)
+    config = tmp_path / "site.toml"
+    config.write_text(f'[branding]\nlogo = "{logo_name}"\n', encoding="utf-8")
+    inbox = inbox_with_exports(tmp_path)
+    result = batch_into(tmp_path, inbox, "--config", config, "--quiet")
+    assert result.exit_code == 2, result.output
+    assert exports_left(inbox) == ["other.csv", "urgent.csv"]
+    assert not (tmp_path / "archive").exists()
+    assert "site.toml [branding.logo]" in result.output
+
+
+def test_batch_with_a_broken_column_mapping_exits_2_and_leaves_the_inbox(tmp_path: Path) -> None:
+    mapping = tmp_path / "map.toml"
+    mapping.write_text("[columns\n", encoding="utf-8")
+    inbox = inbox_with_exports(tmp_path)
+    result = batch_into(tmp_path, inbox, "--columns", mapping, "--quiet")
+    assert result.exit_code == 2, result.output
+    assert "map.toml" in result.output
+    assert exports_left(inbox) == ["other.csv", "urgent.csv"]
+
+
+def test_batch_with_good_templates_still_speaks_its_urgent_results(tmp_path: Path) -> None:
+    folder = _template_dir(tmp_path, "report.css", "body { color: #111; }\n")
+    inbox = inbox_with_exports(tmp_path)
+    result = batch_into(tmp_path, inbox, "--template-dir", folder, "--fail-on", "urgent", "--quiet")
+    assert result.exit_code == 10, result.output
+    assert "URGENT patient U1" in result.output
+    assert exports_left(inbox) == []
+
+
+def test_a_template_failing_only_on_real_rows_defers_the_file_never_fails_it(
+    tmp_path: Path,
+) -> None:
+    """A template that renders a run without results but fails on a result row passes the
+    check up front; the failure is the template's: the export stays in the inbox (deferred),
+    it is not moved to failed/."""
+    folder = _template_dir(
+        tmp_path,
+        "summary.html.j2",
+        '{% extends "base.html.j2" %}{% block body %}'
+        "{% for row in view.rows %}{{ row.nosuch }}{% endfor %}{% endblock %}",
+    )
+    inbox = inbox_with_exports(tmp_path)
+    archive = tmp_path / "archive"  # where batch_into archives
+    result = batch_into(tmp_path, inbox, "--template-dir", folder, "--quiet")
+    assert exports_left(inbox) == ["other.csv", "urgent.csv"], result.output
+    assert not (archive / "failed").exists()
+    assert "left in the inbox" in result.output
