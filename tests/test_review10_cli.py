@@ -167,3 +167,88 @@ def test_a_template_failing_only_on_real_rows_defers_the_file_never_fails_it(
     assert exports_left(inbox) == ["other.csv", "urgent.csv"], result.output
     assert not (archive / "failed").exists()
     assert "left in the inbox" in result.output
+
+
+# --- 2. a bad value is named where it came from ---------------------------------------------
+CONFIG_VALUES = {  # key = value in the config file -> what the message says of it
+    "header_row = 0": ("header_row", "must be at least 1"),
+    "header-row = 0": ("header_row", "must be at least 1"),
+    'header_row = "two"': ("header_row", "must be a whole number"),
+    'xlsx = "maybe"': ("xlsx", "must be true or false"),
+    "jobs = -1": ("jobs", "must be at least 0"),
+    'fail_on = "high"': ("fail_on", "'high' is not one of"),
+    'display_unit = "furlongs"': ("display_unit", "is not one of"),
+    'unit = "kg"': ("unit", "is not a prolactin unit"),
+    'columns = "nosuch.toml"': ("columns", "does not exist"),
+    'template_dir = "nosuch"': ("template_dir", "does not exist"),
+}
+
+
+@pytest.mark.parametrize("line", sorted(CONFIG_VALUES))
+def test_a_bad_config_value_names_the_file_and_key_not_an_environment_variable(
+    tmp_path: Path, line: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in os.environ:
+        if name.startswith("PROLACTIN_TRIAGE_"):
+            monkeypatch.delenv(name)
+    key, words = CONFIG_VALUES[line]
+    config = tmp_path / "site.toml"
+    config.write_text(line + "\n", encoding="utf-8")
+    export = tmp_path / "other.csv"
+    export.write_text(OTHER_CSV, encoding="utf-8")
+    result = cli("run", export, "--out", tmp_path / "out", "--config", config, "--quiet")
+    assert result.exit_code == 2, result.output
+    assert f"site.toml: {key}: " in result.output
+    assert words in result.output
+    assert "env var" not in result.output and "PROLACTIN_TRIAGE_" not in result.output
+    assert not (tmp_path / "out" / "summary.html").exists()
+
+
+def test_a_config_value_overridden_on_the_command_line_is_not_checked_twice(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "site.toml"
+    config.write_text("header_row = 0\n", encoding="utf-8")
+    export = tmp_path / "other.csv"
+    export.write_text(OTHER_CSV, encoding="utf-8")
+    result = cli(
+        "run", export, "--out", tmp_path / "out", "--config", config, "--header-row", "1",
+        "--quiet",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
+def test_a_bad_command_line_value_names_the_option_alone(tmp_path: Path) -> None:
+    export = tmp_path / "other.csv"
+    export.write_text(OTHER_CSV, encoding="utf-8")
+    result = cli("run", export, "--out", tmp_path / "out", "--header-row", "0")
+    assert result.exit_code == 2
+    assert "Invalid value for '--header-row': must be at least 1" in result.output
+    assert "env var" not in result.output
+
+
+def test_a_bad_environment_value_names_its_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROLACTIN_TRIAGE_HEADER_ROW", "0")
+    export = tmp_path / "other.csv"
+    export.write_text(OTHER_CSV, encoding="utf-8")
+    result = cli("run", export, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "PROLACTIN_TRIAGE_HEADER_ROW" in result.output
+    assert "must be at least 1" in result.output
+
+
+def test_a_bad_config_value_of_batch_and_check_names_the_file_too(tmp_path: Path) -> None:
+    config = tmp_path / "site.toml"
+    config.write_text("header_row = 0\n", encoding="utf-8")
+    inbox = inbox_with_exports(tmp_path)
+    for args in (
+        ("batch", "--inbox", inbox, "--out", tmp_path / "out"),
+        ("check", inbox / "other.csv"),
+    ):
+        result = cli(*args, "--config", config)
+        assert result.exit_code == 2, result.output
+        assert "site.toml: header_row: must be at least 1" in result.output
+        assert "env var" not in result.output
+    assert exports_left(inbox) == ["other.csv", "urgent.csv"]
