@@ -252,3 +252,64 @@ def test_a_bad_config_value_of_batch_and_check_names_the_file_too(tmp_path: Path
         assert "site.toml: header_row: must be at least 1" in result.output
         assert "env var" not in result.output
     assert exports_left(inbox) == ["other.csv", "urgent.csv"]
+
+
+# --- 3. a mapping naming a header the file lacks says so, for the prolactin column too --------
+def _check_with_mapping(tmp_path: Path, export: str, mapping: str, suffix: str = ".csv"):  # type: ignore[no-untyped-def]
+    path = tmp_path / f"export{suffix}"
+    path.write_text(export, encoding="utf-8")
+    columns = tmp_path / "map.toml"
+    columns.write_text(mapping, encoding="utf-8")
+    return cli("check", path, "--columns", columns)
+
+
+@pytest.mark.parametrize(
+    ("mapping", "header", "nearest"),
+    [
+        ('[columns]\nprolactin = "Value"\n', "Value", "'Val'"),
+        ('[columns]\nprolactin = "value "\n', "value ", "'Val'"),
+        ('[columns]\nprolactin = "Serum level"\n', "Serum level", None),
+    ],
+)
+def test_a_mapped_prolactin_header_the_file_lacks_is_named_not_advised_again(
+    tmp_path: Path, mapping: str, header: str, nearest: str | None
+) -> None:
+    export = "Hosp No,Gender,Age,Val,Notes\nH1,F,30,900,x\n"
+    result = _check_with_mapping(tmp_path, export, mapping)
+    assert result.exit_code != 0
+    said = " ".join(result.output.split())
+    assert f"names header {header!r} (for prolactin), which this file lacks" in said
+    assert "[columns] prolactin" in said
+    assert '"<header>"' not in said  # not the advice to do what the user did
+    assert "'Hosp No' (patient_id)" in said  # the headers recognised are listed
+    if nearest:
+        assert f"the nearest header is {nearest}" in said
+    else:
+        assert "nearest" not in said
+
+
+def test_a_mapped_result_header_of_a_long_file_the_file_lacks_is_named(tmp_path: Path) -> None:
+    export = "MRN,Sex,Age,Test,Res,Units\nH1,F,30,Prolactin,900,mIU/L\n"
+    result = _check_with_mapping(tmp_path, export, '[columns]\nresult = "Result value"\n')
+    said = " ".join(result.output.split())
+    assert result.exit_code != 0
+    assert "names header 'Result value' (for result), which this file lacks" in said
+
+
+def test_the_nearest_header_of_another_field_is_named_too(tmp_path: Path) -> None:
+    export = "Hosp No,Gender,Age,Prolactin,Drugs\nH1,F,30,900,none\n"
+    result = _check_with_mapping(tmp_path, export, '[columns]\nmedications = "drug"\n')
+    said = " ".join(result.output.split())
+    assert "names header 'drug' (for medications), which this file lacks" in said
+    assert "the nearest header is 'Drugs'" in said
+
+
+def test_a_file_without_a_header_row_has_no_cell_quoted_as_the_nearest(tmp_path: Path) -> None:
+    """The first row of a file without a header row holds patient data: no cell of it is
+    quoted, even one that resembles the mapped header."""
+    export = "Vale,F,30,900\nValeria,F,31,800\n"
+    result = _check_with_mapping(tmp_path, export, '[columns]\nprolactin = "Valu"\n')
+    said = " ".join(result.output.split())
+    assert result.exit_code != 0
+    assert "which this file lacks" in said
+    assert "'Vale'" not in said and "nearest" not in said

@@ -16,6 +16,7 @@ field instead, and the vetoed column is reported with the reason.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
@@ -366,6 +367,24 @@ def recognised_headers(headers: Sequence[object], limit: int = 12) -> str:
         if found and found[0][1] >= STRONG_SCORE:
             named.append(f"{column_letters(index)} {cell.strip()!r} ({found[0][0]})")
     return ", ".join(named[:limit]) + (", ..." if len(named) > limit else "")
+
+
+def mapped_header_lacking(
+    field_name: str, wanted: str, headers: Sequence[object], *, nearest: bool = True
+) -> str:
+    """ "the column mapping names header 'Value' (for prolactin), which this file lacks", with
+    the header cells closest to it ("the nearest header is 'Val'": a slip of case, spacing or
+    spelling).  Those cells are quoted because they resemble the user's own text in the
+    mapping file; no other unrecognised cell is (it may be patient data)."""
+    said = f"the column mapping names header {wanted!r} (for {field_name}), which this file lacks"
+    if not nearest:
+        return said
+    texts = {_loose(c): c.strip() for c in headers if isinstance(c, str) and c.strip()}
+    close = difflib.get_close_matches(_loose(wanted), list(texts), n=3, cutoff=0.6)
+    if not close:
+        return said
+    shown = ", ".join(repr(texts[k]) for k in close)
+    return said + f"; the nearest header{'s are' if len(close) > 1 else ' is'} {shown}"
 
 
 # ------------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from triage.columns import (
     MappedHeaderMissing,
     column_letters,
     field_specs,
+    mapped_header_lacking,
     recognise_columns,
     recognised_headers,
 )
@@ -320,8 +321,8 @@ def _match_columns(
         # The header texts are not quoted: a file without a header row has patient data there.
         raise InputFileError(
             name,
-            f"the column mapping names header {exc.header!r} (for {exc.field}), which this file "
-            f"lacks; {_columns_seen(header, header_row)}",
+            f"{mapped_header_lacking(exc.field, exc.header, header)}; "
+            f"{_columns_seen(header, header_row)}",
             sheet=sheet or None,
             row=header_row,
             column=exc.header,
