@@ -313,3 +313,49 @@ def test_a_file_without_a_header_row_has_no_cell_quoted_as_the_nearest(tmp_path:
     assert result.exit_code != 0
     assert "which this file lacks" in said
     assert "'Vale'" not in said and "nearest" not in said
+
+
+# --- 4. what the docs say a logo may be is what is accepted --------------------------------
+REPO = Path(__file__).resolve().parent.parent
+LOGO_KINDS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF"}
+
+
+def _logo_lines() -> list[str]:
+    lines = [
+        line
+        for line in (REPO / "examples" / "config.toml").read_text(encoding="utf-8").splitlines()
+        if line.lstrip("# ").startswith("logo")
+    ]
+    lines += [
+        line
+        for line in (REPO / "docs" / "reports.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("logo =")
+    ]
+    assert lines
+    return lines
+
+
+def test_the_documented_logo_types_are_the_accepted_ones() -> None:
+    from triage.output.views import LOGO_TYPES
+
+    accepted = {LOGO_KINDS[mime] for _, mime in LOGO_TYPES}
+    for line in _logo_lines():
+        comment = line.split("#", 2)[-1]
+        for kind in accepted:
+            assert kind in comment, line
+        upper = comment.upper()
+        assert "SVG" not in upper or "NOT SVG" in upper, line  # never listed as accepted
+
+
+def test_an_svg_logo_is_refused_naming_the_config_key_and_saying_why(tmp_path: Path) -> None:
+    (tmp_path / "logo.svg").write_text('<?xml version="1.0"?>\n<svg/>', encoding="utf-8")
+    config = tmp_path / "site.toml"
+    config.write_text('[branding]\nlogo = "logo.svg"\n', encoding="utf-8")
+    export = tmp_path / "other.csv"
+    export.write_text(OTHER_CSV, encoding="utf-8")
+    result = cli("run", export, "--out", tmp_path / "out", "--config", config, "--quiet")
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "site.toml [branding.logo]:" in said and "logo.svg" in said
+    assert "an SVG is not accepted" in said
+    assert not (tmp_path / "out" / "summary.html").exists()
