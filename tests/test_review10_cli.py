@@ -359,3 +359,109 @@ def test_an_svg_logo_is_refused_naming_the_config_key_and_saying_why(tmp_path: P
     assert "site.toml [branding.logo]:" in said and "logo.svg" in said
     assert "an SVG is not accepted" in said
     assert not (tmp_path / "out" / "summary.html").exists()
+
+
+# --- 5. errors name what the user gave; the tool's own words are never scrubbed --------------
+def test_an_empty_folder_is_named_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("emptydir").mkdir()
+    result = cli("run", "emptydir", "--out", "x", "--quiet")
+    assert result.exit_code == 3
+    said = " ".join(result.output.split())
+    assert "emptydir: no exports of a supported type" in said and "(it is empty)" in said
+    assert "(inputs)" not in said
+    checked = cli("check", "emptydir")
+    assert checked.exit_code == 3
+    assert "emptydir: no exports of a supported type" in checked.output
+
+
+def test_a_folder_of_other_files_says_what_it_holds(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    (folder / "old").mkdir(parents=True)
+    (folder / "report.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "bundle.zip").write_bytes(b"PK")
+    result = cli("run", folder, "--out", tmp_path / "x", "--quiet")
+    assert result.exit_code == 3
+    said = " ".join(result.output.split())
+    assert f"{folder}: no exports of a supported type" in said
+    assert ".csv" in said and ".xlsx" in said  # the types that are read
+    assert "bundle.zip, old/, report.pdf, not read" in said
+
+
+def test_two_empty_folders_are_both_named(tmp_path: Path) -> None:
+    first, second = tmp_path / "jan", tmp_path / "feb"
+    first.mkdir()
+    second.mkdir()
+    result = cli("run", first, second, "--out", tmp_path / "x", "--quiet")
+    said = " ".join(result.output.split())
+    assert f"{first}: no exports" in said and f"{second}: no exports" in said
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null")
+def test_a_device_is_named_by_the_path_given(tmp_path: Path) -> None:
+    for command in (
+        ("run", "/dev/null", "--out", tmp_path / "x", "--quiet"),
+        ("check", "/dev/null"),
+    ):
+        result = cli(*command)
+        assert result.exit_code == 3
+        assert "/dev/null: is a device, not a regular file" in result.output
+
+
+def test_a_missing_file_is_named_by_the_path_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli("run", "exports/jan.csv", "--out", "x", "--quiet")
+    assert result.exit_code == 3
+    assert "exports/jan.csv: no such file" in result.output
+
+
+@pytest.mark.parametrize(
+    ("export", "mapping", "expected"),
+    [
+        (  # a second notes column under the same header
+            "Hosp No,Gender,Age,Val,Notes,Notes\nH1,F,30,900,x,y\n",
+            '[columns]\nprolactin = "Val"\ncomments = "column F"\n'
+            '[defaults]\nprolactin_unit = "mIU/L"\n',
+            "read into comments with 'Notes', each cell after its header and a colon",
+        ),
+        (  # a clinical free-text column beside the comments
+            "Hosp No,Gender,Age,Prolactin,Comments,Clinical details\nH1,F,30,900,x,y\n",
+            None,
+            "holds clinical information or notes: read into comments with 'Comments', each cell "
+            "after its header and a colon",
+        ),
+        (  # a second medication column
+            "Hosp No,Gender,Age,Prolactin,Current medication,Home medication\n"
+            "H1,F,30,900,none,none\n",
+            None,
+            "read into medications with 'Current medication', each cell after its header and a "
+            "colon",
+        ),
+    ],
+)
+def test_check_quotes_no_template_text_as_a_cell(
+    tmp_path: Path, export: str, mapping: str | None, expected: str
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(export, encoding="utf-8")
+    args: list[str | Path] = ["check", path]
+    if mapping is not None:
+        columns = tmp_path / "map.toml"
+        columns.write_text(mapping, encoding="utf-8")
+        args += ["--columns", columns]
+    result = cli(*args)
+    said = " ".join(result.output.split())
+    assert expected in said, said
+    assert "as [redacted]" not in said
+
+
+def test_the_tools_placeholders_survive_the_scrubber_and_cells_do_not() -> None:
+    from triage.output.redact import scrub_quoted
+
+    advice = 'name one in a column mapping file ([columns] prolactin = "<header>")'
+    assert scrub_quoted(advice) == advice
+    assert scrub_quoted('(e.g. "<code>" = "prolactin")').startswith('(e.g. "<code>"')
+    assert "Anna" not in scrub_quoted("'Anna Muster' is not a number")
+    assert "anna" not in scrub_quoted("'<anna>' is not a number")

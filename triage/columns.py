@@ -1114,6 +1114,11 @@ def _without_also(warnings: list[str], text: str, col: int, name: str = "") -> l
     return [w for w in warnings if not w.startswith(also) and twice not in w]
 
 
+# How a joined or notes column's cells are written into their field ("Notes: seen by GP"), said
+# in words: a quoted 'Notes: ...' would be scrubbed from `check` and --redact as a cell.
+EACH_AFTER_ITS_HEADER: Final = "each cell after its header and a colon"
+
+
 def _joined_columns(match: ColumnMatch, losers: Sequence[tuple[str, int]], used: set[int]) -> None:
     """Columns that lost a field of JOINED_FIELDS to another column: read into that field."""
     for name, col in losers:
@@ -1126,7 +1131,7 @@ def _joined_columns(match: ColumnMatch, losers: Sequence[tuple[str, int]], used:
         match.warnings = _without_also(match.warnings, text, col, name)
         match.warnings.append(
             f"column {text!r} also holds {name}: read into {name} with "
-            f"{match.header_of(name)!r} as '{text}: ...'"
+            f"{match.header_of(name)!r}, {EACH_AFTER_ITS_HEADER}"
         )
 
 
@@ -1194,12 +1199,12 @@ def _note_columns(
             continue
         match.note_columns.append(col)
         match.warnings = _without_also(match.warnings, text, col)
-        target = f"with {match.header_of('comments')!r}" if "comments" in match.fields else ""
-        form = written.get(parse_header(text).full, f"{text}: {{}}").replace("{}", "...")
+        target = f" with {match.header_of('comments')!r}" if "comments" in match.fields else ""
+        form = written.get(parse_header(text).full)
+        # the tool's own words, never quoted: a quoted text of a warning is scrubbed as a cell
+        how = f"each cell as {form.replace('{}', '<cell>')}" if form else EACH_AFTER_ITS_HEADER
         kind = "has no field of its own" if worded else "holds clinical information or notes"
-        match.warnings.append(
-            f"column {text!r} {kind}: read into comments {target} as '{form}'".replace("  ", " ")
-        )
+        match.warnings.append(f"column {text!r} {kind}: read into comments{target}, {how}")
 
 
 @cache

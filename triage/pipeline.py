@@ -441,7 +441,7 @@ def _run(
         if not inputs:
             if bug is not None:
                 raise bug  # the rules fail on every file read: a bug, not a fault of the inputs
-            raise NoUsableInputError(errors)
+            raise NoUsableInputError(errors or io.nothing_to_read(list(request.inputs)))
         meta = run_meta(knowledge, generated_at, inputs)
         where = report or request.out_dir / "summary.html"
         urgent = urgent_lines(session.urgent_rows_as_written(), where)
