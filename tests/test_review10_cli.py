@@ -5,10 +5,13 @@ what the user gave; the printed summary keeps every column."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from test_report_browser import _pdf_words  # pdftotext -bbox, per page
 from typer.testing import CliRunner
 
 from triage.batch import STATE_DIR
@@ -465,3 +468,95 @@ def test_the_tools_placeholders_survive_the_scrubber_and_cells_do_not() -> None:
     assert scrub_quoted('(e.g. "<code>" = "prolactin")').startswith('(e.g. "<code>"')
     assert "Anna" not in scrub_quoted("'Anna Muster' is not a number")
     assert "anna" not in scrub_quoted("'<anna>' is not a number")
+
+
+# --- 6. a long unbroken cell never cuts a column off the printed summary -------------------
+LONG_ID = "P" + "7" * 149  # a 150-character patient id
+LONG_SPECIMEN = "S" + "4" * 149
+LONG_DRUG = "Verylongmedicationnamewithoutanyspaces" * 3
+LONG_CSV = (
+    "Patient ID,Patient name,Sex,Age,Date collected,Prolactin (ng/mL),Medications,Comments,"
+    "Specimen\n"
+    f"{LONG_ID},Ann Example,F,30,2026-11-05 08:00,150,{LONG_DRUG},visual field defect,"
+    f"{LONG_SPECIMEN}\n"
+    "P2,Bea Example,F,30,2026-11-05 08:00,60,,,S2\n"
+    f"P3,Cleo Example,F,41,2026-11-05 09:00,35,,{'x' * 120},S3\n"
+)
+
+
+@pytest.fixture(scope="module")
+def long_cells_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("long-cells")
+    export = folder / "long.csv"
+    export.write_text(LONG_CSV, encoding="utf-8")
+    out = folder / "out"
+    result = cli("run", export, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _text_boxes_past_the_page(html_file: Path) -> tuple[list[str], list[str]]:
+    """(texts printed past the right edge of the page's content box by WeasyPrint, every text)."""
+    weasyprint = pytest.importorskip("weasyprint")
+    document = weasyprint.HTML(filename=str(html_file)).render()
+    past: list[str] = []
+    texts: list[str] = []
+
+    def walk(box):  # type: ignore[no-untyped-def]
+        yield box
+        for child in getattr(box, "children", None) or []:
+            yield from walk(child)
+
+    for page in document.pages:
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width
+        for box in walk(page_box):
+            if type(box).__name__ != "TextBox":
+                continue
+            texts.append(box.text)
+            if box.position_x + box.width > right + 1:
+                past.append(box.text[:30])
+    return past, texts
+
+
+@pytest.mark.parametrize("name", ["summary.html", "patients.html"])
+def test_long_unbroken_cells_stay_on_the_printed_page(long_cells_report: Path, name: str) -> None:
+    past, texts = _text_boxes_past_the_page(long_cells_report / name)
+    assert past == []
+    joined = "".join(texts)
+    assert LONG_ID in joined  # broken over lines, never dropped
+    if name == "summary.html":
+        # every column heading still printed whole: ordinary words are not broken
+        for heading in ("Priority", "Patient", "Collected", "Result", "Status", "Source"):
+            assert heading in texts, heading
+
+
+def test_the_summary_prints_every_column_in_chromium_unshrunk(
+    long_cells_report: Path, tmp_path: Path
+) -> None:
+    """Chromium shrinks a page wider than the paper to fit it: the words of the table are then
+    smaller than their print size. Every column heading at its size, and inside the page."""
+    browser = next(
+        (shutil.which(b) for b in ("chromium", "chromium-browser") if shutil.which(b)), None
+    )
+    if browser is None:
+        pytest.skip("no Chromium installed")
+    pdf = tmp_path / "summary.pdf"
+    subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+         f"--print-to-pdf={pdf}", (long_cells_report / "summary.html").as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    (width, _, words), *_ = _pdf_words(pdf)  # the first page
+    shown = {w for *_, w in words}
+    for heading in ("Priority", "Collected", "Result", "Status", "Source"):
+        assert heading in shown, heading
+    heights = [y1 - y0 for _, y0, _, y1, w in words if w == "Collected"]
+    assert min(heights) >= PRINTED_HEADING_MIN_PT, "the page was shrunk to fit"
+    assert all(x1 <= width for _, _, x1, _, _ in words)
+
+
+# print.css: the results table is 7.5pt, its headings 0.84em: a word box about 1.16 times that;
+# a page Chromium shrank to fit a wider layout prints them smaller.
+PRINTED_HEADING_MIN_PT = 7.5 * 0.84 * 1.05
