@@ -58,12 +58,12 @@ from triage.io.atomic import atomic_write_bytes, ensure_private_dir, file_mode, 
 from triage.io.formats import SUPPORTED_EXTENSIONS
 from triage.io.readers import display_name, is_hidden_name
 from triage.isolate import IsolatedFailure, run_isolated
-from triage.knowledge import load_knowledge
 from triage.ledger import Entry, Ledger
 from triage.outdir import LOCK_NAME as OUT_LOCK_NAME
 from triage.output.options import RESULTS_CSV
 from triage.pipeline import (
     TriageRequest,
+    check_settings,
     overdue_reminders,
     priorities_at_or_above,
     run_triage,
@@ -192,6 +192,9 @@ def run_batch(
 ) -> BatchOutcome:
     """Triage every new, settled file of the inbox; ``template`` gives the options of each run."""
     settings = settings or BatchSettings()
+    # The settings (--ranges, --columns, the templates, the logo, the PDF engine) before the
+    # inbox is touched: their mistake is the same for every file and is no file's fault (exit 2).
+    check_settings(template, now=now)
     group = template.output_options.group_readable
     try:
         state = ensure_private_dir(state_dir(inbox), group_readable=group)
@@ -219,7 +222,6 @@ def run_batch(
         lock.release()
         raise BatchError(f"cannot lock the output folder {out}: {exc.strerror or exc}") from None
     try:
-        load_knowledge(template.ranges)  # a bad --ranges stops here, once, not once per file
         if template.history is not None:
             # imported before the workers are forked: a worker under --memory-limit may not be
             # able to map a new shared library (SQLAlchemy's) into its address space

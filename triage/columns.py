@@ -16,6 +16,7 @@ field instead, and the vetoed column is reported with the reason.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
@@ -366,6 +367,24 @@ def recognised_headers(headers: Sequence[object], limit: int = 12) -> str:
         if found and found[0][1] >= STRONG_SCORE:
             named.append(f"{column_letters(index)} {cell.strip()!r} ({found[0][0]})")
     return ", ".join(named[:limit]) + (", ..." if len(named) > limit else "")
+
+
+def mapped_header_lacking(
+    field_name: str, wanted: str, headers: Sequence[object], *, nearest: bool = True
+) -> str:
+    """ "the column mapping names header 'Value' (for prolactin), which this file lacks", with
+    the header cells closest to it ("the nearest header is 'Val'": a slip of case, spacing or
+    spelling).  Those cells are quoted because they resemble the user's own text in the
+    mapping file; no other unrecognised cell is (it may be patient data)."""
+    said = f"the column mapping names header {wanted!r} (for {field_name}), which this file lacks"
+    if not nearest:
+        return said
+    texts = {_loose(c): c.strip() for c in headers if isinstance(c, str) and c.strip()}
+    close = difflib.get_close_matches(_loose(wanted), list(texts), n=3, cutoff=0.6)
+    if not close:
+        return said
+    shown = ", ".join(repr(texts[k]) for k in close)
+    return said + f"; the nearest header{'s are' if len(close) > 1 else ' is'} {shown}"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1095,6 +1114,11 @@ def _without_also(warnings: list[str], text: str, col: int, name: str = "") -> l
     return [w for w in warnings if not w.startswith(also) and twice not in w]
 
 
+# How a joined or notes column's cells are written into their field ("Notes: seen by GP"), said
+# in words: a quoted 'Notes: ...' would be scrubbed from `check` and --redact as a cell.
+EACH_AFTER_ITS_HEADER: Final = "each cell after its header and a colon"
+
+
 def _joined_columns(match: ColumnMatch, losers: Sequence[tuple[str, int]], used: set[int]) -> None:
     """Columns that lost a field of JOINED_FIELDS to another column: read into that field."""
     for name, col in losers:
@@ -1107,7 +1131,7 @@ def _joined_columns(match: ColumnMatch, losers: Sequence[tuple[str, int]], used:
         match.warnings = _without_also(match.warnings, text, col, name)
         match.warnings.append(
             f"column {text!r} also holds {name}: read into {name} with "
-            f"{match.header_of(name)!r} as '{text}: ...'"
+            f"{match.header_of(name)!r}, {EACH_AFTER_ITS_HEADER}"
         )
 
 
@@ -1175,12 +1199,12 @@ def _note_columns(
             continue
         match.note_columns.append(col)
         match.warnings = _without_also(match.warnings, text, col)
-        target = f"with {match.header_of('comments')!r}" if "comments" in match.fields else ""
-        form = written.get(parse_header(text).full, f"{text}: {{}}").replace("{}", "...")
+        target = f" with {match.header_of('comments')!r}" if "comments" in match.fields else ""
+        form = written.get(parse_header(text).full)
+        # the tool's own words, never quoted: a quoted text of a warning is scrubbed as a cell
+        how = f"each cell as {form.replace('{}', '<cell>')}" if form else EACH_AFTER_ITS_HEADER
         kind = "has no field of its own" if worded else "holds clinical information or notes"
-        match.warnings.append(
-            f"column {text!r} {kind}: read into comments {target} as '{form}'".replace("  ", " ")
-        )
+        match.warnings.append(f"column {text!r} {kind}: read into comments{target}, {how}")
 
 
 @cache

@@ -36,7 +36,7 @@ from triage.isolate import die_with_parent
 from triage.knowledge import load_knowledge
 from triage.knowledge.model import Knowledge
 from triage.notices import copy_warning, notices, skipped_notices, withdrawn_warning
-from triage.output import OutputOptions, OutputSession, RunMeta
+from triage.output import OutputOptions, OutputSession, RunMeta, check_output_settings
 from triage.output.encoded import EncodedChunk
 from triage.output.session import COUNTED
 from triage.schema import (
@@ -269,6 +269,19 @@ def priorities_at_or_above(level: str) -> list[str]:
     return list(PRIORITIES[: PRIORITIES.index(level) + 1])
 
 
+def check_settings(request: TriageRequest, *, now: datetime | None = None) -> None:
+    """Every setting of ``request`` that is wrong whatever the inputs, checked without reading
+    any: the reference set (--ranges), the column mapping (--columns) and the report settings
+    (template folder, stylesheets, logo, PDF engine: ``check_output_settings``).  ConfigError
+    (exit 2) names the setting; batch calls it before it touches the inbox, so that a setting's
+    mistake is never blamed on the exports."""
+    knowledge = load_knowledge(request.ranges)
+    if request.columns:
+        load_mapping(request.columns)
+    meta = run_meta(knowledge, now or datetime.now(UTC), [])
+    check_output_settings(request.output_options, meta)
+
+
 def run_triage(
     request: TriageRequest,
     *,
@@ -294,6 +307,9 @@ def run_triage(
     knowledge = load_knowledge(request.ranges)
     mapping: ColumnMapping | None = load_mapping(request.columns) if request.columns else None
     generated_at = now or datetime.now(UTC)
+    if request.output_options.template_dir is not None:  # a lab's templates: rendered once
+        # for a run without results before any input is read (the bundled ones always render)
+        check_output_settings(request.output_options, run_meta(knowledge, generated_at, []))
     recorder = (
         HistoryRecorder(
             request.history,
@@ -425,7 +441,7 @@ def _run(
         if not inputs:
             if bug is not None:
                 raise bug  # the rules fail on every file read: a bug, not a fault of the inputs
-            raise NoUsableInputError(errors)
+            raise NoUsableInputError(errors or io.nothing_to_read(list(request.inputs)))
         meta = run_meta(knowledge, generated_at, inputs)
         where = report or request.out_dir / "summary.html"
         urgent = urgent_lines(session.urgent_rows_as_written(), where)

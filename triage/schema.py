@@ -520,6 +520,14 @@ class ConfigError(TriageError):
         return f"{where}: {self.message}"
 
 
+class ReportSettingError(ConfigError):
+    """A report setting is wrong (the template folder, a template or stylesheet of it, the logo):
+    the configuration's fault, never an input's, so batch leaves the file in the inbox
+    (``deferred``) instead of blaming it; batch and run check these settings before any input."""
+
+    environmental = True
+
+
 class LockHeldError(TriageError):
     """Another batch run holds the lock (contract §6: 75)."""
 

@@ -9,8 +9,10 @@ from typing import Annotated
 import typer
 
 from triage import TOOL_NAME, __version__
+from triage.cli.options import SettingsGroup
 
 app = typer.Typer(
+    cls=SettingsGroup,  # a bad option value is named where it came from (config, environment)
     # Help texts are plain text: "[columns]" must show as written, never be eaten as Rich
     # markup (nor need hand escapes).
     rich_markup_mode=None,

@@ -3,16 +3,21 @@
 Precedence for every option: command line, then the environment variable
 ``PROLACTIN_TRIAGE_<OPTION>``, then the ``--config`` TOML file, then the built-in default.
 The config file is loaded by an eager callback that fills Click's ``default_map`` for the command
-being run, which is exactly the slot Click consults after the environment.
+being run, which is exactly the slot Click consults after the environment.  A value of the
+wrong kind is named where it came from (``attributed``, through the app's ``SettingsGroup``).
 """
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.core import Context as ClickContext  # Typer's own copy of Click
+from typer._click.exceptions import MissingParameter
+from typer.core import TyperGroup, TyperOption
 
 from triage.schema import DEFAULT_CHUNK_ROWS, ConfigError
 
@@ -93,6 +98,58 @@ def _load_config(ctx: typer.Context, value: Path | None) -> Path | None:
     ctx.meta["config"] = config
     ctx.meta["config_path"] = value
     return value
+
+
+# Typer's words for a value of the wrong kind, said in the tool's (every source of the value).
+_VALUE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^Input should be greater than or equal to (\S+?)\.?$"), r"must be at least \1"),
+    (re.compile(r"^Input should be less than or equal to (\S+?)\.?$"), r"must be at most \1"),
+    (re.compile(r"^Input should be a valid boolean\b.*$"), "must be true or false"),
+    (re.compile(r"^Input should be a valid integer\b.*$"), "must be a whole number"),
+    (re.compile(r"^Input should be a valid number\b.*$"), "must be a number"),
+    (re.compile(r"^Value error, "), ""),
+)
+
+
+def _plain(message: str) -> str:
+    for pattern, words in _VALUE_WORDS:
+        message = pattern.sub(words, message)
+    return message
+
+
+def attributed(exc: typer.BadParameter) -> typer.BadParameter:
+    """A bad option value named where it came from: a value of the --config file as that file
+    and its key (``site.toml: header_row: must be at least 1``), one of the environment with its
+    variable, one of the command line with the option alone (Typer names the environment
+    variable of every option, set or not)."""
+    ctx, param = exc.ctx, exc.param
+    if (
+        exc.param_hint is not None  # the tool named the setting itself
+        or isinstance(exc, MissingParameter)  # said as Typer says it
+        or ctx is None
+        or not isinstance(param, TyperOption)
+        or not param.name
+    ):
+        return exc
+    source = ctx.get_parameter_source(param.name)
+    message = _plain(exc.message)
+    if source is not None and source.name == "DEFAULT_MAP" and "config_path" in ctx.meta:
+        where = f"{ctx.meta['config_path']}: {param.name}"
+        return typer.BadParameter(f"{where}: {message}", ctx=ctx, param_hint="--config")
+    if source is not None and source.name == "ENVIRONMENT":
+        return typer.BadParameter(message, ctx=ctx, param=param)
+    hint = " / ".join(f"'{name}'" for name in param.opts)
+    return typer.BadParameter(message, ctx=ctx, param_hint=hint)
+
+
+class SettingsGroup(TyperGroup):
+    """The app's group: a bad option value is named where it came from (``attributed``)."""
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        try:
+            return super().invoke(ctx)
+        except typer.BadParameter as exc:
+            raise attributed(exc) from None
 
 
 def _other_command_keys(ctx: typer.Context) -> dict[str, list[str]]:

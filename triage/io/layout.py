@@ -30,6 +30,7 @@ from triage.columns import (
     RowScore,
     candidates,
     is_diluted_prolactin,
+    mapped_header_lacking,
     mentions_prolactin,
     note_written_as,
     parse_header,
@@ -281,7 +282,7 @@ def locate_header(
                 continue
             best_seen = _best_unusable(best[0], best[1], forced, name, best_seen)
     if not found:
-        raise _no_prolactin_error(file, best_seen, book, header_row)
+        raise _no_prolactin_error(file, best_seen, book, header_row, forced)
     if sheet is None and any(not names_codebook(n) for n, _ in found):
         # a data dictionary lists the variables ("prl | Prolactin (ng/mL)"), not patients
         found = [(n, c) for n, c in found if not names_codebook(n)]
@@ -530,8 +531,17 @@ def _grouped_header(
     return _Candidate(index + 1, score, tuple(joined), first=index)
 
 
+# Mapping fields that name the column to triage: a header of these that the file lacks is why
+# no prolactin column was found.
+TRIAGED_FIELDS: Final = ("prolactin", "result")
+
+
 def _no_prolactin_error(
-    file: str, best_seen: tuple[int, str, list[str]], book: Workbook, header_row: int | None
+    file: str,
+    best_seen: tuple[int, str, list[str]],
+    book: Workbook,
+    header_row: int | None,
+    forced: Mapping[str, str] | None = None,
 ) -> InputFileError:
     count, sheet, headers = best_seen
     broken = _broken_header_lines(book, header_row)
@@ -557,12 +567,34 @@ def _no_prolactin_error(
         if near
         else ""
     )
+    lacking = _mapped_but_lacking(forced or {}, headers, nearest=not data)
+    if lacking:  # the user named it already: the header in the mapping is what is wrong
+        field_name = lacking[0]
+        return InputFileError(
+            file,
+            f"no prolactin column found: {lacking[1]}; {seen}{broken}; write the header as "
+            f"the file has it in the mapping file's [columns] {field_name}",
+            sheet=sheet or None,
+        )
     return InputFileError(
         file,
         f"no prolactin column found ({seen}){hint}{broken}; name the column to triage in "
         'a column mapping file ([columns] prolactin = "<header>")',
         sheet=sheet or None,
     )
+
+
+def _mapped_but_lacking(
+    forced: Mapping[str, str], headers: Sequence[object], *, nearest: bool
+) -> tuple[str, str] | None:
+    """(field, message) for the column to triage that the mapping file names by a header the
+    row lacks; None when the mapping names none, or the row has it."""
+    have = {" ".join(str(c).casefold().split()) for c in headers if isinstance(c, str)}
+    for name in TRIAGED_FIELDS:
+        wanted = forced.get(name)
+        if wanted and " ".join(wanted.casefold().split()) not in have:
+            return name, mapped_header_lacking(name, wanted, headers, nearest=nearest)
+    return None
 
 
 # Broken lines among the first records of a text file may be the header itself.

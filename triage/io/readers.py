@@ -28,6 +28,7 @@ from triage.columns import (
     MappedHeaderMissing,
     column_letters,
     field_specs,
+    mapped_header_lacking,
     recognise_columns,
     recognised_headers,
 )
@@ -52,6 +53,7 @@ from triage.io.options import DEFAULT_MAX_FILE_BYTES, ReadOptions
 from triage.io.sources import (
     Workbook,
     display_name,
+    display_path,
     distinct_names,
     fill_merged_down,
     is_panic,
@@ -320,8 +322,8 @@ def _match_columns(
         # The header texts are not quoted: a file without a header row has patient data there.
         raise InputFileError(
             name,
-            f"the column mapping names header {exc.header!r} (for {exc.field}), which this file "
-            f"lacks; {_columns_seen(header, header_row)}",
+            f"{mapped_header_lacking(exc.field, exc.header, header)}; "
+            f"{_columns_seen(header, header_row)}",
             sheet=sheet or None,
             row=header_row,
             column=exc.header,
@@ -528,7 +530,7 @@ def read_usable_inputs(
     mapping = load_mapping(columns) if columns else None
     read = read_inputs(list(paths), mapping, options or ReadOptions(), progress=progress)
     if not read.inputs:
-        raise NoUsableInputError(read.errors)
+        raise NoUsableInputError(read.errors or nothing_to_read(paths))
     return read
 
 
@@ -555,13 +557,13 @@ def _read_bytes(path: Path, name: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) 
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise InputFileError(name, "no such file") from None
+        raise InputFileError(display_path(path), "no such file") from None
     except OSError as exc:
         raise InputFileError(name, _cannot(exc)) from None
     if stat.S_ISDIR(mode):
         raise InputFileError(name, "is a folder, not a file (use expand_inputs for folders)")
-    if not stat.S_ISREG(mode):
-        raise InputFileError(name, f"is {_special_kind(mode)}, not a regular file")
+    if not stat.S_ISREG(mode):  # the path as given: "null" alone would not say "/dev/null"
+        raise InputFileError(display_path(path), f"is {_special_kind(mode)}, not a regular file")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         # O_NONBLOCK: should the path have become a FIFO since the check, opening cannot hang.
@@ -716,6 +718,36 @@ def skipped_in_folders(paths: Sequence[Path]) -> list[str]:
     return skipped
 
 
+MAX_SKIPPED_NAMED: Final = 5  # an empty folder's message names this many of the files it holds
+
+
+def nothing_to_read(paths: Sequence[Path]) -> list[InputFileError]:
+    """Why inputs that name no file to read are no input: each folder as given, said to hold no
+    export of a supported type, with what it holds instead (NoUsableInputError's failures)."""
+    folders = [p for p in paths if p.is_dir()]
+    if not folders:
+        return [InputFileError("(inputs)", "no input files given")]
+    kinds = ", ".join(sorted(SUPPORTED_EXTENSIONS))
+    errors = []
+    for folder in folders:
+        held = skipped_in_folders([folder])
+        if held:
+            more = len(held) - MAX_SKIPPED_NAMED
+            listed = ", ".join(held[:MAX_SKIPPED_NAMED]) + (f" and {more} more" if more > 0 else "")
+            what = f"it holds {listed}, not read"
+        elif not any(True for _ in folder.iterdir()):
+            what = "it is empty"
+        else:
+            what = "it holds none but hidden files and notes"
+        errors.append(
+            InputFileError(
+                display_path(folder),
+                f"no exports of a supported type ({kinds}) in this folder ({what})",
+            )
+        )
+    return errors
+
+
 __all__ = [
     "FileRead",
     "InputsRead",
@@ -723,6 +755,7 @@ __all__ = [
     "ReadOptions",
     "display_name",
     "expand_inputs",
+    "nothing_to_read",
     "read_each",
     "read_file",
     "read_inputs",

@@ -142,7 +142,17 @@ def display_name(path: Path) -> str:
     and control characters escaped (``\\n``, ``\\r``, ``\\t``, ``\\x1b``, ``\\x85``,
     ``\\u2028``): a name such as "new<newline>line.csv" must not split a log line or forge
     one."""
-    name = path.name or str(path)
+    return _shown(path.name or str(path))
+
+
+def display_path(path: Path) -> str:
+    """The path as the user gave it ("/dev/null", "exports/jan.csv"), shown as ``display_name``
+    shows a name: for what is wrong with the path itself (a device, no such file), where the
+    name alone ("null") does not say what was given."""
+    return _shown(str(path))
+
+
+def _shown(name: str) -> str:
     try:
         shown = os.fsencode(name).decode("utf-8", "backslashreplace")
     except (UnicodeError, ValueError):

@@ -40,13 +40,13 @@ from triage.output.pdf import PdfUnavailableError
 from triage.output.publish import claim_output_folder
 
 if TYPE_CHECKING:
-    from triage.output.session import OutputSession, write_outputs
+    from triage.output.session import OutputSession, check_output_settings, write_outputs
 
 
 def __getattr__(name: str) -> Any:
     """The writers (jinja2, the reports) are imported when a run needs them, not by `check`,
     which only redacts what it quotes (``triage.output.redact``)."""
-    if name in ("OutputSession", "write_outputs"):
+    if name in ("OutputSession", "check_output_settings", "write_outputs"):
         from triage.output import session
 
         return getattr(session, name)
@@ -71,6 +71,7 @@ __all__ = [
     "PdfUnavailableError",
     "RunMeta",
     "branding_from_config",
+    "check_output_settings",
     "claim_output_folder",
     "planned_names",
     "write_outputs",

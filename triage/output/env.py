@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from triage.output.views import PatientPage, PatientsView, SummaryView
 from triage.resources import bundled_dir
-from triage.schema import ConfigError
+from triage.schema import ReportSettingError
 
 SUMMARY_TEMPLATE: Final = "summary.html.j2"
 PATIENTS_TEMPLATE: Final = "patients.html.j2"
@@ -42,7 +42,7 @@ def make_environment(template_dir: Path | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
         if not template_dir.is_dir():
-            raise ConfigError(str(template_dir), "template folder does not exist")
+            raise ReportSettingError(str(template_dir), "template folder does not exist")
         loaders.append(jinja2.FileSystemLoader(str(template_dir)))
     loaders.append(jinja2.FileSystemLoader(str(bundled_dir("report_templates"))))
     kind = jinja2.Environment if template_dir is None else SandboxedEnvironment
@@ -75,11 +75,11 @@ def _without_bidi_controls(value: object) -> object:
 def _source(env: jinja2.Environment, name: str) -> tuple[str, str]:
     """Text of a file of the template folders and where it came from."""
     if env.loader is None:  # pragma: no cover - make_environment always sets one
-        raise ConfigError(name, "no template loader")
+        raise ReportSettingError(name, "no template loader")
     try:
         text, filename, _ = env.loader.get_source(env, name)
     except jinja2.TemplateNotFound as exc:
-        raise ConfigError(name, "stylesheet not found in the template folders") from exc
+        raise ReportSettingError(name, "stylesheet not found in the template folders") from exc
     return text, filename or name
 
 
@@ -91,7 +91,7 @@ def stylesheet(env: jinja2.Environment) -> Markup:
         bad = _UNSAFE_CSS.search(text)
         if bad:
             line = text.count("\n", 0, bad.start()) + 1
-            raise ConfigError(
+            raise ReportSettingError(
                 where,
                 f"stylesheet may not contain {bad.group(0).strip()!r}: reports fetch nothing",
                 line=line,
@@ -104,15 +104,15 @@ def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
     try:
         return env.get_template(name)
     except jinja2.TemplateSyntaxError as exc:
-        raise ConfigError(
+        raise ReportSettingError(
             exc.filename or name, exc.message or "syntax error", line=exc.lineno
         ) from exc
     except jinja2.TemplateNotFound as exc:
-        raise ConfigError(name, "template not found") from exc
+        raise ReportSettingError(name, "template not found") from exc
 
 
-def _config_error(exc: jinja2.TemplateError, name: str) -> ConfigError:
-    return ConfigError(name, f"template error: {exc.message or exc}")
+def _config_error(exc: jinja2.TemplateError, name: str) -> ReportSettingError:
+    return ReportSettingError(name, f"template error: {exc.message or exc}")
 
 
 def check_templates(env: jinja2.Environment) -> None:
@@ -128,7 +128,7 @@ def render_summary(env: jinja2.Environment, view: SummaryView) -> str:
     try:
         return template.render(view=view, run=view.run, css=stylesheet(env))
     except jinja2.TemplateError as exc:
-        raise _config_error(exc, SUMMARY_TEMPLATE) from exc
+        raise _config_error(exc, template.filename or SUMMARY_TEMPLATE) from exc
 
 
 # The parts of patients.html render_patient_parts tells apart.
@@ -168,7 +168,7 @@ def render_patient_parts(env: jinja2.Environment, view: PatientsView) -> Iterato
         for piece in stream:
             yield tracked.part, piece
     except jinja2.TemplateError as exc:
-        raise _config_error(exc, PATIENTS_TEMPLATE) from exc
+        raise _config_error(exc, template.filename or PATIENTS_TEMPLATE) from exc
 
 
 def render_patients(
@@ -182,4 +182,4 @@ def render_patients(
         while block := list(islice(stream, pieces)):
             yield "".join(block)
     except jinja2.TemplateError as exc:
-        raise _config_error(exc, PATIENTS_TEMPLATE) from exc
+        raise _config_error(exc, template.filename or PATIENTS_TEMPLATE) from exc

@@ -85,6 +85,8 @@ class Branding:
     address: str = ""  # may hold several lines
     contact: str = ""
     logo_path: Path | None = None  # PNG, JPEG or GIF of at most 1 MiB, embedded as a data: URI
+    # where the logo was set ("site.toml"): its errors name that file and [branding] logo
+    logo_source: str = ""
 
 
 @dataclass(slots=True)
@@ -171,4 +173,4 @@ def branding_from_config(table: Mapping[str, Any], source: str, *, base_dir: Pat
         logo_path = Path(logo).expanduser()
         if not logo_path.is_absolute():
             logo_path = base_dir / logo_path
-    return Branding(logo_path=logo_path, **values)
+    return Branding(logo_path=logo_path, logo_source=source if logo_path else "", **values)

@@ -113,6 +113,10 @@ _FORMULA_ERROR: Final = re.compile(
 )
 
 
+# The placeholders of the tool's own advice ([columns] prolactin = "<header>"): no one's identity.
+_PLACEHOLDER_WORDS: Final = re.compile(r"<(?:header|cell|code)>")
+
+
 def _kept_quote(text: str) -> bool:
     """A quoted detail text that may stay under --redact: a plain number, as the module says,
     or a spreadsheet's formula error ('#N/A', '#DIV/0!')."""
@@ -120,7 +124,7 @@ def _kept_quote(text: str) -> bool:
         return True  # a symbol ('<', '-', '?'): the tool's own words, or no identity
     if len(text.strip()) == 1:
         return True  # one letter ('F', 'M', 'x'): a code, no one's identity
-    if _FORMULA_ERROR.fullmatch(text.strip()):
+    if _FORMULA_ERROR.fullmatch(text.strip()) or _PLACEHOLDER_WORDS.fullmatch(text.strip()):
         return True
     match = _PLAIN_NUMBER.fullmatch(text.strip())
     if match is None:

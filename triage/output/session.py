@@ -561,6 +561,14 @@ class OutputSession:
         self.abort()  # the spools
         return written
 
+    def rehearse(self, meta: RunMeta) -> None:
+        """summary.html and patients.html rendered for what the session holds, in memory:
+        nothing is written or published (``check_output_settings``)."""
+        self._check_open()
+        done = Finished(self, [], self._shown_meta(meta), self.keys())
+        self.summary_html(done)
+        self.write_patients(done, io.BytesIO())
+
     # -- the reports -------------------------------------------------------------------------
     def _fetch(self, positions: np.ndarray) -> list[pd.DataFrame]:
         assert self.spool is not None
@@ -838,3 +846,25 @@ def write_outputs(
         for start in range(0, len(results), WRITE_CHUNK_ROWS):  # the same files, less memory
             session.add(results.iloc[start : start + WRITE_CHUNK_ROWS])
         return session.finish(rejected, meta, extra_files=extra_files)
+
+
+def check_output_settings(options: OutputOptions, meta: RunMeta) -> None:
+    """The report settings checked before any input is read: the PDF engine when a PDF is asked
+    for, the template folder, its templates and stylesheets, the logo, and the templates rendered
+    once for a run without results (in a private temporary folder, removed at once), which finds
+    what only rendering finds (a name a template uses that the views do not have).
+
+    Raises ReportSettingError (ConfigError) or PdfUnavailableError: exit 2 before anything is
+    read or written (batch: before the inbox is touched).
+    """
+    if options.pdf or options.pdf_per_patient:
+        require_pdf("--pdf" if options.pdf else "--pdf-per-patient")
+    off = ("xlsx", "fhir", "pdf", "pdf_per_patient", "redact", "force", "group_readable")
+    trial = dataclasses.replace(options, redact_key=None)
+    for name in off:  # only the reports, from the same templates and branding
+        setattr(trial, name, False)
+    with (
+        tempfile.TemporaryDirectory(prefix="prolactin-triage-check-") as folder,
+        OutputSession(Path(folder) / "out", trial) as session,
+    ):
+        session.rehearse(meta)

@@ -41,7 +41,7 @@ from triage.schema import (
     RESULT_COLUMNS,
     RESULT_EXTRA_COLUMNS,
     SUGGESTION_CODES,
-    ConfigError,
+    ReportSettingError,
 )
 
 DISCLAIMER: Final = (
@@ -552,27 +552,40 @@ class PatientsView:
 # ---------------------------------------------------------------------------------------------
 # Branding
 # ---------------------------------------------------------------------------------------------
-def logo_data_uri(path: Path) -> str:
-    """The logo as a ``data:`` URI; ConfigError unless a PNG, JPEG or GIF of at most 1 MiB."""
-    where = str(path)
+def logo_data_uri(path: Path, source: str = "") -> str:
+    """The logo as a ``data:`` URI; ReportSettingError unless a PNG, JPEG or GIF of at most
+    1 MiB, naming the config file and its ``[branding] logo`` key when ``source`` gives the file
+    (else the logo's path)."""
+
+    def refused(message: str) -> ReportSettingError:
+        if source:
+            return ReportSettingError(source, f"{path}: {message}", field="branding.logo")
+        return ReportSettingError(str(path), message, field="logo_path")
+
     try:
         size = path.stat().st_size
         if size > LOGO_MAX_BYTES:
-            raise ConfigError(where, f"logo is {size} bytes; at most 1 MiB", field="logo_path")
+            raise refused(f"logo is {size} bytes; at most 1 MiB")
         data = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(where, f"logo cannot be read: {exc.strerror}", field="logo_path") from exc
+        raise refused(f"logo cannot be read: {exc.strerror}") from exc
     for magic, mime in LOGO_TYPES:
         if data.startswith(magic):
             return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-    raise ConfigError(where, "logo is not a PNG, JPEG or GIF image", field="logo_path")
+    svg = " (an SVG is not accepted: save the logo as a PNG)" if _looks_like_svg(data) else ""
+    raise refused(f"logo is not a PNG, JPEG or GIF image{svg}")
+
+
+def _looks_like_svg(data: bytes) -> bool:
+    head = data[:1024].lstrip().lower()
+    return head.startswith((b"<svg", b"<?xml")) and b"<svg" in head
 
 
 def branding_view(branding: Branding | None) -> BrandingView:
     if branding is None:
         return BrandingView()
     lines = [line.strip() for line in branding.address.splitlines() if line.strip()]
-    logo = logo_data_uri(branding.logo_path) if branding.logo_path else ""
+    logo = logo_data_uri(branding.logo_path, branding.logo_source) if branding.logo_path else ""
     return BrandingView(branding.lab_name.strip(), lines, branding.contact.strip(), logo)
 
 
