@@ -50,3 +50,17 @@ def test_a_batch_without_any_urgent_row_says_so(tmp_path: Path) -> None:
     run_triage(TriageRequest(inputs=[source], out_dir=tmp_path / "out"))
     page = (tmp_path / "out" / "summary.html").read_text(encoding="utf-8")
     assert "No urgent results in this batch" in page and _banner(page) == ""
+
+
+def test_a_high_result_just_above_its_limit_is_not_shown_as_one_times_it(tmp_path: Path) -> None:
+    """23.35 against 23.3 is 1.002x: shown ">×1 ULN" beside "high", never a bare "×1"."""
+    source = tmp_path / "export.csv"
+    source.write_text(
+        "MRN,Sex,Age,Prolactin,Unit,Reference range\nA1,F,30,23.35,ng/mL,4.8-23.3\n"
+        "A2,F,30,46.6,ng/mL,4.8-23.3\n",
+        encoding="utf-8",
+    )
+    run_triage(TriageRequest(inputs=[source], out_dir=tmp_path / "out"))
+    page = html.unescape((tmp_path / "out" / "summary.html").read_text(encoding="utf-8"))
+    assert ">×1 ULN" in page and "×2 ULN" in page
+    assert re.search(r"(?<!>)×1 ULN", page) is None

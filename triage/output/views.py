@@ -827,6 +827,16 @@ def _in_unit(qualifier: str, value: float | None, unit: str, raw: str) -> str:
 _fmt_interval = lru_cache(maxsize=1024)(lambda low, high: fmt_interval(low, high))
 _fmt_age = lru_cache(maxsize=4096)(lambda years: fmt_age(years))
 _times_text = lru_cache(maxsize=4096)(lambda uln, qualifier: times_text(uln, qualifier))
+
+
+def _times_mark(status: str, times: float | None, qualifier: str) -> str:
+    """The qualifier times ULN is shown with: a high result whose ratio rounds to 1 or below
+    (23.35 against 23.3) is shown ">×1", never a bare "×1" beside "high"."""
+    if not qualifier and status == "high" and times is not None and times <= 1:
+        return ">"
+    return qualifier
+
+
 _humanise = lru_cache(maxsize=256)(lambda code: humanise(code))
 
 
@@ -938,7 +948,9 @@ def result_view(table: ResultTable, position: int, href: str | None) -> ResultVi
         reference_stratum=stratum,
         reference_note=text("reference_note")[i],
         reference_set=text("reference_set")[i],
-        times_uln=_times_text(number("times_uln")[i], qualifier),
+        times_uln=_times_text(
+            number("times_uln")[i], _times_mark(status, number("times_uln")[i], qualifier)
+        ),
         factors=factors,
         steps=[s for s in steps if not s.caution],
         cautions=[s for s in steps if s.caution],
