@@ -437,3 +437,25 @@ def test_the_same_result_in_both_units_is_no_second_result(tmp_path: Path) -> No
     result = _read(path)
     assert list(result.frame["prolactin_value"]) == [20, 12.5]
     assert not any("no conversion of each other" in w for w in result.summary.warnings)
+
+
+@pytest.mark.parametrize(
+    ("second", "values"),
+    [("Prolactin Vorwert", ("38", "12")), ("Prolactine valeur précédente", ("38", "12")),
+     ("Prolactina valor anterior", ("38", "12")), ("Prolattina valore precedente", ("38", "12")),
+     ("Prolactine vorige waarde", ("38", "12")), ("Prolactin result ID", ("12345", "12346")),
+     ("Prolactin (µg/L)", ("45", "12")), ("Prolactin SI", ("954", "254"))],
+)  # fmt: skip
+def test_an_earlier_value_an_id_or_the_same_result_again_is_no_second_result(
+    tmp_path: Path, second: str, values: tuple[str, str]
+) -> None:
+    """Stop 30 regression review: a file printing the previous value (in any language), an id,
+    or the same result in the other unit beside the result was refused (exit 3)."""
+    from pipeline_helpers import triage_csv
+
+    body = (
+        f"Patient ID,Sex,Age,Prolactin (ng/mL),{second}\n"
+        f"C1,F,34,45,{values[0]}\nC2,M,50,12,{values[1]}\n"
+    )
+    frame = triage_csv(tmp_path, body)
+    assert frame["prolactin_value"].tolist() == [45.0, 12.0]

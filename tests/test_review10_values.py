@@ -25,7 +25,12 @@ SECOND_NUMBERS = [
     "4200 (après dilution 1/10 : 42000)",
 ]
 ONE_NUMBER = ["450 (1:10 diluted)", "450 (x10)", "300 (10-fold dilution)", "45 (H)",
-              "45 (ng/mL)", "450 (1/100)", "45 (hemolytic)", "300 (verdünnt 1:20)"]  # fmt: skip
+              "45 (ng/mL)", "450 (1/100)", "45 (hemolytic)", "300 (verdünnt 1:20)",
+              # a limit, a date, a time, a sample, lot or method label, a footnote: remarks
+              "45 (< 25)", "45 (Norm: <25)", "45 (ULN 23.3)", "45 (≤23.3)", "45 (12.03.2026)",
+              "45 (12/03/2026)", "45 (08:30)", "45 (S2)", "45 (2nd sample)", "45 (1)", "45 [1]",
+              "45 (see note 2)", "45 (Roche e801)", "45 (Lot 12345)", "45 (fasting 8h)",
+              "45 (Normwert 4.8-23.3)", "<0.5 (LoQ 0.5)"]  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -27,8 +27,10 @@ from typing import Final
 
 import numpy as np
 
+from triage.knowledge.loaders import load_thresholds
 from triage.schema import INPUT_FIELDS
 from triage.values import (
+    Quantity,
     birth_period,
     cell_text,
     code_text,
@@ -1071,7 +1073,12 @@ def _refuse_second_results(
             and col not in set(match.fields.values())
             and col not in match.vetoes
             and texts[col].strip() != texts[used_col].strip()
-            and _holds_results(texts[used_col], texts[col], (samples or {}).get(col, ()))
+            and _holds_results(
+                texts[used_col],
+                texts[col],
+                (samples or {}).get(col, ()),
+                (samples or {}).get(used_col, ()),
+            )
         ]
         if not others:
             continue
@@ -1085,16 +1092,45 @@ def _refuse_second_results(
         )
 
 
-def _holds_results(used: str, other: str, cells: Sequence[object]) -> bool:
-    """Whether column ``other`` (beside the result column ``used``) holds further results."""
+def _holds_results(
+    used: str, other: str, cells: Sequence[object], used_cells: Sequence[object] = ()
+) -> bool:
+    """Whether column ``other`` (beside the result column ``used``) holds further results: not
+    the same results again (equal numbers in every row: "Prolactin (µg/L)" beside "Prolactin
+    (ng/mL)")."""
     if is_diluted_prolactin(other):
         return False
     own, its = normalise_unit(parse_header(used).unit), normalise_unit(parse_header(other).unit)
     if own is not None and its is not None and own.unit != its.unit:
         return False
+    pairs = [
+        (parse_quantity(a), parse_quantity(b))
+        for a, b in zip(used_cells, cells, strict=False)
+        if not is_blank(a) or not is_blank(b)
+    ]
+    if pairs and all(a.status == "ok" and a.value == b.value for a, b in pairs):
+        return False  # the same results, written twice
+    if pairs and _converted(pairs):
+        return False  # the same results in the other unit ("Prolactin SI" beside ng/mL)
     filled = [cell for cell in cells if not is_blank(cell)]
     numbers = sum(parse_quantity(cell).status == "ok" for cell in filled)
     return bool(filled) and numbers >= SECOND_RESULT_NUMERIC_SHARE * len(filled)
+
+
+def _converted(pairs: Sequence[tuple[Quantity, Quantity]]) -> bool:
+    """Every row's second number is its first one times one plausible mIU/L-per-ng/mL factor
+    (either way round, within rounding): one result written in both units."""
+    limits = load_thresholds()
+    low, high = limits.get("miu_per_ng_plausible_min"), limits.get("miu_per_ng_plausible_max")
+    ratios = []
+    for a, b in pairs:
+        if a.status != "ok" or b.status != "ok" or not a.value or not b.value:
+            return False
+        ratios.append(max(a.value, b.value) / min(a.value, b.value))
+    if len(ratios) < 2:
+        return False  # one row says nothing of a factor: 20 beside 300 may be two results
+    spread = max(ratios) / min(ratios)
+    return low <= min(ratios) and max(ratios) <= high and spread <= 1 + 1 / 50
 
 
 # What a file with two columns headed as prolactin holds (columns.recognise_columns); the reader

@@ -736,12 +736,27 @@ _DILUTION_RATIO = re.compile(
 )
 
 
+# A bracket that gives another result of the sample: a repeat, a re-assay or the diluted value,
+# with a number ("(repeat 48)", "(Wdh. 95)", "(1:100 dilution: 9800)", "(nach Verdünnung
+# 9800)", "(après dilution 1/10 : 42000)", "(ripetuto 95)", "(herhaling 95)").  A date, a time,
+# a sample or lot number, a footnote or a limit in brackets is a remark.
+_SECOND_RESULT_WORDS = re.compile(
+    r"\b(?:repeat\w*|rpt|retest\w*|re-?assay\w*|re-?run|dilut\w*|wdh|wiederhol\w*|"
+    r"verd[üu]nn\w*|kontrolle|nachmessung|contr[ôo]le|r[ée]p[ée]t\w*|dilu[ée]\w*|repetid\w*|"
+    r"repetici[oó]n|diluci[oó]n|diluid\w*|ripet\w*|diluizion\w*|diluit\w*|herhal\w*|"
+    r"verdun\w*|verdund\w*)",
+    re.IGNORECASE,
+)
+
+
 def second_number_in_brackets(text: str) -> bool:
-    """The cell holds, in brackets after its number, another number than a dilution ratio or
-    the lab's interval (read as the row's: cell_interval): a repeat or a diluted result that the
-    cell's one value would hide."""
+    """The cell holds, in brackets after its number, another result of the sample (a repeat or
+    a diluted value: _SECOND_RESULT_WORDS with a number other than the dilution ratio) that the
+    cell's one value would hide; not the lab's interval (read as the row's: cell_interval)."""
     return any(
-        any(ch.isdigit() for ch in _DILUTION_RATIO.sub(" ", inner)) and not _two_sided(inner)
+        _SECOND_RESULT_WORDS.search(inner) is not None
+        and any(ch.isdigit() for ch in _DILUTION_RATIO.sub(" ", inner))
+        and not _two_sided(inner)
         for inner in _BRACKETED.findall(text)
     )
 
