@@ -459,3 +459,19 @@ def test_an_earlier_value_an_id_or_the_same_result_again_is_no_second_result(
     )
     frame = triage_csv(tmp_path, body)
     assert frame["prolactin_value"].tolist() == [45.0, 12.0]
+
+
+@pytest.mark.parametrize(
+    "header", ["Sex (1-male 2-female)", "Sex (1 male / 2 female)", "Sex (ISO 5218)",
+               "Geschlecht (1 männlich, 2 weiblich)"]
+)  # fmt: skip
+def test_a_sex_codebook_in_the_header_is_read_in_any_spelling(tmp_path: Path, header: str) -> None:
+    """Stop 30 regression review: a header stating the codes with a dash or a space, or naming
+    ISO 5218, made every sex unknown (a man's 27 ng/mL was no longer high)."""
+    from pipeline_helpers import triage_csv
+
+    frame = triage_csv(
+        tmp_path, f'Patient ID,"{header}",Age,Prolactin (ng/mL)\nS1,1,34,27\nS2,2,34,27\n'
+    )
+    assert frame["sex"].tolist() == ["M", "F"]
+    assert frame["status"].tolist() == ["high", "normal"]

@@ -1346,9 +1346,16 @@ def header_sex_codes(header: str) -> dict[str, str]:
     "Gender (0=male 1=female)", "Sex (F=1, M=2)", "Geschlecht [1 = weiblich; 2 = männlich]",
     REDCap's "1, Female | 2, Male"): code -> F / M; {} when it states none, or states one code
     twice."""
+    if _ISO_5218.search(header):
+        return {"1": "M", "2": "F"}  # ISO/IEC 5218 named: 1 male, 2 female
     pairs = [(a, b) if a.isdigit() else (b, a) for a, b in _CODE_PAIR.findall(header)]
     pairs += _CHOICE_PAIR.findall(header)
+    pairs += _SPACED_PAIR.findall(header)  # "Sex (1-male 2-female)", "(1 male / 2 female)"
     return _header_codes(pairs, parse_sex)
+
+
+_ISO_5218: Final = re.compile(r"\bISO(?:/IEC)?\s*5218\b", re.IGNORECASE)
+_SPACED_PAIR: Final = re.compile(r"(?<![\w.])(\d)\s*(?:-|–|\s)\s*([^\W\d_]+)")
 
 
 def _header_codes(
