@@ -1117,6 +1117,11 @@ def _holds_results(
     return bool(filled) and numbers >= SECOND_RESULT_NUMERIC_SHARE * len(filled)
 
 
+# How far a row's ratio of the two numbers may differ from another's when both columns give one
+# result in two units: rounding of the written values only (2%).
+CONVERSION_SPREAD_MAX: Final = 1.02
+
+
 def _converted(pairs: Sequence[tuple[Quantity, Quantity]]) -> bool:
     """Every row's second number is its first one times one plausible mIU/L-per-ng/mL factor
     (either way round, within rounding): one result written in both units."""
@@ -1130,7 +1135,7 @@ def _converted(pairs: Sequence[tuple[Quantity, Quantity]]) -> bool:
     if len(ratios) < 2:
         return False  # one row says nothing of a factor: 20 beside 300 may be two results
     spread = max(ratios) / min(ratios)
-    return low <= min(ratios) and max(ratios) <= high and spread <= 1 + 1 / 50
+    return low <= min(ratios) and max(ratios) <= high and spread <= CONVERSION_SPREAD_MAX
 
 
 # What a file with two columns headed as prolactin holds (columns.recognise_columns); the reader

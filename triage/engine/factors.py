@@ -925,11 +925,8 @@ def find_factors(ctx: RowContext, labels: Labels) -> list[Finding]:
     ruled_out = [f.evidence for f in found if f.ruled_out]
     found = [f for f in found if not f.ruled_out]
     level = _level_findings(ctx, found, labels)
-    if ruled_out:  # said where the result is explained otherwise, or left unexplained
-        level = [
-            replace(f, evidence="; ".join([f.evidence, *ruled_out])) if i == 0 else f
-            for i, f in enumerate(level)
-        ]
+    if ruled_out and level:  # said where the result is explained otherwise, or unexplained
+        level[0] = replace(level[0], evidence="; ".join([level[0].evidence, *ruled_out]))
     found.extend(level)
     return rank(found, labels)
 

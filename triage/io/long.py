@@ -45,6 +45,8 @@ from triage.io.wide import (
     date_column,
     typed_column,
 )
+from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set
+from triage.numbers import fmt
 from triage.schema import FLAG_FIELDS, TEXT_FIELDS, InputFileError, Rejected
 from triage.values import (
     cell_text,
@@ -780,8 +782,14 @@ def _units_of_loinc(sub: RawTable, warnings: list[str]) -> None:
             f"{int(clash.sum())} prolactin row(s) give a unit that their LOINC code does not "
             f"mean (e.g. row {int(sub.source_rows[first])}: {codes[first]} means "
             f"{implied[first]}, the row says {written[first]!r}): they were read in the unit "
-            "written; check the export, since a wrong unit misreads the result ~21-fold"
+            "written; check the export, since a wrong unit misreads the result "
+            f"~{_fmt_factor()}-fold"
         )
+
+
+def _fmt_factor() -> str:
+    """The default set's mIU/L per ng/mL, as a message names it (21.2)."""
+    return fmt(load_reference_set(DEFAULT_SET_NAME).miu_per_ng)
 
 
 def _test_name_as_note(sub: RawTable) -> None:

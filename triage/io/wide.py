@@ -1213,24 +1213,27 @@ class _Builder:
         computed[too_old] = np.nan
         # an age known only to be under a span ("0 y") gives way to the birth date's exact age,
         # and so does one the dates contradict (an export's age at export or at enrolment)
+        conflict = _age_conflicts(age, self.out["birth_date"], self._run_day())
         unsure = np.isnan(age) | ((age < 0) & ~np.isnan(computed))
-        unsure |= self._ages_against_dates(age, computed)
+        unsure |= self._ages_against_dates(age, computed, conflict)
         self.out["age_years"] = np.where(unsure, computed, age)
         self._unreadable_ages(given_age, age, computed)
-        self._conflicting_ages(age, computed)
+        self._conflicting_ages(age, computed, conflict)
         self._impossible_birth_dates(np.isnan(age) & np.isnan(computed), too_old)
         self._unreadable_birth_dates(np.isnan(age) & np.isnan(years))
         self._two_digit_birth_years(np.isnan(age))
         self._implausible_dates()
 
-    def _ages_against_dates(self, age: np.ndarray, computed: np.ndarray) -> np.ndarray:
+    def _ages_against_dates(
+        self, age: np.ndarray, computed: np.ndarray, conflict: np.ndarray
+    ) -> np.ndarray:
         """Rows whose age cell differs by more than AGE_DISAGREEMENT_YEARS from the age the
         birth date and the sample date give: the dates' age is used, with a warning (REDCap's
         "age" is often the age at export: an 8-year-old girl's sample was judged on the adult
         interval, an infant's on a teenager's)."""
         with np.errstate(invalid="ignore"):
             off: np.ndarray = (age >= 0) & (np.abs(age - computed) > AGE_DISAGREEMENT_YEARS)
-        off &= ~_age_conflicts(age, self.out["birth_date"])  # rejected (_conflicting_ages)
+        off &= ~conflict  # rejected instead (_conflicting_ages)
         if off.any():
             header = self.table.headers.get("age_years", "age")
             first = int(np.flatnonzero(off)[0])
@@ -1243,15 +1246,16 @@ class _Builder:
             )
         return off
 
-    def _conflicting_ages(self, age: np.ndarray, computed: np.ndarray) -> None:
+    def _conflicting_ages(
+        self, age: np.ndarray, computed: np.ndarray, conflict: np.ndarray
+    ) -> None:
         """Rows whose age cell is older than the birth date makes the patient today (a birth
         date filled in with the sample date made a man of 52 a neonate, and his 400 ng/mL
         normal against the neonatal interval): rejected (unreadable_age), since which one is
         true is not known.  An age cell older than the dates' age yet possible today is the
         age at export, and gives way to the dates' age (_ages_against_dates)."""
-        conflict = _age_conflicts(age, self.out["birth_date"]) & ~self.age_reject
         header = self.table.headers.get("age_years", "age")
-        for i in np.flatnonzero(conflict):
+        for i in np.flatnonzero(conflict & ~self.age_reject):
             self.age_reject[i] = True
             at_sample = (
                 f"an age of {age_text(float(computed[i])) if computed[i] > 0 else '0 days'} at "
@@ -1370,15 +1374,18 @@ class _Builder:
             )
         return void, detail
 
+    def _run_day(self) -> datetime:
+        """The run's date and time (--as-of, else now), naive local time."""
+        as_of = self.settings.as_of or datetime.now()
+        return as_of.astimezone().replace(tzinfo=None) if as_of.tzinfo is not None else as_of
+
     def _implausible_dates(self) -> None:
         """Collection dates before collection_date_min_year or after the run's date (plus
         collection_date_future_days): rejected as implausible_date."""
         thresholds = load_thresholds()
         first_year = int(thresholds.get("collection_date_min_year"))
         slack = thresholds.get("collection_date_future_days")
-        as_of = self.settings.as_of or datetime.now()
-        if as_of.tzinfo is not None:
-            as_of = as_of.astimezone().replace(tzinfo=None)
+        as_of = self._run_day()
         earliest = np.datetime64(f"{first_year:04d}-01-01", "ns")
         latest = np.datetime64(as_of, "ns") + np.timedelta64(round(slack * NS_PER_DAY), "ns")
         collected = self.out["collected_at"]
@@ -2608,11 +2615,11 @@ def _repeated_results(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-def _age_conflicts(age: np.ndarray, birth: np.ndarray) -> np.ndarray:
-    """An age cell older than the birth date makes the patient today, by more than a year of
-    completed-years rounding: no age at export or enrolment explains it (the export was made
-    by now), so one of the two is wrong (see _Builder._conflicting_ages)."""
-    today = np.full(len(birth), np.datetime64(date.today(), "ns"))
+def _age_conflicts(age: np.ndarray, birth: np.ndarray, run_day: datetime) -> np.ndarray:
+    """An age cell older than the birth date makes the patient on the run's day, by more than
+    a year of completed-years rounding: no age at export or enrolment explains it (the export
+    was made by then), so one of the two is wrong (see _Builder._conflicting_ages)."""
+    today = np.full(len(birth), np.datetime64(run_day, "ns"))
     now = ages_in_years(birth, today)
     with np.errstate(invalid="ignore"):
         conflict: np.ndarray = (age >= 0) & (age > now + AGE_DISAGREEMENT_YEARS)
