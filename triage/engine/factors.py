@@ -10,17 +10,15 @@ level rule adds a suspected prolactinoma, ranked first.  Factors are listed only
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Final
 
 from triage.engine.context import LIKELY, POSSIBLE, RowContext, approx, fmt
 from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
 from triage.engine.labels import Labels, load_labels
 from triage.engine.renal import estimate_from_creatinine
-from triage.engine.text import CueHit
+from triage.engine.text import YEAR_IN_NOTE, CueHit
 from triage.knowledge.model import Drug, DrugMatch
 from triage.numbers import age_text
 from triage.schema import FACTOR_CODES, field_words
@@ -677,9 +675,6 @@ def head_trauma(ctx: RowContext) -> list[Finding]:
     return [replace(finding, exceeded=not ctx.within(ctx.t("systemic_typical_max_ng_ml")))]
 
 
-_A_YEAR: Final = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?![\d./-]?\d)")
-
-
 def _healed_long_ago(ctx: RowContext, hit: CueHit) -> bool:
     """A chest-wall lesion dated in a year before the sample's ("mastectomy 2015", "Z.n.
     Thorakotomie 2019"): healed, not the current lesion of clinical-reference §7.11.  A piercing
@@ -688,7 +683,7 @@ def _healed_long_ago(ctx: RowContext, hit: CueHit) -> bool:
         return False
     collected = ctx.when("collected_at")
     year = collected.year if collected is not None else date.today().year
-    return any(int(found) < year for found in _A_YEAR.findall(hit.quote))
+    return any(int(found) < year for found in YEAR_IN_NOTE.findall(hit.quote))
 
 
 @factor_rule("chest_wall")

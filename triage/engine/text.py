@@ -19,7 +19,7 @@ from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,7 @@ _CLAUSE_SPLIT = re.compile(
 _QUOTE_SPLIT = re.compile(r"[;\n|]")
 _SIZE_PART_END = re.compile(r"[;()\[\]\n]|,(?!\d)")  # the parts of a note that date a size
 _BRACKETED_YEAR = re.compile(r"\s*\(\s*(?:19|20)\d\d\s*\)")  # "28 mm (2019)"
-_YEAR = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?![\d./-]?\d)")  # a year written in a note
+YEAR_IN_NOTE: Final = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?![\d./-]?\d)")  # a year in a note
 _CASE_SENSITIVE_PART = "(?-i:"
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -223,7 +223,7 @@ class CueBook:
         bracket = _BRACKETED_YEAR.match(text, end)
         part = text[begin : bracket.end() if bracket else end]
         current = self._size_current.search(part) is not None
-        years = [int(y) for y in _YEAR.findall(part)]
+        years = [int(y) for y in YEAR_IN_NOTE.findall(part)]
         if years:
             return float(max(years)), current
         if self._size_earlier.search(part):
