@@ -147,15 +147,18 @@ _THOUSANDS_GROUP: Final = re.compile(r"[1-9]\d{0,2}[.,'’ \u00a0\u202f]\d{3}")
 
 
 @lru_cache(maxsize=4096)
-def lab_decimals(raw: str) -> int:
+def lab_decimals(raw: str, value: float | None = None) -> int:
     """Decimals of the number in a result cell as the lab wrote it: '33562' -> 0, '4.8' -> 1,
     '<3,05' -> 2, '1 234,5' -> 1, '33,562' -> 0 (thousands); at most LAB_DECIMALS_MAX; 0 when
-    the cell holds no number."""
+    the cell holds no number.  `value` is the number the reader made of the cell: where it read
+    a separator before three digits as a decimal one ('12.345' ng/mL as 12.345, not 12345), the
+    digits after it are decimals, so the cell is never written as a whole number it is not."""
     found = _NUMBER_IN_TEXT.search(raw or "")
     if found is None:
         return LAB_DECIMALS_MIN
     number = found.group(0)
-    if _THOUSANDS_GROUP.fullmatch(number):
+    read_as_decimal = value is not None and math.isfinite(value) and value != math.floor(value)
+    if _THOUSANDS_GROUP.fullmatch(number) and not read_as_decimal:
         return LAB_DECIMALS_MIN
     marks = [i for i, c in enumerate(number) if c in ".,"]
     if not marks:

@@ -262,6 +262,13 @@ def _lab_limits(
     shown: list[np.ndarray] = []
     places: list[np.ndarray] = []
     lab_value = work["prolactin_value"].to_numpy(dtype="float64")
+    with np.errstate(invalid="ignore"):  # a '12.345' read as a decimal, not as thousands
+        fractional = (decimals == 0) & np.isfinite(lab_value) & (lab_value != np.floor(lab_value))
+    if fractional.any():
+        raws = work["prolactin_raw"].to_numpy(dtype=object)
+        for i in np.flatnonzero(fractional).tolist():
+            if isinstance(raws[i], str):
+                decimals[i] = lab_decimals(raws[i], float(lab_value[i]))
     sides = (
         (classified.reference_low, row.low, converted.low_ng, work["reference_low"]),
         (classified.reference_high, row.high, converted.high_ng, work["reference_high"]),

@@ -501,7 +501,14 @@ def observation_resource(key: str, row: Mapping[str, Any]) -> dict[str, Any]:
     effective = fhir_datetime(row.get("collected_at"), _ctx(row, "collected_offset"))
     if effective:
         obs["effectiveDateTime"] = effective
-    value = _number(row.get("prolactin_value"), lab_decimals(as_text(row.get("prolactin_raw"))))
+    lab_value = row.get("prolactin_value")
+    value = _number(
+        lab_value,
+        lab_decimals(
+            as_text(row.get("prolactin_raw")),
+            lab_value if isinstance(lab_value, float) else None,
+        ),
+    )
     if value is not None:
         quantity = _quantity(value, unit)
         qualifier = as_text(row.get("qualifier"))

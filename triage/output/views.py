@@ -254,7 +254,7 @@ def measure_row(table: ResultTable, i: int, unit: str) -> Measure:
         value = number("prolactin_value")[i]
         if value is None and row_unit == NG_ML:
             value = ng
-        decimals = lab_decimals(text("prolactin_raw")[i])
+        decimals = lab_decimals(text("prolactin_raw")[i], number("prolactin_value")[i])
         value_text = _MISSING_TEXT if value is None else f"{qualifier}{fmt_lab(value, decimals)}"
         per_ng = 1.0 if unit == NG_ML else factor
         lows = number("reference_low_value")[i], number("reference_high_value")[i]
