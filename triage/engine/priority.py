@@ -144,6 +144,10 @@ def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: b
         return ROUTINE
     if ctx.symptom is not None:
         return SOON  # symptoms need the specialist whatever else explains the result
+    if ctx.state and not physiological_state(ctx, findings):
+        # above the pregnancy, breastfeeding or neonatal interval, and the state does not
+        # explain it (early pregnancy: first-trimester prolactin is far lower): not explained
+        return SOON
     if ctx.prolactin_treatment:
         return SOON  # raised on cabergoline or bromocriptine: resistance, dose or adherence
     mild = ctx.mild or ctx.monomeric_mild

@@ -746,10 +746,11 @@ def pituitary_mri(s: Situation) -> str | None:
     if s.ctx.mass_effect_flag is not None:
         gadolinium = " (without gadolinium in pregnancy)" if pregnant else ""
         return f"{why}: pituitary MRI without delay{gadolinium}"
-    if pregnant and s.ctx.lesion.present:
+    if pregnant and s.ctx.sellar_sign_alone is None:
+        # a known lesion, or a level pregnancy does not explain, without a red flag
         return (
             f"{why}: in pregnancy no routine MRI; MRI without gadolinium if headache or visual "
-            "field loss appears or worsens (ES 2011, pregnancy)"
+            "field loss appears or worsens, else once the pregnancy is over (ES 2011, pregnancy)"
         )
     if s.path == IMAGING_FIRST:
         likely = s.ctx.amount(s.ctx.t("prolactinoma_likely_ng_ml"), approx=True, mark="≥ ")
