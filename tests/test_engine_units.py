@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import tokenize
 from dataclasses import replace
 from pathlib import Path
@@ -508,7 +507,8 @@ def test_empty_frame() -> None:
 
 
 @pytest.mark.slow
-def test_100k_rows_in_a_few_seconds() -> None:
+def test_100k_rows_each_decided_by_its_own_context() -> None:
+    # Speed is measured by bench/ (ratios in one run), never by a timed test.
     patterns = [
         {
             "sex": "F",
@@ -553,11 +553,22 @@ def test_100k_rows_in_a_few_seconds() -> None:
     frame = base.loc[np.resize(base.index.to_numpy(), 100_000)].reset_index(drop=True)
     rng = np.random.default_rng(7)
     frame["prolactin_value"] = frame["prolactin_value"] * rng.uniform(0.5, 3.0, len(frame))
-    started = time.perf_counter()
     out = triage_frame(frame, knowledge())
-    elapsed = time.perf_counter() - started
     assert len(out) == 100_000
-    assert elapsed < 15, f"{elapsed:.1f} s"
+    pattern = np.resize(np.arange(len(base)), 100_000)
+    factors = out["factors"].astype(str)
+    on_dialysis = (pattern == 3) & (factors != "").to_numpy()
+    assert on_dialysis.any()
+    assert factors[on_dialysis].str.startswith("dialysis").all()  # HD, eGFR 12
+    lactating = out[pattern == 4]
+    assert lactating["reference_stratum"].str.contains("lactat").all()
+    # within the breastfeeding interval where the result is, above it where it is not
+    measured = frame["prolactin_value"][pattern == 4]  # not the rounded prolactin_ng_ml
+    within = (measured <= lactating["reference_high_ng_ml"]).to_numpy()
+    assert (lactating["status"][within] != "high").all()
+    assert (lactating["status"][~within] == "high").all()
+    # the 2.4 cm non-functioning adenoma is listed on every one of its rows
+    assert factors[pattern == 1].str.contains("known_pituitary_lesion|stalk_effect").all()
 
 
 # ------------------------------------------------------------------- no clinical numbers ---

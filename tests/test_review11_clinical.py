@@ -80,3 +80,12 @@ def test_the_mri_reason_in_pregnancy_says_no_routine_mri(tmp_path: Path) -> None
     reasons = {d["code"]: d["reason"] for d in details["suggestion_details"]}
     assert "in pregnancy no routine MRI" in reasons["pituitary_mri"]
     assert "without gadolinium" in reasons["pituitary_mri"]
+
+
+def test_in_pregnancy_visual_fields_come_without_waiting_for_an_mri(tmp_path: Path) -> None:
+    row = triaged(tmp_path, "SYN-7;F;31;300;ng/mL;incinta, 8 settimane\n").iloc[0]
+    assert row["priority"] == "urgent"  # above 5,000 mIU/L and pregnancy does not explain it
+    reasons = {d["code"]: d["reason"] for d in row["suggestion_details"]}
+    assert "if the MRI shows" not in reasons["visual_field_test"]
+    # pregnancy alters the other axes: they are assessed once it is over
+    assert "pituitary_function_tests" not in reasons

@@ -679,6 +679,8 @@ def pituitary_function(s: Situation) -> str | None:
     why = s.pituitary_reason
     if why is None or not s.imaging_needed or _no_macro_work_up(s):
         return None
+    if _pregnant_without_mri(s):
+        return None  # pregnancy alters the axes: assessed once it is over, with the MRI
     axes = "assess the other pituitary axes (cortisol, thyroid, gonadal, IGF-1)"
     return f"{why}: {_if_macroadenoma(s)}{axes}"
 
@@ -688,7 +690,18 @@ def visual_fields(s: Situation) -> str | None:
     why = s.pituitary_reason
     if why is None or not s.imaging_needed or _no_macro_work_up(s):
         return None
+    if _pregnant_without_mri(s):
+        return (
+            f"{why}: in pregnancy no routine MRI, so formal visual fields for chiasmal compression"
+        )
     return f"{why}: {_if_macroadenoma(s)}formal visual fields for chiasmal compression"
+
+
+def _pregnant_without_mri(s: Situation) -> bool:
+    """Pregnant without a red flag or a sellar sign: no routine MRI (ES 2011, pregnancy), so
+    what would follow the MRI is judged without it (`pituitary_mri`)."""
+    ctx = s.ctx
+    return ctx.state == PREGNANCY and ctx.mass_effect_flag is None and ctx.sellar_sign_alone is None
 
 
 def _no_macro_work_up(s: Situation) -> bool:
@@ -746,7 +759,7 @@ def pituitary_mri(s: Situation) -> str | None:
     if s.ctx.mass_effect_flag is not None:
         gadolinium = " (without gadolinium in pregnancy)" if pregnant else ""
         return f"{why}: pituitary MRI without delay{gadolinium}"
-    if pregnant and s.ctx.sellar_sign_alone is None:
+    if _pregnant_without_mri(s):
         # a known lesion, or a level pregnancy does not explain, without a red flag
         return (
             f"{why}: in pregnancy no routine MRI; MRI without gadolinium if headache or visual "
