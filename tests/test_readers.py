@@ -1388,7 +1388,7 @@ def test_sex_specific_interval_in_one_cell(tmp_path: Path) -> None:
     assert frame["reference_high"].isna().tolist()[2:] == [True, True]
     assert frame["reference_range"].tolist()[0] == "M: 4.0-15.2; F: 4.8-23.3"
     warnings = result.summary.warnings
-    assert any("per sex but no sex" in w for w in warnings)
+    assert any("interval per group (sex, age" in w for w in warnings)
     assert any("'see report'" in w for w in warnings)
 
 
@@ -1721,7 +1721,10 @@ def test_unread_interval_is_named_in_the_reference_note(tmp_path: Path) -> None:
         "the lab's interval 'siehe Befund' could not be read; judged against"
         in (rows["D1"]["reference_note"])
     )
-    assert "one interval per sex and the row's sex is not known" in rows["D2"]["reference_note"]
+    assert (
+        "one interval per group (sex, age, menopausal status) and none is known to fit"
+        in (rows["D2"]["reference_note"])
+    )
     assert rows["D3"]["status"] == "high"  # 28 above the lab's 25 (the set's 30 would pass it)
     assert "The lab's own interval" in rows["D3"]["reference_note"]
 

@@ -54,6 +54,7 @@ from triage.values import (
     decimal_evidence,
     duration_word_days,
     flag_direction,
+    group_interval,
     has_two_digit_year,
     hcg_positive,
     header_flag_codes,
@@ -773,29 +774,61 @@ class _Builder:
             reading = sex_letter_reading(seen, self.table.headers.get("sex", "sex"))
             letters = reading.letters if reading is not None else None
             sexes = self._apply(sex_col, partial(sex_of_cell, letters=letters))
+        ages, menopausal = self._interval_states(by_sex)
+        limits = load_thresholds()
+        bounds = (limits.get("adult_age_years"), limits.get("childbearing_age_max_years"))
         extended = list(parsed)
-        chosen: dict[tuple[int, str], int] = {}
-        no_sex = 0
+        chosen: dict[tuple[int, Interval], int] = {}
+        no_fit = 0
         for row in np.flatnonzero(np.array([b is not None for b in by_sex])[codes]):
             table = by_sex[codes[row]]
-            interval = table.get(str(sexes[row])) if table is not None else None
+            age = None if np.isnan(ages[row]) else float(ages[row])
+            state = menopausal[row] if isinstance(menopausal[row], bool) else None
+            interval = (
+                group_interval(table, _text(sexes[row]), age, state, bounds)
+                if table is not None
+                else None
+            )
             if interval is None:
-                no_sex += 1
+                no_fit += 1
                 continue
-            key = (int(codes[row]), str(sexes[row]))
+            key = (int(codes[row]), interval)
             if key not in chosen:
                 chosen[key] = len(extended)
                 extended.append(interval)
             codes[row] = chosen[key]
         for code, table in enumerate(by_sex):
             if table is not None:
-                extended[code] = None  # rows left on the cell itself have no sex to choose by
-        if no_sex:
+                extended[code] = None  # rows left on the cell itself: no group fits them
+        if no_fit:
             self.warnings.append(
-                f"{no_sex} row(s) have an interval per sex but no sex that picks one; the "
-                "reference set's interval was used for them"
+                f"{no_fit} row(s) have an interval per group (sex, age, menopausal status) but "
+                "none that fits the row's sex, age and status; the reference set's interval was "
+                "used for them (their reference_note says so)"
             )
         return codes, extended
+
+    def _interval_states(
+        self, tables: Sequence[Mapping[str, Interval] | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(age in years, NaN unknown; menopausal True / False / None) per row, as far as an
+        interval cell's groups need them: read before the identity columns are built, from the
+        age and menopausal columns alone (a row known only by its birth date has no age here,
+        and takes its women's group, if any, or the reference set's interval)."""
+        ages = np.full(self.n, np.nan)
+        menopausal = np.full(self.n, None, dtype=object)
+        keys = {key for table in tables if table is not None for key in table}
+        if not keys - {"F", "M"}:
+            return ages, menopausal
+        given = self._with_age_units(self.column("age_years"))
+        if given is not None:
+            said = len(self.warnings)
+            ages = self._ages(given)
+            del self.warnings[said:]  # said once, when the age column is built
+        col = self.column("menopausal")
+        if col is not None:
+            menopausal = self._apply(col, partial(_flag, field="menopausal"))
+        return ages, menopausal
 
     def _written_unit(self, cell_units: np.ndarray, interval_units: np.ndarray) -> np.ndarray:
         """The first unit written for each row (cell, unit column, header, interval, default)."""
