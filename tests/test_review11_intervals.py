@@ -204,3 +204,103 @@ def test_a_result_in_a_typed_unit_is_triaged(tmp_path: Path, unit: str) -> None:
     row = _rows(triage_csv(tmp_path, text))["U1"]
     assert row["prolactin_ng_ml"] == pytest.approx(4700 / 21.2, rel=0.01)
     assert row["priority"] == "soon"
+
+
+# ------------------------------------------------------------------------------------------------
+# A comparator in a column of its own
+# ------------------------------------------------------------------------------------------------
+COMPARATOR_HEADERS = [
+    "Operator",
+    "Comparator",
+    "Qualifier",
+    "Result qualifier",
+    "Modifier",
+    "Relation",
+    "Prefix",
+    "Vorzeichen",  # German
+    "Signe",  # French
+    "Operador",  # Spanish
+    "Segno",  # Italian
+    "Teken",  # Dutch
+]
+
+
+@pytest.mark.parametrize("header", COMPARATOR_HEADERS)
+def test_a_comparator_column_qualifies_a_long_files_result(tmp_path: Path, header: str) -> None:
+    """'>' beside 4700 mIU/L is a result above the assay's range: censored, urgent, as '>4700'
+    in one cell is; never a plain 221.7 ng/mL seen 'soon'."""
+    text = (
+        f"Patient ID,Sex,Age,Test,{header},Result,Unit\n"
+        "P1,M,40,Prolactin,>,4700,mIU/L\n"
+        "P2,M,40,Prolactin,,300,mIU/L\n"
+        "P3,F,30,Prolactin,<,50,mIU/L\n"
+    )
+    rows = _rows(triage_csv(tmp_path, text))
+    assert rows["P1"]["qualifier"] == ">"
+    assert rows["P1"]["priority"] == "urgent"
+    assert rows["P2"]["qualifier"] in ("", None) or pd.isna(rows["P2"]["qualifier"])
+    assert rows["P2"]["status"] == "normal"
+    assert rows["P3"]["qualifier"] == "<"
+
+
+@pytest.mark.parametrize(
+    ("cell", "qualifier"),
+    [
+        (">", ">"),
+        (">=", ">"),
+        ("≥", ">"),
+        ("greater than", ">"),
+        ("größer als", ">"),
+        ("supérieur à", ">"),
+        ("mayor que", ">"),
+        ("maggiore di", ">"),
+        ("groter dan", ">"),
+    ],
+)
+def test_a_comparator_column_qualifies_a_wide_files_result(
+    tmp_path: Path, cell: str, qualifier: str
+) -> None:
+    text = (
+        "Patient ID,Sex,Age,Prolactin,Operator,Unit\n"
+        f"P1,M,40,4700,{cell},mIU/L\n"
+        "P2,M,40,300,,mIU/L\n"
+        "P3,F,30,50,<,mIU/L\n"
+    )
+    rows = _rows(triage_csv(tmp_path, text))
+    assert rows["P1"]["qualifier"] == qualifier
+    assert rows["P1"]["priority"] == "urgent"
+    assert rows["P3"]["qualifier"] == "<"
+
+
+def test_a_cell_that_is_no_comparator_changes_nothing_and_is_said(tmp_path: Path) -> None:
+    from triage.io import ReadOptions, read_file
+
+    path = tmp_path / "ops.csv"
+    path.write_text(
+        "Patient ID,Sex,Age,Prolactin,Operator,Unit\n"
+        "P1,M,40,4700,>,mIU/L\nP2,M,40,300,,mIU/L\nP3,F,30,50,<,mIU/L\nP4,F,30,500,x,mIU/L\n",
+        encoding="utf-8",
+    )
+    result = read_file(path, None, ReadOptions())  # type: ignore[arg-type]
+    frame = result.frame.set_index("patient_id")
+    assert frame.loc["P1", "qualifier"] == ">"
+    assert frame.loc["P4", "qualifier"] in ("", None) or pd.isna(frame.loc["P4", "qualifier"])
+    assert frame.loc["P4", "prolactin_value"] == 500
+    assert any("1 cell(s) are no comparator (e.g. 'x')" in w for w in result.summary.warnings)
+
+
+def test_an_operator_column_of_names_is_not_a_comparator(tmp_path: Path) -> None:
+    """The technician who ran the test ('Operator': Max Muster) qualifies nothing."""
+    text = (
+        "Patient ID,Sex,Age,Prolactin,Operator,Unit\n"
+        "P1,M,40,4700,Max Muster,mIU/L\nP2,M,40,300,Anna Bauer,mIU/L\nP3,F,30,50,J. Smith,mIU/L\n"
+    )
+    rows = _rows(triage_csv(tmp_path, text))
+    assert rows["P1"]["priority"] == "soon"
+    assert all(pd.isna(r["qualifier"]) or r["qualifier"] == "" for r in rows.values())
+
+
+def test_the_cells_own_comparator_wins(tmp_path: Path) -> None:
+    text = "Patient ID,Sex,Age,Prolactin,Operator,Unit\nP1,M,40,<5,>,mIU/L\nP2,M,40,300,,mIU/L\n"
+    rows = _rows(triage_csv(tmp_path, text))
+    assert rows["P1"]["qualifier"] == "<"

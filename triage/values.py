@@ -853,6 +853,17 @@ def _beyond_range(post: str) -> tuple[str, str] | None:
     return mark, text[: found.start()] + " " + text[found.end() :]
 
 
+def comparator(cell: object) -> str | None:
+    """The qualifier a comparator cell means ("<", ">", "" for "=" or a blank cell), as a column
+    of its own writes it beside the number ("<", ">=", "≤", "less than", "größer als"); None
+    when the cell is no comparator."""
+    if is_empty_value(cell):
+        return ""
+    if not isinstance(cell, str):
+        return None
+    return _words().qualifiers.get(_qualifier_key(_clean_text(cell).strip()))
+
+
 def _qualifier_key(text: str) -> str:
     """A qualifier as compared: lower case, accents removed ("jusqu’à" -> "jusqu'a")."""
     return normalise_word(text.replace("’", "'"))

@@ -49,6 +49,7 @@ from triage.values import (
     birth_period,
     cell_interval,
     cell_text,
+    comparator,
     context_ranges,
     days_between,
     decimal_evidence,
@@ -567,7 +568,9 @@ class _Builder:
         status = _pick(codes, parsed, lambda q: q.status, object)
         value = _pick(codes, parsed, lambda q: _nan(q.value), np.float64)
         self.out["prolactin_raw"] = _pick(codes, parsed, lambda q: q.text or None, object)
-        self.out["qualifier"] = _pick(codes, parsed, lambda q: q.qualifier, object)
+        self.out["qualifier"] = self._qualifier_column(
+            _pick(codes, parsed, lambda q: q.qualifier, object)
+        )
         self.out["lab_flag"] = self._lab_flags(
             _pick(codes, parsed, lambda q: q.flag or None, object)
         )
@@ -643,6 +646,33 @@ class _Builder:
             return in_cells
         in_column = self._apply(col, flag_direction)
         return np.where(pd.isna(in_cells), in_column, in_cells)
+
+    def _qualifier_column(self, in_cells: np.ndarray) -> np.ndarray:
+        """The qualifier of each result: the cell's own ("<5"), else the comparator column's
+        (an "Operator" column with ">" beside "4700": read as ">4700", a censored result; read
+        as 4700 alone, a result above the assay's range had been a plain one).  A cell of that
+        column that is no comparator changes nothing and is said."""
+        col = self.column("result_qualifier")
+        if col is None:
+            return in_cells
+        in_column = self._apply(col, comparator)
+        header = self.table.headers.get("result_qualifier", "result_qualifier")
+        unread = pd.isna(in_column)
+        if unread.any():
+            example = cell_text(col[int(np.flatnonzero(unread)[0])])
+            self.warnings.append(
+                f"column {header!r}: {int(unread.sum())} cell(s) are no comparator (e.g. "
+                f"{example!r}); their results were read without one"
+            )
+        written = (in_cells == "") | pd.isna(in_cells)
+        clash = ~written & ~unread & (in_column != "") & (in_column != in_cells)
+        if clash.any():
+            self.warnings.append(
+                f"column {header!r}: {int(clash.sum())} result(s) write a comparator in the "
+                "cell that differs from the column's; the cell's was used"
+            )
+        take = written & ~unread & (in_column != "")
+        return np.where(take, in_column, in_cells)
 
     def _interval_in(
         self,
