@@ -304,3 +304,85 @@ def test_the_cells_own_comparator_wins(tmp_path: Path) -> None:
     text = "Patient ID,Sex,Age,Prolactin,Operator,Unit\nP1,M,40,<5,>,mIU/L\nP2,M,40,300,,mIU/L\n"
     rows = _rows(triage_csv(tmp_path, text))
     assert rows["P1"]["qualifier"] == "<"
+
+
+# ------------------------------------------------------------------------------------------------
+# A number whose other reading is urgent, in a file that does not show its decimal mark
+# ------------------------------------------------------------------------------------------------
+SEMICOLON_HEADERS = [
+    "Patient ID;Sex;Age;Prolactin;Unit",
+    "Pat.-Nr.;Geschlecht;Alter;Prolaktin;Einheit",
+    "N° dossier;Sexe;Âge;Prolactine;Unité",
+    "NHC;Sexo;Edad;Prolactina;Unidad",
+    "ID paziente;Sesso;Età;Prolattina;Unità",
+    "Patiëntnummer;Geslacht;Leeftijd;Prolactine;Eenheid",
+]
+
+
+def _triage_file(tmp_path: Path, text: str) -> tuple[pd.DataFrame, list[object], list[str]]:
+    from triage.pipeline import TriageRequest, run_triage
+
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    done = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    assert done.results is not None
+    return done.results, list(done.rejected), done.urgent
+
+
+@pytest.mark.parametrize("header", SEMICOLON_HEADERS)
+@pytest.mark.parametrize(
+    ("cell", "unit"),
+    [("6,250", "mIU/L"), ("1,250", "ng/mL"), ("12.500", "µg/L"), ("4.800", "ng/mL")],
+)
+def test_a_result_whose_other_reading_is_urgent_is_not_triaged_on_a_guess(
+    tmp_path: Path, header: str, cell: str, unit: str
+) -> None:
+    """'6,250' mIU/L in a ;-separated export that shows no decimal mark is 6.25 (low) or 6250
+    (urgent): rejected with the reason, and listed with the urgent results (it was triaged as a
+    low 0.29 ng/mL, the doubt in a summary warning only)."""
+    text = f"{header}\nP1;M;50;{cell};{unit}\nP2;F;30;350;mIU/L\n"
+    results, rejected, urgent = _triage_file(tmp_path, text)
+    assert results["patient_id"].tolist() == ["P2"]
+    (row,) = rejected
+    assert row.reason_code == "ambiguous_decimal_mark"  # type: ignore[attr-defined]
+    assert row.possibly_urgent  # type: ignore[attr-defined]
+    assert "does not show its decimal mark" in row.detail  # type: ignore[attr-defined]
+    assert any("P1" in line for line in urgent)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # the file shows its mark (a TSH with a decimal comma): 6,250 is 6.25
+        ("Patient ID;Sex;Age;Prolactin;Unit;TSH\nP1;M;50;6,250;mIU/L;2,15\n", 6.25),
+        ("Patient ID;Sex;Age;Prolactin;Unit;TSH\nP1;M;50;6.250;mIU/L;2,15\n", 6250.0),
+        # the result column shows it itself
+        ("Patient ID;Sex;Age;Prolactin;Unit\nP1;M;50;6,250;mIU/L\nP2;M;50;12,5;mIU/L\n", 6.25),
+        # neither reading is urgent (2.4 or 2400 mIU/L): read, and the doubt said
+        ("Patient ID;Sex;Age;Prolactin;Unit\nP1;M;50;2,400;mIU/L\n", 2.4),
+        # read as a whole number in mIU/L (the ;-export's ',' and mIU/L's whole numbers agree)
+        ("Patient ID;Sex;Age;Prolactin;Unit\nP1;M;50;6.250;mIU/L\n", 6250.0),
+        # no separator at all
+        ("Patient ID;Sex;Age;Prolactin;Unit\nP1;M;50;6250;mIU/L\n", 6250.0),
+    ],
+)
+def test_a_result_the_file_decides_is_triaged(tmp_path: Path, text: str, value: float) -> None:
+    results, rejected, _ = _triage_file(tmp_path, text)
+    assert not [r for r in rejected if r.reason_code == "ambiguous_decimal_mark"]  # type: ignore[attr-defined]
+    p1 = results[results["patient_id"] == "P1"].iloc[0]
+    assert p1["prolactin_value"] == pytest.approx(value)
+
+
+def test_a_mapping_files_decimal_mark_decides(tmp_path: Path) -> None:
+    from triage.pipeline import TriageRequest, run_triage
+
+    path = tmp_path / "export.csv"
+    path.write_text("Patient ID;Sex;Age;Prolactin;Unit\nP1;M;50;6,250;mIU/L\n", encoding="utf-8")
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[input]\ndecimal = "."\n', encoding="utf-8")
+    done = run_triage(
+        TriageRequest(inputs=[path], out_dir=tmp_path / "out", columns=mapping, keep_results=True)
+    )
+    assert done.results is not None
+    assert done.results["prolactin_value"].tolist() == [6250.0]
+    assert done.results["priority"].tolist() == ["urgent"]

@@ -966,6 +966,19 @@ def _range_patterns() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
     return pattern, lead
 
 
+_TWO_READINGS: Final = re.compile(r"[<>≤≥]?\s*([1-9]\d{0,2})[.,](\d{3})(?:\s*[^\d.,\s]\S*)?")
+
+
+def two_readings(cell: str) -> tuple[float, float] | None:
+    """(decimal reading, thousands reading) of a result written with one separator before three
+    digits ("6,250" -> 6.25 and 6250, "1.150 ng/mL" -> 1.15 and 1150), else None."""
+    found = _TWO_READINGS.fullmatch(cell.strip())
+    if found is None:
+        return None
+    whole, part = found.group(1), found.group(2)
+    return float(f"{whole}.{part}"), float(whole + part)
+
+
 def parse_interval(cell: object, decimal: str | None = None) -> Interval | None:
     """A reference interval written as text; None when the text is not one.
 

@@ -93,6 +93,7 @@ from triage.values import (
     sex_letter_reading,
     slash_date_orders,
     texts_or_none,
+    two_readings,
     unit_from_interval,
     unknown_age,
     zero_age_span_years,
@@ -588,11 +589,16 @@ class _Builder:
         unit_codes, infos = self._distinct(unit_text, lambda t: normalise_unit(t) if t else None)
         unit = _pick(unit_codes, infos, lambda i: i.unit if i else None, object)
         factor = _pick(unit_codes, infos, lambda i: i.factor if i else math.nan, np.float64)
+        grouped = np.zeros(self.n, dtype=bool)
         if decimal is None:
             value, grouped = self._whole_unit_thousands(raw, unit, value)
-            self._warn_ambiguous_marks(raw, grouped)
+        undecided, undecided_detail = grouped & False, np.full(self.n, "", dtype=object)
+        if decimal is None or settled_by == "export":
+            undecided, undecided_detail = self._undecided_urgent(raw, unit, factor, value, grouped)
+        if decimal is None:
+            self._warn_ambiguous_marks(raw, grouped | undecided)
         elif settled_by == "export":
-            self._warn_ambiguous_marks(raw, np.zeros(self.n, dtype=bool), decimal)
+            self._warn_ambiguous_marks(raw, undecided, decimal)
         implied = self._implied_units(low, high)
         self._warn_unit_conflicts(unit, implied)
         from_interval = (unit_text == "") & (implied != None)  # noqa: E711 (object array)
@@ -615,7 +621,60 @@ class _Builder:
         self.row_unit = unit
         reason, detail = self._reasons(status, value * factor, unit, unit_text, low, high)
         self._possibly_urgent(reason, detail, value, unit_text)
+        undecided &= reason == ""
+        reason[undecided] = "ambiguous_decimal_mark"
+        detail[undecided] = undecided_detail[undecided]
+        self.possibly_urgent |= undecided
         return reason, detail
+
+    def _undecided_urgent(
+        self,
+        raw: np.ndarray,
+        unit: np.ndarray,
+        factor: np.ndarray,
+        value: np.ndarray,
+        settled: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, details) whose result is written like '6,250' or '1.150' in a file that does
+        not show its decimal mark (none anywhere, or only the export's separator implies one),
+        and whose two readings (6.25 and 6250) fall on either side of the urgent level: read
+        one way, an urgent result had been low, or a low one urgent, on a guess.  Such rows are
+        rejected (ambiguous_decimal_mark) and listed with the urgent results.  A result in mIU/L
+        read as the whole number is not: mIU/L is reported in whole numbers, and the unit agrees
+        with the reading (``settled``: rows so read by _whole_unit_thousands)."""
+        limits = load_thresholds()
+        urgent = limits.get("urgent_miu_l")
+        per_ng = self.settings.conversion_factor or load_reference_set(DEFAULT_SET_NAME).miu_per_ng
+        ceilings = prolactin_plausibility().max_by_unit
+        rows = np.zeros(self.n, dtype=bool)
+        details = np.full(self.n, "", dtype=object)
+        found = self.table.distinct(raw)
+        readings = [two_readings(u) if isinstance(u, str) else None for u in found.uniques]
+        header = self.table.headers.get("prolactin", "prolactin")
+        for i in np.flatnonzero(np.array([r is not None for r in readings])[found.codes]):
+            pair = readings[found.codes[i]]
+            if pair is None or settled[i] or unit[i] not in ceilings or not factor[i] > 0:
+                continue
+            if unit[i] == "mIU/L" and value[i] == pair[1]:
+                continue  # read as a whole number, as mIU/L is reported: the unit agrees
+            to_miu = float(factor[i]) * (1.0 if unit[i] == "mIU/L" else float(per_ng or math.nan))
+            plausible = [r for r in pair if r * factor[i] <= ceilings[str(unit[i])]]
+            if len(plausible) < len(pair) or np.isnan(value[i]):
+                continue
+            urgent_at = [r * to_miu >= urgent for r in pair]
+            if urgent_at[0] == urgent_at[1]:
+                continue
+            rows[i] = True
+            low, high = sorted(pair)
+            details[i] = (
+                f"column {header!r}: {cell_text(raw[i])!r} can be read as {_fmt(low)} or "
+                f"{_fmt(high)} {unit[i]} and the file does not show its decimal mark; at "
+                f"{_fmt(high)} it is above the urgent level ({_fmt(urgent)} mIU/L), at "
+                f"{_fmt(low)} it is not: not triaged on a guess, listed with the urgent results "
+                "(a column mapping file says which mark the export writes: [input] decimal = "
+                '"," or ".")'
+            )
+        return rows, details
 
     def urgent_despite(self, rows: np.ndarray, detail: np.ndarray) -> None:
         """``rows`` (rejected for their age) whose result may be above the urgent level in any
