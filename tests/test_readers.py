@@ -1388,7 +1388,7 @@ def test_sex_specific_interval_in_one_cell(tmp_path: Path) -> None:
     assert frame["reference_high"].isna().tolist()[2:] == [True, True]
     assert frame["reference_range"].tolist()[0] == "M: 4.0-15.2; F: 4.8-23.3"
     warnings = result.summary.warnings
-    assert any("per sex but no sex" in w for w in warnings)
+    assert any("interval per group (sex, age" in w for w in warnings)
     assert any("'see report'" in w for w in warnings)
 
 
@@ -1721,7 +1721,10 @@ def test_unread_interval_is_named_in_the_reference_note(tmp_path: Path) -> None:
         "the lab's interval 'siehe Befund' could not be read; judged against"
         in (rows["D1"]["reference_note"])
     )
-    assert "one interval per sex and the row's sex is not known" in rows["D2"]["reference_note"]
+    assert (
+        "one interval per group (sex, age, menopausal status) and none is known to fit"
+        in (rows["D2"]["reference_note"])
+    )
     assert rows["D3"]["status"] == "high"  # 28 above the lab's 25 (the set's 30 would pass it)
     assert "The lab's own interval" in rows["D3"]["reference_note"]
 
@@ -2253,11 +2256,19 @@ def test_a_lone_text_result_takes_the_decimal_mark_the_file_shows(tmp_path: Path
 
 def test_an_ambiguous_result_in_a_file_without_a_decimal_mark_is_said(tmp_path: Path) -> None:
     path = tmp_path / "plain.csv"
-    path.write_text("MRN,Sex,Age,Prolactin,Unit\nA1,F,30,1.150,ng/mL\nA2,F,31,12,ng/mL\n")
+    # review 11: 1.150 ng/mL is 1.15 or an urgent 1150: not triaged on a guess (rejected and
+    # listed with the urgent results); 2,400 mIU/L (2.4 or 2400, neither urgent) is read, said
+    path.write_text(
+        'MRN,Sex,Age,Prolactin,Unit\nA1,F,30,1.150,ng/mL\nA2,F,31,12,ng/mL\nA3,F,32,"2,400",mIU/L\n'
+    )
     result = read(path)
-    assert result.frame["prolactin_value"].tolist() == [1.15, 12.0]
+    assert result.frame["prolactin_value"].tolist() == [12.0, 2400.0]
+    assert [(r.source_row, r.reason_code, r.possibly_urgent) for r in result.rejected] == [
+        (2, "ambiguous_decimal_mark", True)
+    ]
     said = [w for w in result.summary.warnings if "can be read two ways" in w]
-    assert len(said) == 1 and "(row(s) 2)" in said[0]
+    assert len(said) == 1 and "(row(s) 4)" in said[0]
+    path.write_text("MRN,Sex,Age,Prolactin,Unit\nA1,F,30,1.150,ng/mL\nA2,F,31,12,ng/mL\n")
     comma = tmp_path / "comma.toml"
     comma.write_text('[input]\ndecimal = ","\n')
     mapped = read_file(path, load_mapping(comma))
@@ -2658,10 +2669,11 @@ def test_a_result_in_mIU_per_litre_with_a_thousands_dot_is_whole(tmp_path: Path,
     ]
     path.write_text("\n".join(sep.join(r) for r in rows) + "\n", encoding="utf-8")
     result = read(path)
-    assert result.frame["prolactin_value"].tolist() == pytest.approx([5300.0, 1.15, 350.0])
+    # review 11: "1.150" ng/mL is 1.15 or an urgent 1150: rejected, listed with the urgent ones
+    assert result.frame["prolactin_value"].tolist() == pytest.approx([5300.0, 350.0])
+    assert [r.reason_code for r in result.rejected] == ["ambiguous_decimal_mark"]
     warnings = " ".join(result.summary.warnings)
     assert "1 result(s) in mIU/L written like '5.300'" in warnings
-    assert "1 result(s) written like '1.150'" in warnings
 
 
 def test_an_hcg_with_a_thousands_dot_is_read_with_the_files_decimal_comma(tmp_path: Path) -> None:
@@ -2939,12 +2951,20 @@ def test_a_semicolon_export_showing_comma_decimals_elsewhere_reads_dots_as_thous
 
 
 def test_a_semicolon_export_that_shows_no_mark_reads_commas_and_says_so(tmp_path: Path) -> None:
-    """Nothing in the file shows its mark: the separator's (',') reads "12.500" as 12500, and
-    the rows are named, so that a thousandfold misreading is seen (before: silently)."""
+    """Nothing in the file shows its mark: the separator's (',') reads "2.400" mU/l as 2400,
+    and the rows are named, so that a thousandfold misreading is seen (before: silently).  A
+    cell whose other reading is urgent ("12.500" ng/ml: 12.5 or 12500) is not read on that
+    guess: rejected and listed with the urgent results (review 11)."""
     path = tmp_path / "bare.csv"
-    path.write_text("Pat.-Nr.;Geschlecht;Alter;Prolaktin (ng/ml)\nD1;w;40;12.500\nD2;m;40;9\n")
+    path.write_text(
+        "Pat.-Nr.;Geschlecht;Alter;Prolaktin;Einheit\nD1;w;40;2,400;mU/l\nD2;m;40;9;ng/ml\n"
+        "D3;w;40;12.500;ng/ml\n"
+    )
     result = read(path)
-    assert result.frame["prolactin_value"].tolist() == [12500.0, 9.0]
+    assert result.frame["prolactin_value"].tolist() == [2.4, 9.0]
+    assert [(r.source_row, r.reason_code) for r in result.rejected] == [
+        (4, "ambiguous_decimal_mark")
+    ]
     said = [w for w in result.summary.warnings if "can be read two ways" in w]
     assert len(said) == 1 and "(row(s) 2)" in said[0] and "1.150 = 1150" in said[0]
 
@@ -2958,9 +2978,12 @@ def test_a_result_column_showing_both_marks_as_often_reads_the_unsure_cells_and_
         "D1;w;40;12.500\nD2;w;40;23,3\nD3;m;40;1.250\nD4;w;40;12.5\n"
     )
     result = read(path)
-    assert result.frame["prolactin_value"].tolist() == [12.5, 23.3, 1.25, 12.5]
-    said = [w for w in result.summary.warnings if "can be read two ways" in w]
-    assert len(said) == 1 and "(row(s) 2, 4)" in said[0]
+    # review 11: 12.500 and 1.250 ng/mL have an urgent other reading: rejected, listed
+    assert result.frame["prolactin_value"].tolist() == [23.3, 12.5]
+    assert [(r.source_row, r.reason_code, r.possibly_urgent) for r in result.rejected] == [
+        (2, "ambiguous_decimal_mark", True),
+        (4, "ambiguous_decimal_mark", True),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -110,7 +110,7 @@ def test_warning_kinds_and_counts() -> None:
     text = "column 'DOB': 13 date cell(s) had day and month swapped (...) and were repaired"
     assert warning_kind(text).label == "date(s) repaired (day/month swapped)"
     assert warning_count(text) == 13
-    assert warning_count("2 row(s) have an interval per sex but no sex that picks one") == 2
+    assert warning_count("2 row(s) have an interval per group (sex, age, menopausal status)") == 2
     assert warning_kind("something new").label == "other warning(s)"
     assert warning_count("the text is not UTF-8; read as cp1252") == 1
 

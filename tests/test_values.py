@@ -862,11 +862,17 @@ def test_two_sided_intervals_per_sex(
     assert (found["M"].low, found["M"].high) == male
 
 
-@pytest.mark.parametrize(
-    "text", ["M/F: 4-23", "F: 4-23 M", "Frauen (prämenopausal): 4-23", "siehe Befund"]
-)
+@pytest.mark.parametrize("text", ["M/F: 4-23", "F: 4-23 M", "siehe Befund"])
 def test_unreadable_intervals_per_sex(text: str) -> None:
     assert parse_sex_intervals(text) is None
+
+
+def test_a_womens_group_with_its_state_is_that_states_interval() -> None:
+    """Review 11: "Frauen (prämenopausal)" is the premenopausal women's interval (it was
+    unread, and the set's interval used even for a woman of 30)."""
+    found = parse_sex_intervals("Frauen (prämenopausal): 4-23")
+    assert found is not None
+    assert set(found) == {"F:premenopausal"}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -902,14 +908,19 @@ def test_lab_interval_of_women_kept_beside_physiological_groups(cell: str) -> No
 
 
 def test_physiological_groups_are_never_a_row_interval() -> None:
-    from triage.values import parse_sex_intervals
+    from triage.values import group_interval, parse_sex_intervals
 
     found = parse_sex_intervals("F: 5-25; pregnancy: 10-209")
     assert found is not None
     assert set(found) == {"F", "F:pregnant"}
     assert found["F:pregnant"].high == 209
-    assert parse_sex_intervals("pregnant 10-209") is None  # no row interval: still unread
-    assert parse_sex_intervals("Schwangere 10-209; Stillzeit 5-100") is None
+    # review 11: a cell of physiological groups alone is read (the column is an interval column)
+    # but none of them is ever a row's interval (group_interval)
+    for cell in ("pregnant 10-209", "Schwangere 10-209; Stillzeit 5-100"):
+        alone = parse_sex_intervals(cell)
+        assert alone is not None
+        for sex, age in (("F", 30.0), ("F", 60.0), ("M", 40.0), (None, None)):
+            assert group_interval(alone, sex, age, None, (18.0, 55.0)) is None
     found = parse_sex_intervals(
         "Males: 2.0-18.0; Females: Non-pregnant 3.0-30.0 Pregnant 10.2-209.0"
     )

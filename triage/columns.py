@@ -34,6 +34,7 @@ from triage.values import (
     birth_period,
     cell_text,
     code_text,
+    comparator,
     duration_words,
     flag_direction,
     footnotes_removed,
@@ -645,6 +646,10 @@ def _fits_lab_flag(cell: object) -> bool:
     return flag_direction(cell) is not None
 
 
+def _fits_comparator(cell: object) -> bool:
+    return comparator(cell) is not None
+
+
 VALUE_CHECKS: Final[dict[str, CellCheck]] = {
     "quantity": _fits_quantity,
     "lab": _fits_lab,
@@ -664,6 +669,7 @@ VALUE_CHECKS: Final[dict[str, CellCheck]] = {
     "unit": _fits_unit,
     "flag": _fits_flag,
     "lab_flag": _fits_lab_flag,
+    "comparator": _fits_comparator,
     "text": _fits_text,
     "hcg": _fits_hcg,
     "code": _fits_code,

@@ -350,6 +350,9 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "entered in error (synonyms.toml [values.result_status])",
     "malformed_message": "an HL7 v2 result in a message that cannot be read (not parseable, no "
     "PID segment, or no patient identifier or name)",
+    "ambiguous_decimal_mark": "a result written like '6,250' or '1.150' in a file that does not "
+    "show its decimal mark, whose two readings (6.25 and 6250) fall on either side of the urgent "
+    "level: not triaged on a guess, listed with the urgent results",
     "duplicate_message": "an HL7 v2 result in a message sent again: the same message control id "
     "(MSH-10) and the same segments as an earlier message of the file, whose results are triaged",
 }

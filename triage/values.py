@@ -579,7 +579,18 @@ def unit_key(text: str) -> str:
     s = re.sub(r"\s*per\s*", "/", s)
     s = re.sub(r"litres?|liters?", "l", s)
     s = re.sub(r"millilitres?|milliliters?", "ml", s)
-    return re.sub(r"\s+", "", s)
+    s = re.sub(r"\s+", "", s)
+    for typo, meant in _unit_typos():
+        s = typo.sub(meant, s)
+    return s
+
+
+@cache
+def _unit_typos() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Misspellings of a unit read as the unit meant (synonyms.toml [values.unit_typos]): a
+    lower-case l typed for the I of IU / IE ("mlU/L", "µlU/mL", "mlE/l" -> mIU/L ...)."""
+    rules = synonyms_data()["values"].get("unit_typos", {}).get("rules", [])
+    return tuple((re.compile(typo), str(meant)) for typo, meant in rules)
 
 
 @cache
@@ -842,6 +853,17 @@ def _beyond_range(post: str) -> tuple[str, str] | None:
     return mark, text[: found.start()] + " " + text[found.end() :]
 
 
+def comparator(cell: object) -> str | None:
+    """The qualifier a comparator cell means ("<", ">", "" for "=" or a blank cell), as a column
+    of its own writes it beside the number ("<", ">=", "≤", "less than", "größer als"); None
+    when the cell is no comparator."""
+    if is_empty_value(cell):
+        return ""
+    if not isinstance(cell, str):
+        return None
+    return _words().qualifiers.get(_qualifier_key(_clean_text(cell).strip()))
+
+
 def _qualifier_key(text: str) -> str:
     """A qualifier as compared: lower case, accents removed ("jusqu’à" -> "jusqu'a")."""
     return normalise_word(text.replace("’", "'"))
@@ -944,6 +966,19 @@ def _range_patterns() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
     return pattern, lead
 
 
+_TWO_READINGS: Final = re.compile(r"[<>≤≥]?\s*([1-9]\d{0,2})[.,](\d{3})(?:\s*[^\d.,\s]\S*)?")
+
+
+def two_readings(cell: str) -> tuple[float, float] | None:
+    """(decimal reading, thousands reading) of a result written with one separator before three
+    digits ("6,250" -> 6.25 and 6250, "1.150 ng/mL" -> 1.15 and 1150), else None."""
+    found = _TWO_READINGS.fullmatch(cell.strip())
+    if found is None:
+        return None
+    whole, part = found.group(1), found.group(2)
+    return float(f"{whole}.{part}"), float(whole + part)
+
+
 def parse_interval(cell: object, decimal: str | None = None) -> Interval | None:
     """A reference interval written as text; None when the text is not one.
 
@@ -998,19 +1033,22 @@ _LABEL_GLUE = re.compile(r"[\s\-]*")
 _MAX_LABEL_WORDS = 4
 # groups whose interval is the row's own (the lab's usual interval for that sex)
 _BASE_GROUPS: Final = frozenset({"non_pregnant"})
+# groups of either sex unless a sex word labels them ("Kinder 3-25")
+_ANY_SEX_GROUPS: Final = frozenset({"child"})
 
 
 def parse_sex_intervals(cell: object, decimal: str | None = None) -> dict[str, Interval] | None:
     """Intervals given per group in one cell; None unless every part is a label and an interval.
 
-    Keyed "F" / "M" (the row interval of that sex) and "F:pregnant", "F:lactating",
-    "F:postmenopausal" (a physiological group, never a row's interval: the engine's physiological
-    intervals come from the reference set).  The label comes before each interval
+    Keyed "F" / "M" (the interval of that sex), "F:postmenopausal", "F:premenopausal",
+    "any:child" (or "F:child" ...), which group_interval chooses from by the row's sex, age and
+    menopausal status, and "F:pregnant", "F:pregnant_t1" ..., "F:lactating" (a physiological
+    group, never a row's interval: the engine's physiological intervals come from the reference
+    set).  The label comes before each interval
     ("M: 4.0-15.2; F: 4.8-23.3", "Frauen bis 25, Männer bis 20", "F: 5-25; pregnancy: 10-209",
     "Women 5-25 (pregnant 10-209)") or after each one ("<25 (mujeres), <20 (hombres)",
     "5-25 (non-pregnant)"); the labels are the [values.sex] words and
-    [values.sex.interval_groups] phrases (a non-pregnant group is the women's interval).  None
-    when no part is a row interval."""
+    [values.sex.interval_groups] phrases (a non-pregnant group is the women's interval)."""
     if not isinstance(cell, str):
         return None
     text = _clean_text(cell)
@@ -1033,13 +1071,47 @@ def parse_sex_intervals(cell: object, decimal: str | None = None) -> dict[str, I
     found = _labelled(text, labels, decimal, first=True)
     if found is None:
         found = _labelled(text, labels, decimal, first=False)
-    if not found or not {"F", "M"} & set(found):
+    if not found:
         return None
     units = {i.unit_text for i in found.values() if i.unit_text}
     if len(units) == 1:  # "M 86-324, F 102-496 mU/L": the one unit is every part's
         (unit,) = units
         found = {key: Interval(i.low, i.high, i.unit_text or unit) for key, i in found.items()}
     return found
+
+
+def group_interval(
+    table: Mapping[str, Interval],
+    sex: str | None,
+    age: float | None,
+    menopausal: bool | None,
+    ages: tuple[float, float],
+) -> Interval | None:
+    """The interval of ``table`` (parse_sex_intervals) that fits a row, or None when none does.
+
+    ``ages``: (adult age, age from which a woman whose menopausal status is not given is taken as
+    postmenopausal), thresholds.toml adult_age_years and childbearing_age_max_years.  A child:
+    the children's group, else the sex's (the engine pairs it with the paediatric interval); a
+    man: the men's; a woman: the postmenopausal group when she is postmenopausal (stated, or by
+    age), the premenopausal one when she is not, else the women's.  Never another state's group
+    ("postmenopausal 4.0-15.0" alone does not fit a woman of 30, nor a man)."""
+    adult_age, menopause_age = ages
+    if age is not None and age < adult_age:
+        child = table.get(f"{sex}:child") or table.get("any:child")
+        return child or (table.get(sex) if sex in ("F", "M") else None)
+    if sex == "M":
+        return table.get("M")
+    if sex != "F":
+        return None
+    post = menopausal is True or (menopausal is None and age is not None and age >= menopause_age)
+    pre = menopausal is False or (menopausal is None and age is not None and not post)
+    if post:
+        return table.get("F:postmenopausal") or (
+            None if "F:premenopausal" in table else table.get("F")
+        )
+    if pre:
+        return table.get("F:premenopausal") or table.get("F")
+    return table.get("F")
 
 
 def _interval_labels(text: str) -> list[tuple[int, int, str]]:
@@ -1083,7 +1155,8 @@ def _interval_labels(text: str) -> list[tuple[int, int, str]]:
             k += 1
         k += 1
         if group is not None and group not in _BASE_GROUPS:
-            labels.append((start, end, f"{sex or 'F'}:{group}"))
+            default = "any" if group in _ANY_SEX_GROUPS else "F"
+            labels.append((start, end, f"{sex or default}:{group}"))
         else:
             labels.append((start, end, sex or "F"))
     return labels

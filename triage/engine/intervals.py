@@ -226,8 +226,9 @@ def _unread_note(written: str) -> str:
     """Why a row whose interval cell holds text is judged against the set's interval."""
     if parse_sex_intervals(written) is not None:
         return (
-            f"the lab's interval '{written}' gives one interval per sex and the row's sex is not "
-            "known; judged against the reference set's interval above"
+            f"the lab's interval '{written}' gives one interval per group (sex, age, menopausal "
+            "status) and none is known to fit this row (its sex, age or status is not given, or "
+            "not among them); judged against the reference set's interval above"
         )
     return (
         f"the lab's interval '{written}' could not be read; judged against the reference set's "

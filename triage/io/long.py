@@ -69,6 +69,7 @@ PER_TEST_FIELDS: Final = (
     "reference_low",
     "reference_high",
     "lab_flag",
+    "result_qualifier",
 )
 IDENTITY: Final = (
     "patient_id",

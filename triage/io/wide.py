@@ -49,11 +49,13 @@ from triage.values import (
     birth_period,
     cell_interval,
     cell_text,
+    comparator,
     context_ranges,
     days_between,
     decimal_evidence,
     duration_word_days,
     flag_direction,
+    group_interval,
     has_two_digit_year,
     hcg_positive,
     header_flag_codes,
@@ -91,6 +93,7 @@ from triage.values import (
     sex_letter_reading,
     slash_date_orders,
     texts_or_none,
+    two_readings,
     unit_from_interval,
     unknown_age,
     zero_age_span_years,
@@ -566,7 +569,9 @@ class _Builder:
         status = _pick(codes, parsed, lambda q: q.status, object)
         value = _pick(codes, parsed, lambda q: _nan(q.value), np.float64)
         self.out["prolactin_raw"] = _pick(codes, parsed, lambda q: q.text or None, object)
-        self.out["qualifier"] = _pick(codes, parsed, lambda q: q.qualifier, object)
+        self.out["qualifier"] = self._qualifier_column(
+            _pick(codes, parsed, lambda q: q.qualifier, object)
+        )
         self.out["lab_flag"] = self._lab_flags(
             _pick(codes, parsed, lambda q: q.flag or None, object)
         )
@@ -584,11 +589,16 @@ class _Builder:
         unit_codes, infos = self._distinct(unit_text, lambda t: normalise_unit(t) if t else None)
         unit = _pick(unit_codes, infos, lambda i: i.unit if i else None, object)
         factor = _pick(unit_codes, infos, lambda i: i.factor if i else math.nan, np.float64)
+        grouped = np.zeros(self.n, dtype=bool)
         if decimal is None:
             value, grouped = self._whole_unit_thousands(raw, unit, value)
-            self._warn_ambiguous_marks(raw, grouped)
+        undecided, undecided_detail = grouped & False, np.full(self.n, "", dtype=object)
+        if decimal is None or settled_by == "export":
+            undecided, undecided_detail = self._undecided_urgent(raw, unit, factor, value, grouped)
+        if decimal is None:
+            self._warn_ambiguous_marks(raw, grouped | undecided)
         elif settled_by == "export":
-            self._warn_ambiguous_marks(raw, np.zeros(self.n, dtype=bool), decimal)
+            self._warn_ambiguous_marks(raw, undecided, decimal)
         implied = self._implied_units(low, high)
         self._warn_unit_conflicts(unit, implied)
         from_interval = (unit_text == "") & (implied != None)  # noqa: E711 (object array)
@@ -611,7 +621,60 @@ class _Builder:
         self.row_unit = unit
         reason, detail = self._reasons(status, value * factor, unit, unit_text, low, high)
         self._possibly_urgent(reason, detail, value, unit_text)
+        undecided &= reason == ""
+        reason[undecided] = "ambiguous_decimal_mark"
+        detail[undecided] = undecided_detail[undecided]
+        self.possibly_urgent |= undecided
         return reason, detail
+
+    def _undecided_urgent(
+        self,
+        raw: np.ndarray,
+        unit: np.ndarray,
+        factor: np.ndarray,
+        value: np.ndarray,
+        settled: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, details) whose result is written like '6,250' or '1.150' in a file that does
+        not show its decimal mark (none anywhere, or only the export's separator implies one),
+        and whose two readings (6.25 and 6250) fall on either side of the urgent level: read
+        one way, an urgent result had been low, or a low one urgent, on a guess.  Such rows are
+        rejected (ambiguous_decimal_mark) and listed with the urgent results.  A result in mIU/L
+        read as the whole number is not: mIU/L is reported in whole numbers, and the unit agrees
+        with the reading (``settled``: rows so read by _whole_unit_thousands)."""
+        limits = load_thresholds()
+        urgent = limits.get("urgent_miu_l")
+        per_ng = self.settings.conversion_factor or load_reference_set(DEFAULT_SET_NAME).miu_per_ng
+        ceilings = prolactin_plausibility().max_by_unit
+        rows = np.zeros(self.n, dtype=bool)
+        details = np.full(self.n, "", dtype=object)
+        found = self.table.distinct(raw)
+        readings = [two_readings(u) if isinstance(u, str) else None for u in found.uniques]
+        header = self.table.headers.get("prolactin", "prolactin")
+        for i in np.flatnonzero(np.array([r is not None for r in readings])[found.codes]):
+            pair = readings[found.codes[i]]
+            if pair is None or settled[i] or unit[i] not in ceilings or not factor[i] > 0:
+                continue
+            if unit[i] == "mIU/L" and value[i] == pair[1]:
+                continue  # read as a whole number, as mIU/L is reported: the unit agrees
+            to_miu = float(factor[i]) * (1.0 if unit[i] == "mIU/L" else float(per_ng or math.nan))
+            plausible = [r for r in pair if r * factor[i] <= ceilings[str(unit[i])]]
+            if len(plausible) < len(pair) or np.isnan(value[i]):
+                continue
+            urgent_at = [r * to_miu >= urgent for r in pair]
+            if urgent_at[0] == urgent_at[1]:
+                continue
+            rows[i] = True
+            low, high = sorted(pair)
+            details[i] = (
+                f"column {header!r}: {cell_text(raw[i])!r} can be read as {_fmt(low)} or "
+                f"{_fmt(high)} {unit[i]} and the file does not show its decimal mark; at "
+                f"{_fmt(high)} it is above the urgent level ({_fmt(urgent)} mIU/L), at "
+                f"{_fmt(low)} it is not: not triaged on a guess, listed with the urgent results "
+                "(a column mapping file says which mark the export writes: [input] decimal = "
+                '"," or ".")'
+            )
+        return rows, details
 
     def urgent_despite(self, rows: np.ndarray, detail: np.ndarray) -> None:
         """``rows`` (rejected for their age) whose result may be above the urgent level in any
@@ -642,6 +705,33 @@ class _Builder:
             return in_cells
         in_column = self._apply(col, flag_direction)
         return np.where(pd.isna(in_cells), in_column, in_cells)
+
+    def _qualifier_column(self, in_cells: np.ndarray) -> np.ndarray:
+        """The qualifier of each result: the cell's own ("<5"), else the comparator column's
+        (an "Operator" column with ">" beside "4700": read as ">4700", a censored result; read
+        as 4700 alone, a result above the assay's range had been a plain one).  A cell of that
+        column that is no comparator changes nothing and is said."""
+        col = self.column("result_qualifier")
+        if col is None:
+            return in_cells
+        in_column = self._apply(col, comparator)
+        header = self.table.headers.get("result_qualifier", "result_qualifier")
+        unread = pd.isna(in_column)
+        if unread.any():
+            example = cell_text(col[int(np.flatnonzero(unread)[0])])
+            self.warnings.append(
+                f"column {header!r}: {int(unread.sum())} cell(s) are no comparator (e.g. "
+                f"{example!r}); their results were read without one"
+            )
+        written = (in_cells == "") | pd.isna(in_cells)
+        clash = ~written & ~unread & (in_column != "") & (in_column != in_cells)
+        if clash.any():
+            self.warnings.append(
+                f"column {header!r}: {int(clash.sum())} result(s) write a comparator in the "
+                "cell that differs from the column's; the cell's was used"
+            )
+        take = written & ~unread & (in_column != "")
+        return np.where(take, in_column, in_cells)
 
     def _interval_in(
         self,
@@ -773,29 +863,61 @@ class _Builder:
             reading = sex_letter_reading(seen, self.table.headers.get("sex", "sex"))
             letters = reading.letters if reading is not None else None
             sexes = self._apply(sex_col, partial(sex_of_cell, letters=letters))
+        ages, menopausal = self._interval_states(by_sex)
+        limits = load_thresholds()
+        bounds = (limits.get("adult_age_years"), limits.get("childbearing_age_max_years"))
         extended = list(parsed)
-        chosen: dict[tuple[int, str], int] = {}
-        no_sex = 0
+        chosen: dict[tuple[int, Interval], int] = {}
+        no_fit = 0
         for row in np.flatnonzero(np.array([b is not None for b in by_sex])[codes]):
             table = by_sex[codes[row]]
-            interval = table.get(str(sexes[row])) if table is not None else None
+            age = None if np.isnan(ages[row]) else float(ages[row])
+            state = menopausal[row] if isinstance(menopausal[row], bool) else None
+            interval = (
+                group_interval(table, _text(sexes[row]), age, state, bounds)
+                if table is not None
+                else None
+            )
             if interval is None:
-                no_sex += 1
+                no_fit += 1
                 continue
-            key = (int(codes[row]), str(sexes[row]))
+            key = (int(codes[row]), interval)
             if key not in chosen:
                 chosen[key] = len(extended)
                 extended.append(interval)
             codes[row] = chosen[key]
         for code, table in enumerate(by_sex):
             if table is not None:
-                extended[code] = None  # rows left on the cell itself have no sex to choose by
-        if no_sex:
+                extended[code] = None  # rows left on the cell itself: no group fits them
+        if no_fit:
             self.warnings.append(
-                f"{no_sex} row(s) have an interval per sex but no sex that picks one; the "
-                "reference set's interval was used for them"
+                f"{no_fit} row(s) have an interval per group (sex, age, menopausal status) but "
+                "none that fits the row's sex, age and status; the reference set's interval was "
+                "used for them (their reference_note says so)"
             )
         return codes, extended
+
+    def _interval_states(
+        self, tables: Sequence[Mapping[str, Interval] | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(age in years, NaN unknown; menopausal True / False / None) per row, as far as an
+        interval cell's groups need them: read before the identity columns are built, from the
+        age and menopausal columns alone (a row known only by its birth date has no age here,
+        and takes its women's group, if any, or the reference set's interval)."""
+        ages = np.full(self.n, np.nan)
+        menopausal = np.full(self.n, None, dtype=object)
+        keys = {key for table in tables if table is not None for key in table}
+        if not keys - {"F", "M"}:
+            return ages, menopausal
+        given = self._with_age_units(self.column("age_years"))
+        if given is not None:
+            said = len(self.warnings)
+            ages = self._ages(given)
+            del self.warnings[said:]  # said once, when the age column is built
+        col = self.column("menopausal")
+        if col is not None:
+            menopausal = self._apply(col, partial(_flag, field="menopausal"))
+        return ages, menopausal
 
     def _written_unit(self, cell_units: np.ndarray, interval_units: np.ndarray) -> np.ndarray:
         """The first unit written for each row (cell, unit column, header, interval, default)."""
