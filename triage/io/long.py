@@ -115,6 +115,15 @@ class LabTest:
     label: str = ""  # the test as messages name it
     unit_text: str = ""  # its units as messages name them
     prefix: str = ""  # a text result is joined to the notes after this ("Macroprolactin: ")
+    soft_exclude: frozenset[str] = frozenset()  # words that veto it unless one of ``unless`` is
+    unless: frozenset[str] = frozenset()  # there ("Prolaktin nach Ruhe": a rested repeat)
+
+    def vetoed(self, words: frozenset[str]) -> bool:
+        """Whether a name's words say it is not this test ("Prolactin after PEG"; not
+        "Prolactine après repos": a rested repeat of the same test)."""
+        if self.exclude & words:
+            return True
+        return bool(self.soft_exclude & words) and not self.unless & words
 
 
 def _code_key(text: str) -> str:
@@ -136,6 +145,8 @@ def lab_tests() -> tuple[LabTest, ...]:
                 names=frozenset(header_words(n) for n in _names(data)),
                 rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
                 exclude=frozenset(data.get("exclude", [])),
+                soft_exclude=frozenset(data.get("soft_exclude", [])),
+                unless=frozenset(data.get("unless", [])),
                 units=frozenset(data.get("units", [])),
                 label=data.get("label", name),
                 unit_text=data.get("unit_text", ""),
@@ -264,7 +275,7 @@ def _candidates(
     name_words = _words(name)
     for loinc_key in (_loinc_key(loinc), _loinc_key(code) if _LOINC_IN.fullmatch(code) else ""):
         if loinc_key:  # a name vetoing the code's test ("Prolactin post PEG" coded 2842-3) wins
-            out += [s for s in catalogue if loinc_key in s.loinc and not s.exclude & name_words]
+            out += [s for s in catalogue if loinc_key in s.loinc and not s.vetoed(name_words)]
     keys = _name_keys(name)
     out += [spec for exact in keys for spec in catalogue if exact in spec.names]
     out += [
@@ -283,7 +294,7 @@ def _candidates(
     by_code += _by_rules(_words(code), catalogue)
     # A name that holds a word vetoing the code's test ("CREA" / "Créatinine urinaire",
     # "PRLPEG" / "Récupération PEG") overrules the code.
-    out += [spec for spec in by_code if not spec.exclude & name_words]
+    out += [spec for spec in by_code if not spec.vetoed(name_words)]
     return out
 
 
@@ -312,7 +323,7 @@ def _by_rules(words: frozenset[str], catalogue: Sequence[LabTest]) -> list[LabTe
     return [
         spec
         for spec in catalogue
-        if not spec.exclude & words
+        if not spec.vetoed(words)
         and any(all(group & words for group in rule) for rule in spec.rules)
     ]
 

@@ -1,0 +1,119 @@
+"""Review 11: long (LIS) and research exports.  Synthetic patients only.
+
+- A prolactin line named as a rested, repeated or cannulated repeat after "after" in any language
+  ("Prolaktin nach Ruhe", "Prolactine après repos") is prolactin, not another test; "after PEG",
+  "after dilution", "after TRH/metoclopramide" still are not.
+- A sample-date column under a laboratory or analyte name ("prl_date", "Lab date", "Labordatum",
+  "Date du bilan", "Fecha analítica", "Data esame") is the collection date (so the age is the
+  age at sampling), and the analyte's own date wins over a visit date; a birth, diagnosis or MRI
+  date never is.
+- A long file's "previous result" column in any language is no second result column.
+- A long file's visit or event column is part of the collection: a context line joins only the
+  prolactin of the same patient and the same visit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from triage.engine import triage_frame
+from triage.io import ReadOptions, read_file
+from triage.io.long import classify_test
+from triage.knowledge import load_knowledge
+
+
+def _read(tmp_path: Path, text: str, name: str = "export.csv") -> tuple[pd.DataFrame, list[str]]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    read = read_file(path, None, ReadOptions())
+    return read.frame, [f"{r.source_row}:{r.reason_code}" for r in read.rejected]
+
+
+def _triage(tmp_path: Path, text: str) -> tuple[pd.DataFrame, list[str]]:
+    frame, rejected = _read(tmp_path, text)
+    return triage_frame(frame, load_knowledge("default")), rejected
+
+
+# ------------------------------------------------------------------------------------------------
+# 1. A rested / repeated prolactin line after "after" is prolactin
+
+RESTED = [
+    "Prolaktin nach Ruhe",
+    "Prolaktin nach 30 min Liegen",
+    "Prolaktin nach Wiederholung",
+    "Prolactine après repos",
+    "Prolactine après 20 minutes de repos",
+    "Prolactina tras reposo",
+    "Prolactina después de 30 minutos en reposo",
+    "Prolattina dopo riposo",
+    "Prolattina dopo ripetizione",
+    "Prolactin after rest",
+    "Prolactin after 30 min rest",
+    "PRL post cannulation",
+    "Prolaktin nach Verweilkanüle",
+    "Prolactine après canule",
+    "Prolactine na rust",
+    "Prolactin rested",
+]
+
+
+@pytest.mark.parametrize("name", RESTED)
+def test_a_rested_repeat_line_is_triaged_as_prolactin(tmp_path: Path, name: str) -> None:
+    frame, rejected = _read(
+        tmp_path,
+        "Patient ID,Sex,Age,Specimen,Test,Result,Unit\n"
+        "SYN-2,M,30,S2,Prolaktin,12,ng/mL\n"
+        f"SYN-2,M,30,S2,{name},300,ng/mL\n",
+    )
+    assert rejected == []
+    # its name joins the notes, where the cues read it
+    assert name in str(frame["comments"].iloc[1])
+    results = triage_frame(frame, load_knowledge("default"))
+    assert list(results["source_row"]) == [2, 3]
+    rested = results.iloc[1]
+    assert rested["prolactin_ng_ml"] == pytest.approx(300)
+    assert rested["priority"] == "urgent"
+
+
+def test_a_rested_line_alone_in_a_file_is_read(tmp_path: Path) -> None:
+    results, rejected = _triage(
+        tmp_path,
+        "Patient ID,Sex,Age,Test,Result,Unit\nSYN-3,M,30,Prolactine après repos,300,ng/mL\n",
+    )
+    assert rejected == []
+    assert list(results["priority"]) == ["urgent"]
+
+
+@pytest.mark.parametrize(
+    ("name", "unit", "expected"),
+    [
+        # after PEG: the monomeric prolactin (or the recovery in %), never the total
+        ("Prolactin after PEG", "ng/mL", "monomeric_prolactin"),
+        ("Prolaktin nach PEG", "ng/mL", "monomeric_prolactin"),
+        ("Prolactine après PEG", "%", "macroprolactin_recovery"),
+        ("Prolactina tras PEG en reposo", "ng/mL", "monomeric_prolactin"),
+        ("Prolattina dopo PEG", "ng/mL", "monomeric_prolactin"),
+        ("Prolactin recovery after rest", "%", "macroprolactin_recovery"),
+        # after something that is no rest: not the basal prolactin
+        ("Prolaktin nach Fällung", "ng/mL", None),
+        ("Prolactin post-op", "ng/mL", None),
+        ("Prolactin after dilution", "ng/mL", None),
+        ("Prolactin 60 min after metoclopramide", "ng/mL", None),
+        ("Prolactin 30 min after TRH", "ng/mL", None),
+        ("Prolactine après 30 min de domperidone", "ng/mL", None),
+        ("Prolactin 30 min after insulin", "ng/mL", None),
+        ("Macroprolactin after rest", "ng/mL", None),
+        ("Anti-prolactin antibodies after rest", "ng/mL", None),
+        # other analytes stay themselves
+        ("TSH after rest", "mU/L", "tsh"),
+        ("Prolactin rested", "ng/mL", "prolactin"),
+    ],
+)
+def test_after_words_still_veto_what_is_no_rested_repeat(
+    name: str, unit: str, expected: str | None
+) -> None:
+    found = classify_test("", "", name, None, unit)
+    assert (found.name if found else None) == expected
