@@ -23,6 +23,7 @@ from triage.engine import triage_frame
 from triage.io import ReadOptions, read_file
 from triage.io.long import classify_test
 from triage.knowledge import load_knowledge
+from triage.schema import InputFileError
 
 
 def _read(tmp_path: Path, text: str, name: str = "export.csv") -> tuple[pd.DataFrame, list[str]]:
@@ -117,3 +118,56 @@ def test_after_words_still_veto_what_is_no_rested_repeat(
 ) -> None:
     found = classify_test("", "", name, None, unit)
     assert (found.name if found else None) == expected
+
+
+# ------------------------------------------------------------------------------------------------
+# 3. A "previous result" column of a long file is no second result
+
+EARLIER = [
+    "Résultat antérieur",
+    "Valeur précédente",
+    "Dernier résultat",
+    "Resultado anterior",
+    "Último resultado",
+    "Resultado previo",
+    "Vorheriger Wert",
+    "Letzter Wert",
+    "Vorbefund",
+    "Valore precedente",
+    "Ultimo valore",
+    "Risultato precedente",
+    "Vorige uitslag",
+    "Eerdere uitslag",
+    "Laatste uitslag",
+    "Previous result",
+    "Prior value",
+]
+
+
+@pytest.mark.parametrize("header", EARLIER)
+def test_an_earlier_value_column_is_no_second_result(tmp_path: Path, header: str) -> None:
+    results, rejected = _triage(
+        tmp_path,
+        f"IPP;Sexe;Âge;Analyse;{header};Résultat;Unité\n"
+        "100234;F;34;Prolactine;22;95;ng/mL\n"
+        "100235;M;50;Prolactine;;12;ng/mL\n",
+    )
+    assert rejected == []
+    # the current result is read, never the earlier one
+    assert list(results["prolactin_ng_ml"]) == [95, 12]
+    assert list(results["priority"]) == ["soon", "none"]
+
+
+@pytest.mark.parametrize(
+    "second", ["Résultat 2", "Resultado bis", "Wert 2", "Result (repeat)", "Uitslag herhaling"]
+)
+def test_two_current_result_columns_are_still_refused(tmp_path: Path, second: str) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        f"IPP;Sexe;Âge;Analyse;Résultat;{second};Unité\n"
+        "100234;F;34;Prolactine;12;95;ng/mL\n"
+        "100235;M;50;Prolactine;11;12;ng/mL\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError, match="all look like prolactin results"):
+        read_file(path, None, ReadOptions())

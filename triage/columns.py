@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import cache, lru_cache
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
@@ -264,13 +264,20 @@ def field_specs() -> dict[str, FieldSpec]:
             synonyms=_ranked(data.get("synonyms", [])),
             weak=_ranked(data.get("weak", [])),
             rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
-            exclude=frozenset(data.get("exclude", [])),
+            exclude=frozenset(data.get("exclude", [])) | _listed_words(data),
             shape=data.get("shape"),
             internal=bool(data.get("internal", False)),
             fallback=data.get("fallback"),
             bracket_exclude=frozenset(data.get("bracket_exclude", [])),
         )
     return specs
+
+
+def _listed_words(data: Mapping[str, Any]) -> frozenset[str]:
+    """The words of the synonyms.toml [header] lists a field's ``exclude_from`` names (one list
+    of earlier-value words for every result field)."""
+    header = synonyms_data()["header"]
+    return frozenset(w for name in data.get("exclude_from", []) for w in header[name])
 
 
 def mentions_prolactin(text: str) -> bool:
