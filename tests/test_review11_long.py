@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from triage.columns import recognise_columns
 from triage.engine import triage_frame
 from triage.io import ReadOptions, read_file
 from triage.io.long import classify_test
@@ -171,3 +172,89 @@ def test_two_current_result_columns_are_still_refused(tmp_path: Path, second: st
     )
     with pytest.raises(InputFileError, match="all look like prolactin results"):
         read_file(path, None, ReadOptions())
+
+
+# ------------------------------------------------------------------------------------------------
+# 2. A sample-date column under a laboratory or analyte name is the collection date
+
+LAB_DATES = [
+    "prl_date",
+    "prl_dt",
+    "Prolaktin Datum",
+    "date_prolactine",
+    "Fecha prolactina",
+    "Data prolattina",
+    "lab_date",
+    "date_lab",
+    "bloodsample_date",
+    "labdatum",
+    "Lab date",
+    "Labordatum",
+    "Date du bilan",
+    "Fecha analítica",
+    "Fecha laboratorio",
+    "Data esame",
+    "Datum lab",
+    "Datum bloedonderzoek",
+    "Befunddatum",  # the report's date: the fallback when no column names the sample's
+]
+
+
+def _teen(header: str, before: str = "", before_cell: str = "") -> str:
+    return (
+        f"Participant Id;sex;dob;{before}{header};prl;prl_unit\n"
+        f"110001;F;2008-06-01;{before_cell}2025-02-03;25;ng/mL\n"
+        f"110002;M;1970-03-15;{before_cell}2025-02-04;9;ng/mL\n"
+    )
+
+
+@pytest.mark.parametrize("header", LAB_DATES)
+def test_a_lab_or_analyte_date_is_the_collection_date(tmp_path: Path, header: str) -> None:
+    results, rejected = _triage(tmp_path, _teen(header))
+    assert rejected == []
+    assert str(results["collected_at"].iloc[0])[:10] == "2025-02-03"
+    # aged at the sample, not at the run: a girl of 16, above her age's interval
+    assert results["age_years"].iloc[0] == pytest.approx(16.7, abs=0.1)
+    assert results["status"].iloc[0] == "high"
+
+
+@pytest.mark.parametrize("own", ["prl_date", "Prolaktin Datum", "date_prolactine"])
+@pytest.mark.parametrize("other", ["visit_date", "Lab date", "Befunddatum"])
+def test_the_analyte_date_wins_over_another_date(tmp_path: Path, own: str, other: str) -> None:
+    # the visit / lab / report date says 2027 (the girl an adult); the prolactin's own says 2025
+    results, _ = _triage(tmp_path, _teen(own, f"{other};", "2027-01-01;"))
+    assert str(results["collected_at"].iloc[0])[:10] == "2025-02-03"
+    assert results["status"].iloc[0] == "high"
+
+
+def test_a_report_date_gives_way_to_a_sample_date(tmp_path: Path) -> None:
+    results, _ = _triage(tmp_path, _teen("Entnahmedatum", "Befunddatum;", "2027-01-01;"))
+    assert str(results["collected_at"].iloc[0])[:10] == "2025-02-03"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "date of diagnosis",
+        "Date diagnostic",
+        "Fecha de diagnóstico",
+        "date of MRI",
+        "Datum MRT",
+        "Data esame RM",
+        "Date IRM",
+        "Surgery date",
+        "Lab received date",
+        "prl_unit_date",
+    ],
+)
+def test_other_dates_are_no_collection_date(header: str) -> None:
+    match = recognise_columns(["Participant Id", "sex", "dob", header, "prl", "unit"])
+    assert "collected_at" not in match.fields
+    assert match.fields["birth_date"] == 2
+
+
+@pytest.mark.parametrize("header", ["PRL data", "Prolactin"])
+def test_a_prolactin_header_stays_the_result(header: str) -> None:
+    match = recognise_columns(["Participant Id", "sex", "dob", header])
+    assert match.header_of("prolactin") == header
+    assert "collected_at" not in match.fields
