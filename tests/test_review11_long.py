@@ -258,3 +258,86 @@ def test_a_prolactin_header_stays_the_result(header: str) -> None:
     match = recognise_columns(["Participant Id", "sex", "dob", header])
     assert match.header_of("prolactin") == header
     assert "collected_at" not in match.fields
+
+
+# ------------------------------------------------------------------------------------------------
+# 4. A long file's visit or event column is part of the collection
+
+VISIT_HEADERS = [
+    "visit",
+    "redcap_event_name",
+    "Visite",
+    "timepoint",
+    "Zeitpunkt",
+    "Visita",
+    "Besuch",
+    "bezoek",
+    "event",
+    "visit number",
+]
+
+
+@pytest.mark.parametrize("visit", VISIT_HEADERS)
+def test_context_of_another_visit_is_not_joined(tmp_path: Path, visit: str) -> None:
+    results, rejected = _triage(
+        tmp_path,
+        f"record_id,{visit},sex,age,test,result,unit\n"
+        "3,baseline,F,30,Prolactin,80,ng/mL\n"
+        "3,month_6,F,30,TSH,25.0,mU/L\n"
+        "3,month_6,F,30,Medication,metoclopramide,\n",
+    )
+    # the month-6 TSH and drug say nothing of the baseline sample: unexplained, soon
+    assert list(results["factors"]) == ["unexplained"]
+    assert list(results["priority"]) == ["soon"]
+    assert rejected == ["3:other_test", "4:other_test"]
+
+
+@pytest.mark.parametrize("visit", ["visit", "redcap_event_name", "Visita"])
+def test_context_of_the_same_visit_is_joined(tmp_path: Path, visit: str) -> None:
+    results, rejected = _triage(
+        tmp_path,
+        f"record_id,{visit},sex,age,test,result,unit\n"
+        "3,month_6,F,30,Prolactin,80,ng/mL\n"
+        "3,month_6,F,30,TSH,25.0,mU/L\n"
+        "3,month_6,F,30,Medication,metoclopramide,\n",
+    )
+    assert rejected == []
+    assert set(str(results["factors"].iloc[0]).split(";")) == {
+        "medication:antiemetic_prokinetic",
+        "hypothyroidism",
+    }
+    assert list(results["priority"]) == ["routine"]
+
+
+def test_two_visits_sorted_by_test_join_each_to_its_own(tmp_path: Path) -> None:
+    frame, rejected = _read(
+        tmp_path,
+        "record_id,visit,sex,age,test,result,unit\n"
+        "1,V1,F,30,Prolactin,80,ng/mL\n"
+        "1,V2,F,30,Prolactin,85,ng/mL\n"
+        "1,V1,F,30,TSH,2.0,mU/L\n"
+        "1,V2,F,30,TSH,25.0,mU/L\n",
+    )
+    assert rejected == []
+    # visit 1's normal TSH stays with visit 1; visit 2's raised TSH explains visit 2's prolactin
+    assert list(frame["tsh"]) == [2.0, 25.0]
+    results = triage_frame(frame, load_knowledge("default")).set_index("source_row")
+    assert results.loc[2, "factors"] == "unexplained"
+    assert results.loc[3, "factors"] == "hypothyroidism"
+
+
+def test_without_a_visit_column_the_patient_alone_still_joins(tmp_path: Path) -> None:
+    results, rejected = _triage(
+        tmp_path,
+        "record_id,sex,age,test,result,unit\n3,F,30,Prolactin,80,ng/mL\n3,F,30,TSH,25.0,mU/L\n",
+    )
+    assert rejected == []
+    assert list(results["factors"]) == ["hypothyroidism"]
+
+
+def test_a_visit_date_or_collection_time_is_no_visit() -> None:
+    match = recognise_columns(
+        ["record_id", "Visit date", "Zeitpunkt der Entnahme", "test", "result", "unit"]
+    )
+    assert "visit" not in match.fields
+    assert match.header_of("collected_at") == "Visit date"

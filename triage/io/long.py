@@ -79,6 +79,7 @@ IDENTITY: Final = (
     "age_unit",
     "specimen_id",
     "collected_at",
+    "visit",
 )
 QUALIFIED: Final = frozenset({"tsh", "egfr"})
 _NO_DELTA: Final = np.iinfo(np.int64).max
@@ -659,14 +660,22 @@ def _collected(table: RawTable, settings: BuildSettings) -> tuple[np.ndarray, li
 
 
 def _keys(table: RawTable) -> tuple[np.ndarray, np.ndarray]:
-    """Patient key (id, else name + birth date) and specimen key per row."""
+    """Patient key (id, else name + birth date) and specimen key per row.  A study's visit or
+    event (``visit``: "baseline", "month_6_arm_1") is part of the patient key: rows of another
+    visit are another collection, never joined (nor their cells shared), dated or not."""
     if "patient_id" in table.columns:
         patient = _per_distinct(table, "patient_id", lambda c: _text(c).casefold())
     else:
         name = _per_distinct(table, "patient_name", lambda c: _text(c).casefold())
         birth = _per_distinct(table, "birth_date", _text)
         patient = np.where((name == "") & (birth == ""), "", name + "|" + birth)
+    if "visit" in table.columns:
+        visit = _per_distinct(table, "visit", lambda c: _text(c).casefold())
+        patient = np.where(patient == "", "", patient + _VISIT_MARK + visit)
     return patient, _per_distinct(table, "specimen_id", _text)
+
+
+_VISIT_MARK: Final = "\x00visit "  # joins the patient key and the visit (no cell holds it)
 
 
 def _group_ids(patient: np.ndarray, specimen: np.ndarray, collected: np.ndarray) -> np.ndarray:
@@ -985,13 +994,14 @@ def _attach(
     undated = "specimen_id" not in table.columns and "collected_at" not in table.columns
     found = _match_levels(ctx, prl, undated)
     keyless = (ctx["patient"] == "") & (ctx["specimen"] == "")
+    visit = ", visit" if "visit" in table.columns else ""
     for c in np.setdiff1d(np.arange(len(context.positions)), found["c"].to_numpy()):
         why = (
             f"this {context.fields[c]} result has no patient id, specimen number or name + birth "
             "date, so it cannot be joined to a prolactin result (rows of different patients "
             "are never joined)"
             if keyless.iloc[c]
-            else f"no prolactin result of the same patient and collection for this "
+            else f"no prolactin result of the same patient{visit} and collection for this "
             f"{context.fields[c]} result"
         )
         rejected.append(
