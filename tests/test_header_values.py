@@ -379,6 +379,7 @@ def test_research_cohort_file(tmp_path: Path) -> None:
         "sex": "sex_mf",
         "prolactin": "serum_prolactin_ngml",
         "lab_flag": "prl_flag",  # the result's own flag (docs: "The lab's own flag")
+        "collected_at": "prolactin_date",  # the analyte's own sample date
     }
     assert result.frame["prolactin_unit"].tolist() == ["ng/mL"] * 3
     assert result.frame["lab_flag"].fillna("").tolist() == ["high", "", "high"]

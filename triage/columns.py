@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import cache, lru_cache
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
@@ -265,13 +265,20 @@ def field_specs() -> dict[str, FieldSpec]:
             synonyms=_ranked(data.get("synonyms", [])),
             weak=_ranked(data.get("weak", [])),
             rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
-            exclude=frozenset(data.get("exclude", [])),
+            exclude=frozenset(data.get("exclude", [])) | _listed_words(data),
             shape=data.get("shape"),
             internal=bool(data.get("internal", False)),
             fallback=data.get("fallback"),
             bracket_exclude=frozenset(data.get("bracket_exclude", [])),
         )
     return specs
+
+
+def _listed_words(data: Mapping[str, Any]) -> frozenset[str]:
+    """The words of the synonyms.toml [header] lists a field's ``exclude_from`` names (one list
+    of earlier-value words for every result field)."""
+    header = synonyms_data()["header"]
+    return frozenset(w for name in data.get("exclude_from", []) for w in header[name])
 
 
 def mentions_prolactin(text: str) -> bool:
@@ -842,6 +849,32 @@ def _prefer_a_varying_id(
             return
 
 
+def _prefer_the_analyte_date(match: ColumnMatch, losers: Sequence[tuple[str, int]]) -> None:
+    """A date column that names prolactin ("prl_date", "Prolaktin Datum", "date_prolactine") is
+    the collection date of the result rather than a visit's or a lab's date beside it (a
+    cohort's prolactin may be drawn on another day than its visit).  ``losers``: the columns
+    that also looked like a field after it was taken (their cells fit it)."""
+    col = match.fields.get("collected_at")
+    if col is None or mentions_prolactin(match.headers[col]):
+        return
+    used = set(match.fields.values())
+    own = [  # the losers' values were checked (value_veto) when they lost the field
+        c
+        for name, c in losers
+        if name == "collected_at"
+        and c not in used
+        and c not in match.vetoes
+        and mentions_prolactin(match.headers[c])
+    ]
+    if not own:
+        return
+    match.fields["collected_at"] = own[0]
+    match.warnings.append(
+        f"{match.headers[own[0]]!r} is read as the collection date (it names the prolactin's own "
+        f"sample), not {match.headers[col]!r}"
+    )
+
+
 def _filled(cells: Iterable[object]) -> set[str]:
     return {cell_text(c) for c in cells if not is_empty_value(c)}
 
@@ -917,6 +950,8 @@ def recognise_columns(
         taken_cols.add(col)
     if "patient_id" not in (forced or {}):
         _prefer_a_varying_id(match, losers, samples)
+    if "collected_at" not in (forced or {}):
+        _prefer_the_analyte_date(match, losers)
     _own_result_columns(match, set(forced or {}))
     _post_process(match)
     if timed:

@@ -80,6 +80,7 @@ IDENTITY: Final = (
     "age_unit",
     "specimen_id",
     "collected_at",
+    "visit",
 )
 QUALIFIED: Final = frozenset({"tsh", "egfr"})
 _NO_DELTA: Final = np.iinfo(np.int64).max
@@ -116,6 +117,15 @@ class LabTest:
     label: str = ""  # the test as messages name it
     unit_text: str = ""  # its units as messages name them
     prefix: str = ""  # a text result is joined to the notes after this ("Macroprolactin: ")
+    soft_exclude: frozenset[str] = frozenset()  # words that veto it unless one of ``unless`` is
+    unless: frozenset[str] = frozenset()  # there ("Prolaktin nach Ruhe": a rested repeat)
+
+    def vetoed(self, words: frozenset[str]) -> bool:
+        """Whether a name's words say it is not this test ("Prolactin after PEG"; not
+        "Prolactine après repos": a rested repeat of the same test)."""
+        if self.exclude & words:
+            return True
+        return bool(self.soft_exclude & words) and not self.unless & words
 
 
 def _code_key(text: str) -> str:
@@ -137,6 +147,8 @@ def lab_tests() -> tuple[LabTest, ...]:
                 names=frozenset(header_words(n) for n in _names(data)),
                 rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
                 exclude=frozenset(data.get("exclude", [])),
+                soft_exclude=frozenset(data.get("soft_exclude", [])),
+                unless=frozenset(data.get("unless", [])),
                 units=frozenset(data.get("units", [])),
                 label=data.get("label", name),
                 unit_text=data.get("unit_text", ""),
@@ -265,7 +277,7 @@ def _candidates(
     name_words = _words(name)
     for loinc_key in (_loinc_key(loinc), _loinc_key(code) if _LOINC_IN.fullmatch(code) else ""):
         if loinc_key:  # a name vetoing the code's test ("Prolactin post PEG" coded 2842-3) wins
-            out += [s for s in catalogue if loinc_key in s.loinc and not s.exclude & name_words]
+            out += [s for s in catalogue if loinc_key in s.loinc and not s.vetoed(name_words)]
     keys = _name_keys(name)
     out += [spec for exact in keys for spec in catalogue if exact in spec.names]
     out += [
@@ -284,7 +296,7 @@ def _candidates(
     by_code += _by_rules(_words(code), catalogue)
     # A name that holds a word vetoing the code's test ("CREA" / "Créatinine urinaire",
     # "PRLPEG" / "Récupération PEG") overrules the code.
-    out += [spec for spec in by_code if not spec.exclude & name_words]
+    out += [spec for spec in by_code if not spec.vetoed(name_words)]
     return out
 
 
@@ -313,7 +325,7 @@ def _by_rules(words: frozenset[str], catalogue: Sequence[LabTest]) -> list[LabTe
     return [
         spec
         for spec in catalogue
-        if not spec.exclude & words
+        if not spec.vetoed(words)
         and any(all(group & words for group in rule) for rule in spec.rules)
     ]
 
@@ -649,14 +661,22 @@ def _collected(table: RawTable, settings: BuildSettings) -> tuple[np.ndarray, li
 
 
 def _keys(table: RawTable) -> tuple[np.ndarray, np.ndarray]:
-    """Patient key (id, else name + birth date) and specimen key per row."""
+    """Patient key (id, else name + birth date) and specimen key per row.  A study's visit or
+    event (``visit``: "baseline", "month_6_arm_1") is part of the patient key: rows of another
+    visit are another collection, never joined (nor their cells shared), dated or not."""
     if "patient_id" in table.columns:
         patient = _per_distinct(table, "patient_id", lambda c: _text(c).casefold())
     else:
         name = _per_distinct(table, "patient_name", lambda c: _text(c).casefold())
         birth = _per_distinct(table, "birth_date", _text)
         patient = np.where((name == "") & (birth == ""), "", name + "|" + birth)
+    if "visit" in table.columns:
+        visit = _per_distinct(table, "visit", lambda c: _text(c).casefold())
+        patient = np.where(patient == "", "", patient + _VISIT_MARK + visit)
     return patient, _per_distinct(table, "specimen_id", _text)
+
+
+_VISIT_MARK: Final = "\x00visit "  # joins the patient key and the visit (no cell holds it)
 
 
 def _group_ids(patient: np.ndarray, specimen: np.ndarray, collected: np.ndarray) -> np.ndarray:
@@ -975,13 +995,14 @@ def _attach(
     undated = "specimen_id" not in table.columns and "collected_at" not in table.columns
     found = _match_levels(ctx, prl, undated)
     keyless = (ctx["patient"] == "") & (ctx["specimen"] == "")
+    visit = ", visit" if "visit" in table.columns else ""
     for c in np.setdiff1d(np.arange(len(context.positions)), found["c"].to_numpy()):
         why = (
             f"this {context.fields[c]} result has no patient id, specimen number or name + birth "
             "date, so it cannot be joined to a prolactin result (rows of different patients "
             "are never joined)"
             if keyless.iloc[c]
-            else f"no prolactin result of the same patient and collection for this "
+            else f"no prolactin result of the same patient{visit} and collection for this "
             f"{context.fields[c]} result"
         )
         rejected.append(
