@@ -156,6 +156,10 @@ PAST_BEFORE = [
     "in passato con risperidone",
     "vroeger met risperidon",
     "voorheen op risperidon",
+    # words that are no cue of their own (the matcher's fast path must still look)
+    "earlier on risperidone",
+    "antiguamente con risperidona",
+    "frueher unter Risperdal",
 ]
 
 

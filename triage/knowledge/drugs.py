@@ -258,7 +258,6 @@ _PAST_WORDS: Final = (
     r"autrefois|auparavant|precedemment|anterieurement|previamente|anteriormente|antes|antiguamente|"
     r"precedentemente|in\s+passato|vroeger|voorheen|eerder)\b"
 )
-_PAST_WORD: Final = re.compile(_PAST_WORDS)  # for _may_negate's fast path
 _PAST_THEN_ON: Final = re.compile(
     _PAST_WORDS
     + r"(?:\s+(?:on|with|taking|unter|mit|nahm|sous|avec|prenait|con|tomaba|in|assumeva|met|op|"
@@ -556,6 +555,7 @@ _NEGATION_WORDS: Final = frozenset(
     | _SWITCHED_TO
     | _ANSWER_NO
     | {"adverse", "adr", "adrs", "old", "plus"}
+    | {"earlier", "frueher", "antiguamente"}  # the _PAST_THEN_ON words that are no cue
     | _PROPOSED_OR_SWITCH_WORDS
 )
 _NEGATION_STEMS: Final = ("allerg", "alerg", "intoleran", "unvertraglich")
@@ -1146,7 +1146,7 @@ def _may_negate(text: str) -> bool:
         return True
     if _STARTED_ON.search(lower) or _AFTER_SAMPLE.search(lower):
         return True
-    if _INSTEAD_OF_ANYWHERE.search(lower) or _PAST_WORD.search(lower):
+    if _INSTEAD_OF_ANYWHERE.search(lower):
         return True
     return not _NEGATION_WORDS.isdisjoint(_WORD.findall(lower))
 
