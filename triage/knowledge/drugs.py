@@ -27,7 +27,11 @@ How matching works:
   Spanish, Italian and Dutch medication lists: ``MCP abgesetzt``, ``kein Haldol``, ``arrêt du
   Primperan``, ``sin risperidona``, ``Plasil sospeso``, ``Dogmatil gestopt``, ``Allergien:``,
   while ``seit``/``depuis``/``desde``/``dal``/``sinds`` affirm.  ``contraindicated``,
-  ``ex-``, ``h/o``/``history of`` (a past drug: decided not current, so no factor) and verb
+  ``ex-``, ``h/o``/``history of`` (a past drug: decided not current, so no factor), a past
+  time right before it (``anciennement sous Solian``, ``previamente con risperidona``, ``bis
+  2022 Risperdal``: an end before the sample's date), the drug replaced (``aripiprazole instead
+  of risperidone``, ``Abilify statt Risperdal``, ``au lieu de``, ``en lugar de``, ``invece di``,
+  ``in plaats van``: the one after is the old one) and verb
   negation (``no toma``, ``non assume``, ``ne prend pas``, ``gebruikt geen``) negate too.  A
   drug stopped less than the withdrawal days before the sample, or a depot stopped days or
   weeks ago, is still taken (it keeps acting; see _still_acting).
@@ -101,15 +105,18 @@ _DOSAGE_ABBREVIATIONS: Final = (
 )  # fmt: skip
 _NOT_AN_ABBREVIATION: Final = "".join(rf"(?<!\b{word}\.)" for word in _DOSAGE_ABBREVIATIONS)
 # Clause ends: punctuation, new lines, and words that start a new statement.
+# "instead" and "invece" end a clause unless they open "instead of"/"invece di", which replaces
+# the drug after them (_INSTEAD_OF) within one clause.
 _CLAUSE_END: Final = re.compile(
     rf"[;|\n\r•+→]|->|=>|,(?!\d)|:(?!\d)|\.(?=\s|$){_NOT_AN_ABBREVIATION}|"
+    rf"{_NOT_LETTER_BEFORE}(?:instead(?!\s+of\b)|invece(?!\s+d[ie]\b)){_NOT_LETTER_AFTER}|"
     + _word_set_pattern(
         (
-            *("but", "then", "now", "however", "instead", "whereas"),
+            *("but", "then", "now", "however", "whereas"),
             *("aber", "jedoch", "dann", "jetzt", "stattdessen"),  # de
             *("mais", "puis", "maintenant", "ensuite", "cependant"),  # fr
             *("pero", "luego", "ahora", "despues", "sin embargo"),  # es
-            *("però", "poi", "adesso", "invece", "tuttavia"),  # it
+            *("però", "poi", "adesso", "tuttavia"),  # it
             *("maar", "daarna", "echter", "nu"),  # nl
         )
     )
@@ -158,7 +165,8 @@ _STOPPED: Final = _plain(
         # fr
         "arrêté", "arrêtée", "arrêt", "stoppé", "interrompu", "suspendu",
         "intolérance", "mal toléré", "ne prend plus", "autrefois", "anciennement",
-        "contre-indiqué", "contre-indiquée", "contre indiqué", "contre indiquée",
+        "contre-indiqué", "contre-indiquée", "contre indiqué", "contre indiquée", "auparavant",
+        "précédemment", "antérieurement",
         # es
         "suspendido", "suspendida", "retirado", "retirada", "alergia", "alérgico", "alérgica",
         "no tolerado", "ya no", "anteriormente", "previamente", "contraindicado",
@@ -221,6 +229,43 @@ _NOT_YET: Final = re.compile(
     r"voor\s+(?:start|aanvang|de\s+start\s+van|het\s+starten\s+(?:met|van))|voorafgaand\s+aan|"
     r"na[iï]f\s+de\s+tout\s+traitement|na[iï]ve?\s+to)"
     r"(?:\s+(?:the|der|die|das|dem|den|la|le|les|el|il|lo|de|het|l\W))?\s*$"
+)
+
+# Replaced by what comes before, right before the drug: "aripiprazole instead of risperidone",
+# "Abilify statt Risperdal", "anstelle von", "au lieu de", "à la place du", "en lugar de", "en vez
+# de", "invece di", "al posto del", "in plaats van", "rather than", "replacing": the drug after is
+# the old one, not taken.  Only right before it (an article between), like _NOT_YET.
+_INSTEAD_OF_WORDS: Final = (
+    r"\b(?:instead\s+of|in\s+place\s+of|rather\s+than|replacing|replaces|in\s+replacement\s+of|"
+    r"statt|anstatt|anstelle(?:\s+von)?|an\s+stelle\s+von|als\s+ersatz\s+f(?:u|ue)r|"
+    r"au\s+lieu\s+d(?:e|u|es|\W)|a\s+la\s+place\s+d(?:e|u|es|\W)|en\s+remplacement\s+d(?:e|u|es|\W)|"
+    r"remplace|en\s+lugar\s+de(?:l)?|en\s+vez\s+de(?:l)?|en\s+sustitucion\s+de(?:l)?|sustituye\s+a|"
+    r"invece\s+d(?:i|el|ello|ella|\W)|al\s+posto\s+d(?:i|el|ello|ella|\W)|"
+    r"in\s+sostituzione\s+d(?:i|el|ello|ella|\W)|sostituisce|in\s+plaats\s+van|"
+    r"ter\s+vervanging\s+van|vervangt)"
+)
+_INSTEAD_OF: Final = re.compile(
+    _INSTEAD_OF_WORDS
+    + r"(?:\s*(?:the|der|die|das|dem|den|des|la|le|les|el|il|lo|de|het|l\W))?\s*$"
+)
+_INSTEAD_OF_ANYWHERE: Final = re.compile(_INSTEAD_OF_WORDS)  # for _may_negate's fast path
+# A past time right before the drug and the word that puts the patient on it: "anciennement sous
+# Solian", "previously on", "früher unter Risperdal", "previamente con risperidona", "antes
+# risperidona", "precedentemente in terapia con", "vroeger met", "formerly treated with".  The
+# past word alone negates by its cue; with "sous"/"con"/"mit" after it, that word would affirm.
+_PAST_WORDS: Final = (
+    r"\b(?:previously|formerly|earlier|fr(?:u|ue)her|vormals|ehemals|vorher|zuvor|anciennement|"
+    r"autrefois|auparavant|precedemment|anterieurement|previamente|anteriormente|antes|antiguamente|"
+    r"precedentemente|in\s+passato|vroeger|voorheen|eerder)\b"
+)
+_PAST_THEN_ON: Final = re.compile(
+    _PAST_WORDS
+    + r"(?:\s+(?:on|with|taking|unter|mit|nahm|sous|avec|prenait|con|tomaba|in|assumeva|met|op|"
+    r"nam|gebruikte))?"
+    r"(?:\s+(?:treated\s+with|behandelt\s+mit|traitee?\s+par|tratad[oa]\s+con|trattat[oa]\s+con|"
+    r"behandeld\s+met|(?:treatment|therapy|therapie|behandlung|traitement|tratamiento|terapia|"
+    r"trattamento|behandeling)\s+(?:with|mit|par|avec|con|met)))?"
+    r"(?:\s+(?:the|der|die|das|dem|den|la|le|les|el|il|lo|het|du|l\W))?\s*$"
 )
 
 # Cues before a drug ("no", "stopped", "allergic to" ...) and the ones that cancel them.
@@ -299,7 +344,7 @@ _NEGATING: Final = _STOPPED | _plain(
         "no toma", "no tomaba", "no tomó", "no usa", "no usaba", "no utiliza", "no recibe",
         "no recibía", "no lleva", "antecedente de", "antecedentes de",
         # it
-        "non", "senza", "nessun", "nessuna", "nessuno", "né", "nega", "allergia a",
+        "non", "senza", "nessun", "nessuna", "nessuno", "niente", "né", "nega", "allergia a",
         "allergico a", "precedente",
         "non assume", "non assumeva", "non prende", "non prendeva", "non usa", "non utilizza",
         "pregresso", "pregressa", "in anamnesi",
@@ -510,6 +555,7 @@ _NEGATION_WORDS: Final = frozenset(
     | _SWITCHED_TO
     | _ANSWER_NO
     | {"adverse", "adr", "adrs", "old", "plus"}
+    | {"earlier", "frueher", "antiguamente"}  # the _PAST_THEN_ON words that are no cue
     | _PROPOSED_OR_SWITCH_WORDS
 )
 _NEGATION_STEMS: Final = ("allerg", "alerg", "intoleran", "unvertraglich")
@@ -769,8 +815,8 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
     lowered = text.lower()
     if len(lowered) == len(text):  # positions stay valid (always, for folded text)
         text = lowered
-    # "(früher 4 mg)", "(previously 4 mg)": an earlier dose of a drug still taken, not a stop
-    text = _PREVIOUS_DOSE.sub(lambda m: " " * len(m.group()), text)
+    # "(früher 4 mg)", "2 mg, previously 4 mg": an earlier dose of a drug still taken, not a stop
+    text = _PREVIOUS_DOSE.sub(_blank_previous_dose, text)
     labelled = _negated_regions(text) + _general_regions(text, spans)
     bounds = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(text)]
     result: list[bool] = []
@@ -785,7 +831,7 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
         switched = bool(index) and not same_clause and _switched_into(text[previous_end:start])
         before = text[previous_end if same_clause else clause_start : start]
         pre_part, joined = before, False
-        if same_clause:
+        if same_clause and not _INSTEAD_OF.search(before):  # its "of", "en", "in": no "or"
             connector = _CONNECTOR.search(before)
             if connector:
                 pre_part, joined = before[connector.end() :], True
@@ -797,7 +843,11 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
                 result[-1] = True  # "Risperidon wurde auf Aripiprazol umgestellt"
         pre = (
             True
-            if _NOT_YET.search(pre_part) or _NO_MORE.search(pre_part)
+            if _NOT_YET.search(pre_part)
+            or _NO_MORE.search(pre_part)
+            or _INSTEAD_OF.search(pre_part)
+            or _PAST_THEN_ON.search(pre_part)
+            or (not same_clause and _ended_before(pre_part))
             else _last_cue_negates(pre_part)
         )
         pre_negated = pre if pre is not None else (joined and previous_pre)
@@ -902,13 +952,28 @@ def _before_label(text: str, end: int, clause_end: int) -> str:
 
 
 _LAST_WORDS: Final = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)?\s*$")
+_DOSE_UNIT: Final = (
+    r"\d+(?:[.,]\d+)?\s*(?:mg|µg|ug|mcg|g|ml|gtt|tropfen|gouttes|gotas|gocce|druppels|cp|tbl|tabl?|"
+    r"x)\b"
+)
+_EARLIER_DOSE: Final = (
+    r"(?:fr[üu]her|vorher|zuvor|bisher|previously|formerly|prev\.?|before|was|auparavant|"
+    r"avant|pr[ée]c[ée]demment|ant[ée]rieurement|antes|anteriormente|previamente|prima|"
+    r"precedentemente|voorheen|eerder|vroeger)\s*:?\s*" + _DOSE_UNIT
+)
+# An earlier dose in brackets ("(früher 4 mg)") or after the current one and a comma ("2 mg,
+# previously 4 mg", "200 mg, auparavant 400 mg"); group "kept": the current dose.
 _PREVIOUS_DOSE: Final = re.compile(
-    r"\(\s*(?:fr[üu]her|vorher|zuvor|bisher|previously|formerly|prev\.?|before|was|auparavant|"
-    r"avant|pr[ée]c[ée]demment|antes|anteriormente|previamente|prima|precedentemente|voorheen|"
-    r"eerder|vroeger)\s*:?\s*\d+(?:[.,]\d+)?\s*(?:mg|µg|ug|mcg|g|ml|gtt|tropfen|gouttes|gotas|"
-    r"gocce|druppels|cp|tbl|tabl?|x)\b[^)]{0,30}\)",
+    rf"\(\s*{_EARLIER_DOSE}[^)]{{0,30}}\)|(?P<kept>{_DOSE_UNIT})\s*,\s*{_EARLIER_DOSE}"
+    r"(?=\s*(?:[;,|\n)]|$))",
     re.IGNORECASE,
 )
+
+
+def _blank_previous_dose(found: re.Match[str]) -> str:
+    """An earlier dose as spaces (the current one kept), so positions stay valid."""
+    kept = found.group("kept") or ""
+    return kept + " " * (len(found.group()) - len(kept))
 
 
 def _ended(after: str) -> bool:
@@ -917,18 +982,38 @@ def _ended(after: str) -> bool:
     "jusqu'au mois dernier": values.ended_ago), or give its last dose longer ago than the
     withdrawal test's days ("letzte Einnahme vor 10 Tagen", "einmalig vor 3 Wochen":
     values.last_dose_days; a dose yesterday still acts)."""
-    today = date.today()
-    now = _AS_OF.get() or (today.year, today.month, today.day)
-    for found in _UNTIL_YEAR.finditer(after):
-        year = int(found.group("year"))
-        named = month_number(found.group("name")) if found.group("name") else None
-        month = int(found.group("month") or found.group("month2") or named or 0)
-        if year < now[0] or (month and year == now[0] and month < now[1]):
-            return True
+    if any(_a_past_end(found) for found in _UNTIL_YEAR.finditer(after)):
+        return True
     if ended_ago(after) is not None:
         return True
     days = last_dose_days(after)
     return days is not None and days > _withdrawal_days()
+
+
+def _a_past_end(found: re.Match[str]) -> bool:
+    """An _UNTIL_YEAR end before the sample's year, or its month (as_of; else today's)."""
+    today = date.today()
+    now = _AS_OF.get() or (today.year, today.month, today.day)
+    year = int(found.group("year"))
+    named = month_number(found.group("name")) if found.group("name") else None
+    month = int(found.group("month") or found.group("month2") or named or 0)
+    return year < now[0] or bool(month and year == now[0] and month < now[1])
+
+
+# What may stand between an end written before the drug and the drug: up to two words ("until
+# 2022 on risperidone", "jusqu'en 2022 sous Solian", "hasta 2022 con"), no number.
+_END_TO_DRUG: Final = re.compile(r"\W*(?:[^\W\d_]+\W+){0,2}")
+
+
+def _ended_before(before: str) -> bool:
+    """An end written right before the drug, at its clause's start, is past: "bis 2022 Risperdal",
+    "until 2022 risperidone", "hasta 2022 risperidona", "jusqu'en 2022 Solian", "2018-2022
+    Haldol".  A later end ("bis 2030", "until further notice": no year) or a start ("seit 2022")
+    leaves it taken."""
+    return any(
+        _END_TO_DRUG.fullmatch(before, found.end()) and _a_past_end(found)
+        for found in _UNTIL_YEAR.finditer(before)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -1060,6 +1145,8 @@ def _may_negate(text: str) -> bool:
     if last_dose_days(lower) is not None or _ARROW.search(lower) or _ZERO_ANYWHERE.search(lower):
         return True
     if _STARTED_ON.search(lower) or _AFTER_SAMPLE.search(lower):
+        return True
+    if _INSTEAD_OF_ANYWHERE.search(lower):
         return True
     return not _NEGATION_WORDS.isdisjoint(_WORD.findall(lower))
 
