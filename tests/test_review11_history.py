@@ -307,13 +307,8 @@ def test_an_ack_of_a_version_3_history_covers_as_before(tmp_path: Path) -> None:
     """An acknowledgement stored before version 4 kept no priority: it covers the result."""
     url = str(tmp_path / "h.db")
     header = "MRN,Sex,Age,Collected,Prolactin (ng/mL),Comment\n"
-    _run(
-        tmp_path,
-        "o1",
-        [_csv(tmp_path / "a.csv", header + "P5,F,40,2026-11-01 08:00,60,\n")],
-        url,
-        T0,
-    )
+    first = _csv(tmp_path / "a.csv", header + "P5,F,40,2026-11-01 08:00,60,\n")
+    _run(tmp_path, "o1", [first], url, T0)
     runner.invoke(app, ["ack", "R-1", "--by", "Me", "--history", url])
     with sqlite3.connect(url) as conn:  # as version 3 left it: no acks.priority
         conn.execute("ALTER TABLE acks DROP COLUMN priority")
@@ -351,6 +346,41 @@ def test_an_age_against_the_stored_birth_date(
     else:
         assert not row["identity_check"]
         assert (row["trend"], row["previous_ng_ml"]) == ("rising", 20)
+
+
+def test_a_clashing_age_stored_is_never_an_earlier_result_of_the_true_patient(
+    tmp_path: Path, history_url: str
+) -> None:
+    """The 75-year-old's result stored under P701 (a clash) is not compared with the next
+    result of the woman born 1980, given by her birth date or by her age; two ages of one id
+    decades apart clash too."""
+    header = "MRN,Sex,Age,Collected,Prolactin (ng/mL)\n"
+    dob = _csv(
+        tmp_path / "e.csv",
+        "MRN,Sex,DOB,Collected,Prolactin (ng/mL)\nP701,F,1980-01-01,2026-10-01 08:00,20\n",
+    )
+    _run(tmp_path, "o1", [dob], history_url, T0)
+    wrong = _csv(tmp_path / "f.csv", header + "P701,F,75,2026-12-02 08:00,75\n")
+    _run(tmp_path, "o2", [wrong], history_url, T0 + timedelta(hours=1))
+    later = _csv(tmp_path / "g.csv", header + "P701,F,46,2026-12-03 08:00,30\n")
+    row = _results(_run(tmp_path, "o3", [later], history_url, T0 + timedelta(hours=2))).iloc[0]
+    assert row["identity_check"] == "possible_clash"  # the 75-year-old stored under the id
+    assert (row["trend"], row["previous_ng_ml"]) == ("stable", 20)
+    assert [d["prolactin_ng_ml"] for d in row["history_details"]] == [20]
+
+
+def test_two_ages_of_one_id_decades_apart_clash(tmp_path: Path, history_url: str) -> None:
+    header = "MRN,Sex,Age,Collected,Prolactin (ng/mL)\n"
+    first = _csv(tmp_path / "a.csv", header + "A9,F,30,2025-10-01 08:00,20\n")
+    _run(tmp_path, "o1", [first], history_url, T0)
+    same = _csv(
+        tmp_path / "b.csv", header + "A9,F,31,2026-09-01 08:00,80\nA8,F,30,2026-10-01 08:00,9\n"
+    )
+    row = _results(_run(tmp_path, "o2", [same], history_url, T0)).iloc[0]
+    assert (row["identity_check"], row["trend"]) == ("", "rising")
+    other = _csv(tmp_path / "c.csv", header + "A9,F,70,2026-11-01 08:00,80\n")
+    row = _results(_run(tmp_path, "o3", [other], history_url, T0)).iloc[0]
+    assert (row["identity_check"], row["trend"]) == ("possible_clash", "new")
 
 
 def test_the_age_tolerance_is_a_sourced_threshold() -> None:

@@ -50,7 +50,14 @@ DETAIL_KEYS: Final[tuple[str, ...]] = (
     "source_file",
     "acknowledged",
 )
-_MATCHED: Final = ("patient_id", "birth_date", "sex", "collected_at", "prolactin_ng_ml")
+_MATCHED: Final = (
+    "patient_id",
+    "birth_date",
+    "age_years",
+    "sex",
+    "collected_at",
+    "prolactin_ng_ml",
+)
 MAX_DETAILS: Final = 20  # earlier results carried per row (the history holds them all)
 SAME_RUN: Final = "same_run"  # an earlier result recorded by this run (store.HistoryRun.earlier)
 
@@ -126,7 +133,7 @@ def annotate(
             if record.get("id") == -(i + 1):
                 continue  # the row itself
             if not _compatible(record, columns["birth_date"][i], columns["sex"][i]) or _age_clash(
-                record, ages[i], when, tolerance
+                record, _born(columns["birth_date"][i], ages[i], when), tolerance
             ):
                 clash = True
                 continue
@@ -218,17 +225,35 @@ def _chunk_records(
 
 
 def _age_clash(
-    record: Mapping[str, Any], age: Any, when: pd.Timestamp | None, tolerance: float
+    record: Mapping[str, Any], born: tuple[pd.Timestamp, pd.Timestamp] | None, tolerance: float
 ) -> bool:
-    """A row with an age but no birth date against a stored birth date: the age at collection
-    the birth date gives differs from the row's by more than ``tolerance`` years (thresholds
-    identity_age_tolerance_years)."""
-    years = _number(age)
-    born = _time(record.get("birth_date"))
-    if years is None or born is None or when is None:
+    """The birth the row gives (``born``: its birth date, or the year its age at collection
+    spans) and the stored result's lie more than ``tolerance`` years apart (thresholds
+    identity_age_tolerance_years).  Two birth dates are compared exactly (_compatible)."""
+    then = _born(
+        record.get("birth_date"), record.get("age_years"), _time(record.get("collected_at"))
+    )
+    if born is None or then is None or (born[0] == born[1] and then[0] == then[1]):
         return False
-    lived = (when - born).days / DAYS_PER_YEAR
-    return abs(lived - years) > tolerance
+    gap = max(then[0] - born[1], born[0] - then[1], pd.Timedelta(0))
+    return bool(gap.days / DAYS_PER_YEAR > tolerance)
+
+
+def _born(
+    birth_date: Any, age: Any, when: pd.Timestamp | None
+) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """(earliest, latest) birth: the birth date, else the year an age in whole years at
+    collection spans; None when neither is known."""
+    day = _time(birth_date)
+    if day is not None:
+        return day, day
+    years = _number(age)
+    if years is None or when is None:
+        return None
+    return (
+        when - pd.Timedelta(days=(years + 1) * DAYS_PER_YEAR),
+        when - pd.Timedelta(days=years * DAYS_PER_YEAR),
+    )
 
 
 def _bounds(value: float, qualifier: str) -> tuple[float, float]:

@@ -82,6 +82,9 @@ results = sa.Table(
     sa.Column("issuer", sa.String(128), nullable=False, server_default=""),
     sa.Column("patient_id", sa.String(256), nullable=False, server_default=""),
     sa.Column("birth_date", sa.Date),
+    # the age in years the input gave (or the birth date gave) at collection: a later row's
+    # birth date or age is checked against it (schema version 4; NULL before)
+    sa.Column("age_years", sa.Float),
     sa.Column("sex", sa.String(8)),
     sa.Column("specimen_id", sa.String(256)),
     sa.Column("collected_at", sa.DateTime),
@@ -300,9 +303,14 @@ def _migrate_to_3(conn: Connection) -> None:
 
 
 def _migrate_to_4(conn: Connection) -> None:
-    """acks.priority (a history created at version 4 has it from _migrate_to_1)."""
-    if "priority" not in {c["name"] for c in sa.inspect(conn).get_columns("acks")}:
-        conn.execute(sa.text("ALTER TABLE acks ADD COLUMN priority VARCHAR(16)"))
+    """acks.priority and results.age_years (a history created at version 4 has them from
+    _migrate_to_1)."""
+    for table, column, kind in (
+        ("acks", "priority", "VARCHAR(16)"),
+        ("results", "age_years", "FLOAT"),
+    ):
+        if column not in {c["name"] for c in sa.inspect(conn).get_columns(table)}:
+            conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
 
 
 # Schema version -> the step that brings a history from the version before it.  A new version:
