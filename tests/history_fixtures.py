@@ -22,6 +22,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -79,3 +80,29 @@ def history_url(request: pytest.FixtureRequest) -> Iterator[str]:
 def postgres_url() -> Iterator[str]:
     """A SQLAlchemy URL of an empty PostgreSQL database of this test's own."""
     yield from _fresh_postgres_database()
+
+
+def run_with_history(tmp: Path, name: str, inputs: list[Path], url: str, now: Any) -> Any:
+    """One run of ``inputs`` into ``tmp/name`` with the history at ``url``, its results kept
+    (a TriageOutcome)."""
+    from triage.history import HistoryOptions
+    from triage.pipeline import TriageRequest, run_triage
+
+    request = TriageRequest(
+        inputs=inputs,
+        out_dir=tmp / name,
+        history=HistoryOptions(location=url),
+        keep_results=True,
+        jobs=1,
+    )
+    return run_triage(request, now=now)
+
+
+def overdue_patients(url: str, now: Any) -> list[str]:
+    """The patients of the urgent results the history lists as not yet acknowledged at ``now``."""
+    from triage.history import HistoryOptions, overdue_urgent
+    from triage.knowledge import load_knowledge
+
+    thresholds = load_knowledge("default").thresholds
+    rows = overdue_urgent(HistoryOptions(location=url), now, thresholds)
+    return [str(p) for p in rows["patient_id"].tolist()]

@@ -12,13 +12,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from history_fixtures import run_with_history
 from typer.testing import CliRunner
 
 from triage.cli import app
 from triage.history import HistoryOptions, overdue_urgent
 from triage.history.store import SCHEMA_VERSION, open_history
 from triage.knowledge import load_knowledge
-from triage.pipeline import TriageOutcome, TriageRequest, run_triage
+from triage.pipeline import TriageOutcome
 
 T0 = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
 LATER = T0 + timedelta(days=2)  # past the time an urgent result must be acknowledged in
@@ -45,14 +46,8 @@ def _write(path: Path, *messages: str) -> Path:
 
 
 def _run(tmp: Path, name: str, inputs: list[Path], url: str, now: datetime) -> TriageOutcome:
-    request = TriageRequest(
-        inputs=inputs,
-        out_dir=tmp / name,
-        history=HistoryOptions(location=url),
-        keep_results=True,
-        jobs=1,
-    )
-    return run_triage(request, now=now)
+    outcome: TriageOutcome = run_with_history(tmp, name, inputs, url, now)
+    return outcome
 
 
 def _overdue(url: str) -> list[str]:
@@ -155,8 +150,9 @@ def test_a_version_1_history_is_brought_up_to_version_2(tmp_path: Path) -> None:
         conn.execute("DROP TABLE withdrawals")
         conn.execute("UPDATE schema_info SET value = '1' WHERE key = 'schema_version'")
     with open_history(path) as history:
-        # version 3 (the preliminaries table) came since: the steps run on to the newest
-        assert history.schema_version() == SCHEMA_VERSION == 3
+        # versions 3 (the preliminaries table) and 4 (the priority an ack covers) came since:
+        # the steps run on to the newest
+        assert history.schema_version() == SCHEMA_VERSION == 4
         assert sa.inspect(history.engine).has_table("withdrawals")
 
 

@@ -9,6 +9,7 @@ did not become results.  `run` and `batch` print these notices on stderr even un
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Final
 
 from triage.schema import InputSummary
@@ -30,6 +31,18 @@ def withdrawn_warning(count: int) -> str:
     )
 
 
+def rerun_warning(first: str, recorded_at: datetime) -> str:
+    """What an input whose bytes an earlier run recorded in the history says: its results are
+    the stored ones again (their ids and history kept, nothing added), also a result without a
+    collection time whose value a later file changed (only its file tells it from a new one)."""
+    return (
+        f"{RERUN_MARK} ({first}, {recorded_at:%Y-%m-%d %H:%M} UTC; the same SHA-256): its "
+        "results are those stored then (their ids and earlier results kept, nothing added)"
+    )
+
+
+# A warning containing this phrase: the history holds the file's content from an earlier run.
+RERUN_MARK: Final = "the history already holds this file's content"
 # A warning containing this phrase: the file is a copy of another input of the same run.
 COPY_MARK: Final = "the same content as"
 

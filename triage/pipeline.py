@@ -389,6 +389,13 @@ def _run(
             session.savepoint()
             if recorder is not None:
                 recorder.savepoint()
+                # the file's withdrawals and corrections apply before its results are compared
+                read.summary.warnings += recorder.begin_file(
+                    read.rejected,
+                    read.corrections,
+                    file=read.summary.file,
+                    sha256=read.summary.sha256,
+                )
             kept_before = len(kept)
             added = 0
             try:

@@ -224,7 +224,18 @@ def ack_line(found: dict[str, Any], *, by: str, told: str | None, at: datetime) 
         f"patient {patient}{f' ({issuer})' if issuer else ''}, {collected}, "
         f"prolactin {reported_value(found) or '?'}, priority {priority}"
     )
-    if priority != "urgent":
+    withdrawn = _text(found.get("withdrawn"))
+    corrected = found.get("corrected_by")
+    if withdrawn:
+        what += f"; {withdrawn}"
+    if corrected:
+        what += (
+            f"; corrected to {reported_value(corrected) or '?'} "
+            f"({format_result_id(int(corrected['id']))})"
+        )
+    if withdrawn:
+        what += ": no longer a valid result, recorded anyway"
+    elif priority != "urgent":
         what += ": not an urgent result, recorded anyway"
     said = f"told {told} by {by}" if told else f"communicated by {by}"
     return (

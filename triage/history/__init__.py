@@ -160,6 +160,9 @@ class HistoryRecorder:
             self.history.close()
             raise
         self._savepoint: Any = None
+        # the stored results the file being read withdraws or corrects (begin_file): never its
+        # rows' earlier results, though withdrawn only once the file is read (withdraw)
+        self._withdrawing: set[int] = set()
 
     def savepoint(self) -> None:
         self._savepoint = self.run.conn.begin_nested()
@@ -181,7 +184,7 @@ class HistoryRecorder:
         recorded; the result ids and acknowledgements added."""
         import sqlalchemy as sa
 
-        from triage.history.delta import annotate
+        from triage.history.delta import annotate, chunk_ids
         from triage.history.store import ack_texts, describe
 
         issuers = _row_issuers(results, self.options.issuer_for(file))
@@ -192,12 +195,16 @@ class HistoryRecorder:
             for issuer in dict.fromkeys(issuers) or [self.options.issuer_for(file)]:
                 part = results[[i == issuer for i in issuers]] if issuers else results
                 ids = part["patient_id"].dropna().astype(str).tolist() if len(part) else []
-                earlier = self.run.earlier(issuer, ids)
-                out = annotate(part, earlier, thresholds)
+                earlier = self.run.earlier(issuer, ids, excluded=self._withdrawing)
+                held = self.run.held(part, issuer=issuer, sha256=sha256)
+                out = annotate(part, earlier, thresholds, held)
                 out["result_id"] = self.run.record(out, issuer=issuer, sha256=sha256)
+                chunk_ids(out["history_details"].tolist(), out["result_id"].tolist())
                 parts.append(out)
             out = pd.concat(parts).loc[results.index] if len(parts) > 1 else parts[0]
-            said = ack_texts(self.run.conn, out["result_id"].tolist())
+            said = ack_texts(
+                self.run.conn, out["result_id"].tolist(), priorities=out["priority"].tolist()
+            )
         except sa.exc.SQLAlchemyError as exc:
             raise HistoryError(
                 f"history: {describe(self.history.url)}: could not record the results of "
@@ -205,6 +212,40 @@ class HistoryRecorder:
             ) from None
         out["acknowledged"] = pd.Series(said, index=out.index, dtype="string")
         return out[[c for c in out.columns if c not in HISTORY_COLUMNS] + list(HISTORY_COLUMNS)]
+
+    def begin_file(
+        self,
+        rejected: Sequence[Rejected],
+        corrections: Sequence[Withdrawal] = (),
+        *,
+        file: str,
+        sha256: str,
+    ) -> list[str]:
+        """Before a file's results are compared: the stored results its rows withdraw or
+        correct (``withdraw``, once the file is read) are set aside at once, so that a file
+        holding a correction of an earlier result and a new result compares the new one with
+        the corrected value, never with the withdrawn one (as two files would).  Returns the
+        file's warnings (its content recorded by an earlier run)."""
+        import sqlalchemy as sa
+
+        from triage.history.store import describe
+        from triage.notices import rerun_warning
+
+        self.run.begin_file()
+        items = _withdrawal_items(rejected, corrections)
+        try:
+            self._withdrawing = (
+                self.run.withdrawing(items, issuer=self.options.issuer_for(file), sha256=sha256)
+                if items
+                else set()
+            )
+            before = self.run.recorded_before(sha256) if sha256 else None
+            return [] if before is None else [rerun_warning(*before)]
+        except sa.exc.SQLAlchemyError as exc:
+            raise HistoryError(
+                f"history: {describe(self.history.url)}: could not read the results "
+                f"{Path(file).name} withdraws ({type(exc).__name__})"
+            ) from None
 
     def withdraw(
         self,
@@ -221,13 +262,8 @@ class HistoryRecorder:
         from triage.history.store import describe
 
         name = Path(file).name
-        given = {c.source_row for c in corrections if c.kind == WITHDRAWS}
-        items = [  # a row the reader also gave as a withdrawal (with its issuer) counts once
-            Withdrawal(r.source_row, r.patient_id, r.specimen_id, r.detail)
-            for r in rejected
-            if r.withdraws and r.source_row not in given
-        ]
-        items += corrections
+        items = _withdrawal_items(rejected, corrections)
+        self._withdrawing = set()
         if not items:
             return 0
         try:
@@ -275,6 +311,20 @@ class HistoryRecorder:
             self.run.rollback()
         finally:
             self.history.close()
+
+
+def _withdrawal_items(
+    rejected: Sequence[Rejected], corrections: Sequence[Withdrawal]
+) -> list[Withdrawal]:
+    """A file's withdrawals: its rows with a void status (Rejected.withdraws) and the reader's
+    corrections; a row the reader also gave as a withdrawal (with its issuer) counts once."""
+    given = {c.source_row for c in corrections if c.kind == WITHDRAWS}
+    items = [
+        Withdrawal(r.source_row, r.patient_id, r.specimen_id, r.detail)
+        for r in rejected
+        if r.withdraws and r.source_row not in given
+    ]
+    return items + list(corrections)
 
 
 def _row_issuers(results: pd.DataFrame, default: str) -> list[str]:

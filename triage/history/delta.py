@@ -16,21 +16,24 @@ results the history holds for its patients:
 - ``history_details``: the patient's earlier results, newest first (the patient pages' table and
   trend chart).
 
-Earlier means collected before the row (results without a collection time: recorded in an
-earlier run), so a re-run of last month's export never compares a result with itself.
+Earlier means collected before the row (results of earlier runs without a collection time:
+recorded in an earlier run), so a re-run of last month's export never compares a result with
+itself.  This run's own results (earlier files and chunks, ``same_run``, and the chunk's other
+rows) are earlier only when both collection times are known and theirs is before the row's, so
+that a file holding November and December compares them as two files would.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
 from triage.knowledge.model import Thresholds
-from triage.numbers import rounded
+from triage.numbers import DAYS_PER_YEAR, rounded
 from triage.schema import PRIORITIES
 
 RISE_PRIORITY: Final = "soon"  # a significant rise of a raised result: at least this priority
@@ -47,8 +50,16 @@ DETAIL_KEYS: Final[tuple[str, ...]] = (
     "source_file",
     "acknowledged",
 )
-_MATCHED: Final = ("patient_id", "birth_date", "sex", "collected_at", "prolactin_ng_ml")
+_MATCHED: Final = (
+    "patient_id",
+    "birth_date",
+    "age_years",
+    "sex",
+    "collected_at",
+    "prolactin_ng_ml",
+)
 MAX_DETAILS: Final = 20  # earlier results carried per row (the history holds them all)
+SAME_RUN: Final = "same_run"  # an earlier result recorded by this run (store.HistoryRun.earlier)
 
 
 def rcv_limits(thresholds: Thresholds) -> tuple[float, float]:
@@ -64,18 +75,37 @@ def rcv_limits(thresholds: Thresholds) -> tuple[float, float]:
     return math.exp(spread) - 1, 1 - math.exp(-spread)
 
 
-def annotate(results: pd.DataFrame, earlier: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
-    """``results`` with the history columns, priority raised where a rise calls for it."""
+def annotate(
+    results: pd.DataFrame,
+    earlier: pd.DataFrame,
+    thresholds: Thresholds,
+    held: Sequence[int | None] | None = None,
+) -> pd.DataFrame:
+    """``results`` with the history columns, priority raised where a rise calls for it.
+
+    ``earlier``: the stored results of the chunk's patients (``same_run`` True for this run's
+    own); the chunk's rows are candidates too, as this run's (their ``result_id`` in
+    ``history_details`` is ``-(position + 1)`` until the chunk is recorded: ``chunk_ids``).
+    ``held``: per row, the id of the stored result it repeats (the same cell of the same file
+    again), None for a new one: an undated held result keeps the history it had (the results
+    stored before it), never the results recorded after it."""
     rise, fall = rcv_limits(thresholds)
+    tolerance = thresholds.get("identity_age_tolerance_years")
     by_patient: dict[str, list[dict[str, Any]]] = {}
-    wanted = [c for c in dict.fromkeys((*_MATCHED, *DETAIL_KEYS, "id")) if c in earlier.columns]
+    wanted = [
+        c for c in dict.fromkeys((*_MATCHED, *DETAIL_KEYS, "id", SAME_RUN)) if c in earlier.columns
+    ]
     for values in zip(*(earlier[c].tolist() for c in wanted), strict=True):
         record = dict(zip(wanted, values, strict=True))
+        by_patient.setdefault(str(record.get("patient_id") or ""), []).append(record)
+    for record in _chunk_records(results, held):
         by_patient.setdefault(str(record.get("patient_id") or ""), []).append(record)
     for records in by_patient.values():
         records.sort(key=_order)
     out = results.copy()
     n = len(out)
+    held_ids = list(held) if held is not None else [None] * n
+    ages = out["age_years"].tolist() if "age_years" in out.columns else [None] * n
     trend: list[str] = [""] * n
     previous_ng: list[float] = [np.nan] * n
     previous_at: list[Any] = [pd.NaT] * n
@@ -97,12 +127,21 @@ def annotate(results: pd.DataFrame, earlier: pd.DataFrame, thresholds: Threshold
         when = _time(columns["collected_at"][i])
         same, clash = [], False
         for record in candidates:
-            if not _compatible(record, columns["birth_date"][i], columns["sex"][i]):
+            then = _time(record.get("collected_at"))
+            if record.get(SAME_RUN) is True and (when is None or then is None or then >= when):
+                continue  # this run's: earlier only when collected before it
+            if record.get("id") == -(i + 1):
+                continue  # the row itself
+            if not _compatible(record, columns["birth_date"][i], columns["sex"][i]) or _age_clash(
+                record, _born(columns["birth_date"][i], ages[i], when), tolerance
+            ):
                 clash = True
                 continue
-            then = _time(record.get("collected_at"))
             if when is not None and (then is None or then >= when):
                 continue  # not earlier than this result (or the same result again)
+            first = held_ids[i]
+            if when is None and first is not None and int(record.get("id") or 0) >= first:
+                continue  # an undated result again: its history is what was stored before it
             same.append(record)
         identity[i] = CLASH if clash else ""
         if not same:
@@ -139,6 +178,82 @@ def annotate(results: pd.DataFrame, earlier: pd.DataFrame, thresholds: Threshold
     out["identity_check"] = pd.Series(identity, index=out.index, dtype="string")
     out["history_details"] = pd.Series(details, index=out.index, dtype=object)
     return out
+
+
+def chunk_ids(details: Sequence[list[dict[str, Any]]], ids: Sequence[Any]) -> None:
+    """Give the chunk's own rows among the earlier results (``-(position + 1)``) their result
+    ids once the chunk is recorded (in place)."""
+    for rows in details:
+        for detail in rows:
+            found = detail.get("result_id")
+            if isinstance(found, int) and found < 0:
+                detail["result_id"] = ids[-found - 1]
+
+
+def _chunk_records(
+    results: pd.DataFrame, held: Sequence[int | None] | None
+) -> list[dict[str, Any]]:
+    """The chunk's rows as this run's results (``SAME_RUN``), less those the history holds
+    already (a re-run: the stored copy is among the earlier results) and repeats of a row."""
+    n = len(results)
+    cells = {
+        name: results[name].tolist() if name in results.columns else [None] * n
+        for name in dict.fromkeys((*_MATCHED, *DETAIL_KEYS))
+        if name not in ("result_id", "acknowledged")
+    }
+    found: list[dict[str, Any]] = []
+    seen: set[tuple[Any, ...]] = set()
+    for i in range(n):
+        if held is not None and held[i] is not None:
+            continue
+        record = {name: values[i] for name, values in cells.items()}
+        when = _time(record.get("collected_at"))
+        if when is None or not _text(record.get("patient_id")):
+            continue  # never earlier than another row of the run
+        key = (
+            _text(record.get("patient_id")),
+            when,
+            record.get("qualifier"),
+            record.get("prolactin_ng_ml"),
+        )
+        if key in seen:
+            continue
+        seen.add(key)
+        record.update(id=-(i + 1), acknowledged="", **{SAME_RUN: True})
+        found.append(record)
+    return found
+
+
+def _age_clash(
+    record: Mapping[str, Any], born: tuple[pd.Timestamp, pd.Timestamp] | None, tolerance: float
+) -> bool:
+    """The birth the row gives (``born``: its birth date, or the year its age at collection
+    spans) and the stored result's lie more than ``tolerance`` years apart (thresholds
+    identity_age_tolerance_years).  Two birth dates are compared exactly (_compatible)."""
+    then = _born(
+        record.get("birth_date"), record.get("age_years"), _time(record.get("collected_at"))
+    )
+    if born is None or then is None or (born[0] == born[1] and then[0] == then[1]):
+        return False
+    gap = max(then[0] - born[1], born[0] - then[1], pd.Timedelta(0))
+    return bool(gap.days / DAYS_PER_YEAR > tolerance)
+
+
+def _born(
+    birth_date: Any, age: Any, when: pd.Timestamp | None
+) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """(earliest, latest) birth: the birth date, else the year an age in whole years at
+    collection spans; None when neither is known."""
+    day = _time(birth_date)
+    if day is not None:
+        return day, day
+    years = _number(age)
+    if years is None or when is None:
+        return None
+    return (
+        when - pd.Timedelta(days=(years + 1) * DAYS_PER_YEAR),
+        when - pd.Timedelta(days=years * DAYS_PER_YEAR),
+    )
 
 
 def _bounds(value: float, qualifier: str) -> tuple[float, float]:

@@ -42,7 +42,7 @@ from triage.schema import (
     Withdrawal,
 )
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 ENV_URL: Final = "PROLACTIN_TRIAGE_HISTORY"
 # Patient ids per query (SQLite allows 32,766 parameters; smaller statements plan faster).
 IDS_PER_QUERY: Final = 500
@@ -82,6 +82,9 @@ results = sa.Table(
     sa.Column("issuer", sa.String(128), nullable=False, server_default=""),
     sa.Column("patient_id", sa.String(256), nullable=False, server_default=""),
     sa.Column("birth_date", sa.Date),
+    # the age in years the input gave (or the birth date gave) at collection: a later row's
+    # birth date or age is checked against it (schema version 4; NULL before)
+    sa.Column("age_years", sa.Float),
     sa.Column("sex", sa.String(8)),
     sa.Column("specimen_id", sa.String(256)),
     sa.Column("collected_at", sa.DateTime),
@@ -125,6 +128,9 @@ acks = sa.Table(
     sa.Column("told", sa.String(256)),
     sa.Column("note", sa.Text),
     sa.Column("at", sa.DateTime, nullable=False),  # UTC
+    # the result's priority when it was acknowledged (schema version 4; NULL before): an ack
+    # covers that priority and any less pressing one, never a later escalation to urgent
+    sa.Column("priority", sa.String(16)),
     sa.Index("acks_result", "result_id"),
 )
 
@@ -296,12 +302,24 @@ def _migrate_to_3(conn: Connection) -> None:
     metadata.create_all(conn, tables=[preliminaries])
 
 
+def _migrate_to_4(conn: Connection) -> None:
+    """acks.priority and results.age_years (a history created at version 4 has them from
+    _migrate_to_1)."""
+    for table, column, kind in (
+        ("acks", "priority", "VARCHAR(16)"),
+        ("results", "age_years", "FLOAT"),
+    ):
+        if column not in {c["name"] for c in sa.inspect(conn).get_columns(table)}:
+            conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+
+
 # Schema version -> the step that brings a history from the version before it.  A new version:
 # a function here and SCHEMA_VERSION + 1; every step runs in its own transaction.
 MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
+    4: _migrate_to_4,
 }
 
 
@@ -427,12 +445,18 @@ class History:
         return frame
 
     def result(self, result_id: int) -> dict[str, Any]:
+        """A stored result, with ``withdrawn`` (how its lab withdrew it, "" when not) and
+        ``corrected_by`` (the result that corrects it, when a correction withdrew it: its row of
+        the withdrawing file; else None)."""
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(*results.c).where(results.c.id == result_id)).mappings()
             found = row.first()
-        if found is None:
-            raise ResultNotFoundError(f"history: no result {format_result_id(result_id)}")
-        return dict(found)
+            if found is None:
+                raise ResultNotFoundError(f"history: no result {format_result_id(result_id)}")
+            out = dict(found)
+            out["withdrawn"] = withdrawn_texts(conn, [result_id])[0]
+            out["corrected_by"] = _correction_of(conn, out)
+        return out
 
     def export(self, *, since: datetime | None = None) -> Iterator[pd.DataFrame]:
         """Every stored result (recorded since ``since``), in chunks, oldest first."""
@@ -450,7 +474,9 @@ class History:
 
     def unacknowledged_urgent(self, *, reported_before: datetime) -> pd.DataFrame:
         """Urgent results recorded before ``reported_before`` that nobody has acknowledged."""
-        acked = sa.select(acks.c.result_id)
+        acked = sa.select(acks.c.result_id).where(
+            sa.or_(acks.c.priority.is_(None), acks.c.priority == "urgent")
+        )
         query = (
             sa.select(*results.c)
             .where(results.c.priority == "urgent")
@@ -496,6 +522,7 @@ class History:
                             told=told or None,
                             note=note or None,
                             at=_utc_naive(at),
+                            priority=found.priority,
                         )
                     )
                 return self.result(result_id)
@@ -553,59 +580,92 @@ class HistoryRun:
     tool_version: str
     reference_digest: str
     added: int = 0
-    # the ids this run recorded or found already held: never withdrawn by this run (a correction
-    # repeating the value it corrects is held under the earlier result's id)
+    # the ids the file being read recorded or found already held: never withdrawn by it (a
+    # correction repeating the value it corrects is held under the earlier result's id)
     seen: set[int] = field(default_factory=set)
     # the earlier results this run withdrew (uncommitted until the run is: a reader on another
     # connection, such as the overdue list, does not see them yet)
     withdrawn_ids: set[int] = field(default_factory=set)
 
-    def earlier(self, issuer: str, patient_ids: Iterable[str]) -> pd.DataFrame:
-        """The stored results of these patients from earlier runs, oldest first (this run's own
-        results are never its history: a batch's results do not depend on how it is chunked)."""
+    def earlier(
+        self, issuer: str, patient_ids: Iterable[str], *, excluded: Iterable[int] = ()
+    ) -> pd.DataFrame:
+        """The stored results of these patients, oldest first, less those withdrawn and those
+        ``excluded`` (what the file being read withdraws: docs/history.md, a withdrawn result
+        never serves as an earlier result).  ``same_run`` marks the results this run recorded
+        (earlier files and chunks): they count as earlier only when collected before the row
+        (delta.annotate), so a run's results do not depend on how its rows are split."""
         wanted = sorted({p for p in patient_ids if p})
+        gone = sorted(set(excluded))
         parts: list[Any] = []
         for start in range(0, len(wanted), IDS_PER_QUERY):
             query = (
                 sa.select(*results.c)
                 .where(results.c.issuer == issuer)
                 .where(results.c.patient_id.in_(wanted[start : start + IDS_PER_QUERY]))
-                .where(results.c.run_id != self.run_id)
                 .where(results.c.id.not_in(sa.select(withdrawals.c.result_id)))
                 .order_by(results.c.collected_at, results.c.id)
             )
-            parts.extend(self.conn.execute(query).mappings().all())
+            parts.extend(
+                row
+                for row in self.conn.execute(query).mappings().all()
+                if int(row["id"]) not in gone
+            )
         frame = pd.DataFrame(parts, columns=list(results.c.keys()))
+        frame["same_run"] = (frame["run_id"] == self.run_id).astype(bool)
         frame["acknowledged"] = ack_texts(self.conn, frame["id"].tolist())
         return frame
+
+    def recorded_before(self, sha256: str) -> tuple[str, datetime] | None:
+        """(file name, time) of the earlier run that recorded a file of this content; None
+        when no earlier run did."""
+        query = (
+            sa.select(results.c.source_file, results.c.recorded_at)
+            .where(results.c.source_sha256 == sha256)
+            .where(results.c.run_id != self.run_id)
+            .order_by(results.c.id)
+            .limit(1)
+        )
+        found = self.conn.execute(query).first()
+        return None if found is None else (str(found[0]), found[1])
+
+    def begin_file(self) -> None:
+        """A new input file: the results it holds again are its own (``seen``, never withdrawn
+        by it); those of the run's earlier files may be (two files in one run withdraw as in
+        two runs)."""
+        self.seen = set()
+
+    def withdrawing(self, items: Sequence[Withdrawal], *, issuer: str, sha256: str) -> set[int]:
+        """The stored results these items will withdraw (``withdraw``), found before the
+        file's results are compared: its corrections and cancellations apply first."""
+        found: set[int] = set()
+        for item in items:
+            query = self._withdrawn_by(item, issuer=issuer, sha256=sha256)
+            if query is not None:
+                found.update(int(i) for (i,) in self.conn.execute(query).all())
+        return found
+
+    def _withdrawn_by(self, item: Withdrawal, *, issuer: str, sha256: str) -> Any:
+        """The query of the stored results an item withdraws (None: it names none for sure)."""
+        if not (item.patient_id and item.specimen_id) or item.kind == PRELIMINARY:
+            return None  # only a patient's specimen names one result for sure
+        query = (
+            sa.select(results.c.id)
+            .where(results.c.issuer == (item.issuer or issuer))
+            .where(results.c.patient_id == item.patient_id)
+            .where(results.c.specimen_id == item.specimen_id)
+            .where(results.c.source_sha256 != sha256)
+            .where(results.c.id.not_in(sa.select(withdrawals.c.result_id)))
+        )
+        if item.kind == SUPERSEDES:
+            query = query.where(results.c.id.in_(sa.select(preliminaries.c.result_id)))
+        return query
 
     def record(self, frame: pd.DataFrame, *, issuer: str, sha256: str) -> pd.Series:
         """Store one chunk of results of one input file; returns each row's result id (the
         existing one for a result the history already holds), indexed like ``frame``."""
         recorded_at = _utc_naive(self.started_at)
-        n = len(frame)
-        cells = {
-            name: frame[name].tolist() if name in frame.columns else [None] * n
-            for name in FRAME_COLUMNS
-        }
-        rows = []
-        for values in zip(*cells.values(), strict=True):
-            row = {name: _cell(value) for name, value in zip(FRAME_COLUMNS, values, strict=True)}
-            row.update(
-                issuer=issuer,
-                source_sha256=sha256,
-                source_sheet=row["source_sheet"] or "",
-                patient_id=row["patient_id"] or "",
-                qualifier=row["qualifier"] or "",
-                birth_date=_date(row["birth_date"]),
-                collected_at=_datetime(row["collected_at"]),
-                source_row=int(row["source_row"]),
-                run_id=self.run_id,
-                tool_version=self.tool_version,
-                reference_digest=self.reference_digest,
-                recorded_at=recorded_at,
-            )
-            rows.append(row)
+        rows = self._rows(frame, issuer=issuer, sha256=sha256)
         ids: list[int | None] = self._held(rows, issuer, sha256)
         self._raise_held(rows, ids, recorded_at)
         fresh: list[int] = []
@@ -633,6 +693,39 @@ class HistoryRun:
             ids[position] = ids[first]
         self.seen.update(i for i in ids if i is not None)
         return pd.Series(ids, index=frame.index, dtype="Int64")
+
+    def held(self, frame: pd.DataFrame, *, issuer: str, sha256: str) -> list[int | None]:
+        """The id of the stored result each row repeats (``record`` keeps it), None for a new
+        one; asked before the chunk is compared with its earlier results."""
+        return self._held(self._rows(frame, issuer=issuer, sha256=sha256), issuer, sha256)
+
+    def _rows(self, frame: pd.DataFrame, *, issuer: str, sha256: str) -> list[dict[str, Any]]:
+        """The chunk's rows as the ``results`` table stores them."""
+        recorded_at = _utc_naive(self.started_at)
+        n = len(frame)
+        cells = {
+            name: frame[name].tolist() if name in frame.columns else [None] * n
+            for name in FRAME_COLUMNS
+        }
+        rows = []
+        for values in zip(*cells.values(), strict=True):
+            row = {name: _cell(value) for name, value in zip(FRAME_COLUMNS, values, strict=True)}
+            row.update(
+                issuer=issuer,
+                source_sha256=sha256,
+                source_sheet=row["source_sheet"] or "",
+                patient_id=row["patient_id"] or "",
+                qualifier=row["qualifier"] or "",
+                birth_date=_date(row["birth_date"]),
+                collected_at=_datetime(row["collected_at"]),
+                source_row=int(row["source_row"]),
+                run_id=self.run_id,
+                tool_version=self.tool_version,
+                reference_digest=self.reference_digest,
+                recorded_at=recorded_at,
+            )
+            rows.append(row)
+        return rows
 
     def _raise_held(
         self, rows: list[dict[str, Any]], ids: list[int | None], recorded_at: datetime
@@ -718,23 +811,12 @@ class HistoryRun:
         result (SUPERSEDES) only the preliminary ones; returns how many were withdrawn.  The
         file's own preliminary results (PRELIMINARY) are marked first."""
         at = _utc_naive(self.started_at)
-        withdrawn = sa.select(withdrawals.c.result_id)
-        marked = sa.select(preliminaries.c.result_id)
         self._mark_preliminary([i.source_row for i in items if i.kind == PRELIMINARY], sha256)
         count = 0
         for item in items:
-            if not (item.patient_id and item.specimen_id) or item.kind == PRELIMINARY:
-                continue  # only a patient's specimen names one result for sure
-            query = (
-                sa.select(results.c.id)
-                .where(results.c.issuer == (item.issuer or issuer))
-                .where(results.c.patient_id == item.patient_id)
-                .where(results.c.specimen_id == item.specimen_id)
-                .where(results.c.source_sha256 != sha256)
-                .where(results.c.id.not_in(withdrawn))
-            )
-            if item.kind == SUPERSEDES:
-                query = query.where(results.c.id.in_(marked))
+            query = self._withdrawn_by(item, issuer=issuer, sha256=sha256)
+            if query is None:
+                continue
             for (result_id,) in self.conn.execute(query).all():
                 if int(result_id) in self.seen:
                     continue
@@ -793,10 +875,13 @@ def _content_key(row: Any) -> tuple[Any, ...] | None:
     return (row["patient_id"], when, row["qualifier"] or "", value)
 
 
-def ack_texts(conn: Connection, ids: Sequence[Any]) -> list[str]:
-    """For each result id: its acknowledgements in words ("" for none), oldest first."""
+def ack_texts(
+    conn: Connection, ids: Sequence[Any], *, priorities: Sequence[Any] | None = None
+) -> list[str]:
+    """For each result id: its acknowledgements in words ("" for none), oldest first;
+    with ``priorities`` (each result's now), only those that cover it (``ack_covers``)."""
     wanted = sorted({int(i) for i in ids if i is not None and not pd.isna(i)})
-    said: dict[int, list[str]] = {}
+    said: dict[int, list[Any]] = {}
     for start in range(0, len(wanted), IDS_PER_QUERY):
         query = (
             sa.select(acks)
@@ -804,10 +889,28 @@ def ack_texts(conn: Connection, ids: Sequence[Any]) -> list[str]:
             .order_by(acks.c.at, acks.c.id)
         )
         for ack in conn.execute(query).mappings():
-            said.setdefault(int(ack["result_id"]), []).append(ack_words(ack))
+            said.setdefault(int(ack["result_id"]), []).append(ack)
+    now = list(priorities) if priorities is not None else [None] * len(ids)
     return [
-        "; ".join(said.get(int(i), [])) if i is not None and not pd.isna(i) else "" for i in ids
+        "; ".join(
+            ack_words(ack)
+            for ack in said.get(int(i), [])
+            if priorities is None or ack_covers(ack["priority"], p)
+        )
+        if i is not None and not pd.isna(i)
+        else ""
+        for i, p in zip(ids, now, strict=True)
     ]
+
+
+def ack_covers(acknowledged: Any, priority: Any) -> bool:
+    """An acknowledgement given at priority ``acknowledged`` covers a result now ``priority``:
+    one given before version 4 (None) covers it as before; else the result is no more pressing
+    than it was (a routine result acknowledged, then urgent: not acknowledged as urgent)."""
+    if not isinstance(acknowledged, str) or not acknowledged:
+        return True
+    rank = {p: i for i, p in enumerate(PRIORITIES)}  # most pressing first
+    return rank.get(str(priority), len(rank)) >= rank.get(acknowledged, len(rank))
 
 
 def withdrawn_texts(conn: Connection, ids: Sequence[Any]) -> list[str]:
@@ -827,6 +930,30 @@ def withdrawn_texts(conn: Connection, ids: Sequence[Any]) -> list[str]:
                 f"({where}: {row['detail']})"
             )
     return [said.get(int(i), "") if i is not None and i == i else "" for i in ids]
+
+
+def _correction_of(conn: Connection, result: dict[str, Any]) -> dict[str, Any] | None:
+    """The result recorded from the row that withdrew ``result`` (an HL7 OBX-11 C: the
+    corrected value) for the same patient and specimen; None for a plain withdrawal."""
+    withdrawal = (
+        conn.execute(sa.select(withdrawals).where(withdrawals.c.result_id == result["id"]))
+        .mappings()
+        .first()
+    )
+    if withdrawal is None or not result.get("specimen_id"):
+        return None
+    query = (
+        sa.select(*results.c)
+        .where(results.c.run_id == withdrawal["run_id"])
+        .where(results.c.source_file == withdrawal["source_file"])
+        .where(results.c.source_row == withdrawal["source_row"])
+        .where(results.c.issuer == result["issuer"])
+        .where(results.c.patient_id == result["patient_id"])
+        .where(results.c.specimen_id == result["specimen_id"])
+        .where(results.c.id != result["id"])
+    )
+    found = conn.execute(query).mappings().first()
+    return dict(found) if found is not None else None
 
 
 def ack_words(ack: Any) -> str:
