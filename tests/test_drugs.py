@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import pytest
@@ -320,14 +319,13 @@ def test_no_term_is_found_inside_a_longer_word(item: tuple[str, str], glue: str)
     assert drug not in names(f"{glue}{term}{glue}")
 
 
-def test_fast_on_many_distinct_texts() -> None:
+def test_many_distinct_texts_each_read_alike() -> None:
+    # Speed is for bench/lexicon.py to measure (ratios in one run), never a timed test;
+    # from 1 mg: "0 mg" is no dose taken
     matcher = DrugMatcher(DRUGS)
-    texts = [f"metoclopramide {i} mg tds; metformin 1g bd; Risperdal {i}" for i in range(20_000)]
-    started = time.perf_counter()
-    for text in texts:
-        matcher.find(text)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 2.0, elapsed
+    texts = [f"metoclopramide {i} mg tds; metformin 1g bd; Risperdal {i}" for i in range(1, 20_001)]
+    found = {tuple(sorted(m.drug.name for m in matcher.find(text))) for text in texts}
+    assert found == {("metoclopramide", "risperidone")}
 
 
 def test_lexicon_is_a_valid_matcher_input() -> None:
