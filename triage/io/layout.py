@@ -45,6 +45,7 @@ from triage.values import (
     age_header_scale,
     bare_number,
     cell_text,
+    code_text,
     duration_word_days,
     header_sex_codes,
     is_blank,
@@ -54,6 +55,7 @@ from triage.values import (
     normalise_word,
     parse_date_text,
     parse_quantity,
+    parse_sex,
     parse_size_mm,
     slash_date_orders,
     synonyms_data,
@@ -338,9 +340,64 @@ def codebook_sex_codes(
     book: Workbook, read_sheet: str, header: str
 ) -> tuple[str, dict[str, str]] | None:
     """The sex codes a workbook's data dictionary sheet states for the column headed
-    ``header`` (a row naming the variable, "sex", and its choices, "1, Female | 2, Male"):
-    (the sheet, code -> F / M), or None."""
-    wanted = {_loose(header), _title_key(header)} - {""}
+    ``header`` (a row naming the variable, "sex", and its choices, "1, Female | 2, Male"; or a
+    long-form codebook's rows "geslacht | 1 | vrouw"): (the sheet, code -> F / M), or None."""
+    return codebook_codes(book, read_sheet, header, header_sex_codes, parse_sex)
+
+
+def codebook_unit_codes(
+    book: Workbook, read_sheet: str, header: str
+) -> tuple[str, dict[str, str]] | None:
+    """The unit codes a workbook's data dictionary states for the unit column headed ``header``
+    ("1, ng/mL | 2, mIU/L", or long-form rows): (the sheet, code -> the prolactin unit), or
+    None."""
+    return codebook_codes(book, read_sheet, header, unit_choices, _unit_name)
+
+
+def _unit_name(word: str) -> str | None:
+    info = normalise_unit(word)
+    return info.unit if info is not None else None
+
+
+_CHOICE: Final = re.compile(r"\s*(\d{1,2})\s*,\s*(\S.*?)\s*")
+
+
+def unit_choices(cell: str) -> dict[str, str]:
+    """A REDCap choices cell's unit codes ("1, ng/mL | 2, mIU/L"): code -> prolactin unit;
+    {} unless every choice names one, each code once."""
+    pairs = [_CHOICE.fullmatch(part) for part in cell.split("|")]
+    if not all(pairs):
+        return {}
+    return _codes_of([(m.group(1), m.group(2)) for m in pairs if m], _unit_name)
+
+
+def _codes_of(
+    pairs: Iterable[tuple[str, str]], read: Callable[[str], str | None]
+) -> dict[str, str]:
+    """code -> what ``read`` makes of its label, for numeric codes; {} when a label is not read
+    or one code is given two meanings."""
+    found: dict[str, str] = {}
+    for code, label in pairs:
+        meaning = read(label) if code.isdigit() else None
+        if meaning is None or found.get(code, meaning) != meaning:
+            return {}
+        found[code] = meaning
+    return found
+
+
+def codebook_codes(
+    book: Workbook,
+    read_sheet: str,
+    header: str,
+    in_cell: Callable[[str], dict[str, str]],
+    read: Callable[[str], str | None],
+) -> tuple[str, dict[str, str]] | None:
+    """The codes a workbook's data dictionary sheet states for the column headed ``header``:
+    a cell of a row naming the variable that states them all (``in_cell``: REDCap's
+    "1, Female | 2, Male"), else the rows naming it in a long-form codebook (SPSS, Stata:
+    "Variable | Value | Label", one code a row), each label read by ``read``: (the sheet,
+    code -> meaning), or None."""
+    wanted = frozenset({_loose(header), _title_key(header)} - {""})
     for name in book.sheet_names:
         if name == read_sheet or not names_codebook(name):
             continue
@@ -348,13 +405,21 @@ def codebook_sex_codes(
             rows = book.load(name, CODEBOOK_ROWS)
         except InputFileError:
             continue
+        pairs: list[tuple[str, str]] = []
         for row in rows:
-            if not any(_is_title(cell, frozenset(wanted)) for cell in row):
+            titles = [j for j, cell in enumerate(row) if _is_title(cell, wanted)]
+            if not titles:
                 continue
             for cell in row:
-                codes = header_sex_codes(cell) if isinstance(cell, str) else {}
+                codes = in_cell(cell) if isinstance(cell, str) else {}
                 if codes:
                     return name, codes
+            after = [cell_text(c).strip() for c in row[titles[0] + 1 :] if not is_blank(c)]
+            if len(after) >= 2:  # the code and its label
+                pairs.append((code_text(after[0]), after[1]))
+        codes = _codes_of(pairs, read) if pairs else {}
+        if codes:
+            return name, codes
     return None
 
 
