@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from triage.io import FileRead, ReadOptions, read_file
@@ -242,3 +243,164 @@ def test_a_long_form_codebook_with_clashing_codes_is_not_used(tmp_path: Path) ->
     )
     read = _read(path)
     assert set(read.frame["sex"].dropna()) == set()
+
+
+# --- a sheet of statistics beside the patients' sheet is not read as patients ---
+
+PATIENTS = (["Pat-ID", "Geschlecht", "Alter", "Prolaktin (ng/ml)"], [["P1", "w", 30, 12]])
+# (the statistics sheet's name, header, rows): a count column, or rows labelled by statistic
+STATISTICS = [
+    ("Statistics", ["Ward", "n", "Prolactin (ng/mL)"], [["Medicine", 45, 22.1], ["Psych", 20, 61]]),
+    (
+        "Statistik",
+        ["Station", "Anzahl", "Prolaktin (ng/ml)"],
+        [["Innere", 45, 22.1], ["Psych", 20, 61]],
+    ),
+    ("Statistiques", ["Service", "Effectif", "Prolactine (ng/mL)"], [["Médecine", 45, 22.1]]),
+    ("Estadística", ["Servicio", "Número", "Prolactina (ng/mL)"], [["Psiquiatría", 20, 61.0]]),
+    ("Statistiche", ["Reparto", "Conteggio", "Prolattina (ng/mL)"], [["Psichiatria", 20, 61.0]]),
+    ("Statistiek", ["Afdeling", "Aantal", "Prolactine (ng/mL)"], [["Psychiatrie", 20, 61.0]]),
+    (
+        "Kennzahlen",
+        ["Kennzahl", "Prolaktin (ng/ml)", "Alter"],
+        [["Mittelwert", 22.1, 44], ["Median", 19, 41], ["Max", 310, 80]],
+    ),
+    (
+        "Résumé",
+        ["Statistique", "Prolactine (ng/mL)", "Âge"],
+        [["Moyenne", 22.1, 44], ["Médiane", 19, 41]],
+    ),
+    (
+        "Resumen",
+        ["Estadístico", "Prolactina (ng/mL)", "Edad"],
+        [["Media", 22.1, 44], ["Máximo", 310, 80]],
+    ),
+    (
+        "Samenvatting",
+        ["Maat", "Prolactine (ng/mL)", "Leeftijd"],
+        [["Gemiddelde", 22.1, 44], ["SD", 9.5, 12]],
+    ),
+]
+
+
+def _two_sheets(path: Path, first: tuple[str, list[str], list[list[object]]]) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title, header, rows = first
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    patients = book.create_sheet("Einzelwerte")
+    patients.append(PATIENTS[0])
+    for row in PATIENTS[1]:
+        patients.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("name", "header", "rows"), STATISTICS)
+def test_a_sheet_of_statistics_beside_the_patients_is_not_read(
+    tmp_path: Path, name: str, header: list[str], rows: list[list[object]]
+) -> None:
+    read = _read(_two_sheets(tmp_path / "book.xlsx", (name, header, rows)))
+    assert read.frame["patient_id"].tolist() == ["P1"]
+    assert read.summary.sheet == "Einzelwerte"
+    assert any(f"{name!r} hold statistics" in w for w in read.summary.warnings)
+
+
+@pytest.mark.parametrize(
+    ("header", "rows"),
+    [
+        # a second sheet of patients with an id: a count of tablets is no statistic
+        (["MRN", "n", "Prolactin (ng/mL)"], [["A1", 2, 22.1]]),
+        # no id, but its rows are patients (a footer "Mean" among them is not half the rows)
+        (["Sex", "Age", "Prolactin (ng/mL)"], [["F", 30, 22.1], ["M", 41, 19.0], ["Mean", "", 20]]),
+        # a birth date names the patients
+        (["Geburtsdatum", "Anzahl", "Prolaktin (ng/ml)"], [["1980-01-02", 1, 22.1]]),
+    ],
+)
+def test_a_second_sheet_of_patients_is_still_read(
+    tmp_path: Path, header: list[str], rows: list[list[object]]
+) -> None:
+    read = _read(_two_sheets(tmp_path / "book.xlsx", ("Ward B", header, rows)))
+    assert "Ward B" in set(read.frame["source_sheet"])
+    assert not any("hold statistics" in w for w in read.summary.warnings)
+
+
+def test_a_lone_sheet_without_an_id_is_read(tmp_path: Path) -> None:
+    """The only sheet is read even when it looks like statistics: nothing else holds results."""
+    path = tmp_path / "only.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Statistik"
+    sheet.append(["Station", "Anzahl", "Prolaktin (ng/ml)"])
+    sheet.append(["Psych", 20, 61.0])
+    book.save(path)
+    read = _read(path)
+    assert read.frame["prolactin_value"].tolist() == [61.0]
+
+
+# --- a longitudinal export's follow-up rows take sex and birth date from the same patient ---
+
+# (header: id, event, sex, birth date, sample date, prolactin in ng/mL; the boy's sex word)
+LONGITUDINAL = [
+    ("record_id,redcap_event_name,sex,dob,visit_date,prl_ngml", "M"),
+    ("Teilnehmer-ID,Visite,Geschlecht,Geburtsdatum,Abnahmedatum,Prolaktin (ng/ml)", "männlich"),
+    ("Participant Id,Visite,Sexe,Date de naissance,Date de prélèvement,Prolactine (ng/mL)", "H"),
+    (
+        "ID paciente,Visita,Sexo,Fecha de nacimiento,Fecha de extracción,Prolactina (ng/mL)",
+        "hombre",
+    ),
+    ("ID paziente,Visita,Sesso,Data di nascita,Data prelievo,Prolattina (ng/mL)", "maschio"),
+    ("Patiëntnummer,Visite,Geslacht,Geboortedatum,Afnamedatum,Prolactine (ng/mL)", "man"),
+]
+
+
+@pytest.mark.parametrize(("header", "boy"), LONGITUDINAL)
+def test_a_follow_up_row_takes_sex_and_birth_date_from_the_baseline(
+    tmp_path: Path, header: str, boy: str
+) -> None:
+    """A boy of 9.4 years: 17 ng/mL is above the boys' 0.7-15.8 interval (high), where the
+    follow-up row alone (no sex, no age) was judged normal against the adults' of either sex."""
+    read = _csv(
+        tmp_path,
+        f"{header}\n1,baseline,{boy},2017-03-01,2026-01-10,8\n1,month 6,,,2026-07-10,17\n",
+    )
+    follow_up = read.frame[read.frame["source_row"] == 3].iloc[0]
+    assert follow_up["sex"] == "M"
+    assert follow_up["age_years"] == pytest.approx(9.36, abs=0.05)
+    said = [w for w in read.summary.warnings if "taken from the other rows of the same" in w]
+    assert len(said) == 2 and all(w.startswith("1 row(s)") for w in said)
+    assert "2017" not in " ".join(said)  # counts, no values
+
+
+def test_disagreeing_rows_leave_the_blank_unknown(tmp_path: Path) -> None:
+    read = _csv(
+        tmp_path,
+        "record_id,redcap_event_name,sex,dob,visit_date,prl_ngml\n"
+        "1,baseline,M,2017-03-01,2026-01-10,8\n1,screening,F,2016-03-01,2025-12-10,9\n"
+        "1,month 6,,,2026-07-10,17\n",
+    )
+    follow_up = read.frame[read.frame["source_row"] == 4].iloc[0]
+    assert pd.isna(follow_up["sex"]) and pd.isna(follow_up["birth_date"])
+    assert sum("disagree on it: left unknown" in w for w in read.summary.warnings) == 2
+
+
+def test_other_patients_and_other_fields_are_not_filled(tmp_path: Path) -> None:
+    """Only the same id fills a row (a blank id is no patient), and only sex and birth date:
+    never a drug, a pregnancy or a result."""
+    read = _csv(
+        tmp_path,
+        "record_id,sex,dob,visit_date,pregnant,medication,prl_ngml\n"
+        "1,F,1990-03-01,2026-01-10,yes,risperidone,80\n"
+        "2,,,2026-07-10,,,17\n"
+        ",,,2026-07-10,,,18\n"
+        "1,,,2026-07-10,,,19\n",
+    )
+    rows = read.frame.set_index("source_row")
+    assert pd.isna(rows.loc[3, "sex"]) and pd.isna(rows.loc[4, "sex"])
+    assert rows.loc[5, "sex"] == "F"
+    assert bool(rows.loc[2, "pregnant"]) and rows.loc[2, "medications"] == "risperidone"
+    assert pd.isna(rows.loc[5, "pregnant"]) and pd.isna(rows.loc[5, "medications"])

@@ -103,6 +103,8 @@ class HeaderLocation:
     # sheets named as reference values ("Referenzwerte", "Valeurs de référence") that hold a
     # prolactin column: a table of limits, never patients (not read)
     also_reference: tuple[str, ...] = ()
+    # sheets of statistics (a count column, rows of means) beside the patients' rows (not read)
+    also_aggregate: tuple[str, ...] = ()
 
     @property
     def first_row(self) -> int:
@@ -288,6 +290,14 @@ def locate_header(
     if sheet is None and any(not names_codebook(n) for n, _ in found):
         # a data dictionary lists the variables ("prl | Prolactin (ng/mL)"), not patients
         found = [(n, c) for n, c in found if not names_codebook(n)]
+    aggregates: tuple[str, ...] = ()
+    if sheet is None and len(found) > 1:
+        # a sheet of statistics (a row per ward or month) beside the patients' rows
+        aggregates = tuple(n for n, c in found if holds_aggregates(book, n, c))
+        if len(aggregates) < len(found):
+            found = [(n, c) for n, c in found if n not in aggregates]
+        else:
+            aggregates = ()
     chosen_name, chosen = max(found, key=lambda item: item[1].score.recognised)  # first of best
     others = [
         n for n, c in found if n != chosen_name and n not in book.hidden and _names_a_table(c.score)
@@ -308,7 +318,44 @@ def locate_header(
         hidden=sheet is None and chosen_name in book.hidden,
         also_hidden=also_hidden if sheet is None else (),
         also_reference=also_reference if sheet is None else (),
+        also_aggregate=aggregates,
     )
+
+
+_PERSON_FIELDS: Final = frozenset({"patient_id", "patient_name", "birth_date"})
+AGGREGATE_ROWS: Final = 200  # rows below a header looked at for statistic labels
+
+
+@cache
+def _aggregate_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(count headers, statistic row labels): synonyms.toml [header], normalised."""
+    header = synonyms_data()["header"]
+    return (
+        frozenset(normalise_word(w) for w in header["count_headers"]),
+        frozenset(normalise_word(w) for w in header["statistic_rows"]),
+    )
+
+
+def holds_aggregates(book: Workbook, name: str, candidate: _Candidate) -> bool:
+    """A sheet of statistics, not patients: its header names no patient (id, name, birth
+    date), and it has a count column ("n", "Anzahl", "nombre", "número", "aantal") or at least
+    half its rows are labelled with a statistic ("Mittelwert", "median", "moyenne", "SD")."""
+    rows = book.load(name, candidate.index + 1 + AGGREGATE_ROWS)
+    header = candidate.cells or tuple(rows[candidate.index])
+    texts = [c for c in header if isinstance(c, str) and c.strip()]
+    for text in texts:
+        strong = [f for f, score in candidates(text) if score >= STRONG_SCORE]
+        if strong and strong[0] in _PERSON_FIELDS:
+            return False
+    counts, statistics = _aggregate_words()
+    if any(normalise_word(t) in counts for t in texts):
+        return True
+    labels = [
+        normalise_word(cell_text(first[0]))
+        for first in ([c for c in row if not is_blank(c)] for row in rows[candidate.index + 1 :])
+        if first
+    ]
+    return bool(labels) and sum(label in statistics for label in labels) * 2 >= len(labels)
 
 
 def names_reference_values(sheet: str) -> bool:

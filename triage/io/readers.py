@@ -205,6 +205,7 @@ def _read_sheet(
             *table.warnings,
             *_other_sheets_note((), location.also_hidden),
             *_reference_sheets_note(location.also_reference),
+            *_aggregate_sheets_note(location.also_aggregate),
         ],
     )
     dayfirst, evidence = file_date_order(table)
@@ -458,13 +459,27 @@ def _other_sheets_note(sheets: Sequence[str], hidden: Sequence[str] = ()) -> lis
 
 def _reference_sheets_note(sheets: Sequence[str]) -> list[str]:
     """One warning naming the sheets of reference values that were not read as results."""
+    return _unread_sheets_note(
+        sheets, "are named as reference values: their prolactin column lists limits, not patients"
+    )
+
+
+def _aggregate_sheets_note(sheets: Sequence[str]) -> list[str]:
+    """One warning naming the sheets of statistics that were not read as results."""
+    return _unread_sheets_note(
+        sheets,
+        "hold statistics (a count column or rows of means, no patient column), not patients' "
+        "results",
+    )
+
+
+def _unread_sheets_note(sheets: Sequence[str], why: str) -> list[str]:
     if not sheets:
         return []
     names = ", ".join(repr(n) for n in sheets)
     return [
-        f"sheet(s) {names} are named as reference values: their prolactin column lists limits, "
-        "not patients, and they were not read (choose one with the sheet option if it holds "
-        "results)"
+        f"sheet(s) {names} {why}, and they were not read (choose one with the sheet option if "
+        "it holds results)"
     ]
 
 
