@@ -404,3 +404,47 @@ def test_other_patients_and_other_fields_are_not_filled(tmp_path: Path) -> None:
     assert rows.loc[5, "sex"] == "F"
     assert bool(rows.loc[2, "pregnant"]) and rows.loc[2, "medications"] == "risperidone"
     assert pd.isna(rows.loc[5, "pregnant"]) and pd.isna(rows.loc[5, "medications"])
+
+
+# (pregnancy header, the codebook's words for no and yes): 1 = no, 2 = yes in every codebook
+PREGNANCY_CODES = [
+    ("pregnant", "No", "Yes"),
+    ("schwanger", "nein", "ja"),
+    ("enceinte", "non", "oui"),
+    ("embarazada", "no", "sí"),
+    ("gravidanza", "no", "sì"),
+    ("zwanger", "nee", "ja"),
+]
+
+
+@pytest.mark.parametrize("long_form", [False, True])
+@pytest.mark.parametrize(("header", "no", "yes"), PREGNANCY_CODES)
+def test_a_codebook_codes_the_pregnancy_column(
+    tmp_path: Path, header: str, no: str, yes: str, long_form: bool
+) -> None:
+    """1 = no under the codebook: read as 1 = yes, the woman's 2500 mIU/L was explained by a
+    pregnancy she does not have (normal against the pregnancy interval)."""
+    codebook: list[list[object]] = (
+        [["Variable", "Value", "Label"], [header, 1, no], [header, 2, yes]]
+        if long_form
+        else [
+            ["Variable / Field Name", "Field Type", "Choices"],
+            [header, "radio", f"1, {no} | 2, {yes}"],
+        ]
+    )
+    path = tmp_path / "export.xlsx"
+    book = openpyxl.Workbook()
+    data = book.active
+    assert data is not None
+    data.title = "Export"
+    data.append(["record_id", "sex", "age", "prl_result (mIU/L)", header])
+    data.append([1, "F", 34, 2500, 1])
+    data.append([2, "F", 34, 2500, 2])
+    book.create_sheet("Data dictionary")
+    for row in codebook:
+        book["Data dictionary"].append(row)
+    book.save(path)
+    read = _read(path)
+    frame = read.frame.set_index("patient_id")
+    assert not bool(frame.loc["1", "pregnant"])
+    assert bool(frame.loc["2", "pregnant"])

@@ -47,6 +47,7 @@ from triage.values import (
     cell_text,
     code_text,
     duration_word_days,
+    header_flag_codes,
     header_sex_codes,
     is_blank,
     is_empty_value,
@@ -57,6 +58,7 @@ from triage.values import (
     parse_quantity,
     parse_sex,
     parse_size_mm,
+    parse_yes_no,
     slash_date_orders,
     synonyms_data,
 )
@@ -399,6 +401,25 @@ def codebook_unit_codes(
     ("1, ng/mL | 2, mIU/L", or long-form rows): (the sheet, code -> the prolactin unit), or
     None."""
     return codebook_codes(book, read_sheet, header, unit_choices, _unit_name)
+
+
+def codebook_flag_codes(
+    book: Workbook, read_sheet: str, header: str
+) -> tuple[str, dict[str, str]] | None:
+    """The yes/no codes a workbook's data dictionary states for a flag column ("pregnant |
+    1, Yes | 2, No", "schwanger | 1 | nein"): (the sheet, code -> "yes" / "no"), or None
+    unless it states a yes and a no."""
+    found = codebook_codes(book, read_sheet, header, _flag_choices, _yes_no_word)
+    return found if found is not None and set(found[1].values()) == {"yes", "no"} else None
+
+
+def _flag_choices(cell: str) -> dict[str, str]:
+    return {code: "yes" if meaning else "no" for code, meaning in header_flag_codes(cell).items()}
+
+
+def _yes_no_word(word: str) -> str | None:
+    meaning = parse_yes_no(word, strict=True)
+    return None if meaning is None else "yes" if meaning else "no"
 
 
 def _unit_name(word: str) -> str | None:

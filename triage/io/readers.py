@@ -40,6 +40,7 @@ from triage.io.layout import (
     HeaderLocation,
     RawTable,
     build_raw_table,
+    codebook_flag_codes,
     codebook_sex_codes,
     codebook_unit_codes,
     column_samples,
@@ -67,7 +68,14 @@ from triage.io.wide import (
     canonical_frame,
     file_date_order,
 )
-from triage.schema import InputFileError, InputSummary, NoUsableInputError, Rejected, Withdrawal
+from triage.schema import (
+    FLAG_FIELDS,
+    InputFileError,
+    InputSummary,
+    NoUsableInputError,
+    Rejected,
+    Withdrawal,
+)
 from triage.values import is_empty_value
 
 log = logging.getLogger("triage")
@@ -256,6 +264,7 @@ def _read_sheet(
 _CODEBOOK_FIELDS: Final[dict[str, tuple[str, Callable[..., tuple[str, dict[str, str]] | None]]]] = {
     "sex": ("sex", codebook_sex_codes),
     "prolactin_unit": ("the unit", codebook_unit_codes),
+    **{name: ("yes and no", codebook_flag_codes) for name in FLAG_FIELDS},
 }
 
 
