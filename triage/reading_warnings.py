@@ -54,6 +54,14 @@ KINDS: Final[tuple[WarningKind, ...]] = (
     WarningKind("holds numeric sex codes", "sex column(s) holding numeric codes"),
     WarningKind("are not in the mapping file's", "column(s) with codes the mapping leaves out"),
     WarningKind("codes sex as", "sex column(s) read from letter codes"),
+    WarningKind("codes the unit as", "unit column(s) read from a codebook"),
+    WarningKind(
+        "taken from the other rows of the same",
+        "sex or birth date(s) taken from the patient's other rows",
+    ),
+    WarningKind(
+        "of the same patient (column", "sex or birth date(s) the patient's rows disagree on"
+    ),
     WarningKind("holds only the sex code M", "sex column(s) of M alone (man or mujer?)"),
     WarningKind("were read as below the assay's", "result(s) of 0"),
     WarningKind("dates are month-first", "date column(s) read month-first"),

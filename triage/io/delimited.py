@@ -687,6 +687,7 @@ def check_field_counts(
     header_index: int,
     header: Sequence[object],
     repeats_header: Callable[[Sequence[object]], bool] | None = None,
+    shifted: dict[int, list[object]] | None = None,
 ) -> list[str]:
     """Reject the lines below the header whose number of fields does not fit the header.
 
@@ -701,7 +702,8 @@ def check_field_counts(
     (a stray delimiter whose line ends on an empty cell); lines of one field are tolerated too
     (a note or footer; no delimiter to be wrong).  When most lines are short
     the exporter leaves out trailing empty fields: they are read padded, with one warning.
-    Returns the file warnings.
+    ``shifted`` receives the fields of each line rejected (row index -> fields: triage.io.shifted
+    reads its patient id and possible urgency from them).  Returns the file warnings.
     """
     length = len(header)
     named = length
@@ -755,12 +757,16 @@ def check_field_counts(
             f"line {lines[i]} has {trimmed} fields where the header has {length} (a stray or "
             "missing delimiter?); the line was skipped"
         )
+        if shifted is not None:
+            shifted[i] = rows[i]
         rows[i] = []
     for i in short:
         bad[i] = (
             f"line {lines[i]} has {len(rows[i])} fields where the header has {named} (a stray or "
             "missing delimiter?); the line was skipped"
         )
+        if shifted is not None:
+            shifted[i] = rows[i]
         rows[i] = []
     return warnings
 

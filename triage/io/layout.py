@@ -45,7 +45,9 @@ from triage.values import (
     age_header_scale,
     bare_number,
     cell_text,
+    code_text,
     duration_word_days,
+    header_flag_codes,
     header_sex_codes,
     is_blank,
     is_empty_value,
@@ -54,7 +56,9 @@ from triage.values import (
     normalise_word,
     parse_date_text,
     parse_quantity,
+    parse_sex,
     parse_size_mm,
+    parse_yes_no,
     slash_date_orders,
     synonyms_data,
 )
@@ -101,6 +105,8 @@ class HeaderLocation:
     # sheets named as reference values ("Referenzwerte", "Valeurs de référence") that hold a
     # prolactin column: a table of limits, never patients (not read)
     also_reference: tuple[str, ...] = ()
+    # sheets of statistics (a count column, rows of means) beside the patients' rows (not read)
+    also_aggregate: tuple[str, ...] = ()
 
     @property
     def first_row(self) -> int:
@@ -286,6 +292,14 @@ def locate_header(
     if sheet is None and any(not names_codebook(n) for n, _ in found):
         # a data dictionary lists the variables ("prl | Prolactin (ng/mL)"), not patients
         found = [(n, c) for n, c in found if not names_codebook(n)]
+    aggregates: tuple[str, ...] = ()
+    if sheet is None and len(found) > 1:
+        # a sheet of statistics (a row per ward or month) beside the patients' rows
+        aggregates = tuple(n for n, c in found if holds_aggregates(book, n, c))
+        if len(aggregates) < len(found):
+            found = [(n, c) for n, c in found if n not in aggregates]
+        else:
+            aggregates = ()
     chosen_name, chosen = max(found, key=lambda item: item[1].score.recognised)  # first of best
     others = [
         n for n, c in found if n != chosen_name and n not in book.hidden and _names_a_table(c.score)
@@ -306,7 +320,44 @@ def locate_header(
         hidden=sheet is None and chosen_name in book.hidden,
         also_hidden=also_hidden if sheet is None else (),
         also_reference=also_reference if sheet is None else (),
+        also_aggregate=aggregates,
     )
+
+
+_PERSON_FIELDS: Final = frozenset({"patient_id", "patient_name", "birth_date"})
+AGGREGATE_ROWS: Final = 200  # rows below a header looked at for statistic labels
+
+
+@cache
+def _aggregate_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(count headers, statistic row labels): synonyms.toml [header], normalised."""
+    header = synonyms_data()["header"]
+    return (
+        frozenset(normalise_word(w) for w in header["count_headers"]),
+        frozenset(normalise_word(w) for w in header["statistic_rows"]),
+    )
+
+
+def holds_aggregates(book: Workbook, name: str, candidate: _Candidate) -> bool:
+    """A sheet of statistics, not patients: its header names no patient (id, name, birth
+    date), and it has a count column ("n", "Anzahl", "nombre", "número", "aantal") or at least
+    half its rows are labelled with a statistic ("Mittelwert", "median", "moyenne", "SD")."""
+    rows = book.load(name, candidate.index + 1 + AGGREGATE_ROWS)
+    header = candidate.cells or tuple(rows[candidate.index])
+    texts = [c for c in header if isinstance(c, str) and c.strip()]
+    for text in texts:
+        strong = [f for f, score in candidates(text) if score >= STRONG_SCORE]
+        if strong and strong[0] in _PERSON_FIELDS:
+            return False
+    counts, statistics = _aggregate_words()
+    if any(normalise_word(t) in counts for t in texts):
+        return True
+    labels = [
+        normalise_word(cell_text(first[0]))
+        for first in ([c for c in row if not is_blank(c)] for row in rows[candidate.index + 1 :])
+        if first
+    ]
+    return bool(labels) and sum(label in statistics for label in labels) * 2 >= len(labels)
 
 
 def names_reference_values(sheet: str) -> bool:
@@ -338,9 +389,83 @@ def codebook_sex_codes(
     book: Workbook, read_sheet: str, header: str
 ) -> tuple[str, dict[str, str]] | None:
     """The sex codes a workbook's data dictionary sheet states for the column headed
-    ``header`` (a row naming the variable, "sex", and its choices, "1, Female | 2, Male"):
-    (the sheet, code -> F / M), or None."""
-    wanted = {_loose(header), _title_key(header)} - {""}
+    ``header`` (a row naming the variable, "sex", and its choices, "1, Female | 2, Male"; or a
+    long-form codebook's rows "geslacht | 1 | vrouw"): (the sheet, code -> F / M), or None."""
+    return codebook_codes(book, read_sheet, header, header_sex_codes, parse_sex)
+
+
+def codebook_unit_codes(
+    book: Workbook, read_sheet: str, header: str
+) -> tuple[str, dict[str, str]] | None:
+    """The unit codes a workbook's data dictionary states for the unit column headed ``header``
+    ("1, ng/mL | 2, mIU/L", or long-form rows): (the sheet, code -> the prolactin unit), or
+    None."""
+    return codebook_codes(book, read_sheet, header, unit_choices, _unit_name)
+
+
+def codebook_flag_codes(
+    book: Workbook, read_sheet: str, header: str
+) -> tuple[str, dict[str, str]] | None:
+    """The yes/no codes a workbook's data dictionary states for a flag column ("pregnant |
+    1, Yes | 2, No", "schwanger | 1 | nein"): (the sheet, code -> "yes" / "no"), or None
+    unless it states a yes and a no."""
+    found = codebook_codes(book, read_sheet, header, _flag_choices, _yes_no_word)
+    return found if found is not None and set(found[1].values()) == {"yes", "no"} else None
+
+
+def _flag_choices(cell: str) -> dict[str, str]:
+    return {code: "yes" if meaning else "no" for code, meaning in header_flag_codes(cell).items()}
+
+
+def _yes_no_word(word: str) -> str | None:
+    meaning = parse_yes_no(word, strict=True)
+    return None if meaning is None else "yes" if meaning else "no"
+
+
+def _unit_name(word: str) -> str | None:
+    info = normalise_unit(word)
+    return info.unit if info is not None else None
+
+
+_CHOICE: Final = re.compile(r"\s*(\d{1,2})\s*,\s*(\S.*?)\s*")
+
+
+def unit_choices(cell: str) -> dict[str, str]:
+    """A REDCap choices cell's unit codes ("1, ng/mL | 2, mIU/L"): code -> prolactin unit;
+    {} unless every choice names one, each code once."""
+    pairs = [_CHOICE.fullmatch(part) for part in cell.split("|")]
+    if not all(pairs):
+        return {}
+    return _codes_of([(m.group(1), m.group(2)) for m in pairs if m], _unit_name)
+
+
+def _codes_of(
+    pairs: Iterable[tuple[str, str]], read: Callable[[str], str | None]
+) -> dict[str, str]:
+    """code -> what ``read`` makes of its label, for numeric codes; {} when a label is not read
+    or one code is given two meanings."""
+    found: dict[str, str] = {}
+    for code, label in pairs:
+        meaning = read(label) if code.isdigit() else None
+        if meaning is None or found.get(code, meaning) != meaning:
+            return {}
+        found[code] = meaning
+    return found
+
+
+def codebook_codes(
+    book: Workbook,
+    read_sheet: str,
+    header: str,
+    in_cell: Callable[[str], dict[str, str]],
+    read: Callable[[str], str | None],
+) -> tuple[str, dict[str, str]] | None:
+    """The codes a workbook's data dictionary sheet states for the column headed ``header``:
+    a cell of a row naming the variable that states them all (``in_cell``: REDCap's
+    "1, Female | 2, Male"), else the rows naming it in a long-form codebook (SPSS, Stata:
+    "Variable | Value | Label", one code a row), each label read by ``read``: (the sheet,
+    code -> meaning), or None."""
+    wanted = frozenset({_loose(header), _title_key(header)} - {""})
     for name in book.sheet_names:
         if name == read_sheet or not names_codebook(name):
             continue
@@ -348,13 +473,21 @@ def codebook_sex_codes(
             rows = book.load(name, CODEBOOK_ROWS)
         except InputFileError:
             continue
+        pairs: list[tuple[str, str]] = []
         for row in rows:
-            if not any(_is_title(cell, frozenset(wanted)) for cell in row):
+            titles = [j for j, cell in enumerate(row) if _is_title(cell, wanted)]
+            if not titles:
                 continue
             for cell in row:
-                codes = header_sex_codes(cell) if isinstance(cell, str) else {}
+                codes = in_cell(cell) if isinstance(cell, str) else {}
                 if codes:
                     return name, codes
+            after = [cell_text(c).strip() for c in row[titles[0] + 1 :] if not is_blank(c)]
+            if len(after) >= 2:  # the code and its label
+                pairs.append((code_text(after[0]), after[1]))
+        codes = _codes_of(pairs, read) if pairs else {}
+        if codes:
+            return name, codes
     return None
 
 

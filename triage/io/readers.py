@@ -40,7 +40,9 @@ from triage.io.layout import (
     HeaderLocation,
     RawTable,
     build_raw_table,
+    codebook_flag_codes,
     codebook_sex_codes,
+    codebook_unit_codes,
     column_samples,
     grid_fits,
     locate_header,
@@ -50,6 +52,7 @@ from triage.io.layout import (
 from triage.io.long import read_long
 from triage.io.mapping import ColumnMapping, load_mapping
 from triage.io.options import DEFAULT_MAX_FILE_BYTES, ReadOptions
+from triage.io.shifted import shifted_facts, with_urgency
 from triage.io.sources import (
     Workbook,
     display_name,
@@ -65,7 +68,14 @@ from triage.io.wide import (
     canonical_frame,
     file_date_order,
 )
-from triage.schema import InputFileError, InputSummary, NoUsableInputError, Rejected, Withdrawal
+from triage.schema import (
+    FLAG_FIELDS,
+    InputFileError,
+    InputSummary,
+    NoUsableInputError,
+    Rejected,
+    Withdrawal,
+)
 from triage.values import is_empty_value
 
 log = logging.getLogger("triage")
@@ -140,9 +150,16 @@ def _read_sheet(
             upto = len(rows)
         book.grid.materialise(rows, upto)
     line_notes: list[str] = []
+    shifted: dict[int, list[object]] = {}
     if book.is_text and book.line_numbers:
         line_notes = check_field_counts(
-            rows, book.line_numbers, book.bad_rows, location.index, header, repeats_header(header)
+            rows,
+            book.line_numbers,
+            book.bad_rows,
+            location.index,
+            header,
+            repeats_header(header),
+            shifted,
         )
         line_notes += _header_area_notes(book.bad_rows, book.line_numbers, location.index)
     samples = column_samples(rows, location.index + 1, header)
@@ -152,6 +169,15 @@ def _read_sheet(
         person = match.fields.get("patient_id", match.fields.get("patient_name"))
         fill_merged_down(rows, book.merged(location.sheet), location.index, person)
     result_field = "result" if match.shape == "long" else "prolactin"
+    facts = shifted_facts(
+        shifted,
+        len(header),
+        match,
+        join_groups=book.decimal_hint is None,
+        per_ng=mapping.conversion_factor,
+    )
+    del shifted
+    row_ids = {**{i: (found, "") for i, found in facts.ids.items()}, **book.row_ids}
     split = split_rows(
         rows,
         location.index,
@@ -162,7 +188,7 @@ def _read_sheet(
         bad_rows=book.bad_rows,
         row_numbers=book.line_numbers if book.number_by_line else None,
         row_reasons=book.row_reasons,
-        row_ids=book.row_ids,
+        row_ids=row_ids,
         withdrawing=book.withdrawing,
         consume=True,  # the grid holds the cells: the rows as read (book.load's list) are freed
         grid=book.grid,
@@ -187,6 +213,7 @@ def _read_sheet(
             *table.warnings,
             *_other_sheets_note((), location.also_hidden),
             *_reference_sheets_note(location.also_reference),
+            *_aggregate_sheets_note(location.also_aggregate),
         ],
     )
     dayfirst, evidence = file_date_order(table)
@@ -200,15 +227,8 @@ def _read_sheet(
             f"ambiguous dates in every column are read {order}"
         )
     values = {k: dict(v) for k, v in mapping.values.items()}
-    if "sex" in match.fields and "sex" not in values and not book.is_text:
-        codebook = codebook_sex_codes(book, location.sheet, match.header_of("sex"))
-        if codebook is not None:  # the workbook's own data dictionary states the codes
-            values["sex"] = codebook[1]
-            listed = ", ".join(f"{code} = {sex}" for code, sex in sorted(codebook[1].items()))
-            summary.warnings.append(
-                f"column {match.header_of('sex')!r} codes sex as the data dictionary in sheet "
-                f"{codebook[0]!r} says: {listed}"
-            )
+    if not book.is_text:
+        summary.warnings += _codebook_values(book, location.sheet, match, values)
     settings = BuildSettings(
         dayfirst,
         dict(mapping.defaults),
@@ -227,11 +247,46 @@ def _read_sheet(
         built = build_frame(table, settings, release=True)
         frame, rejected, triaged = built.frame, split.rejected + built.rejected, len(built.frame)
         summary.warnings += built.warnings
+    if facts.urgent:
+        numbers = book.line_numbers if book.number_by_line else None
+        rejected = with_urgency(
+            rejected,
+            {(numbers[i] if numbers else i + 1): note for i, note in facts.urgent.items()},
+        )
     rejected.sort(key=lambda r: r.source_row)
     summary.rows_triaged = triaged
     summary.rows_rejected = len(rejected)
     _check_counts(summary)
     return FileRead(frame, rejected, summary, list(book.corrections))
+
+
+# field -> (what its codes are, how a workbook's data dictionary states them)
+_CODEBOOK_FIELDS: Final[dict[str, tuple[str, Callable[..., tuple[str, dict[str, str]] | None]]]] = {
+    "sex": ("sex", codebook_sex_codes),
+    "prolactin_unit": ("the unit", codebook_unit_codes),
+    **{name: ("yes and no", codebook_flag_codes) for name in FLAG_FIELDS},
+}
+
+
+def _codebook_values(
+    book: Workbook, sheet: str, match: ColumnMatch, values: dict[str, dict[str, str]]
+) -> list[str]:
+    """The codes the workbook's own data dictionary states for the sex and unit columns, put in
+    ``values`` (unless the mapping file recodes the field); returns the warnings saying so."""
+    notes: list[str] = []
+    for name, (what, find) in _CODEBOOK_FIELDS.items():
+        if name not in match.fields or name in values:
+            continue
+        codebook = find(book, sheet, match.header_of(name))
+        if codebook is None:
+            continue
+        values[name] = codebook[1]
+        listed = ", ".join(f"{code} = {meaning}" for code, meaning in sorted(codebook[1].items()))
+        notes.append(
+            f"column {match.header_of(name)!r} codes {what} as the data dictionary in sheet "
+            f"{codebook[0]!r} says: {listed}"
+        )
+    return notes
 
 
 # Between the names of the sheets an input's rows come from (a sheet name may hold a comma).
@@ -413,13 +468,27 @@ def _other_sheets_note(sheets: Sequence[str], hidden: Sequence[str] = ()) -> lis
 
 def _reference_sheets_note(sheets: Sequence[str]) -> list[str]:
     """One warning naming the sheets of reference values that were not read as results."""
+    return _unread_sheets_note(
+        sheets, "are named as reference values: their prolactin column lists limits, not patients"
+    )
+
+
+def _aggregate_sheets_note(sheets: Sequence[str]) -> list[str]:
+    """One warning naming the sheets of statistics that were not read as results."""
+    return _unread_sheets_note(
+        sheets,
+        "hold statistics (a count column or rows of means, no patient column), not patients' "
+        "results",
+    )
+
+
+def _unread_sheets_note(sheets: Sequence[str], why: str) -> list[str]:
     if not sheets:
         return []
     names = ", ".join(repr(n) for n in sheets)
     return [
-        f"sheet(s) {names} are named as reference values: their prolactin column lists limits, "
-        "not patients, and they were not read (choose one with the sheet option if it holds "
-        "results)"
+        f"sheet(s) {names} {why}, and they were not read (choose one with the sheet option if "
+        "it holds results)"
     ]
 
 

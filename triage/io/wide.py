@@ -1324,6 +1324,7 @@ class _Builder:
         self.out["sex"] = self._sex()
         years, months = self._birth_periods()
         self.out["birth_date"] = self._dates("birth_date", leave=~np.isnan(years))
+        self._same_patient_demographics()
         collected = self._dates("collected_at")
         self.out["collected_at"] = self._with_time_column(collected)
         given_age = self._with_age_units(self.column("age_years"))
@@ -1345,6 +1346,33 @@ class _Builder:
         self._unreadable_birth_dates(np.isnan(age) & np.isnan(years))
         self._two_digit_birth_years(np.isnan(age))
         self._implausible_dates()
+
+    def _same_patient_demographics(self) -> None:
+        """Sex and birth date (fixed facts of a person, never results, drugs or states) of a row
+        that leaves them blank are taken from the file's other rows of the same patient id when
+        those agree: a REDCap or Castor export gives them on the baseline event only, and a
+        boy's follow-up was judged against the adults' interval of either sex.  Rows whose
+        patient's other rows disagree are left blank; each is said with counts."""
+        ids = self.out.get("patient_id")
+        if ids is None:
+            return
+        header = self.table.headers.get("patient_id", "patient id")
+        for name, what in (("sex", "sex"), ("birth_date", "birth date")):
+            values = self.out[name]
+            blank = pd.isna(values)
+            if not blank.any() or blank.all():
+                continue
+            filled, unequal = fill_within_patient(ids, values, blank)
+            if filled:
+                self.warnings.append(
+                    f"{filled} row(s) gave no {what}: it was taken from the other rows of the "
+                    f"same patient (column {header!r}), which agree on it"
+                )
+            if unequal:
+                self.warnings.append(
+                    f"{unequal} row(s) gave no {what} and the other rows of the same patient "
+                    f"(column {header!r}) disagree on it: left unknown"
+                )
 
     def _ages_against_dates(
         self, age: np.ndarray, computed: np.ndarray, conflict: np.ndarray
@@ -2637,6 +2665,26 @@ def _unit_word_last(header: str, unit_of: Callable[[str], float | None]) -> str:
     words = header_words(header).split()
     last = words[-1] if len(words) > 1 else ""
     return last if last and unit_of(last) is not None else ""
+
+
+def fill_within_patient(ids: np.ndarray, values: np.ndarray, blank: np.ndarray) -> tuple[int, int]:
+    """Fill ``values`` (in place) where ``blank`` from the patient's other rows (by ``ids``, a
+    blank id is no patient) when those hold one distinct value.  Returns (rows filled, rows left
+    blank because the patient's other rows disagree)."""
+    patient = pd.Series(ids, dtype=object)
+    named = patient.notna().to_numpy() & (patient.astype(str).str.strip() != "").to_numpy()
+    known = ~blank & named
+    if not (blank & named).any() or not known.any():
+        return 0, 0
+    given = pd.Series(values[known], index=patient[known].to_numpy())
+    counts = given.groupby(level=0).nunique()
+    single = given[~given.index.duplicated()][counts[counts == 1].index]
+    wanting = np.flatnonzero(blank & named)
+    keys = patient.iloc[wanting]
+    found = keys.isin(single.index).to_numpy()
+    values[wanting[found]] = single.reindex(keys[found].to_numpy()).to_numpy()
+    clash = keys.isin(counts[counts > 1].index).to_numpy()
+    return int(found.sum()), int(clash.sum())
 
 
 def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = False) -> BuildResult:

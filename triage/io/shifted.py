@@ -1,0 +1,137 @@
+"""What a delimited-text line rejected for its number of fields still tells (``malformed_line``).
+
+A line with more fields than the header (a stray delimiter: "visual loss, headache", "6,250")
+or fewer (a missing one, or trailing fields left out) cannot be read column by column: from
+where the fields shift on, any of them may be under the wrong header.  Two readings bound where
+each column's field can be: from the left (the shift after it) and from the right (the shift
+before it).  The rejected row keeps
+
+- its patient id when both readings give the same field, or the id is the line's first column
+  (no field before it to shift it);
+- a place on the urgent list when a field the result may have shifted to (between its two
+  readings, a thousands group split by a comma joined again) is at or above the urgent level in
+  the unit the header or the row gives (in no known unit: at or above it in mIU/L, so above it
+  in either prolactin unit), as for the other rejected rows that may be urgent
+  (Rejected.possibly_urgent).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from itertools import pairwise
+from typing import Final
+
+from triage.columns import ColumnMatch
+from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
+from triage.schema import Rejected
+from triage.values import normalise_unit, parse_number
+
+_GROUP_HEAD: Final = re.compile(r"\d{1,3}")  # "6" of "6,250" split by a comma delimiter
+_GROUP: Final = re.compile(r"\d{3}")
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftedFacts:
+    """What the rejected lines tell: row index -> patient id, and -> the urgent note."""
+
+    ids: dict[int, str]
+    urgent: dict[int, str]
+
+
+def _text(cell: object) -> str:
+    return "" if cell is None else str(cell).strip()
+
+
+def _window(fields: Sequence[object], column: int, width: int) -> list[str]:
+    """The fields column ``column`` of a ``width``-column header may have shifted to."""
+    shift = len(fields) - width
+    low, high = (column, column + shift) if shift >= 0 else (column + shift, column)
+    return [_text(fields[j]) for j in range(max(low, 0), min(high, len(fields) - 1) + 1)]
+
+
+def _patient_id(fields: Sequence[object], column: int, width: int) -> str:
+    readings = _window(fields, column, width)
+    if not readings:
+        return ""
+    left = _text(fields[column]) if column < len(fields) else ""
+    if column == 0 or len(set(readings[:: max(len(readings) - 1, 1)])) == 1:
+        return left
+    return ""
+
+
+def _candidates(window: Sequence[str], join_groups: bool) -> list[float]:
+    """The numbers a result's window holds, a thousands group split by the delimiter joined."""
+    numbers = [n for n in map(parse_number, window) if n is not None]
+    if join_groups:
+        for head, tail in pairwise(window):
+            if _GROUP_HEAD.fullmatch(head) and _GROUP.fullmatch(tail):
+                numbers.append(float(head + tail))
+    return numbers
+
+
+def _row_unit(fields: Sequence[object], match: ColumnMatch, width: int) -> tuple[str, float] | None:
+    """The prolactin unit of a shifted row: its header's, else the one known unit its unit
+    column's window holds (None: none or several)."""
+    header = normalise_unit(match.header_units.get("prolactin", "") or "")
+    if header is not None:
+        return header.unit, header.factor
+    column = match.fields.get("prolactin_unit")
+    if column is None:
+        return None
+    known = {
+        (info.unit, info.factor)
+        for info in map(normalise_unit, _window(fields, column, width))
+        if info is not None
+    }
+    return known.pop() if len(known) == 1 else None
+
+
+def shifted_facts(
+    shifted: Mapping[int, Sequence[object]],
+    width: int,
+    match: ColumnMatch,
+    *,
+    join_groups: bool,
+    per_ng: float | None = None,
+) -> ShiftedFacts:
+    """The patient id and possible urgency of each line (row index -> its fields) rejected for
+    its number of fields under a ``width``-column header.  ``join_groups``: the delimiter is a
+    comma (a thousands group may be split by it); ``per_ng``: the mapping's mIU/L per ng/mL."""
+    ids: dict[int, str] = {}
+    urgent: dict[int, str] = {}
+    person = match.fields.get("patient_id")
+    result = match.fields.get("prolactin") if match.shape == "wide" else None
+    limits = load_thresholds()
+    level = limits.get("urgent_miu_l")
+    to_miu = per_ng or load_reference_set(DEFAULT_SET_NAME).miu_per_ng
+    for index, fields in shifted.items():
+        if person is not None and person < width:
+            found = _patient_id(fields, person, width)
+            if found:
+                ids[index] = found
+        if result is None or result >= width:
+            continue
+        numbers = _candidates(_window(fields, result, width), join_groups)
+        unit = _row_unit(fields, match, width)
+        factor = 1.0 if unit is None else unit[1] * (to_miu if unit[0] == "ng/mL" else 1.0)
+        above = [n for n in numbers if n * factor >= level]
+        if above:
+            shown = f"{max(above):g}"
+            written = f" {unit[0]}" if unit is not None else ""
+            urgent[index] = (
+                f"; a field the result may have shifted to reads {shown}{written}, which may be "
+                f"above {level:g} mIU/L: listed with the urgent results"
+            )
+    return ShiftedFacts(ids, urgent)
+
+
+def with_urgency(rejected: list[Rejected], notes: Mapping[int, str]) -> list[Rejected]:
+    """``rejected`` with the rows ``notes`` names (by source row) listed as possibly urgent."""
+    return [
+        replace(r, detail=r.detail + notes[r.source_row], possibly_urgent=True)
+        if r.reason_code == "malformed_line" and r.source_row in notes
+        else r
+        for r in rejected
+    ]
