@@ -51,6 +51,13 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _each(tmp_path: Path, texts: list[str], row: str) -> list[tuple[str, pd.Series]]:
+    """One patient per text (`row` with {text} in it, quoted), run together: (text, result)."""
+    rows = [f"P{i}," + row.format(text=_quoted(t)) for i, t in enumerate(texts)]
+    results = _run(tmp_path, rows)
+    return [(t, results.loc[f"P{i}"]) for i, t in enumerate(texts)]
+
+
 # --------------------------------------------------------------------------------------------
 # 1. Amenorrhoea and the other menstrual disturbances are the typical symptoms of a woman
 # (clinical-reference §5): in every wording they keep the pregnancy test even when she says she
@@ -126,11 +133,7 @@ def test_a_denied_regular_or_other_cycle_is_no_disturbance(text: str) -> None:
 def test_a_menstrual_disturbance_keeps_the_pregnancy_test(tmp_path: Path) -> None:
     # she says "nee" (not pregnant), 45 ng/mL: the disturbance is a symptom (soon) and a stated
     # "no" is not a test
-    texts = [*MENSTRUAL, *NOT_MENSTRUAL]
-    rows = [f"F{i},F,30,45,ng/mL,,nee,,,{_quoted(t)}," for i, t in enumerate(texts)]
-    results = _run(tmp_path, rows)
-    for i, text in enumerate(texts):
-        row = results.loc[f"F{i}"]
+    for text, row in _each(tmp_path, [*MENSTRUAL, *NOT_MENSTRUAL], "F,30,45,ng/mL,,nee,,,{text},"):
         suggestions = str(row["suggestions"]).split(";")
         if text in MENSTRUAL:
             assert row["priority"] == "soon", text
@@ -201,11 +204,9 @@ def test_a_test_without_a_result_is_no_pregnancy(text: str) -> None:
 
 
 def test_the_pregnancy_interval_follows_the_test(tmp_path: Path) -> None:
-    texts = [*POSITIVE_TEST, *NEGATIVE_TEST]
-    rows = [f"T{i},F,30,150,ng/mL,,,,,,{_quoted(t)}" for i, t in enumerate(texts)]
-    results = _run(tmp_path, rows)
-    for i, text in enumerate(texts):
-        row = results.loc[f"T{i}"]
+    for text, row in _each(
+        tmp_path, [*POSITIVE_TEST, *NEGATIVE_TEST], "F,30,150,ng/mL,,,,,,{text}"
+    ):
         if text in POSITIVE_TEST:
             # 150 ng/mL is inside the pregnancy interval: normal, nothing to do
             assert row["reference_stratum"].endswith(":pregnant"), text
