@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 from triage.engine.context import LIKELY, POSSIBLE, RowContext, approx, fmt
 from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
@@ -681,9 +681,7 @@ def _healed_long_ago(ctx: RowContext, hit: CueHit) -> bool:
     or stimulation (cue chest_wall_ongoing) goes on whatever its date."""
     if hit.cue != "chest_wall":
         return False
-    collected = ctx.when("collected_at")
-    year = collected.year if collected is not None else date.today().year
-    return any(int(found) < year for found in YEAR_IN_NOTE.findall(hit.quote))
+    return any(int(found) < ctx.sample_year for found in YEAR_IN_NOTE.findall(hit.quote))
 
 
 @factor_rule("chest_wall")

@@ -395,7 +395,7 @@ def pregnancy_test(s: Situation) -> str | None:
         return None
     if ctx.has("not_child_bearing") or _postpartum(ctx):
         return None
-    menstrual = ctx.first("menstrual_disturbance")
+    menstrual = ctx.current_hit("menstrual_disturbance")
     stated_no = _stated_not_pregnant(ctx) if menstrual is not None else None
     if _pregnancy_status_known(ctx) and stated_no is None:
         return None
