@@ -342,3 +342,103 @@ def test_a_preterm_newborn_is_judged_as_a_newborn(tmp_path: Path) -> None:
         assert "Conflicting context" not in str(row["reference_note"]), text
         assert row["factors"] == "neonatal", text
         assert row["priority"] == "routine", text
+
+
+# --------------------------------------------------------------------------------------------
+# 5. Exercise, a breast examination or nipple stimulation just before the sample raise prolactin
+# briefly (clinical-reference §1.1: "transient, avoid before sampling"): a possible factor whose
+# next step is the rested repeat, as for the stress of venepuncture; a habit or a complaint after
+# exercise is not the sample's circumstance.  Breast surgery is a chest-wall cause (§7.11).
+# --------------------------------------------------------------------------------------------
+TRANSIENT = _lines(
+    """
+    after marathon
+    sample taken after a long run
+    exercised just before the blood test
+    breast examination before sampling
+    nach dem Sport
+    Blutentnahme nach dem Joggen
+    Sport kurz vor der Blutentnahme
+    après un footing
+    prélèvement après l'effort
+    tras ejercicio intenso
+    después del gimnasio
+    dopo allenamento
+    prelievo dopo la corsa
+    na het sporten
+    bloedafname na het hardlopen
+    """
+)
+NOT_TRANSIENT = _lines(
+    """
+    does sport twice a week
+    regular exercise
+    marathon runner
+    headache after sport
+    Kopfschmerzen nach dem Sport
+    treibt regelmäßig Sport
+    no exercise before sampling
+    kein Sport vor der Blutentnahme
+    pas de sport avant le prélèvement
+    nach der OP
+    """
+)
+BREAST_SURGERY = _lines(
+    """
+    Z.n. Mammareduktion
+    mastectomy
+    breast augmentation
+    mastectomie
+    mastectomía
+    mastectomia
+    borstverkleining
+    """
+)
+
+
+@pytest.mark.parametrize("text", TRANSIENT)
+def test_exercise_or_breast_stimulation_before_sampling_is_read(text: str) -> None:
+    assert _cue("transient_before_sampling", "comments", text)
+
+
+@pytest.mark.parametrize("text", NOT_TRANSIENT)
+def test_a_habit_or_a_complaint_after_exercise_is_not(text: str) -> None:
+    assert not _cue("transient_before_sampling", "comments", text)
+
+
+def test_a_transient_rise_asks_for_the_rested_repeat(tmp_path: Path) -> None:
+    # 45 ng/mL (1.5x ULN) and 90 ng/mL (3x): a possible transient factor, the rested repeat
+    # first; 200 ng/mL (6.7x) is more than a transient rise explains
+    texts = [*TRANSIENT, *NOT_TRANSIENT]
+    for text, row in _each(tmp_path, texts, "F,35,45,ng/mL,,nee,,,,{text}"):
+        factors = str(row["factors"]).split(";")
+        suggestions = str(row["suggestions"]).split(";")
+        if text in TRANSIENT:
+            assert factors[0] == "transient_physiological", text
+            assert "possible" in str(row["factor_evidence"]), text
+            assert suggestions[0] == "repeat_rested_sample", text
+            assert "no exercise or breast stimulation" in str(row["suggestion_details"]), text
+        else:
+            assert "transient_physiological" not in factors, text
+
+
+def test_a_transient_cause_does_not_explain_a_large_rise(tmp_path: Path) -> None:
+    results = _run(
+        tmp_path,
+        ["X1,F,35,90,ng/mL,,nee,,,,after marathon", "X2,F,35,200,ng/mL,,nee,,,,after marathon"],
+    )
+    assert results.loc["X1", "factors"] == "transient_physiological"
+    assert "transient_physiological" not in results.loc["X2", "factors"]
+    assert "pituitary_mri" in results.loc["X2", "suggestions"]
+
+
+def test_breast_surgery_is_a_chest_wall_cause(tmp_path: Path) -> None:
+    # undated, or of the sample's own year; one dated in an earlier year is healed (the chest-wall
+    # rule, engine/factors.py)
+    header = "patient_id,sex,age_years,collected_at,prolactin,prolactin_unit,comments\n"
+    texts = [*BREAST_SURGERY, "Mammareduktion 03/2026", "mastectomy 2015"]
+    rows = [f"B{i},F,40,2026-11-10,45,ng/mL,{_quoted(t)}" for i, t in enumerate(texts)]
+    results = _run(tmp_path, rows, header)
+    for i, text in enumerate(texts):
+        factors = str(results.loc[f"B{i}", "factors"]).split(";")
+        assert ("chest_wall_stimulation" in factors) is (text != "mastectomy 2015"), text
