@@ -256,6 +256,7 @@ CURRENT_SYMPTOM = _lines(
     Galaktorrhoe in der Vorgeschichte jetzt erneut
     Galaktorrhoe 2019; jetzt Amenorrhoe
     Galaktorrhoe
+    hoofdpijn erger dan vroeger
     """
 )
 
@@ -303,6 +304,7 @@ BIRTH_GESTATION = _lines(
     né à 30 SA
     ancien prématuré de 30 SA
     nacido a las 30 semanas
+    nacida en la semana 30
     prematuro de 30 semanas
     nato a 30 settimane
     geboren bij 30 weken
