@@ -296,6 +296,8 @@ FACTOR_CODES: Final[tuple[str, ...]] = (
     "seizure",
     "macroprolactinemia",
     "venipuncture_stress",
+    # exercise, breast stimulation or intercourse just before the sample (extension)
+    "transient_physiological",
     "unexplained",
 )
 

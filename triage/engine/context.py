@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Final, overload
 
 import numpy as np
@@ -18,7 +18,7 @@ import pandas as pd
 
 from triage.engine.amounts import NG, LabUnit
 from triage.engine.state import PatientState
-from triage.engine.text import CueBook, CueHit, Hits
+from triage.engine.text import YEAR_IN_NOTE, CueBook, CueHit, Hits
 from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import FIRST_TRIMESTER, THIRD_TRIMESTER
 
@@ -190,6 +190,8 @@ class LesionInfo:
 
 # The end of a sentence: . ! ? after a word and before a space or the end (not "V.a.", not the
 # "?" of a query such as "?prolactinoma"), or a new line.
+# Where a clause of a note ends (engine/text.py reads cues clause by clause).
+_CLAUSE_END: Final = re.compile(r"[;\n|]|,(?!\d)|\.(?!\d)")
 _SENTENCE_END = re.compile(r"(?<=\S)(?<!\b[^\W\d_])[.!?]+(?=\s|$)|\n")
 
 
@@ -472,6 +474,44 @@ class RowContext:
         return found[0] if found else None
 
     @property
+    def sample_year(self) -> int:
+        """The year the sample was taken (today's when not given)."""
+        collected = self.when("collected_at")
+        return collected.year if collected is not None else date.today().year
+
+    def current_hit(self, cue: str) -> CueHit | None:
+        """The first hit of `cue` that is not an episode dated in a year before the sample's
+        (cue dated_episode right after it: "Galaktorrhoe (2019)", "galactorrhoea in 2019";
+        not "seit 2019"); a later clause of the same cell may still hold a current one
+        ("Galaktorrhoe 2019, jetzt Amenorrhoe")."""
+        for hit in self.hits(cue):
+            cell = self.text(hit.field) or ""
+            found: CueHit | None = hit
+            while found is not None and self._dated_before(found, cell):
+                at = cell.find(found.matched)
+                end = _CLAUSE_END.search(cell, at + len(found.matched)) if at >= 0 else None
+                if end is None:
+                    found = None
+                    break
+                cell = cell[end.end() :]
+                later = self.book.match(found.field, cell).get(cue)
+                found = later[0] if later else None
+            if found is not None:
+                return found
+        return None
+
+    def _dated_before(self, hit: CueHit, cell: str) -> bool:
+        """`hit` is followed in `cell` by a year before the sample's (cue dated_episode)."""
+        at = cell.find(hit.matched)
+        if at < 0:
+            return False
+        dated = self.book.match(hit.field, cell[at + len(hit.matched) :]).get("dated_episode")
+        if not dated:
+            return False
+        year = self.sample_year
+        return any(int(found) < year for found in YEAR_IN_NOTE.findall(dated[0].matched))
+
+    @property
     def symptom(self) -> CueHit | None:
         """A typical symptom of hyperprolactinaemia: the symptom cue, or amenorrhoea / another
         menstrual disturbance (cue menstrual_disturbance), so every wording of the same picture
@@ -479,7 +519,7 @@ class RowContext:
         cause of its own written beside it (cue amenorrhoea_explained: a hysterectomy, a depot
         or intrauterine progestogen, a GnRH analogue, a continuous pill).  clinical-reference
         §5 lists menstrual symptoms for premenopausal women."""
-        found = self.first("symptom")
+        found = self.current_hit("symptom")
         if found is None and self.sex == "M":
             found = self._low_testosterone()
         if found is not None or self.flag("menopausal") or self.has("not_child_bearing"):
@@ -487,7 +527,7 @@ class RowContext:
         past_childbearing = self.age is not None and self.age >= self.t(
             "childbearing_age_max_years"
         )
-        menstrual = self.first("menstrual_disturbance")
+        menstrual = self.current_hit("menstrual_disturbance")
         if menstrual is None or past_childbearing:
             return None
         cause = self.first("amenorrhoea_explained")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 from triage.engine.context import LIKELY, POSSIBLE, RowContext, approx, fmt
 from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
@@ -681,9 +681,7 @@ def _healed_long_ago(ctx: RowContext, hit: CueHit) -> bool:
     or stimulation (cue chest_wall_ongoing) goes on whatever its date."""
     if hit.cue != "chest_wall":
         return False
-    collected = ctx.when("collected_at")
-    year = collected.year if collected is not None else date.today().year
-    return any(int(found) < year for found in YEAR_IN_NOTE.findall(hit.quote))
+    return any(int(found) < ctx.sample_year for found in YEAR_IN_NOTE.findall(hit.quote))
 
 
 @factor_rule("chest_wall")
@@ -772,6 +770,22 @@ def venipuncture_stress(ctx: RowContext) -> list[Finding]:
         text = f"{hit.evidence()}; result {shown}× ULN, more than stress usually causes"
         return [Finding("venipuncture_stress", POSSIBLE, text, rule, exceeded=True)]
     return []
+
+
+@factor_rule("transient_physiological")
+def transient_physiological(ctx: RowContext) -> list[Finding]:
+    """Exercise, a breast examination or nipple stimulation, or intercourse written for the time
+    of sampling (cue transient_before_sampling: "after marathon", "nach dem Sport", "après un
+    footing"): a transient rise that settles on a rested sample (clinical-reference §1.1), a
+    possible factor up to the level a rested repeat still normalises from
+    (venipuncture_stress_unlikely_times_uln, the same bound as sampling stress)."""
+    hit = ctx.first("transient_before_sampling")
+    if hit is None or ctx.uln != ctx.uln:  # no cue, or no upper limit: times ULN unknown
+        return []
+    if not ctx.within(ctx.uln * ctx.t("venipuncture_stress_unlikely_times_uln")):
+        return []
+    text = f"{hit.evidence()}; exercise or breast stimulation raises prolactin briefly"
+    return [Finding("transient_physiological", POSSIBLE, text, "transient_physiological")]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -395,7 +395,7 @@ def pregnancy_test(s: Situation) -> str | None:
         return None
     if ctx.has("not_child_bearing") or _postpartum(ctx):
         return None
-    menstrual = ctx.first("menstrual_disturbance")
+    menstrual = ctx.current_hit("menstrual_disturbance")
     stated_no = _stated_not_pregnant(ctx) if menstrual is not None else None
     if _pregnancy_status_known(ctx) and stated_no is None:
         return None
@@ -433,6 +433,12 @@ def repeat_rested(s: Situation) -> str | None:
     plausible = ctx.within(ctx.uln * ctx.t("venipuncture_stress_unlikely_times_uln"))
     if stress is not None and plausible:
         return f"{stress.evidence()}: repeat rested, ideally through a cannula"
+    transient = ctx.first("transient_before_sampling")
+    if transient is not None and plausible:
+        return (
+            f"{transient.evidence()}: a transient rise; repeat rested, with no exercise or breast "
+            "stimulation before the sample"
+        )
     if ctx.status != "high":
         if not ctx.mild or ctx.pregnancy_conflict:
             return None  # a conflicting pregnancy status is settled by the pregnancy test
