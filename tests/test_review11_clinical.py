@@ -89,3 +89,29 @@ def test_in_pregnancy_visual_fields_come_without_waiting_for_an_mri(tmp_path: Pa
     assert "if the MRI shows" not in reasons["visual_field_test"]
     # pregnancy alters the other axes: they are assessed once it is over
     assert "pituitary_function_tests" not in reasons
+
+
+# Acromegaly is a GH-secreting pituitary adenoma that can co-secrete prolactin
+# (clinical-reference §1.4): a known pituitary lesion, in every language; denied, excluded or
+# only queried, it is none.
+@pytest.mark.parametrize(
+    ("note", "lesion"),
+    [
+        ("Akromegalie, IGF-1 erhöht", True),
+        ("known acromegaly", True),
+        ("acromégalie connue", True),
+        ("acromegalia in trattamento", True),
+        ("acromegalia", True),
+        ("acromegalie", True),
+        ("keine Akromegalie", False),
+        ("acromegaly excluded (IGF-1 normal)", False),
+        ("?acromegaly", False),
+        ("V.a. Akromegalie", False),
+        ("sospetta acromegalia", False),
+    ],
+)
+def test_acromegaly_is_a_known_pituitary_lesion(tmp_path: Path, note: str, lesion: bool) -> None:
+    row = triaged(tmp_path, f"SYN-8;F;45;45;ng/mL;{note}\n").iloc[0]
+    factors = str(row["factors"]).split(";")
+    assert ("known_pituitary_lesion" in factors) is lesion, row["factor_evidence"]
+    assert row["priority"] == ("soon" if lesion else "routine")
