@@ -6,6 +6,7 @@ status; the URGENT line names the patient's issuer.  Synthetic patients only."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from triage.history import HistoryOptions, overdue_urgent
 from triage.history.store import open_history
 from triage.knowledge import load_knowledge
+from triage.output import OutputOptions
 from triage.pipeline import TriageOutcome, TriageRequest, run_triage
 
 T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
@@ -177,3 +179,137 @@ def test_a_later_final_result_leaves_a_stored_final_one_alone(tmp_path: Path) ->
     second = _write(tmp_path / "b.csv", HEADER + _row("P304", "S4", "5900", "final"))
     _run(tmp_path, "ob", [second], url, T0 + timedelta(hours=1))
     assert _overdue(url) == ["P304", "P304"]
+
+
+# -- FHIR: across files, with a history ---------------------------------------------------------
+def _bundle(value: float, status: str, system: str = "urn:oid:1.2.3", pid: str = "FX1") -> str:
+    patient = {
+        "resourceType": "Patient",
+        "id": "p1",
+        "identifier": [{"system": system, "value": pid}],
+        "gender": "female",
+        "birthDate": "1985-01-01",
+    }
+    observation = {
+        "resourceType": "Observation",
+        "id": "o1",
+        "status": status,
+        "code": {"coding": [{"system": "http://loinc.org", "code": "15081-3"}]},
+        "subject": {"reference": "Patient/p1"},
+        "effectiveDateTime": "2026-11-01T08:00:00+01:00",
+        "specimen": {"identifier": {"value": "SPX"}},
+        "valueQuantity": {"value": value, "unit": "mIU/L"},
+    }
+    entries = [{"fullUrl": "Patient/p1", "resource": patient}]
+    entries.append({"fullUrl": "Observation/o1", "resource": observation})
+    return json.dumps({"resourceType": "Bundle", "type": "collection", "entry": entries})
+
+
+@pytest.mark.parametrize(
+    ("status", "value", "rejected"),
+    [("amended", 600, 0), ("corrected", 600, 0), ("entered-in-error", 6000, 1)],
+)
+def test_a_later_bundle_withdraws_the_stored_fhir_result(
+    tmp_path: Path, status: str, value: float, rejected: int
+) -> None:
+    url = str(tmp_path / "h.db")
+    first = _write(tmp_path / "a.json", _bundle(6000, "final"))
+    _run(tmp_path, "oa", [first], url)
+    assert _overdue(url) == ["FX1"]
+    second = _write(tmp_path / "b.json", _bundle(value, status))
+    later = _run(tmp_path, "ob", [second], url, T0 + timedelta(hours=1))
+    assert [s.rows_rejected for s in later.inputs] == [rejected]  # read, not refused
+    assert _overdue(url) == []
+    with open_history(url) as history:
+        stored = history.results_of("FX1", "urn:oid:1.2.3")
+    assert stored["withdrawn"].iloc[0].startswith("withdrawn by the lab")
+    assert status in stored["withdrawn"].iloc[0]
+
+
+def test_a_later_final_bundle_supersedes_a_stored_preliminary_one(tmp_path: Path) -> None:
+    url = str(tmp_path / "h.db")
+    _run(tmp_path, "oa", [_write(tmp_path / "a.json", _bundle(6000, "preliminary"))], url)
+    assert _overdue(url) == ["FX1"]
+    second = _write(tmp_path / "b.json", _bundle(650, "final"))
+    _run(tmp_path, "ob", [second], url, T0 + timedelta(hours=1))
+    assert _overdue(url) == []
+
+
+def test_a_bundle_withdrawing_another_patients_result_leaves_the_stored_one(
+    tmp_path: Path,
+) -> None:
+    url = str(tmp_path / "h.db")
+    _run(tmp_path, "oa", [_write(tmp_path / "a.json", _bundle(6000, "final"))], url)
+    # the same id and specimen number from another issuer: another patient
+    other = _write(tmp_path / "b.json", _bundle(600, "corrected", system="urn:oid:9.9.9"))
+    _run(tmp_path, "ob", [other], url, T0 + timedelta(hours=1))
+    assert _overdue(url) == ["FX1"]
+
+
+# -- FHIR: the identifier's issuer --------------------------------------------------------------
+def test_fhir_ids_of_two_issuers_are_two_patients(tmp_path: Path) -> None:
+    url = str(tmp_path / "h.db")
+    north = _write(tmp_path / "north.json", _bundle(600, "final", "urn:oid:1.2.826.0.1.1", "9001"))
+    south = _write(tmp_path / "south.json", _bundle(1800, "final", "urn:oid:1.2.826.0.9.9", "9001"))
+    _run(tmp_path, "on", [north], url)
+    outcome = _run(tmp_path, "os", [south], url, T0 + timedelta(hours=1))
+    assert outcome.results is not None
+    assert outcome.results["patient_issuer"].tolist() == ["urn:oid:1.2.826.0.9.9"]
+    assert outcome.results["trend"].tolist() == ["new"]  # not "rising" from the north's 600
+
+
+def test_an_assigners_name_is_the_issuer(tmp_path: Path) -> None:
+    data = json.loads(_bundle(600, "final"))
+    data["entry"][0]["resource"]["identifier"][0]["assigner"] = {"display": "NORTH"}
+    outcome = _run(tmp_path, "o", [_write(tmp_path / "a.json", json.dumps(data))])
+    assert outcome.results is not None
+    assert outcome.results["patient_issuer"].tolist() == ["NORTH"]
+
+
+HL7_TWO_ISSUERS = "\r".join(
+    [
+        "MSH|^~\\&|LIS|CITYLAB|TRI|CL|20261110120000||ORU^R01|M1|P|2.5.1",
+        "PID|1||8001^^^CITYLAB^MR||SMITH^MARY||19880214|F",
+        "OBR|1|ORD1|SPEC1|PRL^Prolactin^L|||20261110083000",
+        "OBX|1|NM|2842-3^Prolactin^LN||38.5|ng/mL|4.79-23.3|H|||F",
+        "MSH|^~\\&|LIS|CITYLAB|TRI|CL|20261110120000||ORU^R01|M2|P|2.5.1",
+        "PID|1||8001^^^OTHERHOSP^MR||BROWN^JOHN||19600101|M",
+        "OBR|1|ORD2|SPEC2|PRL^Prolactin^L|||20261110090000",
+        "OBX|1|NM|2842-3^Prolactin^LN||5300|mIU/L|86-324|HH|||F",
+    ]
+)
+
+
+def test_fhir_output_keeps_the_issuer_and_reads_back_as_two_patients(tmp_path: Path) -> None:
+    source = _write(tmp_path / "in.hl7", HL7_TWO_ISSUERS + "\r")
+    request = TriageRequest(
+        inputs=[source], out_dir=tmp_path / "o1", output_options=OutputOptions(fhir=True), jobs=1
+    )
+    run_triage(request, now=T0)
+    written = tmp_path / "o1" / "results.fhir.json"
+    patients = [
+        e["resource"]
+        for e in json.loads(written.read_text())["entry"]
+        if e["resource"]["resourceType"] == "Patient"
+    ]
+    identifiers = [p["identifier"][0] for p in patients]
+    assert sorted(i["assigner"]["display"] for i in identifiers) == ["CITYLAB", "OTHERHOSP"]
+    assert len({i["system"] for i in identifiers}) == 2
+    back = _run(tmp_path, "o2", [written])
+    assert back.results is not None
+    assert sorted(back.results["patient_issuer"].tolist()) == ["CITYLAB", "OTHERHOSP"]
+
+
+# -- the URGENT line names the issuer -----------------------------------------------------------
+def test_the_urgent_line_names_the_patients_issuer(tmp_path: Path) -> None:
+    source = _write(tmp_path / "in.hl7", HL7_TWO_ISSUERS + "\r")
+    _run(tmp_path, "o", [source])
+    urgent = (tmp_path / "o" / "urgent.txt").read_text()
+    assert "URGENT patient 8001 (OTHERHOSP) | specimen SPEC2" in urgent
+    assert "(CITYLAB)" not in urgent  # its result is not urgent
+
+
+def test_the_urgent_line_of_a_patient_without_issuer_is_as_before(tmp_path: Path) -> None:
+    path = _write(tmp_path / "in.csv", HEADER + _row("P310", "S1", "6000", "final"))
+    _run(tmp_path, "o", [path])
+    assert "URGENT patient P310 | specimen S1 |" in (tmp_path / "o" / "urgent.txt").read_text()

@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, BinaryIO, Final
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -222,6 +223,7 @@ class _Rows:
         "suggestion_details",
         "comment",
         "specimen_id",
+        "patient_issuer",
     )
 
     @staticmethod
@@ -453,7 +455,12 @@ def patient_resource(key: str, row: Mapping[str, Any], *, redact: bool) -> dict[
     pid = as_text(row.get("patient_id"))
     if pid:
         system = ID_PATIENT_REDACTED if redact else ID_PATIENT
-        patient["identifier"] = [{"system": system, "value": pid}]
+        issuer = as_text(row.get("patient_issuer"))
+        identifier: dict[str, Any] = {"system": system, "value": pid}
+        if issuer:  # the same id from two issuers: two patients (HL7 PID-3.4), read back so
+            identifier["system"] = f"{system}/{quote(issuer, safe='')}"
+            identifier["assigner"] = {"display": issuer}
+        patient["identifier"] = [identifier]
     name = as_text(row.get("patient_name"))
     if name and not redact:
         patient["name"] = [{"text": name}]
