@@ -313,3 +313,48 @@ def test_the_urgent_line_of_a_patient_without_issuer_is_as_before(tmp_path: Path
     path = _write(tmp_path / "in.csv", HEADER + _row("P310", "S1", "6000", "final"))
     _run(tmp_path, "o", [path])
     assert "URGENT patient P310 | specimen S1 |" in (tmp_path / "o" / "urgent.txt").read_text()
+
+
+# -- --fhir writes each result's status ---------------------------------------------------------
+def _written_statuses(tmp_path: Path, source: Path) -> list[str]:
+    request = TriageRequest(
+        inputs=[source], out_dir=tmp_path / "of", output_options=OutputOptions(fhir=True), jobs=1
+    )
+    run_triage(request, now=T0)
+    bundle = json.loads((tmp_path / "of" / "results.fhir.json").read_text())
+    return [
+        e["resource"]["status"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+        and e["resource"]["code"]["coding"][0]["code"] in ("2842-3", "15081-3")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("hl7", "fhir"),
+    [("P", "preliminary"), ("I", "preliminary"), ("C", "corrected"), ("F", "final")],
+)
+def test_fhir_output_writes_the_hl7_result_status(tmp_path: Path, hl7: str, fhir: str) -> None:
+    message = HL7_TWO_ISSUERS.split("\rMSH")[0].replace("|H|||F", f"|H|||{hl7}")
+    assert message.endswith(hl7)
+    assert _written_statuses(tmp_path, _write(tmp_path / "in.hl7", message + "\r")) == [fhir]
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es", "it", "nl"])
+def test_fhir_output_writes_an_exports_result_status(tmp_path: Path, language: str) -> None:
+    final, corrected, preliminary = STATUS_WORDS[language]
+    rows = (
+        _row("P320", "S1", "300", final)
+        + _row("P321", "S2", "300", corrected)
+        + _row("P322", "S3", "300", preliminary)
+        + _row("P323", "S4", "300", "")
+    )
+    written = _written_statuses(tmp_path, _write(tmp_path / "in.csv", HEADER + rows))
+    revised = "amended" if corrected == "amended" else "corrected"  # FHIR's own word as written
+    assert written == ["final", revised, "preliminary", "final"]
+
+
+@pytest.mark.parametrize("status", ["amended", "corrected", "preliminary", "final"])
+def test_a_fhir_results_status_is_written_back(tmp_path: Path, status: str) -> None:
+    source = _write(tmp_path / "a.json", _bundle(300, status))
+    assert _written_statuses(tmp_path, source) == [status]

@@ -280,6 +280,23 @@ def _result_statuses() -> dict[str, str]:
 RESULT_STATUS_KINDS: Final = ("kept", "corrected", "preliminary", "void")
 
 
+# A result status as FHIR's Observation.status names it (the canonical frame's result_status):
+# the words FHIR uses as written, else the kind's (a final result: "final")
+RESULT_STATUS_CODES: Final = ("preliminary", "corrected", "amended", "final")
+_CODE_OF_KIND: Final = {"kept": "final", "corrected": "corrected", "preliminary": "preliminary"}
+
+
+def result_status_code(cell: object) -> str | None:
+    """A result-status cell in FHIR's words (RESULT_STATUS_CODES); None when it is none of
+    them (empty, void, unknown)."""
+    if not isinstance(cell, str):
+        return None
+    word = normalise_word(cell)
+    if word in RESULT_STATUS_CODES:
+        return word
+    return _CODE_OF_KIND.get(result_status(cell) or "")
+
+
 def result_status(cell: object) -> str | None:
     """A lab's result status: "void" (cancelled, deleted, entered in error: no valid result),
     "corrected" (corrected, amended: it replaces the others of its sample), "preliminary" (not

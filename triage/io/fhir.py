@@ -79,6 +79,7 @@ HEADER: Final[tuple[str, ...]] = (
     "pituitary_lesion",
     "collected_offset",
     "patient_issuer",
+    "result_status",  # Observation.status, "registered" as preliminary
 )
 # Conditions whose text starts with one of these labels (as this tool writes them) go to that
 # field; the text of any other Condition goes to comments.
@@ -846,6 +847,7 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
                 "lab_flag": "" if _is_tools_own(resource) else _interpretation(resource),
                 "medications": "; ".join(meds.get(who, [])),
                 "comments": "; ".join([*notes, *own_notes]),
+                "result_status": "preliminary" if status in _PRELIMINARY_STATUSES else status,
             }
         )
         cells.update(states)
@@ -971,6 +973,7 @@ def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
         line_numbers=lines,
         text=True,
         number_by_line=True,
+        statuses_applied=True,
         row_ids=ids,
         row_reasons=reasons,
         withdrawing=withdrawing,

@@ -217,6 +217,7 @@ def _read_sheet(
         unit=options.unit,
         values=values,
         decimal=mapping.decimal or book.decimal,
+        statuses_applied=book.statuses_applied,
     )
     if match.shape == "long":
         long = read_long(table, settings)

@@ -92,6 +92,7 @@ from triage.values import (
     prolactin_plausibility,
     repair_swapped_day_month,
     result_status,
+    result_status_code,
     scaled_concentration,
     scaled_in_canonical,
     second_number_in_brackets,
@@ -174,6 +175,9 @@ class BuildSettings:
     # more than thresholds.toml collection_date_future_days) are rejected as implausible_date.
     as_of: datetime | None = None
     decimal: str | None = None  # the export's decimal mark (mapping [input] decimal)
+    # The format's reader applied the results' statuses itself (HL7 OBX-11, FHIR status): the
+    # status column is only carried (result_status), never used to replace rows again
+    statuses_applied: bool = False
 
 
 @dataclass
@@ -1399,6 +1403,9 @@ class _Builder:
             return superseded, detail, []
         codes, parsed = self._distinct(col, result_status)
         kinds = _pick(codes, parsed, lambda kind: kind or "", object)
+        self.out["result_status"] = self._apply(col, result_status_code)
+        if self.settings.statuses_applied:  # the reader replaced and withdrew results itself
+            return superseded, detail, []
         header = self.table.headers.get("result_status", "status")
         rows = self.table.source_rows
         patients, specimens, issuers = (

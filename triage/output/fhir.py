@@ -38,6 +38,7 @@ except ImportError:  # pragma: no cover - orjson has wheels for every usual plat
 from triage.numbers import lab_decimals
 from triage.output.options import RESULTS_FHIR, RunMeta
 from triage.output.views import as_text, patient_keys
+from triage.values import RESULT_STATUS_CODES
 
 __all__ = ["RESULTS_FHIR", "write_fhir_bundle"]
 
@@ -269,6 +270,7 @@ INPUT_COMMENTS: Final = "Input comments"
 CONTEXT_NOTES: Final[dict[str, str]] = {"comments": INPUT_COMMENTS}
 CONTEXT_COLUMNS: Final[tuple[str, ...]] = (
     "collected_offset",
+    "result_status",  # Observation.status (values.RESULT_STATUS_CODES; else final)
     "reference_low",
     "reference_high",
     "reference_range",
@@ -492,7 +494,8 @@ def observation_resource(key: str, row: Mapping[str, Any]) -> dict[str, Any]:
     ]
     if extensions:
         obs["extension"] = extensions
-    obs["status"] = "final"
+    status = as_text(_ctx(row, "result_status"))
+    obs["status"] = status if status in RESULT_STATUS_CODES else "final"
     obs["category"] = [
         {
             "coding": [
