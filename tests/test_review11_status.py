@@ -358,3 +358,31 @@ def test_fhir_output_writes_an_exports_result_status(tmp_path: Path, language: s
 def test_a_fhir_results_status_is_written_back(tmp_path: Path, status: str) -> None:
     source = _write(tmp_path / "a.json", _bundle(300, status))
     assert _written_statuses(tmp_path, source) == [status]
+
+
+# -- results.csv and the URGENT line say a result is preliminary ---------------------------------
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es", "it", "nl"])
+def test_a_preliminary_urgent_result_says_so(tmp_path: Path, language: str) -> None:
+    final, corrected, preliminary = STATUS_WORDS[language]
+    rows = _row("P330", "S1", "6000", preliminary) + _row("P331", "S2", "6000", final)
+    rows += _row("P332", "S3", "300", corrected)
+    outcome = _run(tmp_path, "o", [_write(tmp_path / "in.csv", HEADER + rows)])
+    assert outcome.results is not None
+    revised = "amended" if corrected == "amended" else "corrected"
+    assert outcome.results["result_status"].tolist() == ["preliminary", "final", revised]
+    (said,) = [w for s in outcome.inputs for w in s.warnings if w.startswith("preliminary")]
+    assert "row(s) 2 were triaged as given" in said
+    urgent = (tmp_path / "o" / "urgent.txt").read_text().splitlines()
+    (first,) = [line for line in urgent if "P330" in line]
+    (second,) = [line for line in urgent if "P331" in line]
+    assert "(preliminary result: the final one may differ)" in first
+    assert "preliminary result" not in second
+
+
+def test_without_a_status_column_no_result_is_preliminary(tmp_path: Path) -> None:
+    text = "MRN,Specimen,Sex,DOB,Collected,Prolactin (mIU/L)\n"
+    text += "P333,S1,F,1980-01-01,2026-11-01 08:00,6000\n"
+    outcome = _run(tmp_path, "o", [_write(tmp_path / "in.csv", text)])
+    assert outcome.results is not None
+    assert outcome.results["result_status"].isna().all()
+    assert "preliminary result" not in (tmp_path / "o" / "urgent.txt").read_text()

@@ -250,6 +250,7 @@ ENGINE_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
     "requesting_clinician",  # as written (staff: --redact keeps it)
     "location",  # ward / clinic / department, as written (--redact keeps it)
     "patient_issuer",  # the assigning authority of patient_id when the input names it (HL7)
+    "result_status",  # the lab's status in FHIR's words (preliminary, corrected ...), else empty
     "comment",  # the decision in words (engine/comment.py, labels.toml [comments])
 )
 # Columns the results history adds (triage/history, with --history or in batch mode); absent

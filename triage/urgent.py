@@ -84,6 +84,14 @@ def _patient(row: pd.Series) -> str:
     return f"{_text(row.get('patient_id'))}{f' ({issuer})' if issuer else ''}"
 
 
+PRELIMINARY_MARK: Final = " (preliminary result: the final one may differ)"
+
+
+def _preliminary(row: pd.Series) -> str:
+    """PRELIMINARY_MARK for a result its lab reported as preliminary (result_status)."""
+    return PRELIMINARY_MARK if _text(row.get("result_status")) == "preliminary" else ""
+
+
 def _result_ref(row: pd.Series) -> str:
     """' | result R-12' when the run keeps a history (``ack R-12`` records who was told)."""
     value = row.get("result_id")
@@ -100,7 +108,7 @@ def urgent_lines(results: pd.DataFrame, report: Path | str) -> list[str]:
         lines.append(
             f"{URGENT_LINE_START}{_patient(row)}"
             f" | specimen {_text(row.get('specimen_id'))}"
-            f" | prolactin {_value(row)}"
+            f" | prolactin {_value(row)}{_preliminary(row)}"
             f" | {_reason(row)}"
             f" | {where}"
             f"{_result_ref(row)}"

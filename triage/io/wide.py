@@ -1433,10 +1433,12 @@ class _Builder:
                     f"{said(i)}: {what} by row {int(rows[by])} ({said(by)}), which is used instead"
                 )
         withdrawals: list[Withdrawal] = []
+        left: list[str] = []  # the preliminary results triaged (no final one in the file)
         for i in np.flatnonzero(usable & ~superseded).tolist():
             row, kind = int(rows[i]), kinds[i]
             if kind == "preliminary":
                 withdrawals.append(Withdrawal(row, "", "", "", PRELIMINARY))
+                left.append(str(row))
             elif kind in ("corrected", "kept") and patients[i] and specimens[i]:
                 withdrawals.append(
                     Withdrawal(
@@ -1450,6 +1452,13 @@ class _Builder:
                         issuers[i],
                     )
                 )
+        if left:
+            more = f" and {len(left) - REPEATS_LISTED} more" if len(left) > REPEATS_LISTED else ""
+            self.warnings.append(
+                f"preliminary results (column {header!r}) at row(s) "
+                f"{', '.join(left[:REPEATS_LISTED])}{more} were triaged as given; the final "
+                "result may differ"
+            )
         return superseded, detail, withdrawals
 
     def _run_day(self) -> datetime:

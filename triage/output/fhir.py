@@ -225,6 +225,7 @@ class _Rows:
         "comment",
         "specimen_id",
         "patient_issuer",
+        "result_status",  # Observation.status (values.RESULT_STATUS_CODES; else final)
     )
 
     @staticmethod
@@ -270,7 +271,6 @@ INPUT_COMMENTS: Final = "Input comments"
 CONTEXT_NOTES: Final[dict[str, str]] = {"comments": INPUT_COMMENTS}
 CONTEXT_COLUMNS: Final[tuple[str, ...]] = (
     "collected_offset",
-    "result_status",  # Observation.status (values.RESULT_STATUS_CODES; else final)
     "reference_low",
     "reference_high",
     "reference_range",
@@ -494,7 +494,7 @@ def observation_resource(key: str, row: Mapping[str, Any]) -> dict[str, Any]:
     ]
     if extensions:
         obs["extension"] = extensions
-    status = as_text(_ctx(row, "result_status"))
+    status = as_text(row.get("result_status"))
     obs["status"] = status if status in RESULT_STATUS_CODES else "final"
     obs["category"] = [
         {
