@@ -142,6 +142,9 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     # the assigning authority of patient_id as the input names it (HL7 PID-3.4), else <NA>: ids
     # of different issuers are different patients (the history's issuer; the patient pages)
     "patient_issuer": "string",
+    # the lab's status of the result in FHIR's words (RESULT_STATUS_CODES: preliminary,
+    # corrected, amended, final), else <NA>: --fhir writes it as Observation.status
+    "result_status": "string",
     # the result
     "prolactin_raw": "string",  # the cell as written ("<3.0", "45 H", "1 234,5")
     "unit_raw": "string",  # the unit as written (row, header or mapping default)
@@ -247,6 +250,7 @@ ENGINE_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
     "requesting_clinician",  # as written (staff: --redact keeps it)
     "location",  # ward / clinic / department, as written (--redact keeps it)
     "patient_issuer",  # the assigning authority of patient_id when the input names it (HL7)
+    "result_status",  # the lab's status in FHIR's words (preliminary, corrected ...), else empty
     "comment",  # the decision in words (engine/comment.py, labels.toml [comments])
 )
 # Columns the results history adds (triage/history, with --history or in batch mode); absent

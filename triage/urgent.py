@@ -76,6 +76,22 @@ def _reason(row: pd.Series) -> str:
     return "; ".join(parts) or "urgent by the priority rules"
 
 
+def _patient(row: pd.Series) -> str:
+    """The patient id, with its issuer when the input or the history names one ("5555
+    (NORTH)", as ``ack`` says it): the same id from two hospitals is two patients."""
+    named = (_text(row.get(c)) for c in ("patient_issuer", "issuer"))
+    issuer = next((n for n in named if n != _MISSING), "")
+    return f"{_text(row.get('patient_id'))}{f' ({issuer})' if issuer else ''}"
+
+
+PRELIMINARY_MARK: Final = " (preliminary result: the final one may differ)"
+
+
+def _preliminary(row: pd.Series) -> str:
+    """PRELIMINARY_MARK for a result its lab reported as preliminary (result_status)."""
+    return PRELIMINARY_MARK if _text(row.get("result_status")) == "preliminary" else ""
+
+
 def _result_ref(row: pd.Series) -> str:
     """' | result R-12' when the run keeps a history (``ack R-12`` records who was told)."""
     value = row.get("result_id")
@@ -90,9 +106,9 @@ def urgent_lines(results: pd.DataFrame, report: Path | str) -> list[str]:
     for _, row in urgent_results(results).iterrows():
         where = _where(row)
         lines.append(
-            f"{URGENT_LINE_START}{_text(row.get('patient_id'))}"
+            f"{URGENT_LINE_START}{_patient(row)}"
             f" | specimen {_text(row.get('specimen_id'))}"
-            f" | prolactin {_value(row)}"
+            f" | prolactin {_value(row)}{_preliminary(row)}"
             f" | {_reason(row)}"
             f" | {where}"
             f"{_result_ref(row)}"
@@ -173,7 +189,7 @@ def overdue_lines(results: pd.DataFrame, history: str | None = None) -> list[str
         when = row.get("recorded_at")
         reported = f"{when:%Y-%m-%d %H:%M} UTC" if isinstance(when, datetime) else _MISSING
         lines.append(
-            f"{URGENT_LINE_START}{_text(row.get('patient_id'))}"
+            f"{URGENT_LINE_START}{_patient(row)}"
             f" | specimen {_text(row.get('specimen_id'))}"
             f" | prolactin {_value(row)}"
             f" | {OVERDUE_MARK}: reported {reported} as result R-{_text(row.get('id'))}"

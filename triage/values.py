@@ -270,14 +270,37 @@ def texts_or_none(cells: Sequence[object]) -> list[str | None]:
 
 @cache
 def _result_statuses() -> dict[str, str]:
-    """Normalised word -> "void" | "kept" (synonyms.toml [values.result_status])."""
+    """Normalised word -> one of RESULT_STATUS_KINDS (synonyms.toml [values.result_status])."""
     table = synonyms_data()["values"]["result_status"]
-    return {normalise_word(w): kind for kind in ("kept", "void") for w in table[kind]}
+    return {normalise_word(w): kind for kind in RESULT_STATUS_KINDS for w in table[kind]}
+
+
+# What a result-status cell says: a final result, one that replaces the others of its sample, one
+# not final yet, no valid result (synonyms.toml [values.result_status])
+RESULT_STATUS_KINDS: Final = ("kept", "corrected", "preliminary", "void")
+
+
+# A result status as FHIR's Observation.status names it (the canonical frame's result_status):
+# the words FHIR uses as written, else the kind's (a final result: "final")
+RESULT_STATUS_CODES: Final = ("preliminary", "corrected", "amended", "final")
+_CODE_OF_KIND: Final = {"kept": "final", "corrected": "corrected", "preliminary": "preliminary"}
+
+
+def result_status_code(cell: object) -> str | None:
+    """A result-status cell in FHIR's words (RESULT_STATUS_CODES); None when it is none of
+    them (empty, void, unknown)."""
+    if not isinstance(cell, str):
+        return None
+    word = normalise_word(cell)
+    if word in RESULT_STATUS_CODES:
+        return word
+    return _CODE_OF_KIND.get(result_status(cell) or "")
 
 
 def result_status(cell: object) -> str | None:
     """A lab's result status: "void" (cancelled, deleted, entered in error: no valid result),
-    "kept" (final, corrected, preliminary ...), else None."""
+    "corrected" (corrected, amended: it replaces the others of its sample), "preliminary" (not
+    final yet), "kept" (final, validated ...), else None."""
     if not isinstance(cell, str) or not cell.strip():
         return None
     return _result_statuses().get(normalise_word(cell))

@@ -42,8 +42,9 @@ from typing import Any, Final, NamedTuple
 
 from triage.io.delimited import InputLimits
 from triage.io.identifiers import preferred_patient_id
+from triage.io.long import classify_test
 from triage.io.sources import Rows, Workbook
-from triage.schema import InputFileError
+from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
 from triage.values import normalise_unit, synonyms_data
 
 NAME: Final = "fhir"
@@ -77,6 +78,8 @@ HEADER: Final[tuple[str, ...]] = (
     "liver_disease",
     "pituitary_lesion",
     "collected_offset",
+    "patient_issuer",
+    "result_status",  # Observation.status, "registered" as preliminary
 )
 # Conditions whose text starts with one of these labels (as this tool writes them) go to that
 # field; the text of any other Condition goes to comments.
@@ -139,6 +142,8 @@ _SKIP_MED_STATUS: Final = frozenset(
 _SKIP_CLINICAL: Final = frozenset({"inactive", "resolved", "remission"})
 _SKIP_VERIFICATION: Final = frozenset({"refuted", "entered-in-error"})
 _TOOL_EXTENSION: Final = "StructureDefinition/triage-"
+# the identifier systems this tool writes (triage/output/fhir.py ID_PATIENT ...): no issuer
+_TOOL_NAMING_SYSTEM: Final = "prolactin-triage.example.org/fhir/NamingSystem/"
 _REFERENCE_SOURCE: Final = "StructureDefinition/reference-source"
 _OFFSET: Final = re.compile(r"(Z|[+-]\d{2}:\d{2})$")
 _SNIFF_BYTES: Final = 4096
@@ -411,18 +416,35 @@ def _identifier_type(identifier: Mapping[str, Any]) -> str:
     return ""
 
 
+def _issuer(identifier: Mapping[str, Any]) -> str:
+    """Who assigned a patient identifier, as HL7's PID-3.4 (the history's issuer): its
+    assigner's name (display, else identifier value), else its system ("urn:oid:1.2.826.0.1.1");
+    "" for this tool's own system (an id it wrote without an issuer)."""
+    assigner = identifier.get("assigner")
+    if isinstance(assigner, Mapping):
+        inner = assigner.get("identifier")
+        named = _text(assigner.get("display")) or (
+            _text(inner.get("value")) if isinstance(inner, Mapping) else ""
+        )
+        if named:
+            return named
+    system = _text(identifier.get("system"))
+    return "" if _TOOL_NAMING_SYSTEM in system else system
+
+
 def _patient_cells(patient: Mapping[str, Any] | None, reference: str) -> dict[str, str]:
     if patient is None and reference.startswith(_IDENTIFIER):
-        return {"patient_id": reference.rsplit("|", 1)[-1]}
+        system, _, value = reference.removeprefix(_IDENTIFIER).rpartition("|")
+        return {"patient_id": value, "patient_issuer": _issuer({"system": system})}
     if patient is None:
         return {"patient_id": reference.rsplit("/", 1)[-1].removeprefix("urn:uuid:")}
-    pid = preferred_patient_id(
-        [
-            (_text(ident.get("value")), _identifier_type(ident))
-            for ident in _list(patient.get("identifier"))
-            if isinstance(ident, Mapping) and _text(ident.get("use")) != "old"
-        ]
-    )
+    identifiers = [
+        ident
+        for ident in _list(patient.get("identifier"))
+        if isinstance(ident, Mapping) and _text(ident.get("use")) != "old"
+    ]
+    pid = preferred_patient_id([(_text(i.get("value")), _identifier_type(i)) for i in identifiers])
+    issuer = next((_issuer(i) for i in identifiers if pid and _text(i.get("value")) == pid), "")
     pid = pid or _text(patient.get("id"))
     name = ""
     for item in _list(patient.get("name")):
@@ -442,6 +464,7 @@ def _patient_cells(patient: Mapping[str, Any] | None, reference: str) -> dict[st
         "patient_name": name,
         "sex": sex,
         "birth_date": _text(patient.get("birthDate")),
+        "patient_issuer": issuer,
     }
 
 
@@ -648,6 +671,8 @@ class BundleGrid(NamedTuple):
     warnings: list[str]
     ids: dict[int, tuple[str, str]]
     reasons: dict[int, str]
+    withdrawing: set[int]  # the bad rows that withdraw a prolactin result (Workbook.withdrawing)
+    corrections: list[Withdrawal]  # what the file does to earlier files' results (Workbook's)
 
 
 # Observation.status (FHIR R4 observation-status) of a result that is no valid result, of one
@@ -748,6 +773,9 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
     ids: dict[int, tuple[str, str]] = {}
     reasons: dict[int, str] = {}
     samples: dict[tuple[str, str, str], list[tuple[int, str, str]]] = {}
+    withdrawing: set[int] = set()
+    corrections: list[Withdrawal] = []
+    kept: dict[int, tuple[int, str, str]] = {}  # prolactin rows with a patient and specimen
     observations = 0
     for number, entry in enumerate(entries):
         resource = entry.get("resource") if isinstance(entry, Mapping) else None
@@ -762,21 +790,33 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
         if who.startswith("#"):  # a Patient inside this Observation: this one's alone
             who = f"{who}@{number}"
         result, unit = _value(resource)
+        status = _text(resource.get("status"))
+        specimen = _specimen(resource, index)
+        code, test = _test(resource)
         problem = ""
         if not who:
             problem = "no subject (the Observation names no patient)"
+        elif status in _VOID_STATUSES:  # a withdrawn result need not keep its value
+            problem = f"status {status}: not a valid result"
+            reasons[row_index] = "cancelled_result"
         elif not result:
             problem = "no value (valueQuantity, valueString or valueCodeableConcept)"
-        elif _text(resource.get("status")) in _VOID_STATUSES:
-            problem = f"status {resource.get('status')}: not a valid result"
-            reasons[row_index] = "cancelled_result"
         if problem:
             bad[row_index] = f"{label}: {problem}"
-            if who:  # whose Observation it was: rejected.csv names the patient
-                ids[row_index] = (
-                    str(_patient_cells(patient, who).get("patient_id", "")),
-                    "",
-                )
+            if who:  # whose Observation it was: rejected.csv names the patient and specimen
+                cells = _patient_cells(patient, who)
+                ids[row_index] = (str(cells.get("patient_id", "")), specimen)
+                if status in _VOID_STATUSES and _is_prolactin(code, test):
+                    withdrawing.add(row_index)  # the history withdraws the stored result
+                    if specimen and cells.get("patient_issuer"):  # under its own issuer
+                        corrections.append(
+                            Withdrawal(
+                                number + 1,
+                                *ids[row_index],
+                                bad[row_index],
+                                issuer=cells["patient_issuer"],
+                            )
+                        )
             rows.append([""] * len(HEADER))
             continue
         cells = _patient_cells(patient, who)
@@ -784,19 +824,6 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
         if (who, collected) not in in_effect:
             in_effect[(who, collected)] = _conditions_at(conditions.get(who, []), collected)
         notes, states = in_effect[(who, collected)]
-        code, test = _test(resource)
-        specimen = ""
-        spec = resource.get("specimen")
-        if isinstance(spec, Mapping):
-            ident = spec.get("identifier")
-            if isinstance(ident, Mapping):
-                specimen = _text(ident.get("value"))
-            target = index.get(_text(spec.get("reference")))
-            if not specimen and target is not None:
-                accession = target.get("accessionIdentifier")
-                if isinstance(accession, Mapping):
-                    specimen = _text(accession.get("value"))
-            specimen = specimen or _text(spec.get("display")).removeprefix("Specimen ")
         said = [
             _text(n.get("text"))
             for n in _list(resource.get("note"))
@@ -820,19 +847,65 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
                 "lab_flag": "" if _is_tools_own(resource) else _interpretation(resource),
                 "medications": "; ".join(meds.get(who, [])),
                 "comments": "; ".join([*notes, *own_notes]),
+                "result_status": "preliminary" if status in _PRELIMINARY_STATUSES else status,
             }
         )
         cells.update(states)
         rows.append([cells.get(h, "") for h in HEADER])
         sample = (who, specimen or cells["collected_at"], code or test)
-        samples.setdefault(sample, []).append((row_index, _text(resource.get("status")), label))
+        samples.setdefault(sample, []).append((row_index, status, label))
+        if specimen and cells.get("patient_id") and _is_prolactin(code, test):
+            kept[row_index] = (number + 1, status, label)
     if not observations:
         raise InputFileError(name, "Bundle: no Observation (no result to triage)")
     warnings.extend(_superseded(samples, bad, reasons, ids, rows))
-    if len(bad) == observations:
+    # a file that only withdraws results is read: the history withdraws them
+    if len(bad) == observations and not withdrawing:
         first = bad[min(bad)]
         raise InputFileError(name, f"no usable Observation in the Bundle ({first})")
-    return BundleGrid(rows, bad, lines, warnings, ids, reasons)
+    for row_index, (line, status, label) in kept.items():
+        if row_index not in bad:
+            corrections.append(_revision(line, rows[row_index], status, label))
+    return BundleGrid(rows, bad, lines, warnings, ids, reasons, withdrawing, corrections)
+
+
+def _specimen(resource: Mapping[str, Any], index: _Index) -> str:
+    """The specimen number of an Observation: its specimen's identifier, else the Specimen's
+    accession identifier, else the reference's display ("Specimen S-12")."""
+    spec = resource.get("specimen")
+    if not isinstance(spec, Mapping):
+        return ""
+    specimen = ""
+    ident = spec.get("identifier")
+    if isinstance(ident, Mapping):
+        specimen = _text(ident.get("value"))
+    target = index.get(_text(spec.get("reference")))
+    if not specimen and target is not None:
+        accession = target.get("accessionIdentifier")
+        if isinstance(accession, Mapping):
+            specimen = _text(accession.get("value"))
+    return specimen or _text(spec.get("display")).removeprefix("Specimen ")
+
+
+def _is_prolactin(code: str, test: str) -> bool:
+    """Whether an Observation is a prolactin result (only those withdraw or supersede one)."""
+    known = classify_test(code, code, test, None, "")
+    return known is not None and known.field == "prolactin"
+
+
+def _revision(line: int, row: list[object], status: str, label: str) -> Withdrawal:
+    """What a prolactin Observation kept does to the results earlier files recorded for its
+    patient and specimen (docs/history.md): an amended or corrected one withdraws them, a final
+    one supersedes the preliminary ones, and a preliminary one is marked as such."""
+    pid, specimen, issuer = (
+        str(row[HEADER.index(c)]) for c in ("patient_id", "specimen_id", "patient_issuer")
+    )
+    if status in _PRELIMINARY_STATUSES:
+        return Withdrawal(line, "", "", "", PRELIMINARY)
+    if status in _REVISED_STATUSES:
+        return Withdrawal(line, pid, specimen, f"{label}: status {status}", issuer=issuer)
+    said = f"{SUPERSEDED} by the final result ({label}, status {status or 'final'})"
+    return Withdrawal(line, pid, specimen, said, SUPERSEDES, issuer)
 
 
 def _superseded(
@@ -883,7 +956,7 @@ def _superseded(
 
 def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
     """A FHIR Bundle as one unnamed sheet (the format registry's ``open``)."""
-    rows, bad, lines, warnings, ids, reasons = bundle_grid(name, data)
+    rows, bad, lines, warnings, ids, reasons, withdrawing, corrections = bundle_grid(name, data)
     if len(rows) - 1 > limits.max_rows:
         raise InputFileError(name, f"the Bundle holds more than {limits.max_rows} Observations")
 
@@ -900,7 +973,10 @@ def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
         line_numbers=lines,
         text=True,
         number_by_line=True,
+        statuses_applied=True,
         row_ids=ids,
         row_reasons=reasons,
+        withdrawing=withdrawing,
+        corrections=corrections,
         decimal=".",  # JSON numbers write "."
     )

@@ -95,6 +95,7 @@ HEADER: Final = (
     "location",
     "collected_offset",
     "patient_issuer",
+    "result_status",  # in FHIR's words (_STATUS_CODES): --fhir writes it as Observation.status
 )
 _COL: Final = {name: i for i, name in enumerate(HEADER)}
 KEPT_STATUSES: Final = frozenset({"F", "C", "U", ""})
@@ -107,6 +108,7 @@ VOID_STATUSES: Final = {
     "O": "O (order detail only, no result)",
 }
 _WITHDRAWING: Final = frozenset({"D", "W"})
+_STATUS_CODES: Final = {"C": "corrected", **dict.fromkeys(PRELIMINARY_STATUSES, "preliminary")}
 _BATCH: Final = frozenset({"FHS", "BHS", "BTS", "FTS"})
 _MLLP: Final = str.maketrans("", "", "\x0b\x1c")
 _SEGMENT_ENDS: Final = re.compile(r"\r\n|\r|\n")
@@ -585,6 +587,7 @@ class _Reader:
             "requesting_clinician": order.requester,
             "location": patient.location,
             "patient_issuer": patient.issuer,
+            "result_status": _STATUS_CODES.get(result.status, "final"),
         }
         cells: list[object] = [values[name] for name in HEADER]
         longest = max(len(str(c)) for c in cells)
@@ -652,6 +655,7 @@ class _Reader:
             numbers,
             text=True,
             number_by_line=True,
+            statuses_applied=True,
             row_reasons=reasons,
             row_ids=ids,
             withdrawing=withdrawing,

@@ -18,6 +18,7 @@ rejected as ``other_test``; attached rows count as triaged (design.md, Stage 1).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -47,7 +48,7 @@ from triage.io.wide import (
 )
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set
 from triage.numbers import fmt
-from triage.schema import FLAG_FIELDS, TEXT_FIELDS, InputFileError, Rejected
+from triage.schema import FLAG_FIELDS, TEXT_FIELDS, InputFileError, Rejected, Withdrawal
 from triage.values import (
     cell_text,
     complement_percent,
@@ -357,6 +358,8 @@ class LongResult:
     rejected: list[Rejected]
     rows_triaged: int
     warnings: list[str]
+    # what the rows' result statuses do to earlier files' results (BuildResult.corrections)
+    corrections: list[Withdrawal] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -413,7 +416,8 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     frame = _apply_context(built, context, attached, warnings)
     rejected = _with_ids(table, rejected)
     rejected.sort(key=lambda r: r.source_row)
-    return LongResult(frame, rejected, len(built.accepted) + len(attached) + merged, warnings)
+    triaged = len(built.accepted) + len(attached) + merged
+    return LongResult(frame, rejected, triaged, warnings, built.corrections)
 
 
 MAX_CODES_SHOWN: Final = 12

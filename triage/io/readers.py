@@ -237,16 +237,19 @@ def _read_sheet(
         unit=options.unit,
         values=values,
         decimal=mapping.decimal or book.decimal,
+        statuses_applied=book.statuses_applied,
     )
     if match.shape == "long":
         long = read_long(table, settings)
         frame, rejected, triaged = long.frame, split.rejected + long.rejected, long.rows_triaged
         summary.warnings += long.warnings
+        corrections = long.corrections
     else:
         split.cells = split.cells[:0]  # the table's columns hold what is still needed
         built = build_frame(table, settings, release=True)
         frame, rejected, triaged = built.frame, split.rejected + built.rejected, len(built.frame)
         summary.warnings += built.warnings
+        corrections = built.corrections
     if facts.urgent:
         numbers = book.line_numbers if book.number_by_line else None
         rejected = with_urgency(
@@ -257,7 +260,7 @@ def _read_sheet(
     summary.rows_triaged = triaged
     summary.rows_rejected = len(rejected)
     _check_counts(summary)
-    return FileRead(frame, rejected, summary, list(book.corrections))
+    return FileRead(frame, rejected, summary, [*book.corrections, *corrections])
 
 
 # field -> (what its codes are, how a workbook's data dictionary states them)
@@ -326,8 +329,9 @@ def _with_sheet(
     own = [w for w in extra.warnings if w not in book.warnings]  # the file's are said once
     summary.warnings += [f"sheet {extra.sheet!r}: {w}" for w in own]
     _check_counts(summary)
-    # the corrections are the book's (the same for every sheet)
-    return FileRead(frame, [*read.rejected, *more.rejected], summary, read.corrections)
+    # the book's corrections are the same for every sheet; the sheet's rows add their own
+    added = [c for c in more.corrections if c not in book.corrections]
+    return FileRead(frame, [*read.rejected, *more.rejected], summary, [*read.corrections, *added])
 
 
 def _header_area_notes(bad: Mapping[int, str], lines: Sequence[int], header: int) -> list[str]:

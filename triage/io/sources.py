@@ -93,6 +93,9 @@ class Workbook:
     # Prolactin results the file corrects (HL7 OBX-11 C): an earlier file's result of the same
     # patient and specimen is superseded in the history.
     corrections: list[Withdrawal] = field(default_factory=list)
+    # The reader applied the results' statuses (HL7 OBX-11, FHIR Observation.status): replaced
+    # results rejected, corrections given; its status column is carried only (BuildSettings)
+    statuses_applied: bool = False
     # A workbook's merged cell ranges per sheet (python-calamine), for fill_merged_down.
     merged: Callable[[str], list[Any]] | None = None
     # A large delimited text split in C: its records as a grid with their dictionary codes

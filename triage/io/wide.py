@@ -31,7 +31,16 @@ from triage.io.layout import Distinct, RawTable, factorize_column
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.knowledge.model import Thresholds
 from triage.numbers import DAYS_PER_WEEK, NS_PER_DAY, age_text
-from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, Rejected
+from triage.schema import (
+    CANONICAL_COLUMNS,
+    FLAG_FIELDS,
+    PRELIMINARY,
+    SUPERSEDED,
+    SUPERSEDES,
+    WITHDRAWS,
+    Rejected,
+    Withdrawal,
+)
 from triage.values import (
     CANONICAL_UNITS,
     FRAME_YEARS,
@@ -85,6 +94,7 @@ from triage.values import (
     prolactin_plausibility,
     repair_swapped_day_month,
     result_status,
+    result_status_code,
     scaled_concentration,
     scaled_in_canonical,
     second_number_in_brackets,
@@ -168,6 +178,9 @@ class BuildSettings:
     # more than thresholds.toml collection_date_future_days) are rejected as implausible_date.
     as_of: datetime | None = None
     decimal: str | None = None  # the export's decimal mark (mapping [input] decimal)
+    # The format's reader applied the results' statuses itself (HL7 OBX-11, FHIR status): the
+    # status column is only carried (result_status), never used to replace rows again
+    statuses_applied: bool = False
 
 
 @dataclass
@@ -178,6 +191,8 @@ class BuildResult:
     rejected: list[Rejected]
     accepted: np.ndarray  # positions (into the RawTable) of the frame's rows
     warnings: list[str]
+    # what the rows' result statuses do to earlier files' results (Builder.revisions)
+    corrections: list[Withdrawal] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1524,6 +1539,78 @@ class _Builder:
             )
         return void, detail
 
+    def revisions(self, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[Withdrawal]]:
+        """The ``usable`` rows another row of the same patient and specimen replaces, why, and
+        what the file's statuses do to earlier files' results (the history's Withdrawals), as
+        HL7's OBX-11: a corrected or amended result (the last of them) replaces every other
+        result of its specimen, a final one a preliminary one (rejected as cancelled_result);
+        across files a correction withdraws the stored result, a final one supersedes a stored
+        preliminary one, and a preliminary one is marked as such."""
+        col = self.column("result_status")
+        superseded = np.zeros(self.n, dtype=bool)
+        detail = np.full(self.n, "", dtype=object)
+        if col is None:
+            return superseded, detail, []
+        codes, parsed = self._distinct(col, result_status)
+        kinds = _pick(codes, parsed, lambda kind: kind or "", object)
+        self.out["result_status"] = self._apply(col, result_status_code)
+        if self.settings.statuses_applied:  # the reader replaced and withdrew results itself
+            return superseded, detail, []
+        header = self.table.headers.get("result_status", "status")
+        rows = self.table.source_rows
+        patients, specimens, issuers = (
+            _texts_at(self.out.get(name), np.arange(self.n))
+            for name in ("patient_id", "specimen_id", "patient_issuer")
+        )
+        samples: dict[tuple[str, str, str], list[int]] = {}
+        for i in np.flatnonzero(usable).tolist():
+            if specimens[i]:  # only a specimen number names one sample for sure
+                samples.setdefault((issuers[i], patients[i], specimens[i]), []).append(i)
+
+        def said(i: int) -> str:
+            return f"result status {cell_text(col[i])!r} in column {header!r}"
+
+        for members in samples.values():
+            corrected = [i for i in members if kinds[i] == "corrected"]
+            finals = [i for i in members if kinds[i] not in ("corrected", "preliminary")]
+            by = corrected[-1] if corrected else finals[-1] if finals else None
+            for i in members:
+                if by is None or i == by or not (corrected or kinds[i] == "preliminary"):
+                    continue
+                superseded[i] = True
+                what = "corrected" if corrected else "made final"
+                detail[i] = (
+                    f"{said(i)}: {what} by row {int(rows[by])} ({said(by)}), which is used instead"
+                )
+        withdrawals: list[Withdrawal] = []
+        left: list[str] = []  # the preliminary results triaged (no final one in the file)
+        for i in np.flatnonzero(usable & ~superseded).tolist():
+            row, kind = int(rows[i]), kinds[i]
+            if kind == "preliminary":
+                withdrawals.append(Withdrawal(row, "", "", "", PRELIMINARY))
+                left.append(str(row))
+            elif kind in ("corrected", "kept") and patients[i] and specimens[i]:
+                withdrawals.append(
+                    Withdrawal(
+                        row,
+                        patients[i],
+                        specimens[i],
+                        f"corrected ({said(i)})"
+                        if kind == "corrected"
+                        else f"{SUPERSEDED} by the final result ({said(i)})",
+                        WITHDRAWS if kind == "corrected" else SUPERSEDES,
+                        issuers[i],
+                    )
+                )
+        if left:
+            more = f" and {len(left) - REPEATS_LISTED} more" if len(left) > REPEATS_LISTED else ""
+            self.warnings.append(
+                f"preliminary results (column {header!r}) at row(s) "
+                f"{', '.join(left[:REPEATS_LISTED])}{more} were triaged as given; the final "
+                "result may differ"
+            )
+        return superseded, detail, withdrawals
+
     def _run_day(self) -> datetime:
         """The run's date and time (--as-of, else now), naive local time."""
         as_of = self.settings.as_of or datetime.now()
@@ -2705,6 +2792,9 @@ def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = Fal
     void &= reason == ""
     reason[void] = "cancelled_result"
     detail[void] = void_detail[void]
+    replaced, replaced_detail, corrections = builder.revisions(reason == "")
+    reason[replaced] = "cancelled_result"
+    detail[replaced] = replaced_detail[replaced]
     accepted = np.flatnonzero(reason == "")
     out = builder.out
     n = len(table)
@@ -2749,7 +2839,7 @@ def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = Fal
         for k, i in enumerate(refused.tolist())
     ]
     builder.warnings += _repeated_results(frame)
-    return BuildResult(frame, rejected, accepted, builder.warnings)
+    return BuildResult(frame, rejected, accepted, builder.warnings, corrections)
 
 
 REPEATS_LISTED: Final = 5

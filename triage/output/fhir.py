@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, BinaryIO, Final
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -37,6 +38,7 @@ except ImportError:  # pragma: no cover - orjson has wheels for every usual plat
 from triage.numbers import lab_decimals
 from triage.output.options import RESULTS_FHIR, RunMeta
 from triage.output.views import as_text, patient_keys
+from triage.values import RESULT_STATUS_CODES
 
 __all__ = ["RESULTS_FHIR", "write_fhir_bundle"]
 
@@ -222,6 +224,8 @@ class _Rows:
         "suggestion_details",
         "comment",
         "specimen_id",
+        "patient_issuer",
+        "result_status",  # Observation.status (values.RESULT_STATUS_CODES; else final)
     )
 
     @staticmethod
@@ -453,7 +457,12 @@ def patient_resource(key: str, row: Mapping[str, Any], *, redact: bool) -> dict[
     pid = as_text(row.get("patient_id"))
     if pid:
         system = ID_PATIENT_REDACTED if redact else ID_PATIENT
-        patient["identifier"] = [{"system": system, "value": pid}]
+        issuer = as_text(row.get("patient_issuer"))
+        identifier: dict[str, Any] = {"system": system, "value": pid}
+        if issuer:  # the same id from two issuers: two patients (HL7 PID-3.4), read back so
+            identifier["system"] = f"{system}/{quote(issuer, safe='')}"
+            identifier["assigner"] = {"display": issuer}
+        patient["identifier"] = [identifier]
     name = as_text(row.get("patient_name"))
     if name and not redact:
         patient["name"] = [{"text": name}]
@@ -485,7 +494,8 @@ def observation_resource(key: str, row: Mapping[str, Any]) -> dict[str, Any]:
     ]
     if extensions:
         obs["extension"] = extensions
-    obs["status"] = "final"
+    status = as_text(row.get("result_status"))
+    obs["status"] = status if status in RESULT_STATUS_CODES else "final"
     obs["category"] = [
         {
             "coding": [
