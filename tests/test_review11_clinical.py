@@ -83,8 +83,9 @@ def test_the_mri_reason_in_pregnancy_says_no_routine_mri(tmp_path: Path) -> None
 
 
 def test_in_pregnancy_visual_fields_come_without_waiting_for_an_mri(tmp_path: Path) -> None:
-    row = triaged(tmp_path, "SYN-7;F;31;300;ng/mL;incinta, 8 settimane\n").iloc[0]
-    assert row["priority"] == "urgent"  # above 5,000 mIU/L and pregnancy does not explain it
+    # below the level that rules a prolactinoma in (which images at once, without gadolinium)
+    row = triaged(tmp_path, "SYN-7;F;31;230;ng/mL;incinta, 8 settimane\n").iloc[0]
+    assert row["priority"] == "soon"
     reasons = {d["code"]: d["reason"] for d in row["suggestion_details"]}
     assert "if the MRI shows" not in reasons["visual_field_test"]
     # pregnancy alters the other axes: they are assessed once it is over
@@ -115,3 +116,25 @@ def test_acromegaly_is_a_known_pituitary_lesion(tmp_path: Path, note: str, lesio
     factors = str(row["factors"]).split(";")
     assert ("known_pituitary_lesion" in factors) is lesion, row["factor_evidence"]
     assert row["priority"] == ("soon" if lesion else "routine")
+
+
+def test_a_level_that_rules_a_prolactinoma_in_is_imaged_in_pregnancy_without_gadolinium(
+    tmp_path: Path,
+) -> None:
+    # 3,000 ng/mL with a positive hCG: far above anything pregnancy gives (clinical-reference
+    # §2.1): a macroprolactinoma is likely, so the MRI (without gadolinium) does not wait
+    row = triaged(tmp_path, "SYN-9;F;27;3000;ng/mL;zwanger, 10 weken\n").iloc[0]
+    assert row["priority"] == "urgent"
+    reasons = {d["code"]: d["reason"] for d in row["suggestion_details"]}
+    assert "without gadolinium" in reasons["pituitary_mri"]
+    assert "no routine MRI" not in reasons["pituitary_mri"]
+    assert "pituitary_function_tests" in reasons
+
+
+def test_a_known_prolactinoma_in_pregnancy_is_not_imaged_routinely(tmp_path: Path) -> None:
+    row = triaged(
+        tmp_path, "SYN-10;F;33;400;ng/mL;pregnant 20 weeks, known macroprolactinoma 12 mm\n"
+    ).iloc[0]
+    reasons = {d["code"]: d["reason"] for d in row["suggestion_details"]}
+    assert "no routine MRI" in reasons["pituitary_mri"]
+    assert "visual_field_test" in reasons

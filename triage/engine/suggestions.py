@@ -704,10 +704,16 @@ def visual_fields(s: Situation) -> str | None:
 
 
 def _pregnant_without_mri(s: Situation) -> bool:
-    """Pregnant without a red flag or a sellar sign: no routine MRI (ES 2011, pregnancy), so
-    what would follow the MRI is judged without it (`pituitary_mri`)."""
+    """Pregnant without a red flag or a sellar sign, with a known lesion (followed, not imaged
+    again) or without a level that rules a prolactinoma in: no routine MRI (ES 2011,
+    pregnancy), so what would follow the MRI is judged without it (`pituitary_mri`)."""
     ctx = s.ctx
-    return ctx.state == PREGNANCY and ctx.mass_effect_flag is None and ctx.sellar_sign_alone is None
+    return (
+        ctx.state == PREGNANCY
+        and ctx.mass_effect_flag is None
+        and ctx.sellar_sign_alone is None
+        and (ctx.lesion.present or s.path != IMAGING_FIRST)
+    )
 
 
 def _no_macro_work_up(s: Situation) -> bool:
@@ -773,9 +779,10 @@ def pituitary_mri(s: Situation) -> str | None:
         )
     if s.path == IMAGING_FIRST:
         likely = s.ctx.amount(s.ctx.t("prolactinoma_likely_ng_ml"), approx=True, mark="≥ ")
+        gadolinium = " without gadolinium (pregnancy)" if pregnant else ""
         return (
-            f"{why}: at {likely} a prolactinoma is likely: pituitary MRI without waiting "
-            "for a macroprolactin screen"
+            f"{why}: at {likely} a prolactinoma is likely: pituitary MRI{gadolinium} without "
+            "waiting for a macroprolactin screen"
         )
     if s.likely("hypothyroidism"):
         return f"{why}: pituitary MRI once thyroid replacement has corrected the TSH"
