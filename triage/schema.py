@@ -192,7 +192,13 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "head_trauma_text": "string",
     "symptoms": "string",
     "macroprolactin_recovery_pct": "float64",
-    "monomeric_prolactin": "float64",  # in the row's prolactin unit
+    # the recovery's "<" or ">" as the lab wrote it ("<40 %": macroprolactin present), else <NA>
+    "macroprolactin_recovery_pct_qualifier": "string",
+    "monomeric_prolactin": "float64",  # in the row's prolactin unit, or monomeric_prolactin_unit
+    # the unit of monomeric_prolactin where the input wrote it in the other prolactin unit than
+    # the result's ("ng/mL" beside a total in mIU/L), else <NA>; the engine converts it with the
+    # row's own factor (engine/units.convert)
+    "monomeric_prolactin_unit": "string",
     "comments": "string",
     "specimen_id": "string",  # the lab's specimen / accession number (urgent list, reports)
     "requesting_clinician": "string",  # as written

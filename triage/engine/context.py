@@ -78,6 +78,7 @@ RULE_COLUMNS: tuple[str, ...] = (
     "head_trauma_text",
     "symptoms",
     "macroprolactin_recovery_pct",
+    "macroprolactin_recovery_pct_qualifier",
     "monomeric_prolactin_note_unit",
     "monomeric_prolactin_note_qualifier",
     "comments",
@@ -717,14 +718,45 @@ class RowContext:
         return self.above(limit)
 
     @property
+    def recovery_mark(self) -> str:
+        """The PEG recovery's "<" or ">" as the lab wrote it ("<40 %", "> 60 %"), else ""."""
+        return self.text("macroprolactin_recovery_pct_qualifier") or ""
+
+    @property
+    def recovery_side(self) -> str | None:
+        """Where the PEG recovery lies against the thresholds of clinical-reference §2.3:
+        "macro" (below peg_recovery_macro_pct: macroprolactin present), "true" (above
+        peg_recovery_true_pct: monomeric), "equivocal" (between them, or a censored bound that
+        does not tell: "<50", ">45"), None when none is given.  A bound reads as what it says:
+        "<40" is below 40, ">60" above 60."""
+        recovery = self.num("macroprolactin_recovery_pct")
+        if recovery is None:
+            return None
+        mark = self.recovery_mark
+        macro_below = self.t("peg_recovery_macro_pct")
+        true_above = self.t("peg_recovery_true_pct")
+        if recovery < macro_below and mark != ">":
+            return "macro"
+        if mark == "<" and recovery <= macro_below:
+            return "macro"
+        if recovery > true_above and mark != "<":
+            return "true"
+        if mark == ">" and recovery >= true_above:
+            return "true"
+        return "equivocal"
+
+    @property
     def monomeric_estimate(self) -> float:
-        """Monomeric (post-PEG) prolactin in ng/mL: given, else total × PEG recovery (NaN)."""
+        """Monomeric (post-PEG) prolactin in ng/mL: given, else total × PEG recovery (NaN).  A
+        recovery written as "<r" gives at most total × r, used as the estimate: the rules that
+        read it ask whether it is above a limit, and a bound above one is judged as the total
+        above it would be, a bound within one surely is."""
         if self.monomeric_ng == self.monomeric_ng:
             return self.monomeric_ng
         recovery = self.num("macroprolactin_recovery_pct")
         if recovery is None or self.qualifier != "" or self.value != self.value:
             return math.nan
-        if recovery >= self.t("peg_recovery_macro_pct"):
+        if self.recovery_side != "macro":
             # An equivocal (or negative) recovery: PEG co-precipitates up to ~25% of monomeric
             # prolactin (clinical-reference §2.3), so the product understates a true excess and
             # is not used to call it mild.
@@ -751,9 +783,9 @@ class RowContext:
         recovery = self.num("macroprolactin_recovery_pct")
         if recovery is not None:
             true_above = self.t("peg_recovery_true_pct")
-            if not recovery > true_above:
+            if self.recovery_side != "true":
                 return None
-            return f"PEG recovery {fmt(recovery)}%, above {fmt(true_above)}%"
+            return f"PEG recovery {self.recovery_mark}{fmt(recovery)}%, above {fmt(true_above)}%"
         hit = self.first("macroprolactin_absent")
         if hit is None or self.has("macroprolactin_present") or self.has("macroprolactin_past"):
             return None

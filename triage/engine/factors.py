@@ -10,6 +10,7 @@ level rule adds a suspected prolactinoma, ranked first.  Factors are listed only
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -606,12 +607,17 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
         # read in a note ("post-PEG prolactin <1 ng/mL"), with its "<" (below detection)
         named = "monomeric prolactin in notes:"
         mark = ctx.text("monomeric_prolactin_note_qualifier") or ""
+    side, bound = ctx.recovery_side, ctx.recovery_mark
     if monomeric != monomeric and recovery is not None and ctx.qualifier == "":
-        monomeric = ctx.value * recovery / 100  # implied by the recovery
-        named = "estimated monomeric prolactin"
+        # implied by the recovery; a "<r" recovery gives an upper bound, a ">r" one a lower
+        monomeric = ctx.value * recovery / 100
+        named, mark = "estimated monomeric prolactin", bound
     mono_within: bool | None = None
+    within = monomeric <= limit
+    if (mark == "<" and not within) or (mark == ">" and within):
+        monomeric = math.nan  # a bound on the wrong side of the limit tells nothing
     if monomeric == monomeric:  # given or estimated (not NaN)
-        mono_within = monomeric <= limit
+        mono_within = within
         where = "within" if mono_within else "above"
         parts.append(
             f"{named} {mark}{ctx.amount(monomeric)} ({where} the post-PEG limit "
@@ -621,11 +627,19 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
     if recovery is not None:
         macro_below = ctx.t("peg_recovery_macro_pct")
         true_above = ctx.t("peg_recovery_true_pct")
-        shown = f"PEG recovery: {fmt(recovery)}%"
-        if recovery < macro_below:
+        shown = f"PEG recovery: {bound}{fmt(recovery)}%"
+        if side == "macro":
             parts.insert(0, f"{shown} (below {fmt(macro_below)}%: macroprolactin present)")
             strength = strength or (POSSIBLE if mono_within is False else LIKELY)
-        elif recovery <= true_above:
+            if mono_within is None and bound and not ctx.mild:
+                # "<40 %" of a total above a mild rise: the monomeric part may still be above
+                # its limit (total x bound is), as with a plain recovery whose estimate is
+                strength = POSSIBLE
+                parts.append(
+                    "a recovery given as a bound does not show the monomeric part within its "
+                    "limit above a mild rise; ask the lab for the monomeric prolactin"
+                )
+        elif side == "equivocal":
             parts.insert(0, f"{shown} (equivocal, {fmt(macro_below)}–{fmt(true_above)}%)")
             strength = POSSIBLE
         elif mono_within is not True:

@@ -3,7 +3,8 @@
 A row in mIU/L is divided by, in this order: the row's own `conversion_factor` (mapping file),
 the factor of the reference set whose assay names match the row's `assay` text, the factor of the
 set the user chose.  The lab's interval and the monomeric (post-PEG) prolactin of the row are in
-the row's unit and are converted the same way.
+the row's unit and are converted the same way; a monomeric prolactin the input gave in the other
+unit (`monomeric_prolactin_unit`) is converted with the same factor.
 """
 
 from __future__ import annotations
@@ -92,13 +93,21 @@ def convert(frame: pd.DataFrame, set_names: pd.Series, knowledge: Knowledge) -> 
     def to_ng(column: str) -> pd.Series:
         return frame[column].astype("float64") / divisor
 
+    # a monomeric prolactin in the other unit than the result's (monomeric_prolactin_unit):
+    # divided by the same factor as the result, so 10 ng/mL beside 1700 mIU/L is 10 ng/mL
+    mono_unit = frame["monomeric_prolactin_unit"].astype("string")
+    mono_ng = (mono_unit == NG_ML).fillna(False).astype(bool)
+    mono_miu = (mono_unit == MIU_L).fillna(False).astype(bool)
+    mono_divisor = np.where(mono_ng, 1.0, np.where(mono_miu, factor, divisor))
+    monomeric: pd.Series = frame["monomeric_prolactin"].astype("float64") / mono_divisor
+
     return Converted(
         factor=factor,
         factor_used=factor.where(is_miu, np.nan),
         value_ng=to_ng("prolactin_value"),
         low_ng=to_ng("reference_low"),
         high_ng=to_ng("reference_high"),
-        monomeric_ng=to_ng("monomeric_prolactin").fillna(_note_monomeric_ng(frame, factor)),
+        monomeric_ng=monomeric.fillna(_note_monomeric_ng(frame, factor)),
     )
 
 

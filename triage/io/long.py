@@ -45,11 +45,13 @@ from triage.io.wide import (
     creatinine_for_engine,
     date_column,
     typed_column,
+    unconverted_monomeric,
 )
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set
 from triage.numbers import fmt
 from triage.schema import FLAG_FIELDS, TEXT_FIELDS, InputFileError, Rejected, Withdrawal
 from triage.values import (
+    UnitInfo,
     cell_text,
     complement_percent,
     context_ranges,
@@ -83,7 +85,8 @@ IDENTITY: Final = (
     "collected_at",
     "visit",
 )
-QUALIFIED: Final = frozenset({"tsh", "egfr"})
+# context numbers kept with their "<" / ">" (a PEG recovery "<40 %" is macroprolactin present)
+QUALIFIED: Final = frozenset({"tsh", "egfr", "macroprolactin_recovery_pct"})
 _NO_DELTA: Final = np.iinfo(np.int64).max
 _LOINC: Final = re.compile(r"\d{1,7}-\d")  # a LOINC code written in a test code column
 # A LOINC code as exports write it: "2842-3", "LN:2842-3", "LOINC 2842-3", "2842-3 (LOINC)",
@@ -371,7 +374,7 @@ class _Context:
     values: np.ndarray  # float (NaN for hcg)
     qualifiers: np.ndarray
     texts: np.ndarray  # hcg text as written; a result in words (LAB_WORD_FIELDS)
-    units: np.ndarray  # normalise_unit info or None (monomeric prolactin)
+    units: np.ndarray  # normalise_unit info, None, or a monomeric prolactin unit text unknown
 
 
 def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
@@ -953,7 +956,11 @@ def _context_value(
     if spec.field == "creatinine":  # in the engine's reading of its size (wide.py)
         unit_written = np.array([quantity.unit_text or unit], dtype=object)
         value = float(creatinine_for_engine(np.array([value]), unit_written)[0])
-    return value, qualifier, quantity.text, normalise_unit(quantity.unit_text or unit)
+    written = quantity.unit_text or unit
+    info = normalise_unit(written)
+    if info is None and written and spec.field == "monomeric_prolactin":
+        return value, qualifier, quantity.text, written  # no prolactin unit: not converted
+    return value, qualifier, quantity.text, info
 
 
 def _is_number_text(text: str) -> bool:
@@ -1121,7 +1128,9 @@ def _apply_context(
             continue
         values = context.values[c].astype(np.float64)
         if name == "monomeric_prolactin":
-            values = _monomeric_in_row_unit(frame, fi, values, context.units[c], warnings)
+            values, units = _monomeric_in_own_unit(frame, fi, values, context.units[c], warnings)
+            empty = frame[name].isna().to_numpy()[fi]  # the row's own value wins (_fill)
+            _fill(frame, "monomeric_prolactin_unit", fi[empty], list(units[empty]), "string")
         _fill(frame, name, fi, list(values), "float64")
         if name in QUALIFIED:
             _fill(frame, f"{name}_qualifier", fi, list(context.qualifiers[c]), "string")
@@ -1155,26 +1164,27 @@ def _join_text(frame: pd.DataFrame, name: str, rows: np.ndarray, texts: list[obj
     frame[name] = pd.Series(column, index=frame.index, dtype=frame[name].dtype)
 
 
-def _monomeric_in_row_unit(
+def _monomeric_in_own_unit(
     frame: pd.DataFrame, fi: np.ndarray, values: np.ndarray, units: np.ndarray, warnings: list[str]
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
+    """Monomeric prolactin rows' values in their normalised unit, and that unit where it is the
+    other prolactin unit than the result's (the engine converts it with the row's factor: 9 µg/L
+    beside 1700 mIU/L), else None.  A unit written that is no prolactin unit (``_context_value``
+    gives it as text) cannot be converted: not used, and the run says so."""
     row_units = frame["prolactin_unit"].to_numpy(dtype=object)[fi]
     out = values.copy()
-    dropped = 0
+    own = np.full(len(values), None, dtype=object)
+    unknown: list[str] = []
     for k, info in enumerate(units):
-        if info is None:
-            continue
-        if info.unit == row_units[k]:
-            out[k] = values[k] * info.factor
-        else:
+        if isinstance(info, str):
             out[k] = math.nan
-            dropped += 1
-    if dropped:
-        warnings.append(
-            f"{dropped} monomeric prolactin result(s) were not used: their unit differs from the "
-            "prolactin result's"
-        )
-    return out
+            unknown.append(info)
+        elif isinstance(info, UnitInfo):
+            out[k] = values[k] * info.factor
+            own[k] = info.unit if info.unit != row_units[k] else None
+    if unknown:
+        warnings.append(unconverted_monomeric(len(unknown), sorted(set(unknown))))
+    return out, own
 
 
 def _fill(

@@ -30,7 +30,7 @@ from triage.columns import header_words
 from triage.io.layout import Distinct, RawTable, factorize_column
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.knowledge.model import Thresholds
-from triage.numbers import DAYS_PER_WEEK, NS_PER_DAY, age_text
+from triage.numbers import DAYS_PER_WEEK, NS_PER_DAY, age_text, approx
 from triage.schema import (
     CANONICAL_COLUMNS,
     FLAG_FIELDS,
@@ -59,11 +59,13 @@ from triage.values import (
     cell_interval,
     cell_text,
     comparator,
+    complement_percent,
     context_ranges,
     days_between,
     decimal_evidence,
     duration_word_days,
     flag_direction,
+    format_number,
     group_interval,
     has_two_digit_year,
     hcg_positive,
@@ -1206,7 +1208,7 @@ class _Builder:
                 may = unknown & (unit_text == text) & (number * to_miu >= urgent)
             self.possibly_urgent |= may
             for i in np.flatnonzero(may):
-                converted = _fmt(float(f"{float(number[i]) * factor:.3g}"))  # about: 3 digits
+                converted = approx(float(number[i]) * factor)  # about: 3 digits
                 detail[i] += (
                     f"; {_fmt(float(number[i]))} {text} is about {converted} {canonical}, which "
                     f"is above {_fmt(urgent)} mIU/L: listed with the urgent results"
@@ -1899,8 +1901,10 @@ class _Builder:
         self.out["pituitary_lesion_mm"] = self._floats_of(
             "pituitary_lesion_mm", lambda c: parse_size_mm(c, unit)
         )
-        self.out["macroprolactin_recovery_pct"] = self._recovery()
-        self.out["monomeric_prolactin"] = self._monomeric()
+        recovery, bound = self._recovery()
+        self.out["macroprolactin_recovery_pct"] = recovery
+        self.out["macroprolactin_recovery_pct_qualifier"] = bound
+        self.out["monomeric_prolactin"], self.out["monomeric_prolactin_unit"] = self._monomeric()
         self._hcg()
         factor = self.settings.conversion_factor
         self.out["conversion_factor"] = np.full(self.n, math.nan if factor is None else factor)
@@ -1997,12 +2001,33 @@ class _Builder:
         col = self.column(name)
         return self._floats(col, func) if col is not None else np.full(self.n, np.nan)
 
-    def _recovery(self) -> np.ndarray:
+    def _recovery(self) -> tuple[np.ndarray, np.ndarray]:
+        """The PEG recovery and its "<" / ">" ("<40 %", "kleiner 40": macroprolactin present),
+        else from the percent macroprolactin (100 - it, its bound turned round: ">60 %
+        macroprolactin" is a recovery below 40)."""
         recovery = self._percents("macroprolactin_recovery_pct")
+        bound = self._bounds("macroprolactin_recovery_pct")
         if self.column("macroprolactin_pct") is not None:
             macro = self._percents("macroprolactin_pct")
-            recovery = np.where(np.isnan(recovery), PERCENT_FULL - macro, recovery)
-        return recovery
+            flipped = np.array(
+                [
+                    complement_percent(0.0, str(b or ""))[1] or None
+                    for b in self._bounds("macroprolactin_pct")
+                ],
+                dtype=object,
+            )
+            taken = np.isnan(recovery)
+            recovery = np.where(taken, PERCENT_FULL - macro, recovery)
+            bound = np.where(taken, flipped, bound)
+        return recovery, bound
+
+    def _bounds(self, name: str) -> np.ndarray:
+        """Per row, the "<" or ">" written with the number of column ``name``, else None."""
+        col = self.column(name)
+        if col is None:
+            return np.full(self.n, None, dtype=object)
+        decimal = self._decimal(col)
+        return self._apply(col, lambda c: parse_quantity(c, decimal).qualifier or None)
 
     def _percents(self, name: str) -> np.ndarray:
         """A column of percentages.  A number above 0 and at most 1 not written with '%' is a
@@ -2030,22 +2055,40 @@ class _Builder:
         out: np.ndarray = np.where(fraction, values * PERCENT_FULL, values)
         return out
 
-    def _monomeric(self) -> np.ndarray:
+    def _monomeric(self) -> tuple[np.ndarray, np.ndarray]:
+        """The monomeric (post-PEG) prolactin and, where its cell or header names the other
+        prolactin unit than the result's, that unit (the engine converts it with the row's
+        factor: "10 ng/mL" beside "1700 mIU/L").  A unit that is no prolactin unit ("pmol/L")
+        cannot be converted: the value is not used, and the run says so."""
+        none = np.full(self.n, None, dtype=object)
         col = self.column("monomeric_prolactin")
         if col is None:
-            return np.full(self.n, np.nan)
+            return np.full(self.n, np.nan), none
         decimal = self._decimal(col)
         codes, parsed = self._distinct(col, lambda c: parse_quantity(c, decimal))
         value = _pick(codes, parsed, lambda q: _nan(q.value), np.float64)
-        own = _pick(codes, parsed, lambda q: normalise_unit(q.unit_text), object)
-        header = normalise_unit(self.table.header_units.get("monomeric_prolactin", ""))
+        written = _pick(codes, parsed, lambda q: q.unit_text, object)
+        header_text = self.table.header_units.get("monomeric_prolactin", "")
+        header = normalise_unit(header_text)
         out: np.ndarray = value * self.row_factor
+        units = none.copy()
+        unknown: list[str] = []
         for i in np.flatnonzero(~np.isnan(value)):
-            info = own[i] or header
+            text = written[i] or header_text
+            info = normalise_unit(written[i]) if written[i] else header
+            if info is None and text:
+                unknown.append(str(text))
+                out[i] = math.nan
+                continue
             if info is None:
                 continue
-            out[i] = value[i] * info.factor if info.unit == self.row_unit[i] else math.nan
-        return out
+            out[i] = value[i] * info.factor
+            if info.unit != self.row_unit[i]:
+                units[i] = info.unit
+        if unknown:
+            named = self.table.headers.get("monomeric_prolactin", "monomeric_prolactin")
+            self.warnings.append(unconverted_monomeric(len(unknown), sorted(set(unknown)), named))
+        return out, units
 
     def _warn_lone_m(self, used: Sequence[object], header: str) -> None:
         """A column holding only 'M' under a header of a language where M may mean a woman
@@ -2574,8 +2617,22 @@ def _unit_id(text: object) -> int:
     return 0 if info is None else 1 + CANONICAL_UNITS.index(info.unit)
 
 
+def unconverted_monomeric(count: int, units: Sequence[str], where: str = "") -> str:
+    """The warning for monomeric (post-PEG) prolactin results in a unit that is no prolactin
+    unit (neither ng/mL nor mIU/L nor one of their spellings): not used, never read as the
+    result's unit.  Counts and units only, no values."""
+    column = f" in column {where!r}" if where else ""
+    return (
+        f"{count} monomeric (post-PEG) prolactin result(s){column} were not used: their unit "
+        f"({', '.join(repr(u) for u in units)}) is neither ng/mL nor mIU/L and cannot be "
+        "converted to the prolactin result's; give them in ng/mL or mIU/L"
+    )
+
+
 def _fmt(value: float) -> str:
-    return "" if math.isnan(value) else f"{value:g}"
+    """A number in a message as a person writes it (values.format_number: 5100000, never
+    5.1e+06), "" for NaN."""
+    return "" if math.isnan(value) else format_number(value)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -277,6 +277,8 @@ CONTEXT_COLUMNS: Final[tuple[str, ...]] = (
     *CONTEXT_NUMBERS,
     "tsh_qualifier",
     "egfr_qualifier",
+    "macroprolactin_recovery_pct_qualifier",
+    "monomeric_prolactin_unit",
     "hcg",
     "medications",
     "pregnant",
@@ -383,8 +385,10 @@ def context_resources(key: str, row: Mapping[str, Any], where: str) -> list[dict
         qualifier = as_text(_ctx(row, f"{name}_qualifier"))
         if qualifier in ("<", ">", "<=", ">="):
             quantity["comparator"] = qualifier
-        if name == "monomeric_prolactin":
-            unit = as_text(row.get("prolactin_unit"))
+        if name == "monomeric_prolactin":  # in its own unit where the input gave another
+            unit = as_text(_ctx(row, "monomeric_prolactin_unit")) or as_text(
+                row.get("prolactin_unit")
+            )
         if unit:
             quantity.update(
                 {
