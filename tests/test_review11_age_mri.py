@@ -12,6 +12,7 @@ import pytest
 from pipeline_helpers import triage_csv
 
 from triage.numbers import age_rounded, age_words
+from triage.pipeline import TriageRequest, run_triage
 from triage.values import ages_in_years
 
 AGE_HEADER = "Patient ID,Sex,Birth date,Collection date,Prolactin,Unit\n"
@@ -117,3 +118,114 @@ def test_written_ages_are_cut_not_rounded() -> None:
     assert age_rounded(17.998) == 17.9
     assert age_rounded(34.2) == 34.2
     assert age_rounded(0.9996) == 0.999
+
+
+# --------------------------------------------------- a pituitary MRI already reported normal ---
+MRI_HEADER = "Patient ID,Sex,Birth date,Collection date,Prolactin,Unit,MRI,Clinical notes\n"
+WORK_UP = {"pituitary_mri", "visual_field_test", "pituitary_function_tests"}
+
+NORMAL_NOTES = [
+    "pituitary MRI normal (2025)",  # en
+    "normal pituitary MRI",
+    "MRT Hypophyse unauffällig",  # de
+    "MRT der Hypophyse 03/2024: unauffällig",
+    "IRM hypophysaire normale",  # fr
+    "RMN hipófisis normal",  # es
+    "RMN ipofisi nella norma",  # it
+    "MRI hypofyse zonder afwijkingen",  # nl
+]
+NORMAL_CELLS = [
+    "normal pituitary",
+    "no adenoma",
+    "unauffällig",
+    "pas d'adénome",
+    "sin alteraciones",
+    "nella norma",
+    "geen afwijkingen",
+]
+NOT_A_NORMAL_PITUITARY_MRI = [
+    "MRI brain normal",  # a brain MRI does not image the sella: the pituitary must be named
+    "IRM cérébrale normale",
+    "pituitary MRI requested",
+    "MRT Hypophyse angefordert",
+    "IRM hypophysaire prévue",
+    "RMN hipófisis solicitada",
+    "RMN ipofisi richiesta",
+    "MRI hypofyse aangevraagd",
+    "mother: pituitary MRI normal",
+]
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _suggested(row: pd.Series) -> set[str]:
+    return set(str(row["suggestions"]).split(";")) - {""}
+
+
+@pytest.mark.parametrize("note", NORMAL_NOTES)
+def test_a_normal_pituitary_mri_in_the_notes_is_not_suggested_again(
+    tmp_path: Path, note: str
+) -> None:
+    out = _run(tmp_path, [f"N,M,1970-01-01,2026-10-01,60,ng/mL,,{_q(note)}"], MRI_HEADER)
+    row = out.loc["N"]
+    assert row["factors"] == "unexplained"
+    assert "a pituitary MRI was normal" in row["factor_evidence"]
+    assert note.split()[0] in row["factor_evidence"]
+    assert not _suggested(row) & WORK_UP
+    assert "macroprolactin_screen" in _suggested(row)
+
+
+@pytest.mark.parametrize("cell", NORMAL_CELLS)
+def test_a_normal_mri_column_is_not_suggested_again(tmp_path: Path, cell: str) -> None:
+    out = _run(tmp_path, [f"C,F,1970-01-01,2026-10-01,60,ng/mL,{_q(cell)},"], MRI_HEADER)
+    row = out.loc["C"]
+    assert "a pituitary MRI was normal" in row["factor_evidence"]
+    assert not _suggested(row) & WORK_UP
+
+
+@pytest.mark.parametrize("note", NOT_A_NORMAL_PITUITARY_MRI)
+def test_no_normal_pituitary_mri_is_read_where_none_was_reported(tmp_path: Path, note: str) -> None:
+    out = _run(tmp_path, [f"X,M,1970-01-01,2026-10-01,60,ng/mL,,{_q(note)}"], MRI_HEADER)
+    row = out.loc["X"]
+    assert "a pituitary MRI was normal" not in row["factor_evidence"]
+    assert "pituitary_mri" in _suggested(row)
+
+
+@pytest.mark.parametrize("cell", ["no", "unknown", "-", "n/a", "MRI brain normal", "MRI planned"])
+def test_a_cell_that_says_no_mri_was_done_is_not_a_normal_one(tmp_path: Path, cell: str) -> None:
+    out = _run(tmp_path, [f"X,M,1970-01-01,2026-10-01,60,ng/mL,{_q(cell)},"], MRI_HEADER)
+    row = out.loc["X"]
+    assert "a pituitary MRI was normal" not in row["factor_evidence"]
+    assert "pituitary_mri" in _suggested(row)
+
+
+def test_a_known_lesion_outweighs_a_normal_word(tmp_path: Path) -> None:
+    rows = ["L,F,1970-01-01,2026-10-01,60,ng/mL,6 mm microadenoma,pituitary MRI normal (2019)"]
+    out = _run(tmp_path, rows, MRI_HEADER)
+    assert "a pituitary MRI was normal" not in out.loc["L"]["factor_evidence"]
+
+
+REPEATS = [
+    # (note, value): a mass-effect red flag, a level that rules a prolactinoma in
+    ("MRT Hypophyse unauffällig (2019); bitemporale Hemianopsie", 60),
+    ("IRM hypophysaire normale en 2018", 400),
+    ("pituitary MRI normal (2017)", 400),
+    ("RMN ipofisi nella norma (2016)", 400),
+]
+
+
+@pytest.mark.parametrize(("note", "value"), REPEATS)
+def test_a_repeat_mri_says_the_earlier_one_was_normal_and_why(
+    tmp_path: Path, note: str, value: int
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        MRI_HEADER + f"R,M,1970-01-01,2026-10-01,{value},ng/mL,,{_q(note)}\n", encoding="utf-8"
+    )
+    run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    text = (tmp_path / "out" / "results.json").read_text(encoding="utf-8")
+    assert '"pituitary_mri"' in text
+    assert "the earlier pituitary MRI was normal" in text
+    assert "a repeat is warranted by" in text
