@@ -40,6 +40,7 @@ AGE_MONTHS_BELOW_YEARS: Final = 2.0
 AGE_DAYS_BELOW_MONTHS: Final = 1.0
 AGE_DECIMALS: Final = 1
 AGE_DECIMALS_YOUNG: Final = 3
+_AGE_CUT_DECIMALS: Final = 6
 # Calendar arithmetic for ages and durations, defined once for the package (the Julian year).
 MONTHS_PER_YEAR: Final = 12.0
 NS_PER_DAY: Final = 86_400 * 10**9
@@ -107,11 +108,12 @@ def approx(value: float | None) -> str:
 
 
 def age_rounded(years: float) -> float:
-    """An age in years as the files hold it: 34.2, 0.583 (NaN stays NaN)."""
+    """An age in years as the files hold it: 34.2, 0.583 (NaN stays NaN), cut, not rounded
+    (ages are told in completed units: a girl a day before her sixth birthday is 5.9, never
+    the 6 of the interval she is not yet judged on)."""
     if not math.isfinite(years):
         return years
-    places = AGE_DECIMALS if years >= AGE_MONTHS_BELOW_YEARS else AGE_DECIMALS_YOUNG
-    return round(years, places)
+    return float(age_rounded_array(np.array([years], dtype="float64"))[0])
 
 
 def age_rounded_array(values: object) -> np.ndarray:
@@ -119,7 +121,10 @@ def age_rounded_array(values: object) -> np.ndarray:
     array = np.asarray(values, dtype="float64")
     with np.errstate(invalid="ignore"):
         old = array >= AGE_MONTHS_BELOW_YEARS
-    return np.where(old, np.round(array, AGE_DECIMALS), np.round(array, AGE_DECIMALS_YOUNG))
+    scale = np.where(old, 10.0**AGE_DECIMALS, 10.0**AGE_DECIMALS_YOUNG)
+    # the float error of a whole tenth (0.3 held as 0.29999...) is not a day short of it
+    cut: np.ndarray = np.floor(np.round(array * scale, _AGE_CUT_DECIMALS)) / scale
+    return cut
 
 
 def age_words(years: float | None, missing: str = MISSING) -> str:

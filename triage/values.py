@@ -2421,9 +2421,41 @@ def ages_from_birth_periods(
 
 
 def ages_in_years(birth: np.ndarray, collected: np.ndarray) -> np.ndarray:
-    """Age in years at collection (NaN when either date is missing or birth is after it)."""
-    years: np.ndarray = days_between(birth, collected) / _DAYS_PER_YEAR
-    return years
+    """Age in years at collection (NaN when either date is missing or birth is after it), the
+    one age every reader and the engine count from dates.  From the first birthday on: the
+    completed years as a person counts them (the new year of life starts on the birthday; one
+    born on 29 February has it on 1 March in other years, as the calendar rolls over) plus the
+    part of the current year of life gone, so a girl is exactly 6 on her sixth birthday and a
+    paediatric stratum's inclusive ``age_min`` takes her that day.  Before it: the days of life
+    over the days of the mean year, as the intervals' ages in days, weeks and months are
+    converted (knowledge/loaders.py), so a 3-day-old is 3 days old."""
+    birth_ns = np.asarray(birth).astype("datetime64[ns]")
+    collected_ns = np.asarray(collected).astype("datetime64[ns]")
+    days = days_between(birth_ns, collected_ns)
+    known = ~np.isnan(days)
+    out = np.full(len(days), np.nan)
+    if not known.any():
+        return out
+    born, at = birth_ns[known], collected_ns[known]
+    born_month = born.astype("datetime64[M]")
+    born_day = (born.astype("datetime64[D]") - born_month.astype("datetime64[D]")).astype("int64")
+    at_month = at.astype("datetime64[M]")
+    at_day = (at.astype("datetime64[D]") - at_month.astype("datetime64[D]")).astype("int64")
+    months = (at_month - born_month).astype("int64")
+    whole = months // _MONTHS_IN_YEAR - ((months % _MONTHS_IN_YEAR == 0) & (at_day < born_day))
+    last = _anniversary(born_month, born_day, whole)
+    following = _anniversary(born_month, born_day, whole + 1)
+    gone = (at - last).astype("float64") / (following - last).astype("float64")
+    out[known] = np.where(whole >= 1, whole + gone, days[known] / _DAYS_PER_YEAR)
+    return out
+
+
+def _anniversary(month: np.ndarray, day: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """The ``years``-th birthday (midnight) of those born on ``day`` (0-based) of ``month``:
+    29 February rolls over to 1 March in a year without it."""
+    first = (month + (years * _MONTHS_IN_YEAR).astype("timedelta64[M]")).astype("datetime64[D]")
+    days: np.ndarray = (first + day.astype("timedelta64[D]")).astype("datetime64[ns]")
+    return days
 
 
 def days_between(start: np.ndarray, end: np.ndarray) -> np.ndarray:

@@ -475,6 +475,16 @@ class RowContext:
         return found[0] if found else None
 
     @property
+    def normal_mri(self) -> str | None:
+        """The evidence of a pituitary MRI reported normal (cues normal_pituitary_mri and, in
+        the lesion column, normal_pituitary_mri_cell) where no lesion is known or queried;
+        else None."""
+        if self.lesion.present or self.lesion.suspected:
+            return None
+        hit = self.first("normal_pituitary_mri_cell") or self.first("normal_pituitary_mri")
+        return None if hit is None else hit.evidence()
+
+    @property
     def sample_year(self) -> int:
         """The year the sample was taken (today's when not given)."""
         collected = self.when("collected_at")

@@ -75,9 +75,7 @@ from triage.schema import (
     RESULT_COLUMNS,
     TEXT_FIELDS,
 )
-from triage.values import unknown_age_spans, writes_a_year
-
-_SECONDS_PER_YEAR = np.timedelta64(1, "Y").astype("timedelta64[s]").astype("float64")
+from triage.values import ages_in_years, unknown_age_spans, writes_a_year
 
 
 def prepare(knowledge: Knowledge) -> None:
@@ -651,7 +649,8 @@ def _decide_row(ctx: RowContext, labels: Labels) -> Decision:
 
 
 def _ages(frame: pd.DataFrame, as_of: datetime | None) -> pd.Series:
-    """age_years as given, else from birth date to collection (or `as_of`) in years."""
+    """age_years as given, else from birth date to collection (or `as_of`) in years, counted as
+    the readers count them (values.ages_in_years: completed years, birthdays inclusive)."""
     ages = frame["age_years"].astype("float64")
     need = ages.isna() & frame["birth_date"].notna()
     if not need.any():
@@ -663,9 +662,10 @@ def _ages(frame: pd.DataFrame, as_of: datetime | None) -> pd.Series:
         if stamp.tzinfo is not None:
             stamp = stamp.tz_convert(None)
         until = until.fillna(stamp)
-    seconds = (until - frame["birth_date"]).dt.total_seconds()
-    computed = seconds / _SECONDS_PER_YEAR
-    return ages.where(~need, computed.where(computed >= 0))
+    computed = ages_in_years(
+        frame["birth_date"].to_numpy("datetime64[ns]"), until.to_numpy("datetime64[ns]")
+    )
+    return ages.where(~need, pd.Series(computed, index=frame.index))
 
 
 def _notes(frame: pd.DataFrame, value_ng: pd.Series, notes: list[str]) -> list[str]:

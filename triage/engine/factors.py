@@ -874,6 +874,8 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
             f"{ctx.amount(systemic_max, approx=True, mark='~')} of drug, "
             "systemic and stalk causes"
         )
+        if ctx.normal_mri is not None:
+            text += f"; {ctx.normal_mri}: a pituitary MRI was normal"
         return [Finding("prolactinoma_suspected", POSSIBLE, text, rule)]
     return [] if found else [_nothing_found(ctx)]
 
@@ -927,6 +929,8 @@ def _unexplained_text(ctx: RowContext) -> str:
             text += f"; {no_meds.evidence()}: no drug that raises prolactin"
     if ctx.lesion.suspected and not ctx.lesion.present:
         text += f"; {ctx.lesion.evidence}: a pituitary lesion queried, not known"
+    if ctx.normal_mri is not None:
+        text += f"; {ctx.normal_mri}: a pituitary MRI was normal"
     if not ctx.adult() and ctx.uln == ctx.uln and ctx.uln > 0:
         times = f"{ctx.qualifier}{approx(ctx.value / ctx.uln)}"
         likely_from = ctx.amount(ctx.t("prolactinoma_likely_ng_ml"), approx=True)

@@ -680,10 +680,42 @@ def dilution_retest(s: Situation) -> str | None:
     return None
 
 
+def _mri_already_normal(s: Situation) -> bool:
+    """A pituitary MRI was reported normal (ctx.normal_mri) and nothing warrants a repeat: no
+    mass-effect red flag, no sellar sign, no level that rules a prolactinoma in (IMAGING_FIRST;
+    a level that high now, whatever the earlier MRI's date, is one it did not see).  The MRI,
+    and the visual fields and pituitary function tests that follow a macroadenoma on it, are
+    then not suggested again as if no imaging had been done."""
+    ctx = s.ctx
+    return (
+        ctx.normal_mri is not None
+        and ctx.mass_effect_flag is None
+        and ctx.sellar_sign_alone is None
+        and s.path != IMAGING_FIRST
+    )
+
+
+def _repeat_despite_normal_mri(s: Situation) -> str:
+    """'; the earlier pituitary MRI was normal (…): a repeat is warranted by …' where one was
+    and something warrants another (`_mri_already_normal` false), else ''."""
+    ctx = s.ctx
+    if ctx.normal_mri is None:
+        return ""
+    if ctx.mass_effect_flag is not None:
+        cause = f"the mass-effect red flag ({ctx.mass_effect_flag.evidence()})"
+    elif ctx.sellar_sign_alone is not None:
+        cause = f"the sellar sign ({ctx.sellar_sign_alone.evidence()})"
+    else:
+        likely = ctx.amount(ctx.t("prolactinoma_likely_ng_ml"), approx=True, mark="≥ ")
+        cause = f"a level that rules a prolactinoma in ({likely})"
+    earlier = f"the earlier pituitary MRI was normal ({ctx.normal_mri})"
+    return f"; {earlier}: a repeat is warranted by {cause}"
+
+
 @suggestion_rule("pituitary_function_tests", "pituitary_work_up", any_status=True)
 def pituitary_function(s: Situation) -> str | None:
     why = s.pituitary_reason
-    if why is None or not s.imaging_needed or _no_macro_work_up(s):
+    if why is None or not s.imaging_needed or _no_macro_work_up(s) or _mri_already_normal(s):
         return None
     if _pregnant_without_mri(s):
         return None  # pregnancy alters the axes: assessed once it is over, with the MRI
@@ -694,7 +726,7 @@ def pituitary_function(s: Situation) -> str | None:
 @suggestion_rule("visual_field_test", "pituitary_work_up", any_status=True)
 def visual_fields(s: Situation) -> str | None:
     why = s.pituitary_reason
-    if why is None or not s.imaging_needed or _no_macro_work_up(s):
+    if why is None or not s.imaging_needed or _no_macro_work_up(s) or _mri_already_normal(s):
         return None
     if _pregnant_without_mri(s):
         return (
@@ -764,6 +796,14 @@ def _drug_despite_level(s: Situation) -> str | None:
 
 @suggestion_rule("pituitary_mri", "pituitary_work_up", any_status=True)
 def pituitary_mri(s: Situation) -> str | None:
+    if _mri_already_normal(s):
+        return None
+    text = _pituitary_mri(s)
+    return None if text is None else text + _repeat_despite_normal_mri(s)
+
+
+def _pituitary_mri(s: Situation) -> str | None:
+    """The pituitary MRI's reason (`pituitary_mri`), before an earlier normal MRI is said."""
     why = s.pituitary_reason
     if why is None or not s.imaging_needed:
         return None
