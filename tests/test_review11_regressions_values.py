@@ -116,3 +116,59 @@ def test_a_long_files_comparator_column_qualifies_each_rows_own_result(tmp_path:
     assert got["C1"]["priority"] == "urgent"
     assert _unqualified(got["C2"])
     assert got["C2"]["priority"] == "urgent"
+
+
+# ------------------------------------------------------------------------------------------------
+# A censored result in a file that does not show its decimal mark
+# ------------------------------------------------------------------------------------------------
+COMMA_HEADERS = [
+    "Patient ID,Sex,Age,Prolactin,Unit",
+    "Pat.-Nr.,Geschlecht,Alter,Prolaktin,Einheit",
+    "N° dossier,Sexe,Âge,Prolactine,Unité",
+    "NHC,Sexo,Edad,Prolactina,Unidad",
+    "ID paziente,Sesso,Età,Prolattina,Unità",
+    "Patiëntnummer,Geslacht,Leeftijd,Prolactine,Eenheid",
+]
+
+
+@pytest.mark.parametrize("header", COMMA_HEADERS)
+@pytest.mark.parametrize("cell", ['">1,000"', ">1.000"])
+def test_a_result_above_the_range_is_read_with_its_large_reading(
+    tmp_path: Path, header: str, cell: str
+) -> None:
+    """'>1,000' ng/mL is above the measuring range: >1 ng/mL is no such limit; urgent."""
+    text = f"{header}\nR2,F,30,18,ng/mL\nR3,M,50,{cell},ng/mL\n"
+    got = _rows(triage_csv(tmp_path, text))
+    assert got["R3"]["qualifier"] == ">"
+    assert float(got["R3"]["prolactin_value"]) == pytest.approx(1000.0)
+    assert got["R3"]["priority"] == "urgent"
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_a_result_below_the_range_is_read_with_its_small_reading(tmp_path: Path, sep: str) -> None:
+    cell = '"<1,000"' if sep == "," else "<1.000"
+    head = sep.join(["Patient ID", "Sex", "Age", "Prolactin", "Unit"])
+    text = f"{head}\n" + sep.join(["R4", "M", "50", cell, "ng/mL"]) + "\n"
+    got = _rows(triage_csv(tmp_path, text))
+    assert got["R4"]["qualifier"] == "<"
+    assert float(got["R4"]["prolactin_value"]) == pytest.approx(1.0)
+    assert got["R4"]["priority"] != "urgent"
+
+
+def test_a_comparator_column_gives_the_reading_too(tmp_path: Path) -> None:
+    text = 'Patient ID,Sex,Age,Operator,Prolactin,Unit\nR3,M,50,>,"1,000",ng/mL\n'
+    got = _rows(triage_csv(tmp_path, text))
+    assert float(got["R3"]["prolactin_value"]) == pytest.approx(1000.0)
+    assert got["R3"]["priority"] == "urgent"
+
+
+@pytest.mark.parametrize("cell", ["6,250", "1.150"])
+def test_a_plain_ambiguous_result_is_still_rejected(tmp_path: Path, cell: str) -> None:
+    """Both readings plausible (6.25 mIU/L near a lower limit, 6250 urgent): not on a guess."""
+    from triage.pipeline import TriageRequest, run_triage
+
+    unit = "mIU/L" if cell == "6,250" else "ng/mL"
+    path = tmp_path / "export.csv"
+    path.write_text(f"Patient ID;Sex;Age;Prolactin;Unit\nR6;F;30;{cell};{unit}\n", encoding="utf-8")
+    done = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    assert [r.reason_code for r in done.rejected] == ["ambiguous_decimal_mark"]
