@@ -953,6 +953,7 @@ def recognise_columns(
     if "collected_at" not in (forced or {}):
         _prefer_the_analyte_date(match, losers)
     _own_result_columns(match, set(forced or {}))
+    _own_comparator(match, set(forced or {}))
     _post_process(match)
     if timed:
         listed = ", ".join(repr(texts[c]) for c in sorted(timed))
@@ -1455,6 +1456,36 @@ def _own_result_columns(match: ColumnMatch, forced: set[str]) -> None:
             f"column {column_letters(col)} {match.headers[col]!r} follows another test's "
             f"result: not read as the prolactin {name.removeprefix('prolactin_').replace('_', ' ')}"
         )
+
+
+def _own_comparator(match: ColumnMatch, forced: set[str]) -> None:
+    """In a wide file, a comparator column ("Operator", "Vorzeichen") is the prolactin's only
+    when its header names prolactin, or it stands right before the result ("Operator; Result",
+    the usual layout), or right after it with nothing of another test behind it ("Prolactin;
+    Operator; Unit").  One right before another test's result ("Operator; hCG") is that test's,
+    and one further away is nobody's for sure: a '<' read as the prolactin's made an urgent
+    520 ng/mL an indeterminate routine one, so in doubt it is not read (and said)."""
+    col = match.fields.get("result_qualifier")
+    result = match.fields.get("prolactin")
+    if match.shape != "wide" or col is None or result is None or "result_qualifier" in forced:
+        return
+    if mentions_prolactin(match.headers[col]) or col == result - 1:
+        return
+    fields_at = {c: name for name, c in match.fields.items()}
+    behind = fields_at.get(col + 1)
+    if col == result + 1 and (
+        col + 1 >= len(match.headers)
+        or not match.headers[col + 1]
+        or (behind is not None and behind not in OTHER_RESULTS)
+    ):
+        return
+    del match.fields["result_qualifier"]
+    match.warnings.append(
+        f"column {column_letters(col)} {match.headers[col]!r} does not stand beside the "
+        "prolactin result (right before it, or right after it with no other test behind): "
+        "its comparators were not read as the prolactin's; if they are, name it in a column "
+        f'mapping file ([columns] result_qualifier = "{match.headers[col]}")'
+    )
 
 
 def _owner(match: ColumnMatch, col: int) -> str | None:

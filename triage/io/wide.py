@@ -145,6 +145,9 @@ AGE_BAND_BOUNDARIES: Final = ("adult_age_years", "childbearing_age_max_years")
 # A number that reads as thousands or as three decimals: "1.150", "2,400" (not "0.150").
 _DOT_THOUSANDS: Final = re.compile(r"\d{1,3}\.\d{3}")  # "5.300": a thousands group in mIU/L
 _GROUP_OR_DECIMAL: Final = re.compile(r"[<>≤≥]?\s*[1-9]\d{0,2}[.,]\d{3}(?:\s*\S+)?")
+# A censored result's reading of "1,000" (two_readings: 0 the decimal, 1 the thousands one):
+# '>' is above the assay's measuring range (large), '<' below its lower limit (small).
+CENSORED_READING: Final[dict[str, int]] = {">": 1, "<": 0}
 # Columns of numbers whose texts show the file's decimal mark together (dates would mislead).
 DECIMAL_FIELDS: Final = (
     "prolactin",
@@ -611,6 +614,8 @@ class _Builder:
             value, grouped = self._whole_unit_thousands(raw, unit, value)
         undecided, undecided_detail = grouped & False, np.full(self.n, "", dtype=object)
         if decimal is None or settled_by == "export":
+            value, censored = self._censored_readings(raw, value)
+            grouped |= censored
             undecided, undecided_detail = self._undecided_urgent(raw, unit, factor, value, grouped)
         if decimal is None:
             self._warn_ambiguous_marks(raw, grouped | undecided)
@@ -643,6 +648,37 @@ class _Builder:
         detail[undecided] = undecided_detail[undecided]
         self.possibly_urgent |= undecided
         return reason, detail
+
+    def _censored_readings(
+        self, raw: np.ndarray, value: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(values, rows so read): a censored result written like '>1,000' or '<1.000' in a file
+        that does not show its decimal mark has one reading only a lab reports: '>' is above the
+        assay's measuring range, so its small reading (>1 ng/mL) is no such limit and the large
+        one (>1000) is read; '<' is below its lower limit, so the small one (<1) is read.  The
+        qualifier is the cell's own or its comparator column's."""
+        qualifier = self.out.get("qualifier")
+        rows = np.zeros(self.n, dtype=bool)
+        if qualifier is None:
+            return value, rows
+        found = self.table.distinct(raw)
+        readings = [two_readings(u) if isinstance(u, str) else None for u in found.uniques]
+        out = value.copy()
+        for i in np.flatnonzero(np.array([r is not None for r in readings])[found.codes]):
+            pair = readings[found.codes[i]]
+            if pair is None or qualifier[i] not in CENSORED_READING:
+                continue
+            out[i] = pair[CENSORED_READING[qualifier[i]]]
+            rows[i] = True
+        if rows.any():
+            header = self.table.headers.get("prolactin", "prolactin")
+            self.warnings.append(
+                f"column {header!r}: {int(rows.sum())} censored result(s) written like '>1,000' "
+                "or '<1.000' in a file that does not show its decimal mark were read as a lab "
+                "reports them: '>' with the large reading (above the measuring range: >1000), "
+                "'<' with the small one (below its lower limit: <1)"
+            )
+        return out, rows
 
     def _undecided_urgent(
         self,
