@@ -29,9 +29,12 @@ How matching works:
   while ``seit``/``depuis``/``desde``/``dal``/``sinds`` affirm.  ``contraindicated``,
   ``ex-``, ``h/o``/``history of`` (a past drug: decided not current, so no factor), a past
   time right before it (``anciennement sous Solian``, ``previamente con risperidona``, ``bis
-  2022 Risperdal``: an end before the sample's date), the drug replaced (``aripiprazole instead
-  of risperidone``, ``Abilify statt Risperdal``, ``au lieu de``, ``en lugar de``, ``invece di``,
-  ``in plaats van``: the one after is the old one) and verb
+  2022 Risperdal``: an end before the sample's date; not "as before", ``comme auparavant``, nor
+  with "continued" after it, nor a span of years after ``seit`` or in a diagnosis' brackets; an
+  earlier dose, ``2 mg, auparavant 4 mg par jour``, is no stop), the drug replaced
+  (``aripiprazole instead of risperidone``, ``Abilify statt Risperdal``, ``au lieu de``, ``en
+  lugar de``, ``invece di``, ``in plaats van``: the one after is the old one, unless the one
+  before is stopped: "stopped haloperidol instead of risperidone" kept risperidone) and verb
   negation (``no toma``, ``non assume``, ``ne prend pas``, ``gebruikt geen``) negate too.  A
   drug stopped less than the withdrawal days before the sample, or a depot stopped days or
   weeks ago, is still taken (it keeps acting; see _still_acting).
@@ -268,6 +271,20 @@ _PAST_THEN_ON: Final = re.compile(
     r"(?:\s+(?:the|der|die|das|dem|den|la|le|les|el|il|lo|het|du|l\W))?\s*$"
 )
 
+# "As before" ("comme auparavant Risperdal", "wie zuvor", "igual que antes", "come prima",
+# "zoals eerder"): the past word says the drug is continued, right before a _PAST_THEN_ON match.
+_AS_BEFORE: Final = re.compile(
+    r"\b(?:as|same\s+as|wie|comme|como|igual\s+que|come|zoals|net\s+als)\s*$"
+)
+# Continued, after the drug in its list item: "zuvor mit Risperdal eingestellt, weiter so",
+# "previously on risperidone, continued", "auparavant sous Solian, poursuivi": a past word before
+# it was no stop.
+_CONTINUED_AFTER: Final = re.compile(
+    r"\b(?:continued?|continuing|ongoing|unchanged|weiter(?:hin)?|fortgesetzt|fortgef(?:u|ue)hrt|"
+    r"beibehalten|unver(?:a|ae)ndert|poursuivie?|a\s+poursuivre|inchangee?|continua[rn]?|"
+    r"se\s+mantiene|sin\s+cambios|prosegue|proseguire|invariat[oa]|voortzetten|"
+    r"voortgezet|doorgaan|ongewijzigd|gecontinueerd)\b"
+)
 # Cues before a drug ("no", "stopped", "allergic to" ...) and the ones that cancel them.
 _NEGATING: Final = _STOPPED | _plain(
     {
@@ -432,6 +449,12 @@ _AFFIRMING_WORDS: Final = _plain(
         "overgezet op",
         # "unter Risperdal", "sous Risperdal": on it ("ohne Nebenwirkungen unter Risperdal")
         "unter", "sous",
+        # as before, so continued: "comme auparavant Risperdal", "wie zuvor", "igual que antes"
+        "as before", "as previously", "as earlier", "same as before", "wie zuvor", "wie bisher",
+        "wie vorher", "wie früher", "comme auparavant", "comme avant", "comme précédemment",
+        "comme antérieurement", "igual que antes", "como antes", "como previamente",
+        "como anteriormente", "come prima", "come in precedenza", "come precedentemente",
+        "zoals eerder", "zoals voorheen", "zoals vroeger",
         # a duration of current use: "for the past 3 years" (not "in the past")
         "for the past", "over the past", "during the past", "for the last", "over the last",
         # the exception of a negated list: "no regular meds except risperidone"
@@ -503,6 +526,16 @@ _SWITCH_VERB: Final = re.compile(
     r"gewisseld)\b"
 )
 _AFFIRMING: Final = _AFFIRMING_WORDS | _REPLACED | _SWITCHED_TO  # the drug after is taken
+# The negating cues that only say "in the past" (a later "continued" overrides them)
+_PAST_CUES: Final = _plain(
+    (
+        *("previously", "formerly", "former", "previous", "prior", "past", "in the past"),
+        *("früher", "ehemals", "vormals", "vorher", "zuvor", "autrefois", "anciennement"),
+        *("auparavant", "précédemment", "antérieurement", "anteriormente", "previamente"),
+        *("previo", "previa", "precedentemente", "in passato", "precedente", "vroeger"),
+        *("voorheen", "eerder"),
+    )
+)
 # "plus de Solian" (French: no more Solian) right before the drug; "plus de 2 mg" is a quantity
 _NO_MORE: Final = re.compile(r"\bplus\s+d(?:e\s+la\s+|e\s+l\W\s*|u\s+|es\s+|e\s+|\W\s*)$")
 # A dose of nothing right after the drug ("Risperdal 0 mg", "Haldol: 0,0 mg"): not taken.
@@ -816,7 +849,7 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
     if len(lowered) == len(text):  # positions stay valid (always, for folded text)
         text = lowered
     # "(früher 4 mg)", "2 mg, previously 4 mg": an earlier dose of a drug still taken, not a stop
-    text = _PREVIOUS_DOSE.sub(_blank_previous_dose, text)
+    text = _without_earlier_doses(text, spans)
     labelled = _negated_regions(text) + _general_regions(text, spans)
     bounds = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(text)]
     result: list[bool] = []
@@ -841,17 +874,26 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
                 result[-1] = True  # "risperidone replaced by aripiprazole": the first is gone
             elif _SWITCH_BETWEEN.search(before) and _SWITCH_VERB.match(text, end, clause_end):
                 result[-1] = True  # "Risperidon wurde auf Aripiprazol umgestellt"
+        next_start = spans[index + 1][0] if index + 1 < len(spans) else len(text)
+        # "stopped haloperidol instead of risperidone": the one kept instead of a stopped one
+        kept = same_clause and previous_pre and bool(_INSTEAD_OF.search(pre_part))
+        past = _past_then_on(pre_part)
         pre = (
             True
             if _NOT_YET.search(pre_part)
             or _NO_MORE.search(pre_part)
-            or _INSTEAD_OF.search(pre_part)
-            or _PAST_THEN_ON.search(pre_part)
+            or (_INSTEAD_OF.search(pre_part) and not kept)
+            or past
             or (not same_clause and _ended_before(pre_part))
             else _last_cue_negates(pre_part)
         )
+        if kept or (
+            pre
+            and (past or _last_cue(pre_part) in _PAST_CUES)
+            and _continued_after(text, end, next_start, bounds)
+        ):
+            pre = False
         pre_negated = pre if pre is not None else (joined and previous_pre)
-        next_start = spans[index + 1][0] if index + 1 < len(spans) else len(text)
         post_negated = next_start >= clause_end and (
             _has_cue(_before_label(text, end, clause_end), _POST_NEGATING)
             or _ended(text[end:clause_end])
@@ -957,23 +999,30 @@ _DOSE_UNIT: Final = (
     r"x)\b"
 )
 _EARLIER_DOSE: Final = (
-    r"(?:fr[üu]her|vorher|zuvor|bisher|previously|formerly|prev\.?|before|was|auparavant|"
-    r"avant|pr[ée]c[ée]demment|ant[ée]rieurement|antes|anteriormente|previamente|prima|"
-    r"precedentemente|voorheen|eerder|vroeger)\s*:?\s*" + _DOSE_UNIT
+    rf"(?:{_PAST_WORDS}|\b(?:bisher|before|was|avant|prima|prev)\b\.?)\s*:?\s*" + _DOSE_UNIT
 )
-# An earlier dose in brackets ("(früher 4 mg)") or after the current one and a comma ("2 mg,
-# previously 4 mg", "200 mg, auparavant 400 mg"); group "kept": the current dose.
+# An earlier dose in brackets ("(früher 4 mg)"), or after a comma as all its clause says ("2 mg,
+# previously 4 mg", "200 mg, auparavant 400 mg par jour.", "2 mg daily, previously 4 mg daily",
+# "2 mg, früher 4 mg/Tag"): its schedule ("tail", up to three words) may follow the dose.
 _PREVIOUS_DOSE: Final = re.compile(
-    rf"\(\s*{_EARLIER_DOSE}[^)]{{0,30}}\)|(?P<kept>{_DOSE_UNIT})\s*,\s*{_EARLIER_DOSE}"
-    r"(?=\s*(?:[;,|\n)]|$))",
-    re.IGNORECASE,
+    rf"\(\s*{_EARLIER_DOSE}[^)]{{0,30}}\)|,\s*{_EARLIER_DOSE}(?P<tail>(?:[\s/.-]*[^\W_]+){{0,3}}?)"
+    r"\s*(?=[;,|\n)]|\.(?:\s|$)|$)"
 )
 
 
-def _blank_previous_dose(found: re.Match[str]) -> str:
-    """An earlier dose as spaces (the current one kept), so positions stay valid."""
-    kept = found.group("kept") or ""
-    return kept + " " * (len(found.group()) - len(kept))
+def _without_earlier_doses(text: str, spans: list[tuple[int, int]]) -> str:
+    """Text with each earlier dose of a drug still taken (_PREVIOUS_DOSE) as spaces, so positions
+    stay valid: a dose history, no stop.  A schedule that names a drug or holds a cue ("previously
+    4 mg, stopped" ends at the comma; "früher 4 mg abgesetzt", "früher 4 mg Haldol") is no mere
+    schedule."""
+
+    def blank(found: re.Match[str]) -> str:
+        tail = found.group("tail") or ""
+        if _cues(tail) or any(found.start() <= start < found.end() for start, _ in spans):
+            return found.group()
+        return " " * len(found.group())
+
+    return _PREVIOUS_DOSE.sub(blank, text)
 
 
 def _ended(after: str) -> bool:
@@ -982,7 +1031,9 @@ def _ended(after: str) -> bool:
     "jusqu'au mois dernier": values.ended_ago), or give its last dose longer ago than the
     withdrawal test's days ("letzte Einnahme vor 10 Tagen", "einmalig vor 3 Wochen":
     values.last_dose_days; a dose yesterday still acts)."""
-    if any(_a_past_end(found) for found in _UNTIL_YEAR.finditer(after)):
+    if any(
+        _a_past_end(found) and _a_stated_end(found, after) for found in _UNTIL_YEAR.finditer(after)
+    ):
         return True
     if ended_ago(after) is not None:
         return True
@@ -1001,19 +1052,36 @@ def _a_past_end(found: re.Match[str]) -> bool:
 
 
 # What may stand between an end written before the drug and the drug: up to two words ("until
-# 2022 on risperidone", "jusqu'en 2022 sous Solian", "hasta 2022 con"), no number.
-_END_TO_DRUG: Final = re.compile(r"\W*(?:[^\W\d_]+\W+){0,2}")
+# 2022 on risperidone", "jusqu'en 2022 sous Solian", "hasta 2022 con"), no number and no closing
+# bracket ("Schizophrenie (ED 2019-2020) Risperdal": the diagnosis' dates).
+_END_TO_DRUG: Final = re.compile(r"[^\w)]*(?:[^\W\d_]+[^\w)]+){0,2}")
+# Nothing but punctuation before an end at its clause's start ("- bis 2022 Risperdal").
+_NO_WORD: Final = re.compile(r"\W*")
+# A start word right before a span of years ("seit 2021/2022 Risperdal", "since 2021-2022",
+# "desde 2021/2022"): when it started, not an end.
+_SINCE_BEFORE: Final = re.compile(
+    r"\b(?:since|from|seit|ab|depuis|des|desde|a\s+partir\s+de|dal|dall\W|da|sinds|vanaf)\s*$"
+)
 
 
 def _ended_before(before: str) -> bool:
     """An end written right before the drug, at its clause's start, is past: "bis 2022 Risperdal",
     "until 2022 risperidone", "hasta 2022 risperidona", "jusqu'en 2022 Solian", "2018-2022
-    Haldol".  A later end ("bis 2030", "until further notice": no year) or a start ("seit 2022")
-    leaves it taken."""
+    Haldol".  A later end ("bis 2030", "until further notice": no year), a start ("seit 2022",
+    "seit 2021/2022") or another thing's dates ("Schizophrenie (ED 2019-2020) Risperdal") leave it
+    taken."""
     return any(
-        _END_TO_DRUG.fullmatch(before, found.end()) and _a_past_end(found)
+        _NO_WORD.fullmatch(before, 0, found.start())
+        and _END_TO_DRUG.fullmatch(before, found.end())
+        and _a_past_end(found)
         for found in _UNTIL_YEAR.finditer(before)
     )
+
+
+def _a_stated_end(found: re.Match[str], text: str) -> bool:
+    """An _UNTIL_YEAR match that is an end: a span of years right after a start word ("seit
+    2021/2022", "since 2021-2022") is when the drug was started."""
+    return not (found.group()[:1].isdigit() and _SINCE_BEFORE.search(text, 0, found.start()))
 
 
 @lru_cache(maxsize=1)
@@ -1172,8 +1240,32 @@ def _cues(text: str) -> list[str]:
 
 def _last_cue_negates(text: str) -> bool | None:
     """True/False by the last negating or affirming cue in text; None when there is none."""
+    last = _last_cue(text)
+    return last in _NEGATING if last is not None else None
+
+
+def _last_cue(text: str) -> str | None:
+    """The last negating or affirming cue in text; None when there is none."""
     cues = [cue for cue in _cues(text) if cue in _NEGATING or cue in _AFFIRMING]
-    return cues[-1] in _NEGATING if cues else None
+    return cues[-1] if cues else None
+
+
+def _past_then_on(before: str) -> bool:
+    """A past time right before the drug (_PAST_THEN_ON) that is no "as before" (_AS_BEFORE)."""
+    found = _PAST_THEN_ON.search(before)
+    return found is not None and not _AS_BEFORE.search(before, 0, found.start())
+
+
+def _continued_after(text: str, end: int, next_start: int, bounds: list[tuple[int, int]]) -> bool:
+    """The drug's list item goes on to say it is continued ("zuvor mit Risperdal eingestellt,
+    weiter so", "previously on risperidone, continued") in a clause that names no other drug
+    ("früher Haldol, weiter Risperdal" continues Risperdal)."""
+    item_end = _ITEM_END.search(text, end)
+    found = _CONTINUED_AFTER.search(text, end, item_end.start() if item_end else len(text))
+    if found is None:
+        return False
+    stop = min([len(text)] + [s for s, _ in bounds if s >= found.end()])
+    return next_start >= stop
 
 
 def _has_cue(text: str, cues: frozenset[str]) -> bool:
