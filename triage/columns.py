@@ -20,7 +20,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from functools import cache, lru_cache
 from typing import Any, Final
@@ -239,6 +239,8 @@ class FieldSpec:
     fallback: str | None
     # words that, in brackets, say the column is not the field ("Prolaktin (PEG)")
     bracket_exclude: frozenset[str] = frozenset()
+    # the words of ``exclude`` from the [header] lists ``exclude_from`` names (earlier_words)
+    listed: frozenset[str] = frozenset()
 
 
 def _ranked(items: Sequence[str]) -> dict[str, int]:
@@ -270,6 +272,7 @@ def field_specs() -> dict[str, FieldSpec]:
             internal=bool(data.get("internal", False)),
             fallback=data.get("fallback"),
             bracket_exclude=frozenset(data.get("bracket_exclude", [])),
+            listed=_listed_words(data),
         )
     return specs
 
@@ -948,6 +951,8 @@ def recognise_columns(
             continue
         match.fields[name] = col
         taken_cols.add(col)
+    if not series:  # a visit or timed series is refused, never read from its earlier column
+        _only_an_earlier_result(match, taken_cols, samples)
     if "patient_id" not in (forced or {}):
         _prefer_a_varying_id(match, losers, samples)
     if "collected_at" not in (forced or {}):
@@ -1086,6 +1091,40 @@ def _prolactin_series(texts: Sequence[str], taken: set[int]) -> tuple[set[int], 
 
 RESULT_FIELDS: Final = ("prolactin", "result")  # the result column, wide and long
 SECOND_RESULT_NUMERIC_SHARE: Final = 0.5  # of a column's sampled cells: it holds results
+
+
+def _only_an_earlier_result(
+    match: ColumnMatch, taken_cols: set[int], samples: Mapping[int, Sequence[object]] | None
+) -> None:
+    """A file whose only result column is named as an earlier value ("Previous result",
+    "Vorwert" and no other result column) has it read, with a warning, rather than be refused:
+    the earlier-value words (synonyms.toml earlier_words) only part it from a current result."""
+    if any(name in match.fields for name in RESULT_FIELDS):
+        return
+    specs = field_specs()
+    found: list[tuple[float, int, str]] = []
+    for name in RESULT_FIELDS:
+        spec = specs[name]
+        if match.shape == "wide" and spec.shape == "long":
+            continue
+        relaxed = replace(spec, exclude=spec.exclude - spec.listed)
+        for col, text in enumerate(match.headers):
+            header = parse_header(text) if text and col not in taken_cols else None
+            if header is None or not spec.listed & (header.tokens | header.bracket_tokens):
+                continue
+            value = score(header, relaxed)
+            cells = samples.get(col, ()) if samples is not None else None
+            if value >= STRONG_SCORE and not value_veto(name, text, cells):
+                found.append((value, col, name))
+    if found:
+        _, col, name = min(found, key=lambda item: (-item[0], item[1]))
+        match.fields[name] = col
+        taken_cols.add(col)
+        match.warnings.append(
+            f"header {match.headers[col]!r} names an earlier value, but no other column holds "
+            f"the result: it is read as the {name} result; if it is not the current one, name "
+            f'the result column in a column mapping file ([columns] {name} = "<header>")'
+        )
 
 
 def _refuse_second_results(
