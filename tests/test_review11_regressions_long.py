@@ -16,6 +16,7 @@ import pytest
 from triage.columns import recognise_columns
 from triage.engine import triage_frame
 from triage.io import ReadOptions, read_file
+from triage.io.long import classify_test
 from triage.knowledge import load_knowledge
 
 
@@ -102,3 +103,93 @@ def test_an_earlier_result_beside_the_result_stays_excluded(header: str) -> None
     match = recognise_columns(["IPP", "Sexe", "Âge", "Analyse", header, "Résultat", "Unité"])
     assert match.fields.get("result") == 5
     assert not any("earlier value" in w for w in match.warnings)
+
+
+# ------------------------------------------------------------------------------------------------
+# 2. "After" a drug, a stimulation or a precipitation is no basal prolactin, whatever else it says
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # after any drug the lexicon knows, brand or generic, with minutes
+        "Prolaktin 30 min nach Paspertin",
+        "Prolactine 30 min après Primperan",
+        "Prolactina 30 min tras Primperan",
+        "Prolattina 30 min dopo Plasil",
+        "Prolaktin 20 min nach Motilium",
+        "Prolactin 30 min after Maxolon",
+        "Prolactin 60 min after sulpiride",
+        "Prolactin 30 min after chlorpromazine",
+        "Prolactine 30 min na Primperan",
+        # a drug or a stimulation beside a repeat or control word
+        "Prolactin after TRH (repeat)",
+        "Prolaktin nach Paspertin (Kontrolle)",
+        # after a stimulation, a load or a test
+        "Prolaktin 15 min nach Belastung",
+        "Prolactin 30 min post exercise",
+        "Prolactin 30 min after glucagon",
+        "Prolactine 30 min après charge",
+        "Prolactina 30 min tras carga",
+        "Prolattina 30 min dopo carico",
+        "Prolactine 30 min na belasting",
+        # precipitation in six languages wins over a control or repeat word
+        "Prolactina tras precipitación (control)",
+        "Prolaktin nach Fällung (Kontrolle)",
+        "Prolaktin nach Fällung (Wdh)",
+        "Prolattina dopo precipitazione (controllo)",
+        "Prolactine après précipitation (contrôle)",
+        "Prolactine na precipitatie (controle)",
+        "Prolactin after precipitation (control)",
+        "Prolactin post-precipitation repeat",
+    ],
+)
+def test_after_an_agent_or_a_precipitation_is_no_basal_prolactin(name: str) -> None:
+    found = classify_test("", "", name, None, "ng/mL")
+    assert found is None or found.name != "prolactin"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Prolactin after 30 min rest",
+        "Prolaktin nach 30 min Ruhe",
+        "Prolactine après 20 min de repos",
+        "Prolactina tras 30 min de reposo",
+        "Prolattina dopo 30 min di riposo",
+        "Prolactine na 30 min rust",
+        "Prolactin after 20 min cannula",
+        "Prolaktin nach Ruhe (Kontrolle)",
+        "Prolactin after rest (no Primperan)",  # a drug negated is no agent
+    ],
+)
+def test_a_rested_or_cannulated_repeat_is_still_prolactin(name: str) -> None:
+    found = classify_test("", "", name, None, "ng/mL")
+    assert found is not None and found.name == "prolactin"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Prolactin 30 min after", "Prolaktin 20 min nach", "Prolactine 30 minutes après"],
+)
+def test_minutes_alone_are_no_rest(name: str) -> None:
+    found = classify_test("", "", name, None, "ng/mL")
+    assert found is None or found.name != "prolactin"
+
+
+def test_a_stimulation_line_beside_the_basal_one_is_not_triaged(tmp_path: Path) -> None:
+    results, rejected = _triage(
+        tmp_path,
+        "Patient ID,Sex,Age,Collected,Test,Result,Unit\n"
+        "M1,F,34,2026-03-01 08:00,Prolactina,180,ng/mL\n"
+        "M1,F,34,2026-03-01 08:00,Prolactina tras precipitación (control),20,ng/mL\n"
+        "M2,F,34,2026-03-01 08:00,Prolaktin,180,ng/ml\n"
+        "M2,F,34,2026-03-01 08:00,Prolaktin nach Fällung (Kontrolle),20,ng/ml\n"
+        "M3,F,34,2026-03-01 08:00,Prolaktin,30,ng/ml\n"
+        "M3,F,34,2026-03-01 08:00,Prolaktin 30 min nach Paspertin,250,ng/ml\n",
+    )
+    assert list(results["patient_id"]) == ["M1", "M2", "M3"]
+    assert list(results["prolactin_ng_ml"]) == [180, 180, 30]
+    assert "urgent" not in set(results["priority"])
+    assert not results["factors"].fillna("").str.contains("metoclopramide").any()
+    assert sorted(rejected) == ["3:other_test", "5:other_test", "7:other_test"]
