@@ -4,6 +4,11 @@
   a column so named is the result.  Only words that mean an earlier value (previous, prior,
   antérieur, précédent, Vorwert, anterior, vorige, vorletzter ...) part a column from the result,
   and a file whose only result column carries one has it read with a warning, not refused.
+- A long-file prolactin line "after" any drug of the lexicon, a stimulation, load or test, or a
+  precipitation (six languages) is no basal prolactin, whatever repeat or control word it holds;
+  only a rest, a cannula or a bare repeat lets "after" through, and minutes alone do not.
+- A column is a long file's visit only when its cells are visit labels: times of day, dates,
+  encounter numbers and result statuses are no visits, so the same day's TSH and drug join.
 """
 
 from __future__ import annotations
@@ -193,3 +198,114 @@ def test_a_stimulation_line_beside_the_basal_one_is_not_triaged(tmp_path: Path) 
     assert "urgent" not in set(results["priority"])
     assert not results["factors"].fillna("").str.contains("metoclopramide").any()
     assert sorted(rejected) == ["3:other_test", "5:other_test", "7:other_test"]
+
+
+# ------------------------------------------------------------------------------------------------
+# 3. A visit column is told by its cells: a time of day, a date or a result status is no visit
+
+TIME_COLUMNS = [
+    (
+        "Patientnummer;Geslacht;Leeftijd;Datum;Tijdstip;Bepaling;Uitslag;Eenheid",
+        ";",
+        "V",
+        "01-03-2026",
+        ("08:15", "10:40"),
+        ("Prolactine", "TSH", "Medicatie"),
+        "ug/l",
+    ),
+    (
+        "Patient ID,Sex,Age,Date,Timepoint,Test,Result,Unit",
+        ",",
+        "F",
+        "2026-03-01",
+        ("08:15", "08:20"),
+        ("Prolactin", "TSH", "Medication"),
+        "ng/mL",
+    ),
+    (
+        "Patient-ID;Geschlecht;Alter;Datum;Zeitpunkt;Analyt;Ergebnis;Einheit",
+        ";",
+        "W",
+        "01.03.2026",
+        ("08:15", "10:40"),
+        ("Prolaktin", "TSH", "Medikation"),
+        "ng/ml",
+    ),
+    (
+        "NIP;Sexe;Age;Date;Moment;Analyse;Résultat;Unité",
+        ";",
+        "F",
+        "01/03/2026",
+        ("8h15", "10h40"),
+        ("Prolactine", "TSH", "Traitement"),
+        "ng/ml",
+    ),
+    (
+        "Patient ID,Sex,Age,Date,Event,Test,Result,Unit",
+        ",",
+        "F",
+        "2026-03-01",
+        ("08:15", "10:40"),
+        ("Prolactin", "TSH", "Medication"),
+        "ng/mL",
+    ),
+]
+
+
+@pytest.mark.parametrize(("header", "sep", "female", "day", "times", "tests", "unit"), TIME_COLUMNS)
+def test_a_clock_time_column_is_no_visit(
+    tmp_path: Path,
+    header: str,
+    sep: str,
+    female: str,
+    day: str,
+    times: tuple[str, str],
+    tests: tuple[str, str, str],
+    unit: str,
+) -> None:
+    prl, tsh, med = tests
+    tsh_value = "25,0" if sep == ";" else "25.0"
+    results, rejected = _triage(
+        tmp_path,
+        f"{header}\n"
+        f"T1{sep}{female}{sep}34{sep}{day}{sep}{times[0]}{sep}{prl}{sep}95{sep}{unit}\n"
+        f"T1{sep}{female}{sep}34{sep}{day}{sep}{times[1]}{sep}{tsh}{sep}{tsh_value}{sep}mU/l\n"
+        f"T1{sep}{female}{sep}34{sep}{day}{sep}{times[1]}{sep}{med}{sep}risperidone 2 mg{sep}\n",
+    )
+    # the same day's TSH and drug join the prolactin: explained, routine
+    assert rejected == []
+    assert set(str(results["factors"].iloc[0]).split(";")) == {
+        "medication:antipsychotic",
+        "hypothyroidism",
+    }
+    assert list(results["priority"]) == ["routine"]
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "visit"),
+    [
+        # no visits: result statuses, encounter numbers, datetimes, times of day
+        ("Event", ("Result final", "Result corrected"), False),
+        ("Visit number", ("100234", "100235"), False),
+        ("Zeitpunkt", ("01.03.2026 08:15", "01.03.2026 08:16"), False),
+        ("Tijdstip", ("08:15", "10:40"), False),
+        ("Timepoint", ("2026-03-01", "2026-03-02"), False),
+        # visit labels
+        ("Event", ("baseline_arm_1", "month_6_arm_1"), True),
+        ("Visit", ("V1", "V2"), True),
+        ("Visite", ("Visite 1", "Visite 2"), True),
+        ("Zeitpunkt", ("Baseline", "Woche 12"), True),
+        ("Tijdstip", ("T0", "T1"), True),
+        ("Visit number", (1, 2), True),
+        ("Visita", ("Screening", "Follow-up"), True),
+        ("Momento", ("Basal", "Mes 6"), True),
+    ],
+)
+def test_the_cells_decide_whether_a_column_is_the_visit(
+    header: str, cells: tuple[object, object], visit: bool
+) -> None:
+    match = recognise_columns(
+        ["Patient ID", header, "Test", "Result", "Unit"],
+        samples={1: list(cells)},
+    )
+    assert (match.fields.get("visit") == 1) is visit

@@ -541,6 +541,26 @@ def _fits_time(cell: object) -> bool | None:
     )
 
 
+_VISIT_CODE_CELL = re.compile(r"[a-z]{0,9}[ _-]?\d{1,3}(?:[ _-]?[a-z]+(?:[ _-]?\d{1,3})?)*")
+
+
+def _fits_visit(cell: object) -> bool | None:
+    """A study visit or event ("baseline", "screening", "month_6_arm_1", "V1", "visit 2",
+    "week 12", "FU1", "T0", a visit number 1..N); never a time of day ("08:15"), a date or a
+    datetime, a long number (an encounter's or order's id) or a result status ("Result final")."""
+    if isinstance(cell, date | time | timedelta) or _fits_date(cell) or _fits_time(cell):
+        return False
+    text = normalise_word(cell_text(cell)).strip()
+    if not text:
+        return None
+    words = set(re.findall(r"[a-z]+", text))
+    if any(result_status(word) is not None for word in words):
+        return False
+    if _VISIT_CODE_CELL.fullmatch(text):
+        return True
+    return bool(words & (_visit_words() | _check_words("visit_cells")))
+
+
 def _fits_name(cell: object) -> bool | None:
     """A person's name: letters, few digits, no exam/test/device word, no field name."""
     if not isinstance(cell, str):
@@ -680,6 +700,7 @@ VALUE_CHECKS: Final[dict[str, CellCheck]] = {
     "flag": _fits_flag,
     "lab_flag": _fits_lab_flag,
     "comparator": _fits_comparator,
+    "visit": _fits_visit,
     "text": _fits_text,
     "hcg": _fits_hcg,
     "code": _fits_code,
