@@ -127,21 +127,19 @@ def test_after_words_still_veto_what_is_no_rested_repeat(
 EARLIER = [
     "Résultat antérieur",
     "Valeur précédente",
-    "Dernier résultat",
     "Resultado anterior",
-    "Último resultado",
     "Resultado previo",
     "Vorheriger Wert",
-    "Letzter Wert",
     "Vorbefund",
     "Valore precedente",
-    "Ultimo valore",
     "Risultato precedente",
     "Vorige uitslag",
     "Eerdere uitslag",
-    "Laatste uitslag",
     "Previous result",
     "Prior value",
+    "Vorletzter Wert",
+    "Avant-dernier résultat",
+    "Penultimo valore",
 ]
 
 

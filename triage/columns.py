@@ -20,7 +20,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from functools import cache, lru_cache
 from typing import Any, Final
@@ -239,6 +239,8 @@ class FieldSpec:
     fallback: str | None
     # words that, in brackets, say the column is not the field ("Prolaktin (PEG)")
     bracket_exclude: frozenset[str] = frozenset()
+    # the words of ``exclude`` from the [header] lists ``exclude_from`` names (earlier_words)
+    listed: frozenset[str] = frozenset()
 
 
 def _ranked(items: Sequence[str]) -> dict[str, int]:
@@ -270,6 +272,7 @@ def field_specs() -> dict[str, FieldSpec]:
             internal=bool(data.get("internal", False)),
             fallback=data.get("fallback"),
             bracket_exclude=frozenset(data.get("bracket_exclude", [])),
+            listed=_listed_words(data),
         )
     return specs
 
@@ -538,6 +541,26 @@ def _fits_time(cell: object) -> bool | None:
     )
 
 
+_VISIT_CODE_CELL = re.compile(r"[a-z]{0,9}[ _-]?\d{1,3}(?:[ _-]?[a-z]+(?:[ _-]?\d{1,3})?)*")
+
+
+def _fits_visit(cell: object) -> bool | None:
+    """A study visit or event ("baseline", "screening", "month_6_arm_1", "V1", "visit 2",
+    "week 12", "FU1", "T0", a visit number 1..N); never a time of day ("08:15"), a date or a
+    datetime, a long number (an encounter's or order's id) or a result status ("Result final")."""
+    if isinstance(cell, date | time | timedelta) or _fits_date(cell) or _fits_time(cell):
+        return False
+    text = normalise_word(cell_text(cell)).strip()
+    if not text:
+        return None
+    words = set(re.findall(r"[a-z]+", text))
+    if any(result_status(word) is not None for word in words):
+        return False
+    if _VISIT_CODE_CELL.fullmatch(text):
+        return True
+    return bool(words & (_visit_words() | _check_words("visit_cells")))
+
+
 def _fits_name(cell: object) -> bool | None:
     """A person's name: letters, few digits, no exam/test/device word, no field name."""
     if not isinstance(cell, str):
@@ -677,6 +700,7 @@ VALUE_CHECKS: Final[dict[str, CellCheck]] = {
     "flag": _fits_flag,
     "lab_flag": _fits_lab_flag,
     "comparator": _fits_comparator,
+    "visit": _fits_visit,
     "text": _fits_text,
     "hcg": _fits_hcg,
     "code": _fits_code,
@@ -948,6 +972,8 @@ def recognise_columns(
             continue
         match.fields[name] = col
         taken_cols.add(col)
+    if not series:  # a visit or timed series is refused, never read from its earlier column
+        _only_an_earlier_result(match, taken_cols, samples)
     if "patient_id" not in (forced or {}):
         _prefer_a_varying_id(match, losers, samples)
     if "collected_at" not in (forced or {}):
@@ -1087,6 +1113,40 @@ def _prolactin_series(texts: Sequence[str], taken: set[int]) -> tuple[set[int], 
 
 RESULT_FIELDS: Final = ("prolactin", "result")  # the result column, wide and long
 SECOND_RESULT_NUMERIC_SHARE: Final = 0.5  # of a column's sampled cells: it holds results
+
+
+def _only_an_earlier_result(
+    match: ColumnMatch, taken_cols: set[int], samples: Mapping[int, Sequence[object]] | None
+) -> None:
+    """A file whose only result column is named as an earlier value ("Previous result",
+    "Vorwert" and no other result column) has it read, with a warning, rather than be refused:
+    the earlier-value words (synonyms.toml earlier_words) only part it from a current result."""
+    if any(name in match.fields for name in RESULT_FIELDS):
+        return
+    specs = field_specs()
+    found: list[tuple[float, int, str]] = []
+    for name in RESULT_FIELDS:
+        spec = specs[name]
+        if match.shape == "wide" and spec.shape == "long":
+            continue
+        relaxed = replace(spec, exclude=spec.exclude - spec.listed)
+        for col, text in enumerate(match.headers):
+            header = parse_header(text) if text and col not in taken_cols else None
+            if header is None or not spec.listed & (header.tokens | header.bracket_tokens):
+                continue
+            value = score(header, relaxed)
+            cells = samples.get(col, ()) if samples is not None else None
+            if value >= STRONG_SCORE and not value_veto(name, text, cells):
+                found.append((value, col, name))
+    if found:
+        _, col, name = min(found, key=lambda item: (-item[0], item[1]))
+        match.fields[name] = col
+        taken_cols.add(col)
+        match.warnings.append(
+            f"header {match.headers[col]!r} names an earlier value, but no other column holds "
+            f"the result: it is read as the {name} result; if it is not the current one, name "
+            f'the result column in a column mapping file ([columns] {name} = "<header>")'
+        )
 
 
 def _refuse_second_results(

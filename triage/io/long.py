@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Final
 
 import numpy as np
@@ -47,7 +47,8 @@ from triage.io.wide import (
     typed_column,
     unconverted_monomeric,
 )
-from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set
+from triage.knowledge.drugs import drug_matcher
+from triage.knowledge.loaders import DEFAULT_SET_NAME, load_drugs, load_reference_set
 from triage.numbers import fmt
 from triage.schema import FLAG_FIELDS, TEXT_FIELDS, InputFileError, Rejected, Withdrawal
 from triage.values import (
@@ -123,13 +124,17 @@ class LabTest:
     prefix: str = ""  # a text result is joined to the notes after this ("Macroprolactin: ")
     soft_exclude: frozenset[str] = frozenset()  # words that veto it unless one of ``unless`` is
     unless: frozenset[str] = frozenset()  # there ("Prolaktin nach Ruhe": a rested repeat)
+    agents: frozenset[str] = frozenset()  # ... and none of these ("nach Belastung", a drug)
 
     def vetoed(self, words: frozenset[str]) -> bool:
-        """Whether a name's words say it is not this test ("Prolactin after PEG"; not
-        "Prolactine après repos": a rested repeat of the same test)."""
+        """Whether a name's words say it is not this test ("Prolactin after PEG", "Prolaktin
+        30 min nach Paspertin", "Prolactin after TRH (repeat)"; not "Prolactine après repos": a
+        rested repeat of the same test)."""
         if self.exclude & words:
             return True
-        return bool(self.soft_exclude & words) and not self.unless & words
+        if not self.soft_exclude & words:
+            return False
+        return not self.unless & words or bool((self.agents | {DRUG_MARK}) & words)
 
 
 def _code_key(text: str) -> str:
@@ -153,6 +158,7 @@ def lab_tests() -> tuple[LabTest, ...]:
                 exclude=frozenset(data.get("exclude", [])),
                 soft_exclude=frozenset(data.get("soft_exclude", [])),
                 unless=frozenset(data.get("unless", [])),
+                agents=frozenset(data.get("agents", [])),
                 units=frozenset(data.get("units", [])),
                 label=data.get("label", name),
                 unit_text=data.get("unit_text", ""),
@@ -316,11 +322,25 @@ def _weak_without_unit(code: str, name: str, kind: str | None) -> str:
     return ""
 
 
+DRUG_MARK: Final = "\x00drug"  # a name's word when it names a drug (no cell's word is)
+
+
+@cache
+def _soft_words() -> frozenset[str]:
+    return frozenset().union(*(spec.soft_exclude for spec in lab_tests()))
+
+
+@lru_cache(maxsize=4096)
 def _words(text: str) -> frozenset[str]:
+    """A test name's words, with ``DRUG_MARK`` when an "after" word stands in it beside a drug
+    the lexicon knows ("Prolaktin 30 min nach Paspertin": a stimulation test)."""
     if not text.strip():
         return frozenset()
     header = parse_header(text)
-    return frozenset(header.tokens | header.bracket_tokens)
+    words = frozenset(header.tokens | header.bracket_tokens)
+    if words & _soft_words() and drug_matcher(load_drugs()).find(text):
+        return words | {DRUG_MARK}
+    return words
 
 
 def _by_rules(words: frozenset[str], catalogue: Sequence[LabTest]) -> list[LabTest]:
