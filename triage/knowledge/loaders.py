@@ -39,7 +39,7 @@ from triage.knowledge.model import (
     Threshold,
     Thresholds,
 )
-from triage.numbers import DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR
+from triage.numbers import DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR, fmt
 from triage.schema import ConfigError
 from triage.values import normalise_unit
 
@@ -770,6 +770,15 @@ def _check_strata(strata: list[Stratum], problems: _Problems) -> None:
                     line=later.line,
                     field="age_min_years",
                 )
+    for stratum in strata:
+        _check_plausible_upper_limit(stratum, problems)
+        if stratum.sex == "M" and stratum.state in _PHYSIOLOGICAL_STATES:
+            problems.add(
+                f"stratum {stratum.id!r}: state '{stratum.state}' with sex M (pregnancy and "
+                "breastfeeding strata are for women: sex F or any)",
+                line=stratum.line,
+                field="sex",
+            )
     for sex in ("F", "M"):
         if not any(s.state == "adult" and s.sex in (sex, "any") for s in strata):
             problems.add(
@@ -777,6 +786,40 @@ def _check_strata(strata: list[Stratum], problems: _Problems) -> None:
                 line=strata[0].line if strata else None,
                 field="sex",
             )
+
+
+# States whose upper limits are physiological, not bounded like the others (pregnancy rises to
+# term, breastfeeding, neonates): their strata are not checked by _check_plausible_upper_limit.
+_PHYSIOLOGICAL_STATES: Final = frozenset(
+    {"pregnant", "pregnant_t1", "pregnant_t2", "pregnant_t3", "lactating"}
+)
+
+
+def _check_plausible_upper_limit(stratum: Stratum, problems: _Problems) -> None:
+    """An upper limit no prolactin interval has (in ng/mL, after the stratum's unit) is a unit
+    mix-up: the Roche insert's 102–496 µIU/mL typed as ng/mL would make 8,000 mIU/L "normal".
+    The bounds are those the engine applies to a lab's interval on a row (thresholds.toml
+    row_uln_min_ng_ml, row_uln_max_ng_ml, row_uln_max_infant_ng_ml); pregnancy, breastfeeding
+    and neonatal strata are physiological and not bounded here."""
+    if stratum.neonatal or stratum.state in _PHYSIOLOGICAL_STATES:
+        return
+    values = load_thresholds()
+    lowest = values.get("row_uln_min_ng_ml")
+    infant = stratum.age_max_years is not None and stratum.age_max_years <= 1
+    highest = values.get("row_uln_max_infant_ng_ml" if infant else "row_uln_max_ng_ml")
+    high = stratum.high_ng_ml
+    if lowest <= high <= highest:
+        return
+    side = "above the highest" if high > highest else "below the lowest"
+    problems.add(
+        f"stratum {stratum.id!r}: upper limit {fmt(high)} ng/mL is {side} upper limit a "
+        f"prolactin interval has ({fmt(lowest)}–{fmt(highest)} ng/mL for this group): the numbers "
+        "look like "
+        "another unit's (mIU/L or µIU/mL numbers under ng/mL, or the reverse); check the "
+        "stratum's 'unit'",
+        line=stratum.line,
+        field="high",
+    )
 
 
 def _overlap(a: Stratum, b: Stratum) -> bool:
