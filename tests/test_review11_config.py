@@ -49,6 +49,18 @@ def export(tmp_path: Path) -> Path:
     return path
 
 
+def command_args(tmp_path: Path, command: str) -> list[str | Path]:
+    """`run` of one export, or `batch` of an inbox holding it (settled), into tmp_path/out."""
+    if command == "run":
+        return ["run", export(tmp_path), "--out", tmp_path / "out"]
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "lab.csv").write_text(URGENT_CSV, encoding="utf-8")
+    old = 1_000_000_000
+    os.utime(inbox / "lab.csv", (old, old))
+    return ["batch", "--inbox", inbox, "--out", tmp_path / "out", "--archive", tmp_path / "archive"]
+
+
 def one_line_error(output: str) -> str:
     assert "Traceback" not in output and "internal error" not in output, output
     errors = [line for line in output.splitlines() if "error" in line.lower()]
@@ -115,17 +127,7 @@ def test_a_history_value_of_the_wrong_kind_is_a_config_error(
     monkeypatch.chdir(tmp_path)
     config = tmp_path / "site.toml"
     config.write_text(f"[history]\n{line}\n", encoding="utf-8")
-    if command == "run":
-        args: list[str | Path] = ["run", export(tmp_path), "--out", tmp_path / "out"]
-    else:
-        inbox = tmp_path / "inbox"
-        inbox.mkdir()
-        (inbox / "lab.csv").write_text(URGENT_CSV, encoding="utf-8")
-        old = 1_000_000_000
-        os.utime(inbox / "lab.csv", (old, old))
-        args = ["batch", "--inbox", inbox, "--out", tmp_path / "out"]
-        args += ["--archive", tmp_path / "archive"]
-    result = cli(*args, "--config", config)
+    result = cli(*command_args(tmp_path, command), "--config", config)
     assert result.exit_code == 2, result.output
     error = one_line_error(result.output)
     assert f"site.toml: history.{key}: expected a string" in error
@@ -172,3 +174,45 @@ def test_a_postgresql_url_is_not_refused_as_unsupported(tmp_path: Path) -> None:
     url = "postgresql://nobody@127.0.0.1:1/none"
     result = cli("run", export(tmp_path), "--out", tmp_path / "out", "--history", url, "-q")
     assert "unsupported database" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("where", "name"),
+    [
+        ("option", "--redact-key"),
+        ("option", "--redact-key-file"),
+        ("environment", "--redact-key"),
+        ("config", "--redact-key-file"),
+    ],
+)
+@pytest.mark.parametrize("command", ["run", "batch"])
+def test_a_redact_key_without_redact_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, name: str, command: str
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    key_file = tmp_path / "k.key"
+    value = "s3cret-key-of-the-lab" if name == "--redact-key" else str(key_file)
+    extra: list[str | Path] = []
+    if where == "option":
+        extra = [name, value]
+    elif where == "environment":
+        monkeypatch.setenv("PROLACTIN_TRIAGE_REDACT_KEY", value)
+    else:
+        config = tmp_path / "site.toml"
+        config.write_text(f'redact_key_file = "{key_file.name}"\n', encoding="utf-8")
+        extra = ["--config", config]
+    result = cli(*command_args(tmp_path, command), *extra)
+    assert result.exit_code == 2, result.output
+    assert f"{name} needs --redact" in one_line_error(result.output)
+    assert not (tmp_path / "out" / "summary.html").exists()
+    assert not key_file.exists()
+    assert "U1" not in result.output
+
+
+@pytest.mark.parametrize("name", ["--redact-key", "--redact-key-file"])
+def test_a_redact_key_with_redact_still_hides_the_ids(tmp_path: Path, name: str) -> None:
+    value = "s3cret-key-of-the-lab" if name == "--redact-key" else str(tmp_path / "k.key")
+    out = tmp_path / "out"
+    result = cli("run", export(tmp_path), "--out", out, "--redact", name, value)
+    assert result.exit_code == 0, result.output
+    assert "U1" not in (out / "urgent.txt").read_text(encoding="utf-8")

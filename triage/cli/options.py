@@ -401,7 +401,7 @@ RedactKeyOpt = Annotated[
         envvar=env("redact_key"),
         help=(
             "Secret for --redact ids (same key, same hashes across runs); default: the key "
-            "of --redact-key-file."
+            "of --redact-key-file. Only with --redact."
         ),
         show_default=False,
     ),
@@ -415,7 +415,7 @@ RedactKeyFileOpt = Annotated[
             "File holding the --redact key (hex; created 0600 with a random key on first use, "
             "refused if group or others can read it), so ids hash the same in every run. "
             "Default: $XDG_CONFIG_HOME/prolactin-triage/redact.key (batch: "
-            "INBOX/.prolactin-triage/redact.key). Not with --redact-key."
+            "INBOX/.prolactin-triage/redact.key). Only with --redact; not with --redact-key."
         ),
         dir_okay=False,
         show_default=False,
