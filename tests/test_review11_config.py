@@ -216,3 +216,27 @@ def test_a_redact_key_with_redact_still_hides_the_ids(tmp_path: Path, name: str)
     result = cli("run", export(tmp_path), "--out", out, "--redact", name, value)
     assert result.exit_code == 0, result.output
     assert "U1" not in (out / "urgent.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("lines", "words"),
+    [
+        (
+            '[columns]\nprolactin = "PRL"',
+            "columns: expected the path of a column mapping file (a [columns] table belongs",
+        ),
+        ("template_dir = 5", "template_dir: expected a folder path (a string)"),
+        ("redact = true\nredact_key_file = 5", "redact_key_file: expected a file path (a string)"),
+        ('out = ["x"]', "out: expected a path (a string)"),
+        ("columns = false", "columns: expected the path of a column mapping file"),
+    ],
+)
+def test_a_config_path_of_the_wrong_kind_is_said_in_plain_words(
+    tmp_path: Path, lines: str, words: str
+) -> None:
+    config = tmp_path / "site.toml"
+    config.write_text(lines + "\n", encoding="utf-8")
+    result = cli("run", export(tmp_path), "--config", config)
+    assert result.exit_code == 2, result.output
+    assert f"site.toml: {words}" in result.output
+    assert "pathlib" not in result.output and "<class" not in result.output

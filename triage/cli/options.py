@@ -139,7 +139,28 @@ _VALUE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def _plain(message: str) -> str:
+_NOT_A_PATH = re.compile(r"^Input is not a valid path\b")
+# What a path option's value must be, when the bare "a file path" would mislead.
+_PATH_WORDS: dict[str, str] = {
+    "columns": (
+        "the path of a column mapping file (a [columns] table belongs in that file, passed "
+        'with --columns / columns = "mapping.toml")'
+    ),
+}
+
+
+def _plain(message: str, param: TyperOption | None = None) -> str:
+    if param is not None and param.name and _NOT_A_PATH.match(message):
+        info = getattr(getattr(param, "type_descriptor", None), "parameter_info", None)
+        if param.name in _PATH_WORDS:
+            what = _PATH_WORDS[param.name]
+        elif not getattr(info, "file_okay", True):
+            what = "a folder path (a string)"
+        elif not getattr(info, "dir_okay", True):
+            what = "a file path (a string)"
+        else:
+            what = "a path (a string)"
+        return f"expected {what}"
     for pattern, words in _VALUE_WORDS:
         message = pattern.sub(words, message)
     return message
@@ -160,7 +181,7 @@ def attributed(exc: typer.BadParameter) -> typer.BadParameter:
     ):
         return exc
     source = ctx.get_parameter_source(param.name)
-    message = _plain(exc.message)
+    message = _plain(exc.message, param)
     if source is not None and source.name == "DEFAULT_MAP" and "config_path" in ctx.meta:
         where = f"{ctx.meta['config_path']}: {param.name}"
         return typer.BadParameter(f"{where}: {message}", ctx=ctx, param_hint="--config")
