@@ -240,3 +240,42 @@ def test_a_config_path_of_the_wrong_kind_is_said_in_plain_words(
     assert result.exit_code == 2, result.output
     assert f"site.toml: {words}" in result.output
     assert "pathlib" not in result.output and "<class" not in result.output
+
+
+# Control characters an export's id or comment may carry: ESC sequences (recolour, clear the
+# screen), a lone CR, BEL, backspace, DEL and an 8-bit CSI (U+009B).
+CONTROL_IDS = {
+    "esc": ("AB\x1b[31mRED\x1b[0m", "AB\\x1b[31mRED\\x1b[0m"),
+    "clear": ("CD\x1b[2J\x1b[H", "CD\\x1b[2J\\x1b[H"),
+    "bell": ("EF\x07G", "EF\\x07G"),
+    "backspace": ("HI\x08\x08J", "HI\\x08\\x08J"),
+    "del": ("KL\x7fM", "KL\\x7fM"),
+    "csi8": ("NO\x9b31mP", "NO\\x9b31mP"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONTROL_IDS))
+def test_control_characters_of_an_id_are_made_visible_on_stderr_and_in_urgent_txt(
+    tmp_path: Path, case: str
+) -> None:
+    raw, shown = CONTROL_IDS[case]
+    source = tmp_path / "lab.csv"
+    source.write_text(
+        f"Patient ID,Sex,Age,Prolactin,Unit,Comments\n{raw},F,34,8000,mIU/L,Gesichtsfeldausfall\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = cli("run", source, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    urgent_txt = (out / "urgent.txt").read_text(encoding="utf-8")
+    for text in (result.stderr, urgent_txt):
+        assert shown in text, text
+        assert not any(ch in text for ch in "\x1b\x07\x08\x7f\x9b"), repr(text)
+
+
+def test_visible_text_keeps_letters_of_every_language() -> None:
+    from triage.terminal import visible
+
+    words = "Zürich Besançon Año Città Groningen – Mary’s ß ÿ € \u00a0"
+    assert visible(words) == words
+    assert visible("a\tb\nc\r") == "a\\x09b\\x0ac\\x0d"
