@@ -166,7 +166,8 @@ def test_without_redact_no_key_file_is_read_or_created(
     result = invoke(
         "run", samples_dir / SAMPLE, "--out", tmp_path / "out", "-q", "--redact-key-file", key
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output  # a key without --redact is a usage error
+    assert "--redact-key-file needs --redact" in result.output
     assert not key.exists() and not xdg.exists()
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from triage.numbers import fmt, times_text
 from triage.schema import Rejected
+from triage.terminal import visible
 
 URGENT: Final = "urgent"
 URGENT_REFERRAL: Final = "urgent_endocrine_referral"  # schema.SUGGESTION_CODES
@@ -173,7 +174,7 @@ def _place(file: object, sheet: object, row: object) -> str:
 def urgent_text(lines: Sequence[str], *, header: str) -> str:
     """The urgent.txt file: a header line, then the lines (or a line saying there are none)."""
     body = list(lines) or ["no urgent result in this run"]
-    return "\n".join([header, *body]) + "\n"
+    return "\n".join(visible(line) for line in [header, *body]) + "\n"
 
 
 OVERDUE_MARK: Final = "NOT YET ACKNOWLEDGED"

@@ -153,7 +153,9 @@ def register(app: typer.Typer) -> None:
         empty), 3 every new file unusable (or the ledger is damaged), 4 some unusable, 10
         --fail-on matched, 75 another run holds the inbox's lock (nothing done).
         """
-        redact_key, redact_key_file = redact_key_sources(ctx, redact_key, redact_key_file)
+        redact_key, redact_key_file = redact_key_sources(
+            ctx, redact_key, redact_key_file, redact=redact
+        )
         console.configure_logging(quiet=quiet, verbose=verbose)
         if archive is not None and archive.resolve() == inbox.resolve():
             # every run would find its own archived files in the inbox again

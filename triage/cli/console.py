@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 
 from triage.schema import LockHeldError, TriageError
+from triage.terminal import visible
 
 if TYPE_CHECKING:
     from triage.io import ProgressHook
@@ -28,13 +29,20 @@ EXIT_INTERNAL = 1
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a tool whose reader stopped
 
 
+class _VisibleFormatter(logging.Formatter):
+    """Log lines with their control characters made visible (triage.terminal)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible(super().format(record))
+
+
 def configure_logging(*, quiet: bool, verbose: bool) -> None:
     """Log to stderr; nothing identifying is ever logged (file names and counts only)."""
     level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
     logger = logging.getLogger("triage")
     logger.handlers.clear()
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(f"{PROG}: %(message)s"))
+    handler.setFormatter(_VisibleFormatter(f"{PROG}: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(level)
     logger.propagate = False
@@ -42,7 +50,7 @@ def configure_logging(*, quiet: bool, verbose: bool) -> None:
 
 def error(message: str) -> None:
     """One line on stderr."""
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {visible(message)}", file=sys.stderr)
 
 
 def urgent(lines: Sequence[str]) -> None:
@@ -56,13 +64,13 @@ def urgent(lines: Sequence[str]) -> None:
     already = f" ({told} already acknowledged)" if told else ""
     print(f"{PROG}: {len(lines)} URGENT result(s){already}:", file=sys.stderr)
     for line in lines:
-        print(line, file=sys.stderr)
+        print(visible(line), file=sys.stderr)
 
 
 def notice(lines: Sequence[str]) -> None:
     """Warnings a person must see (triage.notices) on stderr, whatever --quiet says."""
     for line in lines:
-        print(f"{PROG}: warning: {line}", file=sys.stderr)
+        print(f"{PROG}: warning: {visible(line)}", file=sys.stderr)
 
 
 def fail(message: str, code: int) -> NoReturn:

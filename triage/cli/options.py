@@ -9,6 +9,7 @@ wrong kind is named where it came from (``attributed``, through the app's ``Sett
 
 from __future__ import annotations
 
+import codecs
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -53,12 +54,39 @@ class FailOn(StrEnum):
     routine = "routine"
 
 
+# How a hand-edited text file is decoded: a BOM decides (UTF-8, UTF-16), else UTF-8, else the
+# Windows code page an editor on a European desktop saves in.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_FALLBACK_ENCODINGS = ("utf-8", "cp1252")
+
+
+def decode_text_file(data: bytes) -> str:
+    """The text of a hand-edited file; UnicodeDecodeError when no encoding reads it."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding)
+    for encoding in _FALLBACK_ENCODINGS[:-1]:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode(_FALLBACK_ENCODINGS[-1])
+
+
 def read_config(path: Path) -> dict[str, Any]:
     """Parse a config TOML into option name -> value (dashes folded to underscores)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = decode_text_file(path.read_bytes())
     except OSError as exc:
         raise ConfigError(str(path), f"cannot read the config file ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            str(path), f"cannot read the config file (not UTF-8, UTF-16 or cp1252 text: {exc})"
+        ) from None
     try:
         import tomllib  # lazy: start-up stays light
 
@@ -111,7 +139,28 @@ _VALUE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def _plain(message: str) -> str:
+_NOT_A_PATH = re.compile(r"^Input is not a valid path\b")
+# What a path option's value must be, when the bare "a file path" would mislead.
+_PATH_WORDS: dict[str, str] = {
+    "columns": (
+        "the path of a column mapping file (a [columns] table belongs in that file, passed "
+        'with --columns / columns = "mapping.toml")'
+    ),
+}
+
+
+def _plain(message: str, param: TyperOption | None = None) -> str:
+    if param is not None and param.name and _NOT_A_PATH.match(message):
+        info = getattr(getattr(param, "type_descriptor", None), "parameter_info", None)
+        if param.name in _PATH_WORDS:
+            what = _PATH_WORDS[param.name]
+        elif not getattr(info, "file_okay", True):
+            what = "a folder path (a string)"
+        elif not getattr(info, "dir_okay", True):
+            what = "a file path (a string)"
+        else:
+            what = "a path (a string)"
+        return f"expected {what}"
     for pattern, words in _VALUE_WORDS:
         message = pattern.sub(words, message)
     return message
@@ -132,7 +181,7 @@ def attributed(exc: typer.BadParameter) -> typer.BadParameter:
     ):
         return exc
     source = ctx.get_parameter_source(param.name)
-    message = _plain(exc.message)
+    message = _plain(exc.message, param)
     if source is not None and source.name == "DEFAULT_MAP" and "config_path" in ctx.meta:
         where = f"{ctx.meta['config_path']}: {param.name}"
         return typer.BadParameter(f"{where}: {message}", ctx=ctx, param_hint="--config")
@@ -373,7 +422,7 @@ RedactKeyOpt = Annotated[
         envvar=env("redact_key"),
         help=(
             "Secret for --redact ids (same key, same hashes across runs); default: the key "
-            "of --redact-key-file."
+            "of --redact-key-file. Only with --redact."
         ),
         show_default=False,
     ),
@@ -387,7 +436,7 @@ RedactKeyFileOpt = Annotated[
             "File holding the --redact key (hex; created 0600 with a random key on first use, "
             "refused if group or others can read it), so ids hash the same in every run. "
             "Default: $XDG_CONFIG_HOME/prolactin-triage/redact.key (batch: "
-            "INBOX/.prolactin-triage/redact.key). Not with --redact-key."
+            "INBOX/.prolactin-triage/redact.key). Only with --redact; not with --redact-key."
         ),
         dir_okay=False,
         show_default=False,

@@ -87,12 +87,20 @@ _KEY_SOURCES = ("COMMANDLINE", "ENVIRONMENT", "DEFAULT_MAP")  # highest preceden
 
 
 def redact_key_sources(
-    ctx: typer.Context, redact_key: str | None, redact_key_file: Path | None
+    ctx: typer.Context, redact_key: str | None, redact_key_file: Path | None, *, redact: bool
 ) -> tuple[str | None, Path | None]:
     """--redact-key and --redact-key-file both give the key: both from the same place (command
     line, environment or config file) is a usage error (exit 2); from different places, the one
-    of higher precedence wins, as for any option. Checked outside the error boundary, with or
-    without --redact."""
+    of higher precedence wins, as for any option. A key without --redact is a usage error too
+    (the reports would show the real ids the key was meant to hide). Checked outside the error
+    boundary."""
+    if not redact and (redact_key or redact_key_file is not None):
+        name = "--redact-key" if redact_key else "--redact-key-file"
+        raise typer.BadParameter(
+            f"{name} needs --redact (without it the reports show the real ids)",
+            ctx=ctx,
+            param_hint=f"'{name}'",
+        )
     if not redact_key or redact_key_file is None:
         return redact_key, redact_key_file
 
@@ -290,7 +298,9 @@ def _triage(
     scheduler: str | None = None,
     worker_memory: str | None = None,
 ) -> None:
-    redact_key, redact_key_file = redact_key_sources(ctx, redact_key, redact_key_file)
+    redact_key, redact_key_file = redact_key_sources(
+        ctx, redact_key, redact_key_file, redact=redact
+    )
     console.configure_logging(quiet=quiet, verbose=verbose)
     if engine == Engine.dask:
         unsupported = [

@@ -45,6 +45,35 @@ class ResultNotFoundError(HistoryError):
     exit_code = 2
 
 
+class UnsupportedDatabaseError(HistoryError):
+    """A history URL names a database other than SQLite or PostgreSQL (a usage error, exit 2)."""
+
+    exit_code = 2
+    environmental = False
+
+
+# The database systems a history may live in (the scheme of a URL, before any ``+driver``).
+SUPPORTED_DATABASES: Final = frozenset({"sqlite", "postgresql", "postgres"})
+
+
+def check_database(location: str | os.PathLike[str]) -> None:
+    """Refuse a history URL of a database the tool does not support, before any driver is
+    looked for; a plain path (an SQLite file) always passes."""
+    text = os.fspath(location)
+    if "://" not in text:
+        return
+    scheme = text.split("://", 1)[0].split("+", 1)[0].strip().lower()
+    if scheme not in SUPPORTED_DATABASES:
+        raise UnsupportedDatabaseError(
+            f"unsupported database {scheme!r}; use an SQLite file path or postgresql://…"
+        )
+
+
+# The keys of the config's [history] table: (what the value must be, the words saying so).
+# ``issuers`` and ``ack_within_hours`` are checked further below (a table, a positive number).
+_HISTORY_TEXT_KEYS: Final = ("url", "path", "issuer")
+HISTORY_KEYS: Final = frozenset({*_HISTORY_TEXT_KEYS, "issuers", "ack_within_hours"})
+
 DEFAULT_FILE: Final = "history.db"  # the batch keeps it beside its ledger
 ENV_HISTORY: Final = "PROLACTIN_TRIAGE_HISTORY"
 
@@ -92,20 +121,24 @@ def history_options(
             field="history",
         )
     table = dict(table or {})
-    known = {"url", "path", "issuer", "issuers", "ack_within_hours"}
-    unknown = sorted(set(table) - known)
+    unknown = sorted(set(table) - HISTORY_KEYS)
     if unknown:
         raise ConfigError(
             config_path, f"[history]: unknown key(s) {', '.join(unknown)}", field="history"
         )
+    for key in _HISTORY_TEXT_KEYS:
+        if key in table and not isinstance(table[key], str):
+            raise ConfigError(
+                config_path,
+                f"history.{key}: expected a string (text in quotes), got {table[key]!r}",
+            )
     where = location or table.get("url") or table.get("path") or default
     if not where:
         return None
+    check_database(where)
     if table.get("path") and not location and "://" not in str(where):
         where = Path(config_path).parent / Path(str(where)).expanduser()
     issuer = table.get("issuer", "")
-    if not isinstance(issuer, str):
-        raise ConfigError(config_path, "[history] issuer must be text", field="history.issuer")
     raw_issuers = table.get("issuers", {})
     if not isinstance(raw_issuers, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in raw_issuers.items()

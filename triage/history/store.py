@@ -32,7 +32,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from triage.history import HistoryError, ResultNotFoundError
+from triage.history import HistoryError, ResultNotFoundError, check_database
 from triage.schema import (
     PRELIMINARY,
     PRIORITIES,
@@ -178,11 +178,13 @@ def history_url(location: str | os.PathLike[str]) -> sa.URL:
     """The SQLAlchemy URL of a history location: a database URL as given (``postgresql://``
     uses psycopg), anything else a path to an SQLite file."""
     text = os.fspath(location)
+    check_database(text)
     if "://" in text:
         try:
             url = sa.make_url(text)
         except sa.exc.ArgumentError as exc:
             raise HistoryError(f"history: not a database URL ({exc})") from None
+        url = url.set(drivername=url.drivername.lower())  # a scheme is case-insensitive
         if url.drivername in ("postgresql", "postgres"):
             url = url.set(drivername="postgresql+psycopg")
         return url
