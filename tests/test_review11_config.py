@@ -279,3 +279,13 @@ def test_visible_text_keeps_letters_of_every_language() -> None:
     words = "Zürich Besançon Año Città Groningen – Mary’s ß ÿ € \u00a0"
     assert visible(words) == words
     assert visible("a\tb\nc\r") == "a\\x09b\\x0ac\\x0d"
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "utf-8-sig"])
+def test_a_column_mapping_file_is_read_in_the_same_encodings(tmp_path: Path, encoding: str) -> None:
+    # one decoder for every hand-edited file (resources.decode_text_file): config, mapping, set
+    from triage.io.mapping import load_mapping
+
+    path = tmp_path / "columns.toml"
+    path.write_bytes('[columns]\nprolactin = "Prolaktin (µg/l) Zürich"\n'.encode(encoding))
+    assert load_mapping(path).columns["prolactin"] == "Prolaktin (µg/l) Zürich"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from functools import cache
 from pathlib import Path
 
@@ -27,3 +28,27 @@ def bundled_dir(name: str) -> Path:
 def data_file(name: str) -> Path:
     """A file of triage/data (synonyms, drugs, thresholds, the demo export)."""
     return bundled_dir("data") / name
+
+
+# How a hand-edited text file (config, column mapping, reference set) is decoded: a BOM decides
+# (UTF-8, UTF-16), else UTF-8, else the Windows code page an editor on a European desktop saves in.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_FALLBACK_ENCODINGS = ("utf-8", "cp1252")
+
+
+def decode_text_file(data: bytes, errors: str = "strict") -> str:
+    """The text of a hand-edited file; UnicodeDecodeError when no encoding reads it (with
+    ``errors="replace"`` the code page's undefined bytes become U+FFFD instead)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors)
+    for encoding in _FALLBACK_ENCODINGS[:-1]:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode(_FALLBACK_ENCODINGS[-1], errors)

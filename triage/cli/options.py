@@ -9,7 +9,6 @@ wrong kind is named where it came from (``attributed``, through the app's ``Sett
 
 from __future__ import annotations
 
-import codecs
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -20,6 +19,7 @@ from typer._click.core import Context as ClickContext  # Typer's own copy of Cli
 from typer._click.exceptions import MissingParameter
 from typer.core import TyperGroup, TyperOption
 
+from triage import resources
 from triage.schema import DEFAULT_CHUNK_ROWS, ConfigError
 
 ENV_PREFIX = "PROLACTIN_TRIAGE_"
@@ -54,33 +54,10 @@ class FailOn(StrEnum):
     routine = "routine"
 
 
-# How a hand-edited text file is decoded: a BOM decides (UTF-8, UTF-16), else UTF-8, else the
-# Windows code page an editor on a European desktop saves in.
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_FALLBACK_ENCODINGS = ("utf-8", "cp1252")
-
-
-def decode_text_file(data: bytes) -> str:
-    """The text of a hand-edited file; UnicodeDecodeError when no encoding reads it."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding)
-    for encoding in _FALLBACK_ENCODINGS[:-1]:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode(_FALLBACK_ENCODINGS[-1])
-
-
 def read_config(path: Path) -> dict[str, Any]:
     """Parse a config TOML into option name -> value (dashes folded to underscores)."""
     try:
-        text = decode_text_file(path.read_bytes())
+        text = resources.decode_text_file(path.read_bytes())
     except OSError as exc:
         raise ConfigError(str(path), f"cannot read the config file ({exc.strerror})") from None
     except UnicodeDecodeError as exc:

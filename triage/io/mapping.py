@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from triage import resources
 from triage.columns import known_fields
 from triage.schema import FLAG_FIELDS, INPUT_FIELDS, NUMERIC_CONTEXT_FIELDS, ConfigError
 from triage.values import (
@@ -102,7 +103,7 @@ def load_mapping(path: Path) -> ColumnMapping:
     """Read and check a mapping file; ConfigError (file, line, field) when it is wrong."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = resources.decode_text_file(path.read_bytes())
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(name, f"cannot read the mapping file: {exc}") from None
     try:

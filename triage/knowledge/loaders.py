@@ -213,10 +213,7 @@ def _read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(str(path), f"cannot read the file: {exc.strerror or exc}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+    return resources.decode_text_file(raw, errors="replace")
 
 
 def _parse_toml(path: Path, text: str) -> dict[str, object]:
@@ -770,8 +767,9 @@ def _check_strata(strata: list[Stratum], problems: _Problems) -> None:
                     line=later.line,
                     field="age_min_years",
                 )
+    limits = load_thresholds()  # read once for the set, not per stratum
     for stratum in strata:
-        _check_plausible_upper_limit(stratum, problems)
+        _check_plausible_upper_limit(stratum, limits, problems)
         if stratum.sex == "M" and stratum.state in _PHYSIOLOGICAL_STATES:
             problems.add(
                 f"stratum {stratum.id!r}: state '{stratum.state}' with sex M (pregnancy and "
@@ -795,7 +793,7 @@ _PHYSIOLOGICAL_STATES: Final = frozenset(
 )
 
 
-def _check_plausible_upper_limit(stratum: Stratum, problems: _Problems) -> None:
+def _check_plausible_upper_limit(stratum: Stratum, values: Thresholds, problems: _Problems) -> None:
     """An upper limit no prolactin interval has (in ng/mL, after the stratum's unit) is a unit
     mix-up: the Roche insert's 102–496 µIU/mL typed as ng/mL would make 8,000 mIU/L "normal".
     The bounds are those the engine applies to a lab's interval on a row (thresholds.toml
@@ -803,7 +801,6 @@ def _check_plausible_upper_limit(stratum: Stratum, problems: _Problems) -> None:
     and neonatal strata are physiological and not bounded here."""
     if stratum.neonatal or stratum.state in _PHYSIOLOGICAL_STATES:
         return
-    values = load_thresholds()
     lowest = values.get("row_uln_min_ng_ml")
     infant = stratum.age_max_years is not None and stratum.age_max_years <= 1
     highest = values.get("row_uln_max_infant_ng_ml" if infant else "row_uln_max_ng_ml")
