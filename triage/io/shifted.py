@@ -26,7 +26,7 @@ from typing import Final
 from triage.columns import ColumnMatch
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.schema import Rejected
-from triage.values import normalise_unit, parse_number
+from triage.values import format_number, normalise_unit, parse_number
 
 _GROUP_HEAD: Final = re.compile(r"\d{1,3}")  # "6" of "6,250" split by a comma delimiter
 _GROUP: Final = re.compile(r"\d{3}")
@@ -118,11 +118,11 @@ def shifted_facts(
         factor = 1.0 if unit is None else unit[1] * (to_miu if unit[0] == "ng/mL" else 1.0)
         above = [n for n in numbers if n * factor >= level]
         if above:
-            shown = f"{max(above):g}"
+            shown = format_number(max(above))
             written = f" {unit[0]}" if unit is not None else ""
             urgent[index] = (
                 f"; a field the result may have shifted to reads {shown}{written}, which may be "
-                f"above {level:g} mIU/L: listed with the urgent results"
+                f"above {format_number(level)} mIU/L: listed with the urgent results"
             )
     return ShiftedFacts(ids, urgent)
 
