@@ -186,9 +186,6 @@ def vet_row_intervals(
     the other unit when that makes it plausible (and the text does not name the row's unit), else
     dropped so that the set's interval applies; either way the note says so."""
     th = knowledge.thresholds
-    lowest = th.get("row_uln_min_ng_ml")
-    highest = th.get("row_uln_max_ng_ml")
-    highest_infant = th.get("row_uln_max_infant_ng_ml")
     ages = frame["age_years"].to_numpy(dtype="float64")
     units = frame["prolactin_unit"].fillna("").astype(str).tolist()
     written = frame["reference_range"].tolist()
@@ -201,12 +198,12 @@ def vet_row_intervals(
     cache: dict[Hashable, tuple[float, float, str]] = {}
     for i in np.flatnonzero(~np.isnan(highs)).tolist():
         infant = bool(ages[i] < 1)
-        top = highest_infant if infant else highest
+        bounds = th.plausible_uln_ng_ml(infant=infant)
         names_ng, names_miu = "unit_ng" in hits[i], "unit_miu" in hits[i]
         key = (lows[i], highs[i], units[i], factors[i], infant, names_ng, names_miu)
         if key not in cache:
             cache[key] = _vet_one(
-                lows[i], highs[i], units[i], factors[i], (lowest, top), (names_ng, names_miu)
+                lows[i], highs[i], units[i], factors[i], bounds, (names_ng, names_miu)
             )
         lows[i], highs[i], verdict = cache[key]
         if verdict:

@@ -801,9 +801,8 @@ def _check_plausible_upper_limit(stratum: Stratum, values: Thresholds, problems:
     and neonatal strata are physiological and not bounded here."""
     if stratum.neonatal or stratum.state in _PHYSIOLOGICAL_STATES:
         return
-    lowest = values.get("row_uln_min_ng_ml")
     infant = stratum.age_max_years is not None and stratum.age_max_years <= 1
-    highest = values.get("row_uln_max_infant_ng_ml" if infant else "row_uln_max_ng_ml")
+    lowest, highest = values.plausible_uln_ng_ml(infant=infant)
     high = stratum.high_ng_ml
     if lowest <= high <= highest:
         return

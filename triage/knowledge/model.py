@@ -100,6 +100,14 @@ class Thresholds:
     def source(self, name: str) -> str:
         return self.values[name].source
 
+    def plausible_uln_ng_ml(self, *, infant: bool) -> tuple[float, float]:
+        """The upper limits a prolactin interval can have, ng/mL (row_uln_min_ng_ml, and
+        row_uln_max_infant_ng_ml under 1 year, else row_uln_max_ng_ml), outside pregnancy,
+        breastfeeding and the neonatal period: a lab's interval on a row and a set's stratum
+        are both held to them."""
+        top = "row_uln_max_infant_ng_ml" if infant else "row_uln_max_ng_ml"
+        return self.get("row_uln_min_ng_ml"), self.get(top)
+
 
 DrugEffect = Literal["raises", "lowers"]
 # Factor class of output-contract §7 (medication:<class>) for drugs that raise prolactin;
