@@ -105,8 +105,9 @@ class Thresholds:
         row_uln_max_infant_ng_ml under 1 year, else row_uln_max_ng_ml), outside pregnancy,
         breastfeeding and the neonatal period: a lab's interval on a row and a set's stratum
         are both held to them."""
-        top = "row_uln_max_infant_ng_ml" if infant else "row_uln_max_ng_ml"
-        return self.get("row_uln_min_ng_ml"), self.get(top)
+        if infant:
+            return self.get("row_uln_min_ng_ml"), self.get("row_uln_max_infant_ng_ml")
+        return self.get("row_uln_min_ng_ml"), self.get("row_uln_max_ng_ml")
 
 
 DrugEffect = Literal["raises", "lowers"]
