@@ -10,9 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triage.knowledge import DrugMatcher, drug_matcher, load_drugs
-from triage.knowledge.loaders import ATC_RE, DRUG_CLASSES
+from triage.knowledge.loaders import ATC_RE, factor_codes, load_drug_classes
 from triage.knowledge.model import Drug
-from triage.schema import FACTOR_CODES
 
 DRUGS = load_drugs()
 MATCHER = drug_matcher(DRUGS)
@@ -35,7 +34,7 @@ def test_lexicon_size_and_required_fields() -> None:
     for drug in DRUGS:
         assert drug.name == drug.name.lower() and drug.name.strip()
         assert drug.source.strip() and drug.line > 0
-        assert drug.drug_class in DRUG_CLASSES
+        assert drug.drug_class in {c.name for c in load_drug_classes()}
         assert all(ATC_RE.match(code) for code in drug.atc), drug.name
         assert drug.typical_max_ng_ml is None or drug.typical_max_ng_ml > 0
         assert any(tag in drug.source for tag in ("[S]", "[S2]", "[M]")), drug.name
@@ -44,9 +43,9 @@ def test_lexicon_size_and_required_fields() -> None:
 def test_raising_classes_are_contract_factor_codes() -> None:
     for drug in DRUGS:
         if drug.effect == "raises" and drug.drug_class != "neutral":
-            assert f"medication:{drug.drug_class}" in FACTOR_CODES, drug.name
+            assert f"medication:{drug.drug_class}" in factor_codes(), drug.name
     assert {
-        code.split(":", 1)[1] for code in FACTOR_CODES if code.startswith("medication:")
+        code.split(":", 1)[1] for code in factor_codes() if code.startswith("medication:")
     } == RAISING_CLASSES
 
 

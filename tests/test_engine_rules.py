@@ -16,18 +16,19 @@ from engine_fixtures import DEFAULT, DRUGS, THRESHOLDS, knowledge, thresholds
 from triage.engine import canonical_frame, triage_frame
 from triage.engine.factors import FACTOR_RULES
 from triage.engine.suggestions import ANY_STATUS_RULES, SUGGESTION_RULES
-from triage.knowledge import load_knowledge
+from triage.knowledge import factor_codes, load_knowledge
 from triage.knowledge.loaders import load_thresholds
 from triage.knowledge.model import Knowledge
 from triage.schema import (
     CAUTION_CODES,
-    FACTOR_CODES,
     PRIORITIES,
     REFERENCE_SOURCES,
     RESULT_COLUMNS,
     STATUSES,
     SUGGESTION_CODES,
 )
+
+FACTOR_CODES = factor_codes()  # the contract's factor codes, drug classes included
 
 # Thresholds the engine gained in the clinical review (triage/data/thresholds.toml).  They belong
 # in engine_fixtures.THRESHOLDS (requested); until then they are added here, with the same values.

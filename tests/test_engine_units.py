@@ -26,15 +26,17 @@ from pipeline_helpers import triage_csv
 from triage.engine import canonical_frame, triage_frame
 from triage.engine.labels import load_labels
 from triage.engine.text import load_cue_book
+from triage.knowledge import factor_codes
 from triage.knowledge.loaders import load_thresholds
 from triage.schema import (
     CANONICAL_COLUMNS,
     CAUTION_CODES,
     ENGINE_EXTRA_COLUMNS,
-    FACTOR_CODES,
     RESULT_COLUMNS,
     SUGGESTION_CODES,
 )
+
+FACTOR_CODES = factor_codes()  # the contract's factor codes, drug classes included
 
 ENGINE_DIR = Path(__file__).resolve().parents[1] / "triage" / "engine"
 

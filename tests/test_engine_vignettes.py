@@ -16,15 +16,16 @@ import pandas as pd
 import pytest
 
 from triage.engine import canonical_frame, triage_frame
-from triage.knowledge import load_knowledge
+from triage.knowledge import factor_codes, load_knowledge
 from triage.schema import (
     CAUTION_CODES,
-    FACTOR_CODES,
     PRIORITIES,
     REFERENCE_SOURCES,
     STATUSES,
     SUGGESTION_CODES,
 )
+
+FACTOR_CODES = factor_codes()  # the contract's factor codes, drug classes included
 
 VIGNETTE_FILE = Path(__file__).parent / "data" / "vignettes.toml"
 VIGNETTES: list[dict[str, Any]] = tomllib.loads(VIGNETTE_FILE.read_text("utf-8"))["vignette"]

@@ -655,6 +655,12 @@ def test_drug_file_problems_name_the_line(tmp_path: Path) -> None:
     frequency = "often"
     masks = false
     source = "y [S]"
+
+    [[class]]
+    name = "antipsychotic"
+    effect = "raises"
+    label = "Antipsychotic medication"
+    evidence = "antipsychotic"
     """
     path = write(tmp_path, "drugs.toml", text)
     with pytest.raises(ConfigError) as caught:

@@ -34,7 +34,10 @@ import pytest
 from typer.testing import CliRunner
 
 from triage.cli import app
-from triage.schema import CAUTION_CODES, FACTOR_CODES, PRIORITIES, STATUSES, SUGGESTION_CODES
+from triage.knowledge import factor_codes
+from triage.schema import CAUTION_CODES, PRIORITIES, STATUSES, SUGGESTION_CODES
+
+FACTOR_CODES = factor_codes()  # the contract's factor codes, drug classes included
 
 VIGNETTE_FILE = Path(__file__).parent / "data" / "vignettes_intl.toml"
 VIGNETTES: list[dict[str, Any]] = tomllib.loads(VIGNETTE_FILE.read_text("utf-8"))["vignette"]

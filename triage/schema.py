@@ -280,19 +280,15 @@ PRIORITIES: Final[tuple[str, ...]] = ("urgent", "soon", "routine", "none")  # mo
 REFERENCE_SOURCES: Final[tuple[str, ...]] = ("row", "set", "physiological")
 INTERPRETATIONS: Final[tuple[str, ...]] = ("N", "L", "H", "HH")
 
+DRUG_FACTOR_PREFIX: Final = "medication:"
+# Stands, in FACTOR_CODES and in labels.toml [factors], for the drug factors: medication:<class>
+# for each class of triage/data/drugs.toml that raises prolactin (knowledge.factor_codes()).
+DRUG_FACTORS: Final = "medication:*"
 FACTOR_CODES: Final[tuple[str, ...]] = (
     "pregnancy",
     "lactation",
     "neonatal",
-    "medication:antipsychotic",
-    "medication:antiemetic_prokinetic",
-    "medication:antidepressant",
-    "medication:h2_antagonist",
-    "medication:verapamil",
-    "medication:antihypertensive",
-    "medication:opioid",
-    "medication:estrogen",
-    "medication:other",
+    DRUG_FACTORS,
     "renal_impairment",
     "dialysis",
     "liver_cirrhosis",

@@ -20,9 +20,10 @@ from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
 from triage.engine.labels import Labels, load_labels
 from triage.engine.renal import estimate_from_creatinine
 from triage.engine.text import YEAR_IN_NOTE, CueHit
+from triage.knowledge.loaders import factor_codes
 from triage.knowledge.model import Drug, DrugMatch
 from triage.numbers import age_text
-from triage.schema import FACTOR_CODES, field_words
+from triage.schema import DRUG_FACTOR_PREFIX, field_words
 from triage.values import stopped_days
 
 # Factor kinds (labels.toml) that explain a result without pointing to a pituitary cause.
@@ -305,8 +306,8 @@ def medication(ctx: RowContext) -> list[Finding]:
     seen: set[str] = set()
     for match in ctx.drugs:
         drug = match.drug
-        code = f"medication:{drug.drug_class}"
-        if drug.effect != "raises" or drug.frequency == "none" or code not in FACTOR_CODES:
+        code = DRUG_FACTOR_PREFIX + drug.drug_class
+        if drug.effect != "raises" or drug.frequency == "none" or code not in factor_codes():
             continue
         if drug.name in seen:
             continue
@@ -318,7 +319,7 @@ def medication(ctx: RowContext) -> list[Finding]:
         exceeded = all(over for _, _, over in lines)
         findings.append(
             Finding(
-                f"medication:{drug_class}",
+                DRUG_FACTOR_PREFIX + drug_class,
                 LIKELY if likely else POSSIBLE,
                 "; ".join(text for text, _, _ in lines),
                 "prolactin_raising_drug",

@@ -1,7 +1,9 @@
 """Human labels, kinds and display order of the factor, suggestion and caution codes.
 
-The words live in triage/data/labels.toml; every code of schema.FACTOR_CODES, SUGGESTION_CODES
-and CAUTION_CODES must have a label there (checked on load), and the `[comments]` table holds the
+The words live in triage/data/labels.toml; every code of knowledge.factor_codes(), SUGGESTION_CODES
+and CAUTION_CODES must have a label there (checked on load) — the drug factors' labels, and how
+evidence names a drug class, come from the [[class]] tables of triage/data/drugs.toml, placed
+where labels.toml's [factors] says "medication:*" — and the `[comments]` table holds the
 wording of each result's comment in words (CommentWords, used by engine/comment.py; checked on
 load too).
 """
@@ -16,11 +18,13 @@ from string import Formatter
 from typing import Any, Final
 
 from triage.engine.classify import FLAGGED_STATUS, OVERRULING_FLAGS
-from triage.knowledge.loaders import BAND_NAMES
+from triage.knowledge.loaders import BAND_NAMES, factor_codes_with, load_drug_classes
+from triage.knowledge.model import DrugClassInfo
 from triage.resources import data_file
 from triage.schema import (
     CAUTION_CODES,
-    FACTOR_CODES,
+    DRUG_FACTOR_PREFIX,
+    DRUG_FACTORS,
     PRIORITIES,
     STATUSES,
     SUGGESTION_CODES,
@@ -111,24 +115,49 @@ class Labels:
         return self.suggestions[code]
 
 
-def parse_labels(spec: Mapping[str, Any], source: str = LABELS_FILE) -> Labels:
-    """Labels from the parsed TOML; ConfigError when a code is missing or unknown."""
-    factors = _codes(spec, "factors", FACTOR_CODES, FACTOR_KINDS, source)
+def parse_labels(
+    spec: Mapping[str, Any],
+    source: str = LABELS_FILE,
+    classes: tuple[DrugClassInfo, ...] | None = None,
+) -> Labels:
+    """Labels from the parsed TOML and the drug classes (the bundled drugs.toml's by default);
+    ConfigError when a code is missing or unknown."""
+    classes = load_drug_classes() if classes is None else classes
+    spec = {**spec, "factors": _with_drug_factors(spec.get("factors"), classes, source)}
+    factors = _codes(spec, "factors", factor_codes_with(classes), FACTOR_KINDS, source)
     suggestions = _codes(
         spec, "suggestions", SUGGESTION_CODES + CAUTION_CODES, SUGGESTION_KINDS, source
     )
     for code in CAUTION_CODES:
         if suggestions[code].kind != "caution":
             raise ConfigError(source, f"{code!r} must have kind 'caution'", field=code)
-    classes = spec.get("drug_classes", {})
-    if not isinstance(classes, Mapping):
-        raise ConfigError(source, "[drug_classes] must be a table", field="drug_classes")
     return Labels(
         factors=factors,
         suggestions=suggestions,
-        drug_classes={str(k): str(v) for k, v in classes.items()},
+        drug_classes={c.name: c.evidence for c in classes},
         comments=parse_comments(spec, source),
     )
+
+
+def _with_drug_factors(
+    body: object, classes: tuple[DrugClassInfo, ...], source: str
+) -> Mapping[str, Any] | None:
+    """[factors] with its DRUG_FACTORS entry (which gives their kind) replaced, in place, by one
+    entry per class that raises prolactin, labelled as the class says."""
+    if not isinstance(body, Mapping):
+        return None
+    marker = body.get(DRUG_FACTORS)
+    if not isinstance(marker, Mapping):
+        raise ConfigError(source, f"[factors] needs {DRUG_FACTORS!r} = {{ kind = ... }}")
+    expanded: dict[str, Any] = {}
+    for code, entry in body.items():
+        if code != DRUG_FACTORS:
+            expanded[code] = entry
+            continue
+        for c in classes:
+            if c.effect == "raises":
+                expanded[DRUG_FACTOR_PREFIX + c.name] = {**marker, "label": c.label}
+    return expanded
 
 
 def parse_comments(spec: Mapping[str, Any], source: str = LABELS_FILE) -> CommentWords:

@@ -35,6 +35,7 @@ from triage.engine.priority import (
 )
 from triage.engine.renal import estimate_from_creatinine
 from triage.knowledge.model import DrugMatch
+from triage.schema import DRUG_FACTOR_PREFIX
 
 _EXPLAINING = frozenset({"macroprolactinemia", "pregnancy", "lactation", "neonatal"})
 
@@ -574,7 +575,7 @@ def medication_review(s: Situation) -> str | None:
     if ctx.status != "high":
         return None
     raising = [m for m in ctx.drugs if m.drug.effect == "raises"]
-    if not raising or not any(code.startswith("medication:") for code in s.codes):
+    if not raising or not any(code.startswith(DRUG_FACTOR_PREFIX) for code in s.codes):
         return None
     # A drug graded low, case reports or none (clinical-reference §0b: clozapine, quetiapine,
     # lurasidone "none or low", olanzapine, ziprasidone "low") is already prolactin-sparing: an
@@ -786,11 +787,13 @@ def _drug_despite_level(s: Situation) -> str | None:
     if s.ctx.within(rarely):
         return None
     likely = [
-        c for c, strength in s.codes.items() if c.startswith("medication:") and strength == LIKELY
+        c
+        for c, strength in s.codes.items()
+        if c.startswith(DRUG_FACTOR_PREFIX) and strength == LIKELY
     ]
     if not likely:
         return None
-    raising = [m for m in s.ctx.drugs if f"medication:{m.drug.drug_class}" in likely]
+    raising = [m for m in s.ctx.drugs if DRUG_FACTOR_PREFIX + m.drug.drug_class in likely]
     return _drug_names(raising) or None
 
 

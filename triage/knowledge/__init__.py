@@ -10,8 +10,10 @@ from __future__ import annotations
 from triage.knowledge.drugs import DrugMatcher, DrugMention, drug_matcher
 from triage.knowledge.loaders import (
     DEFAULT_SET_NAME,
+    factor_codes,
     find_assay_set,
     list_reference_sets,
+    load_drug_classes,
     load_drugs,
     load_knowledge,
     load_reference_set,
@@ -23,6 +25,7 @@ from triage.knowledge.loaders import (
 from triage.knowledge.model import (
     Band,
     Drug,
+    DrugClassInfo,
     DrugMatch,
     Knowledge,
     ReferenceSet,
@@ -35,6 +38,7 @@ __all__ = [
     "DEFAULT_SET_NAME",
     "Band",
     "Drug",
+    "DrugClassInfo",
     "DrugMatch",
     "DrugMatcher",
     "DrugMention",
@@ -44,8 +48,10 @@ __all__ = [
     "Threshold",
     "Thresholds",
     "drug_matcher",
+    "factor_codes",
     "find_assay_set",
     "list_reference_sets",
+    "load_drug_classes",
     "load_drugs",
     "load_knowledge",
     "load_reference_set",

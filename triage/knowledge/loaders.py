@@ -21,15 +21,16 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Final, Literal, cast, get_args
 
 from triage import resources
 from triage.knowledge.model import (
     Band,
+    ClassEffect,
     Drug,
-    DrugClass,
+    DrugClassInfo,
     DrugEffect,
     Frequency,
     Knowledge,
@@ -40,7 +41,7 @@ from triage.knowledge.model import (
     Thresholds,
 )
 from triage.numbers import DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR, fmt
-from triage.schema import ConfigError
+from triage.schema import DRUG_FACTOR_PREFIX, DRUG_FACTORS, FACTOR_CODES, ConfigError
 from triage.values import normalise_unit
 
 __all__ = [
@@ -160,11 +161,11 @@ DRUG_KEYS: Final = frozenset(
         "note",
     }
 )
-DRUG_CLASSES: Final[tuple[str, ...]] = get_args(DrugClass)
+CLASS_KEYS: Final = frozenset({"name", "effect", "label", "evidence"})
+CLASS_EFFECTS: Final[tuple[str, ...]] = get_args(ClassEffect)
+CLASS_NAME_RE: Final = re.compile(r"^[a-z][a-z0-9_]*$")
 DRUG_EFFECTS: Final[tuple[str, ...]] = get_args(DrugEffect)
 FREQUENCIES: Final[tuple[str, ...]] = get_args(Frequency)
-LOWERING_CLASSES: Final = frozenset({"dopamine_agonist", "partial_agonist"})
-NEUTRAL_CLASS: Final = "neutral"
 ATC_RE: Final = re.compile(r"^[A-Z](\d{2}([A-Z]([A-Z](\d{2})?)?)?)?$")
 
 
@@ -1007,28 +1008,81 @@ def _threshold_values(
 # =============================================================================== drug lexicon ===
 def load_drugs(path: Path | None = None) -> tuple[Drug, ...]:
     """triage/data/drugs.toml (or path): the drug lexicon, validated."""
+    return _load_lexicon(path)[1]
+
+
+def load_drug_classes(path: Path | None = None) -> tuple[DrugClassInfo, ...]:
+    """The [[class]] tables of triage/data/drugs.toml (or path), in their order, validated."""
+    return _load_lexicon(path)[0]
+
+
+def _load_lexicon(path: Path | None) -> tuple[tuple[DrugClassInfo, ...], tuple[Drug, ...]]:
     path = Path(path) if path is not None else resources.data_file("drugs.toml")
-    return _load_drugs_cached(str(path), _file_stamp(path))
+    return _load_lexicon_cached(str(path), _file_stamp(path))
 
 
 @lru_cache(maxsize=16)
-def _load_drugs_cached(shown: str, stamp: tuple[str, int, int]) -> tuple[Drug, ...]:
+def _load_lexicon_cached(
+    shown: str, stamp: tuple[str, int, int]
+) -> tuple[tuple[DrugClassInfo, ...], tuple[Drug, ...]]:
     path = Path(shown)
     problems = _Problems(shown)
     text = _read_text(path)
     data = _parse_toml(path, text)
     lines = _TomlLines(text)
-    _check_top_level(data, ("drug",), lines, problems)
+    _check_top_level(data, ("class", "drug"), lines, problems)
+    classes = _build_classes(_toml_tables(data, lines, "class", problems, array=True), problems)
+    by_name = {c.name: c for c in classes}
     drugs = [
         drug
         for rec in _toml_tables(data, lines, "drug", problems, array=True)
-        if (drug := _build_drug(rec, problems)) is not None
+        if (drug := _build_drug(rec, by_name, problems)) is not None
     ]
     if not drugs and not problems.items:
         problems.add("the lexicon has no [[drug]] entries")
     _check_drug_terms(drugs, problems)
     problems.raise_if_any()
-    return tuple(drugs)
+    return tuple(classes), tuple(drugs)
+
+
+@cache
+def factor_codes() -> tuple[str, ...]:
+    """Every factor code of output-contract §7 (with the bundled drugs.toml's classes; read once
+    a process)."""
+    return factor_codes_with(load_drug_classes())
+
+
+def factor_codes_with(classes: Iterable[DrugClassInfo]) -> tuple[str, ...]:
+    """schema.FACTOR_CODES with medication:<class> for each of `classes` that raises prolactin in
+    place of DRUG_FACTORS."""
+    drugs = tuple(DRUG_FACTOR_PREFIX + c.name for c in classes if c.effect == "raises")
+    at = FACTOR_CODES.index(DRUG_FACTORS)
+    return FACTOR_CODES[:at] + drugs + FACTOR_CODES[at + 1 :]
+
+
+def _build_classes(records: Sequence[_Record], problems: _Problems) -> list[DrugClassInfo]:
+    """The [[class]] tables: a name each (once), what its drugs do, and its words."""
+    if not records and not problems.items:
+        problems.add("the lexicon has no [[class]] entries", field="class")
+    classes: dict[str, DrugClassInfo] = {}
+    for rec in records:
+        before = len(problems.items)
+        _check_keys(rec, CLASS_KEYS, "class", problems)
+        name = _text(rec, "name", problems, required=True)
+        if name and not CLASS_NAME_RE.match(name):
+            message = f"class name {name!r} must be lower case letters, digits and '_'"
+            problems.add(message, line=rec.line_of("name"), field="name")
+        if name in classes:
+            message = f"class {name!r} is defined twice (line {classes[name].line})"
+            problems.add(message, line=rec.line_of("name"), field="name")
+        effect = _choice(rec, "effect", CLASS_EFFECTS, problems)
+        label = _text(rec, "label", problems, required=effect == "raises")
+        evidence = _text(rec, "evidence", problems, required=True)
+        if len(problems.items) > before or not effect:
+            continue
+        effect_of = cast(ClassEffect, effect)
+        classes[name] = DrugClassInfo(name, effect_of, label, evidence, rec.line or 0)
+    return list(classes.values())
 
 
 def _choice(rec: _Record, key: str, allowed: tuple[str, ...], problems: _Problems) -> str | None:
@@ -1041,13 +1095,15 @@ def _choice(rec: _Record, key: str, allowed: tuple[str, ...], problems: _Problem
     return text or None
 
 
-def _build_drug(rec: _Record, problems: _Problems) -> Drug | None:
+def _build_drug(
+    rec: _Record, classes: Mapping[str, DrugClassInfo], problems: _Problems
+) -> Drug | None:
     before = len(problems.items)
     _check_keys(rec, DRUG_KEYS, "drug", problems)
     name = _text(rec, "name", problems, required=True)
     if name and name != name.lower():
         problems.add(f"name {name!r} must be lower case", line=rec.line_of("name"), field="name")
-    drug_class = _choice(rec, "class", DRUG_CLASSES, problems)
+    drug_class = _choice(rec, "class", tuple(classes), problems)
     effect = _choice(rec, "effect", DRUG_EFFECTS, problems)
     frequency = _choice(rec, "frequency", FREQUENCIES, problems)
     atc = _string_list(rec, "atc", problems)
@@ -1060,12 +1116,12 @@ def _build_drug(rec: _Record, problems: _Problems) -> Drug | None:
     masks = _boolean(rec, "masks", problems, default=False)
     source = _text(rec, "source", problems, required=True)
     if drug_class and effect:
-        _check_drug_effect(rec, drug_class, effect, masks, problems)
+        _check_drug_effect(rec, classes[drug_class], effect, masks, problems)
     if len(problems.items) > before or not (drug_class and effect and frequency):
         return None
     return Drug(
         name=name,
-        drug_class=cast(DrugClass, drug_class),
+        drug_class=drug_class,
         effect=cast(DrugEffect, effect),
         atc=atc,
         brands=_string_list(rec, "brands", problems),
@@ -1080,12 +1136,11 @@ def _build_drug(rec: _Record, problems: _Problems) -> Drug | None:
 
 
 def _check_drug_effect(
-    rec: _Record, drug_class: str, effect: str, masks: bool, problems: _Problems
+    rec: _Record, drug_class: DrugClassInfo, effect: str, masks: bool, problems: _Problems
 ) -> None:
-    if drug_class in LOWERING_CLASSES and effect != "lowers":
-        problems.add(f"class {drug_class!r} must have effect 'lowers'", line=rec.line_of("effect"))
-    if drug_class not in LOWERING_CLASSES and drug_class != NEUTRAL_CLASS and effect != "raises":
-        problems.add(f"class {drug_class!r} must have effect 'raises'", line=rec.line_of("effect"))
+    if drug_class.effect != "none" and effect != drug_class.effect:
+        message = f"class {drug_class.name!r} must have effect {drug_class.effect!r}"
+        problems.add(message, line=rec.line_of("effect"))
     if masks and effect != "lowers":
         problems.add("only a drug that lowers prolactin can mask", line=rec.line_of("masks"))
 
@@ -1154,7 +1209,7 @@ def _knowledge_cached(
         loaded[reference.name] = reference
         bundled.discard(reference.name)
     assay_sets = _assay_sets(loaded, bundled)
-    lexicon = _load_drugs_cached(*drugs)
+    lexicon = _load_lexicon_cached(*drugs)[1]
     return Knowledge(
         reference_set=reference,
         default_set=loaded[DEFAULT_SET_NAME],

@@ -111,22 +111,25 @@ class Thresholds:
 
 
 DrugEffect = Literal["raises", "lowers"]
-# Factor class of output-contract §7 (medication:<class>) for drugs that raise prolactin;
-# "dopamine_agonist" / "partial_agonist" / "neutral" for the rest.
-DrugClass = Literal[
-    "antipsychotic",
-    "antiemetic_prokinetic",
-    "antidepressant",
-    "h2_antagonist",
-    "verapamil",
-    "antihypertensive",
-    "opioid",
-    "estrogen",
-    "other",
-    "dopamine_agonist",
-    "partial_agonist",
-    "neutral",
-]
+# What the drugs of a class do: "none" for drugs listed because they are often asked about (each
+# drug says what it does; the class is never a factor).
+ClassEffect = Literal["raises", "lowers", "none"]
+# The name of a [[class]] of triage/data/drugs.toml ("antipsychotic", "dopamine_agonist" ...).
+DrugClass = str
+
+
+@dataclass(frozen=True, slots=True)
+class DrugClassInfo:
+    """A class of drugs (drugs.toml [[class]]): one that raises prolactin is the contributing
+    factor medication:<name> of output-contract §7."""
+
+    name: str
+    effect: ClassEffect
+    label: str  # the factor's label in reports ("" for a class that is no factor)
+    evidence: str  # how an evidence line names the class ("antiemetic/prokinetic")
+    line: int = 0
+
+
 Frequency = Literal["high", "moderate", "low", "case_reports", "none"]
 
 
