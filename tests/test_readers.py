@@ -364,6 +364,12 @@ LEGACY_TEXTS = [
     ("ID;Sesso;Età;Prolattina (µg/l);Note\r\n"
      "A;femmina;30;12,5;Cefalea, perché già trattata\r\n",
      {"sex": "F", "comments": "Cefalea, perché già trattata"}),
+    # the unit in a column of its own, row by row: µ is most of the file's accented text
+    ("ID;Geschlecht;Alter;Prolaktin;Einheit;Medikation\r\n"
+     "A;männlich;40;12,5;µg/l;\r\nB;weiblich;30;40,5;µg/l;Sulpirid\r\n",
+     {"sex": "M"}),
+    ("N°;Sexe;Âge;Prolactine;Unité\r\nA;homme;40;12,5;µg/L\r\nB;femme;30;8,5;µg/L\r\n",
+     {"sex": "M"}),
 ]  # fmt: skip
 
 

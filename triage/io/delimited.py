@@ -141,6 +141,8 @@ _MIXED_UTF8: Final = "utf-8 (with"  # the encoding named for a UTF-8 text with o
 # the order decides.
 _LEGACY_ENCODINGS: Final = ("cp1252", "cp850", "mac_roman", "latin-1")
 _HIGH_IN_WORD: Final = re.compile(rb"[A-Za-z]?[\x80-\xff]{1,3}[A-Za-z]?")
+_MICRO: Final = "µ"
+_AFTER_MICRO: Final = frozenset("gmlLIUu")
 _LEGACY_SAMPLE: Final = 4096  # places where a byte above 127 touches a letter, at most
 _WESTERN_LETTERS: Final = frozenset(
     "äöüßÄÖÜéèêëàâáçîïíìôóòûùúñœæÉÈÀÇÑÁÍÓÚµ°ºª"  # µ, °, º, ª: units and ordinals of lab sheets
@@ -165,8 +167,12 @@ def _legacy_encodings(data: bytes) -> list[str]:
                 if char.isascii():
                     continue
                 before = text[i - 1] if i else ""
+                after = text[i + 1 : i + 2]
                 fits = char in _WESTERN_LETTERS and not (before.islower() and char.isupper())
-                total += 1 if fits else -1
+                # "µg/l", "µmol/l", "µIU/ml": the sign a lab sheet's units hold most often,
+                # which separates code pages that both give a letter there (cp850 "Ág/l")
+                unit = char == _MICRO and after != "" and after in _AFTER_MICRO
+                total += (2 if unit else 1) if fits else -1
         return total
 
     return sorted(_LEGACY_ENCODINGS, key=lambda encoding: -score(encoding))
