@@ -146,3 +146,41 @@ def test_check_names_a_past_column_beside_the_current_one(tmp_path: Path) -> Non
     assert "medications <- Medications" in shown
     assert "also holds medications" not in shown
     assert WARNED in shown and "'Stopped medications'" in shown
+
+
+# --------------------------------------------------------------------------------------------
+# 2. The `unexplained` evidence: a raising drug recorded as stopped is named as not counted; a
+# list with no raising drug recognised is said so neutrally, never "names no drug that raises".
+# --------------------------------------------------------------------------------------------
+STOPPED_TEXTS = [
+    ("risperidone stopped 3 months ago", "risperidone"),
+    ("Risperidon abgesetzt seit 3 Monaten", "risperidone"),
+    ("Risperdal gestopt", "risperidone"),
+    ("rispéridone arrêtée en janvier", "risperidone"),
+    ("risperidona suspendida", "risperidone"),
+    ("risperidone sospeso", "risperidone"),
+    ("geen Haldol meer", "haloperidol"),
+    ("Allergie: Haldol; Metformin", "haloperidol"),
+]
+
+
+@pytest.mark.parametrize(("text", "drug"), STOPPED_TEXTS)
+def test_a_stopped_raising_drug_is_named_as_not_counted(
+    tmp_path: Path, text: str, drug: str
+) -> None:
+    row = _one(tmp_path, "Medications", text, prolactin=60)
+    assert "unexplained" in row["factors"] and "medication:" not in row["factors"]
+    evidence = row["factor_evidence"]
+    assert "names no drug" not in evidence
+    assert f"'{text}' → {drug}: recorded as stopped or not taken now" in evidence
+    assert "not counted as current medication" in evidence
+
+
+@pytest.mark.parametrize(
+    "text", ["risperdon 2mg", "Rispardal 1 mg", "rispéridonne", "Metformin 500 mg", "Ramipril 5 mg"]
+)
+def test_no_raising_drug_recognised_is_said_neutrally(tmp_path: Path, text: str) -> None:
+    row = _one(tmp_path, "Medications", text, prolactin=60)
+    evidence = row["factor_evidence"]
+    assert "names no drug" not in evidence
+    assert f"medications: no prolactin-raising drug recognised in '{text}'" in evidence
