@@ -1000,7 +1000,7 @@ MEDICATION_HEADERS = [
     "Current meds",
     "Current medication(s)",
     "Regular medications",
-    "Drug history",
+    "Medications prior to admission",  # "Drug history" is past: test_review12_med_columns
 ]
 
 

@@ -271,17 +271,19 @@ def field_specs() -> dict[str, FieldSpec]:
             shape=data.get("shape"),
             internal=bool(data.get("internal", False)),
             fallback=data.get("fallback"),
-            bracket_exclude=frozenset(data.get("bracket_exclude", [])),
+            bracket_exclude=frozenset(data.get("bracket_exclude", []))
+            | _listed_words(data, "bracket_exclude_from"),
             listed=_listed_words(data),
         )
     return specs
 
 
-def _listed_words(data: Mapping[str, Any]) -> frozenset[str]:
+def _listed_words(data: Mapping[str, Any], key: str = "exclude_from") -> frozenset[str]:
     """The words of the synonyms.toml [header] lists a field's ``exclude_from`` names (one list
-    of earlier-value words for every result field)."""
+    of earlier-value words for every result field; the past medication words), or its
+    ``bracket_exclude_from``."""
     header = synonyms_data()["header"]
-    return frozenset(w for name in data.get("exclude_from", []) for w in header[name])
+    return frozenset(w for name in data.get(key, []) for w in header[name])
 
 
 def mentions_prolactin(text: str) -> bool:
@@ -1033,9 +1035,10 @@ def recognise_columns(
     match.vetoes = {c: r for c, r in match.vetoes.items() if c not in used}
     _joined_columns(match, losers, used)
     used |= {c for cols in match.joined_columns.values() for c in cols}
-    _note_columns(match, used, samples)
+    past = _past_medication_columns(match, used)  # not read: never into the comments either
+    _note_columns(match, used | past, samples)
     used |= set(match.note_columns)
-    _free_text_columns(match, used, samples)
+    _free_text_columns(match, used | past, samples)
     match.warnings += [f"column {reason}" for _, reason in sorted(match.vetoes.items())]
     if "prolactin" in match.fields:  # read beside it (io/layout._take_diluted_results)
         used |= {c for c, t in enumerate(texts) if t and is_diluted_prolactin(t)}
@@ -1276,6 +1279,64 @@ def _joined_columns(match: ColumnMatch, losers: Sequence[tuple[str, int]], used:
             f"column {text!r} also holds {name}: read into {name} with "
             f"{match.header_of(name)!r}, {EACH_AFTER_ITS_HEADER}"
         )
+
+
+@cache
+def _past_medication_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(words, whole headers) of past or stopped medication: synonyms.toml [header]
+    past_medication_words and past_medication_headers, as header words."""
+    header = synonyms_data()["header"]
+    return (
+        frozenset(_words_of(w) for w in header.get("past_medication_words", [])),
+        frozenset(_words_of(h) for h in header.get("past_medication_headers", [])),
+    )
+
+
+@lru_cache(maxsize=1024)
+def past_medication_header(text: str) -> bool:
+    """A header of past or stopped medication ("Stopped medications", "Frühere Medikation",
+    "Médicaments arrêtés", "Terapia pregressa", "Vormedikation"): a past word beside words that
+    name the medications ("Medikation", "traitements", "terapia"), or one of the past
+    medication headers.  Its drugs are not taken now: such a column is never the medications
+    (the words are in [fields.medications] exclude)."""
+    words, headers = _past_medication_words()
+    header = parse_header(text)
+    spec = field_specs()["medications"]
+    if score(header, spec) >= STRONG_SCORE:
+        return False  # read as the medications ("Medications prior to admission")
+    if header.full in headers or header.main in headers:
+        return True
+    past = (header.tokens | header.bracket_tokens) & words
+    if not past:
+        return False
+    rest = " ".join(w for w in header.main.split() if w not in past)
+    return bool(rest) and score(parse_header(rest), spec) >= STRONG_SCORE
+
+
+def _past_medication_columns(match: ColumnMatch, used: set[int]) -> set[int]:
+    """Unread columns headed as past or stopped medication: named in one warning (their drugs
+    are not counted as taken now; a lab whose column lists the current drugs maps it)."""
+    found = [
+        col
+        for col, text in enumerate(match.headers)
+        if text and col not in used and past_medication_header(text)
+    ]
+    if not found:
+        return set()
+    many = len(found) > 1
+    listed = ", ".join(repr(match.headers[c]) for c in found)
+    lists = [match.headers[c] for c in found if not is_checkbox_option(match.headers[c])]
+    how = (  # a checkbox option holds "Checked", no list to map
+        f"; if it lists the drugs taken now, map it: [columns] medications = '{lists[0]}'"
+        if lists
+        else ""
+    )
+    match.warnings.append(
+        f"column{'s' if many else ''} {listed} {'are' if many else 'is'} headed as past or "
+        "stopped medication: not read as the current medication list, so no drug in "
+        f"{'them' if many else 'it'} is counted as taken now{how}"
+    )
+    return set(found)
 
 
 _DILUTION_RATIO: Final = re.compile(r"(?<![\d.,])1\s*[:/]\s*\d{1,5}(?![\d.,])")

@@ -19,7 +19,9 @@ from triage.engine.context import LIKELY, POSSIBLE, RowContext, approx, fmt
 from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
 from triage.engine.labels import Labels, load_labels
 from triage.engine.renal import estimate_from_creatinine
+from triage.engine.state_words import load_state_vocabulary
 from triage.engine.text import YEAR_IN_NOTE, CueHit
+from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.loaders import factor_codes
 from triage.knowledge.model import Drug, DrugMatch
 from triage.numbers import age_text
@@ -925,7 +927,7 @@ def _unexplained_text(ctx: RowContext) -> str:
         text += f" (not given: {', '.join(missing)})"
     if not any(m.drug.effect == "raises" for m in ctx.drugs):
         if meds is not None:
-            text += f"; medications: '{meds}' names no drug that raises prolactin"
+            text += f"; {_no_raising_drug(ctx, meds, no_meds)}"
         elif no_meds is not None:
             text += f"; {no_meds.evidence()}: no drug that raises prolactin"
     if ctx.lesion.suspected and not ctx.lesion.present:
@@ -940,6 +942,28 @@ def _unexplained_text(ctx: RowContext) -> str:
             "the level alone does not point to a prolactinoma in a child"
         )
     return text
+
+
+def _no_raising_drug(ctx: RowContext, meds: str, no_meds: CueHit | None) -> str:
+    """What a medication list that gave no prolactin-raising drug says: the raising drugs it
+    names that were not counted (stopped, negated, an allergy, replaced, planned: the reader
+    decided they are not taken at this sample); that it says no drug is taken ("none",
+    "keine"); else that no raising drug was recognised (a drug the lexicon does not know, or a
+    misspelt one, may still be taken)."""
+    mentions = drug_matcher(tuple(ctx.knowledge.drugs)).mentions(meds)
+    # none was counted (the caller's test): every raising drug named was left out
+    excluded = dict.fromkeys(m.match.drug.name for m in mentions if m.match.drug.effect == "raises")
+    where = field_words("medications")
+    if not excluded and load_state_vocabulary().says_no(meds):
+        return f"{where}: '{meds}': no drug that raises prolactin"
+    if not excluded and no_meds is not None and no_meds.field == "medications":
+        return f"{no_meds.evidence()}: no drug that raises prolactin"
+    if not excluded:
+        return f"{where}: no prolactin-raising drug recognised in '{meds}'"
+    return (
+        f"{where}: '{meds}' → {', '.join(excluded)}: recorded as stopped or not taken now, "
+        "not counted as current medication"
+    )
 
 
 def find_factors(ctx: RowContext, labels: Labels) -> list[Finding]:

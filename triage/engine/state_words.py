@@ -291,6 +291,11 @@ class StateVocabulary:
             return ()
         return (Fact(meaning["field"], answer, FLAG_OF[column], "yes" if value else "no"),)
 
+    def says_no(self, text: str) -> bool:
+        """The whole text is a no answer ([answers] no: "none", "keine", "aucun", "ninguno",
+        "nessuno", "geen"): a medication cell saying no drug is taken."""
+        return self._answer(text) == "no"
+
     def _answer(self, text: str) -> str | None:
         # accents too: Italian "sì", "Sí", "NON" are answers; "1.0" is the code 1
         word = normalise_word(code_text(text))

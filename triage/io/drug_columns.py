@@ -18,7 +18,7 @@ from typing import Final
 
 import numpy as np
 
-from triage.columns import CHECKBOX_OPTION, ColumnMatch
+from triage.columns import CHECKBOX_OPTION, ColumnMatch, past_medication_header
 from triage.io.layout import RawTable, SplitRows
 from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.loaders import load_drugs
@@ -74,7 +74,10 @@ def drug_of_header(header: str) -> DrugColumn | None:
     """The drug a column is named after, when its header names one drug (or drug class) and
     only dose words ("risperidone_mg"), yes/no words ("antipsychotic_yn", "Neuroleptika
     (ja/nein)", "med_haloperidol") or the codes of its answers ("Risperidon (1=ja; 2=nein)"), or
-    is a checkbox option naming one drug ("Current medications (choice=Risperidone)")."""
+    is a checkbox option naming one drug ("Current medications (choice=Risperidone)").  A header
+    of past or stopped medication names no drug taken now (columns.past_medication_header)."""
+    if past_medication_header(header):
+        return None  # "Previous medications (choice=Risperidone)": not taken now
     option = CHECKBOX_OPTION.search(header)
     if option is not None:
         found = drug_matcher(load_drugs()).find(option.group("option"))
