@@ -106,10 +106,22 @@ SWITCHES = [
     ("cambio risperidona a aripiprazol", "aripiprazol"),
     ("passaggio risperidone ad aripiprazolo", "aripiprazolo"),
     ("omzetting risperidon naar aripiprazol", "aripiprazol"),
-    # the switch word alone: the drug after it takes over
-    ("Risperdal arrêté il y a 3 mois (relais Abilify)", "relais Abilify"),
-    ("Risperdal abgesetzt, Umstellung Abilify", "Umstellung auf Abilify"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("switch", "alone"),
+    [
+        ("relais Risperdal par Abilify", "Risperdal arrêté il y a 3 mois (relais Abilify)"),
+        ("Umstellung Risperdal auf Abilify", "Risperdal abgesetzt, Umstellung Abilify"),
+    ],
+)
+def test_a_switch_word_alone_is_the_new_drug_taking_over(switch: str, alone: str) -> None:
+    """ "relais X par Y": X is the old drug; "relais Abilify" alone: Abilify takes over."""
+    assert _names(switch) == ["aripiprazole"]
+    assert _names(alone) == ["aripiprazole"]
+
+
 NOT_YET = [
     # a schedule of zeros
     ("Risperdal 0-0-0-0", "Risperdal 1-0-1"),
@@ -388,3 +400,22 @@ def test_a_decimal_comma_stays_in_the_evidence(tmp_path: Path) -> None:
 def test_national_names_of_the_pill_and_hrt(text: str, drug: str) -> None:
     assert _names(text) == [drug]
     assert MATCHER.find(text)[0].drug.drug_class == "estrogen"
+
+
+@pytest.mark.parametrize(
+    ("stopped", "planned"),
+    [
+        ("Risperdal 2 mg, now stopped", "Risperdal 2 mg for 2 weeks, then stop"),
+        ("Risperdal 2 mg, jetzt abgesetzt", "Risperdal 2 mg, dann abgesetzt"),
+        ("Risperdal, maintenant arrêté", "Risperdal 2 semaines, puis arrêt"),
+        ("risperidona, sin embargo suspendida", "risperidona 2 semanas, luego suspendida"),
+        ("risperidone, adesso sospeso", "risperidone 2 settimane, poi sospeso"),
+        ("risperidon, nu gestopt", "risperidon 2 weken, daarna gestopt"),
+    ],
+)
+def test_a_stop_after_but_or_now_is_the_drugs_a_plan_after_then_is_not(
+    stopped: str, planned: str
+) -> None:
+    """The clause after "but"/"now" still speaks of the drug; after "then" it is a plan."""
+    assert _names(stopped) == []
+    assert _names(planned) == ["risperidone"]

@@ -1252,6 +1252,17 @@ def _stopped_next(
     return _opening_cue(words) > 0 or _ended(clause)
 
 
+# The clause-end words after which a stop is still the drug's ("Risperdal prescribed but not
+# started", "Risperdal, now stopped"); not "then", "dann", "puis" ("2 weeks, then stop": a plan).
+_JOINING_WORDS: Final = _plain(
+    (
+        *("but", "however", "whereas", "now", "aber", "jedoch", "jetzt", "mais", "cependant"),
+        *("maintenant", "pero", "sin embargo", "ahora", "però", "tuttavia", "adesso", "maar"),
+        *("echter", "nu"),
+    )
+)
+
+
 def _next_clause(
     text: str, clause_end: int, bounds: list[tuple[int, int]]
 ) -> tuple[int, int, bool] | None:
@@ -1267,10 +1278,8 @@ def _next_clause(
         mark = text[start:end].strip()
         if not mark:  # a line end
             new_line = True
-        elif (
-            mark not in (",", ":") and not _ARROW.fullmatch(mark) and not mark.split()[0].isalpha()
-        ):
-            return None  # ";", "|", "+", a full stop: a list break
+        elif mark not in (",", ":") and not _ARROW.fullmatch(mark) and mark not in _JOINING_WORDS:
+            return None  # ";", "|", "+", a full stop, "then" (a plan: "then stop"): a break
         position, joined = end, True
     if not joined:
         return None
