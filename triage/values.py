@@ -1689,31 +1689,72 @@ def _last_dose_pattern() -> re.Pattern[str]:
     `before` / `after` words, [values.durations] units); groups: number, unit."""
     table = synonyms_data()["values"]
     ago = table["ended_ago"]
-    units = _duration_unit_pattern()
     openers = "|".join(table["last_dose"]["openers"])
     before = "|".join(ago["before"])
     after = "|".join(ago["after"])
-
-    def span(n: int) -> str:
-        return rf"(?P<number{n}>\d+(?:[.,]\d+)?)\s*(?P<unit{n}>{units})\.?(?![^\W\d_])"
-
     return re.compile(
         rf"\b(?:{openers})\b\W*"
-        rf"(?:(?:{before})\s+{span(1)}|{span(2)}\s+(?:{after})\b)",
+        rf"(?:(?:{before})\s+{_time_span(1)}|{_time_span(2)}\s+(?:{after})\b|{_last_period()})",
         re.IGNORECASE,
     )
 
 
+@cache
+def _time_span(n: int) -> str:
+    """A number (in digits, or a word for one: "a", "einer", "une", [values.stopped] `one`) and a
+    [values.durations] unit; groups number<n>, one<n>, unit<n>."""
+    units = _duration_unit_pattern()
+    one = "|".join(synonyms_data()["values"]["stopped"]["one"])
+    return (
+        rf"(?:(?P<number{n}>\d+(?:[.,]\d+)?)\s*|(?P<one{n}>\b(?:{one}))\s+)"
+        rf"(?P<unit{n}>{units})\.?(?![^\W\d_])"
+    )
+
+
+@cache
+def _last_period() -> str:
+    """The whole period just before now ("last week", "letzten Monat", "la semaine dernière",
+    "el año pasado", "il mese scorso", "vorige week"): [values.stopped] `last_before` /
+    `last_after` words with a [values.durations] unit of a week or longer; group period."""
+    table = synonyms_data()["values"]["stopped"]
+    _, days = _duration_units()
+    long_units = sorted(
+        (word for word, per in days.items() if per >= _DAYS_PER_WEEK and len(word) > 1),
+        key=len,
+        reverse=True,
+    )
+    units = "|".join(re.escape(word) for word in long_units)
+    articles = "|".join(table["last_articles"])
+    first = "|".join(table["last_before"])
+    then = "|".join(table["last_after"])
+    return (
+        rf"(?:\b(?:{articles})\s*)?(?:\b(?:{first})\s+(?P<period>{units})"
+        rf"|\b(?P<period_>{units})\s+(?:{then}))(?![^\W\d_])"
+    )
+
+
+def _span_days(found: re.Match[str]) -> float | None:
+    """The days of a match of _time_span (1 or 2) or _last_period: its number times its unit's
+    days (a word for one and a whole period count one)."""
+    _, days = _duration_units()
+    groups = found.groupdict()
+    period = groups.get("period") or groups.get("period_")
+    if period:
+        return days.get(period)
+    n = 1 if groups.get("unit1") else 2
+    per = days.get(found.group(f"unit{n}"))
+    if per is None:
+        return None
+    number = found.group(f"number{n}")
+    return (float(number.replace(",", ".")) if number else 1.0) * per
+
+
 def last_dose_days(text: str) -> float | None:
     """How many days ago the last dose was, when text says so ("letzte Einnahme vor 10 Tagen":
-    10; "single dose 2 months ago": ~61), else None (synonyms.toml [values.last_dose])."""
+    10; "single dose 2 months ago": ~61; "last injection a month ago", "letzte Injektion letzten
+    Monat": ~30), else None (synonyms.toml [values.last_dose])."""
     found = _last_dose_pattern().search(normalise_word(text))
-    if found is None:
-        return None
-    _, days = _duration_units()
-    n = 1 if found.group("number1") else 2
-    per = days.get(found.group(f"unit{n}"))
-    return None if per is None else float(found.group(f"number{n}").replace(",", ".")) * per
+    return None if found is None else _span_days(found)
 
 
 @cache
@@ -1723,17 +1764,15 @@ def _stopped_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, flo
     table = synonyms_data()["values"]
     stopped = table["stopped"]
     ago = table["ended_ago"]
-    units = _duration_unit_pattern()
     relative = {str(word): float(days) for word, days in stopped["relative_days"].items()}
     words = "|".join([*stopped["words"], *table["last_dose"]["openers"]])
     before = "|".join(ago["before"])
     after = "|".join(ago["after"])
     day = "|".join(sorted(relative, key=len, reverse=True))
-
-    def span(n: int) -> str:
-        return rf"(?P<number{n}>\d+(?:[.,]\d+)?)\s*(?P<unit{n}>{units})\.?(?![^\W\d_])"
-
-    time = rf"(?:(?:{before})\s+{span(1)}|{span(2)}\s+(?:{after})\b|(?P<day>{day})\b)"
+    time = (
+        rf"(?:(?:{before})\s+{_time_span(1)}|{_time_span(2)}\s+(?:{after})\b|(?P<day>{day})\b"
+        rf"|{_last_period()})"
+    )
     # "stopped 2 days ago", "stopped (yesterday)", "last given 10 days ago"
     forward = re.compile(rf"\b(?:{words})(?![^\W\d_])\W*{time}", re.IGNORECASE)
     # "vor 2 Tagen abgesetzt", "gestern abgesetzt", "2 dagen geleden gestopt"
@@ -1744,7 +1783,8 @@ def _stopped_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, flo
 def stopped_days(text: str) -> float | None:
     """How many days before the note a drug was stopped or last given, when text says so with a
     time ("stopped yesterday": 1; "vor 2 Tagen abgesetzt": 2; "last given 10 days ago": 10;
-    "Modecate stopped 3 weeks ago": 21), else None (synonyms.toml [values.stopped])."""
+    "Modecate stopped 3 weeks ago": 21; "stopped last week", "vor einer Woche abgesetzt": 7;
+    "arrêté le mois dernier": ~30), else None (synonyms.toml [values.stopped])."""
     forward, backward, relative = _stopped_patterns()
     plain = normalise_word(text)
     after_only = synonyms_data()["values"]["stopped"]["after_only"]
@@ -1758,10 +1798,7 @@ def stopped_days(text: str) -> float | None:
     if found.group("day"):
         word = found.group("day")
         return next(days for key, days in relative.items() if re.fullmatch(key, word))
-    _, days = _duration_units()
-    n = 1 if found.group("number1") else 2
-    per = days.get(found.group(f"unit{n}"))
-    return None if per is None else float(found.group(f"number{n}").replace(",", ".")) * per
+    return _span_days(found)
 
 
 @cache

@@ -11,9 +11,11 @@ level rule adds a suspected prolactinoma, ranked first.  Factors are listed only
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Final
 
 from triage.engine.context import LIKELY, POSSIBLE, RowContext, approx, fmt
 from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
@@ -21,7 +23,7 @@ from triage.engine.labels import Labels, load_labels
 from triage.engine.renal import estimate_from_creatinine
 from triage.engine.state_words import load_state_vocabulary
 from triage.engine.text import YEAR_IN_NOTE, CueHit
-from triage.knowledge.drugs import drug_matcher
+from triage.knowledge.drugs import drug_matcher, stop_status_line
 from triage.knowledge.loaders import factor_codes
 from triage.knowledge.model import Drug, DrugMatch
 from triage.numbers import age_text
@@ -240,12 +242,28 @@ def physiological_explanation(ctx: RowContext) -> list[Finding]:
 # ---------------------------------------------------------------------------------------------
 # Medication
 # ---------------------------------------------------------------------------------------------
+# Where a medication list's items end: ";", a line end, or a comma that is no decimal mark (a
+# comma between digits is one: "Risperdal Consta 37,5 mg", "0,5 mg").
+_ITEM_BREAK: Final = re.compile(r"\r?\n|[;\r]|(?<!\d),|,(?!\d)")
+
+
 def _segment(text: str, matched: str) -> str:
-    """The item of a medication list (split on , ; and new lines) that holds `matched`."""
+    """The item of a medication list (split on , ; and new lines; not on a decimal comma) that
+    holds `matched`, with the next line of the cell when that only says the drug was stopped
+    ("Xeplion\n(gestoppt vor 3 Wochen)": knowledge/drugs.py stop_status_line)."""
     lowered = matched.lower()
-    for piece in text.replace(";", "\n").replace(",", "\n").splitlines():
-        if lowered in piece.lower():
-            return piece.strip()
+    breaks = list(_ITEM_BREAK.finditer(text))
+    starts = [0] + [found.end() for found in breaks]
+    ends = [found.start() for found in breaks] + [len(text)]
+    for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        piece = text[start:end]
+        if lowered not in piece.lower():
+            continue
+        if index < len(breaks) and breaks[index].group().endswith("\n"):
+            below = text[starts[index + 1] : ends[index + 1]]
+            if stop_status_line(below):
+                return f"{piece.strip()} {below.strip()}"
+        return piece.strip()
     return matched
 
 

@@ -35,9 +35,16 @@ How matching works:
   (``aripiprazole instead of risperidone``, ``Abilify statt Risperdal``, ``au lieu de``, ``en
   lugar de``, ``invece di``, ``in plaats van``: the one after is the old one, unless the one
   before is stopped: "stopped haloperidol instead of risperidone" kept risperidone) and verb
-  negation (``no toma``, ``non assume``, ``ne prend pas``, ``gebruikt geen``) negate too.  A
-  drug stopped less than the withdrawal days before the sample, or a depot stopped days or
-  weeks ago, is still taken (it keeps acting; see _still_acting).
+  negation (``no toma``, ``non assume``, ``ne prend pas``, ``gebruikt geen``) negate too; so do
+  the end of its treatment (``Ende der Risperdal-Therapie``, ``fin du traitement par``: _END_OF),
+  ``post-`` glued to it (``aménorrhée post-pilule``), a past marker alone after it (``Risperdal
+  (ex)``), a schedule of zeros (``0-0-0-0``), a start tomorrow (``ab morgen``, ``from
+  tomorrow``), "not started", an intolerance or contraindication (``intolerance to``, ``KI:``,
+  ``contraindicated:``), a switch arrow ``>`` and a status alone on the next line of a cell
+  (``Risperdal\n(abgesetzt)``: _status_line), or in the clause after "but"/"now" (``prescribed
+  but not started``).  A drug stopped less than the withdrawal days before the sample, or a
+  depot stopped days or weeks ago (``last week``, ``vor einer Woche``), is still taken (it keeps
+  acting; see _still_acting).
   ``mentions()`` returns every mention with its ``negated`` flag for callers that want the
   negated ones too.
 """
@@ -64,7 +71,7 @@ from triage.values import (
     writes_a_year,
 )
 
-__all__ = ["DrugMatcher", "DrugMention", "drug_matcher", "stop_days"]
+__all__ = ["DrugMatcher", "DrugMention", "drug_matcher", "stop_days", "stop_status_line"]
 
 # Terms shorter than this are matched case-sensitively ("EE" must not match "ee").
 CASE_SENSITIVE_BELOW: Final = 3
@@ -107,11 +114,15 @@ _DOSAGE_ABBREVIATIONS: Final = (
     "n", "p", "ehem", "abges", "ausgeschl",
 )  # fmt: skip
 _NOT_AN_ABBREVIATION: Final = "".join(rf"(?<!\b{word}\.)" for word in _DOSAGE_ABBREVIATIONS)
+# A switch arrow ">", when no number or "=" follows it ("Risperdal > Abilify", "Haldol >>
+# Solian"; "> 4 mg", ">= 2" compare): a clause end, as "->" and "→" are.
+_GREATER_ARROW: Final = r"(?<![<>=\-])>>?(?![=>]|\s*[\d.,])"
 # Clause ends: punctuation, new lines, and words that start a new statement.
 # "instead" and "invece" end a clause unless they open "instead of"/"invece di", which replaces
 # the drug after them (_INSTEAD_OF) within one clause.
 _CLAUSE_END: Final = re.compile(
-    rf"[;|\n\r•+→]|->|=>|,(?!\d)|:(?!\d)|\.(?=\s|$){_NOT_AN_ABBREVIATION}|"
+    rf"[;|\n\r•+→]|->|=>|{_GREATER_ARROW}|,(?!\d)|:(?!\d)|"
+    rf"\.(?=\s|$){_NOT_AN_ABBREVIATION}|"
     rf"{_NOT_LETTER_BEFORE}(?:instead(?!\s+of\b)|invece(?!\s+d[ie]\b)){_NOT_LETTER_AFTER}|"
     + _word_set_pattern(
         (
@@ -203,6 +214,35 @@ _STOPPED: Final = _plain(
         "naif", "naive de", "ingenuo", "naïef", "naief", "washout", "wash out", "wash-out",
         "auswaschphase", "in auswaschphase", "fenêtre thérapeutique", "periodo de lavado",
         "periodo di washout", "uitwasperiode",
+        # ended, finished, tapered off (after the drug: "Risperdal terminé", "risperidone
+        # finished", "Risperdal tapered off", "Solian afgebouwd"; "wordt afgebouwd", "tapering"
+        # are still taken: _AFFIRMING_WORDS)
+        "finished", "ended", "terminated", "tapered off", "weaned", "therapy ended",
+        "treatment ended", "ausgelaufen", "therapie beendet", "terminé", "terminée", "fini",
+        "finie", "achevé", "achevée", "sevré", "sevrée", "terminado", "terminada", "finalizado",
+        "finalizada", "acabado", "terminato", "terminata", "concluso", "conclusa", "finito",
+        "finita", "beëindigd", "afgebouwd", "afgerond",
+        # prescribed but not (yet) started: "Risperdal prescribed but not started", "Risperdal
+        # verordnet, noch nicht begonnen", "pas encore commencé", "aún no iniciado"
+        "not started", "not yet started", "not yet begun", "not yet taken", "never started",
+        "not commenced", "yet to start", "nicht begonnen", "noch nicht begonnen",
+        "noch nicht angesetzt", "noch nicht eingenommen", "noch nicht gestartet",
+        "pas commencé", "pas encore commencé", "pas débuté", "pas encore débuté", "non commencé",
+        "non débuté", "pas encore pris", "no iniciado", "no iniciada", "aún no iniciado",
+        "aún no iniciada", "todavía no iniciado", "todavía no iniciada", "no comenzado",
+        "non iniziato", "non iniziata", "non ancora iniziato",
+        "non ancora iniziata", "non ancora assunto", "non ancora assunta", "niet gestart",
+        "nog niet gestart", "nog niet begonnen", "niet begonnen", "nog niet ingenomen",
+        # an intolerance or a contraindication: "intolerance to risperidone", "Kontraindikation
+        # für MCP", "contre-indication au Primperan", "intolerancia a", "intolleranza a"
+        "intolerance to", "intolerance of", "contraindication", "contraindications",
+        "contraindication to", "contra indication", "contra indicated", "kontraindikation",
+        "kontraindikation für", "kontraindikation gegen", "contre indication",
+        "contre indication à", "contre indication au", "contre indication aux",
+        "contraindicación", "contraindicación a", "contraindicación para", "intolerancia",
+        "intolerancia a", "controindicazione", "controindicazione a", "controindicazione al",
+        "intolleranza", "intolleranza a", "intolleranza al", "contra indicatie",
+        "contra indicatie voor", "gecontra indiceerd", "intolerantie", "intolerantie voor",
         # all
         "stop",
     }
@@ -234,6 +274,37 @@ _NOT_YET: Final = re.compile(
     r"(?:\s+(?:the|der|die|das|dem|den|la|le|les|el|il|lo|de|het|l\W))?\s*$"
 )
 
+# The end of its treatment, right before the drug: "Ende der Risperdal-Therapie", "end of
+# risperidone treatment", "end of treatment with risperidone", "fin du traitement par Risperdal",
+# "final del tratamiento con risperidona", "fine della terapia con risperidone", "einde van de
+# behandeling met risperidon".  Only right before it (an article between), like _NOT_YET: "end of
+# March risperidone" is no end of risperidone.
+_END_OF: Final = re.compile(
+    r"\b(?:(?:end\s+of|final\s+del?|fine\s+d(?:i|el|ei|ella|ello|ell\W))|"
+    r"(?:ende|fin|einde)(?:\s+(?:der|des|von|du|de|del|van))?)"
+    r"(?:\s+(?:the|la|de|het|l\W))?\s*"
+    r"(?:(?:treatment|therapy|medication|therapie|behandlung|medikation|traitement|tratamiento|"
+    r"terapia|trattamento|behandeling|medicatie)\s+(?:with|on|mit|par|avec|con|met|by|de|du|van)?)?"
+    r"(?:\s*(?:the|der|die|das|dem|den|la|le|les|el|il|lo|het|de|du|l\W))?\s*$"
+)
+# "post-" glued to the drug: after it was stopped ("aménorrhée post-pilule", "amenorrea
+# post-píldora", "Post-Pill-Amenorrhoe", "post-pill amenorrhoea": after stopping the pill).
+_POST_PREFIX: Final = re.compile(r"(?<![^\W\d_])post\s*-\s*$")
+# A past marker alone after the drug and its dose: "Risperdal (ex)", "Risperdal 2 mg - ex.",
+# "Haldol (früher)", "Risperdal (previous)", "Solian (ancien)", "risperidona (anterior)",
+# "risperidone (precedente)", "risperidon (vroeger)".  Alone: "Risperdal (ex-Raucherin)" is not.
+_PAST_ALONE_WORDS: Final = (
+    *("ex", "previous", "prior", "former", "old", "alt", "fruher", "frueher", "vormals"),
+    *("ehemals", "ancien", "ancienne", "antiguo", "antigua", "anterior", "previo", "previa"),
+    *("precedente", "vecchio", "vroeger", "voorheen", "oud"),
+)
+_PAST_ALONE_AFTER: Final = re.compile(
+    r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-]*)?[(\[\-–]?\s*"
+    rf"(?:{'|'.join(_PAST_ALONE_WORDS)})"
+    r"\.?\s*[)\]]?\s*$"
+)
+# The first words of _END_OF and _POST_PREFIX (for _may_negate's fast path).
+_END_OF_WORDS: Final = ("end", "ende", "fin", "final", "fine", "einde", "post")
 # Replaced by what comes before, right before the drug: "aripiprazole instead of risperidone",
 # "Abilify statt Risperdal", "anstelle von", "au lieu de", "à la place du", "en lugar de", "en vez
 # de", "invece di", "al posto del", "in plaats van", "rather than", "replacing": the drug after is
@@ -382,6 +453,14 @@ _NEGATING: Final = _STOPPED | _plain(
         # switched away from: "switched from risperidone to aripiprazole" ("to" affirms the next)
         "switched from", "changed from", "switch from", "change from", "converted from",
         "umstellung von", "umgestellt von", "wechsel von", "passage de", "relais de",
+        # "Abilify en relais du Risperdal": the old one
+        "relais du", "relais de la", "relais des", "en relais de", "en relais du",
+        # to start later, before the drug: "ab morgen Risperdal", "from tomorrow risperidone"
+        "from tomorrow", "starting tomorrow", "from next week", "starting next week",
+        "ab morgen", "ab übermorgen", "ab nächster woche", "ab nächste woche", "ab nächstem monat",
+        "à partir de demain", "dès demain", "à partir de la semaine prochaine",
+        "a partir de mañana", "desde mañana", "a partir de la próxima semana", "da domani",
+        "a partire da domani", "dalla prossima settimana", "vanaf morgen", "vanaf volgende week",
         "cambio de", "passaggio da", "omgezet van", "overgezet van", "switch van",
         # a re-test after stopping: "Kontrolle nach Absetzen von Risperdal", "repeat PRL after
         # stopping risperidone", "control tras suspender risperidona", "dopo sospensione di"
@@ -482,15 +561,20 @@ _SWITCHED_TO: Final = _plain(
         "passato a", "passaggio a", "overgezet op", "overgezet naar", "omgezet naar",
     }
 )
-_ARROW: Final = re.compile(r"->|→|=>|⇒|⟶")
+_ARROW: Final = re.compile(rf"->|→|=>|⇒|⟶|{_GREATER_ARROW}")
 # Only proposed, offered or declined, or to start later, right after the drug (its dose and a
 # "was"/"wurde" between): "risperidone proposed by psychiatrist", "Risperidon abgelehnt",
 # "rispéridone proposée", "risperidona rechazada", "risperidone rifiutato", "risperidon
 # geweigerd", "risperidona la próxima semana".  Only right after it: "risperidone dose reduction
 # proposed" is taking it.
 _PROPOSED_AFTER: Final = re.compile(
-    r"[\s\d.,/()]*(?:(?:mg|µg|mcg|ug)\b[\s().,]*)?(?:(?:was|is|wurde|wird|a\s+[ée]t[ée]|est|fue|"
-    r"es|[èe]\s+stat[oa]|werd|wordt)\s+)?(?:proposed|suggested|offered|declined|refused|"
+    r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?(?:(?:was|is|wurde|wird|a\s+[ée]t[ée]|est|"
+    r"fue|es|[èe]\s+stat[oa]|werd|wordt)\s+)?(?:proposed|suggested|offered|declined|refused|"
+    # from tomorrow on: "Risperdal ab morgen", "risperidone from tomorrow", "à partir de demain",
+    # "a partir de mañana", "da domani", "vanaf morgen" ("am Morgen", "por la mañana": mornings)
+    r"(?:from|starting|beginning|ab|d[èe]s|[àa]\s+partir\s+d[e']|desde|a\s+partir\s+de|da|dal|"
+    r"a\s+partire\s+da|vanaf|per)\s+(?:tomorrow|next\s+(?:week|month)|morgen|[üu]bermorgen|"
+    r"demain|apr[èe]s[\s-]demain|ma[ñn]ana|pasado\s+ma[ñn]ana|domani|dopodomani|overmorgen)|"
     r"(?:to\s+start\s+)?(?:next\s+(?:week|month)|tomorrow)|abgelehnt|vorgeschlagen|angeboten|"
     r"empfohlen|ansetzen|(?:ab\s+)?(?:n[äa]chste[rn]?\s+(?:Woche|Monat))|propos[ée]e?|refus[ée]e?|"
     r"(?:[àa]\s+(?:introduire|d[ée]buter))|(?:(?:[àa]\s+partir\s+de\s+)?la\s+)?semaine\s+prochaine|"
@@ -511,6 +595,7 @@ _PROPOSED_OR_SWITCH_WORDS: Final = frozenset(
         *("rifiutata", "offerto", "offerta", "prossima", "prossimo", "domani", "voorgesteld"),
         *("geweigerd", "aangeboden", "volgende", "morgen", "umgestellt", "umgesetzt"),
         *("gewechselt", "ersetzt", "omgezet", "overgezet", "vervangen", "gewisseld"),
+        *("manana", "ubermorgen", "dopodomani", "overmorgen"),
     )
 )
 # A switch with its verb last (German, Dutch): "Risperidon (2 mg) wurde auf Aripiprazol
@@ -520,6 +605,19 @@ _PROPOSED_OR_SWITCH_WORDS: Final = frozenset(
 _SWITCH_BETWEEN: Final = re.compile(
     r"^[\s\d.,/()]*(?:(?:mg|µg|mcg|ug)\b[\s().,]*)?(?:(?:wurde|wird|ist|is|werd|wordt)\s+)?"
     r"(?:auf|durch|naar|door|op)\s+(?:(?:der|die|das|den|dem|de|het)\s+)?$"
+)
+# A switch written around the old drug: a switch word right before it and the new one after
+# "par", "auf", "to" ("relais Risperdal par Abilify", "Umstellung Risperdal auf Abilify", "switch
+# risperidone to aripiprazole", "cambio risperidona a aripiprazol", "passaggio risperidone ad
+# aripiprazolo", "omzetting risperidon naar aripiprazol").  The switch word alone is no stop:
+# "relais Abilify" is Abilify taking over.
+_SWITCH_OPEN: Final = re.compile(
+    r"\b(?:relais|umstellung|wechsel|switch|change|cambio|passaggio|omzetting|overzetting)"
+    r"(?:\s+(?:der|des|von|du|de|la|le|del|della|dello|di|van|the|het|l\W))?\s*$"
+)
+_SWITCH_JOIN: Final = re.compile(
+    r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?(?:par|pour|auf|zu|to|for|a|ad|al|"
+    r"por|con|naar|op|in)\s*(?:(?:the|der|die|das|den|dem|la|le|l\W|el|il|lo|de|het)\s*)?$"
 )
 _SWITCH_VERB: Final = re.compile(
     r"[^;,]{0,30}?\b(?:umgestellt|umgesetzt|gewechselt|ersetzt|omgezet|overgezet|vervangen|"
@@ -540,8 +638,15 @@ _PAST_CUES: Final = _plain(
 _NO_MORE: Final = re.compile(r"\bplus\s+d(?:e\s+la\s+|e\s+l\W\s*|u\s+|es\s+|e\s+|\W\s*)$")
 # A dose of nothing right after the drug ("Risperdal 0 mg", "Haldol: 0,0 mg"): not taken.
 _ZERO = r"(?<![\d.,])0+(?:[.,]0+)?\s*(?:mg|mcg|µg|ug|g|ml|tbl|tabl?|tablets?|cp|cpr)\b"
-_ZERO_DOSE: Final = re.compile(r"[\s:=(]*" + _ZERO)
-_ZERO_ANYWHERE: Final = re.compile(_ZERO)  # whether a text may hold one (_may_negate)
+# A schedule of no dose at all ("Risperdal 0-0-0-0", "Haldol 5 mg 0-0-0", "Solian (0-0-0)"):
+# not taken; "1-0-1", "0-0-1" are taken.
+_ZERO_SCHEDULE = r"(?<![\d.,/])0(?:\s*[-–/]\s*0){2,3}(?![\d.,]|\s*[-–/]\s*\d)"
+_ZERO_DOSE: Final = re.compile(
+    r"[\s:=(]*(?:(?:\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|ug|g|ml)\b[\s:=(,]*)?" + _ZERO_SCHEDULE + "|"
+    + _ZERO
+    + ")"
+)
+_ZERO_ANYWHERE: Final = re.compile(rf"{_ZERO}|{_ZERO_SCHEDULE}")  # whether a text may hold one
 # fmt: on
 # Cues after a drug that say it is not taken.
 _POST_NEGATING: Final = _STOPPED | _REPLACED
@@ -554,14 +659,34 @@ _NEGATED_LABEL: Final = re.compile(
     r"unvertraglich\w*|stopped|discontinued|ceased|previous|past|prior|old|abgesetzt\w*|"
     r"pausiert\w*|fruhere?|vorherige?|arretes?|anciens?|suspendid[oa]s?|previa|sospes[oi]|"
     r"precedente|gestopt|gestaakt|vroegere?|"
+    # ended or tapered off, before the drug list: "Vormedikation: Risperdal", "ausgeschlichen:
+    # Solian", "Vortherapie:", "tapered off:", "terminés :", "ex:"
+    r"vormedikation|vortherapie|vorbehandlung|altmedikation|ausgeschlichen|beendet|tapered(?:\s+off)?|"
+    r"ended|finished|termine(?:e|s|es)?|terminad[oa]s?|terminat[oi]|afgebouwd|beeindigd|ex|"
+    r"ehemalige?|eerdere?|vorige?|"
+    # a contraindication or intolerance: "contraindicated: haloperidol", "Kontraindikation:
+    # MCP", "contre-indication : métoclopramide", "contraindicado:", "controindicazioni:"
+    r"contra[\s-]?indicat\w*|contraindica\w*|kontraindi\w*|contre[\s-]?indi\w*|controindica\w*|"
+    r"(?:ge)?contra[\s-]?indic\w*|intolleranz\w*|"
     # planned, not yet started, or a warning: "geplant: Start Risperdal", "CAVE: Haloperidol"
     r"cave|(?:start\s+)?geplant\w*|planned|to\s+start|prevue?s?|a\s+debuter|previst[oa]s?|"
     r"programad[oa]s?|da\s+iniziare|pianificat[oa]|gepland|te\s+starten)"
     r"(?:\s+(?:meds?|medications?|medicines?|drugs?|treatments?|medikament\w*|medikation|"
     r"traitements?|medicaments?|medicacion|medicamentos?|farmaci|terapi[ae]|medicatie|"
-    r"medicijnen|geneesmiddelen))?\s*:",
+    r"medicijnen|geneesmiddelen))?\s*:"
+    # the medication noun first: "medicación previa:", "traitement antérieur :", "terapia
+    # precedente:", "previous medication:" is above
+    r"|(?<![^\W\d_])(?:medications?|medikation|medikamente|traitements?|medicaments?|medicacion|"
+    r"medicamentos?|tratamientos?|farmaci|terapi[ae]|trattamenti|medicatie|therapie|"
+    r"behandlung)\s+(?:previ[ao]s?|anterior(?:es)?|anterieure?s?|precedente?s?|precedenti|"
+    r"arretee?s?|suspendid[oa]s?|sospes[aoie]|interrott[aoie]|abgesetzt|beendet|gestopt|"
+    r"voorheen|vroeger|termine(?:e|s|es)?|terminad[oa]s?|terminat[aoie]|finished|ended|"
+    r"afgebouwd|gestaakt|beeindigd)\s*:",
     re.IGNORECASE,
 )
+# An abbreviated contraindication label, in capitals: "KI: MCP" (Kontraindikation), "CI:
+# neuroleptiques" (contre-indication, contraindication), "K.I.:".  Read in the text as written.
+_NEGATED_ABBREVIATION: Final = re.compile(r"(?<![^\W\d_])(?:KI|CI|K\.\s?I\.|C\.\s?I\.)\s*:")
 # Fast path: a text with none of these words (or word starts) has no negated mention.
 _WORD: Final = re.compile(r"[^\W\d_]+(?:['/][^\W\d_]+)*")
 # A form's answer that is all the item says after the drug ("Haldol: nein", "metoclopramide - no",
@@ -590,8 +715,15 @@ _NEGATION_WORDS: Final = frozenset(
     | {"adverse", "adr", "adrs", "old", "plus"}
     | {"earlier", "frueher", "antiguamente"}  # the _PAST_THEN_ON words that are no cue
     | _PROPOSED_OR_SWITCH_WORDS
+    | {*_PAST_ALONE_WORDS, *_END_OF_WORDS}
+    | {"ki", "ci"}  # _NEGATED_ABBREVIATION
+    | {"relais", "umstellung", "wechsel", "switch", "change", "cambio", "passaggio"}  # _SWITCH_OPEN
+    | {"omzetting", "overzetting"}
 )
-_NEGATION_STEMS: Final = ("allerg", "alerg", "intoleran", "unvertraglich")
+_NEGATION_STEMS: Final = (
+    *("allerg", "alerg", "intoleran", "intolleran", "unvertraglich"),
+    *("indic", "indik", "indiz"),  # contraindicated, Kontraindikation, kontraindiziert
+)
 # A label that starts a list of drugs being taken, ending a negated label's region.
 _TAKING_LABEL: Final = re.compile(
     r"(?<![^\W\d_])(?:(?:current|regular|usual|new|repeat|aktuelle|neue|huidige|nieuwe)\s+)?"
@@ -845,12 +977,13 @@ def _trie_pattern(node: dict[str, object], last: str) -> str:
 # =================================================================================== negation ==
 def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
     """For each mention, whether its clause says the drug is not being taken."""
+    written = text  # as written: the capitals of "KI:", "CI:"
     lowered = text.lower()
     if len(lowered) == len(text):  # positions stay valid (always, for folded text)
         text = lowered
     # "(früher 4 mg)", "2 mg, previously 4 mg": an earlier dose of a drug still taken, not a stop
     text = _without_earlier_doses(text, spans)
-    labelled = _negated_regions(text) + _general_regions(text, spans)
+    labelled = _negated_regions(text, written) + _general_regions(text, spans)
     bounds = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(text)]
     result: list[bool] = []
     previous_end = -1
@@ -874,6 +1007,8 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
                 result[-1] = True  # "risperidone replaced by aripiprazole": the first is gone
             elif _SWITCH_BETWEEN.search(before) and _SWITCH_VERB.match(text, end, clause_end):
                 result[-1] = True  # "Risperidon wurde auf Aripiprazol umgestellt"
+            elif _SWITCH_JOIN.match(before) and _SWITCH_OPEN.search(text, 0, spans[index - 1][0]):
+                result[-1] = True  # "relais Risperdal par Abilify", "Umstellung X auf Y"
         next_start = spans[index + 1][0] if index + 1 < len(spans) else len(text)
         # "stopped haloperidol instead of risperidone": the one kept instead of a stopped one
         kept = same_clause and previous_pre and bool(_INSTEAD_OF.search(pre_part))
@@ -881,6 +1016,8 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
         pre = (
             True
             if _NOT_YET.search(pre_part)
+            or _END_OF.search(pre_part)
+            or _POST_PREFIX.search(pre_part)
             or _NO_MORE.search(pre_part)
             or (_INSTEAD_OF.search(pre_part) and not kept)
             or past
@@ -905,6 +1042,7 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
             _ANSWER_AFTER.match(text, end) is not None
             or _ZERO_DOSE.match(text, end) is not None
             or _PROPOSED_AFTER.match(text, end) is not None
+            or _PAST_ALONE_AFTER.match(text, end, clause_end) is not None
         )
         result.append(pre_negated or post_negated or in_label or answered_no)
         if switched and not result[-1]:
@@ -1095,20 +1233,89 @@ def _withdrawal_days() -> float:
 def _stopped_next(
     text: str, clause_end: int, bounds: list[tuple[int, int]], next_start: int
 ) -> bool:
-    """The clause after a drug's, past a comma or colon, opens with a stop and names no drug
-    ("Risperdal, abgesetzt", "Risperdal 2 mg, stopped 2 years ago", "Risperdal: gestoppt")."""
-    after = next(((s, e) for s, e in bounds if s == clause_end), None)
-    if after is None or text[after[0] : after[1]].strip() not in (",", ":"):
+    """The clause after a drug's, past a comma, colon, arrow or a word such as "but" or "now",
+    opens with a stop and names no drug ("Risperdal, abgesetzt", "Risperdal 2 mg, stopped 2 years
+    ago", "Risperdal: gestoppt", "Risperdal prescribed but not started", "Risperdal -> stopped");
+    or the next line of the cell says only that ("Risperdal\n(abgesetzt)": _status_line)."""
+    found = _next_clause(text, clause_end, bounds)
+    if found is None:
         return False
-    stop = min([len(text)] + [s for s, _ in bounds if s >= after[1]])
+    begin, stop, new_line = found
     if next_start < stop:
         return False  # another drug in that clause: the stop is its own
     if text[stop : stop + 1] == ":" and text[stop + 1 :].strip():
         return False  # the label of a list of its own ("Risperdal 2 mg, Allergie: Penicillin")
-    words = _WORD.findall(text[after[1] : stop].lower())
-    return any(
-        " ".join(words[:size]) in _POST_NEGATING for size in range(1, _LONGEST_CUE + 1)
-    ) or _ended(text[after[1] : stop])
+    clause = text[begin:stop]
+    if new_line:
+        return _status_line(clause)
+    words = _WORD.findall(clause.lower())
+    return _opening_cue(words) > 0 or _ended(clause)
+
+
+# The clause-end words after which a stop is still the drug's ("Risperdal prescribed but not
+# started", "Risperdal, now stopped"); not "then", "dann", "puis" ("2 weeks, then stop": a plan).
+_JOINING_WORDS: Final = _plain(
+    (
+        *("but", "however", "whereas", "now", "aber", "jedoch", "jetzt", "mais", "cependant"),
+        *("maintenant", "pero", "sin embargo", "ahora", "però", "tuttavia", "adesso", "maar"),
+        *("echter", "nu"),
+    )
+)
+
+
+def _next_clause(
+    text: str, clause_end: int, bounds: list[tuple[int, int]]
+) -> tuple[int, int, bool] | None:
+    """(start, end, on a new line) of the clause after the one ending at clause_end, past the
+    bounds that join it to the drug's (",", ":", an arrow, "but", "now", a line end) with nothing
+    but spaces between them; None when a list break (";", "|", a full stop) comes first."""
+    position, new_line, joined = clause_end, False, False
+    for start, end in bounds:
+        if start < position:
+            continue
+        if start > position and text[position:start].strip():
+            break  # the clause's words start before this bound
+        mark = text[start:end].strip()
+        if not mark:  # a line end
+            new_line = True
+        elif mark not in (",", ":") and not _ARROW.fullmatch(mark) and mark not in _JOINING_WORDS:
+            return None  # ";", "|", "+", a full stop, "then" (a plan: "then stop"): a break
+        position, joined = end, True
+    if not joined:
+        return None
+    stop = min([len(text)] + [s for s, _ in bounds if s >= position])
+    return position, stop, new_line
+
+
+def _opening_cue(words: list[str]) -> int:
+    """How many of the first words form a stop cue (_POST_NEGATING); 0 when they do not."""
+    return next(
+        (
+            size
+            for size in range(_LONGEST_CUE, 0, -1)
+            if len(words) >= size and " ".join(words[:size]) in _POST_NEGATING
+        ),
+        0,
+    )
+
+
+def stop_status_line(line: str) -> bool:
+    """Whether a line of a cell only says that the drug on the line above was stopped (maybe with
+    when): "(abgesetzt)", "stopped 2 weeks ago" (see _status_line)."""
+    return _status_line(line)
+
+
+def _status_line(line: str) -> bool:
+    """A line of a cell that only says the drug of the line before was stopped, maybe with when
+    ("(abgesetzt)", "stopped 2 weeks ago", "arrêté en 2022"): a word of its own after the stop
+    cue ("Allergie Penicillin", "früher Depression") makes it a line of its own."""
+    lower = line.lower()
+    found = list(_WORD.finditer(lower))
+    size = _opening_cue([word.group() for word in found])
+    if not size:
+        return False
+    only_numbers = not _WORD.search(lower, found[size - 1].end())  # "abgesetzt 03/2024"
+    return only_numbers or _ended(line) or stop_days(line) is not None
 
 
 _SEGMENT_END: Final = re.compile(r"[;\n|]|,(?!\d)")
@@ -1134,6 +1341,11 @@ def _still_acting(text: str, start: int, until: int | None = None) -> bool:
 
     begin = max([0] + [m.end() for m in _SEGMENT_END.finditer(text, 0, start)])
     after = _SEGMENT_END.search(text, start)
+    if after is not None and after.group() == "\n":  # "Xeplion\n(gestoppt vor 3 Wochen)"
+        below = _SEGMENT_END.search(text, after.end())
+        line_end = below.start() if below else len(text)
+        if _status_line(text[after.end() : line_end]):
+            after = below
     item = text[begin : after.start() if after else len(text)]
     # the item's schedule may follow a comma ("Xeplion 100 mg monatlich, letzte Injektion vor 3
     # Wochen"): the text up to the next drug named or the next list break counts too
@@ -1207,6 +1419,8 @@ def _switched_into(between: str) -> bool:
 def _may_negate(text: str) -> bool:
     lower = text.lower()
     if any(stem in lower for stem in _NEGATION_STEMS) or _UNTIL_YEAR.search(lower):
+        return True
+    if ":" in lower and (_NEGATED_LABEL.search(lower) or _NEGATED_ABBREVIATION.search(text)):
         return True
     if ended_ago(lower) is not None or "prola" in lower:  # _general_regions
         return True
@@ -1320,12 +1534,16 @@ def _general_regions(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
 _LABEL_REGION_END: Final = re.compile(r"[\n;)]|\.(?=\s)")
 
 
-def _negated_regions(text: str) -> list[tuple[int, int]]:
-    """Spans after an "Allergies:"-like label, up to the next label or line end."""
+def _negated_regions(text: str, written: str | None = None) -> list[tuple[int, int]]:
+    """Spans after an "Allergies:"-like label, up to the next label or line end.  ``written``:
+    the text in its own case (same positions), where "KI:" and "CI:" are read."""
     regions: list[tuple[int, int]] = []
     if ":" not in text:
         return regions
-    for label in _NEGATED_LABEL.finditer(text):
+    labels = list(_NEGATED_LABEL.finditer(text))
+    if written is not None and len(written) == len(text):
+        labels += _NEGATED_ABBREVIATION.finditer(written)
+    for label in labels:
         # up to the line's end, a semicolon, a sentence's end or a closing bracket ("Allergie:
         # Penicillin; Haldol 5 mg", "CAVE: Penicillinallergie. Risperdal 2 mg")
         found = _LABEL_REGION_END.search(text, label.end())
