@@ -4,8 +4,8 @@ languages: a pregnancy or breastfeeding whose end, or the time after it, is writ
 now (output-contract §7: a result above 5,000 mIU/L that pregnancy or lactation does not explain
 is urgent); a delivery or caesarean written without its time ("Sectio", "C-section", "PMH: LSCS
 x2") is neither breastfeeding nor a recent delivery (clinical-reference §2.1: prolactin is back to
-non-pregnant levels about 7 days after delivery unless breastfeeding).  Synthetic patients
-only."""
+non-pregnant levels about 7 days after delivery unless breastfeeding); the ordinary words for a
+brain or head injury are head trauma (clinical-reference §4).  Synthetic patients only."""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ from pipeline_helpers import triage_csv
 
 from triage.engine.state import PatientState, RowFacts, combine
 from triage.engine.state_words import load_state_vocabulary
+from triage.engine.text import load_cue_book
 
 STATES = load_state_vocabulary()
+BOOK = load_cue_book()
 
 HEADER = "patient_id,sex,age_years,prolactin,prolactin_unit,comments\n"
 
@@ -212,3 +214,37 @@ def test_a_delivery_is_the_postpartum_state_only_when_written_as_recent(
 def test_counted_deliveries_are_obstetric_history(text: str) -> None:
     state = _state(text)
     assert not state.postpartum and not state.delivery_undated and not state.lactating
+
+
+# --- 3. a brain or head injury in ordinary words -----------------------------------------------
+HEAD_INJURY = {
+    "en": ["brain injury", "cerebral contusion"],
+    "de": ["Hirnverletzung", "Schädel-Hirn-Verletzung", "Hirntrauma"],
+    "fr": ["trauma crânien", "traumatisme cérébral"],
+    "es": ["trauma craneoencefálico", "lesión cerebral traumática"],
+    "it": ["trauma cranio-encefalico", "lesione cerebrale traumatica"],
+    "nl": ["hersenletsel", "traumatisch hersenletsel", "schedelhersenletsel", "THL"],
+}
+
+
+@pytest.mark.parametrize("language", sorted(HEAD_INJURY))
+def test_ordinary_words_for_a_brain_injury_are_head_trauma(tmp_path: Path, language: str) -> None:
+    texts = HEAD_INJURY[language]
+    for text, row in zip(texts, _run(tmp_path, "40", "ng/mL", 40, texts), strict=True):
+        assert "head_trauma" in BOOK.match("comments", text), text
+        assert "head_trauma" in str(row["factors"]).split(";"), text
+
+
+@pytest.mark.parametrize(
+    ("traumatic", "not_traumatic"),
+    [
+        ("brain injury", "hypoxic brain injury"),
+        ("hersenletsel", "niet-aangeboren hersenletsel"),
+        ("traumatisch hersenletsel", "hypoxisch hersenletsel"),
+    ],
+)
+def test_a_brain_injury_is_head_trauma_unless_it_is_not_traumatic(
+    traumatic: str, not_traumatic: str
+) -> None:
+    assert "head_trauma" in BOOK.match("comments", traumatic)
+    assert "head_trauma" not in BOOK.match("comments", not_traumatic)
