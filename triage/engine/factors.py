@@ -141,13 +141,16 @@ def pregnancy(ctx: RowContext) -> list[Finding]:
 def lactation(ctx: RowContext) -> list[Finding]:
     """Breastfeeding, or the days after delivery.  Postpartum without breastfeeding is
     physiological only in its first postpartum_nonlactating_normal_weeks; with feeding not
-    stated the finding is possible (and the breastfeeding interval is never used)."""
+    stated the finding is possible (and the breastfeeding interval is never used).  A delivery
+    without its time is at most possible (_undated_delivery)."""
     rule = "lactation_state"
     patient = ctx.patient
     if ctx.state == LACTATION:
         return [_physiological(ctx, "lactation", rule, _lactation_evidence(ctx), "breastfeeding")]
-    if ctx.sex == "M" or not patient.postpartum or patient.lactation == "yes":
+    if ctx.sex == "M" or patient.lactation == "yes":
         return []  # a breastfeeding record that was not used is a reported conflict
+    if not patient.postpartum:
+        return _undated_delivery(ctx, rule)
     weeks = patient.postpartum_weeks
     why = patient.said("postpartum") or "postpartum"
     first_week = weeks is not None and weeks < ctx.t("postpartum_nonlactating_normal_weeks")
@@ -171,6 +174,26 @@ def lactation(ctx: RowContext) -> list[Finding]:
     if feeding_unknown:
         text += ": confirm whether she is breastfeeding"
     return [Finding("lactation", LIKELY, text, rule)]
+
+
+def _undated_delivery(ctx: RowContext, rule: str) -> list[Finding]:
+    """A delivery written without its time ("Sectio", "C-section", "césarienne"), feeding not
+    said to be over: often an old one, so at most possible, and the usual work-up stays (prolactin
+    is back to non-pregnant levels about a week after delivery unless she breastfeeds:
+    clinical-reference §2.1).  Not in pregnancy, nor far past childbearing age."""
+    patient = ctx.patient
+    if not patient.delivery_undated or patient.lactation == "no" or ctx.state:
+        return []
+    if patient.pregnant or patient.pregnancy_conflict or _past_childbearing(ctx):
+        return []
+    text = (
+        f"{patient.said('delivery')}: a delivery without a date; prolactin is back to "
+        "non-pregnant levels about a week after delivery unless she is breastfeeding: confirm "
+        "when she delivered and whether she is breastfeeding"
+    )
+    ceiling = ctx.physiological_uln("lactating")
+    exceeded = ceiling is not None and not ctx.within(ceiling)
+    return [Finding("lactation", POSSIBLE, text, rule, exceeded=exceeded)]
 
 
 def _lactation_evidence(ctx: RowContext) -> str:

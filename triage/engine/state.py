@@ -87,6 +87,8 @@ class PatientState:
     lmp_ago_weeks: float | None = None
     postpartum: bool = False
     postpartum_weeks: float | None = None
+    # a delivery written without its time ("Sectio", "C-section"): not the postpartum state
+    delivery_undated: bool = False
     feeding: str = ""  # breast | bottle | mixed | ""
     lactation: str = ""  # as read: yes | no | unknown | ""
     lactating: bool = False  # breastfeeding applies: its interval and factor
@@ -274,6 +276,10 @@ def _pregnancy(
     state["postpartum_weeks"] = got.number("postpartum_time") if postpartum else None
     if postpartum:
         evidence.extend(("postpartum", f) for f in postpartum)
+    # a delivery without its time says when nothing else does (never for a young child)
+    undated = [] if postpartum or row.before_childbearing else got.having("delivery", "undated")
+    state["delivery_undated"] = bool(undated)
+    evidence.extend(("delivery", f) for f in undated)
     if yes:
         evidence.extend(("pregnancy", f) for f in yes)
         against = _against_pregnancy(got, row, state, no + ended)

@@ -9,7 +9,11 @@ stopped"), gives its `negated` facts, a doubt mark next to it (or "not excluded"
 facts ("unknown": never yes or no).  A bare answer that is the whole rest of the clause
 ("dialyse : non", "Dialyse: nein", "dialysis? no") is a negation too.  A state written as past
 history ("antécédent de grossesse", "Stillzeit bis 2020", "pregresso allattamento") gives the
-concept's `past` facts ([history] in states.toml).  Cached per distinct (column, text).
+concept's `past` facts ([history] in states.toml); so does, for a concept with `ends`, its end or
+the time after it written right before it ("nach der Schwangerschaft", "fin de l'allaitement",
+"after breastfeeding", "PMH: LSCS").  A concept with `recent` (a delivery) gives those facts only
+when written as recent ("delivered last week"), else its own ("undated").  Cached per distinct
+(column, text).
 """
 
 from __future__ import annotations
@@ -99,6 +103,9 @@ class _Concept:
     own: bool = False  # the patient's own current state: another person or a plan says nothing
     ckd_stage: int | None = None  # the CKD stage the words mean by definition ("end-stage")
     event: bool = False  # an event (a loss): months ago is recent, not past history
+    ends: bool = False  # its end written before it is past history ([history] ended_before)
+    headings: bool = False  # a past-history heading before it is ([history] heading_before)
+    recent: tuple[tuple[str, str], ...] | None = None  # written as recent ("delivered last week")
     complement: bool = False  # the number is the rest of 100% ("20% precipitated": 80% recovery)
 
     def reads(self, column: str) -> bool:
@@ -195,6 +202,21 @@ class StateVocabulary:
             history.get("current_value", []), source, "history.current_value"
         )
         self._past_words = int(history.get("after_window_words", 0))
+        # the end of a state, or the time after it, right before it ("nach der Stillzeit")
+        ended_words = int(history.get("ended_window_words", 0))
+        self._ended_tail = re.compile(rf"(?:\S+\s*){{0,{ended_words}}}$")
+        self._ended_before = _compile(
+            history.get("ended_before", []), source, "history.ended_before"
+        )
+        self._heading_before = _compile(
+            history.get("heading_before", []), source, "history.heading_before"
+        )
+        self._recent_before = _compile(
+            history.get("recent_before", []), source, "history.recent_before"
+        )
+        self._recent_after = _compile(
+            history.get("recent_after", []), source, "history.recent_after"
+        )
         # another person as the subject, or a plan ([person]): an `own` concept says nothing
         person = spec.get("person", {})
         self._other_before = _compile(person.get("others", []), source, "person.others")
@@ -354,7 +376,7 @@ class StateVocabulary:
                     for a, b, said in read:
                         if a >= end and said <= denied:
                             rest = rest[: a - end] + clause[a:b] + rest[b - end :]
-                sets = self._effect(concept, before, rest)
+                sets = self._effect(concept, before, rest, clause[:start])
                 if sets:
                     read.append((start, end, frozenset(sets)))
                 facts.extend(Fact(k, v, column, quote) for k, v in sets)
@@ -369,13 +391,18 @@ class StateVocabulary:
                 blanked = blanked[:a] + " " * (b - a) + blanked[b:]
         return facts
 
-    def _effect(self, concept: _Concept, before: str, rest: str) -> tuple[tuple[str, str], ...]:
-        """What a match means: its past, doubted, negated or plain facts.  `before` is its clause
-        up to the match, `rest` the clause after it."""
+    def _effect(
+        self, concept: _Concept, before: str, rest: str, written: str = ""
+    ) -> tuple[tuple[str, str], ...]:
+        """What a match means: its past, doubted, negated, recent or plain facts.  `before` is
+        its clause up to the match (spans other concepts read blanked), `rest` the clause after
+        it, `written` the clause up to the match as written."""
         tail_match = self._tail.search(before)
         tail = tail_match.group(0) if tail_match else ""
         if concept.own and self._not_own(tail, rest):
             return ()  # "partner pregnant", "pregnant colleague", "plans to breastfeed"
+        if concept.past is not None and self._has_ended(concept, written):
+            return concept.past  # "nach der Schwangerschaft", "fin de l'allaitement", "PMH:"
         if concept.past is not None and self._is_past(tail, rest, event=concept.event):
             return concept.past
         if self._negation_answer.match(rest):
@@ -394,7 +421,30 @@ class StateVocabulary:
             if any(w in self._negation_cancel for w in between):
                 return concept.doubted or ()  # "not excluded": a doubt, never a "no"
             return concept.negated or ()
+        if concept.recent is not None and self._is_recent(tail, rest):
+            return concept.recent  # "delivered last week", "kürzlich entbunden"
         return concept.sets
+
+    def _has_ended(self, concept: _Concept, written: str) -> bool:
+        """For a concept with `ends`, its end or the time after it written right before it
+        ("nach der Schwangerschaft", "Ende der Stillzeit", "post-allaitement": [history]
+        ended_before); with `ends` or `headings`, a past-history heading ("PMH: LSCS": [history]
+        heading_before).  In the last ended_window_words words of the clause before the match."""
+        if not (concept.ends or concept.headings):
+            return False
+        found = self._ended_tail.search(written)
+        tail = found.group(0) if found is not None else ""
+        if concept.ends and self._ended_before.search(tail) is not None:
+            return True
+        return self._heading_before.search(tail) is not None
+
+    def _is_recent(self, tail: str, rest: str) -> bool:
+        """Written as recent: a recent word before the match ("recently delivered") or right
+        after it ("delivered last week", "Sectio vor 5 Tagen"): [history] recent_*."""
+        return bool(
+            self._recent_before.search(tail)
+            or self._recent_after.search(rest[: 2 * self.after_chars])
+        )
 
     def _past_lab(self, concept: _Concept, before: str, rest: str) -> bool:
         """A lab number written as an earlier one ("previous TSH 12", "TSH 15 (2023)", "eGFR 12
@@ -517,6 +567,9 @@ class StateVocabulary:
             own=bool(body.get("own", False)),
             ckd_stage=int(body["ckd_stage"]) if "ckd_stage" in body else None,
             event=bool(body.get("event", False)),
+            ends=bool(body.get("ends", False)),
+            headings=bool(body.get("headings", False)),
+            recent=pairs("recent"),
             complement=bool(body.get("complement", False)),
         )
 
