@@ -167,7 +167,13 @@ def test_some_inputs_unusable_is_exit_4_and_the_rest_is_written(
     )
     assert result.exit_code == 4
     assert "truncated.xlsx" in result.stderr
-    assert [i["file"] for i in load_json(out)["inputs"]] == ["clinic_list.ods"]
+    inputs = load_json(out)["inputs"]
+    assert [(i["file"], i["usable"]) for i in inputs] == [
+        ("clinic_list.ods", True),
+        ("truncated.xlsx", False),  # listed too, with why (review 12)
+    ]
+    assert inputs[1]["failure_code"] == "damaged"
+    assert inputs[1]["rows_read"] == 0
 
 
 def test_folder_input_reads_every_spreadsheet(samples_dir: Path, tmp_path: Path) -> None:

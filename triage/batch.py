@@ -303,7 +303,7 @@ class _Run:
             log.debug("%s: %s", name, type(exc).__name__, exc_info=True)
             reason = f"internal error while handling the file ({type(exc).__name__}): report it"
             with contextlib.suppress(Exception):
-                return self._failed(path, name, _sha_or_name(path), reason)
+                return self._failed(path, name, _sha_or_name(path), reason, "internal_error")
             return BatchItem(name, "failed", message=f"{name}: {reason}")
 
     def _unsupported(self, path: Path, name: str) -> BatchItem:
@@ -315,6 +315,7 @@ class _Run:
             _sha_or_name(path),
             f"not an export this tool reads (file type {suffix!r}; expected {allowed}); "
             "export or unpack it as one of those and drop it in again",
+            "unsupported",
         )
 
     # -- recovery -------------------------------------------------------------------------------
@@ -432,7 +433,7 @@ class _Run:
         except _Unsettled:
             return BatchItem(name, "unsettled", message="still being written")
         except _Unusable as exc:
-            return self._failed(path, name, _sha_or_name(path), str(exc))
+            return self._failed(path, name, _sha_or_name(path), str(exc), "unreadable")
         entry = self.ledger.get(sha)
         if entry is not None and entry.state == "done":
             return self._duplicate(path, sha, name, entry.name)
@@ -442,14 +443,14 @@ class _Run:
         self.ledger.claim(sha, name, str(final.resolve()), self.at)
         try:
             worked: _Worked | None = self._triage(snapshot, partial, final, (path, sha))
-            reason = ""
+            reason = code = ""
         except BaseException as exc:
             if not isinstance(exc, IsolatedFailure):  # interrupted or stopped: nothing half-written
                 shutil.rmtree(partial, ignore_errors=True)  # (its patient data) is left behind
                 with contextlib.suppress(Exception):  # the interruption is what is reported
                     self.ledger.release(sha, self.at, "interrupted")
                 raise
-            worked, reason = None, exc.reason
+            worked, reason, code = None, exc.reason, exc.code
             if exc.environmental:  # not the file's fault: it waits for the next run
                 shutil.rmtree(partial, ignore_errors=True)
                 self.ledger.release(sha, self.at, f"not triaged: {reason}")
@@ -466,7 +467,7 @@ class _Run:
             return BatchItem(name, "changed", message="changed while being read; next run")
         if worked is None:
             shutil.rmtree(partial, ignore_errors=True)
-            return self._failed(path, name, sha, reason)
+            return self._failed(path, name, sha, reason, code)
         checkpoint("batch.before_publish")
         try:
             partial.rename(final)
@@ -645,13 +646,13 @@ class _Run:
         self.ledger.note(sha, name, "duplicate", f"already triaged as {recorded}", self.at)
         return BatchItem(name, "duplicate", message=f"already triaged as {recorded}")
 
-    def _failed(self, path: Path, name: str, sha: str, reason: str) -> BatchItem:
+    def _failed(self, path: Path, name: str, sha: str, reason: str, code: str = "") -> BatchItem:
         self.ledger.mark_failed(sha, name, reason, self.at)
         moved = self._put_away(path, done=False)
         if moved is None and path.parent == failed_dir(self.inbox, self.settings.archive):
             moved = path  # tried again from failed/: its note is rewritten with the new reason
         if moved is not None:
-            note = _error_note(name, sha, reason, self.at)
+            note = _error_note(name, sha, reason, self.at, code)
             with contextlib.suppress(OSError):
                 atomic_write_bytes(
                     moved.with_name(moved.name + ERROR_SUFFIX),
@@ -874,12 +875,15 @@ def _move(path: Path, folder: Path, *, group_readable: bool) -> Path:
     return target
 
 
-def _error_note(name: str, sha: str, reason: str, at: datetime) -> str:
+def _error_note(name: str, sha: str, reason: str, at: datetime, code: str = "") -> str:
+    """The ``.error.txt`` beside a failed input: its name, hash, when, why, and the reason's
+    code (schema.INPUT_FAILURES, as results.json lists an unusable input of a run)."""
     return (
         f"{TOOL_NAME} {__version__} could not triage this file.\n"
         f"file:   {name}\n"
         f"sha256: {sha}\n"
         f"when:   {at.isoformat()}\n"
+        f"code:   {code or 'unusable'}\n"
         f"why:    {reason}\n\n"
         "It is tried again when it is dropped into the inbox again, or with "
         "`batch --retry-failed`.\n"

@@ -74,6 +74,7 @@ from triage.schema import (
     InputSummary,
     NoUsableInputError,
     Rejected,
+    unusable_input,
 )
 from triage.urgent import URGENT_TXT, rejected_urgent_lines, urgent_lines, urgent_text
 
@@ -263,7 +264,9 @@ def triage_file(
         return done
     except Exception as exc:  # a reader bug costs this file only, as in the local run
         done.error = InputFileError(
-            display_name(path), f"could not be read: internal error ({type(exc).__name__})"
+            display_name(path),
+            f"could not be read: internal error ({type(exc).__name__})",
+            code="internal_error",
         )
         return done
     knowledge = _knowledge(ranges)
@@ -598,7 +601,14 @@ def _run_in(
     flagged = sum(t[1] for t in tallied)
     gathered = [g for g, t in zip(gathered, tallied, strict=True) if t[2]]
     report_dir = out / REPORT_DIR
-    meta = run_meta(knowledge, generated_at, inputs)
+    # every input in the order given, an unusable one with why (as a local run lists them)
+    listed: list[InputSummary] = []
+    for d in done:
+        if d.summary is not None:
+            listed.append(d.summary)
+        elif d.error is not None:
+            listed.append(unusable_input(d.error))
+    meta = run_meta(knowledge, generated_at, listed)
     tallies = {c: dict(counts[c]) for c in SESSION_COUNTED}
     rejected_shown = [r for d in used for r in d.rejected_shown][:shown]
     with _ReportSession(
@@ -811,6 +821,10 @@ def _write_summary_json(
         "flagged_patients": flagged,
         "inputs": inputs,
         "errors": [str(e) for e in errors],
+        "unusable_inputs": [
+            {"file": e.file, "sha256": e.sha256, "failure_code": e.code, "failure": e.message}
+            for e in errors
+        ],
         "counts": {c: dict(sorted(n.items())) for c, n in counts.items()},
         "top": top_rows,
     }

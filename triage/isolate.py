@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
-from triage.schema import TriageError
+from triage.schema import InputFileError, NoUsableInputError, TriageError
 
 T = TypeVar("T")
 
@@ -34,8 +34,12 @@ _GRACE_SECONDS: Final = 5.0
 class IsolatedFailure(Exception):
     """The isolated work failed; ``reason`` is one line without patient data."""
 
-    def __init__(self, reason: str, *, expected: bool = False, environmental: bool = False) -> None:
+    def __init__(
+        self, reason: str, *, expected: bool = False, environmental: bool = False, code: str = ""
+    ) -> None:
         self.reason = reason
+        # why the input could not be used (schema.INPUT_FAILURES), when the work said so
+        self.code = code
         self.expected = expected  # the work raised a domain error (a TriageError), not a bug
         # the surroundings failed (history, output folder, disk: TriageError.environmental)
         self.environmental = environmental
@@ -72,13 +76,13 @@ def run_isolated(
     if child.is_alive():  # pragma: no cover - it already sent its answer
         child.kill()
         child.join()
-    kind, payload = message
+    kind, payload = message[0], message[1]
     if kind == "ok":
         return payload  # type: ignore[no-any-return]
-    raise _failure(kind, str(payload))
+    raise _failure(kind, str(payload), str(message[2]) if len(message) > 2 else "")
 
 
-def _wait(receive: Connection, child: Any, timeout: float | None) -> tuple[str, Any]:
+def _wait(receive: Connection, child: Any, timeout: float | None) -> tuple[Any, ...]:
     if not receive.poll(timeout) and child.is_alive():
         child.kill()
         child.join()
@@ -119,27 +123,41 @@ def _child(fn: Callable[[], Any], send: Connection, memory_bytes: int | None, pa
         os._exit(code)
 
 
-def _outcome(fn: Callable[[], Any]) -> tuple[str, Any]:
+def _outcome(fn: Callable[[], Any]) -> tuple[Any, ...]:
     try:
         return ("ok", fn())
     except BaseException as exc:  # a native panic (PanicException) is a BaseException
         return _kind_of(exc)
 
 
-def _kind_of(exc: BaseException) -> tuple[str, str]:
-    """("domain" | "environment" | "error", one line) of what the work raised (exceptions with
-    keyword fields do not unpickle: their text is sent)."""
+def _kind_of(exc: BaseException) -> tuple[str, str, str]:
+    """("domain" | "environment" | "error", one line, why the input was unusable: an
+    INPUT_FAILURES code or "") of what the work raised (exceptions with keyword fields do not
+    unpickle: their text is sent)."""
     if isinstance(exc, TriageError):
-        return ("environment" if exc.environmental else "domain", str(exc))
+        kind = "environment" if exc.environmental else "domain"
+        return (kind, str(exc), _input_failure_code(exc))
     if isinstance(exc, OSError) and exc.errno in _FULL_OR_READ_ONLY:
-        return ("environment", f"cannot write: {exc.strerror or exc}")
+        return ("environment", f"cannot write: {exc.strerror or exc}", "")
     if isinstance(exc, MemoryError) or _out_of_address_space(exc):
         return (
             "error",
             "ran out of its memory limit (the file expands too far, or the limit is too low "
             "for this machine: see --memory-limit)",
+            "internal_error",
         )
-    return ("error", f"internal error ({type(exc).__name__}); this is a bug: report it")
+    return (
+        "error",
+        f"internal error ({type(exc).__name__}); this is a bug: report it",
+        "internal_error",
+    )
+
+
+def _input_failure_code(exc: TriageError) -> str:
+    """The INPUT_FAILURES code of an input that could not be used (its first file's), or ""."""
+    if isinstance(exc, NoUsableInputError) and exc.failures:
+        return exc.failures[0].code
+    return exc.code if isinstance(exc, InputFileError) else ""
 
 
 def _out_of_address_space(exc: BaseException) -> bool:
@@ -153,9 +171,12 @@ def _out_of_address_space(exc: BaseException) -> bool:
     )
 
 
-def _failure(kind: str, reason: str) -> IsolatedFailure:
+def _failure(kind: str, reason: str, code: str = "") -> IsolatedFailure:
     return IsolatedFailure(
-        reason, expected=kind in ("domain", "environment"), environmental=kind == "environment"
+        reason,
+        expected=kind in ("domain", "environment"),
+        environmental=kind == "environment",
+        code=code,
     )
 
 

@@ -49,6 +49,7 @@ from triage.schema import (
     InputSummary,
     NoUsableInputError,
     Rejected,
+    unusable_input,
 )
 from triage.urgent import (
     URGENT_TXT,
@@ -224,11 +225,13 @@ def _bug_error(file: str, exc: Exception) -> InputFileError:
             file,
             "could not be triaged: a worker process died (out of memory, or killed); the other "
             "files were triaged (fewer --jobs use less memory)",
+            code="internal_error",
         )
     return InputFileError(
         file,
         f"could not be triaged: internal error ({type(exc).__name__}) in the rules; this is a "
         "bug: report it (the other files were triaged)",
+        code="internal_error",
     )
 
 
@@ -362,6 +365,8 @@ def _run(
     inputs: list[InputSummary] = []
     rejected: list[Rejected] = []
     errors: list[InputFileError] = []
+    # every input in the order read, an unusable one with why: what the outputs list
+    listed: list[InputSummary] = []
     kept: list[pd.DataFrame] = []
     bug: Exception | None = None
     # The rules' vocabularies compile (~0.7 s of regular expressions) while the first file is
@@ -378,6 +383,7 @@ def _run(
         for read in io.read_each(files, mapping, request.read_options, progress=progress):
             if isinstance(read, InputFileError):
                 errors.append(read)
+                listed.append(unusable_input(read))
                 continue
             digest = read.summary.sha256
             if digest and first_of.setdefault(digest, read.summary.file) != read.summary.file:
@@ -432,6 +438,8 @@ def _run(
                 if not isinstance(exc, BrokenProcessPool):  # a dead worker is not a bug
                     bug = bug or exc
                 errors.append(_bug_error(read.summary.file, exc))
+                errors[-1].sha256 = read.summary.sha256
+                listed.append(unusable_input(errors[-1]))
                 continue
             if recorder is not None:
                 recorder.release_savepoint()
@@ -444,12 +452,13 @@ def _run(
                 if withdrawn:
                     read.summary.warnings.append(withdrawn_warning(withdrawn))
             inputs.append(read.summary)
+            listed.append(read.summary)
             rejected.extend(read.rejected)
         if not inputs:
             if bug is not None:
                 raise bug  # the rules fail on every file read: a bug, not a fault of the inputs
             raise NoUsableInputError(errors or io.nothing_to_read(list(request.inputs)))
-        meta = run_meta(knowledge, generated_at, inputs)
+        meta = run_meta(knowledge, generated_at, listed)
         where = report or request.out_dir / "summary.html"
         urgent = urgent_lines(session.urgent_rows_as_written(), where)
         urgent += rejected_urgent_lines(session.rejected_as_written(rejected), where)

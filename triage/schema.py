@@ -433,6 +433,11 @@ class InputSummary:
     shape: str = "wide"  # "wide" or "long"
     header_row: int = 0  # 1-based
     warnings: list[str] = field(default_factory=list)
+    # An input that could not be used at all (InputFileError): listed with the others in every
+    # output, its rows all 0, with why (failure_code: one of INPUT_FAILURES; failure: the text).
+    usable: bool = True
+    failure_code: str = ""
+    failure: str = ""
 
 
 # Rows the engine and the writers take at a time (pipeline.py): memory follows the chunk, not the
@@ -462,8 +467,25 @@ class TriageError(Exception):
     environmental: bool = False
 
 
+# Why a whole input could not be used (InputFileError.code; results.json "inputs"
+# "failure_code", the summary's inputs table).  Extend here and in docs, never ad hoc.
+INPUT_FAILURES: Final[dict[str, str]] = {
+    "unreadable": "the file could not be opened or read: missing, no permission, not a file",
+    "damaged": "the file is damaged or incomplete, e.g. a truncated or corrupt workbook",
+    "encrypted": "the workbook is password-protected",
+    "empty": "the file holds nothing to read: empty, no sheets or no results",
+    "unsupported": "not a lab export of a supported type: wrong extension or another kind of file",
+    "too_large": "refused: beyond the limits on bytes, rows, columns or cells, or a zip bomb",
+    "no_prolactin_column": "no prolactin column, or no prolactin test in a long export, found",
+    "internal_error": "the tool failed on this file, a bug or too little memory: report it",
+    "unusable": "the file could not be used",
+}
+
+
 class InputFileError(TriageError):
-    """An input file cannot be used at all (unreadable, corrupt, no prolactin column ...)."""
+    """An input file cannot be used at all (unreadable, corrupt, no prolactin column ...).
+
+    ``code``: why, as one of INPUT_FAILURES (what the outputs list with the file)."""
 
     exit_code = 3
 
@@ -475,12 +497,15 @@ class InputFileError(TriageError):
         sheet: str | None = None,
         row: int | None = None,
         column: str | None = None,
+        code: str = "unusable",
     ) -> None:
         self.file = file
         self.sheet = sheet
         self.row = row
         self.column = column
         self.message = message
+        self.code = code if code in INPUT_FAILURES else "unusable"
+        self.sha256 = ""  # the file's, when its bytes could be read (set by the reader)
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -492,6 +517,21 @@ class InputFileError(TriageError):
         if self.column:
             where.append(f"column {self.column!r}")
         return f"{', '.join(where)}: {self.message}"
+
+
+def unusable_input(error: InputFileError) -> InputSummary:
+    """How the outputs list an input that could not be used (``error``): its name, its SHA-256
+    when its bytes could be read, no rows, and why."""
+    where = f"sheet {error.sheet!r}: " if error.sheet else ""
+    return InputSummary(
+        file=error.file,
+        sha256=error.sha256,
+        sheet="",
+        shape="",
+        usable=False,
+        failure_code=error.code,
+        failure=where + error.message,
+    )
 
 
 class NoUsableInputError(TriageError):

@@ -755,6 +755,9 @@ class Quantity:
     unit_text: str = ""  # the unit written in the cell itself
     text: str = ""  # the cell as written
     flag: str = ""  # the lab's flag written beside the number: "high", "low", "abnormal", "normal"
+    # numbers in brackets after it written as the result in another unit ("(≈ 500 mIU/L)",
+    # "(500 mIU/L)"): the reader checks that they agree with it at the row's unit
+    beside: tuple[BracketedNumber, ...] = ()
 
 
 _QUANTITY = re.compile(
@@ -784,15 +787,93 @@ _SECOND_RESULT_WORDS = re.compile(
 
 
 def second_number_in_brackets(text: str) -> bool:
-    """The cell holds, in brackets after its number, another result of the sample (a repeat or
-    a diluted value: _SECOND_RESULT_WORDS with a number other than the dilution ratio) that the
-    cell's one value would hide; not the lab's interval (read as the row's: cell_interval)."""
+    """The cell holds, in brackets after its number, another result of the sample that the
+    cell's one value would hide: a repeat or a diluted value (_SECOND_RESULT_WORDS with a
+    number other than the dilution ratio), or a number alone ("2500 (5300)": which one is the
+    result is not clear); not the lab's interval (read as the row's: cell_interval), a
+    footnote mark, or the result converted to the other unit (``bracketed_numbers``: the
+    reader checks that they agree)."""
     return any(
-        _SECOND_RESULT_WORDS.search(inner) is not None
-        and any(ch.isdigit() for ch in _DILUTION_RATIO.sub(" ", inner))
-        and not _two_sided(inner)
+        (
+            _SECOND_RESULT_WORDS.search(inner) is not None
+            and any(ch.isdigit() for ch in _DILUTION_RATIO.sub(" ", inner))
+            and not _two_sided(inner)
+        )
+        or _unlabelled(bracketed_number(inner))
         for inner in _BRACKETED.findall(text)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class BracketedNumber:
+    """A number alone in brackets after a result, with at most a word of conversion before it
+    ("≈", "ca.", "entspricht") and a prolactin unit after it."""
+
+    value: float  # as written
+    unit: str = ""  # the prolactin unit it names ("ng/mL" or "mIU/L"), or "" for none
+    factor: float = 1.0  # its number times this is in ``unit`` (IU/L -> mIU/L: 1000)
+    converted: bool = False  # a word of conversion before it
+
+    @property
+    def conversion(self) -> bool:
+        """Written as the result in another unit: it names a unit or says it is converted."""
+        return bool(self.unit) or self.converted
+
+
+@dataclass(frozen=True, slots=True)
+class _BracketWords:
+    footnote_max: float
+    converted: tuple[str, ...]  # longest first
+
+
+@cache
+def _bracket_words() -> _BracketWords:
+    table = synonyms_data()["values"]["bracketed_number"]
+    words = {normalise_word(w) for w in table["converted"]}
+    return _BracketWords(
+        float(table["footnote_marker_max"]), tuple(sorted(words, key=lambda w: (-len(w), w)))
+    )
+
+
+_LONE_NUMBER = re.compile(
+    r"(?P<num>\d{1,3}(?:[ '’]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?|[.,]\d+)\s*(?P<unit>.*)"
+)
+
+
+def bracketed_number(inner: str, decimal: str | None = None) -> BracketedNumber | None:
+    """The number the text of one pair of brackets holds alone (module synonyms.toml
+    [values.bracketed_number]), or None when it holds anything else (a word, a date, an
+    interval, a limit, a percentage, no number)."""
+    text = normalise_word(_clean_text(inner))
+    words = _bracket_words()
+    converted = False
+    for word in words.converted:
+        if _starts_with_word(text, word):
+            text, converted = text[len(word) :].lstrip(" .:"), True
+            break
+    found = _LONE_NUMBER.fullmatch(text)
+    if found is None:
+        return None
+    value = parse_number(found.group("num"), decimal)
+    if value is None:
+        return None
+    unit_text = found.group("unit").strip()
+    if not unit_text:
+        return BracketedNumber(value, converted=converted)
+    info = normalise_unit(unit_text)
+    if info is None:  # "(48%)", "(2nd sample)": not a number alone
+        return None
+    return BracketedNumber(value, info.unit, info.factor, converted)
+
+
+def _unlabelled(number: BracketedNumber | None) -> bool:
+    """A number alone that is neither a footnote mark nor written as a conversion."""
+    if number is None or number.conversion:
+        return False
+    footnote = (
+        number.value == int(number.value) and 1 <= number.value <= _bracket_words().footnote_max
+    )
+    return not footnote
 
 
 def _two_sided(text: str) -> bool:
@@ -845,10 +926,13 @@ def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
     if beyond is not None:  # "200 (oberhalb Messbereich)": a bound, not the value
         mark, post = beyond
         qualifier = qualifier or mark
-    unit = _tail_unit(post, flags)
+    beside: list[BracketedNumber] = []
+    unit = _tail_unit(post, flags, beside, decimal)
     if unit is None:
         return Quantity("unparseable", text=text)
-    return Quantity("ok", value, qualifier, unit, text, _flags_say(flags) if flags else "")
+    return Quantity(
+        "ok", value, qualifier, unit, text, _flags_say(flags) if flags else "", tuple(beside)
+    )
 
 
 @cache
@@ -923,9 +1007,15 @@ def _prefix_qualifier(prefix: str, flags: list[str]) -> str | None:
     return qualifier
 
 
-def _tail_unit(tail: str, flags: list[str]) -> str | None:
-    """The unit written after the number ("" when none); None when the tail is not unit/flags.
-    The flags written there are added to ``flags``."""
+def _tail_unit(
+    tail: str,
+    flags: list[str],
+    beside: list[BracketedNumber] | None = None,
+    decimal: str | None = None,
+) -> str | None:
+    """The unit written after the number ("" when none); None when the tail is not unit/flags
+    or holds a second result in brackets.  The flags written there are added to ``flags``, the
+    numbers in brackets written as a conversion to ``beside``."""
     words = _words()
     rest = tail.strip()
     unit_parts: list[str] = []
@@ -934,6 +1024,13 @@ def _tail_unit(tail: str, flags: list[str]) -> str | None:
         if inner_norm in words.flags:
             flags.append(inner_norm)
             continue
+        number = bracketed_number(inner, decimal)
+        if number is not None and number.conversion:
+            if beside is not None:
+                beside.append(number)
+            continue
+        if _unlabelled(number):
+            return None  # "2500 (5300)": a second result, which one is meant?
         if looks_like_unit(inner):
             unit_parts.append(inner.strip())
         elif second_number_in_brackets(f"({inner})"):

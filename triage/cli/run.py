@@ -438,6 +438,17 @@ def _print_outcome(
     shown = ", ".join(triaged[:MAX_INPUTS_NAMED])
     more = f" and {len(triaged) - MAX_INPUTS_NAMED} more" if len(triaged) > MAX_INPUTS_NAMED else ""
     console.out(f"{'Input' if len(triaged) == 1 else 'Inputs'}: {shown}{more}")
+    if outcome.errors:  # each error is on stderr too; summary.html and results.json list them
+        unusable = [f"{Path(e.file).name} ({e.code})" for e in outcome.errors]
+        more = (
+            f" and {len(unusable) - MAX_INPUTS_NAMED} more"
+            if len(unusable) > MAX_INPUTS_NAMED
+            else ""
+        )
+        console.out(
+            f"Not usable ({len(unusable)}, listed in the report): "
+            f"{', '.join(unusable[:MAX_INPUTS_NAMED])}{more}"
+        )
     written = {_relative(p, out) for p in outcome.written}
     console.out(f"Report: {out / SUMMARY_HTML}")
     pages = outcome.patient_pages

@@ -88,7 +88,7 @@ def decode_bytes(name: str, data: bytes) -> tuple[str, str]:
             return data.decode("utf-16-le", errors="replace"), "utf-16-le"
         if _looks_utf16(sample, 0):
             return data.decode("utf-16-be", errors="replace"), "utf-16-be"
-        raise InputFileError(name, "the file is binary, not delimited text")
+        raise InputFileError(name, "the file is binary, not delimited text", code="unsupported")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -368,6 +368,7 @@ def read_delimited(
                 name,
                 f"refused: the file holds up to {cells:,} cells, more than the limit of "
                 f"{limits.max_cells:,} (max_cells); split the export into smaller files",
+                code="too_large",
             )
         with collector.paused():  # the rows hold no reference cycles
             fast = None
@@ -555,6 +556,7 @@ def _split_records(
             name,
             f"refused: most lines have more than {limits.max_columns:,} fields (the limit, "
             "max_columns)",
+            code="too_large",
         )
     return rows, starts, bad
 
@@ -628,6 +630,7 @@ def _too_many_rows(name: str, limits: InputLimits) -> InputFileError:
         name,
         f"refused: the file has more than {limits.max_rows:,} rows (the limit, max_rows); split "
         "the export into smaller files",
+        code="too_large",
     )
 
 

@@ -731,14 +731,18 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
         bundle = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise InputFileError(
-            name, f"not a FHIR JSON file: the JSON cannot be read ({exc})"
+            name,
+            f"not a FHIR JSON file: the JSON cannot be read ({exc})",
+            code="unsupported",
         ) from None
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
         kind = bundle.get("resourceType") if isinstance(bundle, dict) else type(bundle).__name__
-        raise InputFileError(name, f"not a FHIR Bundle (resourceType {kind!r})")
+        raise InputFileError(name, f"not a FHIR Bundle (resourceType {kind!r})", code="unsupported")
     listed = bundle.get("entry")
     if not isinstance(listed, list):
-        raise InputFileError(name, "Bundle: no entry list (the Bundle holds no resources)")
+        raise InputFileError(
+            name, "Bundle: no entry list (the Bundle holds no resources)", code="empty"
+        )
     places, entries = _flattened(listed)
     index = _Index(entries)
     meds: dict[str, list[str]] = {}
@@ -857,7 +861,7 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
         if specimen and cells.get("patient_id") and _is_prolactin(code, test):
             kept[row_index] = (number + 1, status, label)
     if not observations:
-        raise InputFileError(name, "Bundle: no Observation (no result to triage)")
+        raise InputFileError(name, "Bundle: no Observation (no result to triage)", code="empty")
     warnings.extend(_superseded(samples, bad, reasons, ids, rows))
     # a file that only withdraws results is read: the history withdraws them
     if len(bad) == observations and not withdrawing:
@@ -958,7 +962,9 @@ def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
     """A FHIR Bundle as one unnamed sheet (the format registry's ``open``)."""
     rows, bad, lines, warnings, ids, reasons, withdrawing, corrections = bundle_grid(name, data)
     if len(rows) - 1 > limits.max_rows:
-        raise InputFileError(name, f"the Bundle holds more than {limits.max_rows} Observations")
+        raise InputFileError(
+            name, f"the Bundle holds more than {limits.max_rows} Observations", code="too_large"
+        )
 
     def load(sheet: str, nrows: int | None) -> Rows:
         return rows if nrows is None else rows[:nrows]

@@ -290,6 +290,7 @@ class _Reader:
                 self.name,
                 f"refused: the file holds {len(self.rows):,} results (OBX segments); the limit "
                 f"is {self.limits.max_rows:,} rows (max_rows)",
+                code="too_large",
             )
 
     def _orphans(self, orphans: list[tuple[int, str]]) -> None:
@@ -607,7 +608,9 @@ class _Reader:
         rows.sort(key=lambda r: r.number)
         # a file that only withdraws results is read: the history withdraws them
         if not any(r.cells or r.withdraws for r in rows):
-            raise InputFileError(self.name, self._nothing_read())
+            raise InputFileError(
+                self.name, self._nothing_read(), code="unusable" if self.problems else "empty"
+            )
         grid: Rows = [list(HEADER)]
         numbers = [0]
         bad: dict[int, str] = {}

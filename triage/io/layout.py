@@ -680,7 +680,11 @@ def _no_prolactin_error(
     broken = _broken_header_lines(book, header_row)
     if count < 0 or not headers:
         where = f" in row {header_row}" if header_row else ""
-        return InputFileError(file, f"no header row with a prolactin column found{where}{broken}")
+        return InputFileError(
+            file,
+            f"no header row with a prolactin column found{where}{broken}",
+            code="no_prolactin_column",
+        )
     # The cells are not quoted: without a header row they are patient data (names, ids).
     named = recognised_headers(headers)
     seen = f"the likeliest header row has {len(headers)} filled cell(s)" + (
@@ -708,12 +712,14 @@ def _no_prolactin_error(
             f"no prolactin column found: {lacking[1]}; {seen}{broken}; write the header as "
             f"the file has it in the mapping file's [columns] {field_name}",
             sheet=sheet or None,
+            code="no_prolactin_column",
         )
     return InputFileError(
         file,
         f"no prolactin column found ({seen}){hint}{broken}; name the column to triage in "
         'a column mapping file ([columns] prolactin = "<header>")',
         sheet=sheet or None,
+        code="no_prolactin_column",
     )
 
 

@@ -534,6 +534,7 @@ def _no_prolactin_test(table: RawTable) -> InputFileError:
             f"{start}: each is a test the triage knows as another one, so the file holds no "
             "prolactin result",
             sheet=table.sheet or None,
+            code="no_prolactin_column",
         )
     example = unknown[0] if unknown else "<code>"
     return InputFileError(
@@ -542,6 +543,7 @@ def _no_prolactin_test(table: RawTable) -> InputFileError:
         f'column mapping file\'s [tests] table (e.g. "{example}" = "prolactin") and pass it '
         "with --columns",
         sheet=table.sheet or None,
+        code="no_prolactin_column",
     )
 
 

@@ -108,14 +108,18 @@ def read_file(
     name = name or display_name(path)
     data = _read_bytes(path, name, options.max_file_bytes)
     digest = hashlib.sha256(data).hexdigest()
-    book = open_input(path, data, limits=options.limits, name=name)
-    del data  # the rows are read: the file's bytes are no longer needed
-    chosen = options.sheet if options.sheet is not None else mapping.sheet
-    location = _locate(book, name, chosen, mapping, options)
-    read = _read_sheet(book, name, digest, location, mapping, options)
-    if chosen is None:
-        for other in location.also:  # every visible sheet holding results is read
-            read = _with_sheet(read, book, name, digest, other, mapping, options)
+    try:
+        book = open_input(path, data, limits=options.limits, name=name)
+        del data  # the rows are read: the file's bytes are no longer needed
+        chosen = options.sheet if options.sheet is not None else mapping.sheet
+        location = _locate(book, name, chosen, mapping, options)
+        read = _read_sheet(book, name, digest, location, mapping, options)
+        if chosen is None:
+            for other in location.also:  # every visible sheet holding results is read
+                read = _with_sheet(read, book, name, digest, other, mapping, options)
+    except InputFileError as exc:  # the outputs list the unusable file by its hash too
+        exc.sha256 = exc.sha256 or digest
+        raise
     return read
 
 
@@ -401,7 +405,7 @@ def _match_columns(
             else f"no prolactin column found among {_columns_seen(header, header_row)}; name "
             'the prolactin column in the mapping file ([columns] prolactin = "<header>")'
         )
-        raise InputFileError(name, message, sheet=sheet or None)
+        raise InputFileError(name, message, sheet=sheet or None, code="no_prolactin_column")
     if match.shape == "long" and "result" not in match.fields:
         two = [w for w in match.warnings if TWO_RESULTS in w]
         if two:  # several result columns in a long file: none is triaged (as in wide)
@@ -617,10 +621,13 @@ def _internal_error(path: Path, exc: BaseException) -> InputFileError:
             name,
             "could not be read: ran out of memory while reading (the file is too large for this "
             "machine or for the batch worker's --memory-limit)",
+            code="internal_error",
         )
     log.debug("%s: internal reader error", name, exc_info=exc)
     return InputFileError(
-        name, f"could not be read: internal reader error {type(exc).__name__}; report it as a bug"
+        name,
+        f"could not be read: internal reader error {type(exc).__name__}; report it as a bug",
+        code="internal_error",
     )
 
 
@@ -630,25 +637,31 @@ def _read_bytes(path: Path, name: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) 
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise InputFileError(display_path(path), "no such file") from None
+        raise InputFileError(display_path(path), "no such file", code="unreadable") from None
     except OSError as exc:
-        raise InputFileError(name, _cannot(exc)) from None
+        raise InputFileError(name, _cannot(exc), code="unreadable") from None
     if stat.S_ISDIR(mode):
-        raise InputFileError(name, "is a folder, not a file (use expand_inputs for folders)")
+        raise InputFileError(
+            name, "is a folder, not a file (use expand_inputs for folders)", code="unreadable"
+        )
     if not stat.S_ISREG(mode):  # the path as given: "null" alone would not say "/dev/null"
-        raise InputFileError(display_path(path), f"is {_special_kind(mode)}, not a regular file")
+        raise InputFileError(
+            display_path(path), f"is {_special_kind(mode)}, not a regular file", code="unreadable"
+        )
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         # O_NONBLOCK: should the path have become a FIFO since the check, opening cannot hang.
         fd = os.open(path, flags)
     except OSError as exc:
-        raise InputFileError(name, _cannot(exc)) from None
+        raise InputFileError(name, _cannot(exc), code="unreadable") from None
     with os.fdopen(fd, "rb", buffering=0) as stream:
         info = os.fstat(stream.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise InputFileError(name, f"is {_special_kind(info.st_mode)}, not a regular file")
+            raise InputFileError(
+                name, f"is {_special_kind(info.st_mode)}, not a regular file", code="unreadable"
+            )
         if info.st_size > max_bytes:
-            raise InputFileError(name, _too_big(info.st_size, max_bytes))
+            raise InputFileError(name, _too_big(info.st_size, max_bytes), code="too_large")
         parts: list[bytes] = []
         size = 0
         # the whole file in one read (a one-part join returns that part: no second copy); then
@@ -662,9 +675,9 @@ def _read_bytes(path: Path, name: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) 
                 parts.append(part)
                 size += len(part)
         except OSError as exc:
-            raise InputFileError(name, _cannot(exc)) from None
+            raise InputFileError(name, _cannot(exc), code="unreadable") from None
     if size > max_bytes:
-        raise InputFileError(name, _too_big(size, max_bytes))
+        raise InputFileError(name, _too_big(size, max_bytes), code="too_large")
     return b"".join(parts)
 
 

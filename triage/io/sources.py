@@ -218,6 +218,7 @@ def open_spreadsheet(name: str, data: bytes, suffix: str, limits: InputLimits) -
                 name,
                 "the workbook is password-protected (encrypted); save an unprotected copy and "
                 "try again",
+                code="encrypted",
             )
         return _open_calamine(name, data, "xls", suffix, limits)
     # old exporters write text or HTML named .xls, and a LIS's "Excel export" may be delimited
@@ -228,6 +229,7 @@ def open_spreadsheet(name: str, data: bytes, suffix: str, limits: InputLimits) -
         name,
         f"not a valid {suffix.lstrip('.')} workbook: the file holds plain text or unknown data "
         "(wrong extension, or not a spreadsheet)",
+        code="unsupported",
     )
 
 
@@ -238,7 +240,9 @@ def check_zip(name: str, data: bytes, max_bytes: int, max_ratio: float) -> None:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         raise InputFileError(
-            name, f"the workbook is damaged or incomplete (truncated?): {exc}"
+            name,
+            f"the workbook is damaged or incomplete (truncated?): {exc}",
+            code="damaged",
         ) from None
     declared = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members)
@@ -247,6 +251,7 @@ def check_zip(name: str, data: bytes, max_bytes: int, max_ratio: float) -> None:
             name,
             f"refused: the workbook declares {declared:,} bytes uncompressed, more than the "
             f"limit of {max_bytes:,} (possible zip bomb)",
+            code="too_large",
         )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
@@ -255,9 +260,12 @@ def check_zip(name: str, data: bytes, max_bytes: int, max_ratio: float) -> None:
                 name,
                 f"refused: {member.filename!r} expands {ratio:,.0f}-fold "
                 f"(limit {max_ratio:,.0f}; possible zip bomb)",
+                code="too_large",
             )
     if declared > _RATIO_FLOOR_BYTES and declared / max(packed, 1) > max_ratio:
-        raise InputFileError(name, "refused: the workbook expands absurdly (possible zip bomb)")
+        raise InputFileError(
+            name, "refused: the workbook expands absurdly (possible zip bomb)", code="too_large"
+        )
 
 
 def _zip_kind(data: bytes, suffix: str) -> str:
@@ -450,7 +458,9 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
             names, hidden = _sheets_of(book)
     except calamine.PasswordError:
         raise InputFileError(
-            name, "the workbook is password-protected (encrypted); save an unprotected copy"
+            name,
+            "the workbook is password-protected (encrypted); save an unprotected copy",
+            code="encrypted",
         ) from None
     except Exception as exc:  # calamine raises several unrelated types for damaged files
         # The reader's message may quote cell text: only its kind is shown.
@@ -458,10 +468,11 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
             name,
             "the workbook cannot be read: it is damaged, or not an Excel or OpenDocument "
             f"workbook under a workbook's name (the reader's error: {type(exc).__name__})",
+            code="damaged",
         ) from None
     except BaseException as exc:
         if is_panic(exc):
-            raise InputFileError(name, _READER_FAILED) from None
+            raise InputFileError(name, _READER_FAILED, code="damaged") from None
         raise
 
     def load(sheet: str, nrows: int | None) -> Rows:
@@ -480,11 +491,14 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
                     rows[r][c] = _as_displayed(rows[r][c], width)
         except Exception as exc:  # damaged sheet XML, unsupported record ...
             raise InputFileError(
-                name, f"the sheet cannot be read: {type(exc).__name__}", sheet=sheet
+                name,
+                f"the sheet cannot be read: {type(exc).__name__}",
+                sheet=sheet,
+                code="damaged",
             ) from None
         except BaseException as exc:
             if is_panic(exc):
-                raise InputFileError(name, _READER_FAILED, sheet=sheet) from None
+                raise InputFileError(name, _READER_FAILED, sheet=sheet, code="damaged") from None
             raise
         return rows  # type: ignore[return-value]
 
@@ -502,7 +516,7 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
         return list(found.merged_cell_ranges or [])
 
     if not names:
-        raise InputFileError(name, "the workbook has no sheets")
+        raise InputFileError(name, "the workbook has no sheets", code="empty")
     return Workbook(kind, names, hidden, load, None, warnings, merged=merged)
 
 
@@ -630,6 +644,7 @@ class _Extents:
                 f"{self._xml_bytes:,} bytes of sheet data (a value far from the others, or "
                 "repeated rows; possible spreadsheet bomb): delete the stray cells and save again",
                 sheet=sheet,
+                code="too_large",
             )
         if rows > lim.max_rows or cols > lim.max_columns or rows * cols > lim.max_cells:
             raise InputFileError(
@@ -638,6 +653,7 @@ class _Extents:
                 f"{lim.max_rows:,} rows (max_rows), {lim.max_columns:,} columns (max_columns) "
                 f"and {lim.max_cells:,} cells (max_cells)",
                 sheet=sheet,
+                code="too_large",
             )
         return size
 
@@ -676,12 +692,15 @@ class _Extents:
                 self.name,
                 f"refused: the sheet's XML holds an element over {_MAX_CARRY:,} bytes",
                 sheet=sheet,
+                code="too_large",
             ) from None
         except (RuntimeError, NotImplementedError):  # encrypted member, unknown compression
             return None
         except Exception as exc:  # BadZipFile, zlib.error, EOFError, KeyError (member missing)
             raise InputFileError(
-                self.name, f"the workbook is damaged or incomplete: {type(exc).__name__}"
+                self.name,
+                f"the workbook is damaged or incomplete: {type(exc).__name__}",
+                code="damaged",
             ) from None
 
     def errors(self, sheet: str) -> dict[tuple[int, int], str]:
@@ -1140,6 +1159,7 @@ def open_text(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workb
             name,
             "the file is an HTML/XML page saved with a spreadsheet extension; open it in a "
             "spreadsheet program and save it as xlsx or csv",
+            code="unsupported",
         )
     tab = suffix in {".tsv", ".tab"}
     text = read_delimited(name, data, prefer_tab=tab, limits=limits, unmade=True)

@@ -45,6 +45,7 @@ from triage.values import (
     CANONICAL_UNITS,
     FRAME_YEARS,
     PERCENT_FULL,
+    BracketedNumber,
     ContextRange,
     Interval,
     Quantity,
@@ -203,6 +204,28 @@ class BuildResult:
 # ------------------------------------------------------------------------------------------------
 # Column helpers (one parse per distinct cell)
 # ------------------------------------------------------------------------------------------------
+def _converts(
+    result: float, unit: str, number: BracketedNumber, lowest: float, highest: float
+) -> bool:
+    """``number`` (in brackets after a result of ``result`` ``unit``) is that result in the
+    other prolactin unit, at a factor between ``lowest`` and ``highest`` mIU/L per ng/mL (a
+    number naming no unit is taken in the other unit); in the same unit, the same number."""
+    if unit not in CANONICAL_UNITS:
+        return False
+    other = CANONICAL_UNITS[1 - CANONICAL_UNITS.index(unit)]
+    written = number.value * number.factor
+    if (number.unit or other) == unit:
+        return written == result
+    miu, ng = (written, result) if unit == "ng/mL" else (result, written)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return bool(ng > 0 and lowest <= miu / ng <= highest)
+
+
+def _in_miu(value: float, unit: str, largest: float) -> float:
+    """``value`` in mIU/L; in ng/mL (or another unit) at the ``largest`` plausible factor."""
+    return value if unit == "mIU/L" else value * largest
+
+
 def _pick(
     codes: np.ndarray, parsed: list[T], getter: Callable[[T], object], dtype: object
 ) -> np.ndarray:
@@ -252,6 +275,11 @@ class _Builder:
         self.n = len(table)
         # results without a unit above the urgent level whatever their unit (_reasons)
         self.possibly_urgent = np.zeros(self.n, dtype=bool)
+        # rows rejected for a number in brackets written as a conversion that is none, or
+        # without a unit to tell (result), and the largest of their numbers in mIU/L (those in
+        # ng/mL or in no unit at the largest plausible factor)
+        self.beside_disagrees = np.zeros(self.n, dtype=bool)
+        self.beside_miu = np.full(self.n, np.nan)
         self.cols = dict(table.columns)
         self.out: dict[str, np.ndarray] = {}
         # out arrays that are ``table[codes]`` (texts: str or None), by id: their string column
@@ -642,6 +670,8 @@ class _Builder:
         self.row_factor = factor
         self.row_unit = unit
         reason, detail = self._reasons(status, value * factor, unit, unit_text, low, high)
+        besides = [q.beside for q in parsed]
+        self._conversions_beside(codes, besides, value * factor, unit, reason, detail)
         self._possibly_urgent(reason, detail, value, unit_text)
         undecided &= reason == ""
         reason[undecided] = "ambiguous_decimal_mark"
@@ -1250,6 +1280,57 @@ class _Builder:
                     f"is above {_fmt(urgent)} mIU/L: listed with the urgent results"
                 )
 
+    def _conversions_beside(
+        self,
+        codes: np.ndarray,
+        besides: list[tuple[BracketedNumber, ...]],
+        result: np.ndarray,
+        unit: np.ndarray,
+        reason: np.ndarray,
+        detail: np.ndarray,
+    ) -> None:
+        """Rows whose result is followed by a number in brackets written as its conversion to
+        the other unit ("23.5 ng/mL (≈ 500 mIU/L)", "2500 (5300 mIU/L)") that is none: at a
+        factor outside thresholds.toml miu_per_ng_plausible_min..max, or another number in the
+        same unit.  Which one is the result is not clear: rejected as unparseable_result (and
+        listed with the urgent results when a number may be above the urgent level:
+        _urgent_in_brackets).  A conversion that agrees is a remark, as before."""
+        if not any(besides):
+            return
+        limits = load_thresholds()
+        lowest = limits.get("miu_per_ng_plausible_min")
+        highest = limits.get("miu_per_ng_plausible_max")
+        raw = self.out["prolactin_raw"]
+        # without a unit the agreement is not known: the row stays unknown_unit, and the
+        # numbers in brackets that name their unit count for the urgent list
+        # (_urgent_in_brackets)
+        for i in np.flatnonzero(reason == "unknown_unit"):
+            named = [n for n in besides[codes[i]] if n.unit]
+            if named:
+                self.beside_disagrees[i] = True
+                self.beside_miu[i] = max(
+                    _in_miu(n.value * n.factor, n.unit, highest) for n in named
+                )
+        for i in np.flatnonzero(reason == ""):
+            numbers = besides[codes[i]]
+            if not numbers or all(
+                _converts(float(result[i]), str(unit[i]), n, lowest, highest) for n in numbers
+            ):
+                continue
+            self.beside_disagrees[i] = True
+            other = CANONICAL_UNITS[1 - CANONICAL_UNITS.index(str(unit[i]))]
+            self.beside_miu[i] = max(
+                _in_miu(float(result[i]), str(unit[i]), highest),
+                *(_in_miu(n.value * n.factor, n.unit or other, highest) for n in numbers),
+            )
+            reason[i] = "unparseable_result"
+            detail[i] = (
+                f"prolactin {cell_text(raw[i])!r} holds a second number in brackets that is no "
+                f"conversion of its result to the other unit (at {_fmt(lowest)}-{_fmt(highest)} "
+                "mIU/L per ng/mL): the cell's result is not clear; give the result to triage "
+                "alone in the cell"
+            )
+
     def _urgent_in_brackets(
         self,
         reason: np.ndarray,
@@ -1262,12 +1343,20 @@ class _Builder:
         at the largest plausible mIU/L factor) is listed with the urgent results."""
         raw = self.out["prolactin_raw"]
         largest = limits.get("miu_per_ng_plausible_max")
-        for i in np.flatnonzero(reason == "unparseable_result"):
+        for i in np.flatnonzero((reason == "unparseable_result") | self.beside_disagrees):
             text = str(raw[i]) if raw[i] is not None else ""
-            if not second_number_in_brackets(text):
+            if not (second_number_in_brackets(text) or self.beside_disagrees[i]):
                 continue
             numbers = [n for n in map(parse_number, _NUMBERS.findall(text)) if n is not None]
             miu = self.row_unit[i] == "mIU/L"
+            if self.beside_disagrees[i]:  # its numbers in their units (_conversions_beside)
+                if self.beside_miu[i] >= urgent:
+                    self.possibly_urgent[i] = True
+                    detail[i] += (
+                        f"; a number it holds may be above {_fmt(urgent)} mIU/L: listed with "
+                        "the urgent results"
+                    )
+                continue
             if numbers and max(numbers) * (1.0 if miu else largest) >= urgent:
                 self.possibly_urgent[i] = True
                 detail[i] += (

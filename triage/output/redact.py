@@ -205,7 +205,12 @@ def redact_inputs(inputs: Iterable[InputSummary]) -> list[InputSummary]:
     (e.g. 'Jane Doe' at row 4)"), by the rule of rejected details, and that list no unused
     header: a file without a header row has a patient's cells there (id, name, birth date)."""
     return [
-        dataclasses.replace(s, warnings=[redact_detail(w) for w in s.warnings], unmapped_headers=[])
+        dataclasses.replace(
+            s,
+            warnings=[redact_detail(w) for w in s.warnings],
+            unmapped_headers=[],
+            failure=redact_detail(s.failure) if s.failure else "",
+        )
         for s in inputs
     ]
 

@@ -24,7 +24,14 @@ from triage.output.views import (
     SummaryView,
     humanise,
 )
-from triage.schema import PRIORITIES, REJECT_REASONS, STATUSES, InputSummary, Rejected
+from triage.schema import (
+    INPUT_FAILURES,
+    PRIORITIES,
+    REJECT_REASONS,
+    STATUSES,
+    InputSummary,
+    Rejected,
+)
 
 
 def priority_order(keys: BatchKeys) -> np.ndarray:
@@ -72,6 +79,10 @@ def _input_views(inputs: Sequence[InputSummary]) -> list[InputView]:
             shape=s.shape,
             header_row=s.header_row,
             warnings=list(s.warnings),
+            usable=s.usable,
+            failure_code=s.failure_code,
+            failure_meaning=INPUT_FAILURES.get(s.failure_code, "") if not s.usable else "",
+            failure=s.failure,
         )
         for s in inputs
     ]

@@ -419,6 +419,11 @@ class InputView:
     shape: str
     header_row: int
     warnings: list[str]
+    # an input that could not be used at all: why (INPUT_FAILURES code, its meaning, the text)
+    usable: bool = True
+    failure_code: str = ""
+    failure_meaning: str = ""
+    failure: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -502,6 +507,12 @@ class SummaryView:
     # rejected rows that may be urgent (Rejected.possibly_urgent: urgent.txt lists them too),
     # every one of them: the banner says what the urgent alert says
     untriaged_urgent: list[RejectedView] = field(default_factory=list)
+
+    @property
+    def unusable_inputs(self) -> list[InputView]:
+        """The inputs that could not be used at all: named beside the urgent banner, since
+        their results (urgent ones among them) are in no table of the report."""
+        return [i for i in self.inputs if not i.usable]
 
 
 @dataclass(frozen=True, slots=True)

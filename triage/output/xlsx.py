@@ -182,7 +182,17 @@ def write_results_xlsx_chunks(
         REJECTED_COLUMNS,
         [[tuple(safe(c) for c in row) for row in rejected_rows(rejected)]],
     )
-    input_header = ("file", "sheet", "sha256", "rows_read", "rows_triaged", "rows_rejected")
+    input_header = (
+        "file",
+        "sheet",
+        "sha256",
+        "rows_read",
+        "rows_triaged",
+        "rows_rejected",
+        "usable",
+        "failure_code",
+        "failure",
+    )
     _write_sheet(
         workbook,
         "Inputs",

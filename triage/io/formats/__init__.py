@@ -93,20 +93,23 @@ def open_input(
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
         raise InputFileError(
-            name, f"unsupported file type {suffix or '(none)'!r} (expected {supported_types()})"
+            name,
+            f"unsupported file type {suffix or '(none)'!r} (expected {supported_types()})",
+            code="unsupported",
         )
     if not data.strip():
-        raise InputFileError(name, "the file is empty")
+        raise InputFileError(name, "the file is empty", code="empty")
     foreign = next((kind for magic, kind in FOREIGN_FILES if data.startswith(magic)), None)
     if foreign is not None:
         raise InputFileError(
             name,
             f"the file is {foreign}, not a lab export (whatever its name says); export the "
             "results from the laboratory system as xlsx or csv",
+            code="unsupported",
         )
     fmt = choose_format(data, suffix)
     if fmt is None:  # pragma: no cover - every supported suffix has an owner
-        raise InputFileError(name, f"no reader for {suffix!r} files")
+        raise InputFileError(name, f"no reader for {suffix!r} files", code="unsupported")
     return fmt.open(name, data, suffix, limits)
 
 
