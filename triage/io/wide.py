@@ -1708,23 +1708,33 @@ class _Builder:
         boundaries = [limits.get(name) for name in AGE_BAND_BOUNDARIES]
         banded: list[str] = []
 
+        def in_header_unit(cell: object) -> float | None:
+            """A bare number under a header that names a unit, in years (NaN: negative)."""
+            if per_year is None or isinstance(cell, bool):
+                return None
+            number = None
+            if isinstance(cell, int | float | np.integer | np.floating):
+                number = float(cell)
+            elif isinstance(cell, str):
+                number = parse_number(cell.strip())
+            if number is None:
+                return None
+            return number * per_year if number >= 0 else math.nan
+
         def read(cell: object) -> float | None:
-            if per_year is not None and not isinstance(cell, bool):
-                if isinstance(cell, int | float | np.integer | np.floating):
-                    return float(cell) * per_year if float(cell) >= 0 else None
-                if isinstance(cell, str) and parse_number(cell.strip()) is not None:
-                    number = parse_number(cell.strip())
-                    return None if number is None or number < 0 else number * per_year
-            age = parse_age_years(cell, readings)
-            band = age_band(cell) if age is None and per_year is None else None
-            if band is not None:
-                age = band_age(band, boundaries)
-                if age is not None:
-                    banded.append(cell_text(cell))
-            span = zero_age_span_years(cell, readings) if age == 0.0 and per_year is None else None
+            age = in_header_unit(cell)
+            if age is None:
+                age = parse_age_years(cell, readings)
+                band = age_band(cell) if age is None and per_year is None else None
+                if band is not None:
+                    age = band_age(band, boundaries)
+                    if age is not None:
+                        banded.append(cell_text(cell))
+            span = zero_age_span_years(cell, readings, per_year or 1.0) if age == 0.0 else None
             if span is not None:
-                # "0 years": under one year, not day 0 (the birth date decides if there is one;
-                # else the engine judges against every interval of that span)
+                # "0 years", or 0 under "Age (months)": under one year (month), not day 0 (the
+                # birth date decides if there is one; else the engine judges against every
+                # interval of that span)
                 return unknown_age(span)
             return age if age is not None and 0.0 <= age <= max_age else None
 

@@ -1,0 +1,161 @@
+"""Review 12: how cells are read.  Synthetic patients only.
+
+- An age of 0 under a header (or unit column) that names the unit ("Age (years)", "Alter (Monate)")
+  says "under one year (month)", never day 0: it is judged against every interval of that span,
+  and the neonatal period that may or may not apply never lowers a result above the urgent level.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from tests.pipeline_helpers import triage_csv
+from triage.pipeline import TriageRequest, run_triage
+
+YEARS_HEADERS = [
+    "Age (years)",
+    "age_years",
+    "Alter (Jahre)",
+    "Âge (ans)",
+    "Edad (años)",
+    "Età (anni)",
+    "Leeftijd (jaren)",
+]
+MONTHS_HEADERS = [
+    "Age (months)",
+    "Alter (Monate)",
+    "Âge (mois)",
+    "Edad (meses)",
+    "Età (mesi)",
+    "Leeftijd (maanden)",
+]
+DAYS_HEADERS = [
+    "Age (days)",
+    "Alter (Tage)",
+    "Âge (jours)",
+    "Edad (días)",
+    "Età (giorni)",
+    "Leeftijd (dagen)",
+]
+ZERO_WORDS = ["0 y", "0 Jahre", "0 ans", "0 años", "0 anni", "0 jaar", "0 mois", "0 meses"]
+
+
+def _wide(tmp_path: Path, header: str, rows: list[str]) -> pd.DataFrame:
+    tmp_path.mkdir(exist_ok=True)
+    head = f"patient_id,sex,{header},collected_at,prolactin,prolactin_unit"
+    return triage_csv(tmp_path, "\n".join([head, *rows]) + "\n")
+
+
+def _never_day_zero(row: pd.Series) -> None:
+    """Judged against every interval of the span: not the neonatal interval alone."""
+    assert row["reference_source"] != "physiological"
+    assert row["status"] == "indeterminate"
+    assert "Age 0 without days" in row["reference_note"]
+
+
+@pytest.mark.parametrize("header", YEARS_HEADERS)
+def test_a_zero_age_under_a_years_header_is_under_one_year(tmp_path: Path, header: str) -> None:
+    results = _wide(
+        tmp_path,
+        header,
+        [
+            "Z1,F,0,2026-11-02,480,ng/mL",
+            "Z2,F,0 y,2026-11-02,480,ng/mL",
+            "Z3,F,0.5,2026-11-02,300,ng/mL",  # six months: high, urgent, as before
+        ],
+    )
+    assert (results.iloc[2]["status"], results.iloc[2]["priority"]) == ("high", "urgent")
+    for _, row in results.iloc[:2].iterrows():
+        _never_day_zero(row)
+        # above the urgent level (~236 ng/mL) and not known to be a neonate's: urgent
+        assert row["priority"] == "urgent"
+        assert row["factors"] == "neonatal"
+        assert "neonatal (possible)" in row["factor_evidence"]
+        assert "urgent unless the neonatal period is shown" in row["factor_evidence"]
+
+
+@pytest.mark.parametrize(
+    ("header", "days_header"),
+    list(zip(MONTHS_HEADERS, DAYS_HEADERS, strict=True)),
+)
+def test_a_zero_age_in_months_is_under_one_month_in_days_day_zero(
+    tmp_path: Path, header: str, days_header: str
+) -> None:
+    row = _wide(tmp_path / "months", header, ["M1,F,0,2026-11-02,400,ng/mL"]).iloc[0]
+    _never_day_zero(row)
+    assert "under 30 days" in row["reference_note"]
+    assert row["priority"] == "urgent"
+    # only days give the exact day 0 (the neonatal interval, 400 within it)
+    row = _wide(tmp_path / "days", days_header, ["D1,F,0,2026-11-02,400,ng/mL"]).iloc[0]
+    assert row["reference_source"] == "physiological"
+    assert (row["status"], row["priority"]) == ("normal", "none")
+
+
+@pytest.mark.parametrize("cell", ZERO_WORDS)
+@pytest.mark.parametrize("header", ["Age (years)", "Alter (Monate)"])
+def test_a_zero_age_written_with_its_unit_under_a_unit_header(
+    tmp_path: Path, header: str, cell: str
+) -> None:
+    results = _wide(tmp_path, header, [f"W1,M,{cell},2026-11-02,480,ng/mL"])
+    _never_day_zero(results.iloc[0])
+
+
+def test_a_zero_age_under_a_years_header_in_a_workbook(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["patient_id", "sex", "Age (years)", "collected_at", "prolactin", "unit"])
+    sheet.append(["X1", "F", 0, "2026-11-02", 480, "ng/mL"])
+    sheet.append(["X2", "F", 0.0, "2026-11-02", 480, "ng/mL"])
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    request = TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True)
+    results = run_triage(request).results
+    assert len(results) == 2
+    for _, row in results.iterrows():
+        _never_day_zero(row)
+        assert row["priority"] == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("header", "unit_header", "unit"),
+    [
+        ("Age (years)", "unit", "ng/mL"),
+        ("Alter (Jahre)", "Einheit", "ng/mL"),
+        ("Age", "unit", "ng/mL"),
+    ],
+)
+def test_a_zero_age_in_a_long_file(
+    tmp_path: Path, header: str, unit_header: str, unit: str
+) -> None:
+    text = (
+        f"patient_id,sex,{header},collected_at,test,result,{unit_header}\n"
+        f"L1,F,0,2026-11-02,Prolactin,480,{unit}\n"
+    )
+    row = triage_csv(tmp_path, text).iloc[0]
+    _never_day_zero(row)
+    assert row["priority"] == "urgent"
+
+
+def test_a_zero_age_with_an_age_unit_column(tmp_path: Path) -> None:
+    text = (
+        "patient_id,sex,Age (years),age_unit,collected_at,prolactin,prolactin_unit\n"
+        "U1,F,0,months,2026-11-02,400,ng/mL\n"
+        "U2,F,0,days,2026-11-02,400,ng/mL\n"
+    )
+    results = triage_csv(tmp_path, text)
+    _never_day_zero(results.iloc[0])
+    assert results.iloc[1]["reference_source"] == "physiological"  # day 0
+
+
+def test_a_zero_age_below_the_urgent_level_stays_routine(tmp_path: Path) -> None:
+    """150 ng/mL at 0 y: indeterminate, possibly neonatal, not above the urgent level."""
+    results = _wide(tmp_path, "Age (years)", ["Z4,F,0,2026-11-02,150,ng/mL"])
+    row = results.iloc[0]
+    _never_day_zero(row)
+    assert row["priority"] == "routine"
+    assert "urgent level" not in row["factor_evidence"]
