@@ -159,3 +159,47 @@ def test_a_zero_age_below_the_urgent_level_stays_routine(tmp_path: Path) -> None
     _never_day_zero(row)
     assert row["priority"] == "routine"
     assert "urgent level" not in row["factor_evidence"]
+
+
+# --- a share of macroprolactin at most 1 -------------------------------------------------------
+PERCENT_MACRO_HEADERS = [
+    "Macroprolactin (%)",
+    "% macroprolactin",
+    "Makroprolaktin (%)",
+    "Macroprolactine (%)",
+    "Macroprolactina (%)",
+    "Macroprolattina (%)",
+    "macro_pct",
+]
+
+
+def _macro(tmp_path: Path, header: str, cells: list[str]) -> pd.DataFrame:
+    tmp_path.mkdir(exist_ok=True)
+    head = f"patient_id,sex,age_years,collected_at,prolactin,prolactin_unit,{header}"
+    rows = [f"PW{i},F,40,2026-11-02,80,ng/mL,{cell}" for i, cell in enumerate(cells)]
+    return triage_csv(tmp_path, "\n".join([head, *rows]) + "\n")
+
+
+@pytest.mark.parametrize("header", PERCENT_MACRO_HEADERS)
+@pytest.mark.parametrize("cell", ["0.8", "1.0", "0,8"])
+def test_a_small_share_under_a_percent_header_is_a_percentage(
+    tmp_path: Path, header: str, cell: str
+) -> None:
+    """0.8 under "Macroprolactin (%)" is 0.8% macroprolactin (recovery 99.2%), not 80%: no
+    macroprolactinaemia, the raised result stays unexplained (soon)."""
+    if "," in cell:
+        cell = f'"{cell}"'
+    row = _macro(tmp_path, f'"{header}"', [cell]).iloc[0]
+    assert "macroprolactinemia" not in str(row["factors"])
+    assert row["priority"] == "soon"
+
+
+@pytest.mark.parametrize("header", ["Macroprolactin ratio", "Makroprolaktin-Anteil"])
+def test_a_small_share_beside_percentages_is_a_percentage(tmp_path: Path, header: str) -> None:
+    """Without a percent in the header the column decides: 0.8 beside 12 is 0.8%; a column of
+    fractions alone (0.8 beside 0.2) is fractions (80%: macroprolactinaemia)."""
+    mixed = _macro(tmp_path / "mixed", header, ["0.8", "12"])
+    assert "macroprolactinemia" not in mixed["factors"].fillna("").str.cat()
+    fractions = _macro(tmp_path / "fractions", header, ["0.8", "0.2"])
+    assert fractions["factors"].tolist()[0] == "macroprolactinemia"
+    assert "macroprolactinemia" not in str(fractions["factors"].tolist()[1])

@@ -144,6 +144,23 @@ PERCENT_FULL: Final = 100.0
 _FLIPPED: Final = {"<": ">", ">": "<"}
 
 
+@cache
+def _percent_header_words() -> frozenset[str]:
+    words = synonyms_data()["values"]["percent_header_words"]
+    return frozenset(normalise_word(w) for w in words)
+
+
+def header_says_percent(header: str) -> bool:
+    """A header (or its bracketed unit) that says its bare numbers are percentages: a "%"
+    anywhere ("% macroprolactin", "Macroprolactin (%)") or a percent word of synonyms.toml
+    [values] percent_header_words in any of the six languages ("macro_pct", "Prozent")."""
+    if "%" in header:
+        return True
+    words = re.findall(r"[^\W\d_]+", normalise_word(header.replace("_", " ")))
+    pairs = [" ".join(pair) for pair in pairwise(words)]
+    return bool(_percent_header_words() & {*words, *pairs})
+
+
 def complement_percent(value: float, qualifier: str) -> tuple[float, str]:
     """A percentage as the rest of 100, its < or > turned round: a share precipitated by PEG
     as the share recovered ("<20% precipitated": more than 80% recovered)."""

@@ -70,6 +70,7 @@ from triage.values import (
     has_two_digit_year,
     hcg_positive,
     header_flag_codes,
+    header_says_percent,
     header_sex_codes,
     in_frame_range,
     infer_decimal_mark,
@@ -2054,7 +2055,7 @@ class _Builder:
         recovery = self._percents("macroprolactin_recovery_pct")
         bound = self._bounds("macroprolactin_recovery_pct")
         if self.column("macroprolactin_pct") is not None:
-            macro = self._percents("macroprolactin_pct")
+            macro = self._percents("macroprolactin_pct", complement=True)
             flipped = np.array(
                 [
                     complement_percent(0.0, str(b or ""))[1] or None
@@ -2075,12 +2076,20 @@ class _Builder:
         decimal = self._decimal(col)
         return self._apply(col, lambda c: parse_quantity(c, decimal).qualifier or None)
 
-    def _percents(self, name: str) -> np.ndarray:
-        """A column of percentages.  A number above 0 and at most 1 not written with '%' is a
-        fraction (a spreadsheet's percent cells are fractions shown as percentages: 0.35 shows
-        as 35%; no PEG recovery or macroprolactin share is 1% or less): read as a percentage,
-        and the run says so.  Also in a column whose other cells are percentages ("85" beside
-        "0,85": it was read as 0.85%, a false macroprolactin)."""
+    def _percents(self, name: str, *, complement: bool = False) -> np.ndarray:
+        """A column of percentages.  A bare number above 0 and at most 1 may be a fraction (a
+        spreadsheet's percent cells are fractions shown as percentages: 0.35 shows as 35%):
+
+        - a PEG recovery (``complement`` False) reads it as a fraction, whatever the header and
+          the other cells ("85" beside "0,85": 85%): no recovery is 1% or less, and the larger
+          reading can only make macroprolactin less likely, never hide a raised prolactin;
+        - a share of macroprolactin (``complement``: the rest of 100 is the recovery) reads it
+          as a fraction only when the column says so: no percent in its header
+          (``header_says_percent``: "Macroprolactin (%)", "% macroprolactin") and every number
+          in it at most 1, none written with '%'.  Else 0.8 is 0.8%, never 80% (a false
+          macroprolactinaemia that hid a raised prolactin).
+
+        The run says which values were read as fractions."""
         values = self._numbers(name)
         col = self.column(name)
         if col is None:
@@ -2090,10 +2099,17 @@ class _Builder:
             [isinstance(u, str) and "%" in u for u in found.uniques], dtype=np.bool_
         )[found.codes]
         fraction = (values > 0) & (values <= 1) & ~written
+        header = self.table.headers.get(name, name)
+        if complement and fraction.any():
+            said = header_says_percent(header) or header_says_percent(
+                self.table.header_units.get(name, "")
+            )
+            numbers = ~np.isnan(values)
+            if said or written.any() or (values[numbers] > 1).any():
+                fraction[:] = False
         count = int(fraction.sum())
         if not count:
             return values
-        header = self.table.headers.get(name, name)
         self.warnings.append(
             f"column {header!r}: {count} value(s) between 0 and 1 read as fractions, as a "
             "spreadsheet's percent cells are stored (0.35 = 35%)"
