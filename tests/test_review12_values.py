@@ -203,3 +203,128 @@ def test_a_small_share_beside_percentages_is_a_percentage(tmp_path: Path, header
     fractions = _macro(tmp_path / "fractions", header, ["0.8", "0.2"])
     assert fractions["factors"].tolist()[0] == "macroprolactinemia"
     assert "macroprolactinemia" not in str(fractions["factors"].tolist()[1])
+
+
+# --- the units of context lab values ------------------------------------------------------------
+# TSH 12 mIU/L (hypothyroidism, which explains a mild rise) written in the units of six languages
+TSH_12 = [
+    "0.012 U/L",
+    "0.012 IU/L",
+    "12000 µIU/L",
+    "12000 µU/L",
+    "12 µIU/mL",
+    "12 mU/L",
+    "12 mUI/L",
+    "12 µUI/mL",
+    "12 mE/L",
+    "0,012 UI/L",
+    "0,012 E/l",
+]
+
+
+def _context(tmp_path: Path, header: str, cells: list[str]) -> pd.DataFrame:
+    tmp_path.mkdir(exist_ok=True)
+    head = f"patient_id,sex,age_years,collected_at,prolactin,prolactin_unit,{header}"
+    rows = [f"TU{i},F,40,2026-11-02,45,ng/mL,{cell}" for i, cell in enumerate(cells)]
+    return triage_csv(tmp_path, "\n".join([head, *rows]) + "\n")
+
+
+def test_a_tsh_in_any_unit_is_read_in_miu_l(tmp_path: Path) -> None:
+    cells = [f'"{c}"' if "," in c else c for c in TSH_12]
+    results = _context(tmp_path, "tsh", cells)
+    for _, row in results.iterrows():
+        assert row["factors"].split(";")[0] == "hypothyroidism", row["patient_id"]
+        assert "TSH: 12 mIU/L" in row["factor_evidence"]
+        assert "check_tsh" not in str(row["suggestions"])
+
+
+@pytest.mark.parametrize(
+    ("header", "cell"),
+    [
+        ("TSH (U/L)", "0.012"),
+        ("TSH [µIU/L]", "12000"),
+        ("TSH (IU/L)", "0,012"),
+        ("Thyreotropin (µU/L)", "12000"),
+    ],
+)
+def test_a_tsh_under_a_header_with_its_unit(tmp_path: Path, header: str, cell: str) -> None:
+    row = _context(tmp_path, f'"{header}"', [f'"{cell}"']).iloc[0]
+    assert row["factors"].split(";")[0] == "hypothyroidism"
+    assert "TSH: 12 mIU/L" in row["factor_evidence"]
+
+
+def test_a_tsh_in_another_tests_unit_is_not_used(tmp_path: Path) -> None:
+    """A TSH in ng/mL is no TSH the tool can read: not used (check_tsh stays), never taken as
+    a suppressed or raised TSH."""
+    results = _context(tmp_path, "tsh", ["12 ng/mL", "0.5 pmol/L"])
+    for _, row in results.iterrows():
+        assert "hypothyroidism" not in str(row["factors"])
+        assert "check_tsh" in str(row["suggestions"])
+
+
+@pytest.mark.parametrize(
+    ("cells", "header"),
+    [
+        # eGFR in mL/s/1.73 m² (1.2 mL/s = 72 mL/min): no renal impairment; 0.3 mL/s = 18
+        (["1.2 mL/s/1.73m2"], "eGFR"),
+        (["1.2"], '"eGFR (mL/s/1.73m2)"'),
+    ],
+)
+def test_an_egfr_in_ml_per_second(tmp_path: Path, cells: list[str], header: str) -> None:
+    row = _context(tmp_path, header, cells).iloc[0]
+    assert "renal_impairment" not in str(row["factors"])
+    low = _context(tmp_path / "low", "eGFR", ["0.3 mL/s/1.73m2"]).iloc[0]
+    assert "eGFR: 18 mL/min" in low["factor_evidence"]
+
+
+def test_a_free_t4_in_another_tests_unit_is_not_used(tmp_path: Path) -> None:
+    """fT4 '0.5 ng/mL' (no free T4 unit) beside a raised TSH was read as 0.5 pmol/L: not used
+    (the evidence asks for a free T4); 2.5 ng/dL is 32 pmol/L, a raised free T4 (no primary
+    hypothyroidism), in a cell or under its header."""
+    text = (
+        "patient_id,sex,age_years,collected_at,prolactin,prolactin_unit,tsh,fT4\n"
+        "F1,F,40,2026-11-02,45,ng/mL,12,0.5 ng/mL\n"
+        "F2,F,40,2026-11-02,45,ng/mL,12,2.5 ng/dL\n"
+    )
+    results = triage_csv(tmp_path, text)
+    unknown, raised = results.iloc[0], results.iloc[1]
+    assert "check free T4" in unknown["factor_evidence"]
+    assert "hypothyroidism" not in str(raised["factors"])
+    header = _context(tmp_path / "header", '"fT4 (ng/dL)",tsh', ["2.5,12"]).iloc[0]
+    assert "hypothyroidism" not in str(header["factors"])
+
+
+@pytest.mark.parametrize(
+    ("test", "value", "unit"),
+    [
+        ("TSH", "0.012", "U/L"),
+        ("TSH", "12000", "µIU/L"),
+        ("Thyreotropin", "0,012", "IU/L"),
+        ("TSH", "0,012", "UI/L"),
+    ],
+)
+def test_a_tsh_line_of_a_long_file_in_any_unit(
+    tmp_path: Path, test: str, value: str, unit: str
+) -> None:
+    text = (
+        "patient_id,sex,age_years,collected_at,test,result,unit\n"
+        "TL1,F,40,2026-11-02,Prolactin,45,ng/mL\n"
+        f'TL1,F,40,2026-11-02,{test},"{value}",{unit}\n'
+    )
+    row = triage_csv(tmp_path, text).iloc[0]
+    assert row["factors"].split(";")[0] == "hypothyroidism"
+    assert "TSH: 12 mIU/L" in row["factor_evidence"]
+
+
+def test_long_lines_of_free_t4_and_egfr_in_their_units(tmp_path: Path) -> None:
+    text = (
+        "patient_id,sex,age_years,collected_at,test,result,unit\n"
+        "TL1,F,40,2026-11-02,Prolactin,45,ng/mL\n"
+        "TL1,F,40,2026-11-02,eGFR,1.2,mL/s/1.73m2\n"
+        "TL2,F,40,2026-11-02,Prolactin,45,ng/mL\n"
+        "TL2,F,40,2026-11-02,TSH,12,mU/L\n"
+        "TL2,F,40,2026-11-02,fT4,2.5,ng/dL\n"
+    )
+    results = triage_csv(tmp_path, text).set_index("patient_id")
+    assert "renal_impairment" not in str(results.loc["TL1", "factors"])
+    assert "hypothyroidism" not in str(results.loc["TL2", "factors"])  # free T4 32 pmol/L

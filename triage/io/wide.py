@@ -19,8 +19,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import partial
-from typing import Final, TypeVar
+from functools import cache, partial
+from typing import Any, Final, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -105,9 +105,11 @@ from triage.values import (
     sex_letter_header,
     sex_letter_reading,
     slash_date_orders,
+    synonyms_data,
     texts_or_none,
     two_readings,
     unit_from_interval,
+    unit_key,
     unknown_age,
     zero_age_span_years,
 )
@@ -442,7 +444,15 @@ class _Builder:
                     value = weeks(cell)
                     if value is not None:
                         return not limits.holds(value)
-                value = parse_quantity(cell, decimal).value
+                quantity = parse_quantity(cell, decimal)
+                value = quantity.value
+                if value is not None and name in LAB_UNIT_FIELDS:
+                    # judged in the engine's unit: 12000 µIU/L is a TSH of 12 mIU/L
+                    unit = quantity.unit_text or self.table.header_units.get(name, "")
+                    factor = lab_unit_factor(name, unit)
+                    if factor is None:
+                        return False  # another test's unit: refused with its own warning
+                    value *= factor
                 return value is not None and not limits.holds(value)
 
             found = self.table.distinct(col)
@@ -1941,7 +1951,8 @@ class _Builder:
             if col is not None:
                 self._warn_unread_numbers(name, col, self.out[name])
         self.out["creatinine"] = self._creatinine()
-        self.out["free_t4"] = self._free_t4()
+        for name in LAB_UNIT_FIELDS:
+            self.out[name] = self._in_engine_unit(name)
         self.out["gestational_weeks"] = self._weeks_of("gestational_weeks")
         self.out["postpartum_weeks"] = self._postpartum_weeks()
         unit = self.table.header_units.get("pituitary_lesion_mm", "")
@@ -1986,12 +1997,24 @@ class _Builder:
         values = self.out["creatinine"]
         return values if units is None else creatinine_for_engine(values, units)
 
-    def _free_t4(self) -> np.ndarray:
-        """The free T4 column in pmol/L (free_t4_in_pmol_l): the unit its cell or its header
-        states, else as given (the engine reads pmol/L)."""
-        units = self._units_beside("free_t4")
-        values = self.out["free_t4"]
-        return values if units is None else free_t4_in_pmol_l(values, units)
+    def _in_engine_unit(self, name: str) -> np.ndarray:
+        """Lab column ``name`` (TSH, free T4, eGFR) in the unit the engine reads
+        (lab_values_in_engine_unit): the unit its cell or its header states, else as given.  A
+        value in a unit that is not this test's is not used, and the run says so."""
+        units = self._units_beside(name)
+        values = self.out[name]
+        if units is None:
+            return values
+        converted, refused = lab_values_in_engine_unit(name, values, units)
+        if refused:
+            header = self.table.headers.get(name, name)
+            lost = int((~np.isnan(values.astype(np.float64)) & np.isnan(converted)).sum())
+            self.warnings.append(
+                f"{lost} value(s) of column {header!r} are written in a unit that is not one "
+                f"of this test's ({', '.join(repr(u) for u in refused[:3])}): not used; write "
+                "the unit the lab reports"
+            )
+        return converted
 
     def _units_beside(self, name: str) -> np.ndarray | None:
         """Per row, the unit written in the cell of column ``name``, else its header's (None:
@@ -2212,23 +2235,55 @@ _CREATININE_MG_DL: Final = {"mg/dl": 1.0, "mg/l": 0.1, "mg/100ml": 1.0}
 _CREATININE_UMOL_L: Final = {"umol/l": 1.0, "µmol/l": 1.0, "μmol/l": 1.0, "mmol/l": 1000.0}
 
 
-# Free T4 units in ng per volume, as ng/dL: ng/L and pg/mL are a tenth of it (1 ng/dL = 10 ng/L).
-_FREE_T4_NG_DL: Final = {"ng/dl": 1.0, "ng/l": 0.1, "pg/ml": 0.1, "ng/100ml": 1.0}
+# Context lab values whose unit the readers put in the engine's (synonyms.toml [values.lab_units]).
+LAB_UNIT_FIELDS: Final = ("tsh", "free_t4", "egfr")
 
 
-def free_t4_in_pmol_l(values: np.ndarray, units: np.ndarray) -> np.ndarray:
-    """Free T4 values (float) in pmol/L, from the units written beside them (cell or header;
-    "" when none: left as given, pmol/L).  A free T4 in ng/dL (US, Spain, Italy: 0.8-1.8) read
-    as pmol/L was never high, and a raised TSH with a raised free T4 was called hypothyroid."""
+@cache
+def _lab_units() -> dict[str, dict[str, Any]]:
+    return dict(synonyms_data()["values"].get("lab_units", {}))
+
+
+def lab_unit_factor(field: str, unit: str) -> float | None:
+    """The factor that puts a value of context lab ``field`` written in ``unit`` into the unit
+    the engine reads (synonyms.toml [values.lab_units.<field>]: TSH mIU/L, free T4 pmol/L,
+    eGFR mL/min/1.73 m²): 1.0 without a unit (read as the engine's), None for a unit the table
+    does not list (the value cannot be read safely: "0.012 U/L" is a TSH of 12 mIU/L)."""
+    table = _lab_units().get(field)
+    if table is None or not unit.strip():
+        return 1.0
+    key = unit_key(unit)
+    units = table.get("units", {})
+    if key in units:
+        return float(units[key])
+    scaled = table.get("scaled_units", {})
+    if key in scaled:
+        return float(scaled[key]) * load_thresholds().get(str(table["scale"]))
+    for prefix, factor in table.get("prefixes", {}).items():
+        if key.startswith(prefix):
+            return float(factor)
+    return None
+
+
+def lab_values_in_engine_unit(
+    field: str, values: np.ndarray, units: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
+    """Values (float) of context lab ``field`` in the engine's unit, from the units written
+    beside them (cell or header; "" when none: as given); a value in a unit ``lab_unit_factor``
+    does not know is NaN (not used).  Also the units so refused.  Worked per distinct unit."""
     out = np.asarray(values, dtype=np.float64).copy()
-    per_ng_dl = load_thresholds().get("free_t4_pmol_l_per_ng_dl")
+    refused: list[str] = []
     codes, uniques = pd.factorize(pd.Series(units, dtype=object).fillna(""))
     for code, unit in enumerate(uniques.tolist()):
-        key = "".join(str(unit).lower().split())
-        if key in _FREE_T4_NG_DL:
-            rows = codes == code
-            out[rows] = out[rows] * _FREE_T4_NG_DL[key] * per_ng_dl
-    return out
+        rows = codes == code
+        factor = lab_unit_factor(field, str(unit))
+        if factor is None:
+            if (~np.isnan(out[rows])).any():
+                refused.append(str(unit))
+            out[rows] = math.nan
+        elif factor != 1:
+            out[rows] = out[rows] * factor
+    return out, refused
 
 
 def creatinine_for_engine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
