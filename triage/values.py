@@ -144,6 +144,23 @@ PERCENT_FULL: Final = 100.0
 _FLIPPED: Final = {"<": ">", ">": "<"}
 
 
+@cache
+def _percent_header_words() -> frozenset[str]:
+    words = synonyms_data()["values"]["percent_header_words"]
+    return frozenset(normalise_word(w) for w in words)
+
+
+def header_says_percent(header: str) -> bool:
+    """A header (or its bracketed unit) that says its bare numbers are percentages: a "%"
+    anywhere ("% macroprolactin", "Macroprolactin (%)") or a percent word of synonyms.toml
+    [values] percent_header_words in any of the six languages ("macro_pct", "Prozent")."""
+    if "%" in header:
+        return True
+    words = re.findall(r"[^\W\d_]+", normalise_word(header.replace("_", " ")))
+    pairs = [" ".join(pair) for pair in pairwise(words)]
+    return bool(_percent_header_words() & {*words, *pairs})
+
+
 def complement_percent(value: float, qualifier: str) -> tuple[float, str]:
     """A percentage as the rest of 100, its < or > turned round: a share precipitated by PEG
     as the share recovered ("<20% precipitated": more than 80% recovered)."""
@@ -2035,31 +2052,36 @@ def parse_age_years(cell: object, readings: Mapping[str, str] | None = None) -> 
     return None if days is None else days / _DAYS_PER_YEAR
 
 
-def zero_age_span_years(cell: object, readings: Mapping[str, str] | None = None) -> float | None:
+def zero_age_span_years(
+    cell: object, readings: Mapping[str, str] | None = None, bare_years: float = 1.0
+) -> float | None:
     """For an age of zero written in a unit coarser than a day ("0", "0 y", "0 J", "0 ans",
     "0,0", "0 months", "0 wk"), the span it leaves open, in years: "0 y" says "under one year"
     (1.0), "0 months" "under one month", "0 wk" "under one week".  None for any other cell,
     including the exact "0 days", "0 d", "0 h" (day 0).
 
-    A bare 0 (number or text) is read in years, like any bare age."""
+    A bare 0 (number or text) is in ``bare_years`` years: the unit the column's header names
+    (1/12 under "Age (months)": under one month), else years like any bare age; under a header
+    in days or hours it is day 0."""
     if readings is None:
         readings = {w: str(d.get("default", "")) for w, d in ambiguous_duration_words().items()}
-    days = _duration_days(cell, _DAYS_PER_YEAR, readings)
+    bare_days = bare_years * _DAYS_PER_YEAR
+    days = _duration_days(cell, bare_days, readings)
     if days != 0.0:
         return None
-    if not isinstance(cell, str):
-        return 1.0  # a bare 0 in a years column
+    words: list[str] = []
+    if isinstance(cell, str):
+        words = re.findall(r"[^\W\d_]+", normalise_word(_clean_text(cell)))
     _, unit_days = _duration_units()
-    words = re.findall(r"[^\W\d_]+", normalise_word(_clean_text(cell)))
 
     def days_of(word: str) -> float:
         found = unit_days.get(word, _DAYS_IN.get(readings.get(word, "")))
         return _DAYS_PER_YEAR if found is None else found
 
-    spans = [days_of(word) for word in words]
+    spans = [days_of(word) for word in words] or [bare_days]
     if any(span <= 1.0 for span in spans):
         return None
-    return max(spans, default=_DAYS_PER_YEAR) / _DAYS_PER_YEAR
+    return max(spans) / _DAYS_PER_YEAR
 
 
 def zero_age_without_days(cell: object, readings: Mapping[str, str] | None = None) -> bool:

@@ -342,6 +342,11 @@ class RowContext:
         return self.age is not None and self.age < self.t("neonatal_max_age_years")
 
     @property
+    def urgent_level(self) -> float:
+        """urgent_miu_l in ng/mL with the factor of the row's assay (or the row's own factor)."""
+        return self.t("urgent_miu_l") / self.factor
+
+    @property
     def late_lactation(self) -> bool:
         """Breastfeeding with a stated time since delivery of lactation_late_weeks or more."""
         weeks = self._stated_weeks("lactation", "postpartum_weeks")

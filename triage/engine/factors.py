@@ -212,9 +212,32 @@ def _lactation_evidence(ctx: RowContext) -> str:
 
 @factor_rule("neonatal_period")
 def neonatal(ctx: RowContext) -> list[Finding]:
-    if ctx.state != NEONATAL or ctx.age is None:
+    if ctx.age is None:
         return []
+    if ctx.state != NEONATAL:
+        return _maybe_neonatal(ctx)
     return [_physiological(ctx, "neonatal", "neonatal_period", _neonatal_evidence(ctx), "neonatal")]
+
+
+def _maybe_neonatal(ctx: RowContext) -> list[Finding]:
+    """An age of 0 without days ("0 y": under one year, judged against every interval of that
+    span) with a result the neonatal interval may hold but a later infant's does not
+    (indeterminate): the neonatal period is possible, never likely, and it lowers no priority;
+    above the urgent level the result stays urgent until the age in days is known (contract
+    §7: only a neonatal period that explains the level makes it not urgent)."""
+    if ctx.state or not ctx.possibly_neonate or ctx.status == "high":
+        return []
+    text = (
+        f"age: 0 without days (the age in days is not known); in the first days of life "
+        f"{ctx.result} may be expected (neonatal interval up to {ctx.amount(ctx.uln)}), later "
+        "it is raised: the age in days or the birth date decides"
+    )
+    if ctx.level_above(ctx.urgent_level):
+        text += (
+            f"; above the urgent level {ctx.amount(ctx.urgent_level, approx=True)}, so urgent "
+            "unless the neonatal period is shown"
+        )
+    return [Finding("neonatal", POSSIBLE, text, "neonatal_period")]
 
 
 def _neonatal_evidence(ctx: RowContext) -> str:

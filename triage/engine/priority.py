@@ -44,7 +44,6 @@ from collections.abc import Sequence
 
 from triage.engine.context import LIKELY, RowContext
 from triage.engine.factors import BENIGN_KINDS, PATHOLOGICAL, PHYSIOLOGICAL_CODES, Finding
-from triage.engine.intervals import NEONATAL
 from triage.engine.labels import Labels
 
 URGENT, SOON, ROUTINE, NONE = "urgent", "soon", "routine", "none"
@@ -83,7 +82,7 @@ def hook_limit_ng_ml(ctx: RowContext) -> float:
 
 def urgent_level_ng_ml(ctx: RowContext) -> float:
     """urgent_miu_l in ng/mL with the factor of the row's assay (or the row's own factor)."""
-    return ctx.t("urgent_miu_l") / ctx.factor
+    return ctx.urgent_level
 
 
 def open_near_urgent(ctx: RowContext) -> bool:
@@ -106,9 +105,10 @@ def above_urgent_level(ctx: RowContext) -> bool:
 
 def physiological_state(ctx: RowContext, findings: Sequence[Finding]) -> bool:
     """Pregnancy, breastfeeding or the neonatal period applies: prolactin is physiologically
-    raised (late pregnancy can reach several hundred ng/mL), so the level alone is not urgent."""
-    if ctx.possibly_neonate and ctx.status != "high" and ctx.state != NEONATAL:
-        return True  # maybe a neonate's prolactin (an age of 0), within the interval used
+    raised (late pregnancy can reach several hundred ng/mL), so the level alone is not urgent.
+    An age of 0 without days (under one year, maybe a neonate's, maybe not) is no such state:
+    the neonatal period is not known to explain the result (contract §7), so a level above the
+    urgent level stays urgent until the age in days shows it (factors.neonatal says so)."""
     # the neonatal period explains its interval and a mild rise above it, as pregnancy and
     # breastfeeding do theirs (state_explains_level): 1,200 ng/mL at 11 weeks (10x the infant
     # limit) is not explained away

@@ -38,12 +38,14 @@ from triage.columns import (
 )
 from triage.io.layout import RawTable
 from triage.io.wide import (
+    LAB_UNIT_FIELDS,
     LAB_WORD_FIELDS,
     BuildResult,
     BuildSettings,
     build_frame,
     creatinine_for_engine,
     date_column,
+    lab_unit_factor,
     typed_column,
     unconverted_monomeric,
 )
@@ -924,8 +926,9 @@ def _parse_context(
             table.sheet,
             int(table.source_rows[row]),
             "other_test",
-            f"{specs[spec_of_row[row]].name} result {cell_text(result[row])!r} is not usable "
-            "(not a number, a missing-data code such as -99 or 999, or an impossible value)",
+            f"{specs[spec_of_row[row]].name} result {cell_text(result[row])!r}"
+            f"{_written_in(units[row])} is not usable (not a number, a unit that is not this "
+            "test's, a missing-data code such as -99 or 999, or an impossible value)",
         )
         for row in positions[~keep]
     ]
@@ -972,6 +975,11 @@ def _context_value(
     value, qualifier = quantity.value, quantity.qualifier
     if spec.complement:
         value, qualifier = complement_percent(value, qualifier)
+    if spec.field in LAB_UNIT_FIELDS:  # TSH, free T4, eGFR in the engine's unit (wide.py)
+        factor = lab_unit_factor(spec.field, quantity.unit_text or unit)
+        if factor is None:
+            return None  # another test's unit ("ng/mL" for a TSH): not used
+        value *= factor
     limits = context_ranges().get(spec.field)
     if limits is not None and not limits.holds(value):
         return None  # a missing-data code (-99, 999) or an impossible value
@@ -983,6 +991,11 @@ def _context_value(
     if info is None and written and spec.field == "monomeric_prolactin":
         return value, qualifier, quantity.text, written  # no prolactin unit: not converted
     return value, qualifier, quantity.text, info
+
+
+def _written_in(unit: object) -> str:
+    """ " in 'U/L'" for a unit cell that says something, else ""."""
+    return "" if is_empty_value(unit) else f" in {cell_text(unit)!r}"
 
 
 def _is_number_text(text: str) -> bool:

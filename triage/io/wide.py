@@ -19,8 +19,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import partial
-from typing import Final, TypeVar
+from functools import cache, partial
+from typing import Any, Final, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -71,6 +71,7 @@ from triage.values import (
     has_two_digit_year,
     hcg_positive,
     header_flag_codes,
+    header_says_percent,
     header_sex_codes,
     in_frame_range,
     infer_decimal_mark,
@@ -105,9 +106,11 @@ from triage.values import (
     sex_letter_header,
     sex_letter_reading,
     slash_date_orders,
+    synonyms_data,
     texts_or_none,
     two_readings,
     unit_from_interval,
+    unit_key,
     unknown_age,
     zero_age_span_years,
 )
@@ -469,7 +472,15 @@ class _Builder:
                     value = weeks(cell)
                     if value is not None:
                         return not limits.holds(value)
-                value = parse_quantity(cell, decimal).value
+                quantity = parse_quantity(cell, decimal)
+                value = quantity.value
+                if value is not None and name in LAB_UNIT_FIELDS:
+                    # judged in the engine's unit: 12000 µIU/L is a TSH of 12 mIU/L
+                    unit = quantity.unit_text or self.table.header_units.get(name, "")
+                    factor = lab_unit_factor(name, unit)
+                    if factor is None:
+                        return False  # another test's unit: refused with its own warning
+                    value *= factor
                 return value is not None and not limits.holds(value)
 
             found = self.table.distinct(col)
@@ -1797,23 +1808,33 @@ class _Builder:
         boundaries = [limits.get(name) for name in AGE_BAND_BOUNDARIES]
         banded: list[str] = []
 
+        def in_header_unit(cell: object) -> float | None:
+            """A bare number under a header that names a unit, in years (NaN: negative)."""
+            if per_year is None or isinstance(cell, bool):
+                return None
+            number = None
+            if isinstance(cell, int | float | np.integer | np.floating):
+                number = float(cell)
+            elif isinstance(cell, str):
+                number = parse_number(cell.strip())
+            if number is None:
+                return None
+            return number * per_year if number >= 0 else math.nan
+
         def read(cell: object) -> float | None:
-            if per_year is not None and not isinstance(cell, bool):
-                if isinstance(cell, int | float | np.integer | np.floating):
-                    return float(cell) * per_year if float(cell) >= 0 else None
-                if isinstance(cell, str) and parse_number(cell.strip()) is not None:
-                    number = parse_number(cell.strip())
-                    return None if number is None or number < 0 else number * per_year
-            age = parse_age_years(cell, readings)
-            band = age_band(cell) if age is None and per_year is None else None
-            if band is not None:
-                age = band_age(band, boundaries)
-                if age is not None:
-                    banded.append(cell_text(cell))
-            span = zero_age_span_years(cell, readings) if age == 0.0 and per_year is None else None
+            age = in_header_unit(cell)
+            if age is None:
+                age = parse_age_years(cell, readings)
+                band = age_band(cell) if age is None and per_year is None else None
+                if band is not None:
+                    age = band_age(band, boundaries)
+                    if age is not None:
+                        banded.append(cell_text(cell))
+            span = zero_age_span_years(cell, readings, per_year or 1.0) if age == 0.0 else None
             if span is not None:
-                # "0 years": under one year, not day 0 (the birth date decides if there is one;
-                # else the engine judges against every interval of that span)
+                # "0 years", or 0 under "Age (months)": under one year (month), not day 0 (the
+                # birth date decides if there is one; else the engine judges against every
+                # interval of that span)
                 return unknown_age(span)
             return age if age is not None and 0.0 <= age <= max_age else None
 
@@ -2019,7 +2040,8 @@ class _Builder:
             if col is not None:
                 self._warn_unread_numbers(name, col, self.out[name])
         self.out["creatinine"] = self._creatinine()
-        self.out["free_t4"] = self._free_t4()
+        for name in LAB_UNIT_FIELDS:
+            self.out[name] = self._in_engine_unit(name)
         self.out["gestational_weeks"] = self._weeks_of("gestational_weeks")
         self.out["postpartum_weeks"] = self._postpartum_weeks()
         unit = self.table.header_units.get("pituitary_lesion_mm", "")
@@ -2064,12 +2086,24 @@ class _Builder:
         values = self.out["creatinine"]
         return values if units is None else creatinine_for_engine(values, units)
 
-    def _free_t4(self) -> np.ndarray:
-        """The free T4 column in pmol/L (free_t4_in_pmol_l): the unit its cell or its header
-        states, else as given (the engine reads pmol/L)."""
-        units = self._units_beside("free_t4")
-        values = self.out["free_t4"]
-        return values if units is None else free_t4_in_pmol_l(values, units)
+    def _in_engine_unit(self, name: str) -> np.ndarray:
+        """Lab column ``name`` (TSH, free T4, eGFR) in the unit the engine reads
+        (lab_values_in_engine_unit): the unit its cell or its header states, else as given.  A
+        value in a unit that is not this test's is not used, and the run says so."""
+        units = self._units_beside(name)
+        values = self.out[name]
+        if units is None:
+            return values
+        converted, refused = lab_values_in_engine_unit(name, values, units)
+        if refused:
+            header = self.table.headers.get(name, name)
+            lost = int((~np.isnan(values.astype(np.float64)) & np.isnan(converted)).sum())
+            self.warnings.append(
+                f"{lost} value(s) of column {header!r} are written in a unit that is not one "
+                f"of this test's ({', '.join(repr(u) for u in refused[:3])}): not used; write "
+                "the unit the lab reports"
+            )
+        return converted
 
     def _units_beside(self, name: str) -> np.ndarray | None:
         """Per row, the unit written in the cell of column ``name``, else its header's (None:
@@ -2133,7 +2167,7 @@ class _Builder:
         recovery = self._percents("macroprolactin_recovery_pct")
         bound = self._bounds("macroprolactin_recovery_pct")
         if self.column("macroprolactin_pct") is not None:
-            macro = self._percents("macroprolactin_pct")
+            macro = self._percents("macroprolactin_pct", complement=True)
             flipped = np.array(
                 [
                     complement_percent(0.0, str(b or ""))[1] or None
@@ -2154,12 +2188,20 @@ class _Builder:
         decimal = self._decimal(col)
         return self._apply(col, lambda c: parse_quantity(c, decimal).qualifier or None)
 
-    def _percents(self, name: str) -> np.ndarray:
-        """A column of percentages.  A number above 0 and at most 1 not written with '%' is a
-        fraction (a spreadsheet's percent cells are fractions shown as percentages: 0.35 shows
-        as 35%; no PEG recovery or macroprolactin share is 1% or less): read as a percentage,
-        and the run says so.  Also in a column whose other cells are percentages ("85" beside
-        "0,85": it was read as 0.85%, a false macroprolactin)."""
+    def _percents(self, name: str, *, complement: bool = False) -> np.ndarray:
+        """A column of percentages.  A bare number above 0 and at most 1 may be a fraction (a
+        spreadsheet's percent cells are fractions shown as percentages: 0.35 shows as 35%):
+
+        - a PEG recovery (``complement`` False) reads it as a fraction, whatever the header and
+          the other cells ("85" beside "0,85": 85%): no recovery is 1% or less, and the larger
+          reading can only make macroprolactin less likely, never hide a raised prolactin;
+        - a share of macroprolactin (``complement``: the rest of 100 is the recovery) reads it
+          as a fraction only when the column says so: no percent in its header
+          (``header_says_percent``: "Macroprolactin (%)", "% macroprolactin") and every number
+          in it at most 1, none written with '%'.  Else 0.8 is 0.8%, never 80% (a false
+          macroprolactinaemia that hid a raised prolactin).
+
+        The run says which values were read as fractions."""
         values = self._numbers(name)
         col = self.column(name)
         if col is None:
@@ -2169,10 +2211,17 @@ class _Builder:
             [isinstance(u, str) and "%" in u for u in found.uniques], dtype=np.bool_
         )[found.codes]
         fraction = (values > 0) & (values <= 1) & ~written
+        header = self.table.headers.get(name, name)
+        if complement and fraction.any():
+            said = header_says_percent(header) or header_says_percent(
+                self.table.header_units.get(name, "")
+            )
+            numbers = ~np.isnan(values)
+            if said or written.any() or (values[numbers] > 1).any():
+                fraction[:] = False
         count = int(fraction.sum())
         if not count:
             return values
-        header = self.table.headers.get(name, name)
         self.warnings.append(
             f"column {header!r}: {count} value(s) between 0 and 1 read as fractions, as a "
             "spreadsheet's percent cells are stored (0.35 = 35%)"
@@ -2275,23 +2324,55 @@ _CREATININE_MG_DL: Final = {"mg/dl": 1.0, "mg/l": 0.1, "mg/100ml": 1.0}
 _CREATININE_UMOL_L: Final = {"umol/l": 1.0, "µmol/l": 1.0, "μmol/l": 1.0, "mmol/l": 1000.0}
 
 
-# Free T4 units in ng per volume, as ng/dL: ng/L and pg/mL are a tenth of it (1 ng/dL = 10 ng/L).
-_FREE_T4_NG_DL: Final = {"ng/dl": 1.0, "ng/l": 0.1, "pg/ml": 0.1, "ng/100ml": 1.0}
+# Context lab values whose unit the readers put in the engine's (synonyms.toml [values.lab_units]).
+LAB_UNIT_FIELDS: Final = ("tsh", "free_t4", "egfr")
 
 
-def free_t4_in_pmol_l(values: np.ndarray, units: np.ndarray) -> np.ndarray:
-    """Free T4 values (float) in pmol/L, from the units written beside them (cell or header;
-    "" when none: left as given, pmol/L).  A free T4 in ng/dL (US, Spain, Italy: 0.8-1.8) read
-    as pmol/L was never high, and a raised TSH with a raised free T4 was called hypothyroid."""
+@cache
+def _lab_units() -> dict[str, dict[str, Any]]:
+    return dict(synonyms_data()["values"].get("lab_units", {}))
+
+
+def lab_unit_factor(field: str, unit: str) -> float | None:
+    """The factor that puts a value of context lab ``field`` written in ``unit`` into the unit
+    the engine reads (synonyms.toml [values.lab_units.<field>]: TSH mIU/L, free T4 pmol/L,
+    eGFR mL/min/1.73 m²): 1.0 without a unit (read as the engine's), None for a unit the table
+    does not list (the value cannot be read safely: "0.012 U/L" is a TSH of 12 mIU/L)."""
+    table = _lab_units().get(field)
+    if table is None or not unit.strip():
+        return 1.0
+    key = unit_key(unit)
+    units = table.get("units", {})
+    if key in units:
+        return float(units[key])
+    scaled = table.get("scaled_units", {})
+    if key in scaled:
+        return float(scaled[key]) * load_thresholds().get(str(table["scale"]))
+    for prefix, factor in table.get("prefixes", {}).items():
+        if key.startswith(prefix):
+            return float(factor)
+    return None
+
+
+def lab_values_in_engine_unit(
+    field: str, values: np.ndarray, units: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
+    """Values (float) of context lab ``field`` in the engine's unit, from the units written
+    beside them (cell or header; "" when none: as given); a value in a unit ``lab_unit_factor``
+    does not know is NaN (not used).  Also the units so refused.  Worked per distinct unit."""
     out = np.asarray(values, dtype=np.float64).copy()
-    per_ng_dl = load_thresholds().get("free_t4_pmol_l_per_ng_dl")
+    refused: list[str] = []
     codes, uniques = pd.factorize(pd.Series(units, dtype=object).fillna(""))
     for code, unit in enumerate(uniques.tolist()):
-        key = "".join(str(unit).lower().split())
-        if key in _FREE_T4_NG_DL:
-            rows = codes == code
-            out[rows] = out[rows] * _FREE_T4_NG_DL[key] * per_ng_dl
-    return out
+        rows = codes == code
+        factor = lab_unit_factor(field, str(unit))
+        if factor is None:
+            if (~np.isnan(out[rows])).any():
+                refused.append(str(unit))
+            out[rows] = math.nan
+        elif factor != 1:
+            out[rows] = out[rows] * factor
+    return out, refused
 
 
 def creatinine_for_engine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
