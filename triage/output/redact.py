@@ -4,13 +4,23 @@ The id hash is HMAC-SHA256 with the run's key, truncated: the same id gives the 
 run (and across runs that share ``redact_key``), so a patient's results stay grouped, while nobody
 without the key can test a guess.  Without a key a random one is drawn per run.
 
-Free text (evidence, reasons, notes) is searched for the row's own id, name and birth date, which
-are replaced too: the name whole, each part of a compound name ("O'Brien-Smith, Anne-Marie":
-O'Brien-Smith, Brien, Smith, Anne, Marie; parts of ``MIN_NAME_WORD`` letters or more), a
-compound written with any of hyphen, apostrophe, space or nothing between its parts ("O BRIEN
-SMITH", "Anne Marie"), case-insensitively; the birth date in the usual written forms (ISO,
-day/month/year, month/day/year, with "/", "." or "-", zero-padded or not, the year of 4 or 2
-digits). Other names a lab may have typed into free text cannot be found and stay.
+Who is who is decided first: each row's patient key (output/views.py ``patient_keys``: id,
+birth date, issuer) becomes a keyed token in the column ``patient_key``, which every grouping
+uses, so that dropping the birth date never merges two people under one id.
+
+Free text (evidence, reasons, notes) is scrubbed only inside the excerpts it quotes from the
+row's cells (``quoted_spans``): the tool's own wording around them is never the patient's.  There
+the row's id and specimen number (as written, with separators between letters and digits, and
+their digit run alone), name and birth date are replaced: the name whole, each part of a compound
+name ("O'Brien-Smith, Anne-Marie": O'Brien-Smith, Brien, Smith, Anne, Marie), a compound
+written with any of hyphen, apostrophe, space or nothing between its parts ("O BRIEN SMITH",
+"Anne Marie"), parts of 3 letters or more in any case, parts of 2 letters only with a capital
+and, when also a short word of the six languages (data/redact.toml), only beside the name or a
+title; the birth date in the usual written forms (ISO, day/month/year, month/day/year, with
+"/", "." or "-", zero-padded or not, the year of 4 or 2 digits) and with the month's name in the
+six languages.  Other names a lab may have typed into free text cannot be found and stay.
+
+Input file and sheet names become keyed labels (``Redactor.file_label``, ``sheet_label``).
 
 Ages and times are coarsened too, since an exact age beside a collection time gives the birth
 date back: ages become completed years (completed months, as a fraction of a year, under
