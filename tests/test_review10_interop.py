@@ -334,15 +334,20 @@ BORN = "1985-04-12"
 
 
 def _redacted_evidence(text: str, name: str = NAME, born: str = BORN) -> str:
+    """``text`` as a cell the evidence quotes (``comments: '...'``), redacted: only what is
+    quoted from the row's cells is scrubbed, never the tool's own words around it."""
+    lead = "comments: '"
     frame = pd.DataFrame(
         {
             "patient_id": ["R1"],
             "patient_name": [name],
             "birth_date": [pd.Timestamp(born)],
-            "factor_evidence": [text],
+            "factor_evidence": [f"{lead}{text}'"],
         }
     )
-    return str(Redactor.for_run(b"k").redact_results(frame)["factor_evidence"].iloc[0])
+    said = str(Redactor.for_run(b"k").redact_results(frame)["factor_evidence"].iloc[0])
+    assert said.startswith(lead) and said.endswith("'")
+    return said[len(lead) : -1]
 
 
 @pytest.mark.parametrize(

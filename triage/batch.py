@@ -61,6 +61,7 @@ from triage.isolate import IsolatedFailure, run_isolated
 from triage.ledger import Entry, Ledger
 from triage.outdir import LOCK_NAME as OUT_LOCK_NAME
 from triage.output.options import RESULTS_CSV
+from triage.output.redact import Redactor
 from triage.pipeline import (
     TriageRequest,
     check_settings,
@@ -249,6 +250,10 @@ class _Run:
     ) -> None:
         self.inbox = inbox
         self.out = out
+        options = template.output_options
+        if options.redact and not options.redact_key:  # one key: the folders' labels are the
+            key = Redactor.for_run(None).key  # reports' (a key file gives one in the CLI)
+            template = replace(template, output_options=replace(options, redact_key=key))
         self.template = template
         self.settings = settings
         self.ledger = ledger
@@ -418,6 +423,15 @@ class _Run:
         return 0.0
 
     # -- one file -------------------------------------------------------------------------------
+    def _folder_stem(self, name: str, file_name: str) -> str:
+        """The stem of an input's output folder: the file's stem, or under --redact its label's
+        (``file-`` and a keyed hash, as every output names the file: a single-patient export is
+        often named after the patient)."""
+        options = self.template.output_options
+        if options.redact:
+            return Path(Redactor.for_run(options.redact_key).file_label(file_name)).stem
+        return _folder_stem(name)
+
     def _one(self, path: Path) -> BatchItem | None:
         name = shown(path.name)
         if not os.path.lexists(path):
@@ -437,7 +451,7 @@ class _Run:
         entry = self.ledger.get(sha)
         if entry is not None and entry.state == "done":
             return self._duplicate(path, sha, name, entry.name)
-        final = self.out / f"{_folder_stem(name)}-{self.at:%Y%m%dT%H%M%S}-{sha[:8]}"
+        final = self.out / f"{self._folder_stem(name, path.name)}-{self.at:%Y%m%dT%H%M%S}-{sha[:8]}"
         final = _unused(final)
         partial = self.out / f".{final.name}{PARTIAL_SUFFIX}"
         self.ledger.claim(sha, name, str(final.resolve()), self.at)

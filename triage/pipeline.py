@@ -103,6 +103,9 @@ class TriageOutcome:
     notices: list[str] = field(default_factory=list)  # triage.notices: said whatever --quiet
     results: pd.DataFrame | None = None  # every result, with TriageRequest.keep_results only
     patient_pages: int = 0  # pages of patients.html
+    # an input's file or sheet name -> the label the outputs show for it (--redact), for the
+    # operator
+    input_labels: dict[str, str] = field(default_factory=dict)
 
     def count(self, column: str) -> dict[str, int]:
         """Results per value of priority, status or band, zero counts left out."""
@@ -476,6 +479,8 @@ def _run(
         )
         counts_by = {c: session.counts(c) for c in COUNTED}
         patient_pages = session.patient_pages
+        labels = {s.file: session.file_label(s.file) for s in inputs}
+        labels |= {s.sheet: session.sheet_label(s.sheet) for s in inputs if s.sheet}
     result_count = sum(counts_by["priority"].values())
     matches = 0
     if request.fail_on:
@@ -501,6 +506,7 @@ def _run(
         counts_by=counts_by,
         results=_joined(kept) if request.keep_results else None,
         patient_pages=patient_pages,
+        input_labels={name: label for name, label in labels.items() if label != name},
     )
 
 

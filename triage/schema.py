@@ -273,7 +273,14 @@ HISTORY_COLUMNS: Final[tuple[str, ...]] = (
     "history_details",
 )
 TRENDS: Final[tuple[str, ...]] = ("new", "rising", "falling", "stable")
-RESULT_EXTRA_COLUMNS: Final[tuple[str, ...]] = ENGINE_EXTRA_COLUMNS + HISTORY_COLUMNS
+# The column --redact adds (triage/output/redact.py): a keyed token of the patient's identity as
+# the reports group it (id, birth date, issuer; output/views.py patient_keys), taken before the
+# birth date is dropped, so that two people under one id (a mother and her neonate) stay two
+# patients in every output; absent without --redact.
+REDACTION_COLUMNS: Final[tuple[str, ...]] = ("patient_key",)
+RESULT_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
+    ENGINE_EXTRA_COLUMNS + HISTORY_COLUMNS + REDACTION_COLUMNS
+)
 
 STATUSES: Final[tuple[str, ...]] = ("low", "normal", "high", "indeterminate")
 PRIORITIES: Final[tuple[str, ...]] = ("urgent", "soon", "routine", "none")  # most pressing first

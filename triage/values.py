@@ -2185,6 +2185,7 @@ _MONTHS: Final = {
     "mar": 3,
     "mär": 3,
     "mrt": 3,
+    "maart": 3,
     "mars": 3,
     "marz": 3,
     "apr": 4,

@@ -432,8 +432,16 @@ def _print_outcome(
         lines = warning_lines(summary, name, rows=verbose, see=SUMMARY_HTML, skip=(NOT_READ_MARK,))
         for line in lines:
             console.out(line)
+    labels = outcome.input_labels  # --redact: the operator learns which label is which file
     triaged = [
-        Path(s.file).name + (f" (sheet {s.sheet!r})" if s.sheet else "") for s in outcome.inputs
+        Path(s.file).name
+        + (f" (sheet {s.sheet!r})" if s.sheet else "")
+        + (
+            f" (in the outputs: {' '.join(labels[n] for n in (s.file, s.sheet) if n in labels)})"
+            if s.file in labels
+            else ""
+        )
+        for s in outcome.inputs
     ]
     shown = ", ".join(triaged[:MAX_INPUTS_NAMED])
     more = f" and {len(triaged) - MAX_INPUTS_NAMED} more" if len(triaged) > MAX_INPUTS_NAMED else ""

@@ -4,13 +4,23 @@ The id hash is HMAC-SHA256 with the run's key, truncated: the same id gives the 
 run (and across runs that share ``redact_key``), so a patient's results stay grouped, while nobody
 without the key can test a guess.  Without a key a random one is drawn per run.
 
-Free text (evidence, reasons, notes) is searched for the row's own id, name and birth date, which
-are replaced too: the name whole, each part of a compound name ("O'Brien-Smith, Anne-Marie":
-O'Brien-Smith, Brien, Smith, Anne, Marie; parts of ``MIN_NAME_WORD`` letters or more), a
-compound written with any of hyphen, apostrophe, space or nothing between its parts ("O BRIEN
-SMITH", "Anne Marie"), case-insensitively; the birth date in the usual written forms (ISO,
-day/month/year, month/day/year, with "/", "." or "-", zero-padded or not, the year of 4 or 2
-digits). Other names a lab may have typed into free text cannot be found and stay.
+Who is who is decided first: each row's patient key (output/views.py ``patient_keys``: id,
+birth date, issuer) becomes a keyed token in the column ``patient_key``, which every grouping
+uses, so that dropping the birth date never merges two people under one id.
+
+Free text (evidence, reasons, notes) is scrubbed only inside the excerpts it quotes from the
+row's cells (``quoted_spans``): the tool's own wording around them is never the patient's.  There
+the row's id and specimen number (as written, with separators between letters and digits, and
+their digit run alone), name and birth date are replaced: the name whole, each part of a compound
+name ("O'Brien-Smith, Anne-Marie": O'Brien-Smith, Brien, Smith, Anne, Marie), a compound
+written with any of hyphen, apostrophe, space or nothing between its parts ("O BRIEN SMITH",
+"Anne Marie"), parts of 3 letters or more in any case, parts of 2 letters only with a capital
+and, when also a short word of the six languages (data/redact.toml), only beside the name or a
+title; the birth date in the usual written forms (ISO, day/month/year, month/day/year, with
+"/", "." or "-", zero-padded or not, the year of 4 or 2 digits) and with the month's name in the
+six languages.  Other names a lab may have typed into free text cannot be found and stay.
+
+Input file and sheet names become keyed labels (``Redactor.file_label``, ``sheet_label``).
 
 Ages and times are coarsened too, since an exact age beside a collection time gives the birth
 date back: ages become completed years (completed months, as a fraction of a year, under
@@ -39,24 +49,38 @@ import hmac
 import math
 import re
 import secrets
+import tomllib
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from pathlib import PurePath
 from typing import Any, Final, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from triage.numbers import AGE_MONTHS_BELOW_YEARS, MONTHS_PER_YEAR
+from triage.output.views import REDACTED_PATIENT_KEY, patient_keys
+from triage.resources import data_file
 from triage.schema import InputSummary, Rejected
-from triage.values import normalise_unit, scaled_concentration
+from triage.values import month_number, normalise_unit, scaled_concentration
 
 _Meta = TypeVar("_Meta", bound=Any)
 
 KEY_BYTES: Final = 32
 TOKEN_HEX_DIGITS: Final = 12  # 48 bits: no collision to expect within any lab batch
 TOKEN_PREFIX: Final = "ID-"  # noqa: S105 - a label, not a secret
+# Input files and sheets as the outputs show them under --redact (Redactor.file_label): the
+# extension of an input format stays, any other (a name's last part: "Dupont.Marie") does not.
+FILE_PREFIX: Final = "file-"
+SHEET_PREFIX: Final = "sheet-"
+_FILE_LABEL = re.compile(rf"{FILE_PREFIX}[0-9a-f]{{{TOKEN_HEX_DIGITS}}}(?:\.[a-z0-9]+)?")
+_SHEET_LABEL = re.compile(rf"{SHEET_PREFIX}[0-9a-f]{{{TOKEN_HEX_DIGITS}}}")
+# A file or sheet name is searched for in a detail or warning text from this length (a sheet "1"
+# or "A" would hit other words; its label replaces it in the columns all the same).
+MIN_PLACE_CHARS: Final = 3
+PATIENT_KEY_PREFIX: Final = "PT-"  # a redacted row's patient key (column patient_key)
 MAX_INITIALS: Final = 4
 MIN_NAME_WORD: Final = 2  # shorter name parts ("O" of O'Brien) are not searched for in free text
 # An id made of digits only is searched for in free text only from this length: shorter ones
@@ -186,7 +210,9 @@ def redact_rejected(
     return [
         dataclasses.replace(
             r,
-            detail=redact_detail(r.detail),
+            source_file=keyed.file_label(r.source_file),
+            source_sheet=keyed.sheet_label(r.source_sheet),
+            detail=keyed.place_text(redact_detail(r.detail), r.source_file, r.source_sheet),
             patient_id=token(r.patient_id),
             specimen_id=token(r.specimen_id),
         )
@@ -194,22 +220,31 @@ def redact_rejected(
     ]
 
 
-def redact_run_inputs(meta: _Meta) -> _Meta:
+def redact_run_inputs(meta: _Meta, redactor: Redactor | None = None) -> _Meta:
     """A copy of a run's provenance (output.RunMeta: a dataclass with ``inputs``) whose input
     summaries are redacted (``redact_inputs``)."""
-    return dataclasses.replace(meta, inputs=redact_inputs(meta.inputs))
+    return dataclasses.replace(meta, inputs=redact_inputs(meta.inputs, redactor))
 
 
-def redact_inputs(inputs: Iterable[InputSummary]) -> list[InputSummary]:
+def redact_inputs(
+    inputs: Iterable[InputSummary], redactor: Redactor | None = None
+) -> list[InputSummary]:
     """Input summaries whose reading warnings quote no cell text ("cannot be read as an age
-    (e.g. 'Jane Doe' at row 4)"), by the rule of rejected details, and that list no unused
-    header: a file without a header row has a patient's cells there (id, name, birth date)."""
+    (e.g. 'Jane Doe' at row 4)"), by the rule of rejected details, that list no unused
+    header (a file without a header row has a patient's cells there: id, name, birth date),
+    and whose file and sheet are named by their labels (``Redactor.file_label``; without a
+    redactor a random key's, so never the names themselves)."""
+    keyed = redactor if redactor is not None else Redactor.for_run(None)
     return [
         dataclasses.replace(
             s,
-            warnings=[redact_detail(w) for w in s.warnings],
+            file=keyed.file_label(s.file),
+            sheet=keyed.sheet_label(s.sheet),
+            warnings=[keyed.place_text(redact_detail(w), s.file, s.sheet) for w in s.warnings],
             unmapped_headers=[],
-            failure=redact_detail(s.failure) if s.failure else "",
+            failure=(
+                keyed.place_text(redact_detail(s.failure), s.file, s.sheet) if s.failure else ""
+            ),
         )
         for s in inputs
     ]
@@ -234,6 +269,54 @@ class Redactor:
         digest = hmac.new(self.key, text.encode("utf-8"), hashlib.sha256).hexdigest()
         return TOKEN_PREFIX + digest[:TOKEN_HEX_DIGITS]
 
+    def patient_key(self, key: str) -> str:
+        """A keyed token of a patient key (output/views.py ``patient_keys``: id, birth date,
+        issuer, or the source row): the same key, the same token; without the key nobody can
+        test a guessed birth date.  A key already a token (rows redacted twice) stays."""
+        if key.startswith(PATIENT_KEY_PREFIX):
+            return key
+        if not key:
+            return ""
+        digest = hmac.new(
+            self.key, b"patient\x1f" + key.encode("utf-8", "surrogatepass"), hashlib.sha256
+        )
+        return PATIENT_KEY_PREFIX + digest.hexdigest()[:TOKEN_HEX_DIGITS]
+
+    def file_label(self, name: str) -> str:
+        """An input file's name as the outputs show it: ``file-`` and a keyed hash of the name
+        (a single-patient export is often named after the patient), with the name's extension
+        when it is an input format's (``.csv``, ``.xlsx``, ``.hl7`` ...); the same name, the
+        same label in every output and, with the same key, in every run.  Empty stays empty; a
+        label stays as it is."""
+        text = name.strip()
+        if not text or _FILE_LABEL.fullmatch(text):
+            return text
+        suffix = PurePath(text).suffix.lower()
+        kept = suffix if suffix in _kept_extensions() else ""
+        return f"{FILE_PREFIX}{self._digest('file', text)}{kept}"
+
+    def sheet_label(self, sheet: str) -> str:
+        """A sheet's name as the outputs show it (``sheet-`` and a keyed hash: a sheet may be
+        named after the patient too); empty stays empty, a label stays."""
+        text = sheet.strip()
+        if not text or _SHEET_LABEL.fullmatch(text):
+            return text
+        return f"{SHEET_PREFIX}{self._digest('sheet', text)}"
+
+    def _digest(self, kind: str, text: str) -> str:
+        message = f"{kind}\x1f{text}".encode("utf-8", "surrogatepass")
+        return hmac.new(self.key, message, hashlib.sha256).hexdigest()[:TOKEN_HEX_DIGITS]
+
+    def place_text(self, text: str, file: str, sheet: str = "") -> str:
+        """``text`` (a rejected row's detail, a reading warning) with the input's file and sheet
+        names replaced by their labels, wherever it names them."""
+        for real, label in ((file, self.file_label(file)), (sheet, self.sheet_label(sheet))):
+            real = real.strip()
+            if len(real) >= MIN_PLACE_CHARS and label != real:
+                pattern = re.compile(rf"(?<!\w){re.escape(real)}(?!\w)")
+                text = pattern.sub(label.replace("\\", "\\\\"), text)
+        return text
+
     @staticmethod
     def initials(name: str) -> str:
         """``"Smith, Jane Ann"`` → ``"S.J.A."``: first letters of the name's words, as written."""
@@ -243,23 +326,37 @@ class Redactor:
     def redact_results(self, results: pd.DataFrame) -> pd.DataFrame:
         """A copy of the results frame with ids, names and their mentions in free text replaced."""
         out = results.copy()
+        # who is who, decided before the birth date is dropped and the id replaced: a mother and
+        # her neonate under one number stay two patients (a keyed token of the whole key)
+        who = patient_keys(results)
+        key_token = lru_cache(maxsize=None)(self.patient_key)
+        out[REDACTED_PATIENT_KEY] = _text_series([key_token(k) for k in who], out)
         ids = _column_values(out, "patient_id")
         names = _column_values(out, "patient_name")
         births = _birth_dates(out)
+        specimens = _column_values(out, "specimen_id")
         id_token = lru_cache(maxsize=None)(self.identifier)
         initials = lru_cache(maxsize=None)(self.initials)
         scrubbers = [
-            _scrubber(i, id_token(i) if i else "", n, initials(n) if n else "", b)
-            for i, n, b in zip(ids, names, births, strict=True)
+            _scrubber(
+                i,
+                id_token(i) if i else "",
+                n,
+                initials(n) if n else "",
+                b,
+                s,
+                id_token(s) if s else "",
+            )
+            for i, n, b, s in zip(ids, names, births, specimens, strict=True)
         ]
         if "patient_id" in out.columns:
             out["patient_id"] = _text_series([id_token(i) if i else None for i in ids], out)
         if "patient_name" in out.columns:
             out["patient_name"] = _text_series([initials(n) if n else None for n in names], out)
         if "specimen_id" in out.columns:  # an accession number finds the patient in the LIS
-            specimens = _column_values(out, "specimen_id")
             out["specimen_id"] = _text_series([id_token(s) if s else None for s in specimens], out)
         _coarsen(out)
+        self._label_places(out)
         for column in FREE_TEXT_COLUMNS:
             if column in out.columns:
                 texts = out[column].tolist()
@@ -281,6 +378,39 @@ class Redactor:
                     index=out.index,
                     dtype=object,
                 )
+        return out
+
+    def _label_places(self, out: pd.DataFrame) -> None:
+        """The input files and sheets named by their labels (in place): the rows' source and
+        the earlier results' of the history each row carries."""
+        for column, label in (("source_file", self.file_label), ("source_sheet", self.sheet_label)):
+            if column in out.columns:
+                cached = lru_cache(maxsize=None)(label)
+                values = [cached(v) if isinstance(v, str) else v for v in out[column].tolist()]
+                out[column] = pd.Series(values, index=out.index, dtype=out[column].dtype)
+        if HISTORY_DETAILS in out.columns:
+            out[HISTORY_DETAILS] = pd.Series(
+                [self._history_places(c) for c in out[HISTORY_DETAILS].tolist()],
+                index=out.index,
+                dtype=object,
+            )
+
+    def _history_places(self, cell: object) -> object:
+        if not isinstance(cell, list | tuple):
+            return cell
+        out: list[object] = []
+        for item in cell:
+            if isinstance(item, Mapping):
+                copy = dict(item)
+                for key, label in (
+                    ("source_file", self.file_label),
+                    ("source_sheet", self.sheet_label),
+                ):
+                    if isinstance(copy.get(key), str):
+                        copy[key] = label(copy[key])
+                out.append(copy)
+            else:
+                out.append(item)
         return out
 
 
@@ -394,19 +524,171 @@ def _date_pattern(dates: set[str]) -> re.Pattern[str]:
     )
 
 
-def _name_patterns(name: str) -> dict[str, str]:
+REDACT_FILE: Final = "redact.toml"
+# A name part this short (two letters: Ng, Le, Do) is searched for only as written with a capital,
+# and, when it is also a short word of the six languages, only beside the name or a title
+# (redact.toml).
+SHORT_NAME_PART: Final = MIN_NAME_WORD
+# Between the letters and digits of an id as free text may write it: MRN778899, MRN 778899,
+# MRN-778899, MRN: 778899.
+_ID_JOINT: Final = r"[\s\-_./:#]*"
+_ID_CHUNK = re.compile(r"[^\W\d_]+|\d+")
+_DIGITS = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=1)
+def _kept_extensions() -> frozenset[str]:
+    """The extensions a file label keeps: the input formats' (triage.io.formats, imported when
+    first needed: the readers' modules are not needed to write outputs)."""
+    from triage.io.formats import SUPPORTED_EXTENSIONS
+
+    return SUPPORTED_EXTENSIONS
+
+
+@lru_cache(maxsize=1)
+def _redact_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(short words, titles) of redact.toml, lower case."""
+    with data_file(REDACT_FILE).open("rb") as handle:
+        table = tomllib.load(handle)
+    words = frozenset(str(w).lower() for w in table.get("short_words", []))
+    titles = frozenset(str(t).lower().rstrip(".") for t in table.get("titles", []))
+    return words, titles
+
+
+def _capitalised_forms(part: str) -> list[str]:
+    """A short name part as a text may write it with a capital: "Ng", "NG" (never "ng")."""
+    return sorted({part[0].upper() + part[1:], part[0].upper() + part[1:].lower(), part.upper()})
+
+
+def _name_patterns(name: str) -> tuple[dict[str, str], dict[str, str]]:
     """Regular expressions of a name as free text may write it -> what replaces each: the name
-    whole, each compound word with any joint between its parts, and each part of
-    MIN_NAME_WORD letters or more (its initial)."""
+    whole, each compound word with any joint between its parts, each part of more than
+    SHORT_NAME_PART letters (any case) and each part of SHORT_NAME_PART letters as written with a
+    capital (case-sensitive: "Ng" and "NG", not the "ng" of ng/mL); second, the parts of
+    SHORT_NAME_PART letters that are also short words (redact.toml: "No", "Le", "An"), which are
+    replaced only beside the name or a title (``_short_part_scrubber``)."""
+    short_words, _ = _redact_words()
     out: dict[str, str] = {}
+    beside: dict[str, str] = {}
     for word in _WORD.findall(name):
         parts = _NAME_PART.findall(word)
         if len(parts) > 1:
             out[_PART_JOINT.join(re.escape(p) for p in parts)] = f"{word[0].upper()}."
         for part in parts:
-            if len(part) >= MIN_NAME_WORD:
-                out.setdefault(re.escape(part), f"{part[0].upper()}.")
+            initial = f"{part[0].upper()}."
+            if len(part) > SHORT_NAME_PART:
+                out.setdefault(re.escape(part), initial)
+            elif len(part) == SHORT_NAME_PART and part.lower() in short_words:
+                for form in _capitalised_forms(part):
+                    beside.setdefault(form, initial)
+            elif len(part) == SHORT_NAME_PART:
+                forms = "|".join(re.escape(f) for f in _capitalised_forms(part))
+                out.setdefault(f"(?-i:{forms})", initial)
+    return out, beside
+
+
+def _id_patterns(identifier: str) -> list[str]:
+    """Regular expressions of an id as free text may write it: as written, its letters and
+    digits with any separator between them ("MRN 778899", "MRN-778899" for MRN778899) and
+    its longest digit run alone ("778899") when that is long enough not to be a lab value.
+    An id of digits only is searched for from MIN_NUMERIC_ID_SEARCHED digits."""
+    if not identifier or (identifier.isdigit() and len(identifier) < MIN_NUMERIC_ID_SEARCHED):
+        return []
+    out = [re.escape(identifier)]
+    chunks = _ID_CHUNK.findall(identifier)
+    if len(chunks) > 1:
+        out.append(_ID_JOINT.join(re.escape(c) for c in chunks))
+    digits = max(_DIGITS.findall(identifier), key=len, default="")
+    if digits != identifier and len(digits) >= MIN_NUMERIC_ID_SEARCHED:
+        out.append(re.escape(digits))
     return out
+
+
+def _short_part_scrubber(beside: Mapping[str, str], name: str) -> Callable[[str], str] | None:
+    """Replace a name part that is also a short word ("Le", "An", "No") only where it stands
+    beside another part of the name (as written or as its initial, after the other parts were
+    replaced) or after a title ("Mrs Le", "Mme Le"); elsewhere ("No TSH given") it stays."""
+    if not beside:
+        return None
+    _, titles = _redact_words()
+    parts = [p for p in _NAME_PART.findall(name) if p not in beside]
+    initials = sorted({p[0].upper() for p in _NAME_PART.findall(name)})
+    near = [
+        *(re.escape(f) for f in sorted(beside, key=len, reverse=True)),
+        *(rf"(?i:{re.escape(p)})" for p in sorted(parts, key=len, reverse=True)),
+        rf"[{''.join(re.escape(i) for i in initials)}]\.",
+    ]
+    title = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
+    shorts = "|".join(re.escape(f) for f in sorted(beside, key=len, reverse=True))
+    found = re.compile(rf"(?<!\w)(?:{shorts})(?!\w)")
+    before = re.compile(rf"(?<!\w)(?:{'|'.join(near)}|(?i:{title})\.?)[\s,]*$")
+    after = re.compile(rf"[\s,]*(?:{'|'.join(near)})(?!\w)")
+
+    def scrub(text: str) -> str:
+        def replace(match: re.Match[str]) -> str:
+            if before.search(text, 0, match.start()) or after.match(text, match.end()):
+                return beside[match.group(0)]
+            return match.group(0)
+
+        return found.sub(replace, text)
+
+    return scrub
+
+
+# The quoted excerpts of a row's cells in the tool's own wording ("medications: 'risperidone 2mg'
+# → risperidone ..."): a quote opens at an apostrophe with no letter or digit before it and
+# closes at the last apostrophe with none after it before the next quote opens, so that an
+# apostrophe inside the cell ("O'Brien", "Jones' note") never ends it early.
+_APOSTROPHE = re.compile("'")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Where the quoted excerpts of ``text`` are: (start, end) of each, quotes excluded; a quote
+    that never closes runs to the end of the text."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    last: int | None = None
+    for match in _APOSTROPHE.finditer(text):
+        at = match.start()
+        opens = at == 0 or not _is_word(text[at - 1])
+        closes = at + 1 == len(text) or not _is_word(text[at + 1])
+        if start is None:
+            if opens:
+                start, last = at, None
+            continue
+        if opens and not closes and last is not None:
+            spans.append((start + 1, last))
+            start, last = at, None
+            continue
+        if closes:
+            last = at
+    if start is not None:
+        spans.append((start + 1, last if last is not None else len(text)))
+    return spans
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _within_quotes(scrub: Callable[[str], str]) -> Callable[[str], str]:
+    """``scrub`` applied only to the quoted excerpts of a text: the tool's own words around
+    them ("no TSH given", "ng/mL", "up to ~200") are never the patient's and stay."""
+
+    def scrubbed(text: str) -> str:
+        spans = quoted_spans(text)
+        if not spans:
+            return text
+        out: list[str] = []
+        done = 0
+        for start, end in spans:
+            out.append(text[done:start])
+            out.append(scrub(text[start:end]))
+            done = end
+        out.append(text[done:])
+        return "".join(out)
+
+    return scrubbed
 
 
 def _scrubber(
@@ -415,15 +697,21 @@ def _scrubber(
     name: str,
     initials: str,
     birth: tuple[int, int, int] | None = None,
+    specimen: str = "",
+    specimen_token: str = "",
 ) -> Callable[[str], str]:
-    """Replace the row's id, name (whole, its compound words and their parts) and birth date
-    (case-insensitively) in a free text."""
+    """Replace the row's id, specimen number, name (whole, its compound words and their parts)
+    and birth date in the quoted cell excerpts of a free text (module doc)."""
     targets: dict[str, str] = {}  # regular expression -> replacement
-    if identifier and (not identifier.isdigit() or len(identifier) >= MIN_NUMERIC_ID_SEARCHED):
-        targets[re.escape(identifier)] = id_token
+    for pattern in _id_patterns(identifier):
+        targets.setdefault(pattern, id_token)
+    for pattern in _id_patterns(specimen):
+        targets.setdefault(pattern, specimen_token)
+    beside: dict[str, str] = {}
     if name:
-        targets[re.escape(name)] = initials
-        for pattern, initial in _name_patterns(name).items():
+        targets.setdefault(re.escape(name), initials)
+        words, beside = _name_patterns(name)
+        for pattern, initial in words.items():
             targets.setdefault(pattern, initial)
     dates = _date_forms(*birth) if birth else set()
     if not targets and not dates:
@@ -431,14 +719,58 @@ def _scrubber(
     # the longest first: the whole name before its words, a compound before its parts
     ordered = sorted(targets, key=len, reverse=True)
     groups = "|".join(f"({t})" for t in ordered)
-    words = re.compile(rf"(?<!\w)(?:{groups})(?!\w)", re.IGNORECASE) if ordered else None
+    words_re = re.compile(rf"(?<!\w)(?:{groups})(?!\w)", re.IGNORECASE) if ordered else None
     born = _date_pattern(dates) if dates else None
+    named = _named_date_scrubber(*birth) if birth else None
+    short = _short_part_scrubber(beside, name) if name else None
 
     def scrub(text: str) -> str:
+        if named is not None:
+            text = named(text)
         if born is not None:
             text = born.sub(PLACEHOLDER, text)
-        if words is not None:
-            text = words.sub(lambda m: targets[ordered[(m.lastindex or 1) - 1]], text)
+        if words_re is not None:
+            text = words_re.sub(lambda m: targets[ordered[(m.lastindex or 1) - 1]], text)
+        if short is not None:
+            text = short(text)
+        return text
+
+    return _within_quotes(scrub)
+
+
+# A date written with its month's name, in any of the six languages ("7 March 1984",
+# "7. März 1984", "7 mars 1984", "7 de marzo de 1984", "7 marzo 1984", "7 maart 1984",
+# "March 7, 1984", "7 Mar 84", "07-MAR-1984"): candidates, kept when day, month and year are the
+# birth date's (values.month_number reads the month in the six languages).
+_ORDINAL: Final = r"(?:st|nd|rd|th|er|e|º|°|\.)?"
+_OF: Final = r"(?:\s*(?:de|of)\s+|[\s./,-]*)"
+_NAMED_DATES: Final = (
+    re.compile(
+        rf"(?<![\w.])(?P<d>\d{{1,2}}){_ORDINAL}{_OF}(?P<mon>[^\W\d_]{{3,12}})\.?{_OF}"
+        rf"(?P<y>\d{{4}}|\d{{2}})(?![\d])",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"(?<![\w.])(?P<mon>[^\W\d_]{{3,12}})\.?[\s./-]*(?P<d>\d{{1,2}}){_ORDINAL},?"
+        rf"[\s./-]*(?P<y>\d{{4}}|\d{{2}})(?![\d])",
+        re.IGNORECASE,
+    ),
+)
+
+
+def _named_date_scrubber(year: int, month: int, day: int) -> Callable[[str], str]:
+    def replace(match: re.Match[str]) -> str:
+        written = match.group("y")
+        same_year = int(written) == year or (
+            len(written) < len(str(year)) and int(written) == year % _CENTURY
+        )
+        if same_year and int(match.group("d")) == day and month_number(match.group("mon")) == month:
+            return PLACEHOLDER
+        return match.group(0)
+
+    def scrub(text: str) -> str:
+        for pattern in _NAMED_DATES:
+            text = pattern.sub(replace, text)
         return text
 
     return scrub

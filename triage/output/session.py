@@ -101,7 +101,7 @@ from triage.output.views import (
     run_view,
 )
 from triage.output.xlsx import write_results_xlsx_chunks
-from triage.schema import PRIORITIES, Rejected
+from triage.schema import PRIORITIES, REDACTION_COLUMNS, Rejected
 from triage.urgent import urgent_results
 
 _NONE_RANK: Final = PRIORITIES.index("none")  # output/views.py priority_ranks
@@ -352,7 +352,7 @@ class OutputSession:
         self.json.expect(json_header(self._shown_meta(meta), self.options))
 
     def _shown_meta(self, meta: RunMeta) -> RunMeta:
-        return redact_run_inputs(meta) if self.options.redact else meta
+        return redact_run_inputs(meta, self._redactor) if self.options.redact else meta
 
     # -- data --------------------------------------------------------------------------------
     def add(
@@ -369,8 +369,6 @@ class OutputSession:
         ``encoded``: its results.csv and results.json bytes, encoded where it was triaged
         (``chunk_encoder``); used when they fit the chunk, else the chunk is encoded here."""
         self._check_open()
-        if self._columns is None:
-            self._columns = result_file_columns(results)
         if self._empty is None:
             self._empty = results.iloc[:0]
         for column in COUNTED:
@@ -386,6 +384,8 @@ class OutputSession:
         if len(urgent):
             self._urgent.append(urgent)
         data = self._redactor.redact_results(results) if self._redactor else results
+        if self._columns is None:  # as written: a redacted chunk's patient_key too
+            self._columns = result_file_columns(data)
         if encoded is not None and (self._redactor is not None or not encoded.fits(data)):
             encoded = None  # identifiers to redact, or a chunk changed since (the history)
         try:
@@ -473,12 +473,24 @@ class OutputSession:
         redacted under --redact."""
         return self._redactor.redact_results(rows) if self._redactor and len(rows) else rows
 
+    def file_label(self, name: str) -> str:
+        """An input file's name as the outputs show it (a keyed label under --redact)."""
+        return self._redactor.file_label(name) if self._redactor is not None else name
+
+    def sheet_label(self, sheet: str) -> str:
+        """A sheet's name as the outputs show it (a keyed label under --redact)."""
+        return self._redactor.sheet_label(sheet) if self._redactor is not None else sheet
+
     def rejected_as_written(self, rejected: Sequence[Rejected]) -> list[Rejected]:
         """Rejected rows as rejected.csv shows them (redacted under --redact)."""
         return redact_rejected(rejected, self._redactor) if self.options.redact else list(rejected)
 
     def columns(self) -> list[str]:
-        return list(self._columns) if self._columns is not None else default_file_columns()
+        if self._columns is not None:
+            return list(self._columns)
+        # no row added: the columns a redacted chunk would have had (its patient_key too)
+        extra = [*REDACTION_COLUMNS] if self._redactor is not None else []
+        return [*default_file_columns(), *extra]
 
     def keys(self) -> BatchKeys:
         if not self._key_chunks:

@@ -38,6 +38,7 @@ from triage.output.rows import is_missing, join_codes
 from triage.schema import (
     CAUTION_CODES,
     PRIORITIES,
+    REDACTION_COLUMNS,
     RESULT_COLUMNS,
     RESULT_EXTRA_COLUMNS,
     SUGGESTION_CODES,
@@ -684,11 +685,20 @@ def collected_ns(results: pd.DataFrame) -> np.ndarray:
     return out
 
 
+# The column --redact adds to the rows it rewrites (schema.REDACTION_COLUMNS): a keyed token of
+# each row's patient key as it was before the birth date was dropped and the id replaced
+# (output/redact.py), so that redaction never merges two people who share an id.
+REDACTED_PATIENT_KEY: Final = REDACTION_COLUMNS[0]
+
+
 def patient_keys(results: pd.DataFrame) -> list[str]:
     """Patient identity: the id with the birth date given beside it (two people under one id, a
     neonate under the mother's number or a shared placeholder, are two patients, as in the
     results history: docs/history.md) and its issuer when the input names one, or the source row
-    for a result without an id."""
+    for a result without an id.  Redacted rows carry their key as it was before redaction
+    (``REDACTED_PATIENT_KEY``), which is used instead."""
+    if REDACTED_PATIENT_KEY in results.columns:
+        return [as_text(k) for k in results[REDACTED_PATIENT_KEY].tolist()]
     keys: list[str] = []
     for pid, born, file, sheet, row, issuer in zip(
         _column(results, "patient_id"),
