@@ -719,6 +719,23 @@ class RowContext:
         ]
 
     @property
+    def known_prolactinoma(self) -> bool:
+        """A diagnosed prolactinoma, followed up rather than newly found: a lesion named as one
+        (cue lesion_prolactinoma: prolactinoma, Prolaktinom, prolactinome, prolattinoma,
+        prolactinoom, micro- and macro-), or a known pituitary lesion with a prolactin-lowering
+        treatment (ATC G02CB: a dopamine agonist given for hyperprolactinaemia), unless the
+        lesion is one that does not secrete prolactin.  Never a lesion written with doubt
+        ("?prolactinoma", "V.a. Prolaktinom").  A raised result is then a question of the
+        treatment (adherence, dose, resistance; clinical-reference §3.2, §1.1 3.x), not of an
+        incidental lesion, macroprolactin or the secondary causes of a new rise."""
+        lesion = self.lesion
+        if not lesion.present or lesion.suspected:
+            return False
+        if lesion.prolactinoma:
+            return True
+        return bool(self.prolactin_treatment) and not (lesion.non_adenoma or lesion.non_secreting)
+
+    @property
     def monomeric_known(self) -> bool:
         """A monomeric (post-PEG) prolactin is given, or estimated (monomeric_estimate)."""
         mono = self.monomeric_estimate

@@ -338,15 +338,26 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
         line += f"; raises prolactin in few users ({drug.frequency.replace('_', ' ')})"
     line += ")" + _stopped_note(ctx, written, is_depot)
     exceeded = not ctx.within(ceiling)
-    rarely = ctx.t("drug_rarely_exceeds_ng_ml")
+    beyond = beyond_drug_reach(ctx)
     if exceeded:
         line += f"; result {ctx.result} is above that"
-    elif not ctx.within(rarely):
+    elif beyond:
+        rarely = ctx.t("drug_rarely_exceeds_ng_ml")
         line += (
             f"; above {ctx.amount(rarely, approx=True, mark='~')} a drug alone rarely explains "
-            "the level, so the pituitary is imaged even so"
+            "the level: a possible cause only, and the pituitary is imaged even so"
         )
-    return line, drug.frequency in LIKELY_FREQUENCIES and not exceeded, exceeded
+    likely = drug.frequency in LIKELY_FREQUENCIES and not exceeded and not beyond
+    return line, likely, exceeded
+
+
+def beyond_drug_reach(ctx: RowContext) -> bool:
+    """The result is above drug_rarely_exceeds_ng_ml (~118 ng/mL, 2,500 mU/L): a drug alone
+    rarely explains it, even one that can reach it (risperidone, amisulpride, metoclopramide:
+    typical_max_ng_ml 200), so a drug there is at most a possible cause and the pituitary is
+    imaged regardless (Korbonits & Grossman 2000; clinical-reference §1.3, §8 "consistent with
+    drug effect")."""
+    return not ctx.within(ctx.t("drug_rarely_exceeds_ng_ml"))
 
 
 def _stopped_note(ctx: RowContext, written: str, is_depot: bool) -> str:
@@ -613,14 +624,19 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
         if lesion.non_secreting:
             text = f"{evidence}{size}; a small non-secreting lesion rarely raises prolactin"
             return [Finding("known_pituitary_lesion", POSSIBLE, text, rule)]
-        return [Finding("known_pituitary_lesion", LIKELY, f"{evidence}{size}", rule)]
+        named = ": a known prolactinoma, which secretes prolactin" if lesion.prolactinoma else ""
+        text = f"{evidence}{size}{named}{_treated(ctx)}"
+        return [Finding("known_pituitary_lesion", LIKELY, text, rule)]
     stalk_max = ctx.t("stalk_effect_max_ng_ml")
     observed_max = ctx.t("stalk_effect_observed_max_ng_ml")
     if lesion.prolactinoma and not lesion.suspected:
-        text = (
-            f"{evidence}{size}: a prolactinoma secretes prolactin (a level in the range of stalk "
-            "compression is the tumour's own, or a treated one's)"
-        )
+        text = f"{evidence}{size}: a prolactinoma secretes prolactin"
+        if ctx.within(observed_max):
+            text += (
+                " (a level in the range of stalk compression is the tumour's own, or a treated "
+                "one's)"
+            )
+        text += _treated(ctx)
         return [Finding("known_pituitary_lesion", LIKELY, text, rule)]
     if ctx.within(stalk_max):
         strength = LIKELY if lesion.non_secreting else POSSIBLE
@@ -652,9 +668,21 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
         ]
     text = (
         f"{evidence}{size}; prolactin far above stalk-effect levels points to a "
-        "prolactin-secreting lesion"
+        f"prolactin-secreting lesion{_treated(ctx)}"
     )
     return [Finding("known_pituitary_lesion", LIKELY, text, rule)]
+
+
+def _treated(ctx: RowContext) -> str:
+    """'; treated with cabergoline' for a known prolactinoma on a prolactin-lowering drug (a
+    lesion not named a prolactinoma counts as one through its treatment), else ''."""
+    treatment = ctx.prolactin_treatment
+    if not treatment or not ctx.known_prolactinoma:
+        return ""
+    names = ", ".join(dict.fromkeys(m.drug.name for m in treatment))
+    if ctx.lesion.prolactinoma:
+        return f"; treated with {names}"
+    return f"; treated with {names}, a prolactin-lowering drug: taken as a treated prolactinoma"
 
 
 @factor_rule("macroprolactin")
@@ -879,6 +907,8 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
     rule = "prolactin_level"
     if ctx.state == NEONATAL or ctx.possibly_neonate:
         return []  # a neonate's level is judged against the neonatal interval only
+    if ctx.known_prolactinoma:  # the tumour is known (known_pituitary_lesion), not suspected
+        return [] if found else [_nothing_found(ctx)]
     if ctx.state_explains_level:
         return _level_in_physiological_state(ctx)
     macro_from = ctx.t("macroprolactinoma_ng_ml")
@@ -919,17 +949,34 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
     # A cause exceeded points to another one only where drug and systemic causes stop (about
     # 100 ng/mL, clinical-reference §0, §8): below that a culprit drug or stress a little
     # above its usual reach is still consistent with it, and no tumour is suspected.
+    # A drug within its own reach (risperidone up to ~200 ng/mL) above the level drugs rarely
+    # exceed alone (~118 ng/mL) points to another cause as well (Korbonits 2000: image).
     systemic_max = ctx.t("systemic_typical_max_ng_ml")
     exceeded = [f for f in found if f.exceeded]
+    beyond = [
+        f
+        for f in found
+        if f.code.startswith(DRUG_FACTOR_PREFIX) and not f.exceeded and beyond_drug_reach(ctx)
+    ]
     if (
-        exceeded
+        (exceeded or beyond)
         and ctx.adult()
         and not any(f.strength == LIKELY for f in found)
         and ctx.above(systemic_max)
     ):
-        names = ", ".join(labels.factor(f.code).label.lower() for f in exceeded)
-        text = f"prolactin {value} is above what {names} usually causes"
-        return [Finding("prolactinoma_suspected", POSSIBLE, text, rule)]
+        parts = []
+        if exceeded:
+            names = ", ".join(labels.factor(f.code).label.lower() for f in exceeded)
+            parts.append(f"prolactin {value} is above what {names} usually causes")
+        if beyond:
+            rarely = ctx.amount(ctx.t("drug_rarely_exceeds_ng_ml"), approx=True, mark="~")
+            names = ", ".join(labels.factor(f.code).label.lower() for f in beyond)
+            said = "" if exceeded else f"prolactin {value}: "
+            parts.append(
+                f"{said}above {rarely} a drug alone rarely explains the level, though {names} "
+                "can reach it"
+            )
+        return [Finding("prolactinoma_suspected", POSSIBLE, "; ".join(parts), rule)]
     # Children (below adult_age_years) have their own, often much higher, limits: an absolute
     # level between the systemic causes' reach and the prolactinoma threshold says nothing of
     # a tumour there (an infant's limit is above 100 ng/mL), so a child's result is judged by

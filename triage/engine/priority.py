@@ -19,7 +19,12 @@
   or a mild rise (≤ repeat_rested_max_times_uln × ULN, or a monomeric (post-PEG) prolactin at
   most that many times its limit), without symptoms or a known lesion — a small known lesion
   (below macroadenoma_mm: a microadenoma or incidentaloma, common and easily blamed) does not
-  raise a mild asymptomatic rise to soon.
+  raise a mild asymptomatic rise to soon, unless it is a known prolactinoma (named so, or on a
+  prolactin-lowering treatment: ctx.known_prolactinoma), which is the cause, not an incidental
+  finding, and is followed up by the specialist.
+- A drug is a likely cause only up to drug_rarely_exceeds_ng_ml (~118 ng/mL, Korbonits 2000),
+  even one that can reach more (risperidone ~200): above it the drug is possible and the result
+  soon, as for any result no likely non-pituitary factor explains.
 - soon also for a chiasmal or sellar sign (visual field defect, hemianopia, ophthalmoplegia,
   apoplexy) with a prolactin that is not raised and no known lesion (a sellar mass is
   possible); headache or blurred vision with a normal result stays none.
@@ -151,7 +156,8 @@ def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: b
     if ctx.prolactin_treatment:
         return SOON  # raised on cabergoline or bromocriptine: resistance, dose or adherence
     mild = ctx.mild or ctx.monomeric_mild
-    if ctx.lesion.present and not (ctx.small_lesion and mild):
+    incidental = ctx.small_lesion and mild and not ctx.known_prolactinoma
+    if ctx.lesion.present and not incidental:
         return SOON  # a known lesion needs the specialist whatever else explains the result
     if ctx.state_explains_level and suspects_tumour(findings, labels):
         return SOON  # above what pregnancy or breastfeeding usually gives: a tumour is possible

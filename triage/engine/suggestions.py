@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from triage.engine.context import LIKELY, RowContext, approx, fmt
-from triage.engine.factors import LIKELY_FREQUENCIES, Finding
+from triage.engine.factors import LIKELY_FREQUENCIES, Finding, beyond_drug_reach
 from triage.engine.intervals import NEONATAL, PREGNANCY
 from triage.engine.labels import Labels
 from triage.engine.priority import (
@@ -47,6 +47,7 @@ class Situation:
         "codes",
         "ctx",
         "findings",
+        "follow_up",
         "fully_explained",
         "hook",
         "imaging_needed",
@@ -79,6 +80,10 @@ class Situation:
         # interval is physiological).
         neonate = ctx.state == NEONATAL and ctx.state_explains_level
         self.work_up = ctx.status == "high" and not self.fully_explained and not neonate
+        # A raised result with a known prolactinoma is followed up on its treatment: not the
+        # search for the secondary causes of a new rise (TSH, kidney, liver; clinical-reference
+        # §3.2, §8 masking), which the rules that ask for missing data skip.
+        self.follow_up = ctx.high_like and ctx.known_prolactinoma
         # A neonate above the neonatal interval, however mildly: the thyroid is still asked
         # about (hypothyroidism raises prolactin at any age; clinical-reference §4).
         self.neonate_above = ctx.state == NEONATAL and ctx.status == "high"
@@ -289,8 +294,11 @@ def masking_caution(s: Situation) -> str | None:
     names = _drug_names(masking)
     treating = s.ctx.prolactin_treatment
     if treating:
+        # the engine does not see the results history (its trend is added after): a level
+        # falling on treatment is the response, not resistance
         return (
-            f"{_drug_names(treating)} lowers prolactin: a raised result on it suggests "
+            f"{_drug_names(treating)} lowers prolactin: unless prolactin is falling on "
+            "treatment (compare with earlier results), a raised result on it suggests "
             "resistance, too low a dose or missed doses (review with the prescriber)"
         )
     partial = [m for m in masking if m.drug.drug_class == "partial_agonist"]
@@ -327,15 +335,46 @@ def endocrine_referral(s: Situation) -> str | None:
     symptom = s.ctx.symptom
     if symptom is not None:
         return f"symptomatic raised prolactin ({symptom.evidence()})"
+    treating = s.ctx.prolactin_treatment
+    if s.ctx.known_prolactinoma and s.ctx.high_like:
+        return _follow_up_referral(s.ctx)
     if s.ctx.lesion.present:
         return f"raised prolactin with a known pituitary lesion ({s.ctx.lesion.evidence})"
-    treating = s.ctx.prolactin_treatment
     if treating and s.ctx.status == "high":
         return (
-            f"raised prolactin on {_drug_names(treating)}: resistance, too low a dose or missed "
-            "doses; specialist review of the treatment"
+            f"raised prolactin on {_drug_names(treating)}: unless it is falling on treatment, "
+            "resistance, too low a dose or missed doses; specialist review of the treatment"
+        )
+    drug = _drug_despite_level(s)
+    if drug is not None:
+        rarely = s.ctx.amount(s.ctx.t("drug_rarely_exceeds_ng_ml"), approx=True, mark="~")
+        return (
+            f"prolactin {s.ctx.result} is above {rarely}, which a drug alone ({drug}) rarely "
+            "explains: specialist assessment"
         )
     return "raised prolactin not explained by a likely non-pituitary factor"
+
+
+def _tumour_words(ctx: RowContext) -> str:
+    """How a known prolactinoma (ctx.known_prolactinoma) is named: as written."""
+    kind = "prolactinoma" if ctx.lesion.prolactinoma else "pituitary lesion"
+    return f"a known {kind} ({ctx.lesion.evidence})"
+
+
+def _follow_up_referral(ctx: RowContext) -> str:
+    """The referral of a raised result with a known prolactinoma: follow-up of the tumour and its
+    treatment (clinical-reference §3.2; ES 2011 3.x), not the work-up of a new rise."""
+    treating = ctx.prolactin_treatment
+    if treating:
+        return (
+            f"raised prolactin on {_drug_names(treating)} with {_tumour_words(ctx)}: endocrine "
+            "follow-up of the treatment (adherence and dose; resistance if prolactin is not "
+            "falling on treatment)"
+        )
+    return (
+        f"raised prolactin with {_tumour_words(ctx)}: endocrine follow-up (no prolactin-lowering "
+        "treatment recorded)"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -440,6 +479,8 @@ def repeat_rested(s: Situation) -> str | None:
             f"{transient.evidence()}: a transient rise; repeat rested, with no exercise or breast "
             "stimulation before the sample"
         )
+    if ctx.known_prolactinoma:
+        return None  # a known prolactinoma's level is followed on treatment, not confirmed anew
     if ctx.status != "high":
         if not ctx.mild or ctx.pregnancy_conflict:
             return None  # a conflicting pregnancy status is settled by the pregnancy test
@@ -494,6 +535,8 @@ def macroprolactin_screen(s: Situation) -> str | None:
     if ctx.lesion.present and not ctx.small_lesion:
         return None  # a lesion large enough to matter: judged with it (a small one is common
         # and easily blamed: clinical-reference §1.4, so the screen still comes first)
+    if ctx.known_prolactinoma:
+        return None  # a diagnosed prolactinoma: the screen is for a new, unexplained rise
     if ctx.num("macroprolactin_recovery_pct") is not None or ctx.monomeric_ng == ctx.monomeric_ng:
         return None
     screened = ctx.has("macroprolactin_present") or ctx.has("macroprolactin_absent")
@@ -529,7 +572,7 @@ def check_tsh(s: Situation) -> str | None:
     """Only when the row has no TSH (a number, or a word: "erhöht", "normal"): a TSH in the row
     is already judged (a raised one is the hypothyroidism factor, whose evidence says: free T4,
     treat, re-check prolactin once euthyroid)."""
-    if not (s.work_up or s.neonate_above):
+    if not (s.work_up or s.neonate_above) or s.follow_up:
         return None
     if s.ctx.num("tsh") is not None or s.ctx.tsh_word is not None:
         return None
@@ -547,6 +590,8 @@ def check_renal(s: Situation) -> str | None:
     if not s.work_up or s.has_factor("dialysis"):
         return None
     if ctx.num("egfr") is None and ctx.num("creatinine") is None:
+        if s.follow_up:
+            return None
         return "no eGFR or creatinine given: kidney impairment raises prolactin"
     estimate = estimate_from_creatinine(ctx)  # a creatinine without an eGFR (renal.py)
     if estimate is not None and estimate.egfr is None:
@@ -561,7 +606,9 @@ def check_renal(s: Situation) -> str | None:
 @suggestion_rule("check_liver_function", "liver_missing_or_unclear")
 def check_liver(s: Situation) -> str | None:
     ctx = s.ctx
-    if not s.work_up or ctx.has("cirrhosis") or ctx.has("no_liver_disease") or not ctx.adult():
+    if not s.work_up or s.follow_up or ctx.has("cirrhosis") or ctx.has("no_liver_disease"):
+        return None
+    if not ctx.adult():
         return None
     written = ctx.text("liver_disease")
     if written is None:
@@ -782,18 +829,19 @@ def _if_macroadenoma(s: Situation) -> str:
 
 
 def _drug_despite_level(s: Situation) -> str | None:
-    """A likely drug cause at a level drugs rarely reach alone: the drug's name, else None."""
-    rarely = s.ctx.t("drug_rarely_exceeds_ng_ml")
-    if s.ctx.within(rarely):
+    """A drug factor at a level drugs rarely reach alone (above drug_rarely_exceeds_ng_ml, even
+    a drug that can reach it): the raising drugs' names, else None.  Korbonits 2000: above
+    2,500 mU/L image whatever the drug (clinical-reference §1.3, §8)."""
+    if s.ctx.status != "high" or not beyond_drug_reach(s.ctx):
         return None
-    likely = [
-        c
-        for c, strength in s.codes.items()
-        if c.startswith(DRUG_FACTOR_PREFIX) and strength == LIKELY
+    drug_codes = {c for c in s.codes if c.startswith(DRUG_FACTOR_PREFIX)}
+    raising = [
+        m
+        for m in s.ctx.drugs
+        if DRUG_FACTOR_PREFIX + m.drug.drug_class in drug_codes
+        and m.drug.effect == "raises"
+        and m.drug.frequency != "none"
     ]
-    if not likely:
-        return None
-    raising = [m for m in s.ctx.drugs if DRUG_FACTOR_PREFIX + m.drug.drug_class in likely]
     return _drug_names(raising) or None
 
 
@@ -820,6 +868,8 @@ def _pituitary_mri(s: Situation) -> str | None:
             f"{why}: in pregnancy no routine MRI; MRI without gadolinium if headache or visual "
             "field loss appears or worsens, else once the pregnancy is over (ES 2011, pregnancy)"
         )
+    if s.follow_up:
+        return _follow_up_mri(s, why)
     if s.path == IMAGING_FIRST:
         likely = s.ctx.amount(s.ctx.t("prolactinoma_likely_ng_ml"), approx=True, mark="≥ ")
         gadolinium = " without gadolinium (pregnancy)" if pregnant else ""
@@ -852,7 +902,7 @@ def _pituitary_mri(s: Situation) -> str | None:
         rarely = s.ctx.amount(s.ctx.t("drug_rarely_exceeds_ng_ml"), approx=True, mark="~")
         text = (
             f"{why}: above {rarely} a drug alone rarely explains the level, so image even "
-            f"though {drug} is a likely cause (or re-measure after a switch agreed with the "
+            f"though {drug} can raise prolactin (or re-measure after a switch agreed with the "
             "prescriber)"
         )
         return f"{text}, if monomeric prolactin is raised" if screen else text
@@ -873,6 +923,27 @@ def _pituitary_mri(s: Situation) -> str | None:
             f"excluded{confirmed}"
         )
     return f"{why}: pituitary MRI once drugs, thyroid, kidney and macroprolactin are excluded"
+
+
+def _follow_up_mri(s: Situation, why: str) -> str:
+    """The MRI of a raised result with a known prolactinoma (Situation.follow_up): for a rise or
+    symptoms (ES 2011 3.x; clinical-reference §3.2), compared with earlier imaging; for a large
+    tumour, a level that rules a prolactinoma in or more than a mild rise, unless prolactin is
+    falling (the engine does not see the history's trend, so the condition is said)."""
+    ctx = s.ctx
+    on = "on treatment" if ctx.prolactin_treatment else "on follow-up"
+    if ctx.symptom is not None:
+        return (
+            f"{why}: pituitary MRI: symptoms ({ctx.symptom.evidence()}) {on} may mean tumour "
+            "growth (compare with earlier imaging)"
+        )
+    resistance = " or resistance" if ctx.prolactin_treatment else ""
+    if not ctx.small_lesion or level_rules_in(ctx) or not (ctx.mild or ctx.monomeric_mild):
+        return (
+            f"{why}: pituitary MRI unless prolactin is falling {on} (compare with earlier "
+            f"results and imaging): a rising level may mean tumour growth{resistance}"
+        )
+    return f"{why}: pituitary MRI only if prolactin keeps rising {on} or symptoms appear"
 
 
 OrderedRules = list[tuple[str, str, SuggestionRule]]
