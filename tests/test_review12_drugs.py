@@ -35,8 +35,8 @@ def _quoted(text: str) -> str:
 
 
 def _run(tmp_path: Path, texts: list[str], header: str = HEADER, extra: str = "") -> pd.DataFrame:
-    """Women of 40 with 150 ng/mL, one per medication text, in input order."""
-    lines = [f"P{i},F,40,150,{extra}{_quoted(text)}" for i, text in enumerate(texts)]
+    """Women of 40 with 90 ng/mL (above the limit, below the level drugs rarely exceed), one per medication text, in input order."""
+    lines = [f"P{i},F,40,90,{extra}{_quoted(text)}" for i, text in enumerate(texts)]
     results = triage_csv(tmp_path, header + "\n".join(lines) + "\n")
     assert len(results) == len(texts)
     return results
@@ -171,7 +171,7 @@ def test_a_switch_keeps_the_drug_switched_to(text: str) -> None:
 
 
 def test_stopped_wordings_end_to_end(tmp_path: Path) -> None:
-    """The reviewer's cases: a stopped drug no longer explains 150 ng/mL (soon, endocrine
+    """The reviewer's cases: a stopped drug no longer explains 90 ng/mL (soon, endocrine
     referral); its current twin does (routine, antipsychotic likely)."""
     pairs = ENDED[:8] + LABELS[:2] + SWITCHES[:3] + NOT_YET[:1] + NOT_YET[3:7] + NOT_YET[11:13]
     stopped = [s for s, _ in pairs if "Abilify" not in s and "aripiprazol" not in s]
@@ -184,7 +184,10 @@ def test_stopped_wordings_end_to_end(tmp_path: Path) -> None:
 def test_a_switch_end_to_end_keeps_only_the_new_drug(tmp_path: Path) -> None:
     results = _run(tmp_path, ["relais Risperdal par Abilify", "Risperdal > Abilify"])
     for _, row in results.iterrows():
-        assert "risperidone" not in row["factor_evidence"]
+        assert "medication:antipsychotic" not in row["factors"]
+        # the old drug is named only as not counted (the unexplained factor's evidence)
+        evidence = row["factor_evidence"].replace("risperidone: recorded as stopped", "")
+        assert "risperidone" not in evidence
 
 
 # --------------------------------------------------------------------------------------------
@@ -222,7 +225,7 @@ def test_a_line_of_its_own_leaves_the_drug_above_taken(text: str) -> None:
 def test_a_status_on_the_next_line_of_an_xlsx_cell(tmp_path: Path) -> None:
     rows: list[list[object]] = [["ID", "Sex", "Age", "Prolactin (ng/mL)", "Medications"]]
     texts = ["Risperdal\n(abgesetzt)", "Xeplion\n(gestoppt vor 3 Wochen)", "Risperdal 2 mg\n"]
-    rows += [[f"P{i}", "F", 40, 150, text] for i, text in enumerate(texts)]
+    rows += [[f"P{i}", "F", 40, 90, text] for i, text in enumerate(texts)]
     path = write_table(tmp_path / "export.xlsx", rows)
     results = run_triage(
         TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True)
