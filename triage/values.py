@@ -1295,15 +1295,18 @@ def parse_yes_no(cell: object, field: str | None = None, *, strict: bool = False
     return _yes_no_text(code_label(cell), field, strict)
 
 
+# The code's separators: "1 = ja", "0: no", "[1] weiblich", "(2) male", Stata's "1. Female", "1)
+# Female", and the dash of labelled exports ("1 - Female", "1 – Weiblich", "2 — Male").
 _CODE_LABEL: Final = re.compile(
-    r"\s*(?:\[\s*-?\d{1,3}\s*\]|\(\s*-?\d{1,3}\s*\)|-?\d{1,3}\s*[=:]|-?\d{1,3}\.\s+)\s*([^\W\d_].*?)\s*"
+    r"\s*(?:\[\s*-?\d{1,3}\s*\]|\(\s*-?\d{1,3}\s*\)|-?\d{1,3}\s*[=:)]|-?\d{1,3}\.\s+"
+    r"|-?\d{1,3}\s*[-–—]\s*)\s*([^\W\d_].*?)\s*"
 )
 
 
 def code_label(text: str) -> str:
     """The label of a statistics package's "code = label" cell ("1 = ja", "2 = weiblich",
-    "0: no", "[1] weiblich", Stata's "1. Female"): what the code means, as SPSS and Stata
-    exports write value labels; else the text."""
+    "0: no", "[1] weiblich", Stata's "1. Female", "1) Female", "1 - Female", "1 – Weiblich"):
+    what the code means, as SPSS, Stata and REDCap exports write value labels; else the text."""
     found = _CODE_LABEL.fullmatch(text)
     return found.group(1) if found else text
 
