@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 from pipeline_helpers import triage_csv
 
+from triage.io import FileRead, ReadOptions, read_file
 from triage.values import code_label, parse_sex, parse_yes_no
+
+
+def _read(tmp_path: Path, text: str) -> FileRead:
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    return read_file(path, None, ReadOptions())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -108,3 +115,131 @@ def test_dashed_pregnancy_label_is_pregnancy(tmp_path: Path, yes: str, no: str) 
     assert "pregnancy" in rows.loc["P1", "factors"]
     assert "pituitary_mri" not in rows.loc["P1", "suggestions"]
     assert "pregnancy" not in rows.loc["P2", "factors"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Yes/no columns whose header names a finding (a research form, a REDCap export)
+# ---------------------------------------------------------------------------------------------
+VISUAL_HEADERS = [
+    ("Visual field defect", "Yes", "No"),
+    ("visual_disturbance", "1", "0"),
+    ("Bitemporal hemianopia", "TRUE", "FALSE"),
+    ("Sehstörungen", "ja", "nein"),
+    ("Gesichtsfeldausfall (ja/nein)", "ja", "nein"),
+    ("Troubles visuels", "oui", "non"),
+    ("Alteraciones visuales", "sí", "no"),
+    ("Disturbi visivi", "sì", "no"),
+    ("Gezichtsvelduitval", "ja", "nee"),
+    ("Visual field defect", "x", ""),
+    ("Sehstörungen", "1 - Ja", "0 - Nein"),
+]
+
+
+@pytest.mark.parametrize(("header", "yes", "no"), VISUAL_HEADERS)
+def test_a_visual_disturbance_column_makes_a_raised_result_urgent(
+    tmp_path: Path, header: str, yes: str, no: str
+) -> None:
+    # contract §7: raised prolactin with visual disturbance is urgent
+    results = triage_csv(
+        tmp_path,
+        f"ID,Sex,Age,Prolactin (ng/mL),{header}\nV1,M,45,60,{yes}\nV2,M,45,60,{no}\n"
+        "V3,M,45,60,unknown\n",
+    )
+    rows = results.set_index("patient_id")
+    assert rows.loc["V1", "priority"] == "urgent"
+    assert rows.loc["V2", "priority"] != "urgent"  # a no (or a blank) is no finding
+    assert rows.loc["V3", "priority"] != "urgent"
+
+
+@pytest.mark.parametrize(
+    ("header", "yes", "no", "factor"),
+    [
+        ("Hypothyroidism", "1", "0", "hypothyroidism"),
+        ("Hypothyroidism", "true", "false", "hypothyroidism"),
+        ("Hypothyreose", "ja", "0", "hypothyroidism"),
+        ("Hypothyroïdie", "oui", "faux", "hypothyroidism"),
+        ("Hipotiroidismo", "sí", "falso", "hypothyroidism"),
+        ("Ipotiroidismo", "sì", "0", "hypothyroidism"),
+        ("Liver cirrhosis", "yes", "no", "liver_cirrhosis"),
+        ("Leberzirrhose", "ja", "nein", "liver_cirrhosis"),
+        ("Cirrhose hépatique", "oui", "non", "liver_cirrhosis"),
+        ("Cirrosis hepática", "sí", "no", "liver_cirrhosis"),
+        ("Cirrosi epatica", "sì", "no", "liver_cirrhosis"),
+        ("Levercirrose", "ja", "nee", "liver_cirrhosis"),
+        ("Seizure", "yes", "no", "seizure"),
+        ("Krampfanfall", "ja", "nein", "seizure"),
+        ("Chest wall surgery", "yes", "no", "chest_wall_stimulation"),
+        ("Pituitary adenoma", "1", "0", "known_pituitary_lesion"),
+        ("Pituitary adenoma (1=yes, 2=no)", "1", "2", "known_pituitary_lesion"),
+        ("Hypophysenadenom", "ja", "0 - Nein", "known_pituitary_lesion"),
+    ],
+)
+def test_a_finding_column_gives_its_factor_on_yes_only(
+    tmp_path: Path, header: str, yes: str, no: str, factor: str
+) -> None:
+    results = triage_csv(
+        tmp_path,
+        f'ID,Sex,Age,Prolactin (ng/mL),"{header}"\nY1,M,45,60,{yes}\nN1,M,45,60,{no}\n'
+        "B1,M,45,60,\n",
+    )
+    rows = results.set_index("patient_id")
+    assert factor in rows.loc["Y1", "factors"].split(";")
+    assert factor not in rows.loc["N1", "factors"].split(";")  # a no never makes a finding
+    assert factor not in rows.loc["B1", "factors"].split(";")
+
+
+def test_several_finding_columns_give_several_findings(tmp_path: Path) -> None:
+    results = triage_csv(
+        tmp_path,
+        "ID,Sex,Age,Prolactin (ng/mL),Seizure,Chest wall surgery,Hypothyroidism,Headache_yn,"
+        "Dialysis,Symptoms,Notes\n"
+        "S1,M,45,60,yes,yes,yes,yes,,,\nS2,M,45,60,no,no,no,no,,,\n"
+        "K1,M,45,60,,,,,yes,,\nK2,M,45,60,,,,,,visual disturbance,\n"
+        "K3,M,45,60,,,,,,,bitemporal hemianopia\nK4,M,45,60,,,,,no,,\n",
+    )
+    rows = results.set_index("patient_id")
+    found = set(rows.loc["S1", "factors"].split(";"))
+    assert {"seizure", "chest_wall_stimulation", "hypothyroidism"} <= found
+    assert rows.loc["S2", "factors"] == "unexplained"
+    # the columns read before keep their meaning
+    assert "dialysis" in rows.loc["K1", "factors"]
+    assert rows.loc["K2", "priority"] == "urgent"
+    assert rows.loc["K3", "priority"] == "urgent"
+    assert "dialysis" not in rows.loc["K4", "factors"]
+
+
+@pytest.mark.parametrize(
+    ("header", "yes"),
+    [
+        ("Galactorrhoea", "yes"),
+        ("Galaktorrhoe", "ja"),
+        ("Amenorrhoea", "1"),
+        ("headache_yn", "1"),
+    ],
+)
+def test_a_symptom_column_is_read_and_listed(tmp_path: Path, header: str, yes: str) -> None:
+    read = _read(tmp_path, f"ID,Sex,Age,Prolactin (ng/mL),{header}\nS1,F,30,60,{yes}\n")
+    assert header not in read.summary.unmapped_headers
+    comments = str(read.frame["comments"].iloc[0])
+    assert header.removesuffix("_yn") in comments
+    assert any("holds yes/no answers" in w for w in read.summary.warnings)
+
+
+def test_a_yes_no_column_that_names_no_finding_is_said_not_understood(tmp_path: Path) -> None:
+    read = _read(
+        tmp_path, "ID,Sex,Age,Prolactin (ng/mL),Smoker,Visual field defect\nS1,M,45,60,1,0\n"
+    )
+    assert "Smoker" in read.summary.unmapped_headers
+    unread = [w for w in read.summary.warnings if "'Smoker'" in w]
+    assert unread and "holds yes/no answers" in unread[0] and "not used" in unread[0]
+
+
+@pytest.mark.parametrize("no", ["0", "false", "FALSE", "0 - Nein", "0 - Non", "0 - Nee", "2) No"])
+def test_a_no_in_a_lesion_column_is_no_lesion(tmp_path: Path, no: str) -> None:
+    results = triage_csv(
+        tmp_path,
+        f"ID,Sex,Age,Prolactin (ng/mL),Pituitary adenoma\nL1,M,45,60,1\nL2,M,45,60,{no}\n",
+    )
+    rows = results.set_index("patient_id")
+    assert "known_pituitary_lesion" in rows.loc["L1", "factors"]
+    assert "known_pituitary_lesion" not in rows.loc["L2", "factors"]

@@ -1295,6 +1295,28 @@ def parse_yes_no(cell: object, field: str | None = None, *, strict: bool = False
     return _yes_no_text(code_label(cell), field, strict)
 
 
+def yes_no_answer(cell: object, codes: Mapping[str, bool] | None = None) -> bool | str | None:
+    """A research form's yes/no cell: True / False, None for an answer that says nothing
+    ("unknown", "n/a", a blank), or ``NOT_AN_ANSWER`` for a cell that is no yes/no answer at all
+    (a word, a number other than 1 / 0).  ``codes``: the header's own codes ("Seizure (1=ja,
+    2=nein)": ``header_flag_codes``), which come before the usual 1 / 0."""
+    if is_empty_value(cell):
+        return None
+    if codes and not isinstance(cell, bool):
+        coded = codes.get(code_text(cell))
+        if coded is not None:
+            return coded
+    answer = parse_yes_no(cell, strict=True)
+    if answer is not None:
+        return answer
+    text = code_label(cell_text(cell)) if not isinstance(cell, bool) else ""
+    word = normalise_word(_clean_text(text))
+    return None if word in _words().unknown else NOT_AN_ANSWER
+
+
+NOT_AN_ANSWER: Final = "not an answer"
+
+
 # The code's separators: "1 = ja", "0: no", "[1] weiblich", "(2) male", Stata's "1. Female", "1)
 # Female", and the dash of labelled exports ("1 - Female", "1 – Weiblich", "2 — Male").
 _CODE_LABEL: Final = re.compile(

@@ -42,6 +42,7 @@ from triage.io.sources import Rows, Workbook
 from triage.knowledge.loaders import load_thresholds
 from triage.schema import InputFileError, Rejected
 from triage.values import (
+    NOT_AN_ANSWER,
     age_header_scale,
     bare_number,
     cell_text,
@@ -61,6 +62,7 @@ from triage.values import (
     parse_yes_no,
     slash_date_orders,
     synonyms_data,
+    yes_no_answer,
 )
 
 HEADER_SCAN_ROWS: Final = 200  # scoring a row costs ~0.1 ms; long preambles exist
@@ -1563,6 +1565,61 @@ def _join_note_columns(
     )
 
 
+def _join_finding_columns(
+    columns: dict[str, np.ndarray], headers: dict[str, str], cells: np.ndarray, match: ColumnMatch
+) -> None:
+    """Each yes of a yes/no column whose header names a finding (ColumnMatch.finding_columns)
+    becomes the header's words in comments ("Visual field defect"), as if written in the notes;
+    a no, an unknown and a blank add nothing; a cell that is no yes/no answer is written as a
+    note column's, "header: text" (in place)."""
+    found = [
+        (col, words, header_flag_codes(match.headers[col]))
+        for col, words in match.finding_columns.items()
+        if col < cells.shape[1]
+    ]
+    base = columns.get("comments")
+    joined = np.empty(len(cells), dtype=object)
+    for i in range(len(cells)):
+        pieces = [] if base is None or is_empty_value(base[i]) else [cell_text(base[i])]
+        for col, words, codes in found:
+            answer = yes_no_answer(cells[i, col], codes)
+            if answer is True:
+                pieces.append(words)
+            elif answer == NOT_AN_ANSWER:
+                pieces.append(f"{match.headers[col]}: {cell_text(cells[i, col])}")
+        joined[i] = "; ".join(pieces)
+    columns["comments"] = joined
+    headers["comments"] = " + ".join(
+        [*([headers["comments"]] if "comments" in headers else [])]
+        + [match.headers[col] for col, _, _ in found]
+    )
+
+
+def _read_answers(
+    columns: dict[str, np.ndarray], headers: dict[str, str], match: ColumnMatch
+) -> set[str]:
+    """The yes/no answers of text fields that hold only answers (ColumnMatch.answer_fields: a
+    yes as the header's words where they name a finding, else as written; a no as "no", never
+    the finding), in place.  Returns the fields rewritten."""
+    rewritten: set[str] = set()
+    for name, words in match.answer_fields.items():
+        if name not in columns:
+            continue
+        codes = header_flag_codes(headers.get(name, ""))
+        out = np.empty(len(columns[name]), dtype=object)
+        for i, cell in enumerate(columns[name].tolist()):
+            answer = yes_no_answer(cell, codes)
+            if answer is True:
+                out[i] = words or cell
+            elif answer is False:
+                out[i] = "no"
+            else:
+                out[i] = cell
+        columns[name] = out
+        rewritten.add(name)
+    return rewritten
+
+
 def build_raw_table(
     split: SplitRows, match: ColumnMatch, file: str, sheet: str, book: Workbook
 ) -> RawTable:
@@ -1585,6 +1642,10 @@ def build_raw_table(
     if match.note_columns:
         _join_note_columns(columns, headers, split.cells, match)
         rebuilt.add("comments")
+    if match.finding_columns:
+        _join_finding_columns(columns, headers, split.cells, match)
+        rebuilt.add("comments")
+    rebuilt |= _read_answers(columns, headers, match)
     for name in match.joined_columns:
         _join_note_columns(columns, headers, split.cells, match, name)
         rebuilt.add(name)
