@@ -243,3 +243,89 @@ def test_a_no_in_a_lesion_column_is_no_lesion(tmp_path: Path, no: str) -> None:
     rows = results.set_index("patient_id")
     assert "known_pituitary_lesion" in rows.loc["L1", "factors"]
     assert "known_pituitary_lesion" not in rows.loc["L2", "factors"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Sex: words with an abbreviation dot, and a column named after one sex
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("female", "male"),
+    [
+        ("weibl.", "männl."),
+        ("fémin.", "mascul."),
+        ("femm.", "masch."),
+        ("vr.", "mnl."),
+        ("Weibl.", "Männl."),
+    ],
+)
+def test_abbreviated_sex_words_are_read(tmp_path: Path, female: str, male: str) -> None:
+    assert parse_sex(female) == "F"
+    assert parse_sex(male) == "M"
+    results = triage_csv(
+        tmp_path,
+        f"ID,Geschlecht,Age,Prolactin (ng/mL)\nM1,{male},45,25\nF1,{female},45,12\n",
+    )
+    rows = results.set_index("patient_id")
+    assert rows.loc["M1", "sex"] == "M"
+    assert rows.loc["M1", "status"] == "high"
+    assert rows.loc["F1", "sex"] == "F"
+
+
+@pytest.mark.parametrize(
+    ("header", "sex"),
+    [
+        ("female", "F"),
+        ("is_female", "F"),
+        ("sex_female", "F"),
+        ("Male", "M"),
+        ("is_male", "M"),
+        ("weiblich", "F"),
+        ("männlich", "M"),
+        ("femme", "F"),
+        ("homme", "M"),
+        ("mujer", "F"),
+        ("femmina", "F"),
+        ("maschio", "M"),
+        ("vrouw", "F"),
+    ],
+)
+@pytest.mark.parametrize(("yes", "no"), [("1", "0"), ("TRUE", "FALSE"), ("ja", "nein")])
+def test_a_column_named_after_one_sex_is_the_sex(
+    tmp_path: Path, header: str, sex: str, yes: str, no: str
+) -> None:
+    other = "M" if sex == "F" else "F"
+    results = triage_csv(
+        tmp_path,
+        f"ID,Age,Prolactin (ng/mL),{header}\nY1,45,25,{yes}\nN1,45,25,{no}\nU1,45,25,\n",
+    )
+    rows = results.set_index("patient_id")
+    assert rows.loc["Y1", "sex"] == sex
+    assert rows.loc["N1", "sex"] == other
+    assert rows.loc["U1", "status"] == "indeterminate"  # unknown stays so
+    # 25 ng/mL: raised for a man
+    man = "Y1" if sex == "M" else "N1"
+    assert rows.loc[man, "status"] == "high"
+
+
+@pytest.mark.parametrize(
+    ("header", "cells"),
+    [
+        ("female", ["35", "40"]),  # not yes/no cells
+        ("female_age", ["1", "0"]),  # not one sex word
+        ("female partner", ["1", "0"]),
+    ],
+)
+def test_only_a_one_sex_header_with_yes_no_cells_is_the_sex(
+    tmp_path: Path, header: str, cells: list[str]
+) -> None:
+    read = _read(
+        tmp_path,
+        f"ID,Age,Prolactin (ng/mL),female,{header}\nA1,45,25,1,{cells[0]}\nA2,45,25,0,{cells[1]}\n",
+    )
+    assert read.summary.mapping.get("sex") == "female"
+    assert list(read.frame["sex"]) == ["F", "M"]
+    read = _read(
+        tmp_path,
+        f"ID,Age,Prolactin (ng/mL),{header}\nA1,45,25,{cells[0]}\nA2,45,25,{cells[1]}\n",
+    )
+    assert "sex" not in read.summary.mapping

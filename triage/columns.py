@@ -850,6 +850,8 @@ class ColumnMatch:
     # text fields whose column holds only yes/no answers: field -> the words a yes means ("" to
     # keep the cell as written); a no is written "no" (triage.io.layout)
     answer_fields: dict[str, str] = field(default_factory=dict)
+    # the sex column is named after one sex and holds yes/no answers ("female": 1/0): that sex
+    one_sex: str | None = None
     # yes/no columns left unread, whose header names no finding the reader knows
     unread_yes_no: list[int] = field(default_factory=list)
 
@@ -991,6 +993,8 @@ def recognise_columns(
         _prefer_the_analyte_date(match, losers)
     _own_result_columns(match, set(forced or {}))
     _own_comparator(match, set(forced or {}))
+    if "sex" not in (forced or {}):
+        _one_sex_column(match, samples)
     _post_process(match)
     if timed:
         listed = ", ".join(repr(texts[c]) for c in sorted(timed))
@@ -1497,6 +1501,60 @@ def unread_yes_no_warnings(match: ColumnMatch) -> list[str]:
         for col in match.unread_yes_no
         if match.headers[col] in match.unmapped
     ]
+
+
+# ------------------------------------------------------------------------------------------------
+# A sex column named after one sex ("female": 1/0)
+# ------------------------------------------------------------------------------------------------
+@cache
+def _one_sex_words() -> tuple[dict[str, str], frozenset[str]]:
+    """(sex word -> "F" / "M", header prefixes): synonyms.toml [values.sex], one-letter codes
+    left out."""
+    sexes = synonyms_data()["values"]["sex"]
+    words: dict[str, str] = {}
+    for key, sex in (("female", "F"), ("male", "M")):
+        for word in (*sexes[key], *sexes.get(f"{key}_abbreviations", [])):
+            plain = normalise_word(word)
+            if len(plain) > 1 and plain.isalpha():
+                words.setdefault(plain, sex)
+    prefixes = frozenset(normalise_word(p) for p in sexes.get("dummy_prefixes", []))
+    return words, prefixes
+
+
+def one_sex_of(header: str) -> str | None:
+    """ "F" / "M" for a header that is exactly one sex word, optionally after one prefix
+    ("female", "is_female", "sex_male", "Weiblich", "vrouw"), else None."""
+    words, prefixes = _one_sex_words()
+    parts = [p for p in re.split(r"[\s_.:-]+", normalise_word(str(header))) if p]
+    if len(parts) == 2 and parts[0] in prefixes:
+        parts = parts[1:]
+    return words.get(parts[0]) if len(parts) == 1 else None
+
+
+def _one_sex_column(match: ColumnMatch, samples: Mapping[int, Sequence[object]] | None) -> None:
+    """A dummy-coded sex column: a column named after one sex whose cells are all yes/no answers
+    ("female": 1/0, "is_male": TRUE/FALSE) is the sex column, read as that sex or the other
+    (triage.io.layout).  Taken when no column is the sex column, or in place of one that only
+    the header's words made the sex column ("sex_female": its 1/0 are no ISO sex codes)."""
+    if samples is None:
+        return
+    current = match.fields.get("sex")
+    if current is not None and one_sex_of(match.headers[current]) is None:
+        return
+    taken = set(match.fields.values()) - ({current} if current is not None else set())
+    for col, text in enumerate(match.headers):
+        sex = one_sex_of(text) if text and col not in taken else None
+        if sex is None or not is_yes_no_column(samples.get(col, ()), header_flag_codes(text)):
+            continue
+        match.fields["sex"] = col
+        match.one_sex = sex
+        match.vetoes.pop(col, None)
+        other = "male" if sex == "F" else "female"
+        match.warnings.append(
+            f"column {text!r} holds yes/no answers: read as sex, a yes as "
+            f"{'female' if sex == 'F' else 'male'}, a no as {other}"
+        )
+        return
 
 
 @cache

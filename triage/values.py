@@ -119,8 +119,20 @@ def _words() -> _Words:
         current_negations=_phrases(yes_no.get("current_negations", [])),
         past_words=_phrases(yes_no.get("past_words", [])),
         field_words=field_words,
-        female=_word_set([*values["sex"]["female"], *values["sex"].get("honorific_female", [])]),
-        male=_word_set([*values["sex"]["male"], *values["sex"].get("honorific_male", [])]),
+        female=_word_set(
+            [
+                *values["sex"]["female"],
+                *values["sex"].get("honorific_female", []),
+                *values["sex"].get("female_abbreviations", []),
+            ]
+        ),
+        male=_word_set(
+            [
+                *values["sex"]["male"],
+                *values["sex"].get("honorific_male", []),
+                *values["sex"].get("male_abbreviations", []),
+            ]
+        ),
         honorifics=_word_set(
             [*values["sex"].get("honorific_female", []), *values["sex"].get("honorific_male", [])]
         ),

@@ -1598,10 +1598,19 @@ def _join_finding_columns(
 def _read_answers(
     columns: dict[str, np.ndarray], headers: dict[str, str], match: ColumnMatch
 ) -> set[str]:
-    """The yes/no answers of text fields that hold only answers (ColumnMatch.answer_fields: a
-    yes as the header's words where they name a finding, else as written; a no as "no", never
-    the finding), in place.  Returns the fields rewritten."""
+    """The yes/no answers of a dummy-coded sex column ("female": 1/0 -> F / M) and of text
+    fields that hold only answers (ColumnMatch.answer_fields: a yes as the header's words where
+    they name a finding, else as written; a no as "no", never the finding), in place.  Returns
+    the fields rewritten."""
     rewritten: set[str] = set()
+    if match.one_sex is not None and "sex" in columns:
+        codes = header_flag_codes(headers.get("sex", ""))
+        other = "M" if match.one_sex == "F" else "F"
+        sexes: dict[bool | None, str] = {True: match.one_sex, False: other, None: ""}
+        columns["sex"] = np.array(
+            [sexes[_answer(c, codes)] for c in columns["sex"].tolist()], dtype=object
+        )
+        rewritten.add("sex")
     for name, words in match.answer_fields.items():
         if name not in columns:
             continue
@@ -1618,6 +1627,11 @@ def _read_answers(
         columns[name] = out
         rewritten.add(name)
     return rewritten
+
+
+def _answer(cell: object, codes: Mapping[str, bool]) -> bool | None:
+    answer = yes_no_answer(cell, codes)
+    return answer if isinstance(answer, bool) else None
 
 
 def build_raw_table(
