@@ -117,6 +117,22 @@ def test_dashed_pregnancy_label_is_pregnancy(tmp_path: Path, yes: str, no: str) 
     assert "pregnancy" not in rows.loc["P2", "factors"]
 
 
+@pytest.mark.parametrize(
+    ("unit", "value", "status"),
+    [
+        ("1 - ng/mL", "25", "high"),
+        ("2 – mIU/L", "900", "high"),
+        ("1 = µg/L", "10", "normal"),
+        ("2) mIU/L", "200", "normal"),
+    ],
+)
+def test_a_unit_value_label_is_its_unit(tmp_path: Path, unit: str, value: str, status: str) -> None:
+    results = triage_csv(
+        tmp_path, f"ID,Sex,Age,Prolactin,Unit\nU1,M,45,{value},{unit}\nU2,M,45,{value},{unit}\n"
+    )
+    assert results["status"].tolist() == [status, status]
+
+
 # ---------------------------------------------------------------------------------------------
 # Yes/no columns whose header names a finding (a research form, a REDCap export)
 # ---------------------------------------------------------------------------------------------

@@ -640,10 +640,16 @@ def _unit_table() -> dict[str, UnitInfo]:
 
 
 def normalise_unit(text: object) -> UnitInfo | None:
-    """The prolactin unit a text names (ng/mL, µg/L, mIU/L, µIU/mL, IU/L ...), or None."""
+    """The prolactin unit a text names (ng/mL, µg/L, mIU/L, µIU/mL, IU/L ...), or None; a value
+    label names it by its label ("1 = ng/mL", "2 - mIU/L": ``code_label``)."""
     if not isinstance(text, str) or not text.strip():
         return None
-    return _unit_table().get(unit_key(text))
+    found = _unit_table().get(unit_key(text))
+    if found is None:
+        labelled = code_label(text)
+        if labelled != text:
+            return _unit_table().get(unit_key(labelled))
+    return found
 
 
 _UNIT_WORDS: Final = frozenset(
@@ -1318,12 +1324,20 @@ def yes_no_answer(cell: object, codes: Mapping[str, bool] | None = None) -> bool
         coded = codes.get(code_text(cell))
         if coded is not None:
             return coded
-    answer = parse_yes_no(cell, strict=True)
-    if answer is not None:
-        return answer
-    text = code_label(cell_text(cell)) if not isinstance(cell, bool) else ""
-    word = normalise_word(_clean_text(text))
-    return None if word in _words().unknown else NOT_AN_ANSWER
+    if not isinstance(cell, str):
+        answer = parse_yes_no(cell, strict=True)
+        return answer if answer is not None else NOT_AN_ANSWER
+    if _WHOLE_FLOAT.fullmatch(cell):  # "1.0", "0.0"
+        return {"1": True, "0": False}.get(code_text(cell), NOT_AN_ANSWER)
+    # the whole cell is the answer: a text that starts with one ("no headache, with diplopia",
+    # "sin cefalea con diplopía") is a finding in words, never a bare no
+    word = normalise_word(_clean_text(code_label(cell)))
+    words = _words()
+    if word in words.true:
+        return True
+    if word in words.false:
+        return False
+    return None if word in words.unknown else NOT_AN_ANSWER
 
 
 NOT_AN_ANSWER: Final = "not an answer"
