@@ -204,6 +204,28 @@ def test_a_finding_column_gives_its_factor_on_yes_only(
     assert factor not in rows.loc["B1", "factors"].split(";")
 
 
+@pytest.mark.parametrize(
+    "option",
+    [
+        "Visual disturbance",
+        "Sehstörungen",
+        "Troubles visuels",
+        "Alteraciones visuales",
+        "Disturbi visivi",
+        "Gezichtsvelduitval",
+    ],
+)
+def test_a_redcap_checkbox_option_is_its_finding(tmp_path: Path, option: str) -> None:
+    results = triage_csv(
+        tmp_path,
+        f"record_id,Sex,Age,Prolactin (ng/mL),Symptoms (choice={option})\n"
+        "1,M,45,60,Checked\n2,M,45,60,Unchecked\n",
+    )
+    # checked: a raised prolactin with visual disturbance; unchecked: no finding (was urgent)
+    assert results["priority"].tolist()[0] == "urgent"
+    assert results["priority"].tolist()[1] != "urgent"
+
+
 def test_several_finding_columns_give_several_findings(tmp_path: Path) -> None:
     results = triage_csv(
         tmp_path,

@@ -1475,11 +1475,15 @@ def _finding_columns(
     if samples is None:
         return
     for col, text in enumerate(match.headers):
-        if not text or col in used or is_checkbox_option(text):
+        if not text or col in used:
             continue
-        if not is_yes_no_column(samples.get(col, ()), header_flag_codes(text)):
+        option = CHECKBOX_OPTION.search(text)
+        codes = {} if option else header_flag_codes(text)
+        if not is_yes_no_column(samples.get(col, ()), codes):
             continue
-        words = finding_words(text)
+        # a REDCap checkbox ("Symptoms (choice=Visual disturbance)": Checked / Unchecked): the
+        # option is the finding (a drug option is read by triage/io/drug_columns.py)
+        words = finding_words(option.group("option") if option else text)
         if not names_a_finding(words):
             continue
         match.finding_columns[col] = words

@@ -29,6 +29,7 @@ from triage.columns import (
     ColumnMatch,
     RowScore,
     candidates,
+    is_checkbox_option,
     is_diluted_prolactin,
     mapped_header_lacking,
     mentions_prolactin,
@@ -1573,7 +1574,11 @@ def _join_finding_columns(
     a no, an unknown and a blank add nothing; a cell that is no yes/no answer is written as a
     note column's, "header: text" (in place)."""
     found = [
-        (col, words, header_flag_codes(match.headers[col]))
+        (
+            col,
+            words,
+            {} if is_checkbox_option(match.headers[col]) else header_flag_codes(match.headers[col]),
+        )
         for col, words in match.finding_columns.items()
         if col < cells.shape[1]
     ]
