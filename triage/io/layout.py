@@ -1583,11 +1583,12 @@ def _join_finding_columns(
         if col < cells.shape[1]
     ]
     base = columns.get("comments")
+    answers = [_answers(cells[:, col].tolist(), codes) for col, _, codes in found]
     joined = np.empty(len(cells), dtype=object)
     for i in range(len(cells)):
         pieces = [] if base is None or is_empty_value(base[i]) else [cell_text(base[i])]
-        for col, words, codes in found:
-            answer = yes_no_answer(cells[i, col], codes)
+        for (col, words, _), column_answers in zip(found, answers, strict=True):
+            answer = column_answers[i]
             if answer is True:
                 pieces.append(words)
             elif answer == NOT_AN_ANSWER:
@@ -1611,9 +1612,9 @@ def _read_answers(
     if match.one_sex is not None and "sex" in columns:
         codes = header_flag_codes(headers.get("sex", ""))
         other = "M" if match.one_sex == "F" else "F"
-        sexes: dict[bool | None, str] = {True: match.one_sex, False: other, None: ""}
+        sexes: dict[bool | str | None, str] = {True: match.one_sex, False: other}
         columns["sex"] = np.array(
-            [sexes[_answer(c, codes)] for c in columns["sex"].tolist()], dtype=object
+            [sexes.get(a, "") for a in _answers(columns["sex"].tolist(), codes)], dtype=object
         )
         rewritten.add("sex")
     for name, words in match.answer_fields.items():
@@ -1621,8 +1622,8 @@ def _read_answers(
             continue
         codes = header_flag_codes(headers.get(name, ""))
         out = np.empty(len(columns[name]), dtype=object)
-        for i, cell in enumerate(columns[name].tolist()):
-            answer = yes_no_answer(cell, codes)
+        cells = columns[name].tolist()
+        for i, (cell, answer) in enumerate(zip(cells, _answers(cells, codes), strict=True)):
             if answer is True:
                 out[i] = words or cell
             elif answer is False:
@@ -1634,9 +1635,16 @@ def _read_answers(
     return rewritten
 
 
-def _answer(cell: object, codes: Mapping[str, bool]) -> bool | None:
-    answer = yes_no_answer(cell, codes)
-    return answer if isinstance(answer, bool) else None
+def _answers(cells: Sequence[object], codes: Mapping[str, bool]) -> list[bool | str | None]:
+    """``yes_no_answer`` of each cell, worked out once per distinct cell."""
+    seen: dict[object, bool | str | None] = {}
+    out: list[bool | str | None] = []
+    for cell in cells:
+        key = (type(cell), cell)
+        if key not in seen:
+            seen[key] = yes_no_answer(cell, codes)
+        out.append(seen[key])
+    return out
 
 
 def build_raw_table(
