@@ -30,6 +30,7 @@ import numpy as np
 from triage.knowledge.loaders import load_thresholds
 from triage.schema import INPUT_FIELDS
 from triage.values import (
+    NOT_AN_ANSWER,
     Quantity,
     birth_period,
     cell_text,
@@ -39,6 +40,7 @@ from triage.values import (
     flag_direction,
     footnotes_removed,
     hcg_positive,
+    header_flag_codes,
     is_blank,
     is_empty_value,
     is_formula_without_value,
@@ -61,6 +63,7 @@ from triage.values import (
     result_status,
     synonyms_data,
     unit_key,
+    yes_no_answer,
 )
 
 EXACT_SCORE: Final = 100.0
@@ -843,6 +846,16 @@ class ColumnMatch:
     # "Medikation"), as "header: text" after the field's own column (triage.io.layout)
     joined_columns: dict[str, list[int]] = field(default_factory=dict)
     vetoes: dict[int, str] = field(default_factory=dict)  # column -> why it was not used
+    # yes/no columns whose header names a finding ("Visual field defect", "Sehstörungen"):
+    # column -> the words a yes writes into comments (triage.io.layout)
+    finding_columns: dict[int, str] = field(default_factory=dict)
+    # text fields whose column holds only yes/no answers: field -> the words a yes means ("" to
+    # keep the cell as written); a no is written "no" (triage.io.layout)
+    answer_fields: dict[str, str] = field(default_factory=dict)
+    # the sex column is named after one sex and holds yes/no answers ("female": 1/0): that sex
+    one_sex: str | None = None
+    # yes/no columns left unread, whose header names no finding the reader knows
+    unread_yes_no: list[int] = field(default_factory=list)
 
     def header_of(self, name: str) -> str:
         return self.headers[self.fields[name]]
@@ -982,6 +995,8 @@ def recognise_columns(
         _prefer_the_analyte_date(match, losers)
     _own_result_columns(match, set(forced or {}))
     _own_comparator(match, set(forced or {}))
+    if "sex" not in (forced or {}):
+        _one_sex_column(match, samples)
     _post_process(match)
     if timed:
         listed = ", ".join(repr(texts[c]) for c in sorted(timed))
@@ -1036,9 +1051,22 @@ def recognise_columns(
     _joined_columns(match, losers, used)
     used |= {c for cols in match.joined_columns.values() for c in cols}
     past = _past_medication_columns(match, used)  # not read: never into the comments either
+    _answer_fields(match, samples, set(forced or {}))
+    _finding_columns(match, used | past, samples)
+    used |= set(match.finding_columns)
     _note_columns(match, used | past, samples)
     used |= set(match.note_columns)
-    _free_text_columns(match, used | past, samples)
+    match.unread_yes_no = [
+        col
+        for col, text in enumerate(texts)
+        if text
+        and col not in used
+        and col not in past
+        and not is_checkbox_option(text)
+        and samples is not None
+        and is_yes_no_column(samples.get(col, ()), header_flag_codes(text))
+    ]
+    _free_text_columns(match, used | past | set(match.unread_yes_no), samples)
     match.warnings += [f"column {reason}" for _, reason in sorted(match.vetoes.items())]
     if "prolactin" in match.fields:  # read beside it (io/layout._take_diluted_results)
         used |= {c for c, t in enumerate(texts) if t and is_diluted_prolactin(t)}
@@ -1409,6 +1437,190 @@ def _note_columns(
         how = f"each cell as {form.replace('{}', '<cell>')}" if form else EACH_AFTER_ITS_HEADER
         kind = "has no field of its own" if worded else "holds clinical information or notes"
         match.warnings.append(f"column {text!r} {kind}: read into comments{target}, {how}")
+
+
+# ------------------------------------------------------------------------------------------------
+# Yes/no columns of a research form (synonyms.toml [finding_columns])
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _FindingRules:
+    not_findings: frozenset[str]
+    answer_words: frozenset[str]
+    text_fields: tuple[str, ...]
+
+
+@cache
+def _finding_rules() -> _FindingRules:
+    data = synonyms_data().get("finding_columns", {})
+    return _FindingRules(
+        not_findings=frozenset(str(c) for c in data.get("not_findings", [])),
+        answer_words=frozenset(normalise_word(w) for w in data.get("answer_words", [])),
+        text_fields=tuple(str(f) for f in data.get("text_fields", [])),
+    )
+
+
+def is_yes_no_column(cells: Iterable[object], codes: Mapping[str, bool] | None = None) -> bool:
+    """The column's sampled cells are all yes/no answers (1/0, TRUE/FALSE, ja/nein, oui/non,
+    sí/no, sì/no, nee, x, "1 - Yes", or the header's own ``codes``), at least one a yes or a no;
+    blanks, placeholders and "unknown" words say nothing."""
+    answers = [yes_no_answer(c, codes) for c in cells]
+    return all(a != NOT_AN_ANSWER for a in answers) and any(isinstance(a, bool) for a in answers)
+
+
+def finding_words(header: str) -> str:
+    """What a yes in a yes/no column means, in the header's own words: the header without its
+    brackets ("(ja/nein)", "(1=yes, 0=no)"), underscores and the words that only say it holds
+    answers ("headache_yn" -> "headache")."""
+    text = " ".join(re.sub(r"[_?*]+", " ", _BRACKETS.sub(" ", str(header))).split())
+    words = text.strip(" :;,.-").split()
+    answers = _finding_rules().answer_words
+    for _ in range(2):
+        while len(words) > 1 and normalise_word(words[-1]) in answers:
+            words.pop()
+        while len(words) > 1 and normalise_word(words[0]) in answers:
+            words.pop(0)
+        if len(words) > 2 and normalise_word(" ".join(words[-2:])) in answers:
+            del words[-2:]
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1024)
+def names_a_finding(words: str, field: str = "comments") -> bool:
+    """The words, written in ``field``, state a finding the engine's free-text readers know: a
+    cue of cues.toml (but those of [finding_columns] not_findings) or a patient state of
+    states.toml.  The same vocabulary as the engine's, so that a header is read as a finding
+    exactly when the same words in the notes would be."""
+    # imported here: the engine's vocabulary objects, without the reader importing the engine
+    # at start-up (`--help` stays light)
+    from triage.engine.state_words import load_state_vocabulary
+    from triage.engine.text import load_cue_book
+
+    if not words.strip():
+        return False
+    ignored = _finding_rules().not_findings
+    if any(cue not in ignored for cue in load_cue_book().match(field, words)):
+        return True
+    return bool(load_state_vocabulary().read(field, words))
+
+
+def _answer_fields(
+    match: ColumnMatch, samples: Mapping[int, Sequence[object]] | None, forced: set[str]
+) -> None:
+    """Text fields whose column holds only yes/no answers ("Pituitary adenoma": 1/0, "Liver
+    cirrhosis": ja/nein): a no is no finding, and a yes means the header's words where they name
+    one in that field ("Liver cirrhosis" is a cirrhosis, not a liver disease of any kind)."""
+    if samples is None:
+        return
+    for name in _finding_rules().text_fields:
+        col = match.fields.get(name)
+        if col is None:
+            continue
+        header = match.headers[col]
+        if not is_yes_no_column(samples.get(col, ()), header_flag_codes(header)):
+            continue
+        words = finding_words(header)
+        match.answer_fields[name] = words if names_a_finding(words, name) else ""
+        # the tool's own words, never quoted: a quoted text of a warning is scrubbed as a cell
+        said = "as the header's words" if match.answer_fields[name] else "as written"
+        match.warnings.append(
+            f"column {header!r} holds yes/no answers: read as {name}, a yes {said}, a no as no "
+            f"{name.replace('_', ' ')}"
+        )
+
+
+def _finding_columns(
+    match: ColumnMatch, used: set[int], samples: Mapping[int, Sequence[object]] | None
+) -> None:
+    """Unread yes/no columns whose header names a finding ("Visual field defect", "Sehstörungen",
+    "Galactorrhoea", "Seizure"): a yes is that finding, written into comments as the header's
+    words; a no or a blank is nothing."""
+    if samples is None:
+        return
+    for col, text in enumerate(match.headers):
+        if not text or col in used:
+            continue
+        option = CHECKBOX_OPTION.search(text)
+        codes = {} if option else header_flag_codes(text)
+        if not is_yes_no_column(samples.get(col, ()), codes):
+            continue
+        # a REDCap checkbox ("Symptoms (choice=Visual disturbance)": Checked / Unchecked): the
+        # option is the finding (a drug option is read by triage/io/drug_columns.py)
+        words = finding_words(option.group("option") if option else text)
+        if not names_a_finding(words):
+            continue
+        match.finding_columns[col] = words
+        match.vetoes.pop(col, None)
+        match.warnings = _without_also(match.warnings, text, col)
+        match.warnings.append(
+            f"column {text!r} holds yes/no answers: read as the finding its header names, a yes "
+            "as the header's words in comments, a no or a blank as nothing"
+        )
+
+
+def unread_yes_no_warnings(match: ColumnMatch) -> list[str]:
+    """A warning for each yes/no column still unread (no other reader took it, e.g. as a drug
+    taken): its header names no finding the reader knows."""
+    return [
+        f"column {match.headers[col]!r} holds yes/no answers, but its header names no finding, "
+        "symptom or condition the reader knows: not used (if it states one, write it in a notes "
+        "column, or name the column in a column mapping file)"
+        for col in match.unread_yes_no
+        if match.headers[col] in match.unmapped
+    ]
+
+
+# ------------------------------------------------------------------------------------------------
+# A sex column named after one sex ("female": 1/0)
+# ------------------------------------------------------------------------------------------------
+@cache
+def _one_sex_words() -> tuple[dict[str, str], frozenset[str]]:
+    """(sex word -> "F" / "M", header prefixes): synonyms.toml [values.sex], one-letter codes
+    left out."""
+    sexes = synonyms_data()["values"]["sex"]
+    words: dict[str, str] = {}
+    for key, sex in (("female", "F"), ("male", "M")):
+        for word in (*sexes[key], *sexes.get(f"{key}_abbreviations", [])):
+            plain = normalise_word(word)
+            if len(plain) > 1 and plain.isalpha():
+                words.setdefault(plain, sex)
+    prefixes = frozenset(normalise_word(p) for p in sexes.get("dummy_prefixes", []))
+    return words, prefixes
+
+
+def one_sex_of(header: str) -> str | None:
+    """ "F" / "M" for a header that is exactly one sex word, optionally after one prefix
+    ("female", "is_female", "sex_male", "Weiblich", "vrouw"), else None."""
+    words, prefixes = _one_sex_words()
+    parts = [p for p in re.split(r"[\s_.:-]+", normalise_word(str(header))) if p]
+    if len(parts) == 2 and parts[0] in prefixes:
+        parts = parts[1:]
+    return words.get(parts[0]) if len(parts) == 1 else None
+
+
+def _one_sex_column(match: ColumnMatch, samples: Mapping[int, Sequence[object]] | None) -> None:
+    """A dummy-coded sex column: a column named after one sex whose cells are all yes/no answers
+    ("female": 1/0, "is_male": TRUE/FALSE) is the sex column, read as that sex or the other
+    (triage.io.layout).  Taken when no column is the sex column, or in place of one that only
+    the header's words made the sex column ("sex_female": its 1/0 are no ISO sex codes)."""
+    if samples is None:
+        return
+    current = match.fields.get("sex")
+    if current is not None and one_sex_of(match.headers[current]) is None:
+        return
+    taken = set(match.fields.values()) - ({current} if current is not None else set())
+    for col, text in enumerate(match.headers):
+        sex = one_sex_of(text) if text and col not in taken else None
+        if sex is None or not is_yes_no_column(samples.get(col, ()), header_flag_codes(text)):
+            continue
+        match.fields["sex"] = col
+        match.one_sex = sex
+        match.vetoes.pop(col, None)
+        other = "male" if sex == "F" else "female"
+        match.warnings.append(
+            f"column {text!r} holds yes/no answers: read as sex, a yes as "
+            f"{'female' if sex == 'F' else 'male'}, a no as {other}"
+        )
+        return
 
 
 @cache

@@ -119,8 +119,20 @@ def _words() -> _Words:
         current_negations=_phrases(yes_no.get("current_negations", [])),
         past_words=_phrases(yes_no.get("past_words", [])),
         field_words=field_words,
-        female=_word_set([*values["sex"]["female"], *values["sex"].get("honorific_female", [])]),
-        male=_word_set([*values["sex"]["male"], *values["sex"].get("honorific_male", [])]),
+        female=_word_set(
+            [
+                *values["sex"]["female"],
+                *values["sex"].get("honorific_female", []),
+                *values["sex"].get("female_abbreviations", []),
+            ]
+        ),
+        male=_word_set(
+            [
+                *values["sex"]["male"],
+                *values["sex"].get("honorific_male", []),
+                *values["sex"].get("male_abbreviations", []),
+            ]
+        ),
         honorifics=_word_set(
             [*values["sex"].get("honorific_female", []), *values["sex"].get("honorific_male", [])]
         ),
@@ -645,10 +657,16 @@ def _unit_table() -> dict[str, UnitInfo]:
 
 
 def normalise_unit(text: object) -> UnitInfo | None:
-    """The prolactin unit a text names (ng/mL, µg/L, mIU/L, µIU/mL, IU/L ...), or None."""
+    """The prolactin unit a text names (ng/mL, µg/L, mIU/L, µIU/mL, IU/L ...), or None; a value
+    label names it by its label ("1 = ng/mL", "2 - mIU/L": ``code_label``)."""
     if not isinstance(text, str) or not text.strip():
         return None
-    return _unit_table().get(unit_key(text))
+    found = _unit_table().get(unit_key(text))
+    if found is None:
+        labelled = code_label(text)
+        if labelled != text:
+            return _unit_table().get(unit_key(labelled))
+    return found
 
 
 _UNIT_WORDS: Final = frozenset(
@@ -1409,15 +1427,48 @@ def parse_yes_no(cell: object, field: str | None = None, *, strict: bool = False
     return _yes_no_text(code_label(cell), field, strict)
 
 
+def yes_no_answer(cell: object, codes: Mapping[str, bool] | None = None) -> bool | str | None:
+    """A research form's yes/no cell: True / False, None for an answer that says nothing
+    ("unknown", "n/a", a blank), or ``NOT_AN_ANSWER`` for a cell that is no yes/no answer at all
+    (a word, a number other than 1 / 0).  ``codes``: the header's own codes ("Seizure (1=ja,
+    2=nein)": ``header_flag_codes``), which come before the usual 1 / 0."""
+    if is_empty_value(cell):
+        return None
+    if codes and not isinstance(cell, bool):
+        coded = codes.get(code_text(cell))
+        if coded is not None:
+            return coded
+    if not isinstance(cell, str):
+        answer = parse_yes_no(cell, strict=True)
+        return answer if answer is not None else NOT_AN_ANSWER
+    if _WHOLE_FLOAT.fullmatch(cell):  # "1.0", "0.0"
+        return {"1": True, "0": False}.get(code_text(cell), NOT_AN_ANSWER)
+    # the whole cell is the answer: a text that starts with one ("no headache, with diplopia",
+    # "sin cefalea con diplopía") is a finding in words, never a bare no
+    word = normalise_word(_clean_text(code_label(cell)))
+    words = _words()
+    if word in words.true:
+        return True
+    if word in words.false:
+        return False
+    return None if word in words.unknown else NOT_AN_ANSWER
+
+
+NOT_AN_ANSWER: Final = "not an answer"
+
+
+# The code's separators: "1 = ja", "0: no", "[1] weiblich", "(2) male", Stata's "1. Female", "1)
+# Female", and the dash of labelled exports ("1 - Female", "1 – Weiblich", "2 — Male").
 _CODE_LABEL: Final = re.compile(
-    r"\s*(?:\[\s*-?\d{1,3}\s*\]|\(\s*-?\d{1,3}\s*\)|-?\d{1,3}\s*[=:]|-?\d{1,3}\.\s+)\s*([^\W\d_].*?)\s*"
+    r"\s*(?:\[\s*-?\d{1,3}\s*\]|\(\s*-?\d{1,3}\s*\)|-?\d{1,3}\s*[=:)]|-?\d{1,3}\.\s+"
+    r"|-?\d{1,3}\s*[-–—]\s*)\s*([^\W\d_].*?)\s*"
 )
 
 
 def code_label(text: str) -> str:
     """The label of a statistics package's "code = label" cell ("1 = ja", "2 = weiblich",
-    "0: no", "[1] weiblich", Stata's "1. Female"): what the code means, as SPSS and Stata
-    exports write value labels; else the text."""
+    "0: no", "[1] weiblich", Stata's "1. Female", "1) Female", "1 - Female", "1 – Weiblich"):
+    what the code means, as SPSS, Stata and REDCap exports write value labels; else the text."""
     found = _CODE_LABEL.fullmatch(text)
     return found.group(1) if found else text
 

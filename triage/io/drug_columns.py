@@ -154,7 +154,7 @@ def join_drug_columns(split: SplitRows, match: ColumnMatch, table: RawTable) -> 
     """Read the drug-dose columns into the table's medications (in place, with a warning)."""
     if match.shape != "wide":
         return
-    used = set(match.fields.values()) | set(match.note_columns)
+    used = set(match.fields.values()) | set(match.note_columns) | set(match.finding_columns)
     used |= {c for cols in match.joined_columns.values() for c in cols}
     found: list[tuple[int, DrugColumn, Mapping[str, bool] | None]] = []
     for col, header in enumerate(match.headers):

@@ -29,6 +29,7 @@ from triage.columns import (
     ColumnMatch,
     RowScore,
     candidates,
+    is_checkbox_option,
     is_diluted_prolactin,
     mapped_header_lacking,
     mentions_prolactin,
@@ -42,6 +43,7 @@ from triage.io.sources import Rows, Workbook
 from triage.knowledge.loaders import load_thresholds
 from triage.schema import InputFileError, Rejected
 from triage.values import (
+    NOT_AN_ANSWER,
     age_header_scale,
     bare_number,
     cell_text,
@@ -61,6 +63,7 @@ from triage.values import (
     parse_yes_no,
     slash_date_orders,
     synonyms_data,
+    yes_no_answer,
 )
 
 HEADER_SCAN_ROWS: Final = 200  # scoring a row costs ~0.1 ms; long preambles exist
@@ -1569,6 +1572,87 @@ def _join_note_columns(
     )
 
 
+def _join_finding_columns(
+    columns: dict[str, np.ndarray], headers: dict[str, str], cells: np.ndarray, match: ColumnMatch
+) -> None:
+    """Each yes of a yes/no column whose header names a finding (ColumnMatch.finding_columns)
+    becomes the header's words in comments ("Visual field defect"), as if written in the notes;
+    a no, an unknown and a blank add nothing; a cell that is no yes/no answer is written as a
+    note column's, "header: text" (in place)."""
+    found = [
+        (
+            col,
+            words,
+            {} if is_checkbox_option(match.headers[col]) else header_flag_codes(match.headers[col]),
+        )
+        for col, words in match.finding_columns.items()
+        if col < cells.shape[1]
+    ]
+    base = columns.get("comments")
+    answers = [_answers(cells[:, col].tolist(), codes) for col, _, codes in found]
+    joined = np.empty(len(cells), dtype=object)
+    for i in range(len(cells)):
+        pieces = [] if base is None or is_empty_value(base[i]) else [cell_text(base[i])]
+        for (col, words, _), column_answers in zip(found, answers, strict=True):
+            answer = column_answers[i]
+            if answer is True:
+                pieces.append(words)
+            elif answer == NOT_AN_ANSWER:
+                pieces.append(f"{match.headers[col]}: {cell_text(cells[i, col])}")
+        joined[i] = "; ".join(pieces)
+    columns["comments"] = joined
+    headers["comments"] = " + ".join(
+        [*([headers["comments"]] if "comments" in headers else [])]
+        + [match.headers[col] for col, _, _ in found]
+    )
+
+
+def _read_answers(
+    columns: dict[str, np.ndarray], headers: dict[str, str], match: ColumnMatch
+) -> set[str]:
+    """The yes/no answers of a dummy-coded sex column ("female": 1/0 -> F / M) and of text
+    fields that hold only answers (ColumnMatch.answer_fields: a yes as the header's words where
+    they name a finding, else as written; a no as "no", never the finding), in place.  Returns
+    the fields rewritten."""
+    rewritten: set[str] = set()
+    if match.one_sex is not None and "sex" in columns:
+        codes = header_flag_codes(headers.get("sex", ""))
+        other = "M" if match.one_sex == "F" else "F"
+        sexes: dict[bool | str | None, str] = {True: match.one_sex, False: other}
+        columns["sex"] = np.array(
+            [sexes.get(a, "") for a in _answers(columns["sex"].tolist(), codes)], dtype=object
+        )
+        rewritten.add("sex")
+    for name, words in match.answer_fields.items():
+        if name not in columns:
+            continue
+        codes = header_flag_codes(headers.get(name, ""))
+        out = np.empty(len(columns[name]), dtype=object)
+        cells = columns[name].tolist()
+        for i, (cell, answer) in enumerate(zip(cells, _answers(cells, codes), strict=True)):
+            if answer is True:
+                out[i] = words or cell
+            elif answer is False:
+                out[i] = "no"
+            else:
+                out[i] = cell
+        columns[name] = out
+        rewritten.add(name)
+    return rewritten
+
+
+def _answers(cells: Sequence[object], codes: Mapping[str, bool]) -> list[bool | str | None]:
+    """``yes_no_answer`` of each cell, worked out once per distinct cell."""
+    seen: dict[object, bool | str | None] = {}
+    out: list[bool | str | None] = []
+    for cell in cells:
+        key = (type(cell), cell)
+        if key not in seen:
+            seen[key] = yes_no_answer(cell, codes)
+        out.append(seen[key])
+    return out
+
+
 def build_raw_table(
     split: SplitRows, match: ColumnMatch, file: str, sheet: str, book: Workbook
 ) -> RawTable:
@@ -1591,6 +1675,10 @@ def build_raw_table(
     if match.note_columns:
         _join_note_columns(columns, headers, split.cells, match)
         rebuilt.add("comments")
+    if match.finding_columns:
+        _join_finding_columns(columns, headers, split.cells, match)
+        rebuilt.add("comments")
+    rebuilt |= _read_answers(columns, headers, match)
     for name in match.joined_columns:
         _join_note_columns(columns, headers, split.cells, match, name)
         rebuilt.add(name)

@@ -31,6 +31,7 @@ from triage.columns import (
     mapped_header_lacking,
     recognise_columns,
     recognised_headers,
+    unread_yes_no_warnings,
 )
 from triage.io.delimited import check_field_counts
 from triage.io.drug_columns import join_drug_columns
@@ -201,6 +202,7 @@ def _read_sheet(
     del rows, samples
     table = build_raw_table(split, match, name, sheet, book)
     join_drug_columns(split, match, table)
+    table.warnings += unread_yes_no_warnings(match)
     summary = InputSummary(
         file=name,
         sha256=digest,
