@@ -1,0 +1,152 @@
+"""Review 12, unattended use: result values of every format read with one decimal-mark logic,
+urgent results spoken on every batch deferral, and I/O failures classified (exit statuses)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pipeline_helpers import prolactin_bundle
+from typer.testing import CliRunner
+
+from triage.cli import app
+from triage.values import FormatNumber, typed_number
+
+runner = CliRunner()
+
+# The test's name as labs of the six languages write it in OBX-3.
+TEST_NAMES = ["Prolactin", "Prolaktin", "Prolactine", "Prolactina", "Prolattina", "Prolactine"]
+LANGUAGES = ["en", "de", "fr", "es", "it", "nl"]
+
+
+def invoke(*args: str | Path) -> Any:
+    return runner.invoke(app, [str(a) for a in args], prog_name="prolactin-triage")
+
+
+def _message(control: str, patient: str, obx: str) -> str:
+    return "\r".join(
+        [
+            f"MSH|^~\\&|LIS|LAB|EHR|HOSP|20260301120000||ORU^R01|{control}|P|2.5.1",
+            f"PID|1||{patient}^^^C^MR||X^Y||19900101|F",
+            f"OBR|1|P|S{control}|PRL|||20260301083000",
+            obx,
+        ]
+    )
+
+
+def _hl7(tmp_path: Path, name: str, kind: str, results: list[tuple[str, str]], unit: str) -> Path:
+    """One message per (patient, OBX-5) with OBX-2 ``kind``."""
+    messages = [
+        _message(f"A{n}", patient, f"OBX|1|{kind}|PRL^{name}^L||{value}|{unit}|||||F")
+        for n, (patient, value) in enumerate(results)
+    ]
+    path = tmp_path / "results.hl7"
+    path.write_text("\r".join(messages) + "\r", encoding="utf-8")
+    return path
+
+
+def _run(path: Path, out: Path) -> tuple[dict[str, dict[str, Any]], dict[str, str], str]:
+    """(results by patient, rejection reason by patient, urgent.txt) of a run on ``path``."""
+    result = invoke("run", path, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    with (out / "rejected.csv").open(encoding="utf-8", newline="") as handle:
+        rejected = {r["patient_id"]: r["reason_code"] for r in csv.DictReader(handle)}
+    results = {r["patient_id"]: r for r in report["results"]}
+    return results, rejected, (out / "urgent.txt").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------------------
+# 1. Every reader of result values goes through the table reader's decimal-mark logic
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", TEST_NAMES, ids=LANGUAGES)
+def test_an_hl7_text_result_is_read_as_the_same_cell_of_a_table(tmp_path: Path, name: str) -> None:
+    """OBX-2 ST "6.000" mIU/L was read with HL7's '.' (6 mIU/L: a false low for an urgent
+    result); an ST value is free text, read as a table's cell is: mIU/L is reported in whole
+    numbers, so 6.000 and 6.250 mIU/L are 6000 and 6250, urgent, as in a CSV."""
+    values = [("T1", "312"), ("T2", "6.000"), ("T3", "6.250")]
+    path = _hl7(tmp_path, name, "ST", values, "mIU/L")
+    results, rejected, urgent = _run(path, tmp_path / "hl7")
+    table = tmp_path / "same.csv"
+    table.write_text(
+        "patient_id,sex,prolactin,unit\n" + "".join(f"{p},F,{v},mIU/L\n" for p, v in values)
+    )
+    as_table, _, _ = _run(table, tmp_path / "csv")
+    assert not rejected
+    for patient in ("T1", "T2", "T3"):
+        assert results[patient]["prolactin_ng_ml"] == as_table[patient]["prolactin_ng_ml"]
+        assert results[patient]["priority"] == as_table[patient]["priority"]
+    assert results["T2"]["priority"] == "urgent" and results["T3"]["priority"] == "urgent"
+    assert "T2" in urgent and "T3" in urgent
+
+
+@pytest.mark.parametrize("kind", ["NM", "SN"])
+@pytest.mark.parametrize("name", TEST_NAMES, ids=LANGUAGES)
+def test_an_hl7_number_that_may_group_thousands_is_not_triaged_on_a_guess(
+    tmp_path: Path, name: str, kind: str
+) -> None:
+    """NM writes '.' (HL7 v2 2.A.47), but a lab system may write its locale's thousands group
+    in it: an NM "6.000" mIU/L (6, or 6000 above the urgent level) in a file whose NM values
+    show no mark is not triaged on a guess (it was a low 6 mIU/L): rejected as
+    ambiguous_decimal_mark and listed with the urgent results.  An NM "6,250" breaks the type:
+    read as the same cell of a CSV is (6250 mIU/L, urgent).  Where the file's NM values show
+    '.' as their mark ("0.45"), "12.500" ng/mL is 12.5, as a table's column that shows its
+    mark reads it."""
+    value = "6.000" if kind == "NM" else "^6.000"
+    values = [("T1", "312"), ("T2", value), ("T3", "6,250")]
+    path = _hl7(tmp_path, name, kind, values, "mIU/L")
+    results, rejected, urgent = _run(path, tmp_path / "out")
+    assert "T2" not in results
+    assert rejected == {"T2": "ambiguous_decimal_mark"}
+    assert "T2" in urgent and "ambiguous_decimal_mark" in urgent
+    assert results["T1"]["prolactin_ng_ml"] == pytest.approx(14.72, abs=0.01)
+    assert results["T3"]["prolactin_ng_ml"] == pytest.approx(294.8, abs=0.1)
+    assert results["T3"]["priority"] == "urgent"
+    shown = [("T1", "0.45"), ("T2", "12.500" if kind == "NM" else "^12.500")]
+    path = _hl7(tmp_path, name, kind, shown, "ng/mL")
+    results, rejected, _ = _run(path, tmp_path / "shown")
+    assert not rejected
+    assert results["T2"]["prolactin_ng_ml"] == 12.5
+
+
+@pytest.mark.parametrize("value", ["6.000 mIU/L", "1.150 ng/mL"])
+def test_a_fhir_value_string_is_read_as_a_table_cell(tmp_path: Path, value: str) -> None:
+    """A FHIR valueString is free text: read as the same cell of a table is (urgent, or not
+    triaged on a guess and listed with the urgent results), never with the '.' of JSON
+    numbers (6.000 mIU/L had been a low 6)."""
+    bundle = prolactin_bundle(valueString=value)
+    del bundle["entry"][1]["resource"]["valueQuantity"]
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    results, rejected, urgent = _run(path, tmp_path / "out")
+    table = tmp_path / "same.csv"
+    table.write_text(f'patient_id,sex,prolactin\np1,F,"{value}"\n')
+    as_table, table_rejected, _ = _run(table, tmp_path / "csv")
+    assert rejected == table_rejected
+    assert {p: r["priority"] for p, r in results.items()} == {
+        p: r["priority"] for p, r in as_table.items()
+    }
+    assert rejected.get("p1") == "ambiguous_decimal_mark" or results["p1"]["priority"] == "urgent"
+    assert "p1" in urgent
+    # a JSON number is exact: 1.125 ng/mL is 1.125, never an ambiguous mark
+    bundle = prolactin_bundle(valueQuantity={"value": 1.125, "unit": "ng/mL"})
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    results, rejected, _ = _run(path, tmp_path / "number")
+    assert not rejected
+    assert results["p1"]["prolactin_ng_ml"] == pytest.approx(1.12, abs=0.01)
+
+
+def test_a_typed_number_keeps_its_text_and_survives_a_worker() -> None:
+    """FormatNumber: equal only to the same value written the same way (a column's "6" and
+    "6.000" are two cells), and pickled whole (batch workers send cells across processes)."""
+    six, grouped = typed_number("6"), typed_number("6.000")
+    assert isinstance(grouped, FormatNumber) and grouped.text == "6.000"
+    assert six != grouped and hash(six) != hash(grouped)
+    assert typed_number("6,250") == "6,250"
+    again = pickle.loads(pickle.dumps(grouped))
+    assert again == grouped and again.text == "6.000" and not again.exact
+
