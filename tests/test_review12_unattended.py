@@ -144,7 +144,7 @@ def test_a_typed_number_keeps_its_text_and_survives_a_worker() -> None:
     """FormatNumber: equal only to the same value written the same way (a column's "6" and
     "6.000" are two cells), and pickled whole (batch workers send cells across processes)."""
     six, grouped = typed_number("6"), typed_number("6.000")
-    assert isinstance(grouped, FormatNumber) and grouped.text == "6.000"
+    assert isinstance(grouped, FormatNumber) and grouped.text == str(grouped) == "6.000"
     assert six != grouped and hash(six) != hash(grouped)
     assert typed_number("6,250") == "6,250"
     again = pickle.loads(pickle.dumps(grouped))

@@ -189,6 +189,9 @@ class FormatNumber(float):
         made.exact = exact
         return made
 
+    def __str__(self) -> str:  # the cell as written ("6.000", not 6.0)
+        return self.text
+
     def __reduce__(self) -> tuple[type[FormatNumber], tuple[float, str, bool]]:
         return FormatNumber, (float(self), self.text, self.exact)
 
