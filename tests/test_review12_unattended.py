@@ -4,7 +4,9 @@ urgent results spoken on every batch deferral, and I/O failures classified (exit
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import os
 import pickle
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,8 @@ from pipeline_helpers import prolactin_bundle
 from typer.testing import CliRunner
 
 from triage.cli import app
+from triage.output import csv as results_csv
+from triage.output import session as session_module
 from triage.values import FormatNumber, typed_number
 
 runner = CliRunner()
@@ -150,3 +154,65 @@ def test_a_typed_number_keeps_its_text_and_survives_a_worker() -> None:
     again = pickle.loads(pickle.dumps(grouped))
     assert again == grouped and again.text == "6.000" and not again.exact
 
+
+# ------------------------------------------------------------------------------------------------
+# 3. A full or read-only disk while `run` writes: the output folder's error, urgent results said
+# ------------------------------------------------------------------------------------------------
+URGENT_CSV = (
+    "patient_id,sex,age,collected_at,specimen_id,prolactin,unit\n"
+    "P3,F,40,2026-01-11 09:00,S103,300,ng/mL\n"
+    "P4,F,40,2026-01-11 09:00,S104,12,ng/mL\n"
+)
+
+
+def _disk_full(*_args: object, **_kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def _fill_disk_at(point: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The output folder's disk fills at ``point``: while the results are written (the
+    rollback that follows flushes, and fails too), or when the finished set is published."""
+    if point == "results":
+        for name in ("add", "add_encoded", "rollback"):
+            monkeypatch.setattr(results_csv.ResultsCsv, name, _disk_full)
+    else:
+        monkeypatch.setattr(session_module, "publish", _disk_full)
+
+
+@pytest.mark.parametrize("point", ["results", "publish"])
+def test_run_onto_a_full_disk_is_the_output_folders_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, point: str
+) -> None:
+    """`run` onto a full disk: "internal error (OSError); this is a bug", exit 1 (the rollback
+    after the failed write failed in turn, and the rules' error handler took the output
+    folder's error for a bug).  It is the output folder's error, exit 2, and the urgent result
+    found is said all the same."""
+    path = tmp_path / "u.csv"
+    path.write_text(URGENT_CSV, encoding="utf-8")
+    _fill_disk_at(point, monkeypatch)
+    result = invoke("run", path, "--out", tmp_path / "out", "-q")
+    assert result.exit_code == 2, result.output
+    assert "cannot write the outputs" in result.stderr
+    assert "No space left on device" in result.stderr and "bug" not in result.stderr
+    assert "URGENT patient P3" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_rules_error_whose_rollback_fails_is_not_masked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rules fail on a file and setting its rows aside fails on the full disk: the run
+    stops as the output folder's error (exit 2, naming both), never an OSError called a bug."""
+    from triage import pipeline
+
+    def broken(*_args: object, **_kwargs: object) -> Any:
+        raise ValueError("a bug in the rules")
+        yield  # a generator, as triage_chunks is
+
+    monkeypatch.setattr(pipeline, "triage_chunks", broken)
+    monkeypatch.setattr(results_csv.ResultsCsv, "rollback", _disk_full)
+    path = tmp_path / "u.csv"
+    path.write_text(URGENT_CSV, encoding="utf-8")
+    result = invoke("run", path, "--out", tmp_path / "out", "-q")
+    assert result.exit_code == 2, result.output
+    assert "No space left on device" in result.stderr and "ValueError" in result.stderr
