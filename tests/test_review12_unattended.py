@@ -8,6 +8,7 @@ import errno
 import json
 import os
 import pickle
+import time
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +157,7 @@ def test_a_typed_number_keeps_its_text_and_survives_a_worker() -> None:
 
 
 # ------------------------------------------------------------------------------------------------
-# 3. A full or read-only disk while `run` writes: the output folder's error, urgent results said
+# 2.-4. A full or read-only disk: urgent results still speak, and the status says what failed
 # ------------------------------------------------------------------------------------------------
 URGENT_CSV = (
     "patient_id,sex,age,collected_at,specimen_id,prolactin,unit\n"
@@ -177,6 +178,40 @@ def _fill_disk_at(point: str, monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.setattr(results_csv.ResultsCsv, name, _disk_full)
     else:
         monkeypatch.setattr(session_module, "publish", _disk_full)
+
+
+def _inbox(tmp_path: Path) -> Path:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    path = inbox / "u.csv"
+    path.write_text(URGENT_CSV, encoding="utf-8")
+    old = time.time() - 3600
+    os.utime(path, (old, old))
+    return inbox
+
+
+@pytest.mark.parametrize("point", ["results", "publish"])
+def test_an_urgent_result_is_said_when_the_disk_is_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, point: str
+) -> None:
+    """batch onto a full disk: only "error: u.csv: cannot write: No space left on device; left
+    in the inbox", exit 3 (no usable input), no URGENT line.  The urgent result found is said
+    (its report not published yet), the file waits in the inbox, and the status is the output
+    folder's (2, as `run` gives)."""
+    inbox, out = _inbox(tmp_path), tmp_path / "full" / "out"
+    _fill_disk_at(point, monkeypatch)
+    result = invoke("batch", "--inbox", inbox, "--out", out, "-q")
+    assert result.exit_code == 2, result.output
+    assert "No space left on device" in result.stderr
+    assert "left in the inbox for the next run" in result.stderr
+    urgent = [line for line in result.stderr.splitlines() if line.startswith("URGENT")]
+    assert len(urgent) == 1 and "P3" in urgent[0] and "S103" in urgent[0]
+    assert "report not published yet" in urgent[0] and " | result R-" not in urgent[0]
+    assert (inbox / "u.csv").exists() and not (inbox / "failed").exists()
+    monkeypatch.undo()
+    again = invoke("batch", "--inbox", inbox, "--out", out, "-q")
+    assert again.exit_code == 0, again.output
+    assert "URGENT patient P3" in again.stderr
 
 
 @pytest.mark.parametrize("point", ["results", "publish"])
@@ -216,3 +251,130 @@ def test_a_rules_error_whose_rollback_fails_is_not_masked(
     result = invoke("run", path, "--out", tmp_path / "out", "-q")
     assert result.exit_code == 2, result.output
     assert "No space left on device" in result.stderr and "ValueError" in result.stderr
+
+
+def test_an_urgent_result_is_said_when_the_history_fails_after_triage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The history cannot take the run (a full disk) once the file is triaged: the file is
+    deferred (exit 3, the history's, as `run` gives) and its urgent result is said."""
+    from triage.history import HistoryError, HistoryRecorder
+
+    def refused(self: object) -> None:
+        raise HistoryError("cannot write the history: database or disk is full")
+
+    monkeypatch.setattr(HistoryRecorder, "commit", refused)
+    inbox, out = _inbox(tmp_path), tmp_path / "out"
+    result = invoke("batch", "--inbox", inbox, "--out", out, "-q")
+    assert result.exit_code == 3, result.output
+    assert "database or disk is full" in result.stderr
+    assert "URGENT patient P3" in result.stderr and "report not published yet" in result.stderr
+    assert (inbox / "u.csv").exists()
+
+
+def test_an_urgent_result_is_said_when_the_ledger_fails_after_publishing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report is published, then the ledger cannot record it: the file's error is said,
+    and so is its urgent result (before: only the error)."""
+    import sqlite3
+
+    from triage.ledger import Ledger
+
+    def refused(self: object, *_args: object, **_kwargs: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Ledger, "mark_done", refused)
+    inbox, out = _inbox(tmp_path), tmp_path / "out"
+    result = invoke("batch", "--inbox", inbox, "--out", out, "-q")
+    assert "URGENT patient P3" in result.stderr, result.output
+
+
+@pytest.mark.parametrize("failing", ["out_lock", "out_folder", "inbox_lock"])
+def test_a_batch_output_or_inbox_that_cannot_be_written_is_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    """batch with a read-only --out: exit 3 ("no usable input") where `run` gives 2 for the
+    same condition.  A folder that cannot be made, locked or written is the set-up's error:
+    exit 2, one line naming it, nothing done to the inbox."""
+    from triage import batch as batch_module
+
+    inbox, out = _inbox(tmp_path), tmp_path / "out"
+    read_only = OSError(errno.EROFS, os.strerror(errno.EROFS))
+    if failing == "out_folder":
+        made = batch_module.ensure_private_dir
+
+        def refused(path: Path, **kwargs: Any) -> Path:
+            if path == out:
+                raise read_only
+            return made(path, **kwargs)
+
+        monkeypatch.setattr(batch_module, "ensure_private_dir", refused)
+    else:
+        real = batch_module.FileLock
+        where = out if failing == "out_lock" else inbox / batch_module.STATE_DIR
+
+        class Denied(real):  # type: ignore[misc, valid-type]
+            def acquire(self, *args: object, **kwargs: object) -> object:
+                if Path(self.lock_file).parent == where:
+                    raise read_only
+                return super().acquire(*args, **kwargs)
+
+        monkeypatch.setattr(batch_module, "FileLock", Denied)
+    result = invoke("batch", "--inbox", inbox, "--out", out, "-q")
+    assert result.exit_code == 2, result.output
+    assert "Read-only file system" in result.stderr and "bug" not in result.stderr
+    assert (inbox / "u.csv").exists()
+
+
+def test_a_ledger_that_cannot_be_written_is_exit_2_and_not_called_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger on a read-only file system was "damaged; move it aside" (exit 3): moving a
+    sound ledger aside triages every file again.  It cannot be written: exit 2, said so."""
+    import sqlite3
+
+    from triage import ledger as ledger_module
+
+    inbox = _inbox(tmp_path)
+    connect = sqlite3.connect
+
+    def read_only(path: object, *args: object, **kwargs: Any) -> sqlite3.Connection:
+        kwargs.pop("uri", None)
+        return connect(f"file:{path}?mode=ro", *args, uri=True, **kwargs)  # type: ignore[misc]
+
+    monkeypatch.setattr(ledger_module.sqlite3, "connect", read_only)
+    result = invoke("batch", "--inbox", inbox, "--out", tmp_path / "out", "-q")
+    assert result.exit_code == 2, result.output
+    assert "cannot write the batch ledger" in result.stderr
+    assert "damaged" not in result.stderr and "move it aside" not in result.stderr
+    assert (inbox / "u.csv").exists()
+
+
+def test_an_urgent_result_is_said_when_its_file_changed_while_it_was_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy that stalled and resumed while it was read is left for the next run (changed):
+    the urgent result of the rows read was not said.  It is (report not published yet); the
+    next run triages the whole file and says it with its report."""
+    from triage import batch as batch_module
+
+    inbox = _inbox(tmp_path)
+    path = inbox / "u.csv"
+    rows = URGENT_CSV.splitlines(keepends=True)
+    path.write_text("".join(rows[:2]), encoding="utf-8")
+    old = time.time() - 3600
+    os.utime(path, (old, old))
+    original = batch_module.run_isolated
+
+    def resumes(*args: Any, **kwargs: Any) -> Any:
+        with path.open("a", encoding="utf-8") as handle:  # the copier wakes up mid-read
+            handle.write("".join(rows[2:]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(batch_module, "run_isolated", resumes)
+    result = invoke("batch", "--inbox", inbox, "--out", tmp_path / "out", "-q")
+    urgent = [line for line in result.stderr.splitlines() if line.startswith("URGENT")]
+    assert len(urgent) == 1 and "P3" in urgent[0], result.output
+    assert "report not published yet" in urgent[0]
+    assert path.exists()
