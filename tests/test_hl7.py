@@ -758,8 +758,11 @@ def test_every_repetition_of_a_coded_medication_list_is_read(tmp_path: Path) -> 
 
 
 def test_an_hl7_number_is_never_read_by_another_messages_decimal_mark(tmp_path: Path) -> None:
-    """NM values write '.' (HL7 v2): "12.500" ng/mL is 12.5 however another message writes its
-    text ("25,3"); read with a guessed decimal comma it was an urgent 12500 ng/mL."""
+    """NM values write '.' (HL7 v2): "12.500" ng/mL is never 12500 however another message
+    writes its text ("25,3"); read with a guessed decimal comma it was an urgent 12500 ng/mL.
+    Read alone it is 12.5 or 12500 (a lab system may group thousands in an NM): not triaged
+    on a guess but listed with the urgent results; where the file's NM values show their
+    '.' (the third message's "0.45") it is 12.5."""
     obr = "OBR|1|O{0}|S{0}|PRL^Prolaktin|||202603090800"
     first = _order_message(
         "A", "DE1", obr.format(1), "OBX|1|ST|2842-3^Prolaktin^LN||25,3|ng/mL|4.8-23.3|H|||F"
@@ -769,7 +772,18 @@ def test_an_hl7_number_is_never_read_by_another_messages_decimal_mark(tmp_path: 
     )
     path = tmp_path / "two.hl7"
     path.write_text(first + "\r" + second + "\r", encoding="utf-8")
-    report, _, _ = run(path, tmp_path / "out")
+    report, _, rejected = run(path, tmp_path / "out")
+    assert not [r for r in report["results"] if r["patient_id"] == "NM1"]
+    assert [r["reason_code"] for r in rejected if r["patient_id"] == "NM1"] == [
+        "ambiguous_decimal_mark"
+    ]
+    assert "NM1" in (tmp_path / "out" / "urgent.txt").read_text(encoding="utf-8")
+    assert by_patient(report, "DE1")["prolactin_ng_ml"] == 25.3
+    third = _order_message(
+        "C", "NM2", obr.format(3), "OBX|1|NM|2842-3^Prolaktin^LN||0.45|ng/mL|4.8-23.3||||F"
+    )
+    path.write_text(first + "\r" + second + "\r" + third + "\r", encoding="utf-8")
+    report, _, _ = run(path, tmp_path / "out3")
     assert by_patient(report, "NM1")["prolactin_ng_ml"] == 12.5
     assert by_patient(report, "DE1")["prolactin_ng_ml"] == 25.3
 

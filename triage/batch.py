@@ -60,6 +60,7 @@ from triage.io.readers import display_name, is_hidden_name
 from triage.isolate import IsolatedFailure, run_isolated
 from triage.ledger import Entry, Ledger
 from triage.outdir import LOCK_NAME as OUT_LOCK_NAME
+from triage.outdir import OutputError
 from triage.output.options import RESULTS_CSV
 from triage.output.redact import Redactor
 from triage.pipeline import (
@@ -76,7 +77,7 @@ from triage.schema import (
     LockHeldError,
     TriageError,
 )
-from triage.urgent import URGENT_LINE_START, URGENT_TXT
+from triage.urgent import REPORT_NOT_WRITTEN, URGENT_LINE_START, URGENT_TXT
 
 log = logging.getLogger("triage")
 
@@ -91,6 +92,7 @@ ERROR_SUFFIX: Final = ".error.txt"
 PARTIAL_SUFFIX: Final = ".partial"
 LEGACY_LEDGER: Final = ".prolactin-triage-ledger.json"  # versions before the SQLite ledger
 EXIT_NO_USABLE_INPUT: Final = 3
+EXIT_OUTPUT_FAILED: Final = OutputError.exit_code  # the output folder or its disk (as `run`)
 _COPY_CHUNK: Final = 1 << 20
 
 # "deferred": not triaged because the surroundings failed (the history, the output folder, the
@@ -99,9 +101,13 @@ ItemStatus = Literal["done", "adopted", "failed", "duplicate", "unsettled", "cha
 
 
 class BatchError(TriageError):
-    """The inbox or the output folder cannot be used (exit 3)."""
+    """The inbox's state folder or the output folder cannot be made, locked or written
+    (permissions, a read-only or full file system): the set-up's error, as `run`'s output
+    folder is (exit 2; 3 is for inputs none of which is usable, contract §6).  No file is
+    touched or blamed."""
 
-    exit_code = 3
+    exit_code = 2
+    environmental = True
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,9 @@ class BatchItem:
     urgent: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # triage.notices: said whatever --quiet
     sha256: str = ""  # the ledger key, once the file was triaged
+    # deferred: the status `run` gives for the same failure (2 the output folder or the disk,
+    # 3 the history), the run's when no file was triaged and no file failed
+    exit_code: int = 0
 
 
 # Called as each file is finished, so that what it found is printed at once (a run killed later
@@ -147,6 +156,9 @@ class BatchOutcome:
             return EXIT_FAIL_ON
         failed = any(i.status in ("failed", "deferred") for i in self.items)
         done = any(i.status in ("done", "adopted") for i in self.items)
+        deferred = [i.exit_code for i in self.items if i.status == "deferred" and i.exit_code]
+        if failed and not done and deferred and not any(i.status == "failed" for i in self.items):
+            return deferred[0]  # the surroundings failed, no input: as `run` says it (2, 3)
         if failed and not done:
             return EXIT_NO_USABLE_INPUT
         return EXIT_SOME_INPUTS_FAILED if failed else EXIT_OK
@@ -166,6 +178,10 @@ class _Worked:
     rejected: int
     urgent: list[str]
     notices: list[str]
+    # The surroundings failed after the file was triaged (the output folder, the disk, the
+    # history: an environmental TriageError): why, one line; ``urgent`` holds what was found.
+    failure: str = ""
+    failure_code: int = 0  # its exit status (TriageError.exit_code)
 
 
 def shown(name: str) -> str:
@@ -201,7 +217,10 @@ def run_batch(
         state = ensure_private_dir(state_dir(inbox), group_readable=group)
         ensure_private_dir(out, group_readable=group)
     except OSError as exc:
-        raise BatchError(f"cannot prepare the inbox or output folder: {exc}") from None
+        raise BatchError(
+            f"cannot prepare the inbox or output folder: {exc.strerror or exc}"
+            + (f" ({exc.filename})" if exc.filename else "")
+        ) from None
     lock = FileLock(str(state / LOCK_NAME), timeout=0, mode=file_mode(group))
     try:
         lock.acquire()
@@ -263,8 +282,12 @@ class _Run:
         self.on_item: ItemHook | None = None
         self.outcome = BatchOutcome()
         self.stopped = ""  # why the surroundings failed (IsolatedFailure.environmental)
+        self.stopped_code = EXIT_OUTPUT_FAILED  # its exit status (BatchItem.exit_code)
         self._known: dict[str, object] | None = None  # KNOWN_FILES, read when first needed
         self._known_changed = False
+        # The urgent lines of the file being handled, from its triage until they are said: a
+        # failure on the way (the ledger, a move) says them with the file's error (_guarded)
+        self._unsaid: list[str] = []
 
     def run(self) -> BatchOutcome:
         self._import_legacy_ledger()
@@ -279,7 +302,8 @@ class _Run:
             if self.stopped:  # the history or the output cannot be written: nothing more is tried
                 name = shown(path.name)
                 why = f"{name}: not tried ({self.stopped}); left in the inbox for the next run"
-                self._report(outcome, BatchItem(name, "deferred", message=why))
+                untried = BatchItem(name, "deferred", message=why, exit_code=self.stopped_code)
+                self._report(outcome, untried)
                 continue
             item = self._guarded(path)
             if item is not None:
@@ -307,9 +331,14 @@ class _Run:
         except Exception as exc:  # a bug or an environment fault: never the whole inbox
             log.debug("%s: %s", name, type(exc).__name__, exc_info=True)
             reason = f"internal error while handling the file ({type(exc).__name__}): report it"
+            unsaid, self._unsaid = self._unsaid, []  # found before the failure: said with it
             with contextlib.suppress(Exception):
-                return self._failed(path, name, _sha_or_name(path), reason, "internal_error")
-            return BatchItem(name, "failed", message=f"{name}: {reason}")
+                item = self._failed(path, name, _sha_or_name(path), reason, "internal_error")
+                item.urgent = unsaid
+                return item
+            return BatchItem(name, "failed", message=f"{name}: {reason}", urgent=unsaid)
+        finally:
+            self._unsaid = []
 
     def _unsupported(self, path: Path, name: str) -> BatchItem:
         suffix = Path(path.name).suffix or "(none)"
@@ -468,17 +497,33 @@ class _Run:
             if exc.environmental:  # not the file's fault: it waits for the next run
                 shutil.rmtree(partial, ignore_errors=True)
                 self.ledger.release(sha, self.at, f"not triaged: {reason}")
-                self.stopped = reason
+                self.stopped, self.stopped_code = reason, EXIT_OUTPUT_FAILED  # a disk's error
                 why = f"{name}: {reason}; left in the inbox for the next run"
-                return BatchItem(name, "deferred", message=why)
+                return BatchItem(name, "deferred", message=why, exit_code=self.stopped_code)
         finally:
             shutil.rmtree(snapshot.parent, ignore_errors=True)
+        if worked is not None:  # found: said whatever happens to the file from here on
+            self._unsaid = _not_published(worked.urgent, final)
+        if worked is not None and worked.failure:  # the surroundings failed after triage
+            shutil.rmtree(partial, ignore_errors=True)
+            self.ledger.release(sha, self.at, f"not triaged: {worked.failure}")
+            self.stopped, self.stopped_code = worked.failure, worked.failure_code
+            why = f"{name}: {worked.failure}; left in the inbox for the next run"
+            return BatchItem(
+                name, "deferred", message=why, urgent=self._unsaid, exit_code=worked.failure_code
+            )
         now = _sha_if_present(path)
         replaced = now not in (sha, None)
         if replaced and _grew_from(path, sha, size):  # a copy that stalled and resumed
             shutil.rmtree(partial, ignore_errors=True)
             self.ledger.release(sha, self.at, "the file changed while it was read")
-            return BatchItem(name, "changed", message="changed while being read; next run")
+            # what the rows read hold is said now; the next run triages the whole file
+            return BatchItem(
+                name,
+                "changed",
+                message="changed while being read; next run",
+                urgent=self._unsaid,
+            )
         if worked is None:
             shutil.rmtree(partial, ignore_errors=True)
             return self._failed(path, name, sha, reason, code)
@@ -488,6 +533,7 @@ class _Run:
             fsync_dir(self.out)
         except OSError as exc:  # the output folder, not the file: it waits for the next run
             return self._unpublished(name, sha, partial, final, worked, exc)
+        self._unsaid = list(worked.urgent)  # published: the lines name the report
         checkpoint("batch.after_publish")
         earlier = self.ledger.done_under_name(name, sha)
         self.ledger.mark_done(sha, self.at)
@@ -508,6 +554,7 @@ class _Run:
             sha256=sha,
         )
         self._report(self.outcome, item)  # said before anything else can go wrong
+        self._unsaid = []
         checkpoint("batch.after_report")
         if not replaced:
             self._remember(path, sha)
@@ -537,14 +584,13 @@ class _Run:
         shutil.rmtree(partial, ignore_errors=True)
         reason = f"the output folder cannot be written ({exc.strerror or type(exc).__name__})"
         self.ledger.release(sha, self.at, f"not published: {reason}")
-        self.stopped = reason
-        report = f"report {final / 'summary.html'}"
-        urgent = [line.replace(report, "report not published yet") for line in worked.urgent]
+        self.stopped, self.stopped_code = reason, EXIT_OUTPUT_FAILED
         return BatchItem(
             name,
             "deferred",
             message=f"{name}: {reason}; left in the inbox for the next run",
-            urgent=urgent,
+            urgent=_not_published(worked.urgent, final),
+            exit_code=EXIT_OUTPUT_FAILED,
         )
 
     def _snapshot(self, path: Path) -> tuple[Path, str]:
@@ -599,7 +645,17 @@ class _Run:
 
         def work() -> _Worked:
             checkpoint(f"batch.worker:{snapshot.name}")  # a worker killed on this file
-            outcome = run_triage(request, now=at, report=report, still_current=unchanged)
+            try:
+                outcome = run_triage(request, now=at, report=report, still_current=unchanged)
+            except TriageError as exc:
+                if not exc.environmental:
+                    raise
+                # the output folder, the disk or the history failed after the file was
+                # triaged: what it found comes back to be said (the file is deferred)
+                said = str(exc).replace(str(partial), str(final.parent))  # not the .partial
+                return _Worked(
+                    0, 0, 0, 0, list(exc.urgent), [], failure=said, failure_code=exc.exit_code
+                )
             return _Worked(
                 outcome.exit_code,
                 outcome.fail_on_matches,
@@ -802,6 +858,17 @@ def _folder_stem(name: str) -> str:
     stem = _UNSAFE_IN_NAME.sub("_", Path(name).stem).strip(". ") or "input"
     raw = stem.encode("utf-8", "replace")[:_STEM_MAX_BYTES]
     return raw.decode("utf-8", "ignore") or "input"
+
+
+def _not_published(lines: Sequence[str], final: Path) -> list[str]:
+    """Urgent lines of a file whose report is not published (the next run publishes it)."""
+    where = (f"report {final / 'summary.html'}", f"report {REPORT_NOT_WRITTEN}")
+    said = []
+    for line in lines:
+        for report in where:
+            line = line.replace(report, "report not published yet")
+        said.append(line)
+    return said
 
 
 def _urgent_lines_of(folder: Path) -> list[str]:

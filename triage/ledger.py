@@ -66,9 +66,35 @@ def _create_private(path: Path, mode: int) -> None:
 
 
 class LedgerError(TriageError):
-    """The ledger cannot be opened or is damaged (exit 3, named, never a traceback)."""
+    """The ledger is damaged or of a newer version (exit 3, named, never a traceback)."""
 
     exit_code = 3
+
+
+class LedgerUnwritableError(LedgerError):
+    """The ledger cannot be created, opened or written (permissions, a read-only or full file
+    system): the set-up's error (exit 2, as an output folder that cannot be written), never
+    called damaged (moving a sound ledger aside would triage every file again)."""
+
+    exit_code = 2
+    environmental = True
+
+
+# SQLite's errors of the surroundings, not of the file's content (sqlite3 errors'
+# ``sqlite_errorname``, e.g. SQLITE_READONLY_DIRECTORY, SQLITE_IOERR_WRITE).
+_UNWRITABLE_SQLITE: Final = (
+    "SQLITE_READONLY",
+    "SQLITE_CANTOPEN",
+    "SQLITE_PERM",
+    "SQLITE_FULL",
+    "SQLITE_IOERR",
+    "SQLITE_AUTH",
+)
+
+
+def _unwritable(exc: sqlite3.Error) -> bool:
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    return name.startswith(_UNWRITABLE_SQLITE)
 
 
 @dataclass(frozen=True)
@@ -88,15 +114,25 @@ class Ledger:
 
     def __init__(self, path: Path, *, file_mode: int = 0o600) -> None:
         self.path = path
-        _create_private(path, file_mode)  # SQLite's journal files copy the database's mode
+        try:
+            _create_private(path, file_mode)  # SQLite's journal files copy the database's mode
+        except OSError as exc:
+            raise LedgerUnwritableError(
+                f"cannot create the batch ledger {path}: {exc.strerror or exc}"
+            ) from None
         try:
             self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
         except sqlite3.Error as exc:
-            raise LedgerError(f"cannot open the batch ledger {path}: {exc}") from None
+            raise LedgerUnwritableError(f"cannot open the batch ledger {path}: {exc}") from None
         try:
             self._prepare()
         except sqlite3.DatabaseError as exc:
             self._db.close()
+            if _unwritable(exc):
+                raise LedgerUnwritableError(
+                    f"cannot write the batch ledger {path} ({exc}): check the permissions and "
+                    "the free space of its folder"
+                ) from None
             raise LedgerError(
                 f"the batch ledger {path} is damaged ({exc}); move it aside to start a new one "
                 "(files already triaged would then be triaged again)"

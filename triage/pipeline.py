@@ -9,6 +9,8 @@ used (exit 3).
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import gc
 import itertools
 import logging
@@ -29,13 +31,14 @@ import pandas as pd
 
 from triage import TOOL_NAME, __version__, collector, io
 from triage.engine import prepare, triage_frame
-from triage.history import HistoryError, HistoryOptions, HistoryRecorder, overdue_urgent
+from triage.history import HistoryOptions, HistoryRecorder, overdue_urgent
 from triage.io import ColumnMapping, ProgressHook, ReadOptions, load_mapping
 from triage.io import read_usable_inputs as read_inputs  # noqa: F401 (the API's name)
 from triage.isolate import die_with_parent
 from triage.knowledge import load_knowledge
 from triage.knowledge.model import Knowledge
 from triage.notices import copy_warning, notices, skipped_notices, withdrawn_warning
+from triage.outdir import OutputError
 from triage.output import OutputOptions, OutputSession, RunMeta, check_output_settings
 from triage.output.encoded import EncodedChunk
 from triage.output.session import COUNTED
@@ -49,9 +52,11 @@ from triage.schema import (
     InputSummary,
     NoUsableInputError,
     Rejected,
+    TriageError,
     unusable_input,
 )
 from triage.urgent import (
+    REPORT_NOT_WRITTEN,
     URGENT_TXT,
     ack_location,
     overdue_lines,
@@ -221,6 +226,66 @@ def _triage_part(start: int, stop: int) -> Triaged:
         collector.collect_young()  # the worker's collector is paused (_worker_start)
 
 
+def _set_aside(
+    session: OutputSession, recorder: HistoryRecorder | None, file: str, exc: Exception
+) -> None:
+    """Forget the rows of a file the rules failed on (``exc``).  Writing that fails meanwhile
+    (a full disk: the rollback flushes) stops the run as the output folder's error (exit 2),
+    never as an unclassified one in place of both."""
+    try:
+        session.rollback()
+    except OSError as failed:
+        raise OutputError(
+            f"cannot write the outputs in {session.folder}: {failed.strerror or failed} (while "
+            f"setting aside {file}, on which the rules failed: {type(exc).__name__})"
+        ) from failed
+    if recorder is not None:
+        recorder.rollback_to_savepoint()
+
+
+# Writing errors of the surroundings (a full disk, a quota, a read-only file system): the output
+# folder's error (exit 2), not a bug.
+_FULL_OR_READ_ONLY: Final = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+
+
+@contextlib.contextmanager
+def _urgent_said_on_failure(
+    session: OutputSession, rejected: Sequence[Rejected], out_dir: Path
+) -> Iterator[None]:
+    """When the surroundings fail (the output folder, the disk, the history: an environmental
+    TriageError) after results were triaged, their urgent lines ride on the error
+    (``TriageError.urgent``) so that they are said although no report holds them; an OSError
+    of a full or read-only disk becomes the output folder's error (exit 2)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _FULL_OR_READ_ONLY:
+            raise
+        error = OutputError(f"cannot write the outputs in {out_dir}: {exc.strerror or exc}")
+        _attach_urgent(error, session, rejected)
+        raise error from exc
+    except TriageError as exc:
+        if exc.environmental:
+            _attach_urgent(exc, session, rejected)
+        raise
+
+
+def _attach_urgent(
+    error: TriageError, session: OutputSession, rejected: Sequence[Rejected]
+) -> None:
+    if error.urgent:
+        return
+    try:
+        # without the history's result ids: its transaction may not be committed (R-n unknown)
+        rows = session.urgent_rows_as_written().drop(columns=["result_id"], errors="ignore")
+        lines = urgent_lines(rows, REPORT_NOT_WRITTEN)
+        lines += rejected_urgent_lines(session.rejected_as_written(rejected), REPORT_NOT_WRITTEN)
+    except Exception:  # saying them is best effort: never in place of the error
+        log.debug("the urgent lines could not be made", exc_info=True)
+        return
+    error.urgent = tuple(lines)
+
+
 def _bug_error(file: str, exc: Exception) -> InputFileError:
     log.debug("the engine failed on %s: %s", file, type(exc).__name__)
     if isinstance(exc, BrokenProcessPool):
@@ -348,7 +413,10 @@ def run_triage(
         )
     except BaseException:
         if recorder is not None and not saved:
-            recorder.rollback()
+            try:
+                recorder.rollback()
+            except Exception:  # never in place of the error that stopped the run
+                log.debug("the history's rollback failed too", exc_info=True)
         raise
     save_history()
     return outcome
@@ -377,9 +445,11 @@ def _run(
     jobs = request.jobs or available_cores()
     warming = threading.Thread(target=prepare, args=(knowledge,), name="prepare", daemon=True)
     warming.start()
+    seen_rejected: list[Rejected] = []  # of every file read so far (said on a failure)
     with (
         OutputSession(request.out_dir, options) as session,
         collector.paused(),
+        _urgent_said_on_failure(session, seen_rejected, request.out_dir),
     ):
         files = io.expand_inputs(list(request.inputs))
         first_of: dict[str, str] = {}  # content hash -> the input that had it first
@@ -405,6 +475,7 @@ def _run(
                     file=read.summary.file,
                     sha256=read.summary.sha256,
                 )
+            seen_rejected.extend(read.rejected)
             kept_before = len(kept)
             added = 0
             try:
@@ -431,12 +502,12 @@ def _run(
                         collector.release_free_memory()
                     if request.keep_results:
                         kept.append(results)
-            except HistoryError:
-                raise  # the history failing is not this file's fault: the run stops (exit 3)
             except Exception as exc:  # a bug in the rules: this file only
-                session.rollback()
-                if recorder is not None:
-                    recorder.rollback_to_savepoint()
+                if isinstance(exc, TriageError) and exc.environmental:
+                    # the history or the output folder failing is not this file's fault: the
+                    # run stops (exit 3, 2); no rollback (its writing would fail in turn)
+                    raise
+                _set_aside(session, recorder, read.summary.file, exc)
                 del kept[kept_before:]
                 if not isinstance(exc, BrokenProcessPool):  # a dead worker is not a bug
                     bug = bug or exc

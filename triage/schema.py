@@ -472,6 +472,9 @@ class TriageError(Exception):
     # A fault of the surroundings (the history, the output folder, the disk), not of the input:
     # batch leaves the input in the inbox for the next run instead of quarantining it.
     environmental: bool = False
+    # The urgent lines of the results triaged before the surroundings failed (set by the
+    # pipeline on an environmental error): said although no report holds them.
+    urgent: tuple[str, ...] = ()
 
 
 # Why a whole input could not be used (InputFileError.code; results.json "inputs"

@@ -101,6 +101,11 @@ def _result_ref(row: pd.Series) -> str:
     return f" | result R-{int(value)}"
 
 
+# Where an urgent line's report is when the outputs could not be written (a full or read-only
+# disk): the lines are said anyway (TriageError.urgent).
+REPORT_NOT_WRITTEN: Final = "not written (the outputs could not be written)"
+
+
 def urgent_lines(results: pd.DataFrame, report: Path | str) -> list[str]:
     """One line per urgent result (empty when there is none)."""
     lines = []

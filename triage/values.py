@@ -191,12 +191,71 @@ def format_number(value: float) -> str:
     return format(value, ".15g")
 
 
+# A number as HL7 v2 types it (NM, 2.A.47): an optional sign, digits, an optional "." and digits.
+_TYPED_NUMBER: Final = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
+
+
+class FormatNumber(float):
+    """A result cell that its format types as a number, kept with the text it was written in.
+
+    HL7 v2 NM values and FHIR JSON numbers write "." as the decimal mark, so such a cell is read
+    so whatever other cells of the file show (a "25,3" in another message never turns an NM
+    "12.500" into 12500), and it is no evidence of the file's mark for text cells (an ST
+    "6.000" is read as a table cell is).  ``exact``: the format fixes the value beyond doubt (a
+    JSON number, parsed as one).  Otherwise (HL7 NM, a text field a lab system may fill in its
+    locale) a "." before three digits ("6.000") may still group thousands: the table reader
+    rejects such a cell as ``ambiguous_decimal_mark`` when its two readings fall on either
+    side of the urgent level, as it does a text cell in a file that does not show its mark
+    (io/wide.py, ``_undecided_urgent``).  Equal only to a cell of the same value and text."""
+
+    __slots__ = ("exact", "text")
+    text: str
+    exact: bool
+
+    def __new__(cls, value: float, text: str, exact: bool = False) -> FormatNumber:
+        made = super().__new__(cls, value)
+        made.text = text
+        made.exact = exact
+        return made
+
+    def __str__(self) -> str:  # the cell as written ("6.000", not 6.0)
+        return self.text
+
+    def __reduce__(self) -> tuple[type[FormatNumber], tuple[float, str, bool]]:
+        return FormatNumber, (float(self), self.text, self.exact)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, FormatNumber)
+            and float(self) == float(other)
+            and (self.text, self.exact) == (other.text, other.exact)
+        )
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((float(self), self.text, self.exact))
+
+
+def typed_number(text: str, *, exact: bool = False) -> object:
+    """A cell its format types as a number: a FormatNumber when ``text`` is one as HL7 NM
+    writes it ("12.5", "6.000", "-3"), else the text itself (an NM "12,5" or "6,250" breaks
+    the type: it is read as any text cell is)."""
+    written = text.strip()
+    if not _TYPED_NUMBER.fullmatch(written):
+        return text
+    return FormatNumber(float(written), written, exact)
+
+
 def cell_text(cell: object) -> str:
     """The cell as written, stripped ("" for an empty cell)."""
     if cell is None:
         return ""
     if isinstance(cell, str):
         return cell.strip()
+    if isinstance(cell, FormatNumber):
+        return cell.text
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
     if isinstance(cell, int | float | np.integer | np.floating):
@@ -936,6 +995,8 @@ def parse_quantity(cell: object, decimal: str | None = None) -> Quantity:
             return Quantity("missing")
         if math.isinf(number):
             return Quantity("unparseable", text=cell_text(cell))
+        if isinstance(cell, FormatNumber):
+            return Quantity("ok", number, text=cell.text)
         return Quantity("ok", number, text=format_number(number))
     text = str(cell).strip()
     return _parse_quantity_text(text, decimal)

@@ -145,13 +145,16 @@ def register(app: typer.Typer) -> None:
         Each file is read from a snapshot, alone, with a time and memory limit: an unusable file
         moves to failed/ (with a .error.txt) and the run goes on; a file that cannot be triaged
         because the history, the output folder or the disk fails stays in the inbox for the next
-        run, and so do the files after it. The ledger and the lock live in
+        run, and so do the files after it (the urgent results it was found to hold are listed all
+        the same). The ledger and the lock live in
         INBOX/.prolactin-triage/ (so does the --redact key file, unless --redact-key or
         --redact-key-file is given). Urgent results are listed on stderr (also with --quiet) and in
         urgent.txt; with --history, a run that triages no file still lists the urgent results of
         earlier runs that nobody has acknowledged. Exit status: 0 done (also when the inbox was
-        empty), 3 every new file unusable (or the ledger is damaged), 4 some unusable, 10
-        --fail-on matched, 75 another run holds the inbox's lock (nothing done).
+        empty), 2 usage error, or the output folder, its disk or the inbox's state folder (lock,
+        ledger) cannot be written and no file was triaged, 3 every new file unusable (or the
+        ledger is damaged, or the history fails), 4 some unusable, 10 --fail-on matched, 75
+        another run holds the inbox's lock (nothing done).
         """
         redact_key, redact_key_file = redact_key_sources(
             ctx, redact_key, redact_key_file, redact=redact

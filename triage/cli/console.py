@@ -98,8 +98,11 @@ def error_boundary(*, debug: bool = False, quiet: bool = False) -> Iterator[None
         raise typer.Exit(exc.exit_code) from None
     except TriageError as exc:
         if debug:
+            urgent(exc.urgent)
             raise
-        fail(str(exc), exc.exit_code)
+        error(str(exc))
+        urgent(exc.urgent)  # found before the surroundings failed: said all the same
+        raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         error("interrupted; no partial output was left behind")
         raise typer.Exit(130) from None

@@ -45,7 +45,7 @@ from triage.io.identifiers import preferred_patient_id
 from triage.io.long import classify_test
 from triage.io.sources import Rows, Workbook
 from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
-from triage.values import normalise_unit, synonyms_data
+from triage.values import FormatNumber, normalise_unit, synonyms_data
 
 NAME: Final = "fhir"
 SUFFIXES: Final = frozenset({".json"})
@@ -616,19 +616,32 @@ def _coded_condition(code: str) -> str:
     return str(table.get(code) or table.get(code.upper()) or "")
 
 
-def _value(resource: Mapping[str, Any]) -> tuple[str, str]:
-    """The result cell and unit of an Observation ("" when it has none)."""
+def _value(resource: Mapping[str, Any]) -> tuple[object, str]:
+    """The result cell and unit of an Observation ("" when it has none).  A JSON number is a
+    values.FormatNumber (exact: JSON fixes its value, never read by another cell's decimal
+    mark); a text (valueString, a value written as a JSON string) is read as a table's cell is
+    (its decimal mark from the file's texts; "6.000" either side of the urgent level not
+    triaged on a guess)."""
     quantity = resource.get("valueQuantity")
     if isinstance(quantity, Mapping):
-        number = _number(quantity.get("value"))
+        value = quantity.get("value")
+        number = _number(value)
         if number:
             comparator = _text(quantity.get("comparator"))
-            return comparator + number, _unit(quantity)
+            return _json_number(value, comparator + number), _unit(quantity)
     for key in ("valueString", "valueInteger"):
-        value = _number(resource.get(key)) if key == "valueInteger" else _text(resource.get(key))
+        raw = resource.get(key)
+        value = _number(raw) if key == "valueInteger" else _text(raw)
         if value:
-            return value, ""
+            return _json_number(raw, value), ""
     return _concept_text(resource.get("valueCodeableConcept")), ""
+
+
+def _json_number(value: object, text: str) -> object:
+    """``text`` as a cell: a FormatNumber when it is a JSON number as written (no comparator)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and text == str(value):
+        return FormatNumber(float(value), text, exact=True)
+    return text
 
 
 def _test(resource: Mapping[str, Any]) -> tuple[str, str]:
@@ -803,7 +816,7 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
         elif status in _VOID_STATUSES:  # a withdrawn result need not keep its value
             problem = f"status {status}: not a valid result"
             reasons[row_index] = "cancelled_result"
-        elif not result:
+        elif result == "":
             problem = "no value (valueQuantity, valueString or valueCodeableConcept)"
         if problem:
             bad[row_index] = f"{label}: {problem}"
@@ -845,7 +858,6 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
                 "specimen_id": specimen,
                 "test_code": code,
                 "test": test or code,
-                "result": result,
                 "unit": unit,
                 "reference_range": _reference_range(resource, unit),
                 "lab_flag": "" if _is_tools_own(resource) else _interpretation(resource),
@@ -855,7 +867,7 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
             }
         )
         cells.update(states)
-        rows.append([cells.get(h, "") for h in HEADER])
+        rows.append([result if h == "result" else cells.get(h, "") for h in HEADER])
         sample = (who, specimen or cells["collected_at"], code or test)
         samples.setdefault(sample, []).append((row_index, status, label))
         if specimen and cells.get("patient_id") and _is_prolactin(code, test):
@@ -984,5 +996,4 @@ def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
         row_reasons=reasons,
         withdrawing=withdrawing,
         corrections=corrections,
-        decimal=".",  # JSON numbers write "."
     )

@@ -56,7 +56,7 @@ from triage.io.identifiers import preferred_patient_id
 from triage.io.long import OWN_TEST_NOTES, classify_test
 from triage.io.sources import Rows, Workbook
 from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
-from triage.values import normalise_unit
+from triage.values import normalise_unit, typed_number
 
 # python-hl7 logs what it cannot decode with the field's text and a traceback: cell contents
 # (patient data) on stderr.  Its logger is silenced; what it could not read is reported by the
@@ -235,6 +235,7 @@ class _Result:
     void: str = ""  # why it is not a result (rejected as cancelled_result)
     sub_id: str = ""  # OBX-4
     observed_offset: str = ""  # OBX-14's UTC offset
+    typed: object = None  # OBX-5 as a cell (_typed_value)
 
 
 @dataclass
@@ -468,6 +469,7 @@ class _Reader:
             status=status,
             notes=[f"{FLAG_NOTE}{flag}"] if flag else [],
             sub_id=_field(message, segment, 4),
+            typed=_typed_value(cells["result"], _field(message, segment, 2)),
         )
         if status in VOID_STATUSES:
             result.void = f"result status {VOID_STATUSES[status]}: not a result"
@@ -584,6 +586,7 @@ class _Reader:
             ),
             "specimen_id": order.spm_specimen or order.specimen,
             **result.cells,
+            "result": result.cells["result"] if result.typed is None else result.typed,
             "comments": "; ".join(dict.fromkeys(n for n in notes if n)),
             "requesting_clinician": order.requester,
             "location": patient.location,
@@ -670,7 +673,6 @@ class _Reader:
                     for p in self.preliminary
                 ),
             ],
-            decimal=".",  # NM values write "." (HL7 v2 2.A.47)
         )
 
     def _nothing_read(self) -> str:
@@ -830,6 +832,17 @@ def _value(message: Any, segment: Any) -> str:
         )
         return "; ".join(t for t in texts if t)
     return _field(message, segment, 5, component=None, repeat=None)
+
+
+def _typed_value(value: str, kind: str) -> object:
+    """OBX-5 as a cell: a number typed NM (or an SN without comparator, whose parts are NM) as
+    values.FormatNumber, read with "." whatever other messages write; any other value (ST,
+    TX, FT: free text, or an NM that breaks its type: "12,5") as its text, which the table
+    reader reads as it does a table's cell (its decimal mark from the file's texts, and a
+    cell that can be read two ways either side of the urgent level not triaged on a guess)."""
+    if kind.upper() in {"NM", "SN"}:  # an SN with a comparator or a ratio ("<5", "1:2") stays text
+        return typed_number(value)
+    return value
 
 
 def _repetitions(message: Any, segment: Any, number: int) -> int:

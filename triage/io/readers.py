@@ -242,7 +242,7 @@ def _read_sheet(
         tests=dict(mapping.tests),
         unit=options.unit,
         values=values,
-        decimal=mapping.decimal or book.decimal,
+        decimal=mapping.decimal,
         statuses_applied=book.statuses_applied,
     )
     if match.shape == "long":

@@ -104,10 +104,9 @@ class Workbook:
     # Its rows with those below the first few thousand left in the grid (fast_split.Unread
     # stand-ins of the right length), for read_file, which makes them when it needs them.
     unmade_rows: Callable[[], Rows] | None = None
-    # The decimal mark the format itself fixes (HL7 v2's NM values and FHIR's JSON numbers
-    # always write "."): never guessed from other cells (a "25,3" in another message had
-    # turned an HL7 "12.500" into 12500).
-    decimal: str | None = None
+    # (A number the format types, HL7 v2 NM or a FHIR JSON number, is a values.FormatNumber
+    # cell, read with "." whatever other cells show: a "25,3" in another message had turned an
+    # HL7 "12.500" into 12500; its text cells are read as a table's.)
 
     @property
     def is_text(self) -> bool:

@@ -47,6 +47,7 @@ from triage.values import (
     PERCENT_FULL,
     BracketedNumber,
     ContextRange,
+    FormatNumber,
     Interval,
     Quantity,
     age_band,
@@ -624,6 +625,8 @@ class _Builder:
         if raw is None:
             raw = np.full(self.n, "", dtype=object)
         decimal, settled_by = self._decimal_of(raw)
+        if settled_by == "mapping":  # the mapping file's mark reads the typed numbers too
+            raw = self._apply(raw, _mapped_text)
         codes, parsed = self._distinct(raw, lambda c: parse_quantity(c, decimal))
         status = _pick(codes, parsed, lambda q: q.status, object)
         value = _pick(codes, parsed, lambda q: _nan(q.value), np.float64)
@@ -651,11 +654,21 @@ class _Builder:
         grouped = np.zeros(self.n, dtype=bool)
         if decimal is None:
             value, grouped = self._whole_unit_thousands(raw, unit, value)
-        undecided, undecided_detail = grouped & False, np.full(self.n, "", dtype=object)
-        if decimal is None or settled_by == "export":
+        # a text cell is read two ways when the file does not show its mark (or only the
+        # export's separator implies one); a typed number (HL7 NM "6.000") always may be
+        texts_undecided = decimal is None or settled_by == "export"
+        if texts_undecided:
             value, censored = self._censored_readings(raw, value)
             grouped |= censored
-            undecided, undecided_detail = self._undecided_urgent(raw, unit, factor, value, grouped)
+        undecided, undecided_detail = self._undecided_urgent(
+            raw,
+            unit,
+            factor,
+            value,
+            grouped,
+            texts=texts_undecided,
+            typed=self._typed_undecided(raw),
+        )
         if decimal is None:
             self._warn_ambiguous_marks(raw, grouped | undecided)
         elif settled_by == "export":
@@ -689,6 +702,18 @@ class _Builder:
         detail[undecided] = undecided_detail[undecided]
         self.possibly_urgent |= undecided
         return reason, detail
+
+    def _typed_undecided(self, raw: np.ndarray) -> bool:
+        """Whether the column's typed numbers (HL7 NM: values.FormatNumber) may be read two
+        ways: not when their own texts show "." as their decimal mark ("0.45", "12.5"), as a
+        table's column shows its own; the text cells' mark ("25,3" in another message) never
+        decides for them."""
+        typed = [
+            u.text
+            for u in self.table.distinct(raw).uniques
+            if isinstance(u, FormatNumber) and not u.exact
+        ]
+        return bool(typed) and infer_decimal_mark(typed) != "."
 
     def _censored_readings(
         self, raw: np.ndarray, value: np.ndarray
@@ -728,6 +753,9 @@ class _Builder:
         factor: np.ndarray,
         value: np.ndarray,
         settled: np.ndarray,
+        *,
+        texts: bool = True,
+        typed: bool = False,
     ) -> tuple[np.ndarray, np.ndarray]:
         """(rows, details) whose result is written like '6,250' or '1.150' in a file that does
         not show its decimal mark (none anywhere, or only the export's separator implies one),
@@ -735,7 +763,11 @@ class _Builder:
         one way, an urgent result had been low, or a low one urgent, on a guess.  Such rows are
         rejected (ambiguous_decimal_mark) and listed with the urgent results.  A result in mIU/L
         read as the whole number is not: mIU/L is reported in whole numbers, and the unit agrees
-        with the reading (``settled``: rows so read by _whole_unit_thousands)."""
+        with the reading (``settled``: rows so read by _whole_unit_thousands).  A number its
+        format types (HL7 NM "6.000": values.FormatNumber, read with "." as the standard says)
+        is checked too (``typed``) unless the typed numbers of the column show their mark, since
+        a lab system may write its locale's thousands group in it; ``texts``: text cells are
+        checked."""
         limits = load_thresholds()
         urgent = limits.get("urgent_miu_l")
         per_ng = self.settings.conversion_factor or load_reference_set(DEFAULT_SET_NAME).miu_per_ng
@@ -743,7 +775,7 @@ class _Builder:
         rows = np.zeros(self.n, dtype=bool)
         details = np.full(self.n, "", dtype=object)
         found = self.table.distinct(raw)
-        readings = [two_readings(u) if isinstance(u, str) else None for u in found.uniques]
+        readings = [_two_readings_of(u, texts, typed) for u in found.uniques]
         header = self.table.headers.get("prolactin", "prolactin")
         for i in np.flatnonzero(np.array([r is not None for r in readings])[found.codes]):
             pair = readings[found.codes[i]]
@@ -760,9 +792,15 @@ class _Builder:
                 continue
             rows[i] = True
             low, high = sorted(pair)
+            shows = (
+                "its format writes '.' as the decimal mark, but a lab system may group "
+                "thousands with it"
+                if isinstance(raw[i], FormatNumber)
+                else "the file does not show its decimal mark"
+            )
             details[i] = (
                 f"column {header!r}: {cell_text(raw[i])!r} can be read as {_fmt(low)} or "
-                f"{_fmt(high)} {unit[i]} and the file does not show its decimal mark; at "
+                f"{_fmt(high)} {unit[i]} and {shows}; at "
                 f"{_fmt(high)} it is above the urgent level ({_fmt(urgent)} mIU/L), at "
                 f"{_fmt(low)} it is not: not triaged on a guess, listed with the urgent results "
                 "(a column mapping file says which mark the export writes: [input] decimal = "
@@ -2774,6 +2812,21 @@ def _naive(cell: date) -> bool:
 
 def _flag(cell: object, field: str) -> bool | None:
     return parse_yes_no(cell, field)
+
+
+def _two_readings_of(cell: object, texts: bool, typed: bool) -> tuple[float, float] | None:
+    """values.two_readings of a result cell that may be read two ways: when ``typed``, a
+    number its format types but may have grouped (HL7 NM "6.000"); when ``texts``, a text."""
+    if isinstance(cell, FormatNumber):
+        return two_readings(cell.text) if typed and not cell.exact else None
+    return two_readings(cell) if texts and isinstance(cell, str) else None
+
+
+def _mapped_text(cell: object) -> object:
+    """A typed number as its text (a column mapping file's [input] decimal reads it)."""
+    if isinstance(cell, FormatNumber) and not cell.exact:
+        return cell.text
+    return cell
 
 
 def _quantity(cell: object, decimal: str | None) -> Quantity:

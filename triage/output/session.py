@@ -403,7 +403,9 @@ class OutputSession:
             )
             self.spool.append(data if context is None else data.join(context))
         except OSError as exc:
-            raise OutputError(f"cannot write the outputs in {self.folder}: {exc}") from exc
+            raise OutputError(
+                f"cannot write the outputs in {self.folder}: {exc.strerror or exc}"
+            ) from exc
         ranks = priority_ranks(data)
         # the keys' texts order the pages: kept only for the patients a page may be about
         named = None if self.options.all_patients else ranks < _NONE_RANK
