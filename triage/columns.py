@@ -843,6 +843,9 @@ class ColumnMatch:
     # "Medikation"), as "header: text" after the field's own column (triage.io.layout)
     joined_columns: dict[str, list[int]] = field(default_factory=dict)
     vetoes: dict[int, str] = field(default_factory=dict)  # column -> why it was not used
+    # note column -> how its cells are written into comments ("Macroprolactin: {}"), where its
+    # header alone does not say it (synonyms.toml [note_columns.written_as])
+    note_forms: dict[int, str] = field(default_factory=dict)
 
     def header_of(self, name: str) -> str:
         return self.headers[self.fields[name]]
@@ -1036,6 +1039,8 @@ def recognise_columns(
     _joined_columns(match, losers, used)
     used |= {c for cols in match.joined_columns.values() for c in cols}
     past = _past_medication_columns(match, used)  # not read: never into the comments either
+    _macroprolactin_screen_columns(match, used | past, samples)
+    used |= set(match.note_columns)
     _note_columns(match, used | past, samples)
     used |= set(match.note_columns)
     _free_text_columns(match, used | past, samples)
@@ -1409,6 +1414,61 @@ def _note_columns(
         how = f"each cell as {form.replace('{}', '<cell>')}" if form else EACH_AFTER_ITS_HEADER
         kind = "has no field of its own" if worded else "holds clinical information or notes"
         match.warnings.append(f"column {text!r} {kind}: read into comments{target}, {how}")
+
+
+@cache
+def _macroprolactin_screen_spec() -> tuple[FieldSpec, frozenset[str], str]:
+    """(header spec, result words, how a cell is written into comments), synonyms.toml
+    [macroprolactin_screen_columns]."""
+    data = synonyms_data()["macroprolactin_screen_columns"]
+    spec = FieldSpec(
+        name="macroprolactin_screen_columns",
+        synonyms=_ranked(data.get("synonyms", [])),
+        weak={},
+        rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
+        exclude=frozenset(data.get("exclude", [])),
+        shape=None,
+        internal=True,
+        fallback=None,
+    )
+    words = frozenset(normalise_word(w) for w in data.get("results", []))
+    return spec, words, str(data["written_as"])
+
+
+def screen_result_word(cell: object) -> bool:
+    """Whether a cell is a qualitative macroprolactin screen result ("positive", "nicht
+    nachgewiesen", "négatif", "detectada", "assente", "aangetoond", "borderline")."""
+    if not isinstance(cell, str) or is_empty_value(cell):
+        return False
+    return normalise_word(cell) in _macroprolactin_screen_spec()[1]
+
+
+def _macroprolactin_screen_columns(
+    match: ColumnMatch, used: set[int], samples: Mapping[int, Sequence[object]] | None
+) -> None:
+    """An unread column whose header names macroprolactin or a PEG screen and whose cells are
+    all screen results in words ("Macroprolactin" = positive, "Makroprolaktin" = nachgewiesen,
+    "macroprolactin_recovery_pct" = negative: refused as percentages) is read into comments as
+    the long format reads such a row ("Macroprolactin: positive"), where the engine reads it."""
+    if samples is None:
+        return
+    spec, _, form = _macroprolactin_screen_spec()
+    for col, text in enumerate(match.headers):
+        if not text or col in used or score(parse_header(text), spec) < STRONG_SCORE:
+            continue
+        cells = [c for c in samples.get(col, ()) if not is_empty_value(c)]
+        if not cells or not all(screen_result_word(c) for c in cells):
+            continue
+        match.vetoes.pop(col, None)
+        match.note_columns.append(col)
+        match.note_forms[col] = form
+        match.warnings = _without_also(match.warnings, text, col)
+        target = f" with {match.header_of('comments')!r}" if "comments" in match.fields else ""
+        match.warnings.append(
+            f"column {text!r} holds a qualitative macroprolactin (PEG) screen: read into "
+            f"comments{target}, each cell as {form.replace('{}', '<cell>')}, as a long file's "
+            "screen row is read"
+        )
 
 
 @cache

@@ -1,0 +1,120 @@
+"""Research cohort exports found by review 12, each fixed as a class:
+
+1. a wide column of a qualitative macroprolactin (PEG) screen ("Macroprolactin" = positive,
+   "Makroprolaktin" = nachgewiesen, a "macroprolactin_recovery_pct" of words) is read as the long
+   format reads such a row: present is macroprolactinaemia, absent a screen done and negative,
+   borderline a screen still asked for; numeric cells keep the PEG recovery reading;
+2. a workbook whose results sheet lacks the patient fields takes them from another sheet of the
+   same workbook that holds them by the same id column;
+3. a visit series of which only one column holds any value in the whole file is read as that
+   visit's prolactin, the empty columns named; two filled visit columns are still refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from triage.engine import triage_frame
+from triage.engine.text import load_cue_book
+from triage.io import ReadOptions, read_file
+from triage.knowledge import load_knowledge
+from triage.values import synonyms_data
+
+
+def _read(tmp_path: Path, text: str, name: str = "export.csv") -> tuple[pd.DataFrame, list[str]]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    read = read_file(path, None, ReadOptions())
+    return read.frame, list(read.summary.warnings)
+
+
+def _triage(tmp_path: Path, text: str) -> tuple[pd.DataFrame, list[str]]:
+    frame, warnings = _read(tmp_path, text)
+    out = triage_frame(frame, load_knowledge("default"))
+    return out.set_index("patient_id"), warnings
+
+
+# ------------------------------------------------------------------------------------------------
+# 1. qualitative macroprolactin screen columns
+# (header, present word, absent word, grey-zone word), in the six languages
+SCREENS = [
+    ("Macroprolactin", "positive", "negative", "borderline"),
+    ("Macroprolactin screen", "present", "not detected", "equivocal"),
+    ("Makroprolaktin", "nachgewiesen", "nicht nachweisbar", "grenzwertig"),
+    ("Makroprolaktin", "positiv", "negativ", "fraglich"),
+    ("Macroprolactine", "positif", "non détecté", "douteux"),
+    ("Recherche de macroprolactine", "présente", "négatif", "limite"),
+    ("Macroprolactina", "detectado", "no detectado", "dudoso"),
+    ("Macroprolattina", "rilevato", "assente", "dubbio"),
+    ("Macroprolactine bepaling", "aangetoond", "niet aangetoond", "twijfelachtig"),
+    ("PEG screen", "detected", "absent", "equivocal"),
+    ("macro-PRL", "positive", "negative", "borderline"),
+    ("macroprolactin_recovery_pct", "positive", "negative", "borderline"),
+]
+
+
+@pytest.mark.parametrize(("header", "present", "absent", "grey"), SCREENS)
+def test_a_qualitative_screen_column_is_read_as_the_long_format_reads_it(
+    tmp_path: Path, header: str, present: str, absent: str, grey: str
+) -> None:
+    text = f"patient_id,sex,age_years,collected_at,prolactin,prolactin_unit,{header}\n"
+    for pid, word in (("P", present), ("A", absent), ("G", grey)):
+        text += f"{pid},F,40,2026-11-02,80,ng/mL,{word}\n"
+    out, warnings = _triage(tmp_path, text)
+    assert len(out) == 3
+    assert "macroprolactinemia" in out.loc["P", "factors"]
+    assert "macroprolactin_screen" not in out.loc["P", "suggestions"]
+    # a negative screen: the rise is monomeric, no second screen asked for
+    assert "macroprolactinemia" not in out.loc["A", "factors"]
+    assert "macroprolactin_screen" not in out.loc["A", "suggestions"]
+    # a grey-zone result answers nothing: the screen is still asked for, never a normal
+    assert "macroprolactinemia" not in out.loc["G", "factors"]
+    assert "macroprolactin_screen" in out.loc["G", "suggestions"]
+    assert any("qualitative macroprolactin" in w and header in w for w in warnings)
+    assert not any("not used" in w and header in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("test", "word"),
+    [
+        ("Macroprolactin screen", "positif"),
+        ("Macroprolactin screen", "detectado"),
+        ("Macroprolactin screen", "rilevato"),
+    ],
+)
+def test_the_long_format_reads_the_same_present_words(tmp_path: Path, test: str, word: str) -> None:
+    text = "Patient ID,Sex,Age,Collection date,Test,Result,Unit\n"
+    text += "L1,F,40,2026-11-02,Prolactin,80,ng/mL\n"
+    text += f"L1,F,40,2026-11-02,{test},{word},\n"
+    out, _ = _triage(tmp_path, text)
+    assert "macroprolactinemia" in out.loc["L1", "factors"]
+
+
+def test_every_listed_screen_word_is_read_by_the_cues_or_left_a_question() -> None:
+    """The reader's list of screen words and the cues that read them stay together: each word
+    is read as present, absent or (a grey-zone word) neither, never as both."""
+    book = load_cue_book()
+    for word in synonyms_data()["macroprolactin_screen_columns"]["results"]:
+        hits = book.match("comments", f"Macroprolactin: {word}")
+        names = {name for name in hits if name.startswith("macroprolactin_")}
+        assert names <= {"macroprolactin_present"} or names <= {"macroprolactin_absent"}, word
+
+
+def test_numeric_peg_recovery_keeps_its_reading(tmp_path: Path) -> None:
+    text = "patient_id,sex,age_years,collected_at,prolactin,prolactin_unit,"
+    text += "Macroprolactin (% recovery)\n"
+    text += "R1,F,40,2026-11-02,80,ng/mL,25\nR2,F,40,2026-11-02,80,ng/mL,90\n"
+    out, warnings = _triage(tmp_path, text)
+    assert "macroprolactinemia" in out.loc["R1", "factors"]
+    assert "macroprolactinemia" not in out.loc["R2", "factors"]
+    assert not any("qualitative macroprolactin" in w for w in warnings)
+
+
+def test_a_screen_column_of_free_text_is_not_taken_as_a_screen(tmp_path: Path) -> None:
+    text = "patient_id,sex,age_years,collected_at,prolactin,prolactin_unit,Macroprolactin\n"
+    text += "X1,F,40,2026-11-02,80,ng/mL,requested\nX2,F,40,2026-11-02,80,ng/mL,to do\n"
+    out, warnings = _triage(tmp_path, text)
+    assert "macroprolactinemia" not in out.loc["X1", "factors"]
+    assert not any("qualitative macroprolactin" in w for w in warnings)
