@@ -15,11 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pipeline_helpers import write_table
 
 from triage.engine import triage_frame
 from triage.engine.text import load_cue_book
 from triage.io import ReadOptions, read_file
+from triage.io.layout import SAMPLE_ROWS
 from triage.knowledge import load_knowledge
+from triage.schema import InputFileError
 from triage.values import synonyms_data
 
 
@@ -118,3 +121,58 @@ def test_a_screen_column_of_free_text_is_not_taken_as_a_screen(tmp_path: Path) -
     out, warnings = _triage(tmp_path, text)
     assert "macroprolactinemia" not in out.loc["X1", "factors"]
     assert not any("qualitative macroprolactin" in w for w in warnings)
+
+
+# ------------------------------------------------------------------------------------------------
+# 3. a visit series with one filled column
+# (header stem of the visit columns, visit marks), as cohort exports in the six languages name them
+VISITS = [
+    ("PRL_v{}", ("1", "2", "3")),
+    ("Prolaktin_Visite{}", ("1", "2", "3")),
+    ("prolactine_visite{}", ("1", "2", "3")),
+    ("prolactina_visita{}", ("1", "2", "3")),
+    ("prolattina_visita{}", ("1", "2", "3")),
+    ("prolactine_bezoek{}", ("1", "2", "3")),
+]
+
+
+def _visit_rows(stem: str, marks: tuple[str, ...], rows: list[list[object]]) -> list[list[object]]:
+    return [["study_id", "sex", "age", *(stem.format(m) for m in marks)], *rows]
+
+
+@pytest.mark.parametrize(("suffix"), [".csv", ".xlsx"])
+@pytest.mark.parametrize(("stem", "marks"), VISITS)
+def test_one_filled_visit_column_is_read(
+    tmp_path: Path, stem: str, marks: tuple[str, ...], suffix: str
+) -> None:
+    rows: list[list[object]] = [["K1", "M", 40, 300, "", ""], ["K2", "F", 30, 12, "", ""]]
+    path = write_table(tmp_path / f"cohort{suffix}", _visit_rows(stem, marks, rows))
+    read = read_file(path, None, ReadOptions(unit="ng/mL"))
+    out = triage_frame(read.frame, load_knowledge("default")).set_index("patient_id")
+    assert out.loc["K1", "priority"] == "urgent"  # a man at 300 ng/mL
+    assert out.loc["K2", "priority"] == "none"
+    empty = ", ".join(repr(stem.format(m)) for m in marks[1:])
+    assert any(empty in w and "no value" in w for w in read.summary.warnings)
+
+
+def _refused(tmp_path: Path, stem: str, marks: tuple[str, ...], rows: list[list[object]]) -> bool:
+    path = write_table(tmp_path / "refused.csv", _visit_rows(stem, marks, rows))
+    try:
+        read_file(path, None, ReadOptions(unit="ng/mL"))
+    except InputFileError as exc:
+        return "several visits" in exc.message
+    return False
+
+
+@pytest.mark.parametrize(("stem", "marks"), VISITS[:2])
+def test_only_a_lone_filled_visit_is_read_checked_in_every_row(
+    tmp_path: Path, stem: str, marks: tuple[str, ...]
+) -> None:
+    lone: list[list[object]] = [["K1", "M", 40, 300, "", ""]]
+    path = write_table(tmp_path / "lone.csv", _visit_rows(stem, marks, lone))
+    assert len(read_file(path, None, ReadOptions(unit="ng/mL")).frame) == 1
+    # a raised later visit below the rows the column check samples: refused as before
+    rows: list[list[object]] = [[f"Q{i}", "F", 30, 12, "", ""] for i in range(SAMPLE_ROWS + 10)]
+    assert _refused(tmp_path, stem, marks, [*rows, ["Z1", "F", 30, 12, "", 500]])
+    # two filled visits: refused as before
+    assert _refused(tmp_path, stem, marks, [["K1", "M", 40, 300, 20, ""]])
