@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from pipeline_helpers import write_table
@@ -176,3 +178,180 @@ def test_only_a_lone_filled_visit_is_read_checked_in_every_row(
     assert _refused(tmp_path, stem, marks, [*rows, ["Z1", "F", 30, 12, "", 500]])
     # two filled visits: refused as before
     assert _refused(tmp_path, stem, marks, [["K1", "M", 40, 300, 20, ""]])
+
+
+# ------------------------------------------------------------------------------------------------
+# 2. relational workbooks: the patients on one sheet, the results on another
+# (patients sheet, results sheet, id, sex, birth date, pregnant, medication, result, date,
+#  male, female, yes, no), in the six languages
+RELATIONAL = [
+    (
+        "Demographics",
+        "Laboratory",
+        "record_id",
+        "sex",
+        "date_of_birth",
+        "pregnant",
+        "medication",
+        "prolactin_ng_ml",
+        "visit_date",
+        "male",
+        "female",
+        "yes",
+        "no",
+    ),
+    (
+        "Patienten",
+        "Labor",
+        "Patienten-ID",
+        "Geschlecht",
+        "Geburtsdatum",
+        "schwanger",
+        "Medikation",
+        "Prolaktin (ng/mL)",
+        "Datum",
+        "männlich",
+        "weiblich",
+        "ja",
+        "nein",
+    ),
+    (
+        "Patients",
+        "Biologie",
+        "ID patient",
+        "Sexe",
+        "Date de naissance",
+        "Enceinte",
+        "Traitement",
+        "Prolactine (ng/mL)",
+        "Date",
+        "homme",
+        "femme",
+        "oui",
+        "non",
+    ),
+    (
+        "Pacientes",
+        "Laboratorio",
+        "ID paciente",
+        "Sexo",
+        "Fecha de nacimiento",
+        "Embarazada",
+        "Medicación",
+        "Prolactina (ng/mL)",
+        "Fecha",
+        "hombre",
+        "mujer",
+        "sí",
+        "no",
+    ),
+    (
+        "Pazienti",
+        "Laboratorio",
+        "ID paziente",
+        "Sesso",
+        "Data di nascita",
+        "Gravidanza",
+        "Farmaci",
+        "Prolattina (ng/mL)",
+        "Data",
+        "maschio",
+        "femmina",
+        "sì",
+        "no",
+    ),
+    (
+        "Patienten",
+        "Lab",
+        "Patiëntnummer",
+        "Geslacht",
+        "Geboortedatum",
+        "Zwanger",
+        "Medicatie",
+        "Prolactine (ng/mL)",
+        "Datum",
+        "man",
+        "vrouw",
+        "ja",
+        "nee",
+    ),
+]
+
+
+def _relational(
+    path: Path, words: tuple[str, ...], people: list[list[object]], results: list[list[object]]
+) -> Path:
+    patients, lab, pid, sex, birth, pregnant, meds, result, when = words[:9]
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = patients
+    first.append([pid, sex, birth, pregnant, meds])
+    for row in people:
+        first.append(row)
+    second = book.create_sheet(lab)
+    second.append([pid, when, result, "TSH"])
+    for row in results:
+        second.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("words", RELATIONAL, ids=[w[0] + "-" + w[2] for w in RELATIONAL])
+def test_patient_fields_are_joined_from_another_sheet_by_id(
+    tmp_path: Path, words: tuple[str, ...]
+) -> None:
+    male, female, yes, no = words[9:]
+    people: list[list[object]] = [
+        ["R1", male, datetime(1980, 1, 1), no, "risperidone 4 mg"],
+        ["R2", female, datetime(2012, 1, 1), no, None],
+        ["R3", female, datetime(1995, 1, 1), yes, None],
+    ]
+    results: list[list[object]] = [
+        [f"R{i}", datetime(2026, 11, 2), v, 1] for i, v in ((1, 26), (2, 22), (3, 150))
+    ]
+    path = _relational(tmp_path / "cohort.xlsx", words, people, results)
+    read = read_file(path, None, ReadOptions())
+    out = triage_frame(read.frame, load_knowledge("default")).set_index("patient_id")
+    assert out.loc["R1", "sex"] == "M"
+    assert "medication:antipsychotic" in out.loc["R1", "factors"]  # a man on risperidone
+    assert out.loc["R2", "age_years"] < 18  # a girl of 14: judged as a child, not indeterminate
+    assert out.loc["R2", "status"] != "indeterminate"
+    assert "pregnancy" in out.loc["R3", "factors"]  # no imaging in pregnancy
+    assert "pituitary_mri" not in str(out.loc["R3", "suggestions"])
+    assert list(read.frame["source_sheet"].unique()) == [words[1]]
+    assert list(read.frame["source_row"]) == [2, 3, 4]
+    assert any(f"sheet {words[0]!r}" in w and "taken from" in w for w in read.summary.warnings)
+    assert not any("no sex column" in w for w in read.summary.warnings)
+
+
+def test_an_id_repeated_with_other_values_is_not_joined(tmp_path: Path) -> None:
+    people: list[list[object]] = [
+        ["R1", "male", datetime(1980, 1, 1), "no", None],
+        ["R2", "female", datetime(1990, 1, 1), "no", None],
+        ["R2", "male", datetime(1990, 1, 1), "no", None],
+    ]
+    results: list[list[object]] = [
+        ["R1", datetime(2026, 11, 2), 26, 1],
+        ["R2", datetime(2026, 11, 2), 20, 1],
+    ]
+    path = _relational(tmp_path / "cohort.xlsx", RELATIONAL[0], people, results)
+    read = read_file(path, None, ReadOptions())
+    frame = read.frame.set_index("patient_id")
+    assert frame.loc["R1", "sex"] == "M"
+    assert pd.isna(frame.loc["R2", "sex"])
+    assert any("more than once" in w and "'Demographics'" in w for w in read.summary.warnings)
+
+
+def test_a_patients_sheet_that_lacks_some_ids_is_named_not_joined(tmp_path: Path) -> None:
+    people: list[list[object]] = [["R1", "male", datetime(1980, 1, 1), "no", None]]
+    results: list[list[object]] = [
+        ["R1", datetime(2026, 11, 2), 26, 1],
+        ["R9", datetime(2026, 11, 2), 20, 1],
+    ]
+    path = _relational(tmp_path / "cohort.xlsx", RELATIONAL[0], people, results)
+    read = read_file(path, None, ReadOptions())
+    assert read.frame["sex"].isna().all()
+    warnings = read.summary.warnings
+    assert any("'Demographics'" in w and "not joined" in w for w in warnings)
+    assert not any("[columns] sex" in w for w in warnings)  # no mapping can name another sheet

@@ -54,6 +54,7 @@ from triage.io.layout import (
 from triage.io.long import read_long
 from triage.io.mapping import ColumnMapping, load_mapping
 from triage.io.options import DEFAULT_MAX_FILE_BYTES, ReadOptions
+from triage.io.patient_sheets import join_patient_sheet
 from triage.io.shifted import shifted_facts, with_urgency
 from triage.io.sources import (
     Workbook,
@@ -204,6 +205,8 @@ def _read_sheet(
     _check_empty_visits(split.cells, match, name, sheet)
     table = build_raw_table(split, match, name, sheet, book)
     join_drug_columns(split, match, table)
+    if match.shape == "wide":
+        join_patient_sheet(book, location.sheet, match, table)
     summary = InputSummary(
         file=name,
         sha256=digest,
