@@ -107,22 +107,22 @@ def test_every_listed_screen_word_is_read_by_the_cues_or_left_a_question() -> No
         assert names <= {"macroprolactin_present"} or names <= {"macroprolactin_absent"}, word
 
 
-def test_numeric_peg_recovery_keeps_its_reading(tmp_path: Path) -> None:
-    text = "patient_id,sex,age_years,collected_at,prolactin,prolactin_unit,"
-    text += "Macroprolactin (% recovery)\n"
-    text += "R1,F,40,2026-11-02,80,ng/mL,25\nR2,F,40,2026-11-02,80,ng/mL,90\n"
-    out, warnings = _triage(tmp_path, text)
+def test_numbers_keep_the_peg_reading_and_free_text_is_no_screen(tmp_path: Path) -> None:
+    head = "patient_id,sex,age_years,collected_at,prolactin,prolactin_unit,"
+    numeric = head + "Macroprolactin (% recovery)\n"
+    numeric += "R1,F,40,2026-11-02,80,ng/mL,25\nR2,F,40,2026-11-02,80,ng/mL,90\n"
+    out, warnings = _triage(tmp_path, numeric)
     assert "macroprolactinemia" in out.loc["R1", "factors"]
     assert "macroprolactinemia" not in out.loc["R2", "factors"]
     assert not any("qualitative macroprolactin" in w for w in warnings)
-
-
-def test_a_screen_column_of_free_text_is_not_taken_as_a_screen(tmp_path: Path) -> None:
-    text = "patient_id,sex,age_years,collected_at,prolactin,prolactin_unit,Macroprolactin\n"
-    text += "X1,F,40,2026-11-02,80,ng/mL,requested\nX2,F,40,2026-11-02,80,ng/mL,to do\n"
-    out, warnings = _triage(tmp_path, text)
+    free = head + "Macroprolactin\n"
+    free += "X1,F,40,2026-11-02,80,ng/mL,requested\nX2,F,40,2026-11-02,80,ng/mL,to do\n"
+    out, warnings = _triage(tmp_path, free)
     assert "macroprolactinemia" not in out.loc["X1", "factors"]
     assert not any("qualitative macroprolactin" in w for w in warnings)
+    words = head + "Macroprolactin\nW1,F,40,2026-11-02,80,ng/mL,aanwezig\n"
+    out, warnings = _triage(tmp_path, words)  # the same header with a result word: read
+    assert "macroprolactinemia" in out.loc["W1", "factors"]
 
 
 # ------------------------------------------------------------------------------------------------

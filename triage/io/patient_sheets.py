@@ -126,7 +126,8 @@ def _join(
         prior = by_id.setdefault(key, values)
         if [cell_text(v) for v in prior] != [cell_text(v) for v in values]:
             conflicting.add(key)
-    listed = ", ".join(f"{found.headers[found.fields[f]]!r} ({f})" for f in names)
+    columns = ", ".join(repr(found.headers[found.fields[f]]) for f in names)
+    listed = f"{', '.join(names)} (columns {columns})"
     answered = {said for f in names for said in _MISSING_SAID.get(f, ())}
     table.warnings[:] = [w for w in table.warnings if not w.startswith(tuple(answered))]
     missing = needed - set(by_id)
