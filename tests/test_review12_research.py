@@ -286,7 +286,7 @@ def _relational(
     first = book.active
     assert first is not None
     first.title = patients
-    first.append([pid, sex, birth, pregnant, meds])
+    first.append([pid.upper().replace("_", " "), sex, birth, pregnant, meds])  # "RECORD ID"
     for row in people:
         first.append(row)
     second = book.create_sheet(lab)

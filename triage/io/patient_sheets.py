@@ -66,13 +66,13 @@ def _cell(row: Sequence[object], col: int) -> object:
 def _find(
     book: Workbook, sheet: str, id_header: str, wanted: Sequence[str]
 ) -> _PatientSheet | None:
-    """The sheet's header row holding a cell written as ``id_header`` and the wanted fields it
-    names, or None."""
+    """The sheet's header row holding a cell written as ``id_header`` (the same words, case and
+    punctuation aside) and the wanted fields it names, or None."""
     rows = book.load(sheet, None)
-    key = " ".join(id_header.casefold().split())
+    key = parse_header(id_header).full  # "record_id" is "Record ID"
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        texts = [" ".join(cell_text(c).casefold().split()) for c in row]
-        if key not in texts:
+        texts = [parse_header(t).full if (t := cell_text(c)) else "" for c in row]
+        if not key or key not in texts:
             continue
         id_col = texts.index(key)
         header = [cell_text(c) for c in row]
