@@ -856,6 +856,13 @@ class ColumnMatch:
     one_sex: str | None = None
     # yes/no columns left unread, whose header names no finding the reader knows
     unread_yes_no: list[int] = field(default_factory=list)
+    # note column -> how its cells are written into comments ("Macroprolactin: {}"), where its
+    # header alone does not say it (synonyms.toml [note_columns.written_as])
+    note_forms: dict[int, str] = field(default_factory=dict)
+    # the visit columns that held no value in the sampled rows, when the one other column of
+    # its visit series is read as the prolactin: the reader checks them in every row and
+    # refuses the file (``visit_series_refusal``) when one holds a value after all
+    empty_visits: list[int] = field(default_factory=list)
 
     def header_of(self, name: str) -> str:
         return self.headers[self.fields[name]]
@@ -953,7 +960,16 @@ def recognise_columns(
     timed, visits = (
         _prolactin_series(texts, taken_cols) if "prolactin" not in match.fields else (set(), set())
     )
-    series = timed | visits
+    lone = _lone_filled_visit(texts, visits, timed, samples)
+    if lone is not None:  # one visit holds every value: it is read, the empty ones are named
+        match.empty_visits = sorted(visits - {lone})
+        visits = set()
+        listed = ", ".join(repr(texts[c]) for c in match.empty_visits)
+        match.warnings.append(
+            f"headers {listed} of a visit series hold no value in this file: {texts[lone]!r}, "
+            "the only visit with results, is read as the prolactin"
+        )
+    series = timed | visits | set(match.empty_visits)
     if "prolactin" in match.fields:
         chosen = match.fields["prolactin"]
         others = set().union(*_prolactin_series(texts, taken_cols - {chosen})) - {chosen}
@@ -966,6 +982,8 @@ def recognise_columns(
     losers: list[tuple[str, int]] = []
     checked: dict[tuple[int, str], str | None] = {}
     for value, col, name in pool:
+        if col in match.empty_visits:  # named in the warning above; never read
+            continue
         if name in match.fields:
             if value >= STRONG_SCORE and col not in taken_cols and col not in match.vetoes:
                 cells = samples.get(col, ()) if samples is not None else None
@@ -1005,13 +1023,7 @@ def recognise_columns(
             'is triaged; name one in a column mapping file ([columns] prolactin = "<header>")'
         )
     if visits:
-        listed = ", ".join(repr(texts[c]) for c in sorted(visits))
-        match.warnings.append(
-            f"headers {listed} are prolactin results of several visits (one column per visit): "
-            "none is triaged, so that no later raised result hides behind an earlier normal one; "
-            'name the visit to triage in a column mapping file ([columns] prolactin = "<header>") '
-            "and run once per visit"
-        )
+        match.warnings.append(visit_series_refusal(texts, visits))
     _refuse_second_results(match, losers, samples, set(forced or {}))
     for name, col in losers:
         if col in set(match.fields.values()):
@@ -1051,6 +1063,8 @@ def recognise_columns(
     _joined_columns(match, losers, used)
     used |= {c for cols in match.joined_columns.values() for c in cols}
     past = _past_medication_columns(match, used)  # not read: never into the comments either
+    _macroprolactin_screen_columns(match, used | past, samples)  # before the yes/no findings
+    used |= set(match.note_columns)
     _answer_fields(match, samples, set(forced or {}))
     _finding_columns(match, used | past, samples)
     used |= set(match.finding_columns)
@@ -1140,6 +1154,35 @@ def _prolactin_series(texts: Sequence[str], taken: set[int]) -> tuple[set[int], 
         if len(rest) > 1 and any(marks for marks in rest):
             visit |= set(rest.values())
     return timed, visit
+
+
+def visit_series_refusal(texts: Sequence[str], visits: Iterable[int]) -> str:
+    """Why a file whose prolactin results are one column per visit is not triaged."""
+    listed = ", ".join(repr(texts[c]) for c in sorted(visits))
+    return (
+        f"headers {listed} are prolactin results of several visits (one column per visit): "
+        "none is triaged, so that no later raised result hides behind an earlier normal one; "
+        'name the visit to triage in a column mapping file ([columns] prolactin = "<header>") '
+        "and run once per visit"
+    )
+
+
+def _lone_filled_visit(
+    texts: Sequence[str],
+    visits: set[int],
+    timed: set[int],
+    samples: Mapping[int, Sequence[object]] | None,
+) -> int | None:
+    """The one column of a visit series that holds values in the sampled rows when every other
+    one is empty ("PRL_v1" filled, "PRL_v2" and "PRL_v3" blank: a cohort exported before its
+    later visits), else None.  Only with samples, and not beside a timed series; the reader
+    checks the empty ones in every row (ColumnMatch.empty_visits)."""
+    if samples is None or not visits or timed:
+        return None
+    filled = [c for c in sorted(visits) if _filled(samples.get(c, ()))]
+    if len(filled) != 1 or value_veto("prolactin", texts[filled[0]], samples.get(filled[0], ())):
+        return None
+    return filled[0]
 
 
 RESULT_FIELDS: Final = ("prolactin", "result")  # the result column, wide and long
@@ -1621,6 +1664,61 @@ def _one_sex_column(match: ColumnMatch, samples: Mapping[int, Sequence[object]] 
             f"{'female' if sex == 'F' else 'male'}, a no as {other}"
         )
         return
+
+
+@cache
+def _macroprolactin_screen_spec() -> tuple[FieldSpec, frozenset[str], str]:
+    """(header spec, result words, how a cell is written into comments), synonyms.toml
+    [macroprolactin_screen_columns]."""
+    data = synonyms_data()["macroprolactin_screen_columns"]
+    spec = FieldSpec(
+        name="macroprolactin_screen_columns",
+        synonyms=_ranked(data.get("synonyms", [])),
+        weak={},
+        rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
+        exclude=frozenset(data.get("exclude", [])),
+        shape=None,
+        internal=True,
+        fallback=None,
+    )
+    words = frozenset(normalise_word(w) for w in data.get("results", []))
+    return spec, words, str(data["written_as"])
+
+
+def screen_result_word(cell: object) -> bool:
+    """Whether a cell is a qualitative macroprolactin screen result ("positive", "nicht
+    nachgewiesen", "négatif", "detectada", "assente", "aangetoond", "borderline")."""
+    if not isinstance(cell, str) or is_empty_value(cell):
+        return False
+    return normalise_word(cell) in _macroprolactin_screen_spec()[1]
+
+
+def _macroprolactin_screen_columns(
+    match: ColumnMatch, used: set[int], samples: Mapping[int, Sequence[object]] | None
+) -> None:
+    """An unread column whose header names macroprolactin or a PEG screen and whose cells are
+    all screen results in words ("Macroprolactin" = positive, "Makroprolaktin" = nachgewiesen,
+    "macroprolactin_recovery_pct" = negative: refused as percentages) is read into comments as
+    the long format reads such a row ("Macroprolactin: positive"), where the engine reads it."""
+    if samples is None:
+        return
+    spec, _, form = _macroprolactin_screen_spec()
+    for col, text in enumerate(match.headers):
+        if not text or col in used or score(parse_header(text), spec) < STRONG_SCORE:
+            continue
+        cells = [c for c in samples.get(col, ()) if not is_empty_value(c)]
+        if not cells or not all(screen_result_word(c) for c in cells):
+            continue
+        match.vetoes.pop(col, None)
+        match.note_columns.append(col)
+        match.note_forms[col] = form
+        match.warnings = _without_also(match.warnings, text, col)
+        target = f" with {match.header_of('comments')!r}" if "comments" in match.fields else ""
+        match.warnings.append(
+            f"column {text!r} holds a qualitative macroprolactin (PEG) screen: read into "
+            f"comments{target}, each cell as {form.replace('{}', '<cell>')}, as a long file's "
+            "screen row is read"
+        )
 
 
 @cache

@@ -1558,6 +1558,8 @@ def _join_note_columns(
         h: written.get(parse_header(h).full, h.replace("{", "{{").replace("}", "}}") + ": {}")
         for h, _ in notes
     }
+    if target == "comments":  # a column whose cells say what it is ("Macroprolactin: {}")
+        forms |= {match.headers[c]: f for c, f in match.note_forms.items() if c in wanted}
     base = columns.get(target)
     joined = np.empty(len(cells), dtype=object)
     for i in range(len(cells)):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+import numpy as np
 import pandas as pd
 
 from triage.columns import (
@@ -32,6 +33,7 @@ from triage.columns import (
     recognise_columns,
     recognised_headers,
     unread_yes_no_warnings,
+    visit_series_refusal,
 )
 from triage.io.delimited import check_field_counts
 from triage.io.drug_columns import join_drug_columns
@@ -53,6 +55,7 @@ from triage.io.layout import (
 from triage.io.long import read_long
 from triage.io.mapping import ColumnMapping, load_mapping
 from triage.io.options import DEFAULT_MAX_FILE_BYTES, ReadOptions
+from triage.io.patient_sheets import join_patient_sheet
 from triage.io.shifted import shifted_facts, with_urgency
 from triage.io.sources import (
     Workbook,
@@ -200,9 +203,12 @@ def _read_sheet(
     )
     book.grid = None
     del rows, samples
+    _check_empty_visits(split.cells, match, name, sheet)
     table = build_raw_table(split, match, name, sheet, book)
     join_drug_columns(split, match, table)
     table.warnings += unread_yes_no_warnings(match)
+    if match.shape == "wide":
+        join_patient_sheet(book, location.sheet, match, table)
     summary = InputSummary(
         file=name,
         sha256=digest,
@@ -338,6 +344,23 @@ def _with_sheet(
     # the book's corrections are the same for every sheet; the sheet's rows add their own
     added = [c for c in more.corrections if c not in book.corrections]
     return FileRead(frame, [*read.rejected, *more.rejected], summary, [*read.corrections, *added])
+
+
+def _check_empty_visits(cells: np.ndarray, match: ColumnMatch, name: str, sheet: str) -> None:
+    """The visit columns recognise_columns saw empty in the sampled rows are empty in every
+    row, or the file is refused as a visit series is (one column per visit: none triaged)."""
+    empty = [c for c in match.empty_visits if c < cells.shape[1]]
+    if not empty:
+        return
+    if all(is_empty_value(cell) for c in empty for cell in cells[:, c]):
+        return
+    visits = [*match.empty_visits, match.fields["prolactin"]]
+    raise InputFileError(
+        name,
+        visit_series_refusal(match.headers, visits),
+        sheet=sheet or None,
+        code="no_prolactin_column",
+    )
 
 
 def _header_area_notes(bad: Mapping[int, str], lines: Sequence[int], header: int) -> list[str]:
