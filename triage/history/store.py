@@ -33,12 +33,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from triage.history import HistoryError, ResultNotFoundError, check_database
+from triage.io.identifiers import specimen_key
 from triage.schema import (
     PRELIMINARY,
     PRIORITIES,
     RESULT_COLUMNS,
     SUPERSEDED,
     SUPERSEDES,
+    WITHDRAWS,
     Withdrawal,
 )
 
@@ -665,6 +667,8 @@ class HistoryRun:
     # the earlier results this run withdrew (uncommitted until the run is: a reader on another
     # connection, such as the overdue list, does not see them yet)
     withdrawn_ids: set[int] = field(default_factory=set)
+    # the last file's withdrawals and corrections that matched no stored result (``withdraw``)
+    unmatched: list[Withdrawal] = field(default_factory=list)
 
     def earlier(
         self, issuer: str, patient_ids: Iterable[str], *, excluded: Iterable[int] = ()
@@ -719,26 +723,30 @@ class HistoryRun:
         file's results are compared: its corrections and cancellations apply first."""
         found: set[int] = set()
         for item in items:
-            query = self._withdrawn_by(item, issuer=issuer, sha256=sha256)
-            if query is not None:
-                found.update(int(i) for (i,) in self.conn.execute(query).all())
+            found.update(self._withdrawn_by(item, issuer=issuer, sha256=sha256))
         return found
 
-    def _withdrawn_by(self, item: Withdrawal, *, issuer: str, sha256: str) -> Any:
-        """The query of the stored results an item withdraws (None: it names none for sure)."""
-        if not (item.patient_id and item.specimen_id) or item.kind == PRELIMINARY:
-            return None  # only a patient's specimen names one result for sure
+    def _withdrawn_by(self, item: Withdrawal, *, issuer: str, sha256: str) -> list[int]:
+        """The stored results an item withdraws (none when it names none for sure): the
+        patient's, of the same specimen number (``specimen_key``: a re-saved export's number
+        without its leading zeros is the same one)."""
+        if not (item.patient_id and specimen_key(item.specimen_id)) or item.kind == PRELIMINARY:
+            return []  # only a patient's specimen names one result for sure
         query = (
-            sa.select(results.c.id)
+            sa.select(results.c.id, results.c.specimen_id)
             .where(results.c.issuer == (item.issuer or issuer))
             .where(results.c.patient_id == item.patient_id)
-            .where(results.c.specimen_id == item.specimen_id)
+            .where(results.c.specimen_id.is_not(None))
             .where(results.c.source_sha256 != sha256)
             .where(results.c.id.not_in(sa.select(withdrawals.c.result_id)))
+            .order_by(results.c.id)
         )
         if item.kind == SUPERSEDES:
             query = query.where(results.c.id.in_(sa.select(preliminaries.c.result_id)))
-        return query
+        wanted = specimen_key(item.specimen_id)
+        return [
+            int(i) for i, specimen in self.conn.execute(query) if specimen_key(specimen) == wanted
+        ]
 
     def record(self, frame: pd.DataFrame, *, issuer: str, sha256: str) -> pd.Series:
         """Store one chunk of results of one input file; returns each row's result id (the
@@ -892,11 +900,12 @@ class HistoryRun:
         at = _utc_naive(self.started_at)
         self._mark_preliminary([i.source_row for i in items if i.kind == PRELIMINARY], sha256)
         count = 0
+        self.unmatched = []
         for item in items:
-            query = self._withdrawn_by(item, issuer=issuer, sha256=sha256)
-            if query is None:
-                continue
-            for (result_id,) in self.conn.execute(query).all():
+            found = self._withdrawn_by(item, issuer=issuer, sha256=sha256)
+            if item.kind == WITHDRAWS and not found:
+                self.unmatched.append(item)
+            for result_id in found:
                 if int(result_id) in self.seen:
                     continue
                 self.conn.execute(
@@ -1028,11 +1037,13 @@ def _correction_of(conn: Connection, result: dict[str, Any]) -> dict[str, Any] |
         .where(results.c.source_row == withdrawal["source_row"])
         .where(results.c.issuer == result["issuer"])
         .where(results.c.patient_id == result["patient_id"])
-        .where(results.c.specimen_id == result["specimen_id"])
         .where(results.c.id != result["id"])
     )
-    found = conn.execute(query).mappings().first()
-    return dict(found) if found is not None else None
+    wanted = specimen_key(result["specimen_id"])
+    for found in conn.execute(query).mappings():
+        if specimen_key(found["specimen_id"]) == wanted:
+            return dict(found)
+    return None
 
 
 def ack_words(ack: Any) -> str:
