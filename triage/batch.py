@@ -765,12 +765,15 @@ class _Unusable(Exception):
 _INCOMPLETE_PROBE_BYTES: Final = 64 * 1024
 _ZIP_TAIL_BYTES: Final = 64 * 1024 + 22  # the zip's end record lies within its last bytes
 _OLE_SECTOR_BYTES: Final = 512  # an xls (OLE2 compound file) is whole sectors
+_TAIL_BYTES: Final = 16  # the last bytes of a text: does it end with its line (segment) end
 
 
 def _looks_incomplete(path: Path, size: int) -> bool:
     """Empty; a workbook cut short (an xlsx without the zip's end record, an xls that is not
-    whole sectors: a copy still being written); a JSON text that does not parse yet; or a small
-    delimited text file with at most one non-blank line (a header, no row)."""
+    whole sectors: a copy still being written); a JSON text that does not parse yet; an HL7
+    file holding no OBX segment yet (a header, the batch or patient segments) or ending inside
+    a segment; a delimited text with at most one non-blank line (a header, no row) or whose
+    last line has no line end yet: every format alike, the file waits (docs/unattended.md)."""
     if size == 0:
         return True
     try:
@@ -779,6 +782,8 @@ def _looks_incomplete(path: Path, size: int) -> bool:
             if head[:4] == b"PK\x03\x04":
                 handle.seek(max(size - _ZIP_TAIL_BYTES, 0))
                 return b"PK\x05\x06" not in handle.read()
+            handle.seek(max(size - _TAIL_BYTES, 0))
+            tail = handle.read()
     except OSError:
         return False
     if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -791,15 +796,31 @@ def _looks_incomplete(path: Path, size: int) -> bool:
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped[:1] in ("{", "["):  # JSON (a FHIR Bundle, often on one line): whole when it parses
         if size > _INCOMPLETE_PROBE_BYTES:
-            return False
+            return tail.rstrip(b" \t\r\n\x00")[-1:] not in (b"}", b"]")
         try:
             json.loads(stripped)
         except ValueError:
             return True
         return False
-    if size > _INCOMPLETE_PROBE_BYTES or stripped.startswith(("MSH", "FHS", "BHS", "\x0b")):
+    if stripped[:1] == "<" or not _plain_text(text):  # XML or a binary format: its reader says
+        return False
+    ends = tail.rstrip(b"\x00")[-1:]  # UTF-16 text ends in a NUL byte after its line end
+    if stripped.startswith(("MSH", "FHS", "BHS", "\x0b")):
+        no_result = size <= _INCOMPLETE_PROBE_BYTES and "OBX" not in text
+        return no_result or ends not in (b"\r", b"\n", b"\x1c")
+    if ends not in (b"\r", b"\n"):  # a last line without its line end: the copy goes on
+        return True
+    if size > _INCOMPLETE_PROBE_BYTES:
         return False
     return sum(1 for line in text.splitlines() if line.strip(" \t,;|\x00")) <= 1
+
+
+_TEXT_CONTROLS: Final = frozenset("\t\n\r\x0b\x0c\x1c\x00")  # in a text (MLLP frames too)
+
+
+def _plain_text(text: str) -> bool:
+    """No control character a text export does not hold: not a binary file cp1252 decoded."""
+    return not any(ch < " " and ch not in _TEXT_CONTROLS for ch in text[:_INCOMPLETE_PROBE_BYTES])
 
 
 def _probe_text(data: bytes) -> str | None:

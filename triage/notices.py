@@ -31,6 +31,30 @@ def withdrawn_warning(count: int) -> str:
     )
 
 
+# A warning containing this phrase: a withdrawal or correction of the file matched no result.
+NOTHING_WITHDRAWN_MARK: Final = "nothing was withdrawn or corrected"
+_ROWS_LISTED: Final = 10
+
+
+def unmatched_warning(rows: Sequence[int], without_specimen: int) -> str:
+    """What a file says whose withdrawals or corrections (a void or corrected result status)
+    matched no result the history holds: an earlier urgent result may still stand.  Row numbers
+    only, never ids or values."""
+    listed = ", ".join(str(r) for r in rows[:_ROWS_LISTED])
+    more = f" and {len(rows) - _ROWS_LISTED} more" if len(rows) > _ROWS_LISTED else ""
+    why = (
+        f" ({without_specimen} without a specimen number, which alone names the result)"
+        if without_specimen
+        else ""
+    )
+    return (
+        f"{len(rows)} withdrawal(s) or correction(s) (row {listed}{more}) matched no result the "
+        f"history holds for the same patient and specimen number{why}: {NOTHING_WITHDRAWN_MARK}; "
+        "any result earlier runs recorded for it (an urgent one too) still stands: check the "
+        "patient's results with history show"
+    )
+
+
 def rerun_warning(first: str, recorded_at: datetime) -> str:
     """What an input whose bytes an earlier run recorded in the history says: its results are
     the stored ones again (their ids and history kept, nothing added), also a result without a
@@ -94,6 +118,13 @@ def notices(inputs: Sequence[InputSummary]) -> list[str]:
         lines += [
             f"{summary.file}: {w}"
             for w in summary.warnings
-            if NOT_READ_MARK in w or WITHDRAWN_MARK in w or COPY_MARK in w
+            if NOT_READ_MARK in w
+            or WITHDRAWN_MARK in w
+            or COPY_MARK in w
+            or NOTHING_WITHDRAWN_MARK in w
         ]
     return lines
+
+
+# The warnings said on stderr whatever --quiet says (a person must look).
+SAID_MARKS: Final = (NOT_READ_MARK, WITHDRAWN_MARK, NOTHING_WITHDRAWN_MARK, COPY_MARK)

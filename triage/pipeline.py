@@ -31,7 +31,12 @@ import pandas as pd
 
 from triage import TOOL_NAME, __version__, collector, io
 from triage.engine import prepare, triage_frame
-from triage.history import HistoryOptions, HistoryRecorder, overdue_urgent
+from triage.history import (
+    HistoryOptions,
+    HistoryRecorder,
+    overdue_urgent,
+    unmatched_warning,
+)
 from triage.io import ColumnMapping, ProgressHook, ReadOptions, load_mapping
 from triage.io import read_usable_inputs as read_inputs  # noqa: F401 (the API's name)
 from triage.isolate import die_with_parent
@@ -525,6 +530,8 @@ def _run(
                 )
                 if withdrawn:
                     read.summary.warnings.append(withdrawn_warning(withdrawn))
+                if recorder.unmatched:
+                    read.summary.warnings.append(unmatched_warning(recorder.unmatched))
             inputs.append(read.summary)
             listed.append(read.summary)
             rejected.extend(read.rejected)

@@ -22,6 +22,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from triage.io.identifiers import specimen_key
 from triage.schema import (
     HISTORY_COLUMNS,
     WITHDRAWS,
@@ -30,6 +31,8 @@ from triage.schema import (
     TriageError,
     Withdrawal,
 )
+
+CANCELLED: Final = "cancelled_result"  # the reason code of a row its own file set aside
 
 
 class HistoryError(TriageError):
@@ -196,6 +199,8 @@ class HistoryRecorder:
         # the stored results the file being read withdraws or corrects (begin_file): never its
         # rows' earlier results, though withdrawn only once the file is read (withdraw)
         self._withdrawing: set[int] = set()
+        # the last file's withdrawals and corrections that matched no stored result
+        self.unmatched: list[Withdrawal] = []
 
     def savepoint(self) -> None:
         self._savepoint = self.run.conn.begin_nested()
@@ -297,12 +302,15 @@ class HistoryRecorder:
         name = Path(file).name
         items = _withdrawal_items(rejected, corrections)
         self._withdrawing = set()
+        self.unmatched = []
         if not items:
             return 0
         try:
-            return self.run.withdraw(
+            count: int = self.run.withdraw(
                 items, file=name, issuer=self.options.issuer_for(file), sha256=sha256
             )
+            self.unmatched = _unmatched(self.run.unmatched, rejected)
+            return count
         except sa.exc.SQLAlchemyError as exc:
             raise HistoryError(
                 f"history: {describe(self.history.url)}: could not record the results "
@@ -358,6 +366,34 @@ def _withdrawal_items(
         if r.withdraws and r.source_row not in given
     ]
     return items + list(corrections)
+
+
+def unmatched_warning(items: Sequence[Withdrawal]) -> str:
+    """The file's warning of withdrawals and corrections that matched no stored result."""
+    from triage.notices import unmatched_warning as warning
+
+    rows = sorted({item.source_row for item in items})
+    return warning(rows, sum(1 for item in items if not specimen_key(item.specimen_id)))
+
+
+def _unmatched(items: Sequence[Withdrawal], rejected: Sequence[Rejected]) -> list[Withdrawal]:
+    """The withdrawals and corrections that matched no stored result, less those whose result
+    the file itself held (a correction of a result of the same file: the reader set that one
+    aside, its row rejected for the same patient and specimen)."""
+    own = {
+        (r.patient_id, specimen_key(r.specimen_id), r.source_row)
+        for r in rejected
+        if r.reason_code == CANCELLED and r.patient_id and specimen_key(r.specimen_id)
+    }
+    return [
+        item
+        for item in items
+        if not any(
+            (item.patient_id, specimen_key(item.specimen_id)) == (patient, specimen)
+            and row != item.source_row
+            for patient, specimen, row in own
+        )
+    ]
 
 
 def _row_issuers(results: pd.DataFrame, default: str) -> list[str]:

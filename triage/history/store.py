@@ -33,12 +33,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from triage.history import HistoryError, ResultNotFoundError, check_database
+from triage.io.identifiers import specimen_key
 from triage.schema import (
     PRELIMINARY,
     PRIORITIES,
     RESULT_COLUMNS,
     SUPERSEDED,
     SUPERSEDES,
+    WITHDRAWS,
     Withdrawal,
 )
 
@@ -244,17 +246,28 @@ def _create_private(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
-def _read_only_engine(url: sa.URL) -> Engine:
+def _read_only_engine(url: sa.URL, copies: list[Path]) -> Engine:
     """An SQLite history opened for reading only (``history show``, ``export``): it works on a
-    read-only mount or copy and never writes (no journal switch, no schema upgrade)."""
+    read-only mount or copy and never writes (no journal switch, no schema upgrade).
+
+    On a folder this process cannot write, SQLite can make no shared-memory file beside the
+    history: a history without a write-ahead journal is then read as it stands (immutable),
+    and one with a journal (results committed but not yet copied into the file: a run or an
+    ack holding it open, a run killed) is copied with its journal into a private temporary
+    folder (appended to ``copies``, removed on close) and read there, never without it (the
+    latest results and acknowledgements would be missing, a young history unreadable)."""
     assert url.database, "an SQLite history without a file"
     path = Path(url.database)
     if not path.exists():
         raise HistoryError(f"history: {path} does not exist")
-    # immutable on a read-only folder: no lock or shared-memory file can be made there (a run
-    # cannot be writing it either)
-    immutable = "&immutable=1" if not os.access(path.parent, os.W_OK) else ""
-    target = f"file:{quote(str(path))}?mode=ro{immutable}"
+    target = f"file:{quote(str(path))}?mode=ro"
+    if not os.access(path.parent, os.W_OK):
+        if _journal_size(path) > 0:
+            copy = _private_copy(path)
+            copies.append(copy.parent)
+            target = f"file:{quote(str(copy))}?mode=ro"
+        else:
+            target += "&immutable=1"
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(target, uri=True, timeout=BUSY_TIMEOUT_S)
@@ -264,9 +277,68 @@ def _read_only_engine(url: sa.URL) -> Engine:
     return engine
 
 
-def _make_engine(url: sa.URL, *, read_only: bool = False) -> Engine:
+_WAL_SUFFIX: Final = "-wal"
+_WAL_HEADER_BYTES: Final = 32  # the journal's header: its salts change when it starts afresh
+_COPY_TRIES: Final = 5
+
+
+class UnreadableHistoryError(HistoryError):
+    """A read-only SQLite history with a write-ahead journal that cannot be read consistently
+    (the journal unreadable, no room for a private copy, a writer restarting it all the time):
+    said, exit 2, never read without its journal (stale) or as "malformed"."""
+
+    exit_code = 2
+
+
+def _journal_size(path: Path) -> int:
+    try:
+        return Path(f"{path}{_WAL_SUFFIX}").stat().st_size
+    except FileNotFoundError:
+        return 0
+    except OSError as exc:
+        raise UnreadableHistoryError(
+            f"history: cannot read the write-ahead journal of {path} ({exc.strerror or exc}); "
+            "its latest results may be there: read it where the folder is writable"
+        ) from None
+
+
+def _journal_head(path: Path) -> bytes:
+    with Path(f"{path}{_WAL_SUFFIX}").open("rb") as handle:
+        return handle.read(_WAL_HEADER_BYTES)
+
+
+def _private_copy(path: Path) -> Path:
+    """The history and its write-ahead journal copied into a new private folder (0700), the
+    copy consistent: the journal did not start afresh (a checkpoint then a new write) while the
+    file was copied.  The shared-memory index is not copied: SQLite rebuilds it from the
+    journal."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="prolactin-triage-history-"))
+    copy = folder / path.name
+    journal = Path(f"{path}{_WAL_SUFFIX}")
+    try:
+        for _ in range(_COPY_TRIES):
+            before = _journal_head(path)
+            shutil.copyfile(path, copy)
+            shutil.copyfile(journal, Path(f"{copy}{_WAL_SUFFIX}"))
+            if _journal_head(copy) == before:
+                return copy
+        why = "a run keeps rewriting its journal"
+    except OSError as exc:
+        why = str(exc.strerror or exc)
+    shutil.rmtree(folder, ignore_errors=True)
+    raise UnreadableHistoryError(
+        f"history: {path} has results in its write-ahead journal ({path.name}{_WAL_SUFFIX}) and "
+        f"its folder is read-only; a private copy to read them could not be made ({why}): try "
+        "again later, or read it where the folder is writable"
+    )
+
+
+def _make_engine(url: sa.URL, *, read_only: bool = False, copies: list[Path]) -> Engine:
     if url.get_backend_name() == "sqlite" and read_only:
-        return _read_only_engine(url)
+        return _read_only_engine(url, copies)
     if url.get_backend_name() == "sqlite":
         assert url.database, "an SQLite history without a file"
         try:
@@ -331,20 +403,27 @@ class History:
     def __init__(self, url: sa.URL, *, read_only: bool = False) -> None:
         self.url = url
         self.read_only = read_only
-        self.engine = _make_engine(url, read_only=read_only)
+        self._copies: list[Path] = []  # private copies read instead (a read-only folder)
+        self.engine = _make_engine(url, read_only=read_only, copies=self._copies)
         try:
             self._migrate()
         except sa.exc.OperationalError as exc:
-            self.engine.dispose()
+            self.close()
             raise HistoryError(f"history: cannot open {describe(url)} ({reason(exc)})") from None
         except sa.exc.DatabaseError as exc:
-            self.engine.dispose()
+            self.close()
             raise HistoryError(
                 f"history: {describe(url)} is not a usable database ({reason(exc)})"
             ) from None
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._copies:
+            import shutil
+
+            for folder in self._copies:
+                shutil.rmtree(folder, ignore_errors=True)
+            self._copies.clear()
 
     def __enter__(self) -> History:
         return self
@@ -588,6 +667,8 @@ class HistoryRun:
     # the earlier results this run withdrew (uncommitted until the run is: a reader on another
     # connection, such as the overdue list, does not see them yet)
     withdrawn_ids: set[int] = field(default_factory=set)
+    # the last file's withdrawals and corrections that matched no stored result (``withdraw``)
+    unmatched: list[Withdrawal] = field(default_factory=list)
 
     def earlier(
         self, issuer: str, patient_ids: Iterable[str], *, excluded: Iterable[int] = ()
@@ -642,26 +723,30 @@ class HistoryRun:
         file's results are compared: its corrections and cancellations apply first."""
         found: set[int] = set()
         for item in items:
-            query = self._withdrawn_by(item, issuer=issuer, sha256=sha256)
-            if query is not None:
-                found.update(int(i) for (i,) in self.conn.execute(query).all())
+            found.update(self._withdrawn_by(item, issuer=issuer, sha256=sha256))
         return found
 
-    def _withdrawn_by(self, item: Withdrawal, *, issuer: str, sha256: str) -> Any:
-        """The query of the stored results an item withdraws (None: it names none for sure)."""
-        if not (item.patient_id and item.specimen_id) or item.kind == PRELIMINARY:
-            return None  # only a patient's specimen names one result for sure
+    def _withdrawn_by(self, item: Withdrawal, *, issuer: str, sha256: str) -> list[int]:
+        """The stored results an item withdraws (none when it names none for sure): the
+        patient's, of the same specimen number (``specimen_key``: a re-saved export's number
+        without its leading zeros is the same one)."""
+        if not (item.patient_id and specimen_key(item.specimen_id)) or item.kind == PRELIMINARY:
+            return []  # only a patient's specimen names one result for sure
         query = (
-            sa.select(results.c.id)
+            sa.select(results.c.id, results.c.specimen_id)
             .where(results.c.issuer == (item.issuer or issuer))
             .where(results.c.patient_id == item.patient_id)
-            .where(results.c.specimen_id == item.specimen_id)
+            .where(results.c.specimen_id.is_not(None))
             .where(results.c.source_sha256 != sha256)
             .where(results.c.id.not_in(sa.select(withdrawals.c.result_id)))
+            .order_by(results.c.id)
         )
         if item.kind == SUPERSEDES:
             query = query.where(results.c.id.in_(sa.select(preliminaries.c.result_id)))
-        return query
+        wanted = specimen_key(item.specimen_id)
+        return [
+            int(i) for i, specimen in self.conn.execute(query) if specimen_key(specimen) == wanted
+        ]
 
     def record(self, frame: pd.DataFrame, *, issuer: str, sha256: str) -> pd.Series:
         """Store one chunk of results of one input file; returns each row's result id (the
@@ -815,11 +900,12 @@ class HistoryRun:
         at = _utc_naive(self.started_at)
         self._mark_preliminary([i.source_row for i in items if i.kind == PRELIMINARY], sha256)
         count = 0
+        self.unmatched = []
         for item in items:
-            query = self._withdrawn_by(item, issuer=issuer, sha256=sha256)
-            if query is None:
-                continue
-            for (result_id,) in self.conn.execute(query).all():
+            found = self._withdrawn_by(item, issuer=issuer, sha256=sha256)
+            if item.kind == WITHDRAWS and not found:
+                self.unmatched.append(item)
+            for result_id in found:
                 if int(result_id) in self.seen:
                     continue
                 self.conn.execute(
@@ -951,11 +1037,13 @@ def _correction_of(conn: Connection, result: dict[str, Any]) -> dict[str, Any] |
         .where(results.c.source_row == withdrawal["source_row"])
         .where(results.c.issuer == result["issuer"])
         .where(results.c.patient_id == result["patient_id"])
-        .where(results.c.specimen_id == result["specimen_id"])
         .where(results.c.id != result["id"])
     )
-    found = conn.execute(query).mappings().first()
-    return dict(found) if found is not None else None
+    wanted = specimen_key(result["specimen_id"])
+    for found in conn.execute(query).mappings():
+        if specimen_key(found["specimen_id"]) == wanted:
+            return dict(found)
+    return None
 
 
 def ack_words(ack: Any) -> str:

@@ -390,6 +390,15 @@ def read_delimited(
                 if lazy:
                     text = _normalised(text)
                 rows, starts, bad = _split_records(name, text, delimiter, width, limits, offset)
+            if cut_short and rows and len(rows) - 1 not in bad and 0 < len(rows[-1]) < width:
+                # the last line stops before its last fields: the copy stopped inside it, and
+                # its value may be cut short ("6000" -> "6"): never triaged
+                bad[len(rows) - 1] = (
+                    f"line {starts[-1]} has no line end and {len(rows[-1])} of the header's "
+                    f"{width} fields, as when a copy stops early: its value may be cut short "
+                    "(a smaller number than the lab's); the line was skipped: check the export"
+                )
+                rows[-1] = []
     warnings: list[str] = []
     if encoding in _LEGACY_ENCODINGS or encoding.startswith(_MIXED_UTF8):
         warnings.append(f"the text is not UTF-8; read as {encoding}")

@@ -31,3 +31,15 @@ def preferred_patient_id(given: Sequence[tuple[str, str]]) -> str:
     if untyped:
         return untyped[0]
     return given[0][0] if given else ""
+
+
+def specimen_key(text: object) -> str:
+    """A specimen (accession) number as matched across files: without case, spaces or the
+    leading zeros of an all-digit number (a spreadsheet re-saving an export makes ``000123``
+    ``123``); different numbers stay different ("" when there is none)."""
+    if text is None:
+        return ""
+    key = "".join(str(text).split()).casefold()
+    if key.isdigit() and key.isascii():
+        return key.lstrip("0") or "0"
+    return key

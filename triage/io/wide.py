@@ -27,6 +27,7 @@ import pandas as pd
 
 from triage.collector import release_free_memory
 from triage.columns import header_words
+from triage.io.identifiers import specimen_key
 from triage.io.layout import Distinct, RawTable, factorize_column
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.knowledge.model import Thresholds
@@ -1741,7 +1742,9 @@ class _Builder:
         samples: dict[tuple[str, str, str], list[int]] = {}
         for i in np.flatnonzero(usable).tolist():
             if specimens[i]:  # only a specimen number names one sample for sure
-                samples.setdefault((issuers[i], patients[i], specimens[i]), []).append(i)
+                samples.setdefault(
+                    (issuers[i], patients[i], specimen_key(specimens[i])), []
+                ).append(i)
 
         def said(i: int) -> str:
             return f"result status {cell_text(col[i])!r} in column {header!r}"
@@ -1765,7 +1768,8 @@ class _Builder:
             if kind == "preliminary":
                 withdrawals.append(Withdrawal(row, "", "", "", PRELIMINARY))
                 left.append(str(row))
-            elif kind in ("corrected", "kept") and patients[i] and specimens[i]:
+            elif kind == "corrected" or (kind == "kept" and patients[i] and specimens[i]):
+                # a correction without patient or specimen corrects nothing: the history says so
                 withdrawals.append(
                     Withdrawal(
                         row,
