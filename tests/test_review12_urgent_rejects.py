@@ -5,10 +5,15 @@ the urgent level, as one beside no unit is.  Synthetic patients only."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from history_fixtures import overdue_patients, run_with_history
+from typer.testing import CliRunner
 
+from triage.cli import app
 from triage.io import ReadOptions, read_file
 from triage.pipeline import TriageRequest, run_triage
 from triage.values import above_range_unnumbered
@@ -112,3 +117,64 @@ def test_an_unknown_unit_at_the_urgent_level_is_listed_as_a_blank_one_is(
     assert row.possibly_urgent is listed
     urgent, _ = _run(tmp_path, text)
     assert ("URGENT patient 2 | specimen - | not triaged (unknown_unit)" in urgent) is listed
+
+
+# -- the history keeps the rows not triaged that were listed as urgent ----------------------------
+T0 = datetime(2026, 12, 4, 6, 0, tzinfo=UTC)
+LATER = T0 + timedelta(days=3)  # past the time an urgent result must be acknowledged in
+runner = CliRunner()
+
+_NOT_TRIAGED_URGENT = {
+    "ambiguous": ("6,250", "mIU/L", "ambiguous_decimal_mark"),
+    "unit code": ("6200", "2", "unknown_unit"),
+    "en": ("above measuring range", "ng/mL", "unparseable_result"),
+    "de": ("über Messbereich", "ng/mL", "unparseable_result"),
+    "fr": ("au-dessus de la limite de mesure", "ng/mL", "unparseable_result"),
+    "es": ("por encima del rango de medida", "ng/mL", "unparseable_result"),
+    "it": ("sopra il range di misura", "ng/mL", "unparseable_result"),
+    "nl": ("boven meetbereik", "ng/mL", "unparseable_result"),
+}
+
+
+@pytest.mark.parametrize("case", list(_NOT_TRIAGED_URGENT))
+def test_a_row_listed_as_urgent_untriaged_is_reminded_until_acknowledged(
+    tmp_path: Path, history_url: str, case: str
+) -> None:
+    cell, unit, code = _NOT_TRIAGED_URGENT[case]
+    header = "patient_id;sex;age;prolactin;unit\n"
+    first = tmp_path / "a.csv"
+    first.write_text(header + f"AM1;F;30;{cell};{unit}\nAM2;F;30;7000;mIU/L\n", "utf-8")
+    run_with_history(tmp_path, "o1", [first], history_url, T0)
+    listed = (tmp_path / "o1" / "urgent.txt").read_text("utf-8")
+    own = next(x for x in listed.splitlines() if "patient AM1" in x)
+    assert f"not triaged ({code})" in own
+    assert sorted(overdue_patients(history_url, LATER)) == ["AM1", "AM2"]
+    later = tmp_path / "b.csv"
+    later.write_text(header + "Z1;F;30;12;ng/mL\n", "utf-8")
+    run_with_history(tmp_path, "o2", [later], history_url, LATER)
+    urgent = (tmp_path / "o2" / "urgent.txt").read_text("utf-8")
+    line = next(x for x in urgent.splitlines() if "patient AM1" in x)
+    assert f"prolactin not triaged ({code}) | NOT YET ACKNOWLEDGED" in line
+    entry = line.split("acknowledge: prolactin-triage ack ")[1].split()[0]
+    assert f"| result {entry} |" in own  # the run's own line names the entry to acknowledge
+    said = runner.invoke(app, ["ack", entry, "--by", "Me", "--history", history_url])
+    assert said.exit_code == 0, said.output
+    assert overdue_patients(history_url, LATER) == ["AM2"]
+    shown = runner.invoke(app, ["history", "show", "AM1", "--history", history_url])
+    assert shown.exit_code == 0 and "not_triaged" in shown.output and "by Me" in shown.output
+
+
+def test_a_row_not_triaged_is_never_an_earlier_result(tmp_path: Path, history_url: str) -> None:
+    header = "patient_id;sex;age;collected;prolactin;unit\n"
+    first = tmp_path / "a.csv"
+    first.write_text(header + "AM1;F;30;2026-11-01 08:00;6200;2\n", "utf-8")
+    run_with_history(tmp_path, "o1", [first], history_url, T0)
+    again = tmp_path / "b.csv"
+    again.write_text(header + "AM1;F;30;2026-11-02 08:00;40;ng/mL\n", "utf-8")
+    outcome = run_with_history(tmp_path, "o2", [again], history_url, LATER)
+    row = outcome.results.iloc[0]
+    assert row["trend"] == "new"
+    assert pd.isna(row["previous_ng_ml"])
+    # a re-run of the same file keeps its entry (one reminder, not two)
+    run_with_history(tmp_path, "o3", [first], history_url, LATER)
+    assert overdue_patients(history_url, LATER + timedelta(days=1)) == ["AM1"]

@@ -454,6 +454,10 @@ def _run(
                 )
                 if withdrawn:
                     read.summary.warnings.append(withdrawn_warning(withdrawn))
+                # rows not triaged yet listed as urgent: reminded until acknowledged
+                read.rejected[:] = recorder.record_untriaged(
+                    read.rejected, file=read.summary.file, sha256=read.summary.sha256
+                )
             inputs.append(read.summary)
             listed.append(read.summary)
             rejected.extend(read.rejected)
