@@ -178,3 +178,30 @@ def test_a_row_not_triaged_is_never_an_earlier_result(tmp_path: Path, history_ur
     # a re-run of the same file keeps its entry (one reminder, not two)
     run_with_history(tmp_path, "o3", [first], history_url, LATER)
     assert overdue_patients(history_url, LATER + timedelta(days=1)) == ["AM1"]
+
+
+def test_a_cell_stored_untriaged_and_then_read_becomes_the_triaged_result(
+    tmp_path: Path, history_url: str
+) -> None:
+    first = tmp_path / "a.csv"
+    first.write_text("patient_id;sex;age;prolactin;unit\nAM1;F;30;6,250;mIU/L\n", "utf-8")
+    run_with_history(tmp_path, "o1", [first], history_url, T0)
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[input]\ndecimal = ","\n', "utf-8")
+    from triage.history import HistoryOptions
+    from triage.pipeline import TriageRequest, run_triage
+
+    request = TriageRequest(
+        inputs=[first],
+        out_dir=tmp_path / "o2",
+        history=HistoryOptions(location=history_url),
+        keep_results=True,
+        jobs=1,
+        columns=mapping,
+    )
+    outcome = run_triage(request, now=LATER)
+    row = outcome.results.iloc[0]
+    assert row["prolactin_value"] == pytest.approx(6.25)
+    shown = runner.invoke(app, ["history", "show", "AM1", "--history", history_url])
+    assert "not_triaged" not in shown.output and "6.25" in shown.output
+    assert overdue_patients(history_url, LATER + timedelta(days=1)) == []

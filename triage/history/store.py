@@ -722,6 +722,7 @@ class HistoryRun:
         recorded_at = _utc_naive(self.started_at)
         rows = self._rows(frame, issuer=issuer, sha256=sha256)
         ids: list[int | None] = self._held(rows, issuer, sha256)
+        self._triage_entries(rows, ids)
         self._raise_held(rows, ids, recorded_at)
         fresh: list[int] = []
         same_as: dict[int, int] = {}  # a row repeating an earlier row of this chunk
@@ -748,6 +749,23 @@ class HistoryRun:
             ids[position] = ids[first]
         self.seen.update(i for i in ids if i is not None)
         return pd.Series(ids, index=frame.index, dtype="Int64")
+
+    def _triage_entries(self, rows: list[dict[str, Any]], ids: list[int | None]) -> None:
+        """A cell an earlier run stored as NOT_TRIAGED (the same file run again, with a mapping
+        that now reads it) becomes the triaged result, under the entry's id: its
+        acknowledgements stay with it."""
+        held = sorted({i for i in ids if i is not None})
+        entries: set[int] = set()
+        for start in range(0, len(held), IDS_PER_QUERY):
+            query = (
+                sa.select(results.c.id)
+                .where(results.c.id.in_(held[start : start + IDS_PER_QUERY]))
+                .where(results.c.status == NOT_TRIAGED)
+            )
+            entries.update(int(i) for (i,) in self.conn.execute(query))
+        for row, held_id in zip(rows, ids, strict=True):
+            if held_id in entries:
+                self.conn.execute(sa.update(results).where(results.c.id == held_id).values(**row))
 
     def held(self, frame: pd.DataFrame, *, issuer: str, sha256: str) -> list[int | None]:
         """The id of the stored result each row repeats (``record`` keeps it), None for a new
