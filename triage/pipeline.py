@@ -532,6 +532,10 @@ def _run(
                     read.summary.warnings.append(withdrawn_warning(withdrawn))
                 if recorder.unmatched:
                     read.summary.warnings.append(unmatched_warning(recorder.unmatched))
+                # rows not triaged yet listed as urgent: reminded until acknowledged
+                read.rejected[:] = recorder.record_untriaged(
+                    read.rejected, file=read.summary.file, sha256=read.summary.sha256
+                )
             inputs.append(read.summary)
             listed.append(read.summary)
             rejected.extend(read.rejected)

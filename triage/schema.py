@@ -400,6 +400,9 @@ class Rejected:
     # a result without a unit at or above the urgent level whatever its unit: listed with the
     # urgent results although it is not triaged (not written out)
     possibly_urgent: bool = False
+    # the history's entry of such a row (HistoryRecorder.record_untriaged), which `ack`
+    # acknowledges; None without a history (not written out)
+    result_id: int | None = None
 
 
 # Withdrawal.kind: what a file's row does to the results earlier files recorded for the same

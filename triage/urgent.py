@@ -137,7 +137,8 @@ def rejected_urgent_lines(rejected: Sequence[Rejected], report: Path | str) -> l
             f" | specimen {_text(r.specimen_id)}"
             f" | not triaged ({r.reason_code}): {_text(r.detail)}"
             f" | {_place(r.source_file, r.source_sheet, r.source_row)}"
-            f" | report {report}"
+            + (f" | result R-{r.result_id}" if r.result_id is not None else "")
+            + f" | report {report}"
         )
     return lines
 

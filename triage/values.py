@@ -320,6 +320,29 @@ def is_formula_without_value(text: object) -> bool:
     return isinstance(text, str) and text.startswith(head) and text.endswith(tail)
 
 
+@cache
+def _above_range_unnumbered() -> tuple[re.Pattern[str], frozenset[str]]:
+    table = synonyms_data()["values"]
+    listed = table["above_range_unnumbered"]
+    phrases = {normalise_word(p) for p in (*listed["phrases"], *table["out_of_range"][">"])}
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    # whole words: a phrase starting or ending in a letter or digit is not part of a longer word
+    pattern = re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])")
+    return pattern, frozenset(normalise_word(c) for c in listed["cells"])
+
+
+def above_range_unnumbered(cell: object) -> bool:
+    """The (unparseable) prolactin cell says the result is above the assay's measuring range,
+    high or being diluted, without a number to triage ("über Messbereich", "> MB", "Verdünnung
+    folgt", "HIGH": synonyms.toml [values.above_range_unnumbered]): it may be urgent."""
+    if not isinstance(cell, str) or not cell.strip():
+        return False
+    pattern, cells = _above_range_unnumbered()
+    text = normalise_word(cell.replace("’", "'"))
+    bare = text.strip(" ()[]!*")
+    return bare in cells or pattern.search(text) is not None
+
+
 def is_spreadsheet_error(cell: object) -> bool:
     """A spreadsheet formula's error value ("#VALUE!", "#WERT!", "#NV", "#DIV/0!"), in any of the
     languages of synonyms.toml [values] spreadsheet_errors."""

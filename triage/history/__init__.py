@@ -317,6 +317,34 @@ class HistoryRecorder:
                 f"{name} withdraws ({type(exc).__name__})"
             ) from None
 
+    def record_untriaged(
+        self, rejected: Sequence[Rejected], *, file: str, sha256: str
+    ) -> list[Rejected]:
+        """The file's rows listed with the urgent results though not triaged
+        (Rejected.possibly_urgent), kept as entries reminded until acknowledged; returns
+        ``rejected`` with the entry's id of each such row (Rejected.result_id)."""
+        from dataclasses import replace
+
+        import sqlalchemy as sa
+
+        from triage.history.store import describe
+
+        rows = [r for r in rejected if r.possibly_urgent]
+        if not rows:
+            return list(rejected)
+        name = Path(file).name
+        try:
+            ids = self.run.record_untriaged(
+                rows, file=name, issuer=self.options.issuer_for(file), sha256=sha256
+            )
+        except sa.exc.SQLAlchemyError as exc:
+            raise HistoryError(
+                f"history: {describe(self.history.url)}: could not record the rows of {name} "
+                f"that may be urgent ({type(exc).__name__})"
+            ) from None
+        entry = {id(r): i for r, i in zip(rows, ids, strict=True)}
+        return [replace(r, result_id=entry[id(r)]) if id(r) in entry else r for r in rejected]
+
     def overdue(self, now: datetime, thresholds: Any) -> pd.DataFrame:
         """Urgent results of earlier runs not acknowledged within the set time, less those this
         run withdraws (its withdrawals are not committed yet, so the query does not see them: a

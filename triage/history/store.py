@@ -41,6 +41,7 @@ from triage.schema import (
     SUPERSEDED,
     SUPERSEDES,
     WITHDRAWS,
+    Rejected,
     Withdrawal,
 )
 
@@ -55,6 +56,12 @@ ACK_WAIT_S: Final = 900.0
 _WAL_RETRY_S: Final = 0.05  # between tries to switch a new SQLite file to WAL
 # Earlier results kept per patient on a page (newest first); the history holds them all.
 EARLIER_PER_PATIENT: Final = 20
+
+# results.status of a row the run did not triage yet listed with the urgent results
+# (Rejected.possibly_urgent: a result without a known unit above the urgent level, an ambiguous
+# decimal mark, "above the measuring range" without a number ...): stored with no value and
+# priority urgent, so that it is reminded until acknowledged, never an earlier result
+NOT_TRIAGED: Final = "not_triaged"
 
 metadata = sa.MetaData()
 
@@ -687,6 +694,7 @@ class HistoryRun:
                 .where(results.c.issuer == issuer)
                 .where(results.c.patient_id.in_(wanted[start : start + IDS_PER_QUERY]))
                 .where(results.c.id.not_in(sa.select(withdrawals.c.result_id)))
+                .where(_triaged())
                 .order_by(results.c.collected_at, results.c.id)
             )
             parts.extend(
@@ -748,12 +756,58 @@ class HistoryRun:
             int(i) for i, specimen in self.conn.execute(query) if specimen_key(specimen) == wanted
         ]
 
+    def record_untriaged(
+        self, rows: Sequence[Rejected], *, file: str, issuer: str, sha256: str
+    ) -> list[int]:
+        """Store the file's rows that were not triaged yet may be urgent (Rejected
+        .possibly_urgent) as NOT_TRIAGED entries of priority urgent, without a value: reminded
+        until acknowledged, as an urgent result is, and never an earlier result.  A re-run of
+        the same file keeps the entries it stored (the same cell).  Returns their ids."""
+        recorded_at = _utc_naive(self.started_at)
+        ids: list[int] = []
+        for r in rows:
+            held = self.conn.execute(
+                sa.select(results.c.id)
+                .where(results.c.source_sha256 == sha256)
+                .where(results.c.source_sheet == (r.source_sheet or ""))
+                .where(results.c.source_row == int(r.source_row))
+            ).first()
+            if held is not None:
+                ids.append(int(held[0]))
+                continue
+            new_id = self.conn.execute(
+                sa.insert(results)
+                .values(
+                    run_id=self.run_id,
+                    issuer=issuer,
+                    patient_id=r.patient_id or "",
+                    specimen_id=r.specimen_id or None,
+                    prolactin_raw=f"not triaged ({r.reason_code})",
+                    status=NOT_TRIAGED,
+                    priority="urgent",
+                    factors=f"{r.reason_code}: {r.detail}",
+                    source_file=r.source_file or file,
+                    source_sha256=sha256,
+                    source_sheet=r.source_sheet or "",
+                    source_row=int(r.source_row),
+                    tool_version=self.tool_version,
+                    reference_digest=self.reference_digest,
+                    recorded_at=recorded_at,
+                )
+                .returning(results.c.id)
+            ).scalar_one()
+            ids.append(int(new_id))
+            self.added += 1
+        self.seen.update(ids)
+        return ids
+
     def record(self, frame: pd.DataFrame, *, issuer: str, sha256: str) -> pd.Series:
         """Store one chunk of results of one input file; returns each row's result id (the
         existing one for a result the history already holds), indexed like ``frame``."""
         recorded_at = _utc_naive(self.started_at)
         rows = self._rows(frame, issuer=issuer, sha256=sha256)
         ids: list[int | None] = self._held(rows, issuer, sha256)
+        self._triage_entries(rows, ids)
         self._raise_held(rows, ids, recorded_at)
         fresh: list[int] = []
         same_as: dict[int, int] = {}  # a row repeating an earlier row of this chunk
@@ -780,6 +834,23 @@ class HistoryRun:
             ids[position] = ids[first]
         self.seen.update(i for i in ids if i is not None)
         return pd.Series(ids, index=frame.index, dtype="Int64")
+
+    def _triage_entries(self, rows: list[dict[str, Any]], ids: list[int | None]) -> None:
+        """A cell an earlier run stored as NOT_TRIAGED (the same file run again, with a mapping
+        that now reads it) becomes the triaged result, under the entry's id: its
+        acknowledgements stay with it."""
+        held = sorted({i for i in ids if i is not None})
+        entries: set[int] = set()
+        for start in range(0, len(held), IDS_PER_QUERY):
+            query = (
+                sa.select(results.c.id)
+                .where(results.c.id.in_(held[start : start + IDS_PER_QUERY]))
+                .where(results.c.status == NOT_TRIAGED)
+            )
+            entries.update(int(i) for (i,) in self.conn.execute(query))
+        for row, held_id in zip(rows, ids, strict=True):
+            if held_id in entries:
+                self.conn.execute(sa.update(results).where(results.c.id == held_id).values(**row))
 
     def held(self, frame: pd.DataFrame, *, issuer: str, sha256: str) -> list[int | None]:
         """The id of the stored result each row repeats (``record`` keeps it), None for a new
@@ -949,6 +1020,11 @@ class HistoryRun:
 
 # Values are compared to two decimals (as every output shows them: triage/numbers.py).
 _SAME_VALUE_DECIMALS: Final = 2
+
+
+def _triaged() -> Any:
+    """The results that were triaged (not NOT_TRIAGED entries)."""
+    return sa.or_(results.c.status.is_(None), results.c.status != NOT_TRIAGED)
 
 
 def _content_key(row: Any) -> tuple[Any, ...] | None:

@@ -51,6 +51,7 @@ from triage.values import (
     FormatNumber,
     Interval,
     Quantity,
+    above_range_unnumbered,
     age_band,
     age_header_scale,
     age_unit_readings,
@@ -1301,20 +1302,28 @@ class _Builder:
         limits = load_thresholds()
         urgent = limits.get("urgent_miu_l")
         unknown = reason == "unknown_unit"
+        per_ng = self.settings.conversion_factor or load_reference_set(DEFAULT_SET_NAME).miu_per_ng
+        pmol = limits.get("prolactin_pmol_l_per_ng_ml")
+        # a unit written but on no known scale (a codebook's "2", "mlU/L??") is as unknown as
+        # none: at or above the urgent level it is above it in either prolactin unit
+        texts = {str(t) for t in unit_text[unknown & (unit_text != "")].tolist()}
+        unscaled = {t for t in texts if scaled_in_canonical(t, pmol) is None} | {""}
+        on_no_scale = np.zeros(self.n, dtype=bool)
+        for i in np.flatnonzero(unknown):  # few rows: a unit is rarely unknown
+            on_no_scale[i] = str(unit_text[i]) in unscaled
         with np.errstate(invalid="ignore"):
-            self.possibly_urgent = unknown & (unit_text == "") & (number >= urgent)
+            self.possibly_urgent = unknown & on_no_scale & (number >= urgent)
         for i in np.flatnonzero(self.possibly_urgent):
             detail[i] += (
                 f"; at {_fmt(float(number[i]))} it is above {_fmt(urgent)} mIU/L in either "
                 "prolactin unit: listed with the urgent results"
             )
         self._urgent_in_brackets(reason, detail, urgent, limits)
+        self._urgent_in_words(reason, detail)
         # a unit on another scale (pmol/L, ng/dL, mIU/mL) is not triaged, yet a result that is
         # above the urgent level once converted is said (ng/mL at the row's factor, else the
         # default set's)
-        per_ng = self.settings.conversion_factor or load_reference_set(DEFAULT_SET_NAME).miu_per_ng
-        pmol = limits.get("prolactin_pmol_l_per_ng_ml")
-        for text in {str(t) for t in unit_text[unknown & (unit_text != "")].tolist()}:
+        for text in texts:
             scaled = scaled_in_canonical(text, pmol)
             if scaled is None:
                 continue
@@ -1328,6 +1337,22 @@ class _Builder:
                 detail[i] += (
                     f"; {_fmt(float(number[i]))} {text} is about {converted} {canonical}, which "
                     f"is above {_fmt(urgent)} mIU/L: listed with the urgent results"
+                )
+
+    def _urgent_in_words(self, reason: np.ndarray, detail: np.ndarray) -> None:
+        """A cell that says, without a number, that the result is above the measuring range,
+        high or being diluted ("über Messbereich", "> MB", "dilution to follow": values
+        above_range_unnumbered) has no value to triage but may be far above the urgent level:
+        rejected as unparseable, listed with the urgent results until the diluted value is
+        known."""
+        raw = self.out["prolactin_raw"]
+        for i in np.flatnonzero((reason == "unparseable_result") & ~self.possibly_urgent):
+            if above_range_unnumbered(raw[i]):
+                self.possibly_urgent[i] = True
+                detail[i] = (
+                    f"prolactin {cell_text(raw[i])!r} says the result is above the measuring "
+                    "range (or high) without its number: not triaged, listed with the urgent "
+                    "results until the diluted value is known"
                 )
 
     def _conversions_beside(
