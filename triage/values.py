@@ -993,6 +993,14 @@ def _unlabelled(number: BracketedNumber | None) -> bool:
     return not footnote
 
 
+def _same_result(number: BracketedNumber | None, result: float | None) -> bool:
+    """A number alone in brackets that repeats the cell's result ("45 (45)", "45,2 (45,2)"):
+    whichever is read, the result is the same.  Any other number is a second result unless it
+    is a footnote mark (_unlabelled): "45 (12)" may be a repeat of 12 ng/mL, which would change
+    the status, so it is not guessed."""
+    return number is not None and result is not None and number.value == result
+
+
 def _two_sided(text: str) -> bool:
     interval = parse_interval(text)
     return interval is not None and interval.low is not None and interval.high is not None
@@ -1046,7 +1054,7 @@ def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
         mark, post = beyond
         qualifier = qualifier or mark
     beside: list[BracketedNumber] = []
-    unit = _tail_unit(post, flags, beside, decimal)
+    unit = _tail_unit(post, flags, beside, decimal, value)
     if unit is None:
         return Quantity("unparseable", text=text)
     return Quantity(
@@ -1131,10 +1139,13 @@ def _tail_unit(
     flags: list[str],
     beside: list[BracketedNumber] | None = None,
     decimal: str | None = None,
+    result: float | None = None,
 ) -> str | None:
     """The unit written after the number ("" when none); None when the tail is not unit/flags
     or holds a second result in brackets.  The flags written there are added to ``flags``, the
-    numbers in brackets written as a conversion to ``beside``."""
+    numbers in brackets written as a conversion to ``beside``.  A number alone in brackets
+    equal to ``result`` (the cell's number, read with the same decimal mark: "45 (45)",
+    "45,2 (45,2)") repeats it and is no second result."""
     words = _words()
     rest = tail.strip()
     unit_parts: list[str] = []
@@ -1149,6 +1160,8 @@ def _tail_unit(
                 beside.append(number)
             continue
         if _unlabelled(number):
+            if _same_result(number, result):
+                continue  # "45 (45)": the result repeated
             return None  # "2500 (5300)": a second result, which one is meant?
         if looks_like_unit(inner):
             unit_parts.append(inner.strip())
