@@ -39,9 +39,11 @@ from triage.output import OutputOptions, write_outputs
         (23.30, "23.3"),
         (0.25, "0.25"),
         (1664.0, "1664"),
-        (99.996, "100"),
+        (99.996, "99.996"),  # never a whole number it is not (review 12): 100 is a band limit
         (47.234, "47.23"),
-        (-0.001, "0"),
+        (-0.001, "-0.001"),
+        (100.0, "100"),
+        (100.04, "100.04"),
         (math.nan, "?"),
         (None, "?"),
     ],
