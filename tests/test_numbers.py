@@ -43,7 +43,8 @@ from triage.output import OutputOptions, write_outputs
         (47.234, "47.23"),
         (-0.001, "-0.001"),
         (100.0, "100"),
-        (100.04, "100.04"),
+        (100.04, "100"),  # far enough above: reads "from 100 up" as it is
+        (30.004, "30.004"),  # not "30" beside an upper limit of 30
         (math.nan, "?"),
         (None, "?"),
     ],

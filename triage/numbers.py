@@ -6,9 +6,10 @@ Rules (display, not clinical, constants):
   up, trailing zeros dropped (33562 mIU/L / 21.2 -> 1583.1 ng/mL, not 1583.11; 4.81 stays 4.81;
   23.30 is 23.3).  `rounded` gives the number the files hold, `fmt` the text; ``fmt(x) ==
   fmt(rounded(x))`` always, so a file and a sentence never disagree;
-- a value is never shown as a whole number it is not: where those decimals (one or more) would
-  round it onto or across a whole number, it keeps up to MORE_DECIMALS more (99.995 stays
-  99.995, not 100; 5299 mIU/L / 21.2 is 249.95, not 250; 0.999 is 0.999, not 1).  The bands,
+- a value is never shown at or beyond a whole number it is below, nor as a whole number it is
+  less than ABOVE_WHOLE above: where those decimals (one or more) would, it is cut toward its
+  side with up to MORE_DECIMALS more (99.995 stays 99.995, not 100; 5299 mIU/L / 21.2 is
+  249.95, not 250; 0.999 is 0.999, not 1; 30.004 is not 30).  The bands,
   the HH level and most limits are whole numbers: a shown value never lands on the other side of
   the one that decided (`places`, `fmt_lab`, `fmt_limit` keep the same rule);
 - a derived number in prose (a threshold converted to another unit): three significant digits,
@@ -60,6 +61,10 @@ WEEKS_PER_YEAR: Final = DAYS_PER_YEAR / DAYS_PER_WEEK
 # Decimals a shown number may take beyond its usual ones, so as not to be rounded onto or across
 # a whole number it is not (a display rule: the decision boundaries are whole numbers).
 MORE_DECIMALS: Final = 4
+# A value this little above a whole number is not shown as it (an upper limit of 30 decides
+# "high" for 30.004); further above, rounding down onto it reads on the right side of a band or
+# HH level (102.03 as 102 is "from 100 up" as it is).
+ABOVE_WHOLE: Final = 10.0**-SMALL_DECIMALS
 
 
 def _round_to(value: float, decimals: int) -> float:
@@ -84,11 +89,12 @@ _GUARD_SCALE: Final = 10.0**_CUT_GUARD
 
 
 def _crosses_whole(value: float, shown: float) -> bool:
-    """`shown` lies on a whole number `value` is not on, or on its other side."""
+    """`shown` lies on or beyond a whole number `value` is below, or on one `value` is less
+    than ABOVE_WHOLE above (30.004 is not "30" beside an upper limit of 30; 102.03 may be 102)."""
     whole = math.floor(value)
     if value == whole:
         return shown != value
-    return shown <= whole or shown >= whole + 1
+    return shown >= whole + 1 or (shown <= whole and value - whole < ABOVE_WHOLE)
 
 
 def _shown(value: float, decimals: int) -> tuple[float, int]:
@@ -168,7 +174,9 @@ def _crosses_array(values: np.ndarray, shown: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         whole = np.floor(values)
         crosses: np.ndarray = np.where(
-            values == whole, shown != values, (shown <= whole) | (shown >= whole + 1)
+            values == whole,
+            shown != values,
+            (shown >= whole + 1) | ((shown <= whole) & (values - whole < ABOVE_WHOLE)),
         ) & np.isfinite(values)
     return crosses
 
