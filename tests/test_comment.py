@@ -152,9 +152,11 @@ def test_pregnancy_names_the_physiological_state() -> None:
     text = row["comment"]
     assert text.startswith(words().status["normal"])
     assert f"Likely contributing factor: {factor_label('pregnancy')}" in text
-    # limits of the pregnancy interval, converted to ng/mL at the result's precision (1 decimal)
+    # limits of the pregnancy interval at the result's precision (1 decimal), written as
+    # reference_low_value / _high_value hold them: no trailing zeros (review 12)
     low, high = row["reference_low_value"], row["reference_high_value"]
-    assert f"reference {low:.1f}–{high:.1f} ng/mL" in text
+    assert (low, high) == (10, 209)
+    assert "reference 10–209 ng/mL" in text
 
 
 def test_set_limits_in_miu_l_are_rounded_to_the_results_decimals() -> None:

@@ -39,9 +39,12 @@ from triage.output import OutputOptions, write_outputs
         (23.30, "23.3"),
         (0.25, "0.25"),
         (1664.0, "1664"),
-        (99.996, "100"),
+        (99.996, "99.996"),  # never a whole number it is not (review 12): 100 is a band limit
         (47.234, "47.23"),
-        (-0.001, "0"),
+        (-0.001, "-0.001"),
+        (100.0, "100"),
+        (100.04, "100"),  # far enough above: reads "from 100 up" as it is
+        (30.004, "30.004"),  # not "30" beside an upper limit of 30
         (math.nan, "?"),
         (None, "?"),
     ],

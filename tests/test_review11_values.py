@@ -37,8 +37,8 @@ def test_decimals_follow_how_the_reader_read_the_cell(
     ("header", "cell", "unit", "value_text"),
     [
         ("Prolactin", "12.345", "ng/mL", "12.3"),
-        ("Prolaktin", "19.999", "µg/L", "20.00"),
-        ("Prolactine", "99.996", "ng/mL", "100.00"),
+        ("Prolaktin", "19.999", "µg/L", "19.999"),  # never rounded onto a whole number
+        ("Prolactine", "99.996", "ng/mL", "99.996"),
     ],
 )
 def test_the_comment_never_writes_a_decimal_result_as_a_whole_number(
@@ -54,5 +54,6 @@ def test_the_comment_never_writes_a_decimal_result_as_a_whole_number(
     assert row["prolactin_value"] == pytest.approx(float(cell))
     comment = str(row["comment"])
     assert f"({value_text}" in comment, comment
-    # the interval is written at the same precision as the result
-    assert "reference 2.00–18.00" in comment, comment
+    # the interval's limits rounded to the result's precision, written as the page and
+    # reference_low_value / _high_value write them: no trailing zeros (review 12)
+    assert "reference 2–18 ng/mL" in comment, comment

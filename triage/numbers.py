@@ -6,6 +6,12 @@ Rules (display, not clinical, constants):
   up, trailing zeros dropped (33562 mIU/L / 21.2 -> 1583.1 ng/mL, not 1583.11; 4.81 stays 4.81;
   23.30 is 23.3).  `rounded` gives the number the files hold, `fmt` the text; ``fmt(x) ==
   fmt(rounded(x))`` always, so a file and a sentence never disagree;
+- a value is never shown at or beyond a whole number it is below, nor as a whole number it is
+  less than ABOVE_WHOLE above: where those decimals (one or more) would, it is cut toward its
+  side with up to MORE_DECIMALS more (99.995 stays 99.995, not 100; 5299 mIU/L / 21.2 is
+  249.95, not 250; 0.999 is 0.999, not 1; 30.004 is not 30).  The bands,
+  the HH level and most limits are whole numbers: a shown value never lands on the other side of
+  the one that decided (`places`, `fmt_lab`, `fmt_limit` keep the same rule);
 - a derived number in prose (a threshold converted to another unit): three significant digits,
   whole from 100 up (`approx`: ~236 ng/mL);
 - an age: `age_rounded` for the files (one decimal from 2 years, three below: enough to tell the
@@ -52,24 +58,127 @@ THIRD_TRIMESTER: Final = 3
 WEEKS_PER_YEAR: Final = DAYS_PER_YEAR / DAYS_PER_WEEK
 
 
-def rounded(value: float) -> float:
-    """The value as the outputs hold it (NaN stays NaN); the same arithmetic as `rounded_array`
-    (numpy rounds as x * 10**d, to the nearest even whole number, / 10**d), without numpy's
-    per-call cost, since evidence texts call it for every number they quote."""
-    if not math.isfinite(value):
-        return float(value)
-    scale = _LARGE_SCALE if abs(value) >= LARGE_FROM else _SMALL_SCALE
+# Decimals a shown number may take beyond its usual ones, so as not to be rounded onto or across
+# a whole number it is not (a display rule: the decision boundaries are whole numbers).
+MORE_DECIMALS: Final = 4
+# A value this little above a whole number is not shown as it (an upper limit of 30 decides
+# "high" for 30.004); further above, rounding down onto it reads on the right side of a band or
+# HH level (102.03 as 102 is "from 100 up" as it is).
+ABOVE_WHOLE: Final = 10.0**-SMALL_DECIMALS
+
+
+def _round_to(value: float, decimals: int) -> float:
+    scale = 10.0**decimals
     return round(value * scale) / scale
 
 
-def rounded_array(values: object) -> np.ndarray:
-    """`rounded` for every element of an array or series (float64 out; NaN stays NaN).
+def _cut_to(value: float, decimals: int) -> float:
+    """`value` cut (not rounded) to `decimals`; the float error of a last digit (99.995 held as
+    99.99499…) is not a digit short of it.  The arithmetic of `rounded_array`."""
+    scale = 10.0**decimals
+    return math.floor(_to_guard(value * scale)) / scale
 
-    Idempotent: 99.996 becomes 100.0, which one decimal leaves as it is."""
+
+def _to_guard(scaled: float) -> float:
+    """`scaled` to _CUT_GUARD decimals (the arithmetic of np.rint, as `_guard_array`)."""
+    return round(scaled * _GUARD_SCALE) / _GUARD_SCALE
+
+
+_CUT_GUARD: Final = 6  # decimals of value * 10**d kept before a cut (as age_rounded does)
+_GUARD_SCALE: Final = 10.0**_CUT_GUARD
+
+
+def _crosses_whole(value: float, shown: float) -> bool:
+    """`shown` lies on or beyond a whole number `value` is below, or on one `value` is less
+    than ABOVE_WHOLE above (30.004 is not "30" beside an upper limit of 30; 102.03 may be 102)."""
+    whole = math.floor(value)
+    if value == whole:
+        return shown != value
+    return shown >= whole + 1 or (shown <= whole and value - whole < ABOVE_WHOLE)
+
+
+def _shown(value: float, decimals: int) -> tuple[float, int]:
+    """`value` as shown from `decimals` up (`places`), with the decimals used: rounded to
+    `decimals`; where that lands on or across a whole number it is not (from one decimal up),
+    cut toward the side the value is on with one more decimal at a time, at most MORE_DECIMALS
+    more.  Idempotent: a shown number is shown as itself."""
+    places = max(0, int(decimals))
+    shown = _round_to(value, places)
+    if places == 0 or not math.isfinite(value):
+        return shown, places
+    # a last digit at the half held a hair below it (8.995 as 8.99499…) counts as the half: else
+    # the shown 8.995 of 8.9951 would be shown again as 8.99
+    scale = 10.0**places
+    half_up = round(_to_guard(value * scale)) / scale
+    if not _crosses_whole(value, shown) and not _crosses_whole(value, half_up):
+        return shown, places
+    for extra in range(places + 1, places + MORE_DECIMALS + 1):
+        shown = _cut_to(value, extra)
+        if not _crosses_whole(value, shown):
+            return shown, extra
+    return shown, places + MORE_DECIMALS
+
+
+def places(value: float, decimals: int) -> int:
+    """The decimals to show `value` with: `decimals`, more where those would round it onto or
+    across a whole number (from one decimal up; at most MORE_DECIMALS more): places(99.995, 2)
+    -> 3, places(4.81, 2) -> 2, places(102.4, 0) -> 0 (a whole-number display rounds to one)."""
+    return _shown(value, decimals)[1]
+
+
+def _usual(value: float) -> int:
+    return LARGE_DECIMALS if abs(value) >= LARGE_FROM else SMALL_DECIMALS
+
+
+def rounded(value: float) -> float:
+    """The value as the outputs hold it (NaN stays NaN); the same arithmetic as `rounded_array`
+    (numpy rounds as x * 10**d, to the nearest even whole number, / 10**d), without numpy's
+    per-call cost, since evidence texts call it for every number they quote.  Never a whole
+    number the value is not (`places`): 249.953 -> 249.95, 99.995 -> 99.995."""
+    if not math.isfinite(value):
+        return float(value)
+    return _shown(value, _usual(value))[0]
+
+
+def rounded_array(values: object) -> np.ndarray:
+    """`rounded` for every element of an array or series (float64 out; NaN stays NaN), with
+    the same arithmetic.  Idempotent: 99.996 stays 99.996 (two decimals would make it 100)."""
     array = np.asarray(values, dtype="float64")
     with np.errstate(invalid="ignore"):
         large = np.abs(array) >= LARGE_FROM
-    return np.where(large, np.round(array, LARGE_DECIMALS), np.round(array, SMALL_DECIMALS))
+    out = np.where(large, np.round(array, LARGE_DECIMALS), np.round(array, SMALL_DECIMALS))
+    decimals = np.where(large, LARGE_DECIMALS, SMALL_DECIMALS)
+    scale = np.power(10.0, decimals)
+    with np.errstate(invalid="ignore"):
+        half_up = np.rint(_guard_array(array * scale)) / scale
+        pending = _crosses_array(array, out) | _crosses_array(array, half_up)
+    for extra in range(1, MORE_DECIMALS + 1):
+        if not pending.any():
+            break
+        at = np.flatnonzero(pending)
+        finer = np.power(10.0, decimals[at] + extra)
+        cut = np.floor(_guard_array(array[at] * finer)) / finer
+        out[at] = cut
+        pending[at] = _crosses_array(array[at], cut)
+    return out
+
+
+def _guard_array(scaled: np.ndarray) -> np.ndarray:
+    """`_to_guard` of every element."""
+    guarded: np.ndarray = np.rint(scaled * _GUARD_SCALE) / _GUARD_SCALE
+    return guarded
+
+
+def _crosses_array(values: np.ndarray, shown: np.ndarray) -> np.ndarray:
+    """`_crosses_whole` of every element (False where either is NaN)."""
+    with np.errstate(invalid="ignore"):
+        whole = np.floor(values)
+        crosses: np.ndarray = np.where(
+            values == whole,
+            shown != values,
+            (shown >= whole + 1) | ((shown <= whole) & (values - whole < ABOVE_WHOLE)),
+        ) & np.isfinite(values)
+    return crosses
 
 
 def _plain(value: float, decimals: int) -> str:
@@ -85,7 +194,7 @@ def fmt(value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return MISSING
     number = rounded(value)  # the number the files hold, so text and files agree
-    return _plain(number, LARGE_DECIMALS if abs(number) >= LARGE_FROM else SMALL_DECIMALS)
+    return _plain(number, places(value, _usual(value)))
 
 
 def times_text(times: float | None, qualifier: str = "") -> str:
@@ -139,11 +248,12 @@ def age_words(years: float | None, missing: str = MISSING) -> str:
     return f"{math.floor(years * DAYS_PER_YEAR + 1e-9)} d"
 
 
-# The lab's own precision (display, not clinical): a limit converted into the lab's unit is shown
-# with as many decimals as the lab wrote its result with, between LAB_DECIMALS_MIN and
-# LAB_DECIMALS_MAX ("33562" -> 0, "4.8" -> 1, "0.125" -> 2).  A single separator followed by
-# exactly three digits after a leading digit other than 0 ("33,562", "1.234") is read as a
-# thousands separator (labs report prolactin with at most two decimals).
+# The lab's own precision (display, not clinical): the result is shown with as many decimals as
+# the lab wrote it with, and a limit not from the lab's own interval is rounded to those decimals
+# (trailing zeros dropped: `fmt_limit`), between LAB_DECIMALS_MIN and LAB_DECIMALS_MAX ("33562"
+# -> 0, "4.8" -> 1, "0.125" -> 2; a result of "99.995" keeps its three, `fmt_lab`).  A single
+# separator followed by exactly three digits after a leading digit other than 0 ("33,562",
+# "1.234") is read as a thousands separator (labs report prolactin with at most two decimals).
 LAB_DECIMALS_MIN: Final = 0
 LAB_DECIMALS_MAX: Final = 2
 MIU_L: Final = "mIU/L"  # the normalised unit of a row in mIU/L (canonical frame prolactin_unit)
@@ -184,13 +294,25 @@ def to_lab_unit(ng: float, unit: str, factor: float) -> float:
 
 
 def fmt_lab(value: float | None, decimals: int) -> str:
-    """A value with exactly `decimals` decimals (no thousands separator): fmt_lab(101.76, 0) ->
-    '102', fmt_lab(4.8, 2) -> '4.80'; '?' if missing."""
+    """A value with `decimals` decimals (no thousands separator): fmt_lab(101.76, 0) -> '102',
+    fmt_lab(4.8, 2) -> '4.80'; more where those would round it onto or across a whole number
+    (`places`: fmt_lab(99.995, 2) -> '99.995', not '100.00'); '?' if missing."""
     if value is None or not math.isfinite(value):
         return MISSING
-    places = max(0, int(decimals))
-    text = f"{value:.{places}f}"
+    number, shown = _shown(value, decimals)
+    text = f"{number:.{shown}f}"
     return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def fmt_limit(value: float | None, decimals: int) -> str:
+    """A reference limit at the lab's precision: rounded to `decimals` (those of the lab's
+    result) as `fmt_lab` does, without trailing zeros a limit was never given with
+    (fmt_limit(2.0, 2) -> '2', fmt_limit(63.6, 0) -> '64', fmt_limit(4.8113, 2) -> '4.81'):
+    the same text as the limit's number in the files."""
+    text = fmt_lab(value, decimals)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
 def written_decimals(value: float) -> int:

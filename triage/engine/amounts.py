@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from triage.numbers import MIU_L, fmt, fmt_lab
+from triage.numbers import MIU_L, fmt, fmt_lab, fmt_limit
 from triage.numbers import approx as approx_text
 
 NG_ML: Final = "ng/mL"
@@ -45,10 +45,10 @@ class LabUnit:
     def _in_unit(self, ng: float, approximate: bool) -> str:
         for known_ng, value, places in self.known:
             if known_ng == ng:
-                return fmt_lab(value, places)
+                return fmt_limit(value, places)
         if approximate:
             return f"~{approx_text(ng * self.factor)}"
-        return fmt_lab(ng * self.factor, self.decimals)
+        return fmt_limit(ng * self.factor, self.decimals)
 
     def number(self, ng: float, *, approx: bool = False, mark: str = "") -> str:
         """An amount after a unit already named: '23.3' for ng/mL, '494 mIU/L (23.3 ng/mL)'."""

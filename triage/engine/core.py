@@ -64,6 +64,7 @@ from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import (
     age_text,
     fmt_lab,
+    fmt_limit,
     lab_decimals,
     rounded_array,
     written_decimals,
@@ -509,8 +510,8 @@ def _comments(
         )
         reference = references.get(limits_key)
         if reference is None:
-            low = fmt_lab(low_value, low_places[j]) if low_value == low_value else ""
-            high = fmt_lab(high_value, high_places[j]) if high_value == high_value else ""
+            low = fmt_limit(low_value, low_places[j]) if low_value == low_value else ""
+            high = fmt_limit(high_value, high_places[j]) if high_value == high_value else ""
             reference = references[limits_key] = reference_text(words, low, high, unit)
         value = values[j]
         if value == value:  # not NaN

@@ -17,7 +17,8 @@ results the history holds for its patients:
   trend chart).
 
 Earlier means collected before the row (results of earlier runs without a collection time:
-recorded in an earlier run), so a re-run of last month's export never compares a result with
+recorded in an earlier run; a date without a time is not before nor after a timed result of the
+same day: ``_earlier``), so a re-run of last month's export never compares a result with
 itself.  This run's own results (earlier files and chunks, ``same_run``, and the chunk's other
 rows) are earlier only when both collection times are known and theirs is before the row's, so
 that a file holding November and December compares them as two files would.
@@ -128,7 +129,9 @@ def annotate(
         same, clash = [], False
         for record in candidates:
             then = _time(record.get("collected_at"))
-            if record.get(SAME_RUN) is True and (when is None or then is None or then >= when):
+            if record.get(SAME_RUN) is True and (
+                when is None or then is None or not _earlier(then, when)
+            ):
                 continue  # this run's: earlier only when collected before it
             if record.get("id") == -(i + 1):
                 continue  # the row itself
@@ -137,7 +140,7 @@ def annotate(
             ):
                 clash = True
                 continue
-            if when is not None and (then is None or then >= when):
+            if when is not None and (then is None or not _earlier(then, when)):
                 continue  # not earlier than this result (or the same result again)
             first = held_ids[i]
             if when is None and first is not None and int(record.get("id") or 0) >= first:
@@ -268,6 +271,16 @@ def _bounds(value: float, qualifier: str) -> tuple[float, float]:
 def _at_least(priority: str, floor: str) -> str:
     rank = {p: i for i, p in enumerate(PRIORITIES)}  # most pressing first
     return floor if rank.get(priority, len(PRIORITIES)) > rank[floor] else priority
+
+
+def _earlier(then: pd.Timestamp, when: pd.Timestamp) -> bool:
+    """A result collected at `then` was collected before one at `when`.  A date given without
+    a time is held at midnight: on the day of a timed result the order of the two is unknown,
+    so neither is earlier than the other (never a trend read the wrong way round)."""
+    if then >= when:
+        return False
+    same_day = then.normalize() == when.normalize()
+    return not (same_day and (then == then.normalize() or when == when.normalize()))
 
 
 def _order(record: Mapping[str, Any]) -> tuple[int, Any, int]:

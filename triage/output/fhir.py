@@ -35,7 +35,7 @@ try:
 except ImportError:  # pragma: no cover - orjson has wheels for every usual platform
     orjson = None  # type: ignore[assignment]
 
-from triage.numbers import lab_decimals
+from triage.numbers import fmt_lab, lab_decimals
 from triage.output.options import RESULTS_FHIR, RunMeta
 from triage.output.views import as_text, patient_keys
 from triage.values import RESULT_STATUS_CODES
@@ -160,9 +160,9 @@ def _number(value: object, decimals: int | None = None) -> float | int | None:
         return None
     if not math.isfinite(number):
         return None
-    if decimals is not None:
-        number = round(number, decimals)
-        return int(number) if decimals == 0 and number.is_integer() else number
+    if decimals is not None:  # never rounded onto a whole number it is not (99.995 stays)
+        shown = fmt_lab(number, decimals)
+        return float(shown) if "." in shown else int(shown)
     number = round(number, 6)
     return int(number) if number.is_integer() else number
 

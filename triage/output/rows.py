@@ -45,6 +45,10 @@ if not set(DETAIL_COLUMNS) <= set(RESULT_EXTRA_COLUMNS):  # pragma: no cover - s
     raise ImportError("triage.schema.RESULT_EXTRA_COLUMNS no longer holds the detail columns")
 
 ISO_DATETIME: Final = "%Y-%m-%dT%H:%M:%S"
+# A collection written without a time is held at midnight (the readers, values.py): the machine
+# outputs write it as the date alone, as the reports and results.fhir.json do, never with an
+# invented time of 00:00 (review 12).
+ISO_DATE: Final = "%Y-%m-%d"
 _INFINITE: Final = (math.inf, -math.inf)
 
 # Numbers as every output shows them (triage/numbers.py, the one rule for CSV, JSON, XLSX, the
@@ -140,12 +144,21 @@ def is_numeric(values: pd.Series) -> bool:
 
 
 def iso_strings(values: pd.Series) -> pd.Series:
-    """Datetimes as ISO 8601 text (``2026-03-01T08:30:00``); missing stays missing."""
+    """Datetimes as ISO 8601 text (``2026-03-01T08:30:00``), the date alone at midnight (a date
+    given without a time: ``2026-03-01``); missing stays missing."""
     fast = _iso_fast(values)
     if fast is not None:
         return fast
     text: pd.Series = values.dt.strftime(ISO_DATETIME).astype("string")
+    dated = (values == values.dt.normalize()).fillna(False).to_numpy(dtype=bool)
+    if dated.any():
+        text = text.mask(dated, values.dt.strftime(ISO_DATE).astype("string"))
     return text
+
+
+def is_date_only(value: datetime) -> bool:
+    """A datetime at midnight: a date given without a time (the readers hold it so)."""
+    return (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
 
 
 _ISO_YEARS: Final = (np.datetime64("1000-01-01", "s"), np.datetime64("9999-12-31T23:59:59", "s"))
@@ -167,6 +180,10 @@ def _iso_fast(values: pd.Series) -> pd.Series | None:
     ):
         return None
     text = np.datetime_as_string(seconds, unit="s").astype(object)
+    days = seconds.astype("datetime64[D]")
+    dated = present & (days == seconds)  # midnight: a date without a time
+    if dated.any():
+        text[dated] = np.datetime_as_string(days[dated], unit="D").astype(object)
     text[~present] = None
     return pd.Series(text, index=values.index, dtype="string")
 
@@ -204,7 +221,7 @@ def json_value(value: object) -> Any:
     if is_missing(value):
         return None
     if isinstance(value, datetime):
-        return value.strftime(ISO_DATETIME)
+        return value.strftime(ISO_DATE if is_date_only(value) else ISO_DATETIME)
     if isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):

@@ -28,6 +28,7 @@ from triage.numbers import (
     approx,
     fmt,
     fmt_lab,
+    fmt_limit,
     lab_decimals,
     times_text,
     to_lab_unit,
@@ -270,8 +271,8 @@ def measure_row(table: ResultTable, i: int, unit: str) -> Measure:
         else:
             low = None if low_ng is None else to_lab_unit(low_ng, unit, factor)
             high = None if high_ng is None else to_lab_unit(high_ng, unit, factor)
-            low_text = "" if low is None else fmt_lab(low, decimals)
-            high_text = "" if high is None else fmt_lab(high, decimals)
+            low_text = "" if low is None else fmt_limit(low, decimals)
+            high_text = "" if high is None else fmt_limit(high, decimals)
         return Measure(unit, per_ng, value, low, high, value_text, low_text, high_text)
     # a row in ng/mL shown in mIU/L
     value = None if ng is None else to_lab_unit(ng, MIU_L, factor)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import IO, Any, Final
 
 import pandas as pd
 
 from triage.output.rows import (
     CODE_LIST_COLUMNS,
+    is_date_only,
     is_datetime,
     is_missing,
     is_numeric,
@@ -39,6 +40,7 @@ XLSX_MIN_WIDTH: Final = 6
 XLSX_MAX_WIDTH: Final = 48
 XLSX_WIDTH_SAMPLE: Final = 500  # rows looked at to size the columns
 XLSX_DATETIME_FORMAT: Final = "yyyy-mm-dd hh:mm"
+XLSX_DATE_FORMAT: Final = "yyyy-mm-dd"  # a date given without a time (held at midnight)
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _XLSX_MAX_TEXT = 32767
 
@@ -52,7 +54,7 @@ def xlsx_text(value: str) -> str:
 
 def _xlsx_cells(values: pd.Series, name: str) -> list[Any]:
     if is_datetime(values):
-        return [None if pd.isna(v) else pd.Timestamp(v).to_pydatetime() for v in values.tolist()]
+        return [None if pd.isna(v) else _xlsx_when(pd.Timestamp(v)) for v in values.tolist()]
     if is_numeric(values) and name not in CODE_LIST_COLUMNS:
         return [None if is_missing(v) or math.isinf(v) else v for v in values.tolist()]
     text = text_column(values, name)
@@ -67,6 +69,12 @@ def _xlsx_cells(values: pd.Series, name: str) -> list[Any]:
             safe = cache[v] = xlsx_text(str(v))
         out.append(safe)
     return out
+
+
+def _xlsx_when(stamp: pd.Timestamp) -> datetime | date:
+    """A date cell for a date given without a time (held at midnight), else a date-time cell."""
+    when = stamp.to_pydatetime()
+    return when.date() if is_date_only(when) else when
 
 
 def result_rows(results: pd.DataFrame, names: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -148,6 +156,8 @@ def _write_sheet(
                         out[i] = styled(cell)
                 elif isinstance(cell, datetime):
                     out[i] = styled(cell, number_format=XLSX_DATETIME_FORMAT)
+                elif isinstance(cell, date):
+                    out[i] = styled(cell, number_format=XLSX_DATE_FORMAT)
             sheet.append(out)
             count += 1
     last = get_column_letter(max(len(header), 1))
