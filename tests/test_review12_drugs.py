@@ -35,7 +35,8 @@ def _quoted(text: str) -> str:
 
 
 def _run(tmp_path: Path, texts: list[str], header: str = HEADER, extra: str = "") -> pd.DataFrame:
-    """Women of 40 with 90 ng/mL (above the limit, below the level drugs rarely exceed), one per medication text, in input order."""
+    """Women of 40 with 90 ng/mL (above the limit, below the level drugs rarely exceed), one
+    per medication text, in input order."""
     lines = [f"P{i},F,40,90,{extra}{_quoted(text)}" for i, text in enumerate(texts)]
     results = triage_csv(tmp_path, header + "\n".join(lines) + "\n")
     assert len(results) == len(texts)
