@@ -121,7 +121,7 @@ def register(app: typer.Typer) -> None:
         fail_on: FailOnOpt = None,
         sheet: SheetOpt = None,
         header_row: HeaderRowOpt = None,
-        dayfirst: DayFirstOpt = True,
+        dayfirst: DayFirstOpt = None,
         unit: UnitOpt = None,
         xlsx: XlsxOpt = False,
         fhir: FhirOpt = False,

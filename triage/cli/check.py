@@ -111,7 +111,7 @@ def register(app: typer.Typer) -> None:
         config: ConfigOpt = None,
         sheet: SheetOpt = None,
         header_row: HeaderRowOpt = None,
-        dayfirst: DayFirstOpt = True,
+        dayfirst: DayFirstOpt = None,
         unit: UnitOpt = None,
         quiet: QuietOpt = False,
         verbose: VerboseOpt = False,

@@ -341,11 +341,15 @@ JobsOpt = Annotated[
     ),
 ]
 DayFirstOpt = Annotated[
-    bool,
+    bool | None,
     typer.Option(
         "--dayfirst/--monthfirst",
         envvar=env("dayfirst"),
-        help="How to read ambiguous text dates such as 03/04/2026.",
+        help=(
+            "How to read ambiguous text dates such as 03/04/2026.  Without either, they are read "
+            "day-first, and a row whose two readings give ages in different reference strata is "
+            "rejected (unreadable_age)."
+        ),
     ),
 ]
 XlsxOpt = Annotated[

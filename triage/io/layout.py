@@ -1063,7 +1063,7 @@ def _split_grid(
     note |= _rule_rows(factorized, blank, filled) & ~duplicate & ~misaligned
     not_data = duplicate | note | misaligned
     lone = _lone_results(blank, filled, match, result_field, not_data)
-    footer = _footer_mask(lone, len(grid))
+    footer = _footer_mask(grid, lone)
     subtotal = _subtotal_mask(grid, lone, footer)
     keep = (filled > 0) & ~duplicate & ~note & ~footer & ~subtotal & ~misaligned
     rejected = [
@@ -1326,16 +1326,46 @@ def _lone_results(
     return _LoneResults(rows, np.flatnonzero((filled >= 2) & ~not_data), result_col)
 
 
-def _footer_mask(lone: _LoneResults | None, length: int) -> np.ndarray:
-    """Lone results under the last fuller row: the total, mean or count a spreadsheet leaves
-    under the column ("", "", "357.3"), never a patient's result.  Only under at least
-    FOOTER_MIN_ROWS_ABOVE fuller rows (an unlabelled AutoSum under labelled footers is a footer
-    too); a lone result between fuller rows stays a result unless it is a subtotal."""
+def _footer_mask(grid: np.ndarray, lone: _LoneResults | None) -> np.ndarray:
+    """Lone results under the last fuller row that are the total, mean or count of the results
+    above ("", "", "357.3" under results summing to it): what a spreadsheet leaves under the
+    column, never a patient's result.  Only under at least FOOTER_MIN_ROWS_ABOVE fuller rows (an
+    unlabelled AutoSum under labelled footers is a footer too).  A lone result that is none of
+    them stays a result (a patient's last result with its other cells left blank: a 300 ng/mL
+    dropped as a "total" missed an urgent result); so does one between fuller rows unless it is
+    a subtotal."""
+    none = np.zeros(len(grid), dtype=bool)
     if lone is None or len(lone.fuller) < FOOTER_MIN_ROWS_ABOVE:
-        return np.zeros(length, dtype=bool)
-    under: np.ndarray = lone.rows.copy()
+        return none
+    under = lone.rows.copy()
     under[: lone.fuller[-1] + 1] = False
-    return under
+    if not under.any():
+        return none
+    column = grid[:, lone.result_col]
+    parsed = (_result_number(cell) for cell in column[lone.fuller].tolist())
+    numbers = [n for n in parsed if n is not None]
+    if not numbers:
+        return none
+    total = math.fsum(numbers)
+    aggregates = (total, total / len(numbers))
+    counts = {len(numbers), len(lone.fuller)}
+    for i in np.flatnonzero(under).tolist():
+        value = _result_number(column[i])
+        if value is None:
+            continue
+        tolerance = SUBTOTAL_TOLERANCE * 10.0 ** -_decimal_places(column[i])
+        if value in counts or any(abs(a - value) <= tolerance for a in aggregates):
+            none[i] = True
+    return none
+
+
+def _result_number(cell: object) -> float | None:
+    """The number of a result cell ("357.3", "25 ng/mL", 12), not of a bound ("<5"); else None."""
+    number = bare_number(cell)
+    if number is not None or not isinstance(cell, str):
+        return number
+    quantity = parse_quantity(cell)
+    return quantity.value if quantity.status == "ok" and not quantity.qualifier else None
 
 
 def _subtotal_mask(grid: np.ndarray, lone: _LoneResults | None, footer: np.ndarray) -> np.ndarray:
@@ -1384,7 +1414,10 @@ def _subtotal_detail(row: np.ndarray) -> str:
 
 def _footer_detail(row: np.ndarray) -> str:
     texts = [cell_text(c) for c in row if not is_blank(c)]
-    return f"a lone result under the last result row (a total, mean or count?): {texts[0][:40]!r}"
+    return (
+        "a lone result under the last result row equal to the total, mean or count of the "
+        f"results above it: {texts[0][:40]!r}"
+    )
 
 
 def _note_detail(row: np.ndarray) -> str:

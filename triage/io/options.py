@@ -21,8 +21,10 @@ class ReadOptions:
     sheet: a sheet name, or its 0-based index (as in pandas; the CLI's "--sheet 2" is index 1);
     None: the first sheet holding a prolactin column.  header_row: 1-based; None: found below
     any title rows.  dayfirst: how ambiguous text dates (03/04/2026) are read when the column
-    itself does not tell.  unit: the prolactin unit of files that state none anywhere (used
-    only where no cell, unit column, header or mapping default gives one).
+    itself does not tell (None: not chosen; read day-first, and a row whose ages read either
+    way fall in different reference strata is rejected).  unit: the prolactin unit of files
+    that state none anywhere (used only where no cell, unit column, header or mapping default
+    gives one).
     max_uncompressed_bytes / max_compression_ratio: zip-bomb guard for xlsx/ods.
     Resource bounds (a file over them is refused before its rows are built): max_file_bytes
     (size on disk), max_rows, max_columns and max_cells (rows x columns of a sheet's grid);
@@ -32,7 +34,7 @@ class ReadOptions:
 
     sheet: str | int | None = None
     header_row: int | None = None
-    dayfirst: bool = True
+    dayfirst: bool | None = None
     unit: str | None = None
     max_uncompressed_bytes: int = DEFAULT_MAX_UNCOMPRESSED_BYTES
     max_compression_ratio: float = DEFAULT_MAX_COMPRESSION_RATIO

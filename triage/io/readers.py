@@ -71,6 +71,7 @@ from triage.io.wide import (
     build_frame,
     canonical_frame,
     file_date_order,
+    fill_grouped_identity,
 )
 from triage.schema import (
     FLAG_FIELDS,
@@ -229,10 +230,11 @@ def _read_sheet(
         ],
     )
     dayfirst, evidence = file_date_order(table)
+    guessed = dayfirst is None and options.dayfirst is None
     if dayfirst is None:
-        dayfirst = options.dayfirst
+        dayfirst = options.dayfirst is not False
         summary.warnings += _ambiguous_dates_note(table, dayfirst)
-    elif dayfirst != options.dayfirst:
+    elif dayfirst != (options.dayfirst is not False):
         order = "day-first" if dayfirst else "month-first"
         summary.warnings.append(
             f"dates in this file are {order} (column {evidence!r} shows it); "
@@ -250,6 +252,7 @@ def _read_sheet(
         values=values,
         decimal=mapping.decimal,
         statuses_applied=book.statuses_applied,
+        dates_guessed=guessed,
     )
     if match.shape == "long":
         long = read_long(table, settings)
@@ -258,6 +261,7 @@ def _read_sheet(
         corrections = long.corrections
     else:
         split.cells = split.cells[:0]  # the table's columns hold what is still needed
+        summary.warnings += fill_grouped_identity(table)
         built = build_frame(table, settings, release=True)
         frame, rejected, triaged = built.frame, split.rejected + built.rejected, len(built.frame)
         summary.warnings += built.warnings
@@ -465,7 +469,8 @@ def _ambiguous_dates_note(table: RawTable, dayfirst: bool) -> list[str]:
     return [
         f"dates such as {example!r} (column {header!r}) can be read day-first or month-first "
         f"and no date in the file settles it; they were read {order} (the dayfirst / "
-        "monthfirst option chooses)"
+        "monthfirst option chooses; without it, a row whose two readings give ages in "
+        "different reference strata is rejected)"
     ]
 
 

@@ -31,7 +31,7 @@ from triage.io.identifiers import specimen_key
 from triage.io.layout import Distinct, RawTable, factorize_column
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.knowledge.model import Thresholds
-from triage.numbers import DAYS_PER_WEEK, NS_PER_DAY, age_text, approx
+from triage.numbers import DAYS_PER_WEEK, DAYS_PER_YEAR, NS_PER_DAY, age_text, approx
 from triage.schema import (
     CANONICAL_COLUMNS,
     FLAG_FIELDS,
@@ -193,6 +193,10 @@ class BuildSettings:
     # The format's reader applied the results' statuses itself (HL7 OBX-11, FHIR status): the
     # status column is only carried (result_status), never used to replace rows again
     statuses_applied: bool = False
+    # Nothing settled the day/month order (no date that reads one way only, no --dayfirst or
+    # --monthfirst): a row whose ambiguous dates give ages in different reference strata read
+    # either way is rejected (unreadable_age), not judged on the guess
+    dates_guessed: bool = False
 
 
 @dataclass
@@ -1557,11 +1561,14 @@ class _Builder:
         unsure = np.isnan(age) | ((age < 0) & ~np.isnan(computed))
         unsure |= self._ages_against_dates(age, computed, conflict)
         self.out["age_years"] = np.where(unsure, computed, age)
+        dated = unsure & ~np.isnan(computed)
         self._unreadable_ages(given_age, age, computed)
         self._conflicting_ages(age, computed, conflict)
         self._impossible_birth_dates(np.isnan(age) & np.isnan(computed), too_old)
         self._unreadable_birth_dates(np.isnan(age) & np.isnan(years))
         self._two_digit_birth_years(np.isnan(age))
+        self._day_month_ages(dated & ~too_old)
+        self._same_patient_ages(given_age)
         self._implausible_dates()
 
     def _same_patient_demographics(self) -> None:
@@ -1590,6 +1597,142 @@ class _Builder:
                     f"{unequal} row(s) gave no {what} and the other rows of the same patient "
                     f"(column {header!r}) disagree on it: left unknown"
                 )
+
+    def _day_month_ages(self, dated: np.ndarray) -> None:
+        """Rows whose age comes from the dates and whose birth or collection date reads two ways
+        (01/11/2026: 1 November or 11 January) when nothing settled the file's order
+        (``settings.dates_guessed``): rejected (unreadable_age) when the two readings give ages
+        on either side of a reference stratum's age limit (a 4-day-old's interval made a girl
+        of 4 months' 150 ng/mL normal), as a two-digit birth year that reads as a child's or an
+        old person's is (_two_digit_birth_years).  Readings in the same strata are kept."""
+        if not self.settings.dates_guessed or not dated.any():
+            return
+        columns = {name: self.column(name) for name in ("birth_date", "collected_at")}
+        two_ways = np.zeros(self.n, dtype=bool)
+        for col in columns.values():
+            if col is not None:
+                two_ways |= self._apply(
+                    col, lambda c: isinstance(c, str) and is_ambiguous_date_text(c), bool
+                )
+        rows = dated & two_ways & ~self.age_reject
+        if not rows.any():
+            return
+        other = {name: self._dates_read(name, not self.settings.dayfirst) for name in columns}
+        age = np.asarray(self.out["age_years"], dtype=np.float64)
+        otherwise = ages_in_years(other["birth_date"], other["collected_at"])
+        with np.errstate(invalid="ignore"):
+            otherwise[otherwise > self.max_age] = np.nan  # that reading is impossible
+            low, high = np.fmin(age, otherwise), np.fmax(age, otherwise)
+            split = np.zeros(self.n, dtype=bool)
+            for limit in stratum_age_limits():
+                split |= (low < limit) & (high >= limit)
+        split &= rows
+        if not split.any():
+            return
+        order = "day-first" if self.settings.dayfirst else "month-first"
+        for i in np.flatnonzero(split):
+            written = ", ".join(
+                repr(cell_text(col[i]))
+                for col in columns.values()
+                if col is not None and not is_blank(col[i])
+            )
+            self.age_reject[i] = True
+            self.age_detail[i] = (
+                f"the dates {written} read day-first or month-first give ages of "
+                f"{age_text(float(low[i]))} or {age_text(float(high[i]))}, in different "
+                "reference strata, and nothing in the file settles the order: the result is "
+                "not judged against either interval (give --dayfirst or --monthfirst, or write "
+                "the dates unambiguously)"
+            )
+        self.warnings.append(
+            f"{int(split.sum())} row(s) whose dates read day-first or month-first give ages in "
+            f"different reference strata were rejected (unreadable_age), not judged on the "
+            f"{order} reading; --dayfirst or --monthfirst settles the order"
+        )
+
+    def _dates_read(self, name: str, dayfirst: bool) -> np.ndarray:
+        """The column's dates read with ``dayfirst`` where the column itself does not tell."""
+        col = self.column(name)
+        if col is None:
+            return np.full(self.n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        values, _ = date_column(
+            col,
+            self.table.headers.get(name, name),
+            dayfirst,
+            self.table.text_source,
+            self.table.distinct(col),
+            past=name == "birth_date",
+            orders=self.table.date_orders(col),
+        )
+        return values
+
+    def _same_patient_ages(self, given: np.ndarray | None) -> None:
+        """Rows with no age (a blank age cell and no birth date) take the age of the same
+        patient's other rows (by patient id, else by name: a grouped report's rows filled down,
+        fill_grouped_identity), as sex and birth date are taken
+        (_same_patient_demographics): a REDCap or Castor export gives the age on the baseline
+        event only, and a girl of 12 was judged at her follow-up against the adults' interval.
+        The age is the other row's plus the time between the two rows' collection dates; without
+        both dates it is carried unchanged, and said so.  Rows whose patient's other rows give
+        ages that disagree (by more than AGE_DISAGREEMENT_YEARS once the time between them is
+        counted) are left without an age, and said so."""
+        key = next((k for k in GROUP_KEYS if self.out.get(k) is not None), None)
+        if key is None:
+            return
+        ids = self.out[key]
+        age = np.asarray(self.out["age_years"], dtype=np.float64)
+        blank_cell = (
+            np.ones(self.n, dtype=bool)
+            if given is None
+            else self._apply(given, lambda c: is_empty_value(c) or is_unknown_word(c), bool)
+        )
+        patient = pd.Series(ids, dtype=object).astype(str).str.strip().to_numpy()
+        named = pd.notna(pd.Series(ids, dtype=object)).to_numpy() & (patient != "")
+        wanting = named & np.isnan(age) & blank_cell & ~self.age_reject
+        wanting &= np.isnat(self.out["birth_date"])
+        with np.errstate(invalid="ignore"):
+            source = named & (age >= 0) & ~self.age_reject
+        if not wanting.any() or not source.any():
+            return
+        collected = self.out["collected_at"].astype("datetime64[ns]")
+        days = collected.astype("datetime64[D]").astype(np.float64)  # NaN where no date
+        days[np.isnat(collected)] = np.nan
+        known: dict[str, list[tuple[float, float]]] = {}
+        for i in np.flatnonzero(source):
+            known.setdefault(patient[i], []).append((float(age[i]), float(days[i])))
+        filled, carried, unequal = 0, 0, 0
+        for i in np.flatnonzero(wanting):
+            others = known.get(patient[i])
+            if not others:
+                continue
+            dated = not math.isnan(days[i]) and all(not math.isnan(d) for _, d in others)
+            ages = [a + ((days[i] - d) / DAYS_PER_YEAR if dated else 0.0) for a, d in others]
+            if max(ages) - min(ages) > AGE_DISAGREEMENT_YEARS or min(ages) < 0:
+                unequal += 1
+                continue
+            age[i] = min(ages)
+            filled += 1
+            carried += not dated
+        self.out["age_years"] = age
+        header = self.table.headers.get(key, key)
+        if filled:
+            unchanged = (
+                f"; {carried} of them without both collection dates took it unchanged (the "
+                "patient may be older by the time between the samples: check an age close to "
+                "a reference stratum's limit)"
+                if carried
+                else ""
+            )
+            self.warnings.append(
+                f"{filled} row(s) gave no age: it was taken from the other rows of the same "
+                f"patient (column {header!r}), plus the time between the collection dates "
+                f"where both are known{unchanged}"
+            )
+        if unequal:
+            self.warnings.append(
+                f"{unequal} row(s) gave no age and the other rows of the same patient "
+                f"(column {header!r}) give ages that disagree: left unknown"
+            )
 
     def _ages_against_dates(
         self, age: np.ndarray, computed: np.ndarray, conflict: np.ndarray
@@ -3097,6 +3240,94 @@ def _unit_word_last(header: str, unit_of: Callable[[str], float | None]) -> str:
     words = header_words(header).split()
     last = words[-1] if len(words) > 1 else ""
     return last if last and unit_of(last) is not None else ""
+
+
+# A grouped report names the patient on the first row of each patient's results and leaves
+# the identity cells of the rows below blank (the rows hold the date and the result).
+GROUP_KEYS: Final = ("patient_id", "patient_name")
+GROUP_FIELDS: Final = ("patient_id", "patient_name", "sex", "birth_date", "age_years", "age_unit")
+GROUP_OWN: Final = ("sex", "birth_date")  # an orphan row's own cell differing: another person
+AGE_FIELDS: Final = ("age_years", "age_unit")
+GROUPED_MIN_ROWS: Final = 2  # rows without identity under named ones, in the whole table
+
+
+def fill_grouped_identity(table: RawTable) -> list[str]:
+    """Fill a grouped report's blank identity cells down from the row above (in place).
+
+    A row with no patient id and no name (``GROUP_KEYS`` of the table all blank) under a row
+    that has one is that patient's further result when the table holds at least
+    GROUPED_MIN_ROWS such rows (a report that names each patient once): its blank id, name,
+    sex, birth date, age and age unit are taken from the row above, as a long file's
+    (long._fill_identity_down).  A single such row is no clear grouping and is left as it is.
+    A row whose own sex or birth date differs from the patient's above names another person:
+    it and the blank rows under it take nothing.  Returns the warnings."""
+    keys = [f for f in GROUP_KEYS if f in table.columns]
+    if not keys or len(table) == 0:
+        return []
+    present = [f for f in GROUP_FIELDS if f in table.columns]
+    if "collected_at" in table.columns:  # the age then grows with the time between the rows
+        present = [f for f in present if f not in AGE_FIELDS]  # (_same_patient_ages)
+
+    def cells(name: str) -> pd.Series:
+        col = table.columns[name]
+        found = table.distinct(col)
+        values = np.array(
+            [None if is_empty_value(u) else u for u in found.uniques] + [None], dtype=object
+        )
+        return pd.Series(values[found.codes], dtype=object)
+
+    frame = pd.DataFrame({f: cells(f) for f in present})
+    orphan = frame[keys].isna().all(axis=1).to_numpy()
+    named = ~orphan
+    if not named.any():
+        return []
+    under = orphan & (np.cumsum(named) > 0)  # below the first named row
+    if int(under.sum()) < GROUPED_MIN_ROWS:
+        return []
+    filled = frame.ffill()
+    other = np.zeros(len(frame), dtype=bool)
+    for f in GROUP_OWN:
+        if f in present:
+            own, above = frame[f], filled[f].shift(1)
+            differs = own.notna() & above.notna() & (own.astype(str) != above.astype(str))
+            other |= differs.to_numpy()
+    other &= under
+    # the blank rows under such a row are that person's too, never the named patient's
+    group = np.cumsum(named)
+    reached: np.ndarray = np.asarray(pd.Series(other).groupby(group).cummax(), dtype=bool)
+    other = reached & under
+    taken = under & ~other
+    if not taken.any():
+        return []
+    for f in present:
+        blank = taken & frame[f].isna().to_numpy()
+        if blank.any():
+            table.columns[f] = np.where(blank, filled[f].to_numpy(), table.columns[f])
+    shown = ", ".join(repr(table.headers.get(f, f)) for f in present)
+    notes = [
+        f"{int(taken.sum())} row(s) without a patient under a named one (a report that names "
+        f"each patient once) took the patient's {shown} from the rows above"
+    ]
+    if other.any():
+        notes.append(
+            f"{int(other.sum())} row(s) without a patient give another sex or birth date than "
+            "the patient above: they were given no patient"
+        )
+    return notes
+
+
+@cache
+def stratum_age_limits() -> tuple[float, ...]:
+    """The ages (years) at which the default reference set's strata begin or end, and the
+    thresholds' adult and childbearing ages: an age read two ways that falls on either side
+    of one may be judged against another interval."""
+    limits = load_thresholds()
+    ages = {limits.get(name) for name in AGE_BAND_BOUNDARIES}
+    for stratum in load_reference_set(DEFAULT_SET_NAME).strata:
+        ages.add(stratum.age_min_years)
+        if stratum.age_max_years is not None:
+            ages.add(stratum.age_max_years)
+    return tuple(sorted(age for age in ages if age > 0))
 
 
 def fill_within_patient(ids: np.ndarray, values: np.ndarray, blank: np.ndarray) -> tuple[int, int]:
