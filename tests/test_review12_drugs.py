@@ -1,7 +1,7 @@
 """Medication free text found by the outside review of stop 32, each fixed as a class and tested
 in the six languages: a drug whose treatment ended, was tapered off, was replaced (an arrow, ">",
 "relais X par Y"), has a schedule of zeros, starts tomorrow or was prescribed but not started is
-not taken, nor one after a status label ("Vormedikation:") or a contraindication or intolerance
+not taken, nor one after a status label ("Frühere Medikation:") or a contraindication or intolerance
 ("KI: MCP", "intolerance to"), nor the pill of a "post-pill" amenorrhoea; a status on the next
 line of a cell belongs to the drug above it; a stop "last week" or "a week ago" is dated as "1
 week ago" is (a depot stopped then still acts); a decimal comma does not split a medication item;
@@ -35,7 +35,8 @@ def _quoted(text: str) -> str:
 
 
 def _run(tmp_path: Path, texts: list[str], header: str = HEADER, extra: str = "") -> pd.DataFrame:
-    """Women of 40 with 90 ng/mL (above the limit, below the level drugs rarely exceed), one per medication text, in input order."""
+    """Women of 40 with 90 ng/mL (above the limit, below the level drugs rarely exceed), one per
+    medication text, in input order."""
     lines = [f"P{i},F,40,90,{extra}{_quoted(text)}" for i, text in enumerate(texts)]
     results = triage_csv(tmp_path, header + "\n".join(lines) + "\n")
     assert len(results) == len(texts)
@@ -86,7 +87,7 @@ ENDED = [
     ("risperidone (precedente)", "risperidone (attuale)"),
 ]
 LABELS = [
-    ("Vormedikation: Risperdal", "Aktuelle Medikation: Risperdal"),
+    ("Frühere Medikation: Risperdal", "Aktuelle Medikation: Risperdal"),
     ("ausgeschlichen: Solian", "Medikation: Solian"),
     ("Vortherapie: Risperdal", "Therapie: Risperdal"),
     ("tapered off: risperidone", "current: risperidone"),
