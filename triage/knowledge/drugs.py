@@ -664,7 +664,7 @@ _NEGATED_LABEL: Final = re.compile(
     r"(?<![^\W\d_])(?:allerg\w*|alerg\w*|adverse\s+(?:drug\s+)?reactions?|adrs?|intoleran\w*|"
     r"unvertraglich\w*|stopped|discontinued|ceased|previous|past|prior|old|abgesetzt\w*|"
     r"pausiert\w*|fruhere?|vorherige?|arretes?|anciens?|suspendid[oa]s?|previa|sospes[oi]|"
-    r"precedente|gestopt|gestaakt|vroegere?|"
+    r"precedente|gestopte?|gestaakte?|vroegere?|"
     # ended or tapered off, before the drug list: "Vortherapie: Risperdal", "ausgeschlichen:
     # Solian", "Vortherapie:", "tapered off:", "terminés :", "ex:"
     r"vortherapie|vorbehandlung|altmedikation|ausgeschlichen|beendet|tapered(?:\s+off)?|"
