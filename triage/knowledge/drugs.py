@@ -1286,7 +1286,7 @@ _STOP_FOLLOWERS: Final = frozenset(
         *("hace", "desde", "por", "tras", "despues", "antes", "ayer", "hoy", "recientemente"),
         *("ya", "debido", "tomado", "tomada", "usado", "utilizado"),
         *("da", "dal", "dalla", "dai", "dopo", "prima", "ieri", "oggi", "gia", "nel", "e"),
-        *("causa", "assunto", "assunta", "usato", "utilizzato", "recente"),
+        *("causa", "assunto", "assunta", "usato", "utilizzato", "recente", "cause", "raison"),
         *("sinds", "sedert", "op", "wegens", "vanwege", "door", "na", "voor", "gisteren"),
         *("vandaag", "al", "recent", "om", "gebruikt", "ingenomen", "nodig"),
     )
