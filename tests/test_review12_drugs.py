@@ -1,7 +1,7 @@
 """Medication free text found by the outside review of stop 32, each fixed as a class and tested
 in the six languages: a drug whose treatment ended, was tapered off, was replaced (an arrow, ">",
 "relais X par Y"), has a schedule of zeros, starts tomorrow or was prescribed but not started is
-not taken, nor one after a status label ("Vormedikation:") or a contraindication or intolerance
+not taken, nor one after a status label ("Frühere Medikation:") or a contraindication or intolerance
 ("KI: MCP", "intolerance to"), nor the pill of a "post-pill" amenorrhoea; a status on the next
 line of a cell belongs to the drug above it; a stop "last week" or "a week ago" is dated as "1
 week ago" is (a depot stopped then still acts); a decimal comma does not split a medication item;
@@ -87,7 +87,7 @@ ENDED = [
     ("risperidone (precedente)", "risperidone (attuale)"),
 ]
 LABELS = [
-    ("Vormedikation: Risperdal", "Aktuelle Medikation: Risperdal"),
+    ("Frühere Medikation: Risperdal", "Aktuelle Medikation: Risperdal"),
     ("ausgeschlichen: Solian", "Medikation: Solian"),
     ("Vortherapie: Risperdal", "Therapie: Risperdal"),
     ("tapered off: risperidone", "current: risperidone"),

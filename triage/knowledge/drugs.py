@@ -640,7 +640,13 @@ _NO_MORE: Final = re.compile(r"\bplus\s+d(?:e\s+la\s+|e\s+l\W\s*|u\s+|es\s+|e\s+
 _ZERO = r"(?<![\d.,])0+(?:[.,]0+)?\s*(?:mg|mcg|µg|ug|g|ml|tbl|tabl?|tablets?|cp|cpr)\b"
 # A schedule of no dose at all ("Risperdal 0-0-0-0", "Haldol 5 mg 0-0-0", "Solian (0-0-0)"):
 # not taken; "1-0-1", "0-0-1" are taken.
-_ZERO_SCHEDULE = r"(?<![\d.,/])0(?:\s*[-–/]\s*0){2,3}(?![\d.,]|\s*[-–/]\s*\d)"
+# A fraction ("0-0-0-½", "½-0-0", "0-0-0-1/2") is a dose, no zero.
+_FRACTION = "½¼¾⅓⅔⅛⅜⅝⅞"
+_ZERO_SCHEDULE = (
+    rf"(?<![\d.,/{_FRACTION}])(?<![\d{_FRACTION}][-–/])(?<![\d{_FRACTION}]\s[-–/])"
+    rf"(?<![\d{_FRACTION}][-–/]\s)(?<![\d{_FRACTION}]\s[-–/]\s)"
+    rf"0(?:\s*[-–/]\s*0){{2,3}}(?![\d.,{_FRACTION}]|\s*[-–/]\s*[\d{_FRACTION}])"
+)
 _ZERO_DOSE: Final = re.compile(
     r"[\s:=(]*(?:(?:\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|ug|g|ml)\b[\s:=(,]*)?" + _ZERO_SCHEDULE + "|"
     + _ZERO
@@ -658,10 +664,10 @@ _NEGATED_LABEL: Final = re.compile(
     r"(?<![^\W\d_])(?:allerg\w*|alerg\w*|adverse\s+(?:drug\s+)?reactions?|adrs?|intoleran\w*|"
     r"unvertraglich\w*|stopped|discontinued|ceased|previous|past|prior|old|abgesetzt\w*|"
     r"pausiert\w*|fruhere?|vorherige?|arretes?|anciens?|suspendid[oa]s?|previa|sospes[oi]|"
-    r"precedente|gestopt|gestaakt|vroegere?|"
-    # ended or tapered off, before the drug list: "Vormedikation: Risperdal", "ausgeschlichen:
+    r"precedente|gestopte?|gestaakte?|vroegere?|"
+    # ended or tapered off, before the drug list: "Vortherapie: Risperdal", "ausgeschlichen:
     # Solian", "Vortherapie:", "tapered off:", "terminés :", "ex:"
-    r"vormedikation|vortherapie|vorbehandlung|altmedikation|ausgeschlichen|beendet|tapered(?:\s+off)?|"
+    r"vortherapie|vorbehandlung|altmedikation|ausgeschlichen|beendet|tapered(?:\s+off)?|"
     r"ended|finished|termine(?:e|s|es)?|terminad[oa]s?|terminat[oi]|afgebouwd|beeindigd|ex|"
     r"ehemalige?|eerdere?|vorige?|"
     # a contraindication or intolerance: "contraindicated: haloperidol", "Kontraindikation:
@@ -983,7 +989,7 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
         text = lowered
     # "(früher 4 mg)", "2 mg, previously 4 mg": an earlier dose of a drug still taken, not a stop
     text = _without_earlier_doses(text, spans)
-    labelled = _negated_regions(text, written) + _general_regions(text, spans)
+    labelled = _negated_regions(text, written, spans) + _general_regions(text, spans)
     bounds = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(text)]
     result: list[bool] = []
     previous_end = -1
@@ -1003,6 +1009,8 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
                 pre_part, joined = before[connector.end() :], True
                 if _has_cue(before[: connector.start()], _POST_NEGATING):
                     result[-1] = True
+            elif _planned_switch(text, spans[index - 1][0], end):
+                pass  # "switch risperidone to aripiprazole next month": still on risperidone
             elif _has_cue(before, _REPLACED | _SWITCHED_TO) or _ARROW.search(before):
                 result[-1] = True  # "risperidone replaced by aripiprazole": the first is gone
             elif _SWITCH_BETWEEN.search(before) and _SWITCH_VERB.match(text, end, clause_end):
@@ -1032,7 +1040,7 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
             pre = False
         pre_negated = pre if pre is not None else (joined and previous_pre)
         post_negated = next_start >= clause_end and (
-            _has_cue(_before_label(text, end, clause_end), _POST_NEGATING)
+            _post_stop(_before_label(text, end, clause_end))
             or _ended(text[end:clause_end])
             or _started_after_sample(text[end:clause_end])
             or _stopped_next(text, clause_end, bounds, next_start)
@@ -1041,11 +1049,11 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
         answered_no = (
             _ANSWER_AFTER.match(text, end) is not None
             or _ZERO_DOSE.match(text, end) is not None
-            or _PROPOSED_AFTER.match(text, end) is not None
+            or _proposed_after(text, end)
             or _PAST_ALONE_AFTER.match(text, end, clause_end) is not None
         )
         result.append(pre_negated or post_negated or in_label or answered_no)
-        if switched and not result[-1]:
+        if switched and not result[-1] and not _planned_switch(text, spans[index - 1][0], end):
             result[-2] = True
         previous_end, previous_pre = end, pre_negated
     return result
@@ -1248,8 +1256,71 @@ def _stopped_next(
     clause = text[begin:stop]
     if new_line:
         return _status_line(clause)
-    words = _WORD.findall(clause.lower())
-    return _opening_cue(words) > 0 or _ended(clause)
+    found_words = list(_WORD.finditer(clause.lower()))
+    size = _opening_cue([word.group() for word in found_words])
+    if size:
+        return not _own_object(clause[found_words[size - 1].end() :])
+    return _ended(clause)
+
+
+# What may follow a stop word that is the drug's: a time, a reason, who stopped it, how ("stopped
+# 2 years ago", "abgesetzt wegen Gewichtszunahme", "arrêté il y a 3 mois", "suspendido hace 2
+# meses", "sospeso da 1 mese", "gestopt sinds maart", "stopped (weight gain)").  Any other word
+# is the stop word's own object ("stopped smoking", "terminata radioterapia", "sevrée de
+# l'alcool", "intolerancia a la lactosa", "contraindication to gadolinium", "ended up in A&E"):
+# it is about something else.  Compared folded (no accents).
+_STOP_FOLLOWERS: Final = frozenset(
+    (
+        *("ago", "since", "in", "on", "at", "by", "due", "because", "for", "as", "after"),
+        *("before", "owing", "yesterday", "today", "recently", "already", "completely", "and"),
+        *("until", "till", "when", "while", "following", "abruptly", "gradually", "approx"),
+        *("about", "around", "per", "taking", "taken", "takes", "needed", "required", "used"),
+        *("prescribed", "given", "using", "over", "x"),
+        *("vor", "seit", "am", "im", "wegen", "aufgrund", "durch", "bei", "nach", "ab", "bis"),
+        *("gestern", "heute", "kurzlich", "bereits", "schon", "vollstandig", "komplett", "wg"),
+        *("und", "um", "ca", "etwa", "zum", "zur", "von", "vom", "genommen", "eingenommen"),
+        *("gegeben", "verordnet", "notig", "notwendig", "erforderlich", "infolge"),
+        *("y", "depuis", "en", "par", "pour", "suite", "a", "au", "apres", "avant", "hier"),
+        *("aujourd", "recemment", "deja", "car", "des", "definitivement", "et", "pris"),
+        *("prise", "utilise", "prescrit", "progressivement", "lors", "faute"),
+        *("hace", "desde", "por", "tras", "despues", "antes", "ayer", "hoy", "recientemente"),
+        *("ya", "debido", "tomado", "tomada", "usado", "utilizado"),
+        *("da", "dal", "dalla", "dai", "dopo", "prima", "ieri", "oggi", "gia", "nel", "e"),
+        *("causa", "assunto", "assunta", "usato", "utilizzato", "recente", "cause", "raison"),
+        *("sinds", "sedert", "op", "wegens", "vanwege", "door", "na", "voor", "gisteren"),
+        *("vandaag", "al", "recent", "om", "gebruikt", "ingenomen", "nodig"),
+    )
+)
+# Skipped before a follower: articles, "last" ("stopped a week ago", "la semana pasada", "la
+# settimana scorsa", "il y a", "vorige week").
+_STOP_SKIPPED: Final = frozenset(
+    (
+        *("a", "an", "one", "the", "last", "ein", "eine", "einer", "einem", "der", "die", "das"),
+        *("dem", "den", "letzte", "letzten", "letzter", "letztes", "un", "une", "le", "la"),
+        *("les", "l", "dernier", "derniere", "el", "los", "las", "uno", "una", "pasado"),
+        *("pasada", "il", "lo", "gli", "i", "scorso", "scorsa", "ultimo", "ultima", "een", "de"),
+        *("het", "vorige", "vorig", "afgelopen"),
+    )
+)
+_TIME_UNIT: Final = re.compile(
+    r"(?:week|month|year|day|woche|monat|jahr|tag|semaine|mois|an|annee|jour|semana|mes|ano|dia|"
+    r"settiman|mes|ann|giorn|maand|jaar|dag)\w*"
+)
+
+
+def _own_object(rest: str) -> bool:
+    """The words after a stop word (``rest``) give it an object of its own (_STOP_FOLLOWERS)."""
+    rest = _fold(rest).strip()
+    if not rest or not rest[0].isalpha():
+        return False  # "stopped", "stopped 2 years ago", "stopped (weight gain)"
+    words = _WORD.findall(rest)
+    index = 0
+    while index < len(words) - 1 and words[index] in _STOP_SKIPPED:
+        index += 1
+    word = words[index] if words else ""
+    if word in _STOP_FOLLOWERS or _TIME_UNIT.fullmatch(word):
+        return False
+    return word not in _STOP_SKIPPED  # "smoking", "radioterapia", "lactosa": an object
 
 
 # The clause-end words after which a stop is still the drug's ("Risperdal prescribed but not
@@ -1416,6 +1487,73 @@ def _switched_into(between: str) -> bool:
     return not _LIST_BREAK.search(between) and bool(_SWITCH_MARK.search(between))
 
 
+# A new dose right after a future marker: "Risperdal 2 mg ab morgen 3 mg", "risperidone from
+# tomorrow 4 mg", "à partir de demain 3 mg", "a partir de mañana 3 mg", "da domani 3 mg", "vanaf
+# morgen 3 mg": a dose change of a drug taken now, no start.
+_NEW_DOSE: Final = re.compile(r"\s*[:=]?\s*" + _DOSE_UNIT)
+_FUTURE_MARKER: Final = re.compile(
+    r"tomorrow|morgen|demain|ma[ñn]ana|domani|next|n[äa]chste|prochaine?|pr[óo]xim|prossim|"
+    r"volgende",
+    re.IGNORECASE,
+)
+
+
+def _proposed_after(text: str, end: int) -> bool:
+    """Only proposed, declined or to start later, right after the drug (_PROPOSED_AFTER); a
+    future marker with a new dose after it is a dose change of a drug taken now."""
+    found = _PROPOSED_AFTER.match(text, end)
+    if found is None:
+        return False
+    return not (_FUTURE_MARKER.search(found.group()) and _NEW_DOSE.match(text, found.end()))
+
+
+# A switch only planned ("Plan: switch risperidone to aripiprazole next month", "Umstellung
+# Risperdal auf Abilify geplant", "relais Risperdal par Abilify prévu la semaine prochaine",
+# "cambio risperidona a aripiprazol previsto", "passaggio ad aripiprazolo programmato",
+# "omzetting naar aripiprazol gepland"): the old drug is still taken.  Read in the list item
+# that holds both drugs.
+_PLAN_WORDS: Final = re.compile(
+    r"(?<![^\W\d_])(?:plan|planned|planning|to\s+be\s+switched|will\s+(?:switch|change)|"
+    r"next\s+(?:week|month)|tomorrow|geplant|vorgesehen|planung|n[äa]chste[rn]?\s+(?:woche|monat)|"
+    r"ab\s+morgen|pr[ée]vue?s?|[àa]\s+pr[ée]voir|envisag[ée]e?|(?:la\s+)?semaine\s+prochaine|"
+    r"(?:le\s+)?mois\s+prochain|demain|previst[oa]s?|programad[oa]s?|planificad[oa]s?|"
+    r"pr[óo]xim[oa]\s+(?:semana|mes)|ma[ñn]ana|programmat[oa]|pianificat[oa]|"
+    r"prossim[oa]\s+(?:settimana|mese)|domani|gepland|volgende\s+(?:week|maand))(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def _planned_switch(text: str, first: int, end: int) -> bool:
+    """The list item holding the old drug (at ``first``) and the new one (ending at ``end``) says
+    the switch is only planned (_PLAN_WORDS)."""
+    begin = max([0] + [m.end() for m in _ITEM_END.finditer(text, 0, first)])
+    after = _ITEM_END.search(text, end)
+    return bool(_PLAN_WORDS.search(text, begin, after.start() if after else len(text)))
+
+
+# A stop word after the drug that is not about it: after a concession ("Risperdal trotz
+# Kontraindikation weitergeführt", "despite intolerance", "malgré", "a pesar de", "nonostante",
+# "ondanks") or in a clause with a subject of its own ("since her marriage ended", "seit ihre Ehe
+# beendet ist", "depuis que son mariage est terminé", "desde que su matrimonio terminó", "da
+# quando il suo matrimonio è finito", "sinds haar huwelijk beëindigd is").
+_NOT_THE_DRUGS_STOP: Final = re.compile(
+    r"(?<![^\W\d_])(?:trotz|despite|in\s+spite\s+of|malgr[ée]|a\s+pesar\s+de|pese\s+a|nonostante|"
+    r"malgrado|ondanks|(?:since|seit|depuis(?:\s+que)?|desde(?:\s+que)?|da\s+quando|sinds|when|"
+    r"after|als|nachdem|quand|lorsque|cuando|quando|toen)\s+(?:(?:the\s+)?(?:her|his|their|ihre[mnrs]?|"
+    r"seine[mnrs]?|sa|son|ses|leur|su|sus|il\s+suo|la\s+sua|sua|suo|haar|zijn|hun)))"
+    r"(?![^\W\d_])"
+)
+
+
+def _post_stop(after: str) -> bool:
+    """The words after a drug, in its clause, stop it (_POST_NEGATING), unless the stop word is
+    about something else (_NOT_THE_DRUGS_STOP)."""
+    if not _has_cue(after, _POST_NEGATING):
+        return False
+    other = _NOT_THE_DRUGS_STOP.search(after)  # before any stop word of the drug's own
+    return other is None or _has_cue(after[: other.start()], _POST_NEGATING)
+
+
 def _may_negate(text: str) -> bool:
     lower = text.lower()
     if any(stem in lower for stem in _NEGATION_STEMS) or _UNTIL_YEAR.search(lower):
@@ -1534,9 +1672,33 @@ def _general_regions(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
 _LABEL_REGION_END: Final = re.compile(r"[\n;)]|\.(?=\s)")
 
 
-def _negated_regions(text: str, written: str | None = None) -> list[tuple[int, int]]:
+# A label's answer that negates nothing after it ("Contraindications: none, risperidone 2 mg",
+# "KI: keine, Risperdal", "CI: aucune", "contraindicaciones: ninguna", "nessuna", "geen").
+_LABEL_ANSWERED_NONE: Final = re.compile(
+    r"\s*(?:none|nil|no|nothing|n/?a|nein|kein|keine|nichts|aucune?|rien|non|ningun[oa]|nada|no|"
+    r"nessun[oa]|niente|geen|nee|neen)\s*(?:known\s*)?(?:[,.;\n)]|$)"
+)
+# An ambiguous abbreviated label ("CI:" clinical information or contraindication, "KI:", "Ex:"
+# examination or former) negates only the drugs right after it, with their doses and list
+# marks between ("KI: MCP, Haloperidol 5 mg"); a word of its own first ("CI: galactorrhoea, on
+# risperidone") makes it a note, not a contraindication.
+_AMBIGUOUS_LABEL_GAP: Final = re.compile(
+    r"(?:[\s\d.,/()\-&+]|(?:mg|µg|mcg|ug|and|und|et|y|e|en|or|oder|ou|o)(?![^\W\d_]))*"
+)
+
+
+def _ambiguous_label(label: re.Match[str]) -> bool:
+    """An abbreviation label (_NEGATED_ABBREVIATION) or "Ex:" alone."""
+    return label.re is _NEGATED_ABBREVIATION or label.group().rstrip(":").strip().lower() == "ex"
+
+
+def _negated_regions(
+    text: str, written: str | None = None, spans: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:
     """Spans after an "Allergies:"-like label, up to the next label or line end.  ``written``:
-    the text in its own case (same positions), where "KI:" and "CI:" are read."""
+    the text in its own case (same positions), where "KI:" and "CI:" are read.  A label answered
+    "none" negates nothing; an ambiguous one ("CI:", "KI:", "Ex:") only the drugs (``spans``)
+    right after it."""
     regions: list[tuple[int, int]] = []
     if ":" not in text:
         return regions
@@ -1544,10 +1706,22 @@ def _negated_regions(text: str, written: str | None = None) -> list[tuple[int, i
     if written is not None and len(written) == len(text):
         labels += _NEGATED_ABBREVIATION.finditer(written)
     for label in labels:
+        if _LABEL_ANSWERED_NONE.match(text, label.end()):
+            continue
         # up to the line's end, a semicolon, a sentence's end or a closing bracket ("Allergie:
         # Penicillin; Haldol 5 mg", "CAVE: Penicillinallergie. Risperdal 2 mg")
         found = _LABEL_REGION_END.search(text, label.end())
         end = found.start() if found else len(text)
         following = _TAKING_LABEL.search(text, label.end(), end)
-        regions.append((label.end(), following.start() if following else end))
+        end = following.start() if following else end
+        if _ambiguous_label(label):
+            reach = label.end()
+            for start, stop in sorted(spans):
+                if start < reach:
+                    continue
+                if start >= end or not _AMBIGUOUS_LABEL_GAP.fullmatch(text, reach, start):
+                    break
+                reach = stop
+            end = reach
+        regions.append((label.end(), end))
     return regions
