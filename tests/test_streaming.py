@@ -8,6 +8,7 @@ only."""
 from __future__ import annotations
 
 import csv
+import json
 import random
 from datetime import UTC, datetime
 from pathlib import Path
@@ -179,7 +180,13 @@ def test_a_file_the_rules_fail_on_is_taken_back_from_every_output(
     assert [e.file for e in outcome.errors] == ["february.csv"]
     text = (tmp_path / "out" / "results.csv").read_text(encoding="utf-8")
     assert "february.csv" not in text and "january.csv" in text
-    assert "february.csv" not in (tmp_path / "out" / "results.json").read_text(encoding="utf-8")
+    # results.json names february.csv only among its inputs, as unusable (internal_error)
+    data = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert all(r["source_file"] != "february.csv" for r in data["results"])
+    failed = [i for i in data["inputs"] if i["file"] == "february.csv"]
+    assert [(i["usable"], i["failure_code"], i["rows_triaged"]) for i in failed] == [
+        (False, "internal_error", 0)
+    ]
 
 
 def test_a_worker_killed_costs_its_file_only(
