@@ -104,6 +104,7 @@ class _Concept:
     ckd_stage: int | None = None  # the CKD stage the words mean by definition ("end-stage")
     event: bool = False  # an event (a loss): months ago is recent, not past history
     ends: bool = False  # its end written before it is past history ([history] ended_before)
+    repeated: bool = False  # a repeated act (a feed): "pain after breastfeeding" is no end
     headings: bool = False  # a past-history heading before it is ([history] heading_before)
     recent: tuple[tuple[str, str], ...] | None = None  # written as recent ("delivered last week")
     complement: bool = False  # the number is the rest of 100% ("20% precipitated": 80% recovery)
@@ -208,6 +209,9 @@ class StateVocabulary:
         self._ended_before = _compile(
             history.get("ended_before", []), source, "history.ended_before"
         )
+        self._ended_placed = _compile(
+            history.get("ended_placed", []), source, "history.ended_placed"
+        )
         self._heading_before = _compile(
             history.get("heading_before", []), source, "history.heading_before"
         )
@@ -274,13 +278,17 @@ class StateVocabulary:
                 return self._answer_facts(meaning, answer, column, quote)
         facts: list[Fact] = []
         current: list[Fact] = []  # lab values marked as the one now
+        past: list[Fact] = []  # facts of a state written as past history or as ended
         work = self._protect(text)
         start = 0
         for sep in [*_CLAUSES.finditer(work), None]:
             end = sep.start() if sep is not None else len(work)
             if work[start:end].strip():
-                facts.extend(self._clause(column, text[start:end], work[start:end], current))
+                facts.extend(self._clause(column, text[start:end], work[start:end], current, past))
             start = sep.end() if sep is not None else len(work)
+        if past:  # "s/p breastfeeding counselling, currently breastfeeding": the state now wins
+            now = {f.field for f in facts if not any(f is p for p in past)}
+            facts = [f for f in facts if f.field not in now or not any(f is p for p in past)]
         if current:  # "TSH 14; aktuell TSH 1,2": the value now wins over the older one
             now = {fact.field for fact in current}
             facts = [f for f in facts if f.field not in now or any(f is c for c in current)]
@@ -352,9 +360,12 @@ class StateVocabulary:
                 at = lowered.find(abbreviation, at + len(abbreviation))
         return "".join(chars)
 
-    def _clause(self, column: str, original: str, clause: str, current: list[Fact]) -> list[Fact]:
+    def _clause(
+        self, column: str, original: str, clause: str, current: list[Fact], past: list[Fact]
+    ) -> list[Fact]:
         """The facts of one clause; a lab value marked as the one now ("aktuell TSH 1,2", "TSH
-        actuelle 1,2") is also put in `current`."""
+        actuelle 1,2") is also put in `current`, the facts of a state written as past or ended
+        ("h/o breastfeeding", "nach der Stillzeit") in `past`."""
         facts: list[Fact] = []
         taken: list[tuple[int, int]] = []
         read: list[tuple[int, int, frozenset[tuple[str, str]]]] = []  # spans and what they set
@@ -379,7 +390,10 @@ class StateVocabulary:
                 sets = self._effect(concept, before, rest, clause[:start])
                 if sets:
                     read.append((start, end, frozenset(sets)))
-                facts.extend(Fact(k, v, column, quote) for k, v in sets)
+                stated = [Fact(k, v, column, quote) for k, v in sets]
+                facts.extend(stated)
+                if concept.past is not None and sets is concept.past and sets != concept.sets:
+                    past.extend(stated)
                 if sets or (
                     concept.number.startswith("lab:") and not self._past_lab(concept, before, rest)
                 ):
@@ -434,7 +448,10 @@ class StateVocabulary:
             return False
         found = self._ended_tail.search(written)
         tail = found.group(0) if found is not None else ""
-        if concept.ends and self._ended_before.search(tail) is not None:
+        # a repeated act (a feed) that another event is placed after ("pain after
+        # breastfeeding", "gemessen nach dem Stillen", "MRT nach Ende der Stillzeit") goes on
+        placed = concept.repeated and self._ended_placed.search(tail) is not None
+        if concept.ends and not placed and self._ended_before.search(tail) is not None:
             return True
         return self._heading_before.search(tail) is not None
 
@@ -568,6 +585,7 @@ class StateVocabulary:
             ckd_stage=int(body["ckd_stage"]) if "ckd_stage" in body else None,
             event=bool(body.get("event", False)),
             ends=bool(body.get("ends", False)),
+            repeated=bool(body.get("repeated", False)),
             headings=bool(body.get("headings", False)),
             recent=pairs("recent"),
             complement=bool(body.get("complement", False)),
