@@ -49,17 +49,6 @@ STILL_BREASTFEEDING = {
 }
 
 
-@pytest.mark.parametrize("language", sorted(STILL_BREASTFEEDING))
-def test_an_event_after_a_feed_is_no_end_of_breastfeeding(tmp_path: Path, language: str) -> None:
-    """90 ng/mL while breastfeeding: within the breastfeeding interval, normal, no work-up."""
-    texts = STILL_BREASTFEEDING[language]
-    for text, row in zip(texts, _run(tmp_path, "90", texts), strict=True):
-        assert _state(text).lactating, text
-        assert row["status"] == "normal", text
-        assert row["priority"] == "none", text
-        assert "lactation" in str(row["factors"]), text
-
-
 ENDED = {
     "en": ["after breastfeeding", "3 months after breastfeeding", "now after breastfeeding"],
     "de": ["nach der Stillzeit", "6 Monate nach der Stillzeit", "jetzt nach der Stillzeit"],
@@ -70,41 +59,35 @@ ENDED = {
 }
 
 
-@pytest.mark.parametrize("language", sorted(ENDED))
-def test_after_breastfeeding_standing_alone_is_still_its_end(language: str) -> None:
-    for text in ENDED[language]:
+@pytest.mark.parametrize("language", sorted(STILL_BREASTFEEDING))
+def test_an_event_after_a_feed_is_no_end_of_breastfeeding(tmp_path: Path, language: str) -> None:
+    """90 ng/mL while breastfeeding: within the breastfeeding interval, normal, no work-up."""
+    texts = STILL_BREASTFEEDING[language]
+    for text, row in zip(texts, _run(tmp_path, "90", texts), strict=True):
+        assert _state(text).lactating, text
+        assert row["status"] == "normal", text
+        assert row["priority"] == "none", text
+        assert "lactation" in str(row["factors"]), text
+    for text in ENDED[language]:  # "after breastfeeding" standing alone is still its end
         state = _state(text)
         assert not state.lactating and state.lactation == "no", text
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("both", "weaned"),
     [
-        "h/o breastfeeding, currently breastfeeding",
-        "Z.n. Stillzeit 2020; stillt aktuell",
-        "allaitement jusqu'en 2019, allaite actuellement",
-        "lactancia hasta 2019; lactancia materna actual",
-        "pregresso allattamento, allatta attualmente",
-        "vroeger borstvoeding, geeft nu borstvoeding",
+        ("h/o breastfeeding, currently breastfeeding", "breastfeeding, weaned last week"),
+        ("Z.n. Stillzeit 2020; stillt aktuell", "Stillzeit, abgestillt"),
+        ("allaitement jusqu'en 2019, allaite actuellement", "allaitement, sevrée"),
+        ("lactancia hasta 2019; lactancia materna actual", "lactancia, destetada"),
+        ("pregresso allattamento, allatta attualmente", "allattamento, svezzata"),
+        ("vroeger borstvoeding, geeft nu borstvoeding", "borstvoeding, gespeend"),
     ],
 )
-def test_a_past_mention_never_outweighs_the_current_one(text: str) -> None:
-    assert _state(text).lactating, text
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "breastfeeding, weaned last week",
-        "Stillzeit, abgestillt",
-        "allaitement, sevrée",
-        "lactancia, destetada",
-        "allattamento, svezzata",
-        "borstvoeding, gespeend",
-    ],
-)
-def test_weaned_still_means_no_breastfeeding(text: str) -> None:
-    assert not _state(text).lactating, text
+def test_a_past_mention_never_outweighs_the_current_one(both: str, weaned: str) -> None:
+    """The current mention wins over a past one in the same cell; "weaned" still means no."""
+    assert _state(both).lactating, both
+    assert not _state(weaned).lactating, weaned
 
 
 # --- 3. loss words inside other obstetric terms ------------------------------------------------
@@ -118,6 +101,16 @@ STILL_PREGNANT = {
 }
 
 
+LOSSES = {
+    "en": ["missed abortion"],
+    "de": ["Abruptio graviditatis", "Abort"],
+    "fr": ["fausse couche"],
+    "es": ["aborto"],
+    "it": ["aborto"],
+    "nl": ["miskraam"],
+}
+
+
 @pytest.mark.parametrize("language", sorted(STILL_PREGNANT))
 def test_a_complication_of_an_ongoing_pregnancy_is_no_loss(tmp_path: Path, language: str) -> None:
     texts = STILL_PREGNANT[language]
@@ -126,11 +119,59 @@ def test_a_complication_of_an_ongoing_pregnancy_is_no_loss(tmp_path: Path, langu
         assert state.pregnant and state.pregnancy == "yes", text
         assert row["status"] == "normal", text
         assert "pregnancy" in str(row["factors"]), text
+    for text in LOSSES[language]:  # a loss is still a loss
+        assert _state(text).pregnancy_ended, text
+
+
+# --- 2. a recent delivery with its time first, or with its date --------------------------------
+DATED_DELIVERY = {
+    "en": ["day 3 post LSCS", "delivered on 01/12/2026", "POD 2 C-section", "yesterday delivered"],
+    "de": ["vor 5 Tagen entbunden", "gestern entbunden", "Sectio am 01.12.2026", "Tag 3 Sectio"],
+    "fr": ["accouchée le 01/12/2026", "il y a 5 jours accouchée"],
+    "es": ["hace 5 días cesárea", "cesárea el 01/12/2026"],
+    "it": ["5 giorni fa partorito", "parto il 01/12/2026"],
+    "nl": ["5 dagen geleden bevallen", "bevallen op 01-12-2026"],
+}
+
+
+def _run_dated(tmp_path: Path, texts: list[str], sampled: str) -> list[pd.Series]:
+    header = "patient_id,sex,age,prolactin,unit,collection_date,comments\n"
+    rows = [f'P{i},F,32,150,ng/mL,{sampled},"{t}"' for i, t in enumerate(texts)]
+    results = triage_csv(tmp_path, header + "\n".join(rows) + "\n").set_index("patient_id")
+    return [results.loc[f"P{i}"] for i in range(len(texts))]
+
+
+@pytest.mark.parametrize("language", sorted(DATED_DELIVERY))
+def test_a_delivery_with_its_time_first_or_its_date_is_recent(
+    tmp_path: Path, language: str
+) -> None:
+    """150 ng/mL days after a delivery: the postpartum state, never "a delivery without a date"."""
+    texts = DATED_DELIVERY[language]
+    for text, row in zip(texts, _run_dated(tmp_path, texts, "2026-12-06"), strict=True):
+        assert "without a date" not in str(row["factor_evidence"]), text
+        assert "lactation (likely)" in str(row["factor_evidence"]), text
+        assert row["priority"] in ("none", "routine"), text
+    # a date after the sample, or no sample date: still a delivery without a date
+    dated = [t for t in texts if "2026" in t]
+    for when in ("2026-11-20", ""):
+        for text, row in zip(dated, _run_dated(tmp_path, dated, when), strict=True):
+            assert "without a date" in str(row["factor_evidence"]), (text, when)
+            assert row["priority"] == "soon", (text, when)
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["missed abortion", "Abruptio graviditatis", "Abort", "fausse couche", "aborto", "miskraam"],
+    ("day", "count"),
+    [
+        ("POD 2 C-section", "LSCS x2"),
+        ("Tag 3 Sectio", "2x Sectio"),
+        ("J3 césarienne", "deux césariennes"),
+        ("día 3 cesárea", "dos cesáreas"),
+        ("giorno 3 cesareo", "due cesarei"),
+        ("dag 3 keizersnede", "twee keizersneden"),
+    ],
 )
-def test_a_loss_is_still_a_loss(text: str) -> None:
-    assert _state(text).pregnancy_ended, text
+def test_a_day_number_is_no_count_of_deliveries(day: str, count: str) -> None:
+    state = _state(day)
+    assert state.postpartum and state.postpartum_weeks is not None, day
+    counted = _state(count)  # a count of deliveries is still history
+    assert not counted.postpartum and not counted.delivery_undated, count

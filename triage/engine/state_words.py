@@ -242,29 +242,32 @@ class StateVocabulary:
             raise ConfigError(source, "no [[concept]] tables")
         self._concepts = tuple(self._concept(body) for body in concepts)
         self._tail = re.compile(rf"(?:\S+\s*){{0,{self.window}}}$")
-        self._cache: dict[tuple[str, str, int | None], tuple[Fact, ...]] = {}
+        self._cache: dict[tuple[str, str, int | date | None], tuple[Fact, ...]] = {}
         # the year a past year written in a cell is compared with ("Stillzeit bis 2017"): the
         # sample's while a cell of a dated sample is read (`read`'s year), else this one
         self._year = date.today().year
+        self._sample: date | None = None  # the sample's date while a dated cell is read
 
     # --- reading one cell -----------------------------------------------------------------
     def may_say(self, column: str, text: str) -> bool:
         """Whether a concept that reads `column` could match `text` (its quick probe)."""
         return any(c.reads(column) and c.probe.search(text) is not None for c in self._concepts)
 
-    def read(self, column: str, text: str, year: int | None = None) -> tuple[Fact, ...]:
+    def read(self, column: str, text: str, year: int | date | None = None) -> tuple[Fact, ...]:
         """Every fact the cell `text` of `column` states (cached per distinct cell).  ``year``:
         the sample's year, which a year written in the cell is compared with (default: this
-        one)."""
+        one), or the sample's date, which a delivery's date is also compared with."""
         dated = year if year is not None and writes_a_year(text) else None
         key = (column, text, dated)
         found = self._cache.get(key)
         if found is None:
-            self._year = dated if dated is not None else date.today().year
+            self._sample = dated if isinstance(dated, date) else None
+            self._year = dated.year if isinstance(dated, date) else dated or date.today().year
             try:
                 found = self._read(column, without_general_statements(text))
             finally:
                 self._year = date.today().year
+                self._sample = None
             self._cache[key] = found
         return found
 
@@ -523,6 +526,15 @@ class StateVocabulary:
             parsed = _date(groups["date"])
             if parsed is not None:
                 out.append(Fact("lmp_date", parsed.isoformat(), column, quote))
+        if "delivered" in groups and self._sample is not None:
+            # a delivery's date ("Sectio am 01.12.2026"): the time since it at the sample's date
+            # (a date after the sample, or none: it stays a delivery without a date)
+            written = groups["delivered"]  # "01-12 2026": a mark blanked ([settings] joined)
+            born = _date(re.sub(r"\s+", written.lstrip("0123456789")[:1] or "-", written))
+            days = (self._sample - born).days if born is not None else -1
+            if days >= 0 and concept.recent is not None:
+                out.extend(Fact(k, v, column, quote) for k, v in concept.recent)
+                out.append(Fact(concept.number, "", column, quote, days / DAYS_PER_WEEK))
         ordinal = groups.get("ordinal") or groups.get("trimester")
         ordinal = "".join(ordinal.lower().split()) if ordinal is not None else None
         if ordinal is not None and ordinal in self._ordinals:
