@@ -50,9 +50,19 @@ STILL_BREASTFEEDING = {
 
 
 ENDED = {
-    "en": ["after breastfeeding", "3 months after breastfeeding", "now after breastfeeding"],
-    "de": ["nach der Stillzeit", "6 Monate nach der Stillzeit", "jetzt nach der Stillzeit"],
-    "fr": ["après l'allaitement", "amenorrhée post-allaitement"],
+    "en": [
+        "after breastfeeding",
+        "3 months after breastfeeding",
+        "now after breastfeeding",
+        "galactorrhoea after breastfeeding",
+    ],
+    "de": [
+        "nach der Stillzeit",
+        "6 Monate nach der Stillzeit",
+        "jetzt nach der Stillzeit",
+        "Galaktorrhoe nach Stillzeit",
+    ],
+    "fr": ["après l'allaitement", "amenorrhée post-allaitement", "aménorrhée après l'allaitement"],
     "es": ["tras la lactancia", "3 meses tras la lactancia"],
     "it": ["dopo l'allattamento", "ora dopo l'allattamento"],
     "nl": ["na de borstvoeding", "3 maanden na de borstvoeding"],
