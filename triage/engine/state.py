@@ -496,8 +496,10 @@ def read_states(
     # (rows whose cells write no year: none, so that they stay as few as their distinct cells)
     writes = rows_with_a_text([frame[c] for c in STATE_TEXT_COLUMNS], writes_a_year)
     collected = pd.to_datetime(frame["collected_at"], errors="coerce")
-    years = pd.Series(collected.dt.year.where(writes).to_numpy(), index=frame.index)
-    key_columns.append(years)
+    # (the whole date: a delivery written with its date, "Sectio am 01.12.2026", is that long
+    # before the sample)
+    stamps = pd.Series(collected.dt.normalize().where(writes).to_numpy(), index=frame.index)
+    key_columns.append(stamps)
     key = np.zeros(n, dtype=np.int64)
     for series in key_columns:  # one small integer per distinct combination, column by column
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
@@ -517,7 +519,9 @@ def read_states(
     sexes = distinct["sex"].tolist()
     olds = old.to_numpy()[first].tolist()
     youngs = young.to_numpy()[first].tolist()
-    sample_years = [None if y != y else int(y) for y in years.to_numpy()[first].tolist()]
+    sample_dates = [
+        None if pd.isna(d) else pd.Timestamp(d).date() for d in stamps.to_numpy()[first].tolist()
+    ]
     states: list[PatientState] = []
     # The states of earlier chunks, by exactly what `combine` is given (memo.py).
     known = memo.cache_of("states", vocab)
@@ -538,8 +542,8 @@ def read_states(
             hcg_positive=hcg_positive[i] if isinstance(hcg_positive[i], bool) else None,
             hcg_text=hcg[i] if isinstance(hcg[i], str) else "",
         )
-        year = sample_years[i]
-        dated = year if any(isinstance(v, str) and writes_a_year(v) for _, v in said) else None
+        sample = sample_dates[i]
+        dated = sample if any(isinstance(v, str) and writes_a_year(v) for _, v in said) else None
         given = (tuple(said), row, dated)
         state = known.get(given)
         if state is None:

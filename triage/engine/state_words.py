@@ -104,6 +104,7 @@ class _Concept:
     ckd_stage: int | None = None  # the CKD stage the words mean by definition ("end-stage")
     event: bool = False  # an event (a loss): months ago is recent, not past history
     ends: bool = False  # its end written before it is past history ([history] ended_before)
+    repeated: bool = False  # a repeated act (a feed): "pain after breastfeeding" is no end
     headings: bool = False  # a past-history heading before it is ([history] heading_before)
     recent: tuple[tuple[str, str], ...] | None = None  # written as recent ("delivered last week")
     complement: bool = False  # the number is the rest of 100% ("20% precipitated": 80% recovery)
@@ -208,6 +209,9 @@ class StateVocabulary:
         self._ended_before = _compile(
             history.get("ended_before", []), source, "history.ended_before"
         )
+        self._ended_placed = _compile(
+            history.get("ended_placed", []), source, "history.ended_placed"
+        )
         self._heading_before = _compile(
             history.get("heading_before", []), source, "history.heading_before"
         )
@@ -238,29 +242,32 @@ class StateVocabulary:
             raise ConfigError(source, "no [[concept]] tables")
         self._concepts = tuple(self._concept(body) for body in concepts)
         self._tail = re.compile(rf"(?:\S+\s*){{0,{self.window}}}$")
-        self._cache: dict[tuple[str, str, int | None], tuple[Fact, ...]] = {}
+        self._cache: dict[tuple[str, str, int | date | None], tuple[Fact, ...]] = {}
         # the year a past year written in a cell is compared with ("Stillzeit bis 2017"): the
         # sample's while a cell of a dated sample is read (`read`'s year), else this one
         self._year = date.today().year
+        self._sample: date | None = None  # the sample's date while a dated cell is read
 
     # --- reading one cell -----------------------------------------------------------------
     def may_say(self, column: str, text: str) -> bool:
         """Whether a concept that reads `column` could match `text` (its quick probe)."""
         return any(c.reads(column) and c.probe.search(text) is not None for c in self._concepts)
 
-    def read(self, column: str, text: str, year: int | None = None) -> tuple[Fact, ...]:
+    def read(self, column: str, text: str, year: int | date | None = None) -> tuple[Fact, ...]:
         """Every fact the cell `text` of `column` states (cached per distinct cell).  ``year``:
         the sample's year, which a year written in the cell is compared with (default: this
-        one)."""
+        one), or the sample's date, which a delivery's date is also compared with."""
         dated = year if year is not None and writes_a_year(text) else None
         key = (column, text, dated)
         found = self._cache.get(key)
         if found is None:
-            self._year = dated if dated is not None else date.today().year
+            self._sample = dated if isinstance(dated, date) else None
+            self._year = dated.year if isinstance(dated, date) else dated or date.today().year
             try:
                 found = self._read(column, without_general_statements(text))
             finally:
                 self._year = date.today().year
+                self._sample = None
             self._cache[key] = found
         return found
 
@@ -274,13 +281,17 @@ class StateVocabulary:
                 return self._answer_facts(meaning, answer, column, quote)
         facts: list[Fact] = []
         current: list[Fact] = []  # lab values marked as the one now
+        past: list[Fact] = []  # facts of a state written as past history or as ended
         work = self._protect(text)
         start = 0
         for sep in [*_CLAUSES.finditer(work), None]:
             end = sep.start() if sep is not None else len(work)
             if work[start:end].strip():
-                facts.extend(self._clause(column, text[start:end], work[start:end], current))
+                facts.extend(self._clause(column, text[start:end], work[start:end], current, past))
             start = sep.end() if sep is not None else len(work)
+        if past:  # "s/p breastfeeding counselling, currently breastfeeding": the state now wins
+            now = {f.field for f in facts if not any(f is p for p in past)}
+            facts = [f for f in facts if f.field not in now or not any(f is p for p in past)]
         if current:  # "TSH 14; aktuell TSH 1,2": the value now wins over the older one
             now = {fact.field for fact in current}
             facts = [f for f in facts if f.field not in now or any(f is c for c in current)]
@@ -352,9 +363,12 @@ class StateVocabulary:
                 at = lowered.find(abbreviation, at + len(abbreviation))
         return "".join(chars)
 
-    def _clause(self, column: str, original: str, clause: str, current: list[Fact]) -> list[Fact]:
+    def _clause(
+        self, column: str, original: str, clause: str, current: list[Fact], past: list[Fact]
+    ) -> list[Fact]:
         """The facts of one clause; a lab value marked as the one now ("aktuell TSH 1,2", "TSH
-        actuelle 1,2") is also put in `current`."""
+        actuelle 1,2") is also put in `current`, the facts of a state written as past or ended
+        ("h/o breastfeeding", "nach der Stillzeit") in `past`."""
         facts: list[Fact] = []
         taken: list[tuple[int, int]] = []
         read: list[tuple[int, int, frozenset[tuple[str, str]]]] = []  # spans and what they set
@@ -379,7 +393,10 @@ class StateVocabulary:
                 sets = self._effect(concept, before, rest, clause[:start])
                 if sets:
                     read.append((start, end, frozenset(sets)))
-                facts.extend(Fact(k, v, column, quote) for k, v in sets)
+                stated = [Fact(k, v, column, quote) for k, v in sets]
+                facts.extend(stated)
+                if concept.past is not None and sets is concept.past and sets != concept.sets:
+                    past.extend(stated)
                 if sets or (
                     concept.number.startswith("lab:") and not self._past_lab(concept, before, rest)
                 ):
@@ -434,7 +451,10 @@ class StateVocabulary:
             return False
         found = self._ended_tail.search(written)
         tail = found.group(0) if found is not None else ""
-        if concept.ends and self._ended_before.search(tail) is not None:
+        # a repeated act (a feed) that another event is placed after ("pain after
+        # breastfeeding", "gemessen nach dem Stillen", "MRT nach Ende der Stillzeit") goes on
+        placed = concept.repeated and self._ended_placed.search(tail) is not None
+        if concept.ends and not placed and self._ended_before.search(tail) is not None:
             return True
         return self._heading_before.search(tail) is not None
 
@@ -506,6 +526,15 @@ class StateVocabulary:
             parsed = _date(groups["date"])
             if parsed is not None:
                 out.append(Fact("lmp_date", parsed.isoformat(), column, quote))
+        if "delivered" in groups and self._sample is not None:
+            # a delivery's date ("Sectio am 01.12.2026"): the time since it at the sample's date
+            # (a date after the sample, or none: it stays a delivery without a date)
+            written = groups["delivered"]  # "01-12 2026": a mark blanked ([settings] joined)
+            born = _date(re.sub(r"\s+", written.lstrip("0123456789")[:1] or "-", written))
+            days = (self._sample - born).days if born is not None else -1
+            if days >= 0 and concept.recent is not None:
+                out.extend(Fact(k, v, column, quote) for k, v in concept.recent)
+                out.append(Fact(concept.number, "", column, quote, days / DAYS_PER_WEEK))
         ordinal = groups.get("ordinal") or groups.get("trimester")
         ordinal = "".join(ordinal.lower().split()) if ordinal is not None else None
         if ordinal is not None and ordinal in self._ordinals:
@@ -568,6 +597,7 @@ class StateVocabulary:
             ckd_stage=int(body["ckd_stage"]) if "ckd_stage" in body else None,
             event=bool(body.get("event", False)),
             ends=bool(body.get("ends", False)),
+            repeated=bool(body.get("repeated", False)),
             headings=bool(body.get("headings", False)),
             recent=pairs("recent"),
             complement=bool(body.get("complement", False)),
