@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from pipeline_helpers import triage_csv
 
-from tests.pipeline_helpers import triage_csv
 from triage.pipeline import TriageRequest, run_triage
 
 YEARS_HEADERS = [
