@@ -53,7 +53,8 @@ def test_a_batch_without_any_urgent_row_says_so(tmp_path: Path) -> None:
 
 
 def test_a_high_result_just_above_its_limit_is_not_shown_as_one_times_it(tmp_path: Path) -> None:
-    """23.35 against 23.3 is 1.002x: shown ">×1 ULN" beside "high", never a bare "×1"."""
+    """23.35 against 23.3 is 1.002x: shown above one ("×1.002 ULN", the one number formatter
+    never shows a value as a whole number it is above) beside "high", never a bare "×1"."""
     source = tmp_path / "export.csv"
     source.write_text(
         "MRN,Sex,Age,Prolactin,Unit,Reference range\nA1,F,30,23.35,ng/mL,4.8-23.3\n"
@@ -62,5 +63,5 @@ def test_a_high_result_just_above_its_limit_is_not_shown_as_one_times_it(tmp_pat
     )
     run_triage(TriageRequest(inputs=[source], out_dir=tmp_path / "out"))
     page = html.unescape((tmp_path / "out" / "summary.html").read_text(encoding="utf-8"))
-    assert ">×1 ULN" in page and "×2 ULN" in page
+    assert "×1.002 ULN" in page and "×2 ULN" in page
     assert re.search(r"(?<!>)×1 ULN", page) is None
