@@ -1441,11 +1441,12 @@ def note_written_as() -> dict[str, str]:
     return {parse_header(h).full: str(f) for h, f in table.items()}
 
 
-@cache
-def _note_spec() -> FieldSpec:
-    data = synonyms_data()["note_columns"]
+def _header_spec(table: str) -> FieldSpec:
+    """The header words of a synonyms.toml table that names a kind of column, not a field
+    (synonyms, tokens, exclude)."""
+    data = synonyms_data()[table]
     return FieldSpec(
-        name="note_columns",
+        name=table,
         synonyms=_ranked(data.get("synonyms", [])),
         weak={},
         rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
@@ -1454,6 +1455,11 @@ def _note_spec() -> FieldSpec:
         internal=True,
         fallback=None,
     )
+
+
+@cache
+def _note_spec() -> FieldSpec:
+    return _header_spec("note_columns")
 
 
 def _note_columns(
@@ -1671,18 +1677,8 @@ def _macroprolactin_screen_spec() -> tuple[FieldSpec, frozenset[str], str]:
     """(header spec, result words, how a cell is written into comments), synonyms.toml
     [macroprolactin_screen_columns]."""
     data = synonyms_data()["macroprolactin_screen_columns"]
-    spec = FieldSpec(
-        name="macroprolactin_screen_columns",
-        synonyms=_ranked(data.get("synonyms", [])),
-        weak={},
-        rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
-        exclude=frozenset(data.get("exclude", [])),
-        shape=None,
-        internal=True,
-        fallback=None,
-    )
     words = frozenset(normalise_word(w) for w in data.get("results", []))
-    return spec, words, str(data["written_as"])
+    return _header_spec("macroprolactin_screen_columns"), words, str(data["written_as"])
 
 
 def screen_result_word(cell: object) -> bool:

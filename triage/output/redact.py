@@ -396,22 +396,16 @@ class Redactor:
             )
 
     def _history_places(self, cell: object) -> object:
-        if not isinstance(cell, list | tuple):
-            return cell
-        out: list[object] = []
-        for item in cell:
-            if isinstance(item, Mapping):
-                copy = dict(item)
-                for key, label in (
-                    ("source_file", self.file_label),
-                    ("source_sheet", self.sheet_label),
-                ):
-                    if isinstance(copy.get(key), str):
-                        copy[key] = label(copy[key])
-                out.append(copy)
-            else:
-                out.append(item)
-        return out
+        def labelled(entry: dict[str, object]) -> None:
+            for key, label in (
+                ("source_file", self.file_label),
+                ("source_sheet", self.sheet_label),
+            ):
+                value = entry.get(key)
+                if isinstance(value, str):
+                    entry[key] = label(value)
+
+        return _each_history_entry(cell, labelled)
 
 
 def _coarsen(out: pd.DataFrame) -> None:
@@ -450,15 +444,25 @@ def _date_only(value: object) -> object:
 
 def _history_details_cut(cell: object) -> object:
     """The earlier results of one row with their times cut to the date (a new list)."""
+
+    def cut(entry: dict[str, object]) -> None:
+        for key in HISTORY_TIME_KEYS:
+            if key in entry:
+                entry[key] = _date_only(entry[key])
+
+    return _each_history_entry(cell, cut)
+
+
+def _each_history_entry(cell: object, change: Callable[[dict[str, object]], None]) -> object:
+    """A history_details cell (a list of earlier results) as a new list whose entries are
+    copies changed by `change`; any other cell as it is."""
     if not isinstance(cell, list | tuple):
         return cell
     out: list[object] = []
     for item in cell:
         if isinstance(item, Mapping):
             copy = dict(item)
-            for key in HISTORY_TIME_KEYS:
-                if key in copy:
-                    copy[key] = _date_only(copy[key])
+            change(copy)
             out.append(copy)
         else:
             out.append(item)
