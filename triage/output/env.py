@@ -155,18 +155,31 @@ class _TrackedPages:
         return page
 
 
-def render_patient_parts(env: jinja2.Environment, view: PatientsView) -> Iterator[tuple[int, str]]:
-    """patients.html in pieces, each with the part it belongs to: BEFORE_PAGES (up to the first
-    page), PAGES, AFTER_PAGES.  A piece belongs to the part in which the template asked for it:
-    the template takes the pages one by one, as the bundled one does (a template that looks
-    ahead with ``loop.last`` would not, so this is used for the bundled templates only)."""
+def render_patient_parts(
+    env: jinja2.Environment, view: PatientsView, *, pieces: int = 4096
+) -> Iterator[tuple[int, str]]:
+    """patients.html in blocks (of at most ``pieces`` pieces of the template's output), each
+    with the part it belongs to: BEFORE_PAGES (up to the first page), PAGES, AFTER_PAGES.  A
+    piece belongs to the part in which the template asked for it: the template takes the pages
+    one by one, as the bundled one does (a template that looks ahead with ``loop.last`` would
+    not, so this is used for the bundled templates only)."""
     template = _template(env, PATIENTS_TEMPLATE)
     tracked = _TrackedPages(iter(view.pages))
     shown = dataclasses.replace(view, pages=tracked)
     stream = template.generate(view=shown, run=view.run, css=stylesheet(env))
+    # Pieces of one part are joined into blocks: one write per block, not per template piece.
+    block: list[str] = []
+    part = tracked.part
     try:
         for piece in stream:
-            yield tracked.part, piece
+            if tracked.part != part or len(block) >= pieces:
+                if block:
+                    yield part, "".join(block)
+                    block.clear()
+                part = tracked.part
+            block.append(piece)
+        if block:
+            yield part, "".join(block)
     except jinja2.TemplateError as exc:
         raise _config_error(exc, template.filename or PATIENTS_TEMPLATE) from exc
 
