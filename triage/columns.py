@@ -308,6 +308,12 @@ def known_fields() -> frozenset[str]:
 
 
 @cache
+def _system_columns() -> frozenset[str]:
+    """Headers of a research database's own columns (synonyms.toml [header] system_columns)."""
+    return frozenset(synonyms_data()["header"]["system_columns"])
+
+
+@cache
 def _stopwords() -> frozenset[str]:
     header = synonyms_data()["header"]
     return frozenset(header["stopwords"]) | frozenset(header["qualifier_words"])
@@ -346,7 +352,7 @@ def score(header: HeaderText, spec: FieldSpec) -> float:
 def candidates(text: str) -> tuple[tuple[str, float], ...]:
     """(field, score) pairs for one header text, best first."""
     header = parse_header(text)
-    if not header.main and not header.full:
+    if (not header.main and not header.full) or header.full in _system_columns():
         return ()
     found = [(name, score(header, spec)) for name, spec in field_specs().items()]
     return tuple(sorted(((n, s) for n, s in found if s > 0), key=lambda pair: -pair[1]))
