@@ -2125,14 +2125,23 @@ class _Builder:
             self.warnings.append(f"column {header!r} codes sex as its header says: {listed}")
             return self._apply(col, lambda c: stated.get(_code_text(c)) or parse_sex(c))
         if coded:
-            listed = ", ".join(sorted({_code_text(u) for u in coded}))
+            # every whole-number code the column holds ("0" of a 0/1 codebook too), named as
+            # written, and an example of the mapping with those codes
+            used_codes = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
+            numbers = sorted(
+                {_code_text(u) for u in used_codes if _code_text(u).isdigit()}, key=int
+            )
+            listed = ", ".join(numbers)
+            example = ", ".join(
+                f'"{code}" = "{sex}"' for code, sex in zip(numbers[:2], ("F", "M"), strict=False)
+            )
             self.warnings.append(
                 f"column {header!r} holds numeric sex codes ({listed}) and neither its header "
                 "nor a column mapping file says what they mean: those rows' sex is read as "
                 "unknown (each result is judged against both sexes' intervals; ISO/IEC 5218 "
-                "reads 1 = male, 2 = female, many research codebooks 1 = female, 2 = male); "
-                "state the export's codebook in the column mapping file: "
-                '[values.sex] "1" = "F", "2" = "M"'
+                "reads 1 = male, 2 = female, many research codebooks 1 = female, 2 = male or "
+                "0 = female, 1 = male); state the export's codebook in the column mapping "
+                f"file, e.g. [values.sex] {example}"
             )
         used = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
         reading = sex_letter_reading(used, header)
