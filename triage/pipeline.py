@@ -457,6 +457,9 @@ def _run(
         _urgent_said_on_failure(session, seen_rejected, request.out_dir),
     ):
         files = io.expand_inputs(list(request.inputs))
+        for empty in io.folders_without_exports(list(request.inputs)):
+            errors.append(empty)
+            listed.append(unusable_input(empty))
         first_of: dict[str, str] = {}  # content hash -> the input that had it first
         for read in io.read_each(files, mapping, request.read_options, progress=progress):
             if isinstance(read, InputFileError):

@@ -602,7 +602,7 @@ def read_inputs(
     frames: list[pd.DataFrame] = []
     rejected: list[Rejected] = []
     inputs: list[InputSummary] = []
-    errors: list[InputFileError] = []
+    errors: list[InputFileError] = folders_without_exports(paths)
     for result in read_each(paths, mapping, options, progress=progress):
         if isinstance(result, InputFileError):
             errors.append(result)
@@ -837,6 +837,21 @@ def skipped_in_folders(paths: Sequence[Path]) -> list[str]:
 MAX_SKIPPED_NAMED: Final = 5  # an empty folder's message names this many of the files it holds
 
 
+def folders_without_exports(paths: Sequence[Path]) -> list[InputFileError]:
+    """Each folder given as input that gives no file to read (empty, or holding only other
+    kinds of file), as an unusable input (code ``empty``): beside usable inputs it is listed
+    with them and the run exits 4, so that a ward's missing exports are never silent."""
+    errors: list[InputFileError] = []
+    seen: set[Path] = set()
+    for path in paths:
+        if not path.is_dir() or path.resolve() in seen:
+            continue
+        seen.add(path.resolve())
+        if not expand_inputs([path]):
+            errors += nothing_to_read([path])
+    return errors
+
+
 def nothing_to_read(paths: Sequence[Path]) -> list[InputFileError]:
     """Why inputs that name no file to read are no input: each folder as given, said to hold no
     export of a supported type, with what it holds instead (NoUsableInputError's failures)."""
@@ -859,6 +874,7 @@ def nothing_to_read(paths: Sequence[Path]) -> list[InputFileError]:
             InputFileError(
                 display_path(folder),
                 f"no exports of a supported type ({kinds}) in this folder ({what})",
+                code="empty",
             )
         )
     return errors
@@ -871,6 +887,7 @@ __all__ = [
     "ReadOptions",
     "display_name",
     "expand_inputs",
+    "folders_without_exports",
     "nothing_to_read",
     "read_each",
     "read_file",
