@@ -58,7 +58,7 @@ from triage.io.atomic import atomic_write_bytes, ensure_private_dir, file_mode, 
 from triage.io.formats import SUPPORTED_EXTENSIONS
 from triage.io.readers import display_name, is_hidden_name
 from triage.isolate import IsolatedFailure, run_isolated
-from triage.ledger import Entry, Ledger
+from triage.ledger import Entry, Ledger, LedgerUnwritableError
 from triage.outdir import LOCK_NAME as OUT_LOCK_NAME
 from triage.outdir import OutputError
 from triage.output.options import RESULTS_CSV
@@ -318,7 +318,15 @@ class _Run:
         if self.on_item is not None:
             self.on_item(item)
         if item.sha256 and item.status in ("done", "adopted"):
-            self.ledger.mark_announced(item.sha256)  # said: a later kill must not say it again
+            try:
+                self.ledger.mark_announced(item.sha256)  # said: a later kill must not say it
+            except LedgerUnwritableError as exc:  # again; the file is done, the rest waits
+                self._stop(str(exc))
+
+    def _stop(self, why: str) -> None:
+        """The surroundings failed (the ledger cannot be written): nothing more is tried."""
+        if not self.stopped:
+            self.stopped, self.stopped_code = why, EXIT_OUTPUT_FAILED
 
     def _guarded(self, path: Path) -> BatchItem | None:
         """One file; whatever goes wrong with it (a name the file system refuses, a move that
@@ -328,6 +336,13 @@ class _Run:
             if Path(path.name).suffix.lower() not in SUPPORTED_EXTENSIONS:
                 return self._unsupported(path, name)
             return self._one(path)
+        except LedgerUnwritableError as exc:  # the surroundings: the file waits, none is tried
+            self._stop(str(exc))
+            unsaid, self._unsaid = self._unsaid, []
+            why = f"{name}: {exc}; left in the inbox for the next run"
+            return BatchItem(
+                name, "deferred", message=why, urgent=unsaid, exit_code=self.stopped_code
+            )
         except Exception as exc:  # a bug or an environment fault: never the whole inbox
             log.debug("%s: %s", name, type(exc).__name__, exc_info=True)
             reason = f"internal error while handling the file ({type(exc).__name__}): report it"

@@ -163,13 +163,27 @@ class Ledger:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
+        """One write; a write the surroundings refuse (a full or read-only file system, an I/O
+        error) is LedgerUnwritableError (environmental: the batch defers the file and stops),
+        never an unclassified error reported as a bug."""
         try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back itself
+                    self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if not _unwritable(exc):
+                raise
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            raise LedgerUnwritableError(
+                f"cannot write the batch ledger {self.path} ({exc}): check the permissions and "
+                "the free space of its folder"
+            ) from None
 
     def _select(self, where: str = "", params: tuple[str, ...] = ()) -> list[Entry]:
         """The entries the SQL condition ``where`` selects (all without one), oldest first."""
