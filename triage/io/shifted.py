@@ -10,8 +10,8 @@ before it).  The rejected row keeps
   (no field before it to shift it);
 - a place on the urgent list when a field the result may have shifted to (between its two
   readings, a thousands group split by a comma joined again) is at or above the urgent level in
-  the unit the header or the row gives (in no known unit: at or above it in mIU/L, so above it
-  in either prolactin unit), as for the other rejected rows that may be urgent
+  the unit the header or the row gives (in no known unit: urgent in any prolactin unit,
+  triage.io.unknown_units), as for the other rejected rows that may be urgent
   (Rejected.possibly_urgent).
 """
 
@@ -24,6 +24,7 @@ from itertools import pairwise
 from typing import Final
 
 from triage.columns import ColumnMatch
+from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.schema import Rejected
 from triage.values import format_number, normalise_unit, parse_number
@@ -115,13 +116,20 @@ def shifted_facts(
             continue
         numbers = _candidates(_window(fields, result, width), join_groups)
         unit = _row_unit(fields, match, width)
-        factor = 1.0 if unit is None else unit[1] * (to_miu if unit[0] == "ng/mL" else 1.0)
+        if unit is None:  # in no known unit: urgent in either prolactin unit, or in one
+            notes = [unknown_unit_urgency(n, per_ng=to_miu) for n in sorted(numbers)]
+            if any(notes):
+                urgent[index] = (
+                    f"; a field the result may have shifted to may be urgent ({notes[-1]}): "
+                    "listed with the urgent results"
+                )
+            continue
+        factor = unit[1] * (to_miu if unit[0] == "ng/mL" else 1.0)
         above = [n for n in numbers if n * factor >= level]
         if above:
             shown = format_number(max(above))
-            written = f" {unit[0]}" if unit is not None else ""
             urgent[index] = (
-                f"; a field the result may have shifted to reads {shown}{written}, which may be "
+                f"; a field the result may have shifted to reads {shown} {unit[0]}, which may be "
                 f"above {format_number(level)} mIU/L: listed with the urgent results"
             )
     return ShiftedFacts(ids, urgent)

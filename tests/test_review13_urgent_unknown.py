@@ -1,0 +1,140 @@
+"""Missed urgent results and misleading displays (review 13).  Synthetic patients only.
+
+- A result whose unit cannot be read (an unknown code, garbled text, an empty cell in a file
+  that mixes units) is listed for urgent review when it would be urgent in ANY prolactin unit
+  the tool reads: at or above the urgent level in ng/mL (~236), not only at or above 5,000
+  (mIU/L), its text saying in which unit it is urgent.
+- A csv export cut inside its last line (fields missing, or a quoted cell never closed): its
+  rejected last row is listed with the urgent results when its result may be urgent.
+- A value just beyond a non-integer limit is never shown equal to the limit or on its other
+  side (23.34 ng/mL beside an upper limit of 23.3, 496 mIU/L beside 495.96).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from triage.cli import app
+from triage.io import ReadOptions, read_file
+from triage.pipeline import TriageRequest, run_triage
+
+runner = CliRunner()
+
+# A wide export's header in each language: patient, sex, age, prolactin, unit.
+HEADERS = {
+    "en": "Patient ID;Sex;Age;Prolactin;Unit",
+    "de": "Patient ID;Geschlecht;Alter;Prolaktin;Einheit",
+    "fr": "N° dossier;Sexe;Âge;Prolactine;Unité",
+    "es": "NHC;Sexo;Edad;Prolactina;Unidad",
+    "it": "Codice paziente;Sesso;Età;Prolattina;Unità",
+    "nl": "Patiëntnummer;Geslacht;Leeftijd;Prolactine;Eenheid",
+}
+LANGUAGES = sorted(HEADERS)
+# rows in both units, so the unit column is read as one
+_GOOD = "N1;F;30;12;ng/mL\nN2;F;31;400;mIU/L\nN3;F;32;13;ng/mL\nN4;F;33;410;mIU/L\n"
+
+
+def _run(tmp_path: Path, text: str, name: str = "export.csv") -> tuple[str, str]:
+    """(urgent.txt, rejected.csv) of one run on ``text``."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    run_triage(TriageRequest(inputs=[path], out_dir=out))
+    return (
+        (out / "urgent.txt").read_text(encoding="utf-8"),
+        (out / "rejected.csv").read_text(encoding="utf-8"),
+    )
+
+
+def _urgent_ids(urgent: str) -> set[str]:
+    lines = urgent.splitlines()[1:]
+    return {line.split(" | ")[0].removeprefix("URGENT patient ") for line in lines}
+
+
+# -- 1. a result whose unit cannot be read ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("unit", ["U1", "PRLU", "xyz", ""])
+def test_an_unknown_unit_urgent_in_ng_ml_only_is_listed(
+    tmp_path: Path, lang: str, unit: str
+) -> None:
+    """3000 in an unknown unit is urgent if it is ng/mL (µg/L), not if it is mIU/L: listed,
+    saying so; 200 is urgent in no unit: not listed; 6000 is urgent in either."""
+    text = (
+        f"{HEADERS[lang]}\n{_GOOD}"
+        f"U3000;F;40;3000;{unit}\nU200;F;41;200;{unit}\nU6000;F;42;6000;{unit}\n"
+    )
+    urgent, rejected = _run(tmp_path, text)
+    assert _urgent_ids(urgent) == {"U3000", "U6000"}
+    line = next(ln for ln in urgent.splitlines() if ln.startswith("URGENT patient U3000 "))
+    assert "not triaged (unknown_unit)" in line
+    assert "unit unknown: at 3000 it is urgent if the unit is ng/mL (µg/L)" in line
+    assert "not if it is mIU/L (µIU/mL)" in line
+    assert "U200" in rejected and "U3000" in rejected
+
+
+@pytest.mark.parametrize(
+    ("cell", "listed"),
+    [
+        ("236", True),  # 5000 mIU/L / 21.2 = 235.85 ng/mL
+        ("235", False),
+        (">200", True),  # above the measuring range from 0.8 of the level, as the engine
+        (">150", False),
+    ],
+)
+def test_the_level_in_ng_ml_comes_from_the_data_files(
+    tmp_path: Path, cell: str, listed: bool
+) -> None:
+    read_path = tmp_path / "export.csv"
+    read_path.write_text(f"{HEADERS['en']}\n{_GOOD}P1;F;40;{cell};PRLU\n", encoding="utf-8")
+    read = read_file(read_path, None, ReadOptions())
+    (row,) = read.rejected
+    assert row.reason_code == "unknown_unit"
+    assert row.possibly_urgent is listed
+
+
+def test_the_cli_says_it_on_stderr_under_quiet(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(f"{HEADERS['en']}\n{_GOOD}P1;F;40;3000;U1\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(path), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "URGENT patient P1 | specimen - | not triaged (unknown_unit)" in result.stderr
+    assert "urgent if the unit is ng/mL" in result.stderr
+    assert "P1" in (out / "summary.html").read_text(encoding="utf-8")
+
+
+def test_batch_mode_lists_it_too(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    path = inbox / "export.csv"
+    path.write_text(f"{HEADERS['de']}\n{_GOOD}P1;F;40;3000;xyz\n", encoding="utf-8")
+    old = time.time() - 3600
+    os.utime(path, (old, old))
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["batch", "--inbox", str(inbox), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "URGENT patient P1" in result.stderr and "urgent if the unit is ng/mL" in result.stderr
+    listed = [p.read_text(encoding="utf-8") for p in out.rglob("urgent.txt")]
+    assert any("URGENT patient P1" in text for text in listed)
+
+
+def test_a_shifted_line_without_a_known_unit_uses_the_same_rule(tmp_path: Path) -> None:
+    """A line of more fields (a stray delimiter in a comment) in a file without a unit
+    column: its result, 3000, is urgent if the unit is ng/mL."""
+    text = (
+        "Patient ID,Sex,Age,Prolactin,Comment\nP0,F,30,12,ok\nP1,F,30,15,ok\n"
+        "P2,M,50,3000,headache, visual loss\n"
+    )
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    read = read_file(path, None, ReadOptions())
+    bad = next(r for r in read.rejected if r.reason_code == "malformed_line")
+    assert bad.possibly_urgent
+    assert "urgent if the unit is ng/mL" in bad.detail
