@@ -138,3 +138,46 @@ def test_a_shifted_line_without_a_known_unit_uses_the_same_rule(tmp_path: Path) 
     bad = next(r for r in read.rejected if r.reason_code == "malformed_line")
     assert bad.possibly_urgent
     assert "urgent if the unit is ng/mL" in bad.detail
+
+
+# -- 2. a csv export cut inside its last line ------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(
+    ("last", "listed", "says"),
+    [
+        ("C1;F;40;9000", True, "at 9000 it is above 5000 mIU/L in either prolactin unit"),
+        ("C1;F;40;9000;mIU/", True, "at 9000 it is above 5000 mIU/L"),  # the unit cut
+        ("C1;F;40;3000", True, "urgent if the unit is ng/mL (µg/L)"),
+        ('C1;F;40;"9000', True, "at 9000 it is above 5000 mIU/L"),  # a quote left open
+        ('C1;F;40;9000;"mIU/L', True, "at 9000 it is above 5000 mIU/L"),
+        ("C1;F;40;150", False, ""),  # urgent in no unit
+        ('C1;F;40;"150', False, ""),
+    ],
+)
+def test_a_cut_last_line_with_an_urgent_looking_result_is_listed(
+    tmp_path: Path, lang: str, last: str, listed: bool, says: str
+) -> None:
+    text = f"{HEADERS[lang]}\n{_GOOD}{last}"  # no line end: the copy stopped in the line
+    urgent, rejected = _run(tmp_path, text)
+    assert ("C1" in _urgent_ids(urgent)) is listed
+    assert ",C1," in rejected  # named, though not triaged
+    if listed:
+        line = next(ln for ln in urgent.splitlines() if ln.startswith("URGENT patient C1 "))
+        assert "not triaged (" in line and says in line
+
+
+def test_a_cut_line_uses_the_unit_of_the_header(tmp_path: Path) -> None:
+    """In a column headed 'Prolactin (ng/mL)', 300 is above the urgent level (~236 ng/mL); a
+    line cut before its result field is named but not listed."""
+    head = "Patient ID,Specimen,Sex,Prolactin (ng/mL),Comment\nP0,S0,F,12,ok\nP2,S2,F,14,ok\n"
+    urgent, _ = _run(tmp_path, head + "P1,S1,F,300")
+    line = next(ln for ln in urgent.splitlines() if ln.startswith("URGENT patient P1 "))
+    assert "specimen S1 | not triaged (malformed_line)" in line
+    assert "its result reads 300 ng/mL, above 5000 mIU/L" in line
+    path = tmp_path / "before.csv"
+    path.write_text(head + "P1,S1,F", encoding="utf-8")
+    (bad,) = read_file(path, None, ReadOptions()).rejected
+    assert (bad.reason_code, bad.patient_id, bad.specimen_id) == ("malformed_line", "P1", "S1")
+    assert not bad.possibly_urgent
