@@ -140,7 +140,7 @@ def test_a_shifted_line_without_a_known_unit_uses_the_same_rule(tmp_path: Path) 
     assert "urgent if the unit is ng/mL" in bad.detail
 
 
-# -- 2. a csv export cut inside its last line ------------------------------------------------------
+# -- 2. a csv export cut inside its last line ---------------------------------------------------
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -181,3 +181,79 @@ def test_a_cut_line_uses_the_unit_of_the_header(tmp_path: Path) -> None:
     (bad,) = read_file(path, None, ReadOptions()).rejected
     assert (bad.reason_code, bad.patient_id, bad.specimen_id) == ("malformed_line", "P1", "S1")
     assert not bad.possibly_urgent
+
+
+# -- 3. a value beside a non-integer limit ------------------------------------------------
+
+
+def _triaged(tmp_path: Path, text: str, ranges: str = "roche_elecsys") -> tuple[Path, list[str]]:
+    """(the output folder, the comment of each row) of one run on ``text``."""
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    results = run_triage(
+        TriageRequest(inputs=[path], out_dir=out, keep_results=True, ranges=ranges)
+    ).results
+    return out, results["comment"].tolist()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(
+    ("cell", "unit", "written"),
+    [
+        # the Roche interval for women, 4.8-23.3 ng/mL (102-496 mIU/L at 21.2)
+        ("23,3041", "ng/mL", "Mildly raised (23.304 ng/mL; reference 4.8–23.3 ng/mL)"),
+        ("4,7951", "ng/mL", "Below the reference interval (4.795 ng/mL; reference 4.8–23.3"),
+    ],
+)
+def test_a_value_beyond_its_limit_is_never_shown_at_it_in_the_comment(
+    tmp_path: Path, lang: str, cell: str, unit: str, written: str
+) -> None:
+    """The lab's precision (at most two decimals) showed 23.3041 as '23.30' beside an upper limit of
+    23.3 with status high, and 4.7951 as '4.80' beside a lower limit of 4.8: one more decimal
+    where the value and the limit would read the same."""
+    _, comments = _triaged(tmp_path, f"{HEADERS[lang]}\n{_GOOD}B1;F;40;{cell};{unit}\n")
+    assert any(written in c for c in comments), comments
+
+
+def test_the_html_report_shows_it_beyond_the_limit_too(tmp_path: Path) -> None:
+    """The report's table and patient pages show the result as the comment does."""
+    text = f"{HEADERS['en']}\nB1;F;40;23,3041;ng/mL\nB2;F;41;12;ng/mL\n"
+    out, _ = _triaged(tmp_path, text)
+    html = (out / "summary.html").read_text(encoding="utf-8")
+    assert "23.30 ng/mL" not in html and "23.304" in html
+
+
+def test_the_urgent_reason_never_shows_the_level_at_or_above_the_result(tmp_path: Path) -> None:
+    """236 ng/mL is above 5000 mIU/L (235.85 ng/mL at 21.2): the reason read '236 ng/mL is
+    above 5000 mIU/L (~236 ng/mL)'."""
+    out, _ = _triaged(tmp_path, f"{HEADERS['en']}\nB1;F;40;236;ng/mL\n", ranges="default")
+    urgent = (out / "urgent.txt").read_text(encoding="utf-8")
+    line = next(ln for ln in urgent.splitlines() if ln.startswith("URGENT patient B1 "))
+    assert "(~236 ng/mL)" not in line and "(~235.8 ng/mL)" in line
+
+
+@pytest.mark.parametrize(
+    ("value", "value_text", "limit", "limit_text", "upper", "expected"),
+    [
+        (23.34, "23.3", 23.3, "23.3", True, ("23.34", "23.3")),
+        (23.4, "23.4", 23.396, "23.4", True, ("23.4", "23.396")),  # 496 mIU/L in ng/mL
+        (496.0, "496", 495.96, "496", True, ("496", "495.96")),
+        (235.86, "235.9", 235.849, "236", True, ("235.86", "235.85")),
+        (4.785, "4.79", 4.79, "4.79", False, ("4.785", "4.79")),
+        (23.296, "23.3", 23.3, "23.3", True, ("23.3", "23.3")),  # within: left alone
+        (12.0, "12", 23.3, "23.3", True, ("12", "23.3")),
+        (23.3, "23.3", 23.3, "23.3", True, ("23.3", "23.3")),  # at the limit
+    ],
+)
+def test_beside_limit(
+    value: float,
+    value_text: str,
+    limit: float,
+    limit_text: str,
+    upper: bool,
+    expected: tuple[str, str],
+) -> None:
+    from triage.numbers import beside_limit
+
+    assert beside_limit(value, value_text, limit, limit_text, upper=upper) == expected
