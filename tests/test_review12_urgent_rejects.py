@@ -101,7 +101,8 @@ def test_other_words_are_not_read_as_above_the_range(cell: str) -> None:
         ("2", "6200", True),  # a REDCap unit code
         ("mlU/L??", "6200", True),  # garbled
         ("NA", "5000", True),  # a missing-data code: as unknown as a blank cell
-        ("2", "4999", False),  # below the urgent level in mIU/L
+        ("2", "4999", True),  # below the urgent level in mIU/L, above it in ng/mL
+        ("2", "200", False),  # below the urgent level in either unit
         ("1", "28.5", False),
     ],
 )

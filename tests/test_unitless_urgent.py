@@ -1,5 +1,5 @@
 """A result written without a unit cannot be triaged (rejected as unknown_unit), but one at or
-above the urgent level in mIU/L (5,000) is above it in either prolactin unit: it is listed with
+above the urgent level in any prolactin unit (in ng/mL, ~236; in mIU/L, 5,000) is listed with
 the urgent results (stderr, urgent.txt, also under --quiet and --redact), never only in
 rejected.csv.  Synthetic patients only."""
 
@@ -27,8 +27,10 @@ def _export(tmp_path: Path, rows: str) -> Path:
     [
         ("6200", "", True),  # 6200 mIU/L or 6200 ng/mL: urgent either way
         ("5000", "", True),
-        ("4999", "", False),  # 4999 mIU/L is below the urgent level
-        ("450", "", False),
+        # below the level in mIU/L, above it in ng/mL (~236): urgent if the unit is ng/mL
+        ("4999", "", True),
+        ("450", "", True),
+        ("200", "", False),  # below the urgent level in either unit
         ("6200", "pmol/L", False),  # a unit written but unknown: not assumed to be either
     ],
 )

@@ -12,6 +12,9 @@ Rules (display, not clinical, constants):
   249.95, not 250; 0.999 is 0.999, not 1; 30.004 is not 30).  The bands,
   the HH level and most limits are whole numbers: a shown value never lands on the other side of
   the one that decided (`places`, `fmt_lab`, `fmt_limit` keep the same rule);
+- a value written beside a limit that is no whole number (23.3, 4.79, 496 mIU/L = 23.396
+  ng/mL) is never shown at it or on its other side when it is beyond it (`beside_limit`: both
+  take more decimals where their texts would read so);
 - a derived number in prose (a threshold converted to another unit): three significant digits,
   whole from 100 up (`approx`: ~236 ng/mL);
 - an age: `age_rounded` for the files (one decimal from 2 years, three below: enough to tell the
@@ -340,3 +343,52 @@ def age_text(years: float | None) -> str:
         return f"{approx(months)} months"
     days = round(years * DAYS_PER_YEAR)
     return f"{days:d} day" if days == 1 else f"{days:d} days"
+
+
+_SHOWN_NUMBER: Final = re.compile(r"(?P<mark>[^\d-]*)(?P<number>-?\d+(?:\.(?P<decimals>\d+))?)")
+
+
+def _shown_number(text: str) -> tuple[str, float, int] | None:
+    """(its mark, its number, its decimals) of a shown number ('<3.05' -> ('<', 3.05, 2))."""
+    found = _SHOWN_NUMBER.fullmatch(text.strip())
+    if found is None:
+        return None
+    return found["mark"], float(found["number"]), len(found["decimals"] or "")
+
+
+def beside_limit(
+    value: float | None, value_text: str, limit: float | None, limit_text: str, *, upper: bool
+) -> tuple[str, str]:
+    """(value text, limit text) for a value shown beside a reference limit (`upper`: the upper
+    limit, else the lower one), each already written by its own rule (`fmt`, `fmt_lab`,
+    `fmt_limit`).  Where the two texts would show the value equal to the limit, or on its other
+    side, while the value is beyond it (23.34 beside an upper limit of 23.3 written '23.3' and
+    '23.3'; 496 mIU/L beside 495.96 written '496') — or the value beyond a limit it is within —
+    both are written with one more decimal at a time (at most MORE_DECIMALS beyond the longer
+    text's), each rounded as `fmt_lab` rounds (`_shown`): '23.34' and '23.3'; '496' and
+    '495.96'.  A value exactly at its limit, or texts that already agree, are left as they are.
+    The files' numeric columns keep their own precision: this is for texts a person reads."""
+    if value is None or limit is None or not math.isfinite(value) or not math.isfinite(limit):
+        return value_text, limit_text
+    shown_value, shown_limit = _shown_number(value_text), _shown_number(limit_text)
+    if value == limit or shown_value is None or shown_limit is None:
+        return value_text, limit_text
+    beyond = value > limit if upper else value < limit
+
+    def agree(number: float, bound: float) -> bool:
+        if beyond:
+            return number > bound if upper else number < bound
+        return number <= bound if upper else number >= bound
+
+    if agree(shown_value[1], shown_limit[1]):
+        return value_text, limit_text
+    start = max(shown_value[2], shown_limit[2])
+    for decimals in range(start + 1, start + MORE_DECIMALS + 1):
+        number, number_places = _shown(value, decimals)
+        bound, bound_places = _shown(limit, decimals)
+        if agree(number, bound):
+            return (
+                f"{shown_value[0]}{_plain(number, number_places)}",
+                f"{shown_limit[0]}{_plain(bound, bound_places)}",
+            )
+    return value_text, limit_text

@@ -63,6 +63,7 @@ from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import (
     age_text,
+    beside_limit,
     fmt_lab,
     fmt_limit,
     lab_decimals,
@@ -306,6 +307,8 @@ def _lab_limits(
     return LabLimits(shown[0], shown[1], places[0], places[1], decimals)
 
 
+# The statuses of a result beyond one of its limits: the upper one, then the lower one.
+_BEYOND: Final = ("high", "low")
 _MORE_PLACES: Final = 2  # decimals a limit may take beyond the result's to differ from it
 
 
@@ -509,9 +512,9 @@ def _comments(
             unit,
         )
         reference = references.get(limits_key)
+        low = fmt_limit(low_value, low_places[j]) if low_value == low_value else ""
+        high = fmt_limit(high_value, high_places[j]) if high_value == high_value else ""
         if reference is None:
-            low = fmt_limit(low_value, low_places[j]) if low_value == low_value else ""
-            high = fmt_limit(high_value, high_places[j]) if high_value == high_value else ""
             reference = references[limits_key] = reference_text(words, low, high, unit)
         value = values[j]
         if value == value:  # not NaN
@@ -519,6 +522,13 @@ def _comments(
             written = numbers.get(value_key)
             if written is None:
                 written = numbers[value_key] = fmt_lab(value, value_places[j])
+            if status in _BEYOND:  # never shown at or within the limit it is beyond
+                upper = status == _BEYOND[0]
+                limit, limit_text = (high_value, high) if upper else (low_value, low)
+                written, shown_limit = beside_limit(value, written, limit, limit_text, upper=upper)
+                if shown_limit != limit_text:
+                    low, high = (low, shown_limit) if upper else (shown_limit, high)
+                    reference = reference_text(words, low, high, unit)
             value_text = marks[j] + written
         else:
             value_text = str(raws[j]) if isinstance(raws[j], str) else "?"

@@ -35,6 +35,7 @@ from triage.engine.priority import (
 )
 from triage.engine.renal import estimate_from_creatinine
 from triage.knowledge.model import DrugMatch
+from triage.numbers import beside_limit
 from triage.schema import DRUG_FACTOR_PREFIX
 
 _EXPLAINING = frozenset({"macroprolactinemia", "pregnancy", "lactation", "neonatal"})
@@ -259,9 +260,11 @@ def urgent_referral(s: Situation) -> str | None:
             f"{fmt(s.ctx.t('urgent_miu_l'))} mIU/L (~{approx(level)} ng/mL): treat as urgent "
             "until the diluted value is known"
         )
+    # the level beside the result in ng/mL (as fmt writes it): never shown at or above it
+    _, shown = beside_limit(s.ctx.value, fmt(s.ctx.value), level, approx(level), upper=True)
     return (
         f"prolactin {s.ctx.result} is above {fmt(s.ctx.t('urgent_miu_l'))} mIU/L "
-        f"(~{approx(level)} ng/mL) and no physiological state explains it"
+        f"(~{shown} ng/mL) and no physiological state explains it"
     )
 
 

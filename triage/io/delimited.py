@@ -74,6 +74,10 @@ class DelimitedText:
     lines: list[int] = field(default_factory=list)
     bad: dict[int, str] = field(default_factory=dict)
     grid: Grid | None = None  # the records split in C, when they were (fast_split)
+    # The last record when a copy stopped inside it (fewer fields than the header and no line
+    # end, or a quoted cell never closed): its index -> its fields as read, the last one maybe
+    # cut short.  The record is in ``bad``; the fields tell its patient and possible urgency.
+    cut: dict[int, list[object]] = field(default_factory=dict)
 
 
 def decode_bytes(name: str, data: bytes) -> tuple[str, str]:
@@ -390,6 +394,7 @@ def read_delimited(
                 if lazy:
                     text = _normalised(text)
                 rows, starts, bad = _split_records(name, text, delimiter, width, limits, offset)
+            cut: dict[int, list[object]] = {}
             if cut_short and rows and len(rows) - 1 not in bad and 0 < len(rows[-1]) < width:
                 # the last line stops before its last fields: the copy stopped inside it, and
                 # its value may be cut short ("6000" -> "6"): never triaged
@@ -398,7 +403,16 @@ def read_delimited(
                     f"{width} fields, as when a copy stops early: its value may be cut short "
                     "(a smaller number than the lab's); the line was skipped: check the export"
                 )
+                # (a row the C splitter left in its grid is read again from the text)
+                whole = type(rows[-1]) is list
+                cut[len(rows) - 1] = list(rows[-1]) if whole else _last_fields(text, delimiter)
                 rows[-1] = []
+            elif rows and len(rows) - 1 in bad and starts[-1] == offset + _line_count(text):
+                # the last line ends inside a quoted cell (a copy stopped in it): skipped as
+                # broken, its fields as far as they go are still read for the urgent list
+                fields = _cut_in_quotes(text, delimiter)
+                if fields is not None:
+                    cut[len(rows) - 1] = fields
     warnings: list[str] = []
     if encoding in _LEGACY_ENCODINGS or encoding.startswith(_MIXED_UTF8):
         warnings.append(f"the text is not UTF-8; read as {encoding}")
@@ -424,8 +438,39 @@ def read_delimited(
             "is complete (a value cut short reads as a smaller one)"
         )
     return DelimitedText(
-        rows, encoding, delimiter, "," if delimiter == ";" else None, warnings, starts, bad, grid
+        rows,
+        encoding,
+        delimiter,
+        "," if delimiter == ";" else None,
+        warnings,
+        starts,
+        bad,
+        grid,
+        cut,
     )
+
+
+def _line_count(text: str) -> int:
+    """The physical lines of ``text`` (a last line end starts no line of its own)."""
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
+
+
+def _cut_in_quotes(text: str, delimiter: str) -> list[object] | None:
+    """The fields of ``text``'s last line when it ends inside a quoted cell (a copy that
+    stopped in it), the open cell as far as it goes; None when it does not."""
+    if _strict_error(_last_line(text), delimiter) != "end":
+        return None
+    return _last_fields(text, delimiter)
+
+
+def _last_line(text: str) -> str:
+    last = text.rstrip("\r\n")
+    return last[last.rfind("\n") + 1 :].rstrip("\r")
+
+
+def _last_fields(text: str, delimiter: str) -> list[object]:
+    """The fields of ``text``'s last line, a quoted cell left open read to its end."""
+    return list(next(csv.reader([_last_line(text)], delimiter=delimiter, strict=False), []))
 
 
 def _join_breaks_in_cells(text: str, prefer_tab: bool) -> tuple[str, int]:

@@ -56,7 +56,7 @@ from triage.io.long import read_long
 from triage.io.mapping import ColumnMapping, load_mapping
 from triage.io.options import DEFAULT_MAX_FILE_BYTES, ReadOptions
 from triage.io.patient_sheets import join_patient_sheet
-from triage.io.shifted import shifted_facts, with_urgency
+from triage.io.shifted import ShiftedFacts, cut_facts, shifted_facts, with_urgency
 from triage.io.sources import (
     Workbook,
     display_name,
@@ -186,7 +186,15 @@ def _read_sheet(
         per_ng=mapping.conversion_factor,
     )
     del shifted
-    row_ids = {**{i: (found, "") for i, found in facts.ids.items()}, **book.row_ids}
+    if book.cut_rows:  # the last line a copy stopped inside: in its columns, its end cut
+        cut = cut_facts(
+            book.cut_rows, match, decimal=book.decimal_hint, per_ng=mapping.conversion_factor
+        )
+        facts = ShiftedFacts(
+            {**facts.ids, **cut.ids}, {**facts.urgent, **cut.urgent}, cut.specimens
+        )
+    named = {i: (found, facts.specimens.get(i, "")) for i, found in facts.ids.items()}
+    row_ids = {**named, **book.row_ids}
     split = split_rows(
         rows,
         location.index,

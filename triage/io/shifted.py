@@ -10,8 +10,8 @@ before it).  The rejected row keeps
   (no field before it to shift it);
 - a place on the urgent list when a field the result may have shifted to (between its two
   readings, a thousands group split by a comma joined again) is at or above the urgent level in
-  the unit the header or the row gives (in no known unit: at or above it in mIU/L, so above it
-  in either prolactin unit), as for the other rejected rows that may be urgent
+  the unit the header or the row gives (in no known unit: urgent in any prolactin unit,
+  triage.io.unknown_units), as for the other rejected rows that may be urgent
   (Rejected.possibly_urgent).
 """
 
@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Final
 
 from triage.columns import ColumnMatch
+from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.schema import Rejected
-from triage.values import format_number, normalise_unit, parse_number
+from triage.values import format_number, normalise_unit, parse_number, parse_quantity
 
 _GROUP_HEAD: Final = re.compile(r"\d{1,3}")  # "6" of "6,250" split by a comma delimiter
 _GROUP: Final = re.compile(r"\d{3}")
@@ -34,10 +35,12 @@ _GROUP: Final = re.compile(r"\d{3}")
 
 @dataclass(frozen=True, slots=True)
 class ShiftedFacts:
-    """What the rejected lines tell: row index -> patient id, and -> the urgent note."""
+    """What the rejected lines tell: row index -> patient id, -> the urgent note, and -> the
+    specimen id (cut lines: cut_facts)."""
 
     ids: dict[int, str]
     urgent: dict[int, str]
+    specimens: dict[int, str] = field(default_factory=dict)
 
 
 def _text(cell: object) -> str:
@@ -115,16 +118,90 @@ def shifted_facts(
             continue
         numbers = _candidates(_window(fields, result, width), join_groups)
         unit = _row_unit(fields, match, width)
-        factor = 1.0 if unit is None else unit[1] * (to_miu if unit[0] == "ng/mL" else 1.0)
+        if unit is None:  # in no known unit: urgent in either prolactin unit, or in one
+            notes = [unknown_unit_urgency(n, per_ng=to_miu) for n in sorted(numbers)]
+            if any(notes):
+                urgent[index] = (
+                    f"; a field the result may have shifted to may be urgent ({notes[-1]}): "
+                    "listed with the urgent results"
+                )
+            continue
+        factor = unit[1] * (to_miu if unit[0] == "ng/mL" else 1.0)
         above = [n for n in numbers if n * factor >= level]
         if above:
             shown = format_number(max(above))
-            written = f" {unit[0]}" if unit is not None else ""
             urgent[index] = (
-                f"; a field the result may have shifted to reads {shown}{written}, which may be "
+                f"; a field the result may have shifted to reads {shown} {unit[0]}, which may be "
                 f"above {format_number(level)} mIU/L: listed with the urgent results"
             )
     return ShiftedFacts(ids, urgent)
+
+
+def cut_facts(
+    cut: Mapping[int, Sequence[object]],
+    match: ColumnMatch,
+    *,
+    decimal: str | None = None,
+    per_ng: float | None = None,
+) -> ShiftedFacts:
+    """The patient id and possible urgency of the last line of a text a copy stopped inside
+    (row index -> its fields as read: DelimitedText.cut).  Its fields are in their columns (none
+    is missing before them), but the last one may be cut short: the ids are read only from
+    fields before it.  Its result is read as written (a cut number is never larger than the
+    lab's: "9000" of "90000"); in the unit the header, the cell or a whole unit field gives,
+    else in none known (unknown_units: urgent in any prolactin unit)."""
+    ids: dict[int, str] = {}
+    urgent: dict[int, str] = {}
+    specimens: dict[int, str] = {}
+    person = match.fields.get("patient_id")
+    specimen = match.fields.get("specimen_id")
+    result = match.fields.get("prolactin") if match.shape == "wide" else None
+    level = load_thresholds().get("urgent_miu_l")
+    to_miu = per_ng or load_reference_set(DEFAULT_SET_NAME).miu_per_ng
+    for index, fields in cut.items():
+        whole = len(fields) - 1  # the fields before the last one are whole
+        if person is not None and person < whole and _text(fields[person]):
+            ids[index] = _text(fields[person])
+        if specimen is not None and specimen < whole and _text(fields[specimen]):
+            specimens[index] = _text(fields[specimen])
+        if result is None or result >= len(fields):
+            continue
+        found = parse_quantity(fields[result], decimal)
+        if found.status != "ok" or found.value is None:
+            continue
+        unit = _cut_unit(fields, match, whole, found.unit_text)
+        if unit is None:
+            note = unknown_unit_urgency(found.value, found.qualifier, to_miu)
+            if note:
+                urgent[index] = (
+                    f"; its result may be urgent ({note}): listed with the urgent results"
+                )
+            continue
+        in_miu = found.value * unit[1] * (to_miu if unit[0] == "ng/mL" else 1.0)
+        if in_miu >= level:
+            urgent[index] = (
+                f"; its result reads {found.qualifier}{format_number(found.value)} {unit[0]}, "
+                f"above {format_number(level)} mIU/L: listed with the urgent results"
+            )
+    return ShiftedFacts(ids, urgent, specimens)
+
+
+def _cut_unit(
+    fields: Sequence[object], match: ColumnMatch, whole: int, written: str
+) -> tuple[str, float] | None:
+    """The prolactin unit of a cut line: its header's, the result cell's own, else its unit
+    field's when that field is whole (not the last one, which may be cut: "mIU/" of "mIU/L")."""
+    header = normalise_unit(match.header_units.get("prolactin", "") or "")
+    if header is not None:
+        return header.unit, header.factor
+    if written:
+        info = normalise_unit(written)
+        return None if info is None else (info.unit, info.factor)
+    column = match.fields.get("prolactin_unit")
+    if column is None or column >= whole:
+        return None
+    info = normalise_unit(_text(fields[column]))
+    return None if info is None else (info.unit, info.factor)
 
 
 def with_urgency(rejected: list[Rejected], notes: Mapping[int, str]) -> list[Rejected]:

@@ -104,6 +104,8 @@ class Workbook:
     # Its rows with those below the first few thousand left in the grid (fast_split.Unread
     # stand-ins of the right length), for read_file, which makes them when it needs them.
     unmade_rows: Callable[[], Rows] | None = None
+    # The bad last row of a text cut short inside it -> its fields as read (DelimitedText.cut).
+    cut_rows: dict[int, list[object]] = field(default_factory=dict)
     # (A number the format types, HL7 v2 NM or a FHIR JSON number, is a values.FormatNumber
     # cell, read with "." whatever other cells show: a "25,3" in another message had turned an
     # HL7 "12.500" into 12500; its text cells are read as a table's.)
@@ -1185,6 +1187,7 @@ def open_text(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workb
         warnings,
         dict(text.bad),
         list(text.lines),
+        cut_rows=dict(text.cut),
         grid=grid,
         unmade_rows=unmade if grid is not None else None,
     )

@@ -29,6 +29,7 @@ from triage.collector import release_free_memory
 from triage.columns import header_words
 from triage.io.identifiers import specimen_key
 from triage.io.layout import Distinct, RawTable, factorize_column
+from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.knowledge.model import Thresholds
 from triage.numbers import DAYS_PER_WEEK, DAYS_PER_YEAR, NS_PER_DAY, age_text, approx
@@ -1299,29 +1300,29 @@ class _Builder:
     def _possibly_urgent(
         self, reason: np.ndarray, detail: np.ndarray, number: np.ndarray, unit_text: np.ndarray
     ) -> None:
-        """A result written without any unit at or above the urgent level in mIU/L is above it
-        in either prolactin unit (in ng/mL it is ~21 times more): rejected, yet listed with the
-        urgent results.  ``number``: each result as written; a unit written but not known
-        (pmol/L) is not assumed to be either."""
+        """A result written without any unit (or with one on no known scale: a code, garbled
+        text) that would be urgent in any prolactin unit (unknown_units: at or above the urgent
+        level in ng/mL, so in mIU/L too or not) is rejected, yet listed with the urgent results,
+        its note saying in which unit it is urgent.  ``number``: each result as written; a unit
+        on another scale (pmol/L) is converted, not assumed to be either."""
         limits = load_thresholds()
         urgent = limits.get("urgent_miu_l")
         unknown = reason == "unknown_unit"
         per_ng = self.settings.conversion_factor or load_reference_set(DEFAULT_SET_NAME).miu_per_ng
         pmol = limits.get("prolactin_pmol_l_per_ng_ml")
         # a unit written but on no known scale (a codebook's "2", "mlU/L??") is as unknown as
-        # none: at or above the urgent level it is above it in either prolactin unit
+        # none (unknown_units: urgent in either prolactin unit, or in ng/mL only)
         texts = {str(t) for t in unit_text[unknown & (unit_text != "")].tolist()}
         unscaled = {t for t in texts if scaled_in_canonical(t, pmol) is None} | {""}
         on_no_scale = np.zeros(self.n, dtype=bool)
         for i in np.flatnonzero(unknown):  # few rows: a unit is rarely unknown
             on_no_scale[i] = str(unit_text[i]) in unscaled
-        with np.errstate(invalid="ignore"):
-            self.possibly_urgent = unknown & on_no_scale & (number >= urgent)
-        for i in np.flatnonzero(self.possibly_urgent):
-            detail[i] += (
-                f"; at {_fmt(float(number[i]))} it is above {_fmt(urgent)} mIU/L in either "
-                "prolactin unit: listed with the urgent results"
-            )
+        qualifier = self.out["qualifier"]
+        for i in np.flatnonzero(unknown & on_no_scale):
+            note = unknown_unit_urgency(float(number[i]), str(qualifier[i] or ""), per_ng)
+            if note:
+                self.possibly_urgent[i] = True
+                detail[i] += f"; {note}: listed with the urgent results"
         self._urgent_in_brackets(reason, detail, urgent, limits)
         self._urgent_in_words(reason, detail)
         # a unit on another scale (pmol/L, ng/dL, mIU/mL) is not triaged, yet a result that is

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +26,7 @@ from markupsafe import Markup
 from triage.numbers import (
     age_words,
     approx,
+    beside_limit,
     fmt,
     fmt_lab,
     fmt_limit,
@@ -230,7 +231,30 @@ def measure_row(table: ResultTable, i: int, unit: str) -> Measure:
     """Row ``i`` (local index) of ``table`` in ``unit``: in the lab's own unit the value as the
     lab wrote it (its precision) and the lab-unit limits (the engine's ``reference_*_value``, else
     the ng/mL limits converted with the row's factor, to the result's precision); in another
-    unit converted (ng/mL with the one formatter, mIU/L whole)."""
+    unit converted (ng/mL with the one formatter, mIU/L whole).  A value high or low is never
+    shown at or within the limit it is beyond (numbers.beside_limit)."""
+    measure = _measure_row(table, i, unit)
+    status = table.text("status")[i]
+    if status not in _BEYOND or measure.value is None:
+        return measure
+    upper = status == _BEYOND[0]
+    limit, limit_text = (
+        (measure.high, measure.high_text) if upper else (measure.low, measure.low_text)
+    )
+    value_text, shown_limit = beside_limit(
+        measure.value, measure.value_text, limit, limit_text, upper=upper
+    )
+    if upper:
+        return replace(measure, value_text=value_text, high_text=shown_limit)
+    return replace(measure, value_text=value_text, low_text=shown_limit)
+
+
+# The statuses of a result beyond one of its limits: the upper one, then the lower one.
+_BEYOND: Final = ("high", "low")
+
+
+def _measure_row(table: ResultTable, i: int, unit: str) -> Measure:
+    """measure_row before its value and limit texts are set beside each other."""
     text, number = table.text, table.number
     row_unit = text("prolactin_unit")[i] or NG_ML
     qualifier = text("qualifier")[i]

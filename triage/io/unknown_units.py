@@ -1,0 +1,47 @@
+"""Whether a result whose unit is not known may be urgent (rejected as ``unknown_unit``, or in
+a line that cannot be read column by column), and the note that says why.
+
+A number without a known unit is urgent if it is at or above the urgent level in ANY prolactin
+unit the tool reads: ng/mL (= µg/L) or mIU/L (= µIU/mL).  At or above urgent_miu_l it is above
+it in either unit; at or above urgent_miu_l in ng/mL (with the run's mIU/L per ng/mL) it is
+urgent if the unit is ng/mL and not if it is mIU/L: listed with the urgent results all the same
+(a person reads the unit in the lab system), with a text that says which.  A result written
+above the measuring range (``>``) counts from open_result_urgent_fraction of the level, as in
+the engine (priority.open_near_urgent).  Below the ng/mL level it could not be urgent in any
+unit: nothing is said.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
+from triage.numbers import approx
+from triage.values import format_number
+
+# How the two prolactin scales are named to the reader (the units the tool reads as each).
+MASS_UNITS: Final = "ng/mL (µg/L)"
+INTERNATIONAL_UNITS: Final = "mIU/L (µIU/mL)"
+
+
+def unknown_unit_urgency(number: float, qualifier: str = "", per_ng: float | None = None) -> str:
+    """'' when ``number`` (a result as written, its unit unknown) could not be urgent in any
+    prolactin unit; else why it may be (without the "listed with the urgent results" the
+    caller adds).  ``per_ng``: the run's mIU/L per ng/mL (default: the default set's)."""
+    limits = load_thresholds()
+    urgent = limits.get("urgent_miu_l")
+    factor = per_ng or load_reference_set(DEFAULT_SET_NAME).miu_per_ng
+    share = limits.get("open_result_urgent_fraction") if qualifier == ">" else 1.0
+    in_ng = urgent / factor
+    if not number >= in_ng * share:  # NaN too
+        return ""
+    mark = qualifier if qualifier in ("<", ">") else ""
+    shown = f"{mark}{format_number(number)}"
+    verb = "may be" if mark else "is"
+    if number >= urgent * share:
+        return f"at {shown} it {verb} above {format_number(urgent)} mIU/L in either prolactin unit"
+    return (
+        f"unit unknown: at {shown} it {verb} urgent if the unit is {MASS_UNITS} (above "
+        f"{approx(in_ng)} ng/mL = {format_number(urgent)} mIU/L), not if it is "
+        f"{INTERNATIONAL_UNITS}"
+    )
