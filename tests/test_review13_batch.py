@@ -89,14 +89,8 @@ def _full_from_now(monkeypatch: pytest.MonkeyPatch, after_claims: int = 0) -> No
     monkeypatch.setattr(ledger_module.Ledger, "claim", claim)
 
 
-def test_a_full_disk_under_the_ledger_defers_every_file_with_exit_2(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    inbox, out = tmp_path / "inbox", tmp_path / "out"
-    inbox.mkdir()
-    good_file(inbox, "a.csv")
-    good_file(inbox, "b.csv")
-    _full_from_now(monkeypatch)
+def _batch(inbox: Path, out: Path) -> tuple[Any, list[str]]:
+    """One batch run of the inbox, and each file's status as it was reported."""
     seen: list[str] = []
     outcome = run_batch(
         inbox,
@@ -105,6 +99,18 @@ def test_a_full_disk_under_the_ledger_defers_every_file_with_exit_2(
         BatchSettings(),
         on_item=lambda item: seen.append(f"{item.status} {item.file}"),
     )
+    return outcome, seen
+
+
+def test_a_full_disk_under_the_ledger_defers_every_file_with_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    good_file(inbox, "a.csv")
+    good_file(inbox, "b.csv")
+    _full_from_now(monkeypatch)
+    outcome, seen = _batch(inbox, out)
     assert seen == ["deferred a.csv", "deferred b.csv"]
     assert outcome.exit_code == 2
     assert (inbox / "a.csv").exists() and (inbox / "b.csv").exists()
@@ -123,14 +129,7 @@ def test_a_full_disk_after_one_file_stops_the_run_with_exit_4(
     good_file(inbox, "b.csv")
     good_file(inbox, "c.csv")
     _full_from_now(monkeypatch, after_claims=1)
-    seen: list[str] = []
-    outcome = run_batch(
-        inbox,
-        out,
-        TriageRequest(inputs=[], out_dir=out),
-        BatchSettings(),
-        on_item=lambda item: seen.append(f"{item.status} {item.file}"),
-    )
+    outcome, seen = _batch(inbox, out)
     # a.csv is done (its report published: said once); its announcement cannot be recorded,
     # which stops the run: b and c wait in the inbox, named, none moved to failed/
     assert seen[0] == "done a.csv"
