@@ -1114,7 +1114,8 @@ def _drug_word_table(
     header = lines.table(table)
     if not isinstance(raw, dict):
         if raw is not None or required:
-            problems.add(f"missing table [{table}]", line=header, field=table)
+            what = "missing table" if raw is None else "must be a table:"
+            problems.add(f"{what} [{table}]", line=header or lines.key(None, table), field=table)
         return {}
     found: dict[str, tuple[str, ...]] = {}
     for key, value in raw.items():
