@@ -40,6 +40,7 @@ from triage.schema import (
     SUPERSEDED,
     SUPERSEDES,
     WITHDRAWS,
+    ConfigError,
     Rejected,
     Withdrawal,
 )
@@ -2538,19 +2539,43 @@ class _Builder:
 
 HCG_UNIT: Final = "IU/L"
 DATE_FIELDS: Final = ("birth_date", "collected_at")
-# Creatinine units the readers convert (engine/renal.py reads a bare creatinine by its size: up to
-# creatinine_mg_dl_max mg/dL, above it µmol/L), as mg/dL per unit or µmol/L per unit.
-_CREATININE_MG_DL: Final = {"mg/dl": 1.0, "mg/l": 0.1, "mg/100ml": 1.0}
-_CREATININE_UMOL_L: Final = {"umol/l": 1.0, "µmol/l": 1.0, "μmol/l": 1.0, "mmol/l": 1000.0}
-
-
 # Context lab values whose unit the readers put in the engine's (synonyms.toml [values.lab_units]).
 LAB_UNIT_FIELDS: Final = ("tsh", "free_t4", "egfr")
+SYNONYMS_FILE: Final = "synonyms.toml"
 
 
 @cache
 def _lab_units() -> dict[str, dict[str, Any]]:
     return dict(synonyms_data()["values"].get("lab_units", {}))
+
+
+@cache
+def _creatinine_units() -> tuple[dict[str, float], dict[str, float]]:
+    """The creatinine units the readers convert (synonyms.toml [values.lab_units.creatinine]; see
+    creatinine_for_engine): mg/dL per unit (`mg_dl`) and µmol/L per unit (`umol_l`), keyed in
+    lower case without spaces.  A missing or malformed table is a ConfigError naming the key."""
+    table = _lab_units().get("creatinine")
+    where = "values.lab_units.creatinine"
+    if not isinstance(table, Mapping):
+        raise ConfigError(SYNONYMS_FILE, f"missing table [{where}]", field=where)
+    found: list[dict[str, float]] = []
+    for key in ("mg_dl", "umol_l"):
+        units = table.get(key)
+        if (
+            not isinstance(units, Mapping)
+            or not units
+            or not all(
+                isinstance(factor, int | float) and not isinstance(factor, bool) and factor > 0
+                for factor in units.values()
+            )
+        ):
+            raise ConfigError(
+                SYNONYMS_FILE,
+                f"'{key}' must be a table of units, each with a factor above zero",
+                field=f"{where}.{key}",
+            )
+        found.append({"".join(str(u).lower().split()): float(f) for u, f in units.items()})
+    return found[0], found[1]
 
 
 def lab_unit_factor(field: str, unit: str) -> float | None:
@@ -2605,15 +2630,16 @@ def creatinine_for_engine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
     thresholds = load_thresholds()
     per_mg_dl = thresholds.get("creatinine_umol_per_mg_dl")
     largest_mg_dl = thresholds.get("creatinine_mg_dl_max")
+    mg_dl_units, umol_l_units = _creatinine_units()
     codes, uniques = pd.factorize(pd.Series(units, dtype=object).fillna(""))
     for code, unit in enumerate(uniques.tolist()):
         key = "".join(str(unit).lower().split())
         rows = codes == code
-        if key in _CREATININE_MG_DL:
-            mg_dl = out[rows] * _CREATININE_MG_DL[key]
+        if key in mg_dl_units:
+            mg_dl = out[rows] * mg_dl_units[key]
             out[rows] = np.where(mg_dl <= largest_mg_dl, mg_dl, mg_dl * per_mg_dl)
-        elif key in _CREATININE_UMOL_L:
-            umol = out[rows] * _CREATININE_UMOL_L[key]
+        elif key in umol_l_units:
+            umol = out[rows] * umol_l_units[key]
             out[rows] = np.where(umol > largest_mg_dl, umol, umol / per_mg_dl)
     return out
 
