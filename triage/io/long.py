@@ -773,6 +773,9 @@ def _prolactin_table(table: RawTable, positions: np.ndarray, warnings: list[str]
     for old, new in renamed.items():
         if old in sub.columns:
             sub.columns[new] = sub.columns[old]
+        if old in sub.conflicts:
+            sub.conflicts[new] = sub.conflicts.pop(old)
+            sub.conflict_columns[new] = sub.conflict_columns.pop(old, old)
     _units_of_loinc(sub, warnings)
     if "test" in sub.columns:  # a unit written in the test's name ("Prolactin (mIU/L)")
         named = np.array([_named_unit(t) for t in sub.columns["test"]], dtype=object)
