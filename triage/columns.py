@@ -1087,6 +1087,8 @@ def recognise_columns(
     used |= set(match.finding_columns)
     _note_columns(match, used | past, samples)
     used |= set(match.note_columns)
+    _finding_text_columns(match, used | past, samples)
+    used |= set(match.finding_columns)
     match.unread_yes_no = [
         col
         for col, text in enumerate(texts)
@@ -1479,6 +1481,16 @@ def _note_spec() -> FieldSpec:
     return _header_spec("note_columns")
 
 
+@cache
+def header_vocabulary(table: str) -> FieldSpec:
+    """The header words of a synonyms.toml table: "fields.<name>" (a field's, with the words its
+    ``exclude_from`` lists add) or another header table ("note_columns").  The long reader names
+    its result lines of a field with the same words (synonyms.toml [long_tests] vocabulary)."""
+    if table.startswith("fields."):
+        return field_specs()[table.removeprefix("fields.")]
+    return _header_spec(table)
+
+
 def _note_columns(
     match: ColumnMatch, used: set[int], samples: Mapping[int, Sequence[object]] | None
 ) -> None:
@@ -1513,6 +1525,7 @@ class _FindingRules:
     not_findings: frozenset[str]
     answer_words: frozenset[str]
     text_fields: tuple[str, ...]
+    exams: Mapping[str, str]  # an examination's header words -> the finding its yes states
 
 
 @cache
@@ -1522,7 +1535,40 @@ def _finding_rules() -> _FindingRules:
         not_findings=frozenset(str(c) for c in data.get("not_findings", [])),
         answer_words=frozenset(normalise_word(w) for w in data.get("answer_words", [])),
         text_fields=tuple(str(f) for f in data.get("text_fields", [])),
+        exams={
+            header_words(name): str(finding)
+            for finding, names in data.get("exams", {}).items()
+            for name in names
+        },
     )
+
+
+@dataclass(frozen=True, slots=True)
+class NamedFinding:
+    """What a column (or a long result line) whose header names a finding or an examination
+    means: ``words``, what a yes in it writes into comments; ``exam``, whether it names an
+    examination ("Visual fields": its text is written "header text", as a clinician writes
+    "Gesichtsfeld eingeschränkt"), else a finding ("Visual field defect": "header: text", where
+    the cues read the text with their negations)."""
+
+    words: str
+    exam: bool
+
+    def note(self, header: str, cell: str) -> str:
+        """How a cell that is no yes/no answer is written into comments."""
+        return f"{finding_words(header)} {cell}" if self.exam else f"{header}: {cell}"
+
+
+@lru_cache(maxsize=1024)
+def named_finding(header: str) -> NamedFinding | None:
+    """The finding a header names (synonyms.toml [finding_columns]): an examination of
+    [finding_columns.exams], or words the engine's own free-text vocabulary reads a finding in
+    (``names_a_finding``); None when it names neither."""
+    words = finding_words(header)
+    exam = _finding_rules().exams.get(header_words(words))
+    if exam is not None:
+        return NamedFinding(exam, exam=True)
+    return NamedFinding(words, exam=False) if names_a_finding(words) else None
 
 
 def is_yes_no_column(cells: Iterable[object], codes: Mapping[str, bool] | None = None) -> bool:
@@ -1611,15 +1657,47 @@ def _finding_columns(
             continue
         # a REDCap checkbox ("Symptoms (choice=Visual disturbance)": Checked / Unchecked): the
         # option is the finding (a drug option is read by triage/io/drug_columns.py)
-        words = finding_words(option.group("option") if option else text)
-        if not names_a_finding(words):
+        named = named_finding(option.group("option") if option else text)
+        if named is None:
             continue
-        match.finding_columns[col] = words
+        match.finding_columns[col] = named.words
         match.vetoes.pop(col, None)
         match.warnings = _without_also(match.warnings, text, col)
         match.warnings.append(
             f"column {text!r} holds yes/no answers: read as the finding its header names, a yes "
             "as the header's words in comments, a no or a blank as nothing"
+        )
+
+
+def finding_note(header: str, cell: str) -> str:
+    """A cell that is no yes/no answer, in a column (or a long result line) whose header names a
+    finding or an examination, as written into comments (``NamedFinding.note``)."""
+    named = named_finding(header)
+    return named.note(header, cell) if named is not None else f"{header}: {cell}"
+
+
+def _finding_text_columns(
+    match: ColumnMatch, used: set[int], samples: Mapping[int, Sequence[object]] | None
+) -> None:
+    """Unread columns whose header names a finding or an examination and that hold text
+    ("Visual field defect" = bitemporal hemianopia / yes / no, "Sehstörung" = Doppelbilder,
+    "Gesichtsfeld" = eingeschränkt): clinical free text, read into comments as the yes/no
+    columns of a finding are (a yes as the finding, a no as nothing, other text as a note of
+    the header, ``NamedFinding.note``), never dropped."""
+    for col, text in enumerate(match.headers):
+        if not text or col in used or col in match.vetoes or is_checkbox_option(text):
+            continue
+        named = named_finding(text)
+        if named is None:
+            continue
+        cells = samples.get(col, ()) if samples is not None else None
+        if value_veto("comments", text, cells):
+            continue
+        match.finding_columns[col] = named.words
+        match.warnings = _without_also(match.warnings, text, col)
+        match.warnings.append(
+            f"column {text!r} names a finding or an examination: read into comments, a yes as "
+            "the finding, a no or a blank as nothing, other text after the header"
         )
 
 

@@ -30,6 +30,7 @@ from triage.columns import (
     RowScore,
     candidates,
     column_letters,
+    finding_note,
     is_checkbox_option,
     is_diluted_prolactin,
     mapped_header_lacking,
@@ -1620,7 +1621,8 @@ def _join_finding_columns(
     """Each yes of a yes/no column whose header names a finding (ColumnMatch.finding_columns)
     becomes the header's words in comments ("Visual field defect"), as if written in the notes;
     a no, an unknown and a blank add nothing; a cell that is no yes/no answer is written as a
-    note column's, "header: text" (in place)."""
+    note of the header (``finding_note``: "header: text", or "header text" under an
+    examination's header), in place."""
     found = [
         (
             col,
@@ -1640,7 +1642,7 @@ def _join_finding_columns(
             if answer is True:
                 pieces.append(words)
             elif answer == NOT_AN_ANSWER:
-                pieces.append(f"{match.headers[col]}: {cell_text(cells[i, col])}")
+                pieces.append(finding_note(match.headers[col], cell_text(cells[i, col])))
         joined[i] = "; ".join(pieces)
     columns["comments"] = joined
     headers["comments"] = " + ".join(
