@@ -153,13 +153,26 @@ NOT_NOW = {
     ],
 }
 # the same words now, and a denial: still read (a current word beside a completed one wins)
+# (a feed just now, before the sample, is breastfeeding)
 STILL_NOW = {
-    "en": [("breastfed 2 children, now breastfeeding her third", "yes"), ("never breastfed", "no")],
-    "de": [("stillt", "yes"), ("hat nie gestillt", "no")],
-    "fr": [("allaite", "yes"), ("n'a jamais allaité", "no")],
-    "es": [("da el pecho", "yes")],
-    "it": [("allatta", "yes"), ("ha allattato fino al 2021", "no")],
-    "nl": [("geeft borstvoeding", "yes"), ("heeft nooit borstvoeding gegeven", "no")],
+    "en": [
+        ("breastfed 2 children, now breastfeeding her third", "yes"),
+        ("has just breastfed", "yes"),
+        ("never breastfed", "no"),
+    ],
+    "de": [("stillt", "yes"), ("hat heute gestillt", "yes"), ("hat nie gestillt", "no")],
+    "fr": [("allaite", "yes"), ("a allaité ce matin", "yes"), ("n'a jamais allaité", "no")],
+    "es": [("da el pecho", "yes"), ("ha amamantado esta mañana", "yes")],
+    "it": [
+        ("allatta", "yes"),
+        ("ha allattato stamattina", "yes"),
+        ("ha allattato fino al 2021", "no"),
+    ],
+    "nl": [
+        ("geeft borstvoeding", "yes"),
+        ("heeft net borstvoeding gegeven", "yes"),
+        ("heeft nooit borstvoeding gegeven", "no"),
+    ],
 }
 
 
@@ -285,11 +298,22 @@ def test_an_ambiguous_due_date_is_judged_as_a_pregnancy_of_unknown_trimester(
     assert "pregnancy" not in _factors(passed)
 
 
-def test_et_beside_an_ivf_word_is_an_embryo_transfer() -> None:
-    """German 'ET' is the due date, but beside an IVF word it is the embryo transfer's date: a
-    transfer planned in five weeks must not read as a pregnancy of 35 weeks."""
-    assert _state("ET 10.12.2026").pregnant
-    for text in ("IVF, ET 10.12.2026", "ICSI; ET 10.12.2026", "Kryotransfer: ET 10.12.2026"):
+def test_a_date_word_with_another_meaning_is_no_due_date() -> None:
+    """German 'ET' is the due date, but beside an IVF word it is the embryo transfer's date (a
+    transfer planned in five weeks must not read as a pregnancy of 35 weeks); 'EDD' beside a
+    hospital stay is the estimated discharge date; a 'due date' of something else (a depot
+    injection, a follow-up) is none.  Each would have judged a raised result as a pregnancy's."""
+    for text in ("ET 10.12.2026", "EDD 10/12/2026", "her due date is 10/12/2026"):
+        assert _state(text).pregnant, text
+    for text in (
+        "IVF, ET 10.12.2026",
+        "ICSI; ET 10.12.2026",
+        "Kryotransfer: ET 10.12.2026",
+        "inpatient, EDD 05/11/2026",
+        "EDD 05/11/2026, awaiting discharge",
+        "depot injection due date 10/11/2026",
+        "follow-up due date 10/11/2026",
+    ):
         state = _state(text)
         assert not state.pregnant, text
         assert state.gestation_weeks is None, text
