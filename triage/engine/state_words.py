@@ -69,6 +69,7 @@ _ISO_DATE = re.compile(r"\d{4}-")
 _GROUP_NAME = re.compile(r"\(\?P<\w+>")
 _PARENS = re.compile(r"\([^)]*\)")
 _FIRST = re.compile(r"^\s*([^\s,;:(]+)")
+_BLANKED_DATE = re.compile(r"(?P<a>\d{1,2})(?P<mark>[./-])(?P<b>\d{1,2})\s+(?P<y>\d{4})")
 _SPANISH_DE = re.compile(r"\s+de(?:l)?\s+", re.IGNORECASE)  # "10 de diciembre de 2026"
 
 
@@ -687,9 +688,10 @@ def _weeks(groups: Mapping[str, str]) -> float | None:
 
 def _unblanked(written: str) -> str:
     """A numeric date whose last mark [settings] joined blanked ("01-12 2026"), with it again."""
-    if written[:1].isdigit() and not _ISO_DATE.match(written):
-        return re.sub(r"\s+", written.lstrip("0123456789")[:1] or "-", written)
-    return written
+    found = _BLANKED_DATE.fullmatch(written)
+    if found is None:
+        return written
+    return found["a"] + found["mark"] + found["b"] + found["mark"] + found["y"]
 
 
 def _date(text: str) -> date | None:
