@@ -425,12 +425,15 @@ def _stated_not_pregnant(ctx: RowContext) -> str | None:
 
 
 def _postpartum(ctx: RowContext) -> bool:
-    return (
-        bool(ctx.flag("lactating"))
-        or ctx.num("postpartum_weeks") is not None
-        or ctx.has("postpartum")
-        or ctx.has("lactation")
-    )
+    """Breastfeeding, or delivered too recently to be pregnant again (no pregnancy test): a
+    delivery of known date longer ago than the earliest return of ovulation, without
+    breastfeeding, is no reason to leave the test out."""
+    if ctx.flag("lactating") or ctx.has("lactation"):
+        return True
+    weeks = ctx.num("postpartum_weeks")
+    if weeks is not None:
+        return weeks < ctx.t("postpartum_ovulation_earliest_weeks")
+    return ctx.has("postpartum")
 
 
 @suggestion_rule("pregnancy_test", "childbearing_age_pregnancy_unknown")
