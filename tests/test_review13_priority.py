@@ -159,3 +159,69 @@ def test_a_red_flag_with_a_known_large_lesion_keeps_the_dilution_after_the_refer
     assert "dilution_retest" in codes
     assert codes[0] == "urgent_endocrine_referral"
     assert _codes(out.loc["A6"])[0] == "urgent_endocrine_referral"
+
+
+# ------------------------------------------------- 3. a diluted result written in a comment ---
+# A wide file whose comment gives the result re-assayed at 1:100 (hook effect: clinical-reference
+# §0, §4): where it is higher than the cell it is the result that counts; the cell stays
+# prolactin_raw; the comment says so; no dilution re-assay is asked for again.
+DILUTED_NOTES = [
+    ("1200", "mIU/L", "diluted 1:100: 9800 mIU/L"),
+    ("57", "ng/mL", "after 1:100 dilution = 420 ng/mL"),
+    ("57", "ng/mL", "hook effect confirmed: 1:100 dilution 420 ng/mL"),
+    ("1200", "mIU/L", "nach Verdünnung 1:100: 9800 mIE/l"),
+    ("1200", "mIU/L", "dilution au 1/100 : 9800 mUI/L"),
+    ("1200", "mIU/L", "tras dilución 1/100: 9800 mUI/L"),
+    ("1200", "mIU/L", "dopo diluizione 1:100: 9800 mUI/L"),
+    ("1200", "mIU/L", "na verdunning 1:100: 9800 mIE/l"),
+    ("57", "ng/mL", "9800 mIU/L (1:100 dilution)"),  # another unit: the row's factor
+    ("1200", "mIU/L", "1:100 verdünnt: 462 µg/l"),
+]
+
+
+@pytest.mark.parametrize(("cell", "unit", "note"), DILUTED_NOTES)
+def test_a_diluted_result_in_a_comment_is_the_result_that_counts(
+    tmp_path: Path, cell: str, unit: str, note: str
+) -> None:
+    text = (
+        "Patient ID|Sex|Age|Prolactin|Unit|Pituitary lesion|Comments\n"
+        f"DL1|M|52|{cell}|{unit}|macroadenoma 38 mm|{note}\n"
+    )
+    row = _run(tmp_path, text).loc["DL1"]
+    codes = _codes(row)
+    assert row["priority"] == "urgent", note
+    assert row["factors"].split(";")[0] == "macroprolactinoma_suspected", note
+    assert row["prolactin_ng_ml"] > 400, note
+    assert str(row["prolactin_raw"]) == cell  # the cell as written
+    assert "dilution_retest" not in codes and "hook_effect_risk" not in codes
+    assert "stalk_effect" not in row["factors"]
+    assert "diluted result" in row["factor_evidence"] and note in row["factor_evidence"]
+    assert "Judged with the diluted result" in row["comment"] and note in row["comment"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "dilution requested",  # no value
+        "dilution requested 1200 mIU/L",  # a plan, not a result
+        "diluted 1:100",  # the ratio is no result
+        "diluted 1:100: 30 mIU/L",  # lower than the cell: a note never lowers a result
+        "diluted 1:100 in 2019: 9800 mIU/L",  # an earlier sample's
+        "non dilué 9800 mUI/L",
+        "unverdünnt 9800 mIE/l",
+    ],
+)
+def test_a_comment_without_a_usable_diluted_value_leaves_the_cell(
+    tmp_path: Path, note: str
+) -> None:
+    text = (
+        "Patient ID|Sex|Age|Prolactin|Unit|Pituitary lesion|Comments\n"
+        "DL1|M|52|1200|mIU/L|macroadenoma 38 mm|" + note + "\n"
+        "DL2|M|52|1200|mIU/L|macroadenoma 38 mm|diluted 1:100: 9800 mIU/L\n"
+    )
+    out = _run(tmp_path, text)
+    row = out.loc["DL1"]
+    assert row["priority"] == "soon", note
+    assert "hook_effect_risk" in _codes(row) and "dilution_retest" in _codes(row)
+    assert "Judged with the diluted result" not in row["comment"]
+    assert out.loc["DL2", "priority"] == "urgent"

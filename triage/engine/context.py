@@ -175,6 +175,9 @@ class Rows:
     set_names: list[str] = field(default_factory=list)  # the reference set that judged each row
     # the lab's own flag ("high", "low", "abnormal", "normal" or None: values.flag_direction)
     lab_flag: list[str | None] = field(default_factory=list)
+    # where the result is a diluted one read from a note (engine/diluted.py): that note's
+    # evidence ("comments: 'diluted 1:100: 9800 mIU/L'"), else ""
+    diluted: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -205,6 +208,7 @@ class RowContext:
         "age",
         "alt_uln",
         "book",
+        "diluted",
         "drugs",
         "factor",
         "high_like",
@@ -261,6 +265,7 @@ class RowContext:
         self.lab: LabUnit = rows.labs[i] if rows.labs else NG
         self.lab_value: float = rows.lab_value[i] if rows.lab_value else float("nan")
         self.lab_flag: str | None = rows.lab_flag[i] if rows.lab_flag else None
+        self.diluted: str = rows.diluted[i] if rows.diluted else ""
         sex = rows.raw["sex"][i]
         self.sex: str | None = sex if sex in ("F", "M") else None
         age = rows.raw["age_years"][i]
@@ -389,7 +394,10 @@ class RowContext:
     def result(self) -> str:
         """The result with its qualifier in the lab's unit, ng/mL beside it when different:
         '>470 ng/mL', '33562 mIU/L (1583.1 ng/mL)'."""
-        return self.lab.result(self.value, self.qualifier, self.lab_value)
+        written = self.lab.result(self.value, self.qualifier, self.lab_value)
+        if self.diluted:  # engine/diluted.py: the result read from a note's dilution
+            return f"{written} (the diluted result in {self.diluted})"
+        return written
 
     @property
     def level(self) -> str:

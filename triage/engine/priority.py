@@ -66,8 +66,8 @@ def hook_effect_risk(ctx: RowContext) -> bool:
     is no larger than macroadenoma_mm: a macroadenoma is that size by definition.  Not for a
     known prolactinoma on a dopamine agonist (cabergoline, bromocriptine, quinagolide): a level
     that has fallen is the expected response, not a falsely low result."""
-    if not ctx.lesion.present or ctx.qualifier == ">":
-        return False
+    if not ctx.lesion.present or ctx.qualifier == ">" or ctx.diluted:
+        return False  # a diluted result (from a note) is the one the hook effect cannot lower
     if ctx.lesion.prolactinoma and not ctx.lesion.suspected and ctx.prolactin_treatment:
         return False  # a treated prolactinoma's low prolactin is the treatment's effect
     size = ctx.lesion.size_mm

@@ -728,6 +728,8 @@ def dilution_retest(s: Situation) -> str | None:
     if s.hook:
         fold = fmt(s.ctx.t("hook_dilution_factor"))
         return f"large lesion with a modest prolactin: ask the lab to re-assay at 1:{fold} dilution"
+    if s.ctx.diluted:
+        return None  # the result is already a diluted one (engine/diluted.py): not asked again
     # a chiasmal or sellar sign alone (no lesion known) is no hook-effect risk: the urgent
     # referral and the MRI come first; a dilution follows a large lesion on it (pituitary_mri)
     if s.ctx.qualifier == ">" and (s.ctx.status == "high" or open_near_urgent(s.ctx)):
