@@ -26,6 +26,7 @@ from triage.engine.classify import (
 )
 from triage.engine.comment import Given, comment, decision_text, reference_text, result_sentence
 from triage.engine.context import RULE_COLUMNS, RowContext, Rows, rule_values
+from triage.engine.diluted import Diluted, diluted_results
 from triage.engine.distinct import distinct_rows, rows_with_a_text
 from triage.engine.factors import (
     Finding,
@@ -127,6 +128,25 @@ def triage_frame(
 
     set_names = row_set_names(work, knowledge)
     converted = convert(work, set_names, knowledge)
+    # A diluted result written in a note, higher than the cell's: the result that counts (the
+    # cell may read falsely low by the hook effect); prolactin_raw stays the cell as written.
+    diluted = diluted_results(
+        work,
+        patients,
+        converted.value_ng.to_numpy(dtype="float64"),
+        converted.factor.to_numpy(dtype="float64"),
+    )
+    if diluted is not None:
+        taken = pd.Series(diluted.taken, index=work.index)
+        work = work.assign(
+            prolactin_value=work["prolactin_value"].where(
+                ~taken, pd.Series(diluted.value, index=work.index)
+            ),
+            qualifier=work["qualifier"].where(
+                ~taken, pd.Series(diluted.qualifier, index=work.index, dtype=object)
+            ),
+        )
+        converted = convert(work, set_names, knowledge)
     hits = merge_hits([_cue_hits(work, book), state_hits(patients)], len(work))
     phys = physiology(work, patients, knowledge)
     row_intervals = vet_row_intervals(
@@ -168,6 +188,7 @@ def triage_frame(
         labs=labs,
         lab_value=lab_value,
         set_names=list(chosen.set_name),
+        diluted=diluted.evidence if diluted is not None else [],
     )
     decisions = _decide_rows(rows, labels)
     shared: Shared = {}
@@ -226,6 +247,8 @@ def triage_frame(
     adult_from = knowledge.thresholds.get("adult_age_years")
     comments, codes = _comments(work, classified, decisions, shown, limits, labels, adult_from)
     out["comment"] = _taken(comments, codes, work.index)
+    if diluted is not None:
+        out["comment"] = _diluted_comments(out["comment"], work, diluted, labels)
     return out[list(RESULT_COLUMNS + ENGINE_EXTRA_COLUMNS)]
 
 
@@ -536,6 +559,25 @@ def _comments(
         first_sentence = result_sentence(words, status, bands[j], value_text, unit, reference)
         out.append(comment(first_sentence, rest))
     return out, codes
+
+
+def _diluted_comments(
+    comments: pd.Series, work: pd.DataFrame, diluted: Diluted, labels: Labels
+) -> pd.Series:
+    """The comments of the rows judged with a diluted result from a note, with the sentence
+    that says so (labels.toml [comments] `diluted`)."""
+    words = labels.comments or load_labels().comments
+    if words is None:  # pragma: no cover - load_labels always parses [comments]
+        return comments
+    out = comments.copy()
+    raws = work["prolactin_raw"].tolist()
+    units = work["unit_raw"].fillna(work["prolactin_unit"]).fillna("").astype(str).tolist()
+    for i in np.flatnonzero(diluted.taken).tolist():
+        cell = f"{raws[i]} {units[i]}".strip() if isinstance(raws[i], str) else "?"
+        sentence = words.template("diluted").format(source=diluted.evidence[i], cell=cell)
+        text = out.iloc[i]
+        out.iloc[i] = f"{text} {sentence}" if isinstance(text, str) and text else sentence
+    return out
 
 
 def _decision_text(
