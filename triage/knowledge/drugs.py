@@ -23,9 +23,11 @@ How matching works:
   ``risperidone (discontinued)``, ``allergic to haloperidol``, ``Allergies: haloperidol``).
   Clauses end at ``; , : + |``, new lines, full stops (not the dot of a dosage abbreviation
   such as ``Tbl.`` or ``cp.``), and at "but", "then", "now".  A negation carries over "or"/"nor"
-  ("no metoclopramide or domperidone").  The cue words are also those of German, French,
-  Spanish, Italian and Dutch medication lists: ``MCP abgesetzt``, ``kein Haldol``, ``arrêt du
-  Primperan``, ``sin risperidona``, ``Plasil sospeso``, ``Dogmatil gestopt``, ``Allergien:``,
+  ("no metoclopramide or domperidone"), and one before a list over each item of it ("no
+  antipsychotics, metoclopramide or domperidone": triage.negated_lists, shared with the state
+  and cue readers).  The cue words are also those of German, French, Spanish, Italian and
+  Dutch medication lists: ``MCP abgesetzt``, ``kein Haldol``, ``arrêt du Primperan``, ``sin
+  risperidona``, ``Plasil sospeso``, ``Dogmatil gestopt``, ``Allergien:``,
   while ``seit``/``depuis``/``desde``/``dal``/``sinds`` affirm.  ``contraindicated``,
   ``ex-``, ``h/o``/``history of`` (a past drug: decided not current, so no factor), a past
   time right before it (``anciennement sous Solian``, ``previamente con risperidona``, ``bis
@@ -62,6 +64,7 @@ from typing import Final
 
 from triage.knowledge.loaders import drug_term_key
 from triage.knowledge.model import Drug, DrugMatch
+from triage.negated_lists import inside, negated_list_spans
 from triage.values import (
     ended_ago,
     last_dose_days,
@@ -810,7 +813,12 @@ class DrugMatcher:
         spans = [(m.start(), m.end()) for m in self._regex.finditer(folded)]
         if not spans:
             return ()
-        negated = _negations(folded, spans) if _may_negate(folded) else [False] * len(spans)
+        listed = negated_list_spans(folded)  # "no antipsychotics, metoclopramide or domperidone"
+        negated = (
+            _negations(folded, spans, listed)
+            if listed or _may_negate(folded)
+            else [False] * len(spans)
+        )
         if any(negated):  # a drug stopped days ago (a depot: weeks) still acts: still taken
             nexts = [s for s, _ in spans[1:]] + [len(text)]
             negated = [
@@ -981,8 +989,13 @@ def _trie_pattern(node: dict[str, object], last: str) -> str:
 
 
 # =================================================================================== negation ==
-def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
-    """For each mention, whether its clause says the drug is not being taken."""
+def _negations(
+    text: str, spans: list[tuple[int, int]], listed: Sequence[tuple[int, int]] = ()
+) -> list[bool]:
+    """For each mention, whether its clause says the drug is not being taken.  `listed`: the
+    parts of the text a negation before a list covers ("no antipsychotics, metoclopramide or
+    domperidone": triage.negated_lists), where a drug is not taken unless an affirming word is
+    right before it."""
     written = text  # as written: the capitals of "KI:", "CI:"
     lowered = text.lower()
     if len(lowered) == len(text):  # positions stay valid (always, for folded text)
@@ -1052,7 +1065,8 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
             or _proposed_after(text, end)
             or _PAST_ALONE_AFTER.match(text, end, clause_end) is not None
         )
-        result.append(pre_negated or post_negated or in_label or answered_no)
+        in_list = pre is not False and inside(listed, start)
+        result.append(pre_negated or post_negated or in_label or answered_no or in_list)
         if switched and not result[-1] and not _planned_switch(text, spans[index - 1][0], end):
             result[-2] = True
         previous_end, previous_pre = end, pre_negated
