@@ -3,8 +3,9 @@
 "denies pregnancy, breastfeeding" denies both (a false normal against the breastfeeding interval
 before), "no renal failure, dialysis or cirrhosis" each cause, "no headache, diplopia or visual
 field loss" each red flag (a false urgent), "no antipsychotics, metoclopramide or domperidone" each
-drug.  What ends the list keeps the later item present: "but", a semicolon, a full stop, a
-verb, "on"/"unter"/"sous".  Synthetic patients only."""
+drug; a stop after a list of drugs ("Risperidon, MCP: abgesetzt 2022") stops each.  What ends
+the list keeps the later item present: "but", a semicolon, a full stop, a verb, "on"/"unter"/
+"sous".  Synthetic patients only."""
 
 from __future__ import annotations
 
@@ -176,6 +177,22 @@ DRUGS_DENIED = {
     "it": "nessun antipsicotico, metoclopramide o domperidone",
     "nl": "geen antipsychotica, metoclopramide of domperidon",
 }
+DRUGS_STOPPED_AFTER = {
+    "en": "risperidone, metoclopramide: stopped 2022",
+    "de": "Risperidon, MCP: abgesetzt 2022",
+    "fr": "rispéridone, métoclopramide : arrêtés en 2022",
+    "es": "risperidona, metoclopramida: suspendidas en 2022",
+    "it": "risperidone, metoclopramide: sospesi nel 2022",
+    "nl": "risperidon, metoclopramide: gestopt in 2022",
+}
+DRUGS_JOINED_STOPPED = {
+    "en": "risperidone and metoclopramide stopped",
+    "de": "Risperidon und MCP abgesetzt",
+    "fr": "rispéridone et métoclopramide arrêtés",
+    "es": "risperidona y metoclopramida suspendidas",
+    "it": "risperidone e metoclopramide sospesi",
+    "nl": "risperidon en metoclopramide gestopt",
+}
 DRUG_TAKEN_AFTER = {
     "en": "no haloperidol, on risperidone",
     "de": "kein Haldol, unter Risperidon",
@@ -187,24 +204,28 @@ DRUG_TAKEN_AFTER = {
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_denied_list_of_drugs_is_no_drug_cause(tmp_path: Path, language: str) -> None:
-    """110 ng/mL with every drug of the list denied: no drug factor, "soon" as without
+def test_a_denied_or_stopped_list_of_drugs_is_no_drug_cause(tmp_path: Path, language: str) -> None:
+    """110 ng/mL with every drug of the list denied, or stopped by a word after the list (past
+    a colon, or after "and"/"und"/"et"/"y"/"e"/"en"): no drug factor, "soon" as without
     medications (was a likely drug factor, routine); a drug after "on" ("unter", "sous", "con",
     "gebruikt") is taken."""
     results = _run(
         tmp_path,
         [
             ("F", 30, 110, "", DRUGS_DENIED[language]),
+            ("F", 30, 110, "", DRUGS_STOPPED_AFTER[language]),
             ("F", 30, 110, "", ""),
             ("F", 30, 110, "", DRUG_TAKEN_AFTER[language]),
         ],
     )
-    for patient in ("P0", "P1"):
+    for patient in ("P0", "P1", "P2"):
         row = results.loc[patient]
         assert not [f for f in _factors(row) if f.startswith("medication")], patient
         assert row["priority"] == "soon", patient
     assert _taken(DRUGS_DENIED[language]) == []
-    assert "medication:antipsychotic" in _factors(results.loc["P2"])
+    assert _taken(DRUGS_STOPPED_AFTER[language]) == []
+    assert _taken(DRUGS_JOINED_STOPPED[language]) == []
+    assert "medication:antipsychotic" in _factors(results.loc["P3"])
     assert _taken(DRUG_TAKEN_AFTER[language]) == ["risperidone"]
 
 
@@ -243,6 +264,26 @@ SCOPES = {
         ("geen hoofdpijn, wel dubbelzien", None),
     ],
 }
+
+
+def _negated(text: str) -> dict[str, bool]:
+    return {m.match.drug.name: m.negated for m in MATCHER.mentions(text)}
+
+
+def test_a_stop_after_a_list_is_read_for_each_drug() -> None:
+    """A stop after a list is read for each drug of it with that drug's own kind: a depot still
+    acts weeks after its stop, the other drug of the list is stopped (it was taken); joined by
+    commas alone the stop stays the last drug's."""
+    assert _negated("Dogmatil, Xeplion: gestoppt vor 3 Wochen") == {
+        "sulpiride": True,
+        "paliperidone": False,
+    }
+    assert _negated("Xeplion, Haldol: gestoppt vor 3 Wochen") == {
+        "paliperidone": False,
+        "haloperidol": True,
+    }
+    assert _taken("Risperdal, Haldol abgesetzt") == ["risperidone"]
+    assert _taken("Risperidon 2 mg, MCP: abgesetzt 2022") == ["risperidone"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
