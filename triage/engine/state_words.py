@@ -33,6 +33,7 @@ import pandas as pd
 
 from triage.engine.text import require_table
 from triage.knowledge.loaders import load_thresholds
+from triage.negated_lists import inside, negated_list_spans
 from triage.numbers import DAYS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from triage.resources import data_file
 from triage.schema import ConfigError, field_words
@@ -299,12 +300,16 @@ class StateVocabulary:
         vetoed = frozenset(
             c.name for c in self._concepts if c.unless is not None and c.unless.search(text)
         )
+        listed = negated_list_spans(work)  # "denies pregnancy, breastfeeding": both denied
         start = 0
         for sep in [*_CLAUSES.finditer(work), None]:
             end = sep.start() if sep is not None else len(work)
             if work[start:end].strip():
+                denied = tuple((a - start, b - start) for a, b in listed if a < end and b > start)
                 facts.extend(
-                    self._clause(column, text[start:end], work[start:end], current, past, vetoed)
+                    self._clause(
+                        column, text[start:end], work[start:end], current, past, denied, vetoed
+                    )
                 )
             start = sep.end() if sep is not None else len(work)
         if past:  # "s/p breastfeeding counselling, currently breastfeeding": the state now wins
@@ -388,11 +393,13 @@ class StateVocabulary:
         clause: str,
         current: list[Fact],
         past: list[Fact],
+        listed: Sequence[tuple[int, int]] = (),
         vetoed: frozenset[str] = frozenset(),
     ) -> list[Fact]:
         """The facts of one clause; a lab value marked as the one now ("aktuell TSH 1,2", "TSH
         actuelle 1,2") is also put in `current`, the facts of a state written as past or ended
-        ("h/o breastfeeding", "nach der Stillzeit") in `past`."""
+        ("h/o breastfeeding", "nach der Stillzeit") in `past`.  `listed`: the parts of the clause
+        (its own positions) a negation before a list covers ("denies pregnancy, breastfeeding")."""
         facts: list[Fact] = []
         taken: list[tuple[int, int]] = []
         read: list[tuple[int, int, frozenset[tuple[str, str]]]] = []  # spans and what they set
@@ -414,7 +421,9 @@ class StateVocabulary:
                     for a, b, said in read:
                         if a >= end and said <= denied:
                             rest = rest[: a - end] + clause[a:b] + rest[b - end :]
-                sets = self._effect(concept, before, rest, clause[:start])
+                sets = self._effect(
+                    concept, before, rest, clause[:start], listed=inside(listed, start)
+                )
                 due = match.groupdict().get("due")
                 if sets and due is not None and self._sample is not None:
                     # a due date at a dated sample: a pregnancy only where the date places one
@@ -437,11 +446,12 @@ class StateVocabulary:
         return facts
 
     def _effect(
-        self, concept: _Concept, before: str, rest: str, written: str = ""
+        self, concept: _Concept, before: str, rest: str, written: str = "", *, listed: bool = False
     ) -> tuple[tuple[str, str], ...]:
         """What a match means: its past, doubted, negated, recent or plain facts.  `before` is
         its clause up to the match (spans other concepts read blanked), `rest` the clause after
-        it, `written` the clause up to the match as written."""
+        it, `written` the clause up to the match as written; `listed`: an item of a negated list
+        ("denies pregnancy, breastfeeding"), denied as after a negation word."""
         tail_match = self._tail.search(before)
         tail = tail_match.group(0) if tail_match else ""
         if concept.own and self._not_own(tail, rest):
@@ -456,8 +466,10 @@ class StateVocabulary:
             return concept.doubted or ()
         lowered = before.lower()
         words = _WORD.findall(tail.lower())
-        if any(w in self._negation_words for w in words) or any(
-            p in lowered for p in self._negation_phrases
+        if (
+            listed
+            or any(w in self._negation_words for w in words)
+            or any(p in lowered for p in self._negation_phrases)
         ):
             return concept.negated or ()
         after = self._negation_adjacent.match(rest) or self._negation_after.match(rest)

@@ -26,9 +26,13 @@ How matching works:
   ``risperidone (discontinued)``, ``allergic to haloperidol``, ``Allergies: haloperidol``).
   Clauses end at ``; , : + |``, new lines, full stops (not the dot of a dosage abbreviation
   such as ``Tbl.`` or ``cp.``), and at "but", "then", "now".  A negation carries over "or"/"nor"
-  ("no metoclopramide or domperidone").  The cue words are also those of German, French,
-  Spanish, Italian and Dutch medication lists: ``MCP abgesetzt``, ``kein Haldol``, ``arrêt du
-  Primperan``, ``sin risperidona``, ``Plasil sospeso``, ``Dogmatil gestopt``, ``Allergien:``,
+  ("no metoclopramide or domperidone"), and one before a list over each item of it ("no
+  antipsychotics, metoclopramide or domperidone": triage.negated_lists, shared with the state
+  and cue readers); a stop after a list of bare names past a colon, or after a list joined by a
+  word, stops each ("Risperidon, MCP: abgesetzt 2022", "Haldol und Risperdal abgesetzt").  The
+  cue words are also those of German, French, Spanish, Italian and Dutch medication lists:
+  ``MCP abgesetzt``, ``kein Haldol``, ``arrêt du Primperan``, ``sin risperidona``, ``Plasil
+  sospeso``, ``Dogmatil gestopt``, ``Allergien:``,
   while ``seit``/``depuis``/``desde``/``dal``/``sinds`` affirm.  ``contraindicated``,
   ``ex-``, ``h/o``/``history of`` (a past drug: decided not current, so no factor), a past
   time right before it (``anciennement sous Solian``, ``previamente con risperidona``, ``bis
@@ -74,6 +78,7 @@ from triage.knowledge.loaders import (
     vocabulary_texts,
 )
 from triage.knowledge.model import Drug, DrugMatch, DrugSpelling
+from triage.negated_lists import inside, negated_list_spans, only_joiners
 from triage.values import (
     ended_ago,
     last_dose_days,
@@ -474,12 +479,17 @@ class DrugMatcher:
             spans = sorted([*spans, *near])
         if not spans:
             return ()
-        negated = _negations(folded, spans) if _may_negate(folded) else [False] * len(spans)
+        listed = negated_list_spans(folded)  # "no antipsychotics, metoclopramide or domperidone"
+        negated, carriers = (
+            _negations(folded, spans, listed)
+            if listed or _may_negate(folded)
+            else ([False] * len(spans), list(range(len(spans))))
+        )
         if any(negated):  # a drug stopped days ago (a depot: weeks) still acts: still taken
             nexts = [s for s, _ in spans[1:]] + [len(text)]
             negated = [
-                is_negated and not _still_acting(text, start, until)
-                for is_negated, (start, _), until in zip(negated, spans, nexts, strict=True)
+                is_negated and not _still_acting(*_stop_item(text, spans, nexts, index, carrier))
+                for index, (is_negated, carrier) in enumerate(zip(negated, carriers, strict=True))
             ]
         mentions = []
         for (start, end), is_negated in zip(spans, negated, strict=True):
@@ -497,6 +507,19 @@ class DrugMatcher:
             match = DrugMatch(drug=drug, matched_text=text[start:end], via=via)
             mentions.append(DrugMention(match, start, end, is_negated))
         return tuple(mentions)
+
+
+def _stop_item(
+    text: str, spans: list[tuple[int, int]], nexts: list[int], index: int, carrier: int
+) -> tuple[str, int, int]:
+    """The text, start and end _still_acting reads for a mention: its own item; for a drug of a
+    list stopped together ("Xeplion, Haldol: gestoppt vor 3 Wochen"), its name followed by the
+    words after the list's last drug ("Xeplion: gestoppt vor 3 Wochen")."""
+    if carrier == index:
+        return text, spans[index][0], nexts[index]
+    start, end = spans[index]
+    item = text[start:end] + text[spans[carrier][1] : nexts[carrier]]
+    return item, 0, len(item)
 
 
 # An oestrogen named as a hormone measured or lacking, not as a medicine: a level after it
@@ -787,8 +810,14 @@ def _trie_pattern(node: dict[str, object], last: str) -> str:
 
 
 # =================================================================================== negation ==
-def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
-    """For each mention, whether its clause says the drug is not being taken."""
+def _negations(
+    text: str, spans: list[tuple[int, int]], listed: Sequence[tuple[int, int]] = ()
+) -> tuple[list[bool], list[int]]:
+    """For each mention, whether its clause says the drug is not being taken; and the mention
+    whose words decide that (itself, or the last drug of a list a stop after it ends: "Risperidon,
+    MCP: abgesetzt 2022").  `listed`: the parts of the text a negation before a list covers ("no
+    antipsychotics, metoclopramide or domperidone": triage.negated_lists), where a drug is not
+    taken unless an affirming word is right before it."""
     written = text  # as written: the capitals of "KI:", "CI:"
     lowered = text.lower()
     if len(lowered) == len(text):  # positions stay valid (always, for folded text)
@@ -798,6 +827,7 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
     labelled = _negated_regions(text, written, spans) + _general_regions(text, spans)
     bounds = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(text)]
     result: list[bool] = []
+    stopped_after: list[bool] = []  # a stop written after the drug
     previous_end = -1
     previous_pre = False
     for index, (start, end) in enumerate(spans):
@@ -858,11 +888,42 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
             or _proposed_after(text, end)
             or _PAST_ALONE_AFTER.match(text, end, clause_end) is not None
         )
-        result.append(pre_negated or post_negated or in_label or answered_no)
+        in_list = pre is not False and inside(listed, start)
+        result.append(pre_negated or post_negated or in_label or answered_no or in_list)
+        stopped_after.append(post_negated)
         if switched and not result[-1] and not _planned_switch(text, spans[index - 1][0], end):
             result[-2] = True
         previous_end, previous_pre = end, pre_negated
-    return result
+    return result, _stopped_lists(text, spans, result, stopped_after)
+
+
+# A status written after a list past a colon or a dash ("Risperidon, MCP: abgesetzt 2022").
+_LIST_STATUS: Final = re.compile(r"\s*[:\-–—]")
+
+
+def _stopped_lists(
+    text: str, spans: list[tuple[int, int]], result: list[bool], stopped_after: list[bool]
+) -> list[int]:
+    """A stop written after a list of bare drug names, past a colon or a dash ("Risperidon, MCP:
+    abgesetzt 2022", "Solian, Dogmatil - gestopt") or after a list joined by a word ("Haldol und
+    Risperdal abgesetzt", "risperidone, haloperidol and MCP stopped"), stops every drug of it;
+    `result` is changed in place.  Joined by commas alone the stop is the last drug's ("Risperdal,
+    Haldol abgesetzt"), and a drug with words of its own between it and the next ("Risperidon 2
+    mg, MCP: abgesetzt") is no item of the list.  Returns, per mention, the mention whose words
+    stop it."""
+    carriers = list(range(len(spans)))
+    for index in range(len(spans) - 1, 0, -1):
+        if not stopped_after[index] or not result[index]:
+            continue
+        joined = text[spans[index - 1][1] : spans[index][0]]
+        if not _LIST_STATUS.match(text, spans[index][1]) and not _WORD.search(joined):
+            continue
+        before = index - 1
+        while before >= 0 and only_joiners(text, spans[before][1], spans[before + 1][0]):
+            result[before] = True
+            carriers[before] = carriers[index]
+            before -= 1
+    return carriers
 
 
 # The (year, month, day) a written end or start date is compared with: the sample's, while a text
