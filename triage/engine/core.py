@@ -60,7 +60,7 @@ from triage.engine.suggestions import (
 )
 from triage.engine.text import CueBook, Hits, load_cue_book, merge_hits
 from triage.engine.units import MIU_L, NG_ML, Converted, convert, row_set_names, unknown_assays
-from triage.knowledge.drugs import SPELLING, drug_matcher, medication_list_matcher
+from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import (
     age_text,
@@ -89,7 +89,6 @@ def prepare(knowledge: Knowledge) -> None:
     load_state_vocabulary()
     drugs = tuple(knowledge.drugs)
     drug_matcher(drugs)
-    medication_list_matcher(drugs)
     drug_matcher(drugs, abbreviations=False)
 
 
@@ -801,7 +800,6 @@ def _cue_hits(frame: pd.DataFrame, book: CueBook) -> list[Hits]:
 
 # Where drugs are looked for: the medication list first, then every other free-text field
 # (clinical notes often say "on risperidone"), where short capital abbreviations are not read.
-# Only the list's words are also read by their spelling ("Risperdol": medication_list_matcher).
 DRUG_LIST_FIELD = "medications"
 DRUG_NOTE_FIELDS: tuple[str, ...] = tuple(f for f in TEXT_FIELDS if f != DRUG_LIST_FIELD)
 
@@ -844,7 +842,7 @@ def _read_drugs(
 ) -> list[tuple[DrugMatch, ...]]:
     """`_drug_matches` for every row of `frame` (``days``: each row's `_sample_days`)."""
     drugs = tuple(knowledge.drugs)
-    readers = [(DRUG_LIST_FIELD, medication_list_matcher(drugs))]
+    readers = [(DRUG_LIST_FIELD, drug_matcher(drugs))]
     readers += [(f, drug_matcher(drugs, abbreviations=False)) for f in DRUG_NOTE_FIELDS]
     # (field, text) -> its drugs, across chunks (memo.py)
     found = memo.cache_of("drug_matches", knowledge.drugs, limit=MEMO_TEXTS_KEPT)
@@ -869,9 +867,7 @@ def _read_drugs(
             if row is None:
                 row = rows[i] = {}
             for match in matches:
-                known = row.setdefault(match.drug.name, match)
-                if known.via == SPELLING and match.via != SPELLING:
-                    row[match.drug.name] = match  # a note names correctly what the list misspelt
+                row.setdefault(match.drug.name, match)
     return [() if row is None else tuple(row.values()) for row in rows]
 
 

@@ -34,7 +34,6 @@ from triage.engine.priority import (
     urgent_level_ng_ml,
 )
 from triage.engine.renal import estimate_from_creatinine
-from triage.knowledge.drugs import SPELLING
 from triage.knowledge.model import DrugMatch
 from triage.numbers import beside_limit
 from triage.schema import DRUG_FACTOR_PREFIX
@@ -177,15 +176,7 @@ def suggestion_rule(
 
 
 def _drug_names(matches: Sequence[DrugMatch]) -> str:
-    """The drugs' names; one read from a misspelt name says so ("risperidone ('Risperdol' read
-    by spelling)")."""
-    return ", ".join(dict.fromkeys(map(_drug_name, matches)))
-
-
-def _drug_name(match: DrugMatch) -> str:
-    if match.via == SPELLING:
-        return f"{match.drug.name} ('{match.matched_text}' read by spelling)"
-    return match.drug.name
+    return ", ".join(dict.fromkeys(m.drug.name for m in matches))
 
 
 def _band_lower(ctx: RowContext, name: str) -> float:

@@ -18,9 +18,6 @@ How matching works:
 * The lexicon holds the international (INN) spellings of German, French, Spanish, Italian and
   Dutch (``Metoclopramid``, ``metoclopramida``, ``aloperidolo``) and their national brands;
   accents do not matter (``halopéridol``).
-* A medication list's misspelt name (``Risperdol``, ``halloperidol``, ``Haldoll``) is read as
-  the one drug it is a near spelling of, with ``via`` "spelling" (``medication_list_matcher``,
-  drugs.toml [spelling]: _SpellingReader); the negation below reads it as it reads the name.
 * Negation, minimal and deliberate: a mention is skipped when its clause says the patient is not
   taking the drug (``no metoclopramide``, ``stopped risperidone``, ``nil domperidone``,
   ``risperidone (discontinued)``, ``allergic to haloperidol``, ``Allergies: haloperidol``).
@@ -71,13 +68,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Final
 
-from triage.knowledge.loaders import (
-    drug_term_key,
-    load_drug_spelling,
-    load_drug_words,
-    vocabulary_texts,
-)
-from triage.knowledge.model import Drug, DrugMatch, DrugSpelling
+from triage.knowledge.loaders import drug_term_key, load_drug_words
+from triage.knowledge.model import Drug, DrugMatch
 from triage.negated_lists import inside, negated_list_spans, only_joiners
 from triage.values import (
     ended_ago,
@@ -88,15 +80,7 @@ from triage.values import (
     writes_a_year,
 )
 
-__all__ = [
-    "SPELLING",
-    "DrugMatcher",
-    "DrugMention",
-    "drug_matcher",
-    "medication_list_matcher",
-    "stop_days",
-    "stop_status_line",
-]
+__all__ = ["DrugMatcher", "DrugMention", "drug_matcher", "stop_days", "stop_status_line"]
 
 # Terms shorter than this are matched case-sensitively ("EE" must not match "ee").
 CASE_SENSITIVE_BELOW: Final = 3
@@ -114,8 +98,6 @@ _SEP_MARK: Final = "\x00"  # between words of a term in the trie
 _END_MARK: Final = ""  # a term ends at this trie node
 _VIA_ORDER: Final = ("generic", "synonym", "brand")
 DEFAULT_CACHE_SIZE: Final = 1 << 17
-# DrugMatch.via of a drug read from a misspelt name ("Risperdol": _SpellingReader)
-SPELLING: Final = "spelling"
 
 
 def _plain(words: Iterable[str]) -> frozenset[str]:
@@ -413,18 +395,12 @@ class DrugMatcher:
         *,
         cache_size: int = DEFAULT_CACHE_SIZE,
         abbreviations: bool = True,
-        spelling: DrugSpelling | None = None,
     ) -> None:
         """`abbreviations=False` leaves out the short capital abbreviations ("MCP", "HRT"): for
-        clinical notes, where capitals name many other things ("MCP joint").  `spelling` also
-        reads a word the lexicon does not know as the drug it is a near spelling of (a medication
-        list typed by hand: _SpellingReader), with ``via`` "spelling"."""
+        clinical notes, where capitals name many other things ("MCP joint")."""
         self.drugs = tuple(drugs)
         self._terms = _term_index(self.drugs)
         self._regex = _compile(self.drugs, abbreviations=abbreviations)
-        self._spelling = (
-            _SpellingReader(self.drugs, spelling, cache_size) if spelling is not None else None
-        )
         self._mentions_cached = lru_cache(maxsize=cache_size)(self._mentions_uncached)
         self._mentions_dated = lru_cache(maxsize=cache_size)(self._mentions_as_of)
 
@@ -436,19 +412,14 @@ class DrugMatcher:
         "until 03/2018") is compared with (default: this month)."""
         if not isinstance(text, str) or not text.strip():
             return []
-        seen: dict[str, int] = {}
+        seen: set[str] = set()
         found: list[DrugMatch] = []
         dated = as_of is not None and writes_a_year(text)
         mentions = self._mentions_dated(text, as_of) if dated else self._mentions_cached(text)
         for mention in mentions:
-            name = mention.match.drug.name
-            if mention.negated:
+            if mention.negated or mention.match.drug.name in seen:
                 continue
-            if name in seen:  # a name written as it is spelt is kept before a misspelt one
-                if found[seen[name]].via == SPELLING and mention.match.via != SPELLING:
-                    found[seen[name]] = mention.match
-                continue
-            seen[name] = len(found)
+            seen.add(mention.match.drug.name)
             found.append(mention.match)
         named = {m.drug.drug_class for m in found if not m.drug.name.endswith(_UNSPECIFIED)}
         return [
@@ -473,10 +444,6 @@ class DrugMatcher:
     def _mentions_uncached(self, text: str) -> tuple[DrugMention, ...]:
         folded = _fold(without_general_statements(text))
         spans = [(m.start(), m.end()) for m in self._regex.finditer(folded)]
-        # misspelt names: read like the others (negation, stops, switches), in text order
-        near = self._spelling.spans(folded, spans) if self._spelling is not None else {}
-        if near:
-            spans = sorted([*spans, *near])
         if not spans:
             return ()
         listed = negated_list_spans(folded)  # "no antipsychotics, metoclopramide or domperidone"
@@ -493,12 +460,7 @@ class DrugMatcher:
             ]
         mentions = []
         for (start, end), is_negated in zip(spans, negated, strict=True):
-            spelt = near.get((start, end))
-            term = (
-                (spelt, SPELLING)
-                if spelt is not None
-                else self._terms.get(drug_term_key(folded[start:end]))
-            )
+            term = self._terms.get(drug_term_key(folded[start:end]))
             if term is None:  # pragma: no cover - a case-folding oddity of exotic scripts
                 continue
             drug, via = term
@@ -548,146 +510,9 @@ def _a_hormone_level(text: str, start: int, end: int) -> bool:
 
 
 @lru_cache(maxsize=8)
-def drug_matcher(
-    drugs: tuple[Drug, ...], *, abbreviations: bool = True, spelling: DrugSpelling | None = None
-) -> DrugMatcher:
+def drug_matcher(drugs: tuple[Drug, ...], *, abbreviations: bool = True) -> DrugMatcher:
     """A shared matcher for a lexicon (built once: compiling the regex takes a few ms)."""
-    return DrugMatcher(drugs, abbreviations=abbreviations, spelling=spelling)
-
-
-def medication_list_matcher(drugs: tuple[Drug, ...]) -> DrugMatcher:
-    """The shared matcher of a medication list: every term, and the near spellings of
-    drugs.toml [spelling] (a list typed by hand; never a clinical note's words)."""
-    return drug_matcher(drugs, spelling=load_drug_spelling())
-
-
-# =================================================================================== spelling ==
-_LETTERS: Final = re.compile(r"[^\W\d_]+")
-_REGEX_ESCAPE: Final = re.compile(r"\\[^\W\d_]")  # "\bstopped" is the word "stopped"
-
-
-class _SpellingReader:
-    """Reads a word that the lexicon does not know as the one drug whose name it is a near
-    spelling of ("Risperdol" -> risperidone, "halloperidol", "Haldoll" -> haloperidol), by the
-    numbers of drugs.toml [spelling]: a word of at least min_length letters within the edits
-    allowed to a name of the drug (one for a short name, two for a long one; a swap of two letters
-    side by side is one), when no other drug has a name that near.  Never a word of the lexicon
-    (any word of any term: "Consta"), of the tool's other vocabularies (states, cues, negation
-    words, units, dose words: _known_words) or of [spelling] not_drugs.  A class word ("...
-    (unspecified)") is never read this way, but its names count as near ones.
-
-    Found by symmetric deletion (each name's spellings less up to its edits, looked up with the
-    word's), checked by edit distance; read once per distinct word."""
-
-    def __init__(self, drugs: Sequence[Drug], rule: DrugSpelling, cache_size: int) -> None:
-        self.rule = rule
-        names: dict[str, Drug] = {}
-        lexicon_words: set[str] = set()
-        for drug in drugs:
-            for term in (drug.name, *drug.synonyms, *drug.brands):
-                words = _term_words(term)
-                lexicon_words.update(words)
-                if len(words) == 1 and not _case_sensitive(term):
-                    names.setdefault(words[0], drug)
-        self._names = names
-        self._variants: dict[str, list[str]] = {}
-        for name in names:
-            for variant in _deletions(name, rule.edits_allowed(len(name))):
-                self._variants.setdefault(variant, []).append(name)
-        self._known = frozenset(lexicon_words) | _known_words() | rule.not_drugs
-        self._most_edits = max(rule.max_edits, rule.max_edits_long)
-        self._drug_of = lru_cache(maxsize=cache_size)(self._near_drug)
-
-    def spans(self, folded: str, exact: Sequence[tuple[int, int]]) -> dict[tuple[int, int], Drug]:
-        """The (start, end) of each word of ``folded`` (accents removed) that no exact mention
-        covers and that is read as a drug by its spelling."""
-        found: dict[tuple[int, int], Drug] = {}
-        shortest = self.rule.min_length
-        index = 0
-        for word in _LETTERS.finditer(folded):
-            start, end = word.span()
-            if end - start < shortest:
-                continue
-            while index < len(exact) and exact[index][1] <= start:
-                index += 1
-            if index < len(exact) and exact[index][0] < end:
-                continue  # in or overlapping a term found as written
-            key = word.group().casefold()
-            if key in self._known:
-                continue
-            drug = self._drug_of(key)
-            if drug is not None:
-                found[(start, end)] = drug
-        return found
-
-    def _near_drug(self, word: str) -> Drug | None:
-        candidates = {
-            name
-            for variant in _deletions(word, self._most_edits)
-            for name in self._variants.get(variant, ())
-        }
-        near: dict[str, tuple[Drug, str]] = {}
-        for name in candidates:
-            allowed = self.rule.edits_allowed(len(name))
-            if _edits(word, name, allowed) <= allowed:
-                drug = self._names[name]
-                near.setdefault(drug.name, (drug, name))
-        if len(near) != 1:
-            return None  # no name that near, or the names of two drugs or more
-        ((drug, name),) = near.values()
-        if drug.name.endswith(_UNSPECIFIED) or len(name) < self.rule.min_length:
-            return None
-        return drug
-
-
-def _deletions(word: str, most: int) -> set[str]:
-    """``word`` and every spelling of it with up to ``most`` letters left out."""
-    found = {word}
-    layer = {word}
-    for _ in range(most):
-        layer = {part[:at] + part[at + 1 :] for part in layer for at in range(len(part))}
-        found |= layer
-    return found
-
-
-def _edits(first: str, second: str, limit: int) -> int:
-    """The edits (a letter left out, added or changed; two letters side by side swapped) that turn
-    one word into the other; any number above ``limit`` is given as ``limit + 1``."""
-    over = limit + 1
-    if abs(len(first) - len(second)) > limit:
-        return over
-    before: list[int] = []
-    previous = list(range(len(second) + 1))
-    for i, char in enumerate(first, start=1):
-        current = [i] + [0] * len(second)
-        for j, other in enumerate(second, start=1):
-            cost = 0 if char == other else 1
-            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and char == second[j - 2] and first[i - 2] == other:
-                best = min(best, before[j - 2] + 1)
-            current[j] = best
-        if min(current) > limit:
-            return over
-        before, previous = previous, current
-    return min(previous[-1], over)
-
-
-@lru_cache(maxsize=1)
-def _known_words() -> frozenset[str]:
-    """The words the tool reads as something other than a drug: those of its other vocabularies
-    (loaders.OTHER_VOCABULARIES: states, cues with their negation words, units, dose words) and
-    of drugs.toml's own [words] and [patterns] (stop, switch, plan and label words) and of this
-    module's patterns, folded."""
-    texts: list[str] = list(vocabulary_texts())
-    texts += [word for words in _VOCABULARY.words.values() for word in words]
-    texts += [text for patterns in _VOCABULARY.patterns.values() for text in patterns]
-    texts += sorted(_ALL_CUES | _ANSWER_NO | _STOP_FOLLOWERS | _STOP_SKIPPED | _NEGATION_WORDS)
-    texts += [value.pattern for value in globals().values() if isinstance(value, re.Pattern)]
-    return frozenset(
-        word.casefold()
-        for text in texts
-        for word in _LETTERS.findall(_fold(_REGEX_ESCAPE.sub(" ", text)))
-    )
+    return DrugMatcher(drugs, abbreviations=abbreviations)
 
 
 # ====================================================================================== regex ==

@@ -33,7 +33,6 @@ from triage.knowledge.model import (
     Drug,
     DrugClassInfo,
     DrugEffect,
-    DrugSpelling,
     Frequency,
     Knowledge,
     ReferenceSet,
@@ -1037,29 +1036,21 @@ def load_drug_classes(path: Path | None = None) -> tuple[DrugClassInfo, ...]:
     return _load_lexicon(path)[0]
 
 
-def load_drug_spelling(path: Path | None = None) -> DrugSpelling | None:
-    """The [spelling] table of triage/data/drugs.toml (or path), validated: how a misspelt drug
-    name of a medication list is read; None when the file has none (no name is read by its
-    spelling)."""
-    return _load_lexicon(path)[2]
-
-
-_Lexicon = tuple[tuple[DrugClassInfo, ...], tuple[Drug, ...], DrugSpelling | None]
-
-
-def _load_lexicon(path: Path | None) -> _Lexicon:
+def _load_lexicon(path: Path | None) -> tuple[tuple[DrugClassInfo, ...], tuple[Drug, ...]]:
     path = Path(path) if path is not None else resources.data_file("drugs.toml")
     return _load_lexicon_cached(str(path), _file_stamp(path))
 
 
 @lru_cache(maxsize=16)
-def _load_lexicon_cached(shown: str, stamp: tuple[str, int, int]) -> _Lexicon:
+def _load_lexicon_cached(
+    shown: str, stamp: tuple[str, int, int]
+) -> tuple[tuple[DrugClassInfo, ...], tuple[Drug, ...]]:
     path = Path(shown)
     problems = _Problems(shown)
     text = _read_text(path)
     data = _parse_toml(path, text)
     lines = _TomlLines(text)
-    _check_top_level(data, ("class", "drug", "spelling", *_DRUG_WORD_TABLES), lines, problems)
+    _check_top_level(data, ("class", "drug", *_DRUG_WORD_TABLES), lines, problems)
     for table in _DRUG_WORD_TABLES:  # optional in a lexicon of its own; checked when present
         if table in data:
             _drug_word_table(data, lines, table, problems, required=False)
@@ -1073,73 +1064,8 @@ def _load_lexicon_cached(shown: str, stamp: tuple[str, int, int]) -> _Lexicon:
     if not drugs and not problems.items:
         problems.add("the lexicon has no [[drug]] entries")
     _check_drug_terms(drugs, problems)
-    records = _toml_tables(data, lines, "spelling", problems, array=False)
-    spelling = _build_spelling(records[0], problems) if records else None
     problems.raise_if_any()
-    return tuple(classes), tuple(drugs), spelling
-
-
-# The tool's vocabularies besides the drug lexicon (patient states, cues, header and value
-# synonyms with units and dose words, thresholds with their units): a word of theirs is never read
-# as a misspelt drug.
-OTHER_VOCABULARIES: Final = ("states.toml", "cues.toml", "synonyms.toml", "thresholds.toml")
-
-
-@cache
-def vocabulary_texts() -> tuple[str, ...]:
-    """Every text of the bundled OTHER_VOCABULARIES, keys and values (words, phrases and cue
-    patterns as written), once a process."""
-    texts: list[str] = []
-
-    def walk(value: object) -> None:
-        if isinstance(value, str):
-            texts.append(value)
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                texts.append(str(key))
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    for name in OTHER_VOCABULARIES:
-        path = resources.data_file(name)
-        walk(_parse_toml(path, _read_text(path)))
-    return tuple(texts)
-
-
-SPELLING_KEYS: Final = frozenset(
-    {"min_length", "max_edits", "long_name_from", "max_edits_long", "not_drugs"}
-)
-
-
-def _build_spelling(rec: _Record, problems: _Problems) -> DrugSpelling | None:
-    """The [spelling] table: whole numbers of letters and edits, each at least 1 (a name is
-    never read by spelling more loosely than a long one), and the words that name no drug."""
-    before = len(problems.items)
-    _check_keys(rec, SPELLING_KEYS, "spelling", problems)
-    counts: dict[str, int] = {}
-    for key in ("min_length", "max_edits", "long_name_from", "max_edits_long"):
-        value = rec.values.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            problems.add(
-                f"'{key}' must be a whole number of at least 1", line=rec.line_of(key), field=key
-            )
-            continue
-        counts[key] = value
-    if len(counts) == len(SPELLING_KEYS) - 1 and counts["max_edits"] > counts["max_edits_long"]:
-        message = "'max_edits' must not be more than 'max_edits_long'"
-        problems.add(message, line=rec.line_of("max_edits"), field="max_edits")
-    words = _string_list(rec, "not_drugs", problems)
-    if len(problems.items) > before:
-        return None
-    return DrugSpelling(
-        min_length=counts["min_length"],
-        max_edits=counts["max_edits"],
-        long_name_from=counts["long_name_from"],
-        max_edits_long=counts["max_edits_long"],
-        not_drugs=frozenset(drug_term_key(word) for word in words),
-    )
+    return tuple(classes), tuple(drugs)
 
 
 @dataclass(frozen=True, slots=True)
