@@ -308,9 +308,18 @@ def known_fields() -> frozenset[str]:
 
 
 @cache
-def _system_columns() -> frozenset[str]:
-    """Headers of a research database's own columns (synonyms.toml [header] system_columns)."""
-    return frozenset(synonyms_data()["header"]["system_columns"])
+def _system_columns() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Headers of a research database's own columns, and the endings of those it adds per form
+    (synonyms.toml [header] system_columns, system_column_endings)."""
+    header = synonyms_data()["header"]
+    endings = tuple(f" {ending}" for ending in header["system_column_endings"])
+    return frozenset(header["system_columns"]), endings
+
+
+def _is_system_column(words: str) -> bool:
+    """A research database's own column ("Repeat Instrument", "prolactin_complete")."""
+    whole, endings = _system_columns()
+    return words in whole or words.endswith(endings)
 
 
 @cache
@@ -352,7 +361,7 @@ def score(header: HeaderText, spec: FieldSpec) -> float:
 def candidates(text: str) -> tuple[tuple[str, float], ...]:
     """(field, score) pairs for one header text, best first."""
     header = parse_header(text)
-    if (not header.main and not header.full) or header.full in _system_columns():
+    if (not header.main and not header.full) or _is_system_column(header.full):
         return ()
     found = [(name, score(header, spec)) for name, spec in field_specs().items()]
     return tuple(sorted(((n, s) for n, s in found if s > 0), key=lambda pair: -pair[1]))
