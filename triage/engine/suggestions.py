@@ -432,13 +432,13 @@ def _stated_not_pregnant(ctx: RowContext) -> str | None:
 
 def _postpartum(ctx: RowContext) -> bool:
     """Breastfeeding, or delivered too recently to be pregnant again (no pregnancy test): a
-    delivery of known date longer ago than the earliest return of ovulation, without
-    breastfeeding, is no reason to leave the test out."""
+    delivery of known date longer ago than a new pregnancy takes to show (earliest ovulation
+    and a test turning positive), without breastfeeding, is no reason to leave the test out."""
     if ctx.flag("lactating") or ctx.has("lactation"):
         return True
     weeks = ctx.num("postpartum_weeks")
     if weeks is not None:
-        return weeks < ctx.t("postpartum_ovulation_earliest_weeks")
+        return weeks < ctx.t("postpartum_pregnancy_possible_weeks")
     return ctx.has("postpartum")
 
 
