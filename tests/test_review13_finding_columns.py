@@ -22,15 +22,16 @@ LANGS = ["en", "de", "fr", "es", "it", "nl"]
 
 
 def _wide(tmp_path: Path, header: str, cells: list[str]) -> pd.DataFrame:
-    rows = "\n".join(f'W{i},F,30,60,"{cell}"' for i, cell in enumerate(cells))
+    rows = "\n".join(f'W{i},F,30,45,"{cell}"' for i, cell in enumerate(cells))
     return triage_csv(tmp_path, f'patient,sex,age,PRL (ng/mL),"{header}"\n{rows}\n')
 
 
 def _long(tmp_path: Path, lines: list[tuple[str, str, str]], sex: str = "F") -> pd.DataFrame:
-    """One patient per line: a prolactin of 60 ng/mL and the line (test, result, unit)."""
+    """One patient per line: a prolactin of 45 ng/mL (mild: routine without a red flag) and the
+    line (test, result, unit)."""
     rows = ["order,patient,sex,age,collected,test,result,unit"]
     for i, (test, result, unit) in enumerate(lines):
-        rows.append(f"O{i},X{i},{sex},30,2026-03-05,PRL,60,ng/mL")
+        rows.append(f"O{i},X{i},{sex},30,2026-03-05,PRL,45,ng/mL")
         rows.append(f'O{i},X{i},{sex},30,2026-03-05,"{test}","{result}",{unit}')
     return triage_csv(tmp_path, "\n".join(rows) + "\n")
 
@@ -318,3 +319,29 @@ def test_long_notes_line_in_a_unit_of_measure_is_another_test(name: str, unit: s
     assert classify_test("", "", name, None, unit) is None
     spec = classify_test("", "", name, None, "")
     assert spec is not None and spec.field == "comments"
+
+
+NORMAL_ANSWERS = {
+    "en": ("Visual field defect", "normal"),
+    "de": ("Gesichtsfeld", "o.B."),
+    "fr": ("Champ visuel", "RAS"),
+    "es": ("Campo visual", "sin alteraciones"),
+    "it": ("Campo visivo", "nella norma"),
+    "nl": ("Gezichtsveld", "geen bijzonderheden"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(NORMAL_ANSWERS))
+def test_a_finding_answered_normal_is_no_red_flag(tmp_path: Path, language: str) -> None:
+    header, answer = NORMAL_ANSWERS[language]
+    text = f"patient,sex,age,PRL (ng/mL),{header}\nW1,F,30,45,{answer}\nW2,F,30,45,hemianopia\n"
+    results = triage_csv(tmp_path, text)
+    assert results["priority"].tolist() == ["routine", "urgent"]
+
+
+@pytest.mark.parametrize(
+    "note", ["Visual fields: normal", "Gesichtsfeld: unauffällig", "champ visuel : normal"]
+)
+def test_a_note_that_answers_normal_is_no_red_flag(tmp_path: Path, note: str) -> None:
+    text = f"patient,sex,age,PRL (ng/mL),Comments\nW1,F,30,45,{note}\n"
+    assert triage_csv(tmp_path, text)["priority"].tolist() == ["routine"]
