@@ -323,6 +323,44 @@ def test_sub_headings_stay_rows_of_their_own_where_a_fragment_is_joined(
     assert {r["source_row"] for r in rejected} == {"2", "4"}
 
 
+FOOTERS = {
+    "en": "Released by Dr Smith",
+    "de": "Freigegeben von Dr. Muster",
+    "fr": "Validé par Dr Martin",
+    "es": "Validado por Dr. García",
+    "it": "Validato da Dr. Rossi",
+    "nl": "Vrijgegeven door dr. Jansen",
+}
+
+
+@pytest.mark.parametrize("ending", sorted(ENDINGS))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_footer_under_a_unit_column_stays_out_of_the_unit_where_a_note_is_joined(
+    tmp_path: Path, language: str, ending: str
+) -> None:
+    words = HEADERS[language]
+    first, flag = NOTES[language]
+    header = ",".join([words[0], words[6], words[2], words[3], "Prolactin", "Unit"])
+    urgent, rejected, results = _run(
+        tmp_path,
+        [
+            header,
+            "P001,,F,34,18.2,ng/mL",
+            f"P002,{first}",  # the note broken before its red flag
+            f"{flag},M,45,100,ng/mL",
+            "P003,,F,29,12,ng/mL",
+            FOOTERS[language],
+        ],
+        ENDINGS[ending],
+    )
+    read = _results(results)
+    assert sorted(read) == ["P001", "P002", "P003"]
+    assert read["P002"]["priority"] == "urgent"
+    assert read["P003"]["prolactin_unit"] == "ng/mL"
+    assert _urgent_ids(urgent) == ["P002"]
+    assert [(r["source_row"], r["reason_code"]) for r in rejected] == [("5", "not_a_result_row")]
+
+
 # -- 3. the patient and urgency of a line rejected for a quote or an over-long cell ---------------
 
 

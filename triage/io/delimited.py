@@ -529,8 +529,8 @@ def _join_continued_lines(text: str, prefer_tab: bool) -> tuple[str, int]:
       exactly the usual number of fields (the cell at the break counted once);
     - the second one is short, and does not start with an id-like field shaped like the ids
       of the lines around it (it is no record of its own);
-    - the cells meeting at the break are text (letters, not a number or a result: the last
-      cell of a complete line may be a result column);
+    - the cells meeting at the break are text (letters; not a number, a result or a unit: the
+      last cell of a complete line may be a result or unit column);
     - a line of one field continues a complete line only when no line of one field stands
       right under the header (there such lines are the file's sub-headings: "Ward 7"), and it
       is no note or footer ("End of report", "Seite 2").
@@ -543,7 +543,9 @@ def _join_continued_lines(text: str, prefer_tab: bool) -> tuple[str, int]:
     delimiter, width = _sniff(plain, prefer_tab)
     if width < 2 or delimiter not in head:
         return text, 0
-    header = next((i for i, line in enumerate(lines) if line.count(delimiter) >= width - 1), None)
+    header = next(
+        (i for i, line in enumerate(lines) if _names_columns(line, delimiter, width)), None
+    )
     if header is None or header + 1 >= len(lines):
         return text, 0
     body = sum(len(line) + 1 for line in lines[: header + 1])  # where the data lines start
@@ -588,6 +590,13 @@ def _join_continued_lines(text: str, prefer_tab: bool) -> tuple[str, int]:
     return "".join(out), len(groups)
 
 
+def _names_columns(line: str, delimiter: str, width: int) -> bool:
+    """The line may be the header: the usual number of fields or more, most of them filled (not
+    a ``sep=`` line, nor a title padded with delimiters: "Prolactin report,,,,,")."""
+    cells = line.rstrip("\r").split(delimiter)
+    return len(cells) >= width and sum(1 for c in cells if c.strip()) * 2 > len(cells)
+
+
 def _cells_of(text: str, span: tuple[int, int], delimiter: str) -> list[str]:
     return text[span[0] : span[1]].rstrip("\r").split(delimiter)
 
@@ -620,9 +629,16 @@ def _continues(
 
 
 def _is_text(cell: str) -> bool:
-    """A free-text cell: it holds a letter and does not start as a number or a result does."""
+    """A free-text cell: it holds a letter, does not start as a number or a result does, and
+    is no unit (a unit column's "ng/mL" followed by a footer is no note broken in two)."""
+    from triage.values import normalise_unit
+
     text = cell.strip()
-    return any(c.isalpha() for c in text) and not _NUMBER_START.match(text)
+    return (
+        any(c.isalpha() for c in text)
+        and not _NUMBER_START.match(text)
+        and normalise_unit(text) is None
+    )
 
 
 _NUMBER_START: Final = re.compile(r"[<>≤≥=+\-]?\s*[\d.,]")
