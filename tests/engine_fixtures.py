@@ -83,6 +83,7 @@ THRESHOLDS: dict[str, float] = {
     "trimester3_start_weeks": 28,
     "postpartum_nonlactating_normal_weeks": 1,
     "postpartum_feeding_unknown_max_weeks": 104,
+    "postpartum_pregnancy_possible_weeks": 5,
     "pregnancy_implausible_age_years": 60,
     "ckd_stage_likely_min": 4,
     "open_result_urgent_fraction": 0.8,

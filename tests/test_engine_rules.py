@@ -807,10 +807,20 @@ def test_sample_files_through_reader_and_engine(path: Path) -> None:
         )
     )
     flagged = quiet["suggestions"].str.contains("urgent_endocrine_referral")
-    # A chiasmal or sellar sign (bitemporal hemianopia) with a normal result: a sellar mass is
-    # possible whatever the state, so MRI, visual fields and a dilution re-assay, soon.
-    sellar = ~flagged & quiet["suggestions"].str.contains("dilution_retest")
+    # A chiasmal or sellar sign (bitemporal hemianopia) with a normal result and no known lesion:
+    # a sellar mass or apoplexy is possible whatever the state, so the urgent referral leads, with
+    # MRI and visual fields; the priority stays soon (contract §7: urgent needs a raised
+    # prolactin; review 13).
+    sellar = quiet["suggestion_details"].map(
+        lambda found: any(
+            d["code"] == "urgent_endocrine_referral"
+            and "prolactin that is not raised" in d["reason"]
+            for d in found
+        )
+    )
     assert (quiet.loc[sellar, "priority"] == "soon").all()
+    assert not quiet.loc[sellar, "suggestions"].str.contains("dilution_retest").any()
+    flagged &= ~sellar
     assert (quiet.loc[physiological & ~flagged & ~sellar, "priority"] == "none").all()
     assert (quiet.loc[physiological & flagged, "priority"] == "urgent").all()
     assert (out.loc[high, "band"] != "").all() and (out.loc[~high, "band"] == "").all()
@@ -1303,8 +1313,10 @@ def test_sellar_sign_with_normal_prolactin_is_soon_with_mri(sign: str, value: ob
     """A sellar mass is possible (non-functioning adenoma, hook effect: §1.4, §7.6)."""
     row = one({**WOMAN, "prolactin": value, "symptoms": sign})
     assert row["priority"] == "soon"
-    assert {"pituitary_mri", "visual_field_test", "dilution_retest"} <= set(_codes(row))
-    assert "urgent_endocrine_referral" not in row["suggestions"]
+    # review 13: the urgent referral leads (clinical-reference §5); no dilution without a lesion
+    assert _codes(row)[0] == "urgent_endocrine_referral"
+    assert {"pituitary_mri", "visual_field_test"} <= set(_codes(row))
+    assert "dilution_retest" not in _codes(row)
 
 
 # Compression of the optic chiasm on imaging is a sellar mass large enough to threaten vision

@@ -556,8 +556,14 @@ def test_unit_option_gives_the_unit_of_a_file_that_states_none(tmp_path: Path) -
     bare = read(path)
     assert [r.reason_code for r in bare.rejected] == ["unknown_unit"]
     assert "--unit" in bare.rejected[0].detail
+    # --unit fills a row without a unit only where the file's own units do not contradict it:
+    # the column writes ng/mL, so 712 in mIU/L would be a guess against the file (review 13)
     given = read(path, unit="mIU/L")
-    assert given.frame["prolactin_unit"].tolist() == ["mIU/L", "ng/mL"]  # the column still wins
+    assert given.frame["prolactin_unit"].tolist() == ["ng/mL"]  # the column still wins
+    assert [r.reason_code for r in given.rejected] == ["unknown_unit"]
+    assert "is not applied" in given.rejected[0].detail
+    agreeing = read(path, unit="ng/mL")
+    assert agreeing.frame["prolactin_unit"].tolist() == ["ng/mL", "ng/mL"]
 
 
 def test_unit_option_never_overrides_the_header_or_mapping(tmp_path: Path) -> None:

@@ -215,14 +215,18 @@ def test_a_header_written_twice_names_both_columns(tmp_path: Path) -> None:
 
 
 def test_another_header_written_twice_names_both_columns(tmp_path: Path) -> None:
-    """Two columns with one header of another field: the first is read, and the warning says
-    which one by its letters and how to choose the other."""
-    text = "MRN,Sex,Sex,Prolactin (ng/mL)\nA1,F,M,40\n"
+    """Two columns with one header of another field: each row reads the one that is filled, a
+    row where they differ is rejected (review 13: before, the first was read, even empty), and
+    the warning names both by their letters and how to choose one."""
+    text = "MRN,Sex,Sex,Prolactin (ng/mL)\nA1,F,M,40\nA2,,M,40\n"
     result = read_file(write(tmp_path, "sex.csv", text))
-    assert result.frame["sex"].tolist() == ["F"]
+    assert result.frame["sex"].tolist() == ["M"]
+    assert [r.reason_code for r in result.rejected] == ["conflicting_cells"]
+    assert "columns B and C" in result.rejected[0].detail
     assert (
-        "columns B and C are both headed 'Sex': column B was read as sex; "
-        'if the other one is, name it in a column mapping file ([columns] sex = "column C")'
+        "columns B and C are both headed 'Sex': each row's sex is read from the one that is "
+        "filled, and a row where both are filled and differ is rejected; to read one only, name "
+        'it in a column mapping file ([columns] sex = "column C")'
     ) in result.summary.warnings
 
 

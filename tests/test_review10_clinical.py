@@ -83,7 +83,8 @@ def test_the_neonatal_period_explains_its_interval_not_any_level(
 
 # A lesion only queried, with no size measured, is the question the test was ordered to answer,
 # not a finding: with a prolactin below ~250 ng/mL the macroprolactin screen and the rested repeat
-# come before imaging (clinical-reference §1.2 Auriemma 2023, §8).
+# come before imaging (clinical-reference §1.2 Auriemma 2023, §8).  60 ng/mL unexplained is in the
+# moderate band, not a mild rise: soon (output-contract §5, §7; review 13).
 @pytest.mark.parametrize(
     "note",
     ["?pituitary adenoma - MRI requested", "V.a. Prolaktinom", "Verdacht auf Hypophysenadenom",
@@ -95,7 +96,7 @@ def test_a_lesion_only_queried_is_no_known_lesion(note: str) -> None:
     row = one({**WOMAN, "prolactin": 60, "comments": note})
     assert "known_pituitary_lesion" not in row["factors"], note
     assert "macroprolactin_screen" in row["suggestions"], note
-    assert row["priority"] == "routine", note
+    assert row["priority"] == "soon", note
     assert "queried, not known" in factors(row)["unexplained"]["evidence"], note
 
 

@@ -124,3 +124,49 @@ def test_the_sex_code_warning_names_the_codes_the_column_holds(
     said = [w for w in read.summary.warnings if "numeric sex codes" in w]
     assert len(said) == 1
     assert listed in said[0] and example in said[0]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "prolactin_complete",
+        "prl_complete",
+        "Labs Complete?",
+        "prolactin_survey_timestamp",
+        "labs_return_code",
+        "Prolaktin Complete?",
+    ],
+)
+def test_a_research_database_form_column_is_no_field(header: str) -> None:
+    assert candidates(header) == ()
+
+
+def test_a_redcap_export_with_a_form_named_prolactin_is_triaged(tmp_path: Path) -> None:
+    path = tmp_path / "redcap_raw.csv"
+    path.write_text(
+        "record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,"
+        "prolactin_survey_timestamp,sex,age,prolactin_ngml,prolactin_complete\n"
+        "1,baseline_arm_1,,,2026-03-01 10:00,F,30,40,2\n"
+        "2,baseline_arm_1,,,2026-03-01 11:00,M,50,300,2\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = invoke("run", path, "--out", out)
+    assert result.exit_code == 0, result.output
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))["results"]
+    assert [r["prolactin_raw"] for r in results] == ["40", "300"]
+    assert results[1]["priority"] == "urgent"
+
+
+def test_a_cut_result_of_unknown_unit_is_never_said_not_urgent(tmp_path: Path) -> None:
+    path = tmp_path / "cut.csv"
+    path.write_text(
+        "MRN,Sex,Age,Prolactin,Unit,Comment\nC1,F,30,20,ng/mL,ok\nC2,F,30,30,ng/mL,ok\nC3,F,30,600",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = invoke("run", path, "--out", out)
+    urgent = (out / "urgent.txt").read_text(encoding="utf-8")
+    assert "C3" in urgent and "may be urgent in any unit" in urgent
+    assert "not if it is mIU/L" not in urgent
+    assert result.exit_code == 0

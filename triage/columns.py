@@ -308,9 +308,18 @@ def known_fields() -> frozenset[str]:
 
 
 @cache
-def _system_columns() -> frozenset[str]:
-    """Headers of a research database's own columns (synonyms.toml [header] system_columns)."""
-    return frozenset(synonyms_data()["header"]["system_columns"])
+def _system_columns() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Headers of a research database's own columns, and the endings of those it adds per form
+    (synonyms.toml [header] system_columns, system_column_endings)."""
+    header = synonyms_data()["header"]
+    endings = tuple(f" {ending}" for ending in header["system_column_endings"])
+    return frozenset(header["system_columns"]), endings
+
+
+def _is_system_column(words: str) -> bool:
+    """A research database's own column ("Repeat Instrument", "prolactin_complete")."""
+    whole, endings = _system_columns()
+    return words in whole or words.endswith(endings)
 
 
 @cache
@@ -352,7 +361,7 @@ def score(header: HeaderText, spec: FieldSpec) -> float:
 def candidates(text: str) -> tuple[tuple[str, float], ...]:
     """(field, score) pairs for one header text, best first."""
     header = parse_header(text)
-    if (not header.main and not header.full) or header.full in _system_columns():
+    if (not header.main and not header.full) or _is_system_column(header.full):
         return ()
     found = [(name, score(header, spec)) for name, spec in field_specs().items()]
     return tuple(sorted(((n, s) for n, s in found if s > 0), key=lambda pair: -pair[1]))
@@ -869,14 +878,22 @@ class ColumnMatch:
     # its visit series is read as the prolactin: the reader checks them in every row and
     # refuses the file (``visit_series_refusal``) when one holds a value after all
     empty_visits: list[int] = field(default_factory=list)
+    # field -> further columns headed as its own column ("Sex" twice, "Unit" twice): each row
+    # reads the one that is filled; a row where they differ is rejected (triage.io.layout)
+    twin_columns: dict[str, list[int]] = field(default_factory=dict)
 
     def header_of(self, name: str) -> str:
         return self.headers[self.fields[name]]
 
     def mapping(self) -> dict[str, str]:
-        """field -> header text, in column order."""
+        """field -> header text, in column order (a column without a header by its letters,
+        as a mapping file names it: "column E")."""
         ordered = sorted(self.fields.items(), key=lambda item: item[1])
-        return {name: self.headers[col] for name, col in ordered}
+        named = {
+            col: text if text.strip() else f"column {column_letters(col)}"
+            for col, text in enumerate(self.headers)
+        }
+        return {name: named[col] for name, col in ordered}
 
 
 def _prefer_a_varying_id(
@@ -1022,6 +1039,7 @@ def recognise_columns(
     if "sex" not in (forced or {}):
         _one_sex_column(match, samples)
     _post_process(match)
+    beside = _unit_column_by_cells(match, samples, set(forced or {}))
     if timed:
         listed = ", ".join(repr(texts[c]) for c in sorted(timed))
         match.warnings.append(
@@ -1048,6 +1066,8 @@ def recognise_columns(
                     "result hides behind a normal one; name the one to triage in a column "
                     f'mapping file ([columns] {name} = "column {column_letters(col)}")'
                 )
+                continue
+            if _twin(match, name, col, beside):
                 continue
             match.warnings.append(  # the same header twice: say which column was taken
                 f"columns {column_letters(used_col)} and {column_letters(col)} are both headed "
@@ -1076,6 +1096,8 @@ def recognise_columns(
     used |= set(match.finding_columns)
     _note_columns(match, used | past, samples)
     used |= set(match.note_columns)
+    _finding_text_columns(match, used | past, samples)
+    used |= set(match.finding_columns)
     match.unread_yes_no = [
         col
         for col, text in enumerate(texts)
@@ -1468,6 +1490,16 @@ def _note_spec() -> FieldSpec:
     return _header_spec("note_columns")
 
 
+@cache
+def header_vocabulary(table: str) -> FieldSpec:
+    """The header words of a synonyms.toml table: "fields.<name>" (a field's, with the words its
+    ``exclude_from`` lists add) or another header table ("note_columns").  The long reader names
+    its result lines of a field with the same words (synonyms.toml [long_tests] vocabulary)."""
+    if table.startswith("fields."):
+        return field_specs()[table.removeprefix("fields.")]
+    return _header_spec(table)
+
+
 def _note_columns(
     match: ColumnMatch, used: set[int], samples: Mapping[int, Sequence[object]] | None
 ) -> None:
@@ -1502,6 +1534,7 @@ class _FindingRules:
     not_findings: frozenset[str]
     answer_words: frozenset[str]
     text_fields: tuple[str, ...]
+    exams: Mapping[str, str]  # an examination's header words -> the finding its yes states
 
 
 @cache
@@ -1511,7 +1544,40 @@ def _finding_rules() -> _FindingRules:
         not_findings=frozenset(str(c) for c in data.get("not_findings", [])),
         answer_words=frozenset(normalise_word(w) for w in data.get("answer_words", [])),
         text_fields=tuple(str(f) for f in data.get("text_fields", [])),
+        exams={
+            header_words(name): str(finding)
+            for finding, names in data.get("exams", {}).items()
+            for name in names
+        },
     )
+
+
+@dataclass(frozen=True, slots=True)
+class NamedFinding:
+    """What a column (or a long result line) whose header names a finding or an examination
+    means: ``words``, what a yes in it writes into comments; ``exam``, whether it names an
+    examination ("Visual fields": its text is written "header text", as a clinician writes
+    "Gesichtsfeld eingeschränkt"), else a finding ("Visual field defect": "header: text", where
+    the cues read the text with their negations)."""
+
+    words: str
+    exam: bool
+
+    def note(self, header: str, cell: str) -> str:
+        """How a cell that is no yes/no answer is written into comments."""
+        return f"{finding_words(header)} {cell}" if self.exam else f"{header}: {cell}"
+
+
+@lru_cache(maxsize=1024)
+def named_finding(header: str) -> NamedFinding | None:
+    """The finding a header names (synonyms.toml [finding_columns]): an examination of
+    [finding_columns.exams], or words the engine's own free-text vocabulary reads a finding in
+    (``names_a_finding``); None when it names neither."""
+    words = finding_words(header)
+    exam = _finding_rules().exams.get(header_words(words))
+    if exam is not None:
+        return NamedFinding(exam, exam=True)
+    return NamedFinding(words, exam=False) if names_a_finding(words) else None
 
 
 def is_yes_no_column(cells: Iterable[object], codes: Mapping[str, bool] | None = None) -> bool:
@@ -1600,15 +1666,47 @@ def _finding_columns(
             continue
         # a REDCap checkbox ("Symptoms (choice=Visual disturbance)": Checked / Unchecked): the
         # option is the finding (a drug option is read by triage/io/drug_columns.py)
-        words = finding_words(option.group("option") if option else text)
-        if not names_a_finding(words):
+        named = named_finding(option.group("option") if option else text)
+        if named is None:
             continue
-        match.finding_columns[col] = words
+        match.finding_columns[col] = named.words
         match.vetoes.pop(col, None)
         match.warnings = _without_also(match.warnings, text, col)
         match.warnings.append(
             f"column {text!r} holds yes/no answers: read as the finding its header names, a yes "
             "as the header's words in comments, a no or a blank as nothing"
+        )
+
+
+def finding_note(header: str, cell: str) -> str:
+    """A cell that is no yes/no answer, in a column (or a long result line) whose header names a
+    finding or an examination, as written into comments (``NamedFinding.note``)."""
+    named = named_finding(header)
+    return named.note(header, cell) if named is not None else f"{header}: {cell}"
+
+
+def _finding_text_columns(
+    match: ColumnMatch, used: set[int], samples: Mapping[int, Sequence[object]] | None
+) -> None:
+    """Unread columns whose header names a finding or an examination and that hold text
+    ("Visual field defect" = bitemporal hemianopia / yes / no, "Sehstörung" = Doppelbilder,
+    "Gesichtsfeld" = eingeschränkt): clinical free text, read into comments as the yes/no
+    columns of a finding are (a yes as the finding, a no as nothing, other text as a note of
+    the header, ``NamedFinding.note``), never dropped."""
+    for col, text in enumerate(match.headers):
+        if not text or col in used or col in match.vetoes or is_checkbox_option(text):
+            continue
+        named = named_finding(text)
+        if named is None:
+            continue
+        cells = samples.get(col, ()) if samples is not None else None
+        if value_veto("comments", text, cells):
+            continue
+        match.finding_columns[col] = named.words
+        match.warnings = _without_also(match.warnings, text, col)
+        match.warnings.append(
+            f"column {text!r} names a finding or an examination: read into comments, a yes as "
+            "the finding, a no or a blank as nothing, other text after the header"
         )
 
 
@@ -1981,3 +2079,122 @@ def _post_process(match: ColumnMatch) -> None:
                 f"no {name} column: {header!r} is a specimen/order number, not a {name}; {use} "
                 f'(name the patient column in a column mapping file: [columns] {name} = "...")'
             )
+
+
+@dataclass(frozen=True, slots=True)
+class _UnitColumnRules:
+    reach: int
+    min_share: float
+    min_values: int
+    between: frozenset[str]
+
+
+@cache
+def _unit_column_rules() -> _UnitColumnRules:
+    """synonyms.toml [unit_column_by_cells]."""
+    data = synonyms_data()["unit_column_by_cells"]
+    return _UnitColumnRules(
+        reach=int(data["reach"]),
+        min_share=float(data["min_share"]),
+        min_values=int(data["min_values"]),
+        between=frozenset(data["between"]),
+    )
+
+
+# The result field of each shape and the field of its unit.
+_UNIT_FIELD_OF: Final = {"wide": ("prolactin", "prolactin_unit"), "long": ("result", "unit")}
+
+
+def holds_units(cells: Iterable[object], shape: str = "wide") -> bool:
+    """Whether a column's cells are units (synonyms.toml [unit_column_by_cells]): in a wide
+    file (almost) all of them prolactin units, in a long one units of any test with a
+    prolactin unit among them."""
+    rules = _unit_column_rules()
+    counted = [c for c in cells if _counted(c, "unit") and not _UNIT_CODE.fullmatch(cell_text(c))]
+    if len(counted) < max(rules.min_values, 1):
+        return False
+    units = sum(1 for c in counted if _fits_unit(c))
+    known = sum(1 for c in counted if normalise_unit(c) is not None)
+    if units < rules.min_share * len(counted):
+        return False
+    return known >= rules.min_share * len(counted) if shape == "wide" else known > 0
+
+
+def _holds_numbers(cells: Iterable[object]) -> bool:
+    return any(parse_quantity(c).status == "ok" for c in cells if not is_blank(c))
+
+
+def _beside_result(
+    match: ColumnMatch, samples: Mapping[int, Sequence[object]], unit_field: str, col: int
+) -> list[int]:
+    """The columns right of the result column ``col`` that may hold its unit: within the
+    reach, passing only columns of the fields found between a result and its unit, of the unit
+    field, and unread columns holding no numbers (another test's result ends the search)."""
+    rules = _unit_column_rules()
+    owners = {c: name for name, c in match.fields.items()}
+    found: list[int] = []
+    for other in range(col + 1, min(len(match.headers), col + 1 + rules.reach)):
+        owner = owners.get(other)
+        if owner in rules.between:
+            continue
+        if owner not in (None, unit_field):
+            break
+        cells = samples.get(other, ())
+        if owner is None and _holds_numbers(cells) and not holds_units(cells, match.shape):
+            break
+        found.append(other)
+    return found
+
+
+def _unit_column_by_cells(
+    match: ColumnMatch, samples: Mapping[int, Sequence[object]] | None, forced: Set[str]
+) -> list[int]:
+    """The result's unit column found by its cells where its header does not say it: a column
+    right beside the result whose cells are units (a blank header, one merged over the result
+    and its unit, "ME", "Dim", a second "Prolactin") is the unit column.  The units in the
+    cells are the file's own: without this --unit or a default decided them, and a result in
+    ng/mL read as mIU/L is a false normal.  Returns the columns beside the result that may hold
+    its unit (``_beside_result``): only there is a second column of the unit's header read."""
+    result_field, unit_field = _UNIT_FIELD_OF.get(match.shape, ("", ""))
+    col = match.fields.get(result_field)
+    if col is None or samples is None:
+        return []
+    beside = _beside_result(match, samples, unit_field, col)
+    if unit_field in forced:
+        return beside
+    if unit_field in match.fields:  # named by its header (another test's is vetoed before)
+        return beside
+    used = set(match.fields.values())
+    for other in beside:
+        if other in used or not holds_units(samples.get(other, ()), match.shape):
+            continue
+        match.fields[unit_field] = other
+        match.vetoes.pop(other, None)
+        text = match.headers[other]
+        named = f"headed {text!r}" if text else "without a header"
+        match.warnings.append(
+            f"column {column_letters(other)} ({named}) holds the result's units: read as its "
+            f"unit ({unit_field}); the units written in it win over --unit and any default"
+        )
+        return beside
+    return beside
+
+
+def _twin(match: ColumnMatch, name: str, col: int, beside: Sequence[int]) -> bool:
+    """Column ``col`` has the same header as ``name``'s column: a twin read row by row with it
+    (the one filled; both filled and different: the row is rejected), unless ``name`` is read
+    whole from several columns (medications, notes) or is the unit and the column stands
+    elsewhere than beside the result (another test's unit)."""
+    if name in JOINED_FIELDS or name in NOTE_FIELDS:
+        return False
+    if name in ("prolactin_unit", "unit") and col not in beside:
+        return False
+    match.twin_columns.setdefault(name, []).append(col)
+    first = match.fields[name]
+    match.warnings.append(
+        f"columns {column_letters(first)} and {column_letters(col)} are both headed "
+        f"{match.headers[col]!r}: each row's {name} is read from the one that is filled, and "
+        "a row where both are filled and differ is rejected; to read one only, name it in a "
+        f'column mapping file ([columns] {name} = "column {column_letters(col)}")'
+    )
+    return True

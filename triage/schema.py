@@ -368,6 +368,9 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "ambiguous_decimal_mark": "a result written like '6,250' or '1.150' in a file that does not "
     "show its decimal mark, whose two readings (6.25 and 6250) fall on either side of the urgent "
     "level: not triaged on a guess, listed with the urgent results",
+    "conflicting_cells": 'two columns of the same header ("Sex" twice) give the row two '
+    "different values: which one is the patient's is not known (listed with the urgent results "
+    "when the result may be urgent)",
     "duplicate_message": "an HL7 v2 result in a message sent again: the same message control id "
     "(MSH-10) and the same segments as an earlier message of the file, whose results are triaged",
 }

@@ -321,9 +321,10 @@ UnitOpt = Annotated[
         callback=_check_unit,
         help=(
             "Prolactin unit of inputs that state none anywhere (e.g. mIU/L, ng/mL); used only "
-            "where no cell, unit column, header or mapping default gives one (rows whose unit "
-            "column holds codes such as 1/2 or -99 are rejected, not filled: recode them with "
-            "[values.prolactin_unit])."
+            "where no cell, unit column, header or mapping default gives one, and never "
+            "against the file's own units (a row without a unit beside a unit column that "
+            "writes another unit is rejected; rows whose unit column holds codes such as 1/2 "
+            "or -99 are rejected, not filled: recode them with [values.prolactin_unit])."
         ),
         show_default=False,
     ),

@@ -31,6 +31,7 @@ from triage.values import lab_word
 # WHO ATC group G02CB, "prolactin inhibitors" (cabergoline, bromocriptine, quinagolide, lisuride):
 # the dopamine agonists given for hyperprolactinaemia itself (a code, not a clinical number).
 PROLACTIN_INHIBITOR_ATC: Final = "G02CB"
+MILD_BAND: Final = "mild"  # output-contract §5 band code (thresholds.toml [[band]])
 
 LIKELY = "likely"
 POSSIBLE = "possible"
@@ -174,6 +175,9 @@ class Rows:
     set_names: list[str] = field(default_factory=list)  # the reference set that judged each row
     # the lab's own flag ("high", "low", "abnormal", "normal" or None: values.flag_direction)
     lab_flag: list[str | None] = field(default_factory=list)
+    # where the result is a diluted one read from a note (engine/diluted.py): that note's
+    # evidence ("comments: 'diluted 1:100: 9800 mIU/L'"), else ""
+    diluted: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -204,6 +208,7 @@ class RowContext:
         "age",
         "alt_uln",
         "book",
+        "diluted",
         "drugs",
         "factor",
         "high_like",
@@ -260,6 +265,7 @@ class RowContext:
         self.lab: LabUnit = rows.labs[i] if rows.labs else NG
         self.lab_value: float = rows.lab_value[i] if rows.lab_value else float("nan")
         self.lab_flag: str | None = rows.lab_flag[i] if rows.lab_flag else None
+        self.diluted: str = rows.diluted[i] if rows.diluted else ""
         sex = rows.raw["sex"][i]
         self.sex: str | None = sex if sex in ("F", "M") else None
         age = rows.raw["age_years"][i]
@@ -388,7 +394,10 @@ class RowContext:
     def result(self) -> str:
         """The result with its qualifier in the lab's unit, ng/mL beside it when different:
         '>470 ng/mL', '33562 mIU/L (1583.1 ng/mL)'."""
-        return self.lab.result(self.value, self.qualifier, self.lab_value)
+        written = self.lab.result(self.value, self.qualifier, self.lab_value)
+        if self.diluted:  # engine/diluted.py: the result read from a note's dilution
+            return f"{written} (the diluted result in {self.diluted})"
+        return written
 
     @property
     def level(self) -> str:
@@ -822,6 +831,53 @@ class RowContext:
         if hit is None or self.has("macroprolactin_present") or self.has("macroprolactin_past"):
             return None
         return f"macroprolactin screen negative: {hit.evidence()}"
+
+    @property
+    def macroprolactin_excluded(self) -> str | None:
+        """What shows the rise to be a true (monomeric) excess with no macroprolactin found, as
+        evidence, or None: `true_rise_shown`, unless macroprolactin is also shown present (a
+        recovery below peg_recovery_macro_pct, a monomeric prolactin that is less than that share
+        of the total, or a screen that found macroprolactin): a mixed picture, whose monomeric
+        part is judged by `monomeric_mild`.  Such an excess is never a mild rise to repeat
+        first: the work-up follows (clinical-reference §2.3, §7.1)."""
+        shown = self.true_rise_shown
+        if shown is None or self.recovery_side == "macro" or self.has("macroprolactin_present"):
+            return None
+        mono, total = self.monomeric_ng, self.value
+        plain = mono == mono and self.qualifier == "" and total > 0
+        if plain and mono * 100 / total < self.t("peg_recovery_macro_pct"):
+            return None
+        return shown
+
+    @property
+    def mild_band_ceiling(self) -> float:
+        """Where the mild band ends (ng/mL): the lowest lower_ng_ml of thresholds.toml [[band]]
+        above the mild band's (output-contract §5: mild < 50 ng/mL)."""
+        bands = self.knowledge.thresholds.bands
+        start = next(b.lower_ng_ml for b in bands if b.name == MILD_BAND)
+        return min((b.lower_ng_ml for b in bands if b.lower_ng_ml > start), default=math.inf)
+
+    @property
+    def mildly_raised(self) -> bool:
+        """The contract's "mildly raised" (output-contract §7: routine): a rise of at most
+        repeat_rested_max_times_uln × its upper limit (`mild`) that for an adult outside
+        pregnancy, breastfeeding and the neonatal period also lies in the mild band (below
+        `mild_band_ceiling`: the bands are adult non-physiological levels; a child's limits are
+        often higher, term pregnancy's far higher), or a mild monomeric excess under a total
+        that is mostly macroprolactin (`monomeric_mild`, its monomeric level in the mild band
+        too).  Never a rise the macroprolactin screen showed to be monomeric
+        (`macroprolactin_excluded`): a true excess, whatever its size.  With a wide upper
+        limit (re-derived Roche limits) 2.5× reaches the moderate band, which is not a mild
+        rise."""
+        if self.macroprolactin_excluded is not None:
+            return False
+        # the bands are levels outside pregnancy, breastfeeding and the neonatal period: a
+        # state's own interval (term pregnancy reaches several hundred ng/mL) is judged by it
+        banded = self.adult() and not self.state
+        ceiling = self.mild_band_ceiling if banded else math.inf
+        if self.mild and self.value < ceiling:
+            return True
+        return self.monomeric_mild and self.monomeric_estimate < ceiling
 
     @property
     def monomeric_mild(self) -> bool:

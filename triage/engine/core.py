@@ -26,6 +26,7 @@ from triage.engine.classify import (
 )
 from triage.engine.comment import Given, comment, decision_text, reference_text, result_sentence
 from triage.engine.context import RULE_COLUMNS, RowContext, Rows, rule_values
+from triage.engine.diluted import Diluted, diluted_results
 from triage.engine.distinct import distinct_rows, rows_with_a_text
 from triage.engine.factors import (
     Finding,
@@ -59,7 +60,7 @@ from triage.engine.suggestions import (
 )
 from triage.engine.text import CueBook, Hits, load_cue_book, merge_hits
 from triage.engine.units import MIU_L, NG_ML, Converted, convert, row_set_names, unknown_assays
-from triage.knowledge.drugs import SPELLING, drug_matcher, medication_list_matcher
+from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import (
     age_text,
@@ -88,7 +89,6 @@ def prepare(knowledge: Knowledge) -> None:
     load_state_vocabulary()
     drugs = tuple(knowledge.drugs)
     drug_matcher(drugs)
-    medication_list_matcher(drugs)
     drug_matcher(drugs, abbreviations=False)
 
 
@@ -127,6 +127,25 @@ def triage_frame(
 
     set_names = row_set_names(work, knowledge)
     converted = convert(work, set_names, knowledge)
+    # A diluted result written in a note, higher than the cell's: the result that counts (the
+    # cell may read falsely low by the hook effect); prolactin_raw stays the cell as written.
+    diluted = diluted_results(
+        work,
+        patients,
+        converted.value_ng.to_numpy(dtype="float64"),
+        converted.factor.to_numpy(dtype="float64"),
+    )
+    if diluted is not None:
+        taken = pd.Series(diluted.taken, index=work.index)
+        work = work.assign(
+            prolactin_value=work["prolactin_value"].where(
+                ~taken, pd.Series(diluted.value, index=work.index)
+            ),
+            qualifier=work["qualifier"].where(
+                ~taken, pd.Series(diluted.qualifier, index=work.index, dtype=object)
+            ),
+        )
+        converted = convert(work, set_names, knowledge)
     hits = merge_hits([_cue_hits(work, book), state_hits(patients)], len(work))
     phys = physiology(work, patients, knowledge)
     row_intervals = vet_row_intervals(
@@ -168,6 +187,7 @@ def triage_frame(
         labs=labs,
         lab_value=lab_value,
         set_names=list(chosen.set_name),
+        diluted=diluted.evidence if diluted is not None else [],
     )
     decisions = _decide_rows(rows, labels)
     shared: Shared = {}
@@ -226,6 +246,8 @@ def triage_frame(
     adult_from = knowledge.thresholds.get("adult_age_years")
     comments, codes = _comments(work, classified, decisions, shown, limits, labels, adult_from)
     out["comment"] = _taken(comments, codes, work.index)
+    if diluted is not None:
+        out["comment"] = _diluted_comments(out["comment"], work, diluted, labels)
     return out[list(RESULT_COLUMNS + ENGINE_EXTRA_COLUMNS)]
 
 
@@ -538,6 +560,25 @@ def _comments(
     return out, codes
 
 
+def _diluted_comments(
+    comments: pd.Series, work: pd.DataFrame, diluted: Diluted, labels: Labels
+) -> pd.Series:
+    """The comments of the rows judged with a diluted result from a note, with the sentence
+    that says so (labels.toml [comments] `diluted`)."""
+    words = labels.comments or load_labels().comments
+    if words is None:  # pragma: no cover - load_labels always parses [comments]
+        return comments
+    out = comments.copy()
+    raws = work["prolactin_raw"].tolist()
+    units = work["unit_raw"].fillna(work["prolactin_unit"]).fillna("").astype(str).tolist()
+    for i in np.flatnonzero(diluted.taken).tolist():
+        cell = f"{raws[i]} {units[i]}".strip() if isinstance(raws[i], str) else "?"
+        sentence = words.template("diluted").format(source=diluted.evidence[i], cell=cell)
+        text = out.iloc[i]
+        out.iloc[i] = f"{text} {sentence}" if isinstance(text, str) and text else sentence
+    return out
+
+
 def _decision_text(
     labels: Labels,
     words: CommentWords,
@@ -759,7 +800,6 @@ def _cue_hits(frame: pd.DataFrame, book: CueBook) -> list[Hits]:
 
 # Where drugs are looked for: the medication list first, then every other free-text field
 # (clinical notes often say "on risperidone"), where short capital abbreviations are not read.
-# Only the list's words are also read by their spelling ("Risperdol": medication_list_matcher).
 DRUG_LIST_FIELD = "medications"
 DRUG_NOTE_FIELDS: tuple[str, ...] = tuple(f for f in TEXT_FIELDS if f != DRUG_LIST_FIELD)
 
@@ -802,7 +842,7 @@ def _read_drugs(
 ) -> list[tuple[DrugMatch, ...]]:
     """`_drug_matches` for every row of `frame` (``days``: each row's `_sample_days`)."""
     drugs = tuple(knowledge.drugs)
-    readers = [(DRUG_LIST_FIELD, medication_list_matcher(drugs))]
+    readers = [(DRUG_LIST_FIELD, drug_matcher(drugs))]
     readers += [(f, drug_matcher(drugs, abbreviations=False)) for f in DRUG_NOTE_FIELDS]
     # (field, text) -> its drugs, across chunks (memo.py)
     found = memo.cache_of("drug_matches", knowledge.drugs, limit=MEMO_TEXTS_KEPT)
@@ -827,9 +867,7 @@ def _read_drugs(
             if row is None:
                 row = rows[i] = {}
             for match in matches:
-                known = row.setdefault(match.drug.name, match)
-                if known.via == SPELLING and match.via != SPELLING:
-                    row[match.drug.name] = match  # a note names correctly what the list misspelt
+                row.setdefault(match.drug.name, match)
     return [() if row is None else tuple(row.values()) for row in rows]
 
 

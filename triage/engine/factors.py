@@ -23,7 +23,7 @@ from triage.engine.labels import Labels, load_labels
 from triage.engine.renal import estimate_from_creatinine
 from triage.engine.state_words import load_state_vocabulary
 from triage.engine.text import YEAR_IN_NOTE, CueHit
-from triage.knowledge.drugs import SPELLING, medication_list_matcher, stop_status_line
+from triage.knowledge.drugs import drug_matcher, stop_status_line
 from triage.knowledge.loaders import factor_codes
 from triage.knowledge.model import Drug, DrugMatch
 from triage.numbers import age_text
@@ -333,8 +333,7 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
         if drug.typical_max_ng_ml is not None
         else f"drug-induced rises usually stay below {ctx.amount(ceiling, approx=True, mark='~')}"
     )
-    spelt = spelling_note(match)
-    line = f"{field_words(match.field)}: '{written}' → {drug.name} ({spelt}{kind}{depot}; {reach}"
+    line = f"{field_words(match.field)}: '{written}' → {drug.name} ({kind}{depot}; {reach}"
     if drug.frequency not in LIKELY_FREQUENCIES:
         line += f"; raises prolactin in few users ({drug.frequency.replace('_', ' ')})"
     line += ")" + _stopped_note(ctx, written, is_depot)
@@ -348,17 +347,8 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
             f"; above {ctx.amount(rarely, approx=True, mark='~')} a drug alone rarely explains "
             "the level: a possible cause only, and the pituitary is imaged even so"
         )
-    # a name read by its spelling is a possible cause at most, until a human checks it
-    likely = drug.frequency in LIKELY_FREQUENCIES and not exceeded and not beyond and not spelt
+    likely = drug.frequency in LIKELY_FREQUENCIES and not exceeded and not beyond
     return line, likely, exceeded
-
-
-def spelling_note(match: DrugMatch) -> str:
-    """For a drug read from a misspelt name, what was read and how ("'Risperdol' read as
-    risperidone (spelling), to be checked; "); else nothing."""
-    if match.via != SPELLING:
-        return ""
-    return f"'{match.matched_text}' read as {match.drug.name} (spelling), to be checked; "
 
 
 def beyond_drug_reach(ctx: RowContext) -> bool:
@@ -1071,9 +1061,9 @@ def _no_raising_drug(ctx: RowContext, meds: str, no_meds: CueHit | None) -> str:
     decided they are not taken at this sample); that it says no drug is taken ("none",
     "keine"); else that no raising drug was recognised (a drug the lexicon does not know, or a
     misspelt one, may still be taken)."""
-    mentions = medication_list_matcher(tuple(ctx.knowledge.drugs)).mentions(meds)
+    mentions = drug_matcher(tuple(ctx.knowledge.drugs)).mentions(meds)
     # none was counted (the caller's test): every raising drug named was left out
-    excluded = dict.fromkeys(_named(m.match) for m in mentions if m.match.drug.effect == "raises")
+    excluded = dict.fromkeys(m.match.drug.name for m in mentions if m.match.drug.effect == "raises")
     where = field_words("medications")
     if not excluded and load_state_vocabulary().says_no(meds):
         return f"{where}: '{meds}': no drug that raises prolactin"
@@ -1085,13 +1075,6 @@ def _no_raising_drug(ctx: RowContext, meds: str, no_meds: CueHit | None) -> str:
         f"{where}: '{meds}' → {', '.join(excluded)}: recorded as stopped or not taken now, "
         "not counted as current medication"
     )
-
-
-def _named(match: DrugMatch) -> str:
-    """A drug's name, with what it was read from when that was a misspelt name."""
-    if match.via != SPELLING:
-        return match.drug.name
-    return f"{match.drug.name} ('{match.matched_text}' read as {match.drug.name} (spelling))"
 
 
 def find_factors(ctx: RowContext, labels: Labels) -> list[Finding]:

@@ -67,6 +67,9 @@ COMMENT_TEMPLATES: Final[dict[str, frozenset[str]]] = {
     # a soon result whose first step is not the referral: the referral that makes it soon, then
     # the first step ("Endocrine referral advised; first: Pregnancy test.")
     "referral_first": frozenset({"referral", "label"}),
+    # a result judged with the diluted value a note gives (engine/diluted.py): {source} the note
+    # as evidence ("comments: 'diluted 1:100: 9800 mIU/L'"), {cell} the cell as written
+    "diluted": frozenset({"source", "cell"}),
 }
 UNKNOWN_STATUS: Final = "unknown"  # [comments.status] key of a result without a status
 COMMENT_WORDS: Final[dict[str, tuple[str, ...]]] = {

@@ -16,8 +16,12 @@
   interval while the level itself suggests a tumour (above prolactinoma_likely_ng_ml: a
   breastfeeding woman at 300-500 ng/mL, whom a routine priority left without a referral).
 - routine: high and explained by a likely factor (drug in its usual range, kidney, thyroid, ...),
-  or a mild rise (≤ repeat_rested_max_times_uln × ULN, or a monomeric (post-PEG) prolactin at
-  most that many times its limit), without symptoms or a known lesion — a small known lesion
+  or a mild rise (ctx.mildly_raised: ≤ repeat_rested_max_times_uln × ULN and, for an adult, in
+  the mild band of thresholds.toml (< 50 ng/mL), or a monomeric (post-PEG) prolactin at most
+  that many times its limit under a total that is mostly macroprolactin), without symptoms or a
+  known lesion.  A rise the macroprolactin screen showed to be monomeric (a recovery above
+  peg_recovery_true_pct, a monomeric prolactin above its limit, a negative screen) is a true
+  excess, never a mild rise: soon unless a likely factor explains it — a small known lesion
   (below macroadenoma_mm: a microadenoma or incidentaloma, common and easily blamed) does not
   raise a mild asymptomatic rise to soon, unless it is a known prolactinoma (named so, or on a
   prolactin-lowering treatment: ctx.known_prolactinoma), which is the cause, not an incidental
@@ -62,8 +66,8 @@ def hook_effect_risk(ctx: RowContext) -> bool:
     is no larger than macroadenoma_mm: a macroadenoma is that size by definition.  Not for a
     known prolactinoma on a dopamine agonist (cabergoline, bromocriptine, quinagolide): a level
     that has fallen is the expected response, not a falsely low result."""
-    if not ctx.lesion.present or ctx.qualifier == ">":
-        return False
+    if not ctx.lesion.present or ctx.qualifier == ">" or ctx.diluted:
+        return False  # a diluted result (from a note) is the one the hook effect cannot lower
     if ctx.lesion.prolactinoma and not ctx.lesion.suspected and ctx.prolactin_treatment:
         return False  # a treated prolactinoma's low prolactin is the treatment's effect
     size = ctx.lesion.size_mm
@@ -155,7 +159,7 @@ def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: b
         return SOON
     if ctx.prolactin_treatment:
         return SOON  # raised on cabergoline or bromocriptine: resistance, dose or adherence
-    mild = ctx.mild or ctx.monomeric_mild
+    mild = ctx.mildly_raised
     incidental = ctx.small_lesion and mild and not ctx.known_prolactinoma
     if ctx.lesion.present and not incidental:
         return SOON  # a known lesion needs the specialist whatever else explains the result

@@ -12,8 +12,10 @@ history ("antécédent de grossesse", "Stillzeit bis 2020", "pregresso allattame
 concept's `past` facts ([history] in states.toml); so does, for a concept with `ends`, its end or
 the time after it written right before it ("nach der Schwangerschaft", "fin de l'allaitement",
 "after breastfeeding", "PMH: LSCS").  A concept with `recent` (a delivery) gives those facts only
-when written as recent ("delivered last week"), else its own ("undated").  Cached per distinct
-(column, text).
+when written as recent ("delivered last week"), else its own ("undated").  A due date ("EDD
+10/12/2026", "ET 10.12.2026", "FPP 10/12/2026") gives, at a dated sample, the gestation at it
+(thresholds.toml pregnancy_term_weeks less the weeks until it), or nothing when no reading of the
+date places a current pregnancy (_due_weeks).  Cached per distinct (column, text).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from typing import Any, Final
 import pandas as pd
 
 from triage.engine.text import require_table
+from triage.knowledge.loaders import load_thresholds
+from triage.negated_lists import inside, negated_list_spans
 from triage.numbers import DAYS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from triage.resources import data_file
 from triage.schema import ConfigError, field_words
@@ -38,8 +42,10 @@ from triage.values import (
     code_text,
     complement_percent,
     ended_ago,
+    is_ambiguous_date_text,
     normalise_unit,
     normalise_word,
+    parse_date_text,
     without_general_statements,
     writes_a_year,
 )
@@ -64,6 +70,8 @@ _ISO_DATE = re.compile(r"\d{4}-")
 _GROUP_NAME = re.compile(r"\(\?P<\w+>")
 _PARENS = re.compile(r"\([^)]*\)")
 _FIRST = re.compile(r"^\s*([^\s,;:(]+)")
+_BLANKED_DATE = re.compile(r"(?P<a>\d{1,2})(?P<mark>[./-])(?P<b>\d{1,2})\s+(?P<y>\d{4})")
+_SPANISH_DE = re.compile(r"\s+de(?:l)?\s+", re.IGNORECASE)  # "10 de diciembre de 2026"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +116,11 @@ class _Concept:
     headings: bool = False  # a past-history heading before it is ([history] heading_before)
     recent: tuple[tuple[str, str], ...] | None = None  # written as recent ("delivered last week")
     complement: bool = False  # the number is the rest of 100% ("20% precipitated": 80% recovery)
+    # a due date's facts when it places a current pregnancy at the sample's date (group `due`)
+    dated: tuple[tuple[str, str], ...] | None = None
+    # another word of the cell that makes its words mean something else ("IVF ... ET 10.12.2026":
+    # an embryo transfer, not the German errechneter Termin): then it says nothing
+    unless: re.Pattern[str] | None = None
 
     def reads(self, column: str) -> bool:
         if column in OPT_IN_COLUMNS:  # read only by the concepts that name it
@@ -283,11 +296,21 @@ class StateVocabulary:
         current: list[Fact] = []  # lab values marked as the one now
         past: list[Fact] = []  # facts of a state written as past history or as ended
         work = self._protect(text)
+        # concepts whose words another word of the cell makes mean something else (`unless`)
+        vetoed = frozenset(
+            c.name for c in self._concepts if c.unless is not None and c.unless.search(text)
+        )
+        listed = negated_list_spans(work)  # "denies pregnancy, breastfeeding": both denied
         start = 0
         for sep in [*_CLAUSES.finditer(work), None]:
             end = sep.start() if sep is not None else len(work)
             if work[start:end].strip():
-                facts.extend(self._clause(column, text[start:end], work[start:end], current, past))
+                denied = tuple((a - start, b - start) for a, b in listed if a < end and b > start)
+                facts.extend(
+                    self._clause(
+                        column, text[start:end], work[start:end], current, past, denied, vetoed
+                    )
+                )
             start = sep.end() if sep is not None else len(work)
         if past:  # "s/p breastfeeding counselling, currently breastfeeding": the state now wins
             now = {f.field for f in facts if not any(f is p for p in past)}
@@ -364,18 +387,26 @@ class StateVocabulary:
         return "".join(chars)
 
     def _clause(
-        self, column: str, original: str, clause: str, current: list[Fact], past: list[Fact]
+        self,
+        column: str,
+        original: str,
+        clause: str,
+        current: list[Fact],
+        past: list[Fact],
+        listed: Sequence[tuple[int, int]] = (),
+        vetoed: frozenset[str] = frozenset(),
     ) -> list[Fact]:
         """The facts of one clause; a lab value marked as the one now ("aktuell TSH 1,2", "TSH
         actuelle 1,2") is also put in `current`, the facts of a state written as past or ended
-        ("h/o breastfeeding", "nach der Stillzeit") in `past`."""
+        ("h/o breastfeeding", "nach der Stillzeit") in `past`.  `listed`: the parts of the clause
+        (its own positions) a negation before a list covers ("denies pregnancy, breastfeeding")."""
         facts: list[Fact] = []
         taken: list[tuple[int, int]] = []
         read: list[tuple[int, int, frozenset[tuple[str, str]]]] = []  # spans and what they set
         blanked = clause
         quote = self._quote(original)
         for concept in self._concepts:
-            if not concept.reads(column):
+            if not concept.reads(column) or concept.name in vetoed:
                 continue
             for match in concept.matches(clause):
                 start, end = match.span()
@@ -390,7 +421,13 @@ class StateVocabulary:
                     for a, b, said in read:
                         if a >= end and said <= denied:
                             rest = rest[: a - end] + clause[a:b] + rest[b - end :]
-                sets = self._effect(concept, before, rest, clause[:start])
+                sets = self._effect(
+                    concept, before, rest, clause[:start], listed=inside(listed, start)
+                )
+                due = match.groupdict().get("due")
+                if sets and due is not None and self._sample is not None:
+                    # a due date at a dated sample: a pregnancy only where the date places one
+                    sets = (concept.dated or sets) if self._due_weeks(due) else ()
                 if sets:
                     read.append((start, end, frozenset(sets)))
                 stated = [Fact(k, v, column, quote) for k, v in sets]
@@ -409,11 +446,12 @@ class StateVocabulary:
         return facts
 
     def _effect(
-        self, concept: _Concept, before: str, rest: str, written: str = ""
+        self, concept: _Concept, before: str, rest: str, written: str = "", *, listed: bool = False
     ) -> tuple[tuple[str, str], ...]:
         """What a match means: its past, doubted, negated, recent or plain facts.  `before` is
         its clause up to the match (spans other concepts read blanked), `rest` the clause after
-        it, `written` the clause up to the match as written."""
+        it, `written` the clause up to the match as written; `listed`: an item of a negated list
+        ("denies pregnancy, breastfeeding"), denied as after a negation word."""
         tail_match = self._tail.search(before)
         tail = tail_match.group(0) if tail_match else ""
         if concept.own and self._not_own(tail, rest):
@@ -428,8 +466,10 @@ class StateVocabulary:
             return concept.doubted or ()
         lowered = before.lower()
         words = _WORD.findall(tail.lower())
-        if any(w in self._negation_words for w in words) or any(
-            p in lowered for p in self._negation_phrases
+        if (
+            listed
+            or any(w in self._negation_words for w in words)
+            or any(p in lowered for p in self._negation_phrases)
         ):
             return concept.negated or ()
         after = self._negation_adjacent.match(rest) or self._negation_after.match(rest)
@@ -529,12 +569,17 @@ class StateVocabulary:
         if "delivered" in groups and self._sample is not None:
             # a delivery's date ("Sectio am 01.12.2026"): the time since it at the sample's date
             # (a date after the sample, or none: it stays a delivery without a date)
-            written = groups["delivered"]  # "01-12 2026": a mark blanked ([settings] joined)
-            born = _date(re.sub(r"\s+", written.lstrip("0123456789")[:1] or "-", written))
+            born = _date(_unblanked(groups["delivered"]))
             days = (self._sample - born).days if born is not None else -1
             if days >= 0 and concept.recent is not None:
                 out.extend(Fact(k, v, column, quote) for k, v in concept.recent)
                 out.append(Fact(concept.number, "", column, quote, days / DAYS_PER_WEEK))
+        if "due" in groups and self._sample is not None and concept.number:
+            # the gestation at the sample's date; none where the two readings of an ambiguous
+            # day and month both place a pregnancy (its trimester is then not known)
+            readings = self._due_weeks(groups["due"])
+            if len(readings) == 1:
+                out.append(Fact(concept.number, "", column, quote, readings[0]))
         ordinal = groups.get("ordinal") or groups.get("trimester")
         ordinal = "".join(ordinal.lower().split()) if ordinal is not None else None
         if ordinal is not None and ordinal in self._ordinals:
@@ -565,6 +610,30 @@ class StateVocabulary:
             if year is not None:
                 out.append(Fact("transplant_year", "", column, quote, float(year.group(0))))
         return out
+
+    def _due_weeks(self, written: str) -> tuple[float, ...]:
+        """The gestations at the sample's date that a written due date gives (thresholds.toml
+        pregnancy_term_weeks less the weeks until it), one per reading of the date (an ambiguous
+        day and month, "10/12/2026", reads two ways), only those that place a current pregnancy:
+        not more than pregnancy_term_weeks before the due date, nor past
+        pregnancy_post_term_weeks."""
+        sample = self._sample
+        if sample is None:
+            return ()
+        text = _unblanked(_SPANISH_DE.sub(" ", written).strip())
+        orders = (True, False) if is_ambiguous_date_text(text) else (True,)
+        thresholds = load_thresholds()
+        term = thresholds.get("pregnancy_term_weeks")
+        longest = thresholds.get("pregnancy_post_term_weeks")
+        found: set[float] = set()
+        for dayfirst in orders:
+            stamp = parse_date_text(text, dayfirst)
+            if stamp is None:
+                continue
+            weeks = term - (stamp.date() - sample).days / DAYS_PER_WEEK
+            if 0 < weeks <= longest:
+                found.add(weeks)
+        return tuple(sorted(found))
 
     def _quote(self, text: str) -> str:
         flat = " ".join(text.split())
@@ -601,6 +670,8 @@ class StateVocabulary:
             headings=bool(body.get("headings", False)),
             recent=pairs("recent"),
             complement=bool(body.get("complement", False)),
+            dated=pairs("dated"),
+            unless=_compile(body["unless"], self.source, name) if body.get("unless") else None,
         )
 
 
@@ -625,6 +696,14 @@ def _weeks(groups: Mapping[str, str]) -> float | None:
     if "years" in groups:
         return float(groups["years"]) * WEEKS_PER_YEAR
     return None
+
+
+def _unblanked(written: str) -> str:
+    """A numeric date whose last mark [settings] joined blanked ("01-12 2026"), with it again."""
+    found = _BLANKED_DATE.fullmatch(written)
+    if found is None:
+        return written
+    return found["a"] + found["mark"] + found["b"] + found["mark"] + found["y"]
 
 
 def _date(text: str) -> date | None:

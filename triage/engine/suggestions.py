@@ -34,7 +34,6 @@ from triage.engine.priority import (
     urgent_level_ng_ml,
 )
 from triage.engine.renal import estimate_from_creatinine
-from triage.knowledge.drugs import SPELLING
 from triage.knowledge.model import DrugMatch
 from triage.numbers import beside_limit
 from triage.schema import DRUG_FACTOR_PREFIX
@@ -177,15 +176,7 @@ def suggestion_rule(
 
 
 def _drug_names(matches: Sequence[DrugMatch]) -> str:
-    """The drugs' names; one read from a misspelt name says so ("risperidone ('Risperdol' read
-    by spelling)")."""
-    return ", ".join(dict.fromkeys(map(_drug_name, matches)))
-
-
-def _drug_name(match: DrugMatch) -> str:
-    if match.via == SPELLING:
-        return f"{match.drug.name} ('{match.matched_text}' read by spelling)"
-    return match.drug.name
+    return ", ".join(dict.fromkeys(m.drug.name for m in matches))
 
 
 def _band_lower(ctx: RowContext, name: str) -> float:
@@ -247,7 +238,7 @@ def _pituitary_reason(s: Situation) -> str | None:
 @suggestion_rule("urgent_endocrine_referral", "urgent_priority", any_status=True)
 def urgent_referral(s: Situation) -> str | None:
     if s.priority != URGENT:
-        return None
+        return _sellar_sign_referral(s.ctx)
     flag = s.ctx.mass_effect_flag
     if flag is not None and s.ctx.high_like:
         return f"raised prolactin with a mass-effect red flag ({flag.named()})"
@@ -274,6 +265,22 @@ def urgent_referral(s: Situation) -> str | None:
     return (
         f"prolactin {s.ctx.result} is above {fmt(s.ctx.t('urgent_miu_l'))} mIU/L "
         f"(~{shown} ng/mL) and no physiological state explains it"
+    )
+
+
+def _sellar_sign_referral(ctx: RowContext) -> str | None:
+    """The urgent referral of a chiasmal or sellar sign with a prolactin that is not raised and
+    no known lesion (ctx.sellar_sign_alone): a red flag needs urgent referral or emergency
+    assessment whatever the prolactin (clinical-reference §5: sudden headache, visual loss,
+    diplopia; pituitary apoplexy can present with a normal or low prolactin).  The priority
+    stays soon (output-contract §7 keeps urgent for a raised prolactin); this step leads."""
+    sign = ctx.sellar_sign_alone
+    if sign is None:
+        return None
+    return (
+        f"red flag: chiasmal or sellar sign ({sign.evidence()}) with a prolactin that is not "
+        "raised: urgent referral or emergency assessment (a sellar mass or pituitary apoplexy, "
+        "which can present with a normal or low prolactin)"
     )
 
 
@@ -341,9 +348,8 @@ def endocrine_referral(s: Situation) -> str | None:
         return None
     if s.hook:
         return "large pituitary lesion: specialist assessment"
-    sign = s.ctx.sellar_sign_alone
-    if sign is not None:
-        return f"chiasmal or sellar sign ({sign.evidence()}): a sellar mass is possible"
+    if s.ctx.sellar_sign_alone is not None:
+        return None  # the urgent referral leads (_sellar_sign_referral)
     symptom = s.ctx.symptom
     if symptom is not None:
         return f"symptomatic raised prolactin ({symptom.evidence()})"
@@ -425,12 +431,15 @@ def _stated_not_pregnant(ctx: RowContext) -> str | None:
 
 
 def _postpartum(ctx: RowContext) -> bool:
-    return (
-        bool(ctx.flag("lactating"))
-        or ctx.num("postpartum_weeks") is not None
-        or ctx.has("postpartum")
-        or ctx.has("lactation")
-    )
+    """Breastfeeding, or delivered too recently to be pregnant again (no pregnancy test): a
+    delivery of known date longer ago than a new pregnancy takes to show (earliest ovulation
+    and a test turning positive), without breastfeeding, is no reason to leave the test out."""
+    if ctx.flag("lactating") or ctx.has("lactation"):
+        return True
+    weeks = ctx.num("postpartum_weeks")
+    if weeks is not None:
+        return weeks < ctx.t("postpartum_pregnancy_possible_weeks")
+    return ctx.has("postpartum")
 
 
 @suggestion_rule("pregnancy_test", "childbearing_age_pregnancy_unknown")
@@ -725,13 +734,10 @@ def dilution_retest(s: Situation) -> str | None:
     if s.hook:
         fold = fmt(s.ctx.t("hook_dilution_factor"))
         return f"large lesion with a modest prolactin: ask the lab to re-assay at 1:{fold} dilution"
-    sign = s.ctx.sellar_sign_alone
-    if sign is not None:
-        fold = fmt(s.ctx.t("hook_dilution_factor"))
-        return (
-            f"{sign.evidence()} with a prolactin that is not raised: ask the lab to re-assay at "
-            f"1:{fold} dilution to exclude a falsely low result (hook effect)"
-        )
+    if s.ctx.diluted:
+        return None  # the result is already a diluted one (engine/diluted.py): not asked again
+    # a chiasmal or sellar sign alone (no lesion known) is no hook-effect risk: the urgent
+    # referral and the MRI come first; a dilution follows a large lesion on it (pituitary_mri)
     if s.ctx.qualifier == ">" and (s.ctx.status == "high" or open_near_urgent(s.ctx)):
         return (
             f"result {s.ctx.result} is above the measuring range: ask the lab to dilute the "
@@ -826,8 +832,8 @@ def _mild_true_excess(s: Situation) -> bool:
     (ctx.true_rise_shown) without typical symptoms.  A rested repeat comes first, then the MRI
     if the excess is confirmed (clinical-reference §2.3, §7.1)."""
     ctx = s.ctx
-    if ctx.lesion.present:
-        return False
+    if ctx.lesion.present or ctx.macroprolactin_excluded is not None:
+        return False  # macroprolactin excluded: a true excess, worked up (priority.decide)
     if ctx.monomeric_mild and not ctx.mild:
         return True
     return ctx.mild and ctx.symptom is None and ctx.true_rise_shown is not None
@@ -893,7 +899,11 @@ def _pituitary_mri(s: Situation) -> str | None:
         return f"{why}: pituitary MRI once thyroid replacement has corrected the TSH"
     if s.ctx.sellar_sign_alone is not None:
         gadolinium = " (without gadolinium in pregnancy)" if pregnant else ""
-        return f"{why}: pituitary MRI{gadolinium}"
+        fold = fmt(s.ctx.t("hook_dilution_factor"))
+        return (
+            f"{why}: pituitary MRI{gadolinium}; if it shows a large lesion, ask the lab to "
+            f"re-assay prolactin at 1:{fold} dilution (hook effect)"
+        )
     mild = s.ctx.mild or s.ctx.monomeric_mild
     if s.ctx.small_lesion and mild and s.ctx.symptom is None:
         return (
@@ -922,6 +932,13 @@ def _pituitary_mri(s: Situation) -> str | None:
         return (
             f"{why}: pituitary MRI if monomeric prolactin is raised on the macroprolactin screen, "
             "once drugs, thyroid and kidney are excluded"
+        )
+    excluded = s.ctx.macroprolactin_excluded
+    if excluded is not None:
+        said = "" if excluded in why else f" ({excluded})"
+        return (
+            f"{why}: pituitary MRI once drugs, thyroid and kidney are excluded (macroprolactin "
+            f"is already excluded{said}: the excess is true, not a rise to repeat first)"
         )
     confirmed = " and the rise is confirmed on a rested sample" if s.ctx.mild else ""
     if screen:

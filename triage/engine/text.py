@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from triage.engine.distinct import distinct_rows
+from triage.negated_lists import inside, negated_list_spans
 from triage.resources import data_file
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, TEXT_FIELDS, ConfigError, field_words
 from triage.values import without_general_statements
@@ -293,8 +294,9 @@ class CueBook:
     def _match(self, field: str, text: str) -> Hits:
         found: dict[str, tuple[CueHit, ...]] = {}
         lowered = text.lower()
+        listed = negated_list_spans(text)  # "no headache, diplopia or visual loss"
         for cue in self._by_field.get(field, ()):
-            hit = self._first_hit(cue, field, text, lowered)
+            hit = self._first_hit(cue, field, text, lowered, listed)
             if hit is not None:
                 found[cue.name] = (hit,)
         for cue in self._by_field.get(field, ()):
@@ -303,10 +305,14 @@ class CueBook:
                     found.setdefault(name, found[cue.name])
         return MappingProxyType(found) if found else NO_HITS
 
-    def _first_hit(self, cue: _Cue, field: str, text: str, lowered: str) -> CueHit | None:
-        hit = self._hit_in(cue, _matches(cue, text, lowered), field, text, need_context=False)
+    def _first_hit(
+        self, cue: _Cue, field: str, text: str, lowered: str, listed: Sequence[tuple[int, int]]
+    ) -> CueHit | None:
+        found = _matches(cue, text, lowered)
+        hit = self._hit_in(cue, found, field, text, listed, need_context=False)
         if hit is None and cue.contextual is not None:
-            hit = self._hit_in(cue, cue.contextual.finditer(text), field, text, need_context=True)
+            found = cue.contextual.finditer(text)
+            hit = self._hit_in(cue, found, field, text, listed, need_context=True)
         return hit
 
     def _hit_in(
@@ -315,11 +321,14 @@ class CueBook:
         matches: Iterable[re.Match[str]],
         field: str,
         text: str,
+        listed: Sequence[tuple[int, int]],
         *,
         need_context: bool,
     ) -> CueHit | None:
         for match in matches:
             start, end = match.span()
+            if inside(listed, start):
+                continue  # an item of a negated list ("no headache, diplopia or visual loss")
             clause_start, clause = _clause(text, start, end, self._clause_split)
             if cue.exclude is not None and cue.exclude.search(clause):
                 continue

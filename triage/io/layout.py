@@ -29,6 +29,8 @@ from triage.columns import (
     ColumnMatch,
     RowScore,
     candidates,
+    column_letters,
+    finding_note,
     is_checkbox_option,
     is_diluted_prolactin,
     mapped_header_lacking,
@@ -161,6 +163,10 @@ class RawTable:
     # field -> per row, the unit its header names where a header repeated further down (a
     # second section of the export) names another unit than the first header
     section_units: dict[str, np.ndarray] = field(default_factory=dict)
+    # field -> per row, whether two columns of its header disagree ("Unit" twice: ng/mL in
+    # one, mIU/L in the other), with the words naming them: those rows are rejected
+    conflicts: dict[str, np.ndarray] = field(default_factory=dict)
+    conflict_columns: dict[str, str] = field(default_factory=dict)
     _distinct: dict[int, tuple[np.ndarray, Distinct]] = field(default_factory=dict, repr=False)
     _orders: dict[int, tuple[np.ndarray, frozenset[str | None]]] = field(
         default_factory=dict, repr=False
@@ -218,6 +224,8 @@ class RawTable:
             self.text_source,
             [],
             {name: rows[positions] for name, rows in self.section_units.items()},
+            {name: rows[positions] for name, rows in self.conflicts.items()},
+            dict(self.conflict_columns),
         )
         for name, col in self.columns.items():
             sub.columns[name] = col[positions]
@@ -1613,7 +1621,8 @@ def _join_finding_columns(
     """Each yes of a yes/no column whose header names a finding (ColumnMatch.finding_columns)
     becomes the header's words in comments ("Visual field defect"), as if written in the notes;
     a no, an unknown and a blank add nothing; a cell that is no yes/no answer is written as a
-    note column's, "header: text" (in place)."""
+    note of the header (``finding_note``: "header: text", or "header text" under an
+    examination's header), in place."""
     found = [
         (
             col,
@@ -1633,7 +1642,7 @@ def _join_finding_columns(
             if answer is True:
                 pieces.append(words)
             elif answer == NOT_AN_ANSWER:
-                pieces.append(f"{match.headers[col]}: {cell_text(cells[i, col])}")
+                pieces.append(finding_note(match.headers[col], cell_text(cells[i, col])))
         joined[i] = "; ".join(pieces)
     columns["comments"] = joined
     headers["comments"] = " + ".join(
@@ -1700,8 +1709,9 @@ def build_raw_table(
     for name in match.fields:
         if name not in columns:
             columns[name] = np.full(len(split.cells), "", dtype=object)
-    rebuilt = _join_name_parts(columns)
-    headers = {name: match.headers[col] for name, col in match.fields.items()}
+    conflicts, conflict_columns = _read_twin_columns(columns, split, match)
+    rebuilt = _join_name_parts(columns) | set(conflict_columns)
+    headers = match.mapping()  # a column without a header by its letters ("column E")
     filled_from = _fill_from_other_unit_columns(columns, split, match)
     diluted = _take_diluted_results(columns, split, match)
     taken_units = [*filled_from, *((rows, unit) for rows, unit, _ in diluted)]
@@ -1729,6 +1739,8 @@ def build_raw_table(
         decimal_hint=book.decimal_hint,
         text_source=book.is_text,
         warnings=[*match.warnings, *unit_warnings],
+        conflicts=conflicts,
+        conflict_columns=conflict_columns,
     )
     for name, col in match.fields.items():
         if col < len(split.distinct) and name not in rebuilt:
@@ -1755,6 +1767,60 @@ def build_raw_table(
             "dilution"
         )
     return table
+
+
+def _twin_key(name: str, cell: object) -> object:
+    """What a cell says, for comparing two columns of one field: a unit or a sex as read
+    ("ng/ml" = "µg/L", "F" = "weiblich"), else its text without case or extra spaces."""
+    text = cell_text(cell)
+    if name in ("prolactin_unit", "unit"):
+        info = normalise_unit(text)
+        if info is not None:
+            return info
+    if name == "sex":
+        sex = parse_sex(cell)
+        if sex is not None:
+            return sex
+    return " ".join(text.casefold().split())
+
+
+def _read_twin_columns(
+    columns: dict[str, np.ndarray], split: SplitRows, match: ColumnMatch
+) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """A field whose header stands over several columns (``ColumnMatch.twin_columns``: "Sex"
+    twice, "Unit" twice) is read, row by row, from the column that is filled (else an empty
+    first column hid the second's sex or unit, and --unit filled the row).  Rows where two of
+    them are filled and differ are returned per field (they are rejected), with the words that
+    name the columns; the columns are changed in place."""
+    conflicts: dict[str, np.ndarray] = {}
+    named: dict[str, str] = {}
+    width = split.cells.shape[1] if split.cells.ndim == 2 else 0
+    for name, twins in match.twin_columns.items():
+        if name not in columns:
+            continue
+        cols = [match.fields[name], *(c for c in twins if c < width)]
+        if len(cols) < 2:
+            continue
+        merged = np.asarray(columns[name], dtype=object).copy()
+        differ = np.zeros(len(merged), dtype=bool)
+        filled = np.array([not is_empty_value(c) for c in merged], dtype=bool)
+        for col in cols[1:]:
+            other = split.cells[:, col]
+            has = np.array([not is_empty_value(c) for c in other], dtype=bool)
+            both = np.flatnonzero(filled & has)
+            for i in both:
+                differ[i] |= _twin_key(name, merged[i]) != _twin_key(name, other[i])
+            take = has & ~filled
+            merged = np.where(take, other, merged)
+            filled |= has
+        columns[name] = merged
+        letters = [column_letters(c) for c in cols]
+        listed = ", ".join(letters[:-1]) + f" and {letters[-1]}"
+        every = "both" if len(cols) == 2 else "all"
+        named[name] = f"columns {listed} ({every} headed {match.headers[cols[0]]!r})"
+        if differ.any():
+            conflicts[name] = differ
+    return conflicts, named
 
 
 def _fill_from_other_unit_columns(

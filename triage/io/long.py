@@ -24,14 +24,18 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import pandas as pd
 
 from triage.columns import (
+    NamedFinding,
+    finding_note,
+    header_vocabulary,
     header_words,
     is_diluted_prolactin,
+    named_finding,
     parse_header,
     parse_rule,
     unit_kind,
@@ -54,6 +58,7 @@ from triage.knowledge.loaders import DEFAULT_SET_NAME, load_drugs, load_referenc
 from triage.numbers import fmt
 from triage.schema import FLAG_FIELDS, TEXT_FIELDS, InputFileError, Rejected, Withdrawal
 from triage.values import (
+    NOT_AN_ANSWER,
     UnitInfo,
     cell_text,
     complement_percent,
@@ -66,6 +71,7 @@ from triage.values import (
     parse_quantity,
     parse_yes_no,
     synonyms_data,
+    yes_no_answer,
 )
 
 TEST_FIELDS: Final = ("test", "test_code", "loinc", "result", "unit")
@@ -127,6 +133,10 @@ class LabTest:
     soft_exclude: frozenset[str] = frozenset()  # words that veto it unless one of ``unless`` is
     unless: frozenset[str] = frozenset()  # there ("Prolaktin nach Ruhe": a rested repeat)
     agents: frozenset[str] = frozenset()  # ... and none of these ("nach Belastung", a drug)
+    # a line named after a finding or an examination ("Headache", "Visual fields"): its name as
+    # written and what the name means (read into comments as such a column is, _finding_test)
+    finding: NamedFinding | None = None
+    header: str = ""
 
     def vetoed(self, words: frozenset[str]) -> bool:
         """Whether a name's words say it is not this test ("Prolactin after PEG", "Prolaktin
@@ -148,6 +158,7 @@ def lab_tests() -> tuple[LabTest, ...]:
     """The long-shape tests of synonyms.toml, in the order they are tried."""
     specs = []
     for name, data in synonyms_data()["long_tests"].items():
+        words = header_vocabulary(data["vocabulary"]) if "vocabulary" in data else None
         specs.append(
             LabTest(
                 name=name,
@@ -155,9 +166,11 @@ def lab_tests() -> tuple[LabTest, ...]:
                 complement=data.get("transform") == "complement",
                 loinc=frozenset(str(code).strip() for code in data.get("loinc", [])),
                 codes=frozenset(_code_key(code) for code in data.get("codes", [])),
-                names=frozenset(header_words(n) for n in _names(data)),
-                rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
-                exclude=frozenset(data.get("exclude", [])),
+                names=frozenset(header_words(n) for n in data.get("names", []))
+                | frozenset(words.synonyms if words else ()),
+                rules=tuple(parse_rule(rule) for rule in data.get("tokens", []))
+                + (words.rules if words else ()),
+                exclude=frozenset(data.get("exclude", [])) | (words.exclude if words else set()),
                 soft_exclude=frozenset(data.get("soft_exclude", [])),
                 unless=frozenset(data.get("unless", [])),
                 agents=frozenset(data.get("agents", [])),
@@ -175,15 +188,6 @@ def lab_tests() -> tuple[LabTest, ...]:
             )
         )
     return tuple(specs)
-
-
-def _names(data: Mapping[str, Any]) -> list[str]:
-    """A test's names, with those of the synonyms.toml table its ``names_from`` names (the notes
-    columns' headers are also the names of the result lines that carry notes)."""
-    names = [str(n) for n in data.get("names", [])]
-    if "names_from" in data:
-        names += [str(n) for n in synonyms_data()[data["names_from"]].get("synonyms", [])]
-    return names
 
 
 def _spec_named(name: str) -> LabTest:
@@ -249,7 +253,9 @@ def identify_test(
         if fitted is not None:
             return fitted, ""
     if not found:
-        return None, _weak_without_unit(code, name, kind)
+        weak = _weak_without_unit(code, name, kind)
+        finding = _finding_test(name.strip() or code.strip()) if not weak and kind is None else None
+        return finding, weak
     first = found[0]
     return None, (
         f"reported in {unit.strip()!r}, which is not a unit of {first.label} "
@@ -310,6 +316,30 @@ def _candidates(
     # "PRLPEG" / "Récupération PEG") overrules the code.
     out += [spec for spec in by_code if not spec.vetoed(name_words)]
     return out
+
+
+@lru_cache(maxsize=1024)
+def _finding_test(name: str) -> LabTest | None:
+    """A line no test claims whose name names a finding or an examination as a column header
+    may (columns.named_finding: "Headache", "Sehstörung", "Galactorrhoea", "Visual fields",
+    "Perimetrie"): read into comments as such a column is, a yes as the finding, a no as
+    nothing, other text as a note of the name (columns.finding_note).  Only lines with no unit
+    of measure (a number in a unit is another test's result)."""
+    named = named_finding(name) if name else None
+    if named is None:
+        return None
+    notes = _spec_named("clinical_notes")
+    return replace(
+        notes,
+        name=f"finding {name}",
+        label=name,
+        loinc=frozenset(),
+        codes=frozenset(),
+        names=frozenset(),
+        rules=(),
+        finding=named,
+        header=name,
+    )
 
 
 def _weak_without_unit(code: str, name: str, kind: str | None) -> str:
@@ -773,6 +803,9 @@ def _prolactin_table(table: RawTable, positions: np.ndarray, warnings: list[str]
     for old, new in renamed.items():
         if old in sub.columns:
             sub.columns[new] = sub.columns[old]
+        if old in sub.conflicts:
+            sub.conflicts[new] = sub.conflicts.pop(old)
+            sub.conflict_columns[new] = sub.conflict_columns.pop(old, old)
     _units_of_loinc(sub, warnings)
     if "test" in sub.columns:  # a unit written in the test's name ("Prolactin (mIU/L)")
         named = np.array([_named_unit(t) for t in sub.columns["test"]], dtype=object)
@@ -962,10 +995,18 @@ def _context_value(
         if text and unit and _is_number_text(text):
             text = f"{text} {unit}"
         return (math.nan, "", text, None) if text else None
+    if spec.finding is not None:  # "Headache" = yes / nein / "sudden, severe"
+        text = _coded_text(cell_text(cell))
+        answer = yes_no_answer(text)
+        if answer == NOT_AN_ANSWER:
+            return math.nan, "", finding_note(spec.header, text), None
+        return math.nan, "", spec.finding.words if answer is True else "", None
     if spec.field in TEXT_CONTEXT or spec.field in FLAG_FIELDS:  # "Pregnant", "Risperdal 2 mg"
         text = _coded_text(cell_text(cell))
         if not text or is_empty_value(text) or (spec.prefix and _is_number_text(text)):
             return None  # a qualitative test's number is another test's result
+        if unit.strip() and _is_number_text(text):  # a lesion's size: "15" in "mm"
+            text = f"{text} {unit.strip()}"
         return math.nan, "", spec.prefix + text, None
     quantity = parse_quantity(cell, decimal)
     if quantity.status != "ok" or quantity.value is None:
@@ -1176,7 +1217,7 @@ def _apply_context(
 
 
 # Context tests whose result is a statement in words, joined to the prolactin row's own text.
-TEXT_CONTEXT: Final = frozenset({"comments", "medications"})
+TEXT_CONTEXT: Final = frozenset({"comments", "medications", "symptoms", "pituitary_lesion"})
 # an HL7 coded value as a cell: "77386006^Pregnant^SCT"
 _CODED: Final = re.compile(r"^[\w.-]*\^([^^]+)(?:\^.*)?$")
 
@@ -1191,6 +1232,8 @@ def _join_text(frame: pd.DataFrame, name: str, rows: np.ndarray, texts: list[obj
     """Each of ``rows`` of ``frame[name]``: its own text, then the context's (once)."""
     column = frame[name].astype(object).to_numpy(copy=True)
     for row, text in zip(rows.tolist(), texts, strict=True):
+        if not text:  # a no to a finding's line: nothing to add
+            continue
         own = column[row]
         if own is None or own is pd.NA or (isinstance(own, float) and own != own) or not own:
             column[row] = text

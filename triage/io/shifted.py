@@ -181,7 +181,7 @@ def cut_facts(
             continue
         unit = _cut_unit(fields, match, whole, found.unit_text)
         if unit is None:
-            note = unknown_unit_urgency(found.value, found.qualifier, to_miu)
+            note = unknown_unit_urgency(found.value, found.qualifier, to_miu, cut=result >= whole)
             if note:
                 urgent[index] = (
                     f"; its result may be urgent ({note}): listed with the urgent results"

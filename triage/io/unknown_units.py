@@ -24,10 +24,14 @@ MASS_UNITS: Final = "ng/mL (µg/L)"
 INTERNATIONAL_UNITS: Final = "mIU/L (µIU/mL)"
 
 
-def unknown_unit_urgency(number: float, qualifier: str = "", per_ng: float | None = None) -> str:
+def unknown_unit_urgency(
+    number: float, qualifier: str = "", per_ng: float | None = None, *, cut: bool = False
+) -> str:
     """'' when ``number`` (a result as written, its unit unknown) could not be urgent in any
     prolactin unit; else why it may be (without the "listed with the urgent results" the
-    caller adds).  ``per_ng``: the run's mIU/L per ng/mL (default: the default set's)."""
+    caller adds).  ``per_ng``: the run's mIU/L per ng/mL (default: the default set's).
+    ``cut``: the number may have lost digits (a line cut short): a lower bound, so it is never
+    said not to be urgent in the other unit."""
     limits = load_thresholds()
     urgent = limits.get("urgent_miu_l")
     factor = per_ng or load_reference_set(DEFAULT_SET_NAME).miu_per_ng
@@ -40,8 +44,10 @@ def unknown_unit_urgency(number: float, qualifier: str = "", per_ng: float | Non
     verb = "may be" if mark else "is"
     if number >= urgent * share:
         return f"at {shown} it {verb} above {format_number(urgent)} mIU/L in either prolactin unit"
-    return (
+    urgent_if = (
         f"unit unknown: at {shown} it {verb} urgent if the unit is {MASS_UNITS} (above "
-        f"{approx(in_ng)} ng/mL = {format_number(urgent)} mIU/L), not if it is "
-        f"{INTERNATIONAL_UNITS}"
+        f"{approx(in_ng)} ng/mL = {format_number(urgent)} mIU/L)"
     )
+    if cut:  # digits may be missing: in mIU/L the whole value may be above the level too
+        return f"{urgent_if}; the value may be cut short, so it may be urgent in any unit"
+    return f"{urgent_if}, not if it is {INTERNATIONAL_UNITS}"

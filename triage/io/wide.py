@@ -40,6 +40,7 @@ from triage.schema import (
     SUPERSEDED,
     SUPERSEDES,
     WITHDRAWS,
+    ConfigError,
     Rejected,
     Withdrawal,
 )
@@ -286,6 +287,7 @@ class _Builder:
         self.n = len(table)
         # results without a unit above the urgent level whatever their unit (_reasons)
         self.possibly_urgent = np.zeros(self.n, dtype=bool)
+        self.refused_default = ""  # why --unit / the default was not applied (_written_unit)
         # rows rejected for a number in brackets written as a conversion that is none, or
         # without a unit to tell (result), and the largest of their numbers in mIU/L (those in
         # ng/mL or in no unit at the largest plausible factor)
@@ -683,6 +685,7 @@ class _Builder:
         implied = self._implied_units(low, high)
         self._warn_unit_conflicts(unit, implied)
         from_interval = (unit_text == "") & (implied != None)  # noqa: E711 (object array)
+        from_interval &= ~self._unit_conflicts()  # two units written: neither is guessed
         unit = np.where(from_interval, implied, unit)
         factor = np.where(from_interval, 1.0, factor)
         taken = from_interval & ~np.isnan(value)  # rows with a result to read in it
@@ -704,6 +707,7 @@ class _Builder:
         besides = [q.beside for q in parsed]
         self._conversions_beside(codes, besides, value * factor, unit, reason, detail)
         self._possibly_urgent(reason, detail, value, unit_text)
+        self._conflicting_cells(reason, detail, value * factor, unit)
         undecided &= reason == ""
         reason[undecided] = "ambiguous_decimal_mark"
         detail[undecided] = undecided_detail[undecided]
@@ -1071,11 +1075,83 @@ class _Builder:
         # "102 - 496 mU/l" is a result in ng/mL (the interval is converted from its own unit)
         levels.append(self.table.header_unit("prolactin"))
         levels.append(interval_units)
-        levels.append(self._default_unit())
-        levels.append((self.settings.unit or "").strip())
+        # the unit columns disagree (twice headed "Unit": ng/mL and mIU/L): none is taken
+        blocked = self._unit_conflicts() & (chosen == "")
         for level in levels:
             chosen = np.where(chosen == "", level, chosen)
+        chosen[blocked] = ""
+        for given, source in (
+            (self._default_unit(), "the default"),
+            (self.settings.unit, "--unit"),
+        ):
+            pending = (chosen == "") & ~blocked
+            chosen = np.where(
+                pending, self._default_unless_contradicted(pending, given, source), chosen
+            )
         return chosen
+
+    def _unit_conflicts(self) -> np.ndarray:
+        """Rows whose unit columns of one header give two different units."""
+        rows = self.table.conflicts.get("prolactin_unit")
+        return rows if rows is not None else np.zeros(self.n, dtype=bool)
+
+    def _default_unless_contradicted(
+        self, pending: np.ndarray, given: str | None, source: str
+    ) -> str:
+        """The unit ``given`` for the ``pending`` rows, which have none (the mapping's default,
+        --unit), unless the file's unit column writes other prolactin units: then it is not
+        the file's unit, and a row whose unit cell is empty is rejected (unknown_unit) rather
+        than read in a unit the file contradicts (300 ng/mL read as 300 mIU/L: a false
+        normal)."""
+        given = (given or "").strip()
+        info = normalise_unit(given) if given else None
+        col = self.column("prolactin_unit")
+        if info is None or col is None or not pending.any():
+            return given
+        written = {
+            found.unit
+            for text in self.table.distinct(col).uniques
+            if not is_empty_value(text) and (found := normalise_unit(cell_text(text))) is not None
+        }
+        others = sorted(written - {info.unit})
+        if not others:
+            return given
+        header = self.table.headers.get("prolactin_unit", "unit")
+        self.refused_default = (
+            f"{source} {given!r} is not applied: column {header!r} writes "
+            f"{' and '.join(others)} in other rows"
+        )
+        self.warnings.append(
+            f"{source} {given!r} contradicts the units column {header!r} writes "
+            f"({', '.join(others)}): it is not applied to the {int(pending.sum())} row(s) "
+            "without a unit, which are rejected as unknown_unit"
+        )
+        return ""
+
+    def _conflicting_cells(
+        self, reason: np.ndarray, detail: np.ndarray, value: np.ndarray, unit: np.ndarray
+    ) -> None:
+        """Rows whose field is filled differently in two columns of the same header ("Sex"
+        twice: F and M) are rejected (conflicting_cells): which one is the patient's is not
+        known.  A result that may be at or above the urgent level (ng/mL at the largest
+        plausible factor) is listed with the urgent results all the same."""
+        limits = load_thresholds()
+        urgent, highest = limits.get("urgent_miu_l"), limits.get("miu_per_ng_plausible_max")
+        for name, rows in self.table.conflicts.items():
+            if name in ("prolactin_unit", "unit"):
+                continue  # a row without a unit: unknown_unit (_detail)
+            where = self.table.conflict_columns.get(name, name)
+            for i in np.flatnonzero(rows & (reason == "")):
+                reason[i] = "conflicting_cells"
+                detail[i] = (
+                    f"its {name} differs between {where}: which one is the row's is not known; "
+                    "correct the export, or name one column in a column mapping file"
+                )
+                if isinstance(unit[i], str) and _in_miu(float(value[i]), unit[i], highest) >= (
+                    urgent
+                ):
+                    self.possibly_urgent[i] = True
+                    detail[i] += "; its result may be urgent: listed with the urgent results"
 
     def _warn_coded_units(self) -> None:
         """A unit column holding codes (1, 2, -99) rather than units: said once, with the fix."""
@@ -1510,6 +1586,18 @@ class _Builder:
                 "" if math.isnan(high) else f"; its interval {_fmt(low)}-{_fmt(high)} does not tell"
             )
             column = self.table.headers.get("prolactin_unit") or self.table.headers.get("unit")
+            twice = self.table.conflict_columns.get("prolactin_unit")
+            if twice and unit_cell is not None and not is_empty_value(unit_cell):
+                return (
+                    f"the units in {twice} differ in this row: the unit of result {text!r} is "
+                    "not known (--unit and defaults apply only to rows that give no unit)"
+                )
+            if column is not None and self.refused_default:
+                return (
+                    f"no unit for result {text!r} (its cell in column {column!r} "
+                    f"{_unit_cell_says(unit_cell)}, and {self.refused_default}); write its "
+                    "unit in the export"
+                )
             where = (
                 f"its cell in column {column!r} {_unit_cell_says(unit_cell)}, and no header unit "
                 "or default"
@@ -2538,19 +2626,43 @@ class _Builder:
 
 HCG_UNIT: Final = "IU/L"
 DATE_FIELDS: Final = ("birth_date", "collected_at")
-# Creatinine units the readers convert (engine/renal.py reads a bare creatinine by its size: up to
-# creatinine_mg_dl_max mg/dL, above it µmol/L), as mg/dL per unit or µmol/L per unit.
-_CREATININE_MG_DL: Final = {"mg/dl": 1.0, "mg/l": 0.1, "mg/100ml": 1.0}
-_CREATININE_UMOL_L: Final = {"umol/l": 1.0, "µmol/l": 1.0, "μmol/l": 1.0, "mmol/l": 1000.0}
-
-
 # Context lab values whose unit the readers put in the engine's (synonyms.toml [values.lab_units]).
 LAB_UNIT_FIELDS: Final = ("tsh", "free_t4", "egfr")
+SYNONYMS_FILE: Final = "synonyms.toml"
 
 
 @cache
 def _lab_units() -> dict[str, dict[str, Any]]:
     return dict(synonyms_data()["values"].get("lab_units", {}))
+
+
+@cache
+def _creatinine_units() -> tuple[dict[str, float], dict[str, float]]:
+    """The creatinine units the readers convert (synonyms.toml [values.lab_units.creatinine]; see
+    creatinine_for_engine): mg/dL per unit (`mg_dl`) and µmol/L per unit (`umol_l`), keyed in
+    lower case without spaces.  A missing or malformed table is a ConfigError naming the key."""
+    table = _lab_units().get("creatinine")
+    where = "values.lab_units.creatinine"
+    if not isinstance(table, Mapping):
+        raise ConfigError(SYNONYMS_FILE, f"missing table [{where}]", field=where)
+    found: list[dict[str, float]] = []
+    for key in ("mg_dl", "umol_l"):
+        units = table.get(key)
+        if (
+            not isinstance(units, Mapping)
+            or not units
+            or not all(
+                isinstance(factor, int | float) and not isinstance(factor, bool) and factor > 0
+                for factor in units.values()
+            )
+        ):
+            raise ConfigError(
+                SYNONYMS_FILE,
+                f"'{key}' must be a table of units, each with a factor above zero",
+                field=f"{where}.{key}",
+            )
+        found.append({"".join(str(u).lower().split()): float(f) for u, f in units.items()})
+    return found[0], found[1]
 
 
 def lab_unit_factor(field: str, unit: str) -> float | None:
@@ -2605,15 +2717,16 @@ def creatinine_for_engine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
     thresholds = load_thresholds()
     per_mg_dl = thresholds.get("creatinine_umol_per_mg_dl")
     largest_mg_dl = thresholds.get("creatinine_mg_dl_max")
+    mg_dl_units, umol_l_units = _creatinine_units()
     codes, uniques = pd.factorize(pd.Series(units, dtype=object).fillna(""))
     for code, unit in enumerate(uniques.tolist()):
         key = "".join(str(unit).lower().split())
         rows = codes == code
-        if key in _CREATININE_MG_DL:
-            mg_dl = out[rows] * _CREATININE_MG_DL[key]
+        if key in mg_dl_units:
+            mg_dl = out[rows] * mg_dl_units[key]
             out[rows] = np.where(mg_dl <= largest_mg_dl, mg_dl, mg_dl * per_mg_dl)
-        elif key in _CREATININE_UMOL_L:
-            umol = out[rows] * _CREATININE_UMOL_L[key]
+        elif key in umol_l_units:
+            umol = out[rows] * umol_l_units[key]
             out[rows] = np.where(umol > largest_mg_dl, umol, umol / per_mg_dl)
     return out
 

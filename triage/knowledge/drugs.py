@@ -18,17 +18,18 @@ How matching works:
 * The lexicon holds the international (INN) spellings of German, French, Spanish, Italian and
   Dutch (``Metoclopramid``, ``metoclopramida``, ``aloperidolo``) and their national brands;
   accents do not matter (``halopéridol``).
-* A medication list's misspelt name (``Risperdol``, ``halloperidol``, ``Haldoll``) is read as
-  the one drug it is a near spelling of, with ``via`` "spelling" (``medication_list_matcher``,
-  drugs.toml [spelling]: _SpellingReader); the negation below reads it as it reads the name.
 * Negation, minimal and deliberate: a mention is skipped when its clause says the patient is not
   taking the drug (``no metoclopramide``, ``stopped risperidone``, ``nil domperidone``,
   ``risperidone (discontinued)``, ``allergic to haloperidol``, ``Allergies: haloperidol``).
   Clauses end at ``; , : + |``, new lines, full stops (not the dot of a dosage abbreviation
   such as ``Tbl.`` or ``cp.``), and at "but", "then", "now".  A negation carries over "or"/"nor"
-  ("no metoclopramide or domperidone").  The cue words are also those of German, French,
-  Spanish, Italian and Dutch medication lists: ``MCP abgesetzt``, ``kein Haldol``, ``arrêt du
-  Primperan``, ``sin risperidona``, ``Plasil sospeso``, ``Dogmatil gestopt``, ``Allergien:``,
+  ("no metoclopramide or domperidone"), and one before a list over each item of it ("no
+  antipsychotics, metoclopramide or domperidone": triage.negated_lists, shared with the state
+  and cue readers); a stop after a list of bare names past a colon, or after a list joined by a
+  word, stops each ("Risperidon, MCP: abgesetzt 2022", "Haldol und Risperdal abgesetzt").  The
+  cue words are also those of German, French, Spanish, Italian and Dutch medication lists:
+  ``MCP abgesetzt``, ``kein Haldol``, ``arrêt du Primperan``, ``sin risperidona``, ``Plasil
+  sospeso``, ``Dogmatil gestopt``, ``Allergien:``,
   while ``seit``/``depuis``/``desde``/``dal``/``sinds`` affirm.  ``contraindicated``,
   ``ex-``, ``h/o``/``history of`` (a past drug: decided not current, so no factor), a past
   time right before it (``anciennement sous Solian``, ``previamente con risperidona``, ``bis
@@ -50,6 +51,10 @@ How matching works:
   acting; see _still_acting).
   ``mentions()`` returns every mention with its ``negated`` flag for callers that want the
   negated ones too.
+
+The cue words of every language are data: triage/data/drugs.toml ``[words]`` (word lists) and
+``[patterns]`` (regular expressions for phrases with variants), read once and validated by
+loaders.load_drug_words; this module keeps the regular expressions that place them in a clause.
 """
 
 from __future__ import annotations
@@ -63,8 +68,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Final
 
-from triage.knowledge.loaders import drug_term_key, load_drug_spelling, vocabulary_texts
-from triage.knowledge.model import Drug, DrugMatch, DrugSpelling
+from triage.knowledge.loaders import drug_term_key, load_drug_words
+from triage.knowledge.model import Drug, DrugMatch
+from triage.negated_lists import inside, negated_list_spans, only_joiners
 from triage.values import (
     ended_ago,
     last_dose_days,
@@ -74,15 +80,7 @@ from triage.values import (
     writes_a_year,
 )
 
-__all__ = [
-    "SPELLING",
-    "DrugMatcher",
-    "DrugMention",
-    "drug_matcher",
-    "medication_list_matcher",
-    "stop_days",
-    "stop_status_line",
-]
+__all__ = ["DrugMatcher", "DrugMention", "drug_matcher", "stop_days", "stop_status_line"]
 
 # Terms shorter than this are matched case-sensitively ("EE" must not match "ee").
 CASE_SENSITIVE_BELOW: Final = 3
@@ -100,8 +98,6 @@ _SEP_MARK: Final = "\x00"  # between words of a term in the trie
 _END_MARK: Final = ""  # a term ends at this trie node
 _VIA_ORDER: Final = ("generic", "synonym", "brand")
 DEFAULT_CACHE_SIZE: Final = 1 << 17
-# DrugMatch.via of a drug read from a misspelt name ("Risperdol": _SpellingReader)
-SPELLING: Final = "spelling"
 
 
 def _plain(words: Iterable[str]) -> frozenset[str]:
@@ -118,15 +114,39 @@ def _word_set_pattern(words: Iterable[str]) -> str:
     return rf"{_NOT_LETTER_BEFORE}(?:{body}){_NOT_LETTER_AFTER}"
 
 
+# The medication free-text vocabulary: drugs.toml [words] and [patterns] (read and validated
+# once by loaders.load_drug_words); the regular expressions below put those words in context.
+_VOCABULARY: Final = load_drug_words()
+
+
+def _fold_word(word: str) -> str:
+    """One cue word as the matcher compares it (see _plain)."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c)
+    )
+
+
+def _words(key: str) -> tuple[str, ...]:
+    """drugs.toml [words] `key`, folded (_fold_word), in the file's order."""
+    return tuple(_fold_word(word) for word in _VOCABULARY.words[key])
+
+
+def _word_alternatives(key: str) -> str:
+    """drugs.toml [words] `key` as the alternatives of a regular expression, in the file's order
+    (the words of a phrase separated by any spaces)."""
+    return "|".join(r"\s+".join(map(re.escape, word.split())) for word in _words(key))
+
+
+def _pattern_alternatives(key: str) -> str:
+    """drugs.toml [patterns] `key` as the alternatives of one regular expression."""
+    return "|".join(_VOCABULARY.patterns[key])
+
+
 # Dosage-form abbreviations whose dot does not end a clause ("Dogmatil 50 mg Tbl. abgesetzt").
-_DOSAGE_ABBREVIATIONS: Final = (
-    "tbl", "tabl", "tab", "tabs", "kps", "kap", "caps", "cp", "cpr", "comp", "gtt", "gtts", "amp",
-    "ret", "supp", "inj", "susp", "sol", "trpf", "gott", "stk", "cps", "bust", "sach", "fl",
-    # and the history abbreviations "Z.n." (Zustand nach) and "St.p." (status post), "ehem."
-    # (ehemals), "abges." (abgesetzt), "ausgeschl." (ausgeschlichen)
-    "n", "p", "ehem", "abges", "ausgeschl",
-)  # fmt: skip
-_NOT_AN_ABBREVIATION: Final = "".join(rf"(?<!\b{word}\.)" for word in _DOSAGE_ABBREVIATIONS)
+_DOSAGE_ABBREVIATIONS: Final = _words("dosage_abbreviations")
+_NOT_AN_ABBREVIATION: Final = "".join(
+    rf"(?<!\b{re.escape(word)}\.)" for word in _DOSAGE_ABBREVIATIONS
+)
 # A switch arrow ">", when no number or "=" follows it ("Risperdal > Abilify", "Haldol >>
 # Solian"; "> 4 mg", ">= 2" compare): a clause end, as "->" and "→" are.
 _GREATER_ARROW: Final = r"(?<![<>=\-])>>?(?![=>]|\s*[\d.,])"
@@ -137,139 +157,18 @@ _CLAUSE_END: Final = re.compile(
     rf"[;|\n\r•+→]|->|=>|{_GREATER_ARROW}|,(?!\d)|:(?!\d)|"
     rf"\.(?=\s|$){_NOT_AN_ABBREVIATION}|"
     rf"{_NOT_LETTER_BEFORE}(?:instead(?!\s+of\b)|invece(?!\s+d[ie]\b)){_NOT_LETTER_AFTER}|"
-    + _word_set_pattern(
-        (
-            *("but", "then", "now", "however", "whereas"),
-            *("aber", "jedoch", "dann", "jetzt", "stattdessen"),  # de
-            *("mais", "puis", "maintenant", "ensuite", "cependant"),  # fr
-            *("pero", "luego", "ahora", "despues", "sin embargo"),  # es
-            *("però", "poi", "adesso", "tuttavia"),  # it
-            *("maar", "daarna", "echter", "nu"),  # nl
-        )
-    )
+    + _word_set_pattern(_words("clause_end"))
 )  # matched in lower-cased text (see _negations), faster than re.IGNORECASE
 # Words that join two drugs of one statement; a negation carries over them.
-_CONNECTOR: Final = re.compile(
-    r"&|"
-    + _word_set_pattern(
-        (
-            *("and", "or", "nor", "und", "oder", "noch", "et", "ou", "ni"),
-            *("y", "o", "e", "né", "en", "of"),
-        )
-    )
-)
+_CONNECTOR: Final = re.compile(r"&|" + _word_set_pattern(_words("connector")))
 # Words that say a drug is not taken, before it ("stopped risperidone") or after it
 # ("risperidone (stopped)", "haloperidol - allergy").
 # fmt: off
-_STOPPED: Final = _plain(
-    {
-        "stopped",
-        "discontinued",
-        "ceased",
-        "d/c",
-        "dc",
-        "dc'd",
-        "d/c'd",
-        "withdrawn",
-        "withheld",
-        "held",
-        "on hold",
-        "allergy",
-        "allergic",
-        "intolerant",
-        "intolerance",
-        "not tolerated",
-        "not taking",
-        "no longer",
-        "previously",
-        "in the past",
-        # contraindicated: not to be given, so not being taken
-        "contraindicated", "contra-indicated",
-        # de
-        "abgesetzt", "pausiert", "gestoppt", "beendet", "abgebrochen", "ausgeschlichen",
-        "allergie", "unverträglichkeit", "nicht vertragen", "nicht mehr", "früher", "ehemals",
-        "vormals", "kontraindiziert",
-        # fr
-        "arrêté", "arrêtée", "arrêt", "stoppé", "interrompu", "suspendu",
-        "intolérance", "mal toléré", "ne prend plus", "autrefois", "anciennement",
-        "contre-indiqué", "contre-indiquée", "contre indiqué", "contre indiquée", "auparavant",
-        "précédemment", "antérieurement",
-        # es
-        "suspendido", "suspendida", "retirado", "retirada", "alergia", "alérgico", "alérgica",
-        "no tolerado", "ya no", "anteriormente", "previamente", "contraindicado",
-        "contraindicada",
-        # it
-        "sospeso", "sospesa", "interrotto", "interrotta", "allergia", "allergico", "allergica",
-        "non tollerato", "non più", "in passato", "precedentemente", "controindicato",
-        "controindicata",
-        # nl
-        "gestopt", "gestaakt", "allergisch", "niet verdragen", "niet meer", "vroeger", "voorheen",
-        "gecontra-indiceerd", "gecontraïndiceerd", "contra-geïndiceerd", "contraïndicatie",
-        # planned or advised, not yet taken: "Risperidon geplant", "to start next week", "début
-        # prévu", "Metoclopramid empfohlen"; not taken: "seit 3 Monaten nicht genommen"
-        "planned", "to start", "to be started", "will start", "recommended", "advised", "past",
-        "not taken", "geplant", "empfohlen", "vorgesehen", "nicht genommen", "nicht eingenommen",
-        "prévu", "prévue", "à débuter", "à commencer", "conseillé", "recommandé", "non pris",
-        "previsto", "prevista", "programado", "programada", "recomendado", "recomendada",
-        "no tomado", "pianificato", "pianificata", "da iniziare", "consigliato", "consigliata",
-        "non assunto", "non assunta", "gepland", "te starten", "geadviseerd", "aanbevolen",
-        "niet ingenomen",
-        # abbreviated, paused, a withdrawal trial, refused: "Risperdal abges.", "ehem. Risperdal",
-        # "Haldol (Pause seit 4 Wochen)", "Auslassversuch", "refuses risperidone", "la dejó"
-        "abges", "ausgeschl", "ehem", "pause", "en pause", "pausa", "in pausa", "paused",
-        "pauze", "gepauzeerd", "absetzversuch", "auslassversuch", "withdrawal trial",
-        "verweigert", "verweigert einnahme", "refuses", "refused", "refusing", "non adherent",
-        "not adherent", "noncompliant", "non compliant", "came off", "off since", "weaned off",
-        "la dejó", "lo dejó", "rechaza", "rifiuta", "weigert",
-        # never taken (a drug-naive research subject: "antipsychotic-naive", "neuroleptika-
-        # naiv", "naïf de tout traitement antipsychotique"), or stopped for a washout
-        "naive", "naïve", "drug naive", "treatment naive", "naiv", "naïf", "naïve de", "naïf de",
-        "naif", "naive de", "ingenuo", "naïef", "naief", "washout", "wash out", "wash-out",
-        "auswaschphase", "in auswaschphase", "fenêtre thérapeutique", "periodo de lavado",
-        "periodo di washout", "uitwasperiode",
-        # ended, finished, tapered off (after the drug: "Risperdal terminé", "risperidone
-        # finished", "Risperdal tapered off", "Solian afgebouwd"; "wordt afgebouwd", "tapering"
-        # are still taken: _AFFIRMING_WORDS)
-        "finished", "ended", "terminated", "tapered off", "weaned", "therapy ended",
-        "treatment ended", "ausgelaufen", "therapie beendet", "terminé", "terminée", "fini",
-        "finie", "achevé", "achevée", "sevré", "sevrée", "terminado", "terminada", "finalizado",
-        "finalizada", "acabado", "terminato", "terminata", "concluso", "conclusa", "finito",
-        "finita", "beëindigd", "afgebouwd", "afgerond",
-        # prescribed but not (yet) started: "Risperdal prescribed but not started", "Risperdal
-        # verordnet, noch nicht begonnen", "pas encore commencé", "aún no iniciado"
-        "not started", "not yet started", "not yet begun", "not yet taken", "never started",
-        "not commenced", "yet to start", "nicht begonnen", "noch nicht begonnen",
-        "noch nicht angesetzt", "noch nicht eingenommen", "noch nicht gestartet",
-        "pas commencé", "pas encore commencé", "pas débuté", "pas encore débuté", "non commencé",
-        "non débuté", "pas encore pris", "no iniciado", "no iniciada", "aún no iniciado",
-        "aún no iniciada", "todavía no iniciado", "todavía no iniciada", "no comenzado",
-        "non iniziato", "non iniziata", "non ancora iniziato",
-        "non ancora iniziata", "non ancora assunto", "non ancora assunta", "niet gestart",
-        "nog niet gestart", "nog niet begonnen", "niet begonnen", "nog niet ingenomen",
-        # an intolerance or a contraindication: "intolerance to risperidone", "Kontraindikation
-        # für MCP", "contre-indication au Primperan", "intolerancia a", "intolleranza a"
-        "intolerance to", "intolerance of", "contraindication", "contraindications",
-        "contraindication to", "contra indication", "contra indicated", "kontraindikation",
-        "kontraindikation für", "kontraindikation gegen", "contre indication",
-        "contre indication à", "contre indication au", "contre indication aux",
-        "contraindicación", "contraindicación a", "contraindicación para", "intolerancia",
-        "intolerancia a", "controindicazione", "controindicazione a", "controindicazione al",
-        "intolleranza", "intolleranza a", "intolleranza al", "contra indicatie",
-        "contra indicatie voor", "gecontra indiceerd", "intolerantie", "intolerantie voor",
-        # all
-        "stop",
-    }
-)
+_STOPPED: Final = frozenset(_words("stopped"))
 # Replaced by another drug: the one before is not taken, the one after is ("risperidone replaced
 # by aripiprazole", "Risperdal ersetzt durch Abilify", "remplacé par", "sustituido por",
 # "sostituito da", "vervangen door").
-_REPLACED: Final = _plain(
-    {
-        "replaced by", "replaced with", "ersetzt durch", "ersetzt mit", "remplacé par",
-        "remplacée par", "sustituido por", "sustituida por", "reemplazado por",
-        "sostituito da", "sostituita da", "sostituito con", "vervangen door",
-    }
-)
+_REPLACED: Final = frozenset(_words("replaced"))
 
 # Not yet started at this sample, right before the drug: "prior to risperidone initiation",
 # "before starting haloperidol", "vor Beginn der Risperidon-Therapie", "avant introduction de la
@@ -277,13 +176,7 @@ _REPLACED: Final = _plain(
 # risperidon", "naïf de tout traitement antipsychotique".  Only right before it: "prior to
 # sampling took metoclopramide" took it.
 _NOT_YET: Final = re.compile(
-    r"\b(?:prior\s+to|before\s+(?:starting|start\s+of|initiation\s+of|initiating)|"
-    r"vor\s+(?:beginn|start|einleitung)(?:\s+(?:mit|der|des|von))?|"
-    r"avant\s+(?:l\W?\s*introduction|introduction|le\s+d[ée]but|d[ée]but)(?:\s+d[eu]\W?)?|"
-    r"antes\s+de(?:\s+(?:iniciar|empezar|comenzar|la\s+introducci[oó]n\s+de|del\s+inicio\s+de))?|"
-    r"prima\s+di(?:\s+(?:iniziare|cominciare|avviare))?|prima\s+dell\W?\s*inizio\s+(?:di|del)|"
-    r"voor\s+(?:start|aanvang|de\s+start\s+van|het\s+starten\s+(?:met|van))|voorafgaand\s+aan|"
-    r"na[iï]f\s+de\s+tout\s+traitement|na[iï]ve?\s+to)"
+    rf"\b(?:{_pattern_alternatives('not_yet')})"
     r"(?:\s+(?:the|der|die|das|dem|den|la|le|les|el|il|lo|de|het|l\W))?\s*$"
 )
 
@@ -293,11 +186,9 @@ _NOT_YET: Final = re.compile(
 # behandeling met risperidon".  Only right before it (an article between), like _NOT_YET: "end of
 # March risperidone" is no end of risperidone.
 _END_OF: Final = re.compile(
-    r"\b(?:(?:end\s+of|final\s+del?|fine\s+d(?:i|el|ei|ella|ello|ell\W))|"
-    r"(?:ende|fin|einde)(?:\s+(?:der|des|von|du|de|del|van))?)"
+    rf"\b(?:{_pattern_alternatives('end_of')})"
     r"(?:\s+(?:the|la|de|het|l\W))?\s*"
-    r"(?:(?:treatment|therapy|medication|therapie|behandlung|medikation|traitement|tratamiento|"
-    r"terapia|trattamento|behandeling|medicatie)\s+(?:with|on|mit|par|avec|con|met|by|de|du|van)?)?"
+    rf"(?:(?:{_word_alternatives('end_of_treatment')})\s+(?:{_word_alternatives('end_of_with')})?)?"
     r"(?:\s*(?:the|der|die|das|dem|den|la|le|les|el|il|lo|het|de|du|l\W))?\s*$"
 )
 # "post-" glued to the drug: after it was stopped ("aménorrhée post-pilule", "amenorrea
@@ -306,31 +197,19 @@ _POST_PREFIX: Final = re.compile(r"(?<![^\W\d_])post\s*-\s*$")
 # A past marker alone after the drug and its dose: "Risperdal (ex)", "Risperdal 2 mg - ex.",
 # "Haldol (früher)", "Risperdal (previous)", "Solian (ancien)", "risperidona (anterior)",
 # "risperidone (precedente)", "risperidon (vroeger)".  Alone: "Risperdal (ex-Raucherin)" is not.
-_PAST_ALONE_WORDS: Final = (
-    *("ex", "previous", "prior", "former", "old", "alt", "fruher", "frueher", "vormals"),
-    *("ehemals", "ancien", "ancienne", "antiguo", "antigua", "anterior", "previo", "previa"),
-    *("precedente", "vecchio", "vroeger", "voorheen", "oud"),
-)
+_PAST_ALONE_WORDS: Final = _words("past_alone")
 _PAST_ALONE_AFTER: Final = re.compile(
     r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-]*)?[(\[\-–]?\s*"
-    rf"(?:{'|'.join(_PAST_ALONE_WORDS)})"
+    rf"(?:{_word_alternatives('past_alone')})"
     r"\.?\s*[)\]]?\s*$"
 )
 # The first words of _END_OF and _POST_PREFIX (for _may_negate's fast path).
-_END_OF_WORDS: Final = ("end", "ende", "fin", "final", "fine", "einde", "post")
+_END_OF_WORDS: Final = _words("end_of_first")
 # Replaced by what comes before, right before the drug: "aripiprazole instead of risperidone",
 # "Abilify statt Risperdal", "anstelle von", "au lieu de", "à la place du", "en lugar de", "en vez
 # de", "invece di", "al posto del", "in plaats van", "rather than", "replacing": the drug after is
 # the old one, not taken.  Only right before it (an article between), like _NOT_YET.
-_INSTEAD_OF_WORDS: Final = (
-    r"\b(?:instead\s+of|in\s+place\s+of|rather\s+than|replacing|replaces|in\s+replacement\s+of|"
-    r"statt|anstatt|anstelle(?:\s+von)?|an\s+stelle\s+von|als\s+ersatz\s+f(?:u|ue)r|"
-    r"au\s+lieu\s+d(?:e|u|es|\W)|a\s+la\s+place\s+d(?:e|u|es|\W)|en\s+remplacement\s+d(?:e|u|es|\W)|"
-    r"remplace|en\s+lugar\s+de(?:l)?|en\s+vez\s+de(?:l)?|en\s+sustitucion\s+de(?:l)?|sustituye\s+a|"
-    r"invece\s+d(?:i|el|ello|ella|\W)|al\s+posto\s+d(?:i|el|ello|ella|\W)|"
-    r"in\s+sostituzione\s+d(?:i|el|ello|ella|\W)|sostituisce|in\s+plaats\s+van|"
-    r"ter\s+vervanging\s+van|vervangt)"
-)
+_INSTEAD_OF_WORDS: Final = rf"\b(?:{_pattern_alternatives('instead_of')})"
 _INSTEAD_OF: Final = re.compile(
     _INSTEAD_OF_WORDS
     + r"(?:\s*(?:the|der|die|das|dem|den|des|la|le|les|el|il|lo|de|het|l\W))?\s*$"
@@ -340,240 +219,28 @@ _INSTEAD_OF_ANYWHERE: Final = re.compile(_INSTEAD_OF_WORDS)  # for _may_negate's
 # Solian", "previously on", "früher unter Risperdal", "previamente con risperidona", "antes
 # risperidona", "precedentemente in terapia con", "vroeger met", "formerly treated with".  The
 # past word alone negates by its cue; with "sous"/"con"/"mit" after it, that word would affirm.
-_PAST_WORDS: Final = (
-    r"\b(?:previously|formerly|earlier|fr(?:u|ue)her|vormals|ehemals|vorher|zuvor|anciennement|"
-    r"autrefois|auparavant|precedemment|anterieurement|previamente|anteriormente|antes|antiguamente|"
-    r"precedentemente|in\s+passato|vroeger|voorheen|eerder)\b"
-)
+_PAST_WORDS: Final = rf"\b(?:{_pattern_alternatives('past_time')})\b"
 _PAST_THEN_ON: Final = re.compile(
     _PAST_WORDS
-    + r"(?:\s+(?:on|with|taking|unter|mit|nahm|sous|avec|prenait|con|tomaba|in|assumeva|met|op|"
-    r"nam|gebruikte))?"
-    r"(?:\s+(?:treated\s+with|behandelt\s+mit|traitee?\s+par|tratad[oa]\s+con|trattat[oa]\s+con|"
-    r"behandeld\s+met|(?:treatment|therapy|therapie|behandlung|traitement|tratamiento|terapia|"
-    r"trattamento|behandeling)\s+(?:with|mit|par|avec|con|met)))?"
+    + rf"(?:\s+(?:{_word_alternatives('past_on')}))?"
+    rf"(?:\s+(?:{_pattern_alternatives('past_treated_with')}))?"
     r"(?:\s+(?:the|der|die|das|dem|den|la|le|les|el|il|lo|het|du|l\W))?\s*$"
 )
 
 # "As before" ("comme auparavant Risperdal", "wie zuvor", "igual que antes", "come prima",
 # "zoals eerder"): the past word says the drug is continued, right before a _PAST_THEN_ON match.
-_AS_BEFORE: Final = re.compile(
-    r"\b(?:as|same\s+as|wie|comme|como|igual\s+que|come|zoals|net\s+als)\s*$"
-)
+_AS_BEFORE: Final = re.compile(rf"\b(?:{_word_alternatives('as_before')})\s*$")
 # Continued, after the drug in its list item: "zuvor mit Risperdal eingestellt, weiter so",
 # "previously on risperidone, continued", "auparavant sous Solian, poursuivi": a past word before
 # it was no stop.
-_CONTINUED_AFTER: Final = re.compile(
-    r"\b(?:continued?|continuing|ongoing|unchanged|weiter(?:hin)?|fortgesetzt|fortgef(?:u|ue)hrt|"
-    r"beibehalten|unver(?:a|ae)ndert|poursuivie?|a\s+poursuivre|inchangee?|continua[rn]?|"
-    r"se\s+mantiene|sin\s+cambios|prosegue|proseguire|invariat[oa]|voortzetten|"
-    r"voortgezet|doorgaan|ongewijzigd|gecontinueerd)\b"
-)
+_CONTINUED_AFTER: Final = re.compile(rf"\b(?:{_pattern_alternatives('continued_after')})\b")
 # Cues before a drug ("no", "stopped", "allergic to" ...) and the ones that cancel them.
-_NEGATING: Final = _STOPPED | _plain(
-    {
-        "no",
-        "not",
-        "nil",
-        "never",
-        "none",
-        "without",
-        "w/o",
-        "stopped taking",
-        "off",
-        "came off",
-        "coming off",
-        "weaned off",
-        "avoid",
-        "avoided",
-        "denies",
-        "denied",
-        "declined",
-        "refused",
-        "allergic to",
-        "allergy to",
-        "allergies",
-        "intolerant to",
-        "intolerant of",
-        "reaction to",
-        "previous",
-        "prev",
-        "prior",
-        "formerly",
-        "former",
-        "past",
-        # "ex-Risperdal"; a past history of a drug is not a current one (decision: no factor;
-        # the history stays in the evidence of the text): "h/o", "history of", "hx of"
-        "ex",
-        "h/o",
-        "hx",
-        "hx of",
-        "history of",
-        "past history of",
-        "contraindicated",
-        "previously on", "formerly on", "was on", "used to be on", "prior on",
-        "no longer taking",
-        "not currently",
-        "not on", "not on any", "not taking any", "never on", "never been on",
-        # "without treatment with X": the "with" belongs to the negated phrase
-        "without treatment with", "no treatment with", "not treated with", "never treated with",
-        "ohne therapie mit", "ohne behandlung mit", "keine therapie mit", "nicht behandelt mit",
-        "sans traitement par", "sans traitement avec", "pas de traitement par",
-        "sin tratamiento con", "sin terapia con", "no tratado con", "no tratada con",
-        "senza terapia con", "senza trattamento con", "non trattato con", "non trattata con",
-        "zonder behandeling met", "geen behandeling met", "niet behandeld met",
-        # de
-        "kein", "keine", "keinen", "keinerlei", "nicht", "ohne", "nie", "weder", "allergisch gegen",
-        "allergie gegen", "verneint", "zustand nach", "anamnestisch",
-        # fr
-        "pas", "pas de", "sans", "aucun", "aucune", "jamais", "ni", "allergie à", "allergique à",
-        "ancien", "ancienne", "arrêt du", "arrêt de", "ne prend pas", "antécédent de",
-        "antécédents de", "atcd de", "ex-",
-        # es
-        "sin", "ningún", "ninguna", "ninguno", "nunca", "niega", "alergia a", "alérgico a",
-        "previo", "previa",
-        # stopped, before the drug: "suspendió risperidona", "ya no toma risperidona", "dejó la
-        # risperidona", "gestopt met Risperdal", "a arrêté le Dogmatil", "Z.n. Risperdal"
-        "suspendió", "suspendí", "se suspendió", "suspende", "se suspende", "dejó", "dejó de tomar",
-        "dejó la", "dejó el", "ya no toma", "ya no tomaba", "ya no usa", "ya no recibe",
-        "retiró", "se retiró", "abandonó", "gestopt met", "gestopt met de", "gestopt met het",
-        "gestaakt met", "a arrêté", "a arrêté le", "a arrêté la", "arrêt de la", "ne prend plus",
-        "ha sospeso", "ha interrotto", "ha smesso", "ha smesso di", "non assume più",
-        # "Z.n.", "St.p." as the matcher reads them (words "z", "n")
-        "non prende più", "hat abgesetzt", "setzte ab", "z n", "st p",
-        # verb negation: "no toma metoclopramida", "no tomaba", "no usa", "no recibe"
-        "no toma", "no tomaba", "no tomó", "no usa", "no usaba", "no utiliza", "no recibe",
-        "no recibía", "no lleva", "antecedente de", "antecedentes de",
-        # it
-        "non", "senza", "nessun", "nessuna", "nessuno", "niente", "né", "nega", "allergia a",
-        "allergico a", "precedente",
-        "non assume", "non assumeva", "non prende", "non prendeva", "non usa", "non utilizza",
-        "pregresso", "pregressa", "in anamnesi",
-        # nl
-        "geen", "niet", "zonder", "nooit", "ontkent", "allergie voor", "allergisch voor", "eerder",
-        "neemt geen", "gebruikt geen", "gebruikt niet", "voorgeschiedenis", "vorher", "zuvor",
-        # not yet started: a plan, a baseline before starting, a warning ("CAVE: Haloperidol")
-        "before starting", "prior to starting", "before start of", "baseline before",
-        "baseline before starting", "plan to start", "planning to start", "due to start", "cave",
-        "vor beginn", "vor beginn von", "vor beginn mit", "vor therapiebeginn",
-        "vor therapiebeginn mit", "vor einleitung", "vor ansetzen von", "start geplant",
-        "avant introduction de", "avant introduction du", "avant l'introduction de",
-        "avant de débuter", "avant de commencer", "avant mise sous", "bilan avant",
-        "bilan avant introduction de", "antes de iniciar", "antes de comenzar",
-        "previo al inicio de", "antes del inicio de", "prima di iniziare", "prima di avviare",
-        "prima dell'inizio di", "voor start van", "voor de start van", "voor aanvang van",
-        "voorafgaand aan",
-        # switched away from: "switched from risperidone to aripiprazole" ("to" affirms the next)
-        "switched from", "changed from", "switch from", "change from", "converted from",
-        "umstellung von", "umgestellt von", "wechsel von", "passage de", "relais de",
-        # "Abilify en relais du Risperdal": the old one
-        "relais du", "relais de la", "relais des", "en relais de", "en relais du",
-        # to start later, before the drug: "ab morgen Risperdal", "from tomorrow risperidone"
-        "from tomorrow", "starting tomorrow", "from next week", "starting next week",
-        "ab morgen", "ab übermorgen", "ab nächster woche", "ab nächste woche", "ab nächstem monat",
-        "à partir de demain", "dès demain", "à partir de la semaine prochaine",
-        "a partir de mañana", "desde mañana", "a partir de la próxima semana", "da domani",
-        "a partire da domani", "dalla prossima settimana", "vanaf morgen", "vanaf volgende week",
-        "cambio de", "passaggio da", "omgezet van", "overgezet van", "switch van",
-        # a re-test after stopping: "Kontrolle nach Absetzen von Risperdal", "repeat PRL after
-        # stopping risperidone", "control tras suspender risperidona", "dopo sospensione di"
-        "after stopping", "after discontinuing", "after discontinuation of", "after withdrawal of",
-        "after cessation of", "nach absetzen", "nach absetzen von", "nach absetzen des",
-        "nach absetzen der", "nach dem absetzen von", "tras suspender", "tras suspensión de",
-        "tras la suspensión de", "después de suspender", "tras retirar", "tras la retirada de",
-        "dopo sospensione di", "dopo sospensione del", "dopo la sospensione di",
-        "dopo la sospensione del", "dopo aver sospeso", "na stoppen van", "na stoppen met",
-        "na het stoppen met", "na staken van", "après l'arrêt de", "après l'arrêt du",
-        "après arrêt de", "après arrêt du", "après sevrage de", "non adherent to",
-        "not adherent to", "noncompliant with", "non compliant with", "refuses to take",
-        # a past treatment: "antecedente de tratamiento con risperidona" ("con" would affirm)
-        "history of treatment with", "antecedente de tratamiento con",
-        "antecedentes de tratamiento con", "antécédent de traitement par",
-        "z n therapie mit", "pregresso trattamento con", "eerdere behandeling met",
-        # to be started, offered or refused, before the drug: "consider starting risperidone",
-        # "plan: start amisulpride", "lehnt Risperidon ab", "a refusé la rispéridone", "débuter
-        # la rispéridone", "iniciar risperidona", "iniziare risperidone", "starten met
-        # risperidon" (not a bare "consider" or "propose": "consider reducing risperidone" is
-        # taking it)
-        "consider starting", "considering starting", "consider adding", "consider commencing",
-        "consider initiating", "start", "begin", "initiate", "commence", "suggest starting",
-        "recommend starting", "may start", "could start", "offered", "switched",
-        "lehnt", "lehnte", "débuter", "commencer", "introduire", "instaurer", "a refusé",
-        "a refusé le", "a refusé la", "a refusé les", "refuse", "refuse le", "refuse la",
-        "iniciar", "comenzar", "empezar", "introducir", "rechazó", "iniziare", "avviare",
-        "introdurre", "ha rifiutato", "starten met", "beginnen met", "opstarten", "weigerde",
-        "heeft geweigerd",
-    }
-)
-_AFFIRMING_WORDS: Final = _plain(
-    {
-        "started",
-        "starting",
-        "commenced",
-        "restarted",
-        "resumed",
-        "continue",
-        "continued",
-        "continuing",
-        "taking",
-        "takes",
-        "currently",
-        "to",
-        "switched to",
-        "changed to",
-        "added",
-        "plus",
-        "with",
-        "on",  # "history of schizophrenia on risperidone": taken
-        # de
-        "seit", "neu", "begonnen", "angesetzt", "gestartet", "nimmt", "aktuell", "weiter",
-        "fortgesetzt", "mit", "umgestellt auf", "dauermedikation",
-        # fr
-        "depuis", "débuté", "commencé", "introduit", "prend", "actuellement", "poursuivi",
-        "avec", "relais par",
-        # es
-        "desde", "iniciado", "inicio", "toma", "actualmente", "continúa", "con", "cambio a",
-        # it
-        "dal", "dalla", "da", "iniziato", "inizio", "assume", "attualmente", "continua",
-        "passato a",
-        # nl
-        "sinds", "gestart", "begonnen met", "neemt", "momenteel", "gebruikt", "met",
-        "overgezet op",
-        # "unter Risperdal", "sous Risperdal": on it ("ohne Nebenwirkungen unter Risperdal")
-        "unter", "sous",
-        # as before, so continued: "comme auparavant Risperdal", "wie zuvor", "igual que antes"
-        "as before", "as previously", "as earlier", "same as before", "wie zuvor", "wie bisher",
-        "wie vorher", "wie früher", "comme auparavant", "comme avant", "comme précédemment",
-        "comme antérieurement", "igual que antes", "como antes", "como previamente",
-        "como anteriormente", "come prima", "come in precedenza", "come precedentemente",
-        "zoals eerder", "zoals voorheen", "zoals vroeger",
-        # a duration of current use: "for the past 3 years" (not "in the past")
-        "for the past", "over the past", "during the past", "for the last", "over the last",
-        # the exception of a negated list: "no regular meds except risperidone"
-        "except", "apart from", "other than", "außer", "ausser", "bis auf", "sauf", "hormis",
-        "excepto", "salvo", "menos", "tranne", "eccetto", "salvo che", "behalve", "uitgezonderd",
-        # still taken, a reduction advised or under way: "(Dosisreduktion empfohlen)", "(taper
-        # advised)", "wird ausgeschlichen (aktuell 1 mg)", "arrêt progressif en cours"
-        "taper advised", "taper recommended", "taper planned", "tapering", "being tapered",
-        "dose reduction", "dose reduction advised", "dose reduction recommended",
-        "dosisreduktion", "dosisreduktion empfohlen", "dosisreduktion geplant",
-        "reduktion empfohlen", "wird ausgeschlichen", "ausschleichen", "ausschleichen empfohlen",
-        "arrêt progressif", "arrêt progressif en cours", "diminution progressive",
-        "réduction de dose", "réduction conseillée", "en cours de sevrage", "reducción de dosis",
-        "reducción progresiva", "riduzione del dosaggio", "riduzione graduale", "in riduzione",
-        "afbouwen", "wordt afgebouwd", "dosisverlaging", "in afbouw",
-    }
-)
+_NEGATING: Final = _STOPPED | frozenset(_words("negating"))
+_AFFIRMING_WORDS: Final = frozenset(_words("affirming"))
 # Switched from the drug before to the drug after, between two drugs of one clause ("Haldol,
 # switched to aripiprazole", "Risperdal umgestellt auf Abilify", "relais par", "cambio a",
 # "passato a", "overgezet op"; an arrow: "Haldol -> Abilify"): the first is no longer taken.
-_SWITCHED_TO: Final = _plain(
-    {
-        "switched to", "changed to", "switch to", "converted to", "umgestellt auf",
-        "umstellung auf", "wechsel auf", "relais par", "remplacé par", "cambio a", "cambiado a",
-        "passato a", "passaggio a", "overgezet op", "overgezet naar", "omgezet naar",
-    }
-)
+_SWITCHED_TO: Final = frozenset(_words("switched_to"))
 _ARROW: Final = re.compile(rf"->|→|=>|⇒|⟶|{_GREATER_ARROW}")
 # Only proposed, offered or declined, or to start later, right after the drug (its dose and a
 # "was"/"wurde" between): "risperidone proposed by psychiatrist", "Risperidon abgelehnt",
@@ -581,43 +248,21 @@ _ARROW: Final = re.compile(rf"->|→|=>|⇒|⟶|{_GREATER_ARROW}")
 # geweigerd", "risperidona la próxima semana".  Only right after it: "risperidone dose reduction
 # proposed" is taking it.
 _PROPOSED_AFTER: Final = re.compile(
-    r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?(?:(?:was|is|wurde|wird|a\s+[ée]t[ée]|est|"
-    r"fue|es|[èe]\s+stat[oa]|werd|wordt)\s+)?(?:proposed|suggested|offered|declined|refused|"
-    # from tomorrow on: "Risperdal ab morgen", "risperidone from tomorrow", "à partir de demain",
-    # "a partir de mañana", "da domani", "vanaf morgen" ("am Morgen", "por la mañana": mornings)
-    r"(?:from|starting|beginning|ab|d[èe]s|[àa]\s+partir\s+d[e']|desde|a\s+partir\s+de|da|dal|"
-    r"a\s+partire\s+da|vanaf|per)\s+(?:tomorrow|next\s+(?:week|month)|morgen|[üu]bermorgen|"
-    r"demain|apr[èe]s[\s-]demain|ma[ñn]ana|pasado\s+ma[ñn]ana|domani|dopodomani|overmorgen)|"
-    r"(?:to\s+start\s+)?(?:next\s+(?:week|month)|tomorrow)|abgelehnt|vorgeschlagen|angeboten|"
-    r"empfohlen|ansetzen|(?:ab\s+)?(?:n[äa]chste[rn]?\s+(?:Woche|Monat))|propos[ée]e?|refus[ée]e?|"
-    r"(?:[àa]\s+(?:introduire|d[ée]buter))|(?:(?:[àa]\s+partir\s+de\s+)?la\s+)?semaine\s+prochaine|"
-    r"demain|propuest[oa]|rechazad[oa]|ofrecid[oa]|(?:a\s+partir\s+de\s+)?(?:la\s+)?"
-    r"pr[óo]xim[oa]\s+(?:semana|mes)|propost[oa]|rifiutat[oa]|offert[oa]|(?:dalla\s+)?"
-    r"(?:la\s+)?prossim[oa]\s+(?:settimana|mese)|domani|voorgesteld|geweigerd|aangeboden|"
-    r"(?:vanaf\s+)?volgende\s+(?:week|maand)|morgen\s+starten)(?![^\W\d_])",
+    r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?"
+    rf"(?:(?:{_pattern_alternatives('proposed_copula')})\s+)?"
+    rf"(?:{_pattern_alternatives('proposed_after')}|"
+    rf"(?:{_pattern_alternatives('proposed_from')})\s+(?:{_pattern_alternatives('proposed_when')}))"
+    r"(?![^\W\d_])",
     re.IGNORECASE,
-)
-# The words of _PROPOSED_AFTER and _SWITCH_VERB (folded), for _may_negate's fast path.
-_PROPOSED_OR_SWITCH_WORDS: Final = frozenset(
-    (
-        *("proposed", "suggested", "offered", "declined", "refused", "next", "tomorrow"),
-        *("abgelehnt", "vorgeschlagen", "angeboten", "empfohlen", "ansetzen", "nachste"),
-        *("nachsten", "nachster", "propose", "proposee", "refuse", "refusee", "introduire"),
-        *("debuter", "semaine", "demain", "propuesto", "propuesta", "rechazado", "rechazada"),
-        *("ofrecido", "ofrecida", "proxima", "proximo", "proposto", "proposta", "rifiutato"),
-        *("rifiutata", "offerto", "offerta", "prossima", "prossimo", "domani", "voorgesteld"),
-        *("geweigerd", "aangeboden", "volgende", "morgen", "umgestellt", "umgesetzt"),
-        *("gewechselt", "ersetzt", "omgezet", "overgezet", "vervangen", "gewisseld"),
-        *("manana", "ubermorgen", "dopodomani", "overmorgen"),
-    )
 )
 # A switch with its verb last (German, Dutch): "Risperidon (2 mg) wurde auf Aripiprazol
 # umgestellt", "Risperidon durch Abilify ersetzt", "risperidon is naar aripiprazol omgezet",
 # "risperidon door aripiprazol vervangen": the words between the two drugs, and the verb after the
 # second.  The first is no longer taken.
 _SWITCH_BETWEEN: Final = re.compile(
-    r"^[\s\d.,/()]*(?:(?:mg|µg|mcg|ug)\b[\s().,]*)?(?:(?:wurde|wird|ist|is|werd|wordt)\s+)?"
-    r"(?:auf|durch|naar|door|op)\s+(?:(?:der|die|das|den|dem|de|het)\s+)?$"
+    r"^[\s\d.,/()]*(?:(?:mg|µg|mcg|ug)\b[\s().,]*)?"
+    rf"(?:(?:{_word_alternatives('switch_between_copula')})\s+)?"
+    rf"(?:{_word_alternatives('switch_between')})\s+(?:(?:der|die|das|den|dem|de|het)\s+)?$"
 )
 # A switch written around the old drug: a switch word right before it and the new one after
 # "par", "auf", "to" ("relais Risperdal par Abilify", "Umstellung Risperdal auf Abilify", "switch
@@ -625,28 +270,18 @@ _SWITCH_BETWEEN: Final = re.compile(
 # aripiprazolo", "omzetting risperidon naar aripiprazol").  The switch word alone is no stop:
 # "relais Abilify" is Abilify taking over.
 _SWITCH_OPEN: Final = re.compile(
-    r"\b(?:relais|umstellung|wechsel|switch|change|cambio|passaggio|omzetting|overzetting)"
+    rf"\b(?:{_word_alternatives('switch_open')})"
     r"(?:\s+(?:der|des|von|du|de|la|le|del|della|dello|di|van|the|het|l\W))?\s*$"
 )
 _SWITCH_JOIN: Final = re.compile(
-    r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?(?:par|pour|auf|zu|to|for|a|ad|al|"
-    r"por|con|naar|op|in)\s*(?:(?:the|der|die|das|den|dem|la|le|l\W|el|il|lo|de|het)\s*)?$"
+    r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?"
+    rf"(?:{_word_alternatives('switch_join')})"
+    r"\s*(?:(?:the|der|die|das|den|dem|la|le|l\W|el|il|lo|de|het)\s*)?$"
 )
-_SWITCH_VERB: Final = re.compile(
-    r"[^;,]{0,30}?\b(?:umgestellt|umgesetzt|gewechselt|ersetzt|omgezet|overgezet|vervangen|"
-    r"gewisseld)\b"
-)
+_SWITCH_VERB: Final = re.compile(rf"[^;,]{{0,30}}?\b(?:{_word_alternatives('switch_verb')})\b")
 _AFFIRMING: Final = _AFFIRMING_WORDS | _REPLACED | _SWITCHED_TO  # the drug after is taken
 # The negating cues that only say "in the past" (a later "continued" overrides them)
-_PAST_CUES: Final = _plain(
-    (
-        *("previously", "formerly", "former", "previous", "prior", "past", "in the past"),
-        *("früher", "ehemals", "vormals", "vorher", "zuvor", "autrefois", "anciennement"),
-        *("auparavant", "précédemment", "antérieurement", "anteriormente", "previamente"),
-        *("previo", "previa", "precedentemente", "in passato", "precedente", "vroeger"),
-        *("voorheen", "eerder"),
-    )
-)
+_PAST_CUES: Final = frozenset(_words("past"))
 # "plus de Solian" (French: no more Solian) right before the drug; "plus de 2 mg" is a quantity
 _NO_MORE: Final = re.compile(r"\bplus\s+d(?:e\s+la\s+|e\s+l\W\s*|u\s+|es\s+|e\s+|\W\s*)$")
 # A dose of nothing right after the drug ("Risperdal 0 mg", "Haldol: 0,0 mg"): not taken.
@@ -710,16 +345,7 @@ _NEGATED_ABBREVIATION: Final = re.compile(r"(?<![^\W\d_])(?:KI|CI|K\.\s?I\.|C\.\
 _WORD: Final = re.compile(r"[^\W\d_]+(?:['/][^\W\d_]+)*")
 # A form's answer that is all the item says after the drug ("Haldol: nein", "metoclopramide - no",
 # "Tercian ? non"): the drug is asked about, not taken.
-_ANSWER_NO: Final = _plain(
-    (
-        *("no", "none", "nil", "denies", "not taken", "not taking"),
-        *("nein", "kein", "keine", "nicht"),  # de
-        *("non", "aucun", "aucune", "pas"),  # fr
-        *("ninguno", "ninguna", "no toma"),  # es
-        *("nessuno", "nessuna", "non assume"),  # it
-        *("nee", "neen", "geen"),  # nl
-    )
-)
+_ANSWER_NO: Final = frozenset(_words("answer_no"))
 _ANSWER_AFTER: Final = re.compile(
     r"[\s:=?\-–]*("
     + "|".join(sorted(map(re.escape, _ANSWER_NO), key=len, reverse=True))
@@ -732,12 +358,9 @@ _NEGATION_WORDS: Final = frozenset(
     | _SWITCHED_TO
     | _ANSWER_NO
     | {"adverse", "adr", "adrs", "old", "plus"}
-    | {"earlier", "frueher", "antiguamente"}  # the _PAST_THEN_ON words that are no cue
-    | _PROPOSED_OR_SWITCH_WORDS
+    | {*_words("fast_path"), *_words("switch_verb"), *_words("switch_open")}
     | {*_PAST_ALONE_WORDS, *_END_OF_WORDS}
     | {"ki", "ci"}  # _NEGATED_ABBREVIATION
-    | {"relais", "umstellung", "wechsel", "switch", "change", "cambio", "passaggio"}  # _SWITCH_OPEN
-    | {"omzetting", "overzetting"}
 )
 _NEGATION_STEMS: Final = (
     *("allerg", "alerg", "intoleran", "intolleran", "unvertraglich"),
@@ -772,18 +395,12 @@ class DrugMatcher:
         *,
         cache_size: int = DEFAULT_CACHE_SIZE,
         abbreviations: bool = True,
-        spelling: DrugSpelling | None = None,
     ) -> None:
         """`abbreviations=False` leaves out the short capital abbreviations ("MCP", "HRT"): for
-        clinical notes, where capitals name many other things ("MCP joint").  `spelling` also
-        reads a word the lexicon does not know as the drug it is a near spelling of (a medication
-        list typed by hand: _SpellingReader), with ``via`` "spelling"."""
+        clinical notes, where capitals name many other things ("MCP joint")."""
         self.drugs = tuple(drugs)
         self._terms = _term_index(self.drugs)
         self._regex = _compile(self.drugs, abbreviations=abbreviations)
-        self._spelling = (
-            _SpellingReader(self.drugs, spelling, cache_size) if spelling is not None else None
-        )
         self._mentions_cached = lru_cache(maxsize=cache_size)(self._mentions_uncached)
         self._mentions_dated = lru_cache(maxsize=cache_size)(self._mentions_as_of)
 
@@ -795,19 +412,14 @@ class DrugMatcher:
         "until 03/2018") is compared with (default: this month)."""
         if not isinstance(text, str) or not text.strip():
             return []
-        seen: dict[str, int] = {}
+        seen: set[str] = set()
         found: list[DrugMatch] = []
         dated = as_of is not None and writes_a_year(text)
         mentions = self._mentions_dated(text, as_of) if dated else self._mentions_cached(text)
         for mention in mentions:
-            name = mention.match.drug.name
-            if mention.negated:
+            if mention.negated or mention.match.drug.name in seen:
                 continue
-            if name in seen:  # a name written as it is spelt is kept before a misspelt one
-                if found[seen[name]].via == SPELLING and mention.match.via != SPELLING:
-                    found[seen[name]] = mention.match
-                continue
-            seen[name] = len(found)
+            seen.add(mention.match.drug.name)
             found.append(mention.match)
         named = {m.drug.drug_class for m in found if not m.drug.name.endswith(_UNSPECIFIED)}
         return [
@@ -832,27 +444,23 @@ class DrugMatcher:
     def _mentions_uncached(self, text: str) -> tuple[DrugMention, ...]:
         folded = _fold(without_general_statements(text))
         spans = [(m.start(), m.end()) for m in self._regex.finditer(folded)]
-        # misspelt names: read like the others (negation, stops, switches), in text order
-        near = self._spelling.spans(folded, spans) if self._spelling is not None else {}
-        if near:
-            spans = sorted([*spans, *near])
         if not spans:
             return ()
-        negated = _negations(folded, spans) if _may_negate(folded) else [False] * len(spans)
+        listed = negated_list_spans(folded)  # "no antipsychotics, metoclopramide or domperidone"
+        negated, carriers = (
+            _negations(folded, spans, listed)
+            if listed or _may_negate(folded)
+            else ([False] * len(spans), list(range(len(spans))))
+        )
         if any(negated):  # a drug stopped days ago (a depot: weeks) still acts: still taken
             nexts = [s for s, _ in spans[1:]] + [len(text)]
             negated = [
-                is_negated and not _still_acting(text, start, until)
-                for is_negated, (start, _), until in zip(negated, spans, nexts, strict=True)
+                is_negated and not _still_acting(*_stop_item(text, spans, nexts, index, carrier))
+                for index, (is_negated, carrier) in enumerate(zip(negated, carriers, strict=True))
             ]
         mentions = []
         for (start, end), is_negated in zip(spans, negated, strict=True):
-            spelt = near.get((start, end))
-            term = (
-                (spelt, SPELLING)
-                if spelt is not None
-                else self._terms.get(drug_term_key(folded[start:end]))
-            )
+            term = self._terms.get(drug_term_key(folded[start:end]))
             if term is None:  # pragma: no cover - a case-folding oddity of exotic scripts
                 continue
             drug, via = term
@@ -861,6 +469,19 @@ class DrugMatcher:
             match = DrugMatch(drug=drug, matched_text=text[start:end], via=via)
             mentions.append(DrugMention(match, start, end, is_negated))
         return tuple(mentions)
+
+
+def _stop_item(
+    text: str, spans: list[tuple[int, int]], nexts: list[int], index: int, carrier: int
+) -> tuple[str, int, int]:
+    """The text, start and end _still_acting reads for a mention: its own item; for a drug of a
+    list stopped together ("Xeplion, Haldol: gestoppt vor 3 Wochen"), its name followed by the
+    words after the list's last drug ("Xeplion: gestoppt vor 3 Wochen")."""
+    if carrier == index:
+        return text, spans[index][0], nexts[index]
+    start, end = spans[index]
+    item = text[start:end] + text[spans[carrier][1] : nexts[carrier]]
+    return item, 0, len(item)
 
 
 # An oestrogen named as a hormone measured or lacking, not as a medicine: a level after it
@@ -889,151 +510,9 @@ def _a_hormone_level(text: str, start: int, end: int) -> bool:
 
 
 @lru_cache(maxsize=8)
-def drug_matcher(
-    drugs: tuple[Drug, ...], *, abbreviations: bool = True, spelling: DrugSpelling | None = None
-) -> DrugMatcher:
+def drug_matcher(drugs: tuple[Drug, ...], *, abbreviations: bool = True) -> DrugMatcher:
     """A shared matcher for a lexicon (built once: compiling the regex takes a few ms)."""
-    return DrugMatcher(drugs, abbreviations=abbreviations, spelling=spelling)
-
-
-def medication_list_matcher(drugs: tuple[Drug, ...]) -> DrugMatcher:
-    """The shared matcher of a medication list: every term, and the near spellings of
-    drugs.toml [spelling] (a list typed by hand; never a clinical note's words)."""
-    return drug_matcher(drugs, spelling=load_drug_spelling())
-
-
-# =================================================================================== spelling ==
-_LETTERS: Final = re.compile(r"[^\W\d_]+")
-_REGEX_ESCAPE: Final = re.compile(r"\\[^\W\d_]")  # "\bstopped" is the word "stopped"
-
-
-class _SpellingReader:
-    """Reads a word that the lexicon does not know as the one drug whose name it is a near
-    spelling of ("Risperdol" -> risperidone, "halloperidol", "Haldoll" -> haloperidol), by the
-    numbers of drugs.toml [spelling]: a word of at least min_length letters within the edits
-    allowed to a name of the drug (one for a short name, two for a long one; a swap of two letters
-    side by side is one), when no other drug has a name that near.  Never a word of the lexicon
-    (any word of any term: "Consta"), of the tool's other vocabularies (states, cues, negation
-    words, units, dose words: _known_words) or of [spelling] not_drugs.  A class word ("...
-    (unspecified)") is never read this way, but its names count as near ones.
-
-    Found by symmetric deletion (each name's spellings less up to its edits, looked up with the
-    word's), checked by edit distance; read once per distinct word."""
-
-    def __init__(self, drugs: Sequence[Drug], rule: DrugSpelling, cache_size: int) -> None:
-        self.rule = rule
-        names: dict[str, Drug] = {}
-        lexicon_words: set[str] = set()
-        for drug in drugs:
-            for term in (drug.name, *drug.synonyms, *drug.brands):
-                words = _term_words(term)
-                lexicon_words.update(words)
-                if len(words) == 1 and not _case_sensitive(term):
-                    names.setdefault(words[0], drug)
-        self._names = names
-        self._variants: dict[str, list[str]] = {}
-        for name in names:
-            for variant in _deletions(name, rule.edits_allowed(len(name))):
-                self._variants.setdefault(variant, []).append(name)
-        self._known = frozenset(lexicon_words) | _known_words() | rule.not_drugs
-        self._most_edits = max(rule.max_edits, rule.max_edits_long)
-        self._drug_of = lru_cache(maxsize=cache_size)(self._near_drug)
-
-    def spans(self, folded: str, exact: Sequence[tuple[int, int]]) -> dict[tuple[int, int], Drug]:
-        """The (start, end) of each word of ``folded`` (accents removed) that no exact mention
-        covers and that is read as a drug by its spelling."""
-        found: dict[tuple[int, int], Drug] = {}
-        shortest = self.rule.min_length
-        index = 0
-        for word in _LETTERS.finditer(folded):
-            start, end = word.span()
-            if end - start < shortest:
-                continue
-            while index < len(exact) and exact[index][1] <= start:
-                index += 1
-            if index < len(exact) and exact[index][0] < end:
-                continue  # in or overlapping a term found as written
-            key = word.group().casefold()
-            if key in self._known:
-                continue
-            drug = self._drug_of(key)
-            if drug is not None:
-                found[(start, end)] = drug
-        return found
-
-    def _near_drug(self, word: str) -> Drug | None:
-        candidates = {
-            name
-            for variant in _deletions(word, self._most_edits)
-            for name in self._variants.get(variant, ())
-        }
-        near: dict[str, tuple[Drug, str]] = {}
-        for name in candidates:
-            allowed = self.rule.edits_allowed(len(name))
-            if _edits(word, name, allowed) <= allowed:
-                drug = self._names[name]
-                near.setdefault(drug.name, (drug, name))
-        if len(near) != 1:
-            return None  # no name that near, or the names of two drugs or more
-        ((drug, name),) = near.values()
-        if drug.name.endswith(_UNSPECIFIED) or len(name) < self.rule.min_length:
-            return None
-        return drug
-
-
-def _deletions(word: str, most: int) -> set[str]:
-    """``word`` and every spelling of it with up to ``most`` letters left out."""
-    found = {word}
-    layer = {word}
-    for _ in range(most):
-        layer = {part[:at] + part[at + 1 :] for part in layer for at in range(len(part))}
-        found |= layer
-    return found
-
-
-def _edits(first: str, second: str, limit: int) -> int:
-    """The edits (a letter left out, added or changed; two letters side by side swapped) that turn
-    one word into the other; any number above ``limit`` is given as ``limit + 1``."""
-    over = limit + 1
-    if abs(len(first) - len(second)) > limit:
-        return over
-    before: list[int] = []
-    previous = list(range(len(second) + 1))
-    for i, char in enumerate(first, start=1):
-        current = [i] + [0] * len(second)
-        for j, other in enumerate(second, start=1):
-            cost = 0 if char == other else 1
-            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and char == second[j - 2] and first[i - 2] == other:
-                best = min(best, before[j - 2] + 1)
-            current[j] = best
-        if min(current) > limit:
-            return over
-        before, previous = previous, current
-    return min(previous[-1], over)
-
-
-@lru_cache(maxsize=1)
-def _known_words() -> frozenset[str]:
-    """The words the tool reads as something other than a drug: those of its other vocabularies
-    (loaders.OTHER_VOCABULARIES: states, cues with their negation words, units, dose words) and
-    of this module's cue words and patterns (stop, switch, plan and label words), folded."""
-    texts: list[str] = list(vocabulary_texts())
-    texts += sorted(
-        _ALL_CUES
-        | _ANSWER_NO
-        | _STOP_FOLLOWERS
-        | _STOP_SKIPPED
-        | _NEGATION_WORDS
-        | _PROPOSED_OR_SWITCH_WORDS
-        | frozenset((*_DOSAGE_ABBREVIATIONS, *_PAST_ALONE_WORDS))
-    )
-    texts += [value.pattern for value in globals().values() if isinstance(value, re.Pattern)]
-    return frozenset(
-        word.casefold()
-        for text in texts
-        for word in _LETTERS.findall(_fold(_REGEX_ESCAPE.sub(" ", text)))
-    )
+    return DrugMatcher(drugs, abbreviations=abbreviations)
 
 
 # ====================================================================================== regex ==
@@ -1156,8 +635,14 @@ def _trie_pattern(node: dict[str, object], last: str) -> str:
 
 
 # =================================================================================== negation ==
-def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
-    """For each mention, whether its clause says the drug is not being taken."""
+def _negations(
+    text: str, spans: list[tuple[int, int]], listed: Sequence[tuple[int, int]] = ()
+) -> tuple[list[bool], list[int]]:
+    """For each mention, whether its clause says the drug is not being taken; and the mention
+    whose words decide that (itself, or the last drug of a list a stop after it ends: "Risperidon,
+    MCP: abgesetzt 2022").  `listed`: the parts of the text a negation before a list covers ("no
+    antipsychotics, metoclopramide or domperidone": triage.negated_lists), where a drug is not
+    taken unless an affirming word is right before it."""
     written = text  # as written: the capitals of "KI:", "CI:"
     lowered = text.lower()
     if len(lowered) == len(text):  # positions stay valid (always, for folded text)
@@ -1167,6 +652,7 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
     labelled = _negated_regions(text, written, spans) + _general_regions(text, spans)
     bounds = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(text)]
     result: list[bool] = []
+    stopped_after: list[bool] = []  # a stop written after the drug
     previous_end = -1
     previous_pre = False
     for index, (start, end) in enumerate(spans):
@@ -1227,11 +713,42 @@ def _negations(text: str, spans: list[tuple[int, int]]) -> list[bool]:
             or _proposed_after(text, end)
             or _PAST_ALONE_AFTER.match(text, end, clause_end) is not None
         )
-        result.append(pre_negated or post_negated or in_label or answered_no)
+        in_list = pre is not False and inside(listed, start)
+        result.append(pre_negated or post_negated or in_label or answered_no or in_list)
+        stopped_after.append(post_negated)
         if switched and not result[-1] and not _planned_switch(text, spans[index - 1][0], end):
             result[-2] = True
         previous_end, previous_pre = end, pre_negated
-    return result
+    return result, _stopped_lists(text, spans, result, stopped_after)
+
+
+# A status written after a list past a colon or a dash ("Risperidon, MCP: abgesetzt 2022").
+_LIST_STATUS: Final = re.compile(r"\s*[:\-–—]")
+
+
+def _stopped_lists(
+    text: str, spans: list[tuple[int, int]], result: list[bool], stopped_after: list[bool]
+) -> list[int]:
+    """A stop written after a list of bare drug names, past a colon or a dash ("Risperidon, MCP:
+    abgesetzt 2022", "Solian, Dogmatil - gestopt") or after a list joined by a word ("Haldol und
+    Risperdal abgesetzt", "risperidone, haloperidol and MCP stopped"), stops every drug of it;
+    `result` is changed in place.  Joined by commas alone the stop is the last drug's ("Risperdal,
+    Haldol abgesetzt"), and a drug with words of its own between it and the next ("Risperidon 2
+    mg, MCP: abgesetzt") is no item of the list.  Returns, per mention, the mention whose words
+    stop it."""
+    carriers = list(range(len(spans)))
+    for index in range(len(spans) - 1, 0, -1):
+        if not stopped_after[index] or not result[index]:
+            continue
+        joined = text[spans[index - 1][1] : spans[index][0]]
+        if not _LIST_STATUS.match(text, spans[index][1]) and not _WORD.search(joined):
+            continue
+        before = index - 1
+        while before >= 0 and only_joiners(text, spans[before][1], spans[before + 1][0]):
+            result[before] = True
+            carriers[before] = carriers[index]
+            before -= 1
+    return carriers
 
 
 # The (year, month, day) a written end or start date is compared with: the sample's, while a text
@@ -1444,39 +961,10 @@ def _stopped_next(
 # is the stop word's own object ("stopped smoking", "terminata radioterapia", "sevrée de
 # l'alcool", "intolerancia a la lactosa", "contraindication to gadolinium", "ended up in A&E"):
 # it is about something else.  Compared folded (no accents).
-_STOP_FOLLOWERS: Final = frozenset(
-    (
-        *("ago", "since", "in", "on", "at", "by", "due", "because", "for", "as", "after"),
-        *("before", "owing", "yesterday", "today", "recently", "already", "completely", "and"),
-        *("until", "till", "when", "while", "following", "abruptly", "gradually", "approx"),
-        *("about", "around", "per", "taking", "taken", "takes", "needed", "required", "used"),
-        *("prescribed", "given", "using", "over", "x"),
-        *("vor", "seit", "am", "im", "wegen", "aufgrund", "durch", "bei", "nach", "ab", "bis"),
-        *("gestern", "heute", "kurzlich", "bereits", "schon", "vollstandig", "komplett", "wg"),
-        *("und", "um", "ca", "etwa", "zum", "zur", "von", "vom", "genommen", "eingenommen"),
-        *("gegeben", "verordnet", "notig", "notwendig", "erforderlich", "infolge"),
-        *("y", "depuis", "en", "par", "pour", "suite", "a", "au", "apres", "avant", "hier"),
-        *("aujourd", "recemment", "deja", "car", "des", "definitivement", "et", "pris"),
-        *("prise", "utilise", "prescrit", "progressivement", "lors", "faute"),
-        *("hace", "desde", "por", "tras", "despues", "antes", "ayer", "hoy", "recientemente"),
-        *("ya", "debido", "tomado", "tomada", "usado", "utilizado"),
-        *("da", "dal", "dalla", "dai", "dopo", "prima", "ieri", "oggi", "gia", "nel", "e"),
-        *("causa", "assunto", "assunta", "usato", "utilizzato", "recente", "cause", "raison"),
-        *("sinds", "sedert", "op", "wegens", "vanwege", "door", "na", "voor", "gisteren"),
-        *("vandaag", "al", "recent", "om", "gebruikt", "ingenomen", "nodig"),
-    )
-)
+_STOP_FOLLOWERS: Final = frozenset(_words("stop_followers"))
 # Skipped before a follower: articles, "last" ("stopped a week ago", "la semana pasada", "la
 # settimana scorsa", "il y a", "vorige week").
-_STOP_SKIPPED: Final = frozenset(
-    (
-        *("a", "an", "one", "the", "last", "ein", "eine", "einer", "einem", "der", "die", "das"),
-        *("dem", "den", "letzte", "letzten", "letzter", "letztes", "un", "une", "le", "la"),
-        *("les", "l", "dernier", "derniere", "el", "los", "las", "uno", "una", "pasado"),
-        *("pasada", "il", "lo", "gli", "i", "scorso", "scorsa", "ultimo", "ultima", "een", "de"),
-        *("het", "vorige", "vorig", "afgelopen"),
-    )
-)
+_STOP_SKIPPED: Final = frozenset(_words("stop_skipped"))
 _TIME_UNIT: Final = re.compile(
     r"(?:week|month|year|day|woche|monat|jahr|tag|semaine|mois|an|annee|jour|semana|mes|ano|dia|"
     r"settiman|mes|ann|giorn|maand|jaar|dag)\w*"
@@ -1500,13 +988,7 @@ def _own_object(rest: str) -> bool:
 
 # The clause-end words after which a stop is still the drug's ("Risperdal prescribed but not
 # started", "Risperdal, now stopped"); not "then", "dann", "puis" ("2 weeks, then stop": a plan).
-_JOINING_WORDS: Final = _plain(
-    (
-        *("but", "however", "whereas", "now", "aber", "jedoch", "jetzt", "mais", "cependant"),
-        *("maintenant", "pero", "sin embargo", "ahora", "però", "tuttavia", "adesso", "maar"),
-        *("echter", "nu"),
-    )
-)
+_JOINING_WORDS: Final = frozenset(_words("joining"))
 
 
 def _next_clause(

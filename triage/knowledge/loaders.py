@@ -4,7 +4,8 @@
   ``id,sex,state,age_min_years,age_max_years,low,high,unit,source,note`` with set-level fields as
   leading ``# key = value`` lines).  The set's name is the file stem.  See docs/reference-data.md.
 * Thresholds: triage/data/thresholds.toml (``[[band]]`` + ``[threshold.NAME]``).
-* Drug lexicon: triage/data/drugs.toml (``[[drug]]``).
+* Drug lexicon: triage/data/drugs.toml (``[[drug]]``), and the medication free-text words of the
+  same file (``[words]``, ``[patterns]``: load_drug_words).
 
 Every problem becomes a ConfigError naming the file, the line and the field.  Parsed files are
 cached by (path, modification time, size), so repeated loads in one run or in tests are cheap.
@@ -32,7 +33,6 @@ from triage.knowledge.model import (
     Drug,
     DrugClassInfo,
     DrugEffect,
-    DrugSpelling,
     Frequency,
     Knowledge,
     ReferenceSet,
@@ -52,6 +52,7 @@ __all__ = [
     "REQUIRED_THRESHOLDS",
     "find_assay_set",
     "list_reference_sets",
+    "load_drug_words",
     "load_drugs",
     "load_knowledge",
     "load_reference_set",
@@ -163,6 +164,24 @@ DRUG_KEYS: Final = frozenset(
     }
 )
 CLASS_KEYS: Final = frozenset({"name", "effect", "label", "evidence"})
+# The medication free-text vocabulary of drugs.toml (triage.knowledge.drugs reads it): word lists
+# ([words]) and lists of regular expressions ([patterns]).
+DRUG_WORD_KEYS: Final = frozenset(
+    {
+        "stopped", "negating", "affirming", "replaced", "switched_to", "past", "past_alone",
+        "answer_no", "fast_path", "end_of_treatment", "end_of_with", "past_on",
+        "as_before", "switch_between_copula", "switch_between", "switch_verb", "switch_open",
+        "switch_join", "end_of_first", "clause_end", "joining", "connector", "stop_followers",
+        "stop_skipped", "dosage_abbreviations",
+    }
+)  # fmt: skip
+DRUG_PATTERN_KEYS: Final = frozenset(
+    {
+        "not_yet", "end_of", "instead_of", "past_time", "past_treated_with", "continued_after",
+        "proposed_copula", "proposed_from", "proposed_when", "proposed_after",
+    }
+)  # fmt: skip
+_DRUG_WORD_TABLES: Final = {"words": DRUG_WORD_KEYS, "patterns": DRUG_PATTERN_KEYS}
 CLASS_EFFECTS: Final[tuple[str, ...]] = get_args(ClassEffect)
 CLASS_NAME_RE: Final = re.compile(r"^[a-z][a-z0-9_]*$")
 DRUG_EFFECTS: Final[tuple[str, ...]] = get_args(DrugEffect)
@@ -1017,29 +1036,24 @@ def load_drug_classes(path: Path | None = None) -> tuple[DrugClassInfo, ...]:
     return _load_lexicon(path)[0]
 
 
-def load_drug_spelling(path: Path | None = None) -> DrugSpelling | None:
-    """The [spelling] table of triage/data/drugs.toml (or path), validated: how a misspelt drug
-    name of a medication list is read; None when the file has none (no name is read by its
-    spelling)."""
-    return _load_lexicon(path)[2]
-
-
-_Lexicon = tuple[tuple[DrugClassInfo, ...], tuple[Drug, ...], DrugSpelling | None]
-
-
-def _load_lexicon(path: Path | None) -> _Lexicon:
+def _load_lexicon(path: Path | None) -> tuple[tuple[DrugClassInfo, ...], tuple[Drug, ...]]:
     path = Path(path) if path is not None else resources.data_file("drugs.toml")
     return _load_lexicon_cached(str(path), _file_stamp(path))
 
 
 @lru_cache(maxsize=16)
-def _load_lexicon_cached(shown: str, stamp: tuple[str, int, int]) -> _Lexicon:
+def _load_lexicon_cached(
+    shown: str, stamp: tuple[str, int, int]
+) -> tuple[tuple[DrugClassInfo, ...], tuple[Drug, ...]]:
     path = Path(shown)
     problems = _Problems(shown)
     text = _read_text(path)
     data = _parse_toml(path, text)
     lines = _TomlLines(text)
-    _check_top_level(data, ("class", "drug", "spelling"), lines, problems)
+    _check_top_level(data, ("class", "drug", *_DRUG_WORD_TABLES), lines, problems)
+    for table in _DRUG_WORD_TABLES:  # optional in a lexicon of its own; checked when present
+        if table in data:
+            _drug_word_table(data, lines, table, problems, required=False)
     classes = _build_classes(_toml_tables(data, lines, "class", problems, array=True), problems)
     by_name = {c.name: c for c in classes}
     drugs = [
@@ -1050,73 +1064,93 @@ def _load_lexicon_cached(shown: str, stamp: tuple[str, int, int]) -> _Lexicon:
     if not drugs and not problems.items:
         problems.add("the lexicon has no [[drug]] entries")
     _check_drug_terms(drugs, problems)
-    records = _toml_tables(data, lines, "spelling", problems, array=False)
-    spelling = _build_spelling(records[0], problems) if records else None
     problems.raise_if_any()
-    return tuple(classes), tuple(drugs), spelling
+    return tuple(classes), tuple(drugs)
 
 
-# The tool's vocabularies besides the drug lexicon (patient states, cues, header and value
-# synonyms with units and dose words, thresholds with their units): a word of theirs is never read
-# as a misspelt drug.
-OTHER_VOCABULARIES: Final = ("states.toml", "cues.toml", "synonyms.toml", "thresholds.toml")
+@dataclass(frozen=True, slots=True)
+class DrugWords:
+    """The medication free-text vocabulary of drugs.toml: ``words[key]`` (words and phrases as
+    written) and ``patterns[key]`` (regular expressions), each a list in the file's order."""
+
+    words: Mapping[str, tuple[str, ...]]
+    patterns: Mapping[str, tuple[str, ...]]
 
 
-@cache
-def vocabulary_texts() -> tuple[str, ...]:
-    """Every text of the bundled OTHER_VOCABULARIES, keys and values (words, phrases and cue
-    patterns as written), once a process."""
-    texts: list[str] = []
-
-    def walk(value: object) -> None:
-        if isinstance(value, str):
-            texts.append(value)
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                texts.append(str(key))
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    for name in OTHER_VOCABULARIES:
-        path = resources.data_file(name)
-        walk(_parse_toml(path, _read_text(path)))
-    return tuple(texts)
+def load_drug_words(path: Path | None = None) -> DrugWords:
+    """The [words] and [patterns] tables of triage/data/drugs.toml (or path), validated: every
+    key of DRUG_WORD_KEYS / DRUG_PATTERN_KEYS, each a non-empty list of texts, each pattern a
+    valid regular expression; a problem is a ConfigError naming the file, the line and the key."""
+    path = Path(path) if path is not None else resources.data_file("drugs.toml")
+    return _load_drug_words_cached(str(path), _file_stamp(path))
 
 
-SPELLING_KEYS: Final = frozenset(
-    {"min_length", "max_edits", "long_name_from", "max_edits_long", "not_drugs"}
-)
+@lru_cache(maxsize=16)
+def _load_drug_words_cached(shown: str, stamp: tuple[str, int, int]) -> DrugWords:
+    path = Path(shown)
+    problems = _Problems(shown)
+    text = _read_text(path)
+    data = _parse_toml(path, text)
+    lines = _TomlLines(text)
+    tables = {
+        table: _drug_word_table(data, lines, table, problems, required=True)
+        for table in _DRUG_WORD_TABLES
+    }
+    problems.raise_if_any()
+    return DrugWords(words=tables["words"], patterns=tables["patterns"])
 
 
-def _build_spelling(rec: _Record, problems: _Problems) -> DrugSpelling | None:
-    """The [spelling] table: whole numbers of letters and edits, each at least 1 (a name is
-    never read by spelling more loosely than a long one), and the words that name no drug."""
-    before = len(problems.items)
-    _check_keys(rec, SPELLING_KEYS, "spelling", problems)
-    counts: dict[str, int] = {}
-    for key in ("min_length", "max_edits", "long_name_from", "max_edits_long"):
-        value = rec.values.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+def _drug_word_table(
+    data: Mapping[str, object],
+    lines: _TomlLines,
+    table: str,
+    problems: _Problems,
+    *,
+    required: bool,
+) -> dict[str, tuple[str, ...]]:
+    """One of drugs.toml's [words] / [patterns] tables, checked key by key."""
+    keys = _DRUG_WORD_TABLES[table]
+    raw = data.get(table)
+    header = lines.table(table)
+    if not isinstance(raw, dict):
+        if raw is not None or required:
+            what = "missing table" if raw is None else "must be a table:"
+            problems.add(f"{what} [{table}]", line=header or lines.key(None, table), field=table)
+        return {}
+    found: dict[str, tuple[str, ...]] = {}
+    for key, value in raw.items():
+        where, name = lines.key(header, key) or header, f"{table}.{key}"
+        if key not in keys:
+            expected = ", ".join(sorted(keys))
             problems.add(
-                f"'{key}' must be a whole number of at least 1", line=rec.line_of(key), field=key
+                f"unknown key '{key}' in [{table}] (expected: {expected})", line=where, field=name
             )
             continue
-        counts[key] = value
-    if len(counts) == len(SPELLING_KEYS) - 1 and counts["max_edits"] > counts["max_edits_long"]:
-        message = "'max_edits' must not be more than 'max_edits_long'"
-        problems.add(message, line=rec.line_of("max_edits"), field="max_edits")
-    words = _string_list(rec, "not_drugs", problems)
-    if len(problems.items) > before:
-        return None
-    return DrugSpelling(
-        min_length=counts["min_length"],
-        max_edits=counts["max_edits"],
-        long_name_from=counts["long_name_from"],
-        max_edits_long=counts["max_edits_long"],
-        not_drugs=frozenset(drug_term_key(word) for word in words),
-    )
+        items = value if isinstance(value, list) else None
+        if not items or not all(isinstance(item, str) and item.strip() for item in items):
+            problems.add(
+                f"[{table}] '{key}' must be a non-empty list of non-empty texts",
+                line=where,
+                field=name,
+            )
+            continue
+        if table == "patterns":
+            for item in items:
+                try:
+                    re.compile(item)
+                except re.error as exc:
+                    problems.add(
+                        f"[{table}] '{key}': bad regular expression {item!r}: {exc}",
+                        line=where,
+                        field=name,
+                    )
+        found[key] = tuple(str(item).strip() for item in items)
+    if required:
+        for key in sorted(keys - set(raw)):
+            problems.add(
+                f"[{table}] is missing the key '{key}'", line=header, field=f"{table}.{key}"
+            )
+    return found
 
 
 @cache

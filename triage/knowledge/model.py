@@ -149,30 +149,11 @@ class Drug:
     line: int = 0
 
 
-@dataclass(frozen=True)
-class DrugSpelling:
-    """How a medication list's misspelt drug name is read (drugs.toml [spelling]): a word the
-    lexicon does not know, at least ``min_length`` letters long, is read as the one drug whose
-    name is within ``max_edits`` edits of it (``max_edits_long`` for a name of at least
-    ``long_name_from`` letters; a swap of two letters side by side is one edit).  ``not_drugs``:
-    words near a drug name that name no drug ("system" is one edit from Systen)."""
-
-    min_length: int
-    max_edits: int
-    long_name_from: int
-    max_edits_long: int
-    not_drugs: frozenset[str]
-
-    def edits_allowed(self, name_length: int) -> int:
-        """The edits a name of that many letters may be misspelt by."""
-        return self.max_edits_long if name_length >= self.long_name_from else self.max_edits
-
-
 @dataclass(frozen=True, slots=True)
 class DrugMatch:
     drug: Drug
     matched_text: str  # the words in the free text that matched
-    via: str  # "generic", "brand", "synonym", or "spelling" (a near spelling: DrugSpelling)
+    via: str  # "generic", "brand" or "synonym"
     field: str = "medications"  # the canonical text field it was written in
 
 

@@ -137,8 +137,10 @@ _FORMULA_ERROR: Final = re.compile(
 )
 
 
-# The placeholders of the tool's own advice ([columns] prolactin = "<header>"): no one's identity.
-_PLACEHOLDER_WORDS: Final = re.compile(r"<(?:header|cell|code)>")
+# The placeholders of the tool's own advice ([columns] prolactin = "<header>"), and a column
+# named by its letters ([columns] sex = "column D": two columns share the header): no one's
+# identity.
+_PLACEHOLDER_WORDS: Final = re.compile(r"<(?:header|cell|code)>|column [A-Z]{1,3}")
 
 
 def _kept_quote(text: str) -> bool:
