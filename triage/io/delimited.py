@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Final
 
 from triage import collector
@@ -78,6 +79,11 @@ class DelimitedText:
     # end, or a quoted cell never closed): its index -> its fields as read, the last one maybe
     # cut short.  The record is in ``bad``; the fields tell its patient and possible urgency.
     cut: dict[int, list[object]] = field(default_factory=dict)
+    # The other records in ``bad`` whose line still splits into fields (a quote left open taken
+    # as a character, a cell over the limit beside whole ones): index -> those fields, read by
+    # triage.io.shifted for the line's patient and possible urgency, as a line with a stray
+    # delimiter is.
+    broken: dict[int, list[object]] = field(default_factory=dict)
 
 
 def decode_bytes(name: str, data: bytes) -> tuple[str, str]:
@@ -329,9 +335,10 @@ def read_delimited(
     # cut its last result too ("6000" -> "6")
     cut_short = bool(text) and text[-1] not in "\r\n" and "\n" in text[:_HEAD_CHARS]
     text, joined = _join_breaks_in_cells(text, prefer_tab)
+    text, continued = _join_continued_lines(text, prefer_tab)
     # the UTF-8 bytes of the text to split (the file's own when they are: no second encoding)
     raw: bytes | None = None
-    if joined or marks:
+    if joined or continued or marks:
         pass  # the text changed: its bytes are encoded from it
     elif encoding == "utf-8":
         raw = data
@@ -386,6 +393,7 @@ def read_delimited(
             del raw
             grid = None
             bad: dict[int, str] = {}
+            broken: dict[int, list[object]] = {}
             if fast is not None:
                 rows, starts, grid = fast.rows, fast.lines, fast.grid
                 if len(rows) > limits.max_rows:
@@ -393,7 +401,9 @@ def read_delimited(
             else:
                 if lazy:
                     text = _normalised(text)
-                rows, starts, bad = _split_records(name, text, delimiter, width, limits, offset)
+                rows, starts, bad, broken = _split_records(
+                    name, text, delimiter, width, limits, offset
+                )
             cut: dict[int, list[object]] = {}
             if cut_short and rows and len(rows) - 1 not in bad and 0 < len(rows[-1]) < width:
                 # the last line stops before its last fields: the copy stopped inside it, and
@@ -413,6 +423,7 @@ def read_delimited(
                 fields = _cut_in_quotes(text, delimiter)
                 if fields is not None:
                     cut[len(rows) - 1] = fields
+                    broken.pop(len(rows) - 1, None)
     warnings: list[str] = []
     if encoding in _LEGACY_ENCODINGS or encoding.startswith(_MIXED_UTF8):
         warnings.append(f"the text is not UTF-8; read as {encoding}")
@@ -421,6 +432,11 @@ def read_delimited(
             f"{joined} record(s) held a line break inside an unquoted cell (a bare line feed in "
             "a file whose records end in CR LF, as an Alt+Enter in a comment): each was read as "
             "one record"
+        )
+    if continued:
+        warnings.append(
+            f"{continued} record(s) went on over the next line (a line break inside an "
+            "unquoted text cell, as an Alt+Enter in a comment): each was read as one record"
         )
     if nuls:
         warnings.append(
@@ -447,6 +463,7 @@ def read_delimited(
         bad,
         grid,
         cut,
+        broken,
     )
 
 
@@ -498,6 +515,173 @@ def _join_breaks_in_cells(text: str, prefer_tab: bool) -> tuple[str, int]:
     return ("\r\n".join(records), joined) if joined else (text, 0)
 
 
+def _join_continued_lines(text: str, prefer_tab: bool) -> tuple[str, int]:
+    """``text`` with the records continued on the next line joined (the cell holding the line
+    break quoted), and how many were.
+
+    A line break written unquoted inside a free-text cell (an Alt+Enter in a comment, in a file
+    whose lines end in LF, or in CR LF like the records) splits its record into two lines that
+    no marker tells apart from records: "P002,...,Kopfschmerz" and "Sehstörung seit 1 Woche"
+    (the visual disturbance went to rejected.csv, or its fragment "Sehstörung,320" was read
+    as a patient's id).  Two lines below the header are joined when the join is unambiguous:
+
+    - neither holds a quote (a quoted line break is the csv module's) and together they hold
+      exactly the usual number of fields (the cell at the break counted once);
+    - the second one is short, and does not start with an id-like field shaped like the ids
+      of the lines around it (it is no record of its own);
+    - the cells meeting at the break are text (letters; not a number, a result or a unit: the
+      last cell of a complete line may be a result or unit column);
+    - a line of one field continues a complete line only when no line of one field stands
+      right under the header (there such lines are the file's sub-headings: "Ward 7"), and it
+      is no note or footer ("End of report", "Seite 2").
+
+    Further lines of one field continue the same cell ("Kopfschmerz / Sehstörung / Visus 0,5").
+    """
+    head = text[:_HEAD_CHARS]
+    lines = head.split("\n", _SNIFF_LINES)[:_SNIFF_LINES]
+    plain = [line.rstrip("\r") for line in lines if line.strip()]
+    delimiter, width = _sniff(plain, prefer_tab)
+    if width < 2 or delimiter not in head:
+        return text, 0
+    header = next(
+        (i for i, line in enumerate(lines) if _names_columns(line, delimiter, width)), None
+    )
+    if header is None or header + 1 >= len(lines):
+        return text, 0
+    body = sum(len(line) + 1 for line in lines[: header + 1])  # where the data lines start
+    below = next((line.rstrip("\r") for line in lines[header + 1 :] if line.strip()), "")
+    lone_ok = delimiter in below and '"' not in below
+    d = re.escape(delimiter)
+    # (possessive: a line of more fields fails at once, without trying fewer of them again)
+    short = re.compile(rf'\n([^\n"{d}]*+(?:{d}[^\n"{d}]*+){{0,{width - 2}}}+)(?=\n|\Z)')
+    total = text.count("\n") + 1
+    groups: list[list[tuple[int, int]]] = []  # the line spans of each joined record
+    seen = 0
+    for found in short.finditer(text, body - 1):
+        start, end = found.span(1)
+        if not found.group(1).strip():
+            continue
+        seen += 1
+        if seen > _SNIFF_LINES and seen * 4 > total:  # short lines are this exporter's habit
+            return text, 0
+        group = groups[-1] if groups and groups[-1][-1][1] + 1 == start else None
+        if group is None:
+            previous = text.rfind("\n", 0, start - 1) + 1
+            if previous < body:
+                continue
+            pieces = [(previous, start - 1)]
+        else:
+            pieces = group
+        if _continues(text, pieces, (start, end), delimiter, width, lone_ok):
+            if group is None:
+                groups.append([*pieces, (start, end)])
+            else:
+                group.append((start, end))
+    if not groups:
+        return text, 0
+    out: list[str] = []
+    at = 0
+    for group in groups:
+        first, last = group[0][0], group[-1][1]
+        out.append(text[at:first])
+        out.append(_joined_record(text, group, delimiter))
+        at = last
+    out.append(text[at:])
+    return "".join(out), len(groups)
+
+
+def _names_columns(line: str, delimiter: str, width: int) -> bool:
+    """The line may be the header: the usual number of fields or more, most of them filled (not
+    a ``sep=`` line, nor a title padded with delimiters: "Prolactin report,,,,,")."""
+    cells = line.rstrip("\r").split(delimiter)
+    return len(cells) >= width and sum(1 for c in cells if c.strip()) * 2 > len(cells)
+
+
+def _cells_of(text: str, span: tuple[int, int], delimiter: str) -> list[str]:
+    return text[span[0] : span[1]].rstrip("\r").split(delimiter)
+
+
+def _continues(
+    text: str,
+    pieces: list[tuple[int, int]],
+    line: tuple[int, int],
+    delimiter: str,
+    width: int,
+    lone_ok: bool,
+) -> bool:
+    """The short line ``line`` continues the record made of ``pieces`` (_join_continued_lines)."""
+    before = _cells_of(text, pieces[0], delimiter)
+    if '"' in text[pieces[0][0] : pieces[0][1]] or len(before) < 2:
+        return False
+    held = len(before) + sum(len(_cells_of(text, p, delimiter)) - 1 for p in pieces[1:])
+    last = _cells_of(text, pieces[-1], delimiter)[-1]
+    cells = _cells_of(text, line, delimiter)
+    if held + len(cells) - 1 != width or not _is_text(last) or not _is_text(cells[0]):
+        return False
+    after = text.find("\n", line[1] + 1)
+    following = _cells_of(text, (line[1] + 1, after if after >= 0 else len(text)), delimiter)
+    shapes = {_id_shape(before[0]), _id_shape(following[0])} - {""}
+    if _id_shape(cells[0]) in shapes:
+        return False
+    if len(cells) == 1:
+        return lone_ok and held == width and not _is_note(cells[0])
+    return True
+
+
+def _is_text(cell: str) -> bool:
+    """A free-text cell: it holds a letter, does not start as a number or a result does, and
+    is no unit (a unit column's "ng/mL" followed by a footer is no note broken in two)."""
+    from triage.values import normalise_unit
+
+    text = cell.strip()
+    return (
+        any(c.isalpha() for c in text)
+        and not _NUMBER_START.match(text)
+        and normalise_unit(text) is None
+    )
+
+
+_NUMBER_START: Final = re.compile(r"[<>≤≥=+\-]?\s*[\d.,]")
+
+
+def _is_note(cell: str) -> bool:
+    """A note or footer wording starts or ends the cell ("End of report", "Seite 2")."""
+    from triage.values import normalise_word
+
+    word = normalise_word(cell)
+    prefix, suffix = _note_words()
+    return prefix.match(word) is not None or suffix.search(word) is not None
+
+
+@cache
+def _note_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    from triage.values import normalise_word, synonyms_data
+
+    rows = synonyms_data()["rows"]
+
+    def alternatives(key: str) -> str:
+        words = sorted({normalise_word(w) for w in rows[key]}, key=len, reverse=True)
+        return "|".join(re.escape(w) for w in words)
+
+    return (
+        re.compile(rf"(?:{alternatives('note_prefixes')})(?![a-z0-9])"),
+        re.compile(rf"(?<![a-z0-9])(?:{alternatives('note_suffixes')})\W*$"),
+    )
+
+
+def _joined_record(text: str, group: list[tuple[int, int]], delimiter: str) -> str:
+    """The lines of ``group`` as one record, each cell holding a line break quoted (the csv
+    reader keeps it in the cell, and the rows below keep their line numbers)."""
+    cells = text[group[0][0] : group[0][1]].split(delimiter)
+    for (_, end), (start, stop) in pairwise(group):
+        more = text[start:stop].split(delimiter)
+        cells[-1] += text[end:start] + more[0]  # the line's own break: LF or CR LF
+        cells += more[1:]
+    ending = "\r" if cells[-1].endswith("\r") else ""  # the record's own line end stays out
+    cells[-1] = cells[-1].removesuffix("\r")
+    return delimiter.join(f'"{c}"' if "\n" in c else c for c in cells) + ending
+
+
 _BARE_LF: Final = re.compile(r"(?<!\r)\n")
 
 
@@ -536,20 +720,23 @@ def _normalised(text: str) -> str:
 
 def _split_records(
     name: str, text: str, delimiter: str, width: int, limits: InputLimits, offset: int
-) -> tuple[list[list[object]], list[int], dict[int, str]]:
-    """Records of ``text`` with their first physical line, and the records that are broken.
+) -> tuple[list[list[object]], list[int], dict[int, str], dict[int, list[object]]]:
+    """Records of ``text`` with their first physical line, the records that are broken, and
+    the fields their first line still splits into (``DelimitedText.broken``).
 
     A record spanning several lines (a quoted cell with line breaks) is kept only when it ends
-    before the end of the file with a closed quote, spans at most ``max_record_lines`` lines
-    and has the usual number of fields (``width``, from the first lines); otherwise the quote
-    opened on its first line is taken as broken: that line is rejected and reading starts again
-    on the next line.
+    before the end of the file with a closed quote, spans at most ``max_record_lines`` lines,
+    has the usual number of fields (``width``, from the first lines) and swallows no line that
+    reads as a record of its own (``_swallowed_record``); otherwise the quote opened on its
+    first line is taken as broken: that line is rejected and reading starts again on the next
+    line.
     """
     source = _Lines(text)
     reader = csv.reader(source, delimiter=delimiter, strict=False)
     rows: list[list[object]] = []
     starts: list[int] = []
     bad: dict[int, str] = {}
+    broken: dict[int, list[object]] = {}
     wide = 0
     cells = _SharedCells()
     lookups, call = cells.lookups, operator.call
@@ -571,6 +758,15 @@ def _split_records(
         if row is not None and (span > 1 or source.pos >= end):
             record = text[position : source.pos]
             problem = _multiline_problem(record, delimiter, row, span, width, limits)
+            if not problem and span > 1 and _swallowed_record(record, delimiter, width, rows):
+                problem = (
+                    "a quote opened here is never closed (a line inside it reads as a record "
+                    "of its own)"
+                )
+        if problem:
+            fields = _line_fields(text, position, delimiter, limits)
+            if len(fields) > 1:
+                broken[len(rows)] = fields
         if problem and span > 1:  # a quote left open: skip its first line, then read on
             bad[len(rows)] = (
                 f"line {first}: {problem}; the line was skipped and reading went on with the "
@@ -612,7 +808,65 @@ def _split_records(
             "max_columns)",
             code="too_large",
         )
-    return rows, starts, bad
+    return rows, starts, bad, broken
+
+
+def id_shape(cell: object) -> str:
+    """The shape of an id: runs of digits as "9", of letters as "A", spaces as one ("P001" and
+    "P17" -> "A9"; "Sehstörung" -> "A")."""
+    return " ".join(_LETTERS.sub("A", _DIGITS.sub("9", _text(cell).strip())).split())
+
+
+def _id_shape(cell: object) -> str:
+    """``id_shape`` of an id-like cell, one holding a digit ('' for any other)."""
+    shape = id_shape(cell)
+    return shape if "9" in shape else ""
+
+
+_DIGITS: Final = re.compile(r"\d+")
+_LETTERS: Final = re.compile(r"[^\W\d_]+")
+_RECORDS_ABOVE: Final = 8  # rows looked back over for the record above (rejected ones are empty)
+
+
+def _swallowed_record(
+    record: str, delimiter: str, width: int, rows: Sequence[Sequence[object]]
+) -> bool:
+    """A quoted record spanning lines swallows a record of its own: a line after its first one
+    splits (its quotes taken as characters) into at least the usual ``width`` fields and starts
+    with an id-like field shaped like the first field of the record's own first line or of the
+    record above ("P002,Bernd,M,45,320,,..." inside a comment opened and never closed on P001's
+    line: P002's result went to P001, or was lost)."""
+    if width < 2:
+        return False
+    first, _, rest = record.partition("\n")
+    head = next(csv.reader([first], delimiter=delimiter, quoting=csv.QUOTE_NONE), [""])
+    near = itertools.islice(reversed(rows), _RECORDS_ABOVE)
+    above = next((r[0] for r in near if len(r) > 1), "")
+    shapes = {_id_shape(c) for c in (head[0], above) if '"' not in _text(c)} - {""}
+    if not shapes:
+        return False
+    for line in rest.split("\n"):
+        fields = line.rstrip("\r").split(delimiter)
+        if len(fields) >= width and _id_shape(fields[0]) in shapes:
+            return True
+    return False
+
+
+def _line_fields(text: str, position: int, delimiter: str, limits: InputLimits) -> list[object]:
+    """The fields of the physical line at ``position`` of a record that could not be read:
+    a quote left open taken as a character (the cells before it as csv reads them, the open one
+    and those after it split at each delimiter), a cell over ``max_cell_chars`` cut to it (the
+    cells beside it are whole)."""
+    stop = text.find("\n", position)
+    line = text[position : stop if stop >= 0 else len(text)].rstrip("\r")
+    with _field_limit(len(line) + 1):
+        try:
+            row = next(csv.reader([line], delimiter=delimiter, strict=False), [])
+        except csv.Error:  # a NUL: no fields
+            return []
+    if row and _strict_error(line, delimiter) == "end":
+        row = row[:-1] + row[-1].split(delimiter)
+    return [cell[: limits.max_cell_chars] for cell in row]
 
 
 class _Texts(dict[str, str]):

@@ -163,7 +163,7 @@ def fast_split(
         if len(split) != 1 or len(split[0]) != int(scan.counts[i]):
             return None
         rows[i] = list(split[0])
-    if not _multiline_records_kept(rows, grid, scan.spans, width, limits):
+    if not _multiline_records_kept(rows, grid, scan, raw, delimiter, width, limits):
         return None
     lines = (scan.first_lines + 1 + offset).tolist()
     return FastSplit(rows, lines, grid)
@@ -322,15 +322,28 @@ def _rows(
 
 
 def _multiline_records_kept(
-    rows: list[list[object]], grid: Grid, spans: np.ndarray, width: int, limits: InputLimits
+    rows: list[list[object]],
+    grid: Grid,
+    scan: _Scan,
+    raw: bytes,
+    delimiter: str,
+    width: int,
+    limits: InputLimits,
 ) -> bool:
     """Every record spanning lines is one the csv reading keeps (not taken for a quote left
-    open: at most ``max_record_lines`` lines and the usual ``width`` of fields)."""
-    for i in np.flatnonzero(spans > 1).tolist():
-        if int(spans[i]) > limits.max_record_lines:
+    open: at most ``max_record_lines`` lines, the usual ``width`` of fields, and no line inside
+    it reading as a record of its own: delimited._swallowed_record)."""
+    from triage.io.delimited import _swallowed_record
+
+    for i in np.flatnonzero(scan.spans > 1).tolist():
+        if int(scan.spans[i]) > limits.max_record_lines:
             return False
         row = grid.row(rows, i)
         if width > 1 and not _fits(row, width):
+            return False
+        record = raw[int(scan.starts[i]) : int(scan.ends[i])].decode("utf-8", errors="replace")
+        above = [grid.row(rows, i - 1)] if i else []
+        if _swallowed_record(record, delimiter, width, above):
             return False
     return True
 

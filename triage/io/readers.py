@@ -171,6 +171,9 @@ def _read_sheet(
             shifted,
         )
         line_notes += _header_area_notes(book.bad_rows, book.line_numbers, location.index)
+        # a line rejected as a broken quote or for an over-long cell: its fields as split
+        # literally are read as a shifted line's are (its patient, a possibly urgent result)
+        shifted.update((i, f) for i, f in book.broken_rows.items() if i > location.index)
     samples = column_samples(rows, location.index + 1, header)
     match = _match_columns(name, sheet, header, location.first_row + 1, mapping, samples)
     _keep_coded_columns(match, mapping, options.unit)
@@ -178,12 +181,22 @@ def _read_sheet(
         person = match.fields.get("patient_id", match.fields.get("patient_name"))
         fill_merged_down(rows, book.merged(location.sheet), location.index, person)
     result_field = "result" if match.shape == "long" else "prolactin"
+    person = match.fields.get("patient_id")
     facts = shifted_facts(
         shifted,
         len(header),
         match,
         join_groups=book.decimal_hint is None,
         per_ng=mapping.conversion_factor,
+        ids_around=[]
+        if person is None or not shifted
+        else [
+            row[person]
+            for i, row in enumerate(
+                rows[location.index + 1 : location.index + 1 + SAMPLE_ROWS], location.index + 1
+            )
+            if i not in book.bad_rows and len(row) > person
+        ],
     )
     del shifted
     if book.cut_rows:  # the last line a copy stopped inside: in its columns, its end cut

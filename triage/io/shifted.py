@@ -1,5 +1,8 @@
 """What a delimited-text line rejected for its number of fields still tells (``malformed_line``).
 
+(A line rejected for a quote never closed or a cell over the size limit is read the same way
+from its fields split on their own: ``DelimitedText.broken``.)
+
 A line with more fields than the header (a stray delimiter: "visual loss, headache", "6,250")
 or fewer (a missing one, or trailing fields left out) cannot be read column by column: from
 where the fields shift on, any of them may be under the wrong header.  Two readings bound where
@@ -7,7 +10,8 @@ each column's field can be: from the left (the shift after it) and from the righ
 before it).  The rejected row keeps
 
 - its patient id when both readings give the same field, or the id is the line's first column
-  (no field before it to shift it);
+  (no field before it to shift it), and it is shaped like the ids of the rows read (a fragment
+  of a note broken over two lines, "Sehstörung,320", names no patient);
 - a place on the urgent list when a field the result may have shifted to (between its two
   readings, a thousands group split by a comma joined again) is at or above the urgent level in
   the unit the header or the row gives (in no known unit: urgent in any prolactin unit,
@@ -24,6 +28,7 @@ from itertools import pairwise
 from typing import Final
 
 from triage.columns import ColumnMatch
+from triage.io.delimited import id_shape
 from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.schema import Rejected
@@ -98,10 +103,14 @@ def shifted_facts(
     *,
     join_groups: bool,
     per_ng: float | None = None,
+    ids_around: Sequence[object] = (),
 ) -> ShiftedFacts:
     """The patient id and possible urgency of each line (row index -> its fields) rejected for
     its number of fields under a ``width``-column header.  ``join_groups``: the delimiter is a
-    comma (a thousands group may be split by it); ``per_ng``: the mapping's mIU/L per ng/mL."""
+    comma (a thousands group may be split by it); ``per_ng``: the mapping's mIU/L per ng/mL.
+    ``ids_around``: patient ids of the rows read; a line's id is taken only when shaped like
+    one of them (id_shape), so that a fragment of a note broken over two lines
+    ("Sehstörung,320") is never named as the patient."""
     ids: dict[int, str] = {}
     urgent: dict[int, str] = {}
     person = match.fields.get("patient_id")
@@ -109,10 +118,11 @@ def shifted_facts(
     limits = load_thresholds()
     level = limits.get("urgent_miu_l")
     to_miu = per_ng or load_reference_set(DEFAULT_SET_NAME).miu_per_ng
+    shapes = {id_shape(cell) for cell in ids_around} - {""}
     for index, fields in shifted.items():
         if person is not None and person < width:
             found = _patient_id(fields, person, width)
-            if found:
+            if found and (not shapes or id_shape(found) in shapes):
                 ids[index] = found
         if result is None or result >= width:
             continue

@@ -106,6 +106,9 @@ class Workbook:
     unmade_rows: Callable[[], Rows] | None = None
     # The bad last row of a text cut short inside it -> its fields as read (DelimitedText.cut).
     cut_rows: dict[int, list[object]] = field(default_factory=dict)
+    # The other bad rows of a text whose line still splits into fields -> those fields
+    # (DelimitedText.broken): read for the line's patient and possible urgency.
+    broken_rows: dict[int, list[object]] = field(default_factory=dict)
     # (A number the format types, HL7 v2 NM or a FHIR JSON number, is a values.FormatNumber
     # cell, read with "." whatever other cells show: a "25,3" in another message had turned an
     # HL7 "12.500" into 12500; its text cells are read as a table's.)
@@ -1188,6 +1191,7 @@ def open_text(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workb
         dict(text.bad),
         list(text.lines),
         cut_rows=dict(text.cut),
+        broken_rows=dict(text.broken),
         grid=grid,
         unmade_rows=unmade if grid is not None else None,
     )
