@@ -1,0 +1,88 @@
+"""Header shapes found by review 13, each fixed as a class:
+
+1. a second prolactin column whose visit or repeat mark is glued on the prolactin word without a
+   separator ("Prolactin2", "PRL3", "PRLb", "rPRL", "PRLrep", "PRLlatest", "prolactinfu", in
+   every language) is a visit series, refused as "PRL_2" or "Prolactin 2" is, never dropped
+   silently beside the first one (a false normal when the dropped one is raised);
+2. a units row under the header whose other cells give the column's format rather than a unit
+   ("[years]", "TT.MM.JJJJ", "jj/mm/aaaa", "(MRN)", "1=M, 2=F", "ja/nein") is read as the units
+   row; a units row that is not read is named in the reason a unitless result is rejected;
+3. a two-row header whose group title sits over an abbreviated sub-header ("Patient" over
+   "PID", "Prolaktin" over "Wert") maps the sub-header alone, or the title alone over a generic
+   word, when the joined text names no field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pipeline_helpers import write_table
+
+from triage.io import ReadOptions, read_file
+from triage.pipeline import TriageRequest, run_triage
+from triage.schema import InputFileError, NoUsableInputError
+
+SUFFIXES = (".csv", ".xlsx")
+
+
+def _refusal(path: Path) -> str:
+    try:
+        read_file(path, None, ReadOptions(unit="ng/mL"))
+    except InputFileError as exc:
+        return exc.message
+    return ""
+
+
+# (first header, second header): a prolactin word in each of the six languages with a visit
+# or repeat mark glued on it
+GLUED = [
+    ("Prolactin (ng/mL)", "Prolactin2 (ng/mL)"),
+    ("PRL", "PRL2"),
+    ("PRL", "PRL3"),
+    ("PRL", "PRLb"),
+    ("PRL", "rPRL"),
+    ("PRL", "PRLrep"),
+    ("PRL", "PRLlatest"),
+    ("prolactin", "prolactinfu"),
+    ("Prolaktin", "Prolaktin2"),
+    ("Prolaktin", "Prolaktinwdh"),
+    ("Prolactine", "Prolactine2"),
+    ("Prolactine", "Prolactinesuivi"),
+    ("Prolactina", "Prolactina2"),
+    ("Prolactina", "Prolactinacontrol"),
+    ("Prolattina", "Prolattina2"),
+    ("Prolattina", "Prolattinacontrollo"),
+    ("Prolactine", "Prolactinecontrole"),
+]
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+@pytest.mark.parametrize(("first", "second"), GLUED)
+def test_a_glued_visit_mark_makes_a_visit_series(
+    tmp_path: Path, first: str, second: str, suffix: str
+) -> None:
+    rows: list[list[object]] = [
+        ["id", "sex", "age", "date", first, "date2", second],
+        ["A1", "F", 30, "2026-01-05", 10, "2026-04-05", 300],
+    ]
+    message = _refusal(write_table(tmp_path / f"visits{suffix}", rows))
+    assert "several visits" in message
+    assert repr(second) in message
+    # a header that is one word of its own beside the result is no glued visit mark
+    for other in ["Macroprolactin", "Makroprolaktin", "Prolactin%", "Prolactinoma", "PRLR"]:
+        rows[0][-1] = other
+        path = write_table(tmp_path / f"own{suffix}", rows)
+        read = read_file(path, None, ReadOptions(unit="ng/mL"))
+        assert read.frame["prolactin_value"].tolist() == [10.0], other
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+def test_the_glued_visit_series_is_refused_end_to_end(tmp_path: Path, suffix: str) -> None:
+    """The reviewer's file: a normal first visit must not stand for the urgent second one."""
+    rows: list[list[object]] = [
+        ["id", "sex", "age", "date", "Prolactin (ng/mL)", "date2", "Prolactin2 (ng/mL)"],
+        ["A1", "F", 30, "2026-01-05", 10, "2026-04-05", 300],
+    ]
+    path = write_table(tmp_path / f"visits{suffix}", rows)
+    with pytest.raises(NoUsableInputError, match="several visits"):
+        run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
