@@ -86,3 +86,68 @@ def test_the_glued_visit_series_is_refused_end_to_end(tmp_path: Path, suffix: st
     path = write_table(tmp_path / f"visits{suffix}", rows)
     with pytest.raises(NoUsableInputError, match="several visits"):
         run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+
+
+# (header row, units row) in six languages: the units row's other cells give formats
+UNITS_ROWS = [
+    (["ID", "Sex", "Age", "Prolactin"], ["", "", "[years]", "[mIU/L]"]),
+    (["ID", "Sex", "Age", "Prolactin"], ["(MRN)", "1=M, 2=F", "(years)", "mIU/L"]),
+    (["ID", "Geschlecht", "Geburtsdatum", "Prolaktin"], ["", "m/w", "TT.MM.JJJJ", "mIU/l"]),
+    (["ID", "Sexe", "Date de naissance", "Prolactine"], ["", "(H/F)", "JJ.MM.AAAA", "mUI/L"]),
+    (["ID", "Sexo", "Fecha de nacimiento", "Prolactina"], ["(NHC)", "", "dd.mm.aaaa", "mUI/L"]),
+    (["ID", "Sesso", "Data di nascita", "Prolattina"], ["", "1=M, 2=F", "gg.mm.aaaa", "mUI/L"]),
+    (["ID", "Geslacht", "Geboortedatum", "Prolactine"], ["", "M/V", "dd-mm-jjjj", "mIU/L"]),
+    (["ID", "Sex", "Birth date", "Prolactin"], ["", "", "yyyy-mm-dd", "[mIU/L]"]),
+]
+
+
+def _birth(header: str) -> object:
+    """A birth date in the pattern the units row gives, or an age."""
+    return {
+        "Age": 30,
+        "Geburtsdatum": "01.01.1990",
+        "Date de naissance": "01.01.1990",
+        "Fecha de nacimiento": "01.01.1990",
+        "Data di nascita": "01.01.1990",
+        "Geboortedatum": "01-01-1990",
+        "Birth date": "1990-01-01",
+    }[header]
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+@pytest.mark.parametrize(("header", "units"), UNITS_ROWS)
+def test_a_units_row_with_format_hints_is_the_units_row(
+    tmp_path: Path, header: list[str], units: list[str], suffix: str
+) -> None:
+    female, male = ("w", "m") if header[1] == "Geschlecht" else ("F", "M")
+    female = "V" if header[1] == "Geslacht" else female
+    rows: list[list[object]] = [
+        header,
+        units,
+        ["3001", female, _birth(header[2]), 900],
+        ["3002", male, _birth(header[2]), 4000],
+    ]
+    path = write_table(tmp_path / f"units{suffix}", rows)
+    run = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    out = run.results.set_index("patient_id")
+    assert sorted(out.index) == ["3001", "3002"]
+    assert set(out["prolactin_unit"]) == {"mIU/L"}
+    assert out.loc["3001", "status"] == "high"  # 900 mIU/L in a woman
+    assert out.loc["3002", "status"] == "high"  # 4000 mIU/L in a man
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+def test_an_unread_units_row_is_named_where_a_result_lacks_a_unit(
+    tmp_path: Path, suffix: str
+) -> None:
+    rows: list[list[object]] = [
+        ["ID", "Sex", "Age", "Prolactin"],
+        ["", "", "see note 3", "[mIU/L]"],
+        ["3001", "F", 30, 900],
+    ]
+    path = write_table(tmp_path / f"units{suffix}", rows)
+    run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    rejected = (tmp_path / "out" / "rejected.csv").read_text(encoding="utf-8")
+    line = next(row for row in rejected.splitlines() if "unknown_unit" in row)
+    assert "row 2 under the header names '[mIU/L]'" in line
+    assert "not read as a units row" in line

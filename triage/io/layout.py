@@ -46,6 +46,7 @@ from triage.values import (
     NOT_AN_ANSWER,
     age_header_scale,
     bare_number,
+    bracketed_unit,
     cell_text,
     code_text,
     duration_word_days,
@@ -53,6 +54,7 @@ from triage.values import (
     header_sex_codes,
     is_blank,
     is_empty_value,
+    looks_like_format_hint,
     looks_like_unit,
     normalise_unit,
     normalise_word,
@@ -161,6 +163,7 @@ class RawTable:
     # field -> per row, the unit its header names where a header repeated further down (a
     # second section of the export) names another unit than the first header
     section_units: dict[str, np.ndarray] = field(default_factory=dict)
+    unread_units_row: str = ""  # SplitRows.unread_units_row
     _distinct: dict[int, tuple[np.ndarray, Distinct]] = field(default_factory=dict, repr=False)
     _orders: dict[int, tuple[np.ndarray, frozenset[str | None]]] = field(
         default_factory=dict, repr=False
@@ -218,6 +221,7 @@ class RawTable:
             self.text_source,
             [],
             {name: rows[positions] for name, rows in self.section_units.items()},
+            self.unread_units_row,
         )
         for name, col in self.columns.items():
             sub.columns[name] = col[positions]
@@ -850,6 +854,8 @@ class SplitRows:
     rejected: list[Rejected]
     rows_read: int
     units_row: dict[int, str] = field(default_factory=dict)  # column -> unit from a units row
+    # a row under the header that names a unit under the result header but is no units row
+    unread_units_row: str = ""
     distinct: list[Distinct] = field(default_factory=list)  # per column, kept rows
     # A header repeated below the first (a second section of the export): per kept row the
     # number of the repeated header above it (-1: the first header's section), and the cells
@@ -1444,12 +1450,22 @@ def _take_units_row(
         cell = row[result_col]
         if numbers or not isinstance(cell, str) or not looks_like_unit(cell):
             continue
-        if not all(looks_like_unit(t) or _is_units_label(t) for t in texts):
+        if not all(
+            looks_like_unit(t) or _is_units_label(t) or looks_like_format_hint(t) for t in texts
+        ):
+            # said where a result is rejected for want of a unit (its cells are not quoted:
+            # they may be patient data)
+            split.unread_units_row = split.unread_units_row or (
+                f"row {int(split.source_rows[i])} under the header names {cell.strip()!r} under "
+                "the result header, but was not read as a units row (its other cells are no "
+                "units or format hints)"
+            )
             continue
+        split.unread_units_row = ""
         split.units_row = {
-            j: c.strip()
+            j: unit
             for j, c in enumerate(row)
-            if isinstance(c, str) and c.strip() and not is_empty_value(c) and not _is_units_label(c)
+            if isinstance(c, str) and (unit := _units_row_cell(c))
         }
         split.rejected.append(
             Rejected(
@@ -1468,6 +1484,17 @@ def _take_units_row(
         if split.section is not None:
             split.section = split.section[keep]
         return
+
+
+def _units_row_cell(cell: str) -> str:
+    """The unit a cell of a units row names ("ng/mL", "[years]" -> "years"); "" for a label
+    ("Units:"), a blank or a format hint ("TT.MM.JJJJ", "(MRN)", "1=M, 2=F")."""
+    text = cell.strip()
+    if not text or is_empty_value(cell) or _is_units_label(cell):
+        return ""
+    if looks_like_unit(text):
+        return text
+    return bracketed_unit(text) or ""
 
 
 def _column_units(
@@ -1729,6 +1756,7 @@ def build_raw_table(
         decimal_hint=book.decimal_hint,
         text_source=book.is_text,
         warnings=[*match.warnings, *unit_warnings],
+        unread_units_row=split.unread_units_row,
     )
     for name, col in match.fields.items():
         if col < len(split.distinct) and name not in rebuilt:
