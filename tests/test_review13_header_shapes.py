@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 from pipeline_helpers import write_table
 
 from triage.io import ReadOptions, read_file
+from triage.io.layout import _grouped_cell
 from triage.pipeline import TriageRequest, run_triage
 from triage.schema import InputFileError, NoUsableInputError
 
@@ -151,3 +153,68 @@ def test_an_unread_units_row_is_named_where_a_result_lacks_a_unit(
     line = next(row for row in rejected.splitlines() if "unknown_unit" in row)
     assert "row 2 under the header names '[mIU/L]'" in line
     assert "not read as a units row" in line
+
+
+# (group titles, sub-headers, female code) of a two-row grouped header in six languages: the
+# patient group's sub-headers joined to "Patient" name no field; alone they do
+GROUPED = [
+    ("Patient", "Prolaktin", ["PID", "Geschlecht", "Geb.-Datum", "Wert", "Einheit"], "w"),
+    ("Patient", "Prolactin", ["PID", "Sex", "DOB", "Value", "Unit"], "F"),
+    ("Patient", "Prolactine", ["IPP", "Sexe", "DDN", "Valeur", "Unité"], "F"),
+    ("Paciente", "Prolactina", ["NHC", "Sexo", "F. nac.", "Valor", "Unidad"], "F"),
+    ("Paziente", "Prolattina", ["N. cartella", "Sesso", "Data di nascita", "Valore", "Unità"], "F"),
+    ("Patiënt", "Prolactine", ["PID", "Geslacht", "Geb.datum", "Waarde", "Eenheid"], "V"),
+]
+
+
+def _grouped_rows(patient: str, prolactin: str, subs: list[str], female: str) -> list[list[object]]:
+    return [
+        [patient, "", "", prolactin, ""],
+        subs,
+        ["2001", female, "1990-01-01", 900, "mIU/l"],
+        ["2002", "M", "1980-01-01", 6000, "mIU/l"],
+    ]
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+@pytest.mark.parametrize(("patient", "prolactin", "subs", "female"), GROUPED)
+def test_a_group_title_over_an_abbreviated_sub_header_keeps_the_field(
+    tmp_path: Path, patient: str, prolactin: str, subs: list[str], female: str, suffix: str
+) -> None:
+    path = tmp_path / f"grouped{suffix}"
+    rows = _grouped_rows(patient, prolactin, subs, female)
+    if suffix == ".csv":
+        write_table(path, rows)
+    else:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for row in rows:
+            sheet.append(row)
+        sheet.merge_cells("A1:C1")
+        sheet.merge_cells("D1:E1")
+        book.save(path)
+    run = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    out = run.results.set_index("patient_id")
+    assert sorted(out.index) == ["2001", "2002"]
+    assert out.loc["2002", "priority"] == "urgent"  # 6000 mIU/L in a man
+    assert out.loc["2001", "sex"] == "F"
+    assert out["birth_date"].notna().all()
+    urgent = (tmp_path / "out" / "urgent.txt").read_text(encoding="utf-8")
+    assert "URGENT patient 2002 " in urgent
+
+
+@pytest.mark.parametrize(
+    ("group", "sub", "expected"),
+    [
+        ("Patient", "PID", "PID"),  # the joined text names nothing: the sub-header alone
+        ("Paciente", "NHC", "NHC"),
+        ("Prolaktin", "Wert", "Prolaktin Wert"),  # the joined text names prolactin
+        ("TSH", "Wert", "TSH Wert"),  # never "Wert" alone: that would be a result column
+        ("Patient", "Name", "Patient Name"),
+    ],
+)
+def test_a_grouped_cell_falls_back_only_where_the_joined_text_names_nothing(
+    group: str, sub: str, expected: str
+) -> None:
+    assert _grouped_cell(group, sub) == expected

@@ -662,13 +662,39 @@ def _grouped_header(
         if not is_blank(top):
             group = cell_text(top)
         below = "" if is_blank(bottom) else cell_text(bottom)
-        joined.append(" ".join(t for t in (group, below) if t))
+        joined.append(_grouped_cell(group, below))
     score = score_row(joined, forced)
     beaten = lower_score.recognised if lower_score.usable else 0
     better = score.recognised > max(upper_score.recognised, beaten)
     if not (score.usable and better):
         return None
     return _Candidate(index + 1, score, tuple(joined), first=index)
+
+
+@cache
+def _generic_subheaders() -> frozenset[str]:
+    return frozenset(normalise_word(w) for w in synonyms_data()["header"]["generic_subheaders"])
+
+
+def _grouped_cell(group: str, below: str) -> str:
+    """One cell of a grouped header: the group title joined to its sub-header ("Prolaktin
+    Einheit").  Where the joined text names no field, or the same field less surely than the
+    sub-header alone, the sub-header alone ("Patient" over "PID" -> "PID"), or the title alone
+    over a word that only says "the value" ("Prolactin" over "Wert", synonyms.toml
+    generic_subheaders).  Never the sub-header alone where the joined text names another field
+    ("TSH" over "Wert" stays "TSH Wert", no result column)."""
+    joined = " ".join(t for t in (group, below) if t)
+    if not group or not below:
+        return joined
+    found = candidates(joined)
+    if not found:
+        if normalise_word(below) in _generic_subheaders():
+            return group if candidates(group) else joined
+        return below if candidates(below) else joined
+    alone = candidates(below)
+    if alone and alone[0][0] == found[0][0] and alone[0][1] > found[0][1]:
+        return below
+    return joined
 
 
 # Mapping fields that name the column to triage: a header of these that the file lacks is why
