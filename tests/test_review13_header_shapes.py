@@ -94,6 +94,7 @@ def test_the_glued_visit_series_is_refused_end_to_end(tmp_path: Path, suffix: st
 UNITS_ROWS = [
     (["ID", "Sex", "Age", "Prolactin"], ["", "", "[years]", "[mIU/L]"]),
     (["ID", "Sex", "Age", "Prolactin"], ["(MRN)", "1=M, 2=F", "(years)", "mIU/L"]),
+    (["ID", "Sex", "Age", "Prolactin"], ["text", "1=M, 2=F", "y", "mIU/L"]),
     (["ID", "Geschlecht", "Geburtsdatum", "Prolaktin"], ["", "m/w", "TT.MM.JJJJ", "mIU/l"]),
     (["ID", "Sexe", "Date de naissance", "Prolactine"], ["", "(H/F)", "JJ.MM.AAAA", "mUI/L"]),
     (["ID", "Sexo", "Fecha de nacimiento", "Prolactina"], ["(NHC)", "", "dd.mm.aaaa", "mUI/L"]),
