@@ -1135,6 +1135,40 @@ def _prolactin_words() -> frozenset[str]:
     return frozenset(w for rule in field_specs()["prolactin"].rules for g in rule for w in g)
 
 
+@cache
+def _glued_letters() -> tuple[frozenset[str], frozenset[str]]:
+    header = synonyms_data()["header"]
+    return (
+        frozenset(header.get("glued_visit_letters_before", [])),
+        frozenset(header.get("glued_visit_letters_after", [])),
+    )
+
+
+def _visit_mark(word: str) -> bool:
+    """A visit or time-point word or code ("v1", "m6", "2019", "fu", "repeat")."""
+    return word in _visit_words() or _VISIT_CODE.fullmatch(word) is not None
+
+
+def _unglued_prolactin(word: str) -> tuple[str, ...]:
+    """A prolactin word with a visit mark glued on split in two ("prolactin2" -> ("prolactin",
+    "2"), "prlb" -> ("prl", "b"), "rprl" -> ("r", "prl"), "prllatest" -> ("prl", "latest")); any
+    other word alone ("macroprolactin", "prolactinoma", "prlr")."""
+    names = _prolactin_words()
+    if word in names:
+        return (word,)
+    before, after = _glued_letters()
+    for name in sorted(names, key=len, reverse=True):
+        if word.startswith(name) and len(word) > len(name):
+            mark = word[len(name) :]
+            if _visit_mark(mark) or mark in after:
+                return (name, mark)
+        if word.endswith(name) and len(word) > len(name):
+            mark = word[: -len(name)]
+            if _visit_mark(mark) or mark in before:
+                return (mark, name)
+    return (word,)
+
+
 def _timed_series(texts: Sequence[str], taken: set[int]) -> set[int]:
     """Columns of a timed prolactin series ("PRL 0", "PRL 30", "PRL 60": a cannulated or
     stimulation test): two or more prolactin headers that differ only by a time point."""
@@ -1155,14 +1189,19 @@ def _prolactin_series(texts: Sequence[str], taken: set[int]) -> tuple[set[int], 
     for col, text in enumerate(texts):
         if not text or col in taken:
             continue
-        if not mentions_prolactin(text) and not any(
-            name == "prolactin" for name, _ in candidates(text)
+        header = parse_header(text)
+        # "Prolactin2", "PRLb", "rPRL": a visit mark glued on the prolactin word
+        split = [_unglued_prolactin(w) for w in header.full.split()]
+        words = [part for parts in split for part in parts]
+        glued = {part for parts in split if len(parts) > 1 for part in parts} - names
+        if (
+            not mentions_prolactin(text)
+            and not any(name == "prolactin" for name, _ in candidates(text))
+            and not names & set(words)
         ):
             continue
         if is_diluted_prolactin(text):  # the same sample re-assayed ("PRL 1:100"): no visit
             continue
-        header = parse_header(text)
-        words = header.full.split()  # "PRL (30 min)" too
         numbers = [w for w in words if _TIME_POINT.fullmatch(w) and not _YEAR.fullmatch(w)]
         if len(numbers) == 1:
             stem = " ".join(w for w in words if w != numbers[0])
@@ -1171,7 +1210,9 @@ def _prolactin_series(texts: Sequence[str], taken: set[int]) -> tuple[set[int], 
         # the prolactin word in any language is one word: "Prolactin" beside "Prolaktin
         # Kontrolle" is the same result twice, as "PRL" beside "PRL Kontrolle" is
         kept = ["prolactin" if w in names else w for w in words if w not in unit_words]
-        marks = tuple(w for w in kept if w in words_of_visit or _VISIT_CODE.fullmatch(w))
+        marks = tuple(
+            w for w in kept if w in words_of_visit or w in glued or _VISIT_CODE.fullmatch(w)
+        )
         stem = " ".join(w for w in kept if w not in marks)
         if stem:
             visits.setdefault(stem, {}).setdefault(marks, col)

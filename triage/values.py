@@ -859,6 +859,71 @@ def looks_like_unit(text: str) -> bool:
     return "/" in s or "%" in s or s in _UNIT_WORDS or s in _unit_table()
 
 
+_WHOLE_BRACKETED: Final = re.compile(r"\s*[\[(]([^\[\]()]*)[\])]\s*")
+_CODE_LEGEND: Final = re.compile(r"\s*\w+\s*[=:]\s*[^,;/|=]+(?:[,;/|]\s*\w+\s*[=:]\s*[^,;/|=]+)+")
+_PATTERN_SEPARATORS: Final = re.compile(r"[\s./:\-]+")
+
+
+@cache
+def _format_hints() -> tuple[frozenset[str], str, frozenset[str]]:
+    data = synonyms_data()["values"]["format_hints"]
+    return (
+        frozenset(data["date_letters"]),
+        str(data["month_letter"]),
+        frozenset(normalise_word(w) for w in data["words"]),
+    )
+
+
+def _date_pattern(text: str) -> bool:
+    """ "dd.mm.yyyy", "TT.MM.JJJJ", "jj/mm/aaaa", "yyyymmdd", "hh:mm": runs of one letter each."""
+    letters, month, _ = _format_hints()
+    squeezed = _PATTERN_SEPARATORS.sub("", text.strip().lower())
+    runs = [m.group(0) for m in re.finditer(r"(.)\1*", squeezed)]
+    return (
+        len(runs) > 1
+        and all(run[0] in letters for run in runs)
+        and any(run[0] == month for run in runs)
+        and any(len(run) > 1 for run in runs)
+    )
+
+
+def _answer_options(text: str) -> bool:
+    """ "y/n", "ja/nein", "sí/no", "M/F", "m/w": yes/no answers or sexes, one option each."""
+    parts = [p.strip() for p in text.split("/")]
+    return len(parts) > 1 and all(
+        p and (parse_yes_no(p, strict=True) is not None or parse_sex(p) is not None) for p in parts
+    )
+
+
+def looks_like_format_hint(text: str) -> bool:
+    """A units-row cell that gives a column's format, not a unit: a date pattern ("TT.MM.JJJJ",
+    "jj/mm/aaaa"), a bracketed remark without numbers ("[years]", "(MRN)"), a code legend
+    ("1=M, 2=F"), answer options ("ja/nein", "y/n") or a word of synonyms.toml
+    [values.format_hints]."""
+    s = _clean_text(text)
+    if not s:
+        return False
+    bracketed = _WHOLE_BRACKETED.fullmatch(s)
+    if bracketed is not None:
+        inner = bracketed.group(1).strip()
+        return bool(inner) and (
+            not re.search(r"\d", inner) or looks_like_format_hint(inner) or looks_like_unit(inner)
+        )
+    return (
+        _date_pattern(s)
+        or _CODE_LEGEND.fullmatch(s) is not None
+        or _answer_options(s)
+        or normalise_word(s) in _format_hints()[2]
+    )
+
+
+def bracketed_unit(text: str) -> str | None:
+    """The unit of a bracketed units-row cell ("[years]" -> "years"), else None."""
+    bracketed = _WHOLE_BRACKETED.fullmatch(_clean_text(text))
+    inner = bracketed.group(1).strip() if bracketed is not None else ""
+    return inner if inner and looks_like_unit(inner) else None
+
+
 # ------------------------------------------------------------------------------------------------
 # Quantities: "<3.0", "45 H", "1 234,5 mIU/L", 10.2
 # ------------------------------------------------------------------------------------------------

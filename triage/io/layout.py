@@ -48,6 +48,7 @@ from triage.values import (
     NOT_AN_ANSWER,
     age_header_scale,
     bare_number,
+    bracketed_unit,
     cell_text,
     code_text,
     duration_word_days,
@@ -55,6 +56,7 @@ from triage.values import (
     header_sex_codes,
     is_blank,
     is_empty_value,
+    looks_like_format_hint,
     looks_like_unit,
     normalise_unit,
     normalise_word,
@@ -167,6 +169,7 @@ class RawTable:
     # one, mIU/L in the other), with the words naming them: those rows are rejected
     conflicts: dict[str, np.ndarray] = field(default_factory=dict)
     conflict_columns: dict[str, str] = field(default_factory=dict)
+    unread_units_row: str = ""  # SplitRows.unread_units_row
     _distinct: dict[int, tuple[np.ndarray, Distinct]] = field(default_factory=dict, repr=False)
     _orders: dict[int, tuple[np.ndarray, frozenset[str | None]]] = field(
         default_factory=dict, repr=False
@@ -226,6 +229,7 @@ class RawTable:
             {name: rows[positions] for name, rows in self.section_units.items()},
             {name: rows[positions] for name, rows in self.conflicts.items()},
             dict(self.conflict_columns),
+            self.unread_units_row,
         )
         for name, col in self.columns.items():
             sub.columns[name] = col[positions]
@@ -666,13 +670,39 @@ def _grouped_header(
         if not is_blank(top):
             group = cell_text(top)
         below = "" if is_blank(bottom) else cell_text(bottom)
-        joined.append(" ".join(t for t in (group, below) if t))
+        joined.append(_grouped_cell(group, below))
     score = score_row(joined, forced)
     beaten = lower_score.recognised if lower_score.usable else 0
     better = score.recognised > max(upper_score.recognised, beaten)
     if not (score.usable and better):
         return None
     return _Candidate(index + 1, score, tuple(joined), first=index)
+
+
+@cache
+def _generic_subheaders() -> frozenset[str]:
+    return frozenset(normalise_word(w) for w in synonyms_data()["header"]["generic_subheaders"])
+
+
+def _grouped_cell(group: str, below: str) -> str:
+    """One cell of a grouped header: the group title joined to its sub-header ("Prolaktin
+    Einheit").  Where the joined text names no field, or the same field less surely than the
+    sub-header alone, the sub-header alone ("Patient" over "PID" -> "PID"), or the title alone
+    over a word that only says "the value" ("Prolactin" over "Wert", synonyms.toml
+    generic_subheaders).  Never the sub-header alone where the joined text names another field
+    ("TSH" over "Wert" stays "TSH Wert", no result column)."""
+    joined = " ".join(t for t in (group, below) if t)
+    if not group or not below:
+        return joined
+    found = candidates(joined)
+    if not found:
+        if normalise_word(below) in _generic_subheaders():
+            return group if candidates(group) else joined
+        return below if candidates(below) else joined
+    alone = candidates(below)
+    if alone and alone[0][0] == found[0][0] and alone[0][1] > found[0][1]:
+        return below
+    return joined
 
 
 # Mapping fields that name the column to triage: a header of these that the file lacks is why
@@ -858,6 +888,8 @@ class SplitRows:
     rejected: list[Rejected]
     rows_read: int
     units_row: dict[int, str] = field(default_factory=dict)  # column -> unit from a units row
+    # a row under the header that names a unit under the result header but is no units row
+    unread_units_row: str = ""
     distinct: list[Distinct] = field(default_factory=list)  # per column, kept rows
     # A header repeated below the first (a second section of the export): per kept row the
     # number of the repeated header above it (-1: the first header's section), and the cells
@@ -1452,12 +1484,22 @@ def _take_units_row(
         cell = row[result_col]
         if numbers or not isinstance(cell, str) or not looks_like_unit(cell):
             continue
-        if not all(looks_like_unit(t) or _is_units_label(t) for t in texts):
+        if not all(
+            looks_like_unit(t) or _is_units_label(t) or looks_like_format_hint(t) for t in texts
+        ):
+            # said where a result is rejected for want of a unit (its cells are not quoted:
+            # they may be patient data)
+            split.unread_units_row = split.unread_units_row or (
+                f"row {int(split.source_rows[i])} under the header names {cell.strip()!r} under "
+                "the result header, but was not read as a units row (its other cells are no "
+                "units or format hints)"
+            )
             continue
+        split.unread_units_row = ""
         split.units_row = {
-            j: c.strip()
+            j: unit
             for j, c in enumerate(row)
-            if isinstance(c, str) and c.strip() and not is_empty_value(c) and not _is_units_label(c)
+            if isinstance(c, str) and (unit := _units_row_cell(c))
         }
         split.rejected.append(
             Rejected(
@@ -1476,6 +1518,17 @@ def _take_units_row(
         if split.section is not None:
             split.section = split.section[keep]
         return
+
+
+def _units_row_cell(cell: str) -> str:
+    """The unit a cell of a units row names ("ng/mL", "[years]" -> "years"); "" for a label
+    ("Units:"), a blank or a format hint ("TT.MM.JJJJ", "(MRN)", "1=M, 2=F")."""
+    text = cell.strip()
+    if not text or is_empty_value(cell) or _is_units_label(cell):
+        return ""
+    if looks_like_unit(text):
+        return text
+    return bracketed_unit(text) or ""
 
 
 def _column_units(
@@ -1741,6 +1794,7 @@ def build_raw_table(
         warnings=[*match.warnings, *unit_warnings],
         conflicts=conflicts,
         conflict_columns=conflict_columns,
+        unread_units_row=split.unread_units_row,
     )
     for name, col in match.fields.items():
         if col < len(split.distinct) and name not in rebuilt:

@@ -1604,6 +1604,8 @@ class _Builder:
                 if column is not None
                 else "no unit column, header unit or default"
             )
+            if self.table.unread_units_row:
+                where += f"; {self.table.unread_units_row}"
             return (
                 f"no unit for result {text!r} ({where}{written}); "
                 "give the file's unit with --unit (e.g. --unit mIU/L) or the mapping file's "
