@@ -26,7 +26,9 @@ How matching works:
   ("no metoclopramide or domperidone"), and one before a list over each item of it ("no
   antipsychotics, metoclopramide or domperidone": triage.negated_lists, shared with the state
   and cue readers); a stop after a list of bare names past a colon, or after a list joined by a
-  word, stops each ("Risperidon, MCP: abgesetzt 2022", "Haldol und Risperdal abgesetzt").  The
+  word, stops each ("Risperidon, MCP: abgesetzt 2022", "Haldol und Risperdal abgesetzt"); a
+  stop after another item joined by a connector is that item's ("Risperdal 2 mg and ramipril
+  stopped": Risperdal is taken).  The
   cue words are also those of German, French, Spanish, Italian and Dutch medication lists:
   ``MCP abgesetzt``, ``kein Haldol``, ``arrêt du Primperan``, ``sin risperidona``, ``Plasil
   sospeso``, ``Dogmatil gestopt``, ``Allergien:``,
@@ -700,11 +702,14 @@ def _negations(
         ):
             pre = False
         pre_negated = pre if pre is not None else (joined and previous_pre)
+        # "Risperdal 2 mg and ramipril stopped": the stop after another item is that item's
+        other = _other_item(text, end, clause_end)
+        own_end = clause_end if other is None else other
         post_negated = next_start >= clause_end and (
-            _post_stop(_before_label(text, end, clause_end))
-            or _ended(text[end:clause_end])
-            or _started_after_sample(text[end:clause_end])
-            or _stopped_next(text, clause_end, bounds, next_start)
+            _post_stop(_before_label(text, end, clause_end)[: own_end - end])
+            or _ended(text[end:own_end])
+            or _started_after_sample(text[end:own_end])
+            or (other is None and _stopped_next(text, clause_end, bounds, next_start))
         )
         in_label = any(low <= start < high for low, high in labelled)
         answered_no = (
@@ -720,6 +725,30 @@ def _negations(
             result[-2] = True
         previous_end, previous_pre = end, pre_negated
     return result, _stopped_lists(text, spans, result, stopped_after)
+
+
+def _other_item(text: str, end: int, clause_end: int) -> int | None:
+    """Where another item of a list starts after the drug ending at `end`, in its clause: the
+    connector ("and", "und", "et", "y", "e", "en", "&") before a word that is none of the drug's
+    own (_ITEM_WORDS) and comes before any stop word ("Risperdal 2 mg and ramipril stopped",
+    "Risperdal 2 mg und L-Thyroxin abgesetzt").  A stop or an end written after that item is
+    its own, not the drug's.  None when there is none, or when the drug is a bare name joined to
+    it ("Risperdal und Ramipril abgesetzt": a list stopped together, as _stopped_lists reads "Haldol
+    und Risperdal abgesetzt")."""
+    connectors = list(_CONNECTOR.finditer(text, end, clause_end))
+    if not connectors:
+        return None
+    found = list(_WORD.finditer(text, connectors[0].end(), clause_end))
+    words = [_fold(word.group().lower()) for word in found]
+    for index, word in enumerate(found):
+        if _opening_cue(words[index:]):
+            return None  # the stop comes first: "Risperdal 2 mg and stopped"
+        if words[index] in _ITEM_WORDS:
+            continue
+        if only_joiners(text, end, word.start()):
+            return None
+        return [joint for joint in connectors if joint.end() <= word.start()][-1].start()
+    return None
 
 
 # A status written after a list past a colon or a dash ("Risperidon, MCP: abgesetzt 2022").
@@ -965,6 +994,12 @@ _STOP_FOLLOWERS: Final = frozenset(_words("stop_followers"))
 # Skipped before a follower: articles, "last" ("stopped a week ago", "la semana pasada", "la
 # settimana scorsa", "il y a", "vorige week").
 _STOP_SKIPPED: Final = frozenset(_words("stop_skipped"))
+# The words of a drug's own list item after a connector (drugs.toml item_words): its dose, unit,
+# form, schedule, route, and how or when it was stopped ("Risperdal 1 mg morgens und 2 mg abends
+# abgesetzt", "and was later stopped").
+_ITEM_WORDS: Final = frozenset(
+    (*_words("item_words"), *_words("connector"), *_STOP_FOLLOWERS, *_STOP_SKIPPED)
+)
 _TIME_UNIT: Final = re.compile(
     r"(?:week|month|year|day|woche|monat|jahr|tag|semaine|mois|an|annee|jour|semana|mes|ano|dia|"
     r"settiman|mes|ann|giorn|maand|jaar|dag)\w*"

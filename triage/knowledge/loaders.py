@@ -171,8 +171,8 @@ DRUG_WORD_KEYS: Final = frozenset(
         "stopped", "negating", "affirming", "replaced", "switched_to", "past", "past_alone",
         "answer_no", "fast_path", "end_of_treatment", "end_of_with", "past_on",
         "as_before", "switch_between_copula", "switch_between", "switch_verb", "switch_open",
-        "switch_join", "end_of_first", "clause_end", "joining", "connector", "stop_followers",
-        "stop_skipped", "dosage_abbreviations",
+        "switch_join", "end_of_first", "clause_end", "joining", "connector", "item_words",
+        "stop_followers", "stop_skipped", "dosage_abbreviations",
     }
 )  # fmt: skip
 DRUG_PATTERN_KEYS: Final = frozenset(
