@@ -135,3 +135,17 @@ def test_end_to_end_the_drug_before_a_stopped_item_explains_the_result(
             assert row["priority"] == "routine", text
         else:
             assert "medication:" not in row["factors"], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rispéridone jusqu'à il y a 3 semaines",
+        "rispéridone 2 mg arrêtée il y a 3 semaines",
+        "Risperdal 2 mg arrêté il y a 2 mois et metformine",
+    ],
+)
+def test_il_y_a_is_no_list_of_two_items(text: str) -> None:
+    """French "il y a" (ago) holds the connector word "y": it joins no second item, so the stop
+    or end before it stays the drug's."""
+    assert _names(text) == []

@@ -704,6 +704,8 @@ def _negations(
         pre_negated = pre if pre is not None else (joined and previous_pre)
         # "Risperdal 2 mg and ramipril stopped": the stop after another item is that item's
         other = _other_item(text, end, clause_end)
+        if other is not None and (_post_stop(text[end:other]) or _ended(text[end:other])):
+            other = None  # stopped or ended before the other item: "… jusqu'à il y a 3 …"
         own_end = clause_end if other is None else other
         post_negated = next_start >= clause_end and (
             _post_stop(_before_label(text, end, clause_end)[: own_end - end])
@@ -727,6 +729,10 @@ def _negations(
     return result, _stopped_lists(text, spans, result, stopped_after)
 
 
+# A connector's word inside a fixed phrase joins no items: French "il y a" (ago).
+_NOT_A_JOIN: Final = re.compile(r"\bil\s+y\s+a\b", re.IGNORECASE)
+
+
 def _other_item(text: str, end: int, clause_end: int) -> int | None:
     """Where another item of a list starts after the drug ending at `end`, in its clause: the
     connector ("and", "und", "et", "y", "e", "en", "&") before a word that is none of the drug's
@@ -735,7 +741,12 @@ def _other_item(text: str, end: int, clause_end: int) -> int | None:
     its own, not the drug's.  None when there is none, or when the drug is a bare name joined to
     it ("Risperdal und Ramipril abgesetzt": a list stopped together, as _stopped_lists reads "Haldol
     und Risperdal abgesetzt")."""
-    connectors = list(_CONNECTOR.finditer(text, end, clause_end))
+    fixed = [m.span() for m in _NOT_A_JOIN.finditer(text, end, clause_end)]
+    connectors = [
+        joint
+        for joint in _CONNECTOR.finditer(text, end, clause_end)
+        if not any(low <= joint.start() < high for low, high in fixed)
+    ]
     if not connectors:
         return None
     found = list(_WORD.finditer(text, connectors[0].end(), clause_end))
