@@ -2208,7 +2208,8 @@ class _Builder:
         if col is None:
             return np.full(self.n, None, object)
         found = self.table.distinct(col)
-        coded = [u for u, k in zip(found.uniques, _used(found), strict=True) if k and sex_code(u)]
+        used = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
+        coded = [u for u in used if sex_code(u)]
         header = self.table.headers.get("sex", "sex")
         stated = header_sex_codes(header)
         if stated:  # "Sex (1=female, 2=male)": the export's own codebook, in its header
@@ -2218,10 +2219,7 @@ class _Builder:
         if coded:
             # every whole-number code the column holds ("0" of a 0/1 codebook too), named as
             # written, and an example of the mapping with those codes
-            used_codes = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
-            numbers = sorted(
-                {_code_text(u) for u in used_codes if _code_text(u).isdigit()}, key=int
-            )
+            numbers = sorted({_code_text(u) for u in used if _code_text(u).isdigit()}, key=int)
             listed = ", ".join(numbers)
             example = ", ".join(
                 f'"{code}" = "{sex}"' for code, sex in zip(numbers[:2], ("F", "M"), strict=False)
@@ -2234,7 +2232,6 @@ class _Builder:
                 "0 = female, 1 = male); state the export's codebook in the column mapping "
                 f"file, e.g. [values.sex] {example}"
             )
-        used = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
         reading = sex_letter_reading(used, header)
         if reading is None:
             self._warn_lone_m(used, header)

@@ -730,7 +730,7 @@ def _negations(
 
 
 # A connector's word inside a fixed phrase joins no items: French "il y a" (ago).
-_NOT_A_JOIN: Final = re.compile(r"\bil\s+y\s+a\b", re.IGNORECASE)
+_NOT_A_JOIN: Final = re.compile(rf"\b(?:{_pattern_alternatives('not_a_join')})\b", re.IGNORECASE)
 
 
 def _other_item(text: str, end: int, clause_end: int) -> int | None:
