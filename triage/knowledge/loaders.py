@@ -953,6 +953,15 @@ def _read_reference_file(path: Path, problems: _Problems) -> ReferenceSet | None
     return _build_reference_set(path, head, records, problems)
 
 
+@lru_cache(maxsize=16)
+def _toml_document(shown: str, stamp: tuple[str, int, int]) -> tuple[dict[str, object], _TomlLines]:
+    """A data file parsed once per content (``stamp``): drugs.toml is read by the lexicon's and
+    the medication words' loaders.  Its callers read the tables, never change them."""
+    path = Path(shown)
+    text = _read_text(path)
+    return _parse_toml(path, text), _TomlLines(text)
+
+
 # ================================================================================ thresholds ===
 def load_thresholds(path: Path | None = None) -> Thresholds:
     """triage/data/thresholds.toml (or path): severity bands and named values."""
@@ -962,11 +971,8 @@ def load_thresholds(path: Path | None = None) -> Thresholds:
 
 @lru_cache(maxsize=16)
 def _load_thresholds_cached(shown: str, stamp: tuple[str, int, int]) -> Thresholds:
-    path = Path(shown)
     problems = _Problems(shown)
-    text = _read_text(path)
-    data = _parse_toml(path, text)
-    lines = _TomlLines(text)
+    data, lines = _toml_document(shown, stamp)
     _check_top_level(data, ("band", "threshold"), lines, problems)
     bands = _bands(_toml_tables(data, lines, "band", problems, array=True), problems)
     values = _threshold_values(data, lines, problems)
@@ -1045,11 +1051,8 @@ def _load_lexicon(path: Path | None) -> tuple[tuple[DrugClassInfo, ...], tuple[D
 def _load_lexicon_cached(
     shown: str, stamp: tuple[str, int, int]
 ) -> tuple[tuple[DrugClassInfo, ...], tuple[Drug, ...]]:
-    path = Path(shown)
     problems = _Problems(shown)
-    text = _read_text(path)
-    data = _parse_toml(path, text)
-    lines = _TomlLines(text)
+    data, lines = _toml_document(shown, stamp)
     _check_top_level(data, ("class", "drug", *_DRUG_WORD_TABLES), lines, problems)
     for table in _DRUG_WORD_TABLES:  # optional in a lexicon of its own; checked when present
         if table in data:
@@ -1087,11 +1090,8 @@ def load_drug_words(path: Path | None = None) -> DrugWords:
 
 @lru_cache(maxsize=16)
 def _load_drug_words_cached(shown: str, stamp: tuple[str, int, int]) -> DrugWords:
-    path = Path(shown)
     problems = _Problems(shown)
-    text = _read_text(path)
-    data = _parse_toml(path, text)
-    lines = _TomlLines(text)
+    data, lines = _toml_document(shown, stamp)
     tables = {
         table: _drug_word_table(data, lines, table, problems, required=True)
         for table in _DRUG_WORD_TABLES
