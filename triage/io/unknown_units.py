@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Final
 
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
+from triage.knowledge.model import Thresholds
 from triage.numbers import approx
 from triage.values import format_number
 
@@ -25,14 +26,20 @@ INTERNATIONAL_UNITS: Final = "mIU/L (µIU/mL)"
 
 
 def unknown_unit_urgency(
-    number: float, qualifier: str = "", per_ng: float | None = None, *, cut: bool = False
+    number: float,
+    qualifier: str = "",
+    per_ng: float | None = None,
+    *,
+    cut: bool = False,
+    limits: Thresholds | None = None,
 ) -> str:
     """'' when ``number`` (a result as written, its unit unknown) could not be urgent in any
     prolactin unit; else why it may be (without the "listed with the urgent results" the
     caller adds).  ``per_ng``: the run's mIU/L per ng/mL (default: the default set's).
     ``cut``: the number may have lost digits (a line cut short): a lower bound, so it is never
-    said not to be urgent in the other unit."""
-    limits = load_thresholds()
+    said not to be urgent in the other unit.  ``limits``: the thresholds, when the caller has
+    them (a loop over rows: not looked up again for each)."""
+    limits = limits or load_thresholds()
     urgent = limits.get("urgent_miu_l")
     factor = per_ng or load_reference_set(DEFAULT_SET_NAME).miu_per_ng
     share = limits.get("open_result_urgent_fraction") if qualifier == ">" else 1.0

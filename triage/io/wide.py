@@ -1395,7 +1395,9 @@ class _Builder:
             on_no_scale[i] = str(unit_text[i]) in unscaled
         qualifier = self.out["qualifier"]
         for i in np.flatnonzero(unknown & on_no_scale):
-            note = unknown_unit_urgency(float(number[i]), str(qualifier[i] or ""), per_ng)
+            note = unknown_unit_urgency(
+                float(number[i]), str(qualifier[i] or ""), per_ng, limits=limits
+            )
             if note:
                 self.possibly_urgent[i] = True
                 detail[i] += f"; {note}: listed with the urgent results"
