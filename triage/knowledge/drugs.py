@@ -469,6 +469,10 @@ class DrugMatcher:
             spans = _abbreviations_listed(folded, spans, self._listed_only)
         if not spans:
             return ()
+        # the words read after a term start after a salt or compound glued to it
+        # ("Haloperidoltropfen 0-0-0", "Domperidonmaleat: nein"); its key is the term's
+        terms = spans
+        spans = [(start, _word_end(folded, end)) for start, end in terms]
         listed = negated_list_spans(folded)  # "no antipsychotics, metoclopramide or domperidone"
         negated, carriers = (
             _negations(folded, spans, listed)
@@ -482,7 +486,7 @@ class DrugMatcher:
                 for index, (is_negated, carrier) in enumerate(zip(negated, carriers, strict=True))
             ]
         mentions = []
-        for (start, end), is_negated in zip(spans, negated, strict=True):
+        for (start, end), is_negated in zip(terms, negated, strict=True):
             term = self._terms.get(drug_term_key(folded[start:end]))
             if term is None:  # pragma: no cover - a case-folding oddity of exotic scripts
                 continue
@@ -492,6 +496,15 @@ class DrugMatcher:
             match = DrugMatch(drug=drug, matched_text=text[start:end], via=via)
             mentions.append(DrugMention(match, start, end, is_negated))
         return tuple(mentions)
+
+
+_GLUED_WORD: Final = re.compile(r"[^\W\d_]+")
+
+
+def _word_end(text: str, end: int) -> int:
+    """Where the word a term ending at `end` is glued to ends (`end` when none is)."""
+    found = _GLUED_WORD.match(text, end)
+    return found.end() if found else end
 
 
 def _stop_item(
@@ -703,10 +716,15 @@ def _tail(last: str) -> str:
     "Domperidonmaleat") still names the drug."""
     if last.isdigit():
         return _NOT_ALNUM_AFTER
-    return rf"(?:{_NOT_LETTER_AFTER}|(?={_SALT_GLUED}{_NOT_LETTER_AFTER}))"  # the cheap test first
+    glued = rf"(?:{_SALT_GLUED}|{_COMPOUND_GLUED})"
+    return rf"(?:{_NOT_LETTER_AFTER}|(?={glued}{_NOT_LETTER_AFTER}))"  # the cheap test first
 
 
 # looked ahead at, not matched: the term's own letters name the drug
+# The second part of a German or Dutch compound whose first part is the term ("Haloperidoltropfen",
+# "Risperidontherapie", "Neuroleptikatherapie", "antipsychoticagebruik"): drugs.toml compound_tail,
+# whole words only.
+_COMPOUND_GLUED: Final = rf"(?:{_word_alternatives('compound_tail')})"
 _SALT_GLUED: Final = (
     r"(?:(?:di)?hydrochlori[dt]e?|hydrogenmaleat|maleaa?te?|decanoa?a?te?|palmitaa?te?|"
     r"enanthate?|mesylate?|mesilate?|tartraa?te?|fumaraa?te?|hydrobromide?|citraa?te?|"

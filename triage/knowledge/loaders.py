@@ -173,6 +173,7 @@ DRUG_WORD_KEYS: Final = frozenset(
         "as_before", "switch_between_copula", "switch_between", "switch_verb", "switch_open",
         "switch_join", "end_of_first", "clause_end", "joining", "connector", "item_words",
         "stop_followers", "stop_skipped", "dosage_abbreviations",
+        "compound_tail",
     }
 )  # fmt: skip
 DRUG_PATTERN_KEYS: Final = frozenset(
