@@ -60,7 +60,7 @@ from triage.engine.suggestions import (
 )
 from triage.engine.text import CueBook, Hits, load_cue_book, merge_hits
 from triage.engine.units import MIU_L, NG_ML, Converted, convert, row_set_names, unknown_assays
-from triage.knowledge.drugs import drug_matcher
+from triage.knowledge.drugs import drug_matcher, medication_lists
 from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import (
     age_text,
@@ -89,7 +89,7 @@ def prepare(knowledge: Knowledge) -> None:
     load_state_vocabulary()
     drugs = tuple(knowledge.drugs)
     drug_matcher(drugs)
-    drug_matcher(drugs, abbreviations=False)
+    drug_matcher(drugs, abbreviations=False, labelled=True)
 
 
 def triage_frame(
@@ -463,7 +463,7 @@ def _comments(
     raw_column = work["prolactin_raw"]
     mark_column = work["qualifier"].fillna("").astype(str)
     # Which inputs a high result gave (comment.Given); other statuses read none of them.
-    medication_column = work["medications"].notna().to_numpy(dtype=bool) & high
+    medication_column = _medications_given(work, high)
     # a creatinine tells of the kidney only where it gives an eGFR (CKD-EPI, adults: renal.py);
     # a child's creatinine was said to have found "no kidney cause"
     adult = (work["age_years"] >= adult_from).fillna(False)
@@ -799,9 +799,29 @@ def _cue_hits(frame: pd.DataFrame, book: CueBook) -> list[Hits]:
 
 
 # Where drugs are looked for: the medication list first, then every other free-text field
-# (clinical notes often say "on risperidone"), where short capital abbreviations are not read.
+# (clinical notes often say "on risperidone"), where short capital abbreviations are read only in
+# a list after a medication label ("Medikation: MCP 10 mg 1-1-1": drugs.medication_lists).
 DRUG_LIST_FIELD = "medications"
 DRUG_NOTE_FIELDS: tuple[str, ...] = tuple(f for f in TEXT_FIELDS if f != DRUG_LIST_FIELD)
+
+
+def _medications_given(work: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Which of `rows` (a mask) give their medications: in the medication column, or as a list
+    after a medication label in a note ("Medikation: MCP 10 mg 1-1-1": drugs.medication_lists)."""
+    given: np.ndarray = work[DRUG_LIST_FIELD].notna().to_numpy(dtype=bool) & rows
+    seen: dict[str, bool] = {}
+    for field in DRUG_NOTE_FIELDS:
+        cells = work[field].to_numpy(dtype=object)
+        for i in np.flatnonzero(rows & ~given).tolist():
+            cell = cells[i]
+            if isinstance(cell, str) and ":" in cell:
+                listed = seen.get(cell)
+                if listed is None:
+                    listed = seen[cell] = any(
+                        cell[start:end].strip() for start, end in medication_lists(cell)
+                    )
+                given[i] = listed
+    return given
 
 
 def _drug_matches(frame: pd.DataFrame, knowledge: Knowledge) -> list[tuple[DrugMatch, ...]]:
@@ -843,7 +863,8 @@ def _read_drugs(
     """`_drug_matches` for every row of `frame` (``days``: each row's `_sample_days`)."""
     drugs = tuple(knowledge.drugs)
     readers = [(DRUG_LIST_FIELD, drug_matcher(drugs))]
-    readers += [(f, drug_matcher(drugs, abbreviations=False)) for f in DRUG_NOTE_FIELDS]
+    notes = drug_matcher(drugs, abbreviations=False, labelled=True)
+    readers += [(f, notes) for f in DRUG_NOTE_FIELDS]
     # (field, text) -> its drugs, across chunks (memo.py)
     found = memo.cache_of("drug_matches", knowledge.drugs, limit=MEMO_TEXTS_KEPT)
     rows: list[dict[str, DrugMatch] | None] = [None] * len(frame)

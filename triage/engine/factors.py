@@ -23,11 +23,11 @@ from triage.engine.labels import Labels, load_labels
 from triage.engine.renal import estimate_from_creatinine
 from triage.engine.state_words import load_state_vocabulary
 from triage.engine.text import YEAR_IN_NOTE, CueHit
-from triage.knowledge.drugs import drug_matcher, stop_status_line
+from triage.knowledge.drugs import drug_matcher, medication_lists, stop_status_line
 from triage.knowledge.loaders import factor_codes
 from triage.knowledge.model import Drug, DrugMatch
 from triage.numbers import age_text
-from triage.schema import DRUG_FACTOR_PREFIX, field_words
+from triage.schema import DRUG_FACTOR_PREFIX, TEXT_FIELDS, field_words
 from triage.values import stopped_days
 
 # Factor kinds (labels.toml) that explain a result without pointing to a pituitary cause.
@@ -1021,13 +1021,33 @@ def _level_in_physiological_state(ctx: RowContext) -> list[Finding]:
     return [Finding(code, POSSIBLE, text, "prolactin_level")]
 
 
+# The free-text fields besides the medication column, where a note may list the medications
+# after a label ("Medikation: MCP 10 mg 1-1-1": drugs.medication_lists).
+_NOTE_FIELDS: Final = tuple(field for field in TEXT_FIELDS if field != "medications")
+
+
+def _note_medication_list(ctx: RowContext) -> tuple[str, str] | None:
+    """The first medication list a note gives after a medication label: (its field, the list as
+    written); None when no note has one."""
+    for field in _NOTE_FIELDS:
+        text = ctx.text(field)
+        if text is None or ":" not in text:
+            continue
+        for start, end in medication_lists(text):
+            listed = " ".join(text[start:end].split())
+            if listed:
+                return field, listed
+    return None
+
+
 def _unexplained_text(ctx: RowContext) -> str:
     meds = ctx.text("medications")
     no_meds = ctx.first("no_medications")
+    listed = _note_medication_list(ctx) if meds is None else None
     missing = [
         label
         for label, present in (
-            ("medications", meds is not None or no_meds is not None),
+            ("medications", meds is not None or no_meds is not None or listed is not None),
             ("TSH", ctx.num("tsh") is not None or ctx.tsh_word is not None),
             ("eGFR", ctx.num("egfr") is not None or ctx.num("creatinine") is not None),
         )
@@ -1039,6 +1059,8 @@ def _unexplained_text(ctx: RowContext) -> str:
     if not any(m.drug.effect == "raises" for m in ctx.drugs):
         if meds is not None:
             text += f"; {_no_raising_drug(ctx, meds, no_meds)}"
+        elif listed is not None:
+            text += f"; {_no_raising_drug(ctx, listed[1], no_meds, listed[0])}"
         elif no_meds is not None:
             text += f"; {no_meds.evidence()}: no drug that raises prolactin"
     if ctx.lesion.suspected and not ctx.lesion.present:
@@ -1055,8 +1077,11 @@ def _unexplained_text(ctx: RowContext) -> str:
     return text
 
 
-def _no_raising_drug(ctx: RowContext, meds: str, no_meds: CueHit | None) -> str:
-    """What a medication list that gave no prolactin-raising drug says: the raising drugs it
+def _no_raising_drug(
+    ctx: RowContext, meds: str, no_meds: CueHit | None, field: str = "medications"
+) -> str:
+    """What a medication list (of `field`: the medication column, or a note's labelled list)
+    that gave no prolactin-raising drug says: the raising drugs it
     names that were not counted (stopped, negated, an allergy, replaced, planned: the reader
     decided they are not taken at this sample); that it says no drug is taken ("none",
     "keine"); else that no raising drug was recognised (a drug the lexicon does not know, or a
@@ -1064,10 +1089,10 @@ def _no_raising_drug(ctx: RowContext, meds: str, no_meds: CueHit | None) -> str:
     mentions = drug_matcher(tuple(ctx.knowledge.drugs)).mentions(meds)
     # none was counted (the caller's test): every raising drug named was left out
     excluded = dict.fromkeys(m.match.drug.name for m in mentions if m.match.drug.effect == "raises")
-    where = field_words("medications")
+    where = field_words(field)
     if not excluded and load_state_vocabulary().says_no(meds):
         return f"{where}: '{meds}': no drug that raises prolactin"
-    if not excluded and no_meds is not None and no_meds.field == "medications":
+    if not excluded and no_meds is not None and no_meds.field == field:
         return f"{no_meds.evidence()}: no drug that raises prolactin"
     if not excluded:
         return f"{where}: no prolactin-raising drug recognised in '{meds}'"

@@ -44,8 +44,8 @@ class CodeInfo:
     label: str
     kind: str
     order: int  # position in labels.toml: the display order
-    # A caution's words in the comment of a raised result, when they differ ("Dopamine agonist
-    # may mask a raised prolactin" is wrong when the result is raised despite it).
+    # A caution's words in the comment of a raised result, when they differ ("Prolactin-lowering
+    # drug may mask a raised prolactin" is wrong when the result is raised despite it).
     label_when_high: str = ""
 
     def label_for(self, status: str) -> str:

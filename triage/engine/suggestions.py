@@ -334,12 +334,26 @@ def masking_caution(s: Situation) -> str | None:
 
 
 def _masking_not_high(ctx: RowContext) -> str | None:
-    """The dopamine-agonist caution for a result that cannot be high."""
+    """The dopamine-agonist caution for a result that cannot be high.  A D2 partial agonist
+    (aripiprazole, brexpiprazole, cariprazine) is no dopamine agonist: a low or normal prolactin
+    on it is expected and harmless, and it can mask a raised one (clinical-reference §3.2)."""
     masking = [m for m in ctx.drugs if m.drug.masks]
     if not masking:
         return None
-    names = _drug_names(masking)
-    return f"{names} lowers prolactin: a normal or low result does not exclude a prolactinoma"
+    partial = [m for m in masking if m.drug.drug_class == "partial_agonist"]
+    agonists = [m for m in masking if m.drug.drug_class != "partial_agonist"]
+    said = []
+    if agonists:
+        said.append(
+            f"{_drug_names(agonists)} lowers prolactin: a normal or low result does not exclude "
+            "a prolactinoma"
+        )
+    if partial:
+        said.append(
+            f"{_drug_names(partial)} (a D2 partial agonist) can lower prolactin: a low or normal "
+            "result on it is expected and harmless, but it can mask a raised prolactin"
+        )
+    return "; ".join(said)
 
 
 @suggestion_rule("endocrine_referral", "soon_priority", any_status=True)

@@ -14,7 +14,12 @@ How matching works:
   spaces, hyphens, slashes and dots are optional ("co-careldopa" = "co careldopa").
 * Terms shorter than 3 characters (``EE``), and abbreviations written in the lexicon in capitals
   of at most 4 letters and digits (German ``MCP`` for metoclopramide, ``OCP``, ``PP1M``), match
-  only in the case written: ``mcp`` and ``pop`` are not drugs.
+  only in the case written: ``mcp`` and ``pop`` are not drugs.  A note's matcher
+  (``labelled=True``) reads them only in a list after a medication label (``Medikation: MCP 10
+  mg``: medication_lists), where a note's "MCP joint" is none.
+* A term followed, glued, by the second part of a German or Dutch compound (drugs.toml
+  compound_tail: ``Haloperidoltropfen``, ``Methadonprogramm``, ``antipsychoticagebruik``) names
+  the drug; glued to any other letters it does not.
 * The lexicon holds the international (INN) spellings of German, French, Spanish, Italian and
   Dutch (``Metoclopramid``, ``metoclopramida``, ``aloperidolo``) and their national brands;
   accents do not matter (``halopéridol``).
@@ -82,7 +87,14 @@ from triage.values import (
     writes_a_year,
 )
 
-__all__ = ["DrugMatcher", "DrugMention", "drug_matcher", "stop_days", "stop_status_line"]
+__all__ = [
+    "DrugMatcher",
+    "DrugMention",
+    "drug_matcher",
+    "medication_lists",
+    "stop_days",
+    "stop_status_line",
+]
 
 # Terms shorter than this are matched case-sensitively ("EE" must not match "ee").
 CASE_SENSITIVE_BELOW: Final = 3
@@ -397,12 +409,19 @@ class DrugMatcher:
         *,
         cache_size: int = DEFAULT_CACHE_SIZE,
         abbreviations: bool = True,
+        labelled: bool = False,
     ) -> None:
         """`abbreviations=False` leaves out the short capital abbreviations ("MCP", "HRT"): for
-        clinical notes, where capitals name many other things ("MCP joint")."""
+        clinical notes, where capitals name many other things ("MCP joint").  With `labelled`,
+        they still count in a list after a medication label ("Medikation: MCP 10 mg 1-1-1":
+        medication_lists), read there as the medication column is."""
         self.drugs = tuple(drugs)
         self._terms = _term_index(self.drugs)
-        self._regex = _compile(self.drugs, abbreviations=abbreviations)
+        self._regex = _compile(self.drugs, abbreviations=abbreviations or labelled)
+        # the keys of the abbreviations that count only in a labelled list
+        self._listed_only = (
+            _abbreviation_keys(self.drugs) if labelled and not abbreviations else frozenset()
+        )
         self._mentions_cached = lru_cache(maxsize=cache_size)(self._mentions_uncached)
         self._mentions_dated = lru_cache(maxsize=cache_size)(self._mentions_as_of)
 
@@ -446,8 +465,14 @@ class DrugMatcher:
     def _mentions_uncached(self, text: str) -> tuple[DrugMention, ...]:
         folded = _fold(without_general_statements(text))
         spans = [(m.start(), m.end()) for m in self._regex.finditer(folded)]
+        if spans and self._listed_only:
+            spans = _abbreviations_listed(folded, spans, self._listed_only)
         if not spans:
             return ()
+        # the words read after a term start after a salt or compound glued to it
+        # ("Haloperidoltropfen 0-0-0", "Domperidonmaleat: nein"); its key is the term's
+        terms = spans
+        spans = [(start, _word_end(folded, end)) for start, end in terms]
         listed = negated_list_spans(folded)  # "no antipsychotics, metoclopramide or domperidone"
         negated, carriers = (
             _negations(folded, spans, listed)
@@ -461,7 +486,7 @@ class DrugMatcher:
                 for index, (is_negated, carrier) in enumerate(zip(negated, carriers, strict=True))
             ]
         mentions = []
-        for (start, end), is_negated in zip(spans, negated, strict=True):
+        for (start, end), is_negated in zip(terms, negated, strict=True):
             term = self._terms.get(drug_term_key(folded[start:end]))
             if term is None:  # pragma: no cover - a case-folding oddity of exotic scripts
                 continue
@@ -471,6 +496,15 @@ class DrugMatcher:
             match = DrugMatch(drug=drug, matched_text=text[start:end], via=via)
             mentions.append(DrugMention(match, start, end, is_negated))
         return tuple(mentions)
+
+
+_GLUED_WORD: Final = re.compile(r"[^\W\d_]+")
+
+
+def _word_end(text: str, end: int) -> int:
+    """Where the word a term ending at `end` is glued to ends (`end` when none is)."""
+    found = _GLUED_WORD.match(text, end)
+    return found.end() if found else end
 
 
 def _stop_item(
@@ -512,9 +546,67 @@ def _a_hormone_level(text: str, start: int, end: int) -> bool:
 
 
 @lru_cache(maxsize=8)
-def drug_matcher(drugs: tuple[Drug, ...], *, abbreviations: bool = True) -> DrugMatcher:
+def drug_matcher(
+    drugs: tuple[Drug, ...], *, abbreviations: bool = True, labelled: bool = False
+) -> DrugMatcher:
     """A shared matcher for a lexicon (built once: compiling the regex takes a few ms)."""
-    return DrugMatcher(drugs, abbreviations=abbreviations)
+    return DrugMatcher(drugs, abbreviations=abbreviations, labelled=labelled)
+
+
+# ============================================================= medication lists inside a note ==
+# A label that opens a list of the medicines taken ("Medikation:", "Med:", "Traitement :", "TTT
+# habituel :", "Tratamiento:", "Terapia:", "Medicatie:"): drugs.toml [patterns] medication_label,
+# matched in the folded text (no accents) at a word start, before a colon.
+_MEDICATION_LABEL: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('medication_label')})\s*:(?!\d)",
+    re.IGNORECASE,
+)
+# Where a labelled list ends: its line's end, a sentence's end (not the dot of a dosage
+# abbreviation: "MCP 10 mg Tbl. 1-1-1"), or a closing bracket (one it did not open: see
+# medication_lists).
+_LIST_END: Final = re.compile(rf"[\n\r|]|\.(?=\s|$){_NOT_AN_ABBREVIATION}|\)", re.IGNORECASE)
+# A label alone on its line: its list is the lines below it, up to a blank line.
+_LIST_BELOW: Final = re.compile(r"[ \t]*\r?\n")
+_BLANK_LINE: Final = re.compile(r"\n[ \t]*(?:\r?\n|$)")
+# The next label ("Allergien:", "Diagnose:", "Befund:"): a word with a small letter before a colon.
+_NEXT_LABEL: Final = re.compile(r"(?<![^\W\d_])[^\W\d_]*[^\W\d_A-Z][^\W\d_]*\s*:(?!\s*\d)")
+
+
+def medication_lists(text: str, spans: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """The parts of a note that list the medicines taken: each starts after a medication label
+    (_MEDICATION_LABEL) and ends at the end of its line or sentence, a closing bracket it did not
+    open, or the next label ("Medikation: MCP 10 mg 1-1-1, Pantozol. Befund: ...", "Med: MCP;
+    Allergien: keine"; a drug named before a colon, one of ``spans``, is no label).  A label of
+    stopped or past drugs ("previous medication:", "Stopped meds:") opens none: the matcher's
+    negation reads it (_NEGATED_LABEL)."""
+    if ":" not in text:
+        return []
+    folded = _fold(text)
+    stopped = {found.end() for found in _NEGATED_LABEL.finditer(folded)}
+    starts = {start for start, _ in spans}
+    lists: list[tuple[int, int]] = []
+    for label in _MEDICATION_LABEL.finditer(folded):
+        if label.end() in stopped or (lists and label.start() < lists[-1][1]):
+            continue
+        begin, end = label.end(), len(text)
+        below = _LIST_BELOW.match(folded, begin)
+        if below is not None:  # "Medikation:\n- MCP 10 mg\n- Pantozol": the lines below it
+            blank = _BLANK_LINE.search(folded, below.end())
+            end = blank.start() if blank else len(text)
+        for found in _LIST_END.finditer(folded, begin, end if below else len(text)):
+            if below is not None and found.group() in "\n\r":
+                continue
+            at = found.start()
+            if found.group() == ")" and folded.count("(", begin, at) > folded.count(")", begin, at):
+                continue  # "MCP (10 mg) 1-1-1": a bracket of the list's own
+            end = at
+            break
+        for found in _NEXT_LABEL.finditer(folded, begin, end):
+            if found.start() not in starts:
+                end = found.start()
+                break
+        lists.append((begin, end))
+    return lists
 
 
 # ====================================================================================== regex ==
@@ -587,6 +679,28 @@ def _case_sensitive(term: str) -> bool:
     return len(key) <= CASE_SENSITIVE_CAPITALS_UPTO and letters.isupper()
 
 
+def _abbreviation_keys(drugs: Sequence[Drug]) -> frozenset[str]:
+    """The term keys of the case-sensitive terms ("MCP", "OCP") that no other term shares."""
+    exact: set[str] = set()
+    other: set[str] = set()
+    for drug in drugs:
+        for term in (drug.name, *drug.synonyms, *drug.brands, *_full_atc(drug)):
+            (exact if _case_sensitive(term) else other).add(drug_term_key(_fold(term)))
+    return frozenset(exact - other)
+
+
+def _abbreviations_listed(
+    text: str, spans: list[tuple[int, int]], keys: frozenset[str]
+) -> list[tuple[int, int]]:
+    """`spans` less the abbreviations (`keys`) outside a labelled medication list of `text`
+    (medication_lists): a note's "MCP joint" is no drug, its "Medikation: MCP 10 mg" is."""
+    abbreviated = {span for span in spans if drug_term_key(text[span[0] : span[1]]) in keys}
+    if not abbreviated:
+        return spans
+    lists = medication_lists(text, spans)
+    return [span for span in spans if span not in abbreviated or inside(lists, span[0])]
+
+
 def _trie_add(trie: dict[str, object], key: str) -> None:
     node = trie
     for char in key:
@@ -602,10 +716,15 @@ def _tail(last: str) -> str:
     "Domperidonmaleat") still names the drug."""
     if last.isdigit():
         return _NOT_ALNUM_AFTER
-    return rf"(?:{_NOT_LETTER_AFTER}|(?={_SALT_GLUED}{_NOT_LETTER_AFTER}))"  # the cheap test first
+    glued = rf"(?:{_SALT_GLUED}|{_COMPOUND_GLUED})"
+    return rf"(?:{_NOT_LETTER_AFTER}|(?={glued}{_NOT_LETTER_AFTER}))"  # the cheap test first
 
 
 # looked ahead at, not matched: the term's own letters name the drug
+# The second part of a German or Dutch compound whose first part is the term ("Haloperidoltropfen",
+# "Risperidontherapie", "Neuroleptikatherapie", "antipsychoticagebruik"): drugs.toml compound_tail,
+# whole words only.
+_COMPOUND_GLUED: Final = rf"(?:{_word_alternatives('compound_tail')})"
 _SALT_GLUED: Final = (
     r"(?:(?:di)?hydrochlori[dt]e?|hydrogenmaleat|maleaa?te?|decanoa?a?te?|palmitaa?te?|"
     r"enanthate?|mesylate?|mesilate?|tartraa?te?|fumaraa?te?|hydrobromide?|citraa?te?|"
