@@ -294,7 +294,7 @@ _SWITCHED_FROM: Final = re.compile(
 # Another person as the subject at its clause's start ("Mutter nimmt Risperdal", "mother on HRT",
 # "Bruder mit Schizophrenie unter Haldol"): the drugs of that clause are not the patient's.
 _OTHER_PERSON: Final = re.compile(
-    r"\W*(?:(?:the|his|her|my|die|der|seine|ihre|meine|sa|son|sa|la|le|su|sus|la\s+sua|"
+    r"\W*(?:(?:the|his|her|my|die|der|seine|ihre|meine|sa|son|la|le|su|sus|la\s+sua|"
     r"il\s+suo|sua|suo|de|het|zijn|haar|hun)\s+)?"
     rf"(?:{_word_alternatives('other_person')}){_NOT_LETTER_AFTER}"
 )
