@@ -189,7 +189,7 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
     [
         ("\nanswer_no = [", '\nanswer_no = "nein"\nunused = [', "words.answer_no", "list"),
         ("\nnot_yet = [", "\nnot_yet = ['prior\\s+(to',", "patterns.not_yet", "regular expression"),
-        ('\nswitch_between = ["auf", "durch", "naar", "door", "op"]\n', "\n",
+        ('\nswitch_between = ["auf", "durch", "naar", "door", "op", "gegen"]\n', "\n",
          "words.switch_between", "missing"),
         ("\nend_of_with = [", "\nend_of_wiht = [", "words.end_of_wiht", "unknown key"),
         ("\nas_before = [", '\nas_before = ["", ', "words.as_before", "non-empty"),

@@ -285,7 +285,8 @@ _SWITCH_BETWEEN: Final = re.compile(
 # "relais Abilify" is Abilify taking over.
 _SWITCH_OPEN: Final = re.compile(
     rf"\b(?:{_word_alternatives('switch_open')})"
-    r"(?:\s+(?:der|des|von|du|de|la|le|del|della|dello|di|van|the|het|l\W))?\s*$"
+    r"(?:\s+(?:der|des|von|du|de|la|le|del|della|dello|di|da|dal|dalla|dallo|van|the|het|l\W))?"
+    r"\s*$"
 )
 _SWITCH_JOIN: Final = re.compile(
     r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?"
@@ -294,6 +295,32 @@ _SWITCH_JOIN: Final = re.compile(
 )
 _SWITCH_VERB: Final = re.compile(rf"[^;,]{{0,30}}?\b(?:{_word_alternatives('switch_verb')})\b")
 _AFFIRMING: Final = _AFFIRMING_WORDS | _REPLACED | _SWITCHED_TO  # the drug after is taken
+# The new drug first, then the old one after "from" ("switched to aripiprazole from risperidone",
+# "umgestellt auf Abilify von Risperdal"): the words between the two, after a switch cue before
+# the first.
+_SWITCHED_FROM: Final = re.compile(
+    r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?"
+    rf"(?:{_word_alternatives('switched_from')})"
+    r"\s*(?:(?:the|der|die|das|dem|den|la|le|l\W|el|il|lo|de|het)\s*)?"
+)
+# Another person as the subject at its clause's start ("Mutter nimmt Risperdal", "mother on HRT",
+# "Bruder mit Schizophrenie unter Haldol"): the drugs of that clause are not the patient's.
+_OTHER_PERSON: Final = re.compile(
+    r"\W*(?:(?:the|his|her|my|die|der|seine|ihre|meine|sa|son|la|le|su|sus|la\s+sua|"
+    r"il\s+suo|sua|suo|de|het|zijn|haar|hun)\s+)?"
+    rf"(?:{_word_alternatives('other_person')}){_NOT_LETTER_AFTER}"
+)
+# A drug screen and its result (drugs.toml [patterns] screen, screen_negative, screen_positive).
+_SCREEN: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('screen')}){_NOT_LETTER_AFTER}"
+)
+_SCREEN_NEGATIVE: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('screen_negative')})(?![^\W\d_])"
+)
+_SCREEN_POSITIVE: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('screen_positive')})(?![^\W\d_])"
+)
+_SCREEN_END: Final = re.compile(r"[\n;|]|\.(?=\s)")
 # The negating cues that only say "in the past" (a later "continued" overrides them)
 _PAST_CUES: Final = frozenset(_words("past"))
 # "plus de Solian" (French: no more Solian) right before the drug; "plus de 2 mg" is a quantity
@@ -316,6 +343,11 @@ _ZERO_DOSE: Final = re.compile(
 )
 _ZERO_ANYWHERE: Final = re.compile(rf"{_ZERO}|{_ZERO_SCHEDULE}")  # whether a text may hold one
 # fmt: on
+# A dose with its unit ("20 mg", "1 Tbl"), as _DOSE_UNIT below.
+_DOSE_UNIT_TEXT: Final = (
+    r"\d+(?:[.,]\d+)?\s*(?:mg|µg|ug|mcg|g|ml|gtt|tropfen|gouttes|gotas|gocce|druppels|cp|tbl|"
+    r"tabl?|x)\b"
+)
 # Cues after a drug that say it is not taken.
 _POST_NEGATING: Final = _STOPPED | _REPLACED
 _ALL_CUES: Final = _NEGATING | _AFFIRMING | _POST_NEGATING
@@ -361,6 +393,7 @@ _WORD: Final = re.compile(r"[^\W\d_]+(?:['/][^\W\d_]+)*")
 # "Tercian ? non"): the drug is asked about, not taken.
 _ANSWER_NO: Final = frozenset(_words("answer_no"))
 _ANSWER_AFTER: Final = re.compile(
+    rf"(?:[\s\-]*(?:{_word_alternatives('answer_subject')}))?"  # "estrogen exposure: none"
     r"[\s:=?\-–]*("
     + "|".join(sorted(map(re.escape, _ANSWER_NO), key=len, reverse=True))
     + r")[\s.!]*(?:$|[;\n|,])"
@@ -374,6 +407,7 @@ _NEGATION_WORDS: Final = frozenset(
     | {"adverse", "adr", "adrs", "old", "plus"}
     | {*_words("fast_path"), *_words("switch_verb"), *_words("switch_open")}
     | {*_PAST_ALONE_WORDS, *_END_OF_WORDS}
+    | {word.split()[0] for word in (*_words("now_switch"), *_words("other_person"))}
     | {"ki", "ci"}  # _NEGATED_ABBREVIATION
 )
 _NEGATION_STEMS: Final = (
@@ -493,9 +527,11 @@ class DrugMatcher:
             drug, via = term
             if drug.drug_class == "estrogen" and _a_hormone_level(folded, start, end):
                 continue  # "Östradiol 20 pg/ml erniedrigt", "low oestradiol": a lab value
+            if not _a_brand_as_drug(text, folded, start, end):
+                continue  # "Mutter Yasmin", "Dr Maxim Weber", "gastric antra normal"
             match = DrugMatch(drug=drug, matched_text=text[start:end], via=via)
             mentions.append(DrugMention(match, start, end, is_negated))
-        return tuple(mentions)
+        return tuple(_replaced_now(folded, mentions))
 
 
 _GLUED_WORD: Final = re.compile(r"[^\W\d_]+")
@@ -518,6 +554,64 @@ def _stop_item(
     start, end = spans[index]
     item = text[start:end] + text[spans[carrier][1] : nexts[carrier]]
     return item, 0, len(item)
+
+
+# A drug right before "now" and another drug ("prolactin rise on risperidone, now on
+# aripiprazole", "Galaktorrhoe unter Haldol, jetzt Abilify"): drugs.toml [words] now_switch,
+# now_also.
+_NOW_SWITCH: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('now_switch')})"
+    r"\s*(?:(?:the|der|die|das|dem|den|la|le|l\W|el|il|lo|de|het)\s*)?$"
+)
+_NOW_ALSO: Final = re.compile(_word_set_pattern(_words("now_also")))
+
+
+def _replaced_now(text: str, mentions: list[DrugMention]) -> list[DrugMention]:
+    """A drug that raises prolactin, named in a clause before "now" and another drug taken ("on
+    risperidone, now on aripiprazole"), is replaced by it: not taken.  Not when the other is
+    added ("now also"), nor across a list break; a drug that lowers prolactin stays (it may
+    mask a prolactinoma)."""
+    out = list(mentions)
+    for index in range(1, len(out)):
+        old, new = out[index - 1], out[index]
+        if old.negated or new.negated or old.match.drug.effect != "raises":
+            continue
+        if old.match.drug.name == new.match.drug.name:
+            continue
+        between = text[old.end : new.start].lower()
+        if _LIST_BREAK.search(between) or _NOW_ALSO.search(between):
+            continue
+        if _NOW_SWITCH.search(between) and not _planned_switch(text, old.start, new.end):
+            out[index - 1] = DrugMention(old.match, old.start, old.end, True)
+    return out
+
+
+# A brand that is also a given name or an ordinary word (drugs.toml [words] name_brands,
+# word_brands), the words for a person or a title before a name (person) and the words that make
+# it a medicine (brand_context, or a dose or schedule after it: "Yasmin 1-0-0", "Antra 20 mg").
+_NAME_BRANDS: Final = frozenset(drug_term_key(word) for word in _words("name_brands"))
+_WORD_BRANDS: Final = frozenset(drug_term_key(word) for word in _words("word_brands"))
+_PERSON_WORDS: Final = frozenset(_words("person"))
+_BRAND_CONTEXT: Final = frozenset(_words("brand_context"))
+_DOSE_AFTER: Final = re.compile(
+    rf"[\s:(\-]*(?:{_DOSE_UNIT_TEXT}|\d\s*[-–/]\s*\d\s*[-–/]\s*\d)", re.IGNORECASE
+)
+
+
+def _a_brand_as_drug(text: str, folded: str, start: int, end: int) -> bool:
+    """Whether a mention names a drug: a name-brand right after a person's word or a title
+    ("Mutter Yasmin", "sister Jasmine", "Dr Maxim Weber") and a word-brand ("gastric antra normal")
+    do only with a medication word before them or a dose after them ("Pille Yasmin", "Yasmin
+    1-0-0"); a word-brand written with a capital ("Antra") is a drug too."""
+    key = drug_term_key(folded[start:end])
+    if key not in _NAME_BRANDS and key not in _WORD_BRANDS:
+        return True
+    before = [_fold_word(word) for word in _WORD.findall(folded[max(0, start - 60) : start])]
+    if _BRAND_CONTEXT.intersection(before[-2:]) or _DOSE_AFTER.match(folded, end):
+        return True
+    if key in _NAME_BRANDS:
+        return not before or before[-1] not in _PERSON_WORDS
+    return text[start : start + 1].isupper()
 
 
 # An oestrogen named as a hormone measured or lacking, not as a medicine: a level after it
@@ -770,12 +864,16 @@ def _negations(
         text = lowered
     # "(früher 4 mg)", "2 mg, previously 4 mg": an earlier dose of a drug still taken, not a stop
     text = _without_earlier_doses(text, spans)
-    labelled = _negated_regions(text, written, spans) + _general_regions(text, spans)
+    labelled = (
+        _negated_regions(text, written, spans)
+        + _general_regions(text, spans)
+        + _negative_screen_regions(text)
+    )
     bounds = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(text)]
     result: list[bool] = []
     stopped_after: list[bool] = []  # a stop written after the drug
     previous_end = -1
-    previous_pre = False
+    previous_pre = previous_switched_to = False
     for index, (start, end) in enumerate(spans):
         clause_start = max([0] + [b_end for b_start, b_end in bounds if b_start < start])
         clause_end = min([len(text)] + [b_start for b_start, _ in bounds if b_start >= end])
@@ -803,9 +901,15 @@ def _negations(
         # "stopped haloperidol instead of risperidone": the one kept instead of a stopped one
         kept = same_clause and previous_pre and bool(_INSTEAD_OF.search(pre_part))
         past = _past_then_on(pre_part)
+        # "switched to aripiprazole from risperidone": the one after "from" is the old one
+        switched_from = (
+            same_clause and previous_switched_to and _SWITCHED_FROM.fullmatch(before) is not None
+        )
         pre = (
             True
             if _NOT_YET.search(pre_part)
+            or switched_from
+            or _OTHER_PERSON.match(text, clause_start, start)
             or _END_OF.search(pre_part)
             or _POST_PREFIX.search(pre_part)
             or _NO_MORE.search(pre_part)
@@ -845,6 +949,7 @@ def _negations(
         if switched and not result[-1] and not _planned_switch(text, spans[index - 1][0], end):
             result[-2] = True
         previous_end, previous_pre = end, pre_negated
+        previous_switched_to = _last_cue(pre_part) in _SWITCHED_TO
     return result, _stopped_lists(text, spans, result, stopped_after)
 
 
@@ -991,10 +1096,7 @@ def _before_label(text: str, end: int, clause_end: int) -> str:
 
 
 _LAST_WORDS: Final = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)?\s*$")
-_DOSE_UNIT: Final = (
-    r"\d+(?:[.,]\d+)?\s*(?:mg|µg|ug|mcg|g|ml|gtt|tropfen|gouttes|gotas|gocce|druppels|cp|tbl|tabl?|"
-    r"x)\b"
-)
+_DOSE_UNIT: Final = _DOSE_UNIT_TEXT
 _EARLIER_DOSE: Final = (
     rf"(?:{_PAST_WORDS}|\b(?:bisher|before|was|avant|prima|prev)\b\.?)\s*:?\s*" + _DOSE_UNIT
 )
@@ -1251,11 +1353,24 @@ def _still_acting(text: str, start: int, until: int | None = None) -> bool:
     days = stop_days(item)
     if days is None:
         days = stop_days(wider)
+    if days is None and _STOP_NOUN_BEFORE.search(_fold(text[begin:start]).lower()):
+        # "seit Absetzen von Risperdal vor 2 Tagen": the time after the drug is the stop's
+        days = stop_days("stopped " + _FIRST_WORD.sub("", text[start:stop]))
     if "depot" in hits:
         if "depot_stopped_recently" in hits:
             return True
         return days is not None and 0 <= days <= _depot_days()
     return days is not None and 0 <= days < _withdrawal_days()
+
+
+# A stop noun or gerund right before the drug, its preposition and article between ("Absetzen von",
+# "l'arrêt du", "la suspensión de la", "stopping the"): drugs.toml [words] stop_nouns.
+_STOP_NOUN_BEFORE: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('stop_nouns')})"
+    r"(?:\s+(?:von|vom|des|der|dem|den|du|de|des|la|le|l\W|of|the|met|van|het|di|del|della|dello|"
+    r"dell\W|el|da|dal|dalla))*\s*$"
+)
+_FIRST_WORD: Final = re.compile(r"^\s*[^\W_]+")
 
 
 @lru_cache(maxsize=1)
@@ -1388,7 +1503,7 @@ def _may_negate(text: str) -> bool:
         return True
     if _STARTED_ON.search(lower) or _AFTER_SAMPLE.search(lower):
         return True
-    if _INSTEAD_OF_ANYWHERE.search(lower):
+    if _INSTEAD_OF_ANYWHERE.search(lower) or "?" in lower or _SCREEN.search(lower):
         return True
     return not _NEGATION_WORDS.isdisjoint(_WORD.findall(lower))
 
@@ -1488,6 +1603,22 @@ def _general_regions(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
         named = sum(begin <= start < end for start, _ in spans)
         if named >= 2 or (named and _EXAMPLES.search(words)):
             regions.append((begin, end))
+    return regions
+
+
+def _negative_screen_regions(text: str) -> list[tuple[int, int]]:
+    """The parts of text a negative drug screen covers: from the screen's name to the line's,
+    item's or sentence's end, when they say negative and nothing positive ("Drogenscreening:
+    Opiate negativ, THC negativ", "urine drug screen negative for opiates, cocaine and
+    amphetamines"); the drugs tested for are no intake."""
+    regions: list[tuple[int, int]] = []
+    for screen in _SCREEN.finditer(text):
+        found = _SCREEN_END.search(text, screen.end())
+        end = found.start() if found else len(text)
+        if _SCREEN_NEGATIVE.search(text, screen.end(), end) and not _SCREEN_POSITIVE.search(
+            text, screen.end(), end
+        ):
+            regions.append((screen.start(), end))
     return regions
 
 

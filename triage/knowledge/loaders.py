@@ -174,6 +174,9 @@ DRUG_WORD_KEYS: Final = frozenset(
         "switch_join", "end_of_first", "clause_end", "joining", "connector", "item_words",
         "stop_followers", "stop_skipped", "dosage_abbreviations",
         "compound_tail",
+        "switched_from", "now_switch", "now_also", "name_brands", "word_brands", "person",
+        "other_person", "brand_context", "answer_subject",
+        "stop_nouns",
     }
 )  # fmt: skip
 DRUG_PATTERN_KEYS: Final = frozenset(
@@ -181,6 +184,7 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "not_yet", "end_of", "instead_of", "past_time", "past_treated_with", "continued_after",
         "proposed_copula", "proposed_from", "proposed_when", "proposed_after", "not_a_join",
         "medication_label",
+        "screen", "screen_negative", "screen_positive",
     }
 )  # fmt: skip
 _DRUG_WORD_TABLES: Final = {"words": DRUG_WORD_KEYS, "patterns": DRUG_PATTERN_KEYS}
