@@ -26,6 +26,7 @@ import pandas as pd
 
 from triage.numbers import DAYS_PER_WEEK, DAYS_PER_YEAR, MONTHS_PER_YEAR, NS_PER_DAY
 from triage.resources import data_file
+from triage.transliteration import vocabulary
 
 T = TypeVar("T")
 
@@ -45,9 +46,10 @@ FRAME_YEARS: Final = (1678, 2261)
 # ------------------------------------------------------------------------------------------------
 @cache
 def synonyms_data() -> dict[str, Any]:
-    """The parsed synonyms.toml (cached; treat as read-only)."""
+    """The parsed synonyms.toml (cached; treat as read-only), every German word also in its
+    ASCII spelling ("Schilddruese", "maennlich": triage.transliteration)."""
     with data_file("synonyms.toml").open("rb") as fh:
-        return tomllib.load(fh)
+        return vocabulary(tomllib.load(fh))
 
 
 def normalise_word(text: str) -> str:
