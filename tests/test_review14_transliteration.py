@@ -17,7 +17,7 @@ from pipeline_helpers import triage_csv
 from triage.columns import candidates
 from triage.engine.text import load_cue_book
 from triage.transliteration import pattern, spellings, vocabulary
-from triage.values import result_status
+from triage.values import result_status, second_number_in_brackets
 
 BOOK = load_cue_book()
 
@@ -328,3 +328,31 @@ def test_a_stop_word_written_without_umlauts_stops_the_drug(
     for patient, text in (("D1", umlaut), ("D2", ascii_form)):
         assert "medication:antipsychotic" not in _factors(out.loc[patient]), text
     assert out.loc["D1", "factors"] == out.loc["D2", "factors"]
+
+
+# ------------------------------------------- 6. German words in the code's own patterns ---
+# A switch only planned keeps the old drug taken (knowledge/drugs.py _PLAN_WORDS): "naechste
+# Woche" read as no plan made the switch done, and risperidone no cause.
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Risperidon, Umstellung auf Aripiprazol nächste Woche",
+        "Risperidon, Umstellung auf Aripiprazol naechste Woche",
+        "Risperidon, Umstellung auf Aripiprazol nachste Woche",
+    ],
+)
+def test_a_switch_planned_for_next_week_without_umlauts_keeps_the_drug(
+    tmp_path: Path, note: str
+) -> None:
+    out = _run(
+        tmp_path, "Patient ID,Sex,Age,Prolactin,Unit,Medications", [f'P1,F,34,60,ng/mL,"{note}"']
+    )
+    assert "medication:antipsychotic" in _factors(out.loc["P1"]), note
+
+
+# A diluted result in brackets is another result of the sample (values.py _SECOND_RESULT_WORDS).
+@pytest.mark.parametrize(
+    "cell", ["57 (nach Verdünnung 420)", "57 (nach Verduennung 420)", "57 (nach Verdunnung 420)"]
+)
+def test_a_diluted_result_in_brackets_without_umlauts_is_a_second_result(cell: str) -> None:
+    assert second_number_in_brackets(cell)
