@@ -26,6 +26,8 @@ import pandas as pd
 
 from triage.numbers import DAYS_PER_WEEK, DAYS_PER_YEAR, MONTHS_PER_YEAR, NS_PER_DAY
 from triage.resources import data_file
+from triage.transliteration import pattern as with_ascii_spellings
+from triage.transliteration import vocabulary
 
 T = TypeVar("T")
 
@@ -45,9 +47,10 @@ FRAME_YEARS: Final = (1678, 2261)
 # ------------------------------------------------------------------------------------------------
 @cache
 def synonyms_data() -> dict[str, Any]:
-    """The parsed synonyms.toml (cached; treat as read-only)."""
+    """The parsed synonyms.toml (cached; treat as read-only), every German word also in its
+    ASCII spelling ("Schilddruese", "maennlich": triage.transliteration)."""
     with data_file("synonyms.toml").open("rb") as fh:
-        return tomllib.load(fh)
+        return vocabulary(tomllib.load(fh))
 
 
 def normalise_word(text: str) -> str:
@@ -960,10 +963,12 @@ _DILUTION_RATIO = re.compile(
 # 9800)", "(après dilution 1/10 : 42000)", "(ripetuto 95)", "(herhaling 95)").  A date, a time,
 # a sample or lot number, a footnote or a limit in brackets is a remark.
 _SECOND_RESULT_WORDS = re.compile(
-    r"\b(?:repeat\w*|rpt|retest\w*|re-?assay\w*|re-?run|dilut\w*|wdh|wiederhol\w*|"
-    r"verd[üu]nn\w*|kontrolle|nachmessung|contr[ôo]le|r[ée]p[ée]t\w*|dilu[ée]\w*|repetid\w*|"
-    r"repetici[oó]n|diluci[oó]n|diluid\w*|ripet\w*|diluizion\w*|diluit\w*|herhal\w*|"
-    r"verdun\w*|verdund\w*)",
+    with_ascii_spellings(  # "Verduennung" as well (triage.transliteration)
+        r"\b(?:repeat\w*|rpt|retest\w*|re-?assay\w*|re-?run|dilut\w*|wdh|wiederhol\w*|"
+        r"verd[üu]nn\w*|kontrolle|nachmessung|contr[ôo]le|r[ée]p[ée]t\w*|dilu[ée]\w*|repetid\w*|"
+        r"repetici[oó]n|diluci[oó]n|diluid\w*|ripet\w*|diluizion\w*|diluit\w*|herhal\w*|"
+        r"verdun\w*|verdund\w*)"
+    ),
     re.IGNORECASE,
 )
 
@@ -1884,8 +1889,10 @@ _YEARS_MONTHS: Final = re.compile(r"(\d{1,3})\s*;\s*(\d{1,2})")
 # "moins de 18 ans", "menos de 18", "meno di 18", "jonger dan 18"): a child of any age below it,
 # so no age (read as 18 it judged a young child on the adult interval, a false normal).
 _UPPER_BOUND: Final = re.compile(
-    r"\s*(?:<|≤|<=|=<|under|below|less\s+than|younger\s+than|unter|j[üu]nger\s+als|moins\s+de|"
-    r"menos\s+de|meno\s+di|jonger\s+dan|kleiner\s+dan)\s*\d",
+    with_ascii_spellings(  # "juenger als" as well
+        r"\s*(?:<|≤|<=|=<|under|below|less\s+than|younger\s+than|unter|j[üu]nger\s+als|moins\s+de|"
+        r"menos\s+de|meno\s+di|jonger\s+dan|kleiner\s+dan)\s*\d"
+    ),
     re.IGNORECASE,
 )
 # UK clinical shorthand: "6/12" six months, "3/52" three weeks, "5/7" five days, "12/40" twelve

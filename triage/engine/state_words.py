@@ -37,6 +37,7 @@ from triage.negated_lists import inside, negated_list_spans
 from triage.numbers import DAYS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from triage.resources import data_file
 from triage.schema import ConfigError, field_words
+from triage.transliteration import vocabulary
 from triage.values import (
     code_label,
     code_text,
@@ -141,6 +142,7 @@ class StateVocabulary:
 
     def __init__(self, spec: Mapping[str, Any], *, source: str = STATES_FILE) -> None:
         self.source = source
+        spec = vocabulary(spec)  # German words also in their ASCII spelling ("Stoerung")
         settings = require_table(spec, "settings", source)
         self.window = int(settings.get("window_words", 0))
         self.after_chars = int(settings.get("after_chars", 0))

@@ -28,6 +28,7 @@ from triage.engine.distinct import distinct_rows
 from triage.negated_lists import inside, negated_list_spans
 from triage.resources import data_file
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, TEXT_FIELDS, ConfigError, field_words
+from triage.transliteration import vocabulary
 from triage.values import without_general_statements
 
 CUES_FILE = "cues.toml"
@@ -105,6 +106,7 @@ class CueBook:
 
     def __init__(self, spec: Mapping[str, Any], *, source: str = CUES_FILE) -> None:
         self.source = source
+        spec = vocabulary(spec)  # German words also in their ASCII spelling ("Sehstoerung")
         settings = require_table(spec, "settings", source)
         self.negation_window = int(_number(settings, "negation_window_words", source))
         self.quote_max_chars = int(_number(settings, "quote_max_chars", source))

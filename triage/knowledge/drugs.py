@@ -78,6 +78,7 @@ from typing import Final
 from triage.knowledge.loaders import drug_term_key, load_drug_words
 from triage.knowledge.model import Drug, DrugMatch
 from triage.negated_lists import inside, negated_list_spans, only_joiners
+from triage.transliteration import pattern as with_ascii_spellings
 from triage.values import (
     ended_ago,
     last_dose_days,
@@ -1429,8 +1430,10 @@ def _switched_into(between: str) -> bool:
 # morgen 3 mg": a dose change of a drug taken now, no start.
 _NEW_DOSE: Final = re.compile(r"\s*[:=]?\s*" + _DOSE_UNIT)
 _FUTURE_MARKER: Final = re.compile(
-    r"tomorrow|morgen|demain|ma[ñn]ana|domani|next|n[äa]chste|prochaine?|pr[óo]xim|prossim|"
-    r"volgende",
+    with_ascii_spellings(  # "naechste" as well (triage.transliteration)
+        r"tomorrow|morgen|demain|ma[ñn]ana|domani|next|n[äa]chste|prochaine?|pr[óo]xim|prossim|"
+        r"volgende"
+    ),
     re.IGNORECASE,
 )
 
@@ -1450,12 +1453,15 @@ def _proposed_after(text: str, end: int) -> bool:
 # "omzetting naar aripiprazol gepland"): the old drug is still taken.  Read in the list item
 # that holds both drugs.
 _PLAN_WORDS: Final = re.compile(
-    r"(?<![^\W\d_])(?:plan|planned|planning|to\s+be\s+switched|will\s+(?:switch|change)|"
-    r"next\s+(?:week|month)|tomorrow|geplant|vorgesehen|planung|n[äa]chste[rn]?\s+(?:woche|monat)|"
-    r"ab\s+morgen|pr[ée]vue?s?|[àa]\s+pr[ée]voir|envisag[ée]e?|(?:la\s+)?semaine\s+prochaine|"
-    r"(?:le\s+)?mois\s+prochain|demain|previst[oa]s?|programad[oa]s?|planificad[oa]s?|"
-    r"pr[óo]xim[oa]\s+(?:semana|mes)|ma[ñn]ana|programmat[oa]|pianificat[oa]|"
-    r"prossim[oa]\s+(?:settimana|mese)|domani|gepland|volgende\s+(?:week|maand))(?![^\W\d_])",
+    with_ascii_spellings(  # "naechste Woche" as well
+        r"(?<![^\W\d_])(?:plan|planned|planning|to\s+be\s+switched|will\s+(?:switch|change)|"
+        r"next\s+(?:week|month)|tomorrow|geplant|vorgesehen|planung|"
+        r"n[äa]chste[rn]?\s+(?:woche|monat)|"
+        r"ab\s+morgen|pr[ée]vue?s?|[àa]\s+pr[ée]voir|envisag[ée]e?|(?:la\s+)?semaine\s+prochaine|"
+        r"(?:le\s+)?mois\s+prochain|demain|previst[oa]s?|programad[oa]s?|planificad[oa]s?|"
+        r"pr[óo]xim[oa]\s+(?:semana|mes)|ma[ñn]ana|programmat[oa]|pianificat[oa]|"
+        r"prossim[oa]\s+(?:settimana|mese)|domani|gepland|volgende\s+(?:week|maand))(?![^\W\d_])"
+    ),
     re.IGNORECASE,
 )
 
@@ -1572,9 +1578,11 @@ def _has_cue(text: str, cues: frozenset[str]) -> bool:
 # abbreviation ("z.B.", "e.g.", "p.ex.")
 _SENTENCE_END: Final = re.compile(r"[;!?\n]|(?<!\b[^\W\d_])\.(?=\s|$)")
 _CAN_RAISE: Final = re.compile(
-    r"\b(?:can|may|might|could|known\s+to|kann|k[oö]nnen|peut|peuvent|puede|pueden|pu[oò]|possono|"
-    r"kan|kunnen)\b[^.;!?\n]*(?:prola[ck]t|prolatt)"  # "... can raise prolactin"
-    r"|(?:prola[ck]t|prolatt)\w*\s+(?:can|may|kann|peut|puede|pu[oò]|kan)\b",  # "prolactin can be"
+    with_ascii_spellings(  # "koennen" as well
+        r"\b(?:can|may|might|could|known\s+to|kann|k[oö]nnen|peut|peuvent|puede|pueden|pu[oò]|"
+        r"possono|kan|kunnen)\b[^.;!?\n]*(?:prola[ck]t|prolatt)"  # "... can raise prolactin"
+        r"|(?:prola[ck]t|prolatt)\w*\s+(?:can|may|kann|peut|puede|pu[oò]|kan)\b"  # "prolactin can"
+    ),
     re.IGNORECASE,
 )
 _EXAMPLES: Final = re.compile(
@@ -1586,8 +1594,10 @@ _EXAMPLES: Final = re.compile(
     re.IGNORECASE,
 )
 _TAKES: Final = re.compile(
-    r"\b(?:on|taking|takes|taken|receives?|receiving|nimmt|erh[aä]lt|unter|prend|sous|toma|recibe|"
-    r"assume|prende|in\s+terapia|gebruikt|neemt|krijgt)\b",
+    with_ascii_spellings(  # "erhaelt" as well
+        r"\b(?:on|taking|takes|taken|receives?|receiving|nimmt|erh[aä]lt|unter|prend|sous|toma|"
+        r"recibe|assume|prende|in\s+terapia|gebruikt|neemt|krijgt)\b"
+    ),
     re.IGNORECASE,
 )
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Final, Literal, cast, get_args
+from typing import Any, Final, Literal, cast, get_args
 
 from triage import resources
 from triage.knowledge.model import (
@@ -43,6 +43,7 @@ from triage.knowledge.model import (
 )
 from triage.numbers import DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR, fmt
 from triage.schema import DRUG_FACTOR_PREFIX, DRUG_FACTORS, FACTOR_CODES, ConfigError
+from triage.transliteration import vocabulary
 from triage.values import normalise_unit
 
 __all__ = [
@@ -968,6 +969,14 @@ def _toml_document(shown: str, stamp: tuple[str, int, int]) -> tuple[dict[str, o
     return _parse_toml(path, text), _TomlLines(text)
 
 
+@lru_cache(maxsize=16)
+def _drugs_document(shown: str, stamp: tuple[str, int, int]) -> tuple[dict[str, Any], _TomlLines]:
+    """drugs.toml parsed, every German word also in its ASCII spelling ("Oestrogen", "abgesetzt
+    seit": triage.transliteration), for the lexicon's and the medication words' loaders."""
+    data, lines = _toml_document(shown, stamp)
+    return vocabulary(data), lines
+
+
 # ================================================================================ thresholds ===
 def load_thresholds(path: Path | None = None) -> Thresholds:
     """triage/data/thresholds.toml (or path): severity bands and named values."""
@@ -1058,7 +1067,7 @@ def _load_lexicon_cached(
     shown: str, stamp: tuple[str, int, int]
 ) -> tuple[tuple[DrugClassInfo, ...], tuple[Drug, ...]]:
     problems = _Problems(shown)
-    data, lines = _toml_document(shown, stamp)
+    data, lines = _drugs_document(shown, stamp)
     _check_top_level(data, ("class", "drug", *_DRUG_WORD_TABLES), lines, problems)
     for table in _DRUG_WORD_TABLES:  # optional in a lexicon of its own; checked when present
         if table in data:
@@ -1097,7 +1106,7 @@ def load_drug_words(path: Path | None = None) -> DrugWords:
 @lru_cache(maxsize=16)
 def _load_drug_words_cached(shown: str, stamp: tuple[str, int, int]) -> DrugWords:
     problems = _Problems(shown)
-    data, lines = _toml_document(shown, stamp)
+    data, lines = _drugs_document(shown, stamp)
     tables = {
         table: _drug_word_table(data, lines, table, problems, required=True)
         for table in _DRUG_WORD_TABLES
