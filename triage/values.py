@@ -748,7 +748,55 @@ def normalise_unit(text: object) -> UnitInfo | None:
         labelled = code_label(text)
         if labelled != text:
             return _unit_table().get(unit_key(labelled))
+        return _unit_before_note(text)
     return found
+
+
+# A unit and a note in brackets after it: "mIU/L (WHO 84/500)", "µg/L [= ng/mL]".
+_UNIT_NOTE: Final = re.compile(r"\s*([^()\[\]]+?)\s*[(\[]\s*([^()\[\]]*?)\s*[)\]]\s*")
+
+
+@cache
+def _unit_notes() -> tuple[frozenset[str], re.Pattern[str], tuple[str, ...]]:
+    """(standard words, standard code pattern, "equals" words longest first): synonyms.toml
+    [values.unit_notes]."""
+    data = synonyms_data()["values"]["unit_notes"]
+    equals = sorted((normalise_word(w) for w in data["equals_words"]), key=len, reverse=True)
+    return (
+        frozenset(normalise_word(w) for w in data["standard_words"]),
+        re.compile(str(data["standard_code"])),
+        tuple(w for w in equals if w),
+    )
+
+
+def _unit_before_note(text: str) -> UnitInfo | None:
+    """The prolactin unit written before a note in brackets, when the note names the
+    calibration standard ("mIU/L (WHO 84/500)", "mIU/L (3rd IS 84/500)": no unit) or the same
+    unit again ("ng/mL (µg/L)", "µg/L (= ng/mL)"); None for a note naming another unit
+    ("ng/mL (mIU/L)": which one is meant is not known) or saying anything else."""
+    match = _UNIT_NOTE.fullmatch(text)
+    # (a result cell's unit reaches here without its brackets: "mIU/L WHO 84/500")
+    parts = match.groups() if match is not None else tuple(text.strip().split(None, 1))
+    if len(parts) != len(("unit", "note")):
+        return None
+    unit = _unit_table().get(unit_key(parts[0]))
+    if unit is None:
+        return None
+    note = normalise_word(parts[1])
+    standard_words, standard_code, equals = _unit_notes()
+    for word in equals:
+        if note.startswith(word):
+            note = note[len(word) :].strip()
+            break
+    if _unit_table().get(unit_key(note)) == unit:
+        return unit
+    words = set(re.split(r"[\s,;:.]+", note)) - {""}
+    named = (
+        standard_code.search(note) is not None
+        or any(w in standard_words for w in words)
+        or any(f" {w} " in f" {note} " for w in standard_words if " " in w)
+    )
+    return unit if named and _unit_table().get(unit_key(note)) is None else None
 
 
 _UNIT_WORDS: Final = frozenset(
