@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -55,7 +56,7 @@ MONOMERIC_HEADERS = [
     "prl_postPEG",
     "PRL (mono)",
     "Prolaktin_nachPEG",  # de
-    "Prolaktin monomer",
+    "PRL_monomerisch",
     "prolactine_apresPEG",  # fr
     "Prolactine monomère",
     "prolactina_trasPEG",  # es
@@ -139,3 +140,154 @@ def test_unit_note_in_the_result_cell_is_read(tmp_path: Path) -> None:
     )
     assert not rejected
     assert _row(results, "B1")["prolactin_ng_ml"] == pytest.approx(600 / 21.2, abs=0.1)
+
+
+# -- a PEG recovery written as a fraction of 1, in a long export ---------------------------------
+RECOVERY_NAMES = [
+    "PEG recovery",
+    "Monomeric/total prolactin",
+    "Wiederfindung nach PEG",
+    "Récupération PEG",
+    "Recuperación PEG",
+    "Recupero PEG",
+    "Terugwinning na PEG",
+]
+LONG_HEADER = "patient_id,sex,age,collected_at,test,result,unit\n"
+
+
+@pytest.mark.parametrize("name", RECOVERY_NAMES)
+@pytest.mark.parametrize("unit", ["", "ratio", "1"])
+def test_long_recovery_fraction_is_a_percentage(tmp_path: Path, name: str, unit: str) -> None:
+    # 75 % recovered: true (monomeric) hyperprolactinaemia, never macroprolactin
+    results, _ = _run(
+        tmp_path,
+        LONG_HEADER
+        + "R1,M,50,2026-11-01,Prolactin,60,ng/mL\n"
+        + f"R1,M,50,2026-11-01,{name},0.75,{unit}\n",
+    )
+    row = _row(results, "R1")
+    assert "macroprolactinemia" not in row["factors"]
+    assert row["priority"] == "soon"
+    assert "pituitary_mri" in row["suggestions"]
+
+
+def test_long_and_wide_read_a_recovery_alike(tmp_path: Path) -> None:
+    long_results, _ = _run(
+        tmp_path,
+        LONG_HEADER
+        + "R1,M,50,2026-11-01,Prolactin,60,ng/mL\n"
+        + "R1,M,50,2026-11-01,PEG recovery,0.30,\n"  # 30 %: macroprolactin present
+        + "R2,M,50,2026-11-01,Prolactin,60,ng/mL\n"
+        + "R2,M,50,2026-11-01,PEG recovery,0.75,\n"
+        + "R3,M,50,2026-11-01,Prolactin,60,ng/mL\n"
+        + "R3,M,50,2026-11-01,PEG recovery,75,%\n",
+    )
+    wide_dir = tmp_path / "wide"
+    wide_dir.mkdir()
+    wide_results, _ = _run(
+        wide_dir,
+        "patient_id,sex,age,prolactin,unit,PEG recovery\n"
+        "R1,M,50,60,ng/mL,0.30\nR2,M,50,60,ng/mL,0.75\nR3,M,50,60,ng/mL,75%\n",
+    )
+    for patient in ("R1", "R2", "R3"):
+        assert _row(long_results, patient)["factors"] == _row(wide_results, patient)["factors"]
+    assert "macroprolactinemia" in _row(long_results, "R1")["factors"]
+    assert "macroprolactinemia" not in _row(long_results, "R2")["factors"]
+
+
+# -- an unlabelled mean under the results, with the column's unit filled in ----------------------
+HEADERS = {
+    "en": "id,sex,age,prolactin,unit",
+    "de": "Patienten-ID,Geschlecht,Alter,Prolaktin,Einheit",
+    "fr": "ID patient,Sexe,Âge,Prolactine,Unité",
+    "es": "ID paciente,Sexo,Edad,Prolactina,Unidad",
+    "it": "ID paziente,Sesso,Età,Prolattina,Unità",
+    "nl": "Patiënt-ID,Geslacht,Leeftijd,Prolactine,Eenheid",
+}
+ROWS = "F1,F,30,20,ng/mL\nF2,F,30,500,ng/mL\nF3,M,40,15,ng/mL\n"
+
+
+@pytest.mark.parametrize("language", sorted(HEADERS))
+@pytest.mark.parametrize("footer", [",,,178.3,ng/mL", ",,,535,ng/mL", ",,,3,ng/mL"])
+def test_mean_row_with_the_unit_filled_in_is_no_result(
+    tmp_path: Path, language: str, footer: str
+) -> None:
+    results, rejected = _run(tmp_path, f"{HEADERS[language]}\n{ROWS}{footer}\n")
+    assert sorted(results["patient_id"]) == ["F1", "F2", "F3"]
+    assert _reasons(rejected) == {5: "not_a_result_row"}
+
+
+def test_lone_result_with_the_unit_that_is_no_aggregate_stays_a_result(tmp_path: Path) -> None:
+    results, _ = _run(tmp_path, f"{HEADERS['en']}\n{ROWS},,,300,ng/mL\n")
+    assert len(results) == len(("F1", "F2", "F3", "the row without a patient"))
+    assert (results["prolactin_ng_ml"] == 300).any()
+    # a patient's row is a patient's result, whatever its value
+    results, _ = _run(tmp_path, f"{HEADERS['en']}\n{ROWS}F4,,,178.3,ng/mL\n")
+    assert "F4" in set(results["patient_id"])
+    # ... and the mean row with the unit is not one
+    results, _ = _run(tmp_path, f"{HEADERS['en']}\n{ROWS},,,178.3,ng/mL\n")
+    assert len(results) == len(("F1", "F2", "F3"))
+
+
+# -- missing-data codes of the result column ----------------------------------------------------
+CODEBOOKS = {  # language: (sheet name, header row, the "not done" / "missing" labels)
+    "en": ("Codebook", ["Variable", "Value", "Label"], "not done", "missing"),
+    "de": ("Codebuch", ["Variable", "Wert", "Label"], "nicht bestimmt", "fehlend"),
+    "fr": ("Dictionnaire des données", ["Variable", "Valeur", "Libellé"], "non fait", "manquant"),
+    "es": ("Diccionario de datos", ["Variable", "Valor", "Etiqueta"], "no realizado", "faltante"),
+    "it": ("Dizionario dati", ["Variabile", "Valore", "Etichetta"], "non eseguito", "mancante"),
+    "nl": ("Codeboek", ["Variabele", "Waarde", "Label"], "niet gedaan", "ontbrekend"),
+}
+
+
+def _cohort_book(path: Path, language: str, *, codebook: bool = True) -> Path:
+    sheet_name, header, not_done, missing = CODEBOOKS[language]
+    book = openpyxl.Workbook()
+    data = book.active
+    assert data is not None
+    data.title = "Data"
+    data.append(["study_id", "sex", "age", "prl_bl", "prl_unit"])
+    data.append(["S001", "F", 35, 25, "ng/mL"])
+    data.append(["S002", "F", 40, 999, "ng/mL"])
+    data.append(["S003", "M", 50, -99, "ng/mL"])
+    data.append(["S004", "M", 50, 300, "ng/mL"])
+    if codebook:
+        sheet = book.create_sheet(sheet_name)
+        sheet.append(header)
+        sheet.append(["sex", "F", "female"])
+        sheet.append(["prl_bl", -99, missing])
+        sheet.append(["prl_bl", 999, not_done])
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("language", sorted(CODEBOOKS))
+def test_result_code_the_codebook_declares_missing_is_rejected(
+    tmp_path: Path, language: str
+) -> None:
+    results, rejected = _run(tmp_path, path=_cohort_book(tmp_path / "cohort.xlsx", language))
+    assert sorted(results["patient_id"]) == ["S001", "S004"]  # 999 is no result of 999 ng/mL
+    assert _reasons(rejected) == {3: "missing_result", 4: "missing_result"}
+    detail = next(r.detail for r in rejected if r.source_row == 3)
+    assert "'999'" in detail and "codebook" in detail
+    assert _row(results, "S004")["priority"] == "urgent"
+
+
+def test_result_code_without_codebook_stays_a_result_and_negative_code_is_missing(
+    tmp_path: Path,
+) -> None:
+    # without the codebook 999 may be a real result: triaged (and warned about), never dropped
+    results, rejected = _run(tmp_path, path=_cohort_book(tmp_path / "c.xlsx", "en", codebook=False))
+    assert _row(results, "S002")["prolactin_ng_ml"] == 999
+    assert _row(results, "S002")["priority"] == "urgent"
+    # -99 is the conventional missing-data code: missing, not an implausible value
+    assert _reasons(rejected) == {4: "missing_result"}
+
+
+@pytest.mark.parametrize("code", ["-99", "-999", "-9999"])
+def test_conventional_negative_code_is_a_missing_result(tmp_path: Path, code: str) -> None:
+    _, rejected = _run(tmp_path, f"id,sex,age,prolactin,unit\nA,F,30,{code},ng/mL\n")
+    assert _reasons(rejected) == {2: "missing_result"}
+    # any other negative number is still an implausible value
+    _, rejected = _run(tmp_path, "id,sex,age,prolactin,unit\nA,F,30,-5,ng/mL\n")
+    assert _reasons(rejected) == {2: "implausible_value"}

@@ -173,6 +173,30 @@ def header_says_percent(header: str) -> bool:
     return bool(_percent_header_words() & {*words, *pairs})
 
 
+@cache
+def _fraction_unit_words() -> frozenset[str]:
+    return frozenset(normalise_word(w) for w in synonyms_data()["values"]["fraction_unit_words"])
+
+
+def fraction_of_one(value: float, unit: str, *, bare: bool) -> bool:
+    """Whether a PEG recovery or a share of macroprolactin, written with ``unit`` (the cell's
+    or the row's; "" none), is a fraction of 1 to be read x 100 (the one rule of every input
+    shape):
+
+    - written in percent ("%", "Prozent": ``header_says_percent``): never;
+    - written in a fraction unit ("ratio", "1": synonyms.toml [values] fraction_unit_words):
+      when x 100 it is a plausible recovery ([plausibility.context.macroprolactin_recovery_pct]);
+    - written without either: above 0 and at most 1 when ``bare`` (a PEG recovery: no recovery
+      is 1 % or less, and the larger reading only makes macroprolactin less likely; a share of
+      macroprolactin only when its column says so, wide.py ``_percents``)."""
+    if not value > 0 or header_says_percent(unit):
+        return False
+    if normalise_word(unit) in _fraction_unit_words():
+        limits = context_ranges().get("macroprolactin_recovery_pct")
+        return limits is None or value * PERCENT_FULL <= limits.high
+    return bare and value <= 1
+
+
 def complement_percent(value: float, qualifier: str) -> tuple[float, str]:
     """A percentage as the rest of 100, its < or > turned round: a share precipitated by PEG
     as the share recovered ("<20% precipitated": more than 80% recovered)."""
@@ -525,6 +549,13 @@ def _missing_codes() -> _MissingCodes:
         raw_words=frozenset(w.lower() for w in words),
         words=frozenset(normalise_word(w) for w in words if not w.startswith(".")),
     )
+
+
+@cache
+def missing_result_numbers() -> frozenset[float]:
+    """Result cells that are a conventional missing-data code, never a value (synonyms.toml
+    [values] missing_result_codes: -99, -999, -9999)."""
+    return frozenset(float(n) for n in synonyms_data()["values"]["missing_result_codes"])
 
 
 def missing_code_fields() -> frozenset[str]:
