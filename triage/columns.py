@@ -244,6 +244,8 @@ class FieldSpec:
     bracket_exclude: frozenset[str] = frozenset()
     # the words of ``exclude`` from the [header] lists ``exclude_from`` names (earlier_words)
     listed: frozenset[str] = frozenset()
+    # a header word running two words of a rule together ("prlmono") is read as both
+    glued: bool = False
 
 
 def _ranked(items: Sequence[str]) -> dict[str, int]:
@@ -277,6 +279,7 @@ def field_specs() -> dict[str, FieldSpec]:
             bracket_exclude=frozenset(data.get("bracket_exclude", []))
             | _listed_words(data, "bracket_exclude_from"),
             listed=_listed_words(data),
+            glued=bool(data.get("glued", False)),
         )
     return specs
 
@@ -342,10 +345,13 @@ def score(header: HeaderText, spec: FieldSpec) -> float:
             return EXACT_SCORE - RANK_STEP * rank - (0.5 if text != whole else 0.0)
     best = 0.0
     words = header.tokens | header.bracket_tokens | header.unit_tokens
+    glued: dict[str, frozenset[str]] = _unglued(words, spec.rules) if spec.glued else {}
+    for parts in glued.values():
+        words = words | parts
     if spec.rules and not (spec.exclude & words):
         for rule in spec.rules:
             if all(group & words for group in rule):
-                used = frozenset().union(*rule)
+                used = frozenset().union(*rule, glued)
                 extras = header.tokens - used - _stopwords()
                 value = RULE_SCORE + RULE_GROUP_BONUS * len(rule) - RULE_EXTRA_PENALTY * len(extras)
                 best = max(best, max(value, RULE_MIN_SCORE))
@@ -355,6 +361,25 @@ def score(header: HeaderText, spec: FieldSpec) -> float:
     if weak_rank is not None:
         return WEAK_SCORE - RANK_STEP * weak_rank
     return 0.0
+
+
+def _unglued(
+    words: frozenset[str], rules: Sequence[tuple[frozenset[str], ...]]
+) -> dict[str, frozenset[str]]:
+    """The words that run two words of a two-group rule together, one of each group, in
+    either order ("prlmono" -> {prl, mono}, "pegprl" -> {peg, prl}): word -> the two."""
+    found: dict[str, frozenset[str]] = {}
+    for rule in rules:
+        if len(rule) != len(("first", "second")):
+            continue
+        for word in words:
+            for first, second in (rule, rule[::-1]):
+                head = next(
+                    (w for w in first if word.startswith(w) and word[len(w) :] in second), None
+                )
+                if head is not None:
+                    found[word] = frozenset({head, word[len(head) :]})
+    return found
 
 
 @lru_cache(maxsize=4096)

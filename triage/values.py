@@ -176,6 +176,30 @@ def header_says_percent(header: str) -> bool:
     return bool(_percent_header_words() & {*words, *pairs})
 
 
+@cache
+def _fraction_unit_words() -> frozenset[str]:
+    return frozenset(normalise_word(w) for w in synonyms_data()["values"]["fraction_unit_words"])
+
+
+def fraction_of_one(value: float, unit: str, *, bare: bool) -> bool:
+    """Whether a PEG recovery or a share of macroprolactin, written with ``unit`` (the cell's
+    or the row's; "" none), is a fraction of 1 to be read x 100 (the one rule of every input
+    shape):
+
+    - written in percent ("%", "Prozent": ``header_says_percent``): never;
+    - written in a fraction unit ("ratio", "1": synonyms.toml [values] fraction_unit_words):
+      when x 100 it is a plausible recovery ([plausibility.context.macroprolactin_recovery_pct]);
+    - written without either: above 0 and at most 1 when ``bare`` (a PEG recovery: no recovery
+      is 1 % or less, and the larger reading only makes macroprolactin less likely; a share of
+      macroprolactin only when its column says so, wide.py ``_percents``)."""
+    if not value > 0 or header_says_percent(unit):
+        return False
+    if normalise_word(unit) in _fraction_unit_words():
+        limits = context_ranges().get("macroprolactin_recovery_pct")
+        return limits is None or value * PERCENT_FULL <= limits.high
+    return bare and value <= 1
+
+
 def complement_percent(value: float, qualifier: str) -> tuple[float, str]:
     """A percentage as the rest of 100, its < or > turned round: a share precipitated by PEG
     as the share recovered ("<20% precipitated": more than 80% recovered)."""
@@ -530,6 +554,13 @@ def _missing_codes() -> _MissingCodes:
     )
 
 
+@cache
+def missing_result_numbers() -> frozenset[float]:
+    """Result cells that are a conventional missing-data code, never a value (synonyms.toml
+    [values] missing_result_codes: -99, -999, -9999)."""
+    return frozenset(float(n) for n in synonyms_data()["values"]["missing_result_codes"])
+
+
 def missing_code_fields() -> frozenset[str]:
     """The fields whose cells are checked for missing-data codes (never the prolactin result)."""
     return _missing_codes().fields
@@ -751,7 +782,55 @@ def normalise_unit(text: object) -> UnitInfo | None:
         labelled = code_label(text)
         if labelled != text:
             return _unit_table().get(unit_key(labelled))
+        return _unit_before_note(text)
     return found
+
+
+# A unit and a note in brackets after it: "mIU/L (WHO 84/500)", "µg/L [= ng/mL]".
+_UNIT_NOTE: Final = re.compile(r"\s*([^()\[\]]+?)\s*[(\[]\s*([^()\[\]]*?)\s*[)\]]\s*")
+
+
+@cache
+def _unit_notes() -> tuple[frozenset[str], re.Pattern[str], tuple[str, ...]]:
+    """(standard words, standard code pattern, "equals" words longest first): synonyms.toml
+    [values.unit_notes]."""
+    data = synonyms_data()["values"]["unit_notes"]
+    equals = sorted((normalise_word(w) for w in data["equals_words"]), key=len, reverse=True)
+    return (
+        frozenset(normalise_word(w) for w in data["standard_words"]),
+        re.compile(str(data["standard_code"])),
+        tuple(w for w in equals if w),
+    )
+
+
+def _unit_before_note(text: str) -> UnitInfo | None:
+    """The prolactin unit written before a note in brackets, when the note names the
+    calibration standard ("mIU/L (WHO 84/500)", "mIU/L (3rd IS 84/500)": no unit) or the same
+    unit again ("ng/mL (µg/L)", "µg/L (= ng/mL)"); None for a note naming another unit
+    ("ng/mL (mIU/L)": which one is meant is not known) or saying anything else."""
+    match = _UNIT_NOTE.fullmatch(text)
+    # (a result cell's unit reaches here without its brackets: "mIU/L WHO 84/500")
+    parts = match.groups() if match is not None else tuple(text.strip().split(None, 1))
+    if len(parts) != len(("unit", "note")):
+        return None
+    unit = _unit_table().get(unit_key(parts[0]))
+    if unit is None:
+        return None
+    note = normalise_word(parts[1])
+    standard_words, standard_code, equals = _unit_notes()
+    for word in equals:
+        if note.startswith(word):
+            note = note[len(word) :].strip()
+            break
+    if _unit_table().get(unit_key(note)) == unit:
+        return unit
+    words = set(re.split(r"[\s,;:.]+", note)) - {""}
+    named = (
+        standard_code.search(note) is not None
+        or any(w in standard_words for w in words)
+        or any(f" {w} " in f" {note} " for w in standard_words if " " in w)
+    )
+    return unit if named and _unit_table().get(unit_key(note)) is None else None
 
 
 _UNIT_WORDS: Final = frozenset(

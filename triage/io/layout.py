@@ -56,6 +56,7 @@ from triage.values import (
     header_sex_codes,
     is_blank,
     is_empty_value,
+    is_missing_code,
     looks_like_format_hint,
     looks_like_unit,
     normalise_unit,
@@ -503,6 +504,50 @@ def codebook_codes(
         codes = _codes_of(pairs, read) if pairs else {}
         if codes:
             return name, codes
+    return None
+
+
+# A REDCap-style choices cell's "code, label" (missing-data codes may be negative: "-99, missing").
+_MISSING_CHOICE: Final = re.compile(r"\s*(-?\d{1,6}|\.[a-z]?)\s*,\s*(\S.*?)\s*")
+
+
+def codebook_missing_codes(
+    book: Workbook, read_sheet: str, header: str
+) -> tuple[str, dict[str, str]] | None:
+    """The missing-data codes a workbook's data dictionary declares for the column headed
+    ``header`` (a result column: "prl_bl | 999 | not done", "prl_bl | -99 | missing", or a
+    choices cell "999, not done | -99, missing"): (the sheet, code -> its label), only the codes
+    whose label says missing in one of the six languages (``is_missing_code``: "not done",
+    "nicht bestimmt", "manquant" ...), or None.  A code the dictionary gives another label
+    (a value's label, a unit) is never one."""
+    wanted = frozenset({_loose(header), _title_key(header)} - {""})
+    for name in book.sheet_names:
+        if name == read_sheet or not names_codebook(name):
+            continue
+        try:
+            rows = book.load(name, CODEBOOK_ROWS)
+        except InputFileError:
+            continue
+        found: dict[str, str] = {}
+        for row in rows:
+            titles = [j for j, cell in enumerate(row) if _is_title(cell, wanted)]
+            if not titles:
+                continue
+            pairs = [
+                (m.group(1), m.group(2))
+                for cell in row
+                if isinstance(cell, str)
+                for m in map(_MISSING_CHOICE.fullmatch, cell.split("|"))
+                if m is not None and "|" in cell
+            ]
+            after = [cell_text(c).strip() for c in row[titles[0] + 1 :] if not is_blank(c)]
+            if len(after) >= 2:  # the code and its label
+                pairs.append((code_text(after[0]), after[1]))
+            for code, label in pairs:
+                if code and is_missing_code(label, numbers=False):
+                    found[code] = label
+        if found:
+            return name, found
     return None
 
 
@@ -1102,7 +1147,7 @@ def _split_grid(
     note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate & ~misaligned
     note |= _rule_rows(factorized, blank, filled) & ~duplicate & ~misaligned
     not_data = duplicate | note | misaligned
-    lone = _lone_results(blank, filled, match, result_field, not_data)
+    lone = _lone_results(blank, filled, match, result_field, not_data, factorized)
     footer = _footer_mask(grid, lone)
     subtotal = _subtotal_mask(grid, lone, footer)
     keep = (filled > 0) & ~duplicate & ~note & ~footer & ~subtotal & ~misaligned
@@ -1353,17 +1398,45 @@ def _lone_results(
     match: ColumnMatch,
     result_field: str,
     not_data: np.ndarray,
+    factorized: Sequence[Distinct] = (),
 ) -> _LoneResults | None:
     """None without a result column or in a table of fewer than SUBHEADING_MIN_COLUMNS fields.
     Rows that are no data (``not_data``: labelled footers "Summe | 1000", notes, repeated
-    headers) are neither."""
+    headers) are neither.  A cell that only repeats its column's common value (``_repeats``:
+    the unit filled down under a mean, "", "", "178.3", "ng/mL") does not make a row fuller."""
     result_col = match.fields.get(result_field)
     if result_col is None or result_col >= blank.shape[1]:
         return None
     if len(match.fields) < SUBHEADING_MIN_COLUMNS:
         return None
+    filled = filled - _repeats(blank, filled, match, result_col, not_data, factorized)
     rows = (filled == 1) & ~blank[:, result_col] & ~not_data
     return _LoneResults(rows, np.flatnonzero((filled >= 2) & ~not_data), result_col)
+
+
+def _repeats(
+    blank: np.ndarray,
+    filled: np.ndarray,
+    match: ColumnMatch,
+    result_col: int,
+    not_data: np.ndarray,
+    factorized: Sequence[Distinct],
+) -> np.ndarray:
+    """Per row, how many of its cells only repeat their column's common value: the one value
+    every filled cell of the column holds in the data rows, in at least FOOTER_MIN_ROWS_ABOVE
+    of them (a unit, an assay written on every row).  Never the result column nor an identity
+    column (a row naming a patient is that patient's)."""
+    count = np.zeros(len(blank), dtype=np.int64)
+    data = (filled >= 2) & ~not_data
+    skip = {result_col, *(match.fields[f] for f in IDENTITY_FIELDS if f in match.fields)}
+    for col, found in enumerate(factorized):
+        if col in skip or col >= blank.shape[1]:
+            continue
+        codes = found.codes[data & ~blank[:, col]]
+        if len(codes) < FOOTER_MIN_ROWS_ABOVE or (codes != codes[0]).any():
+            continue
+        count += (found.codes == codes[0]) & ~blank[:, col]
+    return count
 
 
 def _footer_mask(grid: np.ndarray, lone: _LoneResults | None) -> np.ndarray:

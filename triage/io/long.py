@@ -59,10 +59,12 @@ from triage.numbers import fmt
 from triage.schema import FLAG_FIELDS, TEXT_FIELDS, InputFileError, Rejected, Withdrawal
 from triage.values import (
     NOT_AN_ANSWER,
+    PERCENT_FULL,
     UnitInfo,
     cell_text,
     complement_percent,
     context_ranges,
+    fraction_of_one,
     hcg_positive,
     infer_decimal_mark,
     is_empty_value,
@@ -1014,6 +1016,10 @@ def _context_value(
             return math.nan, "", cell_text(cell), None
         return None
     value, qualifier = quantity.value, quantity.qualifier
+    if spec.field == "macroprolactin_recovery_pct" and fraction_of_one(
+        value, quantity.unit_text or unit, bare=not spec.complement
+    ):
+        value *= PERCENT_FULL  # "0.75", "0.75 ratio": a fraction of 1, as a wide column reads it
     if spec.complement:
         value, qualifier = complement_percent(value, qualifier)
     if spec.field in LAB_UNIT_FIELDS:  # TSH, free T4, eGFR in the engine's unit (wide.py)

@@ -44,6 +44,7 @@ from triage.io.layout import (
     RawTable,
     build_raw_table,
     codebook_flag_codes,
+    codebook_missing_codes,
     codebook_sex_codes,
     codebook_unit_codes,
     column_samples,
@@ -262,8 +263,10 @@ def _read_sheet(
             f"ambiguous dates in every column are read {order}"
         )
     values = {k: dict(v) for k, v in mapping.values.items()}
+    missing_results: dict[str, str] = {}
     if not book.is_text:
         summary.warnings += _codebook_values(book, location.sheet, match, values)
+        summary.warnings += _codebook_missing_results(book, location.sheet, match, missing_results)
     settings = BuildSettings(
         dayfirst,
         dict(mapping.defaults),
@@ -274,6 +277,7 @@ def _read_sheet(
         decimal=mapping.decimal,
         statuses_applied=book.statuses_applied,
         dates_guessed=guessed,
+        missing_results=missing_results,
     )
     if match.shape == "long":
         long = read_long(table, settings)
@@ -327,6 +331,26 @@ def _codebook_values(
             f"{codebook[0]!r} says: {listed}"
         )
     return notes
+
+
+def _codebook_missing_results(
+    book: Workbook, sheet: str, match: ColumnMatch, found: dict[str, str]
+) -> list[str]:
+    """The missing-data codes the workbook's own data dictionary declares for the prolactin
+    column ("prl_bl | 999 | not done"), put in ``found`` (code -> label): such a result is
+    rejected as missing_result, never triaged as 999 ng/mL.  Returns the warning saying so."""
+    if "prolactin" not in match.fields:
+        return []
+    header = match.header_of("prolactin")
+    codebook = codebook_missing_codes(book, sheet, header)
+    if codebook is None:
+        return []
+    found.update(codebook[1])
+    listed = ", ".join(f"{code} = {label}" for code, label in sorted(codebook[1].items()))
+    return [
+        f"column {header!r}: the data dictionary in sheet {codebook[0]!r} declares missing-data "
+        f"codes ({listed}); results so coded are rejected as missing_result"
+    ]
 
 
 # Between the names of the sheets an input's rows come from (a sheet name may hold a comma).

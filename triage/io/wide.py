@@ -72,6 +72,7 @@ from triage.values import (
     duration_word_days,
     flag_direction,
     format_number,
+    fraction_of_one,
     group_interval,
     has_two_digit_year,
     hcg_positive,
@@ -89,6 +90,7 @@ from triage.values import (
     is_unknown_word,
     lab_word,
     missing_code_fields,
+    missing_result_numbers,
     normalise_unit,
     parse_age_years,
     parse_date,
@@ -199,6 +201,9 @@ class BuildSettings:
     # --monthfirst): a row whose ambiguous dates give ages in different reference strata read
     # either way is rejected (unreadable_age), not judged on the guess
     dates_guessed: bool = False
+    # Result codes the workbook's own codebook declares missing for the result column ("999" =
+    # "not done"): code -> its label; such a result is rejected as missing_result
+    missing_results: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -300,6 +305,8 @@ class _Builder:
         self.coded: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.warnings: list[str] = []
         self._file_mark: list[str | None] = []  # the file's decimal mark, once computed
+        # result texts that are missing-data codes -> the codebook's label ("" conventional)
+        self._missing_labels: dict[str, str] = {}
         self._recode()
         self._header_flag_codes()
         self._apply_defaults()
@@ -548,7 +555,10 @@ class _Builder:
         result can take these values, so they are triaged, but the export must be checked."""
         found = self.table.distinct(raw)
         flags = [
-            (n := bare_number(u)) is not None and n > 0 and is_missing_code(u)
+            (n := bare_number(u)) is not None
+            and n > 0
+            and is_missing_code(u)
+            and self._missing_code(u) is None  # declared missing: rejected, not triaged
             for u in found.uniques
         ]
         if not any(flags):
@@ -637,6 +647,14 @@ class _Builder:
         if settled_by == "mapping":  # the mapping file's mark reads the typed numbers too
             raw = self._apply(raw, _mapped_text)
         codes, parsed = self._distinct(raw, lambda c: parse_quantity(c, decimal))
+        declared = [self._missing_code(u) for u in self.table.distinct(raw).uniques]
+        parsed = [
+            Quantity("missing", text=q.text or cell_text(u)) if d is not None else q
+            for q, d, u in zip(parsed, declared, self.table.distinct(raw).uniques, strict=True)
+        ]
+        self._missing_labels = {
+            q.text: d for q, d in zip(parsed, declared, strict=True) if d is not None
+        }
         status = _pick(codes, parsed, lambda q: q.status, object)
         value = _pick(codes, parsed, lambda q: _nan(q.value), np.float64)
         self.out["prolactin_raw"] = _pick(codes, parsed, lambda q: q.text or None, object)
@@ -713,6 +731,19 @@ class _Builder:
         detail[undecided] = undecided_detail[undecided]
         self.possibly_urgent |= undecided
         return reason, detail
+
+    def _missing_code(self, cell: object) -> str | None:
+        """What a result cell that is a missing-data code means (the codebook's label, or
+        "" for a conventional code: missing_result_codes), else None."""
+        number = bare_number(cell)
+        for code, label in self.settings.missing_results.items():
+            if number is not None and bare_number(code) == number:
+                return label
+            if number is None and _loose_code(cell_text(cell)) == _loose_code(code):
+                return label
+        if number is not None and number in missing_result_numbers():
+            return ""
+        return None
 
     def _typed_undecided(self, raw: np.ndarray) -> bool:
         """Whether the column's typed numbers (HL7 NM: values.FormatNumber) may be read two
@@ -1548,6 +1579,17 @@ class _Builder:
         text = str(raw) if raw else ""
         low, high = interval
         if code == "missing_result":
+            label = self._missing_labels.get(text)
+            if label:
+                return (
+                    f"the prolactin cell holds no result ({text.strip()!r}: the missing-data "
+                    f"code the workbook's codebook declares for this column, {label!r})"
+                )
+            if label is not None:
+                return (
+                    f"the prolactin cell holds no result ({text.strip()!r}: a research "
+                    "export's missing-data code, never a measured prolactin)"
+                )
             if text.strip():  # "NULL", "NaN", "-", "." : written, but no result
                 return f"the prolactin cell holds no result ({text.strip()!r}: a missing-data mark)"
             return "the prolactin cell is empty"
@@ -2519,7 +2561,13 @@ class _Builder:
         written = np.array(
             [isinstance(u, str) and "%" in u for u in found.uniques], dtype=np.bool_
         )[found.codes]
-        fraction = (values > 0) & (values <= 1) & ~written
+        fraction = np.array(
+            [
+                fraction_of_one(v, "%" if w else "", bare=True)
+                for v, w in zip(values, written, strict=True)
+            ],
+            dtype=np.bool_,
+        )
         header = self.table.headers.get(name, name)
         if complement and fraction.any():
             said = header_says_percent(header) or header_says_percent(
