@@ -201,6 +201,8 @@ def test_the_lesion_cell_reader_keeps_named_lesions_and_bare_answers() -> None:
     assert not lesion_cell_says_none(book, "no macroadenoma, 4 mm microadenoma")
     assert not lesion_cell_says_none(book, "?macroadenoma, MRI pending")
     assert not lesion_cell_says_none(book, "yes")
+    # "no" is a word of its own: "normal apart from ..." names a lesion
+    assert not lesion_cell_says_none(book, "MRI normal apart from 6 mm microadenoma")
     assert not lesion_cell_says_none(book, "MRT o. B., Rathke-Zyste")
 
 
