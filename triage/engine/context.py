@@ -198,6 +198,30 @@ class LesionInfo:
 # Where a clause of a note ends (engine/text.py reads cues clause by clause).
 _CLAUSE_END: Final = re.compile(r"[;\n|]|,(?!\d)|\.(?!\d)")
 _SENTENCE_END = re.compile(r"(?<=\S)(?<!\b[^\W\d_])[.!?]+(?=\s|$)|\n")
+# The lesion column's cell, clause by clause ("nein, MRT normal", "MRI: normal, no 12 mm lesion"):
+# a comma before a digit is a decimal one ("1,5 cm"), a one-letter abbreviation's stop ("o. B.")
+# ends nothing.
+_CELL_CLAUSE = re.compile(r"[;\n|]|,(?!\d)|(?<!\b[^\W\d_])\.(?=\s|$)")
+# What says no lesion is known in that cell: a no, a lesion denied, an MRI still pending or
+# reported normal (cues.toml no_lesion, normal_pituitary_mri_cell).
+_NO_LESION_CELL: Final = ("no_lesion", "normal_pituitary_mri_cell")
+
+
+def lesion_cell_says_none(book: CueBook, written: str) -> bool:
+    """The pituitary_lesion cell says no lesion is known, read as the notes are (negation, a
+    normal finding, a pending MRI): the whole cell, or each of its clauses, says so ("MRI: no
+    microadenoma", "nein, MRT normal", "MRI pending", "MRI 03/2025: normal, no 12 mm lesion"),
+    and no lesion is named in it (a lesion named wins: "no macroadenoma, 4 mm microadenoma").
+    Other text (a bare "yes", a lesion the cues do not know) stays a lesion."""
+    whole = book.match("pituitary_lesion", written)
+    if "lesion" in whole:
+        return False
+    if any(name in whole for name in _NO_LESION_CELL):
+        return True
+    parts = [p for p in _CELL_CLAUSE.split(written) if p.strip()]
+    return len(parts) > 1 and all(
+        any(name in book.match("pituitary_lesion", p) for name in _NO_LESION_CELL) for p in parts
+    )
 
 
 class RowContext:
@@ -641,7 +665,7 @@ class RowContext:
         hits = self.hits("lesion")
         if not evidence and not written and not hits:
             return LesionInfo(present=False)  # nothing says a lesion (the common row)
-        negative = self.has("no_lesion")
+        negative = written is not None and lesion_cell_says_none(self.book, written)
         if written and not negative:
             evidence.append(f"pituitary_lesion: '{written}'")
             if size is None:
@@ -664,7 +688,9 @@ class RowContext:
             for sentence in _SENTENCE_END.split(self.text(hit.field) or "")
             if hit.matched in sentence
         ) or bool(
-            written and "lesion_suspected" not in self.book.match("pituitary_lesion", written)
+            written
+            and not negative
+            and "lesion_suspected" not in self.book.match("pituitary_lesion", written)
         )
         if (
             size is None

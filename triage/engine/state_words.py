@@ -251,6 +251,32 @@ class StateVocabulary:
             + r")(?!\w)",
             re.IGNORECASE,
         )
+        # prevented, failed, forbidden, outside it, feared or wished ([not_current]): an `own`
+        # concept's doubted facts, never its current state
+        not_current = spec.get("not_current", {})
+        articles = _compile(not_current.get("articles", []), source, "not_current.articles")
+        self._not_current_tail = re.compile(
+            rf"(?:\S+\s*){{0,{int(not_current.get('before_window_words', 0))}}}$"
+        )
+        self._not_current_before = re.compile(
+            "(?:"
+            + _compile(not_current.get("before", []), source, "not_current.before").pattern
+            + r")(?:[\s\x27’]*(?:"
+            + articles.pattern
+            + r")(?:(?<=[\x27’])|(?=[\s\x27’]|$)))*[\s\x27’]*$",
+            re.IGNORECASE,
+        )
+        stops = _compile(not_current.get("gap_stops", []), source, "not_current.gap_stops")
+        self._not_current_after = re.compile(
+            r"^[^\w]*(?:(?!(?:"
+            + stops.pattern
+            + r")\b)[\w\x27’.-]+[^\w]+){0,"
+            + str(int(not_current.get("after_window_words", 0)))
+            + "}?(?:"
+            + _compile(not_current.get("after", []), source, "not_current.after").pattern
+            + r")(?!\w)",
+            re.IGNORECASE,
+        )
         self._ordinals = {str(k).lower(): int(v) for k, v in spec.get("ordinals", {}).items()}
         concepts = spec.get("concept", [])
         if not isinstance(concepts, list) or not concepts:
@@ -480,9 +506,20 @@ class StateVocabulary:
             if any(w in self._negation_cancel for w in between):
                 return concept.doubted or ()  # "not excluded": a doubt, never a "no"
             return concept.negated or ()
+        if concept.own and self._not_current(written, rest):
+            return concept.doubted or ()  # "lactation suppressed", "unable to breastfeed"
         if concept.recent is not None and self._is_recent(tail, rest):
             return concept.recent  # "delivered last week", "kürzlich entbunden"
         return concept.sets
+
+    def _not_current(self, written: str, rest: str) -> bool:
+        """The state is prevented or suppressed, failed or impossible, forbidden, outside it, or
+        only feared or wished ([not_current]: "lactation suppressed with cabergoline", "failed
+        lactation", "unable to breastfeed", "breastfeeding contraindicated", "Stillen nicht
+        möglich", "außerhalb der Stillzeit", "concern about pregnancy"): not the current one."""
+        found = self._not_current_tail.search(written)
+        tail = found.group(0) if found is not None else ""
+        return bool(self._not_current_before.search(tail) or self._not_current_after.match(rest))
 
     def _has_ended(self, concept: _Concept, written: str) -> bool:
         """For a concept with `ends`, its end or the time after it written right before it
