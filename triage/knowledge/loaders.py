@@ -179,6 +179,8 @@ DRUG_PATTERN_KEYS: Final = frozenset(
     {
         "not_yet", "end_of", "instead_of", "past_time", "past_treated_with", "continued_after",
         "proposed_copula", "proposed_from", "proposed_when", "proposed_after", "not_a_join",
+        "before_drug", "start_after_drug", "baseline", "planned_stop",
+        "stop_noun",
     }
 )  # fmt: skip
 _DRUG_WORD_TABLES: Final = {"words": DRUG_WORD_KEYS, "patterns": DRUG_PATTERN_KEYS}
