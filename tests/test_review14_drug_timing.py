@@ -124,7 +124,9 @@ def test_fhir_statements_are_taken_as_they_stood_at_the_sample(
         "prolactin before risperidone initiation",
         "bilan pré-thérapeutique avant rispéridone",  # fr
         "valor basal antes de risperidona",  # es
+        "valor basal antes del haloperidol",
         "valore basale prima di risperidone",  # it
+        "valore basale prima del risperidone",
         "uitgangswaarde voor risperidon",  # nl
     ],
 )
