@@ -1963,6 +1963,17 @@ def writes_a_year(text: str) -> bool:
     return _A_YEAR.search(text) is not None
 
 
+# A day and month written without a year, German-style ("abgesetzt am 18.11."): read against
+# the sample's date too.
+_DAY_MONTH: Final = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?!\d)")
+
+
+def writes_a_date(text: str) -> bool:
+    """Whether a note writes a year (writes_a_year) or a day and month without one ("abgesetzt
+    am 18.11."): only then does the sample's date matter to reading its medication."""
+    return writes_a_year(text) or _DAY_MONTH.search(text) is not None
+
+
 _YEARS_MONTHS: Final = re.compile(r"(\d{1,3})\s*;\s*(\d{1,2})")
 # An upper bound written for a duration (an age band's "<18", "under 1 year", "unter 18",
 # "moins de 18 ans", "menos de 18", "meno di 18", "jonger dan 18"): a child of any age below it,
@@ -2154,7 +2165,7 @@ def _span_days(found: re.Match[str]) -> float | None:
     period = groups.get("period") or groups.get("period_")
     if period:
         return days.get(period)
-    n = 1 if groups.get("unit1") else 2
+    n = next((k for k in (1, 2, 3) if groups.get(f"unit{k}")), 2)
     per = days.get(found.group(f"unit{n}"))
     if per is None:
         return None
@@ -2186,10 +2197,18 @@ def _stopped_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, flo
         rf"(?:(?:{before})\s+{_time_span(1)}|{_time_span(2)}\s+(?:{after})\b|(?P<day>{day})\b"
         rf"|{_last_period()})"
     )
+    # "abgesetzt seit 2 Tagen", "off risperidone for 2 days": how long the stop has lasted
+    since = rf"(?:{'|'.join(stopped['since'])})\s+{_time_span(3)}"
+    gap = rf"(?:[\s\-]+[^\W\d_][\w\-]*){{0,{int(stopped['since_gap_words'])}}}"
+    since_words = "|".join([*stopped["words"], *stopped["since_words"]])
     # "stopped 2 days ago", "stopped (yesterday)", "last given 10 days ago"
-    forward = re.compile(rf"\b(?:{words})(?![^\W\d_])\W*{time}", re.IGNORECASE)
-    # "vor 2 Tagen abgesetzt", "gestern abgesetzt", "2 dagen geleden gestopt"
-    backward = re.compile(rf"\b{time}\W*(?:{words})(?![^\W\d_])", re.IGNORECASE)
+    forward = re.compile(
+        rf"\b(?:{words})(?![^\W\d_])\W*{time}|\b(?:{since_words})(?![^\W\d_]){gap}\W*{since}",
+        re.IGNORECASE,
+    )
+    # "vor 2 Tagen abgesetzt", "gestern abgesetzt", "2 dagen geleden gestopt", "seit 2 Tagen
+    # abgesetzt"
+    backward = re.compile(rf"\b(?:{time}|{since})\W*(?:{words})(?![^\W\d_])", re.IGNORECASE)
     return forward, backward, relative
 
 

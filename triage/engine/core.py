@@ -78,7 +78,7 @@ from triage.schema import (
     RESULT_COLUMNS,
     TEXT_FIELDS,
 )
-from triage.values import ages_in_years, unknown_age_spans, writes_a_year
+from triage.values import ages_in_years, unknown_age_spans, writes_a_date
 
 
 def prepare(knowledge: Knowledge) -> None:
@@ -847,9 +847,9 @@ def _day_tuple(key: int) -> tuple[int, int, int]:
 def _sample_days(frame: pd.DataFrame, fields: Sequence[str]) -> pd.Series:
     """Each row's sample day as year * 10000 + month * 100 + day, what an end or start date
     written in a note ("Risperdal bis 2017", "metoclopramide started 2026-03-05") is compared
-    with; -1 for a row without a collection date or whose texts write no year (their reading
+    with; -1 for a row without a collection date or whose texts write no date (their reading
     does not depend on it: rows stay as few as their distinct texts)."""
-    dated = rows_with_a_text([frame[name] for name in fields], writes_a_year)
+    dated = rows_with_a_text([frame[name] for name in fields], writes_a_date)
     collected = pd.to_datetime(frame["collected_at"], errors="coerce")
     key = _DATE_KEY_STEP * _DATE_KEY_STEP
     days = collected.dt.year * key + collected.dt.month * _DATE_KEY_STEP + collected.dt.day
@@ -876,7 +876,7 @@ def _read_drugs(
         written = [(i, cells[i]) for i in present if isinstance(cells[i], str) and cells[i].strip()]
         for i, text in written:
             day = days[i]
-            dated = day >= 0 and writes_a_year(text)
+            dated = day >= 0 and writes_a_date(text)
             as_of = _day_tuple(day) if dated else None
             key = (name, text, as_of)
             if key not in found:

@@ -11,7 +11,10 @@ that the existing pipeline does the rest (triage.io.long):
   subject given only as a logical identifier is the Patient holding it, else that identifier;
 - ``MedicationStatement`` / ``MedicationRequest`` of the patient (not stopped, not entered in
   error) -> ``medications`` (medicationCodeableConcept text or coding display, or the
-  referenced Medication's);
+  referenced Medication's); each Observation takes the statements in effect when its sample was
+  taken: one whose effectivePeriod starts after the sample is left out (a baseline before the
+  drug), one whose period ended before it too, and one whose period covered it counts even if
+  stopped or completed since (a statement with no period is read by its status);
 - ``Condition`` of the patient (not resolved / inactive / refuted) -> ``comments`` (its text);
   a pregnancy (SNOMED 77386006, or "pregnan" in its text) also -> ``pregnant`` = yes; each
   Observation takes the Conditions as they stood when its sample was taken (one whose onset is
@@ -139,6 +142,8 @@ _SKIP_MED_STATUS: Final = frozenset(
         "plan",
     }
 )
+# statuses of a statement taken once but ended since: taken at a sample its period covers
+_ENDED_SINCE: Final = frozenset({"stopped", "completed"})
 _SKIP_CLINICAL: Final = frozenset({"inactive", "resolved", "remission"})
 _SKIP_VERIFICATION: Final = frozenset({"refuted", "entered-in-error"})
 _TOOL_EXTENSION: Final = "StructureDefinition/triage-"
@@ -479,6 +484,42 @@ def _ended_period(period: object) -> bool:
         return False
 
 
+def _period_timing(period: object, sample: tuple[str, str]) -> str:
+    """Where a statement's effectivePeriod stands against the sample: "later" (it starts after
+    the sample), "over" (it ended before the sample), "held" (it ends at or after the sample and
+    starts no later), else "" (no period, or its times do not say)."""
+    if not isinstance(period, Mapping) or not sample[0]:
+        return ""
+    start, end = _when(period.get("start")), _when(period.get("end"))
+    if _before(sample, start):
+        return "later"
+    if end[0]:
+        return "over" if _before(end, sample) else "held"
+    return ""
+
+
+def _medications_at(statements: list[tuple[str, object, str]], collected: str) -> list[str]:
+    """The texts of the patient's MedicationStatements / MedicationRequests (status, period, text)
+    in effect when the sample was taken: one whose period starts after the sample is left out
+    (not yet taken: a baseline before it), one whose period ended before the sample too; one
+    whose period covered the sample was taken then, even if stopped or completed since.  One
+    with no period, or times that do not say, is read by its status (and its end against today).
+    """
+    sample = _when(collected.replace(" ", "T"))
+    taken: list[str] = []
+    for status, period, text in statements:
+        timing = _period_timing(period, sample)
+        if timing in ("later", "over"):
+            continue
+        if timing == "held":
+            skip = status in _SKIP_MED_STATUS and status not in _ENDED_SINCE
+        else:
+            skip = status in _SKIP_MED_STATUS or _ended_period(period)
+        if not skip and text not in taken:
+            taken.append(text)
+    return taken
+
+
 def _when(value: object) -> tuple[str, str]:
     """A FHIR date or dateTime as (date, wall-clock time), the offset dropped (("", "") when
     absent, or only a year or a month: too coarse to place a sample against)."""
@@ -758,7 +799,7 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
         )
     places, entries = _flattened(listed)
     index = _Index(entries)
-    meds: dict[str, list[str]] = {}
+    meds: dict[str, list[tuple[str, object, str]]] = {}
     conditions: dict[str, list[Mapping[str, Any]]] = {}
     in_effect: dict[tuple[str, str], tuple[list[str], dict[str, str]]] = {}
     warnings: list[str] = []
@@ -771,10 +812,9 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
         if kind in ("MedicationStatement", "MedicationRequest"):
             who = index.key(_subject_key(resource) or _subject_key(resource, "patient"))
             status = _text(resource.get("status"))
-            ended = _ended_period(resource.get("effectivePeriod"))
-            text = "" if status in _SKIP_MED_STATUS or ended else _medication(resource, index)
-            if who and text and text not in meds.setdefault(who, []):
-                meds[who].append(text)
+            text = _medication(resource, index)
+            if who and text:
+                meds.setdefault(who, []).append((status, resource.get("effectivePeriod"), text))
         elif kind == "Condition":
             who = index.key(_subject_key(resource) or _subject_key(resource, "patient"))
             if who:
@@ -861,7 +901,7 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
                 "unit": unit,
                 "reference_range": _reference_range(resource, unit),
                 "lab_flag": "" if _is_tools_own(resource) else _interpretation(resource),
-                "medications": "; ".join(meds.get(who, [])),
+                "medications": "; ".join(_medications_at(meds.get(who, []), collected)),
                 "comments": "; ".join([*notes, *own_notes]),
                 "result_status": "preliminary" if status in _PRELIMINARY_STATUSES else status,
             }

@@ -55,7 +55,11 @@ How matching works:
   (``Risperdal\n(abgesetzt)``: _status_line), or in the clause after "but"/"now" (``prescribed
   but not started``).  A drug stopped less than the withdrawal days before the sample, or a
   depot stopped days or weeks ago (``last week``, ``vor einer Woche``), is still taken (it keeps
-  acting; see _still_acting).
+  acting; see _still_acting), as is one whose stop is only planned (``due to be stopped``,
+  ``soll abgesetzt werden``, ``Absetzen von Risperdal geplant``: _PLANNED_STOP, _STOP_NOUN).  A
+  start after the sample's date (``started risperidone on 2026-12-01``, ``Risperdal (Beginn
+  12/2026)``, ``since December 2026``) or a baseline before the drug (``baseline prolactin
+  before risperidone``, ``vor Risperdal-Eindosierung``: _before_its_start) is not taken.
   ``mentions()`` returns every mention with its ``negated`` flag for callers that want the
   negated ones too.
 
@@ -85,6 +89,7 @@ from triage.values import (
     month_number,
     stopped_days,
     without_general_statements,
+    writes_a_date,
     writes_a_year,
 )
 
@@ -193,6 +198,34 @@ _REPLACED: Final = frozenset(_words("replaced"))
 _NOT_YET: Final = re.compile(
     rf"\b(?:{_pattern_alternatives('not_yet')})"
     r"(?:\s+(?:the|der|die|das|dem|den|la|le|les|el|il|lo|de|het|l\W))?\s*$"
+)
+
+# A sample taken before the drug (drugs.toml [patterns] before_drug, start_after_drug, baseline):
+# "before" right before it, with its start right after it ("vor Risperdal-Eindosierung") or a
+# baseline in its clause ("baseline prolactin before risperidone"); see _before_its_start.
+_BEFORE_DRUG: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('before_drug')})"
+    r"(?:\s+(?:the|der|die|das|dem|den|la|le|les|el|il|lo|de|het|l\W))?\s*$"
+)
+_START_AFTER_DRUG: Final = re.compile(
+    rf"[\s\-/]*(?:{_pattern_alternatives('start_after_drug')})(?![^\W\d_])"
+)
+_BASELINE: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('baseline')})(?![^\W\d_])"
+)
+
+# A stop only planned (drugs.toml [patterns] planned_stop: "due to be stopped", "soll abgesetzt
+# werden", "à arrêter", "se suspenderá", "da sospendere", "wordt gestopt"): the drug is still
+# taken at the sample; _negations reads the text with these phrases blanked out.
+_PLANNED_STOP: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('planned_stop')})(?![^\W\d_])"
+)
+
+# The drug's stop named right before it (drugs.toml [patterns] stop_noun): with a plan after the
+# drug, a stop only planned ("Absetzen von Risperdal geplant").
+_STOP_NOUN: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('stop_noun')})"
+    r"(?:(?:the|der|die|das|dem|den|la|le|les|el|il|lo|de|het|l\W)\s*)?$"
 )
 
 # The end of its treatment, right before the drug: "Ende der Risperdal-Therapie", "end of
@@ -470,7 +503,7 @@ class DrugMatcher:
             return []
         seen: set[str] = set()
         found: list[DrugMatch] = []
-        dated = as_of is not None and writes_a_year(text)
+        dated = as_of is not None and writes_a_date(text)
         mentions = self._mentions_dated(text, as_of) if dated else self._mentions_cached(text)
         for mention in mentions:
             if mention.negated or mention.match.drug.name in seen:
@@ -865,6 +898,9 @@ def _negations(
         text = lowered
     # "(früher 4 mg)", "2 mg, previously 4 mg": an earlier dose of a drug still taken, not a stop
     text = _without_earlier_doses(text, spans)
+    # "Risperdal 2 mg due to be stopped", "soll abgesetzt werden": a stop only planned, no stop
+    planned = [found.start() for found in _PLANNED_STOP.finditer(text)]
+    text = _PLANNED_STOP.sub(lambda found: " " * len(found.group()), text)
     labelled = (
         _negated_regions(text, written, spans)
         + _general_regions(text, spans)
@@ -911,6 +947,7 @@ def _negations(
             if _NOT_YET.search(pre_part)
             or switched_from
             or _OTHER_PERSON.match(text, clause_start, start)
+            or _before_its_start(text, pre_part, end, clause_start, clause_end)
             or _END_OF.search(pre_part)
             or _POST_PREFIX.search(pre_part)
             or _NO_MORE.search(pre_part)
@@ -935,23 +972,49 @@ def _negations(
             _post_stop(_before_label(text, end, clause_end)[: own_end - end])
             or _ended(text[end:own_end])
             or _started_after_sample(text[end:own_end])
+            or (
+                _START_BEFORE.search(pre_part) is not None
+                and _started_after_sample("started " + text[end:own_end])
+            )
             or (other is None and _stopped_next(text, clause_end, bounds, next_start))
         )
         in_label = any(low <= start < high for low, high in labelled)
         answered_no = (
             _ANSWER_AFTER.match(text, end) is not None
             or _ZERO_DOSE.match(text, end) is not None
-            or _proposed_after(text, end)
+            # "will stop risperidone next week": the stop is planned, not the start
+            or (_proposed_after(text, end) and not any(clause_start <= p < start for p in planned))
             or _PAST_ALONE_AFTER.match(text, end, clause_end) is not None
         )
         in_list = pre is not False and inside(listed, start)
-        result.append(pre_negated or post_negated or in_label or answered_no or in_list)
+        # "Absetzen von Risperdal geplant": its stop planned, taken now
+        planned_stop = bool(_STOP_NOUN.search(pre_part)) and bool(
+            _PLAN_WORDS.search(text, end, clause_end)
+        )
+        result.append(
+            not planned_stop and (pre_negated or post_negated or in_label or answered_no or in_list)
+        )
         stopped_after.append(post_negated)
         if switched and not result[-1] and not _planned_switch(text, spans[index - 1][0], end):
             result[-2] = True
         previous_end, previous_pre = end, pre_negated
         previous_switched_to = _last_cue(pre_part) in _SWITCHED_TO
     return result, _stopped_lists(text, spans, result, stopped_after)
+
+
+def _before_its_start(
+    text: str, pre_part: str, end: int, clause_start: int, clause_end: int
+) -> bool:
+    """A sample taken before the drug: "before" right before it (_BEFORE_DRUG) and its start right
+    after it ("vor Risperdal-Eindosierung", "before risperidone initiation") or a baseline in its
+    clause ("baseline prolactin before risperidone", "Basiswert vor Neuroleptika", "bilan
+    pré-thérapeutique avant rispéridone").  "Galaktorrhoe schon vor Risperdal" alone says nothing
+    of when the sample was taken: the drug stays taken."""
+    if not _BEFORE_DRUG.search(pre_part):
+        return False
+    if _START_AFTER_DRUG.match(text, end, clause_end):
+        return True
+    return _BASELINE.search(text, clause_start, clause_end) is not None
 
 
 # A connector's word inside a fixed phrase joins no items: French "il y a" (ago).
@@ -1043,13 +1106,56 @@ def _date_of(found: re.Match[str]) -> date | None:
         return None
 
 
+# A start's month, written with its year ("Dec 2026", "Dezember 2026", "12/2026") or with its day
+# too ("25 Nov 2026"): read by _start_of as the month's first day (a start in the sample's own
+# month may have come before it: taken).
+_WRITTEN_MONTH: Final = (
+    r"|(?P<nday>\d{1,2})\.?\s*(?P<nname>[^\W\d_]{3,})\.?\s*(?P<nyear>(?:19|20)\d\d)\b"
+    r"|(?P<mname>[^\W\d_]{3,})\.?\s*(?P<myear>(?:19|20)\d\d)\b"
+    r"|(?P<mnum>\d{1,2})[./](?P<mnumyear>(?:19|20)\d\d)\b"
+)
 _STARTED_ON: Final = re.compile(
-    r"\b(?:started|starting|start(?:ed)?\s+on|commenced|initiated|begun|since|seit|ab|begonnen|"
-    r"angesetzt|d[ée]but[ée]e?|commenc[ée]e?|instaur[ée]e?|depuis|desde|iniciad[oa]|comenz[oó]|"
-    r"empez[oó]|dal|dall\W|iniziat[oa]|avviat[oa]|sinds|vanaf|gestart|begonnen)\s+"
-    r"(?:(?:on|am|le|el|il|op|the|den)\s+)?" + _WRITTEN_DATE,
+    r"\b(?:started|starting|start(?:ed)?\s+on|start|commenced|initiated|begun|since|seit|ab|"
+    r"begonnen|beginn|eindosiert|angesetzt|d[ée]but[ée]e?|d[ée]but|commenc[ée]e?|instaur[ée]e?|"
+    r"depuis|desde|iniciad[oa]|inicio|comenz[oó]|empez[oó]|dal|dall\W|iniziat[oa]|inizio|"
+    r"avviat[oa]|sinds|vanaf|gestart|aanvang)\W{0,2}\s*"
+    # a dose and its schedule may stand between ("started 2 mg 1-0-1 on 01.12.2026")
+    r"(?:\d+(?:[.,]\d+)?\s*(?:mg|µg|mcg|ug)\b\s*(?:\d(?:-\d){2,3}\s*)?)?"
+    r"(?:(?:on|am|le|el|il|op|the|den|in|im|en|au|a|in)\s+)?(?:"
+    + _WRITTEN_DATE
+    + _WRITTEN_MONTH
+    + ")",
     re.IGNORECASE,
 )
+# A start word right before the drug ("started risperidone on 01.12.2026", "Beginn Risperdal am
+# 01.12.2026", "débuté rispéridone le", "iniziato risperidone il"): its date after the drug.
+_START_WORDS: Final = (
+    r"\b(?:started|starting|start(?:ed)?\s+(?:on|with)|start|commenced|initiated|began|begun|"
+    r"beginn(?:\s+mit)?|begonnen\s+mit|start\s+mit|d[ée]but[ée]?e?|d[ée]but\s+d[eu]?|"
+    r"introduction\s+d[eu]?|instauration\s+d[eu]?|inicio\s+de|iniciad[oa]|iniziat[oa]|"
+    r"inizio\s+d[ie]|gestart\s+met|start\s+met|aanvang)"
+)
+_START_BEFORE: Final = re.compile(_START_WORDS + r"\s*$")
+_START_WORD: Final = re.compile(_START_WORDS)
+
+
+def _start_of(found: re.Match[str]) -> date | None:
+    """The first day a _STARTED_ON date allows: the day written, else its month's first day."""
+    if found.group("year") or found.group("iso_year"):
+        return _date_of(found)
+    if found.group("nyear") or found.group("myear"):
+        name = found.group("nname") or found.group("mname")
+        month = month_number(name)
+        year = int(found.group("nyear") or found.group("myear"))
+    else:
+        month, year = int(found.group("mnum")), int(found.group("mnumyear"))
+    day = int(found.group("nday") or 1)
+    try:
+        return None if month is None else date(year, month, day)
+    except ValueError:
+        return None
+
+
 # Written as started after the sample ("started after this sample", "nach der Blutentnahme
 # begonnen", "débuté après le prélèvement", "iniciado después de la extracción").
 _AFTER_SAMPLE: Final = re.compile(
@@ -1069,7 +1175,7 @@ def _started_after_sample(after: str) -> bool:
     if now is None:
         return False
     for found in _STARTED_ON.finditer(after):
-        start = _date_of(found)
+        start = _start_of(found)
         if start is not None and start > date(*now):
             return True
     return False
@@ -1388,7 +1494,10 @@ _STOPPED_ON: Final = re.compile(
     r"\b(?:stopped|discontinued|ceased|last\s+(?:dose|injection|inj\.?|given)|abgesetzt|gestoppt|"
     r"beendet|letzte\s+(?:Gabe|Injektion|Spritze)|arr[êe]t[ée]e?|derni[èe]re\s+injection|"
     r"suspendid[oa]|[úu]ltima\s+(?:dosis|inyecci[óo]n)|sospes[oa]|ultima\s+(?:dose|iniezione)|"
-    r"gestopt|laatste\s+(?:dosis|injectie))\W+(?:(?:on|am|le|el|il|op)\s+)?" + _WRITTEN_DATE,
+    r"gestopt|laatste\s+(?:dosis|injectie))\W+(?:(?:on|am|le|el|il|op)\s+)?"
+    # or day and month alone, German-style ("abgesetzt am 18.11."): of the sample's year, or the
+    # year before when that day would fall after the sample
+    r"(?:" + _WRITTEN_DATE + r"|(?P<yday>\d{1,2})\.(?P<ymonth>\d{1,2})\.(?!\d))",
     re.IGNORECASE,
 )
 
@@ -1405,8 +1514,22 @@ def stop_days(item: str) -> float | None:
     found = _STOPPED_ON.search(item)
     if now is None or found is None:
         return None
-    stopped = _date_of(found)
+    stopped = _date_of(found) if found.group("yday") is None else _yearless(found, date(*now))
     return None if stopped is None else float((date(*now) - stopped).days)
+
+
+def _yearless(found: re.Match[str], sample: date) -> date | None:
+    """A day and month written without a year ("18.11."): in the sample's year, or the year
+    before when that day would fall after the sample (None: no such day)."""
+    day, month = int(found.group("yday")), int(found.group("ymonth"))
+    for year in (sample.year, sample.year - 1):
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            continue  # 29.02. of a year without it: the year before may have it
+        if when <= sample:
+            return when
+    return None
 
 
 _LIST_BREAK: Final = re.compile(r"[;|\n\r•]")
@@ -1508,6 +1631,8 @@ def _may_negate(text: str) -> bool:
     if last_dose_days(lower) is not None or _ARROW.search(lower) or _ZERO_ANYWHERE.search(lower):
         return True
     if _STARTED_ON.search(lower) or _AFTER_SAMPLE.search(lower):
+        return True
+    if _BASELINE.search(lower) or (_START_WORD.search(lower) and writes_a_year(lower)):
         return True
     if _INSTEAD_OF_ANYWHERE.search(lower) or "?" in lower or _SCREEN.search(lower):
         return True

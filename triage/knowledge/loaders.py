@@ -186,6 +186,8 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "proposed_copula", "proposed_from", "proposed_when", "proposed_after", "not_a_join",
         "medication_label",
         "screen", "screen_negative", "screen_positive",
+        "before_drug", "start_after_drug", "baseline", "planned_stop",
+        "stop_noun",
     }
 )  # fmt: skip
 _DRUG_WORD_TABLES: Final = {"words": DRUG_WORD_KEYS, "patterns": DRUG_PATTERN_KEYS}
