@@ -29,6 +29,7 @@ from triage.collector import release_free_memory
 from triage.columns import header_words
 from triage.io.identifiers import specimen_key
 from triage.io.layout import Distinct, RawTable, factorize_column
+from triage.io.state_cells import reads_state_cell
 from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.knowledge.model import Thresholds
@@ -43,6 +44,7 @@ from triage.schema import (
     ConfigError,
     Rejected,
     Withdrawal,
+    field_words,
 )
 from triage.values import (
     CANONICAL_UNITS,
@@ -2326,6 +2328,8 @@ class _Builder:
                 continue
             self.out[name] = self._apply(col, partial(_flag, field=name))
             self.out[f"{name}_text"] = self._texts(col)
+            if name in STATE_FLAGS:
+                self._warn_unread_states(name, col)
         for name in QUALIFIED_NUMBERS:
             col = self.column(name)
             if col is None:
@@ -2364,6 +2368,31 @@ class _Builder:
         self._hcg()
         factor = self.settings.conversion_factor
         self.out["conversion_factor"] = np.full(self.n, math.nan if factor is None else factor)
+
+    def _warn_unread_states(self, name: str, col: np.ndarray) -> None:
+        """Cells of a state column (pregnant, menopausal ...) that the column's own words do not
+        read ("xyz", "natural", a code no codebook gives) tell the engine nothing, as an empty
+        cell: said once per column, with the distinct cells and their rows, so that a pregnancy
+        or a menopause written in a way the tool does not know is seen, never silently lost."""
+        found = self.table.distinct(col)
+        unread = _used(found)
+        for i in np.flatnonzero(unread):
+            unread[i] = _unread_state(found.uniques[i], name)
+        if not unread.any():
+            return
+        hit = unread[found.codes]
+        rows = int(hit.sum())
+        named = [str(int(n)) for n in self.table.source_rows[hit][:_NOTE_ROWS]]
+        cells = [cell_text(found.uniques[i]) for i in np.flatnonzero(unread)]
+        header = self.table.headers.get(name, name)
+        self.warnings.append(
+            f"column {header!r}: {rows} cell(s) at row(s) {', '.join(named)}"
+            f"{', ...' if rows > _NOTE_ROWS else ''} could not be read as "
+            f"{field_words(name)} or not ({', '.join(repr(c) for c in cells[:_NOTE_ROWS])}"
+            f"{', ...' if len(cells) > _NOTE_ROWS else ''}): read as not given; write them "
+            "as the column's usual words or recode them in the column mapping file "
+            f"([values.{name}])"
+        )
 
     def _warn_unread_numbers(
         self, name: str, col: np.ndarray, values: np.ndarray, read: np.ndarray | None = None
@@ -3108,6 +3137,23 @@ def _naive(cell: date) -> bool:
 
 def _flag(cell: object, field: str) -> bool | None:
     return parse_yes_no(cell, field)
+
+
+# The yes/no columns of a patient state the engine reads in words (states.toml [columns])
+STATE_FLAGS: Final = frozenset(
+    {"pregnant", "lactating", "menopausal", "dialysis", "kidney_transplant"}
+)
+
+
+def _unread_state(cell: object, field: str) -> bool:
+    """A cell of the state column ``field`` that holds something the engine cannot read."""
+    if cell is None or is_empty_value(cell) or is_missing_code(cell) or is_unknown_word(cell):
+        return False
+    if isinstance(cell, bool):
+        return False
+    if not isinstance(cell, str):
+        return parse_yes_no(cell, field) is None
+    return not reads_state_cell(field, cell)
 
 
 def _two_readings_of(cell: object, texts: bool, typed: bool) -> tuple[float, float] | None:

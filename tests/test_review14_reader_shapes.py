@@ -1,0 +1,220 @@
+"""Review 14: what a reader makes of an export's own shapes.  A codebook's labels for a state
+column are read with the column's own state words (REDCap "1, Not pregnant | 2, Pregnant", the
+long "Variable | Value | Label" form), a code it gives whose label is not read is unknown, never
+1 = yes; menopausal cells with a qualifier ("post (surgical)", "2 = post", "surgical") are
+read, and every cell a state column cannot read is said."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from pipeline_helpers import triage_csv
+
+from triage.io import read_file
+from triage.pipeline import TriageRequest, run_triage
+
+
+def _run(path: Path) -> pd.DataFrame:
+    return run_triage(
+        TriageRequest(inputs=[path], out_dir=path.parent / "out", keep_results=True)
+    ).results
+
+
+def _book(path: Path, data: list[list[object]], codebook: tuple[str, list[list[object]]]) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Data"
+    for row in data:
+        sheet.append(row)
+    extra = book.create_sheet(codebook[0])
+    for row in codebook[1]:
+        extra.append(row)
+    book.save(path)
+    return path
+
+
+# (language, REDCap choices of the pregnancy field, its menopause field)
+_REDCAP = [
+    ("en", "1, Not pregnant | 2, Pregnant | 3, Unknown", "1, Premenopausal | 2, Postmenopausal"),
+    (
+        "de",
+        "1, nicht schwanger | 2, schwanger | 3, unbekannt",
+        "1, prämenopausal | 2, postmenopausal",
+    ),
+    ("fr", "1, non enceinte | 2, enceinte | 3, inconnu", "1, préménopausée | 2, ménopausée"),
+    (
+        "es",
+        "1, no embarazada | 2, embarazada | 3, desconocido",
+        "1, premenopáusica | 2, posmenopáusica",
+    ),
+    ("it", "1, non incinta | 2, incinta | 3, sconosciuto", "1, premenopausa | 2, postmenopausa"),
+    ("nl", "1, niet zwanger | 2, zwanger | 3, onbekend", "1, premenopauzaal | 2, postmenopauzaal"),
+]
+
+
+@pytest.mark.parametrize(("language", "pregnancy", "menopause"), _REDCAP)
+def test_a_redcap_dictionary_of_state_words_decides_the_codes(
+    tmp_path: Path, language: str, pregnancy: str, menopause: str
+) -> None:
+    path = _book(
+        tmp_path / f"redcap_{language}.xlsx",
+        [
+            ["record_id", "sex", "age", "prolactin_ngml", "pregnant", "menopause"],
+            ["P1", "F", 30, 150, 1, 1],
+            ["P2", "F", 30, 150, 2, 1],
+            ["P3", "F", 47, 25, 1, 2],
+        ],
+        (
+            "Data Dictionary",
+            [
+                [
+                    "Variable / Field Name",
+                    "Form Name",
+                    "Field Type",
+                    "Field Label",
+                    "Choices, Calculations, OR Slider Labels",
+                ],
+                ["pregnant", "demo", "radio", "Pregnancy status", pregnancy],
+                ["menopause", "demo", "radio", "Menopausal status", menopause],
+            ],
+        ),
+    )
+    rows = _run(path).set_index("patient_id")
+    # 1 = not pregnant: a raised result of a non-pregnant woman, never explained by pregnancy
+    assert rows.loc["P1", "status"] == "high"
+    assert "pregnancy" not in rows.loc["P1", "factors"]
+    assert "pregnancy" in rows.loc["P2", "factors"]
+    # 2 = postmenopausal: the postmenopausal interval, 25 ng/mL is above it
+    assert rows.loc["P3", "status"] == "high"
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("en", ("not pregnant", "pregnant")),
+        ("de", ("nicht schwanger", "schwanger")),
+        ("fr", ("non enceinte", "enceinte")),
+        ("es", ("no embarazada", "embarazada")),
+        ("it", ("non incinta", "incinta")),
+        ("nl", ("niet zwanger", "zwanger")),
+    ],
+)
+def test_a_long_form_codebook_of_state_words_decides_the_codes(
+    tmp_path: Path, language: str, labels: tuple[str, str]
+) -> None:
+    path = _book(
+        tmp_path / f"spss_{language}.xlsx",
+        [
+            ["id", "sex", "age", "prolactin_ngml", "preg_status"],
+            ["P1", "F", 30, 150, 1],
+            ["P2", "F", 30, 150, 2],
+        ],
+        (
+            "Codebook",
+            [
+                ["Variable", "Value", "Label"],
+                ["preg_status", 1, labels[0]],
+                ["preg_status", 2, labels[1]],
+            ],
+        ),
+    )
+    rows = _run(path).set_index("patient_id")
+    assert rows.loc["P1", "status"] == "high"
+    assert "pregnancy" not in rows.loc["P1", "factors"]
+    assert "pregnancy" in rows.loc["P2", "factors"]
+
+
+def test_a_code_whose_label_is_not_read_is_unknown_and_said(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "odd.xlsx",
+        [
+            ["id", "sex", "age", "prolactin_ngml", "pregnant"],
+            ["P1", "F", 30, 150, 1],
+            ["P2", "F", 30, 150, 2],
+        ],
+        (
+            "Codebook",
+            [
+                ["Variable", "Value", "Label"],
+                ["pregnant", 1, "Wiggly"],
+                ["pregnant", 2, "Not pregnant"],
+            ],
+        ),
+    )
+    read = read_file(path)
+    said = " ".join(read.summary.warnings)
+    assert "'Wiggly'" in said and "unknown" in said
+    pregnant = dict(zip(read.frame["patient_id"], read.frame["pregnant"], strict=True))
+    assert pd.isna(pregnant["P1"])  # never the bare 1 = yes
+    assert not pregnant["P2"]
+    rows = _run(path).set_index("patient_id")
+    assert "pregnancy" not in rows.loc["P1", "factors"]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "post (surgical)",
+        "post (natural)",
+        "2 = post",
+        "surgical",
+        "post-surgical",
+        "chirurgisch",
+        "chirurgicale",
+        "quirúrgica",
+        "chirurgica",
+        "post [chirurgisch]",
+    ],
+)
+def test_menopausal_cells_with_a_qualifier_are_postmenopausal(tmp_path: Path, cell: str) -> None:
+    rows = triage_csv(
+        tmp_path,
+        f'id,sex,age,prolactin,unit,menopausal_status\nZ1,F,45,25,ng/mL,"{cell}"\n',
+    )
+    # the postmenopausal interval (25 ng/mL is above it), not the premenopausal one
+    assert rows.loc[0, "status"] == "high", rows.loc[0, "reference_high_ng_ml"]
+
+
+@pytest.mark.parametrize("cell", ["pre (irregular cycles)", "1 = pre", "[1] pre", "prä (Zyklus)"])
+def test_premenopausal_cells_with_a_qualifier_are_premenopausal(tmp_path: Path, cell: str) -> None:
+    rows = triage_csv(
+        tmp_path,
+        f'id,sex,age,prolactin,unit,menopausal_status\nZ1,F,58,25,ng/mL,"{cell}"\n',
+    )
+    assert rows.loc[0, "status"] == "normal"
+
+
+@pytest.mark.parametrize(
+    ("column", "cell"),
+    [("menopausal", "qqq"), ("pregnant", "xyz"), ("menopausal", "natural"), ("pregnant", "7")],
+)
+def test_every_cell_a_state_column_cannot_read_is_said(
+    tmp_path: Path, column: str, cell: str
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        f"id,sex,age,prolactin,unit,{column}\nY1,F,30,25,ng/mL,{cell}\nY2,F,31,20,ng/mL,\n"
+        f"Y3,F,32,20,ng/mL,{cell}\nY4,F,33,20,ng/mL,unknown\nY5,F,34,20,ng/mL,no\n",
+        encoding="utf-8",
+    )
+    said = [w for w in read_file(path).summary.warnings if "could not be read as" in w]
+    assert len(said) == 1, read_file(path).summary.warnings
+    assert f"column {column!r}" in said[0] and "row(s) 2, 4 " in said[0]
+    assert repr(cell) in said[0] and "'unknown'" not in said[0] and "'no'" not in said[0]
+
+
+def test_state_cells_the_column_reads_are_not_said_beside_one_it_cannot(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "id,sex,age,prolactin,unit,pregnant,menopausal\n"
+        "Y1,F,30,25,ng/mL,nicht schwanger,prä\nY2,F,31,20,ng/mL,unknown,post (surgical)\n"
+        "Y3,F,32,20,ng/mL,1,n/a\nY4,F,33,20,ng/mL,no,Perimenopausal\n"
+        "Y5,F,33,20,ng/mL,embarazada,zzz\n",
+        encoding="utf-8",
+    )
+    said = [w for w in read_file(path).summary.warnings if "could not be read as" in w]
+    assert len(said) == 1 and "'zzz'" in said[0] and "row(s) 6 " in said[0], said
