@@ -218,3 +218,68 @@ def test_state_cells_the_column_reads_are_not_said_beside_one_it_cannot(tmp_path
     )
     said = [w for w in read_file(path).summary.warnings if "could not be read as" in w]
     assert len(said) == 1 and "'zzz'" in said[0] and "row(s) 6 " in said[0], said
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["age_days", "Alter (Tage)", "âge (jours)", "edad (días)", "età (giorni)", "leeftijd (dagen)"],
+)
+def test_an_age_column_in_days_is_converted_before_its_values_are_checked(
+    tmp_path: Path, header: str
+) -> None:
+    rows = triage_csv(
+        tmp_path,
+        f"id,sex,{header},prolactin,unit\nN1,F,2,300,ng/mL\nN2,M,800,20,ng/mL\n"
+        "N3,F,3000,12,ng/mL\n",
+    ).set_index("patient_id")
+    # a 2-day-old's 300 ng/mL is a newborn's, never an urgent adult result
+    assert rows.loc["N1", "priority"] != "urgent"
+    assert float(rows.loc["N1", "age_years"]) < 1
+    assert 2 < float(rows.loc["N2", "age_years"]) < 3
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Age (months)",
+        "Alter (Monate)",
+        "âge (mois)",
+        "edad (meses)",
+        "età (mesi)",
+        "leeftijd (maanden)",
+        "age_months",
+    ],
+)
+def test_an_age_column_in_months_is_converted_before_its_values_are_checked(
+    tmp_path: Path, header: str
+) -> None:
+    rows = triage_csv(
+        tmp_path,
+        f"id,sex,{header},prolactin,unit\nP1,F,780,25,ng/mL\nP2,F,720,26,ng/mL\n",
+    ).set_index("patient_id")
+    assert float(rows.loc["P1", "age_years"]) == 65
+    # a woman of 65: the postmenopausal interval, above which 25 ng/mL lies
+    assert rows.loc["P1", "status"] == "high"
+
+
+def _run_csv(tmp_path: Path, text: str) -> tuple[pd.DataFrame, list[object]]:
+    path = tmp_path / "merged.csv"
+    path.write_text(text, encoding="utf-8")
+    run = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    return run.results.set_index("patient_id"), list(run.rejected)
+
+
+@pytest.mark.parametrize("mark", [".", ","])
+def test_a_merged_file_takes_the_decimal_mark_per_unit_group(tmp_path: Path, mark: str) -> None:
+    results, rejected = _run_csv(
+        tmp_path,
+        "site;id;sex;age;prolactin;unit\n"
+        f"A;E1;F;30;12{mark}5;ng/mL\nA;E2;M;40;8{mark}4;ng/mL\n"
+        "B;E3;M;40;6.000;mIU/L\nB;E4;F;30;1.250;mIU/L\nB;E5;F;30;450;mIU/L\n",
+    )
+    # 6.000 mIU/L: 6 (low) or 6000 (urgent): never silently low, rejected as ambiguous
+    assert "E3" not in results.index
+    assert [r.reason_code for r in rejected if r.patient_id == "E3"] == ["ambiguous_decimal_mark"]
+    # 1.250 mIU/L: mIU/L is reported in whole numbers, 1250 (1.25 is below any assay)
+    assert results.loc["E4", "status"] == "high"
+    assert results.loc["E1", "prolactin_ng_ml"] == 12.5

@@ -680,6 +680,18 @@ class _Builder:
             texts=texts_undecided,
             typed=self._typed_undecided(raw),
         )
+        if settled_by == "column":
+            # a merged file: the mark its other rows show says nothing of a unit group whose
+            # own cells show none (ng/mL rows "12.5" beside mIU/L rows "6.000", "1.250")
+            unmarked = self._unmarked_unit_rows(raw, unit)
+            if unmarked.any():
+                value = self._whole_unmarked_miu(raw, unit, value, unmarked)
+                more, more_detail = self._undecided_urgent(
+                    raw, unit, factor, value, ~unmarked, texts=True, whole_agrees=False
+                )
+                more &= ~undecided
+                undecided |= more
+                undecided_detail = np.where(more, more_detail, undecided_detail)
         if decimal is None:
             self._warn_ambiguous_marks(raw, grouped | undecided)
         elif settled_by == "export":
@@ -715,6 +727,57 @@ class _Builder:
         detail[undecided] = undecided_detail[undecided]
         self.possibly_urgent |= undecided
         return reason, detail
+
+    def _unmarked_unit_rows(self, raw: np.ndarray, unit: np.ndarray) -> np.ndarray:
+        """Rows whose result may be read two ways ("6.000", "1,250") in a unit group (the rows
+        of one unit) whose own text cells show no decimal mark, while the column's other rows
+        show one: a merged multi-site file takes its mark per site, and one site's "12.5"
+        ng/mL says nothing of another's "6.000" mIU/L.  (A mark the file's other columns show,
+        TSH "2.15", is the whole export's: every unit group takes it.)"""
+        found = self.table.distinct(raw)
+        cells = np.array(
+            [isinstance(u, str) and two_readings(u) is not None for u in found.uniques],
+            dtype=bool,
+        )[found.codes]
+        rows = np.zeros(self.n, dtype=bool)
+        if not cells.any():
+            return rows
+        groups = {u for u in unit.tolist() if isinstance(u, str)}
+        for group in groups:
+            members = unit == group
+            texts = {
+                found.uniques[c] for c in np.unique(found.codes[members]).tolist()
+            }  # the group's own distinct cells
+            counts = decimal_evidence(texts)
+            if counts[","] == counts["."] == 0 and len(groups) > 1:
+                rows |= members & cells
+        return rows
+
+    def _whole_unmarked_miu(
+        self, raw: np.ndarray, unit: np.ndarray, value: np.ndarray, unmarked: np.ndarray
+    ) -> np.ndarray:
+        """mIU/L results of a unit group that shows no decimal mark (``unmarked``) read as
+        whole numbers, as mIU/L is reported ("1.250" = 1250; read with the mark of the file's
+        other rows it was 1.25 mIU/L, below what any assay reads): said with the rows.  Their
+        readings straddling the urgent level are still rejected as ambiguous (the caller)."""
+        found = self.table.distinct(raw)
+        pairs = [two_readings(u) if isinstance(u, str) else None for u in found.uniques]
+        whole = np.array([p[1] if p else math.nan for p in pairs], dtype=np.float64)[found.codes]
+        rows = unmarked & (unit == "mIU/L") & ~np.isnan(whole) & ~np.isnan(value)
+        rows &= whole != value
+        if not rows.any():
+            return value
+        shown = ", ".join(str(int(r)) for r in self.table.source_rows[rows][:_NOTE_ROWS])
+        header = self.table.headers.get("prolactin", "prolactin")
+        self.warnings.append(
+            f"column {header!r}: {int(rows.sum())} result(s) in mIU/L written like '1.250' "
+            f"(row(s) {shown}) were read as whole numbers (1.250 = 1250: mIU/L is reported in "
+            "whole numbers); the file's other results show a decimal mark but the mIU/L ones "
+            "do not (a merged file of several sites may write each its own way); a column "
+            'mapping file says which mark the export writes ([input] decimal = "," or ".")'
+        )
+        out: np.ndarray = np.where(rows, whole, value)
+        return out
 
     def _typed_undecided(self, raw: np.ndarray) -> bool:
         """Whether the column's typed numbers (HL7 NM: values.FormatNumber) may be read two
@@ -769,6 +832,7 @@ class _Builder:
         *,
         texts: bool = True,
         typed: bool = False,
+        whole_agrees: bool = True,
     ) -> tuple[np.ndarray, np.ndarray]:
         """(rows, details) whose result is written like '6,250' or '1.150' in a file that does
         not show its decimal mark (none anywhere, or only the export's separator implies one),
@@ -794,7 +858,7 @@ class _Builder:
             pair = readings[found.codes[i]]
             if pair is None or settled[i] or unit[i] not in ceilings or not factor[i] > 0:
                 continue
-            if unit[i] == "mIU/L" and value[i] == pair[1]:
+            if whole_agrees and unit[i] == "mIU/L" and value[i] == pair[1]:
                 continue  # read as a whole number, as mIU/L is reported: the unit agrees
             to_miu = float(factor[i]) * (1.0 if unit[i] == "mIU/L" else float(per_ng or math.nan))
             plausible = [r for r in pair if r * factor[i] <= ceilings[str(unit[i])]]
