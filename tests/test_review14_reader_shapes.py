@@ -283,3 +283,30 @@ def test_a_merged_file_takes_the_decimal_mark_per_unit_group(tmp_path: Path, mar
     # 1.250 mIU/L: mIU/L is reported in whole numbers, 1250 (1.25 is below any assay)
     assert results.loc["E4", "status"] == "high"
     assert results.loc["E1", "prolactin_ng_ml"] == 12.5
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Antipsychotic medication",
+        "Antipsychotic medication?",
+        "antipsychotic_med",
+        "Use of antipsychotic drugs",
+        "Currently taking antipsychotic medication?",
+        "Aktuelle Medikation: Neuroleptika",
+        "Traitement actuel par neuroleptiques",
+        "Medicación actual con antipsicóticos",
+        "Terapia attuale con antipsicotici",
+        "Huidige medicatie: antipsychotica",
+    ],
+)
+def test_a_yes_no_medication_column_named_after_a_drug_class_is_that_class(
+    tmp_path: Path, header: str
+) -> None:
+    rows = triage_csv(
+        tmp_path,
+        f'id,sex,age,prolactin,unit,"{header}"\nP1,F,30,60,ng/mL,Yes\nP2,F,31,60,ng/mL,No\n',
+    ).set_index("patient_id")
+    assert "medication:antipsychotic" in rows.loc["P1", "factors"]
+    assert "unexplained" not in rows.loc["P1", "factors"]
+    assert "medication" not in rows.loc["P2", "factors"]
