@@ -12,7 +12,9 @@ import openpyxl
 import pandas as pd
 import pytest
 from pipeline_helpers import triage_csv
+from typer.testing import CliRunner
 
+from triage.cli import app
 from triage.io import read_file
 from triage.pipeline import TriageRequest, run_triage
 
@@ -310,3 +312,31 @@ def test_a_yes_no_medication_column_named_after_a_drug_class_is_that_class(
     assert "medication:antipsychotic" in rows.loc["P1", "factors"]
     assert "unexplained" not in rows.loc["P1", "factors"]
     assert "medication" not in rows.loc["P2", "factors"]
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("en", ("Sex", "Age (years)", "Prolactin (ng/mL)")),
+        ("de", ("Geschlecht", "Alter (Jahre)", "Prolaktin (ng/ml)")),
+        ("fr", ("Sexe", "Âge (ans)", "Prolactine (ng/mL)")),
+        ("es", ("Sexo", "Edad (años)", "Prolactina (ng/mL)")),
+        ("it", ("Sesso", "Età (anni)", "Prolattina (ng/mL)")),
+        ("nl", ("Geslacht", "Leeftijd (jaar)", "Prolactine (ng/mL)")),
+    ],
+)
+def test_a_transposed_table_is_named_as_such_and_exits_3(
+    tmp_path: Path, language: str, labels: tuple[str, str, str]
+) -> None:
+    path = tmp_path / f"turned_{language}.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Variable", "P01", "P02", "P03"])
+    sheet.append([labels[0], "F", "M", "F"])
+    sheet.append([labels[1], 34, 52, 29])
+    sheet.append([labels[2], 22, 300, 45])
+    book.save(path)
+    result = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 3
+    assert "transposed" in result.output and "turn the table" in result.output

@@ -781,6 +781,17 @@ def _no_prolactin_error(
             sheet=sheet or None,
             code="no_prolactin_column",
         )
+    turned = _transposed_fields(book, sheet)
+    if turned:
+        return InputFileError(
+            file,
+            f"no prolactin column found ({seen}){broken}; the layout looks transposed: the "
+            f"first column names fields ({', '.join(turned)}) and each patient is a column; "
+            "turn the table (one row per patient, one column per field: in a spreadsheet, "
+            "copy it and paste it transposed) and read it again",
+            sheet=sheet or None,
+            code="no_prolactin_column",
+        )
     return InputFileError(
         file,
         f"no prolactin column found ({seen}){hint}{broken}; name the column to triage in "
@@ -788,6 +799,31 @@ def _no_prolactin_error(
         sheet=sheet or None,
         code="no_prolactin_column",
     )
+
+
+TRANSPOSED_MIN_FIELDS: Final = 3  # fields named down the first column, prolactin among them
+
+
+def _transposed_fields(book: Workbook, sheet: str) -> list[str]:
+    """The fields the first filled column of a sheet names down its rows ("Variable | P01 |
+    P02", "Prolactin (ng/mL)" in column A): a transposed table, one patient a column; [] unless
+    prolactin and at least TRANSPOSED_MIN_FIELDS fields are named there (the field names are
+    given, never the cells: a row's other cells are patient data)."""
+    try:
+        rows = book.load(sheet, HEADER_SCAN_ROWS * TRANSPOSED_MIN_FIELDS)
+    except InputFileError:
+        return []
+    firsts = [next((c for c in row if not is_blank(c)), None) for row in rows]
+    named: list[str] = []
+    for cell in firsts:
+        if not isinstance(cell, str):
+            continue
+        found = candidates(cell)
+        if found and found[0][1] >= STRONG_SCORE and found[0][0] not in named:
+            named.append(found[0][0])
+    if "prolactin" not in named or len(named) < TRANSPOSED_MIN_FIELDS:
+        return []
+    return named
 
 
 def _mapped_but_lacking(
