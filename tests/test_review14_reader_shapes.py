@@ -340,3 +340,34 @@ def test_a_transposed_table_is_named_as_such_and_exits_3(
     result = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 3
     assert "transposed" in result.output and "turn the table" in result.output
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("PRL 0 min", "PRL 30 min", "PRL 60 min"),
+        ("Prolaktin 0 min", "Prolaktin 30 min", "Prolaktin 60 min"),
+        ("Prolactine 0", "Prolactine 30", "Prolactine 60"),
+        ("Prolactina 0 min", "Prolactina 30 min", "Prolactina 60 min"),
+        ("Prolattina 0", "Prolattina 30", "Prolattina 60"),
+        ("Prolactine T 0", "Prolactine T 30", "Prolactine T 60"),
+    ],
+)
+def test_a_long_files_timed_series_is_refused_as_a_wide_files_is(
+    tmp_path: Path, names: tuple[str, str, str]
+) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "patient_id,sex,age,collected_at,test,result,unit\n"
+        f"T1,F,30,2026-11-01 09:00,{names[0]},40,ng/mL\n"
+        f"T1,F,30,2026-11-01 09:30,{names[1]},300,ng/mL\n"
+        f"T1,F,30,2026-11-01 10:00,{names[2]},90,ng/mL\n"
+        "T3,M,40,2026-11-01 08:00,Prolactin,25,ng/mL\n",
+        encoding="utf-8",
+    )
+    run = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    assert list(run.results["patient_id"]) == ["T3"]  # the series: none judged one by one
+    series = [r for r in run.rejected if r.patient_id == "T1"]
+    assert len(series) == 3 and all("timed prolactin series" in r.detail for r in series)
+    # its peak, 300 ng/mL, may be urgent: listed with the urgent results all the same
+    assert [r.source_row for r in series if r.possibly_urgent] == [3]

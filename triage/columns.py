@@ -1192,9 +1192,10 @@ def _unglued_prolactin(word: str) -> tuple[str, ...]:
     return (word,)
 
 
-def _timed_series(texts: Sequence[str], taken: set[int]) -> set[int]:
+def timed_series(texts: Sequence[str], taken: set[int]) -> set[int]:
     """Columns of a timed prolactin series ("PRL 0", "PRL 30", "PRL 60": a cannulated or
-    stimulation test): two or more prolactin headers that differ only by a time point."""
+    stimulation test): two or more prolactin headers that differ only by a time point (a long
+    file's test names too: io/long.py)."""
     return _prolactin_series(texts, taken)[0]
 
 
