@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from typing import Any, Final
 
 import numpy as np
@@ -32,6 +32,8 @@ from triage.schema import INPUT_FIELDS
 from triage.values import (
     NOT_AN_ANSWER,
     Quantity,
+    age_header_scale,
+    bare_number,
     birth_period,
     cell_text,
     code_text,
@@ -523,16 +525,33 @@ def _fits_interval(cell: object) -> bool | None:
     return parse_interval(cell) is not None or parse_sex_intervals(cell) is not None
 
 
-def _fits_age(cell: object) -> bool | None:
+def _fits_age(cell: object, per_year: float | None = None) -> bool | None:
+    """An age; ``per_year``: years per bare number, the unit the header names (a 2-day-old's
+    "2" under "age_days", "780" under "Age (months)": 65 years)."""
     if isinstance(cell, date | time | timedelta):
         return False
-    age = parse_age_years(cell)
+    number = bare_number(cell) if per_year is not None else None
+    age = number * per_year if number is not None and per_year is not None else None
+    if age is None:
+        age = parse_age_years(cell)
     if age is None and isinstance(cell, str) and _age_like(cell):
         # A number with an unknown unit word ("34 Jhr.") or an age in words ("acht Jahre")
         # decides nothing: the column stays the age column and the reader rejects such a row
         # with a warning (never the adult interval).
         return None
     return age is not None and 0.0 <= age <= MAX_AGE_YEARS
+
+
+def header_age_scale(header: str) -> float | None:
+    """Years per bare number of an age column whose header names a duration unit, in brackets
+    or as its last word ("Age (months)", "age_days", "Alter in Tagen", "âge (jours)", "edad
+    (días)", "età (giorni)", "leeftijd (dagen)": values.age_header_scale), else None."""
+    unit = parse_header(header).unit
+    scale = age_header_scale(unit) if unit else None
+    if scale is None:
+        words = header_words(header).split()
+        scale = age_header_scale(words[-1]) if len(words) > 1 else None
+    return scale
 
 
 def _age_like(text: str) -> bool:
@@ -765,13 +784,17 @@ def _counted(cell: object, kind: str) -> bool:
     return not (looks_like_unit(cell) and not any(ch.isdigit() for ch in cell))
 
 
-def value_fit(name: str, cells: Iterable[object]) -> tuple[float, int] | None:
+def value_fit(name: str, cells: Iterable[object], header: str = "") -> tuple[float, int] | None:
     """(share of the counted cells that fit field ``name``, how many were counted); None when
-    the field has no check or too few cells count."""
+    the field has no check or too few cells count.  ``header``: the column's header, whose
+    duration unit an age's bare numbers are in ("age_days", "Age (months)", "Alter (Tage)")."""
     check = value_checks().get(name)
     if check is None:
         return None
     test = VALUE_CHECKS[check.kind]
+    per_year = header_age_scale(header) if check.kind == "age" and header else None
+    if per_year is not None:
+        test = partial(_fits_age, per_year=per_year)
     verdicts = [test(c) for c in cells if _counted(c, check.kind)]
     counted = [v for v in verdicts if v is not None]
     if not counted or len(counted) < check.min_values:
@@ -801,7 +824,7 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
         spec = field_specs().get(name)
         if spec is None or score(parse_header(header), spec) >= STRONG_SCORE:
             return None
-    found = value_fit(name, cells)
+    found = value_fit(name, cells, header)
     if check is None or found is None or found[0] >= check.min_fit:
         return None
     formulas = sum(1 for c in cells if is_formula_without_value(c))
@@ -1194,9 +1217,10 @@ def _unglued_prolactin(word: str) -> tuple[str, ...]:
     return (word,)
 
 
-def _timed_series(texts: Sequence[str], taken: set[int]) -> set[int]:
+def timed_series(texts: Sequence[str], taken: set[int]) -> set[int]:
     """Columns of a timed prolactin series ("PRL 0", "PRL 30", "PRL 60": a cannulated or
-    stimulation test): two or more prolactin headers that differ only by a time point."""
+    stimulation test): two or more prolactin headers that differ only by a time point (a long
+    file's test names too: io/long.py)."""
     return _prolactin_series(texts, taken)[0]
 
 

@@ -71,6 +71,11 @@ _ISO_DATE = re.compile(r"\d{4}-")
 _GROUP_NAME = re.compile(r"\(\?P<\w+>")
 _PARENS = re.compile(r"\([^)]*\)")
 _FIRST = re.compile(r"^\s*([^\s,;:(]+)")
+# A statistics package's "code = label" cell of a state column ("2 = post", "[1] schwanger",
+# "(0) nein"); not "12. SSW" or "20 - 24 weeks", whose numbers are the state's own
+_CODED_CELL = re.compile(
+    r"\s*(?:\d{1,2}\s*=|\[\s*\d{1,2}\s*\]|\(\s*\d{1,2}\s*\))\s*([^\W\d_].*?)\s*"
+)
 _BLANKED_DATE = re.compile(r"(?P<a>\d{1,2})(?P<mark>[./-])(?P<b>\d{1,2})\s+(?P<y>\d{4})")
 _SPANISH_DE = re.compile(r"\s+de(?:l)?\s+", re.IGNORECASE)  # "10 de diciembre de 2026"
 
@@ -314,6 +319,10 @@ class StateVocabulary:
 
     def _read(self, column: str, text: str) -> tuple[Fact, ...]:
         meaning = self._columns.get(column)
+        if meaning is not None:
+            coded = _CODED_CELL.fullmatch(text)
+            if coded is not None:  # "2 = post", "[1] schwanger": the value label is the cell
+                return self._read(column, coded.group(1))
         quote = self._quote(text)
         if meaning is not None:
             # "1 = ja" (a statistics package's value label): the label is the answer
@@ -374,6 +383,23 @@ class StateVocabulary:
         if not answer:
             return ()
         return (Fact(meaning["field"], answer, FLAG_OF[column], "yes" if value else "no"),)
+
+    def answer_of(self, column: str, text: str) -> str | None:
+        """What a cell of the state column ``column`` (pregnant_text ...) says of the column's
+        own state, read as the engine reads that column: "yes" / "no" when it states the state
+        or its absence ("Postmenopausal", "nicht schwanger"), "" when it says something else of
+        it or answers that it is not known ("Perimenopausal", "Unknown", "n/a"), None when it
+        says nothing of it (an unreadable cell: "xyz")."""
+        meaning = self._columns.get(column)
+        if meaning is None:
+            return None
+        values = {f.value for f in self.read(column, text) if f.field == meaning["field"]}
+        if not values:
+            said = self._answer(code_label(_PARENS.sub(" ", text)).strip())
+            return None if said is None else ""
+        if values == {meaning["yes"]}:
+            return "yes"
+        return "no" if values == {meaning["no"]} else ""
 
     def says_no(self, text: str) -> bool:
         """The whole text is a no answer ([answers] no: "none", "keine", "aucun", "ninguno",

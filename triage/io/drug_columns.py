@@ -18,7 +18,12 @@ from typing import Final
 
 import numpy as np
 
-from triage.columns import CHECKBOX_OPTION, ColumnMatch, past_medication_header
+from triage.columns import (
+    CHECKBOX_OPTION,
+    ColumnMatch,
+    is_yes_no_column,
+    past_medication_header,
+)
 from triage.io.layout import RawTable, SplitRows
 from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.loaders import load_drugs
@@ -34,7 +39,7 @@ from triage.values import (
     synonyms_data,
 )
 
-_SEPARATORS = re.compile(r"[_\-()/\[\].,:;=]+")
+_SEPARATORS = re.compile(r"[_\-()/\[\].,:;=?]+")
 # The lexicon's entry for a drug class written without a drug ("antipsychotic", "Neuroleptika"):
 # a column named after one holds yes/no answers, never doses.
 _CLASS_ENTRY = "(unspecified)"
@@ -63,6 +68,11 @@ def _dose_words() -> frozenset[str]:
 @cache
 def _flag_words() -> frozenset[str]:
     return frozenset(synonyms_data()["values"]["drug_dose_columns"]["flag_words"])
+
+
+@cache
+def _filler_words() -> frozenset[str]:
+    return frozenset(synonyms_data()["values"]["drug_dose_columns"].get("filler_words", ()))
 
 
 @cache
@@ -95,6 +105,7 @@ def drug_of_header(header: str) -> DrugColumn | None:
         words -= {w for w in words if w.isdigit() or parse_yes_no(w, strict=True) is not None}
     elif words and words <= _BINARY_MARKS:  # "antipsychotic (0/1)", "opioid_01": 1 = taken
         words, codes = set(), {"0": False, "1": True}
+    words -= _filler_words()  # "Use of antipsychotic drugs": "of" says nothing of the cells
     if not words <= _dose_words() | _flag_words():
         return None
     name = found[0].drug.name
@@ -157,6 +168,9 @@ def join_drug_columns(split: SplitRows, match: ColumnMatch, table: RawTable) -> 
     used = set(match.fields.values()) | set(match.note_columns) | set(match.finding_columns)
     used |= {c for cols in match.joined_columns.values() for c in cols}
     found: list[tuple[int, DrugColumn, Mapping[str, bool] | None]] = []
+    answered = _answered_medications(split, match)
+    if answered is not None:
+        found.append(answered)
     for col, header in enumerate(match.headers):
         if col in used or not header or col >= split.cells.shape[1]:
             continue
@@ -166,7 +180,7 @@ def join_drug_columns(split: SplitRows, match: ColumnMatch, table: RawTable) -> 
     if not found:
         return
     n = len(split.cells)
-    base = table.columns.get("medications")
+    base = table.columns.get("medications") if answered is None else None
     texts = np.empty(n, dtype=object)
     unread = 0
     for i in range(n):
@@ -180,8 +194,9 @@ def join_drug_columns(split: SplitRows, match: ColumnMatch, table: RawTable) -> 
         texts[i] = "; ".join(pieces) or None
     table.columns["medications"] = texts
     headers = [match.headers[c] for c, _, _ in found]
+    given = "medications" in table.headers and answered is None
     table.headers["medications"] = " + ".join(
-        [*([table.headers["medications"]] if "medications" in table.headers else []), *headers]
+        [*([table.headers["medications"]] if given else []), *headers]
     )
     match.unmapped = [h for h in match.unmapped if h not in headers]
     coded = [
@@ -196,3 +211,24 @@ def join_drug_columns(split: SplitRows, match: ColumnMatch, table: RawTable) -> 
         + (f"; read as yes/no codes ({'; '.join(coded)})" if coded else "")
         + (f"; {unread} cell(s) were neither a dose nor yes/no and were not used" if unread else "")
     )
+
+
+def _answered_medications(
+    split: SplitRows, match: ColumnMatch
+) -> tuple[int, DrugColumn, Mapping[str, bool] | None] | None:
+    """The medications column when its header names one drug or drug class and its cells
+    are all yes/no answers ("Antipsychotic medication?", "Use of antipsychotic drugs",
+    "Neuroleptika-Einnahme": "Yes"): the header's drug is what a yes means, as a column named
+    after the class alone ("antipsychotic", "Antipsychotics (Y/N)") is read; read as a drug
+    list, "Yes" named no drug and the drug's effect on prolactin was missed."""
+    col = match.fields.get("medications")
+    if col is None or col >= split.cells.shape[1]:
+        return None
+    named = drug_of_header(match.headers[col])
+    if named is None:
+        return None
+    cells = split.cells[:, col]
+    if not is_yes_no_column(set(cells.tolist()), named.codes or None):
+        return None
+    column = DrugColumn(named.drug, in_mg=False, flag=True, codes=named.codes)
+    return col, column, _answer_codes(column, _numbers(cells))

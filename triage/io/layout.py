@@ -42,6 +42,7 @@ from triage.columns import (
 )
 from triage.io.fast_split import Grid
 from triage.io.sources import Rows, Workbook
+from triage.io.state_cells import state_answer
 from triage.knowledge.loaders import load_thresholds
 from triage.schema import InputFileError, Rejected
 from triage.values import (
@@ -65,7 +66,6 @@ from triage.values import (
     parse_quantity,
     parse_sex,
     parse_size_mm,
-    parse_yes_no,
     slash_date_orders,
     synonyms_data,
     yes_no_answer,
@@ -419,23 +419,49 @@ def codebook_unit_codes(
     return codebook_codes(book, read_sheet, header, unit_choices, _unit_name)
 
 
+@dataclass(frozen=True)
+class FlagCodebook:
+    """A yes/no column's codes as a workbook's data dictionary states them."""
+
+    sheet: str
+    codes: dict[str, str]  # code -> the text read in its place ("yes", "no", a label, "")
+    unread: dict[str, str]  # code -> its label, which the column's words do not read
+
+
 def codebook_flag_codes(
-    book: Workbook, read_sheet: str, header: str
-) -> tuple[str, dict[str, str]] | None:
-    """The yes/no codes a workbook's data dictionary states for a flag column ("pregnant |
-    1, Yes | 2, No", "schwanger | 1 | nein"): (the sheet, code -> "yes" / "no"), or None
-    unless it states a yes and a no."""
-    found = codebook_codes(book, read_sheet, header, _flag_choices, _yes_no_word)
-    return found if found is not None and set(found[1].values()) == {"yes", "no"} else None
+    book: Workbook, read_sheet: str, header: str, field: str
+) -> FlagCodebook | None:
+    """The codes a workbook's data dictionary states for the yes/no column ``field`` headed
+    ``header`` ("pregnant | 1, Not pregnant | 2, Pregnant | 3, Unknown", "menopause | 1,
+    Premenopausal | 2, Postmenopausal", long-form rows "schwanger | 1 | nein"), each label read
+    with the column's own state words (io/state_cells.state_answer): a yes or a no as "yes" /
+    "no", another reading of the state ("Perimenopausal", "Unknown") as its label, and a label
+    those words do not read as unknown (""), listed in ``unread``: a code the codebook gives is
+    never read as the bare 1 = yes.  None when the dictionary does not give the column's codes."""
+    labels = codebook_codes(book, read_sheet, header, _choice_labels, _any_label)
+    if labels is None:
+        return None
+    codes: dict[str, str] = {}
+    unread: dict[str, str] = {}
+    for code, label in labels[1].items():
+        said = state_answer(field, label)
+        if said is None:
+            unread[code] = label
+        codes[code] = label if said == "" else said or ""
+    return FlagCodebook(labels[0], codes, unread)
 
 
-def _flag_choices(cell: str) -> dict[str, str]:
+def _choice_labels(cell: str) -> dict[str, str]:
+    """A REDCap choices cell's labels ("1, Not pregnant | 2, Pregnant"), or a cell of "code =
+    label" pairs ("1=nein, 2=ja"): code -> its label; {} unless it is one."""
+    pairs = [_CHOICE.fullmatch(part) for part in cell.split("|")]
+    if all(pairs):
+        return _codes_of([(m.group(1), m.group(2)) for m in pairs if m], _any_label)
     return {code: "yes" if meaning else "no" for code, meaning in header_flag_codes(cell).items()}
 
 
-def _yes_no_word(word: str) -> str | None:
-    meaning = parse_yes_no(word, strict=True)
-    return None if meaning is None else "yes" if meaning else "no"
+def _any_label(word: str) -> str | None:
+    return word.strip() or None
 
 
 def _unit_name(word: str) -> str | None:
@@ -800,6 +826,17 @@ def _no_prolactin_error(
             sheet=sheet or None,
             code="no_prolactin_column",
         )
+    turned = _transposed_fields(book, sheet)
+    if turned:
+        return InputFileError(
+            file,
+            f"no prolactin column found ({seen}){broken}; the layout looks transposed: the "
+            f"first column names fields ({', '.join(turned)}) and each patient is a column; "
+            "turn the table (one row per patient, one column per field: in a spreadsheet, "
+            "copy it and paste it transposed) and read it again",
+            sheet=sheet or None,
+            code="no_prolactin_column",
+        )
     return InputFileError(
         file,
         f"no prolactin column found ({seen}){hint}{broken}; name the column to triage in "
@@ -807,6 +844,31 @@ def _no_prolactin_error(
         sheet=sheet or None,
         code="no_prolactin_column",
     )
+
+
+TRANSPOSED_MIN_FIELDS: Final = 3  # fields named down the first column, prolactin among them
+
+
+def _transposed_fields(book: Workbook, sheet: str) -> list[str]:
+    """The fields the first filled column of a sheet names down its rows ("Variable | P01 |
+    P02", "Prolactin (ng/mL)" in column A): a transposed table, one patient a column; [] unless
+    prolactin and at least TRANSPOSED_MIN_FIELDS fields are named there (the field names are
+    given, never the cells: a row's other cells are patient data)."""
+    try:
+        rows = book.load(sheet, HEADER_SCAN_ROWS * TRANSPOSED_MIN_FIELDS)
+    except InputFileError:
+        return []
+    firsts = [next((c for c in row if not is_blank(c)), None) for row in rows]
+    named: list[str] = []
+    for cell in firsts:
+        if not isinstance(cell, str):
+            continue
+        found = candidates(cell)
+        if found and found[0][1] >= STRONG_SCORE and found[0][0] not in named:
+            named.append(found[0][0])
+    if "prolactin" not in named or len(named) < TRANSPOSED_MIN_FIELDS:
+        return []
+    return named
 
 
 def _mapped_but_lacking(

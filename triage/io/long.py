@@ -38,9 +38,11 @@ from triage.columns import (
     named_finding,
     parse_header,
     parse_rule,
+    timed_series,
     unit_kind,
 )
 from triage.io.layout import RawTable
+from triage.io.unknown_units import unknown_unit_urgency
 from triage.io.wide import (
     LAB_UNIT_FIELDS,
     LAB_WORD_FIELDS,
@@ -54,7 +56,12 @@ from triage.io.wide import (
     unconverted_monomeric,
 )
 from triage.knowledge.drugs import drug_matcher
-from triage.knowledge.loaders import DEFAULT_SET_NAME, load_drugs, load_reference_set
+from triage.knowledge.loaders import (
+    DEFAULT_SET_NAME,
+    load_drugs,
+    load_reference_set,
+    load_thresholds,
+)
 from triage.numbers import fmt
 from triage.schema import FLAG_FIELDS, TEXT_FIELDS, InputFileError, Rejected, Withdrawal
 from triage.values import (
@@ -444,6 +451,7 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     patient, specimen = _keys(table)
     group = _group_ids(patient, specimen, collected)
     merged = _take_diluted_results(table, fields, why_not, group, warnings)
+    timed = _refuse_timed_series(table, fields, why_not, settings.tests, warnings)
     _fill_from_group(table, group, fields == "prolactin")
     prolactin_pos = np.flatnonzero(fields == "prolactin")
     built = build_frame(_prolactin_table(table, prolactin_pos, warnings), settings, release=True)
@@ -459,6 +467,8 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
         )
         for i in np.flatnonzero(fields == "")
     ]
+    if timed.any():
+        rejected = _series_urgency(table, rejected, timed)
     context, bad = _parse_context(table, specs, spec_of_row, fields, settings.decimal)
     rejected += bad
     attached = _attach(context, prolactin_pos, built, patient, specimen, collected, table, rejected)
@@ -478,6 +488,77 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
 
 
 MAX_CODES_SHOWN: Final = 12
+
+
+def _refuse_timed_series(
+    table: RawTable,
+    fields: np.ndarray,
+    why_not: np.ndarray,
+    tests: Mapping[str, str],
+    warnings: list[str],
+) -> np.ndarray:
+    """Prolactin lines whose test names differ only by a time point ("PRL 0 min", "PRL 30
+    min", "PRL 60 min": a cannulated or stimulation series) are not triaged, as a wide file's
+    columns "PRL 0", "PRL 30", "PRL 60" are not (columns.timed_series: the one rule): each
+    time point judged alone, a series read as several results and its peak as one more raised
+    result.  Rejected as other_test with the reason, and one warning; a test the mapping
+    file's [tests] names is triaged (the user chose it).  Returns the rows so rejected."""
+    none = np.zeros(len(table), dtype=bool)
+    col = table.columns.get("test")
+    if col is None:
+        return none
+    found = table.distinct(col)
+    prolactin = np.zeros(len(found.uniques), dtype=bool)
+    prolactin[np.unique(found.codes[fields == "prolactin"])] = True
+    chosen = {_code_key(code) for code in tests}
+    names = [
+        _text(u) if used and _code_key(_text(u)) not in chosen else ""
+        for u, used in zip(found.uniques, prolactin.tolist(), strict=True)
+    ]
+    series = timed_series(names, set())
+    if not series:
+        return none
+    points = np.array(sorted(series), dtype=np.int64)
+    rows: np.ndarray = np.isin(found.codes, points) & (fields == "prolactin")
+    listed = ", ".join(repr(names[i]) for i in sorted(series))
+    fields[rows] = ""
+    why_not[rows] = f"a time point of a timed prolactin series ({listed}): not triaged one by one"
+    warnings.append(
+        f"tests {listed} are a timed prolactin series (one result per time point): none is "
+        f"triaged ({int(rows.sum())} line(s) rejected as other_test); name the one to triage "
+        'in a column mapping file ([tests] "<test name>" = "prolactin")'
+    )
+    return rows
+
+
+def _series_urgency(table: RawTable, rejected: list[Rejected], rows: np.ndarray) -> list[Rejected]:
+    """The lines of a timed series that may be at or above the urgent level (in mIU/L; in
+    ng/mL at the largest plausible mIU/L factor; in any unit where none is known) listed with
+    the urgent results although they are not triaged: refusing a series never hides one."""
+    limits = load_thresholds()
+    urgent = limits.get("urgent_miu_l")
+    largest = limits.get("miu_per_ng_plausible_max")
+    result = table.columns.get("result", np.full(len(table), "", dtype=object))
+    units = _row_units(table)
+    notes: dict[int, str] = {}
+    for i in np.flatnonzero(rows).tolist():
+        quantity = parse_quantity(result[i])
+        if quantity.status != "ok" or quantity.value is None:
+            continue
+        info = normalise_unit(units[i] or quantity.unit_text or "")
+        if info is None:
+            said = unknown_unit_urgency(quantity.value, quantity.qualifier, limits=limits)
+        else:
+            in_miu = quantity.value * info.factor * (largest if info.unit == "ng/mL" else 1.0)
+            said = "its result may be above the urgent level" if in_miu >= urgent else ""
+        if said:
+            notes[int(table.source_rows[i])] = f"; {said}: listed with the urgent results"
+    return [
+        replace(r, detail=r.detail + notes[r.source_row], possibly_urgent=True)
+        if r.reason_code == "other_test" and r.source_row in notes
+        else r
+        for r in rejected
+    ]
 
 
 _MERGED: Final = "prolactin_diluted"  # a re-assay after dilution taken into its sample's row

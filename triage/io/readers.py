@@ -308,7 +308,6 @@ def _read_sheet(
 _CODEBOOK_FIELDS: Final[dict[str, tuple[str, Callable[..., tuple[str, dict[str, str]] | None]]]] = {
     "sex": ("sex", codebook_sex_codes),
     "prolactin_unit": ("the unit", codebook_unit_codes),
-    **{name: ("yes and no", codebook_flag_codes) for name in FLAG_FIELDS},
 }
 
 
@@ -329,6 +328,36 @@ def _codebook_values(
         notes.append(
             f"column {match.header_of(name)!r} codes {what} as the data dictionary in sheet "
             f"{codebook[0]!r} says: {listed}"
+        )
+    for name in FLAG_FIELDS:
+        if name in match.fields and name not in values:
+            notes += _flag_codebook(book, sheet, name, match.header_of(name), values)
+    return notes
+
+
+def _flag_codebook(
+    book: Workbook, sheet: str, name: str, header: str, values: dict[str, dict[str, str]]
+) -> list[str]:
+    """The codes a data dictionary states for the yes/no column ``name``, read with the
+    column's own words (layout.codebook_flag_codes), put in ``values``; the warnings."""
+    found = codebook_flag_codes(book, sheet, header, name)
+    if found is None:
+        return []
+    values[name] = found.codes
+    listed = ", ".join(
+        f"{code} = {meaning or 'unknown'}" for code, meaning in sorted(found.codes.items())
+    )
+    notes = [
+        f"column {header!r} codes its state as the data dictionary in sheet {found.sheet!r} "
+        f"says: {listed}"
+    ]
+    if found.unread:
+        labels = ", ".join(f"{code} = {label!r}" for code, label in sorted(found.unread.items()))
+        notes.append(
+            f"column {header!r}: the data dictionary in sheet {found.sheet!r} gives code(s) "
+            f"{labels}, whose label could not be read as {name.replace('_', ' ')} or not: "
+            "those codes are read as unknown; recode them in the column mapping file "
+            f"([values.{name}])"
         )
     return notes
 

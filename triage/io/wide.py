@@ -29,6 +29,7 @@ from triage.collector import release_free_memory
 from triage.columns import header_words
 from triage.io.identifiers import specimen_key
 from triage.io.layout import Distinct, RawTable, factorize_column
+from triage.io.state_cells import reads_state_cell
 from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.knowledge.model import Thresholds
@@ -43,6 +44,7 @@ from triage.schema import (
     ConfigError,
     Rejected,
     Withdrawal,
+    field_words,
 )
 from triage.values import (
     CANONICAL_UNITS,
@@ -696,6 +698,18 @@ class _Builder:
             texts=texts_undecided,
             typed=self._typed_undecided(raw),
         )
+        if settled_by == "column":
+            # a merged file: the mark its other rows show says nothing of a unit group whose
+            # own cells show none (ng/mL rows "12.5" beside mIU/L rows "6.000", "1.250")
+            unmarked = self._unmarked_unit_rows(raw, unit)
+            if unmarked.any():
+                value = self._whole_unmarked_miu(raw, unit, value, unmarked)
+                more, more_detail = self._undecided_urgent(
+                    raw, unit, factor, value, ~unmarked, texts=True, whole_agrees=False
+                )
+                more &= ~undecided
+                undecided |= more
+                undecided_detail = np.where(more, more_detail, undecided_detail)
         if decimal is None:
             self._warn_ambiguous_marks(raw, grouped | undecided)
         elif settled_by == "export":
@@ -744,6 +758,57 @@ class _Builder:
         if number is not None and number in missing_result_numbers():
             return ""
         return None
+
+    def _unmarked_unit_rows(self, raw: np.ndarray, unit: np.ndarray) -> np.ndarray:
+        """Rows whose result may be read two ways ("6.000", "1,250") in a unit group (the rows
+        of one unit) whose own text cells show no decimal mark, while the column's other rows
+        show one: a merged multi-site file takes its mark per site, and one site's "12.5"
+        ng/mL says nothing of another's "6.000" mIU/L.  (A mark the file's other columns show,
+        TSH "2.15", is the whole export's: every unit group takes it.)"""
+        found = self.table.distinct(raw)
+        cells = np.array(
+            [isinstance(u, str) and two_readings(u) is not None for u in found.uniques],
+            dtype=bool,
+        )[found.codes]
+        rows = np.zeros(self.n, dtype=bool)
+        if not cells.any():
+            return rows
+        groups = {u for u in unit.tolist() if isinstance(u, str)}
+        for group in groups:
+            members = unit == group
+            texts = {
+                found.uniques[c] for c in np.unique(found.codes[members]).tolist()
+            }  # the group's own distinct cells
+            counts = decimal_evidence(texts)
+            if counts[","] == counts["."] == 0 and len(groups) > 1:
+                rows |= members & cells
+        return rows
+
+    def _whole_unmarked_miu(
+        self, raw: np.ndarray, unit: np.ndarray, value: np.ndarray, unmarked: np.ndarray
+    ) -> np.ndarray:
+        """mIU/L results of a unit group that shows no decimal mark (``unmarked``) read as
+        whole numbers, as mIU/L is reported ("1.250" = 1250; read with the mark of the file's
+        other rows it was 1.25 mIU/L, below what any assay reads): said with the rows.  Their
+        readings straddling the urgent level are still rejected as ambiguous (the caller)."""
+        found = self.table.distinct(raw)
+        pairs = [two_readings(u) if isinstance(u, str) else None for u in found.uniques]
+        whole = np.array([p[1] if p else math.nan for p in pairs], dtype=np.float64)[found.codes]
+        rows = unmarked & (unit == "mIU/L") & ~np.isnan(whole) & ~np.isnan(value)
+        rows &= whole != value
+        if not rows.any():
+            return value
+        shown = ", ".join(str(int(r)) for r in self.table.source_rows[rows][:_NOTE_ROWS])
+        header = self.table.headers.get("prolactin", "prolactin")
+        self.warnings.append(
+            f"column {header!r}: {int(rows.sum())} result(s) in mIU/L written like '1.250' "
+            f"(row(s) {shown}) were read as whole numbers (1.250 = 1250: mIU/L is reported in "
+            "whole numbers); the file's other results show a decimal mark but the mIU/L ones "
+            "do not (a merged file of several sites may write each its own way); a column "
+            'mapping file says which mark the export writes ([input] decimal = "," or ".")'
+        )
+        out: np.ndarray = np.where(rows, whole, value)
+        return out
 
     def _typed_undecided(self, raw: np.ndarray) -> bool:
         """Whether the column's typed numbers (HL7 NM: values.FormatNumber) may be read two
@@ -798,6 +863,7 @@ class _Builder:
         *,
         texts: bool = True,
         typed: bool = False,
+        whole_agrees: bool = True,
     ) -> tuple[np.ndarray, np.ndarray]:
         """(rows, details) whose result is written like '6,250' or '1.150' in a file that does
         not show its decimal mark (none anywhere, or only the export's separator implies one),
@@ -823,7 +889,7 @@ class _Builder:
             pair = readings[found.codes[i]]
             if pair is None or settled[i] or unit[i] not in ceilings or not factor[i] > 0:
                 continue
-            if unit[i] == "mIU/L" and value[i] == pair[1]:
+            if whole_agrees and unit[i] == "mIU/L" and value[i] == pair[1]:
                 continue  # read as a whole number, as mIU/L is reported: the unit agrees
             to_miu = float(factor[i]) * (1.0 if unit[i] == "mIU/L" else float(per_ng or math.nan))
             plausible = [r for r in pair if r * factor[i] <= ceilings[str(unit[i])]]
@@ -2368,6 +2434,8 @@ class _Builder:
                 continue
             self.out[name] = self._apply(col, partial(_flag, field=name))
             self.out[f"{name}_text"] = self._texts(col)
+            if name in STATE_FLAGS:
+                self._warn_unread_states(name, col)
         for name in QUALIFIED_NUMBERS:
             col = self.column(name)
             if col is None:
@@ -2406,6 +2474,31 @@ class _Builder:
         self._hcg()
         factor = self.settings.conversion_factor
         self.out["conversion_factor"] = np.full(self.n, math.nan if factor is None else factor)
+
+    def _warn_unread_states(self, name: str, col: np.ndarray) -> None:
+        """Cells of a state column (pregnant, menopausal ...) that the column's own words do not
+        read ("xyz", "natural", a code no codebook gives) tell the engine nothing, as an empty
+        cell: said once per column, with the distinct cells and their rows, so that a pregnancy
+        or a menopause written in a way the tool does not know is seen, never silently lost."""
+        found = self.table.distinct(col)
+        unread = _used(found)
+        for i in np.flatnonzero(unread):
+            unread[i] = _unread_state(found.uniques[i], name)
+        if not unread.any():
+            return
+        hit = unread[found.codes]
+        rows = int(hit.sum())
+        named = [str(int(n)) for n in self.table.source_rows[hit][:_NOTE_ROWS]]
+        cells = [cell_text(found.uniques[i]) for i in np.flatnonzero(unread)]
+        header = self.table.headers.get(name, name)
+        self.warnings.append(
+            f"column {header!r}: {rows} cell(s) at row(s) {', '.join(named)}"
+            f"{', ...' if rows > _NOTE_ROWS else ''} could not be read as "
+            f"{field_words(name)} or not ({', '.join(repr(c) for c in cells[:_NOTE_ROWS])}"
+            f"{', ...' if len(cells) > _NOTE_ROWS else ''}): read as not given; write them "
+            "as the column's usual words or recode them in the column mapping file "
+            f"([values.{name}])"
+        )
 
     def _warn_unread_numbers(
         self, name: str, col: np.ndarray, values: np.ndarray, read: np.ndarray | None = None
@@ -3156,6 +3249,23 @@ def _naive(cell: date) -> bool:
 
 def _flag(cell: object, field: str) -> bool | None:
     return parse_yes_no(cell, field)
+
+
+# The yes/no columns of a patient state the engine reads in words (states.toml [columns])
+STATE_FLAGS: Final = frozenset(
+    {"pregnant", "lactating", "menopausal", "dialysis", "kidney_transplant"}
+)
+
+
+def _unread_state(cell: object, field: str) -> bool:
+    """A cell of the state column ``field`` that holds something the engine cannot read."""
+    if cell is None or is_empty_value(cell) or is_missing_code(cell) or is_unknown_word(cell):
+        return False
+    if isinstance(cell, bool):
+        return False
+    if not isinstance(cell, str):
+        return parse_yes_no(cell, field) is None
+    return not reads_state_cell(field, cell)
 
 
 def _two_readings_of(cell: object, texts: bool, typed: bool) -> tuple[float, float] | None:

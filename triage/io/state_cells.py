@@ -1,0 +1,33 @@
+"""How a cell of a yes/no state column (pregnant, lactating, menopausal, dialysis, kidney
+transplant) reads, in the engine's own words for that column (states.toml, read by
+engine/state_words.py): a reader uses it for what a codebook's labels mean and for the cells the
+engine will not be able to read, so that the reader and the engine never read a state apart."""
+
+from __future__ import annotations
+
+from triage.values import parse_yes_no
+
+
+def state_answer(field: str, text: str) -> str | None:
+    """What ``text`` in the yes/no column ``field`` says of the column's state: "yes" / "no",
+    "" for something else of it or an answer that it is not known ("Perimenopausal",
+    "Unknown"), None when the engine's words for the column do not read it."""
+    # imported here: the engine's vocabulary, without the reader importing the engine at
+    # start-up (as columns.names_a_finding)
+    from triage.engine.state_words import load_state_vocabulary
+
+    said = load_state_vocabulary().answer_of(f"{field}_text", text)
+    if said is not None:
+        return said
+    answer = parse_yes_no(text, field, strict=True)
+    return None if answer is None else "yes" if answer else "no"
+
+
+def reads_state_cell(field: str, text: str) -> bool:
+    """The engine reads something from ``text`` written in the yes/no column ``field`` (its
+    state, another state, or an answer)."""
+    from triage.engine.state_words import load_state_vocabulary
+
+    if load_state_vocabulary().read(f"{field}_text", text):
+        return True
+    return state_answer(field, text) is not None
