@@ -30,6 +30,7 @@ from triage.engine.diluted import Diluted, diluted_results
 from triage.engine.distinct import distinct_rows, rows_with_a_text
 from triage.engine.factors import (
     Finding,
+    contributors_in_state,
     find_factors,
     known_lesion,
     physiological_explanation,
@@ -682,6 +683,7 @@ def _decide_row(ctx: RowContext, labels: Labels) -> Decision:
         findings = find_factors(ctx, labels)
     else:
         explaining = physiological_explanation(ctx) + known_lesion(ctx)
+        explaining += contributors_in_state(ctx)
         findings = rank(explaining, labels) if explaining else []
     quiet = (
         not ctx.drugs
