@@ -637,12 +637,13 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
     contradictions of its patient's state, else None (the row is decided on its own).
 
     Such a row is not high-like, not judged against a physiological interval, not above the
-    measuring range (`>`), and has no lesion cue, no sellar-sign cue and no pituitary_lesion or
-    pituitary_lesion_mm cell.  Then (RowContext, `_decide_row`): no lesion is known, no red flag
-    counts (raised_for_usual needs a high-like row or a physiological interval), there is no
-    sellar sign alone and no level above the usual limit; physiological_explanation and
-    known_lesion find nothing; the row is quiet (no drugs, no conflicts: no decision) or calm, and
-    `suggest_calm` reads only the drugs (which mask prolactin, their names) and the conflicts.
+    measuring range (`>`), and has no lesion, sellar-sign or red-flag cue, no lab written in a
+    note (a low morning cortisol is a red flag) and no pituitary_lesion or pituitary_lesion_mm
+    cell.  Then (RowContext, `_decide_row`): no lesion is known, no red flag counts or stands
+    alone (every red flag is soon at least), and no level is above the usual limit;
+    physiological_explanation and known_lesion find nothing; the row is quiet (no drugs, no
+    conflicts: no decision) or calm, and `suggest_calm` reads only the drugs (which mask
+    prolactin, their names) and the conflicts.
     Without the calm shortcut (suggestions.calm_shortcut_holds) no row has a key."""
     n = len(rows.value_ng)
     if not calm_shortcut_holds() or len(rows.patients) != n:
@@ -666,7 +667,8 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
             or qualifier == ">"
             or lesion is not None
             or size is not None
-            or (hits and ("lesion" in hits or "sellar_sign" in hits))
+            or (hits and ("lesion" in hits or "sellar_sign" in hits or "red_flag" in hits))
+            or patient.labs  # a low morning cortisol in a note is a red flag
         ):
             keys.append(None)
         else:  # drug matches by identity: one object per distinct cell (_drug_matches)
