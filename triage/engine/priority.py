@@ -14,9 +14,10 @@
   symptomatic, or with a known pituitary lesion, or on a prolactin-lowering treatment
   (cabergoline, bromocriptine: resistance, dose or adherence), or a hook-effect risk (a large
   lesion with a modest result: any status).
-- soon too for a result that pregnancy or breastfeeding explains only as a mild rise above its
-  interval while the level itself suggests a tumour (above prolactinoma_likely_ng_ml: a
-  breastfeeding woman at 300-500 ng/mL, whom a routine priority left without a referral).
+- soon too for a result that pregnancy or breastfeeding explains only as a slight rise above its
+  interval while the level itself suggests a tumour (above prolactinoma_likely_ng_ml: with a
+  wide physiological interval of the lab's own; with the default intervals such a level is
+  beyond what the state explains, and urgent).
 - routine: high and explained by a likely factor (drug in its usual range, kidney, thyroid, ...),
   or a mild rise (ctx.mildly_raised: ≤ repeat_rested_max_times_uln × ULN and, for an adult, in
   the mild band of thresholds.toml (< 50 ng/mL), or a monomeric (post-PEG) prolactin at most
