@@ -72,6 +72,8 @@ THRESHOLDS: dict[str, float] = {
     "tsh_upper_miu_l": 4.2,
     "tsh_strong_miu_l": 7.5,
     "free_t4_high_pmol_l": 22,
+    "free_t4_low_pmol_l": 12,
+    "physiological_excess_max_times_uln": 1.1,
     "lactation_late_weeks": 26,
     "egfr_renal_likely": 30,
     "egfr_renal_possible": 60,

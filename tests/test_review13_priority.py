@@ -42,7 +42,9 @@ def test_an_unexplained_moderate_rise_is_soon_whatever_the_upper_limit(
         "Patient ID,Sex,Age,Prolactin,Unit,Pregnant\n"
         f"U1,F,30,{value},ng/mL,no\n"
         "M1,F,30,42,ng/mL,no\n"  # the mild band: a mild rise, routine as before
-        "P1,F,30,240,ng/mL,yes\n"  # pregnancy judges by its own interval: routine as before
+        # pregnancy (gestation unknown) explains its interval and a result just above it, not
+        # 240 ng/mL (1.15x its limit) above the urgent level: urgent (contract §7; review 14)
+        "P1,F,30,240,ng/mL,yes\n"
     )
     out = _run(tmp_path, text, ranges)
     row = out.loc["U1"]
@@ -51,7 +53,7 @@ def test_an_unexplained_moderate_rise_is_soon_whatever_the_upper_limit(
     assert "endocrine_referral" in _codes(row)
     assert out.loc["M1", "band"] == "mild"
     assert out.loc["M1", "priority"] == "routine"
-    assert out.loc["P1", "priority"] == "routine"
+    assert out.loc["P1", "priority"] == "urgent"
 
 
 # A macroprolactin screen that excluded macroprolactin (recovery above 60 %, a monomeric
@@ -122,6 +124,12 @@ SELLAR_SIGNS = [
     "gezichtsvelduitval",
     "dubbelzien",
 ]
+# The signs of pituitary apoplexy (a sudden headache with double vision): an emergency whatever
+# the prolactin, urgent (review 14: clinical-reference §5, §8; apoplexy often leaves it normal).
+APOPLEXY_SIGNS = (
+    "sudden severe headache and diplopia",
+    "plötzliche starke Kopfschmerzen und Doppelbilder",
+)
 
 
 @pytest.mark.parametrize("value", ["2.0", "12", "<1.0"])
@@ -132,7 +140,7 @@ def test_a_red_flag_without_raised_prolactin_leads_with_the_urgent_referral(
     text = f'Patient ID,Sex,Age,Prolactin,Unit,Symptoms\nA1,F,34,{value},ng/mL,"{sign}"\n'
     row = _run(tmp_path, text).loc["A1"]
     codes = _codes(row)
-    assert row["priority"] == "soon", sign
+    assert row["priority"] == ("urgent" if sign in APOPLEXY_SIGNS else "soon"), sign
     assert codes[0] == "urgent_endocrine_referral", (sign, codes)
     assert {"visual_field_test", "pituitary_mri", "pituitary_function_tests"} <= set(codes)
     assert "dilution_retest" not in codes

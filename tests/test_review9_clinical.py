@@ -213,15 +213,22 @@ def test_signs_of_apoplexy_with_a_normal_prolactin_are_not_left_without_imaging(
     tmp_path: Path, symptoms: str
 ) -> None:
     """Apoplexy often leaves prolactin normal or low (clinical-reference §5): a sellar sign with
-    a normal result is seen soon, with imaging and visual fields."""
+    a normal result is seen soon, with imaging and visual fields; the signs of apoplexy itself
+    (a sudden headache with double vision or vomiting) are an emergency, urgent (review 14)."""
     results = _rows(tmp_path, [("M", "", 50, 10, symptoms, "")])
-    assert results["priority"].tolist() == ["soon"], symptoms
+    apoplexy = "headache" in symptoms or "Kopfschmerzen" in symptoms or "céphalée" in symptoms
+    assert results["priority"].tolist() == ["urgent" if apoplexy else "soon"], symptoms
     assert "pituitary_mri" in results["suggestions"].iloc[0]
 
 
-def test_a_thunderclap_headache_alone_with_a_normal_result_stays_none(tmp_path: Path) -> None:
+def test_a_thunderclap_headache_alone_with_a_normal_result_is_soon_with_the_urgent_referral(
+    tmp_path: Path,
+) -> None:
+    """A red flag (clinical-reference §8: sudden severe headache) with a prolactin that is not
+    raised: soon with the urgent referral, as every red flag (review 14; it was none)."""
     results = _rows(tmp_path, [("M", "", 50, 10, "thunderclap headache", "")])
-    assert results["priority"].tolist() == ["none"]
+    assert results["priority"].tolist() == ["soon"]
+    assert results["suggestions"].iloc[0].split(";")[0] == "urgent_endocrine_referral"
 
 
 @pytest.mark.parametrize(

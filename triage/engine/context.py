@@ -32,6 +32,9 @@ from triage.values import lab_word
 # the dopamine agonists given for hyperprolactinaemia itself (a code, not a clinical number).
 PROLACTIN_INHIBITOR_ATC: Final = "G02CB"
 MILD_BAND: Final = "mild"  # output-contract §5 band code (thresholds.toml [[band]])
+# Cues (cues.toml) naming pituitary apoplexy or its signs without the word: a red flag beside
+# them is urgent whatever the prolactin (an emergency; apoplexy often leaves prolactin normal).
+EMERGENCY_CUES: Final = ("pituitary_apoplexy", "apoplexy_features")
 
 LIKELY = "likely"
 POSSIBLE = "possible"
@@ -315,18 +318,26 @@ class RowContext:
         # result: hook effect, apoplexy, growth in pregnancy).  Headache or blurred vision with
         # a normal prolactin and no known lesion is not a prolactin finding, so it does not
         # count here.
+        # One rule for every red flag, whatever its words and the result's status: it counts
+        # (urgent) with a prolactin that is or may be raised (above the limit the patient would
+        # have outside pregnancy, breastfeeding or the neonatal period included), with a known
+        # lesion, or with pituitary apoplexy or its signs (an emergency whatever the prolactin,
+        # which apoplexy often leaves normal or low: clinical-reference §5, §8).
         found = hit_map.get("red_flag") if hit_map else None
         flag = found[0] if found else self._low_morning_cortisol()
-        counts = flag is not None and (self.raised_for_usual or self.lesion.present)
+        emergency = bool(hit_map) and any(hit_map.get(cue) for cue in EMERGENCY_CUES)
+        counts = flag is not None and (self.raised_for_usual or self.lesion.present or emergency)
         self.mass_effect_flag: CueHit | None = flag if counts else None
-        # A chiasmal or sellar sign (cue sellar_sign: visual field defect, hemianopia,
-        # ophthalmoplegia, apoplexy) that mass_effect_flag does not count: the prolactin is not
-        # raised and no lesion is known.  A sellar mass is still possible (a non-functioning
-        # adenoma, or a macroprolactinoma read falsely low by the hook effect), unlike with
-        # headache or blurred vision alone, which stay silent with a normal result.
+        # A red flag that mass_effect_flag does not count: the prolactin is not raised (normal,
+        # low, or within a physiological interval and the usual limit) and no lesion is known.
+        # A sellar mass, apoplexy or another emergency is still possible, so it is never quiet:
+        # soon with the urgent referral (priority.decide, suggestions).  A chiasmal or sellar
+        # sign (cue sellar_sign: visual field defect, hemianopia, ophthalmoplegia) is quoted
+        # first, being the more specific.
         alone = self.mass_effect_flag is None and not self.lesion.present
         found = hit_map.get("sellar_sign") if alone and hit_map else None
-        self.sellar_sign_alone: CueHit | None = found[0] if found else None
+        sign = found[0] if found else (flag if alone else None)
+        self.sellar_sign_alone: CueHit | None = sign
 
     def _low_morning_cortisol(self) -> CueHit | None:
         """A morning or basal cortisol written in a note (states.toml: in nmol/L or µg/dL)
@@ -349,13 +360,19 @@ class RowContext:
     @property
     def state_explains_level(self) -> bool:
         """Pregnancy, breastfeeding or the neonatal period applies and can account for the level:
-        the result is within its interval or only mildly above it (at most
-        repeat_rested_max_times_uln times its upper limit, the engine's one definition of a mild
-        rise), or no interval for the state was available to judge.  In the first trimester only
-        the interval itself counts: the pregnancy limit reflects term values, and early in
-        pregnancy prolactin is far lower.  So too from lactation_late_weeks after delivery while
-        breastfeeding: the basal level has halved by then, and the breastfeeding limit (the early
-        basal level doubled for the rise after a feed) is already more than feeding explains."""
+        the result is within its interval or above it by at most
+        physiological_excess_max_times_uln times its upper limit (a result indistinguishable
+        from the limit), or no interval for the state was available to judge.  In the third
+        trimester a mild rise (repeat_rested_max_times_uln, `mild`) is explained: term values
+        vary widely (clinical-reference §2.1: term mean ~200 ng/mL, reported range ~100-600).
+        Elsewhere a result beyond the margin is not explained (output-contract §7: pregnant at
+        14 or 20 weeks, breastfeeding or a neonate at 240-500 ng/mL is urgent): second-trimester
+        prolactin is far below the whole-pregnancy limit (median 49 ng/mL), a neonate's limit is
+        already the highest of its age.  In the first trimester only the interval itself counts:
+        the pregnancy limit reflects term values, and early in pregnancy prolactin is far lower.
+        So too from lactation_late_weeks after delivery while breastfeeding: the basal level has
+        halved by then, and the breastfeeding limit (the early basal level doubled for the rise
+        after a feed) is already more than feeding explains."""
         if not self.state:
             return False
         early_or_late = self.first_trimester or self.late_lactation
@@ -363,7 +380,11 @@ class RowContext:
             return False  # ">200" at 8 weeks: at least a level the state does not give then
         if self.source != "physiological" or self.status != "high":
             return True
-        return self.mild and not early_or_late
+        if early_or_late:
+            return False
+        if self.third_trimester:
+            return self.mild
+        return self.within(self.uln * self.t("physiological_excess_max_times_uln"))
 
     @property
     def possibly_neonate(self) -> bool:

@@ -30,6 +30,7 @@ from triage.engine.diluted import Diluted, diluted_results
 from triage.engine.distinct import distinct_rows, rows_with_a_text
 from triage.engine.factors import (
     Finding,
+    contributors_in_state,
     find_factors,
     known_lesion,
     physiological_explanation,
@@ -636,12 +637,13 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
     contradictions of its patient's state, else None (the row is decided on its own).
 
     Such a row is not high-like, not judged against a physiological interval, not above the
-    measuring range (`>`), and has no lesion cue, no sellar-sign cue and no pituitary_lesion or
-    pituitary_lesion_mm cell.  Then (RowContext, `_decide_row`): no lesion is known, no red flag
-    counts (raised_for_usual needs a high-like row or a physiological interval), there is no
-    sellar sign alone and no level above the usual limit; physiological_explanation and
-    known_lesion find nothing; the row is quiet (no drugs, no conflicts: no decision) or calm, and
-    `suggest_calm` reads only the drugs (which mask prolactin, their names) and the conflicts.
+    measuring range (`>`), and has no lesion, sellar-sign or red-flag cue, no lab written in a
+    note (a low morning cortisol is a red flag) and no pituitary_lesion or pituitary_lesion_mm
+    cell.  Then (RowContext, `_decide_row`): no lesion is known, no red flag counts or stands
+    alone (every red flag is soon at least), and no level is above the usual limit;
+    physiological_explanation and known_lesion find nothing; the row is quiet (no drugs, no
+    conflicts: no decision) or calm, and `suggest_calm` reads only the drugs (which mask
+    prolactin, their names) and the conflicts.
     Without the calm shortcut (suggestions.calm_shortcut_holds) no row has a key."""
     n = len(rows.value_ng)
     if not calm_shortcut_holds() or len(rows.patients) != n:
@@ -665,7 +667,8 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
             or qualifier == ">"
             or lesion is not None
             or size is not None
-            or (hits and ("lesion" in hits or "sellar_sign" in hits))
+            or (hits and ("lesion" in hits or "sellar_sign" in hits or "red_flag" in hits))
+            or patient.labs  # a low morning cortisol in a note is a red flag
         ):
             keys.append(None)
         else:  # drug matches by identity: one object per distinct cell (_drug_matches)
@@ -682,6 +685,7 @@ def _decide_row(ctx: RowContext, labels: Labels) -> Decision:
         findings = find_factors(ctx, labels)
     else:
         explaining = physiological_explanation(ctx) + known_lesion(ctx)
+        explaining += contributors_in_state(ctx)
         findings = rank(explaining, labels) if explaining else []
     quiet = (
         not ctx.drugs

@@ -285,6 +285,33 @@ def physiological_explanation(ctx: RowContext) -> list[Finding]:
     return [Finding(code, POSSIBLE, text, rule)]
 
 
+# The rules of the non-physiological contributors (a drug, kidney, thyroid, liver) that a
+# result within a physiological interval still lists beside the state (contributors_in_state).
+CONTRIBUTOR_RULES: Final = (
+    "prolactin_raising_drug",
+    "kidney_function",
+    "thyroid_function",
+    "liver_cirrhosis",
+)
+
+
+def contributors_in_state(ctx: RowContext) -> list[Finding]:
+    """The other contributors found in the data for a result within the pregnancy,
+    breastfeeding or neonatal interval yet above the limit the patient would otherwise have:
+    the state keeps the status and priority (output-contract §7: none for the expected level),
+    but a drug, kidney impairment, hypothyroidism or cirrhosis beside it is still listed with
+    its evidence and its step (treat the thyroid and re-check prolactin once euthyroid; the
+    work-up lists them whatever the state: clinical-reference §1.4, §8)."""
+    if ctx.source != "physiological" or ctx.high_like or not ctx.above_usual:
+        return []
+    if ctx.value != ctx.value:
+        return []
+    found: list[Finding] = []
+    for name in CONTRIBUTOR_RULES:
+        found.extend(f for f in FACTOR_RULES[name](ctx) if not f.ruled_out)
+    return found
+
+
 # ---------------------------------------------------------------------------------------------
 # Medication
 # ---------------------------------------------------------------------------------------------
@@ -485,7 +512,16 @@ def thyroid(ctx: RowContext) -> list[Finding]:
         return []  # a raised TSH with a raised free T4 is not primary hypothyroidism
     evidence = f"TSH: {qualifier}{fmt(tsh)} mIU/L, above {fmt(upper)}"
     strong = ctx.t("tsh_strong_miu_l")
-    if tsh < strong:
+    low_t4 = ctx.t("free_t4_low_pmol_l")
+    overt = free_t4 is not None and free_t4 < low_t4
+    if overt:
+        # a raised TSH with a low free T4 is overt primary hypothyroidism, which raises
+        # prolactin more often than a raised TSH alone (clinical-reference §4: 36% vs 22%)
+        evidence += (
+            f"; free T4: {fmt(free_t4 or 0.0)} pmol/L, below {fmt(low_t4)}: overt primary "
+            "hypothyroidism"
+        )
+    if tsh < strong and not overt:
         text = f"{evidence}; mildly raised TSH, a weaker cause (strong from {fmt(strong)})"
         return [Finding("hypothyroidism", POSSIBLE, text + _treat_and_repeat(ctx, False), rule)]
     ceiling = ctx.t("hypothyroid_typical_max_ng_ml")
@@ -920,7 +956,7 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
         # the hormone a tumour makes (a total of 400 that is 40 monomeric is no prolactinoma
         # level; clinical-reference §2.3)
         if not ctx.level_above(likely_from):
-            return [] if found else [_nothing_found(ctx)]
+            return _monomeric_excess(ctx, found) or ([] if found else [_nothing_found(ctx)])
         value = f"{ctx.amount(mono)} monomeric (total {ctx.result})"
     if ctx.level_above(macro_from):
         text = (
@@ -992,6 +1028,27 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
             text += f"; {ctx.normal_mri}: a pituitary MRI was normal"
         return [Finding("prolactinoma_suspected", POSSIBLE, text, rule)]
     return [] if found else [_nothing_found(ctx)]
+
+
+def _monomeric_excess(ctx: RowContext, found: list[Finding]) -> list[Finding]:
+    """A true (monomeric) excess beside macroprolactin, below prolactinoma_likely_ng_ml: the
+    level rule for a total no cause explains applies to the monomeric prolactin (an adult's
+    above systemic_typical_max_ng_ml, beyond drug, systemic and stalk causes, with no likely
+    non-pituitary cause): a prolactinoma is possible (clinical-reference §0, §2.3: macroprolactin
+    coexists with a true monomeric excess or a pituitary lesion).  A total of 600 ng/mL with a
+    30% recovery leaves 180 ng/mL monomeric, ten times the post-PEG limit."""
+    systemic_max = ctx.t("systemic_typical_max_ng_ml")
+    if not ctx.adult() or not ctx.level_above(systemic_max):
+        return []
+    if any(f.strength == LIKELY for f in found):
+        return []
+    text = (
+        f"prolactin {ctx.amount(ctx.monomeric_estimate)} monomeric (total {ctx.result}): a true "
+        f"excess above the post-PEG limit {ctx.number(ctx.post_peg_uln, approx=True)} and above "
+        f"the {ctx.amount(systemic_max, approx=True, mark='~')} of drug, systemic and stalk "
+        "causes, beside the macroprolactin"
+    )
+    return [Finding("prolactinoma_suspected", POSSIBLE, text, "prolactin_level")]
 
 
 def _nothing_found(ctx: RowContext) -> Finding:
@@ -1113,6 +1170,11 @@ def find_factors(ctx: RowContext, labels: Labels) -> list[Finding]:
     ruled_out = [f.evidence for f in found if f.ruled_out]
     found = [f for f in found if not f.ruled_out]
     level = _level_findings(ctx, found, labels)
+    if ctx.state and not ctx.state_explains_level and ctx.mild:
+        # pregnancy or breastfeeding beyond what it explains, yet within
+        # repeat_rested_max_times_uln of its limit, may still add to the level (a post-feed
+        # peak, a wide term range): a tumour is possible, not likely (further above, likely)
+        level = [replace(f, strength=POSSIBLE) for f in level]
     if ruled_out and level:  # said where the result is explained otherwise, or unexplained
         level[0] = replace(level[0], evidence="; ".join([level[0].evidence, *ruled_out]))
     found.extend(level)

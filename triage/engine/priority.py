@@ -5,16 +5,19 @@
   or with a known pituitary lesion whatever the result (a normal or low prolactin does not
   exclude apoplexy, growth in pregnancy or a hook effect), or a result
   above urgent_miu_l (converted with the row's own factor) that pregnancy, breastfeeding or the
-  neonatal period does not explain.  Such a state explains a result within its interval or up to
-  repeat_rested_max_times_uln × its upper limit (term pregnancy reaches several hundred ng/mL);
-  beyond that the level counts as for anyone (an infant's too).
+  neonatal period does not explain.  Such a state explains a result within its interval or above
+  it by at most physiological_excess_max_times_uln × its upper limit (in the third trimester up
+  to repeat_rested_max_times_uln ×: term pregnancy reaches several hundred ng/mL; in the first
+  trimester and late lactation only the interval); beyond that the level counts as for anyone
+  (an infant's too): urgent above the urgent level, else soon (ctx.state_explains_level).
 - soon: high and not explained by a likely non-pituitary factor (and not a mild rise), or
   symptomatic, or with a known pituitary lesion, or on a prolactin-lowering treatment
   (cabergoline, bromocriptine: resistance, dose or adherence), or a hook-effect risk (a large
   lesion with a modest result: any status).
-- soon too for a result that pregnancy or breastfeeding explains only as a mild rise above its
-  interval while the level itself suggests a tumour (above prolactinoma_likely_ng_ml: a
-  breastfeeding woman at 300-500 ng/mL, whom a routine priority left without a referral).
+- soon too for a result that pregnancy or breastfeeding explains only as a slight rise above its
+  interval while the level itself suggests a tumour (above prolactinoma_likely_ng_ml: with a
+  wide physiological interval of the lab's own; with the default intervals such a level is
+  beyond what the state explains, and urgent).
 - routine: high and explained by a likely factor (drug in its usual range, kidney, thyroid, ...),
   or a mild rise (ctx.mildly_raised: ≤ repeat_rested_max_times_uln × ULN and, for an adult, in
   the mild band of thresholds.toml (< 50 ng/mL), or a monomeric (post-PEG) prolactin at most
@@ -118,8 +121,8 @@ def physiological_state(ctx: RowContext, findings: Sequence[Finding]) -> bool:
     An age of 0 without days (under one year, maybe a neonate's, maybe not) is no such state:
     the neonatal period is not known to explain the result (contract §7), so a level above the
     urgent level stays urgent until the age in days shows it (factors.neonatal says so)."""
-    # the neonatal period explains its interval and a mild rise above it, as pregnancy and
-    # breastfeeding do theirs (state_explains_level): 1,200 ng/mL at 11 weeks (10x the infant
+    # the neonatal period explains its interval and a result just above it, as pregnancy and
+    # breastfeeding do theirs (state_explains_level): 499 ng/mL at 22 days (2.3x the neonatal
     # limit) is not explained away
     return ctx.state_explains_level or any(
         f.code in PHYSIOLOGICAL_CODES and f.strength == LIKELY for f in findings

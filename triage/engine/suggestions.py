@@ -34,6 +34,7 @@ from triage.engine.priority import (
     urgent_level_ng_ml,
 )
 from triage.engine.renal import estimate_from_creatinine
+from triage.engine.text import CueHit
 from triage.knowledge.model import DrugMatch
 from triage.numbers import beside_limit
 from triage.schema import DRUG_FACTOR_PREFIX
@@ -196,7 +197,7 @@ def _pituitary_reason(s: Situation) -> str | None:
     sign = ctx.sellar_sign_alone
     if sign is not None:
         return (
-            f"chiasmal or sellar sign ({sign.evidence()}) with a prolactin that is not raised: a "
+            f"{sign_kind(sign)} ({sign.evidence()}) with a prolactin that is not raised: a "
             "sellar mass is possible (a non-functioning adenoma, or a macroprolactinoma read "
             "falsely low by the hook effect)"
         )
@@ -269,19 +270,32 @@ def urgent_referral(s: Situation) -> str | None:
 
 
 def _sellar_sign_referral(ctx: RowContext) -> str | None:
-    """The urgent referral of a chiasmal or sellar sign with a prolactin that is not raised and
-    no known lesion (ctx.sellar_sign_alone): a red flag needs urgent referral or emergency
-    assessment whatever the prolactin (clinical-reference §5: sudden headache, visual loss,
-    diplopia; pituitary apoplexy can present with a normal or low prolactin).  The priority
-    stays soon (output-contract §7 keeps urgent for a raised prolactin); this step leads."""
+    """The urgent referral of a red flag (any: a chiasmal or sellar sign, a sudden severe
+    headache, blurred vision, features of adrenal insufficiency) with a prolactin that is not
+    raised and no known lesion (ctx.sellar_sign_alone): a red flag needs urgent referral or
+    emergency assessment whatever the prolactin (clinical-reference §5: sudden headache, visual
+    loss, diplopia; §8; pituitary apoplexy can present with a normal or low prolactin).  The
+    priority stays soon (output-contract §7 keeps urgent for a raised prolactin, or apoplexy:
+    context.EMERGENCY_CUES); this step leads."""
     sign = ctx.sellar_sign_alone
     if sign is None:
         return None
+    kind = "red flag" if sign.cue == RED_FLAG_CUE else f"red flag: {sign_kind(sign)}"
     return (
-        f"red flag: chiasmal or sellar sign ({sign.evidence()}) with a prolactin that is not "
+        f"{kind} ({sign.evidence()}) with a prolactin that is not "
         "raised: urgent referral or emergency assessment (a sellar mass or pituitary apoplexy, "
         "which can present with a normal or low prolactin)"
     )
+
+
+RED_FLAG_CUE = "red_flag"
+
+
+def sign_kind(sign: CueHit) -> str:
+    """What a red flag that does not count is called in a reason: a chiasmal or sellar sign
+    (cue sellar_sign and the cues that imply it), else a red flag (headache, blurred vision,
+    adrenal insufficiency, a low morning cortisol)."""
+    return "red flag" if sign.cue == RED_FLAG_CUE else "chiasmal or sellar sign"
 
 
 @suggestion_rule("hook_effect_risk", "large_lesion_modest_prolactin", any_status=True)
@@ -784,7 +798,8 @@ def _repeat_despite_normal_mri(s: Situation) -> str:
     if ctx.mass_effect_flag is not None:
         cause = f"the mass-effect red flag ({ctx.mass_effect_flag.evidence()})"
     elif ctx.sellar_sign_alone is not None:
-        cause = f"the sellar sign ({ctx.sellar_sign_alone.evidence()})"
+        sign = ctx.sellar_sign_alone
+        cause = f"the {sign_kind(sign).removeprefix('chiasmal or ')} ({sign.evidence()})"
     else:
         likely = ctx.amount(ctx.t("prolactinoma_likely_ng_ml"), approx=True, mark="≥ ")
         cause = f"a level that rules a prolactinoma in ({likely})"
@@ -902,6 +917,13 @@ def _pituitary_mri(s: Situation) -> str | None:
         )
     if s.follow_up:
         return _follow_up_mri(s, why)
+    if s.ctx.sellar_sign_alone is not None:
+        gadolinium = " (without gadolinium in pregnancy)" if pregnant else ""
+        fold = fmt(s.ctx.t("hook_dilution_factor"))
+        return (
+            f"{why}: pituitary MRI{gadolinium}; if it shows a large lesion, ask the lab to "
+            f"re-assay prolactin at 1:{fold} dilution (hook effect)"
+        )
     if s.path == IMAGING_FIRST:
         likely = s.ctx.amount(s.ctx.t("prolactinoma_likely_ng_ml"), approx=True, mark="≥ ")
         gadolinium = " without gadolinium (pregnancy)" if pregnant else ""
@@ -911,13 +933,6 @@ def _pituitary_mri(s: Situation) -> str | None:
         )
     if s.likely("hypothyroidism"):
         return f"{why}: pituitary MRI once thyroid replacement has corrected the TSH"
-    if s.ctx.sellar_sign_alone is not None:
-        gadolinium = " (without gadolinium in pregnancy)" if pregnant else ""
-        fold = fmt(s.ctx.t("hook_dilution_factor"))
-        return (
-            f"{why}: pituitary MRI{gadolinium}; if it shows a large lesion, ask the lab to "
-            f"re-assay prolactin at 1:{fold} dilution (hook effect)"
-        )
     mild = s.ctx.mild or s.ctx.monomeric_mild
     if s.ctx.small_lesion and mild and s.ctx.symptom is None:
         return (
