@@ -334,7 +334,9 @@ def test_a_current_gestation_stays_a_pregnancy(text: str) -> None:
 def test_a_preterm_newborn_is_judged_as_a_newborn(tmp_path: Path) -> None:
     header = "patient_id,sex,birth_date,collected_at,prolactin,prolactin_unit,comments\n"
     rows = [
-        f"N{i},{'MF'[i % 2]},2026-10-01,2026-11-10,150,ng/mL,{_quoted(t)}"
+        # 120 ng/mL: within the physiological margin of the 30-day-3-month interval (113.7;
+        # thresholds.toml physiological_excess_max_times_uln), so the age explains it
+        f"N{i},{'MF'[i % 2]},2026-10-01,2026-11-10,120,ng/mL,{_quoted(t)}"
         for i, t in enumerate(BIRTH_GESTATION)
     ]
     results = _run(tmp_path, rows, header)
