@@ -349,6 +349,17 @@ _DOSE_UNIT_TEXT: Final = (
     r"\d+(?:[.,]\d+)?\s*(?:mg|µg|ug|mcg|g|ml|gtt|tropfen|gouttes|gotas|gocce|druppels|cp|tbl|"
     r"tabl?|x)\b"
 )
+# Where a negative screen's tested substances end before its line's or sentence's end: at a word
+# that names a positive ("tox: negative except methadone", "außer", "sauf", "excepto", "tranne",
+# "behalve": drugs.toml [words] screen_except), or at a comma before an intake word ("Tox screen
+# neg, takes haloperidol", "Drogenscreening negativ, Substitution mit L-Polamidon": screen_intake)
+# or before a drug with its dose ("Drogenscreening negativ, Haloperidol 5 mg").
+_SCREEN_STOP: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('screen_except')}){_NOT_LETTER_AFTER}"
+    rf"|,\s*(?:(?:{_word_alternatives('screen_intake')}){_NOT_LETTER_AFTER}"
+    rf"|[^\W\d_][^\s,;]*\s+{_DOSE_UNIT_TEXT})",
+    re.IGNORECASE,
+)
 # Cues after a drug that say it is not taken.
 _POST_NEGATING: Final = _STOPPED | _REPLACED
 _ALL_CUES: Final = _NEGATING | _AFFIRMING | _POST_NEGATING
@@ -457,6 +468,7 @@ class DrugMatcher:
         self._listed_only = (
             _abbreviation_keys(self.drugs) if labelled and not abbreviations else frozenset()
         )
+        self._abbreviations = _abbreviation_keys(self.drugs)
         self._mentions_cached = lru_cache(maxsize=cache_size)(self._mentions_uncached)
         self._mentions_dated = lru_cache(maxsize=cache_size)(self._mentions_as_of)
 
@@ -497,11 +509,23 @@ class DrugMatcher:
         finally:
             _AS_OF.reset(token)
 
+    def _names_a_drug(self, folded: str, start: int, end: int) -> bool:
+        """Whether a term found names a drug by its neighbours: a class adjective only next to a
+        word of intake (_with_intake), a capital abbreviation not glued to a noun by a hyphen
+        (_glued_to_noun)."""
+        key = drug_term_key(folded[start:end])
+        if key in _CLASS_ADJECTIVES:
+            return _with_intake(folded, start, end)
+        if key in self._abbreviations:
+            return not _glued_to_noun(folded, end)
+        return True
+
     def _mentions_uncached(self, text: str) -> tuple[DrugMention, ...]:
         folded = _fold(without_general_statements(text))
         spans = [(m.start(), m.end()) for m in self._regex.finditer(folded)]
         if spans and self._listed_only:
             spans = _abbreviations_listed(folded, spans, self._listed_only)
+        spans = [span for span in spans if self._names_a_drug(folded, *span)]
         if not spans:
             return ()
         # the words read after a term start after a salt or compound glued to it
@@ -536,6 +560,39 @@ class DrugMatcher:
 
 
 _GLUED_WORD: Final = re.compile(r"[^\W\d_]+")
+
+# A class adjective and the words of intake next to it (drugs.toml [words] class_adjectives,
+# intake_nouns): "unter neuroleptischer Therapie", "in terapia antipsicotica" name the drug taken;
+# "neuroleptisch bedingte Hyperprolaktinämie", "malignes neuroleptisches Syndrom" do not.
+_CLASS_ADJECTIVES: Final = frozenset(drug_term_key(word) for word in _words("class_adjectives"))
+_INTAKE_AFTER: Final = re.compile(
+    rf"[\s\-]+(?:{_word_alternatives('intake_nouns')}){_NOT_LETTER_AFTER}", re.IGNORECASE
+)
+_INTAKE_BEFORE: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('intake_nouns')})\s+$", re.IGNORECASE
+)
+# A capital abbreviation glued by a hyphen to a word, after any other abbreviations so glued
+# ("MCP-Gelenk", "MCP-/MTP-Gelenke"): the word, which names the drug only as a maker or a
+# compound's tail ("MCP-ratiopharm", "MCP-Tropfen": drugs.toml abbreviation_makers,
+# compound_tail).
+_HYPHEN_GLUED: Final = re.compile(r"\s?-\s?/?\s?(?:[A-Z0-9]{2,5}\s?-\s?/?\s?)*([^\W_]+)")
+_GLUED_DRUG_WORDS: Final = frozenset(
+    _fold_word(word) for word in (*_words("abbreviation_makers"), *_words("compound_tail"))
+)
+
+
+def _with_intake(text: str, start: int, end: int) -> bool:
+    """Whether a word of intake stands right after or right before a class adjective."""
+    return bool(
+        _INTAKE_AFTER.match(text, end) or _INTAKE_BEFORE.search(text[max(0, start - 40) : start])
+    )
+
+
+def _glued_to_noun(text: str, end: int) -> bool:
+    """Whether a capital abbreviation ending at `end` is glued by a hyphen to a word that is no
+    maker nor a compound's tail ("MCP-Gelenk", "MCP-Arthrodese")."""
+    found = _HYPHEN_GLUED.match(text, end)
+    return found is not None and _fold_word(found.group(1)) not in _GLUED_DRUG_WORDS
 
 
 def _word_end(text: str, end: int) -> int:
@@ -582,9 +639,23 @@ def _replaced_now(text: str, mentions: list[DrugMention]) -> list[DrugMention]:
         between = text[old.end : new.start].lower()
         if _LIST_BREAK.search(between) or _NOW_ALSO.search(between):
             continue
+        if _NOW_ALSO.search(_added_after(text, mentions, index)):
+            continue  # "now aripiprazole 5 mg added", "jetzt Abilify dazu", "as add-on"
         if _NOW_SWITCH.search(between) and not _planned_switch(text, old.start, new.end):
             out[index - 1] = DrugMention(old.match, old.start, old.end, True)
     return out
+
+
+# Where the words after a drug that say it was added stop: a clause's end, a list's break
+_ADDED_END: Final = re.compile(r"[;|\n\r•,.]")
+
+
+def _added_after(text: str, mentions: list[DrugMention], index: int) -> str:
+    """The words after mention `index` in its clause, up to the next mention ("aripiprazole 5 mg
+    added", "Abilify zusätzlich", "aripiprazole as add-on", "Abilify augmentation")."""
+    until = mentions[index + 1].start if index + 1 < len(mentions) else len(text)
+    found = _ADDED_END.search(text, mentions[index].end, until)
+    return text[mentions[index].end : found.start() if found else until].lower()
 
 
 # A brand that is also a given name or an ordinary word (drugs.toml [words] name_brands,
@@ -653,9 +724,14 @@ def drug_matcher(
 # habituel :", "Tratamiento:", "Terapia:", "Medicatie:"): drugs.toml [patterns] medication_label,
 # matched in the folded text (no accents) at a word start, before a colon.
 _MEDICATION_LABEL: Final = re.compile(
-    rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('medication_label')})\s*:(?!\d)",
+    rf"{_NOT_LETTER_BEFORE}(?:(?P<plan>{_pattern_alternatives('plan_label')})|"
+    rf"{_pattern_alternatives('medication_label')})\s*:(?!\d)",
     re.IGNORECASE,
 )
+# A bare plan word ("Therapie:", "Treatment:", "Rx:": drugs.toml plan_label) opens a medication
+# list only when the list gives a dose ("Therapie: MST 30 mg"; "Therapie: Infiltration MCP-Gelenk",
+# "Rx: CT head, MST later" list none).
+_LISTED_DOSE: Final = re.compile(_DOSE_UNIT_TEXT, re.IGNORECASE)
 # Where a labelled list ends: its line's end, a sentence's end (not the dot of a dosage
 # abbreviation: "MCP 10 mg Tbl. 1-1-1"), or a closing bracket (one it did not open: see
 # medication_lists).
@@ -700,6 +776,8 @@ def medication_lists(text: str, spans: Sequence[tuple[int, int]] = ()) -> list[t
             if found.start() not in starts:
                 end = found.start()
                 break
+        if label.group("plan") is not None and not _LISTED_DOSE.search(folded, begin, end):
+            continue
         lists.append((begin, end))
     return lists
 
@@ -1625,6 +1703,8 @@ def _negative_screen_regions(text: str) -> list[tuple[int, int]]:
     for screen in _SCREEN.finditer(text):
         found = _SCREEN_END.search(text, screen.end())
         end = found.start() if found else len(text)
+        stop = _SCREEN_STOP.search(text, screen.end(), end)
+        end = stop.start() if stop else end
         if _SCREEN_NEGATIVE.search(text, screen.end(), end) and not _SCREEN_POSITIVE.search(
             text, screen.end(), end
         ):
