@@ -205,3 +205,77 @@ def test_a_drug_added_now_keeps_the_first(tmp_path: Path, notes: str) -> None:
 def test_a_drug_now_instead_still_replaces_the_first(tmp_path: Path) -> None:
     row = _row(tmp_path, "", "galactorrhoea on risperidone, now on aripiprazole")
     assert "medication:antipsychotic" not in _factors(row), row["factor_evidence"]
+
+
+# 6. Another person who only reports or gives the drug: the drug is the patient's ---------------
+PERSON_FOR_PATIENT = [
+    "Mother reports patient takes risperidone 1 mg",
+    "mother says he takes his Risperdal",
+    "Mutter gibt ihm abends Risperdal 1 mg",
+    "mother gives him risperidone at night",
+    "Mutter verabreicht Haloperidol täglich",
+    "Sohn (Patient) nimmt Risperdal",
+    "la mère lui donne du Risperdal le soir",
+    "la madre le da risperidona por la noche",
+    "la madre gli somministra risperidone",
+    "moeder geeft hem risperidon",
+]
+
+
+@pytest.mark.parametrize("notes", PERSON_FOR_PATIENT)
+def test_a_person_who_reports_or_gives_the_drug_leaves_it_the_patients(
+    tmp_path: Path, notes: str
+) -> None:
+    _drug(_row(tmp_path, "", notes), "medication:antipsychotic")
+
+
+@pytest.mark.parametrize("notes", ["Mutter nimmt Risperdal", "mother on risperidone"])
+def test_another_persons_own_drug_is_still_not_the_patients(tmp_path: Path, notes: str) -> None:
+    _unexplained(_row(tmp_path, "", notes))
+
+
+# 7. A medication label followed by "unknown" gives no medications -----------------------------
+UNKNOWN_LISTS = [
+    "Medikation: unbekannt",
+    "Meds: not known",
+    "Medication: see attached list",
+    "Medicación: desconocida",
+    "Med: ?",
+    "Traitement : inconnu",
+    "Farmaci: non noti",
+    "Medicatie: onbekend",
+]
+
+
+@pytest.mark.parametrize("notes", UNKNOWN_LISTS)
+def test_an_unknown_medication_list_leaves_the_medications_not_given(
+    tmp_path: Path, notes: str
+) -> None:
+    row = _row(tmp_path, "", notes)
+    _unexplained(row)
+    assert "not given: medications" in str(row["factor_evidence"]), row["factor_evidence"]
+
+
+# 8. A question mark with an answer or a dose is taken ------------------------------------------
+ANSWERED = [
+    ("", "Risperdal? ja, seit 2 Jahren"),
+    ("", "On risperidone? yes 2 mg"),
+    ("", "Compliance with risperidone? good"),
+    ("Risperdal 2 mg?", ""),
+    ("", "rispéridone ? oui"),
+    ("", "risperidona? sí, 2 mg"),
+    ("", "risperidone? sì"),
+    ("", "risperidon? ja"),
+]
+
+
+@pytest.mark.parametrize(("medication", "notes"), ANSWERED)
+def test_an_answered_question_about_a_drug_is_taken(
+    tmp_path: Path, medication: str, notes: str
+) -> None:
+    _drug(_row(tmp_path, medication, notes), "medication:antipsychotic")
+
+
+@pytest.mark.parametrize("notes", ["Risperdal?", "Risperdal? nein"])
+def test_a_bare_question_about_a_drug_is_not_taken(tmp_path: Path, notes: str) -> None:
+    _unexplained(_row(tmp_path, "", notes))

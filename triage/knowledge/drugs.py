@@ -92,6 +92,7 @@ __all__ = [
     "DrugMatcher",
     "DrugMention",
     "drug_matcher",
+    "gives_medications",
     "medication_lists",
     "stop_days",
     "stop_status_line",
@@ -311,6 +312,21 @@ _OTHER_PERSON: Final = re.compile(
     r"il\s+suo|sua|suo|de|het|zijn|haar|hun)\s+)?"
     rf"(?:{_word_alternatives('other_person')}){_NOT_LETTER_AFTER}"
 )
+# What makes the other person at a clause's start only tell of or give the patient's drug
+# ("Mother reports patient takes risperidone", "Mutter gibt ihm abends Risperdal", "mère lui
+# donne", "Sohn (Patient) nimmt Risperdal"): drugs.toml [words] person_for_patient.
+_PERSON_FOR_PATIENT: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('person_for_patient')}){_NOT_LETTER_AFTER}"
+)
+
+
+def _other_persons(text: str, clause_start: int, start: int) -> bool:
+    """Whether the drug at `start` is another person's: that person opens its clause
+    (_OTHER_PERSON) and does not only report or give the patient's drug (_PERSON_FOR_PATIENT)."""
+    person = _OTHER_PERSON.match(text, clause_start, start)
+    return person is not None and not _PERSON_FOR_PATIENT.search(text, person.end(), start)
+
+
 # A drug screen and its result (drugs.toml [patterns] screen, screen_negative, screen_positive).
 _SCREEN: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('screen')}){_NOT_LETTER_AFTER}"
@@ -743,6 +759,21 @@ _BLANK_LINE: Final = re.compile(r"\n[ \t]*(?:\r?\n|$)")
 _NEXT_LABEL: Final = re.compile(r"(?<![^\W\d_])[^\W\d_]*[^\W\d_A-Z][^\W\d_]*\s*:(?!\s*\d)")
 
 
+# A medication list that tells nothing ("unbekannt", "not known", "see attached list", "?"):
+# drugs.toml [patterns] medication_unknown, the whole list but its punctuation.
+_UNKNOWN_LIST: Final = re.compile(
+    rf"[\s.,;:!()\[\]]*(?:{_pattern_alternatives('medication_unknown')})[\s.,;:!()\[\]]*",
+    re.IGNORECASE,
+)
+
+
+def gives_medications(listed: str) -> bool:
+    """Whether the text of a medication list gives the medications: a drug, another word, or a
+    "none"; not when it is empty or says they are unknown ("Medikation: unbekannt", "Meds: not
+    known", "Medication: see attached list", "Med: ?")."""
+    return bool(listed.strip()) and _UNKNOWN_LIST.fullmatch(_fold(listed)) is None
+
+
 def medication_lists(text: str, spans: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """The parts of a note that list the medicines taken: each starts after a medication label
     (_MEDICATION_LABEL) and ends at the end of its line or sentence, a closing bracket it did not
@@ -988,7 +1019,7 @@ def _negations(
             True
             if _NOT_YET.search(pre_part)
             or switched_from
-            or _OTHER_PERSON.match(text, clause_start, start)
+            or _other_persons(text, clause_start, start)
             or _END_OF.search(pre_part)
             or _POST_PREFIX.search(pre_part)
             or _NO_MORE.search(pre_part)
@@ -1522,7 +1553,22 @@ def _proposed_after(text: str, end: int) -> bool:
     found = _PROPOSED_AFTER.match(text, end)
     if found is None:
         return False
+    if found.group().rstrip().endswith("?") and (
+        _DOSE_BEFORE_QUESTION.search(found.group()) or _ANSWER_YES.match(text, found.end())
+    ):
+        return False  # "Risperdal 2 mg?", "Risperdal? ja", "On risperidone? yes 2 mg": taken
     return not (_FUTURE_MARKER.search(found.group()) and _NEW_DOSE.match(text, found.end()))
+
+
+# A question mark after the drug is only a drug asked about when it is bare: a dose before it
+# ("Risperdal 2 mg?") or an answer after it ("Risperdal? ja, seit 2 Jahren", "On risperidone?
+# yes 2 mg", "Compliance with risperidone? good": drugs.toml [words] answer_yes, or a dose) say
+# it is taken.
+_DOSE_BEFORE_QUESTION: Final = re.compile(r"\d")
+_ANSWER_YES: Final = re.compile(
+    rf"[\s:=\-–]*(?:(?:{_word_alternatives('answer_yes')}){_NOT_LETTER_AFTER}|\d)",
+    re.IGNORECASE,
+)
 
 
 # A switch only planned ("Plan: switch risperidone to aripiprazole next month", "Umstellung
