@@ -279,3 +279,26 @@ def test_an_answered_question_about_a_drug_is_taken(
 @pytest.mark.parametrize("notes", ["Risperdal?", "Risperdal? nein"])
 def test_a_bare_question_about_a_drug_is_not_taken(tmp_path: Path, notes: str) -> None:
     _unexplained(_row(tmp_path, "", notes))
+
+
+# 3b. A period of life long past or a single dose in a past year after the drug ----------------
+PAST_AFTER = [
+    "Risperidonbehandlung in der Jugend",
+    "Haloperidolgabe einmalig 2019",
+    "risperidone as a teenager",
+    "haloperidol once in 2019",
+    "Risperdal dans l'adolescence",
+    "risperidona durante la adolescencia",
+    "risperidone nell'adolescenza",
+    "risperidon in de puberteit",
+]
+
+
+@pytest.mark.parametrize("notes", PAST_AFTER)
+def test_a_drug_of_a_past_period_is_not_taken_now(tmp_path: Path, notes: str) -> None:
+    _unexplained(_row(tmp_path, "", notes))
+
+
+@pytest.mark.parametrize("notes", ["Risperdal seit der Jugend", "haloperidol once daily"])
+def test_a_drug_since_a_period_or_once_daily_is_taken(tmp_path: Path, notes: str) -> None:
+    _drug(_row(tmp_path, "", notes), "medication:antipsychotic")

@@ -1247,7 +1247,34 @@ def _ended(after: str) -> bool:
     if ended_ago(after) is not None:
         return True
     days = last_dose_days(after)
-    return days is not None and days > _withdrawal_days()
+    if days is not None:
+        return days > _withdrawal_days()
+    if _PAST_PERIOD.search(after):
+        return True  # "Risperidonbehandlung in der Jugend", "risperidone as a teenager"
+    one_off = _ONE_OFF_YEAR.search(after)
+    return one_off is not None and int(one_off.group("year")) < _sample_year()
+
+
+# A period of life long past, after the drug in its clause ("in der Jugend", "in childhood", "dans
+# l'adolescence", "en la infancia", "nell'adolescenza", "in de puberteit"), and a single dose in a
+# year ("Haloperidolgabe einmalig 2019", "once in 2019", "une seule fois en 2019"): drugs.toml
+# [patterns] past_period, one_off.
+_PAST_PERIOD: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('past_period')}){_NOT_LETTER_AFTER}",
+    re.IGNORECASE,
+)
+_ONE_OFF_YEAR: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('one_off')})"
+    r"\W+(?:(?:in|im|en|nel|del|au|het|jahr|year|annee|ano|anno|jaar)\W+)*"
+    r"(?P<year>(?:19|20)\d\d)(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def _sample_year() -> int:
+    """The year of the sample (as_of), else this year."""
+    found = _AS_OF.get()
+    return found[0] if found else date.today().year
 
 
 def _a_past_end(found: re.Match[str]) -> bool:
@@ -1634,6 +1661,8 @@ def _may_negate(text: str) -> bool:
     if _STARTED_ON.search(lower) or _AFTER_SAMPLE.search(lower):
         return True
     if _INSTEAD_OF_ANYWHERE.search(lower) or "?" in lower or _SCREEN.search(lower):
+        return True
+    if _PAST_PERIOD.search(lower) or _ONE_OFF_YEAR.search(lower):
         return True
     return not _NEGATION_WORDS.isdisjoint(_WORD.findall(lower))
 
