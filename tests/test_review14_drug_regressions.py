@@ -302,3 +302,31 @@ def test_a_drug_of_a_past_period_is_not_taken_now(tmp_path: Path, notes: str) ->
 @pytest.mark.parametrize("notes", ["Risperdal seit der Jugend", "haloperidol once daily"])
 def test_a_drug_since_a_period_or_once_daily_is_taken(tmp_path: Path, notes: str) -> None:
     _drug(_row(tmp_path, "", notes), "medication:antipsychotic")
+
+
+# 3c. "No medications" after a drug named without a dose wins ---------------------------------
+NONE_AFTER = [
+    "Risperidontherapie, keine Medikamente",
+    "risperidone therapy, now no medications",
+    "Haloperidoltherapie; aucun traitement actuellement",
+    "tratamiento con risperidona; sin medicación actual",
+    "terapia con risperidone, nessun farmaco attuale",
+    "risperidonbehandeling, geen medicatie",
+]
+
+
+@pytest.mark.parametrize("notes", NONE_AFTER)
+def test_no_medications_after_a_drug_name_wins(tmp_path: Path, notes: str) -> None:
+    _unexplained(_row(tmp_path, "", notes))
+
+
+NONE_OTHER = [
+    "Risperdal 2 mg, sonst keine Medikamente",
+    "on risperidone; no other medications",
+    "Risperdal, keine weiteren Medikamente",
+]
+
+
+@pytest.mark.parametrize("notes", NONE_OTHER)
+def test_no_other_medications_keeps_the_drug(tmp_path: Path, notes: str) -> None:
+    _drug(_row(tmp_path, "", notes), "medication:antipsychotic")

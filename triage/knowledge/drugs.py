@@ -572,7 +572,7 @@ class DrugMatcher:
                 continue  # "Mutter Yasmin", "Dr Maxim Weber", "gastric antra normal"
             match = DrugMatch(drug=drug, matched_text=text[start:end], via=via)
             mentions.append(DrugMention(match, start, end, is_negated))
-        return tuple(_replaced_now(folded, mentions))
+        return tuple(_none_taken_after(folded, _replaced_now(folded, mentions)))
 
 
 _GLUED_WORD: Final = re.compile(r"[^\W\d_]+")
@@ -659,6 +659,33 @@ def _replaced_now(text: str, mentions: list[DrugMention]) -> list[DrugMention]:
             continue  # "now aripiprazole 5 mg added", "jetzt Abilify dazu", "as add-on"
         if _NOW_SWITCH.search(between) and not _planned_switch(text, old.start, new.end):
             out[index - 1] = DrugMention(old.match, old.start, old.end, True)
+    return out
+
+
+# The patient takes no medicines now, after a drug (drugs.toml [patterns] none_now), unless a
+# word before it says "other", "else" ("sonst keine Medikamente", "otherwise no medications").
+_NONE_NOW: Final = re.compile(rf"\b(?:{_pattern_alternatives('none_now')})", re.IGNORECASE)
+_OTHER_BEFORE: Final = re.compile(
+    r"\b(?:sonst|ansonsten|otherwise|else|besides|sinon|autrement|por\s+lo\s+dem[aá]s|"
+    r"altrimenti|per\s+il\s+resto|verder|overigens|anders)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _none_taken_after(text: str, mentions: list[DrugMention]) -> list[DrugMention]:
+    """A drug named without a dose, followed in its text by a statement that no medicines are
+    taken ("vorherige Risperidontherapie, jetzt keine Medikamente", "Risperidontherapie, keine
+    Medikamente"), is not taken: the statement of the patient's medicines now wins over a name.
+    Not "Risperdal 2 mg, sonst keine Medikamente", nor "no other medications"."""
+    if not mentions or not _NONE_NOW.search(text, mentions[0].end):
+        return mentions
+    out = list(mentions)
+    for index, mention in enumerate(out):
+        if mention.negated or _DOSE_AFTER.match(text, _word_end(text, mention.end)):
+            continue
+        found = _NONE_NOW.search(text, mention.end)
+        if found is not None and not _OTHER_BEFORE.search(text, 0, found.start()):
+            out[index] = DrugMention(mention.match, mention.start, mention.end, True)
     return out
 
 

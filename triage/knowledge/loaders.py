@@ -186,6 +186,7 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "not_yet", "end_of", "instead_of", "past_time", "past_treated_with", "continued_after",
         "proposed_copula", "proposed_from", "proposed_when", "proposed_after", "not_a_join",
         "medication_label", "plan_label", "medication_unknown", "past_period", "one_off",
+        "none_now",
         "screen", "screen_negative", "screen_positive",
     }
 )  # fmt: skip
