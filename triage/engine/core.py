@@ -61,7 +61,7 @@ from triage.engine.suggestions import (
 )
 from triage.engine.text import CueBook, Hits, load_cue_book, merge_hits
 from triage.engine.units import MIU_L, NG_ML, Converted, convert, row_set_names, unknown_assays
-from triage.knowledge.drugs import drug_matcher, medication_lists
+from triage.knowledge.drugs import drug_matcher, gives_medications, medication_lists
 from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import (
     age_text,
@@ -822,7 +822,7 @@ def _medications_given(work: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
                 listed = seen.get(cell)
                 if listed is None:
                     listed = seen[cell] = any(
-                        cell[start:end].strip() for start, end in medication_lists(cell)
+                        gives_medications(cell[start:end]) for start, end in medication_lists(cell)
                     )
                 given[i] = listed
     return given

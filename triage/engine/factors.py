@@ -23,7 +23,12 @@ from triage.engine.labels import Labels, load_labels
 from triage.engine.renal import estimate_from_creatinine
 from triage.engine.state_words import load_state_vocabulary
 from triage.engine.text import YEAR_IN_NOTE, CueHit
-from triage.knowledge.drugs import drug_matcher, medication_lists, stop_status_line
+from triage.knowledge.drugs import (
+    drug_matcher,
+    gives_medications,
+    medication_lists,
+    stop_status_line,
+)
 from triage.knowledge.loaders import factor_codes
 from triage.knowledge.model import Drug, DrugMatch
 from triage.numbers import age_text
@@ -1092,7 +1097,7 @@ def _note_medication_list(ctx: RowContext) -> tuple[str, str] | None:
             continue
         for start, end in medication_lists(text):
             listed = " ".join(text[start:end].split())
-            if listed:
+            if gives_medications(listed):
                 return field, listed
     return None
 

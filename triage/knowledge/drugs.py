@@ -97,6 +97,7 @@ __all__ = [
     "DrugMatcher",
     "DrugMention",
     "drug_matcher",
+    "gives_medications",
     "medication_lists",
     "stop_days",
     "stop_status_line",
@@ -344,6 +345,21 @@ _OTHER_PERSON: Final = re.compile(
     r"il\s+suo|sua|suo|de|het|zijn|haar|hun)\s+)?"
     rf"(?:{_word_alternatives('other_person')}){_NOT_LETTER_AFTER}"
 )
+# What makes the other person at a clause's start only tell of or give the patient's drug
+# ("Mother reports patient takes risperidone", "Mutter gibt ihm abends Risperdal", "mère lui
+# donne", "Sohn (Patient) nimmt Risperdal"): drugs.toml [words] person_for_patient.
+_PERSON_FOR_PATIENT: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('person_for_patient')}){_NOT_LETTER_AFTER}"
+)
+
+
+def _other_persons(text: str, clause_start: int, start: int) -> bool:
+    """Whether the drug at `start` is another person's: that person opens its clause
+    (_OTHER_PERSON) and does not only report or give the patient's drug (_PERSON_FOR_PATIENT)."""
+    person = _OTHER_PERSON.match(text, clause_start, start)
+    return person is not None and not _PERSON_FOR_PATIENT.search(text, person.end(), start)
+
+
 # A drug screen and its result (drugs.toml [patterns] screen, screen_negative, screen_positive).
 _SCREEN: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('screen')}){_NOT_LETTER_AFTER}"
@@ -381,6 +397,17 @@ _ZERO_ANYWHERE: Final = re.compile(rf"{_ZERO}|{_ZERO_SCHEDULE}")  # whether a te
 _DOSE_UNIT_TEXT: Final = (
     r"\d+(?:[.,]\d+)?\s*(?:mg|µg|ug|mcg|g|ml|gtt|tropfen|gouttes|gotas|gocce|druppels|cp|tbl|"
     r"tabl?|x)\b"
+)
+# Where a negative screen's tested substances end before its line's or sentence's end: at a word
+# that names a positive ("tox: negative except methadone", "außer", "sauf", "excepto", "tranne",
+# "behalve": drugs.toml [words] screen_except), or at a comma before an intake word ("Tox screen
+# neg, takes haloperidol", "Drogenscreening negativ, Substitution mit L-Polamidon": screen_intake)
+# or before a drug with its dose ("Drogenscreening negativ, Haloperidol 5 mg").
+_SCREEN_STOP: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('screen_except')}){_NOT_LETTER_AFTER}"
+    rf"|,\s*(?:(?:{_word_alternatives('screen_intake')}){_NOT_LETTER_AFTER}"
+    rf"|[^\W\d_][^\s,;]*\s+{_DOSE_UNIT_TEXT})",
+    re.IGNORECASE,
 )
 # Cues after a drug that say it is not taken.
 _POST_NEGATING: Final = _STOPPED | _REPLACED
@@ -490,6 +517,7 @@ class DrugMatcher:
         self._listed_only = (
             _abbreviation_keys(self.drugs) if labelled and not abbreviations else frozenset()
         )
+        self._abbreviations = _abbreviation_keys(self.drugs)
         self._mentions_cached = lru_cache(maxsize=cache_size)(self._mentions_uncached)
         self._mentions_dated = lru_cache(maxsize=cache_size)(self._mentions_as_of)
 
@@ -530,11 +558,23 @@ class DrugMatcher:
         finally:
             _AS_OF.reset(token)
 
+    def _names_a_drug(self, folded: str, start: int, end: int) -> bool:
+        """Whether a term found names a drug by its neighbours: a class adjective only next to a
+        word of intake (_with_intake), a capital abbreviation not glued to a noun by a hyphen
+        (_glued_to_noun)."""
+        key = drug_term_key(folded[start:end])
+        if key in _CLASS_ADJECTIVES:
+            return _with_intake(folded, start, end)
+        if key in self._abbreviations:
+            return not _glued_to_noun(folded, end)
+        return True
+
     def _mentions_uncached(self, text: str) -> tuple[DrugMention, ...]:
         folded = _fold(without_general_statements(text))
         spans = [(m.start(), m.end()) for m in self._regex.finditer(folded)]
         if spans and self._listed_only:
             spans = _abbreviations_listed(folded, spans, self._listed_only)
+        spans = [span for span in spans if self._names_a_drug(folded, *span)]
         if not spans:
             return ()
         # the words read after a term start after a salt or compound glued to it
@@ -565,10 +605,43 @@ class DrugMatcher:
                 continue  # "Mutter Yasmin", "Dr Maxim Weber", "gastric antra normal"
             match = DrugMatch(drug=drug, matched_text=text[start:end], via=via)
             mentions.append(DrugMention(match, start, end, is_negated))
-        return tuple(_replaced_now(folded, mentions))
+        return tuple(_none_taken_after(folded, _replaced_now(folded, mentions)))
 
 
 _GLUED_WORD: Final = re.compile(r"[^\W\d_]+")
+
+# A class adjective and the words of intake next to it (drugs.toml [words] class_adjectives,
+# intake_nouns): "unter neuroleptischer Therapie", "in terapia antipsicotica" name the drug taken;
+# "neuroleptisch bedingte Hyperprolaktinämie", "malignes neuroleptisches Syndrom" do not.
+_CLASS_ADJECTIVES: Final = frozenset(drug_term_key(word) for word in _words("class_adjectives"))
+_INTAKE_AFTER: Final = re.compile(
+    rf"[\s\-]+(?:{_word_alternatives('intake_nouns')}){_NOT_LETTER_AFTER}", re.IGNORECASE
+)
+_INTAKE_BEFORE: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('intake_nouns')})\s+$", re.IGNORECASE
+)
+# A capital abbreviation glued by a hyphen to a word, after any other abbreviations so glued
+# ("MCP-Gelenk", "MCP-/MTP-Gelenke"): the word, which names the drug only as a maker or a
+# compound's tail ("MCP-ratiopharm", "MCP-Tropfen": drugs.toml abbreviation_makers,
+# compound_tail).
+_HYPHEN_GLUED: Final = re.compile(r"\s?-\s?/?\s?(?:[A-Z0-9]{2,5}\s?-\s?/?\s?)*([^\W_]+)")
+_GLUED_DRUG_WORDS: Final = frozenset(
+    _fold_word(word) for word in (*_words("abbreviation_makers"), *_words("compound_tail"))
+)
+
+
+def _with_intake(text: str, start: int, end: int) -> bool:
+    """Whether a word of intake stands right after or right before a class adjective."""
+    return bool(
+        _INTAKE_AFTER.match(text, end) or _INTAKE_BEFORE.search(text[max(0, start - 40) : start])
+    )
+
+
+def _glued_to_noun(text: str, end: int) -> bool:
+    """Whether a capital abbreviation ending at `end` is glued by a hyphen to a word that is no
+    maker nor a compound's tail ("MCP-Gelenk", "MCP-Arthrodese")."""
+    found = _HYPHEN_GLUED.match(text, end)
+    return found is not None and _fold_word(found.group(1)) not in _GLUED_DRUG_WORDS
 
 
 def _word_end(text: str, end: int) -> int:
@@ -615,9 +688,50 @@ def _replaced_now(text: str, mentions: list[DrugMention]) -> list[DrugMention]:
         between = text[old.end : new.start].lower()
         if _LIST_BREAK.search(between) or _NOW_ALSO.search(between):
             continue
+        if _NOW_ALSO.search(_added_after(text, mentions, index)):
+            continue  # "now aripiprazole 5 mg added", "jetzt Abilify dazu", "as add-on"
         if _NOW_SWITCH.search(between) and not _planned_switch(text, old.start, new.end):
             out[index - 1] = DrugMention(old.match, old.start, old.end, True)
     return out
+
+
+# The patient takes no medicines now, after a drug (drugs.toml [patterns] none_now), unless a
+# word before it says "other", "else" ("sonst keine Medikamente", "otherwise no medications").
+_NONE_NOW: Final = re.compile(rf"\b(?:{_pattern_alternatives('none_now')})", re.IGNORECASE)
+_OTHER_BEFORE: Final = re.compile(
+    r"\b(?:sonst|ansonsten|otherwise|else|besides|sinon|autrement|por\s+lo\s+dem[aá]s|"
+    r"altrimenti|per\s+il\s+resto|verder|overigens|anders)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _none_taken_after(text: str, mentions: list[DrugMention]) -> list[DrugMention]:
+    """A drug named without a dose, followed in its text by a statement that no medicines are
+    taken ("vorherige Risperidontherapie, jetzt keine Medikamente", "Risperidontherapie, keine
+    Medikamente"), is not taken: the statement of the patient's medicines now wins over a name.
+    Not "Risperdal 2 mg, sonst keine Medikamente", nor "no other medications"."""
+    if not mentions or not _NONE_NOW.search(text, mentions[0].end):
+        return mentions
+    out = list(mentions)
+    for index, mention in enumerate(out):
+        if mention.negated or _DOSE_AFTER.match(text, _word_end(text, mention.end)):
+            continue
+        found = _NONE_NOW.search(text, mention.end)
+        if found is not None and not _OTHER_BEFORE.search(text, 0, found.start()):
+            out[index] = DrugMention(mention.match, mention.start, mention.end, True)
+    return out
+
+
+# Where the words after a drug that say it was added stop: a clause's end, a list's break
+_ADDED_END: Final = re.compile(r"[;|\n\r•,.]")
+
+
+def _added_after(text: str, mentions: list[DrugMention], index: int) -> str:
+    """The words after mention `index` in its clause, up to the next mention ("aripiprazole 5 mg
+    added", "Abilify zusätzlich", "aripiprazole as add-on", "Abilify augmentation")."""
+    until = mentions[index + 1].start if index + 1 < len(mentions) else len(text)
+    found = _ADDED_END.search(text, mentions[index].end, until)
+    return text[mentions[index].end : found.start() if found else until].lower()
 
 
 # A brand that is also a given name or an ordinary word (drugs.toml [words] name_brands,
@@ -686,9 +800,14 @@ def drug_matcher(
 # habituel :", "Tratamiento:", "Terapia:", "Medicatie:"): drugs.toml [patterns] medication_label,
 # matched in the folded text (no accents) at a word start, before a colon.
 _MEDICATION_LABEL: Final = re.compile(
-    rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('medication_label')})\s*:(?!\d)",
+    rf"{_NOT_LETTER_BEFORE}(?:(?P<plan>{_pattern_alternatives('plan_label')})|"
+    rf"{_pattern_alternatives('medication_label')})\s*:(?!\d)",
     re.IGNORECASE,
 )
+# A bare plan word ("Therapie:", "Treatment:", "Rx:": drugs.toml plan_label) opens a medication
+# list only when the list gives a dose ("Therapie: MST 30 mg"; "Therapie: Infiltration MCP-Gelenk",
+# "Rx: CT head, MST later" list none).
+_LISTED_DOSE: Final = re.compile(_DOSE_UNIT_TEXT, re.IGNORECASE)
 # Where a labelled list ends: its line's end, a sentence's end (not the dot of a dosage
 # abbreviation: "MCP 10 mg Tbl. 1-1-1"), or a closing bracket (one it did not open: see
 # medication_lists).
@@ -698,6 +817,21 @@ _LIST_BELOW: Final = re.compile(r"[ \t]*\r?\n")
 _BLANK_LINE: Final = re.compile(r"\n[ \t]*(?:\r?\n|$)")
 # The next label ("Allergien:", "Diagnose:", "Befund:"): a word with a small letter before a colon.
 _NEXT_LABEL: Final = re.compile(r"(?<![^\W\d_])[^\W\d_]*[^\W\d_A-Z][^\W\d_]*\s*:(?!\s*\d)")
+
+
+# A medication list that tells nothing ("unbekannt", "not known", "see attached list", "?"):
+# drugs.toml [patterns] medication_unknown, the whole list but its punctuation.
+_UNKNOWN_LIST: Final = re.compile(
+    rf"[\s.,;:!()\[\]]*(?:{_pattern_alternatives('medication_unknown')})[\s.,;:!()\[\]]*",
+    re.IGNORECASE,
+)
+
+
+def gives_medications(listed: str) -> bool:
+    """Whether the text of a medication list gives the medications: a drug, another word, or a
+    "none"; not when it is empty or says they are unknown ("Medikation: unbekannt", "Meds: not
+    known", "Medication: see attached list", "Med: ?")."""
+    return bool(listed.strip()) and _UNKNOWN_LIST.fullmatch(_fold(listed)) is None
 
 
 def medication_lists(text: str, spans: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
@@ -733,6 +867,8 @@ def medication_lists(text: str, spans: Sequence[tuple[int, int]] = ()) -> list[t
             if found.start() not in starts:
                 end = found.start()
                 break
+        if label.group("plan") is not None and not _LISTED_DOSE.search(folded, begin, end):
+            continue
         lists.append((begin, end))
     return lists
 
@@ -946,7 +1082,7 @@ def _negations(
             True
             if _NOT_YET.search(pre_part)
             or switched_from
-            or _OTHER_PERSON.match(text, clause_start, start)
+            or _other_persons(text, clause_start, start)
             or _before_its_start(text, pre_part, end, clause_start, clause_end)
             or _END_OF.search(pre_part)
             or _POST_PREFIX.search(pre_part)
@@ -1244,7 +1380,34 @@ def _ended(after: str) -> bool:
     if ended_ago(after) is not None:
         return True
     days = last_dose_days(after)
-    return days is not None and days > _withdrawal_days()
+    if days is not None:
+        return days > _withdrawal_days()
+    if _PAST_PERIOD.search(after):
+        return True  # "Risperidonbehandlung in der Jugend", "risperidone as a teenager"
+    one_off = _ONE_OFF_YEAR.search(after)
+    return one_off is not None and int(one_off.group("year")) < _sample_year()
+
+
+# A period of life long past, after the drug in its clause ("in der Jugend", "in childhood", "dans
+# l'adolescence", "en la infancia", "nell'adolescenza", "in de puberteit"), and a single dose in a
+# year ("Haloperidolgabe einmalig 2019", "once in 2019", "une seule fois en 2019"): drugs.toml
+# [patterns] past_period, one_off.
+_PAST_PERIOD: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('past_period')}){_NOT_LETTER_AFTER}",
+    re.IGNORECASE,
+)
+_ONE_OFF_YEAR: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('one_off')})"
+    r"\W+(?:(?:in|im|en|nel|del|au|het|jahr|year|annee|ano|anno|jaar)\W+)*"
+    r"(?P<year>(?:19|20)\d\d)(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def _sample_year() -> int:
+    """The year of the sample (as_of), else this year."""
+    found = _AS_OF.get()
+    return found[0] if found else date.today().year
 
 
 def _a_past_end(found: re.Match[str]) -> bool:
@@ -1567,7 +1730,22 @@ def _proposed_after(text: str, end: int) -> bool:
     found = _PROPOSED_AFTER.match(text, end)
     if found is None:
         return False
+    if found.group().rstrip().endswith("?") and (
+        _DOSE_BEFORE_QUESTION.search(found.group()) or _ANSWER_YES.match(text, found.end())
+    ):
+        return False  # "Risperdal 2 mg?", "Risperdal? ja", "On risperidone? yes 2 mg": taken
     return not (_FUTURE_MARKER.search(found.group()) and _NEW_DOSE.match(text, found.end()))
+
+
+# A question mark after the drug is only a drug asked about when it is bare: a dose before it
+# ("Risperdal 2 mg?") or an answer after it ("Risperdal? ja, seit 2 Jahren", "On risperidone?
+# yes 2 mg", "Compliance with risperidone? good": drugs.toml [words] answer_yes, or a dose) say
+# it is taken.
+_DOSE_BEFORE_QUESTION: Final = re.compile(r"\d")
+_ANSWER_YES: Final = re.compile(
+    rf"[\s:=\-–]*(?:(?:{_word_alternatives('answer_yes')}){_NOT_LETTER_AFTER}|\d)",
+    re.IGNORECASE,
+)
 
 
 # A switch only planned ("Plan: switch risperidone to aripiprazole next month", "Umstellung
@@ -1635,6 +1813,8 @@ def _may_negate(text: str) -> bool:
     if _BASELINE.search(lower) or (_START_WORD.search(lower) and writes_a_year(lower)):
         return True
     if _INSTEAD_OF_ANYWHERE.search(lower) or "?" in lower or _SCREEN.search(lower):
+        return True
+    if _PAST_PERIOD.search(lower) or _ONE_OFF_YEAR.search(lower):
         return True
     return not _NEGATION_WORDS.isdisjoint(_WORD.findall(lower))
 
@@ -1750,6 +1930,8 @@ def _negative_screen_regions(text: str) -> list[tuple[int, int]]:
     for screen in _SCREEN.finditer(text):
         found = _SCREEN_END.search(text, screen.end())
         end = found.start() if found else len(text)
+        stop = _SCREEN_STOP.search(text, screen.end(), end)
+        end = stop.start() if stop else end
         if _SCREEN_NEGATIVE.search(text, screen.end(), end) and not _SCREEN_POSITIVE.search(
             text, screen.end(), end
         ):

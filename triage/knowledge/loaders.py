@@ -177,14 +177,16 @@ DRUG_WORD_KEYS: Final = frozenset(
         "compound_tail",
         "switched_from", "now_switch", "now_also", "name_brands", "word_brands", "person",
         "other_person", "brand_context", "answer_subject",
-        "stop_nouns",
+        "stop_nouns", "class_adjectives", "intake_nouns", "abbreviation_makers",
+        "screen_except", "screen_intake", "person_for_patient", "answer_yes",
     }
 )  # fmt: skip
 DRUG_PATTERN_KEYS: Final = frozenset(
     {
         "not_yet", "end_of", "instead_of", "past_time", "past_treated_with", "continued_after",
         "proposed_copula", "proposed_from", "proposed_when", "proposed_after", "not_a_join",
-        "medication_label",
+        "medication_label", "plan_label", "medication_unknown", "past_period", "one_off",
+        "none_now",
         "screen", "screen_negative", "screen_positive",
         "before_drug", "start_after_drug", "baseline", "planned_stop",
         "stop_noun",
