@@ -1,0 +1,149 @@
+"""Real European LIS exports (review 14): shortened headers, the lab's flag marks, above-range
+wordings without a number, and a few words.
+
+- A header word shortened with a dot ("Klin. Angaben", "Medik.", "Abn.-Datum", "Afn.datum") is
+  read as a longer word of a field's vocabulary that it begins, when no field is named by the
+  words as written and the shortening names one field only (triage.columns.score).
+- A birth date without a collection date: the age is counted to the run's day, said in a
+  warning naming the column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from triage.columns import candidates
+from triage.pipeline import TriageOutcome, TriageRequest, run_triage
+
+
+def _run(tmp_path: Path, lines: list[str], encoding: str = "cp1252") -> TriageOutcome:
+    """One run on ``lines`` written as a semicolon CSV in ``encoding`` (CRLF, as LIS write)."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+
+
+def _results(outcome: TriageOutcome) -> pd.DataFrame:
+    assert outcome.results is not None
+    return outcome.results
+
+
+# ------------------------------------------------------------------------------------------------
+# 1. Shortened headers
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Klin. Angaben", "comments"),
+        ("Klin.Angaben", "comments"),
+        ("Klin. Ang.", "comments"),
+        ("Bem.", "comments"),
+        ("Komm.", "comments"),
+        ("Anm.", "comments"),
+        ("Rens. cliniques", "comments"),
+        ("Info clin.", "comments"),
+        ("Datos clín.", "comments"),
+        ("Inf. clínica", "comments"),
+        ("Medik.", "medications"),
+        ("Trait.", "medications"),
+        ("Terapia att.", "medications"),
+        ("Ther.", "medications"),
+        ("Schwang.", "pregnant"),
+        ("Grav.", "pregnant"),
+        ("Abn.-Datum", "collected_at"),
+        ("Entn.-Datum", "collected_at"),
+        ("Abnahmedat.", "collected_at"),
+        ("Abn.Datum/Zeit", "collected_at"),
+        ("Entnahmedatum/-zeit", "collected_at"),
+        ("Date prél.", "collected_at"),
+        ("Data prel.", "collected_at"),
+        ("Afn.datum", "collected_at"),
+    ],
+)
+def test_shortened_header_names_its_field(header: str, field: str) -> None:
+    found = candidates(header)
+    assert found and found[0][0] == field, found
+
+
+@pytest.mark.parametrize(
+    ("header", "mapped"),
+    [
+        ("Pat.-Nr.", "patient_id"),
+        ("Geschl.", "sex"),
+        ("Geb.-Dat.", "birth_date"),
+        ("Kennz.", "lab_flag"),
+        ("Klinische Angaben", "comments"),
+    ],
+)
+def test_headers_read_as_written_keep_their_field(header: str, mapped: str) -> None:
+    assert candidates(header)[0][0] == mapped
+
+
+def test_ambiguous_shortening_names_no_field() -> None:
+    # "obs" begins "observation" (the test's name) and "observations" (comments) alike
+    assert candidates("Obs.") == ()
+
+
+@pytest.mark.parametrize(
+    ("drug_header", "note_header"),
+    [
+        ("Medik.", "Diagn."),  # German
+        ("Trait.", "Rens. cliniques"),  # French
+        ("Terapia att.", "Diagn."),  # Italian
+        ("Ther.", "Obs."),  # Spanish / French observations: read as notes
+        ("Medik.", "Klin. Angaben"),  # German, the second shortening
+        ("Trait.", "Info clin."),
+    ],
+)
+def test_shortened_drug_and_note_columns_are_read(
+    tmp_path: Path, drug_header: str, note_header: str
+) -> None:
+    outcome = _run(
+        tmp_path,
+        [
+            f"Pat.-Nr.;Geschl.;Alter;Prolaktin (µg/l);{drug_header};{note_header}",
+            "1;w;30;40,5;Risperdal 4 mg;",
+            "2;m;50;40,5;;Makroadenom 32 mm",
+        ],
+    )
+    results = _results(outcome)
+    factors = results["factors"].fillna("").tolist()
+    assert "antipsychotic" in factors[0]
+    assert "known_pituitary_lesion" in factors[1] or "stalk_effect" in factors[1]
+
+
+@pytest.mark.parametrize(
+    ("date_header", "date"),
+    [
+        ("Abn.-Datum", "15.03.2016"),
+        ("Entn.-Datum", "15.03.2016"),
+        ("Abnahmedat.", "15.03.2016"),
+        ("Date prél.", "15/03/2016"),
+        ("Data prel.", "15/03/2016"),
+        ("Afn.datum", "15-03-2016"),
+    ],
+)
+def test_shortened_collection_date_gives_the_age_at_sampling(
+    tmp_path: Path, date_header: str, date: str
+) -> None:
+    # born 2006, sampled 2016: a child of 10 (the run's day would make an adult of 20)
+    outcome = _run(
+        tmp_path,
+        [
+            f"Pat.-Nr.;Geschlecht;Geb.-Dat.;{date_header};Prolaktin (µg/l)",
+            f"1;m;10.01.2006;{date};17,0",
+        ],
+    )
+    results = _results(outcome)
+    assert float(results["age_years"].iloc[0]) < 11
+    assert not pd.isna(results["collected_at"].iloc[0])
+
+
+def test_birth_date_without_collection_date_is_warned(tmp_path: Path) -> None:
+    outcome = _run(tmp_path, ["Pat.-Nr.;Geschl.;Geb.-Dat.;Prolaktin (µg/l)", "1;w;01.01.2000;20,5"])
+    warnings = " ".join(w for summary in outcome.inputs for w in summary.warnings)
+    assert "'Geb.-Dat.'" in warnings
+    assert "no collection date" in warnings and "day of this run" in warnings
