@@ -147,3 +147,42 @@ def test_birth_date_without_collection_date_is_warned(tmp_path: Path) -> None:
     warnings = " ".join(w for summary in outcome.inputs for w in summary.warnings)
     assert "'Geb.-Dat.'" in warnings
     assert "no collection date" in warnings and "day of this run" in warnings
+
+
+# ------------------------------------------------------------------------------------------------
+# 2. The lab's flag column: "*" and "!" mark a value outside the lab's interval
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("flag_header", "words"),
+    [
+        ("Kennz.", "Pat.-Nr.;Geschl.;Alter;Untersuchung;Ergebnis;Einheit"),
+        ("Kennzeichen", "Pat.-Nr.;Geschl.;Alter;Untersuchung;Ergebnis;Einheit"),
+        ("Markierung", "Pat.-Nr.;Geschl.;Alter;Untersuchung;Ergebnis;Einheit"),
+        ("Flag", "Patient ID;Sex;Age;Test;Result;Unit"),
+        ("Indicateur", "N° dossier;Sexe;Âge;Analyse;Résultat;Unité"),
+        ("Indicador", "NHC;Sexo;Edad;Prueba;Resultado;Unidad"),
+        ("Segnalazione", "Codice paziente;Sesso;Età;Esame;Risultato;Unità"),
+        ("Vlag", "Patiëntnummer;Geslacht;Leeftijd;Bepaling;Uitslag;Eenheid"),
+    ],
+)
+def test_star_and_bang_in_a_flag_column_are_abnormal(
+    tmp_path: Path, flag_header: str, words: str
+) -> None:
+    # 17 ng/mL in a man is within the default interval (2-18): the lab's mark makes it
+    # indeterminate, never a silent normal; an unmarked row stays normal (cell by cell)
+    cells = ["*", "!", "pathologisch", "↑", "H", ""]
+    lines = [f"{words};{flag_header}"]
+    lines += [f"{i};m;30;Prolaktin;17,0;µg/l;{c}" for i, c in enumerate(cells, start=1)]
+    results = _results(_run(tmp_path, lines, encoding="utf-8"))
+    statuses = results.sort_values("source_row")["status"].tolist()
+    assert statuses == ["indeterminate"] * 5 + ["normal"]
+
+
+def test_star_in_a_flag_column_keeps_a_high_result_high(tmp_path: Path) -> None:
+    lines = [
+        "Pat.-Nr.;Geschl.;Alter;Untersuchung;Ergebnis;Einheit;Kennz.",
+        "1;m;30;Prolaktin;60,0;µg/l;*",
+        "2;m;30;Prolaktin;17,0;µg/l;!",
+    ]
+    results = _results(_run(tmp_path, lines)).sort_values("source_row")
+    assert results["status"].tolist() == ["high", "indeterminate"]

@@ -40,7 +40,7 @@ from triage.values import (
     code_text,
     comparator,
     duration_words,
-    flag_direction,
+    flag_column_direction,
     footnotes_removed,
     hcg_positive,
     header_flag_codes,
@@ -838,7 +838,7 @@ def _fits_hcg(cell: object) -> bool | None:
 
 
 def _fits_lab_flag(cell: object) -> bool:
-    return flag_direction(cell) is not None
+    return flag_column_direction(cell) is not None
 
 
 def _fits_comparator(cell: object) -> bool:

@@ -485,6 +485,20 @@ def flag_direction(cell: object) -> str | None:
     return lab_word(text) if found is None else found or None
 
 
+@cache
+def _column_marks() -> frozenset[str]:
+    return frozenset(synonyms_data()["values"]["flags"]["column_abnormal"])
+
+
+def flag_column_direction(cell: object) -> str | None:
+    """``flag_direction`` of a cell of a column of the lab's flags: there a star or an
+    exclamation mark ("*", "!": synonyms.toml [values.flags] column_abnormal) says the value is
+    outside the lab's interval, "abnormal"."""
+    if isinstance(cell, str) and cell.strip().strip("()[]").strip() in _column_marks():
+        return "abnormal"
+    return flag_direction(cell)
+
+
 def _flags_say(tokens: Sequence[str]) -> str:
     """The direction of the flags written beside a number ("" when none says one; "abnormal"
     when they disagree)."""

@@ -72,7 +72,7 @@ from triage.values import (
     days_between,
     decimal_evidence,
     duration_word_days,
-    flag_direction,
+    flag_column_direction,
     format_number,
     fraction_of_one,
     group_interval,
@@ -943,7 +943,7 @@ class _Builder:
         col = self.column("lab_flag")
         if col is None:
             return in_cells
-        in_column = self._apply(col, flag_direction)
+        in_column = self._apply(col, flag_column_direction)
         return np.where(pd.isna(in_cells), in_column, in_cells)
 
     def _qualifier_column(self, in_cells: np.ndarray) -> np.ndarray:
