@@ -186,3 +186,49 @@ def test_star_in_a_flag_column_keeps_a_high_result_high(tmp_path: Path) -> None:
     ]
     results = _results(_run(tmp_path, lines)).sort_values("source_row")
     assert results["status"].tolist() == ["high", "indeterminate"]
+
+
+# ------------------------------------------------------------------------------------------------
+# 3. Above the measuring range in words: "above" + a range noun, without a number
+# ------------------------------------------------------------------------------------------------
+_FRENCH = "N° dossier;Sexe;Âge;Analyse;Résultat;Unité"
+
+
+@pytest.mark.parametrize(
+    ("header", "cell"),
+    [
+        (_FRENCH, "> gamme"),
+        (_FRENCH, "dépassement de gamme"),
+        (_FRENCH, "au-dessus de l'intervalle"),
+        (_FRENCH, "gamme dépassée"),
+        ("NHC;Sexo;Edad;Prueba;Resultado;Unidad", "> rango"),
+        ("NHC;Sexo;Edad;Prueba;Resultado;Unidad", "rango excedido"),
+        ("Patient ID;Sex;Age;Test;Result;Unit", "> range"),
+        ("Patient ID;Sex;Age;Test;Result;Unit", "above linearity"),
+        ("Codice paziente;Sesso;Età;Esame;Risultato;Unità", "oltre limite"),
+        ("Codice paziente;Sesso;Età;Esame;Risultato;Unità", "range superato"),
+        ("Patiëntnummer;Geslacht;Leeftijd;Bepaling;Uitslag;Eenheid", "> meetbereik"),
+        ("Patiëntnummer;Geslacht;Leeftijd;Bepaling;Uitslag;Eenheid", "hoger dan meetbereik"),
+        ("Pat.-Nr.;Geschl.;Alter;Untersuchung;Ergebnis;Einheit", "> Messgrenze"),
+    ],
+)
+def test_above_range_words_are_listed_urgent(tmp_path: Path, header: str, cell: str) -> None:
+    outcome = _run(tmp_path, [header, f"1;F;35;Prolactin;{cell};ng/ml"])
+    assert [r.reason_code for r in outcome.rejected] == ["unparseable_result"]
+    assert len(outcome.urgent) == 1
+    assert "above the measuring range" in outcome.rejected[0].detail
+
+
+@pytest.mark.parametrize("cell", ["sup. à 200", "sup à 200", "sup. a 200", "sup. di 200"])
+def test_shortened_greater_than_is_a_bound(tmp_path: Path, cell: str) -> None:
+    outcome = _run(tmp_path, [_FRENCH, f"1;F;35;Prolactine;{cell};ng/ml"])
+    results = _results(outcome)
+    assert results["qualifier"].tolist() == [">"]
+    assert results["priority"].tolist() == ["urgent"]
+
+
+@pytest.mark.parametrize("cell", ["200 (> gamme)", "200 > rango", "200 oltre limite"])
+def test_number_with_above_range_words_is_a_lower_bound(tmp_path: Path, cell: str) -> None:
+    results = _results(_run(tmp_path, [_FRENCH, f"1;F;35;Prolactine;{cell};ng/ml"]))
+    assert results["qualifier"].tolist() == [">"]
+    assert results["priority"].tolist() == ["urgent"]
