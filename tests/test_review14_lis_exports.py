@@ -232,3 +232,29 @@ def test_number_with_above_range_words_is_a_lower_bound(tmp_path: Path, cell: st
     results = _results(_run(tmp_path, [_FRENCH, f"1;F;35;Prolactine;{cell};ng/ml"]))
     assert results["qualifier"].tolist() == [">"]
     assert results["priority"].tolist() == ["urgent"]
+
+
+# ------------------------------------------------------------------------------------------------
+# 4. Words: Dutch "lacterend" (lactating) and its forms; the sulpiride brand Eglonyl
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "note", ["lacterend", "lacterende moeder", "lacteert", "lactatie", "Patiënte lacterend"]
+)
+def test_dutch_lactating_words_set_lactation(tmp_path: Path, note: str) -> None:
+    lines = [
+        "Patiëntnummer;Geslacht;Leeftijd;Prolactine (ng/ml);Opmerking",
+        f"1;V;30;150;{note}",
+    ]
+    results = _results(_run(tmp_path, lines))
+    assert "lactation" in results["factors"].iloc[0]
+    assert "prolactinoma_suspected" not in results["factors"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("header", "sex"),
+    [("Medik.", "w"), ("Medicatie", "V"), ("Traitement", "F"), ("Medications", "F")],
+)
+def test_eglonyl_is_sulpiride(tmp_path: Path, header: str, sex: str) -> None:
+    lines = [f"Pat.-Nr.;Geschl.;Alter;Prolaktin (µg/l);{header}", f"1;{sex};30;60;Eglonyl 50 mg"]
+    results = _results(_run(tmp_path, lines))
+    assert "medication:antipsychotic" in results["factors"].iloc[0]
