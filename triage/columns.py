@@ -17,6 +17,7 @@ field instead, and the vetoed column is reported with the reason.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
@@ -39,7 +40,7 @@ from triage.values import (
     code_text,
     comparator,
     duration_words,
-    flag_direction,
+    flag_column_direction,
     footnotes_removed,
     hcg_positive,
     header_flag_codes,
@@ -103,6 +104,9 @@ class HeaderText:
     bracket_tokens: frozenset[str]  # words inside brackets
     unit: str  # unit written in the header ("mIU/L"), "" when none
     unit_tokens: frozenset[str] = frozenset()  # words of the unit ("weeks"): part of the name too
+    # words written shortened with a dot ("Klin. Angaben", "Abn.Datum", "Medik."): each may
+    # stand for a longer word of a field's vocabulary that it begins (see score)
+    abbreviated: frozenset[str] = frozenset()
 
 
 def _words_of(text: str) -> str:
@@ -117,6 +121,20 @@ def _words_of(text: str) -> str:
     s = _ELISION.sub(r"\1 ", s)  # "Nom de l'examen", "Data dell'esame": elided articles
     s = re.sub(r"[.'’`]", "", s)
     return " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
+
+
+_DOTTED: Final = re.compile(r"([a-z]+)\.")
+
+
+def _dotted_words(text: str) -> frozenset[str]:
+    """The words a header writes shortened, ending in a dot ("klin" of "Klin. Angaben" or
+    "Klin.Angaben", "abnahmedat" of "Abnahmedat."), normalised as ``_words_of`` does."""
+    s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).replace("ß", "ss"))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+    return frozenset(w for w in _DOTTED.findall(s) if len(w) >= ABBREVIATION_LETTERS)
+
+
+ABBREVIATION_LETTERS: Final = 3  # a shorter dotted word ("Nr.", "Dr.") stands for too much
 
 
 def _is_unit(text: str, *, trailing: bool = False) -> bool:
@@ -218,6 +236,7 @@ def parse_header(text: str) -> HeaderText:
         bracket_tokens=frozenset(inside.split()),
         unit=unit,
         unit_tokens=frozenset(_words_of(unit).split()),
+        abbreviated=_dotted_words(" ".join(pieces)) & frozenset(main.split()),
     )
 
 
@@ -333,8 +352,69 @@ def _stopwords() -> frozenset[str]:
     return frozenset(header["stopwords"]) | frozenset(header["qualifier_words"])
 
 
-def score(header: HeaderText, spec: FieldSpec) -> float:
-    """How well a header names a field: 100 exact, ~60 by word rule, 40 weak, 0 not at all."""
+def score(header: HeaderText, spec: FieldSpec, *, shortened: bool = False) -> float:
+    """How well a header names a field: 100 exact, ~60 by word rule, 40 weak, 0 not at all.
+
+    ``shortened``: a header naming the field by no reading of its words as written is read
+    again with each word it shortens with a dot ("Klin. Angaben", "Abn.-Datum", "Medik.") as a
+    longer word of the field's own vocabulary that it begins ("klinische angaben", "abnahme
+    datum", "medikation"), a point lower than the same header written out."""
+    plain = _plain_score(header, spec)
+    if plain or not shortened or not header.abbreviated:
+        return plain
+    return _abbreviation_reading(header, spec)[0]
+
+
+ABBREVIATION_PENALTY: Final = 1.0
+ABBREVIATION_READINGS: Final = 256  # readings tried per header and field, at most
+
+_VOCABULARY_WORDS: dict[str, tuple[str, ...]] = {}
+
+
+def _vocabulary_words(spec: FieldSpec) -> tuple[str, ...]:
+    """Every word a field's synonyms, weak synonyms and word rules use (never its excludes)."""
+    found = _VOCABULARY_WORDS.get(spec.name)
+    if found is None:
+        words = {w for text in (*spec.synonyms, *spec.weak) for w in text.split()}
+        words.update(w for rule in spec.rules for group in rule for w in group)
+        found = _VOCABULARY_WORDS[spec.name] = tuple(sorted(words))
+    return found
+
+
+def _abbreviation_reading(header: HeaderText, spec: FieldSpec) -> tuple[float, int]:
+    """The best score of the header with its dotted words read as longer words of the field
+    that they begin (0 when none of them begins one), and the fewest letters a reading that
+    names the field adds ("schwang" -> "schwanger": 2)."""
+    vocabulary = _vocabulary_words(spec)
+    shortened = sorted(header.abbreviated)
+    options = []
+    for short in shortened:
+        longer = [w for w in vocabulary if w.startswith(short) and len(w) > len(short)]
+        options.append((short, *longer))
+    if all(len(choice) == 1 for choice in options):
+        return 0.0, 0
+    best, fewest = 0.0, -1
+    for tried, reading in enumerate(itertools.product(*options)):
+        if tried >= ABBREVIATION_READINGS:
+            break
+        swap = dict(zip(shortened, reading, strict=True))
+        if all(swap[w] == w for w in shortened):
+            continue
+        main = " ".join(swap.get(w, w) for w in header.main.split())
+        full = " ".join(swap.get(w, w) for w in header.full.split())
+        read = replace(
+            header, main=main, full=full, tokens=frozenset(main.split()), abbreviated=frozenset()
+        )
+        value = _plain_score(read, spec)
+        if value > 0:
+            added = len(main) - len(header.main)
+            fewest = added if fewest < 0 else min(fewest, added)
+        best = max(best, value)
+    return (max(best - ABBREVIATION_PENALTY, 0.0), fewest) if best else (0.0, 0)
+
+
+def _plain_score(header: HeaderText, spec: FieldSpec) -> float:
+    """``score`` of the header's words as written."""
     # The most specific reading first: with the unit ("Postpartum weeks", "Adenoma mm"), with
     # the brackets ("Monomeric prolactin (%)"), then the words alone; a reading that leaves
     # words out loses half a point ("Pregnancy weeks" is the gestation, not the pregnancy flag).
@@ -391,7 +471,28 @@ def candidates(text: str) -> tuple[tuple[str, float], ...]:
     if (not header.main and not header.full) or _is_system_column(header.full):
         return ()
     found = [(name, score(header, spec)) for name, spec in field_specs().items()]
+    if not any(s > 0 for _, s in found) and header.abbreviated:
+        found = _shortened_candidates(header)
     return tuple(sorted(((n, s) for n, s in found if s > 0), key=lambda pair: -pair[1]))
+
+
+INFLECTION_LETTERS: Final = 3  # "observation(s)", "medikament(e)": one word; a compound is more
+
+
+def _shortened_candidates(header: HeaderText) -> list[tuple[str, float]]:
+    """The field a header names with its dotted words read as the longer words they begin
+    (no field by the words as written).  Several fields read so are ambiguous and none is
+    taken, unless one reads the shortening as a nearer word than every other by more than an
+    inflection ("Schwang.": "schwanger" of the pregnancy, not "schwangerschaftsalter"; "Obs.":
+    "observation" of the test or "observations" of the comments: none)."""
+    read = {name: _abbreviation_reading(header, spec) for name, spec in field_specs().items()}
+    found = {name: pair for name, pair in read.items() if pair[0] > 0}
+    if len(found) > 1:
+        nearest = sorted(found.items(), key=lambda item: item[1][1])
+        if nearest[1][1][1] - nearest[0][1][1] <= INFLECTION_LETTERS:
+            return []
+        found = dict(nearest[:1])
+    return [(name, value) for name, (value, _) in found.items()]
 
 
 _COLUMN_REF: Final = re.compile(r"column\s+([A-Za-z]{1,3})", re.IGNORECASE)
@@ -737,7 +838,7 @@ def _fits_hcg(cell: object) -> bool | None:
 
 
 def _fits_lab_flag(cell: object) -> bool:
-    return flag_direction(cell) is not None
+    return flag_column_direction(cell) is not None
 
 
 def _fits_comparator(cell: object) -> bool:
@@ -1601,7 +1702,11 @@ def _note_columns(
             continue
         worded = parse_header(text).full in written
         free_text = any(f in NOTE_FIELDS and v >= STRONG_SCORE for f, v in candidates(text))
-        if not worded and not free_text and score(parse_header(text), spec) < STRONG_SCORE:
+        if (
+            not worded
+            and not free_text
+            and score(parse_header(text), spec, shortened=True) < STRONG_SCORE
+        ):
             continue
         cells = samples.get(col, ()) if samples is not None else None
         if not worded and value_veto("comments", text, cells):

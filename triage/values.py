@@ -347,12 +347,34 @@ def is_formula_without_value(text: object) -> bool:
     return isinstance(text, str) and text.startswith(head) and text.endswith(tail)
 
 
+def _alternation(words: Iterable[str]) -> str:
+    spelled = {normalise_word(w) for w in words}
+    return "|".join(re.escape(w) for w in sorted(spelled, key=len, reverse=True))
+
+
+@cache
+def _above_range_class() -> str:
+    """A regular expression of the class of "above the measuring range" wordings: an above word,
+    up to two articles and a range noun ("> gamme", "sup. à la gamme", "oltre limite"), or a range
+    noun and an exceeded word ("gamme dépassée"): synonyms.toml [values.above_range_unnumbered]
+    above, articles, range_nouns, exceeded."""
+    listed = synonyms_data()["values"]["above_range_unnumbered"]
+    above, nouns = _alternation(listed["above"]), _alternation(listed["range_nouns"])
+    articles = _alternation(listed["articles"])
+    exceeded = _alternation(listed["exceeded"])
+    return (
+        rf"(?<![\w>])(?:{above})\s*(?:(?:{articles})(?:\s+|(?<=')))"
+        rf"{{0,2}}(?:{nouns})(?![\w])|(?<![\w])(?:{nouns})\s+(?:{exceeded})(?![\w])"
+    )
+
+
 @cache
 def _above_range_unnumbered() -> tuple[re.Pattern[str], frozenset[str]]:
     table = synonyms_data()["values"]
     listed = table["above_range_unnumbered"]
     phrases = {normalise_word(p) for p in (*listed["phrases"], *table["out_of_range"][">"])}
     alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    alternatives = f"{alternatives}|{_above_range_class()}"
     # whole words: a phrase starting or ending in a letter or digit is not part of a longer word
     pattern = re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])")
     return pattern, frozenset(normalise_word(c) for c in listed["cells"])
@@ -483,6 +505,20 @@ def flag_direction(cell: object) -> str | None:
     text = cell.strip().strip("()[]").strip()
     found = _flag_of(text)
     return lab_word(text) if found is None else found or None
+
+
+@cache
+def _column_marks() -> frozenset[str]:
+    return frozenset(synonyms_data()["values"]["flags"]["column_abnormal"])
+
+
+def flag_column_direction(cell: object) -> str | None:
+    """``flag_direction`` of a cell of a column of the lab's flags: there a star or an
+    exclamation mark ("*", "!": synonyms.toml [values.flags] column_abnormal) says the value is
+    outside the lab's interval, "abnormal"."""
+    if isinstance(cell, str) and cell.strip().strip("()[]").strip() in _column_marks():
+        return "abnormal"
+    return flag_direction(cell)
 
 
 def _flags_say(tokens: Sequence[str]) -> str:
@@ -1222,6 +1258,7 @@ def _out_of_range_pattern() -> re.Pattern[str]:
         f"(?P<{'above' if mark == '>' else 'below'}{n}>{re.escape(p)})"
         for n, (mark, p) in enumerate(sorted(phrases, key=lambda mp: -len(mp[1])))
     )
+    groups = f"{groups}|(?P<aboveclass>{_above_range_class()})"
     return re.compile(rf"[(\[]?\s*(?:{groups})\s*[)\]]?")
 
 

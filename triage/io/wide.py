@@ -72,7 +72,7 @@ from triage.values import (
     days_between,
     decimal_evidence,
     duration_word_days,
-    flag_direction,
+    flag_column_direction,
     format_number,
     fraction_of_one,
     group_interval,
@@ -943,7 +943,7 @@ class _Builder:
         col = self.column("lab_flag")
         if col is None:
             return in_cells
-        in_column = self._apply(col, flag_direction)
+        in_column = self._apply(col, flag_column_direction)
         return np.where(pd.isna(in_cells), in_column, in_cells)
 
     def _qualifier_column(self, in_cells: np.ndarray) -> np.ndarray:
@@ -1771,6 +1771,29 @@ class _Builder:
         self._day_month_ages(dated & ~too_old)
         self._same_patient_ages(given_age)
         self._implausible_dates()
+        self._ages_at_run(np.isnan(age))
+
+    def _ages_at_run(self, no_age: np.ndarray) -> None:
+        """Rows whose age comes from the birth date alone, with no collection date: the age is
+        counted to the day of the run (engine), which is said once for the file with the
+        columns, since the interval depends on the age when the sample was taken."""
+        birth, collected = self.out["birth_date"], self.out["collected_at"]
+        at_run = no_age & ~np.isnat(birth) & np.isnat(collected) & ~self.age_reject
+        if not at_run.any():
+            return
+        header = self.table.headers.get("birth_date", "birth date")
+        dated = self.table.headers.get("collected_at")
+        where = (
+            f"column {dated!r} gives no readable date in them"
+            if dated
+            else "no column was read as the collection date"
+        )
+        self.warnings.append(
+            f"column {header!r}: {int(at_run.sum())} row(s) give a birth date and no collection "
+            f"date ({where}): the age is counted to the day of this run, though the reference "
+            "interval depends on the age when the sample was taken; give the collection date "
+            "(or map its column in the mapping file) or the age"
+        )
 
     def _same_patient_demographics(self) -> None:
         """Sex and birth date (fixed facts of a person, never results, drugs or states) of a row
