@@ -99,3 +99,134 @@ def test_a_qualifier_of_the_state_itself_still_doubts_it(text: str) -> None:
     said = {(f.field, f.value) for f in load_state_vocabulary().read("comments", text)}
     assert ("lactation", "yes") not in said, text
     assert ("lactation", "unknown") in said, text
+
+
+# --------------------------------------------------------------------------------------------
+# 2. a timed series needs time points, per patient and day
+SITE_NAMES = {
+    "en": (
+        "Prolactin (site 1)",
+        "Prolactin (site 2)",
+        "Prolactin cobas 6000",
+        "Prolactin cobas 8000",
+    ),
+    "de": (
+        "Prolaktin (Standort 1)",
+        "Prolaktin (Standort 2)",
+        "Prolaktin Labor 1",
+        "Prolaktin Labor 2",
+    ),
+    "fr": (
+        "Prolactine (site 1)",
+        "Prolactine (site 2)",
+        "Prolactine Alinity 1",
+        "Prolactine Alinity 2",
+    ),
+    "es": (
+        "Prolactina (sede 1)",
+        "Prolactina (sede 2)",
+        "Prolactina cobas 6000",
+        "Prolactina cobas 8000",
+    ),
+    "it": ("Prolattina (sede 1)", "Prolattina (sede 2)", "Prolattina Lab 1", "Prolattina Lab 3"),
+    "nl": (
+        "Prolactine (locatie 1)",
+        "Prolactine (locatie 2)",
+        "Prolactine lab 1",
+        "Prolactine lab 2",
+    ),
+}
+
+
+def _long(tmp_path: Path, lines: list[str]) -> pd.DataFrame:
+    header = "patient_id,sex,age,collection_date,test_name,result,unit"
+    return _rows(tmp_path, header, lines)
+
+
+@pytest.mark.parametrize("lang", sorted(SITE_NAMES))
+def test_site_and_analyser_numbers_are_no_time_points(tmp_path: Path, lang: str) -> None:
+    names = SITE_NAMES[lang]
+    lines = [
+        f"Q{i},F,30,2026-11-20,{name},{value},ng/mL"
+        for i, (name, value) in enumerate(zip(names, (60, 300, 25, 12), strict=True))
+    ]
+    # the same patient and day too: two sites are no series
+    lines += [f"S,F,30,2026-11-20,{names[0]},40,ng/mL", f"S,F,30,2026-11-20,{names[1]},45,ng/mL"]
+    out = _long(tmp_path, lines)
+    assert {f"Q{i}" for i in range(4)} <= set(out.index), out.index.tolist()
+    assert out.loc["Q1", "priority"] == "urgent"
+    assert "S" in out.index
+
+
+TIMED = {
+    "en": ("Prolactin 0 min", "Prolactin 30 min"),
+    "de": ("Prolaktin 0 Minuten", "Prolaktin 30 Minuten"),
+    "fr": ("Prolactine 0 min", "Prolactine 30 min"),
+    "es": ("Prolactina 0 minutos", "Prolactina 30 minutos"),
+    "it": ("Prolattina 0 minuti", "Prolattina 30 minuti"),
+    "nl": ("Prolactine 0 minuten", "Prolactine 30 minuten"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(TIMED))
+def test_a_series_is_per_patient_and_day(tmp_path: Path, lang: str) -> None:
+    first, second = TIMED[lang]
+    lines = [
+        # one time point per patient and day: each is that patient's result
+        f"C1,F,30,2026-11-20,{first},60,ng/mL",
+        "C2,F,30,2026-11-20,Prolactin,60,ng/mL",
+        f"C3,F,30,2026-11-21,{second},6000,mIU/L",
+        f"C4,F,30,2026-11-20,{first},20,ng/mL",
+        f"C4,F,30,2026-11-22,{second},25,ng/mL",
+        # two time points of one patient and day: the series is refused
+        f"T1,F,30,2026-11-20,{first},40,ng/mL",
+        f"T1,F,30,2026-11-20,{second},90,ng/mL",
+    ]
+    out = _long(tmp_path, lines)
+    assert {"C1", "C2", "C3", "C4"} <= set(out.index), out.index.tolist()
+    assert len(out.loc[["C4"]]) == 2
+    assert out.loc["C3", "priority"] == "urgent"
+    assert "T1" not in out.index
+
+
+def test_time_points_with_a_unit_or_a_sequence_of_minutes() -> None:
+    from triage.columns import timed_series
+
+    assert timed_series(["PRL 0", "PRL 30", "PRL 60"], set()) == {0, 1, 2}
+    assert timed_series(["PRL 30′", "PRL 60′"], set()) == {0, 1}
+    assert timed_series(["PRL 1 h", "PRL 2 h"], set()) == {0, 1}
+    assert timed_series(["PRL 0min", "PRL 15min"], set()) == {0, 1}
+    assert timed_series(["Prolactin (site 1)", "Prolactin (site 2)"], set()) == set()
+    assert timed_series(["Prolactin cobas 6000", "Prolactin cobas 8000"], set()) == set()
+
+
+# --------------------------------------------------------------------------------------------
+# 3. a palsy of limbs, fingers or shifts is no cranial-nerve palsy
+NO_NERVE = {
+    "en": ["VFD 12 (ventilator-free days)", "BTH 3"],
+    "de": ["Lähmung der 4 Extremitäten nach Unfall", "Ausfall der 3 letzten Dialysen"],
+    "fr": ["paralysie des 4 membres", "atteinte des 4 membres post-AVC"],
+    "es": ["paresia del 4 dedo mano derecha", "parálisis de las 4 extremidades"],
+    "it": ["paralisi del 4 dito", "paresi della 3 falange"],
+    "nl": ["uitval van de 3 diensten", "verlamming van de 4 ledematen"],
+}
+NERVE = {
+    "en": ["CN6 palsy", "VFD"],
+    "de": ["N. VI Parese", "III. Hirnnervenparese", "Abduzensparese"],
+    "fr": ["parésie du VI", "paralysie du 6 nerf"],
+    "es": ["paresia del VI par"],
+    "it": ["paresi del VI nervo cranico"],
+    "nl": ["verlamming van de nervus abducens"],
+}
+
+
+@pytest.mark.parametrize("lang", sorted(NO_NERVE))
+def test_a_digit_without_a_nerve_is_no_cranial_nerve_palsy(tmp_path: Path, lang: str) -> None:
+    lines = [f"N{i},F,35,45,ng/mL,{_quoted(w)}" for i, w in enumerate(NO_NERVE[lang])]
+    lines += [f"R{i},F,35,45,ng/mL,{_quoted(w)}" for i, w in enumerate(NERVE[lang])]
+    out = _rows(tmp_path, "patient_id,sex,age_years,prolactin,prolactin_unit,symptoms", lines)
+    for i, words in enumerate(NO_NERVE[lang]):
+        row = out.loc[f"N{i}"]
+        assert row["priority"] != "urgent", (words, row["factors"])
+    for i, words in enumerate(NERVE[lang]):
+        assert out.loc[f"R{i}", "priority"] == "urgent", words
