@@ -25,7 +25,9 @@ import pandas as pd
 import pytest
 from pipeline_helpers import triage_csv
 
+from triage.columns import timed_series
 from triage.engine.state_words import load_state_vocabulary
+from triage.pipeline import TriageRequest, run_triage
 
 
 def _rows(tmp_path: Path, header: str, lines: list[str]) -> pd.DataFrame:
@@ -190,8 +192,6 @@ def test_a_series_is_per_patient_and_day(tmp_path: Path, lang: str) -> None:
 
 
 def test_time_points_with_a_unit_or_a_sequence_of_minutes() -> None:
-    from triage.columns import timed_series
-
     assert timed_series(["PRL 0", "PRL 30", "PRL 60"], set()) == {0, 1, 2}
     assert timed_series(["PRL 30′", "PRL 60′"], set()) == {0, 1}
     assert timed_series(["PRL 1 h", "PRL 2 h"], set()) == {0, 1}
@@ -230,3 +230,24 @@ def test_a_digit_without_a_nerve_is_no_cranial_nerve_palsy(tmp_path: Path, lang:
         assert row["priority"] != "urgent", (words, row["factors"])
     for i, words in enumerate(NERVE[lang]):
         assert out.loc[f"R{i}", "priority"] == "urgent", words
+
+
+# --------------------------------------------------------------------------------------------
+# 4. the column's own decimal mark decides for its unit groups
+def test_the_columns_comma_decimal_reads_a_dotted_miu_result_as_thousands(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "patient_id;sex;age;collection_date;prolactin;unit\n"
+        "D1;F;30;2026-11-20;12,5;ng/mL\nD2;F;30;2026-11-20;8,2;ng/mL\n"
+        "D3;F;30;2026-11-20;1.250;mIU/L\nD4;F;30;2026-11-20;450;mIU/L\n"
+        "D5;F;30;2026-11-20;5.300;mIU/L\n",
+        encoding="utf-8",
+    )
+    run = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    out = run.results.set_index("patient_id")
+    assert "D5" in out.index, [(r.reason_code, r.detail) for r in run.rejected]
+    assert out.loc["D5", "priority"] == "urgent"
+    assert out.loc["D1", "prolactin_ng_ml"] == 12.5
+    assert out.loc["D3", "status"] == "high"  # 1250 mIU/L
+    warnings = [w for i in run.inputs for w in i.warnings]
+    assert not any("does not show its decimal mark" in w for w in warnings)
