@@ -251,3 +251,34 @@ def test_the_columns_comma_decimal_reads_a_dotted_miu_result_as_thousands(tmp_pa
     assert out.loc["D3", "status"] == "high"  # 1250 mIU/L
     warnings = [w for i in run.inputs for w in i.warnings]
     assert not any("does not show its decimal mark" in w for w in warnings)
+
+
+# --------------------------------------------------------------------------------------------
+# 5. multi-word unknown answers of a state column
+UNKNOWN_ANSWERS = {
+    "en": ["not known", "not recorded", "n/k"],
+    "de": ["nicht bekannt", "unbekannt", "nicht erhoben"],
+    "fr": ["non connu", "inconnu", "non renseigné"],
+    "es": ["desconocido", "no consta", "no conocido"],
+    "it": ["sconosciuto", "non noto"],
+    "nl": ["onbekend", "niet bekend"],
+}
+
+
+@pytest.mark.parametrize("lang", sorted(UNKNOWN_ANSWERS))
+def test_unknown_answers_are_no_unreadable_state_cells(tmp_path: Path, lang: str) -> None:
+    answers = UNKNOWN_ANSWERS[lang]
+    lines = [f"U{i},F,30,30,ng/mL,{a}" for i, a in enumerate(answers)]
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "patient_id,sex,age,prolactin,unit,pregnant\n"
+        + "\n".join(lines)
+        + "\nY,F,30,30,ng/mL,ja\n",
+        encoding="utf-8",
+    )
+    run = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    warnings = [w for i in run.inputs for w in i.warnings]
+    assert not any("could not be read as pregnant" in w for w in warnings), warnings
+    out = run.results.set_index("patient_id")
+    for i, answer in enumerate(answers):
+        assert "pregnancy" not in str(out.loc[f"U{i}", "factors"]).split(";"), answer
