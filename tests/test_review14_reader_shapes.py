@@ -279,9 +279,18 @@ def test_a_merged_file_takes_the_decimal_mark_per_unit_group(tmp_path: Path, mar
         f"A;E1;F;30;12{mark}5;ng/mL\nA;E2;M;40;8{mark}4;ng/mL\n"
         "B;E3;M;40;6.000;mIU/L\nB;E4;F;30;1.250;mIU/L\nB;E5;F;30;450;mIU/L\n",
     )
-    # 6.000 mIU/L: 6 (low) or 6000 (urgent): never silently low, rejected as ambiguous
-    assert "E3" not in results.index
-    assert [r.reason_code for r in rejected if r.patient_id == "E3"] == ["ambiguous_decimal_mark"]
+    if mark == ".":
+        # 6.000 mIU/L: 6 (low) or 6000 (urgent): never silently low, rejected as ambiguous
+        assert "E3" not in results.index
+        assert [r.reason_code for r in rejected if r.patient_id == "E3"] == [
+            "ambiguous_decimal_mark"
+        ]
+        said = next(r.detail for r in rejected if r.patient_id == "E3")
+        assert "does not show its decimal mark" not in said and "unit group" in said
+    else:
+        # the column writes ',' as its decimal mark: '.' groups thousands, 6000 mIU/L (urgent;
+        # review 14 regressions: the larger reading the column's own mark gives)
+        assert results.loc["E3", "priority"] == "urgent"
     # 1.250 mIU/L: mIU/L is reported in whole numbers, 1250 (1.25 is below any assay)
     assert results.loc["E4", "status"] == "high"
     assert results.loc["E1", "prolactin_ng_ml"] == 12.5

@@ -1130,7 +1130,9 @@ def recognise_columns(
     match.shape = _shape_with_forced(texts, match)
     pool = _candidate_pool(texts, match.shape, taken_cols, set(match.fields))
     timed, visits = (
-        _prolactin_series(texts, taken_cols) if "prolactin" not in match.fields else (set(), set())
+        _prolactin_series(texts, taken_cols)[:2]
+        if "prolactin" not in match.fields
+        else (set(), set())
     )
     lone = _lone_filled_visit(texts, visits, timed, samples)
     if lone is not None:  # one visit holds every value: it is read, the empty ones are named
@@ -1144,7 +1146,7 @@ def recognise_columns(
     series = timed | visits | set(match.empty_visits)
     if "prolactin" in match.fields:
         chosen = match.fields["prolactin"]
-        others = set().union(*_prolactin_series(texts, taken_cols - {chosen})) - {chosen}
+        others = set().union(*_prolactin_series(texts, taken_cols - {chosen})[:2]) - {chosen}
         if others:
             listed = ", ".join(repr(texts[c]) for c in sorted(others))
             match.warnings.append(
@@ -1266,6 +1268,7 @@ def recognise_columns(
 
 
 _TIME_POINT = re.compile(r"\d{1,4}")
+_PRIMED_POINT = re.compile(r"(\d{1,4})\s*[′\x27’]")  # "PRL 30′": minutes as a prime
 # A visit or time-point word of a research or LIS column name: "v1", "m6", "w12", "2019",
 # "visit", "dx", "bl" (synonyms.toml [header] qualifier_words and visit_words).
 _YEAR = re.compile(r"(?:19|20)\d{2}")  # "PRL_2019": a visit year, not minutes of a series
@@ -1322,17 +1325,74 @@ def timed_series(texts: Sequence[str], taken: set[int]) -> set[int]:
     """Columns of a timed prolactin series ("PRL 0", "PRL 30", "PRL 60": a cannulated or
     stimulation test): two or more prolactin headers that differ only by a time point (a long
     file's test names too: io/long.py)."""
-    return _prolactin_series(texts, taken)[0]
+    return set(timed_series_stems(texts, taken))
 
 
-def _prolactin_series(texts: Sequence[str], taken: set[int]) -> tuple[set[int], set[int]]:
+def timed_series_stems(texts: Sequence[str], taken: set[int]) -> dict[int, str]:
+    """The columns of timed_series, each with the name they share without the time point: a
+    long file's rows of one patient and day are a series only with two points of one name."""
+    return {
+        col: stem
+        for stem, cols in _prolactin_series(texts, taken)[2].items()
+        for col in cols.values()
+    }
+
+
+@cache
+def _time_units() -> tuple[frozenset[str], re.Pattern[str], int, int]:
+    header = synonyms_data()["header"]
+    units = frozenset(str(u) for u in header.get("time_point_units", []))
+    glued = "|".join(sorted((re.escape(u) for u in units), key=len, reverse=True)) or "(?!)"
+    return (
+        units,
+        re.compile(rf"(\d{{1,4}})(?:{glued})"),
+        int(header.get("bare_time_point_step", 0)),
+        int(header.get("bare_time_point_max", 0)),
+    )
+
+
+def _time_point(text: str, words: list[str]) -> tuple[str, list[str], bool] | None:
+    """The one time point of a header: (the point, its other words, whether a time unit says it
+    is one), None without exactly one number.  A year ("PRL_2019") is no time point."""
+    units, glued, _, _ = _time_units()
+    found: list[tuple[int, str, bool]] = []  # (index, point, timed)
+    for i, word in enumerate(words):
+        whole = glued.fullmatch(word)
+        if whole is not None:
+            found.append((i, str(int(whole.group(1))), True))
+        elif _TIME_POINT.fullmatch(word) and not _YEAR.fullmatch(word):
+            unit = i + 1 < len(words) and words[i + 1] in units
+            found.append((i, str(int(word)), unit))
+    if len(found) != 1:
+        return None
+    index, point, timed = found[0]
+    primed = {str(int(m.group(1))) for m in _PRIMED_POINT.finditer(text)}
+    skip = {index, index + 1} if timed and glued.fullmatch(words[index]) is None else {index}
+    rest = [w for i, w in enumerate(words) if i not in skip]
+    return point, rest, timed or point in primed
+
+
+def _a_timed_series(points: Mapping[str, tuple[int, bool]]) -> bool:
+    """Two or more points of one name that are times: one with a time unit, or bare numbers
+    that are all multiples of the step up to the longest test (synonyms.toml [header])."""
+    if len(points) < len((0, 1)):
+        return False
+    if any(timed for _, timed in points.values()):
+        return True
+    _, _, step, longest = _time_units()
+    return step > 0 and all(int(p) % step == 0 and int(p) <= longest for p in points)
+
+
+def _prolactin_series(
+    texts: Sequence[str], taken: set[int]
+) -> tuple[set[int], set[int], dict[str, dict[str, int]]]:
     """(timed series, visit series) among the prolactin headers.
 
     Timed: two or more headers that differ only by a bare time point ("PRL 0", "PRL 30").
     Visits: two or more that differ only by visit or time-point words ("prl_bl", "PRL_V1",
     "PRL_Dx", "PRL visit 2", "PRL_2019", "PRL_m6"), at least one of them naming one; a lone
     "PRL_0" or "prl_baseline" is neither."""
-    points: dict[str, dict[str, int]] = {}
+    points: dict[str, dict[str, tuple[int, bool]]] = {}
     visits: dict[str, dict[tuple[str, ...], int]] = {}
     words_of_visit = _visit_words()
     names = _prolactin_words()
@@ -1352,10 +1412,10 @@ def _prolactin_series(texts: Sequence[str], taken: set[int]) -> tuple[set[int], 
             continue
         if is_diluted_prolactin(text):  # the same sample re-assayed ("PRL 1:100"): no visit
             continue
-        numbers = [w for w in words if _TIME_POINT.fullmatch(w) and not _YEAR.fullmatch(w)]
-        if len(numbers) == 1:
-            stem = " ".join(w for w in words if w != numbers[0])
-            points.setdefault(stem, {}).setdefault(numbers[0], col)
+        point = _time_point(text, words)
+        if point is not None:
+            stem = " ".join(point[1])
+            points.setdefault(stem, {}).setdefault(point[0], (col, point[2]))
         unit_words = set(header_words(header.unit).split()) if header.unit else set()
         # the prolactin word in any language is one word: "Prolactin" beside "Prolaktin
         # Kontrolle" is the same result twice, as "PRL" beside "PRL Kontrolle" is
@@ -1366,13 +1426,18 @@ def _prolactin_series(texts: Sequence[str], taken: set[int]) -> tuple[set[int], 
         stem = " ".join(w for w in kept if w not in marks)
         if stem:
             visits.setdefault(stem, {}).setdefault(marks, col)
-    timed = {col for cols in points.values() if len(cols) > 1 for col in cols.values()}
+    series = {
+        stem: {p: col for p, (col, _) in cols.items()}
+        for stem, cols in points.items()
+        if _a_timed_series(cols)
+    }
+    timed = {col for cols in series.values() for col in cols.values()}
     visit: set[int] = set()
     for cols in visits.values():  # a timed series' columns are no visits of the others
         rest = {marks: col for marks, col in cols.items() if col not in timed}
         if len(rest) > 1 and any(marks for marks in rest):
             visit |= set(rest.values())
-    return timed, visit
+    return timed, visit, series
 
 
 def visit_series_refusal(texts: Sequence[str], visits: Iterable[int]) -> str:

@@ -271,15 +271,33 @@ class StateVocabulary:
             + r")(?:(?<=[\x27’])|(?=[\s\x27’]|$)))*[\s\x27’]*$",
             re.IGNORECASE,
         )
-        stops = _compile(not_current.get("gap_stops", []), source, "not_current.gap_stops")
+        # after the state only its own words (a week count, "28/40", twins, an article, a copula)
+        # may stand before the qualifier, never a connective, a bracket, a slash or another noun
+        # ("pregnant so MRI contraindicated" forbids the MRI); a colon only right before it (a
+        # form's answer, "Stillen: Abstillen"); and a qualifier followed by a word that is not a
+        # function word qualifies that word ("pregnant 28 weeks failed glucose test")
+        own = _compile(
+            [*not_current.get("own_words", []), articles.pattern], source, "not_current.own_words"
+        )
+        followers = _compile(
+            [
+                *not_current.get("gap_stops", []),
+                *not_current.get("followers", []),
+                articles.pattern,
+            ],
+            source,
+            "not_current.followers",
+        )
         self._not_current_after = re.compile(
-            r"^[^\w]*(?:(?!(?:"
-            + stops.pattern
-            + r")\b)[\w\x27’.-]+[^\w]+){0,"
+            r"^(?:[^\S\n]*:[^\S\n]*|[^\S\n]*(?:(?:"
+            + own.pattern
+            + r")(?:(?<=[\x27’])|[^\S\n]+)){0,"
             + str(int(not_current.get("after_window_words", 0)))
-            + "}?(?:"
+            + "})(?:"
             + _compile(not_current.get("after", []), source, "not_current.after").pattern
-            + r")(?!\w)",
+            + r")(?!\w)(?=[^\S\n]*(?:$|[^\w\s]|(?:"
+            + followers.pattern
+            + r")(?!\w)))",
             re.IGNORECASE,
         )
         self._ordinals = {str(k).lower(): int(v) for k, v in spec.get("ordinals", {}).items()}

@@ -38,7 +38,7 @@ from triage.columns import (
     named_finding,
     parse_header,
     parse_rule,
-    timed_series,
+    timed_series_stems,
     unit_kind,
 )
 from triage.io.layout import RawTable
@@ -451,7 +451,9 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     patient, specimen = _keys(table)
     group = _group_ids(patient, specimen, collected)
     merged = _take_diluted_results(table, fields, why_not, group, warnings)
-    timed = _refuse_timed_series(table, fields, why_not, settings.tests, warnings)
+    timed = _refuse_timed_series(
+        table, fields, why_not, settings.tests, warnings, _patient_days(patient, collected)
+    )
     _fill_from_group(table, group, fields == "prolactin")
     prolactin_pos = np.flatnonzero(fields == "prolactin")
     built = build_frame(_prolactin_table(table, prolactin_pos, warnings), settings, release=True)
@@ -490,19 +492,33 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
 MAX_CODES_SHOWN: Final = 12
 
 
+def _patient_days(patient: np.ndarray, collected: np.ndarray) -> np.ndarray:
+    """One id per (patient, day of the sample); rows without a date share their patient's."""
+    days = collected.astype("datetime64[D]").astype(np.int64)
+    days = np.where(np.isnat(collected), np.iinfo(np.int64).min, days)
+    frame = pd.DataFrame({"p": patient, "d": days})
+    ids: np.ndarray = frame.groupby(["p", "d"], sort=False).ngroup().to_numpy()
+    return ids
+
+
 def _refuse_timed_series(
     table: RawTable,
     fields: np.ndarray,
     why_not: np.ndarray,
     tests: Mapping[str, str],
     warnings: list[str],
+    patient_day: np.ndarray,
 ) -> np.ndarray:
     """Prolactin lines whose test names differ only by a time point ("PRL 0 min", "PRL 30
     min", "PRL 60 min": a cannulated or stimulation series) are not triaged, as a wide file's
-    columns "PRL 0", "PRL 30", "PRL 60" are not (columns.timed_series: the one rule): each
-    time point judged alone, a series read as several results and its peak as one more raised
-    result.  Rejected as other_test with the reason, and one warning; a test the mapping
-    file's [tests] names is triaged (the user chose it).  Returns the rows so rejected."""
+    columns "PRL 0", "PRL 30", "PRL 60" are not (columns.timed_series: the one rule, a time point
+    being a number with a time unit or a sequence of minutes, never a site or analyser number):
+    each time point judged alone, a series read as several results and its peak as one more
+    raised result.  A series is per patient and day (`patient_day`): the lines of one patient
+    and sample day with two or more time points of one name; a lone "Prolactin 30 min" of a
+    patient is that patient's result.  Rejected as other_test with the reason, and one warning;
+    a test the mapping file's [tests] names is triaged (the user chose it).  Returns the rows
+    so rejected."""
     none = np.zeros(len(table), dtype=bool)
     col = table.columns.get("test")
     if col is None:
@@ -515,12 +531,22 @@ def _refuse_timed_series(
         _text(u) if used and _code_key(_text(u)) not in chosen else ""
         for u, used in zip(found.uniques, prolactin.tolist(), strict=True)
     ]
-    series = timed_series(names, set())
-    if not series:
+    stems = timed_series_stems(names, set())
+    if not stems:
         return none
-    points = np.array(sorted(series), dtype=np.int64)
-    rows: np.ndarray = np.isin(found.codes, points) & (fields == "prolactin")
-    listed = ", ".join(repr(names[i]) for i in sorted(series))
+    candidates = np.flatnonzero(np.isin(found.codes, list(stems)) & (fields == "prolactin"))
+    points: dict[tuple[int, str], set[int]] = {}
+    for i in candidates.tolist():
+        code = int(found.codes[i])
+        points.setdefault((int(patient_day[i]), stems[code]), set()).add(code)
+    rows = np.zeros(len(table), dtype=bool)
+    for i in candidates.tolist():
+        code = int(found.codes[i])
+        rows[i] = len(points[(int(patient_day[i]), stems[code])]) > 1
+    if not rows.any():
+        return none
+    series = sorted({int(c) for c in found.codes[rows]})
+    listed = ", ".join(repr(names[i]) for i in series)
     fields[rows] = ""
     why_not[rows] = f"a time point of a timed prolactin series ({listed}): not triaged one by one"
     warnings.append(

@@ -698,14 +698,22 @@ class _Builder:
             texts=texts_undecided,
             typed=self._typed_undecided(raw),
         )
-        if settled_by == "column":
+        if settled_by == "column" and decimal is not None:
             # a merged file: the mark its other rows show says nothing of a unit group whose
             # own cells show none (ng/mL rows "12.5" beside mIU/L rows "6.000", "1.250")
-            unmarked = self._unmarked_unit_rows(raw, unit)
+            unmarked = self._unmarked_unit_rows(raw, unit, decimal)
             if unmarked.any():
                 value = self._whole_unmarked_miu(raw, unit, value, unmarked)
                 more, more_detail = self._undecided_urgent(
-                    raw, unit, factor, value, ~unmarked, texts=True, whole_agrees=False
+                    raw,
+                    unit,
+                    factor,
+                    value,
+                    ~unmarked,
+                    texts=True,
+                    whole_agrees=False,
+                    shows=f"its unit group shows no decimal mark of its own (the column's "
+                    f"other rows write {decimal!r}, a merged file may write each unit its own way)",
                 )
                 more &= ~undecided
                 undecided |= more
@@ -759,15 +767,21 @@ class _Builder:
             return ""
         return None
 
-    def _unmarked_unit_rows(self, raw: np.ndarray, unit: np.ndarray) -> np.ndarray:
+    def _unmarked_unit_rows(self, raw: np.ndarray, unit: np.ndarray, decimal: str) -> np.ndarray:
         """Rows whose result may be read two ways ("6.000", "1,250") in a unit group (the rows
         of one unit) whose own text cells show no decimal mark, while the column's other rows
         show one: a merged multi-site file takes its mark per site, and one site's "12.5"
-        ng/mL says nothing of another's "6.000" mIU/L.  (A mark the file's other columns show,
-        TSH "2.15", is the whole export's: every unit group takes it.)"""
+        ng/mL says nothing of another's "6.000" mIU/L.  Only cells whose separator is the
+        column's own decimal `decimal`, so that its mark reads them as the small number: where
+        the column writes "12,5", "5.300" groups thousands by that very mark (5300), the larger
+        reading, and the column's mark decides.  (A mark the file's other columns show, TSH
+        "2.15", is the whole export's: every unit group takes it.)"""
         found = self.table.distinct(raw)
         cells = np.array(
-            [isinstance(u, str) and two_readings(u) is not None for u in found.uniques],
+            [
+                isinstance(u, str) and decimal in u and two_readings(u) is not None
+                for u in found.uniques
+            ],
             dtype=bool,
         )[found.codes]
         rows = np.zeros(self.n, dtype=bool)
@@ -864,6 +878,7 @@ class _Builder:
         texts: bool = True,
         typed: bool = False,
         whole_agrees: bool = True,
+        shows: str = "the file does not show its decimal mark",
     ) -> tuple[np.ndarray, np.ndarray]:
         """(rows, details) whose result is written like '6,250' or '1.150' in a file that does
         not show its decimal mark (none anywhere, or only the export's separator implies one),
@@ -904,7 +919,7 @@ class _Builder:
                 "its format writes '.' as the decimal mark, but a lab system may group "
                 "thousands with it"
                 if isinstance(raw[i], FormatNumber)
-                else "the file does not show its decimal mark"
+                else shows
             )
             details[i] = (
                 f"column {header!r}: {cell_text(raw[i])!r} can be read as {_fmt(low)} or "
