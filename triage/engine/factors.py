@@ -1097,6 +1097,13 @@ def _note_medication_list(ctx: RowContext) -> tuple[str, str] | None:
     return None
 
 
+def _kidney_given(ctx: RowContext) -> bool:
+    """An eGFR or creatinine given, as a number or as a stage in words ("ESRD", "CKD G4")."""
+    if ctx.num("egfr") is not None or ctx.num("creatinine") is not None:
+        return True
+    return ctx.text("egfr_text") is not None or ctx.text("creatinine_text") is not None
+
+
 def _unexplained_text(ctx: RowContext) -> str:
     meds = ctx.text("medications")
     no_meds = ctx.first("no_medications")
@@ -1106,7 +1113,7 @@ def _unexplained_text(ctx: RowContext) -> str:
         for label, present in (
             ("medications", meds is not None or no_meds is not None or listed is not None),
             ("TSH", ctx.num("tsh") is not None or ctx.tsh_word is not None),
-            ("eGFR", ctx.num("egfr") is not None or ctx.num("creatinine") is not None),
+            ("eGFR", _kidney_given(ctx)),
         )
         if not present
     ]

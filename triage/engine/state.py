@@ -61,6 +61,8 @@ STATE_TEXT_COLUMNS: tuple[str, ...] = (
     "dialysis_text",
     "kidney_transplant_text",
     "kidney_disease",
+    "egfr_text",
+    "creatinine_text",
     "liver_disease",
     "comments",
     "symptoms",

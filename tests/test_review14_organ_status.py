@@ -1,0 +1,88 @@
+"""Organ status written in words or scores where the tool expected numbers, in six languages: an
+eGFR or creatinine cell written as a kidney stage ("ESRD", "CKD G4", "terminale
+Niereninsuffizienz", "IRC terminale", "ERC estadio 5", "eindstadium nierfalen") is read with the
+comment vocabulary (wide column, mixed column, long file); a failed or rejected kidney graft is
+kidney failure, not a contradiction; a numeric Child-Pugh score is its class; a child's grossly
+raised creatinine is a kidney factor; a paediatric "above 250" boundary worded as compared.
+End to end.  Synthetic patients only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pipeline_helpers import triage_csv
+
+WIDE = "patient_id,sex,age_years,prolactin,prolactin_unit,egfr\n"
+
+
+def _factors(row: Any) -> dict[str, tuple[str, str]]:
+    return {f["code"]: (f["strength"], f["evidence"]) for f in row["factor_details"]}
+
+
+def _suggestion(row: Any, code: str) -> str:
+    return next((s["reason"] for s in row["suggestion_details"] if s["code"] == code), "")
+
+
+# (cell, strength): stage 4-5 or end stage is likely (eGFR < 30); stage 3 possible
+STAGE_CELLS = [
+    ("ESRD", "likely"),
+    ("CKD G4", "likely"),
+    ("CKD stage 5", "likely"),
+    ("end-stage renal disease", "likely"),
+    ("terminale Niereninsuffizienz", "likely"),
+    ("CKD-Stadium 5", "likely"),
+    ("IRC terminale", "likely"),
+    ("ERC estadio 5", "likely"),
+    ("insufficienza renale terminale", "likely"),
+    ("eindstadium nierfalen", "likely"),
+    ("CKD G3a", "possible"),
+]
+
+
+@pytest.mark.parametrize(("cell", "strength"), STAGE_CELLS)
+def test_egfr_column_of_stage_words_is_read(tmp_path: Path, cell: str, strength: str) -> None:
+    rows = f"E1,F,40,60,ng/mL,{cell}\nE2,F,40,60,ng/mL,{cell}\n"
+    row = triage_csv(tmp_path, WIDE + rows).iloc[0]
+    found = _factors(row)
+    assert "renal_impairment" in found, found
+    assert found["renal_impairment"][0] == strength
+    assert cell in found["renal_impairment"][1]
+    assert "no eGFR or creatinine given" not in _suggestion(row, "check_renal_function")
+
+
+@pytest.mark.parametrize(("cell", "strength"), STAGE_CELLS[:6])
+def test_stage_word_in_a_numeric_egfr_column(tmp_path: Path, cell: str, strength: str) -> None:
+    rows = f"E1,F,40,60,ng/mL,{cell}\nE2,F,40,60,ng/mL,45\nE3,F,40,60,ng/mL,80\n"
+    results = triage_csv(tmp_path, WIDE + rows)
+    assert _factors(results.iloc[0])["renal_impairment"][0] == strength
+    assert _factors(results.iloc[1])["renal_impairment"][0] == "possible"
+
+
+def test_unreadable_egfr_text_is_still_not_given(tmp_path: Path) -> None:
+    rows = "E1,F,40,60,ng/mL,Pille\nE2,F,40,60,ng/mL,45\nE3,F,40,60,ng/mL,80\n"
+    row = triage_csv(tmp_path, WIDE + rows).iloc[0]
+    assert "unexplained" in _factors(row)
+
+
+@pytest.mark.parametrize(
+    ("test", "cell"),
+    [
+        ("eGFR", "ESRD"),
+        ("eGFR", "CKD-Stadium 5"),
+        ("eGFR", "IRC terminale"),
+        ("Creatinine", "ERC estadio 5"),
+        ("eGFR", "insufficienza renale terminale"),
+        ("eGFR", "eindstadium nierfalen"),
+    ],
+)
+def test_long_file_egfr_row_in_stage_words(tmp_path: Path, test: str, cell: str) -> None:
+    code = "EGFR" if test == "eGFR" else "CREA"
+    text = (
+        "Patient ID;Gender;Birth date;Collection time;Test code;Test name;Result;Unit\n"
+        "P2;F;1980-01-01;2026-10-21 09:00;PRL;Prolactin;60;ng/mL\n"
+        f"P2;F;1980-01-01;2026-10-21 09:00;{code};{test};{cell};\n"
+    )
+    row = triage_csv(tmp_path, text).iloc[0]
+    assert _factors(row)["renal_impairment"][0] == "likely"
