@@ -86,3 +86,48 @@ def test_long_file_egfr_row_in_stage_words(tmp_path: Path, test: str, cell: str)
     )
     row = triage_csv(tmp_path, text).iloc[0]
     assert _factors(row)["renal_impairment"][0] == "likely"
+
+
+GRAFT = (
+    "patient_id,sex,age_years,prolactin,prolactin_unit,egfr,dialysis,kidney_transplant,comments\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("column", "note"),
+    [
+        ("failed", ""),
+        ("graft failure", ""),
+        ("rechazo", ""),
+        ("", "failed kidney transplant"),
+        ("", "renal transplant with chronic graft failure"),
+        ("", "kidney transplant rejected 2024"),
+        ("", "Transplantatversagen nach NTx"),
+        ("", "Transplantatverlust 2023"),
+        ("", "rejet du greffon rénal"),
+        ("", "échec de greffe rénale"),
+        ("", "fallo del injerto renal"),
+        ("", "rigetto del trapianto di rene"),
+        ("", "fallimento del trapianto renale"),
+        ("", "afstoting niertransplantaat"),
+        ("", "niertransplantatie met transplantaatfalen"),
+    ],
+)
+def test_failed_graft_is_kidney_failure_not_a_conflict(
+    tmp_path: Path, column: str, note: str
+) -> None:
+    rows = f"F1,F,40,60,ng/mL,,,{column},{note}\nF2,F,40,60,ng/mL,,,yes,\n"
+    results = triage_csv(tmp_path, GRAFT + rows)
+    row = results.iloc[0]
+    found = _factors(row)
+    assert found.get("renal_impairment", ("",))[0] in ("possible", "likely"), found
+    assert "conflicting_context" not in row["suggestions"]
+    # a working graft without an eGFR stays no kidney factor
+    assert "renal_impairment" not in _factors(results.iloc[1])
+
+
+def test_failed_graft_with_dialysis_or_low_egfr_is_likely(tmp_path: Path) -> None:
+    rows = "F1,F,40,60,ng/mL,,HD,failed,\nF2,F,40,60,ng/mL,20,,,failed kidney transplant\n"
+    results = triage_csv(tmp_path, GRAFT + rows)
+    assert _factors(results.iloc[0])["dialysis"][0] == "likely"
+    assert _factors(results.iloc[1])["renal_impairment"][0] == "likely"
