@@ -131,3 +131,34 @@ def test_failed_graft_with_dialysis_or_low_egfr_is_likely(tmp_path: Path) -> Non
     results = triage_csv(tmp_path, GRAFT + rows)
     assert _factors(results.iloc[0])["dialysis"][0] == "likely"
     assert _factors(results.iloc[1])["renal_impairment"][0] == "likely"
+
+
+LIVER = "patient_id,sex,age_years,prolactin,prolactin_unit,liver_disease,comments\n"
+
+
+@pytest.mark.parametrize(
+    ("column", "note", "strength", "letter"),
+    [
+        ("Child-Pugh 11", "", "likely", "C"),
+        ("", "Child-Pugh-Score 10 Punkte", "likely", "C"),
+        ("", "score de Child-Pugh 9 points", "possible", "B"),
+        ("", "puntuación Child-Pugh 10", "likely", "C"),
+        ("", "punteggio Child-Pugh 12", "likely", "C"),
+        ("", "Child-Pugh-score 6 punten", "possible", "A"),
+    ],
+)
+def test_child_pugh_score_in_points_is_its_class(
+    tmp_path: Path, column: str, note: str, strength: str, letter: str
+) -> None:
+    rows = f"CP1,M,55,40,ng/mL,{column},{note}\nCP2,M,55,40,ng/mL,,\n"
+    row = triage_csv(tmp_path, LIVER + rows).iloc[0]
+    found = _factors(row)
+    assert found["liver_cirrhosis"][0] == strength
+    assert f"(Child-Pugh {letter})" in found["liver_cirrhosis"][1]
+
+
+def test_child_pugh_score_explains_as_class_c_does(tmp_path: Path) -> None:
+    rows = "CP1,M,55,150,ng/mL,Child-Pugh 11,\nCP2,M,55,150,ng/mL,Child-Pugh C,\n"
+    results = triage_csv(tmp_path, LIVER + rows)
+    assert results.iloc[0]["factors"] == results.iloc[1]["factors"]
+    assert "liver_cirrhosis" in results.iloc[0]["factors"]
