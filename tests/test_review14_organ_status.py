@@ -162,3 +162,25 @@ def test_child_pugh_score_explains_as_class_c_does(tmp_path: Path) -> None:
     results = triage_csv(tmp_path, LIVER + rows)
     assert results.iloc[0]["factors"] == results.iloc[1]["factors"]
     assert "liver_cirrhosis" in results.iloc[0]["factors"]
+
+
+CREATININE = "patient_id,sex,age_years,prolactin,prolactin_unit,creatinine\n"
+
+
+@pytest.mark.parametrize(
+    ("sex", "age", "creatinine"),
+    [("M", "5", "250 µmol/L"), ("M", "15", "3.0 mg/dL"), ("F", "9", "2,1 mg/dL"), ("", "", "300")],
+)
+def test_raised_creatinine_without_an_egfr_is_a_kidney_factor_at_any_age(
+    tmp_path: Path, sex: str, age: str, creatinine: str
+) -> None:
+    cell = f'"{creatinine}"' if "," in creatinine else creatinine
+    rows = f"K1,{sex},{age},40,ng/mL,{cell}\nK2,M,5,40,ng/mL,0.4 mg/dL\n"
+    results = triage_csv(tmp_path, CREATININE + rows)
+    row = results.iloc[0]
+    strength, evidence = _factors(row)["renal_impairment"]
+    assert strength == "possible"
+    assert "above the adult upper limit" in evidence
+    assert "measure the eGFR" in _suggestion(row, "check_renal_function")
+    # a child's creatinine within the adult limit is no kidney factor
+    assert "renal_impairment" not in _factors(results.iloc[1])

@@ -20,7 +20,7 @@ from typing import Final
 from triage.engine.context import LIKELY, POSSIBLE, RowContext, approx, fmt
 from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
 from triage.engine.labels import Labels, load_labels
-from triage.engine.renal import estimate_from_creatinine
+from triage.engine.renal import CreatinineEstimate, creatinine_mg_dl, estimate_from_creatinine
 from triage.engine.state_words import load_state_vocabulary
 from triage.engine.text import YEAR_IN_NOTE, CueHit
 from triage.knowledge.drugs import drug_matcher, medication_lists, stop_status_line
@@ -457,6 +457,8 @@ def kidney(ctx: RowContext) -> list[Finding]:
     estimate = estimate_from_creatinine(ctx)  # only when no eGFR is given (renal.py)
     if estimate is not None and estimate.egfr is not None:
         egfr, evidence = estimate.egfr, estimate.evidence
+    elif estimate is not None and _creatinine_raised(ctx, estimate):
+        return [Finding("renal_impairment", POSSIBLE, _raised_creatinine_text(ctx, estimate), rule)]
     elif egfr is None or qualifier == ">":
         if patient.ckd_stage is not None and egfr is None:
             return _ckd_without_egfr(ctx)
@@ -475,6 +477,24 @@ def kidney(ctx: RowContext) -> list[Finding]:
         evidence += f" (below {fmt(possible_below)}: moderate impairment, a less common cause)"
         return [Finding("renal_impairment", POSSIBLE, evidence, rule)]
     return []
+
+
+def _creatinine_raised(ctx: RowContext, estimate: CreatinineEstimate) -> bool:
+    """A creatinine above the adult upper limit (creatinine_adult_upper_mg_dl): raised at any
+    age and sex (a child's limits are lower still)."""
+    scr, _ = creatinine_mg_dl(ctx, estimate.creatinine)
+    return scr > ctx.t("creatinine_adult_upper_mg_dl")
+
+
+def _raised_creatinine_text(ctx: RowContext, estimate: CreatinineEstimate) -> str:
+    """'creatinine 250 µmol/L is above the adult upper limit (1.2 mg/dL, ≈ 106 µmol/L) ...'."""
+    upper = ctx.t("creatinine_adult_upper_mg_dl")
+    in_umol = fmt(round(upper * ctx.t("creatinine_umol_per_mg_dl")))
+    return (
+        f"{estimate.shown} is above the adult upper limit ({fmt(upper)} mg/dL, ≈ {in_umol} "
+        f"µmol/L), raised at any age; eGFR not estimable ({estimate.reason}): how far kidney "
+        "function is reduced is not known"
+    )
 
 
 def _ckd_without_egfr(ctx: RowContext) -> list[Finding]:
