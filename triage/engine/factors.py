@@ -1151,12 +1151,15 @@ def _unexplained_text(ctx: RowContext) -> str:
         text += f"; {ctx.lesion.evidence}: a pituitary lesion queried, not known"
     if ctx.normal_mri is not None:
         text += f"; {ctx.normal_mri}: a pituitary MRI was normal"
-    if not ctx.adult() and ctx.uln == ctx.uln and ctx.uln > 0:
+    likely = ctx.t("prolactinoma_likely_ng_ml")
+    if not ctx.adult() and ctx.uln == ctx.uln and ctx.uln > 0 and not ctx.level_above(likely):
         times = f"{ctx.qualifier}{approx(ctx.value / ctx.uln)}"
-        likely_from = ctx.amount(ctx.t("prolactinoma_likely_ng_ml"), approx=True)
+        # the same comparison as the prolactinoma rule (above the level, not at it)
+        where = "below" if ctx.qualifier == "<" or ctx.value < likely else "at or below"
         text += (
-            f"; {times}× the upper limit for age ({ctx.amount(ctx.uln)}): below {likely_from} "
-            "the level alone does not point to a prolactinoma in a child"
+            f"; {times}× the upper limit for age ({ctx.amount(ctx.uln)}): {where} "
+            f"{ctx.amount(likely, approx=True)} the level alone does not point to a prolactinoma "
+            "in a child"
         )
     return text
 
