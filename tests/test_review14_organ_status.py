@@ -60,10 +60,11 @@ def test_stage_word_in_a_numeric_egfr_column(tmp_path: Path, cell: str, strength
     assert _factors(results.iloc[1])["renal_impairment"][0] == "possible"
 
 
-def test_unreadable_egfr_text_is_still_not_given(tmp_path: Path) -> None:
-    rows = "E1,F,40,60,ng/mL,Pille\nE2,F,40,60,ng/mL,45\nE3,F,40,60,ng/mL,80\n"
-    row = triage_csv(tmp_path, WIDE + rows).iloc[0]
-    assert "unexplained" in _factors(row)
+def test_stage_word_beside_unreadable_text(tmp_path: Path) -> None:
+    rows = "E1,F,40,60,ng/mL,Pille\nE2,F,40,60,ng/mL,45\nE3,F,40,60,ng/mL,CKD G4\n"
+    results = triage_csv(tmp_path, WIDE + rows)
+    assert "unexplained" in _factors(results.iloc[0])  # unreadable: warned, not given
+    assert _factors(results.iloc[2])["renal_impairment"][0] == "likely"
 
 
 @pytest.mark.parametrize(
@@ -127,10 +128,15 @@ def test_failed_graft_is_kidney_failure_not_a_conflict(
 
 
 def test_failed_graft_with_dialysis_or_low_egfr_is_likely(tmp_path: Path) -> None:
-    rows = "F1,F,40,60,ng/mL,,HD,failed,\nF2,F,40,60,ng/mL,20,,,failed kidney transplant\n"
+    rows = (
+        "F1,F,40,60,ng/mL,,HD,,Transplantatversagen nach NTx\n"
+        "F2,F,40,60,ng/mL,20,,,renal transplant with chronic graft failure\n"
+    )
     results = triage_csv(tmp_path, GRAFT + rows)
     assert _factors(results.iloc[0])["dialysis"][0] == "likely"
     assert _factors(results.iloc[1])["renal_impairment"][0] == "likely"
+    for i in (0, 1):
+        assert "conflicting_context" not in results.iloc[i]["suggestions"]
 
 
 LIVER = "patient_id,sex,age_years,prolactin,prolactin_unit,liver_disease,comments\n"
