@@ -85,7 +85,9 @@ def test_every_check_is_known_and_every_checked_field_recognisable() -> None:
         ("collected_at", ["24/11/2026", "2026-11-24 08:30", 46350, "31/02/1990"], True),
         ("collected_at", ["A", "B", "C"], False),
         ("egfr", [">90", 45, "60"], True),
-        ("egfr", ["CKD 3a", "normal"], False),
+        ("egfr", ["Pille", "normal"], False),
+        # a kidney stage in words is an eGFR result (read with the comment vocabulary)
+        ("egfr", ["CKD 3a", "ESRD"], True),
         ("pituitary_lesion_mm", [12, "1.2 cm", "12 x 10 mm"], True),
         ("macroprolactin_recovery_pct", [45, "82 %", 100], True),
     ],

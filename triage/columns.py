@@ -618,6 +618,13 @@ def _fits_lab(cell: object) -> bool | None:
     return _fits_quantity(cell) or lab_word(cell) is not None
 
 
+def _fits_renal_lab(cell: object) -> bool | None:
+    """A kidney lab result: a number, or a stage in kidney words ("ESRD", "CKD G4")."""
+    from triage.io.state_cells import kidney_words
+
+    return _fits_quantity(cell) or kidney_words("egfr", cell)
+
+
 def _fits_status(cell: object) -> bool | None:
     return result_status(cell) is not None
 
@@ -848,6 +855,7 @@ def _fits_comparator(cell: object) -> bool:
 VALUE_CHECKS: Final[dict[str, CellCheck]] = {
     "quantity": _fits_quantity,
     "lab": _fits_lab,
+    "renal_lab": _fits_renal_lab,
     "status": _fits_status,
     "interval": _fits_interval,
     "age": _fits_age,

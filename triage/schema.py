@@ -175,7 +175,11 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "medications": "string",
     "egfr": "float64",
     "egfr_qualifier": "string",
+    # an eGFR or creatinine written in kidney words ("ESRD", "CKD G4", "IRC terminale"): read by
+    # the state vocabulary as a comment would be (io/state_cells.kidney_words)
+    "egfr_text": "string",
     "creatinine": "float64",
+    "creatinine_text": "string",
     "dialysis": "boolean",
     "dialysis_text": "string",
     "kidney_transplant": "boolean",

@@ -469,7 +469,11 @@ def _comments(
     # a child's creatinine was said to have found "no kidney cause"
     adult = (work["age_years"] >= adult_from).fillna(False)
     kidney_column = (
-        work["egfr"].notna() | (work["creatinine"].notna() & adult) | work["dialysis"].notna()
+        work["egfr"].notna()
+        | (work["creatinine"].notna() & adult)
+        | work["dialysis"].notna()
+        | work["egfr_text"].notna()
+        | work["creatinine_text"].notna()
     ).to_numpy(dtype=bool) & high
     thyroid_column = (work["tsh"].notna() | work["tsh_text"].notna()).to_numpy(dtype=bool) & high
     priority_column = np.array([d[0] for d in decisions], dtype=object)

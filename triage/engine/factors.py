@@ -20,7 +20,7 @@ from typing import Final
 from triage.engine.context import LIKELY, POSSIBLE, RowContext, approx, fmt
 from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
 from triage.engine.labels import Labels, load_labels
-from triage.engine.renal import estimate_from_creatinine
+from triage.engine.renal import CreatinineEstimate, creatinine_mg_dl, estimate_from_creatinine
 from triage.engine.state_words import load_state_vocabulary
 from triage.engine.text import YEAR_IN_NOTE, CueHit
 from triage.knowledge.drugs import (
@@ -462,6 +462,8 @@ def kidney(ctx: RowContext) -> list[Finding]:
     estimate = estimate_from_creatinine(ctx)  # only when no eGFR is given (renal.py)
     if estimate is not None and estimate.egfr is not None:
         egfr, evidence = estimate.egfr, estimate.evidence
+    elif estimate is not None and _creatinine_raised(ctx, estimate):
+        return [Finding("renal_impairment", POSSIBLE, _raised_creatinine_text(ctx, estimate), rule)]
     elif egfr is None or qualifier == ">":
         if patient.ckd_stage is not None and egfr is None:
             return _ckd_without_egfr(ctx)
@@ -480,6 +482,24 @@ def kidney(ctx: RowContext) -> list[Finding]:
         evidence += f" (below {fmt(possible_below)}: moderate impairment, a less common cause)"
         return [Finding("renal_impairment", POSSIBLE, evidence, rule)]
     return []
+
+
+def _creatinine_raised(ctx: RowContext, estimate: CreatinineEstimate) -> bool:
+    """A creatinine above the adult upper limit (creatinine_adult_upper_mg_dl): raised at any
+    age and sex (a child's limits are lower still)."""
+    scr, _ = creatinine_mg_dl(ctx, estimate.creatinine)
+    return scr > ctx.t("creatinine_adult_upper_mg_dl")
+
+
+def _raised_creatinine_text(ctx: RowContext, estimate: CreatinineEstimate) -> str:
+    """'creatinine 250 µmol/L is above the adult upper limit (1.2 mg/dL, ≈ 106 µmol/L) ...'."""
+    upper = ctx.t("creatinine_adult_upper_mg_dl")
+    in_umol = fmt(round(upper * ctx.t("creatinine_umol_per_mg_dl")))
+    return (
+        f"{estimate.shown} is above the adult upper limit ({fmt(upper)} mg/dL, ≈ {in_umol} "
+        f"µmol/L), raised at any age; eGFR not estimable ({estimate.reason}): how far kidney "
+        "function is reduced is not known"
+    )
 
 
 def _ckd_without_egfr(ctx: RowContext) -> list[Finding]:
@@ -1102,6 +1122,13 @@ def _note_medication_list(ctx: RowContext) -> tuple[str, str] | None:
     return None
 
 
+def _kidney_given(ctx: RowContext) -> bool:
+    """An eGFR or creatinine given, as a number or as a stage in words ("ESRD", "CKD G4")."""
+    if ctx.num("egfr") is not None or ctx.num("creatinine") is not None:
+        return True
+    return ctx.text("egfr_text") is not None or ctx.text("creatinine_text") is not None
+
+
 def _unexplained_text(ctx: RowContext) -> str:
     meds = ctx.text("medications")
     no_meds = ctx.first("no_medications")
@@ -1111,7 +1138,7 @@ def _unexplained_text(ctx: RowContext) -> str:
         for label, present in (
             ("medications", meds is not None or no_meds is not None or listed is not None),
             ("TSH", ctx.num("tsh") is not None or ctx.tsh_word is not None),
-            ("eGFR", ctx.num("egfr") is not None or ctx.num("creatinine") is not None),
+            ("eGFR", _kidney_given(ctx)),
         )
         if not present
     ]
@@ -1129,12 +1156,15 @@ def _unexplained_text(ctx: RowContext) -> str:
         text += f"; {ctx.lesion.evidence}: a pituitary lesion queried, not known"
     if ctx.normal_mri is not None:
         text += f"; {ctx.normal_mri}: a pituitary MRI was normal"
-    if not ctx.adult() and ctx.uln == ctx.uln and ctx.uln > 0:
+    likely = ctx.t("prolactinoma_likely_ng_ml")
+    if not ctx.adult() and ctx.uln == ctx.uln and ctx.uln > 0 and not ctx.level_above(likely):
         times = f"{ctx.qualifier}{approx(ctx.value / ctx.uln)}"
-        likely_from = ctx.amount(ctx.t("prolactinoma_likely_ng_ml"), approx=True)
+        # the same comparison as the prolactinoma rule (above the level, not at it)
+        where = "below" if ctx.qualifier == "<" or ctx.value < likely else "at or below"
         text += (
-            f"; {times}× the upper limit for age ({ctx.amount(ctx.uln)}): below {likely_from} "
-            "the level alone does not point to a prolactinoma in a child"
+            f"; {times}× the upper limit for age ({ctx.amount(ctx.uln)}): {where} "
+            f"{ctx.amount(likely, approx=True)} the level alone does not point to a prolactinoma "
+            "in a child"
         )
     return text
 

@@ -61,6 +61,8 @@ STATE_TEXT_COLUMNS: tuple[str, ...] = (
     "dialysis_text",
     "kidney_transplant_text",
     "kidney_disease",
+    "egfr_text",
+    "creatinine_text",
     "liver_disease",
     "comments",
     "symptoms",
@@ -392,7 +394,9 @@ def _kidney(
 ) -> None:
     on = got.having("dialysis", *DIALYSIS_KINDS)
     off = got.having("dialysis", "no")
-    graft = got.having("transplant", "yes")
+    failed = got.having("transplant", "failed")  # a failed graft: CKD again (states.toml)
+    # a transplant named beside its failure is the failed graft, not a working one
+    graft = [] if failed else got.having("transplant", "yes")
     no_graft = got.having("transplant", "no")
     year = got.number("transplant_year")
     state["transplant_year"] = int(year) if year is not None else None
@@ -415,6 +419,8 @@ def _kidney(
         state["renal"] = "transplant"
     elif graft and no_graft:
         conflicts.append(f"kidney transplant status conflicts: {_against(graft, no_graft)}")
+    elif failed:
+        evidence.extend(("transplant", f) for f in failed)
     elif off or no_graft:
         state["renal"] = "none"
         evidence.extend(("renal_none", f) for f in off + no_graft)

@@ -688,6 +688,10 @@ class StateVocabulary:
                 out.append(Fact(concept.number, qualifier, column, quote, value))
         if "letter" in groups:
             out.append(Fact("child_pugh", groups["letter"].upper(), column, quote))
+        elif "points" in groups:  # "Child-Pugh 11": the class of the score
+            letter = _child_pugh_class(float(groups["points"]))
+            if letter:
+                out.append(Fact("child_pugh", letter, column, quote))
         if concept.sets and dict(concept.sets).get("transplant") == "yes":
             year = _YEAR.search(clause)
             if year is not None:
@@ -761,6 +765,17 @@ class StateVocabulary:
 _ROMAN_STAGES: Final = {
     numeral: float(stage) for stage, numeral in enumerate(("I", "II", "III", "IV", "V"), start=1)
 }
+
+
+def _child_pugh_class(points: float) -> str:
+    """The Child-Pugh class of a score (thresholds.toml child_pugh_*, Pugh 1973): "A", "B",
+    "C", or "" for a number that is no score."""
+    limits = load_thresholds()
+    if not limits.get("child_pugh_min_points") <= points <= limits.get("child_pugh_max_points"):
+        return ""
+    if points >= limits.get("child_pugh_class_c_min_points"):
+        return "C"
+    return "B" if points >= limits.get("child_pugh_class_b_min_points") else "A"
 
 
 def _stage(text: str) -> float:

@@ -641,6 +641,9 @@ def check_renal(s: Situation) -> str | None:
     if ctx.num("egfr") is None and ctx.num("creatinine") is None:
         if s.follow_up:
             return None
+        if ctx.patient.ckd_stage is not None:  # "ESRD", "CKD G4" written where no number is
+            said = ctx.patient.said("ckd")
+            return f"{said} written without an eGFR value: measure the eGFR to stage it"
         return "no eGFR or creatinine given: kidney impairment raises prolactin"
     estimate = estimate_from_creatinine(ctx)  # a creatinine without an eGFR (renal.py)
     if estimate is not None and estimate.egfr is None:

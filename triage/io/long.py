@@ -42,10 +42,12 @@ from triage.columns import (
     unit_kind,
 )
 from triage.io.layout import RawTable
+from triage.io.state_cells import kidney_words
 from triage.io.unknown_units import unknown_unit_urgency
 from triage.io.wide import (
     LAB_UNIT_FIELDS,
     LAB_WORD_FIELDS,
+    RENAL_WORD_FIELDS,
     BuildResult,
     BuildSettings,
     build_frame,
@@ -1121,6 +1123,8 @@ def _context_value(
     if quantity.status != "ok" or quantity.value is None:
         if spec.field in LAB_WORD_FIELDS and lab_word(cell):  # "erhöht", "normal"
             return math.nan, "", cell_text(cell), None
+        if spec.field in RENAL_WORD_FIELDS and kidney_words(spec.field, cell):  # "ESRD"
+            return math.nan, "", cell_text(cell), None
         return None
     value, qualifier = quantity.value, quantity.qualifier
     if spec.field == "macroprolactin_recovery_pct" and fraction_of_one(
@@ -1323,7 +1327,7 @@ def _apply_context(
         _fill(frame, name, fi, list(values), "float64")
         if name in QUALIFIED:
             _fill(frame, f"{name}_qualifier", fi, list(context.qualifiers[c]), "string")
-        if name in LAB_WORD_FIELDS:  # a result in words where no number is
+        if name in LAB_WORD_FIELDS or name in RENAL_WORD_FIELDS:  # words where no number is
             words = [t if v != v else None for t, v in zip(context.texts[c], values, strict=True)]
             _fill(frame, f"{name}_text", fi, words, "string")
     return frame

@@ -31,3 +31,19 @@ def reads_state_cell(field: str, text: str) -> bool:
     if load_state_vocabulary().read(f"{field}_text", text):
         return True
     return state_answer(field, text) is not None
+
+
+# What kidney words say (states.toml): chronic kidney disease and its stage, dialysis, a graft.
+KIDNEY_FACTS = frozenset({"ckd", "dialysis", "transplant"})
+
+
+def kidney_words(field: str, text: object) -> bool:
+    """The engine reads kidney words from ``text`` written in the lab column ``field`` ("egfr",
+    "creatinine": "ESRD", "CKD G4", "terminale Niereninsuffizienz", "ERC estadio 5") with the
+    vocabulary it reads comments with: a stage written where a number is expected."""
+    from triage.engine.state_words import load_state_vocabulary
+
+    if not isinstance(text, str) or not text.strip():
+        return False
+    facts = load_state_vocabulary().read(f"{field}_text", text)
+    return any(f.field in KIDNEY_FACTS for f in facts)

@@ -29,7 +29,7 @@ from triage.collector import release_free_memory
 from triage.columns import header_words
 from triage.io.identifiers import specimen_key
 from triage.io.layout import Distinct, RawTable, factorize_column
-from triage.io.state_cells import reads_state_cell
+from triage.io.state_cells import kidney_words, reads_state_cell
 from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.knowledge.model import Thresholds
@@ -147,6 +147,10 @@ QUALIFIED_NUMBERS: Final = ("egfr", "tsh")
 # Of those, the lab results that may be written as a word ("erhöht", "normal", "↓"): kept in
 # f"{name}_text" (values.lab_word); the engine reads them where the number is missing.
 LAB_WORD_FIELDS: Final = ("tsh",)
+# The kidney lab results that may be written as a stage ("ESRD", "CKD G4", "IRC terminale"):
+# the cells the state vocabulary reads kidney words from are kept in f"{name}_text" and read
+# by the engine as a comment's words would be (io/state_cells.kidney_words).
+RENAL_WORD_FIELDS: Final = ("egfr", "creatinine")
 PLAIN_NUMBERS: Final = ("creatinine", "free_t4")
 WEEK_FIELDS: Final = ("gestational_weeks", "postpartum_weeks")  # durations, read in weeks
 # An age cell this far from the age the birth date and the sample date give is not the age at
@@ -2490,12 +2494,12 @@ class _Builder:
                 self.out[f"{name}_text"] = words
                 self._warn_unread_numbers(name, col, self.out[name], words != None)  # noqa: E711
                 continue
-            self._warn_unread_numbers(name, col, self.out[name])
+            self._warn_unread_numbers(name, col, self.out[name], self._kidney_words(name, col))
         for name in PLAIN_NUMBERS:
             self.out[name] = self._numbers(name)
             col = self.column(name)
             if col is not None:
-                self._warn_unread_numbers(name, col, self.out[name])
+                self._warn_unread_numbers(name, col, self.out[name], self._kidney_words(name, col))
         self.out["creatinine"] = self._creatinine()
         for name in LAB_UNIT_FIELDS:
             self.out[name] = self._in_engine_unit(name)
@@ -2537,6 +2541,18 @@ class _Builder:
             "as the column's usual words or recode them in the column mapping file "
             f"([values.{name}])"
         )
+
+    def _kidney_words(self, name: str, col: np.ndarray) -> np.ndarray | None:
+        """The cells of kidney lab column ``name`` written in kidney words where no number is
+        ("ESRD", "CKD G4"): kept in f"{name}_text" for the engine; None for other columns."""
+        if name not in RENAL_WORD_FIELDS:
+            return None
+        no_number = np.isnan(self.out[name].astype(np.float64))
+        words = self._apply(col, lambda c: cell_text(c) if kidney_words(name, c) else None)
+        words[~no_number] = None
+        self.out[f"{name}_text"] = words
+        read: np.ndarray = words != None  # noqa: E711
+        return read
 
     def _warn_unread_numbers(
         self, name: str, col: np.ndarray, values: np.ndarray, read: np.ndarray | None = None
