@@ -1094,13 +1094,22 @@ def test_red_flag_counts_above_the_usual_limit_in_pregnancy() -> None:
 
 def test_red_flag_within_the_usual_limit_without_lesion_is_soon_not_urgent() -> None:
     # docs/output-contract-extensions.md: a red flag with a prolactin that is not raised and no
-    # known lesion is soon with the urgent referral (review 14: one rule for every red flag;
-    # it was none for blurred vision or a sudden headache), never urgent.
+    # known lesion is soon with the urgent referral, never urgent (a sudden severe headache:
+    # clinical-reference §8); blurred vision alone is a red flag only beside a raised prolactin.
     row = one(
-        {**PREGNANT, "gestational_weeks": 30.0, "prolactin": 20, "comments": "blurred vision"}
+        {
+            **PREGNANT,
+            "gestational_weeks": 30.0,
+            "prolactin": 20,
+            "comments": "sudden severe headache",
+        }
     )
     assert row["priority"] == "soon"
     assert codes_of(row, "suggestions")[0] == "urgent_endocrine_referral"
+    row = one(
+        {**PREGNANT, "gestational_weeks": 30.0, "prolactin": 20, "comments": "blurred vision"}
+    )
+    assert row["priority"] == "none"
 
 
 def test_known_lesion_in_pregnancy_is_listed_and_soon() -> None:

@@ -122,12 +122,8 @@ OTHER_RED_FLAGS = [
     "cefalea súbita",
     "cefalea improvvisa",
     "plotselinge hevige hoofdpijn",
-    "blurred vision",
     "Tunnelblick",
-    "vue trouble",
-    "vista borrosa",
     "visione a tunnel",
-    "onscherp zien",
 ]
 
 
@@ -142,6 +138,39 @@ def test_every_red_flag_with_a_prolactin_not_raised_is_soon_with_the_urgent_refe
     suggestions = _suggestions(row)
     assert suggestions[0] == "urgent_endocrine_referral", words
     assert "pituitary_mri" in suggestions, words
+
+
+# blurred vision in the six languages: a red flag beside a raised prolactin only
+BLURRED_VISION = [
+    "blurred vision",
+    "Verschwommensehen",
+    "vue trouble",
+    "vista borrosa",
+    "visione offuscata",
+    "onscherp zien",
+]
+
+
+@pytest.mark.parametrize("words", BLURRED_VISION)
+def test_blurred_vision_is_quiet_with_a_prolactin_not_raised_and_urgent_with_a_raised_one(
+    tmp_path: Path, words: str
+) -> None:
+    """Clinical-reference §8 names visual field loss and a sudden severe headache as urgent
+    whatever the prolactin; blurred vision (with a headache) is a red flag beside a raised
+    prolactin only (output-contract §7), so a normal result stays quiet."""
+    text = RED_FLAG_HEADER + "\n".join(
+        [
+            f'N,F,40,12,ng/mL,,,"{words}, headache"',
+            f'H,F,40,60,ng/mL,,,"{words}"',
+            f'S,F,40,12,ng/mL,,,"{words}, sudden severe headache"',
+        ]
+    )
+    results = triage_csv(tmp_path, text + "\n").set_index("patient_id")
+    assert results.loc["N", "priority"] == "none", words
+    assert "urgent_endocrine_referral" not in str(results.loc["N", "suggestions"]), words
+    assert results.loc["H", "priority"] == "urgent", words
+    assert results.loc["S", "priority"] == "soon", words
+    assert str(results.loc["S", "suggestions"]).startswith("urgent_endocrine_referral"), words
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,7 @@ MILD_BAND: Final = "mild"  # output-contract §5 band code (thresholds.toml [[ba
 # Cues (cues.toml) naming pituitary apoplexy or its signs without the word: a red flag beside
 # them is urgent whatever the prolactin (an emergency; apoplexy often leaves prolactin normal).
 EMERGENCY_CUES: Final = ("pituitary_apoplexy", "apoplexy_features")
+BLURRED_VISION_CUE: Final = "blurred_vision"  # cues.toml: a red flag only beside a raised result
 
 LIKELY = "likely"
 POSSIBLE = "possible"
@@ -336,9 +337,14 @@ class RowContext:
         # soon with the urgent referral (priority.decide, suggestions).  A chiasmal or sellar
         # sign (cue sellar_sign: visual field defect, hemianopia, ophthalmoplegia) is quoted
         # first, being the more specific.
+        # Blurred vision alone is the exception (cue blurred_vision, which implies red_flag): with
+        # a prolactin that is not raised it is no red flag (clinical-reference §8 names visual
+        # field loss and a sudden severe headache), so "blurred vision, headache" stays quiet.
         alone = self.mass_effect_flag is None and not self.lesion.present
         found = hit_map.get("sellar_sign") if alone and hit_map else None
-        sign = found[0] if found else (flag if alone else None)
+        red = hit_map.get("red_flag") if hit_map else None
+        blurred_only = bool(red) and all(hit.cue == BLURRED_VISION_CUE for hit in red or ())
+        sign = found[0] if found else (flag if alone and not blurred_only else None)
         self.sellar_sign_alone: CueHit | None = sign
 
     def _low_morning_cortisol(self) -> CueHit | None:
