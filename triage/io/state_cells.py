@@ -26,6 +26,8 @@ def state_answer(field: str, text: str) -> str | None:
 def reads_state_cell(field: str, text: str) -> bool:
     """The engine reads something from ``text`` written in the yes/no column ``field`` (its
     state, another state, or an answer)."""
+    if parse_yes_no(text, field, strict=True) is not None:
+        return True  # a plain yes or no ("Y", "nein", "2 = no"): read without the vocabulary
     from triage.engine.state_words import load_state_vocabulary
 
     if load_state_vocabulary().read(f"{field}_text", text):
@@ -41,9 +43,9 @@ def kidney_words(field: str, text: object) -> bool:
     """The engine reads kidney words from ``text`` written in the lab column ``field`` ("egfr",
     "creatinine": "ESRD", "CKD G4", "terminale Niereninsuffizienz", "ERC estadio 5") with the
     vocabulary it reads comments with: a stage written where a number is expected."""
+    if not isinstance(text, str) or not any(c.isalpha() for c in text):
+        return False  # no word at all (">90", "<15"): nothing for the vocabulary to read
     from triage.engine.state_words import load_state_vocabulary
 
-    if not isinstance(text, str) or not text.strip():
-        return False
     facts = load_state_vocabulary().read(f"{field}_text", text)
     return any(f.field in KIDNEY_FACTS for f in facts)
