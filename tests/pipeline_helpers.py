@@ -20,6 +20,17 @@ def triage_csv(tmp_path: Path, text: str) -> pd.DataFrame:
     ).results
 
 
+def triage_lines(tmp_path: Path, header: str, lines: list[str]) -> pd.DataFrame:
+    """triage_csv of a header and its data lines, indexed by patient_id."""
+    out = triage_csv(tmp_path, header + "\n" + "\n".join(lines) + "\n")
+    return out.set_index("patient_id")
+
+
+def csv_quoted(text: str) -> str:
+    """A CSV cell holding ``text`` (quoted, its quotes doubled)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
 def prolactin_bundle(patient: dict[str, Any] | None = None, **observation: Any) -> dict[str, Any]:
     """A FHIR Bundle of one Patient (p1, female unless `patient` says otherwise) and one
     prolactin Observation of 27 ng/mL (`observation`: its further elements)."""

@@ -23,21 +23,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from pipeline_helpers import triage_csv
+from pipeline_helpers import csv_quoted as _quoted
+from pipeline_helpers import triage_lines as _rows
 
 from triage.columns import timed_series
 from triage.engine.state_words import load_state_vocabulary
 from triage.pipeline import TriageRequest, run_triage
-
-
-def _rows(tmp_path: Path, header: str, lines: list[str]) -> pd.DataFrame:
-    out = triage_csv(tmp_path, header + "\n" + "\n".join(lines) + "\n")
-    return out.set_index("patient_id")
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
 
 # --------------------------------------------------------------------------------------------
 # 1. a qualifier of another noun is no doubt of the state

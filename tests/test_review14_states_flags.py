@@ -19,23 +19,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from pipeline_helpers import triage_csv
+from pipeline_helpers import csv_quoted as _quoted
+from pipeline_helpers import triage_lines as _rows
 
 from triage.engine.context import lesion_cell_says_none
 from triage.engine.state_words import load_state_vocabulary
 from triage.engine.text import load_cue_book
-
-
-def _rows(tmp_path: Path, header: str, lines: list[str]) -> pd.DataFrame:
-    out = triage_csv(tmp_path, header + "\n" + "\n".join(lines) + "\n")
-    return out.set_index("patient_id")
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
 
 # --------------------------------------------------------------------------------------------
 # 1. Not the current state

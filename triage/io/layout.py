@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -507,6 +507,27 @@ def codebook_codes(
     "1, Female | 2, Male"), else the rows naming it in a long-form codebook (SPSS, Stata:
     "Variable | Value | Label", one code a row), each label read by ``read``: (the sheet,
     code -> meaning), or None."""
+    for name, rows in _codebook_rows(book, read_sheet, header):
+        pairs: list[tuple[str, str]] = []
+        for row, pair in rows:
+            for cell in row:
+                codes = in_cell(cell) if isinstance(cell, str) else {}
+                if codes:
+                    return name, codes
+            if pair is not None:
+                pairs.append(pair)
+        codes = _codes_of(pairs, read) if pairs else {}
+        if codes:
+            return name, codes
+    return None
+
+
+def _codebook_rows(
+    book: Workbook, read_sheet: str, header: str
+) -> Iterator[tuple[str, list[tuple[Sequence[object], tuple[str, str] | None]]]]:
+    """Each data dictionary sheet other than ``read_sheet`` (one that loads) with its rows naming
+    the column headed ``header``: (the sheet, [(row, its long-form (code, label) after the
+    variable's name, or None)])."""
     wanted = frozenset({_loose(header), _title_key(header)} - {""})
     for name in book.sheet_names:
         if name == read_sheet or not names_codebook(name):
@@ -515,22 +536,15 @@ def codebook_codes(
             rows = book.load(name, CODEBOOK_ROWS)
         except InputFileError:
             continue
-        pairs: list[tuple[str, str]] = []
+        named: list[tuple[Sequence[object], tuple[str, str] | None]] = []
         for row in rows:
             titles = [j for j, cell in enumerate(row) if _is_title(cell, wanted)]
             if not titles:
                 continue
-            for cell in row:
-                codes = in_cell(cell) if isinstance(cell, str) else {}
-                if codes:
-                    return name, codes
             after = [cell_text(c).strip() for c in row[titles[0] + 1 :] if not is_blank(c)]
-            if len(after) >= 2:  # the code and its label
-                pairs.append((code_text(after[0]), after[1]))
-        codes = _codes_of(pairs, read) if pairs else {}
-        if codes:
-            return name, codes
-    return None
+            # the code and its label
+            named.append((row, (code_text(after[0]), after[1]) if len(after) >= 2 else None))
+        yield name, named
 
 
 # A REDCap-style choices cell's "code, label" (missing-data codes may be negative: "-99, missing").
@@ -546,19 +560,9 @@ def codebook_missing_codes(
     whose label says missing in one of the six languages (``is_missing_code``: "not done",
     "nicht bestimmt", "manquant" ...), or None.  A code the dictionary gives another label
     (a value's label, a unit) is never one."""
-    wanted = frozenset({_loose(header), _title_key(header)} - {""})
-    for name in book.sheet_names:
-        if name == read_sheet or not names_codebook(name):
-            continue
-        try:
-            rows = book.load(name, CODEBOOK_ROWS)
-        except InputFileError:
-            continue
+    for name, rows in _codebook_rows(book, read_sheet, header):
         found: dict[str, str] = {}
-        for row in rows:
-            titles = [j for j, cell in enumerate(row) if _is_title(cell, wanted)]
-            if not titles:
-                continue
+        for row, pair in rows:
             pairs = [
                 (m.group(1), m.group(2))
                 for cell in row
@@ -566,9 +570,8 @@ def codebook_missing_codes(
                 for m in map(_MISSING_CHOICE.fullmatch, cell.split("|"))
                 if m is not None and "|" in cell
             ]
-            after = [cell_text(c).strip() for c in row[titles[0] + 1 :] if not is_blank(c)]
-            if len(after) >= 2:  # the code and its label
-                pairs.append((code_text(after[0]), after[1]))
+            if pair is not None:
+                pairs.append(pair)
             for code, label in pairs:
                 if code and is_missing_code(label, numbers=False):
                     found[code] = label
