@@ -296,6 +296,7 @@ def to_lab_unit(ng: float, unit: str, factor: float) -> float:
     return float(ng)
 
 
+@lru_cache(maxsize=8192)  # limits and thresholds recur on every row of a lab's export
 def fmt_lab(value: float | None, decimals: int) -> str:
     """A value with `decimals` decimals (no thousands separator): fmt_lab(101.76, 0) -> '102',
     fmt_lab(4.8, 2) -> '4.80'; more where those would round it onto or across a whole number
