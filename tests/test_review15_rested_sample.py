@@ -225,3 +225,22 @@ def test_a_long_exports_rested_test_name_is_not_sent_for_a_rested_repeat(
     assert row["status"] == "high"
     assert REPEAT not in _codes(row)
     assert "macroprolactin_screen" in _codes(row)
+
+
+def _mri_reason(row: pd.Series) -> str:
+    details = row["suggestion_details"]
+    found = [d["reason"] for d in details if d["code"] == "pituitary_mri"]
+    assert len(found) == 1, details
+    return found[0]
+
+
+def test_the_mri_of_a_rested_rise_waits_for_no_further_rested_sample(tmp_path: Path) -> None:
+    """A symptomatic woman's mild rise: the MRI waits for the other causes and the
+    macroprolactin screen; on a rested sample it no longer waits for a rested confirmation."""
+    out = _run(tmp_path, ["amenorrhoea; rested repeat", "amenorrhoea"], sex="F", value=40)
+    rested, plain = out.loc["P0"], out.loc["P1"]
+    assert "pituitary_mri" in _codes(rested) and REPEAT not in _codes(rested)
+    assert "confirmed on a rested sample" not in _mri_reason(rested)
+    assert "monomeric prolactin is raised" in _mri_reason(rested)
+    assert REPEAT in _codes(plain)
+    assert "confirmed on a rested sample" in _mri_reason(plain)
