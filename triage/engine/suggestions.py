@@ -937,15 +937,21 @@ def _pituitary_mri(s: Situation) -> str | None:
     if s.likely("hypothyroidism"):
         return f"{why}: pituitary MRI once thyroid replacement has corrected the TSH"
     mild = s.ctx.mild or s.ctx.monomeric_mild
+    # this sample was already taken rested (or cannulated): the rise stands confirmed, and the
+    # MRI waits for nothing but the other causes and the macroprolactin screen
+    rested = s.ctx.has("rested_sample")
     if s.ctx.small_lesion and mild and s.ctx.symptom is None:
+        confirm = "" if rested else "the rise is confirmed on a rested sample and "
         return (
-            f"{why}: pituitary MRI (to characterise the lesion) only if the rise is confirmed on "
-            "a rested sample and monomeric prolactin is raised, once drugs, thyroid and kidney "
-            "are excluded: a small lesion is common and may be incidental"
+            f"{why}: pituitary MRI (to characterise the lesion) only if {confirm}monomeric "
+            "prolactin is raised, once drugs, thyroid and kidney are excluded: a small lesion is "
+            "common and may be incidental"
         )
     if s.ctx.lesion.present and not s.ctx.small_lesion:
         return f"{why}: pituitary MRI"
     if _mild_true_excess(s):
+        if rested:
+            return f"{why}: pituitary MRI once drugs, thyroid and kidney are excluded"
         return (
             f"{why}: pituitary MRI only if the monomeric excess is confirmed on a rested sample, "
             "once drugs, thyroid and kidney are excluded"
@@ -972,7 +978,7 @@ def _pituitary_mri(s: Situation) -> str | None:
             f"{why}: pituitary MRI once drugs, thyroid and kidney are excluded (macroprolactin "
             f"is already excluded{said}: the excess is true, not a rise to repeat first)"
         )
-    confirmed = " and the rise is confirmed on a rested sample" if s.ctx.mild else ""
+    confirmed = " and the rise is confirmed on a rested sample" if s.ctx.mild and not rested else ""
     if screen:
         return (
             f"{why}: pituitary MRI once drugs, thyroid and kidney are excluded{confirmed} and if "
