@@ -5,7 +5,7 @@ never advises stopping an antipsychotic: a medication review is always with the 
 
 The list follows the guideline's work-up order (`work_up_path`): labels.toml gives the base order
 (referral, cautions, pregnancy test, repeat, macroprolactin, secondary causes, pituitary), and
-- at or above prolactinoma_likely_ng_ml, or with a mass-effect red flag, the pituitary work-up
+- above prolactinoma_likely_ng_ml, or with a mass-effect red flag, the pituitary work-up
   (function tests, visual fields, MRI) moves up to follow the pregnancy test, and no macroprolactin
   screen delays it (ES 2011; Auriemma 2023 Fig. 2: > 250 ng/mL with a clear syndrome: MRI);
 - below it, without typical symptoms, the macroprolactin screen comes first and the MRI is
@@ -120,14 +120,11 @@ CAUSES_FIRST = "causes_first"
 
 
 def level_rules_in(ctx: RowContext) -> bool:
-    """The result is at or above prolactinoma_likely_ng_ml (a `<` result never is); where the
-    monomeric (post-PEG) prolactin is known, it is (a total that is mostly macroprolactin rules
-    nothing in: clinical-reference §2.3)."""
-    likely_from = ctx.t("prolactinoma_likely_ng_ml")
-    mono = ctx.monomeric_estimate
-    if mono == mono:
-        return bool(mono >= likely_from)
-    return ctx.qualifier != "<" and ctx.value >= likely_from
+    """The result is above prolactinoma_likely_ng_ml (">250 ng/mL usually means prolactinoma",
+    clinical-reference §0; a `<` result never is), read as the prolactinoma factor reads it
+    (RowContext.level_above): where the monomeric (post-PEG) prolactin is known, that (a total
+    that is mostly macroprolactin rules nothing in: clinical-reference §2.3)."""
+    return ctx.level_above(ctx.t("prolactinoma_likely_ng_ml"))
 
 
 def work_up_path(s: Situation) -> str:
@@ -804,7 +801,7 @@ def _repeat_despite_normal_mri(s: Situation) -> str:
         sign = ctx.sellar_sign_alone
         cause = f"the {sign_kind(sign).removeprefix('chiasmal or ')} ({sign.evidence()})"
     else:
-        likely = ctx.amount(ctx.t("prolactinoma_likely_ng_ml"), approx=True, mark="≥ ")
+        likely = ctx.amount(ctx.t("prolactinoma_likely_ng_ml"), approx=True, mark="> ")
         cause = f"a level that rules a prolactinoma in ({likely})"
     earlier = f"the earlier pituitary MRI was normal ({ctx.normal_mri})"
     return f"; {earlier}: a repeat is warranted by {cause}"
@@ -928,10 +925,10 @@ def _pituitary_mri(s: Situation) -> str | None:
             f"re-assay prolactin at 1:{fold} dilution (hook effect)"
         )
     if s.path == IMAGING_FIRST:
-        likely = s.ctx.amount(s.ctx.t("prolactinoma_likely_ng_ml"), approx=True, mark="≥ ")
+        likely = s.ctx.amount(s.ctx.t("prolactinoma_likely_ng_ml"), approx=True, mark="> ")
         gadolinium = " without gadolinium (pregnancy)" if pregnant else ""
         return (
-            f"{why}: at {likely} a prolactinoma is likely: pituitary MRI{gadolinium} without "
+            f"{why}: {likely} a prolactinoma is likely: pituitary MRI{gadolinium} without "
             "waiting for a macroprolactin screen"
         )
     if s.likely("hypothyroidism"):
