@@ -276,7 +276,8 @@ def test_an_answered_question_about_a_drug_is_taken(
     _drug(_row(tmp_path, medication, notes), "medication:antipsychotic")
 
 
-@pytest.mark.parametrize("notes", ["Risperdal?", "Risperdal? nein"])
+# A bare "Risperdal?" is a drug written with doubt, a possible factor (test_review15_med_phrasing)
+@pytest.mark.parametrize("notes", ["Risperdal? nein"])
 def test_a_bare_question_about_a_drug_is_not_taken(tmp_path: Path, notes: str) -> None:
     _unexplained(_row(tmp_path, "", notes))
 

@@ -4,9 +4,10 @@ Risperdal", "since stopping risperidone"), switches written around the old drug 
 risperidone con aripiprazolo", "switched to aripiprazole from risperidone") or as a past effect
 with "now" another drug ("Galaktorrhoe unter Haldol, jetzt Abilify"), a negative drug screen, a
 denial after the noun ("Cannabis-Konsum verneint"), another person's drug ("Mutter nimmt
-Risperdal"), a drug only considered ("Risperdal erwogen", "Risperdal?"), a brand that is a given
-name after a person's word ("Mutter Yasmin", "Dr Maxim Weber") or an ordinary word ("gastric
-antra normal").  Each wrongly found raising drug turned an unexplained high prolactin into a
+Risperdal"), a drug only considered ("Risperdal erwogen"; a bare "Risperdal?" is a drug written
+with doubt, a possible factor: test_review15_med_phrasing.py), a brand that is a given name after
+a person's word ("Mutter Yasmin", "Dr Maxim Weber") or an ordinary word ("gastric antra
+normal").  Each wrongly found raising drug turned an unexplained high prolactin into a
 routine drug effect.  At the unit level and end to end.  Synthetic patients only."""
 
 from __future__ import annotations
@@ -229,7 +230,6 @@ NOT_TAKEN = {
     "en": [
         ("urine drug screen negative for opiates, cocaine and amphetamines", "opioid"),
         ("consider risperidone", "antipsychotic"),
-        ("Risperdal?", "antipsychotic"),
         ("risperidone non-compliance, hasn't taken it for 2 months", "antipsychotic"),
         ("mother on risperidone", "antipsychotic"),
         ("seen with sister Jasmine; galactorrhoea", "estrogen"),

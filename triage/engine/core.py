@@ -896,7 +896,9 @@ def _read_drugs(
             if row is None:
                 row = rows[i] = {}
             for match in matches:
-                row.setdefault(match.drug.name, match)
+                kept = row.setdefault(match.drug.name, match)
+                if kept.doubt and not match.doubt:  # written plainly in another column
+                    row[match.drug.name] = match
     return [() if row is None else tuple(row.values()) for row in rows]
 
 

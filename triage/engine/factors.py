@@ -379,8 +379,25 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
             f"; above {ctx.amount(rarely, approx=True, mark='~')} a drug alone rarely explains "
             "the level: a possible cause only, and the pituitary is imaged even so"
         )
-    likely = drug.frequency in LIKELY_FREQUENCIES and not exceeded and not beyond
+    if match.doubt:
+        line += _DOUBT_NOTES[match.doubt]
+    likely = (
+        drug.frequency in LIKELY_FREQUENCIES and not exceeded and not beyond and not match.doubt
+    )
     return line, likely, exceeded
+
+
+# A drug written with doubt or taken irregularly (knowledge/drugs.py _doubt) is a possible
+# cause only: its evidence says why.
+_DOUBT_NOTES: Final = {
+    "unconfirmed": (
+        "; written with doubt: not confirmed that it is taken, a possible cause only until the "
+        "medication is confirmed"
+    ),
+    "irregular": (
+        "; taken irregularly (adherence in doubt): a possible cause, its effect varies with intake"
+    ),
+}
 
 
 def beyond_drug_reach(ctx: RowContext) -> bool:

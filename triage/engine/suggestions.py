@@ -678,12 +678,32 @@ def medication_review(s: Situation) -> str | None:
     # unlikely cause, and no switch to a "prolactin-sparing alternative" is offered for it.
     usual = [m for m in raising if m.drug.frequency in LIKELY_FREQUENCIES]
     if not usual:
-        return _unlikely_drug_review(raising)
+        return _doubt_first(raising, _unlikely_drug_review(raising))
     text = _usual_drug_review(ctx, usual)
     rare = [m for m in raising if m.drug.frequency not in LIKELY_FREQUENCIES]
     if rare:
         text += f"; {_drug_names(rare)} {_rarely(rare)} prolactin: not the likely cause"
-    return text
+    return _doubt_first(raising, text)
+
+
+def _doubt_first(raising: Sequence[DrugMatch], text: str) -> str:
+    """The review, after confirming first what the record leaves in doubt: a drug written with
+    doubt ("?risperidone", "Risperdal (unclear)": confirm the medication) or taken irregularly
+    ("poor compliance": check adherence, which the level depends on)."""
+    unconfirmed = [m for m in raising if m.doubt == "unconfirmed"]
+    irregular = [m for m in raising if m.doubt == "irregular"]
+    first = []
+    if unconfirmed:
+        first.append(
+            f"confirm the medication: whether {_drug_names(unconfirmed)} "
+            f"{_is_are(unconfirmed)} actually taken (written with doubt)"
+        )
+    if irregular:
+        first.append(
+            f"check adherence: {_drug_names(irregular)} {_is_are(irregular)} recorded as taken "
+            "irregularly"
+        )
+    return "; ".join([*first, text]) if first else text
 
 
 def _usual_drug_review(ctx: RowContext, raising: Sequence[DrugMatch]) -> str:
@@ -710,6 +730,10 @@ def _usual_drug_review(ctx: RowContext, raising: Sequence[DrugMatch]) -> str:
     if "estrogen" in classes:
         text += " (a contraceptive is only paused with another method in place)"
     return text
+
+
+def _is_are(matches: Sequence[DrugMatch]) -> str:
+    return "is" if len({m.drug.name for m in matches}) == 1 else "are"
 
 
 def _rarely(matches: Sequence[DrugMatch]) -> str:

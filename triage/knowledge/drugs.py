@@ -61,7 +61,9 @@ How matching works:
   12/2026)``, ``since December 2026``) or a baseline before the drug (``baseline prolactin
   before risperidone``, ``vor Risperdal-Eindosierung``: _before_its_start) is not taken.
   ``mentions()`` returns every mention with its ``negated`` flag for callers that want the
-  negated ones too.
+  negated ones too.  A drug taken but written with doubt (``?risperidone``, ``Risperdal
+  (unclear)``) or taken irregularly (``poor compliance with risperidone``) carries
+  ``DrugMatch.doubt`` ("unconfirmed", "irregular": _doubt): a possible factor only.
 
 The cue words of every language are data: triage/data/drugs.toml ``[words]`` (word lists) and
 ``[patterns]`` (regular expressions for phrases with variants), read once and validated by
@@ -318,10 +320,15 @@ _SWITCH_BETWEEN: Final = re.compile(
 # risperidone to aripiprazole", "cambio risperidona a aripiprazol", "passaggio risperidone ad
 # aripiprazolo", "omzetting risperidon naar aripiprazol").  The switch word alone is no stop:
 # "relais Abilify" is Abilify taking over.
+_SWITCH_ARTICLE: Final = (
+    r"(?:\s+(?:der|des|von|du|de|la|le|del|della|dello|di|da|dal|dalla|dallo|van|the|het|l\W))?"
+)
 _SWITCH_OPEN: Final = re.compile(
     rf"\b(?:{_word_alternatives('switch_open')})"
-    r"(?:\s+(?:der|des|von|du|de|la|le|del|della|dello|di|da|dal|dalla|dallo|van|the|het|l\W))?"
-    r"\s*$"
+    # "cambio de tratamiento: risperidona por aripiprazol", "change of medication: X to Y",
+    # "Umstellung der Therapie: X auf Y", "wijziging medicatie: X naar Y"
+    rf"(?:(?:\s+(?:of|in))?{_SWITCH_ARTICLE}\s+(?:{_word_alternatives('end_of_treatment')}))?"
+    rf"(?:\s*[:\-–])?{_SWITCH_ARTICLE}\s*$"
 )
 _SWITCH_JOIN: Final = re.compile(
     r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?"
@@ -337,6 +344,18 @@ _SWITCHED_FROM: Final = re.compile(
     r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?"
     rf"(?:{_word_alternatives('switched_from')})"
     r"\s*(?:(?:the|der|die|das|dem|den|la|le|l\W|el|il|lo|de|het)\s*)?"
+)
+# The new drug named first after a `substituted` word, the old one after a `substituted_join`
+# word ("substituted aripiprazole for risperidone", "a substitué l'Abilify au Risperdal"): the
+# second is no longer taken, the first is.
+_SUBSTITUTED: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('substituted')})"
+    r"(?:\s+(?:the|le|la|les|l\W))?\s*$"
+)
+_SUBSTITUTED_JOIN: Final = re.compile(
+    r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?"
+    rf"(?:{_word_alternatives('substituted_join')})"
+    r"\s*(?:(?:the|le|la|les|l\W)\s*)?"
 )
 # Another person as the subject at its clause's start ("Mutter nimmt Risperdal", "mother on HRT",
 # "Bruder mit Schizophrenie unter Haldol"): the drugs of that clause are not the patient's.
@@ -534,7 +553,15 @@ class DrugMatcher:
         dated = as_of is not None and writes_a_date(text)
         mentions = self._mentions_dated(text, as_of) if dated else self._mentions_cached(text)
         for mention in mentions:
-            if mention.negated or mention.match.drug.name in seen:
+            if mention.negated:
+                continue
+            if mention.match.drug.name in seen:
+                # "risperidone?; ... risperidone 2 mg": a plain mention outweighs a doubtful one
+                if not mention.match.doubt:
+                    found = [
+                        mention.match if m.drug.name == mention.match.drug.name and m.doubt else m
+                        for m in found
+                    ]
                 continue
             seen.add(mention.match.drug.name)
             found.append(mention.match)
@@ -582,18 +609,21 @@ class DrugMatcher:
         terms = spans
         spans = [(start, _word_end(folded, end)) for start, end in terms]
         listed = negated_list_spans(folded)  # "no antipsychotics, metoclopramide or domperidone"
-        negated, carriers = (
+        negated, carriers, switched_into = (
             _negations(folded, spans, listed)
             if listed or _may_negate(folded)
-            else ([False] * len(spans), list(range(len(spans))))
+            else ([False] * len(spans), list(range(len(spans))), {})
         )
         if any(negated):  # a drug stopped days ago (a depot: weeks) still acts: still taken
             nexts = [s for s, _ in spans[1:]] + [len(text)]
             negated = [
-                is_negated and not _still_acting(*_stop_item(text, spans, nexts, index, carrier))
+                is_negated
+                and not _still_acting(*_stop_item(text, spans, nexts, index, carrier))
+                and not _switched_recently(text, spans, nexts, index, switched_into.get(index))
                 for index, (is_negated, carrier) in enumerate(zip(negated, carriers, strict=True))
             ]
         mentions = []
+        index_of = {start: index for index, (start, _) in enumerate(terms)}
         for (start, end), is_negated in zip(terms, negated, strict=True):
             term = self._terms.get(drug_term_key(folded[start:end]))
             if term is None:  # pragma: no cover - a case-folding oddity of exotic scripts
@@ -603,12 +633,87 @@ class DrugMatcher:
                 continue  # "Östradiol 20 pg/ml erniedrigt", "low oestradiol": a lab value
             if not _a_brand_as_drug(text, folded, start, end):
                 continue  # "Mutter Yasmin", "Dr Maxim Weber", "gastric antra normal"
-            match = DrugMatch(drug=drug, matched_text=text[start:end], via=via)
+            doubt = "" if is_negated else _doubt(folded, spans, index_of[start])
+            match = DrugMatch(drug=drug, matched_text=text[start:end], via=via, doubt=doubt)
             mentions.append(DrugMention(match, start, end, is_negated))
         return tuple(_none_taken_after(folded, _replaced_now(folded, mentions)))
 
 
 _GLUED_WORD: Final = re.compile(r"[^\W\d_]+")
+
+# A drug written with doubt (drugs.toml [patterns] unconfirmed_before, unconfirmed_after) or taken
+# irregularly (irregular_before, irregular_after): still taken, a possible factor whose evidence
+# says so.  Before it: right before (an intake word, a pronoun, an article between); after it:
+# right after its dose and a bracket, or a clause of its item after a comma that is only that.
+_DOUBT_INTAKE: Final = (
+    r"(?:\s+(?:she|he|sie|er|elle|il|ella|lei|zij|hij|the\s+patient|patient|pt))?"
+    r"(?:\s+(?:is\s+)?(?:on|taking|takes|with|unter|nimmt|mit|sous|prend|avec|toma|con|assume|"
+    r"in\s+terapia\s+con|neemt|gebruikt|op|met))?"
+    r"(?:\s*(?:the|der|die|das|dem|den|le|la|les|el|il|lo|de|het|du|des|l\W))?\s*$"
+)
+_UNCONFIRMED_BEFORE: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('unconfirmed_before')}){_DOUBT_INTAKE}",
+    re.IGNORECASE,
+)
+_IRREGULAR_BEFORE: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('irregular_before')})"
+    r"(?:\s*(?:the|der|die|das|dem|den|le|la|les|el|il|lo|de|het|du|des|l\W))?\s*$",
+    re.IGNORECASE,
+)
+_DOSE_AND_BRACKET: Final = (
+    r"(?:[\s\d./\-]|(?<=\d),(?=\d))*(?:(?:mg|µg|mcg|ug|ml)\b(?:[\s./\-\d]|(?<=\d),(?=\d))*)?"
+    r"[(\[\-–:]?\s*"
+)
+_UNCONFIRMED_AFTER: Final = re.compile(
+    _DOSE_AND_BRACKET
+    + rf"(?:is\s+|was\s+)?(?:{_pattern_alternatives('unconfirmed_after')})(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_IRREGULAR_AFTER: Final = re.compile(
+    _DOSE_AND_BRACKET + rf"(?:{_pattern_alternatives('irregular_after')})(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_IRREGULAR_ALONE: Final = re.compile(
+    rf"\s*(?:{_pattern_alternatives('irregular_after')})\s*[.)\]]*\s*",
+    re.IGNORECASE,
+)
+_UNCONFIRMED_ALONE: Final = re.compile(
+    rf"\s*\(?\s*(?:{_pattern_alternatives('unconfirmed_after')})\s*[.)\]]*\s*",
+    re.IGNORECASE,
+)
+
+
+def _doubt(text: str, spans: Sequence[tuple[int, int]], index: int) -> str:
+    """Whether the drug at spans[index] of the folded text is written with doubt ("unconfirmed":
+    "?risperidone", "poss. on risperidone", "Risperdal (unclear)") or taken irregularly
+    ("irregular": "poor compliance with risperidone", "nimmt Risperdal unregelmäßig",
+    "risperidone, mauvaise observance"); "" when neither.  Only the drug's own item is read: from
+    the drug (or list break) before it to the drug (or list break) after it."""
+    start, end = spans[index]
+    low = spans[index - 1][1] if index else 0
+    high = spans[index + 1][0] if index + 1 < len(spans) else len(text)
+    breaks = [found.end() for found in _ITEM_END.finditer(text, low, start)]
+    before = text[max([low, *breaks]) : start]
+    after_break = _ITEM_END.search(text, end, high)
+    after = text[end : after_break.start() if after_break else high]
+    question = _UNCONFIRMED_AFTER.match(after)
+    if question and question.group().endswith("?") and _ANSWER_YES.match(after, question.end()):
+        question = None  # "Risperdal? ja, seit 2 Jahren": answered
+    clauses = after.split(",")[1:]  # "risperidone, mauvaise observance"
+    if (
+        _UNCONFIRMED_BEFORE.search(before)
+        or question
+        or any(_UNCONFIRMED_ALONE.fullmatch(clause) for clause in clauses)
+    ):
+        return "unconfirmed"
+    if (
+        _IRREGULAR_BEFORE.search(before)
+        or _IRREGULAR_AFTER.match(after)
+        or any(_IRREGULAR_ALONE.fullmatch(clause) for clause in clauses)
+    ):
+        return "irregular"
+    return ""
+
 
 # A class adjective and the words of intake next to it (drugs.toml [words] class_adjectives,
 # intake_nouns): "unter neuroleptischer Therapie", "in terapia antipsicotica" name the drug taken;
@@ -648,6 +753,22 @@ def _word_end(text: str, end: int) -> int:
     """Where the word a term ending at `end` is glued to ends (`end` when none is)."""
     found = _GLUED_WORD.match(text, end)
     return found.end() if found else end
+
+
+def _switched_recently(
+    text: str, spans: list[tuple[int, int]], nexts: list[int], index: int, new: int | None
+) -> bool:
+    """A drug switched to the one at `new` ("risperidone replaced by aripiprazole on
+    2026-11-19", "switched from risperidone to aripiprazole 2 days ago", "Haldol -> Abilify seit
+    2 Tagen"): the time written after the new drug is the old one's stop, read as a stop is
+    (_still_acting)."""
+    if new is None:
+        return False
+    start, end = spans[index]
+    after = text[spans[new][1] : nexts[new]]
+    after = after[verb.end() :] if (verb := _SWITCH_VERB.match(after)) else after
+    item = f"{text[start:end]} stopped {after}"
+    return _still_acting(item, 0, len(item))
 
 
 def _stop_item(
@@ -1022,12 +1143,13 @@ def _trie_pattern(node: dict[str, object], last: str) -> str:
 # =================================================================================== negation ==
 def _negations(
     text: str, spans: list[tuple[int, int]], listed: Sequence[tuple[int, int]] = ()
-) -> tuple[list[bool], list[int]]:
-    """For each mention, whether its clause says the drug is not being taken; and the mention
+) -> tuple[list[bool], list[int], dict[int, int]]:
+    """For each mention, whether its clause says the drug is not being taken; the mention
     whose words decide that (itself, or the last drug of a list a stop after it ends: "Risperidon,
     MCP: abgesetzt 2022").  `listed`: the parts of the text a negation before a list covers ("no
     antipsychotics, metoclopramide or domperidone": triage.negated_lists), where a drug is not
-    taken unless an affirming word is right before it."""
+    taken unless an affirming word is right before it.  Third: each drug switched to another, the
+    index of the mention whose words after it give the switch's time (_switched_recently)."""
     written = text  # as written: the capitals of "KI:", "CI:"
     lowered = text.lower()
     if len(lowered) == len(text):  # positions stay valid (always, for folded text)
@@ -1045,8 +1167,9 @@ def _negations(
     bounds = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(text)]
     result: list[bool] = []
     stopped_after: list[bool] = []  # a stop written after the drug
+    switched_into: dict[int, int] = {}  # an old drug -> the new one it was switched to
     previous_end = -1
-    previous_pre = previous_switched_to = False
+    previous_pre = previous_switched_to = previous_substituted = False
     for index, (start, end) in enumerate(spans):
         clause_start = max([0] + [b_end for b_start, b_end in bounds if b_start < start])
         clause_end = min([len(text)] + [b_start for b_start, _ in bounds if b_start >= end])
@@ -1057,26 +1180,35 @@ def _negations(
         before = text[previous_end if same_clause else clause_start : start]
         pre_part, joined = before, False
         if same_clause and not _INSTEAD_OF.search(before):  # its "of", "en", "in": no "or"
+            first_start = spans[index - 1][0]
             connector = _CONNECTOR.search(before)
             if connector:
                 pre_part, joined = before[connector.end() :], True
                 if _has_cue(before[: connector.start()], _POST_NEGATING):
                     result[-1] = True
-            elif _planned_switch(text, spans[index - 1][0], end):
+            elif _planned_switch(text, first_start, end):
                 pass  # "switch risperidone to aripiprazole next month": still on risperidone
-            elif _has_cue(before, _REPLACED | _SWITCHED_TO) or _ARROW.search(before):
+            elif previous_substituted and _SUBSTITUTED_JOIN.fullmatch(before):
+                pass  # "substituted aripiprazole for risperidone": the second is the old one
+            elif (
+                _has_cue(before, _REPLACED | _SWITCHED_TO)
+                or _ARROW.search(before)
+                # "Risperidon wurde auf Aripiprazol umgestellt"
+                or (_SWITCH_BETWEEN.search(before) and _SWITCH_VERB.match(text, end, clause_end))
+                # "relais Risperdal par Abilify", "Umstellung X auf Y", "cambio de tratamiento: X
+                # por Y"
+                or (_SWITCH_JOIN.match(before) and _SWITCH_OPEN.search(text, 0, first_start))
+            ):
                 result[-1] = True  # "risperidone replaced by aripiprazole": the first is gone
-            elif _SWITCH_BETWEEN.search(before) and _SWITCH_VERB.match(text, end, clause_end):
-                result[-1] = True  # "Risperidon wurde auf Aripiprazol umgestellt"
-            elif _SWITCH_JOIN.match(before) and _SWITCH_OPEN.search(text, 0, spans[index - 1][0]):
-                result[-1] = True  # "relais Risperdal par Abilify", "Umstellung X auf Y"
+                switched_into[index - 1] = index
         next_start = spans[index + 1][0] if index + 1 < len(spans) else len(text)
         # "stopped haloperidol instead of risperidone": the one kept instead of a stopped one
         kept = same_clause and previous_pre and bool(_INSTEAD_OF.search(pre_part))
         past = _past_then_on(pre_part)
         # "switched to aripiprazole from risperidone": the one after "from" is the old one
-        switched_from = (
-            same_clause and previous_switched_to and _SWITCHED_FROM.fullmatch(before) is not None
+        switched_from = same_clause and (
+            (previous_switched_to and _SWITCHED_FROM.fullmatch(before) is not None)
+            or (previous_substituted and _SUBSTITUTED_JOIN.fullmatch(before) is not None)
         )
         pre = (
             True
@@ -1099,6 +1231,8 @@ def _negations(
         ):
             pre = False
         pre_negated = pre if pre is not None else (joined and previous_pre)
+        if switched_from or (_INSTEAD_OF.search(pre_part) and not kept):
+            switched_into[index] = index  # "... instead of risperidone since 19.11.": its stop
         # "Risperdal 2 mg and ramipril stopped": the stop after another item is that item's
         other = _other_item(text, end, clause_end)
         if other is not None and (_post_stop(text[end:other]) or _ended(text[end:other])):
@@ -1133,9 +1267,11 @@ def _negations(
         stopped_after.append(post_negated)
         if switched and not result[-1] and not _planned_switch(text, spans[index - 1][0], end):
             result[-2] = True
+            switched_into[index - 1] = index
         previous_end, previous_pre = end, pre_negated
         previous_switched_to = _last_cue(pre_part) in _SWITCHED_TO
-    return result, _stopped_lists(text, spans, result, stopped_after)
+        previous_substituted = _SUBSTITUTED.search(pre_part) is not None
+    return result, _stopped_lists(text, spans, result, stopped_after), switched_into
 
 
 def _before_its_start(

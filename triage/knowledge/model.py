@@ -155,6 +155,9 @@ class DrugMatch:
     matched_text: str  # the words in the free text that matched
     via: str  # "generic", "brand" or "synonym"
     field: str = "medications"  # the canonical text field it was written in
+    # written with doubt: "unconfirmed" ("?risperidone", "Risperdal (unclear)") or "irregular"
+    # (poor adherence: "takes risperidone irregularly"); "" when written plainly
+    doubt: str = ""
 
 
 @dataclass(frozen=True)
