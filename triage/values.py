@@ -110,7 +110,9 @@ def _words() -> _Words:
     }
     return _Words(
         empty=_word_set(values["empty"]),
-        missing_result=_word_set(values["missing_result"]),
+        missing_result=_word_set(
+            [*values["missing_result"], *values["missing_result_or_not_detected"]]
+        ),
         qualifiers=qualifiers,
         qualifier_spellings=tuple(sorted((q for q in qualifiers if q), key=len, reverse=True)),
         flags=frozenset(_flag_directions()),
@@ -588,6 +590,20 @@ def _missing_codes() -> _MissingCodes:
         raw_words=frozenset(w.lower() for w in words),
         words=frozenset(normalise_word(w) for w in words if not w.startswith(".")),
     )
+
+
+def is_missing_result_word(cell: object) -> bool:
+    """A result cell written as "no result" ("N/A", "n.v.", "non dosé", "no realizado":
+    synonyms.toml [values] missing_result and missing_result_or_not_detected)."""
+    return isinstance(cell, str) and normalise_word(cell) in _words().missing_result
+
+
+@cache
+def may_mean_not_detected(text: str) -> bool:
+    """A result cell that says "no result" yet in some labs "not detected" ("nd", "n.d.":
+    synonyms.toml [values] missing_result_or_not_detected)."""
+    words = _word_set(synonyms_data()["values"]["missing_result_or_not_detected"])
+    return normalise_word(text) in words or text.strip().lower() in words
 
 
 @cache

@@ -91,6 +91,7 @@ from triage.values import (
     is_spreadsheet_error,
     is_unknown_word,
     lab_word,
+    may_mean_not_detected,
     missing_code_fields,
     missing_result_numbers,
     normalise_unit,
@@ -1675,7 +1676,13 @@ class _Builder:
                     f"the prolactin cell holds no result ({text.strip()!r}: a research "
                     "export's missing-data code, never a measured prolactin)"
                 )
-            if text.strip():  # "NULL", "NaN", "-", "." : written, but no result
+            if may_mean_not_detected(text):  # "n.d.": not done, or not detected
+                return (
+                    f"the prolactin cell holds no result ({text.strip()!r}: not done, or in "
+                    "some laboratories not detected, below the detection limit; no value to "
+                    "triage either way: ask the laboratory which)"
+                )
+            if text.strip():  # "NULL", "NaN", "-", "N/A", "n.v.": written, but no result
                 return f"the prolactin cell holds no result ({text.strip()!r}: a missing-data mark)"
             return "the prolactin cell is empty"
         if code == "unparseable_result":
