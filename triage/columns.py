@@ -48,6 +48,7 @@ from triage.values import (
     is_empty_value,
     is_formula_without_value,
     is_missing_code,
+    is_missing_result_word,
     is_spreadsheet_error,
     is_unknown_word,
     lab_word,
@@ -890,6 +891,8 @@ def _counted(cell: object, kind: str) -> bool:
         return False
     if kind == "unit" or not isinstance(cell, str):
         return True
+    if kind == "quantity" and is_missing_result_word(cell):  # "n.v.", "non dosé": no result
+        return False
     return not (looks_like_unit(cell) and not any(ch.isdigit() for ch in cell))
 
 

@@ -110,7 +110,9 @@ def _words() -> _Words:
     }
     return _Words(
         empty=_word_set(values["empty"]),
-        missing_result=_word_set(values["missing_result"]),
+        missing_result=_word_set(
+            [*values["missing_result"], *values["missing_result_or_not_detected"]]
+        ),
         qualifiers=qualifiers,
         qualifier_spellings=tuple(sorted((q for q in qualifiers if q), key=len, reverse=True)),
         flags=frozenset(_flag_directions()),
@@ -590,6 +592,20 @@ def _missing_codes() -> _MissingCodes:
     )
 
 
+def is_missing_result_word(cell: object) -> bool:
+    """A result cell written as "no result" ("N/A", "n.v.", "non dosé", "no realizado":
+    synonyms.toml [values] missing_result and missing_result_or_not_detected)."""
+    return isinstance(cell, str) and normalise_word(cell) in _words().missing_result
+
+
+@cache
+def may_mean_not_detected(text: str) -> bool:
+    """A result cell that says "no result" yet in some labs "not detected" ("nd", "n.d.":
+    synonyms.toml [values] missing_result_or_not_detected)."""
+    words = _word_set(synonyms_data()["values"]["missing_result_or_not_detected"])
+    return normalise_word(text) in words or text.strip().lower() in words
+
+
 @cache
 def missing_result_numbers() -> frozenset[float]:
     """Result cells that are a conventional missing-data code, never a value (synonyms.toml
@@ -824,6 +840,9 @@ def normalise_unit(text: object) -> UnitInfo | None:
 
 # A unit and a note in brackets after it: "mIU/L (WHO 84/500)", "µg/L [= ng/mL]".
 _UNIT_NOTE: Final = re.compile(r"\s*([^()\[\]]+?)\s*[(\[]\s*([^()\[\]]*?)\s*[)\]]\s*")
+# A unit (one word) and a note after a mark: "ng/mL - Siemens", "µg/l; Cobas", "mIU/L, Alinity",
+# "mU/L / Roche".
+_UNIT_MARK_NOTE: Final = re.compile(r"\s*(\S+?)\s*(?:[;,]|\s[-–—/]\s)\s*(\S.*?)\s*")
 
 
 @cache
@@ -839,19 +858,67 @@ def _unit_notes() -> tuple[frozenset[str], re.Pattern[str], tuple[str, ...]]:
     )
 
 
+@cache
+def _assay_words() -> frozenset[str]:
+    """Manufacturers and platforms a unit's note may name (synonyms.toml [values.unit_notes]
+    assay_words)."""
+    return frozenset(
+        normalise_word(w) for w in synonyms_data()["values"]["unit_notes"]["assay_words"]
+    )
+
+
+def _unit_and_note(text: str) -> tuple[str, str] | None:
+    """(unit, note) of a unit written with a note in brackets or after a mark, else None."""
+    match = _UNIT_NOTE.fullmatch(text) or _UNIT_MARK_NOTE.fullmatch(text)
+    # (a result cell's unit reaches here without its brackets: "mIU/L WHO 84/500")
+    parts = match.groups() if match is not None else tuple(text.strip().split(None, 1))
+    if len(parts) != len(("unit", "note")):
+        return None
+    return parts[0], parts[1]
+
+
+def _names_assay(note: str) -> bool:
+    """The note names an assay or analyser ("Roche", "Abbott Architect", "cobas e801") and no
+    unit."""
+    words = [w for w in re.split(r"[\s,;:()\[\]]+", note) if w]
+    if any(_unit_table().get(unit_key(w)) is not None for w in words):
+        return False
+    return any(normalise_word(w) in _assay_words() for w in words)
+
+
+def assay_words_in(text: str) -> str | None:
+    """The manufacturer and platform words a text names, in order ("Prolactin mU/L (Roche
+    Elecsys)" -> "Roche Elecsys"), else None."""
+    found = [
+        w for w in re.split(r"[\s,;:()\[\]{}/_-]+", text) if normalise_word(w) in _assay_words()
+    ]
+    return " ".join(found) or None
+
+
+def unit_note_assay(text: object) -> str | None:
+    """The assay a prolactin unit's note names ("mU/L (Roche)" -> "Roche", "ng/mL - Siemens"
+    -> "Siemens"), else None."""
+    if not isinstance(text, str) or _unit_table().get(unit_key(text)) is not None:
+        return None
+    parts = _unit_and_note(text)
+    if parts is None or _unit_table().get(unit_key(parts[0])) is None:
+        return None
+    return parts[1].strip() if _names_assay(parts[1]) else None
+
+
 def _unit_before_note(text: str) -> UnitInfo | None:
     """The prolactin unit written before a note in brackets, when the note names the
     calibration standard ("mIU/L (WHO 84/500)", "mIU/L (3rd IS 84/500)": no unit) or the same
     unit again ("ng/mL (µg/L)", "µg/L (= ng/mL)"); None for a note naming another unit
     ("ng/mL (mIU/L)": which one is meant is not known) or saying anything else."""
-    match = _UNIT_NOTE.fullmatch(text)
-    # (a result cell's unit reaches here without its brackets: "mIU/L WHO 84/500")
-    parts = match.groups() if match is not None else tuple(text.strip().split(None, 1))
-    if len(parts) != len(("unit", "note")):
+    parts = _unit_and_note(text)
+    if parts is None:
         return None
     unit = _unit_table().get(unit_key(parts[0]))
     if unit is None:
         return None
+    if _names_assay(parts[1]):  # "mU/L (Roche)", "ng/mL - Siemens": the assay, no unit
+        return unit
     note = normalise_word(parts[1])
     standard_words, standard_code, equals = _unit_notes()
     for word in equals:

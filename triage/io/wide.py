@@ -61,6 +61,7 @@ from triage.values import (
     age_unit_readings,
     ages_from_birth_periods,
     ages_in_years,
+    assay_words_in,
     band_age,
     bare_number,
     birth_period,
@@ -91,6 +92,7 @@ from triage.values import (
     is_spreadsheet_error,
     is_unknown_word,
     lab_word,
+    may_mean_not_detected,
     missing_code_fields,
     missing_result_numbers,
     normalise_unit,
@@ -120,6 +122,7 @@ from triage.values import (
     two_readings,
     unit_from_interval,
     unit_key,
+    unit_note_assay,
     unknown_age,
     zero_age_span_years,
 )
@@ -1675,7 +1678,13 @@ class _Builder:
                     f"the prolactin cell holds no result ({text.strip()!r}: a research "
                     "export's missing-data code, never a measured prolactin)"
                 )
-            if text.strip():  # "NULL", "NaN", "-", "." : written, but no result
+            if may_mean_not_detected(text):  # "n.d.": not done, or not detected
+                return (
+                    f"the prolactin cell holds no result ({text.strip()!r}: not done, or in "
+                    "some laboratories not detected, below the detection limit; no value to "
+                    "triage either way: ask the laboratory which)"
+                )
+            if text.strip():  # "NULL", "NaN", "-", "N/A", "n.v.": written, but no result
                 return f"the prolactin cell holds no result ({text.strip()!r}: a missing-data mark)"
             return "the prolactin cell is empty"
         if code == "unparseable_result":
@@ -1757,11 +1766,34 @@ class _Builder:
         return f"prolactin {text!r} {unit} {why}; it cannot be a serum prolactin"
 
     # -- identity, dates -------------------------------------------------------------------------
+    def _assay_in_unit(self) -> None:
+        """A row without an assay takes the one its unit's note names ("mU/L (Roche)", "ng/mL -
+        Siemens", in the unit column or the header: values.unit_note_assay), as an assay column
+        would give it (engine/units.py matches it to a reference set)."""
+        written = self.out.get("unit_raw")
+        if written is None:
+            return
+        notes = {t: unit_note_assay(t) for t in set(written.tolist()) if isinstance(t, str)}
+        header = self.table.headers.get("prolactin", "")
+        named = assay_words_in(header) if self.table.header_units.get("prolactin") else None
+        if named:  # "Prolactin mU/L (Roche)", "Prolactin (mU/L) Roche": the header's unit and
+            # assay, for the rows whose unit is the header's
+            notes[str(self.table.header_units["prolactin"])] = named
+        if not any(notes.values()):
+            return
+        found = np.empty(self.n, dtype=object)
+        found[:] = [notes.get(t) if isinstance(t, str) else None for t in written.tolist()]
+        own = self.out.get("assay")
+        if own is not None:
+            found = np.where(pd.isna(own), found, own)
+        self.out["assay"] = found
+
     def identity(self) -> None:
         for name in TEXT_COLUMNS:  # an absent column is left out: the frame has it empty
             col = self.column(name)
             if col is not None:
                 self.out[name] = self._texts(col)
+        self._assay_in_unit()
         self.out["sex"] = self._sex()
         years, months = self._birth_periods()
         self.out["birth_date"] = self._dates("birth_date", leave=~np.isnan(years))
