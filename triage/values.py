@@ -15,7 +15,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
 from itertools import pairwise
@@ -523,10 +523,26 @@ def flag_column_direction(cell: object) -> str | None:
     return flag_direction(cell)
 
 
+def _lab_word_at(tokens: Sequence[str], at: int) -> str:
+    """The words of [values.lab_words] that start at ``tokens[at]`` (the longest, up to
+    _LAB_WORD_TOKENS words: "erhöht", "deutlich erhöht", "above reference range"), as written;
+    "" when none does."""
+    table = _lab_words()
+    for size in range(min(_LAB_WORD_TOKENS, len(tokens) - at), 0, -1):
+        written = " ".join(tokens[at : at + size])
+        if normalise_word(written) in table:
+            return written
+    return ""
+
+
+_LAB_WORD_TOKENS: Final = 4
+
+
 def _flags_say(tokens: Sequence[str]) -> str:
     """The direction of the flags written beside a number ("" when none says one; "abnormal"
-    when they disagree)."""
-    said = {d for d in map(_flag_of, tokens) if d}
+    when they disagree): a flag of [values.flags] or a word of [values.lab_words] ("erhöht")."""
+    words = _lab_words()
+    said = {d for d in (_flag_of(t) or words.get(normalise_word(t)) for t in tokens) if d}
     if len(said) > 1:
         said.discard("normal")
     if len(said) > 1:
@@ -1146,7 +1162,7 @@ _DILUTION_RATIO = re.compile(
 # a sample or lot number, a footnote or a limit in brackets is a remark.
 _SECOND_RESULT_WORDS = re.compile(
     with_ascii_spellings(  # "Verduennung" as well (triage.transliteration)
-        r"\b(?:repeat\w*|rpt|retest\w*|re-?assay\w*|re-?run|dilut\w*|wdh|wiederhol\w*|"
+        r"\b(?:repeat\w*|rpt|rep(?:\.|\b)|retest\w*|re-?assay\w*|re-?run|dilut\w*|wdh|wiederhol\w*|"
         r"verd[üu]nn\w*|kontrolle|nachmessung|contr[ôo]le|r[ée]p[ée]t\w*|dilu[ée]\w*|repetid\w*|"
         r"repetici[oó]n|diluci[oó]n|diluid\w*|ripet\w*|diluizion\w*|diluit\w*|herhal\w*|"
         r"verdun\w*|verdund\w*)"
@@ -1282,7 +1298,12 @@ def parse_quantity(cell: object, decimal: str | None = None) -> Quantity:
             return Quantity("ok", number, text=cell.text)
         return Quantity("ok", number, text=format_number(number))
     text = str(cell).strip()
-    return _parse_quantity_text(text, decimal)
+    found = _parse_quantity_text(text, decimal)
+    if found.status == "unparseable":  # "8200 diluted", "> 470, after dilution 1:100: 8200"
+        diluted = diluted_cell(text, decimal)
+        if diluted is not None:
+            return diluted.quantity
+    return found
 
 
 def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
@@ -1423,17 +1444,197 @@ def _tail_unit(
         # anything else in brackets is a remark ("on dilution") and is ignored
     rest = _FLAG_SYMBOLS.sub(r" \g<0> ", _BRACKETED.sub(" ", rest))
     leftover: list[str] = []
-    for token in rest.split():
+    tokens = rest.split()
+    at = 0
+    while at < len(tokens):
+        token = tokens[at]
         if normalise_word(token) in words.flags or token in words.flags:
             flags.append(token)
+            at += 1
+            continue
+        worded = _lab_word_at(tokens, at)  # "260 erhöht", "260 deutlich erhöht", "260 te hoog"
+        if worded:
+            flags.append(worded)
+            at += len(worded.split())
             continue
         leftover.append(token)
+        at += 1
     if leftover:
         candidate = " ".join(leftover)
         if not looks_like_unit(candidate):
             return None
         unit_parts.insert(0, candidate)
     return " ".join(unit_parts)
+
+
+# ------------------------------------------------------------------------------------------------
+# A diluted result written with words: "8200 diluted", "> 470, after dilution 1:100: 8200"
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class DilutedCell:
+    """A result cell that writes the sample's result after dilution (synonyms.toml
+    [values.diluted_result]): the diluted reading, the undiluted one when written beside it,
+    and each part as written."""
+
+    diluted: Quantity
+    diluted_text: str  # the part that writes it ("after dilution 1:100: 8200")
+    undiluted: Quantity | None = None
+    undiluted_text: str = ""  # the undiluted reading without its words ("> 470", "150")
+    text: str = ""  # the cell as written
+
+    @property
+    def diluted_taken(self) -> bool:
+        """The diluted reading is the result: always, unless the undiluted one is higher (a
+        dilution never lowers a result)."""
+        neat = self.undiluted
+        if neat is None or neat.value is None or self.diluted.value is None:
+            return True
+        return not (neat.qualifier != "<" and neat.value > self.diluted.value)
+
+    @property
+    def quantity(self) -> Quantity:
+        """The cell read as the result that counts, in the unit either part names."""
+        taken = self.diluted if self.diluted_taken else self.undiluted
+        assert taken is not None
+        neat_unit = self.undiluted.unit_text if self.undiluted is not None else ""
+        unit = self.diluted.unit_text or neat_unit
+        return Quantity(
+            "ok", taken.value, taken.qualifier, unit, self.text, taken.flag, taken.beside
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _DilutionWords:
+    diluted: frozenset[str]
+    undiluted: frozenset[str]
+    fillers: frozenset[str]
+    longest: int  # words in the longest phrase
+    probe: re.Pattern[str]  # any diluted or undiluted word, in the text as normalise_word has it
+
+
+@cache
+def _dilution_words() -> _DilutionWords:
+    table = synonyms_data()["values"]["diluted_result"]
+    diluted = _word_set(table["diluted"])
+    undiluted = _word_set(table["undiluted"])
+    probe = _phrases([*table["diluted"], *table["undiluted"]])
+    assert probe is not None
+    return _DilutionWords(
+        frozenset(normalise_word(w) for w in diluted),
+        frozenset(normalise_word(w) for w in undiluted),
+        frozenset(normalise_word(w) for w in table["fillers"]) | {":", "="},
+        max(len(w.split()) for w in diluted | undiluted),
+        probe,
+    )
+
+
+# Where a cell is cut into its readings: ";", "|", a line break, a comma before a space.
+_READING_BREAK = re.compile(r"\s*(?:[;|\n]|,(?=\s))\s*")
+# How a dilution is written beside the diluted value: "1:100", "1/100", "1 in 100", "x100",
+# "100x", "100-fold", "100fach" (never part of a longer number or a time: "11:30").
+_RATIO = re.compile(
+    r"(?<![\w.,:/])1\s*[:/]\s*\d+(?![\w.,:/]?\d)|(?<![\w.,])1\s+(?:in|auf|sur|en|su|op)\s+\d+\b"
+    r"|(?<!\w)[x×]\s*\d+\b|(?<![\w.,])\d+\s*[x×](?!\w)"
+    r"|(?<![\w.,])\d+\s*-?\s*(?:fold|fach|voudig|fois|volte|veces)\b",
+    re.IGNORECASE,
+)
+
+
+def diluted_cell(cell: object, decimal: str | None = None) -> DilutedCell | None:
+    """The cell read as a result after dilution written with words outside brackets (module
+    synonyms.toml [values.diluted_result]: "8200 diluted", "verdünnt: 8200", "diluted 1:100 =
+    8200", "undiluted 150; 1:100 dilution 8200", "> 470, after dilution 1:100: 8200"), or None
+    when it is not one: no dilution word, a part that is no reading once its words are taken
+    off, two numbers neither of which is the diluted one, two diluted or two undiluted ones, or
+    units that differ."""
+    if not isinstance(cell, str) or not any(ch.isalpha() for ch in cell):
+        return None  # no word at all (most cells): no dilution word
+    text = _clean_text(cell)
+    words = _dilution_words()
+    inside = [normalise_word(inner) for inner in _BRACKETED.findall(text)]
+    if words.probe.search(normalise_word(_BRACKETED.sub(" ", text))) is None or any(
+        words.probe.search(inner) for inner in inside
+    ):
+        return None  # no dilution word outside brackets, or one inside ("180 (diluted 9800)")
+    readings: list[tuple[str, Quantity, str, str]] = []  # (kind, reading, part, its reading)
+    said: list[str] = []  # the kinds the parts without a number say
+    for part in _READING_BREAK.split(text):
+        if not part.strip():
+            continue
+        read = _dilution_part(part, words, decimal)
+        if read is None:
+            return None
+        kind, quantity, rest = read
+        if quantity is not None:
+            readings.append((kind, quantity, part.strip(), rest))
+        elif kind:
+            said.append(kind)
+    found = _dilution_readings(readings, said)
+    return replace(found, text=cell.strip()) if found is not None else None
+
+
+def _dilution_part(
+    part: str, words: _DilutionWords, decimal: str | None
+) -> tuple[str, Quantity | None, str] | None:
+    """(the kind the part says: "diluted", "undiluted" or ""; its reading, None when it holds
+    no number; the reading as written without the words), or None when it holds something
+    else or says both kinds."""
+    tokens = _RATIO.sub(" ", part).replace("=", " = ").split()
+    kinds: set[str] = set()
+    kept: list[str] = []
+    at = 0
+    while at < len(tokens):
+        for size in range(min(words.longest, len(tokens) - at), 0, -1):
+            phrase = normalise_word(" ".join(tokens[at : at + size]))
+            kind = (
+                "diluted"
+                if phrase in words.diluted
+                else "undiluted"
+                if phrase in words.undiluted
+                else ""
+            )
+            if kind:
+                kinds.add(kind)
+                at += size
+                break
+        else:
+            token = tokens[at]
+            if normalise_word(token) not in words.fillers and token.strip(":=") != "":
+                kept.append(token)
+            at += 1
+    if len(kinds) > 1:
+        return None
+    kind = next(iter(kinds), "")
+    rest = " ".join(kept).strip(" :=")
+    if not rest:
+        return kind, None, ""
+    quantity = _parse_quantity_text(rest, decimal)
+    if quantity.status != "ok" or any(
+        ch.isdigit() for ch in _BRACKETED.sub(" ", quantity.unit_text)
+    ):
+        return None  # no reading, or a second number left in its unit ("8200 mIU/L 8200 ng/mL")
+    return kind, quantity, rest
+
+
+def _dilution_readings(
+    readings: list[tuple[str, Quantity, str, str]], said: list[str]
+) -> DilutedCell | None:
+    """The cell's readings as a DilutedCell (see diluted_cell)."""
+    if len(readings) == 1:  # "8200 diluted", "8200, diluted 1:100"
+        kind, quantity, written, _ = readings[0]
+        kinds = {kind, *said} - {""}
+        return DilutedCell(quantity, written) if kinds == {"diluted"} else None
+    if len(readings) != 2 or said:
+        return None
+    diluted = [r for r in readings if r[0] == "diluted"]
+    undiluted = [r for r in readings if r[0] != "diluted"]
+    if len(diluted) != 1 or len(undiluted) != 1:
+        return None
+    (_, value, written, _), (_, neat, _, neat_written) = diluted[0], undiluted[0]
+    units = {normalise_unit(u) for u in (value.unit_text, neat.unit_text) if u}
+    if len(units) > 1 or None in units or value.qualifier == "<":
+        return None  # two units, or a diluted "<" bound beside an undiluted result: unclear
+    return DilutedCell(value, written, neat, neat_written)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ from triage.schema import (
     RESULT_COLUMNS,
     TEXT_FIELDS,
 )
-from triage.values import ages_in_years, unknown_age_spans, writes_a_date
+from triage.values import ages_in_years, parse_quantity, unknown_age_spans, writes_a_date
 
 
 def prepare(knowledge: Knowledge) -> None:
@@ -578,6 +578,11 @@ def _diluted_comments(
     units = work["unit_raw"].fillna(work["prolactin_unit"]).fillna("").astype(str).tolist()
     for i in np.flatnonzero(diluted.taken).tolist():
         cell = f"{raws[i]} {units[i]}".strip() if isinstance(raws[i], str) else "?"
+        own = diluted.undiluted[i] if diluted.undiluted is not None else None
+        if own is not None:  # the diluted value is the cell's own (values.diluted_cell)
+            if not own:
+                continue  # no undiluted result written beside it: nothing to say
+            cell = own if parse_quantity(own).unit_text else f"{own} {units[i]}".strip()
         sentence = words.template("diluted").format(source=diluted.evidence[i], cell=cell)
         text = out.iloc[i]
         out.iloc[i] = f"{text} {sentence}" if isinstance(text, str) and text else sentence
