@@ -64,6 +64,7 @@ from triage.engine.units import MIU_L, NG_ML, Converted, convert, row_set_names,
 from triage.knowledge.drugs import drug_matcher, gives_medications, medication_lists
 from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import (
+    LAB_DECIMALS_MAX,
     age_text,
     beside_limit,
     fmt_lab,
@@ -314,7 +315,7 @@ def _lab_limits(
         # to the decimals of the lab's result; one or two more where that would show the limit
         # equal to a result it is not equal to ("18 ng/mL; reference 1–18" for a limit of
         # 17.5: a raised result beside a limit that reads the same)
-        side_places = decimals.copy()
+        side_places = np.maximum(decimals, _significant_places(in_unit))
         rounded_in_unit = _rounded(in_unit, side_places)
         with np.errstate(invalid="ignore"):
             for _ in range(_MORE_PLACES):
@@ -334,6 +335,23 @@ def _lab_limits(
 # The statuses of a result beyond one of its limits: the upper one, then the lower one.
 _BEYOND: Final = ("high", "low")
 _MORE_PLACES: Final = 2  # decimals a limit may take beyond the result's to differ from it
+# A limit keeps at least this many significant digits whatever the result's decimals: a child's
+# lower limit of 0.7 ng/mL beside a result of "300" is "0.7", not "1" (the interval shown is the
+# interval used), at most LAB_DECIMALS_MAX decimals.
+_LIMIT_SIGNIFICANT_DIGITS: Final = 2
+
+
+def _significant_places(values: np.ndarray) -> np.ndarray:
+    """Per value, the decimals that show it with _LIMIT_SIGNIFICANT_DIGITS significant digits
+    (0.7 -> 1 after fmt_limit drops the trailing zero, 15.8 -> 0, 0.05 -> 2), between 0 and
+    LAB_DECIMALS_MAX; 0 for a missing or zero value."""
+    out = np.zeros(len(values), dtype=np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.floor(np.log10(np.abs(values)))
+    usable = np.isfinite(magnitude)
+    places = _LIMIT_SIGNIFICANT_DIGITS - 1 - magnitude[usable]
+    out[usable] = np.clip(places, 0, LAB_DECIMALS_MAX).astype(np.int64)
+    return out
 
 
 def _rounded(values: np.ndarray, places: np.ndarray) -> np.ndarray:
