@@ -37,6 +37,7 @@ import secrets
 import shutil
 import stat
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -66,8 +67,8 @@ from triage.output.redact import Redactor
 from triage.pipeline import (
     TriageRequest,
     check_settings,
+    fail_on_matches,
     overdue_reminders,
-    priorities_at_or_above,
     run_triage,
 )
 from triage.schema import (
@@ -77,7 +78,12 @@ from triage.schema import (
     LockHeldError,
     TriageError,
 )
-from triage.urgent import REPORT_NOT_WRITTEN, URGENT_LINE_START, URGENT_TXT
+from triage.urgent import (
+    REPORT_NOT_WRITTEN,
+    URGENT_LINE_START,
+    URGENT_TXT,
+    untriaged_urgent_count,
+)
 
 log = logging.getLogger("triage")
 
@@ -583,12 +589,16 @@ class _Run:
         adopted after a kill counts as the run that triaged it would have (exit 10)."""
         if not self.template.fail_on:
             return 0
-        wanted = set(priorities_at_or_above(self.template.fail_on))
         try:
             with (folder / RESULTS_CSV).open(encoding="utf-8-sig", newline="") as fh:
-                return sum(row.get("priority") in wanted for row in csv.DictReader(fh))
+                counts = Counter(row.get("priority") or "" for row in csv.DictReader(fh))
         except (OSError, csv.Error, UnicodeDecodeError):
             return 0
+        try:
+            untriaged = untriaged_urgent_count((folder / URGENT_TXT).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            untriaged = 0
+        return fail_on_matches(self.template.fail_on, dict(counts), untriaged)
 
     def _unpublished(
         self, name: str, sha: str, partial: Path, final: Path, worked: _Worked, exc: OSError

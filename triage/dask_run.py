@@ -60,7 +60,7 @@ from triage.output.rows import DETAIL_COLUMNS, default_file_columns, rejected_ro
 from triage.output.session import COUNTED as SESSION_COUNTED
 from triage.output.summary import count_views
 from triage.output.views import as_text, patient_keys, priority_ranks
-from triage.pipeline import chunk_bounds, priorities_at_or_above, run_meta
+from triage.pipeline import chunk_bounds, fail_on_matches, run_meta
 from triage.schema import (
     CANONICAL_COLUMNS,
     DEFAULT_CHUNK_ROWS,
@@ -653,10 +653,8 @@ def _run_in(
             out / SUMMARY_JSON, used, errors, counts_by, top, generated_at, patients_total, flagged
         )
     )
-    matches = 0
-    if request.fail_on:
-        wanted = priorities_at_or_above(request.fail_on)
-        matches = sum(n for p, n in counts_by["priority"].items() if p in wanted)
+    untriaged_urgent = sum(len(d.rejected_urgent) for d in used)
+    matches = fail_on_matches(request.fail_on, counts_by["priority"], untriaged_urgent)
     exit_code = EXIT_FAIL_ON if matches else EXIT_SOME_INPUTS_FAILED if errors else EXIT_OK
     return DaskOutcome(
         inputs=inputs,

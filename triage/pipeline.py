@@ -345,6 +345,27 @@ def priorities_at_or_above(level: str) -> list[str]:
     return list(PRIORITIES[: PRIORITIES.index(level) + 1])
 
 
+def fail_on_matches(
+    level: str | None, priority_counts: dict[str, int], untriaged_urgent: int
+) -> int:
+    """What --fail-on ``level`` matched: the results at that priority or a higher one, and the
+    rejected rows urgent.txt lists as possibly urgent, not triaged (Rejected.possibly_urgent:
+    a result above the urgent level whatever its unit; every level includes urgent), so that a
+    cron job alerting on exit 10 is not silent about a row someone must act on today."""
+    if not level:
+        return 0
+    wanted = priorities_at_or_above(level)
+    return sum(n for p, n in priority_counts.items() if p in wanted) + untriaged_urgent
+
+
+def fail_on_message(level: str, matches: int) -> str:
+    """What run, batch and the Dask engine say on stderr when --fail-on matched."""
+    return (
+        f"--fail-on {level}: {matches} result(s) at that priority or higher"
+        " (rows listed as possibly urgent, not triaged, included)"
+    )
+
+
 def check_settings(request: TriageRequest, *, now: datetime | None = None) -> None:
     """Every setting of ``request`` that is wrong whatever the inputs, checked without reading
     any: the reference set (--ranges), the column mapping (--columns) and the report settings
@@ -567,10 +588,9 @@ def _run(
         labels = {s.file: session.file_label(s.file) for s in inputs}
         labels |= {s.sheet: session.sheet_label(s.sheet) for s in inputs if s.sheet}
     result_count = sum(counts_by["priority"].values())
-    matches = 0
-    if request.fail_on:
-        wanted = priorities_at_or_above(request.fail_on)
-        matches = sum(n for p, n in counts_by["priority"].items() if p in wanted)
+    matches = fail_on_matches(
+        request.fail_on, counts_by["priority"], sum(r.possibly_urgent for r in rejected)
+    )
     if matches:
         exit_code = EXIT_FAIL_ON
     elif errors:

@@ -25,6 +25,7 @@ URGENT: Final = "urgent"
 URGENT_REFERRAL: Final = "urgent_endocrine_referral"  # schema.SUGGESTION_CODES
 URGENT_TXT: Final = "urgent.txt"
 URGENT_LINE_START: Final = "URGENT patient "  # every line of the list starts so
+NOT_TRIAGED_MARK: Final = " | not triaged ("  # in the line of a possibly urgent rejected row
 _MISSING: Final = "-"
 
 
@@ -135,12 +136,21 @@ def rejected_urgent_lines(rejected: Sequence[Rejected], report: Path | str) -> l
         lines.append(
             f"{URGENT_LINE_START}{_text(r.patient_id)}"
             f" | specimen {_text(r.specimen_id)}"
-            f" | not triaged ({r.reason_code}): {_text(r.detail)}"
+            f"{NOT_TRIAGED_MARK}{r.reason_code}): {_text(r.detail)}"
             f" | {_place(r.source_file, r.source_sheet, r.source_row)}"
             + (f" | result R-{r.result_id}" if r.result_id is not None else "")
             + f" | report {report}"
         )
     return lines
+
+
+def untriaged_urgent_count(text: str) -> int:
+    """The possibly urgent rejected rows an urgent list (urgent.txt's text) names: a published
+    folder's share of --fail-on (pipeline.fail_on_matches)."""
+    return sum(
+        line.startswith(URGENT_LINE_START) and NOT_TRIAGED_MARK in line
+        for line in text.splitlines()
+    )
 
 
 ACKNOWLEDGED_MARK: Final = "ALREADY ACKNOWLEDGED: "

@@ -169,6 +169,7 @@ def register(app: typer.Typer) -> None:
             from triage.batch import ERRORS, BatchSettings, describe, run_batch, state_dir
             from triage.history import DEFAULT_FILE as HISTORY_FILE
             from triage.keyfile import KEY_FILE_NAME
+            from triage.pipeline import fail_on_message
 
             template = triage_request(
                 ctx,
@@ -229,7 +230,5 @@ def register(app: typer.Typer) -> None:
             console.urgent(outcome.reminders)
             matches = sum(item.fail_on_matches for item in outcome.items)
             if matches and fail_on is not None:  # said as `run` says it, whatever --quiet says
-                console.error(
-                    f"--fail-on {fail_on.value}: {matches} result(s) at that priority or higher"
-                )
+                console.error(fail_on_message(fail_on.value, matches))
         raise typer.Exit(outcome.exit_code)

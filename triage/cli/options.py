@@ -275,7 +275,10 @@ FailOnOpt = Annotated[
     typer.Option(
         "--fail-on",
         envvar=env("fail_on"),
-        help="Exit with status 10 when any result has this priority or a higher one.",
+        help=(
+            "Exit with status 10 when any result has this priority or a higher one, or a row"
+            " urgent.txt lists as possibly urgent, not triaged."
+        ),
         case_sensitive=False,
         show_default=False,
     ),

@@ -328,7 +328,7 @@ def _triage(
 
             parse_ahead(inputs[0], sheet=sheet_option(sheet), limits=ReadOptions().limits)
         from triage import output
-        from triage.pipeline import run_triage
+        from triage.pipeline import fail_on_message, run_triage
 
         request = triage_request(
             ctx,
@@ -380,10 +380,7 @@ def _triage(
                 _print_dask_outcome(done, out)
             console.urgent(done.urgent)
             if done.fail_on_matches:
-                console.error(
-                    f"--fail-on {fail_on}: {done.fail_on_matches} result(s) "
-                    "at that priority or higher"
-                )
+                console.error(fail_on_message(str(fail_on), done.fail_on_matches))
             raise typer.Exit(done.exit_code)
         # One run at a time per --out folder (exit 75), checked before any input is read.
         with (
@@ -399,10 +396,7 @@ def _triage(
         console.notice(outcome.notices)  # whatever --quiet says: cron mails what is printed
         console.urgent(outcome.urgent)
         if outcome.fail_on_matches:
-            console.error(
-                f"--fail-on {fail_on}: {outcome.fail_on_matches} result(s) "
-                "at that priority or higher"
-            )
+            console.error(fail_on_message(str(fail_on), outcome.fail_on_matches))
     raise typer.Exit(outcome.exit_code)
 
 
