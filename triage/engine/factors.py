@@ -24,6 +24,7 @@ from triage.engine.renal import CreatinineEstimate, creatinine_mg_dl, estimate_f
 from triage.engine.state_words import load_state_vocabulary
 from triage.engine.text import YEAR_IN_NOTE, CueHit
 from triage.knowledge.drugs import (
+    depot_acting_threshold,
     drug_matcher,
     gives_medications,
     medication_lists,
@@ -421,7 +422,7 @@ def _stopped_note(ctx: RowContext, written: str, is_depot: bool) -> str:
     else:
         ago = "on the day of the sample"
     if is_depot:
-        acting = fmt(ctx.t("depot_acting_max_days"))
+        acting = fmt(ctx.t(depot_acting_threshold(written)))
         return f"; stopped or last given {ago}: a depot still acts up to {acting} days after"
     return f"; stopped or last given {ago}, within the {fmt(washout)}-day washout: still acting"
 

@@ -5,7 +5,8 @@ the row's medication text ("risperidone 4 mg"), after any medications column.
 Only a header that names exactly one drug of the lexicon (triage/data/drugs.toml) and nothing but
 dose words (synonyms.toml ``[values.drug_dose_columns]``) is read; ``chlorpromazine_equiv`` and
 class flags (``meds_antipsych``) name no drug taken and are left alone.  0, no, blank and missing
-codes add nothing; other cells are counted in the warning and add nothing.
+codes add nothing; a cell naming a drug ("Antipsychotic": "Risperdal 2 mg") is read as written,
+after its header; other cells are counted in the warning and add nothing.
 """
 
 from __future__ import annotations
@@ -141,8 +142,13 @@ def _answer_codes(column: DrugColumn, numbers: set[float]) -> Mapping[str, bool]
     return {"0": False, "1": True} if column.flag else None
 
 
-def _piece(cell: object, column: DrugColumn, codes: Mapping[str, bool] | None) -> str | None:
-    """The medication text of one cell ('' when it adds nothing, None when unreadable)."""
+def _piece(
+    cell: object, column: DrugColumn, codes: Mapping[str, bool] | None, header: str
+) -> str | None:
+    """The medication text of one cell ('' when it adds nothing, None when unreadable).  A cell
+    that names a drug of the lexicon ("Antipsychotic": "Risperdal 2 mg", "Antiemetic":
+    "Motilium 10 mg tds") is the drug taken, written after its header as a second medication
+    column is ("Antipsychotic: Risperdal 2 mg")."""
     if is_empty_value(cell) or is_missing_code(cell):
         return ""
     number = bare_number(cell)
@@ -157,6 +163,9 @@ def _piece(cell: object, column: DrugColumn, codes: Mapping[str, bool] | None) -
         return f"{column.drug} {format_number(number)}{' mg' if column.in_mg else ''}"
     answer = parse_yes_no(cell, strict=True)
     if answer is None:
+        text = cell_text(cell)
+        if drug_matcher(load_drugs()).find(text):
+            return f"{header}: {text}"
         return None
     return column.drug if answer else ""
 
@@ -186,7 +195,7 @@ def join_drug_columns(split: SplitRows, match: ColumnMatch, table: RawTable) -> 
     for i in range(n):
         pieces = [] if base is None or is_empty_value(base[i]) else [cell_text(base[i])]
         for col, column, codes in found:
-            piece = _piece(split.cells[i, col], column, codes)
+            piece = _piece(split.cells[i, col], column, codes, match.headers[col])
             if piece is None:
                 unread += 1
             elif piece:

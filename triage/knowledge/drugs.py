@@ -254,6 +254,10 @@ _PAST_ALONE_AFTER: Final = re.compile(
     rf"(?:{_word_alternatives('past_alone')})"
     r"\.?\s*[)\]]?\s*$"
 )
+# Free of the drug, right after it: "antipsychotic-free", "risperidone-free since 2023",
+# "Risperdal-frei seit 2 Jahren" (drugs.toml [words] free_after).  "seizure-free" after the dose
+# is not the drug's.
+_FREE_AFTER: Final = re.compile(rf"[ \t]*-?[ \t]*(?:{_word_alternatives('free_after')})\b")
 # The first words of _END_OF and _POST_PREFIX (for _may_negate's fast path).
 _END_OF_WORDS: Final = _words("end_of_first")
 # Replaced by what comes before, right before the drug: "aripiprazole instead of risperidone",
@@ -486,7 +490,7 @@ _NEGATION_WORDS: Final = frozenset(
     | _ANSWER_NO
     | {"adverse", "adr", "adrs", "old", "plus"}
     | {*_words("fast_path"), *_words("switch_verb"), *_words("switch_open")}
-    | {*_PAST_ALONE_WORDS, *_END_OF_WORDS}
+    | {*_PAST_ALONE_WORDS, *_END_OF_WORDS, *_words("free_after")}
     | {word.split()[0] for word in (*_words("now_switch"), *_words("other_person"))}
     | {"ki", "ci"}  # _NEGATED_ABBREVIATION
 )
@@ -1255,6 +1259,7 @@ def _negations(
             # "will stop risperidone next week": the stop is planned, not the start
             or (_proposed_after(text, end) and not any(clause_start <= p < start for p in planned))
             or _PAST_ALONE_AFTER.match(text, end, clause_end) is not None
+            or _FREE_AFTER.match(text, end, clause_end) is not None
         )
         in_list = pre is not False and inside(listed, start)
         # "Absetzen von Risperdal geplant": its stop planned, taken now
@@ -1765,7 +1770,7 @@ def _still_acting(text: str, start: int, until: int | None = None) -> bool:
     if "depot" in hits:
         if "depot_stopped_recently" in hits:
             return True
-        return days is not None and 0 <= days <= _depot_days()
+        return days is not None and 0 <= days <= depot_acting_days(wider)
     return days is not None and 0 <= days < _withdrawal_days()
 
 
@@ -1787,10 +1792,41 @@ def _depot_days() -> float:
     return load_thresholds().get("depot_acting_max_days")
 
 
+# A depot given every 3 or 6 months (drugs.toml [patterns] depot_3_monthly, depot_6_monthly).
+_DEPOT_3_MONTHLY: Final = re.compile(_pattern_alternatives("depot_3_monthly"))
+_DEPOT_6_MONTHLY: Final = re.compile(_pattern_alternatives("depot_6_monthly"))
+
+
+def depot_acting_threshold(item: str) -> str:
+    """The thresholds.toml name of how long after its last injection (or stop) the depot of a
+    medication-list item still acts: depot_6_monthly_acting_max_days for a 6-monthly depot
+    (Byannli, "q6 months"), depot_3_monthly_acting_max_days for a 3-monthly one (Trevicta,
+    "alle 3 Monate"), depot_acting_max_days for any other.  A last injection within its dosing
+    interval is the patient on treatment (clinical-reference §7.9)."""
+    folded = _fold(item).lower()
+    if _DEPOT_6_MONTHLY.search(folded):
+        return "depot_6_monthly_acting_max_days"
+    if _DEPOT_3_MONTHLY.search(folded):
+        return "depot_3_monthly_acting_max_days"
+    return "depot_acting_max_days"
+
+
+def depot_acting_days(item: str) -> float:
+    """How many days after its last injection the depot of `item` still acts
+    (depot_acting_threshold)."""
+    from triage.knowledge.loaders import load_thresholds
+
+    return load_thresholds().get(depot_acting_threshold(item))
+
+
 # A stop or last injection with its date ("last injection 2026-01-10", "letzte Injektion am
-# 10.01.2026", "dernière injection le 10/01/2026", "arrêté le 10/01/2026").
+# 10.01.2026", "dernière injection le 10/01/2026", "arrêté le 10/01/2026"), or the day it was
+# taken until ("Risperdal bis 28.02.2026", "until 28/02/2026", "jusqu'au 28/02/2026", "hasta el
+# 28/02/2026", "fino al 28/02/2026", "tot 28-02-2026"): an end date is a stop date, so a drug
+# taken until two days before the sample still acts (the withdrawal rule), as one stopped then.
 _STOPPED_ON: Final = re.compile(
-    r"\b(?:stopped|discontinued|ceased|last\s+(?:dose|injection|inj\.?|given)|abgesetzt|gestoppt|"
+    r"\b(?:until|till|bis(?:\s+(?:zum|einschl(?:ie(?:ß|ss)lich|\.)))?|jusqu.(?:au|à|a)|"
+    r"hasta|fino\s+al?|tot(?:\s+en\s+met)?|t/m|stopped|discontinued|ceased|last\s+(?:dose|injection|inj\.?|given)|abgesetzt|gestoppt|"
     r"beendet|letzte\s+(?:Gabe|Injektion|Spritze)|arr[êe]t[ée]e?|derni[èe]re\s+injection|"
     r"suspendid[oa]|[úu]ltima\s+(?:dosis|inyecci[óo]n)|sospes[oa]|ultima\s+(?:dose|iniezione)|"
     r"gestopt|laatste\s+(?:dosis|injectie))\W+(?:(?:on|am|le|el|il|op)\s+)?"

@@ -179,7 +179,7 @@ DRUG_WORD_KEYS: Final = frozenset(
         "other_person", "brand_context", "answer_subject",
         "stop_nouns", "class_adjectives", "intake_nouns", "abbreviation_makers",
         "screen_except", "screen_intake", "person_for_patient", "answer_yes",
-        "substituted", "substituted_join",
+        "substituted", "substituted_join", "free_after",
     }
 )  # fmt: skip
 DRUG_PATTERN_KEYS: Final = frozenset(
@@ -191,7 +191,7 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "screen", "screen_negative", "screen_positive",
         "before_drug", "start_after_drug", "baseline", "planned_stop",
         "stop_noun", "unconfirmed_before", "unconfirmed_after", "irregular_before",
-        "irregular_after",
+        "irregular_after", "depot_3_monthly", "depot_6_monthly",
     }
 )  # fmt: skip
 _DRUG_WORD_TABLES: Final = {"words": DRUG_WORD_KEYS, "patterns": DRUG_PATTERN_KEYS}
