@@ -62,6 +62,7 @@ THRESHOLDS: dict[str, float] = {
     "repeat_rested_max_times_uln": 2.5,
     "venipuncture_stress_max_times_uln": 2,
     "venipuncture_stress_unlikely_times_uln": 5,
+    "acute_illness_max_ng_ml": 70.2,
     "seizure_window_minutes": 60,
     "seizure_typical_max_ng_ml": 221,
     "macroprolactin_screen_max_ng_ml": 250,

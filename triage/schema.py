@@ -315,6 +315,8 @@ FACTOR_CODES: Final[tuple[str, ...]] = (
     "venipuncture_stress",
     # exercise, breast stimulation or intercourse just before the sample (extension)
     "transient_physiological",
+    # acute severe illness or major surgery at sampling: sepsis, intensive care (extension)
+    "acute_illness",
     "unexplained",
 )
 

@@ -36,6 +36,8 @@ MILD_BAND: Final = "mild"  # output-contract §5 band code (thresholds.toml [[ba
 # them is urgent whatever the prolactin (an emergency; apoplexy often leaves prolactin normal).
 EMERGENCY_CUES: Final = ("pituitary_apoplexy", "apoplexy_features")
 BLURRED_VISION_CUE: Final = "blurred_vision"  # cues.toml: a red flag only beside a raised result
+RED_FLAG_CUE: Final = "red_flag"
+SUDDEN_HEADACHE_CUE: Final = "sudden_headache"  # cues.toml: part of apoplexy_features
 
 LIKELY = "likely"
 POSSIBLE = "possible"
@@ -329,6 +331,8 @@ class RowContext:
         found = hit_map.get("red_flag") if hit_map else None
         flag = found[0] if found else self._low_morning_cortisol()
         emergency = bool(hit_map) and any(hit_map.get(cue) for cue in EMERGENCY_CUES)
+        if emergency and not (hit_map.get("pituitary_apoplexy") or self._current_headache()):
+            emergency = False  # the headache of the apoplexy signs dated years back ("2019")
         counts = flag is not None and (self.raised_for_usual or self.lesion.present or emergency)
         self.mass_effect_flag: CueHit | None = flag if counts else None
         # A red flag that mass_effect_flag does not count: the prolactin is not raised (normal,
@@ -345,7 +349,15 @@ class RowContext:
         red = hit_map.get("red_flag") if hit_map else None
         blurred_only = bool(red) and all(hit.cue == BLURRED_VISION_CUE for hit in red or ())
         sign = found[0] if found else (flag if alone and not blurred_only else None)
+        if sign is not None and not found and sign.cue != RED_FLAG_CUE:
+            # a red flag by a cue that implies it (sudden_headache): named a red flag, not a sign
+            sign = CueHit(RED_FLAG_CUE, sign.field, sign.quote, sign.matched)
         self.sellar_sign_alone: CueHit | None = sign
+
+    def _current_headache(self) -> bool:
+        """The sudden severe headache of the apoplexy signs (combined cue apoplexy_features) is
+        not an episode dated in a year before the sample's ("thunderclap headache 2019")."""
+        return self.current_hit(SUDDEN_HEADACHE_CUE) is not None
 
     def _low_morning_cortisol(self) -> CueHit | None:
         """A morning or basal cortisol written in a note (states.toml: in nmol/L or µg/dL)

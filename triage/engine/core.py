@@ -820,12 +820,13 @@ def _conflict_notes(notes: list[str], patients: list[PatientState]) -> list[str]
 
 
 def _cue_hits(frame: pd.DataFrame, book: CueBook) -> list[Hits]:
-    """Per row, the cues of every field it is looked for in, merged in field order: once per
-    distinct combination of those cells (missing cells say nothing, whatever their kind)."""
+    """Per row, the cues of every field it is looked for in, merged in field order, with the
+    combined cues they state together (CueBook.combine): once per distinct combination of those
+    cells (missing cells say nothing, whatever their kind)."""
     codes, first = distinct_rows([frame[field] for field in book.fields])
     distinct = frame.iloc[first]
     columns = [book.match_column(field, distinct[field]) for field in book.fields]
-    merged = merge_hits(columns, len(first))
+    merged = [book.combine(hits) for hits in merge_hits(columns, len(first))]
     return [merged[code] for code in codes.tolist()]
 
 

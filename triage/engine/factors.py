@@ -976,6 +976,25 @@ def transient_physiological(ctx: RowContext) -> list[Finding]:
     return [Finding("transient_physiological", POSSIBLE, text, "transient_physiological")]
 
 
+@factor_rule("acute_illness")
+def acute_illness(ctx: RowContext) -> list[Finding]:
+    """Acute severe illness or major surgery at the time of sampling (cue acute_illness: sepsis,
+    septic shock, an intensive-care stay, the first days after an operation, an acute myocardial
+    infarction; "Sepsis; Intensivstation", "choc septique en réanimation"): the stress of illness
+    raises prolactin, which settles on recovery (clinical-reference §4: "Stress (venipuncture,
+    acute illness)", acute illness median 32, range 14–70 ng/mL).  Possible; above the series'
+    highest level (acute_illness_max_ng_ml) it is listed as exceeded."""
+    hit = ctx.first("acute_illness")
+    if hit is None:
+        return []
+    text = (
+        f"{hit.evidence()}; acute illness or major surgery raises prolactin as a stress "
+        "response, which settles on recovery"
+    )
+    finding = Finding("acute_illness", POSSIBLE, text, "acute_illness")
+    return [replace(finding, exceeded=not ctx.within(ctx.t("acute_illness_max_ng_ml")))]
+
+
 # ---------------------------------------------------------------------------------------------
 # Level rules (run after the others) and ranking
 # ---------------------------------------------------------------------------------------------

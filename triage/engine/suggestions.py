@@ -525,6 +525,12 @@ def repeat_rested(s: Situation) -> str | None:
             f"{transient.evidence()}: a transient rise; repeat rested, with no exercise or breast "
             "stimulation before the sample"
         )
+    illness = ctx.first("acute_illness")
+    if illness is not None and ctx.within(ctx.t("acute_illness_max_ng_ml")):
+        return (
+            f"{illness.evidence()}: acute illness or major surgery raises prolactin; repeat when "
+            "recovered, rested"
+        )
     if ctx.known_prolactinoma:
         return None  # a known prolactinoma's level is followed on treatment, not confirmed anew
     if ctx.status != "high":

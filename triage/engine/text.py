@@ -85,6 +85,17 @@ NO_HITS: Hits = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
+class _Combined:
+    """A cue a row states when it states one cue of each group, in any of its columns and
+    clauses ([combined.NAME] in cues.toml: a sudden severe headache with double vision is the
+    sign of pituitary apoplexy, whichever column or clause each is written in)."""
+
+    name: str
+    groups: tuple[tuple[str, ...], ...]
+    implies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class _Cue:
     name: str
     fields: tuple[str, ...]
@@ -158,6 +169,10 @@ class CueBook:
                 raise ConfigError(
                     self.source, f"cue {cue.name!r} implies unknown cues {unknown}", field=cue.name
                 )
+        self._combined = tuple(
+            self._build_combined(name, body, known)
+            for name, body in spec.get("combined", {}).items()
+        )
         self._by_field: dict[str, tuple[_Cue, ...]] = {}
         for cue in self._cues:
             for field in cue.fields:
@@ -292,6 +307,50 @@ class CueBook:
             context=_compile(context, self.source, name) if context else None,
             implies=tuple(str(n) for n in body.get("implies", [])),
         )
+
+    def _build_combined(self, name: str, body: Mapping[str, Any], known: set[str]) -> _Combined:
+        groups = tuple(tuple(str(n) for n in group) for group in body.get("all_of", []))
+        implies = tuple(str(n) for n in body.get("implies", []))
+        named = [n for group in groups for n in group] + list(implies)
+        unknown = [n for n in named if n not in known]
+        if name in known or unknown or not groups or not all(groups):
+            raise ConfigError(
+                self.source,
+                f"combined cue {name!r}: a cue's name, no groups, or unknown cues {unknown}",
+                field=name,
+            )
+        return _Combined(name, groups, implies)
+
+    def combine(self, hits: Hits) -> Hits:
+        """One row's hits (every column merged) with the [combined] cues they state: one hit of
+        each group, in any column and clause.  The combined hit quotes its parts (in the first
+        part's field when they share it, else the first part alone); its implied cues are added
+        when the row does not state them already."""
+        if not self._combined or not hits:
+            return hits
+        added: dict[str, tuple[CueHit, ...]] = {}
+        for combined in self._combined:
+            parts = [
+                next((hit for name in group for hit in hits.get(name, ())), None)
+                for group in combined.groups
+            ]
+            if any(part is None for part in parts):
+                continue
+            found = [part for part in parts if part is not None]
+            first = found[0]
+            same = [part for part in found if part.field == first.field]
+            quotes = list(dict.fromkeys(part.quote for part in same))
+            hit = CueHit(
+                combined.name,
+                first.field,
+                "; ".join(quotes),
+                "; ".join(dict.fromkeys(part.matched for part in same)),
+            )
+            added[combined.name] = (hit,)
+            for name in combined.implies:
+                if not hits.get(name) and name not in added:
+                    added[name] = (hit,)
+        return MappingProxyType({**hits, **added}) if added else hits
 
     def _match(self, field: str, text: str) -> Hits:
         found: dict[str, tuple[CueHit, ...]] = {}
