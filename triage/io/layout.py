@@ -1938,6 +1938,7 @@ def build_raw_table(
         if col < len(split.distinct) and name not in rebuilt:
             table.remember(columns[name], split.distinct[col])
     _section_units(table, split, match)
+    _lab_unit_columns(table, split, match)
     if taken_units:  # those rows take their column's unit; the others keep their header's
         row_units = np.empty(len(split.cells), dtype=object)
         row_units[:] = table.header_unit("prolactin")
@@ -2119,6 +2120,42 @@ def _take_diluted_results(
         unit = parse_header(text).unit or match.header_units.get("prolactin", "") or ""
         taken.append((rows, unit, text))
     return taken
+
+
+# Context tests whose unit a column of units right after theirs may give (a German LIS writes
+# "fT4;Einheit", an export "FT4,fT4 unit"): the readers put them in the engine's unit.
+LAB_UNIT_COLUMN_FIELDS: Final = ("tsh", "free_t4", "egfr", "creatinine")
+
+
+def _lab_unit_columns(table: RawTable, split: SplitRows, match: ColumnMatch) -> None:
+    """A column of units right after a context test's column ("fT4", "Einheit"; "FT4", "fT4
+    unit"), itself read as nothing else: its cells are that test's units, row by row, where the
+    test's own cell names none (``RawTable.section_units``; a blank takes the header's).  A free
+    T4 of 1.2 beside "ng/dL" was read in pmol/L: an overt hypothyroidism."""
+    mapped = set(match.fields.values())
+    for name in LAB_UNIT_COLUMN_FIELDS:
+        col = match.fields.get(name)
+        beside = -1 if col is None else col + 1
+        if col is None or beside in mapped or beside >= len(split.distinct):
+            continue
+        header = match.headers[beside] if beside < len(match.headers) else ""
+        if not any(field in UNIT_FIELDS for field, _ in candidates(header)):
+            continue
+        found = split.distinct[beside]
+        blank = [not c.strip() if type(c) is str else is_blank(c) for c in found.uniques]
+        units = [u for u, b in zip(found.uniques, blank, strict=True) if not b]
+        if not units or not all(isinstance(u, str) and looks_like_unit(u) for u in units):
+            continue
+        per_row = np.empty(len(split.cells), dtype=object)
+        per_row[:] = table.header_unit(name)
+        written = ~np.array(blank, dtype=np.bool_)[found.codes]
+        cells = np.array([str(u).strip() if isinstance(u, str) else "" for u in found.uniques])
+        per_row[written] = cells[found.codes][written]
+        table.section_units[name] = per_row
+        table.warnings.append(
+            f"column {header!r} right after column {table.headers.get(name, name)!r} holds "
+            "units: read as that test's unit, row by row"
+        )
 
 
 def _section_units(table: RawTable, split: SplitRows, match: ColumnMatch) -> None:

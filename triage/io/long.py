@@ -50,6 +50,7 @@ from triage.io.wide import (
     RENAL_WORD_FIELDS,
     BuildResult,
     BuildSettings,
+    bare_lab_values,
     build_frame,
     creatinine_for_engine,
     date_column,
@@ -1134,10 +1135,16 @@ def _context_value(
     if spec.complement:
         value, qualifier = complement_percent(value, qualifier)
     if spec.field in LAB_UNIT_FIELDS:  # TSH, free T4, eGFR in the engine's unit (wide.py)
-        factor = lab_unit_factor(spec.field, quantity.unit_text or unit)
-        if factor is None:
-            return None  # another test's unit ("ng/mL" for a TSH): not used
-        value *= factor
+        written = quantity.unit_text or unit
+        if not written.strip():  # no unit at all: by its size ("FT4 1.2" is in ng/dL)
+            value = float(bare_lab_values(spec.field, np.array([value]))[0][0])
+            if math.isnan(value):
+                return None  # its size fits either unit: not used
+        else:
+            factor = lab_unit_factor(spec.field, written)
+            if factor is None:
+                return None  # another test's unit ("ng/mL" for a TSH): not used
+            value *= factor
     limits = context_ranges().get(spec.field)
     if limits is not None and not limits.holds(value):
         return None  # a missing-data code (-99, 999) or an impossible value

@@ -2624,7 +2624,17 @@ class _Builder:
         values = self.out[name]
         if units is None:
             return values
-        converted, refused = lab_values_in_engine_unit(name, values, units)
+        converted, refused, (scaled, unread, bare_unit) = lab_values_in_engine_unit(
+            name, values, units
+        )
+        if scaled or unread:
+            header = self.table.headers.get(name, name)
+            said = [f"{scaled} read in {bare_unit} (too small for the other unit)"] * bool(scaled)
+            said += [f"{unread} not used (its size fits either unit)"] * bool(unread)
+            self.warnings.append(
+                f"column {header!r}: values without a unit judged by their size: "
+                f"{'; '.join(said)}; name the unit in the header or beside the value"
+            )
         if refused:
             header = self.table.headers.get(name, name)
             lost = int((~np.isnan(values.astype(np.float64)) & np.isnan(converted)).sum())
@@ -2641,9 +2651,11 @@ class _Builder:
         col = self.column(name)
         if col is None:
             return None
-        header_unit = self.table.header_units.get(name, "")
+        header_unit = self.table.header_unit(name)  # per row from a column of units
         decimal = self._decimal(col)
-        return self._apply(col, lambda c: parse_quantity(c, decimal).unit_text or header_unit)
+        written = self._apply(col, lambda c: parse_quantity(c, decimal).unit_text or "")
+        beside: np.ndarray = np.where(written != "", written, header_unit).astype(object)
+        return beside
 
     def _numbers(self, name: str) -> np.ndarray:
         col = self.column(name)
@@ -2914,17 +2926,44 @@ def lab_unit_factor(field: str, unit: str) -> float | None:
     return None
 
 
+def bare_lab_values(field: str, values: np.ndarray) -> tuple[np.ndarray, int, int, str]:
+    """Values of context lab ``field`` written with no unit at all, judged by their size
+    (synonyms.toml [values.lab_units.<field>] bare: a free T4 up to free_t4_bare_ng_dl_max is
+    in ng/dL, from free_t4_bare_pmol_l_min in pmol/L, between the two not used): the values in
+    the engine's unit, how many were read in the scaled unit, how many were not used, and the
+    scaled unit's name.  A field without `bare` is read as given."""
+    out = np.asarray(values, dtype=np.float64).copy()
+    table = _lab_units().get(field, {})
+    bare = table.get("bare")
+    if not bare:
+        return out, 0, 0, ""
+    limits = load_thresholds()
+    scaled_max, unscaled_min = limits.get(bare["scaled_max"]), limits.get(bare["unscaled_min"])
+    with np.errstate(invalid="ignore"):
+        scaled = out <= scaled_max
+        unread = (out > scaled_max) & (out < unscaled_min)
+    out[scaled] = out[scaled] * limits.get(str(table["scale"]))
+    out[unread] = math.nan
+    return out, int(scaled.sum()), int(unread.sum()), str(bare["scaled_unit"])
+
+
 def lab_values_in_engine_unit(
     field: str, values: np.ndarray, units: np.ndarray
-) -> tuple[np.ndarray, list[str]]:
+) -> tuple[np.ndarray, list[str], tuple[int, int, str]]:
     """Values (float) of context lab ``field`` in the engine's unit, from the units written
-    beside them (cell or header; "" when none: as given); a value in a unit ``lab_unit_factor``
-    does not know is NaN (not used).  Also the units so refused.  Worked per distinct unit."""
+    beside them (cell or header; "" when none: ``bare_lab_values``, by their size); a value in
+    a unit ``lab_unit_factor`` does not know is NaN (not used).  Also the units so refused, and
+    what ``bare_lab_values`` did.  Worked per distinct unit."""
     out = np.asarray(values, dtype=np.float64).copy()
     refused: list[str] = []
+    bare: tuple[int, int, str] = (0, 0, "")
     codes, uniques = pd.factorize(pd.Series(units, dtype=object).fillna(""))
     for code, unit in enumerate(uniques.tolist()):
         rows = codes == code
+        if not str(unit).strip():
+            out[rows], scaled, unread, name = bare_lab_values(field, out[rows])
+            bare = (scaled, unread, name)
+            continue
         factor = lab_unit_factor(field, str(unit))
         if factor is None:
             if (~np.isnan(out[rows])).any():
@@ -2932,7 +2971,7 @@ def lab_values_in_engine_unit(
             out[rows] = math.nan
         elif factor != 1:
             out[rows] = out[rows] * factor
-    return out, refused
+    return out, refused, bare
 
 
 def creatinine_for_engine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
