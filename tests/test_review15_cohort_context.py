@@ -261,3 +261,20 @@ def test_a_prolactin_without_a_visit_mark_keeps_its_context(tmp_path: Path) -> N
 )
 def test_visit_marks_are_compared_in_one_form(header: str, name: str, visit: str) -> None:
     assert visit_of(header, name) == visit
+
+
+@pytest.mark.parametrize("header", ["ever_breastfed", "Breastfeeding history", "Stillen (früher)"])
+def test_past_breastfeeding_is_not_breastfeeding_now(tmp_path: Path, header: str) -> None:
+    out = triage_lines(
+        tmp_path, f"subject_id,sex,age,prl_ngml,{csv_quoted(header)}", ["S01,F,34,90,1"]
+    )
+    assert out.loc["S01", "status"] == "high"
+    assert "lactation" not in _factors(out.loc["S01"])
+
+
+def test_a_planned_pregnancy_column_is_no_pregnancy(tmp_path: Path) -> None:
+    # beside a past-pregnancy column that is set aside, the plan must not take its place
+    out = triage_lines(
+        tmp_path, "subject_id,sex,age,prl_ngml,preg_hx,preg_planned", ["S01,F,34,90,1,1"]
+    )
+    assert _factors(out.loc["S01"]) == {"unexplained"}

@@ -1800,6 +1800,7 @@ class _NotCurrentRules:
     cancels: frozenset[str]
     transient_fields: frozenset[str]
     transient_cues: frozenset[str]
+    transient_states: frozenset[str]
     counts: frozenset[str]
 
 
@@ -1818,6 +1819,7 @@ def _not_current_rules() -> _NotCurrentRules:
         cancels=words("history_cancels"),
         transient_fields=frozenset(str(f) for f in header.get("transient_fields", [])),
         transient_cues=frozenset(str(c) for c in header.get("transient_cues", [])),
+        transient_states=frozenset(str(c) for c in header.get("transient_states", [])),
         counts=words("pregnancy_count_words"),
     )
 
@@ -1826,10 +1828,15 @@ def _names_a_field(rest: str, fields: frozenset[str]) -> bool:
     return any(name in fields and value >= STRONG_SCORE for name, value in candidates(rest))
 
 
-def _names_a_transient_cue(rest: str, cues: frozenset[str]) -> bool:
-    from triage.engine.text import load_cue_book  # the engine's vocabulary, loaded on use
+def _names_a_transient_state(rest: str, rules: _NotCurrentRules) -> bool:
+    # the engine's vocabulary, loaded on use
+    from triage.engine.state_words import load_state_vocabulary
+    from triage.engine.text import load_cue_book
 
-    return bool(cues & set(load_cue_book().match("comments", rest)))
+    if rules.transient_cues & set(load_cue_book().match("comments", rest)):
+        return True
+    facts = load_state_vocabulary().read("comments", rest)
+    return any(f.field in rules.transient_states for f in facts)
 
 
 @lru_cache(maxsize=1024)
@@ -1861,8 +1868,7 @@ def not_current_header(text: str, own_kin: frozenset[str] = frozenset()) -> str:
     if past and not words & rules.cancels:
         rest = " ".join(w for w in header.full.split() if w not in past)
         if set(rest.split()) - stop and (
-            _names_a_field(rest, rules.transient_fields)
-            or _names_a_transient_cue(rest, rules.transient_cues)
+            _names_a_field(rest, rules.transient_fields) or _names_a_transient_state(rest, rules)
         ):
             return "past"
     return ""
