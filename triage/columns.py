@@ -1139,7 +1139,8 @@ def recognise_columns(
     match = ColumnMatch(headers=texts)
     taken_cols = _apply_forced(match, forced or {})
     match.shape = _shape_with_forced(texts, match)
-    pool = _candidate_pool(texts, match.shape, taken_cols, set(match.fields))
+    aside = _not_current_columns(match, taken_cols, samples)
+    pool = _candidate_pool(texts, match.shape, taken_cols | aside, set(match.fields))
     timed, visits = (
         _prolactin_series(texts, taken_cols)[:2]
         if "prolactin" not in match.fields
@@ -1202,6 +1203,7 @@ def recognise_columns(
         _one_sex_column(match, samples)
     _post_process(match)
     beside = _unit_column_by_cells(match, samples, set(forced or {}))
+    aside |= _same_visit_context(match, losers, set(forced or {}))
     if timed:
         listed = ", ".join(repr(texts[c]) for c in sorted(timed))
         match.warnings.append(
@@ -1251,6 +1253,7 @@ def recognise_columns(
     _joined_columns(match, losers, used)
     used |= {c for cols in match.joined_columns.values() for c in cols}
     past = _past_medication_columns(match, used)  # not read: never into the comments either
+    past |= aside - used
     _macroprolactin_screen_columns(match, used | past, samples)  # before the yes/no findings
     used |= set(match.note_columns)
     _answer_fields(match, samples, set(forced or {}))
@@ -1449,6 +1452,90 @@ def _prolactin_series(
         if len(rest) > 1 and any(marks for marks in rest):
             visit |= set(rest.values())
     return timed, visit, series
+
+
+@cache
+def _visit_forms() -> tuple[tuple[str, ...], frozenset[str], dict[str, str]]:
+    """(visit_context_fields, baseline marks, unit word -> key): synonyms.toml [header]."""
+    header = synonyms_data()["header"]
+    units = {
+        _words_of(str(w)): str(key)
+        for key, *words in header.get("visit_mark_units", [])
+        for w in words
+    }
+    return (
+        tuple(str(f) for f in header.get("visit_context_fields", [])),
+        frozenset(_words_of(str(w)) for w in header.get("baseline_marks", [])),
+        units,
+    )
+
+
+_NUMBERED_MARK: Final = re.compile(r"([a-z]*)(\d{1,4})([a-z]*)")
+
+
+@lru_cache(maxsize=4096)
+def visit_of(text: str, name: str) -> str:
+    """The visit or time point a header of field ``name`` names, in one form ("tsh_v2",
+    "Visite 2" -> "v2"; "prl_12m_ngml", "tsh month 12" -> "m12"; "tsh_baseline", "TSH J0" ->
+    "bl"); "" when none.  Words of the field's own vocabulary ("TSH basal", "FT4") are no mark."""
+    own = set(_vocabulary_words(field_specs()[name]))
+    words = [p for w in parse_header(text).main.split() for p in _unglued_prolactin(w)]
+    marks = [w for w in words if w not in own and _visit_mark(w)]
+    if not marks:
+        return ""
+    _, baseline, units = _visit_forms()
+    joined = "".join(marks)
+    numbered = _NUMBERED_MARK.fullmatch(joined)
+    if numbered is not None and not (numbered.group(1) and numbered.group(3)):
+        letters = numbered.group(1) or numbered.group(3)
+        joined = f"{units.get(letters, letters)}{int(numbered.group(2))}"
+    return "bl" if joined in baseline else joined
+
+
+def _same_visit_context(
+    match: ColumnMatch, losers: Sequence[tuple[str, int]], forced: set[str]
+) -> set[int]:
+    """Where the prolactin's header names its visit ("prl_v2", "prl_12m"), each context field
+    is read from the column of that visit ("tsh_v2", not "tsh_v1"); a context column of another
+    visit is not read as the state at this sample, when no column of its visit is (the
+    columns dropped, each named in a warning)."""
+    col = match.fields.get("prolactin")
+    if col is None:
+        return set()
+    prolactin = match.headers[col]
+    visit = visit_of(prolactin, "prolactin")
+    if not visit:
+        return set()
+    dropped: set[int] = set()
+    for name in _visit_forms()[0]:
+        if name in forced:
+            continue
+        used = set(match.fields.values())
+        chosen = match.fields.get(name)
+        options = [chosen] if chosen is not None else []
+        options += [c for n, c in losers if n == name and c not in used]
+        same = [c for c in options if visit_of(match.headers[c], name) == visit]
+        if same and chosen is not None and same[0] != chosen:
+            old = match.headers[chosen]
+            match.fields[name] = same[0]
+            dropped.add(chosen)
+            match.warnings.append(
+                f"{match.headers[same[0]]!r} is read as {name}: it is of the visit of the "
+                f"prolactin {prolactin!r}; {old!r} is of another visit and not read"
+            )
+            continue
+        if same or chosen is None:
+            continue
+        other = visit_of(match.headers[chosen], name)
+        if other and other != visit:
+            del match.fields[name]
+            dropped.add(chosen)
+            match.warnings.append(
+                f"column {match.headers[chosen]!r} is {name} of another visit or time than the "
+                f"prolactin {prolactin!r}: not read as the state at this sample (name it in a "
+                "column mapping file if it is)"
+            )
+    return dropped
 
 
 def visit_series_refusal(texts: Sequence[str], visits: Iterable[int]) -> str:
@@ -1703,6 +1790,141 @@ def _past_medication_columns(match: ColumnMatch, used: set[int]) -> set[int]:
         f"{'them' if many else 'it'} is counted as taken now{how}"
     )
     return set(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _NotCurrentRules:
+    """synonyms.toml [header] words of columns that are not the patient's state at sampling."""
+
+    family: frozenset[str]
+    kin: frozenset[str]
+    family_fields: frozenset[str]
+    history: frozenset[str]
+    cancels: frozenset[str]
+    transient_fields: frozenset[str]
+    transient_cues: frozenset[str]
+    transient_states: frozenset[str]
+    counts: frozenset[str]
+
+
+@cache
+def _not_current_rules() -> _NotCurrentRules:
+    header = synonyms_data()["header"]
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(_words_of(str(w)) for w in header.get(key, []))
+
+    return _NotCurrentRules(
+        family=words("family_words"),
+        kin=words("kin_words"),
+        family_fields=frozenset(str(f) for f in header.get("family_fields", [])),
+        history=words("history_words"),
+        cancels=words("history_cancels"),
+        transient_fields=frozenset(str(f) for f in header.get("transient_fields", [])),
+        transient_cues=frozenset(str(c) for c in header.get("transient_cues", [])),
+        transient_states=frozenset(str(c) for c in header.get("transient_states", [])),
+        counts=words("pregnancy_count_words"),
+    )
+
+
+def _names_a_field(rest: str, fields: frozenset[str]) -> bool:
+    return any(name in fields and value >= STRONG_SCORE for name, value in candidates(rest))
+
+
+def _names_a_transient_state(rest: str, rules: _NotCurrentRules) -> bool:
+    # the engine's vocabulary, loaded on use
+    from triage.engine.state_words import load_state_vocabulary
+    from triage.engine.text import load_cue_book
+
+    if rules.transient_cues & set(load_cue_book().match("comments", rest)):
+        return True
+    facts = load_state_vocabulary().read("comments", rest)
+    return any(f.field in rules.transient_states for f in facts)
+
+
+@lru_cache(maxsize=1024)
+def not_current_header(text: str, own_kin: frozenset[str] = frozenset()) -> str:
+    """Why a header is not the patient's state at sampling (synonyms.toml [header]
+    family_words, kin_words, history_words): "family", a relative's history ("dialysis_family_hx",
+    "Dialyse Mutter", "antécédents familiaux adénome hypophysaire"); "past", the past history of
+    a state that passes ("preg_hx", "ever_pregnant", "gravidanza pregressa", "seizure_hx",
+    "head_injury_ever"); "" otherwise.  ``own_kin``: kin words the prolactin's own header
+    carries ("prl_mother"): the patient's, not a relative's."""
+    rules = _not_current_rules()
+    header = parse_header(text)
+    words = header.tokens | header.bracket_tokens
+    stop = _stopwords()
+    family = words & rules.family
+    kin = (words & rules.kin) - own_kin
+    if family or kin:
+        kept = [w for w in header.full.split() if w not in family | kin | rules.history]
+        rest = " ".join(kept)
+        if family and not set(kept) - stop:
+            return "family"  # "Family history", "Antécédents familiaux", "FH"
+        if set(kept) - stop and (
+            _names_a_field(rest, rules.family_fields)
+            or names_a_finding(rest)
+            or score(parse_header(rest), _note_spec()) >= STRONG_SCORE
+        ):
+            return "family"
+    past = words & rules.history
+    if past and not words & rules.cancels:
+        rest = " ".join(w for w in header.full.split() if w not in past)
+        if set(rest.split()) - stop and (
+            _names_a_field(rest, rules.transient_fields) or _names_a_transient_state(rest, rules)
+        ):
+            return "past"
+    return ""
+
+
+def _pregnancy_count(text: str, cells: Sequence[object] | None) -> bool:
+    """A count of pregnancies ("gravida" = 2): its header only a pregnancy count word, its
+    cells whole numbers."""
+    words = parse_header(text).tokens - _stopwords()
+    if not words or not words <= _not_current_rules().counts or not cells:
+        return False
+    filled = [cell_text(c).strip() for c in cells if not is_empty_value(c)]
+    return bool(filled) and all(re.fullmatch(r"\d{1,2}(?:[.,]0+)?", c) for c in filled)
+
+
+_NOT_CURRENT_WHY: Final = {
+    "family": "is headed as a relative's (family) history, not the patient's own state",
+    "past": (
+        "is headed as past history of a state that passes (a past pregnancy, breastfeeding, "
+        "seizure or head injury is not the state at sampling)"
+    ),
+    "count": "holds a count of pregnancies (gravida), not whether she is pregnant now",
+}
+
+
+def _not_current_columns(
+    match: ColumnMatch, taken: set[int], samples: Mapping[int, Sequence[object]] | None
+) -> set[int]:
+    """Columns that are not the patient's state at sampling (``not_current_header``, a count
+    of pregnancies): never read, as any field, a finding or a note; one warning each."""
+    rules = _not_current_rules()
+    own_kin = frozenset(
+        w
+        for text in match.headers
+        if text and mentions_prolactin(text)
+        for w in parse_header(text).tokens & rules.kin
+    )
+    found: set[int] = set()
+    for col, text in enumerate(match.headers):
+        if not text or col in taken:
+            continue
+        cells = samples.get(col, ()) if samples is not None else None
+        kind = not_current_header(text, own_kin) or (
+            "count" if _pregnancy_count(text, cells) else ""
+        )
+        if not kind:
+            continue
+        found.add(col)
+        match.warnings.append(
+            f"column {text!r} {_NOT_CURRENT_WHY[kind]}: not read; if it holds the patient's "
+            "state at this sample, name it in a column mapping file ([columns])"
+        )
+    return found
 
 
 _DILUTION_RATIO: Final = re.compile(r"(?<![\d.,])1\s*[:/]\s*\d{1,5}(?![\d.,])")
