@@ -102,6 +102,8 @@ def test_a_large_lesion_without_a_size_gets_the_hook_caution_and_the_dilution(
             s["reason"] for s in row["suggestion_details"] if s["code"] == "dilution_retest"
         )
         assert "1:100" in reason, text
+        lesion = _factor(row, "known_pituitary_lesion")
+        assert lesion is not None and "hook effect" in lesion["evidence"], text
 
 
 def test_a_large_lesion_at_a_modest_rise_is_judged_as_a_macroadenoma(tmp_path: Path) -> None:

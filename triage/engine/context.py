@@ -789,6 +789,19 @@ class RowContext:
         return lesion.size_mm < self.t("macroadenoma_mm")
 
     @property
+    def hook_sized_lesion(self) -> bool:
+        """The lesion is large enough for a hook effect: at least hook_lesion_mm, or without a
+        size named giant, or a macroadenoma by its words or signs while hook_lesion_mm is no
+        larger than macroadenoma_mm (a macroadenoma is that size by definition)."""
+        lesion = self.lesion
+        if not lesion.present:
+            return False
+        if lesion.size_mm is not None:
+            return lesion.size_mm >= self.t("hook_lesion_mm")
+        named_macro = lesion.macro and self.t("hook_lesion_mm") <= self.t("macroadenoma_mm")
+        return lesion.giant or named_macro
+
+    @property
     def treated_prolactinoma(self) -> bool:
         """A lesion named a prolactinoma (not with doubt) on a prolactin-lowering drug: a normal
         or suppressed level is the treatment's effect (clinical-reference §3.2), not a result read
