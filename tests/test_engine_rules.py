@@ -285,8 +285,12 @@ def test_a_suspected_macroprolactinaemia_asks_for_the_screen(text: str) -> None:
 def test_macroprolactin_screen_only_below_its_limit_and_before_imaging() -> None:
     assert "macroprolactin_screen" in one({**WOMAN, "prolactin": 249})["suggestions"]
     assert "macroprolactin_screen" not in one({**WOMAN, "prolactin": 250})["suggestions"]
-    lesion = one({**WOMAN, "prolactin": 80, "pituitary_lesion": "microadenoma"})
+    # a lesion large enough to matter is judged with it; a microadenoma (even without a size) is
+    # small, common and easily blamed, so the screen still comes first (clinical-reference §1.4)
+    lesion = one({**WOMAN, "prolactin": 80, "pituitary_lesion": "pituitary adenoma 14 mm"})
     assert "macroprolactin_screen" not in lesion["suggestions"]
+    small = one({**WOMAN, "prolactin": 80, "pituitary_lesion": "microadenoma"})
+    assert "macroprolactin_screen" in small["suggestions"]
 
 
 # ------------------------------------------------------------------------- work-up order ---
@@ -1019,9 +1023,12 @@ def test_childrens_work_up_leaves_out_adult_questions() -> None:
 
 
 def test_known_lesion_with_a_mild_rise_goes_to_the_specialist() -> None:
-    row = one({**WOMAN, "prolactin": 40, "pituitary_lesion": "microadenoma"})
+    row = one({**WOMAN, "prolactin": 40, "pituitary_lesion": "pituitary adenoma"})
     assert row["priority"] == "soon" and "endocrine_referral" in row["suggestions"]
-    assert "repeat_rested_sample" in row["suggestions"]  # a microadenoma: the level may be stress
+    # a microadenoma (with or without its size): the level may be stress, and the small lesion
+    # an incidental finding (routine: output-contract-extensions, small known lesion)
+    micro = one({**WOMAN, "prolactin": 40, "pituitary_lesion": "microadenoma"})
+    assert micro["priority"] == "routine" and "repeat_rested_sample" in micro["suggestions"]
     macro = one({**MAN, "prolactin": 30, "pituitary_lesion": "macroadenoma 15 mm"})
     assert "repeat_rested_sample" not in macro["suggestions"]
 

@@ -197,6 +197,9 @@ class LesionInfo:
     non_secreting: bool = False
     non_adenoma: bool = False  # craniopharyngioma, Rathke cyst, meningioma...: never secretes PRL
     giant: bool = False  # called giant without a size: at least giant_lesion_mm by definition
+    # named a microadenoma or microprolactinoma without a size and no macroadenoma's word or
+    # sign: below macroadenoma_mm by definition (cues.toml lesion_micro)
+    micro: bool = False
     suspected: bool = False  # written with doubt ("V.a.", "suspected", "?adenoma"): not confirmed
     prolactinoma: bool = False  # named a prolactinoma: it secretes prolactin
 
@@ -230,6 +233,17 @@ def lesion_cell_says_none(book: CueBook, written: str) -> bool:
     return len(parts) > 1 and all(
         any(name in book.match("pituitary_lesion", p) for name in _NO_LESION_CELL) for p in parts
     )
+
+
+def hyperplasia_cell(book: CueBook, written: str) -> bool:
+    """The pituitary_lesion cell names only an enlarged pituitary, no lesion ("pituitary
+    enlargement 12 mm", "Hypophysenvergrößerung 13 mm", "hyperplasie hypophysaire", "pituitary
+    hyperplasia"): read as the notes are (cues.toml pituitary_hyperplasia is no lesion cue), so
+    in primary hypothyroidism it is the thyrotroph hyperplasia that regresses on thyroxine (treat
+    and re-image, clinical-reference §1.4), not a macroadenoma; an adenoma or mass named beside
+    it keeps the lesion."""
+    found = book.match("pituitary_lesion", written)
+    return "pituitary_hyperplasia" in found and "lesion" not in found
 
 
 class RowContext:
@@ -706,7 +720,9 @@ class RowContext:
         hits = self.hits("lesion")
         if not evidence and not written and not hits:
             return LesionInfo(present=False)  # nothing says a lesion (the common row)
-        negative = written is not None and lesion_cell_says_none(self.book, written)
+        negative = written is not None and (
+            lesion_cell_says_none(self.book, written) or hyperplasia_cell(self.book, written)
+        )
         if written and not negative:
             evidence.append(f"pituitary_lesion: '{written}'")
             if size is None:
@@ -756,6 +772,7 @@ class RowContext:
             non_secreting=self.has("lesion_non_secreting"),
             non_adenoma=self.has("lesion_non_adenoma"),
             giant=size is None and self.has("lesion_giant"),
+            micro=size is None and not macro and self.has("lesion_micro"),
             suspected=self.has("lesion_suspected"),
             prolactinoma=self.has("lesion_prolactinoma"),
         )
@@ -770,18 +787,39 @@ class RowContext:
 
     @property
     def small_lesion(self) -> bool:
-        """A known lesion measured below macroadenoma_mm (a microadenoma or small incidentaloma):
-        common in adults and easily blamed for a rise it did not cause (clinical-reference §1.4:
-        incidentalomas in ≥ 10% of adults), so it does not skip the rested repeat and the
-        macroprolactin screen, and needs no visual fields by itself."""
+        """A known lesion measured below macroadenoma_mm, or named a microadenoma or
+        microprolactinoma without a size (below macroadenoma_mm by definition): common in adults
+        and easily blamed for a rise it did not cause (clinical-reference §1.4: incidentalomas in
+        ≥ 10% of adults), so it does not skip the rested repeat and the macroprolactin screen,
+        and needs no visual fields or pituitary function tests by itself (those are for a
+        macroadenoma or visual symptoms: output-contract-extensions)."""
         lesion = self.lesion
-        return (
-            lesion.present
-            and not lesion.macro
-            and not lesion.giant
-            and lesion.size_mm is not None
-            and lesion.size_mm < self.t("macroadenoma_mm")
-        )
+        if not lesion.present or lesion.macro or lesion.giant:
+            return False
+        if lesion.size_mm is None:
+            return lesion.micro
+        return lesion.size_mm < self.t("macroadenoma_mm")
+
+    @property
+    def hook_sized_lesion(self) -> bool:
+        """The lesion is large enough for a hook effect: at least hook_lesion_mm, or without a
+        size named giant, or a macroadenoma by its words or signs while hook_lesion_mm is no
+        larger than macroadenoma_mm (a macroadenoma is that size by definition)."""
+        lesion = self.lesion
+        if not lesion.present:
+            return False
+        if lesion.size_mm is not None:
+            return lesion.size_mm >= self.t("hook_lesion_mm")
+        named_macro = lesion.macro and self.t("hook_lesion_mm") <= self.t("macroadenoma_mm")
+        return lesion.giant or named_macro
+
+    @property
+    def treated_prolactinoma(self) -> bool:
+        """A lesion named a prolactinoma (not with doubt) on a prolactin-lowering drug: a normal
+        or suppressed level is the treatment's effect (clinical-reference §3.2), not a result read
+        falsely low by the hook effect."""
+        lesion = self.lesion
+        return lesion.prolactinoma and not lesion.suspected and bool(self.prolactin_treatment)
 
     @property
     def prolactin_treatment(self) -> list[DrugMatch]:

@@ -679,10 +679,11 @@ def known_lesion(ctx: RowContext) -> list[Finding]:
         f"{evidence}{size}; prolactin {ctx.result} is not raised, but the lesion needs "
         "follow-up whatever the result"
     )
-    large = lesion.giant or (
-        lesion.size_mm is not None and lesion.size_mm >= ctx.t("hook_lesion_mm")
-    )
-    if large and ctx.qualifier != ">":
+    if ctx.treated_prolactinoma:
+        # a normal or suppressed level on a dopamine agonist is the treatment response
+        # (clinical-reference §3.2), not a hook effect (priority.hook_effect_risk)
+        text += f"{_treated(ctx)}: a level that is not raised on it is the treatment response"
+    elif ctx.hook_sized_lesion and ctx.qualifier != ">":
         text += (
             ": with a lesion this large a very high prolactin can read falsely low (hook effect)"
         )

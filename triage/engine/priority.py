@@ -71,15 +71,9 @@ def hook_effect_risk(ctx: RowContext) -> bool:
     that has fallen is the expected response, not a falsely low result."""
     if not ctx.lesion.present or ctx.qualifier == ">" or ctx.diluted:
         return False  # a diluted result (from a note) is the one the hook effect cannot lower
-    if ctx.lesion.prolactinoma and not ctx.lesion.suspected and ctx.prolactin_treatment:
+    if ctx.treated_prolactinoma:
         return False  # a treated prolactinoma's low prolactin is the treatment's effect
-    size = ctx.lesion.size_mm
-    if size is not None:
-        large = size >= ctx.t("hook_lesion_mm")
-    else:
-        named_macro = ctx.lesion.macro and ctx.t("hook_lesion_mm") <= ctx.t("macroadenoma_mm")
-        large = ctx.lesion.giant or named_macro
-    return large and ctx.value < hook_limit_ng_ml(ctx)
+    return ctx.hook_sized_lesion and ctx.value < hook_limit_ng_ml(ctx)
 
 
 def hook_limit_ng_ml(ctx: RowContext) -> float:
