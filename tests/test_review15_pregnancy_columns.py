@@ -172,6 +172,17 @@ def test_the_trimester_decides_how_much_pregnancy_explains(tmp_path: Path) -> No
     assert out.loc["T1"]["priority"] == "urgent"
 
 
+def test_calendar_quarters_are_no_trimesters(tmp_path: Path) -> None:
+    """ "Trimestre" is also a quarter of the year in French, Spanish and Italian exports: a
+    column holding years or a fourth quarter ("T1 2026", "T4") makes no woman pregnant."""
+    out = triage_lines(
+        tmp_path,
+        "id,sex,age,prolactin,unit,Trimestre",
+        ["A,F,30,150,ng/mL,T1 2026", "B,F,30,150,ng/mL,T2", "C,F,30,150,ng/mL,T4"],
+    )
+    assert not any(_pregnant(out.loc[k]) for k in "ABC")
+
+
 # --- months after a delivery -------------------------------------------------------------------
 MONTH_HEADERS = [
     "months postpartum", "Monate postpartum", "meses posparto", "mesi dopo il parto",

@@ -2522,11 +2522,20 @@ class _Builder:
     def _trimester(self) -> None:
         """A trimester column ("Trimester" 3, "Trimenon" T3, "trimestre" 3e): its trimester is
         added to the pregnancy column's words ("trimester 3", read as a pregnancy in that
-        trimester, as "3rd trimester" written there is); cells that give none are said once."""
+        trimester, as "3rd trimester" written there is); cells that give none are said once.
+        "Trimestre" is also a quarter of the year: a column holding a year or a fourth one
+        ("T1 2026", "2026-T4", 4) is no pregnancy's and is not read."""
         col = self.column("trimester")
         if col is None:
             return
         found = self.table.distinct(col)
+        if any(_quarter_cell().search(cell_text(u)) for u in found.uniques if u is not None):
+            header = self.table.headers.get("trimester", "trimester")
+            self.warnings.append(
+                f"column {header!r} holds years or a fourth quarter: read as quarters of the "
+                "year, not as a pregnancy's trimesters (not used)"
+            )
+            return
         texts = np.array([trimester_text(u) for u in found.uniques], dtype=object)
         self._pregnancy_words(texts[found.codes])
         unread = [
@@ -3367,6 +3376,13 @@ def _flag(cell: object, field: str) -> bool | None:
 STATE_FLAGS: Final = frozenset(
     {"pregnant", "lactating", "menopausal", "dialysis", "kidney_transplant"}
 )
+
+
+@cache
+def _quarter_cell() -> re.Pattern[str]:
+    """A cell of a "Trimestre" column that names a quarter of the year (synonyms.toml [header]
+    trimester_quarter_cells)."""
+    return re.compile("|".join(synonyms_data()["header"]["trimester_quarter_cells"]))
 
 
 def _unread_state(cell: object, field: str) -> bool:
