@@ -660,7 +660,24 @@ def header_age_scale(header: str) -> float | None:
     if scale is None:
         words = header_words(header).split()
         scale = age_header_scale(words[-1]) if len(words) > 1 else None
+    if scale is None and (named := header_named_unit(header)):
+        scale = age_header_scale(named)
     return scale
+
+
+@cache
+def _unit_named_headers() -> Mapping[str, str]:
+    header = synonyms_data()["header"]
+    units = [("days", "age_days_headers"), ("weeks", "age_weeks_headers")]
+    units.append(("months", "age_months_headers"))
+    return {header_words(h): unit for unit, key in units for h in header[key]}
+
+
+def header_named_unit(header: str) -> str:
+    """The duration unit a whole age header names by itself, a newborn's day, week or month of
+    life ("Lebenstag", "day of life", "jour de vie": "days"; synonyms.toml [header]
+    age_days_headers ...), else ""."""
+    return _unit_named_headers().get(header_words(header), "")
 
 
 def _age_like(text: str) -> bool:

@@ -35,6 +35,27 @@ def reads_state_cell(field: str, text: str) -> bool:
     return state_answer(field, text) is not None
 
 
+def trimester_text(cell: object) -> str | None:
+    """The words in which the engine reads the trimester a cell of a trimester column gives
+    ("3", "T3", "3rd", "third", "III", "drittes", "troisième", "2. Trimenon": "trimester 3",
+    "T3", "3rd trimester" ...), as the pregnancy column's words (states.toml trimester,
+    trimester_code, [ordinals]); None when the cell gives no trimester ("0", "no", "?")."""
+    if cell is None or isinstance(cell, bool):
+        return None
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    text = str(cell).strip()
+    if not text:
+        return None
+    from triage.engine.state_words import load_state_vocabulary
+
+    vocabulary = load_state_vocabulary()
+    for said in (text, f"{text} trimester", f"trimester {text}"):
+        if any(f.field == "trimester" for f in vocabulary.read("pregnant_text", said)):
+            return said
+    return None
+
+
 # What kidney words say (states.toml): chronic kidney disease and its stage, dialysis, a graft.
 KIDNEY_FACTS = frozenset({"ckd", "dialysis", "transplant"})
 

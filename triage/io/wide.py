@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 
 from triage.collector import release_free_memory
-from triage.columns import header_words
+from triage.columns import header_named_unit, header_words
 from triage.io.identifiers import specimen_key
 from triage.io.layout import Distinct, RawTable, factorize_column
-from triage.io.state_cells import kidney_words, reads_state_cell
+from triage.io.state_cells import kidney_words, reads_state_cell, trimester_text
 from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.knowledge.model import Thresholds
@@ -2510,6 +2510,8 @@ class _Builder:
             self.out[f"{name}_text"] = self._texts(col)
             if name in STATE_FLAGS:
                 self._warn_unread_states(name, col)
+        self._trimester()
+        self._due_date()
         for name in QUALIFIED_NUMBERS:
             col = self.column(name)
             if col is None:
@@ -2548,6 +2550,70 @@ class _Builder:
         self._hcg()
         factor = self.settings.conversion_factor
         self.out["conversion_factor"] = np.full(self.n, math.nan if factor is None else factor)
+
+    def _trimester(self) -> None:
+        """A trimester column ("Trimester" 3, "Trimenon" T3, "trimestre" 3e): its trimester is
+        added to the pregnancy column's words ("trimester 3", read as a pregnancy in that
+        trimester, as "3rd trimester" written there is); cells that give none are said once.
+        "Trimestre" is also a quarter of the year: a column holding a year or a fourth one
+        ("T1 2026", "2026-T4", 4) is no pregnancy's and is not read."""
+        col = self.column("trimester")
+        if col is None:
+            return
+        found = self.table.distinct(col)
+        if any(_quarter_cell().search(cell_text(u)) for u in found.uniques if u is not None):
+            header = self.table.headers.get("trimester", "trimester")
+            self.warnings.append(
+                f"column {header!r} holds years or a fourth quarter: read as quarters of the "
+                "year, not as a pregnancy's trimesters (not used)"
+            )
+            return
+        texts = np.array([trimester_text(u) for u in found.uniques], dtype=object)
+        self._pregnancy_words(texts[found.codes])
+        unread = [
+            i
+            for i, u in enumerate(found.uniques)
+            if texts[i] is None and _unread_state(u, "pregnant")
+        ]
+        if unread:
+            hit = np.isin(found.codes, unread)
+            named = [str(int(n)) for n in self.table.source_rows[hit][:_NOTE_ROWS]]
+            header = self.table.headers.get("trimester", "trimester")
+            cells = ", ".join(repr(cell_text(found.uniques[i])) for i in unread[:_NOTE_ROWS])
+            self.warnings.append(
+                f"column {header!r}: {int(hit.sum())} cell(s) at row(s) {', '.join(named)} "
+                f"could not be read as a trimester (1, 2, 3, T1-T3, first-third) ({cells}): "
+                "read as not given"
+            )
+
+    def _due_date(self) -> None:
+        """A due date column ("EDD", "Geburtstermin", "DPA", "FPP", "DPP", "uitgerekende
+        datum"): each date is added to the pregnancy column's words as a due date written there
+        ("due date 2026-12-10"), which the engine reads as a note's due date is (states.toml
+        due_date, state_words._due_weeks): at a dated sample the gestation at it
+        (pregnancy_term_weeks less the weeks until the due date) where it places a current
+        pregnancy, nothing where it does not (long before the sample); without the sample's
+        date the pregnancy without its gestation."""
+        if self.column("due_date") is None:
+            return
+        due = self._dates("due_date").astype("datetime64[D]")
+        self._pregnancy_words(
+            np.array(
+                [None if np.isnat(d) else f"due date {d}" for d in due],
+                dtype=object,
+            )
+        )
+
+    def _pregnancy_words(self, said: np.ndarray) -> None:
+        """Words read from another column (a trimester, a due date) added to each row's
+        pregnancy column words (its own first), where the engine reads them as written there."""
+        own = self.out.get("pregnant_text")
+        if own is None:
+            own = np.full(self.n, None, dtype=object)
+        self.out["pregnant_text"] = np.array(
+            [f"{a}; {b}" if a and b else a or b for a, b in zip(own, said, strict=True)],
+            dtype=object,
+        )
 
     def _warn_unread_states(self, name: str, col: np.ndarray) -> None:
         """Cells of a state column (pregnant, menopausal ...) that the column's own words do not
@@ -2695,6 +2761,7 @@ class _Builder:
         """How a column of weeks is read: a bare number is in the unit its header names
         ("ga_days", "Gestationsalter (Tage)": days), else weeks."""
         unit = self._stated_unit(name, duration_word_days)
+        unit = unit or _unit_word_in(self.table.headers.get(name, ""))
         days = duration_word_days(unit) if unit else None
         return partial(parse_weeks, bare_days=days or DAYS_PER_WEEK)
 
@@ -3382,6 +3449,13 @@ STATE_FLAGS: Final = frozenset(
 )
 
 
+@cache
+def _quarter_cell() -> re.Pattern[str]:
+    """A cell of a "Trimestre" column that names a quarter of the year (synonyms.toml [header]
+    trimester_quarter_cells)."""
+    return re.compile("|".join(synonyms_data()["header"]["trimester_quarter_cells"]))
+
+
 def _unread_state(cell: object, field: str) -> bool:
     """A cell of the state column ``field`` that holds something the engine cannot read."""
     if cell is None or is_empty_value(cell) or is_missing_code(cell) or is_unknown_word(cell):
@@ -3646,7 +3720,20 @@ def _unit_word_last(header: str, unit_of: Callable[[str], float | None]) -> str:
     numbers, when ``unit_of`` knows it (age_header_scale, duration_word_days); else ""."""
     words = header_words(header).split()
     last = words[-1] if len(words) > 1 else ""
-    return last if last and unit_of(last) is not None else ""
+    if last and unit_of(last) is not None:
+        return last
+    named = header_named_unit(header)  # "Lebenstag", "day of life": days
+    return named if named and unit_of(named) is not None else ""
+
+
+def _unit_word_in(header: str) -> str:
+    """The one duration word a header of weeks writes anywhere ("months postpartum", "Monate
+    nach Entbindung", "mesi dopo il parto": months), else "".  Words of one letter ("d", "m",
+    "a") are no units there; two different units name none."""
+    words = header_words(header).split()
+    units = {w for w in words if len(w) > 1 and duration_word_days(w) is not None}
+    days = {duration_word_days(w) for w in units}
+    return units.pop() if len(days) == 1 else ""
 
 
 # A grouped report names the patient on the first row of each patient's results and leaves
