@@ -3,7 +3,7 @@ their own are read, in six languages (clinical-reference §2.1 intervals of preg
 neonate and of lactation; §4 physiological causes; §8 "pregnancy / lactation: don't flag, note
 expected elevation"):
 
-- a due date ("EDD", "Geburtstermin", "DPA", "FPP", "DPP", "uitgerekende datum") places a
+- a due date ("EDD (due date)", "Geburtstermin", "DPA", "FPP", "DPP", "uitgerekende datum") places a
   pregnancy at the sample's date as a due date written in a note does: the gestation is the
   term less the weeks until it; a due date long before the sample is no pregnancy now, and a
   due date is never read as a delivery;
@@ -27,6 +27,7 @@ from pipeline_helpers import csv_quoted, triage_csv, triage_lines
 from triage.io import ReadOptions, read_file
 
 SAMPLE = "05.11.2026"
+DISCHARGE = "09.11.2026"  # four days after the sample
 
 
 def _codes(row: pd.Series) -> list[str]:
@@ -40,10 +41,11 @@ def _pregnant(row: pd.Series) -> bool:
 
 # --- due dates ---------------------------------------------------------------------------------
 DUE_HEADERS = [
-    "EDD", "Due date", "Expected delivery date", "ET", "Geburtstermin", "errechneter Termin",
-    "Entbindungstermin", "DPA", "terme prévu", "date prévue d'accouchement", "FPP",
+    "EDD (due date)", "Due date", "Expected delivery date", "ET", "Geburtstermin",
+    "errechneter Termin", "Entbindungstermin", "DPA", "terme prévu",
+    "date prévue d'accouchement", "FPP",
     "fecha probable de parto", "DPP", "data presunta del parto", "uitgerekende datum",
-    "verwachte bevallingsdatum", "edd_date", "fecha_probable_parto",
+    "verwachte bevallingsdatum", "edd_delivery", "fecha_probable_parto",
 ]  # fmt: skip
 
 
@@ -75,12 +77,25 @@ def test_a_due_date_near_term_explains_a_high_result(tmp_path: Path) -> None:
     the due date."""
     out = triage_lines(
         tmp_path,
-        "id,sex,age,prolactin,unit,collected,EDD",
+        "id,sex,age,prolactin,unit,collected,Expected delivery date",
         [f"A,F,30,260,ng/mL,{SAMPLE},10.12.2026"],
     )
     row = out.loc["A"]
     assert row["priority"] != "urgent" and "prolactinoma_suspected" not in row["factors"]
     assert "due date" in row["factor_evidence"]
+
+
+def test_a_bare_edd_column_is_not_read_as_a_due_date(tmp_path: Path) -> None:
+    """A bare "EDD" is as often a hospital's estimated date of discharge, days after the
+    sample: read as a due date it would make an inpatient pregnant at term and judge her raised
+    result against the pregnancy interval.  It is not read; the usual work-up stays."""
+    out = triage_lines(
+        tmp_path,
+        "id,sex,age,prolactin,unit,collected,EDD",
+        [f"A,F,30,150,ng/mL,{SAMPLE},{DISCHARGE}"],
+    )
+    row = out.loc["A"]
+    assert not _pregnant(row) and row["status"] == "high"
 
 
 def test_a_due_date_without_the_sample_date_is_a_pregnancy(tmp_path: Path) -> None:
