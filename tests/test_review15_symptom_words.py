@@ -24,6 +24,7 @@ from pipeline_helpers import csv_quoted as _quoted
 from pipeline_helpers import triage_lines as _rows
 
 from triage.engine.state_words import load_state_vocabulary
+from triage.engine.text import load_cue_book
 
 HEADER = "patient_id,sex,age_years,prolactin,prolactin_unit,medications,comments,symptoms"
 
@@ -162,3 +163,80 @@ def test_the_state_reader_keeps_feeding_words_and_drops_galactorrhoea_words() ->
     ):
         assert "yes" in lactation(text), text
     assert lactation("not lactating") == {"no"}
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Visual disturbance in everyday words
+# --------------------------------------------------------------------------------------------
+VISION = {
+    "en": [
+        "problems with vision",
+        "vision problems",
+        "difficulty seeing",
+        "trouble seeing",
+        "eyesight getting worse",
+        "can't see properly",
+    ],
+    "de": [
+        "Sehprobleme",
+        "Sehschärfe reduziert",
+        "sieht schlechter",
+        "Verschlechterung des Sehvermögens",
+    ],
+    "fr": ["voit moins bien", "difficultés visuelles", "problèmes de vue"],
+    "es": ["problemas de visión", "ve peor", "dificultad para ver"],
+    "it": ["problemi di vista", "vede peggio", "difficoltà visive"],
+    "nl": ["ziet slechter", "problemen met zien", "klachten van het zien"],
+}
+NOT_VISION = [
+    "no vision problems",
+    "keine Sehstörungen",
+    "keine Sehprobleme",
+    "pas de difficultés visuelles",
+    "sin problemas de visión",
+    "geen problemen met zien",
+    "la herida se ve peor",
+    "sieht schlecht aus",
+    "difficulty seeing her GP",
+    "h/o vision problems",
+]
+
+
+@pytest.mark.parametrize("lang", sorted(VISION))
+def test_visual_disturbance_in_everyday_words_is_a_red_flag(tmp_path: Path, lang: str) -> None:
+    lines = [f"V{i},F,34,60,ng/mL,,{_quoted(w)}," for i, w in enumerate(VISION[lang])]
+    lines += [f"S{i},F,34,60,ng/mL,,,{_quoted(w)}" for i, w in enumerate(VISION[lang])]
+    out = _rows(tmp_path, HEADER, lines)
+    for pid, row in out.iterrows():
+        said = VISION[lang][int(str(pid)[1:])]
+        assert row["priority"] == "urgent", (said, row["priority"], row["factors"])
+
+
+def test_negated_or_unrelated_vision_words_stay_quiet(tmp_path: Path) -> None:
+    lines = [f"N{i},F,34,60,ng/mL,,{_quoted(w)}," for i, w in enumerate(NOT_VISION)]
+    out = _rows(tmp_path, HEADER, lines)
+    for pid, row in out.iterrows():
+        said = NOT_VISION[int(str(pid)[1:])]
+        assert row["priority"] != "urgent", said
+    book = load_cue_book()
+    for text in NOT_VISION:
+        assert "red_flag" not in book.match("comments", text), text
+
+
+def test_a_red_flag_in_the_medication_column_counts(tmp_path: Path) -> None:
+    out = _rows(
+        tmp_path,
+        HEADER,
+        [
+            'M1,F,34,60,ng/mL,"Dostinex 0.5 mg - bitemporal hemianopia",,',
+            'M2,F,34,60,ng/mL,"Cabergolin 0,5 mg - Gesichtsfeldausfall",,',
+            'M3,F,34,60,ng/mL,"Dostinex - Sehprobleme",,',
+            # a drug's indication is no red flag; a negated one neither
+            'M4,F,34,60,ng/mL,"Hydrocortison 20 mg bei NNR-Insuffizienz",,',
+            'M5,F,34,60,ng/mL,"Dostinex 0.5 mg - no visual disturbance",,',
+        ],
+    )
+    for pid in ("M1", "M2", "M3"):
+        assert out.loc[pid, "priority"] == "urgent", (pid, out.loc[pid, "factors"])
+    for pid in ("M4", "M5"):
+        assert out.loc[pid, "priority"] != "urgent", pid
