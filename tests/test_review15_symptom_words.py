@@ -240,3 +240,58 @@ def test_a_red_flag_in_the_medication_column_counts(tmp_path: Path) -> None:
         assert out.loc[pid, "priority"] == "urgent", (pid, out.loc[pid, "factors"])
     for pid in ("M4", "M5"):
         assert out.loc[pid, "priority"] != "urgent", pid
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Headache, galactorrhoea and amenorrhoea in everyday words
+# --------------------------------------------------------------------------------------------
+SYMPTOMS = {
+    "en": [
+        "milk from nipples",
+        "breast milk leakage",
+        "hasn't had a period for 6 months",
+        "no periods",
+    ],
+    "de": ["Kopfweh", "Milch aus der Brustwarze", "keine Periode mehr"],
+    "fr": ["mal de tête", "maux de tête", "céphalalgie", "n'a plus ses règles"],
+    "es": [
+        "dolores de cabeza",
+        "cefalalgia",
+        "secreción de leche por los pezones",
+        "sin regla",
+        "no le viene la regla",
+    ],
+    "it": ["cefalee frequenti", "perdita di latte dal capezzolo", "il ciclo non arriva da 6 mesi"],
+    "nl": ["melk uit de tepels", "niet meer ongesteld"],
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SYMPTOMS))
+def test_everyday_symptom_words_make_the_result_soon(tmp_path: Path, lang: str) -> None:
+    # domperidone explains a moderate rise (routine) unless the patient has symptoms
+    lines = [
+        f"S{i},F,34,45,ng/mL,Motilium 10 mg,{_quoted(w)}," for i, w in enumerate(SYMPTOMS[lang])
+    ]
+    lines.append("R,F,34,45,ng/mL,Motilium 10 mg,,")
+    out = _rows(tmp_path, HEADER, lines)
+    for pid in out.index.drop("R"):
+        row = out.loc[pid]
+        said = SYMPTOMS[lang][int(str(pid)[1:])]
+        assert row["priority"] == "soon", (said, row["priority"], row["factors"])
+    assert out.loc["R", "priority"] == "routine"
+
+
+def test_symptom_words_negated_or_not_a_symptom_stay_quiet() -> None:
+    book = load_cue_book()
+    for text in (
+        "no headache",
+        "keine Kopfschmerzen",
+        "pas de règles irrégulières",
+        "sin reglas irregulares",
+        "senza ciclo di terapia",
+        "leche materna",
+        "lactation 3 months postpartum",
+        "breastfeeding",
+    ):
+        found = book.match("comments", text)
+        assert "symptom" not in found and "menstrual_disturbance" not in found, text
