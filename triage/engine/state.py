@@ -363,13 +363,18 @@ def _lactation(
     if yes:
         evidence.extend(("lactation", f) for f in yes)
         state["lactation"] = "yes"
-        if row.sex == "M" or row.past_childbearing or row.before_childbearing:
+        # after the menopause milk is galactorrhoea, never breastfeeding (clinical-reference §4:
+        # the lactation interval only while she breastfeeds; §5: galactorrhoea is a symptom)
+        after_menopause = state["menopause"] == "post"
+        if row.sex == "M" or row.past_childbearing or row.before_childbearing or after_menopause:
             who = (
                 "a man"
                 if row.sex == "M"
                 else _CHILD.removeprefix("the patient is ")
                 if row.before_childbearing
                 else "a woman far past childbearing age"
+                if row.past_childbearing
+                else f"a post-menopausal woman ({_lines(got.having('menopause', 'post'))})"
             )
             stays = "; the child's age interval stays" if row.before_childbearing else ""
             conflicts.append(
