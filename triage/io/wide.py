@@ -2691,7 +2691,7 @@ class _Builder:
         if units is None:
             return values
         converted, refused, (scaled, unread, bare_unit) = lab_values_in_engine_unit(
-            name, values, units
+            name, values, units, self.out
         )
         if scaled or unread:
             header = self.table.headers.get(name, name)
@@ -2993,12 +2993,19 @@ def lab_unit_factor(field: str, unit: str) -> float | None:
     return None
 
 
-def bare_lab_values(field: str, values: np.ndarray) -> tuple[np.ndarray, int, int, str]:
+def bare_lab_values(
+    field: str, values: np.ndarray, context: Mapping[str, np.ndarray] | None = None
+) -> tuple[np.ndarray, int, int, str]:
     """Values of context lab ``field`` written with no unit at all, judged by their size
     (synonyms.toml [values.lab_units.<field>] bare: a free T4 up to free_t4_bare_ng_dl_max is
     in ng/dL, from free_t4_bare_pmol_l_min in pmol/L, between the two not used): the values in
     the engine's unit, how many were read in the scaled unit, how many were not used, and the
-    scaled unit's name.  A field without `bare` is read as given."""
+    scaled unit's name.  A field without `bare` is read as given.
+
+    ``context``: the row's other lab columns (as read).  Where `bare` names a field and its
+    threshold (`unless_field`, `unless_at_least`), a value in the scaled range is not used on a
+    row whose that field is at least the threshold: a free T4 of 3 beside a TSH of 80 is a
+    profound hypothyroidism in pmol/L as likely as a thyrotoxicosis in ng/dL."""
     out = np.asarray(values, dtype=np.float64).copy()
     table = _lab_units().get(field, {})
     bare = table.get("bare")
@@ -3009,13 +3016,22 @@ def bare_lab_values(field: str, values: np.ndarray) -> tuple[np.ndarray, int, in
     with np.errstate(invalid="ignore"):
         scaled = out <= scaled_max
         unread = (out > scaled_max) & (out < unscaled_min)
+        other = context.get(str(bare.get("unless_field", ""))) if context is not None else None
+        if other is not None and len(other) == len(out):
+            doubtful = scaled & (
+                np.asarray(other, dtype=np.float64) >= limits.get(bare["unless_at_least"])
+            )
+            scaled, unread = scaled & ~doubtful, unread | doubtful
     out[scaled] = out[scaled] * limits.get(str(table["scale"]))
     out[unread] = math.nan
     return out, int(scaled.sum()), int(unread.sum()), str(bare["scaled_unit"])
 
 
 def lab_values_in_engine_unit(
-    field: str, values: np.ndarray, units: np.ndarray
+    field: str,
+    values: np.ndarray,
+    units: np.ndarray,
+    context: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, list[str], tuple[int, int, str]]:
     """Values (float) of context lab ``field`` in the engine's unit, from the units written
     beside them (cell or header; "" when none: ``bare_lab_values``, by their size); a value in
@@ -3028,7 +3044,8 @@ def lab_values_in_engine_unit(
     for code, unit in enumerate(uniques.tolist()):
         rows = codes == code
         if not str(unit).strip():
-            out[rows], scaled, unread, name = bare_lab_values(field, out[rows])
+            beside = {k: np.asarray(v)[rows] for k, v in (context or {}).items()}
+            out[rows], scaled, unread, name = bare_lab_values(field, out[rows], beside)
             bare = (scaled, unread, name)
             continue
         factor = lab_unit_factor(field, str(unit))
