@@ -1,0 +1,89 @@
+"""Review 15: date columns read as the export means them.
+
+1. Two columns with one date header ("Datum" twice, "Date" twice, "Fecha", "Data"): where the
+   dates of one lie years before every date of the other, the earlier is the birth date and the
+   later the collection date (a warning names both); where the dates do not tell, both are named
+   in a warning and the first is read as the collection date.  A 10-year-old girl at 520 mIU/L
+   is judged against the child interval (clinical-reference §2.1: CALIPER to <18 years), a
+   76-year-old woman against the postmenopausal one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pipeline_helpers import write_table
+
+from triage.pipeline import TriageOutcome, TriageRequest, run_triage
+
+
+def _run(path: Path) -> TriageOutcome:
+    return run_triage(TriageRequest(inputs=[path], out_dir=path.parent / "out", keep_results=True))
+
+
+def _warnings(run: TriageOutcome) -> str:
+    return " ".join(w for summary in run.inputs for w in summary.warnings)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize(
+    ("ident", "sex", "date", "unit"),
+    [
+        ("Pat-Nr", "Geschlecht", "Datum", "Prolaktin (mIU/l)"),
+        ("Patient ID", "Sex", "Date", "Prolactin (mIU/L)"),
+        ("N.º paciente", "Sexo", "Fecha", "Prolactina (mUI/L)"),
+        ("Paziente", "Sesso", "Data", "Prolattina (mUI/L)"),
+    ],
+)
+@pytest.mark.parametrize("birth_first", [False, True])
+def test_a_second_date_column_of_birth_dates_is_the_birth_date(
+    tmp_path: Path, suffix: str, ident: str, sex: str, date: str, unit: str, birth_first: bool
+) -> None:
+    rows = [("P1", "W", "05.11.2026", "12.03.2016"), ("P3", "W", "06.11.2026", "14.02.1950")]
+    sex_word = {"Geschlecht": "W", "Sex": "F", "Sexo": "M", "Sesso": "F"}[sex]
+    lines: list[list[object]] = [[ident, sex, date, date, unit]]
+    for pid, _, taken, born in rows:
+        pair = [born, taken] if birth_first else [taken, born]
+        lines.append([pid, sex_word if sex_word != "M" else "F", *pair, 520])
+    run = _run(write_table(tmp_path / f"export{suffix}", lines))
+    results = run.results.set_index("patient_id")
+    said = _warnings(run)
+    assert "no age or birth date" not in said
+    assert f"both headed {date!r}" in said and "read as the birth date" in said
+    assert 10 <= float(results.loc["P1", "age_years"]) < 11
+    assert pd.Timestamp(results.loc["P1", "collected_at"]).date().isoformat() == "2026-11-05"
+    assert results.loc["P1", "status"] == "high"  # 520 mIU/L is above a girl's interval
+    assert 76 <= float(results.loc["P3", "age_years"]) < 77
+    assert (
+        "postmenopaus"
+        in str(results.loc["P3", "reference_stratum"]).lower()
+        + str(results.loc["P3", "reference_set"]).lower()
+    )
+
+
+def test_two_date_columns_that_do_not_tell_are_both_named(tmp_path: Path) -> None:
+    # a collection date and a report date a day later: neither is a birth date
+    lines: list[list[object]] = [
+        ["Pat-Nr", "Geschlecht", "Alter", "Datum", "Datum", "Prolaktin (mIU/l)"],
+        ["P1", "W", 34, "05.11.2026", "06.11.2026", 300],
+        ["P2", "W", 41, "04.11.2026", "06.11.2026", 310],
+    ]
+    run = _run(write_table(tmp_path / "export.csv", lines))
+    said = _warnings(run)
+    assert "columns D and E are both headed 'Datum'" in said, said
+    assert "read as the birth date" not in said
+    results = run.results.set_index("patient_id")
+    assert pd.Timestamp(results.loc["P1", "collected_at"]).date().isoformat() == "2026-11-05"
+    assert pd.isna(results.loc["P1", "birth_date"]) if "birth_date" in results else True
+
+
+def test_one_date_column_is_still_read_without_warning(tmp_path: Path) -> None:
+    lines: list[list[object]] = [
+        ["Pat-Nr", "Geschlecht", "Geburtsdatum", "Datum", "Prolaktin (mIU/l)"],
+        ["P1", "W", "12.03.2016", "05.11.2026", 520],
+    ]
+    run = _run(write_table(tmp_path / "export.csv", lines))
+    assert "both headed" not in _warnings(run)
+    assert 10 <= float(run.results["age_years"].iloc[0]) < 11
