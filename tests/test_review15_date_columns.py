@@ -6,6 +6,8 @@
    in a warning and the first is read as the collection date.  A 10-year-old girl at 520 mIU/L
    is judged against the child interval (clinical-reference §2.1: CALIPER to <18 years), a
    76-year-old woman against the postmenopausal one.
+2. Excel serial date-times written with a decimal comma (46000,4375) are read as dates, in a
+   csv and in a workbook's text cells, beside plain serials of the same column.
 """
 
 from __future__ import annotations
@@ -87,3 +89,38 @@ def test_one_date_column_is_still_read_without_warning(tmp_path: Path) -> None:
     run = _run(write_table(tmp_path / "export.csv", lines))
     assert "both headed" not in _warnings(run)
     assert 10 <= float(run.results["age_years"].iloc[0]) < 11
+
+
+# 2. Excel serial date-times written with a decimal comma (a German, French, Spanish, Italian
+#    or Dutch locale writes 46000,4375 for 46000.4375) are read as dates, and they no longer
+#    stop the plain serials of the same column from being read.
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("stamp", ["46000,4375", "46000.4375", "46000,5", "46000"])
+def test_serial_date_times_with_a_decimal_comma_are_read(
+    tmp_path: Path, suffix: str, stamp: str
+) -> None:
+    lines: list[list[object]] = [
+        ["Pat-Nr", "Geschlecht", "Geburtsdatum", "Abnahmedatum", "Prolaktin (ng/ml)"],
+        ["0001", "W", "39600", stamp, "25"],
+        ["0002", "W", "39600", "46000", "25"],
+    ]
+    run = _run(write_table(tmp_path / f"export{suffix}", lines))
+    results = run.results.set_index("patient_id")
+    assert "could not be read" not in _warnings(run)
+    for pid in ("0001", "0002"):
+        collected = pd.Timestamp(results.loc[pid, "collected_at"])
+        assert collected.date().isoformat() == "2025-12-09", (pid, collected)
+        assert 17 <= float(results.loc[pid, "age_years"]) < 18
+        assert results.loc[pid, "status"] == "high"  # a 17-year-old girl: 1.5-19.5 ng/mL
+    if stamp == "46000,4375":
+        assert pd.Timestamp(results.loc["0001", "collected_at"]).hour == 10
+
+
+def test_a_decimal_comma_number_in_a_result_column_is_no_date(tmp_path: Path) -> None:
+    # a result column of five-digit numbers with a decimal comma stays a result
+    lines: list[list[object]] = [
+        ["Pat-Nr", "Geschlecht", "Alter", "Abnahmedatum", "Prolaktin (mIU/l)"],
+        ["0001", "W", "34", "09.12.2025", "10000,5"],
+    ]
+    run = _run(write_table(tmp_path / "export.csv", lines))
+    assert float(run.results["prolactin_value"].iloc[0]) == pytest.approx(10000.5)

@@ -3087,7 +3087,7 @@ def date_column(
     readable = uniques
     used = _used(found)
     kept = [u for u, keep in zip(uniques, used, strict=True) if keep]
-    if text_source and _text_serials(kept, column_dayfirst):
+    if _text_serials(kept, column_dayfirst):  # also text cells of a workbook
         readable = [_serial_number(u) for u in uniques]
         notes.append(
             f"column {header!r}: the dates are written as Excel serial numbers "
@@ -3102,7 +3102,8 @@ def date_column(
     return values, notes
 
 
-_SERIAL_TEXT: Final = re.compile(r"\d{5}(?:\.\d+)?")
+# a decimal comma too ("46000,4375": 10:30 on 9 Dec 2025 from a German-locale export)
+_SERIAL_TEXT: Final = re.compile(r"\d{5}(?:[.,]\d+)?")
 _SERIAL_TEXT_RANGE: Final = (10_000.0, 80_000.0)  # 1927-05-18 .. 2119-01-10
 _NOTE_EXAMPLES: Final = 3
 
@@ -3126,8 +3127,8 @@ def _serial_number(cell: object) -> object:
         return cell
     text = cell.strip()
     low, high = _SERIAL_TEXT_RANGE
-    if _SERIAL_TEXT.fullmatch(text) and low <= float(text) < high:
-        return float(text)
+    if _SERIAL_TEXT.fullmatch(text) and low <= float(text.replace(",", ".")) < high:
+        return float(text.replace(",", "."))
     return cell
 
 
