@@ -8,14 +8,19 @@
    76-year-old woman against the postmenopausal one.
 2. Excel serial date-times written with a decimal comma (46000,4375) are read as dates, in a
    csv and in a workbook's text cells, beside plain serials of the same column.
+3. A workbook in the 1904 date system (Mac Excel) has its General-format serial dates read
+   from 1904-01-01, in a wide and a long export.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from pipeline_helpers import write_table
 
 from triage.pipeline import TriageOutcome, TriageRequest, run_triage
@@ -124,3 +129,47 @@ def test_a_decimal_comma_number_in_a_result_column_is_no_date(tmp_path: Path) ->
     ]
     run = _run(write_table(tmp_path / "export.csv", lines))
     assert float(run.results["prolactin_value"].iloc[0]) == pytest.approx(10000.5)
+
+
+# 3. A workbook in the 1904 date system (Mac Excel, workbookPr date1904): a serial date in a
+#    General-format cell counts its days from 1904-01-01 (44869 is 2026-11-05, not 2022-11-04);
+#    cells formatted as dates stay as they were read.
+def _book_1904(path: Path, rows: list[list[object]], *, date1904: bool = True) -> Path:
+    book = openpyxl.Workbook()
+    if date1904:
+        book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Results"
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("date1904", [True, False])
+def test_serials_of_a_1904_workbook_count_from_1904(tmp_path: Path, date1904: bool) -> None:
+    taken = 44869 if date1904 else 46331  # 2026-11-05 in either system
+    born = 39876 if date1904 else 41338  # 2013-03-06 in either system
+    rows: list[list[object]] = [
+        ["Pat-Nr", "Geschlecht", "Geburtsdatum", "Abnahmedatum", "Prolaktin (mIU/l)"],
+        ["P1", "W", born, taken, 712],
+        ["P2", "M", datetime(2009, 1, 14), datetime(2026, 11, 5, 8, 30), 420],
+    ]
+    run = _run(_book_1904(tmp_path / "mac.xlsx", rows, date1904=date1904))
+    results = run.results.set_index("patient_id")
+    for pid in ("P1", "P2"):
+        assert pd.Timestamp(results.loc[pid, "collected_at"]).date().isoformat() == "2026-11-05"
+    assert 13 <= float(results.loc["P1", "age_years"]) < 14
+    assert 17 <= float(results.loc["P2", "age_years"]) < 18
+    assert not (run.results["source_row"] == 0).any()
+
+
+def test_a_long_export_of_a_1904_workbook_counts_from_1904(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Patient", "Sex", "Age", "Date", "Test", "Result", "Unit"],
+        ["P1", "F", 34, 44869, "Prolactin", 30, "ng/mL"],
+    ]
+    run = _run(_book_1904(tmp_path / "long.xlsx", rows))
+    collected = pd.Timestamp(run.results["collected_at"].iloc[0])
+    assert collected.date().isoformat() == "2026-11-05"
