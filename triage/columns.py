@@ -56,6 +56,7 @@ from triage.values import (
     normalise_unit,
     normalise_word,
     parse_age_years,
+    parse_date,
     parse_date_text,
     parse_interval,
     parse_quantity,
@@ -1095,6 +1096,65 @@ def _prefer_a_varying_id(
             return
 
 
+def _column_dates(cells: Iterable[object]) -> list[date]:
+    found = (parse_date(c) for c in cells if not is_empty_value(c))
+    return [d.date() for d in found if d is not None]
+
+
+def _two_date_columns(
+    match: ColumnMatch,
+    taken: set[int],
+    losers: Sequence[tuple[str, int]],
+    samples: Mapping[int, Sequence[object]] | None,
+) -> None:
+    """Two columns headed alike as a date ("Datum" twice, "Date" twice): one may be the birth
+    date.  Where every date of one column lies more than birth_date_column_min_gap_years before
+    every date of the other, the earlier is read as the birth date and the later as the
+    collection date; otherwise both are named in a warning (the first is read as the collection
+    date), never one dropped in silence."""
+    col = match.fields.get("collected_at")
+    if col is None:
+        return
+    key = _loose(match.headers[col])
+    same = [
+        c
+        for c, text in enumerate(match.headers)
+        if c != col and text and c not in taken and _loose(text) == key
+    ]
+    if not same:
+        return
+    other = same[0]
+    first, second = column_letters(col), column_letters(other)
+    heading = f"columns {first} and {second} are both headed {match.headers[col]!r}"
+    gap = timedelta(days=float(load_thresholds().get("birth_date_column_min_gap_years")) * 365.25)
+    a = _column_dates(samples.get(col, ())) if samples is not None else []
+    b = _column_dates(samples.get(other, ())) if samples is not None else []
+    birth = None
+    if a and b and max(b) + gap < min(a):
+        birth, later = other, col
+    elif a and b and max(a) + gap < min(b):
+        birth, later = col, other
+    if birth is not None and "birth_date" not in match.fields:
+        match.fields["collected_at"] = later
+        match.fields["birth_date"] = birth
+        taken.add(birth)
+        taken.add(later)
+        match.warnings.append(
+            f"{heading}: column {column_letters(birth)} holds dates years before every date "
+            f"of column {column_letters(later)}, so it is read as the birth date and column "
+            f"{column_letters(later)} as the collection date; if that is wrong, name them in a "
+            '[columns] mapping file (collected_at = "column X", birth_date = "column Y")'
+        )
+        return
+    if ("collected_at", other) in losers:  # a twin of the collection date: warned of there
+        return
+    match.warnings.append(
+        f"{heading}: column {first} was read as the collection date and column {second} is "
+        "not read (their dates do not show which is which); name each in a [columns] mapping "
+        f'file (collected_at = "column {first}", or birth_date = "column {second}")'
+    )
+
+
 def _prefer_the_analyte_date(match: ColumnMatch, losers: Sequence[tuple[str, int]]) -> None:
     """A date column that names prolactin ("prl_date", "Prolaktin Datum", "date_prolactine") is
     the collection date of the result rather than a visit's or a lab's date beside it (a
@@ -1210,6 +1270,8 @@ def recognise_columns(
         taken_cols.add(col)
     if not series:  # a visit or timed series is refused, never read from its earlier column
         _only_an_earlier_result(match, taken_cols, samples)
+    if not {"collected_at", "birth_date"} & set(forced or {}):
+        _two_date_columns(match, taken_cols, losers, samples)
     if "patient_id" not in (forced or {}):
         _prefer_a_varying_id(match, losers, samples)
     if "collected_at" not in (forced or {}):

@@ -33,6 +33,9 @@ T = TypeVar("T")
 
 CANONICAL_UNITS: Final[tuple[str, str]] = ("ng/mL", "mIU/L")
 _EXCEL_EPOCH: Final = datetime(1899, 12, 30)
+# Days from the 1900 system's day 0 to the 1904 system's (Mac Excel, workbookPr date1904): a
+# serial of a 1904 workbook plus this is the 1900 serial of the same day.
+EXCEL_1904_SHIFT: Final = (datetime(1904, 1, 1) - _EXCEL_EPOCH).days
 _EXCEL_SERIAL_RANGE: Final = (1.0, 2958466.0)  # 1900-01-01 .. 9999-12-31
 _DAYS_PER_YEAR: Final = DAYS_PER_YEAR
 _DAYS_PER_WEEK: Final = DAYS_PER_WEEK

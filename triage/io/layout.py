@@ -171,6 +171,7 @@ class RawTable:
     conflicts: dict[str, np.ndarray] = field(default_factory=dict)
     conflict_columns: dict[str, str] = field(default_factory=dict)
     unread_units_row: str = ""  # SplitRows.unread_units_row
+    date1904: bool = False  # Workbook.date1904: serial dates count from 1904-01-01
     _distinct: dict[int, tuple[np.ndarray, Distinct]] = field(default_factory=dict, repr=False)
     _orders: dict[int, tuple[np.ndarray, frozenset[str | None]]] = field(
         default_factory=dict, repr=False
@@ -231,6 +232,7 @@ class RawTable:
             {name: rows[positions] for name, rows in self.conflicts.items()},
             dict(self.conflict_columns),
             self.unread_units_row,
+            self.date1904,
         )
         for name, col in self.columns.items():
             sub.columns[name] = col[positions]
@@ -1933,6 +1935,7 @@ def build_raw_table(
         conflicts=conflicts,
         conflict_columns=conflict_columns,
         unread_units_row=split.unread_units_row,
+        date1904=book.date1904,
     )
     for name, col in match.fields.items():
         if col < len(split.distinct) and name not in rebuilt:

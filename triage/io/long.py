@@ -830,7 +830,14 @@ def _collected(table: RawTable, settings: BuildSettings) -> tuple[np.ndarray, li
     if col is None:
         return np.full(len(table), np.datetime64("NaT"), dtype="datetime64[ns]"), []
     header = table.headers.get("collected_at", "collected_at")
-    return date_column(col, header, settings.dayfirst, table.text_source, table.distinct(col))
+    return date_column(
+        col,
+        header,
+        settings.dayfirst,
+        table.text_source,
+        table.distinct(col),
+        date1904=table.date1904,
+    )
 
 
 def _keys(table: RawTable) -> tuple[np.ndarray, np.ndarray]:

@@ -96,6 +96,10 @@ class Workbook:
     # The reader applied the results' statuses (HL7 OBX-11, FHIR Observation.status): replaced
     # results rejected, corrections given; its status column is carried only (BuildSettings)
     statuses_applied: bool = False
+    # A workbook in the 1904 date system (Mac Excel's workbookPr date1904): a number in a date
+    # column counts its days from 1904-01-01, not 1899-12-30 (calamine converts only the cells
+    # formatted as dates).
+    date1904: bool = False
     # A workbook's merged cell ranges per sheet (python-calamine), for fill_merged_down.
     merged: Callable[[str], list[Any]] | None = None
     # A large delimited text split in C: its records as a grid with their dictionary codes
@@ -521,7 +525,29 @@ def _open_calamine(name: str, data: bytes, kind: str, suffix: str, limits: Input
 
     if not names:
         raise InputFileError(name, "the workbook has no sheets", code="empty")
-    return Workbook(kind, names, hidden, load, None, warnings, merged=merged)
+    book_1904 = kind == "xlsx" and _xlsx_date1904(data)
+    return Workbook(kind, names, hidden, load, None, warnings, date1904=book_1904, merged=merged)
+
+
+_DATE1904: Final = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*[\"'](?:1|true)[\"']")
+
+
+def _xlsx_date1904(data: bytes) -> bool:
+    """Whether an xlsx workbook uses the 1904 date system (``<workbookPr date1904="1"/>`` in
+    xl/workbook.xml); False when the part cannot be read (the cells are read as before)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            part = next((n for n in archive.namelist() if n.lower().endswith("workbook.xml")), None)
+            if part is None:
+                return False
+            with archive.open(part) as stream:
+                head = stream.read(_WORKBOOK_XML_HEAD)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return False
+    return _DATE1904.search(head) is not None
+
+
+_WORKBOOK_XML_HEAD: Final = 1 << 16  # workbookPr precedes the sheet list: its first 64 KiB
 
 
 _ODS_NS: Final = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"

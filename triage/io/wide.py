@@ -48,6 +48,7 @@ from triage.schema import (
 )
 from triage.values import (
     CANONICAL_UNITS,
+    EXCEL_1904_SHIFT,
     FRAME_YEARS,
     PERCENT_FULL,
     BracketedNumber,
@@ -1938,6 +1939,7 @@ class _Builder:
             self.table.distinct(col),
             past=name == "birth_date",
             orders=self.table.date_orders(col),
+            date1904=self.table.date1904,
         )
         return values
 
@@ -2478,6 +2480,7 @@ class _Builder:
             past=name == "birth_date",
             rows=self.table.source_rows,
             orders=None if left else self.table.date_orders(col),
+            date1904=self.table.date1904,
         )
         self.warnings.extend(notes)
         return values
@@ -3131,6 +3134,7 @@ def date_column(
     past: bool = False,
     rows: np.ndarray | None = None,
     orders: frozenset[str | None] | None = None,
+    date1904: bool = False,
 ) -> tuple[np.ndarray, list[str]]:
     """A datetime64[ns] column from date cells or texts, and what had to be repaired.
 
@@ -3141,8 +3145,9 @@ def date_column(
     (``values.repair_swapped_day_month``); ambiguous text dates follow the column's own
     evidence (a 14/11 makes it day-first, an 11/14 month-first), else ``dayfirst``.  Numbers are
     Excel serial dates unless the file is text.  ``past`` (birth dates): a two-digit year that
-    would put the date in the future is read in the century before (03/04/28 -> 1928).  Work is
-    done once per distinct cell.
+    would put the date in the future is read in the century before (03/04/28 -> 1928).
+    ``date1904``: the workbook counts serials from 1904-01-01 (Mac Excel).  Work is done once
+    per distinct cell.
     """
     notes: list[str] = []
     found = found or factorize_column(cells)
@@ -3171,13 +3176,15 @@ def date_column(
     readable = uniques
     used = _used(found)
     kept = [u for u, keep in zip(uniques, used, strict=True) if keep]
-    if text_source and _text_serials(kept, column_dayfirst):
+    if _text_serials(kept, column_dayfirst):  # also text cells of a workbook
         readable = [_serial_number(u) for u in uniques]
         notes.append(
             f"column {header!r}: the dates are written as Excel serial numbers "
             "(e.g. 46350 = 24/11/2026); read as such"
         )
     serials = not text_source or readable is not uniques
+    if date1904 and not text_source:
+        readable = [_from_1904(u) for u in readable]
     parsed = _parse_distinct_dates(readable, column_dayfirst, serials=serials)
     if past:
         _previous_century(uniques, parsed)
@@ -3186,7 +3193,8 @@ def date_column(
     return values, notes
 
 
-_SERIAL_TEXT: Final = re.compile(r"\d{5}(?:\.\d+)?")
+# a decimal comma too ("46000,4375": 10:30 on 9 Dec 2025 from a German-locale export)
+_SERIAL_TEXT: Final = re.compile(r"\d{5}(?:[.,]\d+)?")
 _SERIAL_TEXT_RANGE: Final = (10_000.0, 80_000.0)  # 1927-05-18 .. 2119-01-10
 _NOTE_EXAMPLES: Final = 3
 
@@ -3203,6 +3211,14 @@ def _text_serials(uniques: list[object], dayfirst: bool) -> bool:
     return all(parse_date(c, dayfirst, serials=False) is not None for c in others)
 
 
+def _from_1904(cell: object) -> object:
+    """A serial number of a 1904 workbook as the 1900 system's serial of the same day; any other
+    cell (a date cell, a text) as it is."""
+    if isinstance(cell, int | float | np.integer | np.floating) and not isinstance(cell, bool):
+        return float(cell) + EXCEL_1904_SHIFT
+    return cell
+
+
 def _serial_number(cell: object) -> object:
     """A text that is an Excel serial date (``_SERIAL_TEXT`` in ``_SERIAL_TEXT_RANGE``) as its
     number; any other cell as it is."""
@@ -3210,8 +3226,8 @@ def _serial_number(cell: object) -> object:
         return cell
     text = cell.strip()
     low, high = _SERIAL_TEXT_RANGE
-    if _SERIAL_TEXT.fullmatch(text) and low <= float(text) < high:
-        return float(text)
+    if _SERIAL_TEXT.fullmatch(text) and low <= float(text.replace(",", ".")) < high:
+        return float(text.replace(",", "."))
     return cell
 
 

@@ -145,6 +145,7 @@ REQUIRED_THRESHOLDS: Final = (
     "collection_date_min_year",
     "collection_date_future_days",
     "age_max_years",
+    "birth_date_column_min_gap_years",
     "prolactin_min_ng_ml",
     "prolactin_min_miu_l",
 )
