@@ -118,6 +118,10 @@ STILL_PREGNANT = [
     "SSW 20, Abort 2019",
     # a planned delivery is no delivery yet
     "geplante Sectio in der 39. SSW",
+    # a termination wished or planned has not happened
+    "pregnant 12 weeks - abortion wish",
+    "8 SA, IVG prévue",
+    "SSW 9, Abort gewünscht",
 ]
 
 
