@@ -517,6 +517,13 @@ def _column_marks() -> frozenset[str]:
     return frozenset(synonyms_data()["values"]["flags"]["column_abnormal"])
 
 
+@cache
+def _flag_separators() -> frozenset[str]:
+    """Dashes that, before a word beside a number, separate a remark (synonyms.toml
+    [values.flags] separators: "28 ng/mL - Siemens"), not the lab's low flag."""
+    return frozenset(synonyms_data()["values"]["flags"].get("separators", []))
+
+
 def flag_column_direction(cell: object) -> str | None:
     """``flag_direction`` of a cell of a column of the lab's flags: there a star or an
     exclamation mark ("*", "!": synonyms.toml [values.flags] column_abnormal) says the value is
@@ -1449,8 +1456,12 @@ def _tail_unit(
     leftover: list[str] = []
     tokens = rest.split()
     at = 0
+    separators = _flag_separators()
     while at < len(tokens):
         token = tokens[at]
+        if token in separators and at + 1 < len(tokens) and tokens[at + 1][:1].isalpha():
+            at += 1  # "28 ng/mL - Siemens": a dash before a word separates, it flags nothing
+            continue
         if normalise_word(token) in words.flags or token in words.flags:
             flags.append(token)
             at += 1

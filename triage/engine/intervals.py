@@ -208,7 +208,10 @@ def vet_row_intervals(
         lows[i], highs[i], verdict = cache[key]
         if verdict:
             shown = written[i] if isinstance(written[i], str) and written[i].strip() else None
-            as_written = shown or f"{_fmt(raw_low[i])}–{_fmt(raw_high[i])} {units[i]}"
+            # the limits of their own cells are quoted as the file gave them, without the
+            # result's unit: a header may name another ("Ref high (ng/mL)" beside a result in
+            # mIU/L), and a note calling them "mIU/L" had contradicted the file
+            as_written = shown or f"{_fmt(raw_low[i])}–{_fmt(raw_high[i])}"
             notes[i] = verdict.format(written=as_written, unit=units[i] or "its unit")
     unread = np.isnan(highs) & np.isnan(raw_low) & np.isnan(raw_high)
     for i in np.flatnonzero(unread).tolist():
