@@ -229,3 +229,16 @@ def test_footers_ids_results_and_blank_gaps_are_never_continuations(tmp_path: Pa
     assert "continuation" not in " ".join(details.values())
     assert details[5] == "the prolactin cell is empty"  # P9: its own id, its own row
     assert 6 in set(by_row.index)  # a row with its own result is a result
+
+
+def test_joined_rows_keep_their_own_sense(tmp_path: Path) -> None:
+    """'headache' and, on the next row, 'sudden visual loss today' are a headache and a sudden
+    visual loss: the visual loss is the red flag, no 'sudden headache' is made of the two."""
+    text = (
+        "Patient ID,Sex,Age,Prolactin (mIU/L),Comments\n"
+        "P1,F,34,712,headache\n"
+        ",,,,sudden visual loss today\n"
+    )
+    outcome = _run(_write(tmp_path, text))
+    assert outcome.urgent and "visual loss" in outcome.urgent[0]
+    assert "headache sudden" not in outcome.urgent[0]

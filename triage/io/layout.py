@@ -1463,7 +1463,6 @@ def _note_mask(
 # comments, medications, symptoms, kidney and liver disease, assay), with the note columns read
 # into the comments and the further columns joined into a field.
 _CONTINUED_KIND: Final = "text"
-_LIST_FIELDS: Final = frozenset({"medications"})  # a wrapped list goes on with another item
 
 
 def _text_columns(match: ColumnMatch) -> dict[int, str]:
@@ -1526,18 +1525,16 @@ def _join_continuations(
     numbers: np.ndarray,
 ) -> tuple[np.ndarray, dict[int, tuple[str, str]]]:
     """The grid with each continuation row's text joined to its result row's cell of the same
-    column (a list with "; ", a wrapped sentence with a space after a comma or mid-sentence),
+    column (with "; ", so that each row's words keep their own sense: "headache" and "sudden
+    visual loss" never read as a sudden headache; with a space after a trailing comma or hyphen),
     and per continuation row the detail naming the row it joined and that row's patient id."""
     grid = grid.copy()
-    columns = _text_columns(match)
     id_col = match.fields.get("patient_id")
     said: dict[int, tuple[str, str]] = {}
     for i, (target, cols) in sorted(joined.items()):
         for j in cols:
             before, more = cell_text(grid[target, j]).rstrip(), cell_text(grid[i, j]).strip()
-            goes_on = before.endswith((",", ";", ":", "-", "+", "&")) or (
-                columns.get(j) not in _LIST_FIELDS and before[-1:].isalnum() and more[:1].islower()
-            )
+            goes_on = before.endswith((",", ";", ":", "-", "+", "&", "/"))
             grid[target, j] = f"{before} {more}" if goes_on or not before else f"{before}; {more}"
         shown = " | ".join(cell_text(grid[i, j]) for j in cols)
         headers = ", ".join(repr(match.headers[j]) for j in cols)
