@@ -752,6 +752,10 @@ def _fits_visit(cell: object) -> bool | None:
     return bool(words & (_visit_words() | _check_words("visit_cells")))
 
 
+def _fits_time_point(cell: object) -> bool | None:
+    return time_point_minutes(cell) is not None
+
+
 def _fits_name(cell: object) -> bool | None:
     """A person's name: letters, few digits, no exam/test/device word, no field name."""
     if not isinstance(cell, str):
@@ -893,6 +897,7 @@ VALUE_CHECKS: Final[dict[str, CellCheck]] = {
     "lab_flag": _fits_lab_flag,
     "comparator": _fits_comparator,
     "visit": _fits_visit,
+    "time_point": _fits_time_point,
     "text": _fits_text,
     "hcg": _fits_hcg,
     "code": _fits_code,
@@ -1463,6 +1468,65 @@ def _time_point(text: str, words: list[str]) -> tuple[str, list[str], bool] | No
     skip = {index, index + 1} if timed and glued.fullmatch(words[index]) is None else {index}
     rest = [w for i, w in enumerate(words) if i not in skip]
     return point, rest, timed or point in primed
+
+
+_CELL_POINT = re.compile(r"([+-]?)\s*(\d{1,4})\s*([′\x27’]?)")
+
+
+@cache
+def _time_point_vocabulary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(words beside a bare number, words of the point 0, hour units) of time-point cells."""
+    header = synonyms_data()["header"]
+    hours = synonyms_data()["values"]["durations"]["hours"]
+    return (
+        frozenset(str(w) for w in header.get("time_point_words", [])),
+        frozenset(str(w) for w in header.get("basal_time_point_words", [])),
+        frozenset(str(w) for w in hours),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _cell_time_point(text: str) -> tuple[int, bool] | None:
+    units, _, step, longest = _time_units()
+    beside, basal, hours = _time_point_vocabulary()
+    words = re.findall(r"[a-z]+", text)
+    numbers = list(_CELL_POINT.finditer(text))
+    if not numbers:
+        return (0, False) if words and set(words) <= basal | beside and set(words) & basal else None
+    if len(numbers) != 1 or _TIME_TEXT.search(text) or _DATE_SHAPE.search(text):
+        return None
+    sign, digits, primed = numbers[0].groups()
+    minutes = int(digits) * (-1 if sign == "-" else 1)
+    unit = [w for w in words if w in units]
+    if unit or primed:
+        return minutes * (60 if unit and unit[0] in hours else 1), True
+    if set(words) - beside or abs(minutes) > longest or not step or minutes % step:
+        return None
+    return minutes, False
+
+
+def time_point_minutes(cell: object) -> tuple[int, bool] | None:
+    """The time point a cell of a time-point column writes, in minutes, and whether a time
+    unit says it is one: "0 min", "TRH +20 min", "cannula 30 min", "2 h", "30′", "-15", "T30",
+    "basal" (0); None for anything else ("08:15", a date, "visit 2", "T1", "month 6").  A bare
+    number is a multiple of the series' step up to its longest test (synonyms.toml [header])."""
+    if isinstance(cell, bool | date | time | timedelta):
+        return None
+    if isinstance(cell, int | float):
+        cell = cell_text(cell)
+    if not isinstance(cell, str):
+        return None
+    text = normalise_word(cell).strip()
+    if not text:
+        return None
+    return _cell_time_point(re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", text))
+
+
+def is_timed_series(points: Iterable[tuple[int, bool]]) -> bool:
+    """Two or more distinct time points of one patient and day that are times of a series: one
+    with a time unit, or bare numbers all minutes of a test (as the headers' rule)."""
+    found = {minutes: timed for minutes, timed in points}
+    return _a_timed_series({str(m): (0, timed) for m, timed in found.items()})
 
 
 def _a_timed_series(points: Mapping[str, tuple[int, bool]]) -> bool:

@@ -349,12 +349,16 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "unparseable_result": "the prolactin cell is not a number (e.g. 'haemolysed')",
     "unknown_unit": "no unit from the row, the header, the mapping defaults or the row's interval",
     "implausible_value": "the number cannot be a serum prolactin in that unit",
-    "not_a_result_row": "a title, sub-header, footer or note row inside the data",
+    "not_a_result_row": "a title, sub-header, footer or note row inside the data, or a "
+    "continuation row (a note or drug list wrapped onto the next row: its text is joined to the "
+    "result row above it)",
     "duplicate_header": "a repeated header row inside the data",
     "misaligned_columns": "a row below a repeated header that lacks columns of the first header "
     "(its cells cannot be read in those columns); a repeated header whose columns only stand in "
     "another order has its rows read in their own order",
-    "other_test": "a long-shape row of another test that no prolactin result could take as context",
+    "other_test": "a long-shape row of another test that no prolactin result could take as "
+    "context, or a sample of a timed prolactin series (time points in the test names or in a "
+    "time-point column), not triaged one by one",
     "unreadable_age": "the age cell cannot be read and no birth date gives the age (the result is "
     "not judged against the adult interval)",
     "malformed_line": "a delimited-text line that cannot be split safely (an unterminated quote, "

@@ -39,6 +39,7 @@ from triage.columns import (
     parse_header,
     recognised_headers,
     score_row,
+    value_checks,
 )
 from triage.io.fast_split import Grid
 from triage.io.sources import Rows, Workbook
@@ -1213,6 +1214,11 @@ def _split_grid(
     duplicate &= ~misaligned
     note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate & ~misaligned
     note |= _rule_rows(factorized, blank, filled) & ~duplicate & ~misaligned
+    joined = _continuation_rows(grid, blank, filled, match, result_field, note | duplicate)
+    if joined:  # a note or drug wrapped onto the next row: its text joins the row above
+        grid, continued = _join_continuations(grid, joined, match, numbers)
+        for j in {j for _, cols in joined.values() for j in cols}:
+            factorized[j] = factorize_column(grid[:, j])
     not_data = duplicate | note | misaligned
     lone = _lone_results(blank, filled, match, result_field, not_data, factorized)
     footer = _footer_mask(grid, lone)
@@ -1236,7 +1242,13 @@ def _split_grid(
     rejected += [
         Rejected(file, sheet, int(numbers[i]), "not_a_result_row", _note_detail(grid[i]))
         for i in np.flatnonzero(note)
+        if int(i) not in joined
     ]
+    if joined:
+        rejected += [
+            Rejected(file, sheet, int(numbers[i]), "not_a_result_row", text, patient)
+            for i, (text, patient) in continued.items()
+        ]
     rejected += [
         Rejected(file, sheet, int(numbers[i]), "not_a_result_row", _footer_detail(grid[i]))
         for i in np.flatnonzero(footer)
@@ -1447,6 +1459,94 @@ def _note_mask(
         if pattern.match(text) or suffix.search(text):
             worded[i] = True
     return lone_text | worded
+
+
+# Free-text fields a wrapped note or drug list may go on from (their [value_checks] kind is "text":
+# comments, medications, symptoms, kidney and liver disease, assay), with the note columns read
+# into the comments and the further columns joined into a field.
+_CONTINUED_KIND: Final = "text"
+
+
+def _text_columns(match: ColumnMatch) -> dict[int, str]:
+    """Column -> its field, for the free-text columns of a table."""
+    kinds = {name for name, check in value_checks().items() if check.kind == _CONTINUED_KIND}
+    found = {col: name for name, col in match.fields.items() if name in kinds}
+    for name, cols in match.joined_columns.items():
+        found.update({col: name for col in cols if name in kinds})
+    found.update({col: "comments" for col in match.note_columns})
+    return found
+
+
+def _continuation_rows(
+    grid: np.ndarray,
+    blank: np.ndarray,
+    filled: np.ndarray,
+    match: ColumnMatch,
+    result_field: str,
+    not_data: np.ndarray,
+) -> dict[int, tuple[int, list[int]]]:
+    """Rows that go on with the free text of the result row above them (a note or a drug list
+    wrapped onto the next row of a spreadsheet or export): no patient id, name or specimen
+    number, no result, and text only in free-text columns (comments, medications, symptoms;
+    ``_text_columns``), right under a result row or another such row.  A footer or note
+    wording ("Total: 25", "Printed by", "Page 2 of 3", "Ende der Liste": [rows] note_prefixes
+    and note_suffixes) is never one.  Row -> (the result row it goes on, its text columns)."""
+    result_col = match.fields.get(result_field)
+    columns = _text_columns(match)
+    if result_col is None or not columns or result_col >= blank.shape[1]:
+        return {}
+    identity = [match.fields[f] for f in IDENTITY_FIELDS if f in match.fields]
+    text_cols = np.zeros(blank.shape[1], dtype=bool)
+    text_cols[[c for c in columns if c < blank.shape[1]]] = True
+    pattern, suffix = _note_pattern(), _note_suffix_pattern()
+    found: dict[int, tuple[int, list[int]]] = {}
+    for i in range(1, len(grid)):
+        if filled[i] == 0 or not blank[i, result_col] or not blank[i, ~text_cols].all():
+            continue
+        if identity and not blank[i, identity].all():
+            continue
+        cols = [j for j in np.flatnonzero(~blank[i]).tolist()]
+        texts = [grid[i, j] for j in cols]
+        if not all(isinstance(t, str) and re.search(r"[^\W\d_]", t) for t in texts):
+            continue
+        words = [normalise_word(t) for t in texts]
+        if any(pattern.match(w) or suffix.search(w) for w in words):
+            continue
+        above = i - 1
+        if above in found:
+            found[i] = (found[above][0], cols)
+        elif filled[above] and not not_data[above] and not blank[above, result_col]:
+            found[i] = (above, cols)
+    return found
+
+
+def _join_continuations(
+    grid: np.ndarray,
+    joined: Mapping[int, tuple[int, list[int]]],
+    match: ColumnMatch,
+    numbers: np.ndarray,
+) -> tuple[np.ndarray, dict[int, tuple[str, str]]]:
+    """The grid with each continuation row's text joined to its result row's cell of the same
+    column (with "; ", so that each row's words keep their own sense: "headache" and "sudden
+    visual loss" never read as a sudden headache; with a space after a trailing comma or hyphen),
+    and per continuation row the detail naming the row it joined and that row's patient id."""
+    grid = grid.copy()
+    id_col = match.fields.get("patient_id")
+    said: dict[int, tuple[str, str]] = {}
+    for i, (target, cols) in sorted(joined.items()):
+        for j in cols:
+            before, more = cell_text(grid[target, j]).rstrip(), cell_text(grid[i, j]).strip()
+            goes_on = before.endswith((",", ";", ":", "-", "+", "&", "/"))
+            grid[target, j] = f"{before} {more}" if goes_on or not before else f"{before}; {more}"
+        shown = " | ".join(cell_text(grid[i, j]) for j in cols)
+        headers = ", ".join(repr(match.headers[j]) for j in cols)
+        patient = cell_text(grid[target, id_col]) if id_col is not None else ""
+        said[i] = (
+            f"continuation row: its text {shown[:80]!r} was joined to row "
+            f"{int(numbers[target])}'s {headers} (a note or list wrapped onto the next row)",
+            patient,
+        )
+    return grid, said
 
 
 @dataclass(frozen=True)

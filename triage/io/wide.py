@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from triage.collector import release_free_memory
-from triage.columns import header_named_unit, header_words
+from triage.columns import header_named_unit, header_words, is_timed_series, time_point_minutes
 from triage.io.identifiers import specimen_key
 from triage.io.layout import Distinct, RawTable, factorize_column
 from triage.io.state_cells import kidney_words, reads_state_cell, trimester_text
@@ -1824,6 +1824,72 @@ class _Builder:
         self._same_patient_ages(given_age)
         self._implausible_dates()
         self._ages_at_run(np.isnan(age))
+
+    def timed_series(self, reason: np.ndarray, detail: np.ndarray) -> None:
+        """Samples of a timed prolactin series whose time point stands in a column of its own
+        ("Zeitpunkt" 0 min / 30 min, "Time point" TRH +20 min, "T0/T30", -15, basal; a long
+        file's visit column holding such cells): the rows of one patient and sample day at two
+        or more time points are not triaged one by one, as columns "PRL 0", "PRL 30" and test
+        names "PRL 0 min", "PRL 30 min" are not (columns.timed_series: one rule): a stimulated
+        peak would be triaged as one more raised result and a raised first sample of a
+        cannulation series as unexplained beside its normal rested one.  Rejected as other_test
+        with the series named, one warning; a sample that may be at or above the urgent level
+        is listed with the urgent results."""
+        name = next((n for n in ("time_point", "visit") if self.column(n) is not None), None)
+        if name is None:
+            return
+        cells = self.column(name)
+        assert cells is not None
+        found = self.table.distinct(cells)
+        points = [time_point_minutes(u) for u in found.uniques]
+        if sum(p is not None for p in points) < len((0, 1)):
+            return
+        of_row = np.array([p is not None for p in points], dtype=bool)[found.codes]
+        patient = np.full(self.n, "", dtype=object)
+        for key in ("patient_id", "patient_name", "birth_date"):
+            col = self.column(key)
+            if col is not None:
+                patient = patient + "\x1f" + np.array(texts_or_none(col.tolist()), dtype=object)
+        days = self.out["collected_at"].astype("datetime64[D]").astype(np.int64)
+        groups = pd.DataFrame({"p": patient.astype(str), "d": days}).groupby(["p", "d"]).ngroup()
+        group = groups.to_numpy()
+        series: dict[int, set[int]] = {}
+        for i in np.flatnonzero(of_row).tolist():
+            series.setdefault(int(group[i]), set()).add(int(found.codes[i]))
+        timed = {
+            g for g, codes in series.items()
+            if is_timed_series(p for c in codes if (p := points[c]) is not None)
+        }  # fmt: skip
+        rows = of_row & np.isin(group, list(timed)) & (reason == "")
+        if not rows.any():
+            return
+        header = self.table.headers.get(name, name)
+        limits = load_thresholds()
+        urgent = limits.get("urgent_miu_l")
+        largest = limits.get("miu_per_ng_plausible_max")
+        value = self.out["prolactin_value"]
+        unit = self.out["prolactin_unit"]
+        for i in np.flatnonzero(rows).tolist():
+            codes = sorted(series[int(group[i])], key=lambda c: points[c] or (0, False))
+            listed = ", ".join(repr(cell_text(found.uniques[c])) for c in codes)
+            reason[i] = "other_test"
+            detail[i] = (
+                f"a time point of a timed prolactin series ({header!r} "
+                f"{cell_text(cells[i])!r} of {listed}): not triaged one by one"
+            )
+            in_miu = float(value[i]) * (largest if unit[i] == "ng/mL" else 1.0)
+            if in_miu >= urgent:
+                self.possibly_urgent[i] = True
+                detail[i] += (
+                    "; its result may be above the urgent level: listed with the urgent results"
+                )
+        self.warnings.append(
+            f"column {header!r} holds the time points of a timed prolactin series (one sample per "
+            f"time point: a cannulated or stimulation test): none of its {int(rows.sum())} "
+            "sample(s) is triaged one by one (rejected as other_test; a sample that may be "
+            "urgent is listed with the urgent results); a cannulation series is judged by its "
+            "rested, later sample: triage that sample in a file of its own"
+        )
 
     def _ages_at_run(self, no_age: np.ndarray) -> None:
         """Rows whose age comes from the birth date alone, with no collection date: the age is
@@ -3884,6 +3950,7 @@ def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = Fal
     reason, detail = builder.result()
     builder.identity()
     builder.context()
+    builder.timed_series(reason, detail)
     age_reject = builder.age_reject & (reason == "")
     reason[age_reject] = "unreadable_age"
     detail[age_reject] = builder.age_detail[age_reject]
