@@ -241,3 +241,14 @@ def test_unread_note_needs_the_tools_marker(tmp_path: Path) -> None:
     ).set_index("patient_id")
     (reason,) = _reasons(out.loc["N1"], "macroprolactin_screen")
     assert "no PEG result" in reason
+
+
+@pytest.mark.parametrize(
+    ("cell", "present"),
+    [("nachweisbar", True), ("nicht nachweisbar", False), ("non détectable", False)],
+)
+def test_wide_screen_column_detectable_words(tmp_path: Path, cell: str, present: bool) -> None:
+    header = "Patient ID,Sex,Age,Prolactin (ng/mL),Makroprolaktin"
+    row = triage_lines(tmp_path, header, [f"B,F,30,80,{cell}"]).iloc[0]
+    assert ("macroprolactinemia" in row["factors"]) is present
+    assert not _reasons(row, "macroprolactin_screen")
