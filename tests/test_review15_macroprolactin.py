@@ -252,3 +252,15 @@ def test_wide_screen_column_detectable_words(tmp_path: Path, cell: str, present:
     row = triage_lines(tmp_path, header, [f"B,F,30,80,{cell}"]).iloc[0]
     assert ("macroprolactinemia" in row["factors"]) is present
     assert not _reasons(row, "macroprolactin_screen")
+
+
+def test_other_words_under_recovery_stay_rejected(tmp_path: Path) -> None:
+    """Only a screen's verdict in words is read: "siehe Befund" is no result."""
+    path = tmp_path / "export.csv"
+    path.write_text(
+        f"{LONG}\nR1,F,30,Prolactin,1500,mU/L\nR1,F,30,PEG recovery,siehe Befund,\n",
+        encoding="utf-8",
+    )
+    run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out"))
+    rejected = (tmp_path / "out" / "rejected.csv").read_text(encoding="utf-8")
+    assert "siehe Befund" in rejected

@@ -38,6 +38,7 @@ from triage.columns import (
     named_finding,
     parse_header,
     parse_rule,
+    screen_result_word,
     timed_series_stems,
     unit_kind,
 )
@@ -1068,9 +1069,10 @@ def _parse_context(
         spec = specs[spec_of_row[row]]
         value = _context_value(spec, result[row], str(units[row]), decimal)
         field = spec.field
-        if value is None and spec.in_words and parse_quantity(result[row], decimal).value is None:
-            # a result in words under a numeric test's name ("PEG recovery" = "negative"): the
-            # test its words are (in_words: the macroprolactin screen's verdict)
+        if value is None and spec.in_words and screen_result_word(result[row]):
+            # a screen's verdict in words under a numeric test's name ("PEG recovery" =
+            # "negative", synonyms.toml [macroprolactin_screen_columns] results): the test its
+            # words are (in_words); other words stay rejected as no result
             words = _spec_named(spec.in_words)
             value = _context_value(words, result[row], str(units[row]), decimal)
             field = words.field
