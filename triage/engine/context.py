@@ -878,7 +878,10 @@ class RowContext:
         recovery = self.num("macroprolactin_recovery_pct")
         if recovery is None:
             return None
-        mark = self.recovery_mark
+        return self.side_of_recovery(recovery, self.recovery_mark)
+
+    def side_of_recovery(self, recovery: float, mark: str = "") -> str:
+        """`recovery_side` of a recovery of ``recovery`` % written with ``mark``."""
         macro_below = self.t("peg_recovery_macro_pct")
         true_above = self.t("peg_recovery_true_pct")
         if recovery < macro_below and mark != ">":
@@ -890,6 +893,24 @@ class RowContext:
         if mark == ">" and recovery >= true_above:
             return "true"
         return "equivocal"
+
+    @property
+    def derived_recovery(self) -> float | None:
+        """The PEG recovery (%) a monomeric (post-PEG) prolactin given beside a plain total
+        implies: monomeric x 100 / total, the same measure as a recovery written as such
+        (clinical-reference §2.3: recovery = monomeric / total), so both forms of one screen
+        are read alike.  None when a recovery is written, no monomeric prolactin is given (or
+        only as a bound, "<1 ng/mL"), or the total is censored or not positive."""
+        if self.num("macroprolactin_recovery_pct") is not None:
+            return None
+        mono, total = self.monomeric_ng, self.value
+        if mono != mono or self.qualifier != "" or not total > 0:
+            return None
+        if self.text("monomeric_prolactin_note_unit") and self.text(
+            "monomeric_prolactin_note_qualifier"
+        ):
+            return None
+        return float(mono * 100 / total)
 
     @property
     def monomeric_estimate(self) -> float:

@@ -799,11 +799,29 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
             f"{ctx.number(limit, approx=True)})"
         )
     strength = LIKELY if mono_within else None
+    shown = f"PEG recovery: {bound}{fmt(recovery)}%"
+    derived = ctx.derived_recovery if mono_within is False else None
+    if derived is not None:
+        # a monomeric prolactin above its limit beside the total: the share it is of the total
+        # is the recovery, read by the same cut-offs as one written as such (clinical-reference
+        # §2.3, §7.3: either form of the screen), so a total that is mostly macroprolactin
+        # with a mild monomeric excess lists both
+        recovery, side, bound = derived, ctx.side_of_recovery(derived), ""
+        shown = (
+            f"PEG recovery {fmt(derived)}% (monomeric {ctx.amount(monomeric)} of the total "
+            f"{ctx.result})"
+        )
     if recovery is not None:
         macro_below = ctx.t("peg_recovery_macro_pct")
         true_above = ctx.t("peg_recovery_true_pct")
-        shown = f"PEG recovery: {bound}{fmt(recovery)}%"
-        if side == "macro":
+        if side == "macro" and derived is not None:
+            parts.insert(
+                0,
+                f"{shown}: below {fmt(macro_below)}%, macroprolactin present (about "
+                f"{round(100 - derived)}% of the total)",
+            )
+            strength = POSSIBLE
+        elif side == "macro":
             parts.insert(0, f"{shown} (below {fmt(macro_below)}%: macroprolactin present)")
             strength = strength or (POSSIBLE if mono_within is False else LIKELY)
             if mono_within is None and bound and not ctx.mild:

@@ -599,6 +599,16 @@ def macroprolactin_screen(s: Situation) -> str | None:
     limit = ctx.t("macroprolactin_screen_max_ng_ml")
     if ctx.qualifier == ">" or ctx.value >= limit:
         return None
+    unread = ctx.first("macroprolactin_unread")
+    if unread is not None:
+        # screened, but the result's direction is not stated (a recovery and a percent
+        # macroprolactin read oppositely: clinical-reference §2.5): no new screen, the lab's word
+        return (
+            f"prolactin {ctx.level}: a macroprolactin screen was done ({unread.evidence()}) but "
+            "its percentage does not say whether it is the PEG recovery or the percent "
+            "macroprolactin, which read in opposite directions, so it was not interpreted: ask "
+            "the lab which it reports, or for the monomeric (post-PEG) prolactin, before imaging"
+        )
     level = f"prolactin {ctx.level} (< {ctx.number(limit, approx=True)}) and no PEG result"
     if ctx.small_lesion:
         level += (

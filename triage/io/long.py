@@ -38,6 +38,7 @@ from triage.columns import (
     named_finding,
     parse_header,
     parse_rule,
+    screen_result_word,
     timed_series_stems,
     unit_kind,
 )
@@ -142,6 +143,8 @@ class LabTest:
     label: str = ""  # the test as messages name it
     unit_text: str = ""  # its units as messages name them
     prefix: str = ""  # a text result is joined to the notes after this ("Macroprolactin: ")
+    in_words: str = ""  # the test a result in words is ("PEG recovery" = "negative": a screen)
+    ambiguous: str = ""  # a number is only a note, this text after it (direction not stated)
     soft_exclude: frozenset[str] = frozenset()  # words that veto it unless one of ``unless`` is
     unless: frozenset[str] = frozenset()  # there ("Prolaktin nach Ruhe": a rested repeat)
     agents: frozenset[str] = frozenset()  # ... and none of these ("nach Belastung", a drug)
@@ -190,6 +193,8 @@ def lab_tests() -> tuple[LabTest, ...]:
                 label=data.get("label", name),
                 unit_text=data.get("unit_text", ""),
                 prefix=data.get("prefix", ""),
+                in_words=data.get("in_words", ""),
+                ambiguous=data.get("ambiguous", ""),
                 by_unit=tuple(sorted(data.get("by_unit", {}).items())),
                 weak=frozenset(
                     key
@@ -1067,10 +1072,22 @@ def _parse_context(
     ) + unit_codes
     _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
     parsed: list[tuple[float, str, str, object] | None] = []
+    field_of: list[str] = []
     for row in positions[first]:
         spec = specs[spec_of_row[row]]
-        parsed.append(_context_value(spec, result[row], str(units[row]), decimal))
+        value = _context_value(spec, result[row], str(units[row]), decimal)
+        field = spec.field
+        if value is None and spec.in_words and screen_result_word(result[row]):
+            # a screen's verdict in words under a numeric test's name ("PEG recovery" =
+            # "negative", synonyms.toml [macroprolactin_screen_columns] results): the test its
+            # words are (in_words); other words stay rejected as no result
+            words = _spec_named(spec.in_words)
+            value = _context_value(words, result[row], str(units[row]), decimal)
+            field = words.field
+        parsed.append(value)
+        field_of.append(field)
     per_row = [parsed[k] for k in inverse]
+    row_fields = np.array(field_of, dtype=object)[inverse]
     keep = np.array([p is not None for p in per_row], dtype=bool)
     rejected = [
         Rejected(
@@ -1090,7 +1107,7 @@ def _parse_context(
     )
     context = _Context(
         positions=positions[keep],
-        fields=fields[positions][keep],
+        fields=row_fields[keep],
         values=np.asarray(columns[0], dtype=np.float64),
         qualifiers=_objects(columns[1]),
         texts=_objects(columns[2]),
@@ -1122,6 +1139,12 @@ def _context_value(
         return math.nan, "", spec.finding.words if answer is True else "", None
     if spec.field in TEXT_CONTEXT or spec.field in FLAG_FIELDS:  # "Pregnant", "Risperdal 2 mg"
         text = _coded_text(cell_text(cell))
+        if spec.ambiguous and text and parse_quantity(text).value is not None:
+            # a number whose direction the name does not tell (a screen "25 %": recovery or
+            # percent macroprolactin): kept as a note saying so, not read as either
+            glued = parse_quantity(text).unit_text
+            shown = f"{text} {unit.strip()}" if unit.strip() and not glued else text
+            return math.nan, "", spec.prefix + shown + spec.ambiguous, None
         if not text or is_empty_value(text) or (spec.prefix and _is_number_text(text)):
             return None  # a qualitative test's number is another test's result
         if unit.strip() and _is_number_text(text):  # a lesion's size: "15" in "mm"
