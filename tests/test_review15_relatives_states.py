@@ -80,6 +80,10 @@ OWN_STATE = [
     ("Family history: unremarkable, pregnant 12 weeks", "pregnancy"),
     ("madre lactante", "lactation"),
     ("nursing mother, cirrhosis", "liver_cirrhosis"),
+    ("family doctor: CKD stage 4", "renal"),
+    ("médico de familia: cirrosis", "liver_cirrhosis"),
+    ("jeune fille de 17 ans, dialysée", "dialysis"),
+    ("family planning discussed, on dialysis", "dialysis"),
 ]
 
 
