@@ -256,6 +256,15 @@ class StateVocabulary:
             + r")(?!\w)",
             re.IGNORECASE,
         )
+        # a relative's state ([relative]): the match says nothing
+        relative = spec.get("relative", {})
+        self._relative_heading = _compile(relative.get("heading", []), source, "relative.heading")
+        self._relative_kin = _compile(relative.get("kin", []), source, "relative.kin")
+        self._relative_after = _compile(relative.get("after", []), source, "relative.after")
+        self._relative_unless = _compile(relative.get("unless", []), source, "relative.unless")
+        self._relative_tail = re.compile(
+            rf"(?:\S+\s*){{0,{int(relative.get('before_window_words', 0))}}}$"
+        )
         # prevented, failed, forbidden, outside it, feared or wished ([not_current]): an `own`
         # concept's doubted facts, never its current state
         not_current = spec.get("not_current", {})
@@ -357,15 +366,29 @@ class StateVocabulary:
         )
         listed = negated_list_spans(work)  # "denies pregnancy, breastfeeding": both denied
         start = 0
+        family = False  # under a family-history heading ("FH: diabetes, dialysis")
         for sep in [*_CLAUSES.finditer(work), None]:
             end = sep.start() if sep is not None else len(work)
-            if work[start:end].strip():
+            clause = work[start:end]
+            if clause.strip():
                 denied = tuple((a - start, b - start) for a, b in listed if a < end and b > start)
                 facts.extend(
                     self._clause(
-                        column, text[start:end], work[start:end], current, past, denied, vetoed
+                        column,
+                        text[start:end],
+                        clause,
+                        current,
+                        past,
+                        denied,
+                        vetoed,
+                        family=family,
                     )
                 )
+            heading = self._relative_heading.search(clause)
+            if heading is not None and ":" in clause[heading.end() :]:
+                family = True
+            # a list under the heading goes on after a comma only
+            family = family and sep is not None and sep.group().startswith(",")
             start = sep.end() if sep is not None else len(work)
         if past:  # "s/p breastfeeding counselling, currently breastfeeding": the state now wins
             now = {f.field for f in facts if not any(f is p for p in past)}
@@ -467,11 +490,15 @@ class StateVocabulary:
         past: list[Fact],
         listed: Sequence[tuple[int, int]] = (),
         vetoed: frozenset[str] = frozenset(),
+        *,
+        family: bool = False,
     ) -> list[Fact]:
         """The facts of one clause; a lab value marked as the one now ("aktuell TSH 1,2", "TSH
         actuelle 1,2") is also put in `current`, the facts of a state written as past or ended
         ("h/o breastfeeding", "nach der Stillzeit") in `past`.  `listed`: the parts of the clause
-        (its own positions) a negation before a list covers ("denies pregnancy, breastfeeding")."""
+        (its own positions) a negation before a list covers ("denies pregnancy, breastfeeding");
+        `family`: the clause is an item of a list under a family-history heading ("FH: DM,
+        dialysis"), a relative's ([relative])."""
         facts: list[Fact] = []
         taken: list[tuple[int, int]] = []
         read: list[tuple[int, int, frozenset[tuple[str, str]]]] = []  # spans and what they set
@@ -487,6 +514,8 @@ class StateVocabulary:
                 before = blanked[:start]
                 taken.append((start, end))
                 rest = blanked[end:]
+                if self._is_relative(concept, clause, start, end, family=family):
+                    continue  # "mother on dialysis", "FH: cirrhosis": a relative's, not hers
                 if concept.negated:  # a span after it read as its negation ("Stillzeit
                     # (abgestillt)"): its words are there for the negation after it
                     denied = frozenset(concept.negated)
@@ -603,6 +632,27 @@ class StateVocabulary:
         tail_match = self._tail.search(before)
         tail = tail_match.group(0) if tail_match else ""
         return bool(self._current_value.search(tail) or self._current_value.search(match.group(0)))
+
+    def _is_relative(
+        self, concept: _Concept, clause: str, start: int, end: int, *, family: bool
+    ) -> bool:
+        """The match is a relative's state ([relative]): under a family-history heading
+        ("Family history: dialysis"; "FH: DM, dialysis" for a concept without `own`: "FH:
+        none, pregnant" is pregnant), after a relative ("mother on
+        dialysis", "Mutter Dialyse", "père cirrhotique"; for a concept without `own`) or with
+        one right after it ("cirrhosis family hx", "dialyse chez sa mère"); never where the
+        clause names a donor ("kidney transplant, donor: brother")."""
+        if self._relative_unless.search(clause):
+            return False
+        written = clause[:start]
+        if family and not concept.own and not self._relative_kin.search(clause[end:]):
+            return True
+        if self._relative_heading.search(written) or self._relative_after.match(clause[end:]):
+            return True
+        if concept.own:
+            return False
+        found = self._relative_tail.search(written)
+        return found is not None and self._relative_kin.search(found.group(0)) is not None
 
     def _not_own(self, tail: str, rest: str) -> bool:
         """Another person is the subject of the match ("Schwester schwanger", "pregnant
