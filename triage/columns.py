@@ -29,6 +29,7 @@ from typing import Any, Final
 import numpy as np
 
 from triage.knowledge.loaders import load_thresholds
+from triage.numbers import DAYS_PER_YEAR
 from triage.schema import INPUT_FIELDS
 from triage.values import (
     NOT_AN_ANSWER,
@@ -1131,7 +1132,9 @@ def _two_date_columns(
     other = same[0]
     first, second = column_letters(col), column_letters(other)
     heading = f"columns {first} and {second} are both headed {match.headers[col]!r}"
-    gap = timedelta(days=float(load_thresholds().get("birth_date_column_min_gap_years")) * 365.25)
+    gap = timedelta(
+        days=float(load_thresholds().get("birth_date_column_min_gap_years")) * DAYS_PER_YEAR
+    )
     a = _column_dates(samples.get(col, ())) if samples is not None else []
     b = _column_dates(samples.get(other, ())) if samples is not None else []
     birth = None

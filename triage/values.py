@@ -625,10 +625,14 @@ def is_missing_result_word(cell: object) -> bool:
 
 
 @cache
+def _not_detected_words() -> frozenset[str]:
+    return _word_set(synonyms_data()["values"]["missing_result_or_not_detected"])
+
+
 def may_mean_not_detected(text: str) -> bool:
     """A result cell that says "no result" yet in some labs "not detected" ("nd", "n.d.":
     synonyms.toml [values] missing_result_or_not_detected)."""
-    words = _word_set(synonyms_data()["values"]["missing_result_or_not_detected"])
+    words = _not_detected_words()
     return normalise_word(text) in words or text.strip().lower() in words
 
 

@@ -1864,11 +1864,6 @@ class _Builder:
         if not rows.any():
             return
         header = self.table.headers.get(name, name)
-        limits = load_thresholds()
-        urgent = limits.get("urgent_miu_l")
-        largest = limits.get("miu_per_ng_plausible_max")
-        value = self.out["prolactin_value"]
-        unit = self.out["prolactin_unit"]
         for i in np.flatnonzero(rows).tolist():
             codes = sorted(series[int(group[i])], key=lambda c: points[c] or (0, False))
             listed = ", ".join(repr(cell_text(found.uniques[c])) for c in codes)
@@ -1877,12 +1872,7 @@ class _Builder:
                 f"a time point of a timed prolactin series ({header!r} "
                 f"{cell_text(cells[i])!r} of {listed}): not triaged one by one"
             )
-            in_miu = float(value[i]) * (largest if unit[i] == "ng/mL" else 1.0)
-            if in_miu >= urgent:
-                self.possibly_urgent[i] = True
-                detail[i] += (
-                    "; its result may be above the urgent level: listed with the urgent results"
-                )
+        self.urgent_despite(rows, detail)  # a sample that may be urgent is listed all the same
         self.warnings.append(
             f"column {header!r} holds the time points of a timed prolactin series (one sample per "
             f"time point: a cannulated or stimulation test): none of its {int(rows.sum())} "
