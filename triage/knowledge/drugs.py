@@ -649,19 +649,21 @@ _GLUED_WORD: Final = re.compile(r"[^\W\d_]+")
 # irregularly (irregular_before, irregular_after): still taken, a possible factor whose evidence
 # says so.  Before it: right before (an intake word, a pronoun, an article between); after it:
 # right after its dose and a bracket, or a clause of its item after a comma that is only that.
+# An article between the word and the drug, then the drug (the end of the text before it).
+_ARTICLE_BEFORE_DRUG: Final = (
+    r"(?:\s*(?:the|der|die|das|dem|den|le|la|les|el|il|lo|de|het|du|des|l\W))?\s*$"
+)
 _DOUBT_INTAKE: Final = (
     r"(?:\s+(?:she|he|sie|er|elle|il|ella|lei|zij|hij|the\s+patient|patient|pt))?"
     r"(?:\s+(?:is\s+)?(?:on|taking|takes|with|unter|nimmt|mit|sous|prend|avec|toma|con|assume|"
-    r"in\s+terapia\s+con|neemt|gebruikt|op|met))?"
-    r"(?:\s*(?:the|der|die|das|dem|den|le|la|les|el|il|lo|de|het|du|des|l\W))?\s*$"
+    r"in\s+terapia\s+con|neemt|gebruikt|op|met))?" + _ARTICLE_BEFORE_DRUG
 )
 _UNCONFIRMED_BEFORE: Final = re.compile(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('unconfirmed_before')}){_DOUBT_INTAKE}",
     re.IGNORECASE,
 )
 _IRREGULAR_BEFORE: Final = re.compile(
-    rf"(?<![^\W\d_])(?:{_pattern_alternatives('irregular_before')})"
-    r"(?:\s*(?:the|der|die|das|dem|den|le|la|les|el|il|lo|de|het|du|des|l\W))?\s*$",
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('irregular_before')})" + _ARTICLE_BEFORE_DRUG,
     re.IGNORECASE,
 )
 _DOSE_AND_BRACKET: Final = (
