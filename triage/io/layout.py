@@ -1500,12 +1500,13 @@ def _continuation_rows(
     text_cols[[c for c in columns if c < blank.shape[1]]] = True
     pattern, suffix = _note_pattern(), _note_suffix_pattern()
     found: dict[int, tuple[int, list[int]]] = {}
-    for i in range(1, len(grid)):
-        if filled[i] == 0 or not blank[i, result_col] or not blank[i, ~text_cols].all():
-            continue
-        if identity and not blank[i, identity].all():
-            continue
-        cols = [j for j in np.flatnonzero(~blank[i]).tolist()]
+    # the few candidate rows, found for the whole grid at once (a file has millions of rows)
+    candidate = (filled > 0) & blank[:, result_col] & blank[:, ~text_cols].all(axis=1)
+    if identity:
+        candidate &= blank[:, identity].all(axis=1)
+    candidate[0] = False
+    for i in np.flatnonzero(candidate).tolist():
+        cols = np.flatnonzero(~blank[i]).tolist()
         texts = [grid[i, j] for j in cols]
         if not all(isinstance(t, str) and re.search(r"[^\W\d_]", t) for t in texts):
             continue
