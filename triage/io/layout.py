@@ -31,6 +31,7 @@ from triage.columns import (
     candidates,
     column_letters,
     finding_note,
+    header_text,
     is_checkbox_option,
     is_diluted_prolactin,
     mapped_header_lacking,
@@ -883,9 +884,17 @@ def _mapped_but_lacking(
     """(field, message) for the column to triage that the mapping file names by a header the
     row lacks; None when the mapping names none, or the row has it."""
     have = {" ".join(str(c).casefold().split()) for c in headers if isinstance(c, str)}
+    have |= {header_text(c).casefold() for c in headers}  # as the columns are matched
     for name in TRIAGED_FIELDS:
         wanted = forced.get(name)
-        if wanted and " ".join(wanted.casefold().split()) not in have:
+        if (
+            wanted
+            and not {
+                " ".join(wanted.casefold().split()),
+                header_text(wanted).casefold(),
+            }
+            & have
+        ):
             return name, mapped_header_lacking(name, wanted, headers, nearest=nearest)
     return None
 

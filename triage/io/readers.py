@@ -505,7 +505,8 @@ def _match_columns(
         message = (
             "; ".join(why)
             if why
-            else f"no prolactin column found among {_columns_seen(header, header_row)}; name "
+            else f"no prolactin column found among "
+            f"{_columns_seen(header, header_row, match.fields)}; name "
             'the prolactin column in the mapping file ([columns] prolactin = "<header>")'
         )
         raise InputFileError(name, message, sheet=sheet or None, code="no_prolactin_column")
@@ -516,13 +517,16 @@ def _match_columns(
     return match
 
 
-def _columns_seen(header: Sequence[object], header_row: int) -> str:
+def _columns_seen(
+    header: Sequence[object], header_row: int, taken: Mapping[str, int] | None = None
+) -> str:
     """'the 6 columns A-F of row 1 (the header row; recognised: ...)': header texts are quoted
-    only where they clearly name a field (vocabulary, never patient data)."""
+    only where they clearly name a field (vocabulary, never patient data); with ``taken`` (the
+    match's field -> column) a cell read as a field it was not given says "not used"."""
     count = len(header)
     if count == 0:
         return f"the columns of row {header_row} (the header row; it is empty)"
-    named = recognised_headers(header)
+    named = recognised_headers(header, taken=taken)
     span = (
         "the 1 column A"
         if count == 1
