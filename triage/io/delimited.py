@@ -1019,6 +1019,11 @@ def check_field_counts(
     (a stray delimiter whose line ends on an empty cell); lines of one field are tolerated too
     (a note or footer; no delimiter to be wrong).  When most lines are short
     the exporter leaves out trailing empty fields: they are read padded, with one warning.
+    A few lines whose values stop before the header's last named column, with their trailing
+    fields left out or more empty ones than the header has (Excel leaves the delimiters of
+    empty cells off some rows, other tools add them), are read with those fields empty when
+    nothing says their values shifted (``_trailing_fields_only``); otherwise they are rejected
+    as before.
     ``shifted`` receives the fields of each line rejected (row index -> fields: triage.io.shifted
     reads its patient id and possible urgency from them).  Returns the file warnings.
     """
@@ -1052,6 +1057,16 @@ def check_field_counts(
         # ends on an empty cell ("Dogmatil 50 mg; Pille;2,2;101;") shifts every cell after it.
         long = sorted(long + padded)
     warnings: list[str] = []
+    if not (short and len(short) * 2 > data):
+        read_padded = _trailing_fields_only(rows, start, bad, length, named, short, long)
+        if read_padded:
+            short = [i for i in short if i not in read_padded]
+            long = [i for i in long if i not in read_padded]
+            warnings.append(
+                f"{len(read_padded):,} line(s) have fewer fields than the header, or only empty "
+                "ones beyond their last value (the exporter leaves out or adds empty fields at "
+                "the end of a line); they were read with those fields empty"
+            )
     if short and len(short) * 2 > data:
         warnings.append(
             f"{len(short):,} of {data:,} lines have fewer fields than the header (the exporter "
@@ -1086,6 +1101,83 @@ def check_field_counts(
             shifted[i] = rows[i]
         rows[i] = []
     return warnings
+
+
+_SAMPLE_LINES: Final = 2_000  # well-formed lines looked at for what their columns hold
+
+
+def _trailing_fields_only(
+    rows: list[list[object]],
+    start: int,
+    bad: dict[int, str],
+    length: int,
+    named: int,
+    short: list[int],
+    long: list[int],
+) -> set[int]:
+    """The lines of ``short`` and ``long`` whose only fault is at their end: their values stop
+    before the header's last named column, and every field after them is missing or empty.
+
+    Such a line is read in place (the columns it leaves out empty) unless something says its
+    values shifted: a value of a kind (a number, or text) its column never holds in the lines
+    of the header's width (a stray delimiter in "Dogmatil 50 mg; Pille" puts "Pille" under TSH),
+    or a column it leaves out that every other line fills (a line that lost its result or a
+    delimiter: "P3,F" under "id,sex,age,prolactin")."""
+    candidates: dict[int, int] = {}
+    for i in (*short, *long):
+        filled = len(rows[i])
+        while filled > 0 and not _text(rows[i][filled - 1]).strip():
+            filled -= 1
+        if 1 < filled < named:
+            candidates[i] = filled
+    if not candidates:
+        return set()
+    numbers = [0] * length
+    words = [0] * length
+    empty = [0] * length  # lines that leave the column empty (or out)
+    sample = [
+        i
+        for i in range(start, min(len(rows), start + _SAMPLE_LINES))
+        if type(rows[i]) is list and len(rows[i]) > 1 and i not in bad and i not in candidates
+    ]
+    missing = [0] * (length + 1)  # lines that stop before column j: missing[j] of them
+    for i in sample:
+        row = rows[i]
+        whole = len(row) == length
+        for j, cell in enumerate(row[:length]):
+            text = _text(cell).strip()
+            if not text:
+                empty[j] += 1
+            elif whole and _NUMBER_START.match(text):
+                numbers[j] += 1
+            elif whole:
+                words[j] += 1
+        missing[min(len(row), length)] += 1
+    for filled in candidates.values():
+        missing[filled] += 1
+    stopped = 0
+    for j in range(length):
+        stopped += missing[j]
+        empty[j] += stopped
+    kept: set[int] = set()
+    for i, filled in candidates.items():
+        row = rows[i]
+        if any(empty[j] < 2 for j in range(filled, named)):  # (its own empty counted)
+            continue  # a column it leaves out is filled in every other line
+        shifted = False
+        for j in range(filled):
+            text = _text(row[j]).strip()
+            if not text:
+                continue
+            number = _NUMBER_START.match(text) is not None
+            if (number and words[j] and not numbers[j]) or (
+                not number and numbers[j] and not words[j]
+            ):
+                shifted = True
+                break
+        if not shifted:
+            kept.add(i)
+    return kept
 
 
 def _outside_wider_sections(
