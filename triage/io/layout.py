@@ -918,7 +918,7 @@ def _broken_header_lines(book: Workbook, header_row: int | None) -> str:
     rows = book.load(book.sheet_names[0], None)
     first_good = next((i for i, r in enumerate(rows) if i not in book.bad_rows and _filled(r)), 0)
     limit = max(HEADER_AREA_RECORDS - 1, first_good, (header_row or 0) - 1)
-    found = sorted(i for i in book.bad_rows if i <= limit)
+    found = sorted(i for i in book.bad_rows if i <= limit and i not in book.continued_rows)
     if not found:
         return ""
     lines = book.line_numbers
@@ -1141,7 +1141,9 @@ def _from_grid(
     body = grid.counts[start:]
     if len(rows[header_index]) != width or not bool(((body == width) | (body == 0)).all()):
         return None
-    if any(i >= start for i in bad_rows):
+    # (a bad row the grid holds as a blank line, a line joined into the record above it, is
+    # empty in both)
+    if any(i >= start and grid.counts[i] for i in bad_rows):
         return None
     first = int(np.searchsorted(grid.records, start))
     if len(grid.records) - first != len(rows) - start:
