@@ -31,6 +31,7 @@ from triage.columns import (
     candidates,
     column_letters,
     finding_note,
+    header_text,
     is_checkbox_option,
     is_diluted_prolactin,
     mapped_header_lacking,
@@ -883,9 +884,17 @@ def _mapped_but_lacking(
     """(field, message) for the column to triage that the mapping file names by a header the
     row lacks; None when the mapping names none, or the row has it."""
     have = {" ".join(str(c).casefold().split()) for c in headers if isinstance(c, str)}
+    have |= {header_text(c).casefold() for c in headers}  # as the columns are matched
     for name in TRIAGED_FIELDS:
         wanted = forced.get(name)
-        if wanted and " ".join(wanted.casefold().split()) not in have:
+        if (
+            wanted
+            and not {
+                " ".join(wanted.casefold().split()),
+                header_text(wanted).casefold(),
+            }
+            & have
+        ):
             return name, mapped_header_lacking(name, wanted, headers, nearest=nearest)
     return None
 
@@ -909,7 +918,7 @@ def _broken_header_lines(book: Workbook, header_row: int | None) -> str:
     rows = book.load(book.sheet_names[0], None)
     first_good = next((i for i, r in enumerate(rows) if i not in book.bad_rows and _filled(r)), 0)
     limit = max(HEADER_AREA_RECORDS - 1, first_good, (header_row or 0) - 1)
-    found = sorted(i for i in book.bad_rows if i <= limit)
+    found = sorted(i for i in book.bad_rows if i <= limit and i not in book.continued_rows)
     if not found:
         return ""
     lines = book.line_numbers
@@ -1132,7 +1141,9 @@ def _from_grid(
     body = grid.counts[start:]
     if len(rows[header_index]) != width or not bool(((body == width) | (body == 0)).all()):
         return None
-    if any(i >= start for i in bad_rows):
+    # (a bad row the grid holds as a blank line, a line joined into the record above it, is
+    # empty in both)
+    if any(i >= start and grid.counts[i] for i in bad_rows):
         return None
     first = int(np.searchsorted(grid.records, start))
     if len(grid.records) - first != len(rows) - start:

@@ -171,7 +171,8 @@ def _read_sheet(
             repeats_header(header),
             shifted,
         )
-        line_notes += _header_area_notes(book.bad_rows, book.line_numbers, location.index)
+        malformed = {i: d for i, d in book.bad_rows.items() if i not in book.continued_rows}
+        line_notes += _header_area_notes(malformed, book.line_numbers, location.index)
         # a line rejected as a broken quote or for an over-long cell: its fields as split
         # literally are read as a shifted line's are (its patient, a possibly urgent result)
         shifted.update((i, f) for i, f in book.broken_rows.items() if i > location.index)
@@ -208,6 +209,12 @@ def _read_sheet(
             {**facts.ids, **cut.ids}, {**facts.urgent, **cut.urgent}, cut.specimens
         )
     named = {i: (found, facts.specimens.get(i, "")) for i, found in facts.ids.items()}
+    if person is not None:  # a line joined into the record above: that record's patient
+        for i, target in book.continued_rows.items():
+            record = rows[target] if book.grid is None else book.grid.row(rows, target)
+            cell = record[person] if len(record) > person else None
+            if isinstance(cell, str):
+                named[i] = (cell.strip(), "")
     row_ids = {**named, **book.row_ids}
     split = split_rows(
         rows,
@@ -505,7 +512,8 @@ def _match_columns(
         message = (
             "; ".join(why)
             if why
-            else f"no prolactin column found among {_columns_seen(header, header_row)}; name "
+            else f"no prolactin column found among "
+            f"{_columns_seen(header, header_row, match.fields)}; name "
             'the prolactin column in the mapping file ([columns] prolactin = "<header>")'
         )
         raise InputFileError(name, message, sheet=sheet or None, code="no_prolactin_column")
@@ -516,13 +524,16 @@ def _match_columns(
     return match
 
 
-def _columns_seen(header: Sequence[object], header_row: int) -> str:
+def _columns_seen(
+    header: Sequence[object], header_row: int, taken: Mapping[str, int] | None = None
+) -> str:
     """'the 6 columns A-F of row 1 (the header row; recognised: ...)': header texts are quoted
-    only where they clearly name a field (vocabulary, never patient data)."""
+    only where they clearly name a field (vocabulary, never patient data); with ``taken`` (the
+    match's field -> column) a cell read as a field it was not given says "not used"."""
     count = len(header)
     if count == 0:
         return f"the columns of row {header_row} (the header row; it is empty)"
-    named = recognised_headers(header)
+    named = recognised_headers(header, taken=taken)
     span = (
         "the 1 column A"
         if count == 1
