@@ -585,13 +585,13 @@ def _reference_sheets_note(sheets: Sequence[str]) -> list[str]:
     )
 
 
-def _aggregate_sheets_note(sheets: Sequence[str]) -> list[str]:
-    """One warning naming the sheets of statistics that were not read as results."""
-    return _unread_sheets_note(
-        sheets,
-        "hold statistics (a count column or rows of means, no patient column), not patients' "
-        "results",
-    )
+def _aggregate_sheets_note(sheets: Sequence[tuple[str, str]]) -> list[str]:
+    """A warning naming the sheets of statistics, the pivot summaries and the cover pages that
+    were not read as results, and why (one per reason)."""
+    reasons: dict[str, list[str]] = {}
+    for sheet, why in sheets:
+        reasons.setdefault(why, []).append(sheet)
+    return [note for why, names in reasons.items() for note in _unread_sheets_note(names, why)]
 
 
 def _unread_sheets_note(sheets: Sequence[str], why: str) -> list[str]:
