@@ -219,3 +219,73 @@ def test_one_sheet_per_patient_is_still_read(tmp_path: Path) -> None:
     read = _read(_book(tmp_path / "each.xlsx", [("Patient K1", visits), ("Patient K2", dated)]))
     assert _sheets_read(read) == {"Patient K1", "Patient K2"}
     assert not any("cover page" in w for w in read.summary.warnings)
+
+
+# (language, group titles, sub-headers, the page-break footer)
+GROUPED = [
+    ("de", ["Patient", None, None, "Entnahme", "Prolaktin", None],
+     ["ID", "Geschlecht", "Alter", "Datum", "Wert", "Einheit"], "Seite 1 von 2"),
+    ("en", ["Patient", None, None, "Collection", "Prolactin", None],
+     ["ID", "Sex", "Age", "Date", "Result", "Unit"], "Page 1 of 2"),
+    ("fr", ["Patient", None, None, "Prélèvement", "Prolactine", None],
+     ["IPP", "Sexe", "Âge", "Date", "Résultat", "Unité"], "Page 1 sur 2"),
+    ("es", ["Paciente", None, None, "Extracción", "Prolactina", None],
+     ["ID", "Sexo", "Edad", "Fecha", "Resultado", "Unidad"], "Página 1 de 2"),
+    ("it", ["Paziente", None, None, "Prelievo", "Prolattina", None],
+     ["ID", "Sesso", "Età", "Data", "Risultato", "Unità"], "Pagina 1 di 2"),
+    ("nl", ["Patiënt", None, None, "Afname", "Prolactine", None],
+     ["ID", "Geslacht", "Leeftijd", "Datum", "Resultaat", "Eenheid"], "Pagina 1 van 2"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "titles", "subheaders", "footer"), GROUPED, ids=[g[0] for g in GROUPED]
+)
+def test_the_group_titles_repeated_after_a_page_break_are_a_repeated_header(
+    tmp_path: Path, lang: str, titles: list[object], subheaders: list[str], footer: str
+) -> None:
+    """'Prolaktin' on the repeated group-title row was rejected as an unparseable result; the
+    sub-header row under it was already a duplicate_header."""
+    female, male = ("w", "m") if lang == "de" else ("F", "M")
+    rows: Rows = [
+        titles,
+        subheaders,
+        ["P1", female, 30, "02.11.2026", "35,2", "ng/ml"],
+        ["P2", male, 50, "02.11.2026", 6300, "mU/l"],
+        [footer],
+        titles,
+        subheaders,
+        ["P3", female, 30, "03.11.2026", 480, "mU/l"],
+        ["P4", male, 44, "03.11.2026", 7100, "mU/l"],
+    ]
+    merged = ("A1:C1", "E1:F1", "A6:C6", "E6:F6")
+    read = _read(_book(tmp_path / f"pages_{lang}.xlsx", [("Daten", rows)], merged))
+    assert read.frame["patient_id"].tolist() == ["P1", "P2", "P3", "P4"]
+    assert [(r.source_row, r.reason_code) for r in read.rejected] == [
+        (5, "not_a_result_row"),
+        (6, "duplicate_header"),
+        (7, "duplicate_header"),
+    ]
+    assert not any("could not be read as dates" in w for w in read.summary.warnings)
+
+
+def test_the_group_titles_repeated_in_a_csv_and_a_result_naming_a_title(tmp_path: Path) -> None:
+    """The same in a delimited export; a row holding one title word among its values ('Patient'
+    as a comment) stays a result."""
+    path = tmp_path / "pages.csv"
+    path.write_text(
+        "Patient;;Prolaktin;;\n"
+        "ID;Geschlecht;Wert;Einheit;Bemerkung\n"
+        "P1;w;35,2;ng/ml;Patient nüchtern\n"
+        "P2;m;12;ng/ml;Patient\n"
+        "Patient;;Prolaktin;;\n"
+        "ID;Geschlecht;Wert;Einheit;Bemerkung\n"
+        "P3;w;480;mU/l;\n",
+        encoding="utf-8",
+    )
+    read = _read(path)
+    assert read.frame["patient_id"].tolist() == ["P1", "P2", "P3"]
+    assert [(r.source_row, r.reason_code) for r in read.rejected] == [
+        (5, "duplicate_header"),
+        (6, "duplicate_header"),
+    ]

@@ -1159,6 +1159,7 @@ def split_rows(
     grid: Grid | None = None,
     row_ids: Mapping[int, tuple[str, str]] | None = None,
     withdrawing: Set[int] = frozenset(),
+    group_titles: Sequence[object] = (),
 ) -> SplitRows:
     """Drop blank rows, reject repeated headers and note rows, keep the rest.
 
@@ -1170,7 +1171,10 @@ def split_rows(
     them; ``withdrawing``: the bad rows that withdraw a prolactin result (Rejected.withdraws).
     ``consume``: ``rows`` is emptied once its cells are in the grid
     (a large sheet's rows are then not held twice).  ``grid``: the same rows split in C
-    (fast_split), whose cells and codes are taken when they are the rows below the header."""
+    (fast_split), whose cells and codes are taken when they are the rows below the header.
+    ``group_titles``: the row of group titles above a two-row header ("Patient | Entnahme |
+    Prolaktin" over "ID | ... | Wert | Einheit"); a row repeating it (a printed export's next
+    page) is a repeated header as the sub-header row is."""
     header = rows[header_index]
     taken = _from_grid(grid, rows, header_index, bad_rows or {})
     if taken is not None:
@@ -1196,6 +1200,7 @@ def split_rows(
         row_reasons,
         row_ids or {},
         withdrawing,
+        group_titles,
     )
 
 
@@ -1271,6 +1276,7 @@ def _split_grid(
     row_reasons: Mapping[int, str] | None,
     row_ids: Mapping[int, tuple[str, str]],
     withdrawing: Set[int],
+    group_titles: Sequence[object] = (),
 ) -> SplitRows:
     if row_numbers is None:
         numbers = np.arange(header_index + 2, header_index + 2 + len(grid), dtype=np.int64)
@@ -1306,21 +1312,27 @@ def _split_grid(
         blank = np.column_stack([_blank_mask(found) for found in factorized])
         filled = (~blank).sum(axis=1)
     duplicate &= ~misaligned
-    note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate & ~misaligned
-    note |= _rule_rows(factorized, blank, filled) & ~duplicate & ~misaligned
-    joined = _continuation_rows(grid, blank, filled, match, result_field, note | duplicate)
+    # the group titles of a two-row header repeated (no section of their own: the sub-header
+    # row under them starts it)
+    regrouped = (
+        _group_titles_mask(factorized, blank, filled, group_titles) & ~duplicate & ~misaligned
+    )
+    duplicate_rows = duplicate | regrouped
+    note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate_rows & ~misaligned
+    note |= _rule_rows(factorized, blank, filled) & ~duplicate_rows & ~misaligned
+    joined = _continuation_rows(grid, blank, filled, match, result_field, note | duplicate_rows)
     if joined:  # a note or drug wrapped onto the next row: its text joins the row above
         grid, continued = _join_continuations(grid, joined, match, numbers)
         for j in {j for _, cols in joined.values() for j in cols}:
             factorized[j] = factorize_column(grid[:, j])
-    not_data = duplicate | note | misaligned
+    not_data = duplicate_rows | note | misaligned
     lone = _lone_results(blank, filled, match, result_field, not_data, factorized)
     footer = _footer_mask(grid, lone)
     subtotal = _subtotal_mask(grid, lone, footer)
-    keep = (filled > 0) & ~duplicate & ~note & ~footer & ~subtotal & ~misaligned
+    keep = (filled > 0) & ~duplicate_rows & ~note & ~footer & ~subtotal & ~misaligned
     rejected = [
         Rejected(file, sheet, int(numbers[i]), "duplicate_header", "repeated header row")
-        for i in np.flatnonzero(duplicate & (filled > 0))
+        for i in np.flatnonzero(duplicate_rows & (filled > 0))
     ]
     rejected += [
         Rejected(
@@ -1410,6 +1422,27 @@ def _duplicate_header_mask(
         open_rows &= differ <= spare
     duplicate: np.ndarray = open_rows & (equal >= threshold)
     return duplicate
+
+
+def _group_titles_mask(
+    factorized: list[Distinct], blank: np.ndarray, filled: np.ndarray, titles: Sequence[object]
+) -> np.ndarray:
+    """Rows repeating the group titles of a two-row header: every filled cell (two at least)
+    one of those titles, compared without case, extra spaces or a bracketed unit.  Columns of
+    few distinct cells first; a cell is compared only while its row is still in question."""
+    keys = _header_keys(titles)
+    open_rows: np.ndarray = filled >= GROUPED_MIN_CELLS
+    if not keys:
+        return np.zeros(len(filled), dtype=np.bool_)
+    for j in sorted(range(len(factorized)), key=lambda j: len(factorized[j].uniques)):
+        if not open_rows.any():
+            break
+        found = factorized[j]
+        table = np.zeros(len(found.uniques), dtype=np.bool_)
+        for k in np.unique(found.codes[open_rows]).tolist():
+            table[k] = _is_title(found.uniques[k], keys)
+        open_rows &= table[found.codes] | blank[:, j]
+    return open_rows
 
 
 # A cell that only draws a line ("-----", "=====", "____", "* * *"): a printed report's rule.

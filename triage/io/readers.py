@@ -207,6 +207,8 @@ def _read_sheet(
         facts = ShiftedFacts(
             {**facts.ids, **cut.ids}, {**facts.urgent, **cut.urgent}, cut.specimens
         )
+    # the group titles above a two-row header: a page's repeat of them is a repeated header
+    group_titles = list(rows[location.first_row]) if location.first_row < location.index else []
     named = {i: (found, facts.specimens.get(i, "")) for i, found in facts.ids.items()}
     row_ids = {**named, **book.row_ids}
     split = split_rows(
@@ -223,6 +225,7 @@ def _read_sheet(
         withdrawing=book.withdrawing,
         consume=True,  # the grid holds the cells: the rows as read (book.load's list) are freed
         grid=book.grid,
+        group_titles=group_titles,
     )
     book.grid = None
     del rows, samples
