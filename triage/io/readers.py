@@ -208,6 +208,8 @@ def _read_sheet(
         facts = ShiftedFacts(
             {**facts.ids, **cut.ids}, {**facts.urgent, **cut.urgent}, cut.specimens
         )
+    # the group titles above a two-row header: a page's repeat of them is a repeated header
+    group_titles = list(rows[location.first_row]) if location.first_row < location.index else []
     named = {i: (found, facts.specimens.get(i, "")) for i, found in facts.ids.items()}
     if person is not None:  # a line joined into the record above: that record's patient
         for i, target in book.continued_rows.items():
@@ -230,6 +232,7 @@ def _read_sheet(
         withdrawing=book.withdrawing,
         consume=True,  # the grid holds the cells: the rows as read (book.load's list) are freed
         grid=book.grid,
+        group_titles=group_titles,
     )
     book.grid = None
     del rows, samples
@@ -596,13 +599,13 @@ def _reference_sheets_note(sheets: Sequence[str]) -> list[str]:
     )
 
 
-def _aggregate_sheets_note(sheets: Sequence[str]) -> list[str]:
-    """One warning naming the sheets of statistics that were not read as results."""
-    return _unread_sheets_note(
-        sheets,
-        "hold statistics (a count column or rows of means, no patient column), not patients' "
-        "results",
-    )
+def _aggregate_sheets_note(sheets: Sequence[tuple[str, str]]) -> list[str]:
+    """A warning naming the sheets of statistics, the pivot summaries and the cover pages that
+    were not read as results, and why (one per reason)."""
+    reasons: dict[str, list[str]] = {}
+    for sheet, why in sheets:
+        reasons.setdefault(why, []).append(sheet)
+    return [note for why, names in reasons.items() for note in _unread_sheets_note(names, why)]
 
 
 def _unread_sheets_note(sheets: Sequence[str], why: str) -> list[str]:
