@@ -102,6 +102,7 @@ def test_a_raised_result_after_stopping_an_agonist_may_be_it_returning(tmp_path:
             "cabergolina suspendida",
             "Norprolac sospeso",
             "bromocriptine gestopt",
+            "Dostinex nimmt sie nicht mehr",
         ],
     )
     for row in rows:
