@@ -17,7 +17,14 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Final
 
-from triage.engine.context import LIKELY, POSSIBLE, RowContext, approx, fmt
+from triage.engine.context import (
+    LIKELY,
+    POSSIBLE,
+    PROLACTIN_INHIBITOR_ATC,
+    RowContext,
+    approx,
+    fmt,
+)
 from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
 from triage.engine.labels import Labels, load_labels
 from triage.engine.renal import CreatinineEstimate, creatinine_mg_dl, estimate_from_creatinine
@@ -25,14 +32,16 @@ from triage.engine.state_words import load_state_vocabulary
 from triage.engine.text import YEAR_IN_NOTE, CueHit
 from triage.knowledge.drugs import (
     depot_acting_threshold,
+    doubt_clause,
     drug_matcher,
     gives_medications,
     medication_lists,
+    says_stopped,
     stop_status_line,
 )
 from triage.knowledge.loaders import factor_codes
 from triage.knowledge.model import Drug, DrugMatch
-from triage.numbers import age_text
+from triage.numbers import age_text, span_words
 from triage.schema import DRUG_FACTOR_PREFIX, TEXT_FIELDS, field_words
 from triage.values import stopped_days
 
@@ -342,7 +351,15 @@ def _segment(text: str, matched: str) -> str:
             below = text[starts[index + 1] : ends[index + 1]]
             if stop_status_line(below):
                 return f"{piece.strip()} {below.strip()}"
-        return piece.strip()
+        # "Risperdal, nimmt es nicht regelmäßig", "MCP, bei Bedarf": how it is taken is quoted
+        last = index
+        while (
+            last < len(breaks)
+            and breaks[last].group() == ","
+            and doubt_clause(text[starts[last + 1] : ends[last + 1]])
+        ):
+            last += 1
+        return text[start : ends[last]].strip()
     return matched
 
 
@@ -398,6 +415,10 @@ _DOUBT_NOTES: Final = {
     "irregular": (
         "; taken irregularly (adherence in doubt): a possible cause, its effect varies with intake"
     ),
+    "as_needed": (
+        "; taken as needed, not regularly: a possible cause only if a dose was taken shortly "
+        "before the sample (its rise follows a dose)"
+    ),
 }
 
 
@@ -417,14 +438,70 @@ def _stopped_note(ctx: RowContext, written: str, is_depot: bool) -> str:
     washout = ctx.t("drug_withdrawal_retest_days")
     if days is None or (not is_depot and days >= washout):
         return ""
-    if days:
-        ago = f"{fmt(days)} day{'s' if days != 1 else ''} before the sample"
-    else:
-        ago = "on the day of the sample"
+    ago = f"{span_words(days)} before the sample" if days else "on the day of the sample"
     if is_depot:
         acting = fmt(ctx.t(depot_acting_threshold(written)))
         return f"; stopped or last given {ago}: a depot still acts up to {acting} days after"
     return f"; stopped or last given {ago}, within the {fmt(washout)}-day washout: still acting"
+
+
+def stopped_agonists(ctx: RowContext) -> list[tuple[str, str]]:
+    """Each prolactin-lowering treatment (ATC G02CB: cabergoline, bromocriptine, quinagolide, a
+    dopamine agonist unnamed) that the medication list writes as stopped, paused or tapered off,
+    as (evidence, drug name) ("medications: 'Dostinex pausiert wegen Kinderwunsch' →
+    cabergoline", "cabergoline"): whether it
+    still acts (DrugMatch.stopped) or no longer does.  Prolactin rises back once one is stopped,
+    so a treated prolactinoma or hyperprolactinaemia may be returning (clinical-reference §3.2:
+    "Stopping a DA can make PRL rebound")."""
+    found = [
+        (m.field, m.matched_text, m.drug.name)
+        for m in ctx.prolactin_treatment
+        if m.stopped and m.field == "medications"
+    ]
+    meds = ctx.text("medications")
+    if meds is not None:
+        for mention in drug_matcher(tuple(ctx.knowledge.drugs)).mentions(meds):
+            drug = mention.match.drug
+            if not mention.negated or not drug.masks:
+                continue
+            if not any(code.startswith(PROLACTIN_INHIBITOR_ATC) for code in drug.atc):
+                continue
+            if says_stopped(_segment(meds, mention.match.matched_text)):
+                found.append(("medications", mention.match.matched_text, drug.name))
+    return list(
+        dict.fromkeys(
+            (f"{field_words(field)}: '{_segment(ctx.text(field) or '', written)}' → {name}", name)
+            for field, written, name in found
+        )
+    )
+
+
+def rebound_note(ctx: RowContext) -> str:
+    """What a raised result after a prolactin-lowering treatment was stopped may be (evidence of
+    stopped_agonists), or ""."""
+    stopped = stopped_agonists(ctx)
+    if not stopped:
+        return ""
+    return (
+        f"{'; '.join(evidence for evidence, _ in stopped)}: a dopamine agonist stopped or "
+        "paused; prolactin rises back once it is stopped, so a treated prolactinoma or "
+        "hyperprolactinaemia may be returning"
+    )
+
+
+def stopped_agonist_note(ctx: RowContext, match: DrugMatch) -> str:
+    """How a dopamine agonist written as stopped, yet stopped within the days it still acts
+    (DrugMatch.stopped; drugs.toml acts_after_stop), was stopped: "'Dostinex abgesetzt vor 4
+    Tagen': stopped or last taken 4 days before the sample, within the 28 days its
+    prolactin-lowering effect lasts" (cabergoline SmPC; clinical-reference §3.2)."""
+    written = _segment(ctx.text(match.field) or "", match.matched_text)
+    days = stopped_days(written)
+    when = f" {span_words(days)} before the sample," if days else ""
+    name = match.drug.acts_after_stop or "drug_withdrawal_retest_days"
+    return (
+        f"{field_words(match.field)}: '{written}': stopped or last taken{when} within the "
+        f"{fmt(ctx.t(name))} days its prolactin-lowering effect lasts"
+    )
 
 
 @factor_rule("prolactin_raising_drug")
@@ -1208,6 +1285,9 @@ def _unexplained_text(ctx: RowContext) -> str:
             text += f"; {_no_raising_drug(ctx, listed[1], no_meds, listed[0])}"
         elif no_meds is not None:
             text += f"; {no_meds.evidence()}: no drug that raises prolactin"
+    rebound = rebound_note(ctx)
+    if rebound:
+        text += f"; {rebound}"
     if ctx.lesion.suspected and not ctx.lesion.present:
         text += f"; {ctx.lesion.evidence}: a pituitary lesion queried, not known"
     if ctx.normal_mri is not None:

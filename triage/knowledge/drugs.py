@@ -98,9 +98,11 @@ from triage.values import (
 __all__ = [
     "DrugMatcher",
     "DrugMention",
+    "doubt_clause",
     "drug_matcher",
     "gives_medications",
     "medication_lists",
+    "says_stopped",
     "stop_days",
     "stop_status_line",
 ]
@@ -600,6 +602,12 @@ class DrugMatcher:
             return not _glued_to_noun(folded, end)
         return True
 
+    def _acts_after_stop(self, folded: str, start: int, end: int) -> str:
+        """The thresholds.toml name of how long the drug of the term at start:end still acts
+        after its stop (drugs.toml acts_after_stop), "" for the withdrawal days."""
+        term = self._terms.get(drug_term_key(folded[start:end]))
+        return term[0].acts_after_stop if term is not None else ""
+
     def _mentions_uncached(self, text: str) -> tuple[DrugMention, ...]:
         folded = _fold(without_general_statements(text))
         spans = [(m.start(), m.end()) for m in self._regex.finditer(folded)]
@@ -618,17 +626,21 @@ class DrugMatcher:
             if listed or _may_negate(folded)
             else ([False] * len(spans), list(range(len(spans))), {})
         )
+        stopped = list(negated)
         if any(negated):  # a drug stopped days ago (a depot: weeks) still acts: still taken
             nexts = [s for s, _ in spans[1:]] + [len(text)]
             negated = [
                 is_negated
-                and not _still_acting(*_stop_item(text, spans, nexts, index, carrier))
+                and not _still_acting(
+                    *_stop_item(text, spans, nexts, index, carrier),
+                    acting=self._acts_after_stop(folded, *terms[index]),
+                )
                 and not _switched_recently(text, spans, nexts, index, switched_into.get(index))
                 for index, (is_negated, carrier) in enumerate(zip(negated, carriers, strict=True))
             ]
         mentions = []
         index_of = {start: index for index, (start, _) in enumerate(terms)}
-        for (start, end), is_negated in zip(terms, negated, strict=True):
+        for (start, end), is_negated, was_stopped in zip(terms, negated, stopped, strict=True):
             term = self._terms.get(drug_term_key(folded[start:end]))
             if term is None:  # pragma: no cover - a case-folding oddity of exotic scripts
                 continue
@@ -638,7 +650,13 @@ class DrugMatcher:
             if not _a_brand_as_drug(text, folded, start, end):
                 continue  # "Mutter Yasmin", "Dr Maxim Weber", "gastric antra normal"
             doubt = "" if is_negated else _doubt(folded, spans, index_of[start])
-            match = DrugMatch(drug=drug, matched_text=text[start:end], via=via, doubt=doubt)
+            match = DrugMatch(
+                drug=drug,
+                matched_text=text[start:end],
+                via=via,
+                doubt=doubt,
+                stopped=was_stopped and not is_negated,
+            )
             mentions.append(DrugMention(match, start, end, is_negated))
         return tuple(_none_taken_after(folded, _replaced_now(folded, mentions)))
 
@@ -683,6 +701,18 @@ _IRREGULAR_ALONE: Final = re.compile(
     rf"\s*(?:{_pattern_alternatives('irregular_after')})\s*[.)\]]*\s*",
     re.IGNORECASE,
 )
+_AS_NEEDED_BEFORE: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('as_needed_before')})" + _ARTICLE_BEFORE_DRUG,
+    re.IGNORECASE,
+)
+_AS_NEEDED_AFTER: Final = re.compile(
+    _DOSE_AND_BRACKET + rf"(?:{_pattern_alternatives('as_needed_after')})(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_AS_NEEDED_ALONE: Final = re.compile(
+    rf"\s*\(?\s*(?:{_pattern_alternatives('as_needed_after')})\s*[.)\]]*\s*",
+    re.IGNORECASE,
+)
 _UNCONFIRMED_ALONE: Final = re.compile(
     rf"\s*\(?\s*(?:{_pattern_alternatives('unconfirmed_after')})\s*[.)\]]*\s*",
     re.IGNORECASE,
@@ -691,10 +721,11 @@ _UNCONFIRMED_ALONE: Final = re.compile(
 
 def _doubt(text: str, spans: Sequence[tuple[int, int]], index: int) -> str:
     """Whether the drug at spans[index] of the folded text is written with doubt ("unconfirmed":
-    "?risperidone", "poss. on risperidone", "Risperdal (unclear)") or taken irregularly
+    "?risperidone", "poss. on risperidone", "Risperdal (unclear)"), taken irregularly
     ("irregular": "poor compliance with risperidone", "nimmt Risperdal unregelmäßig",
-    "risperidone, mauvaise observance"); "" when neither.  Only the drug's own item is read: from
-    the drug (or list break) before it to the drug (or list break) after it."""
+    "risperidone, mauvaise observance", "nimmt es nicht regelmäßig") or as needed ("as_needed":
+    "Paspertin bei Bedarf", "PRN metoclopramide"); "" when none.  Only the drug's own item is
+    read: from the drug (or list break) before it to the drug (or list break) after it."""
     start, end = spans[index]
     low = spans[index - 1][1] if index else 0
     high = spans[index + 1][0] if index + 1 < len(spans) else len(text)
@@ -718,7 +749,37 @@ def _doubt(text: str, spans: Sequence[tuple[int, int]], index: int) -> str:
         or any(_IRREGULAR_ALONE.fullmatch(clause) for clause in clauses)
     ):
         return "irregular"
+    if (
+        _AS_NEEDED_BEFORE.search(before)
+        or _AS_NEEDED_AFTER.match(after)
+        or any(_AS_NEEDED_ALONE.fullmatch(clause) for clause in clauses)
+    ):
+        return "as_needed"
     return ""
+
+
+# A treatment stopped, paused or tapered off (drugs.toml [patterns] treatment_stopped), not a
+# "no", a "never", an allergy nor a plan.
+_TREATMENT_STOPPED: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('treatment_stopped')}){_NOT_LETTER_AFTER}",
+    re.IGNORECASE,
+)
+
+
+def says_stopped(item: str) -> bool:
+    """Whether a medication-list item says its drug was stopped, paused or tapered off
+    ("Dostinex pausiert wegen Kinderwunsch", "cabergoline stopped 2019", "Dostinex arrêté"):
+    taken before, so what it treated may come back."""
+    return _TREATMENT_STOPPED.search(_fold(item).lower()) is not None
+
+
+def doubt_clause(clause: str) -> bool:
+    """Whether a clause after a drug's comma only says how it is taken: with doubt ("unclear"),
+    irregularly ("nimmt es nicht regelmäßig", "poor compliance") or as needed ("bei Bedarf"):
+    the evidence quotes it with the drug."""
+    folded = _fold(clause).lower()
+    alone = (_UNCONFIRMED_ALONE, _IRREGULAR_ALONE, _AS_NEEDED_ALONE)
+    return any(pattern.fullmatch(folded) for pattern in alone)
 
 
 # A class adjective and the words of intake next to it (drugs.toml [words] class_adjectives,
@@ -1597,6 +1658,13 @@ def _a_stated_end(found: re.Match[str], text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _threshold(name: str) -> float:
+    """A thresholds.toml value by name."""
+    from triage.knowledge.loaders import load_thresholds
+
+    return load_thresholds().get(name)
+
+
 def _withdrawal_days() -> float:
     """thresholds.toml drug_withdrawal_retest_days: a drug stopped longer ago no longer acts."""
     from triage.knowledge.loaders import load_thresholds
@@ -1730,7 +1798,7 @@ _SEGMENT_END: Final = re.compile(r"[;\n|]|,(?!\d)")
 _ITEM_END: Final = re.compile(r"[;\n|]")  # a list's break between drugs (never a comma)
 
 
-def _still_acting(text: str, start: int, until: int | None = None) -> bool:
+def _still_acting(text: str, start: int, until: int | None = None, *, acting: str = "") -> bool:
     """Whether the medication-list item holding the mention at `start` says the drug was stopped
     (or last given) so recently that it still acts, so it is still taken:
 
@@ -1742,7 +1810,11 @@ def _still_acting(text: str, start: int, until: int | None = None) -> bool:
       (stopped 5 days ago)", "last given 10 days ago"): a depot keeps releasing the drug for weeks
       after the last injection (clinical-reference §7.9: depots "need far longer" to wash out [M];
       Risperdal Consta label: release subsides about 7 weeks after an injection).  Cues depot and
-      depot_stopped_recently are cues.toml data; the time is values.stopped_days.
+      depot_stopped_recently are cues.toml data; the time is values.stopped_days;
+    * a drug whose effect outlasts the oral washout (``acting``: its drugs.toml acts_after_stop,
+      a thresholds.toml name), stopped at most that many days before the sample ("Dostinex
+      abgesetzt vor 4 Tagen", "Cabaser sospeso da 10 giorni": cabergoline keeps prolactin down
+      for up to 28 days, SmPC).
 
     A stop without a time, or longer ago, stays "not taken"."""
     from triage.engine.text import load_cue_book  # lazy: the engine imports this module
@@ -1773,6 +1845,8 @@ def _still_acting(text: str, start: int, until: int | None = None) -> bool:
         if "depot_stopped_recently" in hits:
             return True
         return days is not None and 0 <= days <= depot_acting_days(wider)
+    if days is not None and acting and 0 <= days <= _threshold(acting):
+        return True
     return days is not None and 0 <= days < _withdrawal_days()
 
 
