@@ -795,25 +795,78 @@ def _patient_identifier(message: Any, segment: Any) -> tuple[str, str]:
 
 
 def _unescape(message: Any, text: str) -> str:
+    """A field's text with its escapes decoded and no control character left (a NUL, a line
+    break, a tab: a space, or nothing where it ends a word)."""
     esc = message.esc
     if not esc or esc not in text:
-        return text
+        return _without_controls(text)
     if esc == "\\":
-        text = _HEX_ESCAPE.sub(_hex, text)
+        if "\\X" in text or "\\x" in text:
+            charset = _charset(message)
+            text = _HEX_ESCAPE.sub(lambda found: _hex(found, charset), text)
         text = _FORMAT_ESCAPE.sub("", text)
     try:
         value = str(message.unescape(text))
     except ValueError:  # a malformed escape ("\XZZ\"): the text as written, escapes dropped
         value = text.replace(esc, " ")
-    return value.replace("\r", " ").replace("\n", " ")
+    return _without_controls(value)
 
 
-def _hex(match: re.Match[str]) -> str:
-    raw = bytes.fromhex(match.group(1))
+# C0 control characters and DEL (and the C1 range a Latin-1 reading makes of stray bytes): a
+# NUL left by a two-byte escape read as two characters ("Gesichtsfeldeinschr\x00änkung") hid
+# the word from every cue; a line break or tab is a space.
+_CONTROLS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SPACING_CONTROLS: Final = frozenset("\t\n\r\x0b\x0c")
+
+
+def _without_controls(text: str) -> str:
+    if not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub(lambda found: " " if found.group() in _SPACING_CONTROLS else "", text)
+
+
+# MSH-18 (character set, HL7 table 0211), its first repetition: how a \Xhh...\ escape's bytes
+# are read.  "UNICODE" (UCS-2) and "UNICODE UTF-16" write UTF-16 code units (\X00E4\);
+# "UNICODE UTF-8" UTF-8 bytes; "8859/n" ISO 8859-n bytes; "UNICODE UTF-32" UTF-32 units.
+_CHARSETS: Final = {
+    "UNICODE": "utf-16-be",
+    "UNICODE UTF-16": "utf-16-be",
+    "UNICODE UTF-8": "utf-8",
+    "UNICODE UTF-32": "utf-32-be",
+    "ASCII": "utf-8",
+    **{f"8859/{n}": f"iso8859_{n}" for n in range(1, 16) if n != 12},
+}
+_UTF16_UNIT: Final = 2  # bytes per UTF-16 code unit
+_MSH_CHARSET: Final = 18
+
+
+def _charset(message: Any) -> str:
+    """The codec MSH-18 names for hex escapes, "" when it names none the reader knows."""
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+        header = message[0]
+        named = str(header[_MSH_CHARSET]) if len(header) > _MSH_CHARSET else ""
+    except Exception:  # python-hl7 raises several types for an odd header
+        return ""
+    first = named.split(message.separators[2])[0] if message.separators[2:] else named
+    return _CHARSETS.get(" ".join(first.upper().replace("_", " ").split()), "")
+
+
+def _hex(match: re.Match[str], charset: str = "") -> str:
+    """A \\Xhh...\\ escape's characters: in the charset MSH-18 names, else as UTF-8, else as
+    UTF-16 code units when they hold a NUL byte, which no 8-bit text holds (\\X00E4\\: "ä",
+    not a NUL and "ä"), else as Windows-1252 bytes."""
+    raw = bytes.fromhex(match.group(1))
+    readings = [charset] if charset else []
+    units = len(raw) % _UTF16_UNIT == 0 and b"\x00" in raw
+    readings += ["utf-8", *(["utf-16-be"] if units else [])]
+    for codec in readings:
+        try:
+            text = raw.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if not _CONTROLS.search(text):
+            return text
+    return _without_controls(raw.decode("cp1252", "replace"))
 
 
 def _value(message: Any, segment: Any) -> str:
