@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pipeline_helpers import triage_lines
 
 from triage.io import ReadOptions, read_file
 from triage.pipeline import TriageOutcome, TriageRequest, run_triage
@@ -103,3 +104,120 @@ def test_control_characters_never_reach_a_text(tmp_path: Path) -> None:
     assert not any(ord(ch) < ord(" ") for ch in comments)
     assert "visual loss" in comments and "risperidone" in comments
     assert _results(_run(tmp_path, text)).loc["V2", "priority"] == "urgent"
+
+
+# ------------------------------------------------------------------------------------------------
+# 1. A typed mIU/L number written with a thousands point; the lab's flag against the result
+# ------------------------------------------------------------------------------------------------
+def _obx(value: str, unit: str, interval: str, flag: str, kind: str = "NM") -> str:
+    return f"OBX|1|{kind}|15081-3^Prolactin^LN||{value}|{unit}|{interval}|{flag}|||F"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "interval", "flag", "ng_ml"),
+    [
+        ("4.750", "mIU/L", "102-496", "HH", 224.1),
+        ("1.850", "mU/l", "102-496", "H", 87.26),
+        ("3.200", "µIU/mL", "86-324", "HH", 150.9),
+        ("2.400", "mIU/L", "", "", 113.2),  # no flag, no interval: mIU/L is still whole
+    ],
+)
+def test_an_nm_result_in_miu_written_with_a_thousands_point_is_a_whole_number(
+    tmp_path: Path, value: str, unit: str, interval: str, flag: str, ng_ml: float
+) -> None:
+    """clinical-reference §2.4: mIU/L is reported in whole numbers; read as 4.75 mIU/L the
+    result was a low 0.22 ng/mL though the lab flagged it HH.  Read as the same text cell of a
+    table is (1850 in a CSV), said in a warning."""
+    text = _msg(
+        "C1", PID.format(pid="M1", sex="F"), OBR.format(n=1), _obx(value, unit, interval, flag)
+    )
+    outcome = _run(tmp_path, text)
+    row = _results(outcome).loc["M1"]
+    assert row["prolactin_ng_ml"] == pytest.approx(ng_ml, abs=0.1)
+    assert row["status"] == "high"
+    assert row["priority"] in {"soon", "urgent"}
+    assert "grouping thousands" in _warnings(outcome)
+
+
+def test_a_typed_miu_result_either_side_of_the_urgent_level_stays_ambiguous(
+    tmp_path: Path,
+) -> None:
+    """5.300 mIU/L is 5.3 or 5300 (above the urgent level): not triaged on a guess, as before."""
+    text = _msg(
+        "C1", PID.format(pid="M2", sex="F"), OBR.format(n=1), _obx("5.300", "mIU/L", "", "HH")
+    )
+    outcome = _run(tmp_path, text)
+    assert [r.reason_code for r in outcome.rejected] == ["ambiguous_decimal_mark"]
+    assert outcome.rejected[0].possibly_urgent
+
+
+def test_typed_decimals_of_the_miu_results_and_iu_per_litre_keep_the_decimal_point(
+    tmp_path: Path,
+) -> None:
+    """Where the file's mIU/L NM values show '.' as their decimal mark ("350.5"), "4.750" is not
+    regrouped; flagged H and found low it is then indeterminate, never a silent low.  IU/L
+    writes decimals ("1.250" IU/L = 1250 mIU/L), never a thousands group."""
+    text = _msg(
+        "C1",
+        PID.format(pid="M3", sex="F"),
+        OBR.format(n=1),
+        _obx("4.750", "mIU/L", "102-496", "H"),
+        PID.format(pid="M4", sex="F"),
+        OBR.format(n=2),
+        _obx("350.5", "mIU/L", "102-496", "N"),
+        PID.format(pid="M5", sex="F"),
+        OBR.format(n=3),
+        _obx("1.250", "IU/L", "", "H"),
+    )
+    results = _results(_run(tmp_path, text))
+    assert results.loc["M3", "prolactin_value"] == pytest.approx(4.75)
+    assert results.loc["M3", "status"] == "indeterminate"
+    assert results.loc["M3", "priority"] != "none"
+    assert results.loc["M4", "status"] == "normal"
+    assert results.loc["M5", "prolactin_ng_ml"] == pytest.approx(58.96, abs=0.1)
+    assert results.loc["M5", "status"] == "high"
+
+
+@pytest.mark.parametrize(
+    ("value", "flag", "priority"),
+    [
+        ("2.5", "H", "routine"),  # flagged high, found low: may be high
+        ("2.5", "HH", "routine"),
+        ("150", "L", "soon"),  # flagged low, found high: a high result's priority kept
+        ("300", "LL", "urgent"),
+    ],
+)
+def test_an_hl7_flag_that_contradicts_the_result_makes_it_indeterminate(
+    tmp_path: Path, value: str, flag: str, priority: str
+) -> None:
+    text = _msg(
+        "C1",
+        PID.format(pid="F1", sex="F"),
+        OBR.format(n=1),
+        f"OBX|1|NM|2842-3^Prolactin^LN||{value}|ng/mL|4.8-23.3|{flag}|||F",
+    )
+    row = _results(_run(tmp_path, text)).loc["F1"]
+    assert row["status"] == "indeterminate"
+    assert row["interpretation"] in ("", None) or pd.isna(row["interpretation"])
+    assert row["priority"] == priority
+    assert "flag and the number say opposite things" in row["reference_note"]
+    assert str(row["comment"]).startswith("Flagged")
+
+
+def test_a_flag_column_that_contradicts_the_result_in_six_languages(tmp_path: Path) -> None:
+    """A csv's flag column, in words of six languages: flagged high and found low (or the
+    reverse) is indeterminate; a flag that agrees, or none, changes nothing."""
+    high_words = ["H", "erhöht", "élevé", "alto", "elevato", "verhoogd"]
+    lines = [f"H{k},F,40,2.5,ng/mL,{word}" for k, word in enumerate(high_words)]
+    lines += ["L1,F,40,150,ng/mL,erniedrigt", "L2,F,40,150,ng/mL,bas"]
+    lines += ["N1,F,40,2.5,ng/mL,L", "N2,F,40,150,ng/mL,H", "N3,F,40,2.5,ng/mL,"]
+    results = triage_lines(tmp_path, "Patient ID,Sex,Age,Prolactin,Unit,Flag", lines)
+    for k in range(len(high_words)):
+        assert results.loc[f"H{k}", "status"] == "indeterminate", high_words[k]
+        assert results.loc[f"H{k}", "priority"] == "routine"
+    for patient in ("L1", "L2"):
+        assert results.loc[patient, "status"] == "indeterminate"
+        assert results.loc[patient, "priority"] == "soon"
+    assert results.loc["N1", "status"] == "low" and results.loc["N1", "priority"] == "none"
+    assert results.loc["N2", "status"] == "high"
+    assert results.loc["N3", "status"] == "low"
