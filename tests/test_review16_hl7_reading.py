@@ -221,3 +221,64 @@ def test_a_flag_column_that_contradicts_the_result_in_six_languages(tmp_path: Pa
     assert results.loc["N1", "status"] == "low" and results.loc["N1", "priority"] == "none"
     assert results.loc["N2", "status"] == "high"
     assert results.loc["N3", "status"] == "low"
+
+
+# ------------------------------------------------------------------------------------------------
+# 3. Two different final results of one sample in one file
+# ------------------------------------------------------------------------------------------------
+def _prl(value: str, unit: str = "ng/mL", flag: str = "H", status: str = "F") -> str:
+    code = "15081-3" if unit == "mIU/L" else "2842-3"
+    return f"OBX|1|NM|{code}^Prolactin^LN||{value}|{unit}|4.8-23.3|{flag}|||{status}"
+
+
+def test_a_correction_sent_as_final_supersedes_the_earlier_result_and_says_so(
+    tmp_path: Path,
+) -> None:
+    """CTRL2 sends 300 ng/mL HH (F), CTRL2R 30 ng/mL (F) for the same specimen: both were
+    triaged without a word.  The later is taken as the correction (as an OBX-11 C is), the
+    earlier is listed as superseded (never lost), with a warning naming both messages; being
+    possibly urgent, the superseded one is listed with the urgent results (the later one may be
+    the error)."""
+    person, order = PID.format(pid="D1", sex="F"), OBR.format(n=1)
+    text = _msg("CTRL2", person, order, _prl("300", flag="HH")) + _msg(
+        "CTRL2R", person, order, _prl("30")
+    )
+    outcome = _run(tmp_path, text)
+    results = outcome.results
+    assert results is not None
+    assert results["prolactin_ng_ml"].tolist() == [30.0]
+    (old,) = outcome.rejected
+    assert old.reason_code == "cancelled_result" and old.patient_id == "D1"
+    assert "CTRL2R" in old.detail and "segment 8" in old.detail
+    assert old.possibly_urgent
+    assert any("D1" in line for line in outcome.urgent)
+    warning = _warnings(outcome)
+    assert "two different final results" in warning
+    assert "CTRL2R" in warning and "CTRL2)" in warning and "300 ng/mL" in warning
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "order"),
+    [
+        (_prl("30"), _prl("30.0"), OBR.format(n=1)),  # the same value, written otherwise
+        (_prl("30"), _prl("636", "mIU/L"), OBR.format(n=1)),  # the same result in mIU/L
+        (_prl("300"), _prl("30"), "OBR|1|||PRL^Prolactin|||20260301"),  # no specimen, no time
+    ],
+)
+def test_results_that_are_no_conflicting_correction_are_both_triaged(
+    tmp_path: Path, first: str, second: str, order: str
+) -> None:
+    person = PID.format(pid="D2", sex="F")
+    outcome = _run(tmp_path, _msg("M1", person, order, first) + _msg("M2", person, order, second))
+    assert outcome.results is not None and len(outcome.results) == 2
+    assert not outcome.rejected
+    assert "two different final results" not in _warnings(outcome)
+
+
+def test_an_explicit_correction_is_read_as_before(tmp_path: Path) -> None:
+    person, order = PID.format(pid="D3", sex="F"), OBR.format(n=1)
+    text = _msg("A", person, order, _prl("300")) + _msg("B", person, order, _prl("30", status="C"))
+    outcome = _run(tmp_path, text)
+    (old,) = outcome.rejected
+    assert "corrected (OBX-11 C)" in old.detail and not old.possibly_urgent
+    assert "two different final results" not in _warnings(outcome)
