@@ -63,31 +63,42 @@ def _warnings(outcome: TriageOutcome) -> str:
 # ------------------------------------------------------------------------------------------------
 # 2. Hex escapes by MSH-18; no control character left in a text
 # ------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("charset", "note"),
-    [
-        ("UNICODE", "Gesichtsfeldeinschr\\X00E4\\nkung"),  # UCS-2 code units
-        ("UNICODE UTF-16", "Gesichtsfeldeinschr\\X00E4\\nkung"),
-        ("", "Gesichtsfeldeinschr\\X00E4\\nkung"),  # no MSH-18: the NUL byte tells
-        ("UNICODE UTF-8", "Gesichtsfeldeinschr\\XC3A4\\nkung"),
-        ("8859/1", "Gesichtsfeldeinschr\\XE4\\nkung"),
-        ("UNICODE", "baisse de l'acuit\\X00E9\\ visuelle"),
-        ("UNICODE", "p\\X00E9\\rdida de visi\\X00F3\\n"),
-    ],
-)
+HEX_NOTES = [
+    ("UNICODE", "Gesichtsfeldeinschr\\X00E4\\nkung"),  # UCS-2 code units
+    ("UNICODE UTF-16", "Gesichtsfeldeinschr\\X00E4\\nkung"),
+    ("", "Gesichtsfeldeinschr\\X00E4\\nkung"),  # no MSH-18: the NUL byte tells
+    ("UNICODE UTF-8", "Gesichtsfeldeinschr\\XC3A4\\nkung"),
+    ("8859/1", "Gesichtsfeldeinschr\\XE4\\nkung"),
+    ("UNICODE", "baisse de l'acuit\\X00E9\\ visuelle"),
+    ("UNICODE", "p\\X00E9\\rdida de visi\\X00F3\\n"),
+]
+
+
 def test_a_hex_escaped_visual_disturbance_beside_a_raised_prolactin_is_urgent(
-    tmp_path: Path, charset: str, note: str
+    tmp_path: Path,
 ) -> None:
-    text = _msg(
-        "C2",
-        PID.format(pid="V1", sex="F"),
-        OBR.format(n=1),
-        f"NTE|1||{note}",
-        "OBX|1|NM|2842-3^Prolactin^LN||90|ng/mL|4.8-23.3|H|||F",
-        charset=charset,
-    )
-    assert "\x00" not in _comments(tmp_path, text)
-    assert _results(_run(tmp_path, text)).loc["V1", "priority"] == "urgent"
+    """Each message its own MSH-18 (one file, one run): the note is read whole, no NUL in it,
+    and the visual disturbance with 90 ng/mL is urgent (output-contract §7)."""
+    messages = [
+        _msg(
+            f"C{k}",
+            PID.format(pid=f"V{k}", sex="F"),
+            OBR.format(n=k),
+            f"NTE|1||{note}",
+            "OBX|1|NM|2842-3^Prolactin^LN||90|ng/mL|4.8-23.3|H|||F",
+            charset=charset,
+        )
+        for k, (charset, note) in enumerate(HEX_NOTES)
+    ]
+    path = tmp_path / "read.hl7"
+    path.write_text("".join(messages), encoding="utf-8")
+    comments = read_file(path, None, ReadOptions()).frame["comments"].astype(str).tolist()
+    assert len(comments) == len(HEX_NOTES)
+    assert not [c for c in comments if "\x00" in c]
+    assert "Gesichtsfeldeinschränkung" in comments[0]
+    results = _results(_run(tmp_path, "".join(messages)))
+    priorities = {k: results.loc[f"V{k}", "priority"] for k in range(len(HEX_NOTES))}
+    assert priorities == dict.fromkeys(range(len(HEX_NOTES)), "urgent")
 
 
 def test_control_characters_never_reach_a_text(tmp_path: Path) -> None:
@@ -264,6 +275,7 @@ def test_a_correction_sent_as_final_supersedes_the_earlier_result_and_says_so(
         (_prl("30"), _prl("636", "mIU/L"), OBR.format(n=1)),  # the same result in mIU/L
         (_prl("300"), _prl("30"), "OBR|1|||PRL^Prolactin|||20260301"),  # no specimen, no time
     ],
+    ids=["same value", "other unit", "unnamed sample"],
 )
 def test_results_that_are_no_conflicting_correction_are_both_triaged(
     tmp_path: Path, first: str, second: str, order: str
