@@ -238,7 +238,9 @@ class FormatNumber(float):
     locale) a "." before three digits ("6.000") may still group thousands: the table reader
     rejects such a cell as ``ambiguous_decimal_mark`` when its two readings fall on either
     side of the urgent level, as it does a text cell in a file that does not show its mark
-    (io/wide.py, ``_undecided_urgent``).  Equal only to a cell of the same value and text."""
+    (io/wide.py, ``_undecided_urgent``); in mIU/L, which is reported in whole numbers, "4.750"
+    is 4750 unless the column's typed mIU/L numbers show "." as their decimal mark
+    (``_whole_typed_miu``).  Equal only to a cell of the same value and text."""
 
     __slots__ = ("exact", "text")
     text: str

@@ -37,6 +37,9 @@ HIGH, NORMAL, LOW, INDETERMINATE = "high", "normal", "low", "indeterminate"
 # "flagged_high" ...).
 OVERRULING_FLAGS: Final = ("high", "low", "abnormal")
 FLAGGED_STATUS: Final = "flagged_{flag}"
+# A flag the result contradicts (high found low, low found high): its comment's status key
+# (labels.toml [comments.status] "flagged_high_found_low" ...)
+CONTRARY_FLAGS: Final = {"high": "high_found_low", "low": "low_found_high"}
 # Decimal places of the ng/mL values below 100 (triage/numbers.py holds the one rule; kept for
 # callers that still import the name).
 DISPLAY_DECIMALS = SMALL_DECIMALS
@@ -56,6 +59,9 @@ class Classified:
     note: list[str]  # the interval note, with which limit decided where several were considered
     # the lab's own flag where it overruled a normal status (heed_lab_flags), else ""
     lab_flagged: np.ndarray | None = None
+    # bool: found high, yet flagged low by the lab (indeterminate; heed_lab_flags): its
+    # priority is a high result's
+    disputed_high: np.ndarray | None = None
 
 
 def classify(
@@ -230,9 +236,13 @@ def heed_lab_flags(c: Classified, lab_flag: np.ndarray) -> Classified:
     the two intervals disagree, as the intervals of both sexes do for a patient of unknown sex.
     It may be high unless the lab flagged it low.  So is one the lab flagged against the very
     interval the row gives, which finds it normal: the two disagree (a women's interval on a
-    man's row, flagged against the men's limit).  Physiology sets (pregnancy, lactation,
-    neonates) are not overruled: they are more specific than a flag computed without the
-    patient's state.  A
+    man's row, flagged against the men's limit).  A result the lab flagged high that is found
+    low, or flagged low that is found high, is indeterminate too: the flag and the number say
+    opposite things (a thousands group read as a decimal mark, "4.750" mIU/L flagged HH read as
+    4.75; a wrong unit), never a silent low; the one flagged high may be high (a mild rise's
+    priority at least), the one flagged low keeps the priority of the high result it may be
+    (``disputed_high``).  Physiology sets (pregnancy, lactation, neonates) are not overruled:
+    they are more specific than a flag computed without the patient's state.  A
     result the set finds high that the lab flagged normal stays high; the note says so."""
     flags = np.asarray(lab_flag, dtype=object)
     flagged = np.isin(flags, OVERRULING_FLAGS)
@@ -241,20 +251,29 @@ def heed_lab_flags(c: Classified, lab_flag: np.ndarray) -> Classified:
         return c
     from_set = np.array([s == "set" for s in c.reference_source], dtype=bool)
     from_row = np.array([s == "row" for s in c.reference_source], dtype=bool)
-    overruled = flagged & (from_set | from_row) & (c.status == NORMAL)
+    judged = from_set | from_row
+    overruled = flagged & judged & (c.status == NORMAL)
+    said_high_found_low = (flags == HIGH) & judged & (c.status == LOW)
+    said_low_found_high = (flags == LOW) & judged & (c.status == HIGH)
+    contrary = said_high_found_low | said_low_found_high
     unflagged = said_normal & from_set & (c.status == HIGH)
-    if not (overruled.any() or unflagged.any()):
+    if not (overruled.any() or contrary.any() or unflagged.any()):
         return c
     status = c.status.copy()
-    status[overruled] = INDETERMINATE
-    may_be_high = overruled & (flags != LOW)
+    status[overruled | contrary] = INDETERMINATE
+    may_be_high = (overruled & (flags != LOW)) | said_high_found_low
     interpretation = c.interpretation.copy()
-    interpretation[overruled] = ""
+    interpretation[overruled | contrary] = ""
     lab_flagged = np.where(overruled, flags, "").astype(object)
+    lab_flagged[said_high_found_low] = CONTRARY_FLAGS[HIGH]
+    lab_flagged[said_low_found_high] = CONTRARY_FLAGS[LOW]
     note = list(c.note)
     for i in np.flatnonzero(overruled | unflagged).tolist():
         sentence = _flag_sentence(str(flags[i]), bool(overruled[i]), row=bool(from_row[i]))
         note[i] = joined_note(note[i], sentence)
+    for i in np.flatnonzero(contrary).tolist():
+        found = LOW if said_high_found_low[i] else HIGH
+        note[i] = joined_note(note[i], _contrary_sentence(str(flags[i]), found))
     return Classified(
         status,
         c.possibly_high | may_be_high,
@@ -267,6 +286,16 @@ def heed_lab_flags(c: Classified, lab_flag: np.ndarray) -> Classified:
         c.reference_source,
         note,
         lab_flagged,
+        said_low_found_high,
+    )
+
+
+def _contrary_sentence(flag: str, found: str) -> str:
+    where = "below" if found == LOW else "above"
+    return (
+        f"The lab flagged this result {flag}, yet it is {where} the interval used here: the flag "
+        "and the number say opposite things (a decimal mark or unit read wrongly, or a flag of "
+        "another result?), so it is indeterminate: check the result and its unit with the lab"
     )
 
 

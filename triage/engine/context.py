@@ -186,6 +186,9 @@ class Rows:
     # where the result is a diluted one read from a note (engine/diluted.py): that note's
     # evidence ("comments: 'diluted 1:100: 9800 mIU/L'"), else ""
     diluted: list[str] = field(default_factory=list)
+    # found high, yet flagged low by the lab: indeterminate with a high result's priority
+    # (classify.heed_lab_flags); empty: none
+    disputed_high: list[bool] = field(default_factory=list)
 
 
 @dataclass
@@ -255,6 +258,7 @@ class RowContext:
         "alt_uln",
         "book",
         "diluted",
+        "disputed_high",
         "drugs",
         "factor",
         "high_like",
@@ -292,6 +296,7 @@ class RowContext:
         self.status: str = rows.status[i]
         # High, or indeterminate and possibly high: the rows factors are listed for.
         self.high_like: bool = rows.possibly_high[i]
+        self.disputed_high: bool = bool(rows.disputed_high) and rows.disputed_high[i]
         self.mild: bool = rows.mild[i]
         self.source: str = rows.source[i]
         self.state: str = rows.state[i]

@@ -190,6 +190,9 @@ def triage_frame(
         lab_value=lab_value,
         set_names=list(chosen.set_name),
         diluted=diluted.evidence if diluted is not None else [],
+        disputed_high=(
+            classified.disputed_high.tolist() if classified.disputed_high is not None else []
+        ),
     )
     decisions = _decide_rows(rows, labels)
     shared: Shared = {}

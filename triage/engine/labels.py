@@ -17,7 +17,7 @@ from functools import cache
 from string import Formatter
 from typing import Any, Final
 
-from triage.engine.classify import FLAGGED_STATUS, OVERRULING_FLAGS
+from triage.engine.classify import CONTRARY_FLAGS, FLAGGED_STATUS, OVERRULING_FLAGS
 from triage.knowledge.loaders import BAND_NAMES, factor_codes_with, load_drug_classes
 from triage.knowledge.model import DrugClassInfo
 from triage.resources import data_file
@@ -77,6 +77,7 @@ COMMENT_WORDS: Final[dict[str, tuple[str, ...]]] = {
         *STATUSES,
         UNKNOWN_STATUS,
         *(FLAGGED_STATUS.format(flag=flag) for flag in OVERRULING_FLAGS),
+        *(FLAGGED_STATUS.format(flag=flag) for flag in CONTRARY_FLAGS.values()),
     ),
     "band": BAND_NAMES,
     "strength": ("likely", "possible"),

@@ -47,7 +47,9 @@ Indeterminate results: when the result could be high (sex unknown and between th
 a censored value such as `<30` or `>10` across the limit, or no interval at all) the priority is
 `routine` — a repeat with the missing detail settles it — raised to `urgent` for red flags or a
 value above the urgent level and to `soon` for a hook-effect risk, exactly as for a high result.
-An indeterminate result that cannot be high (only the low side is in doubt) is `none`.
+An indeterminate result that cannot be high (only the low side is in doubt) is `none`.  One found
+high that the lab flagged low (classify.heed_lab_flags) keeps a high result's priority: the
+disagreement never lowers it.
 """
 
 from __future__ import annotations
@@ -146,8 +148,8 @@ def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: b
         return URGENT
     if hook:
         return SOON
-    if ctx.status != "high":
-        return ROUTINE
+    if ctx.status != "high" and not ctx.disputed_high:
+        return ROUTINE  # (one found high that the lab flagged low: a high result's priority)
     if ctx.symptom is not None:
         return SOON  # symptoms need the specialist whatever else explains the result
     if ctx.state and not physiological_state(ctx, findings):

@@ -32,7 +32,10 @@ location           PV1-3 assigned location: point of care, room, bed (else PL-9,
 
 Result status (OBX-11): F, C, U and empty are results; a corrected (C) result replaces an
 earlier one of the same patient, specimen, collection minute and test (a warning says so), and so
-does a final one an earlier preliminary one; P, I, R, S are kept with a warning (preliminary);
+does a final one an earlier preliminary one, and a final one from another message with another
+value in the same unit an earlier final one (a correction sent as F: both named in a warning, the
+earlier listed with the urgent results when it may be urgent); P, I, R, S are kept with a warning
+(preliminary);
 X, D, W, N, O hold no valid result and are rejected (``cancelled_result``;
 D and W also withdraw an earlier result of the same test).  A message that cannot be read (not
 parseable, no PID, no patient identity) has each of its OBX rejected (``malformed_message``),
@@ -55,8 +58,10 @@ from triage.io.delimited import InputLimits
 from triage.io.identifiers import preferred_patient_id, specimen_key
 from triage.io.long import OWN_TEST_NOTES, classify_test
 from triage.io.sources import Rows, Workbook
+from triage.io.unknown_units import unknown_unit_urgency
+from triage.knowledge.loaders import load_thresholds
 from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
-from triage.values import normalise_unit, typed_number
+from triage.values import normalise_unit, parse_quantity, typed_number
 
 # python-hl7 logs what it cannot decode with the field's text and a traceback: cell contents
 # (patient data) on stderr.  Its logger is silenced; what it could not read is reported by the
@@ -122,6 +127,7 @@ _TS_OFFSET: Final = re.compile(r"\d{10}[\d.]*([+-])(\d{2})(\d{2})\Z")
 _HEX_ESCAPE: Final = re.compile(r"\\X((?:[0-9A-Fa-f]{2})+)\\")
 _FORMAT_ESCAPE: Final = re.compile(r"\\(?:H|N|\.(?:sp|fi|nf|in|ti|sk|ce)[^\\]*)\\")
 _LISTED: Final = 10
+_MINUTE_DIGITS: Final = 12  # YYYYMMDDHHMM: a collection time to the minute
 
 
 def sniff(data: bytes, suffix: str) -> bool:
@@ -263,6 +269,10 @@ class _Reader:
         self.preliminary: list[str] = []
         self.kept: dict[tuple[str, ...], int] = {}  # result key -> index in rows
         self.kept_status: dict[tuple[str, ...], str] = {}  # result key -> its OBX-11
+        self.kept_label: dict[tuple[str, ...], str] = {}  # result key -> its message's label
+        # rows superseded by another final result of their sample (_add): their cells, read for
+        # a possibly urgent result (Workbook.urgent_rows)
+        self.superseded: dict[int, list[object]] = {}  # segment number -> cells
         self.cut = 0  # the segment the file ends inside (_cut_short), 0: none
 
     # ---------------------------------------------------------------------------------------
@@ -508,6 +518,8 @@ class _Reader:
             earlier is not None and final and self.kept_status.get(key) in PRELIMINARY_STATUSES
         )
         corrects = result.status == "C" and not result.void and row.cells
+        # a final result of a sample that already has another one (a correction sent as F)
+        conflicting = self._conflicting(key, earlier, result, row, label)
         if corrects and known is not None and known.field == "prolactin":
             self.corrections.append(  # what an earlier file reported is superseded
                 Withdrawal(
@@ -530,7 +542,9 @@ class _Reader:
                     result.patient.issuer,
                 )
             )
-        if earlier is not None and (result.status in {"C", *_WITHDRAWING} or replaced_preliminary):
+        if earlier is not None and (
+            result.status in {"C", *_WITHDRAWING} or replaced_preliminary or conflicting
+        ):
             old = self.rows[earlier]
             what = (
                 "corrected (OBX-11 C)"
@@ -538,12 +552,25 @@ class _Reader:
                 else f"withdrawn (OBX-11 {result.status})"
                 if result.status in _WITHDRAWING
                 else "a preliminary result, made final"
+                if replaced_preliminary
+                else "superseded as a correction sent as final (OBX-11 F, not C)"
             )
             self.preliminary = [p for p in self.preliminary if not p.startswith(f"{old.number} ")]
-            self.warnings.append(
-                f"{label}: the result at segment {old.number} ({test}) was {what} by segment "
-                f"{result.number}; only the later one is used"
-            )
+            if conflicting:
+                self.warnings.append(
+                    f"{label}: segment {result.number} and segment {old.number} "
+                    f"({self.kept_label.get(key, '?')}) are two different final results of the "
+                    f"same sample and test ({test}: {_written(row)} and {_written(old)}); the "
+                    f"later one, at segment {result.number}, is taken as the lab's correction "
+                    f"and the earlier one is listed as superseded in rejected.csv: check with "
+                    "the lab which one holds"
+                )
+                self.superseded[old.number] = list(old.cells)
+            else:
+                self.warnings.append(
+                    f"{label}: the result at segment {old.number} ({test}) was {what} by segment "
+                    f"{result.number}; only the later one is used"
+                )
             if old.cells:  # whose result it was: rejected.csv names them
                 old.ids = (str(old.cells[_COL["patient_id"]]), str(old.cells[_COL["specimen_id"]]))
             old.cells, old.reason = [], "cancelled_result"
@@ -563,9 +590,35 @@ class _Reader:
         else:
             self.kept[key] = len(self.rows)
             self.kept_status[key] = result.status
+            self.kept_label[key] = label
             if result.status in PRELIMINARY_STATUSES:
                 self.preliminary.append(f"{result.number} ({label}, status {result.status})")
         self.rows.append(row)
+
+    def _conflicting(
+        self, key: tuple[str, ...], earlier: int | None, result: _Result, row: _Row, label: str
+    ) -> bool:
+        """Whether ``result`` is a final result (F, U or empty) of a sample that already has
+        another final one (F, U, empty or C) with another value in the same unit: a correction
+        sent as final.  Only for a sample that is named (a specimen number, or a collection time
+        to the minute): two samples of a day may share a test and a day; and only from another
+        message (a message's own lines of one test may be a timed series, a post-PEG line or
+        the result in another unit).  The same result in two units (2842-3 in ng/mL beside
+        15081-3 in mIU/L) is no conflict."""
+        if earlier is None or result.void or result.status not in KEPT_STATUSES - {"C"}:
+            return False
+        old = self.rows[earlier]
+        if not old.cells or not row.cells or self.kept_status.get(key) not in KEPT_STATUSES:
+            return False
+        if self.kept_label.get(key) == label:
+            return False
+        specimen, minute = key[2], key[3]
+        if not specimen and len(minute) < _MINUTE_DIGITS:
+            return False
+        before, after = _amount(old), _amount(row)
+        if before is None or after is None:
+            return False
+        return before[1] == after[1] and before[0] != after[0]
 
     def _row(self, result: _Result) -> _Row:
         order, patient = result.order, result.patient
@@ -620,6 +673,9 @@ class _Reader:
         reasons: dict[int, str] = {}
         ids: dict[int, tuple[str, str]] = {}
         withdrawing: set[int] = set()
+        # a result superseded by a later final one without a C that may be urgent: listed with
+        # the urgent results (the later one may be the error)
+        urgent: dict[int, str] = {}
         for index, row in enumerate(rows, start=1):
             grid.append(row.cells)
             numbers.append(row.number)
@@ -631,6 +687,9 @@ class _Reader:
                     ids[index] = row.ids
                 if row.withdraws:
                     withdrawing.add(index)
+                cells = self.superseded.get(row.number)
+                if cells is not None and (note := _possibly_urgent(cells)):
+                    urgent[index] = note
         if self.preliminary:
             listed = ", ".join(self.preliminary[:_LISTED])
             extra = len(self.preliminary) - _LISTED
@@ -665,6 +724,7 @@ class _Reader:
             row_reasons=reasons,
             row_ids=ids,
             withdrawing=withdrawing,
+            urgent_rows=urgent,
             corrections=[
                 *self.corrections,
                 # the preliminary results left: a later file's final one supersedes them
@@ -685,6 +745,47 @@ class _Reader:
         if self.messages:
             return f"the HL7 file's {self.messages} message(s) hold no results (no OBX segment)"
         return "the file holds no HL7 message (no MSH segment)"
+
+
+def _possibly_urgent(cells: list[object]) -> str:
+    """Why a result's cells may be at or above the urgent level (in mIU/L; in ng/mL at the
+    largest plausible factor; in any unit where it has none known), "" when they cannot."""
+    quantity = parse_quantity(cells[_COL["result"]])
+    if quantity.status != "ok" or quantity.value is None:
+        return ""
+    limits = load_thresholds()
+    info = normalise_unit(str(cells[_COL["unit"]]) or quantity.unit_text or "")
+    if info is None:
+        said = unknown_unit_urgency(quantity.value, quantity.qualifier, limits=limits)
+    else:
+        largest = limits.get("miu_per_ng_plausible_max") if info.unit == "ng/mL" else 1.0
+        in_miu = quantity.value * info.factor * largest
+        said = (
+            "its result may be above the urgent level"
+            if in_miu >= limits.get("urgent_miu_l")
+            else ""
+        )
+    return f"; {said}: listed with the urgent results" if said else ""
+
+
+def _amount(row: _Row) -> tuple[tuple[str, float | None], str] | None:
+    """((qualifier, value), unit) of a row's result: in its normalised unit when it is a
+    prolactin unit, else as written; None when its result is not a number."""
+    quantity = parse_quantity(row.cells[_COL["result"]])
+    unit = str(row.cells[_COL["unit"]]) or quantity.unit_text or ""
+    info = normalise_unit(unit) if unit else None
+    if quantity.status != "ok" or quantity.value is None:
+        return None
+    if info is None:
+        return (quantity.qualifier, quantity.value), unit.strip().lower()
+    return (quantity.qualifier, quantity.value * info.factor), info.unit
+
+
+def _written(row: _Row) -> str:
+    """A row's result as written with its unit ("300 ng/mL")."""
+    return " ".join(
+        text for text in (str(row.cells[_COL[name]]).strip() for name in ("result", "unit")) if text
+    )
 
 
 class _BrokenMessage(Exception):
@@ -795,25 +896,78 @@ def _patient_identifier(message: Any, segment: Any) -> tuple[str, str]:
 
 
 def _unescape(message: Any, text: str) -> str:
+    """A field's text with its escapes decoded and no control character left (a NUL, a line
+    break, a tab: a space, or nothing where it ends a word)."""
     esc = message.esc
     if not esc or esc not in text:
-        return text
+        return _without_controls(text)
     if esc == "\\":
-        text = _HEX_ESCAPE.sub(_hex, text)
+        if "\\X" in text or "\\x" in text:
+            charset = _charset(message)
+            text = _HEX_ESCAPE.sub(lambda found: _hex(found, charset), text)
         text = _FORMAT_ESCAPE.sub("", text)
     try:
         value = str(message.unescape(text))
     except ValueError:  # a malformed escape ("\XZZ\"): the text as written, escapes dropped
         value = text.replace(esc, " ")
-    return value.replace("\r", " ").replace("\n", " ")
+    return _without_controls(value)
 
 
-def _hex(match: re.Match[str]) -> str:
-    raw = bytes.fromhex(match.group(1))
+# C0 control characters and DEL (and the C1 range a Latin-1 reading makes of stray bytes): a
+# NUL left by a two-byte escape read as two characters ("Gesichtsfeldeinschr\x00änkung") hid
+# the word from every cue; a line break or tab is a space.
+_CONTROLS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SPACING_CONTROLS: Final = frozenset("\t\n\r\x0b\x0c")
+
+
+def _without_controls(text: str) -> str:
+    if not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub(lambda found: " " if found.group() in _SPACING_CONTROLS else "", text)
+
+
+# MSH-18 (character set, HL7 table 0211), its first repetition: how a \Xhh...\ escape's bytes
+# are read.  "UNICODE" (UCS-2) and "UNICODE UTF-16" write UTF-16 code units (\X00E4\);
+# "UNICODE UTF-8" UTF-8 bytes; "8859/n" ISO 8859-n bytes; "UNICODE UTF-32" UTF-32 units.
+_CHARSETS: Final = {
+    "UNICODE": "utf-16-be",
+    "UNICODE UTF-16": "utf-16-be",
+    "UNICODE UTF-8": "utf-8",
+    "UNICODE UTF-32": "utf-32-be",
+    "ASCII": "utf-8",
+    **{f"8859/{n}": f"iso8859_{n}" for n in range(1, 16) if n != 12},
+}
+_UTF16_UNIT: Final = 2  # bytes per UTF-16 code unit
+_MSH_CHARSET: Final = 18
+
+
+def _charset(message: Any) -> str:
+    """The codec MSH-18 names for hex escapes, "" when it names none the reader knows."""
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+        header = message[0]
+        named = str(header[_MSH_CHARSET]) if len(header) > _MSH_CHARSET else ""
+    except Exception:  # python-hl7 raises several types for an odd header
+        return ""
+    first = named.split(message.separators[2])[0] if message.separators[2:] else named
+    return _CHARSETS.get(" ".join(first.upper().replace("_", " ").split()), "")
+
+
+def _hex(match: re.Match[str], charset: str = "") -> str:
+    """A \\Xhh...\\ escape's characters: in the charset MSH-18 names, else as UTF-8, else as
+    UTF-16 code units when they hold a NUL byte, which no 8-bit text holds (\\X00E4\\: "ä",
+    not a NUL and "ä"), else as Windows-1252 bytes."""
+    raw = bytes.fromhex(match.group(1))
+    readings = [charset] if charset else []
+    units = len(raw) % _UTF16_UNIT == 0 and b"\x00" in raw
+    readings += ["utf-8", *(["utf-16-be"] if units else [])]
+    for codec in readings:
+        try:
+            text = raw.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if not _CONTROLS.search(text):
+            return text
+    return _without_controls(raw.decode("cp1252", "replace"))
 
 
 def _value(message: Any, segment: Any) -> str:

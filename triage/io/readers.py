@@ -301,11 +301,14 @@ def _read_sheet(
         frame, rejected, triaged = built.frame, split.rejected + built.rejected, len(built.frame)
         summary.warnings += built.warnings
         corrections = built.corrections
-    if facts.urgent:
+    if facts.urgent or book.urgent_rows:
         numbers = book.line_numbers if book.number_by_line else None
         rejected = with_urgency(
             rejected,
-            {(numbers[i] if numbers else i + 1): note for i, note in facts.urgent.items()},
+            {
+                (numbers[i] if numbers else i + 1): note
+                for i, note in {**facts.urgent, **book.urgent_rows}.items()
+            },
         )
     rejected.sort(key=lambda r: r.source_row)
     summary.rows_triaged = triaged

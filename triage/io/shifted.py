@@ -214,11 +214,16 @@ def _cut_unit(
     return None if info is None else (info.unit, info.factor)
 
 
+# the rejected rows read for a possible urgency: lines that cannot be split safely, and results
+# superseded by a later final result sent without a correction status (Workbook.urgent_rows)
+_URGENCY_READ: Final = frozenset({"malformed_line", "cancelled_result"})
+
+
 def with_urgency(rejected: list[Rejected], notes: Mapping[int, str]) -> list[Rejected]:
     """``rejected`` with the rows ``notes`` names (by source row) listed as possibly urgent."""
     return [
         replace(r, detail=r.detail + notes[r.source_row], possibly_urgent=True)
-        if r.reason_code == "malformed_line" and r.source_row in notes
+        if r.reason_code in _URGENCY_READ and r.source_row in notes
         else r
         for r in rejected
     ]

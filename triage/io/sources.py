@@ -117,6 +117,10 @@ class Workbook:
     # line break in a cell, joined): index -> the index of that record (DelimitedText.continued).
     # They are in ``bad_rows`` with ``row_reasons`` not_a_result_row.
     continued_rows: dict[int, int] = field(default_factory=dict)
+    # Bad rows whose result may be urgent -> why ("; its result may be above the urgent level:
+    # listed with the urgent results"): an HL7 result superseded by a later final one sent
+    # without a correction status (the later one may be the error)
+    urgent_rows: dict[int, str] = field(default_factory=dict)
     # (A number the format types, HL7 v2 NM or a FHIR JSON number, is a values.FormatNumber
     # cell, read with "." whatever other cells show: a "25,3" in another message had turned an
     # HL7 "12.500" into 12500; its text cells are read as a table's.)

@@ -165,6 +165,7 @@ AGE_DISAGREEMENT_YEARS: Final = 1.0
 AGE_BAND_BOUNDARIES: Final = ("adult_age_years", "childbearing_age_max_years")
 # A number that reads as thousands or as three decimals: "1.150", "2,400" (not "0.150").
 _DOT_THOUSANDS: Final = re.compile(r"\d{1,3}\.\d{3}")  # "5.300": a thousands group in mIU/L
+_TYPED_THOUSANDS: Final = re.compile(r"[1-9]\d{0,2}\.\d{3}")  # a typed "4.750" ("0.450": never)
 _GROUP_OR_DECIMAL: Final = re.compile(r"[<>≤≥]?\s*[1-9]\d{0,2}[.,]\d{3}(?:\s*\S+)?")
 # A censored result's reading of "1,000" (two_readings: 0 the decimal, 1 the thousands one):
 # '>' is above the assay's measuring range (large), '<' below its lower limit (small).
@@ -610,6 +611,50 @@ class _Builder:
         out: np.ndarray = np.where(grouped, whole, value)
         return out, grouped
 
+    def _whole_typed_miu(
+        self, raw: np.ndarray, unit: np.ndarray, factor: np.ndarray, value: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(values, rows so read): a number its format types (HL7 NM, values.FormatNumber)
+        written "4.750" in mIU/L (or mU/l, µIU/mL: no factor) is 4750 when the typed mIU/L
+        results of the column show no "." decimal mark of their own ("350.5"): labs report
+        mIU/L in whole numbers (clinical-reference §2.4), as a table's text cell "4.750" in
+        mIU/L is read (_whole_unit_thousands, _whole_unmarked_miu).  Read as 4.75 mIU/L
+        (0.22 ng/mL) a result the lab flagged HH against its 102-496 mIU/L came out low.
+        A result whose two readings fall either side of the urgent level is still not
+        triaged on a guess (the caller)."""
+        found = self.table.distinct(raw)
+        typed = [isinstance(u, FormatNumber) and not u.exact for u in found.uniques]
+        whole = np.array(
+            [
+                float(u.text.replace(".", ""))
+                if isinstance(u, FormatNumber)
+                and not u.exact
+                and _TYPED_THOUSANDS.fullmatch(u.text)
+                else math.nan
+                for u in found.uniques
+            ],
+            dtype=np.float64,
+        )[found.codes]
+        in_miu = (unit == "mIU/L") & (factor == 1)
+        rows = ~np.isnan(whole) & in_miu & ~np.isnan(value)
+        if not rows.any():
+            return value, rows
+        group = in_miu & np.array(typed, dtype=bool)[found.codes]
+        texts = {cell_text(raw[i]) for i in np.flatnonzero(group).tolist()}
+        if decimal_evidence(texts)["."]:
+            return value, np.zeros(self.n, dtype=bool)
+        shown = ", ".join(str(int(r)) for r in self.table.source_rows[rows][:_NOTE_ROWS])
+        header = self.table.headers.get("prolactin", "prolactin")
+        self.warnings.append(
+            f"column {header!r}: {int(rows.sum())} numeric result(s) in mIU/L written like "
+            f"'4.750' (row(s) {shown}) were read with '.' grouping thousands (4.750 = 4750: "
+            "mIU/L is reported in whole numbers, and no mIU/L result of the file writes '.' as "
+            "its decimal mark; one that may be either side of the urgent level is not triaged: "
+            'ambiguous_decimal_mark); a column mapping file says otherwise ([input] decimal = ".")'
+        )
+        out: np.ndarray = np.where(rows, whole, value)
+        return out, rows
+
     def _warn_ambiguous_marks(
         self, raw: np.ndarray, settled: np.ndarray, export_mark: str | None = None
     ) -> None:
@@ -691,6 +736,8 @@ class _Builder:
         grouped = np.zeros(self.n, dtype=bool)
         if decimal is None:
             value, grouped = self._whole_unit_thousands(raw, unit, value)
+        # a typed number (HL7 NM "4.750" mIU/L) is read as a text cell of its unit group is
+        value, typed_whole = self._whole_typed_miu(raw, unit, factor, value)
         # a text cell is read two ways when the file does not show its mark (or only the
         # export's separator implies one); a typed number (HL7 NM "6.000") always may be
         texts_undecided = decimal is None or settled_by == "export"
@@ -706,6 +753,15 @@ class _Builder:
             texts=texts_undecided,
             typed=self._typed_undecided(raw),
         )
+        if typed_whole.any():
+            # read as whole numbers, its readings either side of the urgent level still not
+            # triaged on a guess (as a merged file's unmarked mIU/L rows: below)
+            more, more_detail = self._undecided_urgent(
+                raw, unit, factor, value, ~typed_whole, texts=False, typed=True, whole_agrees=False
+            )
+            more &= ~undecided
+            undecided |= more
+            undecided_detail = np.where(more, more_detail, undecided_detail)
         if settled_by == "column" and decimal is not None:
             # a merged file: the mark its other rows show says nothing of a unit group whose
             # own cells show none (ng/mL rows "12.5" beside mIU/L rows "6.000", "1.250")
