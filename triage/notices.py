@@ -55,6 +55,44 @@ def unmatched_warning(rows: Sequence[int], without_specimen: int) -> str:
     )
 
 
+# A warning containing this phrase: a result of the file and one the history holds are of the
+# same patient, specimen and collection time with different values (no correction said).
+CONFLICT_MARK: Final = "another value for the same specimen"
+
+
+def conflict_warning(rows: Sequence[int], stored: Sequence[int]) -> str:
+    """What a file says whose results repeat a specimen and collection time another file stored
+    with another value, no correction said (no corrected status, no comment saying so): one
+    sample, two values; both are kept and the earlier one is not withdrawn (an urgent one is
+    still reminded).  Row numbers and result ids only, never values."""
+    listed = ", ".join(str(r) for r in rows[:_ROWS_LISTED])
+    more = f" and {len(rows) - _ROWS_LISTED} more" if len(rows) > _ROWS_LISTED else ""
+    ids = ", ".join(f"R-{i}" for i in stored[:_ROWS_LISTED])
+    also = f" and {len(stored) - _ROWS_LISTED} more" if len(stored) > _ROWS_LISTED else ""
+    return (
+        f"{len(rows)} result(s) (row {listed}{more}) hold {CONFLICT_MARK} and collection time "
+        f"as a result the history holds ({ids}{also}; the same patient): both are "
+        "kept and neither is taken for a correction (no corrected status nor a comment saying "
+        "so); check which is right with history show, and ack or have the lab correct the other"
+    )
+
+
+def undated_held_warning(rows: Sequence[int], held: Sequence[int]) -> str:
+    """What a file says whose results without a collection time were taken for results another
+    file stored (the same patient, qualifier, value and unit: a re-export), so that a new sample
+    of the same value is not taken for the stored one unseen.  Row numbers and ids only."""
+    listed = ", ".join(str(r) for r in rows[:_ROWS_LISTED])
+    more = f" and {len(rows) - _ROWS_LISTED} more" if len(rows) > _ROWS_LISTED else ""
+    ids = ", ".join(f"R-{i}" for i in held[:_ROWS_LISTED])
+    also = f" and {len(held) - _ROWS_LISTED} more" if len(held) > _ROWS_LISTED else ""
+    return (
+        f"{len(rows)} result(s) without a collection time (row {listed}{more}) are results "
+        f"another file recorded ({ids}{also}: the same patient, value and unit), kept under "
+        "their ids with their acknowledgements, nothing added; a new sample of the same value "
+        "is told apart only by its collection time"
+    )
+
+
 def rerun_warning(first: str, recorded_at: datetime) -> str:
     """What an input whose bytes an earlier run recorded in the history says: its results are
     the stored ones again (their ids and history kept, nothing added), also a result without a
@@ -122,9 +160,16 @@ def notices(inputs: Sequence[InputSummary]) -> list[str]:
             or WITHDRAWN_MARK in w
             or COPY_MARK in w
             or NOTHING_WITHDRAWN_MARK in w
+            or CONFLICT_MARK in w
         ]
     return lines
 
 
 # The warnings said on stderr whatever --quiet says (a person must look).
-SAID_MARKS: Final = (NOT_READ_MARK, WITHDRAWN_MARK, NOTHING_WITHDRAWN_MARK, COPY_MARK)
+SAID_MARKS: Final = (
+    NOT_READ_MARK,
+    WITHDRAWN_MARK,
+    NOTHING_WITHDRAWN_MARK,
+    COPY_MARK,
+    CONFLICT_MARK,
+)

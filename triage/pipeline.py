@@ -36,13 +36,21 @@ from triage.history import (
     HistoryRecorder,
     overdue_urgent,
     unmatched_warning,
+    worded_corrections,
 )
 from triage.io import ColumnMapping, ProgressHook, ReadOptions, load_mapping
 from triage.io import read_usable_inputs as read_inputs  # noqa: F401 (the API's name)
 from triage.isolate import die_with_parent
 from triage.knowledge import load_knowledge
 from triage.knowledge.model import Knowledge
-from triage.notices import copy_warning, notices, skipped_notices, withdrawn_warning
+from triage.notices import (
+    conflict_warning,
+    copy_warning,
+    notices,
+    skipped_notices,
+    undated_held_warning,
+    withdrawn_warning,
+)
 from triage.outdir import OutputError
 from triage.output import OutputOptions, OutputSession, RunMeta, check_output_settings
 from triage.output.encoded import EncodedChunk
@@ -497,6 +505,11 @@ def _run(
             session.savepoint()
             if recorder is not None:
                 recorder.savepoint()
+                # a comment saying the result corrects an earlier report is a correction too
+                read.corrections = [
+                    *read.corrections,
+                    *worded_corrections(read.frame, read.corrections),
+                ]
                 # the file's withdrawals and corrections apply before its results are compared
                 read.summary.warnings += recorder.begin_file(
                     read.rejected,
@@ -556,6 +569,20 @@ def _run(
                     read.summary.warnings.append(withdrawn_warning(withdrawn))
                 if recorder.unmatched:
                     read.summary.warnings.append(unmatched_warning(recorder.unmatched))
+                if recorder.undated_held:
+                    read.summary.warnings.append(
+                        undated_held_warning(
+                            sorted({row for row, _ in recorder.undated_held}),
+                            sorted({held for _, held in recorder.undated_held}),
+                        )
+                    )
+                if recorder.conflicts:  # one specimen, two values: said, never silent
+                    read.summary.warnings.append(
+                        conflict_warning(
+                            sorted({c.source_row for c in recorder.conflicts}),
+                            sorted({i for c in recorder.conflicts for i in c.stored_ids}),
+                        )
+                    )
                 # rows not triaged yet listed as urgent: reminded until acknowledged
                 read.rejected[:] = recorder.record_untriaged(
                     read.rejected, file=read.summary.file, sha256=read.summary.sha256

@@ -474,6 +474,27 @@ def result_status(cell: object) -> str | None:
 
 
 @cache
+def _corrected_words() -> re.Pattern[str]:
+    """The words and phrases of a comment saying that its result corrects an earlier report
+    (synonyms.toml [values.result_status] ``corrected`` but its one-letter code, and
+    ``corrected_phrases``), as whole words of the normalised text."""
+    table = synonyms_data()["values"]["result_status"]
+    words = {normalise_word(w) for w in table["corrected"] if len(w) > 1}
+    words |= {normalise_word(w) for w in table.get("corrected_phrases", [])}
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def says_corrected(cell: object) -> str | None:
+    """The words of a comment saying that its result corrects an earlier report of its sample
+    ("corrected result - previous report in error": "corrected"), else None."""
+    if not isinstance(cell, str) or not cell.strip():
+        return None
+    found = _corrected_words().search(normalise_word(cell))
+    return found.group(0) if found else None
+
+
+@cache
 def _lab_words() -> dict[str, str]:
     """Normalised word -> "high" | "low" | "normal" (synonyms.toml [values.lab_words])."""
     table = synonyms_data()["values"]["lab_words"]

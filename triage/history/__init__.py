@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
@@ -31,6 +31,9 @@ from triage.schema import (
     TriageError,
     Withdrawal,
 )
+
+if TYPE_CHECKING:
+    from triage.history.store import Conflict
 
 CANCELLED: Final = "cancelled_result"  # the reason code of a row its own file set aside
 
@@ -201,6 +204,9 @@ class HistoryRecorder:
         self._withdrawing: set[int] = set()
         # the last file's withdrawals and corrections that matched no stored result
         self.unmatched: list[Withdrawal] = []
+        # the file's results of a specimen and collection time another file stored with another
+        # value, no correction said (store.Conflict): warned, both kept
+        self.conflicts: list[Conflict] = []
 
     def savepoint(self) -> None:
         self._savepoint = self.run.conn.begin_nested()
@@ -237,6 +243,9 @@ class HistoryRecorder:
                 held = self.run.held(part, issuer=issuer, sha256=sha256)
                 out = annotate(part, earlier, thresholds, held)
                 out["result_id"] = self.run.record(out, issuer=issuer, sha256=sha256)
+                self.conflicts += self.run.conflicts(
+                    out, issuer=issuer, sha256=sha256, excluded=self._withdrawing
+                )
                 chunk_ids(out["history_details"].tolist(), out["result_id"].tolist())
                 parts.append(out)
             out = pd.concat(parts).loc[results.index] if len(parts) > 1 else parts[0]
@@ -270,6 +279,7 @@ class HistoryRecorder:
         from triage.notices import rerun_warning
 
         self.run.begin_file()
+        self.conflicts = []
         items = _withdrawal_items(rejected, corrections)
         try:
             self._withdrawing = (
@@ -284,6 +294,12 @@ class HistoryRecorder:
                 f"history: {describe(self.history.url)}: could not read the results "
                 f"{Path(file).name} withdraws ({type(exc).__name__})"
             ) from None
+
+    @property
+    def undated_held(self) -> list[tuple[int, int]]:
+        """(row, result id) of the file's undated results taken for stored ones by value."""
+        found: list[tuple[int, int]] = self.run.undated_held
+        return found
 
     def withdraw(
         self,
@@ -394,6 +410,46 @@ def _withdrawal_items(
         if r.withdraws and r.source_row not in given
     ]
     return items + list(corrections)
+
+
+def worded_corrections(
+    frame: pd.DataFrame, corrections: Sequence[Withdrawal] = ()
+) -> list[Withdrawal]:
+    """The rows of a file's canonical frame whose comment says in words that the result corrects
+    an earlier report of its sample ("corrected result - previous report in error":
+    values.says_corrected), as corrections (Withdrawal) of the patient's result of that specimen
+    an earlier file stored, as a corrected result status is; a row the reader already gave as a
+    correction (its status column) counts once."""
+    from triage.values import says_corrected
+
+    if "comments" not in frame.columns or "specimen_id" not in frame.columns or not len(frame):
+        return []
+    given = {c.source_row for c in corrections if c.kind == WITHDRAWS}
+    n = len(frame)
+    columns = {
+        name: frame[name].tolist() if name in frame.columns else [None] * n
+        for name in ("comments", "patient_id", "specimen_id", "patient_issuer", "source_row")
+    }
+    found: list[Withdrawal] = []
+    for comment, patient, specimen, issuer, row in zip(*columns.values(), strict=True):
+        words = says_corrected(comment)
+        if words is None or int(row) in given or not _filled(patient):
+            continue
+        found.append(
+            Withdrawal(
+                int(row),
+                str(patient),
+                str(specimen) if _filled(specimen) else "",
+                f"corrected (its comment says {words!r})",
+                WITHDRAWS,
+                str(issuer) if _filled(issuer) else "",
+            )
+        )
+    return found
+
+
+def _filled(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
 
 
 def unmatched_warning(items: Sequence[Withdrawal]) -> str:

@@ -16,12 +16,15 @@ results the history holds for its patients:
 - ``history_details``: the patient's earlier results, newest first (the patient pages' table and
   trend chart).
 
-Earlier means collected before the row (results of earlier runs without a collection time:
-recorded in an earlier run; a date without a time is not before nor after a timed result of the
-same day: ``_earlier``), so a re-run of last month's export never compares a result with
-itself.  This run's own results (earlier files and chunks, ``same_run``, and the chunk's other
-rows) are earlier only when both collection times are known and theirs is before the row's, so
-that a file holding November and December compares them as two files would.
+Earlier means collected before the row (a date without a time is not before nor after a timed
+result of the same day: ``_earlier``), so a re-run of last month's export never compares a
+result with itself.  A result without a collection time has no trend beside another result (no
+date, no trend: a cohort re-exported with one more visit would otherwise compare its baseline
+with the last visit stored, the direction reversed); its earlier results are still listed
+(``history_details``: those stored before it).  This run's own results (earlier files and
+chunks, ``same_run``, and the chunk's other rows) are earlier only when both collection times
+are known and theirs is before the row's, so that a file holding November and December
+compares them as two files would.
 """
 
 from __future__ import annotations
@@ -150,8 +153,10 @@ def annotate(
         if not same:
             trend[i] = "new"
             continue
-        last = same[-1]
         details[i] = [_detail(r) for r in reversed(same[-MAX_DETAILS:])]
+        if when is None:
+            continue  # no date, no trend: its order among the patient's results is unknown
+        last = same[-1]
         previous_at[i] = last.get("collected_at") or pd.NaT
         now_ng = _number(columns["prolactin_ng_ml"][i])
         then_ng = _number(last.get("prolactin_ng_ml"))

@@ -7,8 +7,9 @@ database URL (``postgresql://user@host/db``; the ``[postgresql]`` extra brings t
 A run writes in one transaction (``HistoryRun``): the run's results appear all at once when the
 run has published its reports, or not at all (a killed run leaves the history as it was).  A
 result is keyed by its provenance (the file's SHA-256, sheet and row) and, where the collection
-time is known, by patient, collection time and value: the same file run again, or a later export
-that repeats last month's rows, adds nothing.
+time is known, by patient, collection time and value (without one: by patient, value and unit,
+one to one: ``_held_undated``): the same file run again, or a later export that repeats last
+month's rows or a cohort's visits, adds nothing.
 
 The schema is versioned (``schema_info``) and migrated forward on open; a history written by a
 newer version of the tool is refused rather than damaged.
@@ -656,6 +657,18 @@ class History:
             }
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A result of the file being read whose patient, specimen number and collection time are
+    those of a result another file stored, with another value, and no correction said (a
+    corrected status, or a comment saying so): one specimen, two values; both are kept and the
+    file warns (``notices.conflict_warning``)."""
+
+    source_row: int
+    result_id: int
+    stored_ids: tuple[int, ...]
+
+
 @dataclass
 class HistoryRun:
     """One run's open transaction (``History.begin_run``): commit after the reports are
@@ -676,6 +689,10 @@ class HistoryRun:
     withdrawn_ids: set[int] = field(default_factory=set)
     # the last file's withdrawals and corrections that matched no stored result (``withdraw``)
     unmatched: list[Withdrawal] = field(default_factory=list)
+    # (row, result id) of the file's results without a collection time taken for a result
+    # another file stored, by patient and value (``_held_undated``): the file says so
+    undated_held: list[tuple[int, int]] = field(default_factory=list)
+    _by_value: list[tuple[int, int]] = field(default_factory=list)  # of the last _held
 
     def earlier(
         self, issuer: str, patient_ids: Iterable[str], *, excluded: Iterable[int] = ()
@@ -725,6 +742,7 @@ class HistoryRun:
         by it); those of the run's earlier files may be (two files in one run withdraw as in
         two runs)."""
         self.seen = set()
+        self.undated_held = []
 
     def withdrawing(self, items: Sequence[Withdrawal], *, issuer: str, sha256: str) -> set[int]:
         """The stored results these items will withdraw (``withdraw``), found before the
@@ -807,6 +825,7 @@ class HistoryRun:
         recorded_at = _utc_naive(self.started_at)
         rows = self._rows(frame, issuer=issuer, sha256=sha256)
         ids: list[int | None] = self._held(rows, issuer, sha256)
+        self.undated_held += self._by_value
         self._triage_entries(rows, ids)
         self._raise_held(rows, ids, recorded_at)
         fresh: list[int] = []
@@ -961,7 +980,119 @@ class HistoryRun:
             if ids[position] is None:
                 key = _content_key(row)
                 ids[position] = held.get(key) if key is not None else None
+        self._held_undated(rows, ids, issuer, sha256)
         return ids
+
+    def _held_undated(
+        self, rows: list[dict[str, Any]], ids: list[int | None], issuer: str, sha256: str
+    ) -> None:
+        """A result without a collection time that another file stored (a cohort re-exported
+        with one more visit) is that stored result again, identified by what it has: the
+        patient (id, birth date, sex), qualifier, value and unit (``_undated_key``).  One to
+        one, in order: the n-th such row of a patient and value is the n-th stored one not yet
+        taken (two visits of the same value stay two results); those of the file itself (its
+        cells) and those the file already took (``seen``) are never taken again."""
+        wanted = sorted(
+            {
+                r["patient_id"]
+                for i, r in enumerate(rows)
+                if ids[i] is None and _undated_key(r) is not None
+            }
+        )
+        stored: dict[tuple[Any, ...], list[int]] = {}
+        for start in range(0, len(wanted), IDS_PER_QUERY):
+            query = (
+                sa.select(*(results.c[name] for name in ("id", *_UNDATED_KEY)))
+                .where(results.c.issuer == issuer)
+                .where(results.c.patient_id.in_(wanted[start : start + IDS_PER_QUERY]))
+                .where(results.c.collected_at.is_(None))
+                .where(results.c.source_sha256 != sha256)
+                .where(results.c.id.not_in(sa.select(withdrawals.c.result_id)))
+                .where(_triaged())
+                .order_by(results.c.id)
+            )
+            for found in self.conn.execute(query).mappings():
+                key = _undated_key(found)
+                if key is not None and int(found["id"]) not in self.seen:
+                    stored.setdefault(key, []).append(int(found["id"]))
+        taken = set(ids)
+        self._by_value = []
+        for position, row in enumerate(rows):
+            key = _undated_key(row) if ids[position] is None else None
+            if key is None:
+                continue
+            free = [i for i in stored.get(key, []) if i not in taken]
+            if free:
+                ids[position] = free[0]
+                taken.add(free[0])
+                self._by_value.append((int(row["source_row"]), free[0]))
+
+    def conflicts(
+        self, frame: pd.DataFrame, *, issuer: str, sha256: str, excluded: Iterable[int] = ()
+    ) -> list[Conflict]:
+        """The chunk's results (``result_id`` recorded) whose patient, specimen number
+        (``specimen_key``) and collection time are those of a result another file stored with
+        another qualifier or value, not withdrawn nor being withdrawn (``excluded``: the
+        file's corrections)."""
+        rows = self._rows(frame, issuer=issuer, sha256=sha256)
+        ids = frame["result_id"].tolist()
+        keyed = [
+            (position, (row["patient_id"], specimen_key(row["specimen_id"]), row["collected_at"]))
+            for position, row in enumerate(rows)
+            if row["patient_id"] and specimen_key(row["specimen_id"]) and row["collected_at"]
+        ]
+        if not keyed:
+            return []
+        gone = set(excluded)
+        wanted = sorted({key[0] for _, key in keyed})
+        stored: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+        for start in range(0, len(wanted), IDS_PER_QUERY):
+            query = (
+                sa.select(
+                    results.c.id,
+                    results.c.patient_id,
+                    results.c.specimen_id,
+                    results.c.collected_at,
+                    results.c.qualifier,
+                    results.c.prolactin_ng_ml,
+                )
+                .where(results.c.issuer == issuer)
+                .where(results.c.patient_id.in_(wanted[start : start + IDS_PER_QUERY]))
+                .where(results.c.specimen_id.is_not(None))
+                .where(results.c.collected_at.is_not(None))
+                .where(results.c.source_sha256 != sha256)
+                .where(results.c.id.not_in(sa.select(withdrawals.c.result_id)))
+                .where(_triaged())
+                .order_by(results.c.id)
+            )
+            for found in self.conn.execute(query).mappings():
+                if int(found["id"]) in gone:
+                    continue
+                key = (
+                    found["patient_id"],
+                    specimen_key(found["specimen_id"]),
+                    found["collected_at"],
+                )
+                stored.setdefault(key, []).append(dict(found))
+        out: list[Conflict] = []
+        for position, key in keyed:
+            row, own = rows[position], ids[position]
+            value = _content_key(row)
+            others = [
+                found
+                for found in stored.get(key, [])
+                if own is None or pd.isna(own) or int(found["id"]) != int(own)
+                if _content_key(found) != value
+            ]
+            if others and own is not None and not pd.isna(own):
+                out.append(
+                    Conflict(
+                        source_row=int(row["source_row"]),
+                        result_id=int(own),
+                        stored_ids=tuple(int(found["id"]) for found in others),
+                    )
+                )
+        return out
 
     def withdraw(self, items: Sequence[Withdrawal], *, file: str, issuer: str, sha256: str) -> int:
         """Withdraw the results earlier files recorded for each item's patient and specimen
@@ -1037,6 +1168,35 @@ def _content_key(row: Any) -> tuple[Any, ...] | None:
     ng = row["prolactin_ng_ml"]
     value = None if ng is None else round(float(ng), _SAME_VALUE_DECIMALS)
     return (row["patient_id"], when, row["qualifier"] or "", value)
+
+
+# What identifies a result without a collection time stored by another file (_held_undated).
+_UNDATED_KEY: Final = (
+    "patient_id",
+    "birth_date",
+    "sex",
+    "qualifier",
+    "prolactin_ng_ml",
+    "prolactin_unit",
+    "collected_at",
+)
+
+
+def _undated_key(row: Any) -> tuple[Any, ...] | None:
+    """(patient id, birth date, sex, qualifier, value, unit) of a result without a collection
+    time; None for a dated one, or one without a patient or a value."""
+    ng = row["prolactin_ng_ml"]
+    if row["collected_at"] is not None or not row["patient_id"] or ng is None:
+        return None
+    sex = str(row["sex"] or "").strip().upper()
+    return (
+        row["patient_id"],
+        _date(row["birth_date"]),
+        sex,
+        row["qualifier"] or "",
+        round(float(ng), _SAME_VALUE_DECIMALS),
+        str(row["prolactin_unit"] or ""),
+    )
 
 
 def ack_texts(
