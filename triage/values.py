@@ -1739,6 +1739,18 @@ def parse_interval(cell: object, decimal: str | None = None) -> Interval | None:
     return None
 
 
+def lone_number(cell: object, decimal: str | None = None) -> float | None:
+    """The value of an interval cell that is a number alone ("23.3", "23,3", 324), without a
+    qualifier, flag, unit or second number: perhaps the lab's upper limit, perhaps not (the
+    engine judges it beside the reference set's interval); else None."""
+    if isinstance(cell, bool) or is_empty_value(cell):
+        return None
+    found = parse_quantity(cell, decimal)
+    if found.status != "ok" or found.value is None or found.qualifier or found.flag:
+        return None
+    return None if found.unit_text or found.beside else found.value
+
+
 def cell_interval(cell: object, decimal: str | None = None) -> Interval | None:
     """The interval a result cell writes in brackets after its number, as printed or cumulative
     LIS reports do ("25,1 (4,8 - 23,3)", "17 [4.0-15.2]", "25,1 H (4,8-23,3)"), else None."""
