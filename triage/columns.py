@@ -53,6 +53,7 @@ from triage.values import (
     is_spreadsheet_error,
     is_unknown_word,
     lab_word,
+    lone_number,
     looks_like_unit,
     normalise_unit,
     normalise_word,
@@ -982,6 +983,14 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
         if spec is None or score(parse_header(header), spec) >= STRONG_SCORE:
             return None
     found = value_fit(name, cells, header)
+    if check is not None and check.kind == "interval" and found is not None:
+        # lone numbers ("23.3", perhaps an upper limit) beside intervals: the other cells
+        # decide; a column of lone numbers alone is still no interval column
+        rest = [c for c in cells if lone_number(c) is None]
+        if len(rest) < len(cells) and any(_fits_interval(c) for c in rest):
+            kept = value_fit(name, rest, header)
+            if kept is None or kept[0] >= check.min_fit:
+                return None
     if check is None or found is None or found[0] >= check.min_fit:
         return None
     formulas = sum(1 for c in cells if is_formula_without_value(c))
@@ -1386,7 +1395,39 @@ def recognise_columns(
     if "prolactin" in match.fields:  # read beside it (io/layout._take_diluted_results)
         used |= {c for c, t in enumerate(texts) if t and is_diluted_prolactin(t)}
     match.unmapped = [t for col, t in enumerate(texts) if t and col not in used]
+    match.warnings += _unread_interval_columns(match, used, samples)
     return match
+
+
+def _unread_interval_columns(
+    match: ColumnMatch, used: set[int], samples: Mapping[int, Sequence[object]] | None
+) -> list[str]:
+    """A warning for each column left unused whose cells are mostly lab intervals ("4.8-23.3",
+    "M: 4.0-15.2; F: 4.8-23.3") while no column gives the lab's interval: its header is not
+    one the reader knows, and the reference set's interval judges the rows instead."""
+    if samples is None or {"reference_range", "reference_low", "reference_high"} & set(
+        match.fields
+    ):
+        return []
+    found = []
+    for col, text in enumerate(match.headers):
+        if not text or col in used:
+            continue
+        cells = [c for c in samples.get(col, ()) if isinstance(c, str) and not is_empty_value(c)]
+        shaped = sum(_two_sided(c) or parse_sex_intervals(c) is not None for c in cells)
+        if cells and shaped * 2 > len(cells):
+            found.append(
+                f"column {text!r} holds what look like reference intervals (e.g. "
+                f"{cells[0].strip()!r}) but its header is not one the reader knows as the lab's "
+                "interval: not used, the reference set's interval judged the rows (name it "
+                "reference_range in a column mapping file if it is the prolactin interval)"
+            )
+    return found
+
+
+def _two_sided(cell: str) -> bool:
+    interval = parse_interval(cell)
+    return interval is not None and interval.low is not None and interval.high is not None
 
 
 _TIME_POINT = re.compile(r"\d{1,4}")

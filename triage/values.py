@@ -1729,13 +1729,16 @@ def two_readings(cell: str) -> tuple[float, float] | None:
 def parse_interval(cell: object, decimal: str | None = None) -> Interval | None:
     """A reference interval written as text; None when the text is not one.
 
-    "4.8-23.3", "4,8 bis 23,3", "de 4,8 a 23,3", "< 25", "hasta 25", "fino a 25 ng/mL", "0 - 25"
-    (the words are synonyms.toml [values.qualifiers] and [values.intervals])."""
+    "4.8-23.3", "4,8 bis 23,3", "de 4,8 a 23,3", "< 25", "hasta 25", "fino a 25 ng/mL", "0 - 25",
+    "[4.8;23.3]" (the words are synonyms.toml [values.qualifiers] and [values.intervals])."""
     if not isinstance(cell, str):
         return None
-    text = _clean_text(cell).strip("()[]{} ")
+    cleaned = _clean_text(cell).strip()
+    text = cleaned.strip("()[]{} ")
     if not text:
         return None
+    if cleaned[:1] in "[(]" and cleaned[-1:] in "])[" and text.count(";") == 1:
+        text = text.replace(";", " - ")  # the bracketed notation "[4.8;23.3]", "]4,8;23,3["
     pattern, lead = _range_patterns()
     opening = lead.match(text) if lead is not None else None
     if opening is not None:
@@ -1759,6 +1762,18 @@ def parse_interval(cell: object, decimal: str | None = None) -> Interval | None:
     return None
 
 
+def lone_number(cell: object, decimal: str | None = None) -> float | None:
+    """The value of an interval cell that is a number alone ("23.3", "23,3", 324), without a
+    qualifier, flag, unit or second number: perhaps the lab's upper limit, perhaps not (the
+    engine judges it beside the reference set's interval); else None."""
+    if isinstance(cell, bool) or is_empty_value(cell):
+        return None
+    found = parse_quantity(cell, decimal)
+    if found.status != "ok" or found.value is None or found.qualifier or found.flag:
+        return None
+    return None if found.unit_text or found.beside else found.value
+
+
 def cell_interval(cell: object, decimal: str | None = None) -> Interval | None:
     """The interval a result cell writes in brackets after its number, as printed or cumulative
     LIS reports do ("25,1 (4,8 - 23,3)", "17 [4.0-15.2]", "25,1 H (4,8-23,3)"), else None."""
@@ -1778,8 +1793,11 @@ _LABEL = re.compile(r"[^\W\d_]+\.?")
 _LABEL_EDGES = " \t;,/|:=()[]{}"
 _LABEL_GLUE = re.compile(r"[\s\-]*")
 _MAX_LABEL_WORDS = 4
-# groups whose interval is the row's own (the lab's usual interval for that sex)
-_BASE_GROUPS: Final = frozenset({"non_pregnant"})
+# groups whose interval is the row's own (the lab's usual interval for that sex), and the key
+# they take when no sex word labels them: "non_pregnant" is the women's, "adult" any adult's
+_BASE_GROUPS: Final = {"non_pregnant": "F", "adult": "any"}
+# words that join two sex labels into one for both sexes ("M/F 4.8-23.3", "Männer und Frauen")
+_BOTH_SEXES_JOIN: Final = re.compile(r"\s*(?:[/&+]|and|und|et|y|e|en)\s*", re.IGNORECASE)
 # groups of either sex unless a sex word labels them ("Kinder 3-25")
 _ANY_SEX_GROUPS: Final = frozenset({"child"})
 
@@ -1787,7 +1805,8 @@ _ANY_SEX_GROUPS: Final = frozenset({"child"})
 def parse_sex_intervals(cell: object, decimal: str | None = None) -> dict[str, Interval] | None:
     """Intervals given per group in one cell; None unless every part is a label and an interval.
 
-    Keyed "F" / "M" (the interval of that sex), "F:postmenopausal", "F:premenopausal",
+    Keyed "F" / "M" (the interval of that sex), "any" (an adult's of either sex: "Adults:
+    4.8-23.3", "Erwachsene 86-324", "M/F 4.8-23.3"), "F:postmenopausal", "F:premenopausal",
     "any:child" (or "F:child" ...), which group_interval chooses from by the row's sex, age and
     menopausal status, and "F:pregnant", "F:pregnant_t1" ..., "F:lactating" (a physiological
     group, never a row's interval: the engine's physiological intervals come from the reference
@@ -1846,19 +1865,20 @@ def group_interval(
     if age is not None and age < adult_age:
         child = table.get(f"{sex}:child") or table.get("any:child")
         return child or (table.get(sex) if sex in ("F", "M") else None)
+    adult = table.get("any")  # an adult's of either sex: never a child's (above)
     if sex == "M":
-        return table.get("M")
+        return table.get("M") or adult
     if sex != "F":
-        return None
+        return adult
     post = menopausal is True or (menopausal is None and age is not None and age >= menopause_age)
     pre = menopausal is False or (menopausal is None and age is not None and not post)
     if post:
         return table.get("F:postmenopausal") or (
-            None if "F:premenopausal" in table else table.get("F")
+            None if "F:premenopausal" in table else table.get("F") or adult
         )
     if pre:
-        return table.get("F:premenopausal") or table.get("F")
-    return table.get("F")
+        return table.get("F:premenopausal") or table.get("F") or adult
+    return table.get("F") or adult
 
 
 def _interval_labels(text: str) -> list[tuple[int, int, str]]:
@@ -1887,6 +1907,7 @@ def _interval_labels(text: str) -> list[tuple[int, int, str]]:
                 break
         else:
             k += 1
+    spans = _both_sexes(text, spans)
     labels: list[tuple[int, int, str]] = []
     k = 0
     while k < len(spans):
@@ -1905,8 +1926,29 @@ def _interval_labels(text: str) -> list[tuple[int, int, str]]:
             default = "any" if group in _ANY_SEX_GROUPS else "F"
             labels.append((start, end, f"{sex or default}:{group}"))
         else:
-            labels.append((start, end, sex or "F"))
+            labels.append((start, end, sex or _BASE_GROUPS.get(group or "", "F")))
     return labels
+
+
+def _both_sexes(
+    text: str, spans: list[tuple[int, int, str | None, str | None]]
+) -> list[tuple[int, int, str | None, str | None]]:
+    """Two sex labels of the two sexes joined by "/", "&", "and" ... ("M/F", "Männer und
+    Frauen") as one label for either sex (sex "any")."""
+    merged: list[tuple[int, int, str | None, str | None]] = []
+    for span in spans:
+        if merged:
+            start, end, sex, group = merged[-1]
+            if (
+                group is None
+                and span[3] is None
+                and {sex, span[2]} == {"F", "M"}
+                and _BOTH_SEXES_JOIN.fullmatch(text[end : span[0]])
+            ):
+                merged[-1] = (start, span[1], "any", None)
+                continue
+        merged.append(span)
+    return merged
 
 
 def _labelled(

@@ -36,7 +36,7 @@ from triage.engine.text import Hits
 from triage.engine.units import MIU_L, NG_ML, all_sets, same_platform
 from triage.knowledge.model import Knowledge, ReferenceSet, Stratum
 from triage.numbers import age_text
-from triage.values import is_empty_value, parse_sex_intervals
+from triage.values import is_empty_value, lone_number, parse_sex_intervals
 
 _T = TypeVar("_T")
 
@@ -166,6 +166,15 @@ class RowIntervals:
     low: pd.Series
     high: pd.Series
     note: list[str]  # "" where the interval was used as converted
+    # per row, the lab's women's and men's intervals (ng/mL) for a row whose sex is not known
+    # and whose interval cell gives one per sex ("M: 4.0-15.2; F: 4.8-23.3"); None elsewhere.
+    # low / high are then their envelope (lowest lower, highest upper limit).
+    per_sex: list[tuple[tuple[float, float], tuple[float, float]] | None] = field(
+        default_factory=list
+    )
+    # per row, a lone number in the interval cell ("23.3") in ng/mL, NaN elsewhere: perhaps the
+    # lab's upper limit, perhaps not, so it is judged beside the reference set's interval
+    lone_high: list[float] = field(default_factory=list)
 
 
 def _other_unit(unit: str) -> str:
@@ -214,12 +223,77 @@ def vet_row_intervals(
             as_written = shown or f"{_fmt(raw_low[i])}–{_fmt(raw_high[i])}"
             notes[i] = verdict.format(written=as_written, unit=units[i] or "its unit")
     unread = np.isnan(highs) & np.isnan(raw_low) & np.isnan(raw_high)
+    sexes = frame["sex"].astype(object).where(frame["sex"].notna(), "").tolist()
+    per_sex: list[tuple[tuple[float, float], tuple[float, float]] | None] = [None] * len(frame)
+    lone = [math.nan] * len(frame)
     for i in np.flatnonzero(unread).tolist():
         if isinstance(written[i], str) and written[i].strip() and not is_empty_value(written[i]):
+            if sexes[i] not in ("F", "M"):
+                bounds = th.plausible_uln_ng_ml(infant=bool(ages[i] < 1))
+                names = ("unit_ng" in hits[i], "unit_miu" in hits[i])
+                per_sex[i] = _both_sexes_ng(written[i], units[i], factors[i], bounds, names)
+            if per_sex[i] is not None:
+                both = per_sex[i] or ()
+                lows[i] = min(low for low, _ in both)
+                highs[i] = max(high for _, high in both)
+                continue
             notes[i] = _unread_note(written[i].strip())
+            number = lone_number(written[i])
+            divisor = 1.0 if units[i] == NG_ML else factors[i] if units[i] == MIU_L else math.nan
+            if number is not None and number > 0 and divisor > 0:
+                bounds = th.plausible_uln_ng_ml(infant=bool(ages[i] < 1))
+                names = ("unit_ng" in hits[i], "unit_miu" in hits[i])
+                _, high, verdict = _vet_one(
+                    math.nan, number / divisor, units[i], factors[i], bounds, names
+                )
+                if not verdict and bounds[0] <= high <= bounds[1]:
+                    lone[i] = high
+                    notes[i] = _lone_note(written[i].strip())
     return RowIntervals(
-        pd.Series(lows, index=frame.index), pd.Series(highs, index=frame.index), notes
+        pd.Series(lows, index=frame.index),
+        pd.Series(highs, index=frame.index),
+        notes,
+        per_sex,
+        lone,
     )
+
+
+def _lone_note(written: str) -> str:
+    """Why a row whose interval cell is a lone number is judged against the set's interval and
+    that number as an upper limit together."""
+    return (
+        f"the lab's interval '{written}' is a lone number, perhaps its upper limit: judged "
+        "against the reference set's interval above and that number as an upper limit "
+        "together (high only above both, normal only within both, otherwise indeterminate)"
+    )
+
+
+def _both_sexes_ng(
+    written: str,
+    unit: str,
+    factor: float,
+    bounds: tuple[float, float],
+    names: tuple[bool, bool],
+) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The lab's women's and men's intervals in ng/mL ((low, high) each; a low NaN when open)
+    of an interval cell that gives one per sex, for a row whose sex is not known: judged
+    against both (output contract, sex unknown), never the reference set's instead.  None
+    unless the cell gives both and each reads as a plausible prolactin interval."""
+    table = parse_sex_intervals(written)
+    if table is None or "F" not in table or "M" not in table:
+        return None
+    divisor = 1.0 if unit == NG_ML else factor if unit == MIU_L else math.nan
+    found: list[tuple[float, float]] = []
+    for key in ("F", "M"):
+        iv = table[key]
+        if iv.high is None or not divisor > 0:
+            return None
+        low = math.nan if iv.low is None else iv.low / divisor
+        low, high, verdict = _vet_one(low, iv.high / divisor, unit, factor, bounds, names)
+        if verdict or math.isnan(high):
+            return None  # an implausible or converted limit: the set's interval, with a note
+        found.append((low, high))
+    return found[0], found[1]
 
 
 def _unread_note(written: str) -> str:
@@ -508,6 +582,20 @@ def _row_choice(low: float, high: float, set_name: str, vetted: str) -> Choice:
     return Choice((interval,), "row", set_name, note)
 
 
+def _row_both(both: tuple[tuple[float, float], tuple[float, float]], set_name: str) -> Choice:
+    """The lab's women's and men's intervals of a row whose sex is not known: high only above
+    both upper limits, low only below both lower limits, normal only within both."""
+    (f_low, f_high), (m_low, m_high) = both
+    women = Interval(f_low, f_high, "row", "the lab's own interval for women")
+    men = Interval(m_low, m_high, "row", "the lab's own interval for men")
+    note = (
+        f"The lab's own intervals from the file, sex unknown: women {_range_text(women)}; men "
+        f"{_range_text(men)}. High only above every limit, normal only within every interval, "
+        "otherwise indeterminate"
+    )
+    return Choice((women, men), "row", set_name, note)
+
+
 def _with_paediatric(row: Choice | None, paediatric: Choice) -> Choice | None:
     """A child's row interval paired with the set's paediatric interval when they differ: labs
     often print their adult interval for every age, and children (infants most) run differently.
@@ -629,6 +717,7 @@ def choose_intervals(
             np.asarray(picker.row.note, dtype=object),
             picker.row_lows,
             picker.row_highs,
+            np.array([repr(both) for both in picker.per_sex], dtype=object),
         ]
     )
     rows = first.tolist()
@@ -711,6 +800,8 @@ class _Picker:
         self.row_lows = row.low.to_numpy(dtype="float64")
         self.row_highs = row.high.to_numpy(dtype="float64")
         self.row_known = (~np.isnan(self.row_highs)).tolist()  # has_row, per row
+        self.per_sex = row.per_sex or [None] * len(frame)
+        self.lone_high = row.lone_high or [math.nan] * len(frame)
         self.conflicts = np.asarray(phys.pregnancy_conflict, dtype=bool).tolist()
         self.phys = phys
         self.cache: dict[Hashable, Choice | None] = {}
@@ -782,11 +873,14 @@ class _Picker:
         age, name, note = self.age(i), self.names[i], self.row.note[i]
         low, high = self.row_lows[i], self.row_highs[i]
         child = age is not None and age < self.chooser.adult_age
-        key: tuple[Hashable, ...] = ("r", low, high, name, note)
+        both = self.per_sex[i]
+        key: tuple[Hashable, ...] = ("r", low, high, name, note, both)
         if child:
             key += (self.sexes[i], int(self.bins[i]))
         if key not in self.cache:
-            choice: Choice | None = _row_choice(low, high, name, note)
+            choice: Choice | None = (
+                _row_choice(low, high, name, note) if both is None else _row_both(both, name)
+            )
             if child:
                 paediatric = self.chooser.set_choice(name, self.sexes[i], age, "")
                 if paediatric is not None:
@@ -803,6 +897,13 @@ class _Picker:
         choice = self.cache[key]
         if choice is not None and self.row.note[i]:
             choice = replace(choice, note=f"{choice.note} ({self.row.note[i]})")
+        lone = self.lone_high[i]
+        if choice is not None and not math.isnan(lone):
+            # an upper limit only: the set's lower limits alone decide a low result
+            lows = [iv.low for iv in choice.intervals]
+            low = math.nan if any(math.isnan(v) for v in lows) else min(lows)
+            limit = Interval(low, lone, "row", "the lab's lone number as an upper limit")
+            choice = replace(choice, intervals=(*choice.intervals, limit))
         return choice
 
 

@@ -1187,7 +1187,7 @@ class _Builder:
         bounds = (limits.get("adult_age_years"), limits.get("childbearing_age_max_years"))
         extended = list(parsed)
         chosen: dict[tuple[int, Interval], int] = {}
-        no_fit = 0
+        no_fit = both = 0
         for row in np.flatnonzero(np.array([b is not None for b in by_sex])[codes]):
             table = by_sex[codes[row]]
             age = None if np.isnan(ages[row]) else float(ages[row])
@@ -1198,7 +1198,13 @@ class _Builder:
                 else None
             )
             if interval is None:
-                no_fit += 1
+                # no sex, and the women's and men's intervals: the engine judges the row
+                # against both (engine/intervals._both_sexes_ng), as for the set's strata
+                unsexed = table is not None and _text(sexes[row]) not in ("F", "M")
+                if unsexed and {"F", "M"} <= set(table):
+                    both += 1
+                else:
+                    no_fit += 1
                 continue
             key = (int(codes[row]), interval)
             if key not in chosen:
@@ -1208,6 +1214,13 @@ class _Builder:
         for code, table in enumerate(by_sex):
             if table is not None:
                 extended[code] = None  # rows left on the cell itself: no group fits them
+        if both:
+            self.warnings.append(
+                f"{both} row(s) have an interval per group (sex, age, menopausal status) and no "
+                "sex: judged against the lab's women's and men's intervals together (high only "
+                "above both upper limits, low only below both lower limits, otherwise "
+                "indeterminate)"
+            )
         if no_fit:
             self.warnings.append(
                 f"{no_fit} row(s) have an interval per group (sex, age, menopausal status) but "
