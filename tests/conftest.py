@@ -6,6 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No per-example time limit in the property tests: speed is measured by bench/, and a limit of
+# 200 ms (hypothesis' default) fails examples at random on a loaded machine.
+settings.register_profile("triage", deadline=None)
+settings.load_profile("triage")
 
 # the history_url / postgres_url fixtures (tests/ is on sys.path, as for engine_fixtures)
 pytest_plugins = ["history_fixtures"]
