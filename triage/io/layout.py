@@ -95,6 +95,77 @@ def _names_a_table(score: RowScore) -> bool:
     return score.recognised >= ALSO_MIN_FIELDS and score.distinct >= ALSO_MIN_FIELDS
 
 
+def _holds_results(
+    book: Workbook, name: str, candidate: _Candidate, forced: Mapping[str, str]
+) -> bool:
+    """Another sheet holds results: its header names two fields, or its prolactin column holds
+    a result below it.  A sheet of later results beside the patients' ("Datum | Prolaktin",
+    "Fecha | Prolactina", "Date | Prolactin", "Prolaktin | Kürzel": a header naming prolactin
+    and nothing the reader knows) was passed over without a word, a result of 410 ng/mL with
+    it; a data dictionary's row ("prl_value | Serum prolactin") heads no results."""
+    return _names_a_table(candidate.score) or bool(
+        result_rows(book, name, candidate, forced, limit=1)
+    )
+
+
+def _prolactin_columns(cells: Sequence[object], forced: Mapping[str, str]) -> list[int]:
+    """The columns of a header row that name prolactin (as score_row reads them)."""
+    named = " ".join(str(forced.get("prolactin", "")).casefold().split())
+    return [
+        j
+        for j, cell in enumerate(cells)
+        if isinstance(cell, str)
+        and cell.strip()
+        and (
+            (named and " ".join(cell.casefold().split()) == named)
+            or "prolactin" in (f for f, score in candidates(cell) if score >= STRONG_SCORE)
+        )
+    ]
+
+
+def _is_result(cell: object) -> bool:
+    """A cell written as a result: a number, or a text read as one ("12,5", "<3", "45 H"); never
+    a date."""
+    if isinstance(cell, str) and parse_date_text(cell.strip()) is not None:
+        return False
+    return parse_quantity(cell).status == "ok"
+
+
+def result_rows(
+    book: Workbook,
+    name: str,
+    candidate: _Candidate,
+    forced: Mapping[str, str],
+    *,
+    limit: int | None = None,
+) -> int:
+    """How many rows below the header of sheet ``name`` hold a result in its prolactin column
+    (counted up to ``limit``: 1 asks whether there is any)."""
+    columns = _prolactin_columns(candidate.cells, forced)
+    if not columns:
+        return 0
+    rows = book.load(name, None if limit is None else candidate.index + 1 + SAMPLE_ROWS)
+    count = 0
+    for row in rows[candidate.index + 1 :]:
+        if any(j < len(row) and _is_result(row[j]) for j in columns):
+            count += 1
+            if limit is not None and count >= limit:
+                break
+    return count
+
+
+def unread_results(
+    book: Workbook, name: str, header_row: int | None, forced: Mapping[str, str]
+) -> int:
+    """How many rows of a sheet that was not read hold a prolactin result (0 when it cannot be
+    loaded or has no prolactin column)."""
+    try:
+        best = _sheet_best(book, name, header_row, forced)
+        return result_rows(book, name, best, forced) if isinstance(best, _Candidate) else 0
+    except InputFileError:
+        return 0
+
+
 @dataclass(frozen=True)
 class HeaderLocation:
     """The chosen sheet and header row (0-based index into the sheet's rows).
@@ -330,13 +401,17 @@ def locate_header(
             aggregates = ()
     chosen_name, chosen = max(found, key=lambda item: item[1].score.recognised)  # first of best
     others = [
-        n for n, c in found if n != chosen_name and n not in book.hidden and _names_a_table(c.score)
+        n
+        for n, c in found
+        if n != chosen_name and n not in book.hidden and _holds_results(book, n, c, forced)
     ]
     reference = {n for n in others if names_reference_values(n)}
     also = tuple(n for n in others if n not in reference)
     also_reference = tuple(n for n in others if n in reference)
     also_hidden = tuple(
-        n for n, c in found if n != chosen_name and n in book.hidden and _names_a_table(c.score)
+        n
+        for n, c in found
+        if n != chosen_name and n in book.hidden and _holds_results(book, n, c, forced)
     ) + tuple(n for n in skipped if _holds_table(book, n, header_row, forced))
     return HeaderLocation(
         chosen_name,
@@ -681,13 +756,16 @@ def codebook_missing_codes(
 def _holds_table(
     book: Workbook, name: str, header_row: int | None, forced: Mapping[str, str]
 ) -> bool:
-    """A sheet not read holds a header naming a prolactin column and another field (a sheet
-    that cannot be loaded, e.g. over the size limits, is not named: it was never needed)."""
+    """A sheet not read holds a header naming a prolactin column and another field, or results
+    in its prolactin column (a sheet that cannot be loaded, e.g. over the size limits, is not
+    named: it was never needed)."""
     try:
         best = _sheet_best(book, name, header_row, forced)
+        return isinstance(best, _Candidate) and (
+            best.score.recognised >= ALSO_MIN_FIELDS or _holds_results(book, name, best, forced)
+        )
     except InputFileError:
         return False
-    return isinstance(best, _Candidate) and best.score.recognised >= ALSO_MIN_FIELDS
 
 
 def _sheet_best(

@@ -52,6 +52,7 @@ from triage.io.layout import (
     locate_header,
     repeats_header,
     split_rows,
+    unread_results,
 )
 from triage.io.long import read_long
 from triage.io.mapping import ColumnMapping, load_mapping
@@ -139,6 +140,12 @@ def _locate(
         header_row=options.header_row if options.header_row is not None else mapping.header_row,
         forced=mapping.columns,
     )
+
+
+def _unread_rows(book: Workbook, sheet: str, mapping: ColumnMapping, options: ReadOptions) -> int:
+    """How many rows of a sheet that is not read hold a prolactin result."""
+    header_row = options.header_row if options.header_row is not None else mapping.header_row
+    return unread_results(book, sheet, header_row, mapping.columns)
 
 
 def _read_sheet(
@@ -256,9 +263,7 @@ def _read_sheet(
             *line_notes,
             *_location_notes(location),
             *table.warnings,
-            *_other_sheets_note((), location.also_hidden),
-            *_reference_sheets_note(location.also_reference),
-            *_aggregate_sheets_note(location.also_aggregate),
+            *_unread_notes(book, location, mapping, options),
         ],
     )
     dayfirst, evidence = file_date_order(table)
@@ -416,7 +421,11 @@ def _with_sheet(
         location = _locate(book, name, sheet, mapping, options)
         more = _read_sheet(book, name, digest, location, mapping, options)
     except InputFileError as exc:  # that sheet alone is unusable: the others stand
-        summary.warnings.append(f"sheet {sheet!r} also holds a prolactin column but {exc.message}")
+        rows = _unread_rows(book, sheet, mapping, options)
+        said = f"its {rows:,} row(s) with a result" if rows else "its rows"
+        summary.warnings.append(
+            f"sheet {sheet!r} also holds a prolactin column but {exc.message}: {said} were not read"
+        )
         return read
     extra = more.summary
     frames = [f for f in (read.frame, more.frame) if len(f)] or [read.frame]
@@ -579,45 +588,58 @@ def _location_notes(location: HeaderLocation) -> list[str]:
     return notes
 
 
-def _other_sheets_note(sheets: Sequence[str], hidden: Sequence[str] = ()) -> list[str]:
-    """One warning naming the other sheets, visible and hidden, whose header holds a prolactin
-    column; it contains "were not read" (triage.notices prints such warnings even when quiet)."""
-    groups = [
-        f"{kind} {', '.join(repr(n) for n in names)}"
-        for kind, names in (("sheet(s)", sheets), ("hidden sheet(s)", hidden))
-        if names
-    ]
-    if not groups:
-        return []
-    return [
-        f"{' and '.join(groups)} also hold a prolactin column and were not read (choose one "
-        "with the sheet option)"
-    ]
-
-
-def _reference_sheets_note(sheets: Sequence[str]) -> list[str]:
-    """One warning naming the sheets of reference values that were not read as results."""
-    return _unread_sheets_note(
-        sheets, "are named as reference values: their prolactin column lists limits, not patients"
-    )
-
-
-def _aggregate_sheets_note(sheets: Sequence[tuple[str, str]]) -> list[str]:
-    """A warning naming the sheets of statistics, the pivot summaries and the cover pages that
-    were not read as results, and why (one per reason)."""
+def _unread_notes(
+    book: Workbook, location: HeaderLocation, mapping: ColumnMapping, options: ReadOptions
+) -> list[str]:
+    """The warnings naming the sheets holding a prolactin column that were not read (hidden,
+    reference values, statistics, pivot summaries, cover pages), each with how many of its
+    rows hold a prolactin value: no sheet's rows are left out without a word and a count."""
+    unread = [*location.also_hidden, *location.also_reference]
+    unread += [n for n, _ in location.also_aggregate]
+    counts = {n: _unread_rows(book, n, mapping, options) for n in unread}
     reasons: dict[str, list[str]] = {}
-    for sheet, why in sheets:
+    for sheet, why in location.also_aggregate:  # one warning per reason
         reasons.setdefault(why, []).append(sheet)
-    return [note for why, names in reasons.items() for note in _unread_sheets_note(names, why)]
+    return [
+        *_hidden_sheets_note(location.also_hidden, counts),
+        *_unread_sheets_note(
+            location.also_reference,
+            "are named as reference values: their prolactin column lists limits, not patients",
+            counts,
+        ),
+        *[
+            note
+            for why, names in reasons.items()
+            for note in _unread_sheets_note(names, why, counts)
+        ],
+    ]
 
 
-def _unread_sheets_note(sheets: Sequence[str], why: str) -> list[str]:
+def _rows_said(sheets: Sequence[str], counts: Mapping[str, int]) -> str:
+    """How many rows of each sheet hold a prolactin value ("'Old' 3 row(s) with a prolactin
+    value")."""
+    return ", ".join(f"{n!r} {counts.get(n, 0):,} row(s) with a prolactin value" for n in sheets)
+
+
+def _hidden_sheets_note(hidden: Sequence[str], counts: Mapping[str, int]) -> list[str]:
+    """One warning naming the hidden sheets whose header holds a prolactin column; it contains
+    "were not read" (triage.notices prints such warnings even when quiet)."""
+    if not hidden:
+        return []
+    names = ", ".join(repr(n) for n in hidden)
+    return [
+        f"hidden sheet(s) {names} also hold a prolactin column and were not read "
+        f"({_rows_said(hidden, counts)}; choose one with the sheet option)"
+    ]
+
+
+def _unread_sheets_note(sheets: Sequence[str], why: str, counts: Mapping[str, int]) -> list[str]:
     if not sheets:
         return []
     names = ", ".join(repr(n) for n in sheets)
     return [
-        f"sheet(s) {names} {why}, and they were not read (choose one with the sheet option if "
-        "it holds results)"
+        f"sheet(s) {names} {why}, and they were not read ({_rows_said(sheets, counts)}; choose "
+        "one with the sheet option if it holds results)"
     ]
 
 
