@@ -28,6 +28,8 @@ from triage.knowledge.drugs import (
     drug_matcher,
     gives_medications,
     medication_lists,
+    not_yet_started,
+    stop_span_at,
     stop_status_line,
 )
 from triage.knowledge.loaders import factor_codes
@@ -398,6 +400,11 @@ _DOUBT_NOTES: Final = {
     "irregular": (
         "; taken irregularly (adherence in doubt): a possible cause, its effect varies with intake"
     ),
+    # stopped at a time written only as "recently" or a month: perhaps within its acting days
+    "stop_time": (
+        "; when it was stopped is not written exactly: it may still act, a possible cause only "
+        "until the stop date is confirmed"
+    ),
 }
 
 
@@ -415,7 +422,9 @@ def _stopped_note(ctx: RowContext, written: str, is_depot: bool) -> str:
     the sample, or a depot within its acting days (knowledge/drugs.py _still_acting)."""
     days = stopped_days(written)
     washout = ctx.t("drug_withdrawal_retest_days")
-    if days is None or (not is_depot and days >= washout):
+    if days is None:
+        return _stop_span_note(ctx, written, is_depot)
+    if not is_depot and days >= washout:
         return ""
     if days:
         ago = f"{fmt(days)} day{'s' if days != 1 else ''} before the sample"
@@ -425,6 +434,28 @@ def _stopped_note(ctx: RowContext, written: str, is_depot: bool) -> str:
         acting = fmt(ctx.t(depot_acting_threshold(written)))
         return f"; stopped or last given {ago}: a depot still acts up to {acting} days after"
     return f"; stopped or last given {ago}, within the {fmt(washout)}-day washout: still acting"
+
+
+def _stop_span_note(ctx: RowContext, written: str, is_depot: bool) -> str:
+    """Why a drug stopped at a time written only as a month ("stopped in October") or as recent
+    ("recently stopped") still counts (knowledge/drugs.py stop_span): how long before the
+    sample that may have been, and for a depot how long it acts."""
+    collected = ctx.when("collected_at")
+    as_of = (collected.year, collected.month, collected.day) if collected else None
+    span = stop_span_at(written, as_of)
+    if span is None:
+        return ""
+    fewest, most = span
+    if most is None:
+        when = "stopped recently (no date written)"
+    elif most < 0:
+        return "; stopped only after the sample: taken when it was drawn"
+    else:
+        when = f"stopped {fmt(fewest)}–{fmt(most)} days before the sample (only its month written)"
+    if is_depot:
+        acting = fmt(ctx.t(depot_acting_threshold(written)))
+        return f"; {when}: a depot still acts up to {acting} days after"
+    return f"; {when}, perhaps within the {fmt(ctx.t('drug_withdrawal_retest_days'))}-day washout"
 
 
 @factor_rule("prolactin_raising_drug")
@@ -1237,6 +1268,14 @@ def _no_raising_drug(
     mentions = drug_matcher(tuple(ctx.knowledge.drugs)).mentions(meds)
     # none was counted (the caller's test): every raising drug named was left out
     excluded = dict.fromkeys(m.match.drug.name for m in mentions if m.match.drug.effect == "raises")
+    collected = ctx.when("collected_at")
+    as_of = (collected.year, collected.month, collected.day) if collected else None
+    # "Risperdal from 25/11/2026" (sample 20/11), "ab morgen": not yet started, not stopped
+    later = dict.fromkeys(
+        m.match.drug.name
+        for m in mentions
+        if m.match.drug.effect == "raises" and not_yet_started(meds, m.end, as_of)
+    )
     where = field_words(field)
     if not excluded and load_state_vocabulary().says_no(meds):
         return f"{where}: '{meds}': no drug that raises prolactin"
@@ -1244,10 +1283,13 @@ def _no_raising_drug(
         return f"{no_meds.evidence()}: no drug that raises prolactin"
     if not excluded:
         return f"{where}: no prolactin-raising drug recognised in '{meds}'"
-    return (
-        f"{where}: '{meds}' → {', '.join(excluded)}: recorded as stopped or not taken now, "
-        "not counted as current medication"
-    )
+    parts = []
+    if later:
+        parts.append(f"{', '.join(later)}: not yet started at the sample")
+    stopped = [name for name in excluded if name not in later]
+    if stopped:
+        parts.append(f"{', '.join(stopped)}: recorded as stopped or not taken now")
+    return f"{where}: '{meds}' → {'; '.join(parts)}, not counted as current medication"
 
 
 def find_factors(ctx: RowContext, labels: Labels) -> list[Finding]:

@@ -719,6 +719,12 @@ def _doubt_first(raising: Sequence[DrugMatch], text: str) -> str:
             f"check adherence: {_drug_names(irregular)} {_is_are(irregular)} recorded as taken "
             "irregularly"
         )
+    stop_time = [m for m in raising if m.doubt == "stop_time"]
+    if stop_time:
+        first.append(
+            f"confirm when {_drug_names(stop_time)} {_was_were(stop_time)} stopped (no exact "
+            "date written: it may still act at this sample)"
+        )
     return "; ".join([*first, text]) if first else text
 
 
@@ -750,6 +756,10 @@ def _usual_drug_review(ctx: RowContext, raising: Sequence[DrugMatch]) -> str:
 
 def _is_are(matches: Sequence[DrugMatch]) -> str:
     return "is" if len({m.drug.name for m in matches}) == 1 else "are"
+
+
+def _was_were(matches: Sequence[DrugMatch]) -> str:
+    return "was" if len({m.drug.name for m in matches}) == 1 else "were"
 
 
 def _rarely(matches: Sequence[DrugMatch]) -> str:
