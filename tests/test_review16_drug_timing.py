@@ -67,6 +67,8 @@ DEPOT_VAGUE = [
     "Xeplion abgesetzt (letzte Spritze 09/2026)",
     "Haldol Decanoas gestopt in oktober",
     "Xeplion arrêté en octobre",
+    "Xeplion sospeso nel mese di ottobre",
+    "Xeplion suspendido en el mes de octubre",
     "Xeplion ended last month",
 ]
 

@@ -2292,16 +2292,15 @@ _DAY_MONTH: Final = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?!\d)")
 
 
 def writes_a_date(text: str) -> bool:
-    """Whether a note writes a year (writes_a_year), a day and month without one ("abgesetzt
-    am 18.11.") or a month's name ("stopped in October", "ab Dezember": [values.month_names]):
-    only then does the sample's date matter to reading its medication."""
-    if writes_a_year(text) or _DAY_MONTH.search(text) is not None:
-        return True
-    return _month_name_regex().search(normalise_word(text)) is not None
+    """Whether a note writes a year (writes_a_year) or a day and month without one ("abgesetzt
+    am 18.11."): only then does the sample's date matter to reading its medication (a month's
+    name too, when it dates a stop or a start: knowledge/drugs.py reads_a_date)."""
+    return writes_a_year(text) or _DAY_MONTH.search(text) is not None
 
 
 @cache
-def _month_name_regex() -> re.Pattern[str]:
+def month_name_regex() -> re.Pattern[str]:
+    """month_name_pattern compiled (for lower-case text without accents: normalise_word)."""
     return re.compile(month_name_pattern())
 
 
@@ -2597,6 +2596,7 @@ def _stopped_month_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     where = "|".join(stopped["month_in"])
     part = rf"(?:{'|'.join(stopped['month_part'])})[\s\-]+(?:(?:of|de|di|d.|van)\s*)?"
     article = r"(?:(?:the|el|le|la|il|de|het)\s+)?"
+    article += rf"(?:(?:{'|'.join(stopped['month_word'])})\s*)?"
     year = r"(?:\s*(?P<year>(?:19|20)\d\d)(?![\d./-]?\d))"
     named = rf"{month_name_pattern()}{year}?"
     numbered = r"(?<![\d./-])(?P<mnum>\d{1,2})\s*[./-]\s*(?P<myear>(?:19|20)\d\d)(?![\d./-]?\d)"

@@ -90,8 +90,10 @@ from triage.values import (
     ended_ago,
     last_dose_days,
     month_name_pattern,
+    month_name_regex,
     month_number,
     month_of_name,
+    normalise_word,
     stopped_days,
     stopped_month,
     stopped_recently,
@@ -107,8 +109,8 @@ __all__ = [
     "gives_medications",
     "medication_lists",
     "not_yet_started",
+    "reads_a_date",
     "stop_days",
-    "stop_span_at",
     "stop_status_line",
 ]
 
@@ -561,7 +563,7 @@ class DrugMatcher:
             return []
         seen: set[str] = set()
         found: list[DrugMatch] = []
-        dated = as_of is not None and writes_a_date(text)
+        dated = as_of is not None and reads_a_date(text)
         mentions = self._mentions_dated(text, as_of) if dated else self._mentions_cached(text)
         for mention in mentions:
             if mention.negated:
@@ -1515,6 +1517,20 @@ def _started_after_sample(after: str) -> bool:
         if start is not None and start > date(*now):
             return True
     return False
+
+
+def reads_a_date(text: str) -> bool:
+    """Whether reading a medication text depends on the sample's date: it writes a date
+    (values.writes_a_date), or a month's name that dates a stop ("stopped in October":
+    values.stopped_month) or a start after a word for "from" ("ab Dezember": _STARTS_FROM).  A
+    month's name alone ("may cause", "2 weeks ago") does not, so such texts stay shared between
+    samples."""
+    if writes_a_date(text):
+        return True
+    plain = normalise_word(text)
+    if month_name_regex().search(plain) is None:
+        return False
+    return stopped_month(text) is not None or _STARTS_FROM.search(plain) is not None
 
 
 def not_yet_started(text: str, end: int, as_of: tuple[int, int, int] | None) -> bool:
