@@ -3044,9 +3044,13 @@ def test_a_bare_line_feed_in_an_unquoted_cell_stays_in_its_record(
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
     result = read(path)
     assert result.frame["patient_id"].tolist() == ["Q1", "Q2"]
-    assert not result.rejected
+    # the comment's second line is a row of its own in a spreadsheet (fix75): listed, and Q2
+    # keeps the row number a spreadsheet shows it under
+    assert [(r.source_row, r.reason_code, r.patient_id) for r in result.rejected] == [
+        (3, "not_a_result_row", "Q1")
+    ]
     assert "Sehstörungen" in result.frame["comments"].iloc[0]
-    assert result.frame["source_row"].tolist() == [2, 3]
+    assert result.frame["source_row"].tolist() == [2, 4]
     assert any("line break inside an unquoted cell" in w for w in result.summary.warnings)
 
 

@@ -217,9 +217,13 @@ def test_an_unquoted_line_break_in_the_last_cell_keeps_the_red_flag_with_the_pat
         ],
         ENDINGS[ending],
     )
-    assert rejected == []
+    # the line the note went on over is a row of its own in a spreadsheet: listed (fix75)
+    assert [(r["source_row"], r["reason_code"], r["patient_id"]) for r in rejected] == [
+        ("4", "not_a_result_row", "P002")
+    ]
     read = _results(results)
     assert sorted(read) == ["P001", "P002", "P004"]
+    assert read["P004"]["source_row"] == "5"
     assert read["P002"]["priority"] == "urgent"
     assert _urgent_ids(urgent) == ["P002"]
 
@@ -243,7 +247,7 @@ def test_an_unquoted_line_break_before_the_result_joins_the_record(
         ],
         ENDINGS[ending],
     )
-    assert rejected == []
+    assert [(r["source_row"], r["reason_code"]) for r in rejected] == [("4", "not_a_result_row")]
     read = _results(results)
     assert read["P002"]["prolactin_value"] == "320"
     assert _urgent_ids(urgent) == ["P002"]
@@ -294,7 +298,11 @@ def test_a_footer_is_not_joined_into_the_comment_a_broken_line_continues(
     read = _results(results)
     assert read["P002"]["priority"] == "urgent"
     assert _urgent_ids(urgent) == ["P002"]
-    assert [(r["source_row"], r["reason_code"]) for r in rejected] == [("4", "not_a_result_row")]
+    # the continuation line (row 4) and the footer (row 5), each under its own row (fix75)
+    assert [(r["source_row"], r["reason_code"]) for r in rejected] == [
+        ("4", "not_a_result_row"),
+        ("5", "not_a_result_row"),
+    ]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -320,7 +328,7 @@ def test_sub_headings_stay_rows_of_their_own_where_a_fragment_is_joined(
     assert "Ward" not in read["P001"]["comment"]
     assert read["P002"]["prolactin_value"] == "320"
     assert _urgent_ids(urgent) == ["P002"]
-    assert {r["source_row"] for r in rejected} == {"2", "4"}
+    assert {r["source_row"] for r in rejected} == {"2", "4", "6"}  # 6: the note went on (fix75)
 
 
 FOOTERS = {
@@ -358,7 +366,10 @@ def test_a_footer_under_a_unit_column_stays_out_of_the_unit_where_a_note_is_join
     assert read["P002"]["priority"] == "urgent"
     assert read["P003"]["prolactin_unit"] == "ng/mL"
     assert _urgent_ids(urgent) == ["P002"]
-    assert [(r["source_row"], r["reason_code"]) for r in rejected] == [("5", "not_a_result_row")]
+    assert [(r["source_row"], r["reason_code"]) for r in rejected] == [
+        ("4", "not_a_result_row"),
+        ("6", "not_a_result_row"),
+    ]
 
 
 # -- 3. the patient and urgency of a line rejected for a quote or an over-long cell ---------------

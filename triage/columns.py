@@ -206,16 +206,30 @@ def _ignored_brackets() -> frozenset[str]:
 
 
 # A hyphen ending a line inside a header cell before a lower-case letter: a word broken to fit
-# the column ("Ge-\nschlecht", "Pro-\nlaktin"); before a capital it joins two words
-# ("Entnahme-\nDatum") and stays.
+# the column (an Alt+Enter in Excel: "Ge-\nschlecht", "Pro-\nlaktin", "Prolac-\ntine",
+# "Gen-\nder", "Ge-\nslacht"); before a capital or a digit it joins two words ("Entnahme-\nDatum",
+# "Pat-\nNr", "Anti-\nD"): the hyphen stays, the line break goes.
 _SOFT_BREAK: Final = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n\s*(?=[^\W\d_A-ZÀ-ÖØ-Þ])")
+_HARD_BREAK: Final = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n\s*(?=[A-ZÀ-ÖØ-Þ\d])")
+
+
+def header_text(cell: object) -> str:
+    """A header cell as one line, the way every reader and message takes it: a word hyphenated
+    over a line break in the cell joined ("Ge-<new line>schlecht" -> "Geschlecht"), a compound's
+    hyphen kept ("Pat-<new line>Nr" -> "Pat-Nr"), other line breaks and runs of spaces one
+    space.  '' for a cell that is no text."""
+    if not isinstance(cell, str):
+        return ""
+    if "\n" in cell and "-" in cell:
+        cell = _HARD_BREAK.sub("-", _SOFT_BREAK.sub("", cell))
+    return " ".join(cell.split())
 
 
 @lru_cache(maxsize=4096)
 def parse_header(text: str) -> HeaderText:
     """Split a header into its words and the unit it names (in brackets or at its end).  A
     word hyphenated over a line break in its cell ("Ge-<new line>schlecht") is one word."""
-    raw = " ".join(_SOFT_BREAK.sub("", str(text)).split())
+    raw = header_text(str(text))
     ignored = _ignored_brackets()
     every = _BRACKETS.findall(raw)
     brackets = [b for b in every if _words_of(b) not in ignored or _is_unit(b)]
@@ -519,17 +533,24 @@ def column_letters(index: int) -> str:
     return letters
 
 
-def recognised_headers(headers: Sequence[object], limit: int = 12) -> str:
+def recognised_headers(
+    headers: Sequence[object], limit: int = 12, taken: Mapping[str, int] | None = None
+) -> str:
     """The cells of a header row that clearly name a known field, for a message: "A 'MRN'
     (patient_id), C 'TSH' (tsh)".  Only such cells are quoted: they are vocabulary, while any
-    other cell may be patient data (a file without a header row)."""
+    other cell may be patient data (a file without a header row).  ``taken`` (field -> column,
+    as matched): a cell that reads as a field the match did not give it says so ("(prolactin,
+    not used)"), so that a message never names as found what was not taken."""
     named = []
     for index, cell in enumerate(headers):
         if not isinstance(cell, str) or not cell.strip():
             continue
         found = candidates(cell)
         if found and found[0][1] >= STRONG_SCORE:
-            named.append(f"{column_letters(index)} {cell.strip()!r} ({found[0][0]})")
+            field_name = found[0][0]
+            used = taken is None or taken.get(field_name) == index
+            label = field_name if used else f"{field_name}, not used"
+            named.append(f"{column_letters(index)} {header_text(cell)!r} ({label})")
     return ", ".join(named[:limit]) + (", ..." if len(named) > limit else "")
 
 
@@ -1220,9 +1241,9 @@ def recognise_columns(
     own unit can.  Columns of a timed prolactin series are never the prolactin column, and
     unmapped columns of clinical information or notes are listed in ``note_columns``.
     """
-    texts = [" ".join(h.split()) if isinstance(h, str) else "" for h in headers]
+    texts = [header_text(h) for h in headers]
     match = ColumnMatch(headers=texts)
-    taken_cols = _apply_forced(match, forced or {})
+    taken_cols = _apply_forced(match, forced or {}, headers)
     match.shape = _shape_with_forced(texts, match)
     aside = _not_current_columns(match, taken_cols, samples)
     pool = _candidate_pool(texts, match.shape, taken_cols | aside, set(match.fields))
@@ -2514,13 +2535,19 @@ def _free_text_columns(
         )
 
 
-def _apply_forced(match: ColumnMatch, forced: Mapping[str, str]) -> set[int]:
+def _apply_forced(
+    match: ColumnMatch, forced: Mapping[str, str], cells: Sequence[object] = ()
+) -> set[int]:
     taken: set[int] = set()
     loose = [_loose(t) for t in match.headers]
+    # the cells as written too: a mapping file naming "Ge-\nschlecht" or "Ge- schlecht"
+    written = [_loose(c) if isinstance(c, str) else "" for c in cells]
     words = [parse_header(t).full for t in match.headers]
     for name, header in forced.items():
-        wanted = _loose(header)
-        col = next((i for i, t in enumerate(loose) if t and t == wanted), None)
+        wanted = {_loose(header), _loose(header_text(header))}
+        col = next((i for i, t in enumerate(loose) if t and t in wanted), None)
+        if col is None:
+            col = next((i for i, t in enumerate(written) if t and t in wanted), None)
         if col is None:
             alt = parse_header(header).full
             col = next((i for i, w in enumerate(words) if w and w == alt), None)

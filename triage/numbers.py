@@ -251,6 +251,33 @@ def age_words(years: float | None, missing: str = MISSING) -> str:
     return f"{math.floor(years * DAYS_PER_YEAR + 1e-9)} d"
 
 
+# A time span read from words ("2 months ago", "last month", "4 months ago") is held in days of
+# the Julian calendar (a month is DAYS_PER_YEAR / MONTHS_PER_YEAR = 30.4375 days): shown as
+# written, in whole days when it is a whole number of days, else roughly, in months or years
+# ("about 2 months"), never as 60.88 days.  SPAN_DECIMALS: the decimals of such a rough span.
+SPAN_DECIMALS: Final = 1
+_HOURS_PER_DAY: Final = 24.0
+
+
+def span_words(days: float | None) -> str:
+    """A span of days for a reader: '4 days', '1 day', '12 hours', 'about 2 months', 'about 1
+    year' ('?' if missing)."""
+    if days is None or not math.isfinite(days) or days < 0:
+        return MISSING
+    whole = round(days)
+    if abs(days - whole) < ABOVE_WHOLE:
+        return f"{whole:d} day" if whole == 1 else f"{whole:d} days"
+    if days < 1:
+        hours = fmt(round(days * _HOURS_PER_DAY, SPAN_DECIMALS))
+        return f"{hours} hour" if hours == "1" else f"{hours} hours"
+    months = days * MONTHS_PER_YEAR / DAYS_PER_YEAR
+    years = round(months / MONTHS_PER_YEAR, SPAN_DECIMALS)
+    if years >= 1 and abs(years - round(years)) < ABOVE_WHOLE:
+        return f"about {fmt(years)} year" + ("" if years == 1 else "s")
+    shown = fmt(round(months, SPAN_DECIMALS))
+    return f"about {shown} month" + ("" if shown == "1" else "s")
+
+
 # The lab's own precision (display, not clinical): the result is shown with as many decimals as
 # the lab wrote it with, and a limit not from the lab's own interval is rounded to those decimals
 # (trailing zeros dropped: `fmt_limit`), between LAB_DECIMALS_MIN and LAB_DECIMALS_MAX ("33562"

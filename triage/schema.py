@@ -171,10 +171,17 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "menopausal_text": "string",
     "hcg": "string",  # "positive", "negative" or a number with unit as written
     "hcg_positive": "boolean",  # parsed: True / False / <NA>
+    # the LOINC code the input gave the hCG line (HL7 OBX-3, a FHIR code, a long export's LOINC
+    # or code column: quantitative serum 19080-1, urine qualitative 2106-3 ...), else <NA>:
+    # results.fhir.json writes the test as the lab named it
+    "hcg_loinc": "string",
     # medication and comorbidity
     "medications": "string",
     "egfr": "float64",
     "egfr_qualifier": "string",
+    # the LOINC code the input gave the eGFR line (the equation: 62238-1 CKD-EPI 2009, 98979-8
+    # CKD-EPI 2021, 33914-3 MDRD ...), else <NA>: results.fhir.json keeps it
+    "egfr_loinc": "string",
     # an eGFR or creatinine written in kidney words ("ESRD", "CKD G4", "IRC terminale"): read by
     # the state vocabulary as a comment would be (io/state_cells.kidney_words)
     "egfr_text": "string",

@@ -926,7 +926,8 @@ def _read_drugs(
                 row = rows[i] = {}
             for match in matches:
                 kept = row.setdefault(match.drug.name, match)
-                if kept.doubt and not match.doubt:  # written plainly in another column
+                plain = not match.doubt and not match.stopped
+                if (kept.doubt or kept.stopped) and plain:  # taken plainly in another column
                     row[match.drug.name] = match
     return [() if row is None else tuple(row.values()) for row in rows]
 

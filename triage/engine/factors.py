@@ -17,7 +17,14 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Final
 
-from triage.engine.context import LIKELY, POSSIBLE, RowContext, approx, fmt
+from triage.engine.context import (
+    LIKELY,
+    POSSIBLE,
+    PROLACTIN_INHIBITOR_ATC,
+    RowContext,
+    approx,
+    fmt,
+)
 from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
 from triage.engine.labels import Labels, load_labels
 from triage.engine.renal import CreatinineEstimate, creatinine_mg_dl, estimate_from_creatinine
@@ -25,16 +32,18 @@ from triage.engine.state_words import load_state_vocabulary
 from triage.engine.text import YEAR_IN_NOTE, CueHit
 from triage.knowledge.drugs import (
     depot_acting_threshold,
+    doubt_clause,
     drug_matcher,
     gives_medications,
     medication_lists,
     not_yet_started,
+    says_stopped,
     stop_span_at,
     stop_status_line,
 )
 from triage.knowledge.loaders import factor_codes
 from triage.knowledge.model import Drug, DrugMatch
-from triage.numbers import age_text
+from triage.numbers import age_text, span_words
 from triage.schema import DRUG_FACTOR_PREFIX, TEXT_FIELDS, field_words
 from triage.values import stopped_days
 
@@ -344,7 +353,15 @@ def _segment(text: str, matched: str) -> str:
             below = text[starts[index + 1] : ends[index + 1]]
             if stop_status_line(below):
                 return f"{piece.strip()} {below.strip()}"
-        return piece.strip()
+        # "Risperdal, nimmt es nicht regelmäßig", "MCP, bei Bedarf": how it is taken is quoted
+        last = index
+        while (
+            last < len(breaks)
+            and breaks[last].group() == ","
+            and doubt_clause(text[starts[last + 1] : ends[last + 1]])
+        ):
+            last += 1
+        return text[start : ends[last]].strip()
     return matched
 
 
@@ -371,7 +388,7 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     line = f"{field_words(match.field)}: '{written}' → {drug.name} ({kind}{depot}; {reach}"
     if drug.frequency not in LIKELY_FREQUENCIES:
         line += f"; raises prolactin in few users ({drug.frequency.replace('_', ' ')})"
-    line += ")" + _stopped_note(ctx, written, is_depot)
+    line += ")" + _stopped_note(ctx, written, is_depot, drug.acts_after_stop)
     exceeded = not ctx.within(ceiling)
     beyond = beyond_drug_reach(ctx)
     if exceeded:
@@ -400,6 +417,10 @@ _DOUBT_NOTES: Final = {
     "irregular": (
         "; taken irregularly (adherence in doubt): a possible cause, its effect varies with intake"
     ),
+    "as_needed": (
+        "; taken as needed, not regularly: a possible cause only if a dose was taken shortly "
+        "before the sample (its rise follows a dose)"
+    ),
     # stopped at a time written only as "recently" or a month: perhaps within its acting days
     "stop_time": (
         "; when it was stopped is not written exactly: it may still act, a possible cause only "
@@ -417,45 +438,148 @@ def beyond_drug_reach(ctx: RowContext) -> bool:
     return not ctx.within(ctx.t("drug_rarely_exceeds_ng_ml"))
 
 
-def _stopped_note(ctx: RowContext, written: str, is_depot: bool) -> str:
+def _stopped_note(ctx: RowContext, written: str, is_depot: bool, acts_after_stop: str = "") -> str:
     """Why a drug written as stopped still counts: stopped less than the withdrawal days before
-    the sample, or a depot within its acting days (knowledge/drugs.py _still_acting)."""
+    the sample (a drug with its own acting days, drugs.toml acts_after_stop: at most those), or
+    a depot within its acting days (knowledge/drugs.py _acting)."""
     days = stopped_days(written)
-    washout = ctx.t("drug_withdrawal_retest_days")
     if days is None:
-        return _stop_span_note(ctx, written, is_depot)
-    if not is_depot and days >= washout:
+        return _stop_span_note(ctx, written, is_depot, acts_after_stop)
+    washout = ctx.t("drug_withdrawal_retest_days")
+    own = ctx.t(acts_after_stop) if acts_after_stop else None
+    if not is_depot and days >= washout and (own is None or days > own):
         return ""
-    if days:
-        ago = f"{fmt(days)} day{'s' if days != 1 else ''} before the sample"
-    else:
-        ago = "on the day of the sample"
+    ago = f"{span_words(days)} before the sample" if days else "on the day of the sample"
     if is_depot:
         acting = fmt(ctx.t(depot_acting_threshold(written)))
         return f"; stopped or last given {ago}: a depot still acts up to {acting} days after"
-    return f"; stopped or last given {ago}, within the {fmt(washout)}-day washout: still acting"
+    return f"; stopped or last given {ago}, {_oral_window(ctx, acts_after_stop)}: still acting"
 
 
-def _stop_span_note(ctx: RowContext, written: str, is_depot: bool) -> str:
+def _oral_window(ctx: RowContext, acts_after_stop: str) -> str:
+    """The days a drug not given as a depot still acts after its stop, in words: its own
+    (drugs.toml acts_after_stop) or the washout."""
+    if acts_after_stop:
+        return f"within the {fmt(ctx.t(acts_after_stop))} days it still acts after a stop"
+    return f"within the {fmt(ctx.t('drug_withdrawal_retest_days'))}-day washout"
+
+
+def _stop_span(ctx: RowContext, written: str) -> tuple[float, float | None] | None:
+    """The fewest and most days before this row's sample a stop was (knowledge/drugs.py
+    stop_span: a month's span, (0, None) for "recently"), or None."""
+    return stop_span_at(written, _sample_day(ctx))
+
+
+def _sample_day(ctx: RowContext) -> tuple[int, int, int] | None:
+    """The (year, month, day) the sample was collected, a written stop or start is read
+    against (None: not known)."""
+    collected = ctx.when("collected_at")
+    return (collected.year, collected.month, collected.day) if collected else None
+
+
+def _span_when(fewest: float, most: float | None) -> str:
+    """When a stop known only as a span (_stop_span) was, in words: the range of days meant."""
+    if most is None:
+        return "stopped recently (no date written)"
+    if most == fewest:  # a date written ("abgesetzt am 18.11.")
+        ago = f"{span_words(most)} before the sample" if most else "on the day of the sample"
+        return f"stopped {ago}"
+    return f"stopped {fmt(fewest)}–{fmt(most)} days before the sample (only its month written)"
+
+
+def _stop_span_note(
+    ctx: RowContext, written: str, is_depot: bool, acts_after_stop: str = ""
+) -> str:
     """Why a drug stopped at a time written only as a month ("stopped in October") or as recent
     ("recently stopped") still counts (knowledge/drugs.py stop_span): how long before the
-    sample that may have been, and for a depot how long it acts."""
-    collected = ctx.when("collected_at")
-    as_of = (collected.year, collected.month, collected.day) if collected else None
-    span = stop_span_at(written, as_of)
+    sample that may have been, and how long the drug acts (a depot's days, its own
+    acts_after_stop, else the washout)."""
+    span = _stop_span(ctx, written)
     if span is None:
         return ""
     fewest, most = span
-    if most is None:
-        when = "stopped recently (no date written)"
-    elif most < 0:
+    if most is not None and most < 0:
         return "; stopped only after the sample: taken when it was drawn"
-    else:
-        when = f"stopped {fmt(fewest)}–{fmt(most)} days before the sample (only its month written)"
+    when = _span_when(fewest, most)
     if is_depot:
         acting = fmt(ctx.t(depot_acting_threshold(written)))
         return f"; {when}: a depot still acts up to {acting} days after"
-    return f"; {when}, perhaps within the {fmt(ctx.t('drug_withdrawal_retest_days'))}-day washout"
+    own = ctx.t(acts_after_stop) if acts_after_stop else None
+    washout = ctx.t("drug_withdrawal_retest_days")
+
+    def within(days: float) -> bool:
+        return days <= own if own is not None else days < washout
+
+    if most is not None and within(most):  # a day written, or a month all within
+        return f"; {when}, {_oral_window(ctx, acts_after_stop)}: still acting"
+    if not within(fewest):
+        return ""
+    return f"; {when}, perhaps {_oral_window(ctx, acts_after_stop)}"
+
+
+def stopped_agonists(ctx: RowContext) -> list[tuple[str, str]]:
+    """Each prolactin-lowering treatment (ATC G02CB: cabergoline, bromocriptine, quinagolide, a
+    dopamine agonist unnamed) that the medication list writes as stopped, paused or tapered off,
+    as (evidence, drug name) ("medications: 'Dostinex pausiert wegen Kinderwunsch' →
+    cabergoline", "cabergoline"): whether it
+    still acts (DrugMatch.stopped) or no longer does.  Prolactin rises back once one is stopped,
+    so a treated prolactinoma or hyperprolactinaemia may be returning (clinical-reference §3.2:
+    "Stopping a DA can make PRL rebound")."""
+    found = [
+        (m.field, m.matched_text, m.drug.name)
+        for m in ctx.prolactin_treatment
+        if m.stopped and m.field == "medications"
+    ]
+    meds = ctx.text("medications")
+    if meds is not None:
+        # read against the sample's date: a stop dated after it leaves the drug taken at it
+        matcher = drug_matcher(tuple(ctx.knowledge.drugs))
+        for mention in matcher.mentions(meds, _sample_day(ctx)):
+            drug = mention.match.drug
+            if not mention.negated or not drug.masks:
+                continue
+            if not any(code.startswith(PROLACTIN_INHIBITOR_ATC) for code in drug.atc):
+                continue
+            if says_stopped(_segment(meds, mention.match.matched_text)):
+                found.append(("medications", mention.match.matched_text, drug.name))
+    return list(
+        dict.fromkeys(
+            (f"{field_words(field)}: '{_segment(ctx.text(field) or '', written)}' → {name}", name)
+            for field, written, name in found
+        )
+    )
+
+
+def rebound_note(ctx: RowContext) -> str:
+    """What a raised result after a prolactin-lowering treatment was stopped may be (evidence of
+    stopped_agonists), or ""."""
+    stopped = stopped_agonists(ctx)
+    if not stopped:
+        return ""
+    return (
+        f"{'; '.join(evidence for evidence, _ in stopped)}: a dopamine agonist stopped or "
+        "paused; prolactin rises back once it is stopped, so a treated prolactinoma or "
+        "hyperprolactinaemia may be returning"
+    )
+
+
+def stopped_agonist_note(ctx: RowContext, match: DrugMatch) -> str:
+    """How a dopamine agonist written as stopped, yet stopped within the days it still acts
+    (DrugMatch.stopped; drugs.toml acts_after_stop), was stopped: "'Dostinex abgesetzt vor 4
+    Tagen': stopped or last taken 4 days before the sample, within the 28 days its
+    prolactin-lowering effect lasts" (cabergoline SmPC; clinical-reference §3.2)."""
+    written = _segment(ctx.text(match.field) or "", match.matched_text)
+    name = match.drug.acts_after_stop or "drug_withdrawal_retest_days"
+    lasts = f"within the {fmt(ctx.t(name))} days its prolactin-lowering effect lasts"
+    days = stopped_days(written)
+    span = _stop_span(ctx, written) if days is None else None
+    if span is None:
+        when = f" {span_words(days)} before the sample," if days else ""
+        return f"{field_words(match.field)}: '{written}': stopped or last taken{when} {lasts}"
+    # a stop known only as a month or as "recently": the range, perhaps within those days
+    fewest, most = span
+    perhaps = "" if most is not None and most <= ctx.t(name) else "perhaps "
+    return f"{field_words(match.field)}: '{written}': {_span_when(fewest, most)}, {perhaps}{lasts}"
 
 
 @factor_rule("prolactin_raising_drug")
@@ -1239,6 +1363,9 @@ def _unexplained_text(ctx: RowContext) -> str:
             text += f"; {_no_raising_drug(ctx, listed[1], no_meds, listed[0])}"
         elif no_meds is not None:
             text += f"; {no_meds.evidence()}: no drug that raises prolactin"
+    rebound = rebound_note(ctx)
+    if rebound:
+        text += f"; {rebound}"
     if ctx.lesion.suspected and not ctx.lesion.present:
         text += f"; {ctx.lesion.evidence}: a pituitary lesion queried, not known"
     if ctx.normal_mri is not None:
@@ -1268,8 +1395,7 @@ def _no_raising_drug(
     mentions = drug_matcher(tuple(ctx.knowledge.drugs)).mentions(meds)
     # none was counted (the caller's test): every raising drug named was left out
     excluded = dict.fromkeys(m.match.drug.name for m in mentions if m.match.drug.effect == "raises")
-    collected = ctx.when("collected_at")
-    as_of = (collected.year, collected.month, collected.day) if collected else None
+    as_of = _sample_day(ctx)
     # "Risperdal from 25/11/2026" (sample 20/11), "ab morgen": not yet started, not stopped
     later = dict.fromkeys(
         m.match.drug.name

@@ -22,7 +22,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from triage.engine.context import LIKELY, RowContext, approx, fmt
-from triage.engine.factors import LIKELY_FREQUENCIES, Finding, beyond_drug_reach
+from triage.engine.factors import (
+    LIKELY_FREQUENCIES,
+    Finding,
+    beyond_drug_reach,
+    stopped_agonist_note,
+    stopped_agonists,
+)
 from triage.engine.intervals import NEONATAL, PREGNANCY
 from triage.engine.labels import Labels
 from triage.engine.priority import (
@@ -321,8 +327,15 @@ def masking_caution(s: Situation) -> str | None:
     masking = [m for m in s.ctx.drugs if m.drug.masks]
     if not masking:
         return None
+    if all(m.stopped and m.drug.drug_class != "partial_agonist" for m in masking):
+        # stopped days before the sample: its effect wearing off, not a treatment failing
+        return (
+            f"{_stopped_notes(s.ctx, masking)}: prolactin rises back as a dopamine agonist's "
+            "effect wears off, so a raised result may be a treated prolactinoma or "
+            "hyperprolactinaemia returning after the stop (review with the prescriber)"
+        )
     names = _drug_names(masking)
-    treating = s.ctx.prolactin_treatment
+    treating = [m for m in s.ctx.prolactin_treatment if not m.stopped]
     if treating:
         # the engine does not see the results history (its trend is added after): a level
         # falling on treatment is the response, not resistance
@@ -344,6 +357,11 @@ def masking_caution(s: Situation) -> str | None:
     )
 
 
+def _stopped_notes(ctx: RowContext, matches: Sequence[DrugMatch]) -> str:
+    """How each of `matches` (stopped, still acting) was stopped (stopped_agonist_note)."""
+    return "; ".join(dict.fromkeys(stopped_agonist_note(ctx, m) for m in matches))
+
+
 def _masking_not_high(ctx: RowContext) -> str | None:
     """The dopamine-agonist caution for a result that cannot be high.  A D2 partial agonist
     (aripiprazole, brexpiprazole, cariprazine) is no dopamine agonist: a low or normal prolactin
@@ -354,6 +372,13 @@ def _masking_not_high(ctx: RowContext) -> str | None:
     partial = [m for m in masking if m.drug.drug_class == "partial_agonist"]
     agonists = [m for m in masking if m.drug.drug_class != "partial_agonist"]
     said = []
+    stopped = [m for m in agonists if m.stopped]
+    if stopped:
+        said.append(
+            f"{_drug_names(stopped)} lowers prolactin ({_stopped_notes(ctx, stopped)}): a "
+            "normal or low result may still be its effect and does not exclude a prolactinoma"
+        )
+    agonists = [m for m in agonists if not m.stopped]
     if agonists:
         said.append(
             f"{_drug_names(agonists)} lowers prolactin: a normal or low result does not exclude "
@@ -378,7 +403,7 @@ def endocrine_referral(s: Situation) -> str | None:
     symptom = s.ctx.symptom
     if symptom is not None:
         return f"symptomatic raised prolactin ({symptom.evidence()})"
-    treating = s.ctx.prolactin_treatment
+    treating = [m for m in s.ctx.prolactin_treatment if not m.stopped]
     if s.ctx.known_prolactinoma and s.ctx.high_like:
         return _follow_up_referral(s.ctx)
     if s.ctx.lesion.present:
@@ -387,6 +412,14 @@ def endocrine_referral(s: Situation) -> str | None:
         return (
             f"raised prolactin on {_drug_names(treating)}: unless it is falling on treatment, "
             "resistance, too low a dose or missed doses; specialist review of the treatment"
+        )
+    stopped = stopped_agonists(s.ctx) if s.ctx.status == "high" else []
+    if stopped:
+        names = ", ".join(dict.fromkeys(name for _, name in stopped))
+        return (
+            f"raised prolactin after {names} was stopped or paused: a treated prolactinoma or "
+            "hyperprolactinaemia may be returning; specialist review (by the team that "
+            "prescribed it) of whether to restart it"
         )
     drug = _drug_despite_level(s)
     if drug is not None:
@@ -407,7 +440,14 @@ def _tumour_words(ctx: RowContext) -> str:
 def _follow_up_referral(ctx: RowContext) -> str:
     """The referral of a raised result with a known prolactinoma: follow-up of the tumour and its
     treatment (clinical-reference §3.2; ES 2011 3.x), not the work-up of a new rise."""
-    treating = ctx.prolactin_treatment
+    treating = [m for m in ctx.prolactin_treatment if not m.stopped]
+    stopped = [m for m in ctx.prolactin_treatment if m.stopped]
+    if stopped and not treating:
+        return (
+            f"raised prolactin after {_drug_names(stopped)} was stopped, with "
+            f"{_tumour_words(ctx)}: endocrine follow-up (prolactin rises back as its effect wears "
+            "off; whether to restart the treatment)"
+        )
     if treating:
         return (
             f"raised prolactin on {_drug_names(treating)} with {_tumour_words(ctx)}: endocrine "
@@ -704,10 +744,13 @@ def medication_review(s: Situation) -> str | None:
 
 def _doubt_first(raising: Sequence[DrugMatch], text: str) -> str:
     """The review, after confirming first what the record leaves in doubt: a drug written with
-    doubt ("?risperidone", "Risperdal (unclear)": confirm the medication) or taken irregularly
-    ("poor compliance": check adherence, which the level depends on)."""
+    doubt ("?risperidone", "Risperdal (unclear)": confirm the medication), taken irregularly
+    ("poor compliance": check adherence, which the level depends on), taken as needed ("bei
+    Bedarf": ask when the last dose was taken) or stopped at a time not written exactly
+    ("recently stopped", "stopped in October": confirm when it was stopped)."""
     unconfirmed = [m for m in raising if m.doubt == "unconfirmed"]
     irregular = [m for m in raising if m.doubt == "irregular"]
+    as_needed = [m for m in raising if m.doubt == "as_needed"]
     first = []
     if unconfirmed:
         first.append(
@@ -718,6 +761,11 @@ def _doubt_first(raising: Sequence[DrugMatch], text: str) -> str:
         first.append(
             f"check adherence: {_drug_names(irregular)} {_is_are(irregular)} recorded as taken "
             "irregularly"
+        )
+    if as_needed:
+        first.append(
+            f"ask when the last dose of {_drug_names(as_needed)} was taken before the sample "
+            "(taken as needed: a dose shortly before it explains the result, none does not)"
         )
     stop_time = [m for m in raising if m.doubt == "stop_time"]
     if stop_time:

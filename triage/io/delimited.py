@@ -15,12 +15,12 @@ import io
 import itertools
 import operator
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import pairwise
 from typing import TYPE_CHECKING, Final
 
 from triage import collector
@@ -84,6 +84,11 @@ class DelimitedText:
     # triage.io.shifted for the line's patient and possible urgency, as a line with a stray
     # delimiter is.
     broken: dict[int, list[object]] = field(default_factory=dict)
+    # The lines that went on with the text of the record above them (a line break inside an
+    # unquoted cell, joined into that record): their rows stay, empty, so that each row below
+    # keeps the number a spreadsheet shows it under; index -> the index of the record they
+    # joined.  Each is in ``bad`` with its detail; its reason is not_a_result_row.
+    continued: dict[int, int] = field(default_factory=dict)
 
 
 def decode_bytes(name: str, data: bytes) -> tuple[str, str]:
@@ -334,8 +339,9 @@ def read_delimited(
     # a last line without its line end in a file of several lines: a copy cut short may have
     # cut its last result too ("6000" -> "6")
     cut_short = bool(text) and text[-1] not in "\r\n" and "\n" in text[:_HEAD_CHARS]
-    text, joined = _join_breaks_in_cells(text, prefer_tab)
-    text, continued = _join_continued_lines(text, prefer_tab)
+    text, joined, broken_at = _join_breaks_in_cells(text, prefer_tab)
+    text, continued, continued_at = _join_continued_lines(text, prefer_tab)
+    joined_lines = {**broken_at, **continued_at}
     # the UTF-8 bytes of the text to split (the file's own when they are: no second encoding)
     raw: bytes | None = None
     if joined or continued or marks:
@@ -424,6 +430,7 @@ def read_delimited(
                 if fields is not None:
                     cut[len(rows) - 1] = fields
                     broken.pop(len(rows) - 1, None)
+    rows_continued = _continuation_rows(rows, starts, bad, joined_lines)
     warnings: list[str] = []
     if encoding in _LEGACY_ENCODINGS or encoding.startswith(_MIXED_UTF8):
         warnings.append(f"the text is not UTF-8; read as {encoding}")
@@ -464,7 +471,30 @@ def read_delimited(
         grid,
         cut,
         broken,
+        rows_continued,
     )
+
+
+def _continuation_rows(
+    rows: list[list[object]], starts: list[int], bad: dict[int, str], lines: dict[int, int]
+) -> dict[int, int]:
+    """The (empty) rows of the lines joined into the record above them (``lines``: physical
+    line -> the physical line its record starts on), each put in ``bad`` with its detail:
+    row index -> the index of the record it joined."""
+    found: dict[int, int] = {}
+    for line, record_line in sorted(lines.items()):
+        i = bisect_left(starts, line)
+        target = bisect_left(starts, record_line)
+        if i >= len(starts) or starts[i] != line or rows[i] or i in bad:
+            continue
+        if target >= len(starts) or starts[target] != record_line:
+            continue
+        found[i] = target
+        bad[i] = (
+            f"line {line} goes on with the text of row {target + 1} (a line break inside an "
+            "unquoted cell, as an Alt+Enter in a note): it was read as part of that row"
+        )
+    return found
 
 
 def _line_count(text: str) -> int:
@@ -490,34 +520,68 @@ def _last_fields(text: str, delimiter: str) -> list[object]:
     return list(next(csv.reader([_last_line(text)], delimiter=delimiter, strict=False), []))
 
 
-def _join_breaks_in_cells(text: str, prefer_tab: bool) -> tuple[str, int]:
-    """``text`` with the cells holding a bare line feed quoted, and how many records held one.
+def _join_breaks_in_cells(text: str, prefer_tab: bool) -> tuple[str, int, dict[int, int]]:
+    """``text`` with each record holding a bare line feed in a cell written on one line, how
+    many records held one, and the lines they went on over (physical line -> the line of
+    their record, as ``_join_continued_lines``).
 
     A file whose records end in CR LF where a record also holds a bare LF (a LIS writing a
     comment's Alt+Enter unquoted) splits that record in two: a short line and a stray one (the
     comment's red flag went to rejected.csv).  The record is joined only when its pieces
     together hold exactly the header's field count, and no quote is in it (a quoted line break
-    is the csv module's)."""
+    is the csv module's).  A spreadsheet shows the pieces on rows of their own: the joined
+    record is followed by as many empty lines, so that the rows below keep their numbers."""
     if "\r\n" not in text or _BARE_LF.search(text) is None:
-        return text, 0
+        return text, 0, {}
     records = text.split("\r\n")
     plain = [r for r in records[:_SNIFF_LINES] if r.strip() and "\n" not in r]
     delimiter, width = _sniff(plain, prefer_tab)
     if width < 2:
-        return text, 0
+        return text, 0, {}
     joined = 0
+    lines: dict[int, int] = {}
+    line = 1  # the physical line record i starts on
     for i, record in enumerate(records):
-        if "\n" in record and '"' not in record and record.count(delimiter) == width - 1:
-            cells = record.split(delimiter)  # the cell holding the break is quoted: the csv
-            # reader keeps it in the cell, and the rows below keep their line numbers
-            records[i] = delimiter.join(f'"{c}"' if "\n" in c else c for c in cells)
+        breaks = record.count("\n") + record.count("\r")
+        if (
+            "\n" in record
+            and '"' not in record
+            and "\r" not in record
+            and record.count(delimiter) == width - 1
+        ):
+            cells = [_joined_cell(c.split("\n")) for c in record.split(delimiter)]
+            records[i] = delimiter.join(cells) + "\r\n" * breaks
+            lines.update((line + k, line) for k in range(1, breaks + 1))
             joined += 1
-    return ("\r\n".join(records), joined) if joined else (text, 0)
+        line += breaks + 1
+    return ("\r\n".join(records), joined, lines) if joined else (text, 0, {})
 
 
-def _join_continued_lines(text: str, prefer_tab: bool) -> tuple[str, int]:
-    """``text`` with the records continued on the next line joined (the cell holding the line
-    break quoted), and how many were.
+_GOES_ON: Final = (",", ";", ":", "-", "+", "&", "/")
+
+
+def _joined_cell(pieces: list[str]) -> str:
+    """The pieces of a cell broken over lines as one cell on one line, quoted when it was
+    broken: with "; " between them, so that each line's words keep their own sense, or a
+    space after a trailing comma or hyphen (as layout._join_continuations joins a spreadsheet's
+    continuation rows)."""
+    if len(pieces) == 1:
+        return pieces[0]
+    text = pieces[0].rstrip("\r")
+    for more in pieces[1:]:
+        before, after = text.rstrip(), more.rstrip("\r").strip()
+        text = (
+            f"{before} {after}" if not before or before.endswith(_GOES_ON) else f"{before}; {after}"
+        )
+    return f'"{text}"'
+
+
+def _join_continued_lines(text: str, prefer_tab: bool) -> tuple[str, int, dict[int, int]]:
+    """``text`` with the records continued on the next line joined (on the record's first
+    line, the cell that held the line break quoted, and an empty line in place of each line
+    it went on over: a spreadsheet shows that line as a row of its own, and the rows below
+    keep their numbers), how many were, and the lines joined (physical line -> the line its
+    record starts on).
 
     A line break written unquoted inside a free-text cell (an Alt+Enter in a comment, in a file
     whose lines end in LF, or in CR LF like the records) splits its record into two lines that
@@ -542,12 +606,12 @@ def _join_continued_lines(text: str, prefer_tab: bool) -> tuple[str, int]:
     plain = [line.rstrip("\r") for line in lines if line.strip()]
     delimiter, width = _sniff(plain, prefer_tab)
     if width < 2 or delimiter not in head:
-        return text, 0
+        return text, 0, {}
     header = next(
         (i for i, line in enumerate(lines) if _names_columns(line, delimiter, width)), None
     )
     if header is None or header + 1 >= len(lines):
-        return text, 0
+        return text, 0, {}
     body = sum(len(line) + 1 for line in lines[: header + 1])  # where the data lines start
     below = next((line.rstrip("\r") for line in lines[header + 1 :] if line.strip()), "")
     lone_ok = delimiter in below and '"' not in below
@@ -563,7 +627,7 @@ def _join_continued_lines(text: str, prefer_tab: bool) -> tuple[str, int]:
             continue
         seen += 1
         if seen > _SNIFF_LINES and seen * 4 > total:  # short lines are this exporter's habit
-            return text, 0
+            return text, 0, {}
         group = groups[-1] if groups and groups[-1][-1][1] + 1 == start else None
         if group is None:
             previous = text.rfind("\n", 0, start - 1) + 1
@@ -578,16 +642,21 @@ def _join_continued_lines(text: str, prefer_tab: bool) -> tuple[str, int]:
             else:
                 group.append((start, end))
     if not groups:
-        return text, 0
+        return text, 0, {}
     out: list[str] = []
+    joined: dict[int, int] = {}
     at = 0
+    line = 1  # the physical line that starts at ``at``
     for group in groups:
         first, last = group[0][0], group[-1][1]
         out.append(text[at:first])
+        line += _normalised(text[at:first]).count("\n")
         out.append(_joined_record(text, group, delimiter))
+        joined.update((line + k, line) for k in range(1, len(group)))
+        line += len(group) - 1
         at = last
     out.append(text[at:])
-    return "".join(out), len(groups)
+    return "".join(out), len(groups), joined
 
 
 def _names_columns(line: str, delimiter: str, width: int) -> bool:
@@ -670,16 +739,20 @@ def _note_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def _joined_record(text: str, group: list[tuple[int, int]], delimiter: str) -> str:
-    """The lines of ``group`` as one record, each cell holding a line break quoted (the csv
-    reader keeps it in the cell, and the rows below keep their line numbers)."""
-    cells = text[group[0][0] : group[0][1]].split(delimiter)
-    for (_, end), (start, stop) in pairwise(group):
-        more = text[start:stop].split(delimiter)
-        cells[-1] += text[end:start] + more[0]  # the line's own break: LF or CR LF
-        cells += more[1:]
-    ending = "\r" if cells[-1].endswith("\r") else ""  # the record's own line end stays out
-    cells[-1] = cells[-1].removesuffix("\r")
-    return delimiter.join(f'"{c}"' if "\n" in c else c for c in cells) + ending
+    """The lines of ``group`` as one record on its first line (each cell that held a line
+    break joined and quoted: ``_joined_cell``), then an empty line for each further line, with
+    its own line end (LF or CR LF): the lines below keep their numbers."""
+    cells: list[list[str]] = [[c] for c in text[group[0][0] : group[0][1]].split(delimiter)]
+    ends = ["\r" if text[group[0][1] - 1 : group[0][1]] == "\r" else ""]
+    cells[-1][-1] = cells[-1][-1].removesuffix("\r")
+    for start, stop in group[1:]:
+        more = text[start:stop]
+        ends.append("\r" if more.endswith("\r") else "")
+        pieces = more.removesuffix("\r").split(delimiter)
+        cells[-1].append(pieces[0])
+        cells += [[c] for c in pieces[1:]]
+    record = delimiter.join(_joined_cell(c) for c in cells)
+    return record + ends[0] + "".join("\n" + e for e in ends[1:])
 
 
 _BARE_LF: Final = re.compile(r"(?<!\r)\n")
@@ -1019,6 +1092,11 @@ def check_field_counts(
     (a stray delimiter whose line ends on an empty cell); lines of one field are tolerated too
     (a note or footer; no delimiter to be wrong).  When most lines are short
     the exporter leaves out trailing empty fields: they are read padded, with one warning.
+    A few lines whose values stop before the header's last named column, with their trailing
+    fields left out or more empty ones than the header has (Excel leaves the delimiters of
+    empty cells off some rows, other tools add them), are read with those fields empty when
+    nothing says their values shifted (``_trailing_fields_only``); otherwise they are rejected
+    as before.
     ``shifted`` receives the fields of each line rejected (row index -> fields: triage.io.shifted
     reads its patient id and possible urgency from them).  Returns the file warnings.
     """
@@ -1052,6 +1130,16 @@ def check_field_counts(
         # ends on an empty cell ("Dogmatil 50 mg; Pille;2,2;101;") shifts every cell after it.
         long = sorted(long + padded)
     warnings: list[str] = []
+    if not (short and len(short) * 2 > data):
+        read_padded = _trailing_fields_only(rows, start, bad, length, named, short, long)
+        if read_padded:
+            short = [i for i in short if i not in read_padded]
+            long = [i for i in long if i not in read_padded]
+            warnings.append(
+                f"{len(read_padded):,} line(s) have fewer fields than the header, or only empty "
+                "ones beyond their last value (the exporter leaves out or adds empty fields at "
+                "the end of a line); they were read with those fields empty"
+            )
     if short and len(short) * 2 > data:
         warnings.append(
             f"{len(short):,} of {data:,} lines have fewer fields than the header (the exporter "
@@ -1086,6 +1174,83 @@ def check_field_counts(
             shifted[i] = rows[i]
         rows[i] = []
     return warnings
+
+
+_SAMPLE_LINES: Final = 2_000  # well-formed lines looked at for what their columns hold
+
+
+def _trailing_fields_only(
+    rows: list[list[object]],
+    start: int,
+    bad: dict[int, str],
+    length: int,
+    named: int,
+    short: list[int],
+    long: list[int],
+) -> set[int]:
+    """The lines of ``short`` and ``long`` whose only fault is at their end: their values stop
+    before the header's last named column, and every field after them is missing or empty.
+
+    Such a line is read in place (the columns it leaves out empty) unless something says its
+    values shifted: a value of a kind (a number, or text) its column never holds in the lines
+    of the header's width (a stray delimiter in "Dogmatil 50 mg; Pille" puts "Pille" under TSH),
+    or a column it leaves out that every other line fills (a line that lost its result or a
+    delimiter: "P3,F" under "id,sex,age,prolactin")."""
+    candidates: dict[int, int] = {}
+    for i in (*short, *long):
+        filled = len(rows[i])
+        while filled > 0 and not _text(rows[i][filled - 1]).strip():
+            filled -= 1
+        if 1 < filled < named:
+            candidates[i] = filled
+    if not candidates:
+        return set()
+    numbers = [0] * length
+    words = [0] * length
+    empty = [0] * length  # lines that leave the column empty (or out)
+    sample = [
+        i
+        for i in range(start, min(len(rows), start + _SAMPLE_LINES))
+        if type(rows[i]) is list and len(rows[i]) > 1 and i not in bad and i not in candidates
+    ]
+    missing = [0] * (length + 1)  # lines that stop before column j: missing[j] of them
+    for i in sample:
+        row = rows[i]
+        whole = len(row) == length
+        for j, cell in enumerate(row[:length]):
+            text = _text(cell).strip()
+            if not text:
+                empty[j] += 1
+            elif whole and _NUMBER_START.match(text):
+                numbers[j] += 1
+            elif whole:
+                words[j] += 1
+        missing[min(len(row), length)] += 1
+    for filled in candidates.values():
+        missing[filled] += 1
+    stopped = 0
+    for j in range(length):
+        stopped += missing[j]
+        empty[j] += stopped
+    kept: set[int] = set()
+    for i, filled in candidates.items():
+        row = rows[i]
+        if any(empty[j] < 2 for j in range(filled, named)):  # (its own empty counted)
+            continue  # a column it leaves out is filled in every other line
+        shifted = False
+        for j in range(filled):
+            text = _text(row[j]).strip()
+            if not text:
+                continue
+            number = _NUMBER_START.match(text) is not None
+            if (number and words[j] and not numbers[j]) or (
+                not number and numbers[j] and not words[j]
+            ):
+                shifted = True
+                break
+        if not shifted:
+            kept.add(i)
+    return kept
 
 
 def _outside_wider_sections(

@@ -24,7 +24,8 @@ that the existing pipeline does the rest (triage.io.long):
   except a range this tool wrote from its own reference set (its reference-source extension
   says ``set`` or ``physiological``); its notes -> ``comments`` (not the notes this tool wrote:
   an Observation carrying the tool's triage extensions); its interpretation (the lab's flag:
-  H, L, N, A ...) -> ``lab_flag``, except on an Observation this tool wrote;
+  H, L, N, A ...) -> ``lab_flag`` (on an Observation this tool wrote, only the one marked as the
+  lab's: the input's flag it carried, never its own status);
 - effectiveDateTime (or effectivePeriod.start / effectiveInstant) -> ``collected_at``, the
   wall-clock time as written, and its offset -> ``collected_offset`` (results.fhir.json writes
   the time with it).
@@ -122,7 +123,12 @@ LOINC_NAMES: Final[dict[str, str]] = {
     "62238-1": "eGFR",
     "2160-0": "Creatinine",
     "14682-9": "Creatinine",
+    "98979-8": "eGFR",
+    "98980-6": "eGFR",
+    "69405-9": "eGFR",
     "2106-3": "hCG",
+    "2118-8": "hCG",
+    "19080-1": "hCG",
     "21198-7": "hCG",
 }
 PREGNANCY_SNOMED: Final = "77386006"
@@ -150,6 +156,9 @@ _TOOL_EXTENSION: Final = "StructureDefinition/triage-"
 # the identifier systems this tool writes (triage/output/fhir.py ID_PATIENT ...): no issuer
 _TOOL_NAMING_SYSTEM: Final = "prolactin-triage.example.org/fhir/NamingSystem/"
 _REFERENCE_SOURCE: Final = "StructureDefinition/reference-source"
+# whose interpretation a concept is, on an Observation this tool wrote (output/fhir.py): "lab"
+# (the input's flag, read back as lab_flag) or "triage" (its own status: never a lab flag)
+_INTERPRETATION_SOURCE: Final = "StructureDefinition/interpretation-source"
 _OFFSET: Final = re.compile(r"(Z|[+-]\d{2}:\d{2})$")
 _SNIFF_BYTES: Final = 4096
 
@@ -695,9 +704,22 @@ def _test(resource: Mapping[str, Any]) -> tuple[str, str]:
 
 def _interpretation(resource: Mapping[str, Any]) -> str:
     """The lab's own flag of an Observation: the code (else the text) of its first
-    interpretation (v3-ObservationInterpretation H, L, N, A, HH ...)."""
+    interpretation (v3-ObservationInterpretation H, L, N, A, HH ...).  On an Observation this
+    tool wrote, only the one whose interpretation-source is "lab" (the input's flag; the
+    triage's own is no flag of the lab's)."""
+    own = _is_tools_own(resource)
     for concept in _list(resource.get("interpretation")):
         if not isinstance(concept, Mapping):
+            continue
+        source = next(
+            (
+                _text(e.get("valueCode"))
+                for e in _list(concept.get("extension"))
+                if isinstance(e, Mapping) and _text(e.get("url")).endswith(_INTERPRETATION_SOURCE)
+            ),
+            "",
+        )
+        if source == "triage" or (own and source != "lab"):
             continue
         for coding in _list(concept.get("coding")):
             if isinstance(coding, Mapping) and _text(coding.get("code")):
@@ -900,7 +922,7 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
                 "test": test or code,
                 "unit": unit,
                 "reference_range": _reference_range(resource, unit),
-                "lab_flag": "" if _is_tools_own(resource) else _interpretation(resource),
+                "lab_flag": _interpretation(resource),
                 "medications": "; ".join(_medications_at(meds.get(who, []), collected)),
                 "comments": "; ".join([*notes, *own_notes]),
                 "result_status": "preliminary" if status in _PRELIMINARY_STATUSES else status,

@@ -31,6 +31,7 @@ from triage.columns import (
     candidates,
     column_letters,
     finding_note,
+    header_text,
     is_checkbox_option,
     is_diluted_prolactin,
     mapped_header_lacking,
@@ -114,8 +115,9 @@ class HeaderLocation:
     # sheets named as reference values ("Referenzwerte", "Valeurs de référence") that hold a
     # prolactin column: a table of limits, never patients (not read)
     also_reference: tuple[str, ...] = ()
-    # sheets of statistics (a count column, rows of means) beside the patients' rows (not read)
-    also_aggregate: tuple[str, ...] = ()
+    # sheets of statistics (a count column, rows of means), pivot summaries (a grand-total row)
+    # and cover pages (labels and values) beside the patients' rows, with why (not read)
+    also_aggregate: tuple[tuple[str, str], ...] = ()
 
     @property
     def first_row(self) -> int:
@@ -311,12 +313,19 @@ def locate_header(
     if sheet is None and any(not names_codebook(n) for n, _ in found):
         # a data dictionary lists the variables ("prl | Prolactin (ng/mL)"), not patients
         found = [(n, c) for n, c in found if not names_codebook(n)]
-    aggregates: tuple[str, ...] = ()
+    aggregates: tuple[tuple[str, str], ...] = ()
     if sheet is None and len(found) > 1:
-        # a sheet of statistics (a row per ward or month) beside the patients' rows
-        aggregates = tuple(n for n, c in found if holds_aggregates(book, n, c))
+        # a sheet of statistics (a row per ward or month), a pivot's summary or a cover page of
+        # labels and values beside the patients' rows
+        beside = {n for n, c in found if _names_person(_header_texts(book, n, c))}
+        aggregates = tuple(
+            (n, why)
+            for n, c in found
+            if (why := aggregate_reason(book, n, c, beside_patients=bool(beside - {n})))
+        )
         if len(aggregates) < len(found):
-            found = [(n, c) for n, c in found if n not in aggregates]
+            passed = {n for n, _ in aggregates}
+            found = [(n, c) for n, c in found if n not in passed]
         else:
             aggregates = ()
     chosen_name, chosen = max(found, key=lambda item: item[1].score.recognised)  # first of best
@@ -343,40 +352,126 @@ def locate_header(
     )
 
 
-_PERSON_FIELDS: Final = frozenset({"patient_id", "patient_name", "birth_date"})
+# Header fields that name the patient or the sample: a sheet holding one lists results.
+_PERSON_FIELDS: Final = frozenset({"patient_id", "patient_name", "birth_date", "specimen_id"})
 AGGREGATE_ROWS: Final = 200  # rows below a header looked at for statistic labels
+# A cover page is a column of labels beside a column of values: its header and rows fill this
+# many cells at most, and it has this many labelled rows at least.
+COVER_COLUMNS: Final = 2
+COVER_MIN_ROWS: Final = 2
+STATISTICS_WHY: Final = (
+    "hold statistics (a count column or rows of means, no patient column), not patients' results"
+)
 
 
 @cache
-def _aggregate_words() -> tuple[frozenset[str], frozenset[str]]:
-    """(count headers, statistic row labels): synonyms.toml [header], normalised."""
+def _aggregate_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(count headers, statistic row labels, grand-total row labels): synonyms.toml [header],
+    normalised."""
     header = synonyms_data()["header"]
     return (
         frozenset(normalise_word(w) for w in header["count_headers"]),
         frozenset(normalise_word(w) for w in header["statistic_rows"]),
+        frozenset(normalise_word(w) for w in header["grand_total_rows"]),
     )
 
 
-def holds_aggregates(book: Workbook, name: str, candidate: _Candidate) -> bool:
-    """A sheet of statistics, not patients: its header names no patient (id, name, birth
-    date), and it has a count column ("n", "Anzahl", "nombre", "número", "aantal") or at least
-    half its rows are labelled with a statistic ("Mittelwert", "median", "moyenne", "SD")."""
-    rows = book.load(name, candidate.index + 1 + AGGREGATE_ROWS)
-    header = candidate.cells or tuple(rows[candidate.index])
-    texts = [c for c in header if isinstance(c, str) and c.strip()]
+def _header_texts(book: Workbook, name: str, candidate: _Candidate) -> list[str]:
+    header = candidate.cells or tuple(book.load(name, candidate.index + 1)[candidate.index])
+    return [c for c in header if isinstance(c, str) and c.strip()]
+
+
+def _names_person(texts: Sequence[str]) -> bool:
+    """A header cell names the patient or the sample (id, name, birth date, sample id)."""
     for text in texts:
         strong = [f for f, score in candidates(text) if score >= STRONG_SCORE]
         if strong and strong[0] in _PERSON_FIELDS:
-            return False
-    counts, statistics = _aggregate_words()
+            return True
+    return False
+
+
+def aggregate_reason(
+    book: Workbook, name: str, candidate: _Candidate, *, beside_patients: bool
+) -> str:
+    """Why the sheet holds no patients' results ("" when it may): its header names no patient
+    or sample, and it is a sheet of statistics (a count column, "n", "Anzahl", "effectif",
+    "aantal", or at least half its rows labelled with a statistic, "Mittelwert", "median",
+    "moyenne", "SD"), a pivot's summary (its
+    last labelled row a grand total, "Gesamtergebnis", "Grand Total", "Total général": its
+    rows are groups, their values means or sums), or a cover page (a column of distinct labels
+    beside one of values: "Analyte | Prolactin", "Upper limit (women) | 496").  A cover page
+    is one only ``beside_patients`` (another sheet names its patients: a sheet of one patient's
+    visits, "Visite | Prolaktin", is not), and a summary only then or when no subtotal row
+    ("4B Ergebnis") stands above its grand total: Excel's Data > Subtotal writes both on a
+    sheet of patients."""
+    rows = book.load(name, candidate.index + 1 + AGGREGATE_ROWS)
+    header = candidate.cells or tuple(rows[candidate.index])
+    texts = [c for c in header if isinstance(c, str) and c.strip()]
+    if _names_person(texts):
+        return ""
+    counts, statistics, grand_totals = _aggregate_words()
     if any(normalise_word(t) in counts for t in texts):
-        return True
-    labels = [
-        normalise_word(cell_text(first[0]))
-        for first in ([c for c in row if not is_blank(c)] for row in rows[candidate.index + 1 :])
-        if first
+        return STATISTICS_WHY
+    body = [
+        (first, filled)
+        for row in rows[candidate.index + 1 :]
+        if (filled := [(j, c) for j, c in enumerate(row) if not is_blank(c)])
+        for first in (normalise_word(cell_text(filled[0][1])),)
     ]
-    return bool(labels) and sum(label in statistics for label in labels) * 2 >= len(labels)
+    labels = [first for first, _ in body]
+    if labels and sum(label in statistics for label in labels) * 2 >= len(labels):
+        return STATISTICS_WHY
+    if labels and labels[-1] in grand_totals:
+        subtotals = any(_note_suffix_pattern().search(label) for label in labels[:-1])
+        if beside_patients or not subtotals:
+            grand = cell_text(body[-1][1][0][1])
+            return (
+                f"hold a summary of groups (a grand-total row {grand!r}, no patient column), "
+                "not patients' results"
+            )
+    if beside_patients and _cover_page(header, body):
+        shown = " | ".join(cell_text(c) for c in header if not is_blank(c))
+        return (
+            f"hold a cover page (labels beside values, {shown!r}, no patient column), not "
+            "patients' results"
+        )
+    return ""
+
+
+def _cover_page(
+    header: Sequence[object], body: Sequence[tuple[str, list[tuple[int, object]]]]
+) -> bool:
+    """A column of labels beside a column of values of different kinds: the header and every
+    row below fill two cells at most, in the header's two columns; each row starts with a text
+    that is no value (a number or a date), in the first of them; no label is written twice;
+    and some label stands alone or beside what no result is (a date, a word: "Roche Elecsys",
+    "mIU/L", "05.12.2026"), so that a sheet of one label and one result a row is no cover."""
+    columns = [j for j, c in enumerate(header) if not is_blank(c)]
+    if len(columns) != COVER_COLUMNS or len(body) < COVER_MIN_ROWS:
+        return False
+    if not any(len(filled) == 1 or _no_result(filled[-1][1]) for _, filled in body):
+        return False
+    seen: set[str] = set()
+    for label, filled in body:
+        first = filled[0][1]
+        if (
+            filled[0][0] != columns[0]
+            or any(j not in columns for j, _ in filled)
+            or not isinstance(first, str)
+            or value_cells([first])
+            or label in seen
+        ):
+            return False
+        seen.add(label)
+    return True
+
+
+def _no_result(cell: object) -> bool:
+    """A cell no result is written as: a date, or a text starting with a letter."""
+    if isinstance(cell, date):
+        return True
+    text = cell_text(cell).strip()
+    return bool(text) and (text[0].isalpha() or parse_date_text(text) is not None)
 
 
 def names_reference_values(sheet: str) -> bool:
@@ -883,9 +978,17 @@ def _mapped_but_lacking(
     """(field, message) for the column to triage that the mapping file names by a header the
     row lacks; None when the mapping names none, or the row has it."""
     have = {" ".join(str(c).casefold().split()) for c in headers if isinstance(c, str)}
+    have |= {header_text(c).casefold() for c in headers}  # as the columns are matched
     for name in TRIAGED_FIELDS:
         wanted = forced.get(name)
-        if wanted and " ".join(wanted.casefold().split()) not in have:
+        if (
+            wanted
+            and not {
+                " ".join(wanted.casefold().split()),
+                header_text(wanted).casefold(),
+            }
+            & have
+        ):
             return name, mapped_header_lacking(name, wanted, headers, nearest=nearest)
     return None
 
@@ -909,7 +1012,7 @@ def _broken_header_lines(book: Workbook, header_row: int | None) -> str:
     rows = book.load(book.sheet_names[0], None)
     first_good = next((i for i, r in enumerate(rows) if i not in book.bad_rows and _filled(r)), 0)
     limit = max(HEADER_AREA_RECORDS - 1, first_good, (header_row or 0) - 1)
-    found = sorted(i for i in book.bad_rows if i <= limit)
+    found = sorted(i for i in book.bad_rows if i <= limit and i not in book.continued_rows)
     if not found:
         return ""
     lines = book.line_numbers
@@ -1065,6 +1168,7 @@ def split_rows(
     grid: Grid | None = None,
     row_ids: Mapping[int, tuple[str, str]] | None = None,
     withdrawing: Set[int] = frozenset(),
+    group_titles: Sequence[object] = (),
 ) -> SplitRows:
     """Drop blank rows, reject repeated headers and note rows, keep the rest.
 
@@ -1076,7 +1180,10 @@ def split_rows(
     them; ``withdrawing``: the bad rows that withdraw a prolactin result (Rejected.withdraws).
     ``consume``: ``rows`` is emptied once its cells are in the grid
     (a large sheet's rows are then not held twice).  ``grid``: the same rows split in C
-    (fast_split), whose cells and codes are taken when they are the rows below the header."""
+    (fast_split), whose cells and codes are taken when they are the rows below the header.
+    ``group_titles``: the row of group titles above a two-row header ("Patient | Entnahme |
+    Prolaktin" over "ID | ... | Wert | Einheit"); a row repeating it (a printed export's next
+    page) is a repeated header as the sub-header row is."""
     header = rows[header_index]
     taken = _from_grid(grid, rows, header_index, bad_rows or {})
     if taken is not None:
@@ -1102,6 +1209,7 @@ def split_rows(
         row_reasons,
         row_ids or {},
         withdrawing,
+        group_titles,
     )
 
 
@@ -1132,7 +1240,9 @@ def _from_grid(
     body = grid.counts[start:]
     if len(rows[header_index]) != width or not bool(((body == width) | (body == 0)).all()):
         return None
-    if any(i >= start for i in bad_rows):
+    # (a bad row the grid holds as a blank line, a line joined into the record above it, is
+    # empty in both)
+    if any(i >= start and grid.counts[i] for i in bad_rows):
         return None
     first = int(np.searchsorted(grid.records, start))
     if len(grid.records) - first != len(rows) - start:
@@ -1177,6 +1287,7 @@ def _split_grid(
     row_reasons: Mapping[int, str] | None,
     row_ids: Mapping[int, tuple[str, str]],
     withdrawing: Set[int],
+    group_titles: Sequence[object] = (),
 ) -> SplitRows:
     if row_numbers is None:
         numbers = np.arange(header_index + 2, header_index + 2 + len(grid), dtype=np.int64)
@@ -1212,21 +1323,27 @@ def _split_grid(
         blank = np.column_stack([_blank_mask(found) for found in factorized])
         filled = (~blank).sum(axis=1)
     duplicate &= ~misaligned
-    note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate & ~misaligned
-    note |= _rule_rows(factorized, blank, filled) & ~duplicate & ~misaligned
-    joined = _continuation_rows(grid, blank, filled, match, result_field, note | duplicate)
+    # the group titles of a two-row header repeated (no section of their own: the sub-header
+    # row under them starts it)
+    regrouped = (
+        _group_titles_mask(factorized, blank, filled, group_titles) & ~duplicate & ~misaligned
+    )
+    duplicate_rows = duplicate | regrouped
+    note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate_rows & ~misaligned
+    note |= _rule_rows(factorized, blank, filled) & ~duplicate_rows & ~misaligned
+    joined = _continuation_rows(grid, blank, filled, match, result_field, note | duplicate_rows)
     if joined:  # a note or drug wrapped onto the next row: its text joins the row above
         grid, continued = _join_continuations(grid, joined, match, numbers)
         for j in {j for _, cols in joined.values() for j in cols}:
             factorized[j] = factorize_column(grid[:, j])
-    not_data = duplicate | note | misaligned
+    not_data = duplicate_rows | note | misaligned
     lone = _lone_results(blank, filled, match, result_field, not_data, factorized)
     footer = _footer_mask(grid, lone)
     subtotal = _subtotal_mask(grid, lone, footer)
-    keep = (filled > 0) & ~duplicate & ~note & ~footer & ~subtotal & ~misaligned
+    keep = (filled > 0) & ~duplicate_rows & ~note & ~footer & ~subtotal & ~misaligned
     rejected = [
         Rejected(file, sheet, int(numbers[i]), "duplicate_header", "repeated header row")
-        for i in np.flatnonzero(duplicate & (filled > 0))
+        for i in np.flatnonzero(duplicate_rows & (filled > 0))
     ]
     rejected += [
         Rejected(
@@ -1316,6 +1433,27 @@ def _duplicate_header_mask(
         open_rows &= differ <= spare
     duplicate: np.ndarray = open_rows & (equal >= threshold)
     return duplicate
+
+
+def _group_titles_mask(
+    factorized: list[Distinct], blank: np.ndarray, filled: np.ndarray, titles: Sequence[object]
+) -> np.ndarray:
+    """Rows repeating the group titles of a two-row header: every filled cell (two at least)
+    one of those titles, compared without case, extra spaces or a bracketed unit.  Columns of
+    few distinct cells first; a cell is compared only while its row is still in question."""
+    keys = _header_keys(titles)
+    open_rows: np.ndarray = filled >= GROUPED_MIN_CELLS
+    if not keys:
+        return np.zeros(len(filled), dtype=np.bool_)
+    for j in sorted(range(len(factorized)), key=lambda j: len(factorized[j].uniques)):
+        if not open_rows.any():
+            break
+        found = factorized[j]
+        table = np.zeros(len(found.uniques), dtype=np.bool_)
+        for k in np.unique(found.codes[open_rows]).tolist():
+            table[k] = _is_title(found.uniques[k], keys)
+        open_rows &= table[found.codes] | blank[:, j]
+    return open_rows
 
 
 # A cell that only draws a line ("-----", "=====", "____", "* * *"): a printed report's rule.

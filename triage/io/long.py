@@ -444,6 +444,9 @@ class _Context:
     qualifiers: np.ndarray
     texts: np.ndarray  # hcg text as written; a result in words (LAB_WORD_FIELDS)
     units: np.ndarray  # normalise_unit info, None, or a monomeric prolactin unit text unknown
+    # the LOINC code of each row (its LOINC column, else a LOINC written in its code column),
+    # None when it gives none: kept for the tests whose code says more than the value (LOINC_KEPT)
+    loincs: np.ndarray | None = None
 
 
 def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
@@ -1112,8 +1115,31 @@ def _parse_context(
         qualifiers=_objects(columns[1]),
         texts=_objects(columns[2]),
         units=_objects(columns[3]),
+        loincs=_row_loincs(table, positions[keep]),
     )
     return context, rejected
+
+
+# Context tests whose LOINC code is kept beside the value (canonical "<field>_loinc"): the
+# equation of an eGFR, the kind of an hCG test (quantitative serum or a urine test), which the
+# value alone does not tell; results.fhir.json writes the test as the lab coded it.
+LOINC_KEPT: Final = ("egfr", "hcg")
+
+
+def _row_loincs(table: RawTable, positions: np.ndarray) -> np.ndarray:
+    """The LOINC code of each of ``positions``: its LOINC column's, else a LOINC code written in
+    its test code column ("2842-3", "LN:2842-3"), else None.  Worked per distinct cell."""
+    out = np.full(len(positions), None, dtype=object)
+    for name in ("test_code", "loinc"):  # the LOINC column wins
+        col = table.columns.get(name)
+        if col is None or not len(positions):
+            continue
+        found = table.distinct(col)
+        keys = [_loinc_key(_text(u)) for u in found.uniques]
+        codes = np.array([k if _LOINC.fullmatch(k) else None for k in keys] + [None], dtype=object)
+        picked = codes[found.codes[positions]]
+        out = np.where(pd.notna(picked), picked, out)
+    return out
 
 
 def _objects(values: Sequence[object]) -> np.ndarray:
@@ -1343,6 +1369,9 @@ def _apply_context(
         fi = rows["fi"].to_numpy()
         c = rows["c"].to_numpy()
         name = str(field)
+        if name in LOINC_KEPT and context.loincs is not None:  # with the value it comes with
+            empty = frame[name].isna().to_numpy()[fi]
+            _fill(frame, f"{name}_loinc", fi[empty], list(context.loincs[c][empty]), "string")
         if name == "hcg":
             texts = context.texts[c]
             _fill(frame, "hcg", fi, list(texts), "string")

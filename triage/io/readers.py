@@ -171,7 +171,8 @@ def _read_sheet(
             repeats_header(header),
             shifted,
         )
-        line_notes += _header_area_notes(book.bad_rows, book.line_numbers, location.index)
+        malformed = {i: d for i, d in book.bad_rows.items() if i not in book.continued_rows}
+        line_notes += _header_area_notes(malformed, book.line_numbers, location.index)
         # a line rejected as a broken quote or for an over-long cell: its fields as split
         # literally are read as a shifted line's are (its patient, a possibly urgent result)
         shifted.update((i, f) for i, f in book.broken_rows.items() if i > location.index)
@@ -207,7 +208,15 @@ def _read_sheet(
         facts = ShiftedFacts(
             {**facts.ids, **cut.ids}, {**facts.urgent, **cut.urgent}, cut.specimens
         )
+    # the group titles above a two-row header: a page's repeat of them is a repeated header
+    group_titles = list(rows[location.first_row]) if location.first_row < location.index else []
     named = {i: (found, facts.specimens.get(i, "")) for i, found in facts.ids.items()}
+    if person is not None:  # a line joined into the record above: that record's patient
+        for i, target in book.continued_rows.items():
+            record = rows[target] if book.grid is None else book.grid.row(rows, target)
+            cell = record[person] if len(record) > person else None
+            if isinstance(cell, str):
+                named[i] = (cell.strip(), "")
     row_ids = {**named, **book.row_ids}
     split = split_rows(
         rows,
@@ -223,6 +232,7 @@ def _read_sheet(
         withdrawing=book.withdrawing,
         consume=True,  # the grid holds the cells: the rows as read (book.load's list) are freed
         grid=book.grid,
+        group_titles=group_titles,
     )
     book.grid = None
     del rows, samples
@@ -505,7 +515,8 @@ def _match_columns(
         message = (
             "; ".join(why)
             if why
-            else f"no prolactin column found among {_columns_seen(header, header_row)}; name "
+            else f"no prolactin column found among "
+            f"{_columns_seen(header, header_row, match.fields)}; name "
             'the prolactin column in the mapping file ([columns] prolactin = "<header>")'
         )
         raise InputFileError(name, message, sheet=sheet or None, code="no_prolactin_column")
@@ -516,13 +527,16 @@ def _match_columns(
     return match
 
 
-def _columns_seen(header: Sequence[object], header_row: int) -> str:
+def _columns_seen(
+    header: Sequence[object], header_row: int, taken: Mapping[str, int] | None = None
+) -> str:
     """'the 6 columns A-F of row 1 (the header row; recognised: ...)': header texts are quoted
-    only where they clearly name a field (vocabulary, never patient data)."""
+    only where they clearly name a field (vocabulary, never patient data); with ``taken`` (the
+    match's field -> column) a cell read as a field it was not given says "not used"."""
     count = len(header)
     if count == 0:
         return f"the columns of row {header_row} (the header row; it is empty)"
-    named = recognised_headers(header)
+    named = recognised_headers(header, taken=taken)
     span = (
         "the 1 column A"
         if count == 1
@@ -585,13 +599,13 @@ def _reference_sheets_note(sheets: Sequence[str]) -> list[str]:
     )
 
 
-def _aggregate_sheets_note(sheets: Sequence[str]) -> list[str]:
-    """One warning naming the sheets of statistics that were not read as results."""
-    return _unread_sheets_note(
-        sheets,
-        "hold statistics (a count column or rows of means, no patient column), not patients' "
-        "results",
-    )
+def _aggregate_sheets_note(sheets: Sequence[tuple[str, str]]) -> list[str]:
+    """A warning naming the sheets of statistics, the pivot summaries and the cover pages that
+    were not read as results, and why (one per reason)."""
+    reasons: dict[str, list[str]] = {}
+    for sheet, why in sheets:
+        reasons.setdefault(why, []).append(sheet)
+    return [note for why, names in reasons.items() for note in _unread_sheets_note(names, why)]
 
 
 def _unread_sheets_note(sheets: Sequence[str], why: str) -> list[str]:

@@ -113,6 +113,10 @@ class Workbook:
     # The other bad rows of a text whose line still splits into fields -> those fields
     # (DelimitedText.broken): read for the line's patient and possible urgency.
     broken_rows: dict[int, list[object]] = field(default_factory=dict)
+    # The empty rows of a text's lines that went on with the record above them (an unquoted
+    # line break in a cell, joined): index -> the index of that record (DelimitedText.continued).
+    # They are in ``bad_rows`` with ``row_reasons`` not_a_result_row.
+    continued_rows: dict[int, int] = field(default_factory=dict)
     # (A number the format types, HL7 v2 NM or a FHIR JSON number, is a values.FormatNumber
     # cell, read with "." whatever other cells show: a "25,3" in another message had turned an
     # HL7 "12.500" into 12500; its text cells are read as a table's.)
@@ -1216,8 +1220,10 @@ def open_text(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workb
         warnings,
         dict(text.bad),
         list(text.lines),
+        row_reasons=dict.fromkeys(text.continued, "not_a_result_row"),
         cut_rows=dict(text.cut),
         broken_rows=dict(text.broken),
+        continued_rows=dict(text.continued),
         grid=grid,
         unmade_rows=unmade if grid is not None else None,
     )

@@ -62,8 +62,10 @@ How matching works:
   before risperidone``, ``vor Risperdal-Eindosierung``: _before_its_start) is not taken.
   ``mentions()`` returns every mention with its ``negated`` flag for callers that want the
   negated ones too.  A drug taken but written with doubt (``?risperidone``, ``Risperdal
-  (unclear)``) or taken irregularly (``poor compliance with risperidone``) carries
-  ``DrugMatch.doubt`` ("unconfirmed", "irregular": _doubt): a possible factor only.
+  (unclear)``), taken irregularly (``poor compliance with risperidone``) or as needed
+  (``MCP bei Bedarf``) carries ``DrugMatch.doubt`` ("unconfirmed", "irregular", "as_needed":
+  _doubt), and one stopped at a time that may fall within its acting days (``recently
+  stopped``, ``stopped in October``) "stop_time" (_acting): a possible factor only.
 
 The cue words of every language are data: triage/data/drugs.toml ``[words]`` (word lists) and
 ``[patterns]`` (regular expressions for phrases with variants), read once and validated by
@@ -105,11 +107,13 @@ from triage.values import (
 __all__ = [
     "DrugMatcher",
     "DrugMention",
+    "doubt_clause",
     "drug_matcher",
     "gives_medications",
     "medication_lists",
     "not_yet_started",
     "reads_a_date",
+    "says_stopped",
     "stop_days",
     "stop_status_line",
 ]
@@ -585,10 +589,15 @@ class DrugMatcher:
             if not (m.drug.name.endswith(_UNSPECIFIED) and m.drug.drug_class in named)
         ]
 
-    def mentions(self, text: str | None) -> list[DrugMention]:
-        """Every mention of a lexicon term, negated ones included, in order."""
+    def mentions(
+        self, text: str | None, as_of: tuple[int, int, int] | None = None
+    ) -> list[DrugMention]:
+        """Every mention of a lexicon term, negated ones included, in order; ``as_of`` as for
+        find (a stop or start dated against the sample)."""
         if not isinstance(text, str) or not text.strip():
             return []
+        if as_of is not None and reads_a_date(text):
+            return list(self._mentions_dated(text, as_of))
         return list(self._mentions_cached(text))
 
     def _mentions_as_of(self, text: str, as_of: tuple[int, int, int]) -> tuple[DrugMention, ...]:
@@ -609,6 +618,12 @@ class DrugMatcher:
             return not _glued_to_noun(folded, end)
         return True
 
+    def _acts_after_stop(self, folded: str, start: int, end: int) -> str:
+        """The thresholds.toml name of how long the drug of the term at start:end still acts
+        after its stop (drugs.toml acts_after_stop), "" for the withdrawal days."""
+        term = self._terms.get(drug_term_key(folded[start:end]))
+        return term[0].acts_after_stop if term is not None else ""
+
     def _mentions_uncached(self, text: str) -> tuple[DrugMention, ...]:
         folded = _fold(without_general_statements(text))
         spans = [(m.start(), m.end()) for m in self._regex.finditer(folded)]
@@ -627,14 +642,22 @@ class DrugMatcher:
             if listed or _may_negate(folded)
             else ([False] * len(spans), list(range(len(spans))), {})
         )
+        stopped = list(negated)
         perhaps: set[int] = set()  # stopped at a time that may be within its acting days
+        later: set[int] = set()  # stopped only after the sample: taken at it, not stopped
         if any(negated):  # a drug stopped days ago (a depot: weeks) still acts: still taken
             nexts = [s for s, _ in spans[1:]] + [len(text)]
             acting = [
-                _acting(*_stop_item(text, spans, nexts, index, carrier)) if is_negated else ""
+                _acting(
+                    *_stop_item(text, spans, nexts, index, carrier),
+                    acting=self._acts_after_stop(folded, *terms[index]),
+                )
+                if is_negated
+                else ""
                 for index, (is_negated, carrier) in enumerate(zip(negated, carriers, strict=True))
             ]
             perhaps = {index for index, state in enumerate(acting) if state == PERHAPS_ACTING}
+            later = {index for index, state in enumerate(acting) if state == STOPPED_LATER}
             negated = [
                 is_negated
                 and not acting[index]
@@ -643,7 +666,7 @@ class DrugMatcher:
             ]
         mentions = []
         index_of = {start: index for index, (start, _) in enumerate(terms)}
-        for (start, end), is_negated in zip(terms, negated, strict=True):
+        for (start, end), is_negated, was_stopped in zip(terms, negated, stopped, strict=True):
             term = self._terms.get(drug_term_key(folded[start:end]))
             if term is None:  # pragma: no cover - a case-folding oddity of exotic scripts
                 continue
@@ -655,7 +678,13 @@ class DrugMatcher:
             doubt = "" if is_negated else _doubt(folded, spans, index_of[start])
             if not is_negated and index_of[start] in perhaps:
                 doubt = doubt or "stop_time"  # "Risperdal recently stopped": perhaps acting
-            match = DrugMatch(drug=drug, matched_text=text[start:end], via=via, doubt=doubt)
+            match = DrugMatch(
+                drug=drug,
+                matched_text=text[start:end],
+                via=via,
+                doubt=doubt,
+                stopped=was_stopped and not is_negated and index_of[start] not in later,
+            )
             mentions.append(DrugMention(match, start, end, is_negated))
         return tuple(_none_taken_after(folded, _replaced_now(folded, mentions)))
 
@@ -700,6 +729,18 @@ _IRREGULAR_ALONE: Final = re.compile(
     rf"\s*(?:{_pattern_alternatives('irregular_after')})\s*[.)\]]*\s*",
     re.IGNORECASE,
 )
+_AS_NEEDED_BEFORE: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('as_needed_before')})" + _ARTICLE_BEFORE_DRUG,
+    re.IGNORECASE,
+)
+_AS_NEEDED_AFTER: Final = re.compile(
+    _DOSE_AND_BRACKET + rf"(?:{_pattern_alternatives('as_needed_after')})(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_AS_NEEDED_ALONE: Final = re.compile(
+    rf"\s*\(?\s*(?:{_pattern_alternatives('as_needed_after')})\s*[.)\]]*\s*",
+    re.IGNORECASE,
+)
 _UNCONFIRMED_ALONE: Final = re.compile(
     rf"\s*\(?\s*(?:{_pattern_alternatives('unconfirmed_after')})\s*[.)\]]*\s*",
     re.IGNORECASE,
@@ -708,10 +749,11 @@ _UNCONFIRMED_ALONE: Final = re.compile(
 
 def _doubt(text: str, spans: Sequence[tuple[int, int]], index: int) -> str:
     """Whether the drug at spans[index] of the folded text is written with doubt ("unconfirmed":
-    "?risperidone", "poss. on risperidone", "Risperdal (unclear)") or taken irregularly
+    "?risperidone", "poss. on risperidone", "Risperdal (unclear)"), taken irregularly
     ("irregular": "poor compliance with risperidone", "nimmt Risperdal unregelmäßig",
-    "risperidone, mauvaise observance"); "" when neither.  Only the drug's own item is read: from
-    the drug (or list break) before it to the drug (or list break) after it."""
+    "risperidone, mauvaise observance", "nimmt es nicht regelmäßig") or as needed ("as_needed":
+    "Paspertin bei Bedarf", "PRN metoclopramide"); "" when none.  Only the drug's own item is
+    read: from the drug (or list break) before it to the drug (or list break) after it."""
     start, end = spans[index]
     low = spans[index - 1][1] if index else 0
     high = spans[index + 1][0] if index + 1 < len(spans) else len(text)
@@ -735,7 +777,37 @@ def _doubt(text: str, spans: Sequence[tuple[int, int]], index: int) -> str:
         or any(_IRREGULAR_ALONE.fullmatch(clause) for clause in clauses)
     ):
         return "irregular"
+    if (
+        _AS_NEEDED_BEFORE.search(before)
+        or _AS_NEEDED_AFTER.match(after)
+        or any(_AS_NEEDED_ALONE.fullmatch(clause) for clause in clauses)
+    ):
+        return "as_needed"
     return ""
+
+
+# A treatment stopped, paused or tapered off (drugs.toml [patterns] treatment_stopped), not a
+# "no", a "never", an allergy nor a plan.
+_TREATMENT_STOPPED: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('treatment_stopped')}){_NOT_LETTER_AFTER}",
+    re.IGNORECASE,
+)
+
+
+def says_stopped(item: str) -> bool:
+    """Whether a medication-list item says its drug was stopped, paused or tapered off
+    ("Dostinex pausiert wegen Kinderwunsch", "cabergoline stopped 2019", "Dostinex arrêté"):
+    taken before, so what it treated may come back."""
+    return _TREATMENT_STOPPED.search(_fold(item).lower()) is not None
+
+
+def doubt_clause(clause: str) -> bool:
+    """Whether a clause after a drug's comma only says how it is taken: with doubt ("unclear"),
+    irregularly ("nimmt es nicht regelmäßig", "poor compliance") or as needed ("bei Bedarf"):
+    the evidence quotes it with the drug."""
+    folded = _fold(clause).lower()
+    alone = (_UNCONFIRMED_ALONE, _IRREGULAR_ALONE, _AS_NEEDED_ALONE)
+    return any(pattern.fullmatch(folded) for pattern in alone)
 
 
 # A class adjective and the words of intake next to it (drugs.toml [words] class_adjectives,
@@ -1688,6 +1760,13 @@ def _a_stated_end(found: re.Match[str], text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _threshold(name: str) -> float:
+    """A thresholds.toml value by name."""
+    from triage.knowledge.loaders import load_thresholds
+
+    return load_thresholds().get(name)
+
+
 def _withdrawal_days() -> float:
     """thresholds.toml drug_withdrawal_retest_days: a drug stopped longer ago no longer acts."""
     from triage.knowledge.loaders import load_thresholds
@@ -1821,18 +1900,19 @@ _SEGMENT_END: Final = re.compile(r"[;\n|]|,(?!\d)")
 _ITEM_END: Final = re.compile(r"[;\n|]")  # a list's break between drugs (never a comma)
 
 
-def _still_acting(text: str, start: int, until: int | None = None) -> bool:
+def _still_acting(text: str, start: int, until: int | None = None, *, acting: str = "") -> bool:
     """Whether the drug of the mention at `start` still acts, surely or perhaps (_acting)."""
-    return bool(_acting(text, start, until))
+    return bool(_acting(text, start, until, acting=acting))
 
 
 # _acting's answers: the stop was surely within the drug's acting days, or perhaps (its time
-# known only as a month or as "recently").
+# known only as a month or as "recently"), or it came only after the sample (taken at it).
 ACTING: Final = "acting"
 PERHAPS_ACTING: Final = "perhaps"
+STOPPED_LATER: Final = "later"
 
 
-def _acting(text: str, start: int, until: int | None = None) -> str:
+def _acting(text: str, start: int, until: int | None = None, *, acting: str = "") -> str:
     """Whether the medication-list item holding the mention at `start` says the drug was stopped
     (or last given) so recently that it still acts, so it is still taken:
 
@@ -1844,14 +1924,19 @@ def _acting(text: str, start: int, until: int | None = None) -> str:
       (stopped 5 days ago)", "last given 10 days ago"): a depot keeps releasing the drug for weeks
       after the last injection (clinical-reference §7.9: depots "need far longer" to wash out [M];
       Risperdal Consta label: release subsides about 7 weeks after an injection).  Cues depot and
-      depot_stopped_recently are cues.toml data; the time is values.stopped_days.
+      depot_stopped_recently are cues.toml data; the time is values.stopped_days;
+    * a drug whose effect outlasts the oral washout (``acting``: its drugs.toml acts_after_stop,
+      a thresholds.toml name), stopped at most that many days before the sample ("Dostinex
+      abgesetzt vor 4 Tagen", "Cabaser sospeso da 10 giorni": cabergoline keeps prolactin down
+      for up to 28 days, SmPC).
 
     A stop after the sample (a date later than its own) leaves the drug taken at the sample
-    (clinical-reference §8: a drug present at sampling).  A stop whose time is known only as a
-    span (a month: "stopped in October", "abgesetzt 10/2026"; or "recently": stop_span) acts
-    when all of the span lies within the acting days, and perhaps acts (PERHAPS_ACTING: a
-    possible factor) when only part of it does; "recently" is within a depot's acting days (weeks
-    to months), and perhaps within a drug's 3-day washout.
+    (STOPPED_LATER; clinical-reference §8: a drug present at sampling).  A stop whose time is
+    known only as a span (a month: "stopped in October", "abgesetzt 10/2026"; or "recently":
+    stop_span) acts when all of the span lies within the drug's acting days (a depot's, its own
+    ``acting`` days, else the washout), and perhaps acts (PERHAPS_ACTING: a possible factor)
+    when only part of it does; "recently" is within a depot's acting days (weeks to months), and
+    perhaps within a drug's own acting days (cabergoline's 28) or its 3-day washout.
 
     A stop without a time, or longer ago, stays "not taken" ("")."""
     from triage.engine.text import load_cue_book  # lazy: the engine imports this module
@@ -1882,12 +1967,18 @@ def _acting(text: str, start: int, until: int | None = None) -> str:
         return ACTING if "depot" in hits and "depot_stopped_recently" in hits else ""
     low, high = span
     if high is not None and high < 0:
-        return ACTING  # stopped after the sample: taken when it was drawn
+        return STOPPED_LATER  # stopped after the sample: taken when it was drawn
     if "depot" in hits:
         if "depot_stopped_recently" in hits or high is None:
             return ACTING  # "recently": within a depot's weeks to months
         most = depot_acting_days(wider)
         return ACTING if high <= most else PERHAPS_ACTING if low <= most else ""
+    if acting:  # its own days after a stop (cabergoline: 28), longer than the washout
+        most = _threshold(acting)
+        if high is not None and high <= most:
+            return ACTING
+        if low <= most:
+            return PERHAPS_ACTING  # "recently", a month reaching back past them
     washout = _withdrawal_days()
     if high is not None and high < washout:
         return ACTING

@@ -163,6 +163,7 @@ DRUG_KEYS: Final = frozenset(
         "masks",
         "source",
         "note",
+        "acts_after_stop",
     }
 )
 CLASS_KEYS: Final = frozenset({"name", "effect", "label", "evidence"})
@@ -193,7 +194,7 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "before_drug", "start_after_drug", "baseline", "planned_stop",
         "stop_noun", "unconfirmed_before", "unconfirmed_after", "irregular_before",
         "irregular_after", "depot_3_monthly", "depot_6_monthly", "start_from",
-        "start_from_article",
+        "start_from_article", "as_needed_before", "as_needed_after", "treatment_stopped",
     }
 )  # fmt: skip
 _DRUG_WORD_TABLES: Final = {"words": DRUG_WORD_KEYS, "patterns": DRUG_PATTERN_KEYS}
@@ -1248,6 +1249,10 @@ def _build_drug(
     source = _text(rec, "source", problems, required=True)
     if drug_class and effect:
         _check_drug_effect(rec, classes[drug_class], effect, masks, problems)
+    acting = _text(rec, "acts_after_stop", problems, required=False)
+    if acting and acting not in load_thresholds().values:
+        message = f"acts_after_stop {acting!r} is not a threshold of thresholds.toml"
+        problems.add(message, line=rec.line_of("acts_after_stop"), field="acts_after_stop")
     if len(problems.items) > before or not (drug_class and effect and frequency):
         return None
     return Drug(
@@ -1263,6 +1268,7 @@ def _build_drug(
         source=source,
         note=_text(rec, "note", problems, required=False),
         line=rec.line or 0,
+        acts_after_stop=acting,
     )
 
 

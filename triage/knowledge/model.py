@@ -147,6 +147,9 @@ class Drug:
     source: str
     note: str = ""
     line: int = 0
+    # the thresholds.toml name of how many days after its stop (or last dose) the drug still acts
+    # (cabergoline: its effect lasts weeks); "" = drug_withdrawal_retest_days
+    acts_after_stop: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,9 +158,15 @@ class DrugMatch:
     matched_text: str  # the words in the free text that matched
     via: str  # "generic", "brand" or "synonym"
     field: str = "medications"  # the canonical text field it was written in
-    # written with doubt: "unconfirmed" ("?risperidone", "Risperdal (unclear)") or "irregular"
-    # (poor adherence: "takes risperidone irregularly"); "" when written plainly
+    # written with doubt: "unconfirmed" ("?risperidone", "Risperdal (unclear)"), "irregular"
+    # (poor adherence: "takes risperidone irregularly"), "as_needed" ("MCP bei Bedarf") or
+    # "stop_time" (stopped at a time written only as a month or "recently", perhaps within its
+    # acting days); "" when written plainly
     doubt: str = ""
+    # written as stopped, yet stopped so recently that it still acts, surely or perhaps (within
+    # the washout, a depot's or a long-acting drug's days: knowledge/drugs.py _acting); not a
+    # stop dated after the sample (taken at it)
+    stopped: bool = False
 
 
 @dataclass(frozen=True)

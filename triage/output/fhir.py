@@ -13,7 +13,8 @@ Layout (docs/output-contract-extensions.md, "results.fhir.json"):
 - one ``Observation`` per triaged result: status final, category laboratory, LOINC 2842-3
   (ng/mL) or 15081-3 (mIU/L), subject, effectiveDateTime, valueQuantity in UCUM with the
   comparator of a ``<``/``>`` result, the specimen number, referenceRange (the interval that
-  decided, in the value's unit, its stratum and note), interpretation (v3 N/L/H/HH), the triage
+  decided, in the value's unit, its stratum and note), interpretation (v3 N/L/H/HH, IND for an
+  indeterminate result; then the lab's own flag from the input, marked "lab"), the triage
   priority/status/band as extensions, and the factors, next steps, comment and priority as notes.
 """
 
@@ -35,10 +36,11 @@ try:
 except ImportError:  # pragma: no cover - orjson has wheels for every usual platform
     orjson = None  # type: ignore[assignment]
 
+from triage.knowledge.loaders import load_thresholds
 from triage.numbers import fmt_lab, lab_decimals
 from triage.output.options import RESULTS_FHIR, RunMeta
 from triage.output.views import as_text, patient_keys
-from triage.values import RESULT_STATUS_CODES
+from triage.values import RESULT_STATUS_CODES, parse_quantity, unit_key
 
 __all__ = ["RESULTS_FHIR", "write_fhir_bundle"]
 
@@ -53,6 +55,9 @@ EXT_PRIORITY: Final = f"{TOOL_BASE}/StructureDefinition/triage-priority"
 EXT_STATUS: Final = f"{TOOL_BASE}/StructureDefinition/triage-status"
 EXT_BAND: Final = f"{TOOL_BASE}/StructureDefinition/triage-band"
 EXT_REFERENCE_SOURCE: Final = f"{TOOL_BASE}/StructureDefinition/reference-source"
+# whose interpretation a CodeableConcept of Observation.interpretation is: "triage" (the status
+# found here) or "lab" (the lab's own flag from the input, read back as the row's lab_flag)
+EXT_INTERPRETATION_SOURCE: Final = f"{TOOL_BASE}/StructureDefinition/interpretation-source"
 TAG_TOOL: Final = f"{TOOL_BASE}/CodeSystem/tool"
 TAG_REFERENCE_SET: Final = f"{TOOL_BASE}/CodeSystem/reference-set"
 ID_PATIENT: Final = f"{TOOL_BASE}/NamingSystem/patient-id"
@@ -65,7 +70,7 @@ PROLACTIN_CODES: Final[dict[str, tuple[str, str]]] = {
     "ng/mL": ("2842-3", "Prolactin [Mass/volume] in Serum or Plasma"),
     "mIU/L": ("15081-3", "Prolactin [Units/volume] in Serum or Plasma"),
 }
-UCUM_UNITS: Final[dict[str, str]] = {"ng/mL": "ng/mL", "mIU/L": "m[IU]/L"}
+UCUM_UNITS: Final[dict[str, str]] = {"ng/mL": "ng/mL", "mIU/L": "m[IU]/L", "µmol/L": "umol/L"}
 INTERPRETATION_DISPLAY: Final[dict[str, str]] = {
     "N": "Normal",
     "L": "Low",
@@ -73,7 +78,16 @@ INTERPRETATION_DISPLAY: Final[dict[str, str]] = {
     "HH": "Critical high",
     "LL": "Critical low",
     "A": "Abnormal",
+    "IND": "Indeterminate",
 }
+# the triage status whose interpretation column is empty -> its v3 code (never none: a consumer
+# reading no interpretation takes the result for unflagged)
+STATUS_INTERPRETATION: Final[dict[str, str]] = {"indeterminate": "IND"}
+# the lab's own flag (canonical lab_flag: values.flag_direction) -> its v3 code
+LAB_FLAG_CODES: Final[dict[str, str]] = {"high": "H", "low": "L", "abnormal": "A", "normal": "N"}
+# a qualified result written with an inclusive sign (HL7 SN ">=^200", a FHIR comparator ">="):
+# the canonical qualifier keeps only its direction, the raw cell the sign
+_INCLUSIVE: Final = re.compile(r"\s*(<=|=<|≤|>=|=>|≥)")
 GENDERS: Final[dict[str, str]] = {"F": "female", "M": "male"}
 CAUTIONS: Final = frozenset({"hook_effect_risk", "dopamine_agonist_masking", "conflicting_context"})
 
@@ -245,13 +259,51 @@ class _Rows:
 # is no problem-list entry of the patient).
 CONTEXT_PREFIX: Final = "fhir:"
 CONTEXT_NUMBERS: Final[dict[str, tuple[str, str, str]]] = {
-    # column -> (LOINC, display, UCUM unit or "" when the reader keeps none)
+    # column -> (LOINC, display, UCUM unit) in the unit the canonical frame holds it in
+    # (clinical-reference §0b LOINC row): TSH in mIU/L, free T4 in pmol/L (the readers convert
+    # ng/dL: 14920-3, not the ng/dL code 3024-7), eGFR in mL/min/1.73 m² (its code: egfr_code);
+    # creatinine by its size as the engine reads it (creatinine_code), monomeric prolactin in its
+    # own prolactin unit
     "tsh": ("3016-3", "TSH", "mIU/L"),
-    "free_t4": ("3024-7", "Free T4", ""),
-    "egfr": ("62238-1", "eGFR", "mL/min/{1.73_m2}"),
-    "creatinine": ("2160-0", "Creatinine", ""),
+    "free_t4": ("14920-3", "Free T4", "pmol/L"),
+    "egfr": ("", "eGFR", "mL/min/{1.73_m2}"),
+    "creatinine": ("", "Creatinine", ""),
     "macroprolactin_recovery_pct": ("", "PEG recovery", "%"),
     "monomeric_prolactin": ("", "Monomeric prolactin", ""),
+}
+# Creatinine: 2160-0 in mg/dL, 14682-9 in µmol/L (the canonical frame keeps the number, read by
+# its size: up to thresholds.toml creatinine_mg_dl_max mg/dL, above it µmol/L; wide.py)
+CREATININE_CODES: Final[dict[str, str]] = {"mg/dL": "2160-0", "µmol/L": "14682-9"}
+# eGFR: the input's LOINC code (egfr_loinc: the equation), else the generic one (no method)
+EGFR_GENERIC: Final = "69405-9"
+EGFR_DISPLAYS: Final[dict[str, str]] = {
+    "62238-1": "eGFR (CKD-EPI 2009)",
+    "98979-8": "eGFR (CKD-EPI 2021, creatinine)",
+    "98980-6": "eGFR (CKD-EPI 2021, creatinine and cystatin C)",
+    "33914-3": "eGFR (MDRD)",
+    EGFR_GENERIC: "eGFR",
+}
+# hCG: the input's LOINC code (hcg_loinc), else a quantitative result in IU is the serum total
+# hCG 19080-1 (with a Quantity) and a result in words has no code (its specimen is unknown: the
+# urine test 2106-3 or the serum one 2118-8)
+HCG_QUANTITATIVE: Final = "19080-1"
+HCG_DISPLAYS: Final[dict[str, str]] = {
+    "19080-1": "hCG (quantitative, serum)",
+    "21198-7": "beta-hCG (quantitative, serum)",
+    "2118-8": "hCG (qualitative, serum)",
+    "2106-3": "hCG (qualitative, urine)",
+}
+# the hCG units the readers know (synonyms.toml [hcg] units, by values.unit_key) -> (unit shown,
+# UCUM code); IU/L = mIU/mL
+HCG_UNITS: Final[dict[str, tuple[str, str]]] = {
+    "iu/l": ("IU/L", "[IU]/L"),
+    "u/l": ("IU/L", "[IU]/L"),
+    "ui/l": ("IU/L", "[IU]/L"),
+    "ie/l": ("IU/L", "[IU]/L"),
+    "miu/ml": ("mIU/mL", "m[IU]/mL"),
+    "mu/ml": ("mIU/mL", "m[IU]/mL"),
+    "mui/ml": ("mIU/mL", "m[IU]/mL"),
+    "iu/ml": ("IU/mL", "[IU]/mL"),
 }
 CONTEXT_FLAGS: Final[dict[str, str]] = {
     "lactating": "Lactating",
@@ -275,6 +327,9 @@ CONTEXT_COLUMNS: Final[tuple[str, ...]] = (
     "reference_high",
     "reference_range",
     *CONTEXT_NUMBERS,
+    "lab_flag",
+    "egfr_loinc",
+    "hcg_loinc",
     "tsh_qualifier",
     "egfr_qualifier",
     "macroprolactin_recovery_pct_qualifier",
@@ -381,6 +436,11 @@ def context_resources(key: str, row: Mapping[str, Any], where: str) -> list[dict
         number = _number(_ctx(row, name))
         if number is None:
             continue
+        if name == "creatinine":
+            code, unit = creatinine_code(number)
+        elif name == "egfr":
+            code = as_text(_ctx(row, "egfr_loinc")) or EGFR_GENERIC
+            display = EGFR_DISPLAYS.get(code, display)
         quantity: dict[str, Any] = {"value": number}
         qualifier = as_text(_ctx(row, f"{name}_qualifier"))
         if qualifier in ("<", ">", "<=", ">="):
@@ -400,7 +460,11 @@ def context_resources(key: str, row: Mapping[str, Any], where: str) -> list[dict
         lab(name, code, display, {"valueQuantity": quantity})
     hcg = as_text(_ctx(row, "hcg"))
     if hcg:
-        lab("hcg", "2106-3", "hCG", {"valueString": hcg})
+        value = hcg_value(hcg)
+        code = as_text(_ctx(row, "hcg_loinc")) or (
+            HCG_QUANTITATIVE if "valueQuantity" in value else ""
+        )
+        lab("hcg", code, HCG_DISPLAYS.get(code, "hCG"), value)
     medications = as_text(_ctx(row, "medications"))
     if medications:
         out.append(
@@ -454,6 +518,43 @@ def context_resources(key: str, row: Mapping[str, Any], where: str) -> list[dict
         if text:
             condition(name, f"{label}: {text}")
     return out
+
+
+def creatinine_code(number: float) -> tuple[str, str]:
+    """(LOINC, UCUM unit) of a canonical creatinine: mg/dL up to creatinine_mg_dl_max, µmol/L
+    above it, as the engine reads it (wide.creatinine_for_engine)."""
+    unit = "mg/dL" if number <= load_thresholds().get("creatinine_mg_dl_max") else "µmol/L"
+    return CREATININE_CODES[unit], unit
+
+
+def hcg_value(text: str) -> dict[str, Any]:
+    """An hCG cell as the Observation's value: a number in an hCG unit ("25000 IU/L", "<2
+    mIU/mL") as a Quantity in UCUM, anything else ("positive", "negativ") as valueString."""
+    quantity = parse_quantity(text)
+    known = HCG_UNITS.get(unit_key(quantity.unit_text or ""))
+    number = _number(quantity.value)
+    if quantity.status != "ok" or number is None or known is None:
+        return {"valueString": text}
+    out: dict[str, Any] = {"value": number}
+    comparator = _comparator(quantity.qualifier or "", text)
+    if comparator:
+        out["comparator"] = comparator
+    out.update({"unit": known[0], "system": UCUM, "code": known[1]})
+    return {"valueQuantity": out}
+
+
+def _comparator(qualifier: str, raw: str) -> str:
+    """Quantity.comparator of a qualified value: "<" or ">", "<=" / ">=" where the cell as
+    written has the inclusive sign (HL7 SN ">=^200" is read as ">" with the raw ">=200")."""
+    if qualifier not in ("<", ">", "<=", ">="):
+        return ""
+    found = _INCLUSIVE.match(raw)
+    sign = found[1] if found else ""
+    if sign in ("<=", "=<", "≤") and qualifier[0] == "<":
+        return "<="
+    if sign in (">=", "=>", "≥") and qualifier[0] == ">":
+        return ">="
+    return qualifier
 
 
 def patient_resource(key: str, row: Mapping[str, Any], *, redact: bool) -> dict[str, Any]:
@@ -525,27 +626,17 @@ def observation_resource(key: str, row: Mapping[str, Any]) -> dict[str, Any]:
     )
     if value is not None:
         quantity = _quantity(value, unit)
-        qualifier = as_text(row.get("qualifier"))
-        if qualifier in ("<", ">", "<=", ">="):
+        comparator = _comparator(as_text(row.get("qualifier")), as_text(row.get("prolactin_raw")))
+        if comparator:
             quantity = {
                 "value": value,
-                "comparator": qualifier,
+                "comparator": comparator,
                 **{k: v for k, v in quantity.items() if k != "value"},
             }
         obs["valueQuantity"] = quantity
-    interpretation = as_text(row.get("interpretation"))
-    if interpretation:
-        obs["interpretation"] = [
-            {
-                "coding": [
-                    {
-                        "system": INTERPRETATION,
-                        "code": interpretation,
-                        "display": INTERPRETATION_DISPLAY.get(interpretation, interpretation),
-                    }
-                ]
-            }
-        ]
+    interpretations = _interpretations(row)
+    if interpretations:
+        obs["interpretation"] = interpretations
     notes = _notes(row)
     if notes:
         obs["note"] = [{"text": text} for text in notes]
@@ -559,6 +650,37 @@ def observation_resource(key: str, row: Mapping[str, Any]) -> dict[str, Any]:
     if ranges:
         obs["referenceRange"] = ranges
     return obs
+
+
+def _interpretation_concept(code: str, source: str, text: str) -> dict[str, Any]:
+    return {
+        "extension": [{"url": EXT_INTERPRETATION_SOURCE, "valueCode": source}],
+        "coding": [
+            {
+                "system": INTERPRETATION,
+                "code": code,
+                "display": INTERPRETATION_DISPLAY.get(code, code),
+            }
+        ],
+        "text": text,
+    }
+
+
+def _interpretations(row: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Observation.interpretation: first the triage's (the interpretation column: N, L, H, HH;
+    IND for an indeterminate result, which has none there), then the lab's own flag from the
+    input (H, L, A, N), each marked by its interpretation-source (read back: the lab's flag
+    only, as the row's lab_flag, so that the Bundle read back is judged as the input was)."""
+    out: list[dict[str, Any]] = []
+    code = as_text(row.get("interpretation")) or STATUS_INTERPRETATION.get(
+        as_text(row.get("status")), ""
+    )
+    if code:
+        out.append(_interpretation_concept(code, "triage", "Triage"))
+    flag = LAB_FLAG_CODES.get(as_text(_ctx(row, "lab_flag")))
+    if flag:
+        out.append(_interpretation_concept(flag, "lab", "The lab's own flag"))
+    return out
 
 
 def _reference_range(row: Mapping[str, Any], unit: str) -> dict[str, Any] | None:

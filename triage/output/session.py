@@ -551,7 +551,11 @@ class OutputSession:
                     known=OUTPUT_NAMES,
                     force=self.options.force,
                 )
-            beside = [w for w in WRITERS if parallel and w.beside and w.name in self._handles]
+            # a fork costs more than a small batch's reports: only for enough results
+            many = sum(self._counts["priority"].values()) >= WRITE_BESIDE_FROM
+            beside = [
+                w for w in WRITERS if parallel and many and w.beside and w.name in self._handles
+            ]
             with written_beside(done, beside, self._handles):
                 for writer in WRITERS:
                     handle = self._handles.get(writer.name)
@@ -795,6 +799,9 @@ def _fork_context() -> Any:
 
 # Pages from which patients.html is rendered in two halves at once (finish(parallel=True)).
 SPLIT_PAGES_FROM: Final = 200
+# Results from which the reports are written by forked processes beside this one
+# (finish(parallel=True)); below it, forking and waiting cost more than the reports.
+WRITE_BESIDE_FROM: Final = 200
 
 
 def _start_child(context: Any, work: Callable[[], None]) -> Any:
