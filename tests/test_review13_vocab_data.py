@@ -80,9 +80,19 @@ def _with_list_item(text: str, table: str, key: str, item: str) -> str:
 
 # ============================================================ the words are data, not code ==
 def _literal_word_lists(source: str, smallest: int) -> list[int]:
-    """Lines of the set/tuple/list literals of `source` holding at least `smallest` texts."""
+    """Lines of the set/tuple/list literals of `source` holding at least `smallest` texts (not
+    the module's `__all__`: names of its API, no words)."""
+    tree = ast.parse(source)
+    exported = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and any(isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets)
+    }
     lines = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
+        if id(node) in exported:
+            continue
         if isinstance(node, ast.Set | ast.Tuple | ast.List):
             texts = [
                 item

@@ -2358,8 +2358,15 @@ _DAY_MONTH: Final = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?!\d)")
 
 def writes_a_date(text: str) -> bool:
     """Whether a note writes a year (writes_a_year) or a day and month without one ("abgesetzt
-    am 18.11."): only then does the sample's date matter to reading its medication."""
+    am 18.11."): only then does the sample's date matter to reading its medication (a month's
+    name too, when it dates a stop or a start: knowledge/drugs.py reads_a_date)."""
     return writes_a_year(text) or _DAY_MONTH.search(text) is not None
+
+
+@cache
+def month_name_regex() -> re.Pattern[str]:
+    """month_name_pattern compiled (for lower-case text without accents: normalise_word)."""
+    return re.compile(month_name_pattern())
 
 
 _YEARS_MONTHS: Final = re.compile(r"(\d{1,3})\s*;\s*(\d{1,2})")
@@ -2619,6 +2626,98 @@ def stopped_days(text: str) -> float | None:
         word = found.group("day")
         return next(days for key, days in relative.items() if re.fullmatch(key, word))
     return _span_days(found)
+
+
+@cache
+def month_name_pattern(group: str = "mname") -> str:
+    """An alternation of the month names and abbreviations of synonyms.toml [values.month_names]
+    (lower case, without accents), as whole words; its group is named `group`."""
+    names = [name for names in _month_names().values() for name in names]
+    words = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    return rf"(?<![^\W\d_])(?P<{group}>{words})(?![^\W\d_])\.?"
+
+
+@cache
+def _month_names() -> dict[int, tuple[str, ...]]:
+    table = synonyms_data()["values"]["month_names"]
+    return {int(number): tuple(names) for number, names in table.items()}
+
+
+def month_of_name(name: str) -> int | None:
+    """The month number a whole month name or abbreviation of [values.month_names] gives."""
+    key = normalise_word(name)
+    return next((n for n, names in _month_names().items() if key in names), None)
+
+
+@cache
+def _stopped_month_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(stop word then month, month then stop word) of synonyms.toml [values.stopped]; groups
+    mname (a month name) or mnum (its number), and year."""
+    table = synonyms_data()["values"]
+    stopped = table["stopped"]
+    words = "|".join(
+        [*stopped["words"], *table["last_dose"]["openers"], *table["ended_ago"]["until"]]
+    )
+    where = "|".join(stopped["month_in"])
+    part = rf"(?:{'|'.join(stopped['month_part'])})[\s\-]+(?:(?:of|de|di|d.|van)\s*)?"
+    article = r"(?:(?:the|el|le|la|il|de|het)\s+)?"
+    article += rf"(?:(?:{'|'.join(stopped['month_word'])})\s*)?"
+    year = r"(?:\s*(?P<year>(?:19|20)\d\d)(?![\d./-]?\d))"
+    named = rf"{month_name_pattern()}{year}?"
+    numbered = r"(?<![\d./-])(?P<mnum>\d{1,2})\s*[./-]\s*(?P<myear>(?:19|20)\d\d)(?![\d./-]?\d)"
+    forward = re.compile(
+        rf"\b(?:{words})(?![^\W\d_])\s*[(:,]?\s*(?:(?:{where})\s+)?(?:{part})?{article}"
+        rf"(?:{named}|{numbered})",
+        re.IGNORECASE,
+    )
+    # "im Oktober abgesetzt", "Ende Oktober abgesetzt", "Oktober 2026 abgesetzt", "10/2026
+    # abgesetzt"
+    backward = re.compile(
+        rf"(?:(?:(?<![^\W\d_])(?P<lead>(?:{where})\s+(?:{part})?|{part}){article})?"
+        rf"{month_name_pattern()}(?(lead)|(?=\s*(?:19|20)\d\d)){year}?|{numbered})"
+        rf"\s*(?:{words})(?![^\W\d_])",
+        re.IGNORECASE,
+    )
+    return forward, backward
+
+
+def stopped_month(text: str) -> tuple[int, int | None] | None:
+    """The month a drug was stopped in, and its year when written ("stopped in October": (10,
+    None); "abgesetzt 10/2026", "stopped Oct 2026": (10, 2026)), when text writes its stop as a
+    month (synonyms.toml [values.stopped] month_in, month_part; [values.month_names]); else
+    None."""
+    forward, backward = _stopped_month_patterns()
+    plain = normalise_word(text)
+    found = forward.search(plain) or backward.search(plain)
+    if found is None:
+        return None
+    if found.group("mnum"):
+        month = int(found.group("mnum"))
+        return (month, int(found.group("myear"))) if 1 <= month <= MONTHS_PER_YEAR else None
+    named = month_of_name(found.group("mname"))
+    year = found.group("year")
+    return None if named is None else (named, int(year) if year else None)
+
+
+@cache
+def _stopped_recently_pattern() -> re.Pattern[str]:
+    table = synonyms_data()["values"]
+    stopped = table["stopped"]
+    words = "|".join([*stopped["words"], *table["last_dose"]["openers"]])
+    recent = "|".join(stopped["recently"])
+    before = "|".join([*stopped["recently"], *stopped["recently_before"]])
+    return re.compile(
+        rf"\b(?:{words})(?![^\W\d_])\s*\(?\s*(?:{recent})(?![^\W\d_])"
+        rf"|(?<![^\W\d_])(?:{before})\s+(?:{words})(?![^\W\d_])",
+        re.IGNORECASE,
+    )
+
+
+def stopped_recently(text: str) -> bool:
+    """Whether text writes a stop as recent without its time ("recently stopped", "kürzlich
+    abgesetzt", "récemment arrêté", "sospeso di recente": synonyms.toml [values.stopped]
+    recently, recently_before)."""
+    return _stopped_recently_pattern().search(normalise_word(text)) is not None
 
 
 @cache

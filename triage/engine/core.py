@@ -61,7 +61,12 @@ from triage.engine.suggestions import (
 )
 from triage.engine.text import CueBook, Hits, load_cue_book, merge_hits
 from triage.engine.units import MIU_L, NG_ML, Converted, convert, row_set_names, unknown_assays
-from triage.knowledge.drugs import drug_matcher, gives_medications, medication_lists
+from triage.knowledge.drugs import (
+    drug_matcher,
+    gives_medications,
+    medication_lists,
+    reads_a_date,
+)
 from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import (
     LAB_DECIMALS_MAX,
@@ -80,7 +85,7 @@ from triage.schema import (
     RESULT_COLUMNS,
     TEXT_FIELDS,
 )
-from triage.values import ages_in_years, parse_quantity, unknown_age_spans, writes_a_date
+from triage.values import ages_in_years, parse_quantity, unknown_age_spans
 
 
 def prepare(knowledge: Knowledge) -> None:
@@ -884,7 +889,7 @@ def _sample_days(frame: pd.DataFrame, fields: Sequence[str]) -> pd.Series:
     written in a note ("Risperdal bis 2017", "metoclopramide started 2026-03-05") is compared
     with; -1 for a row without a collection date or whose texts write no date (their reading
     does not depend on it: rows stay as few as their distinct texts)."""
-    dated = rows_with_a_text([frame[name] for name in fields], writes_a_date)
+    dated = rows_with_a_text([frame[name] for name in fields], reads_a_date)
     collected = pd.to_datetime(frame["collected_at"], errors="coerce")
     key = _DATE_KEY_STEP * _DATE_KEY_STEP
     days = collected.dt.year * key + collected.dt.month * _DATE_KEY_STEP + collected.dt.day
@@ -911,7 +916,7 @@ def _read_drugs(
         written = [(i, cells[i]) for i in present if isinstance(cells[i], str) and cells[i].strip()]
         for i, text in written:
             day = days[i]
-            dated = day >= 0 and writes_a_date(text)
+            dated = day >= 0 and reads_a_date(text)
             as_of = _day_tuple(day) if dated else None
             key = (name, text, as_of)
             if key not in found:

@@ -36,7 +36,9 @@ from triage.knowledge.drugs import (
     drug_matcher,
     gives_medications,
     medication_lists,
+    not_yet_started,
     says_stopped,
+    stop_span_at,
     stop_status_line,
 )
 from triage.knowledge.loaders import factor_codes
@@ -386,7 +388,7 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     line = f"{field_words(match.field)}: '{written}' → {drug.name} ({kind}{depot}; {reach}"
     if drug.frequency not in LIKELY_FREQUENCIES:
         line += f"; raises prolactin in few users ({drug.frequency.replace('_', ' ')})"
-    line += ")" + _stopped_note(ctx, written, is_depot)
+    line += ")" + _stopped_note(ctx, written, is_depot, drug.acts_after_stop)
     exceeded = not ctx.within(ceiling)
     beyond = beyond_drug_reach(ctx)
     if exceeded:
@@ -419,6 +421,11 @@ _DOUBT_NOTES: Final = {
         "; taken as needed, not regularly: a possible cause only if a dose was taken shortly "
         "before the sample (its rise follows a dose)"
     ),
+    # stopped at a time written only as "recently" or a month: perhaps within its acting days
+    "stop_time": (
+        "; when it was stopped is not written exactly: it may still act, a possible cause only "
+        "until the stop date is confirmed"
+    ),
 }
 
 
@@ -431,18 +438,83 @@ def beyond_drug_reach(ctx: RowContext) -> bool:
     return not ctx.within(ctx.t("drug_rarely_exceeds_ng_ml"))
 
 
-def _stopped_note(ctx: RowContext, written: str, is_depot: bool) -> str:
+def _stopped_note(ctx: RowContext, written: str, is_depot: bool, acts_after_stop: str = "") -> str:
     """Why a drug written as stopped still counts: stopped less than the withdrawal days before
-    the sample, or a depot within its acting days (knowledge/drugs.py _still_acting)."""
+    the sample (a drug with its own acting days, drugs.toml acts_after_stop: at most those), or
+    a depot within its acting days (knowledge/drugs.py _acting)."""
     days = stopped_days(written)
+    if days is None:
+        return _stop_span_note(ctx, written, is_depot, acts_after_stop)
     washout = ctx.t("drug_withdrawal_retest_days")
-    if days is None or (not is_depot and days >= washout):
+    own = ctx.t(acts_after_stop) if acts_after_stop else None
+    if not is_depot and days >= washout and (own is None or days > own):
         return ""
     ago = f"{span_words(days)} before the sample" if days else "on the day of the sample"
     if is_depot:
         acting = fmt(ctx.t(depot_acting_threshold(written)))
         return f"; stopped or last given {ago}: a depot still acts up to {acting} days after"
-    return f"; stopped or last given {ago}, within the {fmt(washout)}-day washout: still acting"
+    return f"; stopped or last given {ago}, {_oral_window(ctx, acts_after_stop)}: still acting"
+
+
+def _oral_window(ctx: RowContext, acts_after_stop: str) -> str:
+    """The days a drug not given as a depot still acts after its stop, in words: its own
+    (drugs.toml acts_after_stop) or the washout."""
+    if acts_after_stop:
+        return f"within the {fmt(ctx.t(acts_after_stop))} days it still acts after a stop"
+    return f"within the {fmt(ctx.t('drug_withdrawal_retest_days'))}-day washout"
+
+
+def _stop_span(ctx: RowContext, written: str) -> tuple[float, float | None] | None:
+    """The fewest and most days before this row's sample a stop was (knowledge/drugs.py
+    stop_span: a month's span, (0, None) for "recently"), or None."""
+    return stop_span_at(written, _sample_day(ctx))
+
+
+def _sample_day(ctx: RowContext) -> tuple[int, int, int] | None:
+    """The (year, month, day) the sample was collected, a written stop or start is read
+    against (None: not known)."""
+    collected = ctx.when("collected_at")
+    return (collected.year, collected.month, collected.day) if collected else None
+
+
+def _span_when(fewest: float, most: float | None) -> str:
+    """When a stop known only as a span (_stop_span) was, in words: the range of days meant."""
+    if most is None:
+        return "stopped recently (no date written)"
+    if most == fewest:  # a date written ("abgesetzt am 18.11.")
+        ago = f"{span_words(most)} before the sample" if most else "on the day of the sample"
+        return f"stopped {ago}"
+    return f"stopped {fmt(fewest)}–{fmt(most)} days before the sample (only its month written)"
+
+
+def _stop_span_note(
+    ctx: RowContext, written: str, is_depot: bool, acts_after_stop: str = ""
+) -> str:
+    """Why a drug stopped at a time written only as a month ("stopped in October") or as recent
+    ("recently stopped") still counts (knowledge/drugs.py stop_span): how long before the
+    sample that may have been, and how long the drug acts (a depot's days, its own
+    acts_after_stop, else the washout)."""
+    span = _stop_span(ctx, written)
+    if span is None:
+        return ""
+    fewest, most = span
+    if most is not None and most < 0:
+        return "; stopped only after the sample: taken when it was drawn"
+    when = _span_when(fewest, most)
+    if is_depot:
+        acting = fmt(ctx.t(depot_acting_threshold(written)))
+        return f"; {when}: a depot still acts up to {acting} days after"
+    own = ctx.t(acts_after_stop) if acts_after_stop else None
+    washout = ctx.t("drug_withdrawal_retest_days")
+
+    def within(days: float) -> bool:
+        return days <= own if own is not None else days < washout
+
+    if most is not None and within(most):  # a day written, or a month all within
+        return f"; {when}, {_oral_window(ctx, acts_after_stop)}: still acting"
+    if not within(fewest):
+        return ""
+    return f"; {when}, perhaps {_oral_window(ctx, acts_after_stop)}"
 
 
 def stopped_agonists(ctx: RowContext) -> list[tuple[str, str]]:
@@ -460,7 +532,9 @@ def stopped_agonists(ctx: RowContext) -> list[tuple[str, str]]:
     ]
     meds = ctx.text("medications")
     if meds is not None:
-        for mention in drug_matcher(tuple(ctx.knowledge.drugs)).mentions(meds):
+        # read against the sample's date: a stop dated after it leaves the drug taken at it
+        matcher = drug_matcher(tuple(ctx.knowledge.drugs))
+        for mention in matcher.mentions(meds, _sample_day(ctx)):
             drug = mention.match.drug
             if not mention.negated or not drug.masks:
                 continue
@@ -495,13 +569,17 @@ def stopped_agonist_note(ctx: RowContext, match: DrugMatch) -> str:
     Tagen': stopped or last taken 4 days before the sample, within the 28 days its
     prolactin-lowering effect lasts" (cabergoline SmPC; clinical-reference §3.2)."""
     written = _segment(ctx.text(match.field) or "", match.matched_text)
-    days = stopped_days(written)
-    when = f" {span_words(days)} before the sample," if days else ""
     name = match.drug.acts_after_stop or "drug_withdrawal_retest_days"
-    return (
-        f"{field_words(match.field)}: '{written}': stopped or last taken{when} within the "
-        f"{fmt(ctx.t(name))} days its prolactin-lowering effect lasts"
-    )
+    lasts = f"within the {fmt(ctx.t(name))} days its prolactin-lowering effect lasts"
+    days = stopped_days(written)
+    span = _stop_span(ctx, written) if days is None else None
+    if span is None:
+        when = f" {span_words(days)} before the sample," if days else ""
+        return f"{field_words(match.field)}: '{written}': stopped or last taken{when} {lasts}"
+    # a stop known only as a month or as "recently": the range, perhaps within those days
+    fewest, most = span
+    perhaps = "" if most is not None and most <= ctx.t(name) else "perhaps "
+    return f"{field_words(match.field)}: '{written}': {_span_when(fewest, most)}, {perhaps}{lasts}"
 
 
 @factor_rule("prolactin_raising_drug")
@@ -1317,6 +1395,13 @@ def _no_raising_drug(
     mentions = drug_matcher(tuple(ctx.knowledge.drugs)).mentions(meds)
     # none was counted (the caller's test): every raising drug named was left out
     excluded = dict.fromkeys(m.match.drug.name for m in mentions if m.match.drug.effect == "raises")
+    as_of = _sample_day(ctx)
+    # "Risperdal from 25/11/2026" (sample 20/11), "ab morgen": not yet started, not stopped
+    later = dict.fromkeys(
+        m.match.drug.name
+        for m in mentions
+        if m.match.drug.effect == "raises" and not_yet_started(meds, m.end, as_of)
+    )
     where = field_words(field)
     if not excluded and load_state_vocabulary().says_no(meds):
         return f"{where}: '{meds}': no drug that raises prolactin"
@@ -1324,10 +1409,13 @@ def _no_raising_drug(
         return f"{no_meds.evidence()}: no drug that raises prolactin"
     if not excluded:
         return f"{where}: no prolactin-raising drug recognised in '{meds}'"
-    return (
-        f"{where}: '{meds}' → {', '.join(excluded)}: recorded as stopped or not taken now, "
-        "not counted as current medication"
-    )
+    parts = []
+    if later:
+        parts.append(f"{', '.join(later)}: not yet started at the sample")
+    stopped = [name for name in excluded if name not in later]
+    if stopped:
+        parts.append(f"{', '.join(stopped)}: recorded as stopped or not taken now")
+    return f"{where}: '{meds}' → {'; '.join(parts)}, not counted as current medication"
 
 
 def find_factors(ctx: RowContext, labels: Labels) -> list[Finding]:

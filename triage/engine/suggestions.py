@@ -744,8 +744,10 @@ def medication_review(s: Situation) -> str | None:
 
 def _doubt_first(raising: Sequence[DrugMatch], text: str) -> str:
     """The review, after confirming first what the record leaves in doubt: a drug written with
-    doubt ("?risperidone", "Risperdal (unclear)": confirm the medication) or taken irregularly
-    ("poor compliance": check adherence, which the level depends on)."""
+    doubt ("?risperidone", "Risperdal (unclear)": confirm the medication), taken irregularly
+    ("poor compliance": check adherence, which the level depends on), taken as needed ("bei
+    Bedarf": ask when the last dose was taken) or stopped at a time not written exactly
+    ("recently stopped", "stopped in October": confirm when it was stopped)."""
     unconfirmed = [m for m in raising if m.doubt == "unconfirmed"]
     irregular = [m for m in raising if m.doubt == "irregular"]
     as_needed = [m for m in raising if m.doubt == "as_needed"]
@@ -764,6 +766,12 @@ def _doubt_first(raising: Sequence[DrugMatch], text: str) -> str:
         first.append(
             f"ask when the last dose of {_drug_names(as_needed)} was taken before the sample "
             "(taken as needed: a dose shortly before it explains the result, none does not)"
+        )
+    stop_time = [m for m in raising if m.doubt == "stop_time"]
+    if stop_time:
+        first.append(
+            f"confirm when {_drug_names(stop_time)} {_was_were(stop_time)} stopped (no exact "
+            "date written: it may still act at this sample)"
         )
     return "; ".join([*first, text]) if first else text
 
@@ -796,6 +804,10 @@ def _usual_drug_review(ctx: RowContext, raising: Sequence[DrugMatch]) -> str:
 
 def _is_are(matches: Sequence[DrugMatch]) -> str:
     return "is" if len({m.drug.name for m in matches}) == 1 else "are"
+
+
+def _was_were(matches: Sequence[DrugMatch]) -> str:
+    return "was" if len({m.drug.name for m in matches}) == 1 else "were"
 
 
 def _rarely(matches: Sequence[DrugMatch]) -> str:

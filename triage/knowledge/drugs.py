@@ -62,8 +62,10 @@ How matching works:
   before risperidone``, ``vor Risperdal-Eindosierung``: _before_its_start) is not taken.
   ``mentions()`` returns every mention with its ``negated`` flag for callers that want the
   negated ones too.  A drug taken but written with doubt (``?risperidone``, ``Risperdal
-  (unclear)``) or taken irregularly (``poor compliance with risperidone``) carries
-  ``DrugMatch.doubt`` ("unconfirmed", "irregular": _doubt): a possible factor only.
+  (unclear)``), taken irregularly (``poor compliance with risperidone``) or as needed
+  (``MCP bei Bedarf``) carries ``DrugMatch.doubt`` ("unconfirmed", "irregular", "as_needed":
+  _doubt), and one stopped at a time that may fall within its acting days (``recently
+  stopped``, ``stopped in October``) "stop_time" (_acting): a possible factor only.
 
 The cue words of every language are data: triage/data/drugs.toml ``[words]`` (word lists) and
 ``[patterns]`` (regular expressions for phrases with variants), read once and validated by
@@ -74,6 +76,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from calendar import monthrange
 from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -88,8 +91,14 @@ from triage.transliteration import pattern as with_ascii_spellings
 from triage.values import (
     ended_ago,
     last_dose_days,
+    month_name_pattern,
+    month_name_regex,
     month_number,
+    month_of_name,
+    normalise_word,
     stopped_days,
+    stopped_month,
+    stopped_recently,
     without_general_statements,
     writes_a_date,
     writes_a_year,
@@ -102,6 +111,8 @@ __all__ = [
     "drug_matcher",
     "gives_medications",
     "medication_lists",
+    "not_yet_started",
+    "reads_a_date",
     "says_stopped",
     "stop_days",
     "stop_status_line",
@@ -556,7 +567,7 @@ class DrugMatcher:
             return []
         seen: set[str] = set()
         found: list[DrugMatch] = []
-        dated = as_of is not None and writes_a_date(text)
+        dated = as_of is not None and reads_a_date(text)
         mentions = self._mentions_dated(text, as_of) if dated else self._mentions_cached(text)
         for mention in mentions:
             if mention.negated:
@@ -578,10 +589,15 @@ class DrugMatcher:
             if not (m.drug.name.endswith(_UNSPECIFIED) and m.drug.drug_class in named)
         ]
 
-    def mentions(self, text: str | None) -> list[DrugMention]:
-        """Every mention of a lexicon term, negated ones included, in order."""
+    def mentions(
+        self, text: str | None, as_of: tuple[int, int, int] | None = None
+    ) -> list[DrugMention]:
+        """Every mention of a lexicon term, negated ones included, in order; ``as_of`` as for
+        find (a stop or start dated against the sample)."""
         if not isinstance(text, str) or not text.strip():
             return []
+        if as_of is not None and reads_a_date(text):
+            return list(self._mentions_dated(text, as_of))
         return list(self._mentions_cached(text))
 
     def _mentions_as_of(self, text: str, as_of: tuple[int, int, int]) -> tuple[DrugMention, ...]:
@@ -627,16 +643,26 @@ class DrugMatcher:
             else ([False] * len(spans), list(range(len(spans))), {})
         )
         stopped = list(negated)
+        perhaps: set[int] = set()  # stopped at a time that may be within its acting days
+        later: set[int] = set()  # stopped only after the sample: taken at it, not stopped
         if any(negated):  # a drug stopped days ago (a depot: weeks) still acts: still taken
             nexts = [s for s, _ in spans[1:]] + [len(text)]
-            negated = [
-                is_negated
-                and not _still_acting(
+            acting = [
+                _acting(
                     *_stop_item(text, spans, nexts, index, carrier),
                     acting=self._acts_after_stop(folded, *terms[index]),
                 )
-                and not _switched_recently(text, spans, nexts, index, switched_into.get(index))
+                if is_negated
+                else ""
                 for index, (is_negated, carrier) in enumerate(zip(negated, carriers, strict=True))
+            ]
+            perhaps = {index for index, state in enumerate(acting) if state == PERHAPS_ACTING}
+            later = {index for index, state in enumerate(acting) if state == STOPPED_LATER}
+            negated = [
+                is_negated
+                and not acting[index]
+                and not _switched_recently(text, spans, nexts, index, switched_into.get(index))
+                for index, is_negated in enumerate(negated)
             ]
         mentions = []
         index_of = {start: index for index, (start, _) in enumerate(terms)}
@@ -650,12 +676,14 @@ class DrugMatcher:
             if not _a_brand_as_drug(text, folded, start, end):
                 continue  # "Mutter Yasmin", "Dr Maxim Weber", "gastric antra normal"
             doubt = "" if is_negated else _doubt(folded, spans, index_of[start])
+            if not is_negated and index_of[start] in perhaps:
+                doubt = doubt or "stop_time"  # "Risperdal recently stopped": perhaps acting
             match = DrugMatch(
                 drug=drug,
                 matched_text=text[start:end],
                 via=via,
                 doubt=doubt,
-                stopped=was_stopped and not is_negated,
+                stopped=was_stopped and not is_negated and index_of[start] not in later,
             )
             mentions.append(DrugMention(match, start, end, is_negated))
         return tuple(_none_taken_after(folded, _replaced_now(folded, mentions)))
@@ -1496,6 +1524,44 @@ def _start_of(found: re.Match[str]) -> date | None:
         return None
 
 
+# A start opened by a word for "from" (drugs.toml [patterns] start_from, start_from_article):
+# "Risperdal from 25/11/2026", "ab dem 25.11.2026", "à partir du 25/11/2026", "dès le
+# 25/11/2026", "a partir del 25/11/2026", "per 25-11-2026", "from 01 Dec 2026"; without a year,
+# "ab 25.11." (group sday, smonth) and "ab Dezember" (group sname): the one nearest the sample.
+_STARTS_FROM: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('start_from')})\s*:?\s*"
+    rf"(?:(?:{_pattern_alternatives('start_from_article')})\s*)?(?:"
+    + _WRITTEN_DATE
+    + _WRITTEN_MONTH
+    + r"|(?P<sday>\d{1,2})\.(?P<smonth>\d{1,2})(?:\.(?!\d)|\s*$)"
+    + rf"|{month_name_pattern('sname')}(?!\s*\.?\s*\d)"
+    + ")",
+    re.IGNORECASE,
+)
+
+
+def _nearest(sample: date, month: int, day: int) -> date | None:
+    """The day of that month and day nearest the sample (the year before, its own, or the year
+    after); None when there is no such day."""
+    days = []
+    for year in (sample.year - 1, sample.year, sample.year + 1):
+        try:
+            days.append(date(year, month, day))
+        except ValueError:
+            continue  # 29.02. of a year without it
+    return min(days, key=lambda when: abs((when - sample).days), default=None)
+
+
+def _start_from(found: re.Match[str], sample: date) -> date | None:
+    """The first day a _STARTS_FROM start allows (a yearless one: the nearest the sample)."""
+    if found.group("sday"):
+        return _nearest(sample, int(found.group("smonth")), int(found.group("sday")))
+    if found.group("sname"):
+        month = month_of_name(found.group("sname"))
+        return None if month is None else _nearest(sample, month, 1)
+    return _start_of(found)
+
+
 # Written as started after the sample ("started after this sample", "nach der Blutentnahme
 # begonnen", "débuté après le prélèvement", "iniciado después de la extracción").
 _AFTER_SAMPLE: Final = re.compile(
@@ -1518,7 +1584,43 @@ def _started_after_sample(after: str) -> bool:
         start = _start_of(found)
         if start is not None and start > date(*now):
             return True
+    for found in _STARTS_FROM.finditer(after):
+        start = _start_from(found, date(*now))
+        if start is not None and start > date(*now):
+            return True
     return False
+
+
+def reads_a_date(text: str) -> bool:
+    """Whether reading a medication text depends on the sample's date: it writes a date
+    (values.writes_a_date), or a month's name that dates a stop ("stopped in October":
+    values.stopped_month) or a start after a word for "from" ("ab Dezember": _STARTS_FROM).  A
+    month's name alone ("may cause", "2 weeks ago") does not, so such texts stay shared between
+    samples."""
+    if writes_a_date(text):
+        return True
+    plain = normalise_word(text)
+    if month_name_regex().search(plain) is None:
+        return False
+    return stopped_month(text) is not None or _STARTS_FROM.search(plain) is not None
+
+
+def not_yet_started(text: str, end: int, as_of: tuple[int, int, int] | None) -> bool:
+    """Whether the words after a drug mention ending at `end` (up to its list item's end) start
+    it only after the sample of date `as_of` ("Risperdal from 25/11/2026", "ab Dezember",
+    "started after this sample") or from tomorrow on ("Risperdal ab morgen", "from next week"):
+    a drug not yet taken when the sample was drawn, rather than one stopped."""
+    folded = _fold(text).lower()
+    item_end = _SEGMENT_END.search(folded, end)
+    after = folded[end : item_end.start() if item_end else len(folded)]
+    token = _AS_OF.set(as_of)
+    try:
+        if _started_after_sample(after):
+            return True
+    finally:
+        _AS_OF.reset(token)
+    found = _PROPOSED_AFTER.match(folded, end)
+    return found is not None and _FUTURE_MARKER.search(found.group()) is not None
 
 
 # An end written after the drug ("bis 2023", "until 2022", "hasta 2021", "jusqu'en 2023", "fino al
@@ -1799,6 +1901,18 @@ _ITEM_END: Final = re.compile(r"[;\n|]")  # a list's break between drugs (never 
 
 
 def _still_acting(text: str, start: int, until: int | None = None, *, acting: str = "") -> bool:
+    """Whether the drug of the mention at `start` still acts, surely or perhaps (_acting)."""
+    return bool(_acting(text, start, until, acting=acting))
+
+
+# _acting's answers: the stop was surely within the drug's acting days, or perhaps (its time
+# known only as a month or as "recently"), or it came only after the sample (taken at it).
+ACTING: Final = "acting"
+PERHAPS_ACTING: Final = "perhaps"
+STOPPED_LATER: Final = "later"
+
+
+def _acting(text: str, start: int, until: int | None = None, *, acting: str = "") -> str:
     """Whether the medication-list item holding the mention at `start` says the drug was stopped
     (or last given) so recently that it still acts, so it is still taken:
 
@@ -1816,7 +1930,15 @@ def _still_acting(text: str, start: int, until: int | None = None, *, acting: st
       abgesetzt vor 4 Tagen", "Cabaser sospeso da 10 giorni": cabergoline keeps prolactin down
       for up to 28 days, SmPC).
 
-    A stop without a time, or longer ago, stays "not taken"."""
+    A stop after the sample (a date later than its own) leaves the drug taken at the sample
+    (STOPPED_LATER; clinical-reference §8: a drug present at sampling).  A stop whose time is
+    known only as a span (a month: "stopped in October", "abgesetzt 10/2026"; or "recently":
+    stop_span) acts when all of the span lies within the drug's acting days (a depot's, its own
+    ``acting`` days, else the washout), and perhaps acts (PERHAPS_ACTING: a possible factor)
+    when only part of it does; "recently" is within a depot's acting days (weeks to months), and
+    perhaps within a drug's own acting days (cabergoline's 28) or its 3-day washout.
+
+    A stop without a time, or longer ago, stays "not taken" ("")."""
     from triage.engine.text import load_cue_book  # lazy: the engine imports this module
 
     begin = max([0] + [m.end() for m in _SEGMENT_END.finditer(text, 0, start)])
@@ -1835,19 +1957,32 @@ def _still_acting(text: str, start: int, until: int | None = None, *, acting: st
     hits = set(load_cue_book().match("medications", item))
     if "depot_stopped_recently" not in hits:
         hits |= set(load_cue_book().match("medications", wider))
-    days = stop_days(item)
-    if days is None:
-        days = stop_days(wider)
-    if days is None and _STOP_NOUN_BEFORE.search(_fold(text[begin:start]).lower()):
+    span = stop_span(item)
+    if span is None:
+        span = stop_span(wider)
+    if span is None and _STOP_NOUN_BEFORE.search(_fold(text[begin:start]).lower()):
         # "seit Absetzen von Risperdal vor 2 Tagen": the time after the drug is the stop's
-        days = stop_days("stopped " + _FIRST_WORD.sub("", text[start:stop]))
+        span = stop_span("stopped " + _FIRST_WORD.sub("", text[start:stop]))
+    if span is None:
+        return ACTING if "depot" in hits and "depot_stopped_recently" in hits else ""
+    low, high = span
+    if high is not None and high < 0:
+        return STOPPED_LATER  # stopped after the sample: taken when it was drawn
     if "depot" in hits:
-        if "depot_stopped_recently" in hits:
-            return True
-        return days is not None and 0 <= days <= depot_acting_days(wider)
-    if days is not None and acting and 0 <= days <= _threshold(acting):
-        return True
-    return days is not None and 0 <= days < _withdrawal_days()
+        if "depot_stopped_recently" in hits or high is None:
+            return ACTING  # "recently": within a depot's weeks to months
+        most = depot_acting_days(wider)
+        return ACTING if high <= most else PERHAPS_ACTING if low <= most else ""
+    if acting:  # its own days after a stop (cabergoline: 28), longer than the washout
+        most = _threshold(acting)
+        if high is not None and high <= most:
+            return ACTING
+        if low <= most:
+            return PERHAPS_ACTING  # "recently", a month reaching back past them
+    washout = _withdrawal_days()
+    if high is not None and high < washout:
+        return ACTING
+    return PERHAPS_ACTING if low < washout else ""
 
 
 # A stop noun or gerund right before the drug, its preposition and article between ("Absetzen von",
@@ -1927,6 +2062,44 @@ def stop_days(item: str) -> float | None:
         return None
     stopped = _date_of(found) if found.group("yday") is None else _yearless(found, date(*now))
     return None if stopped is None else float((date(*now) - stopped).days)
+
+
+def stop_span(item: str) -> tuple[float, float | None] | None:
+    """The fewest and the most days before the sample the drug of a medication-list item was
+    stopped or last given: one day when its time or date is written (stop_days); a month's span
+    when only its month is ("stopped in October", "abgesetzt 10/2026": values.stopped_month; a
+    month without a year is the latest not after the sample's, the sample's own month counts
+    from the sample back); (0, None) when it is written only as recent ("recently stopped",
+    "kürzlich abgesetzt": values.stopped_recently).  None when the item says none of these (or
+    a month is written but the sample's date is not known)."""
+    days = stop_days(item)
+    if days is not None:
+        return days, days
+    month = stopped_month(item)
+    now = _AS_OF.get()
+    if month is not None and now is not None:
+        sample = date(*now)
+        number, year = month
+        if year is None:
+            year = sample.year if number <= sample.month else sample.year - 1
+        first = date(year, number, 1)
+        last = date(year, number, monthrange(year, number)[1])
+        fewest = float((sample - last).days)  # stopped on the month's last day
+        return max(fewest, 0.0) if first <= sample else fewest, float((sample - first).days)
+    if stopped_recently(item):
+        return 0.0, None
+    return None
+
+
+def stop_span_at(
+    item: str, as_of: tuple[int, int, int] | None
+) -> tuple[float, float | None] | None:
+    """stop_span of `item` for a sample of date `as_of` (None: not known)."""
+    token = _AS_OF.set(as_of)
+    try:
+        return stop_span(item)
+    finally:
+        _AS_OF.reset(token)
 
 
 def _yearless(found: re.Match[str], sample: date) -> date | None:
@@ -2056,7 +2229,7 @@ def _may_negate(text: str) -> bool:
         return True
     if last_dose_days(lower) is not None or _ARROW.search(lower) or _ZERO_ANYWHERE.search(lower):
         return True
-    if _STARTED_ON.search(lower) or _AFTER_SAMPLE.search(lower):
+    if _STARTED_ON.search(lower) or _AFTER_SAMPLE.search(lower) or _STARTS_FROM.search(lower):
         return True
     if _BASELINE.search(lower) or (_START_WORD.search(lower) and writes_a_year(lower)):
         return True

@@ -193,8 +193,8 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "screen", "screen_negative", "screen_positive",
         "before_drug", "start_after_drug", "baseline", "planned_stop",
         "stop_noun", "unconfirmed_before", "unconfirmed_after", "irregular_before",
-        "irregular_after", "depot_3_monthly", "depot_6_monthly", "as_needed_before",
-        "as_needed_after", "treatment_stopped",
+        "irregular_after", "depot_3_monthly", "depot_6_monthly", "start_from",
+        "start_from_article", "as_needed_before", "as_needed_after", "treatment_stopped",
     }
 )  # fmt: skip
 _DRUG_WORD_TABLES: Final = {"words": DRUG_WORD_KEYS, "patterns": DRUG_PATTERN_KEYS}

@@ -159,11 +159,13 @@ class DrugMatch:
     via: str  # "generic", "brand" or "synonym"
     field: str = "medications"  # the canonical text field it was written in
     # written with doubt: "unconfirmed" ("?risperidone", "Risperdal (unclear)"), "irregular"
-    # (poor adherence: "takes risperidone irregularly") or "as_needed" ("MCP bei Bedarf"); ""
-    # when written plainly
+    # (poor adherence: "takes risperidone irregularly"), "as_needed" ("MCP bei Bedarf") or
+    # "stop_time" (stopped at a time written only as a month or "recently", perhaps within its
+    # acting days); "" when written plainly
     doubt: str = ""
-    # written as stopped, yet stopped so recently that it still acts (within the washout, a
-    # depot's or a long-acting drug's days: knowledge/drugs.py _still_acting)
+    # written as stopped, yet stopped so recently that it still acts, surely or perhaps (within
+    # the washout, a depot's or a long-acting drug's days: knowledge/drugs.py _acting); not a
+    # stop dated after the sample (taken at it)
     stopped: bool = False
 
 
