@@ -680,3 +680,19 @@ def test_switched_stopped_and_zero_dose_drugs(text: str, taken: list[str]) -> No
     current cause (clinical-reference §0 drug withdrawal: its effect is gone days after it is
     stopped); a switch still planned, or an arrow between doses, changes nothing."""
     assert [m.drug.name for m in MATCHER.find(text)] == taken, text
+
+
+def test_no_class_adjective_folds_onto_another_written_term() -> None:
+    """A class adjective needs a word of intake beside it; a term written otherwise that the
+    matcher folds to the same key (the Spanish adjective "neuroléptica", the Dutch noun
+    "neuroleptica") would need one too, and go unread on its own."""
+    from triage.knowledge.drugs import _CLASS_ADJECTIVES, _fold_word, drug_term_key
+
+    adjectives = {w.casefold() for w in load_drug_words().words["class_adjectives"]}
+    clashes = sorted(
+        term
+        for term, _ in TERMS
+        if drug_term_key(_fold_word(term)) in _CLASS_ADJECTIVES
+        and term.casefold() not in adjectives
+    )
+    assert not clashes

@@ -52,7 +52,7 @@ ADJECTIVE_NOT_INTAKE = [
     "Hyperprolaktinämie neuroleptisch bedingt? keine Medikamente",
     "DD neuroleptisch induziert, aber keine Einnahme",
     "iperprolattinemia da causa antipsicotica esclusa",
-    "reacción neuroléptica descrita en la familia",
+    "reacciones neurolépticas descritas en la familia",
     "antipsychotische bijwerkingen bij broer",
 ]
 
