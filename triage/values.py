@@ -2218,6 +2218,25 @@ def header_flag_codes(header: str) -> dict[str, bool]:
     return found if set(found.values()) == {True, False} else {}
 
 
+@cache
+def _threshold_pattern() -> re.Pattern[str]:
+    spellings = []
+    for spelling in _words().qualifier_spellings:
+        escaped = re.escape(spelling)
+        # a word ("lt", "unter", "moins de") starts a word of the header ("egfr_lt60", "eGFR
+        # unter 60"), never inside one or after a slash ("ml/min/1.73m2" is no "min 1")
+        spellings.append(rf"(?<![^\s_(\[]){escaped}" if spelling[0].isalnum() else escaped)
+    return re.compile(r"(?:" + "|".join(spellings) + r")[\s_]*\d")
+
+
+def header_threshold(header: str) -> bool:
+    """The header states a threshold: a comparator of [values.qualifiers] right before a number
+    ("eGFR<60", "egfr_lt60_yn", "GFR unter 30", "DFG inférieur à 60", "TFG menor de 60",
+    "eGFR kleiner dan 45"): its column says whether a value is beyond it (yes/no), never the
+    value itself."""
+    return _threshold_pattern().search(normalise_word(header.replace("’", "'"))) is not None
+
+
 # A whole number written as a float ("1.0", "2,0"): how pandas, R and Stata write the codes of
 # a column that has a missing value.
 _WHOLE_FLOAT: Final = re.compile(r"\s*(-?\d{1,3})[.,]0+\s*")

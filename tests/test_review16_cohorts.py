@@ -1,0 +1,102 @@
+"""Review 16: yes/no, codebook and status columns of research and lab exports misread.
+
+- a yes/no kidney-disease column ("ckd_yn", "CKD (0=no, 1=yes)", "eGFR<60": 1/0) was read as an
+  eGFR: every patient, the "no" ones too, got "renal impairment (likely): eGFR 0" (clinical-
+  reference §4: eGFR below 30).  A column whose header says yes/no or a threshold, or whose
+  values are only 0/1 codes, is never an eGFR or a creatinine: it is the kidney-disease answer
+  (a no is no CKD) or unused with a warning;
+Synthetic patients only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from triage.columns import recognise_columns
+from triage.pipeline import TriageOutcome, TriageRequest, run_triage
+
+
+def _run(tmp_path: Path, text: str) -> tuple[pd.DataFrame, list[str]]:
+    """(results by patient, the input's warnings) of one run on a CSV text."""
+    source = tmp_path / "export.csv"
+    source.write_text(text, encoding="utf-8")
+    outcome: TriageOutcome = run_triage(
+        TriageRequest(inputs=[source], out_dir=tmp_path / "out", keep_results=True)
+    )
+    assert outcome.results is not None
+    warnings = [w for summary in outcome.inputs for w in summary.warnings]
+    return outcome.results.set_index("patient_id"), warnings
+
+
+def _factor_codes(row: pd.Series) -> set[str]:
+    return {f["code"] for f in row["factor_details"]}
+
+
+# --- 1. yes/no kidney columns are no eGFR ----------------------------------------------------
+_BASE = ["record_id", "sex", "age", "prl_ngml", "date"]
+
+
+def _fields(header: str, cells: list[object]) -> set[str]:
+    match = recognise_columns(
+        [*_BASE, header],
+        samples={
+            0: ["1", "2", "3"],
+            1: ["F"],
+            2: ["30"],
+            3: ["40", "45"],
+            4: ["2026-03-01"],
+            5: cells,
+        },
+    )
+    return set(match.fields)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "ckd_yn",
+        "CKD (yes/no)",
+        "CKD (0=no, 1=yes)",
+        "Niereninsuffizienz (ja/nein)",
+        "IRC (oui/non)",
+        "ERC (sí/no)",
+        "Nierinsufficientie (ja/nee)",
+        "eGFR<60",
+        "egfr_lt60_yn",
+        "GFR unter 60",
+        "DFG inférieur à 60",
+        "TFG menor de 60",
+        "eGFR kleiner dan 60",
+        "eGFR",  # only 0/1 codes: an eGFR is never 0 or 1
+        "Kreatinin",  # nor a creatinine 0
+    ],
+)
+def test_a_yes_no_kidney_column_is_never_a_kidney_measurement(header: str) -> None:
+    fields = _fields(header, ["0", "1"])
+    assert not {"egfr", "creatinine"} & fields, fields
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "field"),
+    [
+        ("eGFR", ["45", "8", "90"], "egfr"),
+        ("eGFR (mL/min/1.73m²)", ["1", "60"], "egfr"),
+        ("Kreatinin", ["1", "2"], "creatinine"),  # 1 and 2 mg/dL are real creatinines
+        ("CKD", ["3", "4"], "kidney_disease"),  # stages, never an eGFR of 3
+    ],
+)
+def test_real_kidney_values_are_still_read(header: str, cells: list[object], field: str) -> None:
+    assert field in _fields(header, cells)
+
+
+def test_the_no_row_of_a_ckd_flag_has_no_kidney_impairment(tmp_path: Path) -> None:
+    rows = ["1,F,30,40,2026-03-01,0", "2,F,30,40,2026-03-01,1", "3,M,50,40,2026-03-01,0"]
+    for header in ("ckd_yn", '"CKD (0=no, 1=yes)"'):
+        out, _ = _run(tmp_path, ",".join([*_BASE, header]) + "\n" + "\n".join(rows) + "\n")
+        assert "renal_impairment" not in _factor_codes(out.loc["1"])
+        assert "renal_impairment" not in _factor_codes(out.loc["3"])
+        assert "renal_impairment" in _factor_codes(out.loc["2"])  # a yes is CKD
+        assert "eGFR: 0" not in str(out.loc["2", "factor_details"])
