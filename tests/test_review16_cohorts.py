@@ -5,6 +5,9 @@
   reference §4: eGFR below 30).  A column whose header says yes/no or a threshold, or whose
   values are only 0/1 codes, is never an eGFR or a creatinine: it is the kidney-disease answer
   (a no is no CKD) or unused with a warning;
+- a sex code the header's codebook leaves out ("sex (0=female, 1=male)": 2) was read as ISO
+  5218's female: a man's 25 ng/mL came out normal against 3-30.  It is unknown, with a warning
+  naming the code, as with the mapping file's [values.sex];
 Synthetic patients only.
 """
 
@@ -100,3 +103,21 @@ def test_the_no_row_of_a_ckd_flag_has_no_kidney_impairment(tmp_path: Path) -> No
         assert "renal_impairment" not in _factor_codes(out.loc["3"])
         assert "renal_impairment" in _factor_codes(out.loc["2"])  # a yes is CKD
         assert "eGFR: 0" not in str(out.loc["2", "factor_details"])
+
+
+# --- 2. a sex code the header's codebook leaves out -----------------------------------------
+@pytest.mark.parametrize(
+    "header",
+    [
+        '"sex (0=female, 1=male)"',
+        '"sex (0=male, 1=female)"',
+        '"Geschlecht (1=weiblich; 0=männlich)"',
+    ],
+)
+def test_a_sex_code_outside_the_header_codebook_is_unknown(tmp_path: Path, header: str) -> None:
+    lines = ["A,1,30,25,2026-01-01", "B,2,30,25,2026-01-01", "C,0,30,25,2026-01-01"]
+    out, warnings = _run(tmp_path, f"id,{header},age,prolactin ng/mL,date\n" + "\n".join(lines))
+    assert pd.isna(out.loc["B", "sex"])  # never ISO 5218's 2 = female
+    assert out.loc["B", "status"] != "normal"  # 25 ng/mL is high for a man
+    assert {out.loc["A", "sex"], out.loc["C", "sex"]} == {"F", "M"}
+    assert any("code(s) 2 are not in the codebook" in w for w in warnings), warnings

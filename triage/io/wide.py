@@ -2457,7 +2457,31 @@ class _Builder:
         if stated:  # "Sex (1=female, 2=male)": the export's own codebook, in its header
             listed = ", ".join(f"{code} = {sex}" for code, sex in sorted(stated.items()))
             self.warnings.append(f"column {header!r} codes sex as its header says: {listed}")
-            return self._apply(col, lambda c: stated.get(_code_text(c)) or parse_sex(c))
+            # a number the codebook leaves out ("2" beside "0=female, 1=male") is unknown, as
+            # with [values.sex] (CODEBOOK_ONLY): never an ISO 5218 sex, which read a man's
+            # raised result as a woman's normal one
+            unlisted = sorted(
+                {
+                    _code_text(u)
+                    for u in used
+                    if bare_number(u) is not None
+                    and not is_missing_code(u)
+                    and _code_text(u) not in stated
+                }
+            )
+            if unlisted:
+                self.warnings.append(
+                    f"column {header!r}: code(s) {', '.join(unlisted[:8])} are not in the "
+                    "codebook its header states and were read as unknown (each result is judged "
+                    "against both sexes' intervals); fix the cells or state the code in the header"
+                )
+            return self._apply(
+                col,
+                lambda c: (
+                    stated.get(_code_text(c))
+                    or (None if bare_number(c) is not None else parse_sex(c))
+                ),
+            )
         if coded:
             # every whole-number code the column holds ("0" of a 0/1 codebook too), named as
             # written, and an example of the mapping with those codes
