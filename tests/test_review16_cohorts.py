@@ -8,18 +8,24 @@
 - a sex code the header's codebook leaves out ("sex (0=female, 1=male)": 2) was read as ISO
   5218's female: a man's 25 ng/mL came out normal against 3-30.  It is unknown, with a warning
   naming the code, as with the mapping file's [values.sex];
+- --fail-on exited 0 when the only urgent lines were the history's reminders (urgent results
+  NOT YET ACKNOWLEDGED): a cron job alerting on the exit status never heard of them.  Every
+  level now counts each reminder urgent.txt (or batch's stderr) lists (docs/unattended.md);
 Synthetic patients only.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from triage.columns import recognise_columns
+from triage.history import HistoryOptions
 from triage.pipeline import TriageOutcome, TriageRequest, run_triage
+from triage.schema import EXIT_FAIL_ON, EXIT_OK
 
 
 def _run(tmp_path: Path, text: str) -> tuple[pd.DataFrame, list[str]]:
@@ -121,3 +127,55 @@ def test_a_sex_code_outside_the_header_codebook_is_unknown(tmp_path: Path, heade
     assert out.loc["B", "status"] != "normal"  # 25 ng/mL is high for a man
     assert {out.loc["A", "sex"], out.loc["C", "sex"]} == {"F", "M"}
     assert any("code(s) 2 are not in the codebook" in w for w in warnings), warnings
+
+
+# --- 4. --fail-on hears of the overdue reminders ---------------------------------------------
+T0 = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
+_LAB = "Patient ID,DOB,Sex,Collected,Prolactin,Unit\n"
+
+
+def _history_run(tmp: Path, name: str, line: str, at: datetime, fail_on: str | None):  # type: ignore[no-untyped-def]
+    source = tmp / f"{name}.csv"
+    source.write_text(_LAB + line + "\n", encoding="utf-8")
+    request = TriageRequest(
+        inputs=[source],
+        out_dir=tmp / name,
+        history=HistoryOptions(location=str(tmp / "history.db")),
+        fail_on=fail_on,
+        jobs=1,
+    )
+    return run_triage(request, now=at)
+
+
+@pytest.mark.parametrize("level", ["urgent", "routine"])
+def test_fail_on_counts_an_urgent_result_not_yet_acknowledged(tmp_path: Path, level: str) -> None:
+    _history_run(tmp_path, "o1", "R3,1988-07-07,F,2026-10-31 10:00,7000,mIU/L", T0, None)
+    calm = "R4,1975-01-20,M,2026-11-01 09:30,10,ng/mL"
+    late = T0 + timedelta(hours=13)
+    quiet = _history_run(tmp_path, "o2", calm, late, None)
+    assert quiet.exit_code == EXIT_OK  # without --fail-on: listed, exit 0
+    done = _history_run(tmp_path, "o3", calm, late, level)
+    urgent_txt = (tmp_path / "o3" / "urgent.txt").read_text(encoding="utf-8")
+    assert "NOT YET ACKNOWLEDGED" in urgent_txt
+    assert (done.exit_code, done.fail_on_matches) == (EXIT_FAIL_ON, 1)
+
+
+def test_a_quiet_batch_night_exits_10_while_an_urgent_result_is_overdue(tmp_path: Path) -> None:
+    from triage.batch import BatchSettings, run_batch
+
+    _history_run(tmp_path, "o1", "R7,1988-07-07,F,2026-10-31 10:00,7000,mIU/L", T0, None)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    template = TriageRequest(
+        inputs=[],
+        out_dir=tmp_path / "out",
+        history=HistoryOptions(location=str(tmp_path / "history.db")),
+        fail_on="urgent",
+        jobs=1,
+    )
+    late = T0 + timedelta(hours=13)
+    outcome = run_batch(
+        inbox, tmp_path / "out", template, BatchSettings(settle_seconds=0), now=late
+    )
+    assert outcome.items == [] and len(outcome.reminders) == 1
+    assert outcome.exit_code == EXIT_FAIL_ON
