@@ -8,6 +8,10 @@
 - a sex code the header's codebook leaves out ("sex (0=female, 1=male)": 2) was read as ISO
   5218's female: a man's 25 ng/mL came out normal against 3-30.  It is unknown, with a warning
   naming the code, as with the mapping file's [values.sex];
+- a correction written otherwise than the status list's words ("korrigierter Befund",
+  "Korrektur", "résultat corrigé", "modificado", "Amended report", "corr.") was not read: the
+  earlier 7000 mIU/L stayed urgent and NOT YET ACKNOWLEDGED.  Status words are read by their
+  stems in six languages, and a status the tool does not know is named in a warning;
 - --fail-on exited 0 when the only urgent lines were the history's reminders (urgent results
   NOT YET ACKNOWLEDGED): a cron job alerting on the exit status never heard of them.  Every
   level now counts each reminder urgent.txt (or batch's stderr) lists (docs/unattended.md);
@@ -26,6 +30,7 @@ from triage.columns import recognise_columns
 from triage.history import HistoryOptions
 from triage.pipeline import TriageOutcome, TriageRequest, run_triage
 from triage.schema import EXIT_FAIL_ON, EXIT_OK
+from triage.values import result_status
 
 
 def _run(tmp_path: Path, text: str) -> tuple[pd.DataFrame, list[str]]:
@@ -63,42 +68,39 @@ def _fields(header: str, cells: list[object]) -> set[str]:
     return set(match.fields)
 
 
-@pytest.mark.parametrize(
-    "header",
-    [
-        "ckd_yn",
-        "CKD (yes/no)",
-        "CKD (0=no, 1=yes)",
-        "Niereninsuffizienz (ja/nein)",
-        "IRC (oui/non)",
-        "ERC (sí/no)",
-        "Nierinsufficientie (ja/nee)",
-        "eGFR<60",
-        "egfr_lt60_yn",
-        "GFR unter 60",
-        "DFG inférieur à 60",
-        "TFG menor de 60",
-        "eGFR kleiner dan 60",
-        "eGFR",  # only 0/1 codes: an eGFR is never 0 or 1
-        "Kreatinin",  # nor a creatinine 0
-    ],
+YES_NO_KIDNEY_HEADERS = (
+    "ckd_yn",
+    "CKD (yes/no)",
+    "CKD (0=no, 1=yes)",
+    "Niereninsuffizienz (ja/nein)",
+    "IRC (oui/non)",
+    "ERC (sí/no)",
+    "Nierinsufficientie (ja/nee)",
+    "eGFR<60",
+    "egfr_lt60_yn",
+    "GFR unter 60",
+    "DFG inférieur à 60",
+    "TFG menor de 60",
+    "eGFR kleiner dan 60",
+    "eGFR",  # only 0/1 codes: an eGFR is never 0 or 1
+    "Kreatinin",  # nor a creatinine 0
 )
-def test_a_yes_no_kidney_column_is_never_a_kidney_measurement(header: str) -> None:
-    fields = _fields(header, ["0", "1"])
-    assert not {"egfr", "creatinine"} & fields, fields
 
 
-@pytest.mark.parametrize(
-    ("header", "cells", "field"),
-    [
+def test_a_yes_no_kidney_column_is_never_a_kidney_measurement() -> None:
+    for header in YES_NO_KIDNEY_HEADERS:
+        fields = _fields(header, ["0", "1"])
+        assert not {"egfr", "creatinine"} & fields, (header, fields)
+
+
+def test_real_kidney_values_are_still_read() -> None:
+    for header, cells, field in [
         ("eGFR", ["45", "8", "90"], "egfr"),
         ("eGFR (mL/min/1.73m²)", ["1", "60"], "egfr"),
         ("Kreatinin", ["1", "2"], "creatinine"),  # 1 and 2 mg/dL are real creatinines
         ("CKD", ["3", "4"], "kidney_disease"),  # stages, never an eGFR of 3
-    ],
-)
-def test_real_kidney_values_are_still_read(header: str, cells: list[object], field: str) -> None:
-    assert field in _fields(header, cells)
+    ]:
+        assert field in _fields(header, cells), header
 
 
 def test_the_no_row_of_a_ckd_flag_has_no_kidney_impairment(tmp_path: Path) -> None:
@@ -179,3 +181,50 @@ def test_a_quiet_batch_night_exits_10_while_an_urgent_result_is_overdue(tmp_path
     )
     assert outcome.items == [] and len(outcome.reminders) == 1
     assert outcome.exit_code == EXIT_FAIL_ON
+
+
+# --- 3. result statuses by their stems --------------------------------------------------------
+STATUSES = {
+    "korrigierter Befund": "corrected",
+    "Korrektur": "corrected",
+    "nachträglich korrigiert": "corrected",
+    "résultat corrigé": "corrected",
+    "modificado": "corrected",
+    "informe corregido": "corrected",
+    "Amended report": "corrected",
+    "corr.": "corrected",
+    "korr.": "corrected",
+    "uitslag gewijzigd": "corrected",
+    "risultato rettificato": "corrected",
+    "Final (corrected)": "corrected",
+    "Befund storniert": "void",
+    "résultat provisoire": "preliminary",
+    "nicht validiert": None,  # a negation: no status, never a final one
+    "Befund da": None,
+}
+
+
+def test_a_status_is_read_by_its_stems() -> None:
+    assert {cell: result_status(cell) for cell in STATUSES} == STATUSES
+
+
+def test_a_later_korrektur_withdraws_the_earlier_urgent_result(tmp_path: Path) -> None:
+    header = "Patient ID,DOB,Sex,Specimen No,Collected,Prolactin (mIU/L),Status\n"
+    first = tmp_path / "first.csv"
+    first.write_text(header + "C1,1980-03-01,M,123,2026-10-31 08:00,7000,final\n")
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_text(
+        header
+        + "C1,1980-03-01,M,123,2026-10-31 08:00,700,korrigierter Befund\n"
+        + "C2,1980-04-01,F,124,2026-10-31 08:10,500,final\n"
+        + "C3,1980-04-01,F,125,2026-10-31 08:20,400,Befund da\n"
+    )
+    history = HistoryOptions(location=str(tmp_path / "history.db"))
+    run_triage(TriageRequest(inputs=[first], out_dir=tmp_path / "o1", history=history), now=T0)
+    late = T0 + timedelta(hours=13)
+    outcome = run_triage(
+        TriageRequest(inputs=[fixed], out_dir=tmp_path / "o2", history=history), now=late
+    )
+    assert not [line for line in outcome.urgent if "C1" in line], outcome.urgent
+    warnings = [w for summary in outcome.inputs for w in summary.warnings]
+    assert any("'Befund da' not recognised" in w for w in warnings), warnings

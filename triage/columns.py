@@ -1026,6 +1026,11 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
             "program that does not compute formulas): open it in a spreadsheet program, save "
             "it, and read it again"
         )
+    if check.kind == "status":  # name the words not known ("Befund da"): a status may be missed
+        unknown = sorted({cell_text(c).strip() for c in cells if _fits_status(c) is False})
+        if unknown:
+            listed = ", ".join(repr(u) for u in unknown[:4])
+            return f"its values are not {check.expects}: {listed} not recognised"
     return f"its values are not {check.expects}"
 
 

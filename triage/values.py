@@ -468,7 +468,32 @@ def result_status(cell: object) -> str | None:
     final yet), "kept" (final, validated ...), else None."""
     if not isinstance(cell, str) or not cell.strip():
         return None
-    return _result_statuses().get(normalise_word(cell))
+    text = normalise_word(cell)
+    found = _result_statuses().get(text)
+    if found is not None:
+        return found
+    # in more words or inflected: by the stems of each kind's words, in six languages
+    words = _STATUS_WORD.findall(text)
+    stems, negations = _result_status_stems()
+    if not words or any(w in negations for w in words):
+        return None
+    said = {kind for w in words for kind, stem in stems if w.startswith(stem)}
+    return next((kind for kind in _STATUS_PRECEDENCE if kind in said), None)
+
+
+_STATUS_WORD: Final = re.compile(r"[^\W_]+")
+# the kind a cell with words of several kinds says ("Final (corrected)": a correction)
+_STATUS_PRECEDENCE: Final = ("void", "corrected", "preliminary", "kept")
+
+
+@cache
+def _result_status_stems() -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
+    """((kind, stem) ..., negation words): synonyms.toml [values.result_status.stems]."""
+    table = synonyms_data()["values"]["result_status"]["stems"]
+    stems = tuple(
+        (kind, normalise_word(stem)) for kind in RESULT_STATUS_KINDS for stem in table[kind]
+    )
+    return stems, frozenset(normalise_word(w) for w in table["negations"])
 
 
 @cache

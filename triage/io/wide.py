@@ -2210,12 +2210,37 @@ class _Builder:
         codes, parsed = self._distinct(col, result_status)
         void = _pick(codes, parsed, lambda status: status == "void", np.bool_)
         header = self.table.headers.get("result_status", "status")
+        self._warn_unknown_statuses(col, header)
         for i in np.flatnonzero(void):
             detail[i] = (
                 f"result status {cell_text(col[i])!r} in column {header!r}: cancelled, deleted "
                 "or entered in error, not a valid result"
             )
         return void, detail
+
+    def _warn_unknown_statuses(self, col: np.ndarray, header: str) -> None:
+        """The status words the tool does not know (values.result_status), named: such a row
+        is read as a final result, which a correction or a cancellation written otherwise would
+        not be (a "Korrektur" left an earlier 7000 standing as urgent)."""
+        found = self.table.distinct(col)
+        unknown = sorted(
+            {
+                cell_text(u).strip()
+                for u, used in zip(found.uniques, _used(found), strict=True)
+                if used
+                and not is_blank(u)
+                and not is_empty_value(u)
+                and not is_unknown_word(u)
+                and result_status(u) is None
+            }
+        )
+        if unknown:
+            listed = ", ".join(repr(u) for u in unknown[:8])
+            self.warnings.append(
+                f"column {header!r}: result status(es) {listed} not recognised: those rows are "
+                "read as final results (not as a correction, a cancellation or a preliminary "
+                "result); write the lab's status as final, corrected, preliminary or cancelled"
+            )
 
     def revisions(self, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[Withdrawal]]:
         """The ``usable`` rows another row of the same patient and specimen replaces, why, and
