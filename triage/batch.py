@@ -155,10 +155,17 @@ class BatchOutcome:
     reminders: list[str] = field(default_factory=list)
     # Files dated in the future, seen for the first time (batch._Run._unchanged_for)
     future_dated: list[str] = field(default_factory=list)
+    # the reminders --fail-on matched (every level matches them: urgent results not yet
+    # acknowledged), so that a quiet night still exits 10 while one is overdue
+    reminder_matches: int = 0
+
+    @property
+    def fail_on_matches(self) -> int:
+        return sum(i.fail_on_matches for i in self.items) + self.reminder_matches
 
     @property
     def exit_code(self) -> int:
-        if any(i.fail_on_matches for i in self.items):
+        if self.fail_on_matches:
             return EXIT_FAIL_ON
         failed = any(i.status in ("failed", "deferred") for i in self.items)
         done = any(i.status in ("done", "adopted") for i in self.items)
@@ -317,6 +324,8 @@ class _Run:
         self._save_known(ready)
         shutil.rmtree(self.work, ignore_errors=True)
         outcome.reminders = overdue_reminders(self.template, self.at)  # once for the whole run
+        listed = untriaged_urgent_count("\n".join(outcome.reminders))
+        outcome.reminder_matches = fail_on_matches(self.template.fail_on, {}, listed)
         return outcome
 
     def _report(self, outcome: BatchOutcome, item: BatchItem) -> None:

@@ -45,6 +45,7 @@ from triage.values import (
     footnotes_removed,
     hcg_positive,
     header_flag_codes,
+    header_threshold,
     is_blank,
     is_empty_value,
     is_formula_without_value,
@@ -603,6 +604,9 @@ class ValueCheck:
     units: frozenset[str] | None  # header-unit kinds allowed; None: any known kind vetoes
     expects: str
     weak_only: bool = False  # checked only when the header names the field weakly
+    # a column whose counted values are all these codes (two of them at least) holds the codes
+    # of a yes/no answer, never this measurement (an eGFR is never 0 or 1)
+    codes: frozenset[str] = frozenset()
 
 
 @cache
@@ -622,6 +626,7 @@ def value_checks() -> dict[str, ValueCheck]:
             units=frozenset(units) if units is not None else None,
             expects=str(data.get("expects", data["kind"])),
             weak_only=bool(data.get("weak_only", False)),
+            codes=frozenset(str(c) for c in data.get("codes", ())),
         )
     return checks
 
@@ -869,6 +874,18 @@ def _fits_text(cell: object) -> bool | None:
     return isinstance(cell, str) and any(ch.isalpha() for ch in cell)
 
 
+_ONE_DIGIT: Final = re.compile(r"\d")
+
+
+def _fits_condition(cell: object) -> bool | None:
+    """A condition in words ("CKD G4", "yes", "cirrhosis"); a one-digit code (a yes/no code of a
+    codebook, 1/0, or a stage, "4") decides nothing: a "CKD" column of 1/0 or of stages is the
+    kidney-disease column, never an eGFR of 0, 1 or 4."""
+    if _ONE_DIGIT.fullmatch(code_text(cell).strip()):
+        return None
+    return _fits_text(cell)
+
+
 def _fits_code(cell: object) -> bool | None:
     """An identifier: a number, or a code holding digits ("P001", "485 777 3465",
     "RSSMRA80A01H501U"), not a name or a word ("Rossi Maria", "Prolattina")."""
@@ -922,6 +939,7 @@ VALUE_CHECKS: Final[dict[str, CellCheck]] = {
     "visit": _fits_visit,
     "time_point": _fits_time_point,
     "text": _fits_text,
+    "condition": _fits_condition,
     "hcg": _fits_hcg,
     "code": _fits_code,
 }
@@ -972,11 +990,49 @@ def unit_veto(name: str, header: str) -> str | None:
     return f"its unit {unit!r} measures another quantity ({kind})"
 
 
+# kinds of value checks whose field is a measurement (a number a lab reports)
+MEASURED_KINDS: Final = frozenset({"quantity", "lab", "renal_lab", "percent", "size"})
+
+
+def header_says_answers(header: str) -> bool:
+    """The header says its column holds yes/no answers: answer words ("ckd_yn", "CKD (yes/no)",
+    "eGFR flag", "(ja/nein)": [finding_columns] answer_words) or its own yes/no codes ("CKD (0=no,
+    1=yes)")."""
+    if header_flag_codes(header):
+        return True
+    words = [normalise_word(w) for w in parse_header(header).full.split()]
+    answers = _finding_rules().answer_words
+    pairs = (" ".join(words[i : i + 2]) for i in range(len(words) - 1))
+    return any(w in answers for w in words) or any(p in answers for p in pairs)
+
+
+def coded_veto(name: str, header: str, cells: Sequence[object]) -> str | None:
+    """Why a column of yes/no answers cannot hold measurement ``name``, or None: its header says
+    it holds answers ("ckd_yn", "CKD (yes/no)", "CKD (0=no, 1=yes)", "eGFR flag"), or states a
+    threshold ("eGFR<60", "egfr_lt60": ``header_threshold``) and its values are answers (a
+    "Prolactin (< 25)" of results is read), or its values are only the codes the field's
+    [value_checks] entry lists (an eGFR of 0/1)."""
+    check = value_checks().get(name)
+    if check is None or check.kind not in MEASURED_KINDS:
+        return None
+    if header_says_answers(header):
+        return "its header says it holds yes/no answers, not measurements"
+    if header_threshold(header) and is_yes_no_column(cells, header_flag_codes(header)):
+        return "its header states a threshold and its values are yes/no answers, not measurements"
+    counted = {code_text(c).strip() for c in cells if _counted(c, check.kind)}
+    if check.codes and len(counted) >= check.min_values and counted <= check.codes:
+        return f"its values are only the yes/no codes {', '.join(sorted(counted))}, never {name}"
+    return None
+
+
 def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | None:
     """Why a column cannot hold a field (its header unit, or its values), or None."""
     reason = unit_veto(name, header)
     if reason or cells is None:
         return reason
+    coded = coded_veto(name, header, cells)
+    if coded:
+        return coded
     check = value_checks().get(name)
     if check is not None and check.weak_only:
         spec = field_specs().get(name)
@@ -1000,6 +1056,11 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
             "program that does not compute formulas): open it in a spreadsheet program, save "
             "it, and read it again"
         )
+    if check.kind == "status":  # name the words not known ("Befund da"): a status may be missed
+        unknown = sorted({cell_text(c).strip() for c in cells if _fits_status(c) is False})
+        if unknown:
+            listed = ", ".join(repr(u) for u in unknown[:4])
+            return f"its values are not {check.expects}: {listed} not recognised"
     return f"its values are not {check.expects}"
 
 

@@ -74,6 +74,7 @@ from triage.urgent import (
     ack_location,
     overdue_lines,
     rejected_urgent_lines,
+    untriaged_urgent_count,
     urgent_lines,
     urgent_text,
 )
@@ -356,10 +357,12 @@ def priorities_at_or_above(level: str) -> list[str]:
 def fail_on_matches(
     level: str | None, priority_counts: dict[str, int], untriaged_urgent: int
 ) -> int:
-    """What --fail-on ``level`` matched: the results at that priority or a higher one, and the
-    rejected rows urgent.txt lists as possibly urgent, not triaged (Rejected.possibly_urgent:
-    a result above the urgent level whatever its unit; every level includes urgent), so that a
-    cron job alerting on exit 10 is not silent about a row someone must act on today."""
+    """What --fail-on ``level`` matched: the results at that priority or a higher one, and
+    ``untriaged_urgent`` (urgent.untriaged_urgent_count), the other urgent lines urgent.txt lists:
+    the rejected rows possibly urgent, not triaged (Rejected.possibly_urgent: a result above the
+    urgent level whatever its unit), and the history's urgent results nobody has acknowledged
+    (NOT YET ACKNOWLEDGED reminders); every level includes urgent, so that a cron job alerting
+    on exit 10 is not silent about a row someone must act on today."""
     if not level:
         return 0
     wanted = priorities_at_or_above(level)
@@ -370,7 +373,8 @@ def fail_on_message(level: str, matches: int) -> str:
     """What run, batch and the Dask engine say on stderr when --fail-on matched."""
     return (
         f"--fail-on {level}: {matches} result(s) at that priority or higher"
-        " (rows listed as possibly urgent, not triaged, included)"
+        " (rows listed as possibly urgent, not triaged, and urgent results not yet"
+        " acknowledged included)"
     )
 
 
@@ -615,9 +619,10 @@ def _run(
         labels = {s.file: session.file_label(s.file) for s in inputs}
         labels |= {s.sheet: session.sheet_label(s.sheet) for s in inputs if s.sheet}
     result_count = sum(counts_by["priority"].values())
-    matches = fail_on_matches(
-        request.fail_on, counts_by["priority"], sum(r.possibly_urgent for r in rejected)
-    )
+    # the rows urgent.txt lists besides this run's results: possibly urgent rows not triaged
+    # and the history's overdue reminders (counted as batch counts a published folder's)
+    overdue_or_untriaged = untriaged_urgent_count("\n".join(urgent))
+    matches = fail_on_matches(request.fail_on, counts_by["priority"], overdue_or_untriaged)
     if matches:
         exit_code = EXIT_FAIL_ON
     elif errors:

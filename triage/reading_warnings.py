@@ -53,6 +53,9 @@ KINDS: Final[tuple[WarningKind, ...]] = (
     WarningKind("holds units the tool does not know", "unit column(s) with unknown units"),
     WarningKind("holds numeric sex codes", "sex column(s) holding numeric codes"),
     WarningKind("are not in the mapping file's", "column(s) with codes the mapping leaves out"),
+    WarningKind(
+        "are not in the codebook its header states", "column(s) with codes the header leaves out"
+    ),
     WarningKind("codes sex as", "sex column(s) read from letter codes"),
     WarningKind("codes the unit as", "unit column(s) read from a codebook"),
     WarningKind(
@@ -83,6 +86,7 @@ SHOWN_BY_DEFAULT: Final = (
     "are both headed",
     "can be read two ways",
     "are not in the mapping file's",
+    "are not in the codebook its header states",
     "changes the unit of column",
     "holds only the sex code M",
     "the values look like IU/L",

@@ -145,10 +145,13 @@ def rejected_urgent_lines(rejected: Sequence[Rejected], report: Path | str) -> l
 
 
 def untriaged_urgent_count(text: str) -> int:
-    """The possibly urgent rejected rows an urgent list (urgent.txt's text) names: a published
-    folder's share of --fail-on (pipeline.fail_on_matches)."""
+    """The urgent lines of an urgent list (urgent.txt's text, or the lines of a run joined) that
+    are no result triaged in this run: the possibly urgent rejected rows, not triaged, and the
+    earlier urgent results nobody has acknowledged (``overdue_lines``, NOT YET ACKNOWLEDGED).
+    Their share of --fail-on (pipeline.fail_on_matches): a cron job alerting on exit 10 hears
+    of an overdue urgent result too, on every run until it is acknowledged."""
     return sum(
-        line.startswith(URGENT_LINE_START) and NOT_TRIAGED_MARK in line
+        line.startswith(URGENT_LINE_START) and (NOT_TRIAGED_MARK in line or _OVERDUE_PART in line)
         for line in text.splitlines()
     )
 
@@ -194,6 +197,7 @@ def urgent_text(lines: Sequence[str], *, header: str) -> str:
 
 
 OVERDUE_MARK: Final = "NOT YET ACKNOWLEDGED"
+_OVERDUE_PART: Final = f" | {OVERDUE_MARK}: reported "  # in the line of an overdue reminder
 
 
 def overdue_lines(results: pd.DataFrame, history: str | None = None) -> list[str]:

@@ -470,7 +470,32 @@ def result_status(cell: object) -> str | None:
     final yet), "kept" (final, validated ...), else None."""
     if not isinstance(cell, str) or not cell.strip():
         return None
-    return _result_statuses().get(normalise_word(cell))
+    text = normalise_word(cell)
+    found = _result_statuses().get(text)
+    if found is not None:
+        return found
+    # in more words or inflected: by the stems of each kind's words, in six languages
+    words = _STATUS_WORD.findall(text)
+    stems, negations = _result_status_stems()
+    if not words or any(w in negations for w in words):
+        return None
+    said = {kind for w in words for kind, stem in stems if w.startswith(stem)}
+    return next((kind for kind in _STATUS_PRECEDENCE if kind in said), None)
+
+
+_STATUS_WORD: Final = re.compile(r"[^\W_]+")
+# the kind a cell with words of several kinds says ("Final (corrected)": a correction)
+_STATUS_PRECEDENCE: Final = ("void", "corrected", "preliminary", "kept")
+
+
+@cache
+def _result_status_stems() -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
+    """((kind, stem) ..., negation words): synonyms.toml [values.result_status.stems]."""
+    table = synonyms_data()["values"]["result_status"]["stems"]
+    stems = tuple(
+        (kind, normalise_word(stem)) for kind in RESULT_STATUS_KINDS for stem in table[kind]
+    )
+    return stems, frozenset(normalise_word(w) for w in table["negations"])
 
 
 @cache
@@ -2281,6 +2306,25 @@ def header_flag_codes(header: str) -> dict[str, bool]:
     pairs = [(a or d, b or c) for a, b, c, d in _FLAG_CODE_PAIRS.findall(header)]
     found = _header_codes(pairs, lambda word: parse_yes_no(word, strict=True))
     return found if set(found.values()) == {True, False} else {}
+
+
+@cache
+def _threshold_pattern() -> re.Pattern[str]:
+    spellings = []
+    for spelling in _words().qualifier_spellings:
+        escaped = re.escape(spelling)
+        # a word ("lt", "unter", "moins de") starts a word of the header ("egfr_lt60", "eGFR
+        # unter 60"), never inside one or after a slash ("ml/min/1.73m2" is no "min 1")
+        spellings.append(rf"(?<![^\s_(\[]){escaped}" if spelling[0].isalnum() else escaped)
+    return re.compile(r"(?:" + "|".join(spellings) + r")[\s_]*\d")
+
+
+def header_threshold(header: str) -> bool:
+    """The header states a threshold: a comparator of [values.qualifiers] right before a number
+    ("eGFR<60", "egfr_lt60_yn", "GFR unter 30", "DFG inférieur à 60", "TFG menor de 60",
+    "eGFR kleiner dan 45"): its column says whether a value is beyond it (yes/no), never the
+    value itself."""
+    return _threshold_pattern().search(normalise_word(header.replace("’", "'"))) is not None
 
 
 # A whole number written as a float ("1.0", "2,0"): how pandas, R and Stata write the codes of

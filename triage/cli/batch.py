@@ -228,7 +228,7 @@ def register(app: typer.Typer) -> None:
                 ]
             )
             console.urgent(outcome.reminders)
-            matches = sum(item.fail_on_matches for item in outcome.items)
+            matches = outcome.fail_on_matches
             if matches and fail_on is not None:  # said as `run` says it, whatever --quiet says
                 console.error(fail_on_message(fail_on.value, matches))
         raise typer.Exit(outcome.exit_code)

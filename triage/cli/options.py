@@ -277,7 +277,8 @@ FailOnOpt = Annotated[
         envvar=env("fail_on"),
         help=(
             "Exit with status 10 when any result has this priority or a higher one, or a row"
-            " urgent.txt lists as possibly urgent, not triaged."
+            " urgent.txt lists as possibly urgent, not triaged, or an earlier urgent result"
+            " from --history listed as NOT YET ACKNOWLEDGED (every level counts these)."
         ),
         case_sensitive=False,
         show_default=False,

@@ -2279,12 +2279,37 @@ class _Builder:
         codes, parsed = self._distinct(col, result_status)
         void = _pick(codes, parsed, lambda status: status == "void", np.bool_)
         header = self.table.headers.get("result_status", "status")
+        self._warn_unknown_statuses(col, header)
         for i in np.flatnonzero(void):
             detail[i] = (
                 f"result status {cell_text(col[i])!r} in column {header!r}: cancelled, deleted "
                 "or entered in error, not a valid result"
             )
         return void, detail
+
+    def _warn_unknown_statuses(self, col: np.ndarray, header: str) -> None:
+        """The status words the tool does not know (values.result_status), named: such a row
+        is read as a final result, which a correction or a cancellation written otherwise would
+        not be (a "Korrektur" left an earlier 7000 standing as urgent)."""
+        found = self.table.distinct(col)
+        unknown = sorted(
+            {
+                cell_text(u).strip()
+                for u, used in zip(found.uniques, _used(found), strict=True)
+                if used
+                and not is_blank(u)
+                and not is_empty_value(u)
+                and not is_unknown_word(u)
+                and result_status(u) is None
+            }
+        )
+        if unknown:
+            listed = ", ".join(repr(u) for u in unknown[:8])
+            self.warnings.append(
+                f"column {header!r}: result status(es) {listed} not recognised: those rows are "
+                "read as final results (not as a correction, a cancellation or a preliminary "
+                "result); write the lab's status as final, corrected, preliminary or cancelled"
+            )
 
     def revisions(self, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[Withdrawal]]:
         """The ``usable`` rows another row of the same patient and specimen replaces, why, and
@@ -2526,7 +2551,31 @@ class _Builder:
         if stated:  # "Sex (1=female, 2=male)": the export's own codebook, in its header
             listed = ", ".join(f"{code} = {sex}" for code, sex in sorted(stated.items()))
             self.warnings.append(f"column {header!r} codes sex as its header says: {listed}")
-            return self._apply(col, lambda c: stated.get(_code_text(c)) or parse_sex(c))
+            # a number the codebook leaves out ("2" beside "0=female, 1=male") is unknown, as
+            # with [values.sex] (CODEBOOK_ONLY): never an ISO 5218 sex, which read a man's
+            # raised result as a woman's normal one
+            unlisted = sorted(
+                {
+                    _code_text(u)
+                    for u in used
+                    if bare_number(u) is not None
+                    and not is_missing_code(u)
+                    and _code_text(u) not in stated
+                }
+            )
+            if unlisted:
+                self.warnings.append(
+                    f"column {header!r}: code(s) {', '.join(unlisted[:8])} are not in the "
+                    "codebook its header states and were read as unknown (each result is judged "
+                    "against both sexes' intervals); fix the cells or state the code in the header"
+                )
+            return self._apply(
+                col,
+                lambda c: (
+                    stated.get(_code_text(c))
+                    or (None if bare_number(c) is not None else parse_sex(c))
+                ),
+            )
         if coded:
             # every whole-number code the column holds ("0" of a 0/1 codebook too), named as
             # written, and an example of the mapping with those codes
