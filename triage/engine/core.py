@@ -190,6 +190,7 @@ def triage_frame(
         lab_value=lab_value,
         set_names=list(chosen.set_name),
         diluted=diluted.evidence if diluted is not None else [],
+        stratum_states=["|".join(iv.state for iv in m) for m in chosen.members],
     )
     decisions = _decide_rows(rows, labels)
     shared: Shared = {}
