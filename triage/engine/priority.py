@@ -130,7 +130,7 @@ def neonatal(ctx: RowContext) -> bool:
     level says nothing of such a child, whose prolactin falls from the birth surge (contract §7
     leaves the neonatal period out of the urgent level; clinical-reference §2.1, §4: Perlman
     1978).  A result beyond what the period explains is high and `soon`, never urgent by its
-    level alone; a red flag or a known lesion is urgent as at any age."""
+    level alone; a mass-effect red flag is urgent as at any age."""
     return ctx.state == NEONATAL
 
 
