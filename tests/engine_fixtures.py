@@ -85,6 +85,8 @@ THRESHOLDS: dict[str, float] = {
     "trimester2_start_weeks": 14,
     "trimester3_start_weeks": 28,
     "postpartum_nonlactating_normal_weeks": 1,
+    "postpartum_first_week_weeks": 1,
+    "lactation_basal_stable_weeks": 13,
     "postpartum_feeding_unknown_max_weeks": 104,
     "postpartum_pregnancy_possible_weeks": 5,
     "pregnancy_implausible_age_years": 60,

@@ -528,7 +528,8 @@ def test_summary_row_says_why_a_physiological_result_is_not_flagged(tmp_path: Pa
     out = run(tmp_path, results, rejected=[])
     page = html.unescape((out / "summary.html").read_text(encoding="utf-8"))
     assert "Not flagged: " in page
-    assert "184 ng/mL is within the pregnancy interval 10–209 ng/mL; above the non-pregnant" in page
+    # 30 weeks: the third-trimester interval (review 16)
+    assert "184 ng/mL is within the pregnancy interval 10–600 ng/mL; above the non-pregnant" in page
     shown = f"×{results['times_uln'].tolist()[1]:g} ULN"  # >200 ng/mL over the women's limit
     assert f">{shown}" in page
     assert shown not in page.replace(f">{shown}", "")

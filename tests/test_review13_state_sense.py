@@ -245,16 +245,16 @@ PREGNANT = {
 @pytest.mark.parametrize("language", sorted(PREGNANT))
 def test_a_due_date_or_obstetric_shorthand_is_a_pregnancy(tmp_path: Path, language: str) -> None:
     """300 ng/mL in a woman of 30 at 31-35 weeks: each was urgent with a prolactinoma suspected,
-    a pregnancy test and an MRI; as '30 weeks gestation' it is a pregnancy in the third trimester
-    (a mild excess over the pregnancy limit is usual there), routine."""
+    a pregnancy test and an MRI; as '30 weeks gestation' it is a pregnancy in the third trimester,
+    within its interval (term values ~100-600 ng/mL): normal, none (review 16: it was routine)."""
     texts = [*PREGNANT[language], "30 weeks gestation"]
     for text, row in zip(texts, _run(tmp_path, "300", "ng/mL", texts), strict=True):
         state = _state(text)
         assert state.pregnant, text
         assert state.gestation_weeks is not None and 28 <= state.gestation_weeks < 40, text
         assert _factors(row) == ["pregnancy"], text
-        assert "third trimester" in row["factor_evidence"], text
-        assert row["priority"] == "routine", text
+        assert "within the pregnancy interval 10–600" in row["factor_evidence"], text
+        assert (row["status"], row["priority"]) == ("normal", "none"), text
         assert not {"pituitary_mri", "pregnancy_test"} & set(_suggestions(row)), text
 
 

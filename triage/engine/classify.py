@@ -135,7 +135,10 @@ def _member_source(member: Interval, choice_source: str) -> str:
     pregnancy interval of a conflicting status, a neonatal one) or the set."""
     if member.stratum == "row":
         return "row"
-    physiological = member.state.startswith("pregnant") or member.state == "lactating"
+    physiological = member.state.startswith("pregnant") or member.state in (
+        "lactating",
+        "postpartum_week1",
+    )
     return "physiological" if physiological or choice_source == "physiological" else "set"
 
 

@@ -189,6 +189,9 @@ class Rows:
     # found high, yet flagged low by the lab: indeterminate with a high result's priority
     # (classify.heed_lab_flags); empty: none
     disputed_high: list[bool] = field(default_factory=list)
+    # the states of the strata that judged each row ("pregnant_t3", "lactating|..."; "" for
+    # none or the lab's own interval)
+    stratum_states: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -421,9 +424,40 @@ class RowContext:
             return True
         if early_or_late:
             return False
-        if self.third_trimester:
+        if self.physiological_allowance:
             return self.mild
         return self.within(self.uln * self.t("physiological_excess_max_times_uln"))
+
+    @property
+    def physiological_allowance(self) -> bool:
+        """A mild rise (repeat_rested_max_times_uln) above the state's interval is the state's
+        usual doing: near term against a whole-pregnancy interval (`term_allowance`), or in
+        the first months of breastfeeding after the first week (`early_lactation`)."""
+        return self.term_allowance or self.early_lactation
+
+    @property
+    def early_lactation(self) -> bool:
+        """Breastfeeding, judged against the breastfeeding interval, with a stated time since
+        delivery below lactation_basal_stable_weeks: the basal level is still ~100 ng/mL (as
+        at day 7) and each feed roughly doubles it (clinical-reference §2.1: Riordan, Walker,
+        Noel), so a post-feed peak can lie well above the interval (the early basal level
+        doubled).  The first week after delivery has its own stratum (postpartum_week1)."""
+        weeks = self._stated_weeks("lactation", "postpartum_weeks")
+        if weeks is None or weeks >= self.t("lactation_basal_stable_weeks"):
+            return False
+        states = self.rows.stratum_states[self.i] if self.rows.stratum_states else ""
+        return "lactating" in states.split("|")
+
+    @property
+    def term_allowance(self) -> bool:
+        """In the third trimester, judged against a whole-pregnancy interval (an assay's, or a
+        set without a third-trimester stratum): a mild rise above it (repeat_rested_max_times_uln)
+        is usual near term.  A third-trimester stratum (the default set's reaches the term
+        range, ~600 ng/mL) already holds the term values: no allowance beyond it."""
+        if not self.third_trimester:
+            return False
+        states = self.rows.stratum_states[self.i] if self.rows.stratum_states else ""
+        return "pregnant_t3" not in states.split("|")
 
     @property
     def possibly_neonate(self) -> bool:

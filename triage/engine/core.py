@@ -198,6 +198,7 @@ def triage_frame(
         disputed_high=(
             classified.disputed_high.tolist() if classified.disputed_high is not None else []
         ),
+        stratum_states=["|".join(iv.state for iv in m) for m in chosen.members],
     )
     decisions = _decide_rows(rows, labels)
     shared: Shared = {}

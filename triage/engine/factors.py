@@ -133,7 +133,7 @@ def pregnancy(ctx: RowContext) -> list[Finding]:
                 f"(median {median}), so pregnancy hardly explains this level"
             )
             found = replace(found, evidence=text)
-        if found.exceeded and ctx.third_trimester and ctx.mild:
+        if found.exceeded and ctx.term_allowance and ctx.mild:
             times = approx(ctx.t("repeat_rested_max_times_uln"))
             text = (
                 f"{found.evidence}; in the third trimester a rise this mild (up to {times}× the "
@@ -163,7 +163,16 @@ def lactation(ctx: RowContext) -> list[Finding]:
     rule = "lactation_state"
     patient = ctx.patient
     if ctx.state == LACTATION:
-        return [_physiological(ctx, "lactation", rule, _lactation_evidence(ctx), "breastfeeding")]
+        found = _physiological(ctx, "lactation", rule, _lactation_evidence(ctx), "breastfeeding")
+        if found.exceeded and ctx.early_lactation and ctx.mild:
+            times = approx(ctx.t("repeat_rested_max_times_uln"))
+            text = (
+                f"{found.evidence}; in the first months of breastfeeding a rise this mild (up "
+                f"to {times}× the breastfeeding limit) is usual: the basal level is still about "
+                "that of the first week and each feed roughly doubles it"
+            )
+            found = Finding("lactation", LIKELY, text, rule)
+        return [found]
     if ctx.sex == "M" or patient.lactation == "yes":
         return []  # a breastfeeding record that was not used is a reported conflict
     if not patient.postpartum:
@@ -1298,7 +1307,7 @@ def _level_in_physiological_state(ctx: RowContext) -> list[Finding]:
     usual, term values varying widely (clinical-reference §2.1: term mean ~200 ng/mL,
     reported range ~100-600)."""
     likely_from = ctx.t("prolactinoma_likely_ng_ml")
-    if ctx.third_trimester and ctx.mild:
+    if ctx.physiological_allowance and ctx.mild:
         return []  # near term a mild rise above the whole-pregnancy limit is usual
     if ctx.source != "physiological" or not ctx.above(likely_from):
         return []

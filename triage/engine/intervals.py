@@ -88,6 +88,9 @@ class Physiology:
     # Recorded not pregnant, yet a positive hCG, a gestation or a note says pregnant.
     pregnancy_conflict: np.ndarray
     menstruating: np.ndarray  # the row says she still has periods
+    # In the breastfeeding state with a stated time since delivery of at most
+    # postpartum_first_week_weeks: the first week after delivery (its own stratum).
+    first_week: np.ndarray
 
 
 def _flag(frame: pd.DataFrame, name: str, value: bool) -> np.ndarray:
@@ -103,6 +106,19 @@ def early_postpartum(states: Sequence[PatientState], weeks: float) -> np.ndarray
             and s.lactation != "yes"
             and s.postpartum_weeks is not None
             and 0 <= s.postpartum_weeks < weeks
+            for s in states
+        ),
+        dtype=bool,
+        count=len(states),
+    )
+
+
+def first_postpartum_week(states: Sequence[PatientState], weeks: float) -> np.ndarray:
+    """Per row, whether a delivery is stated at most ``weeks`` before the sample (the first
+    week after delivery, its end included: "1 week postpartum")."""
+    return np.fromiter(
+        (
+            s.postpartum and s.postpartum_weeks is not None and 0 <= s.postpartum_weeks <= weeks
             for s in states
         ),
         dtype=bool,
@@ -132,6 +148,11 @@ def physiology(
         states, knowledge.thresholds.get("postpartum_nonlactating_normal_weeks")
     )
     lactating &= not_male & ~pregnant
+    # The first week after delivery, feeding or not, starts from the term level and falls over
+    # the week (clinical-reference §2.1: Riordan, Tyson): its own stratum where a set has one.
+    first_week = lactating & first_postpartum_week(
+        states, knowledge.thresholds.get("postpartum_first_week_weeks")
+    )
     weeks = frame["gestational_weeks"].to_numpy(dtype="float64")
     age = frame["age_years"].to_numpy(dtype="float64")
     neonatal = age < knowledge.thresholds.get("neonatal_max_age_years")
@@ -153,6 +174,7 @@ def physiology(
         trimester=trimester,
         pregnancy_conflict=conflict,
         menstruating=menstruating,
+        first_week=first_week,
     )
 
 
@@ -391,6 +413,8 @@ def describe(st: Stratum) -> str:
         return "pregnancy"
     if st.state == "lactating":
         return "breastfeeding"
+    if st.state == "postpartum_week1":
+        return "the first week after delivery"
     if st.state == "postmenopausal":
         return "postmenopausal women"
     if st.state == "child":
@@ -529,12 +553,16 @@ class _Chooser:
         return [chosen] if chosen is self.kn.default_set else [chosen, self.kn.default_set]
 
     def pregnancy_choice(self, trimester: int) -> Choice | None:
+        if trimester:
+            # the trimester's own stratum (the chosen set's, else the default set's: term
+            # values reach ~600 ng/mL) before any whole-pregnancy one
+            for states in ((f"pregnant_t{trimester}",), ("pregnant",)):
+                for rs in self._physio_sets():
+                    exact = _candidates(rs, states, "F", None)
+                    if exact:
+                        return self._physio(rs, (_interval(rs, exact[0]),), PREGNANCY)
+            return None
         for rs in self._physio_sets():
-            if trimester:
-                exact = _candidates(rs, (f"pregnant_t{trimester}", "pregnant"), "F", None)
-                if exact:
-                    return self._physio(rs, (_interval(rs, exact[0]),), PREGNANCY)
-                continue
             whole = _candidates(rs, ("pregnant",), "F", None)
             if whole:
                 return self._physio(rs, (_interval(rs, whole[0]),), PREGNANCY)
@@ -544,11 +572,15 @@ class _Chooser:
                 return self._physio(rs, (_span(rs, parts, label),), PREGNANCY)
         return None
 
-    def lactation_choice(self) -> Choice | None:
-        for rs in self._physio_sets():
-            found = _candidates(rs, ("lactating",), "F", None)
-            if found:
-                return self._physio(rs, (_interval(rs, found[0]),), LACTATION)
+    def lactation_choice(self, first_week: bool = False) -> Choice | None:
+        """The breastfeeding interval; in the first week after delivery that week's stratum
+        (of the chosen set, else the default set's) where there is one."""
+        wanted = (("postpartum_week1",), ("lactating",)) if first_week else (("lactating",),)
+        for states in wanted:
+            for rs in self._physio_sets():
+                found = _candidates(rs, states, "F", None)
+                if found:
+                    return self._physio(rs, (_interval(rs, found[0]),), LACTATION)
         return None
 
     def neonatal_choice(self, sex: str, age: float | None) -> Choice | None:
@@ -707,6 +739,7 @@ def choose_intervals(
             spans,
             np.asarray(phys.pregnant, dtype=bool),
             np.asarray(phys.lactating, dtype=bool),
+            np.asarray(phys.first_week, dtype=bool),
             np.asarray(phys.neonatal, dtype=bool),
             np.asarray(phys.trimester),
             np.asarray(phys.pregnancy_conflict, dtype=bool),
@@ -725,7 +758,71 @@ def choose_intervals(
     states = [state for _, state, _ in chosen]
     distinct = _assemble([c for c, _, _ in chosen], states, [picker.names[i] for i in rows])
     usual_high = np.array([usual for _, _, usual in chosen], dtype="float64")
-    return _broadcast(replace(distinct, usual_high=usual_high), codes)
+    per_row = _broadcast(replace(distinct, usual_high=usual_high), codes)
+    ages = frame["age_years"].to_numpy(dtype="float64")
+    return _neonatal_fall(per_row, ages, knowledge)
+
+
+def _neonatal_fall(iv: Intervals, ages: np.ndarray, knowledge: Knowledge) -> Intervals:
+    """A neonate's upper limit falls steadily from the birth surge, not in steps at the strata's
+    age limits (clinical-reference §2.1: Perlman 1978, day-1 mean 267 ng/mL, weeks 2–4 ~69,
+    near adult by 4–12 weeks).  In the first half of a neonatal stratum the upper limit is taken
+    on the straight line from the preceding (younger) neonatal stratum's upper limit, at the
+    stratum's first age, down to the stratum's own at its middle age: a 4-day-old is judged
+    against nearly the first days' limit, a 29-day-old against CALIPER's 4–29-day one.  Only
+    the set's own neonatal strata are read; a row judged against several intervals keeps them."""
+    neonatal = np.flatnonzero(np.array([s == NEONATAL for s in iv.state], dtype=bool))
+    if not len(neonatal):
+        return iv
+    sets = all_sets(knowledge)
+    high, high_min, high_max = iv.high.copy(), iv.high_min.copy(), iv.high_max.copy()
+    members, notes = list(iv.members), list(iv.note)
+    changed = False
+    for i in neonatal.tolist():
+        if len(members[i]) != 1 or ages[i] != ages[i]:
+            continue
+        member = members[i][0]
+        limit = _falling_limit(sets, member, float(ages[i]))
+        if limit is None or not limit > member.high:
+            continue
+        changed = True
+        high[i] = high_min[i] = high_max[i] = limit
+        label = f"{member.label}, falling from the birth surge"
+        members[i] = (replace(member, high=limit, label=label),)
+        notes[i] = (
+            f"{notes[i]}. Prolactin falls steadily after birth (Perlman 1978): at "
+            f"{age_text(float(ages[i]))} the upper limit lies between the younger neonatal "
+            f"stratum's and this one's, {marked_amount(limit)}"
+        )
+    if not changed:
+        return iv
+    return replace(iv, high=high, high_min=high_min, high_max=high_max, members=members, note=notes)
+
+
+def _falling_limit(sets: dict[str, ReferenceSet], member: Interval, age: float) -> float | None:
+    """The upper limit at `age` on the line from the younger neonatal stratum's limit (at the
+    stratum's first age) to the stratum's own (at its middle age); None when it does not apply."""
+    name, _, stratum_id = member.stratum.partition(":")
+    rs = sets.get(name)
+    st = rs.find(stratum_id) if rs is not None else None
+    if rs is None or st is None or not st.neonatal or st.age_max_years is None:
+        return None
+    start = float(st.age_min_years)
+    younger = [
+        o
+        for o in rs.strata
+        if o.neonatal
+        and o.age_max_years is not None
+        and float(o.age_max_years) == start
+        and (o.sex == st.sex or "any" in (o.sex, st.sex))
+    ]
+    if not younger:
+        return None
+    before = max(o.high_ng_ml for o in younger)
+    middle = (start + float(st.age_max_years)) / 2
+    if not before > st.high_ng_ml or not start <= age < middle:
+        return None
+    return st.high_ng_ml + (before - st.high_ng_ml) * (middle - age) / (middle - start)
 
 
 def _choose(
@@ -911,7 +1008,7 @@ def _physio_key(phys: Physiology, i: int, sex: str, age_bin: int) -> tuple[Hasha
     if phys.pregnant[i]:
         return (PREGNANCY, int(phys.trimester[i]))
     if phys.lactating[i]:
-        return (LACTATION,)
+        return (LACTATION, bool(phys.first_week[i]))
     if phys.neonatal[i]:
         return (NEONATAL, sex, age_bin)
     return None
@@ -924,7 +1021,7 @@ def _physio_choice(
     if state == PREGNANCY:
         return chooser.pregnancy_choice(int(str(key[1])))
     if state == LACTATION:
-        return chooser.lactation_choice()
+        return chooser.lactation_choice(bool(key[1]))
     return chooser.neonatal_choice(str(key[1]), age)
 
 

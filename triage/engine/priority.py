@@ -9,7 +9,8 @@
   it by at most physiological_excess_max_times_uln × its upper limit (in the third trimester up
   to repeat_rested_max_times_uln ×: term pregnancy reaches several hundred ng/mL; in the first
   trimester and late lactation only the interval); beyond that the level counts as for anyone
-  (an infant's too): urgent above the urgent level, else soon (ctx.state_explains_level).
+  (an infant's too): urgent above the urgent level, else soon (ctx.state_explains_level);
+  a neonate's level alone is never urgent (soon: `neonatal`).
 - soon: high and not explained by a likely non-pituitary factor (and not a mild rise), or
   symptomatic, or with a known pituitary lesion, or on a prolactin-lowering treatment
   (cabergoline, bromocriptine: resistance, dose or adherence), or a hook-effect risk (a large
@@ -58,6 +59,7 @@ from collections.abc import Sequence
 
 from triage.engine.context import LIKELY, RowContext
 from triage.engine.factors import BENIGN_KINDS, PATHOLOGICAL, PHYSIOLOGICAL_CODES, Finding
+from triage.engine.intervals import NEONATAL
 from triage.engine.labels import Labels
 
 URGENT, SOON, ROUTINE, NONE = "urgent", "soon", "routine", "none"
@@ -125,6 +127,15 @@ def physiological_state(ctx: RowContext, findings: Sequence[Finding]) -> bool:
     )
 
 
+def neonatal(ctx: RowContext) -> bool:
+    """Judged in the neonatal period (the first weeks to months after birth): the adult urgent
+    level says nothing of such a child, whose prolactin falls from the birth surge (contract §7
+    leaves the neonatal period out of the urgent level; clinical-reference §2.1, §4: Perlman
+    1978).  A result beyond what the period explains is high and `soon`, never urgent by its
+    level alone; a mass-effect red flag is urgent as at any age."""
+    return ctx.state == NEONATAL
+
+
 def explained(findings: Sequence[Finding], labels: Labels) -> bool:
     """A likely factor that is not a pituitary cause explains the result."""
     return any(
@@ -144,7 +155,7 @@ def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: b
         if hook or (ctx.lesion.present and ctx.above_usual) or ctx.sellar_sign_alone:
             return SOON
         return NONE
-    if above_urgent_level(ctx) and not physiological_state(ctx, findings):
+    if above_urgent_level(ctx) and not physiological_state(ctx, findings) and not neonatal(ctx):
         return URGENT
     if hook:
         return SOON

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from triage.engine.context import LIKELY, RowContext, approx, fmt
 from triage.engine.factors import (
     LIKELY_FREQUENCIES,
+    PHYSIOLOGICAL_CODES,
     Finding,
     beyond_drug_reach,
     stopped_agonist_note,
@@ -266,9 +267,17 @@ def urgent_referral(s: Situation) -> str | None:
         )
     # the level beside the result in ng/mL (as fmt writes it): never shown at or above it
     _, shown = beside_limit(s.ctx.value, fmt(s.ctx.value), level, approx(level), upper=True)
+    listed = [f for f in s.findings if f.code in PHYSIOLOGICAL_CODES]
+    if listed:
+        # a state listed among the factors (beyond what it explains, or not confirmed):
+        # never "no physiological state" beside it
+        names = " or ".join(s.labels.factor(f.code).label.lower() for f in listed)
+        why = f"is more than {names} explains"
+    else:
+        why = "no physiological state explains it"
     return (
         f"prolactin {s.ctx.result} is above {fmt(s.ctx.t('urgent_miu_l'))} mIU/L "
-        f"(~{shown} ng/mL) and no physiological state explains it"
+        f"(~{shown} ng/mL) and {why}"
     )
 
 

@@ -826,7 +826,7 @@ def _check_strata(strata: list[Stratum], problems: _Problems) -> None:
 # States whose upper limits are physiological, not bounded like the others (pregnancy rises to
 # term, breastfeeding, neonates): their strata are not checked by _check_plausible_upper_limit.
 _PHYSIOLOGICAL_STATES: Final = frozenset(
-    {"pregnant", "pregnant_t1", "pregnant_t2", "pregnant_t3", "lactating"}
+    {"pregnant", "pregnant_t1", "pregnant_t2", "pregnant_t3", "lactating", "postpartum_week1"}
 )
 
 

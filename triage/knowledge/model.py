@@ -20,6 +20,7 @@ StratumState = Literal[
     "pregnant_t2",
     "pregnant_t3",
     "lactating",
+    "postpartum_week1",  # the first week after delivery (breastfeeding or not)
     "child",  # by age band (age_min_years / age_max_years), incl. neonates
 ]
 
