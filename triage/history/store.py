@@ -704,25 +704,41 @@ class HistoryRun:
         (delta.annotate), so a run's results do not depend on how its rows are split."""
         wanted = sorted({p for p in patient_ids if p})
         gone = sorted(set(excluded))
-        parts: list[Any] = []
-        for start in range(0, len(wanted), IDS_PER_QUERY):
-            query = (
-                sa.select(*results.c)
-                .where(results.c.issuer == issuer)
-                .where(results.c.patient_id.in_(wanted[start : start + IDS_PER_QUERY]))
-                .where(results.c.id.not_in(sa.select(withdrawals.c.result_id)))
-                .where(_triaged())
-                .order_by(results.c.collected_at, results.c.id)
+        parts = [
+            row
+            for row in self._of_patients(
+                results.c,
+                issuer,
+                wanted,
+                *_standing(),
+                order=(results.c.collected_at, results.c.id),
             )
-            parts.extend(
-                row
-                for row in self.conn.execute(query).mappings().all()
-                if int(row["id"]) not in gone
-            )
+            if int(row["id"]) not in gone
+        ]
         frame = pd.DataFrame(parts, columns=list(results.c.keys()))
         frame["same_run"] = (frame["run_id"] == self.run_id).astype(bool)
         frame["acknowledged"] = ack_texts(self.conn, frame["id"].tolist())
         return frame
+
+    def _of_patients(
+        self,
+        columns: Iterable[Any],
+        issuer: str,
+        patients: Sequence[str],
+        *where: Any,
+        order: Sequence[Any] = (results.c.id,),
+    ) -> Iterator[Any]:
+        """``columns`` of the stored results of ``patients`` (of ``issuer``) that meet every
+        condition of ``where``, in ``order``; IDS_PER_QUERY patients a query."""
+        for start in range(0, len(patients), IDS_PER_QUERY):
+            query = (
+                sa.select(*columns)
+                .where(results.c.issuer == issuer)
+                .where(results.c.patient_id.in_(patients[start : start + IDS_PER_QUERY]))
+                .where(*where)
+                .order_by(*order)
+            )
+            yield from self.conn.execute(query).mappings()
 
     def recorded_before(self, sha256: str) -> tuple[str, datetime] | None:
         """(file name, time) of the earlier run that recorded a file of this content; None
@@ -959,23 +975,12 @@ class HistoryRun:
             {r["patient_id"] for i, r in enumerate(rows) if ids[i] is None and _content_key(r)}
         )
         held: dict[tuple[Any, ...], int] = {}
-        for start in range(0, len(wanted), IDS_PER_QUERY):
-            query = (
-                sa.select(
-                    results.c.id,
-                    results.c.patient_id,
-                    results.c.collected_at,
-                    results.c.qualifier,
-                    results.c.prolactin_ng_ml,
-                )
-                .where(results.c.issuer == issuer)
-                .where(results.c.patient_id.in_(wanted[start : start + IDS_PER_QUERY]))
-                .where(results.c.collected_at.is_not(None))
-            )
-            for found in self.conn.execute(query).mappings():
-                key = _content_key(found)
-                if key is not None:
-                    held.setdefault(key, int(found["id"]))
+        columns = [results.c[name] for name in ("id", *_CONTENT_COLUMNS)]
+        dated = results.c.collected_at.is_not(None)
+        for found in self._of_patients(columns, issuer, wanted, dated):
+            key = _content_key(found)
+            if key is not None:
+                held.setdefault(key, int(found["id"]))
         for position, row in enumerate(rows):
             if ids[position] is None:
                 key = _content_key(row)
@@ -1000,21 +1005,12 @@ class HistoryRun:
             }
         )
         stored: dict[tuple[Any, ...], list[int]] = {}
-        for start in range(0, len(wanted), IDS_PER_QUERY):
-            query = (
-                sa.select(*(results.c[name] for name in ("id", *_UNDATED_KEY)))
-                .where(results.c.issuer == issuer)
-                .where(results.c.patient_id.in_(wanted[start : start + IDS_PER_QUERY]))
-                .where(results.c.collected_at.is_(None))
-                .where(results.c.source_sha256 != sha256)
-                .where(results.c.id.not_in(sa.select(withdrawals.c.result_id)))
-                .where(_triaged())
-                .order_by(results.c.id)
-            )
-            for found in self.conn.execute(query).mappings():
-                key = _undated_key(found)
-                if key is not None and int(found["id"]) not in self.seen:
-                    stored.setdefault(key, []).append(int(found["id"]))
+        columns = [results.c[name] for name in ("id", *_UNDATED_KEY)]
+        undated = (results.c.collected_at.is_(None), results.c.source_sha256 != sha256)
+        for found in self._of_patients(columns, issuer, wanted, *undated, *_standing()):
+            key = _undated_key(found)
+            if key is not None and int(found["id"]) not in self.seen:
+                stored.setdefault(key, []).append(int(found["id"]))
         taken = set(ids)
         self._by_value = []
         for position, row in enumerate(rows):
@@ -1046,34 +1042,21 @@ class HistoryRun:
         gone = set(excluded)
         wanted = sorted({key[0] for _, key in keyed})
         stored: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-        for start in range(0, len(wanted), IDS_PER_QUERY):
-            query = (
-                sa.select(
-                    results.c.id,
-                    results.c.patient_id,
-                    results.c.specimen_id,
-                    results.c.collected_at,
-                    results.c.qualifier,
-                    results.c.prolactin_ng_ml,
-                )
-                .where(results.c.issuer == issuer)
-                .where(results.c.patient_id.in_(wanted[start : start + IDS_PER_QUERY]))
-                .where(results.c.specimen_id.is_not(None))
-                .where(results.c.collected_at.is_not(None))
-                .where(results.c.source_sha256 != sha256)
-                .where(results.c.id.not_in(sa.select(withdrawals.c.result_id)))
-                .where(_triaged())
-                .order_by(results.c.id)
+        columns = [results.c[name] for name in ("id", "specimen_id", *_CONTENT_COLUMNS)]
+        sampled = (
+            results.c.specimen_id.is_not(None),
+            results.c.collected_at.is_not(None),
+            results.c.source_sha256 != sha256,
+        )
+        for found in self._of_patients(columns, issuer, wanted, *sampled, *_standing()):
+            if int(found["id"]) in gone:
+                continue
+            key = (
+                found["patient_id"],
+                specimen_key(found["specimen_id"]),
+                found["collected_at"],
             )
-            for found in self.conn.execute(query).mappings():
-                if int(found["id"]) in gone:
-                    continue
-                key = (
-                    found["patient_id"],
-                    specimen_key(found["specimen_id"]),
-                    found["collected_at"],
-                )
-                stored.setdefault(key, []).append(dict(found))
+            stored.setdefault(key, []).append(dict(found))
         out: list[Conflict] = []
         for position, key in keyed:
             row, own = rows[position], ids[position]
@@ -1168,6 +1151,15 @@ def _content_key(row: Any) -> tuple[Any, ...] | None:
     ng = row["prolactin_ng_ml"]
     value = None if ng is None else round(float(ng), _SAME_VALUE_DECIMALS)
     return (row["patient_id"], when, row["qualifier"] or "", value)
+
+
+# The columns _content_key reads.
+_CONTENT_COLUMNS: Final = ("patient_id", "collected_at", "qualifier", "prolactin_ng_ml")
+
+
+def _standing() -> tuple[Any, ...]:
+    """The conditions of a stored result that stands: not withdrawn, and triaged."""
+    return (results.c.id.not_in(sa.select(withdrawals.c.result_id)), _triaged())
 
 
 # What identifies a result without a collection time stored by another file (_held_undated).
