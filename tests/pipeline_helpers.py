@@ -20,6 +20,17 @@ def triage_csv(tmp_path: Path, text: str) -> pd.DataFrame:
     ).results
 
 
+def triage_csv_warned(tmp_path: Path, text: str) -> tuple[pd.DataFrame, list[str]]:
+    """(results indexed by patient_id, the input's warnings) of one run on ``text`` written as
+    tmp_path/export.csv (UTF-8)."""
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    outcome = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    assert outcome.results is not None
+    warnings = [w for summary in outcome.inputs for w in summary.warnings]
+    return outcome.results.set_index("patient_id"), warnings
+
+
 def triage_lines(tmp_path: Path, header: str, lines: list[str]) -> pd.DataFrame:
     """triage_csv of a header and its data lines, indexed by patient_id."""
     out = triage_csv(tmp_path, header + "\n" + "\n".join(lines) + "\n")

@@ -25,21 +25,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from pipeline_helpers import csv_quoted
-
-from triage.pipeline import TriageOutcome, TriageRequest, run_triage
-
-
-def _run(tmp_path: Path, text: str) -> tuple[pd.DataFrame, list[str]]:
-    """(results by patient, the input's warnings) of one run on a CSV text."""
-    source = tmp_path / "export.csv"
-    source.write_text(text, encoding="utf-8")
-    outcome: TriageOutcome = run_triage(
-        TriageRequest(inputs=[source], out_dir=tmp_path / "out", keep_results=True)
-    )
-    assert outcome.results is not None
-    warnings = [w for summary in outcome.inputs for w in summary.warnings]
-    return outcome.results.set_index("patient_id"), warnings
+from pipeline_helpers import csv_quoted, triage_csv_warned
 
 
 def _factors(row: Any) -> dict[str, tuple[str, str]]:
@@ -76,7 +62,7 @@ UNIT_COLUMNS = [
 def test_free_t4_unit_in_the_column_after_it(tmp_path: Path, header: str, cells: str) -> None:
     sep = ";" if ";" in header else ","
     line = sep.join(["V1", "F", "40", "85", "ng/mL", cells])
-    results, warnings = _run(tmp_path, f"{header}\n{line}\n")
+    results, warnings = triage_csv_warned(tmp_path, f"{header}\n{line}\n")
     _assert_not_overt(results.loc["V1"])
     assert any("holds units" in w for w in warnings), warnings
 
@@ -90,7 +76,7 @@ def test_unit_column_row_by_row_keeps_pmol_and_reads_overt(tmp_path: Path) -> No
         "V3,F,40,85,ng/mL,5.0,0.5,ng/dL\n"
         "V4,F,40,85,ng/mL,5.0,15,pmol/L\n"
     )
-    results, _ = _run(tmp_path, text)
+    results, _ = triage_csv_warned(tmp_path, text)
     _assert_not_overt(results.loc["V1"])
     _assert_not_overt(results.loc["V4"])
     for patient in ("V2", "V3"):  # 0.5 ng/dL is 6.4 pmol/L: overt hypothyroidism
@@ -104,7 +90,7 @@ def test_german_lis_with_a_unit_column_after_each_test(tmp_path: Path) -> None:
         "N1;w;40;1,1;mg/dl;5,0;mU/l;1,2;ng/dl;1800;mU/l\n"
         "N2;w;40;97;µmol/l;5,0;mU/l;9;pmol/l;85;ng/ml\n"
     )
-    results, _ = _run(tmp_path, text)
+    results, _ = triage_csv_warned(tmp_path, text)
     _assert_not_overt(results.loc["N1"])
     assert _factors(results.loc["N2"])["hypothyroidism"][0] == "likely"
     assert "renal_impairment" not in _factors(results.loc["N1"])
@@ -112,7 +98,7 @@ def test_german_lis_with_a_unit_column_after_each_test(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("header", ["FT4_ngdl", "ft4_ng_dl", "fT4 ng/dL", "FT4 (ng/dL)"])
 def test_free_t4_unit_glued_to_the_header(tmp_path: Path, header: str) -> None:
-    results, _ = _run(
+    results, _ = triage_csv_warned(
         tmp_path, f"id,sex,age,prolactin,unit,TSH,{header}\nV1,F,40,85,ng/mL,5.0,1.2\n"
     )
     _assert_not_overt(results.loc["V1"])
@@ -120,7 +106,7 @@ def test_free_t4_unit_glued_to_the_header(tmp_path: Path, header: str) -> None:
 
 def test_glued_pmol_unit_still_reads_overt(tmp_path: Path) -> None:
     text = "id,sex,age,prolactin,unit,TSH,FT4_pmol_l\nV1,F,40,85,ng/mL,5.0,9\n"
-    results, _ = _run(tmp_path, text)
+    results, _ = triage_csv_warned(tmp_path, text)
     assert _factors(results.loc["V1"])["hypothyroidism"][0] == "likely"
 
 
@@ -132,7 +118,7 @@ def test_free_t4_without_a_unit_is_judged_by_its_size(tmp_path: Path) -> None:
         "V3,F,40,85,ng/mL,5.0,8\n"  # pmol/L, low: overt
         "V4,F,40,85,ng/mL,5.0,4\n"  # 4 ng/dL or 4 pmol/L: not used
     )
-    results, warnings = _run(tmp_path, text)
+    results, warnings = triage_csv_warned(tmp_path, text)
     _assert_not_overt(results.loc["V1"])
     _assert_not_overt(results.loc["V2"])
     assert _factors(results.loc["V3"])["hypothyroidism"][0] == "likely"
@@ -148,7 +134,7 @@ def test_long_file_free_t4_without_a_unit(tmp_path: Path) -> None:
         "L1,F,40,Prolactin,85,ng/mL\nL1,F,40,TSH,5.0,mIU/L\nL1,F,40,Free T4,1.2,\n"
         "L2,F,40,Prolactin,85,ng/mL\nL2,F,40,TSH,5.0,mIU/L\nL2,F,40,Free T4,8,\n"
     )
-    results, _ = _run(tmp_path, text)
+    results, _ = triage_csv_warned(tmp_path, text)
     _assert_not_overt(results.loc["L1"])
     assert _factors(results.loc["L2"])["hypothyroidism"][0] == "likely"
 
@@ -178,7 +164,7 @@ def test_creatinine_clearance_is_read_as_a_gfr(tmp_path: Path, header: str) -> N
         "C1,M,62,120,ng/mL,22\n"  # severe CKD: a likely cause (below 30)
         "C2,M,62,120,ng/mL,140\n"  # normal: no kidney factor (not a creatinine of 140 µmol/L)
     )
-    results, _ = _run(tmp_path, text)
+    results, _ = triage_csv_warned(tmp_path, text)
     found = _factors(results.loc["C1"])
     assert found["renal_impairment"][0] == "likely", found
     assert "22" in found["renal_impairment"][1]
@@ -192,7 +178,7 @@ def test_clearance_beside_a_creatinine_column(tmp_path: Path) -> None:
         "C1;M;62;120;ng/mL;;22\n"
         "C2;M;62;120;ng/mL;80;140\n"
     )
-    results, _ = _run(tmp_path, text)
+    results, _ = triage_csv_warned(tmp_path, text)
     assert _factors(results.loc["C1"])["renal_impairment"][0] == "likely"
     assert "renal_impairment" not in _factors(results.loc["C2"])
 
@@ -203,7 +189,7 @@ def test_long_file_clearance_line(tmp_path: Path) -> None:
         "L1,M,60,Prolactin,120,ng/mL\nL1,M,60,Creatinine clearance,22,mL/min\n"
         "L2,M,60,Prolactin,120,ng/mL\nL2,M,60,Clairance de la créatinine,140,mL/min\n"
     )
-    results, _ = _run(tmp_path, text)
+    results, _ = triage_csv_warned(tmp_path, text)
     assert _factors(results.loc["L1"])["renal_impairment"][0] == "likely"
     assert "renal_impairment" not in _factors(results.loc["L2"])
 
@@ -236,7 +222,7 @@ def test_renal_function_column_words_are_read(tmp_path: Path, header: str) -> No
         f"R4,M,62,120,ng/mL,{csv_quoted('Kreatinin 350 µmol/l')}\n"
         "R5,M,62,120,ng/mL,normal\n"
     )
-    results, _ = _run(tmp_path, text)
+    results, _ = triage_csv_warned(tmp_path, text)
     dialysis = results.loc["R1"]
     assert _factors(dialysis)["dialysis"][0] == "likely"
     assert dialysis["priority"] == "routine"
@@ -252,7 +238,7 @@ def test_renal_function_column_words_are_read(tmp_path: Path, header: str) -> No
 def test_renal_function_column_of_bare_numbers_is_not_kidney_disease(tmp_path: Path) -> None:
     # mL/min in the header: a column of numbers, never read as words of kidney disease
     text = "id,sex,age,prolactin,unit,Renal function (mL/min)\nR1,M,62,120,ng/mL,80\n"
-    results, warnings = _run(tmp_path, text)
+    results, warnings = triage_csv_warned(tmp_path, text)
     assert "renal_impairment" not in _factors(results.loc["R1"])
     assert any("Renal function (mL/min)" in w for w in warnings)
 
@@ -263,7 +249,7 @@ def test_renal_function_column_of_bare_numbers_is_not_kidney_disease(tmp_path: P
 )
 def test_words_that_are_no_current_creatinine(tmp_path: Path, note: str) -> None:
     text = f"id,sex,age,prolactin,unit,comments\nR1,M,62,60,ng/mL,{csv_quoted(note)}\n"
-    results, _ = _run(tmp_path, text)
+    results, _ = triage_csv_warned(tmp_path, text)
     assert "renal_impairment" not in _factors(results.loc["R1"])
 
 
@@ -274,7 +260,7 @@ def test_creatinine_in_a_note_is_read_by_its_size(tmp_path: Path) -> None:
         "R2,M,62,60,ng/mL,créatinine: 420 µmol/l\n"
         "R3,M,62,60,ng/mL,Krea 80\n"
     )
-    results, _ = _run(tmp_path, text)
+    results, _ = triage_csv_warned(tmp_path, text)
     assert _factors(results.loc["R1"])["renal_impairment"][0] == "likely"
     assert _factors(results.loc["R2"])["renal_impairment"][0] == "likely"
     assert "renal_impairment" not in _factors(results.loc["R3"])
@@ -294,7 +280,7 @@ def test_child_pugh_column_is_a_cirrhosis(tmp_path: Path, header: str) -> None:
         "L3,M,62,60,ng/mL,9\n"
         "L4,M,62,60,ng/mL,\n"
     )
-    results, warnings = _run(tmp_path, text)
+    results, warnings = triage_csv_warned(tmp_path, text)
     assert _factors(results.loc["L1"])["liver_cirrhosis"][0] == "possible"
     assert _factors(results.loc["L2"])["liver_cirrhosis"][0] == "likely"
     assert "Child-Pugh B" in _factors(results.loc["L3"])["liver_cirrhosis"][1]

@@ -25,24 +25,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pipeline_helpers import triage_csv_warned
 
 from triage.columns import recognise_columns
 from triage.history import HistoryOptions
-from triage.pipeline import TriageOutcome, TriageRequest, run_triage
+from triage.pipeline import TriageRequest, run_triage
 from triage.schema import EXIT_FAIL_ON, EXIT_OK
 from triage.values import result_status
-
-
-def _run(tmp_path: Path, text: str) -> tuple[pd.DataFrame, list[str]]:
-    """(results by patient, the input's warnings) of one run on a CSV text."""
-    source = tmp_path / "export.csv"
-    source.write_text(text, encoding="utf-8")
-    outcome: TriageOutcome = run_triage(
-        TriageRequest(inputs=[source], out_dir=tmp_path / "out", keep_results=True)
-    )
-    assert outcome.results is not None
-    warnings = [w for summary in outcome.inputs for w in summary.warnings]
-    return outcome.results.set_index("patient_id"), warnings
 
 
 def _factor_codes(row: pd.Series) -> set[str]:
@@ -106,7 +95,9 @@ def test_real_kidney_values_are_still_read() -> None:
 def test_the_no_row_of_a_ckd_flag_has_no_kidney_impairment(tmp_path: Path) -> None:
     rows = ["1,F,30,40,2026-03-01,0", "2,F,30,40,2026-03-01,1", "3,M,50,40,2026-03-01,0"]
     for header in ("ckd_yn", '"CKD (0=no, 1=yes)"'):
-        out, _ = _run(tmp_path, ",".join([*_BASE, header]) + "\n" + "\n".join(rows) + "\n")
+        out, _ = triage_csv_warned(
+            tmp_path, ",".join([*_BASE, header]) + "\n" + "\n".join(rows) + "\n"
+        )
         assert "renal_impairment" not in _factor_codes(out.loc["1"])
         assert "renal_impairment" not in _factor_codes(out.loc["3"])
         assert "renal_impairment" in _factor_codes(out.loc["2"])  # a yes is CKD
@@ -124,7 +115,9 @@ def test_the_no_row_of_a_ckd_flag_has_no_kidney_impairment(tmp_path: Path) -> No
 )
 def test_a_sex_code_outside_the_header_codebook_is_unknown(tmp_path: Path, header: str) -> None:
     lines = ["A,1,30,25,2026-01-01", "B,2,30,25,2026-01-01", "C,0,30,25,2026-01-01"]
-    out, warnings = _run(tmp_path, f"id,{header},age,prolactin ng/mL,date\n" + "\n".join(lines))
+    out, warnings = triage_csv_warned(
+        tmp_path, f"id,{header},age,prolactin ng/mL,date\n" + "\n".join(lines)
+    )
     assert pd.isna(out.loc["B", "sex"])  # never ISO 5218's 2 = female
     assert out.loc["B", "status"] != "normal"  # 25 ng/mL is high for a man
     assert {out.loc["A", "sex"], out.loc["C", "sex"]} == {"F", "M"}
