@@ -2689,8 +2689,13 @@ def _month_names() -> dict[int, tuple[str, ...]]:
 
 def month_of_name(name: str) -> int | None:
     """The month number a whole month name or abbreviation of [values.month_names] gives."""
-    key = normalise_word(name)
-    return next((n for n, names in _month_names().items() if key in names), None)
+    return _months().get(normalise_word(name))
+
+
+@cache
+def _months() -> dict[str, int]:
+    """Each month name and abbreviation of synonyms.toml [values.month_names] -> its month."""
+    return {name: number for number, names in _month_names().items() for name in names}
 
 
 @cache
@@ -3018,56 +3023,6 @@ def parse_size_mm(cell: object, header_unit: str = "") -> float | None:
 # ------------------------------------------------------------------------------------------------
 # Dates
 # ------------------------------------------------------------------------------------------------
-_MONTHS: Final = {
-    "jan": 1,
-    "janv": 1,
-    "januar": 1,
-    "ene": 1,
-    "gen": 1,
-    "jänner": 1,
-    "feb": 2,
-    "febr": 2,
-    "fév": 2,
-    "fev": 2,
-    "févr": 2,
-    "fevr": 2,
-    "mar": 3,
-    "mär": 3,
-    "mrt": 3,
-    "maart": 3,
-    "mars": 3,
-    "marz": 3,
-    "apr": 4,
-    "avr": 4,
-    "abr": 4,
-    "may": 5,
-    "mai": 5,
-    "mei": 5,
-    "mag": 5,
-    "jun": 6,
-    "juin": 6,
-    "giu": 6,
-    "juni": 6,
-    "jul": 7,
-    "juil": 7,
-    "lug": 7,
-    "juli": 7,
-    "aug": 8,
-    "août": 8,
-    "aou": 8,
-    "ago": 8,
-    "sep": 9,
-    "sept": 9,
-    "set": 9,
-    "oct": 10,
-    "okt": 10,
-    "ott": 10,
-    "nov": 11,
-    "dec": 12,
-    "déc": 12,
-    "dez": 12,
-    "dic": 12,
-}
 _TIME = (  # after a space, T or comma; or a colon (SAS's DATETIME: "01MAR2015:08:30:00")
     r"(?:(?:[ T,]+|:(?=\d{1,2}:\d{2}))(?P<H>\d{1,2})[:.h](?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
     r"\s*(?P<ampm>[ap]\.?m\.?)?)?"
@@ -3222,9 +3177,11 @@ def month_number(name: str) -> int | None:
 
 
 def _month(name: str) -> int | None:
-    key = name.lower()
+    """The month of a name or of its first 5, 4 or 3 letters (a date cell's "Sept", "févr")."""
+    key = normalise_word(name)
+    months = _months()
     for length in (len(key), 5, 4, 3):
-        month = _MONTHS.get(key[:length])
+        month = months.get(key[:length])
         if month is not None:
             return month
     return None
