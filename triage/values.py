@@ -1821,10 +1821,16 @@ _MAX_LABEL_WORDS = 4
 # groups whose interval is the row's own (the lab's usual interval for that sex), and the key
 # they take when no sex word labels them: "non_pregnant" is the women's, "adult" any adult's
 _BASE_GROUPS: Final = {"non_pregnant": "F", "adult": "any"}
-# words that join two sex labels into one for both sexes ("M/F 4.8-23.3", "Männer und Frauen")
-_BOTH_SEXES_JOIN: Final = re.compile(r"\s*(?:[/&+]|and|und|et|y|e|en)\s*", re.IGNORECASE)
 # groups of either sex unless a sex word labels them ("Kinder 3-25")
 _ANY_SEX_GROUPS: Final = frozenset({"child"})
+
+
+@cache
+def _both_sexes_join() -> re.Pattern[str]:
+    """What joins two sex labels into one for both sexes: "/", "&", "+" or a word of
+    synonyms.toml [values.sex] ``both_sexes_join`` ("M/F", "Männer und Frauen")."""
+    words = "|".join(map(re.escape, synonyms_data()["values"]["sex"]["both_sexes_join"]))
+    return re.compile(rf"\s*(?:[/&+]|{words})\s*", re.IGNORECASE)
 
 
 def parse_sex_intervals(cell: object, decimal: str | None = None) -> dict[str, Interval] | None:
@@ -1968,7 +1974,7 @@ def _both_sexes(
                 group is None
                 and span[3] is None
                 and {sex, span[2]} == {"F", "M"}
-                and _BOTH_SEXES_JOIN.fullmatch(text[end : span[0]])
+                and _both_sexes_join().fullmatch(text[end : span[0]])
             ):
                 merged[-1] = (start, span[1], "any", None)
                 continue
