@@ -26,6 +26,7 @@ import pandas as pd
 
 from triage.engine.distinct import distinct_rows
 from triage.negated_lists import inside, negated_list_spans
+from triage.regex_cache import compile_vocabulary
 from triage.resources import data_file
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, TEXT_FIELDS, ConfigError, field_words
 from triage.transliteration import vocabulary
@@ -524,7 +525,7 @@ def _compile(
     if bounded:
         others.insert(0, r"\b" + _prefix_trie(bounded))
     try:
-        return re.compile("|".join(others), flags)
+        return compile_vocabulary("|".join(others), flags)
     except re.error as exc:
         raise ConfigError(source, f"cue {name!r}: bad pattern: {exc}", field=name) from None
 

@@ -87,6 +87,7 @@ from typing import Final
 from triage.knowledge.loaders import drug_term_key, load_drug_words
 from triage.knowledge.model import Drug, DrugMatch
 from triage.negated_lists import inside, negated_list_spans, only_joiners
+from triage.regex_cache import compile_vocabulary
 from triage.transliteration import pattern as with_ascii_spellings
 from triage.values import (
     ended_ago,
@@ -1144,10 +1145,10 @@ def _compile(drugs: Sequence[Drug], *, abbreviations: bool = True) -> re.Pattern
             else:
                 _trie_add(trie, _SEP_MARK.join(_term_words(term)))
     branches = [_trie_pattern(trie, "") + _TERM_END] if trie else []
-    for term in sorted(exact, key=len, reverse=True):
+    for term in sorted(exact, key=lambda t: (-len(t), t)):  # one pattern text every run
         words = _INNER_SEPARATOR.join(re.escape(word) for word in re.findall(r"[^\W_]+", term))
         branches.append(f"(?-i:{words}){_tail(term[-1])}")
-    return re.compile(f"{_NOT_LETTER_BEFORE}(?:{'|'.join(branches)})", re.IGNORECASE)
+    return compile_vocabulary(f"{_NOT_LETTER_BEFORE}(?:{'|'.join(branches)})", re.IGNORECASE)
 
 
 def _case_sensitive(term: str) -> bool:
