@@ -42,6 +42,7 @@ from triage.knowledge.model import (
     Thresholds,
 )
 from triage.numbers import DAYS_PER_YEAR, MONTHS_PER_YEAR, WEEKS_PER_YEAR, fmt
+from triage.regex_cache import compile_vocabulary
 from triage.schema import DRUG_FACTOR_PREFIX, DRUG_FACTORS, FACTOR_CODES, ConfigError
 from triage.transliteration import vocabulary
 from triage.values import normalise_unit
@@ -1160,8 +1161,8 @@ def _drug_word_table(
             continue
         if table == "patterns":
             for item in items:
-                try:
-                    re.compile(item)
+                try:  # checked once per machine (regex_cache keeps what compiled)
+                    compile_vocabulary(item)
                 except re.error as exc:
                     problems.add(
                         f"[{table}] '{key}': bad regular expression {item!r}: {exc}",
