@@ -489,10 +489,37 @@ def candidates(text: str) -> tuple[tuple[str, float], ...]:
     header = parse_header(text)
     if (not header.main and not header.full) or _is_system_column(header.full):
         return ()
+    if _names_nothing(header):  # most cells a header row is looked for in are data
+        return ()
     found = [(name, score(header, spec)) for name, spec in field_specs().items()]
     if not any(s > 0 for _, s in found) and header.abbreviated:
         found = _shortened_candidates(header)
     return tuple(sorted(((n, s) for n, s in found if s > 0), key=lambda pair: -pair[1]))
+
+
+def _names_nothing(header: HeaderText) -> bool:
+    """No field's synonym, weak synonym or word rule can match the header (``score`` is 0 for
+    every field): none of its words is a word of any field's vocabulary, none runs two rule
+    words together (``_unglued``) and none is shortened with a dot (``_abbreviation_reading``).
+    An exact shortcut, not a guess: every reading ``score`` tries is made of these words."""
+    if header.abbreviated:
+        return False
+    words = header.tokens | header.bracket_tokens | header.unit_tokens
+    vocabulary, glued_heads = _field_vocabulary()
+    return vocabulary.isdisjoint(words) and not any(w.startswith(glued_heads) for w in words)
+
+
+@cache
+def _field_vocabulary() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Every word of every field's vocabulary, and the rule words a glued header word may
+    begin with (fields with ``glued``)."""
+    words: set[str] = set()
+    heads: set[str] = set()
+    for spec in field_specs().values():
+        words.update(_vocabulary_words(spec))
+        if spec.glued:
+            heads.update(w for rule in spec.rules for group in rule for w in group)
+    return frozenset(words), tuple(sorted(heads))
 
 
 INFLECTION_LETTERS: Final = 3  # "observation(s)", "medikament(e)": one word; a compound is more
