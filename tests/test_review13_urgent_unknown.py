@@ -226,11 +226,11 @@ def test_the_html_report_shows_it_beyond_the_limit_too(tmp_path: Path) -> None:
 
 def test_the_urgent_reason_never_shows_the_level_at_or_above_the_result(tmp_path: Path) -> None:
     """236 ng/mL is above 5000 mIU/L (235.85 ng/mL at 21.2): the reason read '236 ng/mL is
-    above 5000 mIU/L (~236 ng/mL)'."""
+    above ~236 ng/mL (5000 mIU/L)': the level is shown as 235.8."""
     out, _ = _triaged(tmp_path, f"{HEADERS['en']}\nB1;F;40;236;ng/mL\n", ranges="default")
     urgent = (out / "urgent.txt").read_text(encoding="utf-8")
     line = next(ln for ln in urgent.splitlines() if ln.startswith("URGENT patient B1 "))
-    assert "(~236 ng/mL)" not in line and "(~235.8 ng/mL)" in line
+    assert "~236 ng/mL" not in line and "is above ~235.8 ng/mL (5000 mIU/L)" in line
 
 
 @pytest.mark.parametrize(

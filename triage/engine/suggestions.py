@@ -262,8 +262,8 @@ def urgent_referral(s: Situation) -> str | None:
     if open_near_urgent(s.ctx) and not s.ctx.above(level):
         return (
             f"prolactin {s.ctx.result} is above the measuring range, near or above "
-            f"{fmt(s.ctx.t('urgent_miu_l'))} mIU/L (~{approx(level)} ng/mL): treat as urgent "
-            "until the diluted value is known"
+            f"{_urgent_level(s.ctx, approx(level))}: treat as urgent until the diluted value "
+            "is known"
         )
     # the level beside the result in ng/mL (as fmt writes it): never shown at or above it
     _, shown = beside_limit(s.ctx.value, fmt(s.ctx.value), level, approx(level), upper=True)
@@ -275,10 +275,15 @@ def urgent_referral(s: Situation) -> str | None:
         why = f"is more than {names} explains"
     else:
         why = "no physiological state explains it"
-    return (
-        f"prolactin {s.ctx.result} is above {fmt(s.ctx.t('urgent_miu_l'))} mIU/L "
-        f"(~{shown} ng/mL) and {why}"
-    )
+    return f"prolactin {s.ctx.result} is above {_urgent_level(s.ctx, shown)} and {why}"
+
+
+def _urgent_level(ctx: RowContext, ng_ml: str) -> str:
+    """The urgent level (thresholds.toml urgent_miu_l, defined in mIU/L) in the row's unit
+    first: "5000 mIU/L (~236 ng/mL)" beside a result in mIU/L, "~236 ng/mL (5000 mIU/L)" beside
+    one in ng/mL (`ng_ml`: the level in ng/mL as shown)."""
+    miu_l = f"{fmt(ctx.t('urgent_miu_l'))} mIU/L"
+    return f"{miu_l} (~{ng_ml} ng/mL)" if ctx.lab.converts else f"~{ng_ml} ng/mL ({miu_l})"
 
 
 def _sellar_sign_referral(ctx: RowContext) -> str | None:
