@@ -130,6 +130,8 @@ LOINC_NAMES: Final[dict[str, str]] = {
     "2118-8": "hCG",
     "19080-1": "hCG",
     "21198-7": "hCG",
+    "42607-2": "Monomeric prolactin",
+    "50366-4": "PEG recovery",
 }
 PREGNANCY_SNOMED: Final = "77386006"
 _SKIP_MED_STATUS: Final = frozenset(
