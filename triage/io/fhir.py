@@ -7,7 +7,8 @@ recovery ...), with the canonical header names the column matcher knows (``patie
 ``result``, ``unit``, ``reference_range``, ``medications``, ``comments``, ``pregnant``), so
 that the existing pipeline does the rest (triage.io.long):
 
-- ``Patient`` (the Observation's subject) -> identifier (else id), name, gender, birthDate; a
+- ``Patient`` (the Observation's subject) -> identifier (else id), name, gender (female F,
+  male M, other "other": unknown for the interval, written back as other), birthDate; a
   subject given only as a logical identifier is the Patient holding it, else that identifier;
 - ``MedicationStatement`` / ``MedicationRequest`` of the patient (not stopped, not entered in
   error) -> ``medications`` (medicationCodeableConcept text or coding display, or the
@@ -474,7 +475,8 @@ def _patient_cells(patient: Mapping[str, Any] | None, reference: str) -> dict[st
             if name:
                 break
     gender = _text(patient.get("gender")).casefold()
-    sex = {"female": "F", "male": "M"}.get(gender, "")
+    # "other" as the word the sex column reads as unknown and writes back as other
+    sex = {"female": "F", "male": "M", "other": "other"}.get(gender, "")
     return {
         "patient_id": pid,
         "patient_name": name,

@@ -332,6 +332,7 @@ INPUT_COMMENTS: Final = "Input comments"
 CONTEXT_NOTES: Final[dict[str, str]] = {"comments": INPUT_COMMENTS}
 CONTEXT_COLUMNS: Final[tuple[str, ...]] = (
     "collected_offset",
+    "gender",  # Patient.gender "other" (patient_resource)
     "reference_low",
     "reference_high",
     "reference_range",
@@ -584,7 +585,10 @@ def patient_resource(key: str, row: Mapping[str, Any], *, redact: bool) -> dict[
     name = as_text(row.get("patient_name"))
     if name and not redact:
         patient["name"] = [{"text": name}]
-    patient["gender"] = GENDERS.get(as_text(row.get("sex")).upper(), "unknown")
+    # F / M; a sex stated as another ("divers", HL7 PID-8 O/A/N: the canonical gender) other
+    patient["gender"] = GENDERS.get(as_text(row.get("sex")).upper()) or (
+        "other" if as_text(_ctx(row, "gender")) == "other" else "unknown"
+    )
     birth = None if redact else _fhir_date(row.get("birth_date"))
     if birth:
         patient["birthDate"] = birth
