@@ -133,6 +133,10 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "patient_id": "string",
     "patient_name": "string",
     "sex": "string",  # "F", "M" or <NA>
+    # the FHIR administrative gender of a sex cell that states a sex other than female or male
+    # ("other": "divers", "autre", HL7 PID-8 O/A/N), else <NA>; sex stays <NA> for the interval
+    # and results.fhir.json writes Patient.gender "other" instead of "unknown"
+    "gender": "string",
     "birth_date": "datetime64[ns]",
     "age_years": "float64",  # given, or computed from birth_date and collected_at
     "collected_at": "datetime64[ns]",

@@ -2345,6 +2345,21 @@ def code_text(cell: object) -> str:
     return found.group(1) if found else text
 
 
+@cache
+def _other_sex_words() -> frozenset[str]:
+    return frozenset(normalise_word(w) for w in synonyms_data()["values"]["sex"].get("other", []))
+
+
+def administrative_gender(cell: object) -> str | None:
+    """ "other" for a sex cell that states a sex other than female or male (synonyms.toml
+    [values.sex] other: "divers", "autre", "non-binary"; HL7 PID-8 O, A, N as the HL7 reader
+    writes them), else None.  The sex stays unknown for the interval: this is only the FHIR
+    Patient.gender the Bundle writes instead of "unknown"."""
+    if not isinstance(cell, str) or not cell.strip():
+        return None
+    return "other" if normalise_word(cell) in _other_sex_words() else None
+
+
 def sex_code(cell: object) -> str | None:
     """ "M" / "F" for a numeric sex code (ISO/IEC 5218: 1 male, 2 female), else None."""
     text = code_text(cell) if not isinstance(cell, bool) else ""

@@ -7,14 +7,19 @@ recovery ...), with the canonical header names the column matcher knows (``patie
 ``result``, ``unit``, ``reference_range``, ``medications``, ``comments``, ``pregnant``), so
 that the existing pipeline does the rest (triage.io.long):
 
-- ``Patient`` (the Observation's subject) -> identifier (else id), name, gender, birthDate; a
+- ``Patient`` (the Observation's subject) -> identifier (else id), name, gender (female F,
+  male M, other "other": unknown for the interval, written back as other), birthDate; a
   subject given only as a logical identifier is the Patient holding it, else that identifier;
-- ``MedicationStatement`` / ``MedicationRequest`` of the patient (not stopped, not entered in
-  error) -> ``medications`` (medicationCodeableConcept text or coding display, or the
-  referenced Medication's); each Observation takes the statements in effect when its sample was
-  taken: one whose effectivePeriod starts after the sample is left out (a baseline before the
-  drug), one whose period ended before it too, and one whose period covered it counts even if
-  stopped or completed since (a statement with no period is read by its status);
+- ``MedicationStatement`` / ``MedicationRequest`` of the patient (not entered in error, never
+  taken or only planned) -> ``medications`` (medicationCodeableConcept text or coding display,
+  or the referenced Medication's); each Observation takes the statements as they stood when its
+  sample was taken: one whose effectivePeriod starts after the sample is left out (a baseline
+  before the drug), one whose period covered it counts even if stopped or completed since, and
+  one whose period ended before it, or one stopped, completed or on hold, is written as a drug
+  list writes it ("risperidone (stopped on 2026-02-27)", "(stopped)", "(on hold)") for the drug
+  matcher's timing rules (a drug stopped within its acting days still counts);
+- an Observation without specimen and effective time (a TSH, eGFR, hCG) joins its patient's
+  prolactin result by subject when the patient has one collection in the file (triage.io.long);
 - ``Condition`` of the patient (not resolved / inactive / refuted) -> ``comments`` (its text);
   a pregnancy (SNOMED 77386006, or "pregnan" in its text) also -> ``pregnant`` = yes; each
   Observation takes the Conditions as they stood when its sample was taken (one whose onset is
@@ -130,6 +135,8 @@ LOINC_NAMES: Final[dict[str, str]] = {
     "2118-8": "hCG",
     "19080-1": "hCG",
     "21198-7": "hCG",
+    "42607-2": "Monomeric prolactin",
+    "50366-4": "PEG recovery",
 }
 PREGNANCY_SNOMED: Final = "77386006"
 _SKIP_MED_STATUS: Final = frozenset(
@@ -150,6 +157,20 @@ _SKIP_MED_STATUS: Final = frozenset(
 )
 # statuses of a statement taken once but ended since: taken at a sample its period covers
 _ENDED_SINCE: Final = frozenset({"stopped", "completed"})
+# statuses of a statement never taken (or recorded in error): left out whatever its period
+_NEVER_TAKEN: Final = _SKIP_MED_STATUS - {"stopped", "completed", "on-hold"}
+# A statement taken once and stopped, ended or paused is written into the medications cell as
+# the drug list writes it ("risperidone (stopped on 2026-02-27)", "(stopped)", "(on hold)"), so
+# that the drug matcher's timing rules judge it as they judge a typed list (triage.knowledge.
+# drugs: a drug stopped within its acting days before the sample still counts, drugs.toml
+# [words] stopped; a depot's weeks): never left out, which lost a drug stopped two days before.
+_STOPPED_ON: Final = "stopped on"
+_STOP_WORDS: Final[dict[str, str]] = {
+    "stopped": "stopped",
+    "completed": "stopped",
+    "on-hold": "on hold",
+}
+_PAUSED: Final = frozenset({"on-hold"})
 _SKIP_CLINICAL: Final = frozenset({"inactive", "resolved", "remission"})
 _SKIP_VERIFICATION: Final = frozenset({"refuted", "entered-in-error"})
 _TOOL_EXTENSION: Final = "StructureDefinition/triage-"
@@ -472,7 +493,8 @@ def _patient_cells(patient: Mapping[str, Any] | None, reference: str) -> dict[st
             if name:
                 break
     gender = _text(patient.get("gender")).casefold()
-    sex = {"female": "F", "male": "M"}.get(gender, "")
+    # "other" as the word the sex column reads as unknown and writes back as other
+    sex = {"female": "F", "male": "M", "other": "other"}.get(gender, "")
     return {
         "patient_id": pid,
         "patient_name": name,
@@ -518,15 +540,28 @@ def _medications_at(statements: list[tuple[str, object, str]], collected: str) -
     taken: list[str] = []
     for status, period, text in statements:
         timing = _period_timing(period, sample)
-        if timing in ("later", "over"):
+        said = text
+        if timing == "later" or status in _NEVER_TAKEN:
             continue
-        if timing == "held":
-            skip = status in _SKIP_MED_STATUS and status not in _ENDED_SINCE
-        else:
-            skip = status in _SKIP_MED_STATUS or _ended_period(period)
-        if not skip and text not in taken:
-            taken.append(text)
+        if timing == "over":  # taken until its end: the drug list's "stopped on <date>"
+            said = f"{text} ({_STOPPED_ON} {_when(_ended(period))[0]})"
+        elif timing == "held":
+            if status in _SKIP_MED_STATUS and status not in _ENDED_SINCE:
+                said = f"{text} ({_STOP_WORDS[status]})"  # on hold at the sample
+        elif status in _STOP_WORDS or _ended_period(period):
+            end = _when(_ended(period))[0]
+            said = (
+                f"{text} ({_STOPPED_ON} {end})"
+                if end and status not in _PAUSED
+                else f"{text} ({_STOP_WORDS.get(status, _STOP_WORDS['stopped'])})"
+            )
+        if said not in taken:
+            taken.append(said)
     return taken
+
+
+def _ended(period: object) -> object:
+    return period.get("end") if isinstance(period, Mapping) else None
 
 
 def _when(value: object) -> tuple[str, str]:

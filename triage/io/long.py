@@ -493,6 +493,14 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
             "prolactin result (rejected as other_test); name the patient column in a column "
             'mapping file ([columns] patient_id = "<header>")'
         )
+    loose = attached["field"].to_numpy()[attached["level"].to_numpy() == LOOSE_LEVEL]
+    if len(loose):
+        fields = ", ".join(sorted({str(f) for f in loose}))
+        warnings.append(
+            f"{len(loose)} result(s) of other tests ({fields}) give neither a specimen number nor "
+            "a collection time: each was joined to its patient's one prolactin collection in the "
+            "file (check that it was taken with it)"
+        )
     frame = _apply_context(built, context, attached, warnings)
     rejected = _with_ids(table, rejected)
     rejected.sort(key=lambda r: r.source_row)
@@ -1352,11 +1360,41 @@ def _match_levels(ctx: pd.DataFrame, prl: pd.DataFrame, undated: bool) -> pd.Dat
         best = merged.sort_values(["c", "dt", "p"]).drop_duplicates("c")
         pieces.append(best[columns])
         remaining = remaining[~remaining["c"].isin(best["c"])]
+    if not remaining.empty:
+        loose = _loose_context(remaining, prl)
+        if not loose.empty:
+            pieces.append(loose[columns])
     if not pieces:
         return pd.DataFrame({name: pd.Series(dtype="int64") for name in columns}).astype(
             {"field": object}
         )
     return pd.concat(pieces, ignore_index=True)
+
+
+LOOSE_LEVEL: Final = 5  # _match_levels: a context row joined by its patient alone (_loose_context)
+
+
+def _loose_context(ctx: pd.DataFrame, prl: pd.DataFrame) -> pd.DataFrame:
+    """Context rows with a patient but neither a specimen number nor a collection time (a FHIR
+    Observation without specimen or effective time, an HL7 OBX whose order gives neither, a
+    long export's TSH line left undated) in a file that has those columns: each joins its
+    patient's prolactin result when the patient has one collection (one specimen or time) in
+    the file, the nearest of its lines; with several, which one it belongs to is not known and
+    it joins none.  Before, such a TSH, eGFR or hCG was rejected (other_test) beside the very
+    prolactin result it came with."""
+    loose = ctx[(ctx["specimen"] == "") & ctx["ts"].isna() & (ctx["patient"] != "")]
+    own = prl[prl["patient"] != ""]
+    if loose.empty or own.empty:
+        return loose.iloc[0:0].assign(p=0, level=LOOSE_LEVEL, dt=0)
+    stamps = own["ts"].astype("int64").where(own["ts"].notna(), -1).astype(str)
+    collection = own["specimen"].where(own["specimen"] != "", "\x00" + stamps)
+    single = collection.groupby(own["patient"]).transform("nunique") == 1
+    merged = loose.merge(own[single.to_numpy()], on="patient", suffixes=("", "_p"))
+    if merged.empty:
+        return merged.assign(level=LOOSE_LEVEL, dt=0)
+    merged["dt"] = (merged["pos"] - merged["pos_p"]).abs()
+    merged["level"] = LOOSE_LEVEL
+    return merged.sort_values(["c", "dt", "p"]).drop_duplicates("c")
 
 
 def _apply_context(

@@ -57,6 +57,7 @@ from triage.values import (
     Interval,
     Quantity,
     above_range_unnumbered,
+    administrative_gender,
     age_band,
     age_header_scale,
     age_unit_readings,
@@ -1865,6 +1866,9 @@ class _Builder:
                 self.out[name] = self._texts(col)
         self._assay_in_unit()
         self.out["sex"] = self._sex()
+        sex_col = self.column("sex")
+        if sex_col is not None:  # "divers", "autre", HL7 PID-8 O: unknown here, FHIR "other"
+            self.out["gender"] = self._apply(sex_col, administrative_gender)
         years, months = self._birth_periods()
         self.out["birth_date"] = self._dates("birth_date", leave=~np.isnan(years))
         self._same_patient_demographics()

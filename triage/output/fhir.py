@@ -258,6 +258,15 @@ class _Rows:
 # as a note of the result's Observation (a comment, or the lab's flag the HL7 reader adds to it,
 # is no problem-list entry of the patient).
 CONTEXT_PREFIX: Final = "fhir:"
+# Monomeric (post-PEG) prolactin and the PEG recovery (clinical-reference §0b "LOINC,
+# macroprolactin" row; the ARUP and Labcorp test directories map them so): the monomeric
+# prolactin in ng/mL is 42607-2, a mass concentration (no LOINC code for it in mIU/L is known
+# here: a local code, MONOMERIC_LOCAL), the recovery (monomeric / total, %) 50366-4.
+MONOMERIC_CODES: Final[dict[str, str]] = {"ng/mL": "42607-2"}
+PEG_RECOVERY_CODE: Final = "50366-4"
+# the tool's own code system for a context test no LOINC code is known for (text and this code)
+LOCAL_TESTS: Final = f"{TOOL_BASE}/CodeSystem/context-test"
+MONOMERIC_LOCAL: Final = "monomeric-prolactin"
 CONTEXT_NUMBERS: Final[dict[str, tuple[str, str, str]]] = {
     # column -> (LOINC, display, UCUM unit) in the unit the canonical frame holds it in
     # (clinical-reference §0b LOINC row): TSH in mIU/L, free T4 in pmol/L (the readers convert
@@ -268,7 +277,7 @@ CONTEXT_NUMBERS: Final[dict[str, tuple[str, str, str]]] = {
     "free_t4": ("14920-3", "Free T4", "pmol/L"),
     "egfr": ("", "eGFR", "mL/min/{1.73_m2}"),
     "creatinine": ("", "Creatinine", ""),
-    "macroprolactin_recovery_pct": ("", "PEG recovery", "%"),
+    "macroprolactin_recovery_pct": (PEG_RECOVERY_CODE, "PEG recovery", "%"),
     "monomeric_prolactin": ("", "Monomeric prolactin", ""),
 }
 # Creatinine: 2160-0 in mg/dL, 14682-9 in µmol/L (the canonical frame keeps the number, read by
@@ -323,6 +332,7 @@ INPUT_COMMENTS: Final = "Input comments"
 CONTEXT_NOTES: Final[dict[str, str]] = {"comments": INPUT_COMMENTS}
 CONTEXT_COLUMNS: Final[tuple[str, ...]] = (
     "collected_offset",
+    "gender",  # Patient.gender "other" (patient_resource)
     "reference_low",
     "reference_high",
     "reference_range",
@@ -402,7 +412,7 @@ def context_resources(key: str, row: Mapping[str, Any], where: str) -> list[dict
     specimen = as_text(row.get("specimen_id"))
     out: list[dict[str, Any]] = []
 
-    def lab(name: str, code: str, display: str, value: dict[str, Any]) -> None:
+    def lab(name: str, code: str, display: str, value: dict[str, Any], system: str = LOINC) -> None:
         obs: dict[str, Any] = {
             "resourceType": "Observation",
             "id": stable_uuid("context", f"{where}\x1f{name}"),
@@ -419,7 +429,7 @@ def context_resources(key: str, row: Mapping[str, Any], where: str) -> list[dict
                 }
             ],
             "code": (
-                {"coding": [{"system": LOINC, "code": code, "display": display}], "text": display}
+                {"coding": [{"system": system, "code": code, "display": display}], "text": display}
                 if code
                 else {"text": display}
             ),
@@ -445,10 +455,14 @@ def context_resources(key: str, row: Mapping[str, Any], where: str) -> list[dict
         qualifier = as_text(_ctx(row, f"{name}_qualifier"))
         if qualifier in ("<", ">", "<=", ">="):
             quantity["comparator"] = qualifier
+        system = LOINC
         if name == "monomeric_prolactin":  # in its own unit where the input gave another
             unit = as_text(_ctx(row, "monomeric_prolactin_unit")) or as_text(
                 row.get("prolactin_unit")
             )
+            code = MONOMERIC_CODES.get(unit, "")
+            if not code:  # in mIU/L: no LOINC code known, the tool's own (never a mass code)
+                code, system = MONOMERIC_LOCAL, LOCAL_TESTS
         if unit:
             quantity.update(
                 {
@@ -457,7 +471,7 @@ def context_resources(key: str, row: Mapping[str, Any], where: str) -> list[dict
                     "code": UCUM_UNITS.get(unit, unit),
                 }
             )
-        lab(name, code, display, {"valueQuantity": quantity})
+        lab(name, code, display, {"valueQuantity": quantity}, system)
     hcg = as_text(_ctx(row, "hcg"))
     if hcg:
         value = hcg_value(hcg)
@@ -571,7 +585,10 @@ def patient_resource(key: str, row: Mapping[str, Any], *, redact: bool) -> dict[
     name = as_text(row.get("patient_name"))
     if name and not redact:
         patient["name"] = [{"text": name}]
-    patient["gender"] = GENDERS.get(as_text(row.get("sex")).upper(), "unknown")
+    # F / M; a sex stated as another ("divers", HL7 PID-8 O/A/N: the canonical gender) other
+    patient["gender"] = GENDERS.get(as_text(row.get("sex")).upper()) or (
+        "other" if as_text(_ctx(row, "gender")) == "other" else "unknown"
+    )
     birth = None if redact else _fhir_date(row.get("birth_date"))
     if birth:
         patient["birthDate"] = birth
