@@ -113,3 +113,51 @@ def test_a_relatives_dialysis_still_explains_nothing(tmp_path: Path) -> None:
     for i, note in enumerate(notes):
         assert "dialysis" not in out.loc[f"P{i}", "factors"], note
     assert "dialysis" in out.loc[f"P{len(notes)}", "factors"]
+
+
+# --- 2. a lesion called small ----------------------------------------------------------------
+SMALL = [
+    "small adenoma",
+    "small pituitary adenoma",
+    "kleines Hypophysenadenom",
+    "petit adénome",
+    "adénome hypophysaire de petite taille",
+    "piccolo adenoma",
+    "adenoma hipofisario pequeño",
+    "klein hypofyseadenoom",
+]
+
+
+def test_a_lesion_called_small_is_read_as_a_microadenoma(tmp_path: Path) -> None:
+    out = _run(tmp_path, [*SMALL, "microadenoma", "pituitary adenoma"])
+    micro = out.loc[f"P{len(SMALL)}"]
+    unsized = out.loc[f"P{len(SMALL) + 1}"]
+    assert "visual_field_test" in _codes(unsized, "suggestions")  # size unknown: fields
+    for i, note in enumerate(SMALL):
+        row = out.loc[f"P{i}"]
+        assert _factor(row, "known_pituitary_lesion") is not None, note
+        assert _codes(row, "suggestions") == _codes(micro, "suggestions"), note
+        for code in ("visual_field_test", "pituitary_function_tests", "hook_effect_risk"):
+            assert code not in _codes(row, "suggestions"), (note, code)
+        assert "macroprolactin_screen" in _codes(row, "suggestions"), note
+
+
+def test_a_size_or_a_macroadenomas_sign_wins_over_small(tmp_path: Path) -> None:
+    notes = [
+        "small adenoma 15 mm",
+        "kleines Adenom mit suprasellärer Ausdehnung",
+        "Mikroadenom 4 mm",
+    ]
+    out = _run(tmp_path, notes)
+    for i in (0, 1):
+        row = out.loc[f"P{i}"]
+        assert "stalk_effect" in row["factors"], notes[i]
+        assert "visual_field_test" in _codes(row, "suggestions"), notes[i]
+    assert "visual_field_test" not in _codes(out.loc["P2"], "suggestions")
+
+
+def test_small_words_elsewhere_make_no_lesion(tmp_path: Path) -> None:
+    notes = ["small adrenal adenoma", "small bowel adenoma", "petite taille, small amount of fluid"]
+    out = _run(tmp_path, notes)
+    for i, note in enumerate(notes):
+        assert "known_pituitary_lesion" not in out.loc[f"P{i}", "factors"], note
