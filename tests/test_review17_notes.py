@@ -161,3 +161,48 @@ def test_small_words_elsewhere_make_no_lesion(tmp_path: Path) -> None:
     out = _run(tmp_path, notes)
     for i, note in enumerate(notes):
         assert "known_pituitary_lesion" not in out.loc[f"P{i}", "factors"], note
+
+
+# --- 4. a free T4 in the notes ----------------------------------------------------------------
+LOW_FREE_T4 = [
+    "TSH 6, fT4 8 pmol/L",
+    "TSH 6; FT4: 9,1 pmol/l",
+    "TSH 6 mU/l, T4L 9 pmol/l",
+    "TSH 6; T4 libre 7 pmol/L",
+    "TSH 6, T4 libera 8 pmol/L",
+    "TSH 6, freies T4 7 pmol/l",
+    "TSH 6, vrij T4 8 pmol/l",
+]
+
+
+def test_a_low_free_t4_in_the_notes_beside_a_raised_tsh_is_overt_hypothyroidism(
+    tmp_path: Path,
+) -> None:
+    # TSH 6 alone is a mildly raised TSH, a possible cause; with a low free T4 it is overt
+    # primary hypothyroidism, a likely one (clinical-reference §4)
+    out = _run(tmp_path, [*LOW_FREE_T4, "TSH 6, fT4 15 pmol/L", "TSH 6"])
+    for i, note in enumerate(LOW_FREE_T4):
+        found = _factor(out.loc[f"P{i}"], "hypothyroidism")
+        assert found is not None and found["strength"] == "likely", note
+        assert "overt primary hypothyroidism" in found["evidence"], note
+    for i in (len(LOW_FREE_T4), len(LOW_FREE_T4) + 1):
+        found = _factor(out.loc[f"P{i}"], "hypothyroidism")
+        assert found is not None and found["strength"] == "possible"
+        assert "overt" not in found["evidence"]
+
+
+def test_a_free_t4_in_the_notes_is_never_the_tsh(tmp_path: Path) -> None:
+    out = _run(tmp_path, ["fT4 8 pmol/L", "T4L 30 pmol/l"])
+    for i in (0, 1):
+        row = out.loc[f"P{i}"]
+        assert "hypothyroidism" not in row["factors"]
+        assert "check_tsh" in _codes(row, "suggestions")
+
+
+def test_the_free_t4_column_wins_over_the_notes(tmp_path: Path) -> None:
+    header = "Patient ID,Sex,DOB,Collected,Prolactin,Unit,TSH,FT4,Clinical notes"
+    out = triage_lines(
+        tmp_path, header, ["P0,F,1986-03-01,2026-11-20,60,ng/mL,6,15,fT4 8 pmol/L (2019)"]
+    )
+    found = _factor(out.loc["P0"], "hypothyroidism")
+    assert found is not None and "overt" not in found["evidence"]
