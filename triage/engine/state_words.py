@@ -31,6 +31,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from triage.engine.relatives import CLAUSES, Relatives
 from triage.engine.text import require_table
 from triage.knowledge.loaders import load_thresholds
 from triage.negated_lists import inside, negated_list_spans
@@ -62,10 +63,7 @@ FLAG_OF = {
     "kidney_transplant_text": "kidney_transplant",
 }
 _WEEKS_PER_MONTH = WEEKS_PER_YEAR / MONTHS_PER_YEAR
-_CLAUSES = re.compile(
-    r"[;\n|]|,(?!\d)|(?<!\d)\.(?=\s|$)|\s[-–]\s|\b(?:but|aber|mais|pero|ma|maar)\b",
-    re.IGNORECASE,
-)
+_CLAUSES = CLAUSES  # where a clause of a note ends (engine/relatives.py)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _ISO_DATE = re.compile(r"\d{4}-")
@@ -257,15 +255,8 @@ class StateVocabulary:
             + r")(?!\w)",
             re.IGNORECASE,
         )
-        # a relative's state ([relative]): the match says nothing
-        relative = spec.get("relative", {})
-        self._relative_heading = _compile(relative.get("heading", []), source, "relative.heading")
-        self._relative_kin = _compile(relative.get("kin", []), source, "relative.kin")
-        self._relative_after = _compile(relative.get("after", []), source, "relative.after")
-        self._relative_unless = _compile(relative.get("unless", []), source, "relative.unless")
-        self._relative_tail = re.compile(
-            rf"(?:\S+\s*){{0,{int(relative.get('before_window_words', 0))}}}$"
-        )
+        # a relative's state ([relative], read as the cues read it: engine/relatives.py)
+        self._relatives = Relatives(spec.get("relative", {}), source=source)
         # prevented, failed, forbidden, outside it, feared or wished ([not_current]): an `own`
         # concept's doubted facts, never its current state
         not_current = spec.get("not_current", {})
@@ -385,8 +376,7 @@ class StateVocabulary:
                         family=family,
                     )
                 )
-            heading = self._relative_heading.search(clause)
-            if heading is not None and ":" in clause[heading.end() :]:
+            if self._relatives.opens_list(clause):
                 family = True
             # a list under the heading goes on after a comma only
             family = family and sep is not None and sep.group().startswith(",")
@@ -637,23 +627,10 @@ class StateVocabulary:
     def _is_relative(
         self, concept: _Concept, clause: str, start: int, end: int, *, family: bool
     ) -> bool:
-        """The match is a relative's state ([relative]): under a family-history heading
-        ("Family history: dialysis"; "FH: DM, dialysis" for a concept without `own`: "FH:
-        none, pregnant" is pregnant), after a relative ("mother on
-        dialysis", "Mutter Dialyse", "père cirrhotique"; for a concept without `own`) or with
-        one right after it ("cirrhosis family hx", "dialyse chez sa mère"); never where the
-        clause names a donor ("kidney transplant, donor: brother")."""
-        if self._relative_unless.search(clause):
-            return False
-        written = clause[:start]
-        if family and not concept.own and not self._relative_kin.search(clause[end:]):
-            return True
-        if self._relative_heading.search(written) or self._relative_after.match(clause[end:]):
-            return True
-        if concept.own:
-            return False
-        found = self._relative_tail.search(written)
-        return found is not None and self._relative_kin.search(found.group(0)) is not None
+        """The match is a relative's state ([relative]: engine/relatives.py), read for an `own`
+        concept only under a heading or with a relative right after it ("FH: none, pregnant" is
+        pregnant, "madre lactante" the patient)."""
+        return self._relatives.in_clause(clause, start, end, family=family, own=concept.own)
 
     def _not_own(self, tail: str, rest: str) -> bool:
         """Another person is the subject of the match ("Schwester schwanger", "pregnant

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from triage.engine.distinct import distinct_rows
+from triage.engine.relatives import Relatives, load_relatives
 from triage.negated_lists import inside, negated_list_spans
 from triage.regex_cache import compile_vocabulary
 from triage.resources import data_file
@@ -170,6 +171,15 @@ class CueBook:
                 raise ConfigError(
                     self.source, f"cue {cue.name!r} implies unknown cues {unknown}", field=cue.name
                 )
+        # cues a relative's words take from the patient ([relative]; who is a relative:
+        # states.toml [relative], the reading the states get)
+        relative = spec.get("relative", {})
+        self._relative_cues = frozenset(str(n) for n in relative.get("cues", []))
+        if self._relative_cues - known:
+            raise ConfigError(
+                self.source, f"[relative] cues: unknown {sorted(self._relative_cues - known)}"
+            )
+        self._relatives: Relatives | None = load_relatives() if self._relative_cues else None
         self._combined = tuple(
             self._build_combined(name, body, known)
             for name, body in spec.get("combined", {}).items()
@@ -402,6 +412,12 @@ class CueBook:
                 end += 1  # to the end of its word: "Sehstörung|en: keine"
             if self._negated_after(text[end : clause_start + len(clause)]):
                 continue
+            if (
+                self._relatives is not None
+                and cue.name in self._relative_cues
+                and self._relatives.in_text(text, start, end)
+            ):
+                continue  # "Schwester Prolaktinom", "FH: DM, hypothyroidism": a relative's
             return CueHit(cue.name, field, self._quote(text, start, end), text[start:end])
         return None
 

@@ -1,0 +1,100 @@
+"""Who a condition in a note belongs to: a relative's is not the patient's.
+
+One reading, from states.toml [relative], for both vocabularies of the notes: the states
+(state_words: "mother on dialysis", "FH: diabetes, dialysis") and the cues (text.py:
+"Schwester Prolaktinom", "Vater Hypothyreose", "prolactinoma (mother)").
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any, Final
+
+from triage.resources import data_file
+from triage.schema import ConfigError
+from triage.transliteration import vocabulary
+
+STATES_FILE: Final = "states.toml"
+# Where a clause of a note ends for this reading (as state_words reads the states): ; | new
+# lines, a comma not inside a number, a full stop before a space, a spaced dash, "but".
+CLAUSES: Final = re.compile(
+    r"[;\n|]|,(?!\d)|(?<!\d)\.(?=\s|$)|\s[-–]\s|\b(?:but|aber|mais|pero|ma|maar)\b",
+    re.IGNORECASE,
+)
+
+
+def _compile(patterns: Sequence[object], source: str, name: str) -> re.Pattern[str]:
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(source, f"{name}: bad pattern: {exc}", field=name) from None
+
+
+class Relatives:
+    """The [relative] table compiled: a family-history heading, a relative before the match,
+    one right after it, a donor (the graft is then the patient's)."""
+
+    def __init__(self, table: Mapping[str, Any], *, source: str = STATES_FILE) -> None:
+        self.heading = _compile(table.get("heading", []), source, "relative.heading")
+        self.kin = _compile(table.get("kin", []), source, "relative.kin")
+        self.after = _compile(table.get("after", []), source, "relative.after")
+        self.unless = _compile(table.get("unless", []), source, "relative.unless")
+        self.tail = re.compile(rf"(?:\S+\s*){{0,{int(table.get('before_window_words', 0))}}}$")
+
+    def opens_list(self, clause: str) -> bool:
+        """`clause` is a family-history heading ending in a colon ("FH: diabetes"): the
+        comma-separated clauses after it are a relative's list."""
+        heading = self.heading.search(clause)
+        return heading is not None and ":" in clause[heading.end() :]
+
+    def in_clause(
+        self, clause: str, start: int, end: int, *, family: bool, own: bool = False
+    ) -> bool:
+        """The match at start:end of `clause` is a relative's: under a family-history heading
+        ("Family history: dialysis"; an item of a list under one, `family`, unless a relative
+        is named after it and for a concept without `own` only: "FH: none, pregnant" is
+        pregnant), after a relative ("mother on dialysis", "Schwester Prolaktinom"; for a
+        concept without `own`) or with one right after it ("cirrhosis family hx", "prolactinoma
+        (mother)"); never where the clause names a donor ("kidney transplant, donor:
+        brother")."""
+        if self.unless.search(clause):
+            return False
+        written = clause[:start]
+        if family and not own and not self.kin.search(clause[end:]):
+            return True
+        if self.heading.search(written) or self.after.match(clause[end:]):
+            return True
+        if own:
+            return False
+        found = self.tail.search(written)
+        return found is not None and self.kin.search(found.group(0)) is not None
+
+    def in_text(self, text: str, start: int, end: int) -> bool:
+        """`in_clause` for a match at start:end of a whole note, read clause by clause as the
+        states are (CLAUSES), with the list under a family-history heading."""
+        begin = 0
+        family = False
+        for sep in CLAUSES.finditer(text):
+            if sep.start() >= start:
+                break
+            family = family or self.opens_list(text[begin : sep.start()])
+            family = family and sep.group().startswith(",")
+            begin = sep.end()
+        after = CLAUSES.search(text, end)
+        clause = text[begin : after.start() if after is not None else len(text)]
+        return self.in_clause(clause, start - begin, end - begin, family=family)
+
+
+def load_relatives() -> Relatives:
+    """The bundled states.toml [relative] table, compiled once."""
+    return _bundled()
+
+
+@cache
+def _bundled() -> Relatives:
+    with data_file(STATES_FILE).open("rb") as handle:
+        spec = vocabulary(tomllib.load(handle))
+    return Relatives(spec.get("relative", {}), source=STATES_FILE)
