@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, Final
 
+from triage.regex_cache import compile_vocabulary
 from triage.resources import data_file
 from triage.schema import ConfigError
 from triage.transliteration import vocabulary
@@ -26,9 +27,11 @@ CLAUSES: Final = re.compile(
 )
 
 
-def _compile(patterns: Sequence[object], source: str, name: str) -> re.Pattern[str]:
+def compile_alternatives(patterns: Sequence[object], source: str, name: str) -> re.Pattern[str]:
+    """One case-insensitive regex for a vocabulary's patterns (never matching when there are
+    none); a bad pattern is a ConfigError naming the file and the entry."""
     try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
+        return compile_vocabulary("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
     except re.error as exc:
         raise ConfigError(source, f"{name}: bad pattern: {exc}", field=name) from None
 
@@ -38,10 +41,10 @@ class Relatives:
     one right after it, a donor (the graft is then the patient's)."""
 
     def __init__(self, table: Mapping[str, Any], *, source: str = STATES_FILE) -> None:
-        self.heading = _compile(table.get("heading", []), source, "relative.heading")
-        self.kin = _compile(table.get("kin", []), source, "relative.kin")
-        self.after = _compile(table.get("after", []), source, "relative.after")
-        self.unless = _compile(table.get("unless", []), source, "relative.unless")
+        self.heading = compile_alternatives(table.get("heading", []), source, "relative.heading")
+        self.kin = compile_alternatives(table.get("kin", []), source, "relative.kin")
+        self.after = compile_alternatives(table.get("after", []), source, "relative.after")
+        self.unless = compile_alternatives(table.get("unless", []), source, "relative.unless")
         self.tail = re.compile(rf"(?:\S+\s*){{0,{int(table.get('before_window_words', 0))}}}$")
 
     def opens_list(self, clause: str) -> bool:

@@ -32,11 +32,11 @@ from typing import Any, Final
 import pandas as pd
 
 from triage.engine.relatives import CLAUSES, Relatives
+from triage.engine.relatives import compile_alternatives as _compile
 from triage.engine.text import require_table
 from triage.knowledge.loaders import load_thresholds
 from triage.negated_lists import inside, negated_list_spans
 from triage.numbers import DAYS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
-from triage.regex_cache import compile_vocabulary
 from triage.resources import data_file
 from triage.schema import ConfigError, field_words
 from triage.transliteration import vocabulary
@@ -839,13 +839,6 @@ def _date(text: str) -> date | None:
     except (ValueError, OverflowError):
         return None
     return None if pd.isna(stamp) else stamp.date()
-
-
-def _compile(patterns: Sequence[object], source: str, name: str) -> re.Pattern[str]:
-    try:
-        return compile_vocabulary("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
-    except re.error as exc:
-        raise ConfigError(source, f"{name}: bad pattern: {exc}", field=name) from None
 
 
 def load_state_vocabulary(path: Path | None = None) -> StateVocabulary:
