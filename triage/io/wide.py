@@ -164,7 +164,8 @@ AGE_DISAGREEMENT_YEARS: Final = 1.0
 # ("40-49") is read only when it lies on one side of each.
 AGE_BAND_BOUNDARIES: Final = ("adult_age_years", "childbearing_age_max_years")
 # A number that reads as thousands or as three decimals: "1.150", "2,400" (not "0.150").
-_DOT_THOUSANDS: Final = re.compile(r"\d{1,3}\.\d{3}")  # "5.300": a thousands group in mIU/L
+# "5.300": a thousands group in mIU/L ("0.450": never, a leading zero groups no thousands)
+_DOT_THOUSANDS: Final = re.compile(r"[1-9]\d{0,2}\.\d{3}")
 _TYPED_THOUSANDS: Final = re.compile(r"[1-9]\d{0,2}\.\d{3}")  # a typed "4.750" ("0.450": never)
 _GROUP_OR_DECIMAL: Final = re.compile(r"[<>≤≥]?\s*[1-9]\d{0,2}[.,]\d{3}(?:\s*\S+)?")
 # A censored result's reading of "1,000" (two_readings: 0 the decimal, 1 the thousands one):
