@@ -1615,8 +1615,9 @@ def diluted_cell(cell: object, decimal: str | None = None) -> DilutedCell | None
     units that differ."""
     if not isinstance(cell, str) or not any(ch.isalpha() for ch in cell):
         return None  # no word at all (most cells): no dilution word
-    text = _clean_text(cell)
     words = _dilution_words()
+    text = _BRACKETED.sub(lambda m: _dilution_remark(m, words), _clean_text(cell))
+    text = re.sub(r" {2,}", " ", text).strip()
     inside = [normalise_word(inner) for inner in _BRACKETED.findall(text)]
     if words.probe.search(normalise_word(_BRACKETED.sub(" ", text))) is None or any(
         words.probe.search(inner) for inner in inside
@@ -1637,6 +1638,18 @@ def diluted_cell(cell: object, decimal: str | None = None) -> DilutedCell | None
             said.append(kind)
     found = _dilution_readings(readings, said)
     return replace(found, text=cell.strip()) if found is not None else None
+
+
+def _dilution_remark(found: re.Match[str], words: _DilutionWords) -> str:
+    """A bracket after a result that says only how it was obtained ("260 (dilution 1:10)",
+    "260 (1:10 verdünnt)", "260 (dilué au 1/10)"): its words, the brackets taken off, so that
+    the cell reads as a dilution written outside brackets; any other bracket as written (one
+    with a number besides the ratio, "180 (diluted 9800)", is a second result)."""
+    inner = found.group(1)
+    said = normalise_word(inner)
+    if words.probe.search(said) is None or any(ch.isdigit() for ch in _RATIO.sub(" ", inner)):
+        return found.group(0)
+    return f" {inner.strip()} "
 
 
 def _dilution_part(
