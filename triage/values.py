@@ -1397,6 +1397,40 @@ def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
     )
 
 
+REMARK_MIN_LETTERS: Final = 3  # "(a)", "(*)": a footnote mark, no remark
+
+
+def result_remarks(cell: object) -> tuple[str, ...]:
+    """The words in brackets after a result that its reading leaves aside, as written: a
+    remark of the lab on the specimen or the run ("260 (haemolysed)", "260 (hämolytisch)",
+    "260 (lipémique)", "260 (repeated)").  Not a flag, a unit, a measuring-range bound or a
+    dilution (each read as such), nor a bracket with a number (an interval, a limit, a second
+    result or a conversion: read as such, or the cell is rejected)."""
+    if not isinstance(cell, str) or not ("(" in cell or "[" in cell):
+        return ()
+    match = _QUANTITY.fullmatch(_clean_text(cell))
+    if match is None:
+        return ()
+    words = _words()
+    diluted = diluted_cell(cell) is not None  # its dilution words are read ("(1:10 verdünnt)")
+    found = []
+    for inner in _BRACKETED.findall(match.group("post")):
+        said = normalise_word(inner)
+        if (
+            any(ch.isdigit() for ch in inner)
+            or sum(ch.isalpha() for ch in inner) < REMARK_MIN_LETTERS
+        ):
+            continue
+        if said in words.flags or said in _lab_words() or looks_like_unit(inner):
+            continue
+        if _out_of_range_pattern().search(said) or (
+            diluted and _dilution_words().probe.search(said)
+        ):
+            continue
+        found.append(inner.strip())
+    return tuple(found)
+
+
 @cache
 def _out_of_range_pattern() -> re.Pattern[str]:
     phrases = [
