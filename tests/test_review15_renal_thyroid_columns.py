@@ -236,11 +236,15 @@ def test_renal_function_column_words_are_read(tmp_path: Path, header: str) -> No
 
 
 def test_renal_function_column_of_bare_numbers_is_not_kidney_disease(tmp_path: Path) -> None:
-    # mL/min in the header: a column of numbers, never read as words of kidney disease
-    text = "id,sex,age,prolactin,unit,Renal function (mL/min)\nR1,M,62,120,ng/mL,80\n"
-    results, warnings = triage_csv_warned(tmp_path, text)
+    # mL/min in the header: a column of numbers, never read as words of kidney disease; since
+    # review 17 read as the eGFR (creatinine clearance) it is, no longer left unread
+    text = (
+        "id,sex,age,prolactin,unit,Renal function (mL/min)\n"
+        "R1,M,62,120,ng/mL,80\nR2,M,62,120,ng/mL,25\n"
+    )
+    results, _ = triage_csv_warned(tmp_path, text)
     assert "renal_impairment" not in _factors(results.loc["R1"])
-    assert any("Renal function (mL/min)" in w for w in warnings)
+    assert "renal_impairment" in _factors(results.loc["R2"])
 
 
 @pytest.mark.parametrize(

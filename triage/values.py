@@ -1397,6 +1397,40 @@ def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
     )
 
 
+REMARK_MIN_LETTERS: Final = 3  # "(a)", "(*)": a footnote mark, no remark
+
+
+def result_remarks(cell: object) -> tuple[str, ...]:
+    """The words in brackets after a result that its reading leaves aside, as written: a
+    remark of the lab on the specimen or the run ("260 (haemolysed)", "260 (hämolytisch)",
+    "260 (lipémique)", "260 (repeated)").  Not a flag, a unit, a measuring-range bound or a
+    dilution (each read as such), nor a bracket with a number (an interval, a limit, a second
+    result or a conversion: read as such, or the cell is rejected)."""
+    if not isinstance(cell, str) or not ("(" in cell or "[" in cell):
+        return ()
+    match = _QUANTITY.fullmatch(_clean_text(cell))
+    if match is None:
+        return ()
+    words = _words()
+    diluted = diluted_cell(cell) is not None  # its dilution words are read ("(1:10 verdünnt)")
+    found = []
+    for inner in _BRACKETED.findall(match.group("post")):
+        said = normalise_word(inner)
+        if (
+            any(ch.isdigit() for ch in inner)
+            or sum(ch.isalpha() for ch in inner) < REMARK_MIN_LETTERS
+        ):
+            continue
+        if said in words.flags or said in _lab_words() or looks_like_unit(inner):
+            continue
+        if _out_of_range_pattern().search(said) or (
+            diluted and _dilution_words().probe.search(said)
+        ):
+            continue
+        found.append(inner.strip())
+    return tuple(found)
+
+
 @cache
 def _out_of_range_pattern() -> re.Pattern[str]:
     phrases = [
@@ -1615,8 +1649,9 @@ def diluted_cell(cell: object, decimal: str | None = None) -> DilutedCell | None
     units that differ."""
     if not isinstance(cell, str) or not any(ch.isalpha() for ch in cell):
         return None  # no word at all (most cells): no dilution word
-    text = _clean_text(cell)
     words = _dilution_words()
+    text = _BRACKETED.sub(lambda m: _dilution_remark(m, words), _clean_text(cell))
+    text = re.sub(r" {2,}", " ", text).strip()
     inside = [normalise_word(inner) for inner in _BRACKETED.findall(text)]
     if words.probe.search(normalise_word(_BRACKETED.sub(" ", text))) is None or any(
         words.probe.search(inner) for inner in inside
@@ -1637,6 +1672,18 @@ def diluted_cell(cell: object, decimal: str | None = None) -> DilutedCell | None
             said.append(kind)
     found = _dilution_readings(readings, said)
     return replace(found, text=cell.strip()) if found is not None else None
+
+
+def _dilution_remark(found: re.Match[str], words: _DilutionWords) -> str:
+    """A bracket after a result that says only how it was obtained ("260 (dilution 1:10)",
+    "260 (1:10 verdünnt)", "260 (dilué au 1/10)"): its words, the brackets taken off, so that
+    the cell reads as a dilution written outside brackets; any other bracket as written (one
+    with a number besides the ratio, "180 (diluted 9800)", is a second result)."""
+    inner = found.group(1)
+    said = normalise_word(inner)
+    if words.probe.search(said) is None or any(ch.isdigit() for ch in _RATIO.sub(" ", inner)):
+        return found.group(0)
+    return f" {inner.strip()} "
 
 
 def _dilution_part(

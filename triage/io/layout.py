@@ -2060,6 +2060,35 @@ def _folded_unit(text: str) -> str:
     return "".join(text.casefold().replace("μ", "µ").split())
 
 
+TITLE_UNIT_ROWS: Final = 10  # the title lines right above the header looked at for a unit
+
+
+@cache
+def _title_unit_words() -> frozenset[str]:
+    return frozenset(normalise_word(w) for w in synonyms_data()["rows"]["title_unit_words"])
+
+
+def title_unit(rows: Sequence[Sequence[object]]) -> tuple[str, str] | None:
+    """(the prolactin unit, the line naming it) that title lines above a table state for its
+    results ("Prolactin results in mIU/L", "Einheit: µIU/mL", "Valeurs en mUI/L"; synonyms.toml
+    [rows] title_unit_words), or None: no line states one, or the lines name different units.
+    A line whose other words are not all such words, a word naming prolactin or a units label
+    ("TSH in mIU/L", "Labor Musterstadt, mIU/L") states none."""
+    found: dict[tuple[str, float], tuple[str, str]] = {}
+    for row in rows[-TITLE_UNIT_ROWS:]:
+        line = " ".join(cell_text(c) for c in row if not is_blank(c))
+        header = parse_header(line)
+        info = normalise_unit(header.unit) if header.unit else None
+        if info is None or not header.tokens:
+            continue
+        if all(
+            word in _title_unit_words() or mentions_prolactin(word) or _is_units_label(word)
+            for word in header.tokens
+        ):
+            found.setdefault((info.unit, info.factor), (header.unit, line))
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def _is_units_label(text: str) -> bool:
     """A cell that labels a units row ("Units:", "UOM") rather than giving a unit."""
     found = candidates(text.strip().rstrip(":"))

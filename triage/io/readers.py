@@ -40,6 +40,8 @@ from triage.io.drug_columns import join_drug_columns
 from triage.io.formats import SUPPORTED_EXTENSIONS, open_input
 from triage.io.layout import (
     SAMPLE_ROWS,
+    TITLE_UNIT_ROWS,
+    UNIT_FIELDS,
     HeaderLocation,
     RawTable,
     build_raw_table,
@@ -52,6 +54,7 @@ from triage.io.layout import (
     locate_header,
     repeats_header,
     split_rows,
+    title_unit,
     unread_results,
 )
 from triage.io.long import read_long
@@ -217,6 +220,7 @@ def _read_sheet(
         )
     # the group titles above a two-row header: a page's repeat of them is a repeated header
     group_titles = list(rows[location.first_row]) if location.first_row < location.index else []
+    titled = title_unit(rows[max(location.first_row - TITLE_UNIT_ROWS, 0) : location.first_row])
     named = {i: (found, facts.specimens.get(i, "")) for i, found in facts.ids.items()}
     if person is not None:  # a line joined into the record above: that record's patient
         for i, target in book.continued_rows.items():
@@ -245,6 +249,7 @@ def _read_sheet(
     del rows, samples
     _check_empty_visits(split.cells, match, name, sheet)
     table = build_raw_table(split, match, name, sheet, book)
+    _take_title_unit(table, match, titled, mapping, options)
     join_drug_columns(split, match, table)
     table.warnings += unread_yes_no_warnings(match)
     if match.shape == "wide":
@@ -572,6 +577,33 @@ def _ambiguous_dates_note(table: RawTable, dayfirst: bool) -> list[str]:
         "monthfirst option chooses; without it, a row whose two readings give ages in "
         "different reference strata is rejected)"
     ]
+
+
+def _take_title_unit(
+    table: RawTable,
+    match: ColumnMatch,
+    titled: tuple[str, str] | None,
+    mapping: ColumnMapping,
+    options: ReadOptions,
+) -> None:
+    """The unit a title line above the header states ("Prolactin results in mIU/L", "Einheit:
+    µIU/mL", "Valeurs en mUI/L": layout.title_unit) is the prolactin column's when nothing
+    else names one: no unit in its header or a units row, no unit column, no --unit or
+    mapping default.  Its results were rejected as unknown_unit."""
+    if titled is None or match.shape != "wide" or "prolactin" not in match.fields:
+        return
+    if "prolactin" in table.header_units or "prolactin" in table.section_units:
+        return
+    if any(name in match.fields for name in UNIT_FIELDS):
+        return
+    if options.unit or mapping.defaults.get("prolactin_unit"):
+        return
+    unit, line = titled
+    table.header_units["prolactin"] = unit
+    table.warnings.append(
+        f"the prolactin results were read in {unit}, the unit the title line {line!r} above "
+        "the header states (neither the header nor a unit column names one)"
+    )
 
 
 def _location_notes(location: HeaderLocation) -> list[str]:

@@ -34,7 +34,8 @@ from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_
 from triage.schema import Rejected
 from triage.values import format_number, normalise_unit, parse_number, parse_quantity
 
-_GROUP_HEAD: Final = re.compile(r"\d{1,3}")  # "6" of "6,250" split by a comma delimiter
+# "6" of "6,250" split by a comma delimiter ("0" of "0,450" never heads a thousands group)
+_GROUP_HEAD: Final = re.compile(r"[1-9]\d{0,2}")
 _GROUP: Final = re.compile(r"\d{3}")
 
 

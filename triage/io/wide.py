@@ -110,6 +110,7 @@ from triage.values import (
     parse_yes_no,
     prolactin_plausibility,
     repair_swapped_day_month,
+    result_remarks,
     result_status,
     result_status_code,
     scaled_concentration,
@@ -165,7 +166,8 @@ AGE_DISAGREEMENT_YEARS: Final = 1.0
 # ("40-49") is read only when it lies on one side of each.
 AGE_BAND_BOUNDARIES: Final = ("adult_age_years", "childbearing_age_max_years")
 # A number that reads as thousands or as three decimals: "1.150", "2,400" (not "0.150").
-_DOT_THOUSANDS: Final = re.compile(r"\d{1,3}\.\d{3}")  # "5.300": a thousands group in mIU/L
+# "5.300": a thousands group in mIU/L ("0.450": never, a leading zero groups no thousands)
+_DOT_THOUSANDS: Final = re.compile(r"[1-9]\d{0,2}\.\d{3}")
 _TYPED_THOUSANDS: Final = re.compile(r"[1-9]\d{0,2}\.\d{3}")  # a typed "4.750" ("0.450": never)
 _GROUP_OR_DECIMAL: Final = re.compile(r"[<>≤≥]?\s*[1-9]\d{0,2}[.,]\d{3}(?:\s*\S+)?")
 # A censored result's reading of "1,000" (two_readings: 0 the decimal, 1 the thousands one):
@@ -1837,6 +1839,40 @@ class _Builder:
         return f"prolactin {text!r} {unit} {why}; it cannot be a serum prolactin"
 
     # -- identity, dates -------------------------------------------------------------------------
+    def _result_remarks(self) -> None:
+        """A remark in brackets after a result ("260 (haemolysed)", "260 (hämolytisch)", "260
+        (lipémique)": values.result_remarks) is kept in the row's comments as "prolactin:
+        <remark>", where the notes' readers see it and the outputs show it, and said: the
+        number is read, but the specimen may call for a repeat.  It was left aside unsaid."""
+        raw = self.column("prolactin")
+        if raw is None:
+            return
+        found = self.table.distinct(raw)
+        said = [result_remarks(u) for u in found.uniques]
+        if not any(said):
+            return
+        notes = np.array(
+            ["; ".join(f"prolactin: {r}" for r in remarks) for remarks in said], dtype=object
+        )[found.codes]
+        given = self.out.get("comments")
+        joined = np.empty(self.n, dtype=object)
+        for i, note in enumerate(notes.tolist()):
+            own = given[i] if given is not None and isinstance(given[i], str) else ""
+            joined[i] = "; ".join(t for t in (own, note) if t) or None
+        self.out["comments"] = joined
+        rows = np.flatnonzero(notes != "")
+        shown = ", ".join(
+            f"row {int(self.table.source_rows[i])}: {cell_text(raw[i])!r}"
+            for i in rows[:_NOTE_ROWS].tolist()
+        )
+        header = self.table.headers.get("prolactin", "prolactin")
+        self.warnings.append(
+            f"column {header!r}: {len(rows)} result(s) carry a remark in brackets ({shown}): "
+            "the number was read and the remark kept in the row's comments; a haemolysed, "
+            "lipaemic, icteric or clotted specimen may call for a repeat sample: check the "
+            "remark with the lab"
+        )
+
     def _assay_in_unit(self) -> None:
         """A row without an assay takes the one its unit's note names ("mU/L (Roche)", "ng/mL -
         Siemens", in the unit column or the header: values.unit_note_assay), as an assay column
@@ -1864,6 +1900,7 @@ class _Builder:
             col = self.column(name)
             if col is not None:
                 self.out[name] = self._texts(col)
+        self._result_remarks()
         self._assay_in_unit()
         self.out["sex"] = self._sex()
         sex_col = self.column("sex")
