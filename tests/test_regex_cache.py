@@ -153,3 +153,22 @@ def test_a_bad_pattern_in_a_vocabulary_file_is_still_a_config_error(cache_in: Pa
 
     with pytest.raises(ConfigError, match="bad pattern"):
         text._compile([r"\bschwanger(", r"\benceinte\b"], "cues.toml", "pregnancy")
+
+
+def test_no_home_directory_keeps_nothing_and_still_compiles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv(regex_cache.ENV_CACHE, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    regex_cache.reset()
+    try:
+        assert regex_cache.cache_folder() is None
+        compiled = regex_cache.compile_vocabulary(r"\bschwanger", re.IGNORECASE)
+        assert compiled.search("Schwangerschaft") is not None
+        regex_cache.save()
+    finally:
+        regex_cache.reset()

@@ -83,7 +83,8 @@ def compile_vocabulary(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 def cache_folder() -> Path | None:
-    """Where the compiled vocabularies are kept (None: ``PROLACTIN_TRIAGE_CACHE=off``)."""
+    """Where the compiled vocabularies are kept (None: ``PROLACTIN_TRIAGE_CACHE=off``, or no
+    folder to keep them in)."""
     chosen = os.environ.get(ENV_CACHE, "").strip()
     if chosen.lower() == OFF:
         return None
@@ -92,7 +93,10 @@ def cache_folder() -> Path | None:
     if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
         return Path(os.environ["LOCALAPPDATA"]) / "prolactin-triage" / "cache"
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(base) if base else Path.home() / ".cache") / "prolactin-triage"
+    try:
+        return (Path(base) if base else Path.home() / ".cache") / "prolactin-triage"
+    except RuntimeError:  # no home directory (a service account without one): nothing kept
+        return None
 
 
 def cache_file(folder: Path) -> Path:
