@@ -172,3 +172,24 @@ def test_no_home_directory_keeps_nothing_and_still_compiles(
         regex_cache.save()
     finally:
         regex_cache.reset()
+
+
+def test_what_another_process_saved_meanwhile_is_kept(
+    cache_in: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch run's parent and its per-file children each save what they compiled: the last
+    to save keeps the others' patterns too."""
+    assert regex_cache._entries() == {}  # the parent read the cache: empty then
+    parent = regex_cache._state["entries"]
+    regex_cache.reset()  # a child reads it too, compiles and saves
+    regex_cache.compile_vocabulary(r"\bdialyse\b", re.IGNORECASE)
+    regex_cache.save()
+    regex_cache.reset()  # the parent, with what it read before, compiles two and saves
+    regex_cache._state["entries"] = parent
+    regex_cache.compile_vocabulary(r"\bstillt\b", re.IGNORECASE)
+    regex_cache.compile_vocabulary(r"\ballaite\b", re.IGNORECASE)
+    regex_cache.save()
+    regex_cache.reset()
+    monkeypatch.setattr(regex_cache, "_made", _never_compiled)
+    for pattern in (r"\bstillt\b", r"\bdialyse\b", r"\ballaite\b"):
+        assert regex_cache.compile_vocabulary(pattern, re.IGNORECASE).search("x") is None

@@ -29,7 +29,7 @@ from typing import Final, NamedTuple
 
 import pandas as pd
 
-from triage import TOOL_NAME, __version__, collector, io
+from triage import TOOL_NAME, __version__, collector, io, regex_cache
 from triage.engine import prepare, triage_frame
 from triage.history import (
     HistoryOptions,
@@ -505,6 +505,7 @@ def _run(
             if len(files) == 1:  # results.json's header is known: its results follow it
                 session.expect_meta(run_meta(knowledge, generated_at, [read.summary]))
             warming.join()
+            regex_cache.save()  # what compiled for the first time, kept for the next run
             collector.collect_young()
             session.savepoint()
             if recorder is not None:

@@ -56,7 +56,7 @@ _Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 _Key = tuple[str, int]
 
 _lock = threading.Lock()
-_state: dict[str, Any] = {"entries": None, "used": set(), "dirty": False, "owner": None}
+_state: dict[str, Any] = {"entries": None, "used": set(), "dirty": False, "at_exit": False}
 
 
 def compile_vocabulary(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -107,10 +107,12 @@ def cache_file(folder: Path) -> Path:
 
 def save() -> None:
     """Write the cache when this process compiled a pattern it did not hold (atomically: a
-    temporary file renamed over the old one; another process reading meanwhile sees either)."""
+    temporary file renamed over the old one; another process reading meanwhile sees either).
+    Called by a run once its vocabularies are compiled (a batch file's forked child ends with
+    os._exit, without exit handlers) and at exit."""
     with _lock:
         entries = _state["entries"]
-        if not entries or not _state["dirty"] or _state["owner"] != os.getpid():
+        if not entries or not _state["dirty"]:
             return
         kept = dict(entries)
         used = set(_state["used"])
@@ -119,6 +121,8 @@ def save() -> None:
     if folder is None:
         return
     try:
+        # what another process saved meanwhile (a batch file's child) is kept too
+        kept = {**_loaded(), **kept}
         if sum(len(entry[1]) for entry in kept.values()) * _CODE_BYTES > _KEEP_UNUSED_BYTES:
             kept = {key: entry for key, entry in kept.items() if key in used}
         payload = _encoded(kept)
@@ -142,7 +146,7 @@ def save() -> None:
 def reset() -> None:
     """Forget what was loaded (tests; the next compile reads the file again)."""
     with _lock:
-        _state.update(entries=None, used=set(), dirty=False, owner=None)
+        _state.update(entries=None, used=set(), dirty=False)
 
 
 def _entries() -> dict[_Key, _Entry] | None:
@@ -153,8 +157,8 @@ def _entries() -> dict[_Key, _Entry] | None:
     with _lock:
         if _state["entries"] is None:
             _state["entries"] = _loaded() if _supported() else _UNSUPPORTED
-            if _state["owner"] is None:
-                _state["owner"] = os.getpid()
+            if not _state["at_exit"]:  # a run saves once its vocabularies are ready
+                _state["at_exit"] = True  # (pipeline); this is for any other command
                 atexit.register(save)
         entries = _state["entries"]
     return entries if entries is not _UNSUPPORTED else None
