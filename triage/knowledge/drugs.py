@@ -99,6 +99,7 @@ from triage.values import (
     stopped_days,
     stopped_month,
     stopped_recently,
+    stopped_year,
     without_general_statements,
     writes_a_date,
     writes_a_year,
@@ -236,6 +237,25 @@ _BASELINE: Final = re.compile(
 _PLANNED_STOP: Final = re.compile(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('planned_stop')})(?![^\W\d_])"
 )
+
+# No longer taken, written as a clause with a verb of intake (drugs.toml [patterns]
+# no_longer_taken: "ya no la toma", "nimmt sie nicht mehr", "ne la prend plus", "non la prende
+# più", "neemt het niet meer"): _negations reads each as the stop word _NO_LONGER_AS.
+_NO_LONGER_TAKEN: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('no_longer_taken')})(?![^\W\d_])"
+)
+_NO_LONGER_AS: Final = "stopped"
+
+
+def _no_longer_as_stop(text: str) -> str:
+    """Text (folded, lower case) with each _NO_LONGER_TAKEN phrase written as the stop word
+    _NO_LONGER_AS padded with spaces to its length, so positions stay valid."""
+    return _NO_LONGER_TAKEN.sub(
+        lambda found: _NO_LONGER_AS.ljust(len(found.group()))
+        if len(found.group()) >= len(_NO_LONGER_AS)
+        else found.group(),
+        text,
+    )
 
 # The drug's stop named right before it (drugs.toml [patterns] stop_noun): with a plan after the
 # drug, a stop only planned ("Absetzen von Risperdal geplant").
@@ -798,7 +818,22 @@ def says_stopped(item: str) -> bool:
     """Whether a medication-list item says its drug was stopped, paused or tapered off
     ("Dostinex pausiert wegen Kinderwunsch", "cabergoline stopped 2019", "Dostinex arrêté"):
     taken before, so what it treated may come back."""
-    return _TREATMENT_STOPPED.search(_fold(item).lower()) is not None
+    folded = _fold(item).lower()
+    return (
+        _TREATMENT_STOPPED.search(folded) is not None or _NO_LONGER_TAKEN.search(folded) is not None
+    )
+
+
+def no_longer_clause(clause: str) -> bool:
+    """Whether a clause after a drug's comma only says it is no longer taken ("ya no la toma",
+    "nimmt sie nicht mehr": drugs.toml [patterns] no_longer_taken): the evidence quotes it with
+    the drug."""
+    return _NO_LONGER_ALONE.fullmatch(_fold(clause).lower()) is not None
+
+
+_NO_LONGER_ALONE: Final = re.compile(
+    rf"\s*(?:{_pattern_alternatives('no_longer_taken')})(?![^\W\d_])\W*"
+)
 
 
 def doubt_clause(clause: str) -> bool:
@@ -1254,6 +1289,8 @@ def _negations(
     # "Risperdal 2 mg due to be stopped", "soll abgesetzt werden": a stop only planned, no stop
     planned = [found.start() for found in _PLANNED_STOP.finditer(text)]
     text = _PLANNED_STOP.sub(lambda found: " " * len(found.group()), text)
+    # "cabergolina, ya no la toma", "Dostinex, nimmt sie nicht mehr": a stop after the drug
+    text = _no_longer_as_stop(text)
     labelled = (
         _negated_regions(text, written, spans)
         + _general_regions(text, spans)
@@ -2070,8 +2107,10 @@ def stop_span(item: str) -> tuple[float, float | None] | None:
     when only its month is ("stopped in October", "abgesetzt 10/2026": values.stopped_month; a
     month without a year is the latest not after the sample's, the sample's own month counts
     from the sample back); (0, None) when it is written only as recent ("recently stopped",
-    "kürzlich abgesetzt": values.stopped_recently).  None when the item says none of these (or
-    a month is written but the sample's date is not known)."""
+    "kürzlich abgesetzt": values.stopped_recently); a year's span when only its year is
+    ("abgesetzt 2025": values.stopped_year, the sample's own year counted from the sample back).
+    None when the item says none of these (or a month or year is written but the sample's date
+    is not known)."""
     days = stop_days(item)
     if days is not None:
         return days, days
@@ -2086,6 +2125,14 @@ def stop_span(item: str) -> tuple[float, float | None] | None:
         last = date(year, number, monthrange(year, number)[1])
         fewest = float((sample - last).days)  # stopped on the month's last day
         return max(fewest, 0.0) if first <= sample else fewest, float((sample - first).days)
+    year = stopped_year(item)
+    if year is not None and now is not None:  # "abgesetzt 2025", "arrêté en 2024"
+        sample = date(*now)
+        # stopped on the year's last day, the day before the next year's first
+        fewest = float((sample - date(year + 1, 1, 1)).days + 1)
+        return max(fewest, 0.0) if year <= sample.year else fewest, float(
+            (sample - date(year, 1, 1)).days
+        )
     if stopped_recently(item):
         return 0.0, None
     return None
@@ -2222,6 +2269,8 @@ def _post_stop(after: str) -> bool:
 def _may_negate(text: str) -> bool:
     lower = text.lower()
     if any(stem in lower for stem in _NEGATION_STEMS) or _UNTIL_YEAR.search(lower):
+        return True
+    if _NO_LONGER_TAKEN.search(lower):  # "she doesn't take it anymore"
         return True
     if ":" in lower and (_NEGATED_LABEL.search(lower) or _NEGATED_ABBREVIATION.search(text)):
         return True
