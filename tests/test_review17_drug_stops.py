@@ -134,3 +134,40 @@ def test_stop_years_and_bare_months_are_only_read_next_to_a_stop_word() -> None:
     assert stopped_month("mai sospeso") is None  # Italian: never stopped
     assert stopped_month("3 weeks ago stopped") is None  # "ago" is no August
     assert stopped_month("set stopped") is None
+
+
+# 3. A prolactin-lowering drug written with doubt: its caution says to confirm it -------------
+AGONIST_IN_DOUBT = [
+    "?cabergoline",
+    "cabergoline?",
+    "Dostinex (?)",
+    "evtl. Dostinex",
+    "cabergolina (dudoso)",
+    "cabergolina (da confermare)",
+]
+
+
+def test_an_agonist_written_with_doubt_is_a_caution_to_confirm(tmp_path: Path) -> None:
+    plain = "Dostinex 0.5 mg weekly"
+    rows = _rows(tmp_path, [*AGONIST_IN_DOUBT, plain])
+    for text, row in rows[:-1]:
+        caution = _suggestion(row, "dopamine_agonist_masking")
+        assert caution.startswith("confirm the medication: whether cabergoline"), (text, caution)
+        assert "intake uncertain" in caution and "if so, cabergoline lowers" in caution, text
+        referral = _suggestion(row, "endocrine_referral")
+        assert referral.startswith("confirm the medication"), (text, referral)
+    caution = _suggestion(rows[-1][1], "dopamine_agonist_masking")
+    assert caution.startswith("cabergoline lowers prolactin"), caution
+
+
+def test_a_normal_result_on_a_doubtful_agonist_says_to_confirm_it(tmp_path: Path) -> None:
+    lines = [
+        f"P{i},F,1990-03-01,2026-11-20,10,ng/mL,{csv_quoted(text)}"
+        for i, text in enumerate(["?cabergoline", "cabergoline 0.5 mg"])
+    ]
+    out = triage_lines(tmp_path, HEADER, lines)
+    doubtful = _suggestion(out.loc["P0"], "dopamine_agonist_masking")
+    assert doubtful.startswith("confirm the medication: whether cabergoline"), doubtful
+    assert "does not exclude a prolactinoma" in doubtful
+    plain = _suggestion(out.loc["P1"], "dopamine_agonist_masking")
+    assert plain.startswith("cabergoline lowers prolactin"), plain
