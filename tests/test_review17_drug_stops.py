@@ -171,3 +171,55 @@ def test_a_normal_result_on_a_doubtful_agonist_says_to_confirm_it(tmp_path: Path
     assert "does not exclude a prolactinoma" in doubtful
     plain = _suggestion(out.loc["P1"], "dopamine_agonist_masking")
     assert plain.startswith("cabergoline lowers prolactin"), plain
+
+
+# 4. A switch: the old drug stops when the new one starts ------------------------------------
+def test_a_switch_stops_the_first_drug_at_the_start_of_the_second(tmp_path: Path) -> None:
+    cases = {
+        # switched 2 days before the sample: within haloperidol's 3-day washout, still acting
+        "Haldol -> Abilify seit 18.11.2026": "likely",
+        "Haldol → Abilify seit 18.11.": "likely",
+        "Haldol => Abilify sinds 18-11-2026": "likely",
+        "Haldol umgestellt auf Abilify seit 18.11.": "likely",
+        "Haldol -> Abilify depuis le 18/11": "likely",
+        "Haldol remplacé par Abilify dal 18/11": "likely",
+        "Haldol switched to Abilify desde el 18/11": "likely",
+        # switched in the sample's month: perhaps within the washout, its date to confirm
+        "Haldol -> Abilify seit 11/2026": "possible",
+        # switched long before: no longer acting
+        "Haldol -> Abilify seit 10/2026": None,
+        "Haldol remplacé par Abilify depuis le 12/10": None,
+        # a day and month after the sample's is last year's: long ago
+        "Haldol -> Abilify seit 25.11.": None,
+        "Haldol switched to Abilify since 25/11": None,
+        "Haldol -> Abilify": None,
+        # the drug switched to is the current one
+        "Abilify -> Risperdal seit 10/2026": "likely",
+    }
+    rows = _rows(tmp_path, list(cases))
+    for text, row in rows:
+        assert _strength(row) == cases[text], (text, row["factor_evidence"])
+    month = dict(rows)["Haldol -> Abilify seit 11/2026"]
+    assert "confirm when haloperidol was stopped" in _suggestion(month, "medication_review")
+
+
+# 5. A start date without its year is the latest such day not after the sample ---------------
+def test_a_yearless_start_is_read_against_the_sample(tmp_path: Path) -> None:
+    # sample 2026-01-10: "seit 15.1." is 15 January 2025, not a start after the sample
+    cases = {
+        "Risperdal seit 15.1.": "likely",
+        "Risperdal depuis le 15/01": "likely",
+        "Risperdal dal 15/1": "likely",
+        "Risperdal desde el 15/1": "likely",
+        "Risperdal seit 3.11.": "likely",
+        # a half tablet is no date
+        "Risperdal 1/2 tablet": "likely",
+        # switched on 8 January 2026, two days before: haloperidol still acts
+        "Haldol -> Abilify seit 8.1.": "likely",
+        "Haldol -> Abilify depuis le 8/1": "likely",
+        # switched on 15 January 2025: long ago
+        "Haldol -> Abilify seit 15.1.": None,
+        "Haldol -> Abilify desde el 15/1": None,
+    }
+    for text, row in _rows(tmp_path, list(cases), sample="2026-01-10"):
+        assert _strength(row) == cases[text], (text, row["factor_evidence"])

@@ -2401,9 +2401,11 @@ def writes_a_year(text: str) -> bool:
     return _A_YEAR.search(text) is not None
 
 
-# A day and month written without a year, German-style ("abgesetzt am 18.11."): read against
-# the sample's date too.
-_DAY_MONTH: Final = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?!\d)")
+# A day and month written without a year, German-style ("abgesetzt am 18.11.") or with a slash
+# ("depuis le 12/10"): read against the sample's date too.
+_DAY_MONTH: Final = re.compile(
+    r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?!\d)|(?<![\d./])\d{1,2}/\d{1,2}(?![\d/])"
+)
 
 
 def writes_a_date(text: str) -> bool:

@@ -676,14 +676,26 @@ class DrugMatcher:
                 else ""
                 for index, (is_negated, carrier) in enumerate(zip(negated, carriers, strict=True))
             ]
+            # a drug switched to another: the new one's start is its stop
+            acting = [
+                state
+                or (
+                    _switched_recently(
+                        text,
+                        spans,
+                        nexts,
+                        index,
+                        switched_into.get(index),
+                        self._acts_after_stop(folded, *terms[index]),
+                    )
+                    if negated[index]
+                    else ""
+                )
+                for index, state in enumerate(acting)
+            ]
             perhaps = {index for index, state in enumerate(acting) if state == PERHAPS_ACTING}
             later = {index for index, state in enumerate(acting) if state == STOPPED_LATER}
-            negated = [
-                is_negated
-                and not acting[index]
-                and not _switched_recently(text, spans, nexts, index, switched_into.get(index))
-                for index, is_negated in enumerate(negated)
-            ]
+            negated = [is_negated and not acting[index] for index, is_negated in enumerate(negated)]
         mentions = []
         index_of = {start: index for index, (start, _) in enumerate(terms)}
         for (start, end), is_negated, was_stopped in zip(terms, negated, stopped, strict=True):
@@ -886,19 +898,25 @@ def _word_end(text: str, end: int) -> int:
 
 
 def _switched_recently(
-    text: str, spans: list[tuple[int, int]], nexts: list[int], index: int, new: int | None
-) -> bool:
+    text: str,
+    spans: list[tuple[int, int]],
+    nexts: list[int],
+    index: int,
+    new: int | None,
+    acting: str = "",
+) -> str:
     """A drug switched to the one at `new` ("risperidone replaced by aripiprazole on
     2026-11-19", "switched from risperidone to aripiprazole 2 days ago", "Haldol -> Abilify seit
-    2 Tagen"): the time written after the new drug is the old one's stop, read as a stop is
-    (_still_acting)."""
+    2 Tagen", "Haldol -> Abilify seit 18.11.", "seit 11/2026"): the time written after the new
+    drug (its start) is the old one's stop, read as a stop is (_acting: surely or perhaps still
+    acting, or stopped only after the sample; "" when not acting)."""
     if new is None:
-        return False
+        return ""
     start, end = spans[index]
     after = text[spans[new][1] : nexts[new]]
     after = after[verb.end() :] if (verb := _SWITCH_VERB.match(after)) else after
     item = f"{text[start:end]} stopped {after}"
-    return _still_acting(item, 0, len(item))
+    return _acting(item, 0, len(item), acting=acting)
 
 
 def _stop_item(
@@ -2072,15 +2090,28 @@ def depot_acting_days(item: str) -> float:
 # taken until ("Risperdal bis 28.02.2026", "until 28/02/2026", "jusqu'au 28/02/2026", "hasta el
 # 28/02/2026", "fino al 28/02/2026", "tot 28-02-2026"): an end date is a stop date, so a drug
 # taken until two days before the sample still acts (the withdrawal rule), as one stopped then.
+# What may stand between a stop word and its date: "on", "am", "le", or a word for since and its
+# article ("seit", "since", "depuis le", "desde el", "dal", "sinds", "ab", "from", "vanaf").
+_STOP_DATE_OPENER: Final = (
+    r"(?:(?:on|am|le|el|il|op|seit(?:\s+de[mn])?|since|depuis(?:\s+l[ea])?|desde(?:\s+el)?|"
+    r"dal|dall\W|sinds|ab(?:\s+de[mn])?|from|vanaf|a\s+partir\s+del?|[àa]\s+partir\s+du)\s*)?"
+)
 _STOPPED_ON: Final = re.compile(
     r"\b(?:until|till|bis(?:\s+(?:zum|einschl(?:ie(?:ß|ss)lich|\.)))?|jusqu.(?:au|à|a)|"
     r"hasta|fino\s+al?|tot(?:\s+en\s+met)?|t/m|stopped|discontinued|ceased|last\s+(?:dose|injection|inj\.?|given)|abgesetzt|gestoppt|"
     r"beendet|letzte\s+(?:Gabe|Injektion|Spritze)|arr[êe]t[ée]e?|derni[èe]re\s+injection|"
     r"suspendid[oa]|[úu]ltima\s+(?:dosis|inyecci[óo]n)|sospes[oa]|ultima\s+(?:dose|iniezione)|"
-    r"gestopt|laatste\s+(?:dosis|injectie))\W+(?:(?:on|am|le|el|il|op)\s+)?"
-    # or day and month alone, German-style ("abgesetzt am 18.11."): of the sample's year, or the
-    # year before when that day would fall after the sample
-    r"(?:" + _WRITTEN_DATE + r"|(?P<yday>\d{1,2})\.(?P<ymonth>\d{1,2})\.(?!\d))",
+    r"gestopt|laatste\s+(?:dosis|injectie))\W+"
+    # "on", or since when ("abgesetzt seit 18.11.", "stopped since 12/10"; a switch's time,
+    # "Haldol -> Abilify seit 18.11.", is read as the old drug's stop: _switched_recently)
+    + _STOP_DATE_OPENER
+    # or day and month alone, German-style ("abgesetzt am 18.11.") or with a slash ("depuis le
+    # 12/10", "dal 5/9", "desde el 2/11"; no unit or word after it: "1/2 tablet"): of the
+    # sample's year, or the year before when that day would fall after the sample
+    + r"(?:"
+    + _WRITTEN_DATE
+    + r"|(?P<yday>\d{1,2})\.(?P<ymonth>\d{1,2})\.(?!\d)"
+    + r"|(?P<sday>\d{1,2})/(?P<smonth>\d{1,2})(?![\d/.,])(?!\s*[^\W\d_]))",
     re.IGNORECASE,
 )
 
@@ -2097,7 +2128,8 @@ def stop_days(item: str) -> float | None:
     found = _STOPPED_ON.search(item)
     if now is None or found is None:
         return None
-    stopped = _date_of(found) if found.group("yday") is None else _yearless(found, date(*now))
+    yearless = found.group("yday") is not None or found.group("sday") is not None
+    stopped = _yearless(found, date(*now)) if yearless else _date_of(found)
     return None if stopped is None else float((date(*now) - stopped).days)
 
 
@@ -2150,9 +2182,10 @@ def stop_span_at(
 
 
 def _yearless(found: re.Match[str], sample: date) -> date | None:
-    """A day and month written without a year ("18.11."): in the sample's year, or the year
-    before when that day would fall after the sample (None: no such day)."""
-    day, month = int(found.group("yday")), int(found.group("ymonth"))
+    """A day and month written without a year ("18.11.", "12/10"): in the sample's year, or the
+    year before when that day would fall after the sample (None: no such day)."""
+    day = int(found.group("yday") or found.group("sday"))
+    month = int(found.group("ymonth") or found.group("smonth"))
     for year in (sample.year, sample.year - 1):
         try:
             when = date(year, month, day)
