@@ -193,14 +193,22 @@ def test_a_switch_stops_the_first_drug_at_the_start_of_the_second(tmp_path: Path
         "Haldol -> Abilify seit 25.11.": None,
         "Haldol switched to Abilify since 25/11": None,
         "Haldol -> Abilify": None,
+        # a depot switched 20-50 days before still acts; 234-264 days before, no longer
+        "Xeplion -> Abilify seit 10/2026": "likely",
+        "Xeplion -> Abilify seit 03/2026": None,
         # the drug switched to is the current one
         "Abilify -> Risperdal seit 10/2026": "likely",
     }
-    rows = _rows(tmp_path, list(cases))
-    for text, row in rows:
+    rows = dict(_rows(tmp_path, list(cases)))
+    for text, row in rows.items():
         assert _strength(row) == cases[text], (text, row["factor_evidence"])
-    month = dict(rows)["Haldol -> Abilify seit 11/2026"]
+    month = rows["Haldol -> Abilify seit 11/2026"]
     assert "confirm when haloperidol was stopped" in _suggestion(month, "medication_review")
+    # the evidence says when the switch stopped it
+    evidence = rows["Haldol -> Abilify depuis le 18/11"]["factor_evidence"]
+    assert "stopped 2 days before the sample, within the 3-day washout: still acting" in evidence
+    evidence = rows["Xeplion -> Abilify seit 10/2026"]["factor_evidence"]
+    assert "stopped 20–50 days before the sample (only its month written): a depot" in evidence
 
 
 # 5. A start date without its year is the latest such day not after the sample ---------------

@@ -41,6 +41,7 @@ from triage.knowledge.drugs import (
     says_stopped,
     stop_span_at,
     stop_status_line,
+    switch_stop_text,
 )
 from triage.knowledge.loaders import factor_codes
 from triage.knowledge.model import Drug, DrugMatch
@@ -402,7 +403,7 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     line = f"{field_words(match.field)}: '{written}' → {drug.name} ({kind}{depot}; {reach}"
     if drug.frequency not in LIKELY_FREQUENCIES:
         line += f"; raises prolactin in few users ({drug.frequency.replace('_', ' ')})"
-    line += ")" + _stopped_note(ctx, written, is_depot, drug.acts_after_stop)
+    line += ")" + _stopped_note(ctx, _as_stop(ctx, written, match), is_depot, drug.acts_after_stop)
     exceeded = not ctx.within(ceiling)
     beyond = beyond_drug_reach(ctx)
     if exceeded:
@@ -450,6 +451,16 @@ def beyond_drug_reach(ctx: RowContext) -> bool:
     imaged regardless (Korbonits & Grossman 2000; clinical-reference §1.3, §8 "consistent with
     drug effect")."""
     return not ctx.within(ctx.t("drug_rarely_exceeds_ng_ml"))
+
+
+def _as_stop(ctx: RowContext, written: str, match: DrugMatch) -> str:
+    """The item a drug's stop is read from: as written, or, for a drug switched to another
+    with no stop of its own written ("Haldol -> Abilify seit 18.11."), the switch written as its
+    stop ("haloperidol stopped seit 18.11.": knowledge/drugs.py switch_stop_text)."""
+    if stopped_days(written) is not None or _stop_span(ctx, written) is not None:
+        return written
+    switched = switch_stop_text(written, match.matched_text)
+    return written if switched is None else switched
 
 
 def _stopped_note(ctx: RowContext, written: str, is_depot: bool, acts_after_stop: str = "") -> str:

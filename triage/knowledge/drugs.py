@@ -112,11 +112,13 @@ __all__ = [
     "drug_matcher",
     "gives_medications",
     "medication_lists",
+    "no_longer_clause",
     "not_yet_started",
     "reads_a_date",
     "says_stopped",
     "stop_days",
     "stop_status_line",
+    "switch_stop_text",
 ]
 
 # Terms shorter than this are matched case-sensitively ("EE" must not match "ee").
@@ -2202,6 +2204,28 @@ _SWITCH_MARK: Final = re.compile(
     + "|".join(sorted((re.escape(p) for p in _SWITCHED_TO | _REPLACED), key=len, reverse=True))
     + rf"))\W*(?:(?:{_ARROW.pattern})\W*)?(?:(?:switched|changed)\s+to\W*)?$"
 )
+
+
+# A switch after a drug to the next one and what follows it ("Haldol -> Abilify seit 18.11.",
+# "Haldol remplacé par Abilify depuis le 12/10"): an arrow or a `switched_to` / `replaced`
+# phrase, the new drug's first word, then the words that date the switch.
+_SWITCH_AFTER: Final = re.compile(
+    rf"(?:{_ARROW.pattern}|(?<![^\W\d_])(?:"
+    + "|".join(sorted((re.escape(p) for p in _SWITCHED_TO | _REPLACED), key=len, reverse=True))
+    + r")(?![^\W\d_]))\s*[^\W\d_][\w\-]*(?P<after>[^;|\n]*)"
+)
+
+
+def switch_stop_text(item: str, matched: str) -> str | None:
+    """A medication-list item's drug (`matched`) switched to another, written as the stop it is
+    ("Haldol -> Abilify seit 18.11." → "haldol stopped seit 18.11."): the new drug's start is the
+    old one's stop, which stop_span reads (_switched_recently).  None when no switch follows it."""
+    folded, key = _fold(item).lower(), _fold(matched).lower()
+    at = folded.find(key)
+    if at < 0:
+        return None
+    found = _SWITCH_AFTER.search(folded, at + len(key))
+    return None if found is None else f"{key} stopped {found.group('after').strip()}"
 
 
 def _switched_into(between: str) -> bool:
