@@ -2463,9 +2463,11 @@ def writes_a_year(text: str) -> bool:
     return _A_YEAR.search(text) is not None
 
 
-# A day and month written without a year, German-style ("abgesetzt am 18.11."): read against
-# the sample's date too.
-_DAY_MONTH: Final = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?!\d)")
+# A day and month written without a year, German-style ("abgesetzt am 18.11.") or with a slash
+# ("depuis le 12/10"): read against the sample's date too.
+_DAY_MONTH: Final = re.compile(
+    r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?!\d)|(?<![\d./])\d{1,2}/\d{1,2}(?![\d/])"
+)
 
 
 def writes_a_date(text: str) -> bool:
@@ -2788,10 +2790,13 @@ def _stopped_month_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         re.IGNORECASE,
     )
     # "im Oktober abgesetzt", "Ende Oktober abgesetzt", "Oktober 2026 abgesetzt", "10/2026
-    # abgesetzt"
+    # abgesetzt", "Oktober abgesetzt" (a name alone, not one of month_alone_not: "mai sospeso")
+    alone_not = "|".join(stopped["month_alone_not"])
+    alone = rf"(?<![^\W\d_])(?!(?:{alone_not})(?![^\W\d_]))"
     backward = re.compile(
         rf"(?:(?:(?<![^\W\d_])(?P<lead>(?:{where})\s+(?:{part})?|{part}){article})?"
-        rf"{month_name_pattern()}(?(lead)|(?=\s*(?:19|20)\d\d)){year}?|{numbered})"
+        rf"(?(lead)|(?:{alone}|(?=[^\W\d_]+\.?\s*(?:19|20)\d\d)))"
+        rf"{month_name_pattern()}{year}?|{numbered})"
         rf"\s*(?:{words})(?![^\W\d_])",
         re.IGNORECASE,
     )
@@ -2814,6 +2819,34 @@ def stopped_month(text: str) -> tuple[int, int | None] | None:
     named = month_of_name(found.group("mname"))
     year = found.group("year")
     return None if named is None else (named, int(year) if year else None)
+
+
+@cache
+def _stopped_year_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(stop word then year, year then stop word) of synonyms.toml [values.stopped]: a stop
+    written as a year alone ("abgesetzt 2025", "arrêté en 2024", "2025 abgesetzt"); group year."""
+    table = synonyms_data()["values"]
+    stopped = table["stopped"]
+    words = "|".join(
+        [*stopped["words"], *table["last_dose"]["openers"], *table["ended_ago"]["until"]]
+    )
+    where = rf"(?:(?:{'|'.join(stopped['month_in'])})\s+)?"
+    where += rf"(?:(?:{'|'.join(stopped['year_word'])})\s+)?"
+    year = r"(?<![\d./-])(?P<year>(?:19|20)\d\d)(?![\d./-]?\d)"
+    forward = re.compile(rf"\b(?:{words})(?![^\W\d_])\s*[(:]?\s*{where}{year}", re.IGNORECASE)
+    backward = re.compile(rf"(?<![^\W\d_]){where}{year}\s*(?:{words})(?![^\W\d_])", re.IGNORECASE)
+    return forward, backward
+
+
+def stopped_year(text: str) -> int | None:
+    """The year a drug was stopped in, when text writes its stop as a year alone ("abgesetzt
+    2025", "arrêté en 2024", "stopped 2023", "2025 abgesetzt", "sospeso nel 2024": synonyms.toml
+    [values.stopped] month_in, year_word); else None.  A month or a day written with it is
+    read by stopped_month or as a date first."""
+    forward, backward = _stopped_year_patterns()
+    plain = normalise_word(text)
+    found = forward.search(plain) or backward.search(plain)
+    return None if found is None else int(found.group("year"))
 
 
 @cache

@@ -36,16 +36,18 @@ from triage.knowledge.drugs import (
     drug_matcher,
     gives_medications,
     medication_lists,
+    no_longer_clause,
     not_yet_started,
     says_stopped,
     stop_span_at,
     stop_status_line,
+    switch_stop_text,
 )
 from triage.knowledge.loaders import factor_codes
 from triage.knowledge.model import Drug, DrugMatch
 from triage.numbers import age_text, span_words
 from triage.schema import DRUG_FACTOR_PREFIX, TEXT_FIELDS, field_words
-from triage.values import stopped_days
+from triage.values import stopped_days, stopped_month, stopped_year
 
 # Factor kinds (labels.toml) that explain a result without pointing to a pituitary cause.
 BENIGN_KINDS = frozenset({"artefact", "physiological", "drug", "systemic", "other"})
@@ -362,12 +364,16 @@ def _segment(text: str, matched: str) -> str:
             below = text[starts[index + 1] : ends[index + 1]]
             if stop_status_line(below):
                 return f"{piece.strip()} {below.strip()}"
-        # "Risperdal, nimmt es nicht regelmäßig", "MCP, bei Bedarf": how it is taken is quoted
+        # "Risperdal, nimmt es nicht regelmäßig", "MCP, bei Bedarf", "Dostinex, nimmt sie nicht
+        # mehr": how it is taken, or that it no longer is, is quoted
         last = index
         while (
             last < len(breaks)
             and breaks[last].group() == ","
-            and doubt_clause(text[starts[last + 1] : ends[last + 1]])
+            and (
+                doubt_clause(text[starts[last + 1] : ends[last + 1]])
+                or no_longer_clause(text[starts[last + 1] : ends[last + 1]])
+            )
         ):
             last += 1
         return text[start : ends[last]].strip()
@@ -397,7 +403,7 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     line = f"{field_words(match.field)}: '{written}' → {drug.name} ({kind}{depot}; {reach}"
     if drug.frequency not in LIKELY_FREQUENCIES:
         line += f"; raises prolactin in few users ({drug.frequency.replace('_', ' ')})"
-    line += ")" + _stopped_note(ctx, written, is_depot, drug.acts_after_stop)
+    line += ")" + _stopped_note(ctx, _as_stop(ctx, written, match), is_depot, drug.acts_after_stop)
     exceeded = not ctx.within(ceiling)
     beyond = beyond_drug_reach(ctx)
     if exceeded:
@@ -447,6 +453,16 @@ def beyond_drug_reach(ctx: RowContext) -> bool:
     return not ctx.within(ctx.t("drug_rarely_exceeds_ng_ml"))
 
 
+def _as_stop(ctx: RowContext, written: str, match: DrugMatch) -> str:
+    """The item a drug's stop is read from: as written, or, for a drug switched to another
+    with no stop of its own written ("Haldol -> Abilify seit 18.11."), the switch written as its
+    stop ("haloperidol stopped seit 18.11.": knowledge/drugs.py switch_stop_text)."""
+    if stopped_days(written) is not None or _stop_span(ctx, written) is not None:
+        return written
+    switched = switch_stop_text(written, match.matched_text)
+    return written if switched is None else switched
+
+
 def _stopped_note(ctx: RowContext, written: str, is_depot: bool, acts_after_stop: str = "") -> str:
     """Why a drug written as stopped still counts: stopped less than the withdrawal days before
     the sample (a drug with its own acting days, drugs.toml acts_after_stop: at most those), or
@@ -486,14 +502,16 @@ def _sample_day(ctx: RowContext) -> tuple[int, int, int] | None:
     return (collected.year, collected.month, collected.day) if collected else None
 
 
-def _span_when(fewest: float, most: float | None) -> str:
-    """When a stop known only as a span (_stop_span) was, in words: the range of days meant."""
+def _span_when(fewest: float, most: float | None, written: str = "") -> str:
+    """When a stop known only as a span (_stop_span) was, in words: the range of days meant
+    (a month's, or a year's when `written` gives only the year: "abgesetzt 2025")."""
     if most is None:
         return "stopped recently (no date written)"
     if most == fewest:  # a date written ("abgesetzt am 18.11.")
         ago = f"{span_words(most)} before the sample" if most else "on the day of the sample"
         return f"stopped {ago}"
-    return f"stopped {fmt(fewest)}–{fmt(most)} days before the sample (only its month written)"
+    what = "year" if stopped_month(written) is None and stopped_year(written) else "month"
+    return f"stopped {fmt(fewest)}–{fmt(most)} days before the sample (only its {what} written)"
 
 
 def _stop_span_note(
@@ -509,7 +527,7 @@ def _stop_span_note(
     fewest, most = span
     if most is not None and most < 0:
         return "; stopped only after the sample: taken when it was drawn"
-    when = _span_when(fewest, most)
+    when = _span_when(fewest, most, written)
     if is_depot:
         acting = fmt(ctx.t(depot_acting_threshold(written)))
         return f"; {when}: a depot still acts up to {acting} days after"
@@ -588,7 +606,8 @@ def stopped_agonist_note(ctx: RowContext, match: DrugMatch) -> str:
     # a stop known only as a month or as "recently": the range, perhaps within those days
     fewest, most = span
     perhaps = "" if most is not None and most <= ctx.t(name) else "perhaps "
-    return f"{field_words(match.field)}: '{written}': {_span_when(fewest, most)}, {perhaps}{lasts}"
+    when = _span_when(fewest, most, written)
+    return f"{field_words(match.field)}: '{written}': {when}, {perhaps}{lasts}"
 
 
 @factor_rule("prolactin_raising_drug")

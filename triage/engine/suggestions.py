@@ -353,21 +353,35 @@ def masking_caution(s: Situation) -> str | None:
     if treating:
         # the engine does not see the results history (its trend is added after): a level
         # falling on treatment is the response, not resistance
-        return (
+        return _intake_in_doubt(treating) + (
             f"{_drug_names(treating)} lowers prolactin: unless prolactin is falling on "
             "treatment (compare with earlier results), a raised result on it suggests "
             "resistance, too low a dose or missed doses (review with the prescriber)"
         )
     partial = [m for m in masking if m.drug.drug_class == "partial_agonist"]
     if partial:
-        return (
+        return _intake_in_doubt(partial) + (
             f"{_drug_names(partial)} (a dopamine partial agonist) usually lowers prolactin: a "
             "raised result despite it needs a cause (as an add-on it may only partly offset "
             "another antipsychotic)"
         )
-    return (
+    return _intake_in_doubt(masking) + (
         f"{names} usually suppresses prolactin: a raised result on it is unexpected and needs a "
         "cause"
+    )
+
+
+def _intake_in_doubt(matches: Sequence[DrugMatch]) -> str:
+    """What a caution about a prolactin-lowering drug says first when the record writes its
+    intake with doubt ("?cabergoline", "Dostinex (?)", "evtl. Dostinex": DrugMatch.doubt
+    "unconfirmed"): that it is to be confirmed, for the caution holds only if it is taken; ""
+    when all are written plainly."""
+    unsure = [m for m in matches if m.doubt == "unconfirmed"]
+    if not unsure:
+        return ""
+    return (
+        f"confirm the medication: whether {_drug_names(unsure)} {_is_are(unsure)} actually "
+        "taken (written with doubt, intake uncertain); if so, "
     )
 
 
@@ -395,13 +409,14 @@ def _masking_not_high(ctx: RowContext) -> str | None:
     agonists = [m for m in agonists if not m.stopped]
     if agonists:
         said.append(
-            f"{_drug_names(agonists)} lowers prolactin: a normal or low result does not exclude "
-            "a prolactinoma"
+            _intake_in_doubt(agonists) + f"{_drug_names(agonists)} lowers prolactin: a normal "
+            "or low result does not exclude a prolactinoma"
         )
     if partial:
         said.append(
-            f"{_drug_names(partial)} (a D2 partial agonist) can lower prolactin: a low or normal "
-            "result on it is expected and harmless, but it can mask a raised prolactin"
+            _intake_in_doubt(partial) + f"{_drug_names(partial)} (a D2 partial agonist) can "
+            "lower prolactin: a low or normal result on it is expected and harmless, but it can "
+            "mask a raised prolactin"
         )
     return "; ".join(said)
 
@@ -423,7 +438,7 @@ def endocrine_referral(s: Situation) -> str | None:
     if s.ctx.lesion.present:
         return f"raised prolactin with a known pituitary lesion ({s.ctx.lesion.evidence})"
     if treating and s.ctx.status == "high":
-        return (
+        return _intake_in_doubt(treating) + (
             f"raised prolactin on {_drug_names(treating)}: unless it is falling on treatment, "
             "resistance, too low a dose or missed doses; specialist review of the treatment"
         )
@@ -463,7 +478,7 @@ def _follow_up_referral(ctx: RowContext) -> str:
             "off; whether to restart the treatment)"
         )
     if treating:
-        return (
+        return _intake_in_doubt(treating) + (
             f"raised prolactin on {_drug_names(treating)} with {_tumour_words(ctx)}: endocrine "
             "follow-up of the treatment (adherence and dose; resistance if prolactin is not "
             "falling on treatment)"

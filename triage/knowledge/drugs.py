@@ -100,6 +100,7 @@ from triage.values import (
     stopped_days,
     stopped_month,
     stopped_recently,
+    stopped_year,
     without_general_statements,
     writes_a_date,
     writes_a_year,
@@ -112,11 +113,13 @@ __all__ = [
     "drug_matcher",
     "gives_medications",
     "medication_lists",
+    "no_longer_clause",
     "not_yet_started",
     "reads_a_date",
     "says_stopped",
     "stop_days",
     "stop_status_line",
+    "switch_stop_text",
 ]
 
 # Terms shorter than this are matched case-sensitively ("EE" must not match "ee").
@@ -237,6 +240,25 @@ _BASELINE: Final = re.compile(
 _PLANNED_STOP: Final = re.compile(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('planned_stop')})(?![^\W\d_])"
 )
+
+# No longer taken, written as a clause with a verb of intake (drugs.toml [patterns]
+# no_longer_taken: "ya no la toma", "nimmt sie nicht mehr", "ne la prend plus", "non la prende
+# più", "neemt het niet meer"): _negations reads each as the stop word _NO_LONGER_AS.
+_NO_LONGER_TAKEN: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('no_longer_taken')})(?![^\W\d_])"
+)
+_NO_LONGER_AS: Final = "stopped"
+
+
+def _no_longer_as_stop(text: str) -> str:
+    """Text (folded, lower case) with each _NO_LONGER_TAKEN phrase written as the stop word
+    _NO_LONGER_AS padded with spaces to its length, so positions stay valid."""
+    return _NO_LONGER_TAKEN.sub(
+        lambda found: _NO_LONGER_AS.ljust(len(found.group()))
+        if len(found.group()) >= len(_NO_LONGER_AS)
+        else found.group(),
+        text,
+    )
 
 # The drug's stop named right before it (drugs.toml [patterns] stop_noun): with a plan after the
 # drug, a stop only planned ("Absetzen von Risperdal geplant").
@@ -657,14 +679,26 @@ class DrugMatcher:
                 else ""
                 for index, (is_negated, carrier) in enumerate(zip(negated, carriers, strict=True))
             ]
+            # a drug switched to another: the new one's start is its stop
+            acting = [
+                state
+                or (
+                    _switched_recently(
+                        text,
+                        spans,
+                        nexts,
+                        index,
+                        switched_into.get(index),
+                        self._acts_after_stop(folded, *terms[index]),
+                    )
+                    if negated[index]
+                    else ""
+                )
+                for index, state in enumerate(acting)
+            ]
             perhaps = {index for index, state in enumerate(acting) if state == PERHAPS_ACTING}
             later = {index for index, state in enumerate(acting) if state == STOPPED_LATER}
-            negated = [
-                is_negated
-                and not acting[index]
-                and not _switched_recently(text, spans, nexts, index, switched_into.get(index))
-                for index, is_negated in enumerate(negated)
-            ]
+            negated = [is_negated and not acting[index] for index, is_negated in enumerate(negated)]
         mentions = []
         index_of = {start: index for index, (start, _) in enumerate(terms)}
         for (start, end), is_negated, was_stopped in zip(terms, negated, stopped, strict=True):
@@ -799,7 +833,22 @@ def says_stopped(item: str) -> bool:
     """Whether a medication-list item says its drug was stopped, paused or tapered off
     ("Dostinex pausiert wegen Kinderwunsch", "cabergoline stopped 2019", "Dostinex arrêté"):
     taken before, so what it treated may come back."""
-    return _TREATMENT_STOPPED.search(_fold(item).lower()) is not None
+    folded = _fold(item).lower()
+    return (
+        _TREATMENT_STOPPED.search(folded) is not None or _NO_LONGER_TAKEN.search(folded) is not None
+    )
+
+
+def no_longer_clause(clause: str) -> bool:
+    """Whether a clause after a drug's comma only says it is no longer taken ("ya no la toma",
+    "nimmt sie nicht mehr": drugs.toml [patterns] no_longer_taken): the evidence quotes it with
+    the drug."""
+    return _NO_LONGER_ALONE.fullmatch(_fold(clause).lower()) is not None
+
+
+_NO_LONGER_ALONE: Final = re.compile(
+    rf"\s*(?:{_pattern_alternatives('no_longer_taken')})(?![^\W\d_])\W*"
+)
 
 
 def doubt_clause(clause: str) -> bool:
@@ -852,19 +901,25 @@ def _word_end(text: str, end: int) -> int:
 
 
 def _switched_recently(
-    text: str, spans: list[tuple[int, int]], nexts: list[int], index: int, new: int | None
-) -> bool:
+    text: str,
+    spans: list[tuple[int, int]],
+    nexts: list[int],
+    index: int,
+    new: int | None,
+    acting: str = "",
+) -> str:
     """A drug switched to the one at `new` ("risperidone replaced by aripiprazole on
     2026-11-19", "switched from risperidone to aripiprazole 2 days ago", "Haldol -> Abilify seit
-    2 Tagen"): the time written after the new drug is the old one's stop, read as a stop is
-    (_still_acting)."""
+    2 Tagen", "Haldol -> Abilify seit 18.11.", "seit 11/2026"): the time written after the new
+    drug (its start) is the old one's stop, read as a stop is (_acting: surely or perhaps still
+    acting, or stopped only after the sample; "" when not acting)."""
     if new is None:
-        return False
+        return ""
     start, end = spans[index]
     after = text[spans[new][1] : nexts[new]]
     after = after[verb.end() :] if (verb := _SWITCH_VERB.match(after)) else after
     item = f"{text[start:end]} stopped {after}"
-    return _still_acting(item, 0, len(item))
+    return _acting(item, 0, len(item), acting=acting)
 
 
 def _stop_item(
@@ -1255,6 +1310,8 @@ def _negations(
     # "Risperdal 2 mg due to be stopped", "soll abgesetzt werden": a stop only planned, no stop
     planned = [found.start() for found in _PLANNED_STOP.finditer(text)]
     text = _PLANNED_STOP.sub(lambda found: " " * len(found.group()), text)
+    # "cabergolina, ya no la toma", "Dostinex, nimmt sie nicht mehr": a stop after the drug
+    text = _no_longer_as_stop(text)
     labelled = (
         _negated_regions(text, written, spans)
         + _general_regions(text, spans)
@@ -2036,15 +2093,28 @@ def depot_acting_days(item: str) -> float:
 # taken until ("Risperdal bis 28.02.2026", "until 28/02/2026", "jusqu'au 28/02/2026", "hasta el
 # 28/02/2026", "fino al 28/02/2026", "tot 28-02-2026"): an end date is a stop date, so a drug
 # taken until two days before the sample still acts (the withdrawal rule), as one stopped then.
+# What may stand between a stop word and its date: "on", "am", "le", or a word for since and its
+# article ("seit", "since", "depuis le", "desde el", "dal", "sinds", "ab", "from", "vanaf").
+_STOP_DATE_OPENER: Final = (
+    r"(?:(?:on|am|le|el|il|op|seit(?:\s+de[mn])?|since|depuis(?:\s+l[ea])?|desde(?:\s+el)?|"
+    r"dal|dall\W|sinds|ab(?:\s+de[mn])?|from|vanaf|a\s+partir\s+del?|[àa]\s+partir\s+du)\s*)?"
+)
 _STOPPED_ON: Final = re.compile(
     r"\b(?:until|till|bis(?:\s+(?:zum|einschl(?:ie(?:ß|ss)lich|\.)))?|jusqu.(?:au|à|a)|"
     r"hasta|fino\s+al?|tot(?:\s+en\s+met)?|t/m|stopped|discontinued|ceased|last\s+(?:dose|injection|inj\.?|given)|abgesetzt|gestoppt|"
     r"beendet|letzte\s+(?:Gabe|Injektion|Spritze)|arr[êe]t[ée]e?|derni[èe]re\s+injection|"
     r"suspendid[oa]|[úu]ltima\s+(?:dosis|inyecci[óo]n)|sospes[oa]|ultima\s+(?:dose|iniezione)|"
-    r"gestopt|laatste\s+(?:dosis|injectie))\W+(?:(?:on|am|le|el|il|op)\s+)?"
-    # or day and month alone, German-style ("abgesetzt am 18.11."): of the sample's year, or the
-    # year before when that day would fall after the sample
-    r"(?:" + _WRITTEN_DATE + r"|(?P<yday>\d{1,2})\.(?P<ymonth>\d{1,2})\.(?!\d))",
+    r"gestopt|laatste\s+(?:dosis|injectie))\W+"
+    # "on", or since when ("abgesetzt seit 18.11.", "stopped since 12/10"; a switch's time,
+    # "Haldol -> Abilify seit 18.11.", is read as the old drug's stop: _switched_recently)
+    + _STOP_DATE_OPENER
+    # or day and month alone, German-style ("abgesetzt am 18.11.") or with a slash ("depuis le
+    # 12/10", "dal 5/9", "desde el 2/11"; no unit or word after it: "1/2 tablet"): of the
+    # sample's year, or the year before when that day would fall after the sample
+    + r"(?:"
+    + _WRITTEN_DATE
+    + r"|(?P<yday>\d{1,2})\.(?P<ymonth>\d{1,2})\.(?!\d)"
+    + r"|(?P<sday>\d{1,2})/(?P<smonth>\d{1,2})(?![\d/.,])(?!\s*[^\W\d_]))",
     re.IGNORECASE,
 )
 
@@ -2061,7 +2131,8 @@ def stop_days(item: str) -> float | None:
     found = _STOPPED_ON.search(item)
     if now is None or found is None:
         return None
-    stopped = _date_of(found) if found.group("yday") is None else _yearless(found, date(*now))
+    yearless = found.group("yday") is not None or found.group("sday") is not None
+    stopped = _yearless(found, date(*now)) if yearless else _date_of(found)
     return None if stopped is None else float((date(*now) - stopped).days)
 
 
@@ -2071,8 +2142,10 @@ def stop_span(item: str) -> tuple[float, float | None] | None:
     when only its month is ("stopped in October", "abgesetzt 10/2026": values.stopped_month; a
     month without a year is the latest not after the sample's, the sample's own month counts
     from the sample back); (0, None) when it is written only as recent ("recently stopped",
-    "kürzlich abgesetzt": values.stopped_recently).  None when the item says none of these (or
-    a month is written but the sample's date is not known)."""
+    "kürzlich abgesetzt": values.stopped_recently); a year's span when only its year is
+    ("abgesetzt 2025": values.stopped_year, the sample's own year counted from the sample back).
+    None when the item says none of these (or a month or year is written but the sample's date
+    is not known)."""
     days = stop_days(item)
     if days is not None:
         return days, days
@@ -2087,6 +2160,14 @@ def stop_span(item: str) -> tuple[float, float | None] | None:
         last = date(year, number, monthrange(year, number)[1])
         fewest = float((sample - last).days)  # stopped on the month's last day
         return max(fewest, 0.0) if first <= sample else fewest, float((sample - first).days)
+    year = stopped_year(item)
+    if year is not None and now is not None:  # "abgesetzt 2025", "arrêté en 2024"
+        sample = date(*now)
+        # stopped on the year's last day, the day before the next year's first
+        fewest = float((sample - date(year + 1, 1, 1)).days + 1)
+        return max(fewest, 0.0) if year <= sample.year else fewest, float(
+            (sample - date(year, 1, 1)).days
+        )
     if stopped_recently(item):
         return 0.0, None
     return None
@@ -2104,9 +2185,10 @@ def stop_span_at(
 
 
 def _yearless(found: re.Match[str], sample: date) -> date | None:
-    """A day and month written without a year ("18.11."): in the sample's year, or the year
-    before when that day would fall after the sample (None: no such day)."""
-    day, month = int(found.group("yday")), int(found.group("ymonth"))
+    """A day and month written without a year ("18.11.", "12/10"): in the sample's year, or the
+    year before when that day would fall after the sample (None: no such day)."""
+    day = int(found.group("yday") or found.group("sday"))
+    month = int(found.group("ymonth") or found.group("smonth"))
     for year in (sample.year, sample.year - 1):
         try:
             when = date(year, month, day)
@@ -2123,6 +2205,28 @@ _SWITCH_MARK: Final = re.compile(
     + "|".join(sorted((re.escape(p) for p in _SWITCHED_TO | _REPLACED), key=len, reverse=True))
     + rf"))\W*(?:(?:{_ARROW.pattern})\W*)?(?:(?:switched|changed)\s+to\W*)?$"
 )
+
+
+# A switch after a drug to the next one and what follows it ("Haldol -> Abilify seit 18.11.",
+# "Haldol remplacé par Abilify depuis le 12/10"): an arrow or a `switched_to` / `replaced`
+# phrase, the new drug's first word, then the words that date the switch.
+_SWITCH_AFTER: Final = re.compile(
+    rf"(?:{_ARROW.pattern}|(?<![^\W\d_])(?:"
+    + "|".join(sorted((re.escape(p) for p in _SWITCHED_TO | _REPLACED), key=len, reverse=True))
+    + r")(?![^\W\d_]))\s*[^\W\d_][\w\-]*(?P<after>[^;|\n]*)"
+)
+
+
+def switch_stop_text(item: str, matched: str) -> str | None:
+    """A medication-list item's drug (`matched`) switched to another, written as the stop it is
+    ("Haldol -> Abilify seit 18.11." → "haldol stopped seit 18.11."): the new drug's start is the
+    old one's stop, which stop_span reads (_switched_recently).  None when no switch follows it."""
+    folded, key = _fold(item).lower(), _fold(matched).lower()
+    at = folded.find(key)
+    if at < 0:
+        return None
+    found = _SWITCH_AFTER.search(folded, at + len(key))
+    return None if found is None else f"{key} stopped {found.group('after').strip()}"
 
 
 def _switched_into(between: str) -> bool:
@@ -2223,6 +2327,8 @@ def _post_stop(after: str) -> bool:
 def _may_negate(text: str) -> bool:
     lower = text.lower()
     if any(stem in lower for stem in _NEGATION_STEMS) or _UNTIL_YEAR.search(lower):
+        return True
+    if _NO_LONGER_TAKEN.search(lower):  # "she doesn't take it anymore"
         return True
     if ":" in lower and (_NEGATED_LABEL.search(lower) or _NEGATED_ABBREVIATION.search(text)):
         return True

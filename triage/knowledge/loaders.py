@@ -196,6 +196,7 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "stop_noun", "unconfirmed_before", "unconfirmed_after", "irregular_before",
         "irregular_after", "depot_3_monthly", "depot_6_monthly", "start_from",
         "start_from_article", "as_needed_before", "as_needed_after", "treatment_stopped",
+        "no_longer_taken",
     }
 )  # fmt: skip
 _DRUG_WORD_TABLES: Final = {"words": DRUG_WORD_KEYS, "patterns": DRUG_PATTERN_KEYS}
