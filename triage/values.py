@@ -38,6 +38,9 @@ _EXCEL_EPOCH: Final = datetime(1899, 12, 30)
 EXCEL_1904_SHIFT: Final = (datetime(1904, 1, 1) - _EXCEL_EPOCH).days
 _EXCEL_SERIAL_RANGE: Final = (1.0, 2958466.0)  # 1900-01-01 .. 9999-12-31
 _DAYS_PER_YEAR: Final = DAYS_PER_YEAR
+# Distinct texts a per-text reading keeps the answer of (medication items, cells): a run's
+# rows repeat a few thousand; bounded, so a million distinct ones cost no more memory.
+TEXT_CACHE_SIZE: Final = 1 << 16
 _DAYS_PER_WEEK: Final = DAYS_PER_WEEK
 _MONTHS_PER_YEAR: Final = MONTHS_PER_YEAR
 _MONTHS_IN_YEAR: Final = 12
@@ -2721,6 +2724,7 @@ def _stopped_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, flo
     return forward, backward, relative
 
 
+@lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct medication item: rows repeat them
 def stopped_days(text: str) -> float | None:
     """How many days before the note a drug was stopped or last given, when text says so with a
     time ("stopped yesterday": 1; "vor 2 Tagen abgesetzt": 2; "last given 10 days ago": 10;

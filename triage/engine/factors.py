@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import lru_cache
 from typing import Final
 
 from triage.engine.context import (
@@ -47,7 +48,7 @@ from triage.knowledge.loaders import factor_codes
 from triage.knowledge.model import Drug, DrugMatch
 from triage.numbers import age_text, span_words
 from triage.schema import DRUG_FACTOR_PREFIX, TEXT_FIELDS, field_words
-from triage.values import stopped_days, stopped_month, stopped_year
+from triage.values import TEXT_CACHE_SIZE, stopped_days, stopped_month, stopped_year
 
 # Factor kinds (labels.toml) that explain a result without pointing to a pituitary cause.
 BENIGN_KINDS = frozenset({"artefact", "physiological", "drug", "systemic", "other"})
@@ -348,6 +349,7 @@ def contributors_in_state(ctx: RowContext) -> list[Finding]:
 _ITEM_BREAK: Final = re.compile(r"\r?\n|[;\r]|(?<!\d),|,(?!\d)")
 
 
+@lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct medication cell and match
 def _segment(text: str, matched: str) -> str:
     """The item of a medication list (split on , ; and new lines; not on a decimal comma) that
     holds `matched`, with the next line of the cell when that only says the drug was stopped

@@ -90,6 +90,7 @@ from triage.negated_lists import inside, negated_list_spans, only_joiners
 from triage.regex_cache import compile_vocabulary
 from triage.transliteration import pattern as with_ascii_spellings
 from triage.values import (
+    TEXT_CACHE_SIZE,
     ended_ago,
     last_dose_days,
     month_name_pattern,
@@ -2173,6 +2174,7 @@ def stop_span(item: str) -> tuple[float, float | None] | None:
     return None
 
 
+@lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct item and sample day
 def stop_span_at(
     item: str, as_of: tuple[int, int, int] | None
 ) -> tuple[float, float | None] | None:
