@@ -82,6 +82,7 @@ THRESHOLDS: dict[str, float] = {
     "childbearing_age_max_years": 55,
     "adult_age_years": 18,
     "neonatal_max_age_years": 0.25,
+    "infant_max_age_years": 1,
     "trimester2_start_weeks": 14,
     "trimester3_start_weeks": 28,
     "postpartum_nonlactating_normal_weeks": 1,

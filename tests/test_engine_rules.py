@@ -735,7 +735,10 @@ def test_pregnancy_test_gating(extra: dict[str, Any], expected: bool) -> None:
         # level that is urgent (output-contract §7; review 14)
         ({**WOMAN, "pregnant": True, "prolactin": 400}, "urgent"),
         ({**WOMAN, "pregnant": True, "prolactin": 240}, "urgent"),
-        ({**WOMAN, "lactating": True, "prolactin": 500}, "urgent"),
+        # breastfeeding with no time since delivery: beyond the first months' allowance
+        # (2.5x the limit) urgent; within it soon, the time decides (review 17)
+        ({**WOMAN, "lactating": True, "prolactin": 520}, "urgent"),
+        ({**WOMAN, "lactating": True, "prolactin": 400}, "soon"),
         ({**WOMAN, "lactating": True, "prolactin": 220}, "routine"),
         ({**WOMAN, "pregnant": True, "prolactin": 900}, "urgent"),
     ],

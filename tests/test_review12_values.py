@@ -2,7 +2,9 @@
 
 - An age of 0 under a header (or unit column) that names the unit ("Age (years)", "Alter (Monate)")
   says "under one year (month)", never day 0: it is judged against every interval of that span,
-  and the neonatal period that may or may not apply never lowers a result above the urgent level.
+  and the neonatal period that may or may not apply never lowers a result above the urgent level
+  (review 17: under one year that level makes it soon, not urgent: the adult urgent level does not
+  apply to an infant, whose own interval, CALIPER 30 days to <1 year, is 6.3-113.7 ng/mL).
 """
 
 from __future__ import annotations
@@ -65,17 +67,18 @@ def test_a_zero_age_under_a_years_header_is_under_one_year(tmp_path: Path, heade
         [
             "Z1,F,0,2026-11-02,480,ng/mL",
             "Z2,F,0 y,2026-11-02,480,ng/mL",
-            "Z3,F,0.5,2026-11-02,300,ng/mL",  # six months: high, urgent, as before
+            "Z3,F,0.5,2026-11-02,300,ng/mL",  # six months: high, soon (review 17: not urgent)
         ],
     )
-    assert (results.iloc[2]["status"], results.iloc[2]["priority"]) == ("high", "urgent")
+    assert (results.iloc[2]["status"], results.iloc[2]["priority"]) == ("high", "soon")
     for _, row in results.iloc[:2].iterrows():
         _never_day_zero(row)
-        # above the urgent level (~236 ng/mL) and not known to be a neonate's: urgent
-        assert row["priority"] == "urgent"
+        # above the urgent level (~236 ng/mL) and not known to be a neonate's: soon (day 0
+        # would make it none; under one year the adult urgent level does not apply)
+        assert row["priority"] == "soon"
         assert row["factors"] == "neonatal"
         assert "neonatal (possible)" in row["factor_evidence"]
-        assert "urgent unless the neonatal period is shown" in row["factor_evidence"]
+        assert "soon until the age in days is known" in row["factor_evidence"]
 
 
 @pytest.mark.parametrize(
@@ -88,7 +91,7 @@ def test_a_zero_age_in_months_is_under_one_month_in_days_day_zero(
     row = _wide(tmp_path / "months", header, ["M1,F,0,2026-11-02,400,ng/mL"]).iloc[0]
     _never_day_zero(row)
     assert "under 30 days" in row["reference_note"]
-    assert row["priority"] == "urgent"
+    assert row["priority"] == "soon"
     # only days give the exact day 0 (the neonatal interval, 400 within it)
     row = _wide(tmp_path / "days", days_header, ["D1,F,0,2026-11-02,400,ng/mL"]).iloc[0]
     assert row["reference_source"] == "physiological"
@@ -118,7 +121,7 @@ def test_a_zero_age_under_a_years_header_in_a_workbook(tmp_path: Path) -> None:
     assert len(results) == 2
     for _, row in results.iterrows():
         _never_day_zero(row)
-        assert row["priority"] == "urgent"
+        assert row["priority"] == "soon"
 
 
 @pytest.mark.parametrize(
@@ -138,7 +141,7 @@ def test_a_zero_age_in_a_long_file(
     )
     row = triage_csv(tmp_path, text).iloc[0]
     _never_day_zero(row)
-    assert row["priority"] == "urgent"
+    assert row["priority"] == "soon"
 
 
 def test_a_zero_age_with_an_age_unit_column(tmp_path: Path) -> None:

@@ -51,7 +51,8 @@ def _suggestions(row: pd.Series) -> list[str]:
         "P14W,F,30,,2026-12-02,240,ng/mL,yes,14,,",  # second trimester: median 49 ng/mL
         "P20W,F,30,,2026-12-02,249,ng/mL,yes,20,,",
         "PGA,F,30,,2026-12-02,250,ng/mL,yes,,,",  # gestation not known
-        "LACT,F,30,,2026-12-02,240,ng/mL,,,yes,",  # breastfeeding limit 200 ng/mL
+        "LACT,F,30,,2026-12-02,520,ng/mL,,,yes,",  # breastfeeding limit 200 ng/mL: > 2.5x
+        # (with no time since delivery, 240 is soon, the time decides: review 17)
         # a neonate (22 days at 499, 48 days at 280) is high and soon, never urgent by the
         # adult level alone: review 16 (tests/test_review16_physiology.py)
     ],
@@ -86,9 +87,12 @@ def test_pregnancy_in_words_without_a_gestation_does_not_explain_250(
     ["breastfeeding", "stillt", "allaitement", "lactancia materna", "allattamento", "borstvoeding"],
 )
 def test_breastfeeding_in_words_does_not_explain_240(tmp_path: Path, word: str) -> None:
+    """Review 17: with no time since delivery, 240 ng/mL is within the first months' post-feed
+    allowance but beyond later breastfeeding: not explained (soon, not routine), not urgent."""
     row = _one(tmp_path, STATE_HEADER, f"W,F,30,,2026-12-02,240,ng/mL,,,,{word}")
     assert "lactation" in _factors(row), word
-    assert row["priority"] == "urgent", word
+    assert row["priority"] == "soon", word
+    assert "confirm when she delivered" in row["factor_evidence"], word
 
 
 def test_just_above_the_state_interval_is_explained_and_the_third_trimester_kept(

@@ -438,13 +438,14 @@ def test_an_infant_of_unknown_days_is_never_called_a_prolactinoma(tmp_path: Path
     """An age of 0 (under one year, days unknown) at 300 ng/mL may be a neonate's physiological
     level (day-1 mean ~267 ng/mL, clinical-reference §2.1): no prolactinoma from adult levels,
     the neonatal period only possible; but the neonatal period is not known to explain it, so
-    above the urgent level it is urgent (contract §7); above every interval of the span too."""
+    above the urgent level it is soon, never routine, above every interval of the span too
+    (review 17: under one year the adult urgent level does not make it urgent)."""
     results = _with_header(
         tmp_path,
         "patient_id,sex,age,prolactin,unit",
         ["N1,M,0,300,ng/mL", "N2,M,0,700,ng/mL", "N3,M,5,300,ng/mL"],
     )
-    assert results["priority"].tolist() == ["urgent", "urgent", "urgent"]
+    assert results["priority"].tolist() == ["soon", "soon", "urgent"]
     factors = results["factors"].fillna("").tolist()
     assert factors[0] == "neonatal"
     assert "prolactinoma" not in factors[0] and "prolactinoma" not in factors[1]

@@ -1962,6 +1962,33 @@ def group_interval(
     return table.get("F") or adult
 
 
+# The groups of a per-group interval cell that an adult woman's interval comes from (never a
+# physiological or children's group): the one that fits her (group_interval), or, with her
+# menopausal status and age unknown, each of them.
+_WOMEN_GROUPS: Final = ("F", "F:premenopausal", "F:postmenopausal")
+
+
+def unsexed_intervals(
+    table: Mapping[str, Interval],
+    age: float | None,
+    ages: tuple[float, float],
+) -> list[tuple[str, Interval]] | None:
+    """The (group key, interval) pairs of ``table`` (parse_sex_intervals) a row whose sex is not
+    known is judged against, all together: the men's interval and the women's that fits the age
+    (group_interval: premenopausal or postmenopausal by age), or every women's group when the
+    age does not tell ("Men 2.5-17; premenopausal 4.8-23.3; postmenopausal 3.6-18.9" at an
+    unknown age: all three).  None unless the table gives a men's and a women's interval."""
+    men = group_interval(table, "M", age, None, ages)
+    if men is None or men is table.get("any"):
+        return None
+    women = group_interval(table, "F", age, None, ages)
+    if women is not None and women is not table.get("any"):
+        key = next(k for k, v in table.items() if v is women)
+        return [(key, women), ("M", men)]
+    found = [(key, table[key]) for key in _WOMEN_GROUPS if key in table]
+    return [*found, ("M", men)] if found else None
+
+
 def _interval_labels(text: str) -> list[tuple[int, int, str]]:
     """(start, end, key) of each label in an interval cell: a sex word, a group phrase, or a sex
     word and a group phrase together ("Women non-pregnant"), keyed as parse_sex_intervals."""

@@ -432,8 +432,9 @@ class RowContext:
     def physiological_allowance(self) -> bool:
         """A mild rise (repeat_rested_max_times_uln) above the state's interval is the state's
         usual doing: near term against a whole-pregnancy interval (`term_allowance`), or in
-        the first months of breastfeeding after the first week (`early_lactation`)."""
-        return self.term_allowance or self.early_lactation
+        the first months of breastfeeding after the first week (`early_lactation`, or the time
+        since delivery not stated: `lactation_time_unknown`)."""
+        return self.term_allowance or self.early_lactation or self.lactation_time_unknown
 
     @property
     def early_lactation(self) -> bool:
@@ -447,6 +448,42 @@ class RowContext:
             return False
         states = self.rows.stratum_states[self.i] if self.rows.stratum_states else ""
         return "lactating" in states.split("|")
+
+    @property
+    def lactation_time_unknown(self) -> bool:
+        """Breastfeeding, judged against the breastfeeding interval, with no time since delivery
+        stated ("stillt", "allaite", a lactation yes/no column alone): the level a feed gives
+        depends on that time (clinical-reference §2.1: basal ~100 ng/mL from day 7 to 3 months,
+        ~50 ng/mL at 6 months, each feed roughly doubling it), so a result above the interval
+        is neither explained nor beyond physiology until the time is known: the first months'
+        allowance applies (physiological_allowance), the finding asks for the time and the
+        priority is soon rather than routine.  The first week after delivery (its own stratum,
+        up to the term level) is not assumed: the breastfeeding interval judged the row."""
+        if self.state != "lactation" or self.num("postpartum_weeks") is not None:
+            return False
+        states = self.rows.stratum_states[self.i] if self.rows.stratum_states else ""
+        return "lactating" in states.split("|")
+
+    @property
+    def feeding_unknown_early_postpartum(self) -> bool:
+        """After the first week and before lactation_basal_stable_weeks after delivery, with
+        breastfeeding not stated, not judged in a physiological state, and the result within
+        what early breastfeeding gives (repeat_rested_max_times_uln × the breastfeeding limit:
+        basal ~100 ng/mL, each feed roughly doubling it; clinical-reference §2.1): whether she
+        breastfeeds decides between physiology and a level beyond it (without breastfeeding
+        prolactin is back to non-pregnant levels by about day 7)."""
+        patient = self.patient
+        if self.state or self.sex == "M" or not patient.postpartum:
+            return False
+        weeks = patient.postpartum_weeks
+        if patient.lactation not in ("", "unknown") or weeks is None:
+            return False
+        if weeks < self.t("postpartum_nonlactating_normal_weeks"):
+            return False
+        if weeks >= self.t("lactation_basal_stable_weeks"):
+            return False
+        ceiling = self.physiological_uln("lactating")
+        return ceiling is not None and self.within(ceiling * self.t("repeat_rested_max_times_uln"))
 
     @property
     def term_allowance(self) -> bool:
@@ -464,6 +501,13 @@ class RowContext:
         """The age is within the neonatal period, or may be (an age of 0 known only to be under
         one year): the adult levels of a prolactinoma say nothing of such a patient."""
         return self.age is not None and self.age < self.t("neonatal_max_age_years")
+
+    @property
+    def infant(self) -> bool:
+        """Under infant_max_age_years (the CALIPER infant band, 30 days to <1 year), the
+        neonatal period included, or an age of 0 known only to be under one year: the adult
+        urgent and prolactinoma levels say nothing of such a child (clinical-reference §2.1)."""
+        return self.age is not None and self.age < self.t("infant_max_age_years")
 
     @property
     def urgent_level(self) -> float:

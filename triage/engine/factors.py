@@ -175,6 +175,8 @@ def lactation(ctx: RowContext) -> list[Finding]:
                 "that of the first week and each feed roughly doubles it"
             )
             found = Finding("lactation", LIKELY, text, rule)
+        if found.exceeded and ctx.lactation_time_unknown:
+            found = _lactation_time_unknown(ctx, found)
         return [found]
     if ctx.sex == "M" or patient.lactation == "yes":
         return []  # a breastfeeding record that was not used is a reported conflict
@@ -194,6 +196,16 @@ def lactation(ctx: RowContext) -> list[Finding]:
         text = f"{why}; breastfeeding not stated (prolactin stays raised while breastfeeding)"
     ceiling = ctx.physiological_uln("lactating")
     late = weeks is not None and not first_week and weeks > ctx.t("lactation_late_weeks")
+    if ceiling is not None and not ctx.within(ceiling) and ctx.feeding_unknown_early_postpartum:
+        times = approx(ctx.t("repeat_rested_max_times_uln"))
+        allowed = ctx.amount(ceiling * ctx.t("repeat_rested_max_times_uln"), approx=True)
+        text += (
+            f"; if she is breastfeeding, a post-feed peak in the first "
+            f"{fmt(ctx.t('lactation_basal_stable_weeks'))} weeks reaches up to {times}× the "
+            f"breastfeeding limit ({allowed}), so breastfeeding may explain this level; if not, "
+            "it is more than the postpartum state explains: confirm whether she is breastfeeding"
+        )
+        return [Finding("lactation", POSSIBLE, text, rule)]
     if ceiling is None or not ctx.within(ceiling) or late:
         if late:  # months after delivery an unstated feeding is a question, not an answer
             text += ": confirm whether she is breastfeeding"
@@ -203,6 +215,29 @@ def lactation(ctx: RowContext) -> list[Finding]:
     if feeding_unknown:
         text += ": confirm whether she is breastfeeding"
     return [Finding("lactation", LIKELY, text, rule)]
+
+
+def _lactation_time_unknown(ctx: RowContext, found: Finding) -> Finding:
+    """Breastfeeding above its interval with no time since delivery stated
+    (ctx.lactation_time_unknown): what the level means depends on that time (clinical-reference
+    §2.1: basal ~100 ng/mL from day 7 to 3 months, ~50 ng/mL at 6 months, each feed roughly
+    doubling it).  Within the first months' allowance it is possible, not likely, and asks for
+    the time; above it the time changes nothing."""
+    weeks = fmt(ctx.t("lactation_basal_stable_weeks"))
+    times = approx(ctx.t("repeat_rested_max_times_uln"))
+    if not ctx.state_explains_level:
+        text = (
+            f"{found.evidence}; time since delivery not stated, but above {times}× the "
+            f"breastfeeding limit even the first {weeks} weeks of breastfeeding do not explain "
+            "the level"
+        )
+        return replace(found, evidence=text)
+    text = (
+        f"{found.evidence}; time since delivery not stated: in the first {weeks} weeks a "
+        f"post-feed peak reaches up to {times}× the breastfeeding limit, later in breastfeeding "
+        "this level is more than feeding explains: confirm when she delivered"
+    )
+    return replace(found, evidence=text)
 
 
 def _undated_delivery(ctx: RowContext, rule: str) -> list[Finding]:
@@ -251,9 +286,9 @@ def neonatal(ctx: RowContext) -> list[Finding]:
 def _maybe_neonatal(ctx: RowContext) -> list[Finding]:
     """An age of 0 without days ("0 y": under one year, judged against every interval of that
     span) with a result the neonatal interval may hold but a later infant's does not
-    (indeterminate): the neonatal period is possible, never likely, and it lowers no priority;
-    above the urgent level the result stays urgent until the age in days is known (contract
-    §7: only a neonatal period that explains the level makes it not urgent)."""
+    (indeterminate): the neonatal period is possible, never likely; above the adult urgent
+    level the result is soon, not urgent, until the age in days is known (under one year the
+    adult urgent level does not apply: priority.neonatal, infant_max_age_years)."""
     if ctx.state or not ctx.possibly_neonate or ctx.status == "high":
         return []
     text = (
@@ -263,8 +298,8 @@ def _maybe_neonatal(ctx: RowContext) -> list[Finding]:
     )
     if ctx.level_above(ctx.urgent_level):
         text += (
-            f"; above the urgent level {ctx.amount(ctx.urgent_level, approx=True)}, so urgent "
-            "unless the neonatal period is shown"
+            f"; above the adult urgent level {ctx.amount(ctx.urgent_level, approx=True)}, "
+            "which does not apply under one year: soon until the age in days is known"
         )
     return [Finding("neonatal", POSSIBLE, text, "neonatal_period")]
 
@@ -1209,6 +1244,10 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
     rule = "prolactin_level"
     if ctx.state == NEONATAL or ctx.possibly_neonate:
         return []  # a neonate's level is judged against the neonatal interval only
+    if ctx.infant:  # the adult prolactinoma levels say nothing of an infant (CALIPER §2.1)
+        return [] if found else [_nothing_found(ctx)]
+    if ctx.feeding_unknown_early_postpartum:
+        return []  # whether she breastfeeds decides first (the lactation finding asks)
     if ctx.known_prolactinoma:  # the tumour is known (known_pituitary_lesion), not suspected
         return [] if found else [_nothing_found(ctx)]
     if ctx.state_explains_level:
@@ -1329,7 +1368,7 @@ def _level_in_physiological_state(ctx: RowContext) -> list[Finding]:
     reported range ~100-600)."""
     likely_from = ctx.t("prolactinoma_likely_ng_ml")
     if ctx.physiological_allowance and ctx.mild:
-        return []  # near term a mild rise above the whole-pregnancy limit is usual
+        return []  # near term, or early in breastfeeding, a mild rise above the limit is usual
     if ctx.source != "physiological" or not ctx.above(likely_from):
         return []
     code = (

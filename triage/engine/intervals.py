@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple, TypeVar
+from typing import Final, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,7 @@ from triage.engine.text import Hits
 from triage.engine.units import MIU_L, NG_ML, all_sets, same_platform
 from triage.knowledge.model import Knowledge, ReferenceSet, Stratum
 from triage.numbers import age_text
-from triage.values import is_empty_value, lone_number, parse_sex_intervals
+from triage.values import is_empty_value, lone_number, parse_sex_intervals, unsexed_intervals
 
 _T = TypeVar("_T")
 
@@ -181,6 +181,10 @@ def physiology(
 # ---------------------------------------------------------------------------------------------
 # The lab's interval on the row
 # ---------------------------------------------------------------------------------------------
+# The lab's intervals of a row whose sex is not known: (group key, low, high) in ng/mL each.
+PerSex = tuple[tuple[str, float, float], ...]
+
+
 @dataclass(frozen=True)
 class RowIntervals:
     """The row intervals in ng/mL after the plausibility check, and a note where it acted."""
@@ -189,11 +193,10 @@ class RowIntervals:
     high: pd.Series
     note: list[str]  # "" where the interval was used as converted
     # per row, the lab's women's and men's intervals (ng/mL) for a row whose sex is not known
-    # and whose interval cell gives one per sex ("M: 4.0-15.2; F: 4.8-23.3"); None elsewhere.
-    # low / high are then their envelope (lowest lower, highest upper limit).
-    per_sex: list[tuple[tuple[float, float], tuple[float, float]] | None] = field(
-        default_factory=list
-    )
+    # and whose interval cell gives one per sex ("M: 4.0-15.2; F: 4.8-23.3", or per menopausal
+    # group: values.unsexed_intervals), as (group key, low, high); None elsewhere.  low / high
+    # are then their envelope (lowest lower, highest upper limit).
+    per_sex: list[PerSex | None] = field(default_factory=list)
     # per row, a lone number in the interval cell ("23.3") in ng/mL, NaN elsewhere: perhaps the
     # lab's upper limit, perhaps not, so it is judged beside the reference set's interval
     lone_high: list[float] = field(default_factory=list)
@@ -246,18 +249,22 @@ def vet_row_intervals(
             notes[i] = verdict.format(written=as_written, unit=units[i] or "its unit")
     unread = np.isnan(highs) & np.isnan(raw_low) & np.isnan(raw_high)
     sexes = frame["sex"].astype(object).where(frame["sex"].notna(), "").tolist()
-    per_sex: list[tuple[tuple[float, float], tuple[float, float]] | None] = [None] * len(frame)
+    per_sex: list[PerSex | None] = [None] * len(frame)
+    group_ages = (th.get("adult_age_years"), th.get("childbearing_age_max_years"))
     lone = [math.nan] * len(frame)
     for i in np.flatnonzero(unread).tolist():
         if isinstance(written[i], str) and written[i].strip() and not is_empty_value(written[i]):
             if sexes[i] not in ("F", "M"):
                 bounds = th.plausible_uln_ng_ml(infant=bool(ages[i] < 1))
                 names = ("unit_ng" in hits[i], "unit_miu" in hits[i])
-                per_sex[i] = _both_sexes_ng(written[i], units[i], factors[i], bounds, names)
+                age = None if np.isnan(ages[i]) else float(ages[i])
+                per_sex[i] = _both_sexes_ng(
+                    written[i], units[i], factors[i], bounds, names, (age, group_ages)
+                )
             if per_sex[i] is not None:
                 both = per_sex[i] or ()
-                lows[i] = min(low for low, _ in both)
-                highs[i] = max(high for _, high in both)
+                lows[i] = min(low for _, low, _ in both)
+                highs[i] = max(high for _, _, high in both)
                 continue
             notes[i] = _unread_note(written[i].strip())
             number = lone_number(written[i])
@@ -296,26 +303,30 @@ def _both_sexes_ng(
     factor: float,
     bounds: tuple[float, float],
     names: tuple[bool, bool],
-) -> tuple[tuple[float, float], tuple[float, float]] | None:
-    """The lab's women's and men's intervals in ng/mL ((low, high) each; a low NaN when open)
-    of an interval cell that gives one per sex, for a row whose sex is not known: judged
-    against both (output contract, sex unknown), never the reference set's instead.  None
-    unless the cell gives both and each reads as a plausible prolactin interval."""
+    age: tuple[float | None, tuple[float, float]],
+) -> PerSex | None:
+    """The lab's women's and men's intervals in ng/mL ((group key, low, high) each; a low NaN
+    when open) of an interval cell that gives one per sex, or per menopausal group and the
+    men's, for a row whose sex is not known: judged against all of them (output contract, sex
+    unknown; values.unsexed_intervals: the women's group that fits the age, or each when it
+    does not tell), never the reference set's instead.  None unless the cell gives both sexes
+    and each reads as a plausible prolactin interval.  ``age``: the row's age (or None) and
+    (adult_age_years, childbearing_age_max_years)."""
     table = parse_sex_intervals(written)
-    if table is None or "F" not in table or "M" not in table:
+    groups = unsexed_intervals(table, age[0], age[1]) if table is not None else None
+    if groups is None:
         return None
     divisor = 1.0 if unit == NG_ML else factor if unit == MIU_L else math.nan
-    found: list[tuple[float, float]] = []
-    for key in ("F", "M"):
-        iv = table[key]
+    found: list[tuple[str, float, float]] = []
+    for key, iv in groups:
         if iv.high is None or not divisor > 0:
             return None
         low = math.nan if iv.low is None else iv.low / divisor
         low, high, verdict = _vet_one(low, iv.high / divisor, unit, factor, bounds, names)
         if verdict or math.isnan(high):
             return None  # an implausible or converted limit: the set's interval, with a note
-        found.append((low, high))
-    return found[0], found[1]
+        found.append((key, low, high))
+    return tuple(found)
 
 
 def _unread_note(written: str) -> str:
@@ -614,18 +625,32 @@ def _row_choice(low: float, high: float, set_name: str, vetted: str) -> Choice:
     return Choice((interval,), "row", set_name, note)
 
 
-def _row_both(both: tuple[tuple[float, float], tuple[float, float]], set_name: str) -> Choice:
-    """The lab's women's and men's intervals of a row whose sex is not known: high only above
-    both upper limits, low only below both lower limits, normal only within both."""
-    (f_low, f_high), (m_low, m_high) = both
-    women = Interval(f_low, f_high, "row", "the lab's own interval for women")
-    men = Interval(m_low, m_high, "row", "the lab's own interval for men")
-    note = (
-        f"The lab's own intervals from the file, sex unknown: women {_range_text(women)}; men "
-        f"{_range_text(men)}. High only above every limit, normal only within every interval, "
-        "otherwise indeterminate"
+# How a row interval's group is named in notes (values.parse_sex_intervals keys).
+_GROUP_NAMES: Final = {
+    "F": "women",
+    "M": "men",
+    "F:premenopausal": "premenopausal women",
+    "F:postmenopausal": "postmenopausal women",
+}
+
+
+def _row_both(both: PerSex, set_name: str) -> Choice:
+    """The lab's women's and men's intervals of a row whose sex is not known (a women's
+    interval per menopausal group when the age does not tell which): high only above every
+    upper limit, low only below every lower limit, normal only within every interval."""
+    intervals = tuple(
+        Interval(low, high, "row", f"the lab's own interval for {_GROUP_NAMES.get(key, 'a group')}")
+        for key, low, high in both
     )
-    return Choice((women, men), "row", set_name, note)
+    parts = "; ".join(
+        f"{_GROUP_NAMES.get(key, key)} {_range_text(iv)}"
+        for (key, _, _), iv in zip(both, intervals, strict=True)
+    )
+    note = (
+        f"The lab's own intervals from the file, sex unknown: {parts}. High only above every "
+        "limit, normal only within every interval, otherwise indeterminate"
+    )
+    return Choice(intervals, "row", set_name, note)
 
 
 def _with_paediatric(row: Choice | None, paediatric: Choice) -> Choice | None:

@@ -9,8 +9,8 @@
   it by at most physiological_excess_max_times_uln × its upper limit (in the third trimester up
   to repeat_rested_max_times_uln ×: term pregnancy reaches several hundred ng/mL; in the first
   trimester and late lactation only the interval); beyond that the level counts as for anyone
-  (an infant's too): urgent above the urgent level, else soon (ctx.state_explains_level);
-  a neonate's level alone is never urgent (soon: `neonatal`).
+  urgent above the urgent level, else soon (ctx.state_explains_level); a neonate's or an
+  infant's level alone (under infant_max_age_years) is never urgent (soon: `neonatal`).
 - soon: high and not explained by a likely non-pituitary factor (and not a mild rise), or
   symptomatic, or with a known pituitary lesion, or on a prolactin-lowering treatment
   (cabergoline, bromocriptine: resistance, dose or adherence), or a hook-effect risk (a large
@@ -117,8 +117,9 @@ def physiological_state(ctx: RowContext, findings: Sequence[Finding]) -> bool:
     """Pregnancy, breastfeeding or the neonatal period applies: prolactin is physiologically
     raised (late pregnancy can reach several hundred ng/mL), so the level alone is not urgent.
     An age of 0 without days (under one year, maybe a neonate's, maybe not) is no such state:
-    the neonatal period is not known to explain the result (contract §7), so a level above the
-    urgent level stays urgent until the age in days shows it (factors.neonatal says so)."""
+    the neonatal period is not known to explain the result (contract §7); being under one year,
+    the adult urgent level does not make it urgent either (`neonatal`): soon until the age in
+    days shows it (factors.neonatal says so)."""
     # the neonatal period explains its interval and a result just above it, as pregnancy and
     # breastfeeding do theirs (state_explains_level): 499 ng/mL at 22 days (2.3x the neonatal
     # limit) is not explained away
@@ -128,12 +129,14 @@ def physiological_state(ctx: RowContext, findings: Sequence[Finding]) -> bool:
 
 
 def neonatal(ctx: RowContext) -> bool:
-    """Judged in the neonatal period (the first weeks to months after birth): the adult urgent
-    level says nothing of such a child, whose prolactin falls from the birth surge (contract §7
-    leaves the neonatal period out of the urgent level; clinical-reference §2.1, §4: Perlman
-    1978).  A result beyond what the period explains is high and `soon`, never urgent by its
-    level alone; a mass-effect red flag is urgent as at any age."""
-    return ctx.state == NEONATAL
+    """Judged in the neonatal period (the first weeks to months after birth), or an infant
+    under infant_max_age_years (an age of 0 known only to be under one year included): the
+    adult urgent level says nothing of such a child, whose prolactin falls from the birth surge
+    and whose own interval (CALIPER 30 days to <1 year 6.3-113.7 ng/mL) is several times an
+    adult's (contract §7 leaves the neonatal period out of the urgent level; clinical-reference
+    §2.1, §4: Perlman 1978, CALIPER).  A result beyond what the age explains is high and
+    `soon`, never urgent by its level alone; a mass-effect red flag is urgent as at any age."""
+    return ctx.state == NEONATAL or ctx.infant
 
 
 def explained(findings: Sequence[Finding], labels: Labels) -> bool:
@@ -155,8 +158,16 @@ def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: b
         if hook or (ctx.lesion.present and ctx.above_usual) or ctx.sellar_sign_alone:
             return SOON
         return NONE
-    if above_urgent_level(ctx) and not physiological_state(ctx, findings) and not neonatal(ctx):
-        return URGENT
+    if above_urgent_level(ctx) and not physiological_state(ctx, findings):
+        if not neonatal(ctx):
+            # weeks after delivery with breastfeeding not stated, within what early
+            # breastfeeding gives: whether she breastfeeds decides (the lactation finding
+            # asks), so not urgent
+            return SOON if ctx.feeding_unknown_early_postpartum else URGENT
+        # under one year (or a neonate beyond what its period explains): not urgent by the
+        # adult level, but never routine at it (an age of 0 without days may be 6x the
+        # infant limit where the neonatal limit makes it look mild)
+        return SOON
     if hook:
         return SOON
     if ctx.status != "high" and not ctx.disputed_high:
@@ -167,6 +178,10 @@ def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: b
         # above the pregnancy, breastfeeding or neonatal interval, and the state does not
         # explain it (early pregnancy: first-trimester prolactin is far lower): not explained
         return SOON
+    if ctx.lactation_time_unknown and not ctx.within(
+        ctx.uln * ctx.t("physiological_excess_max_times_uln")
+    ):
+        return SOON  # breastfeeding explains it only early after delivery: the time decides
     if ctx.prolactin_treatment:
         return SOON  # raised on cabergoline or bromocriptine: resistance, dose or adherence
     mild = ctx.mildly_raised

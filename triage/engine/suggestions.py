@@ -214,8 +214,10 @@ def _pituitary_reason(s: Situation) -> str | None:
         return None
     if ctx.lesion.present:
         return f"known lesion ({ctx.lesion.evidence})"
-    if ctx.state_explains_level or ctx.state == NEONATAL:
-        return None  # pregnancy, breastfeeding, neonate: imaging only for red flags or a lesion
+    if ctx.state_explains_level or ctx.state == NEONATAL or ctx.feeding_unknown_early_postpartum:
+        # pregnancy, breastfeeding, neonate (or weeks after delivery with breastfeeding not
+        # stated: whether she breastfeeds decides first): imaging only for red flags or a lesion
+        return None
     marked = _band_lower(ctx, "marked")
     # The bands are adult ng/mL levels: a child (whose limits are often higher, an infant's
     # above 100 ng/mL) is judged by times the limit for age (the mild rule below).

@@ -127,6 +127,7 @@ from triage.values import (
     unit_key,
     unit_note_assay,
     unknown_age,
+    unsexed_intervals,
     zero_age_span_years,
 )
 
@@ -1204,7 +1205,7 @@ class _Builder:
                 # no sex, and the women's and men's intervals: the engine judges the row
                 # against both (engine/intervals._both_sexes_ng), as for the set's strata
                 unsexed = table is not None and _text(sexes[row]) not in ("F", "M")
-                if unsexed and {"F", "M"} <= set(table):
+                if unsexed and table is not None and unsexed_intervals(table, age, bounds):
                     both += 1
                 else:
                     no_fit += 1
