@@ -875,6 +875,7 @@ def unit_key(text: str) -> str:
     """A unit spelling reduced for comparison: "µIU/mL" -> "uiu/ml", "mcg/L" -> "ug/l"."""
     s = _clean_text(text).lower()
     s = s.strip("()[]{} ")
+    s = " ".join(s.split())  # one space per run: "\s*per" is not tried across a long run
     s = s.replace("μ", "u").replace("µ", "u")
     s = re.sub(r"\bmc(?=g|iu|u)", "u", s)
     s = re.sub(r"\s*per\s*", "/", s)
@@ -920,10 +921,12 @@ def normalise_unit(text: object) -> UnitInfo | None:
 
 
 # A unit and a note in brackets after it: "mIU/L (WHO 84/500)", "µg/L [= ng/mL]".
-_UNIT_NOTE: Final = re.compile(r"\s*([^()\[\]]+?)\s*[(\[]\s*([^()\[\]]*?)\s*[)\]]\s*")
+_UNIT_NOTE: Final = re.compile(r"([^()\[\]]+)[(\[]([^()\[\]]*)[)\]]")
 # A unit (one word) and a note after a mark: "ng/mL - Siemens", "µg/l; Cobas", "mIU/L, Alinity",
 # "mU/L / Roche".
-_UNIT_MARK_NOTE: Final = re.compile(r"\s*(\S+?)\s*(?:[;,]|\s[-–—/]\s)\s*(\S.*?)\s*")
+_UNIT_MARK_NOTE: Final = re.compile(r"(\S+?)\s*(?:[;,]|\s[-–—/]\s)\s*(\S.*)")
+# Both are matched against the stripped text, their groups stripped after (_unit_and_note): no
+# run of spaces is tried at every position (a cell of 140,000 spaces took minutes).
 
 
 @cache
@@ -950,9 +953,14 @@ def _assay_words() -> frozenset[str]:
 
 def _unit_and_note(text: str) -> tuple[str, str] | None:
     """(unit, note) of a unit written with a note in brackets or after a mark, else None."""
-    match = _UNIT_NOTE.fullmatch(text) or _UNIT_MARK_NOTE.fullmatch(text)
+    plain = text.strip()
+    match = _UNIT_NOTE.fullmatch(plain) or _UNIT_MARK_NOTE.fullmatch(plain)
     # (a result cell's unit reaches here without its brackets: "mIU/L WHO 84/500")
-    parts = match.groups() if match is not None else tuple(text.strip().split(None, 1))
+    parts = (
+        tuple(part.strip() for part in match.groups())
+        if match is not None
+        else tuple(plain.split(None, 1))
+    )
     if len(parts) != len(("unit", "note")):
         return None
     return parts[0], parts[1]
