@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -78,3 +81,19 @@ def write_table(path: Path, rows: list[list[object]]) -> Path:
             sheet.append(row)
         book.save(path)
     return path
+
+
+@contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Fail with TimeoutError instead of hanging for ever (a reader on a hostile file)."""
+
+    def expired(*_: object) -> None:
+        raise TimeoutError(f"took over {seconds} s (a hang?)")
+
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import io
 import resource
-import signal
 import sys
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
+from pipeline_helpers import deadline
 
 from triage.io import ReadOptions, read_file
 from triage.schema import InputFileError
@@ -50,24 +48,10 @@ def _maxrss_kb() -> int:
 START_RSS = _maxrss_kb()
 
 
-@contextmanager
-def _deadline(seconds: int) -> Iterator[None]:
-    def expired(*_: object) -> None:
-        raise TimeoutError(f"reading took over {seconds} s (a hang?)")
-
-    old = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-
-
 def _read_or_refuse(path: Path, data: bytes) -> None:
     """The one property: a FileRead whose counts add up, or InputFileError."""
     path.write_bytes(data)
-    with _deadline(EXAMPLE_SECONDS):
+    with deadline(EXAMPLE_SECONDS):
         try:
             read = read_file(path, options=OPTIONS)
         except InputFileError as exc:

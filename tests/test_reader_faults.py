@@ -5,17 +5,15 @@ cell (patient privacy).  See docs/_pending_readers.md."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from openpyxl import Workbook
+from pipeline_helpers import deadline
 from typer.testing import CliRunner
 
 import triage.io.readers as readers
@@ -47,22 +45,6 @@ def rejected_lines(read: FileRead) -> dict[int, str]:
 def check_counts(read: FileRead) -> None:
     s = read.summary
     assert s.rows_read == s.rows_triaged + s.rows_rejected
-
-
-@contextmanager
-def deadline(seconds: int) -> Iterator[None]:
-    """Fail instead of hanging for ever."""
-
-    def expired(*_: object) -> None:
-        raise TimeoutError("the reader hung")
-
-    old = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 # ------------------------------------------------------------------------------------------------

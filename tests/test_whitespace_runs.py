@@ -5,14 +5,12 @@ values._unit_and_note).  Each read must finish well within the fuzz tests' hang 
 
 from __future__ import annotations
 
-import signal
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from pipeline_helpers import deadline
 
 from triage.io import ReadOptions, read_file
 from triage.schema import InputFileError
@@ -29,23 +27,9 @@ EXPORT = (
 PLACES = ["audit", "Prolactin,", "P1,", "Anna", ",F,", ",34", "08:10", ",25", "ng/mL,\n", "(2"]
 
 
-@contextmanager
-def _within(seconds: int) -> Iterator[None]:
-    def hang(signum: int, frame: object) -> None:
-        raise TimeoutError(f"reading took over {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, hang)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-
-
 def _read(path: Path) -> float:
     start = time.perf_counter()
-    with _within(LIMIT_SECONDS):
+    with deadline(LIMIT_SECONDS):
         try:
             read = read_file(path, options=ReadOptions())
         except InputFileError:
