@@ -109,3 +109,46 @@ def test_a_date_option_says_how_to_write_a_date(tmp_path: Path, args: tuple[str,
     error = one_line_error(result)
     assert "is not a date: write it as 2026-12-01" in error
     assert "%Y" not in error
+
+
+# ---------------------------------------------------------------------------------------------
+# The summary says what each of its counts means
+# ---------------------------------------------------------------------------------------------
+def page_text(path: Path) -> str:
+    """An HTML page's words as a reader sees them (no styles, no tags)."""
+    import html
+    import re
+
+    page = re.sub(r"<style.*?</style>|<svg.*?</svg>", " ", path.read_text("utf-8"), flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def test_summary_says_what_each_count_means(tmp_path: Path) -> None:
+    """A first reader of summary.html learns what urgent, soon, routine and no action mean (the
+    contract's priorities, with the urgent level of thresholds.toml), what indeterminate means,
+    and why there are fewer patient pages than patients; the page names the tool version, the
+    reference set and says it is decision support."""
+    from triage import __version__
+
+    result = cli("run", export(tmp_path), "--out", tmp_path / "out", "--ranges", "roche_elecsys")
+    assert result.exit_code == 0, result.output
+    text = page_text(tmp_path / "out" / "summary.html")
+    assert "What the counts mean" in text
+    legend = text[text.index("What the counts mean") :]
+    expected = [
+        "Urgent review today: a mass-effect red flag",
+        "above 5000 mIU/L (~",  # the urgent level, as the contract defines it, with its ng/mL
+        "Soon raised and not explained by a likely factor",
+        "Routine raised and explained by a likely factor",
+        "No action nothing to do for this result",
+        "indeterminate not judged against one interval",
+        "Patient pages pages in the printable patient pages: one per patient with a result",
+        "Rejected rows input rows that did not become a result",
+    ]
+    for words in expected:
+        assert words in legend, words
+    positions = [legend.index(words) for words in expected]
+    assert positions == sorted(positions)  # in the order of the counts above
+    assert f"prolactin-triage {__version__}" in text
+    assert "(roche_elecsys)" in text
+    assert "Decision support, not a diagnosis" in text
