@@ -152,3 +152,66 @@ def test_summary_says_what_each_count_means(tmp_path: Path) -> None:
     assert f"prolactin-triage {__version__}" in text
     assert "(roche_elecsys)" in text
     assert "Decision support, not a diagnosis" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Another kind of document under a workbook's name is said for what it is
+# ---------------------------------------------------------------------------------------------
+def zip_of(path: Path, parts: dict[str, str]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for part, text in parts.items():
+            archive.writestr(part, text)
+    return path
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def ole_of(path: Path, *streams: str) -> Path:
+    """A compound file's magic and directory entry names (UTF-16), as a .doc or .msg holds."""
+    body = b"".join(name.encode("utf-16-le") + bytes(64) for name in ("Root Entry", *streams))
+    path.write_bytes(OLE_MAGIC + bytes(512) + body + bytes(2048))
+    return path
+
+
+def test_documents_named_as_workbooks_are_named_for_what_they_are(tmp_path: Path) -> None:
+    """A report saved from Word, a presentation, an OpenDocument text, an Outlook message or a
+    zipped export, renamed .xlsx / .xls / .ods, is refused with what it is (exit 3: no usable
+    input; one line), never 'the workbook cannot be read'; a real workbook beside them is read."""
+    import openpyxl
+
+    cases = {
+        zip_of(
+            tmp_path / "report.xlsx", {"[Content_Types].xml": "<T/>", "word/document.xml": "<w/>"}
+        ): ("a Word document"),
+        zip_of(
+            tmp_path / "slides.xlsx",
+            {"[Content_Types].xml": "<T/>", "ppt/presentation.xml": "<p/>"},
+        ): ("a PowerPoint presentation"),
+        zip_of(
+            tmp_path / "brief.ods",
+            {"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<o/>"},
+        ): "an OpenDocument text document",
+        zip_of(tmp_path / "export.xlsx", {"export.csv": EXPORT_CSV}): (
+            "a zip archive of other files, not a lab export (whatever its name says); unzip it"
+        ),
+        ole_of(tmp_path / "letter.xls", "WordDocument", "1Table"): "a Word document",
+        ole_of(tmp_path / "mail.xls", "__substg1.0_0037001F"): "an Outlook message",
+    }
+    for path, kind in cases.items():
+        result = cli("check", path)
+        assert result.exit_code == 3, (path.name, result.output)
+        assert "Traceback" not in result.output
+        assert f"{path.name}: the file is {kind}" in result.output, result.output
+        assert "cannot be read" not in result.output
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in EXPORT_CSV.splitlines():
+        sheet.append([int(c) if c.isdigit() else c for c in row.split(",")])
+    book.save(tmp_path / "ward.xlsx")
+    result = cli("check", tmp_path / "ward.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "rows: 2 read = 2 usable + 0 rejected" in result.output

@@ -24,7 +24,7 @@ from typing import Final, Protocol
 from triage.io import fhir, hl7
 from triage.io.delimited import InputLimits
 from triage.io.formats import spreadsheet, text
-from triage.io.sources import Workbook, display_name
+from triage.io.sources import Workbook, display_name, not_an_export
 from triage.schema import InputFileError
 
 
@@ -101,12 +101,7 @@ def open_input(
         raise InputFileError(name, "the file is empty", code="empty")
     foreign = next((kind for magic, kind in FOREIGN_FILES if data.startswith(magic)), None)
     if foreign is not None:
-        raise InputFileError(
-            name,
-            f"the file is {foreign}, not a lab export (whatever its name says); export the "
-            "results from the laboratory system as xlsx or csv",
-            code="unsupported",
-        )
+        raise not_an_export(name, foreign)
     fmt = choose_format(data, suffix)
     if fmt is None:  # pragma: no cover - every supported suffix has an owner
         raise InputFileError(name, f"no reader for {suffix!r} files", code="unsupported")
