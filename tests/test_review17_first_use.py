@@ -195,7 +195,7 @@ def test_documents_named_as_workbooks_are_named_for_what_they_are(tmp_path: Path
             {"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<o/>"},
         ): "an OpenDocument text document",
         zip_of(tmp_path / "export.xlsx", {"export.csv": EXPORT_CSV}): (
-            "a zip archive of other files, not a lab export (whatever its name says); unzip it"
+            "a zip archive of other files, not a workbook (whatever its name says); unzip it"
         ),
         ole_of(tmp_path / "letter.xls", "WordDocument", "1Table"): "a Word document",
         ole_of(tmp_path / "mail.xls", "__substg1.0_0037001F"): "an Outlook message",

@@ -285,12 +285,11 @@ _ZIP_ARCHIVE: Final = "a zip archive of other files"
 def not_an_export(name: str, kind: str) -> InputFileError:
     """The error of a file that is another kind of document ("a PDF document", "a Word
     document", a zip archive), whatever its name says."""
-    advice = "unzip it and give the export inside" if kind == _ZIP_ARCHIVE else _EXPORT_ADVICE
-    return InputFileError(
-        name,
-        f"the file is {kind}, not a lab export (whatever its name says); {advice}",
-        code="unsupported",
-    )
+    if kind == _ZIP_ARCHIVE:  # the export may well be inside
+        said = "not a workbook (whatever its name says); unzip it and give the export inside"
+    else:
+        said = f"not a lab export (whatever its name says); {_EXPORT_ADVICE}"
+    return InputFileError(name, f"the file is {kind}, {said}", code="unsupported")
 
 
 def _foreign_zip(data: bytes) -> str | None:
