@@ -215,3 +215,29 @@ def test_documents_named_as_workbooks_are_named_for_what_they_are(tmp_path: Path
     result = cli("check", tmp_path / "ward.xlsx")
     assert result.exit_code == 0, result.output
     assert "rows: 2 read = 2 usable + 0 rejected" in result.output
+
+
+# ---------------------------------------------------------------------------------------------
+# Every command's --help gives its exit statuses (output-contract §6), usage errors included
+# ---------------------------------------------------------------------------------------------
+def test_every_command_help_states_its_exit_statuses() -> None:
+    commands = {
+        ("run",): ["0 done", "2 usage error", "3 no usable input", "4 some", "10 --fail"],
+        ("demo",): ["0 done", "2 usage error", "10 --fail"],
+        ("check",): ["0 every input usable", "2 usage error", "3 none usable", "4 some"],
+        ("batch",): ["0 done", "2 usage error", "3 every new", "4 some", "10 --fail"],
+        ("ack",): ["0 recorded", "2 usage error", "3 history unusable"],
+        ("history", "show"): ["0 shown", "2 usage error", "3 history unusable"],
+        ("ranges", "show"): ["0 shown", "2 no shipped set of that name"],
+        ("ranges", "validate"): ["0 valid", "2 problems"],
+    }
+    for command, statuses in commands.items():
+        result = cli(*command, "--help")
+        assert result.exit_code == 0, result.output
+        text = " ".join(result.output.split())
+        assert "Exit status:" in text, command
+        for status in statuses:
+            assert status in text, (command, status)
+    run_help = " ".join(cli("run", "--help").output.split())
+    assert "input format registry" not in run_help  # words of the code, not of a user
+    assert "FHIR JSON Bundle" in run_help
