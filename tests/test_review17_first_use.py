@@ -241,3 +241,26 @@ def test_every_command_help_states_its_exit_statuses() -> None:
     run_help = " ".join(cli("run", "--help").output.split())
     assert "input format registry" not in run_help  # words of the code, not of a user
     assert "FHIR JSON Bundle" in run_help
+
+
+def test_sheet_zero_says_how_sheets_are_counted(tmp_path: Path) -> None:
+    """--sheet 0 (a programmer's first sheet), from the command line or the config file, names
+    the workbook's sheets and says they are numbered from 1; --sheet 1 reads the first."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Ergebnisse"
+    for row in EXPORT_CSV.splitlines():
+        book.active.append([int(c) if c.isdigit() else c for c in row.split(",")])
+    book.save(tmp_path / "ward.xlsx")
+    config = tmp_path / "site.toml"
+    config.write_text("sheet = 0\n", encoding="utf-8")
+    for extra in (["--sheet", "0"], ["--config", str(config)]):
+        result = cli("check", tmp_path / "ward.xlsx", *extra)
+        assert result.exit_code == 3, result.output
+        assert "Traceback" not in result.output
+        assert "no sheet '0' in the workbook (its 1 sheet(s): 'Ergebnisse')" in result.output
+        assert "sheets are numbered from 1 (--sheet 1 is the first)" in result.output
+    result = cli("check", tmp_path / "ward.xlsx", "--sheet", "1")
+    assert result.exit_code == 0, result.output
+    assert "numbered from 1" not in result.output
