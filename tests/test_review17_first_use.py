@@ -207,6 +207,30 @@ def test_documents_named_as_workbooks_are_named_for_what_they_are(tmp_path: Path
         assert f"{path.name}: the file is {kind}" in result.output, result.output
         assert "cannot be read" not in result.output
 
+    # under their own names: the unsupported extension, and what the file is
+    (tmp_path / "printout.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    own_names = {
+        tmp_path / "printout.pdf": ("'.pdf'", "a PDF document, not a lab export; export the"),
+        zip_of(tmp_path / "letter.docx", {"word/document.xml": "<w/>"}): (
+            "'.docx'",
+            "a Word document, not a lab export; export the results",
+        ),
+        ole_of(tmp_path / "letter.doc", "WordDocument"): ("'.doc'", "a Word document"),
+        zip_of(tmp_path / "export.zip", {"export.csv": EXPORT_CSV}): (
+            "'.zip'",
+            "a zip archive of other files, not a lab export; unzip it and give the export inside",
+        ),
+    }
+    for path, (suffix, kind) in own_names.items():
+        result = cli("run", path, "--out", tmp_path / "out")
+        assert result.exit_code == 3, (path.name, result.output)
+        assert f"{path.name}: unsupported file type {suffix} (expected csv" in result.output
+        assert f"): the file is {kind}" in result.output, result.output
+    (tmp_path / "notes.rtf").write_text("plain words", encoding="utf-8")
+    result = cli("run", tmp_path / "notes.rtf", "--out", tmp_path / "out")
+    assert result.exit_code == 3 and "the file is" not in result.output  # nothing to say
+    assert not (tmp_path / "out").exists()
+
     book = openpyxl.Workbook()
     sheet = book.active
     for row in EXPORT_CSV.splitlines():

@@ -249,15 +249,14 @@ def open_spreadsheet(name: str, data: bytes, suffix: str, limits: InputLimits) -
     bomb, or not a workbook at all although named like one)."""
     if data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
         check_zip(name, data, limits.max_uncompressed_bytes, limits.max_compression_ratio)
-        foreign = _foreign_zip(data)
+        foreign = foreign_container(data)
         if foreign is not None:
             raise not_an_export(name, foreign)
         return _open_calamine(name, data, _zip_kind(data, suffix), suffix, limits)
     if data.startswith(_OLE_MAGIC):
-        if not any(stream in data for stream in _OLE_WORKBOOK_STREAMS):
-            foreign = next((k for stream, k in _FOREIGN_OLE_STREAMS if stream in data), None)
-            if foreign is not None:
-                raise not_an_export(name, foreign)
+        foreign = foreign_container(data)
+        if foreign is not None:
+            raise not_an_export(name, foreign)
         if any(marker in data for marker in _ENCRYPTED_STREAMS):
             raise InputFileError(
                 name,
@@ -282,14 +281,31 @@ _EXPORT_ADVICE: Final = "export the results from the laboratory system as xlsx o
 _ZIP_ARCHIVE: Final = "a zip archive of other files"
 
 
-def not_an_export(name: str, kind: str) -> InputFileError:
+def not_an_export(name: str, kind: str, *, lead: str = "") -> InputFileError:
     """The error of a file that is another kind of document ("a PDF document", "a Word
-    document", a zip archive), whatever its name says."""
-    if kind == _ZIP_ARCHIVE:  # the export may well be inside
-        said = "not a workbook (whatever its name says); unzip it and give the export inside"
+    document", a zip archive), whatever its name says; ``lead``: what comes first (an
+    unsupported extension)."""
+    if lead:  # its name says it already: what it is, and what to do
+        advice = "unzip it and give the export inside" if kind == _ZIP_ARCHIVE else _EXPORT_ADVICE
+        message = f"{lead}: the file is {kind}, not a lab export; {advice}"
+    elif kind == _ZIP_ARCHIVE:  # the export may well be inside
+        message = (
+            f"the file is {kind}, not a workbook (whatever its name says); unzip it and give "
+            "the export inside"
+        )
     else:
-        said = f"not a lab export (whatever its name says); {_EXPORT_ADVICE}"
-    return InputFileError(name, f"the file is {kind}, {said}", code="unsupported")
+        message = f"the file is {kind}, not a lab export (whatever its name says); {_EXPORT_ADVICE}"
+    return InputFileError(name, message, code="unsupported")
+
+
+def foreign_container(data: bytes) -> str | None:
+    """What a zip or OLE compound file that holds no workbook is ("a Word document", a zip
+    archive), by its directory alone (nothing is decompressed); None for anything else."""
+    if data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
+        return _foreign_zip(data)
+    if data.startswith(_OLE_MAGIC) and not any(s in data for s in _OLE_WORKBOOK_STREAMS):
+        return next((kind for stream, kind in _FOREIGN_OLE_STREAMS if stream in data), None)
+    return None
 
 
 def _foreign_zip(data: bytes) -> str | None:
