@@ -59,7 +59,7 @@ from triage.output.env import render_summary
 from triage.output.rows import DETAIL_COLUMNS, default_file_columns, rejected_rows
 from triage.output.session import COUNTED as SESSION_COUNTED
 from triage.output.summary import count_views
-from triage.output.views import as_text, patient_keys, priority_ranks
+from triage.output.views import STATUS_MEANINGS, as_text, patient_keys, priority_ranks
 from triage.pipeline import chunk_bounds, fail_on_matches, run_meta
 from triage.schema import (
     CANONICAL_COLUMNS,
@@ -725,8 +725,11 @@ class _ReportSession(OutputSession):
                 self._run_tallies.get("priority", {}),
                 PRIORITIES,
                 {c.code: c.label for c in view.priority_counts},
+                {c.code: c.meaning for c in view.priority_counts},
             ),
-            status_counts=count_views(self._run_tallies.get("status", {}), STATUSES, {}),
+            status_counts=count_views(
+                self._run_tallies.get("status", {}), STATUSES, {}, STATUS_MEANINGS
+            ),
         )
         return render_summary(self._env, view)
 

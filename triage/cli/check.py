@@ -120,7 +120,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show the column mapping found, the row counts and every problem; write nothing.
 
-        Exit status: 0 every input usable, 3 none usable, 4 some unusable.
+        Exit status: 0 every input usable (rejected rows are listed), 2 usage error (bad
+        option, config, mapping file or reference set), 3 none usable, 4 some unusable.
         Quoted cell texts in warnings and rejected rows are shown as [redacted] (numbers and
         units stay) unless --show-values is given.
         """

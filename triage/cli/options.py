@@ -95,6 +95,9 @@ def _load_config(ctx: typer.Context, value: Path | None) -> Path | None:
         owners = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
         note = f"note: config key {key!r} is for {owners}; ignored by {ctx.info_name}"
         typer.echo(note, err=True)
+    for param in ctx.command.params:
+        if param.name in options:
+            _check_config_kind(value, param, options[param.name])
     options = {k: _config_relative(k, v, value.parent) for k, v in options.items()}
     ctx.default_map = {
         **(ctx.default_map or {}),
@@ -105,6 +108,40 @@ def _load_config(ctx: typer.Context, value: Path | None) -> Path | None:
     return value
 
 
+# Text options whose value may be a TOML number: `sheet = 2`, `worker_memory = 2000000000`.
+_TEXT_OR_NUMBER_KEYS = frozenset({"sheet", "worker_memory"})
+
+
+def _toml_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array [...]"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _check_config_kind(path: Path, param: Any, value: Any) -> None:
+    """A config value of a kind the option never takes, named as the config file's (``site.toml:
+    ranges: expected a string (text in quotes), got an array [...]``).  Typer would turn an
+    array or a table into its Python text ("['a']"), which is then read as a set name, a sheet
+    name or a unit, far from the file that wrote it.  A text option takes text (a whole number
+    too where it means one: a sheet's position, a memory size).  The other options' own checks
+    name a value of the wrong kind (``attributed``)."""
+    if getattr(param, "nargs", 1) != 1 or getattr(param, "multiple", False):
+        return  # an option of many values (none today)
+    descriptor = getattr(param, "type_descriptor", None)
+    if getattr(descriptor, "annotation", None) is not str:
+        return
+    if isinstance(value, str) or (param.name in _TEXT_OR_NUMBER_KEYS and type(value) is int):
+        return
+    raise typer.BadParameter(
+        f"{path}: {param.name}: expected a string (text in quotes), got {_toml_kind(value)}",
+        param_hint="--config",
+    )
+
+
 # Typer's words for a value of the wrong kind, said in the tool's (every source of the value).
 _VALUE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^Input should be greater than or equal to (\S+?)\.?$"), r"must be at least \1"),
@@ -113,6 +150,11 @@ _VALUE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^Input should be a valid integer\b.*$"), "must be a whole number"),
     (re.compile(r"^Input should be a valid number\b.*$"), "must be a number"),
     (re.compile(r"^Value error, "), ""),
+    # a date option (history --since, --before): the strftime patterns say nothing to a user
+    (
+        re.compile(r"^(.*) does not match the formats? .*$", re.S),
+        r"\1 is not a date: write it as 2026-12-01 (a time may follow: 2026-12-01T08:30)",
+    ),
 )
 
 

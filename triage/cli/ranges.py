@@ -76,7 +76,11 @@ def show_command(
     name: Annotated[str, typer.Argument(help="A set name from `ranges list`, or a file.")],
     debug: DebugOpt = False,
 ) -> None:
-    """Every stratum of one set with its source."""
+    """Every stratum of one set with its source.
+
+    Exit status: 0 shown, 2 no shipped set of that name, or a file with problems (as
+    `ranges validate` names them).
+    """
     with console.error_boundary(debug=debug):
         from triage.knowledge import load_reference_set
 
@@ -88,7 +92,11 @@ def validate_command(
     file: Annotated[Path, typer.Argument(help="A reference-set file (.toml or .csv).")],
     debug: DebugOpt = False,
 ) -> None:
-    """Check a lab's own reference-set file; problems name the line and field (exit 2)."""
+    """Check a lab's own reference-set file; problems name the line and field (exit 2).
+
+    Exit status: 0 valid (one line on stdout), 2 problems (one line each on stderr) or a file
+    that cannot be read.
+    """
     with console.error_boundary(debug=debug):
         from triage.knowledge import reference_file_problems, validate_reference_file
 

@@ -56,8 +56,8 @@ MAX_INPUTS_NAMED = 10  # the last lines name this many inputs, then "and N more"
 InputsArg = Annotated[
     list[Path],
     typer.Argument(
-        help="Lab exports of any type the input format registry reads (spreadsheets, "
-        "delimited text, HL7 v2 ...; README: Input formats) or folders of them.",
+        help="Lab exports (xlsx, xls, ods, csv, tsv, HL7 v2, a FHIR JSON Bundle ...; README: "
+        "Input formats) or folders of them.",
         show_default=False,
     ),
 ]

@@ -340,8 +340,11 @@ def resolve_sheet(book: Workbook, file: str, wanted: str | int) -> str:
     listed = ", ".join(repr(n) for n in names)
     # an int is 0-based (--sheet 5 is index 4): the message counts as the user did
     asked = f"number {wanted + 1}" if isinstance(wanted, int) else repr(wanted)
+    # "0" (or "00") asked for the first sheet as a programmer counts: say how sheets are counted
+    zero = isinstance(wanted, str) and wanted.strip().isdigit() and not int(wanted)
+    hint = "; sheets are numbered from 1 (--sheet 1 is the first)" if zero else ""
     raise InputFileError(
-        file, f"no sheet {asked} in the workbook (its {len(names)} sheet(s): {listed})"
+        file, f"no sheet {asked} in the workbook (its {len(names)} sheet(s): {listed}){hint}"
     )
 
 

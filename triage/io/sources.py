@@ -52,6 +52,28 @@ _ENCRYPTED_STREAMS: Final = (
     "EncryptedPackage".encode("utf-16-le"),
     "EncryptionInfo".encode("utf-16-le"),
 )
+# Office files that are no workbook although named like one (a report saved as .docx and
+# renamed, a zipped export named .xlsx): said for what they are, as triage.io.formats'
+# FOREIGN_FILES says a PDF or an image, instead of "the workbook cannot be read".  A zip part
+# only that kind of file holds (and no workbook part), an OpenDocument package's mimetype, an
+# OLE directory entry (UTF-16) only that kind of file holds (and no Workbook/Book stream).
+_WORKBOOK_ZIP_PARTS: Final = ("xl/", "content.xml")
+_FOREIGN_ZIP_PARTS: Final = (
+    ("word/", "a Word document"),
+    ("ppt/", "a PowerPoint presentation"),
+    ("visio/", "a Visio drawing"),
+)
+_FOREIGN_ODF_TYPES: Final = (
+    (b"mimetypeapplication/vnd.oasis.opendocument.text", "an OpenDocument text document"),
+    (b"mimetypeapplication/vnd.oasis.opendocument.presentation", "an OpenDocument presentation"),
+    (b"mimetypeapplication/vnd.oasis.opendocument.graphics", "an OpenDocument drawing"),
+)
+_OLE_WORKBOOK_STREAMS: Final = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
+_FOREIGN_OLE_STREAMS: Final = (
+    ("WordDocument".encode("utf-16-le"), "a Word document"),
+    ("PowerPoint Document".encode("utf-16-le"), "a PowerPoint presentation"),
+    ("__substg1.0_".encode("utf-16-le"), "an Outlook message"),
+)
 _RATIO_FLOOR_BYTES: Final = 16 * 1024 * 1024  # small members may compress as well as they like
 _SCAN_CHUNK: Final = 4 * 1024 * 1024  # sheet XML is scanned in pieces of this size
 _MAX_CARRY: Final = 64 * 1024 * 1024  # an element longer than this is scanned in pieces
@@ -227,8 +249,14 @@ def open_spreadsheet(name: str, data: bytes, suffix: str, limits: InputLimits) -
     bomb, or not a workbook at all although named like one)."""
     if data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
         check_zip(name, data, limits.max_uncompressed_bytes, limits.max_compression_ratio)
+        foreign = foreign_container(data)
+        if foreign is not None:
+            raise not_an_export(name, foreign)
         return _open_calamine(name, data, _zip_kind(data, suffix), suffix, limits)
     if data.startswith(_OLE_MAGIC):
+        foreign = foreign_container(data)
+        if foreign is not None:
+            raise not_an_export(name, foreign)
         if any(marker in data for marker in _ENCRYPTED_STREAMS):
             raise InputFileError(
                 name,
@@ -247,6 +275,61 @@ def open_spreadsheet(name: str, data: bytes, suffix: str, limits: InputLimits) -
         "(wrong extension, or not a spreadsheet)",
         code="unsupported",
     )
+
+
+_EXPORT_ADVICE: Final = "export the results from the laboratory system as xlsx or csv"
+_ZIP_ARCHIVE: Final = "a zip archive of other files"
+
+
+def not_an_export(name: str, kind: str, *, lead: str = "") -> InputFileError:
+    """The error of a file that is another kind of document ("a PDF document", "a Word
+    document", a zip archive), whatever its name says; ``lead``: what comes first (an
+    unsupported extension)."""
+    if lead:  # its name says it already: what it is, and what to do
+        advice = "unzip it and give the export inside" if kind == _ZIP_ARCHIVE else _EXPORT_ADVICE
+        message = f"{lead}: the file is {kind}, not a lab export; {advice}"
+    elif kind == _ZIP_ARCHIVE:  # the export may well be inside
+        message = (
+            f"the file is {kind}, not a workbook (whatever its name says); unzip it and give "
+            "the export inside"
+        )
+    else:
+        message = f"the file is {kind}, not a lab export (whatever its name says); {_EXPORT_ADVICE}"
+    return InputFileError(name, message, code="unsupported")
+
+
+def foreign_container(data: bytes) -> str | None:
+    """What a zip or OLE compound file that holds no workbook is ("a Word document", a zip
+    archive), by its directory alone (nothing is decompressed); None for anything else."""
+    if data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
+        return _foreign_zip(data)
+    if data.startswith(_OLE_MAGIC) and not any(s in data for s in _OLE_WORKBOOK_STREAMS):
+        return next((kind for stream, kind in _FOREIGN_OLE_STREAMS if stream in data), None)
+    return None
+
+
+def _foreign_zip(data: bytes) -> str | None:
+    """What a zip that holds no workbook is ("a Word document", "a zip archive ..."), or None
+    for a workbook (or a package too damaged to say: calamine names it)."""
+    head = data[:4096]
+    odf = next((kind for mime, kind in _FOREIGN_ODF_TYPES if head.find(mime) >= 0), None)
+    if odf is not None:
+        return odf
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        return None  # check_zip has passed it: calamine says what is wrong
+    if any(n.startswith(_WORKBOOK_ZIP_PARTS) for n in names):
+        return None
+    for part, kind in _FOREIGN_ZIP_PARTS:
+        if any(n.startswith(part) for n in names):
+            return kind
+    if "[Content_Types].xml" in names or "mimetype" in names:
+        return None  # an Office or OpenDocument package of some kind: calamine says it
+    if not names:
+        return None  # an empty zip: calamine says it
+    return _ZIP_ARCHIVE
 
 
 def check_zip(name: str, data: bytes, max_bytes: int, max_ratio: float) -> None:

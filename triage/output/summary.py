@@ -9,10 +9,14 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from triage.knowledge.loaders import load_thresholds
+from triage.numbers import fmt
 from triage.output.patients import BatchKeys, PatientPlan
 from triage.output.views import (
     PATIENT_FILE,
     PRIORITY_LABELS,
+    PRIORITY_MEANINGS,
+    STATUS_MEANINGS,
     URGENT_BANNER_MAX,
     CountView,
     InputView,
@@ -42,11 +46,16 @@ def priority_order(keys: BatchKeys) -> np.ndarray:
 
 
 def count_views(
-    tally: Mapping[str, int], codes: Sequence[str], labels: Mapping[str, str]
+    tally: Mapping[str, int],
+    codes: Sequence[str],
+    labels: Mapping[str, str],
+    meanings: Mapping[str, str] | None = None,
 ) -> list[CountView]:
-    """Counts of the known codes in order (zero included), then any other value found."""
+    """Counts of the known codes in order (zero included), then any other value found;
+    ``meanings``: what each code's count counts, said beside it."""
     rest = dict(tally)
-    out = [CountView(c, labels.get(c, humanise(c)), rest.pop(c, 0)) for c in codes]
+    said = meanings or {}
+    out = [CountView(c, labels.get(c, humanise(c)), rest.pop(c, 0), said.get(c, "")) for c in codes]
     out.extend(CountView(c or "", c or "(empty)", n) for c, n in sorted(rest.items()))
     return out
 
@@ -119,13 +128,15 @@ def summary_view(
     rows = [table.view(p, href(p)) for p in shown.tolist()]
     banner = [table.view(p, href(p)) for p in banner_positions.tolist()]
     priority_labels = {p: PRIORITY_LABELS[p] for p in PRIORITIES}
-    priority_counts = count_views(tallies.get("priority", {}), PRIORITIES, priority_labels)
+    priority_counts = count_views(
+        tallies.get("priority", {}), PRIORITIES, priority_labels, priority_meanings(run)
+    )
     return SummaryView(
         run=run,
         results_total=keys.size,
         patients_total=plan.patients_total,
         priority_counts=priority_counts,
-        status_counts=count_views(tallies.get("status", {}), STATUSES, {}),
+        status_counts=count_views(tallies.get("status", {}), STATUSES, {}, STATUS_MEANINGS),
         urgent=banner,
         urgent_total=urgent_total,
         rows=rows,
@@ -140,6 +151,16 @@ def summary_view(
         groups=priority_groups(rows, priority_counts),
         untriaged_urgent=_rejected_views([r for r in rejected if r.possibly_urgent], None),
     )
+
+
+def priority_meanings(run: RunView) -> dict[str, str]:
+    """PRIORITY_MEANINGS with the urgent level of thresholds.toml, in mIU/L as it is defined,
+    and in ng/mL with the reference set's factor when the run has one."""
+    level = load_thresholds().get("urgent_miu_l")
+    urgent = f"{fmt(level)} mIU/L"
+    if run.miu_per_ng:
+        urgent += f" (~{level / run.miu_per_ng:.0f} ng/mL)"
+    return {code: text.format(urgent=urgent) for code, text in PRIORITY_MEANINGS.items()}
 
 
 def priority_groups(rows: Sequence[ResultView], counts: Sequence[CountView]) -> list[PriorityGroup]:

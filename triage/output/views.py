@@ -58,6 +58,47 @@ PRIORITY_LABELS: Final[dict[str, str]] = {
     "routine": "Routine",
     "none": "No action",
 }
+# What each count of the summary's "At a glance" means, said beside the counts (output-contract
+# §7 for the priorities, triage/engine/priority.py for the whole rule); "{urgent}" is the urgent
+# level of thresholds.toml (urgent_miu_l).
+PRIORITY_MEANINGS: Final[dict[str, str]] = {
+    "urgent": (
+        "review today: a mass-effect red flag (visual disturbance ...) with a raised result or a "
+        "known pituitary lesion, or a result above {urgent} that pregnancy, breastfeeding or the "
+        "neonatal period does not explain"
+    ),
+    "soon": (
+        "raised and not explained by a likely factor found in the data, or with symptoms, a "
+        "known pituitary lesion, a prolactin-lowering treatment or a hook-effect risk"
+    ),
+    "routine": (
+        "raised and explained by a likely factor (a drug in its usual range, kidney, thyroid "
+        "...), or a mild rise without symptoms"
+    ),
+    "none": (
+        "nothing to do for this result: within the interval used, low, or the level expected "
+        "in pregnancy, breastfeeding or a neonate"
+    ),
+}
+STATUS_MEANINGS: Final[dict[str, str]] = {
+    "low": "below the reference interval used",
+    "normal": "within the reference interval used",
+    "high": "above the reference interval used",
+    "indeterminate": (
+        "not judged against one interval: the row's sex is unknown and the result lies between "
+        "the two sexes' limits, or the lab's flag and the interval disagree (the row's note says)"
+    ),
+}
+BATCH_MEANINGS: Final[dict[str, str]] = {
+    "results": "prolactin results triaged",
+    "patients": "distinct patients (id, birth date and issuer) among them",
+    "pages": (
+        "pages in the printable patient pages: one per patient with a result that needs action "
+        "(every patient with --all-patients)"
+    ),
+    "rejected": "input rows that did not become a result, each listed below with its reason",
+    "inputs": "files read, each listed below with its row counts and SHA-256",
+}
 SOURCE_LABELS: Final[dict[str, str]] = {
     "row": "lab's own interval",
     "set": "reference set",
@@ -420,6 +461,7 @@ class CountView:
     code: str
     label: str
     count: int
+    meaning: str = ""  # what the count counts, said beside it (PRIORITY_MEANINGS ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -533,6 +575,8 @@ class SummaryView:
     # rejected rows that may be urgent (Rejected.possibly_urgent: urgent.txt lists them too),
     # every one of them: the banner says what the urgent alert says
     untriaged_urgent: list[RejectedView] = field(default_factory=list)
+    # what the "Batch" counts count (BATCH_MEANINGS), said beside them
+    batch_meanings: dict[str, str] = field(default_factory=lambda: dict(BATCH_MEANINGS))
 
     @property
     def unusable_inputs(self) -> list[InputView]:

@@ -24,7 +24,7 @@ from typing import Final, Protocol
 from triage.io import fhir, hl7
 from triage.io.delimited import InputLimits
 from triage.io.formats import spreadsheet, text
-from triage.io.sources import Workbook, display_name
+from triage.io.sources import Workbook, display_name, foreign_container, not_an_export
 from triage.schema import InputFileError
 
 
@@ -66,6 +66,13 @@ FOREIGN_FILES: Final[tuple[tuple[bytes, str], ...]] = (
 SUPPORTED_EXTENSIONS: Final[frozenset[str]] = frozenset(s for f in FORMATS for s in f.SUFFIXES)
 
 
+def foreign_kind(data: bytes) -> str | None:
+    """What a file that is no export of any format is, by its first bytes (FOREIGN_FILES) or
+    its zip or OLE directory ("a Word document", a zip archive); None otherwise."""
+    magic = next((kind for magic, kind in FOREIGN_FILES if data.startswith(magic)), None)
+    return magic if magic is not None else foreign_container(data)
+
+
 def supported_types() -> str:
     """The supported extensions without dots, for help texts: "csv, hl7, ods, ..."."""
     return ", ".join(sorted(e.lstrip(".") for e in SUPPORTED_EXTENSIONS))
@@ -92,21 +99,18 @@ def open_input(
     limits = limits or InputLimits()
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
-        raise InputFileError(
-            name,
-            f"unsupported file type {suffix or '(none)'!r} (expected {supported_types()})",
-            code="unsupported",
-        )
+        expected = f"unsupported file type {suffix or '(none)'!r} (expected {supported_types()})"
+        foreign = foreign_kind(data)
+        if foreign is not None:  # and what it is, when its content says (a .pdf, a .docx)
+            raise not_an_export(name, foreign, lead=expected)
+        raise InputFileError(name, expected, code="unsupported")
     if not data.strip():
         raise InputFileError(name, "the file is empty", code="empty")
+    # a zip or OLE file named like a workbook is said for what it is by the spreadsheet reader,
+    # after its zip-bomb guard
     foreign = next((kind for magic, kind in FOREIGN_FILES if data.startswith(magic)), None)
     if foreign is not None:
-        raise InputFileError(
-            name,
-            f"the file is {foreign}, not a lab export (whatever its name says); export the "
-            "results from the laboratory system as xlsx or csv",
-            code="unsupported",
-        )
+        raise not_an_export(name, foreign)
     fmt = choose_format(data, suffix)
     if fmt is None:  # pragma: no cover - every supported suffix has an owner
         raise InputFileError(name, f"no reader for {suffix!r} files", code="unsupported")
