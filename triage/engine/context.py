@@ -208,6 +208,11 @@ class LesionInfo:
     micro: bool = False
     suspected: bool = False  # written with doubt ("V.a.", "suspected", "?adenoma"): not confirmed
     prolactinoma: bool = False  # named a prolactinoma: it secretes prolactin
+    # an enlarged pituitary named without a lesion ("pituitary enlargement 12 mm") and no raised
+    # TSH to make it thyrotroph hyperplasia: a possible sellar lesion until shown otherwise
+    enlarged: bool = False
+    # only an empty sella named (cues.toml empty_sella): a pituitary finding, no mass
+    empty_sella: bool = False
 
 
 # The end of a sentence: . ! ? after a word and before a space or the end (not "V.a.", not the
@@ -332,7 +337,7 @@ class RowContext:
         size = raw["pituitary_lesion_mm"][i]
         written = raw["pituitary_lesion"][i]
         if (
-            (hit_map.get("lesion") if hit_map else None)
+            (hit_map.get("lesion") or hit_map.get("pituitary_hyperplasia") if hit_map else None)
             or (isinstance(written, str) and written.strip())
             or (isinstance(size, float) and size == size and size > 0)
         ):
@@ -587,6 +592,25 @@ class RowContext:
         return lab_word(self.raw("tsh_text"))
 
     @property
+    def tsh_raised(self) -> bool:
+        """The TSH is raised, without a raised free T4 (which is no primary hypothyroidism): a
+        value above tsh_upper_miu_l, a word ("erhöht"), else a note saying so (cue
+        tsh_stated_high).  An enlarged pituitary beside it may be the thyrotroph hyperplasia of
+        primary hypothyroidism (clinical-reference §1.4); without it, a possible sellar lesion."""
+        free_t4 = self.num("free_t4")
+        if free_t4 is not None and free_t4 > self.t("free_t4_high_pmol_l"):
+            return False
+        tsh = self.num("tsh")
+        if tsh is not None:
+            upper = self.t("tsh_upper_miu_l")
+            qualifier = str(self.raw("tsh_qualifier") or "")
+            return qualifier != "<" and (tsh > upper or (tsh == upper and qualifier == ">"))
+        word = self.tsh_word
+        if word is not None:
+            return word == "high"
+        return self.has("tsh_stated_high")
+
+    @property
     def off_scale(self) -> str:
         """Words for a censored result ('' for a plain one), to follow a level statement."""
         if self.qualifier == ">":
@@ -800,12 +824,16 @@ class RowContext:
             evidence.append(f"pituitary_lesion_mm: {fmt(size)}")
         else:
             size = None
-        hits = self.hits("lesion")
-        if not evidence and not written and not hits:
+        hits = named = self.hits("lesion")
+        enlarged = () if named or self.tsh_raised else self.hits("pituitary_hyperplasia")
+        if not evidence and not written and not hits and not enlarged:
             return LesionInfo(present=False)  # nothing says a lesion (the common row)
+        hyperplasia = written is not None and hyperplasia_cell(self.book, written)
         negative = written is not None and (
-            lesion_cell_says_none(self.book, written) or hyperplasia_cell(self.book, written)
+            lesion_cell_says_none(self.book, written) or (hyperplasia and self.tsh_raised)
         )
+        if not hits and not negative:
+            hits = enlarged  # the enlarged gland in the notes stands for the lesion
         if written and not negative:
             evidence.append(f"pituitary_lesion: '{written}'")
             if size is None:
@@ -848,6 +876,8 @@ class RowContext:
             return LesionInfo(present=True, evidence="; ".join(evidence))
         macro = size >= self.t("macroadenoma_mm") if size is not None else self.has("lesion_macro")
         return LesionInfo(
+            enlarged=not named and (bool(enlarged) or hyperplasia),
+            empty_sella=size is None and self._only_empty_sella(named),
             present=True,
             evidence="; ".join(evidence),
             size_mm=size,
@@ -859,6 +889,12 @@ class RowContext:
             suspected=self.has("lesion_suspected"),
             prolactinoma=self.has("lesion_prolactinoma"),
         )
+
+    def _only_empty_sella(self, named: tuple[CueHit, ...]) -> bool:
+        """Every lesion named is an empty sella (cues.toml empty_sella implies lesion), and no
+        other lesion is written in the lesion column."""
+        empty = {hit.matched for hit in self.hits("empty_sella")}
+        return bool(empty) and all(hit.matched in empty for hit in named)
 
     def physiological_uln(self, state: str) -> float | None:
         """Upper limit of the chosen (else default) set's stratum for `state` ("lactating")."""
@@ -880,7 +916,7 @@ class RowContext:
         if not lesion.present or lesion.macro or lesion.giant:
             return False
         if lesion.size_mm is None:
-            return lesion.micro
+            return lesion.micro or lesion.empty_sella
         return lesion.size_mm < self.t("macroadenoma_mm")
 
     @property

@@ -760,9 +760,11 @@ def thyroid(ctx: RowContext) -> list[Finding]:
     tsh = ctx.num("tsh")
     if tsh is None and ctx.tsh_word is not None:  # a TSH result in words: "erhöht", "normal"
         return _tsh_in_words(ctx, ctx.tsh_word)
+    if tsh is None and ctx.tsh_raised:  # a note says the TSH is raised, with no value
+        return [_tsh_stated_high(ctx)]
     if tsh is None:
         hit = ctx.first("hypothyroidism")
-        if hit is None or ctx.has("euthyroid_stated"):
+        if hit is None or ctx.has("euthyroid_stated") or ctx.has("tsh_stated_normal"):
             return []  # no hypothyroidism named, or the note says it is controlled
         text = f"{hit.evidence()}; no TSH given to show whether it is controlled"
         return [Finding("hypothyroidism", POSSIBLE, text, rule)]
@@ -805,6 +807,19 @@ def _tsh_in_words(ctx: RowContext, word: str) -> list[Finding]:
     return [Finding("hypothyroidism", POSSIBLE, evidence, "thyroid_function")]
 
 
+def _tsh_stated_high(ctx: RowContext) -> Finding:
+    """A note that says the TSH is raised, with no value ("TSH erhöht", "TSH élevée"): a possible
+    thyroid cause, never likely (how far it is raised is not known); a low free T4 said beside
+    it makes it overt primary hypothyroidism, still without a value."""
+    said = next(iter(ctx.hits("tsh_stated_high"))).evidence()
+    text = f"TSH reported raised in the notes (no value): {said}"
+    low_t4 = ctx.first("free_t4_stated_low")
+    if low_t4 is not None and ctx.num("free_t4") is None:
+        text += f"; free T4 reported low ({low_t4.evidence()}): overt primary hypothyroidism"
+    text += "; confirm its value to grade it" + _treat_and_repeat(ctx, False)
+    return Finding("hypothyroidism", POSSIBLE, text, "thyroid_function")
+
+
 def _treat_and_repeat(ctx: RowContext, likely: bool) -> str:
     """What a raised TSH in the row means for the next steps (the TSH is known, so no
     check_tsh suggestion): free T4, treatment, prolactin again once euthyroid; with a pituitary
@@ -812,7 +827,10 @@ def _treat_and_repeat(ctx: RowContext, likely: bool) -> str:
     free_t4 = "" if ctx.num("free_t4") is not None else "check free T4; "
     text = f"; {free_t4}treat, and re-check prolactin once euthyroid"
     enlarged = ctx.first("pituitary_hyperplasia")
-    if likely and (enlarged is not None or ctx.lesion.present):
+    # an enlarged gland beside a raised TSH is read as hyperplasia, not as a lesion (whatever
+    # the strength): its wording always stands then
+    hyperplasia = enlarged is not None and not ctx.lesion.present
+    if hyperplasia or (likely and (enlarged is not None or ctx.lesion.present)):
         seen = enlarged.evidence() if enlarged is not None else ctx.lesion.evidence
         text += (
             f"; the pituitary finding ({seen}) may be thyrotroph hyperplasia from primary "
@@ -873,6 +891,14 @@ def pituitary(ctx: RowContext) -> list[Finding]:
     """A known pituitary lesion (stalk effect or secreting).  A lesion written with doubt
     ("V.a.", "suspected", "?adenoma": cue lesion_suspected) is at most possible."""
     found = _pituitary(ctx)
+    if ctx.lesion.enlarged or ctx.lesion.empty_sella:
+        said = _enlargement(ctx) if ctx.lesion.enlarged else _EMPTY_SELLA
+        found = [
+            replace(f, strength=POSSIBLE, evidence=f"{f.evidence}{said}")
+            if f.code == "known_pituitary_lesion"
+            else f
+            for f in found
+        ]
     if not ctx.lesion.suspected:
         return found
     return [
@@ -907,11 +933,46 @@ def known_lesion(ctx: RowContext) -> list[Finding]:
         text += (
             ": with a lesion this large a very high prolactin can read falsely low (hook effect)"
         )
-    if ctx.state == PREGNANCY:
+    if ctx.state == PREGNANCY and not lesion.enlarged:
         text += "; a prolactinoma can grow in pregnancy"
+    if lesion.enlarged:
+        text += _enlargement(ctx)
+    elif lesion.empty_sella:
+        text += _EMPTY_SELLA
     if lesion.suspected:
         text += _SUSPECTED
     return [Finding("known_pituitary_lesion", POSSIBLE, text, "pituitary_lesion")]
+
+
+# An empty sella is no mass (clinical-reference §6.3: a cause of its own, median 48 ng/mL).
+_EMPTY_SELLA: Final = (
+    "; an empty sella is no mass (no chiasm compression, no hook effect): it can go with a "
+    "mildly raised prolactin and with hypopituitarism"
+)
+
+
+def _enlargement(ctx: RowContext) -> str:
+    """What an enlarged pituitary named without a lesion and without a raised TSH is: a possible
+    sellar lesion until shown otherwise, beside the physiological enlargements to exclude, the
+    hyperplasia of pregnancy and the thyrotroph hyperplasia of primary hypothyroidism
+    (clinical-reference §1.4, TSH/FT4 row)."""
+    tsh = ctx.num("tsh")
+    if tsh is not None:
+        thyroid = f"TSH {fmt(tsh)} mIU/L, not raised"
+    elif ctx.tsh_word is not None:
+        thyroid = f"TSH '{ctx.text('tsh_text')}', not raised"
+    elif ctx.has("tsh_stated_normal"):
+        thyroid = "TSH reported normal in the notes, no value"
+    else:
+        thyroid = "no TSH value given"
+    text = (
+        "; an enlarged pituitary: a possible sellar lesion until shown otherwise (review the "
+        "MRI); the physiological enlargements to exclude are the hyperplasia of pregnancy and "
+        f"the thyrotroph hyperplasia of primary hypothyroidism ({thyroid})"
+    )
+    if ctx.state == PREGNANCY:
+        text += "; pregnant: the gland enlarges in pregnancy"
+    return text
 
 
 def _pituitary(ctx: RowContext) -> list[Finding]:
@@ -1402,6 +1463,46 @@ def _note_medication_list(ctx: RowContext) -> tuple[str, str] | None:
     return None
 
 
+# Words that make a "not pregnant" a test result rather than a statement (hCG, pregnancy test).
+PREGNANCY_TEST_WORDS: Final = re.compile(
+    r"hcg|\btest|\bupt\b|upreg|schwangerschaftstest|ss-?test|prueba|zwangerschapstest",
+    re.IGNORECASE,
+)
+
+
+def _tsh_said(ctx: RowContext) -> bool:
+    return ctx.has("tsh_stated_normal") or ctx.has("tsh_stated_high")
+
+
+def stated_results(ctx: RowContext) -> list[str]:
+    """The context tests a note says were done, in words and with no value, where the row has
+    no value of its own ("TSH reported normal in the notes (no value): comments: 'TSH normal'"):
+    evidence that the test was done, to be confirmed with its value."""
+    said = []
+    if ctx.num("tsh") is None and ctx.tsh_word is None:
+        normal = ctx.first("tsh_stated_normal")
+        if normal is not None and not ctx.tsh_raised:
+            said.append(f"TSH reported normal in the notes (no value): {normal.evidence()}")
+        low_t4 = ctx.first("free_t4_stated_low")
+        if low_t4 is not None and ctx.num("free_t4") is None and not ctx.tsh_raised:
+            said.append(f"free T4 reported low in the notes (no value): {low_t4.evidence()}")
+    if ctx.patient.pregnancy == "no" and not ctx.pregnancy_conflict:
+        tests = [
+            f.evidence()
+            for _, f in ctx.patient.evidence
+            if f.field == "pregnancy"
+            and f.value == "no"
+            and f.column in _NOTE_FIELDS
+            and PREGNANCY_TEST_WORDS.search(f.quote)
+        ]
+        if tests and ctx.num("hcg") is None and ctx.text("hcg") is None:
+            said.append(f"pregnancy test reported negative in the notes: {tests[0]}")
+    kidney = ctx.first("kidney_stated_normal")
+    if kidney is not None and not _kidney_given(ctx):
+        said.append(f"kidney function reported normal in the notes (no value): {kidney.evidence()}")
+    return said
+
+
 def _kidney_given(ctx: RowContext) -> bool:
     """An eGFR or creatinine given, as a number or as a stage in words ("ESRD", "CKD G4")."""
     if ctx.num("egfr") is not None or ctx.num("creatinine") is not None:
@@ -1417,14 +1518,16 @@ def _unexplained_text(ctx: RowContext) -> str:
         label
         for label, present in (
             ("medications", meds is not None or no_meds is not None or listed is not None),
-            ("TSH", ctx.num("tsh") is not None or ctx.tsh_word is not None),
-            ("eGFR", _kidney_given(ctx)),
+            ("TSH", ctx.num("tsh") is not None or ctx.tsh_word is not None or _tsh_said(ctx)),
+            ("eGFR", _kidney_given(ctx) or ctx.has("kidney_stated_normal")),
         )
         if not present
     ]
     text = "no contributing factor found in the data given"
     if missing:
         text += f" (not given: {', '.join(missing)})"
+    for said in stated_results(ctx):
+        text += f"; {said}"
     if not any(m.drug.effect == "raises" for m in ctx.drugs):
         if meds is not None:
             text += f"; {_no_raising_drug(ctx, meds, no_meds)}"

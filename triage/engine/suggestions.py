@@ -17,7 +17,6 @@ in both of the last two, pituitary function and visual fields follow the MRI, fo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +24,7 @@ from triage.engine.context import LIKELY, RowContext, approx, fmt
 from triage.engine.factors import (
     LIKELY_FREQUENCIES,
     PHYSIOLOGICAL_CODES,
+    PREGNANCY_TEST_WORDS,
     Finding,
     beyond_drug_reach,
     stopped_agonist_note,
@@ -506,10 +506,7 @@ def _pregnancy_status_known(ctx: RowContext) -> bool:
 
 
 # Words that make a "not pregnant" a test result rather than a statement (hCG, pregnancy test).
-_TEST_WORDS = re.compile(
-    r"hcg|\btest|\bupt\b|upreg|schwangerschaftstest|ss-?test|prueba|zwangerschapstest",
-    re.IGNORECASE,
-)
+_TEST_WORDS = PREGNANCY_TEST_WORDS
 
 
 def _stated_not_pregnant(ctx: RowContext) -> str | None:
@@ -709,12 +706,47 @@ def check_tsh(s: Situation) -> str | None:
         return None
     if s.ctx.num("tsh") is not None or s.ctx.tsh_word is not None:
         return None
+    stated = _tsh_stated(s.ctx)
+    if stated is not None and s.work_up:
+        return stated
     if not s.work_up:
         return (
             "no TSH given: above the neonatal interval; hypothyroidism (congenital included) "
             "raises prolactin: check the newborn screening TSH"
         )
     return "no TSH given: hypothyroidism raises prolactin and can mimic a pituitary lesion"
+
+
+def _tsh_stated(ctx: RowContext) -> str | None:
+    """A TSH a note reports in words with no value: confirm the value rather than test from
+    scratch (a raised one is the possible hypothyroidism factor; a low free T4 said without a
+    TSH: primary or central hypothyroidism, the TSH tells them apart)."""
+    raised = ctx.first("tsh_stated_high") if ctx.tsh_raised else None
+    if raised is not None:
+        return (
+            f"TSH reported raised in the notes ({raised.evidence()}), no value: confirm the "
+            "value and measure free T4 (hypothyroidism raises prolactin)"
+        )
+    normal = ctx.first("tsh_stated_normal")
+    low_t4 = ctx.first("free_t4_stated_low")
+    if normal is not None:
+        text = (
+            f"TSH reported normal in the notes ({normal.evidence()}), no value: confirm the "
+            "value (hypothyroidism raises prolactin and can mimic a pituitary lesion)"
+        )
+        if low_t4 is not None and ctx.num("free_t4") is None:
+            text += (
+                f"; with a low free T4 reported ({low_t4.evidence()}), a TSH that is not raised "
+                "is central hypothyroidism, a pituitary failure: assess pituitary function"
+            )
+        return text
+    if low_t4 is not None and ctx.num("free_t4") is None:
+        return (
+            f"free T4 reported low in the notes ({low_t4.evidence()}), no TSH given: measure "
+            "TSH (a raised one is primary hypothyroidism, which raises prolactin; a normal or "
+            "low one is central hypothyroidism, a pituitary failure)"
+        )
+    return None
 
 
 @suggestion_rule("check_renal_function", "kidney_missing_or_low")
@@ -728,6 +760,12 @@ def check_renal(s: Situation) -> str | None:
         if ctx.patient.ckd_stage is not None:  # "ESRD", "CKD G4" written where no number is
             said = ctx.patient.said("ckd")
             return f"{said} written without an eGFR value: measure the eGFR to stage it"
+        normal = ctx.first("kidney_stated_normal")
+        if normal is not None:
+            return (
+                f"kidney function reported normal in the notes ({normal.evidence()}), no "
+                "value: confirm with the eGFR (kidney impairment raises prolactin)"
+            )
         return "no eGFR or creatinine given: kidney impairment raises prolactin"
     estimate = estimate_from_creatinine(ctx)  # a creatinine without an eGFR (renal.py)
     if estimate is not None and estimate.egfr is None:
