@@ -1,4 +1,4 @@
-"""Review 17: lactation words in a status or notes cell.
+"""Review 17: lactation words in a status or notes cell, and a remark beside a result.
 
 - A notes or status cell that says only "lactation" set the breastfeeding state, while the same
   word in German ("Laktation") or Italian ("lattazione"), alone or as a clause ("Laktation;
@@ -8,6 +8,11 @@
   guards stay: a lactation consultant, a negation, an ended lactation, weaning, and
   galactorrhoea (a symptom, §5: never the breastfeeding interval).  "lactation consultant" set
   the breastfeeding state; it no longer does.
+- A result with a remark on the specimen beside it without brackets ("260 haemolysed", "260
+  hämolytisch", "hämolytisch 260") was rejected (unparseable_result, or unknown_unit after a
+  unit) while "260 (haemolysed)" was read with the remark kept and a warning
+  (docs/output-contract-extensions.md "A remark in brackets after a result").  Words that are no
+  such remark ("260 see comment", "260 clotted") stay rejected.
 
 Synthetic patients only.
 """
@@ -17,7 +22,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from pipeline_helpers import csv_quoted, triage_lines
+
+from triage.io import ReadOptions, read_file
+from triage.pipeline import TriageRequest, run_triage
+from triage.values import parse_quantity, result_remarks
 
 HEADER = "patient_id,sex,age_years,prolactin,prolactin_unit,lactating,symptoms,comments"
 
@@ -124,3 +134,96 @@ def test_galactorrhoea_is_never_breastfeeding(tmp_path: Path) -> None:
         row = rows.loc[f"P{i}"]
         assert not _breastfeeding(row), cell
         assert row["status"] == "high", cell
+
+
+# ----------------------------------------------------------------- a remark beside a result ---
+REMARKED = [
+    ("260 haemolysed", "haemolysed"),
+    ("260 hämolytisch", "hämolytisch"),
+    ("260 hémolysé", "hémolysé"),
+    ("260 hemolizada", "hemolizada"),
+    ("260 emolizzato", "emolizzato"),
+    ("260 gehemolyseerd", "gehemolyseerd"),
+    ("hämolytisch 260", "hämolytisch"),
+    ("Probe leicht hämolytisch: 260", "Probe leicht hämolytisch"),
+    ("260 ng/mL, lipémique", "lipémique"),
+    ("260 icteric and lipaemic", "icteric and lipaemic"),
+]
+
+
+def test_a_remark_without_brackets_is_read_as_in_brackets(tmp_path: Path) -> None:
+    """The number is read (as "260 (haemolysed)" is), the remark kept in the row's comments and
+    the warning says the specimen may call for a repeat."""
+    path = tmp_path / "r.csv"
+    lines = [f"R{k},F,30,{csv_quoted(cell)},ng/mL" for k, (cell, _) in enumerate(REMARKED)]
+    lines.append("B1,F,30,260 (haemolysed),ng/mL")
+    path.write_text("patient_id,sex,age_years,prolactin,prolactin_unit\n" + "\n".join(lines))
+    read = read_file(path, None, ReadOptions())
+    assert read.frame["prolactin_value"].tolist() == [260] * (len(REMARKED) + 1)
+    comments = read.frame["comments"].tolist()
+    for (cell, remark), comment in zip(REMARKED, comments, strict=False):
+        assert comment == f"prolactin: {remark}", cell
+    assert comments[-1] == "prolactin: haemolysed"
+    assert not read.rejected
+    assert any("remark" in w and "repeat" in w for w in read.summary.warnings)
+
+
+def test_a_remarked_result_is_triaged_as_the_bracketed_one(tmp_path: Path) -> None:
+    """Through the whole run: 260 ng/mL written "260 hämolytisch" is triaged as "260
+    (hämolytisch)" is, never left out of the results."""
+    header = "patient_id,sex,age_years,prolactin,prolactin_unit"
+    rows = triage_lines(
+        tmp_path,
+        header,
+        [
+            "U1,F,30,260 hämolytisch,ng/mL",
+            "U2,F,30,hämolytisch 260,ng/mL",
+            "B1,F,30,260 (hämolytisch),ng/mL",
+        ],
+    )
+    for patient in ("U1", "U2"):
+        for field in ("prolactin_ng_ml", "status", "priority"):
+            assert rows.loc[patient, field] == rows.loc["B1", field], (patient, field)
+
+
+NO_REMARK = ["260 see comment", "260 clotted", "260 wrong tube", "260 invalid",
+             "8200 diluted, haemolysed", "haemolysed", "sample haemolysed"]  # fmt: skip
+
+
+def test_words_that_are_no_remark_stay_rejected(tmp_path: Path) -> None:
+    """A result said not valid, a pointer to a comment, a dilution with a remark, or a remark
+    without a number: unparseable_result, as before."""
+    source = tmp_path / "export.csv"
+    lines = [f"R{i},M,40,{csv_quoted(cell)},ng/mL" for i, cell in enumerate(NO_REMARK)]
+    lines += [f"OK{i},M,40,{10 + i},ng/mL" for i in range(len(NO_REMARK) + 1)]
+    source.write_text("patient_id,sex,age_years,prolactin,prolactin_unit\n" + "\n".join(lines))
+    outcome = run_triage(
+        TriageRequest(inputs=[source], out_dir=tmp_path / "out", keep_results=True)
+    )
+    rejected = {str(r.patient_id): r.reason_code for r in outcome.rejected}
+    for i, cell in enumerate(NO_REMARK):
+        assert rejected.get(f"R{i}") == "unparseable_result", cell
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "qualifier", "unit", "remarks"),
+    [
+        ("<5 hämolytisch", 5.0, "<", "", ("hämolytisch",)),
+        ("1.234,5 mIU/L hämolysiert", 1234.5, "", "mIU/L", ("hämolysiert",)),
+        ("260 / lipemic", 260.0, "", "", ("lipemic",)),
+        ("260 ng/mL", 260.0, "", "ng/mL", ()),
+    ],
+)
+def test_the_number_qualifier_and_unit_beside_a_remark(
+    cell: str, value: float, qualifier: str, unit: str, remarks: tuple[str, ...]
+) -> None:
+    """The remark is taken off; what stays is read as any result cell is."""
+    read = parse_quantity(cell)
+    assert (read.status, read.value, read.qualifier, read.unit_text) == (
+        "ok",
+        value,
+        qualifier,
+        unit,
+    )
+    assert read.text == cell
+    assert result_remarks(cell) == remarks
