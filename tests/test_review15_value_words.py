@@ -6,8 +6,8 @@ word ("260 erhöht", "260 kritisch") was rejected as unparseable_result ("is not
 giant prolactinoma's diluted 8200 ng/mL was out of urgent.txt, the counts and --fail-on.  The
 same words in brackets were read.  Clinical-reference §0 (hook effect: the diluted result is the
 true level), §4; the lab's flag: docs/output-contract-extensions.md "The lab's own flag".
-Words that say the specimen is unfit, and two numbers neither of which is called diluted, stay
-rejected.  Synthetic patients only.
+Words that say the result is not valid, and two numbers neither of which is called diluted,
+stay rejected.  Synthetic patients only.
 """
 
 from __future__ import annotations
@@ -217,9 +217,10 @@ def test_a_flag_word_beside_the_number_is_the_labs_flag(tmp_path: Path) -> None:
 
 
 # -- what stays unread -------------------------------------------------------------------------
-UNFIT = ["260 haemolysed", "260 hämolytisch", "260 clotted", "260 wrong tube", "260 invalid",
-         "260 repeat requested", "8200 diluted, haemolysed", "260 hémolysé",
-         "260 emolizzato"]  # fmt: skip
+# (a haemolysed, lipaemic or icteric specimen is a remark, read as in brackets: review 17,
+# tests/test_review17_lactation_words.py)
+UNFIT = ["260 clotted", "260 wrong tube", "260 invalid", "260 repeat requested",
+         "8200 diluted, haemolysed"]  # fmt: skip
 UNCLEAR = ["150 / 300", "150; 300", "12 (rep 30)", "150; 300 diluted; 400",
            "diluted 150; diluted 300", "undiluted 150; undiluted 300", "not diluted 260",
            "260 dilution requested", "diluted 1:100", "undiluted 150",

@@ -1371,12 +1371,27 @@ def parse_quantity(cell: object, decimal: str | None = None) -> Quantity:
             return Quantity("ok", number, text=cell.text)
         return Quantity("ok", number, text=format_number(number))
     text = str(cell).strip()
+    remarked = _remarked_quantity(text, decimal)  # "260 haemolysed": as "260 (haemolysed)"
+    if remarked is not None:
+        return remarked
     found = _parse_quantity_text(text, decimal)
     if found.status == "unparseable":  # "8200 diluted", "> 470, after dilution 1:100: 8200"
         diluted = diluted_cell(text, decimal)
         if diluted is not None:
             return diluted.quantity
     return found
+
+
+def _remarked_quantity(text: str, decimal: str | None) -> Quantity | None:
+    """The reading of a cell that writes a remark on the specimen beside its number without
+    brackets ("260 haemolysed", "hämolytisch 260", "260 ng/mL, lipämisch"), as if it were in
+    brackets after it ("260 (haemolysed)"); None for any other cell, or when the rest is no
+    reading ("8200 diluted, haemolysed")."""
+    remarked = _remark_bracketed(text)
+    if remarked is None:
+        return None
+    read = _parse_quantity_text(remarked, decimal)
+    return replace(read, text=text) if read.status == "ok" else None
 
 
 def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
@@ -1417,7 +1432,11 @@ def result_remarks(cell: object) -> tuple[str, ...]:
     "260 (lipémique)", "260 (repeated)").  Not a flag, a unit, a measuring-range bound or a
     dilution (each read as such), nor a bracket with a number (an interval, a limit, a second
     result or a conversion: read as such, or the cell is rejected)."""
-    if not isinstance(cell, str) or not ("(" in cell or "[" in cell):
+    if not isinstance(cell, str):
+        return ()
+    if _remarked_quantity(cell, None) is not None:  # "260 haemolysed": as "260 (haemolysed)"
+        cell = _remark_bracketed(cell) or cell
+    if not ("(" in cell or "[" in cell):
         return ()
     match = _QUANTITY.fullmatch(_clean_text(cell))
     if match is None:
@@ -1440,6 +1459,68 @@ def result_remarks(cell: object) -> tuple[str, ...]:
             continue
         found.append(inner.strip())
     return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _RemarkWords:
+    words: frozenset[str]  # at least one of them
+    around: frozenset[str]  # degrees, specimens, joins: only beside a word
+    joins: frozenset[str]  # never at a remark's edge
+
+
+@cache
+def _remark_words() -> _RemarkWords:
+    table = synonyms_data()["values"]["result_remarks"]
+    around = [*table["degrees"], *table["specimens"], *table["joins"]]
+    return _RemarkWords(
+        frozenset(normalise_word(w) for w in table["words"]),
+        frozenset(normalise_word(w) for w in around) | frozenset(around),
+        frozenset(normalise_word(w) for w in table["joins"]) | {""},
+    )
+
+
+# A word of a cell (a remark is cut off at a word's edge only), and the marks around a word
+# that join it to the number or to the next word ("260, hämolytisch", "hämolytisch: 260").
+_CELL_WORD = re.compile(r"[^\s,;]+")
+_WORD_MARKS: Final = ".:;,!-–—"
+
+
+def _remark_bracketed(text: str) -> str | None:
+    """The cell with a lab's remark on the specimen written beside the number, before or after
+    it ("260 haemolysed", "hämolytisch 260", "260 ng/mL, leicht lipämisch": synonyms.toml
+    [values.result_remarks]), put in brackets after the rest ("260 (haemolysed)"), as such a
+    remark is read; None when the cell writes no such remark, or nothing but it."""
+    if not any(ch.isalpha() for ch in text):
+        return None
+    vocab = _remark_words()
+    spans = [
+        (m.start(), m.end(), normalise_word(m.group().strip(_WORD_MARKS)))
+        for m in _CELL_WORD.finditer(text)
+    ]
+    known = vocab.words | vocab.around
+
+    def edge(order: list[tuple[int, int, str]]) -> int:
+        """How many words from the start of ``order`` form a remark (0: none)."""
+        taken = 0
+        while taken < len(order) and (not order[taken][2] or order[taken][2] in known):
+            taken += 1
+        while taken and order[taken - 1][2] in vocab.joins:  # never ends on "und"
+            taken -= 1
+        return taken if any(w in vocab.words for _, _, w in order[:taken]) else 0
+
+    front = edge(spans)
+    back = edge(spans[::-1]) if front < len(spans) else 0
+    if not front and not back:
+        return None
+    start = spans[front][0] if front < len(spans) else len(text)
+    end = spans[len(spans) - back - 1][1] if back else len(text)
+    rest = text[start:end].strip(" /|" + _WORD_MARKS)
+    if not any(ch.isdigit() for ch in rest):
+        return None
+    remarks = [text[: spans[front - 1][1]]] if front else []
+    remarks += [text[spans[len(spans) - back][0] :]] if back else []
+    said = "; ".join(r.strip(" " + _WORD_MARKS) for r in remarks)
+    return f"{rest} ({said})"
 
 
 @cache

@@ -1842,7 +1842,8 @@ class _Builder:
     # -- identity, dates -------------------------------------------------------------------------
     def _result_remarks(self) -> None:
         """A remark in brackets after a result ("260 (haemolysed)", "260 (hämolytisch)", "260
-        (lipémique)": values.result_remarks) is kept in the row's comments as "prolactin:
+        (lipémique)": values.result_remarks), or a remark on the specimen beside it without
+        brackets ("260 haemolysed", "hämolytisch 260"), is kept in the row's comments as "prolactin:
         <remark>", where the notes' readers see it and the outputs show it, and said: the
         number is read, but the specimen may call for a repeat.  It was left aside unsaid."""
         raw = self.column("prolactin")
@@ -1868,10 +1869,10 @@ class _Builder:
         )
         header = self.table.headers.get("prolactin", "prolactin")
         self.warnings.append(
-            f"column {header!r}: {len(rows)} result(s) carry a remark in brackets ({shown}): "
-            "the number was read and the remark kept in the row's comments; a haemolysed, "
-            "lipaemic, icteric or clotted specimen may call for a repeat sample: check the "
-            "remark with the lab"
+            f"column {header!r}: {len(rows)} result(s) carry a remark in brackets or beside "
+            f"the number ({shown}): the number was read and the remark kept in the row's "
+            "comments; a haemolysed, lipaemic, icteric or clotted specimen may call for a "
+            "repeat sample: check the remark with the lab"
         )
 
     def _assay_in_unit(self) -> None:
