@@ -319,3 +319,23 @@ def test_a_negative_pregnancy_test_in_the_notes_is_evidence_not_an_override(tmp_
     assert "conflicting_context" in _codes(conflict)
     assert "confirm the pregnancy status" in _reason(conflict, "pregnancy_test")
     assert _factor(conflict, "unexplained") is None
+
+
+def test_the_name_of_a_reference_range_does_not_say_the_patient_is_euthyroid(
+    tmp_path: Path,
+) -> None:
+    """ "TSH normal range 0.4-4.0" in a note (a lab's template line) says nothing of this
+    patient's TSH: a hypothyroidism written beside it still counts, as it does with no such
+    line; "TSH normal" said of the patient still sets it aside."""
+    template = [
+        "Hypothyreose; TSH normal range 0.4-4.0 mU/L",
+        "hypothyroidism; TSH normal values: 0.4-4",
+        "hypothyroïdie; TSH normal interval 0,4-4",
+        "Hypothyreose",
+    ]
+    stated = ["Hypothyreose; TSH normal", "hypothyroidism, euthyroid on levothyroxine"]
+    out = _run(tmp_path, [{"comments": c} for c in template + stated])
+    for i, note in enumerate(template):
+        assert _factor(out.iloc[i], "hypothyroidism") is not None, note
+    for i, note in enumerate(stated, start=len(template)):
+        assert _factor(out.iloc[i], "hypothyroidism") is None, note
