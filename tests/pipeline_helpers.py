@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -97,3 +98,19 @@ def deadline(seconds: int) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+
+
+def cli(*args: str | Path):  # type: ignore[no-untyped-def]
+    """The CLI run in-process, as `prolactin-triage ARGS` (a Typer/Click Result)."""
+    from typer.testing import CliRunner
+
+    from triage.cli import app
+
+    return CliRunner().invoke(app, list(map(str, args)), prog_name="prolactin-triage")
+
+
+def without_settings_from_the_environment(monkeypatch: Any) -> None:
+    """Remove every PROLACTIN_TRIAGE_ variable, so that only the test's options count."""
+    for name in list(os.environ):
+        if name.startswith("PROLACTIN_TRIAGE_"):
+            monkeypatch.delenv(name)

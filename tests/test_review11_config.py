@@ -7,11 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from triage.cli import app
-
-runner = CliRunner()
+from pipeline_helpers import cli, without_settings_from_the_environment
 
 # Synthetic patients: one urgent (8000 mIU/L with a visual field defect), one routine.
 URGENT_CSV = (
@@ -34,13 +30,7 @@ ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252")
 
 @pytest.fixture(autouse=True)
 def _no_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in os.environ:
-        if name.startswith("PROLACTIN_TRIAGE_"):
-            monkeypatch.delenv(name)
-
-
-def cli(*args: str | Path):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, list(map(str, args)), prog_name="prolactin-triage")
+    without_settings_from_the_environment(monkeypatch)
 
 
 def export(tmp_path: Path) -> Path:

@@ -8,15 +8,10 @@ Synthetic patients only; in-process calls only (CliRunner), to keep the file fas
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from triage.cli import app
-
-runner = CliRunner()
+from pipeline_helpers import cli, without_settings_from_the_environment
 
 # Synthetic patients: one raised (risperidone), one normal.
 EXPORT_CSV = (
@@ -26,13 +21,7 @@ EXPORT_CSV = (
 
 @pytest.fixture(autouse=True)
 def _no_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in os.environ:
-        if name.startswith("PROLACTIN_TRIAGE_"):
-            monkeypatch.delenv(name)
-
-
-def cli(*args: str | Path):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, list(map(str, args)), prog_name="prolactin-triage")
+    without_settings_from_the_environment(monkeypatch)
 
 
 def export(tmp_path: Path) -> Path:
