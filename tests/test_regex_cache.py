@@ -180,12 +180,12 @@ def test_what_another_process_saved_meanwhile_is_kept(
     """A batch run's parent and its per-file children each save what they compiled: the last
     to save keeps the others' patterns too."""
     assert regex_cache._entries() == {}  # the parent read the cache: empty then
-    parent = regex_cache._state["entries"]
+    parent = regex_cache._state.entries
     regex_cache.reset()  # a child reads it too, compiles and saves
     regex_cache.compile_vocabulary(r"\bdialyse\b", re.IGNORECASE)
     regex_cache.save()
     regex_cache.reset()  # the parent, with what it read before, compiles two and saves
-    regex_cache._state["entries"] = parent
+    regex_cache._state.entries = parent
     regex_cache.compile_vocabulary(r"\bstillt\b", re.IGNORECASE)
     regex_cache.compile_vocabulary(r"\ballaite\b", re.IGNORECASE)
     regex_cache.save()

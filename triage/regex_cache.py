@@ -32,8 +32,9 @@ import sys
 import tempfile
 import threading
 from array import array
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 try:  # CPython's regex engine, which re._compiler hands its programs to
     import _sre  # type: ignore[import-not-found]
@@ -56,7 +57,20 @@ _Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 _Key = tuple[str, int]
 
 _lock = threading.Lock()
-_state: dict[str, Any] = {"entries": None, "used": set(), "dirty": False, "at_exit": False}
+
+
+@dataclass
+class _State:
+    """This process's cache: what was read (None: not yet; _UNSUPPORTED: not used), which
+    entries this process used, whether it compiled one the file lacks."""
+
+    entries: dict[_Key, _Entry] | None = None
+    used: set[_Key] = field(default_factory=set)
+    dirty: bool = False
+    at_exit: bool = False  # save() registered as an exit handler
+
+
+_state = _State()
 
 
 def compile_vocabulary(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -69,15 +83,15 @@ def compile_vocabulary(pattern: str, flags: int = 0) -> re.Pattern[str]:
         if entry is not None:
             built = _built(pattern, entry)
             if built is not None:
-                _state["used"].add(key)
+                _state.used.add(key)
                 return built
         made = _made(pattern, key[1])
         if made is not None:
             compiled, entry = made
             with _lock:
                 entries[key] = entry
-                _state["used"].add(key)
-                _state["dirty"] = True
+                _state.used.add(key)
+                _state.dirty = True
             return compiled
     return re.compile(pattern, flags)
 
@@ -111,12 +125,12 @@ def save() -> None:
     Called by a run once its vocabularies are compiled (a batch file's forked child ends with
     os._exit, without exit handlers) and at exit."""
     with _lock:
-        entries = _state["entries"]
-        if not entries or not _state["dirty"]:
+        entries = _state.entries
+        if not entries or not _state.dirty:
             return
         kept = dict(entries)
-        used = set(_state["used"])
-        _state["dirty"] = False
+        used = set(_state.used)
+        _state.dirty = False
     folder = cache_folder()
     if folder is None:
         return
@@ -146,21 +160,21 @@ def save() -> None:
 def reset() -> None:
     """Forget what was loaded (tests; the next compile reads the file again)."""
     with _lock:
-        _state.update(entries=None, used=set(), dirty=False)
+        _state.entries, _state.used, _state.dirty = None, set(), False
 
 
 def _entries() -> dict[_Key, _Entry] | None:
     """The cache of this process, read once (None: off, or an ``re`` this cannot follow)."""
-    entries = _state["entries"]
+    entries = _state.entries
     if entries is not None:
         return entries if entries is not _UNSUPPORTED else None
     with _lock:
-        if _state["entries"] is None:
-            _state["entries"] = _loaded() if _supported() else _UNSUPPORTED
-            if not _state["at_exit"]:  # a run saves once its vocabularies are ready
-                _state["at_exit"] = True  # (pipeline); this is for any other command
+        if _state.entries is None:
+            _state.entries = _loaded() if _supported() else _UNSUPPORTED
+            if not _state.at_exit:  # a run saves once its vocabularies are ready
+                _state.at_exit = True  # (pipeline); this is for any other command
                 atexit.register(save)
-        entries = _state["entries"]
+        entries = _state.entries
     return entries if entries is not _UNSUPPORTED else None
 
 
