@@ -592,19 +592,32 @@ class RowContext:
         return lab_word(self.raw("tsh_text"))
 
     @property
+    def tsh_above_upper(self) -> bool:
+        """The row's TSH value is above tsh_upper_miu_l (">4" at the limit too, "<5" never)."""
+        tsh = self.num("tsh")
+        if tsh is None:
+            return False
+        upper = self.t("tsh_upper_miu_l")
+        qualifier = str(self.raw("tsh_qualifier") or "")
+        return qualifier != "<" and (tsh > upper or (tsh == upper and qualifier == ">"))
+
+    @property
+    def free_t4_raised(self) -> bool:
+        """The row's free T4 is above free_t4_high_pmol_l: a raised TSH beside it is no primary
+        hypothyroidism."""
+        free_t4 = self.num("free_t4")
+        return free_t4 is not None and free_t4 > self.t("free_t4_high_pmol_l")
+
+    @property
     def tsh_raised(self) -> bool:
         """The TSH is raised, without a raised free T4 (which is no primary hypothyroidism): a
         value above tsh_upper_miu_l, a word ("erhöht"), else a note saying so (cue
         tsh_stated_high).  An enlarged pituitary beside it may be the thyrotroph hyperplasia of
         primary hypothyroidism (clinical-reference §1.4); without it, a possible sellar lesion."""
-        free_t4 = self.num("free_t4")
-        if free_t4 is not None and free_t4 > self.t("free_t4_high_pmol_l"):
+        if self.free_t4_raised:
             return False
-        tsh = self.num("tsh")
-        if tsh is not None:
-            upper = self.t("tsh_upper_miu_l")
-            qualifier = str(self.raw("tsh_qualifier") or "")
-            return qualifier != "<" and (tsh > upper or (tsh == upper and qualifier == ">"))
+        if self.num("tsh") is not None:
+            return self.tsh_above_upper
         word = self.tsh_word
         if word is not None:
             return word == "high"

@@ -768,13 +768,11 @@ def thyroid(ctx: RowContext) -> list[Finding]:
             return []  # no hypothyroidism named, or the note says it is controlled
         text = f"{hit.evidence()}; no TSH given to show whether it is controlled"
         return [Finding("hypothyroidism", POSSIBLE, text, rule)]
+    if not ctx.tsh_above_upper or ctx.free_t4_raised:
+        return []  # (a raised TSH with a raised free T4 is not primary hypothyroidism)
     qualifier = str(ctx.raw("tsh_qualifier") or "")
     upper = ctx.t("tsh_upper_miu_l")
-    if qualifier == "<" or tsh < upper or (tsh == upper and qualifier != ">"):
-        return []
     free_t4 = ctx.num("free_t4")
-    if free_t4 is not None and free_t4 > ctx.t("free_t4_high_pmol_l"):
-        return []  # a raised TSH with a raised free T4 is not primary hypothyroidism
     evidence = f"TSH: {qualifier}{fmt(tsh)} mIU/L, above {fmt(upper)}"
     strong = ctx.t("tsh_strong_miu_l")
     low_t4 = ctx.t("free_t4_low_pmol_l")
@@ -799,8 +797,7 @@ def _tsh_in_words(ctx: RowContext, word: str) -> list[Finding]:
     """A TSH written as a word: a raised one is a possible cause (how far it is raised, which
     decides the strength, is not known), unless the free T4 is raised too; a normal or low one
     is no thyroid cause, whatever a note says."""
-    free_t4 = ctx.num("free_t4")
-    if word != "high" or (free_t4 is not None and free_t4 > ctx.t("free_t4_high_pmol_l")):
+    if word != "high" or ctx.free_t4_raised:
         return []
     text = f"TSH: '{ctx.text('tsh_text')}' (raised; no value given to show how far)"
     evidence = text + _treat_and_repeat(ctx, False)
