@@ -1434,8 +1434,9 @@ def result_remarks(cell: object) -> tuple[str, ...]:
     result or a conversion: read as such, or the cell is rejected)."""
     if not isinstance(cell, str):
         return ()
-    if _remarked_quantity(cell, None) is not None:  # "260 haemolysed": as "260 (haemolysed)"
-        cell = _remark_bracketed(cell) or cell
+    bracketed = _remark_bracketed(cell)  # "260 haemolysed": as "260 (haemolysed)"
+    if bracketed is not None and _parse_quantity_text(bracketed, None).status == "ok":
+        cell = bracketed
     if not ("(" in cell or "[" in cell):
         return ()
     match = _QUANTITY.fullmatch(_clean_text(cell))
