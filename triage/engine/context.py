@@ -124,10 +124,11 @@ class LazyTimes(Sequence[object]):
     each cell made when read: a Timestamp per row costs more than the one rule that reads a
     collection time (seizure timing) on the few rows it applies to."""
 
-    __slots__ = ("_values",)
+    __slots__ = ("_made", "_values")
 
     def __init__(self, values: np.ndarray) -> None:
         self._values = values  # datetime64[ns]
+        self._made: dict[int, datetime | None] = {}  # row -> its datetime (when())
 
     def __len__(self) -> int:
         return len(self._values)
@@ -143,6 +144,18 @@ class LazyTimes(Sequence[object]):
             return [self[j] for j in range(*i.indices(len(self)))]
         value = self._values[i]
         return None if np.isnat(value) else pd.Timestamp(value)
+
+    def when(self, i: int) -> datetime | None:
+        """Row `i` as a datetime (None where missing), made once: the drug-stop rules read the
+        collection time once per medication item."""
+        try:
+            return self._made[i]
+        except KeyError:
+            value = self[i]
+            made = self._made[i] = (
+                value.to_pydatetime() if isinstance(value, pd.Timestamp) else None
+            )
+            return made
 
 
 def rule_values(series: pd.Series) -> Sequence[object]:
@@ -673,7 +686,10 @@ class RowContext:
         return bool(value) if isinstance(value, bool) else None
 
     def when(self, name: str) -> datetime | None:
-        value = self.raw(name)
+        column = self.rows.raw[name]
+        if isinstance(column, LazyTimes):
+            return column.when(self.i)
+        value = column[self.i]
         return value.to_pydatetime() if isinstance(value, pd.Timestamp) else None
 
     # --- free text ----------------------------------------------------------------------------
