@@ -269,6 +269,21 @@ def _parse_toml(path: Path, text: str) -> dict[str, object]:
         raise ConfigError(str(path), f"TOML syntax error: {message}", line=line) from None
 
 
+def _defines(line: str, key: str) -> bool:
+    """`line` sets `key` (`key = ...`, the key quoted or not), as the pattern
+    ``^\\s*["']?KEY["']?\\s*=`` reads it, without a pattern compiled per key: a data file's
+    records name a few thousand keys, looked up on every load."""
+    rest = line.lstrip()
+    if rest[:1] in ('"', "'"):
+        rest = rest[1:]
+    if not rest.startswith(key):
+        return False
+    rest = rest[len(key) :]
+    if rest[:1] in ('"', "'"):
+        rest = rest[1:]
+    return rest.lstrip().startswith("=")
+
+
 class _TomlLines:
     """Finds the line of a table header or of a key inside it (tomllib gives no positions)."""
 
@@ -291,9 +306,8 @@ class _TomlLines:
         start = table_line or 0
         ends = [number for number, _ in self._headers if number > start]
         end = min(ends) - 1 if ends else len(self._lines)
-        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
         for number in range(start + 1, end + 1):
-            if pattern.match(self._lines[number - 1]):
+            if _defines(self._lines[number - 1], key):
                 return number
         return None
 
