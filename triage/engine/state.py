@@ -119,6 +119,8 @@ class PatientState:
     def lab(self, name: str) -> Fact | None:
         """The first number of lab `name` ("egfr", "tsh") written in a note, if any: used only
         where the row's own column for it is empty (the rule that reads it decides)."""
+        if not self.labs:  # the common row: no lab written in its notes
+            return None
         return next((f for f in self.labs if f.field == f"lab:{name}"), None)
 
     def facts(self, topic: str) -> list[Fact]:
