@@ -54,7 +54,7 @@ from triage.io.identifiers import preferred_patient_id
 from triage.io.long import classify_test
 from triage.io.sources import Rows, Workbook
 from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
-from triage.values import FormatNumber, normalise_unit, synonyms_data
+from triage.values import FormatNumber, normalise_unit, sex_of_gender, synonyms_data
 
 NAME: Final = "fhir"
 SUFFIXES: Final = frozenset({".json"})
@@ -494,7 +494,7 @@ def _patient_cells(patient: Mapping[str, Any] | None, reference: str) -> dict[st
                 break
     gender = _text(patient.get("gender")).casefold()
     # "other" as the word the sex column reads as unknown and writes back as other
-    sex = {"female": "F", "male": "M", "other": "other"}.get(gender, "")
+    sex = sex_of_gender(gender)
     return {
         "patient_id": pid,
         "patient_name": name,

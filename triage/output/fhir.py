@@ -40,7 +40,7 @@ from triage.knowledge.loaders import load_thresholds
 from triage.numbers import fmt_lab, lab_decimals
 from triage.output.options import RESULTS_FHIR, RunMeta
 from triage.output.views import as_text, patient_keys
-from triage.values import RESULT_STATUS_CODES, parse_quantity, unit_key
+from triage.values import RESULT_STATUS_CODES, fhir_gender, parse_quantity, unit_key
 
 __all__ = ["RESULTS_FHIR", "write_fhir_bundle"]
 
@@ -88,7 +88,6 @@ LAB_FLAG_CODES: Final[dict[str, str]] = {"high": "H", "low": "L", "abnormal": "A
 # a qualified result written with an inclusive sign (HL7 SN ">=^200", a FHIR comparator ">="):
 # the canonical qualifier keeps only its direction, the raw cell the sign
 _INCLUSIVE: Final = re.compile(r"\s*(<=|=<|≤|>=|=>|≥)")
-GENDERS: Final[dict[str, str]] = {"F": "female", "M": "male"}
 CAUTIONS: Final = frozenset({"hook_effect_risk", "dopamine_agonist_masking", "conflicting_context"})
 
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
@@ -585,10 +584,8 @@ def patient_resource(key: str, row: Mapping[str, Any], *, redact: bool) -> dict[
     name = as_text(row.get("patient_name"))
     if name and not redact:
         patient["name"] = [{"text": name}]
-    # F / M; a sex stated as another ("divers", HL7 PID-8 O/A/N: the canonical gender) other
-    patient["gender"] = GENDERS.get(as_text(row.get("sex")).upper()) or (
-        "other" if as_text(_ctx(row, "gender")) == "other" else "unknown"
-    )
+    # F / M; a sex stated as another ("divers", HL7 PID-8 O/A/N/X: the canonical gender) other
+    patient["gender"] = fhir_gender(as_text(row.get("sex")), as_text(_ctx(row, "gender")))
     birth = None if redact else _fhir_date(row.get("birth_date"))
     if birth:
         patient["birthDate"] = birth
@@ -719,8 +716,9 @@ def _reference_range(row: Mapping[str, Any], unit: str) -> dict[str, Any] | None
     out["type"] = {"coding": [{"system": RANGE_MEANING, "code": meaning}]}
     applies = [{"text": stratum}] if stratum and stratum != "row" else []
     sex = as_text(row.get("sex")).upper()
-    if sex in GENDERS and source != "row":
-        applies.append({"text": f"sex: {GENDERS[sex]}"})
+    gender = fhir_gender(sex)
+    if gender in ("female", "male") and source != "row":
+        applies.append({"text": f"sex: {gender}"})
     if applies:
         out["appliesTo"] = applies
     if note:
