@@ -17,7 +17,9 @@ that the existing pipeline does the rest (triage.io.long):
   before the drug), one whose period covered it counts even if stopped or completed since, and
   one whose period ended before it, or one stopped, completed or on hold, is written as a drug
   list writes it ("risperidone (stopped on 2026-02-27)", "(stopped)", "(on hold)") for the drug
-  matcher's timing rules (a drug stopped within its acting days still counts);
+  matcher's timing rules (a drug stopped within its acting days still counts); one this tool
+  wrote (one per drug of a medications cell, each with the cell in a note "Medication list as
+  written: ...") gives that cell once, whatever its status;
 - an Observation without specimen and effective time (a TSH, eGFR, hCG) joins its patient's
   prolactin result by subject when the patient has one collection in the file (triage.io.long);
 - ``Condition`` of the patient (not resolved / inactive / refuted) -> ``comments`` (its text);
@@ -110,6 +112,8 @@ FLAG_CONDITIONS: Final[dict[str, str]] = {
 }
 _WEEKS: Final = re.compile(r"(\d+(?:\.\d+)?)\s*weeks")
 _AS_WRITTEN: Final = "as written: "
+# the note holding the medications cell on a MedicationStatement this tool wrote
+_MEDICATIONS_AS_WRITTEN: Final = "Medication list as written: "
 # the note in which this tool writes a row's comments on the result's Observation
 # (output/fhir.py INPUT_COMMENTS; before, a Condition "Comments: ...", still read)
 _INPUT_COMMENTS: Final = "Input comments: "
@@ -638,6 +642,17 @@ def _medication(resource: Mapping[str, Any], index: _Index) -> str:
     return text
 
 
+def _list_as_written(resource: Mapping[str, Any]) -> str:
+    """The medications cell a MedicationStatement this tool wrote carries in its note (one
+    statement per drug, each with the whole list: output/fhir.py medication_statements), ""
+    for any other statement."""
+    for note in _list(resource.get("note")):
+        text = _text(note.get("text")) if isinstance(note, Mapping) else ""
+        if text.startswith(_MEDICATIONS_AS_WRITTEN):
+            return text.removeprefix(_MEDICATIONS_AS_WRITTEN).strip()
+    return ""
+
+
 def _as_written(resource: Mapping[str, Any]) -> str:
     for note in _list(resource.get("note")):
         text = _text(note.get("text")) if isinstance(note, Mapping) else ""
@@ -870,7 +885,10 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
             who = index.key(_subject_key(resource) or _subject_key(resource, "patient"))
             status = _text(resource.get("status"))
             text = _medication(resource, index)
-            if who and text:
+            listed = _list_as_written(resource)
+            if who and listed:  # one this tool wrote: the medications cell, read as written
+                meds.setdefault(who, []).append(("active", None, listed))
+            elif who and text:
                 meds.setdefault(who, []).append((status, resource.get("effectivePeriod"), text))
         elif kind == "Condition":
             who = index.key(_subject_key(resource) or _subject_key(resource, "patient"))
