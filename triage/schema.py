@@ -394,6 +394,10 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "when the result may be urgent)",
     "duplicate_message": "an HL7 v2 result in a message sent again: the same message control id "
     "(MSH-10) and the same segments as an earlier message of the file, whose results are triaged",
+    "same_result_other_unit": "a prolactin line of a long-shape file (an HL7 v2 OBX, a FHIR "
+    "Observation, an export's line) that gives the same result as another line of its sample "
+    "in the other unit (ng/mL beside mIU/L, the numbers one another's conversion at the assay's "
+    "factor within rounding): the result is triaged once, from the line the detail names",
 }
 
 REJECTED_COLUMNS: Final[tuple[str, ...]] = (

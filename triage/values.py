@@ -2536,6 +2536,49 @@ def administrative_gender(cell: object) -> str | None:
     return "other" if normalise_word(cell) in _other_sex_words() else None
 
 
+@cache
+def administrative_codes() -> dict[str, str]:
+    """An administrative sex code (HL7 PID-8: F, M, O, A, N, X, D, U ...) -> its FHIR
+    Patient.gender: synonyms.toml [values.sex] hl7_codes, the one mapping of the HL7 reader, the
+    FHIR reader and results.fhir.json."""
+    codes: dict[str, str] = synonyms_data()["values"]["sex"]["hl7_codes"]
+    return {code.upper(): gender for code, gender in codes.items()}
+
+
+_BINARY_GENDERS: Final = ("female", "male")
+
+
+def administrative_sex(code: str) -> str:
+    """An administrative sex code (HL7 PID-8) as the sex column reads it: F and M as their
+    codes; a code of a sex stated as neither (O, A, N, X, D ...) as "other", which the sex column
+    reads as unknown for the interval (judged between both sexes' limits) and results.fhir.json
+    writes as gender "other" (administrative_gender); U as "unknown"; anything else as given."""
+    gender = administrative_codes().get(code.strip().upper())
+    if gender is None:
+        return code
+    return code.strip().upper() if gender in _BINARY_GENDERS else gender
+
+
+def sex_of_gender(gender: str) -> str:
+    """A FHIR Patient.gender as the sex column's cell: female and male as their codes (F, M),
+    "other" as the word (another sex: unknown for the interval, written back as other), else
+    "" (unknown)."""
+    wanted = gender.strip().casefold()
+    if wanted in _BINARY_GENDERS:
+        return next(c for c, g in administrative_codes().items() if g == wanted)
+    return "other" if wanted == "other" else ""
+
+
+def fhir_gender(sex: str, stated: str = "") -> str:
+    """Patient.gender of a row: its sex F / M by the administrative codes, else "other" when
+    the sex cell stated another sex (``stated``: the canonical gender, administrative_gender),
+    else "unknown"."""
+    gender = administrative_codes().get(sex.strip().upper(), "")
+    if gender in _BINARY_GENDERS:
+        return gender
+    return "other" if stated == "other" else "unknown"
+
+
 def sex_code(cell: object) -> str | None:
     """ "M" / "F" for a numeric sex code (ISO/IEC 5218: 1 male, 2 female), else None."""
     text = code_text(cell) if not isinstance(cell, bool) else ""

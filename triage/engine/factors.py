@@ -385,7 +385,7 @@ _ITEM_BREAK: Final = re.compile(r"\r?\n|[;\r]|(?<!\d),|,(?!\d)")
 
 
 @lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct medication cell and match
-def _segment(text: str, matched: str) -> str:
+def medication_item(text: str, matched: str) -> str:
     """The item of a medication list (split on , ; and new lines; not on a decimal comma) that
     holds `matched`, with the next line of the cell when that only says the drug was stopped
     ("Xeplion\n(gestoppt vor 3 Wochen)": knowledge/drugs.py stop_status_line)."""
@@ -427,7 +427,7 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     """Evidence of one drug; whether it is a likely cause; whether the result exceeds its range."""
     labels = load_labels()
     drug = match.drug
-    written = _segment(ctx.text(match.field) or "", match.matched_text)
+    written = medication_item(ctx.text(match.field) or "", match.matched_text)
     ceiling = _drug_ceiling(ctx, drug)
     is_depot = "depot" in ctx.book.match("medications", written)
     depot = ", depot" if is_depot and drug.drug_class == "antipsychotic" else ""
@@ -604,14 +604,13 @@ def stopped_agonists(ctx: RowContext) -> list[tuple[str, str]]:
                 continue
             if not any(code.startswith(PROLACTIN_INHIBITOR_ATC) for code in drug.atc):
                 continue
-            if says_stopped(_segment(meds, mention.match.matched_text)):
+            if says_stopped(medication_item(meds, mention.match.matched_text)):
                 found.append(("medications", mention.match.matched_text, drug.name))
-    return list(
-        dict.fromkeys(
-            (f"{field_words(field)}: '{_segment(ctx.text(field) or '', written)}' → {name}", name)
-            for field, written, name in found
-        )
-    )
+    said = [
+        (field_words(field), medication_item(ctx.text(field) or "", written), name)
+        for field, written, name in found
+    ]
+    return list(dict.fromkeys((f"{words}: '{item}' → {name}", name) for words, item, name in said))
 
 
 def rebound_note(ctx: RowContext) -> str:
@@ -632,7 +631,7 @@ def stopped_agonist_note(ctx: RowContext, match: DrugMatch) -> str:
     (DrugMatch.stopped; drugs.toml acts_after_stop), was stopped: "'Dostinex abgesetzt vor 4
     Tagen': stopped or last taken 4 days before the sample, within the 28 days its
     prolactin-lowering effect lasts" (cabergoline SmPC; clinical-reference §3.2)."""
-    written = _segment(ctx.text(match.field) or "", match.matched_text)
+    written = medication_item(ctx.text(match.field) or "", match.matched_text)
     name = match.drug.acts_after_stop or "drug_withdrawal_retest_days"
     lasts = f"within the {fmt(ctx.t(name))} days its prolactin-lowering effect lasts"
     days = stopped_days(written)

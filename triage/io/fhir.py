@@ -17,7 +17,9 @@ that the existing pipeline does the rest (triage.io.long):
   before the drug), one whose period covered it counts even if stopped or completed since, and
   one whose period ended before it, or one stopped, completed or on hold, is written as a drug
   list writes it ("risperidone (stopped on 2026-02-27)", "(stopped)", "(on hold)") for the drug
-  matcher's timing rules (a drug stopped within its acting days still counts);
+  matcher's timing rules (a drug stopped within its acting days still counts); one this tool
+  wrote (one per drug of a medications cell, each with the cell in a note "Medication list as
+  written: ...") gives that cell once, whatever its status;
 - an Observation without specimen and effective time (a TSH, eGFR, hCG) joins its patient's
   prolactin result by subject when the patient has one collection in the file (triage.io.long);
 - ``Condition`` of the patient (not resolved / inactive / refuted) -> ``comments`` (its text);
@@ -54,7 +56,7 @@ from triage.io.identifiers import preferred_patient_id
 from triage.io.long import classify_test
 from triage.io.sources import Rows, Workbook
 from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
-from triage.values import FormatNumber, normalise_unit, synonyms_data
+from triage.values import FormatNumber, normalise_unit, sex_of_gender, synonyms_data
 
 NAME: Final = "fhir"
 SUFFIXES: Final = frozenset({".json"})
@@ -110,6 +112,8 @@ FLAG_CONDITIONS: Final[dict[str, str]] = {
 }
 _WEEKS: Final = re.compile(r"(\d+(?:\.\d+)?)\s*weeks")
 _AS_WRITTEN: Final = "as written: "
+# the note holding the medications cell on a MedicationStatement this tool wrote
+_MEDICATIONS_AS_WRITTEN: Final = "Medication list as written: "
 # the note in which this tool writes a row's comments on the result's Observation
 # (output/fhir.py INPUT_COMMENTS; before, a Condition "Comments: ...", still read)
 _INPUT_COMMENTS: Final = "Input comments: "
@@ -494,7 +498,7 @@ def _patient_cells(patient: Mapping[str, Any] | None, reference: str) -> dict[st
                 break
     gender = _text(patient.get("gender")).casefold()
     # "other" as the word the sex column reads as unknown and writes back as other
-    sex = {"female": "F", "male": "M", "other": "other"}.get(gender, "")
+    sex = sex_of_gender(gender)
     return {
         "patient_id": pid,
         "patient_name": name,
@@ -636,6 +640,17 @@ def _medication(resource: Mapping[str, Any], index: _Index) -> str:
             text = _concept_text(med.get("code")) if med else ""
             text = text or _text(ref.get("display"))
     return text
+
+
+def _list_as_written(resource: Mapping[str, Any]) -> str:
+    """The medications cell a MedicationStatement this tool wrote carries in its note (one
+    statement per drug, each with the whole list: output/fhir.py medication_statements), ""
+    for any other statement."""
+    for note in _list(resource.get("note")):
+        text = _text(note.get("text")) if isinstance(note, Mapping) else ""
+        if text.startswith(_MEDICATIONS_AS_WRITTEN):
+            return text.removeprefix(_MEDICATIONS_AS_WRITTEN).strip()
+    return ""
 
 
 def _as_written(resource: Mapping[str, Any]) -> str:
@@ -870,7 +885,10 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
             who = index.key(_subject_key(resource) or _subject_key(resource, "patient"))
             status = _text(resource.get("status"))
             text = _medication(resource, index)
-            if who and text:
+            listed = _list_as_written(resource)
+            if who and listed:  # one this tool wrote: the medications cell, read as written
+                meds.setdefault(who, []).append(("active", None, listed))
+            elif who and text:
                 meds.setdefault(who, []).append((status, resource.get("effectivePeriod"), text))
         elif kind == "Condition":
             who = index.key(_subject_key(resource) or _subject_key(resource, "patient"))

@@ -13,7 +13,8 @@ rows of the same patient and collection become their context):
 patient_id         PID-3 (the MR or PI identifier's ID, not an insurance one; else PID-2, PID-4)
 patient_issuer     PID-3.4 of that id, its assigning authority (HD: namespace, else universal id)
 patient_name       PID-5 as "Family, Given Middle"
-sex                PID-8 (O, A, N, U as their words: synonyms.toml [values.sex] hl7_codes)
+sex                PID-8 (F, M; O, A, N, X, D ... as "other", U as "unknown": synonyms.toml
+                   [values.sex] hl7_codes, values.administrative_sex)
 birth_date         PID-7 (HL7 TS -> ISO YYYY-MM-DD, or YYYY-MM / YYYY when given so)
 collected_at       OBR-7, else SPM-17, else OBX-14 (-> ISO YYYY-MM-DD HH:MM[:SS])
 collected_offset   the UTC offset of that time ("+0100" -> "+01:00"), "" when it gives none
@@ -61,7 +62,7 @@ from triage.io.sources import Rows, Workbook
 from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import load_thresholds
 from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
-from triage.values import normalise_unit, parse_quantity, synonyms_data, typed_number
+from triage.values import administrative_sex, normalise_unit, parse_quantity, typed_number
 
 # python-hl7 logs what it cannot decode with the field's text and a traceback: cell contents
 # (patient data) on stderr.  Its logger is silenced; what it could not read is reported by the
@@ -448,7 +449,7 @@ class _Reader:
             patient_id=ident,
             issuer=issuer,
             name=name,
-            sex=_administrative_sex(_field(message, segment, 8)),
+            sex=administrative_sex(_field(message, segment, 8)),
             birth_date=_timestamp(_field(message, segment, 7), date_only=True),
         )
 
@@ -1005,15 +1006,6 @@ def _repetitions(message: Any, segment: Any, number: int) -> int:
         return 1
     separator = message.separators[2]
     return str(segment[number]).count(separator) + 1 if separator else 1
-
-
-def _administrative_sex(code: str) -> str:
-    """PID-8 as the sex column reads it: F and M as given, the other codes of HL7 table 0001
-    (O other, A ambiguous, N not applicable, U unknown) as their words (synonyms.toml
-    [values.sex] hl7_codes), which the sex column reads as unknown for the interval and
-    results.fhir.json as the Patient's gender "other" or "unknown"; anything else as given."""
-    codes: dict[str, str] = synonyms_data()["values"]["sex"].get("hl7_codes", {})
-    return codes.get(code.strip().upper(), code)
 
 
 def _unit(identifier: str, text: str) -> str:

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from triage.columns import (
+    CONVERSION_SPREAD_MAX,
     NamedFinding,
     finding_note,
     header_vocabulary,
@@ -62,6 +63,7 @@ from triage.io.wide import (
 from triage.knowledge.drugs import drug_matcher
 from triage.knowledge.loaders import (
     DEFAULT_SET_NAME,
+    list_reference_sets,
     load_drugs,
     load_reference_set,
     load_thresholds,
@@ -465,11 +467,12 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     timed = _refuse_timed_series(
         table, fields, why_not, settings.tests, warnings, _patient_days(patient, collected)
     )
+    twice = _same_result_in_two_units(table, fields, group, warnings)
     _fill_from_group(table, group, fields == "prolactin")
     prolactin_pos = np.flatnonzero(fields == "prolactin")
     built = build_frame(_prolactin_table(table, prolactin_pos, warnings), settings, release=True)
     warnings.extend(built.warnings)
-    rejected = list(built.rejected)
+    rejected = [*built.rejected, *twice]
     rejected += [
         Rejected(
             table.file,
@@ -666,6 +669,135 @@ def _take_diluted_results(
             "each is read as the final concentration, already multiplied by the dilution"
         )
     return merged
+
+
+_SAME_RESULT: Final = "prolactin_other_unit"  # the same result in the other unit (one triaged)
+SAME_RESULT_REASON: Final = "same_result_other_unit"
+_DECIMALS: Final = re.compile(r"\d(?:[.,](\d+))?\s*$")  # the written number's decimals
+_TENTH: Final = 10.0
+
+
+def _same_result_in_two_units(
+    table: RawTable, fields: np.ndarray, group: np.ndarray, warnings: list[str]
+) -> list[Rejected]:
+    """Prolactin lines of one sample (patient and specimen number, else collection time) that
+    give one result in both units (an HL7 message's OBX in ng/mL beside one in mIU/L, a FHIR
+    Observation 2842-3 beside 15081-3, an export's two lines): where the two numbers are one
+    another's conversion at an assay's factor (the reference sets': _same_amount), the result
+    is triaged once, from the line that gives the lab's interval (its reporting unit) when only
+    one does, else the first; the other line is rejected as ``same_result_other_unit`` naming
+    the line kept.  Two numbers that are no conversion of each other are two results: both
+    stay, and a warning names the conflict.  ``fields`` is changed in place."""
+    positions = np.flatnonzero(fields == "prolactin")
+    if len(positions) < 2:
+        return []
+    # only the samples with more than one prolactin line (most have one)
+    shared = positions[np.bincount(group[positions])[group[positions]] > 1]
+    if not len(shared):
+        return []
+    by_group: dict[int, list[int]] = {}
+    for i in shared.tolist():
+        by_group.setdefault(int(group[i]), []).append(i)
+    pairs = list(by_group.values())
+    result = table.columns.get("result", np.full(len(table), "", dtype=object))
+    units = _row_units(table)
+    tests = table.columns.get("test")
+    # the line that gives the lab's interval is in the lab's reporting unit
+    limits = [
+        table.columns[name]
+        for name in ("reference_range", "reference_low", "reference_high")
+        if name in table.columns
+    ]
+    interval = {i: any(not is_empty_value(c[i]) for c in limits) for i in shared.tolist()}
+    rejected: list[Rejected] = []
+    for rows in pairs:
+        amounts = {
+            i: _amount_of(result[i], units[i], tests[i] if tests is not None else None)
+            for i in rows
+        }
+        taken: set[int] = set()
+        for k, i in enumerate(rows):
+            for j in rows[:k]:
+                first, second = amounts[j], amounts[i]
+                if i in taken or j in taken or first is None or second is None:
+                    continue
+                if first[2] == second[2] or first[0] != second[0]:
+                    continue  # the same unit (a repeat), or a censored beside a number
+                source = int(table.source_rows[j]), int(table.source_rows[i])
+                said = f"{first[3]} and {second[3]}"
+                factor = _same_amount(first, second)
+                if factor is None:
+                    warnings.append(
+                        f"rows {source[0]} and {source[1]} give prolactin of the same sample in "
+                        f"two units whose numbers are no conversion of each other ({said}): "
+                        "both are triaged as two results; check with the lab which one holds"
+                    )
+                    continue
+                keep, drop = (i, j) if interval[i] and not interval[j] else (j, i)
+                taken.add(drop)
+                fields[drop] = _SAME_RESULT
+                kept, other = (first, second) if keep == j else (second, first)
+                rejected.append(
+                    Rejected(
+                        table.file,
+                        table.sheet,
+                        int(table.source_rows[drop]),
+                        SAME_RESULT_REASON,
+                        f"the same prolactin result as row {int(table.source_rows[keep])} in "
+                        f"another unit ({other[3]} = {kept[3]}, {fmt(factor)} mIU/L per "
+                        f"ng/mL): triaged once, from row {int(table.source_rows[keep])}",
+                    )
+                )
+    if rejected:
+        warnings.append(
+            f"{len(rejected)} prolactin result(s) were given twice, in ng/mL and in mIU/L (the "
+            "same result in both units): each is triaged once, the other line is listed in "
+            f"rejected.csv ({SAME_RESULT_REASON})"
+        )
+    return rejected
+
+
+def _amount_of(
+    cell: object, unit: object, test: object
+) -> tuple[str, float, str, str, float] | None:
+    """(qualifier, value in its canonical unit, the unit, the result as written, half the
+    step of its last written digit in the canonical unit) of a prolactin line, None when it
+    gives no number in a prolactin unit."""
+    quantity = parse_quantity(cell)
+    if quantity.status != "ok" or quantity.value is None or quantity.value <= 0:
+        return None
+    written = _text(unit) or quantity.unit_text or _named_unit(test)
+    info = normalise_unit(written) if written else None
+    if info is None:
+        return None
+    number = _text(cell)
+    decimals = _DECIMALS.search(number.split()[0] if quantity.unit_text else number)
+    places = len(decimals.group(1)) if decimals and decimals.group(1) else 0
+    half = _TENTH**-places / 2 * info.factor
+    shown = f"{number} {written}" if not quantity.unit_text else number
+    return quantity.qualifier, quantity.value * info.factor, info.unit, shown, half
+
+
+def _same_amount(
+    first: tuple[str, float, str, str, float], second: tuple[str, float, str, str, float]
+) -> float | None:
+    """The factor (mIU/L per ng/mL) at which one number is the other's conversion, when it is
+    one: within the rounding of the written numbers and CONVERSION_SPREAD_MAX of an assay's
+    factor (the reference sets' miu_per_ng, WHO 84/500's 21.2 mIU/L per ng/mL: clinical-
+    reference §2.4), else None."""
+    ng, miu = (first, second) if first[2] == "ng/mL" else (second, first)
+    low = (miu[1] - miu[4]) / (ng[1] + ng[4])
+    high = (miu[1] + miu[4]) / max(ng[1] - ng[4], ng[4])
+    for factor in _assay_factors():
+        if low <= factor * CONVERSION_SPREAD_MAX and factor / CONVERSION_SPREAD_MAX <= high:
+            return miu[1] / ng[1]
+    return None
+
+
+@cache
+def _assay_factors() -> tuple[float, ...]:
+    """The mIU/L-per-ng/mL factors of the reference sets shipped (each with its source)."""
+    return tuple(sorted({rs.miu_per_ng for rs in list_reference_sets()}))
 
 
 def _no_prolactin_test(table: RawTable) -> InputFileError:
@@ -1071,7 +1203,9 @@ def _parse_context(
     decimal_given: str | None = None,
 ) -> tuple[_Context, list[Rejected]]:
     """The value of every context row (parsed once per distinct test, result and unit)."""
-    positions = np.flatnonzero((fields != "") & (fields != "prolactin") & (fields != _MERGED))
+    positions = np.flatnonzero(
+        (fields != "") & (fields != "prolactin") & (fields != _MERGED) & (fields != _SAME_RESULT)
+    )
     result = table.columns.get("result", np.full(len(table), "", dtype=object))
     results = table.distinct(result)
     units = _per_distinct(table, "unit", _text)

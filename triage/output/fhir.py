@@ -15,7 +15,9 @@ Layout (docs/output-contract-extensions.md, "results.fhir.json"):
   comparator of a ``<``/``>`` result, the specimen number, referenceRange (the interval that
   decided, in the value's unit, its stratum and note), interpretation (v3 N/L/H/HH, IND for an
   indeterminate result; then the lab's own flag from the input, marked "lab"), the triage
-  priority/status/band as extensions, and the factors, next steps, comment and priority as notes.
+  priority/status/band as extensions, and the factors, next steps, comment and priority as notes;
+- after it, its row's context: lab Observations, one ``MedicationStatement`` per drug of the
+  medications cell (medication_statements), Conditions.
 """
 
 from __future__ import annotations
@@ -36,11 +38,13 @@ try:
 except ImportError:  # pragma: no cover - orjson has wheels for every usual platform
     orjson = None  # type: ignore[assignment]
 
-from triage.knowledge.loaders import load_thresholds
+from triage.engine.factors import medication_item
+from triage.knowledge.drugs import DrugMention, drug_matcher, says_stopped
+from triage.knowledge.loaders import load_drugs, load_thresholds
 from triage.numbers import fmt_lab, lab_decimals
 from triage.output.options import RESULTS_FHIR, RunMeta
 from triage.output.views import as_text, patient_keys
-from triage.values import RESULT_STATUS_CODES, parse_quantity, unit_key
+from triage.values import RESULT_STATUS_CODES, fhir_gender, parse_quantity, unit_key
 
 __all__ = ["RESULTS_FHIR", "write_fhir_bundle"]
 
@@ -88,7 +92,6 @@ LAB_FLAG_CODES: Final[dict[str, str]] = {"high": "H", "low": "L", "abnormal": "A
 # a qualified result written with an inclusive sign (HL7 SN ">=^200", a FHIR comparator ">="):
 # the canonical qualifier keeps only its direction, the raw cell the sign
 _INCLUSIVE: Final = re.compile(r"\s*(<=|=<|≤|>=|=>|≥)")
-GENDERS: Final[dict[str, str]] = {"F": "female", "M": "male"}
 CAUTIONS: Final = frozenset({"hook_effect_risk", "dopamine_agonist_masking", "conflicting_context"})
 
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
@@ -481,15 +484,7 @@ def context_resources(key: str, row: Mapping[str, Any], where: str) -> list[dict
         lab("hcg", code, HCG_DISPLAYS.get(code, "hCG"), value)
     medications = as_text(_ctx(row, "medications"))
     if medications:
-        out.append(
-            {
-                "resourceType": "MedicationStatement",
-                "id": stable_uuid("medication", f"{where}"),
-                "status": "active",
-                "medicationCodeableConcept": {"text": medications},
-                "subject": subject,
-            }
-        )
+        out += medication_statements(subject, where, medications, row.get("collected_at"))
 
     def condition(
         name: str, text: str, *, code: str = "", verification: str = "", said: str = ""
@@ -532,6 +527,76 @@ def context_resources(key: str, row: Mapping[str, Any], where: str) -> list[dict
         if text:
             condition(name, f"{label}: {text}")
     return out
+
+
+# The medications cell as MedicationStatements: one per drug the drug matcher finds in it (the
+# drug's name as medicationCodeableConcept.text, its ATC code when WHO gives one; the item of
+# the list that names it, the patient's words, as dosage.text; the status as the list reads it:
+# active, stopped (written as stopped yet still acting at the sample), not-taken (negated, or
+# stopped long before), unknown (written with doubt)), each with the whole cell as written in a
+# note, which the Bundle read back takes as the medications cell (triage/io/fhir.py), so that
+# the drug list's timing, negation and doubt rules read it as they read the input.  A cell
+# naming no drug the matcher knows stays one statement with its text.
+MEDICATIONS_AS_WRITTEN: Final = "Medication list as written: "
+ATC: Final = "http://www.whocc.no/atc"
+_ATC_DIGITS: Final = 7  # a substance's ATC code (N05AX08); shorter ones name a group
+_STATUS_OF_DOUBT: Final[dict[str, str]] = {"unconfirmed": "unknown"}
+
+
+def medication_statements(
+    subject: dict[str, Any], where: str, medications: str, collected: object
+) -> list[dict[str, Any]]:
+    """The MedicationStatements of one result row's medications cell (see above)."""
+    day = _fhir_date(collected)  # a stop or start written as a date is read against it
+    as_of = (int(day[:4]), int(day[5:7]), int(day[8:10])) if day else None
+    mentions = drug_matcher(load_drugs()).mentions(medications, as_of)
+    chosen: dict[str, DrugMention] = {}
+    for mention in mentions:  # per drug: a mention taken outweighs a negated one
+        name = mention.match.drug.name
+        if name not in chosen or (chosen[name].negated and not mention.negated):
+            chosen[name] = mention
+    note = [{"text": MEDICATIONS_AS_WRITTEN + medications}]
+    if not chosen:
+        return [
+            {
+                "resourceType": "MedicationStatement",
+                "id": stable_uuid("medication", f"{where}"),
+                "status": "active",
+                "medicationCodeableConcept": {"text": medications},
+                "subject": subject,
+                "note": note,
+            }
+        ]
+    starts = sorted({m.start for m in mentions} | {len(medications)})
+    statements = []
+    for name, mention in chosen.items():
+        match = mention.match
+        item = medication_item(medications, match.matched_text)
+        if mention.negated:  # stopped long before ("sospeso 2 anni fa"), else never taken
+            rest = medications[mention.start : next(s for s in starts if s > mention.start)]
+            status = "stopped" if says_stopped(item) or says_stopped(rest) else "not-taken"
+        elif match.stopped:
+            status = "stopped"
+        else:
+            status = _STATUS_OF_DOUBT.get(match.doubt, "active")
+        concept: dict[str, Any] = {"text": name}
+        codes = [c for c in match.drug.atc if len(c) == _ATC_DIGITS]
+        if codes:
+            concept["coding"] = [{"system": ATC, "code": codes[0]}]
+        statement: dict[str, Any] = {
+            "resourceType": "MedicationStatement",
+            "id": stable_uuid("medication", f"{where}\x1f{name}"),
+            "status": status,
+            "medicationCodeableConcept": concept,
+            "subject": subject,
+            "note": note,
+        }
+        if item and status != "not-taken":  # how it is (or was) taken, in the patient's words
+            statement["dosage"] = [{"text": item}]
+        elif item:
+            statement["note"] = [*note, {"text": item}]
+        statements.append(statement)
+    return statements
 
 
 def creatinine_code(number: float) -> tuple[str, str]:
@@ -585,10 +650,8 @@ def patient_resource(key: str, row: Mapping[str, Any], *, redact: bool) -> dict[
     name = as_text(row.get("patient_name"))
     if name and not redact:
         patient["name"] = [{"text": name}]
-    # F / M; a sex stated as another ("divers", HL7 PID-8 O/A/N: the canonical gender) other
-    patient["gender"] = GENDERS.get(as_text(row.get("sex")).upper()) or (
-        "other" if as_text(_ctx(row, "gender")) == "other" else "unknown"
-    )
+    # F / M; a sex stated as another ("divers", HL7 PID-8 O/A/N/X: the canonical gender) other
+    patient["gender"] = fhir_gender(as_text(row.get("sex")), as_text(_ctx(row, "gender")))
     birth = None if redact else _fhir_date(row.get("birth_date"))
     if birth:
         patient["birthDate"] = birth
@@ -719,8 +782,9 @@ def _reference_range(row: Mapping[str, Any], unit: str) -> dict[str, Any] | None
     out["type"] = {"coding": [{"system": RANGE_MEANING, "code": meaning}]}
     applies = [{"text": stratum}] if stratum and stratum != "row" else []
     sex = as_text(row.get("sex")).upper()
-    if sex in GENDERS and source != "row":
-        applies.append({"text": f"sex: {GENDERS[sex]}"})
+    gender = fhir_gender(sex)
+    if gender in ("female", "male") and source != "row":
+        applies.append({"text": f"sex: {gender}"})
     if applies:
         out["appliesTo"] = applies
     if note:
