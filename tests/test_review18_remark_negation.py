@@ -27,7 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from pipeline_helpers import csv_quoted, triage_csv_warned
+from pipeline_helpers import csv_quoted, triage_csv_warned, triage_lines
 
 from triage.pipeline import TriageRequest, run_triage
 from triage.values import parse_quantity, remark_denied, result_remarks
@@ -123,3 +123,61 @@ def test_negation_words_without_a_remark_stay_unread(tmp_path: Path) -> None:
     for i, cell in enumerate(cells):
         assert rejected.get(f"R{i}") == "unparseable_result", cell
     assert not any(pid.startswith("OK") for pid in rejected)
+
+
+# ----------------------------------------------------------------- a breastfeeding service ----
+STATE_HEADER = "patient_id,sex,age_years,prolactin,prolactin_unit,lactating,comments"
+
+
+def _women(tmp_path: Path, notes: list[str], age: str = "30") -> pd.DataFrame:
+    """One woman (or girl) of ``age`` at 60 ng/mL per note, N0, N1 ...: above the usual adult
+    limit, within the breastfeeding one."""
+    lines = [f"N{i},F,{age},60,ng/mL,,{csv_quoted(note)}" for i, note in enumerate(notes)]
+    return triage_lines(tmp_path, STATE_HEADER, lines)
+
+
+def _breastfeeding(row: pd.Series) -> bool:
+    return bool(row["reference_stratum"] == "default:lactating" or "lactation" in row["factors"])
+
+
+SERVICES = [
+    "breastfeeding clinic",
+    "breastfeeding support group",
+    "referred to breastfeeding clinic",
+    "lactation clinic referral",
+    "Stillberatung",
+    "Stillambulanz",
+    "consultation d'allaitement",
+    "groupe de soutien à l'allaitement",
+    "consulenza allattamento",
+    "corso di allattamento",
+    "borstvoedingsspreekuur",
+    "spreekuur borstvoeding",
+    "asesoría de lactancia",
+    "taller de lactancia",
+]
+BREASTFEEDING = [
+    "breastfeeding; seen at breastfeeding clinic",
+    "stillt; Stillambulanz",
+    "allaitement maternel, consultation allaitement",
+    "lactancia materna; grupo de lactancia",
+    "allatta al seno, consulenza allattamento",
+    "geeft borstvoeding, spreekuur borstvoeding",
+    "breastfeeding support",
+    "donna in allattamento",
+]
+
+
+def test_a_breastfeeding_service_is_not_the_patients_state(tmp_path: Path) -> None:
+    """§4, §8: the breastfeeding interval only while she breastfeeds.  A clinic, a group or a
+    consultation named after breastfeeding says where someone is seen: 60 ng/mL stays high
+    against the usual limit.  Her breastfeeding written beside it still counts."""
+    rows = _women(tmp_path, SERVICES + BREASTFEEDING)
+    for i, note in enumerate(SERVICES):
+        row = rows.loc[f"N{i}"]
+        assert not _breastfeeding(row), note
+        assert (row["reference_stratum"], row["status"]) == ("default:adult_female", "high"), note
+    for i, note in enumerate(BREASTFEEDING, start=len(SERVICES)):
+        row = rows.loc[f"N{i}"]
+        assert _breastfeeding(row), note
+        assert row["status"] == "normal", note
