@@ -181,3 +181,73 @@ def test_a_breastfeeding_service_is_not_the_patients_state(tmp_path: Path) -> No
         row = rows.loc[f"N{i}"]
         assert _breastfeeding(row), note
         assert row["status"] == "normal", note
+
+
+# ----------------------------------------------------------------- an infant's own feeding ----
+INFANT_FED = [
+    "lactante",
+    "breastfed",
+    "gestillt",
+    "voll gestillt",
+    "allaité",
+    "allattato al seno",
+    "borstgevoed",
+    "exclusively breastfed",
+    "amamantado",
+    "teilgestillt",
+    "breastfed for 4 months",
+    "lactante 2 meses",
+    "Säugling, gestillt",
+    "nourrisson allaité",
+    "baby 8 weeks old",
+]
+
+
+def test_an_infants_own_feeding_words_are_no_breastfeeding_and_no_conflict(
+    tmp_path: Path,
+) -> None:
+    """A 6-month-old girl at 60 ng/mL: within the infant interval (6.3-113.7), normal, with no
+    breastfeeding state and no "conflicting context" caution (before: conflicting_context and
+    "Conflicting context: breastfeeding recorded ... for a child" in the reference note)."""
+    rows = _women(tmp_path, INFANT_FED, age="0.5")
+    for i, note in enumerate(INFANT_FED):
+        row = rows.loc[f"N{i}"]
+        assert row["reference_stratum"] == "default:infant_3m_1y", note
+        assert row["status"] == "normal", note
+        assert "lactation" not in row["factors"], note
+        assert "conflicting_context" not in row["suggestions"], note
+        assert "Conflicting context" not in row["reference_note"], note
+
+
+def test_a_toddlers_breastfed_keeps_her_own_high_result(tmp_path: Path) -> None:
+    """At 18 months "breastfed" is still the child's feeding: 60 ng/mL is high against the
+    child's interval, with its work-up and without a contradiction."""
+    rows = _women(tmp_path, ["breastfed", "gestillt", "lactante"], age="1.5")
+    for _, row in rows.iterrows():
+        assert row["status"] == "high", row["comments"]
+        assert "conflicting_context" not in row["suggestions"], row["comments"]
+
+
+def test_a_mothers_words_on_an_infants_row_are_still_a_contradiction(tmp_path: Path) -> None:
+    """A breastfeeding mother's words or a yes in the breastfeeding column on a 6-month-old's
+    row: still a contradiction, the infant interval stays."""
+    notes = ["breastfeeding", "stillend", "zuigeling, borstvoeding", "lactante, breastfeeding"]
+    rows = _women(tmp_path, notes, age="0.5")
+    for i, note in enumerate(notes):
+        row = rows.loc[f"N{i}"]
+        assert "conflicting_context" in row["suggestions"], note
+        assert row["reference_stratum"] == "default:infant_3m_1y", note
+
+
+def test_a_womans_lactante_and_breastfed_baby_are_still_breastfeeding(tmp_path: Path) -> None:
+    """For a woman of childbearing age "lactante" means she breastfeeds, and her baby's
+    "breastfed", "gestillt", "allaité", "borstgevoed" say the same: 60 ng/mL is within the
+    breastfeeding interval, normal."""
+    notes = ["lactante", "Lactante; cefalea", "baby breastfed", "gestillt", "voll gestillt",
+             "allaité", "allattato al seno", "borstgevoed", "teilgestillt",
+             "breastfed for 4 months"]  # fmt: skip
+    rows = _women(tmp_path, notes)
+    for i, note in enumerate(notes):
+        row = rows.loc[f"N{i}"]
+        assert _breastfeeding(row), note
+        assert row["status"] == "normal", note
