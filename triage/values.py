@@ -1472,50 +1472,176 @@ class _RemarkWords:
     words: frozenset[str]  # at least one of them
     around: frozenset[str]  # degrees, specimens, joins: only beside a word
     joins: frozenset[str]  # never at a remark's edge
-
-
-@cache
-def _remark_words() -> _RemarkWords:
-    table = synonyms_data()["values"]["result_remarks"]
-    around = [*table["degrees"], *table["specimens"], *table["joins"]]
-    return _RemarkWords(
-        frozenset(normalise_word(w) for w in table["words"]),
-        frozenset(normalise_word(w) for w in around) | frozenset(around),
-        frozenset(normalise_word(w) for w in table["joins"]) | {""},
-    )
+    degrees: frozenset[str]  # "not grossly haemolysed" still says a haemolysis
+    before: Mapping[str, tuple[tuple[str, ...], ...]]  # negations before a word, by first word
+    after: Mapping[str, tuple[tuple[str, ...], ...]]  # negations after it ("Hämolyse: negativ")
+    cancel: frozenset[str]  # "Hämolyse nicht ausgeschlossen": no negation after all
+    negating: frozenset[str]  # every word of those negations
 
 
 # A word of a cell (a remark is cut off at a word's edge only), and the marks around a word
 # that join it to the number or to the next word ("260, hämolytisch", "hämolytisch: 260").
 _CELL_WORD = compile_vocabulary(r"[^\s,;]+")
 _WORD_MARKS: Final = ".:;,!-–—"
+_CLAUSE_MARK = re.compile(r"[,;]")  # between two clauses of a remark
+# The parts of a word compared with the vocabulary: "non-hémolysé" is "non" and "hemolyse",
+# "d'hémolyse" is "d" and "hemolyse"; a "/", "&" or "+" alone is none (it joins).
+_REMARK_PART = re.compile(r"[^\s'’\-/&+]+")
+
+_Word = tuple[int, int, tuple[str, ...], bool]  # start, end, parts, a "," or ";" before it
+
+
+def _remark_parts(text: str) -> tuple[str, ...]:
+    return tuple(_REMARK_PART.findall(normalise_word(text.strip(_WORD_MARKS))))
+
+
+def _cell_words(text: str) -> list[_Word]:
+    words = []
+    last = 0
+    for m in _CELL_WORD.finditer(text):
+        clause = _CLAUSE_MARK.search(text, last, m.start()) is not None
+        words.append((m.start(), m.end(), _remark_parts(m.group()), clause))
+        last = m.end()
+    return words
+
+
+def _by_first_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Word sequences by their first word, the longest first."""
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in set(phrases):
+        if phrase:
+            found.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(sorted(seqs, key=len, reverse=True)) for first, seqs in found.items()}
+
+
+@cache
+def _remark_words() -> _RemarkWords:
+    table = synonyms_data()["values"]["result_remarks"]
+    around = [*table["degrees"], *table["specimens"], *table["joins"]]
+    # The notes' negations (cues.toml [negation]): its words, and its phrases that start with
+    # one, before the remark word; its exclusions and a form's answers after it (one word, or
+    # starting with a negation word); and the remark's own phrases.
+    with data_file("cues.toml").open("rb") as fh:
+        negation = vocabulary(tomllib.load(fh))["negation"]
+    single = {_remark_parts(w) for w in negation["words"]}
+    negators = {parts[0] for parts in single if len(parts) == 1}
+
+    def led(listed: Iterable[str]) -> set[tuple[str, ...]]:
+        found = {_remark_parts(p) for p in listed}
+        return {p for p in found if (len(p) == 1 and len(p[0]) > 1) or (p and p[0] in negators)}
+
+    before = single | led(negation["phrases"]) | {_remark_parts(p) for p in table["negations"]}
+    after = led([*negation["after"], *negation["after_adjacent"], *negation["answers"]])
+    after |= {_remark_parts(p) for p in table["denials"]}
+    return _RemarkWords(
+        frozenset(normalise_word(w) for w in table["words"]),
+        frozenset(normalise_word(w) for w in around) | frozenset(around),
+        frozenset(normalise_word(w) for w in table["joins"]) | {""},
+        frozenset(normalise_word(w) for w in table["degrees"]),
+        _by_first_word(before),
+        _by_first_word(after),
+        frozenset(normalise_word(w) for w in negation["cancel"]),
+        frozenset(w for phrase in before | after for w in phrase),
+    )
+
+
+def _negations_in(
+    tokens: Sequence[str], table: Mapping[str, tuple[tuple[str, ...], ...]]
+) -> list[tuple[int, int]]:
+    """(start, end) of each negation of ``table`` in ``tokens``, the longest at each word."""
+    found = []
+    for i, token in enumerate(tokens):
+        for phrase in table.get(token, ()):
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
+                found.append((i, i + len(phrase)))
+                break
+    return found
+
+
+def _remark_clause(tokens: Sequence[str], vocab: _RemarkWords) -> tuple[bool, bool]:
+    """(whether the words of one clause are a remark's, whether the clause denies every
+    haemolysis, lipaemia or icterus it names).  A negation counts only where it reaches a
+    remark word: before it ("nicht hämolytisch", "sans hémolyse", "kein Hinweis auf Hämolyse")
+    or after it ("Hämolyse: negativ", "emolisi assente"; not "Hämolyse nicht ausgeschlossen");
+    with a degree ("not grossly haemolysed") a haemolysis is still said."""
+    named = [i for i, token in enumerate(tokens) if token in vocab.words]
+    before = [(s, e) for s, e in _negations_in(tokens, vocab.before) if any(r >= e for r in named)]
+    after: list[tuple[int, int, bool]] = []
+    for s, e in _negations_in(tokens, vocab.after):
+        if any(r < s for r in named):
+            cancelled = s > 0 and tokens[s - 1] in vocab.cancel and any(r < s - 1 for r in named)
+            after.append((s - 1 if cancelled else s, e, cancelled))
+    covered = {i for s, e in before for i in range(s, e)}
+    covered |= {i for s, e, _ in after for i in range(s, e)}
+    valid = all(
+        i in covered or token in vocab.words or token in vocab.around
+        for i, token in enumerate(tokens)
+    )
+    denied = (
+        valid
+        and bool(named)
+        and not any(token in vocab.degrees for token in tokens)
+        and all(
+            any(e <= r for _, e in before) or any(s > r and not c for s, _, c in after)
+            for r in named
+        )
+    )
+    return valid, denied
+
+
+def _remark_reading(words: Sequence[_Word]) -> tuple[bool, bool]:
+    """(whether ``words``, in the cell's order, are a lab's remark on the specimen, whether it
+    denies every defect it names: "not haemolysed", "nicht hämolytisch, nicht lipämisch")."""
+    vocab = _remark_words()
+    clauses: list[list[str]] = [[]]
+    for _, _, parts, new_clause in words:
+        if new_clause and clauses[-1]:
+            clauses.append([])
+        clauses[-1].extend(parts)
+    named = [any(t in vocab.words for t in clause) for clause in clauses]
+    read = [_remark_clause(clause, vocab) for clause in clauses]
+    valid = any(named) and all(v for v, _ in read)
+    return valid, valid and all(d for (_, d), n in zip(read, named, strict=True) if n)
+
+
+def remark_denied(remark: str) -> bool:
+    """Whether a lab's remark on a result says the specimen is fine: it names haemolysis,
+    lipaemia or icterus only to deny it ("not haemolysed", "nicht hämolytisch", "non hémolysé",
+    "sans hémolyse", "no hemolizado", "non emolizzato", "niet gehemolyseerd", "Hämolyse:
+    negativ": synonyms.toml [values.result_remarks] with the notes' negations, cues.toml
+    [negation]).  False for any other word, and for a defect said, even beside a denied one."""
+    return _remark_reading(_cell_words(remark))[1]
 
 
 def _remark_bracketed(text: str) -> str | None:
     """The cell with a lab's remark on the specimen written beside the number, before or after
-    it ("260 haemolysed", "hämolytisch 260", "260 ng/mL, leicht lipämisch": synonyms.toml
-    [values.result_remarks]), put in brackets after the rest ("260 (haemolysed)"), as such a
-    remark is read; None when the cell writes no such remark, or nothing but it."""
+    it ("260 haemolysed", "hämolytisch 260", "260 ng/mL, leicht lipämisch", "260 non hémolysé":
+    synonyms.toml [values.result_remarks]), put in brackets after the rest ("260
+    (haemolysed)"), as such a remark is read; None when the cell writes no such remark, or
+    nothing but it."""
     if not any(ch.isalpha() for ch in text):
         return None
     vocab = _remark_words()
-    spans = [
-        (m.start(), m.end(), normalise_word(m.group().strip(_WORD_MARKS)))
-        for m in _CELL_WORD.finditer(text)
-    ]
-    known = vocab.words | vocab.around
+    spans = _cell_words(text)
+    if not any(part in vocab.words for _, _, parts, _ in spans for part in parts):
+        return None
+    known = vocab.words | vocab.around | vocab.negating
 
-    def edge(order: list[tuple[int, int, str]]) -> int:
+    def edge(order: list[_Word], backwards: bool) -> int:
         """How many words from the start of ``order`` form a remark (0: none)."""
         taken = 0
-        while taken < len(order) and (not order[taken][2] or order[taken][2] in known):
+        while taken < len(order) and all(p in known for p in order[taken][2]):
             taken += 1
-        while taken and order[taken - 1][2] in vocab.joins:  # never ends on "und"
-            taken -= 1
-        return taken if any(w in vocab.words for _, _, w in order[:taken]) else 0
+        for size in range(taken, 0, -1):
+            inner = order[size - 1][2]
+            if not inner or inner[-1 if not backwards else 0] in vocab.joins:
+                continue  # never ends on "und"
+            if _remark_reading(order[:size][::-1] if backwards else order[:size])[0]:
+                return size
+        return 0
 
-    front = edge(spans)
-    back = edge(spans[::-1]) if front < len(spans) else 0
+    front = edge(spans, backwards=False)
+    back = edge(spans[::-1], backwards=True) if front < len(spans) else 0
     if not front and not back:
         return None
     start = spans[front][0] if front < len(spans) else len(text)

@@ -174,6 +174,11 @@ def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
         if row.sex == "M" and fact.column == "hcg" and fact.value == "yes":
             male_hcg = True  # the hCG column's own words ("positive", "850 IU/L")
             continue
+        if fact.infant and row.before_childbearing:
+            # "lactante", "breastfed", "gestillt", "allaité", "lactante 2 meses" on a child's own
+            # row: how the child is fed, or its age (states.toml `infant`), never a mother's
+            # state and no contradiction
+            continue
         got.add(fact)
     if row.gestational_weeks is not None and row.gestational_weeks > 0:
         weeks = row.gestational_weeks

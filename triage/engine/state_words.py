@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -89,6 +89,9 @@ class Fact:
     quote: str
     number: float | None = None
     unit: str = ""  # a lab number's prolactin unit as written, normalised ("ng/mL", "mIU/L")
+    # read by a concept whose words also say how a young child is fed, or its age ("breastfed",
+    # "gestillt", "lactante 2 meses": states.toml `infant`): on a child's own row, the child's
+    infant: bool = False
 
     def evidence(self) -> str:
         """`column: 'as written'` (a yes/no column named without its `_text`)."""
@@ -121,6 +124,7 @@ class _Concept:
     headings: bool = False  # a past-history heading before it is ([history] heading_before)
     recent: tuple[tuple[str, str], ...] | None = None  # written as recent ("delivered last week")
     complement: bool = False  # the number is the rest of 100% ("20% precipitated": 80% recovery)
+    infant: bool = False  # its words also say how a young child is fed, or its age ("breastfed")
     # a due date's facts when it places a current pregnancy at the sample's date (group `due`)
     dated: tuple[tuple[str, str], ...] | None = None
     # another word of the cell that makes its words mean something else ("IVF ... ET 10.12.2026":
@@ -522,7 +526,7 @@ class StateVocabulary:
                     sets = (concept.dated or sets) if self._due_weeks(due) else ()
                 if sets:
                     read.append((start, end, frozenset(sets)))
-                stated = [Fact(k, v, column, quote) for k, v in sets]
+                stated = [Fact(k, v, column, quote, infant=concept.infant) for k, v in sets]
                 facts.extend(stated)
                 if concept.past is not None and sets is concept.past and sets != concept.sets:
                     past.extend(stated)
@@ -530,6 +534,8 @@ class StateVocabulary:
                     concept.number.startswith("lab:") and not self._past_lab(concept, before, rest)
                 ):
                     numbers = self._numbers(concept, match, column, quote, clause)
+                    if concept.infant:
+                        numbers = [replace(f, infant=True) for f in numbers]
                     facts.extend(numbers)
                     if concept.number.startswith("lab:") and self._is_current_value(before, match):
                         current.extend(f for f in numbers if f.field == concept.number)
@@ -785,6 +791,7 @@ class StateVocabulary:
             headings=bool(body.get("headings", False)),
             recent=pairs("recent"),
             complement=bool(body.get("complement", False)),
+            infant=bool(body.get("infant", False)),
             dated=pairs("dated"),
             unless=_compile(body["unless"], self.source, name) if body.get("unless") else None,
         )

@@ -109,6 +109,7 @@ from triage.values import (
     parse_weeks,
     parse_yes_no,
     prolactin_plausibility,
+    remark_denied,
     repair_swapped_day_month,
     result_remarks,
     result_status,
@@ -1845,7 +1846,10 @@ class _Builder:
         (lipémique)": values.result_remarks), or a remark on the specimen beside it without
         brackets ("260 haemolysed", "hämolytisch 260"), is kept in the row's comments as "prolactin:
         <remark>", where the notes' readers see it and the outputs show it, and said: the
-        number is read, but the specimen may call for a repeat.  It was left aside unsaid."""
+        number is read, but the specimen may call for a repeat.  It was left aside unsaid.  A
+        remark that denies the defect it names ("260 non hémolysé", "260 (nicht hämolytisch)",
+        "260 sans hémolyse": values.remark_denied) is kept too, but calls for no repeat: not
+        said."""
         raw = self.column("prolactin")
         if raw is None:
             return
@@ -1862,7 +1866,12 @@ class _Builder:
             own = given[i] if given is not None and isinstance(given[i], str) else ""
             joined[i] = "; ".join(t for t in (own, note) if t) or None
         self.out["comments"] = joined
-        rows = np.flatnonzero(notes != "")
+        worrying = np.array(
+            [any(not remark_denied(r) for r in remarks) for remarks in said], dtype=bool
+        )[found.codes]
+        rows = np.flatnonzero(worrying)
+        if not rows.size:
+            return
         shown = ", ".join(
             f"row {int(self.table.source_rows[i])}: {cell_text(raw[i])!r}"
             for i in rows[:_NOTE_ROWS].tolist()
