@@ -31,7 +31,12 @@ from triage.io.identifiers import specimen_key
 from triage.io.layout import Distinct, RawTable, factorize_column
 from triage.io.state_cells import kidney_words, reads_state_cell, trimester_text
 from triage.io.unknown_units import unknown_unit_urgency
-from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
+from triage.knowledge.loaders import (
+    DEFAULT_SET_NAME,
+    list_reference_sets,
+    load_reference_set,
+    load_thresholds,
+)
 from triage.knowledge.model import Thresholds
 from triage.numbers import DAYS_PER_WEEK, DAYS_PER_YEAR, NS_PER_DAY, age_text, approx
 from triage.schema import (
@@ -237,6 +242,13 @@ class BuildResult:
 # ------------------------------------------------------------------------------------------------
 # Column helpers (one parse per distinct cell)
 # ------------------------------------------------------------------------------------------------
+@cache
+def _largest_assay_factor() -> float:
+    """The largest mIU/L-per-ng/mL factor of the reference sets shipped (each with its
+    source): a result in ng/mL converted at it is above what any shipped assay reads."""
+    return max(rs.miu_per_ng for rs in list_reference_sets())
+
+
 def _converts(
     result: float, unit: str, number: BracketedNumber, lowest: float, highest: float
 ) -> bool:
@@ -1002,15 +1014,21 @@ class _Builder:
 
     def urgent_despite(self, rows: np.ndarray, detail: np.ndarray) -> None:
         """``rows`` (rejected for their age) whose result may be above the urgent level in any
-        interval and calibration: listed with the urgent results as well (a result in ng/mL
-        is compared at the largest plausible mIU/L factor)."""
+        interval and calibration: listed with the urgent results as well.  A result in ng/mL
+        is compared at the row's own conversion factor, else the file's (mapping
+        conversion_factor), else the largest of the shipped assays' (every reference set's
+        miu_per_ng): not at miu_per_ng_plausible_max, a bound for checking a factor written,
+        which made 125 ng/mL "possibly urgent" where the urgent level is ~236 ng/mL."""
         limits = load_thresholds()
         urgent = limits.get("urgent_miu_l")
         value = np.asarray(self.out["prolactin_value"], dtype=np.float64)
         unit = self.out["prolactin_unit"]
-        largest = limits.get("miu_per_ng_plausible_max")
+        given = self.settings.conversion_factor or _largest_assay_factor()
+        own = self.out.get("conversion_factor")
+        per_row = np.full(self.n, given) if own is None else np.asarray(own, dtype=np.float64)
+        per_row = np.where(np.isfinite(per_row) & (per_row > 0), per_row, given)
         in_miu = np.where(
-            unit == "mIU/L", value, np.where(unit == "ng/mL", value * largest, np.nan)
+            unit == "mIU/L", value, np.where(unit == "ng/mL", value * per_row, np.nan)
         )
         with np.errstate(invalid="ignore"):
             may = rows & (in_miu >= urgent)
