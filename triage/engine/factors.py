@@ -30,7 +30,7 @@ from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
 from triage.engine.labels import Labels, load_labels
 from triage.engine.renal import CreatinineEstimate, creatinine_mg_dl, estimate_from_creatinine
 from triage.engine.state_words import load_state_vocabulary
-from triage.engine.text import YEAR_IN_NOTE, CueHit
+from triage.engine.text import YEAR_IN_NOTE, CueHit, earlier_cue
 from triage.knowledge.drugs import (
     depot_acting_threshold,
     doubt_clause,
@@ -764,7 +764,11 @@ def thyroid(ctx: RowContext) -> list[Finding]:
         return [_tsh_stated_high(ctx)]
     if tsh is None:
         hit = ctx.first("hypothyroidism")
-        if hit is None or ctx.has("euthyroid_stated") or ctx.has("tsh_stated_normal"):
+        controlled = ctx.has("euthyroid_stated") or ctx.has("tsh_stated_normal")
+        earlier = ctx.first(earlier_cue("tsh_stated_high"))
+        if hit is None and earlier is not None and not controlled:
+            return [_tsh_earlier_high(ctx, earlier)]
+        if hit is None or controlled:
             return []  # no hypothyroidism named, or the note says it is controlled
         text = f"{hit.evidence()}; no TSH given to show whether it is controlled"
         return [Finding("hypothyroidism", POSSIBLE, text, rule)]
@@ -814,6 +818,18 @@ def _tsh_stated_high(ctx: RowContext) -> Finding:
     if low_t4 is not None and ctx.num("free_t4") is None:
         text += f"; free T4 reported low ({low_t4.evidence()}): overt primary hypothyroidism"
     text += "; confirm its value to grade it" + _treat_and_repeat(ctx, False)
+    return Finding("hypothyroidism", POSSIBLE, text, "thyroid_function")
+
+
+def _tsh_earlier_high(ctx: RowContext, earlier: CueHit) -> Finding:
+    """A note that says an earlier sample's TSH was raised ("TSH erhöht 2019", "previously
+    raised TSH"), with no TSH of this sample: a possible thyroid cause, never likely (it does
+    not show the thyroid state now; cues.toml [past_results])."""
+    text = (
+        f"TSH reported raised in the notes for an earlier sample: {earlier.evidence()}; it "
+        "does not show the thyroid state at this sample: measure TSH and free T4 now; if raised, "
+        "treat, and re-check prolactin once euthyroid"
+    )
     return Finding("hypothyroidism", POSSIBLE, text, "thyroid_function")
 
 
@@ -1497,7 +1513,33 @@ def stated_results(ctx: RowContext) -> list[str]:
     kidney = ctx.first("kidney_stated_normal")
     if kidney is not None and not _kidney_given(ctx):
         said.append(f"kidney function reported normal in the notes (no value): {kidney.evidence()}")
+    said.extend(earlier_results(ctx))
     return said
+
+
+# The context results in words a note may give for an earlier sample (cues.toml [past_results]),
+# each with the test it is and what it said.
+_EARLIER_RESULTS: Final = (
+    ("tsh_stated_high", "TSH reported raised"),
+    ("tsh_stated_normal", "TSH reported normal"),
+    ("euthyroid_stated", "thyroid reported normal"),
+    ("free_t4_stated_low", "free T4 reported low"),
+    ("kidney_stated_normal", "kidney function reported normal"),
+)
+
+
+def earlier_results(ctx: RowContext, cues: tuple[str, ...] | None = None) -> list[str]:
+    """The results a note gives for an earlier sample ("TSH erhöht 2019", "früher TSH normal",
+    "Nierenwerte normal (2019)"), as evidence that is not this sample's (of `cues` only, when
+    given)."""
+    out = []
+    quoted = set()
+    for cue, what in _EARLIER_RESULTS:
+        hit = ctx.first(earlier_cue(cue)) if cues is None or cue in cues else None
+        if hit is not None and hit.quote not in quoted:  # "TSH normal" is euthyroid too
+            quoted.add(hit.quote)
+            out.append(f"{what} in the notes for an earlier sample: {hit.evidence()}")
+    return out
 
 
 def _kidney_given(ctx: RowContext) -> bool:
