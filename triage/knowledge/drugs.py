@@ -98,6 +98,7 @@ from triage.values import (
     month_number,
     month_of_name,
     normalise_word,
+    stop_time_spans,
     stopped_days,
     stopped_month,
     stopped_recently,
@@ -253,13 +254,21 @@ _NO_LONGER_AS: Final = "stopped"
 
 def _no_longer_as_stop(text: str) -> str:
     """Text (folded, lower case) with each _NO_LONGER_TAKEN phrase written as the stop word
-    _NO_LONGER_AS padded with spaces to its length, so positions stay valid."""
-    return _NO_LONGER_TAKEN.sub(
-        lambda found: _NO_LONGER_AS.ljust(len(found.group()))
-        if len(found.group()) >= len(_NO_LONGER_AS)
-        else found.group(),
-        text,
-    )
+    _NO_LONGER_AS padded with spaces to its length, so positions stay valid; a time written
+    inside the phrase stays where it was ("nimmt sie seit 3 Wochen nicht mehr" → "stopped
+    seit 3 wochen": values.stopped_days reads it as the stop's time)."""
+
+    def as_stop(found: re.Match[str]) -> str:
+        phrase = found.group()
+        if len(phrase) < len(_NO_LONGER_AS):
+            return phrase
+        out = list(_NO_LONGER_AS.ljust(len(phrase)))
+        for start, end in stop_time_spans(phrase):
+            if start > len(_NO_LONGER_AS):
+                out[start:end] = phrase[start:end]
+        return "".join(out)
+
+    return _NO_LONGER_TAKEN.sub(as_stop, text)
 
 # The drug's stop named right before it (drugs.toml [patterns] stop_noun): with a plan after the
 # drug, a stop only planned ("Absetzen von Risperdal geplant").
@@ -842,14 +851,23 @@ def says_stopped(item: str) -> bool:
 
 def no_longer_clause(clause: str) -> bool:
     """Whether a clause after a drug's comma only says it is no longer taken ("ya no la toma",
-    "nimmt sie nicht mehr": drugs.toml [patterns] no_longer_taken): the evidence quotes it with
-    the drug."""
-    return _NO_LONGER_ALONE.fullmatch(_fold(clause).lower()) is not None
+    "nimmt sie nicht mehr": drugs.toml [patterns] no_longer_taken), perhaps with its time ("ne la
+    prend plus depuis 2 jours"): the evidence quotes it with the drug."""
+    folded = _fold(clause).lower()
+    found = _NO_LONGER_ALONE.match(folded)
+    if found is None:
+        return False
+    rest = folded[found.end() :]
+    times = stop_time_spans(rest)  # "ne la prend plus depuis 2 jours": its time too
+    if times and not rest[: times[0][0]].strip():
+        rest = rest[times[0][1] :]
+    return _WORDS_LEFT.search(rest) is None
 
 
 _NO_LONGER_ALONE: Final = re.compile(
-    rf"\s*(?:{_pattern_alternatives('no_longer_taken')})(?![^\W\d_])\W*"
+    rf"\s*(?:{_pattern_alternatives('no_longer_taken')})(?![^\W\d_])"
 )
+_WORDS_LEFT: Final = re.compile(r"[^\W_]")
 
 
 def doubt_clause(clause: str) -> bool:
@@ -2126,6 +2144,12 @@ def stop_days(item: str) -> float | None:
     values.stopped_days), or a stop date before the sample's (as_of: "stopped on 03.12.2026");
     None when the item says neither."""
     days = stopped_days(item)
+    if days is None:
+        # "Risperdal, nimmt sie seit 3 Wochen nicht mehr", "ne la prend plus depuis 2 semaines":
+        # no longer taken, with the time written
+        folded = _fold(item).lower()
+        as_stop = _no_longer_as_stop(folded)
+        days = stopped_days(as_stop) if as_stop != folded else None
     if days is not None:
         return days
     now = _AS_OF.get()
