@@ -186,8 +186,9 @@ def test_a_switch_end_to_end_keeps_only_the_new_drug(tmp_path: Path) -> None:
     results = _run(tmp_path, ["relais Risperdal par Abilify", "Risperdal > Abilify"])
     for _, row in results.iterrows():
         assert "medication:antipsychotic" not in row["factors"]
-        # the old drug is named only as not counted (the unexplained factor's evidence)
-        evidence = row["factor_evidence"].replace("risperidone: recorded as stopped", "")
+        # the old drug is named only as not counted (the unexplained factor's evidence), as
+        # switched to the new one (review 18)
+        evidence = row["factor_evidence"].replace("risperidone: switched to aripiprazole", "")
         assert "risperidone" not in evidence
 
 

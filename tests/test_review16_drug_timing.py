@@ -213,4 +213,5 @@ def test_the_evidence_tells_a_later_start_from_a_stop(tmp_path: Path) -> None:
     (_, row), *_ = _rows(tmp_path, ["Risperdal from 25/11/2026; Haldol stopped 2020"])
     evidence = row["factor_evidence"]
     assert "risperidone: not yet started at the sample" in evidence, evidence
-    assert "haloperidol: recorded as stopped or not taken now" in evidence, evidence
+    # (review 18: a stop with its year written says when)
+    assert "haloperidol: stopped 2150–2515 days before the sample (only its year" in evidence

@@ -204,11 +204,17 @@ def test_a_switch_stops_the_first_drug_at_the_start_of_the_second(tmp_path: Path
         assert _strength(row) == cases[text], (text, row["factor_evidence"])
     month = rows["Haldol -> Abilify seit 11/2026"]
     assert "confirm when haloperidol was stopped" in _suggestion(month, "medication_review")
-    # the evidence says when the switch stopped it
+    # the evidence says when the switch stopped it, as a switch (review 18)
     evidence = rows["Haldol -> Abilify depuis le 18/11"]["factor_evidence"]
-    assert "stopped 2 days before the sample, within the 3-day washout: still acting" in evidence
+    assert (
+        "switched to aripiprazole 2 days before the sample, within the 3-day washout: still acting"
+        in evidence
+    )
     evidence = rows["Xeplion -> Abilify seit 10/2026"]["factor_evidence"]
-    assert "stopped 20–50 days before the sample (only its month written): a depot" in evidence
+    assert (
+        "switched to aripiprazole 20–50 days before the sample (only its month written): a depot"
+        in evidence
+    )
 
 
 # 5. A start date without its year is the latest such day not after the sample ---------------

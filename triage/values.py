@@ -3019,6 +3019,26 @@ def _stopped_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, flo
     return forward, backward, relative
 
 
+@cache
+def _stop_time_pattern() -> re.Pattern[str]:
+    """A time a stop is dated by, without its stop word: [values.stopped] `since` or
+    [values.ended_ago] `before` and a [values.durations] span ("seit 3 Wochen", "hace 3
+    semanas", "da 10 giorni"), or a span and an `after` word ("3 weeks ago")."""
+    table = synonyms_data()["values"]
+    since = "|".join([*table["stopped"]["since"], *table["ended_ago"]["before"]])
+    after = "|".join(table["ended_ago"]["after"])
+    return re.compile(
+        rf"\b(?:(?:{since})\s+{_time_span(1)}|{_time_span(2)}\s+(?:{after})\b)", re.IGNORECASE
+    )
+
+
+def stop_time_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` (folded, lower case) writes a time a stop may be dated by, without its stop
+    word ("nimmt sie seit 3 Wochen nicht mehr": "seit 3 wochen"); stopped_days reads it once a
+    stop word stands before it."""
+    return [found.span() for found in _stop_time_pattern().finditer(text)]
+
+
 @lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct medication item: rows repeat them
 def stopped_days(text: str) -> float | None:
     """How many days before the note a drug was stopped or last given, when text says so with a

@@ -18,7 +18,7 @@ import pandas as pd
 
 from triage.engine.amounts import NG, LabUnit
 from triage.engine.state import PatientState
-from triage.engine.text import YEAR_IN_NOTE, CueBook, CueHit, Hits
+from triage.engine.text import YEAR_IN_NOTE, CueBook, CueHit, Hits, earlier_cue
 from triage.knowledge.model import DrugMatch, Knowledge
 from triage.numbers import FIRST_TRIMESTER, THIRD_TRIMESTER
 
@@ -326,9 +326,11 @@ class RowContext:
         self.factor: float = rows.factor[i]
         self.monomeric_ng: float = rows.monomeric_ng[i]
         self.drugs: tuple[DrugMatch, ...] = rows.drugs[i]
-        self.hit_map: Hits = rows.hits[i]
-        hit_map = self.hit_map
         self.book: CueBook = rows.book
+        self.hit_map: Hits = rows.hits[i]
+        if self.hit_map and not self.book.past_result_cues.isdisjoint(self.hit_map):
+            self.hit_map = self._earlier_results(self.hit_map)
+        hit_map = self.hit_map
         self.knowledge: Knowledge = rows.knowledge
         self._tv = rows.threshold_values
         self.patient: PatientState = rows.patients[i] if rows.patients else PatientState()
@@ -724,10 +726,40 @@ class RowContext:
         (cue dated_episode right after it: "Galaktorrhoe (2019)", "galactorrhoea in 2019";
         not "seit 2019"); a later clause of the same cell may still hold a current one
         ("Galaktorrhoe 2019, jetzt Amenorrhoe")."""
-        for hit in self.hits(cue):
+        return self._current_and_earlier(cue, self.hits(cue), words=False)[0]
+
+    def _earlier_results(self, hit_map: Hits) -> Hits:
+        """`hit_map` with each context lab result in words (cues.toml [past_results]: "TSH
+        erhöht", "eGFR normal") written as an earlier sample's ("TSH erhöht 2019", "früher TSH
+        erhöht", "previously raised TSH") moved to the cue's earlier name (text.earlier_cue):
+        it does not show the state at this sample, so no rule reads it as the current result."""
+        out = dict(hit_map)
+        for cue in self.book.past_result_cues.intersection(hit_map):
+            current, earlier = self._current_and_earlier(cue, hit_map[cue], words=True)
+            if earlier is None:
+                continue
+            out[earlier_cue(cue)] = (earlier,)
+            if current is None:
+                del out[cue]
+            else:
+                out[cue] = (current,)
+        return out
+
+    def _current_and_earlier(
+        self, cue: str, hits: Sequence[CueHit], *, words: bool
+    ) -> tuple[CueHit | None, CueHit | None]:
+        """(The first hit of `cue` not dated in a year before the sample's, the first one so
+        dated); with `words`, a hit written as an earlier result (CueBook.written_as_earlier)
+        is an earlier one too."""
+        earlier: CueHit | None = None
+        for hit in hits:
             cell = self.text(hit.field) or ""
             found: CueHit | None = hit
-            while found is not None and self._dated_before(found, cell):
+            while found is not None and (
+                self._dated_before(found, cell)
+                or (words and self.book.written_as_earlier(found, cell))
+            ):
+                earlier = earlier or found
                 at = cell.find(found.matched)
                 end = _CLAUSE_END.search(cell, at + len(found.matched)) if at >= 0 else None
                 if end is None:
@@ -737,8 +769,8 @@ class RowContext:
                 later = self.book.match(found.field, cell).get(cue)
                 found = later[0] if later else None
             if found is not None:
-                return found
-        return None
+                return found, earlier
+        return None, earlier
 
     def _dated_before(self, hit: CueHit, cell: str) -> bool:
         """`hit` is followed in `cell` by a year before the sample's (cue dated_episode)."""

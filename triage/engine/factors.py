@@ -30,8 +30,9 @@ from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
 from triage.engine.labels import Labels, load_labels
 from triage.engine.renal import CreatinineEstimate, creatinine_mg_dl, estimate_from_creatinine
 from triage.engine.state_words import load_state_vocabulary
-from triage.engine.text import YEAR_IN_NOTE, CueHit
+from triage.engine.text import YEAR_IN_NOTE, CueHit, earlier_cue
 from triage.knowledge.drugs import (
+    DrugMention,
     depot_acting_threshold,
     doubt_clause,
     drug_matcher,
@@ -440,7 +441,12 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     line = f"{field_words(match.field)}: '{written}' → {drug.name} ({kind}{depot}; {reach}"
     if drug.frequency not in LIKELY_FREQUENCIES:
         line += f"; raises prolactin in few users ({drug.frequency.replace('_', ' ')})"
-    line += ")" + _stopped_note(ctx, _as_stop(ctx, written, match), is_depot, drug.acts_after_stop)
+    item = (
+        _switch_as_stop(ctx, ctx.text(match.field) or "", match)
+        if match.switched_to
+        else _as_stop(ctx, written, match)
+    )
+    line += ")" + _stopped_note(ctx, item, is_depot, drug.acts_after_stop, match.switched_to)
     exceeded = not ctx.within(ceiling)
     beyond = beyond_drug_reach(ctx)
     if exceeded:
@@ -500,22 +506,29 @@ def _as_stop(ctx: RowContext, written: str, match: DrugMatch) -> str:
     return written if switched is None else switched
 
 
-def _stopped_note(ctx: RowContext, written: str, is_depot: bool, acts_after_stop: str = "") -> str:
-    """Why a drug written as stopped still counts: stopped less than the withdrawal days before
-    the sample (a drug with its own acting days, drugs.toml acts_after_stop: at most those), or
-    a depot within its acting days (knowledge/drugs.py _acting)."""
+def _stopped_note(
+    ctx: RowContext,
+    written: str,
+    is_depot: bool,
+    acts_after_stop: str = "",
+    switched_to: str = "",
+) -> str:
+    """Why a drug written as stopped (or switched to the drug `switched_to`) still counts:
+    stopped less than the withdrawal days before the sample (a drug with its own acting days,
+    drugs.toml acts_after_stop: at most those), or a depot within its acting days
+    (knowledge/drugs.py _acting)."""
     days = stopped_days(written)
     if days is None:
-        return _stop_span_note(ctx, written, is_depot, acts_after_stop)
+        return _stop_span_note(ctx, written, is_depot, acts_after_stop, switched_to)
     washout = ctx.t("drug_withdrawal_retest_days")
     own = ctx.t(acts_after_stop) if acts_after_stop else None
     if not is_depot and days >= washout and (own is None or days > own):
         return ""
-    ago = f"{span_words(days)} before the sample" if days else "on the day of the sample"
+    said = stop_words((days, days), written, switched_to, last_given=True)
     if is_depot:
         acting = fmt(ctx.t(depot_acting_threshold(written)))
-        return f"; stopped or last given {ago}: a depot still acts up to {acting} days after"
-    return f"; stopped or last given {ago}, {_oral_window(ctx, acts_after_stop)}: still acting"
+        return f"; {said}: a depot still acts up to {acting} days after"
+    return f"; {said}, {_oral_window(ctx, acts_after_stop)}: still acting"
 
 
 def _oral_window(ctx: RowContext, acts_after_stop: str) -> str:
@@ -542,17 +555,38 @@ def _sample_day(ctx: RowContext) -> tuple[int, int, int] | None:
 def _span_when(fewest: float, most: float | None, written: str = "") -> str:
     """When a stop known only as a span (_stop_span) was, in words: the range of days meant
     (a month's, or a year's when `written` gives only the year: "abgesetzt 2025")."""
-    if most is None:
-        return "stopped recently (no date written)"
-    if most == fewest:  # a date written ("abgesetzt am 18.11.")
-        ago = f"{span_words(most)} before the sample" if most else "on the day of the sample"
-        return f"stopped {ago}"
-    what = "year" if stopped_month(written) is None and stopped_year(written) else "month"
-    return f"stopped {fmt(fewest)}–{fmt(most)} days before the sample (only its {what} written)"
+    return stop_words((fewest, most), written)
+
+
+def stop_words(
+    span: tuple[float, float | None] | None,
+    written: str = "",
+    switched_to: str = "",
+    *,
+    last_given: bool = False,
+) -> str:
+    """A drug's stop in the words of labels.toml [drug_stops]: stopped, or switched to the drug
+    `switched_to` ("switched to aripiprazole 50 days before the sample"), at the time `span`
+    gives (knowledge/drugs.py stop_span; None: not written); `last_given`: a time that may be
+    the last dose's ("stopped or last given 2 days before the sample")."""
+    words = load_labels().drug_stops
+    if span is not None and span[1] is None:
+        key = "switched_recently" if switched_to else "stopped_recently"
+        return words[key].format(drug=switched_to)
+    if span is None:
+        return words["switched" if switched_to else "stopped"].format(drug=switched_to)
+    fewest, most = span
+    if most == fewest:  # a time or a date written ("abgesetzt am 18.11.")
+        when = f"{span_words(most)} before the sample" if most else "on the day of the sample"
+    else:
+        what = "year" if stopped_month(written) is None and stopped_year(written) else "month"
+        when = f"{fmt(fewest)}–{fmt(most)} days before the sample (only its {what} written)"
+    key = "switched_when" if switched_to else "last_given_when" if last_given else "stopped_when"
+    return words[key].format(drug=switched_to, when=when)
 
 
 def _stop_span_note(
-    ctx: RowContext, written: str, is_depot: bool, acts_after_stop: str = ""
+    ctx: RowContext, written: str, is_depot: bool, acts_after_stop: str = "", switched_to: str = ""
 ) -> str:
     """Why a drug stopped at a time written only as a month ("stopped in October") or as recent
     ("recently stopped") still counts (knowledge/drugs.py stop_span): how long before the
@@ -564,7 +598,7 @@ def _stop_span_note(
     fewest, most = span
     if most is not None and most < 0:
         return "; stopped only after the sample: taken when it was drawn"
-    when = _span_when(fewest, most, written)
+    when = stop_words(span, written, switched_to)
     if is_depot:
         acting = fmt(ctx.t(depot_acting_threshold(written)))
         return f"; {when}: a depot still acts up to {acting} days after"
@@ -763,7 +797,11 @@ def thyroid(ctx: RowContext) -> list[Finding]:
         return [_tsh_stated_high(ctx)]
     if tsh is None:
         hit = ctx.first("hypothyroidism")
-        if hit is None or ctx.has("euthyroid_stated") or ctx.has("tsh_stated_normal"):
+        controlled = ctx.has("euthyroid_stated") or ctx.has("tsh_stated_normal")
+        earlier = ctx.first(earlier_cue("tsh_stated_high"))
+        if hit is None and earlier is not None and not controlled:
+            return [_tsh_earlier_high(ctx, earlier)]
+        if hit is None or controlled:
             return []  # no hypothyroidism named, or the note says it is controlled
         text = f"{hit.evidence()}; no TSH given to show whether it is controlled"
         return [Finding("hypothyroidism", POSSIBLE, text, rule)]
@@ -813,6 +851,18 @@ def _tsh_stated_high(ctx: RowContext) -> Finding:
     if low_t4 is not None and ctx.num("free_t4") is None:
         text += f"; free T4 reported low ({low_t4.evidence()}): overt primary hypothyroidism"
     text += "; confirm its value to grade it" + _treat_and_repeat(ctx, False)
+    return Finding("hypothyroidism", POSSIBLE, text, "thyroid_function")
+
+
+def _tsh_earlier_high(ctx: RowContext, earlier: CueHit) -> Finding:
+    """A note that says an earlier sample's TSH was raised ("TSH erhöht 2019", "previously
+    raised TSH"), with no TSH of this sample: a possible thyroid cause, never likely (it does
+    not show the thyroid state now; cues.toml [past_results])."""
+    text = (
+        f"TSH reported raised in the notes for an earlier sample: {earlier.evidence()}; it "
+        "does not show the thyroid state at this sample: measure TSH and free T4 now; if raised, "
+        "treat, and re-check prolactin once euthyroid"
+    )
     return Finding("hypothyroidism", POSSIBLE, text, "thyroid_function")
 
 
@@ -1496,7 +1546,33 @@ def stated_results(ctx: RowContext) -> list[str]:
     kidney = ctx.first("kidney_stated_normal")
     if kidney is not None and not _kidney_given(ctx):
         said.append(f"kidney function reported normal in the notes (no value): {kidney.evidence()}")
+    said.extend(earlier_results(ctx))
     return said
+
+
+# The context results in words a note may give for an earlier sample (cues.toml [past_results]),
+# each with the test it is and what it said.
+_EARLIER_RESULTS: Final = (
+    ("tsh_stated_high", "TSH reported raised"),
+    ("tsh_stated_normal", "TSH reported normal"),
+    ("euthyroid_stated", "thyroid reported normal"),
+    ("free_t4_stated_low", "free T4 reported low"),
+    ("kidney_stated_normal", "kidney function reported normal"),
+)
+
+
+def earlier_results(ctx: RowContext, cues: tuple[str, ...] | None = None) -> list[str]:
+    """The results a note gives for an earlier sample ("TSH erhöht 2019", "früher TSH normal",
+    "Nierenwerte normal (2019)"), as evidence that is not this sample's (of `cues` only, when
+    given)."""
+    out = []
+    quoted = set()
+    for cue, what in _EARLIER_RESULTS:
+        hit = ctx.first(earlier_cue(cue)) if cues is None or cue in cues else None
+        if hit is not None and hit.quote not in quoted:  # "TSH normal" is euthyroid too
+            quoted.add(hit.quote)
+            out.append(f"{what} in the notes for an earlier sample: {hit.evidence()}")
+    return out
 
 
 def _kidney_given(ctx: RowContext) -> bool:
@@ -1577,13 +1653,40 @@ def _no_raising_drug(
         return f"{no_meds.evidence()}: no drug that raises prolactin"
     if not excluded:
         return f"{where}: no prolactin-raising drug recognised in '{meds}'"
+    words = load_labels().drug_stops
     parts = []
     if later:
-        parts.append(f"{', '.join(later)}: not yet started at the sample")
-    stopped = [name for name in excluded if name not in later]
-    if stopped:
-        parts.append(f"{', '.join(stopped)}: recorded as stopped or not taken now")
+        parts.append(f"{', '.join(later)}: {words['not_started']}")
+    stopped: dict[str, list[str]] = {}  # how each stop is written -> the drugs so stopped
+    for name in excluded:
+        if name not in later:
+            stopped.setdefault(_not_counted_words(ctx, meds, mentions, name), []).append(name)
+    parts.extend(f"{', '.join(names)}: {said}" for said, names in stopped.items())
     return f"{where}: '{meds}' → {'; '.join(parts)}, not counted as current medication"
+
+
+def _not_counted_words(ctx: RowContext, meds: str, mentions: list[DrugMention], name: str) -> str:
+    """How a raising drug the list names, not taken at the sample, was stopped: switched to
+    another (and when), or stopped at a time written; else labels.toml [drug_stops] stopped."""
+    found = [m for m in mentions if m.match.drug.name == name and m.negated]
+    switched = next((m.match for m in found if m.match.switched_to), None)
+    if switched is not None:
+        item = _switch_as_stop(ctx, meds, switched)
+        return stop_words(_stop_span(ctx, item), item, switched.switched_to)
+    if not found:
+        return load_labels().drug_stops["stopped"]
+    written = _segment(meds, found[0].match.matched_text)
+    return stop_words(_stop_span(ctx, written), written)
+
+
+def _switch_as_stop(ctx: RowContext, text: str, match: DrugMatch) -> str:
+    """The item a drug switched to another is read as a stop from: its own stop where one is
+    written with it, else the switch's time as its stop ("Haldol -> Abilify seit 01.10." →
+    "Haldol stopped seit 01.10.": knowledge/drugs.py _switched_recently)."""
+    written = _segment(text, match.matched_text)
+    if stopped_days(written) is not None or _stop_span(ctx, written) is not None:
+        return written
+    return f"{match.matched_text} stopped {match.switch_time}"
 
 
 def find_factors(ctx: RowContext, labels: Labels) -> list[Finding]:

@@ -84,6 +84,19 @@ COMMENT_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "causes": ("medication", "kidney", "thyroid"),
 }
 NEXT_STEP_FIELDS: Final = frozenset({"label"})
+# [drug_stops]: how the evidence names a drug written as stopped, switched or not yet started,
+# and the {fields} each may use: {when} the time before the sample ("21 days before the sample",
+# "0–30 days before the sample (only its month written)"), {drug} the drug it was switched to.
+DRUG_STOP_TEMPLATES: Final[dict[str, frozenset[str]]] = {
+    "not_started": frozenset(),
+    "stopped": frozenset(),
+    "stopped_when": frozenset({"when"}),
+    "stopped_recently": frozenset(),
+    "last_given_when": frozenset({"when"}),
+    "switched": frozenset({"drug"}),
+    "switched_when": frozenset({"drug", "when"}),
+    "switched_recently": frozenset({"drug"}),
+}
 
 
 @dataclass(frozen=True)
@@ -107,6 +120,8 @@ class Labels:
     suggestions: Mapping[str, CodeInfo]
     drug_classes: Mapping[str, str]
     comments: CommentWords | None = field(default=None, compare=False)
+    # [drug_stops]: DRUG_STOP_TEMPLATES keys
+    drug_stops: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def drug_class(self, name: str) -> str:
         """How evidence names a drug class ("antiemetic/prokinetic"); else the class itself."""
@@ -140,7 +155,22 @@ def parse_labels(
         suggestions=suggestions,
         drug_classes={c.name: c.evidence for c in classes},
         comments=parse_comments(spec, source),
+        drug_stops=parse_drug_stops(spec, source),
     )
+
+
+def parse_drug_stops(spec: Mapping[str, Any], source: str = LABELS_FILE) -> dict[str, str]:
+    """The [drug_stops] table; ConfigError when a wording is missing, unknown or uses a {field}
+    it cannot have."""
+    body = spec.get("drug_stops")
+    if not isinstance(body, Mapping):
+        raise ConfigError(source, "missing table [drug_stops]", field="drug_stops")
+    if unknown := sorted(str(k) for k in body if k not in DRUG_STOP_TEMPLATES):
+        raise ConfigError(source, f"[drug_stops]: unknown {unknown}", field="drug_stops")
+    return {
+        name: _template(body, name, fields, source, table="drug_stops")
+        for name, fields in DRUG_STOP_TEMPLATES.items()
+    }
 
 
 def _with_drug_factors(
@@ -191,10 +221,16 @@ def parse_comments(spec: Mapping[str, Any], source: str = LABELS_FILE) -> Commen
 
 
 def _template(
-    body: Mapping[str, Any], name: str, fields: frozenset[str], source: str, where: str = ""
+    body: Mapping[str, Any],
+    name: str,
+    fields: frozenset[str],
+    source: str,
+    where: str = "",
+    *,
+    table: str = "comments",
 ) -> str:
     text = body.get(name)
-    place = f"[comments{where}] {name}"
+    place = f"[{table}{where}] {name}"
     if not isinstance(text, str) or (not text.strip() and name != "reference_none"):
         raise ConfigError(source, f"{place} must be a text", field=name)
     try:

@@ -102,6 +102,7 @@ class Fact:
 # through a drug's purpose ("domperidone for milk supply": breastfeeding), never through a word
 # such as "pregnancy" in "pill (to prevent pregnancy)".
 OPT_IN_COLUMNS: Final = frozenset({"medications"})
+LAB: Final = "lab:"  # the prefix of a lab number's `number` (states.toml)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,9 @@ class _Concept:
     own: bool = False  # the patient's own current state: another person or a plan says nothing
     ckd_stage: int | None = None  # the CKD stage the words mean by definition ("end-stage")
     event: bool = False  # an event (a loss): months ago is recent, not past history
+    # a test result (a lab number, a pregnancy test): a date before or after it dates it as an
+    # earlier sample's ([history] result_before, result_after)
+    result: bool = False
     ends: bool = False  # its end written before it is past history ([history] ended_before)
     repeated: bool = False  # a repeated act (a feed): "pain after breastfeeding" is no end
     headings: bool = False  # a past-history heading before it is ([history] heading_before)
@@ -221,6 +225,10 @@ class StateVocabulary:
             [*history.get("after", []), history.get("adjacent_year", "(?!)")], "history.after"
         )
         self._past_after_months = after(history.get("after_months", []), "history.after_months")
+        self._result_after = after(history.get("result_after", []), "history.result_after")
+        self._result_before = _compile(
+            history.get("result_before", []) or ["(?!)"], source, "history.result_before"
+        )
         self._current = _compile(history.get("current", []), source, "history.current")
         self._current_value = _compile(
             history.get("current_value", []), source, "history.current_value"
@@ -531,13 +539,13 @@ class StateVocabulary:
                 if concept.past is not None and sets is concept.past and sets != concept.sets:
                     past.extend(stated)
                 if sets or (
-                    concept.number.startswith("lab:") and not self._past_lab(concept, before, rest)
+                    concept.number.startswith(LAB) and not self._past_lab(concept, before, rest)
                 ):
                     numbers = self._numbers(concept, match, column, quote, clause)
                     if concept.infant:
                         numbers = [replace(f, infant=True) for f in numbers]
                     facts.extend(numbers)
-                    if concept.number.startswith("lab:") and self._is_current_value(before, match):
+                    if concept.number.startswith(LAB) and self._is_current_value(before, match):
                         current.extend(f for f in numbers if f.field == concept.number)
             for a, b in taken:
                 blanked = blanked[:a] + " " * (b - a) + blanked[b:]
@@ -556,7 +564,9 @@ class StateVocabulary:
             return ()  # "partner pregnant", "pregnant colleague", "plans to breastfeed"
         if concept.past is not None and self._has_ended(concept, written):
             return concept.past  # "nach der Schwangerschaft", "fin de l'allaitement", "PMH:"
-        if concept.past is not None and self._is_past(tail, rest, event=concept.event):
+        if concept.past is not None and self._is_past(
+            tail, rest, event=concept.event, result=concept.result
+        ):
             return concept.past
         if self._negation_answer.match(rest):
             return concept.negated or ()  # "dialyse : non", "dialysis? no": a form's answer
@@ -621,7 +631,7 @@ class StateVocabulary:
         if concept.past is None:
             return False
         tail_match = self._tail.search(before)
-        return self._is_past(tail_match.group(0) if tail_match else "", rest)
+        return self._is_past(tail_match.group(0) if tail_match else "", rest, result=True)
 
     def _is_current_value(self, before: str, match: re.Match[str]) -> bool:
         """A lab value marked as the one now, in the words before it or in its own ("aktuell TSH
@@ -649,11 +659,26 @@ class StateVocabulary:
             or self._planned_after.match(rest)
         )
 
-    def _is_past(self, tail: str, rest: str, *, event: bool = False) -> bool:
+    def _is_past(self, tail: str, rest: str, *, event: bool = False, result: bool = False) -> bool:
         """Written as past history: a history word before the match ("antécédent de", "h/o",
         "Z.n.", "pregressa") or a past year / date / "years ago" after it ("bis 2020", "(2019)",
         "en 2023", "fino al 2021"), and no "current" or "since" word in between; or ended a
-        while ago, however recently ("bis vor 2 Wochen", "until last month": values.ended_ago)."""
+        while ago, however recently ("bis vor 2 Wochen", "until last month": values.ended_ago).
+        For a test `result`, also a date before it or after it in the forms a result is dated
+        ("2019: TSH 12", "TSH 8,2 am 12.03.2019", "Kreatinin 350 im Jahr 2019": [history]
+        result_before, result_after), in a year before the sample's."""
+        if result:
+            dated = self._result_before.search(tail)
+            if dated is not None and int(dated.group("year")) < self._year:
+                return True
+            for pattern in self._result_after:
+                found = pattern.match(rest)
+                if (
+                    found is not None
+                    and not self._current.search(found.group("gap"))
+                    and int(found.group("year")) < self._year
+                ):
+                    return True
         ended = ended_ago(rest[: 2 * self.after_chars])
         if ended is not None and len(ended.string[: ended.start()].split()) <= self._past_words:
             return True
@@ -707,7 +732,7 @@ class StateVocabulary:
         elif concept.ckd_stage is not None:
             out.append(Fact("ckd_stage", "", column, quote, float(concept.ckd_stage)))
         # a lab number written in a note ("eGFR 14", "TSH 25", "eGFR >60"), with its < or >
-        if "value" in groups and concept.number.startswith("lab:"):
+        if "value" in groups and concept.number.startswith(LAB):
             value = float(groups["value"].replace(",", "."))
             qualifier = groups.get("qualifier", "")
             if concept.complement:  # "<20% precipitated": more than 80% recovered
@@ -786,6 +811,7 @@ class StateVocabulary:
             own=bool(body.get("own", False)),
             ckd_stage=int(body["ckd_stage"]) if "ckd_stage" in body else None,
             event=bool(body.get("event", False)),
+            result=bool(body.get("result", False)) or str(body.get("number", "")).startswith(LAB),
             ends=bool(body.get("ends", False)),
             repeated=bool(body.get("repeated", False)),
             headings=bool(body.get("headings", False)),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from triage.engine.context import LIKELY, RowContext, approx, fmt
 from triage.engine.factors import (
@@ -27,6 +28,7 @@ from triage.engine.factors import (
     PREGNANCY_TEST_WORDS,
     Finding,
     beyond_drug_reach,
+    earlier_results,
     stopped_agonist_note,
     stopped_agonists,
 )
@@ -746,7 +748,22 @@ def _tsh_stated(ctx: RowContext) -> str | None:
             "TSH (a raised one is primary hypothyroidism, which raises prolactin; a normal or "
             "low one is central hypothyroidism, a pituitary failure)"
         )
+    earlier = earlier_results(ctx, _THYROID_CUES)
+    if earlier:
+        return (
+            f"no TSH of this sample: {'; '.join(earlier)} does not show the thyroid state now: "
+            "measure TSH and free T4 (hypothyroidism raises prolactin and can mimic a pituitary "
+            "lesion)"
+        )
     return None
+
+
+_THYROID_CUES: Final = (
+    "tsh_stated_high",
+    "tsh_stated_normal",
+    "euthyroid_stated",
+    "free_t4_stated_low",
+)
 
 
 @suggestion_rule("check_renal_function", "kidney_missing_or_low")
@@ -765,6 +782,12 @@ def check_renal(s: Situation) -> str | None:
             return (
                 f"kidney function reported normal in the notes ({normal.evidence()}), no "
                 "value: confirm with the eGFR (kidney impairment raises prolactin)"
+            )
+        earlier = earlier_results(ctx, ("kidney_stated_normal",))
+        if earlier:
+            return (
+                f"no eGFR or creatinine of this sample: {earlier[0]} does not show the kidney "
+                "function now: measure the eGFR (kidney impairment raises prolactin)"
             )
         return "no eGFR or creatinine given: kidney impairment raises prolactin"
     estimate = estimate_from_creatinine(ctx)  # a creatinine without an eGFR (renal.py)

@@ -83,6 +83,14 @@ class CueHit:
 
 
 Hits = Mapping[str, tuple[CueHit, ...]]
+
+
+def earlier_cue(name: str) -> str:
+    """The name a [past_results] cue's hit is kept under when it is an earlier sample's result
+    ("tsh_stated_high" -> "tsh_stated_high_earlier"; engine/context.py)."""
+    return f"{name}_earlier"
+
+
 NO_HITS: Hits = MappingProxyType({})
 
 
@@ -180,6 +188,25 @@ class CueBook:
                 self.source, f"[relative] cues: unknown {sorted(self._relative_cues - known)}"
             )
         self._relatives: Relatives | None = load_relatives() if self._relative_cues else None
+        # context lab results in words written as an earlier sample's ([past_results])
+        earlier = spec.get("past_results", {})
+        self.past_result_cues = frozenset(str(n) for n in earlier.get("cues", []))
+        clash = {earlier_cue(n) for n in self.past_result_cues} & known
+        if self.past_result_cues - known or clash:
+            raise ConfigError(
+                self.source,
+                f"[past_results] cues: unknown {sorted(self.past_result_cues - known)} "
+                f"or taken names {sorted(clash)}",
+            )
+        self._earlier_before = _compile(
+            [str(p) for p in earlier.get("before", [])] or ["(?!)"], source, "past_results"
+        )
+        self._earlier_after = _compile(
+            [str(p) for p in earlier.get("after", [])] or ["(?!)"], source, "past_results"
+        )
+        self._earlier_current = _compile(
+            [str(p) for p in earlier.get("current", [])] or ["(?!)"], source, "past_results"
+        )
         self._combined = tuple(
             self._build_combined(name, body, known)
             for name, body in spec.get("combined", {}).items()
@@ -223,6 +250,21 @@ class CueBook:
                 found = seen[c] = self.match(field, c)
             out[i] = found
         return out
+
+    def written_as_earlier(self, hit: CueHit, cell: str) -> bool:
+        """`hit` (found in `cell`) is written as an earlier result ([past_results]): a history
+        word before it in its clause with no word for now after that ("früher TSH erhöht",
+        "previously raised TSH", "antes TSH alta"), or one right after it ("TSH raised
+        previously", "TSH élevée auparavant")."""
+        at = cell.find(hit.matched)
+        if at < 0:
+            return False
+        end = at + len(hit.matched)
+        clause_start, clause = _clause(cell, at, end, self._clause_split)
+        if self._earlier_after.match(cell, end, clause_start + len(clause)):
+            return True
+        markers = [m.end() for m in self._earlier_before.finditer(cell, clause_start, at)]
+        return bool(markers) and self._earlier_current.search(cell, markers[-1], at) is None
 
     def lesion_size_mm(self, text: str) -> float | None:
         """The size written in `text` ("2.4 cm", "32 mm", "4,5 cm", "45 x 38 mm": the largest

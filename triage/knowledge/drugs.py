@@ -79,7 +79,7 @@ import unicodedata
 from calendar import monthrange
 from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import Final
@@ -98,6 +98,7 @@ from triage.values import (
     month_number,
     month_of_name,
     normalise_word,
+    stop_time_spans,
     stopped_days,
     stopped_month,
     stopped_recently,
@@ -253,13 +254,21 @@ _NO_LONGER_AS: Final = "stopped"
 
 def _no_longer_as_stop(text: str) -> str:
     """Text (folded, lower case) with each _NO_LONGER_TAKEN phrase written as the stop word
-    _NO_LONGER_AS padded with spaces to its length, so positions stay valid."""
-    return _NO_LONGER_TAKEN.sub(
-        lambda found: _NO_LONGER_AS.ljust(len(found.group()))
-        if len(found.group()) >= len(_NO_LONGER_AS)
-        else found.group(),
-        text,
-    )
+    _NO_LONGER_AS padded with spaces to its length, so positions stay valid; a time written
+    inside the phrase stays where it was ("nimmt sie seit 3 Wochen nicht mehr" → "stopped
+    seit 3 wochen": values.stopped_days reads it as the stop's time)."""
+
+    def as_stop(found: re.Match[str]) -> str:
+        phrase = found.group()
+        if len(phrase) < len(_NO_LONGER_AS):
+            return phrase
+        out = list(_NO_LONGER_AS.ljust(len(phrase)))
+        for start, end in stop_time_spans(phrase):
+            if start > len(_NO_LONGER_AS):
+                out[start:end] = phrase[start:end]
+        return "".join(out)
+
+    return _NO_LONGER_TAKEN.sub(as_stop, text)
 
 # The drug's stop named right before it (drugs.toml [patterns] stop_noun): with a plan after the
 # drug, a stop only planned ("Absetzen von Risperdal geplant").
@@ -333,6 +342,7 @@ _AFFIRMING_WORDS: Final = frozenset(_words("affirming"))
 # switched to aripiprazole", "Risperdal umgestellt auf Abilify", "relais par", "cambio a",
 # "passato a", "overgezet op"; an arrow: "Haldol -> Abilify"): the first is no longer taken.
 _SWITCHED_TO: Final = frozenset(_words("switched_to"))
+_SWITCHED_AWAY: Final = frozenset(_words("switched_away"))
 _ARROW: Final = compile_vocabulary(rf"->|→|=>|⇒|⟶|{_GREATER_ARROW}")
 # Only proposed, offered or declined, or to start later, right after the drug (its dose and a
 # "was"/"wurde" between): "risperidone proposed by psychiatrist", "Risperidon abgelehnt",
@@ -651,6 +661,28 @@ class DrugMatcher:
         term = self._terms.get(drug_term_key(folded[start:end]))
         return term[0].acts_after_stop if term is not None else ""
 
+    def _switched_to(
+        self, text: str, folded: str, spans: list[tuple[int, int]], switched_into: dict[int, int]
+    ) -> dict[int, tuple[str, str]]:
+        """By the old drug's index, the name of the drug each drug switched to another was
+        switched to, and the words after the new one that date the switch, as
+        _switched_recently reads them (_negations: an index mapped to itself was switched to the
+        drug before it, "aripiprazole instead of risperidone since 19.11.", dated after it)."""
+        out: dict[int, tuple[str, str]] = {}
+        nexts = [s for s, _ in spans[1:]] + [len(text)]
+        for old, new in switched_into.items():
+            target = old - 1 if new == old else new
+            if target < 0:
+                continue
+            start, end = spans[target]
+            term = self._terms.get(drug_term_key(folded[start:end]))
+            if term is None:  # pragma: no cover - a span always names a term
+                continue
+            after = text[spans[new][1] : nexts[new]]
+            after = after[verb.end() :] if (verb := _SWITCH_VERB.match(after)) else after
+            out[old] = (term[0].name, after.strip())
+        return out
+
     def _mentions_uncached(self, text: str) -> tuple[DrugMention, ...]:
         folded = _fold(without_general_statements(text))
         spans = [(m.start(), m.end()) for m in self._regex.finditer(folded)]
@@ -705,6 +737,7 @@ class DrugMatcher:
             negated = [is_negated and not acting[index] for index, is_negated in enumerate(negated)]
         mentions = []
         index_of = {start: index for index, (start, _) in enumerate(terms)}
+        switched_to = self._switched_to(text, folded, spans, switched_into)
         for (start, end), is_negated, was_stopped in zip(terms, negated, stopped, strict=True):
             term = self._terms.get(drug_term_key(folded[start:end]))
             if term is None:  # pragma: no cover - a case-folding oddity of exotic scripts
@@ -723,6 +756,8 @@ class DrugMatcher:
                 via=via,
                 doubt=doubt,
                 stopped=was_stopped and not is_negated and index_of[start] not in later,
+                switched_to=switched_to.get(index_of[start], ("", ""))[0],
+                switch_time=switched_to.get(index_of[start], ("", ""))[1],
             )
             mentions.append(DrugMention(match, start, end, is_negated))
         return tuple(_none_taken_after(folded, _replaced_now(folded, mentions)))
@@ -845,14 +880,23 @@ def says_stopped(item: str) -> bool:
 
 def no_longer_clause(clause: str) -> bool:
     """Whether a clause after a drug's comma only says it is no longer taken ("ya no la toma",
-    "nimmt sie nicht mehr": drugs.toml [patterns] no_longer_taken): the evidence quotes it with
-    the drug."""
-    return _NO_LONGER_ALONE.fullmatch(_fold(clause).lower()) is not None
+    "nimmt sie nicht mehr": drugs.toml [patterns] no_longer_taken), perhaps with its time ("ne la
+    prend plus depuis 2 jours"): the evidence quotes it with the drug."""
+    folded = _fold(clause).lower()
+    found = _NO_LONGER_ALONE.match(folded)
+    if found is None:
+        return False
+    rest = folded[found.end() :]
+    times = stop_time_spans(rest)  # "ne la prend plus depuis 2 jours": its time too
+    if times and not rest[: times[0][0]].strip():
+        rest = rest[times[0][1] :]
+    return _WORDS_LEFT.search(rest) is None
 
 
 _NO_LONGER_ALONE: Final = compile_vocabulary(
-    rf"\s*(?:{_pattern_alternatives('no_longer_taken')})(?![^\W\d_])\W*"
+    rf"\s*(?:{_pattern_alternatives('no_longer_taken')})(?![^\W\d_])"
 )
+_WORDS_LEFT: Final = compile_vocabulary(r"[^\W_]")
 
 
 def doubt_clause(clause: str) -> bool:
@@ -967,7 +1011,8 @@ def _replaced_now(text: str, mentions: list[DrugMention]) -> list[DrugMention]:
         if _NOW_ALSO.search(_added_after(text, mentions, index)):
             continue  # "now aripiprazole 5 mg added", "jetzt Abilify dazu", "as add-on"
         if _NOW_SWITCH.search(between) and not _planned_switch(text, old.start, new.end):
-            out[index - 1] = DrugMention(old.match, old.start, old.end, True)
+            switched = replace(old.match, switched_to=new.match.drug.name, switch_time="")
+            out[index - 1] = DrugMention(switched, old.start, old.end, True)
     return out
 
 
@@ -1328,7 +1373,7 @@ def _negations(
     stopped_after: list[bool] = []  # a stop written after the drug
     switched_into: dict[int, int] = {}  # an old drug -> the new one it was switched to
     previous_end = -1
-    previous_pre = previous_switched_to = previous_substituted = False
+    previous_pre = previous_switched_to = previous_substituted = previous_switched_away = False
     for index, (start, end) in enumerate(spans):
         clause_start = max([0] + [b_end for b_start, b_end in bounds if b_start < start])
         clause_end = min([len(text)] + [b_start for b_start, _ in bounds if b_start >= end])
@@ -1360,6 +1405,8 @@ def _negations(
             ):
                 result[-1] = True  # "risperidone replaced by aripiprazole": the first is gone
                 switched_into[index - 1] = index
+            elif previous_switched_away and previous_pre and _SWITCH_JOIN.match(before):
+                switched_into[index - 1] = index  # "umgestellt von Risperidon auf Abilify"
         next_start = spans[index + 1][0] if index + 1 < len(spans) else len(text)
         # "stopped haloperidol instead of risperidone": the one kept instead of a stopped one
         kept = same_clause and previous_pre and bool(_INSTEAD_OF.search(pre_part))
@@ -1430,6 +1477,7 @@ def _negations(
             switched_into[index - 1] = index
         previous_end, previous_pre = end, pre_negated
         previous_switched_to = _last_cue(pre_part) in _SWITCHED_TO
+        previous_switched_away = _last_cue(pre_part) in _SWITCHED_AWAY
         previous_substituted = _SUBSTITUTED.search(pre_part) is not None
     return result, _stopped_lists(text, spans, result, stopped_after), switched_into
 
@@ -2133,6 +2181,12 @@ def stop_days(item: str) -> float | None:
     values.stopped_days), or a stop date before the sample's (as_of: "stopped on 03.12.2026");
     None when the item says neither."""
     days = stopped_days(item)
+    if days is None:
+        # "Risperdal, nimmt sie seit 3 Wochen nicht mehr", "ne la prend plus depuis 2 semaines":
+        # no longer taken, with the time written
+        folded = _fold(item).lower()
+        as_stop = _no_longer_as_stop(folded)
+        days = stopped_days(as_stop) if as_stop != folded else None
     if days is not None:
         return days
     now = _AS_OF.get()

@@ -182,7 +182,7 @@ DRUG_WORD_KEYS: Final = frozenset(
         "other_person", "brand_context", "answer_subject",
         "stop_nouns", "class_adjectives", "intake_nouns", "abbreviation_makers",
         "screen_except", "screen_intake", "person_for_patient", "answer_yes",
-        "substituted", "substituted_join", "free_after",
+        "substituted", "substituted_join", "free_after", "switched_away",
     }
 )  # fmt: skip
 DRUG_PATTERN_KEYS: Final = frozenset(

@@ -168,6 +168,12 @@ class DrugMatch:
     # the washout, a depot's or a long-acting drug's days: knowledge/drugs.py _acting); not a
     # stop dated after the sample (taken at it)
     stopped: bool = False
+    # the drug it was switched to, when written as switched ("Haldol -> Abilify seit 01.10.",
+    # "umgestellt von Risperidon auf Aripiprazol": "aripiprazole"); "" when not
+    switched_to: str = ""
+    # the words after the new drug that date the switch (its start is the old one's stop:
+    # "seit 01.10.", "3 weeks ago"), read as a stop's time; "" when none
+    switch_time: str = ""
 
 
 @dataclass(frozen=True)
