@@ -1675,7 +1675,7 @@ def _not_counted_words(ctx: RowContext, meds: str, mentions: list[DrugMention], 
         return stop_words(_stop_span(ctx, item), item, switched.switched_to)
     if not found:
         return load_labels().drug_stops["stopped"]
-    written = _segment(meds, found[0].match.matched_text)
+    written = medication_item(meds, found[0].match.matched_text)
     return stop_words(_stop_span(ctx, written), written)
 
 
@@ -1683,7 +1683,7 @@ def _switch_as_stop(ctx: RowContext, text: str, match: DrugMatch) -> str:
     """The item a drug switched to another is read as a stop from: its own stop where one is
     written with it, else the switch's time as its stop ("Haldol -> Abilify seit 01.10." →
     "Haldol stopped seit 01.10.": knowledge/drugs.py _switched_recently)."""
-    written = _segment(text, match.matched_text)
+    written = medication_item(text, match.matched_text)
     if stopped_days(written) is not None or _stop_span(ctx, written) is not None:
         return written
     return f"{match.matched_text} stopped {match.switch_time}"
