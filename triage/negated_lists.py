@@ -28,7 +28,7 @@ from typing import Final
 
 from triage.values import synonyms_data
 
-__all__ = ["inside", "negated_list_spans", "only_joiners"]
+__all__ = ["contrast_words", "inside", "negated_list_spans", "only_joiners"]
 
 Span = tuple[int, int]
 _CACHE_SIZE: Final = 1 << 14
@@ -148,6 +148,13 @@ def _vocabulary() -> _Vocabulary:
             for word in _WORD.findall(_plain(str(phrase)))[:1]
         ),
     )
+
+
+def contrast_words() -> tuple[str, ...]:
+    """The `ends` words ("but", "aber", "mais", "pero", "ma", "maar", "wel", "except", "sauf",
+    "tranne", "behalve"...), as written: a negation reaches no finding after one, in the cue
+    reader (triage/engine/text.py) as over a list here."""
+    return tuple(str(word) for word in synonyms_data()["negated_lists"]["ends"])
 
 
 def negated_list_spans(text: str) -> tuple[Span, ...]:

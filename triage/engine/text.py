@@ -26,7 +26,7 @@ import pandas as pd
 
 from triage.engine.distinct import distinct_rows
 from triage.engine.relatives import Relatives, load_relatives
-from triage.negated_lists import inside, negated_list_spans
+from triage.negated_lists import contrast_words, inside, negated_list_spans
 from triage.regex_cache import compile_vocabulary
 from triage.resources import data_file
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, TEXT_FIELDS, ConfigError, field_words
@@ -138,10 +138,19 @@ class CueBook:
         negation = require_table(spec, "negation", source)
         self._negation_words = frozenset(_plain(str(w)) for w in negation.get("words", []))
         self._negation_phrases = tuple(_plain(str(p)) for p in negation.get("phrases", []))
-        # words a negation before them does not reach past ("ohne Kopfschmerz mit Hemianopsie")
-        breaks = sorted({_plain(str(w)) for w in negation.get("breaks", [])})
+        # words a negation before them does not reach past ("ohne Kopfschmerz mit Hemianopsie"),
+        # and the contrast words that end a negated list in every language (synonyms.toml
+        # [negated_lists] ends: "nessuna cefalea ma diplopia", "geen hoofdpijn wel dubbelzien",
+        # "keine Beschwerden außer Doppelbildern"): one list for both readings
+        contrast = {_plain(w) for w in contrast_words()}
+        breaks = sorted({_plain(str(w)) for w in negation.get("breaks", [])} | contrast)
         self._negation_breaks = (
-            re.compile(rf"\b(?:{'|'.join(map(re.escape, breaks))})\b") if breaks else None
+            re.compile(rf"\b(?:{_words_alternation(breaks)})\b") if breaks else None
+        )
+        # ... nor does a negation or exclusion after a cue reach back over one ("diplopia ma
+        # adenoma escluso": the diplopia stays)
+        self._contrast = (
+            re.compile(rf"\b(?:{_words_alternation(contrast)})\b") if contrast else None
         )
         # Negation or exclusion AFTER the cue, in its clause ("Krampfanfall ausgeschlossen",
         # "seizure ruled out", "adénome exclu"): word sequences, compared without case or accents.
@@ -468,23 +477,30 @@ class CueBook:
         before it in its clause; neither reaches past a `breaks` word ("sin cefalea con
         diplopía": the diplopia is there), unless the phrase ends with it ("Mutter mit")."""
         lowered = _plain(before)
-        cut = 0
+        cut = past = 0  # where the last break starts, and ends ("sin embargo": its "sin" is
+        # no negation)
         if self._negation_breaks is not None:
             for found in self._negation_breaks.finditer(lowered):
-                cut = found.start()
+                cut, past = found.span()
         if any(
             phrase in lowered and _end_at_word(lowered, phrase) > cut
             for phrase in self._negation_phrases
         ):
             return True
-        lowered = lowered[cut:]
+        lowered = lowered[past:]
         words = _WORD.findall(lowered)[-self.negation_window :] if self.negation_window else []
         return any(word in self._negation_words for word in words)
 
     def _negated_after(self, rest: str) -> bool:
         """A negation or exclusion word within `after_window_words` words after the cue ("seizure
         ruled out"), or a `negative` word right after it or its copula ("MRI: negative"); a cancel
-        word in between ("not excluded", "nicht ausgeschlossen") keeps the cue."""
+        word in between ("not excluded", "nicht ausgeschlossen") keeps the cue.  Neither reaches
+        back over a contrast word ("diplopia ma adenoma escluso")."""
+        if self._contrast is not None:
+            plain = _plain(rest)
+            ended = self._contrast.search(plain)
+            if ended is not None:
+                rest = plain[: ended.start()]
         if self._answers:
             said = tuple(_WORD.findall(_plain(rest)))
             if said[:1] and said[0] in self._copulas:
@@ -512,6 +528,13 @@ class CueBook:
         half = max((self.quote_max_chars - len(words)) // 2, 0)
         begin = max(at - half, 0)
         return "…" + clause[begin : begin + self.quote_max_chars].strip() + "…"
+
+
+def _words_alternation(phrases: Iterable[str]) -> str:
+    """A regex of word sequences (plain), longest first, any spaces between their words
+    ("sin embargo", "apart from")."""
+    ordered = sorted({p.strip() for p in phrases if p.strip()}, key=lambda p: (-len(p), p))
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered)
 
 
 def _end_at_word(text: str, phrase: str) -> int:
