@@ -104,7 +104,10 @@ def register(app: typer.Typer) -> None:
     @app.command("check")
     def check_command(
         inputs: Annotated[
-            list[Path], typer.Argument(help="Lab exports or folders to check.", show_default=False)
+            list[Path],
+            typer.Argument(
+                metavar="INPUT...", help="Lab exports or folders to check.", show_default=False
+            ),
         ],
         columns: ColumnsOpt = None,
         ranges: RangesOpt = "default",

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 import typer
 
 from triage.cli import console
-from triage.cli.options import ConfigOpt, DebugOpt, HistoryOpt, QuietOpt, VerboseOpt
+from triage.cli.options import ConfigOpt, DebugOpt, HistoryOpt, QuietOpt, VerboseOpt, choices
 from triage.cli.run import history_from_options
 from triage.schema import ConfigError, TriageError
 
@@ -255,23 +255,37 @@ def ack_command(
     result: Annotated[
         str,
         typer.Argument(
+            metavar="RESULT",
             help="The result: R-12 or 12 (urgent lines and reports show it).",
             show_default=False,
         ),
     ],
     by: Annotated[
         str,
-        typer.Option("--by", help="Who communicated the result (recorded).", show_default=False),
+        typer.Option(
+            "--by",
+            metavar="NAME",
+            help="Who communicated the result (recorded).",
+            show_default=False,
+        ),
     ],
     to: Annotated[
         str | None,
         typer.Option(
-            "--to", help="Who was told (the requesting clinician, the GP...).", show_default=False
+            "--to",
+            metavar="NAME",
+            help="Who was told (the requesting clinician, the GP...).",
+            show_default=False,
         ),
     ] = None,
     note: Annotated[
         str | None,
-        typer.Option("--note", help="A note kept with the acknowledgement.", show_default=False),
+        typer.Option(
+            "--note",
+            metavar="TEXT",
+            help="A note kept with the acknowledgement.",
+            show_default=False,
+        ),
     ] = None,
     history: HistoryOpt = None,
     config: ConfigOpt = None,
@@ -431,19 +445,27 @@ def render_json(records: list[dict[str, Any]]) -> str:
 def show_command(
     ctx: typer.Context,
     patient: Annotated[
-        str, typer.Argument(help="The patient id, as the exports write it.", show_default=False)
+        str,
+        typer.Argument(
+            metavar="PATIENT", help="The patient id, as the exports write it.", show_default=False
+        ),
     ],
     issuer: Annotated[
         str | None,
         typer.Option(
             "--issuer",
+            metavar="ISSUER",
             help="Only the results of this assigning authority (default: of every issuer).",
             show_default=False,
         ),
     ] = None,
     output_format: Annotated[
         ShowFormat,
-        typer.Option("--format", help="table (plain text), csv or json, on stdout."),
+        typer.Option(
+            "--format",
+            metavar=choices(ShowFormat),
+            help="table (plain text), csv or json, on stdout.",
+        ),
     ] = ShowFormat.table,
     history: HistoryOpt = None,
     config: ConfigOpt = None,
@@ -616,6 +638,7 @@ def export_command(
         typer.Option(
             "--out",
             "-o",
+            metavar="FILE",
             help="The file to write (replaced whole; mode 0600).",
             dir_okay=False,
             show_default=False,
@@ -625,6 +648,7 @@ def export_command(
         ExportFormat | None,
         typer.Option(
             "--format",
+            metavar=choices(ExportFormat),
             help="csv, or parquet (needs the [parquet] extra). Default: from the --out suffix "
             "(.parquet), else csv.",
             show_default=False,
