@@ -109,7 +109,7 @@ def test_check_verbose_shows_how_the_rows_were_read_and_every_rejected_row(
     assert "read as" not in plain.stdout and "... and 5 more" in plain.stdout
     assert "... and" not in verbose.stdout
     assert verbose.stdout.count("      row ") == 25  # every rejected row
-    block = verbose.stdout.split("  read as (3 usable row(s)):")[1]
+    block = verbose.stdout.split("  read as (3 result(s)):")[1]
     assert "'mU/L' -> mIU/L 1" in block and "'ng/ml' -> ng/mL 1" in block
     assert "'µg/l' -> ng/mL 1" in block
     assert "unit column 'Einheit'" in block
@@ -127,8 +127,9 @@ def test_check_verbose_shows_how_the_rows_were_read_and_every_rejected_row(
     )
     shown = cli("check", long, "-v")
     assert shown.exit_code == 0, shown.output
-    assert "read as (2 usable row(s))" in shown.stdout
+    assert "read as (2 result(s))" in shown.stdout
     assert "ng/mL 1" in shown.stdout and "mIU/L 1" in shown.stdout
+    assert "unit from: the unit column 'unit' of each prolactin line" in shown.stdout
 
 
 # ------------------------------------------------------------------------------------------------

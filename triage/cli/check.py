@@ -138,8 +138,8 @@ def _render_read(summary: InputSummary, rows: pd.DataFrame) -> list[str]:
     column read as empty or day and month swapped show before a run (numbers, units, sexes and
     dates only: no name, id or free text)."""
     if rows.empty:
-        return ["  read as: no usable row"]
-    lines = [f"  read as ({len(rows)} usable row(s)):"]
+        return ["  read as: no result (every row was rejected)"]
+    lines = [f"  read as ({len(rows)} result(s)):"]
     written = rows["unit_raw"].fillna("").astype(str).str.strip()
     read = rows["prolactin_unit"].fillna("none").astype(str)
     pairs = Counter(zip(written.tolist(), read.tolist(), strict=True)).most_common()
@@ -155,8 +155,10 @@ def _render_read(summary: InputSummary, rows: pd.DataFrame) -> list[str]:
             f"no unit column: the prolactin header {summary.mapping['prolactin']!r}, a title "
             "line above it, --unit or the mapping's [defaults]"
         )
-    else:  # a long export: each test line's own unit
-        source = "the unit of each prolactin line"
+    elif "unit" in summary.mapping:  # a long export: each test line's own unit
+        source = f"the unit column {summary.mapping['unit']!r} of each prolactin line"
+    else:
+        source = "the unit written with each prolactin line, --unit or the mapping's [defaults]"
     lines.append(f"    unit from: {source}")
     lines.append(f"    sex: {_counts(rows['sex'], 'not stated')}")
     ages = rows["age_years"].dropna()
