@@ -548,12 +548,12 @@ def test_text_file_named_xls_is_read_as_text(tmp_path: Path) -> None:
     assert any("delimited text" in w for w in result.summary.warnings)
 
 
-def test_header_only_file_has_no_rows(tmp_path: Path) -> None:
+def test_header_only_file_is_an_empty_input(tmp_path: Path) -> None:
     path = tmp_path / "empty_table.csv"
     path.write_text("MRN,Prolactin\n", encoding="utf-8")
-    result = read(path)
-    assert_consistent(result)
-    assert result.summary.rows_read == 0 and result.frame.empty
+    with pytest.raises(InputFileError, match="no result rows") as caught:  # review 18
+        read(path)
+    assert caught.value.code == "empty"
 
 
 # ------------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--inbox",
                 envvar=env("inbox"),
+                metavar="FOLDER",
                 help="Folder that receives the exports.",
                 exists=True,
                 file_okay=False,
@@ -64,7 +65,11 @@ def register(app: typer.Typer) -> None:
         out: Annotated[
             Path,
             typer.Option(
-                "--out", "-o", envvar=env("out"), help="Folder for one output folder per input."
+                "--out",
+                "-o",
+                envvar=env("out"),
+                metavar="FOLDER",
+                help="Folder for one output folder per input.",
             ),
         ],
         archive: Annotated[
@@ -72,6 +77,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--archive",
                 envvar=env("archive"),
+                metavar="FOLDER",
                 help="Move triaged inputs here (unusable ones to ARCHIVE/failed).",
                 file_okay=False,
                 show_default=False,
@@ -82,6 +88,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--settle-seconds",
                 envvar=env("settle_seconds"),
+                metavar="SECONDS",
                 min=0,
                 help="Leave files modified more recently than this for the next run.",
             ),
@@ -99,6 +106,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--file-timeout",
                 envvar=env("file_timeout"),
+                metavar="SECONDS",
                 min=0,
                 help="Seconds one file may take; a file taking longer fails (0: no limit).",
             ),
@@ -108,6 +116,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--memory-limit",
                 envvar=env("memory_limit"),
+                metavar="MB",
                 min=0,
                 help=(
                     "Memory (MB of address space) one file's triage may use beyond what the "

@@ -19,7 +19,6 @@ from triage.cli.options import (
     RangesOpt,
     SheetOpt,
     UnitOpt,
-    VerboseOpt,
     env,
 )
 from triage.cli.run import sheet_option
@@ -34,6 +33,8 @@ from triage.schema import (
 )
 
 if TYPE_CHECKING:  # imported when the command runs: --help stays light
+    import pandas as pd
+
     from triage.io import InputsRead
 
 # How many row numbers to list per reason before "and N more".
@@ -49,8 +50,26 @@ ShowValuesOpt = Annotated[
 ]
 
 
-def render_check(outcome: InputsRead, *, show_values: bool = False) -> str:
-    """The text `check` prints: per file, the mapping, the counts and the problems.
+CheckVerboseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        envvar=env("verbose"),
+        help=(
+            "Also show, per input, how its usable rows were read: the prolactin units (as "
+            "written -> as read) and where the unit came from, the sexes, the ages and the span "
+            "of collection dates; and every rejected row, not only the first "
+            f"{MAX_ROWS_LISTED} of each reason."
+        ),
+    ),
+]
+
+
+def render_check(outcome: InputsRead, *, show_values: bool = False, verbose: bool = False) -> str:
+    """The text `check` prints: per file, the mapping, the counts and the problems; with
+    ``verbose`` also what the usable rows were read as (``_render_read``) and every rejected
+    row.
 
     The details of rejected rows and the warnings quote cells ('Anna Muster' is not a number);
     unless ``show_values``, every quoted text but plain numbers and units is replaced by
@@ -59,16 +78,23 @@ def render_check(outcome: InputsRead, *, show_values: bool = False) -> str:
     by_file: dict[tuple[str, str], list[Rejected]] = defaultdict(list)
     for r in outcome.rejected:
         by_file[(r.source_file, r.source_sheet)].append(r)
-    blocks = [
-        _render_summary(s, by_file.get((s.file, s.sheet), []), show_values) for s in outcome.inputs
-    ]
+    blocks = []
+    for s in outcome.inputs:
+        block = _render_summary(s, by_file.get((s.file, s.sheet), []), show_values, verbose)
+        if verbose:
+            rows = outcome.frame[outcome.frame["source_file"] == s.file]
+            block += "\n" + "\n".join(_render_read(s, rows))
+        blocks.append(block)
     # an unusable file is named here; its error is printed once, on stderr (check_command)
     blocks.extend(f"{f.file}: UNUSABLE (the error is on stderr)" for f in outcome.errors)
     return "\n\n".join(blocks)
 
 
 def _render_summary(
-    summary: InputSummary, rejected: list[Rejected], show_values: bool = True
+    summary: InputSummary,
+    rejected: list[Rejected],
+    show_values: bool = True,
+    verbose: bool = False,
 ) -> str:
     shown = _scrubber(summary, show_values)
     sheet = f", sheet {summary.sheet!r}" if summary.sheet else ""
@@ -93,18 +119,76 @@ def _render_summary(
             rows = [r for r in rejected if r.reason_code == reason]
             meaning = REJECT_REASONS.get(reason, "")
             lines.append(f"    {reason} ({count}): {meaning}")
-            for r in rows[:MAX_ROWS_LISTED]:
+            listed = rows if verbose else rows[:MAX_ROWS_LISTED]
+            for r in listed:
                 lines.append(f"      row {r.source_row}: {shown(r.detail)}")
-            if len(rows) > MAX_ROWS_LISTED:
-                lines.append(f"      ... and {len(rows) - MAX_ROWS_LISTED} more")
+            if len(rows) > len(listed):
+                lines.append(f"      ... and {len(rows) - len(listed)} more (--verbose lists all)")
     return "\n".join(lines)
+
+
+def _counts(values: pd.Series, missing: str) -> str:
+    """'12 F, 3 M, 1 not stated': each value with its count, most frequent first."""
+    counted = values.fillna(missing).astype(str).value_counts(sort=True)
+    return ", ".join(f"{count} {value}" for value, count in counted.items())
+
+
+def _render_read(summary: InputSummary, rows: pd.DataFrame) -> list[str]:
+    """--verbose: what the usable rows of one input were read as, so that a wrong unit, a sex
+    column read as empty or day and month swapped show before a run (numbers, units, sexes and
+    dates only: no name, id or free text)."""
+    if rows.empty:
+        return ["  read as: no result (every row was rejected)"]
+    lines = [f"  read as ({len(rows)} result(s)):"]
+    written = rows["unit_raw"].fillna("").astype(str).str.strip()
+    read = rows["prolactin_unit"].fillna("none").astype(str)
+    pairs = Counter(zip(written.tolist(), read.tolist(), strict=True)).most_common()
+    units = ", ".join(
+        f"{f'{w!r} -> ' if w and w != r else ''}{r} {count}" for (w, r), count in pairs
+    )
+    lines.append(f"    prolactin units: {units}")
+    column = summary.mapping.get("prolactin_unit")
+    if column is not None:
+        source = f"the unit column {column!r} (an empty cell: the header, --unit or the mapping)"
+    elif "prolactin" in summary.mapping:
+        source = (
+            f"no unit column: the prolactin header {summary.mapping['prolactin']!r}, a title "
+            "line above it, --unit or the mapping's [defaults]"
+        )
+    elif "unit" in summary.mapping:  # a long export: each test line's own unit
+        source = f"the unit column {summary.mapping['unit']!r} of each prolactin line"
+    else:
+        source = "the unit written with each prolactin line, --unit or the mapping's [defaults]"
+    lines.append(f"    unit from: {source}")
+    lines.append(f"    sex: {_counts(rows['sex'], 'not stated')}")
+    ages = rows["age_years"].dropna()
+    youngest, oldest = (round(ages.min(), 1), round(ages.max(), 1)) if len(ages) else (0, 0)
+    age = (
+        f"{len(ages)} of {len(rows)} row(s), {youngest:g} to {oldest:g} years"
+        if len(ages)
+        else "none (adult intervals are used)"
+    )
+    lines.append(f"    age known: {age}")
+    dates = rows["collected_at"].dropna()
+    if len(dates):
+        span = f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}"
+        undated = len(rows) - len(dates)
+        lines.append(
+            f"    collected: {span}" + (f" ({undated} row(s) without a date)" if undated else "")
+        )
+    else:
+        lines.append("    collected: no collection date in any row")
+    return lines
 
 
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check_command(
         inputs: Annotated[
-            list[Path], typer.Argument(help="Lab exports or folders to check.", show_default=False)
+            list[Path],
+            typer.Argument(
+                metavar="INPUT...", help="Lab exports or folders to check.", show_default=False
+            ),
         ],
         columns: ColumnsOpt = None,
         ranges: RangesOpt = "default",
@@ -114,7 +198,7 @@ def register(app: typer.Typer) -> None:
         dayfirst: DayFirstOpt = None,
         unit: UnitOpt = None,
         quiet: QuietOpt = False,
-        verbose: VerboseOpt = False,
+        verbose: CheckVerboseOpt = False,
         debug: DebugOpt = False,
         show_values: ShowValuesOpt = False,
     ) -> None:
@@ -123,7 +207,8 @@ def register(app: typer.Typer) -> None:
         Exit status: 0 every input usable (rejected rows are listed), 2 usage error (bad
         option, config, mapping file or reference set), 3 none usable, 4 some unusable.
         Quoted cell texts in warnings and rejected rows are shown as [redacted] (numbers and
-        units stay) unless --show-values is given.
+        units stay) unless --show-values is given. --verbose adds what the usable rows were
+        read as (units, sexes, ages, collection dates) and lists every rejected row.
         """
         console.configure_logging(quiet=True, verbose=False)
         with console.error_boundary(debug=debug):
@@ -142,7 +227,7 @@ def register(app: typer.Typer) -> None:
             warm_up()
             outcome = read_usable_inputs(inputs, columns=columns, options=options)
             if not quiet:
-                console.out(render_check(outcome, show_values=show_values))
+                console.out(render_check(outcome, show_values=show_values, verbose=verbose))
             for failure in outcome.errors:
                 console.error(str(failure))
         raise typer.Exit(EXIT_SOME_INPUTS_FAILED if outcome.errors else EXIT_OK)

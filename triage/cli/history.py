@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 import typer
 
 from triage.cli import console
-from triage.cli.options import ConfigOpt, DebugOpt, HistoryOpt, QuietOpt, VerboseOpt
+from triage.cli.options import ConfigOpt, DebugOpt, HistoryOpt, QuietOpt, VerboseOpt, choices
 from triage.cli.run import history_from_options
 from triage.schema import ConfigError, TriageError
 
@@ -255,23 +255,37 @@ def ack_command(
     result: Annotated[
         str,
         typer.Argument(
+            metavar="RESULT",
             help="The result: R-12 or 12 (urgent lines and reports show it).",
             show_default=False,
         ),
     ],
     by: Annotated[
         str,
-        typer.Option("--by", help="Who communicated the result (recorded).", show_default=False),
+        typer.Option(
+            "--by",
+            metavar="NAME",
+            help="Who communicated the result (recorded).",
+            show_default=False,
+        ),
     ],
     to: Annotated[
         str | None,
         typer.Option(
-            "--to", help="Who was told (the requesting clinician, the GP...).", show_default=False
+            "--to",
+            metavar="NAME",
+            help="Who was told (the requesting clinician, the GP...).",
+            show_default=False,
         ),
     ] = None,
     note: Annotated[
         str | None,
-        typer.Option("--note", help="A note kept with the acknowledgement.", show_default=False),
+        typer.Option(
+            "--note",
+            metavar="TEXT",
+            help="A note kept with the acknowledgement.",
+            show_default=False,
+        ),
     ] = None,
     history: HistoryOpt = None,
     config: ConfigOpt = None,
@@ -431,19 +445,27 @@ def render_json(records: list[dict[str, Any]]) -> str:
 def show_command(
     ctx: typer.Context,
     patient: Annotated[
-        str, typer.Argument(help="The patient id, as the exports write it.", show_default=False)
+        str,
+        typer.Argument(
+            metavar="PATIENT", help="The patient id, as the exports write it.", show_default=False
+        ),
     ],
     issuer: Annotated[
         str | None,
         typer.Option(
             "--issuer",
+            metavar="ISSUER",
             help="Only the results of this assigning authority (default: of every issuer).",
             show_default=False,
         ),
     ] = None,
     output_format: Annotated[
         ShowFormat,
-        typer.Option("--format", help="table (plain text), csv or json, on stdout."),
+        typer.Option(
+            "--format",
+            metavar=choices(ShowFormat),
+            help="table (plain text), csv or json, on stdout.",
+        ),
     ] = ShowFormat.table,
     history: HistoryOpt = None,
     config: ConfigOpt = None,
@@ -602,10 +624,63 @@ def export_history(store: History, out: Path, kind: ExportFormat, since: datetim
     return rows
 
 
+# What the suffix of --out says the file holds: an export format, or a kind of file the export
+# never writes (a spreadsheet or a viewer opening it would fail on it, and a history's own
+# .db would be replaced by text).  Any other suffix (.txt, none) takes --format, else CSV.
+SUFFIX_FORMATS: Final = {
+    ".csv": ExportFormat.csv,
+    ".parquet": ExportFormat.parquet,
+    ".pq": ExportFormat.parquet,
+}
+FORMAT_NAMES: Final = {ExportFormat.csv: "CSV", ExportFormat.parquet: "Parquet"}
+OTHER_SUFFIXES: Final = {
+    ".json": "JSON",
+    ".jsonl": "JSON lines",
+    ".ndjson": "JSON lines",
+    ".tsv": "tab-separated text",
+    ".xlsx": "an Excel workbook",
+    ".xlsm": "an Excel workbook",
+    ".xls": "an Excel workbook",
+    ".ods": "an OpenDocument spreadsheet",
+    ".html": "a web page",
+    ".htm": "a web page",
+    ".xml": "XML",
+    ".pdf": "a PDF document",
+    ".feather": "an Arrow file",
+    ".arrow": "an Arrow file",
+    ".db": "an SQLite database",
+    ".sqlite": "an SQLite database",
+    ".sqlite3": "an SQLite database",
+    ".gz": "a compressed file",
+    ".zip": "a zip archive",
+    ".bz2": "a compressed file",
+    ".xz": "a compressed file",
+}
+
+
 def _format_of(out: Path, given: ExportFormat | None) -> ExportFormat:
-    if given is not None:
-        return given
-    return ExportFormat.parquet if out.suffix.lower() in (".parquet", ".pq") else ExportFormat.csv
+    """The export's format: --format, else the one --out's suffix names, else CSV; a usage error
+    (exit 2) when the two disagree or the suffix names a kind of file the export never writes
+    (CSV text in 'results.parquet' or 'results.xlsx' is a file nothing opens)."""
+    suffix = out.suffix.lower()
+    named = SUFFIX_FORMATS.get(suffix)
+    if suffix in OTHER_SUFFIXES:
+        raise typer.BadParameter(
+            f"{out.name}: the name says {OTHER_SUFFIXES[suffix]}, but history export writes CSV "
+            "or Parquet: name the file .csv or .parquet",
+            param_hint="'--out'",
+        )
+    if given is not None and named is not None and named is not given:
+        raise typer.BadParameter(
+            f"{out.name} names a {FORMAT_NAMES[named]} file, but --format is {given.value}: "
+            f"name the file {_suffix_of(given)}, or leave --format out (the suffix chooses)",
+            param_hint="'--out' / '--format'",
+        )
+    return given or named or ExportFormat.csv
+
+
+def _suffix_of(kind: ExportFormat) -> str:
+    return next(suffix for suffix, named in SUFFIX_FORMATS.items() if named is kind)
 
 
 @app.command("export")
@@ -616,6 +691,7 @@ def export_command(
         typer.Option(
             "--out",
             "-o",
+            metavar="FILE",
             help="The file to write (replaced whole; mode 0600).",
             dir_okay=False,
             show_default=False,
@@ -625,8 +701,10 @@ def export_command(
         ExportFormat | None,
         typer.Option(
             "--format",
+            metavar=choices(ExportFormat),
             help="csv, or parquet (needs the [parquet] extra). Default: from the --out suffix "
-            "(.parquet), else csv.",
+            "(.csv, .parquet), else csv. A suffix naming another format (.parquet with --format "
+            "csv, .json, .xlsx, .db ...) is refused.",
             show_default=False,
         ),
     ] = None,
@@ -651,8 +729,8 @@ def export_command(
     Streamed from the history in chunks; written to a temporary file and renamed into place,
     so --out is whole or untouched. CSV text cells that a spreadsheet could run as a formula
     start with an apostrophe. Prints the number of results written. Exit status: 0 written,
-    2 usage error (no history given, --out not writable, pyarrow missing for parquet), 3
-    history unusable (missing, busy or of a newer version).
+    2 usage error (no history given, --out not writable or named for another format, pyarrow
+    missing for parquet), 3 history unusable (missing, busy or of a newer version).
     """
     location = _location(ctx, history)
     kind = _format_of(out_file, output_format)
@@ -672,6 +750,27 @@ def export_command(
 def interactive() -> bool:
     """Whether a person can answer a question (stdin and stdout are terminals)."""
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+# The line a declined purge prints on stderr: no error (contract §6 keeps 1 for a bug), exit 0.
+PURGE_DECLINED: Final = "history purge: declined at the prompt; nothing purged"
+PURGE_INTERRUPTED: Final = "history purge: no answer at the prompt; nothing purged"
+EXIT_INTERRUPTED: Final = 130
+
+
+def _confirm_purge(cutoff: str, *, quiet: bool) -> None:
+    """Ask before deleting; a "no" ends the command with nothing purged and exit 0 (a person's
+    choice, not an error: contract §6 keeps 1 for a bug), Ctrl-C or Ctrl-D with 130 (as an
+    interruption anywhere else)."""
+    try:
+        agreed = typer.confirm(f"Remove every result collected before {cutoff} from the history?")
+    except typer.Abort:
+        print(f"{console.PROG}: {PURGE_INTERRUPTED}", file=sys.stderr)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    if not agreed:
+        if not quiet:
+            print(f"{console.PROG}: {PURGE_DECLINED}", file=sys.stderr)
+        raise typer.Exit(0)
 
 
 @app.command("purge")
@@ -701,9 +800,9 @@ def purge_command(
     """Retention: remove the results collected before --before from the history.
 
     Asks for confirmation on a terminal; anywhere else --yes is required. Prints how many
-    results were removed. Exit status: 0 done, 1 declined at the prompt, 2 usage error (no
-    history given, or no --yes off a terminal), 3 history unusable (missing, busy or of a
-    newer version).
+    results were removed. Exit status: 0 done (also when declined at the prompt: nothing is
+    purged and stderr says so), 2 usage error (no history given, or no --yes off a terminal), 3
+    history unusable (missing, busy or of a newer version), 130 interrupted at the prompt.
     """
     location = _location(ctx, history)
     console.configure_logging(quiet=quiet, verbose=verbose)
@@ -711,9 +810,7 @@ def purge_command(
     if not yes:
         if not interactive():
             console.fail("history purge deletes results: pass --yes (no terminal to ask on)", 2)
-        typer.confirm(
-            f"Remove every result collected before {cutoff} from the history?", abort=True
-        )
+        _confirm_purge(cutoff, quiet=quiet)
     with console.error_boundary(debug=debug), _opened(location) as store:
         removed = store.purge(before=before)
         if not quiet:

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 from typer._click.core import Context as ClickContext  # Typer's own copy of Click
 from typer._click.exceptions import MissingParameter
-from typer.core import TyperGroup, TyperOption
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from triage import resources
 from triage.schema import DEFAULT_CHUNK_ROWS, ConfigError
@@ -52,6 +52,12 @@ class FailOn(StrEnum):
     urgent = "urgent"
     soon = "soon"
     routine = "routine"
+
+
+def choices(kind: type[StrEnum]) -> str:
+    """The placeholder of an option of fixed values in --help, the values as they are written
+    ('lab|ng/mL|mIU/L'; Typer would show them lower-cased in angle brackets)."""
+    return "|".join(member.value for member in kind)
 
 
 def read_config(path: Path) -> dict[str, Any]:
@@ -210,8 +216,36 @@ def attributed(exc: typer.BadParameter) -> typer.BadParameter:
     return typer.BadParameter(message, ctx=ctx, param_hint=hint)
 
 
+class HumanArgument(TyperArgument):
+    """An argument shown in --help by its metavar alone (``INPUT...``, ``FILE``), as an
+    option is: Typer adds the Python type beside it (``<list[Path]>``) and braces around it in
+    the usage line, which say nothing to the person reading the help."""
+
+    def display_type_rich(self, ctx: ClickContext) -> str | None:
+        return None if self.metavar else super().display_type_rich(ctx)
+
+    def _usage_display_name(self) -> str:
+        if not self.metavar:
+            return super()._usage_display_name()
+        return self.metavar if self.required else f"[{self.metavar}]"
+
+
+def _human_arguments(command: Any) -> None:
+    """Every argument of ``command`` and of its subcommands shown as HumanArgument."""
+    for sub in (getattr(command, "commands", None) or {}).values():
+        _human_arguments(sub)
+    for param in getattr(command, "params", ()):
+        if type(param) is TyperArgument:
+            param.__class__ = HumanArgument
+
+
 class SettingsGroup(TyperGroup):
-    """The app's group: a bad option value is named where it came from (``attributed``)."""
+    """The app's group: a bad option value is named where it came from (``attributed``);
+    arguments are shown by their metavars (``HumanArgument``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _human_arguments(self)
 
     def invoke(self, ctx: ClickContext) -> Any:
         try:
@@ -263,6 +297,7 @@ ConfigOpt = Annotated[
     typer.Option(
         "--config",
         envvar=env("config"),
+        metavar="FILE",
         help="TOML file holding any of these options (and a [branding] table).",
         is_eager=True,
         callback=_load_config,
@@ -276,6 +311,7 @@ RangesOpt = Annotated[
     typer.Option(
         "--ranges",
         envvar=env("ranges"),
+        metavar="NAME|FILE",
         help="Reference-interval set: a shipped name (see `ranges list`) or a file.",
     ),
 ]
@@ -284,6 +320,7 @@ ColumnsOpt = Annotated[
     typer.Option(
         "--columns",
         envvar=env("columns"),
+        metavar="FILE",
         help=(
             "Column mapping TOML ([columns], [defaults], [input], [tests], [values]: "
             'codes of research exports, e.g. [values.sex] "1" = "F").'
@@ -295,7 +332,13 @@ ColumnsOpt = Annotated[
 ]
 OutOpt = Annotated[
     Path,
-    typer.Option("--out", "-o", envvar=env("out"), help="Folder for the reports and files."),
+    typer.Option(
+        "--out",
+        "-o",
+        envvar=env("out"),
+        metavar="FOLDER",
+        help="Folder for the reports and files.",
+    ),
 ]
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", envvar=env("quiet"), help="Print errors only.")
@@ -317,6 +360,7 @@ FailOnOpt = Annotated[
     typer.Option(
         "--fail-on",
         envvar=env("fail_on"),
+        metavar=choices(FailOn),
         help=(
             "Exit with status 10 when any result has this priority or a higher one, or a row"
             " urgent.txt lists as possibly urgent, not triaged, or an earlier urgent result"
@@ -331,6 +375,7 @@ SheetOpt = Annotated[
     typer.Option(
         "--sheet",
         envvar=env("sheet"),
+        metavar="NAME|N",
         help="Sheet name or 1-based index (default: the sheet holding a prolactin column).",
         show_default=False,
     ),
@@ -340,6 +385,7 @@ HeaderRowOpt = Annotated[
     typer.Option(
         "--header-row",
         envvar=env("header_row"),
+        metavar="N",
         min=1,
         help="1-based row of the header (default: found below any title rows).",
         show_default=False,
@@ -364,6 +410,7 @@ UnitOpt = Annotated[
     typer.Option(
         "--unit",
         envvar=env("unit"),
+        metavar="UNIT",
         callback=_check_unit,
         help=(
             "Prolactin unit of inputs that state none anywhere (e.g. mIU/L, ng/mL); used only "
@@ -380,6 +427,7 @@ JobsOpt = Annotated[
     typer.Option(
         "--jobs",
         envvar=env("jobs"),
+        metavar="N",
         min=0,
         help=(
             "Processes that triage a large file's chunks side by side (a file of more than "
@@ -448,6 +496,7 @@ RedactKeyOpt = Annotated[
     typer.Option(
         "--redact-key",
         envvar=env("redact_key"),
+        metavar="KEY",
         help=(
             "Secret for --redact ids (same key, same hashes across runs); default: the key "
             "of --redact-key-file. Only with --redact."
@@ -460,6 +509,7 @@ RedactKeyFileOpt = Annotated[
     typer.Option(
         "--redact-key-file",
         envvar=env("redact_key_file"),
+        metavar="FILE",
         help=(
             "File holding the --redact key (hex; created 0600 with a random key on first use, "
             "refused if group or others can read it), so ids hash the same in every run. "
@@ -475,6 +525,7 @@ DisplayUnitOpt = Annotated[
     typer.Option(
         "--display-unit",
         envvar=env("display_unit"),
+        metavar=choices(DisplayUnit),
         help=(
             "Unit of the values and intervals in the reports: 'lab' (each as the lab reported "
             "it, to its precision, ng/mL beside when different), 'ng/mL' or 'mIU/L'."
@@ -487,6 +538,7 @@ TemplateDirOpt = Annotated[
     typer.Option(
         "--template-dir",
         envvar=env("template_dir"),
+        metavar="FOLDER",
         help="Folder of Jinja2 templates that override the bundled ones.",
         exists=True,
         file_okay=False,
@@ -521,6 +573,7 @@ HistoryOpt = Annotated[
     typer.Option(
         "--history",
         envvar=env("history"),
+        metavar="PATH|URL",
         help=(
             "Results history: an SQLite file (created 0600) or a database URL "
             "(postgresql://user@host/db, with the [postgresql] extra). Each result is compared "
@@ -536,6 +589,7 @@ EngineOpt = Annotated[
     typer.Option(
         "--engine",
         envvar=env("engine"),
+        metavar=choices(Engine),
         help=(
             "'local': this machine's processes; 'dask': a Dask cluster (the [dask] extra; "
             "--scheduler, else a local cluster), results as Parquet parts in --out beside "
@@ -549,6 +603,7 @@ SchedulerOpt = Annotated[
     typer.Option(
         "--scheduler",
         envvar=env("scheduler"),
+        metavar="ADDRESS",
         help=(
             "--engine dask: address of a running Dask scheduler (tcp://host:8786); default: a "
             "local cluster of --jobs worker processes (0: one per core), closed at the end."
@@ -561,6 +616,7 @@ WorkerMemoryOpt = Annotated[
     typer.Option(
         "--worker-memory",
         envvar=env("worker_memory"),
+        metavar="SIZE",
         help="--engine dask, local cluster: memory limit of each worker (e.g. 2GB; default: "
         "the machine's memory shared out).",
         show_default=False,

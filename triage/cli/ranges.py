@@ -73,7 +73,9 @@ def list_command(debug: DebugOpt = False) -> None:
 
 @app.command("show")
 def show_command(
-    name: Annotated[str, typer.Argument(help="A set name from `ranges list`, or a file.")],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME|FILE", help="A set name from `ranges list`, or a file.")
+    ],
     debug: DebugOpt = False,
 ) -> None:
     """Every stratum of one set with its source.
@@ -89,7 +91,9 @@ def show_command(
 
 @app.command("validate")
 def validate_command(
-    file: Annotated[Path, typer.Argument(help="A reference-set file (.toml or .csv).")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A reference-set file (.toml or .csv).")
+    ],
     debug: DebugOpt = False,
 ) -> None:
     """Check a lab's own reference-set file; problems name the line and field (exit 2).

@@ -56,6 +56,7 @@ MAX_INPUTS_NAMED = 10  # the last lines name this many inputs, then "and N more"
 InputsArg = Annotated[
     list[Path],
     typer.Argument(
+        metavar="INPUT...",
         help="Lab exports (xlsx, xls, ods, csv, tsv, HL7 v2, a FHIR JSON Bundle ...; README: "
         "Input formats) or folders of them.",
         show_default=False,

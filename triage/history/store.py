@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -203,7 +204,10 @@ def history_url(location: str | os.PathLike[str]) -> sa.URL:
 
 
 def describe(url: sa.URL) -> str:
-    """A URL as messages may show it: never the password."""
+    """A history as messages show it: an SQLite file by its path (as --history names it), a
+    database URL without its password."""
+    if url.get_backend_name() == "sqlite" and url.database:
+        return url.database
     return url.render_as_string(hide_password=True)
 
 
@@ -254,6 +258,63 @@ def _create_private(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
+_SQLITE_MAGIC: Final = b"SQLite format 3\x00"  # the first bytes of every SQLite database file
+_JOURNAL_SUFFIXES: Final = ("-wal", "-shm")  # the files SQLite keeps beside a WAL database
+HISTORY_FILE_NAME: Final = "history.db"  # the name suggested for a history in a folder
+
+
+def check_sqlite_file(path: Path, *, writing: bool) -> None:
+    """An SQLite history path that cannot be one, said in one line naming the path and what is
+    wrong (exit 3), before SQLite says it in its own words ("unable to open database file",
+    "disk I/O error", "file is not a database", "attempt to write a readonly database"): a
+    folder, a device, a file this user cannot read (or, for a command that writes, write), a
+    file that is not an SQLite database.  A path that does not exist is the caller's (created
+    by a run, refused by the reading commands); an empty file is a new history."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise HistoryError(f"history: {path} cannot be reached ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise HistoryError(
+            f"history: {path} is a folder, not a history file: give the path of the SQLite "
+            f"file (e.g. {path / HISTORY_FILE_NAME})"
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise HistoryError(
+            f"history: {path} is not a regular file (a device, a pipe or a socket): give the "
+            "path of the SQLite file"
+        )
+    if not os.access(path, os.R_OK):
+        raise HistoryError(f"history: {path} cannot be read: no read permission for this user")
+    if info.st_size:
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(len(_SQLITE_MAGIC))
+        except OSError as exc:
+            raise HistoryError(f"history: {path} cannot be read ({exc.strerror or exc})") from None
+        if head != _SQLITE_MAGIC:
+            raise HistoryError(
+                f"history: {path} is not a usable database: the file is not an SQLite database "
+                "(a results history is the SQLite file that run --history creates; is this the "
+                "right path?)"
+            )
+    if not writing:
+        return
+    if not os.access(path, os.W_OK):
+        raise HistoryError(
+            f"history: {path} cannot be written: the file is read-only for this user (or on a "
+            "read-only file system), so no result can be recorded in it"
+        )
+    journal = all(Path(f"{path}{suffix}").exists() for suffix in _JOURNAL_SUFFIXES)
+    if not journal and not os.access(path.parent, os.W_OK | os.X_OK):
+        raise HistoryError(
+            f"history: {path} cannot be written: its folder {path.parent} is read-only for this "
+            f"user, and SQLite keeps the history's journal ({path.name}-wal) beside the file"
+        )
+
+
 def _read_only_engine(url: sa.URL, copies: list[Path]) -> Engine:
     """An SQLite history opened for reading only (``history show``, ``export``): it works on a
     read-only mount or copy and never writes (no journal switch, no schema upgrade).
@@ -268,6 +329,7 @@ def _read_only_engine(url: sa.URL, copies: list[Path]) -> Engine:
     path = Path(url.database)
     if not path.exists():
         raise HistoryError(f"history: {path} does not exist")
+    check_sqlite_file(path, writing=False)
     target = f"file:{quote(str(path))}?mode=ro"
     if not os.access(path.parent, os.W_OK):
         if _journal_size(path) > 0:
@@ -349,6 +411,7 @@ def _make_engine(url: sa.URL, *, read_only: bool = False, copies: list[Path]) ->
         return _read_only_engine(url, copies)
     if url.get_backend_name() == "sqlite":
         assert url.database, "an SQLite history without a file"
+        check_sqlite_file(Path(url.database), writing=True)
         try:
             _create_private(Path(url.database))
         except OSError as exc:

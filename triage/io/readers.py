@@ -127,10 +127,37 @@ def read_file(
         if chosen is None:
             for other in location.also:  # every visible sheet holding results is read
                 read = _with_sheet(read, book, name, digest, other, mapping, options)
+        if _no_result_row(read):
+            raise _no_result_rows(name, read.summary)
     except InputFileError as exc:  # the outputs list the unusable file by its hash too
         exc.sha256 = exc.sha256 or digest
         raise
     return read
+
+
+# Rows that are the layout of a table, not results (a footer "End of report", a header repeated)
+_LAYOUT_REASONS: Final = frozenset({"not_a_result_row", "duplicate_header"})
+
+
+def _no_result_row(read: FileRead) -> bool:
+    """No row below the header, or none but layout rows (a footer, a repeated header)."""
+    return not read.summary.rows_triaged and all(
+        r.reason_code in _LAYOUT_REASONS and not r.possibly_urgent and not r.withdraws
+        for r in read.rejected
+    )
+
+
+def _no_result_rows(name: str, summary: InputSummary) -> InputFileError:
+    """A file whose header has no row below it (a query that found nothing, an export template)
+    holds nothing to triage: an input that could not be used (``empty``: exit 3 alone, 4 beside
+    usable inputs), never a run that says nothing and reports 0 results as if all were well."""
+    return InputFileError(
+        name,
+        f"no result rows: the header (row {summary.header_row}) has no row of results below it "
+        "(an empty query or an export template?)",
+        sheet=summary.sheet or None,
+        code="empty",
+    )
 
 
 def _locate(
