@@ -84,6 +84,7 @@ from triage.values import (
     header_flag_codes,
     header_says_percent,
     header_sex_codes,
+    header_unknown_codes,
     in_frame_range,
     infer_decimal_mark,
     is_ambiguous_date_text,
@@ -2842,15 +2843,17 @@ class _Builder:
         or a menopause written in a way the tool does not know is seen, never silently lost."""
         found = self.table.distinct(col)
         unread = _used(found)
+        header = self.table.headers.get(name, name)
+        stated = header_unknown_codes(header)  # "9=unknown" in the header: read as such
         for i in np.flatnonzero(unread):
-            unread[i] = _unread_state(found.uniques[i], name)
+            cell = found.uniques[i]
+            unread[i] = _unread_state(cell, name) and _code_text(cell) not in stated
         if not unread.any():
             return
         hit = unread[found.codes]
         rows = int(hit.sum())
         named = [str(int(n)) for n in self.table.source_rows[hit][:_NOTE_ROWS]]
         cells = [cell_text(found.uniques[i]) for i in np.flatnonzero(unread)]
-        header = self.table.headers.get(name, name)
         self.warnings.append(
             f"column {header!r}: {rows} cell(s) at row(s) {', '.join(named)}"
             f"{', ...' if rows > _NOTE_ROWS else ''} could not be read as "
