@@ -4,6 +4,9 @@
   9=unknown"): an unknown code (9, 99, 8) is never a yes; a header that states its codes is
   read by them (output contract §2: yes/no fields accept 1/0 and the common words; a code that
   says "unknown" says nothing).
+- A macroprolactin (PEG) screen written as "PEG" alone, with a verdict in words, in a column, a
+  comment or a long file's line: done and negative, it is evidence and the screen is not asked
+  for again; positive, macroprolactinaemia is likely (clinical reference §2.3, §1.2).
 """
 
 from __future__ import annotations
@@ -91,3 +94,95 @@ def test_a_zero_one_nine_column_of_a_finding_reads_its_yes(tmp_path: Path) -> No
     assert "hypothyroidism" in _factors(frame, "C0")
     assert "liver_cirrhosis" not in _factors(frame, "C0")
     assert not {"liver_cirrhosis", "hypothyroidism"} & set(_factors(frame, "C9"))
+
+
+# ------------------------------------------------------------------------------------------------
+# A PEG screen written as "PEG" alone
+# ------------------------------------------------------------------------------------------------
+# 45 ng/mL in a woman of 40, no symptoms: below the 250 ng/mL of the screen rule, so a
+# macroprolactin screen is asked for unless one is known (clinical reference §1.2, §6)
+PEG_NEGATIVE = [
+    "PEG: negative",
+    "PEG neg",
+    "PEG-Fällung unauffällig",
+    "précipitation PEG normale",
+    "precipitación con PEG negativa",
+    "PEG-test negatief",
+    "macroprolactin absent",
+    "Makroprolaktin: normal",
+    "macroprolattina nella norma",
+]
+PEG_POSITIVE = [
+    "PEG positiv",
+    "PEG: pos",
+    "macroprolactin present",
+    "précipitation au PEG positive",
+]
+# other PEGs and a range: no screen result
+PEG_OTHER = [
+    "PEG tube in situ, normal",
+    "PEG normal range 40-60%",
+    "PEG-Sonde unauffällig",
+    "on peginterferon, negative",
+]
+
+
+def test_a_peg_verdict_in_the_comments(tmp_path: Path) -> None:
+    cells = PEG_NEGATIVE + PEG_POSITIVE + PEG_OTHER
+    lines = [f"C{k},F,40,45,ng/mL,{csv_quoted(c)}" for k, c in enumerate(cells)]
+    frame, _ = _run(tmp_path, f"{HEAD},comments", lines)
+    for k, cell in enumerate(cells):
+        pid = f"C{k}"
+        factors, suggestions = _factors(frame, pid), _suggestions(frame, pid)
+        if cell in PEG_NEGATIVE:
+            assert "macroprolactin_screen" not in suggestions, cell
+            assert "macroprolactinemia" not in factors, cell
+            details = str(frame.loc[pid, "suggestion_details"])
+            assert "macroprolactin screen negative" in details, cell
+        elif cell in PEG_POSITIVE:
+            assert factors[0] == "macroprolactinemia", cell
+        else:
+            assert "macroprolactin_screen" in suggestions, cell
+            assert "macroprolactinemia" not in factors, cell
+
+
+def test_a_peg_column_of_words(tmp_path: Path) -> None:
+    for k, column in enumerate(["PEG", "PEG-Fällung", "Précipitation PEG", "PEG precipitation"]):
+        folder = tmp_path / str(k)
+        folder.mkdir()
+        lines = [
+            "N1,F,40,45,ng/mL,negativ",
+            "N2,F,40,45,ng/mL,unauffällig",
+            "N3,F,40,45,ng/mL,normale",
+            "P1,F,40,45,ng/mL,positive",
+        ]
+        frame, warnings = _run(folder, f"{HEAD},{csv_quoted(column)}", lines)
+        for pid in ("N1", "N2", "N3"):
+            assert "macroprolactin_screen" not in _suggestions(frame, pid), (column, pid)
+            assert "macroprolactinemia" not in _factors(frame, pid), (column, pid)
+        assert _factors(frame, "P1")[0] == "macroprolactinemia", column
+        assert any("macroprolactin (PEG) screen" in w for w in warnings), column
+
+
+def test_a_bare_peg_line_of_a_long_file(tmp_path: Path) -> None:
+    # "PEG" alone names no test when its result is a number without a unit (recovery or percent
+    # macroprolactin?); with a verdict in words it is the screen
+    text = "\n".join(
+        [
+            "patient_id,sex,age_years,collected_at,test,result,unit",
+            "L1,F,40,2026-03-01,Prolactin,45,ng/mL",
+            "L1,F,40,2026-03-01,PEG,negativ,",
+            "L2,F,40,2026-03-01,Prolactin,45,ng/mL",
+            "L2,F,40,2026-03-01,PEG,positive,",
+            "L3,F,40,2026-03-01,Prolactin,45,ng/mL",
+            "L3,F,40,2026-03-01,PEG,85,",
+            "L4,F,40,2026-03-01,Prolactin,45,ng/mL",
+            "L4,F,40,2026-03-01,PEG,85,%",
+        ]
+    )
+    frame, _ = triage_csv_warned(tmp_path, text + "\n")
+    assert "macroprolactin_screen" not in _suggestions(frame, "L1")
+    assert _factors(frame, "L2")[0] == "macroprolactinemia"
+    assert "macroprolactin_screen" in _suggestions(frame, "L3")  # not used: unchanged
+    assert "macroprolactin_screen" not in _suggestions(frame, "L4")  # 85 % recovery: monomeric
+    assert "macroprolactinemia" not in _factors(frame, "L4")
