@@ -7,6 +7,10 @@
 - A macroprolactin (PEG) screen written as "PEG" alone, with a verdict in words, in a column, a
   comment or a long file's line: done and negative, it is evidence and the screen is not asked
   for again; positive, macroprolactinaemia is likely (clinical reference §2.3, §1.2).
+- A CKD column ("ckd_yn", "CKD (j/n)", "IRC (o/n)", "KDIGO", "stade IRC") holding 1-5 or G3a-G5 is
+  the CKD stage, never an eGFR of 3-5 mL/min: stage 4-5 a likely cause (eGFR below 30), an
+  earlier stage a possible one (clinical reference §8: contributor when eGFR < 30;
+  thresholds.toml ckd_stage_likely_min), with the stage said.
 """
 
 from __future__ import annotations
@@ -186,3 +190,54 @@ def test_a_bare_peg_line_of_a_long_file(tmp_path: Path) -> None:
     assert "macroprolactin_screen" in _suggestions(frame, "L3")  # not used: unchanged
     assert "macroprolactin_screen" not in _suggestions(frame, "L4")  # 85 % recovery: monomeric
     assert "macroprolactinemia" not in _factors(frame, "L4")
+
+
+# ------------------------------------------------------------------------------------------------
+# CKD stage columns
+# ------------------------------------------------------------------------------------------------
+def _renal(frame: pd.DataFrame, pid: str) -> str:
+    """The renal_impairment line of the row's evidence ('' when none)."""
+    lines = str(frame.loc[pid, "factor_evidence"]).split(" | ")
+    return next((line for line in lines if line.startswith("renal_impairment")), "")
+
+
+def test_a_yes_no_ckd_column_holding_stages(tmp_path: Path) -> None:
+    for k, column in enumerate(["ckd_yn", "CKD (j/n)", "IRC (o/n)", "ERC (s/n)"]):
+        folder = tmp_path / str(k)
+        folder.mkdir()
+        lines = [f"S{c},F,40,45,ng/mL,{c}" for c in ("3", "4", "5", "0", "1")]
+        frame, _ = _run(folder, f"{HEAD},{csv_quoted(column)}", lines)
+        for pid in ("S4", "S5"):
+            evidence = _renal(frame, pid)
+            assert evidence.startswith("renal_impairment (likely)"), (column, evidence)
+            assert f"stage {pid[1]}" in evidence, (column, evidence)
+            assert "mL/min" not in evidence, (column, evidence)  # never an eGFR of 4 or 5
+        for pid in ("S3", "S1"):  # "1" beside stages is stage 1, not a yes of no stage
+            evidence = _renal(frame, pid)
+            assert evidence.startswith("renal_impairment (possible)"), (column, evidence)
+            assert f"stage {pid[1]}" in evidence, (column, evidence)
+            assert "mL/min" not in evidence, (column, evidence)
+        assert "renal_impairment" not in _factors(frame, "S0"), column
+
+
+def test_a_kdigo_stage_column(tmp_path: Path) -> None:
+    for k, column in enumerate(["KDIGO", "CKD stage", "stade IRC", "GFR-Kategorie"]):
+        folder = tmp_path / str(k)
+        folder.mkdir()
+        cells = {"G3": "G3a", "G4": "G4", "G5": "G5", "D5": "5D", "G2": "G2"}
+        lines = [f"{pid},M,60,45,ng/mL,{cell}" for pid, cell in cells.items()]
+        frame, _ = _run(folder, f"{HEAD},{csv_quoted(column)}", lines)
+        assert "stage 3" in _renal(frame, "G3"), column
+        assert _renal(frame, "G3").startswith("renal_impairment (possible)"), column
+        for pid in ("G4", "G5", "D5"):
+            assert _renal(frame, pid).startswith("renal_impairment (likely)"), (column, pid)
+        assert "stage 2" in _renal(frame, "G2"), column
+
+
+def test_a_zero_one_ckd_column_is_still_a_yes_no(tmp_path: Path) -> None:
+    lines = ["Y,F,40,45,ng/mL,1", "N,F,40,45,ng/mL,0", "J,F,40,45,ng/mL,ja"]
+    frame, _ = _run(tmp_path, f"{HEAD},CKD", lines)
+    for pid in ("Y", "J"):  # a yes without a stage: a possible cause, the eGFR asked for
+        assert _renal(frame, pid).startswith("renal_impairment (possible)"), pid
+        assert "check_renal_function" in _suggestions(frame, pid)
+    assert "renal_impairment" not in _factors(frame, "N")

@@ -29,7 +29,7 @@ from triage.collector import release_free_memory
 from triage.columns import header_named_unit, header_words, is_timed_series, time_point_minutes
 from triage.io.identifiers import specimen_key
 from triage.io.layout import Distinct, RawTable, factorize_column
-from triage.io.state_cells import kidney_words, reads_state_cell, trimester_text
+from triage.io.state_cells import ckd_stage_of, kidney_words, reads_state_cell, trimester_text
 from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.knowledge.model import Thresholds
@@ -1841,6 +1841,30 @@ class _Builder:
         return f"prolactin {text!r} {unit} {why}; it cannot be a serum prolactin"
 
     # -- identity, dates -------------------------------------------------------------------------
+    def _kidney_stage_column(self) -> None:
+        """A kidney-disease column that holds CKD stages ("ckd_yn", "CKD (j/n)", "IRC (o/n)",
+        "KDIGO" = 3 / 4 / G5: a stage above 2, which no yes/no code is): its bare "1" is stage 1
+        too, never a yes, which counted as kidney disease of a stage not given."""
+        texts = self.out.get("kidney_disease")
+        col = self.column("kidney_disease")
+        if texts is None or col is None:
+            return
+        found = self.table.distinct(col)
+        used = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
+        stages = [ckd_stage_of(cell_text(u)) for u in used]
+        if not any(s is not None and s > 2 for s in stages):
+            return
+        yes = [cell_text(u) for u in used if bare_number(u) == 1]
+        if not yes:
+            return
+        rows = np.isin(texts, yes)
+        self.out["kidney_disease"] = np.where(rows, "stage 1", texts)
+        header = self.table.headers.get("kidney_disease", "kidney_disease")
+        self.warnings.append(
+            f"column {header!r} holds CKD stages: its {int(rows.sum())} cell(s) '1' were read "
+            "as stage 1, not as a yes"
+        )
+
     def _result_remarks(self) -> None:
         """A remark in brackets after a result ("260 (haemolysed)", "260 (hämolytisch)", "260
         (lipémique)": values.result_remarks), or a remark on the specimen beside it without
@@ -1903,6 +1927,7 @@ class _Builder:
             col = self.column(name)
             if col is not None:
                 self.out[name] = self._texts(col)
+        self._kidney_stage_column()
         self._result_remarks()
         self._assay_in_unit()
         self.out["sex"] = self._sex()
