@@ -203,31 +203,35 @@ def test_unknown_sex_in_miu_with_per_sex_intervals(tmp_path: Path) -> None:
 
 
 def test_a_lone_number_is_at_worst_indeterminate(tmp_path: Path) -> None:
-    # "23.3" alone may be the lab's upper limit: judged beside the set's 3-30 ng/mL, 26 is
-    # neither normal (it is above 23.3) nor surely high (within 3-30); the column, mostly of
-    # intervals, is kept
+    # "25" alone may be the lab's upper limit: judged beside the set's 3-30 ng/mL, 26 is
+    # neither normal (it is above 25) nor surely high (within 3-30); the column, mostly of
+    # intervals, is kept.  (A lone "23.3" beside the column's own "4.8-23.3" is that interval:
+    # review 18, tests/test_review18_shapes.py.)
     lines = [
-        "L1,F,30,26,ng/mL,23.3",
-        'L2,F,30,20,ng/mL,"23,3"',
-        "L3,F,30,31,ng/mL,23.3",
-        "L4,F,30,2,ng/mL,23.3",
-        "L5,M,45,350,mIU/L,324",
+        "L1,F,30,26,ng/mL,25",
+        'L2,F,30,20,ng/mL,"25,0"',
+        "L3,F,30,31,ng/mL,25",
+        "L4,F,30,2,ng/mL,25",
+        "L5,M,45,350,mIU/L,340",
         "L6,F,30,26,ng/mL,4.8-23.3",
         "L7,F,30,26,ng/mL,4.8 - 23.3",
         "L8,M,45,350,mIU/L,86-324",
         "L9,M,45,350,mIU/L,86 - 324",
+        "L10,F,30,26,ng/mL,23.3",
+        "L11,F,30,2,ng/mL,23.3",
     ]
     rows = _rows(triage_lines(tmp_path, HEADER, lines))
     assert rows["L1"]["status"] == "indeterminate"
     assert "is a lone number, perhaps its upper limit" in rows["L1"]["reference_note"]
     assert rows["L2"]["status"] == "normal"
-    assert rows["L2"]["reference_high_ng_ml"] == pytest.approx(23.3)  # the narrowest limits
+    assert rows["L2"]["reference_high_ng_ml"] == pytest.approx(25)  # the narrowest limits
     assert rows["L3"]["status"] == "high"
     assert rows["L4"]["status"] == "low"  # the set's lower limit still decides a low result
-    assert rows["L5"]["status"] == "indeterminate"  # above 324 mIU/L, within the set's 382
-    for pid in ("L6", "L7", "L8", "L9"):
+    assert rows["L5"]["status"] == "indeterminate"  # above 340 mIU/L, within the set's 382
+    for pid in ("L6", "L7", "L8", "L9", "L10"):
         assert rows[pid]["status"] == "high", pid
         assert rows[pid]["reference_source"] == "row", pid
+    assert rows["L11"]["status"] == "low"  # below the 4.8 the column writes with 23.3
 
 
 def test_a_column_of_lone_numbers_is_still_no_interval_column(tmp_path: Path) -> None:

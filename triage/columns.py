@@ -20,7 +20,7 @@ import difflib
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from functools import cache, lru_cache, partial
@@ -45,13 +45,16 @@ from triage.values import (
     footnotes_removed,
     hcg_positive,
     header_flag_codes,
+    header_says_upper_limit,
     header_threshold,
+    header_unknown_codes,
     is_blank,
     is_empty_value,
     is_formula_without_value,
     is_missing_code,
     is_missing_result_word,
     is_spreadsheet_error,
+    is_unknown_code,
     is_unknown_word,
     lab_word,
     lone_number,
@@ -1044,7 +1047,9 @@ def coded_veto(name: str, header: str, cells: Sequence[object]) -> str | None:
         return None
     if header_says_answers(header):
         return "its header says it holds yes/no answers, not measurements"
-    if header_threshold(header) and is_yes_no_column(cells, header_flag_codes(header)):
+    if header_threshold(header) and is_yes_no_column(
+        cells, header_flag_codes(header), header_unknown_codes(header)
+    ):
         return "its header states a threshold and its values are yes/no answers, not measurements"
     counted = {code_text(c).strip() for c in cells if _counted(c, check.kind)}
     if check.codes and len(counted) >= check.min_values and counted <= check.codes:
@@ -1068,12 +1073,24 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
     found = value_fit(name, cells, header)
     if check is not None and check.kind == "interval" and found is not None:
         # lone numbers ("23.3", perhaps an upper limit) beside intervals: the other cells
-        # decide; a column of lone numbers alone is still no interval column
+        # decide; a column of lone numbers alone is no interval column unless its header says
+        # they are upper limits ("Ref <", "Normal (<)": io/wide reads them so)
         rest = [c for c in cells if lone_number(c) is None]
         if len(rest) < len(cells) and any(_fits_interval(c) for c in rest):
             kept = value_fit(name, rest, header)
             if kept is None or kept[0] >= check.min_fit:
                 return None
+        if len(rest) < len(cells) and header_says_upper_limit(header):
+            kept = value_fit(name, rest, header)
+            if kept is None or kept[0] >= check.min_fit:
+                return None
+        lone = [c for c in cells if lone_number(c) is not None]
+        if found[0] < check.min_fit and len(lone) * 2 > len(cells):
+            return (
+                f"its values are not intervals but lone numbers (e.g. {cell_text(lone[0])!r}), "
+                "which the header does not say are upper or lower limits (if they are the "
+                "lab's upper limits, name the column reference_high in a column mapping file)"
+            )
     if check is None or found is None or found[0] >= check.min_fit:
         return None
     formulas = sum(1 for c in cells if is_formula_without_value(c))
@@ -1476,7 +1493,9 @@ def recognise_columns(
         and col not in past
         and not is_checkbox_option(text)
         and samples is not None
-        and is_yes_no_column(samples.get(col, ()), header_flag_codes(text))
+        and is_yes_no_column(
+            samples.get(col, ()), header_flag_codes(text), header_unknown_codes(text)
+        )
     ]
     _free_text_columns(match, used | past | set(match.unread_yes_no), samples)
     match.warnings += [f"column {reason}" for _, reason in sorted(match.vetoes.items())]
@@ -2369,12 +2388,23 @@ def named_finding(header: str) -> NamedFinding | None:
     return NamedFinding(words, exam=False) if names_a_finding(words) else None
 
 
-def is_yes_no_column(cells: Iterable[object], codes: Mapping[str, bool] | None = None) -> bool:
+def is_yes_no_column(
+    cells: Iterable[object], codes: Mapping[str, bool] | None = None, unknown: Collection[str] = ()
+) -> bool:
     """The column's sampled cells are all yes/no answers (1/0, TRUE/FALSE, ja/nein, oui/non,
     sí/no, sì/no, nee, x, "1 - Yes", or the header's own ``codes``), at least one a yes or a no;
-    blanks, placeholders and "unknown" words say nothing."""
-    answers = [yes_no_answer(c, codes) for c in cells]
-    return all(a != NOT_AN_ANSWER for a in answers) and any(isinstance(a, bool) for a in answers)
+    blanks, placeholders and "unknown" words say nothing.  A form's unknown codes ("0/1/9":
+    values.is_unknown_code; ``unknown``, the header's) count only beside a yes: a column of 0
+    and 9 alone may be sizes or counts."""
+    listed = list(cells)
+    answers = [yes_no_answer(c, codes, unknown) for c in listed]
+    if any(a == NOT_AN_ANSWER for a in answers) or not any(isinstance(a, bool) for a in answers):
+        return False
+    coded = any(
+        a is None and is_unknown_code(c) and code_text(c).strip() not in unknown
+        for c, a in zip(listed, answers, strict=True)
+    )
+    return not coded or any(a is True for a in answers)
 
 
 def finding_words(header: str) -> str:
@@ -2426,7 +2456,9 @@ def _answer_fields(
         if col is None:
             continue
         header = match.headers[col]
-        if not is_yes_no_column(samples.get(col, ()), header_flag_codes(header)):
+        if not is_yes_no_column(
+            samples.get(col, ()), header_flag_codes(header), header_unknown_codes(header)
+        ):
             continue
         words = finding_words(header)
         match.answer_fields[name] = words if names_a_finding(words, name) else ""
@@ -2451,7 +2483,8 @@ def _finding_columns(
             continue
         option = CHECKBOX_OPTION.search(text)
         codes = {} if option else header_flag_codes(text)
-        if not is_yes_no_column(samples.get(col, ()), codes):
+        unknown = frozenset() if option else header_unknown_codes(text)
+        if not is_yes_no_column(samples.get(col, ()), codes, unknown):
             continue
         # a REDCap checkbox ("Symptoms (choice=Visual disturbance)": Checked / Unchecked): the
         # option is the finding (a drug option is read by triage/io/drug_columns.py)
@@ -2552,7 +2585,9 @@ def _one_sex_column(match: ColumnMatch, samples: Mapping[int, Sequence[object]] 
     taken = set(match.fields.values()) - ({current} if current is not None else set())
     for col, text in enumerate(match.headers):
         sex = one_sex_of(text) if text and col not in taken else None
-        if sex is None or not is_yes_no_column(samples.get(col, ()), header_flag_codes(text)):
+        if sex is None or not is_yes_no_column(
+            samples.get(col, ()), header_flag_codes(text), header_unknown_codes(text)
+        ):
             continue
         match.fields["sex"] = col
         match.one_sex = sex

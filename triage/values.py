@@ -14,7 +14,7 @@ import math
 import re
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
@@ -81,6 +81,7 @@ class _Words:
     unknown: frozenset[str]
     false_prefixes: tuple[str, ...]
     unknown_prefixes: tuple[str, ...]
+    unknown_codes: frozenset[str]  # a form's codes for "unknown" ("9", "99", "-9")
     current_negations: re.Pattern[str] | None  # whole-word phrases that negate the present
     past_words: re.Pattern[str] | None  # whole-word phrases that speak of the past
     field_words: dict[str, dict[str, frozenset[str]]]
@@ -128,6 +129,7 @@ def _words() -> _Words:
         unknown=_word_set(yes_no["unknown"]),
         false_prefixes=tuple(p.lower() for p in yes_no["false_prefixes"]),
         unknown_prefixes=tuple(p.lower() for p in yes_no["unknown_prefixes"]),
+        unknown_codes=frozenset(str(c) for c in yes_no.get("unknown_codes", [])),
         current_negations=_phrases(yes_no.get("current_negations", [])),
         past_words=_phrases(yes_no.get("past_words", [])),
         field_words=field_words,
@@ -2062,6 +2064,17 @@ def parse_interval(cell: object, decimal: str | None = None) -> Interval | None:
     return None
 
 
+# A comparator in an interval column's header ("Ref <", "Normal (<)", "VR ≤", "Norm <="): its lone
+# numbers are upper limits.
+_UPPER_IN_HEADER: Final = re.compile(r"[<≤＜]|=<")
+
+
+def header_says_upper_limit(header: str) -> bool:
+    """An interval column's header says its lone numbers are upper limits: it writes "<" or "≤"
+    ("Ref <", "Normal (<)", "Referenzbereich ≤")."""
+    return _UPPER_IN_HEADER.search(header) is not None
+
+
 def lone_number(cell: object, decimal: str | None = None) -> float | None:
     """The value of an interval cell that is a number alone ("23.3", "23,3", 324), without a
     qualifier, flag, unit or second number: perhaps the lab's upper limit, perhaps not (the
@@ -2389,15 +2402,34 @@ def parse_yes_no(cell: object, field: str | None = None, *, strict: bool = False
         return {1.0: True, 0.0: False}.get(number)
     if not isinstance(cell, str):
         return None
-    if _WHOLE_FLOAT.fullmatch(cell):  # "1.0", "0.0": codes written as floats
-        return {"1": True, "0": False}.get(code_text(cell))
+    if _WHOLE_FLOAT.fullmatch(cell) or _BARE_CODE.fullmatch(cell):
+        # "1.0", "0.0": codes written as floats; "9", "2", "99": a code other than 1 / 0 says
+        # nothing without its codebook (a form's "unknown"), as the same number typed does
+        return {"1": True, "0": False}.get(code_text(cell).strip())
     return _yes_no_text(code_label(cell), field, strict)
 
 
-def yes_no_answer(cell: object, codes: Mapping[str, bool] | None = None) -> bool | str | None:
+# A cell that is a bare whole number ("9", " 2 ", "-9"): a code, never descriptive text.
+_BARE_CODE: Final = re.compile(r"\s*-?\d{1,4}\s*")
+
+
+def is_unknown_code(cell: object, unknown: Collection[str] = ()) -> bool:
+    """A yes/no column's cell that is a research form's code for "unknown" ("9", "99", "-9":
+    synonyms.toml [values.yes_no] unknown_codes), or one of ``unknown``, the codes its header
+    states as unknown ("9=unbekannt": ``header_unknown_codes``)."""
+    if isinstance(cell, bool) or is_blank(cell):
+        return False
+    text = code_text(cell).strip()
+    return text in unknown or text in _words().unknown_codes
+
+
+def yes_no_answer(
+    cell: object, codes: Mapping[str, bool] | None = None, unknown: Collection[str] = ()
+) -> bool | str | None:
     """A research form's yes/no cell: True / False, None for an answer that says nothing
-    ("unknown", "n/a", a blank), or ``NOT_AN_ANSWER`` for a cell that is no yes/no answer at all
-    (a word, a number other than 1 / 0).  ``codes``: the header's own codes ("Seizure (1=ja,
+    ("unknown", "n/a", a blank, a form's unknown code "9" / "99" or one of ``unknown``, the
+    header's: ``is_unknown_code``), or ``NOT_AN_ANSWER`` for a cell that is no yes/no answer at
+    all (a word, another number).  ``codes``: the header's own codes ("Seizure (1=ja,
     2=nein)": ``header_flag_codes``), which come before the usual 1 / 0."""
     if is_empty_value(cell):
         return None
@@ -2405,6 +2437,8 @@ def yes_no_answer(cell: object, codes: Mapping[str, bool] | None = None) -> bool
         coded = codes.get(code_text(cell))
         if coded is not None:
             return coded
+    if is_unknown_code(cell, unknown):
+        return None
     if not isinstance(cell, str):
         answer = parse_yes_no(cell, strict=True)
         return answer if answer is not None else NOT_AN_ANSWER
@@ -2605,6 +2639,15 @@ def _header_codes(
 _FLAG_CODE_PAIRS: Final = compile_vocabulary(
     r"(?<![\w.])(\d{1,2})\s*(?:=|:|,|-)\s*([^\W\d_]+)|([^\W\d_]+)\s*(?:=|:)\s*(\d{1,2})(?![\w.])"
 )
+
+
+def header_unknown_codes(header: str) -> frozenset[str]:
+    """The numeric codes a yes/no column's header states as unknown ("Pregnant (1=yes, 2=no,
+    9=unknown)", "schwanger (0=nein, 1=ja, 3=unbekannt)", "enceinte (8=inconnu)")."""
+    if not any(ch.isdigit() for ch in header):
+        return frozenset()
+    pairs = [(a or d, b or c) for a, b, c, d in _FLAG_CODE_PAIRS.findall(header)]
+    return frozenset(_header_codes(pairs, lambda word: True if is_unknown_word(word) else None))
 
 
 def header_flag_codes(header: str) -> dict[str, bool]:

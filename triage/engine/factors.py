@@ -783,6 +783,12 @@ def _ckd_without_egfr(ctx: RowContext) -> list[Finding]:
         ceiling = ctx.t("renal_typical_max_ng_ml")
         evidence = f"{said} (stage {stage}: eGFR below {fmt(ctx.t('egfr_renal_likely'))})"
         return [_ranged(ctx, "renal_impairment", rule, evidence, ceiling, "kidney impairment")]
+    if stage:  # a stage below it: an eGFR of at least egfr_renal_likely by definition
+        text = (
+            f"{said} (stage {stage}: eGFR {fmt(ctx.t('egfr_renal_likely'))} or more by "
+            "definition, a less common cause)"
+        )
+        return [Finding("renal_impairment", POSSIBLE, text, rule)]
     text = f"{said}; no eGFR given to show how far kidney function is reduced"
     return [Finding("renal_impairment", POSSIBLE, text, rule)]
 

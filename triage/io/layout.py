@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -57,9 +57,11 @@ from triage.values import (
     duration_word_days,
     header_flag_codes,
     header_sex_codes,
+    header_unknown_codes,
     is_blank,
     is_empty_value,
     is_missing_code,
+    is_unknown_code,
     looks_like_format_hint,
     looks_like_unit,
     normalise_unit,
@@ -2213,13 +2215,17 @@ def _read_answers(
         if name not in columns:
             continue
         codes = header_flag_codes(headers.get(name, ""))
+        unknown = header_unknown_codes(headers.get(name, ""))
         out = np.empty(len(columns[name]), dtype=object)
         cells = columns[name].tolist()
-        for i, (cell, answer) in enumerate(zip(cells, _answers(cells, codes), strict=True)):
+        answers = _answers(cells, codes, unknown)
+        for i, (cell, answer) in enumerate(zip(cells, answers, strict=True)):
             if answer is True:
                 out[i] = words or cell
             elif answer is False:
                 out[i] = "no"
+            elif is_unknown_code(cell, unknown):
+                out[i] = ""  # a form's "unknown" ("9"): nothing, never the cell as a finding
             else:
                 out[i] = cell
         columns[name] = out
@@ -2227,14 +2233,16 @@ def _read_answers(
     return rewritten
 
 
-def _answers(cells: Sequence[object], codes: Mapping[str, bool]) -> list[bool | str | None]:
+def _answers(
+    cells: Sequence[object], codes: Mapping[str, bool], unknown: Collection[str] = ()
+) -> list[bool | str | None]:
     """``yes_no_answer`` of each cell, worked out once per distinct cell."""
     seen: dict[object, bool | str | None] = {}
     out: list[bool | str | None] = []
     for cell in cells:
         key = (type(cell), cell)
         if key not in seen:
-            seen[key] = yes_no_answer(cell, codes)
+            seen[key] = yes_no_answer(cell, codes, unknown)
         out.append(seen[key])
     return out
 

@@ -903,17 +903,50 @@ def _classify_rows(
     index_of: dict[str, int] = {}
     per_key = np.empty(len(keys), dtype=np.int64)
     notes = np.full(len(keys), "", dtype=object)
+    in_words: dict[int, LabTest] = {}  # key -> the test its words are (a bare "PEG" line)
     for k, row in enumerate(first):
         spec, notes[k] = identify_test(ua[a[row]], ub[b[row]], uc[c[row]], local, ud[d[row]])
         if spec is None:
             per_key[k] = -1
+            by_words = _weak_in_words(ub[b[row]], uc[c[row]]) if notes[k] else None
+            if by_words is not None:
+                in_words[k] = by_words
             continue
         if spec.name not in index_of:
             index_of[spec.name] = len(specs)
             specs.append(spec)
         per_key[k] = index_of[spec.name]
     per_row = per_key[inverse]
-    return specs, np.where(per_row < 0, len(specs), per_row), notes[inverse]
+    why_not = notes[inverse]
+    result = table.columns.get("result")
+    worded = (
+        _per_distinct(table, "result", screen_result_word).astype(bool)
+        if in_words and result is not None
+        else None
+    )
+    for k, spec in in_words.items() if worded is not None else ():
+        # a line named only by a weak name ("PEG") and no unit, whose result is a screen's
+        # verdict in words ("negativ", "positive", "unauffällig"): that screen, as the same
+        # words under its full name are; a bare number stays unused (recovery or percent?)
+        rows = np.flatnonzero((inverse == k) & worded)
+        if not rows.size:
+            continue
+        if spec.name not in index_of:
+            index_of[spec.name] = len(specs)
+            specs.append(spec)
+        per_row[rows] = index_of[spec.name]
+        why_not[rows] = ""
+    return specs, np.where(per_row < 0, len(specs), per_row), why_not
+
+
+def _weak_in_words(code: str, name: str) -> LabTest | None:
+    """The test a line named only by a weak name or code ("PEG") is when its result is words:
+    the weak test's ``in_words`` (the macroprolactin screen), else None."""
+    keys = {*_name_keys(name), _code_key(code)} - {""}
+    for spec in lab_tests():
+        if keys & spec.weak and spec.in_words:
+            return _spec_named(spec.in_words)
+    return None
 
 
 def _row_units(table: RawTable) -> np.ndarray:

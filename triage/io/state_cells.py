@@ -70,3 +70,15 @@ def kidney_words(field: str, text: object) -> bool:
 
     facts = load_state_vocabulary().read(f"{field}_text", text)
     return any(f.field in KIDNEY_FACTS for f in facts)
+
+
+def ckd_stage_of(text: str) -> float | None:
+    """The CKD stage a cell of the kidney-disease column gives ("3", "G4", "5D", "stade 3"),
+    in the engine's own words for that column (states.toml); None when it gives none ("1"
+    alone is a yes there, "ja")."""
+    from triage.engine.state_words import load_state_vocabulary
+
+    for fact in load_state_vocabulary().read("kidney_disease", text):
+        if fact.field == "ckd_stage" and fact.number is not None:
+            return fact.number
+    return None

@@ -29,7 +29,7 @@ from triage.collector import release_free_memory
 from triage.columns import header_named_unit, header_words, is_timed_series, time_point_minutes
 from triage.io.identifiers import specimen_key
 from triage.io.layout import Distinct, RawTable, factorize_column
-from triage.io.state_cells import kidney_words, reads_state_cell, trimester_text
+from triage.io.state_cells import ckd_stage_of, kidney_words, reads_state_cell, trimester_text
 from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import (
     DEFAULT_SET_NAME,
@@ -88,7 +88,9 @@ from triage.values import (
     hcg_positive,
     header_flag_codes,
     header_says_percent,
+    header_says_upper_limit,
     header_sex_codes,
+    header_unknown_codes,
     in_frame_range,
     infer_decimal_mark,
     is_ambiguous_date_text,
@@ -99,6 +101,7 @@ from triage.values import (
     is_spreadsheet_error,
     is_unknown_word,
     lab_word,
+    lone_number,
     may_mean_not_detected,
     missing_code_fields,
     missing_result_numbers,
@@ -294,6 +297,16 @@ def _each(values: object, *funcs: tuple[Callable[[object], object], object]) -> 
             result[missing] = [func(v) for v in cells[missing].tolist()]
         results.append(result)
     return results
+
+
+def _interval_text(intervals: Sequence[Interval]) -> str:
+    """The first of a column's intervals as a lab writes it ("4.8-23.3", "< 25")."""
+    first = intervals[0]
+    if first.low is None:
+        return f"< {first.high:g}"
+    if first.high is None:
+        return f"> {first.low:g}"
+    return f"{first.low:g}-{first.high:g}"
 
 
 def _nan(value: float | None) -> float:
@@ -1114,6 +1127,7 @@ class _Builder:
         if rr is not None:
             decimal = self._decimal(rr)
             codes, parsed = self._distinct(rr, lambda c: parse_interval(c, decimal))
+            parsed = self._lone_upper_limits(rr, parsed, decimal)
             codes, parsed = self._sex_intervals(rr, codes.copy(), parsed, decimal)
             low = _pick(codes, parsed, lambda i: _nan(i.low) if i else math.nan, np.float64)
             high = _pick(codes, parsed, lambda i: _nan(i.high) if i else math.nan, np.float64)
@@ -1130,6 +1144,61 @@ class _Builder:
             else:
                 high = np.where(np.isnan(given), high, given)
         return low, high, units
+
+    def _lone_upper_limits(
+        self, rr: np.ndarray, parsed: list[Interval | None], decimal: str | None
+    ) -> list[Interval | None]:
+        """Lone numbers of the interval column ("23.3", "25") read as the lab's upper limit
+        where the column says that is what they are: its header writes a comparator ("Ref <",
+        "Normal (<)") or its other rows write such a number as an upper limit ("4.8-23.3"
+        beside "23.3", read as that interval when the column pairs one lower limit with it;
+        "< 25" beside "25"; never where it is a lower limit).  Elsewhere a lone number
+        stays ambiguous: the engine judges it beside the reference set's interval, with a
+        note (engine/intervals.vet_row_intervals)."""
+        found = self.table.distinct(rr)
+        used = _used(found)
+        lone = [
+            lone_number(u, decimal) if p is None and k else None
+            for u, p, k in zip(found.uniques, parsed, used, strict=True)
+        ]
+        if not any(v is not None for v in lone):
+            return parsed
+        header = self.table.headers.get("reference_range", "reference_range")
+        written = [p for p, k in zip(parsed, used, strict=True) if p is not None and k]
+        lows = {p.low for p in written if p.low is not None}
+        highs = {p.high for p in written if p.high is not None}
+        # the lower limit the column writes with each upper one ("4.8-23.3": 23.3 -> {4.8})
+        paired: dict[float, set[float | None]] = {}
+        for p in written:
+            if p.high is not None:
+                paired.setdefault(p.high, set()).add(p.low)
+        upper_only = any(p.low is None for p in written)
+        lower_only = any(p.high is None for p in written)
+        said = header_says_upper_limit(header)
+        out = list(parsed)
+        read: list[int] = []
+        for i, value in enumerate(lone):
+            if value is None or value in lows:
+                continue
+            if said or value in highs or (upper_only and not lower_only):
+                # "23.3" beside "4.8-23.3" only: that interval; else the upper limit alone
+                pair = paired.get(value, set())
+                low = next(iter(pair)) if len(pair) == 1 else None
+                out[i] = Interval(low, value, "")
+                read.append(i)
+        if read:
+            rows = int(np.isin(found.codes, read).sum())
+            why = (
+                "its header says so"
+                if said
+                else f"as its other rows write it (e.g. {_interval_text(written)!r})"
+            )
+            self.warnings.append(
+                f"column {header!r}: {rows} row(s) give a lone number (e.g. "
+                f"{cell_text(found.uniques[read[0]])!r}): read "
+                f"as the lab's upper limit, {why}"
+            )
+        return out
 
     def _intervals_in_cells(
         self,
@@ -1859,6 +1928,30 @@ class _Builder:
         return f"prolactin {text!r} {unit} {why}; it cannot be a serum prolactin"
 
     # -- identity, dates -------------------------------------------------------------------------
+    def _kidney_stage_column(self) -> None:
+        """A kidney-disease column that holds CKD stages ("ckd_yn", "CKD (j/n)", "IRC (o/n)",
+        "KDIGO" = 3 / 4 / G5: a stage above 2, which no yes/no code is): its bare "1" is stage 1
+        too, never a yes, which counted as kidney disease of a stage not given."""
+        texts = self.out.get("kidney_disease")
+        col = self.column("kidney_disease")
+        if texts is None or col is None:
+            return
+        found = self.table.distinct(col)
+        used = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
+        stages = [ckd_stage_of(cell_text(u)) for u in used]
+        if not any(s is not None and s > 2 for s in stages):
+            return
+        yes = [cell_text(u) for u in used if bare_number(u) == 1]
+        if not yes:
+            return
+        rows = np.isin(texts, yes)
+        self.out["kidney_disease"] = np.where(rows, "stage 1", texts)
+        header = self.table.headers.get("kidney_disease", "kidney_disease")
+        self.warnings.append(
+            f"column {header!r} holds CKD stages: its {int(rows.sum())} cell(s) '1' were read "
+            "as stage 1, not as a yes"
+        )
+
     def _result_remarks(self) -> None:
         """A remark in brackets after a result ("260 (haemolysed)", "260 (hämolytisch)", "260
         (lipémique)": values.result_remarks), or a remark on the specimen beside it without
@@ -1929,6 +2022,7 @@ class _Builder:
             col = self.column(name)
             if col is not None:
                 self.out[name] = self._texts(col)
+        self._kidney_stage_column()
         self._result_remarks()
         self._assay_in_unit()
         self.out["sex"] = self._sex()
@@ -2869,15 +2963,17 @@ class _Builder:
         or a menopause written in a way the tool does not know is seen, never silently lost."""
         found = self.table.distinct(col)
         unread = _used(found)
+        header = self.table.headers.get(name, name)
+        stated = header_unknown_codes(header)  # "9=unknown" in the header: read as such
         for i in np.flatnonzero(unread):
-            unread[i] = _unread_state(found.uniques[i], name)
+            cell = found.uniques[i]
+            unread[i] = _unread_state(cell, name) and _code_text(cell) not in stated
         if not unread.any():
             return
         hit = unread[found.codes]
         rows = int(hit.sum())
         named = [str(int(n)) for n in self.table.source_rows[hit][:_NOTE_ROWS]]
         cells = [cell_text(found.uniques[i]) for i in np.flatnonzero(unread)]
-        header = self.table.headers.get(name, name)
         self.warnings.append(
             f"column {header!r}: {rows} cell(s) at row(s) {', '.join(named)}"
             f"{', ...' if rows > _NOTE_ROWS else ''} could not be read as "
