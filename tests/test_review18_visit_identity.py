@@ -205,16 +205,20 @@ def test_visit_headers_in_six_languages() -> None:
 def test_only_a_visit_header_is_the_visit_of_a_wide_file(tmp_path: Path) -> None:
     out = triage_lines(
         tmp_path,
-        "MRN,Sex,Age,Visit date,Prolactin (ng/mL),TSH Visite 1,Event",
+        "MRN,Sex,Age,Prolaktin Visite 2 (ng/mL),TSH Visite 1,TSH Visite 2,Event",
         [  # "Event" holding statuses: no visit, the column unread
-            "W1,F,40,2026-10-01,45,12.5,Result final",
-            "W2,F,40,2026-10-01,45,1.1,Result final",
+            "W1,F,40,45,1.1,12.5,Result final",
+            "W2,F,40,45,12.5,1.1,Result final",
         ],
     )
-    # "TSH Visite 1" stays the TSH (before the word rule let the visit take it)
+    # the TSH columns stay TSH's: visit 2's is read beside visit 2's prolactin (a word rule
+    # let the visit take "TSH Visite 1", and the raised TSH was left unread)
     assert "hypothyroidism" in str(out.loc["W1", "factors"])
+    assert "hypothyroidism" not in str(out.loc["W2", "factors"])
     assert pd.isna(out.loc["W1", "visit"]) and pd.isna(out.loc["W2", "visit"])
-    assert str(out.loc["W1", "collected_at"]).startswith("2026-10-01")
+    # a visit's date is the collection date, never the visit
+    match = recognise_columns(["MRN", "Visit date", "Prolactin"], None, {1: ["2026-10-01"]})
+    assert match.fields.get("collected_at") == 1 and "visit" not in match.fields
 
 
 # -- the one form of a visit label -------------------------------------------------------------
