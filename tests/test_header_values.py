@@ -382,6 +382,7 @@ def test_research_cohort_file(tmp_path: Path) -> None:
         "prolactin": "serum_prolactin_ngml",
         "lab_flag": "prl_flag",  # the result's own flag (docs: "The lab's own flag")
         "collected_at": "prolactin_date",  # the analyte's own sample date
+        "visit": "visit",  # the visit label (review 18: part of an undated result's identity)
     }
     assert result.frame["prolactin_unit"].tolist() == ["ng/mL"] * 3
     assert result.frame["lab_flag"].fillna("").tolist() == ["high", "", "high"]

@@ -150,9 +150,9 @@ def test_a_version_1_history_is_brought_up_to_version_2(tmp_path: Path) -> None:
         conn.execute("DROP TABLE withdrawals")
         conn.execute("UPDATE schema_info SET value = '1' WHERE key = 'schema_version'")
     with open_history(path) as history:
-        # versions 3 (the preliminaries table) and 4 (the priority an ack covers) came since:
-        # the steps run on to the newest
-        assert history.schema_version() == SCHEMA_VERSION == 4
+        # versions 3 (the preliminaries table), 4 (the priority an ack covers) and 5 (the
+        # visit label) came since: the steps run on to the newest
+        assert history.schema_version() == SCHEMA_VERSION == 5
         assert sa.inspect(history.engine).has_table("withdrawals")
 
 

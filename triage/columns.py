@@ -289,6 +289,9 @@ class FieldSpec:
     listed: frozenset[str] = frozenset()
     # a header word running two words of a rule together ("prlmono") is read as both
     glued: bool = False
+    # in a wide file only a header written as one of the synonyms names the field (the visit:
+    # a word rule would take "TSH Visite 1", another field's column of one visit)
+    wide_by_synonym: bool = False
 
 
 def _ranked(items: Sequence[str]) -> dict[str, int]:
@@ -323,6 +326,7 @@ def field_specs() -> dict[str, FieldSpec]:
             | _listed_words(data, "bracket_exclude_from"),
             listed=_listed_words(data),
             glued=bool(data.get("glued", False)),
+            wide_by_synonym=bool(data.get("wide_by_synonym", False)),
         )
     return specs
 
@@ -433,6 +437,13 @@ def _abbreviation_reading(header: HeaderText, spec: FieldSpec) -> tuple[float, i
             fewest = added if fewest < 0 else min(fewest, added)
         best = max(best, value)
     return (max(best - ABBREVIATION_PENALTY, 0.0), fewest) if best else (0.0, 0)
+
+
+def _by_synonym(text: str, spec: FieldSpec) -> bool:
+    """The header is written as one of the field's synonyms (no word rule, no weak synonym)."""
+    header = parse_header(text)
+    whole = f"{header.full} {' '.join(sorted(header.unit_tokens - header.bracket_tokens))}"
+    return any(t in spec.synonyms for t in (whole.strip(), header.full, header.main))
 
 
 def _plain_score(header: HeaderText, spec: FieldSpec) -> float:
@@ -1807,6 +1818,43 @@ def visit_of(text: str, name: str) -> str:
     return "bl" if joined in baseline else joined
 
 
+_LABEL_WORD: Final = re.compile(r"[a-z]+|\d+")
+
+
+def visit_key(text: object) -> str:
+    """A visit label as written in a cell ("Visite 2", "V2", "Week 12", "month_6_arm_1") in one
+    form, to tell two results' visits apart: a visit, week, month, day, year or time word and
+    a number, or a code gluing them, in the form ``visit_of`` gives a header's ("Visite 2",
+    "Visit no. 2", "visita 02", "V2" -> "v2"; "Week 12", "W12", "12 Wochen" -> "w12"; "3 mois"
+    -> "m3"); a bare number is the visit's ("2" -> "v2"); any other label its words in lower
+    case without accents ("month_6_arm_1" -> "month 6 arm 1", "Baseline" -> "baseline").  ""
+    for an empty cell.  The filler words of a visit number ("n°", "no", "Nr", "Nummer":
+    synonyms.toml [header] visit_number_words) are dropped."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    filler = _visit_number_words()
+    words = [w for w in _LABEL_WORD.findall(_words_of(str(text))) if w not in filler]
+    units = _visit_forms()[2]
+    letters, number = "", ""
+    if len(words) == 1:
+        numbered = _NUMBERED_MARK.fullmatch(words[0])
+        if numbered is not None and not (numbered.group(1) and numbered.group(3)):
+            letters, number = numbered.group(1) or numbered.group(3), numbered.group(2)
+    elif len(words) == len(("word", "number")):
+        digits = [w for w in words if w.isdigit()]
+        if len(digits) == 1:
+            number, letters = digits[0], next(w for w in words if not w.isdigit())
+    if number and (not letters or letters in units):
+        return f"{units[letters] if letters else units['v']}{int(number)}"
+    return " ".join(words)
+
+
+@cache
+def _visit_number_words() -> frozenset[str]:
+    header = synonyms_data()["header"]
+    return frozenset(_words_of(str(w)) for w in header.get("visit_number_words", []))
+
+
 def _same_visit_context(
     match: ColumnMatch, losers: Sequence[tuple[str, int]], forced: set[str]
 ) -> set[int]:
@@ -2757,6 +2805,8 @@ def _candidate_pool(
             if name in taken_fields:
                 continue
             if shape == "wide" and spec.shape == "long":
+                continue
+            if shape == "wide" and spec.wide_by_synonym and not _by_synonym(text, spec):
                 continue
             if shape == "long" and name in WIDE_ONLY:
                 continue

@@ -79,17 +79,19 @@ def conflict_warning(rows: Sequence[int], stored: Sequence[int]) -> str:
 
 def undated_held_warning(rows: Sequence[int], held: Sequence[int]) -> str:
     """What a file says whose results without a collection time were taken for results another
-    file stored (the same patient, qualifier, value and unit: a re-export), so that a new sample
-    of the same value is not taken for the stored one unseen.  Row numbers and ids only."""
+    file stored (the same patient, visit where both name one, qualifier, value and unit: a
+    re-export), so that a new sample of the same value is not taken for the stored one unseen.
+    Row numbers and ids only."""
     listed = ", ".join(str(r) for r in rows[:_ROWS_LISTED])
     more = f" and {len(rows) - _ROWS_LISTED} more" if len(rows) > _ROWS_LISTED else ""
     ids = ", ".join(f"R-{i}" for i in held[:_ROWS_LISTED])
     also = f" and {len(held) - _ROWS_LISTED} more" if len(held) > _ROWS_LISTED else ""
     return (
         f"{len(rows)} result(s) without a collection time (row {listed}{more}) are results "
-        f"another file recorded ({ids}{also}: the same patient, value and unit), kept under "
-        "their ids with their acknowledgements, nothing added; a new sample of the same value "
-        "is told apart only by its collection time"
+        f"another file recorded ({ids}{also}: the same patient, value and unit, and the same "
+        "visit where both name one), kept under their ids with their acknowledgements, nothing "
+        "added; a new sample of the same value is told apart only by its collection time or "
+        "its visit"
     )
 
 

@@ -140,6 +140,10 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "birth_date": "datetime64[ns]",
     "age_years": "float64",  # given, or computed from birth_date and collected_at
     "collected_at": "datetime64[ns]",
+    # the study visit or time point of the result as the input wrote it (a visit column of a
+    # cohort export: "Visite 2", "V2", "Baseline", "Week 12", "month_6_arm_1"), else <NA>: part
+    # of the identity of a result without a collection time in the history (docs/history.md)
+    "visit": "string",
     # the UTC offset the input wrote with the collection time ("+01:00"; HL7, FHIR), else <NA>:
     # collected_at stays the wall-clock time as written; results.fhir.json writes it with this
     "collected_offset": "string",
@@ -272,6 +276,7 @@ ENGINE_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
     "location",  # ward / clinic / department, as written (--redact keeps it)
     "patient_issuer",  # the assigning authority of patient_id when the input names it (HL7)
     "result_status",  # the lab's status in FHIR's words (preliminary, corrected ...), else empty
+    "visit",  # the study visit or time point as written (a cohort's visit column), else empty
     "comment",  # the decision in words (engine/comment.py, labels.toml [comments])
 )
 # Columns the results history adds (triage/history, with --history or in batch mode); absent

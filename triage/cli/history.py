@@ -346,6 +346,7 @@ SHOW_COLUMNS: Final = (
     "source_row",
     "acknowledged",
     "withdrawn",  # how the lab withdrew it ("" for a result not withdrawn)
+    "visit",  # the visit label as written (schema version 5; "" when none)
 )
 # The table's columns: (heading, record key).
 TABLE_COLUMNS: Final = (
@@ -385,6 +386,7 @@ def show_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 "source_row": None if _missing(row.get("source_row")) else int(row["source_row"]),
                 "acknowledged": _text(row.get("acknowledged")),
                 "withdrawn": _text(row.get("withdrawn")),
+                "visit": _text(row.get("visit")),
                 # for the table only
                 "source": _source(row),
                 "collected": _when(row.get("collected_at")),
@@ -400,6 +402,8 @@ def render_table(records: list[dict[str, Any]]) -> str:
     columns = list(TABLE_COLUMNS)
     if any(r["issuer"] for r in records):
         columns.insert(1, ("issuer", "issuer"))
+    if any(r["visit"] for r in records):  # a cohort's results without collection times
+        columns.insert(columns.index(("collected", "collected_at")) + 1, ("visit", "visit"))
     if any(r["withdrawn"] for r in records):
         columns.append(("withdrawn", "withdrawn"))
     rows = [[heading for heading, _ in columns]]

@@ -7,9 +7,10 @@ database URL (``postgresql://user@host/db``; the ``[postgresql]`` extra brings t
 A run writes in one transaction (``HistoryRun``): the run's results appear all at once when the
 run has published its reports, or not at all (a killed run leaves the history as it was).  A
 result is keyed by its provenance (the file's SHA-256, sheet and row) and, where the collection
-time is known, by patient, collection time and value (without one: by patient, value and unit,
-one to one: ``_held_undated``): the same file run again, or a later export that repeats last
-month's rows or a cohort's visits, adds nothing.
+time is known, by patient, collection time and value (without one: by patient, visit label,
+value and unit, one to one: ``_held_undated``): the same file run again, or a later export that
+repeats last month's rows or a cohort's visits, adds nothing, and another visit of the same
+value is another result.
 
 The schema is versioned (``schema_info``) and migrated forward on open; a history written by a
 newer version of the tool is refused rather than damaged.
@@ -34,6 +35,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from triage.columns import visit_key
 from triage.history import HistoryError, ResultNotFoundError, check_database
 from triage.io.identifiers import specimen_key
 from triage.schema import (
@@ -47,7 +49,7 @@ from triage.schema import (
     Withdrawal,
 )
 
-SCHEMA_VERSION: Final = 4
+SCHEMA_VERSION: Final = 5
 ENV_URL: Final = "PROLACTIN_TRIAGE_HISTORY"
 # Patient ids per query (SQLite allows 32,766 parameters; smaller statements plan faster).
 IDS_PER_QUERY: Final = 500
@@ -99,6 +101,10 @@ results = sa.Table(
     sa.Column("sex", sa.String(8)),
     sa.Column("specimen_id", sa.String(256)),
     sa.Column("collected_at", sa.DateTime),
+    # the study visit or time point as the input wrote it ("Visite 2", "V2", "Week 12"): part
+    # of the identity of a result without a collection time (schema version 5; NULL before,
+    # and for an input without a visit column: the identity without it, _undated_visit)
+    sa.Column("visit", sa.Text),
     sa.Column("prolactin_raw", sa.Text),
     sa.Column("unit_raw", sa.String(64)),
     sa.Column("prolactin_value", sa.Float),
@@ -458,6 +464,13 @@ def _migrate_to_4(conn: Connection) -> None:
             conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
 
 
+def _migrate_to_5(conn: Connection) -> None:
+    """results.visit (a history created at version 5 has it from _migrate_to_1); the results
+    stored before keep NULL: identified without a visit, as they were."""
+    if "visit" not in {c["name"] for c in sa.inspect(conn).get_columns("results")}:
+        conn.execute(sa.text("ALTER TABLE results ADD COLUMN visit TEXT"))
+
+
 # Schema version -> the step that brings a history from the version before it.  A new version:
 # a function here and SCHEMA_VERSION + 1; every step runs in its own transaction.
 MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {
@@ -465,6 +478,7 @@ MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {
     2: _migrate_to_2,
     3: _migrate_to_3,
     4: _migrate_to_4,
+    5: _migrate_to_5,
 }
 
 
@@ -1056,10 +1070,14 @@ class HistoryRun:
     ) -> None:
         """A result without a collection time that another file stored (a cohort re-exported
         with one more visit) is that stored result again, identified by what it has: the
-        patient (id, birth date, sex), qualifier, value and unit (``_undated_key``).  One to
-        one, in order: the n-th such row of a patient and value is the n-th stored one not yet
-        taken (two visits of the same value stay two results); those of the file itself (its
-        cells) and those the file already took (``seen``) are never taken again."""
+        patient (id, birth date, sex), qualifier, value and unit (``_undated_key``) and its
+        visit label (``visit_key``: "Visite 2", "Visit 2" and "V2" are one visit).  Where both
+        name a visit, another visit is another result ("Visite 3, 300" is never the stored
+        "Visite 2, 300"); where either names none (a result stored before schema version 5, a
+        file without a visit column) the visit is not compared.  One to one, in order: the
+        n-th such row of a patient and value is the n-th stored one not yet taken, one of the
+        same visit first (two visits of the same value stay two results); those of the file
+        itself (its cells) and those the file already took (``seen``) are never taken again."""
         wanted = sorted(
             {
                 r["patient_id"]
@@ -1067,24 +1085,34 @@ class HistoryRun:
                 if ids[i] is None and _undated_key(r) is not None
             }
         )
-        stored: dict[tuple[Any, ...], list[int]] = {}
-        columns = [results.c[name] for name in ("id", *_UNDATED_KEY)]
+        stored: dict[tuple[Any, ...], list[tuple[int, str]]] = {}
+        columns = [results.c[name] for name in ("id", "visit", *_UNDATED_KEY)]
         undated = (results.c.collected_at.is_(None), results.c.source_sha256 != sha256)
         for found in self._of_patients(columns, issuer, wanted, *undated, *_standing()):
             key = _undated_key(found)
             if key is not None and int(found["id"]) not in self.seen:
-                stored.setdefault(key, []).append(int(found["id"]))
+                stored.setdefault(key, []).append((int(found["id"]), visit_key(found["visit"])))
         taken = set(ids)
+        matched: dict[int, int] = {}
+        for same_visit in (True, False):  # the same visit first, then one not named on a side
+            for position, row in enumerate(rows):
+                key = _undated_key(row) if ids[position] is None else None
+                if key is None or position in matched:
+                    continue
+                visit = visit_key(row["visit"])
+                free = [
+                    i
+                    for i, then in stored.get(key, [])
+                    if i not in taken
+                    and (then == visit != "" if same_visit else not (then and visit))
+                ]
+                if free:
+                    matched[position] = free[0]
+                    taken.add(free[0])
         self._by_value = []
-        for position, row in enumerate(rows):
-            key = _undated_key(row) if ids[position] is None else None
-            if key is None:
-                continue
-            free = [i for i in stored.get(key, []) if i not in taken]
-            if free:
-                ids[position] = free[0]
-                taken.add(free[0])
-                self._by_value.append((int(row["source_row"]), free[0]))
+        for position in sorted(matched):
+            ids[position] = matched[position]
+            self._by_value.append((int(rows[position]["source_row"]), matched[position]))
 
     def conflicts(
         self, frame: pd.DataFrame, *, issuer: str, sha256: str, excluded: Iterable[int] = ()

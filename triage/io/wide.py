@@ -2023,6 +2023,12 @@ class _Builder:
             if col is not None:
                 self.out[name] = self._texts(col)
         self._kidney_stage_column()
+        # the visit label: a visit column's, else a time point column's (its own words)
+        visit = next(
+            (c for n in ("visit", "time_point") if (c := self.column(n)) is not None), None
+        )
+        if visit is not None:
+            self.out["visit"] = self._texts(visit)
         self._result_remarks()
         self._assay_in_unit()
         self.out["sex"] = self._sex()
