@@ -1,0 +1,149 @@
+"""Review 18: research-cohort fields.
+
+- A visual field said to be abnormal is a visual field defect, a mass-effect red flag
+  (clinical-reference §5, §8; output-contract §7: urgent, urgent endocrine referral) and a
+  chiasmal sign that asks for MRI and formal visual fields even with a normal prolactin.
+  "visual fields abnormal", "VF abnormal", "Gesichtsfeld pathologisch", "champ visuel anormal",
+  "campo visual anormal", "campo visivo patologico", "gezichtsveld afwijkend" were unread in
+  notes, in a "Visual fields" / "Gesichtsfeld" / "VF" column holding "abnormal", "path.", "abn",
+  and as yes/no columns named "visual_field_abnormal", "perimetry_abnormal"...: the row was
+  triaged "soon" without the red flag.  "normal", "unauffällig", "nl" stay no finding.
+Synthetic patients only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from pipeline_helpers import csv_quoted, triage_csv_warned, triage_lines
+
+
+def _codes(row: pd.Series, column: str) -> list[str]:
+    return [c for c in str(row[column] or "").split(";") if c]
+
+
+def _red_flagged(row: pd.Series) -> bool:
+    return row["priority"] == "urgent" and "urgent_endocrine_referral" in _codes(row, "suggestions")
+
+
+# --- 1. a visual field said to be abnormal ---------------------------------------------------
+ABNORMAL_FIELDS = [
+    "visual fields abnormal",
+    "Abnormal visual fields on confrontation",
+    "VF abnormal",
+    "VF: abn.",
+    "Humphrey perimetry abnormal (bitemporal)",
+    "Gesichtsfeld pathologisch",
+    "pathologisches Gesichtsfeld bds.",
+    "Perimetrie auffällig",
+    "champ visuel anormal",
+    "anomalies du champ visuel",
+    "campo visual anormal",
+    "campos visuales patológicos",
+    "campo visivo alterato",
+    "campo visivo patologico",
+    "campimetria alterata",
+    "gezichtsveld afwijkend",
+    "afwijkend gezichtsveld rechts",
+]
+NOT_ABNORMAL = [
+    "visual fields normal",
+    "VF: nl",
+    "Gesichtsfeld unauffällig",
+    "champ visuel normal",
+    "campo visivo nella norma",
+    "gezichtsveld niet afwijkend",
+    "visual fields not abnormal",
+    "abnormal LFTs, visual fields full",
+    "no abnormal visual fields",
+    "h/o abnormal visual fields",
+]
+
+
+def test_a_visual_field_said_to_be_abnormal_is_an_urgent_red_flag(tmp_path: Path) -> None:
+    notes = ABNORMAL_FIELDS + NOT_ABNORMAL
+    out = triage_lines(
+        tmp_path,
+        "record_id,sex,age,prl_ngml,comments",
+        [f"V{i},F,30,80,{csv_quoted(n)}" for i, n in enumerate(notes)],
+    )
+    for i, note in enumerate(notes):
+        row = out.loc[f"V{i}"]
+        assert row["status"] == "high", note
+        if note in ABNORMAL_FIELDS:
+            assert _red_flagged(row), note
+            assert "visual_field_test" in _codes(row, "suggestions"), note
+        else:
+            assert row["priority"] == "soon", note
+
+
+def test_an_abnormal_visual_field_with_a_normal_prolactin_still_asks_for_imaging(
+    tmp_path: Path,
+) -> None:
+    # a chiasmal sign points to a sellar mass whatever the prolactin (a non-functioning adenoma,
+    # or the hook effect: clinical-reference §1.4, §7.6)
+    notes = ["visual fields abnormal", "Gesichtsfeld pathologisch", "visual fields normal"]
+    out = triage_lines(
+        tmp_path,
+        "record_id,sex,age,prl_ngml,comments",
+        [f"N{i},F,30,18,{csv_quoted(n)}" for i, n in enumerate(notes)],
+    )
+    for i in (0, 1):
+        row = out.loc[f"N{i}"]
+        assert row["status"] == "normal", notes[i]
+        assert row["priority"] != "none", notes[i]
+        assert {"pituitary_mri", "visual_field_test"} <= set(_codes(row, "suggestions")), notes[i]
+    assert out.loc["N2", "priority"] == "none"
+
+
+def test_visual_field_columns_holding_an_abnormal_result_are_read(tmp_path: Path) -> None:
+    # one examination column per language, its cell as a research form writes it
+    cells = {
+        "visual_fields": ["abnormal", "impaired", "normal", "nl"],
+        "Gesichtsfeld": ["pathologisch", "path.", "unauffällig", "normal"],
+        "VF": ["abn", "abnormal", "normal", "nl"],
+        "Champ visuel": ["anormal", "pathologique", "normal", "RAS"],
+        "Campo visivo": ["alterato", "patologico", "nella norma", "normale"],
+        "Gezichtsveld": ["afwijkend", "gestoord", "normaal", "geen bijzonderheden"],
+        "Campo visual": ["anormal", "alterado", "normal", "sin alteraciones"],
+    }
+    headers = list(cells)
+    lines = []
+    for c, header in enumerate(headers):
+        for k, value in enumerate(cells[header]):
+            row = [""] * len(headers)
+            row[c] = value
+            lines.append(f"C{c}-{k},F,30,80," + ",".join(row))
+    out = triage_lines(tmp_path, "record_id,sex,age,prl_ngml," + ",".join(headers), lines)
+    for c, header in enumerate(headers):
+        for k, value in enumerate(cells[header]):
+            row = out.loc[f"C{c}-{k}"]
+            assert _red_flagged(row) == (k < 2), (header, value)
+
+
+def test_yes_no_columns_naming_an_abnormal_visual_field_are_read(tmp_path: Path) -> None:
+    headers = [
+        "visual_field_abnormal",
+        "VF abnormal",
+        "abnormal_visual_fields",
+        "perimetry_abnormal",
+        "Gesichtsfeld pathologisch",
+        "champ visuel anormal",
+        "campo visivo patologico (0/1)",
+        "gezichtsveld afwijkend (ja/nee)",
+    ]
+    yes = {"campo visivo patologico (0/1)": "1", "gezichtsveld afwijkend (ja/nee)": "ja"}
+    no = {"gezichtsveld afwijkend (ja/nee)": "nee"}
+    lines = []
+    for c, header in enumerate(headers):
+        for k, answer in enumerate((yes.get(header, "1"), no.get(header, "0"))):
+            row = [""] * len(headers)
+            row[c] = answer
+            lines.append(f"Y{c}-{k},F,30,80," + ",".join(row))
+    text = "record_id,sex,age,prl_ngml," + ",".join(headers) + "\n" + "\n".join(lines) + "\n"
+    out, warnings = triage_csv_warned(tmp_path, text)
+    for c, header in enumerate(headers):
+        assert _red_flagged(out.loc[f"Y{c}-0"]), header
+        assert out.loc[f"Y{c}-1", "priority"] == "soon", header
+    assert not [w for w in warnings if "not used" in w]
