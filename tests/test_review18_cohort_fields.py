@@ -147,3 +147,59 @@ def test_yes_no_columns_naming_an_abnormal_visual_field_are_read(tmp_path: Path)
         assert _red_flagged(out.loc[f"Y{c}-0"]), header
         assert out.loc[f"Y{c}-1", "priority"] == "soon", header
     assert not [w for w in warnings if "not used" in w]
+
+
+# --- 2. age headers glued as a statistics package writes them ------------------------------
+# (header, years per bare number of its cells; None: years, its unit unsaid)
+GLUED_AGE_HEADERS = [
+    ("agemo", 1 / 12),
+    ("agemos", 1 / 12),
+    ("agemonths", 1 / 12),
+    ("ageyrs", 1.0),
+    ("ageyears", 1.0),
+    ("agevisit", None),
+    ("ageatvisit", None),
+    ("agebl", None),
+    ("altermonate", 1 / 12),
+    ("agemois", 1 / 12),
+    ("edadmeses", 1 / 12),
+    ("etamesi", 1 / 12),
+    ("leeftijdmnd", 1 / 12),
+    ("agedays", 1 / 365.25),
+    ("ageweeks", 7 / 365.25),
+]
+
+
+def test_an_age_header_glued_to_its_unit_or_visit_is_the_age_column() -> None:
+    from triage.columns import candidates, header_age_scale
+
+    for header, scale in GLUED_AGE_HEADERS:
+        assert candidates(header)[0][0] == "age_years", header
+        found = header_age_scale(header)
+        assert (found is None) if scale is None else abs((found or 0) - scale) < 1e-3, header
+
+
+def test_an_infant_under_a_glued_age_header_gets_the_infants_interval(tmp_path: Path) -> None:
+    # judged against the adult interval a month-old's 150 ng/mL was marked raised with a
+    # prolactinoma work-up (clinical-reference §3: infants' and children's intervals)
+    runs = [("agemo", "1", 1 / 12), ("edadmeses", "2", 2 / 12), ("ageatvisit", "8", 8.0)]
+    for k, (header, cell, years) in enumerate(runs):
+        (tmp_path / str(k)).mkdir()
+        out, warnings = triage_csv_warned(
+            tmp_path / str(k), f"record_id,sex,{header},prl_ngml\nS-1,F,{cell},150\n"
+        )
+        row = out.loc["S-1"]
+        assert abs(row["age_years"] - years) < 0.01, header
+        assert "adult" not in row["reference_stratum"], header
+        assert not [w for w in warnings if "no age" in w], header
+    assert out.loc["S-1", "status"] == "high"  # a girl of 8: the child's interval
+
+
+def test_words_that_only_begin_like_an_age_are_not_one() -> None:
+    from triage.columns import candidates, parse_header
+
+    for header in ("agent", "agenda", "ageing", "aged", "agegroup", "alternative", "etage"):
+        assert "age_years" not in dict(candidates(header)), header
+    assert parse_header("agent1").main == "agent1"
+    for header in ("dateofbirth", "dobdate", "birthdt", "fechanac", "datanascita"):
+        assert candidates(header)[0][0] == "birth_date", header
