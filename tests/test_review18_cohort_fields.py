@@ -15,8 +15,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 from pipeline_helpers import csv_quoted, triage_csv_warned, triage_lines
+
+from triage.pipeline import TriageRequest, run_triage
 
 
 def _codes(row: pd.Series, column: str) -> list[str]:
@@ -203,3 +206,61 @@ def test_words_that_only_begin_like_an_age_are_not_one() -> None:
     assert parse_header("agent1").main == "agent1"
     for header in ("dateofbirth", "dobdate", "birthdt", "fechanac", "datanascita"):
         assert candidates(header)[0][0] == "birth_date", header
+
+
+# --- 3. research missing-data codes in the age column --------------------------------------
+def test_an_age_written_as_a_missing_data_code_is_no_age(tmp_path: Path) -> None:
+    # -99, 999, -9, 9999, ".a", "not done" were rejected (unreadable_age) while a blank age was
+    # triaged: a code is no age, the row is triaged as one without an age, the code named
+    codes = ["-99", "999", "-9", "9999", "-999", ".a", "not done", "fehlend"]
+    lines = [f"M{i},F,{code},,2026-11-20,40" for i, code in enumerate(codes)]
+    lines += [
+        "B1,F,,,2026-11-20,40",  # blank: as before
+        "R99,F,99,,2026-11-20,40",  # 99 without a codebook may be a real age: read as 99
+        "D1,F,-99,2026-10-01,2026-11-20,100",  # the birth date gives the age: an infant
+        "X1,F,420,,2026-11-20,40",  # no code: still unreadable, never an age of 420 nor no age
+    ]
+    out, warnings = triage_csv_warned(
+        tmp_path, "record_id,sex,age,dob,collected,prl_ngml\n" + "\n".join(lines) + "\n"
+    )
+    for i, code in enumerate(codes):
+        row = out.loc[f"M{i}"]
+        assert pd.isna(row["age_years"]), code
+        assert row["status"] == "high" and row["priority"] == "routine", code
+    assert pd.isna(out.loc["B1", "age_years"])
+    assert out.loc["R99", "age_years"] == 99
+    assert out.loc["D1", "age_years"] < 1 and out.loc["D1", "status"] == "normal"
+    assert "X1" not in out.index
+    said = next(w for w in warnings if "missing-data codes, not ages" in w)
+    for named in ("-99 (2 rows)", " 999 (1 row)", "-9 (1 row)", "9999 (1 row)", ".a (1 row)"):
+        assert named in said, said
+
+
+def test_an_age_code_the_codebook_declares_is_no_age_and_context_codes_are_missing(
+    tmp_path: Path,
+) -> None:
+    book = openpyxl.Workbook()
+    data = book.active
+    assert data is not None
+    data.title = "Data"
+    data.append(["study_id", "sex", "age", "prl_bl", "prl_unit", "egfr", "tsh"])
+    data.append(["S001", "F", 99, 40, "ng/mL", -99, 999])
+    data.append(["S002", "F", 34, 40, "ng/mL", 80, 2.1])
+    sheet = book.create_sheet("Codebook")
+    sheet.append(["Variable", "Value", "Label"])
+    sheet.append(["age", 99, "unknown"])
+    sheet.append(["age", -99, "missing"])
+    path = tmp_path / "cohort.xlsx"
+    book.save(path)
+    outcome = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    assert outcome.results is not None
+    out = outcome.results.set_index("patient_id")
+    warnings = [w for s in outcome.inputs for w in s.warnings]
+    assert pd.isna(out.loc["S001", "age_years"])  # 99 = unknown by the codebook: no age
+    assert out.loc["S002", "age_years"] == 34
+    assert any("declares missing-data codes" in w and "'age'" in w for w in warnings), warnings
+    # eGFR -99 and TSH 999 are missing (context ranges), never a kidney failure or a
+    # hypothyroidism: the result stays unexplained, asking for both
+    row = out.loc["S001"]
+    assert "unexplained" in row["factors"]
+    assert {"check_tsh", "check_renal_function"} <= set(_codes(row, "suggestions"))
