@@ -128,7 +128,48 @@ def _words_of(text: str) -> str:
     s = re.sub(r"(?<=[a-z]{2})\.(?=\d{1,2}\b)", " ", s)  # "Prolactin.1": a duplicate's suffix
     s = _ELISION.sub(r"\1 ", s)  # "Nom de l'examen", "Data dell'esame": elided articles
     s = re.sub(r"[.'’`]", "", s)
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
+    return " ".join(_unglued_head(w) for w in re.sub(r"[^a-z0-9]+", " ", s).split())
+
+
+def _unglued_head(word: str) -> str:
+    """A word of [header] glued_heads with a unit, a visit mark or "at ..." glued on, as the two
+    words a statistics package's variable name runs together ("agemo" -> "age mo", "ageyrs" ->
+    "age yrs", "agevisit" -> "age visit", "ageatvisit" -> "age at visit", "edadmeses" -> "edad
+    meses"); any other word as it is ("agent", "agenda", "alternative", "etage")."""
+    heads, tails = _glued_heads()
+    if not word.startswith(heads):
+        return word
+    for head in heads:
+        rest = word[len(head) :] if word.startswith(head) else ""
+        if len(rest) < GLUED_TAIL_LETTERS:
+            continue
+        if rest.startswith("at") and len(rest) - len("at") >= GLUED_TAIL_LETTERS:
+            after = rest[len("at") :]
+            if after in tails or _GLUED_VISIT.fullmatch(after):
+                return f"{head} at {after}"
+        if rest in tails or _GLUED_VISIT.fullmatch(rest):
+            return f"{head} {rest}"
+    return word
+
+
+# A visit code glued on ("agev1", "agem12", "age2"): a visit letter of [header]
+# visit_mark_units' keys, or none, and its number ("agent1", "agenda2" are no such code).
+_GLUED_VISIT: Final = re.compile(r"(?:[vmwdyjt]|fu|bl)?\d{1,3}")
+
+
+GLUED_TAIL_LETTERS: Final = 2  # "aged", "ages" are words; "agemo", "ageyr" are glued
+
+
+@cache
+def _glued_heads() -> tuple[tuple[str, ...], frozenset[str]]:
+    """([header] glued_heads, longest first; the words that may be glued after one: duration
+    units, visit and qualifier words)."""
+    header = synonyms_data()["header"]
+    heads = sorted({str(h) for h in header.get("glued_heads", [])}, key=len, reverse=True)
+    tails = {normalise_word(w) for w in duration_words()} | {
+        str(w) for key in ("qualifier_words", "visit_words") for w in header.get(key, [])
+    }
+    return tuple(heads), frozenset(w for w in tails if len(w) >= GLUED_TAIL_LETTERS)
 
 
 _DOTTED: Final = re.compile(r"([a-z]+)\.")

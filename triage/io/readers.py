@@ -311,9 +311,11 @@ def _read_sheet(
         )
     values = {k: dict(v) for k, v in mapping.values.items()}
     missing_results: dict[str, str] = {}
+    missing_ages: dict[str, str] = {}
     if not book.is_text:
         summary.warnings += _codebook_values(book, location.sheet, match, values)
         summary.warnings += _codebook_missing_results(book, location.sheet, match, missing_results)
+        summary.warnings += _codebook_missing_ages(book, location.sheet, match, missing_ages)
     settings = BuildSettings(
         dayfirst,
         dict(mapping.defaults),
@@ -325,6 +327,7 @@ def _read_sheet(
         statuses_applied=book.statuses_applied,
         dates_guessed=guessed,
         missing_results=missing_results,
+        missing_ages=missing_ages,
     )
     if match.shape == "long":
         long = read_long(table, settings)
@@ -429,6 +432,26 @@ def _codebook_missing_results(
     return [
         f"column {header!r}: the data dictionary in sheet {codebook[0]!r} declares missing-data "
         f"codes ({listed}); results so coded are rejected as missing_result"
+    ]
+
+
+def _codebook_missing_ages(
+    book: Workbook, sheet: str, match: ColumnMatch, found: dict[str, str]
+) -> list[str]:
+    """The missing-data codes the workbook's own data dictionary declares for the age column
+    ("age | 99 | unknown", "age | -99 | missing"), put in ``found`` (code -> label): such an
+    age is no age (99 too, which elsewhere may be a real age).  Returns the warning saying so."""
+    if "age_years" not in match.fields:
+        return []
+    header = match.header_of("age_years")
+    codebook = codebook_missing_codes(book, sheet, header)
+    if codebook is None:
+        return []
+    found.update(codebook[1])
+    listed = ", ".join(f"{code} = {label}" for code, label in sorted(codebook[1].items()))
+    return [
+        f"column {header!r}: the data dictionary in sheet {codebook[0]!r} declares missing-data "
+        f"codes ({listed}); ages so coded are read as no age"
     ]
 
 

@@ -228,6 +228,9 @@ class BuildSettings:
     # Result codes the workbook's own codebook declares missing for the result column ("999" =
     # "not done"): code -> its label; such a result is rejected as missing_result
     missing_results: Mapping[str, str] = field(default_factory=dict)
+    # Age codes the workbook's own codebook declares missing for the age column ("99" =
+    # "unknown"): code -> its label; such an age is no age (_Builder._blank_age_codes)
+    missing_ages: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -352,6 +355,7 @@ class _Builder:
         self._header_flag_codes()
         self._apply_defaults()
         self._blank_missing_codes()
+        self._blank_age_codes()
 
     def _distinct(
         self, values: np.ndarray, func: Callable[[object], T]
@@ -564,6 +568,55 @@ class _Builder:
             self.warnings.append(
                 f"{name} (column {header!r}): {', '.join(seen)} read as missing ({why})"
             )
+
+    def _blank_age_codes(self) -> None:
+        """Missing-data codes in the age column read as no age, one warning naming them: a word
+        code (".a", "not done", "fehlend"), a number of [values.missing_codes] that cannot be an
+        age in the column's unit (-9, -99, -999, 999, 9999), and any code the workbook's data
+        dictionary declares missing (there 99 too, else a possible age).  The row is triaged as
+        one without an age (from its birth date where it has one), never rejected as an
+        unreadable age nor judged at the code's age."""
+        col = self.cols.get("age_years")
+        if col is None:
+            return
+        declared = self.settings.missing_ages
+        unit = self._stated_unit("age_years", age_header_scale)
+        per_year = (age_header_scale(unit) if unit else None) or 1.0
+        max_age = self.max_age
+
+        def is_code(cell: object) -> bool:
+            if is_empty_value(cell) or is_unknown_word(cell):
+                return False
+            number = bare_number(cell)
+            for code in declared:
+                if number is not None and bare_number(code) == number:
+                    return True
+                if number is None and _loose_code(cell_text(cell)) == _loose_code(code):
+                    return True
+            if number is None:
+                return is_missing_code(cell, numbers=False)
+            return is_missing_code(cell) and (number < 0 or number * per_year > max_age)
+
+        found = self.table.distinct(col)
+        flags = [is_code(u) for u in found.uniques]
+        if not any(flags):
+            return
+        rows = np.array(flags, dtype=bool)[found.codes]
+        counts = np.bincount(found.codes[rows], minlength=len(found.uniques))
+        seen = [
+            f"{cell_text(u)} ({int(counts[i])} row{'s' if counts[i] > 1 else ''})"
+            for i, u in enumerate(found.uniques)
+            if flags[i] and counts[i]
+        ]
+        blanked = col.copy()
+        blanked[rows] = None
+        self.cols["age_years"] = blanked
+        header = self.table.headers.get("age_years", "age")
+        self.warnings.append(
+            f"age_years (column {header!r}): {', '.join(seen)} read as missing (missing-data "
+            "codes, not ages): those rows are triaged without an age, from the birth date where "
+            "one is given, else against the adult interval"
+        )
 
     def _apply_defaults(self) -> None:
         for name, value in self.settings.defaults.items():
