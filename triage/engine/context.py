@@ -944,7 +944,8 @@ class RowContext:
             size_mm=size,
             macro=macro,
             non_secreting=self.has("lesion_non_secreting"),
-            non_adenoma=self.has("lesion_non_adenoma"),
+            # a lesion named a prolactinoma secretes prolactin, whatever else the row names
+            non_adenoma=self.has("lesion_non_adenoma") and not self.has("lesion_prolactinoma"),
             giant=size is None and self.has("lesion_giant"),
             micro=size is None and not macro and self.has("lesion_micro"),
             suspected=self.has("lesion_suspected"),
@@ -987,6 +988,11 @@ class RowContext:
         larger than macroadenoma_mm (a macroadenoma is that size by definition)."""
         lesion = self.lesion
         if not lesion.present:
+            return False
+        if lesion.non_adenoma:
+            # a craniopharyngioma, meningioma, Rathke cyst, germinoma, hypophysitis ...: no
+            # prolactinoma, so no prolactin to read falsely low (the hook effect concerns
+            # macroprolactinomas: clinical-reference §1.3, §4 stalk compression)
             return False
         if lesion.size_mm is not None:
             return lesion.size_mm >= self.t("hook_lesion_mm")

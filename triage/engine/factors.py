@@ -1028,6 +1028,12 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
         return []
     evidence, size = _lesion_words(ctx)
     if not lesion.macro:
+        if lesion.non_adenoma:
+            text = (
+                f"{evidence}{size}; {_NOT_ADENOMA}: a raised prolactin comes from stalk "
+                "compression or another cause"
+            )
+            return [Finding("known_pituitary_lesion", POSSIBLE, text, rule)]
         if lesion.non_secreting:
             text = f"{evidence}{size}; a small non-secreting lesion rarely raises prolactin"
             return [Finding("known_pituitary_lesion", POSSIBLE, text, rule)]
@@ -1046,12 +1052,24 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
         text += _treated(ctx)
         return [Finding("known_pituitary_lesion", LIKELY, text, rule)]
     if ctx.within(stalk_max):
-        strength = LIKELY if lesion.non_secreting else POSSIBLE
+        strength = LIKELY if lesion.non_secreting or lesion.non_adenoma else POSSIBLE
         text = (
             f"{evidence}{size}: a large sellar lesion with prolactin "
             f"{ctx.amount(stalk_max, approx=True, mark='≤ ')}, in the range of stalk compression"
         )
-        secreting = f"{evidence}{size}; the lesion may itself secrete prolactin"
+        if lesion.non_adenoma:
+            # it raises prolactin only through the stalk (clinical-reference §4): no second,
+            # secreting reading of the same lesion
+            return [Finding("stalk_effect", strength, f"{text}; {_NOT_ADENOMA}", rule)]
+        if lesion.non_secreting:
+            secreting = f"{evidence}{size}; called non-secreting"
+            if ctx.hook_sized_lesion:
+                secreting += (
+                    ", yet a macroprolactinoma read falsely low (hook effect) is excluded only "
+                    "by a diluted re-assay"
+                )
+        else:
+            secreting = f"{evidence}{size}; the lesion may itself secrete prolactin"
         return [
             Finding("stalk_effect", strength, text, rule),
             Finding("known_pituitary_lesion", POSSIBLE, secreting, rule),
@@ -1059,8 +1077,8 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
     if lesion.non_adenoma:
         text = (
             f"{evidence}{size}: prolactin {ctx.result} is above the "
-            f"{ctx.amount(stalk_max, approx=True, mark='~')} of stalk compression, and this kind "
-            "of lesion does not secrete prolactin: look for another cause"
+            f"{ctx.amount(stalk_max, approx=True, mark='~')} of stalk compression, and "
+            f"{_NOT_ADENOMA}: look for another cause"
         )
         return [Finding("stalk_effect", POSSIBLE, text, rule, exceeded=True)]
     if ctx.within(observed_max):
@@ -1078,6 +1096,12 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
         f"prolactin-secreting lesion{_treated(ctx)}"
     )
     return [Finding("known_pituitary_lesion", LIKELY, text, rule)]
+
+
+# A sellar lesion that is no pituitary adenoma (cues.toml lesion_non_adenoma: craniopharyngioma,
+# meningioma, Rathke cyst, germinoma, hypophysitis ...) raises prolactin only by stalk
+# compression (clinical-reference §4).
+_NOT_ADENOMA: Final = "this kind of lesion (no pituitary adenoma) does not secrete prolactin"
 
 
 def _treated(ctx: RowContext) -> str:

@@ -212,7 +212,8 @@ def _pituitary_reason(s: Situation) -> str | None:
         if lesion.present and lesion.macro and not lesion.suspected and not ctx.small_lesion:
             # clinical-reference §1.4: a macroadenoma needs visual fields and the other axes
             # whatever its prolactin (a non-functioning one, or a prolactinoma read low)
-            return f"known macroadenoma ({lesion.evidence}), whatever the prolactin"
+            kind = "large sellar lesion" if lesion.non_adenoma else "macroadenoma"
+            return f"known {kind} ({lesion.evidence}), whatever the prolactin"
         return None
     if ctx.lesion.present:
         return f"known lesion ({ctx.lesion.evidence})"
