@@ -52,9 +52,7 @@ NON_ADENOMAS = {
 def test_a_non_adenoma_in_the_stalk_range_is_stalk_compression_without_a_hook_step(
     tmp_path: Path,
 ) -> None:
-    out = triage_lines(
-        tmp_path, HEADER, [_line(k, 80, note) for k, note in NON_ADENOMAS.items()]
-    )
+    out = triage_lines(tmp_path, HEADER, [_line(k, 80, note) for k, note in NON_ADENOMAS.items()])
     for key, note in NON_ADENOMAS.items():
         row = out.loc[key]
         factors, steps = _factors(row), _steps(row)
@@ -108,3 +106,37 @@ def test_adenomas_and_unspecified_large_lesions_keep_the_dilution_first(tmp_path
     nfpa = _factors(out.loc["nfpa"])["known_pituitary_lesion"]["evidence"]
     assert "called non-secreting" in nfpa and "hook effect" in nfpa
     assert "may itself secrete" in _factors(out.loc["macro"])["known_pituitary_lesion"]["evidence"]
+
+
+# --- 2. epilepsy alone is no seizure near the sample ------------------------------------------
+EPILEPSY_ONLY = {
+    "de": "Epilepsie bekannt",
+    "fr": "épilepsie connue sous lamotrigine",
+    "es": "epilepsia conocida",
+    "it": "epilessia nota",
+    "nl": "bekende epilepsie",
+    "en": "known epilepsy",
+    "dated": "epilepsy on levetiracetam; last seizure 2 years ago",
+    "relative": "father has seizures",
+    "pnes": "psychogenic non-epileptic seizures",
+}
+SEIZURES = {
+    "morning": ("seizure this morning", "likely"),
+    "de_30min": ("Krampfanfall vor 30 min", "likely"),
+    "both": ("known epilepsy; seizure 20 min before sampling", "likely"),
+    "fr_today": ("épilepsie; crise convulsive ce matin", "likely"),
+    "undated": ("recurrent seizures", "possible"),
+    "de_undated": ("Epilepsie mit Grand-mal-Anfällen", "possible"),
+}
+
+
+def test_epilepsy_without_a_seizure_named_is_no_factor(tmp_path: Path) -> None:
+    lines = [_line(k, 60, note, "F") for k, note in EPILEPSY_ONLY.items()]
+    lines += [_line(k, 60, note, "F") for k, (note, _) in SEIZURES.items()]
+    out = triage_lines(tmp_path, HEADER, lines)
+    for key, note in EPILEPSY_ONLY.items():
+        row = out.loc[key]
+        assert "seizure" not in _factors(row), note
+        assert "seizure" not in row["comment"].lower(), note
+    for key, (note, strength) in SEIZURES.items():
+        assert _factors(out.loc[key])["seizure"]["strength"] == strength, note

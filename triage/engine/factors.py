@@ -1284,7 +1284,9 @@ def seizure(ctx: RowContext) -> list[Finding]:
     recent = ctx.first("seizure_recent")
     ceiling = ctx.t("seizure_typical_max_ng_ml")
     window = ctx.t("seizure_window_minutes")
-    history = ctx.first("seizure_history")
+    # a seizure named (not epilepsy alone: the disease raises no prolactin between seizures,
+    # clinical-reference §4; cues.seizure_event)
+    history = ctx.first("seizure_event")
     if recent is None and history is not None:
         minutes = _minutes_after_seizure(ctx, history)
         if minutes is not None:  # "seizure 1 hour before sampling": as recent as it says
@@ -1300,7 +1302,9 @@ def seizure(ctx: RowContext) -> list[Finding]:
         timing = f"; sample {approx(minutes)} min after it" if minutes is not None else ""
         return [_ranged(ctx, "seizure", rule, f"{recent.evidence()}{timing}", ceiling, "a seizure")]
     if history is None or "dated_past" in ctx.book.match(history.field, history.quote):
-        return []  # none, or a seizure dated days or years back: not evidence for this sample
+        # none, epilepsy without a seizure named ("Epilepsie bekannt", "épilepsie connue sous
+        # lamotrigine"), or a seizure dated days or years back: not evidence for this sample
+        return []
     if ctx.has("seizure_free"):
         return []  # epilepsy, but no recent seizure ("pas de crise récente", "anfallsfrei")
     text = f"{history.evidence()}; prolactin is raised only for about an hour after a seizure"
