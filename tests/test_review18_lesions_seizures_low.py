@@ -140,3 +140,62 @@ def test_epilepsy_without_a_seizure_named_is_no_factor(tmp_path: Path) -> None:
         assert "seizure" not in row["comment"].lower(), note
     for key, (note, strength) in SEIZURES.items():
         assert _factors(out.loc[key])["seizure"]["strength"] == strength, note
+
+
+# --- 3. a low prolactin where the pituitary may be damaged: pituitary function tests ----------
+DAMAGED = {
+    "tbi": ("severe TBI 2 years ago; fatigue", "M", "head injury"),
+    "de_sht": ("Z.n. Schädel-Hirn-Trauma 2015", "M", "head injury"),
+    "fr_tc": ("traumatisme crânien il y a 3 ans", "M", "head injury"),
+    "es_tce": ("TCE grave hace 5 años", "M", "head injury"),
+    "it_tc": ("trauma cranico nel 2010", "M", "head injury"),
+    "nl_hl": ("traumatisch hersenletsel 2019", "M", "head injury"),
+    "tss": ("transsphenoidal surgery 2018", "M", "pituitary surgery"),
+    "rt": ("radioterapia craneal en 2012", "M", "radiotherapy"),
+    "pph": ("postpartum haemorrhage 3 months ago; failure to lactate", "F", "Sheehan"),
+    "de_pph": ("Z.n. schwerer postpartaler Blutung; keine Laktation", "F", "Sheehan"),
+    "fr_pph": ("hémorragie de la délivrance; absence de montée laiteuse", "F", "Sheehan"),
+    "es_pph": ("hemorragia posparto grave; ausencia de lactancia", "F", "Sheehan"),
+    "it_pph": ("emorragia post-partum; mancata montata lattea", "F", "Sheehan"),
+    "nl_pph": ("fluxus postpartum; geen borstvoeding mogelijk", "F", "Sheehan"),
+}
+NOT_DAMAGED = {
+    "nothing": ("", "F"),
+    "pph_only": ("PPH 1.5 L in 2024", "F"),
+    "breast_rt": ("radiotherapy to the breast; knee surgery 2018", "F"),
+    "relative": ("mother had a head injury", "M"),
+}
+
+
+def test_a_low_prolactin_with_likely_pituitary_damage_asks_for_pituitary_function(
+    tmp_path: Path,
+) -> None:
+    lines = [_line(k, 0.8, note, sex) for k, (note, sex, _) in DAMAGED.items()]
+    lines += [_line(k, 0.8, note, sex) for k, (note, sex) in NOT_DAMAGED.items()]
+    lines.append(_line("normal_tbi", 8, "severe TBI 2 years ago"))  # not low: nothing to add
+    out = triage_lines(tmp_path, HEADER, lines)
+    for key, (note, _, kind) in DAMAGED.items():
+        row = out.loc[key]
+        assert row["status"] == "low" and row["priority"] == "routine", note
+        reason = _steps(row)["pituitary_function_tests"]
+        assert "pituitary damage" in reason or "pituitary necrosis" in reason, note
+        if kind == "Sheehan":
+            assert "not in the clinical reference" in reason, note
+        if kind == "head injury":
+            assert "clinical-reference §4" in reason, note
+        assert "Pituitary function tests" in row["comment"], note
+        assert "visual_field_test" not in _steps(row) and "pituitary_mri" not in _steps(row)
+    for key in [*NOT_DAMAGED, "normal_tbi"]:
+        row = out.loc[key]
+        assert row["priority"] == "none" and not row["suggestion_details"], key
+
+
+def test_the_head_trauma_column_counts_for_a_low_result(tmp_path: Path) -> None:
+    out = triage_lines(
+        tmp_path,
+        "patient_id,sex,age,prolactin,unit,head_trauma",
+        ["yes,M,50,0.8,ng/mL,yes", "no,M,50,0.8,ng/mL,no"],
+    )
+    assert "pituitary_function_tests" in _steps(out.loc["yes"])
+    assert out.loc["yes"]["priority"] == "routine"
+    assert out.loc["no"]["priority"] == "none" and not out.loc["no"]["suggestion_details"]
