@@ -626,8 +626,10 @@ def test_seizure_timing() -> None:
     )
     assert "seizure" not in factors(after)  # the sample was taken before the seizure
     assert "outside the ~60 min rise" in factors(after)["unexplained"]["evidence"]
-    history = one({**MAN, "prolactin": 50, "comments": "known epilepsy"})
+    history = one({**MAN, "prolactin": 50, "comments": "recurrent seizures"})
     assert factors(history)["seizure"]["strength"] == "possible"
+    # epilepsy alone names no seizure near the sample (review 18)
+    assert "seizure" not in factors(one({**MAN, "prolactin": 50, "comments": "known epilepsy"}))
 
 
 def test_missing_threshold_is_a_clear_key_error() -> None:

@@ -876,10 +876,12 @@ def test_the_pill_is_an_oestrogen_factor_and_the_minipill_is_not() -> None:
         ("crisis epiléptica hace 3 días", False),
         ("crisi epilettica 3 giorni fa", False),
         ("epileptische aanval vorig jaar", False),
-        # ... an undated history of seizures may hide an unwitnessed fit before sampling ...
-        ("known epilepsy", True),
-        ("Epilepsie seit der Kindheit", True),
-        ("épilepsie connue", True),
+        # ... an undated seizure may have been an unwitnessed fit before sampling, but epilepsy
+        # alone names no seizure (review 18) ...
+        ("recurrent seizures", True),
+        ("known epilepsy", False),
+        ("Epilepsie seit der Kindheit", False),
+        ("épilepsie connue", False),
         # ... and a seizure the same day is the likely cause.
         ("seizure this morning at 07:30", True),
     ],

@@ -207,6 +207,13 @@ class Rows:
     stratum_states: list[str] = field(default_factory=list)
 
 
+# The cues RowContext.pituitary_damage reads (besides the head_trauma field): a row without any
+# of them has none.
+PITUITARY_DAMAGE_CUES: Final = frozenset(
+    {"sheehan", "pituitary_treated", "head_trauma_any", "lesion_resected"}
+)
+
+
 @dataclass
 class LesionInfo:
     present: bool
@@ -849,6 +856,37 @@ class RowContext:
         return self.source == "physiological" and usual == usual and self.above(usual)
 
     @property
+    def pituitary_damage(self) -> tuple[str, str] | None:
+        """For a low result: (evidence, what it is) of what may have damaged the pituitary, else
+        None.  A chronically low prolactin marks pituitary damage (clinical-reference §4 head
+        trauma), so the other axes are worth testing: a head injury at any time (the
+        head_trauma field, or the words of cues.head_trauma_any), pituitary surgery or cranial
+        radiotherapy (cues.pituitary_treated), a resected pituitary lesion, or Sheehan syndrome
+        (named, or a postpartum haemorrhage with a failure to lactate: cues.toml
+        combined.sheehan_signs).  A known macro-lesion is judged whatever the prolactin
+        (suggestions._pituitary_reason)."""
+        if self.status != "low" or (
+            self.flag("head_trauma") is not True and PITUITARY_DAMAGE_CUES.isdisjoint(self.hit_map)
+        ):
+            return None
+        sheehan = self.first("sheehan")
+        if sheehan is not None:
+            return sheehan.evidence(), "Sheehan syndrome"
+        treated = self.first("pituitary_treated")
+        if treated is not None:
+            return treated.evidence(), "pituitary surgery or cranial radiotherapy"
+        if self.lesion.present and self.has("lesion_resected"):
+            return self.lesion.evidence, "pituitary surgery"
+        if self.flag("head_trauma"):
+            return self.flag_evidence("head_trauma"), "a head injury"
+        injury = self.first("head_trauma_any")
+        if injury is not None and not (
+            self.flag("head_trauma") is False and injury.field == "head_trauma_text"
+        ):
+            return injury.evidence(), "a head injury"
+        return None
+
+    @property
     def raised_for_usual(self) -> bool:
         """The result is or may be raised, or is above the usual (non-physiological) limit: a
         red flag or a known lesion counts with it whatever explains the level (a prolactinoma
@@ -944,7 +982,8 @@ class RowContext:
             size_mm=size,
             macro=macro,
             non_secreting=self.has("lesion_non_secreting"),
-            non_adenoma=self.has("lesion_non_adenoma"),
+            # a lesion named a prolactinoma secretes prolactin, whatever else the row names
+            non_adenoma=self.has("lesion_non_adenoma") and not self.has("lesion_prolactinoma"),
             giant=size is None and self.has("lesion_giant"),
             micro=size is None and not macro and self.has("lesion_micro"),
             suspected=self.has("lesion_suspected"),
@@ -987,6 +1026,11 @@ class RowContext:
         larger than macroadenoma_mm (a macroadenoma is that size by definition)."""
         lesion = self.lesion
         if not lesion.present:
+            return False
+        if lesion.non_adenoma:
+            # a craniopharyngioma, meningioma, Rathke cyst, germinoma, hypophysitis ...: no
+            # prolactinoma, so no prolactin to read falsely low (the hook effect concerns
+            # macroprolactinomas: clinical-reference §1.3, §4 stalk compression)
             return False
         if lesion.size_mm is not None:
             return lesion.size_mm >= self.t("hook_lesion_mm")

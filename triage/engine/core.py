@@ -19,13 +19,20 @@ from triage.engine import distinct, memo
 from triage.engine.amounts import NG, LabUnit, has_markers, has_result, render
 from triage.engine.classify import (
     FLAGGED_STATUS,
+    LOW,
     Classified,
     classify,
     heed_lab_flags,
     joined_note,
 )
 from triage.engine.comment import Given, comment, decision_text, reference_text, result_sentence
-from triage.engine.context import RULE_COLUMNS, RowContext, Rows, rule_values
+from triage.engine.context import (
+    PITUITARY_DAMAGE_CUES,
+    RULE_COLUMNS,
+    RowContext,
+    Rows,
+    rule_values,
+)
 from triage.engine.diluted import Diluted, diluted_results
 from triage.engine.distinct import distinct_rows, rows_with_a_text
 from triage.engine.factors import (
@@ -673,20 +680,23 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
     """Per row, the key of everything its decision reads where that is only its drugs and the
     contradictions of its patient's state, else None (the row is decided on its own).
 
-    Such a row is not high-like, not judged against a physiological interval, not above the
-    measuring range (`>`), and has no lesion, sellar-sign or red-flag cue, no lab written in a
-    note (a low morning cortisol is a red flag) and no pituitary_lesion or pituitary_lesion_mm
-    cell.  Then (RowContext, `_decide_row`): no lesion is known, no red flag counts or stands
-    alone (every red flag is soon at least), and no level is above the usual limit;
-    physiological_explanation and known_lesion find nothing; the row is quiet (no drugs, no
-    conflicts: no decision) or calm, and `suggest_calm` reads only the drugs (which mask
-    prolactin, their names) and the conflicts.
+    Such a row is not high-like, not low with a sign of pituitary damage
+    (RowContext.pituitary_damage: a head_trauma field or a PITUITARY_DAMAGE_CUES cue), not judged
+    against a physiological interval, not above the measuring range (`>`), and has no lesion,
+    sellar-sign or red-flag cue, no lab written in a note (a low morning cortisol is a red flag) and
+    no pituitary_lesion or pituitary_lesion_mm cell. Then (RowContext, `_decide_row`): no lesion is
+    known, no red flag counts or stands alone (every red flag is soon at least), and no level is
+    above the usual limit; physiological_explanation and known_lesion find nothing; the row is quiet
+    (no drugs, no conflicts: no decision) or calm, and `suggest_calm` reads only the drugs (which
+    mask prolactin, their names) and the conflicts.
     Without the calm shortcut (suggestions.calm_shortcut_holds) no row has a key."""
     n = len(rows.value_ng)
     if not calm_shortcut_holds() or len(rows.patients) != n:
         return [None] * n
     keys: list[tuple[object, ...] | None] = []
     rule_inputs = zip(
+        rows.status,
+        rows.raw["head_trauma"],
         rows.possibly_high,
         rows.source,
         rows.qualifier,
@@ -697,9 +707,21 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
         rows.patients,
         strict=True,
     )
-    for high_like, source, qualifier, hits, lesion, size, drugs, patient in rule_inputs:
+    for (
+        status,
+        injured,
+        high_like,
+        source,
+        qualifier,
+        hits,
+        lesion,
+        size,
+        drugs,
+        patient,
+    ) in rule_inputs:
         if (
-            high_like
+            (status == LOW and (injured is True or not PITUITARY_DAMAGE_CUES.isdisjoint(hits)))
+            or high_like
             or source == "physiological"
             or qualifier == ">"
             or lesion is not None
@@ -730,6 +752,7 @@ def _decide_row(ctx: RowContext, labels: Labels) -> Decision:
         and not ctx.patient.conflicts
         and ctx.mass_effect_flag is None
         and ctx.sellar_sign_alone is None  # a chiasmal or sellar sign: MRI whatever the result
+        and ctx.pituitary_damage is None  # low after a head injury ...: pituitary function
     )
     if not ctx.high_like and quiet:
         return ("none", findings, []) if findings else _NOTHING

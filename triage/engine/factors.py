@@ -1034,6 +1034,12 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
         return []
     evidence, size = _lesion_words(ctx)
     if not lesion.macro:
+        if lesion.non_adenoma:
+            text = (
+                f"{evidence}{size}; {_NOT_ADENOMA}: a raised prolactin comes from stalk "
+                "compression or another cause"
+            )
+            return [Finding("known_pituitary_lesion", POSSIBLE, text, rule)]
         if lesion.non_secreting:
             text = f"{evidence}{size}; a small non-secreting lesion rarely raises prolactin"
             return [Finding("known_pituitary_lesion", POSSIBLE, text, rule)]
@@ -1052,12 +1058,24 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
         text += _treated(ctx)
         return [Finding("known_pituitary_lesion", LIKELY, text, rule)]
     if ctx.within(stalk_max):
-        strength = LIKELY if lesion.non_secreting else POSSIBLE
+        strength = LIKELY if lesion.non_secreting or lesion.non_adenoma else POSSIBLE
         text = (
             f"{evidence}{size}: a large sellar lesion with prolactin "
             f"{ctx.amount(stalk_max, approx=True, mark='≤ ')}, in the range of stalk compression"
         )
-        secreting = f"{evidence}{size}; the lesion may itself secrete prolactin"
+        if lesion.non_adenoma:
+            # it raises prolactin only through the stalk (clinical-reference §4): no second,
+            # secreting reading of the same lesion
+            return [Finding("stalk_effect", strength, f"{text}; {_NOT_ADENOMA}", rule)]
+        if lesion.non_secreting:
+            secreting = f"{evidence}{size}; called non-secreting"
+            if ctx.hook_sized_lesion:
+                secreting += (
+                    ", yet a macroprolactinoma read falsely low (hook effect) is excluded only "
+                    "by a diluted re-assay"
+                )
+        else:
+            secreting = f"{evidence}{size}; the lesion may itself secrete prolactin"
         return [
             Finding("stalk_effect", strength, text, rule),
             Finding("known_pituitary_lesion", POSSIBLE, secreting, rule),
@@ -1065,8 +1083,8 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
     if lesion.non_adenoma:
         text = (
             f"{evidence}{size}: prolactin {ctx.result} is above the "
-            f"{ctx.amount(stalk_max, approx=True, mark='~')} of stalk compression, and this kind "
-            "of lesion does not secrete prolactin: look for another cause"
+            f"{ctx.amount(stalk_max, approx=True, mark='~')} of stalk compression, and "
+            f"{_NOT_ADENOMA}: look for another cause"
         )
         return [Finding("stalk_effect", POSSIBLE, text, rule, exceeded=True)]
     if ctx.within(observed_max):
@@ -1084,6 +1102,12 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
         f"prolactin-secreting lesion{_treated(ctx)}"
     )
     return [Finding("known_pituitary_lesion", LIKELY, text, rule)]
+
+
+# A sellar lesion that is no pituitary adenoma (cues.toml lesion_non_adenoma: craniopharyngioma,
+# meningioma, Rathke cyst, germinoma, hypophysitis ...) raises prolactin only by stalk
+# compression (clinical-reference §4).
+_NOT_ADENOMA: Final = "this kind of lesion (no pituitary adenoma) does not secrete prolactin"
 
 
 def _treated(ctx: RowContext) -> str:
@@ -1266,7 +1290,9 @@ def seizure(ctx: RowContext) -> list[Finding]:
     recent = ctx.first("seizure_recent")
     ceiling = ctx.t("seizure_typical_max_ng_ml")
     window = ctx.t("seizure_window_minutes")
-    history = ctx.first("seizure_history")
+    # a seizure named (not epilepsy alone: the disease raises no prolactin between seizures,
+    # clinical-reference §4; cues.seizure_event)
+    history = ctx.first("seizure_event")
     if recent is None and history is not None:
         minutes = _minutes_after_seizure(ctx, history)
         if minutes is not None:  # "seizure 1 hour before sampling": as recent as it says
@@ -1282,7 +1308,9 @@ def seizure(ctx: RowContext) -> list[Finding]:
         timing = f"; sample {approx(minutes)} min after it" if minutes is not None else ""
         return [_ranged(ctx, "seizure", rule, f"{recent.evidence()}{timing}", ceiling, "a seizure")]
     if history is None or "dated_past" in ctx.book.match(history.field, history.quote):
-        return []  # none, or a seizure dated days or years back: not evidence for this sample
+        # none, epilepsy without a seizure named ("Epilepsie bekannt", "épilepsie connue sous
+        # lamotrigine"), or a seizure dated days or years back: not evidence for this sample
+        return []
     if ctx.has("seizure_free"):
         return []  # epilepsy, but no recent seizure ("pas de crise récente", "anfallsfrei")
     text = f"{history.evidence()}; prolactin is raised only for about an hour after a seizure"

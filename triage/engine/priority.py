@@ -36,6 +36,9 @@
 - soon also for a chiasmal or sellar sign (visual field defect, hemianopia, ophthalmoplegia,
   apoplexy) with a prolactin that is not raised and no known lesion (a sellar mass is
   possible); headache or blurred vision with a normal result stays none.
+- routine also for a low result where pituitary damage is likely (a head injury, pituitary
+  surgery or cranial radiotherapy, Sheehan syndrome: ctx.pituitary_damage): a chronically low
+  prolactin marks it (clinical-reference §4), and the other axes are tested.
 - none: normal or low (unless a known lesion with a red flag, or a hook-effect risk), including
   a result within the
   pregnancy, breastfeeding or neonatal interval (but a red flag, or a known lesion, with a result
@@ -157,6 +160,10 @@ def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: b
         # hook effect).
         if hook or (ctx.lesion.present and ctx.above_usual) or ctx.sellar_sign_alone:
             return SOON
+        if ctx.pituitary_damage is not None:
+            # a low prolactin after a head injury, pituitary surgery or radiotherapy, or
+            # Sheehan's: pituitary function tests, not urgent (clinical-reference §4)
+            return ROUTINE
         return NONE
     if above_urgent_level(ctx) and not physiological_state(ctx, findings):
         if not neonatal(ctx):

@@ -212,7 +212,8 @@ def _pituitary_reason(s: Situation) -> str | None:
         if lesion.present and lesion.macro and not lesion.suspected and not ctx.small_lesion:
             # clinical-reference §1.4: a macroadenoma needs visual fields and the other axes
             # whatever its prolactin (a non-functioning one, or a prolactinoma read low)
-            return f"known macroadenoma ({lesion.evidence}), whatever the prolactin"
+            kind = "large sellar lesion" if lesion.non_adenoma else "macroadenoma"
+            return f"known {kind} ({lesion.evidence}), whatever the prolactin"
         return None
     if ctx.lesion.present:
         return f"known lesion ({ctx.lesion.evidence})"
@@ -1000,12 +1001,41 @@ def _repeat_despite_normal_mri(s: Situation) -> str:
 @suggestion_rule("pituitary_function_tests", "pituitary_work_up", any_status=True)
 def pituitary_function(s: Situation) -> str | None:
     why = s.pituitary_reason
-    if why is None or not s.imaging_needed or _no_macro_work_up(s) or _mri_already_normal(s):
+    if why is None or not s.imaging_needed:
+        return _pituitary_damage_reason(s.ctx)
+    if _no_macro_work_up(s) or _mri_already_normal(s):
         return None
     if _pregnant_without_mri(s):
         return None  # pregnancy alters the axes: assessed once it is over, with the MRI
     axes = "assess the other pituitary axes (cortisol, thyroid, gonadal, IGF-1)"
     return f"{why}: {_if_macroadenoma(s)}{axes}"
+
+
+def _pituitary_damage_reason(ctx: RowContext) -> str | None:
+    """A low prolactin where pituitary damage is likely (ctx.pituitary_damage): the other axes
+    are tested, as a chronically low prolactin marks pituitary damage (clinical-reference §4,
+    head trauma); for Sheehan syndrome, which the clinical reference does not name, the reason
+    says so."""
+    damage = ctx.pituitary_damage
+    if damage is None:
+        return None
+    evidence, kind = damage
+    if kind == "Sheehan syndrome":
+        why = (
+            "a low prolactin with a failure to lactate after a postpartum haemorrhage is the "
+            "classic sign of Sheehan syndrome, pituitary necrosis (not in the clinical reference)"
+        )
+    elif kind == "a head injury":
+        why = (
+            "a chronically low prolactin after a head injury marks pituitary damage "
+            "(clinical-reference §4)"
+        )
+    else:
+        why = (
+            f"a low prolactin after {kind} can mark pituitary damage (clinical-reference §4 "
+            "names it so after head trauma)"
+        )
+    return f"{evidence}: {why}: assess the other pituitary axes (cortisol, thyroid, gonadal, IGF-1)"
 
 
 @suggestion_rule("visual_field_test", "pituitary_work_up", any_status=True)
@@ -1337,12 +1367,13 @@ _CALM_REASONS: dict[str, Callable[[RowContext], str | None]] = {
 
 
 def calm(ctx: RowContext) -> bool:
-    """A result that cannot be high, without a counting red flag, a sellar sign, a known lesion,
-    a `>` qualifier or a level above the usual limit: its priority is none (priority.decide: no
-    hook-effect risk without a lesion) and of the rules only the dopamine-agonist caution and the
-    conflicting-context note can fire (the others need an urgent or soon priority, a hook-effect
-    risk, a sellar sign, a `>` result or a pituitary reason, which needs a red flag, a sellar
-    sign or a raised_for_usual result)."""
+    """A result that cannot be high, without a counting red flag, a sellar sign, a known lesion, a
+    `>` qualifier, a level above the usual limit or a low level with likely pituitary damage
+    (ctx.pituitary_damage: pituitary function tests, routine): its priority is none
+    (priority.decide: no hook-effect risk without a lesion) and of the rules only the
+    dopamine-agonist caution and the conflicting-context note can fire (the others need an urgent or
+    soon priority, a hook-effect risk, a sellar sign, a `>` result or a pituitary reason, which
+    needs a red flag, a sellar sign or a raised_for_usual result)."""
     return (
         not ctx.high_like
         and ctx.mass_effect_flag is None
@@ -1350,6 +1381,7 @@ def calm(ctx: RowContext) -> bool:
         and not ctx.lesion.present
         and ctx.qualifier != ">"
         and not ctx.above_usual
+        and ctx.pituitary_damage is None
         and calm_shortcut_holds()
     )
 

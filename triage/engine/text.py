@@ -177,9 +177,9 @@ class CueBook:
         self._elapsed = tuple(  # one regex each: they share their group names
             _compile([str(p)], source, "elapsed") for p in listed
         )
+        cue_specs = require_table(spec, "cues", source)
         self._cues = tuple(
-            self._build_cue(name, body)
-            for name, body in require_table(spec, "cues", source).items()
+            self._build_cue(name, body, cue_specs) for name, body in cue_specs.items()
         )
         known = {cue.name for cue in self._cues}
         for cue in self._cues:
@@ -332,7 +332,7 @@ class CueBook:
         """How many durations of [elapsed] `text` writes."""
         return len({m.start() for p in self._elapsed for m in p.finditer(text)})
 
-    def _build_cue(self, name: str, body: Mapping[str, Any]) -> _Cue:
+    def _build_cue(self, name: str, body: Mapping[str, Any], cue_specs: Mapping[str, Any]) -> _Cue:
         skip = tuple(str(f) for f in body.get("skip_fields", []))
         if "fields" in body:
             fields = tuple(str(f) for f in body.get("fields", []))
@@ -341,7 +341,14 @@ class CueBook:
         unknown = [f for f in (*fields, *skip) if f not in CANONICAL_COLUMNS]
         if unknown or not fields:
             raise ConfigError(self.source, f"cue {name!r}: unknown or no fields {unknown}")
-        patterns = [str(p) for p in body.get("patterns", [])]
+        # `patterns_from`: the patterns of other cues, read here with this cue's own excludes
+        # (the same words at any time, where the other cue keeps only recent ones)
+        borrowed = [str(n) for n in body.get("patterns_from", [])]
+        unknown = [n for n in borrowed if n not in cue_specs or n == name]
+        if unknown:
+            raise ConfigError(self.source, f"cue {name!r}: unknown patterns_from {unknown}")
+        patterns = [str(p) for n in borrowed for p in cue_specs[n].get("patterns", [])]
+        patterns += [str(p) for p in body.get("patterns", [])]
         if not patterns:
             raise ConfigError(self.source, f"cue {name!r} has no patterns", field=name)
         shared = self._exclude_sets
