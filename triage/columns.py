@@ -1183,6 +1183,10 @@ class ColumnMatch:
     # field -> further columns headed as its own column ("Sex" twice, "Unit" twice): each row
     # reads the one that is filled; a row where they differ is rejected (triage.io.layout)
     twin_columns: dict[str, list[int]] = field(default_factory=dict)
+    # context test -> further columns of the same test headed with another unit ("creat_umoll"
+    # beside "creat_mgdl", "TSH (mIU/L)" beside "TSH (µIU/mL)"): each row reads the one that
+    # holds a number, in its own header's unit (triage.io.layout)
+    other_unit_columns: dict[str, list[int]] = field(default_factory=dict)
 
     def header_of(self, name: str) -> str:
         return self.headers[self.fields[name]]
@@ -1445,15 +1449,26 @@ def recognise_columns(
                 f'"column {column_letters(col)}")'
             )
             continue
+        if (
+            name in OTHER_UNIT_FIELDS
+            and col not in aside
+            and _other_unit(texts[used_col], texts[col])
+        ):
+            match.other_unit_columns.setdefault(name, []).append(col)
+            continue
         match.warnings.append(
             f"header {texts[col]!r} also looks like {name}; used {match.header_of(name)!r}"
         )
+    for name, further in match.other_unit_columns.items():  # the leftmost is read first
+        ordered = sorted([match.fields[name], *further])
+        match.fields[name], match.other_unit_columns[name] = ordered[0], ordered[1:]
     match.header_units = {
         name: parse_header(texts[col]).unit
         for name, col in match.fields.items()
         if parse_header(texts[col]).unit
     }
     used = set(match.fields.values())
+    used |= {c for cols in match.other_unit_columns.values() for c in cols}
     match.vetoes = {c: r for c, r in match.vetoes.items() if c not in used}
     _joined_columns(match, losers, used)
     used |= {c for cols in match.joined_columns.values() for c in cols}
@@ -2973,6 +2988,19 @@ def _unit_column_by_cells(
         )
         return beside
     return beside
+
+
+# Context tests given in one column per unit by some exports (a cohort's "creat_umoll" and
+# "creat_mgdl", a merged LIS's "TSH (mIU/L)" and "TSH (µIU/mL)"): read row by row from the
+# column that holds a number (``ColumnMatch.other_unit_columns``), each in its header's unit.
+OTHER_UNIT_FIELDS: Final = ("tsh", "free_t4", "egfr", "creatinine")
+
+
+def _other_unit(used: str, other: str) -> bool:
+    """Column ``other`` names a unit in its header, and another one than column ``used``'s (a
+    column of the same test in its own unit, not a second result in the same one)."""
+    own, its = parse_header(used).unit, parse_header(other).unit
+    return bool(its.strip()) and _loose(own) != _loose(its)
 
 
 def _twin(match: ColumnMatch, name: str, col: int, beside: Sequence[int]) -> bool:

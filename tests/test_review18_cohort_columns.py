@@ -1,0 +1,111 @@
+"""Review 18: research-cohort and inbox exports whose columns were misread.
+
+- a context test given in one column per unit ("creat_umoll" and "creat_mgdl", "Kreatinin
+  (µmol/l)" and "Kreatinin (mg/dl)", "TSH (mIU/L)" and "TSH (µIU/mL)", "ft4_pmoll" and
+  "ft4_ngdl") was read from the first column only, even in rows where it was empty: a man with a
+  creatinine of 4.5 mg/dL came out "unexplained, soon, MRI" instead of kidney impairment
+  (clinical-reference §4: kidney failure raises prolactin; §8: no MRI before the common causes).
+  As for prolactin columns of two units, each row reads the column that holds a number, in its
+  header's unit; two numbers that are no conversion of each other keep the first, with a warning;
+Synthetic patients only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from pipeline_helpers import triage_csv_warned
+
+
+def _factor_codes(row: pd.Series) -> set[str]:
+    return {f["code"] for f in row["factor_details"]}
+
+
+def _suggestion_codes(row: pd.Series) -> set[str]:
+    return {s["code"] for s in row["suggestion_details"]}
+
+
+# --- 1. context tests in one column per unit ----------------------------------------------------
+def test_a_creatinine_in_the_second_units_column_is_read_where_the_first_is_empty(
+    tmp_path: Path,
+) -> None:
+    """Men of 60 with prolactin 50 ng/mL (above the male limit, below the 100 ng/mL a renal
+    cause reaches) and a creatinine of 4.5 mg/dL (about 400 µmol/L: eGFR far below 30) in
+    whichever column the site fills: kidney impairment, routine, no MRI."""
+    text = (
+        "record_id,sex,age,prl_ngml,creat_umoll,creat_mgdl\n"
+        "S-1,M,60,50,450,\n"
+        "S-2,M,60,50,,4.5\n"
+        'S-3,M,60,50,n.d.,"4,5"\n'
+        "S-4,M,60,50,,0.9\n"
+    )
+    out, warnings = triage_csv_warned(tmp_path, text)
+    for pid in ("S-1", "S-2", "S-3"):
+        assert "renal_impairment" in _factor_codes(out.loc[pid]), pid
+        assert "pituitary_mri" not in _suggestion_codes(out.loc[pid]), pid
+        assert out.loc[pid, "priority"] == "routine", pid
+    assert "renal_impairment" not in _factor_codes(out.loc["S-4"])  # 0.9 mg/dL: a normal kidney
+    said = " ".join(warnings)
+    assert "creat_mgdl" in said and "also looks like" not in said
+
+
+def test_german_creatinine_columns_of_two_units(tmp_path: Path) -> None:
+    text = (
+        "Pat-Nr;Geschlecht;Alter;Prolaktin (µg/l);Kreatinin (µmol/l);Kreatinin (mg/dl)\n"
+        "100201;m;60;50;;4,5\n"
+        "100202;m;60;50;400;\n"
+    )
+    out, warnings = triage_csv_warned(tmp_path, text)
+    for pid in ("100201", "100202"):
+        assert "renal_impairment" in _factor_codes(out.loc[pid]), pid
+    assert not any("also looks like" in w for w in warnings)
+
+
+def test_thyroid_columns_of_two_units_are_read_row_by_row(tmp_path: Path) -> None:
+    """A TSH of 8.5 in µIU/mL (= mIU/L) with a free T4 of 0.5 ng/dL (about 6.4 pmol/L: low) is
+    overt hypothyroidism wherever the columns put them (clinical-reference §4); a free T4 of
+    1.17 ng/dL (15 pmol/L) beside a normal TSH explains nothing."""
+    text = (
+        "record_id,sex,age,prl_ngml,tsh_miul,tsh_uiuml,ft4_pmoll,ft4_ngdl\n"
+        "T-1,F,40,50,,8.5,,0.5\n"
+        "T-2,F,40,50,8.5,,6.4,\n"
+        "T-3,F,40,50,,1.2,,1.17\n"
+        "T-4,F,40,50,,25,,\n"
+    )
+    out, warnings = triage_csv_warned(tmp_path, text)
+    for pid in ("T-1", "T-2", "T-4"):
+        assert "hypothyroidism" in _factor_codes(out.loc[pid]), pid
+    assert "hypothyroidism" not in _factor_codes(out.loc["T-3"])
+    said = " ".join(warnings)
+    assert "tsh_uiuml" in said and "ft4_ngdl" in said
+
+
+def test_two_numbers_that_disagree_keep_the_first_column_with_a_warning(tmp_path: Path) -> None:
+    """450 µmol/L beside 5.09 mg/dL is one result in two units (no warning); 450 beside 1.0
+    mg/dL are two different numbers: the first column's is read and the row is named."""
+    text = (
+        "record_id,sex,age,prl_ngml,Creatinine (µmol/L),Creatinine (mg/dL),TSH (mU/l),TSH (µU/ml)\n"
+        "D-1,M,60,50,450,5.09,1.1,1.1\n"
+        "D-2,M,60,50,450,1.0,,\n"
+        "D-3,M,60,50,,,1.0,9.0\n"
+    )
+    out, warnings = triage_csv_warned(tmp_path, text)
+    assert "renal_impairment" in _factor_codes(out.loc["D-1"])
+    assert "renal_impairment" in _factor_codes(out.loc["D-2"])  # the first column's 450
+    assert "hypothyroidism" not in _factor_codes(out.loc["D-3"])  # the first column's 1.0
+    creat = [w for w in warnings if "no conversion of each other" in w and "creatinine" in w]
+    tsh = [w for w in warnings if "no conversion of each other" in w and "tsh" in w]
+    assert len(creat) == 1 and "row 3" in creat[0] and creat[0].startswith("1 row(s)")
+    assert len(tsh) == 1 and "row 4" in tsh[0]
+
+
+def test_two_columns_of_one_unit_are_not_merged(tmp_path: Path) -> None:
+    """Two creatinine columns in the same unit are two results (a baseline and a repeat), not
+    one test in two units: the second is not read into the first's empty rows."""
+    text = (
+        "record_id,sex,age,prl_ngml,Creatinine (µmol/L),Creatinine repeat (µmol/L)\n"
+        "R-1,M,60,50,,450\n"
+    )
+    out, _ = triage_csv_warned(tmp_path, text)
+    assert "renal_impairment" not in _factor_codes(out.loc["R-1"])
