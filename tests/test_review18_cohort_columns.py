@@ -7,6 +7,11 @@
   (clinical-reference §4: kidney failure raises prolactin; §8: no MRI before the common causes).
   As for prolactin columns of two units, each row reads the column that holds a number, in its
   header's unit; two numbers that are no conversion of each other keep the first, with a warning;
+- a code under a "Patient" header ("P-0042", "MRN12345") was read as the patient's NAME when the
+  column held one distinct value (a one-row daily file, one patient's cumulative export, a
+  monthly sheet of one row): results.csv had no patient id and the urgent line read "URGENT
+  patient -".  "Patiente" and "Patientin" failed even with several codes.  One cell now decides,
+  and a code (one word of letters and digits, or digits) is never a name;
 Synthetic patients only.
 """
 
@@ -14,8 +19,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 from pipeline_helpers import triage_csv_warned
+
+from triage.pipeline import TriageRequest, run_triage
 
 
 def _factor_codes(row: pd.Series) -> set[str]:
@@ -109,3 +117,53 @@ def test_two_columns_of_one_unit_are_not_merged(tmp_path: Path) -> None:
     )
     out, _ = triage_csv_warned(tmp_path, text)
     assert "renal_impairment" not in _factor_codes(out.loc["R-1"])
+
+
+# --- 2. a patient code under "Patient" is the id, however many rows ------------------------------
+def test_a_code_under_a_patient_header_is_the_id_in_a_one_row_file(tmp_path: Path) -> None:
+    """A one-row daily file (or a one-patient export) under "Patient", "Patiënt", "Patiente",
+    "Patientin": the code is the patient's id, and the urgent line names it (6000 mIU/L is
+    above the 5000 mIU/L urgent level, clinical-reference §8)."""
+    for n, (header, code) in enumerate(
+        [
+            ("Patient", "P-0042"),
+            ("Patiënt", "MRN12345"),
+            ("Patiente", "4857773465"),
+            ("Patientin", "PT0001"),
+        ]
+    ):
+        run = tmp_path / str(n)
+        run.mkdir()
+        out, _ = triage_csv_warned(run, f"{header},Sex,Age,Prolactin (mIU/L)\n{code},F,30,6000\n")
+        assert list(out.index) == [code], header
+        assert pd.isna(out.loc[code, "patient_name"]), header
+        urgent = (run / "out" / "urgent.txt").read_text(encoding="utf-8")
+        assert f"URGENT patient {code} |" in urgent, header
+
+
+def test_one_patients_cumulative_export_keeps_its_id_and_names_stay_names(tmp_path: Path) -> None:
+    out, _ = triage_csv_warned(
+        tmp_path, "Patient,Sex,Age,Prolactin (mIU/L)\nP-0042,F,30,6000\nP-0042,F,30,5800\n"
+    )
+    assert list(out.index) == ["P-0042", "P-0042"]
+    for n, header in enumerate(["Patient", "Patientin", "Patiente"]):
+        run = tmp_path / f"name{n}"
+        run.mkdir()
+        named, _ = triage_csv_warned(
+            run, f'{header},Sex,Age,Prolactin (mIU/L)\n"Müller, Anna",F,30,600\n'
+        )
+        assert list(named["patient_name"]) == ["Müller, Anna"], header
+
+
+def test_a_workbook_of_one_row_per_monthly_sheet_keeps_each_id(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Januar"
+    for row in (["Patient", "Geschlecht", "Alter", "Prolaktin (mU/l)"], ["P-0042", "w", 30, 6000]):
+        first.append(row)
+    path = tmp_path / "monate.xlsx"
+    book.save(path)
+    outcome = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    assert outcome.results is not None
+    assert list(outcome.results["patient_id"]) == ["P-0042"]

@@ -812,8 +812,9 @@ def _fits_time_point(cell: object) -> bool | None:
 
 
 def _fits_name(cell: object) -> bool | None:
-    """A person's name: letters, few digits, no exam/test/device word, no field name."""
-    if not isinstance(cell, str):
+    """A person's name: letters, few digits, no exam/test/device word, no field name, and not
+    one word of letters and digits (a code: "MRN12345", "P-0042", "PT0001")."""
+    if not isinstance(cell, str) or _fits_code(cell):
         return False
     letters = sum(ch.isalpha() for ch in cell)
     digits = sum(ch.isdigit() for ch in cell)
