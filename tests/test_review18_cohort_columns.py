@@ -12,6 +12,10 @@
   monthly sheet of one row): results.csv had no patient id and the urgent line read "URGENT
   patient -".  "Patiente" and "Patientin" failed even with several codes.  One cell now decides,
   and a code (one word of letters and digits, or digits) is never a name;
+- a legend sheet of reference limits ("Prolaktin (mU/l) von" / "Prolaktin (mU/l) bis") was
+  reported as "3 row(s) with a result were not read", and such columns beside a result refused
+  the file as two results per row.  A pair of prolactin headers alike but for a range's two
+  ends (von/bis, desde/hasta, min/max, van/tot ...) is the lab's lower and upper limit;
 Synthetic patients only.
 """
 
@@ -21,9 +25,11 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 from pipeline_helpers import triage_csv_warned
 
 from triage.pipeline import TriageRequest, run_triage
+from triage.schema import NoUsableInputError
 
 
 def _factor_codes(row: pd.Series) -> set[str]:
@@ -167,3 +173,66 @@ def test_a_workbook_of_one_row_per_monthly_sheet_keeps_each_id(tmp_path: Path) -
     outcome = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
     assert outcome.results is not None
     assert list(outcome.results["patient_id"]) == ["P-0042"]
+
+
+# --- 3. a reference interval's two ends are no results -------------------------------------------
+def test_a_legend_sheet_of_reference_limits_is_not_reported_as_unread_results(
+    tmp_path: Path,
+) -> None:
+    """A workbook's second sheet lists the lab's limits by group ("Prolaktin (mU/l) von / bis"):
+    it holds no results, so no warning says results were not read; the results sheet is read."""
+    book = openpyxl.Workbook()
+    results = book.active
+    assert results is not None
+    results.title = "Befunde"
+    for row in (
+        ["Pat.-Nr.", "Geschlecht", "Alter", "Prolaktin (mU/l)"],
+        ["100201", "w", 30, 700],
+        ["100202", "m", 40, 400],
+    ):
+        results.append(row)
+    legend = book.create_sheet("Referenzbereiche")
+    for row in (
+        ["Gruppe", "Prolaktin (mU/l) von", "Prolaktin (mU/l) bis"],
+        ["Frauen", 102, 496],
+        ["Männer", 86, 324],
+        ["Schwangere", 200, 4400],
+    ):
+        legend.append(row)
+    path = tmp_path / "befunde.xlsx"
+    book.save(path)
+    outcome = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    assert outcome.results is not None
+    assert sorted(outcome.results["patient_id"]) == ["100201", "100202"]
+    said = [w for summary in outcome.inputs for w in summary.warnings]
+    assert not [w for w in said if "Referenzbereiche" in w], said
+
+
+def test_lower_and_upper_limit_columns_of_each_row_are_the_labs_interval(tmp_path: Path) -> None:
+    """ "von / bis", "desde / hasta", "min / max" beside the result are the lab's own interval
+    (the contract: the lab's interval judges its row); a lone "Prolactine bis" (French: a
+    repeat) is still a second result."""
+    out, _ = triage_csv_warned(
+        tmp_path,
+        "Pat.-Nr.;Geschlecht;Alter;Prolaktin (mU/l);Prolaktin (mU/l) von;Prolaktin (mU/l) bis\n"
+        "100201;w;30;700;102;800\n"
+        "100202;m;40;400;86;324\n",
+    )
+    assert out.loc["100201", "status"] == "normal"  # 700 within the lab's 102-800
+    assert out.loc["100202", "status"] == "high"
+    assert out.loc["100202", "reference_high_value"] == 324
+    for n, (low, high) in enumerate([("desde", "hasta"), ("min", "max")]):
+        run = tmp_path / str(n)
+        run.mkdir()
+        row, _ = triage_csv_warned(
+            run,
+            f"ID paciente,Sexo,Edad,Prolactina (ng/mL),Prolactina {low},Prolactina {high}\n"
+            "E-1,F,30,28,4.8,35\n",
+        )
+        assert row.loc["E-1", "status"] == "normal", low
+    lone = tmp_path / "bis"
+    lone.mkdir()
+    with pytest.raises(NoUsableInputError, match="two prolactin results"):
+        triage_csv_warned(
+            lone, "N° patient;Sexe;Age;Prolactine (µg/L);Prolactine bis (µg/L)\nF-1;F;30;28;31\n"
+        )

@@ -1119,9 +1119,12 @@ def score_row(cells: Sequence[object], forced: Mapping[str, str] | None = None) 
     fields_seen: set[str] = set()
     best: set[str] = set()
     recognised = 0
-    for text in texts:
+    limits = reference_limit_pair(texts) if "prolactin" not in (forced or {}) else None
+    for n, text in enumerate(texts):
         forced_field = forced_keys.get(_loose(text))
         strong = [f for f, s in candidates(text) if s >= STRONG_SCORE]
+        if limits is not None and n in limits:  # a reference interval's ends ("... von / bis")
+            strong = ["reference_low" if n == limits[0] else "reference_high"]
         if forced_field:
             strong = [forced_field, *strong]
         if strong or any(s >= WEAK_SCORE for _, s in candidates(text)):
@@ -1346,6 +1349,7 @@ def recognise_columns(
     texts = [header_text(h) for h in headers]
     match = ColumnMatch(headers=texts)
     taken_cols = _apply_forced(match, forced or {}, headers)
+    _reference_limit_pair(match, taken_cols)
     match.shape = _shape_with_forced(texts, match)
     aside = _not_current_columns(match, taken_cols, samples)
     pool = _candidate_pool(texts, match.shape, taken_cols | aside, set(match.fields))
@@ -1501,6 +1505,53 @@ def recognise_columns(
     match.unmapped = [t for col, t in enumerate(texts) if t and col not in used]
     match.warnings += _unread_interval_columns(match, used, samples)
     return match
+
+
+@cache
+def _range_pairs() -> tuple[tuple[str, str], ...]:
+    """(lower word, upper word) pairs of a reference interval's two headers: synonyms.toml
+    [header] range_pairs, normalised."""
+    pairs = synonyms_data()["header"].get("range_pairs", [])
+    return tuple((normalise_word(low), normalise_word(high)) for low, high in pairs)
+
+
+def _reference_limit_pair(match: ColumnMatch, taken: set[int]) -> None:
+    """Two prolactin headers alike but for the words of a range's two ends ("Prolaktin (mU/l)
+    von" / "Prolaktin (mU/l) bis", "Prolactine min" / "Prolactine max": [header] range_pairs)
+    are the lab's lower and upper reference limits, read as reference_low and reference_high
+    (unless the mapping file names those fields): before, they were two prolactin results in
+    each row, none triaged, and a sheet of reference limits by group was reported as unread
+    results."""
+    if {"reference_low", "reference_high"} & set(match.fields):
+        return
+    pair = reference_limit_pair(match.headers, taken)
+    if pair is not None:
+        match.fields["reference_low"], match.fields["reference_high"] = pair
+        taken.update(pair)
+
+
+def reference_limit_pair(
+    headers: Sequence[object], taken: Set[int] = frozenset()
+) -> tuple[int, int] | None:
+    """The columns (lower, upper) of the first pair of prolactin headers alike but for the words
+    of a range's two ends ([header] range_pairs: "Prolaktin (mU/l) von" / "... bis"), else
+    None; columns in ``taken`` are passed over."""
+    words = {
+        col: normalise_word(text).split()
+        for col, text in enumerate(headers)
+        if isinstance(text, str) and text.strip() and col not in taken
+    }
+    where = {tuple(w): col for col, w in words.items()}
+    for col, low_words in words.items():
+        for i, word in enumerate(low_words):
+            for low, high in _range_pairs():
+                if word != low:
+                    continue
+                upper = where.get((*low_words[:i], high, *low_words[i + 1 :]))
+                rest = " ".join(low_words[:i] + low_words[i + 1 :])
+                if upper is not None and upper != col and mentions_prolactin(rest):
+                    return col, upper
+    return None
 
 
 def _unread_interval_columns(

@@ -39,6 +39,7 @@ from triage.columns import (
     note_written_as,
     parse_header,
     recognised_headers,
+    reference_limit_pair,
     score_row,
     value_checks,
 )
@@ -111,10 +112,12 @@ def _holds_results(
 def _prolactin_columns(cells: Sequence[object], forced: Mapping[str, str]) -> list[int]:
     """The columns of a header row that name prolactin (as score_row reads them)."""
     named = " ".join(str(forced.get("prolactin", "")).casefold().split())
+    limits = reference_limit_pair(cells) if not named else None  # "Prolaktin von / bis"
     return [
         j
         for j, cell in enumerate(cells)
         if isinstance(cell, str)
+        and (limits is None or j not in limits)
         and cell.strip()
         and (
             (named and " ".join(cell.casefold().split()) == named)
