@@ -16,6 +16,10 @@
   reported as "3 row(s) with a result were not read", and such columns beside a result refused
   the file as two results per row.  A pair of prolactin headers alike but for a range's two
   ends (von/bis, desde/hasta, min/max, van/tot ...) is the lab's lower and upper limit;
+- a long file's macroprolactin line written as a percentage with no unit cell ("MPRL %" = 30)
+  or a bare number ("Macroprolactin" = 30, "MPRL" = 30) was rejected, and the page asked for a
+  screen that was done.  The name's unit counts when no unit is written beside the result, a
+  bare number is kept as the screen's uninterpreted note, and the run counts such lines;
 Synthetic patients only.
 """
 
@@ -236,3 +240,35 @@ def test_lower_and_upper_limit_columns_of_each_row_are_the_labs_interval(tmp_pat
         triage_csv_warned(
             lone, "N° patient;Sexe;Age;Prolactine (µg/L);Prolactine bis (µg/L)\nF-1;F;30;28;31\n"
         )
+
+
+# --- 4. a macroprolactin line of a long file is never dropped in silence ------------------------
+def test_macroprolactin_lines_of_a_long_file_are_read_or_noted(tmp_path: Path) -> None:
+    """A recovery named as such is read (30 % recovery: macroprolactin, clinical-reference
+    §2.5: below 40 %); "Makroprolaktin %" 70 is the percent macroprolactin (recovery 30 %).  A
+    bare percentage under a screen's name or code ("MPRL" 30 %, "MPRL %" 30, "Macroprolactin"
+    30 with no unit) does not say which direction it reads: it is kept as a note the page
+    explains (not a request for a screen that was done), with a warning, never dropped."""
+    out, warnings = triage_csv_warned(
+        tmp_path,
+        "subject_id,visit,sex,age,analyte,value,unit\n"
+        "S-1,baseline,F,28,PRL,70,ng/mL\n"
+        "S-1,baseline,F,28,macroprolactin recovery,30,%\n"
+        "S-2,baseline,F,28,PRL,70,ng/mL\n"
+        "S-2,baseline,F,28,Makroprolaktin %,70,%\n"
+        "S-3,baseline,F,28,PRL,70,ng/mL\n"
+        "S-3,baseline,F,28,MPRL,30,%\n"
+        "S-4,baseline,F,28,PRL,70,ng/mL\n"
+        "S-4,baseline,F,28,MPRL %,30,\n"
+        "S-5,baseline,F,28,PRL,70,ng/mL\n"
+        "S-5,baseline,F,28,Macroprolactin,30,\n",
+    )
+    for pid in ("S-1", "S-2"):
+        assert "macroprolactinemia" in _factor_codes(out.loc[pid]), pid
+    for pid in ("S-3", "S-4", "S-5"):
+        row = out.loc[pid]
+        assert "macroprolactinemia" not in _factor_codes(row), pid
+        screen = [s for s in row["suggestion_details"] if s["code"] == "macroprolactin_screen"]
+        assert screen and "was done" in screen[0]["reason"], pid
+    noted = [w for w in warnings if "not interpreted" in w]
+    assert len(noted) == 1 and noted[0].startswith("3 line(s)")
