@@ -118,15 +118,19 @@ def test_two_numbers_that_disagree_keep_the_first_column_with_a_warning(tmp_path
     assert len(tsh) == 1 and "row 4" in tsh[0]
 
 
-def test_two_columns_of_one_unit_are_not_merged(tmp_path: Path) -> None:
-    """Two creatinine columns in the same unit are two results (a baseline and a repeat), not
-    one test in two units: the second is not read into the first's empty rows."""
+def test_other_samples_and_repeats_are_not_merged(tmp_path: Path) -> None:
+    """Two creatinine columns in the same unit are two results (a baseline and a repeat), and a
+    urine creatinine in another unit is another sample: neither is read into the serum
+    creatinine's empty cell (a urine creatinine of 150 mg/dL is no kidney failure)."""
     text = (
-        "record_id,sex,age,prl_ngml,Creatinine (µmol/L),Creatinine repeat (µmol/L)\n"
-        "R-1,M,60,50,,450\n"
+        "record_id,sex,age,prl_ngml,Créatinine (µmol/L),Créatinine contrôle (µmol/L),"
+        "Créatinine urinaire (mmol/L),Kreatinin im Urin (mg/dl)\n"
+        "R-1,M,60,50,,450,,\n"
+        "R-2,M,60,50,,,12,150\n"
     )
     out, _ = triage_csv_warned(tmp_path, text)
     assert "renal_impairment" not in _factor_codes(out.loc["R-1"])
+    assert "renal_impairment" not in _factor_codes(out.loc["R-2"])
 
 
 # --- 2. a patient code under "Patient" is the id, however many rows ------------------------------

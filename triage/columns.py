@@ -1457,7 +1457,7 @@ def recognise_columns(
         if (
             name in OTHER_UNIT_FIELDS
             and col not in aside
-            and _other_unit(texts[used_col], texts[col])
+            and _other_unit(texts[used_col], texts[col], name)
         ):
             match.other_unit_columns.setdefault(name, []).append(col)
             continue
@@ -3048,11 +3048,17 @@ def _unit_column_by_cells(
 OTHER_UNIT_FIELDS: Final = ("tsh", "free_t4", "egfr", "creatinine")
 
 
-def _other_unit(used: str, other: str) -> bool:
+def _other_unit(used: str, other: str, name: str) -> bool:
     """Column ``other`` names a unit in its header, and another one than column ``used``'s (a
-    column of the same test in its own unit, not a second result in the same one)."""
-    own, its = parse_header(used).unit, parse_header(other).unit
-    return bool(its.strip()) and _loose(own) != _loose(its)
+    column of the same test in its own unit, not a second result in the same one), and names
+    the test as plainly: the same words apart from the unit, or one of the test's own names
+    (never "Créatinine urinaire (mmol/L)" beside "Créatinine (µmol/L)": another sample)."""
+    head, its_head = parse_header(used), parse_header(other)
+    if not its_head.unit.strip() or _loose(head.unit) == _loose(its_head.unit):
+        return False
+    if head.main == its_head.main:
+        return True
+    return any(f == name and s >= EXACT_SCORE - 1 for f, s in candidates(other))
 
 
 def _twin(match: ColumnMatch, name: str, col: int, beside: Sequence[int]) -> bool:
