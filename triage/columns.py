@@ -1349,7 +1349,7 @@ def recognise_columns(
     texts = [header_text(h) for h in headers]
     match = ColumnMatch(headers=texts)
     taken_cols = _apply_forced(match, forced or {}, headers)
-    _reference_limit_pair(match, taken_cols)
+    _reference_limit_pair(match, taken_cols, samples)
     match.shape = _shape_with_forced(texts, match)
     aside = _not_current_columns(match, taken_cols, samples)
     pool = _candidate_pool(texts, match.shape, taken_cols | aside, set(match.fields))
@@ -1515,17 +1515,22 @@ def _range_pairs() -> tuple[tuple[str, str], ...]:
     return tuple((normalise_word(low), normalise_word(high)) for low, high in pairs)
 
 
-def _reference_limit_pair(match: ColumnMatch, taken: set[int]) -> None:
+def _reference_limit_pair(
+    match: ColumnMatch, taken: set[int], samples: Mapping[int, Sequence[object]] | None
+) -> None:
     """Two prolactin headers alike but for the words of a range's two ends ("Prolaktin (mU/l)
     von" / "Prolaktin (mU/l) bis", "Prolactine min" / "Prolactine max": [header] range_pairs)
     are the lab's lower and upper reference limits, read as reference_low and reference_high
     (unless the mapping file names those fields): before, they were two prolactin results in
     each row, none triaged, and a sheet of reference limits by group was reported as unread
-    results."""
+    results.  Not columns whose values are no numbers (flags: "Prolactin low" = "x")."""
     if {"reference_low", "reference_high"} & set(match.fields):
         return
     pair = reference_limit_pair(match.headers, taken)
-    if pair is not None:
+    if pair is not None and not any(
+        value_veto(name, match.headers[col], samples.get(col, ()) if samples else None)
+        for name, col in zip(("reference_low", "reference_high"), pair, strict=True)
+    ):
         match.fields["reference_low"], match.fields["reference_high"] = pair
         taken.update(pair)
 
