@@ -30,6 +30,8 @@ EXPLAINED = [
     "campo visual reducido por glaucoma",
     "difetto del campo visivo da glaucoma",
     "gezichtsvelduitval door glaucoom",
+    "visual fields abnormal due to glaucoma",
+    "Gesichtsfeld pathologisch bei Glaukom",
 ]
 STILL_FLAGS = [
     "bitemporal hemianopia",
@@ -42,6 +44,7 @@ STILL_FLAGS = [
     "Gesichtsfeldausfall, DD Glaukom vs Adenom",
     "Gesichtsfeldausfall",
     "occipital headache and visual field loss",
+    "visual fields abnormal",
 ]
 
 

@@ -867,8 +867,9 @@ def _fits_time_point(cell: object) -> bool | None:
 
 
 def _fits_name(cell: object) -> bool | None:
-    """A person's name: letters, few digits, no exam/test/device word, no field name."""
-    if not isinstance(cell, str):
+    """A person's name: letters, few digits, no exam/test/device word, no field name, and not
+    one word of letters and digits (a code: "MRN12345", "P-0042", "PT0001")."""
+    if not isinstance(cell, str) or _fits_code(cell):
         return False
     letters = sum(ch.isalpha() for ch in cell)
     digits = sum(ch.isdigit() for ch in cell)
@@ -1187,9 +1188,12 @@ def score_row(cells: Sequence[object], forced: Mapping[str, str] | None = None) 
     fields_seen: set[str] = set()
     best: set[str] = set()
     recognised = 0
-    for text in texts:
+    limits = reference_limit_pair(texts) if "prolactin" not in (forced or {}) else None
+    for n, text in enumerate(texts):
         forced_field = forced_keys.get(_loose(text))
         strong = [f for f, s in candidates(text) if s >= STRONG_SCORE]
+        if limits is not None and n in limits:  # a reference interval's ends ("... von / bis")
+            strong = ["reference_low" if n == limits[0] else "reference_high"]
         if forced_field:
             strong = [forced_field, *strong]
         if strong or any(s >= WEAK_SCORE for _, s in candidates(text)):
@@ -1252,6 +1256,10 @@ class ColumnMatch:
     # field -> further columns headed as its own column ("Sex" twice, "Unit" twice): each row
     # reads the one that is filled; a row where they differ is rejected (triage.io.layout)
     twin_columns: dict[str, list[int]] = field(default_factory=dict)
+    # context test -> further columns of the same test headed with another unit ("creat_umoll"
+    # beside "creat_mgdl", "TSH (mIU/L)" beside "TSH (µIU/mL)"): each row reads the one that
+    # holds a number, in its own header's unit (triage.io.layout)
+    other_unit_columns: dict[str, list[int]] = field(default_factory=dict)
 
     def header_of(self, name: str) -> str:
         return self.headers[self.fields[name]]
@@ -1410,6 +1418,7 @@ def recognise_columns(
     texts = [header_text(h) for h in headers]
     match = ColumnMatch(headers=texts)
     taken_cols = _apply_forced(match, forced or {}, headers)
+    _reference_limit_pair(match, taken_cols, samples)
     match.shape = _shape_with_forced(texts, match)
     aside = _not_current_columns(match, taken_cols, samples)
     pool = _candidate_pool(texts, match.shape, taken_cols | aside, set(match.fields))
@@ -1514,15 +1523,26 @@ def recognise_columns(
                 f'"column {column_letters(col)}")'
             )
             continue
+        if (
+            name in OTHER_UNIT_FIELDS
+            and col not in aside
+            and _other_unit(texts[used_col], texts[col], name)
+        ):
+            match.other_unit_columns.setdefault(name, []).append(col)
+            continue
         match.warnings.append(
             f"header {texts[col]!r} also looks like {name}; used {match.header_of(name)!r}"
         )
+    for name, further in match.other_unit_columns.items():  # the leftmost is read first
+        ordered = sorted([match.fields[name], *further])
+        match.fields[name], match.other_unit_columns[name] = ordered[0], ordered[1:]
     match.header_units = {
         name: parse_header(texts[col]).unit
         for name, col in match.fields.items()
         if parse_header(texts[col]).unit
     }
     used = set(match.fields.values())
+    used |= {c for cols in match.other_unit_columns.values() for c in cols}
     match.vetoes = {c: r for c, r in match.vetoes.items() if c not in used}
     _joined_columns(match, losers, used)
     used |= {c for cols in match.joined_columns.values() for c in cols}
@@ -1556,6 +1576,58 @@ def recognise_columns(
     match.unmapped = [t for col, t in enumerate(texts) if t and col not in used]
     match.warnings += _unread_interval_columns(match, used, samples)
     return match
+
+
+@cache
+def _range_pairs() -> tuple[tuple[str, str], ...]:
+    """(lower word, upper word) pairs of a reference interval's two headers: synonyms.toml
+    [header] range_pairs, normalised."""
+    pairs = synonyms_data()["header"].get("range_pairs", [])
+    return tuple((normalise_word(low), normalise_word(high)) for low, high in pairs)
+
+
+def _reference_limit_pair(
+    match: ColumnMatch, taken: set[int], samples: Mapping[int, Sequence[object]] | None
+) -> None:
+    """Two prolactin headers alike but for the words of a range's two ends ("Prolaktin (mU/l)
+    von" / "Prolaktin (mU/l) bis", "Prolactine min" / "Prolactine max": [header] range_pairs)
+    are the lab's lower and upper reference limits, read as reference_low and reference_high
+    (unless the mapping file names those fields): before, they were two prolactin results in
+    each row, none triaged, and a sheet of reference limits by group was reported as unread
+    results.  Not columns whose values are no numbers (flags: "Prolactin low" = "x")."""
+    if {"reference_low", "reference_high"} & set(match.fields):
+        return
+    pair = reference_limit_pair(match.headers, taken)
+    if pair is not None and not any(
+        value_veto(name, match.headers[col], samples.get(col, ()) if samples else None)
+        for name, col in zip(("reference_low", "reference_high"), pair, strict=True)
+    ):
+        match.fields["reference_low"], match.fields["reference_high"] = pair
+        taken.update(pair)
+
+
+def reference_limit_pair(
+    headers: Sequence[object], taken: Set[int] = frozenset()
+) -> tuple[int, int] | None:
+    """The columns (lower, upper) of the first pair of prolactin headers alike but for the words
+    of a range's two ends ([header] range_pairs: "Prolaktin (mU/l) von" / "... bis"), else
+    None; columns in ``taken`` are passed over."""
+    words = {
+        col: normalise_word(text).split()
+        for col, text in enumerate(headers)
+        if isinstance(text, str) and text.strip() and col not in taken
+    }
+    where = {tuple(w): col for col, w in words.items()}
+    for col, low_words in words.items():
+        for i, word in enumerate(low_words):
+            for low, high in _range_pairs():
+                if word != low:
+                    continue
+                upper = where.get((*low_words[:i], high, *low_words[i + 1 :]))
+                rest = " ".join(low_words[:i] + low_words[i + 1 :])
+                if upper is not None and upper != col and mentions_prolactin(rest):
+                    return col, upper
+    return None
 
 
 def _unread_interval_columns(
@@ -3099,6 +3171,25 @@ def _unit_column_by_cells(
         )
         return beside
     return beside
+
+
+# Context tests given in one column per unit by some exports (a cohort's "creat_umoll" and
+# "creat_mgdl", a merged LIS's "TSH (mIU/L)" and "TSH (µIU/mL)"): read row by row from the
+# column that holds a number (``ColumnMatch.other_unit_columns``), each in its header's unit.
+OTHER_UNIT_FIELDS: Final = ("tsh", "free_t4", "egfr", "creatinine")
+
+
+def _other_unit(used: str, other: str, name: str) -> bool:
+    """Column ``other`` names a unit in its header, and another one than column ``used``'s (a
+    column of the same test in its own unit, not a second result in the same one), and names
+    the test as plainly: the same words apart from the unit, or one of the test's own names
+    (never "Créatinine urinaire (mmol/L)" beside "Créatinine (µmol/L)": another sample)."""
+    head, its_head = parse_header(used), parse_header(other)
+    if not its_head.unit.strip() or _loose(head.unit) == _loose(its_head.unit):
+        return False
+    if head.main == its_head.main:
+        return True
+    return any(f == name and s >= EXACT_SCORE - 1 for f, s in candidates(other))
 
 
 def _twin(match: ColumnMatch, name: str, col: int, beside: Sequence[int]) -> bool:

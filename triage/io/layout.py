@@ -39,6 +39,7 @@ from triage.columns import (
     note_written_as,
     parse_header,
     recognised_headers,
+    reference_limit_pair,
     score_row,
     value_checks,
 )
@@ -113,10 +114,12 @@ def _holds_results(
 def _prolactin_columns(cells: Sequence[object], forced: Mapping[str, str]) -> list[int]:
     """The columns of a header row that name prolactin (as score_row reads them)."""
     named = " ".join(str(forced.get("prolactin", "")).casefold().split())
+    limits = reference_limit_pair(cells) if not named else None  # "Prolaktin von / bis"
     return [
         j
         for j, cell in enumerate(cells)
         if isinstance(cell, str)
+        and (limits is None or j not in limits)
         and cell.strip()
         and (
             (named and " ".join(cell.casefold().split()) == named)
@@ -248,6 +251,12 @@ class RawTable:
     conflict_columns: dict[str, str] = field(default_factory=dict)
     unread_units_row: str = ""  # SplitRows.unread_units_row
     date1904: bool = False  # Workbook.date1904: serial dates count from 1904-01-01
+    # context test -> per further column of it headed with another unit (ColumnMatch.
+    # other_unit_columns): (its header, its cells, per row the unit its header names), for the
+    # rows where both it and the column read hold a number: the reader warns where they differ
+    other_unit_cells: dict[str, list[tuple[str, np.ndarray, np.ndarray]]] = field(
+        default_factory=dict
+    )
     _distinct: dict[int, tuple[np.ndarray, Distinct]] = field(default_factory=dict, repr=False)
     _orders: dict[int, tuple[np.ndarray, frozenset[str | None]]] = field(
         default_factory=dict, repr=False
@@ -280,6 +289,7 @@ class RawTable:
         sheet's raw cells are not held beside the frame built from them)."""
         self.columns.clear()
         self.section_units.clear()
+        self.other_unit_cells.clear()
         self._distinct.clear()
         self._orders.clear()
 
@@ -309,6 +319,12 @@ class RawTable:
             dict(self.conflict_columns),
             self.unread_units_row,
             self.date1904,
+            {
+                name: [
+                    (header, cells[positions], units[positions]) for header, cells, units in found
+                ]
+                for name, found in self.other_unit_cells.items()
+            },
         )
         for name, col in self.columns.items():
             sub.columns[name] = col[positions]
@@ -2263,6 +2279,8 @@ def build_raw_table(
     rebuilt = _join_name_parts(columns) | set(conflict_columns)
     headers = match.mapping()  # a column without a header by its letters ("column E")
     filled_from = _fill_from_other_unit_columns(columns, split, match)
+    context_units = _fill_context_from_other_units(columns, split, match)
+    rebuilt |= set(context_units)
     diluted = _take_diluted_results(columns, split, match)
     taken_units = [*filled_from, *((rows, unit) for rows, unit, _ in diluted)]
     if taken_units:
@@ -2299,6 +2317,7 @@ def build_raw_table(
             table.remember(columns[name], split.distinct[col])
     _section_units(table, split, match)
     _lab_unit_columns(table, split, match)
+    _other_unit_rows(table, split, match, context_units)
     if taken_units:  # those rows take their column's unit; the others keep their header's
         row_units = np.empty(len(split.cells), dtype=object)
         row_units[:] = table.header_unit("prolactin")
@@ -2412,6 +2431,78 @@ def _fill_from_other_unit_columns(
             empty = empty & ~rows
             taken.append((rows, unit))
     return taken
+
+
+# Per context test, per further column of it in another unit: the column, the rows taken from
+# it and the rows where both it and the column read hold a number
+# (_fill_context_from_other_units).
+_ContextUnits = dict[str, list[tuple[int, np.ndarray, np.ndarray]]]
+
+
+def _numbered_rows(split: SplitRows, col: int) -> np.ndarray:
+    """Per row, whether column ``col``'s cell holds a number ("4,5", "<1", "450 µmol/l")."""
+    found = split.distinct[col]
+    numbers = np.array([parse_quantity(u).value is not None for u in found.uniques], dtype=np.bool_)
+    return numbers[found.codes] if len(found.uniques) else np.zeros(len(split.cells), np.bool_)
+
+
+def _fill_context_from_other_units(
+    columns: dict[str, np.ndarray], split: SplitRows, match: ColumnMatch
+) -> _ContextUnits:
+    """A context test given in one column per unit (``ColumnMatch.other_unit_columns``:
+    "creat_umoll" and "creat_mgdl", "Kreatinin (µmol/l)" and "Kreatinin (mg/dl)", "TSH (mIU/L)"
+    and "TSH (µIU/mL)"): where the column read holds no number, the row reads the first other
+    column that does (its unit is set by ``_other_unit_rows``), as the prolactin columns of two
+    units are (``_fill_from_other_unit_columns``).  Else a creatinine of 4.5 mg/dL beside an
+    empty µmol/L cell was lost, and a kidney failure read as an unexplained rise.  The columns
+    are changed in place; returns what each other column gave."""
+    out: _ContextUnits = {}
+    width = len(split.distinct)
+    for name, others in match.other_unit_columns.items():
+        col = match.fields.get(name)
+        if col is None or name not in columns or col >= width or not len(split.cells):
+            continue
+        has = _numbered_rows(split, col)
+        given: list[tuple[int, np.ndarray, np.ndarray]] = []
+        for other in others:
+            if other >= width:
+                continue
+            its = _numbered_rows(split, other)
+            take = its & ~has
+            if take.any():
+                columns[name] = np.where(take, split.cells[:, other], columns[name])
+            given.append((other, take, its & has))
+            has = has | its
+        out[name] = given
+    return out
+
+
+def _other_unit_rows(
+    table: RawTable, split: SplitRows, match: ColumnMatch, filled: _ContextUnits
+) -> None:
+    """The rows ``_fill_context_from_other_units`` took from another unit's column read in that
+    column's header unit (``RawTable.section_units``); the rows where both columns hold a number
+    kept for the reader to compare (``RawTable.other_unit_cells``); and the run says so."""
+    for name, given in filled.items():
+        units = np.empty(len(split.cells), dtype=object)
+        units[:] = table.header_unit(name)
+        read = table.headers.get(name, name)
+        for other, take, both in given:
+            text = match.headers[other]
+            unit = parse_header(text).unit
+            units[take] = unit
+            own = np.empty(len(split.cells), dtype=object)
+            own[:] = unit
+            if both.any():
+                cells = np.where(both, split.cells[:, other], "")
+                table.other_unit_cells.setdefault(name, []).append((text, cells, own))
+            table.warnings.append(
+                f"column {text!r} gives {name} in {unit} beside column {read!r}: each row reads "
+                f"the one that holds a number ({int(take.sum())} row(s) from {text!r}, in "
+                f"{unit}); where both do, {read!r} is read"
+            )
+        if any(take.any() for _, take, _ in given):
+            table.section_units[name] = units
 
 
 def _other_unit_disagreements(split: SplitRows, match: ColumnMatch) -> list[str]:

@@ -147,6 +147,7 @@ class LabTest:
     prefix: str = ""  # a text result is joined to the notes after this ("Macroprolactin: ")
     in_words: str = ""  # the test a result in words is ("PEG recovery" = "negative": a screen)
     ambiguous: str = ""  # a number is only a note, this text after it (direction not stated)
+    bare_number: str = ""  # the test a number with no unit at all is ("Macroprolactin" = "30")
     soft_exclude: frozenset[str] = frozenset()  # words that veto it unless one of ``unless`` is
     unless: frozenset[str] = frozenset()  # there ("Prolaktin nach Ruhe": a rested repeat)
     agents: frozenset[str] = frozenset()  # ... and none of these ("nach Belastung", a drug)
@@ -197,6 +198,7 @@ def lab_tests() -> tuple[LabTest, ...]:
                 prefix=data.get("prefix", ""),
                 in_words=data.get("in_words", ""),
                 ambiguous=data.get("ambiguous", ""),
+                bare_number=data.get("bare_number", ""),
                 by_unit=tuple(sorted(data.get("by_unit", {}).items())),
                 weak=frozenset(
                     key
@@ -265,6 +267,13 @@ def identify_test(
     words).  The first candidate the row's unit fits (directly or by its ``by_unit``) is the
     test.  When candidates were found but the unit fits none, the test is None and the second
     item says why (the row is rejected, not read in a wrong unit)."""
+    named = parse_header(name).unit if name.strip() and not unit.strip() else ""
+    if named and unit_kind(named) is not None:
+        # no unit beside the result: the one its name writes ("MPRL %", "Kreatinin (mg/dl)")
+        # tells the test when it fits one, else the row is read as having none
+        spec, _ = identify_test(loinc, code, name, local, named)
+        if spec is not None:
+            return spec, ""
     kind = unit_kind(unit) if unit.strip() else None
     found = _candidates(loinc, code, without_inclusions(name), local, kind)
     for spec in found:
@@ -487,6 +496,7 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
         rejected = _series_urgency(table, rejected, timed)
     context, bad = _parse_context(table, specs, spec_of_row, fields, settings.decimal)
     rejected += bad
+    warnings += _not_interpreted(context)
     attached = _attach(context, prolactin_pos, built, patient, specimen, collected, table, rejected)
     keyless = (patient[context.positions] == "") & (specimen[context.positions] == "")
     if keyless.any() and len(prolactin_pos):
@@ -1228,6 +1238,27 @@ def _unused_detail(table: RawTable, i: int, why_not: str = "") -> str:
     return f"test {label!r} is not used by the triage"
 
 
+def _not_interpreted(context: _Context) -> list[str]:
+    """A warning counting the lines kept only as a note because their number's meaning is not
+    stated (a macroprolactin screen "30 %": the PEG recovery or the percent macroprolactin,
+    opposite directions, clinical-reference §2.5): no such line passes without a word."""
+    endings = {spec.ambiguous: spec.label for spec in lab_tests() if spec.ambiguous}
+    found = [
+        label
+        for text in context.texts
+        if isinstance(text, str)
+        for ending, label in endings.items()
+        if text.endswith(ending)
+    ]
+    if not found:
+        return []
+    return [
+        f"{len(found)} line(s) of {', '.join(sorted(set(found)))} give a number that does not "
+        "say whether it is the PEG recovery or the percent macroprolactin (they read in "
+        "opposite directions): kept in the notes, not interpreted; ask the lab which it reports"
+    ]
+
+
 def _parse_context(
     table: RawTable,
     specs: list[LabTest],
@@ -1262,6 +1293,13 @@ def _parse_context(
             words = _spec_named(spec.in_words)
             value = _context_value(words, result[row], str(units[row]), decimal)
             field = words.field
+        elif value is None and spec.bare_number and _is_number_text(cell_text(result[row])):
+            # a number with no unit under a line that reads only words or a stated unit
+            # ("Macroprolactin" = "30", "MPRL" = "30": a percentage of either direction, or a
+            # concentration): the test of its ``bare_number``, a note not interpreted
+            bare = _spec_named(spec.bare_number)
+            value = _context_value(bare, result[row], str(units[row]), decimal)
+            field = bare.field
         parsed.append(value)
         field_of.append(field)
     per_row = [parsed[k] for k in inverse]

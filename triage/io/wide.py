@@ -3082,7 +3082,15 @@ class _Builder:
         cell or its header states, else as given."""
         units = self._units_beside("creatinine")
         values = self.out["creatinine"]
-        return values if units is None else creatinine_for_engine(values, units)
+        if units is None:
+            return values
+        read = creatinine_for_engine(values, units)
+        self._other_unit_disagreements(
+            "creatinine",
+            _creatinine_mg_dl(read),
+            lambda v, u: _creatinine_mg_dl(creatinine_for_engine(v, u)),
+        )
+        return read
 
     def _in_engine_unit(self, name: str) -> np.ndarray:
         """Lab column ``name`` (TSH, free T4, eGFR) in the unit the engine reads
@@ -3094,6 +3102,9 @@ class _Builder:
             return values
         converted, refused, (scaled, unread, bare_unit) = lab_values_in_engine_unit(
             name, values, units, self.out
+        )
+        self._other_unit_disagreements(
+            name, converted, lambda v, u: lab_values_in_engine_unit(name, v, u, self.out)[0]
         )
         if scaled or unread:
             header = self.table.headers.get(name, name)
@@ -3112,6 +3123,38 @@ class _Builder:
                 "the unit the lab reports"
             )
         return converted
+
+    def _other_unit_disagreements(
+        self,
+        name: str,
+        read: np.ndarray,
+        convert: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    ) -> None:
+        """Rows where a further column of context test ``name`` in another unit
+        (``RawTable.other_unit_cells``) holds a number too, which is no conversion of the one
+        read (apart by more than thresholds.toml other_unit_column_agree_pct): the column read
+        is kept, and the run names the rows (two results, or one of them mistyped)."""
+        tolerance = 1 + load_thresholds().get("other_unit_column_agree_pct") / PERCENT_FULL
+        for header, cells, units in self.table.other_unit_cells.get(name, []):
+            decimal = self._decimal(cells)
+            parsed = [parse_quantity(c, decimal) for c in cells]
+            numbers = np.array([_nan(q.value) for q in parsed], dtype=np.float64)
+            written = np.array([q.unit_text or "" for q in parsed], dtype=object)
+            beside = np.where(written != "", written, units).astype(object)
+            other = convert(numbers, beside)
+            both = ~np.isnan(other) & ~np.isnan(read.astype(np.float64)) & (other > 0) & (read > 0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.maximum(other, read) / np.minimum(other, read)
+            apart = both & (ratio > tolerance)
+            if not apart.any():
+                continue
+            first = int(np.flatnonzero(apart)[0])
+            column = self.table.headers.get(name, name)
+            self.warnings.append(
+                f"{int(apart.sum())} row(s) give {name} in column {column!r} and in column "
+                f"{header!r} with numbers that are no conversion of each other (first: row "
+                f"{int(self.table.source_rows[first])}): {column!r} was read, check the other one"
+            )
 
     def _units_beside(self, name: str) -> np.ndarray | None:
         """Per row, the unit written in the cell of column ``name``, else its header's (None:
@@ -3481,6 +3524,16 @@ def creatinine_for_engine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
         elif key in umol_l_units:
             umol = out[rows] * umol_l_units[key]
             out[rows] = np.where(umol > largest_mg_dl, umol, umol / per_mg_dl)
+    return out
+
+
+def _creatinine_mg_dl(values: np.ndarray) -> np.ndarray:
+    """Creatinines as ``creatinine_for_engine`` gives them (mg/dL up to creatinine_mg_dl_max,
+    µmol/L above) all in mg/dL, to compare two of them."""
+    thresholds = load_thresholds()
+    per_mg_dl = thresholds.get("creatinine_umol_per_mg_dl")
+    largest_mg_dl = thresholds.get("creatinine_mg_dl_max")
+    out: np.ndarray = np.where(values > largest_mg_dl, values / per_mg_dl, values)
     return out
 
 
