@@ -40,7 +40,7 @@ def test_age_rejected_rows_are_urgent_only_above_the_assays_urgent_level(tmp_pat
     level = _urgent_level_ng()  # ~236 ng/mL
     rows = {  # source row -> (age as written, result, unit)
         2: ("150", 130, "ng/mL"),  # ~2760 mIU/L: below 5000 at any shipped factor
-        3: ("999", round(level * 0.8), "ng/mL"),
+        3: ("250", round(level * 0.8), "ng/mL"),
         4: ("-4", round(level * 1.2), "ng/mL"),  # above: listed
         5: ("150", 6100, "mIU/L"),  # above, in mIU/L: listed
         6: ("-4", 4200, "mIU/L"),
