@@ -1,0 +1,175 @@
+"""Review 18: the gestation in its everyday notations, and the lab's own post-PEG interval.
+
+- Gestational age: clinical-reference §2.1 judges a pregnancy by trimester where the gestation is
+  known (third trimester 10-600 ng/mL in the default set, term values ~100-600).  Written as
+  "EG 32+2" (Italian / Spanish età / edad gestazionale), "32 sett." in the pregnancy column,
+  "32^ settimana", "gravida di 32 settimane", "32 wk zwanger", "ja (AD 32+2)", "III trim", or
+  as weeks alone in a note beside a pregnancy column that says yes ("32 weken", "32+2", "week
+  32", "a termine"), it was not read: 300 ng/mL at 32 weeks was judged against the
+  whole-pregnancy limit (209 ng/mL) -> urgent, prolactinoma suspected, MRI; with "32 sett." in
+  the pregnancy column she was not even pregnant.  Weeks alone in a note are no pregnancy by
+  themselves (a duration of anything), and "32 Wochen postpartum", "seit 32 Wochen", a dose
+  "32+2 IE" or a man's "32+2" stay what they were.
+- Post-PEG interval: §2.2 prefers the lab-supplied interval, §2.3 / §7.3 the post-PEG interval
+  of the assay.  A long export's "Prolactine na PEG-precipitatie 0,52 IE/L, ref < 0,60" was
+  judged against the fixed post-PEG limit (18.5 ng/mL): "a true rise remains", MRI.  The lab's
+  own post-PEG limit is now carried with the monomeric prolactin (long exports, HL7 OBX-7, FHIR
+  referenceRange) and preferred, and the evidence names it.
+
+Synthetic patients only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pipeline_helpers import csv_quoted, triage_lines
+
+IT_HEADER = "ID;Sesso;Età;Prolattina (ng/mL);Gravidanza;Note cliniche"
+
+
+def _it_rows(cases: list[tuple[str, str, str]]) -> list[str]:
+    """One line per (sex, pregnancy cell, note), 31 years, 300 ng/mL."""
+    return [
+        f"G{i};{sex};31;300;{csv_quoted(preg) if preg else ''};{csv_quoted(note) if note else ''}"
+        for i, (sex, preg, note) in enumerate(cases)
+    ]
+
+
+def _third_trimester(out: pd.DataFrame, pid: str) -> None:
+    row = out.loc[pid]
+    assert row["reference_stratum"] == "default:pregnant_t3", (pid, row["reference_stratum"])
+    assert row["reference_high_ng_ml"] == 600, pid
+    assert row["status"] == "normal", pid
+    assert row["priority"] == "none", pid
+    assert "pituitary_mri" not in str(row["suggestions"]), pid
+
+
+# A gestation written with a pregnancy word or an obstetric abbreviation: pregnant at 32 weeks
+# whatever the pregnancy column says (empty or yes), in the six languages.
+WRITTEN = [
+    ("F", "Sì", "EG 32+2"),
+    ("F", "", "EG: 32 settimane"),
+    ("F", "sí", "EG 32+2"),
+    ("F", "", "edad gestacional 32 semanas"),
+    ("F", "", "gravida 32 sett."),
+    ("F", "", "gravida di 32 settimane"),
+    ("F", "Sì", "32^ settimana"),
+    ("F", "Sì", "32° settimana"),
+    ("F", "sí", "32ª semana"),
+    ("F", "", "32 wk zwanger"),
+    ("F", "ja", "SS 32+2"),
+    ("F", "ja", "32. SSW"),
+    ("F", "oui", "SA 32"),
+    ("F", "ja", "AD 32+2"),
+    ("F", "yes", "GA 32 wk"),
+    ("F", "yes", "32/40"),
+]
+
+
+def test_written_gestations_give_the_third_trimester(tmp_path: Path) -> None:
+    out = triage_lines(tmp_path, IT_HEADER, _it_rows(WRITTEN))
+    for i in range(len(WRITTEN)):
+        _third_trimester(out, f"G{i}")
+
+
+# The pregnancy column holding the stage: weeks, weeks+days, a trimester word, "a termine", or a
+# yes with its weeks in brackets (the hunter's "32 sett." was not even read as pregnant).
+COLUMN = [
+    "32 sett.",
+    "32 SSW",
+    "32+2",
+    "32 semanas",
+    "III trim",
+    "3° trim.",
+    "3. Trimenon",
+    "3e trimestre",
+    "derde trimester",
+    "tercer trimestre",
+    "T3",
+    "ja (AD 32+2)",
+    "Sì (32 sett.)",
+    "sì, a termine",
+]
+
+
+def test_the_pregnancy_column_gives_pregnancy_and_stage(tmp_path: Path) -> None:
+    out = triage_lines(tmp_path, IT_HEADER, _it_rows([("F", cell, "") for cell in COLUMN]))
+    for i in range(len(COLUMN)):
+        _third_trimester(out, f"G{i}")
+        assert "pregnancy_test" not in str(out.loc[f"G{i}", "suggestions"])
+
+
+# Weeks alone in a note: the gestation of the pregnancy the column states.
+BARE = [
+    ("F", "ja", "32 weken"),
+    ("F", "Sì", "32+2"),
+    ("F", "sí", "32 semanas"),
+    ("F", "oui", "32 semaines"),
+    ("F", "yes", "32 weeks"),
+    ("F", "ja", "week 32"),
+    ("F", "ja", "32e week"),
+    ("F", "ja", "Woche 32"),
+    ("F", "Sì", "a termine"),
+    ("F", "ja", "a terme"),
+]
+
+
+def test_weeks_alone_in_a_note_stage_a_stated_pregnancy(tmp_path: Path) -> None:
+    out = triage_lines(tmp_path, IT_HEADER, _it_rows(BARE))
+    for i in range(len(BARE)):
+        _third_trimester(out, f"G{i}")
+
+
+# What weeks do not make: a pregnancy by themselves, nor a stage when they are no gestation.
+NOT_A_GESTATION = {
+    "N0": ("F", "", "32 weken"),  # a duration alone: not pregnant
+    "N1": ("F", "", "32+2"),
+    "N2": ("F", "", "a termine"),
+    "N3": ("F", "", "seit 32 Wochen abgestillt"),
+    "N4": ("F", "", "insulina 32+2 IE"),
+    "N5": ("M", "", "32+2"),
+    "N6": ("F", "no", "32 semanas"),
+}
+# pregnant, but the weeks are not hers now: the whole-pregnancy interval stays
+NOT_THE_STAGE = {
+    "S0": ("F", "ja", "Kopfschmerzen seit 32 Wochen"),
+    "S1": ("F", "ja", "in 32 Wochen Kontrolle"),
+    "S2": ("F", "Sì", "parto a termine 2019"),
+    "S3": ("F", "ja", "dosis 32+2 IE"),
+    "S4": ("F", "Sì", "gravida 3 para 2"),
+}
+
+
+def test_weeks_that_are_no_gestation_change_nothing(tmp_path: Path) -> None:
+    cases = {**NOT_A_GESTATION, **NOT_THE_STAGE}
+    lines = [
+        f"{pid};{sex};31;300;{csv_quoted(preg) if preg else ''};{csv_quoted(note)}"
+        for pid, (sex, preg, note) in cases.items()
+    ]
+    out = triage_lines(tmp_path, IT_HEADER, lines)
+    for pid in NOT_A_GESTATION:
+        row = out.loc[pid]
+        assert "pregnan" not in str(row["reference_stratum"]), (pid, row["reference_stratum"])
+        assert row["status"] == "high", pid
+        assert row["priority"] == "urgent", pid
+    for pid in NOT_THE_STAGE:
+        assert out.loc[pid, "reference_stratum"] == "default:pregnant", pid
+        assert out.loc[pid, "reference_high_ng_ml"] == 209, pid
+    # the non-pregnant woman keeps her pregnancy test
+    assert "pregnancy_test" in str(out.loc["N0", "suggestions"])
+
+
+@pytest.mark.parametrize(
+    ("weeks", "stratum"),
+    [("12+3", "default:pregnant"), ("27+6", "default:pregnant"), ("28+0", "default:pregnant_t3")],
+)
+def test_weeks_and_days_follow_the_trimester_boundary(
+    tmp_path: Path, weeks: str, stratum: str
+) -> None:
+    # thresholds.toml trimester3_start_weeks (28+0): the default set has no first/second
+    # trimester strata, so before 28 weeks the whole-pregnancy interval
+    out = triage_lines(tmp_path, IT_HEADER, _it_rows([("F", "Sì", f"EG {weeks}")]))
+    assert out.loc["G0", "reference_stratum"] == stratum
