@@ -21,11 +21,14 @@ Synthetic patients only.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from pipeline_helpers import csv_quoted, triage_lines
+from pipeline_helpers import csv_quoted, prolactin_bundle, triage_lines
+
+from triage.pipeline import TriageRequest, run_triage
 
 IT_HEADER = "ID;Sesso;Età;Prolattina (ng/mL);Gravidanza;Note cliniche"
 
@@ -173,3 +176,104 @@ def test_weeks_and_days_follow_the_trimester_boundary(
     # trimester strata, so before 28 weeks the whole-pregnancy interval
     out = triage_lines(tmp_path, IT_HEADER, _it_rows([("F", "Sì", f"EG {weeks}")]))
     assert out.loc["G0", "reference_stratum"] == stratum
+
+
+def _triage_file(folder: Path, text: str, name: str) -> pd.DataFrame:
+    """The results of one run on ``text`` written as folder/name."""
+    folder.mkdir(parents=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    outcome = run_triage(TriageRequest(inputs=[path], out_dir=folder / "out", keep_results=True))
+    assert outcome.results is not None
+    return outcome.results
+
+
+# --- the lab's own post-PEG interval ------------------------------------------------------------
+NL_LONG = """Patiëntnr;Geslacht;Geboortedatum;Afnamedatum;Bepaling;Uitslag;Eenheid;Referentiewaarde
+N1;V;12-05-1990;03-04-2026;Prolactine;2,10;IE/L;< 0,86
+N1;V;12-05-1990;03-04-2026;TSH;1,8;mIE/L;0,4 - 4,0
+N1;V;12-05-1990;03-04-2026;Prolactine na PEG-precipitatie;0,52;IE/L;< 0,60
+N2;V;12-05-1990;03-04-2026;Prolactine;2,10;IE/L;< 0,86
+N2;V;12-05-1990;03-04-2026;Prolactine na PEG-precipitatie;0,70;IE/L;< 0,60
+N3;V;12-05-1990;03-04-2026;Prolactine;2,10;IE/L;< 0,86
+N3;V;12-05-1990;03-04-2026;Prolactine na PEG-precipitatie;0,52;IE/L;
+"""
+
+EN_LONG = """Patient ID,Sex,DOB,Collected,Test,Result,Units,Ref range
+E1,F,1990-05-12,2026-04-03,Prolactin,2100,mIU/L,102-496
+E1,F,1990-05-12,2026-04-03,Prolactin post-PEG,520,mIU/L,< 600
+E2,M,1970-05-12,2026-04-03,Prolactin,900,mIU/L,86-324
+E2,M,1970-05-12,2026-04-03,Prolactin post-PEG,400,mIU/L,M: < 350; F: < 600
+E3,F,1990-05-12,2026-04-03,Prolactin,2100,mIU/L,102-496
+E3,F,1990-05-12,2026-04-03,Prolactin post-PEG,520,mIU/L,M: < 350; F: < 600
+E4,F,1990-05-12,2026-04-03,Prolactin,45,ng/mL,4.8-23.3
+E4,F,1990-05-12,2026-04-03,Prolactin post-PEG,21,ng/mL,3.4-22.0
+"""
+
+
+def _macro_within_lab_limit(row: pd.Series) -> None:
+    assert "macroprolactinemia (likely)" in row["factor_evidence"], row["factor_evidence"]
+    assert "within the lab's post-PEG limit" in row["factor_evidence"]
+    assert "true rise remains" not in row["factor_evidence"]
+    assert "pituitary_mri" not in str(row["suggestions"])
+
+
+def test_long_exports_judge_monomeric_prolactin_by_the_labs_post_peg_limit(
+    tmp_path: Path,
+) -> None:
+    out = _triage_file(tmp_path / "nl", NL_LONG, "export.csv").set_index("patient_id")
+    # within the lab's < 0,60 IU/L (600 mIU/L, 28.3 ng/mL), above the fixed 18.5 ng/mL
+    _macro_within_lab_limit(out.loc["N1"])
+    assert "600 mIU/L" in out.loc["N1", "factor_evidence"]
+    # above the lab's own limit: the true rise stays, with its work-up
+    assert "above the lab's post-PEG limit" in out.loc["N2", "factor_evidence"]
+    assert "pituitary_mri" in str(out.loc["N2", "suggestions"])
+    # no limit given: the assay's or the thresholds' limit, named as such
+    assert "above the post-PEG limit ~" in out.loc["N3", "factor_evidence"]
+    assert "pituitary_mri" in str(out.loc["N3", "suggestions"])
+
+    out = _triage_file(tmp_path / "en", EN_LONG, "export.csv").set_index("patient_id")
+    _macro_within_lab_limit(out.loc["E1"])
+    # the limits per sex: the man's < 350 mIU/L, the woman's < 600 mIU/L
+    assert "above the lab's post-PEG limit 350 mIU/L" in out.loc["E2", "factor_evidence"]
+    _macro_within_lab_limit(out.loc["E3"])
+    # a post-PEG interval in ng/mL (Roche-like, up to 22.0) beside a total of 45 ng/mL
+    _macro_within_lab_limit(out.loc["E4"])
+
+
+def test_hl7_obx7_and_fhir_reference_range_of_the_post_peg_result(tmp_path: Path) -> None:
+    hl7 = "\r".join(
+        [
+            "MSH|^~\\&|LAB|HOSP|TRIAGE|HOSP|20260403083000||ORU^R01|MSG1|P|2.5",
+            "PID|1||H1^^^HOSP^MR||Doe^Jane||19900512|F",
+            "OBR|1|ORD1|SPEC1|2842-3^Prolactin^LN|||20260403083000",
+            "OBX|1|NM|2842-3^Prolactin^LN||2.10|IU/L|<0.86||||F",
+            "OBX|2|NM|PPEG^Prolactin post-PEG^L||0.52|IU/L|<0.60||||F",
+        ]
+    )
+    out = _triage_file(tmp_path / "hl7", hl7 + "\r", "result.hl7").set_index("patient_id")
+    _macro_within_lab_limit(out.loc["H1"])
+
+    total = {"high": {"value": 496, "unit": "mIU/L"}}
+    bundle = prolactin_bundle(
+        {"birthDate": "1990-05-12"},
+        valueQuantity={"value": 2100, "unit": "mIU/L"},
+        referenceRange=[total],
+    )
+    bundle["entry"].append(
+        {
+            "fullUrl": "Observation/o2",
+            "resource": {
+                "resourceType": "Observation",
+                "id": "o2",
+                "status": "final",
+                "code": {"text": "Prolactin post-PEG"},
+                "subject": {"reference": "Patient/p1"},
+                "effectiveDateTime": "2026-03-01T08:30:00",
+                "valueQuantity": {"value": 520, "unit": "mIU/L"},
+                "referenceRange": [{"high": {"value": 600, "unit": "mIU/L"}}],
+            },
+        }
+    )
+    out = _triage_file(tmp_path / "fhir", json.dumps(bundle), "bundle.json").set_index("patient_id")
+    _macro_within_lab_limit(out.loc["p1"])
