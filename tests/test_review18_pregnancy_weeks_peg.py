@@ -117,6 +117,7 @@ BARE = [
     ("F", "ja", "Woche 32"),
     ("F", "Sì", "a termine"),
     ("F", "ja", "a terme"),
+    ("F", "Sì", "EG 32"),
 ]
 
 
@@ -135,6 +136,8 @@ NOT_A_GESTATION = {
     "N4": ("F", "", "insulina 32+2 IE"),
     "N5": ("M", "", "32+2"),
     "N6": ("F", "no", "32 semanas"),
+    "N7": ("F", "", "Zimmer EG 12"),  # a ground floor (Erdgeschoss), no gestation
+    "N8": ("F", "", "EG 32"),
 }
 # pregnant, but the weeks are not hers now: the whole-pregnancy interval stays
 NOT_THE_STAGE = {
