@@ -218,6 +218,11 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     # the result's ("ng/mL" beside a total in mIU/L), else <NA>; the engine converts it with the
     # row's own factor (engine/units.convert)
     "monomeric_prolactin_unit": "string",
+    # the lab's own upper limit of monomeric (post-PEG) prolactin given with it (a long export's
+    # reference column on the post-PEG line, HL7 OBX-7, FHIR referenceRange: "< 0,60"), in the
+    # unit of monomeric_prolactin, else NaN; the engine converts it as it converts the value and
+    # prefers it to the assay's or the thresholds' post-PEG limit (clinical-reference §2.2, §2.3)
+    "monomeric_prolactin_reference_high": "float64",
     "comments": "string",
     "specimen_id": "string",  # the lab's specimen / accession number (urgent list, reports)
     "requesting_clinician": "string",  # as written

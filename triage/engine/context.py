@@ -205,6 +205,9 @@ class Rows:
     # the states of the strata that judged each row ("pregnant_t3", "lactating|..."; "" for
     # none or the lab's own interval)
     stratum_states: list[str] = field(default_factory=list)
+    # the lab's own post-PEG upper limit given with the monomeric prolactin, in ng/mL (NaN:
+    # none; empty: none for any row): preferred by RowContext.post_peg_uln
+    post_peg_high_ng: list[float] = field(default_factory=list)
 
 
 # The cues RowContext.pituitary_damage reads (besides the head_trauma field): a row without any
@@ -1167,10 +1170,7 @@ class RowContext:
             limit = self.post_peg_uln
             if not mono > limit:
                 return None
-            return (
-                f"monomeric prolactin {self.amount(mono)} above the post-PEG limit "
-                f"{self.amount(limit, approx=True)}"
-            )
+            return f"monomeric prolactin {self.amount(mono)} above {self.post_peg_limit(unit=True)}"
         recovery = self.num("macroprolactin_recovery_pct")
         if recovery is not None:
             true_above = self.t("peg_recovery_true_pct")
@@ -1241,10 +1241,30 @@ class RowContext:
         return limit < mono <= limit * self.t("repeat_rested_max_times_uln")
 
     @property
+    def post_peg_from_lab(self) -> bool:
+        """The lab gave its own post-PEG upper limit with the monomeric prolactin (a long
+        export's reference on the post-PEG line, HL7 OBX-7, FHIR referenceRange)."""
+        own = self.rows.post_peg_high_ng[self.i] if self.rows.post_peg_high_ng else math.nan
+        return own == own and own > 0
+
+    def post_peg_limit(self, *, unit: bool = False) -> str:
+        """The post-PEG limit as evidence names it: "the lab's post-PEG limit 600 mIU/L (28.3
+        ng/mL)", or "the post-PEG limit ~392 mIU/L (18.5 ng/mL)" (the assay's or thresholds');
+        `unit`: "18.5 ng/mL" on a ng/mL row too (`amount`, else `number`)."""
+        written = self.amount if unit else self.number
+        if self.post_peg_from_lab:
+            return f"the lab's post-PEG limit {written(self.post_peg_uln)}"
+        return f"the post-PEG limit {written(self.post_peg_uln, approx=True)}"
+
+    @property
     def post_peg_uln(self) -> float:
-        """Upper limit of monomeric (post-PEG) prolactin for the sex (the lower if unknown): the
-        row's assay's when its reference set gives one (a Centaur's is far below Roche's:
+        """Upper limit of monomeric (post-PEG) prolactin: the lab's own, given with the
+        monomeric prolactin (clinical-reference §2.2: prefer the lab-supplied interval; §2.3,
+        §7.3: post-PEG intervals are assay-specific); else for the sex (the lower if unknown)
+        the row's assay's when its reference set gives one (a Centaur's is far below Roche's:
         clinical-reference §2.3), else the thresholds'."""
+        if self.post_peg_from_lab:
+            return self.rows.post_peg_high_ng[self.i]
         name = self.rows.set_names[self.i] if self.rows.set_names else ""
         chosen = self.knowledge.assay_sets.get(name) or self.knowledge.reference_set
         if chosen.name == name and chosen.post_peg_high is not None:

@@ -184,6 +184,7 @@ def triage_frame(
         uln=chosen.high.tolist(),
         factor=converted.factor.to_numpy(dtype="float64").tolist(),
         monomeric_ng=converted.monomeric_ng.to_numpy(dtype="float64").tolist(),
+        post_peg_high_ng=converted.post_peg_high_ng.to_numpy(dtype="float64").tolist(),
         status=classified.status.tolist(),
         lab_flag=lab_flag.tolist(),
         possibly_high=classified.possibly_high.tolist(),

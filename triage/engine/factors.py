@@ -1151,10 +1151,7 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
     if monomeric == monomeric:  # given or estimated (not NaN)
         mono_within = within
         where = "within" if mono_within else "above"
-        parts.append(
-            f"{named} {mark}{ctx.amount(monomeric)} ({where} the post-PEG limit "
-            f"{ctx.number(limit, approx=True)})"
-        )
+        parts.append(f"{named} {mark}{ctx.amount(monomeric)} ({where} {ctx.post_peg_limit()})")
     strength = LIKELY if mono_within else None
     shown = f"PEG recovery: {bound}{fmt(recovery)}%"
     derived = ctx.derived_recovery if mono_within is False else None
@@ -1490,7 +1487,7 @@ def _monomeric_excess(ctx: RowContext, found: list[Finding]) -> list[Finding]:
         return []
     text = (
         f"prolactin {ctx.amount(ctx.monomeric_estimate)} monomeric (total {ctx.result}): a true "
-        f"excess above the post-PEG limit {ctx.number(ctx.post_peg_uln, approx=True)} and above "
+        f"excess above {ctx.post_peg_limit()} and above "
         f"the {ctx.amount(systemic_max, approx=True, mark='~')} of drug, systemic and stalk "
         "causes, beside the macroprolactin"
     )

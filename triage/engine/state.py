@@ -271,7 +271,12 @@ def _pregnancy(
         evidence.extend(("pregnancy_ended", f) for f in ended)
     explicit = bool(got.values("explicit"))
     trimester = got.number("trimester")
-    state["gestation_weeks"] = got.number("gestation")
+    weeks = got.number("gestation")
+    if weeks is None and yes:
+        # weeks written alone in a note ("32 weken", "32+2": states.toml gestation_bare) are the
+        # gestation of a pregnancy stated elsewhere, never a pregnancy by themselves
+        weeks = got.number("gestation_bare")
+    state["gestation_weeks"] = weeks
     state["trimester"] = int(trimester) if trimester is not None else 0
     postpartum = got.having("postpartum", "yes")
     if postpartum and row.before_childbearing:

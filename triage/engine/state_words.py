@@ -359,7 +359,21 @@ class StateVocabulary:
             # "1 = ja" (a statistics package's value label): the label is the answer
             answer = self._answer(code_label(_PARENS.sub(" ", text)))
             if answer is not None:
-                return self._answer_facts(meaning, answer, column, quote)
+                said = self._answer_facts(meaning, answer, column, quote)
+                if answer != "yes":
+                    return said
+                # a yes with its detail in brackets ("ja (AD 32+2)", "sì (32 sett.)", "yes
+                # (T3)"): the detail is read too, as it would be alone in the column
+                detail = [
+                    f
+                    for inner in _PARENS.findall(text)
+                    if any(c.isdigit() for c in inner)
+                    for f in self._read(column, inner.strip("() "))
+                    if f.field != meaning["field"] or f.value == meaning.get("yes")
+                ]
+                return said + tuple(
+                    Fact(f.field, f.value, column, quote, f.number, f.unit) for f in detail
+                )
         facts: list[Fact] = []
         current: list[Fact] = []  # lab values marked as the one now
         past: list[Fact] = []  # facts of a state written as past history or as ended

@@ -642,8 +642,8 @@ def repeat_rested(s: Situation) -> str | None:
         limit = ctx.t("repeat_rested_max_times_uln")
         mono, peg = ctx.monomeric_estimate, ctx.post_peg_uln
         return (
-            f"monomeric prolactin {ctx.amount(mono)} is {fmt(mono / peg)}× the post-PEG limit "
-            f"{ctx.amount(peg, approx=True)} (≤ {fmt(limit)}×): a mild true excess, which may "
+            f"monomeric prolactin {ctx.amount(mono)} is {fmt(mono / peg)}× "
+            f"{ctx.post_peg_limit(unit=True)} (≤ {fmt(limit)}×): a mild true excess, which may "
             "settle on a "
             "rested sample; repeat rested, ideally cannulated, before imaging"
         )

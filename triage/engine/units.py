@@ -77,6 +77,8 @@ class Converted:
     low_ng: pd.Series
     high_ng: pd.Series
     monomeric_ng: pd.Series
+    # the lab's own post-PEG upper limit given with the monomeric prolactin (NaN: none)
+    post_peg_high_ng: pd.Series
 
 
 def convert(frame: pd.DataFrame, set_names: pd.Series, knowledge: Knowledge) -> Converted:
@@ -100,6 +102,10 @@ def convert(frame: pd.DataFrame, set_names: pd.Series, knowledge: Knowledge) -> 
     mono_miu = (mono_unit == MIU_L).fillna(False).astype(bool)
     mono_divisor = np.where(mono_ng, 1.0, np.where(mono_miu, factor, divisor))
     monomeric: pd.Series = frame["monomeric_prolactin"].astype("float64") / mono_divisor
+    # the lab's post-PEG limit is in the monomeric prolactin's unit: the same divisor
+    post_peg_high: pd.Series = (
+        frame["monomeric_prolactin_reference_high"].astype("float64") / mono_divisor
+    )
 
     return Converted(
         factor=factor,
@@ -108,6 +114,7 @@ def convert(frame: pd.DataFrame, set_names: pd.Series, knowledge: Knowledge) -> 
         low_ng=to_ng("reference_low"),
         high_ng=to_ng("reference_high"),
         monomeric_ng=monomeric.fillna(_note_monomeric_ng(frame, factor)),
+        post_peg_high_ng=post_peg_high.where(monomeric.notna() & (post_peg_high > 0)),
     )
 
 

@@ -73,6 +73,7 @@ from triage.schema import FLAG_FIELDS, TEXT_FIELDS, InputFileError, Rejected, Wi
 from triage.values import (
     NOT_AN_ANSWER,
     PERCENT_FULL,
+    Interval,
     UnitInfo,
     cell_text,
     complement_percent,
@@ -83,7 +84,9 @@ from triage.values import (
     is_empty_value,
     lab_word,
     normalise_unit,
+    parse_interval,
     parse_quantity,
+    parse_sex_intervals,
     parse_yes_no,
     synonyms_data,
     yes_no_answer,
@@ -458,6 +461,9 @@ class _Context:
     # the LOINC code of each row (its LOINC column, else a LOINC written in its code column),
     # None when it gives none: kept for the tests whose code says more than the value (LOINC_KEPT)
     loincs: np.ndarray | None = None
+    # the lab's own upper limit on each monomeric (post-PEG) prolactin line, in the line's unit
+    # as written (its reference cell: "< 0,60"), NaN elsewhere (_post_peg_limits)
+    post_peg_high: np.ndarray | None = None
 
 
 def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
@@ -1329,8 +1335,45 @@ def _parse_context(
         texts=_objects(columns[2]),
         units=_objects(columns[3]),
         loincs=_row_loincs(table, positions[keep]),
+        post_peg_high=_post_peg_limits(table, positions[keep], row_fields[keep], units, decimal),
     )
     return context, rejected
+
+
+def _post_peg_limits(
+    table: RawTable,
+    positions: np.ndarray,
+    fields: np.ndarray,
+    units: np.ndarray,
+    decimal: str | None,
+) -> np.ndarray:
+    """The lab's own upper limits, a woman's and a man's, on each monomeric (post-PEG) prolactin
+    line of ``positions`` (rows of a (n, 2) array): its reference cell ("< 0,60", "0 - 0,60",
+    "M: < 0,43; F: < 0,60"; HL7 OBX-7 and FHIR referenceRange arrive there too) or its
+    upper-limit cell, in the line's unit; NaN where none is given, or where the interval names
+    a unit other than the line's.  Clinical-reference §2.2, §2.3: the lab's post-PEG interval is
+    its assay's, preferred to a fixed one."""
+    out = np.full((len(positions), 2), np.nan)
+    ranges = table.columns.get("reference_range")
+    highs = table.columns.get("reference_high")
+    if ranges is None and highs is None:
+        return out
+    for k in np.flatnonzero(fields == "monomeric_prolactin").tolist():
+        row = positions[k]
+        line = normalise_unit(str(units[row]))
+        text = _text(ranges[row]) if ranges is not None else ""
+        one = parse_interval(text, decimal) if text else None
+        if one is not None:
+            out[k] = _upper_in(one, line)
+        elif text:
+            groups = parse_sex_intervals(text, decimal) or {}
+            for j, sex in enumerate(("F", "M")):
+                out[k, j] = _upper_in(groups.get(sex) or groups.get("any"), line)
+        if np.isnan(out[k]).all() and highs is not None:
+            quantity = parse_quantity(highs[row], decimal)
+            if quantity.status == "ok" and not quantity.qualifier and not quantity.unit_text:
+                out[k] = quantity.value if quantity.value and quantity.value > 0 else math.nan
+    return out
 
 
 # Context tests whose LOINC code is kept beside the value (canonical "<field>_loinc"): the
@@ -1630,9 +1673,19 @@ def _apply_context(
             continue
         values = context.values[c].astype(np.float64)
         if name == "monomeric_prolactin":
-            values, units = _monomeric_in_own_unit(frame, fi, values, context.units[c], warnings)
+            written = context.units[c]
+            values, units = _monomeric_in_own_unit(frame, fi, values, written, warnings)
             empty = frame[name].isna().to_numpy()[fi]  # the row's own value wins (_fill)
             _fill(frame, "monomeric_prolactin_unit", fi[empty], list(units[empty]), "string")
+            if context.post_peg_high is not None:  # the lab's post-PEG limit, as the value
+                limits = _in_normalised_unit(_by_sex(frame, fi, context.post_peg_high[c]), written)
+                _fill(
+                    frame,
+                    "monomeric_prolactin_reference_high",
+                    fi[empty],
+                    list(limits[empty]),
+                    "float64",
+                )
         _fill(frame, name, fi, list(values), "float64")
         if name in QUALIFIED:
             _fill(frame, f"{name}_qualifier", fi, list(context.qualifiers[c]), "string")
@@ -1666,6 +1719,40 @@ def _join_text(frame: pd.DataFrame, name: str, rows: np.ndarray, texts: list[obj
         elif str(text) not in str(own):
             column[row] = f"{own}; {text}"
     frame[name] = pd.Series(column, index=frame.index, dtype=frame[name].dtype)
+
+
+def _upper_in(interval: Interval | None, line: UnitInfo | None) -> float:
+    """The upper limit of ``interval`` where it is in the line's unit ``line`` (it names none,
+    or the same), else NaN."""
+    if interval is None or interval.high is None or not interval.high > 0:
+        return math.nan
+    named = normalise_unit(interval.unit_text) if interval.unit_text else None
+    if named is None or (
+        line is not None and (named.unit, named.factor) == (line.unit, line.factor)
+    ):
+        return interval.high
+    return math.nan
+
+
+def _by_sex(frame: pd.DataFrame, rows: np.ndarray, limits: np.ndarray) -> np.ndarray:
+    """Of each (woman's, man's) pair of ``limits``, the one of the row's sex; the lower when
+    the sex is not known (as RowContext.post_peg_uln takes the thresholds')."""
+    sex = frame["sex"].astype("string").fillna("").to_numpy(dtype=object)[rows]
+    lower = np.fmin(limits[:, 0], limits[:, 1]) if len(limits) else np.empty(0)
+    return np.where(sex == "F", limits[:, 0], np.where(sex == "M", limits[:, 1], lower))
+
+
+def _in_normalised_unit(values: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """``values`` written in ``units`` (_context_value's unit info) in the normalised unit, as
+    _monomeric_in_own_unit converts the monomeric prolactin; NaN where the unit is no prolactin
+    unit (text)."""
+    out = np.asarray(values, dtype=np.float64).copy()
+    for k, info in enumerate(units):
+        if isinstance(info, str):
+            out[k] = math.nan
+        elif isinstance(info, UnitInfo):
+            out[k] = out[k] * info.factor
+    return out
 
 
 def _monomeric_in_own_unit(
