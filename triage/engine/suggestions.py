@@ -1166,6 +1166,14 @@ def _pituitary_mri(s: Situation) -> str | None:
             f"is already excluded{said}: the excess is true, not a rise to repeat first)"
         )
     confirmed = " and the rise is confirmed on a rested sample" if s.ctx.mild and not rested else ""
+    measured = _macroprolactin_measured(s)
+    if measured is not None:
+        text, known = measured
+        condition = "" if known else " and if the monomeric (post-PEG) prolactin is raised"
+        return (
+            f"{why}: pituitary MRI once drugs, thyroid and kidney are excluded{confirmed}"
+            f"{condition} ({text})"
+        )
     if screen:
         return (
             f"{why}: pituitary MRI once drugs, thyroid and kidney are excluded{confirmed} and if "
@@ -1177,6 +1185,41 @@ def _pituitary_mri(s: Situation) -> str | None:
             f"excluded{confirmed}"
         )
     return f"{why}: pituitary MRI once drugs, thyroid, kidney and macroprolactin are excluded"
+
+
+def _macroprolactin_measured(s: Situation) -> tuple[str, bool] | None:
+    """What this sample's macroprolactin screen found where it neither excludes macroprolactin
+    (RowContext.macroprolactin_excluded) nor explains the rise (the factor is only possible),
+    for the MRI's reason, with whether the monomeric (post-PEG) prolactin is known, else None.
+    Macroprolactin present or equivocal beside a monomeric excess is measured, not "to be
+    excluded": the excess it leaves is a true rise (clinical-reference §2.3: macroprolactin
+    coexists with a true monomeric excess or a lesion)."""
+    ctx = s.ctx
+    if "macroprolactinemia" not in s.codes or ctx.macroprolactin_excluded is not None:
+        return None
+    side = ctx.recovery_side
+    derived = ctx.derived_recovery
+    if side is None and derived is not None:
+        side = ctx.side_of_recovery(derived)
+    mono, limit = ctx.monomeric_estimate, ctx.post_peg_uln
+    if mono == mono:
+        if not mono > limit:
+            return None  # within its limit: macroprolactin explains the total
+        found = "equivocal" if side == "equivocal" else "present"
+        return (
+            f"macroprolactin measured on this sample: {found}; but the monomeric "
+            f"prolactin {ctx.amount(mono)} is above the post-PEG limit "
+            f"{ctx.amount(limit, approx=True)}: a true excess remains that macroprolactin does "
+            "not explain",
+            True,
+        )
+    if side is None and not ctx.has("macroprolactin_past") and ctx.has("macroprolactin_present"):
+        return (
+            "macroprolactin was found on this sample, but without a monomeric (post-PEG) "
+            "prolactin it does not show the rise explained: ask the lab for it",
+            False,
+        )
+    return None
 
 
 def _follow_up_mri(s: Situation, why: str) -> str:
