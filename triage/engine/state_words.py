@@ -45,6 +45,7 @@ from triage.values import (
     code_text,
     complement_percent,
     ended_ago,
+    event_days_ago,
     is_ambiguous_date_text,
     normalise_unit,
     normalise_word,
@@ -213,6 +214,9 @@ class StateVocabulary:
         self._doubt_after = _compile(doubt.get("after", []), source, "doubt.after")
         history = spec.get("history", {})
         self._past_before = _compile(history.get("before", []), source, "history.before")
+        self._past_clause = _compile(
+            history.get("before_clause", []), source, "history.before_clause"
+        )
         past_gap = r"[^\w]*(?:[\w'’./-]+[^\w]+){0," + str(int(history.get("after_window_words", 0)))
 
         def after(patterns: Sequence[str], name: str) -> tuple[re.Pattern[str], ...]:
@@ -568,6 +572,8 @@ class StateVocabulary:
             tail, rest, event=concept.event, result=concept.result
         ):
             return concept.past
+        if concept.past is not None and self._past_clause.search(written):
+            return concept.past  # "kidney transplant after 6 years of haemodialysis"
         if self._negation_answer.match(rest):
             return concept.negated or ()  # "dialyse : non", "dialysis? no": a form's answer
         if self._doubt_before.search(tail) or self._doubt_after.search(rest[: self.after_chars]):
@@ -755,6 +761,11 @@ class StateVocabulary:
             year = _YEAR.search(clause)
             if year is not None:
                 out.append(Fact("transplant_year", "", column, quote, float(year.group(0))))
+            # how long ago ("vor 2 Wochen", "il y a 2 semaines", "10/2026"): a graft weeks old
+            # may not have brought prolactin down yet (clinical-reference §4)
+            graft_days = event_days_ago(clause, self._sample)
+            if graft_days is not None:
+                out.append(Fact("transplant_days", "", column, quote, graft_days))
         return out
 
     def _due_weeks(self, written: str) -> tuple[float, ...]:

@@ -29,6 +29,7 @@ from triage.engine.factors import (
     Finding,
     beyond_drug_reach,
     earlier_results,
+    recent_graft,
     stopped_agonist_note,
     stopped_agonists,
 )
@@ -45,7 +46,7 @@ from triage.engine.priority import (
 from triage.engine.renal import estimate_from_creatinine
 from triage.engine.text import CueHit
 from triage.knowledge.model import DrugMatch
-from triage.numbers import beside_limit
+from triage.numbers import beside_limit, span_words
 from triage.schema import DRUG_FACTOR_PREFIX
 
 _EXPLAINING = frozenset({"macroprolactinemia", "pregnancy", "lactation", "neonatal"})
@@ -601,6 +602,13 @@ def repeat_rested(s: Situation) -> str | None:
             f"{illness.evidence()}: acute illness or major surgery raises prolactin; repeat when "
             "recovered, rested"
         )
+    graft = _settling_graft(ctx)
+    if graft is not None:
+        return (
+            f"{graft}: prolactin may not have fallen yet after the transplant; repeat rested once "
+            f"the graft has settled (about {span_words(ctx.t('kidney_transplant_settling_days'))} "
+            "after it), before imaging"
+        )
     if ctx.known_prolactinoma:
         return None  # a known prolactinoma's level is followed on treatment, not confirmed anew
     if ctx.status != "high":
@@ -647,6 +655,16 @@ def repeat_rested(s: Situation) -> str | None:
             "rested sample; repeat rested, ideally cannulated, before imaging"
         )
     return None
+
+
+def _settling_graft(ctx: RowContext) -> str | None:
+    """A recent kidney transplant (factors.recent_graft) with a result within what kidney
+    failure usually causes (renal_typical_max_ng_ml): its evidence, else None.  The rise may be
+    the kidney failure's, still settling (clinical-reference §4): repeated before imaging."""
+    graft = recent_graft(ctx)
+    if graft is None or ctx.known_prolactinoma or ctx.lesion.present:
+        return None
+    return graft if ctx.within(ctx.t("renal_typical_max_ng_ml")) else None
 
 
 @suggestion_rule("macroprolactin_screen", "macroprolactin_before_imaging")
@@ -1123,6 +1141,11 @@ def _pituitary_mri(s: Situation) -> str | None:
         )
     if s.likely("hypothyroidism"):
         return f"{why}: pituitary MRI once thyroid replacement has corrected the TSH"
+    if _settling_graft(s.ctx) is not None:
+        return (
+            f"{why}: pituitary MRI only if prolactin is still raised on the repeat once the "
+            "kidney transplant has settled, and drugs and thyroid are excluded"
+        )
     mild = s.ctx.mild or s.ctx.monomeric_mild
     # this sample was already taken rested (or cannulated): the rise stands confirmed, and the
     # MRI waits for nothing but the other causes and the macroprolactin screen
