@@ -142,6 +142,8 @@ RECENT_GRAFTS = {
     "TXit": "trapianto renale 2 settimane fa",
     "TXnl": "niertransplantatie 2 weken geleden",
     "TXde3": "NTX vor 3 Wochen nach 6 Jahren Dialyse",
+    "TXde4": "Dialyse bis zur NTX vor 3 Wochen",
+    "TXes2": "hemodiálisis hasta el trasplante renal hace 3 semanas",
 }
 OTHER_KIDNEY = {
     "KOold": _man("KOold", "kidney transplant 2019"),
@@ -149,6 +151,7 @@ OTHER_KIDNEY = {
     "KOhd": _man("KOhd", "on haemodialysis for 6 years"),
     "KOhd2": _man("KOhd2", "hypotension after 6 years of dialysis"),
     "KOback": _man("KOback", "NTX 2015, nach 10 Jahren wieder Dialyse"),
+    "KOdgf": _man("KOdgf", "kidney transplant 3 weeks ago, still on dialysis"),
 }
 
 
@@ -182,7 +185,7 @@ def test_an_old_graft_a_level_beyond_it_or_current_dialysis_are_read_as_before(
     high = kidney_rows.loc["KOhigh"]
     assert "repeat_rested_sample" not in _codes(high["suggestions"])
     assert "settled" not in _reason(high, "pituitary_mri")
-    for pid in ("KOhd", "KOhd2", "KOback"):
+    for pid in ("KOhd", "KOhd2", "KOback", "KOdgf"):
         assert _codes(kidney_rows.loc[pid]["factors"])[0] == "dialysis", pid
 
 

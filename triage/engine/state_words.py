@@ -217,6 +217,9 @@ class StateVocabulary:
         self._past_clause = _compile(
             history.get("before_clause", []), source, "history.before_clause"
         )
+        self._past_clause_after = _compile(
+            history.get("after_clause", []), source, "history.after_clause"
+        )
         past_gap = r"[^\w]*(?:[\w'’./-]+[^\w]+){0," + str(int(history.get("after_window_words", 0)))
 
         def after(patterns: Sequence[str], name: str) -> tuple[re.Pattern[str], ...]:
@@ -530,7 +533,12 @@ class StateVocabulary:
                         if a >= end and said <= denied:
                             rest = rest[: a - end] + clause[a:b] + rest[b - end :]
                 sets = self._effect(
-                    concept, before, rest, clause[:start], listed=inside(listed, start)
+                    concept,
+                    before,
+                    rest,
+                    clause[:start],
+                    listed=inside(listed, start),
+                    written_rest=clause[end:],
                 )
                 due = match.groupdict().get("due")
                 if sets and due is not None and self._sample is not None:
@@ -556,12 +564,20 @@ class StateVocabulary:
         return facts
 
     def _effect(
-        self, concept: _Concept, before: str, rest: str, written: str = "", *, listed: bool = False
+        self,
+        concept: _Concept,
+        before: str,
+        rest: str,
+        written: str = "",
+        *,
+        listed: bool = False,
+        written_rest: str = "",
     ) -> tuple[tuple[str, str], ...]:
         """What a match means: its past, doubted, negated, recent or plain facts.  `before` is
         its clause up to the match (spans other concepts read blanked), `rest` the clause after
         it, `written` the clause up to the match as written; `listed`: an item of a negated list
-        ("denies pregnancy, breastfeeding"), denied as after a negation word."""
+        ("denies pregnancy, breastfeeding"), denied as after a negation word; `written_rest` the
+        clause after it as written (other concepts' words kept: [history] after_clause)."""
         tail_match = self._tail.search(before)
         tail = tail_match.group(0) if tail_match else ""
         if concept.own and self._not_own(tail, rest):
@@ -572,8 +588,10 @@ class StateVocabulary:
             tail, rest, event=concept.event, result=concept.result
         ):
             return concept.past
-        if concept.past is not None and self._past_clause.search(written):
-            return concept.past  # "kidney transplant after 6 years of haemodialysis"
+        if concept.past is not None and (
+            self._past_clause.search(written) or self._past_clause_after.match(written_rest)
+        ):
+            return concept.past  # "NTX after 6 years of HD", "HD until the kidney transplant"
         if self._negation_answer.match(rest):
             return concept.negated or ()  # "dialyse : non", "dialysis? no": a form's answer
         if self._doubt_before.search(tail) or self._doubt_after.search(rest[: self.after_chars]):
