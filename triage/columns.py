@@ -2281,6 +2281,8 @@ class _NotCurrentRules:
     transient_cues: frozenset[str]
     transient_states: frozenset[str]
     counts: frozenset[str]
+    birth: frozenset[str]
+    birth_gestation: frozenset[str]
 
 
 @cache
@@ -2300,6 +2302,8 @@ def _not_current_rules() -> _NotCurrentRules:
         transient_cues=frozenset(str(c) for c in header.get("transient_cues", [])),
         transient_states=frozenset(str(c) for c in header.get("transient_states", [])),
         counts=words("pregnancy_count_words"),
+        birth=words("birth_words"),
+        birth_gestation=words("birth_gestation_words"),
     )
 
 
@@ -2324,8 +2328,9 @@ def not_current_header(text: str, own_kin: frozenset[str] = frozenset()) -> str:
     family_words, kin_words, history_words): "family", a relative's history ("dialysis_family_hx",
     "Dialyse Mutter", "antécédents familiaux adénome hypophysaire"); "past", the past history of
     a state that passes ("preg_hx", "ever_pregnant", "gravidanza pregressa", "seizure_hx",
-    "head_injury_ever"); "" otherwise.  ``own_kin``: kin words the prolactin's own header
-    carries ("prl_mother"): the patient's, not a relative's."""
+    "head_injury_ever"); "birth", a gestational age at birth ("GA at birth", "SSW bei Geburt",
+    "terme de naissance": the child's, [header] birth_words); "" otherwise.  ``own_kin``: kin
+    words the prolactin's own header carries ("prl_mother"): the patient's, not a relative's."""
     rules = _not_current_rules()
     header = parse_header(text)
     words = header.tokens | header.bracket_tokens
@@ -2343,6 +2348,11 @@ def not_current_header(text: str, own_kin: frozenset[str] = frozenset()) -> str:
             or score(parse_header(rest), _note_spec()) >= STRONG_SCORE
         ):
             return "family"
+    birth = words & rules.birth
+    if birth:
+        rest = " ".join(w for w in header.full.split() if w not in birth)
+        if words & rules.birth_gestation or _names_a_field(rest, _GESTATION_FIELDS):
+            return "birth"  # "GA at birth", "SSW bei Geburt": the child's, no pregnancy
     past = words & rules.history
     if past and not words & rules.cancels:
         rest = " ".join(w for w in header.full.split() if w not in past)
@@ -2370,7 +2380,12 @@ _NOT_CURRENT_WHY: Final = {
         "seizure or head injury is not the state at sampling)"
     ),
     "count": "holds a count of pregnancies (gravida), not whether she is pregnant now",
+    "birth": (
+        "is a gestational age at birth (how early the child was born), not a pregnancy of the "
+        "patient"
+    ),
 }
+_GESTATION_FIELDS: Final = frozenset({"gestational_weeks"})
 
 
 def _not_current_columns(

@@ -3075,6 +3075,32 @@ def _stop_time_pattern() -> re.Pattern[str]:
     )
 
 
+_MID_MONTH_DAY: Final = 15  # a month written without its day is dated from its middle
+
+
+@cache
+def _month_year_pattern() -> re.Pattern[str]:
+    """A month and year written as numbers ("10/2026", "10.2026", "10-2026"); groups m, y."""
+    return re.compile(r"(?<![\d./-])(?P<m>\d{1,2})[./-](?P<y>(?:19|20)\d\d)(?![\d./-])")
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
+def event_days_ago(text: str, sample: date | None) -> float | None:
+    """How many days before the sample an event written in `text` took place: a time ago or
+    since ("2 weeks ago", "vor 2 Wochen", "il y a 2 semaines", "hace 3 semanas", "2 settimane
+    fa", "2 weken geleden", "seit 10 Tagen": synonyms.toml [values.ended_ago], [values.stopped]
+    since), else a month and year as numbers ("10/2026": from the middle of that month, with
+    the sample's date), else None."""
+    found = _stop_time_pattern().search(normalise_word(text))
+    if found is not None:
+        return _span_days(found)
+    dated = _month_year_pattern().search(text)
+    if dated is None or sample is None or not 1 <= int(dated.group("m")) <= MONTHS_PER_YEAR:
+        return None
+    middle = date(int(dated.group("y")), int(dated.group("m")), _MID_MONTH_DAY)
+    return float((sample - middle).days)
+
+
 def stop_time_spans(text: str) -> list[tuple[int, int]]:
     """Where `text` (folded, lower case) writes a time a stop may be dated by, without its stop
     word ("nimmt sie seit 3 Wochen nicht mehr": "seit 3 wochen"); stopped_days reads it once a

@@ -1141,7 +1141,8 @@ class RowContext:
 
     @property
     def monomeric_estimate(self) -> float:
-        """Monomeric (post-PEG) prolactin in ng/mL: given, else total × PEG recovery (NaN).  A
+        """Monomeric (post-PEG) prolactin in ng/mL: given, else total × a PEG recovery that shows
+        macroprolactin present or equivocal (else NaN).  A
         recovery written as "<r" gives at most total × r, used as the estimate: the rules that
         read it ask whether it is above a limit, and a bound above one is judged as the total
         above it would be, a bound within one surely is."""
@@ -1150,11 +1151,15 @@ class RowContext:
         recovery = self.num("macroprolactin_recovery_pct")
         if recovery is None or self.qualifier != "" or self.value != self.value:
             return math.nan
-        if self.recovery_side != "macro":
-            # An equivocal (or negative) recovery: PEG co-precipitates up to ~25% of monomeric
-            # prolactin (clinical-reference §2.3), so the product understates a true excess and
-            # is not used to call it mild.
+        side = self.recovery_side
+        if side == "true" or (side == "equivocal" and self.recovery_mark == ">"):
+            # A recovery above the grey zone: the total is the monomeric prolactin (judged as
+            # the total).  A ">r" bound in the grey zone gives only a lower bound, which cannot
+            # show the excess to be mild.
             return math.nan
+        # Macroprolactin present or equivocal: total x recovery is the post-PEG prolactin the
+        # lab measured (recovery = post-PEG / total), the quantity the post-PEG limits describe
+        # (clinical-reference §2.3, §7.3): read as a post-PEG result given as such.
         return self.value * recovery / 100
 
     @property
@@ -1185,18 +1190,20 @@ class RowContext:
     @property
     def macroprolactin_excluded(self) -> str | None:
         """What shows the rise to be a true (monomeric) excess with no macroprolactin found, as
-        evidence, or None: `true_rise_shown`, unless macroprolactin is also shown present (a
-        recovery below peg_recovery_macro_pct, a monomeric prolactin that is less than that share
-        of the total, or a screen that found macroprolactin): a mixed picture, whose monomeric
-        part is judged by `monomeric_mild`.  Such an excess is never a mild rise to repeat
-        first: the work-up follows (clinical-reference §2.3, §7.1)."""
+        evidence, or None: `true_rise_shown`, unless macroprolactin is also shown present or
+        equivocal (a recovery up to peg_recovery_true_pct, a monomeric prolactin that is no more
+        than that share of the total, or a screen that found macroprolactin): a mixed picture,
+        whose monomeric part is judged by `monomeric_mild`.  Such an excess is never a mild
+        rise to repeat first: the work-up follows (clinical-reference §2.3, §7.1)."""
         shown = self.true_rise_shown
-        if shown is None or self.recovery_side == "macro" or self.has("macroprolactin_present"):
+        if shown is None or self.has("macroprolactin_present"):
+            return None
+        if self.recovery_side in ("macro", "equivocal"):
             return None
         mono, total = self.monomeric_ng, self.value
         plain = mono == mono and self.qualifier == "" and total > 0
-        if plain and mono * 100 / total < self.t("peg_recovery_macro_pct"):
-            return None
+        if plain and self.side_of_recovery(mono * 100 / total) != "true":
+            return None  # the share it is of the total: macroprolactin present or equivocal
         return shown
 
     @property

@@ -712,8 +712,42 @@ def medication(ctx: RowContext) -> list[Finding]:
 # ---------------------------------------------------------------------------------------------
 # Kidney, thyroid, liver
 # ---------------------------------------------------------------------------------------------
+def recent_graft(ctx: RowContext) -> str | None:
+    """A kidney transplant written as at most kidney_transplant_settling_days before the sample
+    ("greffe rénale il y a 2 semaines", "NTX vor 2 Wochen", "Nierentransplantation 10/2026"), as
+    evidence, else None: prolactin falls back only gradually after a transplant (weeks to
+    months: clinical-reference §4, the time course [M]), so the kidney failure's
+    hyperprolactinaemia may remain."""
+    patient = ctx.patient
+    days = patient.transplant_days
+    if patient.renal != "transplant" or days is None:
+        return None
+    if not 0 <= days <= ctx.t("kidney_transplant_settling_days"):
+        return None
+    return f"{patient.said('transplant')} ({span_words(days)} before the sample)"
+
+
+def _recent_graft_finding(ctx: RowContext) -> list[Finding]:
+    """The possible residual hyperprolactinaemia of a recent kidney transplant (recent_graft)."""
+    graft = recent_graft(ctx)
+    if graft is None:
+        return []
+    settling = span_words(ctx.t("kidney_transplant_settling_days"))
+    text = (
+        f"{graft}: prolactin falls back only gradually after a kidney transplant (over weeks to "
+        f"about {settling}), so the kidney failure's raised prolactin may remain; repeat before "
+        "imaging"
+    )
+    return [Finding("renal_impairment", POSSIBLE, text, "kidney_function")]
+
+
 @factor_rule("kidney_function")
 def kidney(ctx: RowContext) -> list[Finding]:
+    found = _kidney(ctx)
+    return found or _recent_graft_finding(ctx)
+
+
+def _kidney(ctx: RowContext) -> list[Finding]:
     """Dialysis (haemodialysis or peritoneal), else eGFR; a kidney transplant is not dialysis:
     a working graft normalises prolactin, so only its eGFR counts (a graft without an eGFR, a
     creatinine or a CKD stage is no factor: check_renal_function asks for the eGFR).  With no

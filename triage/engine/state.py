@@ -98,6 +98,7 @@ class PatientState:
     hysterectomy: bool = False
     renal: str = ""  # haemodialysis | peritoneal | dialysis | transplant | none | ""
     transplant_year: int | None = None
+    transplant_days: float | None = None  # days from the kidney transplant to the sample
     ckd_stage: int | None = None  # chronic kidney disease written: its stage (0 = not given)
     liver: str = ""  # cirrhosis | suspected (cirrhosis doubted) | other | none | ""
     child_pugh: str = ""
@@ -417,6 +418,7 @@ def _kidney(
     no_graft = got.having("transplant", "no")
     year = got.number("transplant_year")
     state["transplant_year"] = int(year) if year is not None else None
+    state["transplant_days"] = got.number("transplant_days")
     ckd = got.having("ckd", "yes")
     if ckd and not got.having("ckd", "no"):
         stage = got.number("ckd_stage")

@@ -45,6 +45,7 @@ from triage.values import (
     code_text,
     complement_percent,
     ended_ago,
+    event_days_ago,
     is_ambiguous_date_text,
     normalise_unit,
     normalise_word,
@@ -213,6 +214,12 @@ class StateVocabulary:
         self._doubt_after = _compile(doubt.get("after", []), source, "doubt.after")
         history = spec.get("history", {})
         self._past_before = _compile(history.get("before", []), source, "history.before")
+        self._past_clause = _compile(
+            history.get("before_clause", []), source, "history.before_clause"
+        )
+        self._past_clause_after = _compile(
+            history.get("after_clause", []), source, "history.after_clause"
+        )
         past_gap = r"[^\w]*(?:[\w'’./-]+[^\w]+){0," + str(int(history.get("after_window_words", 0)))
 
         def after(patterns: Sequence[str], name: str) -> tuple[re.Pattern[str], ...]:
@@ -540,7 +547,12 @@ class StateVocabulary:
                         if a >= end and said <= denied:
                             rest = rest[: a - end] + clause[a:b] + rest[b - end :]
                 sets = self._effect(
-                    concept, before, rest, clause[:start], listed=inside(listed, start)
+                    concept,
+                    before,
+                    rest,
+                    clause[:start],
+                    listed=inside(listed, start),
+                    written_rest=clause[end:],
                 )
                 due = match.groupdict().get("due")
                 if sets and due is not None and self._sample is not None:
@@ -566,12 +578,20 @@ class StateVocabulary:
         return facts
 
     def _effect(
-        self, concept: _Concept, before: str, rest: str, written: str = "", *, listed: bool = False
+        self,
+        concept: _Concept,
+        before: str,
+        rest: str,
+        written: str = "",
+        *,
+        listed: bool = False,
+        written_rest: str = "",
     ) -> tuple[tuple[str, str], ...]:
         """What a match means: its past, doubted, negated, recent or plain facts.  `before` is
         its clause up to the match (spans other concepts read blanked), `rest` the clause after
         it, `written` the clause up to the match as written; `listed`: an item of a negated list
-        ("denies pregnancy, breastfeeding"), denied as after a negation word."""
+        ("denies pregnancy, breastfeeding"), denied as after a negation word; `written_rest` the
+        clause after it as written (other concepts' words kept: [history] after_clause)."""
         tail_match = self._tail.search(before)
         tail = tail_match.group(0) if tail_match else ""
         if concept.own and self._not_own(tail, rest):
@@ -582,6 +602,10 @@ class StateVocabulary:
             tail, rest, event=concept.event, result=concept.result
         ):
             return concept.past
+        if concept.past is not None and (
+            self._past_clause.search(written) or self._past_clause_after.match(written_rest)
+        ):
+            return concept.past  # "NTX after 6 years of HD", "HD until the kidney transplant"
         if self._negation_answer.match(rest):
             return concept.negated or ()  # "dialyse : non", "dialysis? no": a form's answer
         if self._doubt_before.search(tail) or self._doubt_after.search(rest[: self.after_chars]):
@@ -769,6 +793,11 @@ class StateVocabulary:
             year = _YEAR.search(clause)
             if year is not None:
                 out.append(Fact("transplant_year", "", column, quote, float(year.group(0))))
+            # how long ago ("vor 2 Wochen", "il y a 2 semaines", "10/2026"): a graft weeks old
+            # may not have brought prolactin down yet (clinical-reference §4)
+            graft_days = event_days_ago(clause, self._sample)
+            if graft_days is not None:
+                out.append(Fact("transplant_days", "", column, quote, graft_days))
         return out
 
     def _due_weeks(self, written: str) -> tuple[float, ...]:

@@ -29,6 +29,7 @@ from triage.engine.factors import (
     Finding,
     beyond_drug_reach,
     earlier_results,
+    recent_graft,
     stopped_agonist_note,
     stopped_agonists,
 )
@@ -45,7 +46,7 @@ from triage.engine.priority import (
 from triage.engine.renal import estimate_from_creatinine
 from triage.engine.text import CueHit
 from triage.knowledge.model import DrugMatch
-from triage.numbers import beside_limit
+from triage.numbers import beside_limit, span_words
 from triage.schema import DRUG_FACTOR_PREFIX
 
 _EXPLAINING = frozenset({"macroprolactinemia", "pregnancy", "lactation", "neonatal"})
@@ -602,6 +603,13 @@ def repeat_rested(s: Situation) -> str | None:
             f"{illness.evidence()}: acute illness or major surgery raises prolactin; repeat when "
             "recovered, rested"
         )
+    graft = _settling_graft(ctx)
+    if graft is not None:
+        return (
+            f"{graft}: prolactin may not have fallen yet after the transplant; repeat rested once "
+            f"the graft has settled (about {span_words(ctx.t('kidney_transplant_settling_days'))} "
+            "after it), before imaging"
+        )
     if ctx.known_prolactinoma:
         return None  # a known prolactinoma's level is followed on treatment, not confirmed anew
     if ctx.status != "high":
@@ -648,6 +656,16 @@ def repeat_rested(s: Situation) -> str | None:
             "rested sample; repeat rested, ideally cannulated, before imaging"
         )
     return None
+
+
+def _settling_graft(ctx: RowContext) -> str | None:
+    """A recent kidney transplant (factors.recent_graft) with a result within what kidney
+    failure usually causes (renal_typical_max_ng_ml): its evidence, else None.  The rise may be
+    the kidney failure's, still settling (clinical-reference §4): repeated before imaging."""
+    graft = recent_graft(ctx)
+    if graft is None or ctx.known_prolactinoma or ctx.lesion.present:
+        return None
+    return graft if ctx.within(ctx.t("renal_typical_max_ng_ml")) else None
 
 
 @suggestion_rule("macroprolactin_screen", "macroprolactin_before_imaging")
@@ -1153,6 +1171,11 @@ def _pituitary_mri(s: Situation) -> str | None:
         )
     if s.likely("hypothyroidism"):
         return f"{why}: pituitary MRI once thyroid replacement has corrected the TSH"
+    if _settling_graft(s.ctx) is not None:
+        return (
+            f"{why}: pituitary MRI only if prolactin is still raised on the repeat once the "
+            "kidney transplant has settled, and drugs and thyroid are excluded"
+        )
     mild = s.ctx.mild or s.ctx.monomeric_mild
     # this sample was already taken rested (or cannulated): the rise stands confirmed, and the
     # MRI waits for nothing but the other causes and the macroprolactin screen
@@ -1196,6 +1219,14 @@ def _pituitary_mri(s: Situation) -> str | None:
             f"is already excluded{said}: the excess is true, not a rise to repeat first)"
         )
     confirmed = " and the rise is confirmed on a rested sample" if s.ctx.mild and not rested else ""
+    measured = _macroprolactin_measured(s)
+    if measured is not None:
+        text, known = measured
+        condition = "" if known else " and if the monomeric (post-PEG) prolactin is raised"
+        return (
+            f"{why}: pituitary MRI once drugs, thyroid and kidney are excluded{confirmed}"
+            f"{condition} ({text})"
+        )
     if screen:
         return (
             f"{why}: pituitary MRI once drugs, thyroid and kidney are excluded{confirmed} and if "
@@ -1207,6 +1238,41 @@ def _pituitary_mri(s: Situation) -> str | None:
             f"excluded{confirmed}"
         )
     return f"{why}: pituitary MRI once drugs, thyroid, kidney and macroprolactin are excluded"
+
+
+def _macroprolactin_measured(s: Situation) -> tuple[str, bool] | None:
+    """What this sample's macroprolactin screen found where it neither excludes macroprolactin
+    (RowContext.macroprolactin_excluded) nor explains the rise (the factor is only possible),
+    for the MRI's reason, with whether the monomeric (post-PEG) prolactin is known, else None.
+    Macroprolactin present or equivocal beside a monomeric excess is measured, not "to be
+    excluded": the excess it leaves is a true rise (clinical-reference §2.3: macroprolactin
+    coexists with a true monomeric excess or a lesion)."""
+    ctx = s.ctx
+    if "macroprolactinemia" not in s.codes or ctx.macroprolactin_excluded is not None:
+        return None
+    side = ctx.recovery_side
+    derived = ctx.derived_recovery
+    if side is None and derived is not None:
+        side = ctx.side_of_recovery(derived)
+    mono, limit = ctx.monomeric_estimate, ctx.post_peg_uln
+    if mono == mono:
+        if not mono > limit:
+            return None  # within its limit: macroprolactin explains the total
+        found = "equivocal" if side == "equivocal" else "present"
+        return (
+            f"macroprolactin measured on this sample: {found}; but the monomeric "
+            f"prolactin {ctx.amount(mono)} is above the post-PEG limit "
+            f"{ctx.amount(limit, approx=True)}: a true excess remains that macroprolactin does "
+            "not explain",
+            True,
+        )
+    if side is None and not ctx.has("macroprolactin_past") and ctx.has("macroprolactin_present"):
+        return (
+            "macroprolactin was found on this sample, but without a monomeric (post-PEG) "
+            "prolactin it does not show the rise explained: ask the lab for it",
+            False,
+        )
+    return None
 
 
 def _follow_up_mri(s: Situation, why: str) -> str:
