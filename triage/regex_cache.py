@@ -34,7 +34,7 @@ import threading
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeAlias
 
 try:  # CPython's regex engine, which re._compiler hands its programs to
     import _sre  # type: ignore[import-not-found]
@@ -53,7 +53,11 @@ _KEEP_UNUSED_BYTES: Final = 16 * 1024 * 1024
 
 # (final flags, program, groups, group index, index group): _sre.compile's arguments after the
 # pattern, as re._compiler.compile computes them.
-_Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+# A program read from the file stays a compact array (4 bytes a word) until its pattern is built:
+# the file holds every vocabulary's programs, and a process that made each a list of Python ints
+# held several times the file's size (a batch child's or a Dask worker's memory limit).
+_Program: TypeAlias = "list[int] | array[int]"
+_Entry = tuple[int, _Program, int, dict[str, int], tuple[str | None, ...]]
 _Key = tuple[str, int]
 
 _lock = threading.Lock()
@@ -219,7 +223,7 @@ def _decoded(payload: bytes) -> dict[_Key, _Entry]:
     entries: dict[_Key, _Entry] = {}
     start = 0
     for pattern, flags, final, length, groups, groupindex, indexgroup in json.loads(payload[:line]):
-        program = programs[start : start + length].tolist()
+        program = programs[start : start + length]
         start += length
         entries[(pattern, flags)] = (final, program, groups, groupindex, tuple(indexgroup))
     if start != len(programs):
@@ -241,7 +245,11 @@ def _engine_magic() -> str:
 def _built(pattern: str, entry: _Entry) -> re.Pattern[str] | None:
     """The pattern from its cached program (None: the engine refuses it)."""
     try:
-        return _sre.compile(pattern, *entry)  # type: ignore[no-any-return]
+        final, program, groups, groupindex, indexgroup = entry
+        code = program if isinstance(program, list) else program.tolist()
+        return _sre.compile(  # type: ignore[no-any-return]
+            pattern, final, code, groups, groupindex, indexgroup
+        )
     except Exception:  # an entry this engine does not take: compiled anew
         return None
 

@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 
 from triage.numbers import DAYS_PER_WEEK, DAYS_PER_YEAR, MONTHS_PER_YEAR, NS_PER_DAY
-from triage.regex_cache import compile_vocabulary
 from triage.resources import data_file
 from triage.transliteration import pattern as with_ascii_spellings
 from triage.transliteration import vocabulary
@@ -97,7 +96,7 @@ def _phrases(items: Iterable[str]) -> re.Pattern[str] | None:
     if not words:
         return None
     spaced = (r"\W+".join(re.escape(part) for part in re.split(r"\W+", w) if part) for w in words)
-    return compile_vocabulary(r"(?<!\w)(?:" + "|".join(spaced) + r")(?!\w)")
+    return re.compile(r"(?<!\w)(?:" + "|".join(spaced) + r")(?!\w)")
 
 
 def _word_set(items: Iterable[str]) -> frozenset[str]:
@@ -230,7 +229,7 @@ def format_number(value: float) -> str:
 
 
 # A number as HL7 v2 types it (NM, 2.A.47): an optional sign, digits, an optional "." and digits.
-_TYPED_NUMBER: Final = compile_vocabulary(r"[+-]?(?:\d+\.?\d*|\.\d+)")
+_TYPED_NUMBER: Final = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 
 
 class FormatNumber(float):
@@ -338,7 +337,7 @@ def _coded_missing_pattern() -> re.Pattern[str]:
     """The missing-data codes an EDC writes by pattern (synonyms.toml [values.missing_codes]
     patterns: Castor's "##USER_MISSING_95##" ... "##USER_MISSING_99##")."""
     patterns = synonyms_data()["values"]["missing_codes"].get("patterns", [])
-    return compile_vocabulary("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
 
 
 def _coded_missing(cell: str) -> re.Match[str] | None:
@@ -389,7 +388,7 @@ def _above_range_unnumbered() -> tuple[re.Pattern[str], frozenset[str]]:
     alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
     alternatives = f"{alternatives}|{_above_range_class()}"
     # whole words: a phrase starting or ending in a letter or digit is not part of a longer word
-    pattern = compile_vocabulary(rf"(?<![\w])(?:{alternatives})(?![\w])")
+    pattern = re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])")
     return pattern, frozenset(normalise_word(c) for c in listed["cells"])
 
 
@@ -489,7 +488,7 @@ def result_status(cell: object) -> str | None:
     return next((kind for kind in _STATUS_PRECEDENCE if kind in said), None)
 
 
-_STATUS_WORD: Final = compile_vocabulary(r"[^\W_]+")
+_STATUS_WORD: Final = re.compile(r"[^\W_]+")
 # the kind a cell with words of several kinds says ("Final (corrected)": a correction)
 _STATUS_PRECEDENCE: Final = ("void", "corrected", "preliminary", "kept")
 
@@ -513,7 +512,7 @@ def _corrected_words() -> re.Pattern[str]:
     words = {normalise_word(w) for w in table["corrected"] if len(w) > 1}
     words |= {normalise_word(w) for w in table.get("corrected_phrases", [])}
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return compile_vocabulary(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 def says_corrected(cell: object) -> str | None:
@@ -702,7 +701,7 @@ def missing_code_fields() -> frozenset[str]:
     return _missing_codes().fields
 
 
-_BARE_NUMBER: Final = compile_vocabulary(r"[+-]?\d+(?:[.,]0+)?")
+_BARE_NUMBER: Final = re.compile(r"[+-]?\d+(?:[.,]0+)?")
 
 
 def bare_number(cell: object) -> float | None:
@@ -737,7 +736,7 @@ def is_missing_code(cell: object, *, numbers: bool = True) -> bool:
 
 
 # Excel's ways of forcing a cell to stay text, as they reach a csv export: ="00123", '850.
-_FORMULA_TEXT = compile_vocabulary(r'\s*=\s*"((?:[^"]|"")*)"\s*')
+_FORMULA_TEXT = re.compile(r'\s*=\s*"((?:[^"]|"")*)"\s*')
 
 
 def _unforced(text: str) -> str:
@@ -754,7 +753,7 @@ def _unforced(text: str) -> str:
 
 # A footnote mark: superscript digits right after a number ("25³", "4¹") or a word
 # ("Prolactin¹"), never after a unit's letter ("1.73m²", "mm²": NFKC reads those).
-_FOOTNOTE_MARK: Final = compile_vocabulary(r"(?:(?<=\d)|(?<=[^\W\d_]{3}))[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_FOOTNOTE_MARK: Final = re.compile(r"(?:(?<=\d)|(?<=[^\W\d_]{3}))[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 
 
 def footnotes_removed(text: str) -> str:
@@ -782,14 +781,12 @@ def _clean_text(text: str) -> str:
 # ------------------------------------------------------------------------------------------------
 # Numbers
 # ------------------------------------------------------------------------------------------------
-_PLAIN_INT = compile_vocabulary(r"\d+")
-_ONE_MARK = compile_vocabulary(r"(\d*)([.,])(\d+)")
-_EXPONENT = compile_vocabulary(r"\d+(?:[.,]\d+)?[eE][+-]?\d+")
+_PLAIN_INT = re.compile(r"\d+")
+_ONE_MARK = re.compile(r"(\d*)([.,])(\d+)")
+_EXPONENT = re.compile(r"\d+(?:[.,]\d+)?[eE][+-]?\d+")
 _GROUP_SEPARATORS: Final = (" ", ",", ".", "'", "’")
 _GROUPED: Final = {
-    (group, mark): compile_vocabulary(
-        rf"\d{{1,3}}(?:{re.escape(group)}\d{{3}})+(?:{re.escape(mark)}\d+)?"
-    )
+    (group, mark): re.compile(rf"\d{{1,3}}(?:{re.escape(group)}\d{{3}})+(?:{re.escape(mark)}\d+)?")
     for group in _GROUP_SEPARATORS
     for mark in (".", ",")
     if group != mark
@@ -834,10 +831,10 @@ def _one_mark(whole: str, mark: str, fraction: str, decimal: str | None) -> floa
 
 
 _DECIMAL_EVIDENCE: Final = {
-    ",": compile_vocabulary(
+    ",": re.compile(
         r"(?:^|[^\d,.])(?:\d+,\d{1,2}|\d+,\d{4,}|0,\d+|\d{1,3}(?:\.\d{3})+,\d+)(?:$|\D)"
     ),
-    ".": compile_vocabulary(
+    ".": re.compile(
         r"(?:^|[^\d,.])(?:\d+\.\d{1,2}|\d+\.\d{4,}|0\.\d+|\d{1,3}(?:,\d{3})+\.\d+)(?:$|\D)"
     ),
 }
@@ -897,7 +894,7 @@ def _unit_typos() -> tuple[tuple[re.Pattern[str], str], ...]:
     """Misspellings of a unit read as the unit meant (synonyms.toml [values.unit_typos]): a
     lower-case l typed for the I of IU / IE ("mlU/L", "µlU/mL", "mlE/l" -> mIU/L ...)."""
     rules = synonyms_data()["values"].get("unit_typos", {}).get("rules", [])
-    return tuple((compile_vocabulary(typo), str(meant)) for typo, meant in rules)
+    return tuple((re.compile(typo), str(meant)) for typo, meant in rules)
 
 
 @cache
@@ -926,10 +923,10 @@ def normalise_unit(text: object) -> UnitInfo | None:
 
 
 # A unit and a note in brackets after it: "mIU/L (WHO 84/500)", "µg/L [= ng/mL]".
-_UNIT_NOTE: Final = compile_vocabulary(r"([^()\[\]]+)[(\[]([^()\[\]]*)[)\]]")
+_UNIT_NOTE: Final = re.compile(r"([^()\[\]]+)[(\[]([^()\[\]]*)[)\]]")
 # A unit (one word) and a note after a mark: "ng/mL - Siemens", "µg/l; Cobas", "mIU/L, Alinity",
 # "mU/L / Roche".
-_UNIT_MARK_NOTE: Final = compile_vocabulary(r"(\S+?)\s*(?:[;,]|\s[-–—/]\s)\s*(\S.*)")
+_UNIT_MARK_NOTE: Final = re.compile(r"(\S+?)\s*(?:[;,]|\s[-–—/]\s)\s*(\S.*)")
 # Both are matched against the stripped text, their groups stripped after (_unit_and_note): no
 # run of spaces is tried at every position (a cell of 140,000 spaces took minutes).
 
@@ -942,7 +939,7 @@ def _unit_notes() -> tuple[frozenset[str], re.Pattern[str], tuple[str, ...]]:
     equals = sorted((normalise_word(w) for w in data["equals_words"]), key=len, reverse=True)
     return (
         frozenset(normalise_word(w) for w in data["standard_words"]),
-        compile_vocabulary(str(data["standard_code"])),
+        re.compile(str(data["standard_code"])),
         tuple(w for w in equals if w),
     )
 
@@ -1053,7 +1050,7 @@ _UNIT_WORDS: Final = frozenset(
         "%",
     }
 )
-_UNIT_SHAPE = compile_vocabulary(r"[a-z0-9%/.,²³^*\[\]()\- ]+")
+_UNIT_SHAPE = re.compile(r"[a-z0-9%/.,²³^*\[\]()\- ]+")
 
 
 @cache
@@ -1078,12 +1075,12 @@ def _duration_unit_words() -> frozenset[str]:
 # A concentration unit: an SI-prefixed mass, amount or (international) unit over an SI-prefixed
 # litre ("pmol/L", "ng/dL", "mIU/mL", "pg/ml").  Prolactin is read in ng/mL (µg/L) and mIU/L
 # (µIU/mL); the others differ from them by a factor and cannot be renamed to either.
-_CONCENTRATION: Final = compile_vocabulary(
+_CONCENTRATION: Final = re.compile(
     r"(?:[pnum]|mc)?(?:g|mol|m?iu|m?ui|u|ie|e)/(?:[dcm]|100m)?l", re.IGNORECASE
 )
 
 
-_SCALED_PARTS: Final = compile_vocabulary(
+_SCALED_PARTS: Final = re.compile(
     r"(?P<amount>p|n|u|mc|m)?(?P<base>g|mol|m?iu|m?ui|u|ie|e)/(?P<volume>d|c|m|100m)?l",
     re.IGNORECASE,
 )
@@ -1138,11 +1135,9 @@ def looks_like_unit(text: str) -> bool:
     return "/" in s or "%" in s or s in _UNIT_WORDS or s in _unit_table()
 
 
-_WHOLE_BRACKETED: Final = compile_vocabulary(r"\s*[\[(]([^\[\]()]*)[\])]\s*")
-_CODE_LEGEND: Final = compile_vocabulary(
-    r"\s*\w+\s*[=:]\s*[^,;/|=]+(?:[,;/|]\s*\w+\s*[=:]\s*[^,;/|=]+)+"
-)
-_PATTERN_SEPARATORS: Final = compile_vocabulary(r"[\s./:\-]+")
+_WHOLE_BRACKETED: Final = re.compile(r"\s*[\[(]([^\[\]()]*)[\])]\s*")
+_CODE_LEGEND: Final = re.compile(r"\s*\w+\s*[=:]\s*[^,;/|=]+(?:[,;/|]\s*\w+\s*[=:]\s*[^,;/|=]+)+")
+_PATTERN_SEPARATORS: Final = re.compile(r"[\s./:\-]+")
 
 
 @cache
@@ -1223,14 +1218,14 @@ class Quantity:
     beside: tuple[BracketedNumber, ...] = ()
 
 
-_QUANTITY = compile_vocabulary(
+_QUANTITY = re.compile(
     r"(?P<pre>.*?)(?P<num>[+-]?(?:\d(?:[\d.,' ’]*\d)?(?:[eE][+-]?\d+)?|[.,]\d+))(?P<post>.*)"
 )
-_BRACKETED = compile_vocabulary(r"[(\[]([^)\]]*)[)\]]")
+_BRACKETED = re.compile(r"[(\[]([^)\]]*)[)\]]")
 # A dilution written as how the result was obtained ("(1:10)", "(x100)", "(10-fold)"): no second
 # result.  Any other number in brackets is one ("12.3 (repeat 48)", "180 (1:100 dilution: 9800)",
 # "18 (ref 3-15)").
-_DILUTION_RATIO = compile_vocabulary(
+_DILUTION_RATIO = re.compile(
     r"\b1\s*[:/]\s*\d+|[x×]\s*\d+|\d+\s*[x×]|\d+\s*-?\s*(?:fold|fach|voudig|fois|volte|veces)",
     re.IGNORECASE,
 )
@@ -1240,7 +1235,7 @@ _DILUTION_RATIO = compile_vocabulary(
 # with a number ("(repeat 48)", "(Wdh. 95)", "(1:100 dilution: 9800)", "(nach Verdünnung
 # 9800)", "(après dilution 1/10 : 42000)", "(ripetuto 95)", "(herhaling 95)").  A date, a time,
 # a sample or lot number, a footnote or a limit in brackets is a remark.
-_SECOND_RESULT_WORDS = compile_vocabulary(
+_SECOND_RESULT_WORDS = re.compile(
     with_ascii_spellings(  # "Verduennung" as well (triage.transliteration)
         r"\b(?:repeat\w*|rpt|rep(?:\.|\b)|retest\w*|re-?assay\w*|re-?run|dilut\w*|wdh|wiederhol\w*|"
         r"verd[üu]nn\w*|kontrolle|nachmessung|contr[ôo]le|r[ée]p[ée]t\w*|dilu[ée]\w*|repetid\w*|"
@@ -1300,7 +1295,7 @@ def _bracket_words() -> _BracketWords:
     )
 
 
-_LONE_NUMBER = compile_vocabulary(
+_LONE_NUMBER = re.compile(
     r"(?P<num>\d{1,3}(?:[ '’]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?|[.,]\d+)\s*(?P<unit>.*)"
 )
 
@@ -1354,7 +1349,7 @@ def _two_sided(text: str) -> bool:
     return interval is not None and interval.low is not None and interval.high is not None
 
 
-_FLAG_SYMBOLS = compile_vocabulary(r"[*!↑↓]+")
+_FLAG_SYMBOLS = re.compile(r"[*!↑↓]+")
 
 
 def parse_quantity(cell: object, decimal: str | None = None) -> Quantity:
@@ -1483,7 +1478,7 @@ class _RemarkWords:
 
 # A word of a cell (a remark is cut off at a word's edge only), and the marks around a word
 # that join it to the number or to the next word ("260, hämolytisch", "hämolytisch: 260").
-_CELL_WORD = compile_vocabulary(r"[^\s,;]+")
+_CELL_WORD = re.compile(r"[^\s,;]+")
 _WORD_MARKS: Final = ".:;,!-–—"
 _CLAUSE_MARK = re.compile(r"[,;]")  # between two clauses of a remark
 # The parts of a word compared with the vocabulary: "non-hémolysé" is "non" and "hemolyse",
@@ -1669,7 +1664,7 @@ def _out_of_range_pattern() -> re.Pattern[str]:
         for n, (mark, p) in enumerate(sorted(phrases, key=lambda mp: -len(mp[1])))
     )
     groups = f"{groups}|(?P<aboveclass>{_above_range_class()})"
-    return compile_vocabulary(rf"[(\[]?\s*(?:{groups})\s*[)\]]?")
+    return re.compile(rf"[(\[]?\s*(?:{groups})\s*[)\]]?")
 
 
 def _beyond_range(post: str) -> tuple[str, str] | None:
@@ -1855,10 +1850,10 @@ def _dilution_words() -> _DilutionWords:
 
 
 # Where a cell is cut into its readings: ";", "|", a line break, a comma before a space.
-_READING_BREAK = compile_vocabulary(r"\s*(?:[;|\n]|,(?=\s))\s*")
+_READING_BREAK = re.compile(r"\s*(?:[;|\n]|,(?=\s))\s*")
 # How a dilution is written beside the diluted value: "1:100", "1/100", "1 in 100", "x100",
 # "100x", "100-fold", "100fach" (never part of a longer number or a time: "11:30").
-_RATIO = compile_vocabulary(
+_RATIO = re.compile(
     r"(?<![\w.,:/])1\s*[:/]\s*\d+(?![\w.,:/]?\d)|(?<![\w.,])1\s+(?:in|auf|sur|en|su|op)\s+\d+\b"
     r"|(?<!\w)[x×]\s*\d+\b|(?<![\w.,])\d+\s*[x×](?!\w)"
     r"|(?<![\w.,])\d+\s*-?\s*(?:fold|fach|voudig|fois|volte|veces)\b",
@@ -1998,12 +1993,10 @@ def _range_patterns() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
     spelled = "|".join(re.escape(w) for w in reversed(words))
     glued = "|".join(re.escape(w) for w in ("to", "bis", "à", "a", "au", "al", "hasta"))
     separator = rf"\s*(?:-|–|—|~|…|\.\.+)\s*|\s+(?:{spelled})\s+|\s*(?:{glued})\s*"
-    pattern = compile_vocabulary(
-        rf"(?P<a>.*?\d)(?:{separator})(?P<b>[<>≤≥]?\s*[.,]?\d.*)", re.IGNORECASE
-    )
+    pattern = re.compile(rf"(?P<a>.*?\d)(?:{separator})(?P<b>[<>≤≥]?\s*[.,]?\d.*)", re.IGNORECASE)
     before = sorted({normalise_word(w) for w in data.get("before", [])}, key=len, reverse=True)
     lead = (
-        compile_vocabulary(
+        re.compile(
             r"(?:" + "|".join(re.escape(w) for w in before) + r")\.?:?\s+(?=[.,]?\d)",
             re.IGNORECASE,
         )
@@ -2013,9 +2006,7 @@ def _range_patterns() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
     return pattern, lead
 
 
-_TWO_READINGS: Final = compile_vocabulary(
-    r"[<>≤≥]?\s*([1-9]\d{0,2})[.,](\d{3})(?:\s*[^\d.,\s]\S*)?"
-)
+_TWO_READINGS: Final = re.compile(r"[<>≤≥]?\s*([1-9]\d{0,2})[.,](\d{3})(?:\s*[^\d.,\s]\S*)?")
 
 
 def two_readings(cell: str) -> tuple[float, float] | None:
@@ -2102,9 +2093,9 @@ def cell_interval(cell: object, decimal: str | None = None) -> Interval | None:
     return None
 
 
-_LABEL = compile_vocabulary(r"[^\W\d_]+\.?")
+_LABEL = re.compile(r"[^\W\d_]+\.?")
 _LABEL_EDGES = " \t;,/|:=()[]{}"
-_LABEL_GLUE = compile_vocabulary(r"[\s\-]*")
+_LABEL_GLUE = re.compile(r"[\s\-]*")
 _MAX_LABEL_WORDS = 4
 # groups whose interval is the row's own (the lab's usual interval for that sex), and the key
 # they take when no sex word labels them: "non_pregnant" is the women's, "adult" any adult's
@@ -2118,7 +2109,7 @@ def _both_sexes_join() -> re.Pattern[str]:
     """What joins two sex labels into one for both sexes: "/", "&", "+" or a word of
     synonyms.toml [values.sex] ``both_sexes_join`` ("M/F", "Männer und Frauen")."""
     words = "|".join(map(re.escape, synonyms_data()["values"]["sex"]["both_sexes_join"]))
-    return compile_vocabulary(rf"\s*(?:[/&+]|{words})\s*", re.IGNORECASE)
+    return re.compile(rf"\s*(?:[/&+]|{words})\s*", re.IGNORECASE)
 
 
 def parse_sex_intervals(cell: object, decimal: str | None = None) -> dict[str, Interval] | None:
@@ -2460,7 +2451,7 @@ NOT_AN_ANSWER: Final = "not an answer"
 
 # The code's separators: "1 = ja", "0: no", "[1] weiblich", "(2) male", Stata's "1. Female", "1)
 # Female", and the dash of labelled exports ("1 - Female", "1 – Weiblich", "2 — Male").
-_CODE_LABEL: Final = compile_vocabulary(
+_CODE_LABEL: Final = re.compile(
     r"\s*(?:\[\s*-?\d{1,3}\s*\]|\(\s*-?\d{1,3}\s*\)|-?\d{1,3}\s*[=:)]|-?\d{1,3}\.\s+"
     r"|-?\d{1,3}\s*[-–—]\s*)\s*([^\W\d_].*?)\s*"
 )
@@ -2596,11 +2587,11 @@ def sex_letter_header(header: str) -> bool:
     return bool({heading, *re.findall(r"\w+", heading)} & _letter_code_headers())
 
 
-_CODE_PAIR: Final = compile_vocabulary(r"([^\W_]+)\s*[=:]\s*([^\W_]+)")
+_CODE_PAIR: Final = re.compile(r"([^\W_]+)\s*[=:]\s*([^\W_]+)")
 
 
 # A choice of a REDCap data dictionary or labelled header: "1, Female | 2, Male".
-_CHOICE_PAIR: Final = compile_vocabulary(r"(?<![\w.])(\d{1,2})\s*,\s*([^\W\d_]+)\s*(?=\||\)|\]|$)")
+_CHOICE_PAIR: Final = re.compile(r"(?<![\w.])(\d{1,2})\s*,\s*([^\W\d_]+)\s*(?=\||\)|\]|$)")
 
 
 def header_sex_codes(header: str) -> dict[str, str]:
@@ -2616,8 +2607,8 @@ def header_sex_codes(header: str) -> dict[str, str]:
     return _header_codes(pairs, parse_sex)
 
 
-_ISO_5218: Final = compile_vocabulary(r"\bISO(?:/IEC)?\s*5218\b", re.IGNORECASE)
-_SPACED_PAIR: Final = compile_vocabulary(r"(?<![\w.])(\d)\s*(?:-|–|\s)\s*([^\W\d_]+)")
+_ISO_5218: Final = re.compile(r"\bISO(?:/IEC)?\s*5218\b", re.IGNORECASE)
+_SPACED_PAIR: Final = re.compile(r"(?<![\w.])(\d)\s*(?:-|–|\s)\s*([^\W\d_]+)")
 
 
 def _header_codes(
@@ -2636,7 +2627,7 @@ def _header_codes(
     return found
 
 
-_FLAG_CODE_PAIRS: Final = compile_vocabulary(
+_FLAG_CODE_PAIRS: Final = re.compile(
     r"(?<![\w.])(\d{1,2})\s*(?:=|:|,|-)\s*([^\W\d_]+)|([^\W\d_]+)\s*(?:=|:)\s*(\d{1,2})(?![\w.])"
 )
 
@@ -2667,7 +2658,7 @@ def _threshold_pattern() -> re.Pattern[str]:
         # a word ("lt", "unter", "moins de") starts a word of the header ("egfr_lt60", "eGFR
         # unter 60"), never inside one or after a slash ("ml/min/1.73m2" is no "min 1")
         spellings.append(rf"(?<![^\s_(\[]){escaped}" if spelling[0].isalnum() else escaped)
-    return compile_vocabulary(r"(?:" + "|".join(spellings) + r")[\s_]*\d")
+    return re.compile(r"(?:" + "|".join(spellings) + r")[\s_]*\d")
 
 
 def header_threshold(header: str) -> bool:
@@ -2680,7 +2671,7 @@ def header_threshold(header: str) -> bool:
 
 # A whole number written as a float ("1.0", "2,0"): how pandas, R and Stata write the codes of
 # a column that has a missing value.
-_WHOLE_FLOAT: Final = compile_vocabulary(r"\s*(-?\d{1,3})[.,]0+\s*")
+_WHOLE_FLOAT: Final = re.compile(r"\s*(-?\d{1,3})[.,]0+\s*")
 
 
 def code_text(cell: object) -> str:
@@ -2795,7 +2786,7 @@ _DAYS_IN: Final = {
     "days": 1.0,
     "hours": 1.0 / _HOURS_PER_DAY,
 }
-_A_YEAR: Final = compile_vocabulary(r"(?:19|20)\d\d")
+_A_YEAR: Final = re.compile(r"(?:19|20)\d\d")
 
 
 def writes_a_year(text: str) -> bool:
@@ -2806,7 +2797,7 @@ def writes_a_year(text: str) -> bool:
 
 # A day and month written without a year, German-style ("abgesetzt am 18.11.") or with a slash
 # ("depuis le 12/10"): read against the sample's date too.
-_DAY_MONTH: Final = compile_vocabulary(
+_DAY_MONTH: Final = re.compile(
     r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?!\d)|(?<![\d./])\d{1,2}/\d{1,2}(?![\d/])"
 )
 
@@ -2821,14 +2812,14 @@ def writes_a_date(text: str) -> bool:
 @cache
 def month_name_regex() -> re.Pattern[str]:
     """month_name_pattern compiled (for lower-case text without accents: normalise_word)."""
-    return compile_vocabulary(month_name_pattern())
+    return re.compile(month_name_pattern())
 
 
-_YEARS_MONTHS: Final = compile_vocabulary(r"(\d{1,3})\s*;\s*(\d{1,2})")
+_YEARS_MONTHS: Final = re.compile(r"(\d{1,3})\s*;\s*(\d{1,2})")
 # An upper bound written for a duration (an age band's "<18", "under 1 year", "unter 18",
 # "moins de 18 ans", "menos de 18", "meno di 18", "jonger dan 18"): a child of any age below it,
 # so no age (read as 18 it judged a young child on the adult interval, a false normal).
-_UPPER_BOUND: Final = compile_vocabulary(
+_UPPER_BOUND: Final = re.compile(
     with_ascii_spellings(  # "juenger als" as well
         r"\s*(?:<|≤|<=|=<|under|below|less\s+than|younger\s+than|unter|j[üu]nger\s+als|moins\s+de|"
         r"menos\s+de|meno\s+di|jonger\s+dan|kleiner\s+dan)\s*\d"
@@ -2843,8 +2834,8 @@ _FRACTION_DAYS: Final = {
     "7": _DAYS_IN["days"],
     "40": _DAYS_IN["weeks"],
 }
-_FRACTION = compile_vocabulary(r"(\d+(?:[.,]\d+)?)\s*/\s*(12|52|7|40)")
-_OLD = compile_vocabulary(r"\s*(?:old|alt|de edad)$")
+_FRACTION = re.compile(r"(\d+(?:[.,]\d+)?)\s*/\s*(12|52|7|40)")
+_OLD = re.compile(r"\s*(?:old|alt|de edad)$")
 
 
 @cache
@@ -2859,7 +2850,7 @@ def _duration_units() -> tuple[re.Pattern[str], dict[str, float]]:
             days[normalise_word(word)] = _DAYS_IN[kind]
     every = set(days) | set(ambiguous_duration_words())
     words = "|".join(re.escape(w) for w in sorted(every, key=len, reverse=True))
-    pattern = compile_vocabulary(rf"(\d+(?:[.,]\d+)?)\s*({words})?(?![a-z])\.?")
+    pattern = re.compile(rf"(\d+(?:[.,]\d+)?)\s*({words})?(?![a-z])\.?")
     return pattern, days
 
 
@@ -2882,7 +2873,7 @@ def _ended_ago_pattern() -> re.Pattern[str]:
     units = _duration_unit_pattern()
     count = rf"(?:\d+(?:[.,]\d+)?|{either('counts')})"
     span = rf"{count}\s*(?:{units})\.?(?![^\W\d_])"
-    return compile_vocabulary(
+    return re.compile(
         rf"\b(?:{either('until')})\s+(?:(?:{either('before')})\s+{span}"
         rf"|{span}\s+(?:{either('after')})\b|(?:{either('last')})\b)"
     )
@@ -2898,15 +2889,15 @@ def ended_ago(text: str) -> re.Match[str] | None:
 
 # a sentence ends at ; ! ? a line end, or a full stop before a space that does not end a
 # one-letter abbreviation ("z.B.", "e.g.", "p.ex.")
-_SENTENCE: Final = compile_vocabulary(r"(?:[^.;!?\n]|(?<=\b[^\W\d_])\.|\.(?!\s|$))+[.;!?\n]?")
+_SENTENCE: Final = re.compile(r"(?:[^.;!?\n]|(?<=\b[^\W\d_])\.|\.(?!\s|$))+[.;!?\n]?")
 
 
 @cache
 def _general_patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
     """(general, patient, quick words) of synonyms.toml [general_statements]."""
     table = synonyms_data()["general_statements"]
-    general = compile_vocabulary("|".join(f"(?:{p})" for p in table["general"]), re.IGNORECASE)
-    patient = compile_vocabulary("|".join(f"(?:{p})" for p in table["patient"]), re.IGNORECASE)
+    general = re.compile("|".join(f"(?:{p})" for p in table["general"]), re.IGNORECASE)
+    patient = re.compile("|".join(f"(?:{p})" for p in table["patient"]), re.IGNORECASE)
     return general, patient, tuple(str(w) for w in table["quick_words"])
 
 
@@ -2914,11 +2905,11 @@ def _general_patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ..
 def _hypothetical_patterns() -> tuple[re.Pattern[str], tuple[str, ...]]:
     """(hypothetical, its quick words) of synonyms.toml [general_statements]."""
     table = synonyms_data()["general_statements"]
-    pattern = compile_vocabulary("|".join(f"(?:{p})" for p in table["hypothetical"]), re.IGNORECASE)
+    pattern = re.compile("|".join(f"(?:{p})" for p in table["hypothetical"]), re.IGNORECASE)
     return pattern, tuple(str(w) for w in table["hypothetical_quick_words"])
 
 
-_CLAUSE_PART: Final = compile_vocabulary(r"[^,:;.!?\n]+[,:;.!?\n]*|[,:;.!?\n]+")
+_CLAUSE_PART: Final = re.compile(r"[^,:;.!?\n]+[,:;.!?\n]*|[,:;.!?\n]+")
 
 
 def _without_hypothetical(text: str) -> str:
@@ -2966,7 +2957,7 @@ def _last_dose_pattern() -> re.Pattern[str]:
     openers = "|".join(table["last_dose"]["openers"])
     before = "|".join(ago["before"])
     after = "|".join(ago["after"])
-    return compile_vocabulary(
+    return re.compile(
         rf"\b(?:{openers})\b\W*"
         rf"(?:(?:{before})\s+{_time_span(1)}|{_time_span(2)}\s+(?:{after})\b|{_last_period()})",
         re.IGNORECASE,
@@ -3052,13 +3043,13 @@ def _stopped_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, flo
     gap = rf"(?:[\s\-]+[^\W\d_][\w\-]*){{0,{int(stopped['since_gap_words'])}}}"
     since_words = "|".join([*stopped["words"], *stopped["since_words"]])
     # "stopped 2 days ago", "stopped (yesterday)", "last given 10 days ago"
-    forward = compile_vocabulary(
+    forward = re.compile(
         rf"\b(?:{words})(?![^\W\d_])\W*{time}|\b(?:{since_words})(?![^\W\d_]){gap}\W*{since}",
         re.IGNORECASE,
     )
     # "vor 2 Tagen abgesetzt", "gestern abgesetzt", "2 dagen geleden gestopt", "seit 2 Tagen
     # abgesetzt"
-    backward = compile_vocabulary(rf"\b(?:{time}|{since})\W*(?:{words})(?![^\W\d_])", re.IGNORECASE)
+    backward = re.compile(rf"\b(?:{time}|{since})\W*(?:{words})(?![^\W\d_])", re.IGNORECASE)
     return forward, backward, relative
 
 
@@ -3172,7 +3163,7 @@ def _stopped_month_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     year = r"(?:\s*(?P<year>(?:19|20)\d\d)(?![\d./-]?\d))"
     named = rf"{month_name_pattern()}{year}?"
     numbered = r"(?<![\d./-])(?P<mnum>\d{1,2})\s*[./-]\s*(?P<myear>(?:19|20)\d\d)(?![\d./-]?\d)"
-    forward = compile_vocabulary(
+    forward = re.compile(
         rf"\b(?:{words})(?![^\W\d_])\s*[(:,]?\s*(?:(?:{where})\s+)?(?:{part})?{article}"
         rf"(?:{named}|{numbered})",
         re.IGNORECASE,
@@ -3181,7 +3172,7 @@ def _stopped_month_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     # abgesetzt", "Oktober abgesetzt" (a name alone, not one of month_alone_not: "mai sospeso")
     alone_not = "|".join(stopped["month_alone_not"])
     alone = rf"(?<![^\W\d_])(?!(?:{alone_not})(?![^\W\d_]))"
-    backward = compile_vocabulary(
+    backward = re.compile(
         rf"(?:(?:(?<![^\W\d_])(?P<lead>(?:{where})\s+(?:{part})?|{part}){article})?"
         rf"(?(lead)|(?:{alone}|(?=[^\W\d_]+\.?\s*(?:19|20)\d\d)))"
         rf"{month_name_pattern()}{year}?|{numbered})"
@@ -3221,12 +3212,8 @@ def _stopped_year_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     where = rf"(?:(?:{'|'.join(stopped['month_in'])})\s+)?"
     where += rf"(?:(?:{'|'.join(stopped['year_word'])})\s+)?"
     year = r"(?<![\d./-])(?P<year>(?:19|20)\d\d)(?![\d./-]?\d)"
-    forward = compile_vocabulary(
-        rf"\b(?:{words})(?![^\W\d_])\s*[(:]?\s*{where}{year}", re.IGNORECASE
-    )
-    backward = compile_vocabulary(
-        rf"(?<![^\W\d_]){where}{year}\s*(?:{words})(?![^\W\d_])", re.IGNORECASE
-    )
+    forward = re.compile(rf"\b(?:{words})(?![^\W\d_])\s*[(:]?\s*{where}{year}", re.IGNORECASE)
+    backward = re.compile(rf"(?<![^\W\d_]){where}{year}\s*(?:{words})(?![^\W\d_])", re.IGNORECASE)
     return forward, backward
 
 
@@ -3248,7 +3235,7 @@ def _stopped_recently_pattern() -> re.Pattern[str]:
     words = "|".join([*stopped["words"], *table["last_dose"]["openers"]])
     recent = "|".join(stopped["recently"])
     before = "|".join([*stopped["recently"], *stopped["recently_before"]])
-    return compile_vocabulary(
+    return re.compile(
         rf"\b(?:{words})(?![^\W\d_])\s*\(?\s*(?:{recent})(?![^\W\d_])"
         rf"|(?<![^\W\d_])(?:{before})\s+(?:{words})(?![^\W\d_])",
         re.IGNORECASE,
@@ -3348,10 +3335,10 @@ def _duration_days(
 
 # An age band of a research cohort ("40-49", "40–49 J.", "65+", "≥ 65", "80 und älter"): the
 # first age and the first age after it (None: open-ended).
-_AGE_BAND: Final = compile_vocabulary(
+_AGE_BAND: Final = re.compile(
     r"\s*(\d{1,3})\s*[-–—]\s*(\d{1,3})\s*(?:y|yrs?|years?|j|jahre|ans|anos|anni|jaar)?\.?\s*"
 )
-_AGE_OPEN: Final = compile_vocabulary(
+_AGE_OPEN: Final = re.compile(
     r"\s*(?:(?:≥|>=|=>)\s*(\d{1,3})|(\d{1,3})\s*(?:\+|(?:y|years?|jahre|ans|anos|anni|jaar)?\s*"
     r"(?:and\s+(?:over|older|above)|und\s+(?:alter|aelter|mehr)|et\s+plus|y\s+m[aá]s|e\s+oltre|en\s+ouder)))\s*"
 )
@@ -3474,8 +3461,8 @@ def parse_weeks(cell: object, bare_days: float = _DAYS_PER_WEEK) -> float | None
 
 
 # "SSW 12", "SA: 20", "sem. 30": a weeks word before its number; "12. SSW": an ordinal's dot.
-_WORD_FIRST: Final = compile_vocabulary(r"\s*([^\W\d_]+)\s*[.:]?\s*(\d+(?:[.,]\d+)?)\s*")
-_ORDINAL_DOT: Final = compile_vocabulary(r"^\s*(\d+)\.\s+(?=[^\W\d_])")
+_WORD_FIRST: Final = re.compile(r"\s*([^\W\d_]+)\s*[.:]?\s*(\d+(?:[.,]\d+)?)\s*")
+_ORDINAL_DOT: Final = re.compile(r"^\s*(\d+)\.\s+(?=[^\W\d_])")
 
 
 def _unit_after_number(text: str) -> str:
@@ -3520,24 +3507,24 @@ _TIME = (  # after a space, T or comma; or a colon (SAS's DATETIME: "01MAR2015:0
     r"(?:(?:[ T,]+|:(?=\d{1,2}:\d{2}))(?P<H>\d{1,2})[:.h](?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
     r"\s*(?P<ampm>[ap]\.?m\.?)?)?"
 )
-_ISO = compile_vocabulary(
+_ISO = re.compile(
     r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})" + _TIME + r"\s*(?:Z|[+-]\d{2}:?\d{2})?",
     re.IGNORECASE,
 )
-_NUMERIC_DATE = compile_vocabulary(
+_NUMERIC_DATE = re.compile(
     r"(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<y>\d{4}|\d{2})" + _TIME, re.IGNORECASE
 )
-_NAMED_DMY = compile_vocabulary(
+_NAMED_DMY = re.compile(
     r"(?P<d>\d{1,2})(?:st|nd|rd|th)?[ ./-]*(?P<mon>[^\W\d_]{3,9})\.?[ ./,-]*(?P<y>\d{4}|\d{2})"
     + _TIME,
     re.IGNORECASE,
 )
-_NAMED_MDY = compile_vocabulary(
+_NAMED_MDY = re.compile(
     r"(?P<mon>[^\W\d_]{3,9})\.?[ ./-]*(?P<d>\d{1,2})(?:st|nd|rd|th)?[ ,./-]+(?P<y>\d{4}|\d{2})"
     + _TIME,
     re.IGNORECASE,
 )
-_COMPACT = compile_vocabulary(
+_COMPACT = re.compile(
     r"(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})"
     r"(?:[ T]?(?P<H>\d{2}):?(?P<M>\d{2})(?::?(?P<S>\d{2}))?)?"
 )
@@ -3546,7 +3533,7 @@ _TWO_DIGIT_YEAR_PIVOT: Final = 30  # 00-30 -> 2000s, 31-99 -> 1900s (only for 2-
 
 # Weekday names written before a date (English, German, French, Spanish, Italian, Dutch in full;
 # English abbreviations).  "Mar" is left out: it is also March.
-_WEEKDAY = compile_vocabulary(
+_WEEKDAY = re.compile(
     r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|"
     r"mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miercoles|miércoles|jueves|viernes|"
@@ -3555,7 +3542,7 @@ _WEEKDAY = compile_vocabulary(
     r"\.?,?\s+(?=\d)",
     re.IGNORECASE,
 )
-_HOUR_WORD = compile_vocabulary(r"(?<=\d)\s*(?:h|hrs|uhr|u)\.?$", re.IGNORECASE)
+_HOUR_WORD = re.compile(r"(?<=\d)\s*(?:h|hrs|uhr|u)\.?$", re.IGNORECASE)
 
 
 def _is_dotted(match: re.Match[str]) -> bool:
@@ -3804,7 +3791,7 @@ def parse_dates(values: Sequence[object] | np.ndarray, dayfirst: bool = True) ->
     return np.asarray(pd.to_datetime(pd.Series(parsed, dtype=object)), dtype="datetime64[ns]")
 
 
-_BIRTH_YEAR_TEXT: Final = compile_vocabulary(r"\s*((?:18|19|20)\d\d)\s*")
+_BIRTH_YEAR_TEXT: Final = re.compile(r"\s*((?:18|19|20)\d\d)\s*")
 _FIRST_BIRTH_YEAR: Final = 1880  # no one alive was born before; a smaller number is no year
 
 
@@ -3823,7 +3810,7 @@ def birth_year(cell: object) -> int | None:
     return year if year is not None and _FIRST_BIRTH_YEAR <= year <= date.today().year else None
 
 
-_BIRTH_MONTH_TEXT: Final = compile_vocabulary(
+_BIRTH_MONTH_TEXT: Final = re.compile(
     r"\s*(?:(?P<m1>\d{1,2})\s*[./-]\s*(?P<y1>(?:18|19|20)\d\d)|(?P<y2>(?:18|19|20)\d\d)\s*[./-]\s*"
     r"(?P<m2>\d{1,2})|(?P<name>[^\W\d_]+)\.?\s+(?P<y3>(?:18|19|20)\d\d))\s*"
 )

@@ -195,14 +195,14 @@ _GREATER_ARROW: Final = r"(?<![<>=\-])>>?(?![=>]|\s*[\d.,])"
 # Clause ends: punctuation, new lines, and words that start a new statement.
 # "instead" and "invece" end a clause unless they open "instead of"/"invece di", which replaces
 # the drug after them (_INSTEAD_OF) within one clause.
-_CLAUSE_END: Final = compile_vocabulary(
+_CLAUSE_END: Final = re.compile(
     rf"[;|\n\r•+→]|->|=>|{_GREATER_ARROW}|,(?!\d)|:(?!\d)|"
     rf"\.(?=\s|$){_NOT_AN_ABBREVIATION}|"
     rf"{_NOT_LETTER_BEFORE}(?:instead(?!\s+of\b)|invece(?!\s+d[ie]\b)){_NOT_LETTER_AFTER}|"
     + _word_set_pattern(_words("clause_end"))
 )  # matched in lower-cased text (see _negations), faster than re.IGNORECASE
 # Words that join two drugs of one statement; a negation carries over them.
-_CONNECTOR: Final = compile_vocabulary(r"&|" + _word_set_pattern(_words("connector")))
+_CONNECTOR: Final = re.compile(r"&|" + _word_set_pattern(_words("connector")))
 # Words that say a drug is not taken, before it ("stopped risperidone") or after it
 # ("risperidone (stopped)", "haloperidol - allergy").
 # fmt: off
@@ -217,7 +217,7 @@ _REPLACED: Final = frozenset(_words("replaced"))
 # rispéridone", "antes de iniciar risperidona", "prima di iniziare risperidone", "voor start
 # risperidon", "naïf de tout traitement antipsychotique".  Only right before it: "prior to
 # sampling took metoclopramide" took it.
-_NOT_YET: Final = compile_vocabulary(
+_NOT_YET: Final = re.compile(
     rf"\b(?:{_pattern_alternatives('not_yet')})"
     r"(?:\s+(?:the|der|die|das|dem|den|la|le|les|el|il|lo|de|het|l\W))?\s*$"
 )
@@ -225,28 +225,28 @@ _NOT_YET: Final = compile_vocabulary(
 # A sample taken before the drug (drugs.toml [patterns] before_drug, start_after_drug, baseline):
 # "before" right before it, with its start right after it ("vor Risperdal-Eindosierung") or a
 # baseline in its clause ("baseline prolactin before risperidone"); see _before_its_start.
-_BEFORE_DRUG: Final = compile_vocabulary(
+_BEFORE_DRUG: Final = re.compile(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('before_drug')})"
     r"(?:\s+(?:the|der|die|das|dem|den|la|le|les|el|il|lo|de|het|l\W))?\s*$"
 )
-_START_AFTER_DRUG: Final = compile_vocabulary(
+_START_AFTER_DRUG: Final = re.compile(
     rf"[\s\-/]*(?:{_pattern_alternatives('start_after_drug')})(?![^\W\d_])"
 )
-_BASELINE: Final = compile_vocabulary(
+_BASELINE: Final = re.compile(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('baseline')})(?![^\W\d_])"
 )
 
 # A stop only planned (drugs.toml [patterns] planned_stop: "due to be stopped", "soll abgesetzt
 # werden", "à arrêter", "se suspenderá", "da sospendere", "wordt gestopt"): the drug is still
 # taken at the sample; _negations reads the text with these phrases blanked out.
-_PLANNED_STOP: Final = compile_vocabulary(
+_PLANNED_STOP: Final = re.compile(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('planned_stop')})(?![^\W\d_])"
 )
 
 # No longer taken, written as a clause with a verb of intake (drugs.toml [patterns]
 # no_longer_taken: "ya no la toma", "nimmt sie nicht mehr", "ne la prend plus", "non la prende
 # più", "neemt het niet meer"): _negations reads each as the stop word _NO_LONGER_AS.
-_NO_LONGER_TAKEN: Final = compile_vocabulary(
+_NO_LONGER_TAKEN: Final = re.compile(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('no_longer_taken')})(?![^\W\d_])"
 )
 _NO_LONGER_AS: Final = "stopped"
@@ -272,7 +272,7 @@ def _no_longer_as_stop(text: str) -> str:
 
 # The drug's stop named right before it (drugs.toml [patterns] stop_noun): with a plan after the
 # drug, a stop only planned ("Absetzen von Risperdal geplant").
-_STOP_NOUN: Final = compile_vocabulary(
+_STOP_NOUN: Final = re.compile(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('stop_noun')})"
     r"(?:(?:the|der|die|das|dem|den|la|le|les|el|il|lo|de|het|l\W)\s*)?$"
 )
@@ -282,7 +282,7 @@ _STOP_NOUN: Final = compile_vocabulary(
 # "final del tratamiento con risperidona", "fine della terapia con risperidone", "einde van de
 # behandeling met risperidon".  Only right before it (an article between), like _NOT_YET: "end of
 # March risperidone" is no end of risperidone.
-_END_OF: Final = compile_vocabulary(
+_END_OF: Final = re.compile(
     rf"\b(?:{_pattern_alternatives('end_of')})"
     r"(?:\s+(?:the|la|de|het|l\W))?\s*"
     rf"(?:(?:{_word_alternatives('end_of_treatment')})\s+(?:{_word_alternatives('end_of_with')})?)?"
@@ -290,12 +290,12 @@ _END_OF: Final = compile_vocabulary(
 )
 # "post-" glued to the drug: after it was stopped ("aménorrhée post-pilule", "amenorrea
 # post-píldora", "Post-Pill-Amenorrhoe", "post-pill amenorrhoea": after stopping the pill).
-_POST_PREFIX: Final = compile_vocabulary(r"(?<![^\W\d_])post\s*-\s*$")
+_POST_PREFIX: Final = re.compile(r"(?<![^\W\d_])post\s*-\s*$")
 # A past marker alone after the drug and its dose: "Risperdal (ex)", "Risperdal 2 mg - ex.",
 # "Haldol (früher)", "Risperdal (previous)", "Solian (ancien)", "risperidona (anterior)",
 # "risperidone (precedente)", "risperidon (vroeger)".  Alone: "Risperdal (ex-Raucherin)" is not.
 _PAST_ALONE_WORDS: Final = _words("past_alone")
-_PAST_ALONE_AFTER: Final = compile_vocabulary(
+_PAST_ALONE_AFTER: Final = re.compile(
     r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-]*)?[(\[\-–]?\s*"
     rf"(?:{_word_alternatives('past_alone')})"
     r"\.?\s*[)\]]?\s*$"
@@ -303,7 +303,7 @@ _PAST_ALONE_AFTER: Final = compile_vocabulary(
 # Free of the drug, right after it: "antipsychotic-free", "risperidone-free since 2023",
 # "Risperdal-frei seit 2 Jahren" (drugs.toml [words] free_after).  "seizure-free" after the dose
 # is not the drug's.
-_FREE_AFTER: Final = compile_vocabulary(rf"[ \t]*-?[ \t]*(?:{_word_alternatives('free_after')})\b")
+_FREE_AFTER: Final = re.compile(rf"[ \t]*-?[ \t]*(?:{_word_alternatives('free_after')})\b")
 # The first words of _END_OF and _POST_PREFIX (for _may_negate's fast path).
 _END_OF_WORDS: Final = _words("end_of_first")
 # Replaced by what comes before, right before the drug: "aripiprazole instead of risperidone",
@@ -311,17 +311,17 @@ _END_OF_WORDS: Final = _words("end_of_first")
 # de", "invece di", "al posto del", "in plaats van", "rather than", "replacing": the drug after is
 # the old one, not taken.  Only right before it (an article between), like _NOT_YET.
 _INSTEAD_OF_WORDS: Final = rf"\b(?:{_pattern_alternatives('instead_of')})"
-_INSTEAD_OF: Final = compile_vocabulary(
+_INSTEAD_OF: Final = re.compile(
     _INSTEAD_OF_WORDS
     + r"(?:\s*(?:the|der|die|das|dem|den|des|la|le|les|el|il|lo|de|het|l\W))?\s*$"
 )
-_INSTEAD_OF_ANYWHERE: Final = compile_vocabulary(_INSTEAD_OF_WORDS)  # for _may_negate's fast path
+_INSTEAD_OF_ANYWHERE: Final = re.compile(_INSTEAD_OF_WORDS)  # for _may_negate's fast path
 # A past time right before the drug and the word that puts the patient on it: "anciennement sous
 # Solian", "previously on", "früher unter Risperdal", "previamente con risperidona", "antes
 # risperidona", "precedentemente in terapia con", "vroeger met", "formerly treated with".  The
 # past word alone negates by its cue; with "sous"/"con"/"mit" after it, that word would affirm.
 _PAST_WORDS: Final = rf"\b(?:{_pattern_alternatives('past_time')})\b"
-_PAST_THEN_ON: Final = compile_vocabulary(
+_PAST_THEN_ON: Final = re.compile(
     _PAST_WORDS
     + rf"(?:\s+(?:{_word_alternatives('past_on')}))?"
     rf"(?:\s+(?:{_pattern_alternatives('past_treated_with')}))?"
@@ -330,11 +330,11 @@ _PAST_THEN_ON: Final = compile_vocabulary(
 
 # "As before" ("comme auparavant Risperdal", "wie zuvor", "igual que antes", "come prima",
 # "zoals eerder"): the past word says the drug is continued, right before a _PAST_THEN_ON match.
-_AS_BEFORE: Final = compile_vocabulary(rf"\b(?:{_word_alternatives('as_before')})\s*$")
+_AS_BEFORE: Final = re.compile(rf"\b(?:{_word_alternatives('as_before')})\s*$")
 # Continued, after the drug in its list item: "zuvor mit Risperdal eingestellt, weiter so",
 # "previously on risperidone, continued", "auparavant sous Solian, poursuivi": a past word before
 # it was no stop.
-_CONTINUED_AFTER: Final = compile_vocabulary(rf"\b(?:{_pattern_alternatives('continued_after')})\b")
+_CONTINUED_AFTER: Final = re.compile(rf"\b(?:{_pattern_alternatives('continued_after')})\b")
 # Cues before a drug ("no", "stopped", "allergic to" ...) and the ones that cancel them.
 _NEGATING: Final = _STOPPED | frozenset(_words("negating"))
 _AFFIRMING_WORDS: Final = frozenset(_words("affirming"))
@@ -343,13 +343,13 @@ _AFFIRMING_WORDS: Final = frozenset(_words("affirming"))
 # "passato a", "overgezet op"; an arrow: "Haldol -> Abilify"): the first is no longer taken.
 _SWITCHED_TO: Final = frozenset(_words("switched_to"))
 _SWITCHED_AWAY: Final = frozenset(_words("switched_away"))
-_ARROW: Final = compile_vocabulary(rf"->|→|=>|⇒|⟶|{_GREATER_ARROW}")
+_ARROW: Final = re.compile(rf"->|→|=>|⇒|⟶|{_GREATER_ARROW}")
 # Only proposed, offered or declined, or to start later, right after the drug (its dose and a
 # "was"/"wurde" between): "risperidone proposed by psychiatrist", "Risperidon abgelehnt",
 # "rispéridone proposée", "risperidona rechazada", "risperidone rifiutato", "risperidon
 # geweigerd", "risperidona la próxima semana".  Only right after it: "risperidone dose reduction
 # proposed" is taking it.
-_PROPOSED_AFTER: Final = compile_vocabulary(
+_PROPOSED_AFTER: Final = re.compile(
     r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?"
     rf"(?:(?:{_pattern_alternatives('proposed_copula')})\s+)?"
     rf"(?:{_pattern_alternatives('proposed_after')}|"
@@ -361,7 +361,7 @@ _PROPOSED_AFTER: Final = compile_vocabulary(
 # umgestellt", "Risperidon durch Abilify ersetzt", "risperidon is naar aripiprazol omgezet",
 # "risperidon door aripiprazol vervangen": the words between the two drugs, and the verb after the
 # second.  The first is no longer taken.
-_SWITCH_BETWEEN: Final = compile_vocabulary(
+_SWITCH_BETWEEN: Final = re.compile(
     r"^[\s\d.,/()]*(?:(?:mg|µg|mcg|ug)\b[\s().,]*)?"
     rf"(?:(?:{_word_alternatives('switch_between_copula')})\s+)?"
     rf"(?:{_word_alternatives('switch_between')})\s+(?:(?:der|die|das|den|dem|de|het)\s+)?$"
@@ -374,26 +374,26 @@ _SWITCH_BETWEEN: Final = compile_vocabulary(
 _SWITCH_ARTICLE: Final = (
     r"(?:\s+(?:der|des|von|du|de|la|le|del|della|dello|di|da|dal|dalla|dallo|van|the|het|l\W))?"
 )
-_SWITCH_OPEN: Final = compile_vocabulary(
+_SWITCH_OPEN: Final = re.compile(
     rf"\b(?:{_word_alternatives('switch_open')})"
     # "cambio de tratamiento: risperidona por aripiprazol", "change of medication: X to Y",
     # "Umstellung der Therapie: X auf Y", "wijziging medicatie: X naar Y"
     rf"(?:(?:\s+(?:of|in))?{_SWITCH_ARTICLE}\s+(?:{_word_alternatives('end_of_treatment')}))?"
     rf"(?:\s*[:\-–])?{_SWITCH_ARTICLE}\s*$"
 )
-_SWITCH_JOIN: Final = compile_vocabulary(
+_SWITCH_JOIN: Final = re.compile(
     r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?"
     rf"(?:{_word_alternatives('switch_join')})"
     r"\s*(?:(?:the|der|die|das|den|dem|la|le|l\W|el|il|lo|de|het)\s*)?$"
 )
-_SWITCH_VERB: Final = compile_vocabulary(
+_SWITCH_VERB: Final = re.compile(
     rf"[^;,]{{0,30}}?\b(?:{_word_alternatives('switch_verb')})\b"
 )
 _AFFIRMING: Final = _AFFIRMING_WORDS | _REPLACED | _SWITCHED_TO  # the drug after is taken
 # The new drug first, then the old one after "from" ("switched to aripiprazole from risperidone",
 # "umgestellt auf Abilify von Risperdal"): the words between the two, after a switch cue before
 # the first.
-_SWITCHED_FROM: Final = compile_vocabulary(
+_SWITCHED_FROM: Final = re.compile(
     r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?"
     rf"(?:{_word_alternatives('switched_from')})"
     r"\s*(?:(?:the|der|die|das|dem|den|la|le|l\W|el|il|lo|de|het)\s*)?"
@@ -401,18 +401,18 @@ _SWITCHED_FROM: Final = compile_vocabulary(
 # The new drug named first after a `substituted` word, the old one after a `substituted_join`
 # word ("substituted aripiprazole for risperidone", "a substitué l'Abilify au Risperdal"): the
 # second is no longer taken, the first is.
-_SUBSTITUTED: Final = compile_vocabulary(
+_SUBSTITUTED: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('substituted')})"
     r"(?:\s+(?:the|le|la|les|l\W))?\s*$"
 )
-_SUBSTITUTED_JOIN: Final = compile_vocabulary(
+_SUBSTITUTED_JOIN: Final = re.compile(
     r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?"
     rf"(?:{_word_alternatives('substituted_join')})"
     r"\s*(?:(?:the|le|la|les|l\W)\s*)?"
 )
 # Another person as the subject at its clause's start ("Mutter nimmt Risperdal", "mother on HRT",
 # "Bruder mit Schizophrenie unter Haldol"): the drugs of that clause are not the patient's.
-_OTHER_PERSON: Final = compile_vocabulary(
+_OTHER_PERSON: Final = re.compile(
     r"\W*(?:(?:the|his|her|my|die|der|seine|ihre|meine|sa|son|la|le|su|sus|la\s+sua|"
     r"il\s+suo|sua|suo|de|het|zijn|haar|hun)\s+)?"
     rf"(?:{_word_alternatives('other_person')}){_NOT_LETTER_AFTER}"
@@ -420,7 +420,7 @@ _OTHER_PERSON: Final = compile_vocabulary(
 # What makes the other person at a clause's start only tell of or give the patient's drug
 # ("Mother reports patient takes risperidone", "Mutter gibt ihm abends Risperdal", "mère lui
 # donne", "Sohn (Patient) nimmt Risperdal"): drugs.toml [words] person_for_patient.
-_PERSON_FOR_PATIENT: Final = compile_vocabulary(
+_PERSON_FOR_PATIENT: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('person_for_patient')}){_NOT_LETTER_AFTER}"
 )
 
@@ -433,20 +433,20 @@ def _other_persons(text: str, clause_start: int, start: int) -> bool:
 
 
 # A drug screen and its result (drugs.toml [patterns] screen, screen_negative, screen_positive).
-_SCREEN: Final = compile_vocabulary(
+_SCREEN: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('screen')}){_NOT_LETTER_AFTER}"
 )
-_SCREEN_NEGATIVE: Final = compile_vocabulary(
+_SCREEN_NEGATIVE: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('screen_negative')})(?![^\W\d_])"
 )
-_SCREEN_POSITIVE: Final = compile_vocabulary(
+_SCREEN_POSITIVE: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('screen_positive')})(?![^\W\d_])"
 )
-_SCREEN_END: Final = compile_vocabulary(r"[\n;|]|\.(?=\s)")
+_SCREEN_END: Final = re.compile(r"[\n;|]|\.(?=\s)")
 # The negating cues that only say "in the past" (a later "continued" overrides them)
 _PAST_CUES: Final = frozenset(_words("past"))
 # "plus de Solian" (French: no more Solian) right before the drug; "plus de 2 mg" is a quantity
-_NO_MORE: Final = compile_vocabulary(r"\bplus\s+d(?:e\s+la\s+|e\s+l\W\s*|u\s+|es\s+|e\s+|\W\s*)$")
+_NO_MORE: Final = re.compile(r"\bplus\s+d(?:e\s+la\s+|e\s+l\W\s*|u\s+|es\s+|e\s+|\W\s*)$")
 # A dose of nothing right after the drug ("Risperdal 0 mg", "Haldol: 0,0 mg"): not taken.
 _ZERO = r"(?<![\d.,])0+(?:[.,]0+)?\s*(?:mg|mcg|µg|ug|g|ml|tbl|tabl?|tablets?|cp|cpr)\b"
 # A schedule of no dose at all ("Risperdal 0-0-0-0", "Haldol 5 mg 0-0-0", "Solian (0-0-0)"):
@@ -458,13 +458,13 @@ _ZERO_SCHEDULE = (
     rf"(?<![\d{_FRACTION}][-–/]\s)(?<![\d{_FRACTION}]\s[-–/]\s)"
     rf"0(?:\s*[-–/]\s*0){{2,3}}(?![\d.,{_FRACTION}]|\s*[-–/]\s*[\d{_FRACTION}])"
 )
-_ZERO_DOSE: Final = compile_vocabulary(
+_ZERO_DOSE: Final = re.compile(
     r"[\s:=(]*(?:(?:\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|ug|g|ml)\b[\s:=(,]*)?" + _ZERO_SCHEDULE + "|"
     + _ZERO
     + ")"
 )
 # whether a text may hold one
-_ZERO_ANYWHERE: Final = compile_vocabulary(rf"{_ZERO}|{_ZERO_SCHEDULE}")
+_ZERO_ANYWHERE: Final = re.compile(rf"{_ZERO}|{_ZERO_SCHEDULE}")
 # fmt: on
 # A dose with its unit ("20 mg", "1 Tbl"), as _DOSE_UNIT below.
 _DOSE_UNIT_TEXT: Final = (
@@ -476,7 +476,7 @@ _DOSE_UNIT_TEXT: Final = (
 # "behalve": drugs.toml [words] screen_except), or at a comma before an intake word ("Tox screen
 # neg, takes haloperidol", "Drogenscreening negativ, Substitution mit L-Polamidon": screen_intake)
 # or before a drug with its dose ("Drogenscreening negativ, Haloperidol 5 mg").
-_SCREEN_STOP: Final = compile_vocabulary(
+_SCREEN_STOP: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('screen_except')}){_NOT_LETTER_AFTER}"
     rf"|,\s*(?:(?:{_word_alternatives('screen_intake')}){_NOT_LETTER_AFTER}"
     rf"|[^\W\d_][^\s,;]*\s+{_DOSE_UNIT_TEXT})",
@@ -488,7 +488,7 @@ _ALL_CUES: Final = _NEGATING | _AFFIRMING | _POST_NEGATING
 _LONGEST_CUE: Final = max(len(cue.split()) for cue in _ALL_CUES)
 _NOT_A_CUE_AFTER: Final = {"off": "label"}  # "off-label risperidone" is being taken
 # A label whose list is negated: "Allergies: ...", "Stopped meds: ...", "Previous medication: ...".
-_NEGATED_LABEL: Final = compile_vocabulary(
+_NEGATED_LABEL: Final = re.compile(
     r"(?<![^\W\d_])(?:allerg\w*|alerg\w*|adverse\s+(?:drug\s+)?reactions?|adrs?|intoleran\w*|"
     r"unvertraglich\w*|stopped|discontinued|ceased|previous|past|prior|old|abgesetzt\w*|"
     r"pausiert\w*|fruhere?|vorherige?|arretes?|anciens?|suspendid[oa]s?|previa|sospes[oi]|"
@@ -520,13 +520,13 @@ _NEGATED_LABEL: Final = compile_vocabulary(
 )
 # An abbreviated contraindication label, in capitals: "KI: MCP" (Kontraindikation), "CI:
 # neuroleptiques" (contre-indication, contraindication), "K.I.:".  Read in the text as written.
-_NEGATED_ABBREVIATION: Final = compile_vocabulary(r"(?<![^\W\d_])(?:KI|CI|K\.\s?I\.|C\.\s?I\.)\s*:")
+_NEGATED_ABBREVIATION: Final = re.compile(r"(?<![^\W\d_])(?:KI|CI|K\.\s?I\.|C\.\s?I\.)\s*:")
 # Fast path: a text with none of these words (or word starts) has no negated mention.
-_WORD: Final = compile_vocabulary(r"[^\W\d_]+(?:['/][^\W\d_]+)*")
+_WORD: Final = re.compile(r"[^\W\d_]+(?:['/][^\W\d_]+)*")
 # A form's answer that is all the item says after the drug ("Haldol: nein", "metoclopramide - no",
 # "Tercian ? non"): the drug is asked about, not taken.
 _ANSWER_NO: Final = frozenset(_words("answer_no"))
-_ANSWER_AFTER: Final = compile_vocabulary(
+_ANSWER_AFTER: Final = re.compile(
     rf"(?:[\s\-]*(?:{_word_alternatives('answer_subject')}))?"  # "estrogen exposure: none"
     r"[\s:=?\-–]*("
     + "|".join(sorted(map(re.escape, _ANSWER_NO), key=len, reverse=True))
@@ -549,7 +549,7 @@ _NEGATION_STEMS: Final = (
     *("indic", "indik", "indiz"),  # contraindicated, Kontraindikation, kontraindiziert
 )
 # A label that starts a list of drugs being taken, ending a negated label's region.
-_TAKING_LABEL: Final = compile_vocabulary(
+_TAKING_LABEL: Final = re.compile(
     r"(?<![^\W\d_])(?:(?:current|regular|usual|new|repeat|aktuelle|neue|huidige|nieuwe)\s+)?"
     r"(?:meds?|medications?|medicines?|drugs?|rx|treatment|plan|medikation|medikamente|"
     r"dauermedikation|traitement|medicaments|medicacion|medicamentos|tratamiento|farmaci|terapia|"
@@ -763,7 +763,7 @@ class DrugMatcher:
         return tuple(_none_taken_after(folded, _replaced_now(folded, mentions)))
 
 
-_GLUED_WORD: Final = compile_vocabulary(r"[^\W\d_]+")
+_GLUED_WORD: Final = re.compile(r"[^\W\d_]+")
 
 # A drug written with doubt (drugs.toml [patterns] unconfirmed_before, unconfirmed_after) or taken
 # irregularly (irregular_before, irregular_after): still taken, a possible factor whose evidence
@@ -778,11 +778,11 @@ _DOUBT_INTAKE: Final = (
     r"(?:\s+(?:is\s+)?(?:on|taking|takes|with|unter|nimmt|mit|sous|prend|avec|toma|con|assume|"
     r"in\s+terapia\s+con|neemt|gebruikt|op|met))?" + _ARTICLE_BEFORE_DRUG
 )
-_UNCONFIRMED_BEFORE: Final = compile_vocabulary(
+_UNCONFIRMED_BEFORE: Final = re.compile(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('unconfirmed_before')}){_DOUBT_INTAKE}",
     re.IGNORECASE,
 )
-_IRREGULAR_BEFORE: Final = compile_vocabulary(
+_IRREGULAR_BEFORE: Final = re.compile(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('irregular_before')})" + _ARTICLE_BEFORE_DRUG,
     re.IGNORECASE,
 )
@@ -790,32 +790,32 @@ _DOSE_AND_BRACKET: Final = (
     r"(?:[\s\d./\-]|(?<=\d),(?=\d))*(?:(?:mg|µg|mcg|ug|ml)\b(?:[\s./\-\d]|(?<=\d),(?=\d))*)?"
     r"[(\[\-–:]?\s*"
 )
-_UNCONFIRMED_AFTER: Final = compile_vocabulary(
+_UNCONFIRMED_AFTER: Final = re.compile(
     _DOSE_AND_BRACKET
     + rf"(?:is\s+|was\s+)?(?:{_pattern_alternatives('unconfirmed_after')})(?![^\W\d_])",
     re.IGNORECASE,
 )
-_IRREGULAR_AFTER: Final = compile_vocabulary(
+_IRREGULAR_AFTER: Final = re.compile(
     _DOSE_AND_BRACKET + rf"(?:{_pattern_alternatives('irregular_after')})(?![^\W\d_])",
     re.IGNORECASE,
 )
-_IRREGULAR_ALONE: Final = compile_vocabulary(
+_IRREGULAR_ALONE: Final = re.compile(
     rf"\s*(?:{_pattern_alternatives('irregular_after')})\s*[.)\]]*\s*",
     re.IGNORECASE,
 )
-_AS_NEEDED_BEFORE: Final = compile_vocabulary(
+_AS_NEEDED_BEFORE: Final = re.compile(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('as_needed_before')})" + _ARTICLE_BEFORE_DRUG,
     re.IGNORECASE,
 )
-_AS_NEEDED_AFTER: Final = compile_vocabulary(
+_AS_NEEDED_AFTER: Final = re.compile(
     _DOSE_AND_BRACKET + rf"(?:{_pattern_alternatives('as_needed_after')})(?![^\W\d_])",
     re.IGNORECASE,
 )
-_AS_NEEDED_ALONE: Final = compile_vocabulary(
+_AS_NEEDED_ALONE: Final = re.compile(
     rf"\s*\(?\s*(?:{_pattern_alternatives('as_needed_after')})\s*[.)\]]*\s*",
     re.IGNORECASE,
 )
-_UNCONFIRMED_ALONE: Final = compile_vocabulary(
+_UNCONFIRMED_ALONE: Final = re.compile(
     rf"\s*\(?\s*(?:{_pattern_alternatives('unconfirmed_after')})\s*[.)\]]*\s*",
     re.IGNORECASE,
 )
@@ -862,7 +862,7 @@ def _doubt(text: str, spans: Sequence[tuple[int, int]], index: int) -> str:
 
 # A treatment stopped, paused or tapered off (drugs.toml [patterns] treatment_stopped), not a
 # "no", a "never", an allergy nor a plan.
-_TREATMENT_STOPPED: Final = compile_vocabulary(
+_TREATMENT_STOPPED: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('treatment_stopped')}){_NOT_LETTER_AFTER}",
     re.IGNORECASE,
 )
@@ -893,10 +893,10 @@ def no_longer_clause(clause: str) -> bool:
     return _WORDS_LEFT.search(rest) is None
 
 
-_NO_LONGER_ALONE: Final = compile_vocabulary(
+_NO_LONGER_ALONE: Final = re.compile(
     rf"\s*(?:{_pattern_alternatives('no_longer_taken')})(?![^\W\d_])"
 )
-_WORDS_LEFT: Final = compile_vocabulary(r"[^\W_]")
+_WORDS_LEFT: Final = re.compile(r"[^\W_]")
 
 
 def doubt_clause(clause: str) -> bool:
@@ -912,17 +912,17 @@ def doubt_clause(clause: str) -> bool:
 # intake_nouns): "unter neuroleptischer Therapie", "in terapia antipsicotica" name the drug taken;
 # "neuroleptisch bedingte Hyperprolaktinämie", "malignes neuroleptisches Syndrom" do not.
 _CLASS_ADJECTIVES: Final = frozenset(drug_term_key(word) for word in _words("class_adjectives"))
-_INTAKE_AFTER: Final = compile_vocabulary(
+_INTAKE_AFTER: Final = re.compile(
     rf"[\s\-]+(?:{_word_alternatives('intake_nouns')}){_NOT_LETTER_AFTER}", re.IGNORECASE
 )
-_INTAKE_BEFORE: Final = compile_vocabulary(
+_INTAKE_BEFORE: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('intake_nouns')})\s+$", re.IGNORECASE
 )
 # A capital abbreviation glued by a hyphen to a word, after any other abbreviations so glued
 # ("MCP-Gelenk", "MCP-/MTP-Gelenke"): the word, which names the drug only as a maker or a
 # compound's tail ("MCP-ratiopharm", "MCP-Tropfen": drugs.toml abbreviation_makers,
 # compound_tail).
-_HYPHEN_GLUED: Final = compile_vocabulary(r"\s?-\s?/?\s?(?:[A-Z0-9]{2,5}\s?-\s?/?\s?)*([^\W_]+)")
+_HYPHEN_GLUED: Final = re.compile(r"\s?-\s?/?\s?(?:[A-Z0-9]{2,5}\s?-\s?/?\s?)*([^\W_]+)")
 _GLUED_DRUG_WORDS: Final = frozenset(
     _fold_word(word) for word in (*_words("abbreviation_makers"), *_words("compound_tail"))
 )
@@ -986,11 +986,11 @@ def _stop_item(
 # A drug right before "now" and another drug ("prolactin rise on risperidone, now on
 # aripiprazole", "Galaktorrhoe unter Haldol, jetzt Abilify"): drugs.toml [words] now_switch,
 # now_also.
-_NOW_SWITCH: Final = compile_vocabulary(
+_NOW_SWITCH: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('now_switch')})"
     r"\s*(?:(?:the|der|die|das|dem|den|la|le|l\W|el|il|lo|de|het)\s*)?$"
 )
-_NOW_ALSO: Final = compile_vocabulary(_word_set_pattern(_words("now_also")))
+_NOW_ALSO: Final = re.compile(_word_set_pattern(_words("now_also")))
 
 
 def _replaced_now(text: str, mentions: list[DrugMention]) -> list[DrugMention]:
@@ -1018,8 +1018,8 @@ def _replaced_now(text: str, mentions: list[DrugMention]) -> list[DrugMention]:
 
 # The patient takes no medicines now, after a drug (drugs.toml [patterns] none_now), unless a
 # word before it says "other", "else" ("sonst keine Medikamente", "otherwise no medications").
-_NONE_NOW: Final = compile_vocabulary(rf"\b(?:{_pattern_alternatives('none_now')})", re.IGNORECASE)
-_OTHER_BEFORE: Final = compile_vocabulary(
+_NONE_NOW: Final = re.compile(rf"\b(?:{_pattern_alternatives('none_now')})", re.IGNORECASE)
+_OTHER_BEFORE: Final = re.compile(
     r"\b(?:sonst|ansonsten|otherwise|else|besides|sinon|autrement|por\s+lo\s+dem[aá]s|"
     r"altrimenti|per\s+il\s+resto|verder|overigens|anders)\W*$",
     re.IGNORECASE,
@@ -1044,7 +1044,7 @@ def _none_taken_after(text: str, mentions: list[DrugMention]) -> list[DrugMentio
 
 
 # Where the words after a drug that say it was added stop: a clause's end, a list's break
-_ADDED_END: Final = compile_vocabulary(r"[;|\n\r•,.]")
+_ADDED_END: Final = re.compile(r"[;|\n\r•,.]")
 
 
 def _added_after(text: str, mentions: list[DrugMention], index: int) -> str:
@@ -1062,7 +1062,7 @@ _NAME_BRANDS: Final = frozenset(drug_term_key(word) for word in _words("name_bra
 _WORD_BRANDS: Final = frozenset(drug_term_key(word) for word in _words("word_brands"))
 _PERSON_WORDS: Final = frozenset(_words("person"))
 _BRAND_CONTEXT: Final = frozenset(_words("brand_context"))
-_DOSE_AFTER: Final = compile_vocabulary(
+_DOSE_AFTER: Final = re.compile(
     rf"[\s:(\-]*(?:{_DOSE_UNIT_TEXT}|\d\s*[-–/]\s*\d\s*[-–/]\s*\d)", re.IGNORECASE
 )
 
@@ -1087,14 +1087,14 @@ def _a_brand_as_drug(text: str, folded: str, start: int, end: int) -> bool:
 # ("Östradiol 20 pg/ml", "estradiol: 35 pmol/l"), a finding word after it ("oestradiol bas",
 # "estrogen deficiency", "estrogen receptor positive", "Östradiol erniedrigt"), or a level word
 # before it ("low oestradiol", "niedriges Östradiol", "taux d'oestradiol").
-_HORMONE_AFTER: Final = compile_vocabulary(
+_HORMONE_AFTER: Final = re.compile(
     r"[\s:=-]*(?:(?:[<>]\s*)?\d+(?:[.,]\d+)?\s*(?:pg|pmol|ng/l|nmol)"
     r"|(?:receptors?|rezeptor\w*|recepteurs?|receptores?|recettor[ei]|deficiency|defizit|mangel"
     r"|deficit|deficiencia|carenza|tekort|erniedrigt|niedrig|bas|basse|bajos?|bajas?|bass[oa]|laag"
     r"|spiegel|levels?|werte?|taux|valor|valore|erhoht|eleve|elevad[oa]|elevat[oa]|verhoogd)\b)",
     re.IGNORECASE,
 )
-_HORMONE_BEFORE: Final = compile_vocabulary(
+_HORMONE_BEFORE: Final = re.compile(
     r"(?:\blow|\bhigh|\braised|\belevated|\bserum|\bplasma|\bniedrige[snr]?|\berniedrigte[snr]?"
     r"|\bhohe[snr]?|\bfaible|\btaux\s+d.|\bdosage\s+d.|\bnivel(?:es)?\s+de|\blivell[oi]\s+di"
     r"|\b(?:er|re)?\s*-?\s*positive?|\bER\+?|\bhormone?\s+receptor)\s*$",
@@ -1120,7 +1120,7 @@ def drug_matcher(
 # A label that opens a list of the medicines taken ("Medikation:", "Med:", "Traitement :", "TTT
 # habituel :", "Tratamiento:", "Terapia:", "Medicatie:"): drugs.toml [patterns] medication_label,
 # matched in the folded text (no accents) at a word start, before a colon.
-_MEDICATION_LABEL: Final = compile_vocabulary(
+_MEDICATION_LABEL: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:(?P<plan>{_pattern_alternatives('plan_label')})|"
     rf"{_pattern_alternatives('medication_label')})\s*:(?!\d)",
     re.IGNORECASE,
@@ -1128,23 +1128,21 @@ _MEDICATION_LABEL: Final = compile_vocabulary(
 # A bare plan word ("Therapie:", "Treatment:", "Rx:": drugs.toml plan_label) opens a medication
 # list only when the list gives a dose ("Therapie: MST 30 mg"; "Therapie: Infiltration MCP-Gelenk",
 # "Rx: CT head, MST later" list none).
-_LISTED_DOSE: Final = compile_vocabulary(_DOSE_UNIT_TEXT, re.IGNORECASE)
+_LISTED_DOSE: Final = re.compile(_DOSE_UNIT_TEXT, re.IGNORECASE)
 # Where a labelled list ends: its line's end, a sentence's end (not the dot of a dosage
 # abbreviation: "MCP 10 mg Tbl. 1-1-1"), or a closing bracket (one it did not open: see
 # medication_lists).
-_LIST_END: Final = compile_vocabulary(
-    rf"[\n\r|]|\.(?=\s|$){_NOT_AN_ABBREVIATION}|\)", re.IGNORECASE
-)
+_LIST_END: Final = re.compile(rf"[\n\r|]|\.(?=\s|$){_NOT_AN_ABBREVIATION}|\)", re.IGNORECASE)
 # A label alone on its line: its list is the lines below it, up to a blank line.
-_LIST_BELOW: Final = compile_vocabulary(r"[ \t]*\r?\n")
-_BLANK_LINE: Final = compile_vocabulary(r"\n[ \t]*(?:\r?\n|$)")
+_LIST_BELOW: Final = re.compile(r"[ \t]*\r?\n")
+_BLANK_LINE: Final = re.compile(r"\n[ \t]*(?:\r?\n|$)")
 # The next label ("Allergien:", "Diagnose:", "Befund:"): a word with a small letter before a colon.
-_NEXT_LABEL: Final = compile_vocabulary(r"(?<![^\W\d_])[^\W\d_]*[^\W\d_A-Z][^\W\d_]*\s*:(?!\s*\d)")
+_NEXT_LABEL: Final = re.compile(r"(?<![^\W\d_])[^\W\d_]*[^\W\d_A-Z][^\W\d_]*\s*:(?!\s*\d)")
 
 
 # A medication list that tells nothing ("unbekannt", "not known", "see attached list", "?"):
 # drugs.toml [patterns] medication_unknown, the whole list but its punctuation.
-_UNKNOWN_LIST: Final = compile_vocabulary(
+_UNKNOWN_LIST: Final = re.compile(
     rf"[\s.,;:!()\[\]]*(?:{_pattern_alternatives('medication_unknown')})[\s.,;:!()\[\]]*",
     re.IGNORECASE,
 )
@@ -1225,7 +1223,7 @@ def _term_index(drugs: Sequence[Drug]) -> dict[str, tuple[Drug, str]]:
     return index
 
 
-_FULL_ATC: Final = compile_vocabulary(r"[A-Z]\d\d[A-Z]{2}\d\d")
+_FULL_ATC: Final = re.compile(r"[A-Z]\d\d[A-Z]{2}\d\d")
 
 
 def _full_atc(drug: Drug) -> tuple[str, ...]:
@@ -1498,9 +1496,7 @@ def _before_its_start(
 
 
 # A connector's word inside a fixed phrase joins no items: French "il y a" (ago).
-_NOT_A_JOIN: Final = compile_vocabulary(
-    rf"\b(?:{_pattern_alternatives('not_a_join')})\b", re.IGNORECASE
-)
+_NOT_A_JOIN: Final = re.compile(rf"\b(?:{_pattern_alternatives('not_a_join')})\b", re.IGNORECASE)
 
 
 def _other_item(text: str, end: int, clause_end: int) -> int | None:
@@ -1533,7 +1529,7 @@ def _other_item(text: str, end: int, clause_end: int) -> int | None:
 
 
 # A status written after a list past a colon or a dash ("Risperidon, MCP: abgesetzt 2022").
-_LIST_STATUS: Final = compile_vocabulary(r"\s*[:\-–—]")
+_LIST_STATUS: Final = re.compile(r"\s*[:\-–—]")
 
 
 def _stopped_lists(
@@ -1596,7 +1592,7 @@ _WRITTEN_MONTH: Final = (
     r"|(?P<mname>[^\W\d_]{3,})\.?\s*(?P<myear>(?:19|20)\d\d)\b"
     r"|(?P<mnum>\d{1,2})[./](?P<mnumyear>(?:19|20)\d\d)\b"
 )
-_STARTED_ON: Final = compile_vocabulary(
+_STARTED_ON: Final = re.compile(
     r"\b(?:started|starting|start(?:ed)?\s+on|start|commenced|initiated|begun|since|seit|ab|"
     r"begonnen|beginn|eindosiert|angesetzt|d[ée]but[ée]e?|d[ée]but|commenc[ée]e?|instaur[ée]e?|"
     r"depuis|desde|iniciad[oa]|inicio|comenz[oó]|empez[oó]|dal|dall\W|iniziat[oa]|inizio|"
@@ -1617,8 +1613,8 @@ _START_WORDS: Final = (
     r"introduction\s+d[eu]?|instauration\s+d[eu]?|inicio\s+de|iniciad[oa]|iniziat[oa]|"
     r"inizio\s+d[ie]|gestart\s+met|start\s+met|aanvang)"
 )
-_START_BEFORE: Final = compile_vocabulary(_START_WORDS + r"\s*$")
-_START_WORD: Final = compile_vocabulary(_START_WORDS)
+_START_BEFORE: Final = re.compile(_START_WORDS + r"\s*$")
+_START_WORD: Final = re.compile(_START_WORDS)
 
 
 def _start_of(found: re.Match[str]) -> date | None:
@@ -1642,7 +1638,7 @@ def _start_of(found: re.Match[str]) -> date | None:
 # "Risperdal from 25/11/2026", "ab dem 25.11.2026", "à partir du 25/11/2026", "dès le
 # 25/11/2026", "a partir del 25/11/2026", "per 25-11-2026", "from 01 Dec 2026"; without a year,
 # "ab 25.11." (group sday, smonth) and "ab Dezember" (group sname): the one nearest the sample.
-_STARTS_FROM: Final = compile_vocabulary(
+_STARTS_FROM: Final = re.compile(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('start_from')})\s*:?\s*"
     rf"(?:(?:{_pattern_alternatives('start_from_article')})\s*)?(?:"
     + _WRITTEN_DATE
@@ -1678,7 +1674,7 @@ def _start_from(found: re.Match[str], sample: date) -> date | None:
 
 # Written as started after the sample ("started after this sample", "nach der Blutentnahme
 # begonnen", "débuté après le prélèvement", "iniciado después de la extracción").
-_AFTER_SAMPLE: Final = compile_vocabulary(
+_AFTER_SAMPLE: Final = re.compile(
     r"\b(?:after|nach|apr[èe]s|despu[ée]s\s+de|dopo|na)\s+(?:this|the|der|dem|le|la|el|il|lo|de|"
     r"het|ce)?\s*(?:sample|blood\s+test|blood\s+draw|test|Blutentnahme|Abnahme|Probe|"
     r"pr[ée]l[èe]vement|extracci[oó]n|muestra|prelievo|campione|afname|bloedafname)\b",
@@ -1739,7 +1735,7 @@ def not_yet_started(text: str, end: int, as_of: tuple[int, int, int] | None) -> 
 
 # An end written after the drug ("bis 2023", "until 2022", "hasta 2021", "jusqu'en 2023", "fino al
 # 2023", "tot 2023", "2018-2022"): taken until a year before this one, so not now.
-_UNTIL_YEAR: Final = compile_vocabulary(
+_UNTIL_YEAR: Final = re.compile(
     r"(?:\b(?:until|till|up\s+to|to|bis|hasta|jusqu.(?:en|à|au)|jusque\s+en|fino\s+(?:al|a)|tot|t/m)"
     r"\s+(?:(?:end\s+of|ende|fin|finales\s+de|fine|eind)\s+)?(?:(?P<name>[^\W\d_]+)\.?\s+)?"
     r"(?:(?:\d{1,2}[./])?(?P<month>\d{1,2})[./])?"
@@ -1758,7 +1754,7 @@ def _before_label(text: str, end: int, clause_end: int) -> str:
     return after[:bracket] if bracket >= 0 else _LAST_WORDS.sub("", after)
 
 
-_LAST_WORDS: Final = compile_vocabulary(r"[^\W\d_]+(?:\s+[^\W\d_]+)?\s*$")
+_LAST_WORDS: Final = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)?\s*$")
 _DOSE_UNIT: Final = _DOSE_UNIT_TEXT
 _EARLIER_DOSE: Final = (
     rf"(?:{_PAST_WORDS}|\b(?:bisher|before|was|avant|prima|prev)\b\.?)\s*:?\s*" + _DOSE_UNIT
@@ -1766,7 +1762,7 @@ _EARLIER_DOSE: Final = (
 # An earlier dose in brackets ("(früher 4 mg)"), or after a comma as all its clause says ("2 mg,
 # previously 4 mg", "200 mg, auparavant 400 mg par jour.", "2 mg daily, previously 4 mg daily",
 # "2 mg, früher 4 mg/Tag"): its schedule ("tail", up to three words) may follow the dose.
-_PREVIOUS_DOSE: Final = compile_vocabulary(
+_PREVIOUS_DOSE: Final = re.compile(
     rf"\(\s*{_EARLIER_DOSE}[^)]{{0,30}}\)|,\s*{_EARLIER_DOSE}(?P<tail>(?:[\s/.-]*[^\W_]+){{0,3}}?)"
     r"\s*(?=[;,|\n)]|\.(?:\s|$)|$)"
 )
@@ -1812,11 +1808,11 @@ def _ended(after: str) -> bool:
 # l'adolescence", "en la infancia", "nell'adolescenza", "in de puberteit"), and a single dose in a
 # year ("Haloperidolgabe einmalig 2019", "once in 2019", "une seule fois en 2019"): drugs.toml
 # [patterns] past_period, one_off.
-_PAST_PERIOD: Final = compile_vocabulary(
+_PAST_PERIOD: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('past_period')}){_NOT_LETTER_AFTER}",
     re.IGNORECASE,
 )
-_ONE_OFF_YEAR: Final = compile_vocabulary(
+_ONE_OFF_YEAR: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('one_off')})"
     r"\W+(?:(?:in|im|en|nel|del|au|het|jahr|year|annee|ano|anno|jaar)\W+)*"
     r"(?P<year>(?:19|20)\d\d)(?!\d)",
@@ -1843,12 +1839,12 @@ def _a_past_end(found: re.Match[str]) -> bool:
 # What may stand between an end written before the drug and the drug: up to two words ("until
 # 2022 on risperidone", "jusqu'en 2022 sous Solian", "hasta 2022 con"), no number and no closing
 # bracket ("Schizophrenie (ED 2019-2020) Risperdal": the diagnosis' dates).
-_END_TO_DRUG: Final = compile_vocabulary(r"[^\w)]*(?:[^\W\d_]+[^\w)]+){0,2}")
+_END_TO_DRUG: Final = re.compile(r"[^\w)]*(?:[^\W\d_]+[^\w)]+){0,2}")
 # Nothing but punctuation before an end at its clause's start ("- bis 2022 Risperdal").
-_NO_WORD: Final = compile_vocabulary(r"\W*")
+_NO_WORD: Final = re.compile(r"\W*")
 # A start word right before a span of years ("seit 2021/2022 Risperdal", "since 2021-2022",
 # "desde 2021/2022"): when it started, not an end.
-_SINCE_BEFORE: Final = compile_vocabulary(
+_SINCE_BEFORE: Final = re.compile(
     r"\b(?:since|from|seit|ab|depuis|des|desde|a\s+partir\s+de|dal|dall\W|da|sinds|vanaf)\s*$"
 )
 
@@ -1929,7 +1925,7 @@ _STOP_SKIPPED: Final = frozenset(_words("stop_skipped"))
 _ITEM_WORDS: Final = frozenset(
     (*_words("item_words"), *_words("connector"), *_STOP_FOLLOWERS, *_STOP_SKIPPED)
 )
-_TIME_UNIT: Final = compile_vocabulary(
+_TIME_UNIT: Final = re.compile(
     r"(?:week|month|year|day|woche|monat|jahr|tag|semaine|mois|an|annee|jour|semana|mes|ano|dia|"
     r"settiman|mes|ann|giorn|maand|jaar|dag)\w*"
 )
@@ -2010,8 +2006,8 @@ def _status_line(line: str) -> bool:
     return only_numbers or _ended(line) or stop_days(line) is not None
 
 
-_SEGMENT_END: Final = compile_vocabulary(r"[;\n|]|,(?!\d)")
-_ITEM_END: Final = compile_vocabulary(r"[;\n|]")  # a list's break between drugs (never a comma)
+_SEGMENT_END: Final = re.compile(r"[;\n|]|,(?!\d)")
+_ITEM_END: Final = re.compile(r"[;\n|]")  # a list's break between drugs (never a comma)
 
 
 def _still_acting(text: str, start: int, until: int | None = None, *, acting: str = "") -> bool:
@@ -2101,12 +2097,12 @@ def _acting(text: str, start: int, until: int | None = None, *, acting: str = ""
 
 # A stop noun or gerund right before the drug, its preposition and article between ("Absetzen von",
 # "l'arrêt du", "la suspensión de la", "stopping the"): drugs.toml [words] stop_nouns.
-_STOP_NOUN_BEFORE: Final = compile_vocabulary(
+_STOP_NOUN_BEFORE: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('stop_nouns')})"
     r"(?:\s+(?:von|vom|des|der|dem|den|du|de|des|la|le|l\W|of|the|met|van|het|di|del|della|dello|"
     r"dell\W|el|da|dal|dalla))*\s*$"
 )
-_FIRST_WORD: Final = compile_vocabulary(r"^\s*[^\W_]+")
+_FIRST_WORD: Final = re.compile(r"^\s*[^\W_]+")
 
 
 @lru_cache(maxsize=1)
@@ -2118,8 +2114,8 @@ def _depot_days() -> float:
 
 
 # A depot given every 3 or 6 months (drugs.toml [patterns] depot_3_monthly, depot_6_monthly).
-_DEPOT_3_MONTHLY: Final = compile_vocabulary(_pattern_alternatives("depot_3_monthly"))
-_DEPOT_6_MONTHLY: Final = compile_vocabulary(_pattern_alternatives("depot_6_monthly"))
+_DEPOT_3_MONTHLY: Final = re.compile(_pattern_alternatives("depot_3_monthly"))
+_DEPOT_6_MONTHLY: Final = re.compile(_pattern_alternatives("depot_6_monthly"))
 
 
 def depot_acting_threshold(item: str) -> str:
@@ -2155,7 +2151,7 @@ _STOP_DATE_OPENER: Final = (
     r"(?:(?:on|am|le|el|il|op|seit(?:\s+de[mn])?|since|depuis(?:\s+l[ea])?|desde(?:\s+el)?|"
     r"dal|dall\W|sinds|ab(?:\s+de[mn])?|from|vanaf|a\s+partir\s+del?|[àa]\s+partir\s+du)\s*)?"
 )
-_STOPPED_ON: Final = compile_vocabulary(
+_STOPPED_ON: Final = re.compile(
     r"\b(?:until|till|bis(?:\s+(?:zum|einschl(?:ie(?:ß|ss)lich|\.)))?|jusqu.(?:au|à|a)|"
     r"hasta|fino\s+al?|tot(?:\s+en\s+met)?|t/m|stopped|discontinued|ceased|last\s+(?:dose|injection|inj\.?|given)|abgesetzt|gestoppt|"
     r"beendet|letzte\s+(?:Gabe|Injektion|Spritze)|arr[êe]t[ée]e?|derni[èe]re\s+injection|"
@@ -2262,8 +2258,8 @@ def _yearless(found: re.Match[str], sample: date) -> date | None:
     return None
 
 
-_LIST_BREAK: Final = compile_vocabulary(r"[;|\n\r•]")
-_SWITCH_MARK: Final = compile_vocabulary(
+_LIST_BREAK: Final = re.compile(r"[;|\n\r•]")
+_SWITCH_MARK: Final = re.compile(
     rf"(?:{_ARROW.pattern}|\b(?:"
     + "|".join(sorted((re.escape(p) for p in _SWITCHED_TO | _REPLACED), key=len, reverse=True))
     + rf"))\W*(?:(?:{_ARROW.pattern})\W*)?(?:(?:switched|changed)\s+to\W*)?$"
@@ -2273,7 +2269,7 @@ _SWITCH_MARK: Final = compile_vocabulary(
 # A switch after a drug to the next one and what follows it ("Haldol -> Abilify seit 18.11.",
 # "Haldol remplacé par Abilify depuis le 12/10"): an arrow or a `switched_to` / `replaced`
 # phrase, the new drug's first word, then the words that date the switch.
-_SWITCH_AFTER: Final = compile_vocabulary(
+_SWITCH_AFTER: Final = re.compile(
     rf"(?:{_ARROW.pattern}|(?<![^\W\d_])(?:"
     + "|".join(sorted((re.escape(p) for p in _SWITCHED_TO | _REPLACED), key=len, reverse=True))
     + r")(?![^\W\d_]))\s*[^\W\d_][\w\-]*(?P<after>[^;|\n]*)"
@@ -2303,8 +2299,8 @@ def _switched_into(between: str) -> bool:
 # A new dose right after a future marker: "Risperdal 2 mg ab morgen 3 mg", "risperidone from
 # tomorrow 4 mg", "à partir de demain 3 mg", "a partir de mañana 3 mg", "da domani 3 mg", "vanaf
 # morgen 3 mg": a dose change of a drug taken now, no start.
-_NEW_DOSE: Final = compile_vocabulary(r"\s*[:=]?\s*" + _DOSE_UNIT)
-_FUTURE_MARKER: Final = compile_vocabulary(
+_NEW_DOSE: Final = re.compile(r"\s*[:=]?\s*" + _DOSE_UNIT)
+_FUTURE_MARKER: Final = re.compile(
     with_ascii_spellings(  # "naechste" as well (triage.transliteration)
         r"tomorrow|morgen|demain|ma[ñn]ana|domani|next|n[äa]chste|prochaine?|pr[óo]xim|prossim|"
         r"volgende"
@@ -2330,8 +2326,8 @@ def _proposed_after(text: str, end: int) -> bool:
 # ("Risperdal 2 mg?") or an answer after it ("Risperdal? ja, seit 2 Jahren", "On risperidone?
 # yes 2 mg", "Compliance with risperidone? good": drugs.toml [words] answer_yes, or a dose) say
 # it is taken.
-_DOSE_BEFORE_QUESTION: Final = compile_vocabulary(r"\d")
-_ANSWER_YES: Final = compile_vocabulary(
+_DOSE_BEFORE_QUESTION: Final = re.compile(r"\d")
+_ANSWER_YES: Final = re.compile(
     rf"[\s:=\-–]*(?:(?:{_word_alternatives('answer_yes')}){_NOT_LETTER_AFTER}|\d)",
     re.IGNORECASE,
 )
@@ -2342,7 +2338,7 @@ _ANSWER_YES: Final = compile_vocabulary(
 # "cambio risperidona a aripiprazol previsto", "passaggio ad aripiprazolo programmato",
 # "omzetting naar aripiprazol gepland"): the old drug is still taken.  Read in the list item
 # that holds both drugs.
-_PLAN_WORDS: Final = compile_vocabulary(
+_PLAN_WORDS: Final = re.compile(
     with_ascii_spellings(  # "naechste Woche" as well
         r"(?<![^\W\d_])(?:plan|planned|planning|to\s+be\s+switched|will\s+(?:switch|change)|"
         r"next\s+(?:week|month)|tomorrow|geplant|vorgesehen|planung|"
@@ -2369,7 +2365,7 @@ def _planned_switch(text: str, first: int, end: int) -> bool:
 # "ondanks") or in a clause with a subject of its own ("since her marriage ended", "seit ihre Ehe
 # beendet ist", "depuis que son mariage est terminé", "desde que su matrimonio terminó", "da
 # quando il suo matrimonio è finito", "sinds haar huwelijk beëindigd is").
-_NOT_THE_DRUGS_STOP: Final = compile_vocabulary(
+_NOT_THE_DRUGS_STOP: Final = re.compile(
     r"(?<![^\W\d_])(?:trotz|despite|in\s+spite\s+of|malgr[ée]|a\s+pesar\s+de|pese\s+a|nonostante|"
     r"malgrado|ondanks|(?:since|seit|depuis(?:\s+que)?|desde(?:\s+que)?|da\s+quando|sinds|when|"
     r"after|als|nachdem|quand|lorsque|cuando|quando|toen)\s+(?:(?:the\s+)?(?:her|his|their|ihre[mnrs]?|"
@@ -2472,8 +2468,8 @@ def _has_cue(text: str, cues: frozenset[str]) -> bool:
 # "drug-induced, likely").
 # a sentence ends at ; ! ? a line end, or a full stop before a space that does not end a one-letter
 # abbreviation ("z.B.", "e.g.", "p.ex.")
-_SENTENCE_END: Final = compile_vocabulary(r"[;!?\n]|(?<!\b[^\W\d_])\.(?=\s|$)")
-_CAN_RAISE: Final = compile_vocabulary(
+_SENTENCE_END: Final = re.compile(r"[;!?\n]|(?<!\b[^\W\d_])\.(?=\s|$)")
+_CAN_RAISE: Final = re.compile(
     with_ascii_spellings(  # "koennen" as well
         r"\b(?:can|may|might|could|known\s+to|kann|k[oö]nnen|peut|peuvent|puede|pueden|pu[oò]|"
         r"possono|kan|kunnen)\b[^.;!?\n]*(?:prola[ck]t|prolatt)"  # "... can raise prolactin"
@@ -2481,7 +2477,7 @@ _CAN_RAISE: Final = compile_vocabulary(
     ),
     re.IGNORECASE,
 )
-_EXAMPLES: Final = compile_vocabulary(
+_EXAMPLES: Final = re.compile(
     r"\b(?:such\s+as|e\.\s?g\.|including|like|drugs|medications|medicines|wie|z\.\s?b\.|u\.\s?a\.|"
     r"medikamente|arzneimittel|neuroleptika|comme|notamment|p\.\s?ex\.|medicaments|como|por\s+ejemplo|"
     r"farmacos|medicamentos|come|ad\s+esempio|tra\s+cui|farmaci|zoals|bijv\.?|bijvoorbeeld|"
@@ -2489,7 +2485,7 @@ _EXAMPLES: Final = compile_vocabulary(
     r"neurolettic\w*)\b",
     re.IGNORECASE,
 )
-_TAKES: Final = compile_vocabulary(
+_TAKES: Final = re.compile(
     with_ascii_spellings(  # "erhaelt" as well
         r"\b(?:on|taking|takes|taken|receives?|receiving|nimmt|erh[aä]lt|unter|prend|sous|toma|"
         r"recibe|assume|prende|in\s+terapia|gebruikt|neemt|krijgt)\b"
@@ -2530,12 +2526,12 @@ def _negative_screen_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
-_LABEL_REGION_END: Final = compile_vocabulary(r"[\n;)]|\.(?=\s)")
+_LABEL_REGION_END: Final = re.compile(r"[\n;)]|\.(?=\s)")
 
 
 # A label's answer that negates nothing after it ("Contraindications: none, risperidone 2 mg",
 # "KI: keine, Risperdal", "CI: aucune", "contraindicaciones: ninguna", "nessuna", "geen").
-_LABEL_ANSWERED_NONE: Final = compile_vocabulary(
+_LABEL_ANSWERED_NONE: Final = re.compile(
     r"\s*(?:none|nil|no|nothing|n/?a|nein|kein|keine|nichts|aucune?|rien|non|ningun[oa]|nada|no|"
     r"nessun[oa]|niente|geen|nee|neen)\s*(?:known\s*)?(?:[,.;\n)]|$)"
 )
@@ -2543,7 +2539,7 @@ _LABEL_ANSWERED_NONE: Final = compile_vocabulary(
 # examination or former) negates only the drugs right after it, with their doses and list
 # marks between ("KI: MCP, Haloperidol 5 mg"); a word of its own first ("CI: galactorrhoea, on
 # risperidone") makes it a note, not a contraindication.
-_AMBIGUOUS_LABEL_GAP: Final = compile_vocabulary(
+_AMBIGUOUS_LABEL_GAP: Final = re.compile(
     r"(?:[\s\d.,/()\-&+]|(?:mg|µg|mcg|ug|and|und|et|y|e|en|or|oder|ou|o)(?![^\W\d_]))*"
 )
 
