@@ -123,10 +123,14 @@ def test_pregnancy_interval_in_miu(miu: pd.DataFrame) -> None:
     assert re.search(r"\d+–\d+ mIU/L \([\d.]+–[\d.]+ ng/mL\)", note), note
     high = row["reference_high_value"]
     assert f"–{high:.0f} mIU/L (" in note  # the same number as reference_high_value
-    assert note == "Physiological interval for pregnancy: pregnancy 212–4431 mIU/L (10–209 ng/mL)"
+    # "yes (30 weeks)": pregnant in the third trimester (clinical-reference §2.1, 10–600 ng/mL)
+    assert note == (
+        "Physiological interval for pregnancy: pregnancy, 3rd trimester 212–12720 mIU/L "
+        "(10–600 ng/mL)"
+    )
     evidence = by_code(row, "factor_details")["pregnancy"]
     assert evidence.endswith(
-        "3000 mIU/L (141.5 ng/mL) is within the pregnancy interval 212–4431 mIU/L (10–209 "
+        "3000 mIU/L (141.5 ng/mL) is within the pregnancy interval 212–12720 mIU/L (10–600 "
         "ng/mL); above the non-pregnant limit 636 mIU/L (30 ng/mL)"
     )
 
