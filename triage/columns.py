@@ -172,7 +172,9 @@ def _glued_heads() -> tuple[tuple[str, ...], frozenset[str]]:
     return tuple(heads), frozenset(w for w in tails if len(w) >= GLUED_TAIL_LETTERS)
 
 
-_DOTTED: Final = re.compile(r"([a-z]+)\.")
+# from a word's start only: tried at every letter, a long run of letters without a dot took
+# time growing with the square of its length (a mutated header: the fuzz test's hang)
+_DOTTED: Final = re.compile(r"(?<![a-z])([a-z]+)\.")
 
 
 def _dotted_words(text: str) -> frozenset[str]:
