@@ -314,8 +314,22 @@ def _read_sheet(
     missing_ages: dict[str, str] = {}
     if not book.is_text:
         summary.warnings += _codebook_values(book, location.sheet, match, values)
-        summary.warnings += _codebook_missing_results(book, location.sheet, match, missing_results)
-        summary.warnings += _codebook_missing_ages(book, location.sheet, match, missing_ages)
+        summary.warnings += _codebook_missing(
+            book,
+            location.sheet,
+            match,
+            missing_results,
+            "prolactin",
+            "results so coded are rejected as missing_result",
+        )
+        summary.warnings += _codebook_missing(
+            book,
+            location.sheet,
+            match,
+            missing_ages,
+            "age_years",
+            "ages so coded are read as no age",
+        )
     settings = BuildSettings(
         dayfirst,
         dict(mapping.defaults),
@@ -415,15 +429,22 @@ def _flag_codebook(
     return notes
 
 
-def _codebook_missing_results(
-    book: Workbook, sheet: str, match: ColumnMatch, found: dict[str, str]
+def _codebook_missing(
+    book: Workbook,
+    sheet: str,
+    match: ColumnMatch,
+    found: dict[str, str],
+    field: str,
+    so_coded: str,
 ) -> list[str]:
-    """The missing-data codes the workbook's own data dictionary declares for the prolactin
-    column ("prl_bl | 999 | not done"), put in ``found`` (code -> label): such a result is
-    rejected as missing_result, never triaged as 999 ng/mL.  Returns the warning saying so."""
-    if "prolactin" not in match.fields:
+    """The missing-data codes the workbook's own data dictionary declares for ``field``'s column
+    ("prl_bl | 999 | not done", "age | 99 | unknown"), put in ``found`` (code -> label): a result
+    so coded is rejected as missing_result, never triaged as 999 ng/mL; an age so coded is no age
+    (99 too, which elsewhere may be a real age).  Returns the warning saying so (``so_coded``:
+    what becomes of such a cell)."""
+    if field not in match.fields:
         return []
-    header = match.header_of("prolactin")
+    header = match.header_of(field)
     codebook = codebook_missing_codes(book, sheet, header)
     if codebook is None:
         return []
@@ -431,27 +452,7 @@ def _codebook_missing_results(
     listed = ", ".join(f"{code} = {label}" for code, label in sorted(codebook[1].items()))
     return [
         f"column {header!r}: the data dictionary in sheet {codebook[0]!r} declares missing-data "
-        f"codes ({listed}); results so coded are rejected as missing_result"
-    ]
-
-
-def _codebook_missing_ages(
-    book: Workbook, sheet: str, match: ColumnMatch, found: dict[str, str]
-) -> list[str]:
-    """The missing-data codes the workbook's own data dictionary declares for the age column
-    ("age | 99 | unknown", "age | -99 | missing"), put in ``found`` (code -> label): such an
-    age is no age (99 too, which elsewhere may be a real age).  Returns the warning saying so."""
-    if "age_years" not in match.fields:
-        return []
-    header = match.header_of("age_years")
-    codebook = codebook_missing_codes(book, sheet, header)
-    if codebook is None:
-        return []
-    found.update(codebook[1])
-    listed = ", ".join(f"{code} = {label}" for code, label in sorted(codebook[1].items()))
-    return [
-        f"column {header!r}: the data dictionary in sheet {codebook[0]!r} declares missing-data "
-        f"codes ({listed}); ages so coded are read as no age"
+        f"codes ({listed}); {so_coded}"
     ]
 
 

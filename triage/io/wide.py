@@ -545,20 +545,9 @@ class _Builder:
                     value *= factor
                 return value is not None and not limits.holds(value)
 
-            found = self.table.distinct(col)
-            flags = [is_code(u) for u in found.uniques]
-            if not any(flags):
+            seen = self._blank_coded(name, col, is_code)
+            if not seen:
                 continue
-            rows = np.array(flags, dtype=bool)[found.codes]
-            counts = np.bincount(found.codes[rows], minlength=len(found.uniques))
-            seen = [
-                f"{cell_text(u)} ({int(counts[i])} row{'s' if counts[i] > 1 else ''})"
-                for i, u in enumerate(found.uniques)
-                if flags[i] and counts[i]
-            ]
-            blanked = col.copy()
-            blanked[rows] = None
-            self.cols[name] = blanked
             header = self.table.headers.get(name, name)
             why = (
                 f"missing-data codes or values outside {_fmt(limits.low)}-{_fmt(limits.high)}"
@@ -568,6 +557,26 @@ class _Builder:
             self.warnings.append(
                 f"{name} (column {header!r}): {', '.join(seen)} read as missing ({why})"
             )
+
+    def _blank_coded(
+        self, name: str, col: np.ndarray, is_code: Callable[[object], bool]
+    ) -> list[str]:
+        """Column ``name``'s cells that ``is_code`` calls missing-data codes made empty (once per
+        distinct cell); each such code with its row count ("-99 (3 rows)"), [] when none."""
+        found = self.table.distinct(col)
+        flags = [is_code(u) for u in found.uniques]
+        if not any(flags):
+            return []
+        rows = np.array(flags, dtype=bool)[found.codes]
+        counts = np.bincount(found.codes[rows], minlength=len(found.uniques))
+        blanked = col.copy()
+        blanked[rows] = None
+        self.cols[name] = blanked
+        return [
+            f"{cell_text(u)} ({int(counts[i])} row{'s' if counts[i] > 1 else ''})"
+            for i, u in enumerate(found.uniques)
+            if flags[i] and counts[i]
+        ]
 
     def _blank_age_codes(self) -> None:
         """Missing-data codes in the age column read as no age, one warning naming them: a word
@@ -597,20 +606,9 @@ class _Builder:
                 return is_missing_code(cell, numbers=False)
             return is_missing_code(cell) and (number < 0 or number * per_year > max_age)
 
-        found = self.table.distinct(col)
-        flags = [is_code(u) for u in found.uniques]
-        if not any(flags):
+        seen = self._blank_coded("age_years", col, is_code)
+        if not seen:
             return
-        rows = np.array(flags, dtype=bool)[found.codes]
-        counts = np.bincount(found.codes[rows], minlength=len(found.uniques))
-        seen = [
-            f"{cell_text(u)} ({int(counts[i])} row{'s' if counts[i] > 1 else ''})"
-            for i, u in enumerate(found.uniques)
-            if flags[i] and counts[i]
-        ]
-        blanked = col.copy()
-        blanked[rows] = None
-        self.cols["age_years"] = blanked
         header = self.table.headers.get("age_years", "age")
         self.warnings.append(
             f"age_years (column {header!r}): {', '.join(seen)} read as missing (missing-data "
