@@ -531,7 +531,7 @@ def _join_breaks_in_cells(text: str, prefer_tab: bool) -> tuple[str, int, dict[i
     together hold exactly the header's field count, and no quote is in it (a quoted line break
     is the csv module's).  A spreadsheet shows the pieces on rows of their own: the joined
     record is followed by as many empty lines, so that the rows below keep their numbers."""
-    if "\r\n" not in text or _BARE_LF.search(text) is None:
+    if "\r\n" not in text or text.count("\n") == text.count("\r\n"):  # no bare LF
         return text, 0, {}
     records = text.split("\r\n")
     plain = [r for r in records[:_SNIFF_LINES] if r.strip() and "\n" not in r]
@@ -753,9 +753,6 @@ def _joined_record(text: str, group: list[tuple[int, int]], delimiter: str) -> s
         cells += [[c] for c in pieces[1:]]
     record = delimiter.join(_joined_cell(c) for c in cells)
     return record + ends[0] + "".join("\n" + e for e in ends[1:])
-
-
-_BARE_LF: Final = re.compile(r"(?<!\r)\n")
 
 
 def _unguarded_text(text: str, delimiter: str) -> str:

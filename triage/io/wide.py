@@ -3653,10 +3653,11 @@ def _text_serials(uniques: list[object], dayfirst: bool) -> bool:
     """True when a text column writes Excel serial dates (46350, 46350.5): at least one filled
     cell is one and every other filled cell is a date as text ("2019-03-01" beside 45292: one
     export pasted into another; a birth-date column too)."""
-    texts = [c for c in uniques if isinstance(c, str) and not is_empty_value(c)]
+    strings = [c for c in uniques if isinstance(c, str)]
+    if all(_serial_number(c) is c for c in strings):  # the usual column of text dates
+        return False  # (a serial is never an empty cell; the rest is not parsed here)
+    texts = [c for c in strings if not is_empty_value(c)]
     others = [c for c in texts if _serial_number(c) is c]
-    if len(others) == len(texts):  # no serial: the usual column of text dates, not parsed here
-        return False
     # the first filled text that is no date settles it
     return all(parse_date(c, dayfirst, serials=False) is not None for c in others)
 
@@ -4248,8 +4249,10 @@ def fill_grouped_identity(table: RawTable) -> list[str]:
     def cells(name: str) -> pd.Series:
         col = table.columns[name]
         found = table.distinct(col)
+        shown = texts_or_none(found.uniques)  # None for an empty cell, as is_empty_value
         values = np.array(
-            [None if is_empty_value(u) else u for u in found.uniques] + [None], dtype=object
+            [None if t is None else u for u, t in zip(found.uniques, shown, strict=True)] + [None],
+            dtype=object,
         )
         return pd.Series(values[found.codes], dtype=object)
 
