@@ -283,6 +283,7 @@ def parse_header(text: str) -> HeaderText:
     brackets = [b for b in every if _words_of(b) not in ignored or _is_unit(b)]
     outside = _BRACKETS.sub(" ", raw)
     unit = next((b.strip() for b in every if _is_unit(b)), "")  # "(%)" too, though ignored
+    unit = unit or next((u for b in every if (u := _unit_beside_limits(b))), "")
     pieces = outside.replace(",", " , ").split()
     while pieces and pieces[-1] in {",", "-", ":"}:
         pieces.pop()
@@ -303,6 +304,27 @@ def parse_header(text: str) -> HeaderText:
         unit_tokens=frozenset(_words_of(unit).split()),
         abbreviated=_dotted_words(" ".join(pieces)) & frozenset(main.split()),
     )
+
+
+# A part of a bracket that writes limits before their unit: "ref 4-15 ng/mL", "Ref. 102-496
+# mIU/L", "4,8 - 23,3 µg/l", "< 25 ng/mL", "VN 5-25 ng/ml" (the unit is its last word).
+_LIMITS_THEN_UNIT: Final = re.compile(
+    r"(?:.*?\s)??[<>≤≥]?\s*\d+(?:[.,]\d+)?(?:\s*[-–]\s*\d+(?:[.,]\d+)?)?\s*(?P<unit>[^\d\s].*?)\s*"
+)
+
+
+def _unit_beside_limits(bracket: str) -> str:
+    """The unit of a header's bracket that also writes the lab's limits or another note
+    ("Prolactin (ref 4-15 ng/mL)", "PRL (mIU/L, Ref. 102-496)", "(ng/mL; RI 4.8-23.3)"): the
+    first part between commas or semicolons that is a unit, or ends in one after a number.
+    '' when none is."""
+    for part in re.split(r"[;,](?!\d)", bracket):
+        if _is_unit(part):
+            return part.strip(" ,;:-")
+        found = _LIMITS_THEN_UNIT.fullmatch(part)
+        if found and _is_unit(found["unit"]):
+            return found["unit"]
+    return ""
 
 
 def header_words(text: str) -> str:
