@@ -3503,8 +3503,10 @@ def parse_size_mm(cell: object, header_unit: str = "") -> float | None:
 # ------------------------------------------------------------------------------------------------
 # Dates
 # ------------------------------------------------------------------------------------------------
-_TIME = (  # after a space, T or comma; or a colon (SAS's DATETIME: "01MAR2015:08:30:00")
-    r"(?:(?:[ T,]+|:(?=\d{1,2}:\d{2}))(?P<H>\d{1,2})[:.h](?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
+_TIME = (  # after a space, T or comma (and "à", "a las", "alle", "um", "om", "at" before the
+    # hour); or a colon (SAS's DATETIME: "01MAR2015:08:30:00")
+    r"(?:(?:[ T,]+(?:(?:à|a\s+las|a\s+la|alle|um|om|at)\s+)?|:(?=\d{1,2}:\d{2}))"
+    r"(?P<H>\d{1,2})[:.h](?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
     r"\s*(?P<ampm>[ap]\.?m\.?)?)?"
 )
 _ISO = re.compile(
@@ -3514,9 +3516,12 @@ _ISO = re.compile(
 _NUMERIC_DATE = re.compile(
     r"(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<y>\d{4}|\d{2})" + _TIME, re.IGNORECASE
 )
+# "14 Feb 1990", "1st March 2011", "1er janvier 2011", "le 14 février 1990", "14 de febrero de
+# 1990" (and "del"), "am 14. Februar 1990", "il 3 novembre 2026", "op 3 november 2026"
 _NAMED_DMY = re.compile(
-    r"(?P<d>\d{1,2})(?:st|nd|rd|th)?[ ./-]*(?P<mon>[^\W\d_]{3,9})\.?[ ./,-]*(?P<y>\d{4}|\d{2})"
-    + _TIME,
+    r"(?:(?:le|el|il|am|den|op)\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th|er|º|°)?"
+    r"(?:\s+(?:de|di)\s+|[ ./-]*)(?P<mon>[^\W\d_]{3,9})\.?"
+    r"(?:\s+(?:de|del)\s+|[ ./,-]*)(?P<y>\d{4}|\d{2})" + _TIME,
     re.IGNORECASE,
 )
 _NAMED_MDY = re.compile(
