@@ -803,18 +803,93 @@ _IRREGULAR_ALONE: Final = re.compile(
     rf"\s*(?:{_pattern_alternatives('irregular_after')})\s*[.)\]]*\s*",
     re.IGNORECASE,
 )
+# "if" and a passing symptom ("bei Übelkeit", "si nausées", "if nauseous"): as needed, after the
+# drug or before it (drugs.toml as_needed_if, as_needed_severity, as_needed_symptom)
+_IF_SYMPTOM: Final = (
+    rf"(?:{_pattern_alternatives('as_needed_if')})"
+    rf"(?:(?:{_pattern_alternatives('as_needed_severity')})\s+)?"
+    rf"(?:{_pattern_alternatives('as_needed_symptom')})"
+)
 _AS_NEEDED_BEFORE: Final = re.compile(
-    rf"(?<![^\W\d_])(?:{_pattern_alternatives('as_needed_before')})" + _ARTICLE_BEFORE_DRUG,
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('as_needed_before')}|{_IF_SYMPTOM})"
+    + _ARTICLE_BEFORE_DRUG,
     re.IGNORECASE,
 )
+# As needed after the drug, its dose and its schedule (drugs.toml item_words: "tds prn", "c/8h si
+# precisa", "3x/j si besoin", "1 cp x 3/die al bisogno"): searched in the item up to its first
+# comma, only schedule words before it (_only_schedule).
 _AS_NEEDED_AFTER: Final = re.compile(
-    _DOSE_AND_BRACKET + rf"(?:{_pattern_alternatives('as_needed_after')})(?![^\W\d_])",
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('as_needed_after')}|{_IF_SYMPTOM})(?![^\W\d_])",
     re.IGNORECASE,
 )
 _AS_NEEDED_ALONE: Final = re.compile(
-    rf"\s*\(?\s*(?:{_pattern_alternatives('as_needed_after')})\s*[.)\]]*\s*",
+    rf"\s*\(?\s*(?:{_pattern_alternatives('as_needed_after')}|{_IF_SYMPTOM})\s*[.)\]]*\s*",
     re.IGNORECASE,
 )
+# "z.n.", "zn": Dutch "zo nodig" (as needed) or German "zur Nacht" (a regular bedtime dose), read
+# by the language of the text (_zo_nodig).
+_AS_NEEDED_OR_BEDTIME: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('as_needed_or_bedtime')})(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_AS_NEEDED_OR_BEDTIME_ALONE: Final = re.compile(
+    rf"\s*\(?\s*(?:{_pattern_alternatives('as_needed_or_bedtime')})\s*[.)\]]*\s*",
+    re.IGNORECASE,
+)
+_GERMAN_SCHEDULE: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('german_schedule')})(?![^\W\d_])", re.IGNORECASE
+)
+_DUTCH_SCHEDULE: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('dutch_schedule')})(?![^\W\d_])", re.IGNORECASE
+)
+# The end of an item's first clause: a comma (not a decimal one: "37,5 mg") or a sentence's end
+# (a word's full stop before a capital: "Risperdal 2 mg. Bei Übelkeit MCP"; not "z. N.", "b. B.").
+_CLAUSE_BREAK: Final = re.compile(r"(?<!\d),|,(?!\d)|(?<=[^\W\d_]{2})\.\s+(?=[A-Z])")
+_SCHEDULE_WORDS: Final = frozenset(_words("item_words"))
+_LETTERS: Final = re.compile(r"[^\W\d_]+")
+
+
+def _only_schedule(text: str) -> bool:
+    """Whether ``text`` (between a drug and an as-needed word) holds only its dose and schedule:
+    numbers, signs and drugs.toml item_words ("10 mg c/8h", "10 mg tds", "1 cp x 3/die")."""
+    return all(_fold_word(word) in _SCHEDULE_WORDS for word in _LETTERS.findall(text))
+
+
+def _as_needed_after(item: str, whole: str) -> bool:
+    """Whether ``item`` (the text after a drug in its own item) says it is taken as needed: an
+    as-needed word after its dose and schedule (_AS_NEEDED_AFTER), "z.n." read as "zo nodig"
+    (_zo_nodig, ``whole`` the text it is in), or one alone after a comma."""
+    clause_break = _CLAUSE_BREAK.search(item)
+    first = item[: clause_break.start()] if clause_break else item
+    for pattern in (_AS_NEEDED_AFTER, _AS_NEEDED_OR_BEDTIME):
+        found = pattern.search(first)
+        if (
+            found
+            and _only_schedule(first[: found.start()])
+            and (pattern is _AS_NEEDED_AFTER or _zo_nodig(found.group(), whole))
+        ):
+            return True
+    for part in item.split(",")[1:]:  # "risperidone, prn"
+        if _AS_NEEDED_ALONE.fullmatch(part):
+            return True
+        if _AS_NEEDED_OR_BEDTIME_ALONE.fullmatch(part) and _zo_nodig(part.strip(" ()."), whole):
+            return True
+    return False
+
+
+def _zo_nodig(abbreviation: str, whole: str) -> bool:
+    """Whether "z.n." (or "zn") in ``whole`` is Dutch "zo nodig" (as needed), not German "zur
+    Nacht" (at night, a regular dose): the text's schedule words of one language only
+    (drugs.toml dutch_schedule, german_schedule) decide; else the case: Dutch writes "z.n." in
+    small letters, German "z.N.".  Unclear ("Z.N." with no such word) is no claim of "as needed"
+    (drugs.toml as_needed_or_bedtime says why)."""
+    dutch = _DUTCH_SCHEDULE.search(whole) is not None
+    german = _GERMAN_SCHEDULE.search(whole) is not None
+    if dutch != german:
+        return dutch
+    return abbreviation.islower()
+
+
 _UNCONFIRMED_ALONE: Final = re.compile(
     rf"\s*\(?\s*(?:{_pattern_alternatives('unconfirmed_after')})\s*[.)\]]*\s*",
     re.IGNORECASE,
@@ -851,11 +926,7 @@ def _doubt(text: str, spans: Sequence[tuple[int, int]], index: int) -> str:
         or any(_IRREGULAR_ALONE.fullmatch(clause) for clause in clauses)
     ):
         return "irregular"
-    if (
-        _AS_NEEDED_BEFORE.search(before)
-        or _AS_NEEDED_AFTER.match(after)
-        or any(_AS_NEEDED_ALONE.fullmatch(clause) for clause in clauses)
-    ):
+    if _AS_NEEDED_BEFORE.search(before) or _as_needed_after(after, text):
         return "as_needed"
     return ""
 
@@ -904,7 +975,7 @@ def doubt_clause(clause: str) -> bool:
     irregularly ("nimmt es nicht regelmäßig", "poor compliance") or as needed ("bei Bedarf"):
     the evidence quotes it with the drug."""
     folded = _fold(clause).lower()
-    alone = (_UNCONFIRMED_ALONE, _IRREGULAR_ALONE, _AS_NEEDED_ALONE)
+    alone = (_UNCONFIRMED_ALONE, _IRREGULAR_ALONE, _AS_NEEDED_ALONE, _AS_NEEDED_OR_BEDTIME_ALONE)
     return any(pattern.fullmatch(folded) for pattern in alone)
 
 
@@ -1923,7 +1994,13 @@ _STOP_SKIPPED: Final = frozenset(_words("stop_skipped"))
 # form, schedule, route, and how or when it was stopped ("Risperdal 1 mg morgens und 2 mg abends
 # abgesetzt", "and was later stopped").
 _ITEM_WORDS: Final = frozenset(
-    (*_words("item_words"), *_words("connector"), *_STOP_FOLLOWERS, *_STOP_SKIPPED)
+    (
+        *_words("item_words"),
+        *_words("item_stop_words"),
+        *_words("connector"),
+        *_STOP_FOLLOWERS,
+        *_STOP_SKIPPED,
+    )
 )
 _TIME_UNIT: Final = re.compile(
     r"(?:week|month|year|day|woche|monat|jahr|tag|semaine|mois|an|annee|jour|semana|mes|ano|dia|"

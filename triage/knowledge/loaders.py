@@ -176,6 +176,7 @@ DRUG_WORD_KEYS: Final = frozenset(
         "answer_no", "fast_path", "end_of_treatment", "end_of_with", "past_on",
         "as_before", "switch_between_copula", "switch_between", "switch_verb", "switch_open",
         "switch_join", "end_of_first", "clause_end", "joining", "connector", "item_words",
+        "item_stop_words",
         "stop_followers", "stop_skipped", "dosage_abbreviations",
         "compound_tail",
         "switched_from", "now_switch", "now_also", "name_brands", "word_brands", "person",
@@ -196,6 +197,8 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "stop_noun", "unconfirmed_before", "unconfirmed_after", "irregular_before",
         "irregular_after", "depot_3_monthly", "depot_6_monthly", "start_from",
         "start_from_article", "as_needed_before", "as_needed_after", "treatment_stopped",
+        "as_needed_or_bedtime", "german_schedule", "dutch_schedule", "as_needed_if",
+        "as_needed_severity", "as_needed_symptom",
         "no_longer_taken",
     }
 )  # fmt: skip
