@@ -1037,6 +1037,8 @@ def test_a_cue_implies_others_with_its_quote_and_only_known_ones() -> None:
 )
 def test_class_abbreviations_in_the_medication_column(meds: str, code: str) -> None:
     assert code in codes(one({**NO_FLAG, "medications": meds}), "factors"), meds
+    if meds in ("COC", "ACHO"):
+        return  # the combined pill's: a note names it too (drugs.toml note_abbreviations)
     note = one({**NO_FLAG, "comments": meds})  # a note's capitals are other things
     assert code not in codes(note, "factors"), meds
 

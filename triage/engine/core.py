@@ -866,7 +866,8 @@ def _cue_hits(frame: pd.DataFrame, book: CueBook) -> list[Hits]:
 
 # Where drugs are looked for: the medication list first, then every other free-text field
 # (clinical notes often say "on risperidone"), where short capital abbreviations are read only in
-# a list after a medication label ("Medikation: MCP 10 mg 1-1-1": drugs.medication_lists).
+# a list after a medication label ("Medikation: MCP 10 mg 1-1-1": drugs.medication_lists), but
+# for those of one drug (drugs.toml note_abbreviations: "MCP seit 3 Tagen", "on the OCP").
 DRUG_LIST_FIELD = "medications"
 DRUG_NOTE_FIELDS: tuple[str, ...] = tuple(f for f in TEXT_FIELDS if f != DRUG_LIST_FIELD)
 

@@ -424,6 +424,30 @@ def _drug_ceiling(ctx: RowContext, drug: Drug) -> float:
     return ctx.t("drug_typical_max_ng_ml")
 
 
+# How a drug that raises prolactin stands to this result (drug_judgement): graded high or
+# moderate (USUAL); graded lower but the result is within the drug's own documented reach
+# (WITHIN_REACH: olanzapine, iloperidone, lurasidone "mild, often transient, ~20-50 ng/mL",
+# clinical-reference §3.1); graded lower and the result above that reach (BEYOND_REACH); graded
+# lower with no reach of its own (RARE: "drug-induced rises usually stay below ~100 ng/mL" is
+# about drugs in general, not this one).
+USUAL: Final = "usual"
+WITHIN_REACH: Final = "within_reach"
+BEYOND_REACH: Final = "beyond_reach"
+RARE: Final = "rare"
+
+
+def drug_judgement(ctx: RowContext, drug: Drug) -> str:
+    """Whether a drug can explain this level (USUAL, WITHIN_REACH, BEYOND_REACH or RARE): the
+    one rule the factor's evidence (_drug_line) and the medication review
+    (suggestions.medication_review) both follow, so that a drug shown to "raise prolactin to
+    ~50 ng/mL" at 40 ng/mL is never called an unlikely cause of it."""
+    if drug.frequency in LIKELY_FREQUENCIES:
+        return USUAL
+    if drug.typical_max_ng_ml is None:
+        return RARE
+    return WITHIN_REACH if ctx.within(drug.typical_max_ng_ml) else BEYOND_REACH
+
+
 def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     """Evidence of one drug; whether it is a likely cause; whether the result exceeds its range."""
     labels = load_labels()
@@ -451,6 +475,8 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     beyond = beyond_drug_reach(ctx)
     if exceeded:
         line += f"; result {ctx.result} is above that"
+    elif drug_judgement(ctx, drug) == WITHIN_REACH:
+        line += f"; result {ctx.result} is within that: a possible cause, though in few users"
     elif beyond:
         rarely = ctx.t("drug_rarely_exceeds_ng_ml")
         line += (

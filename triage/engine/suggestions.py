@@ -23,11 +23,14 @@ from typing import Final
 
 from triage.engine.context import LIKELY, RowContext, approx, fmt
 from triage.engine.factors import (
-    LIKELY_FREQUENCIES,
+    BEYOND_REACH,
     PHYSIOLOGICAL_CODES,
     PREGNANCY_TEST_WORDS,
+    USUAL,
+    WITHIN_REACH,
     Finding,
     beyond_drug_reach,
+    drug_judgement,
     earlier_results,
     recent_graft,
     stopped_agonist_note,
@@ -842,15 +845,31 @@ def medication_review(s: Situation) -> str | None:
         return None
     # A drug graded low, case reports or none (clinical-reference §0b: clozapine, quetiapine,
     # lurasidone "none or low", olanzapine, ziprasidone "low") is already prolactin-sparing: an
-    # unlikely cause, and no switch to a "prolactin-sparing alternative" is offered for it.
-    usual = [m for m in raising if m.drug.frequency in LIKELY_FREQUENCIES]
-    if not usual:
-        return _doubt_first(raising, _unlikely_drug_review(raising))
-    text = _usual_drug_review(ctx, usual)
-    rare = [m for m in raising if m.drug.frequency not in LIKELY_FREQUENCIES]
-    if rare:
-        text += f"; {_drug_names(rare)} {_rarely(rare)} prolactin: not the likely cause"
-    return _doubt_first(raising, text)
+    # unlikely cause, and no switch to a "prolactin-sparing alternative" is offered for it;
+    # unless the result is within its own documented reach (§3.1: olanzapine, iloperidone,
+    # lurasidone ~20-50 ng/mL): a possible cause then.  The factor's evidence follows the same
+    # judgement (factors.drug_judgement).
+    judged = [(m, drug_judgement(ctx, m.drug)) for m in raising]
+    usual = [m for m, judgement in judged if judgement == USUAL]
+    reached = [m for m, judgement in judged if judgement == WITHIN_REACH]
+    rare = [m for m, judgement in judged if judgement not in (USUAL, WITHIN_REACH)]
+    if usual:
+        text = _usual_drug_review(ctx, usual)
+        if reached:
+            text += (
+                f"; {_drug_names(reached)} can also reach this level, though in few users: a "
+                "possible cause too"
+            )
+        if rare:
+            text += f"; {_drug_names(rare)} {_rarely(rare)} prolactin: not the likely cause"
+        return _doubt_first(raising, text)
+    if reached:
+        text = _reached_drug_review(ctx, reached)
+        if rare:
+            text += f"; {_drug_names(rare)} {_rarely(rare)} prolactin: not the likely cause"
+        return _doubt_first(raising, text)
+    beyond = [m for m, judgement in judged if judgement == BEYOND_REACH]
+    return _doubt_first(raising, _unlikely_drug_review(ctx, raising, beyond))
 
 
 def _doubt_first(raising: Sequence[DrugMatch], text: str) -> str:
@@ -925,19 +944,54 @@ def _rarely(matches: Sequence[DrugMatch]) -> str:
     return "rarely raises" if len({m.drug.name for m in matches}) == 1 else "rarely raise"
 
 
-def _unlikely_drug_review(raising: Sequence[DrugMatch]) -> str:
+def _reached_drug_review(ctx: RowContext, reached: Sequence[DrugMatch]) -> str:
+    """The review of drugs graded low whose own documented reach holds the result (olanzapine,
+    iloperidone, lurasidone at up to ~50 ng/mL, clinical-reference §3.1: mild, often
+    transient): a possible cause, as the factor says; other causes are still looked for before
+    any change, which stays with the prescriber."""
+    names = _drug_names(reached)
+    classes = {m.drug.drug_class for m in reached}
+    sparing = " (prolactin-sparing already)" if "antipsychotic" in classes else ""
+    reach = max(m.drug.typical_max_ng_ml or 0 for m in reached)
+    single = len({m.drug.name for m in reached}) == 1
+    text = (
+        f"{names} {'raises' if single else 'raise'} prolactin in few users{sparing}, mildly, "
+        f"to {ctx.amount(reach, approx=True, mark='~')}: this level is within that reach, so "
+        f"{'it is a possible cause' if single else 'they are possible causes'}; look for "
+        "another cause too before considering any change"
+    )
+    return _change_only_with_prescriber(text, classes)
+
+
+def _unlikely_drug_review(
+    ctx: RowContext, raising: Sequence[DrugMatch], beyond: Sequence[DrugMatch] = ()
+) -> str:
     """The review of drugs that rarely raise prolactin (frequency low, case reports or none): an
     unlikely cause; look for another before any change, which stays with the prescriber (an
     antipsychotic is never stopped without the psychiatric team, an opioid never interrupted
-    just to re-test)."""
+    just to re-test).  `beyond`: those of them whose own documented reach the result is above
+    (olanzapine at 120 ng/mL), which the review says as the factor does."""
     names = _drug_names(raising)
     classes = {m.drug.drug_class for m in raising}
     sparing = " (prolactin-sparing already)" if "antipsychotic" in classes else ""
     cause = "an unlikely cause" if _rarely(raising) == "rarely raises" else "unlikely causes"
+    above = ""
+    if beyond:
+        reach = max(m.drug.typical_max_ng_ml or 0 for m in beyond)
+        above = (
+            f", and this level is above the usual reach of {_drug_names(beyond)} "
+            f"({ctx.amount(reach, approx=True, mark='~')})"
+        )
     text = (
-        f"{names} {_rarely(raising)} prolactin{sparing}: {cause} of this level, so look for "
-        "another cause before considering any change"
+        f"{names} {_rarely(raising)} prolactin{sparing}{above}: {cause} of this level, so look "
+        "for another cause before considering any change"
     )
+    return _change_only_with_prescriber(text, classes)
+
+
+def _change_only_with_prescriber(text: str, classes: set[str]) -> str:
+    """`text` with who any change stays with: the psychiatric team for an antipsychotic, the
+    prescriber otherwise (an opioid never interrupted just to re-test prolactin)."""
     if "antipsychotic" in classes:
         return (
             f"{text}; any change only with the psychiatric team (an antipsychotic must not be "

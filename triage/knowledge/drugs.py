@@ -15,8 +15,12 @@ How matching works:
 * Terms shorter than 3 characters (``EE``), and abbreviations written in the lexicon in capitals
   of at most 4 letters and digits (German ``MCP`` for metoclopramide, ``OCP``, ``PP1M``), match
   only in the case written: ``mcp`` and ``pop`` are not drugs.  A note's matcher
-  (``labelled=True``) reads them only in a list after a medication label (``Medikation: MCP 10
-  mg``: medication_lists), where a note's "MCP joint" is none.
+  (``labelled=True``) reads those of one drug or product anywhere (drugs.toml
+  note_abbreviations: ``MCP seit 3 Tagen``, ``on the OCP``, ``on COC``), the others (class
+  mentions ``SSRI``, ``TCA``; ``HRT``, ``MST``) only in a list after a medication label
+  (``Medikation: MCP 10 mg``: medication_lists).  Next to a joint's or a drug screen's words
+  no abbreviation is a drug (``MCP joint``, ``MCP II-V``, ``right MCP``, ``COC neg``:
+  _names_no_drug).
 * A term followed, glued, by the second part of a German or Dutch compound (drugs.toml
   compound_tail: ``Haloperidoltropfen``, ``Methadonprogramm``, ``antipsychoticagebruik``) names
   the drug; glued to any other letters it does not.
@@ -582,13 +586,17 @@ class DrugMatcher:
         """`abbreviations=False` leaves out the short capital abbreviations ("MCP", "HRT"): for
         clinical notes, where capitals name many other things ("MCP joint").  With `labelled`,
         they still count in a list after a medication label ("Medikation: MCP 10 mg 1-1-1":
-        medication_lists), read there as the medication column is."""
+        medication_lists), read there as the medication column is, and those of one drug
+        (drugs.toml note_abbreviations: "MCP seit 3 Tagen", "on the OCP") anywhere."""
         self.drugs = tuple(drugs)
         self._terms = _term_index(self.drugs)
         self._regex = _compile(self.drugs, abbreviations=abbreviations or labelled)
-        # the keys of the abbreviations that count only in a labelled list
+        # the keys of the abbreviations that count only in a labelled list (all but those a
+        # note names its drug by: drugs.toml note_abbreviations, "MCP", "OCP")
         self._listed_only = (
-            _abbreviation_keys(self.drugs) if labelled and not abbreviations else frozenset()
+            _abbreviation_keys(self.drugs) - _NOTE_ABBREVIATIONS
+            if labelled and not abbreviations
+            else frozenset()
         )
         self._abbreviations = _abbreviation_keys(self.drugs)
         self._mentions_cached = lru_cache(maxsize=cache_size)(self._mentions_uncached)
@@ -652,7 +660,7 @@ class DrugMatcher:
         if key in _CLASS_ADJECTIVES:
             return _with_intake(folded, start, end)
         if key in self._abbreviations:
-            return not _glued_to_noun(folded, end)
+            return not _glued_to_noun(folded, end) and not _names_no_drug(folded, start, end)
         return True
 
     def _acts_after_stop(self, folded: str, start: int, end: int) -> str:
@@ -997,6 +1005,35 @@ _HYPHEN_GLUED: Final = re.compile(r"\s?-\s?/?\s?(?:[A-Z0-9]{2,5}\s?-\s?/?\s?)*([
 _GLUED_DRUG_WORDS: Final = frozenset(
     _fold_word(word) for word in (*_words("abbreviation_makers"), *_words("compound_tail"))
 )
+
+
+# The capital abbreviations a note names its drug by, anywhere in it (drugs.toml [words]
+# note_abbreviations: "MCP seit 3 Tagen", "on the OCP"); the others only in a labelled list.
+_NOTE_ABBREVIATIONS: Final = frozenset(
+    drug_term_key(word) for word in _VOCABULARY.words["note_abbreviations"]
+)
+# The words right after or right before a capital abbreviation that make it a joint or a drug
+# screen's analyte ("MCP joint", "MCP II", "right MCP", "COC neg", "THC, COC"): drugs.toml
+# [patterns] abbreviation_not_drug_after, abbreviation_not_drug_before.
+_NOT_DRUG_AFTER: Final = re.compile(
+    rf"\s*(?:{_pattern_alternatives('abbreviation_not_drug_after')})", re.IGNORECASE
+)
+_NOT_DRUG_BEFORE: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('abbreviation_not_drug_before')})",
+    re.IGNORECASE,
+)
+# How far before an abbreviation _NOT_DRUG_BEFORE looks (a screen's line: "UDS: THC pos, COC").
+_NOT_DRUG_BEFORE_WINDOW: Final = 80
+
+
+def _names_no_drug(text: str, start: int, end: int) -> bool:
+    """Whether the words next to a capital abbreviation make it something else than its drug:
+    a joint ("MCP joint", "MCP II-V", "MCP re.", "swollen MCP") or a drug screen's analyte ("COC
+    neg", "Drogenscreening: THC, COC")."""
+    if _NOT_DRUG_AFTER.match(text, end):
+        return True
+    line_start = max(text.rfind("\n", 0, start) + 1, start - _NOT_DRUG_BEFORE_WINDOW)
+    return _NOT_DRUG_BEFORE.search(text, line_start, start) is not None
 
 
 def _with_intake(text: str, start: int, end: int) -> bool:

@@ -182,6 +182,7 @@ DRUG_WORD_KEYS: Final = frozenset(
         "switched_from", "now_switch", "now_also", "name_brands", "word_brands", "person",
         "other_person", "brand_context", "answer_subject",
         "stop_nouns", "class_adjectives", "intake_nouns", "abbreviation_makers",
+        "note_abbreviations",
         "screen_except", "screen_intake", "person_for_patient", "answer_yes",
         "substituted", "substituted_join", "free_after", "switched_away",
     }
@@ -193,6 +194,7 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "medication_label", "plan_label", "medication_unknown", "past_period", "one_off",
         "none_now",
         "screen", "screen_negative", "screen_positive",
+        "abbreviation_not_drug_after", "abbreviation_not_drug_before",
         "before_drug", "start_after_drug", "baseline", "planned_stop",
         "stop_noun", "unconfirmed_before", "unconfirmed_after", "irregular_before",
         "irregular_after", "depot_3_monthly", "depot_6_monthly", "start_from",
