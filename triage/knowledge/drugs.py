@@ -117,6 +117,7 @@ __all__ = [
     "medication_lists",
     "no_longer_clause",
     "not_yet_started",
+    "own_part",
     "reads_a_date",
     "says_stopped",
     "stop_days",
@@ -1526,6 +1527,33 @@ def _other_item(text: str, end: int, clause_end: int) -> int | None:
             return None
         return [joint for joint in connectors if joint.end() <= word.start()][-1].start()
     return None
+
+
+# What parts two drugs of one medication-list item: a list mark ("+", "&", "/" that no number
+# follows: "mg/2 sem" is a schedule), a comma, semicolon or line break, or a connector ("und",
+# "et", "y", "e", "en", "and" ...: drugs.toml [words] connector).
+_PART_BREAK: Final = re.compile(
+    r"[+&;|\n]|/(?!\s*\d)|,(?!\d)|(?<!\d),|" + _word_set_pattern(_words("connector")),
+    re.IGNORECASE,
+)
+
+
+def own_part(text: str, spans: Sequence[tuple[int, int]], index: int) -> str:
+    """The words of `text` that belong to the drug mention `index` of `spans` (its positions, in
+    order): from the last list break before it (after the previous drug) to the first one after
+    it (before the next drug).  Words between two drugs with no break between are the first
+    drug's ("Abilify Maintena 400 mg Haldol 5 mg").  "Abilify Maintena 400 mg + Haldol 5 mg":
+    "Maintena" (a depot) is Abilify's, not Haldol's."""
+    start, end = spans[index]
+    begin = 0
+    if index:
+        breaks = list(_PART_BREAK.finditer(text, spans[index - 1][1], start))
+        begin = breaks[-1].end() if breaks else start
+    stop = len(text)
+    if index + 1 < len(spans):
+        found = _PART_BREAK.search(text, end, spans[index + 1][0])
+        stop = found.start() if found else spans[index + 1][0]
+    return text[begin:stop]
 
 
 # A status written after a list past a colon or a dash ("Risperidon, MCP: abgesetzt 2022").

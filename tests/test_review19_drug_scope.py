@@ -1,0 +1,120 @@
+"""Review 19: how far a stop, an allergy or a depot word reaches in a medication list.
+
+* A drug taken is a likely factor with a medication review (clinical-reference §8; §1.1 rec.
+  2.1).  An allergy lists drugs not taken, without doses: a later item of its list that carries
+  a dose or schedule of its own ("Allergie: Haloperidol, Risperidon 2 mg 1-0-1", in English,
+  German, French, Spanish, Italian and Dutch) is a drug taken, not part of the allergy.  Bare
+  names after the label ("Allergie: Haloperidol, Risperidon") all stay allergies.
+* A start verb after a stop ends the stop's scope ("suspendido haloperidol y iniciada
+  risperidona", "se suspende haloperidol y se inicia risperidona", "arrêt de l'Haldol et début
+  du Risperdal", "discontinued haloperidol and initiated risperidone"): the drug started is
+  taken.  A negated start ("no se inicia risperidona") is still no intake.
+* A depot is a property of the drug whose words name it (a depot brand, "decanoate", "Depot",
+  an i.m. injection every few weeks, §7.9 / item 9 of the open questions): "Abilify Maintena
+  400 mg + Haldol 5 mg" gives a depot of aripiprazole (which lowers prolactin) and oral
+  haloperidol, whose review is the usual one, without "a depot injection takes months to wash
+  out".
+
+Synthetic patients only (F, 30 y, sample 2026-11-20, prolactin 85 ng/mL: above the female
+limit); through the public pipeline, several phrasings in one CSV per test.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+from pipeline_helpers import csv_quoted, triage_lines
+
+HEADER = "Patient ID,Sex,DOB,Collected,Prolactin,Unit,Medication"
+ANTIPSYCHOTIC = "medication:antipsychotic"
+DEPOT_REVIEW = "a depot injection takes months to wash out"
+
+
+def _rows(tmp_path: Path, medications: list[str]) -> list[tuple[str, pd.Series]]:
+    lines = [
+        f"P{i},F,1996-03-01,2026-11-20,85,ng/mL,{csv_quoted(text)}"
+        for i, text in enumerate(medications)
+    ]
+    out = triage_lines(tmp_path, HEADER, lines)
+    return [(text, out.loc[f"P{i}"]) for i, text in enumerate(medications)]
+
+
+def _evidence(row: pd.Series, code: str) -> str:
+    return next((f["evidence"] for f in row["factor_details"] if f["code"] == code), "")
+
+
+def _strength(row: pd.Series, code: str) -> str | None:
+    return next((f["strength"] for f in row["factor_details"] if f["code"] == code), None)
+
+
+def _review(row: pd.Series) -> str:
+    found = [s["reason"] for s in row["suggestion_details"] if s["code"] == "medication_review"]
+    return found[0] if found else ""
+
+
+def _codes(row: pd.Series) -> set[str]:
+    return {s["code"] for s in row["suggestion_details"]}
+
+
+def _counted(row: pd.Series, drug: str) -> bool:
+    """Whether `drug` is counted as taken: named in a drug factor's evidence as "→ drug (class"."""
+    return any(
+        re.search(rf"→ {drug} \(", f["evidence"])
+        for f in row["factor_details"]
+        if f["code"].startswith("medication:")
+    )
+
+
+def _depot_label(row: pd.Series, drug: str) -> bool:
+    return f"→ {drug} (antipsychotic, depot;" in _evidence(row, ANTIPSYCHOTIC)
+
+
+# 3. A depot word belongs to its own drug -----------------------------------------------------
+SEPARATORS = [",", ";", " +", " /", "\n", " und", " et", " y", " e", " en"]
+DEPOT_WITH_ORAL = [f"Abilify Maintena 400 mg{sep} Haldol 5 mg" for sep in SEPARATORS] + [
+    "Aristada 882 mg; Risperdal 1 mg",
+    "Abilify Maintena; Dogmatil 50 mg",
+    "Abilify Maintena 400 mg mensile + Serenase 2 mg",
+]
+
+
+def test_an_oral_antipsychotic_beside_a_depot_aripiprazole_is_no_depot(tmp_path: Path) -> None:
+    for text, row in _rows(tmp_path, DEPOT_WITH_ORAL):
+        evidence = _evidence(row, ANTIPSYCHOTIC)
+        assert _strength(row, ANTIPSYCHOTIC) == "likely", text
+        assert "depot" not in evidence, text
+        review = _review(row)
+        assert "can raise prolactin: review with the prescriber" in review, text
+        assert DEPOT_REVIEW not in review, text
+        # the depot aripiprazole lowers prolactin: said, not counted as raising it
+        assert "dopamine_agonist_masking" in _codes(row), text
+        assert not _counted(row, "aripiprazole"), text
+
+
+DEPOT_OF_ITS_OWN = {
+    "Haldol 5 mg + Xeplion 100 mg": ("paliperidone", "haloperidol"),
+    "Haldol 5 mg et Xeplion 100 mg": ("paliperidone", "haloperidol"),
+    "Haldol Decanoas 50 mg + Risperdal 2 mg": ("haloperidol", "risperidone"),
+    "Risperdal 2 mg und Haldol Decanoas 50 mg": ("haloperidol", "risperidone"),
+    "Xeplion 100 mg/Monat und Risperdal 2 mg": ("paliperidone", "risperidone"),
+    "Risperdal Consta 37,5 mg/2 sem": ("risperidone", ""),
+    "haloperidol 100 mg i.m. monthly": ("haloperidol", ""),
+    "Haldol 50 mg i.m. alle 4 Wochen": ("haloperidol", ""),
+    "halopéridol 50 mg IM mensuel": ("haloperidol", ""),
+    "Haldol 5 mg im Oktober begonnen": ("", "haloperidol"),  # "im" is no route here
+}
+
+
+def test_a_depot_is_labelled_on_its_own_drug_only(tmp_path: Path) -> None:
+    for text, row in _rows(tmp_path, list(DEPOT_OF_ITS_OWN)):
+        depot, oral = DEPOT_OF_ITS_OWN[text]
+        if depot:
+            assert _depot_label(row, depot), text
+            assert DEPOT_REVIEW in _review(row), text
+        else:
+            assert DEPOT_REVIEW not in _review(row), text
+        if oral:
+            assert _counted(row, oral), text
+            assert not _depot_label(row, oral), text
