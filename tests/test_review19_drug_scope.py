@@ -71,6 +71,53 @@ def _depot_label(row: pd.Series, drug: str) -> bool:
     return f"→ {drug} (antipsychotic, depot;" in _evidence(row, ANTIPSYCHOTIC)
 
 
+# 1. An allergy list ends before an item with a dose of its own ------------------------------
+ALLERGY_THEN_DOSED = [
+    "Allergie: Haloperidol, Risperidon 2 mg 1-0-1",
+    "Allergy: haloperidol, risperidone 2 mg 1-0-1",
+    "Allergies: haloperidol, risperidone 2 mg",
+    "Allergie : halopéridol, rispéridone 2 mg",
+    "Alergia: haloperidol, risperidona 2 mg",
+    "Allergia: aloperidolo, risperidone 2 mg",
+    "Allergie: haloperidol, risperidon 2 mg 1-0-1",  # nl
+    "Unverträglichkeit: Haloperidol, Risperidon 2 mg",
+    "Allergie: Haloperidol (Dystonie) und Risperidon 1-0-1",
+    "intolérance : Primperan, rispéridone 2 mg 0-0-1",
+]
+
+
+def test_a_dosed_drug_after_an_allergy_list_is_taken(tmp_path: Path) -> None:
+    for text, row in _rows(tmp_path, ALLERGY_THEN_DOSED):
+        assert _strength(row, ANTIPSYCHOTIC) == "likely", text
+        assert _counted(row, "risperidone"), text
+        assert "risperidone can raise prolactin" in _review(row), text
+        # the allergy itself is no intake
+        assert not _counted(row, "haloperidol"), text
+        assert not _counted(row, "metoclopramide"), text
+        assert "pituitary_mri" not in _codes(row), text
+
+
+ALLERGY_KEPT = [
+    "Allergie: Haloperidol, Risperidon",  # bare names: all of them allergies
+    "Allergy: haloperidol, risperidone",
+    "Alergia: haloperidol y risperidona",
+    "Allergie: Haloperidol 5 mg",  # the first item, dose or not
+    "allergic to haloperidol and risperidone",
+    "Stopped meds: haloperidol, risperidone 2 mg",  # a stopped list keeps its doses
+    "KI: MCP, Risperidon 2 mg",  # a contraindication label is read as before
+]
+
+
+def test_an_allergy_of_bare_names_or_a_stopped_list_still_covers_every_drug(
+    tmp_path: Path,
+) -> None:
+    for text, row in _rows(tmp_path, ALLERGY_KEPT):
+        assert not _counted(row, "risperidone"), text
+        assert not _counted(row, "haloperidol"), text
+        assert "medication_review" not in _codes(row), text
+        assert "recorded as stopped or not taken now" in _evidence(row, "unexplained"), text
+
+
 # 3. A depot word belongs to its own drug -----------------------------------------------------
 SEPARATORS = [",", ";", " +", " /", "\n", " und", " et", " y", " e", " en"]
 DEPOT_WITH_ORAL = [f"Abilify Maintena 400 mg{sep} Haldol 5 mg" for sep in SEPARATORS] + [

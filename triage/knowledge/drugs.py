@@ -2572,6 +2572,36 @@ _AMBIGUOUS_LABEL_GAP: Final = re.compile(
 )
 
 
+# A label of drugs the patient reacted to (an allergy, an intolerance, an adverse reaction:
+# "Allergie:", "Allergy:", "Alergia:", "Allergia:", "intolérance :", "Unverträglichkeit:"), not
+# of drugs stopped, planned or contraindicated.  An allergy lists drugs not taken, so it gives no
+# dose: a later item of its list with a dose or schedule of its own ("Allergie: Haloperidol,
+# Risperidon 2 mg 1-0-1") is a drug taken, written after the allergy.
+_REACTION_LABEL: Final = re.compile(
+    r"(?:allerg|alerg|advers|adr|intoleran|intolleran|unvertraglich)", re.IGNORECASE
+)
+# a list mark or connector right before a drug: it opens an item of its own
+_ITEM_OPENING: Final = re.compile(
+    r"(?:[,+&/]|" + _word_set_pattern(_words("connector")) + r")\s*$", re.IGNORECASE
+)
+
+
+def _reactions_end(text: str, spans: Sequence[tuple[int, int]], begin: int, end: int) -> int:
+    """Where an allergy-like label's list (from `begin` to `end`) ends: at its first drug after
+    another item that opens an item of its own and carries its own dose or schedule
+    (_DOSE_AFTER: "Allergie: Haloperidol, Risperidon 2 mg", "Alergia: haloperidol, risperidona
+    2 mg 1-0-1").  The first item stays in the list, with a dose or not ("Allergie: Haloperidol
+    5 mg"), and so do bare names ("Allergie: Haloperidol, Risperidon")."""
+    for start, stop in sorted(spans):
+        if start <= begin or start >= end:
+            continue
+        if not _WORD.search(text, begin, start) or not _ITEM_OPENING.search(text, begin, start):
+            continue
+        if _DOSE_AFTER.match(text, _word_end(text, stop)):
+            return start
+    return end
+
+
 def _ambiguous_label(label: re.Match[str]) -> bool:
     """An abbreviation label (_NEGATED_ABBREVIATION) or "Ex:" alone."""
     return label.re is _NEGATED_ABBREVIATION or label.group().rstrip(":").strip().lower() == "ex"
@@ -2608,5 +2638,7 @@ def _negated_regions(
                     break
                 reach = stop
             end = reach
+        elif _REACTION_LABEL.match(label.group()):
+            end = _reactions_end(text, spans, label.end(), end)
         regions.append((label.end(), end))
     return regions
