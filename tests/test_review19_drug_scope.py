@@ -118,6 +118,50 @@ def test_an_allergy_of_bare_names_or_a_stopped_list_still_covers_every_drug(
         assert "recorded as stopped or not taken now" in _evidence(row, "unexplained"), text
 
 
+# 2. A start verb ends a stop's scope ---------------------------------------------------------
+STOP_THEN_START = [
+    "suspendido haloperidol y iniciada risperidona",
+    "suspendido haloperidol e iniciada risperidona",
+    "se suspende haloperidol y se inicia risperidona",
+    "se suspendió haloperidol y se inició risperidona",
+    "retirado haloperidol e inicio de risperidona",
+    "arrêt de l'Haldol et début du Risperdal",
+    "arrêt de l'Haldol et mise sous Risperdal",
+    "stopped haloperidol and started risperidone",
+    "discontinued haloperidol and commenced risperidone",
+    "discontinued haloperidol and initiated risperidone",
+    "sospeso aloperidolo e avviato risperidone",
+    "haloperidol gestopt en gestart met risperidon",
+    "Haldol abgesetzt und Risperdal begonnen",
+]
+
+
+def test_a_drug_started_after_a_stop_is_taken(tmp_path: Path) -> None:
+    for text, row in _rows(tmp_path, STOP_THEN_START):
+        assert _strength(row, ANTIPSYCHOTIC) == "likely", text
+        assert _counted(row, "risperidone"), text
+        assert not _counted(row, "haloperidol"), text
+        assert "risperidone can raise prolactin" in _review(row), text
+
+
+NOT_STARTED_OR_ALL_STOPPED = [
+    "no se inicia risperidona",
+    "rispéridone pas initiée",
+    "risperidone not initiated",
+    "suspendido haloperidol y risperidona",
+    "arrêt de l'Haldol et du Risperdal",
+    "Haldol und Risperdal abgesetzt",
+    "haloperidol and risperidone stopped",
+]
+
+
+def test_a_negated_start_or_a_stop_of_both_leaves_nothing_taken(tmp_path: Path) -> None:
+    for text, row in _rows(tmp_path, NOT_STARTED_OR_ALL_STOPPED):
+        assert not _counted(row, "risperidone"), text
+        assert not _counted(row, "haloperidol"), text
+        assert "medication_review" not in _codes(row), text
+
+
 # 3. A depot word belongs to its own drug -----------------------------------------------------
 SEPARATORS = [",", ";", " +", " /", "\n", " und", " et", " y", " e", " en"]
 DEPOT_WITH_ORAL = [f"Abilify Maintena 400 mg{sep} Haldol 5 mg" for sep in SEPARATORS] + [
