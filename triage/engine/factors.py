@@ -40,6 +40,7 @@ from triage.knowledge.drugs import (
     medication_lists,
     no_longer_clause,
     not_yet_started,
+    own_part,
     says_stopped,
     stop_span_at,
     stop_status_line,
@@ -418,6 +419,23 @@ def medication_item(text: str, matched: str) -> str:
     return matched
 
 
+def is_depot_item(ctx: RowContext, written: str, drug: Drug) -> bool:
+    """Whether the medication-list item `written` gives `drug` as a depot (cue depot: a depot
+    brand, "decanoate", "palmitate", "Depot", "LAI" ...) in the words of its own drug: an item
+    naming two drugs ("Abilify Maintena 400 mg + Haldol 5 mg", "Xeplion und Haldol 5 mg") gives
+    the depot only to the drug whose words hold it (knowledge/drugs.py own_part)."""
+    mentions = drug_matcher(tuple(ctx.knowledge.drugs)).mentions(written)
+    spans = [(m.start, m.end) for m in mentions]
+    own = [own_part(written, spans, i) for i, m in enumerate(mentions) if m.match.drug == drug]
+    return any("depot" in ctx.book.match("medications", part) for part in own or [written])
+
+
+def depot_review(ctx: RowContext, match: DrugMatch) -> bool:
+    """Whether a drug counted is given as a depot in its medication-list item (is_depot_item)."""
+    written = medication_item(ctx.text(match.field) or "", match.matched_text)
+    return is_depot_item(ctx, written, match.drug)
+
+
 def _drug_ceiling(ctx: RowContext, drug: Drug) -> float:
     if drug.typical_max_ng_ml is not None:
         return drug.typical_max_ng_ml
@@ -454,7 +472,7 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     drug = match.drug
     written = medication_item(ctx.text(match.field) or "", match.matched_text)
     ceiling = _drug_ceiling(ctx, drug)
-    is_depot = "depot" in ctx.book.match("medications", written)
+    is_depot = is_depot_item(ctx, written, drug)
     depot = ", depot" if is_depot and drug.drug_class == "antipsychotic" else ""
     kind = labels.drug_class(drug.drug_class)
     reach = (

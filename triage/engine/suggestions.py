@@ -30,6 +30,7 @@ from triage.engine.factors import (
     WITHIN_REACH,
     Finding,
     beyond_drug_reach,
+    depot_review,
     drug_judgement,
     earlier_results,
     recent_graft,
@@ -912,7 +913,12 @@ def _usual_drug_review(ctx: RowContext, raising: Sequence[DrugMatch]) -> str:
     days = fmt(ctx.t("drug_withdrawal_retest_days"))
     classes = {m.drug.drug_class for m in raising}
     if "antipsychotic" in classes:
-        depot = "; a depot injection takes months to wash out" if ctx.has("depot") else ""
+        # only when a drug reviewed is itself a depot ("Abilify Maintena + Haldol 5 mg": the
+        # depot lowers prolactin, oral Haldol is the one reviewed)
+        given_as_depot = any(
+            m.drug.drug_class == "antipsychotic" and depot_review(ctx, m) for m in raising
+        )
+        depot = "; a depot injection takes months to wash out" if given_as_depot else ""
         return (
             f"{names} can raise prolactin: review with the prescriber (the psychiatric team for "
             "an antipsychotic, which must not be stopped without them); a prolactin-sparing "

@@ -121,6 +121,7 @@ __all__ = [
     "medication_lists",
     "no_longer_clause",
     "not_yet_started",
+    "own_part",
     "reads_a_date",
     "says_stopped",
     "stop_days",
@@ -1636,6 +1637,33 @@ def _other_item(text: str, end: int, clause_end: int) -> int | None:
     return None
 
 
+# What parts two drugs of one medication-list item: a list mark ("+", "&", "/" that no number
+# follows: "mg/2 sem" is a schedule), a comma, semicolon or line break, or a connector ("und",
+# "et", "y", "e", "en", "and" ...: drugs.toml [words] connector).
+_PART_BREAK: Final = re.compile(
+    r"[+&;|\n]|/(?!\s*\d)|,(?!\d)|(?<!\d),|" + _word_set_pattern(_words("connector")),
+    re.IGNORECASE,
+)
+
+
+def own_part(text: str, spans: Sequence[tuple[int, int]], index: int) -> str:
+    """The words of `text` that belong to the drug mention `index` of `spans` (its positions, in
+    order): from the last list break before it (after the previous drug) to the first one after
+    it (before the next drug).  Words between two drugs with no break between are the first
+    drug's ("Abilify Maintena 400 mg Haldol 5 mg").  "Abilify Maintena 400 mg + Haldol 5 mg":
+    "Maintena" (a depot) is Abilify's, not Haldol's."""
+    start, end = spans[index]
+    begin = 0
+    if index:
+        breaks = list(_PART_BREAK.finditer(text, spans[index - 1][1], start))
+        begin = breaks[-1].end() if breaks else start
+    stop = len(text)
+    if index + 1 < len(spans):
+        found = _PART_BREAK.search(text, end, spans[index + 1][0])
+        stop = found.start() if found else spans[index + 1][0]
+    return text[begin:stop]
+
+
 # A status written after a list past a colon or a dash ("Risperidon, MCP: abgesetzt 2022").
 _LIST_STATUS: Final = re.compile(r"\s*[:\-–—]")
 
@@ -2658,6 +2686,36 @@ _AMBIGUOUS_LABEL_GAP: Final = re.compile(
 )
 
 
+# A label of drugs the patient reacted to (an allergy, an intolerance, an adverse reaction:
+# "Allergie:", "Allergy:", "Alergia:", "Allergia:", "intolérance :", "Unverträglichkeit:"), not
+# of drugs stopped, planned or contraindicated.  An allergy lists drugs not taken, so it gives no
+# dose: a later item of its list with a dose or schedule of its own ("Allergie: Haloperidol,
+# Risperidon 2 mg 1-0-1") is a drug taken, written after the allergy.
+_REACTION_LABEL: Final = re.compile(
+    r"(?:allerg|alerg|advers|adr|intoleran|intolleran|unvertraglich)", re.IGNORECASE
+)
+# a list mark or connector right before a drug: it opens an item of its own
+_ITEM_OPENING: Final = re.compile(
+    r"(?:[,+&/]|" + _word_set_pattern(_words("connector")) + r")\s*$", re.IGNORECASE
+)
+
+
+def _reactions_end(text: str, spans: Sequence[tuple[int, int]], begin: int, end: int) -> int:
+    """Where an allergy-like label's list (from `begin` to `end`) ends: at its first drug after
+    another item that opens an item of its own and carries its own dose or schedule
+    (_DOSE_AFTER: "Allergie: Haloperidol, Risperidon 2 mg", "Alergia: haloperidol, risperidona
+    2 mg 1-0-1").  The first item stays in the list, with a dose or not ("Allergie: Haloperidol
+    5 mg"), and so do bare names ("Allergie: Haloperidol, Risperidon")."""
+    for start, stop in sorted(spans):
+        if start <= begin or start >= end:
+            continue
+        if not _WORD.search(text, begin, start) or not _ITEM_OPENING.search(text, begin, start):
+            continue
+        if _DOSE_AFTER.match(text, _word_end(text, stop)):
+            return start
+    return end
+
+
 def _ambiguous_label(label: re.Match[str]) -> bool:
     """An abbreviation label (_NEGATED_ABBREVIATION) or "Ex:" alone."""
     return label.re is _NEGATED_ABBREVIATION or label.group().rstrip(":").strip().lower() == "ex"
@@ -2694,5 +2752,7 @@ def _negated_regions(
                     break
                 reach = stop
             end = reach
+        elif _REACTION_LABEL.match(label.group()):
+            end = _reactions_end(text, spans, label.end(), end)
         regions.append((label.end(), end))
     return regions
