@@ -156,7 +156,7 @@ def test_the_data_holds_the_patterns_in_six_languages() -> None:
 NEW_STOP_WORDS = [
     ("en", "Risperdal 2 mg binned", "binned"),
     ("de", "Risperdal 2 mg weggelassen", "weggelassen"),
-    ("fr", "Risperdal 2 mg abandonné", "abandonné"),
+    ("fr", "Risperdal 2 mg délaissé", "délaissé"),
     ("es", "Risperdal 2 mg dejado", "dejado"),
     ("it", "Risperdal 2 mg tolto", "tolto"),
     ("nl", "Risperdal 2 mg weggelaten", "weggelaten"),

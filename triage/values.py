@@ -3228,6 +3228,134 @@ def stopped_year(text: str) -> int | None:
     return None if found is None else int(found.group("year"))
 
 
+# A date a drug's end is written with, as a stop, its last dose, or the end of the span it was
+# taken in ("until 2026-08-01", "tot 01-08-2026", "until 1 Aug 2026", "hasta el 1 de agosto de
+# 2026", "letzte Einnahme 01.08.2026", "2024-01 to 2026-08", "01/06/2026-01/08/2026"): a day, or a
+# month ("bis 08/2026", "until 2026-08", "until Aug 2026").  Read in lower-case text without
+# accents (normalise_word); its parts by _DATE_FORMS.
+_YEAR4: Final = r"(?:19|20)\d\d"
+_ORDINAL: Final = r"(?:er|st|nd|rd|th)?"
+_DATE_FORMS: Final = (
+    ("day", re.compile(rf"(?P<d>\d{{1,2}})[./-](?P<m>\d{{1,2}})[./-](?P<y>{_YEAR4})")),
+    ("day", re.compile(rf"(?P<y>{_YEAR4})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}})")),
+    (
+        "day",
+        re.compile(
+            rf"(?P<d>\d{{1,2}}){_ORDINAL}\.?\s*(?:de\s+)?(?P<name>[^\W\d_]+)\.?\s*(?:de\s+)?"
+            rf"(?P<y>{_YEAR4})"
+        ),
+    ),
+    (
+        "day",
+        re.compile(rf"(?P<name>[^\W\d_]+)\.?\s+(?P<d>\d{{1,2}}){_ORDINAL},?\s+(?P<y>{_YEAR4})"),
+    ),
+    ("month", re.compile(rf"(?P<m>\d{{1,2}})[./-](?P<y>{_YEAR4})")),
+    ("month", re.compile(rf"(?P<y>{_YEAR4})-(?P<m>\d{{1,2}})")),
+    ("month", re.compile(rf"(?P<name>[^\W\d_]+)\.?\s*(?:de\s+)?(?P<y>{_YEAR4})")),
+)
+
+
+@cache
+def _date_text(spanned: str = "") -> str:
+    """A date of _DATE_FORMS, as one pattern without groups, whole: no digit or date mark glued
+    to either end, but the dash between a span's dates (`spanned`: "first", which may be a year
+    alone, or "second")."""
+    month = re.sub(r"\(\?P<\w+>", "(?:", month_name_pattern())
+    day = r"\d{1,2}"
+    forms = [
+        rf"{day}[./-]{day}[./-]{_YEAR4}",
+        rf"{_YEAR4}-{day}-{day}",
+        rf"{day}{_ORDINAL}\.?\s*(?:de\s+)?{month}\s*(?:de\s+)?{_YEAR4}",
+        rf"{month}\s+{day}{_ORDINAL},?\s+{_YEAR4}",
+        rf"{day}[./-]{_YEAR4}",
+        rf"{_YEAR4}-{day}",
+        rf"{month}\s*(?:de\s+)?{_YEAR4}",
+    ]
+    if spanned == "first":  # a span's start may be its year alone ("from 2023 to 2026-08-01")
+        forms.append(_YEAR4)
+    before = r"(?<![\d./])" if spanned == "second" else r"(?<![\d./-])"
+    after = r"(?![\d./]?\d)" if spanned == "first" else r"(?![\d./-]?\d)"
+    return rf"{before}(?:{'|'.join(forms)}){after}"
+
+
+@cache
+def _written_end_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(an end word then its date, a span of two dates) of written_end; group end: the date.
+    The end words are [values.stopped] `words`, [values.last_dose] `openers` and
+    [values.ended_ago] `until`; between the dates of a span a dash or a [values.ended_ago]
+    `range_to` word."""
+    table = synonyms_data()["values"]
+    ago = table["ended_ago"]
+    words = "|".join([*table["stopped"]["words"], *ago["until"]])
+    last = "|".join(table["last_dose"]["openers"])
+    opener = r"(?:(?:on|am|le|el|il|op|the|den|de|del|dem|au|a)\s+)?"
+    dated = re.compile(
+        rf"\b(?:(?P<last>{last})|{words})(?![^\W\d_])\W*{opener}(?P<end>{_date_text()})",
+        re.IGNORECASE,
+    )
+    joins = "|".join(ago["range_to"])
+    span = re.compile(
+        rf"{_date_text('first')}\s*(?:[-–—]|(?<![^\W\d_])(?:{joins})(?![^\W\d_]))\s*{opener}"
+        rf"(?P<end>{_date_text('second')})",
+        re.IGNORECASE,
+    )
+    return dated, span
+
+
+def _date_span(text: str) -> tuple[date, date] | None:
+    """The first and last day a date of _DATE_FORMS covers (one day, or its month's days)."""
+    for kind, form in _DATE_FORMS:
+        found = form.fullmatch(text.strip())
+        if found is None:
+            continue
+        name = found.groupdict().get("name")
+        month = month_of_name(name) if name else int(found.group("m"))
+        if month is None or not 1 <= month <= MONTHS_PER_YEAR:
+            return None
+        year = int(found.group("y"))
+        try:
+            if kind == "day":
+                day = date(year, month, int(found.group("d")))
+                return day, day
+            first = date(year, month, 1)
+        except ValueError:
+            return None
+        following = date(year + 1, 1, 1) if month == MONTHS_PER_YEAR else date(year, month + 1, 1)
+        return first, following - timedelta(days=1)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenEnd:
+    """An end written with its date (written_end): its first and last day (one day, or a
+    month's), where in the text (lower case, without accents) its date stops, and whether it is
+    written as the last dose ("last dose 01/08/2026": perhaps only the latest of a drug still
+    taken)."""
+
+    first: date
+    last: date
+    stops_at: int
+    last_dose: bool
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct medication item
+def written_end(text: str) -> WrittenEnd | None:
+    """The end a drug's text writes with its date: an end word and its date ("until 2026-08-01",
+    "tot 01-08-2026", "until 1 Aug 2026", "stopped 1 Aug 2026", "bis 08/2026", "letzte Einnahme
+    01.08.2026", "last dose 01/08/2026") or a span of two dates, the second its end ("2024-01 to
+    2026-08", "01/06/2026-01/08/2026"); None when there is none.  A day and month without a year
+    ("bis 25.11.") is not read here: it may be an end still to come."""
+    plain = normalise_word(text)
+    dated, span = _written_end_patterns()
+    found = [m for m in (dated.search(plain), span.search(plain)) if m is not None]
+    for match in sorted(found, key=lambda m: m.start()):
+        days = _date_span(match.group("end"))
+        if days is not None:
+            last_dose = bool(match.groupdict().get("last"))
+            return WrittenEnd(days[0], days[1], match.end(), last_dose)
+    return None
+
+
 @cache
 def _stopped_recently_pattern() -> re.Pattern[str]:
     table = synonyms_data()["values"]

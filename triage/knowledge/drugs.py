@@ -110,6 +110,7 @@ from triage.values import (
     without_general_statements,
     writes_a_date,
     writes_a_year,
+    written_end,
 )
 
 __all__ = [
@@ -200,9 +201,14 @@ _GREATER_ARROW: Final = r"(?<![<>=\-])>>?(?![=>]|\s*[\d.,])"
 # Clause ends: punctuation, new lines, and words that start a new statement.
 # "instead" and "invece" end a clause unless they open "instead of"/"invece di", which replaces
 # the drug after them (_INSTEAD_OF) within one clause.
+# The dot of a day written German-style before its month and year ("bis 1. August 2026",
+# "abgesetzt am 3. Okt. 2026"): no clause end.
+_DAY_DOT: Final = (
+    r"(?!(?<=\d\.)\s+" + re.sub(r"\(\?P<\w+>", "(?:", month_name_pattern()) + r"\s*(?:19|20)\d\d)"
+)
 _CLAUSE_END: Final = re.compile(
     rf"[;|\n\r•+→]|->|=>|{_GREATER_ARROW}|,(?!\d)|:(?!\d)|"
-    rf"\.(?=\s|$){_NOT_AN_ABBREVIATION}|"
+    rf"\.(?=\s|$){_NOT_AN_ABBREVIATION}{_DAY_DOT}|"
     rf"{_NOT_LETTER_BEFORE}(?:instead(?!\s+of\b)|invece(?!\s+d[ie]\b)){_NOT_LETTER_AFTER}|"
     + _word_set_pattern(_words("clause_end"))
 )  # matched in lower-cased text (see _negations), faster than re.IGNORECASE
@@ -706,7 +712,9 @@ class DrugMatcher:
         spans = [(start, _word_end(folded, end)) for start, end in terms]
         listed = negated_list_spans(folded)  # "no antipsychotics, metoclopramide or domperidone"
         negated, carriers, switched_into = (
-            _negations(folded, spans, listed)
+            _negations(
+                folded, spans, listed, [self._acts_after_stop(folded, *term) for term in terms]
+            )
             if listed or _may_negate(folded)
             else ([False] * len(spans), list(range(len(spans))), {})
         )
@@ -950,11 +958,14 @@ _TREATMENT_STOPPED: Final = re.compile(
 
 def says_stopped(item: str) -> bool:
     """Whether a medication-list item says its drug was stopped, paused or tapered off
-    ("Dostinex pausiert wegen Kinderwunsch", "cabergoline stopped 2019", "Dostinex arrêté"):
-    taken before, so what it treated may come back."""
+    ("Dostinex pausiert wegen Kinderwunsch", "cabergoline stopped 2019", "Dostinex arrêté"), or
+    taken until a past end ("Dostinex bis 01.08.2026", "last dose 2026-08-01": _ended): taken
+    before, so what it treated may come back."""
     folded = _fold(item).lower()
     return (
-        _TREATMENT_STOPPED.search(folded) is not None or _NO_LONGER_TAKEN.search(folded) is not None
+        _TREATMENT_STOPPED.search(folded) is not None
+        or _NO_LONGER_TAKEN.search(folded) is not None
+        or _ended(folded)
     )
 
 
@@ -1451,14 +1462,20 @@ def _trie_pattern(node: dict[str, object], last: str) -> str:
 
 # =================================================================================== negation ==
 def _negations(
-    text: str, spans: list[tuple[int, int]], listed: Sequence[tuple[int, int]] = ()
+    text: str,
+    spans: list[tuple[int, int]],
+    listed: Sequence[tuple[int, int]] = (),
+    acting: Sequence[str] = (),
 ) -> tuple[list[bool], list[int], dict[int, int]]:
     """For each mention, whether its clause says the drug is not being taken; the mention
     whose words decide that (itself, or the last drug of a list a stop after it ends: "Risperidon,
     MCP: abgesetzt 2022").  `listed`: the parts of the text a negation before a list covers ("no
     antipsychotics, metoclopramide or domperidone": triage.negated_lists), where a drug is not
     taken unless an affirming word is right before it.  Third: each drug switched to another, the
-    index of the mention whose words after it give the switch's time (_switched_recently)."""
+    index of the mention whose words after it give the switch's time (_switched_recently).
+    `acting`: per mention, the thresholds.toml name of the days its drug acts after a stop
+    (drugs.toml acts_after_stop; "": the withdrawal days), within which a last dose written with
+    its date is the latest of a drug taken (_dated_end_passed)."""
     written = text  # as written: the capitals of "KI:", "CI:"
     lowered = text.lower()
     if len(lowered) == len(text):  # positions stay valid (always, for folded text)
@@ -1470,6 +1487,8 @@ def _negations(
     text = _PLANNED_STOP.sub(lambda found: " " * len(found.group()), text)
     # "cabergolina, ya no la toma", "Dostinex, nimmt sie nicht mehr": a stop after the drug
     text = _no_longer_as_stop(text)
+    # "Haldol, Risperdal (both stopped)": the stop of the last drug, said of the list too
+    text, list_stops = _list_stops(text)
     labelled = (
         _negated_regions(text, written, spans)
         + _general_regions(text, spans)
@@ -1551,15 +1570,16 @@ def _negations(
         if other is not None and (_post_stop(text[end:other]) or _ended(text[end:other])):
             other = None  # stopped or ended before the other item: "… jusqu'à il y a 3 …"
         own_end = clause_end if other is None else other
+        lasts = _threshold(acting[index]) if index < len(acting) and acting[index] else None
         post_negated = next_start >= clause_end and (
             _post_stop(_before_label(text, end, clause_end)[: own_end - end])
-            or _ended(text[end:own_end])
+            or _ended(text[end:own_end], lasts)
             or _started_after_sample(text[end:own_end])
             or (
                 _START_BEFORE.search(pre_part) is not None
                 and _started_after_sample("started " + text[end:own_end])
             )
-            or (other is None and _stopped_next(text, clause_end, bounds, next_start))
+            or (other is None and _stopped_next(text, clause_end, bounds, next_start, lasts))
         )
         in_label = any(low <= start < high for low, high in labelled)
         answered_no = (
@@ -1586,7 +1606,8 @@ def _negations(
         previous_switched_to = _last_cue(pre_part) in _SWITCHED_TO
         previous_switched_away = _last_cue(pre_part) in _SWITCHED_AWAY
         previous_substituted = _SUBSTITUTED.search(pre_part) is not None
-    return result, _stopped_lists(text, spans, result, stopped_after), switched_into
+    reach = _list_stop_reach(text, spans, list_stops)
+    return result, _stopped_lists(text, spans, result, stopped_after, reach), switched_into
 
 
 def _before_its_start(
@@ -1664,29 +1685,92 @@ def own_part(text: str, spans: Sequence[tuple[int, int]], index: int) -> str:
     return text[begin:stop]
 
 
+# A "+" between two drugs of a list ("Haldol + Risperdal: stopped last year"), as "and" is.
+_PLUS_JOIN: Final = re.compile(r"\s*\+\s*")
 # A status written after a list past a colon or a dash ("Risperidon, MCP: abgesetzt 2022").
 _LIST_STATUS: Final = re.compile(r"\s*[:\-–—]")
+# A stop said of the list before it: "both" or "all" and maybe its verb, right before the stop
+# word ("Haldol, Risperdal (both stopped)", "beide abgesetzt", "tous deux arrêtés", "ambos
+# suspendidos", "entrambi sospesi", "beide gestopt", "alle abgesetzt": drugs.toml [words] both,
+# all_of_them, list_stop_copula).
+_LIST_STOP: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:(?P<both>{_word_alternatives('both')})|"
+    rf"{_word_alternatives('all_of_them')})"
+    rf"(?:\s+(?:{_word_alternatives('list_stop_copula')}))*{_NOT_LETTER_AFTER}\s*"
+)
+
+
+def _list_stops(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """Text (folded, lower case) with each _LIST_STOP before a stop word as spaces, so the stop
+    reads as the last drug's; and, for each, (where it was, how many drugs before that drug's
+    it stops too: one for "both", all of them for "all")."""
+    found: list[tuple[int, int]] = []
+
+    def blank(match: re.Match[str]) -> str:
+        words = _WORD.findall(text, match.end(), match.end() + _LIST_STOP_LOOKAHEAD)
+        if not _opening_cue(words):
+            return match.group()
+        found.append((match.start(), 1 if match.group("both") else len(text)))
+        return " " * len(match.group())
+
+    return _LIST_STOP.sub(blank, text), found
+
+
+# The characters after a _LIST_STOP that may hold its stop word ("discontinued", "ausgeschlichen").
+_LIST_STOP_LOOKAHEAD: Final = 40
+
+
+def _list_stop_reach(
+    text: str, spans: list[tuple[int, int]], list_stops: list[tuple[int, int]]
+) -> dict[int, int]:
+    """By the index of the drug a _LIST_STOP follows in its list item, how many drugs before it
+    the stop covers too."""
+    reach: dict[int, int] = {}
+    for at, many in list_stops:
+        index = max((i for i, (_, end) in enumerate(spans) if end <= at), default=None)
+        if index is not None and not _ITEM_END.search(text, spans[index][1], at):
+            reach[index] = many
+    return reach
 
 
 def _stopped_lists(
-    text: str, spans: list[tuple[int, int]], result: list[bool], stopped_after: list[bool]
+    text: str,
+    spans: list[tuple[int, int]],
+    result: list[bool],
+    stopped_after: list[bool],
+    reach: dict[int, int] | None = None,
 ) -> list[int]:
     """A stop written after a list of bare drug names, past a colon or a dash ("Risperidon, MCP:
     abgesetzt 2022", "Solian, Dogmatil - gestopt") or after a list joined by a word ("Haldol und
     Risperdal abgesetzt", "risperidone, haloperidol and MCP stopped"), stops every drug of it;
     `result` is changed in place.  Joined by commas alone the stop is the last drug's ("Risperdal,
     Haldol abgesetzt"), and a drug with words of its own between it and the next ("Risperidon 2
-    mg, MCP: abgesetzt") is no item of the list.  Returns, per mention, the mention whose words
-    stop it."""
+    mg, MCP: abgesetzt") is no item of the list.  A stop said of the list ("both", "all":
+    `reach`, _list_stop_reach) stops that many drugs before the last, back to a list break,
+    whatever stands between them ("Haldol 5 mg, Risperdal 2 mg (both stopped)").  Returns, per
+    mention, the mention whose words stop it."""
     carriers = list(range(len(spans)))
     for index in range(len(spans) - 1, 0, -1):
         if not stopped_after[index] or not result[index]:
             continue
+        many = (reach or {}).get(index, 0)
+        before = index - 1
+        while (
+            many
+            and before >= 0
+            and not _ITEM_END.search(text, spans[before][1], spans[before + 1][0])
+        ):
+            result[before] = True
+            carriers[before] = carriers[index]
+            before, many = before - 1, many - 1
         joined = text[spans[index - 1][1] : spans[index][0]]
         if not _LIST_STATUS.match(text, spans[index][1]) and not _WORD.search(joined):
             continue
         before = index - 1
-        while before >= 0 and only_joiners(text, spans[before][1], spans[before + 1][0]):
+        while before >= 0 and (
+            only_joiners(text, spans[before][1], spans[before + 1][0])
+            or _PLUS_JOIN.fullmatch(text, spans[before][1], spans[before + 1][0])
+        ):
             result[before] = True
             carriers[before] = carriers[index]
             before -= 1
@@ -1919,7 +2003,7 @@ def _without_earlier_doses(text: str, spans: list[tuple[int, int]]) -> str:
     return _PREVIOUS_DOSE.sub(blank, text)
 
 
-def _ended(after: str) -> bool:
+def _ended(after: str, lasts: float | None = None) -> bool:
     """The words after a drug end it in a past year ("bis 2023", "2018-2022") or a past month
     ("bis 01/2026", "until Jan 2026"), a while ago ("until 2 weeks ago", "bis vor 3 Monaten",
     "jusqu'au mois dernier": values.ended_ago), or give its last dose longer ago than the
@@ -1928,6 +2012,8 @@ def _ended(after: str) -> bool:
     if any(
         _a_past_end(found) and _a_stated_end(found, after) for found in _UNTIL_YEAR.finditer(after)
     ):
+        return True
+    if _dated_end_passed(after, lasts):
         return True
     if ended_ago(after) is not None:
         return True
@@ -1954,6 +2040,27 @@ _ONE_OFF_YEAR: Final = re.compile(
     r"(?P<year>(?:19|20)\d\d)(?!\d)",
     re.IGNORECASE,
 )
+
+
+def _dated_end_passed(after: str, lasts: float | None = None) -> bool:
+    """The words after a drug end it on a day or in a month written with its year, on or before
+    the sample's day (as_of; else today): "until 2026-08-01", "tot 01-08-2026", "until 1 Aug
+    2026", "letzte Einnahme 01.08.2026", "last dose 01/08/2026", a span "2024-01 to 2026-08",
+    "01/06/2026-01/08/2026" (values.written_end).  A start written after that end ("01/06/2026-
+    01/08/2026 4 mg, since 02/08/2026 2 mg") is the drug taken on: no end; so is a last dose
+    within the days the drug acts after it (`lasts`, else the withdrawal days: the latest dose
+    of a drug taken, "Dostinex last dose 2026-11-14", "letzte Einnahme 19.11.2026").  How long
+    before the sample an end was (within the washout: still acting) is stop_span's."""
+    end = written_end(after)
+    if end is None:
+        return False
+    today = date.today()
+    now = date(*(_AS_OF.get() or (today.year, today.month, today.day)))
+    if end.last > now:
+        return False  # an end still to come: taken at the sample
+    if end.last_dose and (now - end.last).days <= (lasts or _withdrawal_days()):
+        return False  # the latest dose of a drug taken ("Dostinex last dose 2026-11-14"): no end
+    return _STARTED_ON.search(_fold(after).lower(), end.stops_at) is None
 
 
 def _sample_year() -> int:
@@ -2021,7 +2128,11 @@ def _withdrawal_days() -> float:
 
 
 def _stopped_next(
-    text: str, clause_end: int, bounds: list[tuple[int, int]], next_start: int
+    text: str,
+    clause_end: int,
+    bounds: list[tuple[int, int]],
+    next_start: int,
+    lasts: float | None = None,
 ) -> bool:
     """The clause after a drug's, past a comma, colon, arrow or a word such as "but" or "now",
     opens with a stop and names no drug ("Risperdal, abgesetzt", "Risperdal 2 mg, stopped 2 years
@@ -2042,7 +2153,7 @@ def _stopped_next(
     size = _opening_cue([word.group() for word in found_words])
     if size:
         return not _own_object(clause[found_words[size - 1].end() :])
-    return _ended(clause)
+    return _ended(clause, lasts)
 
 
 # What may follow a stop word that is the drug's: a time, a reason, who stopped it, how ("stopped
@@ -2349,8 +2460,12 @@ def stop_span(item: str) -> tuple[float, float | None] | None:
     days = stop_days(item)
     if days is not None:
         return days, days
-    month = stopped_month(item)
     now = _AS_OF.get()
+    end = written_end(item) if now is not None else None
+    if end is not None and now is not None:  # "until 1 Aug 2026", "2024-01 to 2026-08"
+        sample = date(*now)
+        return float((sample - end.last).days), float((sample - end.first).days)
+    month = stopped_month(item)
     if month is not None and now is not None:
         sample = date(*now)
         number, year = month
@@ -2528,6 +2643,8 @@ def _post_stop(after: str) -> bool:
 def _may_negate(text: str) -> bool:
     lower = text.lower()
     if any(stem in lower for stem in _NEGATION_STEMS) or _UNTIL_YEAR.search(lower):
+        return True
+    if writes_a_year(lower) and written_end(lower) is not None:  # "last dose 01/08/2026"
         return True
     if _NO_LONGER_TAKEN.search(lower):  # "she doesn't take it anymore"
         return True

@@ -185,6 +185,7 @@ DRUG_WORD_KEYS: Final = frozenset(
         "note_abbreviations",
         "screen_except", "screen_intake", "person_for_patient", "answer_yes",
         "substituted", "substituted_join", "free_after", "switched_away",
+        "both", "all_of_them", "list_stop_copula",
     }
 )  # fmt: skip
 DRUG_PATTERN_KEYS: Final = frozenset(
