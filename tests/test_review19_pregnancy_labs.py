@@ -149,3 +149,63 @@ def test_a_note_hcg_against_a_pregnancy_column_is_a_conflict_and_the_column_unit
     assert "beta-hCG 25000 IU/L" in conflict["reference_note"]
     assert "pregnan" in out.loc["C2"]["reference_stratum"]
     assert out.loc["C2"]["priority"] == "none"
+
+
+# A hysterectomy written as a word or as the uterus removed, in the six languages.
+HYSTERECTOMY = [
+    "Gebärmutter entfernt 2019",
+    "Gebaermutter entfernt",
+    "Uterus entfernt",
+    "Uterus wurde 2019 entfernt",
+    "Z.n. Entfernung der Gebärmutter",
+    "Uterusexstirpation",
+    "uterusextirpatie",
+    "status na hysterectomie",
+    "Hysterektomie",
+    "hystérectomie totale",
+    "histerectomía",
+    "histerectomia",
+    "isterectomia",
+    "womb removed",
+    "removal of the uterus",
+    "utérus retiré en 2019",
+    "ablation de l'utérus",
+    "útero extirpado",
+    "extirpación del útero",
+    "utero asportato",
+    "asportazione dell'utero",
+    "baarmoeder in 2019 verwijderd",
+    "baarmoederverwijdering",
+]
+
+
+def test_no_pregnancy_test_after_a_hysterectomy_in_any_language(tmp_path: Path) -> None:
+    out = _run(tmp_path, _rows("H", "F", 40, 45, HYSTERECTOMY))
+    for pid, note in zip(out.index, HYSTERECTOMY, strict=True):
+        row = out.loc[pid]
+        assert row["status"] == "high", note
+        assert not _suggests(row, "pregnancy_test"), note
+
+
+# Something removed FROM the uterus, a uterus kept, a hysterectomy only planned: she may be
+# pregnant, the test stays.
+NOT_HYSTERECTOMY = [
+    "Polyp aus dem Uterus entfernt",
+    "Spirale aus der Gebärmutter entfernt",
+    "IUD removed from the uterus",
+    "polyp of the uterus removed",
+    "polype de l'utérus retiré",
+    "pólipo del útero extirpado",
+    "polipo dell'utero asportato",
+    "poliep uit de baarmoeder verwijderd",
+    "Gebärmutter nicht entfernt",
+    "Myom entfernt, Uterus erhalten",
+    "Hysterektomie geplant",
+    "hysteroscopy normal",
+]
+
+
+def test_a_uterus_not_removed_keeps_the_pregnancy_test(tmp_path: Path) -> None:
+    out = _run(tmp_path, _rows("K", "F", 40, 45, NOT_HYSTERECTOMY))
+    for pid, note in zip(out.index, NOT_HYSTERECTOMY, strict=True):
+        assert _suggests(out.loc[pid], "pregnancy_test"), note
