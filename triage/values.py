@@ -2760,14 +2760,26 @@ def hcg_positive(text: str) -> bool | None:
 
 
 def _hcg_from_number(quantity: Quantity) -> bool | None:
-    data = synonyms_data()["hcg"]
-    units = {unit_key(unit) for unit in data["units"]}
-    if not quantity.unit_text or unit_key(quantity.unit_text) not in units:
+    if not quantity.unit_text or not is_hcg_unit(quantity.unit_text):
         return None
     value = quantity.value if quantity.value is not None else math.nan
-    if quantity.qualifier == "<" and value <= float(data["negative_below_iu_l"]):
+    return hcg_number_positive(value, quantity.qualifier)
+
+
+def is_hcg_unit(unit: str) -> bool:
+    """Whether ``unit`` is one hCG is reported in (synonyms.toml [hcg] units: IU/L = mIU/mL)."""
+    return unit_key(unit) in {unit_key(u) for u in synonyms_data()["hcg"]["units"]}
+
+
+def hcg_number_positive(value: float, qualifier: str = "") -> bool | None:
+    """A quantitative hCG in IU/L (or a unit of the same number: synonyms.toml [hcg] units)
+    with its "<" / ">": False below negative_below_iu_l (a "<" at most it), True from
+    positive_from_iu_l, None (equivocal) between.  The one judgement of the hcg column and of an
+    hCG written in a note."""
+    data = synonyms_data()["hcg"]
+    if qualifier == "<" and value <= float(data["negative_below_iu_l"]):
         return False
-    if value < float(data["negative_below_iu_l"]) and quantity.qualifier != ">":
+    if value < float(data["negative_below_iu_l"]) and qualifier != ">":
         return False
     if value >= float(data["positive_from_iu_l"]):
         return True

@@ -39,7 +39,7 @@ from triage.engine.state_words import (
 from triage.engine.text import NO_HITS, CueHit, Hits
 from triage.knowledge.loaders import load_thresholds
 from triage.numbers import DAYS_PER_WEEK, fmt
-from triage.values import writes_a_year
+from triage.values import hcg_number_positive, writes_a_year
 
 __all__ = [
     "Fact",
@@ -171,6 +171,7 @@ def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
     """One state from the facts of a row's cells and its numbers, sex and age."""
     got = _Collected()
     male_hcg = row.hcg_positive is True and row.sex == "M"  # never a pregnancy
+    male_said = row.hcg_text or "positive"
     for fact in cells:
         if row.sex == "M" and fact.column == "hcg" and fact.value == "yes":
             male_hcg = True  # the hCG column's own words ("positive", "850 IU/L")
@@ -181,6 +182,13 @@ def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
             # state and no contradiction
             continue
         got.add(fact)
+    noted = _noted_hcg(got)
+    if noted is not None and noted.value == "yes" and row.sex == "M":
+        male_hcg, male_said = True, noted.evidence()  # as the hcg column's, never a pregnancy
+    elif noted is not None:
+        got.add(noted)
+        if noted.value == "yes":
+            got.add(Fact("explicit", "yes", noted.column, noted.quote))
     if row.gestational_weeks is not None and row.gestational_weeks > 0:
         weeks = row.gestational_weeks
         got.add(Fact("gestation", "", "gestational_weeks", f"{weeks:g}", weeks))
@@ -199,7 +207,7 @@ def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
     conflicts: list[str] = []
     if male_hcg:
         conflicts.append(
-            f"hCG positive ({row.hcg_text or 'positive'}) in a man: no pregnancy interval or "
+            f"hCG positive ({male_said}) in a man: no pregnancy interval or "
             "factor is applied (an hCG-secreting tumour is worth excluding)"
         )
     state: dict[str, Any] = {}
@@ -212,6 +220,24 @@ def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
         f for name, found in got.by_field.items() if name.startswith("lab:") for f in found
     )
     return PatientState(**state, labs=labs, evidence=tuple(evidence), conflicts=tuple(conflicts))
+
+
+# An hCG number written in a note (states.toml hcg_in_notes), in IU/L.
+NOTE_HCG = "lab:hcg_iu_l"
+
+
+def _noted_hcg(got: _Collected) -> Fact | None:
+    """The pregnancy fact of the hCG number a note writes ("hCG: 25000", "β-hCG < 1"; the first,
+    or the one marked as now), judged as the hcg column's (values.hcg_number_positive): "yes"
+    from positive_from_iu_l, "no" below negative_below_iu_l, "weak_unknown" between (pregnancy
+    not known, unless something else says it)."""
+    written = got.values(NOTE_HCG)
+    fact = written[0] if written else None
+    if fact is None or fact.number is None:
+        return None
+    verdict = hcg_number_positive(fact.number, fact.value)
+    value = "weak_unknown" if verdict is None else "yes" if verdict else "no"
+    return Fact("pregnancy", value, fact.column, fact.quote)
 
 
 # Why a pregnancy, postpartum or breastfeeding record cannot be the patient's own.

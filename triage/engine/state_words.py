@@ -47,6 +47,7 @@ from triage.values import (
     ended_ago,
     event_days_ago,
     is_ambiguous_date_text,
+    is_hcg_unit,
     normalise_unit,
     normalise_word,
     parse_date_text,
@@ -104,6 +105,11 @@ class Fact:
 # such as "pregnancy" in "pill (to prevent pregnancy)".
 OPT_IN_COLUMNS: Final = frozenset({"medications"})
 LAB: Final = "lab:"  # the prefix of a lab number's `number` (states.toml)
+UNITS_HCG: Final = "hcg"  # a concept's `units`: its number is an hCG (synonyms.toml [hcg])
+# A lab number with its thousands grouped ("18.500", "25 000", "25,000"): a separator before
+# exactly three digits, the same one each time.  Only a concept whose `value` allows it (an hCG,
+# reported in whole numbers) ever gives one; a decimal fraction has at most two digits there.
+_GROUPED_THOUSANDS: Final = re.compile(r"[1-9]\d{0,2}([.,'\s\u00a0\u202f])\d{3}(?:\1\d{3})*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +135,9 @@ class _Concept:
     headings: bool = False  # a past-history heading before it is ([history] heading_before)
     recent: tuple[tuple[str, str], ...] | None = None  # written as recent ("delivered last week")
     complement: bool = False  # the number is the rest of 100% ("20% precipitated": 80% recovery)
+    # what the `unit` group names: a prolactin unit (converted), or an hCG unit (UNITS_HCG:
+    # synonyms.toml [hcg] units, all the same number; none written is IU/L, as in the hcg column)
+    units: str = ""
     infant: bool = False  # its words also say how a young child is fed, or its age ("breastfed")
     # a due date's facts when it places a current pregnancy at the sample's date (group `due`)
     dated: tuple[tuple[str, str], ...] | None = None
@@ -771,10 +780,16 @@ class StateVocabulary:
             out.append(Fact("ckd_stage", "", column, quote, float(concept.ckd_stage)))
         # a lab number written in a note ("eGFR 14", "TSH 25", "eGFR >60"), with its < or >
         if "value" in groups and concept.number.startswith(LAB):
-            value = float(groups["value"].replace(",", "."))
+            value = _lab_number(groups["value"])
             qualifier = groups.get("qualifier", "")
             if concept.complement:  # "<20% precipitated": more than 80% recovered
                 value, qualifier = complement_percent(value, qualifier)
+            if concept.units == UNITS_HCG:
+                # an hCG in a unit of the hcg column's, or without one (IU/L, as there); in
+                # another unit ("free β-hCG 1.2 MoM", "5 ng/mL") it is not read
+                if "unit" not in groups or is_hcg_unit(groups["unit"]):
+                    out.append(Fact(concept.number, qualifier, column, quote, value))
+                return out
             # a concentration is read only in a prolactin unit it names ("12 ng/mL", "250 mIU/l")
             info = normalise_unit(groups["unit"]) if "unit" in groups else None
             if info is not None:
@@ -828,6 +843,12 @@ class StateVocabulary:
         flat = " ".join(text.split())
         return flat if len(flat) <= self.quote_max else flat[: self.quote_max].rstrip() + "…"
 
+    def _units(self, name: str, body: Mapping[str, Any]) -> str:
+        units = str(body.get("units", ""))
+        if units not in ("", UNITS_HCG):
+            raise ConfigError(self.source, f"concept {name!r}: units {units!r} is not 'hcg'")
+        return units
+
     def _concept(self, body: Mapping[str, Any]) -> _Concept:
         name = str(body.get("name", ""))
         patterns = [str(p) for p in body.get("patterns", [])]
@@ -860,6 +881,7 @@ class StateVocabulary:
             headings=bool(body.get("headings", False)),
             recent=pairs("recent"),
             complement=bool(body.get("complement", False)),
+            units=self._units(name, body),
             infant=bool(body.get("infant", False)),
             dated=pairs("dated"),
             unless=_compile(body["unless"], self.source, name) if body.get("unless") else None,
@@ -885,6 +907,14 @@ def _child_pugh_class(points: float) -> str:
 def _stage(text: str) -> float:
     """A CKD stage as written: "4" or "IV"."""
     return _ROMAN_STAGES.get(text.upper(), 0.0) if not text.isdigit() else float(text)
+
+
+def _lab_number(text: str) -> float:
+    """A lab number as a note writes it: "14", "1,2", or with its thousands grouped ("18.500",
+    "25 000": _GROUPED_THOUSANDS)."""
+    if _GROUPED_THOUSANDS.fullmatch(text):
+        return float("".join(c for c in text if c.isdigit()))
+    return float(text.replace(",", "."))
 
 
 def _weeks(groups: Mapping[str, str]) -> float | None:

@@ -315,6 +315,7 @@ HCG_UNITS: Final[dict[str, tuple[str, str]]] = {
     "miu/ml": ("mIU/mL", "m[IU]/mL"),
     "mu/ml": ("mIU/mL", "m[IU]/mL"),
     "mui/ml": ("mIU/mL", "m[IU]/mL"),
+    "mie/ml": ("mIU/mL", "m[IU]/mL"),
     "iu/ml": ("IU/mL", "[IU]/mL"),
 }
 CONTEXT_FLAGS: Final[dict[str, str]] = {
