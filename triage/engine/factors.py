@@ -293,7 +293,8 @@ def _maybe_neonatal(ctx: RowContext) -> list[Finding]:
     if ctx.state or not ctx.possibly_neonate or ctx.status == "high":
         return []
     text = (
-        f"age: 0 without days (the age in days is not known); in the first days of life "
+        f"age: 0 without days, or a newborn or infant word (the age in days is not known); "
+        "in the first days of life "
         f"{ctx.result} may be expected (neonatal interval up to {ctx.amount(ctx.uln)}), later "
         "it is raised: the age in days or the birth date decides"
     )

@@ -969,7 +969,8 @@ class _Picker:
         members = tuple(dict.fromkeys(iv for c in chosen for iv in c.intervals))
         under = age_text(span).replace("1 y", "one year")
         note = (
-            f"Age 0 without days: an infant under {under} whose age in days is not known, so "
+            f"Age 0 without days (or a word for it: newborn, infant): an infant under {under} "
+            "whose age in days is not known, so "
             "every interval of that span is considered. High only above every upper limit, "
             "normal only within every interval, otherwise indeterminate: the age in days (or "
             "the birth date) would decide"
