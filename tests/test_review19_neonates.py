@@ -26,6 +26,7 @@ Synthetic patients only.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -238,3 +239,60 @@ def test_stage_words_in_a_spreadsheet(tmp_path: Path) -> None:
     for pid in ("S1", "S2", "S3", "S4"):
         assert results.loc[pid, "priority"] == "none", pid
         assert "neonate_0_4d" in str(results.loc[pid, "reference_stratum"]), pid
+
+
+NEONATE_HEADER = "patient_id,sex,age,prolactin,unit,symptoms"
+
+
+def test_a_neonate_is_not_compared_with_an_adult_limit_by_sex(tmp_path: Path) -> None:
+    """Normal values that nothing raises (a 2-day-old boy at 15, a 5-week-old girl at 25, a
+    2-day-old of unknown sex at 60) list no factor; a 2-day-old at 300 lists the neonatal
+    period as likely with the same evidence whatever the sex: within the neonatal interval,
+    above the limit after the neonatal period (113.7 ng/mL), never "the usual limit 18" or
+    "30"."""
+    lines = [
+        "B15,M,2 days,15,ng/mL,",
+        "G25,F,5 weeks,25,ng/mL,",
+        "U60,,2 days,60,ng/mL,",
+        "G10,F,10 Tage,5,ng/mL,",
+        "B300,M,2 days,300,ng/mL,",
+        "G300,F,2 days,300,ng/mL,",
+        "U300,,2 days,300,ng/mL,",
+    ]
+    results = _results(tmp_path, NEONATE_HEADER, lines)
+    for pid in ("B15", "G25", "U60", "G10"):
+        row = results.loc[pid]
+        assert row["status"] in ("normal", "low") and row["priority"] == "none", pid
+        assert not _codes(row["factors"]), (pid, row["factor_evidence"])
+    evidence = set()
+    for pid in ("B300", "G300", "U300"):
+        row = results.loc[pid]
+        assert (row["status"], row["priority"]) == ("normal", "none"), pid
+        assert _codes(row["factors"]) == ["neonatal"], pid
+        text = str(row["factor_evidence"])
+        assert "neonatal (likely)" in text, pid
+        assert "limit after the neonatal period 113.7" in text, pid
+        assert "usual limit" not in text, pid
+        assert not re.search(r"limit (?:18|30)\b", text), pid
+        evidence.add(text)
+    assert len(evidence) == 1  # the sex changes nothing
+
+
+def test_a_neonate_with_a_red_flag_is_judged_against_the_infant_limit(tmp_path: Path) -> None:
+    """A red flag is urgent with a result raised for the age outside the neonatal period (300
+    ng/mL at 2 days, above 113.7), and its reason names that limit, not pregnancy; within it
+    (60 ng/mL) the flag still needs urgent referral advice but the result is not raised:
+    soon (review 14's rule for a red flag with a result that is not raised)."""
+    lines = [
+        "R300,M,2 days,300,ng/mL,visual field loss",
+        "R60,M,2 days,60,ng/mL,visual field loss",
+    ]
+    results = _results(tmp_path, NEONATE_HEADER, lines)
+    raised, calm = results.loc["R300"], results.loc["R60"]
+    assert raised["priority"] == "urgent"
+    details = {d["code"]: d["reason"] for d in raised["suggestion_details"]}
+    reason = details["urgent_endocrine_referral"]
+    assert "above the limit after the neonatal period 113.7" in reason
+    assert "pregnancy" not in reason
+    assert calm["priority"] == "soon"
+    assert _codes(calm["suggestions"])[0] == "urgent_endocrine_referral"
