@@ -35,6 +35,7 @@ from triage.values import (
     NOT_AN_ANSWER,
     Quantity,
     age_header_scale,
+    age_word,
     bare_number,
     birth_period,
     cell_text,
@@ -778,6 +779,8 @@ def _fits_age(cell: object, per_year: float | None = None) -> bool | None:
     age = number * per_year if number is not None and per_year is not None else None
     if age is None:
         age = parse_age_years(cell)
+    if age is None and age_word(cell) is not None:
+        return True  # "newborn", "Säugling": an age whose days are not known
     if age is None and isinstance(cell, str) and _age_like(cell):
         # A number with an unknown unit word ("34 Jhr.") or an age in words ("acht Jahre")
         # decides nothing: the column stays the age column and the reader rejects such a row

@@ -3526,6 +3526,67 @@ def parse_age_years(cell: object, readings: Mapping[str, str] | None = None) -> 
     return None if days is None else days / _DAYS_PER_YEAR
 
 
+@dataclass(frozen=True, slots=True)
+class AgeWord:
+    """A stage-of-life word of an age cell (synonyms.toml [values.age_words]): its group
+    ("newborn", "infant"), the thresholds.toml name of its span, and the duration written
+    after it ("Säugling 3 Monate"), in years (None: none written)."""
+
+    group: str
+    span: str
+    years: float | None
+
+
+@cache
+def _age_word_tables() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]], str]:
+    """(normalised word -> (group, span name), capitals as written -> (group, span name),
+    the joiners' pattern)."""
+    table = synonyms_data()["values"]["age_words"]
+    words: dict[str, tuple[str, str]] = {}
+    capitals: dict[str, tuple[str, str]] = {}
+    for group, data in table.items():
+        if not isinstance(data, Mapping):
+            continue
+        entry = (group, str(data["span"]))
+        for word in data.get("words", []):
+            words[normalise_word(word)] = entry
+        for word in data.get("capitals", []):
+            capitals[word] = entry
+    joiners = "|".join(re.escape(normalise_word(w)) for w in table.get("joiners", []))
+    return words, capitals, joiners
+
+
+def age_word(cell: object, readings: Mapping[str, str] | None = None) -> AgeWord | None:
+    """The stage-of-life word that is a whole age cell ("newborn", "Neugeborenes", "NG",
+    "nouveau-né", "recién nacido", "neonato", "pasgeborene", "Säugling", "infant",
+    "nourrisson", "lactante"), with the duration written after it, if any ("Säugling 3
+    Monate", "nouveau-né de 3 jours"); None for any other cell."""
+    if not isinstance(cell, str):
+        return None
+    written = _clean_text(cell).strip(" .:;,!")
+    words, capitals, joiners = _age_word_tables()
+    entry = capitals.get(written)
+    if entry is not None:
+        return AgeWord(entry[0], entry[1], None)
+    text = normalise_word(written)
+    entry = words.get(text)
+    if entry is not None:
+        return AgeWord(entry[0], entry[1], None)
+    # the longest stage word that opens the cell, then a duration
+    for word in sorted(words, key=len, reverse=True):
+        if not text.startswith(word + " ") and not text.startswith(word + ","):
+            continue
+        rest = text[len(word) :].strip(" ,:;()-")
+        if joiners:
+            rest = re.sub(rf"^(?:{joiners})\s+", "", rest)
+        rest = re.sub(r"\s+(?:old|alt)$", "", rest)
+        years = parse_age_years(rest.strip("() "), readings)
+        if years is None:
+            return None
+        return AgeWord(words[word][0], words[word][1], years)
+    return None
+
+
 def zero_age_span_years(
     cell: object, readings: Mapping[str, str] | None = None, bare_years: float = 1.0
 ) -> float | None:

@@ -294,7 +294,8 @@ def _maybe_neonatal(ctx: RowContext) -> list[Finding]:
     if ctx.state or not ctx.possibly_neonate or ctx.status == "high":
         return []
     text = (
-        f"age: 0 without days (the age in days is not known); in the first days of life "
+        f"age: 0 without days, or a newborn or infant word (the age in days is not known); "
+        "in the first days of life "
         f"{ctx.result} may be expected (neonatal interval up to {ctx.amount(ctx.uln)}), later "
         "it is raised: the age in days or the birth date decides"
     )
@@ -312,9 +313,9 @@ def _neonatal_evidence(ctx: RowContext) -> str:
 
 
 _PHYSIOLOGICAL = {
-    PREGNANCY: ("pregnancy", "pregnancy", "non-pregnant"),
-    LACTATION: ("lactation", "breastfeeding", "non-breastfeeding"),
-    NEONATAL: ("neonatal", "neonatal", "usual"),
+    PREGNANCY: ("pregnancy", "pregnancy", "non-pregnant limit"),
+    LACTATION: ("lactation", "breastfeeding", "non-breastfeeding limit"),
+    NEONATAL: ("neonatal", "neonatal", "limit after the neonatal period"),
 }
 
 
@@ -323,8 +324,16 @@ def physiological_explanation(ctx: RowContext) -> list[Finding]:
     breastfeeding, neonatal): every such row lists the state it was judged by.  Normal yet above
     the limit the patient would otherwise have: the state explains it, listed as likely
     (priority stays none).  Within the usual limit too, or low or indeterminate against the
-    state's interval: listed as possible, saying which interval judged it."""
+    state's interval: listed as possible, saying which interval judged it.
+
+    A neonate has no limit "otherwise" but the one after the neonatal period (the later
+    infant's, intervals._Picker.after_neonatal; never an adult's by sex): a result within it is
+    not raised at all, and the neonatal period, which explains nothing there, is not listed
+    (output-contract-extensions, review 14: within the usual limit nothing is raised, nothing is
+    listed; the reference note names the neonatal interval that judged it)."""
     if ctx.source != "physiological" or ctx.high_like or ctx.state not in _PHYSIOLOGICAL:
+        return []
+    if ctx.state == NEONATAL and ctx.status in ("normal", "low") and not ctx.above_usual:
         return []
     usual = ctx.usual_uln
     code, noun, other = _PHYSIOLOGICAL[ctx.state]
@@ -337,12 +346,10 @@ def physiological_explanation(ctx: RowContext) -> list[Finding]:
     interval = f"the {noun} interval {ctx.interval(ctx.low, ctx.uln)}"
     rule = "physiological_state_explains"
     if ctx.status == "normal" and usual == usual and ctx.above(usual):
-        text = (
-            f"{why}; {ctx.result} is within {interval}; above the {other} limit {ctx.number(usual)}"
-        )
+        text = f"{why}; {ctx.result} is within {interval}; above the {other} {ctx.number(usual)}"
         return [Finding(code, LIKELY, text, rule)]
     if ctx.status == "normal":
-        within = f", and within the {other} limit {ctx.amount(usual)}" if usual == usual else ""
+        within = f", and within the {other} {ctx.amount(usual)}" if usual == usual else ""
         text = f"{why}; judged against {interval}: {ctx.result} is within it{within}"
     elif ctx.status == "low":
         text = f"{why}; judged against {interval}: {ctx.result} is below its lower limit"

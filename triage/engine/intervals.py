@@ -706,7 +706,8 @@ class Intervals:
     # with the paediatric one, a conflicting pregnancy status); () when none applies.
     members: list[tuple[Interval, ...]] = field(default_factory=list)
     # For a row judged against a physiological interval: the upper limit of the interval it
-    # would have had otherwise (NaN elsewhere), to say when the state explains a result.
+    # would have had otherwise (NaN elsewhere), to say when the state explains a result; for a
+    # neonate the later infant's (_Picker.after_neonatal).
     usual_high: np.ndarray = field(default_factory=lambda: np.empty(0))
 
 
@@ -865,7 +866,7 @@ def _choose(
     if physio is not None:
         state = str(physio[0])
         choice = picker.physiological(i, physio)
-        usual = picker.usual(i)
+        usual = picker.after_neonatal(i) if state == NEONATAL else picker.usual(i)
         if usual is not None and choice is not None:
             usual_high = max(iv.high for iv in usual.intervals)
     if choice is None:
@@ -943,6 +944,17 @@ class _Picker:
             choice = _row_ignored(choice, self.row_lows[i], self.row_highs[i])
         return choice
 
+    def after_neonatal(self, i: int) -> Choice | None:
+        """The set's interval at the end of the neonatal period (neonatal_max_age_years: the
+        later infant's, CALIPER 30 days to <1 year in the default set), the limit a neonate
+        would have outside that period: never the adult one, nor one by sex (a 2-day-old boy
+        was compared with the men's 18 ng/mL, a girl with the women's 30)."""
+        key = ("after_neonatal", self.names[i], self.sexes[i])
+        if key not in self.cache:
+            age = self.chooser.kn.thresholds.get("neonatal_max_age_years")
+            self.cache[key] = self.chooser.set_choice(self.names[i], self.sexes[i], age, "")
+        return self.cache[key]
+
     def spanning(self, i: int, span: float) -> Choice | None:
         """Every interval an age under `span` years could have (an age of "0 y" without days):
         the neonatal ones and the infant ones, as the row's age band would choose them.  High
@@ -969,7 +981,8 @@ class _Picker:
         members = tuple(dict.fromkeys(iv for c in chosen for iv in c.intervals))
         under = age_text(span).replace("1 y", "one year")
         note = (
-            f"Age 0 without days: an infant under {under} whose age in days is not known, so "
+            f"Age 0 without days (or a word for it: newborn, infant): an infant under {under} "
+            "whose age in days is not known, so "
             "every interval of that span is considered. High only above every upper limit, "
             "normal only within every interval, otherwise indeterminate: the age in days (or "
             "the birth date) would decide"

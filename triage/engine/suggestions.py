@@ -258,10 +258,15 @@ def urgent_referral(s: Situation) -> str | None:
     if flag is not None and s.ctx.high_like:
         return f"raised prolactin with a mass-effect red flag ({flag.named()})"
     if flag is not None and s.ctx.above_usual:
+        if s.ctx.state == NEONATAL:  # no adult limit by sex for a neonate: the later infant's
+            usual = f"the limit after the neonatal period {s.ctx.amount(s.ctx.usual_uln)}"
+            why = "the neonatal interval does not exclude a sellar mass"
+        else:
+            usual = f"the usual limit {s.ctx.amount(s.ctx.usual_uln)}"
+            why = "a prolactinoma can grow in pregnancy"
         return (
-            f"prolactin {s.ctx.result}, above the usual limit {s.ctx.amount(s.ctx.usual_uln)} "
-            f"though within the {s.ctx.state} interval, with a mass-effect red flag "
-            f"({flag.named()}): a prolactinoma can grow in pregnancy"
+            f"prolactin {s.ctx.result}, above {usual} though within the {s.ctx.state} "
+            f"interval, with a mass-effect red flag ({flag.named()}): {why}"
         )
     if flag is not None:
         return (

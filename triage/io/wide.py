@@ -66,6 +66,7 @@ from triage.values import (
     age_band,
     age_header_scale,
     age_unit_readings,
+    age_word,
     ages_from_birth_periods,
     ages_in_years,
     assay_words_in,
@@ -2688,6 +2689,14 @@ class _Builder:
                     age = band_age(band, boundaries)
                     if age is not None:
                         banded.append(cell_text(cell))
+            if age is None and (word := age_word(cell, readings)) is not None:
+                # "newborn", "Säugling": an age under the stage's span whose days are not
+                # known (judged against every interval of it), or the duration written after
+                # the word when it lies within that span ("Säugling 3 Monate")
+                stage = _age_word_span_years(limits, word.span)
+                if word.years is None:
+                    return unknown_age(stage)
+                return word.years if word.years < stage else None
             span = zero_age_span_years(cell, readings, per_year or 1.0) if age == 0.0 else None
             if span is not None:
                 # "0 years", or 0 under "Age (months)": under one year (month), not day 0 (the
@@ -4023,6 +4032,13 @@ def unconverted_monomeric(count: int, units: Sequence[str], where: str = "") -> 
         f"({', '.join(repr(u) for u in units)}) is neither ng/mL nor mIU/L and cannot be "
         "converted to the prolactin result's; give them in ng/mL or mIU/L"
     )
+
+
+def _age_word_span_years(limits: Thresholds, name: str) -> float:
+    """The span of a stage-of-life age word (thresholds.toml ``name``, in days or years), in
+    years."""
+    value = limits.get(name)
+    return value / DAYS_PER_YEAR if limits.values[name].unit == "days" else value
 
 
 def _fmt(value: float) -> str:
