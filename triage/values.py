@@ -59,6 +59,34 @@ def synonyms_data() -> dict[str, Any]:
         return vocabulary(tomllib.load(fh))
 
 
+# An ICD-10 code as a cell or a coding may hold it: "H53.4", "R51", an ICD-10-CM code more
+# detailed than the WHO's ("H53.47", "R51.9"), or one written without its dot ("H534").
+_ICD10_CODE: Final = re.compile(r"([A-Z]\d{2})\.?(\d{0,4})")
+
+
+@lru_cache(maxsize=4096)
+def coded_words(code: str) -> str:
+    """The words for a clinical code sent without its text (synonyms.toml [coded_conditions]:
+    SNOMED CT concept ids, ICD-10 codes, LOINC answer codes), "" when it is not listed.  An ICD-10
+    code more detailed than the one listed takes its parent's words ("H53.47", heteronymous
+    field defects: those of H53.4, visual field defects; "R51.9": R51, headache), and one written
+    without its dot is that code ("H534"); a parent is never guessed beyond the codes listed."""
+    table = synonyms_data().get("coded_conditions", {})
+    key = code.strip()
+    found = table.get(key) or table.get(key.upper())
+    if found or not key:
+        return str(found or "")
+    icd = _ICD10_CODE.fullmatch(key.upper())
+    if icd is None:
+        return ""
+    head, digits = icd.groups()
+    while True:
+        found = table.get(f"{head}.{digits}" if digits else head)
+        if found or not digits:
+            return str(found or "")
+        digits = digits[:-1]
+
+
 def normalise_word(text: str) -> str:
     """Lower case, accents removed, spaces collapsed, trailing punctuation dropped."""
     if text.isascii():  # nothing to decompose or to drop

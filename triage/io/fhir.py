@@ -22,7 +22,9 @@ that the existing pipeline does the rest (triage.io.long):
   written: ...") gives that cell once, whatever its status;
 - an Observation without specimen and effective time (a TSH, eGFR, hCG) joins its patient's
   prolactin result by subject when the patient has one collection in the file (triage.io.long);
-- ``Condition`` of the patient (not resolved / inactive / refuted) -> ``comments`` (its text);
+- ``Condition`` of the patient (not resolved / inactive / refuted) -> ``comments`` (its text; a
+  code sent without text or display in the words synonyms.toml [coded_conditions] gives it:
+  ICD-10 H53.4 -> "visual field defect"; so too an Observation's valueCodeableConcept);
   a pregnancy (SNOMED 77386006, or "pregnan" in its text) also -> ``pregnant`` = yes; each
   Observation takes the Conditions as they stood when its sample was taken (one whose onset is
   after the sample is left out, one abated before it counts as resolved, one abated after it
@@ -56,7 +58,7 @@ from triage.io.identifiers import preferred_patient_id
 from triage.io.long import classify_test
 from triage.io.sources import Rows, Workbook
 from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
-from triage.values import FormatNumber, normalise_unit, sex_of_gender, synonyms_data
+from triage.values import FormatNumber, coded_words, normalise_unit, sex_of_gender
 
 NAME: Final = "fhir"
 SUFFIXES: Final = frozenset({".json"})
@@ -671,9 +673,7 @@ def _condition(
     clinical = {c[1] for c in _codes(resource.get("clinicalStatus"))}
     verification = {c[1] for c in _codes(resource.get("verificationStatus"))}
     code = resource.get("code")
-    text = _concept_text(code)
-    if text and any(text == c[1] for c in _codes(code)):  # a bare code: its words, when known
-        text = _coded_condition(text) or text
+    text = _concept_words(code)
     folded = text.casefold()
     said = _as_written(resource)
     inactive = bool(
@@ -710,10 +710,15 @@ def _condition(
     return text
 
 
-def _coded_condition(code: str) -> str:
-    """The words for a condition code (synonyms.toml [coded_conditions]); "" when not listed."""
-    table = synonyms_data().get("coded_conditions", {})
-    return str(table.get(code) or table.get(code.upper()) or "")
+def _concept_words(concept: object) -> str:
+    """A CodeableConcept's text or display (_concept_text); one sent as codes only: the words of
+    the first of its codes that synonyms.toml [coded_conditions] lists (values.coded_words: a
+    local code first and the SNOMED CT or ICD-10 one second is read by the second), else its
+    first code as written."""
+    text = _concept_text(concept)
+    if text and any(text == c[1] for c in _codes(concept)):  # a bare code: its words, if known
+        return next((words for c in _codes(concept) if (words := coded_words(c[1]))), text)
+    return text
 
 
 def _value(resource: Mapping[str, Any]) -> tuple[object, str]:
@@ -734,7 +739,9 @@ def _value(resource: Mapping[str, Any]) -> tuple[object, str]:
         value = _number(raw) if key == "valueInteger" else _text(raw)
         if value:
             return _json_number(raw, value), ""
-    return _concept_text(resource.get("valueCodeableConcept")), ""
+    # a coded answer sent without its display (82810-3 pregnancy status: 77386006; 63895-7
+    # breastfeeding status: 169750002): its words, as a Condition's code is read
+    return _concept_words(resource.get("valueCodeableConcept")), ""
 
 
 def _json_number(value: object, text: str) -> object:

@@ -22,11 +22,14 @@ specimen_id        SPM-2, else OBR-3 (filler number), else OBR-2 (placer number)
 test_code, test    OBX-3 identifier and text (the alternate identifier when the first is empty)
 loinc              the OBX-3 code whose coding system is LN (first or alternate triplet)
 result             OBX-5 by OBX-2: NM/ST/TX/FT as given, SN "<^5" -> "<5", CE/CWE the text
+                   (else the words of its code: "77386006^^SCT" -> "pregnant", else the code)
 unit               OBX-6 identifier (else its text)
 reference_range    OBX-7
 lab_flag           OBX-8, the abnormal flag (its first repetition: H, L, HH, A, N ...)
-comments           OBR-13 clinical information, NTE notes of the patient, order and result,
-                   and the OBX-8 abnormal flag
+comments           OBR-13 clinical information, OBR-31 reason for study and DG1-3 diagnoses (a
+                   code sent without text in the words synonyms.toml [coded_conditions] gives
+                   it: "H53.4^^I10" -> "visual field defect"), NTE notes of the patient, order
+                   and result, and the OBX-8 abnormal flag
 requesting_clin.   OBR-16 ordering provider, else the order's ORC-12 (XCN: "Dr Anna Lee", else id)
 location           PV1-3 assigned location: point of care, room, bed (else PL-9, else PL-4)
 =================  ==============================================================================
@@ -62,7 +65,13 @@ from triage.io.sources import Rows, Workbook
 from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import load_thresholds
 from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
-from triage.values import administrative_sex, normalise_unit, parse_quantity, typed_number
+from triage.values import (
+    administrative_sex,
+    coded_words,
+    normalise_unit,
+    parse_quantity,
+    typed_number,
+)
 
 # python-hl7 logs what it cannot decode with the field's text and a traceback: cell contents
 # (patient data) on stderr.  Its logger is silenced; what it could not read is reported by the
@@ -417,11 +426,21 @@ class _Reader:
                 clinical = _field(message, segment, 13, component=None, repeat=None)
                 if clinical:
                     order.notes.append(clinical)
+                reasons = _coded(message, segment, _OBR_REASON_FOR_STUDY)
+                if reasons:  # the reason for the study, in words or as codes only
+                    order.notes.append(reasons)
                 last, notes_target = None, order.notes
             elif kind == "SPM":
                 order.spm_specimen = _field(message, segment, 2)
                 order.spm_collected = _timestamp(_field(message, segment, 17))
                 order.spm_offset = _offset(_field(message, segment, 17))
+            elif kind == "DG1" and patient is not None:
+                # a diagnosis of the patient (DG1-3, coded; DG1-4, its description in v2.3)
+                diagnosis = _coded(message, segment, _DG1_CODE) or _field(
+                    message, segment, _DG1_DESCRIPTION, component=None
+                )
+                if diagnosis:
+                    patient.notes.append(diagnosis)
             elif kind == "NTE":
                 note = _field(message, segment, 3, component=None, repeat=None)
                 if note and last is not None:
@@ -980,13 +999,42 @@ def _value(message: Any, segment: Any) -> str:
         if separator and second:
             return f"{comparator}{first}{separator}{second}"
         return f"{comparator}{first}"
-    if kind in {"CE", "CWE", "CNE"}:  # each repetition's text, else its code
-        texts = (
-            _field(message, segment, 5, 2, repeat=k) or _field(message, segment, 5, 1, repeat=k)
-            for k in range(1, _repetitions(message, segment, 5) + 1)
-        )
-        return "; ".join(t for t in texts if t)
+    if kind in {"CE", "CWE", "CNE"}:  # each repetition's text, else its code's words or code
+        return _coded(message, segment, 5)
     return _field(message, segment, 5, component=None, repeat=None)
+
+
+# OBR-31 (reason for study, CWE, repeating) and DG1-3 / DG1-4 (diagnosis code, description)
+_OBR_REASON_FOR_STUDY: Final = 31
+_DG1_CODE, _DG1_DESCRIPTION = 3, 4
+# CE / CWE components: identifier, text, coding system, alternate identifier, alternate text,
+# alternate coding system, ..., original text (CWE-9)
+_CWE_CODE, _CWE_TEXT, _CWE_ALT_CODE, _CWE_ALT_TEXT, _CWE_ORIGINAL_TEXT = 1, 2, 4, 5, 9
+
+
+def _coded(message: Any, segment: Any, number: int) -> str:
+    """A coded field (CE, CWE, CNE) in words, its repetitions joined by "; ": each one's text
+    (else its original text, else its alternate text), else the words of its code or alternate
+    code (synonyms.toml [coded_conditions], values.coded_words: "H53.4^^I10" -> "visual field
+    defect", "77386006^^SCT" -> "pregnant"), else its code as written."""
+    texts = []
+    for k in range(1, _repetitions(message, segment, number) + 1):
+        parts = {
+            c: _field(message, segment, number, c, repeat=k)
+            for c in (_CWE_CODE, _CWE_TEXT, _CWE_ALT_CODE, _CWE_ALT_TEXT, _CWE_ORIGINAL_TEXT)
+        }
+        text = (
+            parts[_CWE_TEXT]
+            or parts[_CWE_ORIGINAL_TEXT]
+            or parts[_CWE_ALT_TEXT]
+            or coded_words(parts[_CWE_CODE])
+            or coded_words(parts[_CWE_ALT_CODE])
+            or parts[_CWE_CODE]
+            or parts[_CWE_ALT_CODE]
+        )
+        if text:
+            texts.append(text)
+    return "; ".join(texts)
 
 
 def _typed_value(value: str, kind: str) -> object:

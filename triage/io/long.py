@@ -76,6 +76,7 @@ from triage.values import (
     Interval,
     UnitInfo,
     cell_text,
+    coded_words,
     complement_percent,
     context_ranges,
     fraction_of_one,
@@ -1697,14 +1698,20 @@ def _apply_context(
 
 # Context tests whose result is a statement in words, joined to the prolactin row's own text.
 TEXT_CONTEXT: Final = frozenset({"comments", "medications", "symptoms", "pituitary_lesion"})
-# an HL7 coded value as a cell: "77386006^Pregnant^SCT"
-_CODED: Final = re.compile(r"^[\w.-]*\^([^^]+)(?:\^.*)?$")
+# an HL7 coded value as a cell: "77386006^Pregnant^SCT", or its code alone ("77386006^^SCT")
+_CODED: Final = re.compile(r"^([\w.-]*)\^([^^]*)(?:\^.*)?$")
 
 
 def _coded_text(text: str) -> str:
-    """The words of a coded value ("77386006^Pregnant^SCT" -> "Pregnant"), else the text."""
+    """The words of a coded value ("77386006^Pregnant^SCT" -> "Pregnant"); a code sent without
+    its words, alone or as a coded value ("60001007", "LA26683-5", "169750002^^SCT"), as the
+    words synonyms.toml [coded_conditions] gives it (values.coded_words: "not pregnant", never
+    a descriptive text read as yes), else the code; else the text."""
     found = _CODED.match(text)
-    return found.group(1).strip() if found else text
+    if found and found.group(2).strip():
+        return found.group(2).strip()
+    code = found.group(1) if found else text
+    return coded_words(code) or code
 
 
 def _join_text(frame: pd.DataFrame, name: str, rows: np.ndarray, texts: list[object]) -> None:
