@@ -14,6 +14,13 @@ phrase, its items are joined by commas, slashes, "&" and `joiners`, and it runs 
 end (a full stop, ; ! ? | a new line, " - ", an arrow, an `ends` word such as "but", "aber",
 "wel") and stops before the first item that is a statement of its own (a `stops` word, a number,
 ":", "=", "+", or more than `max_item_words` words).  Positions are those of the text as given.
+
+A list of bare commas after the negated first item ("sin galactorrea, pérdida de visión", "no
+galactorrhoea, bitemporal hemianopia") may as well be a denial followed by a finding: the cue
+reader asks `enumerated_list_spans`, the lists whose items a word, "/" or "&" joins ("no headache,
+nausea or visual disturbance", "keine Kopfschmerzen, Übelkeit oder Sehstörungen"), for the red
+flags, which a comma alone does not deny (a missed chiasmal compression costs more than an urgent
+review; clinical-reference §8).
 """
 
 from __future__ import annotations
@@ -28,7 +35,13 @@ from typing import Final
 
 from triage.values import synonyms_data
 
-__all__ = ["contrast_words", "inside", "negated_list_spans", "only_joiners"]
+__all__ = [
+    "contrast_words",
+    "enumerated_list_spans",
+    "inside",
+    "negated_list_spans",
+    "only_joiners",
+]
 
 Span = tuple[int, int]
 _CACHE_SIZE: Final = 1 << 14
@@ -163,11 +176,21 @@ def negated_list_spans(text: str) -> tuple[Span, ...]:
     ", breastfeeding").  A finding that starts inside one is denied."""
     if not text:
         return ()
-    return _spans(text)
+    return tuple(span for span, _ in _spans(text))
+
+
+def enumerated_list_spans(text: str) -> tuple[Span, ...]:
+    """The spans of `negated_list_spans` whose list joins its items with more than bare commas
+    (a joiner word, "/" or "&": "no headache, nausea or visual disturbance"), not those of a
+    list of commas alone ("no galactorrhoea, bitemporal hemianopia")."""
+    if not text:
+        return ()
+    return tuple(span for span, enumerated in _spans(text) if enumerated)
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
-def _spans(text: str) -> tuple[Span, ...]:
+def _spans(text: str) -> tuple[tuple[Span, bool], ...]:
+    """Each negated list's span, and whether a word, "/" or "&" joins its items."""
     words = _vocabulary()
     plain = _plain(text)
     tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(plain)]
@@ -193,8 +216,9 @@ def _spans(text: str) -> tuple[Span, ...]:
 
 def _scope(
     plain: str, tokens: Sequence[_Token], at: int, *, weak: bool, words: _Vocabulary
-) -> Span | None:
-    """The part after the first item of the list that opens at `at`, or None."""
+) -> tuple[Span, bool] | None:
+    """The part after the first item of the list that opens at `at`, and whether more than bare
+    commas join the items it covers; or None."""
     first = bisect_left(tokens, (at,))
     if first >= len(tokens) or words.not_lists.match(plain, tokens, first) is not None:
         return None  # "no response to cabergoline, headache": no list of findings
@@ -220,15 +244,17 @@ def _scope(
     if weak and not any(w in words.disjunctive for j in joins for w in _WORD.findall(j)):
         return None  # "nicht nüchtern, Stress bei Blutentnahme": no list
     reach = None
-    for start, stop in items[1:]:
+    enumerated = False
+    for (start, stop), join in zip(items[1:], joins, strict=False):
         if not _WORD.search(plain, start, stop):
             continue
         if _a_statement(plain, tokens, (start, stop), words):
             break
         reach = stop
+        enumerated = enumerated or join.strip() != ","
     if reach is None:
         return None
-    return items[0][1], reach
+    return (items[0][1], reach), enumerated
 
 
 def _a_statement(plain: str, tokens: Sequence[_Token], item: Span, words: _Vocabulary) -> bool:

@@ -335,6 +335,10 @@ class StateVocabulary:
             raise ConfigError(source, "no [[concept]] tables")
         self._concepts = tuple(self._concept(body) for body in concepts)
         self._tail = re.compile(rf"(?:\S+\s*){{0,{self.window}}}$")
+        # a doubt may be longer than the negation window ("non si esclude una gravidanza", "no se
+        # ha descartado embarazo"): its patterns end at the match, so a wider tail adds no other
+        doubt_words = int(settings.get("doubt_window_words", self.window))
+        self._doubt_tail = re.compile(rf"(?:\S+\s*){{0,{max(doubt_words, self.window)}}}$")
         self._cache: dict[tuple[str, str, int | date | None], tuple[Fact, ...]] = {}
         # the year a past year written in a cell is compared with ("Stillzeit bis 2017"): the
         # sample's while a cell of a dated sample is read (`read`'s year), else this one
@@ -617,7 +621,10 @@ class StateVocabulary:
             return concept.past  # "NTX after 6 years of HD", "HD until the kidney transplant"
         if self._negation_answer.match(rest):
             return concept.negated or ()  # "dialyse : non", "dialysis? no": a form's answer
-        if self._doubt_before.search(tail) or self._doubt_after.search(rest[: self.after_chars]):
+        doubt_tail = self._doubt_tail.search(before)
+        if (doubt_tail is not None and self._doubt_before.search(doubt_tail.group(0))) or (
+            self._doubt_after.search(rest[: self.after_chars])
+        ):
             return concept.doubted or ()
         lowered = before.lower()
         words = _WORD.findall(tail.lower())

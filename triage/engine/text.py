@@ -26,7 +26,12 @@ import pandas as pd
 
 from triage.engine.distinct import distinct_rows
 from triage.engine.relatives import Relatives, load_relatives
-from triage.negated_lists import contrast_words, inside, negated_list_spans
+from triage.negated_lists import (
+    contrast_words,
+    enumerated_list_spans,
+    inside,
+    negated_list_spans,
+)
 from triage.regex_cache import compile_vocabulary
 from triage.resources import data_file
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, TEXT_FIELDS, ConfigError, field_words
@@ -147,6 +152,12 @@ class CueBook:
         self._negation_breaks = (
             re.compile(rf"\b(?:{_words_alternation(breaks)})\b") if breaks else None
         )
+        # a doubt before the cue: the negation in and before it denies nothing ("no se descarta
+        # diplopía", "non si esclude una diplopia", "not ruled out visual field loss")
+        doubts = [_plain(str(w)) for w in negation.get("doubts", [])]
+        self._negation_doubts = (
+            re.compile(rf"(?<!\w)(?:{_words_alternation(doubts)})(?!\w)") if doubts else None
+        )
         # ... nor does a negation or exclusion after a cue reach back over one ("diplopia ma
         # adenoma escluso": the diplopia stays)
         self._contrast = (
@@ -219,6 +230,16 @@ class CueBook:
         self._combined = tuple(
             self._build_combined(name, body, known)
             for name, body in spec.get("combined", {}).items()
+        )
+        # cues a negated list of bare commas does not deny ("sin galactorrea, pérdida de
+        # visión"): those of [negation] comma_list_kept and those implying one
+        kept = frozenset(str(n) for n in negation.get("comma_list_kept", []))
+        if kept - known:
+            raise ConfigError(
+                self.source, f"[negation] comma_list_kept: unknown {sorted(kept - known)}"
+            )
+        self._comma_kept = frozenset(
+            cue.name for cue in self._cues if cue.name in kept or kept.intersection(cue.implies)
         )
         self._by_field: dict[str, tuple[_Cue, ...]] = {}
         for cue in self._cues:
@@ -425,8 +446,11 @@ class CueBook:
         found: dict[str, tuple[CueHit, ...]] = {}
         lowered = text.lower()
         listed = negated_list_spans(text)  # "no headache, diplopia or visual loss"
+        # a red flag after a bare comma is not denied ("no galactorrhoea, bitemporal hemianopia")
+        enumerated = enumerated_list_spans(text) if listed else ()
         for cue in self._by_field.get(field, ()):
-            hit = self._first_hit(cue, field, text, lowered, listed)
+            spans = enumerated if cue.name in self._comma_kept else listed
+            hit = self._first_hit(cue, field, text, lowered, spans)
             if hit is not None:
                 found[cue.name] = (hit,)
         for cue in self._by_field.get(field, ()):
@@ -489,6 +513,9 @@ class CueBook:
         if self._negation_breaks is not None:
             for found in self._negation_breaks.finditer(lowered):
                 cut, past = found.span()
+        if self._negation_doubts is not None:
+            for found in self._negation_doubts.finditer(lowered, past):
+                cut = past = found.end()  # "no se descarta": neither word a denial
         if any(
             phrase in lowered and _end_at_word(lowered, phrase) > cut
             for phrase in self._negation_phrases
