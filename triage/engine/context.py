@@ -1225,8 +1225,15 @@ class RowContext:
         too).  Never a rise the macroprolactin screen showed to be monomeric
         (`macroprolactin_excluded`): a true excess, whatever its size.  With a wide upper
         limit (re-derived Roche limits) 2.5× reaches the moderate band, which is not a mild
-        rise."""
+        rise.  Never for a child (under adult_age_years) outside a physiological state (a
+        neonate's, a pregnant girl's interval judges it as before): the mild-rise data are
+        adults'."""
         if self.macroprolactin_excluded is not None:
+            return False
+        if not self.adult() and not self.state:
+            # a child (under adult_age_years): the rise that settles on a rested, cannulated
+            # repeat is adults' (Tsur 2020, clinical-reference §7.1, §8), and a child's limits
+            # are its age's: a raised result is seen by the paediatric endocrinologist (soon)
             return False
         # the bands are levels outside pregnancy, breastfeeding and the neonatal period: a
         # state's own interval (term pregnancy reaches several hundred ng/mL) is judged by it
