@@ -218,3 +218,19 @@ def test_a_child_above_the_measuring_range_is_diluted_not_screened(tmp_path: Pat
     assert row["priority"] == "soon"
     assert "dilution_retest" in _codes(row["suggestions"])
     assert "macroprolactin_screen" not in _codes(row["suggestions"])
+
+
+def test_adolescents_keep_the_adult_levels(tmp_path: Path) -> None:
+    """From puberty (adult_levels_min_age_years, 12) the adult levels apply again: prolactinomas in
+    the young mostly present in adolescence, so a 15-year-old at 300 ng/mL is a suspected
+    prolactinoma and urgent above the urgent line, as an adult, while an 8-year-old is not."""
+    out = triage_lines(
+        tmp_path,
+        "id,sex,age,prolactin,unit",
+        ["T15,F,15,300,ng/mL", "T16,M,16,1200,ng/mL", "C8,F,8,300,ng/mL"],
+    )
+    for row in ("T15", "T16"):
+        assert "prolactinoma_suspected" in out.loc[row, "factors"], row
+        assert out.loc[row, "priority"] == "urgent", row
+    assert "prolactinoma" not in out.loc["C8", "factors"]
+    assert out.loc["C8", "priority"] == "soon"

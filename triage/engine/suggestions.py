@@ -134,8 +134,8 @@ def level_rules_in(ctx: RowContext) -> bool:
     clinical-reference §0; a `<` result never is), read as the prolactinoma factor reads it
     (RowContext.level_above): where the monomeric (post-PEG) prolactin is known, that (a total
     that is mostly macroprolactin rules nothing in: clinical-reference §2.3).  Never for a child
-    (under adult_age_years): the level comes from adult series (§6)."""
-    return ctx.adult() and ctx.level_above(ctx.t("prolactinoma_likely_ng_ml"))
+    (under adult_levels_min_age_years): the level comes from adult series (§6)."""
+    return ctx.adult_levels() and ctx.level_above(ctx.t("prolactinoma_likely_ng_ml"))
 
 
 def work_up_path(s: Situation) -> str:
@@ -476,9 +476,9 @@ def _endocrine_referral(s: Situation) -> str | None:
 
 
 def _paediatric(ctx: RowContext, reason: str | None) -> str | None:
-    """A referral's reason, for a child (under adult_age_years) with the paediatric service
+    """A referral's reason, for a child (prepubertal) with the paediatric service
     named: a child's prolactin is judged against its age, not the adult levels."""
-    if reason is None or ctx.adult():
+    if reason is None or ctx.adult_levels():
         return reason
     return f"{reason}; a child: paediatric endocrinology"
 
@@ -648,7 +648,7 @@ def repeat_rested(s: Situation) -> str | None:
     if s.likely("seizure"):
         window = fmt(ctx.t("seizure_window_minutes"))
         return f"sampled soon after a seizure: repeat rested, more than {window} min after any fit"
-    if ctx.mild and not ctx.adult():
+    if ctx.mild and not ctx.adult_levels():
         return (
             f"a rise of {fmt(ctx.value / ctx.uln)}× the upper limit for age: repeat the sample "
             "to confirm it (the data on rises that settle on a rested, cannulated sample are "
@@ -683,9 +683,9 @@ def repeat_rested(s: Situation) -> str | None:
 
 def _cannula(ctx: RowContext, words: str = "ideally cannulated") -> str:
     """', ideally cannulated' after 'repeat rested' for an adult; nothing for a child (under
-    adult_age_years): the rested, cannulated sampling data are adults' (Tsur 2020, clinical-
-    reference §7.1), and a cannula is no first step for an infant."""
-    return f", {words}" if ctx.adult() else ""
+    adult_levels_min_age_years): the rested, cannulated sampling data are adults' (Tsur 2020,
+    clinical-reference §7.1), and a cannula is no first step for an infant."""
+    return f", {words}" if ctx.adult_levels() else ""
 
 
 def _settling_graft(ctx: RowContext) -> str | None:
@@ -719,7 +719,7 @@ def macroprolactin_screen(s: Situation) -> str | None:
     # the level that rules a prolactinoma in and the screen out is adult series' (clinical-
     # reference §6, Auriemma 2023): a child's raised result is screened before imaging whatever
     # its level
-    if ctx.qualifier == ">" or (ctx.adult() and ctx.value >= limit):
+    if ctx.qualifier == ">" or (ctx.adult_levels() and ctx.value >= limit):
         return None
     unread = ctx.first("macroprolactin_unread")
     if unread is not None:
@@ -731,7 +731,7 @@ def macroprolactin_screen(s: Situation) -> str | None:
             "macroprolactin, which read in opposite directions, so it was not interpreted: ask "
             "the lab which it reports, or for the monomeric (post-PEG) prolactin, before imaging"
         )
-    below = f" (< {ctx.number(limit, approx=True)})" if ctx.adult() else " in a child"
+    below = f" (< {ctx.number(limit, approx=True)})" if ctx.adult_levels() else " in a child"
     level = f"prolactin {ctx.level}{below} and no PEG result"
     if ctx.small_lesion:
         level += (
