@@ -201,7 +201,8 @@ def test_infant_interval_red_flag_and_an_older_child(results: pd.DataFrame) -> N
     assert results.loc["I5m", "reference_high_ng_ml"] == pytest.approx(113.7)
     assert (results.loc["Inorm", "status"], results.loc["Inorm", "priority"]) == ("normal", "none")
     assert results.loc["Ieye", "priority"] == "urgent"  # a red flag at any age
-    assert results.loc["C5y", "priority"] == "urgent"  # from one year the usual rules
+    # a child's level alone is never urgent either (review 19: adult referral line)
+    assert results.loc["C5y", "priority"] == "soon"
 
 
 # --- 4. sex unknown, a lab interval per menopausal group ---------------------------------------

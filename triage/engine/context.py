@@ -662,6 +662,12 @@ class RowContext:
         age = self.age
         return age is None or age >= self.t("adult_age_years")
 
+    def adult_levels(self) -> bool:
+        """The adult series' prolactin levels (urgent line, prolactinoma levels) and sampling
+        data apply: from puberty on (adult_levels_min_age_years), or age not given."""
+        age = self.age
+        return age is None or age >= self.t("adult_levels_min_age_years")
+
     def t(self, name: str) -> float:
         """A named threshold (KeyError names a missing one)."""
         value = self._tv.get(name)
@@ -1225,8 +1231,15 @@ class RowContext:
         too).  Never a rise the macroprolactin screen showed to be monomeric
         (`macroprolactin_excluded`): a true excess, whatever its size.  With a wide upper
         limit (re-derived Roche limits) 2.5× reaches the moderate band, which is not a mild
-        rise."""
+        rise.  Never for a child (under adult_levels_min_age_years) outside a physiological state (a
+        neonate's, a pregnant girl's interval judges it as before): the mild-rise data are
+        adults'."""
         if self.macroprolactin_excluded is not None:
+            return False
+        if not self.adult_levels() and not self.state:
+            # a child (prepubertal): the rise that settles on a rested, cannulated
+            # repeat is adults' (Tsur 2020, clinical-reference §7.1, §8), and a child's limits
+            # are its age's: a raised result is seen by the paediatric endocrinologist (soon)
             return False
         # the bands are levels outside pregnancy, breastfeeding and the neonatal period: a
         # state's own interval (term pregnancy reaches several hundred ng/mL) is judged by it

@@ -1467,7 +1467,10 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
     rule = "prolactin_level"
     if ctx.state == NEONATAL or ctx.possibly_neonate:
         return []  # a neonate's level is judged against the neonatal interval only
-    if ctx.infant:  # the adult prolactinoma levels say nothing of an infant (CALIPER §2.1)
+    if not ctx.adult_levels():
+        # the prolactinoma levels (> 250, > 500 ng/mL) come from adult series (clinical-
+        # reference §6): they say nothing of an infant (CALIPER §2.1) or a child, whose high
+        # result the paediatric endocrinologist assesses (priority.neonatal: soon)
         return [] if found else [_nothing_found(ctx)]
     if ctx.feeding_unknown_early_postpartum:
         return []  # whether she breastfeeds decides first (the lactation finding asks)
@@ -1541,11 +1544,7 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
                 "can reach it"
             )
         return [Finding("prolactinoma_suspected", POSSIBLE, "; ".join(parts), rule)]
-    # Children (below adult_age_years) have their own, often much higher, limits: an absolute
-    # level between the systemic causes' reach and the prolactinoma threshold says nothing of
-    # a tumour there (an infant's limit is above 100 ng/mL), so a child's result is judged by
-    # times its age limit, and is unexplained rather than a suspected tumour below the
-    # prolactinoma threshold.
+    # (children left above: their result is judged by times the limit for their age)
     if not found and ctx.adult() and ctx.above(systemic_max):
         text = (
             f"prolactin {value} with no other cause found, above the "
@@ -1730,8 +1729,23 @@ def _unexplained_text(ctx: RowContext) -> str:
         text += f"; {ctx.lesion.evidence}: a pituitary lesion queried, not known"
     if ctx.normal_mri is not None:
         text += f"; {ctx.normal_mri}: a pituitary MRI was normal"
+    if not ctx.adult_levels() and ctx.uln == ctx.uln and ctx.uln > 0:
+        times = f"{ctx.qualifier}{approx(ctx.value / ctx.uln)}"
+        # the prolactinoma levels (> 250, > 500 ng/mL) are adult series' (clinical-reference
+        # §6): a child's level names no cause by itself (_level_findings)
+        text += (
+            f"; {times}× the upper limit for age ({ctx.amount(ctx.uln)}): the prolactin levels "
+            "that point to a prolactinoma come from adult series, so in a child the level alone "
+            "names no cause (paediatric endocrine assessment)"
+        )
     likely = ctx.t("prolactinoma_likely_ng_ml")
-    if not ctx.adult() and ctx.uln == ctx.uln and ctx.uln > 0 and not ctx.level_above(likely):
+    if (  # an adolescent: the adult levels apply, the age interval judges the result
+        ctx.adult_levels()
+        and not ctx.adult()
+        and ctx.uln == ctx.uln
+        and ctx.uln > 0
+        and not ctx.level_above(likely)
+    ):
         times = f"{ctx.qualifier}{approx(ctx.value / ctx.uln)}"
         # the same comparison as the prolactinoma rule (above the level, not at it)
         where = "below" if ctx.qualifier == "<" or ctx.value < likely else "at or below"

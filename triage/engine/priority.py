@@ -10,7 +10,7 @@
   to repeat_rested_max_times_uln ×: term pregnancy reaches several hundred ng/mL; in the first
   trimester and late lactation only the interval); beyond that the level counts as for anyone
   urgent above the urgent level, else soon (ctx.state_explains_level); a neonate's or an
-  infant's level alone (under infant_max_age_years) is never urgent (soon: `neonatal`).
+  infant's or a child's level alone (prepubertal) is never urgent (soon: `neonatal`).
 - soon: high and not explained by a likely non-pituitary factor (and not a mild rise), or
   symptomatic, or with a known pituitary lesion, or on a prolactin-lowering treatment
   (cabergoline, bromocriptine: resistance, dose or adherence), or a hook-effect risk (a large
@@ -138,8 +138,12 @@ def neonatal(ctx: RowContext) -> bool:
     and whose own interval (CALIPER 30 days to <1 year 6.3-113.7 ng/mL) is several times an
     adult's (contract §7 leaves the neonatal period out of the urgent level; clinical-reference
     §2.1, §4: Perlman 1978, CALIPER).  A result beyond what the age explains is high and
-    `soon`, never urgent by its level alone; a mass-effect red flag is urgent as at any age."""
-    return ctx.state == NEONATAL or ctx.infant
+    `soon`, never urgent by its level alone; a mass-effect red flag is urgent as at any age.
+    So for any child under adult_levels_min_age_years (before puberty): the urgent level is
+    the adult referral line of NHS BNSSG adult endocrinology and the prolactinoma levels come
+    from adult series (clinical-reference §1.3, §6), so a child's high result is `soon`
+    (paediatric endocrinology), never urgent by its level alone nor a routine mild rise."""
+    return ctx.state == NEONATAL or not ctx.adult_levels()
 
 
 def explained(findings: Sequence[Finding], labels: Labels) -> bool:
@@ -171,7 +175,7 @@ def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: b
             # breastfeeding gives: whether she breastfeeds decides (the lactation finding
             # asks), so not urgent
             return SOON if ctx.feeding_unknown_early_postpartum else URGENT
-        # under one year (or a neonate beyond what its period explains): not urgent by the
+        # a child (or a neonate beyond what its period explains): not urgent by the
         # adult level, but never routine at it (an age of 0 without days may be 6x the
         # infant limit where the neonatal limit makes it look mild)
         return SOON

@@ -137,8 +137,9 @@ def level_rules_in(ctx: RowContext) -> bool:
     """The result is above prolactinoma_likely_ng_ml (">250 ng/mL usually means prolactinoma",
     clinical-reference §0; a `<` result never is), read as the prolactinoma factor reads it
     (RowContext.level_above): where the monomeric (post-PEG) prolactin is known, that (a total
-    that is mostly macroprolactin rules nothing in: clinical-reference §2.3)."""
-    return ctx.level_above(ctx.t("prolactinoma_likely_ng_ml"))
+    that is mostly macroprolactin rules nothing in: clinical-reference §2.3).  Never for a child
+    (under adult_levels_min_age_years): the level comes from adult series (§6)."""
+    return ctx.adult_levels() and ctx.level_above(ctx.t("prolactinoma_likely_ng_ml"))
 
 
 def work_up_path(s: Situation) -> str:
@@ -252,6 +253,10 @@ def _pituitary_reason(s: Situation) -> str | None:
 # ---------------------------------------------------------------------------------------------
 @suggestion_rule("urgent_endocrine_referral", "urgent_priority", any_status=True)
 def urgent_referral(s: Situation) -> str | None:
+    return _paediatric(s.ctx, _urgent_referral(s))
+
+
+def _urgent_referral(s: Situation) -> str | None:
     if s.priority != URGENT:
         return _sellar_sign_referral(s.ctx)
     flag = s.ctx.mass_effect_flag
@@ -438,6 +443,10 @@ def _masking_not_high(ctx: RowContext) -> str | None:
 
 @suggestion_rule("endocrine_referral", "soon_priority", any_status=True)
 def endocrine_referral(s: Situation) -> str | None:
+    return _paediatric(s.ctx, _endocrine_referral(s))
+
+
+def _endocrine_referral(s: Situation) -> str | None:
     if s.priority != SOON:
         return None
     if s.hook:
@@ -473,6 +482,14 @@ def endocrine_referral(s: Situation) -> str | None:
             "explains: specialist assessment"
         )
     return "raised prolactin not explained by a likely non-pituitary factor"
+
+
+def _paediatric(ctx: RowContext, reason: str | None) -> str | None:
+    """A referral's reason, for a child (prepubertal) with the paediatric service
+    named: a child's prolactin is judged against its age, not the adult levels."""
+    if reason is None or ctx.adult_levels():
+        return reason
+    return f"{reason}; a child: paediatric endocrinology"
 
 
 def _tumour_words(ctx: RowContext) -> str:
@@ -599,7 +616,7 @@ def repeat_rested(s: Situation) -> str | None:
     stress = ctx.first("venipuncture_stress")
     plausible = ctx.within(ctx.uln * ctx.t("venipuncture_stress_unlikely_times_uln"))
     if stress is not None and plausible:
-        return f"{stress.evidence()}: repeat rested, ideally through a cannula"
+        return f"{stress.evidence()}: repeat rested{_cannula(ctx, 'ideally through a cannula')}"
     transient = ctx.first("transient_before_sampling")
     if transient is not None and plausible:
         return (
@@ -629,17 +646,23 @@ def repeat_rested(s: Situation) -> str | None:
                 f"the lab flagged the result {ctx.lab_flag} against its own interval, which the "
                 "file does not give (the interval used here finds it normal): ask the lab for "
                 "its interval; many mild rises come from the stress of sampling and settle on a "
-                "rested sample: repeat rested, ideally cannulated"
+                f"rested sample: repeat rested{_cannula(ctx)}"
             )
         return (
             "the result may be raised (it lies between the intervals that could apply): many "
             "mild rises come from the stress of sampling and settle on a rested sample; repeat "
-            "rested, ideally cannulated, with the missing details (sex, age, assay or interval) "
+            f"rested{_cannula(ctx)}, with the missing details (sex, age, assay or interval) "
             "recorded"
         )
     if s.likely("seizure"):
         window = fmt(ctx.t("seizure_window_minutes"))
         return f"sampled soon after a seizure: repeat rested, more than {window} min after any fit"
+    if ctx.mild and not ctx.adult_levels():
+        return (
+            f"a rise of {fmt(ctx.value / ctx.uln)}× the upper limit for age: repeat the sample "
+            "to confirm it (the data on rises that settle on a rested, cannulated sample are "
+            "adults')"
+        )
     if ctx.mild:
         limit = ctx.t("repeat_rested_max_times_uln")
         times = ctx.value / ctx.uln
@@ -662,9 +685,16 @@ def repeat_rested(s: Situation) -> str | None:
             f"monomeric prolactin {ctx.amount(mono)} is {fmt(mono / peg)}× "
             f"{ctx.post_peg_limit(unit=True)} (≤ {fmt(limit)}×): a mild true excess, which may "
             "settle on a "
-            "rested sample; repeat rested, ideally cannulated, before imaging"
+            f"rested sample; repeat rested{_cannula(ctx)}, before imaging"
         )
     return None
+
+
+def _cannula(ctx: RowContext, words: str = "ideally cannulated") -> str:
+    """', ideally cannulated' after 'repeat rested' for an adult; nothing for a child (under
+    adult_levels_min_age_years): the rested, cannulated sampling data are adults' (Tsur 2020,
+    clinical-reference §7.1), and a cannula is no first step for an infant."""
+    return f", {words}" if ctx.adult_levels() else ""
 
 
 def _settling_graft(ctx: RowContext) -> str | None:
@@ -695,7 +725,10 @@ def macroprolactin_screen(s: Situation) -> str | None:
     if explained(s.findings, s.labels) and s.pituitary_reason is None:
         return None  # a likely non-pituitary cause and no imaging planned: treat that first
     limit = ctx.t("macroprolactin_screen_max_ng_ml")
-    if ctx.qualifier == ">" or ctx.value >= limit:
+    # the level that rules a prolactinoma in and the screen out is adult series' (clinical-
+    # reference §6, Auriemma 2023): a child's raised result is screened before imaging whatever
+    # its level
+    if ctx.qualifier == ">" or (ctx.adult_levels() and ctx.value >= limit):
         return None
     unread = ctx.first("macroprolactin_unread")
     if unread is not None:
@@ -707,7 +740,8 @@ def macroprolactin_screen(s: Situation) -> str | None:
             "macroprolactin, which read in opposite directions, so it was not interpreted: ask "
             "the lab which it reports, or for the monomeric (post-PEG) prolactin, before imaging"
         )
-    level = f"prolactin {ctx.level} (< {ctx.number(limit, approx=True)}) and no PEG result"
+    below = f" (< {ctx.number(limit, approx=True)})" if ctx.adult_levels() else " in a child"
+    level = f"prolactin {ctx.level}{below} and no PEG result"
     if ctx.small_lesion:
         level += (
             f"; the known lesion ({ctx.lesion.evidence}) is below macroadenoma size and may be "
