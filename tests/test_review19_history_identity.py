@@ -19,7 +19,9 @@ Synthetic patients only; in-process runs on SQLite."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,14 +29,18 @@ import pandas as pd
 from history_fixtures import run_with_history
 from pipeline_helpers import write_table
 
+from triage.batch import BatchSettings, run_batch
+from triage.history import HistoryOptions
 from triage.history.store import SCHEMA_VERSION, open_history
 from triage.io.identifiers import identifier_key
-from triage.pipeline import TriageOutcome
+from triage.pipeline import TriageOutcome, TriageRequest, run_triage
+from triage.urgent import OVERDUE_MARK, REMINDER_PART
 
 T0 = datetime(2026, 1, 20, 6, 0, tzinfo=UTC)
 HEADER = "patient_id,patient_name,sex,birth_date,collected_at,specimen_id,prolactin,prolactin_unit"
 # (first export's id, later export's id), the same patient (same birth date and sex)
 SPELLINGS = {"00123": "123", "ab12": "AB12", "mrn-7": "MRN-7", "0004560": "4560"}
+OVERDUE = f" | {OVERDUE_MARK}: reported "  # an overdue reminder's own line
 
 
 def _csv(path: Path, lines: list[str], header: str = HEADER) -> Path:
@@ -160,3 +166,81 @@ def test_a_version_5_history_is_upgraded_and_its_rows_match_new_ones(tmp_path: P
     assert keys == {"00123": "123", "ab12": "ab12", "mrn-7": "mrn-7", "0004560": "4560"}
     later = _run(tmp_path, "o2", [_later_export(tmp_path)], db, T0 + timedelta(days=30))
     assert later["trend"].tolist() == ["rising"] * len(SPELLINGS)
+
+
+# -- 3. an overdue urgent result sent again ------------------------------------------------------
+JAN = [
+    "00123,Doe Jane,F,1985-04-02,2026-01-10 09:00,S1001,30,ng/mL",
+    "P-77,Roe Rick,M,1970-01-01,2026-01-11 09:00,S1002,300,ng/mL",  # urgent
+    "Q-5,Poe Paul,M,1960-01-01,2026-01-11 10:00,S1004,400,ng/mL",  # urgent, not re-sent
+    "R-9,Low Lou,M,1965-01-01,2026-01-11 11:00,S1005,6000,",  # no unit: possibly urgent
+]
+
+
+def _cumulative(tmp: Path) -> Path:
+    """The rolling export: January again (less Q-5), and one new row."""
+    lines = [line for line in JAN if not line.startswith("Q-5")]
+    return _csv(
+        tmp / "jan_cum.csv", [*lines, "X9,New Pat,F,1980-01-01,2026-02-01 09:00,S9,20,ng/mL"]
+    )
+
+
+def _triage(tmp: Path, name: str, inputs: list[Path], db: str, now: datetime) -> TriageOutcome:
+    request = TriageRequest(
+        inputs=inputs,
+        out_dir=tmp / name,
+        history=HistoryOptions(location=db),
+        fail_on="urgent",
+        jobs=1,
+    )
+    return run_triage(request, now=now)
+
+
+def test_a_resent_overdue_result_is_listed_and_counted_once(tmp_path: Path) -> None:
+    db = str(tmp_path / "h.db")
+    first = _triage(tmp_path, "o1", [_csv(tmp_path / "jan.csv", JAN)], db, T0)
+    assert len(first.urgent) == 3 and first.fail_on_matches == 3
+    later = T0 + timedelta(days=2)  # past ack_within_hours: every one is overdue
+    for name, export in (("o2", _cumulative(tmp_path)), ("o3", tmp_path / "jan.csv")):
+        outcome = _triage(tmp_path, name, [export], db, later)
+        lines = outcome.urgent
+        # R-2 (P-77) and the possibly urgent R-9 row: one line each, marked as reminders
+        for patient in ("P-77", "R-9"):
+            own = [line for line in lines if f"URGENT patient {patient} |" in line]
+            assert len(own) == 1, (name, lines)
+            assert REMINDER_PART in own[0] and OVERDUE not in own[0], own[0]
+        q5 = [line for line in lines if "URGENT patient Q-5 |" in line]
+        if name == "o2":  # not re-sent: reminded on its own line
+            assert len(q5) == 1 and OVERDUE in q5[0] and REMINDER_PART not in q5[0]
+        else:  # the same file again holds it: listed once, a reminder too
+            assert len(q5) == 1 and REMINDER_PART in q5[0]
+        assert len(lines) == outcome.fail_on_matches == 3, (name, lines)
+
+
+def test_within_the_ack_window_a_resent_result_is_no_reminder(tmp_path: Path) -> None:
+    db = str(tmp_path / "h.db")
+    _triage(tmp_path, "o1", [_csv(tmp_path / "jan.csv", JAN)], db, T0)
+    outcome = _triage(tmp_path, "o2", [_cumulative(tmp_path)], db, T0 + timedelta(hours=1))
+    assert len(outcome.urgent) == outcome.fail_on_matches == 2  # P-77 and R-9, as before
+    assert not any(REMINDER_PART in line or OVERDUE in line for line in outcome.urgent)
+
+
+def test_a_batch_of_the_cumulative_export_lists_the_overdue_result_once(tmp_path: Path) -> None:
+    db = str(tmp_path / "h.db")
+    now = datetime.now(UTC)  # the batch reads the inbox by the real clock
+    _triage(tmp_path, "o1", [_csv(tmp_path / "jan.csv", JAN)], db, now - timedelta(days=2))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    export = _cumulative(inbox)
+    old = time.time() - 3600
+    os.utime(export, (old, old))
+    template = TriageRequest(
+        inputs=[], out_dir=tmp_path / "out", history=HistoryOptions(location=db), fail_on="urgent"
+    )
+    outcome = run_batch(inbox, tmp_path / "out", template, BatchSettings(), now=now)
+    assert [i.status for i in outcome.items] == ["done"]
+    said = [line for item in outcome.items for line in item.urgent] + outcome.reminders
+    for patient in ("P-77", "R-9", "Q-5"):
+        assert len([line for line in said if f"URGENT patient {patient} |" in line]) == 1, said
+    assert [line for line in outcome.reminders if "Q-5" in line]  # not re-sent: a reminder
+    assert outcome.fail_on_matches == len(said) == 3

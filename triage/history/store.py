@@ -916,7 +916,8 @@ class HistoryRun:
         """Store the file's rows that were not triaged yet may be urgent (Rejected
         .possibly_urgent) as NOT_TRIAGED entries of priority urgent, without a value: reminded
         until acknowledged, as an urgent result is, and never an earlier result.  A re-run of
-        the same file keeps the entries it stored (the same cell).  Returns their ids."""
+        the same file keeps the entries it stored (the same cell), and so does another file
+        sending the row again (a cumulative export: ``_untriaged_entry``).  Returns their ids."""
         recorded_at = _utc_naive(self.started_at)
         ids: list[int] = []
         for r in rows:
@@ -926,8 +927,9 @@ class HistoryRun:
                 .where(results.c.source_sheet == (r.source_sheet or ""))
                 .where(results.c.source_row == int(r.source_row))
             ).first()
-            if held is not None:
-                ids.append(int(held[0]))
+            again = self._untriaged_entry(r, issuer, sha256, taken=ids) if held is None else None
+            if held is not None or again is not None:
+                ids.append(int(held[0]) if held is not None else int(again or 0))
                 continue
             new_id = self.conn.execute(
                 sa.insert(results)
@@ -955,6 +957,30 @@ class HistoryRun:
             self.added += 1
         self.seen.update(ids)
         return ids
+
+    def _untriaged_entry(
+        self, row: Rejected, issuer: str, sha256: str, *, taken: Sequence[int]
+    ) -> int | None:
+        """The NOT_TRIAGED entry another file stored for the same patient (``identifier_key``),
+        specimen number and reason, not withdrawn nor taken by this file: the row sent again.
+        None without a patient or a specimen number (nothing names the row for sure)."""
+        patient, specimen = identifier_key(row.patient_id), identifier_key(row.specimen_id)
+        if not (patient and specimen):
+            return None
+        query = (
+            sa.select(results.c.id, results.c.specimen_id)
+            .where(results.c.issuer == issuer)
+            .where(results.c.patient_key == patient)
+            .where(results.c.status == NOT_TRIAGED)
+            .where(results.c.prolactin_raw == f"not triaged ({row.reason_code})")
+            .where(results.c.source_sha256 != sha256)
+            .where(results.c.id.not_in(sa.select(withdrawals.c.result_id)))
+            .order_by(results.c.id)
+        )
+        for found, stored in self.conn.execute(query):
+            if identifier_key(stored) == specimen and int(found) not in taken:
+                return int(found)
+        return None
 
     def record(self, frame: pd.DataFrame, *, issuer: str, sha256: str) -> pd.Series:
         """Store one chunk of results of one input file; returns each row's result id (the
