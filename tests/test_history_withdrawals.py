@@ -151,8 +151,8 @@ def test_a_version_1_history_is_brought_up_to_version_2(tmp_path: Path) -> None:
         conn.execute("UPDATE schema_info SET value = '1' WHERE key = 'schema_version'")
     with open_history(path) as history:
         # versions 3 (the preliminaries table), 4 (the priority an ack covers) and 5 (the
-        # visit label) came since: the steps run on to the newest
-        assert history.schema_version() == SCHEMA_VERSION == 5
+        # visit label) and 6 (the patient id as matched) came since: the steps run on to the newest
+        assert history.schema_version() == SCHEMA_VERSION == 6
         assert sa.inspect(history.engine).has_table("withdrawals")
 
 

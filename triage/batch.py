@@ -140,6 +140,9 @@ class BatchItem:
     # deferred: the status `run` gives for the same failure (2 the output folder or the disk,
     # 3 the history), the run's when no file was triaged and no file failed
     exit_code: int = 0
+    # the history's result ids its urgent lines list (pipeline.TriageOutcome.urgent_ids): the
+    # batch's reminders leave them out (a file sending an overdue urgent result again says it)
+    urgent_ids: frozenset[int] = frozenset()
 
 
 # Called as each file is finished, so that what it found is printed at once (a run killed later
@@ -195,6 +198,7 @@ class _Worked:
     # history: an environmental TriageError): why, one line; ``urgent`` holds what was found.
     failure: str = ""
     failure_code: int = 0  # its exit status (TriageError.exit_code)
+    urgent_ids: frozenset[int] = frozenset()  # TriageOutcome.urgent_ids
 
 
 def shown(name: str) -> str:
@@ -323,7 +327,9 @@ class _Run:
                 self._report(outcome, item)
         self._save_known(ready)
         shutil.rmtree(self.work, ignore_errors=True)
-        outcome.reminders = overdue_reminders(self.template, self.at)  # once for the whole run
+        own = {i for item in outcome.items for i in item.urgent_ids}
+        # once for the whole run, less the results its files listed as theirs (said there)
+        outcome.reminders = overdue_reminders(self.template, self.at, own)
         listed = untriaged_urgent_count("\n".join(outcome.reminders))
         outcome.reminder_matches = fail_on_matches(self.template.fail_on, {}, listed)
         return outcome
@@ -582,6 +588,7 @@ class _Run:
             urgent=worked.urgent,
             notices=worked.notices,
             sha256=sha,
+            urgent_ids=worked.urgent_ids,
         )
         self._report(self.outcome, item)  # said before anything else can go wrong
         self._unsaid = []
@@ -625,6 +632,7 @@ class _Run:
             message=f"{name}: {reason}; left in the inbox for the next run",
             urgent=_not_published(worked.urgent, final),
             exit_code=EXIT_OUTPUT_FAILED,
+            urgent_ids=worked.urgent_ids,
         )
 
     def _snapshot(self, path: Path) -> tuple[Path, str]:
@@ -697,6 +705,7 @@ class _Run:
                 len(outcome.rejected),
                 outcome.urgent,
                 outcome.notices,
+                urgent_ids=outcome.urgent_ids,
             )
 
         limit = self.settings.memory_limit_mb

@@ -19,7 +19,7 @@ import os
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -72,8 +72,11 @@ from triage.urgent import (
     REPORT_NOT_WRITTEN,
     URGENT_TXT,
     ack_location,
+    listed_result_ids,
+    not_listed,
     overdue_lines,
     rejected_urgent_lines,
+    reminded_results,
     untriaged_urgent_count,
     urgent_lines,
     urgent_text,
@@ -125,6 +128,8 @@ class TriageOutcome:
     # an input's file or sheet name -> the label the outputs show for it (--redact), for the
     # operator
     input_labels: dict[str, str] = field(default_factory=dict)
+    # the history's result ids the urgent lines list as this run's (a batch reminds the others)
+    urgent_ids: frozenset[int] = frozenset()
 
     def count(self, column: str) -> dict[str, int]:
         """Results per value of priority, status or band, zero counts left out."""
@@ -317,17 +322,21 @@ def _bug_error(file: str, exc: Exception) -> InputFileError:
     )
 
 
-def overdue_reminders(request: TriageRequest, now: datetime | None = None) -> list[str]:
+def overdue_reminders(
+    request: TriageRequest, now: datetime | None = None, listed: Collection[int] = ()
+) -> list[str]:
     """The urgent lines of results earlier runs recorded in the history and nobody has
     acknowledged within the set time (identifiers redacted under --redact): what a run with
     no new input, an empty batch inbox, still says (docs/history.md: every run, until
-    acknowledged).  Nothing without a history."""
+    acknowledged), less those ``listed`` (result ids a batch's files listed as their own:
+    their lines said the reminder).  Nothing without a history."""
     if request.history is None:
         return []
     from triage.output.redact import Redactor
 
     knowledge = load_knowledge(request.ranges)
     rows = overdue_urgent(request.history, now or datetime.now(UTC), knowledge.thresholds)
+    rows = not_listed(rows, listed)
     options = request.output_options
     if options.redact and len(rows):
         rows = Redactor.for_run(options.redact_key).redact_results(rows)
@@ -601,12 +610,18 @@ def _run(
             raise NoUsableInputError(errors or io.nothing_to_read(list(request.inputs)))
         meta = run_meta(knowledge, generated_at, listed)
         where = report or request.out_dir / "summary.html"
-        urgent = urgent_lines(session.urgent_rows_as_written(), where)
-        urgent += rejected_urgent_lines(session.rejected_as_written(rejected), where)
-        if recorder is not None and request.remind_overdue:  # earlier, unacknowledged
-            overdue = recorder.overdue(generated_at, knowledge.thresholds)
-            location = ack_location(request.history.location) if request.history else None
-            urgent += overdue_lines(session.as_written(overdue), location)
+        # earlier urgent results nobody acknowledged: a result of this run that is one of them
+        # (a cumulative export, the same file again) says so on its own line, never twice
+        overdue = recorder.overdue(generated_at, knowledge.thresholds) if recorder else None
+        location = ack_location(request.history.location) if request.history else None
+        reminded = reminded_results(overdue)
+        rows = session.urgent_rows_as_written()
+        urgent = urgent_lines(rows, where, reminded, location)
+        untriaged = session.rejected_as_written(rejected)
+        urgent += rejected_urgent_lines(untriaged, where, reminded, location)
+        listed_ids = listed_result_ids(rows, untriaged)
+        if overdue is not None and request.remind_overdue:
+            urgent += overdue_lines(session.as_written(not_listed(overdue, listed_ids)), location)
         header = f"{TOOL_NAME} {__version__}, {generated_at:%Y-%m-%d %H:%M} UTC: urgent results"
         written = session.finish(
             rejected,
@@ -632,6 +647,7 @@ def _run(
         exit_code = EXIT_OK
     return TriageOutcome(
         urgent=urgent,
+        urgent_ids=listed_ids,
         notices=notices(inputs) + skipped_notices(io.skipped_in_folders(list(request.inputs))),
         rejected=rejected,
         inputs=inputs,

@@ -10,7 +10,7 @@ the report is.  The list is built from the results as written (redacted under ``
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -107,8 +107,16 @@ def _result_ref(row: pd.Series) -> str:
 REPORT_NOT_WRITTEN: Final = "not written (the outputs could not be written)"
 
 
-def urgent_lines(results: pd.DataFrame, report: Path | str) -> list[str]:
-    """One line per urgent result (empty when there is none)."""
+def urgent_lines(
+    results: pd.DataFrame,
+    report: Path | str,
+    reminded: Mapping[int, object] | None = None,
+    history: str | None = None,
+) -> list[str]:
+    """One line per urgent result (empty when there is none).  ``reminded``: result id -> when
+    it was reported, of the history's urgent results not acknowledged in time (``overdue``):
+    a result sent again by a cumulative or repeated export is that reminder, said on its line
+    (``_reminder``), never a second line (``overdue_lines`` leaves out the ids listed here)."""
     lines = []
     for _, row in urgent_results(results).iterrows():
         where = _where(row)
@@ -121,14 +129,20 @@ def urgent_lines(results: pd.DataFrame, report: Path | str) -> list[str]:
             f"{_result_ref(row)}"
             f" | report {report}"
             f"{_acknowledged(row)}"
+            f"{_reminder(row.get('result_id'), reminded, history)}"
         )
     return lines
 
 
-def rejected_urgent_lines(rejected: Sequence[Rejected], report: Path | str) -> list[str]:
+def rejected_urgent_lines(
+    rejected: Sequence[Rejected],
+    report: Path | str,
+    reminded: Mapping[int, object] | None = None,
+    history: str | None = None,
+) -> list[str]:
     """One line per rejected row that is possibly urgent (Rejected.possibly_urgent: a result
     without a unit above the urgent level whatever its unit): not triaged, yet someone must act
-    on it today."""
+    on it today.  ``reminded``: as for ``urgent_lines`` (the row's entry sent again)."""
     lines = []
     for r in rejected:
         if not r.possibly_urgent:
@@ -140,6 +154,7 @@ def rejected_urgent_lines(rejected: Sequence[Rejected], report: Path | str) -> l
             f" | {_place(r.source_file, r.source_sheet, r.source_row)}"
             + (f" | result R-{r.result_id}" if r.result_id is not None else "")
             + f" | report {report}"
+            + _reminder(r.result_id, reminded, history)
         )
     return lines
 
@@ -198,23 +213,70 @@ def urgent_text(lines: Sequence[str], *, header: str) -> str:
 
 OVERDUE_MARK: Final = "NOT YET ACKNOWLEDGED"
 _OVERDUE_PART: Final = f" | {OVERDUE_MARK}: reported "  # in the line of an overdue reminder
+# in the line of a result of this run that is an overdue reminder (the same result sent again):
+# counted with the run's results, never again as a reminder (untriaged_urgent_count)
+REMINDER_PART: Final = f" | {OVERDUE_MARK} (sent again, not a new result): reported "
+
+
+def _reported(when: object) -> str:
+    return f"{when:%Y-%m-%d %H:%M} UTC" if isinstance(when, datetime) else _MISSING
+
+
+def _ack_hint(result_id: object, history: str | None) -> str:
+    where = f" --history {shlex.quote(history)}" if history else ""
+    return f" | acknowledge: prolactin-triage ack R-{_text(result_id)} --by NAME{where}"
+
+
+def _reminder(result_id: object, reminded: Mapping[int, object] | None, history: str | None) -> str:
+    """The reminder said on the line of a result this run lists that the history holds as
+    urgent and not acknowledged in time ("" for any other)."""
+    if not reminded or result_id is None or pd.isna(result_id):  # type: ignore[call-overload]
+        return ""
+    number = int(result_id)  # type: ignore[call-overload]
+    if number not in reminded:
+        return ""
+    return (
+        f"{REMINDER_PART}{_reported(reminded[number])} as result R-{number}"
+        f"{_ack_hint(number, history)}"
+    )
+
+
+def reminded_results(overdue: pd.DataFrame | None) -> dict[int, object]:
+    """Result id -> the time it was reported, of the history's overdue urgent results."""
+    if overdue is None or overdue.empty:
+        return {}
+    return dict(zip(overdue["id"].astype("int64").tolist(), overdue["recorded_at"], strict=True))
+
+
+def listed_result_ids(rows: pd.DataFrame, rejected: Sequence[Rejected]) -> frozenset[int]:
+    """The history's result ids of a run's urgent lines: its urgent results' and its possibly
+    urgent rows' entries (Rejected.result_id)."""
+    ids = rows["result_id"].dropna().tolist() if "result_id" in rows.columns else []
+    ids += [r.result_id for r in rejected if r.possibly_urgent and r.result_id is not None]
+    return frozenset(int(i) for i in ids)
+
+
+def not_listed(overdue: pd.DataFrame, listed: Collection[int]) -> pd.DataFrame:
+    """The overdue urgent results a run (or a batch's files) did not list as its own: each
+    reminded once, on the result's own line when it was sent again."""
+    if overdue.empty or not listed:
+        return overdue
+    return overdue[~overdue["id"].astype("int64").isin(set(listed))].reset_index(drop=True)
 
 
 def overdue_lines(results: pd.DataFrame, history: str | None = None) -> list[str]:
     """Urgent results of earlier runs nobody has acknowledged (the history's ``results`` rows:
     ``id``, ``recorded_at``): listed again in every run until ``prolactin-triage ack``.
     ``history``: where the history is, as the ack command needs it (``ack_location``)."""
-    where = f" --history {shlex.quote(history)}" if history else ""
     lines = []
     for _, row in results.iterrows():
-        when = row.get("recorded_at")
-        reported = f"{when:%Y-%m-%d %H:%M} UTC" if isinstance(when, datetime) else _MISSING
+        reported = _reported(row.get("recorded_at"))
         lines.append(
             f"{URGENT_LINE_START}{_patient(row)}"
             f" | specimen {_text(row.get('specimen_id'))}"
             f" | prolactin {_value(row)}"
-            f" | {OVERDUE_MARK}: reported {reported} as result R-{_text(row.get('id'))}"
+            f"{_OVERDUE_PART}{reported} as result R-{_text(row.get('id'))}"
             f" | {_where(row)}"
-            f" | acknowledge: prolactin-triage ack R-{_text(row.get('id'))} --by NAME{where}"
+            f"{_ack_hint(row.get('id'), history)}"
         )
     return lines

@@ -525,10 +525,10 @@ def column_kinds() -> dict[str, str]:
     """The export's columns and their kinds (int, float, datetime, date, text), in order."""
     import sqlalchemy as sa
 
-    from triage.history.store import results
+    from triage.history.store import PUBLIC_COLUMNS
 
     kinds = {}
-    for column in results.c:
+    for column in PUBLIC_COLUMNS:
         name = "result_id" if column.name == "id" else column.name
         kind = column.type
         if isinstance(kind, sa.Integer):

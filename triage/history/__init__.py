@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
-from triage.io.identifiers import specimen_key
+from triage.io.identifiers import identifier_key
 from triage.schema import (
     HISTORY_COLUMNS,
     WITHDRAWS,
@@ -457,7 +457,7 @@ def unmatched_warning(items: Sequence[Withdrawal]) -> str:
     from triage.notices import unmatched_warning as warning
 
     rows = sorted({item.source_row for item in items})
-    return warning(rows, sum(1 for item in items if not specimen_key(item.specimen_id)))
+    return warning(rows, sum(1 for item in items if not identifier_key(item.specimen_id)))
 
 
 def _unmatched(items: Sequence[Withdrawal], rejected: Sequence[Rejected]) -> list[Withdrawal]:
@@ -465,15 +465,16 @@ def _unmatched(items: Sequence[Withdrawal], rejected: Sequence[Rejected]) -> lis
     the file itself held (a correction of a result of the same file: the reader set that one
     aside, its row rejected for the same patient and specimen)."""
     own = {
-        (r.patient_id, specimen_key(r.specimen_id), r.source_row)
+        (identifier_key(r.patient_id), identifier_key(r.specimen_id), r.source_row)
         for r in rejected
-        if r.reason_code == CANCELLED and r.patient_id and specimen_key(r.specimen_id)
+        if r.reason_code == CANCELLED and r.patient_id and identifier_key(r.specimen_id)
     }
     return [
         item
         for item in items
         if not any(
-            (item.patient_id, specimen_key(item.specimen_id)) == (patient, specimen)
+            (identifier_key(item.patient_id), identifier_key(item.specimen_id))
+            == (patient, specimen)
             and row != item.source_row
             for patient, specimen, row in own
         )

@@ -4,7 +4,9 @@
 HISTORY_COLUMNS, except ``result_id``) to one chunk of the engine's results, from the earlier
 results the history holds for its patients:
 
-- identity: an earlier result belongs to the patient when its id matches and neither its birth
+- identity: an earlier result belongs to the patient when its id matches (as
+  ``identifier_key`` compares it: without case, spaces or an all-digit id's leading zeros)
+  and neither its birth
   date nor its sex contradicts the row's (either may be unknown).  An id seen with another birth
   date or sex is a possible identifier clash: ``identity_check`` says so and those results are
   never shown as the patient's (never merged);
@@ -36,6 +38,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from triage.io.identifiers import identifier_key
 from triage.knowledge.model import Thresholds
 from triage.numbers import DAYS_PER_YEAR, rounded
 from triage.schema import PRIORITIES
@@ -101,9 +104,9 @@ def annotate(
     ]
     for values in zip(*(earlier[c].tolist() for c in wanted), strict=True):
         record = dict(zip(wanted, values, strict=True))
-        by_patient.setdefault(str(record.get("patient_id") or ""), []).append(record)
+        by_patient.setdefault(_patient(record.get("patient_id")), []).append(record)
     for record in _chunk_records(results, held):
-        by_patient.setdefault(str(record.get("patient_id") or ""), []).append(record)
+        by_patient.setdefault(_patient(record.get("patient_id")), []).append(record)
     for records in by_patient.values():
         records.sort(key=_order)
     out = results.copy()
@@ -124,7 +127,7 @@ def annotate(
     qualifiers = out["qualifier"].fillna("").tolist()
     statuses = out["status"].fillna("").tolist()
     for i in range(n):
-        pid = _text(columns["patient_id"][i])
+        pid = _patient(columns["patient_id"][i])
         if not pid:
             continue
         candidates = by_patient.get(pid, [])
@@ -216,10 +219,10 @@ def _chunk_records(
             continue
         record = {name: values[i] for name, values in cells.items()}
         when = _time(record.get("collected_at"))
-        if when is None or not _text(record.get("patient_id")):
+        if when is None or not _patient(record.get("patient_id")):
             continue  # never earlier than another row of the run
         key = (
-            _text(record.get("patient_id")),
+            _patient(record.get("patient_id")),
             when,
             record.get("qualifier"),
             record.get("prolactin_ng_ml"),
@@ -306,6 +309,11 @@ def _detail(record: Mapping[str, Any]) -> dict[str, Any]:
     out = {key: record.get(key) for key in DETAIL_KEYS}
     out["result_id"] = record.get("id")
     return out
+
+
+def _patient(value: Any) -> str:
+    """The patient id as matched (``identifier_key``: "00123" is "123", "ab12" "AB12")."""
+    return identifier_key(_text(value))
 
 
 def _text(value: Any) -> str:

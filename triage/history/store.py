@@ -37,7 +37,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from triage.columns import visit_key
 from triage.history import HistoryError, ResultNotFoundError, check_database
-from triage.io.identifiers import specimen_key
+from triage.io.identifiers import identifier_key
 from triage.schema import (
     PRELIMINARY,
     PRIORITIES,
@@ -49,7 +49,7 @@ from triage.schema import (
     Withdrawal,
 )
 
-SCHEMA_VERSION: Final = 5
+SCHEMA_VERSION: Final = 6
 ENV_URL: Final = "PROLACTIN_TRIAGE_HISTORY"
 # Patient ids per query (SQLite allows 32,766 parameters; smaller statements plan faster).
 IDS_PER_QUERY: Final = 500
@@ -94,6 +94,10 @@ results = sa.Table(
     sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), nullable=False),
     sa.Column("issuer", sa.String(128), nullable=False, server_default=""),
     sa.Column("patient_id", sa.String(256), nullable=False, server_default=""),
+    # the id as matched (triage.io.identifiers.identifier_key: "00123" and "123", "ab12" and
+    # "AB12" are one id; birth date and sex still tell two patients apart): what every look-up
+    # of a patient's results compares (schema version 6; _migrate_to_6 fills it for older rows)
+    sa.Column("patient_key", sa.String(256), nullable=False, server_default=""),
     sa.Column("birth_date", sa.Date),
     # the age in years the input gave (or the birth date gave) at collection: a later row's
     # birth date or age is checked against it (schema version 4; NULL before)
@@ -133,6 +137,7 @@ results = sa.Table(
     sa.Column("recorded_at", sa.DateTime, nullable=False),  # UTC
     sa.UniqueConstraint("source_sha256", "source_sheet", "source_row", name="results_provenance"),
     sa.Index("results_patient", "issuer", "patient_id", "collected_at"),
+    sa.Index("results_patient_key", "issuer", "patient_key", "collected_at"),
     sa.Index("results_priority", "priority", "recorded_at"),
 )
 
@@ -178,7 +183,21 @@ preliminaries = sa.Table(
 # The columns of a stored result that a run copies from its results frame (the others the run
 # itself supplies: ids, issuer, the file's hash, versions and time).
 RUN_SUPPLIED: Final = frozenset(
-    {"id", "run_id", "issuer", "source_sha256", "tool_version", "reference_digest", "recorded_at"}
+    {
+        "id",
+        "run_id",
+        "issuer",
+        "patient_key",
+        "source_sha256",
+        "tool_version",
+        "reference_digest",
+        "recorded_at",
+    }
+)
+# The store's own columns, never exported nor shown (patient_key: patient_id as matched).
+INTERNAL_COLUMNS: Final = frozenset({"patient_key"})
+PUBLIC_COLUMNS: Final[tuple[Any, ...]] = tuple(
+    c for c in results.c if c.name not in INTERNAL_COLUMNS
 )
 FRAME_COLUMNS: Final[tuple[str, ...]] = tuple(
     c.name for c in results.c if c.name not in RUN_SUPPLIED
@@ -471,6 +490,24 @@ def _migrate_to_5(conn: Connection) -> None:
         conn.execute(sa.text("ALTER TABLE results ADD COLUMN visit TEXT"))
 
 
+def _migrate_to_6(conn: Connection) -> None:
+    """results.patient_key (a history created at version 6 has it from _migrate_to_1), filled
+    from each stored patient_id, so that the rows stored before match the new ones."""
+    if "patient_key" not in {c["name"] for c in sa.inspect(conn).get_columns("results")}:
+        conn.execute(
+            sa.text("ALTER TABLE results ADD COLUMN patient_key VARCHAR(256) NOT NULL DEFAULT ''")
+        )
+    stored = conn.execute(sa.select(results.c.patient_id).distinct()).scalars().all()
+    for patient in stored:
+        conn.execute(
+            sa.update(results)
+            .where(results.c.patient_id == patient)
+            .values(patient_key=identifier_key(patient))
+        )
+    index = next(i for i in results.indexes if i.name == "results_patient_key")
+    index.create(conn, checkfirst=True)
+
+
 # Schema version -> the step that brings a history from the version before it.  A new version:
 # a function here and SCHEMA_VERSION + 1; every step runs in its own transaction.
 MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {
@@ -479,6 +516,7 @@ MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {
     3: _migrate_to_3,
     4: _migrate_to_4,
     5: _migrate_to_5,
+    6: _migrate_to_6,
 }
 
 
@@ -598,13 +636,15 @@ class History:
     def results_of(self, patient_id: str, issuer: str | None = None) -> pd.DataFrame:
         """Every stored result of a patient id (of one issuer, or of any), oldest first, with
         the acknowledgements of each."""
-        query = sa.select(*results.c).where(results.c.patient_id == patient_id)
+        query = sa.select(*PUBLIC_COLUMNS).where(
+            results.c.patient_key == identifier_key(patient_id)
+        )
         if issuer is not None:
             query = query.where(results.c.issuer == issuer)
         query = query.order_by(results.c.collected_at, results.c.id)
         with self.engine.connect() as conn:
             frame = pd.DataFrame(
-                conn.execute(query).mappings().all(), columns=list(results.c.keys())
+                conn.execute(query).mappings().all(), columns=[c.name for c in PUBLIC_COLUMNS]
             )
             frame["acknowledged"] = ack_texts(conn, frame["id"].tolist())
             frame["withdrawn"] = withdrawn_texts(conn, frame["id"].tolist())
@@ -615,7 +655,9 @@ class History:
         ``corrected_by`` (the result that corrects it, when a correction withdrew it: its row of
         the withdrawing file; else None)."""
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(*results.c).where(results.c.id == result_id)).mappings()
+            row = conn.execute(
+                sa.select(*PUBLIC_COLUMNS).where(results.c.id == result_id)
+            ).mappings()
             found = row.first()
             if found is None:
                 raise ResultNotFoundError(f"history: no result {format_result_id(result_id)}")
@@ -626,7 +668,7 @@ class History:
 
     def export(self, *, since: datetime | None = None) -> Iterator[pd.DataFrame]:
         """Every stored result (recorded since ``since``), in chunks, oldest first."""
-        query = sa.select(*results.c).order_by(results.c.id)
+        query = sa.select(*PUBLIC_COLUMNS).order_by(results.c.id)
         if since is not None:
             query = query.where(results.c.recorded_at >= _utc_naive(since))
         with self.engine.connect() as conn:
@@ -644,7 +686,7 @@ class History:
             sa.or_(acks.c.priority.is_(None), acks.c.priority == "urgent")
         )
         query = (
-            sa.select(*results.c)
+            sa.select(*PUBLIC_COLUMNS)
             .where(results.c.priority == "urgent")
             .where(results.c.recorded_at < _utc_naive(reported_before))
             .where(results.c.id.not_in(acked))
@@ -653,7 +695,7 @@ class History:
         )
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
-        return pd.DataFrame(rows, columns=list(results.c.keys()))
+        return pd.DataFrame(rows, columns=[c.name for c in PUBLIC_COLUMNS])
 
     # -- writing outside a run -----------------------------------------------------------------
     def acknowledge(
@@ -779,7 +821,7 @@ class HistoryRun:
         never serves as an earlier result).  ``same_run`` marks the results this run recorded
         (earlier files and chunks): they count as earlier only when collected before the row
         (delta.annotate), so a run's results do not depend on how its rows are split."""
-        wanted = sorted({p for p in patient_ids if p})
+        wanted = sorted({identifier_key(p) for p in patient_ids if p})
         gone = sorted(set(excluded))
         parts = [
             row
@@ -805,13 +847,14 @@ class HistoryRun:
         *where: Any,
         order: Sequence[Any] = (results.c.id,),
     ) -> Iterator[Any]:
-        """``columns`` of the stored results of ``patients`` (of ``issuer``) that meet every
-        condition of ``where``, in ``order``; IDS_PER_QUERY patients a query."""
+        """``columns`` of the stored results of ``patients`` (their ids as matched:
+        ``identifier_key``; of ``issuer``) that meet every condition of ``where``, in
+        ``order``; IDS_PER_QUERY patients a query."""
         for start in range(0, len(patients), IDS_PER_QUERY):
             query = (
                 sa.select(*columns)
                 .where(results.c.issuer == issuer)
-                .where(results.c.patient_id.in_(patients[start : start + IDS_PER_QUERY]))
+                .where(results.c.patient_key.in_(patients[start : start + IDS_PER_QUERY]))
                 .where(*where)
                 .order_by(*order)
             )
@@ -847,14 +890,14 @@ class HistoryRun:
 
     def _withdrawn_by(self, item: Withdrawal, *, issuer: str, sha256: str) -> list[int]:
         """The stored results an item withdraws (none when it names none for sure): the
-        patient's, of the same specimen number (``specimen_key``: a re-saved export's number
+        patient's, of the same specimen number (``identifier_key``: a re-saved export's number
         without its leading zeros is the same one)."""
-        if not (item.patient_id and specimen_key(item.specimen_id)) or item.kind == PRELIMINARY:
+        if not (item.patient_id and identifier_key(item.specimen_id)) or item.kind == PRELIMINARY:
             return []  # only a patient's specimen names one result for sure
         query = (
             sa.select(results.c.id, results.c.specimen_id)
             .where(results.c.issuer == (item.issuer or issuer))
-            .where(results.c.patient_id == item.patient_id)
+            .where(results.c.patient_key == identifier_key(item.patient_id))
             .where(results.c.specimen_id.is_not(None))
             .where(results.c.source_sha256 != sha256)
             .where(results.c.id.not_in(sa.select(withdrawals.c.result_id)))
@@ -862,9 +905,9 @@ class HistoryRun:
         )
         if item.kind == SUPERSEDES:
             query = query.where(results.c.id.in_(sa.select(preliminaries.c.result_id)))
-        wanted = specimen_key(item.specimen_id)
+        wanted = identifier_key(item.specimen_id)
         return [
-            int(i) for i, specimen in self.conn.execute(query) if specimen_key(specimen) == wanted
+            int(i) for i, specimen in self.conn.execute(query) if identifier_key(specimen) == wanted
         ]
 
     def record_untriaged(
@@ -873,7 +916,8 @@ class HistoryRun:
         """Store the file's rows that were not triaged yet may be urgent (Rejected
         .possibly_urgent) as NOT_TRIAGED entries of priority urgent, without a value: reminded
         until acknowledged, as an urgent result is, and never an earlier result.  A re-run of
-        the same file keeps the entries it stored (the same cell).  Returns their ids."""
+        the same file keeps the entries it stored (the same cell), and so does another file
+        sending the row again (a cumulative export: ``_untriaged_entry``).  Returns their ids."""
         recorded_at = _utc_naive(self.started_at)
         ids: list[int] = []
         for r in rows:
@@ -883,8 +927,9 @@ class HistoryRun:
                 .where(results.c.source_sheet == (r.source_sheet or ""))
                 .where(results.c.source_row == int(r.source_row))
             ).first()
-            if held is not None:
-                ids.append(int(held[0]))
+            again = self._untriaged_entry(r, issuer, sha256, taken=ids) if held is None else None
+            if held is not None or again is not None:
+                ids.append(int(held[0]) if held is not None else int(again or 0))
                 continue
             new_id = self.conn.execute(
                 sa.insert(results)
@@ -892,6 +937,7 @@ class HistoryRun:
                     run_id=self.run_id,
                     issuer=issuer,
                     patient_id=r.patient_id or "",
+                    patient_key=identifier_key(r.patient_id),
                     specimen_id=r.specimen_id or None,
                     prolactin_raw=f"not triaged ({r.reason_code})",
                     status=NOT_TRIAGED,
@@ -911,6 +957,30 @@ class HistoryRun:
             self.added += 1
         self.seen.update(ids)
         return ids
+
+    def _untriaged_entry(
+        self, row: Rejected, issuer: str, sha256: str, *, taken: Sequence[int]
+    ) -> int | None:
+        """The NOT_TRIAGED entry another file stored for the same patient (``identifier_key``),
+        specimen number and reason, not withdrawn nor taken by this file: the row sent again.
+        None without a patient or a specimen number (nothing names the row for sure)."""
+        patient, specimen = identifier_key(row.patient_id), identifier_key(row.specimen_id)
+        if not (patient and specimen):
+            return None
+        query = (
+            sa.select(results.c.id, results.c.specimen_id)
+            .where(results.c.issuer == issuer)
+            .where(results.c.patient_key == patient)
+            .where(results.c.status == NOT_TRIAGED)
+            .where(results.c.prolactin_raw == f"not triaged ({row.reason_code})")
+            .where(results.c.source_sha256 != sha256)
+            .where(results.c.id.not_in(sa.select(withdrawals.c.result_id)))
+            .order_by(results.c.id)
+        )
+        for found, stored in self.conn.execute(query):
+            if identifier_key(stored) == specimen and int(found) not in taken:
+                return int(found)
+        return None
 
     def record(self, frame: pd.DataFrame, *, issuer: str, sha256: str) -> pd.Series:
         """Store one chunk of results of one input file; returns each row's result id (the
@@ -985,6 +1055,7 @@ class HistoryRun:
                 source_sha256=sha256,
                 source_sheet=row["source_sheet"] or "",
                 patient_id=row["patient_id"] or "",
+                patient_key=identifier_key(row["patient_id"]),
                 qualifier=row["qualifier"] or "",
                 birth_date=_date(row["birth_date"]),
                 collected_at=_datetime(row["collected_at"]),
@@ -1049,7 +1120,7 @@ class HistoryRun:
                 for found_id, source_row in self.conn.execute(query):
                     ids[positions[int(source_row)]] = int(found_id)
         wanted = sorted(
-            {r["patient_id"] for i, r in enumerate(rows) if ids[i] is None and _content_key(r)}
+            {r["patient_key"] for i, r in enumerate(rows) if ids[i] is None and _content_key(r)}
         )
         held: dict[tuple[Any, ...], int] = {}
         columns = [results.c[name] for name in ("id", *_CONTENT_COLUMNS)]
@@ -1080,7 +1151,7 @@ class HistoryRun:
         itself (its cells) and those the file already took (``seen``) are never taken again."""
         wanted = sorted(
             {
-                r["patient_id"]
+                r["patient_key"]
                 for i, r in enumerate(rows)
                 if ids[i] is None and _undated_key(r) is not None
             }
@@ -1118,15 +1189,18 @@ class HistoryRun:
         self, frame: pd.DataFrame, *, issuer: str, sha256: str, excluded: Iterable[int] = ()
     ) -> list[Conflict]:
         """The chunk's results (``result_id`` recorded) whose patient, specimen number
-        (``specimen_key``) and collection time are those of a result another file stored with
+        (``identifier_key``) and collection time are those of a result another file stored with
         another qualifier or value, not withdrawn nor being withdrawn (``excluded``: the
         file's corrections)."""
         rows = self._rows(frame, issuer=issuer, sha256=sha256)
         ids = frame["result_id"].tolist()
         keyed = [
-            (position, (row["patient_id"], specimen_key(row["specimen_id"]), row["collected_at"]))
+            (
+                position,
+                (row["patient_key"], identifier_key(row["specimen_id"]), row["collected_at"]),
+            )
             for position, row in enumerate(rows)
-            if row["patient_id"] and specimen_key(row["specimen_id"]) and row["collected_at"]
+            if row["patient_key"] and identifier_key(row["specimen_id"]) and row["collected_at"]
         ]
         if not keyed:
             return []
@@ -1143,8 +1217,8 @@ class HistoryRun:
             if int(found["id"]) in gone:
                 continue
             key = (
-                found["patient_id"],
-                specimen_key(found["specimen_id"]),
+                found["patient_key"],
+                identifier_key(found["specimen_id"]),
                 found["collected_at"],
             )
             stored.setdefault(key, []).append(dict(found))
@@ -1237,15 +1311,15 @@ def _content_key(row: Any) -> tuple[Any, ...] | None:
     when the patient or the collection time is unknown (then only the file's cell identifies
     it)."""
     when = row["collected_at"]
-    if when is None or not row["patient_id"]:
+    if when is None or not row["patient_key"]:
         return None
     ng = row["prolactin_ng_ml"]
     value = None if ng is None else round(float(ng), _SAME_VALUE_DECIMALS)
-    return (row["patient_id"], when, row["qualifier"] or "", value)
+    return (row["patient_key"], when, row["qualifier"] or "", value)
 
 
 # The columns _content_key reads.
-_CONTENT_COLUMNS: Final = ("patient_id", "collected_at", "qualifier", "prolactin_ng_ml")
+_CONTENT_COLUMNS: Final = ("patient_key", "collected_at", "qualifier", "prolactin_ng_ml")
 
 
 def _standing() -> tuple[Any, ...]:
@@ -1255,7 +1329,7 @@ def _standing() -> tuple[Any, ...]:
 
 # What identifies a result without a collection time stored by another file (_held_undated).
 _UNDATED_KEY: Final = (
-    "patient_id",
+    "patient_key",
     "birth_date",
     "sex",
     "qualifier",
@@ -1269,11 +1343,11 @@ def _undated_key(row: Any) -> tuple[Any, ...] | None:
     """(patient id, birth date, sex, qualifier, value, unit) of a result without a collection
     time; None for a dated one, or one without a patient or a value."""
     ng = row["prolactin_ng_ml"]
-    if row["collected_at"] is not None or not row["patient_id"] or ng is None:
+    if row["collected_at"] is not None or not row["patient_key"] or ng is None:
         return None
     sex = str(row["sex"] or "").strip().upper()
     return (
-        row["patient_id"],
+        row["patient_key"],
         _date(row["birth_date"]),
         sex,
         row["qualifier"] or "",
@@ -1350,17 +1424,17 @@ def _correction_of(conn: Connection, result: dict[str, Any]) -> dict[str, Any] |
     if withdrawal is None or not result.get("specimen_id"):
         return None
     query = (
-        sa.select(*results.c)
+        sa.select(*PUBLIC_COLUMNS)
         .where(results.c.run_id == withdrawal["run_id"])
         .where(results.c.source_file == withdrawal["source_file"])
         .where(results.c.source_row == withdrawal["source_row"])
         .where(results.c.issuer == result["issuer"])
-        .where(results.c.patient_id == result["patient_id"])
+        .where(results.c.patient_key == identifier_key(result["patient_id"]))
         .where(results.c.id != result["id"])
     )
-    wanted = specimen_key(result["specimen_id"])
+    wanted = identifier_key(result["specimen_id"])
     for found in conn.execute(query).mappings():
-        if specimen_key(found["specimen_id"]) == wanted:
+        if identifier_key(found["specimen_id"]) == wanted:
             return dict(found)
     return None
 

@@ -59,7 +59,7 @@ import hl7 as hl7lib
 import hl7.util
 
 from triage.io.delimited import InputLimits
-from triage.io.identifiers import preferred_patient_id, specimen_key
+from triage.io.identifiers import identifier_key, preferred_patient_id
 from triage.io.long import OWN_TEST_NOTES, classify_test
 from triage.io.sources import Rows, Workbook
 from triage.io.unknown_units import unknown_unit_urgency
@@ -526,7 +526,7 @@ class _Reader:
         key = (
             result.patient.issuer,  # the same number from another issuer: another patient
             result.patient.patient_id or result.patient.name,
-            specimen_key(row.cells[_COL["specimen_id"]]),
+            identifier_key(row.cells[_COL["specimen_id"]]),
             # to the minute: a correction may write the same time with seconds
             "".join(ch for ch in str(row.cells[_COL["collected_at"]]) if ch.isdigit())[:12],
             test,

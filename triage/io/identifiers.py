@@ -33,10 +33,12 @@ def preferred_patient_id(given: Sequence[tuple[str, str]]) -> str:
     return given[0][0] if given else ""
 
 
-def specimen_key(text: object) -> str:
-    """A specimen (accession) number as matched across files: without case, spaces or the
-    leading zeros of an all-digit number (a spreadsheet re-saving an export makes ``000123``
-    ``123``); different numbers stay different ("" when there is none)."""
+def identifier_key(text: object) -> str:
+    """A specimen (accession) number or a patient id as matched across files and the history:
+    without case, spaces or the leading zeros of an all-digit number (a spreadsheet re-saving an
+    export makes ``000123`` ``123``, another export writes ``ab12`` as ``AB12``); different
+    numbers stay different ("" when there is none).  Two patients whose ids differ only so are
+    still told apart by their birth date and sex (history.delta: never merged)."""
     if text is None:
         return ""
     key = "".join(str(text).split()).casefold()

@@ -27,7 +27,7 @@ import pandas as pd
 
 from triage.collector import release_free_memory
 from triage.columns import header_named_unit, header_words, is_timed_series, time_point_minutes
-from triage.io.identifiers import specimen_key
+from triage.io.identifiers import identifier_key
 from triage.io.layout import Distinct, RawTable, factorize_column
 from triage.io.state_cells import ckd_stage_of, kidney_words, reads_state_cell, trimester_text
 from triage.io.unknown_units import unknown_unit_urgency
@@ -2560,7 +2560,7 @@ class _Builder:
         for i in np.flatnonzero(usable).tolist():
             if specimens[i]:  # only a specimen number names one sample for sure
                 samples.setdefault(
-                    (issuers[i], patients[i], specimen_key(specimens[i])), []
+                    (issuers[i], patients[i], identifier_key(specimens[i])), []
                 ).append(i)
 
         def said(i: int) -> str:
