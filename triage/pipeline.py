@@ -71,7 +71,9 @@ from triage.schema import (
 from triage.urgent import (
     REPORT_NOT_WRITTEN,
     URGENT_TXT,
+    OverdueReminder,
     ack_location,
+    overdue_items,
     overdue_lines,
     rejected_urgent_lines,
     untriaged_urgent_count,
@@ -603,15 +605,19 @@ def _run(
         where = report or request.out_dir / "summary.html"
         urgent = urgent_lines(session.urgent_rows_as_written(), where)
         urgent += rejected_urgent_lines(session.rejected_as_written(rejected), where)
+        reminders: list[OverdueReminder] = []
         if recorder is not None and request.remind_overdue:  # earlier, unacknowledged
             overdue = recorder.overdue(generated_at, knowledge.thresholds)
             location = ack_location(request.history.location) if request.history else None
-            urgent += overdue_lines(session.as_written(overdue), location)
+            # one source: urgent.txt's lines and summary.html's reminders
+            reminders = overdue_items(session.as_written(overdue), location)
+            urgent += [r.line for r in reminders]
         header = f"{TOOL_NAME} {__version__}, {generated_at:%Y-%m-%d %H:%M} UTC: urgent results"
         written = session.finish(
             rejected,
             meta,
             extra_files={URGENT_TXT: urgent_text(urgent, header=header).encode()},
+            reminders=reminders,
             parallel=jobs > 1,  # the reports too are written side by side
             before_publish=save_history,
         )
