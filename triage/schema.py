@@ -162,6 +162,9 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     # the lab's own abnormal flag of the result, beside the number ("25 H") or in a flag column:
     # "high", "low", "abnormal" (no direction), "normal" or <NA> (values.flag_direction)
     "lab_flag": "string",
+    # the lab called that flag critical (v3 HH "Critical high", LL "Critical low": "HH", "LL",
+    # "H kritisch"; values.flag_is_critical): --fhir writes the lab's HH / LL
+    "lab_flag_critical": "boolean",
     "conversion_factor": "float64",  # mIU/L per ng/mL from the mapping file, else NaN
     # the lab's own interval, in the row's unit
     "reference_low": "float64",

@@ -87,8 +87,10 @@ INTERPRETATION_DISPLAY: Final[dict[str, str]] = {
 # the triage status whose interpretation column is empty -> its v3 code (never none: a consumer
 # reading no interpretation takes the result for unflagged)
 STATUS_INTERPRETATION: Final[dict[str, str]] = {"indeterminate": "IND"}
-# the lab's own flag (canonical lab_flag: values.flag_direction) -> its v3 code
+# the lab's own flag (canonical lab_flag: values.flag_direction) -> its v3 code; the ones the
+# lab called critical (lab_flag_critical: "HH", "LL" as written) -> theirs
 LAB_FLAG_CODES: Final[dict[str, str]] = {"high": "H", "low": "L", "abnormal": "A", "normal": "N"}
+CRITICAL_LAB_FLAG_CODES: Final[dict[str, str]] = {"high": "HH", "low": "LL"}
 # a qualified result written with an inclusive sign (HL7 SN ">=^200", a FHIR comparator ">="):
 # the canonical qualifier keeps only its direction, the raw cell the sign
 _INCLUSIVE: Final = re.compile(r"\s*(<=|=<|≤|>=|=>|≥)")
@@ -341,6 +343,7 @@ CONTEXT_COLUMNS: Final[tuple[str, ...]] = (
     "reference_range",
     *CONTEXT_NUMBERS,
     "lab_flag",
+    "lab_flag_critical",
     "egfr_loinc",
     "hcg_loinc",
     "tsh_qualifier",
@@ -749,15 +752,18 @@ def _interpretation_concept(code: str, source: str, text: str) -> dict[str, Any]
 def _interpretations(row: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Observation.interpretation: first the triage's (the interpretation column: N, L, H, HH;
     IND for an indeterminate result, which has none there), then the lab's own flag from the
-    input (H, L, A, N), each marked by its interpretation-source (read back: the lab's flag
-    only, as the row's lab_flag, so that the Bundle read back is judged as the input was)."""
+    input (H, L, A, N; HH, LL where the lab called it critical: lab_flag_critical), each marked
+    by its interpretation-source (read back: the lab's flag only, as the row's lab_flag, so
+    that the Bundle read back is judged as the input was)."""
     out: list[dict[str, Any]] = []
     code = as_text(row.get("interpretation")) or STATUS_INTERPRETATION.get(
         as_text(row.get("status")), ""
     )
     if code:
         out.append(_interpretation_concept(code, "triage", "Triage"))
-    flag = LAB_FLAG_CODES.get(as_text(_ctx(row, "lab_flag")))
+    said = as_text(_ctx(row, "lab_flag"))
+    critical = _flag(_ctx(row, "lab_flag_critical"))
+    flag = (CRITICAL_LAB_FLAG_CODES if critical else LAB_FLAG_CODES).get(said)
     if flag:
         out.append(_interpretation_concept(flag, "lab", "The lab's own flag"))
     return out
