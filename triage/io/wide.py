@@ -159,6 +159,8 @@ TEXT_COLUMNS: Final = (
     "location",
     "collected_offset",
     "patient_issuer",
+    "patient_id_system",
+    "specimen_id_system",
 )
 QUALIFIED_NUMBERS: Final = ("egfr", "tsh")
 # Of those, the lab results that may be written as a word ("erhöht", "normal", "↓"): kept in

@@ -39,6 +39,7 @@ except ImportError:  # pragma: no cover - orjson has wheels for every usual plat
     orjson = None  # type: ignore[assignment]
 
 from triage.engine.factors import medication_item
+from triage.io.identifiers import identifier_system
 from triage.knowledge.drugs import DrugMention, drug_matcher, says_stopped
 from triage.knowledge.loaders import load_drugs, load_thresholds
 from triage.numbers import fmt_lab, lab_decimals
@@ -344,6 +345,8 @@ CONTEXT_COLUMNS: Final[tuple[str, ...]] = (
     *CONTEXT_NUMBERS,
     "lab_flag",
     "lab_flag_critical",
+    "patient_id_system",
+    "specimen_id_system",
     "egfr_loinc",
     "hcg_loinc",
     "tsh_qualifier",
@@ -411,7 +414,9 @@ def _flag(value: object) -> bool | None:
         return None
 
 
-def context_resources(key: str, row: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
+def context_resources(
+    key: str, row: Mapping[str, Any], where: str, *, redact: bool = False
+) -> list[dict[str, Any]]:
     """The Observations, MedicationStatement and Conditions of one result row's context."""
     subject = {"reference": f"urn:uuid:{stable_uuid('patient', key)}"}
     effective = fhir_datetime(row.get("collected_at"), _ctx(row, "collected_offset"))
@@ -445,7 +450,7 @@ def context_resources(key: str, row: Mapping[str, Any], where: str) -> list[dict
             obs["effectiveDateTime"] = effective
         obs.update(value)
         if specimen:
-            obs["specimen"] = {"identifier": {"system": ID_SPECIMEN, "value": specimen}}
+            obs["specimen"] = {"identifier": _specimen_identifier(row, specimen, redact)}
         out.append(obs)
 
     for name, (code, display, unit) in CONTEXT_NUMBERS.items():
@@ -649,6 +654,11 @@ def patient_resource(key: str, row: Mapping[str, Any], *, redact: bool) -> dict[
         if issuer:  # the same id from two issuers: two patients (HL7 PID-3.4), read back so
             identifier["system"] = f"{system}/{quote(issuer, safe='')}"
             identifier["assigner"] = {"display": issuer}
+        # the input's own system (a FHIR identifier's, an HL7 authority's OID or URI): a server
+        # finds the patient by it; under --redact the id is a token: the tool's own system
+        own = "" if redact else _input_system(_ctx(row, "patient_id_system"), issuer)
+        if own:
+            identifier["system"] = own
         patient["identifier"] = [identifier]
     name = as_text(row.get("patient_name"))
     if name and not redact:
@@ -661,7 +671,23 @@ def patient_resource(key: str, row: Mapping[str, Any], *, redact: bool) -> dict[
     return patient
 
 
-def observation_resource(key: str, row: Mapping[str, Any]) -> dict[str, Any]:
+def _input_system(system: object, issuer: str) -> str:
+    """The identifier system the input gave (``patient_id_system``), else the issuer when it is
+    one itself (a URI, an OID: ``identifiers.identifier_system``); "" when there is none (the
+    tool's own NamingSystem is used)."""
+    return as_text(system) or identifier_system(issuer)
+
+
+def _specimen_identifier(row: Mapping[str, Any], specimen: str, redact: bool) -> dict[str, str]:
+    """A specimen number's Identifier: under the input's own system (``specimen_id_system``),
+    else (and under --redact, where the number is a token) the tool's NamingSystem."""
+    own = "" if redact else as_text(_ctx(row, "specimen_id_system"))
+    return {"system": own or ID_SPECIMEN, "value": specimen}
+
+
+def observation_resource(
+    key: str, row: Mapping[str, Any], *, redact: bool = False
+) -> dict[str, Any]:
     """The Observation of one result row (``key``: its patient's key)."""
     unit = as_text(row.get("prolactin_unit")) or "ng/mL"
     code, display = PROLACTIN_CODES.get(unit, PROLACTIN_CODES["ng/mL"])
@@ -726,7 +752,7 @@ def observation_resource(key: str, row: Mapping[str, Any]) -> dict[str, Any]:
     specimen = as_text(row.get("specimen_id"))
     if specimen:
         obs["specimen"] = {
-            "identifier": {"system": ID_SPECIMEN, "value": specimen},
+            "identifier": _specimen_identifier(row, specimen, redact),
             "display": f"Specimen {specimen}",
         }
     ranges = [r for r in (_reference_range(row, unit), _lab_range(row, unit)) if r]
@@ -896,8 +922,8 @@ def write_fhir_bundle(
     seen.clear()
     for chunk in chunks():
         for key, row in _Rows.of(chunk):
-            observation = observation_resource(key, row)
+            observation = observation_resource(key, row, redact=redact)
             entry(observation)
-            for resource in context_resources(key, row, observation["id"]):
+            for resource in context_resources(key, row, observation["id"], redact=redact):
                 entry(resource)
     handle.write(b"]}\n")
