@@ -71,9 +71,11 @@ from triage.schema import (
 from triage.urgent import (
     REPORT_NOT_WRITTEN,
     URGENT_TXT,
+    OverdueReminder,
     ack_location,
     listed_result_ids,
     not_listed,
+    overdue_items,
     overdue_lines,
     rejected_urgent_lines,
     reminded_results,
@@ -620,13 +622,18 @@ def _run(
         untriaged = session.rejected_as_written(rejected)
         urgent += rejected_urgent_lines(untriaged, where, reminded, location)
         listed_ids = listed_result_ids(rows, untriaged)
+        reminders: list[OverdueReminder] = []
         if overdue is not None and request.remind_overdue:
-            urgent += overdue_lines(session.as_written(not_listed(overdue, listed_ids)), location)
+            # one source: urgent.txt's lines and summary.html's reminders
+            listed_overdue = session.as_written(not_listed(overdue, listed_ids))
+            reminders = overdue_items(listed_overdue, location)
+            urgent += [r.line for r in reminders]
         header = f"{TOOL_NAME} {__version__}, {generated_at:%Y-%m-%d %H:%M} UTC: urgent results"
         written = session.finish(
             rejected,
             meta,
             extra_files={URGENT_TXT: urgent_text(urgent, header=header).encode()},
+            reminders=reminders,
             parallel=jobs > 1,  # the reports too are written side by side
             before_publish=save_history,
         )

@@ -150,6 +150,11 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     # the assigning authority of patient_id as the input names it (HL7 PID-3.4), else <NA>: ids
     # of different issuers are different patients (the history's issuer; the patient pages)
     "patient_issuer": "string",
+    # the system of the patient's identifier and of the specimen number's as the input gives it
+    # (a FHIR identifier system; HL7 PID-3.4 / OBR-3 with a universal id: urn:oid:...), else
+    # <NA>: --fhir keeps it, so that a server finds the patient by its own identifier
+    "patient_id_system": "string",
+    "specimen_id_system": "string",
     # the lab's status of the result in FHIR's words (RESULT_STATUS_CODES: preliminary,
     # corrected, amended, final), else <NA>: --fhir writes it as Observation.status
     "result_status": "string",
@@ -162,6 +167,9 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     # the lab's own abnormal flag of the result, beside the number ("25 H") or in a flag column:
     # "high", "low", "abnormal" (no direction), "normal" or <NA> (values.flag_direction)
     "lab_flag": "string",
+    # the lab called that flag critical (v3 HH "Critical high", LL "Critical low": "HH", "LL",
+    # "H kritisch"; values.flag_is_critical): --fhir writes the lab's HH / LL
+    "lab_flag_critical": "boolean",
     "conversion_factor": "float64",  # mIU/L per ng/mL from the mapping file, else NaN
     # the lab's own interval, in the row's unit
     "reference_low": "float64",

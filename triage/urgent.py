@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -264,19 +265,56 @@ def not_listed(overdue: pd.DataFrame, listed: Collection[int]) -> pd.DataFrame:
     return overdue[~overdue["id"].astype("int64").isin(set(listed))].reset_index(drop=True)
 
 
-def overdue_lines(results: pd.DataFrame, history: str | None = None) -> list[str]:
-    """Urgent results of earlier runs nobody has acknowledged (the history's ``results`` rows:
-    ``id``, ``recorded_at``): listed again in every run until ``prolactin-triage ack``.
-    ``history``: where the history is, as the ack command needs it (``ack_location``)."""
-    lines = []
-    for _, row in results.iterrows():
-        reported = _reported(row.get("recorded_at"))
-        lines.append(
-            f"{URGENT_LINE_START}{_patient(row)}"
-            f" | specimen {_text(row.get('specimen_id'))}"
-            f" | prolactin {_value(row)}"
-            f"{_OVERDUE_PART}{reported} as result R-{_text(row.get('id'))}"
-            f" | {_where(row)}"
-            f"{_ack_hint(row.get('id'), history)}"
+@dataclass(frozen=True, slots=True)
+class OverdueReminder:
+    """An urgent result of an earlier run nobody has acknowledged, as every output says it:
+    urgent.txt and stderr (``overdue_lines``) and summary.html's reminders (one source)."""
+
+    patient: str  # the id as the outputs show it, with its issuer: "5555 (NORTH)"
+    specimen: str
+    prolactin: str  # "6000 mIU/L"
+    reported: str  # when an earlier run reported it: "2026-12-04 06:00 UTC"
+    result_id: str  # "R-3"
+    place: str  # "<file> [sheet 'X'] row <n>"
+    command: str  # "prolactin-triage ack R-3 --by NAME --history /path/history.db"
+
+    @property
+    def line(self) -> str:
+        """Its line in urgent.txt and on stderr."""
+        return (
+            f"{URGENT_LINE_START}{self.patient}"
+            f" | specimen {self.specimen}"
+            f" | prolactin {self.prolactin}"
+            f" | {OVERDUE_MARK}: reported {self.reported} as result {self.result_id}"
+            f" | {self.place}"
+            f" | acknowledge: {self.command}"
         )
-    return lines
+
+
+def overdue_items(results: pd.DataFrame, history: str | None = None) -> list[OverdueReminder]:
+    """Urgent results of earlier runs nobody has acknowledged (the history's ``results`` rows:
+    ``id``, ``recorded_at``; as the outputs show them): listed again in every run until
+    ``prolactin-triage ack``.  ``history``: where the history is, as the ack command needs it
+    (``ack_location``)."""
+    where = f" --history {shlex.quote(history)}" if history else ""
+    reminders = []
+    for _, row in results.iterrows():
+        when = row.get("recorded_at")
+        result_id = f"R-{_text(row.get('id'))}"
+        reminders.append(
+            OverdueReminder(
+                patient=_patient(row),
+                specimen=_text(row.get("specimen_id")),
+                prolactin=_value(row),
+                reported=_reported(when),
+                result_id=result_id,
+                place=_where(row),
+                command=f"prolactin-triage ack {result_id} --by NAME{where}",
+            )
+        )
+    return reminders
+
+
+def overdue_lines(results: pd.DataFrame, history: str | None = None) -> list[str]:
+    """The lines of ``overdue_items`` (urgent.txt, stderr)."""
+    return [r.line for r in overdue_items(results, history)]

@@ -590,7 +590,58 @@ def flag_direction(cell: object) -> str | None:
         return None
     text = cell.strip().strip("()[]").strip()
     found = _flag_of(text)
-    return lab_word(text) if found is None else found or None
+    if found is None:
+        found = lab_word(text)
+    if found is None:
+        found = _flag_words_say(text)
+    return found or None
+
+
+_FLAG_TOKEN_SPLIT: Final = re.compile(r"[\s()\[\]{},;]+")
+
+
+def _flag_words_say(text: str) -> str | None:
+    """The direction of a cell of several flag words ("critical high", "kritisch erhöht",
+    "H (kritisch)", "alto crítico"): every word a flag, a mark without a direction, a word of
+    [values.lab_words] or a critical word ([values.flags] critical); None otherwise (any other
+    word: "not high" says no flag)."""
+    tokens = [t for t in _FLAG_TOKEN_SPLIT.split(text) if t]
+    if len(tokens) < 2:
+        return None
+    critical = _critical_marks()
+    words = _lab_words()
+    for token in tokens:
+        word = normalise_word(token)
+        if _flag_of(token) is None and word not in words and word not in critical:
+            return None
+    return _flags_say(tokens) or None
+
+
+@cache
+def _critical_marks() -> dict[str, str]:
+    """Critical flag word (normalised) -> "high" | "low" (synonyms.toml [values.flags]
+    critical_high, critical_low: "hh", "ll"), or "" for a word that makes a flag of a direction
+    critical ("kritisch", "critical", "panic")."""
+    table = synonyms_data()["values"]["flags"]
+    marks = {normalise_word(w): "" for w in table["critical"]}
+    marks |= {normalise_word(w): "high" for w in table["critical_high"]}
+    marks |= {normalise_word(w): "low" for w in table["critical_low"]}
+    return marks
+
+
+def flag_is_critical(text: object, direction: object) -> bool:
+    """Whether the lab's flag as written says its result is critical (v3 HH, LL): ``text``, a
+    flag cell ("HH", "LL", "H kritisch") or a result cell with its flags ("180 HH"), holds a
+    critical flag of ``direction`` (the flag's direction as read: "high" or "low"), or a
+    critical word beside it ([values.flags] critical_high, critical_low, critical)."""
+    if direction not in ("high", "low") or not isinstance(text, str):
+        return False
+    marks = _critical_marks()
+    for token in _FLAG_TOKEN_SPLIT.split(text):
+        kind = marks.get(normalise_word(token)) if token else None
+        if kind is not None and kind in ("", direction):
+            return True
+    return False
 
 
 @cache

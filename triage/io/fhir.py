@@ -92,6 +92,10 @@ HEADER: Final[tuple[str, ...]] = (
     "pituitary_lesion",
     "collected_offset",
     "patient_issuer",
+    # the system of the patient's identifier and of the specimen's, as the input wrote them
+    # (never this tool's own NamingSystem): --fhir writes them again
+    "patient_id_system",
+    "specimen_id_system",
     "result_status",  # Observation.status, "registered" as preliminary
 )
 # Conditions whose text starts with one of these labels (as this tool writes them) go to that
@@ -473,10 +477,20 @@ def _issuer(identifier: Mapping[str, Any]) -> str:
     return "" if _TOOL_NAMING_SYSTEM in system else system
 
 
+def _own_system(system: str) -> str:
+    """An identifier's system as the input wrote it; "" for this tool's own NamingSystem (an id
+    it wrote: the system is made again from the issuer)."""
+    return "" if _TOOL_NAMING_SYSTEM in system else system
+
+
 def _patient_cells(patient: Mapping[str, Any] | None, reference: str) -> dict[str, str]:
     if patient is None and reference.startswith(_IDENTIFIER):
         system, _, value = reference.removeprefix(_IDENTIFIER).rpartition("|")
-        return {"patient_id": value, "patient_issuer": _issuer({"system": system})}
+        return {
+            "patient_id": value,
+            "patient_issuer": _issuer({"system": system}),
+            "patient_id_system": _own_system(system),
+        }
     if patient is None:
         return {"patient_id": reference.rsplit("/", 1)[-1].removeprefix("urn:uuid:")}
     identifiers = [
@@ -485,7 +499,9 @@ def _patient_cells(patient: Mapping[str, Any] | None, reference: str) -> dict[st
         if isinstance(ident, Mapping) and _text(ident.get("use")) != "old"
     ]
     pid = preferred_patient_id([(_text(i.get("value")), _identifier_type(i)) for i in identifiers])
-    issuer = next((_issuer(i) for i in identifiers if pid and _text(i.get("value")) == pid), "")
+    chosen = next((i for i in identifiers if pid and _text(i.get("value")) == pid), None)
+    issuer = "" if chosen is None else _issuer(chosen)
+    system = "" if chosen is None else _own_system(_text(chosen.get("system")))
     pid = pid or _text(patient.get("id"))
     name = ""
     for item in _list(patient.get("name")):
@@ -507,6 +523,7 @@ def _patient_cells(patient: Mapping[str, Any] | None, reference: str) -> dict[st
         "sex": sex,
         "birth_date": _text(patient.get("birthDate")),
         "patient_issuer": issuer,
+        "patient_id_system": system,
     }
 
 
@@ -978,6 +995,7 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
                 "collected_at": collected,
                 "collected_offset": _collected_offset(resource),
                 "specimen_id": specimen,
+                "specimen_id_system": _specimen_system(resource, index) if specimen else "",
                 "test_code": code,
                 "test": test or code,
                 "unit": unit,
@@ -1023,6 +1041,22 @@ def _specimen(resource: Mapping[str, Any], index: _Index) -> str:
         if isinstance(accession, Mapping):
             specimen = _text(accession.get("value"))
     return specimen or _text(spec.get("display")).removeprefix("Specimen ")
+
+
+def _specimen_system(resource: Mapping[str, Any], index: _Index) -> str:
+    """The system of the identifier ``_specimen`` reads (the specimen's identifier, else the
+    Specimen's accession identifier), "" when it has none or it is this tool's own."""
+    spec = resource.get("specimen")
+    if not isinstance(spec, Mapping):
+        return ""
+    ident = spec.get("identifier")
+    if isinstance(ident, Mapping) and _text(ident.get("value")):
+        return _own_system(_text(ident.get("system")))
+    target = index.get(_text(spec.get("reference")))
+    accession = target.get("accessionIdentifier") if target is not None else None
+    if isinstance(accession, Mapping) and _text(accession.get("value")):
+        return _own_system(_text(accession.get("system")))
+    return ""
 
 
 def _is_prolactin(code: str, test: str) -> bool:

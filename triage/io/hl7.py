@@ -59,7 +59,7 @@ import hl7 as hl7lib
 import hl7.util
 
 from triage.io.delimited import InputLimits
-from triage.io.identifiers import identifier_key, preferred_patient_id
+from triage.io.identifiers import identifier_key, identifier_system, preferred_patient_id
 from triage.io.long import OWN_TEST_NOTES, classify_test
 from triage.io.sources import Rows, Workbook
 from triage.io.unknown_units import unknown_unit_urgency
@@ -110,6 +110,10 @@ HEADER: Final = (
     "location",
     "collected_offset",
     "patient_issuer",
+    # the patient id's and the specimen number's assigning authority as a FHIR identifier system
+    # (a URI, or an OID as urn:oid:): --fhir keeps it (a server finds the patient by it)
+    "patient_id_system",
+    "specimen_id_system",
     "result_status",  # in FHIR's words (_STATUS_CODES): --fhir writes it as Observation.status
 )
 _COL: Final = {name: i for i, name in enumerate(HEADER)}
@@ -224,16 +228,19 @@ class _Patient:
     notes: list[str] = field(default_factory=list)
     location: str = ""  # PV1-3, the patient's assigned location (ward, clinic)
     issuer: str = ""  # PID-3.4 of the id chosen: its assigning authority
+    system: str = ""  # that authority as a FHIR identifier system (a URI or an OID), else ""
 
 
 @dataclass
 class _Order:
     specimen: str = ""
+    specimen_system: str = ""  # OBR-3 / OBR-2's assigning authority as a URI or OID, else ""
     offset: str = ""  # OBR-7's UTC offset ("+01:00"), "" when it gives none
     spm_offset: str = ""  # SPM-17's
     requester: str = ""  # OBR-16, else the order's ORC-12: the ordering provider
     collected: str = ""
     spm_specimen: str = ""
+    spm_system: str = ""  # SPM-2's
     spm_collected: str = ""
     notes: list[str] = field(default_factory=list)
     status: str = ""  # OBR-25, the order's result status (v2.3 feeds leave OBX-11 empty)
@@ -415,8 +422,10 @@ class _Reader:
                 notes_target = order_notes
                 ordered_by = _person(message, segment, 12)
             elif kind == "OBR":
+                ei = 3 if _field(message, segment, 3) else 2  # filler number, else placer
                 order = _Order(
-                    specimen=_field(message, segment, 3) or _field(message, segment, 2),
+                    specimen=_field(message, segment, ei),
+                    specimen_system=_ei_system(message, segment, ei),
                     collected=_timestamp(_field(message, segment, 7)),
                     offset=_offset(_field(message, segment, 7)),
                     status=_field(message, segment, 25).upper(),
@@ -432,6 +441,7 @@ class _Reader:
                 last, notes_target = None, order.notes
             elif kind == "SPM":
                 order.spm_specimen = _field(message, segment, 2)
+                order.spm_system = _ei_system(message, segment, 2, placer=True)
                 order.spm_collected = _timestamp(_field(message, segment, 17))
                 order.spm_offset = _offset(_field(message, segment, 17))
             elif kind == "DG1" and patient is not None:
@@ -455,7 +465,7 @@ class _Reader:
         return results
 
     def _patient(self, message: Any, segment: Any, number: int) -> _Patient:
-        ident, issuer = _patient_identifier(message, segment)
+        ident, issuer, system = _patient_identifier(message, segment)
         ident = ident or _field(message, segment, 2) or _field(message, segment, 4)
         family = _field(message, segment, 5, component=1)
         given = " ".join(p for p in (_field(message, segment, 5, c) for c in (2, 3)) if p)
@@ -467,6 +477,7 @@ class _Reader:
         return _Patient(
             patient_id=ident,
             issuer=issuer,
+            system=system if ident else "",
             name=name,
             sex=administrative_sex(_field(message, segment, 8)),
             birth_date=_timestamp(_field(message, segment, 7), date_only=True),
@@ -664,6 +675,10 @@ class _Reader:
             "requesting_clinician": order.requester,
             "location": patient.location,
             "patient_issuer": patient.issuer,
+            "patient_id_system": patient.system,
+            "specimen_id_system": (
+                order.spm_system if order.spm_specimen else order.specimen_system
+            ),
             "result_status": _STATUS_CODES.get(result.status, "final"),
         }
         cells: list[object] = [values[name] for name in HEADER]
@@ -893,11 +908,12 @@ def _field(
 # medical record number first, then the patient's own numbers.  Insurance, national, account and
 # visit numbers come after them: a feed listing an insurance number first gave one patient two
 # ids (the context of the other message lost, the history split).
-def _patient_identifier(message: Any, segment: Any) -> tuple[str, str]:
+def _patient_identifier(message: Any, segment: Any) -> tuple[str, str, str]:
     """The patient's id among PID-3's repetitions: the first of the preferred types (CX-5),
     else the first of no other known type, else the first given (an empty first repetition:
     the next one); with its assigning authority (CX-4, an HD: its namespace id, else its
-    universal id), "" when none is given."""
+    universal id), "" when none is given; and that authority as a FHIR identifier system (its
+    universal id of type ISO, URI ...: ``identifiers.identifier_system``), "" when it is none."""
     count = len(str(segment[3]).split(message.separators[2])) if len(segment) > 3 else 0
     given = [
         (_field(message, segment, 3, repeat=k), _field(message, segment, 3, 5, repeat=k).upper())
@@ -906,13 +922,30 @@ def _patient_identifier(message: Any, segment: Any) -> tuple[str, str]:
     ident = preferred_patient_id(given)
     chosen = next((k for k, (value, _) in enumerate(given, 1) if value == ident), 0)
     if not chosen:
-        return ident, ""
+        return ident, "", ""
     seps = message.separators  # segment, field, repetition, component, subcomponent
     comps = str(segment[3]).split(seps[2])[chosen - 1].split(seps[3])
     authority = comps[_CX_AUTHORITY - 1] if len(comps) >= _CX_AUTHORITY else ""
     parts = authority.split(seps[4]) if seps[4:] else [authority]
     # HD: namespace id & universal id & its type
-    return ident, next((t for t in (_unescape(message, p).strip() for p in parts[:2]) if t), "")
+    hd = [_unescape(message, p).strip() for p in parts[:3]] + ["", "", ""]
+    issuer = next((t for t in hd[:2] if t), "")
+    return ident, issuer, identifier_system(hd[1], kind=hd[2]) or identifier_system(hd[0])
+
+
+def _ei_system(message: Any, segment: Any, number: int, *, placer: bool = False) -> str:
+    """The assigning authority of an EI field (OBR-3, OBR-2: entity^namespace^universal
+    id^type; SPM-2, an EIP: its placer EI's subcomponents) as a FHIR identifier system, ""
+    when it names none (``identifiers.identifier_system``)."""
+    if number >= len(segment):
+        return ""
+    seps = message.separators  # segment, field, repetition, component, subcomponent
+    raw = str(segment[number]).split(seps[2])[0] if seps[2] else str(segment[number])
+    comps = raw.split(seps[3]) if seps[3] else [raw]
+    if placer:  # SPM-2: placer EI (subcomponents) ^ filler EI
+        comps = comps[0].split(seps[4]) if seps[4:] else comps[:1]
+    parts = [_unescape(message, c).strip() for c in comps[1:4]] + ["", "", ""]
+    return identifier_system(parts[1], kind=parts[2]) or identifier_system(parts[0])
 
 
 def _unescape(message: Any, text: str) -> str:

@@ -6,6 +6,7 @@ never preferred to it (and is no id to print on a report when a record number ex
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -45,3 +46,29 @@ def identifier_key(text: object) -> str:
     if key.isdigit() and key.isascii():
         return key.lstrip("0") or "0"
     return key
+
+
+# An ISO object identifier (HL7 universal id type ISO; FHIR writes it "urn:oid:1.2.3.4")
+_OID: Final = re.compile(r"[0-2](?:\.(?:0|[1-9]\d*))+")
+_UUID: Final = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+# absolute URIs an identifier system is written as: urn:oid:, urn:uuid:, other URNs, web addresses
+_SYSTEM_URI: Final = re.compile(r"(?:urn:[A-Za-z0-9][A-Za-z0-9-]*:|https?://)\S+", re.IGNORECASE)
+
+
+def identifier_system(*names: str, kind: str = "") -> str:
+    """The FHIR Identifier.system an assigning authority names (HL7 HD / EI: its namespace id,
+    universal id and universal id type), the first that is one: a URI as written
+    ("urn:oid:1.2.3.4", "https://hospital.example/mrn"), an OID as "urn:oid:1.2.3.4" (also
+    universal id type ISO), a UUID as "urn:uuid:..." (type UUID); "" when none is (a local
+    namespace such as "CITYLAB" names no system: its id stays under the tool's own)."""
+    for name in names:
+        text = name.strip()
+        if not text:
+            continue
+        if _SYSTEM_URI.fullmatch(text):
+            return text
+        if _OID.fullmatch(text) and kind.upper() in ("", "ISO"):
+            return f"urn:oid:{text}"
+        if _UUID.fullmatch(text) and kind.upper() in ("", "UUID", "GUID"):
+            return f"urn:uuid:{text.lower()}"
+    return ""

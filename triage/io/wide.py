@@ -82,6 +82,7 @@ from triage.values import (
     decimal_evidence,
     duration_word_days,
     flag_column_direction,
+    flag_is_critical,
     format_number,
     fraction_of_one,
     group_interval,
@@ -159,6 +160,8 @@ TEXT_COLUMNS: Final = (
     "location",
     "collected_offset",
     "patient_issuer",
+    "patient_id_system",
+    "specimen_id_system",
 )
 QUALIFIED_NUMBERS: Final = ("egfr", "tsh")
 # Of those, the lab results that may be written as a word ("erhöht", "normal", "↓"): kept in
@@ -1106,12 +1109,21 @@ class _Builder:
 
     def _lab_flags(self, in_cells: np.ndarray) -> np.ndarray:
         """The lab's own flag of each result ("high", "low", "abnormal", "normal" or None):
-        written beside the number ("25 H"), else in a flag column of its own ("Kennz.")."""
+        written beside the number ("25 H"), else in a flag column of its own ("Kennz."); sets
+        ``lab_flag_critical`` where that flag says critical ("HH", "LL", "H kritisch")."""
+        critical = np.zeros(len(in_cells), dtype=bool)  # HH / LL: lab_flag_critical
+        raw = self.out["prolactin_raw"]
+        for i in np.flatnonzero(pd.Series(in_cells, dtype=object).isin(DIRECTED_FLAGS)):
+            critical[i] = flag_is_critical(raw[i], in_cells[i])
         col = self.column("lab_flag")
         if col is None:
+            self.out["lab_flag_critical"] = critical
             return in_cells
         in_column = self._apply(col, flag_column_direction)
-        return np.where(pd.isna(in_cells), in_column, in_cells)
+        column_critical = self._apply(col, _critical_flag_cell, bool)
+        in_column_used = pd.isna(in_cells)
+        self.out["lab_flag_critical"] = np.where(in_column_used, column_critical, critical)
+        return np.where(in_column_used, in_column, in_cells)
 
     def _qualifier_column(self, in_cells: np.ndarray) -> np.ndarray:
         """The qualifier of each result: the cell's own ("<5"), else the comparator column's
@@ -4457,3 +4469,11 @@ def _age_conflicts(age: np.ndarray, birth: np.ndarray, run_day: datetime) -> np.
     with np.errstate(invalid="ignore"):
         conflict: np.ndarray = (age >= 0) & (age > now + AGE_DISAGREEMENT_YEARS)
     return conflict
+
+
+DIRECTED_FLAGS: Final = ("high", "low")  # the flags a critical mark can go with (HH, LL)
+
+
+def _critical_flag_cell(cell: object) -> bool:
+    """A cell of the lab's flag column says critical: "HH", "LL", "kritisch hoch"."""
+    return flag_is_critical(cell_text(cell), flag_column_direction(cell))

@@ -39,6 +39,7 @@ except ImportError:  # pragma: no cover - orjson has wheels for every usual plat
     orjson = None  # type: ignore[assignment]
 
 from triage.engine.factors import medication_item
+from triage.io.identifiers import identifier_system
 from triage.knowledge.drugs import DrugMention, drug_matcher, says_stopped
 from triage.knowledge.loaders import load_drugs, load_thresholds
 from triage.numbers import fmt_lab, lab_decimals
@@ -87,8 +88,10 @@ INTERPRETATION_DISPLAY: Final[dict[str, str]] = {
 # the triage status whose interpretation column is empty -> its v3 code (never none: a consumer
 # reading no interpretation takes the result for unflagged)
 STATUS_INTERPRETATION: Final[dict[str, str]] = {"indeterminate": "IND"}
-# the lab's own flag (canonical lab_flag: values.flag_direction) -> its v3 code
+# the lab's own flag (canonical lab_flag: values.flag_direction) -> its v3 code; the ones the
+# lab called critical (lab_flag_critical: "HH", "LL" as written) -> theirs
 LAB_FLAG_CODES: Final[dict[str, str]] = {"high": "H", "low": "L", "abnormal": "A", "normal": "N"}
+CRITICAL_LAB_FLAG_CODES: Final[dict[str, str]] = {"high": "HH", "low": "LL"}
 # a qualified result written with an inclusive sign (HL7 SN ">=^200", a FHIR comparator ">="):
 # the canonical qualifier keeps only its direction, the raw cell the sign
 _INCLUSIVE: Final = re.compile(r"\s*(<=|=<|≤|>=|=>|≥)")
@@ -342,6 +345,9 @@ CONTEXT_COLUMNS: Final[tuple[str, ...]] = (
     "reference_range",
     *CONTEXT_NUMBERS,
     "lab_flag",
+    "lab_flag_critical",
+    "patient_id_system",
+    "specimen_id_system",
     "egfr_loinc",
     "hcg_loinc",
     "tsh_qualifier",
@@ -409,7 +415,9 @@ def _flag(value: object) -> bool | None:
         return None
 
 
-def context_resources(key: str, row: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
+def context_resources(
+    key: str, row: Mapping[str, Any], where: str, *, redact: bool = False
+) -> list[dict[str, Any]]:
     """The Observations, MedicationStatement and Conditions of one result row's context."""
     subject = {"reference": f"urn:uuid:{stable_uuid('patient', key)}"}
     effective = fhir_datetime(row.get("collected_at"), _ctx(row, "collected_offset"))
@@ -443,7 +451,7 @@ def context_resources(key: str, row: Mapping[str, Any], where: str) -> list[dict
             obs["effectiveDateTime"] = effective
         obs.update(value)
         if specimen:
-            obs["specimen"] = {"identifier": {"system": ID_SPECIMEN, "value": specimen}}
+            obs["specimen"] = {"identifier": _specimen_identifier(row, specimen, redact)}
         out.append(obs)
 
     for name, (code, display, unit) in CONTEXT_NUMBERS.items():
@@ -647,6 +655,11 @@ def patient_resource(key: str, row: Mapping[str, Any], *, redact: bool) -> dict[
         if issuer:  # the same id from two issuers: two patients (HL7 PID-3.4), read back so
             identifier["system"] = f"{system}/{quote(issuer, safe='')}"
             identifier["assigner"] = {"display": issuer}
+        # the input's own system (a FHIR identifier's, an HL7 authority's OID or URI): a server
+        # finds the patient by it; under --redact the id is a token: the tool's own system
+        own = "" if redact else _input_system(_ctx(row, "patient_id_system"), issuer)
+        if own:
+            identifier["system"] = own
         patient["identifier"] = [identifier]
     name = as_text(row.get("patient_name"))
     if name and not redact:
@@ -659,7 +672,23 @@ def patient_resource(key: str, row: Mapping[str, Any], *, redact: bool) -> dict[
     return patient
 
 
-def observation_resource(key: str, row: Mapping[str, Any]) -> dict[str, Any]:
+def _input_system(system: object, issuer: str) -> str:
+    """The identifier system the input gave (``patient_id_system``), else the issuer when it is
+    one itself (a URI, an OID: ``identifiers.identifier_system``); "" when there is none (the
+    tool's own NamingSystem is used)."""
+    return as_text(system) or identifier_system(issuer)
+
+
+def _specimen_identifier(row: Mapping[str, Any], specimen: str, redact: bool) -> dict[str, str]:
+    """A specimen number's Identifier: under the input's own system (``specimen_id_system``),
+    else (and under --redact, where the number is a token) the tool's NamingSystem."""
+    own = "" if redact else as_text(_ctx(row, "specimen_id_system"))
+    return {"system": own or ID_SPECIMEN, "value": specimen}
+
+
+def observation_resource(
+    key: str, row: Mapping[str, Any], *, redact: bool = False
+) -> dict[str, Any]:
     """The Observation of one result row (``key``: its patient's key)."""
     unit = as_text(row.get("prolactin_unit")) or "ng/mL"
     code, display = PROLACTIN_CODES.get(unit, PROLACTIN_CODES["ng/mL"])
@@ -724,7 +753,7 @@ def observation_resource(key: str, row: Mapping[str, Any]) -> dict[str, Any]:
     specimen = as_text(row.get("specimen_id"))
     if specimen:
         obs["specimen"] = {
-            "identifier": {"system": ID_SPECIMEN, "value": specimen},
+            "identifier": _specimen_identifier(row, specimen, redact),
             "display": f"Specimen {specimen}",
         }
     ranges = [r for r in (_reference_range(row, unit), _lab_range(row, unit)) if r]
@@ -750,15 +779,18 @@ def _interpretation_concept(code: str, source: str, text: str) -> dict[str, Any]
 def _interpretations(row: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Observation.interpretation: first the triage's (the interpretation column: N, L, H, HH;
     IND for an indeterminate result, which has none there), then the lab's own flag from the
-    input (H, L, A, N), each marked by its interpretation-source (read back: the lab's flag
-    only, as the row's lab_flag, so that the Bundle read back is judged as the input was)."""
+    input (H, L, A, N; HH, LL where the lab called it critical: lab_flag_critical), each marked
+    by its interpretation-source (read back: the lab's flag only, as the row's lab_flag, so
+    that the Bundle read back is judged as the input was)."""
     out: list[dict[str, Any]] = []
     code = as_text(row.get("interpretation")) or STATUS_INTERPRETATION.get(
         as_text(row.get("status")), ""
     )
     if code:
         out.append(_interpretation_concept(code, "triage", "Triage"))
-    flag = LAB_FLAG_CODES.get(as_text(_ctx(row, "lab_flag")))
+    said = as_text(_ctx(row, "lab_flag"))
+    critical = _flag(_ctx(row, "lab_flag_critical"))
+    flag = (CRITICAL_LAB_FLAG_CODES if critical else LAB_FLAG_CODES).get(said)
     if flag:
         out.append(_interpretation_concept(flag, "lab", "The lab's own flag"))
     return out
@@ -891,8 +923,8 @@ def write_fhir_bundle(
     seen.clear()
     for chunk in chunks():
         for key, row in _Rows.of(chunk):
-            observation = observation_resource(key, row)
+            observation = observation_resource(key, row, redact=redact)
             entry(observation)
-            for resource in context_resources(key, row, observation["id"]):
+            for resource in context_resources(key, row, observation["id"], redact=redact):
                 entry(resource)
     handle.write(b"]}\n")

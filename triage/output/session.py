@@ -33,7 +33,7 @@ import os
 import signal
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from types import TracebackType
@@ -102,7 +102,7 @@ from triage.output.views import (
 )
 from triage.output.xlsx import write_results_xlsx_chunks
 from triage.schema import PRIORITIES, REDACTION_COLUMNS, Rejected
-from triage.urgent import urgent_results
+from triage.urgent import OverdueReminder, urgent_results
 
 _NONE_RANK: Final = PRIORITIES.index("none")  # output/views.py priority_ranks
 
@@ -135,6 +135,9 @@ class Finished:
     rejected: list[Rejected]
     meta: RunMeta
     keys: BatchKeys
+    # urgent results of earlier runs nobody has acknowledged (the history's, as written):
+    # summary.html lists them as urgent.txt does
+    reminders: list[OverdueReminder] = field(default_factory=list)
 
 
 # The files of a run, in the order they are opened (and renamed into place), each with when it is
@@ -521,6 +524,7 @@ class OutputSession:
         extra_files: Mapping[str, bytes] | None = None,
         parallel: bool = False,
         before_publish: Callable[[], None] | None = None,
+        reminders: Sequence[OverdueReminder] = (),
     ) -> list[Path]:
         """Write the rest and publish the whole set atomically; return the paths written.
 
@@ -530,6 +534,7 @@ class OutputSession:
 
         ``extra_files``: more files of the same set (name -> content), names from OUTPUT_FILES
         (e.g. urgent.txt), committed and listed in the manifest with the rest.
+        ``reminders``: the history's overdue urgent results (as written), listed by summary.html.
         ``parallel``: the files that may (``OutputFile.beside``) are written by a forked process
         while this one writes the others (another core is free); the same bytes.
         """
@@ -540,7 +545,7 @@ class OutputSession:
         if self.options.redact:
             rejected = redact_rejected(rejected, self._redactor)
         meta = self._shown_meta(meta)
-        done = Finished(self, list(rejected), meta, self.keys())
+        done = Finished(self, list(rejected), meta, self.keys(), list(reminders))
         self._patient_plan(done)  # planned once, before any process is forked
         self._parallel = parallel
         try:
@@ -613,7 +618,19 @@ class OutputSession:
             done.meta.inputs,
             run,
             max_rows=max(self.options.max_summary_rows, 0),
+            urgent_acknowledged=self.urgent_acknowledged(),
+            reminders=done.reminders,
         )
+
+    def urgent_acknowledged(self) -> int:
+        """The urgent results so far the history holds as acknowledged (``acknowledged``: a
+        cumulative export sends them again), as stderr counts them."""
+        told = 0
+        for part in self._urgent:
+            if "acknowledged" in part.columns:
+                said = part["acknowledged"].astype("string").fillna("").str.strip()
+                told += int(said.ne("").sum())
+        return told
 
     def _patient_plan(self, done: Finished) -> PatientPlan:
         if self._plan is None:

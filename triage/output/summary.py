@@ -36,6 +36,7 @@ from triage.schema import (
     InputSummary,
     Rejected,
 )
+from triage.urgent import OverdueReminder
 
 
 def priority_order(keys: BatchKeys) -> np.ndarray:
@@ -107,11 +108,15 @@ def summary_view(
     run: RunView,
     *,
     max_rows: int,
+    urgent_acknowledged: int = 0,
+    reminders: Sequence[OverdueReminder] = (),
 ) -> SummaryView:
     """The batch at a glance: at most ``max_rows`` result rows, the most pressing first.
 
     ``tallies``: rows per displayed value (``as_text``) of ``priority`` and ``status``;
     ``fetch(positions)``: the rows at those positions of the batch.
+    ``urgent_acknowledged``: how many urgent results the history holds as acknowledged;
+    ``reminders``: the history's urgent results of earlier runs not yet acknowledged.
     """
     order = priority_order(keys)
     urgent_rank = PRIORITIES.index("urgent")
@@ -150,6 +155,8 @@ def summary_view(
         patient_file=PATIENT_FILE,
         groups=priority_groups(rows, priority_counts),
         untriaged_urgent=_rejected_views([r for r in rejected if r.possibly_urgent], None),
+        urgent_acknowledged=urgent_acknowledged,
+        reminders=list(reminders),
     )
 
 

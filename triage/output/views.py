@@ -46,6 +46,7 @@ from triage.schema import (
     SUGGESTION_CODES,
     ReportSettingError,
 )
+from triage.urgent import OverdueReminder
 
 DISCLAIMER: Final = (
     "Decision support, not a diagnosis. The factors listed are possible or likely contributors "
@@ -577,6 +578,12 @@ class SummaryView:
     untriaged_urgent: list[RejectedView] = field(default_factory=list)
     # what the "Batch" counts count (BATCH_MEANINGS), said beside them
     batch_meanings: dict[str, str] = field(default_factory=lambda: dict(BATCH_MEANINGS))
+    # the urgent results of this batch the history holds as acknowledged (each banner line
+    # says by whom and when, ResultView.acknowledged), as stderr counts them
+    urgent_acknowledged: int = 0
+    # urgent results of earlier runs nobody has acknowledged in time (the history's reminders,
+    # urgent.txt's NOT YET ACKNOWLEDGED lines): listed in a section of their own
+    reminders: list[OverdueReminder] = field(default_factory=list)
 
     @property
     def unusable_inputs(self) -> list[InputView]:
