@@ -27,6 +27,7 @@ from triage.output.views import (
     RunView,
     SummaryView,
     humanise,
+    reference_set_views,
 )
 from triage.schema import (
     INPUT_FAILURES,
@@ -150,6 +151,7 @@ def summary_view(
         patient_file=PATIENT_FILE,
         groups=priority_groups(rows, priority_counts),
         untriaged_urgent=_rejected_views([r for r in rejected if r.possibly_urgent], None),
+        reference_sets=reference_set_views(run, tallies.get("reference_stratum")),
     )
 
 
