@@ -81,6 +81,7 @@ THRESHOLDS: dict[str, float] = {
     "childbearing_age_min_years": 12,
     "childbearing_age_max_years": 55,
     "adult_age_years": 18,
+    "adult_levels_min_age_years": 12,
     "neonatal_max_age_years": 0.25,
     "infant_max_age_years": 1,
     "trimester2_start_weeks": 14,

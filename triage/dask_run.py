@@ -92,7 +92,16 @@ CSV_MAX_ROWS: Final = 1_000_000  # results.csv / rejected.csv beside the Parquet
 TOP_ROWS: Final = 200  # the most pressing results kept in summary.json
 # Counts by these columns (the report's and summary.json's); factors and suggestions hold codes
 # joined by ";", counted one by one.
-COUNTED: Final = ("priority", "status", "band", "factors", "suggestions", "month", "source_file")
+COUNTED: Final = (
+    "priority",
+    "status",
+    "band",
+    "factors",
+    "suggestions",
+    "month",
+    "source_file",
+    "reference_stratum",  # the reference sets that judged a result (the summary's caveats)
+)
 _MULTI: Final = frozenset({"factors", "suggestions"})
 _GLOB_CHARS: Final = frozenset("*?[")
 # The columns the shuffle of flagged rows adds (taken off again before the report sees the rows).

@@ -31,6 +31,7 @@ import pandas as pd
 
 from triage import TOOL_NAME, __version__, collector, io, regex_cache
 from triage.engine import prepare, triage_frame
+from triage.engine.units import all_sets
 from triage.history import (
     HistoryOptions,
     HistoryRecorder,
@@ -54,6 +55,7 @@ from triage.notices import (
 from triage.outdir import OutputError
 from triage.output import OutputOptions, OutputSession, RunMeta, check_output_settings
 from triage.output.encoded import EncodedChunk
+from triage.output.options import SetCaveats
 from triage.output.session import COUNTED
 from triage.schema import (
     DEFAULT_CHUNK_ROWS,
@@ -357,6 +359,13 @@ def run_meta(knowledge: Knowledge, generated_at: datetime, inputs: list[InputSum
         inputs=inputs,
         band_thresholds=[(b.name, b.lower_ng_ml) for b in knowledge.thresholds.bands],
         miu_per_ng=knowledge.reference_set.miu_per_ng,
+        reference_sets=tuple(
+            SetCaveats(rs.name, rs.title, rs.source, rs.caveats)
+            for rs in sorted(
+                all_sets(knowledge).values(),
+                key=lambda rs: (rs is not knowledge.reference_set, rs.name),
+            )
+        ),
     )
 
 

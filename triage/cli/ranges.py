@@ -58,6 +58,10 @@ def render_set(rs: ReferenceSet) -> str:
         lines.append(
             f"    {s.id:<28} {s.sex:<3} {s.state:<14} {_age(s):<14} {_limits(s):<14} {s.source}"
         )
+        if not s.measured:  # what every report says with the interval
+            lines.append(f"      not a measured reference interval: {s.note}")
+        elif s.note_is_caveat:
+            lines.append(f"      caveat: {s.note}")
     return "\n".join(lines)
 
 

@@ -61,6 +61,11 @@ class Interval:
     stratum: str  # "default:adult_female", "row", ...
     label: str  # "women", "pregnancy, 3rd trimester", "the lab's own interval"
     state: str = ""  # the stratum's state ("child", "adult", ...); "" for a row interval
+    # Where a stratum's limits come from (its `source` in reference_ranges/*.toml); "" for the
+    # lab's own interval, which the note names as such.
+    origin: str = ""
+    measured: bool = True  # False: limits set from physiology, not a measured interval
+    caveat: str = ""  # the stratum's note when a reader must see it (not measured, or a caveat)
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,7 +445,17 @@ def describe(st: Stratum) -> str:
 
 def _interval(rs: ReferenceSet, st: Stratum) -> Interval:
     low = float("nan") if st.low_ng_ml is None else float(st.low_ng_ml)
-    return Interval(low, float(st.high_ng_ml), f"{rs.name}:{st.id}", describe(st), st.state)
+    shown = st.note if not st.measured or st.note_is_caveat else ""
+    return Interval(
+        low,
+        float(st.high_ng_ml),
+        f"{rs.name}:{st.id}",
+        describe(st),
+        st.state,
+        origin=st.source,
+        measured=st.measured,
+        caveat=shown,
+    )
 
 
 def _span(rs: ReferenceSet, strata: Sequence[Stratum], label: str) -> Interval:
@@ -448,13 +463,70 @@ def _span(rs: ReferenceSet, strata: Sequence[Stratum], label: str) -> Interval:
     lows = [st.low_ng_ml for st in strata if st.low_ng_ml is not None]
     low = min(lows) if len(lows) == len(strata) else float("nan")
     ids = "+".join(st.id for st in strata)
-    return Interval(low, max(st.high_ng_ml for st in strata), f"{rs.name}:{ids}", label)
+    parts = [_interval(rs, st) for st in strata]
+    return Interval(
+        low,
+        max(st.high_ng_ml for st in strata),
+        f"{rs.name}:{ids}",
+        label,
+        origin="; ".join(dict.fromkeys(iv.origin for iv in parts)),
+        measured=all(iv.measured for iv in parts),
+        caveat=" ".join(dict.fromkeys(iv.caveat for iv in parts if iv.caveat)),
+    )
 
 
 def _range_text(iv: Interval) -> str:
     """The interval marked, to be written in each row's unit (amounts.render): the notes are
     built once per distinct choice, for rows of any unit."""
     return marked_range(iv.low, iv.high)
+
+
+def _sentence(text: str) -> str:
+    """A text to be joined into a note ('. ' between sentences): without its final stop."""
+    return text.strip().rstrip(". ")
+
+
+def provenance(members: Sequence[Interval]) -> str:
+    """Where the reference strata of a row's intervals come from, and what a reader must know
+    of them (docs/output-contract-extensions.md, reference_note): each stratum's source, and its
+    note when its limits are not a measured reference interval or the note is a caveat (the
+    stratum's `measured` and `note_is_caveat` in reference_ranges/*.toml).  "" for the lab's
+    own interval alone, whose note says where it comes from."""
+    strata = list({iv.stratum: iv for iv in members if iv.origin}.values())
+    parts: list[str] = []
+    for iv in strata:
+        one = len(strata) == 1
+        parts.append(
+            f"Source of this interval: {_sentence(iv.origin)}"
+            if one
+            else f"Source of the interval for {iv.label}: {_sentence(iv.origin)}"
+        )
+        note = f": {_sentence(iv.caveat)}" if iv.caveat else ""
+        if not iv.measured:
+            parts.append(
+                f"Not a measured reference interval{note}"
+                if one
+                else f"The interval for {iv.label} is not a measured reference interval{note}"
+            )
+        elif note:
+            parts.append(f"Caveat{note}" if one else f"Caveat on the interval for {iv.label}{note}")
+    return ". ".join(parts)
+
+
+def _with_provenance(iv: Intervals) -> Intervals:
+    """The notes with the provenance of the strata that judged each row (`provenance`), said
+    before the sentences later steps add (the judging sentence, conflicts, the age)."""
+    said: dict[int, str] = {}  # members tuples are shared by the rows of one choice
+    notes = list(iv.note)
+    for i, members in enumerate(iv.members):
+        if not members:
+            continue
+        text = said.get(id(members))
+        if text is None:
+            text = said[id(members)] = provenance(members)
+        if text:
+            notes[i] = f"{_sentence(notes[i])}. {text}" if notes[i] else text
+    return replace(iv, note=notes)
 
 
 def interval_words(iv: Interval) -> str:
@@ -786,7 +858,7 @@ def choose_intervals(
     usual_high = np.array([usual for _, _, usual in chosen], dtype="float64")
     per_row = _broadcast(replace(distinct, usual_high=usual_high), codes)
     ages = frame["age_years"].to_numpy(dtype="float64")
-    return _neonatal_fall(per_row, ages, knowledge)
+    return _with_provenance(_neonatal_fall(per_row, ages, knowledge))
 
 
 def _neonatal_fall(iv: Intervals, ages: np.ndarray, knowledge: Knowledge) -> Intervals:

@@ -95,7 +95,7 @@ CSV_COLUMNS: Final = (
     "source",
     "note",
 )
-CSV_OPTIONAL_COLUMNS: Final = ("neonatal",)
+CSV_OPTIONAL_COLUMNS: Final = ("neonatal", "measured", "note_is_caveat")
 # The keys of a [[stratum]] table are the CSV form's columns.
 STRATUM_KEYS: Final = frozenset((*CSV_COLUMNS, *CSV_OPTIONAL_COLUMNS))
 CSV_REQUIRED_COLUMNS: Final = ("id", "sex", "state", "high", "source")
@@ -586,7 +586,8 @@ def _check_csv_header(header: list[str], line: int, problems: _Problems) -> None
     for name in header:
         if name and name not in known:
             problems.add(
-                f"unknown column '{name}' (columns: {','.join(CSV_COLUMNS)}[,neonatal])",
+                f"unknown column '{name}' (columns: {','.join(CSV_COLUMNS)}"
+                f"[,{','.join(CSV_OPTIONAL_COLUMNS)}])",
                 line=line,
                 field=name,
             )
@@ -717,6 +718,8 @@ def _build_stratum(rec: _Record, context: _SetContext, problems: _Problems) -> S
     source = _text(rec, "source", problems, required=True)
     note = _text(rec, "note", problems, required=False)
     neonatal = _boolean(rec, "neonatal", problems, default=False)
+    measured = _boolean(rec, "measured", problems, default=True)
+    note_is_caveat = _boolean(rec, "note_is_caveat", problems, default=False)
     unit_text = _text(rec, "unit", problems, required=False) or context.unit
     factor = _stratum_factor(rec, unit_text, context, problems)
     if age_min is not None and age_max is not None and age_min >= age_max:
@@ -737,6 +740,18 @@ def _build_stratum(rec: _Record, context: _SetContext, problems: _Problems) -> S
             line=rec.line_of("neonatal"),
             field="neonatal",
         )
+    for key, given in (
+        ("measured = false", not measured),
+        ("note_is_caveat = true", note_is_caveat),
+    ):
+        if given and not note:
+            field_name = key.split(" ")[0]
+            problems.add(
+                f"{key} needs a 'note' saying how the limits were set or what a reader must "
+                "know: the reports show it with the interval",
+                line=rec.line_of(field_name),
+                field=field_name,
+            )
     if len(problems.items) > before or high is None or factor is None:
         return None
     note = _conversion_note(note, unit_text, factor, low, high)
@@ -751,6 +766,8 @@ def _build_stratum(rec: _Record, context: _SetContext, problems: _Problems) -> S
         age_max_years=age_max,
         neonatal=neonatal,
         note=note,
+        measured=measured,
+        note_is_caveat=note_is_caveat,
         line=rec.line or 0,
     )
 

@@ -39,6 +39,12 @@ class Stratum:
     age_max_years: float | None = None  # exclusive; None = no upper bound
     neonatal: bool = False  # True for neonatal bands (factor "neonatal", source "physiological")
     note: str = ""
+    # False for limits the team set from physiology (a term range, a doubled basal level), not a
+    # reference interval measured in a population: every report says so, with the note.
+    measured: bool = True
+    # The note is a caveat a reader of the result must see (an unconfirmed or one-sided interval,
+    # a limit a usual result may exceed): every report shows it with the interval.
+    note_is_caveat: bool = False
     line: int = 0  # line in the source file (for messages)
 
 

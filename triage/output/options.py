@@ -89,6 +89,17 @@ class Branding:
     logo_source: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class SetCaveats:
+    """A reference set as the summary names it, with its caveats ([set] caveats of
+    reference_ranges/*.toml)."""
+
+    name: str  # "default", "roche_elecsys"
+    title: str
+    source: str  # the set's overall citation
+    caveats: tuple[str, ...] = ()
+
+
 @dataclass(slots=True)
 class RunMeta:
     """Provenance of a run, shown in every report and in results.json."""
@@ -105,6 +116,9 @@ class RunMeta:
     # mIU/L per ng/mL of the reference set (reference_ranges/*.toml, with its source): shows a
     # result reported in ng/mL in mIU/L (display_unit); None: such a result stays in ng/mL.
     miu_per_ng: float | None = None
+    # Every reference set the engine may consult, the chosen one first: the summary lists the
+    # caveats of the chosen set and of each other set that judged a result of the batch.
+    reference_sets: tuple[SetCaveats, ...] = ()
 
 
 @dataclass(slots=True)

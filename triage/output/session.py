@@ -108,7 +108,9 @@ _NONE_RANK: Final = PRIORITIES.index("none")  # output/views.py priority_ranks
 
 log = logging.getLogger("triage")
 
-COUNTED: Final[tuple[str, ...]] = ("priority", "status", "band")  # counts() answers these
+# counts() answers these; the strata (reference_stratum) name the reference sets that judged a
+# result, whose caveats the summary lists
+COUNTED: Final[tuple[str, ...]] = ("priority", "status", "band", "reference_stratum")
 WRITE_CHUNK_ROWS: Final = 10_000  # write_outputs hands its frame to the session in such chunks
 
 

@@ -27,6 +27,7 @@ from triage.output.views import (
     RunView,
     SummaryView,
     humanise,
+    reference_set_views,
 )
 from triage.schema import (
     INPUT_FAILURES,
@@ -157,6 +158,7 @@ def summary_view(
         untriaged_urgent=_rejected_views([r for r in rejected if r.possibly_urgent], None),
         urgent_acknowledged=urgent_acknowledged,
         reminders=list(reminders),
+        reference_sets=reference_set_views(run, tallies.get("reference_stratum")),
     )
 
 

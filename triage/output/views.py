@@ -35,7 +35,7 @@ from triage.numbers import (
     to_lab_unit,
     written_decimals,
 )
-from triage.output.options import DISPLAY_UNITS, PATIENTS_HTML, Branding, RunMeta
+from triage.output.options import DISPLAY_UNITS, PATIENTS_HTML, Branding, RunMeta, SetCaveats
 from triage.output.rows import is_missing, join_codes
 from triage.schema import (
     CAUTION_CODES,
@@ -528,6 +528,42 @@ class RunView:
     bands: list[BandView]
     display_unit: str = "lab"  # OutputOptions.display_unit
     miu_per_ng: float | None = None  # RunMeta.miu_per_ng: the reference set's factor
+    reference_sets: tuple[SetCaveats, ...] = ()  # RunMeta.reference_sets: the chosen one first
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceSetView:
+    """A reference set the summary lists once: the run's, or one that judged a result."""
+
+    name: str
+    title: str
+    source: str
+    caveats: list[str]
+    chosen: bool  # the run's reference set (--ranges)
+    results: int  # results of the batch judged with one of its strata
+
+
+def reference_set_views(run: RunView, strata: Mapping[str, int] | None) -> list[ReferenceSetView]:
+    """The run's reference set and every other set whose strata judged a result, each once,
+    with its caveats; ``strata``: results per ``reference_stratum`` ("default:adult_female",
+    "row|default:child_f"; a row interval alone names no set)."""
+    used: dict[str, int] = {}
+    for tag, count in (strata or {}).items():
+        names = {part.partition(":")[0] for part in str(tag).split("|") if ":" in part}
+        for name in names:
+            used[name] = used.get(name, 0) + int(count)
+    return [
+        ReferenceSetView(
+            s.name,
+            s.title or s.name,
+            s.source,
+            list(s.caveats),
+            s.name == run.reference_set,
+            used.get(s.name, 0),
+        )
+        for s in run.reference_sets
+        if s.name == run.reference_set or used.get(s.name)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -584,6 +620,8 @@ class SummaryView:
     # urgent results of earlier runs nobody has acknowledged in time (the history's reminders,
     # urgent.txt's NOT YET ACKNOWLEDGED lines): listed in a section of their own
     reminders: list[OverdueReminder] = field(default_factory=list)
+    # the run's reference set and each other set that judged a result, with their caveats
+    reference_sets: list[ReferenceSetView] = field(default_factory=list)
 
     @property
     def unusable_inputs(self) -> list[InputView]:
@@ -699,6 +737,7 @@ def run_view(
         bands=bands,
         display_unit=display_unit,
         miu_per_ng=meta.miu_per_ng,
+        reference_sets=meta.reference_sets,
     )
 
 
