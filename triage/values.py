@@ -2788,15 +2788,25 @@ def hcg_positive(text: str) -> bool | None:
 
 
 def _hcg_from_number(quantity: Quantity) -> bool | None:
-    if not quantity.unit_text or not is_hcg_unit(quantity.unit_text):
+    factor = hcg_unit_factor(quantity.unit_text) if quantity.unit_text else None
+    if factor is None:
         return None
     value = quantity.value if quantity.value is not None else math.nan
-    return hcg_number_positive(value, quantity.qualifier)
+    return hcg_number_positive(value * factor, quantity.qualifier)
 
 
-def is_hcg_unit(unit: str) -> bool:
-    """Whether ``unit`` is one hCG is reported in (synonyms.toml [hcg] units: IU/L = mIU/mL)."""
-    return unit_key(unit) in {unit_key(u) for u in synonyms_data()["hcg"]["units"]}
+@cache
+def _hcg_unit_factors() -> dict[str, float]:
+    data = synonyms_data()["hcg"]
+    factors = {unit_key(u): float(data["units_per_ml_factor"]) for u in data["units_per_ml"]}
+    factors.update({unit_key(u): 1.0 for u in data["units"]})
+    return factors
+
+
+def hcg_unit_factor(unit: str) -> float | None:
+    """What turns an hCG number in ``unit`` into IU/L (synonyms.toml [hcg]: 1 for IU/L = mIU/mL,
+    1000 for IU/mL); None for a unit hCG is not reported in (MoM, ng/mL)."""
+    return _hcg_unit_factors().get(unit_key(unit))
 
 
 def hcg_number_positive(value: float, qualifier: str = "") -> bool | None:
