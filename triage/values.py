@@ -3084,9 +3084,11 @@ def _stopped_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, flo
     before = "|".join(ago["before"])
     after = "|".join(ago["after"])
     day = "|".join(sorted(relative, key=len, reverse=True))
+    # a day word may follow a `since` word: "abgesetzt seit gestern", "arrêté depuis hier"
+    since_day = "|".join(stopped["since"])
     time = (
-        rf"(?:(?:{before})\s+{_time_span(1)}|{_time_span(2)}\s+(?:{after})\b|(?P<day>{day})\b"
-        rf"|{_last_period()})"
+        rf"(?:(?:{before})\s+{_time_span(1)}|{_time_span(2)}\s+(?:{after})\b"
+        rf"|(?:(?:{since_day})\s+)?(?P<day>{day})\b|{_last_period()})"
     )
     # "abgesetzt seit 2 Tagen", "off risperidone for 2 days": how long the stop has lasted
     since = rf"(?:{'|'.join(stopped['since'])})\s+{_time_span(3)}"
