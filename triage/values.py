@@ -2839,15 +2839,25 @@ def hcg_positive(text: str) -> bool | None:
 
 
 def _hcg_from_number(quantity: Quantity) -> bool | None:
-    if not quantity.unit_text or not is_hcg_unit(quantity.unit_text):
+    factor = hcg_unit_factor(quantity.unit_text) if quantity.unit_text else None
+    if factor is None:
         return None
     value = quantity.value if quantity.value is not None else math.nan
-    return hcg_number_positive(value, quantity.qualifier)
+    return hcg_number_positive(value * factor, quantity.qualifier)
 
 
-def is_hcg_unit(unit: str) -> bool:
-    """Whether ``unit`` is one hCG is reported in (synonyms.toml [hcg] units: IU/L = mIU/mL)."""
-    return unit_key(unit) in {unit_key(u) for u in synonyms_data()["hcg"]["units"]}
+@cache
+def _hcg_unit_factors() -> dict[str, float]:
+    data = synonyms_data()["hcg"]
+    factors = {unit_key(u): float(data["units_per_ml_factor"]) for u in data["units_per_ml"]}
+    factors.update({unit_key(u): 1.0 for u in data["units"]})
+    return factors
+
+
+def hcg_unit_factor(unit: str) -> float | None:
+    """What turns an hCG number in ``unit`` into IU/L (synonyms.toml [hcg]: 1 for IU/L = mIU/mL,
+    1000 for IU/mL); None for a unit hCG is not reported in (MoM, ng/mL)."""
+    return _hcg_unit_factors().get(unit_key(unit))
 
 
 def hcg_number_positive(value: float, qualifier: str = "") -> bool | None:
@@ -3125,9 +3135,11 @@ def _stopped_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, flo
     before = "|".join(ago["before"])
     after = "|".join(ago["after"])
     day = "|".join(sorted(relative, key=len, reverse=True))
+    # a day word may follow a `since` word: "abgesetzt seit gestern", "arrêté depuis hier"
+    since_day = "|".join(stopped["since"])
     time = (
-        rf"(?:(?:{before})\s+{_time_span(1)}|{_time_span(2)}\s+(?:{after})\b|(?P<day>{day})\b"
-        rf"|{_last_period()})"
+        rf"(?:(?:{before})\s+{_time_span(1)}|{_time_span(2)}\s+(?:{after})\b"
+        rf"|(?:(?:{since_day})\s+)?(?P<day>{day})\b|{_last_period()})"
     )
     # "abgesetzt seit 2 Tagen", "off risperidone for 2 days": how long the stop has lasted
     since = rf"(?:{'|'.join(stopped['since'])})\s+{_time_span(3)}"

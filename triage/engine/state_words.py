@@ -46,8 +46,8 @@ from triage.values import (
     complement_percent,
     ended_ago,
     event_days_ago,
+    hcg_unit_factor,
     is_ambiguous_date_text,
-    is_hcg_unit,
     normalise_unit,
     normalise_word,
     parse_date_text,
@@ -794,8 +794,9 @@ class StateVocabulary:
             if concept.units == UNITS_HCG:
                 # an hCG in a unit of the hcg column's, or without one (IU/L, as there); in
                 # another unit ("free β-hCG 1.2 MoM", "5 ng/mL") it is not read
-                if "unit" not in groups or is_hcg_unit(groups["unit"]):
-                    out.append(Fact(concept.number, qualifier, column, quote, value))
+                factor = hcg_unit_factor(groups["unit"]) if "unit" in groups else 1.0
+                if factor is not None:
+                    out.append(Fact(concept.number, qualifier, column, quote, value * factor))
                 return out
             # a concentration is read only in a prolactin unit it names ("12 ng/mL", "250 mIU/l")
             info = normalise_unit(groups["unit"]) if "unit" in groups else None
