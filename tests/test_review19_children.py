@@ -82,6 +82,8 @@ NOT_SYMPTOMS = [
     "no short stature",
     "no growth failure, puberty normal",
     "microadénome de petite taille",
+    "adénome hypophysaire de petite taille",  # an adjective between: still the lesion's size
+    "lésion sellaire de petite taille",
     "menarche: yes",
 ]
 
