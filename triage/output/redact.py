@@ -87,8 +87,11 @@ MIN_NAME_WORD: Final = 2  # shorter name parts ("O" of O'Brien) are not searched
 # would hit lab values ("lesion 12 mm").
 MIN_NUMERIC_ID_SEARCHED: Final = 6
 
-# Columns with a row's free text, searched for the row's id and name words.
+# Columns with a row's free text, searched for the row's id and name words in their quotes.
 FREE_TEXT_COLUMNS: Final[tuple[str, ...]] = ("reference_note", "factor_evidence")
+# Columns of free text written by people (an acknowledgement's note: "phoned Mrs Rossi"), scrubbed
+# whole of the row's id and name words; the staff it names stay.
+WHOLE_TEXT_COLUMNS: Final[tuple[str, ...]] = ("acknowledged",)
 DETAIL_TEXT_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "factor_details": ("evidence", "label"),
     "suggestion_details": ("reason", "label"),
@@ -111,6 +114,7 @@ DROPPED_COLUMNS: Final[tuple[str, ...]] = ("birth_date",)  # emptied
 # date as TIME_COLUMNS are (they hold no id or name; the acknowledgement names staff, who stay).
 HISTORY_DETAILS: Final = "history_details"
 HISTORY_TIME_KEYS: Final[tuple[str, ...]] = ("collected_at",)
+HISTORY_TEXT_KEYS: Final[tuple[str, ...]] = ("acknowledged",)  # free text, as FREE_TEXT_COLUMNS
 PLACEHOLDER: Final = "[redacted]"
 MAX_KEPT_DECIMALS: Final = 3
 # A quoted text in a rejected row's detail: '...' or "..." as Python's repr writes them.
@@ -339,7 +343,7 @@ class Redactor:
         specimens = _column_values(out, "specimen_id")
         id_token = lru_cache(maxsize=None)(self.identifier)
         initials = lru_cache(maxsize=None)(self.initials)
-        scrubbers = [
+        whole_texts = [
             _scrubber(
                 i,
                 id_token(i) if i else "",
@@ -351,6 +355,8 @@ class Redactor:
             )
             for i, n, b, s in zip(ids, names, births, specimens, strict=True)
         ]
+        # the evidence and notes quote the cells they read: only the quotes are the patient's
+        scrubbers = [_within_quotes(s) for s in whole_texts]
         if "patient_id" in out.columns:
             out["patient_id"] = _text_series([id_token(i) if i else None for i in ids], out)
         if "patient_name" in out.columns:
@@ -366,9 +372,20 @@ class Redactor:
                     s(t) if isinstance(t, str) else t for s, t in zip(scrubbers, texts, strict=True)
                 ]
                 out[column] = _text_series(scrubbed, out)
+        for column in WHOLE_TEXT_COLUMNS:
+            if column in out.columns:
+                texts = out[column].tolist()
+                scrubbed = [
+                    s(t) if isinstance(t, str) else t
+                    for s, t in zip(whole_texts, texts, strict=True)
+                ]
+                out[column] = _text_series(scrubbed, out)
         if HISTORY_DETAILS in out.columns:
             out[HISTORY_DETAILS] = pd.Series(
-                [_history_details_cut(c) for c in out[HISTORY_DETAILS].tolist()],
+                [
+                    _history_details_cut(c, s)
+                    for c, s in zip(out[HISTORY_DETAILS].tolist(), whole_texts, strict=True)
+                ],
                 index=out.index,
                 dtype=object,
             )
@@ -444,13 +461,18 @@ def _date_only(value: object) -> object:
     return day if isinstance(value, pd.Timestamp) else day.to_pydatetime()
 
 
-def _history_details_cut(cell: object) -> object:
-    """The earlier results of one row with their times cut to the date (a new list)."""
+def _history_details_cut(cell: object, scrub: Callable[[str], str]) -> object:
+    """The earlier results of one row with their times cut to the date and their free text
+    (HISTORY_TEXT_KEYS: an acknowledgement's note) scrubbed of the row's identity (a new list)."""
 
     def cut(entry: dict[str, object]) -> None:
         for key in HISTORY_TIME_KEYS:
             if key in entry:
                 entry[key] = _date_only(entry[key])
+        for key in HISTORY_TEXT_KEYS:
+            text = entry.get(key)
+            if isinstance(text, str):
+                entry[key] = scrub(text)
 
     return _each_history_entry(cell, cut)
 
@@ -707,7 +729,7 @@ def _scrubber(
     specimen_token: str = "",
 ) -> Callable[[str], str]:
     """Replace the row's id, specimen number, name (whole, its compound words and their parts)
-    and birth date in the quoted cell excerpts of a free text (module doc)."""
+    and birth date in a text (the callers keep the tool's own words: ``_within_quotes``)."""
     targets: dict[str, str] = {}  # regular expression -> replacement
     for pattern in _id_patterns(identifier):
         targets.setdefault(pattern, id_token)
@@ -741,7 +763,7 @@ def _scrubber(
             text = short(text)
         return text
 
-    return _within_quotes(scrub)
+    return scrub
 
 
 # A date written with its month's name, in any of the six languages ("7 March 1984",
