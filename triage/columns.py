@@ -1156,11 +1156,9 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
         # decide; a column of lone numbers alone is no interval column unless its header says
         # they are upper limits ("Ref <", "Normal (<)": io/wide reads them so)
         rest = [c for c in cells if lone_number(c) is None]
-        if len(rest) < len(cells) and any(_fits_interval(c) for c in rest):
-            kept = value_fit(name, rest, header)
-            if kept is None or kept[0] >= check.min_fit:
-                return None
-        if len(rest) < len(cells) and header_says_upper_limit(header):
+        if len(rest) < len(cells) and (
+            header_says_upper_limit(header) or any(_fits_interval(c) for c in rest)
+        ):
             kept = value_fit(name, rest, header)
             if kept is None or kept[0] >= check.min_fit:
                 return None

@@ -223,9 +223,14 @@ def _reported(when: object) -> str:
     return f"{when:%Y-%m-%d %H:%M} UTC" if isinstance(when, datetime) else _MISSING
 
 
-def _ack_hint(result_id: object, history: str | None) -> str:
+def _ack_command(result_id: object, history: str | None) -> str:
+    """The command that acknowledges result R-<result_id> (``history``: ack_location)."""
     where = f" --history {shlex.quote(history)}" if history else ""
-    return f" | acknowledge: prolactin-triage ack R-{_text(result_id)} --by NAME{where}"
+    return f"prolactin-triage ack R-{_text(result_id)} --by NAME{where}"
+
+
+def _ack_hint(result_id: object, history: str | None) -> str:
+    return f" | acknowledge: {_ack_command(result_id, history)}"
 
 
 def _reminder(result_id: object, reminded: Mapping[int, object] | None, history: str | None) -> str:
@@ -285,7 +290,7 @@ class OverdueReminder:
             f"{URGENT_LINE_START}{self.patient}"
             f" | specimen {self.specimen}"
             f" | prolactin {self.prolactin}"
-            f" | {OVERDUE_MARK}: reported {self.reported} as result {self.result_id}"
+            f"{_OVERDUE_PART}{self.reported} as result {self.result_id}"
             f" | {self.place}"
             f" | acknowledge: {self.command}"
         )
@@ -296,7 +301,6 @@ def overdue_items(results: pd.DataFrame, history: str | None = None) -> list[Ove
     ``id``, ``recorded_at``; as the outputs show them): listed again in every run until
     ``prolactin-triage ack``.  ``history``: where the history is, as the ack command needs it
     (``ack_location``)."""
-    where = f" --history {shlex.quote(history)}" if history else ""
     reminders = []
     for _, row in results.iterrows():
         when = row.get("recorded_at")
@@ -309,7 +313,7 @@ def overdue_items(results: pd.DataFrame, history: str | None = None) -> list[Ove
                 reported=_reported(when),
                 result_id=result_id,
                 place=_where(row),
-                command=f"prolactin-triage ack {result_id} --by NAME{where}",
+                command=_ack_command(row.get("id"), history),
             )
         )
     return reminders

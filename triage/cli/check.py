@@ -82,7 +82,9 @@ def render_check(outcome: InputsRead, *, show_values: bool = False, verbose: boo
     for s in outcome.inputs:
         block = _render_summary(s, by_file.get((s.file, s.sheet), []), show_values, verbose)
         if verbose:
-            rows = outcome.frame[outcome.frame["source_file"] == s.file]
+            frame = outcome.frame  # this input's rows: its file and sheet (a workbook has several)
+            sheets = frame["source_sheet"].astype("string").fillna("")
+            rows = frame[(frame["source_file"] == s.file) & (sheets == (s.sheet or ""))]
             block += "\n" + "\n".join(_render_read(s, rows))
         blocks.append(block)
     # an unusable file is named here; its error is printed once, on stderr (check_command)

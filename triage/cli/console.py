@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 PROG = "prolactin-triage"
 EXIT_INTERNAL = 1
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a tool whose reader stopped
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a tool stopped by Ctrl-C
 
 
 class _VisibleFormatter(logging.Formatter):
@@ -105,7 +106,7 @@ def error_boundary(*, debug: bool = False, quiet: bool = False) -> Iterator[None
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         error("interrupted; no partial output was left behind")
-        raise typer.Exit(130) from None
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:
         if not _stdout_closed():
             raise

@@ -759,7 +759,6 @@ def interactive() -> bool:
 # The line a declined purge prints on stderr: no error (contract §6 keeps 1 for a bug), exit 0.
 PURGE_DECLINED: Final = "history purge: declined at the prompt; nothing purged"
 PURGE_INTERRUPTED: Final = "history purge: no answer at the prompt; nothing purged"
-EXIT_INTERRUPTED: Final = 130
 
 
 def _confirm_purge(cutoff: str, *, quiet: bool) -> None:
@@ -770,7 +769,7 @@ def _confirm_purge(cutoff: str, *, quiet: bool) -> None:
         agreed = typer.confirm(f"Remove every result collected before {cutoff} from the history?")
     except typer.Abort:
         print(f"{console.PROG}: {PURGE_INTERRUPTED}", file=sys.stderr)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        raise typer.Exit(console.EXIT_INTERRUPTED) from None
     if not agreed:
         if not quiet:
             print(f"{console.PROG}: {PURGE_DECLINED}", file=sys.stderr)

@@ -1729,32 +1729,32 @@ def _unexplained_text(ctx: RowContext) -> str:
         text += f"; {ctx.lesion.evidence}: a pituitary lesion queried, not known"
     if ctx.normal_mri is not None:
         text += f"; {ctx.normal_mri}: a pituitary MRI was normal"
-    if not ctx.adult_levels() and ctx.uln == ctx.uln and ctx.uln > 0:
-        times = f"{ctx.qualifier}{approx(ctx.value / ctx.uln)}"
-        # the prolactinoma levels (> 250, > 500 ng/mL) are adult series' (clinical-reference
-        # §6): a child's level names no cause by itself (_level_findings)
-        text += (
-            f"; {times}× the upper limit for age ({ctx.amount(ctx.uln)}): the prolactin levels "
-            "that point to a prolactinoma come from adult series, so in a child the level alone "
-            "names no cause (paediatric endocrine assessment)"
+    return text + _child_level_note(ctx)
+
+
+def _child_level_note(ctx: RowContext) -> str:
+    """What a child's level says against its age interval (under adult_age_years, with a
+    limit): before puberty (adult_levels_min_age_years) the adult series' prolactinoma levels
+    (> 250, > 500 ng/mL, clinical-reference §6) name no cause; an adolescent's level at or below
+    the prolactinoma level does not point to one.  "" for an adult, or above that level."""
+    if ctx.adult() or not (ctx.uln == ctx.uln and ctx.uln > 0):
+        return ""
+    times = f"; {ctx.qualifier}{approx(ctx.value / ctx.uln)}× the upper limit for age"
+    times += f" ({ctx.amount(ctx.uln)}): "
+    if not ctx.adult_levels():
+        return (
+            f"{times}the prolactin levels that point to a prolactinoma come from adult series, "
+            "so in a child the level alone names no cause (paediatric endocrine assessment)"
         )
     likely = ctx.t("prolactinoma_likely_ng_ml")
-    if (  # an adolescent: the adult levels apply, the age interval judges the result
-        ctx.adult_levels()
-        and not ctx.adult()
-        and ctx.uln == ctx.uln
-        and ctx.uln > 0
-        and not ctx.level_above(likely)
-    ):
-        times = f"{ctx.qualifier}{approx(ctx.value / ctx.uln)}"
-        # the same comparison as the prolactinoma rule (above the level, not at it)
-        where = "below" if ctx.qualifier == "<" or ctx.value < likely else "at or below"
-        text += (
-            f"; {times}× the upper limit for age ({ctx.amount(ctx.uln)}): {where} "
-            f"{ctx.amount(likely, approx=True)} the level alone does not point to a prolactinoma "
-            "in a child"
-        )
-    return text
+    if ctx.level_above(likely):
+        return ""
+    # the same comparison as the prolactinoma rule (above the level, not at it)
+    where = "below" if ctx.qualifier == "<" or ctx.value < likely else "at or below"
+    return (
+        f"{times}{where} {ctx.amount(likely, approx=True)} the level alone does not point to a "
+        "prolactinoma in a child"
+    )
 
 
 def _no_raising_drug(

@@ -893,18 +893,13 @@ def medication_review(s: Situation) -> str | None:
     usual = [m for m, judgement in judged if judgement == USUAL]
     reached = [m for m, judgement in judged if judgement == WITHIN_REACH]
     rare = [m for m, judgement in judged if judgement not in (USUAL, WITHIN_REACH)]
-    if usual:
-        text = _usual_drug_review(ctx, usual)
-        if reached:
+    if usual or reached:
+        text = _usual_drug_review(ctx, usual) if usual else _reached_drug_review(ctx, reached)
+        if usual and reached:
             text += (
                 f"; {_drug_names(reached)} can also reach this level, though in few users: a "
                 "possible cause too"
             )
-        if rare:
-            text += f"; {_drug_names(rare)} {_rarely(rare)} prolactin: not the likely cause"
-        return _doubt_first(raising, text)
-    if reached:
-        text = _reached_drug_review(ctx, reached)
         if rare:
             text += f"; {_drug_names(rare)} {_rarely(rare)} prolactin: not the likely cause"
         return _doubt_first(raising, text)

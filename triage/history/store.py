@@ -497,13 +497,16 @@ def _migrate_to_6(conn: Connection) -> None:
         conn.execute(
             sa.text("ALTER TABLE results ADD COLUMN patient_key VARCHAR(256) NOT NULL DEFAULT ''")
         )
-    stored = conn.execute(sa.select(results.c.patient_id).distinct()).scalars().all()
-    for patient in stored:
-        conn.execute(
-            sa.update(results)
-            .where(results.c.patient_id == patient)
-            .values(patient_key=identifier_key(patient))
-        )
+    # one statement, run for each stored (issuer, patient): the results_patient index finds
+    # its rows (a patient_id alone is no index's first column: a scan of the table each)
+    stored = conn.execute(sa.select(results.c.issuer, results.c.patient_id).distinct()).all()
+    fill = (
+        sa.update(results)
+        .where(results.c.issuer == sa.bindparam("of"), results.c.patient_id == sa.bindparam("id_"))
+        .values(patient_key=sa.bindparam("key"))
+    )
+    if stored:
+        conn.execute(fill, [{"of": i, "id_": p, "key": identifier_key(p)} for i, p in stored])
     index = next(i for i in results.indexes if i.name == "results_patient_key")
     index.create(conn, checkfirst=True)
 

@@ -473,8 +473,7 @@ def _issuer(identifier: Mapping[str, Any]) -> str:
         )
         if named:
             return named
-    system = _text(identifier.get("system"))
-    return "" if _TOOL_NAMING_SYSTEM in system else system
+    return _own_system(_text(identifier.get("system")))
 
 
 def _own_system(system: str) -> str:
