@@ -18,6 +18,7 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Final
 
+from triage.engine import memo
 from triage.engine.context import (
     LIKELY,
     POSSIBLE,
@@ -38,6 +39,7 @@ from triage.knowledge.drugs import (
     drug_matcher,
     gives_medications,
     medication_lists,
+    names_stop_time,
     no_longer_clause,
     not_yet_started,
     own_part,
@@ -431,10 +433,18 @@ def is_depot_item(ctx: RowContext, written: str, drug: Drug) -> bool:
     brand, "decanoate", "palmitate", "Depot", "LAI" ...) in the words of its own drug: an item
     naming two drugs ("Abilify Maintena 400 mg + Haldol 5 mg", "Xeplion und Haldol 5 mg") gives
     the depot only to the drug whose words hold it (knowledge/drugs.py own_part)."""
+    # a function of the text, the drug and the vocabularies: once per process (memo.py; the
+    # entry keeps its cue book, so that no other book takes its id while it is kept)
+    known = memo.cache_of("depot_items", ctx.knowledge.drugs)
+    found = known.get((written, drug.name, id(ctx.book)))
+    if found is not None and found[0] is ctx.book:
+        return bool(found[1])
     mentions = drug_matcher(tuple(ctx.knowledge.drugs)).mentions(written)
     spans = [(m.start, m.end) for m in mentions]
     own = [own_part(written, spans, i) for i, m in enumerate(mentions) if m.match.drug == drug]
-    return any("depot" in ctx.book.match("medications", part) for part in own or [written])
+    depot = any("depot" in ctx.book.match("medications", part) for part in own or [written])
+    known[(written, drug.name, id(ctx.book))] = (ctx.book, depot)
+    return depot
 
 
 def depot_review(ctx: RowContext, match: DrugMatch) -> bool:
@@ -593,6 +603,8 @@ def _oral_window(ctx: RowContext, acts_after_stop: str) -> str:
 def _stop_span(ctx: RowContext, written: str) -> tuple[float, float | None] | None:
     """The fewest and most days before this row's sample a stop was (knowledge/drugs.py
     stop_span: a month's span, (0, None) for "recently"), or None."""
+    if not names_stop_time(written):
+        return None  # (before the sample's day is looked up)
     return stop_span_at(written, _sample_day(ctx))
 
 

@@ -2488,11 +2488,33 @@ def stop_span(item: str) -> tuple[float, float | None] | None:
     return None
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct item and sample day
 def stop_span_at(
     item: str, as_of: tuple[int, int, int] | None
 ) -> tuple[float, float | None] | None:
     """stop_span of `item` for a sample of date `as_of` (None: not known)."""
+    if not names_stop_time(item):
+        return None  # the usual item: no stop time for any sample day (asked once per item)
+    return _stop_span_at(item, as_of)
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
+def names_stop_time(item: str) -> bool:
+    """Whether stop_span may find a stop in `item` for some sample day (False: stop_span_at is
+    None whatever the day): what it reads without the sample's date, or a date, a month, a year
+    or an end that it would read with one."""
+    return (
+        _stop_span_at(item, None) is not None
+        or _STOPPED_ON.search(item) is not None
+        or written_end(item) is not None
+        or stopped_month(item) is not None
+        or stopped_year(item) is not None
+    )
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct item and sample day
+def _stop_span_at(
+    item: str, as_of: tuple[int, int, int] | None
+) -> tuple[float, float | None] | None:
     token = _AS_OF.set(as_of)
     try:
         return stop_span(item)
