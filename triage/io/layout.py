@@ -580,16 +580,22 @@ def names_reference_values(sheet: str) -> bool:
 
 
 @cache
-def _codebook_sheet_names() -> tuple[str, ...]:
-    return tuple(normalise_word(w) for w in synonyms_data()["header"]["codebook_sheets"])
+def _codebook_sheet_names() -> tuple[tuple[str, ...], frozenset[str]]:
+    header = synonyms_data()["header"]
+    return (
+        tuple(normalise_word(w) for w in header["codebook_sheets"]),
+        frozenset(normalise_word(w) for w in header["codebook_sheets_whole"]),
+    )
 
 
 def names_codebook(sheet: str) -> bool:
     """A sheet name that names a research export's data dictionary or codebook ("Data
     dictionary", "Codebook", "Codebuch", "Dictionnaire des données", "Diccionario de datos",
-    "Dizionario dati", "Codeboek": synonyms.toml [header] codebook_sheets)."""
-    name = f" {normalise_word(sheet)} "
-    return any(f" {words} " in name for words in _codebook_sheet_names())
+    "Dizionario dati", "Codeboek": synonyms.toml [header] codebook_sheets), or is a legend's
+    whole name ("Key", "Legende": codebook_sheets_whole)."""
+    phrases, whole = _codebook_sheet_names()
+    name = normalise_word(sheet).strip()
+    return name in whole or any(f" {words} " in f" {name} " for words in phrases)
 
 
 CODEBOOK_ROWS: Final = 2000  # rows of a data dictionary looked at for a variable's codes
@@ -666,12 +672,22 @@ def _unit_name(word: str) -> str | None:
 _CHOICE: Final = re.compile(r"\s*(\d{1,2})\s*,\s*(\S.*?)\s*")
 
 
+# A "code = label" choice of a codebook cell ("1=ng/mL, 2=mIU/L", "1 = ng/mL; 2 = mIU/L",
+# "1: µg/L | 2: mU/L"): choices parted by a comma, semicolon or bar, a unit holding none of them.
+_EQUALS_CHOICE: Final = re.compile(r"\s*(\d{1,2})\s*[=:]\s*([^,;|=:]+?)\s*")
+_CHOICES_PARTED: Final = re.compile(r"[,;|]")
+
+
 def unit_choices(cell: str) -> dict[str, str]:
-    """A REDCap choices cell's unit codes ("1, ng/mL | 2, mIU/L"): code -> prolactin unit;
-    {} unless every choice names one, each code once."""
+    """A codebook cell's unit codes, REDCap's choices ("1, ng/mL | 2, mIU/L") or "code = unit"
+    pairs ("1=ng/mL, 2=mIU/L", "1 = ng/mL; 2 = mIU/L"): code -> prolactin unit; {} unless every
+    choice names one, each code once."""
     pairs = [_CHOICE.fullmatch(part) for part in cell.split("|")]
     if not all(pairs):
-        return {}
+        parts = [p for p in _CHOICES_PARTED.split(cell) if p.strip()]
+        pairs = [_EQUALS_CHOICE.fullmatch(part) for part in parts]
+        if len(pairs) < 2 or not all(pairs):
+            return {}
     return _codes_of([(m.group(1), m.group(2)) for m in pairs if m], _unit_name)
 
 
