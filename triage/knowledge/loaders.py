@@ -812,7 +812,7 @@ def _stratum_factor(
 
 
 def _to_ng_ml(value: float, divisor: float) -> float:
-    return round(value / divisor, 3)
+    return value / divisor  # unrounded: a result at the limit in the same unit is at it
 
 
 def _conversion_note(note: str, unit: str, divisor: float, low: float | None, high: float) -> str:
