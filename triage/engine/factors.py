@@ -1130,7 +1130,14 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
     if not lesion.present:
         return []
     evidence, size = _lesion_words(ctx)
-    if not lesion.macro:
+    # a lesion of the stalk or hypothalamus (cues.toml lesion_stalk_infiltrative) acts on the
+    # stalk whatever its size: judged as a large lesion is, against the stalk-effect range
+    where = (
+        "a large sellar lesion"
+        if lesion.macro
+        else "a lesion of the pituitary stalk or hypothalamus"
+    )
+    if not (lesion.macro or lesion.stalk):
         if lesion.non_adenoma:
             text = (
                 f"{evidence}{size}; {_NOT_ADENOMA}: a raised prolactin comes from stalk "
@@ -1157,7 +1164,7 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
     if ctx.within(stalk_max):
         strength = LIKELY if lesion.non_secreting or lesion.non_adenoma else POSSIBLE
         text = (
-            f"{evidence}{size}: a large sellar lesion with prolactin "
+            f"{evidence}{size}: {where} with prolactin "
             f"{ctx.amount(stalk_max, approx=True, mark='≤ ')}, in the range of stalk compression"
         )
         if lesion.non_adenoma:
