@@ -13,8 +13,15 @@ pipeline (in-process CSV runs, several notes per run).  Synthetic patients only.
    "malattia di Cushing", "ziekte van Cushing") and the TSH-secreting adenoma are pituitary
    tumours (§1.1 pituitary lesions, §1.4 pituitary tumours), read as acromegaly is: a known
    pituitary lesion.  A Cushing's syndrome (steroids) is none.
-Negations ("no stalk compression", "kein Cushing") and lookalikes (hypothalamic amenorrhoea, a
-Cushing's syndrome) stay unread.
+3. Exercise or intercourse written with the morning of the sample ("ran a marathon this
+   morning", "footing ce matin", "corrió esta mañana", "corsa stamattina", "hardgelopen
+   vanochtend", "sexual intercourse this morning", "Geschlechtsverkehr am Morgen"): §1.1 and §4
+   list exercise and coitus as transient physiological causes (avoid before sampling).
+4. A breast removed as other languages write it ("borstamputatie", "amputation du sein",
+   "amputación de mama", "mammectomia"): chest-wall stimulation (§4 breast surgery), as
+   "mastectomy" and "Mastektomie" were.
+Negations ("no stalk compression", "kein Sport") and lookalikes (hypothalamic amenorrhoea, a
+dialysis run, unprotected intercourse weeks ago) stay unread.
 """
 
 from __future__ import annotations
@@ -143,3 +150,85 @@ def test_cushings_disease_and_a_tshoma_are_known_pituitary_lesions(tmp_path: Pat
         assert "unexplained" not in found[note], note
     for note in NOT_CUSHINGS_DISEASE:
         assert found[note] == {"unexplained"}, note
+
+
+# 3. exercise and intercourse before the sample -------------------------------------------------
+TRANSIENT = [
+    "ran a marathon this morning",
+    "went for a run this morning",
+    "jogged to the clinic",
+    "exercise 2 hours before sampling",
+    "heute früh gejoggt",
+    "footing ce matin",
+    "corrió esta mañana",
+    "corrió antes de la extracción",
+    "corsa stamattina",
+    "corsa prima del prelievo",
+    "hardgelopen vanochtend",
+    "hardgelopen voor afname",
+    "sexual intercourse this morning",
+    "sampled after sexual intercourse",
+    "Geschlechtsverkehr am Morgen",
+    "rapport sexuel ce matin",
+    "relaciones sexuales anoche",
+    "dopo rapporto sessuale",
+    "na geslachtsgemeenschap",
+]
+NOT_TRANSIENT = [
+    "no exercise",
+    "kein Sport",
+    "no exercise this morning",
+    "did not run this morning",
+    "pas de sport ce matin",
+    "sin ejercicio hoy",
+    "geen sport vandaag",
+    "runs every morning",
+    "marathon runner",
+    "courses ce matin",
+    "corso di formazione oggi",
+    "exercise advice given today",
+    "unprotected intercourse 3 weeks ago",
+    "bleeding after intercourse",
+]
+
+
+def test_exercise_or_intercourse_before_the_sample_is_transient(tmp_path: Path) -> None:
+    notes = TRANSIENT + NOT_TRANSIENT
+    out = _notes(tmp_path, notes, prl=45, sex="F")
+    found = _factors(out, notes)
+    for note in TRANSIENT:
+        assert found[note] == {"transient_physiological"}, note
+        assert "repeat_rested_sample" in _codes(out.loc[f"N{notes.index(note)}", "suggestions"])
+    for note in NOT_TRANSIENT:
+        assert "transient_physiological" not in found[note], note
+
+
+def test_a_dialysis_run_is_no_exercise(tmp_path: Path) -> None:
+    out = _notes(tmp_path, ["haemodialysis run today"], prl=45)
+    codes = _codes(out.loc["N0", "factors"])
+    assert "dialysis" in codes
+    assert "transient_physiological" not in codes
+
+
+# 4. a breast removed ---------------------------------------------------------------------------
+BREAST_REMOVED = [
+    "bilateral mastectomy",
+    "Mastektomie links",
+    "mastectomie bilatérale",
+    "mastectomía bilateral",
+    "mastectomia",
+    "mammectomia bilaterale",
+    "borstamputatie links",
+    "Brustamputation rechts",
+    "amputation du sein gauche",
+    "amputación de mama",
+]
+
+
+def test_a_breast_removed_is_chest_wall_stimulation(tmp_path: Path) -> None:
+    notes = [*BREAST_REMOVED, "geen borstamputatie"]
+    out = _notes(tmp_path, notes, prl=45, sex="F")
+    found = _factors(out, notes)
+    for note in BREAST_REMOVED:
+        assert found[note] == {"chest_wall_stimulation"}, note
+    assert found["geen borstamputatie"] == {"unexplained"}
