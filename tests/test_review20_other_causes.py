@@ -20,6 +20,11 @@ pipeline (in-process CSV runs, several notes per run).  Synthetic patients only.
 4. A breast removed as other languages write it ("borstamputatie", "amputation du sein",
    "amputación de mama", "mammectomia"): chest-wall stimulation (§4 breast surgery), as
    "mastectomy" and "Mastektomie" were.
+5. Cranial or pituitary radiotherapy ("cranial radiotherapy 2010", "Schädelbestrahlung",
+   "radiothérapie hypophysaire", "radioterapia craneal", "radioterapia ipofisaria",
+   "schedelbestraling"): §1.1 lists cranial radiation among the causes; no contract code names
+   it, so it is the documented extension `cranial_radiation` (possible, exceeded above the
+   ~100 ng/mL of systemic causes).
 Negations ("no stalk compression", "kein Sport") and lookalikes (hypothalamic amenorrhoea, a
 dialysis run, unprotected intercourse weeks ago) stay unread.
 """
@@ -232,3 +237,44 @@ def test_a_breast_removed_is_chest_wall_stimulation(tmp_path: Path) -> None:
     for note in BREAST_REMOVED:
         assert found[note] == {"chest_wall_stimulation"}, note
     assert found["geen borstamputatie"] == {"unexplained"}
+
+
+# 5. cranial or pituitary radiotherapy ----------------------------------------------------------
+RADIOTHERAPY = [
+    "cranial radiotherapy 2010",
+    "whole-brain irradiation",
+    "Schädelbestrahlung",
+    "Z.n. Radiatio der Hypophyse",
+    "radiothérapie hypophysaire",
+    "radioterapia craneal",
+    "radioterapia ipofisaria",
+    "schedelbestraling",
+]
+NOT_RADIOTHERAPY = [
+    "radiotherapy to the breast",
+    "Bestrahlung der Brust",
+    "no cranial radiotherapy",
+    "cranial radiotherapy planned",
+    "transsphenoidal surgery 2018",
+]
+
+
+def test_cranial_radiotherapy_at_any_time_is_a_possible_cause(tmp_path: Path) -> None:
+    notes = RADIOTHERAPY + NOT_RADIOTHERAPY
+    out = _notes(tmp_path, notes, prl=60)
+    found = _factors(out, notes)
+    for note in RADIOTHERAPY:
+        assert found[note] == {"cranial_radiation"}, note
+    for note in NOT_RADIOTHERAPY:
+        assert "cranial_radiation" not in found[note], note
+    first = out.loc["N0", "factor_details"][0]
+    assert (first["strength"], first["rule"]) == ("possible", "cranial_radiation")
+
+
+def test_radiotherapy_beyond_the_systemic_range_is_exceeded(tmp_path: Path) -> None:
+    out = _notes(tmp_path, ["cranial radiotherapy 2010"], prl=150)
+    codes = _codes(out.loc["N0", "factors"])
+    assert {"cranial_radiation", "prolactinoma_suspected"} <= codes
+    # a low result after radiotherapy still asks for the other pituitary axes
+    low = _notes(tmp_path, ["cranial radiotherapy 2010"], prl=1)
+    assert "pituitary_function_tests" in _codes(low.loc["N0", "suggestions"])

@@ -1340,6 +1340,22 @@ def head_trauma(ctx: RowContext) -> list[Finding]:
     return [replace(finding, exceeded=not ctx.within(ctx.t("systemic_typical_max_ng_ml")))]
 
 
+@factor_rule("cranial_radiation")
+def cranial_radiation(ctx: RowContext) -> list[Finding]:
+    """Cranial or pituitary radiotherapy at any time (cue cranial_radiation: a late effect, so
+    an old date counts): clinical-reference §1.1 lists cranial radiation among the causes of a
+    raised prolactin, with the systemic ones that stay mostly below systemic_typical_max_ng_ml
+    (SBEM 2018); above it, listed as exceeded."""
+    hit = ctx.first("cranial_radiation")
+    if hit is None:
+        return []
+    text = (
+        f"{hit.evidence()}; cranial radiation is a listed cause of a raised prolactin, usually mild"
+    )
+    finding = Finding("cranial_radiation", POSSIBLE, text, "cranial_radiation")
+    return [replace(finding, exceeded=not ctx.within(ctx.t("systemic_typical_max_ng_ml")))]
+
+
 def _healed_long_ago(ctx: RowContext, hit: CueHit) -> bool:
     """A chest-wall lesion dated in a year before the sample's ("mastectomy 2015", "Z.n.
     Thorakotomie 2019"): healed, not the current lesion of clinical-reference §7.11.  A piercing
