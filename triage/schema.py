@@ -346,6 +346,8 @@ FACTOR_CODES: Final[tuple[str, ...]] = (
     "transient_physiological",
     # acute severe illness or major surgery at sampling: sepsis, intensive care (extension)
     "acute_illness",
+    # cranial or pituitary radiotherapy at any time (extension)
+    "cranial_radiation",
     "unexplained",
 )
 

@@ -236,6 +236,10 @@ class LesionInfo:
     enlarged: bool = False
     # only an empty sella named (cues.toml empty_sella): a pituitary finding, no mass
     empty_sella: bool = False
+    # the pituitary stalk or the hypothalamus named as compressed or involved (cues.toml
+    # lesion_stalk: "stalk compression", "thickened stalk", "hypothalamic lesion"): it raises
+    # prolactin through the stalk, whatever its size
+    stalk: bool = False
 
 
 # The end of a sentence: . ! ? after a word and before a space or the end (not "V.a.", not the
@@ -997,6 +1001,7 @@ class RowContext:
             micro=size is None and not macro and self.has("lesion_micro"),
             suspected=self.has("lesion_suspected"),
             prolactinoma=self.has("lesion_prolactinoma"),
+            stalk=self.has("lesion_stalk"),
         )
 
     def _only_empty_sella(self, named: tuple[CueHit, ...]) -> bool:

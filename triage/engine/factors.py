@@ -1130,7 +1130,14 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
     if not lesion.present:
         return []
     evidence, size = _lesion_words(ctx)
-    if not lesion.macro:
+    # a lesion of the stalk or hypothalamus (cues.toml lesion_stalk_infiltrative) acts on the
+    # stalk whatever its size: judged as a large lesion is, against the stalk-effect range
+    where = (
+        "a large sellar lesion"
+        if lesion.macro
+        else "a lesion of the pituitary stalk or hypothalamus"
+    )
+    if not (lesion.macro or lesion.stalk):
         if lesion.non_adenoma:
             text = (
                 f"{evidence}{size}; {_NOT_ADENOMA}: a raised prolactin comes from stalk "
@@ -1157,7 +1164,7 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
     if ctx.within(stalk_max):
         strength = LIKELY if lesion.non_secreting or lesion.non_adenoma else POSSIBLE
         text = (
-            f"{evidence}{size}: a large sellar lesion with prolactin "
+            f"{evidence}{size}: {where} with prolactin "
             f"{ctx.amount(stalk_max, approx=True, mark='≤ ')}, in the range of stalk compression"
         )
         if lesion.non_adenoma:
@@ -1330,6 +1337,22 @@ def head_trauma(ctx: RowContext) -> list[Finding]:
         return []
     text = f"{evidence}; acute rises are mostly from stress or drugs, a weak cause"
     finding = Finding("head_trauma", POSSIBLE, text, "head_trauma")
+    return [replace(finding, exceeded=not ctx.within(ctx.t("systemic_typical_max_ng_ml")))]
+
+
+@factor_rule("cranial_radiation")
+def cranial_radiation(ctx: RowContext) -> list[Finding]:
+    """Cranial or pituitary radiotherapy at any time (cue cranial_radiation: a late effect, so
+    an old date counts): clinical-reference §1.1 lists cranial radiation among the causes of a
+    raised prolactin, with the systemic ones that stay mostly below systemic_typical_max_ng_ml
+    (SBEM 2018); above it, listed as exceeded."""
+    hit = ctx.first("cranial_radiation")
+    if hit is None:
+        return []
+    text = (
+        f"{hit.evidence()}; cranial radiation is a listed cause of a raised prolactin, usually mild"
+    )
+    finding = Finding("cranial_radiation", POSSIBLE, text, "cranial_radiation")
     return [replace(finding, exceeded=not ctx.within(ctx.t("systemic_typical_max_ng_ml")))]
 
 
