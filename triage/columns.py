@@ -55,6 +55,7 @@ from triage.values import (
     is_missing_code,
     is_missing_result_word,
     is_spreadsheet_error,
+    is_spreadsheet_formula,
     is_unknown_code,
     is_unknown_word,
     lab_word,
@@ -1177,6 +1178,12 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
             "its cells hold formulas without a stored result (the workbook was saved by a "
             "program that does not compute formulas): open it in a spreadsheet program, save "
             "it, and read it again"
+        )
+    formulas = sum(1 for c in cells if is_spreadsheet_formula(c))
+    if formulas and formulas * 2 >= sum(1 for c in cells if not is_blank(c)):
+        return (
+            "its cells hold spreadsheet formulas (=C7), not their results (the file was "
+            "exported showing formulas): export the values and read it again"
         )
     if check.kind == "status":  # name the words not known ("Befund da"): a status may be missed
         unknown = sorted({cell_text(c).strip() for c in cells if _fits_status(c) is False})

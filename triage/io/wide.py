@@ -101,6 +101,7 @@ from triage.values import (
     is_formula_without_value,
     is_missing_code,
     is_spreadsheet_error,
+    is_spreadsheet_formula,
     is_unknown_word,
     lab_word,
     lone_number,
@@ -1919,6 +1920,12 @@ class _Builder:
                     "the prolactin cell holds a formula without a stored result (the workbook was "
                     "saved by a program that does not compute formulas): open it in a "
                     "spreadsheet program, save it, and read it again"
+                )
+            if is_spreadsheet_formula(text):  # "=C7": a csv of a sheet shown with its formulas
+                return (
+                    f"the prolactin cell holds a spreadsheet formula ({text.strip()!r}), not its "
+                    "result (the file was exported showing formulas): export the values and "
+                    "read it again"
                 )
             if second_number_in_brackets(text):
                 return (
