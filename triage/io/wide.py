@@ -888,6 +888,7 @@ class _Builder:
         self.out["prolactin_unit"] = unit
         self.out["prolactin_value"] = value * factor
         self._warn_iu_per_litre(value, unit, factor)
+        self._warn_miu_in_iu(value, unit, factor)
         low, high = self._interval_in(unit, factor, low, high, interval_units)
         self.out["reference_low"] = low
         self.out["reference_high"] = high
@@ -1641,6 +1642,32 @@ class _Builder:
             "like IU/L (as Dutch labs report: 0.45 IU/L = 450 mIU/L), and read as mIU/L they "
             "are all low; check the unit (if they are IU/L, write IU/L in the unit column or "
             "the header, or give --unit IU/L where no unit is written)"
+        )
+
+    def _warn_miu_in_iu(self, value: np.ndarray, unit: np.ndarray, factor: np.ndarray) -> None:
+        """The other way round (``_warn_iu_per_litre``): results written in IU/L (U/L, E/L,
+        UI/L) most of which are above thresholds.toml prolactin_column_max_iu_l (20 IU/L, a
+        giant prolactinoma's level): the values look like mIU/L (150 "U/L" read as IU/L is 7,075
+        ng/mL); read as written they all came out extreme and urgent, with no warning.  Still
+        read as written (as the reverse case), with the warning."""
+        plain = (self.out["qualifier"] == "") & (value > 0)
+        written = plain & (unit == "mIU/L") & (factor > 1)  # IU/L: x1000 to mIU/L
+        if not written.any():
+            return
+        ceiling = load_thresholds().get("prolactin_column_max_iu_l")
+        above = written & (value > ceiling)
+        if int(above.sum()) * 2 <= int(written.sum()):
+            return
+        first = int(np.flatnonzero(above)[0])
+        header = self.table.headers.get("prolactin", "prolactin")
+        self.warnings.append(
+            f"column {header!r}: {int(above.sum())} of {int(written.sum())} result(s) in IU/L "
+            f"are above {_fmt(ceiling)} IU/L (first: row {int(self.table.source_rows[first])}, "
+            f"{_fmt(float(value[first]))}), higher than a giant prolactinoma's level in IU/L for "
+            "most of a file: the values look like mIU/L (450 mIU/L = 0.45 IU/L), and read as "
+            "IU/L they are all extreme and urgent; check the unit (if they are mIU/L, write "
+            "mIU/L in the unit column or the header, or give --unit mIU/L where no unit is "
+            "written)"
         )
 
     def _warn_unit_conflicts(self, unit: np.ndarray, implied: np.ndarray) -> None:
