@@ -55,6 +55,7 @@ from triage.values import (
     is_missing_code,
     is_missing_result_word,
     is_spreadsheet_error,
+    is_spreadsheet_formula,
     is_unknown_code,
     is_unknown_word,
     lab_word,
@@ -929,6 +930,22 @@ def _fits_finding(cell: object) -> bool | None:
     return any(w not in devices for w in words)
 
 
+def _fits_location(cell: object) -> bool | None:
+    """A ward, clinic or department ("Station 4B", "Innere Medizin", "Endokrinologie"), not
+    clinical text ("Kopfschmerzen, bitemporale Hemianopsie"): a cell in which the engine's own
+    words read a finding (``names_a_finding``) is clinical text, unless it names a place
+    ([value_checks.words] place_cells, place_endings: "Headache clinic", "Dialyse",
+    "Intensivstation").  A number or code decides nothing."""
+    if not isinstance(cell, str) or not any(ch.isalpha() for ch in cell):
+        return None
+    text = normalise_word(cell_text(cell))
+    words = [w for w in re.split(r"[^\w&]+", text) if w]
+    places, endings = _check_words("place_cells"), tuple(_check_words("place_endings"))
+    if any(w in places or w.endswith(endings) for w in words):
+        return True
+    return not names_a_finding(text)
+
+
 def _fits_size(cell: object) -> bool | None:
     size = parse_size_mm(cell)
     if size is not None:
@@ -1039,6 +1056,7 @@ VALUE_CHECKS: Final[dict[str, CellCheck]] = {
     "time": _fits_time,
     "name": _fits_name,
     "finding": _fits_finding,
+    "location": _fits_location,
     "size": _fits_size,
     "weeks": _fits_weeks,
     "percent": _fits_percent,
@@ -1177,6 +1195,12 @@ def value_veto(name: str, header: str, cells: Sequence[object] | None) -> str | 
             "its cells hold formulas without a stored result (the workbook was saved by a "
             "program that does not compute formulas): open it in a spreadsheet program, save "
             "it, and read it again"
+        )
+    formulas = sum(1 for c in cells if is_spreadsheet_formula(c))
+    if formulas and formulas * 2 >= sum(1 for c in cells if not is_blank(c)):
+        return (
+            "its cells hold spreadsheet formulas (=C7), not their results (the file was "
+            "exported showing formulas): export the values and read it again"
         )
     if check.kind == "status":  # name the words not known ("Befund da"): a status may be missed
         unknown = sorted({cell_text(c).strip() for c in cells if _fits_status(c) is False})
@@ -2505,6 +2529,17 @@ def header_vocabulary(table: str) -> FieldSpec:
     return _header_spec(table)
 
 
+def _clinical_location(header: str, cells: Sequence[object] | None) -> bool:
+    """A header that may name a location ("Klinik", "Clinic", "Clínica", "Station") over cells
+    of clinical text ([value_checks] location: "Kopfschmerzen, bitemporale Hemianopsie"): the
+    cells decide, and the column is read as notes, so that no red flag in it is lost."""
+    if not cells or not any(name == "location" for name, _ in candidates(header)):
+        return False
+    check = value_checks()["location"]
+    found = value_fit("location", cells, header)
+    return found is not None and found[0] < check.min_fit
+
+
 def _note_columns(
     match: ColumnMatch, used: set[int], samples: Mapping[int, Sequence[object]] | None
 ) -> None:
@@ -2512,19 +2547,24 @@ def _note_columns(
     spec = _note_spec()
     written = note_written_as()
     for col, text in enumerate(match.headers):
-        if not text or col in used or col in match.vetoes:
+        if not text or col in used:
+            continue
+        cells = samples.get(col, ()) if samples is not None else None
+        clinical = _clinical_location(text, cells)
+        if col in match.vetoes and not clinical:
             continue
         worded = parse_header(text).full in written
         free_text = any(f in NOTE_FIELDS and v >= STRONG_SCORE for f, v in candidates(text))
         if (
             not worded
             and not free_text
+            and not clinical
             and score(parse_header(text), spec, shortened=True) < STRONG_SCORE
         ):
             continue
-        cells = samples.get(col, ()) if samples is not None else None
         if not worded and value_veto("comments", text, cells):
             continue
+        match.vetoes.pop(col, None)  # a "Klinik" of clinical text: read as notes, not refused
         match.note_columns.append(col)
         match.warnings = _without_also(match.warnings, text, col)
         target = f" with {match.header_of('comments')!r}" if "comments" in match.fields else ""

@@ -44,6 +44,7 @@ KINDS: Final[tuple[WarningKind, ...]] = (
     WarningKind("interval that suggests another unit", "unit(s) that disagree with the interval"),
     WarningKind("had no unit; it was taken from", "unit(s) taken from the interval"),
     WarningKind("the values look like IU/L", "result column(s) in mIU/L that look like IU/L"),
+    WarningKind("the values look like mIU/L", "result column(s) in IU/L that look like mIU/L"),
     WarningKind("no conversion of each other", "row(s) with a second result in the other unit"),
     WarningKind("cannot be read as an age", "age cell(s) that could not be read"),
     WarningKind("could not be read as a number", "lab value(s) that could not be read"),
@@ -90,6 +91,7 @@ SHOWN_BY_DEFAULT: Final = (
     "changes the unit of column",
     "holds only the sex code M",
     "the values look like IU/L",
+    "the values look like mIU/L",
     "no conversion of each other",
 )
 

@@ -387,6 +387,25 @@ def is_formula_without_value(text: object) -> bool:
     return isinstance(text, str) and text.startswith(head) and text.endswith(tail)
 
 
+# A spreadsheet formula as a csv export of a sheet shown with its formulas writes it: "=" and a
+# cell reference ("=C7", "=$C$7", "=A2*21.2"), a function ("=SUM(B2:B4)", "=WENN(...)") or
+# another sheet's cell ("=Tabelle1!C7", "='Lab 1'!B2").  Never a result: "=C7" is no 7 flagged
+# critical, "=H1" no 1 flagged high.  "=7" and Excel's text-forcing ="850" are values.
+_SPREADSHEET_FORMULA: Final = re.compile(
+    r"\s*=\s*[+-]?[\s(]*(?:\$?[A-Za-z]{1,3}\$?\d+(?![\w.,])|[A-Za-z_][\w.]*\s*\(|"
+    r"(?:'[^']+'|[\w.]+)!)"
+)
+
+
+def is_spreadsheet_formula(text: object) -> bool:
+    """A cell holding a spreadsheet formula instead of its result ("=C7", "=SUM(B2:B4)"), as a
+    csv export of a sheet shown with its formulas writes it, or as the xlsx reader gives a
+    formula saved without its result (``is_formula_without_value``)."""
+    if not isinstance(text, str):
+        return False
+    return is_formula_without_value(text) or _SPREADSHEET_FORMULA.match(text) is not None
+
+
 def _alternation(words: Iterable[str]) -> str:
     spelled = {normalise_word(w) for w in words}
     return "|".join(re.escape(w) for w in sorted(spelled, key=len, reverse=True))
@@ -1452,6 +1471,8 @@ def parse_quantity(cell: object, decimal: str | None = None) -> Quantity:
             return Quantity("ok", number, text=cell.text)
         return Quantity("ok", number, text=format_number(number))
     text = str(cell).strip()
+    if text.startswith("=") and is_spreadsheet_formula(text):  # "=C7": no 7 flagged critical
+        return Quantity("unparseable", text=text)
     remarked = _remarked_quantity(text, decimal)  # "260 haemolysed": as "260 (haemolysed)"
     if remarked is not None:
         return remarked
@@ -1476,6 +1497,8 @@ def _remarked_quantity(text: str, decimal: str | None) -> Quantity | None:
 
 
 def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
+    if text.lstrip().startswith("=") and is_spreadsheet_formula(text):  # an age, a TSH "=C7"
+        return Quantity("unparseable", text=text)
     words = _words()
     if normalise_word(text) in words.missing_result:
         return Quantity("missing", text=text)

@@ -101,6 +101,7 @@ from triage.values import (
     is_formula_without_value,
     is_missing_code,
     is_spreadsheet_error,
+    is_spreadsheet_formula,
     is_unknown_word,
     lab_word,
     lone_number,
@@ -887,6 +888,7 @@ class _Builder:
         self.out["prolactin_unit"] = unit
         self.out["prolactin_value"] = value * factor
         self._warn_iu_per_litre(value, unit, factor)
+        self._warn_miu_in_iu(value, unit, factor)
         low, high = self._interval_in(unit, factor, low, high, interval_units)
         self.out["reference_low"] = low
         self.out["reference_high"] = high
@@ -1642,6 +1644,32 @@ class _Builder:
             "the header, or give --unit IU/L where no unit is written)"
         )
 
+    def _warn_miu_in_iu(self, value: np.ndarray, unit: np.ndarray, factor: np.ndarray) -> None:
+        """The other way round (``_warn_iu_per_litre``): results written in IU/L (U/L, E/L,
+        UI/L) most of which are above thresholds.toml prolactin_column_max_iu_l (20 IU/L, a
+        giant prolactinoma's level): the values look like mIU/L (150 "U/L" read as IU/L is 7,075
+        ng/mL); read as written they all came out extreme and urgent, with no warning.  Still
+        read as written (as the reverse case), with the warning."""
+        plain = (self.out["qualifier"] == "") & (value > 0)
+        written = plain & (unit == "mIU/L") & (factor > 1)  # IU/L: x1000 to mIU/L
+        if not written.any():
+            return
+        ceiling = load_thresholds().get("prolactin_column_max_iu_l")
+        above = written & (value > ceiling)
+        if int(above.sum()) * 2 <= int(written.sum()):
+            return
+        first = int(np.flatnonzero(above)[0])
+        header = self.table.headers.get("prolactin", "prolactin")
+        self.warnings.append(
+            f"column {header!r}: {int(above.sum())} of {int(written.sum())} result(s) in IU/L "
+            f"are above {_fmt(ceiling)} IU/L (first: row {int(self.table.source_rows[first])}, "
+            f"{_fmt(float(value[first]))}), higher than a giant prolactinoma's level in IU/L for "
+            "most of a file: the values look like mIU/L (450 mIU/L = 0.45 IU/L), and read as "
+            "IU/L they are all extreme and urgent; check the unit (if they are mIU/L, write "
+            "mIU/L in the unit column or the header, or give --unit mIU/L where no unit is "
+            "written)"
+        )
+
     def _warn_unit_conflicts(self, unit: np.ndarray, implied: np.ndarray) -> None:
         conflict = (implied != None) & (unit != None) & (implied != unit)  # noqa: E711
         if conflict.any():
@@ -1919,6 +1947,12 @@ class _Builder:
                     "the prolactin cell holds a formula without a stored result (the workbook was "
                     "saved by a program that does not compute formulas): open it in a "
                     "spreadsheet program, save it, and read it again"
+                )
+            if is_spreadsheet_formula(text):  # "=C7": a csv of a sheet shown with its formulas
+                return (
+                    f"the prolactin cell holds a spreadsheet formula ({text.strip()!r}), not its "
+                    "result (the file was exported showing formulas): export the values and "
+                    "read it again"
                 )
             if second_number_in_brackets(text):
                 return (
