@@ -74,6 +74,7 @@ THRESHOLDS: dict[str, float] = {
     "tsh_strong_miu_l": 7.5,
     "free_t4_high_pmol_l": 22,
     "free_t4_low_pmol_l": 12,
+    "central_hypothyroid_free_t4_below_pmol_l": 9,
     "physiological_excess_max_times_uln": 1.1,
     "lactation_late_weeks": 26,
     "egfr_renal_likely": 30,

@@ -384,6 +384,10 @@ class RowContext:
         # have outside pregnancy, breastfeeding or the neonatal period included), with a known
         # lesion, or with pituitary apoplexy or its signs (an emergency whatever the prolactin,
         # which apoplexy often leaves normal or low: clinical-reference §5, §8).
+        if not (hit_map and hit_map.get("red_flag")):
+            central = self._central_hypothyroidism()
+            if central is not None:  # read as the words "central hypothyroidism" are
+                hit_map = self.hit_map = {**hit_map, RED_FLAG_CUE: (central,)}
         found = hit_map.get("red_flag") if hit_map else None
         flag = found[0] if found else self._low_morning_cortisol()
         emergency = bool(hit_map) and any(hit_map.get(cue) for cue in EMERGENCY_CUES)
@@ -414,6 +418,52 @@ class RowContext:
         """The sudden severe headache of the apoplexy signs (combined cue apoplexy_features) is
         not an episode dated in a year before the sample's ("thunderclap headache 2019")."""
         return self.current_hit(SUDDEN_HEADACHE_CUE) is not None
+
+    def _central_hypothyroidism(self) -> CueHit | None:
+        """A free T4 below central_hypothyroid_free_t4_below_pmol_l (the free_t4 column, in
+        pmol/L whatever unit it was written in; a note's "fT4 7 pmol/l"), or reported low in
+        words (cue free_t4_stated_low: "FT4 erniedrigt"), with a TSH that is not raised (a value
+        at most tsh_upper_miu_l, "<0.01" included; a word "normal" or "low"; "TSH normal" in a
+        note): central (secondary) hypothyroidism, a pituitary failure, read as the words
+        "central hypothyroidism" are (cues.toml red_flag; clinical-reference §5: hypopituitarism
+        is a mass effect, a red flag), the values quoted as its evidence.  Not read in a
+        neonate or in pregnancy (free T4 intervals of their own: a preterm's low free T4, the
+        third trimester's fall), nor where the thyroid itself lowers the free T4 under a TSH
+        still suppressed (cue thyroid_lowers_free_t4: treated thyrotoxicosis, T3 treatment).  A
+        raised TSH with a low free T4 is primary hypothyroidism (factors.thyroid), never this."""
+        free_t4 = self.free_t4_pmol
+        if free_t4 is None:
+            said = self.first("free_t4_stated_low")
+            if said is None:
+                return None
+            low = f"reported low in the notes ('{said.matched}')"
+        else:
+            limit = self.t("central_hypothyroid_free_t4_below_pmol_l")
+            if free_t4 >= limit:
+                return None
+            low = f"{fmt(free_t4)} pmol/L (below {fmt(limit)})"
+        tsh = self.num("tsh")
+        if tsh is not None:
+            if self.tsh_above_upper:
+                return None
+            mark = str(self.raw("tsh_qualifier") or "")
+            upper = fmt(self.t("tsh_upper_miu_l"))
+            shown = f"TSH {mark}{fmt(tsh)} mIU/L (not above {upper})"
+        elif self.tsh_word is not None:
+            if self.tsh_word == "high":
+                return None
+            shown = f"TSH '{self.text('tsh_text')}'"
+        else:
+            normal = self.first("tsh_stated_normal")
+            if normal is None or self.has("tsh_stated_high"):
+                return None
+            shown = f"TSH reported normal ('{normal.matched}')"
+        if self.has("thyroid_lowers_free_t4") or self.possibly_neonate:
+            return None
+        if self.flag("pregnant") or self.state == "pregnancy":
+            return None
+        quote = f"{low} with {shown}: central hypothyroidism"
+        return CueHit(RED_FLAG_CUE, "free_t4", quote, quote)
 
     def _low_morning_cortisol(self) -> CueHit | None:
         """A morning or basal cortisol written in a note (states.toml: in nmol/L or µg/dL)
@@ -631,10 +681,23 @@ class RowContext:
         return qualifier != "<" and (tsh > upper or (tsh == upper and qualifier == ">"))
 
     @property
+    def free_t4_pmol(self) -> float | None:
+        """The row's free T4 in pmol/L: its free_t4 column (the readers put any unit in pmol/L,
+        a note's "fT4 7 pmol/l" fills it), else a note's free T4 in ng/dL (states.toml
+        free_t4_ng_dl_in_notes: "fT4 0,5 ng/dl") x free_t4_pmol_l_per_ng_dl."""
+        free_t4 = self.num("free_t4")
+        if free_t4 is not None or not self.patient.labs:
+            return free_t4
+        fact = self.patient.lab("free_t4_ng_dl")
+        if fact is None or fact.number is None or fact.value == ">":
+            return None
+        return fact.number * self.t("free_t4_pmol_l_per_ng_dl")
+
+    @property
     def free_t4_raised(self) -> bool:
         """The row's free T4 is above free_t4_high_pmol_l: a raised TSH beside it is no primary
         hypothyroidism."""
-        free_t4 = self.num("free_t4")
+        free_t4 = self.free_t4_pmol
         return free_t4 is not None and free_t4 > self.t("free_t4_high_pmol_l")
 
     @property

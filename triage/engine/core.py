@@ -684,7 +684,9 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
     Such a row is not high-like, not low with a sign of pituitary damage
     (RowContext.pituitary_damage: a head_trauma field or a PITUITARY_DAMAGE_CUES cue), not judged
     against a physiological interval, not above the measuring range (`>`), and has no lesion,
-    sellar-sign or red-flag cue, no lab written in a note (a low morning cortisol is a red flag) and
+    sellar-sign or red-flag cue, no lab written in a note (a low morning cortisol is a red flag),
+    no free T4 below central_hypothyroid_free_t4_below_pmol_l or reported low (with a TSH that is
+    not raised, central hypothyroidism: RowContext._central_hypothyroidism) and
     no pituitary_lesion or pituitary_lesion_mm cell. Then (RowContext, `_decide_row`): no lesion is
     known, no red flag counts or stands alone (every red flag is soon at least), and no level is
     above the usual limit; physiological_explanation and known_lesion find nothing; the row is quiet
@@ -695,8 +697,16 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
     if not calm_shortcut_holds() or len(rows.patients) != n:
         return [None] * n
     keys: list[tuple[object, ...] | None] = []
+    free_t4s = rows.raw["free_t4"]
+    has_free_t4 = any(isinstance(v, float) and v == v for v in free_t4s)  # (NaN never equals)
+    central_below = (
+        rows.knowledge.thresholds.get("central_hypothyroid_free_t4_below_pmol_l")
+        if has_free_t4
+        else 0.0
+    )
     rule_inputs = zip(
         rows.status,
+        free_t4s,
         rows.raw["head_trauma"],
         rows.possibly_high,
         rows.source,
@@ -710,6 +720,7 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
     )
     for (
         status,
+        free_t4,
         injured,
         high_like,
         source,
@@ -729,6 +740,8 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
             or size is not None
             or (hits and ("lesion" in hits or "sellar_sign" in hits or "red_flag" in hits))
             or patient.labs  # a low morning cortisol in a note is a red flag
+            or (isinstance(free_t4, float) and free_t4 < central_below)  # (NaN never is)
+            or (hits and "free_t4_stated_low" in hits)
         ):
             keys.append(None)
         else:  # drug matches by identity: one object per distinct cell (_drug_matches)

@@ -912,7 +912,7 @@ def thyroid(ctx: RowContext) -> list[Finding]:
         return []  # (a raised TSH with a raised free T4 is not primary hypothyroidism)
     qualifier = str(ctx.raw("tsh_qualifier") or "")
     upper = ctx.t("tsh_upper_miu_l")
-    free_t4 = ctx.num("free_t4")
+    free_t4 = ctx.free_t4_pmol
     evidence = f"TSH: {qualifier}{fmt(tsh)} mIU/L, above {fmt(upper)}"
     strong = ctx.t("tsh_strong_miu_l")
     low_t4 = ctx.t("free_t4_low_pmol_l")
@@ -951,7 +951,7 @@ def _tsh_stated_high(ctx: RowContext) -> Finding:
     said = next(iter(ctx.hits("tsh_stated_high"))).evidence()
     text = f"TSH reported raised in the notes (no value): {said}"
     low_t4 = ctx.first("free_t4_stated_low")
-    if low_t4 is not None and ctx.num("free_t4") is None:
+    if low_t4 is not None and ctx.free_t4_pmol is None:
         text += f"; free T4 reported low ({low_t4.evidence()}): overt primary hypothyroidism"
     text += "; confirm its value to grade it" + _treat_and_repeat(ctx, False)
     return Finding("hypothyroidism", POSSIBLE, text, "thyroid_function")
@@ -973,7 +973,7 @@ def _treat_and_repeat(ctx: RowContext, likely: bool) -> str:
     """What a raised TSH in the row means for the next steps (the TSH is known, so no
     check_tsh suggestion): free T4, treatment, prolactin again once euthyroid; with a pituitary
     finding and a likely thyroid cause, thyrotroph hyperplasia (clinical-reference §1.4)."""
-    free_t4 = "" if ctx.num("free_t4") is not None else "check free T4; "
+    free_t4 = "" if ctx.free_t4_pmol is not None else "check free T4; "
     text = f"; {free_t4}treat, and re-check prolactin once euthyroid"
     enlarged = ctx.first("pituitary_hyperplasia")
     # an enlarged gland beside a raised TSH is read as hyperplasia, not as a lesion (whatever
@@ -1680,7 +1680,7 @@ def stated_results(ctx: RowContext) -> list[str]:
         if normal is not None and not ctx.tsh_raised:
             said.append(f"TSH reported normal in the notes (no value): {normal.evidence()}")
         low_t4 = ctx.first("free_t4_stated_low")
-        if low_t4 is not None and ctx.num("free_t4") is None and not ctx.tsh_raised:
+        if low_t4 is not None and ctx.free_t4_pmol is None and not ctx.tsh_raised:
             said.append(f"free T4 reported low in the notes (no value): {low_t4.evidence()}")
     if ctx.patient.pregnancy == "no" and not ctx.pregnancy_conflict:
         tests = [

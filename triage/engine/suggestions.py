@@ -798,13 +798,13 @@ def _tsh_stated(ctx: RowContext) -> str | None:
             f"TSH reported normal in the notes ({normal.evidence()}), no value: confirm the "
             "value (hypothyroidism raises prolactin and can mimic a pituitary lesion)"
         )
-        if low_t4 is not None and ctx.num("free_t4") is None:
+        if low_t4 is not None and ctx.free_t4_pmol is None:
             text += (
                 f"; with a low free T4 reported ({low_t4.evidence()}), a TSH that is not raised "
                 "is central hypothyroidism, a pituitary failure: assess pituitary function"
             )
         return text
-    if low_t4 is not None and ctx.num("free_t4") is None:
+    if low_t4 is not None and ctx.free_t4_pmol is None:
         return (
             f"free T4 reported low in the notes ({low_t4.evidence()}), no TSH given: measure "
             "TSH (a raised one is primary hypothyroidism, which raises prolactin; a normal or "
