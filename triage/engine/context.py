@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from triage.engine.amounts import NG, LabUnit
+from triage.engine.diluted import DILUTED_LAB
 from triage.engine.state import PatientState
 from triage.engine.text import YEAR_IN_NOTE, CueBook, CueHit, Hits, earlier_cue
 from triage.knowledge.model import DrugMatch, Knowledge
@@ -1113,6 +1114,33 @@ class RowContext:
             return lesion.size_mm >= self.t("hook_lesion_mm")
         named_macro = lesion.macro and self.t("hook_lesion_mm") <= self.t("macroadenoma_mm")
         return lesion.giant or named_macro
+
+    @property
+    def hook_limit_ng_ml(self) -> float:
+        """The result below which the row's lesion makes a hook effect possible: hook_max_ng_ml,
+        or for a giant lesion (giant_lesion_mm) giant_prolactinoma_ng_ml: a giant prolactinoma
+        shows over 1,000 ng/mL, so a few hundred is as discordant with it as under 200 is with a
+        smaller macroadenoma (Auriemma 2023: tumour size discordant with PRL, especially > 3 cm)."""
+        size = self.lesion.size_mm
+        giant = size >= self.t("giant_lesion_mm") if size is not None else self.lesion.giant
+        return self.t("giant_prolactinoma_ng_ml") if giant else self.t("hook_max_ng_ml")
+
+    @property
+    def dilution_seen(self) -> str:
+        """The evidence that the sample was re-assayed at dilution, "" where nothing says so:
+        the diluted result the row is judged with (engine/diluted.py), else a diluted result
+        written in a note whatever its value (states.toml diluted_prolactin_in_notes: one lower
+        than or equal to the cell's leaves the cell as the result), else words saying it was
+        done (cues.toml dilution_done: "hook effect excluded", "Hook-Effekt ausgeschlossen",
+        "serial dilutions", a diluted test line or column taken as the result).  The hook effect
+        is settled: the dilution is not asked for again (clinical-reference §0, §7.6)."""
+        if self.diluted:
+            return self.diluted
+        for fact in self.patient.labs:
+            if fact.field == DILUTED_LAB:
+                return fact.evidence()
+        hit = self.first("dilution_done")
+        return hit.evidence() if hit is not None else ""
 
     @property
     def treated_prolactinoma(self) -> bool:

@@ -7,6 +7,10 @@ its prolactin unit).  Where that value is higher than the cell's result, the row
 it (clinical-reference §0 hook effect, §4): conservative, a note never lowers a result.  The
 cell itself stays the row's `prolactin_raw`.  Pure: arrays in, arrays out.
 
+A diluted result in a note that is not higher leaves the cell as the result, but the dilution was
+done: RowContext.dilution_seen reads it (and the words saying so, cues.toml dilution_done), so the
+hook effect is settled and the dilution is not asked for again (priority.hook_effect_risk).
+
 A result cell may write the diluted value itself, with words outside brackets ("8200 diluted",
 "> 470, after dilution 1:100: 8200": synonyms.toml [values.diluted_result]); the reader already
 gives its diluted value as the row's result (values.diluted_cell), and such a row is judged as

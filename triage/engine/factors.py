@@ -1038,8 +1038,16 @@ _SUSPECTED = "; written with doubt (suspected, not confirmed)"
 @factor_rule("pituitary_lesion")
 def pituitary(ctx: RowContext) -> list[Finding]:
     """A known pituitary lesion (stalk effect or secreting).  A lesion written with doubt
-    ("V.a.", "suspected", "?adenoma": cue lesion_suspected) is at most possible."""
+    ("V.a.", "suspected", "?adenoma": cue lesion_suspected) is at most possible.  A lesion
+    large enough for a hook effect with a result below its limit, where the sample was
+    re-assayed at dilution and the neat result stands, says so (_dilution_done)."""
     found = _pituitary(ctx)
+    done = "" if ctx.diluted or ctx.value >= ctx.hook_limit_ng_ml else _dilution_done(ctx)
+    if done:
+        found = [
+            replace(f, evidence=f"{f.evidence}{done}") if f.code == "known_pituitary_lesion" else f
+            for f in found
+        ]
     if ctx.lesion.enlarged or ctx.lesion.empty_sella:
         said = _enlargement(ctx) if ctx.lesion.enlarged else _EMPTY_SELLA
         found = [
@@ -1079,7 +1087,7 @@ def known_lesion(ctx: RowContext) -> list[Finding]:
         # (clinical-reference §3.2), not a hook effect (priority.hook_effect_risk)
         text += f"{_treated(ctx)}: a level that is not raised on it is the treatment response"
     elif ctx.hook_sized_lesion and ctx.qualifier != ">":
-        text += (
+        text += _dilution_done(ctx) or (
             ": with a lesion this large a very high prolactin can read falsely low (hook effect)"
         )
     if ctx.state == PREGNANCY and not lesion.enlarged:
@@ -1091,6 +1099,17 @@ def known_lesion(ctx: RowContext) -> list[Finding]:
     if lesion.suspected:
         text += _SUSPECTED
     return [Finding("known_pituitary_lesion", POSSIBLE, text, "pituitary_lesion")]
+
+
+def _dilution_done(ctx: RowContext) -> str:
+    """For a lesion large enough for a hook effect: the words saying the sample was re-assayed
+    at dilution (RowContext.dilution_seen: a diluted result in a column, cell or note, or the
+    hook effect written as excluded), so no hook effect hides a higher level (clinical-reference
+    §0, §7.6); "" where nothing says so (or the lesion is not that large)."""
+    seen = ctx.dilution_seen
+    if not seen or not ctx.hook_sized_lesion or ctx.qualifier == ">":
+        return ""
+    return f"; re-assayed at dilution ({seen}): no hook effect hides a higher prolactin"
 
 
 # An empty sella is no mass (clinical-reference §6.3: a cause of its own, median 48 ng/mL).

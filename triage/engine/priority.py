@@ -76,21 +76,19 @@ def hook_effect_risk(ctx: RowContext) -> bool:
     is no larger than macroadenoma_mm: a macroadenoma is that size by definition.  Not for a
     known prolactinoma on a dopamine agonist (cabergoline, bromocriptine, quinagolide): a level
     that has fallen is the expected response, not a falsely low result."""
-    if not ctx.lesion.present or ctx.qualifier == ">" or ctx.diluted:
-        return False  # a diluted result (from a note) is the one the hook effect cannot lower
+    if not ctx.lesion.present or ctx.qualifier == ">" or ctx.dilution_seen:
+        # the sample was re-assayed at dilution (a diluted result in a column, cell or note,
+        # whatever its value, or the hook effect written as excluded): settled, not asked again
+        return False
     if ctx.treated_prolactinoma:
         return False  # a treated prolactinoma's low prolactin is the treatment's effect
     return ctx.hook_sized_lesion and ctx.value < hook_limit_ng_ml(ctx)
 
 
 def hook_limit_ng_ml(ctx: RowContext) -> float:
-    """The result below which the row's lesion makes a hook effect possible: hook_max_ng_ml,
-    or for a giant lesion (giant_lesion_mm) giant_prolactinoma_ng_ml: a giant prolactinoma
-    shows over 1,000 ng/mL, so a few hundred is as discordant with it as under 200 is with a
-    smaller macroadenoma (Auriemma 2023: tumour size discordant with PRL, especially > 3 cm)."""
-    size = ctx.lesion.size_mm
-    giant = size >= ctx.t("giant_lesion_mm") if size is not None else ctx.lesion.giant
-    return ctx.t("giant_prolactinoma_ng_ml") if giant else ctx.t("hook_max_ng_ml")
+    """The result below which the row's lesion makes a hook effect possible
+    (RowContext.hook_limit_ng_ml: hook_max_ng_ml, or giant_prolactinoma_ng_ml for a giant one)."""
+    return ctx.hook_limit_ng_ml
 
 
 def urgent_level_ng_ml(ctx: RowContext) -> float:

@@ -2299,6 +2299,9 @@ def build_raw_table(
     rebuilt |= set(context_units)
     diluted = _take_diluted_results(columns, split, match)
     taken_units = [*filled_from, *((rows, unit) for rows, unit, _ in diluted)]
+    for rows, _, header in diluted:  # the dilution is done: the engine reads it (dilution_done)
+        _note_rows(columns, rows, f"test: {header}")
+        rebuilt.add("comments")
     if taken_units:
         rebuilt.add("prolactin")
     if match.note_columns:
@@ -2587,6 +2590,17 @@ def _take_diluted_results(
         unit = parse_header(text).unit or match.header_units.get("prolactin", "") or ""
         taken.append((rows, unit, text))
     return taken
+
+
+def _note_rows(columns: dict[str, np.ndarray], rows: np.ndarray, note: str) -> None:
+    """``note`` added to the comments of ``rows`` (after what the row's comments say, as a
+    long file's test name is: "test: Prolactin 1:100"), in place."""
+    base = columns.get("comments")
+    joined = np.empty(len(rows), dtype=object) if base is None else np.array(base, dtype=object)
+    for i in np.flatnonzero(rows).tolist():
+        own = None if base is None or is_empty_value(base[i]) else cell_text(base[i])
+        joined[i] = note if own is None else f"{own}; {note}"
+    columns["comments"] = joined
 
 
 # Context tests whose unit a column of units right after theirs may give (a German LIS writes
