@@ -11,7 +11,9 @@ creatinine clearance below 30, is a likely cause (priority routine, no MRI first
   18") was lost: its "CKD" read as kidney disease of no stage, or nothing at all;
 - a creatinine clearance in mL/min was read only in German; "aclaramiento de creatinina 20"
   was even read as a serum creatinine of 20 mg/dL;
-- an eGFR column holding stages ("G5", "stage 4", "CKD 4") was dropped whole.
+- an eGFR column holding stages ("G5", "stage 4", "CKD 4") was dropped whole;
+- a creatinine impossible in its written unit (4.2 "µmol/L", 380 "mg/dL") was used: read as a
+  normal kidney, or as an eGFR of 0 (thresholds.toml creatinine_plausible_min_umol_l / _max).
 Synthetic patients only.
 """
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pipeline_helpers import csv_quoted, triage_csv_warned
 
 HEADER = "patient_id,sex,age,prolactin_ng_ml,notes"
@@ -147,3 +150,86 @@ def test_egfr_column_holding_stages_is_kept(tmp_path: Path) -> None:
     for i, cell in enumerate(cells[:-1]):
         _assert_likely_renal(results.loc[f"S{i}"], cell)
     assert "renal_impairment" not in _factors(results.loc[f"S{len(cells) - 1}"])
+
+
+# --- 6. creatinine impossible in its written unit ---------------------------------------------
+def test_impossible_creatinine_in_a_umol_column_is_not_used(tmp_path: Path) -> None:
+    text = (
+        "patient_id,sex,age,prolactin_ng_ml,Creatinine (umol/L)\n"
+        "C1,M,60,60,4.2\n"
+        "C2,M,60,60,380\n"
+        "C3,M,60,60,85\n"
+    )
+    results, warnings = triage_csv_warned(tmp_path, text)
+    said = [w for w in warnings if "impossible in the unit written" in w]
+    assert len(said) == 1 and "Creatinine (umol/L)" in said[0] and "row 2" in said[0], warnings
+    unused = results.loc["C1"]
+    assert "renal_impairment" not in _factors(unused)
+    assert "check_renal_function" in _suggestions(unused)  # the kidney is still not known
+    assert "eGFR" in _factors(unused)["unexplained"][1]  # listed as not given
+    _assert_likely_renal(results.loc["C2"], "380 µmol/L", "380 µmol/L")
+    assert "check_renal_function" not in _suggestions(results.loc["C3"])  # normal, used
+
+
+def test_umol_header_over_mg_dl_values_is_said_mislabelled(tmp_path: Path) -> None:
+    text = (
+        "patient_id;sex;age;prolactin_ng_ml;Kreatinin (µmol/l)\n"
+        "K1;M;60;60;1,9\n"
+        "K2;M;60;60;4,2\n"
+        "K3;M;60;60;0,9\n"
+    )
+    results, warnings = triage_csv_warned(tmp_path, text)
+    said = [w for w in warnings if "mislabelled" in w]
+    assert len(said) == 1 and "Kreatinin (µmol/l)" in said[0] and "mg/dL" in said[0], warnings
+    for patient in ("K1", "K2", "K3"):
+        row = results.loc[patient]
+        assert "renal_impairment" not in _factors(row), patient
+        assert "check_renal_function" in _suggestions(row), patient
+
+
+def test_umol_values_under_a_mg_dl_header(tmp_path: Path) -> None:
+    text = (
+        "patient_id,sex,age,prolactin_ng_ml,Creatinine (mg/dL)\n"
+        "D1,M,60,60,380\n"  # 33,600 µmol/L read as mg/dL: an eGFR of 0
+        "D2,M,60,60,4.5\n"
+        "D3,M,60,60,1.0\n"
+    )
+    results, warnings = triage_csv_warned(tmp_path, text)
+    assert any("impossible in the unit written" in w and "row 2" in w for w in warnings)
+    assert "renal_impairment" not in _factors(results.loc["D1"])
+    assert "check_renal_function" in _suggestions(results.loc["D1"])
+    _assert_likely_renal(results.loc["D2"], "4.5 mg/dL", "4.5 mg/dL")
+    assert "renal_impairment" not in _factors(results.loc["D3"])
+
+
+def test_long_file_impossible_creatinine_line_is_rejected(tmp_path: Path) -> None:
+    text = (
+        "patient_id,sex,age,test,result,unit\n"
+        "L1,M,60,Prolactin,60,ng/mL\nL1,M,60,Creatinine,4.2,umol/L\n"
+        "L2,M,60,Prolactin,60,ng/mL\nL2,M,60,Creatinine,380,umol/L\n"
+    )
+    results, _ = triage_csv_warned(tmp_path, text)
+    assert "renal_impairment" not in _factors(results.loc["L1"])
+    assert "check_renal_function" in _suggestions(results.loc["L1"])
+    _assert_likely_renal(results.loc["L2"], "380 µmol/L", "380 µmol/L")
+
+
+@pytest.mark.parametrize(
+    ("note", "likely"),
+    [
+        ("Kreatinin 4,2 µmol/l", False),  # was read as 4.2 mg/dL: a kidney failure
+        ("creatinine 380 mg/dL", False),  # was read as 380 µmol/L
+        ("Kreatinin 350 µmol/l", True),
+        ("créatinine 3,9 mg/dL", True),
+    ],
+)
+def test_creatinine_in_a_note_only_in_a_unit_it_fits(
+    tmp_path: Path, note: str, likely: bool
+) -> None:
+    results, _ = _notes_run(tmp_path, [note])
+    row = results.loc["N0"]
+    if likely:
+        _assert_likely_renal(row, note, "creatinine")
+    else:
+        assert "renal_impairment" not in _factors(row), note
+        assert "check_renal_function" in _suggestions(row), note
