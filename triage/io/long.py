@@ -56,6 +56,7 @@ from triage.io.wide import (
     build_frame,
     creatinine_for_engine,
     date_column,
+    implausible_creatinine,
     lab_unit_factor,
     typed_column,
     unconverted_monomeric,
@@ -1463,6 +1464,8 @@ def _context_value(
         return None  # a missing-data code (-99, 999) or an impossible value
     if spec.field == "creatinine":  # in the engine's reading of its size (wide.py)
         unit_written = np.array([quantity.unit_text or unit], dtype=object)
+        if implausible_creatinine(np.array([value]), unit_written)[0]:
+            return None  # impossible in its unit ("4.2 µmol/L" is a mg/dL value)
         value = float(creatinine_for_engine(np.array([value]), unit_written)[0])
     written = quantity.unit_text or unit
     info = normalise_unit(written)

@@ -3138,12 +3138,58 @@ class _Builder:
         if units is None:
             return values
         read = creatinine_for_engine(values, units)
+        read[self._implausible_creatinines(values, units)] = math.nan
         self._other_unit_disagreements(
             "creatinine",
             _creatinine_mg_dl(read),
             lambda v, u: _creatinine_mg_dl(creatinine_for_engine(v, u)),
         )
         return read
+
+    def _implausible_creatinines(self, values: np.ndarray, units: np.ndarray) -> np.ndarray:
+        """The creatinines impossible in their written unit (implausible_creatinine), said with
+        the column and the first row.  Where every number written in one unit has the size of
+        the other unit's results (all up to creatinine_mg_dl_max under a µmol/L header, or all
+        above it under a mg/dL one) and one of them is impossible, the unit itself is wrong:
+        the whole unit's numbers are not used and the run says the unit looks mislabelled."""
+        bad = implausible_creatinine(values, units)
+        if not bad.any():
+            return bad
+        numbers = np.asarray(values, dtype=np.float64)
+        largest_mg_dl = load_thresholds().get("creatinine_mg_dl_max")
+        header = self.table.headers.get("creatinine", "creatinine")
+        col = self.column("creatinine")
+        keys = np.array(["".join(str(u or "").lower().split()) for u in units], dtype=object)
+        mg_dl_units, _ = _creatinine_units()
+        said = np.zeros(len(bad), dtype=bool)
+        for key in sorted(set(keys[bad].tolist())):
+            rows = (keys == key) & ~np.isnan(numbers)
+            in_mg_dl = key in mg_dl_units
+            other_size = (
+                numbers[rows] > largest_mg_dl if in_mg_dl else numbers[rows] <= largest_mg_dl
+            )
+            if not other_size.all():
+                continue
+            unit = str(units[np.flatnonzero(rows)[0]])
+            shown = ", ".join(dict.fromkeys(_fmt(float(v)) for v in numbers[rows]).keys())
+            looks = "µmol/L" if in_mg_dl else "mg/dL"
+            self.warnings.append(
+                f"column {header!r}: every creatinine written in {unit} ({shown}) has the size "
+                f"of a result in {looks}: the unit looks mislabelled, so none was used; correct "
+                "the unit in the header or beside the values"
+            )
+            bad |= rows
+            said |= rows
+        rest = bad & ~said
+        if rest.any():
+            first = int(np.flatnonzero(rest)[0])
+            cell = cell_text(col[first]) if col is not None else _fmt(float(numbers[first]))
+            self.warnings.append(
+                f"{int(rest.sum())} creatinine value(s) of column {header!r} are impossible in "
+                f"the unit written (e.g. {cell!r} in {units[first]}, row "
+                f"{int(self.table.source_rows[first])}): not used; check the unit"
+            )
+        return bad
 
     def _in_engine_unit(self, name: str) -> np.ndarray:
         """Lab column ``name`` (TSH, free T4, eGFR) in the unit the engine reads
@@ -3587,6 +3633,39 @@ def _creatinine_mg_dl(values: np.ndarray) -> np.ndarray:
     per_mg_dl = thresholds.get("creatinine_umol_per_mg_dl")
     largest_mg_dl = thresholds.get("creatinine_mg_dl_max")
     out: np.ndarray = np.where(values > largest_mg_dl, values / per_mg_dl, values)
+    return out
+
+
+def creatinine_umol_l(values: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """Creatinines (float) in µmol/L by the unit written beside each (cell or header,
+    synonyms.toml [values.lab_units.creatinine]); NaN where no unit, or one not listed, is
+    written (such a number is read by its size: creatinine_for_engine)."""
+    out = np.full(len(values), math.nan)
+    numbers = np.asarray(values, dtype=np.float64)
+    per_mg_dl = load_thresholds().get("creatinine_umol_per_mg_dl")
+    mg_dl_units, umol_l_units = _creatinine_units()
+    codes, uniques = pd.factorize(pd.Series(units, dtype=object).fillna(""))
+    for code, unit in enumerate(uniques.tolist()):
+        key = "".join(str(unit).lower().split())
+        rows = codes == code
+        if key in mg_dl_units:
+            out[rows] = numbers[rows] * mg_dl_units[key] * per_mg_dl
+        elif key in umol_l_units:
+            out[rows] = numbers[rows] * umol_l_units[key]
+    return out
+
+
+def implausible_creatinine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """True where a creatinine is impossible in the unit written beside it: in µmol/L below
+    thresholds.toml creatinine_plausible_min_umol_l (4.2 "µmol/L" is a mg/dL value) or above
+    creatinine_plausible_max_umol_l (380 "mg/dL" is a µmol/L value).  A number without a
+    unit is never judged here (its size says its unit)."""
+    limits = load_thresholds()
+    umol = creatinine_umol_l(values, units)
+    with np.errstate(invalid="ignore"):
+        low = umol < limits.get("creatinine_plausible_min_umol_l")
+        high = umol > limits.get("creatinine_plausible_max_umol_l")
+    out: np.ndarray = low | high
     return out
 
 
