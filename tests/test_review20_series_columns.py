@@ -242,3 +242,43 @@ def test_a_sample_taken_after_cannulation_is_a_rested_one_in_six_languages(
     results = _results(_run(tmp_path, "\n".join(lines) + "\n")).set_index("patient_id")
     told = {p: "repeat_rested_sample" in s for p, s in results["suggestions"].items()}
     assert told == {f"P{k}": k >= len(rested) for k in range(len(rested) + len(repeat))}
+
+
+def test_a_row_of_several_results_is_stored_and_exported_once_per_result(tmp_path: Path) -> None:
+    """The history names a stored result by its file's cell, and results.fhir.json an
+    Observation by it: a row of two prolactin columns gives two results, each stored (a re-run
+    finds each again, none added) and each its own Observation."""
+    import json
+    import sqlite3
+
+    from triage.history import HistoryOptions
+    from triage.output import OutputOptions
+
+    path = tmp_path / "repeat.csv"
+    path.write_text(
+        "Patient,Sex,Age,Prolactin (mIU/L),Prolactin repeat (mIU/L)\nZ1,M,50,300,9000\n",
+        encoding="utf-8",
+    )
+    history = HistoryOptions(location=str(tmp_path / "history.sqlite"))
+    for run in ("first", "again"):
+        outcome = run_triage(
+            TriageRequest(
+                inputs=[path],
+                out_dir=tmp_path / run,
+                keep_results=True,
+                history=history,
+                output_options=OutputOptions(fhir=True),
+            )
+        )
+        assert _results(outcome)["priority"].tolist() == ["none", "urgent"]
+    stored = sqlite3.connect(tmp_path / "history.sqlite").execute(
+        "select prolactin_raw, priority from results order by id"
+    )
+    assert stored.fetchall() == [("300", "none"), ("9000", "urgent")]
+    bundle = json.loads((tmp_path / "again" / "results.fhir.json").read_text(encoding="utf-8"))
+    ids = [
+        e["resource"]["id"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+    ]
+    assert len(ids) == len(set(ids)) >= 2
