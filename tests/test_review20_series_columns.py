@@ -22,7 +22,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from pipeline_helpers import csv_quoted
 
 from triage.io import ReadOptions
@@ -71,23 +70,30 @@ TIMED = [
 ]
 
 
-@pytest.mark.parametrize(("headers", "cells"), TIMED)
 def test_a_wide_timed_series_lists_its_urgent_samples_instead_of_refusing_the_file(
-    tmp_path: Path, headers: str, cells: str
+    tmp_path: Path,
 ) -> None:
     """The reviewer's file: a cannulated series of 9000 mIU/L in one row.  Not refused: each
     time point is a sample of the series (not triaged one by one), listed as urgent; another
-    patient's lone baseline is triaged as his result."""
-    width = len(headers.split(","))
-    lone = ",".join(["500"] + [""] * (width - 1))
-    text = f"{WIDE_HEAD.format(headers)}\nQ1,M,50,{cells}\nQ2,F,30,{lone}\n"
-    outcome = _run(tmp_path, text)
+    patient's lone baseline is triaged as her result."""
+    paths = []
+    for k, (headers, cells) in enumerate(TIMED):
+        width = len(headers.split(","))
+        lone = ",".join(["500"] + [""] * (width - 1))
+        paths.append(tmp_path / f"series{k}.csv")
+        paths[-1].write_text(
+            f"{WIDE_HEAD.format(headers)}\nQ{k},M,50,{cells}\nL{k},F,30,{lone}\n",
+            encoding="utf-8",
+        )
+    outcome = run_triage(TriageRequest(inputs=paths, out_dir=tmp_path / "out", keep_results=True))
     assert not outcome.errors
-    assert _series_rejections(outcome) == {"Q1": width}
-    assert len(outcome.urgent) == width and all("Q1" in line for line in outcome.urgent)
+    widths = {f"Q{k}": len(headers.split(",")) for k, (headers, _) in enumerate(TIMED)}
+    assert _series_rejections(outcome) == widths
+    assert len(outcome.urgent) == sum(widths.values())
+    assert all(any(f"patient {q} " in line for q in widths) for line in outcome.urgent)
     results = _results(outcome)
-    assert results["patient_id"].tolist() == ["Q2"]
-    assert results["status"].tolist() == ["normal"]
+    assert sorted(results["patient_id"]) == [f"L{k}" for k in range(len(TIMED))]
+    assert set(results["status"]) == {"normal"}
 
 
 def test_wide_visit_and_repeat_columns_are_each_triaged_in_six_languages(tmp_path: Path) -> None:
