@@ -341,16 +341,21 @@ def test_not_the_prolactin_value(header: str) -> None:
         ["MRN", "Prolaktin 0 (µg/l)", "Prolaktin 15 (µg/l)"],
     ],
 )
-def test_a_timed_series_is_refused(headers: list[str]) -> None:
+def test_a_timed_series_is_read_column_by_column(headers: list[str]) -> None:
+    """Each column of the series is read as a sample of its own (review 20: the whole file
+    had been refused), labelled with its column, so that the reader tells the time points
+    apart as a time-point column's."""
     match = recognise_columns(headers)
-    assert "prolactin" not in match.fields
-    assert any("timed prolactin series" in w for w in match.warnings)
+    assert match.series_columns == list(range(1, len(headers)))
+    assert any("several prolactin results of each row" in w for w in match.warnings)
 
 
-def test_a_timed_series_file_is_unusable_and_says_why(tmp_path: Path) -> None:
+def test_a_timed_series_file_rejects_its_time_points_and_says_why(tmp_path: Path) -> None:
     path = write(tmp_path, "cannula.csv", "MRN,PRL 0,PRL 30,PRL 60\nA,800,600,500\n")
-    with pytest.raises(InputFileError, match="timed prolactin series"):
-        read(path)
+    result = read(path, unit="mIU/L")
+    assert len(result.frame) == 0
+    assert [r.reason_code for r in result.rejected] == ["other_test"] * 3
+    assert all("timed prolactin series" in r.detail for r in result.rejected)
 
 
 def test_a_baseline_column_beside_a_series_is_not_taken_for_it() -> None:

@@ -1531,13 +1531,16 @@ def test_age_header_units_in_every_language(tmp_path: Path, header: str, per_yea
 def test_visit_columns_are_not_silently_reduced_to_the_baseline(
     tmp_path: Path, headers: str
 ) -> None:
-    count = len(headers.split(","))
-    values = ",".join(["20"] * count)
+    """Each visit's column is read as a result of its own, labelled with its column (review 20:
+    the whole file had been refused, an urgent result among them unlisted)."""
+    names = headers.split(",")
+    values = ",".join(str(20 + k) for k in range(len(names)))
     path = tmp_path / "cohort.csv"
     path.write_text(f"subject,sex,{headers}\nC1,F,{values}\nC2,F,{values}\n", encoding="utf-8")
-    with pytest.raises(InputFileError, match="several visits") as info:
-        read(path)
-    assert "[columns] prolactin" in str(info.value)
+    result = read(path, unit="ng/mL")
+    assert result.frame["prolactin_value"].tolist() == [20.0 + k for k in range(len(names))] * 2
+    assert result.frame["visit"].nunique() == len(names)
+    assert any("[columns] prolactin" in w for w in result.summary.warnings)
 
 
 def test_a_chosen_visit_column_is_triaged(tmp_path: Path) -> None:
@@ -3240,17 +3243,19 @@ def test_invisible_marks_in_workbook_cells_are_dropped(tmp_path: Path) -> None:
       6000.0),
      ("NHC,Sexo,Prolactina (ng/mL),Prolactina (ng/mL)", "12.0,283", "D", 283.0)],
 )  # fmt: skip
-def test_two_columns_headed_as_prolactin_are_refused(
+def test_two_columns_headed_as_prolactin_are_each_read(
     tmp_path: Path, header: str, cells: str, second: str, value: float
 ) -> None:
     """Two prolactin results in each row and nothing to say which is the one (a repeat, a second
-    visit): as for a visit series, neither is triaged (a raised second result hid behind a
-    normal first one, and a row with only the second was called empty); the mapping file
-    settles it."""
+    visit): each is read as a result of its own, in the unit of the unit column beside it
+    (review 20; before, neither was triaged and the whole file was refused); the mapping file
+    still names one to triage alone."""
     path = tmp_path / "twice.csv"
     path.write_text(f"{header}\nD1,F,{cells}\n")
-    with pytest.raises(InputFileError, match="two prolactin results in each row"):
-        read(path)
+    both = read(path)
+    assert both.frame["prolactin_value"].tolist() == [12.0, value]
+    units = both.frame["prolactin_unit"].tolist()
+    assert units[0] == "ng/mL" and units[1] == ("mIU/L" if value == 6000.0 else "ng/mL")
     mapping = tmp_path / "map.toml"
     mapping.write_text(f'[columns]\nprolactin = "column {second}"\n')
     result = read_file(path, load_mapping(mapping), ReadOptions())

@@ -22,17 +22,8 @@ from pipeline_helpers import write_table
 from triage.io import ReadOptions, read_file
 from triage.io.layout import _grouped_cell
 from triage.pipeline import TriageRequest, run_triage
-from triage.schema import InputFileError, NoUsableInputError
 
 SUFFIXES = (".csv", ".xlsx")
-
-
-def _refusal(path: Path) -> str:
-    try:
-        read_file(path, None, ReadOptions(unit="ng/mL"))
-    except InputFileError as exc:
-        return exc.message
-    return ""
 
 
 # (first header, second header): a prolactin word in each of the six languages with a visit
@@ -67,9 +58,17 @@ def test_a_glued_visit_mark_makes_a_visit_series(
         ["id", "sex", "age", "date", first, "date2", second],
         ["A1", "F", 30, "2026-01-05", 10, "2026-04-05", 300],
     ]
-    message = _refusal(write_table(tmp_path / f"visits{suffix}", rows))
-    assert "several visits" in message
-    assert repr(second) in message
+    # each visit is read as a result of its own, on its own date (review 20: the file had been
+    # refused whole)
+    both = read_file(
+        write_table(tmp_path / f"visits{suffix}", rows), None, ReadOptions(unit="ng/mL")
+    )
+    assert both.frame["prolactin_value"].tolist() == [10.0, 300.0]
+    assert both.frame["collected_at"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2026-01-05",
+        "2026-04-05",
+    ]
+    assert any(repr(second) in w for w in both.summary.warnings)
     # a header that is one word of its own beside the result is no glued visit mark
     for other in ["Macroprolactin", "Makroprolaktin", "Prolactin%", "Prolactinoma", "PRLR"]:
         rows[0][-1] = other
@@ -79,15 +78,17 @@ def test_a_glued_visit_mark_makes_a_visit_series(
 
 
 @pytest.mark.parametrize("suffix", SUFFIXES)
-def test_the_glued_visit_series_is_refused_end_to_end(tmp_path: Path, suffix: str) -> None:
-    """The reviewer's file: a normal first visit must not stand for the urgent second one."""
+def test_the_glued_visit_series_is_read_end_to_end(tmp_path: Path, suffix: str) -> None:
+    """The reviewer's file: a normal first visit must not stand for the urgent second one
+    (review 20: each visit is triaged, the second one urgent)."""
     rows: list[list[object]] = [
         ["id", "sex", "age", "date", "Prolactin (ng/mL)", "date2", "Prolactin2 (ng/mL)"],
         ["A1", "F", 30, "2026-01-05", 10, "2026-04-05", 300],
     ]
     path = write_table(tmp_path / f"visits{suffix}", rows)
-    with pytest.raises(NoUsableInputError, match="several visits"):
-        run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    outcome = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    assert outcome.results is not None
+    assert outcome.results["priority"].tolist() == ["none", "urgent"]
 
 
 # (header row, units row) in six languages: the units row's other cells give formats

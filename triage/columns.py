@@ -1309,6 +1309,16 @@ class ColumnMatch:
     # beside "creat_mgdl", "TSH (mIU/L)" beside "TSH (µIU/mL)"): each row reads the one that
     # holds a number, in its own header's unit (triage.io.layout)
     other_unit_columns: dict[str, list[int]] = field(default_factory=dict)
+    # a wide file's several prolactin columns (a visit or timed series, a repeat, two columns
+    # that both hold results), in column order: each row is read once per column that holds a
+    # value (triage.io.layout.melt_prolactin_columns), the column's label in ``series_field``
+    # ("visit", else "time_point"), its visit's context columns in ``series_context``
+    series_columns: list[int] = field(default_factory=list)
+    series_field: str = ""
+    # context field -> visit mark (columns.visit_of) -> its column, for the series' rows
+    series_context: dict[str, dict[str, int]] = field(default_factory=dict)
+    # field -> every column that looked like it (the one read and the others), in column order
+    series_candidates: dict[str, list[int]] = field(default_factory=dict)
 
     def header_of(self, name: str) -> str:
         return self.headers[self.fields[name]]
@@ -1535,26 +1545,35 @@ def recognise_columns(
         _one_sex_column(match, samples)
     _post_process(match)
     beside = _unit_column_by_cells(match, samples, set(forced or {}))
-    aside |= _same_visit_context(match, losers, set(forced or {}))
-    if timed:
+    if match.shape == "wide" and "prolactin" not in (forced or {}) and (timed or visits):
+        current = match.fields.get("prolactin")
+        series_of(match, sorted(timed | visits | ({current} if current is not None else set())))
+        _series_context(match, losers, set(forced or {}))
+    else:
+        aside |= _same_visit_context(match, losers, set(forced or {}))
+    if timed and not match.series_columns:
         listed = ", ".join(repr(texts[c]) for c in sorted(timed))
         match.warnings.append(
             f"headers {listed} are a timed prolactin series (one result per time point): none "
             'is triaged; name one in a column mapping file ([columns] prolactin = "<header>")'
         )
-    if visits:
+    if visits and not match.series_columns:
         match.warnings.append(visit_series_refusal(texts, visits))
     _refuse_second_results(match, losers, samples, set(forced or {}))
     for name, col in losers:
-        if col in set(match.fields.values()):
+        if col in set(match.fields.values()) or col in match.series_columns:
             continue
         used_col = match.fields.get(name)
         if used_col is None:  # refused: two results in each row (_refuse_second_results)
             continue
         if used_col is not None and texts[used_col].strip() == texts[col].strip():
+            if name == "prolactin" and match.shape == "wide" and name not in (forced or {}):
+                # two prolactin results in each row: each is read as a result of its own
+                series_of(match, sorted({*match.series_columns, used_col, col}))
+                continue
             if name in RESULT_FIELDS and name not in (forced or {}):
-                # two prolactin results in each row, and nothing says which is the one (a
-                # repeat, a second visit): as for a visit series, none is triaged
+                # two results in each row, and nothing says which is the one (a repeat, a
+                # second visit): as for a visit series, none is triaged
                 del match.fields[name]
                 match.warnings.append(
                     f"columns {column_letters(used_col)} and {column_letters(col)} are both "
@@ -1590,7 +1609,7 @@ def recognise_columns(
         for name, col in match.fields.items()
         if parse_header(texts[col]).unit
     }
-    used = set(match.fields.values())
+    used = set(match.fields.values()) | set(match.series_columns)
     used |= {c for cols in match.other_unit_columns.values() for c in cols}
     match.vetoes = {c: r for c, r in match.vetoes.items() if c not in used}
     _joined_columns(match, losers, used)
@@ -1774,11 +1793,16 @@ def timed_series(texts: Sequence[str], taken: set[int]) -> set[int]:
 def timed_series_stems(texts: Sequence[str], taken: set[int]) -> dict[int, str]:
     """The columns of timed_series, each with the name they share without the time point: a
     long file's rows of one patient and day are a series only with two points of one name."""
-    return {
-        col: stem
-        for stem, cols in _prolactin_series(texts, taken)[2].items()
-        for col in cols.values()
-    }
+    return {col: stem for stem, cols in _prolactin_series(texts, taken)[2].items() for col in cols}
+
+
+@cache
+def _time_point_prefix() -> tuple[frozenset[str], re.Pattern[str]]:
+    """(the letters before a time point's number, the pattern of a word gluing them on it:
+    "t30"), synonyms.toml [header] time_point_prefixes."""
+    prefixes = frozenset(str(p) for p in synonyms_data()["header"].get("time_point_prefixes", []))
+    glued = "|".join(sorted((re.escape(p) for p in prefixes), key=len, reverse=True)) or "(?!)"
+    return prefixes, re.compile(rf"(?:{glued})(\d{{1,4}})")
 
 
 @cache
@@ -1797,20 +1821,30 @@ def _time_units() -> tuple[frozenset[str], re.Pattern[str], int, int]:
 def _time_point(text: str, words: list[str]) -> tuple[str, list[str], bool] | None:
     """The one time point of a header: (the point, its other words, whether a time unit says it
     is one), None without exactly one number.  A year ("PRL_2019") is no time point."""
-    units, glued, _, _ = _time_units()
+    units, glued, step, longest = _time_units()
+    prefixes, prefixed = _time_point_prefix()
+    primed = {str(int(m.group(1))) for m in _PRIMED_POINT.finditer(text)}
     found: list[tuple[int, str, bool]] = []  # (index, point, timed)
     for i, word in enumerate(words):
         whole = glued.fullmatch(word)
+        letters = prefixed.fullmatch(word)
         if whole is not None:
             found.append((i, str(int(whole.group(1))), True))
+        elif letters is not None:  # "T30", "T0 min"; "T1", "T2" (a visit's, a trimester's) not
+            minutes = int(letters.group(1))
+            unit = i + 1 < len(words) and words[i + 1] in units
+            of_a_test = bool(step) and minutes % step == 0 and minutes <= longest
+            if unit or str(minutes) in primed or of_a_test:
+                found.append((i, str(minutes), unit))
         elif _TIME_POINT.fullmatch(word) and not _YEAR.fullmatch(word):
             unit = i + 1 < len(words) and words[i + 1] in units
             found.append((i, str(int(word)), unit))
     if len(found) != 1:
         return None
     index, point, timed = found[0]
-    primed = {str(int(m.group(1))) for m in _PRIMED_POINT.finditer(text)}
     skip = {index, index + 1} if timed and glued.fullmatch(words[index]) is None else {index}
+    if index > 0 and words[index - 1] in prefixes:  # "T+30", "t=30", "T 60": the letters too
+        skip.add(index - 1)
     rest = [w for i, w in enumerate(words) if i not in skip]
     return point, rest, timed or point in primed
 
@@ -1887,7 +1921,7 @@ def _a_timed_series(points: Mapping[str, tuple[int, bool]]) -> bool:
 
 def _prolactin_series(
     texts: Sequence[str], taken: set[int]
-) -> tuple[set[int], set[int], dict[str, dict[str, int]]]:
+) -> tuple[set[int], set[int], dict[str, list[int]]]:
     """(timed series, visit series) among the prolactin headers.
 
     Timed: two or more headers that differ only by a bare time point ("PRL 0", "PRL 30").
@@ -1895,6 +1929,7 @@ def _prolactin_series(
     "PRL_Dx", "PRL visit 2", "PRL_2019", "PRL_m6"), at least one of them naming one; a lone
     "PRL_0" or "prl_baseline" is neither."""
     points: dict[str, dict[str, tuple[int, bool]]] = {}
+    spelled: dict[str, list[int]] = {}  # every column of a stem's points ("T0" and "t=0")
     visits: dict[str, dict[tuple[str, ...], int]] = {}
     words_of_visit = _visit_words()
     names = _prolactin_words()
@@ -1918,6 +1953,7 @@ def _prolactin_series(
         if point is not None:
             stem = " ".join(point[1])
             points.setdefault(stem, {}).setdefault(point[0], (col, point[2]))
+            spelled.setdefault(stem, []).append(col)
         unit_words = set(header_words(header.unit).split()) if header.unit else set()
         # the prolactin word in any language is one word: "Prolactin" beside "Prolaktin
         # Kontrolle" is the same result twice, as "PRL" beside "PRL Kontrolle" is
@@ -1928,12 +1964,8 @@ def _prolactin_series(
         stem = " ".join(w for w in kept if w not in marks)
         if stem:
             visits.setdefault(stem, {}).setdefault(marks, col)
-    series = {
-        stem: {p: col for p, (col, _) in cols.items()}
-        for stem, cols in points.items()
-        if _a_timed_series(cols)
-    }
-    timed = {col for cols in series.values() for col in cols.values()}
+    series = {stem: spelled[stem] for stem, cols in points.items() if _a_timed_series(cols)}
+    timed = {col for cols in series.values() for col in cols}
     visit: set[int] = set()
     for cols in visits.values():  # a timed series' columns are no visits of the others
         rest = {marks: col for marks, col in cols.items() if col not in timed}
@@ -2165,6 +2197,10 @@ def _refuse_second_results(
         ]
         if not others:
             continue
+        if name == "prolactin" and match.shape == "wide":  # each column read as a result
+            series_of(match, sorted({*match.series_columns, used_col, *others}))
+            _series_context(match, losers, forced)
+            continue
         del match.fields[name]
         listed = ", ".join(f"{column_letters(c)} ({texts[c]!r})" for c in [used_col, *others])
         match.warnings.append(
@@ -2173,6 +2209,87 @@ def _refuse_second_results(
             f'triage in a column mapping file ([columns] {name} = "column '
             f'{column_letters(used_col)}") and run once per column'
         )
+
+
+def series_of(match: ColumnMatch, columns: Sequence[int]) -> None:
+    """Read each of a wide file's prolactin ``columns`` (a visit or timed series, a repeat, two
+    columns of results) as a result of its own: the rows are read once per column holding a
+    value, each labelled with its column (``series_label``) in the visit field (the time-point
+    field where the file has a visit column), so that a timed series' samples are told apart
+    as a time-point column's are (triage.io.wide: not triaged one by one, an urgent one listed)
+    and a visit's or a repeat's result is triaged with its label; never the whole file refused
+    with no result read, an urgent one among them (review 20)."""
+    if len(columns) < len((0, 1)):
+        return
+    texts = match.headers
+    listed = ", ".join(repr(texts[c]) for c in columns)
+    match.warnings = [w for w in match.warnings if not _names_the_series(w, texts, columns)]
+    match.series_columns = list(columns)
+    match.fields["prolactin"] = columns[0]
+    match.series_field = next(
+        (n for n in ("visit", "time_point") if n not in match.fields), "visit"
+    )
+    match.warnings.append(
+        f"headers {listed} are several prolactin results of each row (visits, time points or "
+        "repeats): each is read as a result of its own, labelled with its column in "
+        f"{'the visit' if match.series_field == 'visit' else 'the time point'}; the time points "
+        "of a timed series are not triaged one by one (an urgent one is listed with the urgent "
+        "results); to triage one column alone, name it in a column mapping file ([columns] "
+        'prolactin = "<header>")'
+    )
+
+
+def _names_the_series(warning: str, texts: Sequence[str], columns: Sequence[int]) -> bool:
+    """A warning about the series' own columns that reading each as a result settles."""
+    return (
+        any(repr(texts[c]) in warning for c in columns)
+        and ("series" in warning or "several visits" in warning or "also looks like" in warning)
+    ) or ("is read as the prolactin" in warning and "visit series" in warning)
+
+
+_LABEL_EDGE: Final = re.compile(r"^[\s_.:;,/|=-]+|[\s_.:;,/|=-]+$")
+
+
+def series_label(text: str) -> str:
+    """The label of one column of a wide file's prolactin series as its rows' visit: its header
+    without the prolactin word and the unit ("PRL 30 min (mIU/L)" -> "30 min", "prl_2" -> "2",
+    "Prolaktin nach Ruhe" -> "nach Ruhe", "PRL T0" -> "T0"); a header that says no more than
+    prolactin is its own label ("Prolactin (mIU/L)" -> "Prolactin")."""
+    header = parse_header(text)
+    plain = header.text
+    if header.unit:
+        plain = re.sub(rf"[\s_]*[(\[]?\s*{re.escape(header.unit)}\s*[)\]]?", " ", plain, count=1)
+    names = "|".join(sorted(map(re.escape, _prolactin_words()), key=len, reverse=True))
+    stripped = re.sub(rf"(?i)(?<![a-z]){names}(?![a-z])", " ", plain)
+    label = _LABEL_EDGE.sub("", re.sub(r"\s+", " ", stripped))
+    return label or _LABEL_EDGE.sub("", re.sub(r"\s+", " ", plain)) or text.strip()
+
+
+def _series_context(
+    match: ColumnMatch, losers: Sequence[tuple[str, int]], forced: Set[str]
+) -> None:
+    """For each context field of visit_context_fields, its columns by the visit their header
+    names ("tsh_bl", "tsh_12m"): a series' row of one visit reads that visit's column, never
+    another visit's (triage.io.layout.melt_prolactin_columns)."""
+    for name in {n for n, _ in losers}:
+        chosen = match.fields.get(name)
+        found = {c for n, c in losers if n == name} | ({chosen} if chosen is not None else set())
+        match.series_candidates[name] = sorted(found - set(match.series_columns))
+    names, _, _ = _visit_forms()
+    for name in names:
+        if name in forced:
+            continue
+        options = [c for n, c in losers if n == name]
+        chosen = match.fields.get(name)
+        if chosen is not None:
+            options.insert(0, chosen)
+        marks: dict[str, int] = {}
+        for col in options:
+            mark = visit_of(match.headers[col], name)
+            if mark and col not in match.series_columns:
+                marks.setdefault(mark, col)
+        if marks:
+            match.series_context[name] = marks
 
 
 def _holds_results(

@@ -32,8 +32,8 @@ from triage.columns import (
     mapped_header_lacking,
     recognise_columns,
     recognised_headers,
+    series_of,
     unread_yes_no_warnings,
-    visit_series_refusal,
 )
 from triage.io.delimited import check_field_counts
 from triage.io.drug_columns import join_drug_columns
@@ -61,6 +61,7 @@ from triage.io.long import read_long
 from triage.io.mapping import ColumnMapping, load_mapping
 from triage.io.options import DEFAULT_MAX_FILE_BYTES, ReadOptions
 from triage.io.patient_sheets import join_patient_sheet
+from triage.io.series_columns import melt_prolactin_columns, series_notes, series_units
 from triage.io.shifted import ShiftedFacts, cut_facts, shifted_facts, with_urgency
 from triage.io.sources import (
     Workbook,
@@ -274,8 +275,11 @@ def _read_sheet(
     )
     book.grid = None
     del rows, samples
-    _check_empty_visits(split.cells, match, name, sheet)
+    _check_empty_visits(split.cells, match)
+    source = melt_prolactin_columns(split, match)
     table = build_raw_table(split, match, name, sheet, book)
+    series_units(table, match, source)
+    series_notes(table, match, source)
     _take_title_unit(table, match, titled, mapping, options)
     join_drug_columns(split, match, table)
     table.warnings += unread_yes_no_warnings(match)
@@ -502,21 +506,17 @@ def _with_sheet(
     return FileRead(frame, [*read.rejected, *more.rejected], summary, [*read.corrections, *added])
 
 
-def _check_empty_visits(cells: np.ndarray, match: ColumnMatch, name: str, sheet: str) -> None:
+def _check_empty_visits(cells: np.ndarray, match: ColumnMatch) -> None:
     """The visit columns recognise_columns saw empty in the sampled rows are empty in every
-    row, or the file is refused as a visit series is (one column per visit: none triaged)."""
+    row, or each visit is read as a result of its own, as a visit series is
+    (io/series_columns.py)."""
     empty = [c for c in match.empty_visits if c < cells.shape[1]]
     if not empty:
         return
     if all(is_empty_value(cell) for c in empty for cell in cells[:, c]):
         return
-    visits = [*match.empty_visits, match.fields["prolactin"]]
-    raise InputFileError(
-        name,
-        visit_series_refusal(match.headers, visits),
-        sheet=sheet or None,
-        code="no_prolactin_column",
-    )
+    series_of(match, sorted([*match.empty_visits, match.fields["prolactin"]]))
+    match.empty_visits = []
 
 
 def _header_area_notes(bad: Mapping[int, str], lines: Sequence[int], header: int) -> list[str]:

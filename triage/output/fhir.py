@@ -246,6 +246,7 @@ class _Rows:
         "specimen_id",
         "patient_issuer",
         "result_status",  # Observation.status (values.RESULT_STATUS_CODES; else final)
+        "visit",  # tells apart the results of one input row (several prolactin columns)
     )
 
     @staticmethod
@@ -687,12 +688,16 @@ def _specimen_identifier(row: Mapping[str, Any], specimen: str, redact: bool) ->
 
 
 def observation_resource(
-    key: str, row: Mapping[str, Any], *, redact: bool = False
+    key: str, row: Mapping[str, Any], *, redact: bool = False, part: str = ""
 ) -> dict[str, Any]:
-    """The Observation of one result row (``key``: its patient's key)."""
+    """The Observation of one result row (``key``: its patient's key; ``part``: the visit of
+    a further result of the same input row, a wide file's row of several prolactin columns,
+    so that each has an id of its own)."""
     unit = as_text(row.get("prolactin_unit")) or "ng/mL"
     code, display = PROLACTIN_CODES.get(unit, PROLACTIN_CODES["ng/mL"])
     where = "\x1f".join(as_text(row.get(c)) for c in ("source_file", "source_sheet", "source_row"))
+    if part:
+        where += f"\x1f{part}"
     source = f"{as_text(row.get('source_file'))}"
     if as_text(row.get("source_sheet")):
         source += f" sheet {as_text(row.get('source_sheet'))}"
@@ -921,9 +926,17 @@ def write_fhir_bundle(
             seen.add(key)
             entry(patient_resource(key, row, redact=redact))
     seen.clear()
+    first_of_row: dict[tuple[str, str, str], str] = {}  # the visit of a row's first result
     for chunk in chunks():
         for key, row in _Rows.of(chunk):
-            observation = observation_resource(key, row, redact=redact)
+            cell = (
+                as_text(row.get("source_file")),
+                as_text(row.get("source_sheet")),
+                as_text(row.get("source_row")),
+            )
+            visit = as_text(row.get("visit"))
+            part = "" if first_of_row.setdefault(cell, visit) == visit else visit or "?"
+            observation = observation_resource(key, row, redact=redact, part=part)
             entry(observation)
             for resource in context_resources(key, row, observation["id"], redact=redact):
                 entry(resource)

@@ -1,0 +1,195 @@
+"""A wide file's several prolactin columns read as results of their own (review 20).
+
+"PRL baseline" / "PRL 30 min", "prl_1" / "prl_2", "Prolaktin basal" / "+30 min" / "nach Ruhe",
+"Prolactin" / "Prolactin repeat": recognise_columns lists them in ``ColumnMatch.series_columns``
+and each row is read once per such column that holds a value, the column's label in the visit
+field (or the time-point field), so that the wide reader tells a timed series' samples apart as
+it does a time-point column's (not triaged one by one, an urgent one listed with the urgent
+results) and triages a visit's or a repeat's result with its label.  Before, the whole file was
+refused ("no prolactin column") and no result of it was listed, an urgent one neither.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import numpy as np
+
+from triage.columns import ColumnMatch, column_letters, parse_header, series_label, visit_of
+from triage.io.layout import RawTable, SplitRows
+from triage.values import is_empty_value
+
+_LABEL_HEADER = "prolactin column"  # the header the labels' column is shown under
+_NOTE_SEPARATOR = "; "
+
+
+def melt_prolactin_columns(split: SplitRows, match: ColumnMatch) -> np.ndarray | None:
+    """Rows of ``split`` repeated once per series column holding a value (a row holding none
+    once, rejected as before), the value in the prolactin column and the label in a column
+    added for ``match.series_field``; a context column of another visit than the row's
+    column is replaced by its own visit's or left empty.  Returns, per row read, the series
+    column it comes from (None without a series)."""
+    width = split.cells.shape[1]
+    columns = [c for c in match.series_columns if c < width]
+    if len(columns) < len((0, 1)):
+        return None
+    cells = split.cells
+    n = len(cells)
+    filled = np.zeros((n, len(columns)), dtype=bool)
+    for k, col in enumerate(columns):
+        filled[:, k] = [not is_empty_value(c) for c in cells[:, col].tolist()]
+    filled[~filled.any(axis=1), 0] = True  # a row holding no result: read once, as before
+    rows, which = np.nonzero(filled)  # row by row, its columns in order
+    source = np.asarray(columns, dtype=np.int64)[which]
+    melted = np.empty((len(rows), width + 1), dtype=object)
+    melted[:, :width] = cells[rows]
+    first = match.fields["prolactin"]
+    melted[:, first] = cells[rows, source]
+    melted[:, width] = _labels(match, columns)[which]
+    own = match.fields.get(match.series_field)
+    if own is not None and own < width:  # the file's own visit column: both said
+        melted[:, width] = [
+            f"{cell} · {label}" if not is_empty_value(cell) else label
+            for cell, label in zip(melted[:, own].tolist(), melted[:, width].tolist(), strict=True)
+        ]
+    _paired_columns(match, cells, rows, which, melted, len(columns))
+    match.headers.append(_LABEL_HEADER)
+    match.fields[match.series_field] = width
+    _visit_context(match, cells, rows, source, melted)
+    split.cells = melted
+    split.rows_read += len(rows) - n
+    split.source_rows = split.source_rows[rows]
+    split.distinct = []
+    if split.section is not None:
+        split.section = split.section[rows]
+    return source
+
+
+# Fields a result's own column may stand beside, once per result column ("Prolactin | Unit |
+# Prolactin | Unit", "Datum | PRL | Datum | PRL"): the k-th such column is the k-th result's.
+_PER_RESULT: Final = ("prolactin_unit", "reference_low", "reference_high", "reference_range",
+                      "assay", "collected_at")  # fmt: skip
+
+
+def _paired_columns(
+    match: ColumnMatch,
+    cells: np.ndarray,
+    rows: np.ndarray,
+    which: np.ndarray,
+    melted: np.ndarray,
+    count: int,
+) -> None:
+    """A field headed as often as there are result columns ("Unit" after each "Prolactin"): a
+    row read from the k-th result column reads the k-th of them (its twins left empty there,
+    so that they are not read as two disagreeing cells); a field headed once is every row's."""
+    width = cells.shape[1]
+    for name in _PER_RESULT:
+        col = match.fields.get(name)
+        if col is None:
+            continue
+        header = match.headers[col].strip()
+        same = {c for c, text in enumerate(match.headers) if text.strip() == header}
+        found = {col, *match.twin_columns.get(name, []), *same}
+        own = sorted(c for c in found if c < width)
+        if len(own) != count:  # "date" | "PRL" | "date2" | "PRL2": each result's own date
+            key = _numbered_name(match.headers[col])
+            used = set(match.fields.values()) | set(match.series_columns)
+            alike = {
+                c
+                for c, text in enumerate(match.headers)
+                if c not in used and key and _numbered_name(text) == key
+            }
+            own = sorted(
+                c for c in {col, *match.series_candidates.get(name, []), *alike} if c < width
+            )
+        if len(own) != count:
+            continue
+        for k, source in enumerate(own):
+            block = which == k
+            melted[block, col] = cells[rows[block], source]
+        for twin in own:
+            if twin != col:
+                melted[:, twin] = None
+        match.warnings = [w for w in match.warnings if f"both headed {header!r}" not in w]
+        match.warnings.append(
+            f"columns {', '.join(repr(match.headers[c]) for c in own)} stand beside the "
+            f"prolactin columns one each: each result's {name} is read from its own"
+        )
+
+
+_NUMBERED: Final = re.compile(r"(?:[\s_.-]+(?:v|visit|t|m))?[\s_.-]*\d{1,4}$")
+
+
+def _numbered_name(text: str) -> str:
+    """A header without the number a series numbers it by ("date2", "Datum 2", "date_v2" ->
+    "date"/"datum"): the columns of one field, one per result, share it."""
+    return _NUMBERED.sub("", parse_header(text).main).strip()
+
+
+def _labels(match: ColumnMatch, columns: list[int]) -> np.ndarray:
+    """Each series column's label; two columns of one label are told apart by their letters."""
+    labels = [series_label(match.headers[c]) for c in columns]
+    return np.array(
+        [
+            f"{label} (column {column_letters(col)})" if labels.count(label) > 1 else label
+            for label, col in zip(labels, columns, strict=True)
+        ],
+        dtype=object,
+    )
+
+
+def _visit_context(
+    match: ColumnMatch, cells: np.ndarray, rows: np.ndarray, source: np.ndarray, melted: np.ndarray
+) -> None:
+    """A context field's column of another visit than the row's prolactin column ("tsh_12m"
+    beside "prl_bl") is not the state at that sample: the row reads its own visit's column
+    ("tsh_bl") where the file has one, else nothing (columns.visit_context_fields)."""
+    for name, marks in match.series_context.items():
+        col = match.fields.get(name)
+        if col is None or col >= cells.shape[1]:
+            continue
+        its = visit_of(match.headers[col], name)
+        for series in np.unique(source).tolist():
+            visit = visit_of(match.headers[series], "prolactin")
+            if not visit or visit == its:
+                continue
+            block = source == series
+            other = marks.get(visit)
+            if other is not None and other < cells.shape[1]:
+                melted[block, col] = cells[rows[block], other]
+            elif its:
+                melted[block, col] = None
+
+
+def series_units(table: RawTable, match: ColumnMatch, source: np.ndarray | None) -> None:
+    """Each row read from a series column takes the unit that column's header names ("PRL
+    baseline (mIU/L)", "PRL 30 min (ng/mL)"), where the columns name different units."""
+    if source is None or "prolactin" in table.section_units:
+        return
+    units = {c: parse_header(match.headers[c]).unit for c in set(source.tolist())}
+    if len(set(units.values())) < len((0, 1)):
+        return
+    first = table.header_units.get("prolactin", "")
+    per_row = np.array([units[c] or first for c in source.tolist()], dtype=object)
+    table.section_units["prolactin"] = per_row
+
+
+def series_notes(table: RawTable, match: ColumnMatch, source: np.ndarray | None) -> None:
+    """Each row read from a series column keeps the column's header in its notes ("column:
+    Prolaktin nach Ruhe (mIU/l)"), where the cues read it as a long file's test name is read (a
+    rested sample is not repeated)."""
+    if source is None:
+        return
+    notes = np.array([f"column: {match.headers[c]}" for c in source.tolist()], dtype=object)
+    given = table.columns.get("comments")
+    if given is None:
+        table.columns["comments"] = notes
+        return
+    table.columns["comments"] = np.array(
+        [
+            note if is_empty_value(c) else f"{c}{_NOTE_SEPARATOR}{note}"
+            for c, note in zip(given.tolist(), notes.tolist(), strict=True)
+        ],
+        dtype=object,
+    )
