@@ -221,6 +221,8 @@ def json_value(value: object) -> Any:
     if is_missing(value):
         return None
     if isinstance(value, datetime):
+        if value.tzinfo is not None:  # a time the tool took (the run's): with its UTC offset
+            return value.isoformat(timespec="seconds")
         return value.strftime(ISO_DATE if is_date_only(value) else ISO_DATETIME)
     if isinstance(value, bool | int | str):
         return value
