@@ -821,6 +821,16 @@ class RowContext:
         return any(int(found) < year for found in YEAR_IN_NOTE.findall(dated[0].matched))
 
     @property
+    def mass_symptom(self) -> CueHit | None:
+        """A mass symptom that is not already a red flag: a headache now (cue headache; not
+        dated years back, past, resolved or asked about).  Visual symptoms with a raised
+        prolactin are red flags (mass_effect_flag).  With it a drug, the kidneys or the thyroid
+        explain the level only in part: the pituitary is imaged regardless, and no rested
+        repeat is suggested first (clinical-reference §8: "consistent with drug effect" only
+        without mass symptoms; "suggest repeat rested sample": no mass symptoms)."""
+        return self.current_hit(HEADACHE_CUE)
+
+    @property
     def symptom(self) -> CueHit | None:
         """A typical symptom of hyperprolactinaemia: the symptom cue, or amenorrhoea / another
         menstrual disturbance (cue menstrual_disturbance), so every wording of the same picture
