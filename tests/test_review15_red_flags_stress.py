@@ -66,6 +66,8 @@ APOPLEXY_SIGNS = [
     ("cefalea súbita intensa; visión doble", ""),
     ("cefalea a rombo di tuono; vista doppia", ""),
     ("plotselinge hevige hoofdpijn; braken", ""),
+    # any headache with vomiting is the apoplexy picture (clinical-reference §5; review 20)
+    ("headache; vomiting", ""),
 ]
 
 
@@ -95,10 +97,10 @@ NOT_APOPLEXY = [
     ("kein Kopfschmerz; Doppelbilder", "", "soon"),
     ("sudden severe headache; no diplopia", "", "soon"),
     ("sudden severe headache", "kein Erbrechen, keine Doppelbilder", "soon"),
-    # a headache that is not sudden, or nausea alone, is no apoplexy sign
+    # a headache that is not sudden with an eye sign (the eye sign alone counts), or with
+    # nausea alone, is no apoplexy sign
     ("headache; diplopia", "", "soon"),
     ("sudden severe headache; nausea", "", "soon"),
-    ("headache; vomiting", "", "none"),
     ("vomiting; confusion", "", "none"),
     # a thunderclap headache dated years back
     ("sudden severe headache (2019); diplopia", "", "soon"),

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Final, overload
 
 import numpy as np
@@ -35,10 +36,16 @@ PROLACTIN_INHIBITOR_ATC: Final = "G02CB"
 MILD_BAND: Final = "mild"  # output-contract §5 band code (thresholds.toml [[band]])
 # Cues (cues.toml) naming pituitary apoplexy or its signs without the word: a red flag beside
 # them is urgent whatever the prolactin (an emergency; apoplexy often leaves prolactin normal).
-EMERGENCY_CUES: Final = ("pituitary_apoplexy", "apoplexy_features")
+# Each with the headache cue it rests on, which must be current (not dated years back), or None.
+EMERGENCY_CUES: Final = {
+    "pituitary_apoplexy": None,
+    "apoplexy_features": "sudden_headache",  # a sudden severe headache with an eye sign, ...
+    "apoplexy_headache": "headache",  # any headache with vomiting, a clouded mind, meningism
+}
 BLURRED_VISION_CUE: Final = "blurred_vision"  # cues.toml: a red flag only beside a raised result
 RED_FLAG_CUE: Final = "red_flag"
-SUDDEN_HEADACHE_CUE: Final = "sudden_headache"  # cues.toml: part of apoplexy_features
+# cues.toml: a headache in any words, a mass symptom (clinical-reference §5, §8)
+HEADACHE_CUE: Final = "headache"
 
 LIKELY = "likely"
 POSSIBLE = "possible"
@@ -385,6 +392,8 @@ class RowContext:
         # have outside pregnancy, breastfeeding or the neonatal period included), with a known
         # lesion, or with pituitary apoplexy or its signs (an emergency whatever the prolactin,
         # which apoplexy often leaves normal or low: clinical-reference §5, §8).
+        if hit_map:
+            hit_map = self.hit_map = self._without_dated_apoplexy_signs(hit_map)
         if not (hit_map and hit_map.get("red_flag")):
             central = self._central_hypothyroidism()
             if central is not None:  # read as the words "central hypothyroidism" are
@@ -392,8 +401,6 @@ class RowContext:
         found = hit_map.get("red_flag") if hit_map else None
         flag = found[0] if found else self._low_morning_cortisol()
         emergency = bool(hit_map) and any(hit_map.get(cue) for cue in EMERGENCY_CUES)
-        if emergency and not (hit_map.get("pituitary_apoplexy") or self._current_headache()):
-            emergency = False  # the headache of the apoplexy signs dated years back ("2019")
         counts = flag is not None and (self.raised_for_usual or self.lesion.present or emergency)
         self.mass_effect_flag: CueHit | None = flag if counts else None
         # A red flag that mass_effect_flag does not count: the prolactin is not raised (normal,
@@ -415,10 +422,24 @@ class RowContext:
             sign = CueHit(RED_FLAG_CUE, sign.field, sign.quote, sign.matched)
         self.sellar_sign_alone: CueHit | None = sign
 
-    def _current_headache(self) -> bool:
-        """The sudden severe headache of the apoplexy signs (combined cue apoplexy_features) is
-        not an episode dated in a year before the sample's ("thunderclap headache 2019")."""
-        return self.current_hit(SUDDEN_HEADACHE_CUE) is not None
+    def _without_dated_apoplexy_signs(self, hit_map: Hits) -> Hits:
+        """`hit_map` without the apoplexy signs (EMERGENCY_CUES) whose headache is an episode
+        dated in a year before the sample's ("headache 2019; vomiting", "thunderclap headache
+        (2019); diplopia"), nor the red flag and sellar sign they imply: the vomiting or the
+        double vision is read on its own."""
+        stale = {
+            cue
+            for cue, headache in EMERGENCY_CUES.items()
+            if headache is not None and hit_map.get(cue) and self.current_hit(headache) is None
+        }
+        if not stale:
+            return hit_map
+        kept = {
+            name: tuple(hit for hit in hits if hit.cue not in stale)
+            for name, hits in hit_map.items()
+            if name not in stale
+        }
+        return MappingProxyType({name: hits for name, hits in kept.items() if hits})
 
     def _central_hypothyroidism(self) -> CueHit | None:
         """A free T4 below central_hypothyroid_free_t4_below_pmol_l (the free_t4 column, in
@@ -866,6 +887,16 @@ class RowContext:
             return False
         year = self.sample_year
         return any(int(found) < year for found in YEAR_IN_NOTE.findall(dated[0].matched))
+
+    @property
+    def mass_symptom(self) -> CueHit | None:
+        """A mass symptom that is not already a red flag: a headache now (cue headache; not
+        dated years back, past, resolved or asked about).  Visual symptoms with a raised
+        prolactin are red flags (mass_effect_flag).  With it a drug, the kidneys or the thyroid
+        explain the level only in part: the pituitary is imaged regardless, and no rested
+        repeat is suggested first (clinical-reference §8: "consistent with drug effect" only
+        without mass symptoms; "suggest repeat rested sample": no mass symptoms)."""
+        return self.current_hit(HEADACHE_CUE)
 
     @property
     def symptom(self) -> CueHit | None:

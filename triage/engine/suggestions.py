@@ -68,6 +68,7 @@ class Situation:
         "hook",
         "imaging_needed",
         "labels",
+        "mass_symptom_only",
         "neonate_above",
         "path",
         "pituitary_reason",
@@ -105,6 +106,13 @@ class Situation:
         self.neonate_above = ctx.state == NEONATAL and ctx.status == "high"
         # Why the pituitary needs looking at, or None (every row's pituitary rules read it).
         self.pituitary_reason: str | None = _pituitary_reason(self)
+        # The pituitary is looked at only for a mass symptom, the level being explained by a
+        # likely non-pituitary factor (a drug, the kidneys, the thyroid): imaged regardless.
+        self.mass_symptom_only: bool = (
+            self.pituitary_reason is not None
+            and explained(findings, labels)
+            and _mass_symptom_reason(self) == self.pituitary_reason
+        )
         self.imaging_needed: bool = _imaging_needed(self)
         self.path = work_up_path(self)
 
@@ -245,7 +253,22 @@ def _pituitary_reason(s: Situation) -> str | None:
         if shown is not None:  # a true rise, confirmed on a rested sample, is imaged
             # (clinical-reference §7.1; Auriemma 2023 Fig. 2)
             return f"a true (monomeric) rise ({shown}) that no likely non-pituitary factor explains"
-    return None
+    return _mass_symptom_reason(s)
+
+
+def _mass_symptom_reason(s: Situation) -> str | None:
+    """A raised result with a mass symptom (RowContext.mass_symptom: a headache) that a likely
+    non-pituitary factor (a drug, the kidneys, the thyroid) would otherwise explain: such a
+    factor explains the level only without mass symptoms, which are imaged regardless
+    (clinical-reference §8; BNSSG: headache and visual fields checked before referral)."""
+    ctx = s.ctx
+    mass = ctx.mass_symptom
+    if ctx.status != "high" or mass is None:
+        return None
+    return (
+        f"mass symptom ({mass.evidence()}), which no drug, kidney or thyroid cause explains: "
+        "the pituitary is assessed whatever else may raise prolactin"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -609,6 +632,8 @@ def repeat_rested(s: Situation) -> str | None:
     ctx = s.ctx
     if not ctx.high_like or ctx.has("red_flag") or s.fully_explained or ctx.state:
         return None  # in pregnancy, breastfeeding or a neonate a repeat adds nothing
+    if ctx.mass_symptom is not None:
+        return None  # a rested repeat is for a rise without mass symptoms (clinical-ref. §8)
     if ctx.has("rested_sample"):
         return None  # the sample was already taken rested (or through a cannula)
     if (ctx.lesion.present and ctx.lesion.macro) or s.hook or ctx.value != ctx.value:
@@ -722,8 +747,10 @@ def macroprolactin_screen(s: Situation) -> str | None:
     screened = ctx.has("macroprolactin_present") or ctx.has("macroprolactin_absent")
     if screened and not ctx.has("macroprolactin_past"):
         return None  # this sample's screen is known, found or not (an earlier sample's is not)
-    if explained(s.findings, s.labels) and s.pituitary_reason is None:
-        return None  # a likely non-pituitary cause and no imaging planned: treat that first
+    if explained(s.findings, s.labels) and (s.pituitary_reason is None or s.mass_symptom_only):
+        # a likely non-pituitary cause and no imaging planned: treat that first; or imaging
+        # for a mass symptom alone, which no macroprolactin result would call off
+        return None
     limit = ctx.t("macroprolactin_screen_max_ng_ml")
     # the level that rules a prolactinoma in and the screen out is adult series' (clinical-
     # reference §6, Auriemma 2023): a child's raised result is screened before imaging whatever
@@ -1159,7 +1186,10 @@ def visual_fields(s: Situation) -> str | None:
         return (
             f"{why}: in pregnancy no routine MRI, so formal visual fields for chiasmal compression"
         )
-    return f"{why}: {_if_macroadenoma(s)}formal visual fields for chiasmal compression"
+    # a mass symptom (headache) has its visual fields checked now, not after the MRI (BNSSG:
+    # headache and visual fields checked before referral; clinical-reference §5, §8)
+    when = "" if s.ctx.status == "high" and s.ctx.mass_symptom else _if_macroadenoma(s)
+    return f"{why}: {when}formal visual fields for chiasmal compression"
 
 
 def _pregnant_without_mri(s: Situation) -> bool:
@@ -1256,6 +1286,8 @@ def _pituitary_mri(s: Situation) -> str | None:
             f"{why}: pituitary MRI{gadolinium}; if it shows a large lesion, ask the lab to "
             f"re-assay prolactin at 1:{fold} dilution (hook effect)"
         )
+    if s.mass_symptom_only:
+        return f"{why}: pituitary MRI"
     if s.path == IMAGING_FIRST:
         likely = s.ctx.amount(s.ctx.t("prolactinoma_likely_ng_ml"), approx=True, mark="> ")
         gadolinium = " without gadolinium (pregnancy)" if pregnant else ""
