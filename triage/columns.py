@@ -939,11 +939,15 @@ def _fits_location(cell: object) -> bool | None:
     if not isinstance(cell, str) or not any(ch.isalpha() for ch in cell):
         return None
     text = normalise_word(cell_text(cell))
+    return _names_place(text) or not names_a_finding(text)
+
+
+def _names_place(text: str) -> bool:
+    """A normalised cell naming a ward, clinic or department ([value_checks.words] place_cells,
+    place_endings: "Headache clinic", "Dialyse", "Intensivstation")."""
     words = [w for w in re.split(r"[^\w&]+", text) if w]
     places, endings = _check_words("place_cells"), tuple(_check_words("place_endings"))
-    if any(w in places or w.endswith(endings) for w in words):
-        return True
-    return not names_a_finding(text)
+    return any(w in places or w.endswith(endings) for w in words)
 
 
 def _fits_size(cell: object) -> bool | None:
@@ -1625,6 +1629,8 @@ def recognise_columns(
     used |= set(match.note_columns)
     _finding_text_columns(match, used | past, samples)
     used |= set(match.finding_columns)
+    said = _clinical_cell_columns(match, used | past, samples)
+    used |= set(match.note_columns)
     match.unread_yes_no = [
         col
         for col, text in enumerate(texts)
@@ -1637,7 +1643,7 @@ def recognise_columns(
             samples.get(col, ()), header_flag_codes(text), header_unknown_codes(text)
         )
     ]
-    _free_text_columns(match, used | past | set(match.unread_yes_no), samples)
+    _free_text_columns(match, used | past | said | set(match.unread_yes_no), samples)
     match.warnings += [f"column {reason}" for _, reason in sorted(match.vetoes.items())]
     if "prolactin" in match.fields:  # read beside it (io/layout._take_diluted_results)
         used |= {c for c, t in enumerate(texts) if t and is_diluted_prolactin(t)}
@@ -2783,11 +2789,12 @@ def finding_words(header: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def names_a_finding(words: str, field: str = "comments") -> bool:
+def names_a_finding(words: str, field: str = "comments", weak: Collection[str] = ()) -> bool:
     """The words, written in ``field``, state a finding the engine's free-text readers know: a
     cue of cues.toml (but those of [finding_columns] not_findings) or a patient state of
     states.toml.  The same vocabulary as the engine's, so that a header is read as a finding
-    exactly when the same words in the notes would be."""
+    exactly when the same words in the notes would be.  Facts of the ``weak`` states alone
+    ("Week 12": gestation_bare, the weeks of a pregnancy recorded elsewhere) state none."""
     # imported here: the engine's vocabulary objects, without the reader importing the engine
     # at start-up (`--help` stays light)
     from triage.engine.state_words import load_state_vocabulary
@@ -2798,7 +2805,7 @@ def names_a_finding(words: str, field: str = "comments") -> bool:
     ignored = _finding_rules().not_findings
     if any(cue not in ignored for cue in load_cue_book().match(field, words)):
         return True
-    return bool(load_state_vocabulary().read(field, words))
+    return any(f.field not in weak for f in load_state_vocabulary().read(field, words))
 
 
 def _answer_fields(
@@ -3001,6 +3008,108 @@ def _macroprolactin_screen_columns(
             f"comments{target}, each cell as {form.replace('{}', '<cell>')}, as a long file's "
             "screen row is read"
         )
+
+
+# What the warnings of ``_clinical_cell_columns`` say (`run` prints them: triage.reading_warnings)
+CLINICAL_CELLS_MARK: Final = "holds clinical findings in its cells"
+DRUG_CELLS_MARK: Final = "its cells name drugs"
+
+
+@dataclass(frozen=True, slots=True)
+class _ClinicalCellRules:
+    min_share: float
+    min_values: int
+    max_cells: int
+    not_notes: frozenset[str]  # header words of an allergy, a relative's disease
+    weak: frozenset[str]  # state facts that alone state no finding in a cell
+
+
+@cache
+def _clinical_cell_rules() -> _ClinicalCellRules:
+    """synonyms.toml [note_columns.clinical_cells]."""
+    data = synonyms_data()["note_columns"]["clinical_cells"]
+    return _ClinicalCellRules(
+        float(data["min_share"]),
+        int(data["min_values"]),
+        int(data["max_cells"]),
+        frozenset(_words_of(w) for w in data.get("not_notes", [])),
+        frozenset(str(s) for s in data.get("weak_states", [])),
+    )
+
+
+def _at_least(cells: Sequence[object], needed: float, test: Callable[[object], bool]) -> bool:
+    """Whether at least ``needed`` of the cells pass the test (counted until they do)."""
+    found = 0
+    for cell in cells:
+        found += test(cell)
+        if found >= needed:
+            return True
+    return False
+
+
+def _clinical_cell(cell: object) -> bool:
+    """A cell of clinical text: the engine's cues or states read a finding in it (not one of
+    [note_columns.clinical_cells] weak_states alone: "Week 12" is a study week as often), and
+    it names no ward ("Dialysezentrum", "Headache clinic")."""
+    if not isinstance(cell, str):
+        return False
+    text = cell_text(cell)  # as written: the engine reads "SS 10. Woche" so, never "ss"
+    weak = _clinical_cell_rules().weak
+    return not _names_place(normalise_word(text)) and names_a_finding(text, weak=weak)
+
+
+def _names_drugs(cell: object) -> bool:
+    """A cell naming a drug of the lexicon ("Risperdal 4 mg", "Haldol")."""
+    # imported here: the lexicon, without the reader loading it at start-up
+    from triage.knowledge.drugs import drug_matcher
+    from triage.knowledge.loaders import load_drugs
+
+    return isinstance(cell, str) and bool(drug_matcher(load_drugs()).find(cell_text(cell)))
+
+
+def _clinical_cell_columns(
+    match: ColumnMatch, used: set[int], samples: Mapping[int, Sequence[object]] | None
+) -> set[int]:
+    """Unread columns under a header the reader does not know ("Zusatz", "Freitext 2",
+    "Remarks (GP)") decided by their cells ([note_columns.clinical_cells]): clinical text (the
+    engine's cues or states read a finding, no ward named: ``_fits_location``) is read into
+    comments as a notes column, so that a red flag there is never lost (clinical-reference §8);
+    drug names alone are not read (an allergy, a stopped drug), but a warning names the column
+    and how to map it (those columns are returned).  Ids, codes, numbers, dates, names and wards
+    stay as they were."""
+    warned: set[int] = set()
+    if samples is None:
+        return warned
+    rules = _clinical_cell_rules()
+    not_clinical = _free_text_rules()[2]
+    for col, text in enumerate(match.headers):
+        if not text or col in used or col in match.vetoes or is_checkbox_option(text):
+            continue
+        words = set(parse_header(text).full.split())
+        if words & (not_clinical | rules.not_notes):
+            continue
+        if any(v >= STRONG_SCORE for _, v in candidates(text)) or _names_drugs(text):
+            continue  # a field's loser says so; a drug's own column is read as a dose or yes/no
+        # the first max_cells distinct cells decide (the engine's readers are slow on many)
+        cells = [c for c in samples.get(col, ()) if not is_empty_value(c)][: rules.max_cells]
+        texts = [c for c in cells if isinstance(c, str) and any(ch.isalpha() for ch in c)]
+        needed = rules.min_share * len(cells)
+        if len(texts) < max(rules.min_values, needed):
+            continue
+        if _at_least(texts, needed, _clinical_cell):
+            match.note_columns.append(col)
+            target = f" with {match.header_of('comments')!r}" if "comments" in match.fields else ""
+            match.warnings.append(
+                f"column {text!r} {CLINICAL_CELLS_MARK} (its header names no field): read into "
+                f"comments{target}, {EACH_AFTER_ITS_HEADER}"
+            )
+        elif _at_least(texts, needed, _names_drugs):
+            match.warnings.append(
+                f"column {text!r} is not read, yet {DRUG_CELLS_MARK}: if they are the drugs "
+                f"taken now, map it: [columns] medications = '{text}' (--columns)"
+            )
+            warned.add(col)
+    return warned
 
 
 @cache

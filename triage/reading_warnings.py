@@ -75,6 +75,11 @@ KINDS: Final[tuple[WarningKind, ...]] = (
     WarningKind("are both headed", "header(s) written twice"),
     WarningKind("can be read two ways", "result(s) whose decimal mark the file leaves open"),
     WarningKind("changes the unit of column", "header(s) repeated with another unit"),
+    # columns under headers the reader does not know, decided by their cells
+    # (triage.columns._clinical_cell_columns), and those of free text left unread
+    WarningKind("holds clinical findings in its cells", "unknown column(s) read as notes"),
+    WarningKind("its cells name drugs", "column(s) naming drugs not read"),
+    WarningKind("holds free text that is not read", "column(s) of free text not read"),
 )
 OTHER: Final = WarningKind("", "other warning(s)")
 # Warnings that change how values are read: `run` prints their text even without --verbose.
@@ -93,6 +98,10 @@ SHOWN_BY_DEFAULT: Final = (
     "the values look like IU/L",
     "the values look like mIU/L",
     "no conversion of each other",
+    # a column of clinical text or drugs read as notes or left unread: what it held must be seen
+    "holds clinical findings in its cells",
+    "its cells name drugs",
+    "holds free text that is not read",
 )
 
 
