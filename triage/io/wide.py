@@ -29,6 +29,7 @@ from triage.collector import release_free_memory
 from triage.columns import header_named_unit, header_words, is_timed_series, time_point_minutes
 from triage.io.identifiers import identifier_key
 from triage.io.layout import Distinct, RawTable, factorize_column
+from triage.io.red_flags import RED_FLAG_READ, red_flag_in, red_flag_note
 from triage.io.state_cells import ckd_stage_of, kidney_words, reads_state_cell, trimester_text
 from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import (
@@ -1079,6 +1080,21 @@ class _Builder:
                 '"," or ".")'
             )
         return rows, details
+
+    def red_flags(self, reason: np.ndarray, detail: np.ndarray) -> None:
+        """Rejected rows whose result is not triaged (red_flags.RED_FLAG_READ) and whose cells
+        name a mass-effect red flag (the engine's cues, in any text cell of the row's columns):
+        listed with the urgent results, as a red flag with any raised prolactin is urgent
+        (clinical-reference §5, §8) and the row's prolactin is not known."""
+        read = np.isin(reason, list(RED_FLAG_READ)) & ~self.possibly_urgent
+        if not read.any():
+            return
+        columns = [(name, col) for name, col in self.table.columns.items() if len(col) == self.n]
+        for i in np.flatnonzero(read).tolist():
+            hit = red_flag_in((name, col[i]) for name, col in columns)
+            if hit is not None:
+                self.possibly_urgent[i] = True
+                detail[i] += red_flag_note(hit)
 
     def urgent_despite(self, rows: np.ndarray, detail: np.ndarray) -> None:
         """``rows`` (rejected for their age) whose result may be above the urgent level in any
@@ -4380,6 +4396,7 @@ def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = Fal
     replaced, replaced_detail, corrections = builder.revisions(reason == "")
     reason[replaced] = "cancelled_result"
     detail[replaced] = replaced_detail[replaced]
+    builder.red_flags(reason, detail)
     accepted = np.flatnonzero(reason == "")
     out = builder.out
     n = len(table)
