@@ -353,13 +353,15 @@ def test_a_result_whose_other_reading_is_urgent_is_not_triaged_on_a_guess(
 @pytest.mark.parametrize(
     ("text", "value"),
     [
-        # the file shows its mark (a TSH with a decimal comma): 6,250 is 6.25
-        ("Patient ID;Sex;Age;Prolactin;Unit;TSH\nP1;M;50;6,250;mIU/L;2,15\n", 6.25),
+        # the file shows its mark (a TSH with a decimal comma): 6,250 ng/mL is 6.25 (in mIU/L,
+        # reported in whole numbers, it is not triaged on the TSH's mark: review 20)
+        ("Patient ID;Sex;Age;Prolactin;Unit;TSH\nP1;M;50;6,250;ng/mL;2,15\n", 6.25),
         ("Patient ID;Sex;Age;Prolactin;Unit;TSH\nP1;M;50;6.250;mIU/L;2,15\n", 6250.0),
         # the result column shows it itself
         ("Patient ID;Sex;Age;Prolactin;Unit\nP1;M;50;6,250;mIU/L\nP2;M;50;12,5;mIU/L\n", 6.25),
-        # neither reading is urgent (2.4 or 2400 mIU/L): read, and the doubt said
-        ("Patient ID;Sex;Age;Prolactin;Unit\nP1;M;50;2,400;mIU/L\n", 2.4),
+        # one reading only is plausible (2.4 IU/L = 2400 mIU/L, not 2400 IU/L): read, and the
+        # doubt said (2,400 mIU/L, reported in whole numbers, is not read as 2.4: review 20)
+        ("Patient ID;Sex;Age;Prolactin;Unit\nP1;M;50;2,400;IU/L\n", 2400.0),
         # read as a whole number in mIU/L (the ;-export's ',' and mIU/L's whole numbers agree)
         ("Patient ID;Sex;Age;Prolactin;Unit\nP1;M;50;6.250;mIU/L\n", 6250.0),
         # no separator at all

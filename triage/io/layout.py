@@ -44,6 +44,7 @@ from triage.columns import (
     value_checks,
 )
 from triage.io.fast_split import Grid
+from triage.io.red_flags import row_red_flag
 from triage.io.sources import Rows, Workbook
 from triage.io.state_cells import state_answer
 from triage.knowledge.loaders import load_thresholds
@@ -1467,7 +1468,10 @@ def _split_grid(
             int(numbers[i]),
             "misaligned_columns",
             f"below the header repeated on row {int(numbers[realigned.header_of[i]])}, which "
-            "lacks columns of the first header: its cells cannot be read in those columns",
+            "lacks columns of the first header: its cells cannot be read in those columns"
+            # a red flag its words name (not the repeated header's own words): listed as urgent
+            + (flag := row_red_flag(grid[i]) if realigned.header_of[i] != i else ""),
+            possibly_urgent=bool(flag),
         )
         for i in np.flatnonzero(misaligned & (filled > 0))
     ]

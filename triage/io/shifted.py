@@ -29,6 +29,7 @@ from typing import Final
 
 from triage.columns import ColumnMatch
 from triage.io.delimited import id_shape
+from triage.io.red_flags import row_red_flag
 from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.schema import Rejected
@@ -125,27 +126,48 @@ def shifted_facts(
             found = _patient_id(fields, person, width)
             if found and (not shapes or id_shape(found) in shapes):
                 ids[index] = found
-        if result is None or result >= width:
-            continue
-        numbers = _candidates(_window(fields, result, width), join_groups)
-        unit = _row_unit(fields, match, width)
-        if unit is None:  # in no known unit: urgent in either prolactin unit, or in one
-            notes = [unknown_unit_urgency(n, per_ng=to_miu) for n in sorted(numbers)]
-            if any(notes):
-                urgent[index] = (
-                    f"; a field the result may have shifted to may be urgent ({notes[-1]}): "
-                    "listed with the urgent results"
-                )
-            continue
-        factor = unit[1] * (to_miu if unit[0] == "ng/mL" else 1.0)
-        above = [n for n in numbers if n * factor >= level]
-        if above:
-            shown = format_number(max(above))
-            urgent[index] = (
-                f"; a field the result may have shifted to reads {shown} {unit[0]}, which may be "
-                f"above {format_number(level)} mIU/L: listed with the urgent results"
-            )
+        note = (
+            _shifted_urgency(fields, match, result, width, join_groups, level, to_miu)
+            if result is not None and result < width
+            else ""
+        )
+        # else a red flag its words name, in whichever field (clinical-reference §8)
+        note = note or row_red_flag(fields)
+        if note:
+            urgent[index] = note
     return ShiftedFacts(ids, urgent)
+
+
+def _shifted_urgency(
+    fields: Sequence[object],
+    match: ColumnMatch,
+    result: int,
+    width: int,
+    join_groups: bool,
+    level: float,
+    to_miu: float,
+) -> str:
+    """The urgent note of a shifted line whose result may be at or above the urgent ``level``
+    (mIU/L), "" when none of its fields the result may have shifted to can be."""
+    numbers = _candidates(_window(fields, result, width), join_groups)
+    unit = _row_unit(fields, match, width)
+    if unit is None:  # in no known unit: urgent in either prolactin unit, or in one
+        notes = [unknown_unit_urgency(n, per_ng=to_miu) for n in sorted(numbers)]
+        if any(notes):
+            return (
+                f"; a field the result may have shifted to may be urgent ({notes[-1]}): "
+                "listed with the urgent results"
+            )
+        return ""
+    factor = unit[1] * (to_miu if unit[0] == "ng/mL" else 1.0)
+    above = [n for n in numbers if n * factor >= level]
+    if not above:
+        return ""
+    shown = format_number(max(above))
+    return (
+        f"; a field the result may have shifted to reads {shown} {unit[0]}, which may be "
+        f"above {format_number(level)} mIU/L: listed with the urgent results"
+    )
 
 
 def cut_facts(
@@ -175,26 +197,44 @@ def cut_facts(
             ids[index] = _text(fields[person])
         if specimen is not None and specimen < whole and _text(fields[specimen]):
             specimens[index] = _text(fields[specimen])
-        if result is None or result >= len(fields):
-            continue
-        found = parse_quantity(fields[result], decimal)
-        if found.status != "ok" or found.value is None:
-            continue
-        unit = _cut_unit(fields, match, whole, found.unit_text)
-        if unit is None:
-            note = unknown_unit_urgency(found.value, found.qualifier, to_miu, cut=result >= whole)
-            if note:
-                urgent[index] = (
-                    f"; its result may be urgent ({note}): listed with the urgent results"
-                )
-            continue
-        in_miu = found.value * unit[1] * (to_miu if unit[0] == "ng/mL" else 1.0)
-        if in_miu >= level:
-            urgent[index] = (
-                f"; its result reads {found.qualifier}{format_number(found.value)} {unit[0]}, "
-                f"above {format_number(level)} mIU/L: listed with the urgent results"
-            )
+        note = (
+            _cut_urgency(fields, match, result, whole, decimal, level, to_miu)
+            if result is not None and result < len(fields)
+            else ""
+        )
+        note = note or row_red_flag(fields)  # else a red flag its words name
+        if note:
+            urgent[index] = note
     return ShiftedFacts(ids, urgent, specimens)
+
+
+def _cut_urgency(
+    fields: Sequence[object],
+    match: ColumnMatch,
+    result: int,
+    whole: int,
+    decimal: str | None,
+    level: float,
+    to_miu: float,
+) -> str:
+    """The urgent note of a cut line whose result may be at or above the urgent ``level``
+    (mIU/L), "" when it cannot be."""
+    found = parse_quantity(fields[result], decimal)
+    if found.status != "ok" or found.value is None:
+        return ""
+    unit = _cut_unit(fields, match, whole, found.unit_text)
+    if unit is None:
+        note = unknown_unit_urgency(found.value, found.qualifier, to_miu, cut=result >= whole)
+        return (
+            f"; its result may be urgent ({note}): listed with the urgent results" if note else ""
+        )
+    in_miu = found.value * unit[1] * (to_miu if unit[0] == "ng/mL" else 1.0)
+    if in_miu < level:
+        return ""
+    return (
+        f"; its result reads {found.qualifier}{format_number(found.value)} {unit[0]}, "
+        f"above {format_number(level)} mIU/L: listed with the urgent results"
+    )
 
 
 def _cut_unit(

@@ -29,6 +29,7 @@ from triage.collector import release_free_memory
 from triage.columns import header_named_unit, header_words, is_timed_series, time_point_minutes
 from triage.io.identifiers import identifier_key
 from triage.io.layout import Distinct, RawTable, factorize_column
+from triage.io.red_flags import RED_FLAG_READ, red_flag_in, red_flag_note
 from triage.io.state_cells import ckd_stage_of, kidney_words, reads_state_cell, trimester_text
 from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import (
@@ -868,10 +869,15 @@ class _Builder:
                 more &= ~undecided
                 undecided |= more
                 undecided_detail = np.where(more, more_detail, undecided_detail)
+        # mIU/L, reported in whole numbers, read as a fraction by the mark only the file's other
+        # columns or the export's separator show ("6.250" beside TSH "2.15" = 6.25 mIU/L)
+        fractions, fraction_detail, fraction_urgent = self._whole_unit_fractions(
+            raw, unit, factor, value, grouped | undecided, settled_by
+        )
         if decimal is None:
             self._warn_ambiguous_marks(raw, grouped | undecided)
         elif settled_by == "export":
-            self._warn_ambiguous_marks(raw, undecided, decimal)
+            self._warn_ambiguous_marks(raw, undecided | fractions, decimal)
         implied = self._implied_units(low, high)
         self._warn_unit_conflicts(unit, implied)
         from_interval = (unit_text == "") & (implied != None)  # noqa: E711 (object array)
@@ -903,7 +909,72 @@ class _Builder:
         reason[undecided] = "ambiguous_decimal_mark"
         detail[undecided] = undecided_detail[undecided]
         self.possibly_urgent |= undecided
+        fractions &= reason == ""
+        reason[fractions] = "ambiguous_decimal_mark"
+        detail[fractions] = fraction_detail[fractions]
+        self.possibly_urgent |= fractions & fraction_urgent
         return reason, detail
+
+    def _whole_unit_fractions(
+        self,
+        raw: np.ndarray,
+        unit: np.ndarray,
+        factor: np.ndarray,
+        value: np.ndarray,
+        settled: np.ndarray,
+        settled_by: str,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, details, urgent) of results in mIU/L (or a unit of the same scale: mU/L,
+        µIU/mL) written with one separator before three digits ("6.250", "1,250") that the
+        decimal mark of the file's other columns (TSH "2.15") or of the export's separator (a
+        ;-separated text: ",") read as a fraction (6.25 mIU/L, 0.29 ng/mL: low), where mIU/L
+        is reported in whole numbers (clinical-reference §2.4: 6250, above the urgent level).
+        The mark another column shows says nothing certain of the result column's (a LIS
+        writes each test its own way): such a result is rejected as ambiguous_decimal_mark,
+        and listed with the urgent results when its whole reading is urgent.  Not when the
+        column's own cells settle the mark ("1.250,5", "480,5"), a mapping file names it, or
+        the whole reading cannot be a serum prolactin; a result read as the whole number
+        agrees with the unit and stays.  ``settled``: rows already read or rejected another
+        way."""
+        rows = np.zeros(self.n, dtype=bool)
+        details = np.full(self.n, "", dtype=object)
+        urgent_rows = np.zeros(self.n, dtype=bool)
+        if settled_by not in ("file", "export"):
+            return rows, details, urgent_rows
+        urgent = load_thresholds().get("urgent_miu_l")
+        ceiling = prolactin_plausibility().max_by_unit.get("mIU/L", math.inf)
+        found = self.table.distinct(raw)
+        readings = [two_readings(u) if isinstance(u, str) else None for u in found.uniques]
+        candidates = np.array([r is not None for r in readings], dtype=bool)[found.codes]
+        candidates &= (unit == "mIU/L") & (factor == 1) & ~settled
+        header = self.table.headers.get("prolactin", "prolactin")
+        mark = self._file_decimal() if settled_by == "file" else self.table.decimal_hint
+        shows = (
+            f"the file's other columns write {mark!r} as their decimal mark"
+            if settled_by == "file"
+            else f"the export's separator implies {mark!r} as its decimal mark"
+        )
+        for i in np.flatnonzero(candidates).tolist():
+            pair = readings[found.codes[i]]
+            if pair is None or value[i] != pair[0] or pair[1] > ceiling:
+                continue
+            rows[i] = True
+            low, high = pair
+            urgent_rows[i] = high >= urgent
+            listed = (
+                f"at {_fmt(high)} it is above the urgent level ({_fmt(urgent)} mIU/L): not "
+                "triaged on a guess, listed with the urgent results"
+                if urgent_rows[i]
+                else "not triaged on a guess"
+            )
+            details[i] = (
+                f"column {header!r}: {cell_text(raw[i])!r} can be read as {_fmt(low)} or "
+                f"{_fmt(high)} mIU/L: {shows} ({_fmt(low)}), but mIU/L is reported in whole "
+                f"numbers ({_fmt(high)}) and the column's own results do not show their mark; "
+                f"{listed} (a column mapping "
+                'file says which mark the export writes: [input] decimal = "," or ".")'
+            )
+        return rows, details, urgent_rows
 
     def _missing_code(self, cell: object) -> str | None:
         """What a result cell that is a missing-data code means (the codebook's label, or
@@ -1081,6 +1152,21 @@ class _Builder:
                 '"," or ".")'
             )
         return rows, details
+
+    def red_flags(self, reason: np.ndarray, detail: np.ndarray) -> None:
+        """Rejected rows whose result is not triaged (red_flags.RED_FLAG_READ) and whose cells
+        name a mass-effect red flag (the engine's cues, in any text cell of the row's columns):
+        listed with the urgent results, as a red flag with any raised prolactin is urgent
+        (clinical-reference §5, §8) and the row's prolactin is not known."""
+        read = np.isin(reason, list(RED_FLAG_READ)) & ~self.possibly_urgent
+        if not read.any():
+            return
+        columns = [(name, col) for name, col in self.table.columns.items() if len(col) == self.n]
+        for i in np.flatnonzero(read).tolist():
+            hit = red_flag_in((name, col[i]) for name, col in columns)
+            if hit is not None:
+                self.possibly_urgent[i] = True
+                detail[i] += red_flag_note(hit)
 
     def urgent_despite(self, rows: np.ndarray, detail: np.ndarray) -> None:
         """``rows`` (rejected for their age) whose result may be above the urgent level in any
@@ -4493,6 +4579,7 @@ def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = Fal
     replaced, replaced_detail, corrections = builder.revisions(reason == "")
     reason[replaced] = "cancelled_result"
     detail[replaced] = replaced_detail[replaced]
+    builder.red_flags(reason, detail)
     accepted = np.flatnonzero(reason == "")
     out = builder.out
     n = len(table)
