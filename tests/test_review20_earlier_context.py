@@ -8,10 +8,12 @@ still triaged or rejected.  Synthetic patients only."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pipeline_helpers import csv_quoted
 
+from triage.output import OutputOptions
 from triage.pipeline import TriageOutcome, TriageRequest, run_triage
 
 LONG_HEADER = "Patient;Sex;Age;Collected;Order;Test;Result;Unit;Reference"
@@ -20,7 +22,11 @@ LONG_HEADER = "Patient;Sex;Age;Collected;Order;Test;Result;Unit;Reference"
 def _run(tmp_path: Path, header: str, lines: list[str]) -> TriageOutcome:
     path = tmp_path / "export.csv"
     path.write_text(header + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    return run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    return _run_file(path, tmp_path / "out")
+
+
+def _run_file(path: Path, out: Path) -> TriageOutcome:
+    return run_triage(TriageRequest(inputs=[path], out_dir=out, keep_results=True))
 
 
 def _evidence(outcome: TriageOutcome) -> dict[str, str]:
@@ -158,3 +164,35 @@ def test_a_same_collection_value_is_cited_without_a_date(tmp_path: Path) -> None
     assert "TSH: 45 mIU/L, above" in evidence
     assert "another collection" not in evidence
     assert all("another collection" not in w for w in _warnings(outcome))
+
+
+def test_fhir_output_dates_the_earlier_value_and_reads_back_the_same(tmp_path: Path) -> None:
+    """results.fhir.json: the eGFR of the earlier collection is an Observation of its own date
+    (not the result's time nor its specimen); read back, it is the same dated renal factor."""
+    lines = [
+        "E02;M;70;06/11/2026 09:00;P101;Prolactin;48;ng/mL;4.0-15.2",
+        "E02;M;70;01/10/2026 09:00;P090;eGFR CKD-EPI;18;mL/min/1.73m2;>90",
+    ]
+    source = tmp_path / "export.csv"
+    source.write_text(LONG_HEADER + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    run_triage(
+        TriageRequest(
+            inputs=[source],
+            out_dir=tmp_path / "out1",
+            keep_results=True,
+            output_options=OutputOptions(fhir=True),
+        )
+    )
+    bundle = json.loads((tmp_path / "out1" / "results.fhir.json").read_text(encoding="utf-8"))
+    egfr = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+        and "eGFR" in str(e["resource"]["code"].get("text"))
+    ]
+    assert len(egfr) == 1
+    assert egfr[0]["effectiveDateTime"] == "2026-10-01" and "specimen" not in egfr[0]
+    again = _run_file(tmp_path / "out1" / "results.fhir.json", tmp_path / "out2")
+    evidence = _evidence(again)["E02"]
+    assert "renal_impairment (likely)" in evidence and "2026-10-01" in evidence
+    assert again.rejected == []
