@@ -213,6 +213,13 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "tsh_qualifier": "string",
     "tsh_text": "string",  # a TSH written as a word ("erhöht", "normal"): values.lab_word
     "free_t4": "float64",
+    # the collection date (ISO) of an eGFR, creatinine, TSH or free T4 taken from another
+    # collection of the same patient (a long export's earlier or later line, within
+    # thresholds.toml chronic_context_lookback_days), else <NA>: the factors cite it with it
+    "egfr_collected": "string",
+    "creatinine_collected": "string",
+    "tsh_collected": "string",
+    "free_t4_collected": "string",
     "pituitary_lesion": "string",
     "pituitary_lesion_mm": "float64",
     "head_trauma": "boolean",

@@ -89,6 +89,10 @@ RULE_COLUMNS: tuple[str, ...] = (
     "tsh_qualifier",
     "tsh_text",
     "free_t4",
+    "egfr_collected",
+    "creatinine_collected",
+    "tsh_collected",
+    "free_t4_collected",
     "pituitary_lesion",
     "pituitary_lesion_mm",
     "head_trauma",
@@ -463,14 +467,14 @@ class RowContext:
             limit = self.t("central_hypothyroid_free_t4_below_pmol_l")
             if free_t4 >= limit:
                 return None
-            low = f"{fmt(free_t4)} pmol/L (below {fmt(limit)})"
+            low = f"{fmt(free_t4)} pmol/L{self.collected_on('free_t4')} (below {fmt(limit)})"
         tsh = self.num("tsh")
         if tsh is not None:
             if self.tsh_above_upper:
                 return None
             mark = str(self.raw("tsh_qualifier") or "")
             upper = fmt(self.t("tsh_upper_miu_l"))
-            shown = f"TSH {mark}{fmt(tsh)} mIU/L (not above {upper})"
+            shown = f"TSH {mark}{fmt(tsh)} mIU/L{self.collected_on('tsh')} (not above {upper})"
         elif self.tsh_word is not None:
             if self.tsh_word == "high":
                 return None
@@ -785,6 +789,13 @@ class RowContext:
     def text(self, name: str) -> str | None:
         value = self.raw(name)
         return value if isinstance(value, str) and value.strip() else None
+
+    def collected_on(self, field: str) -> str:
+        """' (sample of 2026-10-01, another collection)' where the row's ``field`` value is of
+        another collection of the patient (a long export's chronic measure, <field>_collected),
+        else '': such a value is always cited with its date."""
+        when = self.text(f"{field}_collected")
+        return f" (sample of {when}, another collection)" if when else ""
 
     def flag(self, name: str) -> bool | None:
         """A yes/no field.  The state fields (pregnant, lactating, menopausal, dialysis,

@@ -829,15 +829,16 @@ def _kidney(ctx: RowContext) -> list[Finding]:
     graft = patient.said("transplant") if patient.renal == "transplant" else ""
     estimate = estimate_from_creatinine(ctx)  # only when no eGFR is given (renal.py)
     if estimate is not None and estimate.egfr is not None:
-        egfr, evidence = estimate.egfr, estimate.evidence
+        egfr, evidence = estimate.egfr, estimate.evidence + ctx.collected_on("creatinine")
     elif estimate is not None and _creatinine_raised(ctx, estimate):
-        return [Finding("renal_impairment", POSSIBLE, _raised_creatinine_text(ctx, estimate), rule)]
+        text = _raised_creatinine_text(ctx, estimate) + ctx.collected_on("creatinine")
+        return [Finding("renal_impairment", POSSIBLE, text, rule)]
     elif egfr is None or qualifier == ">":
         if patient.ckd_stage is not None and egfr is None:
             return _ckd_without_egfr(ctx)
         return []
     else:
-        evidence = f"{source}: {qualifier}{fmt(egfr)} mL/min/1.73m²"
+        evidence = f"{source}: {qualifier}{fmt(egfr)} mL/min/1.73m²{ctx.collected_on('egfr')}"
     if graft:
         evidence = f"{graft}; {evidence}"
     likely_below = ctx.t("egfr_renal_likely")
@@ -913,7 +914,7 @@ def thyroid(ctx: RowContext) -> list[Finding]:
     qualifier = str(ctx.raw("tsh_qualifier") or "")
     upper = ctx.t("tsh_upper_miu_l")
     free_t4 = ctx.free_t4_pmol
-    evidence = f"TSH: {qualifier}{fmt(tsh)} mIU/L, above {fmt(upper)}"
+    evidence = f"TSH: {qualifier}{fmt(tsh)} mIU/L{ctx.collected_on('tsh')}, above {fmt(upper)}"
     strong = ctx.t("tsh_strong_miu_l")
     low_t4 = ctx.t("free_t4_low_pmol_l")
     overt = free_t4 is not None and free_t4 < low_t4
@@ -921,7 +922,8 @@ def thyroid(ctx: RowContext) -> list[Finding]:
         # a raised TSH with a low free T4 is overt primary hypothyroidism, which raises
         # prolactin more often than a raised TSH alone (clinical-reference §4: 36% vs 22%)
         evidence += (
-            f"; free T4: {fmt(free_t4 or 0.0)} pmol/L, below {fmt(low_t4)}: overt primary "
+            f"; free T4: {fmt(free_t4 or 0.0)} pmol/L{ctx.collected_on('free_t4')}, below "
+            f"{fmt(low_t4)}: overt primary "
             "hypothyroidism"
         )
     if tsh < strong and not overt:
@@ -939,7 +941,8 @@ def _tsh_in_words(ctx: RowContext, word: str) -> list[Finding]:
     is no thyroid cause, whatever a note says."""
     if word != "high" or ctx.free_t4_raised:
         return []
-    text = f"TSH: '{ctx.text('tsh_text')}' (raised; no value given to show how far)"
+    said = f"TSH: '{ctx.text('tsh_text')}'{ctx.collected_on('tsh')}"
+    text = f"{said} (raised; no value given to show how far)"
     evidence = text + _treat_and_repeat(ctx, False)
     return [Finding("hypothyroidism", POSSIBLE, evidence, "thyroid_function")]
 
@@ -1126,7 +1129,7 @@ def _enlargement(ctx: RowContext) -> str:
     (clinical-reference §1.4, TSH/FT4 row)."""
     tsh = ctx.num("tsh")
     if tsh is not None:
-        thyroid = f"TSH {fmt(tsh)} mIU/L, not raised"
+        thyroid = f"TSH {fmt(tsh)} mIU/L{ctx.collected_on('tsh')}, not raised"
     elif ctx.tsh_word is not None:
         thyroid = f"TSH '{ctx.text('tsh_text')}', not raised"
     elif ctx.has("tsh_stated_normal"):

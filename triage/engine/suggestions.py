@@ -881,11 +881,18 @@ def check_renal(s: Situation) -> str | None:
         return "no eGFR or creatinine given: kidney impairment raises prolactin"
     estimate = estimate_from_creatinine(ctx)  # a creatinine without an eGFR (renal.py)
     if estimate is not None and estimate.egfr is None:
-        return f"{estimate.evidence}: measure the eGFR; kidney impairment raises prolactin"
+        return (
+            f"{estimate.evidence}{ctx.collected_on('creatinine')}: measure the eGFR; kidney "
+            "impairment raises prolactin"
+        )
     if s.has_factor("renal_impairment") and estimate is not None:
-        return f"{estimate.evidence} is reduced: confirm with the lab's eGFR and the CKD stage"
+        return (
+            f"{estimate.evidence}{ctx.collected_on('creatinine')} is reduced: confirm with the "
+            "lab's eGFR and the CKD stage"
+        )
     if s.has_factor("renal_impairment") and ctx.num("egfr") is not None:
-        return f"eGFR {fmt(ctx.num('egfr') or float('nan'))} is reduced: confirm the CKD stage"
+        egfr = fmt(ctx.num("egfr") or float("nan"))
+        return f"eGFR {egfr}{ctx.collected_on('egfr')} is reduced: confirm the CKD stage"
     return None
 
 

@@ -522,6 +522,8 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
             "a collection time: each was joined to its patient's one prolactin collection in the "
             "file (check that it was taken with it)"
         )
+    attached = attached.assign(pos=context.positions[attached["c"].to_numpy(dtype=np.int64)])
+    _date_other_collections(built.frame, attached, collected.astype("datetime64[ns]"), warnings)
     frame = _apply_context(built, context, attached, warnings)
     rejected = _with_ids(table, rejected)
     rejected.sort(key=lambda r: r.source_row)
@@ -1616,6 +1618,11 @@ def _match_levels(ctx: pd.DataFrame, prl: pd.DataFrame, undated: bool) -> pd.Dat
         loose = _loose_context(remaining, prl)
         if not loose.empty:
             pieces.append(loose[columns])
+            remaining = remaining[~remaining["c"].isin(loose["c"])]
+    if not remaining.empty and not undated:
+        earlier = _earlier_context(remaining, prl)
+        if not earlier.empty:
+            pieces.append(earlier[columns])
     if not pieces:
         return pd.DataFrame({name: pd.Series(dtype="int64") for name in columns}).astype(
             {"field": object}
@@ -1647,6 +1654,58 @@ def _loose_context(ctx: pd.DataFrame, prl: pd.DataFrame) -> pd.DataFrame:
     merged["dt"] = (merged["pos"] - merged["pos_p"]).abs()
     merged["level"] = LOOSE_LEVEL
     return merged.sort_values(["c", "dt", "p"]).drop_duplicates("c")
+
+
+LOOKBACK_LEVEL: Final = (
+    6  # _match_levels: a chronic measure of another collection (_earlier_context)
+)
+# The context tests of a chronic state (clinical-reference §8: hypothyroidism, chronic kidney
+# disease) that a recent value of another collection of the same patient may stand for; never
+# hCG or a pregnancy test, never anything acute: those must be of the same collection.
+CHRONIC_CONTEXT: Final = ("egfr", "creatinine", "tsh", "free_t4")
+
+
+def _earlier_context(ctx: pd.DataFrame, prl: pd.DataFrame) -> pd.DataFrame:
+    """Chronic context rows (CHRONIC_CONTEXT) matched by no collection of their own: each joins
+    its patient's (a patient key, never a keyless line) nearest dated prolactin result at most
+    thresholds.toml chronic_context_lookback_days before or after it.  Before, an eGFR of 18 a
+    month before the prolactin was rejected (other_test) and the result said no cause found."""
+    days = load_thresholds().get("chronic_context_lookback_days")
+    window = np.timedelta64(int(days), "D").astype("timedelta64[ns]").astype(np.int64)
+    chronic = ctx["field"].isin(CHRONIC_CONTEXT) & (ctx["patient"] != "") & ctx["ts"].notna()
+    own = prl[(prl["patient"] != "") & prl["ts"].notna()]
+    merged = ctx[chronic].merge(own, on="patient", suffixes=("", "_p"))
+    if merged.empty:
+        return merged.assign(level=LOOKBACK_LEVEL, dt=0)
+    delta = (merged["ts"] - merged["ts_p"]).abs().to_numpy(dtype="timedelta64[ns]")
+    merged["dt"] = delta.astype(np.int64)
+    near: pd.DataFrame = merged[merged["dt"] <= window].assign(level=LOOKBACK_LEVEL)
+    return near.sort_values(["c", "dt", "p"]).drop_duplicates("c")
+
+
+def _date_other_collections(
+    frame: pd.DataFrame, attached: pd.DataFrame, stamps: np.ndarray, warnings: list[str]
+) -> None:
+    """The collection date of each chronic value joined from another collection
+    (LOOKBACK_LEVEL), in ``<field>_collected`` where the result has no value of its own (the
+    value _apply_context then fills), and one warning counting them."""
+    earlier = attached[attached["level"].to_numpy() == LOOKBACK_LEVEL]
+    if earlier.empty:
+        return
+    for field, rows in earlier.groupby("field"):
+        fi = rows["fi"].to_numpy()
+        dates = pd.DatetimeIndex(stamps[rows["pos"].to_numpy()]).strftime("%Y-%m-%d")
+        empty = frame[str(field)].isna().to_numpy()[fi]
+        if str(field) in LAB_WORD_FIELDS or str(field) in RENAL_WORD_FIELDS:
+            empty &= frame[f"{field}_text"].isna().to_numpy()[fi]
+        _fill(frame, f"{field}_collected", fi[empty], list(dates[empty]), "string")
+    days = fmt(load_thresholds().get("chronic_context_lookback_days"))
+    fields = ", ".join(sorted({str(f) for f in earlier["field"]}))
+    warnings.append(
+        f"{len(earlier)} context result(s) ({fields}) from another collection of the same "
+        f"patient (up to {days} days apart) attached, each cited with its date: a chronic "
+        "measure a recent value may stand for (check it still holds)"
+    )
 
 
 def _apply_context(

@@ -353,6 +353,12 @@ CONTEXT_COLUMNS: Final[tuple[str, ...]] = (
     "hcg_loinc",
     "tsh_qualifier",
     "egfr_qualifier",
+    # the date of a chronic measure of another collection (long exports, review 20): its
+    # Observation's effectiveDateTime, without the result's specimen
+    "egfr_collected",
+    "creatinine_collected",
+    "tsh_collected",
+    "free_t4_collected",
     "macroprolactin_recovery_pct_qualifier",
     "monomeric_prolactin_unit",
     "hcg",
@@ -448,10 +454,11 @@ def context_resources(
             ),
             "subject": subject,
         }
-        if effective:
-            obs["effectiveDateTime"] = effective
+        other = as_text(_ctx(row, f"{name}_collected"))  # of another collection: its date
+        if other or effective:
+            obs["effectiveDateTime"] = other or effective
         obs.update(value)
-        if specimen:
+        if specimen and not other:
             obs["specimen"] = {"identifier": _specimen_identifier(row, specimen, redact)}
         out.append(obs)
 
