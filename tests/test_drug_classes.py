@@ -20,7 +20,7 @@ from triage.schema import DRUG_FACTORS, FACTOR_CODES, ConfigError
 
 # output-contract §7, as the contract writes it, and this project's documented extension
 # (docs/output-contract-extensions.md: transient_physiological, acute_illness,
-# cranial_radiation)
+# cranial_radiation, treated_hyperprolactinemia)
 CONTRACT_FACTORS = """pregnancy, lactation, neonatal, medication:antipsychotic,
 medication:antiemetic_prokinetic, medication:antidepressant, medication:h2_antagonist,
 medication:verapamil, medication:antihypertensive, medication:opioid, medication:estrogen,
@@ -28,7 +28,12 @@ medication:other, renal_impairment, dialysis, liver_cirrhosis, hypothyroidism,
 prolactinoma_suspected, macroprolactinoma_suspected, known_pituitary_lesion, stalk_effect,
 head_trauma, chest_wall_stimulation, seizure, macroprolactinemia, venipuncture_stress,
 unexplained"""
-EXTENSIONS = {"transient_physiological", "acute_illness", "cranial_radiation"}
+EXTENSIONS = {
+    "transient_physiological",
+    "acute_illness",
+    "cranial_radiation",
+    "treated_hyperprolactinemia",
+}
 
 DRUG = """
 [[drug]]

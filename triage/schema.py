@@ -355,6 +355,8 @@ FACTOR_CODES: Final[tuple[str, ...]] = (
     "acute_illness",
     # cranial or pituitary radiotherapy at any time (extension)
     "cranial_radiation",
+    # known hyperprolactinaemia raised on its dopamine-agonist treatment (extension)
+    "treated_hyperprolactinemia",
     "unexplained",
 )
 

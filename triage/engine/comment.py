@@ -22,6 +22,9 @@ from triage.engine.labels import UNKNOWN_STATUS, CommentWords, Labels
 DRUG_KIND = "drug"
 KIDNEY_FACTORS = frozenset({"renal_impairment", "dialysis"})
 THYROID_FACTORS = frozenset({"hypothyroidism"})
+# A raised result on a prolactin-lowering treatment: the medication list was read and names the
+# treatment (clinical-reference §3.2), so "no medication cause found" would contradict it.
+MEDICATION_FACTORS = frozenset({"treated_hyperprolactinemia"})
 NONE_KIND = "none"
 CAUTION_KIND = "caution"
 STEP_KIND = "step"
@@ -124,7 +127,7 @@ def _not_found(
     codes = {code for code, _ in factors}
     kinds = {labels.factor(code).kind for code in codes}
     causes: list[str] = []
-    if given.medication and DRUG_KIND not in kinds:
+    if given.medication and DRUG_KIND not in kinds and not codes & MEDICATION_FACTORS:
         causes.append(words.causes["medication"])
     if given.kidney and not codes & KIDNEY_FACTORS:
         causes.append(words.causes["kidney"])

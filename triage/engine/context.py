@@ -1204,6 +1204,22 @@ class RowContext:
         ]
 
     @property
+    def treated_hyperprolactinaemia(self) -> bool:
+        """Known hyperprolactinaemia on its treatment: a known prolactinoma
+        (known_prolactinoma), or a prolactin-lowering treatment (prolactin_treatment: ATC
+        G02CB, given for hyperprolactinaemia itself) taken now (not stopped, not written with
+        doubt) with no pituitary lesion named or queried (judged as such: a queried
+        prolactinoma keeps the work-up of a raised result).  A raised result
+        is then a question of the treatment: resistance, missed doses or too low a dose
+        (clinical-reference §3.2, §8 masking), not a new rise to screen for macroprolactin and
+        work up for secondary causes."""
+        if self.known_prolactinoma:
+            return True
+        if self.lesion.present or self.lesion.suspected:
+            return False
+        return any(not m.stopped and m.doubt != "unconfirmed" for m in self.prolactin_treatment)
+
+    @property
     def known_prolactinoma(self) -> bool:
         """A diagnosed prolactinoma, followed up rather than newly found: a lesion named as one
         (cue lesion_prolactinoma: prolactinoma, Prolaktinom, prolactinome, prolattinoma,

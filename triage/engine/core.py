@@ -677,6 +677,12 @@ def _decide_rows(rows: Rows, labels: Labels) -> list[Decision]:
     return decisions
 
 
+# Cues that make a row need its own decision: a lesion (an enlarged pituitary not called an
+# adenoma included: RowContext.lesion reads pituitary_hyperplasia as one), a sellar sign, a red
+# flag.
+_LESION_CUES: Final = frozenset({"lesion", "pituitary_hyperplasia", "sellar_sign", "red_flag"})
+
+
 def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
     """Per row, the key of everything its decision reads where that is only its drugs and the
     contradictions of its patient's state, else None (the row is decided on its own).
@@ -684,7 +690,8 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
     Such a row is not high-like, not low with a sign of pituitary damage
     (RowContext.pituitary_damage: a head_trauma field or a PITUITARY_DAMAGE_CUES cue), not judged
     against a physiological interval, not above the measuring range (`>`), and has no lesion,
-    sellar-sign or red-flag cue, no lab written in a note (a low morning cortisol is a red flag),
+    sellar-sign or red-flag cue (_LESION_CUES), no lab written in a note (a low morning cortisol
+    is a red flag),
     no free T4 below central_hypothyroid_free_t4_below_pmol_l or reported low (with a TSH that is
     not raised, central hypothyroidism: RowContext._central_hypothyroidism) and
     no pituitary_lesion or pituitary_lesion_mm cell. Then (RowContext, `_decide_row`): no lesion is
@@ -738,7 +745,7 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
             or qualifier == ">"
             or lesion is not None
             or size is not None
-            or (hits and ("lesion" in hits or "sellar_sign" in hits or "red_flag" in hits))
+            or (hits and not _LESION_CUES.isdisjoint(hits))
             or patient.labs  # a low morning cortisol in a note is a red flag
             or (isinstance(free_t4, float) and free_t4 < central_below)  # (NaN never is)
             or (hits and "free_t4_stated_low" in hits)

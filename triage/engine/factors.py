@@ -1248,6 +1248,32 @@ def _treated(ctx: RowContext) -> str:
     return f"; treated with {names}, a prolactin-lowering drug: taken as a treated prolactinoma"
 
 
+@factor_rule("prolactin_treatment")
+def treated_hyperprolactinemia(ctx: RowContext) -> list[Finding]:
+    """A raised result on a prolactin-lowering treatment taken now (ATC G02CB: cabergoline,
+    bromocriptine, quinagolide; RowContext.treated_hyperprolactinaemia) with no pituitary lesion
+    named: the hyperprolactinaemia is known and treated, and a raised result on the treatment
+    suggests resistance, missed doses or too low a dose (clinical-reference §3.2, §8 masking),
+    not "no cause found".  A known prolactinoma is listed as the lesion (known_pituitary_lesion,
+    "treated with ...")."""
+    if ctx.known_prolactinoma or not ctx.treated_hyperprolactinaemia:
+        return []
+    taken = [m for m in ctx.prolactin_treatment if not m.stopped and m.doubt != "unconfirmed"]
+    written = "; ".join(
+        dict.fromkeys(
+            f"{field_words(m.field)}: '{medication_item(ctx.text(m.field) or '', m.matched_text)}'"
+            f" → {m.drug.name}"
+            for m in taken
+        )
+    )
+    text = (
+        f"{written}: a prolactin-lowering treatment (dopamine agonist) given for known "
+        "hyperprolactinaemia; a raised result on it suggests resistance, missed doses or too low "
+        "a dose"
+    )
+    return [Finding("treated_hyperprolactinemia", LIKELY, text, "prolactin_treatment")]
+
+
 @factor_rule("macroprolactin")
 def macroprolactin(ctx: RowContext) -> list[Finding]:
     """Macroprolactin explains a raised total when the monomeric (post-PEG) prolactin is within

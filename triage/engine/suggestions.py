@@ -97,10 +97,12 @@ class Situation:
         # interval is physiological).
         neonate = ctx.state == NEONATAL and ctx.state_explains_level
         self.work_up = ctx.status == "high" and not self.fully_explained and not neonate
-        # A raised result with a known prolactinoma is followed up on its treatment: not the
-        # search for the secondary causes of a new rise (TSH, kidney, liver; clinical-reference
-        # §3.2, §8 masking), which the rules that ask for missing data skip.
-        self.follow_up = ctx.high_like and ctx.known_prolactinoma
+        # A raised result with a known prolactinoma, or on a prolactin-lowering treatment taken
+        # now (known hyperprolactinaemia: ctx.treated_hyperprolactinaemia), is followed up on its
+        # treatment: not the search for the secondary causes of a new rise (TSH, kidney, liver,
+        # macroprolactin; clinical-reference §3.2, §8 masking), which the rules that ask for
+        # missing data skip.
+        self.follow_up = ctx.high_like and ctx.treated_hyperprolactinaemia
         # A neonate above the neonatal interval, however mildly: the thyroid is still asked
         # about (hypothyroidism raises prolactin at any age; clinical-reference §4).
         self.neonate_above = ctx.state == NEONATAL and ctx.status == "high"
@@ -231,6 +233,9 @@ def _pituitary_reason(s: Situation) -> str | None:
         return None
     if ctx.lesion.present:
         return f"known lesion ({ctx.lesion.evidence})"
+    if s.follow_up and ctx.status == "high" and not ctx.state_explains_level:
+        # known hyperprolactinaemia raised on its treatment: followed up (_follow_up_mri)
+        return f"raised prolactin on {_drug_names(_taken_treatment(ctx))}"
     if ctx.state_explains_level or ctx.state == NEONATAL or ctx.feeding_unknown_early_postpartum:
         # pregnancy, breastfeeding, neonate (or weeks after delivery with breastfeeding not
         # stated: whether she breastfeeds decides first): imaging only for red flags or a lesion
@@ -484,6 +489,13 @@ def _endocrine_referral(s: Situation) -> str | None:
         return _follow_up_referral(s.ctx)
     if s.ctx.lesion.present:
         return f"raised prolactin with a known pituitary lesion ({s.ctx.lesion.evidence})"
+    if s.follow_up and s.ctx.status == "high":
+        # known hyperprolactinaemia on its treatment (ctx.treated_hyperprolactinaemia)
+        return (
+            f"raised prolactin on {_drug_names(_taken_treatment(s.ctx))}, a prolactin-lowering "
+            "treatment: endocrine follow-up of the treatment (adherence and dose; resistance if "
+            "prolactin is not falling on treatment)"
+        )
     if treating and s.ctx.status == "high":
         return _intake_in_doubt(treating) + (
             f"raised prolactin on {_drug_names(treating)}: unless it is falling on treatment, "
@@ -513,6 +525,11 @@ def _paediatric(ctx: RowContext, reason: str | None) -> str | None:
     if reason is None or ctx.adult_levels():
         return reason
     return f"{reason}; a child: paediatric endocrinology"
+
+
+def _taken_treatment(ctx: RowContext) -> list[DrugMatch]:
+    """The prolactin-lowering treatments taken now (not stopped, not written with doubt)."""
+    return [m for m in ctx.prolactin_treatment if not m.stopped and m.doubt != "unconfirmed"]
 
 
 def _tumour_words(ctx: RowContext) -> str:
@@ -661,8 +678,10 @@ def repeat_rested(s: Situation) -> str | None:
             f"the graft has settled (about {span_words(ctx.t('kidney_transplant_settling_days'))} "
             "after it), before imaging"
         )
-    if ctx.known_prolactinoma:
-        return None  # a known prolactinoma's level is followed on treatment, not confirmed anew
+    if ctx.treated_hyperprolactinaemia:
+        # a known prolactinoma's or a treated hyperprolactinaemia's level is followed on
+        # treatment, not confirmed anew
+        return None
     if ctx.status != "high":
         if not ctx.mild or ctx.pregnancy_conflict:
             return None  # a conflicting pregnancy status is settled by the pregnancy test
@@ -740,8 +759,10 @@ def macroprolactin_screen(s: Situation) -> str | None:
     if ctx.lesion.present and not ctx.small_lesion:
         return None  # a lesion large enough to matter: judged with it (a small one is common
         # and easily blamed: clinical-reference §1.4, so the screen still comes first)
-    if ctx.known_prolactinoma:
-        return None  # a diagnosed prolactinoma: the screen is for a new, unexplained rise
+    if ctx.treated_hyperprolactinaemia:
+        # a diagnosed prolactinoma, or hyperprolactinaemia already on a prolactin-lowering
+        # treatment: the screen is for a new, unexplained rise (clinical-reference §3.2, §8)
+        return None
     if ctx.num("macroprolactin_recovery_pct") is not None or ctx.monomeric_ng == ctx.monomeric_ng:
         return None
     screened = ctx.has("macroprolactin_present") or ctx.has("macroprolactin_absent")
@@ -1415,6 +1436,19 @@ def _follow_up_mri(s: Situation, why: str) -> str:
     falling (the engine does not see the history's trend, so the condition is said)."""
     ctx = s.ctx
     on = "on treatment" if ctx.prolactin_treatment else "on follow-up"
+    if not ctx.lesion.present and ctx.symptom is None:
+        # treated hyperprolactinaemia with no lesion named: imaged for a level that rules a
+        # prolactinoma in, else if the level rises or symptoms appear (clinical-reference §3.2)
+        if level_rules_in(ctx):
+            likely = ctx.amount(ctx.t("prolactinoma_likely_ng_ml"), approx=True, mark="> ")
+            return (
+                f"{why}: {likely} a prolactinoma is likely: pituitary MRI (compare with earlier "
+                "imaging): tumour growth or resistance"
+            )
+        return (
+            f"{why}: pituitary MRI if prolactin keeps rising on treatment (compare with earlier "
+            "results) or symptoms appear: tumour growth or resistance"
+        )
     if ctx.symptom is not None:
         return (
             f"{why}: pituitary MRI: symptoms ({ctx.symptom.evidence()}) {on} may mean tumour "
