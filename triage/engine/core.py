@@ -738,7 +738,8 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
             or qualifier == ">"
             or lesion is not None
             or size is not None
-            or (hits and ("lesion" in hits or "sellar_sign" in hits or "red_flag" in hits))
+            # (an enlarged pituitary named alone is a possible lesion: RowContext._find_lesion)
+            or (hits and not _CALM_BREAKERS.isdisjoint(hits))
             or patient.labs  # a low morning cortisol in a note is a red flag
             or (isinstance(free_t4, float) and free_t4 < central_below)  # (NaN never is)
             or (hits and "free_t4_stated_low" in hits)
@@ -747,6 +748,11 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
         else:  # drug matches by identity: one object per distinct cell (_drug_matches)
             keys.append((tuple(map(id, drugs)), patient.conflicts))
     return keys
+
+
+# Cues that keep a row off the calm shortcut (_calm_keys): a lesion, or what may stand for one,
+# and a red flag.
+_CALM_BREAKERS: Final = frozenset({"lesion", "pituitary_hyperplasia", "sellar_sign", "red_flag"})
 
 
 def _decide_row(ctx: RowContext, labels: Labels) -> Decision:
