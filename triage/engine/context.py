@@ -252,6 +252,10 @@ class LesionInfo:
     # lesion_stalk: "stalk compression", "thickened stalk", "hypothalamic lesion"): it raises
     # prolactin through the stalk, whatever its size
     stalk: bool = False
+    # only a pituitary failure written as known and replaced named (cues.toml
+    # pituitary_failure_treated: "Hypopituitarismus, substituiert"): pituitary disease is known,
+    # no mass is named
+    failure_only: bool = False
 
 
 # The end of a sentence: . ! ? after a word and before a space or the end (not "V.a.", not the
@@ -1096,6 +1100,9 @@ class RowContext:
         return LesionInfo(
             enlarged=not named and (bool(enlarged) or hyperplasia),
             empty_sella=size is None and self._only_empty_sella(named),
+            failure_only=size is None
+            and not written
+            and self._only_cue("pituitary_failure_treated", named),
             present=True,
             evidence="; ".join(evidence),
             size_mm=size,
@@ -1109,6 +1116,11 @@ class RowContext:
             prolactinoma=self.has("lesion_prolactinoma"),
             stalk=self.has("lesion_stalk"),
         )
+
+    def _only_cue(self, cue: str, named: tuple[CueHit, ...]) -> bool:
+        """Every lesion named is a hit of `cue` (one that implies lesion)."""
+        own = {hit.matched for hit in self.hits(cue)}
+        return bool(own) and all(hit.matched in own for hit in named)
 
     def _only_empty_sella(self, named: tuple[CueHit, ...]) -> bool:
         """Every lesion named is an empty sella (cues.toml empty_sella implies lesion), and no

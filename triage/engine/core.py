@@ -745,6 +745,7 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
             or qualifier == ">"
             or lesion is not None
             or size is not None
+            # (an enlarged pituitary named alone is a possible lesion: RowContext._find_lesion)
             or (hits and not _LESION_CUES.isdisjoint(hits))
             or patient.labs  # a low morning cortisol in a note is a red flag
             or (isinstance(free_t4, float) and free_t4 < central_below)  # (NaN never is)
@@ -756,6 +757,8 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
     return keys
 
 
+# Cues that keep a row off the calm shortcut (_calm_keys): a lesion, or what may stand for one,
+# and a red flag.
 def _decide_row(ctx: RowContext, labels: Labels) -> Decision:
     # A result not high against a physiological interval is listed with the state that judged
     # it (likely where it explains a result above the usual limit); a known pituitary lesion is

@@ -1036,6 +1036,9 @@ def _lesion_words(ctx: RowContext) -> tuple[str, str]:
 
 
 _SUSPECTED = "; written with doubt (suspected, not confirmed)"
+_OPERATED: Final = (
+    "; after pituitary surgery a raised prolactin may mean a residual or recurrent tumour"
+)
 
 
 @factor_rule("pituitary_lesion")
@@ -1045,14 +1048,26 @@ def pituitary(ctx: RowContext) -> list[Finding]:
     large enough for a hook effect with a result below its limit, where the sample was
     re-assayed at dilution and the neat result stands, says so (_dilution_done)."""
     found = _pituitary(ctx)
+    if ctx.has("lesion_resected") and ctx.high_like:
+        # operated on (cues pituitary_surgery, lesion_resected): a raised prolactin after it is
+        # a residual or recurrent tumour until the MRI says otherwise (clinical-reference §1.4)
+        found = [
+            replace(f, evidence=f"{f.evidence}{_OPERATED}")
+            if f.code == "known_pituitary_lesion"
+            else f
+            for f in found
+        ]
     done = "" if ctx.diluted or ctx.value >= ctx.hook_limit_ng_ml else _dilution_done(ctx)
     if done:
         found = [
             replace(f, evidence=f"{f.evidence}{done}") if f.code == "known_pituitary_lesion" else f
             for f in found
         ]
-    if ctx.lesion.enlarged or ctx.lesion.empty_sella:
-        said = _enlargement(ctx) if ctx.lesion.enlarged else _EMPTY_SELLA
+    if ctx.lesion.enlarged or ctx.lesion.empty_sella or ctx.lesion.failure_only:
+        if ctx.lesion.enlarged:
+            said = _enlargement(ctx)
+        else:
+            said = _EMPTY_SELLA if ctx.lesion.empty_sella else _FAILURE_ONLY
         found = [
             replace(f, strength=POSSIBLE, evidence=f"{f.evidence}{said}")
             if f.code == "known_pituitary_lesion"
@@ -1099,6 +1114,8 @@ def known_lesion(ctx: RowContext) -> list[Finding]:
         text += _enlargement(ctx)
     elif lesion.empty_sella:
         text += _EMPTY_SELLA
+    elif lesion.failure_only:
+        text += _FAILURE_ONLY
     if lesion.suspected:
         text += _SUSPECTED
     return [Finding("known_pituitary_lesion", POSSIBLE, text, "pituitary_lesion")]
@@ -1119,6 +1136,15 @@ def _dilution_done(ctx: RowContext) -> str:
 _EMPTY_SELLA: Final = (
     "; an empty sella is no mass (no chiasm compression, no hook effect): it can go with a "
     "mildly raised prolactin and with hypopituitarism"
+)
+
+
+# A pituitary failure known and replaced (cues.toml pituitary_failure_treated), no mass named:
+# pituitary disease is known (clinical-reference §5: hypopituitarism is a mass effect when new).
+_FAILURE_ONLY: Final = (
+    "; a known pituitary failure under replacement: pituitary disease is known (its cause, a "
+    "sellar lesion, surgery or radiotherapy, is to be followed up on the MRI); no new red flag "
+    "is written"
 )
 
 

@@ -48,6 +48,7 @@ _CLAUSE_SPLIT = re.compile(
     r"[;\n|]|,(?!\d)|\.(?!\d)|\b(?:but|aber|jedoch|mais|pero|però|maar)\b", re.IGNORECASE
 )
 _QUOTE_SPLIT = re.compile(r"[;\n|]")
+_ITEM_END = re.compile(r"[;\n|]")  # the end of a list item (cues' item_exclude, item_context)
 _SIZE_PART_END = re.compile(r"[;()\[\]\n]|,(?!\d)")  # the parts of a note that date a size
 _BRACKETED_YEAR = re.compile(r"\s*\(\s*(?:19|20)\d\d\s*\)")  # "28 mm (2019)"
 YEAR_IN_NOTE: Final = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?![\d./-]?\d)")  # a year in a note
@@ -125,6 +126,12 @@ class _Cue:
     # other cues this one's hit also counts as, with the same quote ("compression of the optic
     # chiasm" is a sellar lesion, a large one, and a mass-effect red flag)
     implies: tuple[str, ...] = ()
+    # searched in the hit's list item (between ";", "|" or line ends: a comma does not end it,
+    # so "Hypopituitarismus, substituiert" is one item): `item_exclude` cancels
+    # the hit, `item_context` is needed for it (cues.toml `item_exclude_sets`,
+    # `item_context_sets`)
+    item_exclude: re.Pattern[str] | None = None
+    item_context: re.Pattern[str] | None = None
 
 
 class CueBook:
@@ -376,6 +383,12 @@ class CueBook:
         missing = [n for n in body.get("exclude_sets", []) if n not in shared]
         if missing:
             raise ConfigError(self.source, f"cue {name!r}: unknown exclude_sets {missing}")
+        item_sets = [*body.get("item_exclude_sets", []), *body.get("item_context_sets", [])]
+        missing = [n for n in item_sets if n not in shared]
+        if missing:
+            raise ConfigError(self.source, f"cue {name!r}: unknown item sets {missing}")
+        item_exclude = [p for n in body.get("item_exclude_sets", []) for p in shared[n]]
+        item_context = [p for n in body.get("item_context_sets", []) for p in shared[n]]
         excludes = [p for n in body.get("exclude_sets", []) for p in shared[n]]
         excludes += [str(p) for p in body.get("exclude", [])]
         contextual = [str(p) for p in body.get("needs_context", [])]
@@ -396,6 +409,8 @@ class CueBook:
             contextual=_compile(contextual, self.source, name) if contextual else None,
             context=_compile(context, self.source, name) if context else None,
             implies=tuple(str(n) for n in body.get("implies", [])),
+            item_exclude=_compile(item_exclude, self.source, name) if item_exclude else None,
+            item_context=_compile(item_context, self.source, name) if item_context else None,
         )
 
     def _build_combined(self, name: str, body: Mapping[str, Any], known: set[str]) -> _Combined:
@@ -488,6 +503,14 @@ class CueBook:
                 continue
             if need_context and (cue.context is None or not cue.context.search(clause)):
                 continue
+            if cue.item_exclude is not None or cue.item_context is not None:
+                begin = max((m.end() for m in _ITEM_END.finditer(text, 0, start)), default=0)
+                after = _ITEM_END.search(text, end)
+                item = text[begin : after.start() if after else len(text)]
+                if cue.item_exclude is not None and cue.item_exclude.search(item):
+                    continue
+                if cue.item_context is not None and not cue.item_context.search(item):
+                    continue
             if self._negated(clause[: start - clause_start]):
                 continue
             while end < len(text) and text[end].isalnum():
