@@ -114,15 +114,20 @@ def test_a_row_naming_two_titles_among_results_is_no_header(tmp_path: Path) -> N
         ("Prolactine opname", "Prolactine ontslag"),
     ],
 )
-def test_two_prolactin_result_columns_are_refused_whatever_tells_them_apart(
+def test_two_prolactin_result_columns_are_each_read_whatever_tells_them_apart(
     tmp_path: Path, first: str, second: str
 ) -> None:
     """A second prolactin column was silently ignored unless its header used a listed visit
-    word: 300 ng/mL beside 20 vanished."""
+    word: 300 ng/mL beside 20 vanished.  Then the file was refused whole (no result of it
+    listed, not even an urgent one); each column is now a result of its own, told apart by its
+    label in `visit` (review 20, io/series_columns.py)."""
     path = tmp_path / "two.csv"
     path.write_text(f"id,sex,age,{first},{second},unit\nV1,F,30,20,300,ng/mL\n")
-    with pytest.raises(InputFileError, match="none is triaged"):
-        _read(path)
+    result = _read(path)
+    assert result.rejected == []
+    assert list(result.frame["prolactin_value"]) == [20.0, 300.0]
+    visits = list(result.frame["visit"])
+    assert all(isinstance(v, str) and v for v in visits) and visits[0] != visits[1]
 
 
 @pytest.mark.parametrize("results", [["Result 1", "Result 2", "Result 3"], ["Result", "Result"]])
