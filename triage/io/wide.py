@@ -147,6 +147,7 @@ T = TypeVar("T")
 DefaultValue = str | float | int | bool
 
 TEXT_COLUMNS: Final = (
+    "source_column",
     "patient_id",
     "patient_name",
     "assay",
