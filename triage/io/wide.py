@@ -1626,23 +1626,16 @@ class _Builder:
         (thresholds.toml prolactin_column_min_miu_l: 0.45, 0.62 "mIU/L"): the values look like
         IU/L, as Dutch labs report (0.45 IU/L = 450 mIU/L); read as written they all came out
         low, with no warning."""
-        plain = (self.out["qualifier"] == "") & (value > 0)
-        written = plain & (unit == "mIU/L") & (factor == 1)
-        if not written.any():
-            return
-        floor = load_thresholds().get("prolactin_column_min_miu_l")
-        below = written & (value < floor)
-        if int(below.sum()) * 2 <= int(written.sum()):
-            return
-        first = int(np.flatnonzero(below)[0])
-        header = self.table.headers.get("prolactin", "prolactin")
-        self.warnings.append(
-            f"column {header!r}: {int(below.sum())} of {int(written.sum())} result(s) in mIU/L "
-            f"are below {_fmt(floor)} mIU/L (first: row {int(self.table.source_rows[first])}, "
-            f"{_fmt(float(value[first]))}), lower than any assay reads in mIU/L: the values look "
-            "like IU/L (as Dutch labs report: 0.45 IU/L = 450 mIU/L), and read as mIU/L they "
-            "are all low; check the unit (if they are IU/L, write IU/L in the unit column or "
-            "the header, or give --unit IU/L where no unit is written)"
+        self._warn_unit_off(
+            value,
+            (unit == "mIU/L") & (factor == 1),
+            "prolactin_column_min_miu_l",
+            np.less,
+            "in mIU/L are below {limit} mIU/L",
+            "lower than any assay reads in mIU/L: the values look like IU/L (as Dutch labs "
+            "report: 0.45 IU/L = 450 mIU/L), and read as mIU/L they are all low; check the unit "
+            "(if they are IU/L, write IU/L in the unit column or the header, or give --unit "
+            "IU/L where no unit is written)",
         )
 
     def _warn_miu_in_iu(self, value: np.ndarray, unit: np.ndarray, factor: np.ndarray) -> None:
@@ -1651,24 +1644,43 @@ class _Builder:
         giant prolactinoma's level): the values look like mIU/L (150 "U/L" read as IU/L is 7,075
         ng/mL); read as written they all came out extreme and urgent, with no warning.  Still
         read as written (as the reverse case), with the warning."""
-        plain = (self.out["qualifier"] == "") & (value > 0)
-        written = plain & (unit == "mIU/L") & (factor > 1)  # IU/L: x1000 to mIU/L
+        self._warn_unit_off(
+            value,
+            (unit == "mIU/L") & (factor > 1),  # IU/L: x1000 to mIU/L
+            "prolactin_column_max_iu_l",
+            np.greater,
+            "in IU/L are above {limit} IU/L",
+            "higher than a giant prolactinoma's level in IU/L for most of a file: the values "
+            "look like mIU/L (450 mIU/L = 0.45 IU/L), and read as IU/L they are all extreme and "
+            "urgent; check the unit (if they are mIU/L, write mIU/L in the unit column or the "
+            "header, or give --unit mIU/L where no unit is written)",
+        )
+
+    def _warn_unit_off(
+        self,
+        value: np.ndarray,
+        written: np.ndarray,
+        key: str,
+        beyond: Callable[[np.ndarray, float], np.ndarray],
+        said: str,
+        advice: str,
+    ) -> None:
+        """A warning when most plain results ``written`` in one unit lie ``beyond`` the
+        thresholds.toml ``key`` limit (``_warn_iu_per_litre``, ``_warn_miu_in_iu``): ``said``
+        names them (with ``{limit}``), ``advice`` what they look like and what to do."""
+        written = written & (self.out["qualifier"] == "") & (value > 0)
         if not written.any():
             return
-        ceiling = load_thresholds().get("prolactin_column_max_iu_l")
-        above = written & (value > ceiling)
-        if int(above.sum()) * 2 <= int(written.sum()):
+        limit = load_thresholds().get(key)
+        off = written & beyond(value, limit)
+        if int(off.sum()) * 2 <= int(written.sum()):
             return
-        first = int(np.flatnonzero(above)[0])
+        first = int(np.flatnonzero(off)[0])
         header = self.table.headers.get("prolactin", "prolactin")
         self.warnings.append(
-            f"column {header!r}: {int(above.sum())} of {int(written.sum())} result(s) in IU/L "
-            f"are above {_fmt(ceiling)} IU/L (first: row {int(self.table.source_rows[first])}, "
-            f"{_fmt(float(value[first]))}), higher than a giant prolactinoma's level in IU/L for "
-            "most of a file: the values look like mIU/L (450 mIU/L = 0.45 IU/L), and read as "
-            "IU/L they are all extreme and urgent; check the unit (if they are mIU/L, write "
-            "mIU/L in the unit column or the header, or give --unit mIU/L where no unit is "
-            "written)"
+            f"column {header!r}: {int(off.sum())} of {int(written.sum())} result(s) "
+            f"{said.format(limit=_fmt(limit))} (first: row "
+            f"{int(self.table.source_rows[first])}, {_fmt(float(value[first]))}), {advice}"
         )
 
     def _warn_unit_conflicts(self, unit: np.ndarray, implied: np.ndarray) -> None:
