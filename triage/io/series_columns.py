@@ -17,12 +17,11 @@ from typing import Final
 import numpy as np
 
 from triage.columns import ColumnMatch, column_letters, parse_header, series_label, visit_of
-from triage.io.layout import RawTable, SplitRows
+from triage.io.layout import RawTable, SplitRows, append_notes
 from triage.values import is_empty_value
 
 # the headers the added columns are shown under: the label (visit or time point), the mark
 _ADDED: Final = ["prolactin column", "prolactin column of a further result"]
-_NOTE_SEPARATOR = "; "
 
 
 def melt_prolactin_columns(split: SplitRows, match: ColumnMatch) -> np.ndarray | None:
@@ -189,15 +188,4 @@ def series_notes(table: RawTable, match: ColumnMatch, source: np.ndarray | None)
     rested sample is not repeated)."""
     if source is None:
         return
-    notes = np.array([f"column: {match.headers[c]}" for c in source.tolist()], dtype=object)
-    given = table.columns.get("comments")
-    if given is None:
-        table.columns["comments"] = notes
-        return
-    table.columns["comments"] = np.array(
-        [
-            note if is_empty_value(c) else f"{c}{_NOTE_SEPARATOR}{note}"
-            for c, note in zip(given.tolist(), notes.tolist(), strict=True)
-        ],
-        dtype=object,
-    )
+    append_notes(table.columns, [f"column: {match.headers[c]}" for c in source.tolist()])

@@ -28,7 +28,7 @@ import pandas as pd
 from triage.collector import release_free_memory
 from triage.columns import header_named_unit, header_words, is_timed_series, time_point_minutes
 from triage.io.identifiers import identifier_key
-from triage.io.layout import Distinct, RawTable, factorize_column
+from triage.io.layout import Distinct, RawTable, append_notes, factorize_column
 from triage.io.state_cells import ckd_stage_of, kidney_words, reads_state_cell, trimester_text
 from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import (
@@ -2082,12 +2082,7 @@ class _Builder:
         notes = np.array(
             ["; ".join(f"prolactin: {r}" for r in remarks) for remarks in said], dtype=object
         )[found.codes]
-        given = self.out.get("comments")
-        joined = np.empty(self.n, dtype=object)
-        for i, note in enumerate(notes.tolist()):
-            own = given[i] if given is not None and isinstance(given[i], str) else ""
-            joined[i] = "; ".join(t for t in (own, note) if t) or None
-        self.out["comments"] = joined
+        append_notes(self.out, notes.tolist())
         worrying = np.array(
             [any(not remark_denied(r) for r in remarks) for remarks in said], dtype=bool
         )[found.codes]
