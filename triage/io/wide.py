@@ -3616,7 +3616,15 @@ def creatinine_for_engine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
     mg/L is divided by ten (9 mg/L, a normal value, was read as 9 mg/dL: an invented kidney
     failure); a µmol/L value so low that it would read as mg/dL is given in mg/dL; an unknown
     unit leaves the number as it is.  Worked per distinct unit, not per row."""
+    return _creatinine_readings(values, units)[0]
+
+
+def _creatinine_readings(values: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``creatinine_for_engine``'s reading, and each creatinine in µmol/L by the unit written
+    beside it (synonyms.toml [values.lab_units.creatinine]; NaN where no unit, or one not
+    listed, is written: such a number is read by its size), from one pass per distinct unit."""
     out = np.asarray(values, dtype=np.float64).copy()
+    umol_l = np.full(len(out), math.nan)
     thresholds = load_thresholds()
     per_mg_dl = thresholds.get("creatinine_umol_per_mg_dl")
     largest_mg_dl = thresholds.get("creatinine_mg_dl_max")
@@ -3627,11 +3635,13 @@ def creatinine_for_engine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
         rows = codes == code
         if key in mg_dl_units:
             mg_dl = out[rows] * mg_dl_units[key]
+            umol_l[rows] = mg_dl * per_mg_dl
             out[rows] = np.where(mg_dl <= largest_mg_dl, mg_dl, mg_dl * per_mg_dl)
         elif key in umol_l_units:
             umol = out[rows] * umol_l_units[key]
+            umol_l[rows] = umol
             out[rows] = np.where(umol > largest_mg_dl, umol, umol / per_mg_dl)
-    return out
+    return out, umol_l
 
 
 def _creatinine_mg_dl(values: np.ndarray) -> np.ndarray:
@@ -3644,32 +3654,13 @@ def _creatinine_mg_dl(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def creatinine_umol_l(values: np.ndarray, units: np.ndarray) -> np.ndarray:
-    """Creatinines (float) in µmol/L by the unit written beside each (cell or header,
-    synonyms.toml [values.lab_units.creatinine]); NaN where no unit, or one not listed, is
-    written (such a number is read by its size: creatinine_for_engine)."""
-    out = np.full(len(values), math.nan)
-    numbers = np.asarray(values, dtype=np.float64)
-    per_mg_dl = load_thresholds().get("creatinine_umol_per_mg_dl")
-    mg_dl_units, umol_l_units = _creatinine_units()
-    codes, uniques = pd.factorize(pd.Series(units, dtype=object).fillna(""))
-    for code, unit in enumerate(uniques.tolist()):
-        key = "".join(str(unit).lower().split())
-        rows = codes == code
-        if key in mg_dl_units:
-            out[rows] = numbers[rows] * mg_dl_units[key] * per_mg_dl
-        elif key in umol_l_units:
-            out[rows] = numbers[rows] * umol_l_units[key]
-    return out
-
-
 def implausible_creatinine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
     """True where a creatinine is impossible in the unit written beside it: in µmol/L below
     thresholds.toml creatinine_plausible_min_umol_l (4.2 "µmol/L" is a mg/dL value) or above
     creatinine_plausible_max_umol_l (380 "mg/dL" is a µmol/L value).  A number without a
     unit is never judged here (its size says its unit)."""
     limits = load_thresholds()
-    umol = creatinine_umol_l(values, units)
+    umol = _creatinine_readings(values, units)[1]
     with np.errstate(invalid="ignore"):
         low = umol < limits.get("creatinine_plausible_min_umol_l")
         high = umol > limits.get("creatinine_plausible_max_umol_l")
