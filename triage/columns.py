@@ -1323,6 +1323,11 @@ class ColumnMatch:
     series_context: dict[str, dict[str, int]] = field(default_factory=dict)
     # field -> every column that looked like it (the one read and the others), in column order
     series_candidates: dict[str, list[int]] = field(default_factory=dict)
+    # (field, column) of the columns that also looked like a field already taken, and the fields
+    # the mapping file named: what series_of needs when the reader turns the file into a series
+    # after all (an empty visit column that holds a value below the sampled rows)
+    losers: list[tuple[str, int]] = field(default_factory=list)
+    forced: frozenset[str] = frozenset()
 
     def header_of(self, name: str) -> str:
         return self.headers[self.fields[name]]
@@ -1510,6 +1515,7 @@ def recognise_columns(
                 f"visits or time points {listed} are not: run again naming each"
             )
     losers: list[tuple[str, int]] = []
+    match.losers, match.forced = losers, frozenset(forced or {})
     checked: dict[tuple[int, str], str | None] = {}
     for value, col, name in pool:
         if col in match.empty_visits:  # named in the warning above; never read
@@ -1551,8 +1557,12 @@ def recognise_columns(
     beside = _unit_column_by_cells(match, samples, set(forced or {}))
     if match.shape == "wide" and "prolactin" not in (forced or {}) and (timed or visits):
         current = match.fields.get("prolactin")
-        series_of(match, sorted(timed | visits | ({current} if current is not None else set())))
-        _series_context(match, losers, set(forced or {}))
+        series_of(
+            match,
+            sorted(timed | visits | ({current} if current is not None else set())),
+            losers,
+            set(forced or {}),
+        )
     else:
         aside |= _same_visit_context(match, losers, set(forced or {}))
     if timed and not match.series_columns:
@@ -1573,7 +1583,9 @@ def recognise_columns(
         if used_col is not None and texts[used_col].strip() == texts[col].strip():
             if name == "prolactin" and match.shape == "wide" and name not in (forced or {}):
                 # two prolactin results in each row: each is read as a result of its own
-                series_of(match, sorted({*match.series_columns, used_col, col}))
+                series_of(
+                    match, sorted({*match.series_columns, used_col, col}), losers, set(forced or {})
+                )
                 continue
             if name in RESULT_FIELDS and name not in (forced or {}):
                 # two results in each row, and nothing says which is the one (a repeat, a
@@ -2204,8 +2216,7 @@ def _refuse_second_results(
         if not others:
             continue
         if name == "prolactin" and match.shape == "wide":  # each column read as a result
-            series_of(match, sorted({*match.series_columns, used_col, *others}))
-            _series_context(match, losers, forced)
+            series_of(match, sorted({*match.series_columns, used_col, *others}), losers, forced)
             continue
         del match.fields[name]
         listed = ", ".join(f"{column_letters(c)} ({texts[c]!r})" for c in [used_col, *others])
@@ -2217,7 +2228,12 @@ def _refuse_second_results(
         )
 
 
-def series_of(match: ColumnMatch, columns: Sequence[int]) -> None:
+def series_of(
+    match: ColumnMatch,
+    columns: Sequence[int],
+    losers: Sequence[tuple[str, int]],
+    forced: Set[str],
+) -> None:
     """Read each of a wide file's prolactin ``columns`` (a visit or timed series, a repeat, two
     columns of results) as a result of its own: the rows are read once per column holding a
     value, each labelled with its column (``series_label``) in the visit field (the time-point
@@ -2235,6 +2251,7 @@ def series_of(match: ColumnMatch, columns: Sequence[int]) -> None:
     match.series_field = next(
         (n for n in ("visit", "time_point") if n not in match.fields), "visit"
     )
+    _series_context(match, losers, forced)
     match.warnings.append(
         f"headers {listed} are several prolactin results of each row (visits, time points or "
         "repeats): each is read as a result of its own, labelled with its column in "

@@ -144,6 +144,11 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     # cohort export: "Visite 2", "V2", "Baseline", "Week 12", "month_6_arm_1"), else <NA>: part
     # of the identity of a result without a collection time in the history (docs/history.md)
     "visit": "string",
+    # a further result of one input row (a wide file's row of several prolactin columns): the
+    # label of the prolactin column it was read from ("repeat", "12m"), else <NA> (a row's
+    # first or only result): with source_file, source_sheet and source_row it names one result
+    # (the history's provenance, the FHIR Observation id), whatever the visit column says
+    "source_column": "string",
     # the UTC offset the input wrote with the collection time ("+01:00"; HL7, FHIR), else <NA>:
     # collected_at stays the wall-clock time as written; results.fhir.json writes it with this
     "collected_offset": "string",
@@ -297,6 +302,7 @@ ENGINE_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
     "patient_issuer",  # the assigning authority of patient_id when the input names it (HL7)
     "result_status",  # the lab's status in FHIR's words (preliminary, corrected ...), else empty
     "visit",  # the study visit or time point as written (a cohort's visit column), else empty
+    "source_column",  # a further result's prolactin column of its row (its label), else empty
     "comment",  # the decision in words (engine/comment.py, labels.toml [comments])
 )
 # Columns the results history adds (triage/history, with --history or in batch mode); absent

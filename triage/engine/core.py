@@ -263,6 +263,7 @@ def triage_frame(
     out["patient_issuer"] = work["patient_issuer"]
     out["result_status"] = work["result_status"]
     out["visit"] = work["visit"]
+    out["source_column"] = work["source_column"]
     adult_from = knowledge.thresholds.get("adult_age_years")
     comments, codes = _comments(work, classified, decisions, shown, limits, labels, adult_from)
     out["comment"] = _taken(comments, codes, work.index)

@@ -82,13 +82,7 @@ def hook_effect_risk(ctx: RowContext) -> bool:
         return False
     if ctx.treated_prolactinoma:
         return False  # a treated prolactinoma's low prolactin is the treatment's effect
-    return ctx.hook_sized_lesion and ctx.value < hook_limit_ng_ml(ctx)
-
-
-def hook_limit_ng_ml(ctx: RowContext) -> float:
-    """The result below which the row's lesion makes a hook effect possible
-    (RowContext.hook_limit_ng_ml: hook_max_ng_ml, or giant_prolactinoma_ng_ml for a giant one)."""
-    return ctx.hook_limit_ng_ml
+    return ctx.hook_sized_lesion and ctx.value < ctx.hook_limit_ng_ml
 
 
 def urgent_level_ng_ml(ctx: RowContext) -> float:

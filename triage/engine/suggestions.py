@@ -43,7 +43,6 @@ from triage.engine.priority import (
     SOON,
     URGENT,
     explained,
-    hook_limit_ng_ml,
     open_near_urgent,
     urgent_level_ng_ml,
 )
@@ -376,7 +375,7 @@ def hook_caution(s: Situation) -> str | None:
         what = f"macroadenoma (≥ {fmt(s.ctx.t('macroadenoma_mm'))} mm by definition)"
     return (
         f"{what} with prolactin "
-        f"{s.ctx.level} (< {s.ctx.number(hook_limit_ng_ml(s.ctx), approx=True)}): a very high "
+        f"{s.ctx.level} (< {s.ctx.number(s.ctx.hook_limit_ng_ml, approx=True)}): a very high "
         "prolactin "
         "can read falsely low in some assays (hook effect)"
     )

@@ -24,7 +24,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -202,6 +202,19 @@ PUBLIC_COLUMNS: Final[tuple[Any, ...]] = tuple(
 FRAME_COLUMNS: Final[tuple[str, ...]] = tuple(
     c.name for c in results.c if c.name not in RUN_SUPPLIED
 )
+
+
+def _provenance_sheet(sheet: str, part: object) -> str:
+    """The sheet a result is stored under: its own, or, for a further result of one row (a wide
+    file's row of several prolactin columns, each its own result: the results frame's
+    ``source_column``, its column's label), the sheet and that label ("Sheet1 · repeat"): the
+    cell of the file (source_sha256, source_sheet, source_row) names one stored result, and a
+    re-run finds each again."""
+    if part is None or not str(part):
+        return sheet
+    return f"{sheet} · {part}" if sheet else f"· {part}"
+
+
 # What a later, more pressing judgement of a held result replaces (HistoryRun._raise_held): the
 # decision, the last columns of the contract's results (status ... suggestions).
 DECISION_COLUMNS: Final = RESULT_COLUMNS[RESULT_COLUMNS.index("status") :]
@@ -806,10 +819,6 @@ class HistoryRun:
     # the ids the file being read recorded or found already held: never withdrawn by it (a
     # correction repeating the value it corrects is held under the earlier result's id)
     seen: set[int] = field(default_factory=set)
-    # (file digest, sheet, row) -> the visit of the first result read from that row: a wide
-    # file's row of several prolactin columns gives one result per column (io/series_columns),
-    # each after the first stored under its own provenance (``_provenance_sheet``)
-    first_of_row: dict[tuple[str, str, int], str] = field(default_factory=dict)
     # the earlier results this run withdrew (uncommitted until the run is: a reader on another
     # connection, such as the overdue list, does not see them yet)
     withdrawn_ids: set[int] = field(default_factory=set)
@@ -1054,13 +1063,14 @@ class HistoryRun:
             name: frame[name].tolist() if name in frame.columns else [None] * n
             for name in FRAME_COLUMNS
         }
+        parts = frame["source_column"].tolist() if "source_column" in frame else [None] * n
         rows = []
-        for values in zip(*cells.values(), strict=True):
+        for values, part in zip(zip(*cells.values(), strict=True), parts, strict=True):
             row = {name: _cell(value) for name, value in zip(FRAME_COLUMNS, values, strict=True)}
             row.update(
                 issuer=issuer,
                 source_sha256=sha256,
-                source_sheet=self._provenance_sheet(row, sha256),
+                source_sheet=_provenance_sheet(str(row["source_sheet"] or ""), _cell(part)),
                 patient_id=row["patient_id"] or "",
                 patient_key=identifier_key(row["patient_id"]),
                 qualifier=row["qualifier"] or "",
@@ -1074,20 +1084,6 @@ class HistoryRun:
             )
             rows.append(row)
         return rows
-
-    def _provenance_sheet(self, row: Mapping[str, Any], sha256: str) -> str:
-        """The sheet a result is stored under: its own, or, for a further result of one row
-        (a wide file's row of several prolactin columns, each its own result with its column's
-        label as its visit), the sheet and that visit ("Sheet1 · repeat"): the cell of the
-        file (source_sha256, source_sheet, source_row) names one stored result, and a re-run
-        finds each again."""
-        sheet = str(row["source_sheet"] or "")
-        visit = str(row.get("visit") or "")
-        key = (sha256, sheet, int(row["source_row"]))
-        first = self.first_of_row.setdefault(key, visit)
-        if first == visit:
-            return sheet
-        return f"{sheet} · {visit}" if sheet else f"· {visit}"
 
     def _raise_held(
         self, rows: list[dict[str, Any]], ids: list[int | None], recorded_at: datetime

@@ -2304,7 +2304,7 @@ def build_raw_table(
     diluted = _take_diluted_results(columns, split, match)
     taken_units = [*filled_from, *((rows, unit) for rows, unit, _ in diluted)]
     for rows, _, header in diluted:  # the dilution is done: the engine reads it (dilution_done)
-        _note_rows(columns, rows, f"test: {header}")
+        append_notes(columns, [f"test: {header}" if r else None for r in rows.tolist()])
         rebuilt.add("comments")
     if taken_units:
         rebuilt.add("prolactin")
@@ -2596,12 +2596,16 @@ def _take_diluted_results(
     return taken
 
 
-def _note_rows(columns: dict[str, np.ndarray], rows: np.ndarray, note: str) -> None:
-    """``note`` added to the comments of ``rows`` (after what the row's comments say, as a
-    long file's test name is: "test: Prolactin 1:100"), in place."""
+def append_notes(columns: dict[str, np.ndarray], notes: Sequence[object]) -> None:
+    """Each row's note (None or "" for none) added to its comments, after what they say ("
+    haemolysed; test: Prolactin 1:100"), in place: a long file's test name is read so too.  The
+    one way the readers add to a row's notes (the diluted result's column, a series column's
+    header, a result's remark)."""
     base = columns.get("comments")
-    joined = np.empty(len(rows), dtype=object) if base is None else np.array(base, dtype=object)
-    for i in np.flatnonzero(rows).tolist():
+    joined = np.empty(len(notes), dtype=object) if base is None else np.array(base, dtype=object)
+    for i, note in enumerate(notes):
+        if note is None or note == "":
+            continue
         own = None if base is None or is_empty_value(base[i]) else cell_text(base[i])
         joined[i] = note if own is None else f"{own}; {note}"
     columns["comments"] = joined

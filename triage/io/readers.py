@@ -515,7 +515,8 @@ def _check_empty_visits(cells: np.ndarray, match: ColumnMatch) -> None:
         return
     if all(is_empty_value(cell) for c in empty for cell in cells[:, c]):
         return
-    series_of(match, sorted([*match.empty_visits, match.fields["prolactin"]]))
+    visits = sorted([*match.empty_visits, match.fields["prolactin"]])
+    series_of(match, visits, match.losers, match.forced)
     match.empty_visits = []
 
 

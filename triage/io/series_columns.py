@@ -17,11 +17,11 @@ from typing import Final
 import numpy as np
 
 from triage.columns import ColumnMatch, column_letters, parse_header, series_label, visit_of
-from triage.io.layout import RawTable, SplitRows
+from triage.io.layout import RawTable, SplitRows, append_notes
 from triage.values import is_empty_value
 
-_LABEL_HEADER = "prolactin column"  # the header the labels' column is shown under
-_NOTE_SEPARATOR = "; "
+# the headers the added columns are shown under: the label (visit or time point), the mark
+_ADDED: Final = ["prolactin column", "prolactin column of a further result"]
 
 
 def melt_prolactin_columns(split: SplitRows, match: ColumnMatch) -> np.ndarray | None:
@@ -42,11 +42,17 @@ def melt_prolactin_columns(split: SplitRows, match: ColumnMatch) -> np.ndarray |
     filled[~filled.any(axis=1), 0] = True  # a row holding no result: read once, as before
     rows, which = np.nonzero(filled)  # row by row, its columns in order
     source = np.asarray(columns, dtype=np.int64)[which]
-    melted = np.empty((len(rows), width + 1), dtype=object)
+    melted = np.empty((len(rows), width + len(_ADDED)), dtype=object)
     melted[:, :width] = cells[rows]
     first = match.fields["prolactin"]
     melted[:, first] = cells[rows, source]
-    melted[:, width] = _labels(match, columns)[which]
+    labels = _labels(match, columns)
+    melted[:, width] = labels[which]
+    # the result's own mark in its row (the first column's none): what names it in the history
+    # and the FHIR export beside the file's cell, whatever field the label went to
+    marks = labels[which]
+    marks[which == 0] = None
+    melted[:, width + 1] = marks
     own = match.fields.get(match.series_field)
     if own is not None and own < width:  # the file's own visit column: both said
         melted[:, width] = [
@@ -54,8 +60,9 @@ def melt_prolactin_columns(split: SplitRows, match: ColumnMatch) -> np.ndarray |
             for cell, label in zip(melted[:, own].tolist(), melted[:, width].tolist(), strict=True)
         ]
     _paired_columns(match, cells, rows, which, melted, len(columns))
-    match.headers.append(_LABEL_HEADER)
+    match.headers += _ADDED
     match.fields[match.series_field] = width
+    match.fields["source_column"] = width + 1
     _visit_context(match, cells, rows, source, melted)
     split.cells = melted
     split.rows_read += len(rows) - n
@@ -181,15 +188,4 @@ def series_notes(table: RawTable, match: ColumnMatch, source: np.ndarray | None)
     rested sample is not repeated)."""
     if source is None:
         return
-    notes = np.array([f"column: {match.headers[c]}" for c in source.tolist()], dtype=object)
-    given = table.columns.get("comments")
-    if given is None:
-        table.columns["comments"] = notes
-        return
-    table.columns["comments"] = np.array(
-        [
-            note if is_empty_value(c) else f"{c}{_NOTE_SEPARATOR}{note}"
-            for c, note in zip(given.tolist(), notes.tolist(), strict=True)
-        ],
-        dtype=object,
-    )
+    append_notes(table.columns, [f"column: {match.headers[c]}" for c in source.tolist()])

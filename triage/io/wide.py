@@ -28,7 +28,7 @@ import pandas as pd
 from triage.collector import release_free_memory
 from triage.columns import header_named_unit, header_words, is_timed_series, time_point_minutes
 from triage.io.identifiers import identifier_key
-from triage.io.layout import Distinct, RawTable, factorize_column
+from triage.io.layout import Distinct, RawTable, append_notes, factorize_column
 from triage.io.red_flags import RED_FLAG_READ, red_flag_in, red_flag_note
 from triage.io.state_cells import ckd_stage_of, kidney_words, reads_state_cell, trimester_text
 from triage.io.unknown_units import unknown_unit_urgency
@@ -148,6 +148,7 @@ T = TypeVar("T")
 DefaultValue = str | float | int | bool
 
 TEXT_COLUMNS: Final = (
+    "source_column",
     "patient_id",
     "patient_name",
     "assay",
@@ -1711,23 +1712,16 @@ class _Builder:
         (thresholds.toml prolactin_column_min_miu_l: 0.45, 0.62 "mIU/L"): the values look like
         IU/L, as Dutch labs report (0.45 IU/L = 450 mIU/L); read as written they all came out
         low, with no warning."""
-        plain = (self.out["qualifier"] == "") & (value > 0)
-        written = plain & (unit == "mIU/L") & (factor == 1)
-        if not written.any():
-            return
-        floor = load_thresholds().get("prolactin_column_min_miu_l")
-        below = written & (value < floor)
-        if int(below.sum()) * 2 <= int(written.sum()):
-            return
-        first = int(np.flatnonzero(below)[0])
-        header = self.table.headers.get("prolactin", "prolactin")
-        self.warnings.append(
-            f"column {header!r}: {int(below.sum())} of {int(written.sum())} result(s) in mIU/L "
-            f"are below {_fmt(floor)} mIU/L (first: row {int(self.table.source_rows[first])}, "
-            f"{_fmt(float(value[first]))}), lower than any assay reads in mIU/L: the values look "
-            "like IU/L (as Dutch labs report: 0.45 IU/L = 450 mIU/L), and read as mIU/L they "
-            "are all low; check the unit (if they are IU/L, write IU/L in the unit column or "
-            "the header, or give --unit IU/L where no unit is written)"
+        self._warn_unit_off(
+            value,
+            (unit == "mIU/L") & (factor == 1),
+            "prolactin_column_min_miu_l",
+            np.less,
+            "in mIU/L are below {limit} mIU/L",
+            "lower than any assay reads in mIU/L: the values look like IU/L (as Dutch labs "
+            "report: 0.45 IU/L = 450 mIU/L), and read as mIU/L they are all low; check the unit "
+            "(if they are IU/L, write IU/L in the unit column or the header, or give --unit "
+            "IU/L where no unit is written)",
         )
 
     def _warn_miu_in_iu(self, value: np.ndarray, unit: np.ndarray, factor: np.ndarray) -> None:
@@ -1736,24 +1730,43 @@ class _Builder:
         giant prolactinoma's level): the values look like mIU/L (150 "U/L" read as IU/L is 7,075
         ng/mL); read as written they all came out extreme and urgent, with no warning.  Still
         read as written (as the reverse case), with the warning."""
-        plain = (self.out["qualifier"] == "") & (value > 0)
-        written = plain & (unit == "mIU/L") & (factor > 1)  # IU/L: x1000 to mIU/L
+        self._warn_unit_off(
+            value,
+            (unit == "mIU/L") & (factor > 1),  # IU/L: x1000 to mIU/L
+            "prolactin_column_max_iu_l",
+            np.greater,
+            "in IU/L are above {limit} IU/L",
+            "higher than a giant prolactinoma's level in IU/L for most of a file: the values "
+            "look like mIU/L (450 mIU/L = 0.45 IU/L), and read as IU/L they are all extreme and "
+            "urgent; check the unit (if they are mIU/L, write mIU/L in the unit column or the "
+            "header, or give --unit mIU/L where no unit is written)",
+        )
+
+    def _warn_unit_off(
+        self,
+        value: np.ndarray,
+        written: np.ndarray,
+        key: str,
+        beyond: Callable[[np.ndarray, float], np.ndarray],
+        said: str,
+        advice: str,
+    ) -> None:
+        """A warning when most plain results ``written`` in one unit lie ``beyond`` the
+        thresholds.toml ``key`` limit (``_warn_iu_per_litre``, ``_warn_miu_in_iu``): ``said``
+        names them (with ``{limit}``), ``advice`` what they look like and what to do."""
+        written = written & (self.out["qualifier"] == "") & (value > 0)
         if not written.any():
             return
-        ceiling = load_thresholds().get("prolactin_column_max_iu_l")
-        above = written & (value > ceiling)
-        if int(above.sum()) * 2 <= int(written.sum()):
+        limit = load_thresholds().get(key)
+        off = written & beyond(value, limit)
+        if int(off.sum()) * 2 <= int(written.sum()):
             return
-        first = int(np.flatnonzero(above)[0])
+        first = int(np.flatnonzero(off)[0])
         header = self.table.headers.get("prolactin", "prolactin")
         self.warnings.append(
-            f"column {header!r}: {int(above.sum())} of {int(written.sum())} result(s) in IU/L "
-            f"are above {_fmt(ceiling)} IU/L (first: row {int(self.table.source_rows[first])}, "
-            f"{_fmt(float(value[first]))}), higher than a giant prolactinoma's level in IU/L for "
-            "most of a file: the values look like mIU/L (450 mIU/L = 0.45 IU/L), and read as "
-            "IU/L they are all extreme and urgent; check the unit (if they are mIU/L, write "
-            "mIU/L in the unit column or the header, or give --unit mIU/L where no unit is "
-            "written)"
+            f"column {header!r}: {int(off.sum())} of {int(written.sum())} result(s) "
+            f"{said.format(limit=_fmt(limit))} (first: row "
+            f"{int(self.table.source_rows[first])}, {_fmt(float(value[first]))}), {advice}"
         )
 
     def _warn_unit_conflicts(self, unit: np.ndarray, implied: np.ndarray) -> None:
@@ -2155,12 +2168,7 @@ class _Builder:
         notes = np.array(
             ["; ".join(f"prolactin: {r}" for r in remarks) for remarks in said], dtype=object
         )[found.codes]
-        given = self.out.get("comments")
-        joined = np.empty(self.n, dtype=object)
-        for i, note in enumerate(notes.tolist()):
-            own = given[i] if given is not None and isinstance(given[i], str) else ""
-            joined[i] = "; ".join(t for t in (own, note) if t) or None
-        self.out["comments"] = joined
+        append_notes(self.out, notes.tolist())
         worrying = np.array(
             [any(not remark_denied(r) for r in remarks) for remarks in said], dtype=bool
         )[found.codes]
@@ -3694,7 +3702,15 @@ def creatinine_for_engine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
     mg/L is divided by ten (9 mg/L, a normal value, was read as 9 mg/dL: an invented kidney
     failure); a µmol/L value so low that it would read as mg/dL is given in mg/dL; an unknown
     unit leaves the number as it is.  Worked per distinct unit, not per row."""
+    return _creatinine_readings(values, units)[0]
+
+
+def _creatinine_readings(values: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``creatinine_for_engine``'s reading, and each creatinine in µmol/L by the unit written
+    beside it (synonyms.toml [values.lab_units.creatinine]; NaN where no unit, or one not
+    listed, is written: such a number is read by its size), from one pass per distinct unit."""
     out = np.asarray(values, dtype=np.float64).copy()
+    umol_l = np.full(len(out), math.nan)
     thresholds = load_thresholds()
     per_mg_dl = thresholds.get("creatinine_umol_per_mg_dl")
     largest_mg_dl = thresholds.get("creatinine_mg_dl_max")
@@ -3705,11 +3721,13 @@ def creatinine_for_engine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
         rows = codes == code
         if key in mg_dl_units:
             mg_dl = out[rows] * mg_dl_units[key]
+            umol_l[rows] = mg_dl * per_mg_dl
             out[rows] = np.where(mg_dl <= largest_mg_dl, mg_dl, mg_dl * per_mg_dl)
         elif key in umol_l_units:
             umol = out[rows] * umol_l_units[key]
+            umol_l[rows] = umol
             out[rows] = np.where(umol > largest_mg_dl, umol, umol / per_mg_dl)
-    return out
+    return out, umol_l
 
 
 def _creatinine_mg_dl(values: np.ndarray) -> np.ndarray:
@@ -3722,32 +3740,13 @@ def _creatinine_mg_dl(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def creatinine_umol_l(values: np.ndarray, units: np.ndarray) -> np.ndarray:
-    """Creatinines (float) in µmol/L by the unit written beside each (cell or header,
-    synonyms.toml [values.lab_units.creatinine]); NaN where no unit, or one not listed, is
-    written (such a number is read by its size: creatinine_for_engine)."""
-    out = np.full(len(values), math.nan)
-    numbers = np.asarray(values, dtype=np.float64)
-    per_mg_dl = load_thresholds().get("creatinine_umol_per_mg_dl")
-    mg_dl_units, umol_l_units = _creatinine_units()
-    codes, uniques = pd.factorize(pd.Series(units, dtype=object).fillna(""))
-    for code, unit in enumerate(uniques.tolist()):
-        key = "".join(str(unit).lower().split())
-        rows = codes == code
-        if key in mg_dl_units:
-            out[rows] = numbers[rows] * mg_dl_units[key] * per_mg_dl
-        elif key in umol_l_units:
-            out[rows] = numbers[rows] * umol_l_units[key]
-    return out
-
-
 def implausible_creatinine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
     """True where a creatinine is impossible in the unit written beside it: in µmol/L below
     thresholds.toml creatinine_plausible_min_umol_l (4.2 "µmol/L" is a mg/dL value) or above
     creatinine_plausible_max_umol_l (380 "mg/dL" is a µmol/L value).  A number without a
     unit is never judged here (its size says its unit)."""
     limits = load_thresholds()
-    umol = creatinine_umol_l(values, units)
+    umol = _creatinine_readings(values, units)[1]
     with np.errstate(invalid="ignore"):
         low = umol < limits.get("creatinine_plausible_min_umol_l")
         high = umol > limits.get("creatinine_plausible_max_umol_l")

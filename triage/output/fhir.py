@@ -246,7 +246,7 @@ class _Rows:
         "specimen_id",
         "patient_issuer",
         "result_status",  # Observation.status (values.RESULT_STATUS_CODES; else final)
-        "visit",  # tells apart the results of one input row (several prolactin columns)
+        "source_column",  # tells apart the results of one input row (several prolactin columns)
     )
 
     @staticmethod
@@ -697,9 +697,9 @@ def _specimen_identifier(row: Mapping[str, Any], specimen: str, redact: bool) ->
 def observation_resource(
     key: str, row: Mapping[str, Any], *, redact: bool = False, part: str = ""
 ) -> dict[str, Any]:
-    """The Observation of one result row (``key``: its patient's key; ``part``: the visit of
-    a further result of the same input row, a wide file's row of several prolactin columns,
-    so that each has an id of its own)."""
+    """The Observation of one result row (``key``: its patient's key; ``part``: the column of a
+    further result of the same input row, a wide file's row of several prolactin columns, so
+    that each has an id of its own)."""
     unit = as_text(row.get("prolactin_unit")) or "ng/mL"
     code, display = PROLACTIN_CODES.get(unit, PROLACTIN_CODES["ng/mL"])
     where = "\x1f".join(as_text(row.get(c)) for c in ("source_file", "source_sheet", "source_row"))
@@ -933,16 +933,9 @@ def write_fhir_bundle(
             seen.add(key)
             entry(patient_resource(key, row, redact=redact))
     seen.clear()
-    first_of_row: dict[tuple[str, str, str], str] = {}  # the visit of a row's first result
     for chunk in chunks():
         for key, row in _Rows.of(chunk):
-            cell = (
-                as_text(row.get("source_file")),
-                as_text(row.get("source_sheet")),
-                as_text(row.get("source_row")),
-            )
-            visit = as_text(row.get("visit"))
-            part = "" if first_of_row.setdefault(cell, visit) == visit else visit or "?"
+            part = as_text(row.get("source_column"))  # a further result of its row: its column
             observation = observation_resource(key, row, redact=redact, part=part)
             entry(observation)
             for resource in context_resources(key, row, observation["id"], redact=redact):
