@@ -29,11 +29,9 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
-import pytest
 from pipeline_helpers import triage_csv_warned
 
 from triage.pipeline import TriageRequest, run_triage
-from triage.schema import NoUsableInputError
 
 
 def _factor_codes(row: pd.Series) -> set[str]:
@@ -240,10 +238,21 @@ def test_lower_and_upper_limit_columns_of_each_row_are_the_labs_interval(tmp_pat
         assert row.loc["E-1", "status"] == "normal", low
     lone = tmp_path / "bis"
     lone.mkdir()
-    with pytest.raises(NoUsableInputError, match="two prolactin results"):
-        triage_csv_warned(
-            lone, "N° patient;Sexe;Age;Prolactine (µg/L);Prolactine bis (µg/L)\nF-1;F;30;28;31\n"
-        )
+    # a second result (review 20: each prolactin column of a row is read as a result of its own)
+    repeat = run_triage(
+        TriageRequest(inputs=[_written(lone)], out_dir=lone / "out", keep_results=True)
+    ).results
+    assert repeat is not None
+    assert sorted(repeat["prolactin_value"].astype(float)) == [28.0, 31.0]
+
+
+def _written(folder: Path) -> Path:
+    path = folder / "export.csv"
+    path.write_text(
+        "N° patient;Sexe;Age;Prolactine (µg/L);Prolactine bis (µg/L)\nF-1;F;30;28;31\n",
+        encoding="utf-8",
+    )
+    return path
 
 
 # --- 4. a macroprolactin line of a long file is never dropped in silence ------------------------
