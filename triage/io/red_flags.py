@@ -40,6 +40,22 @@ RED_FLAG_READ: Final = frozenset(
     }
 )
 
+# The fields whose cells name no finding: the result itself ("haemolysed", "<5"), its unit, the
+# patient's identity and the sample's dates and numbers
+_NOT_WORDS: Final = frozenset(
+    {
+        "prolactin",
+        "prolactin_unit",
+        "patient_id",
+        "patient_name",
+        "specimen_id",
+        "sex",
+        "age_years",
+        "birth_date",
+        "collected_at",
+    }
+)
+
 # The field a cell whose column is not known (a line split wrongly) is read as: a note
 NOTE_FIELD: Final = "comments"
 RED_FLAG: Final = "red_flag"
@@ -66,17 +82,18 @@ def _read_as(field: str, book: CueBook) -> str:
 def red_flag_in(cells: Iterable[tuple[str, object]]) -> CueHit | None:
     """The red flag the cells (field, cell) name, the more specific chiasmal or sellar sign
     first; None when none does (or only blurred vision: engine/context.py)."""
+    texts = [
+        (field, cell.strip())
+        for field, cell in cells
+        if field not in _NOT_WORDS and isinstance(cell, str) and any(c.isalpha() for c in cell)
+    ]
+    if not texts:  # (the engine's vocabulary is not loaded: `check` reads without it)
+        return None
     from triage.engine.context import BLURRED_VISION_CUE
     from triage.engine.text import merge_row
 
     book = _book()
-    found = [
-        book.match(_read_as(field, book), cell.strip())
-        for field, cell in cells
-        if isinstance(cell, str) and cell.strip()
-    ]
-    if not found:
-        return None
+    found = [book.match(_read_as(field, book), cell) for field, cell in texts]
     hits = book.combine(merge_row(found))
     red = [hit for hit in hits.get(RED_FLAG, ()) if hit.cue != BLURRED_VISION_CUE]
     if not red:
