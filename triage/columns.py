@@ -20,7 +20,7 @@ import difflib
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from functools import cache, lru_cache, partial
@@ -3098,17 +3098,11 @@ def _clinical_cell_columns(
     if samples is None:
         return warned
     rules = _clinical_cell_rules()
-    not_clinical = _free_text_rules()[2]
-    for col, text in enumerate(match.headers):
-        if not text or col in used or col in match.vetoes or is_checkbox_option(text):
-            continue
-        words = set(parse_header(text).full.split())
-        if words & (not_clinical | rules.not_notes):
-            continue
-        if any(v >= STRONG_SCORE for _, v in candidates(text)) or _names_drugs(text):
-            continue  # a field's loser says so; a drug's own column is read as a dose or yes/no
+    for col, text, filled in _unread_columns(match, used, samples, rules.not_notes):
+        if col in match.vetoes or is_checkbox_option(text) or _names_drugs(text):
+            continue  # a drug's own column is read as a dose or yes/no
         # the first max_cells distinct cells decide (the engine's readers are slow on many)
-        cells = [c for c in samples.get(col, ()) if not is_empty_value(c)][: rules.max_cells]
+        cells = filled[: rules.max_cells]
         texts = [c for c in cells if isinstance(c, str) and any(ch.isalpha() for ch in c)]
         needed = rules.min_share * len(cells)
         if len(texts) < max(rules.min_values, needed):
@@ -3142,6 +3136,26 @@ def _free_text_rules() -> tuple[float, int, frozenset[str], frozenset[str]]:
     )
 
 
+def _unread_columns(
+    match: ColumnMatch,
+    used: set[int],
+    samples: Mapping[int, Sequence[object]],
+    skip_words: frozenset[str] = frozenset(),
+) -> Iterator[tuple[int, str, list[object]]]:
+    """(column, header, its filled sample cells) of each column no field reads whose header
+    names no non-clinical word ([note_columns.free_text] not_clinical, and ``skip_words``) and
+    is no field's loser (a strong candidate: its own warning says why)."""
+    not_clinical = _free_text_rules()[2] | skip_words
+    for col, text in enumerate(match.headers):
+        if not text or col in used:
+            continue
+        if set(parse_header(text).full.split()) & not_clinical:
+            continue
+        if any(v >= STRONG_SCORE for _, v in candidates(text)):
+            continue
+        yield col, text, [c for c in samples.get(col, ()) if not is_empty_value(c)]
+
+
 def is_free_text(cell: object) -> bool:
     """A cell of free text: two or more words, not a person's name ("SMITH, John", "Maria van
     der Berg"), not a date, a number or a code ("P-0012", "E22.1")."""
@@ -3165,14 +3179,8 @@ def _free_text_columns(
     """Unread columns that hold free text: a warning names each and how to map it."""
     if samples is None:
         return
-    min_share, min_values, not_clinical, _ = _free_text_rules()
-    for col, text in enumerate(match.headers):
-        if not text or col in used:
-            continue
-        words = set(parse_header(text).full.split())
-        if words & not_clinical or any(v >= STRONG_SCORE for _, v in candidates(text)):
-            continue
-        cells = [c for c in samples.get(col, ()) if not is_empty_value(c)]
+    min_share, min_values, _, _ = _free_text_rules()
+    for _col, text, cells in _unread_columns(match, used, samples):
         if len(cells) < min_values:
             continue
         if sum(1 for c in cells if is_free_text(c)) / len(cells) < min_share:
