@@ -335,6 +335,9 @@ def _lab_limits(
         # equal to a result it is not equal to ("18 ng/mL; reference 1–18" for a limit of
         # 17.5: a raised result beside a limit that reads the same)
         side_places = np.maximum(decimals, _significant_places(in_unit))
+        # a limit in ng/mL reaches a row in ng/mL unconverted: shown as the set gave it (23.3,
+        # 14.62), never rounded to the result's decimals into a limit that was not used ("23")
+        side_places = np.where(is_ng, np.maximum(side_places, _given_places(decided)), side_places)
         rounded_in_unit = _rounded(in_unit, side_places)
         with np.errstate(invalid="ignore"):
             for _ in range(_MORE_PLACES):
@@ -370,6 +373,15 @@ def _significant_places(values: np.ndarray) -> np.ndarray:
     usable = np.isfinite(magnitude)
     places = _LIMIT_SIGNIFICANT_DIGITS - 1 - magnitude[usable]
     out[usable] = np.clip(places, 0, LAB_DECIMALS_MAX).astype(np.int64)
+    return out
+
+
+def _given_places(values: np.ndarray) -> np.ndarray:
+    """Per value, the decimals it was given with (written_decimals), at most LAB_DECIMALS_MAX;
+    0 for a missing value."""
+    distinct, where = np.unique(values, return_inverse=True)  # a few limits per run
+    places = [min(written_decimals(v), LAB_DECIMALS_MAX) for v in distinct.tolist()]
+    out: np.ndarray = np.asarray(places, dtype=np.int64)[where.reshape(-1)]
     return out
 
 

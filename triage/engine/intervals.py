@@ -864,11 +864,13 @@ def choose_intervals(
 def _neonatal_fall(iv: Intervals, ages: np.ndarray, knowledge: Knowledge) -> Intervals:
     """A neonate's upper limit falls steadily from the birth surge, not in steps at the strata's
     age limits (clinical-reference §2.1: Perlman 1978, day-1 mean 267 ng/mL, weeks 2–4 ~69,
-    near adult by 4–12 weeks).  In the first half of a neonatal stratum the upper limit is taken
-    on the straight line from the preceding (younger) neonatal stratum's upper limit, at the
-    stratum's first age, down to the stratum's own at its middle age: a 4-day-old is judged
-    against nearly the first days' limit, a 29-day-old against CALIPER's 4–29-day one.  Only
-    the set's own neonatal strata are read; a row judged against several intervals keeps them."""
+    near adult by 4–12 weeks).  In the first half of a neonatal stratum whose limit was not
+    measured (measured = false) the upper limit is taken on the straight line from the preceding
+    (younger) neonatal stratum's upper limit, at the stratum's first age, down to the stratum's
+    own at its middle age.  A measured stratum's limit (CALIPER's 4–29 days, 212.8 ng/mL: the
+    97.5th percentile of every infant of that age span, the youngest included) holds as measured:
+    a line from the birth surge would lie above what was measured at those ages.  Only the set's
+    own neonatal strata are read; a row judged against several intervals keeps them."""
     neonatal = np.flatnonzero(np.array([s == NEONATAL for s in iv.state], dtype=bool))
     if not len(neonatal):
         return iv
@@ -903,8 +905,8 @@ def _falling_limit(sets: dict[str, ReferenceSet], member: Interval, age: float) 
     name, _, stratum_id = member.stratum.partition(":")
     rs = sets.get(name)
     st = rs.find(stratum_id) if rs is not None else None
-    if rs is None or st is None or not st.neonatal or st.age_max_years is None:
-        return None
+    if rs is None or st is None or not st.neonatal or st.age_max_years is None or st.measured:
+        return None  # a measured limit holds as measured over its whole age span
     start = float(st.age_min_years)
     younger = [
         o
