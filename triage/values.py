@@ -2883,6 +2883,29 @@ def hcg_unit_factor(unit: str) -> float | None:
     return _hcg_unit_factors().get(unit_key(unit))
 
 
+def hcg_unread_unit(text: str) -> str | None:
+    """The unit of a quantitative hCG ``text`` written in a unit hcg_unit_factor does not know
+    ("45000 kIU/L", "3 ng/mL", "1200 mIU/L"): its number is not read as a pregnancy test, and the
+    readers say so (a review found "hCG (E/L)" 45000 dropped in silence).  None for a number in
+    a known unit, a number without one, or words ("positive")."""
+    if not text.strip():
+        return None
+    quantity = _parse_quantity_text(text, None)
+    if quantity.status != "ok" or quantity.value is None or not quantity.unit_text:
+        return None
+    return None if hcg_unit_factor(quantity.unit_text) is not None else quantity.unit_text
+
+
+def hcg_unread_warning(header: str, units: Iterable[str]) -> str:
+    """The warning of an hCG column or test (``header``) written in ``units`` not read."""
+    shown = ", ".join(sorted(set(units)))
+    return (
+        f"{header!r}: hCG written in {shown}, a unit it is not read in: not read as a pregnancy "
+        "test (the units read are IU/L = mIU/mL = U/L = E/L, and IU/mL); check the result in the "
+        "lab system"
+    )
+
+
 def hcg_number_positive(value: float, qualifier: str = "") -> bool | None:
     """A quantitative hCG in IU/L (or a unit of the same number: synonyms.toml [hcg] units)
     with its "<" / ">": False below negative_below_iu_l (a "<" at most it), True from

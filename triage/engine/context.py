@@ -128,6 +128,7 @@ _TESTOSTERONE_LABS: Final = (
 _CORTISOL_LABS: Final = (
     ("morning_cortisol_nmol_l", None),
     ("morning_cortisol_ug_dl", "cortisol_nmol_l_per_ug_dl"),
+    ("morning_cortisol_ug_l", "cortisol_nmol_l_per_ug_l"),
 )
 
 
@@ -496,7 +497,7 @@ class RowContext:
         return CueHit(RED_FLAG_CUE, "free_t4", quote, quote)
 
     def _low_morning_cortisol(self) -> CueHit | None:
-        """A morning or basal cortisol written in a note (states.toml: in nmol/L or µg/dL)
+        """A morning or basal cortisol written in a note (states.toml: in nmol/L, µg/dL or µg/L)
         below morning_cortisol_low_nmol_l: a feature of adrenal insufficiency, a red flag as the
         words "adrenal insufficiency" are (clinical-reference §1.3, BNSSG: 9 am cortisol < 100
         nmol/L, urgent referral)."""

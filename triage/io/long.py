@@ -82,6 +82,8 @@ from triage.values import (
     context_ranges,
     fraction_of_one,
     hcg_positive,
+    hcg_unread_unit,
+    hcg_unread_warning,
     infer_decimal_mark,
     is_empty_value,
     lab_word,
@@ -1723,6 +1725,9 @@ def _apply_context(
             _fill(frame, f"{name}_loinc", fi[empty], list(context.loincs[c][empty]), "string")
         if name == "hcg":
             texts = context.texts[c]
+            unread = [u for u in map(hcg_unread_unit, map(str, texts)) if u is not None]
+            if unread:  # "HCG; 45000; kIU/L": said, not dropped in silence
+                warnings.append("test " + hcg_unread_warning("hCG", unread))
             _fill(frame, "hcg", fi, list(texts), "string")
             _fill(frame, "hcg_positive", fi, [hcg_positive(str(t)) for t in texts], "boolean")
             continue

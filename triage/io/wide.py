@@ -89,6 +89,8 @@ from triage.values import (
     group_interval,
     has_two_digit_year,
     hcg_positive,
+    hcg_unread_unit,
+    hcg_unread_warning,
     header_flag_codes,
     header_says_percent,
     header_says_upper_limit,
@@ -3538,6 +3540,7 @@ class _Builder:
         headed = self.table.header_units.get("hcg", "")
         unit = headed or HCG_UNIT
         assumed: list[str] = []
+        unread: list[str] = []  # units written that an hCG is not read in ("E/L" was one)
         decimal = self._decimal(col)  # "12.500" beside decimal commas is 12500
 
         def read(cell: object) -> tuple[str | None, bool | None]:
@@ -3554,6 +3557,9 @@ class _Builder:
                     assumed.append(text)
                 text = f"{text} {unit}"
             number = f"{quantity.qualifier}{quantity.value:g} {quantity.unit_text or unit}"
+            stray = hcg_unread_unit(number)
+            if stray is not None:
+                unread.append(stray)
             return text, hcg_positive(number)
 
         codes, parsed = self._distinct(col, read)
@@ -3564,6 +3570,10 @@ class _Builder:
                 f"column {header!r}: {len(assumed)} distinct number(s) without a unit were read "
                 f"as {HCG_UNIT} (= mIU/mL, the units hCG is reported in); name the unit in the "
                 "header if it is another"
+            )
+        if unread:
+            self.warnings.append(
+                "column " + hcg_unread_warning(self.table.headers.get("hcg", "hcg"), unread)
             )
         self.out["hcg"] = texts
         self.out["hcg_positive"] = _pick(codes, parsed, lambda p: p[1], object)

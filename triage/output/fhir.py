@@ -316,11 +316,17 @@ HCG_UNITS: Final[dict[str, tuple[str, str]]] = {
     "u/l": ("IU/L", "[IU]/L"),
     "ui/l": ("IU/L", "[IU]/L"),
     "ie/l": ("IU/L", "[IU]/L"),
+    "e/l": ("IU/L", "[IU]/L"),  # Dutch: eenheden
     "miu/ml": ("mIU/mL", "m[IU]/mL"),
     "mu/ml": ("mIU/mL", "m[IU]/mL"),
     "mui/ml": ("mIU/mL", "m[IU]/mL"),
     "mie/ml": ("mIU/mL", "m[IU]/mL"),
+    "me/ml": ("mIU/mL", "m[IU]/mL"),
     "iu/ml": ("IU/mL", "[IU]/mL"),
+    "ui/ml": ("IU/mL", "[IU]/mL"),
+    "ie/ml": ("IU/mL", "[IU]/mL"),
+    "u/ml": ("IU/mL", "[IU]/mL"),
+    "e/ml": ("IU/mL", "[IU]/mL"),
 }
 CONTEXT_FLAGS: Final[dict[str, str]] = {
     "lactating": "Lactating",
