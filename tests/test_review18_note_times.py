@@ -231,7 +231,7 @@ def test_a_recent_switch_still_acting_says_switched(tmp_path: Path) -> None:
         "switched to aripiprazole 2 days before the sample, within the 3-day washout: still acting"
         in switched["factor_evidence"]
     )
-    assert "stopped or last given 2 days before the sample" in stopped["factor_evidence"]
+    assert "stopped 2 days before the sample" in stopped["factor_evidence"]
 
 
 def test_the_stop_wording_is_data_checked_on_load() -> None:

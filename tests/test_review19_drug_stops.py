@@ -85,9 +85,12 @@ ENDED_IN_A_MONTH = ["risperidone 2 mg (2024-01 to 2026-08)", "Risperdal (06/2024
 def test_a_drug_ended_on_a_written_date_is_not_current(tmp_path: Path) -> None:
     rows = _rows(tmp_path, ENDED_ON_A_DAY + ENDED_IN_A_MONTH)
     assert [(text, _not_current(row)) for text, row in rows if _not_current(row)] == []
+    last_doses = ("letzte Einnahme", "last dose", "laatste dosis", "ultima assunzione")
     for text, row in rows:
         when = "111 days" if text in ENDED_ON_A_DAY else "81–111 days"
-        assert f"stopped {when} before the sample" in row["factor_evidence"], (text, row)
+        # a last dose is no stop: named as the last dose it is
+        said = "last given" if any(words in text for words in last_doses) else "stopped"
+        assert f"{said} {when} before the sample" in row["factor_evidence"], (text, row)
 
 
 # 2. An end within the washout, still to come, or no end at all ---------------------------------

@@ -21,6 +21,14 @@ reader asks `enumerated_list_spans`, the lists whose items a word, "/" or "&" jo
 nausea or visual disturbance", "keine Kopfschmerzen, Übelkeit oder Sehstörungen"), for the red
 flags, which a comma alone does not deny (a missed chiasmal compression costs more than an urgent
 review; clinical-reference §8).
+
+A stop or a past before a list of drugs reaches over it the same way (`stopped_list_spans`,
+synonyms.toml [stopped_lists]: "previously on risperidone, haloperidol; now aripiprazole",
+"früher Risperdal, Haldol", "arrêt de Risperdal, Haldol", "vroeger risperidon, haloperidol"):
+its own openers, the [negated_lists] words with its own `ends` (a time now: "now", "aktuell",
+"actuellement", "actualmente", "attualmente", "nu"; a later time; a switch) and `stops` (a drug
+added, started, continued), and a dose in an item is no statement ("früher Risperdal 4 mg, Haldol
+5 mg").  The drug reader takes such a list only when the stop covers a drug of its first item.
 """
 
 from __future__ import annotations
@@ -28,10 +36,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Final
+from typing import Any, Final
 
 from triage.values import synonyms_data
 
@@ -41,6 +49,7 @@ __all__ = [
     "inside",
     "negated_list_spans",
     "only_joiners",
+    "stopped_list_spans",
 ]
 
 Span = tuple[int, int]
@@ -131,6 +140,7 @@ class _Vocabulary:
     disjunctive: frozenset[str]
     max_item_words: int
     first_words: frozenset[str]  # the first words of the openers, weak or not
+    dose: re.Pattern[str] | None = None  # a dose an item may carry (a stop's list), or None
 
 
 def _alternation(phrases: Iterable[object]) -> str:
@@ -142,6 +152,31 @@ def _alternation(phrases: Iterable[object]) -> str:
 @cache
 def _vocabulary() -> _Vocabulary:
     table = synonyms_data()["negated_lists"]
+    return _vocabulary_of(table)
+
+
+@cache
+def _stop_vocabulary() -> _Vocabulary:
+    """synonyms.toml [stopped_lists]: its openers; [negated_lists]' words, with its own `ends`
+    and `stops` added; an item may carry a dose."""
+    negated = synonyms_data()["negated_lists"]
+    table = synonyms_data()["stopped_lists"]
+    units = _alternation(table["dose_units"])
+    dose = re.compile(rf"\d+(?:[.,]\d+)?\s*(?:{units})(?![^\W\d_])")
+    return _vocabulary_of(
+        {
+            **negated,
+            "openers": table["openers"],
+            "weak_openers": [],
+            "ends": [*negated["ends"], *table["ends"]],
+            "stops": [*negated["stops"], *table["stops"]],
+        },
+        dose=dose,
+    )
+
+
+def _vocabulary_of(table: Mapping[str, Any], dose: re.Pattern[str] | None = None) -> _Vocabulary:
+    """The vocabulary of a [negated_lists]-like table; `dose`: a dose its items may carry."""
     joiners = _alternation(table["joiners"])
     between = _alternation([*table["joiners"], *table["joiners_between_words"]])
     separator = rf"\s*[,/&]\s*(?:(?:{joiners})\s+)?|\s+(?:{between})\s+"
@@ -160,6 +195,7 @@ def _vocabulary() -> _Vocabulary:
             for phrase in (*table["openers"], *table["weak_openers"])
             for word in _WORD.findall(_plain(str(phrase)))[:1]
         ),
+        dose=dose,
     )
 
 
@@ -188,11 +224,35 @@ def enumerated_list_spans(text: str) -> tuple[Span, ...]:
     return tuple(span for span, enumerated in _spans(text) if enumerated)
 
 
+def stopped_list_spans(text: str) -> tuple[tuple[Span, Span], ...]:
+    """The lists a stop or a past before them covers (synonyms.toml [stopped_lists]: "previously
+    on risperidone, haloperidol; now aripiprazole", "früher Risperdal, Haldol", "arrêt de
+    Risperdal, Haldol"): per list, (its first item, the part after that item up to the end of
+    its last item), as negated_list_spans gives the second.  The drug reader takes the list
+    only when a drug is its first item."""
+    if not text:
+        return ()
+    return _stopped_spans(text)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _stopped_spans(text: str) -> tuple[tuple[Span, Span], ...]:
+    words = _stop_vocabulary()
+    plain = _plain(text)
+    if words.dose is not None:  # "früher Risperdal 4 mg, Haldol 5 mg": a dose is no statement
+        plain = words.dose.sub(lambda found: " " * len(found.group()), plain)
+    return tuple(((first, span[0]), span) for span, _, first in _lists(plain, words))
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def _spans(text: str) -> tuple[tuple[Span, bool], ...]:
     """Each negated list's span, and whether a word, "/" or "&" joins its items."""
-    words = _vocabulary()
-    plain = _plain(text)
+    return tuple((span, enumerated) for span, enumerated, _ in _lists(_plain(text), _vocabulary()))
+
+
+def _lists(plain: str, words: _Vocabulary) -> list[tuple[Span, bool, int]]:
+    """Each list an opener of `words` covers in `plain`: its span after the first item, whether
+    more than commas join its items, and where its first item starts."""
     tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(plain)]
     found = []
     at = 0
@@ -209,9 +269,9 @@ def _spans(text: str) -> tuple[tuple[Span, bool], ...]:
             continue
         span = _scope(plain, tokens, end, weak=weak, words=words)
         if span is not None:
-            found.append(span)
+            found.append((*span, end))
         at = bisect_left(tokens, (end,))
-    return tuple(found)
+    return found
 
 
 def _scope(

@@ -52,7 +52,14 @@ from triage.knowledge.loaders import factor_codes
 from triage.knowledge.model import Drug, DrugMatch
 from triage.numbers import age_text, span_words
 from triage.schema import DRUG_FACTOR_PREFIX, TEXT_FIELDS, field_words
-from triage.values import TEXT_CACHE_SIZE, stopped_days, stopped_month, stopped_year
+from triage.values import (
+    TEXT_CACHE_SIZE,
+    last_dose_days,
+    stopped_days,
+    stopped_month,
+    stopped_year,
+    written_end,
+)
 
 # Factor kinds (labels.toml) that explain a result without pointing to a pituitary cause.
 BENIGN_KINDS = frozenset({"artefact", "physiological", "drug", "systemic", "other"})
@@ -585,7 +592,7 @@ def _stopped_note(
     own = ctx.t(acts_after_stop) if acts_after_stop else None
     if not is_depot and days >= washout and (own is None or days > own):
         return ""
-    said = stop_words((days, days), written, switched_to, last_given=True)
+    said = stop_words((days, days), written, switched_to, depot=is_depot)
     if is_depot:
         acting = fmt(ctx.t(depot_acting_threshold(written)))
         return f"; {said}: a depot still acts up to {acting} days after"
@@ -626,12 +633,14 @@ def stop_words(
     written: str = "",
     switched_to: str = "",
     *,
-    last_given: bool = False,
+    depot: bool = False,
 ) -> str:
     """A drug's stop in the words of labels.toml [drug_stops]: stopped, or switched to the drug
     `switched_to` ("switched to aripiprazole 50 days before the sample"), at the time `span`
-    gives (knowledge/drugs.py stop_span; None: not written); `last_given`: a time that may be
-    the last dose's ("stopped or last given 2 days before the sample")."""
+    gives (knowledge/drugs.py stop_span; None: not written).  A time `written` as the last
+    dose's ("last dose 2 days ago", "letzte Inj. 08.01.2026": _last_dose_written) is no stop:
+    "last given 2 days before the sample", for a `depot` "last injection 44 days before the
+    sample" (a depot given on schedule is still being taken)."""
     words = load_labels().drug_stops
     if span is not None and span[1] is None:
         key = "switched_recently" if switched_to else "stopped_recently"
@@ -644,8 +653,22 @@ def stop_words(
     else:
         what = "year" if stopped_month(written) is None and stopped_year(written) else "month"
         when = f"{fmt(fewest)}–{fmt(most)} days before the sample (only its {what} written)"
-    key = "switched_when" if switched_to else "last_given_when" if last_given else "stopped_when"
+    if switched_to:
+        key = "switched_when"
+    elif _last_dose_written(written):
+        key = "last_injection_when" if depot else "last_given_when"
+    else:
+        key = "stopped_when"
     return words[key].format(drug=switched_to, when=when)
+
+
+def _last_dose_written(written: str) -> bool:
+    """Whether `written` dates the drug's last dose (synonyms.toml [values.last_dose]: "last
+    injection 2026-09-01", "letzte Gabe vor 3 Wochen"), not its stop."""
+    if last_dose_days(written) is not None:
+        return True
+    end = written_end(written)
+    return end is not None and end.last_dose
 
 
 def _stop_span_note(
@@ -661,7 +684,7 @@ def _stop_span_note(
     fewest, most = span
     if most is not None and most < 0:
         return "; stopped only after the sample: taken when it was drawn"
-    when = stop_words(span, written, switched_to)
+    when = stop_words(span, written, switched_to, depot=is_depot)
     if is_depot:
         acting = fmt(ctx.t(depot_acting_threshold(written)))
         return f"; {when}: a depot still acts up to {acting} days after"
@@ -1915,7 +1938,8 @@ def _not_counted_words(ctx: RowContext, meds: str, mentions: list[DrugMention], 
     if not found:
         return load_labels().drug_stops["stopped"]
     written = medication_item(meds, found[0].match.matched_text)
-    return stop_words(_stop_span(ctx, written), written)
+    depot = is_depot_item(ctx, written, found[0].match.drug)
+    return stop_words(_stop_span(ctx, written), written, depot=depot)
 
 
 def _switch_as_stop(ctx: RowContext, text: str, match: DrugMatch) -> str:

@@ -93,6 +93,7 @@ DRUG_STOP_TEMPLATES: Final[dict[str, frozenset[str]]] = {
     "stopped_when": frozenset({"when"}),
     "stopped_recently": frozenset(),
     "last_given_when": frozenset({"when"}),
+    "last_injection_when": frozenset({"when"}),
     "switched": frozenset({"drug"}),
     "switched_when": frozenset({"drug", "when"}),
     "switched_recently": frozenset({"drug"}),

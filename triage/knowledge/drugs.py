@@ -90,7 +90,7 @@ from typing import Final
 
 from triage.knowledge.loaders import drug_term_key, load_drug_words
 from triage.knowledge.model import Drug, DrugMatch
-from triage.negated_lists import inside, negated_list_spans, only_joiners
+from triage.negated_lists import inside, negated_list_spans, only_joiners, stopped_list_spans
 from triage.regex_cache import compile_vocabulary
 from triage.transliteration import pattern as with_ascii_spellings
 from triage.values import (
@@ -107,6 +107,7 @@ from triage.values import (
     stopped_month,
     stopped_recently,
     stopped_year,
+    synonyms_data,
     without_general_statements,
     writes_a_date,
     writes_a_year,
@@ -509,6 +510,9 @@ _NEGATED_LABEL: Final = re.compile(
     r"vortherapie|vorbehandlung|altmedikation|ausgeschlichen|beendet|tapered(?:\s+off)?|"
     r"ended|finished|termine(?:e|s|es)?|terminad[oa]s?|terminat[oi]|afgebouwd|beeindigd|ex|"
     r"ehemalige?|eerdere?|vorige?|"
+    # tried before, failed: "Previously tried:", "Failed trials:", "Bisherige Medikation:",
+    # "Prior antipsychotics:" (a noun below)
+    r"previously(?:\s+(?:tried|used|taken|given))?|tried|failed|bisherige?[nrs]?|"
     # a contraindication or intolerance: "contraindicated: haloperidol", "Kontraindikation:
     # MCP", "contre-indication : métoclopramide", "contraindicado:", "controindicazioni:"
     r"contra[\s-]?indicat\w*|contraindica\w*|kontraindi\w*|contre[\s-]?indi\w*|controindica\w*|"
@@ -518,17 +522,24 @@ _NEGATED_LABEL: Final = re.compile(
     r"programad[oa]s?|da\s+iniziare|pianificat[oa]|gepland|te\s+starten)"
     r"(?:\s+(?:meds?|medications?|medicines?|drugs?|treatments?|medikament\w*|medikation|"
     r"traitements?|medicaments?|medicacion|medicamentos?|farmaci|terapi[ae]|medicatie|"
-    r"medicijnen|geneesmiddelen))?\s*:"
+    r"medicijnen|geneesmiddelen|antipsychotics?|neuroleptics?|neuroleptika|neuroleptiques?|"
+    r"antipsicotic[oi]s?|antipsychotica|trials?|therapies|therapien|therapieversuche|"
+    r"essais|ensayos|tentativi|pogingen))?\s*:"
     # the medication noun first: "medicación previa:", "traitement antérieur :", "terapia
     # precedente:", "previous medication:" is above
     r"|(?<![^\W\d_])(?:medications?|medikation|medikamente|traitements?|medicaments?|medicacion|"
     r"medicamentos?|tratamientos?|farmaci|terapi[ae]|trattamenti|medicatie|therapie|"
-    r"behandlung)\s+(?:previ[ao]s?|anterior(?:es)?|anterieure?s?|precedente?s?|precedenti|"
+    r"behandlung|tentativi|essais|ensayos|pogingen|trials?|antipsicotici|neurolettici)\s+"
+    r"(?:previ[ao]s?|anterior(?:es)?|anterieure?s?|precedente?s?|precedenti|pregress[aoie]|"
+    r"fallit[oaie]|fallid[oa]s?|echoue(?:e|s|es)?|mislukte|"
     r"arretee?s?|suspendid[oa]s?|sospes[aoie]|interrott[aoie]|abgesetzt|beendet|gestopt|"
     r"voorheen|vroeger|termine(?:e|s|es)?|terminad[oa]s?|terminat[aoie]|finished|ended|"
     r"afgebouwd|gestaakt|beeindigd)\s*:",
     re.IGNORECASE,
 )
+# A time now or a switch in a stopped label's list (synonyms.toml [stopped_lists] ends: "now",
+# "aktuell", "actuellement", "actualmente", "attualmente", "nu"): the drugs after it are taken.
+_NOW_AFTER_LABEL: Final = re.compile(_word_set_pattern(synonyms_data()["stopped_lists"]["ends"]))
 # An abbreviated contraindication label, in capitals: "KI: MCP" (Kontraindikation), "CI:
 # neuroleptiques" (contre-indication, contraindication), "K.I.:".  Read in the text as written.
 _NEGATED_ABBREVIATION: Final = re.compile(r"(?<![^\W\d_])(?:KI|CI|K\.\s?I\.|C\.\s?I\.)\s*:")
@@ -711,11 +722,18 @@ class DrugMatcher:
         terms = spans
         spans = [(start, _word_end(folded, end)) for start, end in terms]
         listed = negated_list_spans(folded)  # "no antipsychotics, metoclopramide or domperidone"
+        # "previously on risperidone, haloperidol", "früher Risperdal, Haldol": a stop before a
+        # list of drugs
+        stop_lists = stopped_list_spans(folded)
         negated, carriers, switched_into = (
             _negations(
-                folded, spans, listed, [self._acts_after_stop(folded, *term) for term in terms]
+                folded,
+                spans,
+                listed,
+                [self._acts_after_stop(folded, *term) for term in terms],
+                stop_lists,
             )
-            if listed or _may_negate(folded)
+            if listed or stop_lists or _may_negate(folded)
             else ([False] * len(spans), list(range(len(spans))), {})
         )
         stopped = list(negated)
@@ -1466,6 +1484,7 @@ def _negations(
     spans: list[tuple[int, int]],
     listed: Sequence[tuple[int, int]] = (),
     acting: Sequence[str] = (),
+    stop_lists: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
 ) -> tuple[list[bool], list[int], dict[int, int]]:
     """For each mention, whether its clause says the drug is not being taken; the mention
     whose words decide that (itself, or the last drug of a list a stop after it ends: "Risperidon,
@@ -1475,7 +1494,10 @@ def _negations(
     index of the mention whose words after it give the switch's time (_switched_recently).
     `acting`: per mention, the thresholds.toml name of the days its drug acts after a stop
     (drugs.toml acts_after_stop; "": the withdrawal days), within which a last dose written with
-    its date is the latest of a drug taken (_dated_end_passed)."""
+    its date is the latest of a drug taken (_dated_end_passed).  `stop_lists`: (first item, the
+    rest) of each list a stop or a past opens (triage.negated_lists.stopped_list_spans: "früher
+    Risperdal, Haldol"); a drug in the rest is not taken, as in a negated list, when the stop
+    before the list said so of a drug in its first item."""
     written = text  # as written: the capitals of "KI:", "CI:"
     lowered = text.lower()
     if len(lowered) == len(text):  # positions stay valid (always, for folded text)
@@ -1497,6 +1519,7 @@ def _negations(
     bounds = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(text)]
     result: list[bool] = []
     stopped_after: list[bool] = []  # a stop written after the drug
+    stopped_before: list[bool] = []  # a stop written before the drug
     switched_into: dict[int, int] = {}  # an old drug -> the new one it was switched to
     previous_end = -1
     previous_pre = previous_switched_to = previous_substituted = previous_switched_away = False
@@ -1590,7 +1613,14 @@ def _negations(
             or _PAST_ALONE_AFTER.match(text, end, clause_end) is not None
             or _FREE_AFTER.match(text, end, clause_end) is not None
         )
-        in_list = pre is not False and inside(listed, start)
+        in_list = pre is not False and (
+            inside(listed, start)
+            or any(
+                inside((rest,), start)
+                and any(stopped_before[i] and inside((first,), spans[i][0]) for i in range(index))
+                for first, rest in stop_lists
+            )
+        )
         # "Absetzen von Risperdal geplant": its stop planned, taken now
         planned_stop = bool(_STOP_NOUN.search(pre_part)) and bool(
             _PLAN_WORDS.search(text, end, clause_end)
@@ -1599,6 +1629,7 @@ def _negations(
             not planned_stop and (pre_negated or post_negated or in_label or answered_no or in_list)
         )
         stopped_after.append(post_negated)
+        stopped_before.append(bool(pre_negated) or in_list)
         if switched and not result[-1] and not _planned_switch(text, spans[index - 1][0], end):
             result[-2] = True
             switched_into[index - 1] = index
@@ -2882,6 +2913,9 @@ def _negated_regions(
         end = found.start() if found else len(text)
         following = _TAKING_LABEL.search(text, label.end(), end)
         end = following.start() if following else end
+        # "Prior antipsychotics: risperidone, haloperidol, now aripiprazole": taken from then on
+        current = _NOW_AFTER_LABEL.search(text, label.end(), end)
+        end = current.start() if current else end
         if _ambiguous_label(label):
             reach = label.end()
             for start, stop in sorted(spans):
