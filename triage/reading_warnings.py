@@ -41,6 +41,9 @@ KINDS: Final[tuple[WarningKind, ...]] = (
     WarningKind("could not be read as dates", "date cell(s) that could not be read"),
     WarningKind("reference interval that could not be read", "interval(s) that could not be read"),
     WarningKind("interval per group (sex, age", "interval(s) per group none of which fits"),
+    WarningKind(
+        "with letters that read two ways", "row(s) whose interval sex letters read two ways"
+    ),
     WarningKind("interval that suggests another unit", "unit(s) that disagree with the interval"),
     WarningKind("had no unit; it was taken from", "unit(s) taken from the interval"),
     WarningKind("the values look like IU/L", "result column(s) in mIU/L that look like IU/L"),

@@ -2121,6 +2121,10 @@ def two_readings(cell: str) -> tuple[float, float] | None:
     return float(f"{whole}.{part}"), float(whole + part)
 
 
+# Two limits in what follows an interval's upper limit: a second interval, not a unit.
+_ANOTHER_RANGE: Final = re.compile(r"\d\s*(?:-|–|—)\s*[.,]?\d")
+
+
 def parse_interval(cell: object, decimal: str | None = None) -> Interval | None:
     """A reference interval written as text; None when the text is not one.
 
@@ -2145,6 +2149,10 @@ def parse_interval(cell: object, decimal: str | None = None) -> Interval | None:
         if low.status != "ok" or high.status != "ok" or low.value is None or high.value is None:
             return None
         if low.qualifier or high.qualifier or low.value > high.value:
+            return None
+        if (low.flag and low.text[:1].isalpha()) or _ANOTHER_RANGE.search(high.unit_text):
+            # a label read as a flag ("H 4,0-15,2": hommes, heren) or a second interval after
+            # the first ("H 4,0-15,2 / D 4,8-23,3"): a cell of intervals per group
             return None
         return Interval(low.value, high.value, high.unit_text or low.unit_text)
     single = _parse_quantity_text(text, decimal)
@@ -2214,7 +2222,9 @@ def _both_sexes_join() -> re.Pattern[str]:
     return re.compile(rf"\s*(?:[/&+]|{words})\s*", re.IGNORECASE)
 
 
-def parse_sex_intervals(cell: object, decimal: str | None = None) -> dict[str, Interval] | None:
+def parse_sex_intervals(
+    cell: object, decimal: str | None = None, letters: Mapping[str, str] | None = None
+) -> dict[str, Interval] | None:
     """Intervals given per group in one cell; None unless every part is a label and an interval.
 
     Keyed "F" / "M" (the interval of that sex), "any" (an adult's of either sex: "Adults:
@@ -2226,36 +2236,194 @@ def parse_sex_intervals(cell: object, decimal: str | None = None) -> dict[str, I
     ("M: 4.0-15.2; F: 4.8-23.3", "Frauen bis 25, Männer bis 20", "F: 5-25; pregnancy: 10-209",
     "Women 5-25 (pregnant 10-209)") or after each one ("<25 (mujeres), <20 (hombres)",
     "5-25 (non-pregnant)"); the labels are the [values.sex] words and
-    [values.sex.interval_groups] phrases (a non-pregnant group is the women's interval)."""
+    [values.sex.interval_groups] phrases (a non-pregnant group is the women's interval).
+
+    One-letter labels that read two ways ("M: 4,0-15,2 V: 4,8-23,3": man / vrouw or mujer /
+    varón) are read as ``letters`` says (the file's language: sex_label_letters), else by the
+    numbers, else the stricter interval is every group's (sex_intervals_read says which)."""
+    return sex_intervals_read(cell, decimal, letters)[0]
+
+
+# How sex_intervals_read read a cell's one-letter labels that read two ways ("" when none do).
+LETTERS_BY_LANGUAGE: Final = "language"
+LETTERS_BY_NUMBERS: Final = "numbers"
+LETTERS_UNDECIDED: Final = "undecided"
+
+
+def sex_intervals_read(
+    cell: object, decimal: str | None = None, letters: Mapping[str, str] | None = None
+) -> tuple[dict[str, Interval] | None, str]:
+    """parse_sex_intervals, and how its one-letter labels were read where they read two ways
+    (synonyms.toml [[values.sex.interval_letter_readings]]): LETTERS_BY_LANGUAGE (``letters``,
+    the file's reading, decided), LETTERS_BY_NUMBERS (the reading whose women's upper limit is
+    the higher, as in every adult set: clinical-reference §2.2), LETTERS_UNDECIDED (the
+    stricter interval, the lower upper limit, is every group's: never a false normal), or ""."""
     if not isinstance(cell, str):
-        return None
+        return None, ""
     text = _clean_text(cell)
     labels = _interval_labels(text)
     if not labels:
-        return None
-    letters = {text[a:b].strip(".").upper() for a, b, _ in labels if len(text[a:b].strip(".")) == 1}
-    if {"V", "M"} <= letters:
-        # "V: 4.0-15.2 M: 4.8-23.3" is varón / mujer in Spanish but vrouw / man in Dutch: not
-        # guessed (the reference set's interval is used, and the cell is said unread)
-        return None
-    if {"H", "M"} <= letters:  # hombre / mujer: M is the women's interval here
-        spanish = {"H": "M", "M": "F"}
-        labels = [
-            (a, b, spanish[text[a:b].strip(".").upper()])
-            if text[a:b].strip(".").upper() in spanish
-            else (a, b, key)
+        return None, ""
+    singles = {text[a:b].strip(".").lower() for a, b, _ in labels if len(text[a:b].strip(".")) == 1}
+    tables: list[tuple[dict[str, str], dict[str, Interval]]] = []
+    for reading in _letter_readings(singles, letters):
+        relabelled = [
+            (a, b, _with_sex(key, reading.get(text[a:b].strip(".").lower())))
             for a, b, key in labels
         ]
-    found = _labelled(text, labels, decimal, first=True)
-    if found is None:
-        found = _labelled(text, labels, decimal, first=False)
-    if not found:
-        return None
+        found = _labelled(text, relabelled, decimal, first=True)
+        if found is None:
+            found = _labelled(text, relabelled, decimal, first=False)
+        if not found or any(found == t for _, t in tables):
+            continue
+        read = {
+            text[a:b].strip(".").lower(): key.partition(":")[0]
+            for a, b, key in relabelled
+            if len(text[a:b].strip(".")) == 1
+        }
+        if _letters_fit(found, read):
+            tables.append((read, found))
+    if not tables:
+        return None, ""
+    how = ""
+    if len(tables) > 1:
+        found, how = _decide_letters(tables, letters)
+    else:
+        found = tables[0][1]
     units = {i.unit_text for i in found.values() if i.unit_text}
     if len(units) == 1:  # "M 86-324, F 102-496 mU/L": the one unit is every part's
         (unit,) = units
         found = {key: Interval(i.low, i.high, i.unit_text or unit) for key, i in found.items()}
-    return found
+    return found, how
+
+
+def _with_sex(key: str, sex: str | None) -> str:
+    """A label's key with its sex part read otherwise ("F:postmenopausal" -> "M:...")."""
+    if sex is None:
+        return key
+    _, colon, group = key.partition(":")
+    return f"{sex}{colon}{group}"
+
+
+@cache
+def _interval_letter_tables() -> tuple[tuple[str, dict[str, str], frozenset[str]], ...]:
+    """(name, letter -> sex, header words) of synonyms.toml
+    [[values.sex.interval_letter_readings]]."""
+    data = synonyms_data()["values"]["sex"].get("interval_letter_readings", [])
+    return tuple(
+        (
+            str(r["name"]),
+            {k.lower(): str(v) for k, v in r["letters"].items()},
+            frozenset(normalise_word(h) for h in r.get("headers", [])),
+        )
+        for r in data
+    )
+
+
+def sex_label_letters(
+    sex_cells: Sequence[object], sex_header: str, headers: Iterable[str]
+) -> dict[str, str]:
+    """How the file's language reads one-letter sex labels that read two ways (letter -> "F" /
+    "M"; sex_intervals_read): by its sex column's language-dependent codes (sex_letter_reading:
+    V beside M under "Geslacht" is vrouw, under "Sexo" varón) and by its headers' language
+    (synonyms.toml [[values.sex.interval_letter_readings]] headers).  A letter the evidence
+    reads both ways is left out."""
+    told: list[Mapping[str, str | None]] = []
+    column = sex_letter_reading(sex_cells, sex_header) if sex_cells else None
+    if column is not None and column.name:
+        told.append(column.letters)
+    headings = [normalise_word(h) for h in headers if isinstance(h, str)]
+    words = {w for h in headings for w in (h, *re.findall(r"\w+", h))}
+    for _, table, names in _interval_letter_tables():
+        phrases = [n for n in names if " " in n]
+        if words & names or any(
+            re.search(rf"\b{re.escape(n)}\b", h) for n in phrases for h in headings
+        ):
+            told.append(table)
+    out: dict[str, str] = {}
+    spoilt: set[str] = set()
+    for reading in told:
+        for letter, sex in reading.items():
+            if sex not in ("F", "M") or out.get(letter, sex) != sex:
+                spoilt.add(letter)
+            else:
+                out[letter] = sex
+    return {k: v for k, v in out.items() if k not in spoilt}
+
+
+def _letter_readings(singles: set[str], letters: Mapping[str, str] | None) -> list[dict[str, str]]:
+    """The readings of an interval cell's one-letter labels: the usual one (no change: {}) and
+    each language's that reads every one of them; one letter alone is read the usual way, or
+    as the file's ``letters`` read it."""
+    readings: list[dict[str, str]] = [{}]
+    if len(singles) < 2:
+        if letters and singles and next(iter(singles)) in letters:
+            return [{k: letters[k] for k in singles}]  # "V 4,8-23,3" in a file of varón / mujer
+        return readings
+    for _, table, _ in _interval_letter_tables():
+        if singles <= set(table):
+            readings.append({k: v for k, v in table.items() if k in singles})
+    return readings
+
+
+@cache
+def _interval_letters() -> frozenset[str]:
+    """synonyms.toml [values.sex] interval_female_letters: women's labels in interval cells
+    only."""
+    return frozenset(synonyms_data()["values"]["sex"].get("interval_female_letters", []))
+
+
+def _letters_fit(found: Mapping[str, Interval], read: Mapping[str, str]) -> bool:
+    """A reading's table fits: two or more one-letter labels (``read``: letter -> the sex it is
+    read as) name both sexes, and an interval-only letter (D: dames, donne) stands beside a
+    label of the other sex."""
+    only = _interval_letters()
+    both = {"F", "M"} <= {key.partition(":")[0] for key in found}
+    if len(read) >= 2 and not {"F", "M"} <= set(read.values()):
+        return False
+    return both or not (set(read) & only)
+
+
+def _decide_letters(
+    tables: list[tuple[dict[str, str], dict[str, Interval]]], letters: Mapping[str, str] | None
+) -> tuple[dict[str, Interval], str]:
+    """The table of the cell's readings (letter -> sex, table) that the file's ``letters``
+    choose, else the numbers; else every group given the stricter interval
+    (sex_intervals_read)."""
+
+    def higher_for_women(table: Mapping[str, Interval]) -> bool | None:
+        women, men = table.get("F"), table.get("M")
+        if women is None or men is None or women.high is None or men.high is None:
+            return None
+        return None if women.high == men.high else women.high > men.high
+
+    told = {k: v for k, v in (letters or {}).items() if v in ("F", "M")}
+    fitting = [
+        table
+        for read, table in tables
+        if any(k in told for k in read) and all(told.get(k, v) == v for k, v in read.items())
+    ]
+    if len(fitting) == 1:
+        if higher_for_women(fitting[0]) is not False:
+            return fitting[0], LETTERS_BY_LANGUAGE
+        return _strictest(tables[0][1]), LETTERS_UNDECIDED  # the language and numbers disagree
+    by_numbers = [table for _, table in tables if higher_for_women(table)]
+    if len(by_numbers) == 1:
+        return by_numbers[0], LETTERS_BY_NUMBERS
+    return _strictest(tables[0][1]), LETTERS_UNDECIDED
+
+
+def _strictest(table: Mapping[str, Interval]) -> dict[str, Interval]:
+    """Every group of ``table`` given its interval with the lowest upper limit (then the
+    highest lower limit): the one no row can be falsely normal against."""
+    strict = min(
+        table.values(),
+        key=lambda i: (
+            math.inf if i.high is None else i.high,
+            -(i.low if i.low is not None else -math.inf),
+        ),
+    )
+    return dict.fromkeys(table, strict)
 
 
 def group_interval(
@@ -2340,6 +2508,8 @@ def _interval_labels(text: str) -> list[tuple[int, int, str]]:
                 word = normalise_word(phrase.rstrip("."))
                 if word not in words.honorifics or word in {"m", "frau"}:
                     sex = parse_sex(phrase.rstrip("."))
+                if sex is None and word in _interval_letters():
+                    sex = "F"  # "D 4,8-23,3 / H 4,0-15,2": dames, donne (_letters_fit)
             if group is not None or sex is not None:
                 spans.append((run[0].start(), run[-1].end(), sex, group))
                 k += size

@@ -4,7 +4,9 @@ Order of preference (recorded in reference_source / reference_stratum / referenc
 1. physiological: pregnancy (by trimester when the gestation is known), breastfeeding, or the
    neonatal period; the stratum comes from the chosen set, else from the default set;
 2. row: the lab's own interval written on the row, when it is plausible for prolactin in the
-   result's unit (else the other unit is tried, else the set is used and the note says why);
+   result's unit (one plausible there only as a pregnancy, breastfeeding or neonatal interval
+   is judged beside the set's; one that fits no stratum there is tried in the other unit, else
+   the set is used and the note says why);
 3. set: the stratum of the set for the row's assay (else the chosen set) for the patient's sex,
    age (children's bands) and menopausal status (assumed past childbearing age when not stated,
    unless the row says she still menstruates).
@@ -205,6 +207,10 @@ class RowIntervals:
     # per row, a lone number in the interval cell ("23.3") in ng/mL, NaN elsewhere: perhaps the
     # lab's upper limit, perhaps not, so it is judged beside the reference set's interval
     lone_high: list[float] = field(default_factory=list)
+    # per row, True where the lab's interval (low / high) is plausible in the result's unit only
+    # as a pregnancy, breastfeeding or neonatal interval ("10.0-209.0" beside a result in
+    # ng/mL): judged beside the reference set's interval, never alone (_vet_one)
+    physiological: list[bool] = field(default_factory=list)
 
 
 def _other_unit(unit: str) -> str:
@@ -221,7 +227,9 @@ def vet_row_intervals(
 ) -> RowIntervals:
     """Keep a row interval whose upper limit is plausible for prolactin in the result's unit.
 
-    An implausible one (e.g. "102-496 mIU/L" against a result in ng/mL, or "0-5000") is read in
+    A wider one that still fits some stratum of the sets in that unit ("10.0-209.0", the
+    pregnancy interval, beside ng/mL) is kept and judged beside the set's interval (_vet_one);
+    one that fits none (e.g. "102-496 mIU/L" against a result in ng/mL, or "0-5000") is read in
     the other unit when that makes it plausible (and the text does not name the row's unit), else
     dropped so that the set's interval applies; either way the note says so."""
     th = knowledge.thresholds
@@ -234,7 +242,9 @@ def vet_row_intervals(
     highs = high_ng.to_numpy(dtype="float64").copy()
     factors = factor.to_numpy(dtype="float64")
     notes = [""] * len(frame)
-    cache: dict[Hashable, tuple[float, float, str]] = {}
+    physiological = [False] * len(frame)
+    widest = physiological_bounds(knowledge)
+    cache: dict[Hashable, tuple[float, float, str, bool]] = {}
     for i in np.flatnonzero(~np.isnan(highs)).tolist():
         infant = bool(ages[i] < 1)
         bounds = th.plausible_uln_ng_ml(infant=infant)
@@ -242,9 +252,9 @@ def vet_row_intervals(
         key = (lows[i], highs[i], units[i], factors[i], infant, names_ng, names_miu)
         if key not in cache:
             cache[key] = _vet_one(
-                lows[i], highs[i], units[i], factors[i], bounds, (names_ng, names_miu)
+                lows[i], highs[i], units[i], factors[i], bounds, (names_ng, names_miu), widest
             )
-        lows[i], highs[i], verdict = cache[key]
+        lows[i], highs[i], verdict, physiological[i] = cache[key]
         if verdict:
             shown = written[i] if isinstance(written[i], str) and written[i].strip() else None
             # the limits of their own cells are quoted as the file gave them, without the
@@ -277,7 +287,7 @@ def vet_row_intervals(
             if number is not None and number > 0 and divisor > 0:
                 bounds = th.plausible_uln_ng_ml(infant=bool(ages[i] < 1))
                 names = ("unit_ng" in hits[i], "unit_miu" in hits[i])
-                _, high, verdict = _vet_one(
+                _, high, verdict, _ = _vet_one(
                     math.nan, number / divisor, units[i], factors[i], bounds, names
                 )
                 if not verdict and bounds[0] <= high <= bounds[1]:
@@ -289,7 +299,18 @@ def vet_row_intervals(
         notes,
         per_sex,
         lone,
+        physiological,
     )
+
+
+def physiological_bounds(knowledge: Knowledge) -> tuple[float, float]:
+    """(highest lower limit, highest upper limit) in ng/mL of any stratum of the reference sets,
+    pregnancy, breastfeeding and neonatal ones included: a lab's interval beyond them is no
+    prolactin interval of any group in that unit (reference_ranges/*.toml, never a number here)."""
+    strata = [st for rs in all_sets(knowledge).values() for st in rs.strata]
+    lows = [float(st.low_ng_ml) for st in strata if st.low_ng_ml is not None]
+    highs = [float(st.high_ng_ml) for st in strata]
+    return (max(lows) if lows else math.nan, max(highs) if highs else math.nan)
 
 
 def _lone_note(written: str) -> str:
@@ -327,7 +348,7 @@ def _both_sexes_ng(
         if iv.high is None or not divisor > 0:
             return None
         low = math.nan if iv.low is None else iv.low / divisor
-        low, high, verdict = _vet_one(low, iv.high / divisor, unit, factor, bounds, names)
+        low, high, verdict, _ = _vet_one(low, iv.high / divisor, unit, factor, bounds, names)
         if verdict or math.isnan(high):
             return None  # an implausible or converted limit: the set's interval, with a note
         found.append((key, low, high))
@@ -355,30 +376,65 @@ def _vet_one(
     factor: float,
     bounds: tuple[float, float],
     names: tuple[bool, bool],
-) -> tuple[float, float, str]:
-    """(low, high, note template) for one row interval in ng/mL."""
+    widest: tuple[float, float] = (math.nan, math.nan),
+) -> tuple[float, float, str, bool]:
+    """(low, high, note template, physiological only) for one row interval in ng/mL.
+
+    An upper limit within ``bounds`` (an interval outside pregnancy, breastfeeding and the
+    neonatal period) is kept.  Else an interval whose text does not name the other unit is
+    still read in the result's unit when it fits some stratum the reference sets know
+    (``widest``: physiological_bounds; "10.0-209.0", the pregnancy interval, beside a result
+    in ng/mL): then it is one of those physiological intervals and is judged beside the set's
+    interval (the last element True).  Only where it fits no stratum in that unit is it read
+    in the other unit, when that makes it plausible; else it is dropped."""
 
     def plausible(value: float) -> bool:
         return bounds[0] <= value <= bounds[1]
 
     if plausible(high) or unit not in (NG_ML, MIU_L) or not factor > 0:
-        return low, high, ""
+        return low, high, "", False
     other = _other_unit(unit)
     names_own = names[0] if unit == NG_ML else names[1]
+    names_other = names[1] if unit == NG_ML else names[0]
+    fits_some = (
+        not names_other and bounds[0] <= high <= widest[1] and (math.isnan(low) or low <= widest[0])
+    )
+    if fits_some:
+        said = "as its text says" if names_own else "no unit is written beside it"
+        return (
+            low,
+            high,
+            f"the lab's interval '{{written}}' is read in {{unit}}, the unit of the result "
+            f"({said}); so read it is wider than any interval outside pregnancy, breastfeeding "
+            "and the neonatal period, and is judged beside the reference set's interval above "
+            "(high only above both, normal only within both, otherwise indeterminate)",
+            True,
+        )
     scale = 1 / factor if unit == NG_ML else factor
     if not names_own and plausible(high * scale):
-        said = "as the text says" if (names[1] if unit == NG_ML else names[0]) else "as written"
+        said = (
+            "as the text says"
+            if names_other
+            else "no unit is written beside it: its numbers fit no prolactin interval in "
+            "{unit}, the unit of the result"
+        )
         return (
             low * scale,
             high * scale,
-            f"the lab's interval '{{written}}' is read in {other} ({said}): in {{unit}}, the unit "
-            "of the result, it cannot be a prolactin interval",
+            f"the lab's interval '{{written}}' is read in {other} ({said})"
+            + (
+                ": in {unit}, the unit of the result, it cannot be a prolactin interval"
+                if names_other
+                else ""
+            ),
+            False,
         )
     return (
         math.nan,
         math.nan,
         "the lab's interval on the row ('{written}') is implausible for prolactin in {unit} and "
         "was not used",
+        False,
     )
 
 
@@ -999,6 +1055,7 @@ class _Picker:
         self.row_known = (~np.isnan(self.row_highs)).tolist()  # has_row, per row
         self.per_sex = row.per_sex or [None] * len(frame)
         self.lone_high = row.lone_high or [math.nan] * len(frame)
+        self.beside_set = row.physiological or [False] * len(frame)
         self.conflicts = np.asarray(phys.pregnancy_conflict, dtype=bool).tolist()
         self.phys = phys
         self.cache: dict[Hashable, Choice | None] = {}
@@ -1067,7 +1124,8 @@ class _Picker:
     def usual(self, i: int) -> Choice | None:
         """The row's own interval (paired with the paediatric one for a child), else the set's;
         paired with the pregnancy interval when the pregnancy status conflicts."""
-        choice = self._row(i) if self.has_row(i) else self._set(i)
+        alone = self.has_row(i) and not self.beside_set[i]
+        choice = self._row(i) if alone else self._set(i)
         if choice is not None and self.conflicts[i]:
             trimester = int(self.phys.trimester[i])
             key = ("p", trimester)
@@ -1113,6 +1171,11 @@ class _Picker:
             low = math.nan if any(math.isnan(v) for v in lows) else min(lows)
             limit = Interval(low, lone, "row", "the lab's lone number as an upper limit")
             choice = replace(choice, intervals=(*choice.intervals, limit))
+        if choice is not None and self.beside_set[i] and self.has_row(i):
+            # the lab's interval fits only a physiological state the row is not known to be in
+            # (vet_row_intervals): judged beside the set's, never alone
+            own = Interval(self.row_lows[i], self.row_highs[i], "row", "the lab's own interval")
+            choice = replace(choice, intervals=(*choice.intervals, own))
         return choice
 
 

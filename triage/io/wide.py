@@ -56,6 +56,8 @@ from triage.values import (
     CANONICAL_UNITS,
     EXCEL_1904_SHIFT,
     FRAME_YEARS,
+    LETTERS_BY_NUMBERS,
+    LETTERS_UNDECIDED,
     PERCENT_FULL,
     BracketedNumber,
     ContextRange,
@@ -118,7 +120,6 @@ from triage.values import (
     parse_number,
     parse_quantity,
     parse_sex,
-    parse_sex_intervals,
     parse_size_mm,
     parse_weeks,
     parse_yes_no,
@@ -132,6 +133,8 @@ from triage.values import (
     scaled_in_canonical,
     second_number_in_brackets,
     sex_code,
+    sex_intervals_read,
+    sex_label_letters,
     sex_letter_header,
     sex_letter_reading,
     slash_date_orders,
@@ -1399,11 +1402,23 @@ class _Builder:
         Cells that hold text but no readable interval are reported (the reference set is used).
         """
         uniques = self.table.distinct(rr).uniques
-        by_sex = [
-            parse_sex_intervals(u, decimal) if p is None and not is_empty_value(u) else None
+        sex_col = self.column("sex")
+        seen: list[object] = []
+        if sex_col is not None:
+            found = self.table.distinct(sex_col)
+            seen = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
+        file_letters = sex_label_letters(
+            seen, self.table.headers.get("sex", ""), self.table.headers.values()
+        )
+        reads = [
+            sex_intervals_read(u, decimal, file_letters)
+            if p is None and not is_empty_value(u)
+            else (None, "")
             for u, p in zip(uniques, parsed, strict=True)
         ]
+        by_sex = [table for table, _ in reads]
         used = _used(self.table.distinct(rr))
+        self._warn_sex_letters(rr, reads, used)
         unread = [
             bool(k) and p is None and b is None and not is_empty_value(u)
             for u, p, b, k in zip(uniques, parsed, by_sex, used, strict=True)
@@ -1419,13 +1434,10 @@ class _Builder:
             )
         if not any(by_sex):
             return codes, parsed
-        sex_col = self.column("sex")
         sexes = np.full(self.n, None)
         if sex_col is not None:
             # the sex as the frame reads it (one-letter codes by the column's language: "M" is
             # mujer beside "V" varón), so that each row gets its own sex's interval
-            found = self.table.distinct(sex_col)
-            seen = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
             reading = sex_letter_reading(seen, self.table.headers.get("sex", "sex"))
             letters = reading.letters if reading is not None else None
             sexes = self._apply(sex_col, partial(sex_of_cell, letters=letters))
@@ -1475,6 +1487,41 @@ class _Builder:
                 "used for them (their reference_note says so)"
             )
         return codes, extended
+
+    def _warn_sex_letters(
+        self, rr: np.ndarray, reads: Sequence[tuple[object, str]], used: np.ndarray
+    ) -> None:
+        """Say how an interval column's one-letter sex labels that read two ways were read
+        ("M: 4,0-15,2 V: 4,8-23,3": man / vrouw or mujer / varón): by the numbers (the women's
+        upper limit is the higher in every adult set), or, undecided, the stricter interval for
+        every row (values.sex_intervals_read).  Read by the file's language: nothing to say."""
+        header = self.table.headers.get("reference_range", "reference_range")
+        codes = self.table.distinct(rr).codes
+        uniques = self.table.distinct(rr).uniques
+        for how, said in (
+            (
+                LETTERS_BY_NUMBERS,
+                "nothing in the file tells their language, so the label with the higher upper "
+                "limit was read as the women's (as in every adult reference set)",
+            ),
+            (
+                LETTERS_UNDECIDED,
+                "neither the file's language nor the numbers (the women's upper limit is the "
+                "higher in every adult set) tell which is the women's, or they disagree: the "
+                "stricter interval (the lower upper limit) was used for every row, so that "
+                "none is falsely normal; check the export",
+            ),
+        ):
+            picked = [bool(k) and r[1] == how for r, k in zip(reads, used, strict=True)]
+            if not any(picked):
+                continue
+            rows = int(np.array(picked, dtype=bool)[codes].sum())
+            example = cell_text(uniques[picked.index(True)])
+            self.warnings.append(
+                f"column {header!r}: {rows} row(s) label the lab's intervals by sex with letters "
+                f"that read two ways (e.g. {example!r}: M man or mujer, V vrouw or varón); "
+                f"{said}"
+            )
 
     def _interval_states(
         self, tables: Sequence[Mapping[str, Interval] | None]
