@@ -94,7 +94,12 @@ def test_typical_maxima_where_the_reference_gives_one() -> None:
     for name in ("risperidone", "paliperidone", "amisulpride", "metoclopramide"):
         assert BY_NAME[name].typical_max_ng_ml == 200
     assert BY_NAME["olanzapine"].typical_max_ng_ml == 50
-    assert BY_NAME["haloperidol"].typical_max_ng_ml is None
+    # benzamides and the D2-blocking antiemetics with metoclopramide (§3.1 rows: can exceed 200)
+    for name in ("sulpiride", "levosulpiride", "tiapride", "domperidone"):
+        assert BY_NAME[name].typical_max_ng_ml == 200
+    # first-generation antipsychotics: §8, a culprit drug below ~100-120 ng/mL is consistent
+    assert BY_NAME["haloperidol"].typical_max_ng_ml == 120
+    assert BY_NAME["chlorpromazine"].typical_max_ng_ml is None  # moderate: the general ceiling
 
 
 # ---------------------------------------------------------------------------- free-text table ---

@@ -1247,7 +1247,8 @@ def test_a_depot_stopped_long_ago_or_an_oral_drug_stopped_weeks_ago_does_not(not
 @pytest.mark.parametrize(
     ("text", "drug"),
     [("Adolonta 50 mg", "tramadol"), ("Zaldiar 1-1-1", "tramadol"), ("Dobren 50 mg", "sulpiride"),
-     ("Digton 50", "sulpiride"), ("Deanxit 1-0-0", "flupentixol"), ("Semap 20 mg", "penfluridol"),
+     ("Digton 25", "levosulpiride"), ("Deanxit 1-0-0", "flupentixol"),
+     ("Semap 20 mg", "penfluridol"),
      ("Impromen 5 mg", "bromperidol"), ("Symbyax", "olanzapine"), ("Triptafen", "perphenazine"),
      ("Metasedin 40 mg", "methadone"), ("Levogastrol 25 mg", "levosulpiride"),
      ("Tiaprizal 100 mg", "tiapride"), ("Cleboril 0,5 mg", "clebopride"),

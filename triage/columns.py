@@ -3075,6 +3075,34 @@ def _clinical_cell(cell: object) -> bool:
     return not _names_place(normalise_word(text)) and names_a_finding(text, weak=weak)
 
 
+# The separators of a header's words ("ATC-Code", "atc_code", "Medikation (ATC)").
+_ATC_HEADER_SEPARATORS: Final = re.compile(r"[\s_\-()/\[\].,:;=?]+")
+
+
+@cache
+def _atc_header_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(the words naming ATC, the words a column of ATC codes may have beside them: a code's
+    words and the flag words of a drug's column), synonyms.toml [values.drug_dose_columns]."""
+    data = synonyms_data()["values"]["drug_dose_columns"]
+    beside = [*data.get("atc_code_words", []), *data["flag_words"], *data.get("filler_words", [])]
+    return (
+        frozenset(normalise_word(w) for w in data.get("atc_words", [])),
+        frozenset(normalise_word(w) for w in beside),
+    )
+
+
+def is_atc_header(header: str) -> bool:
+    """A header naming a column of WHO ATC codes: an ATC word and only the words of a code, of
+    medication or numbers ("ATC", "ATC code", "ATC-Code", "Code ATC", "Código ATC", "Codice
+    ATC", "atc_code_2", "Medikation (ATC)"); its cells name the drugs taken by their codes
+    (drugs.toml atc), read into medications (io/drug_columns.py)."""
+    atc, beside = _atc_header_words()
+    words = [w for w in _ATC_HEADER_SEPARATORS.split(normalise_word(header)) if w]
+    if not any(w in atc for w in words):
+        return False
+    return all(w in atc or w in beside or w.isdigit() for w in words)
+
+
 def _names_drugs(cell: object) -> bool:
     """A cell naming a drug of the lexicon ("Risperdal 4 mg", "Haldol")."""
     # imported here: the lexicon, without the reader loading it at start-up
@@ -3099,8 +3127,13 @@ def _clinical_cell_columns(
         return warned
     rules = _clinical_cell_rules()
     for col, text, filled in _unread_columns(match, used, samples, rules.not_notes):
-        if col in match.vetoes or is_checkbox_option(text) or _names_drugs(text):
-            continue  # a drug's own column is read as a dose or yes/no
+        if (
+            col in match.vetoes
+            or is_checkbox_option(text)
+            or _names_drugs(text)
+            or is_atc_header(text)
+        ):
+            continue  # a drug's own column is read as a dose or yes/no, ATC codes as drugs
         # the first max_cells distinct cells decide (the engine's readers are slow on many)
         cells = filled[: rules.max_cells]
         texts = [c for c in cells if isinstance(c, str) and any(ch.isalpha() for ch in c)]

@@ -5,8 +5,13 @@ the row's medication text ("risperidone 4 mg"), after any medications column.
 Only a header that names exactly one drug of the lexicon (triage/data/drugs.toml) and nothing but
 dose words (synonyms.toml ``[values.drug_dose_columns]``) is read; ``chlorpromazine_equiv`` and
 class flags (``meds_antipsych``) name no drug taken and are left alone.  0, no, blank and missing
-codes add nothing; a cell naming a drug ("Antipsychotic": "Risperdal 2 mg") is read as written,
-after its header; other cells are counted in the warning and add nothing.
+codes add nothing; a dose of any size is taken ("0.5", "0,5", "0.5 mg", "0,25 mg/Woche", a
+schedule "0-0-1"), only 0 is not; a cell naming a drug ("Antipsychotic": "Risperdal 2 mg") is read
+as written, after its header; other cells are counted in the warning and add nothing.
+
+A column of WHO ATC codes ("ATC code", "Code ATC", "Código ATC": columns.is_atc_header) names
+the drugs taken by their codes (drugs.toml atc: N05AX08 = risperidone): its cells are read into
+medications as written, after its header ("ATC code: N05AX08"), as a second medications column.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import numpy as np
 from triage.columns import (
     CHECKBOX_OPTION,
     ColumnMatch,
+    is_atc_header,
     is_yes_no_column,
     past_medication_header,
 )
@@ -36,6 +42,7 @@ from triage.values import (
     is_empty_value,
     is_missing_code,
     normalise_word,
+    parse_number,
     parse_yes_no,
     synonyms_data,
 )
@@ -55,6 +62,7 @@ class DrugColumn:
     flag: bool  # cells are yes/no answers (a number is a code, never a dose)
     codes: Mapping[str, bool] = field(default_factory=dict)  # codes the header states
     dosed: bool = False  # the header has a dose word ("_mg", "dose", "Tagesdosis")
+    lists: bool = False  # cells name drugs by their ATC codes ("ATC code": "N05AX08")
 
 
 # A header's note that its cells are 0 or 1 ("(0/1)", "_01"), read as no / yes.
@@ -117,6 +125,54 @@ def drug_of_header(header: str) -> DrugColumn | None:
     return DrugColumn(name, "mg" in words and not flag, flag, codes, dosed and not flag)
 
 
+# A number written alone with decimals ("0.5", "0,5", ",25"): a dose under 1 mg is no code.
+_DECIMAL: Final = re.compile(r"\s*(?:\d+[.,]\d+|[.,]\d+)\s*")
+# A dose written with its unit ("0.5 mg", "0,25mg/Woche", "37.5 mg/2 Wochen"): the number, then
+# words that start with a letter (a schedule "1-0-1" is no unit).
+_DOSE_WITH_UNIT: Final = re.compile(r"\s*(\d+(?:[.,]\d+)?|[.,]\d+)\s*([^\W\d_].*)")
+# A dose schedule, morning-noon-evening(-night): "1-0-1", "0-0-1", "1/2-0-0", "0,5-0-1".
+_SCHEDULE: Final = re.compile(r"\s*\d+(?:[.,/]\d+)?(?:\s*-\s*\d+(?:[.,/]\d+)?){2,3}\s*")
+_SCHEDULE_NUMBER: Final = re.compile(r"\d+(?:[.,]\d+)?")
+# One WHO ATC code ("N05AX08", "A03FA01", a group "N05A"): a letter, two digits, then letters
+# and digits of the lower levels.
+_ATC_CODE: Final = re.compile(r"[A-Z]\d{2}(?:[A-Z]{1,2}(?:\d{2})?)?")
+_ATC_LIST_SEPARATORS: Final = re.compile(r"[\s,;/+|]+")
+
+
+def _cell_number(cell: object) -> float | None:
+    """The number a cell is, whole ("2", 0.5 typed) or written with decimals ("0,5")."""
+    number = bare_number(cell)
+    if number is None and isinstance(cell, str) and _DECIMAL.fullmatch(cell):
+        number = parse_number(cell)
+    return number
+
+
+def _written_dose(text: str) -> tuple[float, str] | None:
+    """A dose written with its unit and time ("0,5 mg", "0.25 mg/Woche"): (the number, the
+    rest as written), when every word after the number is a dose word or a number."""
+    found = _DOSE_WITH_UNIT.fullmatch(text)
+    if found is None:
+        return None
+    number = parse_number(found.group(1))
+    words = _SEPARATORS.sub(" ", normalise_word(found.group(2))).split()
+    if number is None or not all(w in _dose_words() or w.isdigit() for w in words):
+        return None
+    return number, found.group(2).strip()
+
+
+def _schedule_taken(text: str) -> bool | None:
+    """Whether a dose schedule ("1-0-1", "0-0-1") gives any dose: None when it is none."""
+    if not _SCHEDULE.fullmatch(text):
+        return None
+    return any(parse_number(n) for n in _SCHEDULE_NUMBER.findall(text.replace("/", " ")))
+
+
+def _atc_codes(text: str) -> bool:
+    """The cell is one or more WHO ATC codes ("N05AX08", "N05AL05, C08DA01")."""
+    codes = [c for c in _ATC_LIST_SEPARATORS.split(text.strip().upper()) if c]
+    return bool(codes) and all(_ATC_CODE.fullmatch(c) for c in codes)
+
+
 def _numbers(cells: np.ndarray) -> set[float]:
     """The numbers a column holds (missing-data codes left out)."""
     return {
@@ -124,7 +180,7 @@ def _numbers(cells: np.ndarray) -> set[float]:
         for cell in set(cells.tolist())
         if not is_empty_value(cell)
         and not is_missing_code(cell)
-        and (number := bare_number(cell)) is not None
+        and (number := _cell_number(cell)) is not None
     }
 
 
@@ -151,7 +207,12 @@ def _piece(
     column is ("Antipsychotic: Risperdal 2 mg")."""
     if is_empty_value(cell) or is_missing_code(cell):
         return ""
-    number = bare_number(cell)
+    if column.lists:
+        text = cell_text(cell)
+        if _atc_codes(text) or drug_matcher(load_drugs()).find(text):
+            return f"{header}: {text}"
+        return None
+    number = _cell_number(cell)
     if number is not None:
         if codes is not None:
             answer = codes.get(format_number(number))
@@ -161,6 +222,14 @@ def _piece(
         if number <= 0:
             return ""
         return f"{column.drug} {format_number(number)}{' mg' if column.in_mg else ''}"
+    if codes is None:  # a dose column: a dose with its unit, or a schedule
+        text = cell_text(cell)
+        dose = _written_dose(text)
+        if dose is not None:
+            return f"{column.drug} {format_number(dose[0])} {dose[1]}" if dose[0] > 0 else ""
+        taken = _schedule_taken(text)
+        if taken is not None:
+            return f"{column.drug} {text}" if taken else ""
     answer = parse_yes_no(cell, strict=True)
     if answer is None:
         text = cell_text(cell)
@@ -186,6 +255,8 @@ def join_drug_columns(split: SplitRows, match: ColumnMatch, table: RawTable) -> 
         named = drug_of_header(header)
         if named is not None:
             found.append((col, named, _answer_codes(named, _numbers(split.cells[:, col]))))
+        elif is_atc_header(header):
+            found.append((col, DrugColumn("", in_mg=False, flag=False, lists=True), None))
     if not found:
         return
     n = len(split.cells)
@@ -203,6 +274,8 @@ def join_drug_columns(split: SplitRows, match: ColumnMatch, table: RawTable) -> 
         texts[i] = "; ".join(pieces) or None
     table.columns["medications"] = texts
     headers = [match.headers[c] for c, _, _ in found]
+    per_drug = [match.headers[c] for c, column, _ in found if not column.lists]
+    atc = [match.headers[c] for c, column, _ in found if column.lists]
     given = "medications" in table.headers and answered is None
     table.headers["medications"] = " + ".join(
         [*([table.headers["medications"]] if given else []), *headers]
@@ -214,11 +287,26 @@ def join_drug_columns(split: SplitRows, match: ColumnMatch, table: RawTable) -> 
         for c, _, codes in found
         if codes is not None
     ]
+    said = []
+    if per_drug:
+        said.append(
+            f"columns named after drugs read into medications ({', '.join(per_drug)}): a dose "
+            "above 0 (of any size: 0.5 mg is taken) or yes means the drug is taken (e.g. "
+            "'risperidone 4 mg')"
+            + (f"; read as yes/no codes ({'; '.join(coded)})" if coded else "")
+        )
+    if atc:
+        said.append(
+            f"column(s) of ATC codes read into medications ({', '.join(atc)}): each code names "
+            "the drug taken (e.g. N05AX08 = risperidone)"
+        )
     table.warnings.append(
-        f"columns named after drugs read into medications ({', '.join(headers)}): a dose above 0 "
-        "or yes means the drug is taken (e.g. 'risperidone 4 mg')"
-        + (f"; read as yes/no codes ({'; '.join(coded)})" if coded else "")
-        + (f"; {unread} cell(s) were neither a dose nor yes/no and were not used" if unread else "")
+        "; ".join(said)
+        + (
+            f"; {unread} cell(s) were neither a dose, yes/no nor a drug's code and were not used"
+            if unread
+            else ""
+        )
     )
 
 
