@@ -76,6 +76,7 @@ from triage.values import (
     birth_period,
     cell_interval,
     cell_text,
+    column_flag_codes,
     comparator,
     complement_percent,
     context_ranges,
@@ -89,7 +90,6 @@ from triage.values import (
     group_interval,
     has_two_digit_year,
     hcg_positive,
-    header_flag_codes,
     header_says_percent,
     header_says_upper_limit,
     header_sex_codes,
@@ -458,20 +458,27 @@ class _Builder:
 
     def _header_flag_codes(self) -> None:
         """A yes/no column whose header states its codes ("Schwanger (1=nein, 2=ja)", "Pregnant?
-        (1, No | 2, Yes)"): each code read as the header says (1 was read as yes: a pregnancy
-        invented, another missed), unless the mapping file recodes the column."""
+        (1, No | 2, Yes)"), or whose values are SPSS's 1 = yes, 2 = no (only 1 and 2 beside a
+        form's unknown code: values.column_flag_codes): each code read as the header or the
+        values say (1 was read as yes: a pregnancy invented, another missed; a 2 was no answer),
+        a form's unknown code as not given, unless the mapping file or a codebook recodes the
+        column."""
         for name in FLAG_FIELDS:
             col = self.cols.get(name)
+            if col is None or name in self.settings.values:
+                continue
             header = self.table.headers.get(name, "")
-            codes = header_flag_codes(header) if col is not None else {}
-            if col is None or not codes or name in self.settings.values:
+            codes, unknown = column_flag_codes(header, self.table.distinct(col).uniques, name)
+            if not codes:
                 continue
             words = {code: "yes" if meaning else "no" for code, meaning in codes.items()}
+            words |= {code: "" for code in unknown if code not in words}
 
             def recode(cell: object, words: Mapping[str, str] = words) -> object:
                 if is_blank(cell):
                     return cell
-                return words.get(_loose_code(cell_text(cell)), cell)
+                found = words.get(_loose_code(cell_text(cell)), cell)
+                return found if found != "" else None  # a form's unknown: not given
 
             self.cols[name] = self._apply(col, recode)
 

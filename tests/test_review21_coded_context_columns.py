@@ -1,0 +1,212 @@
+"""Review 21: context columns coded the way SPSS, SAS and REDCap export them.
+
+1. A yes/no finding column coded 1 = yes, 2 = no (the radio buttons of REDCap and SPSS; 9 or
+   -99 = unknown) is read as its 0/1 twin is: a "2" had been no answer at all, so a visual field
+   defect coded 1/2 was silently not used (clinical-reference §8: visual field loss is urgent)
+   and a "No" (2) under "Pituitary adenoma" was read as a known lesion.  The header's own codes
+   or a codebook come first; a 0/1 column keeps 1 = yes; 1 and 2 beside a 0 are no such codes.
+2. A dialysis "vintage" column (months or years on dialysis, six languages) or the day dialysis
+   began answers the dialysis question (§8: dialysis is a kidney contributor): a time above 0 or
+   a start up to the sample is on dialysis, 0 or a later start is not.
+3. The serum creatinine's abbreviations ("SCr", "sCr", "S-Krea", "Krea (mg/dl)", "scr_umol")
+   name the creatinine column in wide files as they do in long ones (§8: eGFR < 30 is a kidney
+   contributor); "scr" as a visit's mark ("prl_scr", "tsh_scr") stays a screening visit.
+
+Synthetic patients only; in process (run_triage), one CSV per case family.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from pipeline_helpers import triage_csv_warned, triage_lines
+
+from triage.pipeline import TriageRequest, run_triage
+from triage.values import column_flag_codes
+
+URGENT = "urgent"
+
+
+def _factors(row: pd.Series) -> list[str]:
+    return str(row["factors"]).split(";")
+
+
+def _triage_files(
+    tmp_path: Path, files: dict[str, str], columns: Path | None = None
+) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """One run over several CSV files (name -> text; patient ids unique across them): the
+    results indexed by patient_id, and every input's warnings by file name."""
+    paths = []
+    for name, text in files.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    outcome = run_triage(
+        TriageRequest(inputs=paths, out_dir=tmp_path / "out", keep_results=True, columns=columns)
+    )
+    assert outcome.results is not None and not outcome.errors, outcome.errors
+    warnings = {Path(s.file).name: list(s.warnings) for s in outcome.inputs}
+    return outcome.results.set_index("patient_id"), warnings
+
+
+# ------------------------------------------------------------------------------------------------
+# 1. Yes/no findings coded 1 = yes, 2 = no
+# ------------------------------------------------------------------------------------------------
+RED_FLAG_HEADERS = [
+    "visual_field_defect",
+    "visual field loss",
+    "Gesichtsfeldausfall",
+    "hemianopia",
+    "diplopia",
+    "visual_field_defect_yn",
+    "Campo visivo ridotto",
+]
+
+
+def test_red_flags_coded_one_two_are_urgent_and_their_noes_are_not(tmp_path: Path) -> None:
+    """§8: visual field loss (or diplopia) is an urgent referral.  Each column coded 1 = yes,
+    2 = no, 9 = unknown and -99 = missing, as an SPSS export writes them ("2.0" where a column
+    has a blank): patient Yk has only the k-th finding; the others have none."""
+    n = len(RED_FLAG_HEADERS)
+    lines = [
+        f"Y{k},F,30,150," + ",".join("1" if j == k else "2" for j in range(n)) for k in range(n)
+    ]
+    lines += [
+        "N1,F,30,150," + ",".join(["2"] * n),
+        "U1,F,30,150," + ",".join(["9"] * n),
+        "M1,F,30,150," + ",".join(["-99"] * n),
+        "N2,F,30,150," + ",".join(["2.0"] * n),
+        "B1,F,30,150," + "," * (n - 1),
+    ]
+    header = "id,sex,age,prl_ngml," + ",".join(f'"{h}"' for h in RED_FLAG_HEADERS)
+    out, warnings = triage_csv_warned(tmp_path, header + "\n" + "\n".join(lines) + "\n")
+    for k, name in enumerate(RED_FLAG_HEADERS):
+        assert out.loc[f"Y{k}", "priority"] == URGENT, name
+        assert any("holds yes/no answers" in w and name in w for w in warnings), name
+    for pid in ("N1", "U1", "M1", "N2", "B1"):
+        assert out.loc[pid, "priority"] != URGENT, pid
+
+
+def test_the_same_patient_is_urgent_whether_coded_zero_one_or_one_two(tmp_path: Path) -> None:
+    """The reviewer's pair: the same woman with a visual field defect coded 0/1 was urgent and
+    coded 1/2 'soon'; a column of 2s only (nobody has diplopia) is a column of noes."""
+    header = "id,sex,age,prl_ngml,visual_field_defect,diplopia\n"
+    out, _ = _triage_files(
+        tmp_path,
+        {
+            "one_two.csv": header + "A1,F,30,150,2,2\nA3,F,30,150,1,2\nA4,F,30,150,2,2\n",
+            "zero_one.csv": header + "B1,F,30,150,0,0\nB3,F,30,150,1,0\nB4,F,30,150,0,0\n",
+        },
+    )
+    for n in ("1", "3", "4"):
+        assert out.loc[f"A{n}", "priority"] == out.loc[f"B{n}", "priority"], n
+    assert out.loc["A3", "priority"] == URGENT
+    assert out.loc["A1", "priority"] != URGENT
+
+
+LESION_HEADERS = ["pituitary_adenoma", "pituitary_lesion", "adenome_hypophysaire", "MRI_adenoma"]
+CODES = ("1", "2", "9", "-99")  # yes, no, unknown, missing
+
+
+def test_a_lesion_column_coded_one_two_makes_no_lesion_of_a_no(tmp_path: Path) -> None:
+    """A "No" (2) or an unknown (9, -99) is never a known pituitary lesion; a yes (1) is."""
+    files = {
+        f"lesion{k}.csv": f"id,sex,age,prl_ngml,{header}\n"
+        + "".join(
+            f"{c}{k},F,30,150,{v}\n" for c, v in zip("YNUM", ("1", "2", "9", "-99"), strict=True)
+        )
+        for k, header in enumerate(LESION_HEADERS)
+    }
+    out, _ = _triage_files(tmp_path, files)
+    for k, header in enumerate(LESION_HEADERS):
+        assert "known_pituitary_lesion" in _factors(out.loc[f"Y{k}"]), header
+        for pid in (f"N{k}", f"U{k}", f"M{k}"):
+            assert "known_pituitary_lesion" not in _factors(out.loc[pid]), (header, pid)
+
+
+def test_a_lesion_column_of_noes_and_unknowns_only_makes_no_lesion(tmp_path: Path) -> None:
+    """A cohort where nobody has an adenoma: 2 and 9 only, with no 1 to show the coding."""
+    out = triage_lines(
+        tmp_path,
+        "id,sex,age,prl_ngml,pituitary_adenoma",
+        ["N1,F,30,150,2", "U1,F,30,150,9", "N2,F,30,150,2"],
+    )
+    assert not any("known_pituitary_lesion" in _factors(out.loc[p]) for p in out.index)
+
+
+def test_conditions_coded_one_two_are_read_as_their_yes(tmp_path: Path) -> None:
+    """Hypothyroidism (§4) and liver cirrhosis coded 1/2: the 1 is the condition, the 2 none."""
+    out = triage_lines(
+        tmp_path,
+        "id,sex,age,prl_ngml,hypothyroidism,liver_cirrhosis",
+        ["H1,F,30,60,1,2", "C1,F,30,60,2,1", "N1,F,30,60,2,2", "U1,F,30,60,9,9"],
+    )
+    assert "hypothyroidism" in _factors(out.loc["H1"])
+    assert "liver_cirrhosis" in _factors(out.loc["C1"])
+    for pid in ("N1", "U1"):
+        assert not {"hypothyroidism", "liver_cirrhosis"} & set(_factors(out.loc[pid])), pid
+    assert "hypothyroidism" not in _factors(out.loc["C1"])
+
+
+def test_state_columns_coded_one_two_read_their_no_and_unknown(tmp_path: Path) -> None:
+    """Pregnant, breastfeeding and dialysis coded 1/2/9: 1 is the state (its interval or
+    factor), 2 is none and 9 says nothing, with no warning of an unread '2'."""
+    out, warnings = triage_csv_warned(
+        tmp_path,
+        "id,sex,age,prl_ngml,pregnant,breastfeeding,dialysis\n"
+        "G1,F,30,150,1,2,2\nL1,F,30,150,2,1,2\nD1,F,30,150,2,2,1\nN1,F,30,150,2,2,2\n"
+        "U1,F,30,150,9,9,9\n",
+    )
+    assert out.loc["G1", "reference_stratum"] == "default:pregnant"
+    assert out.loc["L1", "reference_stratum"] == "default:lactating"
+    assert "dialysis" in _factors(out.loc["D1"])
+    for pid in ("N1", "U1"):
+        assert out.loc[pid, "reference_stratum"] == "default:adult_female", pid
+        assert not {"pregnancy", "lactation", "dialysis"} & set(_factors(out.loc[pid])), pid
+    assert not any("could not be read" in w for w in warnings), warnings
+
+
+def test_the_codes_a_header_states_come_before_the_one_two_reading(tmp_path: Path) -> None:
+    """'(1=nein, 2=ja)' in the header: 2 is the yes, whatever the values show."""
+    header = 'id,sex,age,prl_ngml,"Gesichtsfeldausfall (1=nein, 2=ja)",'
+    header += '"Hypophysenadenom (1=nein, 2=ja)"'
+    out = triage_lines(tmp_path, header, ["J1,F,30,150,2,2", "N1,F,30,150,1,1"])
+    assert out.loc["J1", "priority"] == URGENT
+    assert "known_pituitary_lesion" in _factors(out.loc["J1"])
+    assert out.loc["N1", "priority"] != URGENT
+    assert "known_pituitary_lesion" not in _factors(out.loc["N1"])
+
+
+def test_a_mapping_files_codebook_comes_before_the_one_two_reading(tmp_path: Path) -> None:
+    """A codebook in the mapping file ([values.pregnant] "1" = "no", "2" = "yes") is obeyed."""
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[values.pregnant]\n"1" = "no"\n"2" = "yes"\n')
+    out, _ = _triage_files(
+        tmp_path,
+        {"export.csv": "id,sex,age,prl_ngml,pregnant\nA1,F,30,150,2\nB1,F,30,150,1\n"},
+        columns=mapping,
+    )
+    assert out.loc["A1", "reference_stratum"] == "default:pregnant"
+    assert out.loc["B1", "reference_stratum"] == "default:adult_female"
+
+
+def test_columns_that_are_no_one_two_codes_are_not_read_so(tmp_path: Path) -> None:
+    """Negatives: 0/1/2 is no 1/2 coding (a 2 beside a 0: a count or a grade); a sex column's
+    1/2 are sex codes, never yes/no; a menopause column's 1/2 (pre/post) is not read as yes/no;
+    a threshold column 'egfr_lt60' coded 1/2 is never an eGFR of 1 or 2."""
+    out, warnings = triage_csv_warned(
+        tmp_path,
+        "id,sex,age,prl_ngml,diplopia,menopause,egfr_lt60\n"
+        "A1,F,30,150,0,1,1\nB1,F,30,150,2,2,2\nC1,F,30,150,1,1,2\n",
+    )
+    assert out.loc["B1", "priority"] != URGENT  # 0/1/2: the 2 is not read as a yes
+    assert not any("renal_impairment" in _factors(out.loc[p]) for p in out.index)
+    assert any("menopause" in w and "could not be read" in w for w in warnings)
+    assert column_flag_codes("sex", ["1", "2"], "menopausal") == ({}, frozenset())
+    assert column_flag_codes("visual_field_defect", ["1", "2", "9"]) == (
+        {"1": True, "2": False},
+        frozenset({"9"}),
+    )
+    assert column_flag_codes("visual_field_defect", ["0", "1", "2"]) == ({}, frozenset())
+    assert column_flag_codes("visual_field_defect", ["1", "1", ""]) == ({}, frozenset())
