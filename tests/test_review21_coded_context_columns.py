@@ -210,3 +210,83 @@ def test_columns_that_are_no_one_two_codes_are_not_read_so(tmp_path: Path) -> No
     )
     assert column_flag_codes("visual_field_defect", ["0", "1", "2"]) == ({}, frozenset())
     assert column_flag_codes("visual_field_defect", ["1", "1", ""]) == ({}, frozenset())
+
+
+# ------------------------------------------------------------------------------------------------
+# 2. Dialysis vintage and start
+# ------------------------------------------------------------------------------------------------
+VINTAGE_HEADERS = [
+    "months_on_dialysis",
+    "dialysis_vintage_months",
+    "HD vintage (months)",
+    "dialysis_duration_years",
+    "years_on_hd",
+    "Dialysedauer (Monate)",
+    "duree_dialyse_mois",
+    "durata dialisi",
+    "tiempo en diálisis",
+    "dialyseduur",
+]
+
+
+def test_a_time_on_dialysis_above_zero_is_on_dialysis(tmp_path: Path) -> None:
+    """§8: dialysis explains a moderately raised prolactin (median 65 ng/mL on HD): the
+    reviewer's 68 ng/mL with 24 months on dialysis had been 'unexplained', soon.  Each header
+    in a file of its own: 24 and 1.5 are on dialysis, 0, a blank and -99 are not."""
+    cells = {"D": "24", "H": "1.5", "Z": "0", "B": "", "M": "-99"}
+    files = {
+        f"vintage{k}.csv": f'id,sex,age,prl_ngml,"{header}"\n'
+        + "".join(f"{c}{k},M,50,68,{v}\n" for c, v in cells.items())
+        for k, header in enumerate(VINTAGE_HEADERS)
+    }
+    out, warnings = _triage_files(tmp_path, files)
+    for k, header in enumerate(VINTAGE_HEADERS):
+        assert "dialysis" in _factors(out.loc[f"D{k}"]), header
+        assert out.loc[f"D{k}", "priority"] == "routine", header
+        assert "24" in str(out.loc[f"D{k}", "factor_evidence"]), header
+        assert "dialysis" in _factors(out.loc[f"H{k}"]), header
+        for pid in (f"Z{k}", f"B{k}", f"M{k}"):
+            assert "dialysis" not in _factors(out.loc[pid]), (header, pid)
+        assert any("time on dialysis" in w for w in warnings[f"vintage{k}.csv"]), header
+
+
+def test_a_dialysis_start_date_up_to_the_sample_is_on_dialysis(tmp_path: Path) -> None:
+    """A start before the sample is on dialysis at it; a start after it is not yet; a word
+    ('nein') is read as a dialysis column's word."""
+    out = triage_lines(
+        tmp_path,
+        "id,sex,age,sample_date,prl_ngml,dialysis_start_date",
+        [
+            "D1,M,50,2025-03-01,68,2024-01-10",
+            "F1,M,50,2025-03-01,68,2025-06-01",
+            "N1,M,50,2025-03-01,68,nein",
+            "B1,M,50,2025-03-01,68,",
+        ],
+    )
+    assert "dialysis" in _factors(out.loc["D1"])
+    for pid in ("F1", "N1", "B1"):
+        assert "dialysis" not in _factors(out.loc[pid]), pid
+
+
+def test_a_dialysis_column_answers_before_the_vintage(tmp_path: Path) -> None:
+    """Where a dialysis column answers, it is read; the vintage fills only its blanks."""
+    out = triage_lines(
+        tmp_path,
+        "id,sex,age,prl_ngml,Dialysis,months_on_dialysis,Dialysebeginn",
+        ["A1,M,50,68,no,24,", "B1,M,50,68,,24,", "C1,M,50,68,yes,0,", "E1,M,50,68,,,10.01.2024"],
+    )
+    assert "dialysis" not in _factors(out.loc["A1"])
+    assert "dialysis" in _factors(out.loc["B1"])
+    assert "dialysis" in _factors(out.loc["C1"])
+    assert "dialysis" in _factors(out.loc["E1"])
+
+
+def test_other_times_are_no_dialysis_vintage(tmp_path: Path) -> None:
+    """Negatives: Parkinson's or Huntington's disease duration ('PD duration (years)',
+    'hd_years'), a session's hours and a smoking history are no time on dialysis."""
+    out = triage_lines(
+        tmp_path,
+        'id,sex,age,prl_ngml,"PD duration (years)",hd_years,"dialysis time (h)",smoking_pack_years',
+        ["P1,M,50,68,6,4,4,20"],
+    )
+    assert "dialysis" not in _factors(out.loc["P1"])

@@ -3066,6 +3066,7 @@ class _Builder:
                 self._warn_unread_states(name, col)
         self._trimester()
         self._due_date()
+        self._dialysis_from_time()
         for name in QUALIFIED_NUMBERS:
             col = self.column(name)
             if col is None:
@@ -3157,6 +3158,90 @@ class _Builder:
                 dtype=object,
             )
         )
+
+    def _dialysis_from_time(self) -> None:
+        """A column of the time on dialysis ("months_on_dialysis", "HD vintage (months)",
+        "Dialysedauer (Monate)": synonyms.toml [fields.dialysis_duration]) or of the day it
+        began ("dialysis_start_date", "Dialysebeginn": [fields.dialysis_start]) answers the
+        dialysis question where no dialysis column does: a time above 0, or a start on or
+        before the sample's day (any past day when the sample has none), is on dialysis; a time
+        of 0, or a start after the sample, is not.  Written as the answer with the column's
+        words and cell ("yes (months on dialysis 24)"), which the engine reads as a dialysis
+        column's answer.  A cell that is neither (a word) is read as a dialysis column's cell
+        ("nein", "HD"); a time that says nothing readable is said once per column (a day is,
+        by the date reader)."""
+        for name, (what, how) in _DIALYSIS_TIME_COLUMNS.items():
+            col = self.column(name)
+            if col is None:
+                continue
+            header = self.table.headers.get(name, name)
+            words = " ".join(re.sub(r"[_()\[\]]+", " ", header).split())
+            if name == "dialysis_duration":
+                decimal = self._decimal(col)
+                answers = self._apply(col, partial(_dialysis_time_answer, decimal=decimal))
+                shown = self._texts(col)
+                self._warn_unread_time(header, col, answers)
+            else:
+                answers, shown = self._dialysis_start_answers(col)
+            texts = np.array(
+                [
+                    None if a is None else f"{'yes' if a else 'no'} ({words} {t})"
+                    for a, t in zip(answers, shown, strict=True)
+                ],
+                dtype=object,
+            )
+            own = self.out.get("dialysis")
+            if own is None:
+                own = np.full(self.n, None, dtype=object)
+            own_text = self.out.get("dialysis_text")
+            if own_text is None:
+                own_text = np.full(self.n, None, dtype=object)
+            take = np.array([o is None or o is pd.NA for o in own], dtype=np.bool_)
+            self.out["dialysis"] = np.where(take, answers, own)
+            self.out["dialysis_text"] = np.where(take & (texts != None), texts, own_text)  # noqa: E711
+            self.warnings.append(
+                f"column {header!r} gives the {what}: read as dialysis where no dialysis "
+                f"column answers, {how}"
+            )
+
+    def _warn_unread_time(self, header: str, col: np.ndarray, answers: np.ndarray) -> None:
+        """Cells of a time-on-dialysis column read as nothing that hold something: said once."""
+        unread = np.array(
+            [a is None and _unread_state(c, "dialysis") for a, c in zip(answers, col, strict=True)],
+            dtype=np.bool_,
+        )
+        if unread.any():
+            rows = [str(int(r)) for r in self.table.source_rows[unread][:_NOTE_ROWS]]
+            self.warnings.append(
+                f"column {header!r}: {int(unread.sum())} cell(s) at row(s) {', '.join(rows)} "
+                "could not be read as a time on dialysis: read as not given"
+            )
+
+    def _dialysis_start_answers(self, col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per row, on dialysis at the sample by the day dialysis began (True / False / None),
+        and the day as written in the answer (the cell where it is no day: "nein")."""
+        worded = self._apply(col, lambda c: parse_yes_no(c, "dialysis", strict=True))
+        words = np.array([w is not None for w in worded], dtype=np.bool_)
+        started = self._dates("dialysis_start", leave=words).astype("datetime64[D]")
+        collected = self.out.get("collected_at")
+        sample = (
+            collected.astype("datetime64[D]")
+            if collected is not None
+            else np.full(self.n, np.datetime64("NaT"), dtype="datetime64[D]")
+        )
+        today = np.datetime64(date.today(), "D")
+        shown = self._texts(col)
+        answers = np.empty(self.n, dtype=object)
+        texts = np.empty(self.n, dtype=object)
+        for i in range(self.n):
+            day, at = started[i], sample[i]
+            if np.isnat(day):
+                answers[i], texts[i] = worded[i], shown[i]
+            elif np.isnat(at):
+                answers[i], texts[i] = (True if day <= today else None), str(day)
+            else:
+                answers[i], texts[i] = bool(day <= at), str(day)
+        return answers, texts
 
     def _pregnancy_words(self, said: np.ndarray) -> None:
         """Words read from another column (a trimester, a due date) added to each row's
@@ -4151,6 +4236,29 @@ def _naive(cell: date) -> bool:
 
 def _flag(cell: object, field: str) -> bool | None:
     return parse_yes_no(cell, field)
+
+
+# The columns that give dialysis by its time (synonyms.toml), and what each says.
+_DIALYSIS_TIME_COLUMNS: Final = {
+    "dialysis_duration": ("time on dialysis", "a time above 0 as on dialysis, 0 as not"),
+    "dialysis_start": (
+        "day dialysis began",
+        "a day up to the sample's as on dialysis, a later one as not yet",
+    ),
+}
+
+
+def _dialysis_time_answer(cell: object, decimal: str | None) -> bool | None:
+    """On dialysis by a cell of the time on dialysis: above 0 yes, 0 no, a negative number or a
+    missing-data code nothing; a cell without a number as a dialysis column's ("nein", "HD")."""
+    if is_empty_value(cell) or is_missing_code(cell) or isinstance(cell, date | time | timedelta):
+        return None
+    value = parse_quantity(cell, decimal).value
+    if value is None:
+        return parse_yes_no(cell, "dialysis", strict=True)
+    if value < 0:
+        return None
+    return value > 0
 
 
 # The yes/no columns of a patient state the engine reads in words (states.toml [columns])
