@@ -290,3 +290,45 @@ def test_other_times_are_no_dialysis_vintage(tmp_path: Path) -> None:
         ["P1,M,50,68,6,4,4,20"],
     )
     assert "dialysis" not in _factors(out.loc["P1"])
+
+
+# ------------------------------------------------------------------------------------------------
+# 3. Serum creatinine abbreviations
+# ------------------------------------------------------------------------------------------------
+CREATININE_HEADERS = [
+    ("SCr", "4.8"),
+    ("sCr", "4.8"),
+    ("SCr (mg/dL)", "4.8"),
+    ("scr_umol", "420"),
+    ("SCr_umolL", "420"),
+    ("S-Krea", "4.8"),
+    ("Krea (mg/dl)", "4.8"),
+    ("Kreat", "4.8"),
+]
+
+
+def test_a_serum_creatinine_abbreviation_is_the_creatinine(tmp_path: Path) -> None:
+    """§8: eGFR < 30 is a kidney contributor.  4.8 mg/dL (420 µmol/L) in a woman of 30 is an
+    eGFR of about 12 (CKD-EPI 2021); each header in a file of its own."""
+    files = {
+        f"creat{k}.csv": f'id,sex,age,prl_ngml,"{header}"\nP{k},F,30,70,{value}\n'
+        for k, (header, value) in enumerate(CREATININE_HEADERS)
+    }
+    out, _ = _triage_files(tmp_path, files)
+    for k, (header, _) in enumerate(CREATININE_HEADERS):
+        assert "renal_impairment" in _factors(out.loc[f"P{k}"]), header
+        assert "eGFR ≈ 12" in str(out.loc[f"P{k}", "factor_evidence"]), header
+
+
+def test_scr_as_a_visit_mark_stays_the_screening_visit(tmp_path: Path) -> None:
+    """Negatives: 'prl_scr' and 'tsh_scr' are the prolactin and TSH of the screening visit,
+    never a creatinine; a creatinine column beside them is read as usual."""
+    out = triage_lines(
+        tmp_path,
+        "id,sex,age,prl_scr_ngml,tsh_scr,creat",
+        ["P1,F,30,70,12,0.8", "P2,F,30,70,1.2,4.8"],
+    )
+    assert out.loc["P1", "prolactin_value"] == 70
+    assert "hypothyroidism" in _factors(out.loc["P1"])
+    assert "renal_impairment" not in _factors(out.loc["P1"])
+    assert "renal_impairment" in _factors(out.loc["P2"])
