@@ -40,6 +40,7 @@ from triage.values import (
     birth_period,
     cell_text,
     code_text,
+    column_flag_codes,
     comparator,
     duration_words,
     flag_column_direction,
@@ -1149,9 +1150,7 @@ def coded_veto(name: str, header: str, cells: Sequence[object]) -> str | None:
         return None
     if header_says_answers(header):
         return "its header says it holds yes/no answers, not measurements"
-    if header_threshold(header) and is_yes_no_column(
-        cells, header_flag_codes(header), header_unknown_codes(header)
-    ):
+    if header_threshold(header) and is_yes_no_column(cells, *column_flag_codes(header, cells)):
         return "its header states a threshold and its values are yes/no answers, not measurements"
     counted = {code_text(c).strip() for c in cells if _counted(c, check.kind)}
     if check.codes and len(counted) >= check.min_values and counted <= check.codes:
@@ -1651,9 +1650,7 @@ def recognise_columns(
         and col not in past
         and not is_checkbox_option(text)
         and samples is not None
-        and is_yes_no_column(
-            samples.get(col, ()), header_flag_codes(text), header_unknown_codes(text)
-        )
+        and is_yes_no_column(samples.get(col, ()), *column_flag_codes(text, samples.get(col, ())))
     ]
     _free_text_columns(match, used | past | said | set(match.unread_yes_no), samples)
     match.warnings += [f"column {reason}" for _, reason in sorted(match.vetoes.items())]
@@ -2838,9 +2835,8 @@ def _answer_fields(
         if col is None:
             continue
         header = match.headers[col]
-        if not is_yes_no_column(
-            samples.get(col, ()), header_flag_codes(header), header_unknown_codes(header)
-        ):
+        cells = samples.get(col, ())
+        if not is_yes_no_column(cells, *column_flag_codes(header, cells, name)):
             continue
         words = finding_words(header)
         match.answer_fields[name] = words if names_a_finding(words, name) else ""
@@ -2864,9 +2860,9 @@ def _finding_columns(
         if not text or col in used:
             continue
         option = CHECKBOX_OPTION.search(text)
-        codes = {} if option else header_flag_codes(text)
-        unknown = frozenset() if option else header_unknown_codes(text)
-        if not is_yes_no_column(samples.get(col, ()), codes, unknown):
+        cells = samples.get(col, ())
+        codes, unknown = ({}, frozenset()) if option else column_flag_codes(text, cells)
+        if not is_yes_no_column(cells, codes, unknown):
             continue
         # a REDCap checkbox ("Symptoms (choice=Visual disturbance)": Checked / Unchecked): the
         # option is the finding (a drug option is read by triage/io/drug_columns.py)

@@ -2922,6 +2922,61 @@ def header_flag_codes(header: str) -> dict[str, bool]:
     return found if set(found.values()) == {True, False} else {}
 
 
+# SPSS's and REDCap's radio-button codes of a yes/no question: 1 = yes, 2 = no.
+_ONE_TWO_CODES: Final = {"1": True, "2": False}
+
+
+def column_flag_codes(
+    header: str, cells: Iterable[object], field: str | None = None
+) -> tuple[dict[str, bool], frozenset[str]]:
+    """(code -> yes / no, the codes for unknown) by which a yes/no column's cells are read: the
+    header's own ("Pregnant (1=yes, 2=no, 9=unknown)": ``header_flag_codes``,
+    ``header_unknown_codes``), else the codes its values show: numbers that are only 1 and 2, a
+    2 among them, beside blanks and a form's unknown codes ("9", "-99"), are SPSS's and REDCap's
+    1 = yes, 2 = no, and those unknown codes are that form's unknown; else none (the usual 1 =
+    yes, 0 = no).  A "2" had been no answer at all: a visual field defect coded 1/2 was not
+    read, and a "No" (2) under "Pituitary adenoma" was read as a known lesion.  ``field``: the
+    column's field, none of synonyms.toml [values.yes_no] one_two_not ("menopausal": 1 = pre,
+    2 = post) reads its values so."""
+    codes = header_flag_codes(header)
+    unknown = header_unknown_codes(header)
+    if codes or field in _one_two_not():
+        return codes, unknown
+    shown = one_two_coded(cells)
+    if shown is None:
+        return {}, unknown
+    return dict(_ONE_TWO_CODES), unknown | shown
+
+
+def one_two_coded(cells: Iterable[object]) -> frozenset[str] | None:
+    """The unknown codes of a column coded 1 = yes, 2 = no (its numbers only 1 and 2, a 2
+    among them, beside blanks, unknown words and a form's unknown or missing-data codes); None
+    when its cells are not so coded."""
+    numbers: set[str] = set()
+    unknown: set[str] = set()
+    seen: set[tuple[type, object]] = set()
+    for cell in cells:
+        key = (type(cell), cell)
+        if key in seen:
+            continue
+        seen.add(key)
+        if isinstance(cell, bool) or is_empty_value(cell) or is_unknown_word(cell):
+            continue
+        text = code_text(cell).strip()
+        if is_unknown_code(text) or is_missing_code(cell):
+            unknown.add(text)
+        elif text in _ONE_TWO_CODES:
+            numbers.add(text)
+        else:
+            return None
+    return frozenset(unknown) if "2" in numbers else None
+
+
+@cache
+def _one_two_not() -> frozenset[str]:
+    return frozenset(synonyms_data()["values"]["yes_no"].get("one_two_not", []))
+
+
 @cache
 def _threshold_pattern() -> re.Pattern[str]:
     spellings = []

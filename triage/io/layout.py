@@ -56,10 +56,10 @@ from triage.values import (
     bracketed_unit,
     cell_text,
     code_text,
+    column_flag_codes,
     duration_word_days,
     header_flag_codes,
     header_sex_codes,
-    header_unknown_codes,
     is_blank,
     is_empty_value,
     is_missing_code,
@@ -2207,13 +2207,15 @@ def _join_finding_columns(
         (
             col,
             words,
-            {} if is_checkbox_option(match.headers[col]) else header_flag_codes(match.headers[col]),
+            ({}, frozenset())
+            if is_checkbox_option(match.headers[col])
+            else column_flag_codes(match.headers[col], cells[:, col].tolist()),
         )
         for col, words in match.finding_columns.items()
         if col < cells.shape[1]
     ]
     base = columns.get("comments")
-    answers = [_answers(cells[:, col].tolist(), codes) for col, _, codes in found]
+    answers = [_answers(cells[:, col].tolist(), *codes) for col, _, codes in found]
     joined = np.empty(len(cells), dtype=object)
     for i in range(len(cells)):
         pieces = [] if base is None or is_empty_value(base[i]) else [cell_text(base[i])]
@@ -2250,10 +2252,9 @@ def _read_answers(
     for name, words in match.answer_fields.items():
         if name not in columns:
             continue
-        codes = header_flag_codes(headers.get(name, ""))
-        unknown = header_unknown_codes(headers.get(name, ""))
-        out = np.empty(len(columns[name]), dtype=object)
         cells = columns[name].tolist()
+        codes, unknown = column_flag_codes(headers.get(name, ""), cells, name)
+        out = np.empty(len(columns[name]), dtype=object)
         answers = _answers(cells, codes, unknown)
         for i, (cell, answer) in enumerate(zip(cells, answers, strict=True)):
             if answer is True:

@@ -78,6 +78,7 @@ from triage.values import (
     birth_period,
     cell_interval,
     cell_text,
+    column_flag_codes,
     comparator,
     complement_percent,
     context_ranges,
@@ -93,7 +94,6 @@ from triage.values import (
     hcg_positive,
     hcg_unread_unit,
     hcg_unread_warning,
-    header_flag_codes,
     header_says_percent,
     header_says_upper_limit,
     header_sex_codes,
@@ -463,20 +463,27 @@ class _Builder:
 
     def _header_flag_codes(self) -> None:
         """A yes/no column whose header states its codes ("Schwanger (1=nein, 2=ja)", "Pregnant?
-        (1, No | 2, Yes)"): each code read as the header says (1 was read as yes: a pregnancy
-        invented, another missed), unless the mapping file recodes the column."""
+        (1, No | 2, Yes)"), or whose values are SPSS's 1 = yes, 2 = no (only 1 and 2 beside a
+        form's unknown code: values.column_flag_codes): each code read as the header or the
+        values say (1 was read as yes: a pregnancy invented, another missed; a 2 was no answer),
+        a form's unknown code as not given, unless the mapping file or a codebook recodes the
+        column."""
         for name in FLAG_FIELDS:
             col = self.cols.get(name)
+            if col is None or name in self.settings.values:
+                continue
             header = self.table.headers.get(name, "")
-            codes = header_flag_codes(header) if col is not None else {}
-            if col is None or not codes or name in self.settings.values:
+            codes, unknown = column_flag_codes(header, self.table.distinct(col).uniques, name)
+            if not codes:
                 continue
             words = {code: "yes" if meaning else "no" for code, meaning in codes.items()}
+            words |= {code: "" for code in unknown if code not in words}
 
             def recode(cell: object, words: Mapping[str, str] = words) -> object:
                 if is_blank(cell):
                     return cell
-                return words.get(_loose_code(cell_text(cell)), cell)
+                found = words.get(_loose_code(cell_text(cell)), cell)
+                return found if found != "" else None  # a form's unknown: not given
 
             self.cols[name] = self._apply(col, recode)
 
@@ -3108,6 +3115,7 @@ class _Builder:
                 self._warn_unread_states(name, col)
         self._trimester()
         self._due_date()
+        self._dialysis_from_time()
         for name in QUALIFIED_NUMBERS:
             col = self.column(name)
             if col is None:
@@ -3199,6 +3207,90 @@ class _Builder:
                 dtype=object,
             )
         )
+
+    def _dialysis_from_time(self) -> None:
+        """A column of the time on dialysis ("months_on_dialysis", "HD vintage (months)",
+        "Dialysedauer (Monate)": synonyms.toml [fields.dialysis_duration]) or of the day it
+        began ("dialysis_start_date", "Dialysebeginn": [fields.dialysis_start]) answers the
+        dialysis question where no dialysis column does: a time above 0, or a start on or
+        before the sample's day (any past day when the sample has none), is on dialysis; a time
+        of 0, or a start after the sample, is not.  Written as the answer with the column's
+        words and cell ("yes (months on dialysis 24)"), which the engine reads as a dialysis
+        column's answer.  A cell that is neither (a word) is read as a dialysis column's cell
+        ("nein", "HD"); a time that says nothing readable is said once per column (a day is,
+        by the date reader)."""
+        for name, (what, how) in _DIALYSIS_TIME_COLUMNS.items():
+            col = self.column(name)
+            if col is None:
+                continue
+            header = self.table.headers.get(name, name)
+            words = " ".join(re.sub(r"[_()\[\]]+", " ", header).split())
+            if name == "dialysis_duration":
+                decimal = self._decimal(col)
+                answers = self._apply(col, partial(_dialysis_time_answer, decimal=decimal))
+                shown = self._texts(col)
+                self._warn_unread_time(header, col, answers)
+            else:
+                answers, shown = self._dialysis_start_answers(col)
+            texts = np.array(
+                [
+                    None if a is None else f"{'yes' if a else 'no'} ({words} {t})"
+                    for a, t in zip(answers, shown, strict=True)
+                ],
+                dtype=object,
+            )
+            own = self.out.get("dialysis")
+            if own is None:
+                own = np.full(self.n, None, dtype=object)
+            own_text = self.out.get("dialysis_text")
+            if own_text is None:
+                own_text = np.full(self.n, None, dtype=object)
+            take = np.array([o is None or o is pd.NA for o in own], dtype=np.bool_)
+            self.out["dialysis"] = np.where(take, answers, own)
+            self.out["dialysis_text"] = np.where(take & (texts != None), texts, own_text)  # noqa: E711
+            self.warnings.append(
+                f"column {header!r} gives the {what}: read as dialysis where no dialysis "
+                f"column answers, {how}"
+            )
+
+    def _warn_unread_time(self, header: str, col: np.ndarray, answers: np.ndarray) -> None:
+        """Cells of a time-on-dialysis column read as nothing that hold something: said once."""
+        unread = np.array(
+            [a is None and _unread_state(c, "dialysis") for a, c in zip(answers, col, strict=True)],
+            dtype=np.bool_,
+        )
+        if unread.any():
+            rows = [str(int(r)) for r in self.table.source_rows[unread][:_NOTE_ROWS]]
+            self.warnings.append(
+                f"column {header!r}: {int(unread.sum())} cell(s) at row(s) {', '.join(rows)} "
+                "could not be read as a time on dialysis: read as not given"
+            )
+
+    def _dialysis_start_answers(self, col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per row, on dialysis at the sample by the day dialysis began (True / False / None),
+        and the day as written in the answer (the cell where it is no day: "nein")."""
+        worded = self._apply(col, lambda c: parse_yes_no(c, "dialysis", strict=True))
+        words = np.array([w is not None for w in worded], dtype=np.bool_)
+        started = self._dates("dialysis_start", leave=words).astype("datetime64[D]")
+        collected = self.out.get("collected_at")
+        sample = (
+            collected.astype("datetime64[D]")
+            if collected is not None
+            else np.full(self.n, np.datetime64("NaT"), dtype="datetime64[D]")
+        )
+        today = np.datetime64(date.today(), "D")
+        shown = self._texts(col)
+        answers = np.empty(self.n, dtype=object)
+        texts = np.empty(self.n, dtype=object)
+        for i in range(self.n):
+            day, at = started[i], sample[i]
+            if np.isnat(day):
+                answers[i], texts[i] = worded[i], shown[i]
+            elif np.isnat(at):
+                answers[i], texts[i] = (True if day <= today else None), str(day)
+            else:
+                answers[i], texts[i] = bool(day <= at), str(day)
+        return answers, texts
 
     def _pregnancy_words(self, said: np.ndarray) -> None:
         """Words read from another column (a trimester, a due date) added to each row's
@@ -4201,6 +4293,29 @@ def _naive(cell: date) -> bool:
 
 def _flag(cell: object, field: str) -> bool | None:
     return parse_yes_no(cell, field)
+
+
+# The columns that give dialysis by its time (synonyms.toml), and what each says.
+_DIALYSIS_TIME_COLUMNS: Final = {
+    "dialysis_duration": ("time on dialysis", "a time above 0 as on dialysis, 0 as not"),
+    "dialysis_start": (
+        "day dialysis began",
+        "a day up to the sample's as on dialysis, a later one as not yet",
+    ),
+}
+
+
+def _dialysis_time_answer(cell: object, decimal: str | None) -> bool | None:
+    """On dialysis by a cell of the time on dialysis: above 0 yes, 0 no, a negative number or a
+    missing-data code nothing; a cell without a number as a dialysis column's ("nein", "HD")."""
+    if is_empty_value(cell) or is_missing_code(cell) or isinstance(cell, date | time | timedelta):
+        return None
+    value = parse_quantity(cell, decimal).value
+    if value is None:
+        return parse_yes_no(cell, "dialysis", strict=True)
+    if value < 0:
+        return None
+    return value > 0
 
 
 # The yes/no columns of a patient state the engine reads in words (states.toml [columns])
