@@ -68,6 +68,8 @@ THRESHOLDS: dict[str, float] = {
     "macroprolactin_screen_max_ng_ml": 250,
     "peg_recovery_macro_pct": 40,
     "peg_recovery_true_pct": 60,
+    "peg_recovery_max_plausible_pct": 120,
+    "peg_recovery_min_plausible_pct": 5,
     "post_peg_uln_female_ng_ml": 18.5,
     "post_peg_uln_male_ng_ml": 13.1,
     "tsh_upper_miu_l": 4.2,

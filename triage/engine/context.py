@@ -220,6 +220,9 @@ class Rows:
     # the lab's own post-PEG upper limit given with the monomeric prolactin, in ng/mL (NaN:
     # none; empty: none for any row): preferred by RowContext.post_peg_uln
     post_peg_high_ng: list[float] = field(default_factory=list)
+    # a monomeric (post-PEG) prolactin was given but contradicts the total (above it, or a unit
+    # mix-up's tiny share: units.implausible_monomeric), so it is not used; empty: none for any row
+    monomeric_contradicted: list[bool] = field(default_factory=list)
 
 
 # The cues RowContext.pituitary_damage reads (besides the head_trauma field): a row without any
@@ -1425,6 +1428,13 @@ class RowContext:
         if mono != mono or not limit > 0:
             return False
         return limit < mono <= limit * self.t("repeat_rested_max_times_uln")
+
+    @property
+    def monomeric_contradicted(self) -> bool:
+        """A monomeric (post-PEG) prolactin was given that contradicts the total and is not
+        used (Rows.monomeric_contradicted; the reference note says why)."""
+        flags = self.rows.monomeric_contradicted
+        return bool(flags) and flags[self.i]
 
     @property
     def post_peg_from_lab(self) -> bool:

@@ -789,6 +789,11 @@ def macroprolactin_screen(s: Situation) -> str | None:
         )
     below = f" (< {ctx.number(limit, approx=True)})" if ctx.adult_levels() else " in a child"
     level = f"prolactin {ctx.level}{below} and no PEG result"
+    if ctx.monomeric_contradicted:
+        level += (
+            " (the monomeric prolactin given contradicts the total and was not used: see the "
+            "reference note)"
+        )
     if ctx.small_lesion:
         level += (
             f"; the known lesion ({ctx.lesion.evidence}) is below macroadenoma size and may be "
