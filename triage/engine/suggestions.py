@@ -721,6 +721,13 @@ def repeat_rested(s: Situation) -> str | None:
                 "clinically significant"
             )
         return text
+    if ctx.monomeric_within_borrowed:
+        return (
+            f"monomeric prolactin {ctx.amount(ctx.monomeric_estimate)} is within "
+            f"{ctx.post_peg_limit(unit=True)}, which does not show it normal on this assay: it "
+            f"may be a mild true excess, which may settle on a rested sample; repeat "
+            f"rested{_cannula(ctx)}, before imaging"
+        )
     if ctx.monomeric_mild:
         limit = ctx.t("repeat_rested_max_times_uln")
         mono, peg = ctx.monomeric_estimate, ctx.post_peg_uln
