@@ -70,6 +70,7 @@ THRESHOLDS: dict[str, float] = {
     "peg_recovery_true_pct": 60,
     "peg_recovery_max_plausible_pct": 120,
     "peg_recovery_min_plausible_pct": 5,
+    "post_peg_lower_min_ng_ml": 2.7,
     "post_peg_uln_female_ng_ml": 18.5,
     "post_peg_uln_male_ng_ml": 13.1,
     "tsh_upper_miu_l": 4.2,

@@ -86,8 +86,10 @@ def test_a_monomeric_prolactin_above_the_total_is_not_used(tmp_path: Path) -> No
 
 
 def test_a_tiny_recovery_a_unit_mix_up_explains_is_not_used(tmp_path: Path) -> None:
-    """25 beside 1300 mIU/L read in mIU/L is 1.9% (macroprolactinaemia likely, routine, no
-    imaging); meant in ng/mL it is 41%.  Written with its own unit it is converted and used."""
+    """25 beside 1300 mIU/L read in mIU/L is 1.2 ng/mL, a 1.9% recovery (macroprolactinaemia
+    likely, routine, no imaging); meant in ng/mL it is 41%.  A number with its own unit is
+    converted and used, and a small share of a large total with a normal monomeric level is
+    macroprolactinaemia (clinical-reference §2.3: totals up to 404 ng/mL)."""
     out = triage_lines(
         tmp_path,
         MONO,
@@ -95,20 +97,27 @@ def test_a_tiny_recovery_a_unit_mix_up_explains_is_not_used(tmp_path: Path) -> N
             "B1,F,30,1300,mIU/L,25,",
             "B2,F,30,2000,mIU/L,30,",
             "B3,M,40,900,mIU/L,12,",
-            "B4,F,30,1300,mIU/L,,monomeric prolactin 25 mIU/L",
-            # controls: a plausible share in the row's unit; the number with its unit
+            # controls: a plausible share in the row's unit; the number with its unit; a
+            # normal monomeric level under a large total (250 mIU/L of 6360: 3.9%)
             "D1,F,30,1300,mIU/L,350,",
             "D2,F,30,1300,mIU/L,25 ng/mL,",
+            "D3,F,30,1300,mIU/L,,monomeric prolactin 25 ng/mL",
+            "D4,F,30,6360,mIU/L,250,",
+            "D5,F,30,6360,mIU/L,,post-PEG prolactin 250 mIU/L",
         ],
     )
-    for pid in ("B1", "B2", "B3", "B4"):
+    for pid in ("B1", "B2", "B3"):
         _not_used(out.loc[pid])
     note = out.loc["B1", "reference_note"]
     assert "25 mIU/L (1.18 ng/mL) is 1.92% of the total 1300 mIU/L" in note
     assert "the same number in ng/mL is 25 ng/mL, a recovery of 40.77%" in note
     assert "macroprolactinemia (likely)" in out.loc["D1", "factor_evidence"]
-    assert "Contradiction" not in out.loc["D2", "reference_note"]
-    assert "macroprolactinemia" in out.loc["D2", "factors"]  # 41%: equivocal, read as such
+    for pid in ("D2", "D3", "D4", "D5"):
+        assert "Contradiction" not in out.loc[pid, "reference_note"]
+        assert "macroprolactinemia" in out.loc[pid, "factors"]  # D2, D3 41%: equivocal
+    for pid in ("D4", "D5"):
+        assert "macroprolactinemia (likely)" in out.loc[pid, "factor_evidence"]
+        assert out.loc[pid, "priority"] != "urgent"
 
 
 def test_long_file_post_peg_lines_that_contradict_the_total(tmp_path: Path) -> None:

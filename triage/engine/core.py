@@ -821,6 +821,7 @@ def _plausible_monomeric(
         work["monomeric_prolactin_note_qualifier"].fillna("").astype(str).to_numpy(dtype=object),
         thresholds.get("peg_recovery_min_plausible_pct"),
         thresholds.get("peg_recovery_max_plausible_pct"),
+        thresholds.get("post_peg_lower_min_ng_ml"),
     )
     dropped = pd.Series([c is not None for c in found], index=work.index)
     if not dropped.any():

@@ -84,6 +84,9 @@ class Converted:
     # the monomeric prolactin read in the other prolactin unit than the one it was read in
     # (a unit mix-up's reading: implausible_monomeric), in ng/mL; NaN where none is given
     monomeric_other_ng: pd.Series | None = None
+    # the monomeric prolactin's own unit was written (a note's, or a cell or header in the other
+    # unit than the total's); False where it was taken to be the total's
+    monomeric_unit_stated: pd.Series | None = None
 
 
 def convert(frame: pd.DataFrame, set_names: pd.Series, knowledge: Knowledge) -> Converted:
@@ -125,6 +128,7 @@ def convert(frame: pd.DataFrame, set_names: pd.Series, knowledge: Knowledge) -> 
         monomeric_ng=monomeric.fillna(_note_monomeric_ng(frame, factor)),
         post_peg_high_ng=post_peg_high.where(monomeric.notna() & (post_peg_high > 0)),
         monomeric_other_ng=other.fillna(_note_monomeric_ng(frame, factor, other_unit=True)),
+        monomeric_unit_stated=(mono_ng | mono_miu) | monomeric.isna(),
     )
 
 
@@ -186,13 +190,17 @@ def implausible_monomeric(
     note_qualifier: np.ndarray,
     lowest_pct: float,
     highest_pct: float,
+    lowest_ng: float,
 ) -> list[Contradiction | None]:
     """Per row, its monomeric (post-PEG) prolactin's contradiction with the total (None where
     there is none, or no monomeric prolactin): above ``highest_pct`` of the total (the
     monomeric part of a sample is never larger than the whole: clinical-reference §2.3), or
     below ``lowest_pct`` of it where the same number read in the other prolactin unit gives a
-    recovery between the two (a unit mix-up: 25 meant in ng/mL beside a total of 1300 mIU/L).
-    Such a value is not used for the macroprolactin screen.  Not judged: a censored total or
+    recovery between the two, the value has no unit of its own written and is below
+    ``lowest_ng`` ng/mL, the lowest post-PEG lower limit (a unit mix-up: 25 meant in ng/mL
+    beside a total of 1300 mIU/L is 1.2 ng/mL).  A small share alone is no contradiction: a
+    large macroprolactin beside a normal monomeric level is macroprolactinaemia.  Such a value
+    is not used for the macroprolactin screen.  Not judged: a censored total or
     monomeric prolactin ("<1 ng/mL"), a total that is not positive."""
     mono = converted.monomeric_ng.to_numpy(dtype="float64")
     other = (
@@ -207,7 +215,12 @@ def implausible_monomeric(
         plain = (qualifier == "") & (note_qualifier == "") & (value_ng > 0) & ~np.isnan(mono)
         above = plain & (share > highest_pct)
         mixed = (other_share >= lowest_pct) & (other_share <= highest_pct)
-        tiny = plain & (share < lowest_pct) & mixed
+        stated = (
+            converted.monomeric_unit_stated.to_numpy(dtype=bool)
+            if converted.monomeric_unit_stated is not None
+            else np.zeros(len(mono), dtype=bool)
+        )
+        tiny = plain & (share < lowest_pct) & mixed & ~stated & (mono < lowest_ng)
     for i in np.flatnonzero(above | tiny).tolist():
         reading = float(other[i])
         unit = MIU_L if reading < mono[i] else NG_ML
