@@ -221,6 +221,18 @@ class Rows:
     # the lab's own post-PEG upper limit given with the monomeric prolactin, in ng/mL (NaN:
     # none; empty: none for any row): preferred by RowContext.post_peg_uln
     post_peg_high_ng: list[float] = field(default_factory=list)
+    # a monomeric (post-PEG) prolactin was given but contradicts the total (above it, or a unit
+    # mix-up's tiny share: units.implausible_monomeric), so it is not used; empty: none for any row
+    monomeric_contradicted: list[bool] = field(default_factory=list)
+
+
+_TRAILING_BRACKET: Final = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def _assay_name(assay: str) -> str:
+    """An assay's name without its trailing bracket ("Roche Elecsys / cobas Prolactin II"
+    from "... (ECLIA)"), for a text that is itself in brackets."""
+    return _TRAILING_BRACKET.sub("", assay) or assay
 
 
 # The cues RowContext.pituitary_damage reads (besides the head_trauma field): a row without any
@@ -1420,12 +1432,32 @@ class RowContext:
     def monomeric_mild(self) -> bool:
         """The monomeric (post-PEG) prolactin is above its limit by at most
         repeat_rested_max_times_uln × that limit: the true excess is a mild rise, judged as one
-        (rested repeat first, MRI conditional; clinical-reference §2.3, §8)."""
+        (rested repeat first, MRI conditional; clinical-reference §2.3, §8).  Within a limit
+        borrowed from another assay (`monomeric_within_borrowed`) it may be such an excess on
+        the row's own assay, and is judged so too."""
         mono = self.monomeric_estimate
         limit = self.post_peg_uln
         if mono != mono or not limit > 0:
             return False
+        if self.monomeric_within_borrowed:
+            return True
         return limit < mono <= limit * self.t("repeat_rested_max_times_uln")
+
+    @property
+    def monomeric_within_borrowed(self) -> bool:
+        """The monomeric (post-PEG) prolactin, given or estimated, is within a post-PEG limit
+        of another assay's (`post_peg_borrowed`): it does not show the total explained by
+        macroprolactin on the row's own assay (clinical-reference §2.3: post-PEG intervals are
+        assay-specific; Atellica reads ~1.7x lower than Roche on the same serum)."""
+        mono = self.monomeric_estimate
+        return mono == mono and mono <= self.post_peg_uln and self.post_peg_borrowed is not None
+
+    @property
+    def monomeric_contradicted(self) -> bool:
+        """A monomeric (post-PEG) prolactin was given that contradicts the total and is not
+        used (Rows.monomeric_contradicted; the reference note says why)."""
+        flags = self.rows.monomeric_contradicted
+        return bool(flags) and flags[self.i]
 
     @property
     def post_peg_from_lab(self) -> bool:
@@ -1441,7 +1473,38 @@ class RowContext:
         written = self.amount if unit else self.number
         if self.post_peg_from_lab:
             return f"the lab's post-PEG limit {written(self.post_peg_uln)}"
+        borrowed = self.post_peg_borrowed
+        if borrowed is not None:
+            lender, assay = borrowed
+            return (
+                f"the post-PEG limit {written(self.post_peg_uln, approx=True)} of another assay "
+                f"({lender}; none known for {assay})"
+            )
         return f"the post-PEG limit {written(self.post_peg_uln, approx=True)}"
+
+    @property
+    def post_peg_borrowed(self) -> tuple[str, str] | None:
+        """(the assay whose post-PEG limits were used, the row's assay) where the row's assay
+        has a reference set of its own without post-PEG limits (Siemens Atellica), so that the
+        thresholds' limits (post_peg_uln_*, Roche's) stand in for them: post-PEG intervals are
+        assay-specific (clinical-reference §2.3, Beltran 2008: Centaur's are far below Roche's),
+        so a monomeric prolactin judged against them is only a possible finding.  None for the
+        lab's own limit, an assay set with its own, and a row whose method is not stated (the
+        default set)."""
+        if self.post_peg_from_lab:
+            return None
+        name = self.rows.set_names[self.i] if self.rows.set_names else ""
+        chosen = self.knowledge.assay_sets.get(name)
+        if chosen is None and self.knowledge.reference_set.name == name:
+            chosen = self.knowledge.reference_set
+        if chosen is None or not chosen.assay or chosen.post_peg_high is not None:
+            return None
+        limits = (self.t("post_peg_uln_female_ng_ml"), self.t("post_peg_uln_male_ng_ml"))
+        lender = next(
+            (s.assay for s in self.knowledge.assay_sets.values() if s.post_peg_high == limits),
+            "the tool's default",
+        )
+        return _assay_name(lender), _assay_name(chosen.assay)
 
     @property
     def post_peg_uln(self) -> float:

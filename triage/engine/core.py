@@ -67,7 +67,16 @@ from triage.engine.suggestions import (
     suggest_calm,
 )
 from triage.engine.text import CueBook, Hits, load_cue_book, merge_hits
-from triage.engine.units import MIU_L, NG_ML, Converted, convert, row_set_names, unknown_assays
+from triage.engine.units import (
+    MIU_L,
+    NG_ML,
+    Contradiction,
+    Converted,
+    convert,
+    implausible_monomeric,
+    row_set_names,
+    unknown_assays,
+)
 from triage.knowledge.drugs import (
     drug_matcher,
     gives_medications,
@@ -160,6 +169,7 @@ def triage_frame(
             ),
         )
         converted = convert(work, set_names, knowledge)
+    converted, contradictions = _plausible_monomeric(work, converted, knowledge)
     hits = merge_hits([_cue_hits(work, book), state_hits(patients)], len(work))
     phys = physiology(work, patients, knowledge)
     row_intervals = vet_row_intervals(
@@ -207,6 +217,7 @@ def triage_frame(
             classified.disputed_high.tolist() if classified.disputed_high is not None else []
         ),
         stratum_states=["|".join(iv.state for iv in m) for m in chosen.members],
+        monomeric_contradicted=[c is not None for c in contradictions],
     )
     decisions = _decide_rows(rows, labels)
     shared: Shared = {}
@@ -248,6 +259,9 @@ def triage_frame(
         notes = _age_at_run_notes(frame, ages, notes)
     notes = _in_row_units(notes, labs, rows.value_ng, rows.qualifier, lab_value)
     notes = _unknown_assay_notes(unknown_assays(work, knowledge), chosen.source, notes, knowledge)
+    for i, found in enumerate(contradictions):
+        if found is not None:  # the monomeric prolactin not used: why, in the row's unit
+            notes[i] = joined_note(notes[i], found.sentence(labs[i].amount))
     out["reference_note"] = text(notes)
     details = [v.factor_details for v in shown.cells]
     out["factor_details"] = _taken_objects(details, shown.codes, work.index)
@@ -800,6 +814,36 @@ def _decide_row(ctx: RowContext, labels: Labels) -> Decision:
     priority = decide(ctx, findings, labels, hook)
     situation = Situation(ctx=ctx, findings=findings, priority=priority, hook=hook, labels=labels)
     return priority, findings, suggest(situation)
+
+
+def _plausible_monomeric(
+    work: pd.DataFrame, converted: Converted, knowledge: Knowledge
+) -> tuple[Converted, list[Contradiction | None]]:
+    """``converted`` without the monomeric (post-PEG) prolactin that cannot be the total's
+    (units.implausible_monomeric: above it, or a unit mix-up's tiny share), nor the lab's
+    post-PEG limit given with it, and per row that contradiction (None elsewhere).  The
+    row is then triaged as one without a screen result: the screen is asked for, and no level
+    rule reads the contradicted value (clinical-reference §2.3)."""
+    thresholds = knowledge.thresholds
+    value_ng = converted.value_ng.to_numpy(dtype="float64")
+    found = implausible_monomeric(
+        value_ng,
+        work["qualifier"].fillna("").astype(str).to_numpy(dtype=object),
+        converted,
+        work["monomeric_prolactin_note_qualifier"].fillna("").astype(str).to_numpy(dtype=object),
+        thresholds.get("peg_recovery_min_plausible_pct"),
+        thresholds.get("peg_recovery_max_plausible_pct"),
+        thresholds.get("post_peg_lower_min_ng_ml"),
+    )
+    dropped = pd.Series([c is not None for c in found], index=work.index)
+    if not dropped.any():
+        return converted, found
+    kept = replace(
+        converted,
+        monomeric_ng=converted.monomeric_ng.mask(dropped),
+        post_peg_high_ng=converted.post_peg_high_ng.mask(dropped),
+    )
+    return kept, found
 
 
 def _ages(frame: pd.DataFrame, as_of: datetime | None) -> pd.Series:

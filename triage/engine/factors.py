@@ -1354,6 +1354,11 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
         where = "within" if mono_within else "above"
         parts.append(f"{named} {mark}{ctx.amount(monomeric)} ({where} {ctx.post_peg_limit()})")
     strength = LIKELY if mono_within else None
+    borrowed = ctx.post_peg_borrowed if mono_within is not None else None
+    if mono_within and borrowed is not None:
+        # within a limit of another assay's (none known for the row's): post-PEG intervals
+        # are assay-specific (clinical-reference §2.3), so the finding is only possible
+        strength = POSSIBLE
     shown = f"PEG recovery: {bound}{fmt(recovery)}%"
     derived = ctx.derived_recovery if mono_within is False else None
     if derived is not None:
@@ -1415,6 +1420,11 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
         return []
     if mono_within is False:
         parts.append("the monomeric excess is not explained by macroprolactin: a true rise remains")
+    if borrowed is not None:
+        parts.append(
+            f"post-PEG intervals are assay-specific and none is known for {borrowed[1]}: ask the "
+            "lab for its post-PEG interval"
+        )
     return [Finding("macroprolactinemia", strength, "; ".join(parts), rule)]
 
 

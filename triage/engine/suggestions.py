@@ -721,6 +721,13 @@ def repeat_rested(s: Situation) -> str | None:
                 "clinically significant"
             )
         return text
+    if ctx.monomeric_within_borrowed:
+        return (
+            f"monomeric prolactin {ctx.amount(ctx.monomeric_estimate)} is within "
+            f"{ctx.post_peg_limit(unit=True)}, which does not show it normal on this assay: it "
+            f"may be a mild true excess, which may settle on a rested sample; repeat "
+            f"rested{_cannula(ctx)}, before imaging"
+        )
     if ctx.monomeric_mild:
         limit = ctx.t("repeat_rested_max_times_uln")
         mono, peg = ctx.monomeric_estimate, ctx.post_peg_uln
@@ -789,6 +796,11 @@ def macroprolactin_screen(s: Situation) -> str | None:
         )
     below = f" (< {ctx.number(limit, approx=True)})" if ctx.adult_levels() else " in a child"
     level = f"prolactin {ctx.level}{below} and no PEG result"
+    if ctx.monomeric_contradicted:
+        level += (
+            " (the monomeric prolactin given contradicts the total and was not used: see the "
+            "reference note)"
+        )
     if ctx.small_lesion:
         level += (
             f"; the known lesion ({ctx.lesion.evidence}) is below macroadenoma size and may be "

@@ -9,6 +9,7 @@ unit (`monomeric_prolactin_unit`) is converted with the same factor.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ import pandas as pd
 
 from triage.knowledge.loaders import find_assay_set
 from triage.knowledge.model import Knowledge, ReferenceSet
+from triage.numbers import fmt
 
 NG_ML = "ng/mL"
 MIU_L = "mIU/L"
@@ -79,6 +81,12 @@ class Converted:
     monomeric_ng: pd.Series
     # the lab's own post-PEG upper limit given with the monomeric prolactin (NaN: none)
     post_peg_high_ng: pd.Series
+    # the monomeric prolactin read in the other prolactin unit than the one it was read in
+    # (a unit mix-up's reading: implausible_monomeric), in ng/mL; NaN where none is given
+    monomeric_other_ng: pd.Series | None = None
+    # the monomeric prolactin's own unit was written (a note's, or a cell or header in the other
+    # unit than the total's); False where it was taken to be the total's
+    monomeric_unit_stated: pd.Series | None = None
 
 
 def convert(frame: pd.DataFrame, set_names: pd.Series, knowledge: Knowledge) -> Converted:
@@ -102,6 +110,10 @@ def convert(frame: pd.DataFrame, set_names: pd.Series, knowledge: Knowledge) -> 
     mono_miu = (mono_unit == MIU_L).fillna(False).astype(bool)
     mono_divisor = np.where(mono_ng, 1.0, np.where(mono_miu, factor, divisor))
     monomeric: pd.Series = frame["monomeric_prolactin"].astype("float64") / mono_divisor
+    # the same number read in the other unit: divided by the factor where it was taken as
+    # ng/mL, taken as ng/mL where it was divided by the factor
+    other_divisor = np.where(mono_divisor == 1.0, factor, 1.0)
+    other: pd.Series = frame["monomeric_prolactin"].astype("float64") / other_divisor
     # the lab's post-PEG limit is in the monomeric prolactin's unit: the same divisor
     post_peg_high: pd.Series = (
         frame["monomeric_prolactin_reference_high"].astype("float64") / mono_divisor
@@ -115,18 +127,103 @@ def convert(frame: pd.DataFrame, set_names: pd.Series, knowledge: Knowledge) -> 
         high_ng=to_ng("reference_high"),
         monomeric_ng=monomeric.fillna(_note_monomeric_ng(frame, factor)),
         post_peg_high_ng=post_peg_high.where(monomeric.notna() & (post_peg_high > 0)),
+        monomeric_other_ng=other.fillna(_note_monomeric_ng(frame, factor, other_unit=True)),
+        monomeric_unit_stated=(mono_ng | mono_miu) | monomeric.isna(),
     )
 
 
-def _note_monomeric_ng(frame: pd.DataFrame, factor: pd.Series) -> pd.Series:
+def _note_monomeric_ng(
+    frame: pd.DataFrame, factor: pd.Series, *, other_unit: bool = False
+) -> pd.Series:
     """The monomeric prolactin a note gives with its own unit (state._note_concentrations), in
     ng/mL: as written when in ng/mL, divided by the row's factor when in mIU/L (whatever the
-    row's unit: the factor is the row's assay's); NaN where none is written."""
+    row's unit: the factor is the row's assay's); NaN where none is written.  `other_unit`:
+    read in the other unit than the note's (the reading of a unit mix-up)."""
     if "monomeric_prolactin_note" not in frame.columns:
         return pd.Series(np.nan, index=frame.index, dtype="float64")
     value = frame["monomeric_prolactin_note"].astype("float64")
     unit = frame["monomeric_prolactin_note_unit"].astype("string")
     is_ng = (unit == NG_ML).fillna(False).astype(bool)
     is_miu = (unit == MIU_L).fillna(False).astype(bool)
+    if other_unit:
+        is_ng, is_miu = is_miu, is_ng
     divisor = np.where(is_ng, 1.0, np.where(is_miu, factor.to_numpy(dtype="float64"), np.nan))
     return value / divisor
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """A monomeric (post-PEG) prolactin that cannot be its total's (implausible_monomeric)."""
+
+    monomeric_ng: float
+    total_ng: float
+    above: bool  # above the total (else an implausibly small share of it)
+    # the same number read in the other prolactin unit, where that gives a plausible recovery
+    # (a likely unit mix-up): (its unit, ng/mL); None where it does not
+    other: tuple[str, float] | None
+
+    def sentence(self, amount: Callable[[float], str]) -> str:
+        """What the reference note says, with ``amount`` writing a ng/mL amount in the row's
+        unit (amounts.LabUnit.amount)."""
+        given = f"the monomeric (post-PEG) prolactin {amount(self.monomeric_ng)}"
+        total = f"the total {amount(self.total_ng)}"
+        share = fmt(self.monomeric_ng * 100 / self.total_ng)
+        if self.above:
+            said = f"{given} is above {total} (a PEG recovery of {share}%)"
+        else:
+            said = f"{given} is {share}% of {total}, an implausibly low PEG recovery"
+        sentence = f"Contradiction: {said}, so it was not used for the macroprolactin screen"
+        if self.other is None:
+            return f"{sentence}; check both values with the lab"
+        unit, other_ng = self.other
+        return (
+            f"{sentence}; likely a unit mix-up: the same number in {unit} is "
+            f"{fmt(other_ng)} {NG_ML}, a recovery of {fmt(other_ng * 100 / self.total_ng)}%; "
+            "check both units with the lab"
+        )
+
+
+def implausible_monomeric(
+    value_ng: np.ndarray,
+    qualifier: np.ndarray,
+    converted: Converted,
+    note_qualifier: np.ndarray,
+    lowest_pct: float,
+    highest_pct: float,
+    lowest_ng: float,
+) -> list[Contradiction | None]:
+    """Per row, its monomeric (post-PEG) prolactin's contradiction with the total (None where
+    there is none, or no monomeric prolactin): above ``highest_pct`` of the total (the
+    monomeric part of a sample is never larger than the whole: clinical-reference §2.3), or
+    below ``lowest_pct`` of it where the same number read in the other prolactin unit gives a
+    recovery between the two, the value has no unit of its own written and is below
+    ``lowest_ng`` ng/mL, the lowest post-PEG lower limit (a unit mix-up: 25 meant in ng/mL
+    beside a total of 1300 mIU/L is 1.2 ng/mL).  A small share alone is no contradiction: a
+    large macroprolactin beside a normal monomeric level is macroprolactinaemia.  Such a value
+    is not used for the macroprolactin screen.  Not judged: a censored total or
+    monomeric prolactin ("<1 ng/mL"), a total that is not positive."""
+    mono = converted.monomeric_ng.to_numpy(dtype="float64")
+    other = (
+        converted.monomeric_other_ng.to_numpy(dtype="float64")
+        if converted.monomeric_other_ng is not None
+        else np.full(len(mono), np.nan)
+    )
+    out: list[Contradiction | None] = [None] * len(mono)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = mono * 100 / value_ng
+        other_share = other * 100 / value_ng
+        plain = (qualifier == "") & (note_qualifier == "") & (value_ng > 0) & ~np.isnan(mono)
+        above = plain & (share > highest_pct)
+        mixed = (other_share >= lowest_pct) & (other_share <= highest_pct)
+        stated = (
+            converted.monomeric_unit_stated.to_numpy(dtype=bool)
+            if converted.monomeric_unit_stated is not None
+            else np.zeros(len(mono), dtype=bool)
+        )
+        tiny = plain & (share < lowest_pct) & mixed & ~stated & (mono < lowest_ng)
+    for i in np.flatnonzero(above | tiny).tolist():
+        reading = float(other[i])
+        unit = MIU_L if reading < mono[i] else NG_ML
+        mix_up = (unit, reading) if mixed[i] else None
+        out[i] = Contradiction(float(mono[i]), float(value_ng[i]), bool(above[i]), mix_up)
+    return out
