@@ -32,6 +32,7 @@ from pipeline_helpers import csv_quoted, triage_csv_warned, triage_lines
 from triage.values import obstetric_weeks_days, parse_weeks
 
 T3 = "default:pregnant_t3"
+FRENCH = "IPP;Sexe;Âge;Date de prélèvement;Prolactine (µg/L);Renseignements cliniques"
 
 
 def _third_trimester_normal(out: pd.DataFrame, pid: str) -> None:
@@ -198,3 +199,66 @@ def test_gestation_written_in_notes_in_weeks_days_and_roman_trimesters(tmp_path:
     assert out.loc["late2", "reference_stratum"] == "default:pregnant"
     for pid in ("headache", "stage"):
         assert out.loc[pid, "reference_stratum"] == "default:adult_female", pid
+
+
+# ----------------------------------------------------------------------- after delivery ---
+POSTPARTUM_NOTES = {
+    "es": "parto hace 1 mes",
+    "es2": "parto hace un mes",
+    "es3": "parto hace 1 semana",
+    "es4": "cesárea hace una semana",
+    "it": "parto un mese fa",
+    "it2": "parto 1 settimana fa",
+    "fr": "accouchement il y a un mois",
+    "fr2": "a accouché le 20/10/2026",
+    "nl": "bevallen 1 maand geleden",
+    "nl2": "bevallen een maand geleden",
+    "en": "delivered a week ago",
+    "de": "vor einem Monat entbunden",
+    "de2": "entbunden am 20.10.2026",
+    "de3": "Entbindung vor einer Woche",
+    "plural": "parto hace 2 meses",
+}
+
+
+def test_a_delivery_with_a_singular_or_spelled_out_time_is_the_postpartum_path(
+    tmp_path: Path,
+) -> None:
+    """80 ng/mL weeks after delivery, breastfeeding not stated: lactation likely (confirm
+    feeding), as for the plural forms; before, unexplained and soon."""
+    rows = [f"{pid};F;31;05/11/2026;80;{text}" for pid, text in POSTPARTUM_NOTES.items()]
+    # a word for one before a time unit elsewhere is no delivery
+    rows += [
+        "drug;F;31;05/11/2026;80;un mes de cefalea",
+        "ache;F;31;05/11/2026;80;a week of headache",
+    ]
+    out = triage_lines(tmp_path, FRENCH, rows)
+    for pid in POSTPARTUM_NOTES:
+        row = out.loc[pid]
+        assert "lactation" in str(row["factors"]).split(";"), (pid, row["factors"])
+        assert "lactation (likely)" in str(row["factor_evidence"]), pid
+        assert row["priority"] == out.loc["plural", "priority"], pid
+    for pid in ("drug", "ache"):
+        assert "lactation" not in str(out.loc[pid, "factors"]), pid
+
+
+def test_a_delivery_days_ago_in_words_or_by_its_date_is_the_first_week(tmp_path: Path) -> None:
+    """400 ng/mL a day or two after delivery is within the first week's interval
+    (postpartum_week1); read without its time it was urgent."""
+    notes = {
+        "en": "delivered a day ago",
+        "de": "vor einem Tag entbunden",
+        "fr": "accouchée il y a un jour",
+        "fr2": "a accouché le 03/11/2026",
+        "es": "parto hace un día",
+        "it": "parto un giorno fa",
+        "nl": "bevallen een dag geleden",
+        "de2": "entbunden am 03.11.2026",
+    }
+    rows = [f"{pid};F;31;05/11/2026;400;{text}" for pid, text in notes.items()]
+    rows.append("undated;F;31;05/11/2026;400;a accouché")
+    out = triage_lines(tmp_path, FRENCH, rows)
+    for pid in notes:
+        assert out.loc[pid, "reference_stratum"] == "default:postpartum_week1", pid
+        assert out.loc[pid, "priority"] == "none", pid
+    assert out.loc["undated", "reference_stratum"] != "default:postpartum_week1"

@@ -3138,6 +3138,53 @@ def _span_days(found: re.Match[str]) -> float | None:
     return (float(number.replace(",", ".")) if number else 1.0) * per
 
 
+@cache
+def _one_before_unit() -> re.Pattern[str]:
+    """A word for one ([values.stopped] `one`: "a", "one", "einem", "une", "un", "una", "een")
+    before a [values.durations] unit word of two letters or more, not one of `one_not_before`
+    ("a week", "einem Monat", "un mes", "une semaine", "een maand"; not "a man"), in
+    lower-case text without accents; group one."""
+    stopped = synonyms_data()["values"]["stopped"]
+    one = "|".join(stopped["one"])
+    _, days = _duration_units()
+    words = [w for w in days if len(w) > 1 and w not in stopped["one_not_before"]]
+    units = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W\d_])(?P<one>{one})\s+(?:{units})\.?(?![^\W\d_])")
+
+
+def _folded_chars(text: str) -> str:
+    """``text`` in lower case, each letter without its accent, character for character (the
+    same length: "día" -> "dia")."""
+    out = []
+    for ch in text.lower():
+        plain = unicodedata.normalize("NFD", ch)[:1] if not ch.isascii() else ch
+        out.append(plain if len(plain) == 1 else ch)
+    return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def one_as_digit(text: str) -> str:
+    """``text`` with a word for one before a duration unit written as the digit ("parto hace un
+    mes": "parto hace 1  mes", "vor einem Monat": "vor 1     Monat", "delivered a week ago":
+    "delivered 1 week ago"), padded with spaces to the same length, so that a note's time
+    patterns, written for digits, read it and the note keeps its offsets (_one_before_unit)."""
+    if not any(ch.isspace() for ch in text):
+        return text
+    folded = _folded_chars(text)
+    if len(folded) != len(text):
+        return text
+    parts: list[str] = []
+    at = 0
+    for found in _one_before_unit().finditer(folded):
+        start, end = found.span("one")
+        parts.extend((text[at:start], "1".ljust(end - start)))
+        at = end
+    if not parts:
+        return text
+    parts.append(text[at:])
+    return "".join(parts)
+
+
 def last_dose_days(text: str) -> float | None:
     """How many days ago the last dose was, when text says so ("letzte Einnahme vor 10 Tagen":
     10; "single dose 2 months ago": ~61; "last injection a month ago", "letzte Injektion letzten

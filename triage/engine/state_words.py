@@ -51,6 +51,7 @@ from triage.values import (
     normalise_unit,
     normalise_word,
     obstetric_weeks_days,
+    one_as_digit,
     parse_date_text,
     without_general_statements,
     writes_a_year,
@@ -504,9 +505,10 @@ class StateVocabulary:
         """`text` with the full stops of abbreviations, and the marks between a state and its
         qualifier ([settings] joined: "pregnant, 10 weeks"), blanked, and a gestation in weeks
         and days written as the obstetric "weeks+days" ("14 SA + 3 j": "14+3 SA", "SSW 32+4",
-        "34 2/7 weeks": values.obstetric_weeks_days, as a gestation column reads them) (same
+        "34 2/7 weeks": values.obstetric_weeks_days, as a gestation column reads them), and a
+        word for one before a time unit as the digit ("hace un mes": values.one_as_digit) (same
         length, same offsets)."""
-        text = obstetric_weeks_days(text, note=True)
+        text = one_as_digit(obstetric_weeks_days(text, note=True))
         if self._joined is not None:
             text = self._joined.sub(lambda m: " " * len(m.group()), text)
         lowered = text.lower()
