@@ -207,6 +207,8 @@ POSTPARTUM_NOTES = {
     "es2": "parto hace un mes",
     "es3": "parto hace 1 semana",
     "es4": "cesárea hace una semana",
+    "es5": "cesárea hace un mes",
+    "de4": "Sectio vor einem Monat",
     "it": "parto un mese fa",
     "it2": "parto 1 settimana fa",
     "fr": "accouchement il y a un mois",
