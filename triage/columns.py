@@ -967,6 +967,21 @@ def _fits_weeks(cell: object) -> bool | None:
     return None if parse_yes_no(cell, strict=True) is not None else False
 
 
+def _fits_gestation(cell: object) -> bool | None:
+    """A cell of a gestation column: weeks (``_fits_weeks``), or a trimester or weeks in the
+    pregnancy column's words ("3rd trimester", "III. Trimenon", "T3", "GA 32+4": io/state_cells
+    gestation_trimester, gestation_in_words), which the reader reads (io/wide.py)."""
+    fits = _fits_weeks(cell)
+    if fits:
+        return fits
+    from triage.io.state_cells import gestation_in_words, gestation_trimester
+
+    if gestation_trimester(cell) is not None:
+        return True
+    weeks = gestation_in_words(cell)
+    return fits if weeks is None else 0.0 <= weeks <= MAX_WEEKS
+
+
 def _fits_percent(cell: object) -> bool | None:
     quantity = parse_quantity(cell)
     return quantity.value is not None and 0.0 <= quantity.value <= MAX_PERCENT
@@ -1064,6 +1079,7 @@ VALUE_CHECKS: Final[dict[str, CellCheck]] = {
     "location": _fits_location,
     "size": _fits_size,
     "weeks": _fits_weeks,
+    "gestation": _fits_gestation,
     "percent": _fits_percent,
     "unit": _fits_unit,
     "flag": _fits_flag,

@@ -3386,6 +3386,53 @@ def _span_days(found: re.Match[str]) -> float | None:
     return (float(number.replace(",", ".")) if number else 1.0) * per
 
 
+@cache
+def _one_before_unit() -> re.Pattern[str]:
+    """A word for one ([values.stopped] `one`: "a", "one", "einem", "une", "un", "una", "een")
+    before a [values.durations] unit word of two letters or more, not one of `one_not_before`
+    ("a week", "einem Monat", "un mes", "une semaine", "een maand"; not "a man"), in
+    lower-case text without accents; group one."""
+    stopped = synonyms_data()["values"]["stopped"]
+    one = "|".join(stopped["one"])
+    _, days = _duration_units()
+    words = [w for w in days if len(w) > 1 and w not in stopped["one_not_before"]]
+    units = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W\d_])(?P<one>{one})\s+(?:{units})\.?(?![^\W\d_])")
+
+
+def _folded_chars(text: str) -> str:
+    """``text`` in lower case, each letter without its accent, character for character (the
+    same length: "día" -> "dia")."""
+    out = []
+    for ch in text.lower():
+        plain = unicodedata.normalize("NFD", ch)[:1] if not ch.isascii() else ch
+        out.append(plain if len(plain) == 1 else ch)
+    return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def one_as_digit(text: str) -> str:
+    """``text`` with a word for one before a duration unit written as the digit ("parto hace un
+    mes": "parto hace 1  mes", "vor einem Monat": "vor 1     Monat", "delivered a week ago":
+    "delivered 1 week ago"), padded with spaces to the same length, so that a note's time
+    patterns, written for digits, read it and the note keeps its offsets (_one_before_unit)."""
+    if not any(ch.isspace() for ch in text):
+        return text
+    folded = _folded_chars(text)
+    if len(folded) != len(text):
+        return text
+    parts: list[str] = []
+    at = 0
+    for found in _one_before_unit().finditer(folded):
+        start, end = found.span("one")
+        parts.extend((text[at:start], "1".ljust(end - start)))
+        at = end
+    if not parts:
+        return text
+    parts.append(text[at:])
+    return "".join(parts)
+
+
 def last_dose_days(text: str) -> float | None:
     """How many days ago the last dose was, when text says so ("letzte Einnahme vor 10 Tagen":
     10; "single dose 2 months ago": ~61; "last injection a month ago", "letzte Injektion letzten
@@ -4015,12 +4062,101 @@ def age_header_scale(unit: str, readings: Mapping[str, str] | None = None) -> fl
 
 
 def parse_weeks(cell: object, bare_days: float = _DAYS_PER_WEEK) -> float | None:
-    """Weeks from 12, "12 weeks", "12+3", "3 days", "2 months", "SSW 12", "12. SSW", "12 SA";
-    a bare number is ``bare_days`` days (a week; a day under a "ga_days" header)."""
+    """Weeks from 12, "12 weeks", "12+3", "3 days", "2 months", "SSW 12", "12. SSW", "12 SA",
+    and weeks with days ("14 SA + 3 j", "10w3d", "SSW 32+4", "32+4 SSW", "34 2/7":
+    obstetric_weeks_days); a bare number is ``bare_days`` days (a week; a day under a
+    "ga_days" header)."""
     if isinstance(cell, str):
+        plus = _CANONICAL_WEEKS_DAYS.fullmatch(obstetric_weeks_days(_clean_text(cell)))
+        if plus is not None and (plus.group("unit") is None or _weeks_word(plus.group("unit"))):
+            return int(plus.group("w")) + int(plus.group("d")) / _DAYS_PER_WEEK
         cell = _unit_after_number(cell)
     days = _duration_days(cell, bare_days)
     return None if days is None else days / _DAYS_PER_WEEK
+
+
+# The obstetric "weeks+days" as obstetric_weeks_days writes it, with its weeks word if any.
+_CANONICAL_WEEKS_DAYS: Final = re.compile(
+    r"\s*(?P<w>\d{1,2})\+(?P<d>[0-6])\s*(?P<unit>[^\W\d_]+)?\.?\s*"
+)
+_GESTATION_WEEKS: Final = r"(?P<w>[1-3]?\d|4[0-4])"  # a gestation's weeks (0-44)
+_GESTATION_DAYS: Final = r"(?P<d>[0-6])"  # ... and its days past them
+
+
+@cache
+def _gestation_day_words() -> tuple[str, str, str, frozenset[str], frozenset[str]]:
+    """(weeks words, days words, joiners) as alternations, the weeks words and the weeks words
+    of a pregnancy only, of synonyms.toml [values.gestation_days]."""
+    table = synonyms_data()["values"]["gestation_days"]
+
+    def either(key: str) -> str:
+        return "|".join(re.escape(w) for w in sorted(table[key], key=len, reverse=True))
+
+    weeks = frozenset(normalise_word(w) for w in table["weeks"])
+    pregnancy = frozenset(normalise_word(w) for w in table["pregnancy_weeks"])
+    return either("weeks"), either("days"), either("joiners"), weeks, pregnancy
+
+
+def _weeks_word(word: str) -> bool:
+    return normalise_word(word) in _gestation_day_words()[3]
+
+
+@cache
+def _weeks_days_patterns() -> tuple[re.Pattern[str], ...]:
+    """The written forms of a gestation in weeks and days (obstetric_weeks_days): weeks then
+    days with unit words ("14 SA + 3 j", "10w3d"), or with a plus alone ("14 SA+3"), the weeks
+    word first ("SSW 32+4"), the weeks word after ("32+4 SSW"), sevenths of a week ("34 2/7",
+    "34 2/7 weeks")."""
+    weeks, days, joiners, _, _ = _gestation_day_words()
+    long_weeks = "|".join(w for w in weeks.split("|") if len(w) > 1)  # "SSW 32+4", not "s 3+2"
+    start = r"(?<![\w.,/+-])"
+    end = r"(?![^\W\d_])"
+    return tuple(
+        re.compile(p, re.IGNORECASE)
+        for p in (
+            rf"{start}{_GESTATION_WEEKS}\s*(?P<unit>{weeks})\.?\s*(?P<joiner>(?:{joiners})\s*)?"
+            rf"{_GESTATION_DAYS}\s*(?:{days})\.?{end}",
+            rf"{start}{_GESTATION_WEEKS}\s*(?P<unit>{weeks})\.?\s*\+\s*{_GESTATION_DAYS}"
+            r"(?![\d.,/%])(?!\s*[^\W\d_])",
+            rf"(?<![\w-])(?P<unit>{long_weeks})\.?\s*:?\s*{_GESTATION_WEEKS}\s*\+\s*"
+            rf"{_GESTATION_DAYS}"
+            r"(?![\d.,/%])",
+            rf"{start}{_GESTATION_WEEKS}\s*\+\s*{_GESTATION_DAYS}\s*(?P<unit>{weeks})\.?{end}",
+            rf"{start}{_GESTATION_WEEKS}\s+{_GESTATION_DAYS}\s*/\s*7(?![\d/.,])"
+            rf"(?:\s*(?P<unit>{weeks})\.?{end})?",
+        )
+    )
+
+
+@lru_cache(maxsize=4096)
+def obstetric_weeks_days(text: str, note: bool = False) -> str:
+    """``text`` with each gestation written in weeks and days (synonyms.toml
+    [values.gestation_days]: "14 SA + 3 j", "14SA+3j", "8 sem + 4 d", "8s4d", "20 sett + 2 gg",
+    "10 wk + 3 d", "10w3d", "SSW 32+4", "32 4/7", "34 2/7 weeks") written as the obstetric
+    "weeks+days" with its weeks word after ("14+3 SA", "10+3w", "32+4 SSW", "34+2 weeks"),
+    padded with spaces to the same length, so that a note keeps its offsets.  In a ``note``,
+    weeks then days with unit words count only joined by "+", without a space, or with a
+    pregnancy's weeks word ("SA", "SSW"): "2 weeks and 3 days" may be how long anything lasted."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    _, _, _, _, pregnancy = _gestation_day_words()
+
+    def written(found: re.Match[str]) -> str:
+        groups = found.groupdict()
+        unit = groups.get("unit") or ""
+        if note and "joiner" in groups:  # weeks then days, each with its unit word
+            joiner = (groups.get("joiner") or "").strip()
+            compact = not any(ch.isspace() for ch in found.group())
+            if joiner != "+" and not compact and normalise_word(unit) not in pregnancy:
+                return found.group()
+        out = f"{found.group('w')}+{found.group('d')}"
+        if unit:
+            out += f" {unit}" if len(out) + len(unit) < len(found.group()) else unit
+        return out.ljust(len(found.group()))
+
+    for pattern in _weeks_days_patterns():
+        text = pattern.sub(written, text)
+    return text
 
 
 # "SSW 12", "SA: 20", "sem. 30": a weeks word before its number; "12. SSW": an ordinal's dot.

@@ -50,6 +50,8 @@ from triage.values import (
     is_ambiguous_date_text,
     normalise_unit,
     normalise_word,
+    obstetric_weeks_days,
+    one_as_digit,
     parse_date_text,
     without_general_statements,
     writes_a_year,
@@ -501,8 +503,12 @@ class StateVocabulary:
 
     def _protect(self, text: str) -> str:
         """`text` with the full stops of abbreviations, and the marks between a state and its
-        qualifier ([settings] joined: "pregnant, 10 weeks"), blanked (same length, same
-        offsets)."""
+        qualifier ([settings] joined: "pregnant, 10 weeks"), blanked, and a gestation in weeks
+        and days written as the obstetric "weeks+days" ("14 SA + 3 j": "14+3 SA", "SSW 32+4",
+        "34 2/7 weeks": values.obstetric_weeks_days, as a gestation column reads them), and a
+        word for one before a time unit as the digit ("hace un mes": values.one_as_digit) (same
+        length, same offsets)."""
+        text = one_as_digit(obstetric_weeks_days(text, note=True))
         if self._joined is not None:
             text = self._joined.sub(lambda m: " " * len(m.group()), text)
         lowered = text.lower()

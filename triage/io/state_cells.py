@@ -56,6 +56,39 @@ def trimester_text(cell: object) -> str | None:
     return None
 
 
+def gestation_trimester(cell: object) -> str | None:
+    """The words in which the engine reads the trimester a cell of a gestation column gives,
+    when it gives one rather than weeks: the pregnancy column's words read a trimester in the
+    cell itself ("3rd trimester", "3. Trimester", "III. Trimenon", "troisième trimestre",
+    "terzo trimestre", "3er trimestre", "derde trimester", "T3": never three days, "at
+    term"), or, without a digit, as a trimester column's cell ("III", "third":
+    trimester_text).  None for weeks ("34", "32+4") and for other cells."""
+    if cell is None or isinstance(cell, bool) or not isinstance(cell, str):
+        return None
+    text = cell.strip()
+    if not any(ch.isalpha() for ch in text):
+        return None
+    from triage.engine.state_words import load_state_vocabulary
+
+    if any(f.field == "trimester" for f in load_state_vocabulary().read("pregnant_text", text)):
+        return text
+    return None if any(ch.isdigit() for ch in text) else trimester_text(text)
+
+
+def gestation_in_words(cell: object) -> float | None:
+    """The weeks of gestation a cell of a gestation column writes as the pregnancy column's
+    words read them, where a plain duration does not ("GA 32+4", "EG 32", "AD 30+2", "32+4
+    SSW"), else None."""
+    if not isinstance(cell, str) or not any(ch.isdigit() for ch in cell):
+        return None
+    from triage.engine.state_words import load_state_vocabulary
+
+    for fact in load_state_vocabulary().read("pregnant_text", cell.strip()):
+        if fact.field == "gestation" and fact.number is not None:
+            return fact.number
+    return None
+
+
 # What kidney words say (states.toml): chronic kidney disease and its stage, dialysis, a graft.
 KIDNEY_FACTS = frozenset({"ckd", "dialysis", "transplant"})
 

@@ -30,7 +30,14 @@ from triage.columns import header_named_unit, header_words, is_timed_series, tim
 from triage.io.identifiers import identifier_key
 from triage.io.layout import Distinct, RawTable, append_notes, factorize_column
 from triage.io.red_flags import RED_FLAG_READ, red_flag_in, red_flag_note
-from triage.io.state_cells import ckd_stage_of, kidney_words, reads_state_cell, trimester_text
+from triage.io.state_cells import (
+    ckd_stage_of,
+    gestation_in_words,
+    gestation_trimester,
+    kidney_words,
+    reads_state_cell,
+    trimester_text,
+)
 from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import (
     DEFAULT_SET_NAME,
@@ -3142,6 +3149,7 @@ class _Builder:
         for name in LAB_UNIT_FIELDS:
             self.out[name] = self._in_engine_unit(name)
         self.out["gestational_weeks"] = self._weeks_of("gestational_weeks")
+        self._gestation_trimesters()
         self.out["postpartum_weeks"] = self._postpartum_weeks()
         unit = self.table.header_units.get("pituitary_lesion_mm", "")
         self.out["pituitary_lesion_mm"] = self._floats_of(
@@ -3189,6 +3197,27 @@ class _Builder:
                 f"could not be read as a trimester (1, 2, 3, T1-T3, first-third) ({cells}): "
                 "read as not given"
             )
+
+    def _gestation_trimesters(self) -> None:
+        """A gestation column's cells that give a trimester, not weeks ("3rd trimester", "3.
+        Trimester", "III. Trimenon", "troisième trimestre", "T3": io/state_cells
+        gestation_trimester): added to the pregnancy column's words, as a trimester column's
+        are, so that the third trimester is judged against its own interval where the set has
+        one.  Before, they were unread and, where they were many, the whole column with them.
+        Cells read neither way, nor as a yes or no, are said once (read as not given)."""
+        col = self.column("gestational_weeks")
+        if col is None:
+            return
+        found = self.table.distinct(col)
+        texts = np.array([gestation_trimester(u) for u in found.uniques], dtype=object)
+        if any(t is not None for t in texts):
+            self._pregnancy_words(texts[found.codes])
+        said = [
+            t is not None or parse_yes_no(u, "pregnant", strict=True) is not None
+            for t, u in zip(texts, found.uniques, strict=True)
+        ]
+        read = np.array(said, dtype=bool)[found.codes]
+        self._warn_unread_numbers("gestational_weeks", col, self.out["gestational_weeks"], read)
 
     def _due_date(self) -> None:
         """A due date column ("EDD", "Geburtstermin", "DPA", "FPP", "DPP", "uitgerekende
@@ -3542,7 +3571,8 @@ class _Builder:
         unit = self._stated_unit(name, duration_word_days)
         unit = unit or _unit_word_in(self.table.headers.get(name, ""))
         days = duration_word_days(unit) if unit else None
-        return partial(parse_weeks, bare_days=days or DAYS_PER_WEEK)
+        reader = partial(parse_weeks, bare_days=days or DAYS_PER_WEEK)
+        return partial(_gestation_weeks, reader=reader) if name == "gestational_weeks" else reader
 
     def _floats_of(self, name: str, func: Callable[[object], float | None]) -> np.ndarray:
         col = self.column(name)
@@ -4322,6 +4352,16 @@ def _dialysis_time_answer(cell: object, decimal: str | None) -> bool | None:
 STATE_FLAGS: Final = frozenset(
     {"pregnant", "lactating", "menopausal", "dialysis", "kidney_transplant"}
 )
+
+
+def _gestation_weeks(cell: object, reader: Callable[[object], float | None]) -> float | None:
+    """A cell of a gestation column: no weeks where it gives a trimester (io/state_cells
+    gestation_trimester: "T3" is never three days), else its weeks (``reader``), else the weeks
+    the pregnancy column's words read in it ("GA 32+4", "EG 32": gestation_in_words)."""
+    if gestation_trimester(cell) is not None:
+        return None
+    weeks = reader(cell)
+    return weeks if weeks is not None else gestation_in_words(cell)
 
 
 @cache
