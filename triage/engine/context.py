@@ -21,7 +21,7 @@ from triage.engine.amounts import NG, LabUnit
 from triage.engine.diluted import DILUTED_LAB
 from triage.engine.state import PatientState
 from triage.engine.text import YEAR_IN_NOTE, CueBook, CueHit, Hits, earlier_cue
-from triage.knowledge.model import DrugMatch, Knowledge
+from triage.knowledge.model import DrugMatch, Knowledge, ReferenceSet
 from triage.numbers import FIRST_TRIMESTER, THIRD_TRIMESTER
 
 # fmt and approx are re-exported: the one number formatter of every output (triage/numbers.py).
@@ -1482,6 +1482,15 @@ class RowContext:
             )
         return f"the post-PEG limit {written(self.post_peg_uln, approx=True)}"
 
+    def _row_set(self) -> ReferenceSet | None:
+        """The reference set that judged the row (an assay's, or the chosen set), None when
+        its name is none of them."""
+        name = self.rows.set_names[self.i] if self.rows.set_names else ""
+        chosen = self.knowledge.assay_sets.get(name)
+        if chosen is None and self.knowledge.reference_set.name == name:
+            chosen = self.knowledge.reference_set
+        return chosen
+
     @property
     def post_peg_borrowed(self) -> tuple[str, str] | None:
         """(the assay whose post-PEG limits were used, the row's assay) where the row's assay
@@ -1493,10 +1502,7 @@ class RowContext:
         default set)."""
         if self.post_peg_from_lab:
             return None
-        name = self.rows.set_names[self.i] if self.rows.set_names else ""
-        chosen = self.knowledge.assay_sets.get(name)
-        if chosen is None and self.knowledge.reference_set.name == name:
-            chosen = self.knowledge.reference_set
+        chosen = self._row_set()
         if chosen is None or not chosen.assay or chosen.post_peg_high is not None:
             return None
         limits = (self.t("post_peg_uln_female_ng_ml"), self.t("post_peg_uln_male_ng_ml"))
@@ -1515,9 +1521,8 @@ class RowContext:
         clinical-reference §2.3), else the thresholds'."""
         if self.post_peg_from_lab:
             return self.rows.post_peg_high_ng[self.i]
-        name = self.rows.set_names[self.i] if self.rows.set_names else ""
-        chosen = self.knowledge.assay_sets.get(name) or self.knowledge.reference_set
-        if chosen.name == name and chosen.post_peg_high is not None:
+        chosen = self._row_set()
+        if chosen is not None and chosen.post_peg_high is not None:
             female, male = chosen.post_peg_high
         else:
             female = self.t("post_peg_uln_female_ng_ml")

@@ -83,10 +83,10 @@ class Converted:
     post_peg_high_ng: pd.Series
     # the monomeric prolactin read in the other prolactin unit than the one it was read in
     # (a unit mix-up's reading: implausible_monomeric), in ng/mL; NaN where none is given
-    monomeric_other_ng: pd.Series | None = None
+    monomeric_other_ng: pd.Series
     # the monomeric prolactin's own unit was written (a note's, or a cell or header in the other
     # unit than the total's); False where it was taken to be the total's
-    monomeric_unit_stated: pd.Series | None = None
+    monomeric_unit_stated: pd.Series
 
 
 def convert(frame: pd.DataFrame, set_names: pd.Series, knowledge: Knowledge) -> Converted:
@@ -203,11 +203,7 @@ def implausible_monomeric(
     is not used for the macroprolactin screen.  Not judged: a censored total or
     monomeric prolactin ("<1 ng/mL"), a total that is not positive."""
     mono = converted.monomeric_ng.to_numpy(dtype="float64")
-    other = (
-        converted.monomeric_other_ng.to_numpy(dtype="float64")
-        if converted.monomeric_other_ng is not None
-        else np.full(len(mono), np.nan)
-    )
+    other = converted.monomeric_other_ng.to_numpy(dtype="float64")
     out: list[Contradiction | None] = [None] * len(mono)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = mono * 100 / value_ng
@@ -215,11 +211,7 @@ def implausible_monomeric(
         plain = (qualifier == "") & (note_qualifier == "") & (value_ng > 0) & ~np.isnan(mono)
         above = plain & (share > highest_pct)
         mixed = (other_share >= lowest_pct) & (other_share <= highest_pct)
-        stated = (
-            converted.monomeric_unit_stated.to_numpy(dtype=bool)
-            if converted.monomeric_unit_stated is not None
-            else np.zeros(len(mono), dtype=bool)
-        )
+        stated = converted.monomeric_unit_stated.to_numpy(dtype=bool)
         tiny = plain & (share < lowest_pct) & mixed & ~stated & (mono < lowest_ng)
     for i in np.flatnonzero(above | tiny).tolist():
         reading = float(other[i])

@@ -33,7 +33,7 @@ from triage.columns import (
 )
 from triage.io.layout import RawTable, SplitRows
 from triage.knowledge.drugs import drug_matcher
-from triage.knowledge.loaders import load_drugs
+from triage.knowledge.loaders import ATC_RE, load_drugs
 from triage.values import (
     bare_number,
     cell_text,
@@ -133,9 +133,9 @@ _DOSE_WITH_UNIT: Final = re.compile(r"\s*(\d+(?:[.,]\d+)?|[.,]\d+)\s*([^\W\d_].*
 # A dose schedule, morning-noon-evening(-night): "1-0-1", "0-0-1", "1/2-0-0", "0,5-0-1".
 _SCHEDULE: Final = re.compile(r"\s*\d+(?:[.,/]\d+)?(?:\s*-\s*\d+(?:[.,/]\d+)?){2,3}\s*")
 _SCHEDULE_NUMBER: Final = re.compile(r"\d+(?:[.,]\d+)?")
-# One WHO ATC code ("N05AX08", "A03FA01", a group "N05A"): a letter, two digits, then letters
-# and digits of the lower levels.
-_ATC_CODE: Final = re.compile(r"[A-Z]\d{2}(?:[A-Z]{1,2}(?:\d{2})?)?")
+# A WHO ATC code is knowledge.loaders.ATC_RE ("N05AX08", a group "N05A"), here of at least the
+# therapeutic subgroup (a letter alone is no code in a cell).
+_ATC_MIN_CHARS: Final = 3
 _ATC_LIST_SEPARATORS: Final = re.compile(r"[\s,;/+|]+")
 
 
@@ -170,7 +170,7 @@ def _schedule_taken(text: str) -> bool | None:
 def _atc_codes(text: str) -> bool:
     """The cell is one or more WHO ATC codes ("N05AX08", "N05AL05, C08DA01")."""
     codes = [c for c in _ATC_LIST_SEPARATORS.split(text.strip().upper()) if c]
-    return bool(codes) and all(_ATC_CODE.fullmatch(c) for c in codes)
+    return bool(codes) and all(len(c) >= _ATC_MIN_CHARS and ATC_RE.match(c) for c in codes)
 
 
 def _numbers(cells: np.ndarray) -> set[float]:

@@ -3307,7 +3307,7 @@ class _Builder:
             if collected is not None
             else np.full(self.n, np.datetime64("NaT"), dtype="datetime64[D]")
         )
-        today = np.datetime64(date.today(), "D")
+        today = np.datetime64(self._run_day().date(), "D")  # --as-of, else today
         shown = self._texts(col)
         answers = np.empty(self.n, dtype=object)
         texts = np.empty(self.n, dtype=object)

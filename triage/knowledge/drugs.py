@@ -85,7 +85,7 @@ from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Final
 
 from triage.knowledge.loaders import drug_term_key, load_drug_words
@@ -537,9 +537,15 @@ _NEGATED_LABEL: Final = re.compile(
     r"afgebouwd|gestaakt|beeindigd)\s*:",
     re.IGNORECASE,
 )
+
+
 # A time now or a switch in a stopped label's list (synonyms.toml [stopped_lists] ends: "now",
 # "aktuell", "actuellement", "actualmente", "attualmente", "nu"): the drugs after it are taken.
-_NOW_AFTER_LABEL: Final = re.compile(_word_set_pattern(synonyms_data()["stopped_lists"]["ends"]))
+@cache
+def _now_after_label() -> re.Pattern[str]:
+    return re.compile(_word_set_pattern(synonyms_data()["stopped_lists"]["ends"]))
+
+
 # An abbreviated contraindication label, in capitals: "KI: MCP" (Kontraindikation), "CI:
 # neuroleptiques" (contre-indication, contraindication), "K.I.:".  Read in the text as written.
 _NEGATED_ABBREVIATION: Final = re.compile(r"(?<![^\W\d_])(?:KI|CI|K\.\s?I\.|C\.\s?I\.)\s*:")
@@ -2914,7 +2920,7 @@ def _negated_regions(
         following = _TAKING_LABEL.search(text, label.end(), end)
         end = following.start() if following else end
         # "Prior antipsychotics: risperidone, haloperidol, now aripiprazole": taken from then on
-        current = _NOW_AFTER_LABEL.search(text, label.end(), end)
+        current = _now_after_label().search(text, label.end(), end)
         end = current.start() if current else end
         if _ambiguous_label(label):
             reach = label.end()

@@ -28,6 +28,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
+from functools import cache
 from typing import Any, BinaryIO, Final
 from urllib.parse import quote
 
@@ -45,7 +46,13 @@ from triage.knowledge.loaders import load_drugs, load_thresholds
 from triage.numbers import fmt_lab, lab_decimals
 from triage.output.options import RESULTS_FHIR, RunMeta
 from triage.output.views import as_text, patient_keys
-from triage.values import RESULT_STATUS_CODES, fhir_gender, parse_quantity, unit_key
+from triage.values import (
+    RESULT_STATUS_CODES,
+    fhir_gender,
+    parse_quantity,
+    synonyms_data,
+    unit_key,
+)
 
 __all__ = ["RESULTS_FHIR", "write_fhir_bundle"]
 
@@ -309,25 +316,22 @@ HCG_DISPLAYS: Final[dict[str, str]] = {
     "2118-8": "hCG (qualitative, serum)",
     "2106-3": "hCG (qualitative, urine)",
 }
-# the hCG units the readers know (synonyms.toml [hcg] units, by values.unit_key) -> (unit shown,
-# UCUM code); IU/L = mIU/mL
-HCG_UNITS: Final[dict[str, tuple[str, str]]] = {
-    "iu/l": ("IU/L", "[IU]/L"),
-    "u/l": ("IU/L", "[IU]/L"),
-    "ui/l": ("IU/L", "[IU]/L"),
-    "ie/l": ("IU/L", "[IU]/L"),
-    "e/l": ("IU/L", "[IU]/L"),  # Dutch: eenheden
-    "miu/ml": ("mIU/mL", "m[IU]/mL"),
-    "mu/ml": ("mIU/mL", "m[IU]/mL"),
-    "mui/ml": ("mIU/mL", "m[IU]/mL"),
-    "mie/ml": ("mIU/mL", "m[IU]/mL"),
-    "me/ml": ("mIU/mL", "m[IU]/mL"),
-    "iu/ml": ("IU/mL", "[IU]/mL"),
-    "ui/ml": ("IU/mL", "[IU]/mL"),
-    "ie/ml": ("IU/mL", "[IU]/mL"),
-    "u/ml": ("IU/mL", "[IU]/mL"),
-    "e/ml": ("IU/mL", "[IU]/mL"),
-}
+# How an hCG unit the readers know is shown, with its UCUM code: IU/L = mIU/mL.
+_HCG_PER_L: Final = ("IU/L", "[IU]/L")
+_HCG_MILLI_PER_ML: Final = ("mIU/mL", "m[IU]/mL")
+_HCG_PER_ML: Final = ("IU/mL", "[IU]/mL")
+
+
+@cache
+def hcg_units() -> dict[str, tuple[str, str]]:
+    """The hCG units the readers know (synonyms.toml [hcg] units and units_per_ml, as
+    values.unit_key writes them) -> (unit shown, UCUM code)."""
+    hcg = synonyms_data()["hcg"]
+    out = {u: _HCG_PER_L if u.endswith("/l") else _HCG_MILLI_PER_ML for u in hcg["units"]}
+    out.update({u: _HCG_PER_ML for u in hcg["units_per_ml"]})
+    return out
+
+
 CONTEXT_FLAGS: Final[dict[str, str]] = {
     "lactating": "Lactating",
     "menopausal": "Postmenopausal",
@@ -633,7 +637,7 @@ def hcg_value(text: str) -> dict[str, Any]:
     """An hCG cell as the Observation's value: a number in an hCG unit ("25000 IU/L", "<2
     mIU/mL") as a Quantity in UCUM, anything else ("positive", "negativ") as valueString."""
     quantity = parse_quantity(text)
-    known = HCG_UNITS.get(unit_key(quantity.unit_text or ""))
+    known = hcg_units().get(unit_key(quantity.unit_text or ""))
     number = _number(quantity.value)
     if quantity.status != "ok" or number is None or known is None:
         return {"valueString": text}
