@@ -385,7 +385,9 @@ def field_specs() -> dict[str, FieldSpec]:
             synonyms=_ranked(data.get("synonyms", [])),
             weak=_ranked(data.get("weak", [])),
             rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
-            exclude=frozenset(data.get("exclude", [])) | _listed_words(data),
+            exclude=frozenset(data.get("exclude", []))
+            | _listed_words(data)
+            | _listed_words(data, "derived_from"),
             shape=data.get("shape"),
             internal=bool(data.get("internal", False)),
             fallback=data.get("fallback"),
@@ -401,9 +403,29 @@ def field_specs() -> dict[str, FieldSpec]:
 def _listed_words(data: Mapping[str, Any], key: str = "exclude_from") -> frozenset[str]:
     """The words of the synonyms.toml [header] lists a field's ``exclude_from`` names (one list
     of earlier-value words for every result field; the past medication words), or its
-    ``bracket_exclude_from``."""
+    ``bracket_exclude_from`` or ``derived_from`` (the derived-value words: excluded, yet never
+    an earlier value read when no other column holds the result)."""
     header = synonyms_data()["header"]
     return frozenset(w for name in data.get(key, []) for w in header[name])
+
+
+@cache
+def _derived_words() -> tuple[frozenset[str], frozenset[str]]:
+    header = synonyms_data()["header"]
+    return frozenset(header["derived_words"]), frozenset(header["derived_words_unnumbered"])
+
+
+def derived_word(text: str) -> str:
+    """The word of a header that names a value derived from the results or a detail of the
+    assay run ("prl_auc", "log10_prl", "Prolaktin (log)", "prl_lod", "prl_qc", "prl_min";
+    synonyms.toml [header] derived_words, and derived_words_unnumbered in a header without a
+    number: "PRL 30 min" is a time point), else ""."""
+    words = header_words(text).split()
+    always, unnumbered = _derived_words()
+    found = next((w for w in words if w in always), "")
+    if not found and not any(ch.isdigit() for ch in text):
+        found = next((w for w in words if w in unnumbered), "")
+    return found
 
 
 def mentions_prolactin(text: str) -> bool:
@@ -1656,12 +1678,28 @@ def recognise_columns(
         )
     ]
     _free_text_columns(match, used | past | said | set(match.unread_yes_no), samples)
+    _derived_columns(match, used | past | said | set(match.note_columns))
     match.warnings += [f"column {reason}" for _, reason in sorted(match.vetoes.items())]
     if "prolactin" in match.fields:  # read beside it (io/layout._take_diluted_results)
         used |= {c for c, t in enumerate(texts) if t and is_diluted_prolactin(t)}
     match.unmapped = [t for col, t in enumerate(texts) if t and col not in used]
     match.warnings += _unread_interval_columns(match, used, samples)
     return match
+
+
+def _derived_columns(match: ColumnMatch, used: Set[int]) -> None:
+    """A prolactin header of a value derived from the results or of the assay run ("prl_auc",
+    "log10_prl", "prl_lod", "prl_qc": ``derived_word``) left unread is named with the reason,
+    never silently among the columns not used (review 21)."""
+    for col, text in enumerate(match.headers):
+        if not text or col in used or col in match.vetoes or not mentions_prolactin(text):
+            continue
+        word = derived_word(text)
+        if word:
+            match.vetoes[col] = (
+                f"{text!r} not used as prolactin: its header names a value derived from the "
+                f"result or a detail of the assay run ({word}), not a measured result"
+            )
 
 
 @cache
@@ -1966,6 +2004,8 @@ def _prolactin_series(
         ):
             continue
         if is_diluted_prolactin(text):  # the same sample re-assayed ("PRL 1:100"): no visit
+            continue
+        if derived_word(text):  # "prl_auc", "log10_prl", "prl_min": no result of a visit
             continue
         point = _time_point(text, words)
         if point is not None:
