@@ -236,17 +236,19 @@ def _glued_units() -> tuple[tuple[str, str], ...]:
 
 
 def _glued_unit(main: str) -> tuple[str, str]:
-    """("serum prolactin", "ng/mL") from "serum prolactin ngml" (or "prolactin ngml v1", the
-    unit before visit words); (main, "") when none."""
+    """("serum prolactin", "ng/mL") from "serum prolactin ngml" (or "prolactin ngml v1",
+    "prl ngml m6", "prl miu l w12", the unit before visit words or codes); (main, "") when
+    none."""
     tokens = main.split()
-    qualifiers = frozenset(synonyms_data()["header"]["qualifier_words"])
     end = len(tokens)
-    while end > 1 and tokens[end - 1] in qualifiers:
+    while end > 1:  # the whole header first: "egfr ml min" is in mL/min, no time point
+        head, tail = " ".join(tokens[:end]), tokens[end:]
+        for words, unit in _glued_units():
+            if head.endswith(" " + words):
+                return " ".join([head[: -len(words) - 1].strip(), *tail]), unit
+        if not _visit_mark(tokens[end - 1]):
+            break
         end -= 1
-    head, tail = " ".join(tokens[:end]), tokens[end:]
-    for words, unit in _glued_units():
-        if head.endswith(" " + words):
-            return " ".join([head[: -len(words) - 1].strip(), *tail]), unit
     return main, ""
 
 
@@ -2321,11 +2323,32 @@ def series_label(text: str) -> str:
     header = parse_header(text)
     plain = header.text
     if header.unit:
+        before = plain
         plain = re.sub(rf"[\s_]*[(\[]?\s*{re.escape(header.unit)}\s*[)\]]?", " ", plain, count=1)
+        if plain == before:  # written otherwise: "prl_ngml_bl", "PRL_mIU_L_V2", "PRL ng/ml V2"
+            plain = _unit_removed(plain, header.unit)
     names = "|".join(sorted(map(re.escape, _prolactin_words()), key=len, reverse=True))
     stripped = re.sub(rf"(?i)(?<![a-z]){names}(?![a-z])", " ", plain)
     label = _LABEL_EDGE.sub("", re.sub(r"\s+", " ", stripped))
     return label or _LABEL_EDGE.sub("", re.sub(r"\s+", " ", plain)) or text.strip()
+
+
+_LABEL_PIECES: Final = re.compile(r"([\s_.:;,/|=-]+)")
+
+
+def _unit_removed(text: str, unit: str) -> str:
+    """``text`` without ``unit`` as it writes it, glued or split by separators ("ngml", "mIU_L",
+    "ng/ml", "ug_l": synonyms.toml [header] glued_units), so that it is not part of a label."""
+    spellings = {_words_of(unit).replace(" ", "")}
+    spellings |= {w.replace(" ", "") for w, canonical in _glued_units() if canonical == unit}
+    pieces = _LABEL_PIECES.split(text)  # words at even places, separators between them
+    words = pieces[0::2]
+    for size in range(len(("mu", "l", "x")), 0, -1):
+        for start in range(len(words) - size + 1):
+            run = "".join(_words_of(w).replace(" ", "") for w in words[start : start + size])
+            if run and run in spellings:
+                return "".join(pieces[: 2 * start]) + " " + "".join(pieces[2 * (start + size) :])
+    return text
 
 
 def _series_context(
