@@ -361,6 +361,8 @@ class FieldSpec:
     # in a wide file only a header written as one of the synonyms names the field (the visit:
     # a word rule would take "TSH Visite 1", another field's column of one visit)
     wide_by_synonym: bool = False
+    # words that, with a visit's mark, name the field ("date_v1", "Datum 2", "bl_date")
+    visit_marked: Mapping[str, int] = field(default_factory=dict)
 
 
 def _ranked(items: Sequence[str]) -> dict[str, int]:
@@ -398,6 +400,7 @@ def field_specs() -> dict[str, FieldSpec]:
             listed=_listed_words(data),
             glued=bool(data.get("glued", False)),
             wide_by_synonym=bool(data.get("wide_by_synonym", False)),
+            visit_marked=_ranked(data.get("visit_marked", [])),
         )
     return specs
 
@@ -563,10 +566,31 @@ def _plain_score(header: HeaderText, spec: FieldSpec) -> float:
                 best = max(best, max(value, RULE_MIN_SCORE))
     if best:
         return best
+    if spec.visit_marked:
+        best = _visit_marked(header, spec)
+        if best:
+            return best
     weak_rank = spec.weak.get(header.main)
     if weak_rank is not None:
         return WEAK_SCORE - RANK_STEP * weak_rank
     return 0.0
+
+
+def _visit_marked(header: HeaderText, spec: FieldSpec) -> float:
+    """A header of one of the field's ``visit_marked`` words and a visit's mark, a code with a
+    number or a qualifier word ("date_v1", "Datum 2", "Fecha V1", "bl_date", "date_m6",
+    "date_visite_1"): the date of that visit's sample, scored as a one-group word rule (review
+    21: "date_v1" / "date_v2" were left unread, every visit's result undated); 0 otherwise
+    ("Datum Ende", "date_year": no visit)."""
+    words = header.main.split()
+    marks = [w for w in words if _visit_mark(w)]
+    rank = spec.visit_marked.get(" ".join(w for w in words if not _visit_mark(w)))
+    qualifiers = frozenset(synonyms_data()["header"]["qualifier_words"])
+    if rank is None or spec.exclude & (header.tokens | header.bracket_tokens):
+        return 0.0
+    if not any(w in qualifiers or any(ch.isdigit() for ch in w) for w in marks):
+        return 0.0
+    return RULE_SCORE + RULE_GROUP_BONUS - RANK_STEP * rank
 
 
 def _unglued(
@@ -2057,18 +2081,23 @@ _NUMBERED_MARK: Final = re.compile(r"([a-z]*)(\d{1,4})([a-z]*)")
 def visit_of(text: str, name: str) -> str:
     """The visit or time point a header of field ``name`` names, in one form ("tsh_v2",
     "Visite 2" -> "v2"; "prl_12m_ngml", "tsh month 12" -> "m12"; "tsh_baseline", "TSH J0" ->
-    "bl"); "" when none.  Words of the field's own vocabulary ("TSH basal", "FT4") are no mark."""
+    "bl"); "" when none.  Words of the field's own vocabulary ("TSH basal", "FT4") are no mark,
+    but a visit word beside a number is ("date_visite_1" -> "v1", though "Date de la visite"
+    names the date); a bare number is a visit's, as in ``visit_key`` ("Datum 2", "prl_2" ->
+    "v2", as "prl_v2")."""
     own = set(_vocabulary_words(field_specs()[name]))
     words = [p for w in parse_header(text).main.split() for p in _unglued_prolactin(w)]
-    marks = [w for w in words if w not in own and _visit_mark(w)]
+    _, baseline, units = _visit_forms()
+    numbers = any(w.isdigit() for w in words)
+    marks = [w for w in words if (w not in own or (numbers and w in units)) and _visit_mark(w)]
     if not marks:
         return ""
-    _, baseline, units = _visit_forms()
     joined = "".join(marks)
     numbered = _NUMBERED_MARK.fullmatch(joined)
     if numbered is not None and not (numbered.group(1) and numbered.group(3)):
         letters = numbered.group(1) or numbered.group(3)
-        joined = f"{units.get(letters, letters)}{int(numbered.group(2))}"
+        key = units.get(letters, letters) if letters else units.get("v", "v")
+        joined = f"{key}{int(numbered.group(2))}"
     return "bl" if joined in baseline else joined
 
 
