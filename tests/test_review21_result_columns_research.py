@@ -239,7 +239,8 @@ def test_each_visits_result_is_dated_from_its_own_date_column(
 
 def test_a_visit_without_its_own_date_column_is_left_undated(tmp_path: Path) -> None:
     """prl_m12 has no date_m12: never dated with another visit's date; "Datum Ende" (an end
-    date) and "date_year" name no visit and no sample date."""
+    date) and "date_year" name no visit and no sample date; with one result column, "Datum"
+    stays the sample's date beside "Datum 2", as before."""
     text = (
         "id,sex,age,prl_bl,prl_m6,prl_m12,date_bl,date_m6,unit\n"
         "P1,F,30,20,30,40,2026-01-10,2026-07-10,ng/mL\n"
@@ -251,6 +252,10 @@ def test_a_visit_without_its_own_date_column_is_left_undated(tmp_path: Path) -> 
     outcome = _run(tmp_path / "b", other, unit="ng/mL")
     assert "collected_at" not in outcome.inputs[0].mapping
     assert pd.isna(_results(outcome)["collected_at"].iloc[0])
+    plain = "id,sex,age,Datum,Datum 2,Prolaktin\nP1,F,30,2026-01-10,2026-01-20,20\n"
+    outcome = _run(tmp_path / "c", plain, unit="ng/mL")
+    assert outcome.inputs[0].mapping["collected_at"] == "Datum"
+    assert str(_results(outcome)["collected_at"].iloc[0])[:10] == "2026-01-10"
 
 
 # 4. Visit labels without the unit -------------------------------------------------------------

@@ -1622,6 +1622,7 @@ def recognise_columns(
     if visits and not match.series_columns:
         match.warnings.append(visit_series_refusal(texts, visits))
     _refuse_second_results(match, losers, samples, set(forced or {}))
+    _plain_date_first(match, taken_cols, losers, set(forced or {}))
     for name, col in losers:
         if col in set(match.fields.values()) or col in match.series_columns:
             continue
@@ -2249,6 +2250,38 @@ def _only_an_earlier_result(
             f"the result: it is read as the {name} result; if it is not the current one, name "
             f'the result column in a column mapping file ([columns] {name} = "<header>")'
         )
+
+
+def _plain_date_first(
+    match: ColumnMatch, taken: set[int], losers: list[tuple[str, int]], forced: Set[str]
+) -> None:
+    """A visit's date ("Datum 2": ``_visit_marked``) taken as the collection date of a file
+    with one result column beside the same date word without a mark ("Datum"): the plain one
+    is read, as before visit marks named dates, and the other is named as also looking like
+    the date.  A visit's date decides only between the visits of a series."""
+    col = match.fields.get("collected_at")
+    if col is None or match.series_columns or "collected_at" in forced:
+        return
+    header = parse_header(match.headers[col])
+    if not _visit_marked(header, field_specs()["collected_at"]):
+        return
+    plain = " ".join(w for w in header.main.split() if not _visit_mark(w))
+    found = next(
+        (
+            c
+            for c, text in enumerate(match.headers)
+            if text
+            and c not in taken
+            and c not in match.vetoes
+            and parse_header(text).main == plain
+        ),
+        None,
+    )
+    if found is not None:
+        match.fields["collected_at"] = found
+        taken.discard(col)
+        taken.add(found)
+        losers.append(("collected_at", col))
 
 
 def _refuse_second_results(
