@@ -237,17 +237,19 @@ def _glued_units() -> tuple[tuple[str, str], ...]:
 
 
 def _glued_unit(main: str) -> tuple[str, str]:
-    """("serum prolactin", "ng/mL") from "serum prolactin ngml" (or "prolactin ngml v1", the
-    unit before visit words); (main, "") when none."""
+    """("serum prolactin", "ng/mL") from "serum prolactin ngml" (or "prolactin ngml v1",
+    "prl ngml m6", "prl miu l w12", the unit before visit words or codes); (main, "") when
+    none."""
     tokens = main.split()
-    qualifiers = frozenset(synonyms_data()["header"]["qualifier_words"])
     end = len(tokens)
-    while end > 1 and tokens[end - 1] in qualifiers:
+    while end > 1:  # the whole header first: "egfr ml min" is in mL/min, no time point
+        head, tail = " ".join(tokens[:end]), tokens[end:]
+        for words, unit in _glued_units():
+            if head.endswith(" " + words):
+                return " ".join([head[: -len(words) - 1].strip(), *tail]), unit
+        if not _visit_mark(tokens[end - 1]):
+            break
         end -= 1
-    head, tail = " ".join(tokens[:end]), tokens[end:]
-    for words, unit in _glued_units():
-        if head.endswith(" " + words):
-            return " ".join([head[: -len(words) - 1].strip(), *tail]), unit
     return main, ""
 
 
@@ -360,6 +362,8 @@ class FieldSpec:
     # in a wide file only a header written as one of the synonyms names the field (the visit:
     # a word rule would take "TSH Visite 1", another field's column of one visit)
     wide_by_synonym: bool = False
+    # words that, with a visit's mark, name the field ("date_v1", "Datum 2", "bl_date")
+    visit_marked: Mapping[str, int] = field(default_factory=dict)
 
 
 def _ranked(items: Sequence[str]) -> dict[str, int]:
@@ -386,7 +390,9 @@ def field_specs() -> dict[str, FieldSpec]:
             synonyms=_ranked(data.get("synonyms", [])),
             weak=_ranked(data.get("weak", [])),
             rules=tuple(parse_rule(rule) for rule in data.get("tokens", [])),
-            exclude=frozenset(data.get("exclude", [])) | _listed_words(data),
+            exclude=frozenset(data.get("exclude", []))
+            | _listed_words(data)
+            | _listed_words(data, "derived_from"),
             shape=data.get("shape"),
             internal=bool(data.get("internal", False)),
             fallback=data.get("fallback"),
@@ -395,6 +401,7 @@ def field_specs() -> dict[str, FieldSpec]:
             listed=_listed_words(data),
             glued=bool(data.get("glued", False)),
             wide_by_synonym=bool(data.get("wide_by_synonym", False)),
+            visit_marked=_ranked(data.get("visit_marked", [])),
         )
     return specs
 
@@ -402,9 +409,29 @@ def field_specs() -> dict[str, FieldSpec]:
 def _listed_words(data: Mapping[str, Any], key: str = "exclude_from") -> frozenset[str]:
     """The words of the synonyms.toml [header] lists a field's ``exclude_from`` names (one list
     of earlier-value words for every result field; the past medication words), or its
-    ``bracket_exclude_from``."""
+    ``bracket_exclude_from`` or ``derived_from`` (the derived-value words: excluded, yet never
+    an earlier value read when no other column holds the result)."""
     header = synonyms_data()["header"]
     return frozenset(w for name in data.get(key, []) for w in header[name])
+
+
+@cache
+def _derived_words() -> tuple[frozenset[str], frozenset[str]]:
+    header = synonyms_data()["header"]
+    return frozenset(header["derived_words"]), frozenset(header["derived_words_unnumbered"])
+
+
+def derived_word(text: str) -> str:
+    """The word of a header that names a value derived from the results or a detail of the
+    assay run ("prl_auc", "log10_prl", "Prolaktin (log)", "prl_lod", "prl_qc", "prl_min";
+    synonyms.toml [header] derived_words, and derived_words_unnumbered in a header without a
+    number: "PRL 30 min" is a time point), else ""."""
+    words = header_words(text).split()
+    always, unnumbered = _derived_words()
+    found = next((w for w in words if w in always), "")
+    if not found and not any(ch.isdigit() for ch in text):
+        found = next((w for w in words if w in unnumbered), "")
+    return found
 
 
 def mentions_prolactin(text: str) -> bool:
@@ -540,10 +567,31 @@ def _plain_score(header: HeaderText, spec: FieldSpec) -> float:
                 best = max(best, max(value, RULE_MIN_SCORE))
     if best:
         return best
+    if spec.visit_marked:
+        best = _visit_marked(header, spec)
+        if best:
+            return best
     weak_rank = spec.weak.get(header.main)
     if weak_rank is not None:
         return WEAK_SCORE - RANK_STEP * weak_rank
     return 0.0
+
+
+def _visit_marked(header: HeaderText, spec: FieldSpec) -> float:
+    """A header of one of the field's ``visit_marked`` words and a visit's mark, a code with a
+    number or a qualifier word ("date_v1", "Datum 2", "Fecha V1", "bl_date", "date_m6",
+    "date_visite_1"): the date of that visit's sample, scored as a one-group word rule (review
+    21: "date_v1" / "date_v2" were left unread, every visit's result undated); 0 otherwise
+    ("Datum Ende", "date_year": no visit)."""
+    words = header.main.split()
+    marks = [w for w in words if _visit_mark(w)]
+    rank = spec.visit_marked.get(" ".join(w for w in words if not _visit_mark(w)))
+    qualifiers = frozenset(synonyms_data()["header"]["qualifier_words"])
+    if rank is None or spec.exclude & (header.tokens | header.bracket_tokens):
+        return 0.0
+    if not any(w in qualifiers or any(ch.isdigit() for ch in w) for w in marks):
+        return 0.0
+    return RULE_SCORE + RULE_GROUP_BONUS - RANK_STEP * rank
 
 
 def _unglued(
@@ -1589,6 +1637,7 @@ def recognise_columns(
     if visits and not match.series_columns:
         match.warnings.append(visit_series_refusal(texts, visits))
     _refuse_second_results(match, losers, samples, set(forced or {}))
+    _plain_date_first(match, taken_cols, losers, set(forced or {}))
     for name, col in losers:
         if col in set(match.fields.values()) or col in match.series_columns:
             continue
@@ -1669,12 +1718,28 @@ def recognise_columns(
         and is_yes_no_column(samples.get(col, ()), *column_flag_codes(text, samples.get(col, ())))
     ]
     _free_text_columns(match, used | past | said | set(match.unread_yes_no), samples)
+    _derived_columns(match, used | past | said | set(match.note_columns))
     match.warnings += [f"column {reason}" for _, reason in sorted(match.vetoes.items())]
     if "prolactin" in match.fields:  # read beside it (io/layout._take_diluted_results)
         used |= {c for c, t in enumerate(texts) if t and is_diluted_prolactin(t)}
     match.unmapped = [t for col, t in enumerate(texts) if t and col not in used]
     match.warnings += _unread_interval_columns(match, used, samples)
     return match
+
+
+def _derived_columns(match: ColumnMatch, used: Set[int]) -> None:
+    """A prolactin header of a value derived from the results or of the assay run ("prl_auc",
+    "log10_prl", "prl_lod", "prl_qc": ``derived_word``) left unread is named with the reason,
+    never silently among the columns not used (review 21)."""
+    for col, text in enumerate(match.headers):
+        if not text or col in used or col in match.vetoes or not mentions_prolactin(text):
+            continue
+        word = derived_word(text)
+        if word:
+            match.vetoes[col] = (
+                f"{text!r} not used as prolactin: its header names a value derived from the "
+                f"result or a detail of the assay run ({word}), not a measured result"
+            )
 
 
 @cache
@@ -1980,6 +2045,8 @@ def _prolactin_series(
             continue
         if is_diluted_prolactin(text):  # the same sample re-assayed ("PRL 1:100"): no visit
             continue
+        if derived_word(text):  # "prl_auc", "log10_prl", "prl_min": no result of a visit
+            continue
         point = _time_point(text, words)
         if point is not None:
             stem = " ".join(point[1])
@@ -2028,18 +2095,23 @@ _NUMBERED_MARK: Final = re.compile(r"([a-z]*)(\d{1,4})([a-z]*)")
 def visit_of(text: str, name: str) -> str:
     """The visit or time point a header of field ``name`` names, in one form ("tsh_v2",
     "Visite 2" -> "v2"; "prl_12m_ngml", "tsh month 12" -> "m12"; "tsh_baseline", "TSH J0" ->
-    "bl"); "" when none.  Words of the field's own vocabulary ("TSH basal", "FT4") are no mark."""
+    "bl"); "" when none.  Words of the field's own vocabulary ("TSH basal", "FT4") are no mark,
+    but a visit word beside a number is ("date_visite_1" -> "v1", though "Date de la visite"
+    names the date); a bare number is a visit's, as in ``visit_key`` ("Datum 2", "prl_2" ->
+    "v2", as "prl_v2")."""
     own = set(_vocabulary_words(field_specs()[name]))
     words = [p for w in parse_header(text).main.split() for p in _unglued_prolactin(w)]
-    marks = [w for w in words if w not in own and _visit_mark(w)]
+    _, baseline, units = _visit_forms()
+    numbers = any(w.isdigit() for w in words)
+    marks = [w for w in words if (w not in own or (numbers and w in units)) and _visit_mark(w)]
     if not marks:
         return ""
-    _, baseline, units = _visit_forms()
     joined = "".join(marks)
     numbered = _NUMBERED_MARK.fullmatch(joined)
     if numbered is not None and not (numbered.group(1) and numbered.group(3)):
         letters = numbered.group(1) or numbered.group(3)
-        joined = f"{units.get(letters, letters)}{int(numbered.group(2))}"
+        key = units.get(letters, letters) if letters else units.get("v", "v")
+        joined = f"{key}{int(numbered.group(2))}"
     return "bl" if joined in baseline else joined
 
 
@@ -2193,6 +2265,38 @@ def _only_an_earlier_result(
         )
 
 
+def _plain_date_first(
+    match: ColumnMatch, taken: set[int], losers: list[tuple[str, int]], forced: Set[str]
+) -> None:
+    """A visit's date ("Datum 2": ``_visit_marked``) taken as the collection date of a file
+    with one result column beside the same date word without a mark ("Datum"): the plain one
+    is read, as before visit marks named dates, and the other is named as also looking like
+    the date.  A visit's date decides only between the visits of a series."""
+    col = match.fields.get("collected_at")
+    if col is None or match.series_columns or "collected_at" in forced:
+        return
+    header = parse_header(match.headers[col])
+    if not _visit_marked(header, field_specs()["collected_at"]):
+        return
+    plain = " ".join(w for w in header.main.split() if not _visit_mark(w))
+    found = next(
+        (
+            c
+            for c, text in enumerate(match.headers)
+            if text
+            and c not in taken
+            and c not in match.vetoes
+            and parse_header(text).main == plain
+        ),
+        None,
+    )
+    if found is not None:
+        match.fields["collected_at"] = found
+        taken.discard(col)
+        taken.add(found)
+        losers.append(("collected_at", col))
+
+
 def _refuse_second_results(
     match: ColumnMatch,
     losers: Sequence[tuple[str, int]],
@@ -2294,11 +2398,32 @@ def series_label(text: str) -> str:
     header = parse_header(text)
     plain = header.text
     if header.unit:
+        before = plain
         plain = re.sub(rf"[\s_]*[(\[]?\s*{re.escape(header.unit)}\s*[)\]]?", " ", plain, count=1)
+        if plain == before:  # written otherwise: "prl_ngml_bl", "PRL_mIU_L_V2", "PRL ng/ml V2"
+            plain = _unit_removed(plain, header.unit)
     names = "|".join(sorted(map(re.escape, _prolactin_words()), key=len, reverse=True))
     stripped = re.sub(rf"(?i)(?<![a-z]){names}(?![a-z])", " ", plain)
     label = _LABEL_EDGE.sub("", re.sub(r"\s+", " ", stripped))
     return label or _LABEL_EDGE.sub("", re.sub(r"\s+", " ", plain)) or text.strip()
+
+
+_LABEL_PIECES: Final = re.compile(r"([\s_.:;,/|=-]+)")
+
+
+def _unit_removed(text: str, unit: str) -> str:
+    """``text`` without ``unit`` as it writes it, glued or split by separators ("ngml", "mIU_L",
+    "ng/ml", "ug_l": synonyms.toml [header] glued_units), so that it is not part of a label."""
+    spellings = {_words_of(unit).replace(" ", "")}
+    spellings |= {w.replace(" ", "") for w, canonical in _glued_units() if canonical == unit}
+    pieces = _LABEL_PIECES.split(text)  # words at even places, separators between them
+    words = pieces[0::2]
+    for size in range(len(("mu", "l", "x")), 0, -1):
+        for start in range(len(words) - size + 1):
+            run = "".join(_words_of(w).replace(" ", "") for w in words[start : start + size])
+            if run and run in spellings:
+                return "".join(pieces[: 2 * start]) + " " + "".join(pieces[2 * (start + size) :])
+    return text
 
 
 def _series_context(

@@ -451,6 +451,36 @@ def above_range_unnumbered(cell: object) -> bool:
     return bare in cells or pattern.search(text) is not None
 
 
+@cache
+def _below_limit_unnumbered() -> tuple[re.Pattern[str], frozenset[str]]:
+    table = synonyms_data()["values"]
+    listed = table["below_limit_unnumbered"]
+    phrases = {normalise_word(p) for p in (*listed["phrases"], *table["out_of_range"]["<"])}
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    below, nouns = _alternation(listed["below"]), _alternation(listed["limit_nouns"])
+    articles = _alternation(table["above_range_unnumbered"]["articles"])
+    undershot = _alternation(listed["undershot"])
+    pattern = re.compile(
+        rf"(?<![\w])(?:{alternatives})(?![\w])"
+        rf"|(?<![\w<])(?:{below})\s*(?:(?:{articles})(?:\s+|(?<=')))"
+        rf"{{0,2}}(?:{nouns})(?![\w])|(?<![\w])(?:{nouns})\s+(?:{undershot})(?![\w])"
+    )
+    return pattern, frozenset(normalise_word(c) for c in listed["cells"])
+
+
+def below_limit_unnumbered(cell: object) -> bool:
+    """The (unparseable) prolactin cell says the result is below the assay's limit of
+    detection or quantitation, or its measuring range, without a number ("<LOD", "<LLOQ",
+    "BLQ", "< NWG", "< LQ", "not detected", "OOR <": synonyms.toml
+    [values.below_limit_unnumbered]): a low result of unknown value."""
+    if not isinstance(cell, str) or not cell.strip():
+        return False
+    pattern, cells = _below_limit_unnumbered()
+    text = normalise_word(cell.replace("’", "'"))
+    bare = text.strip(" ()[]!*")
+    return bare in cells or pattern.search(text) is not None
+
+
 def is_spreadsheet_error(cell: object) -> bool:
     """A spreadsheet formula's error value ("#VALUE!", "#WERT!", "#NV", "#DIV/0!"), in any of the
     languages of synonyms.toml [values] spreadsheet_errors."""

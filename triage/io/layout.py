@@ -2540,7 +2540,7 @@ def _other_unit_disagreements(split: SplitRows, match: ColumnMatch) -> list[str]
         return []
     limits = load_thresholds()
     low, high = limits.get("miu_per_ng_plausible_min"), limits.get("miu_per_ng_plausible_max")
-    mapped = set(match.fields.values())
+    mapped = set(match.fields.values()) | set(match.series_columns)  # a series: each triaged
     read = np.array([bare_number(c) for c in split.cells[:, col]], dtype=np.float64)
     warnings: list[str] = []
     for other, text in enumerate(match.headers):

@@ -178,6 +178,13 @@ def _code_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.casefold())
 
 
+def _listed(lists: list[str]) -> frozenset[str]:
+    """The words of the synonyms.toml [header] lists a long test's ``exclude_from`` names (the
+    derived-value words: "Prolactin AUC", "log prolactin", "Prolaktin Mittelwert")."""
+    header = synonyms_data()["header"]
+    return frozenset(w for name in lists for w in header[name])
+
+
 @cache
 def lab_tests() -> tuple[LabTest, ...]:
     """The long-shape tests of synonyms.toml, in the order they are tried."""
@@ -195,7 +202,9 @@ def lab_tests() -> tuple[LabTest, ...]:
                 | frozenset(words.synonyms if words else ()),
                 rules=tuple(parse_rule(rule) for rule in data.get("tokens", []))
                 + (words.rules if words else ()),
-                exclude=frozenset(data.get("exclude", [])) | (words.exclude if words else set()),
+                exclude=frozenset(data.get("exclude", []))
+                | (words.exclude if words else set())
+                | _listed(data.get("exclude_from", [])),
                 soft_exclude=frozenset(data.get("soft_exclude", [])),
                 unless=frozenset(data.get("unless", [])),
                 agents=frozenset(data.get("agents", [])),

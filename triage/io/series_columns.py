@@ -59,7 +59,7 @@ def melt_prolactin_columns(split: SplitRows, match: ColumnMatch) -> np.ndarray |
             f"{cell} · {label}" if not is_empty_value(cell) else label
             for cell, label in zip(melted[:, own].tolist(), melted[:, width].tolist(), strict=True)
         ]
-    _paired_columns(match, cells, rows, which, melted, len(columns))
+    _paired_columns(match, cells, rows, which, melted, columns)
     match.headers += _ADDED
     match.fields[match.series_field] = width
     match.fields["source_column"] = width + 1
@@ -85,12 +85,15 @@ def _paired_columns(
     rows: np.ndarray,
     which: np.ndarray,
     melted: np.ndarray,
-    count: int,
+    columns: list[int],
 ) -> None:
     """A field headed as often as there are result columns ("Unit" after each "Prolactin"): a
     row read from the k-th result column reads the k-th of them (its twins left empty there,
-    so that they are not read as two disagreeing cells); a field headed once is every row's."""
+    so that they are not read as two disagreeing cells), or the one of its visit where the
+    headers name visits ("prl_v1" reads "date_v1", wherever it stands); a field headed once is
+    every row's."""
     width = cells.shape[1]
+    count = len(columns)
     for name in _PER_RESULT:
         col = match.fields.get(name)
         if col is None:
@@ -107,9 +110,9 @@ def _paired_columns(
                 for c, text in enumerate(match.headers)
                 if c not in used and key and _numbered_name(text) == key
             }
-            own = sorted(
-                c for c in {col, *match.series_candidates.get(name, []), *alike} if c < width
-            )
+            found = {col, *match.series_candidates.get(name, []), *alike}
+            own = sorted(c for c in found if c < width)
+        own = _by_visit(match, name, columns, {c for c in found if c < width}) or own
         if len(own) != count:
             continue
         for k, source in enumerate(own):
@@ -118,11 +121,33 @@ def _paired_columns(
         for twin in own:
             if twin != col:
                 melted[:, twin] = None
-        match.warnings = [w for w in match.warnings if f"both headed {header!r}" not in w]
+        match.warnings = [
+            w
+            for w in match.warnings
+            if f"both headed {header!r}" not in w
+            and not any(w.startswith(f"header {match.headers[c]!r} also looks like") for c in own)
+        ]
+        paired = {match.headers[c] for c in own}
+        match.unmapped = [h for h in match.unmapped if h not in paired]
         match.warnings.append(
             f"columns {', '.join(repr(match.headers[c]) for c in own)} stand beside the "
             f"prolactin columns one each: each result's {name} is read from its own"
         )
+
+
+def _by_visit(match: ColumnMatch, name: str, columns: list[int], found: set[int]) -> list[int]:
+    """Among ``found`` (the columns of field ``name``), the one of each result column's visit
+    (``visit_of``: "prl_v2" -> "date_v2", "prl_m6" -> "date_m6", "Prolaktin 2" -> "Datum 2"), in
+    the result columns' order; [] unless every result column names a visit of its own that one
+    column gives."""
+    visits = [visit_of(match.headers[c], "prolactin") for c in columns]
+    if not all(visits) or len(set(visits)) != len(visits):
+        return []
+    marks: dict[str, list[int]] = {}
+    for c in sorted(found):
+        marks.setdefault(visit_of(match.headers[c], name), []).append(c)
+    own = [marks.get(v, []) for v in visits]
+    return [c[0] for c in own] if all(len(c) == 1 for c in own) else []
 
 
 _NUMBERED: Final = re.compile(r"(?:[\s_.-]+(?:v|visit|t|m))?[\s_.-]*\d{1,4}$")
@@ -165,6 +190,11 @@ def _visit_context(
             other = marks.get(visit)
             if other is not None and other < cells.shape[1]:
                 melted[block, col] = cells[rows[block], other]
+                read = match.headers[other]  # read for its visit: no column left unused
+                match.unmapped = [h for h in match.unmapped if h != read]
+                match.warnings = [
+                    w for w in match.warnings if not w.startswith(f"header {read!r} also looks")
+                ]
             elif its:
                 melted[block, col] = None
 

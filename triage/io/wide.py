@@ -82,6 +82,7 @@ from triage.values import (
     assay_words_in,
     band_age,
     bare_number,
+    below_limit_unnumbered,
     birth_period,
     cell_interval,
     cell_text,
@@ -2121,6 +2122,12 @@ class _Builder:
                     f"prolactin {text!r} holds a second number in brackets (a repeat, a diluted "
                     "result or an interval?): the cell's result is not clear; give the result "
                     "to triage alone in the cell"
+                )
+            if below_limit_unnumbered(text):  # "<LOD", "BLQ", "< NWG": low, its value unknown
+                return (
+                    f"prolactin {text!r} is below the limit of quantitation or detection, no "
+                    "value: a low result whose number the cell does not give, not triaged (ask "
+                    "the laboratory for its limit and give it with the result, e.g. '<0.5')"
                 )
             return f"prolactin {text!r} is not a number"
         if code == "unknown_unit":
