@@ -423,24 +423,83 @@ _SUBSTITUTED_JOIN: Final = re.compile(
 )
 # Another person as the subject at its clause's start ("Mutter nimmt Risperdal", "mother on HRT",
 # "Bruder mit Schizophrenie unter Haldol"): the drugs of that clause are not the patient's.
-_OTHER_PERSON: Final = re.compile(
-    r"\W*(?:(?:the|his|her|my|die|der|seine|ihre|meine|sa|son|la|le|su|sus|la\s+sua|"
-    r"il\s+suo|sua|suo|de|het|zijn|haar|hun)\s+)?"
-    rf"(?:{_word_alternatives('other_person')}){_NOT_LETTER_AFTER}"
+_PERSON_ARTICLE: Final = (
+    r"(?:the|his|her|my|their|die|der|dem|seine|ihre|meine|ihr|sein|mein|ihrem|seinem|ihren|"
+    r"seinen|sa|son|ses|mon|ma|leur|la|le|su|sus|mi|el|la\s+sua|il\s+suo|sua|suo|de|het|zijn|"
+    r"haar|hun|mijn)"
 )
+# a word for another person, never the first part of a hyphenated word ("child-bearing age")
+_OTHER_PERSON_WORD: Final = (
+    rf"(?:{_word_alternatives('other_person')}){_NOT_LETTER_AFTER}(?!-[^\W\d_])"
+)
+_OTHER_PERSON: Final = re.compile(rf"\W*(?:{_PERSON_ARTICLE}\s+)?{_OTHER_PERSON_WORD}")
+# Anywhere in a text (for _may_negate's fast path: "husband's methadone" is one word there).
+_ANY_OTHER_PERSON: Final = re.compile(rf"{_NOT_LETTER_BEFORE}{_OTHER_PERSON_WORD}")
 # What makes the other person at a clause's start only tell of or give the patient's drug
 # ("Mother reports patient takes risperidone", "Mutter gibt ihm abends Risperdal", "mère lui
 # donne", "Sohn (Patient) nimmt Risperdal"): drugs.toml [words] person_for_patient.
 _PERSON_FOR_PATIENT: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('person_for_patient')}){_NOT_LETTER_AFTER}"
 )
+# Given to another person, before the drug in its clause ("gives her son Risperdal", "gibt ihrem
+# Sohn", "donne à son fils", "le da a su hijo", "dà al figlio", "geeft haar zoon"): drugs.toml
+# [words] gives_to, for_person.
+_GIVEN_TO_OTHER: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('gives_to')})\s+"
+    rf"(?:(?:{_word_alternatives('for_person')})\s+)?(?:{_PERSON_ARTICLE}\s+)?{_OTHER_PERSON_WORD}"
+)
+# Another person right after the drug (its dose between): for that person ("Risperdal (for her
+# son)", "domperidone for the baby", "Domperidon für Säugling", "du Risperdal à son fils"), or
+# alone in brackets or after a dash ("Risperdal (mother)", "Haldol – Ehemann").
+_FOR_OTHER_PERSON: Final = re.compile(
+    r"[^\S\n]*(?:\d+(?:[.,]\d+)?[^\S\n]*(?:mg|µg|mcg|ug|ml|g)?(?![^\W\d_])[^\S\n]*)*"
+    rf"(?:(?P<open>[(\[][^\S\n]*|[-–][^\S\n]*)?(?P<for>(?:{_word_alternatives('for_person')})\s+)"
+    rf"(?:{_PERSON_ARTICLE}\s+)?{_OTHER_PERSON_WORD}"
+    rf"|(?:[(\[]|[-–])[^\S\n]*(?:{_PERSON_ARTICLE}\s+)?{_OTHER_PERSON_WORD}[^\S\n]*(?:[)\]]|$))"
+)
+# A person's label right before the drug's clause ("Mutter: Risperdal", "Mother:risperidone",
+# "Husband: Haldol", "Partner: methadone programme", "Kind: Domperidon"): its colon is the last one
+# before the drug in its part of the note (_LABEL_SEGMENT).
+_OTHER_PERSON_LABEL: Final = re.compile(
+    rf"(?:^|[(,;:]|\s[-–])\s*(?:{_PERSON_ARTICLE}\s+)?{_OTHER_PERSON_WORD}"
+    r"(?:\s*\([^()\n]{0,20}\))?\s*$"
+)
+_LABEL_COLON: Final = re.compile(r"(?<!\d):(?!\d)")
+_LABEL_SEGMENT: Final = re.compile(r"[;|\n\r]|\.(?=\s|$)")
+# Her own milk as the drug's purpose, after it in its clause: drugs.toml [patterns] own_purpose.
+_OWN_PURPOSE: Final = re.compile(_pattern_alternatives("own_purpose"))
 
 
-def _other_persons(text: str, clause_start: int, start: int) -> bool:
-    """Whether the drug at `start` is another person's: that person opens its clause
-    (_OTHER_PERSON) and does not only report or give the patient's drug (_PERSON_FOR_PATIENT)."""
+def _other_persons(text: str, clause_start: int, start: int, end: int, clause_end: int) -> bool:
+    """Whether the drug at start:end is another person's: that person opens its clause
+    (_OTHER_PERSON) and does not only report or give the patient's drug (_PERSON_FOR_PATIENT),
+    labels it ("Mutter: Risperdal"), is given it ("gives her son Risperdal") or follows it
+    ("Risperdal (for her son)"); never when its purpose is her own milk ("Mutter: Domperidon
+    zur Milchbildung", _OWN_PURPOSE)."""
     person = _OTHER_PERSON.match(text, clause_start, start)
-    return person is not None and not _PERSON_FOR_PATIENT.search(text, person.end(), start)
+    if person is not None:
+        if _PERSON_FOR_PATIENT.search(text, person.end(), start):
+            return False
+    elif not (
+        _GIVEN_TO_OTHER.search(text, clause_start, start)
+        or _labelled_other(text, start)
+        or _followed_by_other(text, end, clause_end)
+    ):
+        return False
+    return _OWN_PURPOSE.search(text, end, clause_end) is None
+
+
+def _labelled_other(text: str, start: int) -> bool:
+    """The last label before `start` in its part of the note names another person."""
+    segment = max((m.end() for m in _LABEL_SEGMENT.finditer(text, 0, start)), default=0)
+    colons = [m.start() for m in _LABEL_COLON.finditer(text, segment, start)]
+    return bool(colons) and _OTHER_PERSON_LABEL.search(text[segment : colons[-1]]) is not None
+
+
+def _followed_by_other(text: str, end: int, clause_end: int) -> bool:
+    """Another person right after the drug, who does not only give it to the patient."""
+    found = _FOR_OTHER_PERSON.match(text, end, clause_end)
+    return found is not None and not _PERSON_FOR_PATIENT.search(text, found.end(), clause_end)
 
 
 # A drug screen and its result (drugs.toml [patterns] screen, screen_negative, screen_positive).
@@ -1546,7 +1605,7 @@ def _negations(
             True
             if _NOT_YET.search(pre_part)
             or switched_from
-            or _other_persons(text, clause_start, start)
+            or _other_persons(text, clause_start, start, end, clause_end)
             or _before_its_start(text, pre_part, end, clause_start, clause_end)
             or _END_OF.search(pre_part)
             or _POST_PREFIX.search(pre_part)
@@ -2671,6 +2730,8 @@ def _may_negate(text: str) -> bool:
     if _NO_LONGER_TAKEN.search(lower):  # "she doesn't take it anymore"
         return True
     if ":" in lower and (_NEGATED_LABEL.search(lower) or _NEGATED_ABBREVIATION.search(text)):
+        return True
+    if _ANY_OTHER_PERSON.search(lower):  # "husband's methadone", "(for her son)"
         return True
     if ended_ago(lower) is not None or "prola" in lower:  # _general_regions
         return True
