@@ -107,9 +107,11 @@ from triage.values import (
     stopped_month,
     stopped_recently,
     stopped_year,
+    text_dayfirst,
     without_general_statements,
     writes_a_date,
     writes_a_year,
+    written_day_month,
     written_end,
 )
 
@@ -679,7 +681,12 @@ class DrugMatcher:
         seen: set[str] = set()
         found: list[DrugMatch] = []
         dated = as_of is not None and reads_a_date(text)
-        mentions = self._mentions_dated(text, as_of) if dated else self._mentions_cached(text)
+        order = text_dayfirst()
+        mentions = (
+            self._mentions_dated(text, as_of, order)
+            if dated
+            else self._mentions_cached(text, order)
+        )
         for mention in mentions:
             if mention.negated:
                 continue
@@ -708,10 +715,12 @@ class DrugMatcher:
         if not isinstance(text, str) or not text.strip():
             return []
         if as_of is not None and reads_a_date(text):
-            return list(self._mentions_dated(text, as_of))
-        return list(self._mentions_cached(text))
+            return list(self._mentions_dated(text, as_of, text_dayfirst()))
+        return list(self._mentions_cached(text, text_dayfirst()))
 
-    def _mentions_as_of(self, text: str, as_of: tuple[int, int, int]) -> tuple[DrugMention, ...]:
+    def _mentions_as_of(
+        self, text: str, as_of: tuple[int, int, int], _dayfirst: bool = True
+    ) -> tuple[DrugMention, ...]:
         token = _AS_OF.set(as_of)
         try:
             return self._mentions_uncached(text)
@@ -757,7 +766,9 @@ class DrugMatcher:
             out[old] = (term[0].name, after.strip())
         return out
 
-    def _mentions_uncached(self, text: str) -> tuple[DrugMention, ...]:
+    def _mentions_uncached(self, text: str, _dayfirst: bool = True) -> tuple[DrugMention, ...]:
+        """Every mention in `text` (cached per text and day/month order, `_dayfirst`: the
+        run's, text_dayfirst, which the dates written in it are read in)."""
         folded = _fold(without_general_statements(text))
         spans = [(m.start(), m.end()) for m in self._regex.finditer(folded)]
         if spans and self._listed_only:
@@ -1852,13 +1863,14 @@ _WRITTEN_DATE: Final = (
 
 def _date_of(found: re.Match[str]) -> date | None:
     """The _WRITTEN_DATE a match holds (None: no such day, "31.02.2026")."""
-    day, month, year = (
-        found.group("day", "month", "year")
-        if found.group("year")
-        else found.group("iso_day", "iso_month", "iso_year")
-    )
+    if found.group("year"):
+        mark = found.string[found.end("day")]
+        day, month = written_day_month(int(found.group("day")), int(found.group("month")), mark)
+        year = found.group("year")
+    else:
+        day, month, year = (int(n) for n in found.group("iso_day", "iso_month", "iso_year"))
     try:
-        return date(int(year), int(month), int(day))
+        return date(int(year), month, day)
     except ValueError:
         return None
 
@@ -2017,7 +2029,7 @@ def not_yet_started(text: str, end: int, as_of: tuple[int, int, int] | None) -> 
 _UNTIL_YEAR: Final = re.compile(
     r"(?:\b(?:until|till|up\s+to|to|bis|hasta|jusqu.(?:en|à|au)|jusque\s+en|fino\s+(?:al|a)|tot|t/m)"
     r"\s+(?:(?:end\s+of|ende|fin|finales\s+de|fine|eind)\s+)?(?:(?P<name>[^\W\d_]+)\.?\s+)?"
-    r"(?:(?:\d{1,2}[./])?(?P<month>\d{1,2})[./])?"
+    r"(?:(?:(?P<first>\d{1,2})(?P<mark>[./]))?(?P<month>\d{1,2})[./])?"
     r"|\b(?:\d{1,2}[./])?(?:19|20)\d\d\s*[-–/]\s*(?:(?P<month2>\d{1,2})[./])?"
     r")(?P<year>(?:19|20)\d\d)\b"
 )
@@ -2135,6 +2147,8 @@ def _a_past_end(found: re.Match[str]) -> bool:
     year = int(found.group("year"))
     named = month_number(found.group("name")) if found.group("name") else None
     month = int(found.group("month") or found.group("month2") or named or 0)
+    if found.group("first"):  # "until 10/11/2026": in the run's day/month order
+        month = written_day_month(int(found.group("first")), month, found.group("mark"))[1]
     return year < now[0] or bool(month and year == now[0] and month < now[1])
 
 
@@ -2553,16 +2567,21 @@ def stop_span_at(
     """stop_span of `item` for a sample of date `as_of` (None: not known)."""
     if not names_stop_time(item):
         return None  # the usual item: no stop time for any sample day (asked once per item)
-    return _stop_span_at(item, as_of)
+    return _stop_span_at(item, as_of, text_dayfirst())
+
+
+def names_stop_time(item: str) -> bool:
+    """_names_stop_time in the run's day/month order (text_dayfirst)."""
+    return _names_stop_time(item, text_dayfirst())
 
 
 @lru_cache(maxsize=TEXT_CACHE_SIZE)
-def names_stop_time(item: str) -> bool:
+def _names_stop_time(item: str, _dayfirst: bool) -> bool:
     """Whether stop_span may find a stop in `item` for some sample day (False: stop_span_at is
     None whatever the day): what it reads without the sample's date, or a date, a month, a year
     or an end that it would read with one."""
     return (
-        _stop_span_at(item, None) is not None
+        _stop_span_at(item, None, _dayfirst) is not None
         or _STOPPED_ON.search(item) is not None
         or written_end(item) is not None
         or stopped_month(item) is not None
@@ -2570,9 +2589,9 @@ def names_stop_time(item: str) -> bool:
     )
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct item and sample day
+@lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct item, sample day and day/month order
 def _stop_span_at(
-    item: str, as_of: tuple[int, int, int] | None
+    item: str, as_of: tuple[int, int, int] | None, _dayfirst: bool = True
 ) -> tuple[float, float | None] | None:
     token = _AS_OF.set(as_of)
     try:
@@ -2584,8 +2603,10 @@ def _stop_span_at(
 def _yearless(found: re.Match[str], sample: date) -> date | None:
     """A day and month written without a year ("18.11.", "12/10"): in the sample's year, or the
     year before when that day would fall after the sample (None: no such day)."""
-    day = int(found.group("yday") or found.group("sday"))
-    month = int(found.group("ymonth") or found.group("smonth"))
+    if found.group("yday"):  # dotted ("18.11."): day first
+        day, month = int(found.group("yday")), int(found.group("ymonth"))
+    else:  # "12/10": in the run's order
+        day, month = written_day_month(int(found.group("sday")), int(found.group("smonth")), "/")
     for year in (sample.year, sample.year - 1):
         try:
             when = date(year, month, day)
