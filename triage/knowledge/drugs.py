@@ -613,7 +613,9 @@ _NEGATION_WORDS: Final = frozenset(
     | {"adverse", "adr", "adrs", "old", "plus"}
     | {*_words("fast_path"), *_words("switch_verb"), *_words("switch_open")}
     | {*_PAST_ALONE_WORDS, *_END_OF_WORDS, *_words("free_after")}
-    | {word.split()[0] for word in (*_words("now_switch"), *_words("other_person"))}
+    | {word.split()[0] for word in _words("now_switch")}
+    # one-word persons only ("her son", "twin sister": _ANY_OTHER_PERSON, not every "her")
+    | {word for word in _words("other_person") if " " not in word}
     | {"ki", "ci"}  # _NEGATED_ABBREVIATION
 )
 _NEGATION_STEMS: Final = (
