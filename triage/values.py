@@ -14,7 +14,9 @@ import math
 import re
 import tomllib
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
@@ -3706,6 +3708,39 @@ _DATE_FORMS: Final = (
 )
 
 
+# The day/month order the run reads ambiguous dates in (a file's date columns: the
+# --dayfirst/--monthfirst option or the file's own evidence, io/readers.py), which the dates
+# written in its free text follow too ("risperidone stopped 10/11/2026" in a month-first file is
+# 11 October): set around the triage of a file (text_date_order), day-first by default.
+_TEXT_DAYFIRST: Final[ContextVar[bool]] = ContextVar("text_dayfirst", default=True)
+# The frame attribute (DataFrame.attrs) a reader gives that order in for the engine.
+TEXT_DAYFIRST_ATTR: Final = "text_dayfirst"
+
+
+def text_dayfirst() -> bool:
+    """Whether an ambiguous numeric date in free text is read day-first (text_date_order)."""
+    return _TEXT_DAYFIRST.get()
+
+
+@contextmanager
+def text_date_order(dayfirst: bool) -> Iterator[None]:
+    """Read the numeric dates of free text day-first (or month-first) within the block."""
+    token = _TEXT_DAYFIRST.set(dayfirst)
+    try:
+        yield
+    finally:
+        _TEXT_DAYFIRST.reset(token)
+
+
+def written_day_month(first: int, second: int, mark: str) -> tuple[int, int]:
+    """The (day, month) of a numeric date written `first` `mark` `second` (then its year), as
+    parse_date_text reads a date column: a dotted one is day-first (3.4.2026); a part above 12
+    is the day; else the run's order (text_dayfirst)."""
+    if first > _MONTHS_PER_YEAR or mark == "." or (text_dayfirst() and second <= _MONTHS_PER_YEAR):
+        return first, second
+    return second, first
+
+
 @cache
 def _date_text(spanned: str = "") -> str:
     """A date of _DATE_FORMS, as one pattern without groups, whole: no digit or date mark glued
@@ -3761,12 +3796,15 @@ def _date_span(text: str) -> tuple[date, date] | None:
             continue
         name = found.groupdict().get("name")
         month = month_of_name(name) if name else int(found.group("m"))
+        day_of_month = 1
+        if month is not None and kind == "day":
+            day_of_month, month = _day_month_of(found, month)
         if month is None or not 1 <= month <= MONTHS_PER_YEAR:
             return None
         year = int(found.group("y"))
         try:
             if kind == "day":
-                day = date(year, month, int(found.group("d")))
+                day = date(year, month, day_of_month)
                 return day, day
             first = date(year, month, 1)
         except ValueError:
@@ -3774,6 +3812,15 @@ def _date_span(text: str) -> tuple[date, date] | None:
         following = date(year + 1, 1, 1) if month == MONTHS_PER_YEAR else date(year, month + 1, 1)
         return first, following - timedelta(days=1)
     return None
+
+
+def _day_month_of(found: re.Match[str], month: int) -> tuple[int, int]:
+    """The (day, month) of a _DATE_FORMS day: a numeric day-month-year one in the run's order
+    (written_day_month); an ISO one or one with a month name as written."""
+    day = int(found.group("d"))
+    if found.groupdict().get("name") or found.start("d") > found.start("m"):
+        return day, month
+    return written_day_month(day, month, found.string[found.end("d")])
 
 
 @dataclass(frozen=True, slots=True)
@@ -3789,13 +3836,18 @@ class WrittenEnd:
     last_dose: bool
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct medication item
 def written_end(text: str) -> WrittenEnd | None:
     """The end a drug's text writes with its date: an end word and its date ("until 2026-08-01",
     "tot 01-08-2026", "until 1 Aug 2026", "stopped 1 Aug 2026", "bis 08/2026", "letzte Einnahme
     01.08.2026", "last dose 01/08/2026") or a span of two dates, the second its end ("2024-01 to
     2026-08", "01/06/2026-01/08/2026"); None when there is none.  A day and month without a year
-    ("bis 25.11.") is not read here: it may be an end still to come."""
+    ("bis 25.11.") is not read here: it may be an end still to come.  A numeric date is read in
+    the run's day/month order (text_dayfirst)."""
+    return _written_end(text, text_dayfirst())
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct medication item and day/month order
+def _written_end(text: str, _dayfirst: bool) -> WrittenEnd | None:
     plain = normalise_word(text)
     dated, span = _written_end_patterns()
     found = [m for m in (dated.search(plain), span.search(plain)) if m is not None]

@@ -101,7 +101,14 @@ from triage.schema import (
     RESULT_COLUMNS,
     TEXT_FIELDS,
 )
-from triage.values import ages_in_years, parse_quantity, unknown_age_spans
+from triage.values import (
+    TEXT_DAYFIRST_ATTR,
+    ages_in_years,
+    parse_quantity,
+    text_date_order,
+    text_dayfirst,
+    unknown_age_spans,
+)
 
 
 def prepare(knowledge: Knowledge) -> None:
@@ -129,6 +136,16 @@ def triage_frame(
     missing = [c for c in CANONICAL_COLUMNS if c not in frame.columns]
     if missing:
         raise KeyError(f"canonical columns missing: {', '.join(missing)}")
+    # the dates written in the notes are read in the day/month order of the file's date columns
+    # (io/readers.py sets it on the frame: --dayfirst/--monthfirst or the file's own dates)
+    with text_date_order(bool(frame.attrs.get(TEXT_DAYFIRST_ATTR, True))):
+        return _triage_frame(frame, knowledge, as_of)
+
+
+def _triage_frame(
+    frame: pd.DataFrame, knowledge: Knowledge, as_of: datetime | None
+) -> pd.DataFrame:
+    """triage_frame, within the file's day/month order."""
     book = load_cue_book()
     labels = load_labels()
     ages = _ages(frame, as_of)
@@ -1025,9 +1042,9 @@ def _read_drugs(
             day = days[i]
             dated = day >= 0 and reads_a_date(text)
             as_of = _day_tuple(day) if dated else None
-            key = (name, text, as_of)
+            key = (name, text, as_of, text_dayfirst())  # dates read in the run's order
             if key not in found:
-                found[key] = tuple(replace(m, field=name) for m in matcher.find(text, key[2]))
+                found[key] = tuple(replace(m, field=name) for m in matcher.find(text, as_of))
             matches = found[key]
             if not matches:
                 continue

@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Final
 
@@ -458,6 +458,47 @@ def depot_review(ctx: RowContext, match: DrugMatch) -> bool:
     """Whether a drug counted is given as a depot in its medication-list item (is_depot_item)."""
     written = medication_item(ctx.text(match.field) or "", match.matched_text)
     return is_depot_item(ctx, written, match.drug)
+
+
+@dataclass(frozen=True, slots=True)
+class RetestAfterStop:
+    """When prolactin is re-measured after a drug already stopped (retest_after_stop)."""
+
+    days: float  # the days the drug must be off: its own acts_after_stop, else the washout
+    stopped: float | None  # the days before the sample it was stopped (None: not written)
+    on: date | None  # the day the repeat is due (None: the stop's day not written)
+
+
+def retest_after_stop(ctx: RowContext, match: DrugMatch) -> RetestAfterStop | None:
+    """For a drug written as stopped (or switched away from) yet still acting at the sample
+    (DrugMatch.stopped) and not given as a depot: when prolactin is re-measured, once the drug
+    has been off long enough (clinical-reference §0 "Drug withdrawal test", §1.1 2.1: stop for
+    3 days, then re-measure; thresholds.toml drug_withdrawal_retest_days, or the drug's own
+    acts_after_stop), counted from the stop's day when it is written.  None for a drug taken
+    (no stop to wait for) or a depot (its "last injection" is often a dose of a schedule that
+    goes on: reviewed as taken)."""
+    if not match.stopped:
+        return None
+    written = medication_item(ctx.text(match.field) or "", match.matched_text)
+    if is_depot_item(ctx, written, match.drug):
+        return None
+    item = (
+        _switch_as_stop(ctx, ctx.text(match.field) or "", match)
+        if match.switched_to
+        else _as_stop(ctx, written, match)
+    )
+    off = ctx.t(match.drug.acts_after_stop or "drug_withdrawal_retest_days")
+    days = stopped_days(item)
+    if days is None:
+        span = _stop_span(ctx, item)
+        days = span[0] if span is not None and span[0] == span[1] else None
+    collected = ctx.when("collected_at")
+    on = (
+        collected.date() - timedelta(days=days) + timedelta(days=off)
+        if days is not None and collected is not None
+        else None
+    )
+    return RetestAfterStop(off, days, on)
 
 
 def _drug_ceiling(ctx: RowContext, drug: Drug) -> float:

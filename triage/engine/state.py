@@ -39,7 +39,7 @@ from triage.engine.state_words import (
 from triage.engine.text import NO_HITS, CueHit, Hits
 from triage.knowledge.loaders import load_thresholds
 from triage.numbers import DAYS_PER_WEEK, fmt
-from triage.values import hcg_number_positive, writes_a_year
+from triage.values import hcg_number_positive, text_dayfirst, writes_a_year
 
 __all__ = [
     "Fact",
@@ -595,7 +595,7 @@ def read_states(
         )
         sample = sample_dates[i]
         dated = sample if any(isinstance(v, str) and writes_a_year(v) for _, v in said) else None
-        given = (tuple(said), row, dated)
+        given = (tuple(said), row, dated, text_dayfirst())  # dates read in the run's order
         state = known.get(given)
         if state is None:
             cells: list[Fact] = []

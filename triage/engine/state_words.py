@@ -53,6 +53,7 @@ from triage.values import (
     obstetric_weeks_days,
     one_as_digit,
     parse_date_text,
+    text_dayfirst,
     without_general_statements,
     writes_a_year,
 )
@@ -953,9 +954,12 @@ def _unblanked(written: str) -> str:
 
 
 def _date(text: str) -> date | None:
-    """An LMP date as written: ISO, else day first (03/04/2026 = 3 April)."""
+    """An LMP or delivery date as written: ISO; dotted, day first (03.04.2026 = 3 April); else
+    in the run's day/month order (values.text_dayfirst: 03/04/2026 = 3 April, or 4 March in a
+    month-first file)."""
+    dayfirst = not _ISO_DATE.match(text) and ("." in text or text_dayfirst())
     try:
-        stamp = pd.to_datetime(text, dayfirst=not _ISO_DATE.match(text), errors="coerce")
+        stamp = pd.to_datetime(text, dayfirst=dayfirst, errors="coerce")
     except (ValueError, OverflowError):
         return None
     return None if pd.isna(stamp) else stamp.date()

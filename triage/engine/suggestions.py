@@ -17,7 +17,7 @@ in both of the last two, pituitary function and visual fields follow the MRI, fo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -29,11 +29,13 @@ from triage.engine.factors import (
     USUAL,
     WITHIN_REACH,
     Finding,
+    RetestAfterStop,
     beyond_drug_reach,
     depot_review,
     drug_judgement,
     earlier_results,
     recent_graft,
+    retest_after_stop,
     stopped_agonist_note,
     stopped_agonists,
 )
@@ -949,6 +951,50 @@ def medication_review(s: Situation) -> str | None:
     raising = [m for m in ctx.drugs if m.drug.effect == "raises"]
     if not raising or not any(code.startswith(DRUG_FACTOR_PREFIX) for code in s.codes):
         return None
+    # A drug already stopped, yet so recently that it still acted at the sample: nothing is
+    # left to pause or switch; prolactin is re-measured once it has been off long enough
+    # (clinical-reference §0 "Drug withdrawal test", §1.1 2.1).
+    retests = {m: retest_after_stop(ctx, m) for m in raising}
+    stopped = [m for m in raising if retests[m] is not None]
+    taken = [m for m in raising if retests[m] is None]
+    after_stop = _stopped_drug_retest(ctx, stopped, retests) if stopped else ""
+    if not taken:
+        return _doubt_first(stopped, after_stop)
+    review = _taken_drug_review(ctx, taken)
+    return f"{review}; {after_stop}" if after_stop else review
+
+
+def _stopped_drug_retest(
+    ctx: RowContext,
+    stopped: Sequence[DrugMatch],
+    retests: Mapping[DrugMatch, RetestAfterStop | None],
+) -> str:
+    """The repeat after drugs already stopped that still acted at the sample: each one's stop
+    and the day prolactin is re-measured (retest_after_stop), with no advice to pause or switch
+    what is already stopped."""
+    said = []
+    for match in dict.fromkeys(stopped):
+        retest = retests[match]
+        if retest is None:  # pragma: no cover - only stopped drugs with a retest are given
+            continue
+        how = f"switched to {match.switched_to}" if match.switched_to else "stopped"
+        when = (
+            f" {span_words(retest.stopped)} before the sample"
+            if retest.stopped
+            else " on the day of the sample"
+            if retest.stopped is not None
+            else ""
+        )
+        on = f" (on {retest.on.isoformat()})" if retest.on is not None else ""
+        said.append(
+            f"{match.drug.name} was already {how}{when} and still acted at this sample: repeat "
+            f"prolactin {fmt(retest.days)} days after the stop{on}"
+        )
+    return "; ".join(said)
+
+
+def _taken_drug_review(ctx: RowContext, raising: Sequence[DrugMatch]) -> str:
+    """The review of the raising drugs taken at the sample (not already stopped)."""
     # A drug graded low, case reports or none (clinical-reference §0b: clozapine, quetiapine,
     # lurasidone "none or low", olanzapine, ziprasidone "low") is already prolactin-sparing: an
     # unlikely cause, and no switch to a "prolactin-sparing alternative" is offered for it;

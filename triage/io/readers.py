@@ -87,7 +87,7 @@ from triage.schema import (
     Rejected,
     Withdrawal,
 )
-from triage.values import is_empty_value
+from triage.values import TEXT_DAYFIRST_ATTR, is_empty_value
 
 log = logging.getLogger("triage")
 
@@ -369,6 +369,8 @@ def _read_sheet(
             },
         )
     rejected.sort(key=lambda r: r.source_row)
+    # the dates written in its notes are read in the same day/month order (engine/core.py)
+    frame.attrs[TEXT_DAYFIRST_ATTR] = dayfirst
     summary.rows_triaged = triaged
     summary.rows_rejected = len(rejected)
     _check_counts(summary)

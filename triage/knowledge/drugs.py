@@ -108,9 +108,11 @@ from triage.values import (
     stopped_recently,
     stopped_year,
     synonyms_data,
+    text_dayfirst,
     without_general_statements,
     writes_a_date,
     writes_a_year,
+    written_day_month,
     written_end,
 )
 
@@ -424,24 +426,83 @@ _SUBSTITUTED_JOIN: Final = re.compile(
 )
 # Another person as the subject at its clause's start ("Mutter nimmt Risperdal", "mother on HRT",
 # "Bruder mit Schizophrenie unter Haldol"): the drugs of that clause are not the patient's.
-_OTHER_PERSON: Final = re.compile(
-    r"\W*(?:(?:the|his|her|my|die|der|seine|ihre|meine|sa|son|la|le|su|sus|la\s+sua|"
-    r"il\s+suo|sua|suo|de|het|zijn|haar|hun)\s+)?"
-    rf"(?:{_word_alternatives('other_person')}){_NOT_LETTER_AFTER}"
+_PERSON_ARTICLE: Final = (
+    r"(?:the|his|her|my|their|die|der|dem|seine|ihre|meine|ihr|sein|mein|ihrem|seinem|ihren|"
+    r"seinen|sa|son|ses|mon|ma|leur|la|le|su|sus|mi|el|la\s+sua|il\s+suo|sua|suo|de|het|zijn|"
+    r"haar|hun|mijn)"
 )
+# a word for another person, never the first part of a hyphenated word ("child-bearing age")
+_OTHER_PERSON_WORD: Final = (
+    rf"(?:{_word_alternatives('other_person')}){_NOT_LETTER_AFTER}(?!-[^\W\d_])"
+)
+_OTHER_PERSON: Final = re.compile(rf"\W*(?:{_PERSON_ARTICLE}\s+)?{_OTHER_PERSON_WORD}")
+# Anywhere in a text (for _may_negate's fast path: "husband's methadone" is one word there).
+_ANY_OTHER_PERSON: Final = re.compile(rf"{_NOT_LETTER_BEFORE}{_OTHER_PERSON_WORD}")
 # What makes the other person at a clause's start only tell of or give the patient's drug
 # ("Mother reports patient takes risperidone", "Mutter gibt ihm abends Risperdal", "mère lui
 # donne", "Sohn (Patient) nimmt Risperdal"): drugs.toml [words] person_for_patient.
 _PERSON_FOR_PATIENT: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('person_for_patient')}){_NOT_LETTER_AFTER}"
 )
+# Given to another person, before the drug in its clause ("gives her son Risperdal", "gibt ihrem
+# Sohn", "donne à son fils", "le da a su hijo", "dà al figlio", "geeft haar zoon"): drugs.toml
+# [words] gives_to, for_person.
+_GIVEN_TO_OTHER: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('gives_to')})\s+"
+    rf"(?:(?:{_word_alternatives('for_person')})\s+)?(?:{_PERSON_ARTICLE}\s+)?{_OTHER_PERSON_WORD}"
+)
+# Another person right after the drug (its dose between): for that person ("Risperdal (for her
+# son)", "domperidone for the baby", "Domperidon für Säugling", "du Risperdal à son fils"), or
+# alone in brackets or after a dash ("Risperdal (mother)", "Haldol – Ehemann").
+_FOR_OTHER_PERSON: Final = re.compile(
+    r"[^\S\n]*(?:\d+(?:[.,]\d+)?[^\S\n]*(?:mg|µg|mcg|ug|ml|g)?(?![^\W\d_])[^\S\n]*)*"
+    rf"(?:(?P<open>[(\[][^\S\n]*|[-–][^\S\n]*)?(?P<for>(?:{_word_alternatives('for_person')})\s+)"
+    rf"(?:{_PERSON_ARTICLE}\s+)?{_OTHER_PERSON_WORD}"
+    rf"|(?:[(\[]|[-–])[^\S\n]*(?:{_PERSON_ARTICLE}\s+)?{_OTHER_PERSON_WORD}[^\S\n]*(?:[)\]]|$))"
+)
+# A person's label right before the drug's clause ("Mutter: Risperdal", "Mother:risperidone",
+# "Husband: Haldol", "Partner: methadone programme", "Kind: Domperidon"): its colon is the last one
+# before the drug in its part of the note (_LABEL_SEGMENT).
+_OTHER_PERSON_LABEL: Final = re.compile(
+    rf"(?:^|[(,;:]|\s[-–])\s*(?:{_PERSON_ARTICLE}\s+)?{_OTHER_PERSON_WORD}"
+    r"(?:\s*\([^()\n]{0,20}\))?\s*$"
+)
+_LABEL_COLON: Final = re.compile(r"(?<!\d):(?!\d)")
+_LABEL_SEGMENT: Final = re.compile(r"[;|\n\r]|\.(?=\s|$)")
+# Her own milk as the drug's purpose, after it in its clause: drugs.toml [patterns] own_purpose.
+_OWN_PURPOSE: Final = re.compile(_pattern_alternatives("own_purpose"))
 
 
-def _other_persons(text: str, clause_start: int, start: int) -> bool:
-    """Whether the drug at `start` is another person's: that person opens its clause
-    (_OTHER_PERSON) and does not only report or give the patient's drug (_PERSON_FOR_PATIENT)."""
+def _other_persons(text: str, clause_start: int, start: int, end: int, clause_end: int) -> bool:
+    """Whether the drug at start:end is another person's: that person opens its clause
+    (_OTHER_PERSON) and does not only report or give the patient's drug (_PERSON_FOR_PATIENT),
+    labels it ("Mutter: Risperdal"), is given it ("gives her son Risperdal") or follows it
+    ("Risperdal (for her son)"); never when its purpose is her own milk ("Mutter: Domperidon
+    zur Milchbildung", _OWN_PURPOSE)."""
     person = _OTHER_PERSON.match(text, clause_start, start)
-    return person is not None and not _PERSON_FOR_PATIENT.search(text, person.end(), start)
+    if person is not None:
+        if _PERSON_FOR_PATIENT.search(text, person.end(), start):
+            return False
+    elif not (
+        _GIVEN_TO_OTHER.search(text, clause_start, start)
+        or _labelled_other(text, start)
+        or _followed_by_other(text, end, clause_end)
+    ):
+        return False
+    return _OWN_PURPOSE.search(text, end, clause_end) is None
+
+
+def _labelled_other(text: str, start: int) -> bool:
+    """The last label before `start` in its part of the note names another person."""
+    segment = max((m.end() for m in _LABEL_SEGMENT.finditer(text, 0, start)), default=0)
+    colons = [m.start() for m in _LABEL_COLON.finditer(text, segment, start)]
+    return bool(colons) and _OTHER_PERSON_LABEL.search(text[segment : colons[-1]]) is not None
+
+
+def _followed_by_other(text: str, end: int, clause_end: int) -> bool:
+    """Another person right after the drug, who does not only give it to the patient."""
+    found = _FOR_OTHER_PERSON.match(text, end, clause_end)
+    return found is not None and not _PERSON_FOR_PATIENT.search(text, found.end(), clause_end)
 
 
 # A drug screen and its result (drugs.toml [patterns] screen, screen_negative, screen_positive).
@@ -569,7 +630,9 @@ _NEGATION_WORDS: Final = frozenset(
     | {"adverse", "adr", "adrs", "old", "plus"}
     | {*_words("fast_path"), *_words("switch_verb"), *_words("switch_open")}
     | {*_PAST_ALONE_WORDS, *_END_OF_WORDS, *_words("free_after")}
-    | {word.split()[0] for word in (*_words("now_switch"), *_words("other_person"))}
+    | {word.split()[0] for word in _words("now_switch")}
+    # one-word persons only ("her son", "twin sister": _ANY_OTHER_PERSON, not every "her")
+    | {word for word in _words("other_person") if " " not in word}
     | {"ki", "ci"}  # _NEGATED_ABBREVIATION
 )
 _NEGATION_STEMS: Final = (
@@ -637,7 +700,12 @@ class DrugMatcher:
         seen: set[str] = set()
         found: list[DrugMatch] = []
         dated = as_of is not None and reads_a_date(text)
-        mentions = self._mentions_dated(text, as_of) if dated else self._mentions_cached(text)
+        order = text_dayfirst()
+        mentions = (
+            self._mentions_dated(text, as_of, order)
+            if dated
+            else self._mentions_cached(text, order)
+        )
         for mention in mentions:
             if mention.negated:
                 continue
@@ -666,10 +734,12 @@ class DrugMatcher:
         if not isinstance(text, str) or not text.strip():
             return []
         if as_of is not None and reads_a_date(text):
-            return list(self._mentions_dated(text, as_of))
-        return list(self._mentions_cached(text))
+            return list(self._mentions_dated(text, as_of, text_dayfirst()))
+        return list(self._mentions_cached(text, text_dayfirst()))
 
-    def _mentions_as_of(self, text: str, as_of: tuple[int, int, int]) -> tuple[DrugMention, ...]:
+    def _mentions_as_of(
+        self, text: str, as_of: tuple[int, int, int], _dayfirst: bool = True
+    ) -> tuple[DrugMention, ...]:
         token = _AS_OF.set(as_of)
         try:
             return self._mentions_uncached(text)
@@ -715,7 +785,9 @@ class DrugMatcher:
             out[old] = (term[0].name, after.strip())
         return out
 
-    def _mentions_uncached(self, text: str) -> tuple[DrugMention, ...]:
+    def _mentions_uncached(self, text: str, _dayfirst: bool = True) -> tuple[DrugMention, ...]:
+        """Every mention in `text` (cached per text and day/month order, `_dayfirst`: the
+        run's, text_dayfirst, which the dates written in it are read in)."""
         folded = _fold(without_general_statements(text))
         spans = [(m.start(), m.end()) for m in self._regex.finditer(folded)]
         if spans and self._listed_only:
@@ -1575,7 +1647,7 @@ def _negations(
             True
             if _NOT_YET.search(pre_part)
             or switched_from
-            or _other_persons(text, clause_start, start)
+            or _other_persons(text, clause_start, start, end, clause_end)
             or _before_its_start(text, pre_part, end, clause_start, clause_end)
             or _END_OF.search(pre_part)
             or _POST_PREFIX.search(pre_part)
@@ -1830,13 +1902,14 @@ _WRITTEN_DATE: Final = (
 
 def _date_of(found: re.Match[str]) -> date | None:
     """The _WRITTEN_DATE a match holds (None: no such day, "31.02.2026")."""
-    day, month, year = (
-        found.group("day", "month", "year")
-        if found.group("year")
-        else found.group("iso_day", "iso_month", "iso_year")
-    )
+    if found.group("year"):
+        mark = found.string[found.end("day")]
+        day, month = written_day_month(int(found.group("day")), int(found.group("month")), mark)
+        year = found.group("year")
+    else:
+        day, month, year = (int(n) for n in found.group("iso_day", "iso_month", "iso_year"))
     try:
-        return date(int(year), int(month), int(day))
+        return date(int(year), month, day)
     except ValueError:
         return None
 
@@ -1995,7 +2068,7 @@ def not_yet_started(text: str, end: int, as_of: tuple[int, int, int] | None) -> 
 _UNTIL_YEAR: Final = re.compile(
     r"(?:\b(?:until|till|up\s+to|to|bis|hasta|jusqu.(?:en|à|au)|jusque\s+en|fino\s+(?:al|a)|tot|t/m)"
     r"\s+(?:(?:end\s+of|ende|fin|finales\s+de|fine|eind)\s+)?(?:(?P<name>[^\W\d_]+)\.?\s+)?"
-    r"(?:(?:\d{1,2}[./])?(?P<month>\d{1,2})[./])?"
+    r"(?:(?:(?P<first>\d{1,2})(?P<mark>[./]))?(?P<month>\d{1,2})[./])?"
     r"|\b(?:\d{1,2}[./])?(?:19|20)\d\d\s*[-–/]\s*(?:(?P<month2>\d{1,2})[./])?"
     r")(?P<year>(?:19|20)\d\d)\b"
 )
@@ -2113,6 +2186,8 @@ def _a_past_end(found: re.Match[str]) -> bool:
     year = int(found.group("year"))
     named = month_number(found.group("name")) if found.group("name") else None
     month = int(found.group("month") or found.group("month2") or named or 0)
+    if found.group("first"):  # "until 10/11/2026": in the run's day/month order
+        month = written_day_month(int(found.group("first")), month, found.group("mark"))[1]
     return year < now[0] or bool(month and year == now[0] and month < now[1])
 
 
@@ -2531,16 +2606,21 @@ def stop_span_at(
     """stop_span of `item` for a sample of date `as_of` (None: not known)."""
     if not names_stop_time(item):
         return None  # the usual item: no stop time for any sample day (asked once per item)
-    return _stop_span_at(item, as_of)
+    return _stop_span_at(item, as_of, text_dayfirst())
+
+
+def names_stop_time(item: str) -> bool:
+    """_names_stop_time in the run's day/month order (text_dayfirst)."""
+    return _names_stop_time(item, text_dayfirst())
 
 
 @lru_cache(maxsize=TEXT_CACHE_SIZE)
-def names_stop_time(item: str) -> bool:
+def _names_stop_time(item: str, _dayfirst: bool) -> bool:
     """Whether stop_span may find a stop in `item` for some sample day (False: stop_span_at is
     None whatever the day): what it reads without the sample's date, or a date, a month, a year
     or an end that it would read with one."""
     return (
-        _stop_span_at(item, None) is not None
+        _stop_span_at(item, None, _dayfirst) is not None
         or _STOPPED_ON.search(item) is not None
         or written_end(item) is not None
         or stopped_month(item) is not None
@@ -2548,9 +2628,9 @@ def names_stop_time(item: str) -> bool:
     )
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct item and sample day
+@lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct item, sample day and day/month order
 def _stop_span_at(
-    item: str, as_of: tuple[int, int, int] | None
+    item: str, as_of: tuple[int, int, int] | None, _dayfirst: bool = True
 ) -> tuple[float, float | None] | None:
     token = _AS_OF.set(as_of)
     try:
@@ -2562,8 +2642,10 @@ def _stop_span_at(
 def _yearless(found: re.Match[str], sample: date) -> date | None:
     """A day and month written without a year ("18.11.", "12/10"): in the sample's year, or the
     year before when that day would fall after the sample (None: no such day)."""
-    day = int(found.group("yday") or found.group("sday"))
-    month = int(found.group("ymonth") or found.group("smonth"))
+    if found.group("yday"):  # dotted ("18.11."): day first
+        day, month = int(found.group("yday")), int(found.group("ymonth"))
+    else:  # "12/10": in the run's order
+        day, month = written_day_month(int(found.group("sday")), int(found.group("smonth")), "/")
     for year in (sample.year, sample.year - 1):
         try:
             when = date(year, month, day)
@@ -2708,6 +2790,8 @@ def _may_negate(text: str) -> bool:
     if _NO_LONGER_TAKEN.search(lower):  # "she doesn't take it anymore"
         return True
     if ":" in lower and (_NEGATED_LABEL.search(lower) or _NEGATED_ABBREVIATION.search(text)):
+        return True
+    if _ANY_OTHER_PERSON.search(lower):  # "husband's methadone", "(for her son)"
         return True
     if ended_ago(lower) is not None or "prola" in lower:  # _general_regions
         return True

@@ -185,7 +185,7 @@ DRUG_WORD_KEYS: Final = frozenset(
         "note_abbreviations",
         "screen_except", "screen_intake", "person_for_patient", "answer_yes",
         "substituted", "substituted_join", "free_after", "switched_away",
-        "both", "all_of_them", "list_stop_copula",
+        "both", "all_of_them", "list_stop_copula", "for_person", "gives_to",
     }
 )  # fmt: skip
 DRUG_PATTERN_KEYS: Final = frozenset(
@@ -202,7 +202,7 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "start_from_article", "as_needed_before", "as_needed_after", "treatment_stopped",
         "as_needed_or_bedtime", "german_schedule", "dutch_schedule", "as_needed_if",
         "as_needed_severity", "as_needed_symptom",
-        "no_longer_taken",
+        "no_longer_taken", "own_purpose",
     }
 )  # fmt: skip
 _DRUG_WORD_TABLES: Final = {"words": DRUG_WORD_KEYS, "patterns": DRUG_PATTERN_KEYS}
