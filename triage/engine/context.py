@@ -221,6 +221,9 @@ class Rows:
     # the lab's own post-PEG upper limit given with the monomeric prolactin, in ng/mL (NaN:
     # none; empty: none for any row): preferred by RowContext.post_peg_uln
     post_peg_high_ng: list[float] = field(default_factory=list)
+    # per row, the lab's own interval fits only a pregnancy, breastfeeding or neonatal stratum
+    # ("10.0-209.0" beside ng/mL: intervals.vet_row_intervals); empty: none for any row
+    lab_interval_physiological: list[bool] = field(default_factory=list)
     # a monomeric (post-PEG) prolactin was given but contradicts the total (above it, or a unit
     # mix-up's tiny share: units.implausible_monomeric), so it is not used; empty: none for any row
     monomeric_contradicted: list[bool] = field(default_factory=list)
@@ -331,6 +334,7 @@ class RowContext:
         "knowledge",
         "lab",
         "lab_flag",
+        "lab_interval_physiological",
         "lab_value",
         "lesion",
         "low",
@@ -366,6 +370,9 @@ class RowContext:
         self.state: str = rows.state[i]
         self.alt_uln: float = rows.alt_uln[i]
         self.pregnancy_conflict: bool = rows.pregnancy_conflict[i]
+        physiological = rows.lab_interval_physiological
+        # the lab judged the row against a pregnancy/breastfeeding/neonatal interval of its own
+        self.lab_interval_physiological: bool = bool(physiological) and physiological[i]
         self.factor: float = rows.factor[i]
         self.monomeric_ng: float = rows.monomeric_ng[i]
         self.drugs: tuple[DrugMatch, ...] = rows.drugs[i]

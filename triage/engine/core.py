@@ -212,6 +212,7 @@ def _triage_frame(
         factor=converted.factor.to_numpy(dtype="float64").tolist(),
         monomeric_ng=converted.monomeric_ng.to_numpy(dtype="float64").tolist(),
         post_peg_high_ng=converted.post_peg_high_ng.to_numpy(dtype="float64").tolist(),
+        lab_interval_physiological=row_intervals.physiological,
         status=classified.status.tolist(),
         lab_flag=lab_flag.tolist(),
         possibly_high=classified.possibly_high.tolist(),

@@ -616,9 +616,12 @@ def pregnancy_test(s: Situation) -> str | None:
             "recorded not pregnant, yet pregnancy is indicated: confirm the pregnancy status "
             "(quantitative hCG) before judging the result"
         )
-    if ctx.status != "high" or ctx.sex != "F" or ctx.flag("menopausal"):
+    # the lab's own interval is a pregnancy or breastfeeding one: the lab may know what the
+    # file does not say (a result judged beside it is indeterminate, not high)
+    lab_physiological = ctx.lab_interval_physiological and ctx.high_like
+    if (ctx.status != "high" and not lab_physiological) or ctx.sex != "F":
         return None
-    if ctx.has("not_child_bearing") or _postpartum(ctx):
+    if ctx.flag("menopausal") or ctx.has("not_child_bearing") or _postpartum(ctx):
         return None
     menstrual = ctx.current_hit("menstrual_disturbance")
     stated_no = _stated_not_pregnant(ctx) if menstrual is not None else None
@@ -642,6 +645,11 @@ def pregnancy_test(s: Situation) -> str | None:
     query = ctx.first("pregnancy_query") or ctx.first("pregnancy_unknown")
     if query is not None:
         return f"{who}; {query.evidence()}: pregnancy is the commonest physiological cause"
+    if lab_physiological:
+        return (
+            f"{who}; the lab's own reference interval is one of pregnancy or breastfeeding, "
+            "yet she is not recorded pregnant: confirm the pregnancy status (hCG)"
+        )
     return f"{who}, pregnancy status not recorded: pregnancy is the commonest physiological cause"
 
 
