@@ -82,6 +82,9 @@ def test_a_dated_known_or_post_operative_failure_is_known_disease(
 ) -> None:
     for key, row in _pick(raised, KNOWN_IN_WORDS).items():
         _assert_known(row, key)
+    dated = raised[" | Hypophyseninsuffizienz seit 2012"]
+    evidence = {f["code"]: f["evidence"] for f in dated["factor_details"]}
+    assert "written as known, dated" in evidence["known_pituitary_lesion"]
 
 
 # (c) the replacement only in the medication column
@@ -148,7 +151,7 @@ STILL_NEW = [
     ("", "nouvelle insuffisance hypophysaire, connue depuis 2012 ?"),
     ("", "Hypophyseninsuffizienz, nicht bekannt"),
     ("Microgynon (ethinyl estradiol/levonorgestrel)", "hypopituitarism"),
-    ("hydrocortisone stopped", "Addison-Krise"),
+    ("Hydrocortison abgesetzt", "Hypophyseninsuffizienz"),
 ]
 
 
