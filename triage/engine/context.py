@@ -20,7 +20,7 @@ import pandas as pd
 from triage.engine.amounts import NG, LabUnit
 from triage.engine.diluted import DILUTED_LAB
 from triage.engine.state import PatientState
-from triage.engine.text import YEAR_IN_NOTE, CueBook, CueHit, Hits, earlier_cue
+from triage.engine.text import YEAR_IN_NOTE, CueBook, CueHit, Hits, earlier_cue, list_item
 from triage.knowledge.model import DrugMatch, Knowledge, ReferenceSet
 from triage.numbers import FIRST_TRIMESTER, THIRD_TRIMESTER
 
@@ -232,10 +232,38 @@ class Rows:
 _TRAILING_BRACKET: Final = re.compile(r"\s*\([^()]*\)\s*$")
 
 
+def _same(one: CueHit, other: CueHit) -> bool:
+    """The same hit: one cue's, in one column, of the same words."""
+    return (one.cue, one.field, one.matched) == (other.cue, other.field, other.matched)
+
+
 def _assay_name(assay: str) -> str:
     """An assay's name without its trailing bracket ("Roche Elecsys / cobas Prolactin II"
     from "... (ECLIA)"), for a text that is itself in brackets."""
     return _TRAILING_BRACKET.sub("", assay) or assay
+
+
+# The lasting failures a pituitary mass can cause, each a red flag or a sellar sign when new
+# (cues.toml adrenal_failure, acth_failure, pituitary_failure, sheehan_sign; clinical-reference §5:
+# hypopituitarism is a mass effect when new): the medication-column cues that replace each, and
+# the cue a known one is read as (pituitary disease known), None where only its flag is dropped (a
+# primary adrenal insufficiency is no pituitary disease; Sheehan's stays the cue sheehan).
+_FAILURES: Final = {
+    "pituitary_failure": (
+        ("replacement_glucocorticoid", "replacement_hormone"),
+        "pituitary_failure_treated",
+    ),
+    "acth_failure": (("replacement_glucocorticoid",), "pituitary_failure_treated"),
+    "adrenal_failure": (("replacement_glucocorticoid",), None),
+    "sheehan_sign": (("replacement_glucocorticoid", "replacement_hormone"), None),
+}
+# What makes a failure written anywhere in the row known: a pituitary operation or radiotherapy.
+_FAILURE_CAUSES: Final = ("pituitary_treated",)
+# The words that keep a failure new whatever the row says (cues.toml exclude_sets new_failure).
+_NEW_FAILURE: Final = "new_failure"
+# A year in a failure's list item ("seit 2012", "(2015)", "03/2015", "dal 2020").
+_ITEM_YEAR: Final = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_MEDICATIONS: Final = "medications"
 
 
 # The cues RowContext.pituitary_damage reads (besides the head_trauma field): a row without any
@@ -394,6 +422,8 @@ class RowContext:
         self.sex: str | None = sex if sex in ("F", "M") else None
         age = rows.raw["age_years"][i]
         self.age: float | None = age if isinstance(age, float) and age == age else None
+        if hit_map and not hit_map.keys().isdisjoint(_FAILURES):
+            hit_map = self.hit_map = self._known_failures(hit_map)
         # Row predicates read by many rules: computed once per row, here (every rule path reads
         # them).
         # A known pituitary lesion: from pituitary_lesion(_mm) or a lesion named in comments.
@@ -449,6 +479,71 @@ class RowContext:
             # a red flag by a cue that implies it (sudden_headache): named a red flag, not a sign
             sign = CueHit(RED_FLAG_CUE, sign.field, sign.quote, sign.matched)
         self.sellar_sign_alone: CueHit | None = sign
+
+    def _known_failures(self, hit_map: Hits) -> Hits:
+        """`hit_map` with each lasting failure (_FAILURES) that the row shows to be known and
+        treated read as such: no red flag or sellar sign of its own, and the pituitary's read as
+        known pituitary disease (pituitary_failure_treated, a known lesion without a mass).  The
+        words of its own list item (known, long-standing, after surgery, replaced: cues.toml
+        known_failure, replaced) are read by the cues themselves; here the rest of the row: a year
+        before the sample's in its item ("Hypophyseninsuffizienz seit 2012", "Sheehan syndrome
+        1995"), a pituitary operation or radiotherapy anywhere in the row ("Z.n. Hypophysen-OP
+        2018; Panhypopituitarismus"), or its replacement in the medication column
+        (hydrocortisone for any; levothyroxine, testosterone, oestradiol, desmopressin or
+        somatropin for the pituitary's failure, never for an adrenal insufficiency alone).  A
+        failure its item calls new, recent, acute or suspected (cues.toml new_failure) stays."""
+        out = dict(hit_map)
+        given = {
+            name
+            for replacements, _ in _FAILURES.values()
+            for name in replacements
+            if any(hit.field == _MEDICATIONS for hit in hit_map.get(name, ()))
+        }
+        caused = any(hit_map.get(name) for name in _FAILURE_CAUSES)
+        dropped: set[str] = set()
+        for cue, (replacements, treated) in _FAILURES.items():
+            kept: list[CueHit] = []
+            for hit in hit_map.get(cue, ()):
+                if not self._failure_known(hit, caused or not given.isdisjoint(replacements)):
+                    kept.append(hit)
+                    continue
+                for implied in self.book.implies(cue):
+                    out[implied] = tuple(h for h in out.get(implied, ()) if not _same(h, hit))
+                    dropped.add(implied)
+                if treated is not None:
+                    known = CueHit(treated, hit.field, hit.quote, hit.matched)
+                    for name in (treated, *self.book.implies(treated)):
+                        out[name] = (*out.get(name, ()), known)
+            out[cue] = tuple(kept)
+        if not dropped:
+            return hit_map
+        for implied in dropped:
+            # a red flag (or sign) another cue of the same column implied, behind the failure's
+            fields = {hit.field for hit in out.get(implied, ())}
+            found: list[CueHit] = []
+            for name, hits in out.items():
+                if implied not in self.book.implies(name):
+                    continue
+                for hit in hits:
+                    if hit.field not in fields:
+                        fields.add(hit.field)
+                        found.append(hit)
+            out[implied] = (*out.get(implied, ()), *found)
+        return MappingProxyType({name: hits for name, hits in out.items() if hits})
+
+    def _failure_known(self, hit: CueHit, elsewhere: bool) -> bool:
+        """The failure `hit` is known: `elsewhere` (a pituitary operation or radiotherapy in the
+        row, or its replacement in the medication column) or a year before the sample's in its
+        list item, and the item does not call it new (cues.toml new_failure)."""
+        cell = self.text(hit.field) or hit.quote
+        at = cell.find(hit.matched)
+        item = list_item(cell, at, at + len(hit.matched)) if at >= 0 else hit.quote
+        if self.book.in_set(_NEW_FAILURE, item):
+            return False
+        if elsewhere:
+            return True
+        year = self.sample_year
+        return any(int(found) < year for found in _ITEM_YEAR.findall(item))
 
     def _without_dated_apoplexy_signs(self, hit_map: Hits) -> Hits:
         """`hit_map` without the apoplexy signs (EMERGENCY_CUES) whose headache is an episode

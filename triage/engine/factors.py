@@ -1203,10 +1203,12 @@ _EMPTY_SELLA: Final = (
 )
 
 
-# A pituitary failure known and replaced (cues.toml pituitary_failure_treated), no mass named:
-# pituitary disease is known (clinical-reference §5: hypopituitarism is a mass effect when new).
+# A pituitary failure known, dated, after surgery or radiotherapy, or replaced (cues.toml
+# pituitary_failure_treated, engine/context.py _known_failures), no mass named: pituitary disease
+# is known (clinical-reference §5: hypopituitarism is a mass effect when new).
 _FAILURE_ONLY: Final = (
-    "; a known pituitary failure under replacement: pituitary disease is known (its cause, a "
+    "; a known pituitary failure (written as known, dated, after surgery or radiotherapy, or "
+    "under replacement): pituitary disease is known (its cause, a "
     "sellar lesion, surgery or radiotherapy, is to be followed up on the MRI); no new red flag "
     "is written"
 )

@@ -253,10 +253,29 @@ class CueBook:
             for field in cue.fields:
                 self._by_field[field] = (*self._by_field.get(field, ()), cue)
         self._cache: dict[tuple[str, str], Hits] = {}
+        self._set_patterns: dict[str, re.Pattern[str]] = {}
+        self._implies: dict[str, tuple[str, ...]] = {
+            **{cue.name: cue.implies for cue in self._cues},
+            **{combined.name: combined.implies for combined in self._combined},
+        }
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(cue.name for cue in self._cues)
+
+    def implies(self, name: str) -> tuple[str, ...]:
+        """The cues a hit of cue (or [combined] cue) `name` also counts as (its `implies`)."""
+        return self._implies.get(name, ())
+
+    def in_set(self, name: str, text: str) -> bool:
+        """A pattern of the [exclude_sets] list `name` matches in `text` (a list item)."""
+        pattern = self._set_patterns.get(name)
+        if pattern is None:
+            listed = self._exclude_sets.get(name)
+            if not listed:
+                raise ConfigError(self.source, f"unknown exclude_sets {name!r}")
+            pattern = self._set_patterns[name] = _compile(listed, self.source, name)
+        return pattern.search(text) is not None
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -504,9 +523,7 @@ class CueBook:
             if need_context and (cue.context is None or not cue.context.search(clause)):
                 continue
             if cue.item_exclude is not None or cue.item_context is not None:
-                begin = max((m.end() for m in _ITEM_END.finditer(text, 0, start)), default=0)
-                after = _ITEM_END.search(text, end)
-                item = text[begin : after.start() if after else len(text)]
+                item = list_item(text, start, end)
                 if cue.item_exclude is not None and cue.item_exclude.search(item):
                     continue
                 if cue.item_context is not None and not cue.item_context.search(item):
@@ -585,6 +602,14 @@ class CueBook:
         half = max((self.quote_max_chars - len(words)) // 2, 0)
         begin = max(at - half, 0)
         return "…" + clause[begin : begin + self.quote_max_chars].strip() + "…"
+
+
+def list_item(text: str, start: int, end: int) -> str:
+    """The list item of `text` holding text[start:end]: between ";", "|" or line ends (a comma
+    does not end it, so "Hypopituitarismus, substituiert" is one item)."""
+    begin = max((m.end() for m in _ITEM_END.finditer(text, 0, start)), default=0)
+    after = _ITEM_END.search(text, end)
+    return text[begin : after.start() if after else len(text)]
 
 
 def _words_alternation(phrases: Iterable[str]) -> str:
