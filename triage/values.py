@@ -62,8 +62,16 @@ def synonyms_data() -> dict[str, Any]:
 
 
 # An ICD-10 code as a cell or a coding may hold it: "H53.4", "R51", an ICD-10-CM code more
-# detailed than the WHO's ("H53.47", "R51.9"), or one written without its dot ("H534").
-_ICD10_CODE: Final = re.compile(r"([A-Z]\d{2})\.?(\d{0,4})")
+# detailed than the WHO's ("H53.47", "R51.9", "O09.511", "O36.5930"), one whose category ends in a
+# letter ("Z3A.12", "O9A.11"), or one written without its dot ("H534").
+_ICD10_CODE: Final = re.compile(r"([A-Z]\d[\dA-Z])\.?([\dA-Z]{0,4})")
+
+
+@cache
+def _coded_ranges() -> tuple[tuple[str, str, str], ...]:
+    """synonyms.toml [coded_condition_ranges]: (first, last, words) of ICD-10 category ranges."""
+    table = synonyms_data().get("coded_condition_ranges", {})
+    return tuple((*key.upper().split("-", 1), str(words)) for key, words in table.items())
 
 
 @lru_cache(maxsize=4096)
@@ -72,7 +80,9 @@ def coded_words(code: str) -> str:
     SNOMED CT concept ids, ICD-10 codes, LOINC answer codes), "" when it is not listed.  An ICD-10
     code more detailed than the one listed takes its parent's words ("H53.47", heteronymous
     field defects: those of H53.4, visual field defects; "R51.9": R51, headache), and one written
-    without its dot is that code ("H534"); a parent is never guessed beyond the codes listed."""
+    without its dot is that code ("H534"); a parent is never guessed beyond the codes listed.
+    A code none of whose parents is listed takes the words of the category range that holds it
+    ([coded_condition_ranges]: "O21.0" in O09-O84, pregnant; "O86.4" in O85-O92, postpartum)."""
     table = synonyms_data().get("coded_conditions", {})
     key = code.strip()
     found = table.get(key) or table.get(key.upper())
@@ -85,8 +95,38 @@ def coded_words(code: str) -> str:
     while True:
         found = table.get(f"{head}.{digits}" if digits else head)
         if found or not digits:
-            return str(found or "")
+            break
         digits = digits[:-1]
+    if found:
+        return str(found)
+    return next((words for a, b, words in _coded_ranges() if a <= head <= b), "")
+
+
+def with_code_words(words: str, text: str) -> str:
+    """A diagnosis's text with the words of its code before it (the code is the authority; the
+    text adds to it): "disorder of the optic chiasm (chiasmal field defect); Affektionen des
+    Chiasma opticum".  Either alone when the other is empty, the text alone when it already
+    says the words ("Pregnant state, incidental")."""
+    if not words or not text:
+        return text or words
+    if normalise_word(words) in normalise_word(text):
+        return text
+    return f"{words}; {text}"
+
+
+_CODES_NAMED: Final = 10  # a warning names this many codes, then counts the rest
+
+
+def unread_codes_warning(codes: Iterable[str]) -> str:
+    """The warning naming the diagnosis codes a file sent without text and whose words
+    synonyms.toml [coded_conditions] does not list (each once, in order; the first ten)."""
+    named = list(dict.fromkeys(codes))
+    extra = len(named) - _CODES_NAMED
+    listed = ", ".join(named[:_CODES_NAMED]) + (f" and {extra} more" if extra > 0 else "")
+    return (
+        f"diagnosis code(s) sent without text and not known to this tool: {listed}; "
+        "not read as a state or a red flag (check them by hand)"
+    )
 
 
 def normalise_word(text: str) -> str:

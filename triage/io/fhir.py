@@ -58,7 +58,14 @@ from triage.io.identifiers import preferred_patient_id
 from triage.io.long import classify_test
 from triage.io.sources import Rows, Workbook
 from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
-from triage.values import FormatNumber, coded_words, normalise_unit, sex_of_gender
+from triage.values import (
+    FormatNumber,
+    coded_words,
+    normalise_unit,
+    sex_of_gender,
+    unread_codes_warning,
+    with_code_words,
+)
 
 NAME: Final = "fhir"
 SUFFIXES: Final = frozenset({".json"})
@@ -689,7 +696,7 @@ def _condition(
     clinical = {c[1] for c in _codes(resource.get("clinicalStatus"))}
     verification = {c[1] for c in _codes(resource.get("verificationStatus"))}
     code = resource.get("code")
-    text = _concept_words(code)
+    text = _concept_words(code, diagnosis=True)
     folded = text.casefold()
     said = _as_written(resource)
     inactive = bool(
@@ -726,15 +733,28 @@ def _condition(
     return text
 
 
-def _concept_words(concept: object) -> str:
+def _concept_words(concept: object, *, diagnosis: bool = False) -> str:
     """A CodeableConcept's text or display (_concept_text); one sent as codes only: the words of
     the first of its codes that synonyms.toml [coded_conditions] lists (values.coded_words: a
     local code first and the SNOMED CT or ICD-10 one second is read by the second), else its
-    first code as written."""
+    first code as written.  A diagnosis (a Condition's code) keeps the words of a listed code
+    before its text whatever the text ({H47.4, "Affektionen des Chiasma opticum"}: the
+    chiasm's field defect; values.with_code_words): the code is the authority."""
     text = _concept_text(concept)
+    words = next((words for c in _codes(concept) if (words := coded_words(c[1]))), "")
     if text and any(text == c[1] for c in _codes(concept)):  # a bare code: its words, if known
-        return next((words for c in _codes(concept) if (words := coded_words(c[1]))), text)
-    return text
+        return words or text
+    return with_code_words(words, text) if diagnosis else text
+
+
+def _unread_code(concept: object) -> str:
+    """The first code of a concept sent as codes only none of whose words are listed (the
+    file's warning), else ""."""
+    text = _concept_text(concept)
+    codes = [c[1] for c in _codes(concept) if c[1]]
+    if codes and text in codes and not any(coded_words(c) for c in codes):
+        return codes[0]
+    return ""
 
 
 def _value(resource: Mapping[str, Any]) -> tuple[object, str]:
@@ -899,6 +919,7 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
     in_effect: dict[tuple[str, str], tuple[list[str], dict[str, str]]] = {}
     warnings: list[str] = []
     skipped: dict[str, int] = {}
+    unread_codes: list[str] = []  # Conditions sent as codes not known (warned)
     for entry in entries:
         resource = entry.get("resource") if isinstance(entry, Mapping) else None
         if not isinstance(resource, Mapping):
@@ -917,11 +938,15 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
             who = index.key(_subject_key(resource) or _subject_key(resource, "patient"))
             if who:
                 conditions.setdefault(who, []).append(resource)
+                if unread := _unread_code(resource.get("code")):
+                    unread_codes.append(unread)
         elif kind not in ("Observation", "Patient", "Medication", "Specimen", *_HOLDERS):
             skipped[kind or "(no resourceType)"] = skipped.get(kind or "(no resourceType)", 0) + 1
     if skipped:
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(skipped.items()))
         warnings.append(f"resources not used: {kinds}")
+    if unread_codes:
+        warnings.append(unread_codes_warning(unread_codes))
     rows: Rows = [list(HEADER)]
     lines: list[int] = [0]
     bad: dict[int, str] = {}

@@ -71,6 +71,8 @@ from triage.values import (
     normalise_unit,
     parse_quantity,
     typed_number,
+    unread_codes_warning,
+    with_code_words,
 )
 
 # python-hl7 logs what it cannot decode with the field's text and a traceback: cell contents
@@ -291,6 +293,8 @@ class _Reader:
         # a possibly urgent result (Workbook.urgent_rows)
         self.superseded: dict[int, list[object]] = {}  # segment number -> cells
         self.cut = 0  # the segment the file ends inside (_cut_short), 0: none
+        # diagnosis codes (DG1-3, OBR-31) sent without text whose words are not listed
+        self.unread_codes: list[str] = []
 
     # ---------------------------------------------------------------------------------------
     def read(self, segments: list[tuple[int, str]]) -> None:
@@ -435,7 +439,7 @@ class _Reader:
                 clinical = _field(message, segment, 13, component=None, repeat=None)
                 if clinical:
                     order.notes.append(clinical)
-                reasons = _coded(message, segment, _OBR_REASON_FOR_STUDY)
+                reasons = _coded(message, segment, _OBR_REASON_FOR_STUDY, unread=self.unread_codes)
                 if reasons:  # the reason for the study, in words or as codes only
                     order.notes.append(reasons)
                 last, notes_target = None, order.notes
@@ -445,10 +449,15 @@ class _Reader:
                 order.spm_collected = _timestamp(_field(message, segment, 17))
                 order.spm_offset = _offset(_field(message, segment, 17))
             elif kind == "DG1" and patient is not None:
-                # a diagnosis of the patient (DG1-3, coded; DG1-4, its description in v2.3)
-                diagnosis = _coded(message, segment, _DG1_CODE) or _field(
-                    message, segment, _DG1_DESCRIPTION, component=None
-                )
+                # a diagnosis of the patient (DG1-3, coded; DG1-4, its description in v2.3,
+                # which gives a code without text its words)
+                unread: list[str] = []
+                diagnosis = _coded(message, segment, _DG1_CODE, unread=unread)
+                description = _field(message, segment, _DG1_DESCRIPTION, component=None)
+                if description and description not in diagnosis:
+                    diagnosis = "; ".join(x for x in (diagnosis, description) if x)
+                    unread.clear()
+                self.unread_codes.extend(unread)
                 if diagnosis:
                     patient.notes.append(diagnosis)
             elif kind == "NTE":
@@ -733,6 +742,8 @@ class _Reader:
                 f"preliminary results (OBX-11 P/I/R/S) at segment(s) {listed}{more} were triaged "
                 "as given; the final result may differ"
             )
+        if self.unread_codes:
+            self.warnings.append(unread_codes_warning(self.unread_codes))
         versions = ", ".join(sorted(self.versions)) or "unknown"
         batch = "; batch headers skipped" if self.batch else ""
         self.warnings.insert(
@@ -1045,28 +1056,29 @@ _DG1_CODE, _DG1_DESCRIPTION = 3, 4
 _CWE_CODE, _CWE_TEXT, _CWE_ALT_CODE, _CWE_ALT_TEXT, _CWE_ORIGINAL_TEXT = 1, 2, 4, 5, 9
 
 
-def _coded(message: Any, segment: Any, number: int) -> str:
+def _coded(message: Any, segment: Any, number: int, *, unread: list[str] | None = None) -> str:
     """A coded field (CE, CWE, CNE) in words, its repetitions joined by "; ": each one's text
     (else its original text, else its alternate text), else the words of its code or alternate
     code (synonyms.toml [coded_conditions], values.coded_words: "H53.4^^I10" -> "visual field
-    defect", "77386006^^SCT" -> "pregnant"), else its code as written."""
+    defect", "77386006^^SCT" -> "pregnant"), else its code as written.  A diagnosis (``unread``
+    given: DG1-3, OBR-31) keeps the words of a listed code before its text whatever the text
+    ("H47.4^Affektionen des Chiasma opticum^I10": the chiasm's field defect; values.
+    with_code_words), and a code sent without text whose words are not listed goes to
+    ``unread`` (the file's warning)."""
     texts = []
     for k in range(1, _repetitions(message, segment, number) + 1):
         parts = {
             c: _field(message, segment, number, c, repeat=k)
             for c in (_CWE_CODE, _CWE_TEXT, _CWE_ALT_CODE, _CWE_ALT_TEXT, _CWE_ORIGINAL_TEXT)
         }
-        text = (
-            parts[_CWE_TEXT]
-            or parts[_CWE_ORIGINAL_TEXT]
-            or parts[_CWE_ALT_TEXT]
-            or coded_words(parts[_CWE_CODE])
-            or coded_words(parts[_CWE_ALT_CODE])
-            or parts[_CWE_CODE]
-            or parts[_CWE_ALT_CODE]
-        )
-        if text:
-            texts.append(text)
+        said = parts[_CWE_TEXT] or parts[_CWE_ORIGINAL_TEXT] or parts[_CWE_ALT_TEXT]
+        words = coded_words(parts[_CWE_CODE]) or coded_words(parts[_CWE_ALT_CODE])
+        text = with_code_words(words, said) if unread is not None else said or words
+        code = parts[_CWE_CODE] or parts[_CWE_ALT_CODE]
+        if not text and code and unread is not None:
+            unread.append(code)
+        if text or code:
+            texts.append(text or code)
     return "; ".join(texts)
 
 
