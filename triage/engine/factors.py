@@ -1304,9 +1304,14 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
         )
         return [Finding("stalk_effect", POSSIBLE, text, rule, exceeded=True)]
     if ctx.within(observed_max):
+        # the overlap zone of clinical-reference §7.4: above the usual stalk-effect ceiling
+        # (Karavitaki 2006), within what proven non-functioning adenomas reached; the level
+        # alone does not tell a stalk effect from a prolactinoma (never "unlikely" here)
         text = (
-            f"{evidence}{size}: prolactin above {ctx.amount(stalk_max, approx=True)} makes stalk "
-            f"compression unlikely (rarely up to {ctx.number(observed_max, approx=True, mark='~')})"
+            f"{evidence}{size}: prolactin {ctx.result} is between "
+            f"{ctx.number(stalk_max, approx=True)} and {ctx.amount(observed_max, approx=True)}, "
+            "where stalk compression and a prolactinoma overlap: a stalk effect or a "
+            "prolactinoma; both are possible"
         )
         secreting = f"{evidence}{size}; prolactin above the usual stalk-effect range"
         return [
