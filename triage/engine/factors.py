@@ -1493,6 +1493,27 @@ def head_trauma(ctx: RowContext) -> list[Finding]:
     return [replace(finding, exceeded=not ctx.within(ctx.t("systemic_typical_max_ng_ml")))]
 
 
+@factor_rule("acromegaly")
+def acromegaly(ctx: RowContext) -> list[Finding]:
+    """Acromegaly, gigantism or a GH-secreting adenoma named (RowContext.acromegaly): such an
+    adenoma raises prolactin by co-secreting it (a mixed somatotroph-lactotroph adenoma) or by
+    compressing the stalk (clinical-reference §1.4, Acromegaly; Vilar 2008: 3.2% of the causes).
+    Known, the adenoma is the likely source of the raised prolactin, by one of the two; only
+    queried ("V.a. Akromegalie"), possible until IGF-1 and GH settle it."""
+    said = ctx.acromegaly
+    if said is None:
+        return []
+    text = (
+        f"{said.hit.evidence()}: a GH-secreting adenoma raises prolactin by GH/prolactin "
+        "co-secretion (a mixed somatotroph-lactotroph adenoma) or by stalk compression; both "
+        "are possible"
+    )
+    if not said.known:
+        text += "; written with doubt: IGF-1 and GH settle whether it is acromegaly"
+        return [Finding("acromegaly", POSSIBLE, text, "acromegaly")]
+    return [Finding("acromegaly", LIKELY, text, "acromegaly")]
+
+
 @factor_rule("cranial_radiation")
 def cranial_radiation(ctx: RowContext) -> list[Finding]:
     """Cranial or pituitary radiotherapy at any time (cue cranial_radiation: a late effect, so
