@@ -20,7 +20,7 @@ from triage.schema import DRUG_FACTORS, FACTOR_CODES, ConfigError
 
 # output-contract §7, as the contract writes it, and this project's documented extension
 # (docs/output-contract-extensions.md: transient_physiological, acute_illness,
-# cranial_radiation, treated_hyperprolactinemia)
+# cranial_radiation, treated_hyperprolactinemia, acromegaly)
 CONTRACT_FACTORS = """pregnancy, lactation, neonatal, medication:antipsychotic,
 medication:antiemetic_prokinetic, medication:antidepressant, medication:h2_antagonist,
 medication:verapamil, medication:antihypertensive, medication:opioid, medication:estrogen,
@@ -33,6 +33,7 @@ EXTENSIONS = {
     "acute_illness",
     "cranial_radiation",
     "treated_hyperprolactinemia",
+    "acromegaly",
 }
 
 DRUG = """

@@ -361,6 +361,8 @@ FACTOR_CODES: Final[tuple[str, ...]] = (
     "acute_illness",
     # cranial or pituitary radiotherapy at any time (extension)
     "cranial_radiation",
+    # acromegaly: GH/prolactin co-secretion or stalk compression (extension)
+    "acromegaly",
     # known hyperprolactinaemia raised on its dopamine-agonist treatment (extension)
     "treated_hyperprolactinemia",
     "unexplained",
@@ -387,6 +389,7 @@ SUGGESTION_CODES: Final[tuple[str, ...]] = (
     "testosterone",
     "endocrine_referral",
     "urgent_endocrine_referral",
+    "igf1_gh_assessment",  # acromegaly queried: IGF-1 and GH (extension)
 )
 
 # Rejection reasons (rejected.csv reason_code).  Extend here and in docs, never ad hoc.

@@ -302,6 +302,15 @@ class LesionInfo:
     failure_only: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Acromegaly:
+    """Acromegaly named in the row (RowContext.acromegaly): the words, and whether it is known
+    (named without doubt) or only queried."""
+
+    hit: CueHit
+    known: bool
+
+
 # The end of a sentence: . ! ? after a word and before a space or the end (not "V.a.", not the
 # "?" of a query such as "?prolactinoma"), or a new line.
 # Where a clause of a note ends (engine/text.py reads cues clause by clause).
@@ -1242,6 +1251,21 @@ class RowContext:
         other lesion is written in the lesion column."""
         empty = {hit.matched for hit in self.hits("empty_sella")}
         return bool(empty) and all(hit.matched in empty for hit in named)
+
+    @property
+    def acromegaly(self) -> Acromegaly | None:
+        """Acromegaly, gigantism or a GH-secreting adenoma named (cues.toml acromegaly, not denied),
+        with whether it is known: named without doubt in its clause ("Akromegalie bei Makroadenom
+        16 mm", "known acromegaly") rather than only queried ("V.a. Akromegalie", "?acromegaly",
+        "sospetta acromegalia": cue lesion_suspected in the same clause).  One mention without
+        doubt makes it known.  None where nothing names it."""
+        hits = self.hits("acromegaly")
+        if not hits:
+            return None
+        for hit in hits:
+            if "lesion_suspected" not in self.book.match(hit.field, hit.quote):
+                return Acromegaly(hit, known=True)
+        return Acromegaly(hits[0], known=False)
 
     def physiological_uln(self, state: str) -> float | None:
         """Upper limit of the chosen (else default) set's stratum for `state` ("lactating")."""

@@ -1306,9 +1306,14 @@ def _pituitary(ctx: RowContext) -> list[Finding]:
         )
         return [Finding("stalk_effect", POSSIBLE, text, rule, exceeded=True)]
     if ctx.within(observed_max):
+        # the overlap zone of clinical-reference §7.4: above the usual stalk-effect ceiling
+        # (Karavitaki 2006), within what proven non-functioning adenomas reached; the level
+        # alone does not tell a stalk effect from a prolactinoma (never "unlikely" here)
         text = (
-            f"{evidence}{size}: prolactin above {ctx.amount(stalk_max, approx=True)} makes stalk "
-            f"compression unlikely (rarely up to {ctx.number(observed_max, approx=True, mark='~')})"
+            f"{evidence}{size}: prolactin {ctx.result} is between "
+            f"{ctx.number(stalk_max, approx=True)} and {ctx.amount(observed_max, approx=True)}, "
+            "where stalk compression and a prolactinoma overlap: a stalk effect or a "
+            "prolactinoma; both are possible"
         )
         secreting = f"{evidence}{size}; prolactin above the usual stalk-effect range"
         return [
@@ -1488,6 +1493,27 @@ def head_trauma(ctx: RowContext) -> list[Finding]:
     text = f"{evidence}; acute rises are mostly from stress or drugs, a weak cause"
     finding = Finding("head_trauma", POSSIBLE, text, "head_trauma")
     return [replace(finding, exceeded=not ctx.within(ctx.t("systemic_typical_max_ng_ml")))]
+
+
+@factor_rule("acromegaly")
+def acromegaly(ctx: RowContext) -> list[Finding]:
+    """Acromegaly, gigantism or a GH-secreting adenoma named (RowContext.acromegaly): such an
+    adenoma raises prolactin by co-secreting it (a mixed somatotroph-lactotroph adenoma) or by
+    compressing the stalk (clinical-reference §1.4, Acromegaly; Vilar 2008: 3.2% of the causes).
+    Known, the adenoma is the likely source of the raised prolactin, by one of the two; only
+    queried ("V.a. Akromegalie"), possible until IGF-1 and GH settle it."""
+    said = ctx.acromegaly
+    if said is None:
+        return []
+    text = (
+        f"{said.hit.evidence()}: a GH-secreting adenoma raises prolactin by GH/prolactin "
+        "co-secretion (a mixed somatotroph-lactotroph adenoma) or by stalk compression; both "
+        "are possible"
+    )
+    if not said.known:
+        text += "; written with doubt: IGF-1 and GH settle whether it is acromegaly"
+        return [Finding("acromegaly", POSSIBLE, text, "acromegaly")]
+    return [Finding("acromegaly", LIKELY, text, "acromegaly")]
 
 
 @factor_rule("cranial_radiation")

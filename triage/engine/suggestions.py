@@ -478,6 +478,9 @@ def endocrine_referral(s: Situation) -> str | None:
 def _endocrine_referral(s: Situation) -> str | None:
     if s.priority != SOON:
         return None
+    known = _known_acromegaly(s.ctx)
+    if known is not None and s.ctx.high_like:
+        return known
     if s.hook:
         return "large pituitary lesion: specialist assessment"
     if s.ctx.sellar_sign_alone is not None:
@@ -518,6 +521,19 @@ def _endocrine_referral(s: Situation) -> str | None:
             "explains: specialist assessment"
         )
     return "raised prolactin not explained by a likely non-pituitary factor"
+
+
+def _known_acromegaly(ctx: RowContext) -> str | None:
+    """The referral of a raised result with known acromegaly (RowContext.acromegaly): the
+    endocrine follow-up of the GH-secreting adenoma, whose co-secretion or stalk compression can
+    explain the level (clinical-reference §1.4); None where acromegaly is not known."""
+    said = ctx.acromegaly
+    if said is None or not said.known:
+        return None
+    return (
+        f"raised prolactin with known acromegaly ({said.hit.evidence()}): endocrine follow-up; "
+        "GH/prolactin co-secretion or stalk compression can explain the level"
+    )
 
 
 def _paediatric(ctx: RowContext, reason: str | None) -> str | None:
@@ -651,6 +667,20 @@ def pregnancy_test(s: Situation) -> str | None:
             "yet she is not recorded pregnant: confirm the pregnancy status (hCG)"
         )
     return f"{who}, pregnancy status not recorded: pregnancy is the commonest physiological cause"
+
+
+@suggestion_rule("igf1_gh_assessment", "acromegaly_queried")
+def igf1_gh_assessment(s: Situation) -> str | None:
+    """Acromegaly only queried (RowContext.acromegaly not known): IGF-1 and GH decide it
+    (clinical-reference §1.4: check IGF-1 if acromegaly is suspected); known acromegaly is
+    followed up by the endocrinologist instead (endocrine_referral)."""
+    said = s.ctx.acromegaly
+    if said is None or said.known or not s.ctx.high_like:
+        return None
+    return (
+        f"{said.hit.evidence()}: acromegaly queried: check IGF-1 (with GH); a GH-secreting "
+        "adenoma can co-secrete prolactin or compress the stalk (clinical-reference §1.4)"
+    )
 
 
 @suggestion_rule("repeat_rested_sample", "mild_rise_or_stress")
@@ -1184,7 +1214,15 @@ def testosterone(s: Situation) -> str | None:
 def dilution_retest(s: Situation) -> str | None:
     if s.hook:
         fold = fmt(s.ctx.t("hook_dilution_factor"))
-        return f"large lesion with a modest prolactin: ask the lab to re-assay at 1:{fold} dilution"
+        text = f"large lesion with a modest prolactin: ask the lab to re-assay at 1:{fold} dilution"
+        if _known_acromegaly(s.ctx) is not None and s.ctx.high_like:
+            # the level is explained by the GH-secreting adenoma (co-secretion or stalk
+            # compression): the dilution follows the endocrine review, it does not lead it
+            text += (
+                " after the endocrine review (in known acromegaly the level can be the adenoma's "
+                "co-secretion or stalk compression)"
+            )
+        return text
     if s.ctx.diluted:
         return None  # the result is already a diluted one (engine/diluted.py): not asked again
     # a chiasmal or sellar sign alone (no lesion known) is no hook-effect risk: the urgent
@@ -1597,6 +1635,10 @@ def suggest(s: Situation) -> list[Suggestion]:
     if s.path and len(found) > 1:
         rank = _work_up_rank(s.path, s.labels)
         found.sort(key=lambda item: rank[item.code])
+    if s.ctx.high_like and _known_acromegaly(s.ctx) is not None:
+        # known acromegaly: the level is the GH-secreting adenoma's (co-secretion or stalk
+        # compression), so its endocrine follow-up leads and a dilution re-assay may follow
+        return _ahead_of_steps(found, "endocrine_referral", s.labels)
     return _dilution_first(found, s.labels)
 
 
@@ -1608,17 +1650,23 @@ def _dilution_first(found: list[Suggestion], labels: Labels) -> list[Suggestion]
     """The dilution re-assay is the first next step whenever it is suggested (hook-effect risk,
     a result above the measuring range): every other step reads the true level (ES 2011 1.3;
     Auriemma 2023 Fig. 2).  Only the urgent referral and the cautions stay ahead of it."""
+    return _ahead_of_steps(found, "dilution_retest", labels)
+
+
+def _ahead_of_steps(found: list[Suggestion], code: str, labels: Labels) -> list[Suggestion]:
+    """`code` moved to be the first next step, where it is suggested: only the urgent referral
+    and the cautions stay ahead of it."""
     codes = [item.code for item in found]
-    if "dilution_retest" not in codes:
+    if code not in codes:
         return found
-    dilution = found[codes.index("dilution_retest")]
-    rest = [item for item in found if item.code != "dilution_retest"]
+    moved = found[codes.index(code)]
+    rest = [item for item in found if item.code != code]
     at = 0
     while at < len(rest) and (
         rest[at].code in _AHEAD_OF_DILUTION or labels.suggestion(rest[at].code).kind == "caution"
     ):
         at += 1
-    return [*rest[:at], dilution, *rest[at:]]
+    return [*rest[:at], moved, *rest[at:]]
 
 
 # ---------------------------------------------------------------------------------------------
