@@ -1140,22 +1140,27 @@ class HistoryRun:
             {r["patient_key"] for i, r in enumerate(rows) if ids[i] is None and _content_key(r)}
         )
         held: dict[tuple[Any, ...], int] = {}
-        columns = [results.c[name] for name in ("id", *_CONTENT_COLUMNS)]
+        by_value: dict[tuple[Any, ...], list[dict[str, Any]]] = {}  # for _held_to_precision
+        columns = [results.c[name] for name in ("id", "specimen_id", *_CONTENT_COLUMNS)]
         dated = results.c.collected_at.is_not(None)
         for found in self._of_patients(columns, issuer, wanted, dated):
             key = _content_key(found)
             if key is not None:
                 held.setdefault(key, int(found["id"]))
+                by_value.setdefault(_value_key(found), []).append(dict(found))
         for position, row in enumerate(rows):
             if ids[position] is None:
                 key = _content_key(row)
                 ids[position] = held.get(key) if key is not None else None
-        self._held_to_precision(rows, ids, issuer)
+        self._held_to_precision(rows, ids, by_value)
         self._held_undated(rows, ids, issuer, sha256)
         return ids
 
     def _held_to_precision(
-        self, rows: list[dict[str, Any]], ids: list[int | None], issuer: str
+        self,
+        rows: list[dict[str, Any]],
+        ids: list[int | None],
+        stored: dict[tuple[Any, ...], list[dict[str, Any]]],
     ) -> None:
         """A result the history holds with its collection time written to another precision
         (a cumulative re-export giving the date alone of a result stored with its time, or its
@@ -1165,20 +1170,15 @@ class HistoryRun:
         ``09:00:30``).  Where both name a specimen number it must be the same one (another
         number is another sample); where either names none, one to one, in order: a stored
         result is taken by one row of the file only (two samples of the same value on one day
-        stay two results), never one the file already holds."""
+        stay two results), never one the file already holds.  ``stored``: the patients'
+        dated results by ``_value_key``, in the order they were stored."""
         pending = [
             position
             for position, row in enumerate(rows)
             if ids[position] is None and _content_key(row) is not None
         ]
-        if not pending:
+        if not pending or not stored:
             return
-        wanted = sorted({rows[position]["patient_key"] for position in pending})
-        stored: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-        columns = [results.c[name] for name in ("id", "specimen_id", *_CONTENT_COLUMNS)]
-        dated = results.c.collected_at.is_not(None)
-        for found in self._of_patients(columns, issuer, wanted, dated, _triaged()):
-            stored.setdefault(_value_key(found), []).append(dict(found))
         taken = set(self.seen) | {i for i in ids if i is not None}
         for position in pending:
             row = rows[position]
