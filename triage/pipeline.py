@@ -33,10 +33,12 @@ from triage import TOOL_NAME, __version__, collector, io, regex_cache
 from triage.engine import prepare, triage_frame
 from triage.engine.units import all_sets
 from triage.history import (
+    FileIssuers,
     HistoryOptions,
     HistoryRecorder,
     overdue_urgent,
     unmatched_warning,
+    with_file_issuer,
     worded_corrections,
 )
 from triage.io import ColumnMapping, ProgressHook, ReadOptions, load_mapping
@@ -109,6 +111,9 @@ class TriageRequest:
     keep_results: bool = False
     # The results history (triage/history): delta checks against earlier runs, results recorded.
     history: HistoryOptions | None = None
+    # The inputs' issuers from the config's [history] table when the run keeps no history (with
+    # one, ``history`` names them): the patient pages keep two issuers' ids apart either way.
+    issuers: FileIssuers | None = None
     # List the history's overdue unacknowledged urgent results with this run's (batch lists them
     # once for the whole run, not once per file).
     remind_overdue: bool = True
@@ -522,6 +527,11 @@ def _run(
             digest = read.summary.sha256
             if digest and first_of.setdefault(digest, read.summary.file) != read.summary.file:
                 read.summary.warnings.append(copy_warning(first_of[digest]))
+            # the file's issuer ([history] issuer, [history.issuers]) for the rows naming none:
+            # part of the patient's key on the pages as in the history
+            naming = request.history or request.issuers
+            if naming is not None:
+                read.frame = with_file_issuer(read.frame, naming.issuer_for(read.summary.file))
             if len(files) == 1:  # results.json's header is known: its results follow it
                 session.expect_meta(run_meta(knowledge, generated_at, [read.summary]))
             warming.join()

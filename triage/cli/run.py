@@ -45,7 +45,7 @@ from triage.schema import PRIORITIES, STATUSES, ConfigError
 
 if TYPE_CHECKING:  # the commands import the pipeline when they run: --help stays light
     from triage.dask_run import DaskOutcome
-    from triage.history import HistoryOptions
+    from triage.history import FileIssuers, HistoryOptions
     from triage.output import Branding, OutputOptions
     from triage.pipeline import TriageOutcome, TriageRequest
 
@@ -247,6 +247,18 @@ def triage_request(
         fail_on=fail_on,
         jobs=jobs or None,
         history=history_from_options(ctx, history, default=default_history),
+        issuers=issuers_from_config(ctx),
+    )
+
+
+def issuers_from_config(ctx: typer.Context) -> FileIssuers | None:
+    """The inputs' issuers the config's [history] table names (``issuer``,
+    ``[history.issuers]``), for the patient pages of a run without a history too."""
+    from triage.history import file_issuers
+
+    config = ctx.meta.get("config", {})
+    return file_issuers(
+        config.get("history"), config_path=str(ctx.meta.get("config_path", "config.toml"))
     )
 
 

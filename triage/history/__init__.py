@@ -100,11 +100,71 @@ class HistoryOptions:
     ack_within_hours: float | None = None
 
     def issuer_for(self, file_name: str) -> str:
-        name = Path(file_name).name
-        for pattern, issuer in self.issuers:
-            if fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(file_name, pattern):
-                return issuer
-        return self.issuer
+        return _issuer_for(file_name, self.issuer, self.issuers)
+
+
+@dataclass(frozen=True)
+class FileIssuers:
+    """The issuers the config's ``[history]`` table gives the inputs (``issuer``,
+    ``[history.issuers]``), with or without a history: the patient pages keep the ids of two
+    issuers apart in a run without one too."""
+
+    issuer: str = ""
+    issuers: tuple[tuple[str, str], ...] = ()
+
+    def issuer_for(self, file_name: str) -> str:
+        return _issuer_for(file_name, self.issuer, self.issuers)
+
+
+def _issuer_for(file_name: str, default: str, issuers: Sequence[tuple[str, str]]) -> str:
+    """The issuer of the first file-name pattern ``file_name`` matches, else ``default``."""
+    name = Path(file_name).name
+    for pattern, issuer in issuers:
+        if fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(file_name, pattern):
+            return issuer
+    return default
+
+
+def with_file_issuer(frame: pd.DataFrame, issuer: str) -> pd.DataFrame:
+    """An input's canonical frame whose rows name no issuer of their own (``patient_issuer``:
+    HL7 PID-3.4, a FHIR identifier's assigner or system, a patient_issuer column) given the
+    file's (``issuer_for``): the patient pages, the history, urgent.txt and --fhir then key
+    the patient by the same issuer (docs/history.md "Identity")."""
+    if not issuer or not len(frame):
+        return frame
+    if "patient_issuer" in frame.columns:
+        named = frame["patient_issuer"].astype("string").str.strip().fillna("")
+        filled = named.mask(named == "", issuer)
+    else:
+        filled = pd.Series(issuer, index=frame.index)
+    frame["patient_issuer"] = filled.astype("string")
+    return frame
+
+
+def file_issuers(
+    table: Mapping[str, Any] | str | None, *, config_path: str = "config"
+) -> FileIssuers | None:
+    """The inputs' issuers the config's ``[history]`` table names (None when it names none)."""
+    if not isinstance(table, Mapping):
+        return None
+    issuer = table.get("issuer", "")
+    issuers = _issuer_table(table.get("issuers", {}), config_path)
+    if not (isinstance(issuer, str) and issuer) and not issuers:
+        return None
+    return FileIssuers(issuer=issuer if isinstance(issuer, str) else "", issuers=issuers)
+
+
+def _issuer_table(raw: Any, config_path: str) -> tuple[tuple[str, str], ...]:
+    """``[history.issuers]``: (file-name pattern, issuer) pairs; ConfigError when malformed."""
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+    ):
+        raise ConfigError(
+            config_path,
+            '[history.issuers] must map file-name patterns to issuers ("north-*.csv" = "NORTH")',
+            field="history.issuers",
+        )
+    return tuple(raw.items())
 
 
 def history_options(
@@ -145,15 +205,7 @@ def history_options(
     if table.get("path") and not location and "://" not in str(where):
         where = Path(config_path).parent / Path(str(where)).expanduser()
     issuer = table.get("issuer", "")
-    raw_issuers = table.get("issuers", {})
-    if not isinstance(raw_issuers, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in raw_issuers.items()
-    ):
-        raise ConfigError(
-            config_path,
-            '[history.issuers] must map file-name patterns to issuers ("north-*.csv" = "NORTH")',
-            field="history.issuers",
-        )
+    issuers = _issuer_table(table.get("issuers", {}), config_path)
     within = table.get("ack_within_hours")
     if within is not None and (
         isinstance(within, bool) or not isinstance(within, int | float) or within <= 0
@@ -164,7 +216,7 @@ def history_options(
     return HistoryOptions(
         location=os.fspath(where),
         issuer=issuer,
-        issuers=tuple(raw_issuers.items()),
+        issuers=issuers,
         ack_within_hours=float(within) if within is not None else None,
     )
 

@@ -149,6 +149,8 @@ def annotate(
             if when is not None and (then is None or not _earlier(then, when)):
                 continue  # not earlier than this result (or the same result again)
             first = held_ids[i]
+            if first is not None and record.get("id") == first:
+                continue  # the stored result this row is, its time written more precisely
             if when is None and first is not None and int(record.get("id") or 0) >= first:
                 continue  # an undated result again: its history is what was stored before it
             same.append(record)

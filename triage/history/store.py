@@ -1140,18 +1140,63 @@ class HistoryRun:
             {r["patient_key"] for i, r in enumerate(rows) if ids[i] is None and _content_key(r)}
         )
         held: dict[tuple[Any, ...], int] = {}
-        columns = [results.c[name] for name in ("id", *_CONTENT_COLUMNS)]
+        by_value: dict[tuple[Any, ...], list[dict[str, Any]]] = {}  # for _held_to_precision
+        columns = [results.c[name] for name in ("id", "specimen_id", *_CONTENT_COLUMNS)]
         dated = results.c.collected_at.is_not(None)
         for found in self._of_patients(columns, issuer, wanted, dated):
             key = _content_key(found)
             if key is not None:
                 held.setdefault(key, int(found["id"]))
+                by_value.setdefault(_value_key(found), []).append(dict(found))
         for position, row in enumerate(rows):
             if ids[position] is None:
                 key = _content_key(row)
                 ids[position] = held.get(key) if key is not None else None
+        self._held_to_precision(rows, ids, by_value)
         self._held_undated(rows, ids, issuer, sha256)
         return ids
+
+    def _held_to_precision(
+        self,
+        rows: list[dict[str, Any]],
+        ids: list[int | None],
+        stored: dict[tuple[Any, ...], list[dict[str, Any]]],
+    ) -> None:
+        """A result the history holds with its collection time written to another precision
+        (a cumulative re-export giving the date alone of a result stored with its time, or its
+        time to the second of one stored to the minute) is that stored result again: the same
+        patient, qualifier and value, collected at a time that agrees to the precision both
+        give (``same_collection``: ``2026-01-10`` and ``2026-01-10 09:00``; ``09:00`` and
+        ``09:00:30``).  Where both name a specimen number it must be the same one (another
+        number is another sample); where either names none, one to one, in order: a stored
+        result is taken by one row of the file only (two samples of the same value on one day
+        stay two results), never one the file already holds.  ``stored``: the patients'
+        dated results by ``_value_key``, in the order they were stored."""
+        pending = [
+            position
+            for position, row in enumerate(rows)
+            if ids[position] is None and _content_key(row) is not None
+        ]
+        if not pending or not stored:
+            return
+        taken = set(self.seen) | {i for i in ids if i is not None}
+        for position in pending:
+            row = rows[position]
+            specimen = identifier_key(row["specimen_id"])
+            chosen: int | None = None
+            for found in stored.get(_value_key(row), []):
+                if not same_collection(found["collected_at"], row["collected_at"]):
+                    continue
+                theirs = identifier_key(found["specimen_id"])
+                if specimen and theirs:
+                    if theirs == specimen:
+                        chosen = int(found["id"])  # the sample itself
+                        break
+                elif chosen is None and int(found["id"]) not in taken:
+                    chosen = int(found["id"])
+            if chosen is not None:
+                ids[position] = chosen
+                taken.add(chosen)
 
     def _held_undated(
         self, rows: list[dict[str, Any]], ids: list[int | None], issuer: str, sha256: str
@@ -1206,16 +1251,14 @@ class HistoryRun:
         self, frame: pd.DataFrame, *, issuer: str, sha256: str, excluded: Iterable[int] = ()
     ) -> list[Conflict]:
         """The chunk's results (``result_id`` recorded) whose patient, specimen number
-        (``identifier_key``) and collection time are those of a result another file stored with
-        another qualifier or value, not withdrawn nor being withdrawn (``excluded``: the
+        (``identifier_key``) and collection time (to the precision both give:
+        ``same_collection``) are those of a result another file stored with another qualifier
+        or value, not withdrawn nor being withdrawn (``excluded``: the
         file's corrections)."""
         rows = self._rows(frame, issuer=issuer, sha256=sha256)
         ids = frame["result_id"].tolist()
         keyed = [
-            (
-                position,
-                (row["patient_key"], identifier_key(row["specimen_id"]), row["collected_at"]),
-            )
+            (position, (row["patient_key"], identifier_key(row["specimen_id"])))
             for position, row in enumerate(rows)
             if row["patient_key"] and identifier_key(row["specimen_id"]) and row["collected_at"]
         ]
@@ -1233,21 +1276,19 @@ class HistoryRun:
         for found in self._of_patients(columns, issuer, wanted, *sampled, *_standing()):
             if int(found["id"]) in gone:
                 continue
-            key = (
-                found["patient_key"],
-                identifier_key(found["specimen_id"]),
-                found["collected_at"],
-            )
+            key = (found["patient_key"], identifier_key(found["specimen_id"]))
             stored.setdefault(key, []).append(dict(found))
         out: list[Conflict] = []
         for position, key in keyed:
             row, own = rows[position], ids[position]
-            value = _content_key(row)
+            value = _value_key(row)
             others = [
                 found
                 for found in stored.get(key, [])
                 if own is None or pd.isna(own) or int(found["id"]) != int(own)
-                if _content_key(found) != value
+                # the same collection to the precision both give (a date alone: that day)
+                if same_collection(found["collected_at"], row["collected_at"])
+                if _value_key(found) != value
             ]
             if others and own is not None and not pd.isna(own):
                 out.append(
@@ -1337,6 +1378,51 @@ def _content_key(row: Any) -> tuple[Any, ...] | None:
 
 # The columns _content_key reads.
 _CONTENT_COLUMNS: Final = ("patient_key", "collected_at", "qualifier", "prolactin_ng_ml")
+
+
+def _value_key(row: Any) -> tuple[Any, ...]:
+    """(patient, qualifier, value): _content_key without the collection time."""
+    ng = row["prolactin_ng_ml"]
+    value = None if ng is None else round(float(ng), _SAME_VALUE_DECIMALS)
+    return (row["patient_key"], row["qualifier"] or "", value)
+
+
+# How precisely a collection time is written, coarsest first: a date alone (held at midnight
+# by the readers), to the minute (no seconds), to the second, finer.
+_PRECISIONS: Final = ("day", "minute", "second", "finer")
+
+
+def _precision(when: datetime) -> int:
+    """The index in _PRECISIONS of the precision ``when`` was written to."""
+    if when.microsecond:
+        return _PRECISIONS.index("finer")
+    if when.second:
+        return _PRECISIONS.index("second")
+    if when.hour or when.minute:
+        return _PRECISIONS.index("minute")
+    return _PRECISIONS.index("day")
+
+
+def _truncated(when: datetime, precision: int) -> datetime:
+    """``when`` to the given precision (_PRECISIONS)."""
+    if precision == _PRECISIONS.index("day"):
+        return when.replace(hour=0, minute=0, second=0, microsecond=0)
+    if precision == _PRECISIONS.index("minute"):
+        return when.replace(second=0, microsecond=0)
+    if precision == _PRECISIONS.index("second"):
+        return when.replace(microsecond=0)
+    return when
+
+
+def same_collection(stored: Any, given: Any) -> bool:
+    """Two collection times agree to the precision both give: a date alone and a time of that
+    day, ``09:00`` and ``09:00:30``, equal times; never a time and another (``09:00`` and
+    ``09:45``), nor another day."""
+    a, b = _datetime(stored), _datetime(given)
+    if a is None or b is None:
+        return False
+    precision = min(_precision(a), _precision(b))
+    return _truncated(a, precision) == _truncated(b, precision)
 
 
 def _standing() -> tuple[Any, ...]:
