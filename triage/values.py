@@ -1784,6 +1784,47 @@ def remark_denied(remark: str) -> bool:
     return _remark_reading(_cell_words(remark))[1]
 
 
+@cache
+def _result_text_statements() -> re.Pattern[str] | None:
+    """The serum-index words and the statements on the specimen or the run that make a text
+    a result's own (synonyms.toml [values.result_remarks] words, [values.result_texts]
+    specimen), as whole words of the normalised text."""
+    table = synonyms_data()["values"]
+    return _phrases([*table["result_remarks"]["words"], *table["result_texts"]["specimen"]])
+
+
+# a number and the word after it ("150 ng/mL", "Kontrollwert 148 ng/ml"): a value in its unit
+_NUMBER_AND_UNIT: Final = re.compile(r"\d+(?:[.,]\d+)?\s*([^\s,;()\[\]]+)")
+
+
+def says_result_itself(text: str) -> bool:
+    """Whether a text sent as a result under a test's code says something of the result itself
+    (synonyms.toml [values.result_texts]): a number read as a result ("<0.5", ">200", "ca.
+    150", "150 ng/mL nach Verdünnung") or a number in a prolactin unit inside words, a "no
+    result" word or code ("n.d.", "nicht bestimmbar"), a bound without a number ("<LOD", "über
+    Messbereich"), a lab word ("erhöht"), a result status ("vorläufig", "storniert"), a
+    serum-index remark ("hämolytisch") or a statement on the specimen or the run ("Probe
+    geronnen", "wrong tube").  False for any other text: a clinical note or a remark for the
+    clinician ("Pat. klagt über Gesichtsfeldausfall", "Patientin nimmt Haloperidol 5 mg"), which
+    the HL7 reader reads as the comment of the result beside it (triage.io.hl7)."""
+    if not text.strip() or parse_quantity(text).status != "unparseable":
+        return True
+    if (
+        is_missing_code(text)
+        or may_mean_not_detected(text)
+        or below_limit_unnumbered(text)
+        or above_range_unnumbered(text)
+        or lab_word(text) is not None
+        or result_status(text) is not None
+        or diluted_cell(text) is not None
+    ):
+        return True
+    if any(normalise_unit(unit) is not None for unit in _NUMBER_AND_UNIT.findall(text)):
+        return True
+    statements = _result_text_statements()
+    return statements is not None and statements.search(normalise_word(text)) is not None
+
+
 def _remark_bracketed(text: str) -> str | None:
     """The cell with a lab's remark on the specimen written beside the number, before or after
     it ("260 haemolysed", "hämolytisch 260", "260 ng/mL, leicht lipämisch", "260 non hémolysé":

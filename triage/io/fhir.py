@@ -406,7 +406,7 @@ class _Index:
     def __init__(self, entries: list[Any]) -> None:
         self.by_ref: dict[str, Mapping[str, Any]] = {}
         for entry in entries:
-            if not isinstance(entry, Mapping):
+            if not isinstance(entry, Mapping) or entry.get(_PART):
                 continue
             resource = entry.get("resource")
             if not isinstance(resource, Mapping):
@@ -867,11 +867,19 @@ def _flattened(entries: list[Any]) -> tuple[list[str], list[Any]]:
     places: list[str] = []
     out: list[Any] = []
 
+    def add(place: str, entry: Any) -> None:
+        places.append(place)
+        out.append(entry)
+        resource = entry.get("resource") if isinstance(entry, Mapping) else None
+        if isinstance(resource, Mapping) and resource.get("resourceType") == "Observation":
+            for k, part in _components(resource):
+                places.append(f"{place}.component[{k}]")
+                out.append({"resource": part, _PART: True})
+
     def walk(items: list[Any], prefix: str) -> None:
         for number, entry in enumerate(items):
             place = f"{prefix}entry[{number}]"
-            places.append(place)
-            out.append(entry)
+            add(place, entry)
             resource = entry.get("resource") if isinstance(entry, Mapping) else None
             if not isinstance(resource, Mapping):
                 continue
@@ -887,11 +895,64 @@ def _flattened(entries: list[Any]) -> tuple[list[str], list[Any]]:
                     copy["subject"] = resource["subject"]
                 if "contained" not in copy:
                     copy["contained"] = [c for c in contained if c is not inner]
-                places.append(f"{place}.contained[{inner_number}]")
-                out.append({"resource": copy})
+                add(f"{place}.contained[{inner_number}]", {"resource": copy})
 
     walk(entries, "")
     return places, out
+
+
+# an entry _flattened made of an Observation's component (never indexed by its holder's id)
+_PART: Final = "component of"
+# the elements of an Observation that are its own value and what describes it, never its
+# components': each component gives its own (FHIR R4 Observation.component)
+_OWN_ELEMENTS: Final = frozenset(
+    {"code", "component", "interpretation", "referenceRange", "dataAbsentReason", "hasMember"}
+)
+
+
+def _components(resource: Mapping[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """Each component of an Observation as the Observation it would be (FHIR R4
+    Observation.component: "a prolactin 70 ng/mL with components 50366-4 = 22 % and 42607-2
+    = 15.4 ng/mL", a "Macroprolactin screen" whose components hold the total and the
+    monomeric prolactin): its own code, value, dataAbsentReason, interpretation and
+    referenceRange, with its holder's subject, effective time, specimen, status and contained
+    resources (and its notes, when the holder has no value of its own), so that the long reader
+    joins it to its sample as it joins a separate Observation.  Before, components were never
+    read: a PEG recovery sent so was lost, and a panel holding its prolactin only in a
+    component was refused for "no value"."""
+    keep_notes = _panel_only(resource)
+    inherited = {
+        key: value
+        for key, value in resource.items()
+        if key not in _OWN_ELEMENTS
+        and not key.startswith("value")
+        and (keep_notes or key != "note")
+    }
+    return [
+        (k, {**inherited, **{key: v for key, v in part.items() if key != "extension"}})
+        for k, part in enumerate(_list(resource.get("component")))
+        if isinstance(part, Mapping)
+    ]
+
+
+def _panel_only(resource: Mapping[str, Any]) -> bool:
+    """Whether an Observation holds its results only in its components: no value, no
+    dataAbsentReason, at least one component (read as Observations of their own, _components;
+    the holder itself is no row)."""
+    return (
+        _value(resource)[0] == ""
+        and not isinstance(resource.get("dataAbsentReason"), Mapping)
+        and any(isinstance(part, Mapping) for part in _list(resource.get("component")))
+    )
+
+
+def _absent_reason(resource: Mapping[str, Any]) -> str:
+    """Why an Observation gives no value, in the lab's words (its dataAbsentReason's text,
+    display or code: "Error", "Not performed", "asked-unknown"), "" when it says none."""
+    reason = resource.get("dataAbsentReason")
+    if not isinstance(reason, Mapping):
+        return ""
+    return _concept_text(reason) or "no reason given"
 
 
 def bundle_grid(name: str, data: bytes) -> BundleGrid:
@@ -961,6 +1022,8 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
         resource = entry.get("resource") if isinstance(entry, Mapping) else None
         if not isinstance(resource, Mapping) or resource.get("resourceType") != "Observation":
             continue
+        if _panel_only(resource):  # its components are its rows (_flattened)
+            continue
         observations += 1
         label = f"{places[number]} Observation/{_text(resource.get('id')) or '(no id)'}"
         row_index = len(rows)
@@ -979,6 +1042,8 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
         elif status in _VOID_STATUSES:  # a withdrawn result need not keep its value
             problem = f"status {status}: not a valid result"
             reasons[row_index] = "cancelled_result"
+        elif result == "" and _absent_reason(resource):
+            problem = f"the lab reported no value: {_absent_reason(resource)}"
         elif result == "":
             problem = "no value (valueQuantity, valueString or valueCodeableConcept)"
         if problem:

@@ -70,6 +70,8 @@ from triage.values import (
     coded_words,
     normalise_unit,
     parse_quantity,
+    says_result_itself,
+    synonyms_data,
     typed_number,
     unread_codes_warning,
     with_code_words,
@@ -261,6 +263,7 @@ class _Result:
     sub_id: str = ""  # OBX-4
     observed_offset: str = ""  # OBX-14's UTC offset
     typed: object = None  # OBX-5 as a cell (_typed_value)
+    kind: str = ""  # OBX-2, the value type (NM, SN, ST, TX, FT, CE ...)
 
 
 @dataclass
@@ -471,6 +474,7 @@ class _Reader:
                     raise _BrokenMessage("no PID segment before its results (no patient)")
                 last = self._observation(message, segment, number, patient, order)
                 results.append(last)
+        _text_notes_as_comments(results)
         return results
 
     def _patient(self, message: Any, segment: Any, number: int) -> _Patient:
@@ -520,6 +524,7 @@ class _Reader:
             notes=[f"{FLAG_NOTE}{flag}"] if flag else [],
             sub_id=_field(message, segment, 4),
             typed=_typed_value(cells["result"], _field(message, segment, 2)),
+            kind=_field(message, segment, 2).upper(),
         )
         if status in VOID_STATUSES:
             result.void = f"result status {VOID_STATUSES[status]}: not a result"
@@ -791,6 +796,48 @@ class _Reader:
         if self.messages:
             return f"the HL7 file's {self.messages} message(s) hold no results (no OBX segment)"
         return "the file holds no HL7 message (no MSH segment)"
+
+
+# OBX-2 value types of free text: a text line under a result's own code may be its comment
+_TEXT_TYPES: Final = frozenset({"ST", "TX", "FT"})
+
+
+def _text_notes_as_comments(results: list[_Result]) -> None:
+    """A text line (OBX-2 ST, TX or FT) sent under the code of a result its sample has (the
+    same message, patient, specimen or order, and test: "OBX|1|NM|2842-3^Prolactin^LN|1|150"
+    then "OBX|2|TX|2842-3^Prolactin^LN|1|Pat. klagt über Gesichtsfeldausfall", whatever its
+    sub-id) whose text says nothing of the result itself (values.says_result_itself: no number
+    read as a result, no "<0.5", "haemolysed", ">200", "n.d.") is that result's comment: it
+    becomes a comment line (the first LOINC code of synonyms.toml [long_tests.clinical_notes],
+    Annotation comment, named as that test: "Clinical notes"), read into the comments of its
+    sample as a "Kommentar" line is.  Before, it was rejected (unparseable_result, "is not a
+    number") and what it said was lost (a visual field defect, an antipsychotic).  A text that
+    is the only line of its test stays a result (a "no result" statement is rejected as
+    before)."""
+    texts = [r for r in results if r.kind in _TEXT_TYPES and not r.void]
+    if not texts:
+        return
+
+    def key(result: _Result) -> tuple[int, str, str] | None:
+        cells = result.cells
+        known = classify_test(cells["loinc"], cells["test_code"], cells["test"], None, "")
+        if known is None:
+            return None
+        order = result.order
+        sample = order.spm_specimen or order.specimen or f"\x00{id(order)}"
+        return id(result.patient), sample, known.field
+
+    notes = [r for r in texts if not says_result_itself(str(r.cells["result"]))]
+    if not notes:
+        return
+    noted = {id(r) for r in notes}
+    measured = {key(r) for r in results if id(r) not in noted and not r.void} - {None}
+    comment = synonyms_data()["long_tests"]["clinical_notes"]
+    code, label = str(comment["loinc"][0]), str(comment["label"])
+    for result in notes:
+        if key(result) in measured:  # named as its test no more (the name would veto it)
+            result.cells.update(test_code=code, loinc=code, test=label)
+            result.typed = None
 
 
 def _possibly_urgent(cells: list[object]) -> str:

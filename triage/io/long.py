@@ -525,7 +525,8 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
             "prolactin result (rejected as other_test); name the patient column in a column "
             'mapping file ([columns] patient_id = "<header>")'
         )
-    loose = attached["field"].to_numpy()[attached["level"].to_numpy() == LOOSE_LEVEL]
+    lines = attached.drop_duplicates("c")  # a line joined to every copy of its result
+    loose = lines["field"].to_numpy()[lines["level"].to_numpy() == LOOSE_LEVEL]
     if len(loose):
         fields = ", ".join(sorted({str(f) for f in loose}))
         warnings.append(
@@ -538,7 +539,7 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     frame = _apply_context(built, context, attached, warnings)
     rejected = _with_ids(table, rejected)
     rejected.sort(key=lambda r: r.source_row)
-    triaged = len(built.accepted) + len(attached) + merged
+    triaged = len(built.accepted) + attached["c"].nunique() + merged
     return LongResult(frame, rejected, triaged, warnings, built.corrections)
 
 
@@ -1515,6 +1516,7 @@ def _attach(
         {
             "p": np.arange(len(prolactin_pos)),
             "pos": prolactin_pos,
+            "row": table.source_rows[prolactin_pos],
             "patient": patient[prolactin_pos],
             "specimen": specimen[prolactin_pos],
             "ts": stamps[prolactin_pos],
@@ -1524,6 +1526,7 @@ def _attach(
         {
             "c": np.arange(len(context.positions)),
             "pos": context.positions,
+            "row": table.source_rows[context.positions],
             "patient": patient[context.positions],
             "specimen": specimen[context.positions],
             "ts": stamps[context.positions],
@@ -1555,7 +1558,10 @@ def _attach(
             )
         )
     found["fi"] = frame_row[found["p"].to_numpy(dtype=np.int64)]
-    for c, p in zip(found.loc[found["fi"] < 0, "c"], found.loc[found["fi"] < 0, "p"], strict=True):
+    # a context line joins every line of its collection (_nearest_collection): it is lost only
+    # when none of them was read
+    lost = found[~found["c"].isin(found.loc[found["fi"] >= 0, "c"])].drop_duplicates("c")
+    for c, p in zip(lost["c"], lost["p"], strict=True):
         prl_row = int(table.source_rows[prolactin_pos[p]])
         rejected.append(
             Rejected(
@@ -1566,10 +1572,16 @@ def _attach(
                 f"its prolactin result (row {prl_row}) was rejected",
             )
         )
-    found = found[found["fi"] >= 0].sort_values(["fi", "field", "level", "dt", "c"])
+    # per result and test, the best line: its own collection first, then the nearest in time,
+    # then the nearest in the file (a resent copy's own TSH line), then the first
+    found = found[found["fi"] >= 0].sort_values(["fi", "field", "level", "dt", "near", "c"])
     duplicate = found.duplicated(["fi", "field"], keep="first").to_numpy()
+    unused = duplicate & ~found["c"].isin(found["c"].to_numpy()[~duplicate]).to_numpy()
+    once = ~pd.Series(found["c"].to_numpy()).duplicated().to_numpy()
     for c, field in zip(
-        found["c"].to_numpy()[duplicate], found["field"].to_numpy()[duplicate], strict=True
+        found["c"].to_numpy()[unused & once],
+        found["field"].to_numpy()[unused & once],
+        strict=True,
     ):
         rejected.append(
             Rejected(
@@ -1589,7 +1601,7 @@ def _match_levels(ctx: pd.DataFrame, prl: pd.DataFrame, undated: bool) -> pd.Dat
     A file with neither specimen nor collection time columns matches on the patient alone
     (the nearest prolactin row in the file).
     """
-    columns = ["c", "p", "field", "level", "dt"]
+    columns = ["c", "p", "field", "level", "dt", "near"]
     pieces: list[pd.DataFrame] = []
     remaining = ctx
     levels: list[tuple[int, list[str], pd.Series]] = [
@@ -1616,13 +1628,18 @@ def _match_levels(ctx: pd.DataFrame, prl: pd.DataFrame, undated: bool) -> pd.Dat
             continue
         if level == 4:
             merged["dt"] = (merged["pos"] - merged["pos_p"]).abs()
+            merged["near"] = merged["dt"]
         elif "ts_p" in merged:
             delta = (merged["ts"] - merged["ts_p"]).abs().to_numpy(dtype="timedelta64[ns]")
             merged["dt"] = np.where(np.isnat(delta), _NO_DELTA, delta.astype(np.int64))
         else:
             merged["dt"] = 0
         merged["level"] = level
-        best = merged.sort_values(["c", "dt", "p"]).drop_duplicates("c")
+        best = (
+            merged.sort_values(["c", "dt", "p"]).drop_duplicates("c")
+            if level == 4  # by the lines' distance alone: the nearest one
+            else _nearest_collection(merged)
+        )
         pieces.append(best[columns])
         remaining = remaining[~remaining["c"].isin(best["c"])]
     if not remaining.empty:
@@ -1641,6 +1658,21 @@ def _match_levels(ctx: pd.DataFrame, prl: pd.DataFrame, undated: bool) -> pd.Dat
     return pd.concat(pieces, ignore_index=True)
 
 
+def _nearest_collection(merged: pd.DataFrame) -> pd.DataFrame:
+    """Each context row's matches at its nearest collection time (least ``dt``): every prolactin
+    line of that collection, not only the first — the same result sent again (an HL7 message
+    resent with a new control id and the TSH added, a FHIR Observation given twice) carries the
+    sample's TSH, eGFR and hCG on every copy.  Before, only the first line of the file got them,
+    and the copy beside the very TSH line said "no TSH given" (review 21).  ``near``: the lines'
+    distance in the file, by which a result with two such lines of a test takes its own
+    (_attach): of the source rows (an HL7 file's segments, where the copy's own message lies
+    between)."""
+    least = merged.groupby("c")["dt"].transform("min")
+    best = merged[merged["dt"] == least].copy()
+    best["near"] = (best["row"].astype(np.int64) - best["row_p"].astype(np.int64)).abs()
+    return best
+
+
 LOOSE_LEVEL: Final = 5  # _match_levels: a context row joined by its patient alone (_loose_context)
 
 
@@ -1655,16 +1687,16 @@ def _loose_context(ctx: pd.DataFrame, prl: pd.DataFrame) -> pd.DataFrame:
     loose = ctx[(ctx["specimen"] == "") & ctx["ts"].isna() & (ctx["patient"] != "")]
     own = prl[prl["patient"] != ""]
     if loose.empty or own.empty:
-        return loose.iloc[0:0].assign(p=0, level=LOOSE_LEVEL, dt=0)
+        return loose.iloc[0:0].assign(p=0, level=LOOSE_LEVEL, dt=0, near=0)
     stamps = own["ts"].astype("int64").where(own["ts"].notna(), -1).astype(str)
     collection = own["specimen"].where(own["specimen"] != "", "\x00" + stamps)
     single = collection.groupby(own["patient"]).transform("nunique") == 1
     merged = loose.merge(own[single.to_numpy()], on="patient", suffixes=("", "_p"))
     if merged.empty:
-        return merged.assign(level=LOOSE_LEVEL, dt=0)
-    merged["dt"] = (merged["pos"] - merged["pos_p"]).abs()
+        return merged.assign(level=LOOSE_LEVEL, dt=0, near=0)
+    merged["dt"] = 0  # every line of the patient's one collection (_nearest_collection)
     merged["level"] = LOOSE_LEVEL
-    return merged.sort_values(["c", "dt", "p"]).drop_duplicates("c")
+    return _nearest_collection(merged)
 
 
 LOOKBACK_LEVEL: Final = (
@@ -1687,11 +1719,11 @@ def _earlier_context(ctx: pd.DataFrame, prl: pd.DataFrame) -> pd.DataFrame:
     own = prl[(prl["patient"] != "") & prl["ts"].notna()]
     merged = ctx[chronic].merge(own, on="patient", suffixes=("", "_p"))
     if merged.empty:
-        return merged.assign(level=LOOKBACK_LEVEL, dt=0)
+        return merged.assign(level=LOOKBACK_LEVEL, dt=0, near=0)
     delta = (merged["ts"] - merged["ts_p"]).abs().to_numpy(dtype="timedelta64[ns]")
     merged["dt"] = delta.astype(np.int64)
     near: pd.DataFrame = merged[merged["dt"] <= window].assign(level=LOOKBACK_LEVEL)
-    return near.sort_values(["c", "dt", "p"]).drop_duplicates("c")
+    return _nearest_collection(near)
 
 
 def _date_other_collections(
@@ -1712,8 +1744,9 @@ def _date_other_collections(
         _fill(frame, f"{field}_collected", fi[empty], list(dates[empty]), "string")
     days = fmt(load_thresholds().get("chronic_context_lookback_days"))
     fields = ", ".join(sorted({str(f) for f in earlier["field"]}))
+    lines = earlier["c"].nunique()  # a line joined to every copy of its result counts once
     warnings.append(
-        f"{len(earlier)} context result(s) ({fields}) from another collection of the same "
+        f"{lines} context result(s) ({fields}) from another collection of the same "
         f"patient (up to {days} days apart) attached, each cited with its date: a chronic "
         "measure a recent value may stand for (check it still holds)"
     )
