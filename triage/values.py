@@ -575,8 +575,11 @@ def says_cancelled(cell: object) -> bool:
     in error ("storniert", "Befund annulé", "cancelled - wrong patient"): a word starting with
     a `void` stem of synonyms.toml [values.result_status.stems], or one of its
     ``void_phrases``, and no negation ("nicht storniert"); never a one-letter code nor the bare
-    word "error" (an analyser's error cancels no earlier result)."""
+    word "error" (an analyser's error cancels no earlier result), nor a cell with a number
+    ("260 invalid": a remark on the specimen beside its value, read as before)."""
     if not isinstance(cell, str) or len(cell.strip()) < 2 or is_spreadsheet_error(cell):
+        return False
+    if any(ch.isdigit() for ch in cell):
         return False
     text = normalise_word(cell)
     words = _STATUS_WORD.findall(text)
