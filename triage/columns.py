@@ -75,6 +75,7 @@ from triage.values import (
     parse_weeks,
     parse_yes_no,
     result_status,
+    says_cancelled,
     synonyms_data,
     unit_key,
     yes_no_answer,
@@ -1154,6 +1155,8 @@ def _counted(cell: object, kind: str) -> bool:
         return True
     if kind == "quantity" and is_missing_result_word(cell):  # "n.v.", "non dosé": no result
         return False
+    if kind == "quantity" and says_cancelled(cell):
+        return False  # "storniert", "annulé": a cancelled result, no number to fit
     return not (looks_like_unit(cell) and not any(ch.isdigit() for ch in cell))
 
 

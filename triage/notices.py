@@ -20,14 +20,27 @@ NOT_READ_MARK: Final = "were not read"
 WITHDRAWN_MARK: Final = "withdrawn by the lab"
 
 
-def withdrawn_warning(count: int) -> str:
-    """What a file that withdraws results earlier runs recorded says (a notice: urgent lists
-    and trends no longer use them)."""
+def withdrawn_warning(count: int, this_run: int = 0) -> str:
+    """What a file that withdraws results earlier runs (or ``this_run`` of them: an earlier
+    file of the same run) recorded says (a notice: urgent lists and trends no longer use
+    them)."""
+    if this_run >= count:
+        recorded = "recorded by an earlier file of this run"
+    elif this_run:
+        recorded = f"recorded by earlier runs ({this_run} by an earlier file of this run)"
+    else:
+        recorded = "recorded by earlier runs"
     return (
-        f"{count} result(s) recorded by earlier runs were {WITHDRAWN_MARK} (a void or "
+        f"{count} result(s) {recorded} were {WITHDRAWN_MARK} (a void or "
         "corrected result status, or a final result replacing a preliminary one, for the same "
         "patient and specimen): they are no longer listed "
         "as urgent nor used as earlier results (history show lists them as withdrawn)"
+        + (
+            "; results.csv keeps this run's withdrawn row as it was triaged: the later file's "
+            "result is the lab's"
+            if this_run
+            else ""
+        )
     )
 
 

@@ -601,7 +601,9 @@ def _run(
                     sha256=read.summary.sha256,
                 )
                 if withdrawn:
-                    read.summary.warnings.append(withdrawn_warning(withdrawn))
+                    read.summary.warnings.append(
+                        withdrawn_warning(withdrawn, this_run=recorder.withdrawn_from_this_run)
+                    )
                 if recorder.unmatched:
                     read.summary.warnings.append(unmatched_warning(recorder.unmatched))
                 if recorder.undated_held:
@@ -629,6 +631,11 @@ def _run(
             if bug is not None:
                 raise bug  # the rules fail on every file read: a bug, not a fault of the inputs
             raise NoUsableInputError(errors or io.nothing_to_read(list(request.inputs)))
+        if recorder is not None and recorder.withdrawn_ids:
+            # a result a later file of this run withdrew or corrected is not phoned: out of the
+            # urgent lines (stderr, urgent.txt) and the --fail-on count
+            session.forget_urgent(recorder.withdrawn_ids)
+            rejected[:] = _not_urgent_if_withdrawn(rejected, recorder.withdrawn_ids)
         meta = run_meta(knowledge, generated_at, listed)
         where = report or request.out_dir / "summary.html"
         # earlier urgent results nobody acknowledged: a result of this run that is one of them
@@ -688,6 +695,19 @@ def _run(
         patient_pages=patient_pages,
         input_labels={name: label for name, label in labels.items() if label != name},
     )
+
+
+def _not_urgent_if_withdrawn(rejected: list[Rejected], gone: set[int]) -> list[Rejected]:
+    """The rejected rows, those listed as possibly urgent whose history entry a later file of
+    the run withdrew no longer so (a sample the lab cancelled is not phoned)."""
+    from dataclasses import replace
+
+    return [
+        replace(r, possibly_urgent=False)
+        if r.possibly_urgent and r.result_id is not None and int(r.result_id) in gone
+        else r
+        for r in rejected
+    ]
 
 
 def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -420,8 +420,8 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "error), N (not asked) or O (order detail only), a FHIR Observation entered in error or "
     "cancelled, or a preliminary one superseded by a final, amended or corrected one of the same "
     "sample and test, or a final one superseded by an amended or corrected one, or a "
-    "spreadsheet row whose result-status column says cancelled, deleted or "
-    "entered in error (synonyms.toml [values.result_status])",
+    "spreadsheet row whose result-status column, or whose prolactin cell in words, says "
+    "cancelled, deleted or entered in error (synonyms.toml [values.result_status])",
     "malformed_message": "an HL7 v2 result in a message that cannot be read (not parseable, no "
     "PID segment, or no patient identifier or name)",
     "ambiguous_decimal_mark": "a result written like '6,250' or '1.150' in a file that does not "

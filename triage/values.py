@@ -608,6 +608,35 @@ def result_status(cell: object) -> str | None:
 
 
 _STATUS_WORD: Final = re.compile(r"[^\W_]+")
+
+
+def says_cancelled(cell: object) -> bool:
+    """A result cell without a number that says its result is cancelled, deleted or entered
+    in error ("storniert", "Befund annulé", "cancelled - wrong patient"): a word starting with
+    a `void` stem of synonyms.toml [values.result_status.stems], or one of its
+    ``void_phrases``, and no negation ("nicht storniert"); never a one-letter code nor the bare
+    word "error" (an analyser's error cancels no earlier result), nor a cell with a number
+    ("260 invalid": a remark on the specimen beside its value, read as before)."""
+    if not isinstance(cell, str) or len(cell.strip()) < 2 or is_spreadsheet_error(cell):
+        return False
+    if any(ch.isdigit() for ch in cell):
+        return False
+    text = normalise_word(cell)
+    words = _STATUS_WORD.findall(text)
+    stems, negations = _result_status_stems()
+    if not words or any(w in negations for w in words):
+        return False
+    if any(w.startswith(stem) for w in words for kind, stem in stems if kind == "void"):
+        return True
+    return any(phrase in text for phrase in _void_phrases())
+
+
+@cache
+def _void_phrases() -> tuple[str, ...]:
+    table = synonyms_data()["values"]["result_status"]["stems"]
+    return tuple(normalise_word(p) for p in table.get("void_phrases", []))
+
+
 # the kind a cell with words of several kinds says ("Final (corrected)": a correction)
 _STATUS_PRECEDENCE: Final = ("void", "corrected", "preliminary", "kept")
 

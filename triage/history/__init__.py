@@ -413,6 +413,20 @@ class HistoryRecorder:
         entry = {id(r): i for r, i in zip(rows, ids, strict=True)}
         return [replace(r, result_id=entry[id(r)]) if id(r) in entry else r for r in rejected]
 
+    @property
+    def withdrawn_ids(self) -> set[int]:
+        """The stored results this run withdrew so far (of earlier runs and of its own earlier
+        files)."""
+        gone: set[int] = self.run.withdrawn_ids
+        return gone
+
+    @property
+    def withdrawn_from_this_run(self) -> int:
+        """Of the last file's withdrawals, how many withdrew a result an earlier file of this
+        run recorded (not an earlier run)."""
+        count: int = self.run.withdrawn_same_run
+        return count
+
     def overdue(self, now: datetime, thresholds: Any) -> pd.DataFrame:
         """Urgent results of earlier runs not acknowledged within the set time, less those this
         run withdraws (its withdrawals are not committed yet, so the query does not see them: a

@@ -822,6 +822,8 @@ class HistoryRun:
     # the earlier results this run withdrew (uncommitted until the run is: a reader on another
     # connection, such as the overdue list, does not see them yet)
     withdrawn_ids: set[int] = field(default_factory=set)
+    # of the last file's withdrawals (``withdraw``), those of results this run recorded
+    withdrawn_same_run: int = 0
     # the last file's withdrawals and corrections that matched no stored result (``withdraw``)
     unmatched: list[Withdrawal] = field(default_factory=list)
     # (row, result id) of the file's results without a collection time taken for a result
@@ -1309,6 +1311,7 @@ class HistoryRun:
         self._mark_preliminary([i.source_row for i in items if i.kind == PRELIMINARY], sha256)
         count = 0
         self.unmatched = []
+        self.withdrawn_same_run = 0
         for item in items:
             found = self._withdrawn_by(item, issuer=issuer, sha256=sha256)
             if item.kind == WITHDRAWS and not found:
@@ -1328,7 +1331,13 @@ class HistoryRun:
                 )
                 self.withdrawn_ids.add(int(result_id))
                 count += 1
+                self.withdrawn_same_run += self._recorded_by_this_run(int(result_id))
         return count
+
+    def _recorded_by_this_run(self, result_id: int) -> int:
+        """1 when this run recorded the result (an earlier file of it), else 0."""
+        query = sa.select(results.c.run_id).where(results.c.id == result_id)
+        return int(self.conn.execute(query).scalar() == self.run_id)
 
     def _mark_preliminary(self, rows: Sequence[int], sha256: str) -> None:
         """Mark the results this run recorded from these rows of the file as preliminary."""

@@ -54,7 +54,7 @@ from datetime import date
 from typing import Any, Final, NamedTuple
 
 from triage.io.delimited import InputLimits
-from triage.io.identifiers import preferred_patient_id
+from triage.io.identifiers import identifier_key, preferred_patient_id
 from triage.io.long import classify_test
 from triage.io.sources import Rows, Workbook
 from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
@@ -1097,7 +1097,7 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
         )
         cells.update(states)
         rows.append([result if h == "result" else cells.get(h, "") for h in HEADER])
-        sample = (who, specimen or cells["collected_at"], code or test)
+        sample = (who, identifier_key(specimen) or cells["collected_at"], code or test)
         samples.setdefault(sample, []).append((row_index, status, label))
         if specimen and cells.get("patient_id") and _is_prolactin(code, test):
             kept[row_index] = (number + 1, status, label)

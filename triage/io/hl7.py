@@ -550,7 +550,8 @@ class _Reader:
         test = known.name if known else cells["loinc"] or cells["test_code"] or cells["test"]
         key = (
             result.patient.issuer,  # the same number from another issuer: another patient
-            result.patient.patient_id or result.patient.name,
+            # the id as the history compares it ("0801" and "801" are one patient)
+            identifier_key(result.patient.patient_id) or result.patient.name,
             identifier_key(row.cells[_COL["specimen_id"]]),
             # to the minute: a correction may write the same time with seconds
             "".join(ch for ch in str(row.cells[_COL["collected_at"]]) if ch.isdigit())[:12],

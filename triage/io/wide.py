@@ -137,6 +137,8 @@ from triage.values import (
     result_remarks,
     result_status,
     result_status_code,
+    says_cancelled,
+    says_corrected,
     scaled_concentration,
     scaled_in_canonical,
     second_number_in_brackets,
@@ -2701,22 +2703,36 @@ class _Builder:
                 "interval"
             )
 
-    def void_results(self) -> tuple[np.ndarray, np.ndarray]:
+    def void_results(self, reason: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rows whose result-status column says they hold no valid result (cancelled, deleted,
-        entered in error: values.result_status), and why; as HL7's OBX-11 X, D, W."""
+        entered in error: values.result_status), and why; as HL7's OBX-11 X, D, W.  A prolactin
+        cell that is no number but such a status in words ("storniert", "annulé", "Befund
+        cancelled": ``reason`` unparseable_result) says the same of its row."""
         col = self.column("result_status")
         detail = np.full(self.n, "", dtype=object)
-        if col is None:
-            return np.zeros(self.n, dtype=bool), detail
-        codes, parsed = self._distinct(col, result_status)
-        void = _pick(codes, parsed, lambda status: status == "void", np.bool_)
-        header = self.table.headers.get("result_status", "status")
-        self._warn_unknown_statuses(col, header)
-        for i in np.flatnonzero(void):
-            detail[i] = (
-                f"result status {cell_text(col[i])!r} in column {header!r}: cancelled, deleted "
-                "or entered in error, not a valid result"
-            )
+        void = np.zeros(self.n, dtype=bool)
+        if col is not None:
+            codes, parsed = self._distinct(col, result_status)
+            void = _pick(codes, parsed, lambda status: status == "void", np.bool_)
+            header = self.table.headers.get("result_status", "status")
+            self._warn_unknown_statuses(col, header)
+            for i in np.flatnonzero(void):
+                detail[i] = (
+                    f"result status {cell_text(col[i])!r} in column {header!r}: cancelled, "
+                    "deleted or entered in error, not a valid result"
+                )
+        raw = self.out.get("prolactin_raw")
+        if raw is None:
+            return void, detail
+        header = self.table.headers.get("prolactin", "prolactin")
+        for row in np.flatnonzero((reason == "unparseable_result") & ~void).tolist():
+            text = cell_text(raw[row]) if raw[row] is not None else ""
+            if says_cancelled(text):
+                void[row] = True
+                detail[row] = (
+                    f"prolactin {text.strip()!r} in column {header!r}: the result is cancelled, "
+                    "deleted or entered in error, not a valid result"
+                )
         return void, detail
 
     def _warn_unknown_statuses(self, col: np.ndarray, header: str) -> None:
@@ -2753,12 +2769,24 @@ class _Builder:
         col = self.column("result_status")
         superseded = np.zeros(self.n, dtype=bool)
         detail = np.full(self.n, "", dtype=object)
-        if col is None:
-            return superseded, detail, []
-        codes, parsed = self._distinct(col, result_status)
-        kinds = _pick(codes, parsed, lambda kind: kind or "", object)
-        self.out["result_status"] = self._apply(col, result_status_code)
+        if col is not None:
+            codes, parsed = self._distinct(col, result_status)
+            kinds = _pick(codes, parsed, lambda kind: kind or "", object)
+            self.out["result_status"] = self._apply(col, result_status_code)
+        else:
+            kinds = np.full(self.n, "", dtype=object)
         if self.settings.statuses_applied:  # the reader replaced and withdrew results itself
+            return superseded, detail, []
+        # a comment saying in words that the result corrects an earlier report of its sample
+        # ("corrected result", "Wert korrigiert": values.says_corrected) is a correction as a
+        # corrected status is, in the file too (its sample's other result is set aside)
+        comments = _texts_at(self.out.get("comments"), np.arange(self.n))
+        worded: dict[int, str] = {}
+        for i in np.flatnonzero(usable).tolist():
+            words = says_corrected(comments[i]) if comments[i] else None
+            if words is not None and kinds[i] in ("", "kept"):
+                kinds[i], worded[i] = "corrected", words
+        if col is None and not worded:
             return superseded, detail, []
         header = self.table.headers.get("result_status", "status")
         rows = self.table.source_rows
@@ -2769,11 +2797,15 @@ class _Builder:
         samples: dict[tuple[str, str, str], list[int]] = {}
         for i in np.flatnonzero(usable).tolist():
             if specimens[i]:  # only a specimen number names one sample for sure
-                samples.setdefault(
-                    (issuers[i], patients[i], identifier_key(specimens[i])), []
-                ).append(i)
+                # the ids as the history compares them: "0801" and "801" are one patient
+                key = (issuers[i], identifier_key(patients[i]), identifier_key(specimens[i]))
+                samples.setdefault(key, []).append(i)
 
         def said(i: int) -> str:
+            if i in worded:
+                return f"its comment says {worded[i]!r}"
+            if col is None:
+                return "no result status"
             return f"result status {cell_text(col[i])!r} in column {header!r}"
 
         for members in samples.values():
@@ -4790,8 +4822,11 @@ def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = Fal
     date_reject = builder.date_reject & (reason == "")
     reason[date_reject] = "implausible_date"
     detail[date_reject] = builder.date_detail[date_reject]
-    void, void_detail = builder.void_results()
-    void &= reason == ""
+    void, void_detail = builder.void_results(reason)
+    # a void status says there is no valid result, whatever the result cell holds (empty, "-",
+    # "storniert"): the row withdraws its sample's result, never a missing or unreadable one
+    void &= (reason == "") | np.isin(reason, list(VOID_OVERRIDES))
+    builder.possibly_urgent[void] = False  # no result, nothing to list as urgent
     reason[void] = "cancelled_result"
     detail[void] = void_detail[void]
     replaced, replaced_detail, corrections = builder.revisions(reason == "")
@@ -4846,6 +4881,19 @@ def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = Fal
 
 
 REPEATS_LISTED: Final = 5
+
+# The reasons a void result status (or a prolactin cell saying "cancelled") replaces: the result
+# cell's own (empty, "-", "n/a", words, no unit, a number out of range), for the lab says that
+# the row holds no valid result; such a row withdraws its sample's stored result
+VOID_OVERRIDES: Final = frozenset(
+    {
+        "missing_result",
+        "unparseable_result",
+        "unknown_unit",
+        "implausible_value",
+        "ambiguous_decimal_mark",
+    }
+)
 
 
 def _repeated_results(frame: pd.DataFrame) -> list[str]:

@@ -32,7 +32,7 @@ import multiprocessing as mp
 import os
 import signal
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -454,6 +454,30 @@ class OutputSession:
         self._counts = {c: dict(t) for c, t in mark.counts.items()}
         del self._urgent[mark.urgent :]
         self._columns = None if mark.columns is None else list(mark.columns)
+
+    def forget_urgent(self, result_ids: Collection[int]) -> int:
+        """Take the urgent results of these history ids (withdrawn or corrected by a later file
+        of the same run) out of the urgent rows and the urgent count (``--fail-on``); returns
+        how many.  The rows already written to results.csv are left as they are."""
+        if not result_ids or not self._urgent:
+            return 0
+        gone = {int(i) for i in result_ids}
+        dropped = 0
+        kept: list[pd.DataFrame] = []
+        for part in self._urgent:
+            if "result_id" in part.columns:
+                ids = pd.to_numeric(part["result_id"], errors="coerce")
+                withdrawn = ids.isin(gone).to_numpy()
+                if withdrawn.any():
+                    dropped += int(withdrawn.sum())
+                    part = part[~withdrawn]
+            if len(part):
+                kept.append(part)
+        self._urgent = kept
+        if dropped:
+            counts = self._counts["priority"]
+            counts["urgent"] = max(counts.get("urgent", 0) - dropped, 0)
+        return dropped
 
     def counts(self, column: str) -> dict[str, int]:
         """Rows per value of ``column`` (priority, status or band) so far; missing left out."""
