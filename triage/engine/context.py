@@ -688,6 +688,13 @@ class RowContext:
         return "lactating" in states.split("|")
 
     @property
+    def judged_first_week(self) -> bool:
+        """Judged against the stratum of the first week after delivery (postpartum_week1),
+        breastfeeding or not."""
+        states = self.rows.stratum_states[self.i] if self.rows.stratum_states else ""
+        return "postpartum_week1" in states.split("|")
+
+    @property
     def lactation_time_unknown(self) -> bool:
         """Breastfeeding, judged against the breastfeeding interval, with no time since delivery
         stated ("stillt", "allaite", a lactation yes/no column alone): the level a feed gives
@@ -1289,6 +1296,29 @@ class RowContext:
         if lesion.size_mm is None:
             return lesion.micro or lesion.empty_sella
         return lesion.size_mm < self.t("macroadenoma_mm")
+
+    @property
+    def state_followed_lesion(self) -> bool:
+        """Pregnant or breastfeeding with a known small lesion (small_lesion: a microadenoma, a
+        microprolactinoma, an incidentaloma below macroadenoma_mm; not one written with doubt),
+        a level above the usual limit that the state accounts for (raised_for_usual,
+        state_explains_level; within the usual limit nothing is raised: none), and no mass
+        symptom: no red flag, no sellar sign, no headache.  The level says nothing of the
+        lesion then (prolactin rises physiologically): no MRI, no routine prolactin in
+        pregnancy, a dopamine agonist stopped once the pregnancy is confirmed, and a clinical
+        review for headache or
+        visual symptoms, with visual fields and an MRI (without gadolinium) only if they appear
+        (clinical-reference §1.1 ES 2011 6.x)."""
+        return (
+            self.state in ("pregnancy", "lactation")
+            and self.raised_for_usual
+            and self.small_lesion
+            and not self.lesion.suspected
+            and self.state_explains_level
+            and self.mass_effect_flag is None
+            and self.sellar_sign_alone is None
+            and self.mass_symptom is None
+        )
 
     @property
     def hook_sized_lesion(self) -> bool:

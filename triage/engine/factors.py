@@ -107,8 +107,32 @@ def _ranged(
     if ctx.within(ceiling):
         text = f"{evidence}; {cause} usually raises prolactin up to {reach}"
         return Finding(code, LIKELY, text, rule)
+    state = state_accounts_for_level(ctx)
+    if state:
+        # the level is the state's: no comparison with what this cause reaches alone
+        text = f"{evidence}; {cause} usually raises prolactin up to {reach}; {state}"
+        return Finding(code, POSSIBLE, text, rule, exceeded=True)
     text = f"{evidence}; result {ctx.level} is above the {reach} {cause} usually causes"
     return Finding(code, POSSIBLE, text, rule, exceeded=True)
+
+
+def state_accounts_for_level(ctx: RowContext) -> str:
+    """Where pregnancy, breastfeeding or the neonatal period accounts for the level
+    (RowContext.state_explains_level): '<state> accounts for the level; this may add to it',
+    the words a drug, kidney, thyroid or liver contributor listed beside the state ends with
+    instead of comparing the level with what that cause reaches alone (or asking for imaging
+    because a drug alone rarely reaches it: the state explains the level, clinical-reference
+    §2.1, §8); else ''."""
+    if ctx.state not in _PHYSIOLOGICAL or not ctx.state_explains_level:
+        return ""
+    state = "the neonatal period" if ctx.state == NEONATAL else _state_noun(ctx.state)
+    return f"{state} accounts for the level: this may add to it"
+
+
+def _state_noun(state: str) -> str:
+    """The words of a physiological state: pregnancy, breastfeeding, neonatal."""
+    found = _PHYSIOLOGICAL.get(state)
+    return found[1] if found is not None else state
 
 
 # ---------------------------------------------------------------------------------------------
@@ -556,7 +580,10 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     line += ")" + _stopped_note(ctx, item, is_depot, drug.acts_after_stop, match.switched_to)
     exceeded = not ctx.within(ceiling)
     beyond = beyond_drug_reach(ctx)
-    if exceeded:
+    state = state_accounts_for_level(ctx) if exceeded or beyond else ""
+    if state:
+        line += f"; {state}"  # the level is the state's: not compared with the drug's reach
+    elif exceeded:
         line += f"; result {ctx.result} is above that"
     elif drug_judgement(ctx, drug) == WITHIN_REACH:
         line += f"; result {ctx.result} is within that: a possible cause, though in few users"
@@ -1810,7 +1837,7 @@ def _level_in_physiological_state(ctx: RowContext) -> list[Finding]:
         else "prolactinoma_suspected"
     )
     text = (
-        f"prolactin {ctx.result} is above the {ctx.state} interval and above "
+        f"prolactin {ctx.result} is above the {_state_noun(ctx.state)} interval and above "
         f"{ctx.amount(likely_from, approx=True)}"
     )
     return [Finding(code, POSSIBLE, text, "prolactin_level")]

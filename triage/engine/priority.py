@@ -39,6 +39,11 @@
 - routine also for a low result where pituitary damage is likely (a head injury, pituitary
   surgery or cranial radiotherapy, Sheehan syndrome: ctx.pituitary_damage): a chronically low
   prolactin marks it (clinical-reference §4), and the other axes are tested.
+- routine also for a known small lesion (microadenoma, incidentaloma) in pregnancy or
+  breastfeeding whose level the state accounts for, without a red flag or a headache
+  (ctx.state_followed_lesion): the level says nothing of the lesion; it is followed clinically
+  for headache or visual symptoms, with no MRI and no routine prolactin in pregnancy (ES 2011
+  6.x, clinical-reference §1.1).
 - none: normal or low (unless a known lesion with a red flag, or a hook-effect risk), including
   a result within the
   pregnancy, breastfeeding or neonatal interval (but a red flag, or a known lesion, with a result
@@ -149,6 +154,10 @@ def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: b
     """The priority of one row (see the module docstring)."""
     if ctx.mass_effect_flag is not None:
         return URGENT
+    if ctx.state_followed_lesion:
+        # a known small lesion in pregnancy or breastfeeding, the level the state's, no mass
+        # symptom: followed clinically (ES 2011 6.x), not imaged nor referred soon
+        return ROUTINE
     if not ctx.high_like:
         # A known lesion with a result above the usual (non-physiological) limit needs the
         # specialist even in pregnancy, breastfeeding or the neonatal period; a chiasmal or

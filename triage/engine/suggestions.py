@@ -36,10 +36,11 @@ from triage.engine.factors import (
     earlier_results,
     recent_graft,
     retest_after_stop,
+    state_accounts_for_level,
     stopped_agonist_note,
     stopped_agonists,
 )
-from triage.engine.intervals import NEONATAL, PREGNANCY
+from triage.engine.intervals import LACTATION, NEONATAL, PREGNANCY
 from triage.engine.labels import Labels
 from triage.engine.priority import (
     SOON,
@@ -131,6 +132,10 @@ def _imaging_needed(s: Situation) -> bool:
     fully explained by macroprolactin or a physiological state."""
     if s.ctx.mass_effect_flag is not None or s.ctx.sellar_sign_alone is not None:
         return True
+    if s.ctx.state_followed_lesion:
+        # a known small lesion in pregnancy or breastfeeding without a mass symptom: followed
+        # clinically, no MRI (ES 2011 6.x; `in_state_follow_up`)
+        return False
     if s.ctx.lesion.present and s.ctx.above_usual:
         # A known lesion above the usual limit in pregnancy, breastfeeding or a neonate:
         # the state does not explain the lesion away (ES 2011 6.x: visual fields).
@@ -294,13 +299,12 @@ def _urgent_referral(s: Situation) -> str | None:
     if flag is not None and s.ctx.above_usual:
         if s.ctx.state == NEONATAL:  # no adult limit by sex for a neonate: the later infant's
             usual = f"the limit after the neonatal period {s.ctx.amount(s.ctx.usual_uln)}"
-            why = "the neonatal interval does not exclude a sellar mass"
         else:
             usual = f"the usual limit {s.ctx.amount(s.ctx.usual_uln)}"
-            why = "a prolactinoma can grow in pregnancy"
+        interval, why = _state_red_flag_words(s.ctx)
         return (
-            f"prolactin {s.ctx.result}, above {usual} though within the {s.ctx.state} "
-            f"interval, with a mass-effect red flag ({flag.named()}): {why}"
+            f"prolactin {s.ctx.result}, above {usual} though within {interval}, with a "
+            f"mass-effect red flag ({flag.named()}): {why}"
         )
     if flag is not None:
         return (
@@ -325,6 +329,31 @@ def _urgent_referral(s: Situation) -> str | None:
     else:
         why = "no physiological state explains it"
     return f"prolactin {s.ctx.result} is above {_urgent_level(s.ctx, shown)} and {why}"
+
+
+def _state_red_flag_words(ctx: RowContext) -> tuple[str, str]:
+    """(the physiological interval that judged the result, why the state does not explain a
+    red flag), in the words of the state the patient is in: pregnancy, breastfeeding, or the
+    first week after delivery (breastfeeding or not), or the neonatal period."""
+    if ctx.state == NEONATAL:
+        return "the neonatal interval", "the neonatal interval does not exclude a sellar mass"
+    if ctx.state == PREGNANCY:
+        return (
+            "the pregnancy interval",
+            "pregnancy explains the level, not the red flag: a prolactinoma can grow in pregnancy",
+        )
+    if ctx.judged_first_week:
+        interval, state = (
+            "the interval of the first week after delivery",
+            "the first week after delivery",
+        )
+    else:
+        interval, state = "the breastfeeding interval", "breastfeeding"
+    return (
+        interval,
+        f"{state} explains the level, not the red flag: a prolactinoma may have grown during "
+        "the pregnancy",
+    )
 
 
 def _urgent_level(ctx: RowContext, ng_ml: str) -> str:
@@ -385,6 +414,10 @@ def hook_caution(s: Situation) -> str | None:
 
 @suggestion_rule("dopamine_agonist_masking", "dopamine_agonist_present", any_status=True)
 def masking_caution(s: Situation) -> str | None:
+    if s.ctx.state_followed_lesion:
+        # a known small lesion in pregnancy or breastfeeding: the treatment's stop or use is
+        # the referral's (in_state_follow_up), no level is read for a hidden rise
+        return None
     if not s.ctx.high_like:
         return _masking_not_high(s.ctx)
     masking = [m for m in s.ctx.drugs if m.drug.masks]
@@ -470,9 +503,74 @@ def _masking_not_high(ctx: RowContext) -> str | None:
     return "; ".join(said)
 
 
-@suggestion_rule("endocrine_referral", "soon_priority", any_status=True)
+@suggestion_rule("endocrine_referral", "specialist_needed", any_status=True)
 def endocrine_referral(s: Situation) -> str | None:
-    return _paediatric(s.ctx, _endocrine_referral(s))
+    if s.ctx.state_followed_lesion:
+        return in_state_follow_up(s.ctx)
+    text = _paediatric(s.ctx, _endocrine_referral(s))
+    agonist = _agonist_in_state(s.ctx)
+    return f"{text}; {agonist}" if text is not None and agonist else text
+
+
+def in_state_follow_up(ctx: RowContext) -> str:
+    """The endocrine review of a known small lesion in pregnancy or breastfeeding whose level
+    the state accounts for, without a mass symptom (ctx.state_followed_lesion): prolactin rises
+    physiologically, so it says nothing of the lesion; no MRI and no routine prolactin in
+    pregnancy; a clinical review for headache or visual symptoms, with visual fields and an MRI
+    without gadolinium only if they appear; a dopamine agonist stopped once the pregnancy is
+    confirmed (clinical-reference §1.1, ES 2011 6.x)."""
+    known = f"known small pituitary lesion ({ctx.lesion.evidence})"
+    if ctx.state == PREGNANCY:
+        text = (
+            f"{known} in pregnancy, no headache or visual symptoms written: prolactin rises "
+            "physiologically in pregnancy and says nothing of the lesion, so it is not measured "
+            "routinely and no MRI is needed; clinical review for headache or visual symptoms "
+            "during the pregnancy, with visual fields and an MRI without gadolinium only if "
+            "they appear (ES 2011, pregnancy)"
+        )
+    else:
+        text = (
+            f"{known} while breastfeeding, no headache or visual symptoms written: "
+            "breastfeeding raises prolactin, which says nothing of the lesion, so no MRI is "
+            "needed; clinical review for headache or visual symptoms, with visual fields and an "
+            "MRI only if they appear; prolactin is reassessed once breastfeeding ends"
+        )
+    agonist = _agonist_in_state(ctx)
+    return f"{text}; {agonist}" if agonist else text
+
+
+def _agonist_in_state(ctx: RowContext) -> str:
+    """For a known pituitary lesion in pregnancy or breastfeeding whose level the state accounts
+    for, without a red flag: what to do with a prolactin-lowering treatment taken (not written
+    as stopped), else "".  In pregnancy it is stopped once the pregnancy is confirmed, with the
+    exceptions a macroadenoma can make (clinical-reference §1.1, ES 2011 6.x); it suppresses
+    lactation."""
+    if (
+        ctx.state not in (PREGNANCY, LACTATION)
+        or not ctx.lesion.present
+        or ctx.lesion.suspected
+        or not ctx.state_explains_level
+        or ctx.mass_effect_flag is not None
+    ):
+        return ""
+    taken = [m for m in ctx.prolactin_treatment if not m.stopped]
+    if not taken:
+        return ""
+    names = _drug_names(taken)
+    if ctx.state == LACTATION:
+        return (
+            f"{names} suppresses lactation: whether it is taken while breastfeeding is decided "
+            "with the endocrinologist"
+        )
+    if ctx.small_lesion:
+        return (
+            f"{names}: stop it once the pregnancy is confirmed, as agreed with the "
+            "endocrinologist (ES 2011, pregnancy)"
+        )
+    return (
+        f"{names}: stopped once the pregnancy is confirmed unless the macroadenoma calls for "
+        "continuing it, as decided with the endocrinologist (ES 2011, pregnancy)"
+    )
 
 
 def _endocrine_referral(s: Situation) -> str | None:
@@ -1275,7 +1373,7 @@ def pituitary_function(s: Situation) -> str | None:
         return _pituitary_damage_reason(s.ctx)
     if _no_macro_work_up(s) or _mri_already_normal(s):
         return None
-    if _pregnant_without_mri(s):
+    if _pregnant_no_red_flag(s):
         return None  # pregnancy alters the axes: assessed once it is over, with the MRI
     axes = "assess the other pituitary axes (cortisol, thyroid, gonadal, IGF-1)"
     return f"{why}: {_if_macroadenoma(s)}{axes}"
@@ -1313,9 +1411,16 @@ def visual_fields(s: Situation) -> str | None:
     why = s.pituitary_reason
     if why is None or not s.imaging_needed or _no_macro_work_up(s) or _mri_already_normal(s):
         return None
+    headache = _pregnant_headache(s)
+    if headache:
+        return f"{why}{headache}: formal visual fields now for chiasmal compression"
     if _pregnant_without_mri(s):
+        # a known lesion (a macroadenoma: small ones have none, _no_macro_work_up) is followed
+        # with visual fields each trimester (ES 2011, pregnancy)
+        each = " each trimester" if s.ctx.lesion.present else ""
         return (
-            f"{why}: in pregnancy no routine MRI, so formal visual fields for chiasmal compression"
+            f"{why}: in pregnancy no routine MRI, so formal visual fields{each} for chiasmal "
+            "compression" + (" (ES 2011, pregnancy)" if each else "")
         )
     # a mass symptom (headache) has its visual fields checked now, not after the MRI (BNSSG:
     # headache and visual fields checked before referral; clinical-reference §5, §8)
@@ -1323,10 +1428,10 @@ def visual_fields(s: Situation) -> str | None:
     return f"{why}: {when}formal visual fields for chiasmal compression"
 
 
-def _pregnant_without_mri(s: Situation) -> bool:
+def _pregnant_no_red_flag(s: Situation) -> bool:
     """Pregnant without a red flag or a sellar sign, with a known lesion (followed, not imaged
-    again) or without a level that rules a prolactinoma in: no routine MRI (ES 2011,
-    pregnancy), so what would follow the MRI is judged without it (`pituitary_mri`)."""
+    again) or without a level that rules a prolactinoma in: the other axes are assessed once
+    the pregnancy is over (pregnancy alters them)."""
     ctx = s.ctx
     return (
         ctx.state == PREGNANCY
@@ -1336,6 +1441,22 @@ def _pregnant_without_mri(s: Situation) -> bool:
     )
 
 
+def _pregnant_without_mri(s: Situation) -> bool:
+    """`_pregnant_no_red_flag` without a headache either: no routine MRI (ES 2011, pregnancy),
+    so what would follow the MRI is judged without it (`pituitary_mri`)."""
+    return _pregnant_no_red_flag(s) and s.ctx.mass_symptom is None
+
+
+def _pregnant_headache(s: Situation) -> str:
+    """'; with a headache in pregnancy (evidence)' for a known lesion in pregnancy with a
+    headache and no red flag: imaged (MRI without gadolinium) and visual fields checked now, as
+    ES 2011 advises for headache or visual change in pregnancy; else ''."""
+    headache = s.ctx.mass_symptom
+    if headache is None or not s.ctx.lesion.present or not _pregnant_no_red_flag(s):
+        return ""
+    return f"; with a headache in pregnancy ({headache.evidence()})"
+
+
 def _no_macro_work_up(s: Situation) -> bool:
     """No visual fields or pituitary function tests: a known lesion below macroadenoma size, or
     only a mild monomeric excess, without a red flag or a level that rules a prolactinoma in
@@ -1343,6 +1464,8 @@ def _no_macro_work_up(s: Situation) -> bool:
     ctx = s.ctx
     if ctx.has("red_flag") or ctx.sellar_sign_alone is not None or s.path == IMAGING_FIRST:
         return False
+    if _pregnant_headache(s):
+        return False  # a headache in pregnancy with a known lesion: visual fields now
     if ctx.small_lesion:
         return True
     return _mild_true_excess(s)
@@ -1372,8 +1495,8 @@ def _drug_despite_level(s: Situation) -> str | None:
     """A drug factor at a level drugs rarely reach alone (above drug_rarely_exceeds_ng_ml, even
     a drug that can reach it): the raising drugs' names, else None.  Korbonits 2000: above
     2,500 mU/L image whatever the drug (clinical-reference §1.3, §8)."""
-    if s.ctx.status != "high" or not beyond_drug_reach(s.ctx):
-        return None
+    if s.ctx.status != "high" or not beyond_drug_reach(s.ctx) or state_accounts_for_level(s.ctx):
+        return None  # (a level pregnancy or breastfeeding accounts for: no drug's reach)
     drug_codes = {c for c in s.codes if c.startswith(DRUG_FACTOR_PREFIX)}
     raising = [
         m
@@ -1402,6 +1525,9 @@ def _pituitary_mri(s: Situation) -> str | None:
     if s.ctx.mass_effect_flag is not None:
         gadolinium = " (without gadolinium in pregnancy)" if pregnant else ""
         return f"{why}: pituitary MRI without delay{gadolinium}"
+    headache = _pregnant_headache(s)
+    if headache:
+        return f"{why}{headache}: pituitary MRI without gadolinium (ES 2011, pregnancy)"
     if _pregnant_without_mri(s):
         # a known lesion, or a level pregnancy does not explain, without a red flag
         return (
