@@ -469,36 +469,47 @@ def _above_range_class() -> str:
     )
 
 
+def _unnumbered_phrases(name: str, qualifier: str) -> tuple[str, frozenset[str]]:
+    """(an alternation of the phrases of synonyms.toml [values.<name>] and of the out-of-range
+    words of `qualifier`, longest first; its whole-cell words), normalised."""
+    table = synonyms_data()["values"]
+    listed = table[name]
+    phrases = {normalise_word(p) for p in (*listed["phrases"], *table["out_of_range"][qualifier])}
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return alternatives, frozenset(normalise_word(c) for c in listed["cells"])
+
+
+def _says_unnumbered(cell: object, found: tuple[re.Pattern[str], frozenset[str]]) -> bool:
+    """The cell is one of `found`'s whole-cell words (brackets and marks aside) or holds one of
+    its phrases."""
+    if not isinstance(cell, str) or not cell.strip():
+        return False
+    pattern, cells = found
+    text = normalise_word(cell.replace("’", "'"))
+    return text.strip(" ()[]!*") in cells or pattern.search(text) is not None
+
+
 @cache
 def _above_range_unnumbered() -> tuple[re.Pattern[str], frozenset[str]]:
-    table = synonyms_data()["values"]
-    listed = table["above_range_unnumbered"]
-    phrases = {normalise_word(p) for p in (*listed["phrases"], *table["out_of_range"][">"])}
-    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    alternatives, cells = _unnumbered_phrases("above_range_unnumbered", ">")
     alternatives = f"{alternatives}|{_above_range_class()}"
     # whole words: a phrase starting or ending in a letter or digit is not part of a longer word
     pattern = re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])")
-    return pattern, frozenset(normalise_word(c) for c in listed["cells"])
+    return pattern, cells
 
 
 def above_range_unnumbered(cell: object) -> bool:
     """The (unparseable) prolactin cell says the result is above the assay's measuring range,
     high or being diluted, without a number to triage ("über Messbereich", "> MB", "Verdünnung
     folgt", "HIGH": synonyms.toml [values.above_range_unnumbered]): it may be urgent."""
-    if not isinstance(cell, str) or not cell.strip():
-        return False
-    pattern, cells = _above_range_unnumbered()
-    text = normalise_word(cell.replace("’", "'"))
-    bare = text.strip(" ()[]!*")
-    return bare in cells or pattern.search(text) is not None
+    return _says_unnumbered(cell, _above_range_unnumbered())
 
 
 @cache
 def _below_limit_unnumbered() -> tuple[re.Pattern[str], frozenset[str]]:
     table = synonyms_data()["values"]
     listed = table["below_limit_unnumbered"]
-    phrases = {normalise_word(p) for p in (*listed["phrases"], *table["out_of_range"]["<"])}
-    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    alternatives, cells = _unnumbered_phrases("below_limit_unnumbered", "<")
     below, nouns = _alternation(listed["below"]), _alternation(listed["limit_nouns"])
     articles = _alternation(table["above_range_unnumbered"]["articles"])
     undershot = _alternation(listed["undershot"])
@@ -507,7 +518,7 @@ def _below_limit_unnumbered() -> tuple[re.Pattern[str], frozenset[str]]:
         rf"|(?<![\w<])(?:{below})\s*(?:(?:{articles})(?:\s+|(?<=')))"
         rf"{{0,2}}(?:{nouns})(?![\w])|(?<![\w])(?:{nouns})\s+(?:{undershot})(?![\w])"
     )
-    return pattern, frozenset(normalise_word(c) for c in listed["cells"])
+    return pattern, cells
 
 
 def below_limit_unnumbered(cell: object) -> bool:
@@ -515,12 +526,7 @@ def below_limit_unnumbered(cell: object) -> bool:
     detection or quantitation, or its measuring range, without a number ("<LOD", "<LLOQ",
     "BLQ", "< NWG", "< LQ", "not detected", "OOR <": synonyms.toml
     [values.below_limit_unnumbered]): a low result of unknown value."""
-    if not isinstance(cell, str) or not cell.strip():
-        return False
-    pattern, cells = _below_limit_unnumbered()
-    text = normalise_word(cell.replace("’", "'"))
-    bare = text.strip(" ()[]!*")
-    return bare in cells or pattern.search(text) is not None
+    return _says_unnumbered(cell, _below_limit_unnumbered())
 
 
 def is_spreadsheet_error(cell: object) -> bool:
