@@ -2468,16 +2468,13 @@ def _interval_letter_tables() -> tuple[tuple[str, dict[str, str], frozenset[str]
     )
 
 
-def sex_label_letters(
-    sex_cells: Sequence[object], sex_header: str, headers: Iterable[str]
-) -> dict[str, str]:
+def sex_label_letters(column: LetterReading | None, headers: Iterable[str]) -> dict[str, str]:
     """How the file's language reads one-letter sex labels that read two ways (letter -> "F" /
-    "M"; sex_intervals_read): by its sex column's language-dependent codes (sex_letter_reading:
-    V beside M under "Geslacht" is vrouw, under "Sexo" varón) and by its headers' language
-    (synonyms.toml [[values.sex.interval_letter_readings]] headers).  A letter the evidence
-    reads both ways is left out."""
+    "M"; sex_intervals_read): by its sex column's language-dependent codes (``column``, its
+    sex_letter_reading: V beside M under "Geslacht" is vrouw, under "Sexo" varón) and by its
+    headers' language (synonyms.toml [[values.sex.interval_letter_readings]] headers).  A letter
+    the evidence reads both ways is left out."""
     told: list[Mapping[str, str | None]] = []
-    column = sex_letter_reading(sex_cells, sex_header) if sex_cells else None
     if column is not None and column.name:
         told.append(column.letters)
     headings = [normalise_word(h) for h in headers if isinstance(h, str)]

@@ -1424,9 +1424,10 @@ class _Builder:
         if sex_col is not None:
             found = self.table.distinct(sex_col)
             seen = [u for u, k in zip(found.uniques, _used(found), strict=True) if k]
-        file_letters = sex_label_letters(
-            seen, self.table.headers.get("sex", ""), self.table.headers.values()
-        )
+        # the sex column's one-letter codes as its language reads them ("M" is mujer beside
+        # "V" varón): for the interval cell's labels and for each row's own sex below
+        reading = sex_letter_reading(seen, self.table.headers.get("sex", "sex")) if seen else None
+        file_letters = sex_label_letters(reading, self.table.headers.values())
         reads = [
             sex_intervals_read(u, decimal, file_letters)
             if p is None and not is_empty_value(u)
@@ -1453,9 +1454,7 @@ class _Builder:
             return codes, parsed
         sexes = np.full(self.n, None)
         if sex_col is not None:
-            # the sex as the frame reads it (one-letter codes by the column's language: "M" is
-            # mujer beside "V" varón), so that each row gets its own sex's interval
-            reading = sex_letter_reading(seen, self.table.headers.get("sex", "sex"))
+            # the sex as the frame reads it, so that each row gets its own sex's interval
             letters = reading.letters if reading is not None else None
             sexes = self._apply(sex_col, partial(sex_of_cell, letters=letters))
         ages, menopausal = self._interval_states(by_sex)
