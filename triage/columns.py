@@ -1677,7 +1677,10 @@ def recognise_columns(
         if (
             name in OTHER_UNIT_FIELDS
             and col not in aside
-            and _other_unit(texts[used_col], texts[col], name)
+            and (
+                _other_unit(texts[used_col], texts[col], name)
+                or _same_test(texts[used_col], texts[col], name)
+            )
         ):
             match.other_unit_columns.setdefault(name, []).append(col)
             continue
@@ -3694,6 +3697,17 @@ def _other_unit(used: str, other: str, name: str) -> bool:
     if head.main == its_head.main:
         return True
     return any(f == name and s >= EXACT_SCORE - 1 for f, s in candidates(other))
+
+
+def _same_test(used: str, other: str, name: str) -> bool:
+    """Column ``other`` names the test as plainly as a header can ("TSH basal" beside "TSH",
+    "eGFR (MDRD)" beside "eGFR (CKD-EPI)"), in the unit of column ``used`` or none: a second
+    column of the same test, read where the first is empty (``_other_unit`` columns are; before,
+    it was not used at all and a row giving its TSH only there read "not given: TSH")."""
+    its_unit = parse_header(other).unit.strip()
+    if its_unit and _loose(its_unit) != _loose(parse_header(used).unit):
+        return False
+    return any(f == name and s >= EXACT_SCORE - 1 for f, s in candidates(other)[:1])
 
 
 def _twin(match: ColumnMatch, name: str, col: int, beside: Sequence[int]) -> bool:

@@ -3352,7 +3352,25 @@ _FRACTION_DAYS: Final = {
     "40": _DAYS_IN["weeks"],
 }
 _FRACTION = re.compile(r"(\d+(?:[.,]\d+)?)\s*/\s*(12|52|7|40)")
-_OLD = re.compile(r"\s*(?:old|alt|de edad)$")
+
+
+@cache
+def _age_text_forms() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The words around an age's parts (synonyms.toml [values.durations] `after`, `joiners`,
+    `day_of_life`): the trailing "old" words, a joiner between two parts, a whole "day N" cell,
+    and the ordinal dot before a unit word ("12. Lebenstag")."""
+    table = synonyms_data()["values"]["durations"]
+
+    def either(key: str) -> str:
+        words = sorted((normalise_word(w) for w in table[key]), key=len, reverse=True)
+        return "|".join(re.escape(w) for w in words)
+
+    return (
+        re.compile(rf"\s*(?:{either('after')})$"),
+        re.compile(rf"(?<=[a-z.])\s+(?:{either('joiners')})\s+(?=\d)"),
+        re.compile(rf"(?:{either('day_of_life')})\.?\s*(\d{{1,3}})"),
+        re.compile(r"(\d)\.\s+(?=[a-z])"),
+    )
 
 
 @cache
@@ -3362,8 +3380,9 @@ def _duration_units() -> tuple[re.Pattern[str], dict[str, float]]:
     Ambiguous words ([values.durations.ambiguous], "j") are in the pattern but not in the table:
     a caller says what they mean (``ambiguous``), else the cell is not read."""
     days: dict[str, float] = {}
+    durations = synonyms_data()["values"]["durations"]
     for kind in _DURATION_KINDS:
-        for word in synonyms_data()["values"]["durations"][kind]:
+        for word in [*durations[kind], *durations.get(f"life_{kind}", [])]:
             days[normalise_word(word)] = _DAYS_IN[kind]
     every = set(days) | set(ambiguous_duration_words())
     words = "|".join(re.escape(w) for w in sorted(every, key=len, reverse=True))
@@ -4035,7 +4054,11 @@ def _duration_days(
         return number * default_days if math.isfinite(number) and number >= 0 else None
     if not isinstance(cell, str):
         return None
-    text = _OLD.sub("", normalise_word(_clean_text(cell)))
+    old, joiner, day_of_life, ordinal = _age_text_forms()
+    text = old.sub("", normalise_word(_clean_text(cell)))
+    text = ordinal.sub(r"\1 ", joiner.sub(" ", text))
+    if day := day_of_life.fullmatch(text):  # "J12", "dia 12": the day of life
+        return float(day.group(1)) * _DAYS_IN["days"]
     if _UPPER_BOUND.match(text):  # "<18", "under 18": only a bound, never the age itself
         return None
     plus = re.fullmatch(r"(\d+)\s*\+\s*(\d)\s*(?:d|days?)?", text)

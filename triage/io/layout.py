@@ -2513,17 +2513,20 @@ def _other_unit_rows(
         read = table.headers.get(name, name)
         for other, take, both in given:
             text = match.headers[other]
-            unit = parse_header(text).unit
+            written = parse_header(text).unit
+            # a column of the same test without a unit of its own: in the unit of the one read
+            unit = written or table.header_units.get(name, "")
             units[take] = unit
             own = np.empty(len(split.cells), dtype=object)
             own[:] = unit
             if both.any():
                 cells = np.where(both, split.cells[:, other], "")
                 table.other_unit_cells.setdefault(name, []).append((text, cells, own))
+            how = f" in {unit}" if written else " too"
             table.warnings.append(
-                f"column {text!r} gives {name} in {unit} beside column {read!r}: each row reads "
-                f"the one that holds a number ({int(take.sum())} row(s) from {text!r}, in "
-                f"{unit}); where both do, {read!r} is read"
+                f"column {text!r} gives {name}{how} beside column {read!r}: each row reads "
+                f"the one that holds a number ({int(take.sum())} row(s) from {text!r}"
+                f"{f', in {unit}' if written else ''}); where both do, {read!r} is read"
             )
         if any(take.any() for _, take, _ in given):
             table.section_units[name] = units

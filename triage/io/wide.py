@@ -3551,9 +3551,15 @@ class _Builder:
                 continue
             first = int(np.flatnonzero(apart)[0])
             column = self.table.headers.get(name, name)
+            differ = (  # a second column of the test in the same unit: the numbers differ
+                "that differ"
+                if str(self.table.header_units.get(name, "")).casefold().split()
+                == str(units[first]).casefold().split()
+                else "that are no conversion of each other"
+            )
             self.warnings.append(
                 f"{int(apart.sum())} row(s) give {name} in column {column!r} and in column "
-                f"{header!r} with numbers that are no conversion of each other (first: row "
+                f"{header!r} with numbers {differ} (first: row "
                 f"{int(self.table.source_rows[first])}): {column!r} was read, check the other one"
             )
 
