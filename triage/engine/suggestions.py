@@ -1061,7 +1061,9 @@ def check_renal(s: Situation) -> str | None:
             "lab's eGFR and the CKD stage"
         )
     if s.has_factor("renal_impairment") and ctx.num("egfr") is not None:
-        egfr = fmt(ctx.num("egfr") or float("nan"))
+        # the comparator as written ("eGFR <60", "<15"): the number alone is not the result
+        qualifier = str(ctx.raw("egfr_qualifier") or "")
+        egfr = qualifier + fmt(ctx.num("egfr") or float("nan"))
         return f"eGFR {egfr}{ctx.collected_on('egfr')} is reduced: confirm the CKD stage"
     return None
 
