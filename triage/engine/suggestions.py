@@ -1076,9 +1076,16 @@ def check_liver(s: Situation) -> str | None:
     if not ctx.adult():
         return None
     written = ctx.text("liver_disease")
-    if written is None:
-        return "no liver history given: ask about alcohol and look for signs of cirrhosis"
-    return f"liver_disease: '{written}': assess for cirrhosis (liver function, history)"
+    if written is not None:
+        return f"liver_disease: '{written}': assess for cirrhosis (liver function, history)"
+    # a liver history stated in a note ("Zirrhose ausgeschlossen", "steatosis hepatis", "chronic
+    # hepatitis C no cirrhosis", "cirrhosis? awaiting FibroScan"): given (clinical-reference §4),
+    # as the same words in the liver column are
+    if ctx.patient.liver in ("other", "suspected"):
+        said = ctx.patient.said("liver")
+        if said:
+            return f"{said}: assess for cirrhosis (liver function, history)"
+    return "no liver history given: ask about alcohol and look for signs of cirrhosis"
 
 
 @suggestion_rule("medication_review", "raising_drug_present")
