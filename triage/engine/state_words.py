@@ -248,6 +248,7 @@ class StateVocabulary:
         self._result_before = _compile(
             history.get("result_before", []) or ["(?!)"], source, "history.result_before"
         )
+        self._result_ago = after(history.get("result_ago", []), "history.result_ago")
         self._current = _compile(history.get("current", []), source, "history.current")
         self._current_value = _compile(
             history.get("current_value", []), source, "history.current_value"
@@ -727,7 +728,8 @@ class StateVocabulary:
         while ago, however recently ("bis vor 2 Wochen", "until last month": values.ended_ago).
         For a test `result`, also a date before it or after it in the forms a result is dated
         ("2019: TSH 12", "TSH 8,2 am 12.03.2019", "Kreatinin 350 im Jahr 2019": [history]
-        result_before, result_after), in a year before the sample's."""
+        result_before, result_after), in a year before the sample's, or days, weeks or months
+        before it ("TSH 11.2 three weeks ago": [history] result_ago)."""
         if result:
             dated = self._result_before.search(tail)
             if dated is not None and int(dated.group("year")) < self._year:
@@ -739,6 +741,12 @@ class StateVocabulary:
                     and not self._current.search(found.group("gap"))
                     and int(found.group("year")) < self._year
                 ):
+                    return True
+            # days, weeks or months before the sample ("TSH 11.2 three weeks ago"): an earlier
+            # sample's value, however recent ([history] result_ago)
+            for pattern in self._result_ago:
+                found = pattern.match(rest)
+                if found is not None and not self._current.search(found.group("gap")):
                     return True
         ended = ended_ago(rest[: 2 * self.after_chars])
         if ended is not None and len(ended.string[: ended.start()].split()) <= self._past_words:
