@@ -7,9 +7,9 @@ contributor; §4: CKD raises prolactin as the eGFR falls, a patient about to sta
 end-stage CKD; cirrhosis is a cause to look for, and a liver history stated anywhere is given.
 
 - an abbreviation that is also something else ("Chorea Huntington (HD)", "hip dysplasia (HD)",
-  "HD-MTX", "RRT called for syncope", the German "ERC: Choledocholithiasis") was read as dialysis
-  or CKD: the MRI, the macroprolactin screen and the referral were dropped.  Beside kidney words,
-  a schedule or "on HD" it still counts;
+  "HD-MTX", "RRT called for syncope", the German "ERC: Choledocholithiasis", a calcineurin
+  inhibitor's "CNI-Spiegel") was read as dialysis or CKD: the MRI, the macroprolactin screen
+  and the referral were dropped.  Beside kidney words, a schedule or "on HD" it still counts;
 - an earlier value dated in number words ("eGFR 12 six months ago", "TSH 11.2 two months ago",
   "sei mesi fa", "twee maanden geleden") or weeks ago ("three weeks ago", "hace 3 semanas") was
   read as this sample's;
@@ -64,6 +64,7 @@ OTHER_MEANINGS = [
     "Z.n. ERC mit Stentwechsel 2025",
     "IRC sous O2, BPCO",
     "HD 12 mm Hg",
+    "CNI-Spiegel im Zielbereich, Tacrolimus",
 ]
 
 
