@@ -97,6 +97,7 @@ THRESHOLDS: dict[str, float] = {
     "postpartum_pregnancy_possible_weeks": 5,
     "pregnancy_implausible_age_years": 60,
     "ckd_stage_likely_min": 4,
+    "ckd_stage_possible_min": 3,
     "open_result_urgent_fraction": 0.8,
 }
 BANDS = (("mild", 0), ("moderate", 50), ("marked", 100), ("very_high", 250), ("extreme", 500))

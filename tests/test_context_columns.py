@@ -50,16 +50,23 @@ def test_a_kidney_disease_answer_is_a_possible_renal_cause(
         ("stade 4", "likely"),
         ("terminale Niereninsuffizienz", "likely"),
         ("3b", "possible"),
-        ("CKD 2", "possible"),
+        ("CKD 3a", "possible"),
     ],
 )
 def test_a_kidney_disease_stage_decides_the_strength(
     tmp_path: Path, cell: str, strength: str
 ) -> None:
-    """From CKD stage 4 (eGFR below 30 by definition) kidney disease is a likely cause, below it
-    a possible one (thresholds.toml ckd_stage_likely_min, egfr_renal_likely)."""
+    """From CKD stage 4 (eGFR below 30 by definition) kidney disease is a likely cause, at stage
+    3 a possible one (thresholds.toml ckd_stage_likely_min, egfr_renal_likely)."""
     results = triage_csv(tmp_path, f"ID,Sex,Age,Prolactin (ng/mL),CKD stage\nK1,M,70,45,{cell}\n")
     assert f"renal_impairment ({strength})" in results.iloc[0]["factor_evidence"]
+
+
+def test_a_kidney_disease_stage_1_or_2_is_no_factor(tmp_path: Path) -> None:
+    """CKD G1-G2 is an eGFR of 60 or more by definition: no renal cause, as that eGFR is none
+    (thresholds.toml ckd_stage_possible_min; clinical-reference §8)."""
+    results = triage_csv(tmp_path, "ID,Sex,Age,Prolactin (ng/mL),CKD stage\nK1,M,70,45,CKD 2\n")
+    assert "renal_impairment" not in results.iloc[0]["factors"]
 
 
 def test_a_measured_egfr_outweighs_the_kidney_disease_column(tmp_path: Path) -> None:

@@ -217,11 +217,13 @@ def test_a_yes_no_ckd_column_holding_stages(tmp_path: Path) -> None:
             assert evidence.startswith("renal_impairment (likely)"), (column, evidence)
             assert f"stage {pid[1]}" in evidence, (column, evidence)
             assert "mL/min" not in evidence, (column, evidence)  # never an eGFR of 4 or 5
-        for pid in ("S3", "S1"):  # "1" beside stages is stage 1, not a yes of no stage
-            evidence = _renal(frame, pid)
-            assert evidence.startswith("renal_impairment (possible)"), (column, evidence)
-            assert f"stage {pid[1]}" in evidence, (column, evidence)
-            assert "mL/min" not in evidence, (column, evidence)
+        evidence = _renal(frame, "S3")
+        assert evidence.startswith("renal_impairment (possible)"), (column, evidence)
+        assert "stage 3" in evidence, (column, evidence)
+        assert "mL/min" not in evidence, (column, evidence)
+        # "1" beside stages is stage 1 (an eGFR of 90 or more: no factor), not a yes of no
+        # stage (a possible cause)
+        assert _renal(frame, "S1") == "", column
         assert "renal_impairment" not in _factors(frame, "S0"), column
 
 
@@ -236,7 +238,8 @@ def test_a_kdigo_stage_column(tmp_path: Path) -> None:
         assert _renal(frame, "G3").startswith("renal_impairment (possible)"), column
         for pid in ("G4", "G5", "D5"):
             assert _renal(frame, pid).startswith("renal_impairment (likely)"), (column, pid)
-        assert "stage 2" in _renal(frame, "G2"), column
+        # stage 2: an eGFR of 60 or more by definition, no factor (ckd_stage_possible_min)
+        assert _renal(frame, "G2") == "", column
 
 
 def test_a_zero_one_ckd_column_is_still_a_yes_no(tmp_path: Path) -> None:

@@ -3501,11 +3501,25 @@ def _last_dose_pattern() -> re.Pattern[str]:
 
 
 @cache
+@cache
+def count_words() -> dict[str, int]:
+    """Two to twelve written as words ([values.stopped.counts]: "two", "zwei", "trois", "seis",
+    "sei", "twaalf"), lower case without accents, and the number each is."""
+    table = synonyms_data()["values"]["stopped"]["counts"]
+    return {normalise_word(str(w)): int(n) for n, words in table.items() for w in words}
+
+
+def _count_words_pattern() -> str:
+    """count_words() as one alternation, longest first."""
+    return "|".join(re.escape(w) for w in sorted(count_words(), key=len, reverse=True))
+
+
 def _time_span(n: int) -> str:
-    """A number (in digits, or a word for one: "a", "einer", "une", [values.stopped] `one`) and a
-    [values.durations] unit; groups number<n>, one<n>, unit<n>."""
+    """A number (in digits, or a word for one: "a", "einer", "une", [values.stopped] `one`, or
+    for two to twelve: "two", "zwei", "trois", [values.stopped.counts]) and a [values.durations]
+    unit; groups number<n>, one<n>, unit<n>."""
     units = _duration_unit_pattern()
-    one = "|".join(synonyms_data()["values"]["stopped"]["one"])
+    one = "|".join([*synonyms_data()["values"]["stopped"]["one"], _count_words_pattern()])
     return (
         rf"(?:(?P<number{n}>\d+(?:[.,]\d+)?)\s*|(?P<one{n}>\b(?:{one}))\s+)"
         rf"(?P<unit{n}>{units})\.?(?![^\W\d_])"
@@ -3547,7 +3561,10 @@ def _span_days(found: re.Match[str]) -> float | None:
     if per is None:
         return None
     number = found.group(f"number{n}")
-    return (float(number.replace(",", ".")) if number else 1.0) * per
+    if number:
+        return float(number.replace(",", ".")) * per
+    word = found.group(f"one{n}") or ""  # a word for one, or two to twelve in words
+    return count_words().get(normalise_word(word), 1) * per
 
 
 @cache
@@ -3561,7 +3578,10 @@ def _one_before_unit() -> re.Pattern[str]:
     _, days = _duration_units()
     words = [w for w in days if len(w) > 1 and w not in stopped["one_not_before"]]
     units = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W\d_])(?P<one>{one})\s+(?:{units})\.?(?![^\W\d_])")
+    return re.compile(
+        rf"(?<![^\W\d_])(?:(?P<one>{one})|(?P<count>{_count_words_pattern()}))\s+(?:{units})"
+        rf"\.?(?![^\W\d_])"
+    )
 
 
 def _folded_chars(text: str) -> str:
@@ -3578,8 +3598,10 @@ def _folded_chars(text: str) -> str:
 def one_as_digit(text: str) -> str:
     """``text`` with a word for one before a duration unit written as the digit ("parto hace un
     mes": "parto hace 1  mes", "vor einem Monat": "vor 1     Monat", "delivered a week ago":
-    "delivered 1 week ago"), padded with spaces to the same length, so that a note's time
-    patterns, written for digits, read it and the note keeps its offsets (_one_before_unit)."""
+    "delivered 1 week ago"), and two to twelve as theirs ("sei mesi fa": "6   mesi fa", "vor
+    zwei Monaten": "vor 2    Monaten", [values.stopped.counts]), padded with spaces to the same
+    length, so that a note's time patterns, written for digits, read it and the note keeps its
+    offsets (_one_before_unit)."""
     if not any(ch.isspace() for ch in text):
         return text
     folded = _folded_chars(text)
@@ -3588,8 +3610,13 @@ def one_as_digit(text: str) -> str:
     parts: list[str] = []
     at = 0
     for found in _one_before_unit().finditer(folded):
-        start, end = found.span("one")
-        parts.extend((text[at:start], "1".ljust(end - start)))
+        if found.group("one") is not None:
+            start, end = found.span("one")
+            digits = "1"
+        else:  # two to twelve in words ("sei mesi fa": "6   mesi fa")
+            start, end = found.span("count")
+            digits = str(count_words()[found.group("count")])
+        parts.extend((text[at:start], digits.ljust(end - start)))
         at = end
     if not parts:
         return text

@@ -964,9 +964,13 @@ def _raised_creatinine_text(ctx: RowContext, estimate: CreatinineEstimate) -> st
 
 def _ckd_without_egfr(ctx: RowContext) -> list[Finding]:
     """Chronic kidney disease written with no eGFR: from ckd_stage_likely_min (eGFR below
-    egfr_renal_likely by definition) a likely cause, else possible."""
+    egfr_renal_likely by definition) a likely cause; a stage below ckd_stage_possible_min (G1-G2:
+    an eGFR of egfr_renal_possible or more by definition) none, as that eGFR is none; else
+    possible."""
     rule = "kidney_function"
     stage = ctx.patient.ckd_stage or 0
+    if 0 < stage < ctx.t("ckd_stage_possible_min"):
+        return []
     said = ctx.patient.said("ckd")
     if stage >= ctx.t("ckd_stage_likely_min"):
         ceiling = ctx.t("renal_typical_max_ng_ml")

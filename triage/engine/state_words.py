@@ -147,6 +147,9 @@ class _Concept:
     # another word of the cell that makes its words mean something else ("IVF ... ET 10.12.2026":
     # an embryo transfer, not the German errechneter Termin): then it says nothing
     unless: re.Pattern[str] | None = None
+    # words one of which the cell must hold for its words to mean the state (`needs`: an
+    # abbreviation that is also something else, "HD", "RRT", "ERC", read only beside renal words)
+    needs: re.Pattern[str] | None = None
 
     def reads(self, column: str) -> bool:
         if column in OPT_IN_COLUMNS:  # read only by the concepts that name it
@@ -248,6 +251,7 @@ class StateVocabulary:
         self._result_before = _compile(
             history.get("result_before", []) or ["(?!)"], source, "history.result_before"
         )
+        self._result_ago = after(history.get("result_ago", []), "history.result_ago")
         self._current = _compile(history.get("current", []), source, "history.current")
         self._current_value = _compile(
             history.get("current_value", []), source, "history.current_value"
@@ -336,6 +340,8 @@ class StateVocabulary:
         concepts = spec.get("concept", [])
         if not isinstance(concepts, list) or not concepts:
             raise ConfigError(source, "no [[concept]] tables")
+        # shared context word lists a concept's `needs` may name ([contexts])
+        self._contexts = {str(k): [str(p) for p in v] for k, v in spec.get("contexts", {}).items()}
         self._concepts = tuple(self._concept(body) for body in concepts)
         self._tail = re.compile(rf"(?:\S+\s*){{0,{self.window}}}$")
         # a doubt may be longer than the negation window ("non si esclude una gravidanza", "no se
@@ -402,8 +408,12 @@ class StateVocabulary:
         past: list[Fact] = []  # facts of a state written as past history or as ended
         work = self._protect(text)
         # concepts whose words another word of the cell makes mean something else (`unless`)
+        # ... or whose context words it lacks (`needs`)
         vetoed = frozenset(
-            c.name for c in self._concepts if c.unless is not None and c.unless.search(text)
+            c.name
+            for c in self._concepts
+            if (c.unless is not None and c.unless.search(text))
+            or (c.needs is not None and not c.needs.search(text))
         )
         listed = negated_list_spans(work)  # "denies pregnancy, breastfeeding": both denied
         start = 0
@@ -727,7 +737,8 @@ class StateVocabulary:
         while ago, however recently ("bis vor 2 Wochen", "until last month": values.ended_ago).
         For a test `result`, also a date before it or after it in the forms a result is dated
         ("2019: TSH 12", "TSH 8,2 am 12.03.2019", "Kreatinin 350 im Jahr 2019": [history]
-        result_before, result_after), in a year before the sample's."""
+        result_before, result_after), in a year before the sample's, or days, weeks or months
+        before it ("TSH 11.2 three weeks ago": [history] result_ago)."""
         if result:
             dated = self._result_before.search(tail)
             if dated is not None and int(dated.group("year")) < self._year:
@@ -739,6 +750,12 @@ class StateVocabulary:
                     and not self._current.search(found.group("gap"))
                     and int(found.group("year")) < self._year
                 ):
+                    return True
+            # days, weeks or months before the sample ("TSH 11.2 three weeks ago"): an earlier
+            # sample's value, however recent ([history] result_ago)
+            for pattern in self._result_ago:
+                found = pattern.match(rest)
+                if found is not None and not self._current.search(found.group("gap")):
                     return True
         ended = ended_ago(rest[: 2 * self.after_chars])
         if ended is not None and len(ended.string[: ended.start()].split()) <= self._past_words:
@@ -900,7 +917,24 @@ class StateVocabulary:
             infant=bool(body.get("infant", False)),
             dated=pairs("dated"),
             unless=_compile(body["unless"], self.source, name) if body.get("unless") else None,
+            needs=self._needs(name, body),
         )
+
+    def _needs(self, name: str, body: Mapping[str, Any]) -> re.Pattern[str] | None:
+        """A concept's `needs`: its own regular expressions, and the [contexts] lists it names."""
+        needs = body.get("needs")
+        if not needs:
+            return None
+        patterns: list[str] = []
+        for item in needs:
+            if str(item).startswith("@"):  # "@renal": the [contexts] list renal
+                listed = self._contexts.get(str(item)[1:])
+                if listed is None:
+                    raise ConfigError(self.source, f"concept {name!r} needs unknown {item!r}")
+                patterns.extend(listed)
+            else:
+                patterns.append(str(item))
+        return _compile(patterns, self.source, name)
 
 
 _ROMAN_STAGES: Final = {

@@ -1061,7 +1061,9 @@ def check_renal(s: Situation) -> str | None:
             "lab's eGFR and the CKD stage"
         )
     if s.has_factor("renal_impairment") and ctx.num("egfr") is not None:
-        egfr = fmt(ctx.num("egfr") or float("nan"))
+        # the comparator as written ("eGFR <60", "<15"): the number alone is not the result
+        qualifier = str(ctx.raw("egfr_qualifier") or "")
+        egfr = qualifier + fmt(ctx.num("egfr") or float("nan"))
         return f"eGFR {egfr}{ctx.collected_on('egfr')} is reduced: confirm the CKD stage"
     return None
 
@@ -1074,9 +1076,16 @@ def check_liver(s: Situation) -> str | None:
     if not ctx.adult():
         return None
     written = ctx.text("liver_disease")
-    if written is None:
-        return "no liver history given: ask about alcohol and look for signs of cirrhosis"
-    return f"liver_disease: '{written}': assess for cirrhosis (liver function, history)"
+    if written is not None:
+        return f"liver_disease: '{written}': assess for cirrhosis (liver function, history)"
+    # a liver history stated in a note ("Zirrhose ausgeschlossen", "steatosis hepatis", "chronic
+    # hepatitis C no cirrhosis", "cirrhosis? awaiting FibroScan"): given (clinical-reference §4),
+    # as the same words in the liver column are
+    if ctx.patient.liver in ("other", "suspected"):
+        said = ctx.patient.said("liver")
+        if said:
+            return f"{said}: assess for cirrhosis (liver function, history)"
+    return "no liver history given: ask about alcohol and look for signs of cirrhosis"
 
 
 @suggestion_rule("medication_review", "raising_drug_present")
