@@ -156,6 +156,10 @@ class LabTest:
     in_words: str = ""  # the test a result in words is ("PEG recovery" = "negative": a screen)
     ambiguous: str = ""  # a number is only a note, this text after it (direction not stated)
     bare_number: str = ""  # the test a number with no unit at all is ("Macroprolactin" = "30")
+    # a line whose note is "<name as written>: <result>" (a cortisol, a testosterone), with
+    # ``morning_note`` first when it was collected in the morning (a cortisol: _named_notes)
+    named_note: bool = False
+    morning_note: str = ""
     soft_exclude: frozenset[str] = frozenset()  # words that veto it unless one of ``unless`` is
     unless: frozenset[str] = frozenset()  # there ("Prolaktin nach Ruhe": a rested repeat)
     agents: frozenset[str] = frozenset()  # ... and none of these ("nach Belastung", a drug)
@@ -216,6 +220,8 @@ def lab_tests() -> tuple[LabTest, ...]:
                 in_words=data.get("in_words", ""),
                 ambiguous=data.get("ambiguous", ""),
                 bare_number=data.get("bare_number", ""),
+                named_note=bool(data.get("named_note", False)),
+                morning_note=data.get("morning_note", ""),
                 by_unit=tuple(sorted(data.get("by_unit", {}).items())),
                 weak=frozenset(
                     key
@@ -515,6 +521,7 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     if timed.any():
         rejected = _series_urgency(table, rejected, timed)
     context, bad = _parse_context(table, specs, spec_of_row, fields, settings.decimal)
+    _named_notes(table, specs, spec_of_row, context, collected)
     rejected += bad
     warnings += _not_interpreted(context)
     attached = _attach(context, prolactin_pos, built, patient, specimen, collected, table, rejected)
@@ -1356,6 +1363,37 @@ def _parse_context(
         post_peg_high=_post_peg_limits(table, positions[keep], row_fields[keep], units, decimal),
     )
     return context, rejected
+
+
+def _named_notes(
+    table: RawTable,
+    specs: list[LabTest],
+    spec_of_row: np.ndarray,
+    context: _Context,
+    collected: np.ndarray,
+) -> None:
+    """The note of each line of a test with a ``named_note`` (a cortisol, a testosterone):
+    "<name as written>: <result> <unit>" ("Cortisol 8 Uhr: 38 nmol/l", "Testosteron: 2.1
+    nmol/l"), a cortisol's ``morning_note`` first when the line was collected from
+    thresholds.toml morning_cortisol_from_hour to morning_cortisol_until_hour ("morning
+    Cortisol: 38 nmol/L"), in place.  states.toml morning_cortisol_* and testosterone_* read
+    it as they read a note, with its unit."""
+    names = table.columns.get("test")
+    if names is None:
+        names = table.columns.get("test_code")
+    limits = load_thresholds()
+    first = limits.get("morning_cortisol_from_hour")
+    last = limits.get("morning_cortisol_until_hour")
+    for k, row in enumerate(context.positions.tolist()):
+        spec = specs[spec_of_row[row]]
+        text = context.texts[k]
+        if not spec.named_note or not isinstance(text, str) or not text:
+            continue
+        name = _text(names[row]) if names is not None else ""
+        when = pd.Timestamp(collected[row])
+        morning = bool(spec.morning_note) and not pd.isna(when) and first <= when.hour <= last
+        lead = spec.morning_note if morning else ""
+        context.texts[k] = f"{lead}{name or spec.label}: {text}"
 
 
 FRACTION_UNIT: Final = "1"  # UCUM's unit of a fraction of 1 (synonyms.toml fraction_unit_words)
