@@ -1704,6 +1704,8 @@ def recognise_columns(
     past |= aside - used
     _macroprolactin_screen_columns(match, used | past, samples)  # before the yes/no findings
     used |= set(match.note_columns)
+    _named_lab_columns(match, used | past)
+    used |= set(match.note_columns)
     _answer_fields(match, samples, set(forced or {}))
     _finding_columns(match, used | past, samples)
     used |= set(match.finding_columns)
@@ -3167,6 +3169,42 @@ def _macroprolactin_screen_columns(
             f"column {text!r} holds a qualitative macroprolactin (PEG) screen: read into "
             f"comments{target}, each cell as {form.replace('{}', '<cell>')}, as a long file's "
             "screen row is read"
+        )
+
+
+@cache
+def _named_lab_specs() -> tuple[FieldSpec, ...]:
+    """The header words of the labs read as notes (synonyms.toml [named_lab_columns]: a
+    cortisol, a total testosterone)."""
+    return tuple(_header_spec(t) for t in synonyms_data()["named_lab_columns"]["tables"])
+
+
+_BRACKETED: Final = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
+
+
+def _named_lab_columns(match: ColumnMatch, used: set[int]) -> None:
+    """An unread column of a lab read as notes (synonyms.toml [named_lab_columns]: "Morning
+    cortisol (nmol/L)", "Cortisol 8 Uhr (µg/dl)", "Testosteron (nmol/l)") is written into
+    comments as "<header>: <cell> <header's unit>" ("Morning cortisol: 38 nmol/L"), as a long
+    file's line of the test is, where states.toml morning_cortisol_* and testosterone_* read
+    it with its unit (a low morning cortisol is a red flag, a man's low testosterone a symptom)."""
+    for col, text in enumerate(match.headers):
+        if not text or col in used:
+            continue
+        header = parse_header(text)
+        if not any(score(header, spec) >= STRONG_SCORE for spec in _named_lab_specs()):
+            continue
+        name = _BRACKETED.sub(" ", text).strip().replace("{", "{{").replace("}", "}}")
+        unit = header.unit.replace("{", "{{").replace("}", "}}")
+        form = f"{name}: {{}} {unit}".rstrip()
+        match.vetoes.pop(col, None)
+        match.note_columns.append(col)
+        match.note_forms[col] = form
+        match.warnings = _without_also(match.warnings, text, col)
+        target = f" with {match.header_of('comments')!r}" if "comments" in match.fields else ""
+        match.warnings.append(
+            f"column {text!r} is read into comments{target}, each cell as "
+            f"{form.replace('{}', '<cell>')}, and read there as a note is"
         )
 
 

@@ -697,7 +697,11 @@ def _note_labs(
         written = [s.lab(name) for s in distinct]
         if any(f is not None and f.unit for f in written):
             out.update(_note_concentrations(frame, name, written, codes))
-            continue
+            # a number written without a unit ("Prolaktin n. PEG 12,0") is in the row's unit:
+            # it fills the column below, as it does when no note of the batch names a unit
+            written = [None if f is None or f.unit else f for f in written]
+            if all(f is None for f in written):
+                continue
         numbers = np.array(
             [np.nan if f is None or f.number is None else f.number for f in written], "float64"
         )[codes]

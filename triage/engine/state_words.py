@@ -41,6 +41,7 @@ from triage.resources import data_file
 from triage.schema import ConfigError, field_words
 from triage.transliteration import vocabulary
 from triage.values import (
+    PERCENT_FULL,
     code_label,
     code_text,
     complement_percent,
@@ -810,8 +811,14 @@ class StateVocabulary:
         elif concept.ckd_stage is not None:
             out.append(Fact("ckd_stage", "", column, quote, float(concept.ckd_stage)))
         # a lab number written in a note ("eGFR 14", "TSH 25", "eGFR >60"), with its < or >
-        if "value" in groups and concept.number.startswith(LAB):
-            value = _lab_number(groups["value"])
+        if ("value" in groups or "fraction" in groups) and concept.number.startswith(LAB):
+            # a share written as a fraction of 1 ("Makroprolaktin-Anteil 0,70": 70 %), as the
+            # columns and the long lines read it (values.fraction_of_one)
+            value = (
+                _lab_number(groups["value"])
+                if "value" in groups
+                else _lab_number(groups["fraction"]) * PERCENT_FULL
+            )
             qualifier = groups.get("qualifier", "")
             if concept.complement:  # "<20% precipitated": more than 80% recovered
                 value, qualifier = complement_percent(value, qualifier)

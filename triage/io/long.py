@@ -84,6 +84,7 @@ from triage.values import (
     hcg_positive,
     hcg_unread_unit,
     hcg_unread_warning,
+    header_says_percent,
     infer_decimal_mark,
     is_empty_value,
     lab_word,
@@ -155,6 +156,10 @@ class LabTest:
     in_words: str = ""  # the test a result in words is ("PEG recovery" = "negative": a screen)
     ambiguous: str = ""  # a number is only a note, this text after it (direction not stated)
     bare_number: str = ""  # the test a number with no unit at all is ("Macroprolactin" = "30")
+    # a line whose note is "<name as written>: <result>" (a cortisol, a testosterone), with
+    # ``morning_note`` first when it was collected in the morning (a cortisol: _named_notes)
+    named_note: bool = False
+    morning_note: str = ""
     soft_exclude: frozenset[str] = frozenset()  # words that veto it unless one of ``unless`` is
     unless: frozenset[str] = frozenset()  # there ("Prolaktin nach Ruhe": a rested repeat)
     agents: frozenset[str] = frozenset()  # ... and none of these ("nach Belastung", a drug)
@@ -215,6 +220,8 @@ def lab_tests() -> tuple[LabTest, ...]:
                 in_words=data.get("in_words", ""),
                 ambiguous=data.get("ambiguous", ""),
                 bare_number=data.get("bare_number", ""),
+                named_note=bool(data.get("named_note", False)),
+                morning_note=data.get("morning_note", ""),
                 by_unit=tuple(sorted(data.get("by_unit", {}).items())),
                 weak=frozenset(
                     key
@@ -514,6 +521,7 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     if timed.any():
         rejected = _series_urgency(table, rejected, timed)
     context, bad = _parse_context(table, specs, spec_of_row, fields, settings.decimal)
+    _named_notes(table, specs, spec_of_row, context, collected)
     rejected += bad
     warnings += _not_interpreted(context)
     attached = _attach(context, prolactin_pos, built, patient, specimen, collected, table, rejected)
@@ -1297,6 +1305,7 @@ def _parse_context(
     units = _per_distinct(table, "unit", _text)
     texts = [u for u in results.uniques if isinstance(u, str)]
     decimal = decimal_given or infer_decimal_mark(texts) or table.decimal_hint
+    units = _share_units(table, specs, spec_of_row, positions, units, decimal)
     unit_codes, unit_values = pd.factorize(units[positions])
     combined = (spec_of_row[positions] * len(results.uniques) + results.codes[positions]) * max(
         len(unit_values), 1
@@ -1354,6 +1363,121 @@ def _parse_context(
         post_peg_high=_post_peg_limits(table, positions[keep], row_fields[keep], units, decimal),
     )
     return context, rejected
+
+
+def _named_notes(
+    table: RawTable,
+    specs: list[LabTest],
+    spec_of_row: np.ndarray,
+    context: _Context,
+    collected: np.ndarray,
+) -> None:
+    """The note of each line of a test with a ``named_note`` (a cortisol, a testosterone):
+    "<name as written>: <result> <unit>" ("Cortisol 8 Uhr: 38 nmol/l", "Testosteron: 2.1
+    nmol/l"), a cortisol's ``morning_note`` first when the line was collected from
+    thresholds.toml morning_cortisol_from_hour to morning_cortisol_until_hour ("morning
+    Cortisol: 38 nmol/L"), in place.  states.toml morning_cortisol_* and testosterone_* read
+    it as they read a note, with its unit."""
+    names = table.columns.get("test")
+    if names is None:
+        names = table.columns.get("test_code")
+    limits = load_thresholds()
+    first = limits.get("morning_cortisol_from_hour")
+    last = limits.get("morning_cortisol_until_hour")
+    for k, row in enumerate(context.positions.tolist()):
+        spec = specs[spec_of_row[row]]
+        text = context.texts[k]
+        if not spec.named_note or not isinstance(text, str) or not text:
+            continue
+        name = _text(names[row]) if names is not None else ""
+        when = pd.Timestamp(collected[row])
+        morning = bool(spec.morning_note) and not pd.isna(when) and first <= when.hour <= last
+        lead = spec.morning_note if morning else ""
+        context.texts[k] = f"{lead}{name or spec.label}: {text}"
+
+
+FRACTION_UNIT: Final = "1"  # UCUM's unit of a fraction of 1 (synonyms.toml fraction_unit_words)
+
+
+def _share_units(
+    table: RawTable,
+    specs: list[LabTest],
+    spec_of_row: np.ndarray,
+    positions: np.ndarray,
+    units: np.ndarray,
+    decimal: str | None,
+) -> np.ndarray:
+    """``units`` with the unit a share of macroprolactin line leaves unsaid ("0.70", no unit):
+    a fraction of 1 or a percentage, opposite readings of 0.70 (70 % macroprolactin, a 30 %
+    recovery; or 0.7 %, a 99.3 % recovery).  In this order, the first that speaks:
+
+    - its LOINC code (synonyms.toml ``loinc_units``: 48389-1 is the macroprolactin/prolactin
+      fraction, 51441-4 the percent macroprolactin; clinical-reference §0b);
+    - its test name saying percent ("Macroprolactin %", "% Makroprolaktin":
+      ``header_says_percent``);
+    - its reference cell: "< 0.4" is a fraction's, "< 40" or "< 40 %" a percentage's;
+    - the file's other such lines of the test: one above 1 makes them all percentages, as a
+      wide column's other cells do (wide.py ``_percents``); all at most 1 are fractions.
+
+    A line whose number is above 1, or written with its unit, keeps what it says."""
+    share = np.array([bool(specs[k].complement) for k in spec_of_row[positions]], dtype=bool)
+    if not share.any():
+        return units
+    rows = positions[share]
+    result = table.columns.get("result", np.full(len(table), "", dtype=object))
+    names = [table.columns.get(n) for n in ("test", "test_code")]
+    ranges = table.columns.get("reference_range")
+    meaning = {
+        spec.name: synonyms_data()["long_tests"][spec.name].get("loinc_units", {})
+        for spec in specs
+        if spec.complement
+    }
+    loincs = _row_loincs(table, rows)
+    out = units.copy()
+    pending: dict[str, list[int]] = {}
+    above_one: set[str] = set()
+    for row, loinc in zip(rows.tolist(), loincs, strict=True):
+        spec = specs[spec_of_row[row]]
+        quantity = parse_quantity(result[row], decimal)
+        if quantity.status != "ok" or quantity.value is None or not quantity.value > 0:
+            continue
+        if str(units[row]).strip() or quantity.unit_text:
+            continue
+        if quantity.value > 1:
+            above_one.add(spec.name)
+            continue
+        said = meaning.get(spec.name, {}).get(str(loinc or ""), "")
+        if not said and any(
+            col is not None and header_says_percent(_text(col[row])) for col in names
+        ):
+            said = "%"
+        if not said and ranges is not None:
+            said = _share_range_unit(_text(ranges[row]), decimal)
+        if said:
+            out[row] = said
+        else:
+            pending.setdefault(spec.name, []).append(row)
+    for name, waiting in pending.items():
+        if name not in above_one:
+            out[waiting] = FRACTION_UNIT
+    return out
+
+
+def _share_range_unit(text: str, decimal: str | None) -> str:
+    """The unit a share's reference cell implies: "%" when it writes one or a limit above 1
+    ("< 40"), FRACTION_UNIT when its limits are all at most 1 ("< 0,40"), "" when it says
+    nothing."""
+    if not text:
+        return ""
+    if "%" in text:
+        return "%"
+    interval = parse_interval(text, decimal)
+    if interval is None:
+        return ""
+    limits = [v for v in (interval.low, interval.high) if v is not None]
+    if not limits:
+        return ""
+    return "%" if max(limits) > 1 else FRACTION_UNIT
 
 
 def _post_peg_limits(
