@@ -1611,7 +1611,9 @@ def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
         return Quantity("missing", text=text)
     clean = _clean_text(text)
     match = _QUANTITY.fullmatch(clean)
-    if match is None:
+    if match is None or clean.endswith(_DELIMITER_CHARS):
+        # "5;", "0;": a fragment of a line split on the wrong delimiter ("15,5;" split on
+        # commas), never the number it starts with
         return Quantity("unparseable", text=text)
     flags: list[str] = []
     qualifier = _prefix_qualifier(match.group("pre"), flags)
@@ -1632,6 +1634,12 @@ def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
     return Quantity(
         "ok", value, qualifier, unit, text, _flags_say(flags) if flags else "", tuple(beside)
     )
+
+
+# The delimiters of a csv export (triage.io.delimited.DELIMITERS): a result cell that ends in one
+# is a piece of a line split wrongly.  (A comma is a decimal mark as well; "3," is no number
+# either way.)
+_DELIMITER_CHARS: Final = (";", "|", ",")
 
 
 REMARK_MIN_LETTERS: Final = 3  # "(a)", "(*)": a footnote mark, no remark

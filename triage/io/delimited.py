@@ -242,13 +242,29 @@ def _field_counts(lines: list[str], delimiter: str) -> list[int]:
             counts.append(len(row))
 
 
-def _first_split(lines: list[str]) -> str | None:
-    """The first line some delimiter splits (the header, under any title lines), else None."""
-    for line in lines:
-        if any(len(counts) == 1 and counts[0] >= 2 for counts in
-               (_field_counts([line], d) for d in DELIMITERS)):  # fmt: skip
-            return line
-    return None
+def _header_line(lines: list[str]) -> str | None:
+    """The header: the first line of the table, under any title lines, else None.
+
+    Each delimiter's table starts at the first line it splits; the lines below that start it
+    leaves whole are its gaps.  The table of the delimiter with the fewest gaps (then the
+    earliest) starts at the header.  A title with a comma over a semicolon or tab file with
+    decimal commas ("Zentrallabor Nord, Prolaktin-Export" over "1000;W;34;15,5") splits on
+    commas into as many fields as each data line, but the header line between them has no
+    comma: a gap in the comma's table, none in the semicolon's, which starts under the title.
+    """
+    best: tuple[int, int] | None = None
+    for delimiter in DELIMITERS:
+        counts = [
+            found[0] if len(found) == 1 else 0
+            for found in (_field_counts([line], delimiter) for line in lines)
+        ]
+        top = next((i for i, n in enumerate(counts) if n >= 2), None)
+        if top is None:
+            continue
+        gaps = sum(1 for n in counts[top + 1 :] if n == 1)
+        if best is None or (gaps, top) < best:
+            best = (gaps, top)
+    return None if best is None else lines[best[1]]
 
 
 def sniff_delimiter(lines: list[str], prefer_tab: bool = False) -> str:
@@ -267,10 +283,11 @@ def _sniff(lines: list[str], prefer_tab: bool) -> tuple[str, int]:
     When no delimiter is agreed on that well, the most agreed one wins.  Lines that no
     delimiter splits (a lab's title lines above the table: "Labor Musterstadt", "Gedruckt
     04.03.2026") agree with none and are left out of every share, so that three title lines over
-    a two-row semicolon table do not outvote it."""
+    a two-row semicolon table do not outvote it; a title that one splits is passed over to find
+    the header (``_header_line``)."""
     counted = {delimiter: _field_counts(lines, delimiter) for delimiter in DELIMITERS}
     unsplit = min(sum(1 for n in counts if n == 1) for counts in counted.values())
-    header = _first_split(lines)
+    header = _header_line(lines)
     found: list[tuple[str, float, int]] = []
     fits: dict[str, bool] = {}
     for delimiter, counts in counted.items():

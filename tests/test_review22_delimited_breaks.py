@@ -1,0 +1,118 @@
+"""Review 22: delimited text and cells broken the way lab inboxes break them (fix154).
+Synthetic patients only.
+
+1. A title line with a comma above a semicolon or tab export whose results use decimal commas
+   ("Zentrallabor Klinikum Nord, Prolaktin-Export" over "1002;W;45;412,0;Sehstörung") split
+   the file on commas: the title became the header, every row was rejected and a 412 µg/L
+   result with a visual disturbance was not urgent (clinical-reference §5, §8: red flag ->
+   urgent referral).  The delimiter is now the one whose table has no gaps: the header line
+   between a comma title and the data has no comma.  A result cell ending in a delimiter
+   ("5;": a piece of a line split wrongly) is never read as the number it starts with.
+2. A word hyphenated over a line break inside a cell ("Gesichtsfeld-<new line>ausfall",
+   "Metoclo-<new line>pramid") is one word for the text rules, as it already was in header
+   cells: in a quoted cell, an xlsx cell, an unquoted line break joined into its record and a
+   note wrapped onto the next spreadsheet row.  A hyphen before a capital or a digit is a
+   compound's and stays.
+3. A note going on over an unquoted line break whose next line starts with a number ("headache
+   for<new line>3 days, visual loss") is joined into its record, as one starting with a word
+   is; a line that is a result, or a short data row, is not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from triage.io.delimited import sniff_delimiter
+from triage.pipeline import TriageRequest, run_triage
+from triage.values import parse_quantity
+
+
+def _run(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """(results indexed by patient id, the rejected rows' reason codes) of one run."""
+    outcome = run_triage(
+        TriageRequest(inputs=[path], out_dir=path.parent / "out", keep_results=True)
+    )
+    assert outcome.results is not None, [e.message for e in outcome.errors]
+    reasons = [r.reason_code for r in outcome.rejected]
+    return outcome.results.set_index("patient_id"), reasons
+
+
+def _write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+# -- 1. title lines with commas above semicolon and tab files --------------------------------
+
+DE_TABLE = [
+    "Pat-Nr;Geschlecht;Alter;Prolaktin (µg/l);Bemerkung",
+    "1000;W;34;15,5;",
+    "1001;M;51;103,2;",
+    "1002;W;45;412,0;Sehstörung",
+]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        ["Zentrallabor Klinikum Nord, Prolaktin-Export"],
+        ["Laboratoire Central, export prolactine", "Imprimé le 04/03/2026, 10:15"],
+        ["Klinikum Nord, Station 3", "Gedruckt: 04.03.2026, 10:15", "Seite 1, von 1"],
+        ["Laboratorio Central, Hospital Norte", "Prolactina, suero"],
+        ["Centraal Laboratorium, Ziekenhuis Noord"],
+        ["Prolaktin-Export; Stand 04.03.2026"],  # a semicolon title: as before
+    ],
+)
+def test_a_title_with_commas_over_a_semicolon_file_leaves_its_table_read(
+    tmp_path: Path, title: list[str]
+) -> None:
+    results, reasons = _run(_write(tmp_path, "export.csv", "\n".join([*title, *DE_TABLE]) + "\n"))
+    assert reasons == []
+    assert results["prolactin_value"].to_dict() == {"1000": 15.5, "1001": 103.2, "1002": 412.0}
+    assert results.loc["1002", "priority"] == "urgent"  # §8: raised, with a visual disturbance
+    assert results.loc["1000", "status"] == "normal"
+
+
+def test_a_title_with_a_comma_over_a_tab_file_in_utf16_named_xls(tmp_path: Path) -> None:
+    """A LIS's 'Excel' export: UTF-16 tab-separated text named .xls, thousands and decimal
+    marks of the German kind ("1.250,0" was read as 0)."""
+    lines = [
+        "Labor Nord, Prolaktin",
+        "Pat-Nr\tGeschlecht\tAlter\tProlaktin (mU/l)\tBemerkung",
+        "A1\tW\t34\t1.250,0\t",
+        "A2\tM\t40\t300,5\tKopfschmerzen, Doppelbilder",
+    ]
+    results, reasons = _run(_write(tmp_path, "export.xls", "\r\n".join(lines) + "\r\n", "utf-16"))
+    assert reasons == []
+    assert results.loc["A1", "prolactin_value"] == 1250.0
+    assert results.loc["A2", "prolactin_value"] == 300.5
+
+
+def test_the_delimiter_choice_keeps_its_other_cases() -> None:
+    """A title without 'prolactin' over a tab file is chosen as tab; a comma file whose
+    medication cells hold as many semicolons on every line stays a comma file; a semicolon
+    file with decimal commas and no title stays a semicolon file."""
+    tab = ["Laboratorio Centrale, Ospedale Nord", "ID\tSesso\tEtà\tProlattina", "B1\tF\t30\t12,5"]
+    assert sniff_delimiter(tab) == "\t"
+    comma = [
+        "Patient ID,Sex,Age,Prolactin,Medications",
+        "P1,F,30,25,risperidone; sertraline; lithium",
+        "P2,F,31,26,olanzapine; citalopram; valproate",
+    ]
+    assert sniff_delimiter(comma) == ","
+    assert sniff_delimiter(DE_TABLE) == ";"
+
+
+def test_a_result_cell_ending_in_a_delimiter_is_no_number(tmp_path: Path) -> None:
+    """'5;' is a piece of '15,5;' split on commas: never a normal 5."""
+    for cell in ("5;", "0;", "3 ;", "2|", "7,"):
+        assert parse_quantity(cell).status == "unparseable", cell
+    assert parse_quantity("260; hämolytisch").value == 260.0  # a remark after it stays read
+    text = 'Patient ID,Sex,Age,Prolactin (ng/mL)\nS1,F,30,"5;"\nS2,F,30,18\n'
+    results, reasons = _run(_write(tmp_path, "export.csv", text))
+    assert list(results.index) == ["S2"]
+    assert reasons == ["unparseable_result"]
