@@ -22,12 +22,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
+from pipeline_helpers import csv_quoted
 
+from triage.columns import header_text
 from triage.io.delimited import sniff_delimiter
 from triage.pipeline import TriageRequest, run_triage
-from triage.values import parse_quantity
+from triage.values import hyphen_breaks_joined, parse_quantity
 
 
 def _run(path: Path) -> tuple[pd.DataFrame, list[str]]:
@@ -116,3 +119,88 @@ def test_a_result_cell_ending_in_a_delimiter_is_no_number(tmp_path: Path) -> Non
     results, reasons = _run(_write(tmp_path, "export.csv", text))
     assert list(results.index) == ["S2"]
     assert reasons == ["unparseable_result"]
+
+
+# -- 2. words hyphenated over a line break inside a cell -------------------------------------
+
+
+def test_hyphenation_rule_joins_words_and_keeps_compounds() -> None:
+    assert hyphen_breaks_joined("Gesichtsfeld-\r\nausfall") == "Gesichtsfeldausfall"
+    assert hyphen_breaks_joined("pérdida de vi-\n  sión") == "pérdida de visión"
+    assert hyphen_breaks_joined("Z.n. Prolaktin-\nMakroadenom") == "Z.n. Prolaktin-Makroadenom"
+    assert hyphen_breaks_joined("Kopfschmerz -\nübel") == "Kopfschmerz -\nübel"  # a dash
+    assert hyphen_breaks_joined("Kopfschmerz\n- Sehstörung") == "Kopfschmerz\n- Sehstörung"
+    assert hyphen_breaks_joined("child-bearing age") == "child-bearing age"
+    assert header_text("Ge-\nschlecht") == "Geschlecht"  # the header cells' rule, shared
+
+
+NOTES = {
+    "R1": "Gesichtsfeld-\nausfall",
+    "R2": "visual field de-\nfect",
+    "R3": "bitemporal hemia-\nnopsia",
+    "R4": "Seh-\nstörung seit 2 Wochen",
+    "R5": "pérdida de vi-\nsión",
+    "R6": "gezichtsveld-\nuitval",
+    "R7": "perte de la vi-\nsion",
+}
+DRUGS = {"D1": "Metoclo-\npramid 10 mg", "D2": "Risper-\ndal 2 mg", "D3": "Haloperi-\ndol"}
+WORDS_HEADER = "Patient ID,Sex,Age,Prolactin (ng/mL),Medications,Comments"
+
+
+def _factors(results: pd.DataFrame, patient: str) -> str:
+    return str(results.loc[patient, "factors"])
+
+
+def test_hyphenated_words_in_quoted_csv_cells_are_read(tmp_path: Path) -> None:
+    lines = [f"{p},F,45,88,,{csv_quoted(n)}" for p, n in NOTES.items()]
+    lines += [f"{p},M,45,88,{csv_quoted(d)}," for p, d in DRUGS.items()]
+    dash, compound = csv_quoted("Kopfschmerz -\nSchwindel"), csv_quoted("Prolaktin-\nKontrolle")
+    lines += [f"N1,F,45,88,,{dash}", f"N2,F,45,88,,{compound}"]
+    results, _ = _run(_write(tmp_path, "export.csv", WORDS_HEADER + "\n" + "\n".join(lines)))
+    for patient in NOTES:  # §8: a visual field defect with raised prolactin: urgent
+        assert results.loc[patient, "priority"] == "urgent", patient
+    assert "medication:antiemetic_prokinetic" in _factors(results, "D1")
+    assert "medication:antipsychotic" in _factors(results, "D2")
+    assert "medication:antipsychotic" in _factors(results, "D3")
+    assert results.loc["N1", "priority"] != "urgent"
+    assert results.loc["N2", "priority"] != "urgent"
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\n"])
+def test_hyphenated_words_over_an_unquoted_line_break_are_read(tmp_path: Path, ending: str) -> None:
+    """A bare line feed inside a CR LF file's record, or an unquoted break in an LF file."""
+    lines = [
+        WORDS_HEADER,
+        "U1,F,45,88,,Gesichtsfeld-\nausfall",
+        "U2,F,45,88,Metoclo-\npramid 10 mg,",
+        "U3,F,45,88,,Kopfschmerz",
+    ]
+    text = ending.join(lines) + ending
+    results, reasons = _run(_write(tmp_path, "export.csv", text))
+    assert results.loc["U1", "priority"] == "urgent"
+    assert "medication:antiemetic_prokinetic" in _factors(results, "U2")
+    assert results.loc["U3", "priority"] == "soon"
+    assert reasons == ["not_a_result_row"] * 2  # the joined lines, listed with their rows
+
+
+def test_hyphenated_words_in_xlsx_cells_and_wrapped_rows_are_read(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [
+        ["Pat-Nr", "Geschlecht", "Alter", "Prolaktin (µg/l)", "Medikation", "Bemerkung"],
+        ["X1", "W", 45, 88, None, "Kopfschmerzen, Doppel-\nbilder"],
+        ["X2", "W", 45, 88, "Haloperi-", None],
+        [None, None, None, None, "dol 5 mg", None],
+        ["X3", "W", 45, 88, None, "Gesichtsfeld-"],
+        [None, None, None, None, None, "ausfall"],
+        ["X4", "M", 45, 88, None, "Kopfschmerz"],
+    ]:
+        sheet.append(row)
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    results, _ = _run(path)
+    assert results.loc["X1", "priority"] == "urgent"
+    assert "medication:antipsychotic" in _factors(results, "X2")
+    assert results.loc["X3", "priority"] == "urgent"
+    assert results.loc["X4", "priority"] == "soon"

@@ -357,6 +357,25 @@ def typed_number(text: str, *, exact: bool = False) -> object:
     return FormatNumber(float(written), written, exact)
 
 
+# A hyphen ending a line inside a cell before a lower-case letter: a word broken to fit the
+# column (an Alt+Enter in Excel, a wrapped note: "Ge-\nschlecht", "Gesichtsfeld-\nausfall",
+# "Metoclo-\npramid", "pérdida de vi-\nsión"); before a capital or a digit it joins two words
+# ("Entnahme-\nDatum", "Pat-\nNr", "Prolaktin-\nMakroadenom"): the hyphen stays, the line
+# break goes.
+_SOFT_BREAK: Final = re.compile(r"(?<=[^\W\d_])-[ \t]*(?:\r?\n|\r)\s*(?=[^\W\d_A-ZÀ-ÖØ-Þ])")
+_HARD_BREAK: Final = re.compile(r"(?<=[^\W\d_])-[ \t]*(?:\r?\n|\r)\s*(?=[A-ZÀ-ÖØ-Þ\d])")
+
+
+def hyphen_breaks_joined(text: str) -> str:
+    """``text`` with each word hyphenated over a line break written as one word
+    ("Gesichtsfeld-<new line>ausfall" -> "Gesichtsfeldausfall", "Haloperi-<new line>dol" ->
+    "Haloperidol"), a compound's hyphen kept ("Pat-<new line>Nr" -> "Pat-Nr"); other line
+    breaks stay.  A header cell, and a note as the text rules read it."""
+    if "-" not in text or ("\n" not in text and "\r" not in text):
+        return text
+    return _HARD_BREAK.sub("-", _SOFT_BREAK.sub("", text))
+
+
 def cell_text(cell: object) -> str:
     """The cell as written, stripped ("" for an empty cell)."""
     if cell is None:

@@ -581,12 +581,20 @@ def _joined_cell(pieces: list[str]) -> str:
     """The pieces of a cell broken over lines as one cell on one line, quoted when it was
     broken: with "; " between them, so that each line's words keep their own sense, or a
     space after a trailing comma or hyphen (as layout._join_continuations joins a spreadsheet's
-    continuation rows)."""
+    continuation rows); a word hyphenated over the break is one word ("Metoclo-", "pramid":
+    values.hyphen_breaks_joined; the record is written on one line, so that the lines below keep
+    their numbers)."""
     if len(pieces) == 1:
         return pieces[0]
+    from triage.values import hyphen_breaks_joined
+
     text = pieces[0].rstrip("\r")
     for more in pieces[1:]:
         before, after = text.rstrip(), more.rstrip("\r").strip()
+        word = hyphen_breaks_joined(f"{before}\n{after}")  # "Gesichtsfeld-", "ausfall"
+        if "\n" not in word:
+            text = word
+            continue
         text = (
             f"{before} {after}" if not before or before.endswith(_GOES_ON) else f"{before}; {after}"
         )

@@ -60,6 +60,7 @@ from triage.values import (
     duration_word_days,
     header_flag_codes,
     header_sex_codes,
+    hyphen_breaks_joined,
     is_blank,
     is_empty_value,
     is_missing_code,
@@ -1794,6 +1795,11 @@ def _join_continuations(
     for i, (target, cols) in sorted(joined.items()):
         for j in cols:
             before, more = cell_text(grid[target, j]).rstrip(), cell_text(grid[i, j]).strip()
+            if hyphen_breaks_joined(f"{before}\n{more}") != f"{before}\n{more}":
+                # a word hyphenated over the rows ("Haloperi-", "dol 5 mg"): kept as written
+                # on two lines, which the text rules read as one word
+                grid[target, j] = f"{before}\n{more}"
+                continue
             goes_on = before.endswith((",", ";", ":", "-", "+", "&", "/"))
             grid[target, j] = f"{before} {more}" if goes_on or not before else f"{before}; {more}"
         shown = " | ".join(cell_text(grid[i, j]) for j in cols)
