@@ -204,3 +204,36 @@ def test_hyphenated_words_in_xlsx_cells_and_wrapped_rows_are_read(tmp_path: Path
     assert "medication:antipsychotic" in _factors(results, "X2")
     assert results.loc["X3", "priority"] == "urgent"
     assert results.loc["X4", "priority"] == "soon"
+
+
+# -- 3. a note going on over a line break before a number ------------------------------------
+
+
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_a_note_continued_on_a_line_starting_with_a_number_is_joined(
+    tmp_path: Path, delimiter: str
+) -> None:
+    d = delimiter
+    lines = [
+        d.join(["Patient ID", "Sex", "Age", "Prolactin (ng/mL)", "Comments"]),
+        d.join(["P1", "F", "45", "88", "headache for"]),
+        "3 days; visual loss" if d == "," else "3 days, visual loss",
+        d.join(["P2", "F", "30", "18", ""]),
+        d.join(["P3", "F", "45", "88", "seit"]),
+        "3 Tagen Sehstörung",
+        d.join(["P4", "F", "45", "88", "Zweitmeinung"]),
+        "2nd opinion: bitemporal hemianopia",
+        d.join(["P5", "F", "45", "88", "seit gestern"]),
+        "1x Doppelbilder",
+        d.join(["P6", "F", "45", "88", "Kopfschmerz"]),
+        "88 ng/mL",  # a result on a line of its own: no note
+        d.join(["P7", "F", "45", "88", "Kontrolle"]),
+        d.join(["1008", "F", "45"]),  # a short data row: no note
+    ]
+    results, reasons = _run(_write(tmp_path, "export.csv", "\n".join(lines) + "\n"))
+    for patient in ("P1", "P3", "P4", "P5"):  # §8: visual loss, diplopia -> urgent
+        assert results.loc[patient, "priority"] == "urgent", patient
+    assert results.loc["P6", "priority"] == "soon"
+    assert results.loc["P7", "priority"] == "soon"
+    assert reasons.count("not_a_result_row") == 5  # four joined lines and the lone result
+    assert "malformed_line" in reasons

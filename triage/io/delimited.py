@@ -710,7 +710,7 @@ def _continues(
     held = len(before) + sum(len(_cells_of(text, p, delimiter)) - 1 for p in pieces[1:])
     last = _cells_of(text, pieces[-1], delimiter)[-1]
     cells = _cells_of(text, line, delimiter)
-    if held + len(cells) - 1 != width or not _is_text(last) or not _is_text(cells[0]):
+    if held + len(cells) - 1 != width or not _is_text(last) or not _goes_on_as_text(cells[0]):
         return False
     after = text.find("\n", line[1] + 1)
     following = _cells_of(text, (line[1] + 1, after if after >= 0 else len(text)), delimiter)
@@ -736,6 +736,25 @@ def _is_text(cell: str) -> bool:
 
 
 _NUMBER_START: Final = re.compile(r"[<>≤≥=+\-]?\s*[\d.,]")
+# A word of a note after a number that starts the line ("3 days", "1x Doppelbilder", "2nd")
+_WORD_AFTER: Final = re.compile(r"[^\W\d_]{3,}")
+
+
+def _goes_on_as_text(cell: str) -> bool:
+    """The first cell of a line that may go on with a note: free text (``_is_text``), or words
+    after a number that are no result, unit or date ("3 days, visual loss", "3 Tagen,
+    Sehstörung", "2nd opinion: bitemporal hemianopia", "1x Doppelbilder": a note broken before
+    its number; "88 ng/mL", "45 H", "12.03.2026" are none)."""
+    if _is_text(cell):
+        return True
+    from triage.values import normalise_unit, parse_quantity
+
+    text = cell.strip()
+    return (
+        _WORD_AFTER.search(text) is not None
+        and parse_quantity(text).status != "ok"
+        and normalise_unit(text) is None
+    )
 
 
 def _is_note(cell: str) -> bool:
