@@ -16,6 +16,10 @@ Synthetic patients only.
 3. A note going on over an unquoted line break whose next line starts with a number ("headache
    for<new line>3 days, visual loss") is joined into its record, as one starting with a word
    is; a line that is a result, or a short data row, is not.
+4. A title row of labels and values ("Test: | Prolactin | Units: | mIU/L") was taken as the
+   header and the file refused naming its title cell.  It is a title: the header's one result
+   column ("Ergebnis") is read as prolactin in the title's unit, said in the warnings; a title
+   naming several analytes leaves the file refused, naming the real header.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from pipeline_helpers import csv_quoted
 from triage.columns import header_text
 from triage.io.delimited import sniff_delimiter
 from triage.pipeline import TriageRequest, run_triage
+from triage.schema import NoUsableInputError
 from triage.values import hyphen_breaks_joined, parse_quantity
 
 
@@ -237,3 +242,58 @@ def test_a_note_continued_on_a_line_starting_with_a_number_is_joined(
     assert results.loc["P7", "priority"] == "soon"
     assert reasons.count("not_a_result_row") == 5  # four joined lines and the lone result
     assert "malformed_line" in reasons
+
+
+# -- 4. a title row of labels and values over a header with a result column ------------------
+
+
+def _titled_book(tmp_path: Path, title: list[object]) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Export"
+    for row in [
+        title,
+        ["Zeitraum:", "01.11.2026 - 20.11.2026"],
+        [],
+        ["Pat-Nr", "Geschlecht", "Alter", "Entnahme", "Ergebnis", "Bemerkung"],
+        ["L1", "W", 34, "12.11.2026", 850, None],
+        ["L3", "W", 28, "14.11.2026", 5600, None],
+    ]:
+        sheet.append(row)
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        ["Test:", "Prolactin", "Units:", "mIU/L"],
+        ["Analyt:", "Prolaktin", "Einheit:", "mU/l"],
+        ["Analyt: Prolaktin (mU/l)"],
+    ],
+)
+def test_a_label_value_title_names_the_result_column_and_its_unit(
+    tmp_path: Path, title: list[object]
+) -> None:
+    """The title row was taken as the header (exit 3, naming its 'Prolactin' cell), or the
+    file refused for want of a prolactin column: the result column is read as prolactin in the
+    title's unit, and the warnings say so."""
+    path = _titled_book(tmp_path, title)
+    outcome = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    assert outcome.results is not None, [e.message for e in outcome.errors]
+    results = outcome.results.set_index("patient_id")
+    assert results.loc["L1", "prolactin_value"] == 850.0
+    assert results.loc["L1", "prolactin_unit"] == "mIU/L"
+    assert results.loc["L3", "priority"] == "urgent"  # 5600 mIU/L: above 5000 mIU/L
+    warnings = [w for summary in outcome.inputs for w in summary.warnings]
+    assert any("'Ergebnis' was read as the prolactin result" in w for w in warnings)
+
+
+def test_a_title_naming_several_analytes_leaves_the_result_column_unread(tmp_path: Path) -> None:
+    path = _titled_book(tmp_path, ["Test:", "Prolactin, TSH", "Units:", "mIU/L"])
+    with pytest.raises(NoUsableInputError) as refused:
+        run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out"))
+    assert "no prolactin column found" in str(refused.value)
+    assert "'Ergebnis' (result)" in str(refused.value)  # the real header is named
