@@ -50,6 +50,7 @@ from triage.values import (
     header_says_upper_limit,
     header_threshold,
     header_unknown_codes,
+    hyphen_breaks_joined,
     is_blank,
     is_empty_value,
     is_formula_without_value,
@@ -259,14 +260,6 @@ def _ignored_brackets() -> frozenset[str]:
     return frozenset(_words_of(b) for b in synonyms_data()["header"]["ignored_brackets"])
 
 
-# A hyphen ending a line inside a header cell before a lower-case letter: a word broken to fit
-# the column (an Alt+Enter in Excel: "Ge-\nschlecht", "Pro-\nlaktin", "Prolac-\ntine",
-# "Gen-\nder", "Ge-\nslacht"); before a capital or a digit it joins two words ("Entnahme-\nDatum",
-# "Pat-\nNr", "Anti-\nD"): the hyphen stays, the line break goes.
-_SOFT_BREAK: Final = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n\s*(?=[^\W\d_A-ZÀ-ÖØ-Þ])")
-_HARD_BREAK: Final = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n\s*(?=[A-ZÀ-ÖØ-Þ\d])")
-
-
 def header_text(cell: object) -> str:
     """A header cell as one line, the way every reader and message takes it: a word hyphenated
     over a line break in the cell joined ("Ge-<new line>schlecht" -> "Geschlecht"), a compound's
@@ -274,9 +267,7 @@ def header_text(cell: object) -> str:
     space.  '' for a cell that is no text."""
     if not isinstance(cell, str):
         return ""
-    if "\n" in cell and "-" in cell:
-        cell = _HARD_BREAK.sub("-", _SOFT_BREAK.sub("", cell))
-    return " ".join(cell.split())
+    return " ".join(hyphen_breaks_joined(cell).split())
 
 
 @lru_cache(maxsize=4096)

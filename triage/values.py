@@ -357,6 +357,25 @@ def typed_number(text: str, *, exact: bool = False) -> object:
     return FormatNumber(float(written), written, exact)
 
 
+# A hyphen ending a line inside a cell before a lower-case letter: a word broken to fit the
+# column (an Alt+Enter in Excel, a wrapped note: "Ge-\nschlecht", "Gesichtsfeld-\nausfall",
+# "Metoclo-\npramid", "pérdida de vi-\nsión"); before a capital or a digit it joins two words
+# ("Entnahme-\nDatum", "Pat-\nNr", "Prolaktin-\nMakroadenom"): the hyphen stays, the line
+# break goes.
+_SOFT_BREAK: Final = re.compile(r"(?<=[^\W\d_])-[ \t]*(?:\r?\n|\r)\s*(?=[^\W\d_A-ZÀ-ÖØ-Þ])")
+_HARD_BREAK: Final = re.compile(r"(?<=[^\W\d_])-[ \t]*(?:\r?\n|\r)\s*(?=[A-ZÀ-ÖØ-Þ\d])")
+
+
+def hyphen_breaks_joined(text: str) -> str:
+    """``text`` with each word hyphenated over a line break written as one word
+    ("Gesichtsfeld-<new line>ausfall" -> "Gesichtsfeldausfall", "Haloperi-<new line>dol" ->
+    "Haloperidol"), a compound's hyphen kept ("Pat-<new line>Nr" -> "Pat-Nr"); other line
+    breaks stay.  A header cell, and a note as the text rules read it."""
+    if "-" not in text or ("\n" not in text and "\r" not in text):
+        return text
+    return _HARD_BREAK.sub("-", _SOFT_BREAK.sub("", text))
+
+
 def cell_text(cell: object) -> str:
     """The cell as written, stripped ("" for an empty cell)."""
     if cell is None:
@@ -1611,7 +1630,9 @@ def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
         return Quantity("missing", text=text)
     clean = _clean_text(text)
     match = _QUANTITY.fullmatch(clean)
-    if match is None:
+    if match is None or clean.endswith(_DELIMITER_CHARS):
+        # "5;", "0;": a fragment of a line split on the wrong delimiter ("15,5;" split on
+        # commas), never the number it starts with
         return Quantity("unparseable", text=text)
     flags: list[str] = []
     qualifier = _prefix_qualifier(match.group("pre"), flags)
@@ -1632,6 +1653,12 @@ def _parse_quantity_text(text: str, decimal: str | None) -> Quantity:
     return Quantity(
         "ok", value, qualifier, unit, text, _flags_say(flags) if flags else "", tuple(beside)
     )
+
+
+# The delimiters of a csv export (triage.io.delimited.DELIMITERS): a result cell that ends in one
+# is a piece of a line split wrongly.  (A comma is a decimal mark as well; "3," is no number
+# either way.)
+_DELIMITER_CHARS: Final = (";", "|", ",")
 
 
 REMARK_MIN_LETTERS: Final = 3  # "(a)", "(*)": a footnote mark, no remark

@@ -66,7 +66,13 @@ from triage.engine.suggestions import (
     suggest,
     suggest_calm,
 )
-from triage.engine.text import CueBook, Hits, load_cue_book, merge_hits
+from triage.engine.text import (
+    CueBook,
+    Hits,
+    load_cue_book,
+    merge_hits,
+    words_joined_over_breaks,
+)
 from triage.engine.units import (
     MIU_L,
     NG_ML,
@@ -155,6 +161,9 @@ def _triage_frame(
     age_spans = unknown_age_spans(ages.to_numpy(dtype="float64"))
     ages = ages.where(np.isnan(age_spans), 0.0)
     work = frame.assign(age_years=ages)
+    # words hyphenated over a line break in a note ("Gesichtsfeld-<new line>ausfall") read as
+    # one word by every text rule
+    work = work.assign(**words_joined_over_breaks(work))
     # The patient's state, read once per row from every state column and the free text, is the
     # one authority for pregnancy, feeding, menopause, dialysis, transplant and liver disease:
     # the yes/no and number columns the rules read are derived from it.

@@ -36,7 +36,7 @@ from triage.regex_cache import compile_vocabulary
 from triage.resources import data_file
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, TEXT_FIELDS, ConfigError, field_words
 from triage.transliteration import vocabulary
-from triage.values import without_general_statements
+from triage.values import hyphen_breaks_joined, without_general_statements
 
 CUES_FILE = "cues.toml"
 # Every field a clinician's words may be in: the free-text columns and the kept text of the
@@ -54,6 +54,30 @@ _BRACKETED_YEAR = re.compile(r"\s*\(\s*(?:19|20)\d\d\s*\)")  # "28 mm (2019)"
 YEAR_IN_NOTE: Final = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?![\d./-]?\d)")  # a year in a note
 _CASE_SENSITIVE_PART = "(?-i:"
 _WORD = re.compile(r"[^\W\d_]+")
+
+
+def words_joined_over_breaks(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """The free-text columns of ``frame`` that hold a word hyphenated over a line break in a
+    cell ("Gesichtsfeld-<new line>ausfall", "Metoclo-<new line>pramid": values
+    .hyphen_breaks_joined), with those words joined, as the text rules read them: a red flag or
+    a drug broken to fit its cell is still named.  (Once per distinct cell; the frame's own cells,
+    shown to the user, are left as written.)"""
+    out: dict[str, pd.Series] = {}
+    for name in FREE_TEXT_FIELDS:
+        if name not in frame.columns:
+            continue
+        column = frame[name]
+        if column.dtype.kind not in "OU" and not isinstance(column.dtype, pd.StringDtype):
+            continue
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        texts = uniques.tolist()
+        joined = [hyphen_breaks_joined(t) if isinstance(t, str) else t for t in texts]
+        if joined == texts:
+            continue
+        table = np.array([*joined, None], dtype=object)
+        values = np.where(codes < 0, column.to_numpy(dtype=object), table[codes])
+        out[name] = pd.Series(values, index=frame.index, dtype=column.dtype)
+    return out
 
 
 def _plain(text: str) -> str:

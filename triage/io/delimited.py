@@ -242,13 +242,29 @@ def _field_counts(lines: list[str], delimiter: str) -> list[int]:
             counts.append(len(row))
 
 
-def _first_split(lines: list[str]) -> str | None:
-    """The first line some delimiter splits (the header, under any title lines), else None."""
-    for line in lines:
-        if any(len(counts) == 1 and counts[0] >= 2 for counts in
-               (_field_counts([line], d) for d in DELIMITERS)):  # fmt: skip
-            return line
-    return None
+def _header_line(lines: list[str]) -> str | None:
+    """The header: the first line of the table, under any title lines, else None.
+
+    Each delimiter's table starts at the first line it splits; the lines below that start it
+    leaves whole are its gaps.  The table of the delimiter with the fewest gaps (then the
+    earliest) starts at the header.  A title with a comma over a semicolon or tab file with
+    decimal commas ("Zentrallabor Nord, Prolaktin-Export" over "1000;W;34;15,5") splits on
+    commas into as many fields as each data line, but the header line between them has no
+    comma: a gap in the comma's table, none in the semicolon's, which starts under the title.
+    """
+    best: tuple[int, int] | None = None
+    for delimiter in DELIMITERS:
+        counts = [
+            found[0] if len(found) == 1 else 0
+            for found in (_field_counts([line], delimiter) for line in lines)
+        ]
+        top = next((i for i, n in enumerate(counts) if n >= 2), None)
+        if top is None:
+            continue
+        gaps = sum(1 for n in counts[top + 1 :] if n == 1)
+        if best is None or (gaps, top) < best:
+            best = (gaps, top)
+    return None if best is None else lines[best[1]]
 
 
 def sniff_delimiter(lines: list[str], prefer_tab: bool = False) -> str:
@@ -267,10 +283,11 @@ def _sniff(lines: list[str], prefer_tab: bool) -> tuple[str, int]:
     When no delimiter is agreed on that well, the most agreed one wins.  Lines that no
     delimiter splits (a lab's title lines above the table: "Labor Musterstadt", "Gedruckt
     04.03.2026") agree with none and are left out of every share, so that three title lines over
-    a two-row semicolon table do not outvote it."""
+    a two-row semicolon table do not outvote it; a title that one splits is passed over to find
+    the header (``_header_line``)."""
     counted = {delimiter: _field_counts(lines, delimiter) for delimiter in DELIMITERS}
     unsplit = min(sum(1 for n in counts if n == 1) for counts in counted.values())
-    header = _first_split(lines)
+    header = _header_line(lines)
     found: list[tuple[str, float, int]] = []
     fits: dict[str, bool] = {}
     for delimiter, counts in counted.items():
@@ -564,12 +581,20 @@ def _joined_cell(pieces: list[str]) -> str:
     """The pieces of a cell broken over lines as one cell on one line, quoted when it was
     broken: with "; " between them, so that each line's words keep their own sense, or a
     space after a trailing comma or hyphen (as layout._join_continuations joins a spreadsheet's
-    continuation rows)."""
+    continuation rows); a word hyphenated over the break is one word ("Metoclo-", "pramid":
+    values.hyphen_breaks_joined; the record is written on one line, so that the lines below keep
+    their numbers)."""
     if len(pieces) == 1:
         return pieces[0]
+    from triage.values import hyphen_breaks_joined
+
     text = pieces[0].rstrip("\r")
     for more in pieces[1:]:
         before, after = text.rstrip(), more.rstrip("\r").strip()
+        word = hyphen_breaks_joined(f"{before}\n{after}")  # "Gesichtsfeld-", "ausfall"
+        if "\n" not in word:
+            text = word
+            continue
         text = (
             f"{before} {after}" if not before or before.endswith(_GOES_ON) else f"{before}; {after}"
         )
@@ -685,7 +710,7 @@ def _continues(
     held = len(before) + sum(len(_cells_of(text, p, delimiter)) - 1 for p in pieces[1:])
     last = _cells_of(text, pieces[-1], delimiter)[-1]
     cells = _cells_of(text, line, delimiter)
-    if held + len(cells) - 1 != width or not _is_text(last) or not _is_text(cells[0]):
+    if held + len(cells) - 1 != width or not _is_text(last) or not _goes_on_as_text(cells[0]):
         return False
     after = text.find("\n", line[1] + 1)
     following = _cells_of(text, (line[1] + 1, after if after >= 0 else len(text)), delimiter)
@@ -711,6 +736,25 @@ def _is_text(cell: str) -> bool:
 
 
 _NUMBER_START: Final = re.compile(r"[<>≤≥=+\-]?\s*[\d.,]")
+# A word of a note after a number that starts the line ("3 days", "1x Doppelbilder", "2nd")
+_WORD_AFTER: Final = re.compile(r"[^\W\d_]{3,}")
+
+
+def _goes_on_as_text(cell: str) -> bool:
+    """The first cell of a line that may go on with a note: free text (``_is_text``), or words
+    after a number that are no result, unit or date ("3 days, visual loss", "3 Tagen,
+    Sehstörung", "2nd opinion: bitemporal hemianopia", "1x Doppelbilder": a note broken before
+    its number; "88 ng/mL", "45 H", "12.03.2026" are none)."""
+    if _is_text(cell):
+        return True
+    from triage.values import normalise_unit, parse_quantity
+
+    text = cell.strip()
+    return (
+        _WORD_AFTER.search(text) is not None
+        and parse_quantity(text).status != "ok"
+        and normalise_unit(text) is None
+    )
 
 
 def _is_note(cell: str) -> bool:

@@ -60,6 +60,7 @@ from triage.values import (
     duration_word_days,
     header_flag_codes,
     header_sex_codes,
+    hyphen_breaks_joined,
     is_blank,
     is_empty_value,
     is_missing_code,
@@ -889,6 +890,10 @@ def _candidates_at(rows: Rows, index: int, forced: Mapping[str, str]) -> list[_C
     found: list[_Candidate] = []
     if not forced and value_cells(row) >= max(DATA_ROW_MIN_VALUES, score.recognised):
         return found
+    if len(label_value_pairs(row)) >= GROUPED_MIN_CELLS:  # "Test: | Prolactin | Units: | mIU/L"
+        # a title of labels and values, no header (one pair alone: a cover page's row, read as
+        # such by aggregate_reason)
+        return found
     if score.usable and (score.filled > 1 or _single_column_below(rows, index)):
         found.append(_Candidate(index, score, tuple(row)))
     grouped = _grouped_header(rows, index, score, forced)
@@ -899,6 +904,23 @@ def _candidates_at(rows: Rows, index: int, forced: Mapping[str, str]) -> list[_C
 
 # A header row holds names: this many cells that are values (numbers, dates) make it data.
 DATA_ROW_MIN_VALUES: Final = 2
+
+
+def label_value_pairs(row: Sequence[object]) -> list[tuple[str, str]]:
+    """The (label, value) pairs of a title row written as labels ending in a colon, each with
+    its value in the next cell ("Test: | Prolactin | Units: | mIU/L", "Analyt: | Prolaktin |
+    Einheit: | mU/l"), when the row is all such pairs; [] for any other row (a header, whose
+    names stand side by side without colons)."""
+    cells = [cell_text(c) for c in row if not is_blank(c)]
+    pairs: list[tuple[str, str]] = []
+    at = 0
+    while at < len(cells):
+        label = cells[at]
+        if not label.endswith(":") or at + 1 >= len(cells) or cells[at + 1].endswith(":"):
+            return []
+        pairs.append((label.rstrip(":").strip(), cells[at + 1]))
+        at += 2
+    return pairs
 
 
 def value_cells(row: Sequence[object]) -> int:
@@ -917,6 +939,74 @@ def value_cells(row: Sequence[object]) -> int:
             ):
                 count += 1
     return count
+
+
+@dataclass(frozen=True)
+class TitledResult:
+    """A result column whose analyte and unit a title row above its header states
+    ("Test: | Prolactin | Units: | mIU/L" over "Pat-Nr | ... | Ergebnis")."""
+
+    header: str  # the result column's header ("Ergebnis")
+    row: int  # the title row, 1-based
+    title: str  # the title row's cells, as one line
+    unit: str  # the unit it names ("" when none)
+
+
+def titled_result(book: Workbook, sheet: str) -> TitledResult | None:
+    """The sheet's result column ("Ergebnis", "Result", "Résultat") when its header names no
+    prolactin column and a title row of labels and values above it names prolactin as the
+    analyte (``label_value_pairs``: "Analyt: | Prolaktin | Einheit: | mU/l"), with the unit a
+    units label there gives; None otherwise."""
+    rows = book.load(sheet, HEADER_SCAN_ROWS)
+    title: tuple[int, list[tuple[str, str]]] | None = None
+    for index, row in enumerate(rows):
+        pairs = label_value_pairs(row) or _pairs_in_one_cell(row)
+        if pairs:
+            if any(_strongly(v) == "prolactin" and not _LISTED.search(v) for _, v in pairs):
+                title = (index, pairs)
+            continue
+        texts = [cell_text(c) for c in row if not is_blank(c)]
+        if title is None or len(texts) < GROUPED_MIN_CELLS:
+            continue
+        if index - title[0] > TITLE_UNIT_ROWS or value_cells(row) >= DATA_ROW_MIN_VALUES:
+            return None
+        found = [text for text in texts if _strongly(text) == "result"]
+        if len(found) != 1 or any(_strongly(text) == "prolactin" for text in texts):
+            return None
+        unit = next(
+            (v for label, v in title[1] if _is_units_label(label) and normalise_unit(v)), ""
+        ) or next((u for _, v in title[1] if (u := parse_header(v).unit)), "")
+        line = " | ".join(f"{label}: {value}" for label, value in title[1])
+        return TitledResult(found[0], title[0] + 1, line, unit)
+    return None
+
+
+_LISTED: Final = re.compile(r"[,;+&]")  # "Prolactin, TSH": more analytes than one
+_LABELLED: Final = re.compile(r"\s*([^:,;]+?)\s*:\s*([^,;]+?)\s*(?:[,;]|$)")
+
+
+def _pairs_in_one_cell(row: Sequence[object]) -> list[tuple[str, str]]:
+    """``label_value_pairs`` of a title written in one cell ("Analyt: Prolaktin, Einheit:
+    mU/l", "Analyt: Prolaktin (mU/l)"); [] for any other row."""
+    cells = [cell_text(c) for c in row if not is_blank(c)]
+    if len(cells) != 1 or ":" not in cells[0]:
+        return []
+    text = cells[0]
+    pairs: list[tuple[str, str]] = []
+    at = 0
+    while at < len(text):
+        found = _LABELLED.match(text, at)
+        if found is None or found.end() == at:
+            return []
+        pairs.append((found.group(1), found.group(2)))
+        at = found.end()
+    return pairs
+
+
+def _strongly(text: str) -> str:
+    """The field a header cell names with a strong score ("" when none)."""
+    found = candidates(text)
+    return found[0][0] if found and found[0][1] >= STRONG_SCORE else ""
 
 
 def _filled(row: Sequence[object]) -> int:
@@ -1794,6 +1884,11 @@ def _join_continuations(
     for i, (target, cols) in sorted(joined.items()):
         for j in cols:
             before, more = cell_text(grid[target, j]).rstrip(), cell_text(grid[i, j]).strip()
+            if hyphen_breaks_joined(f"{before}\n{more}") != f"{before}\n{more}":
+                # a word hyphenated over the rows ("Haloperi-", "dol 5 mg"): kept as written
+                # on two lines, which the text rules read as one word
+                grid[target, j] = f"{before}\n{more}"
+                continue
             goes_on = before.endswith((",", ";", ":", "-", "+", "&", "/"))
             grid[target, j] = f"{before} {more}" if goes_on or not before else f"{before}; {more}"
         shown = " | ".join(cell_text(grid[i, j]) for j in cols)

@@ -16,7 +16,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
@@ -53,8 +53,10 @@ from triage.io.layout import (
     grid_fits,
     locate_header,
     repeats_header,
+    resolve_sheet,
     split_rows,
     title_unit,
+    titled_result,
     unread_results,
 )
 from triage.io.long import read_long
@@ -123,8 +125,18 @@ def read_file(
         book = open_input(path, data, limits=options.limits, name=name)
         del data  # the rows are read: the file's bytes are no longer needed
         chosen = options.sheet if options.sheet is not None else mapping.sheet
-        location = _locate(book, name, chosen, mapping, options)
+        titled = ""
+        try:
+            location = _locate(book, name, chosen, mapping, options)
+        except InputFileError as exc:
+            retitled = _titled_mapping(book, name, chosen, mapping, options, exc)
+            if retitled is None:
+                raise
+            mapping, titled = retitled
+            location = _locate(book, name, chosen, mapping, options)
         read = _read_sheet(book, name, digest, location, mapping, options)
+        if titled:
+            read.summary.warnings.append(titled)
         if chosen is None:
             for other in location.also:  # every visible sheet holding results is read
                 read = _with_sheet(read, book, name, digest, other, mapping, options)
@@ -159,6 +171,44 @@ def _no_result_rows(name: str, summary: InputSummary) -> InputFileError:
         sheet=summary.sheet or None,
         code="empty",
     )
+
+
+def _titled_mapping(
+    book: Workbook,
+    name: str,
+    sheet: str | int | None,
+    mapping: ColumnMapping,
+    options: ReadOptions,
+    error: InputFileError,
+) -> tuple[ColumnMapping, str] | None:
+    """A sheet without a prolactin column whose title row states the analyte and unit ("Test: |
+    Prolactin | Units: | mIU/L") over a header with one result column ("Ergebnis"): the mapping
+    with that column as prolactin (and the title's unit as its default unit), and the warning
+    saying so; None for any other unusable file (``error`` stands)."""
+    if error.code != "no_prolactin_column" or "prolactin" in mapping.columns:
+        return None
+    if options.header_row is not None or mapping.header_row is not None:
+        return None
+    if sheet is None:
+        names = [n for n in book.sheet_names if n not in book.hidden]
+    else:
+        names = [resolve_sheet(book, name, sheet)]
+    found = [(n, t) for n in names if (t := titled_result(book, n)) is not None]
+    if len(found) != 1:
+        return None
+    _, titled = found[0]
+    defaults = dict(mapping.defaults)
+    unit = ""
+    if titled.unit and not options.unit and "prolactin_unit" not in defaults:
+        defaults["prolactin_unit"] = unit = titled.unit
+    columns = {**mapping.columns, "prolactin": titled.header}
+    said = (
+        f"column {titled.header!r} was read as the prolactin result: the title row "
+        f"{titled.row} ({titled.title!r}) names prolactin as the analyte"
+        + (f" and {unit} as the unit" if unit else "")
+        + f" (a column mapping file says so with [columns] prolactin = {titled.header!r})"
+    )
+    return replace(mapping, columns=columns, defaults=defaults), said
 
 
 def _locate(

@@ -82,8 +82,10 @@ def _read_as(field: str, book: CueBook) -> str:
 def red_flag_in(cells: Iterable[tuple[str, object]]) -> CueHit | None:
     """The red flag the cells (field, cell) name, the more specific chiasmal or sellar sign
     first; None when none does (or only blurred vision: engine/context.py)."""
+    from triage.values import hyphen_breaks_joined
+
     texts = [
-        (field, cell.strip())
+        (field, hyphen_breaks_joined(cell.strip()))
         for field, cell in cells
         if field not in _NOT_WORDS and isinstance(cell, str) and any(c.isalpha() for c in cell)
     ]
