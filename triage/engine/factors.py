@@ -34,11 +34,13 @@ from triage.engine.state_words import load_state_vocabulary
 from triage.engine.text import YEAR_IN_NOTE, CueHit, earlier_cue
 from triage.knowledge.drugs import (
     DrugMention,
+    class_mention_of,
     depot_acting_threshold,
     doubt_clause,
     drug_matcher,
     gives_medications,
     medication_lists,
+    named_classes,
     names_stop_time,
     no_longer_clause,
     not_yet_started,
@@ -2005,8 +2007,14 @@ def _no_raising_drug(
     "keine"); else that no raising drug was recognised (a drug the lexicon does not know, or a
     misspelt one, may still be taken)."""
     mentions = drug_matcher(tuple(ctx.knowledge.drugs)).mentions(meds)
-    # none was counted (the caller's test): every raising drug named was left out
-    excluded = dict.fromkeys(m.match.drug.name for m in mentions if m.match.drug.effect == "raises")
+    # none was counted (the caller's test): every raising drug named was left out, but a class
+    # mention a named drug stands for ("Antipsychotic: aripiprazole 10 mg")
+    named = named_classes(m.match for m in mentions if not m.negated)
+    excluded = dict.fromkeys(
+        m.match.drug.name
+        for m in mentions
+        if m.match.drug.effect == "raises" and not class_mention_of(m.match.drug, named)
+    )
     as_of = _sample_day(ctx)
     # "Risperdal from 25/11/2026" (sample 20/11), "ab morgen": not yet started, not stopped
     later = dict.fromkeys(

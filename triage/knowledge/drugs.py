@@ -659,6 +659,25 @@ class DrugMention:
     negated: bool
 
 
+def named_classes(matches: Iterable[DrugMatch]) -> frozenset[str]:
+    """The classes that `matches` name a drug of: each named drug's class and the class it is
+    within (drugs.toml [[class]] within: aripiprazole, a D2 partial agonist, is an
+    antipsychotic); class mentions ("... (unspecified)") name none."""
+    return frozenset(
+        c
+        for m in matches
+        if not m.drug.name.endswith(_UNSPECIFIED)
+        for c in (m.drug.drug_class, m.drug.within_class)
+        if c
+    )
+
+
+def class_mention_of(drug: Drug, named: frozenset[str]) -> bool:
+    """Whether `drug` is a class mention without the drug ("antipsychotic (unspecified)") of a
+    class `named` names a drug of (named_classes): the named drug is the one meant."""
+    return drug.name.endswith(_UNSPECIFIED) and drug.drug_class in named
+
+
 class DrugMatcher:
     """Finds the lexicon's drugs in free text; see the module docstring for the rules."""
 
@@ -692,7 +711,9 @@ class DrugMatcher:
     def find(self, text: str | None, as_of: tuple[int, int, int] | None = None) -> list[DrugMatch]:
         """One match per distinct drug taken (negated mentions skipped), in order of appearance.
         A class mention ("ISRS", "TCA": an entry named "... (unspecified)") is dropped when a
-        named drug of its class is found too ("ISRS (sertralina 50)" is sertraline).
+        named drug of its class is found too ("ISRS (sertralina 50)" is sertraline), or of a
+        class within it (drugs.toml [[class]] within: "Antipsychotic: aripiprazole 10 mg" is
+        aripiprazole, a D2 partial agonist, not an antipsychotic unspecified).
         ``as_of``: the (year, month, day) of the sample, which an end written as a date ("bis 2017",
         "until 03/2018") is compared with (default: this month)."""
         if not isinstance(text, str) or not text.strip():
@@ -719,12 +740,8 @@ class DrugMatcher:
                 continue
             seen.add(mention.match.drug.name)
             found.append(mention.match)
-        named = {m.drug.drug_class for m in found if not m.drug.name.endswith(_UNSPECIFIED)}
-        return [
-            m
-            for m in found
-            if not (m.drug.name.endswith(_UNSPECIFIED) and m.drug.drug_class in named)
-        ]
+        named = named_classes(found)
+        return [m for m in found if not class_mention_of(m.drug, named)]
 
     def mentions(
         self, text: str | None, as_of: tuple[int, int, int] | None = None
