@@ -1594,6 +1594,16 @@ def recognise_columns(
                     match.vetoes[col] = f"{texts[col]!r} not used as {name}: {reason}"
                 else:
                     losers.append((name, col))
+            elif (
+                name in JOINED_FIELDS
+                and col not in taken_cols
+                and col not in match.vetoes
+                and samples is not None
+                and _lists_drugs(samples.get(col, ()))
+            ):
+                # a weak header of a second list ("Depot", "Therapie" beside "Medikation")
+                # whose cells name drugs: read with the first (_joined_columns)
+                losers.append((name, col))
             continue
         if col in taken_cols or (name == "prolactin" and col in series):
             continue
@@ -3250,6 +3260,17 @@ def _names_drugs(cell: object) -> bool:
     from triage.knowledge.loaders import load_drugs
 
     return isinstance(cell, str) and bool(drug_matcher(load_drugs()).find(cell_text(cell)))
+
+
+def _lists_drugs(cells: Sequence[object]) -> bool:
+    """Whether a column's sampled cells list drugs: at least [note_columns.clinical_cells]
+    min_share of its first max_cells distinct filled cells (min_values at least) name a drug of
+    the lexicon ("Haldol Decanoas 50 mg q4w", "Xeplion 100 mg")."""
+    rules = _clinical_cell_rules()
+    filled = [c for c in cells if not is_empty_value(c)][: rules.max_cells]
+    texts = [c for c in filled if isinstance(c, str) and any(ch.isalpha() for ch in c)]
+    needed = rules.min_share * len(filled)
+    return len(texts) >= max(rules.min_values, needed) and _at_least(texts, needed, _names_drugs)
 
 
 def _clinical_cell_columns(
