@@ -1293,10 +1293,18 @@ def _added_after(text: str, mentions: list[DrugMention], index: int) -> str:
 # it a medicine (brand_context, or a dose or schedule after it: "Yasmin 1-0-0", "Antra 20 mg").
 _NAME_BRANDS: Final = frozenset(drug_term_key(word) for word in _words("name_brands"))
 _WORD_BRANDS: Final = frozenset(drug_term_key(word) for word in _words("word_brands"))
+_DOSE_BRANDS: Final = frozenset(drug_term_key(word) for word in _words("dose_brands"))
 _PERSON_WORDS: Final = frozenset(_words("person"))
 _BRAND_CONTEXT: Final = frozenset(_words("brand_context"))
 _DOSE_AFTER: Final = re.compile(
     rf"[\s:(\-]*(?:{_DOSE_UNIT_TEXT}|\d\s*[-–/]\s*\d\s*[-–/]\s*\d)", re.IGNORECASE
+)
+
+# A bare dose after a dose-brand: a number, then a schedule ("q2w", "every 2 weeks", "/2
+# Wochen", "alle 14 Tage") or the item's end ("Consta 37.5 q2w", "Consta 50").
+_NUMBER_AFTER: Final = re.compile(
+    r"[\s:(\-]*\d+(?:[.,]\d+)?\s*(?:$|[;,)+]|q\s?\d|/|x\s?\d|every|alle|toutes|tous|cada|ogni|elke)",
+    re.IGNORECASE,
 )
 
 
@@ -1304,8 +1312,11 @@ def _a_brand_as_drug(text: str, folded: str, start: int, end: int) -> bool:
     """Whether a mention names a drug: a name-brand right after a person's word or a title
     ("Mutter Yasmin", "sister Jasmine", "Dr Maxim Weber") and a word-brand ("gastric antra normal")
     do only with a medication word before them or a dose after them ("Pille Yasmin", "Yasmin
-    1-0-0"); a word-brand written with a capital ("Antra") is a drug too."""
+    1-0-0"); a word-brand written with a capital ("Antra") is a drug too.  A dose-brand
+    ("Consta") is a drug only with a dose after it (_DOSE_AFTER, _NUMBER_AFTER)."""
     key = drug_term_key(folded[start:end])
+    if key in _DOSE_BRANDS:  # "Consta 37.5 q2w", never "no consta" (not recorded)
+        return bool(_DOSE_AFTER.match(folded, end) or _NUMBER_AFTER.match(folded, end))
     if key not in _NAME_BRANDS and key not in _WORD_BRANDS:
         return True
     before = [_fold_word(word) for word in _WORD.findall(folded[max(0, start - 60) : start])]
