@@ -493,6 +493,7 @@ class RetestAfterStop:
     days: float  # the days the drug must be off: its own acts_after_stop, else the washout
     stopped: float | None  # the days before the sample it was stopped (None: not written)
     on: date | None  # the day the repeat is due (None: the stop's day not written)
+    depot: bool = False  # a depot switched away from: `days` are the depot's acting days
 
 
 def retest_after_stop(ctx: RowContext, match: DrugMatch) -> RetestAfterStop | None:
@@ -502,18 +503,26 @@ def retest_after_stop(ctx: RowContext, match: DrugMatch) -> RetestAfterStop | No
     3 days, then re-measure; thresholds.toml drug_withdrawal_retest_days, or the drug's own
     acts_after_stop), counted from the stop's day when it is written.  None for a drug taken
     (no stop to wait for) or a depot (its "last injection" is often a dose of a schedule that
-    goes on: reviewed as taken)."""
+    goes on: reviewed as taken), but a depot switched away from ("Umstellung von Xeplion auf
+    Abilify Maintena vor 4 Wochen"): the switch is done and the depot washes out, so prolactin
+    is re-measured once its acting days (depot_acting_threshold) are past (clinical-reference
+    §7.9: depots need far longer than the oral washout)."""
     if not match.stopped:
         return None
     written = medication_item(ctx.text(match.field) or "", match.matched_text)
-    if is_depot_item(ctx, written, match.drug):
+    depot = is_depot_item(ctx, written, match.drug)
+    if depot and not match.switched_to:
         return None
     item = (
         _switch_as_stop(ctx, ctx.text(match.field) or "", match)
         if match.switched_to
         else _as_stop(ctx, written, match)
     )
-    off = ctx.t(match.drug.acts_after_stop or "drug_withdrawal_retest_days")
+    off = ctx.t(
+        depot_acting_threshold(written)
+        if depot
+        else match.drug.acts_after_stop or "drug_withdrawal_retest_days"
+    )
     days = stopped_days(item)
     if days is None:
         span = _stop_span(ctx, item)
@@ -524,7 +533,7 @@ def retest_after_stop(ctx: RowContext, match: DrugMatch) -> RetestAfterStop | No
         if days is not None and collected is not None
         else None
     )
-    return RetestAfterStop(off, days, on)
+    return RetestAfterStop(off, days, on, depot)
 
 
 def _drug_ceiling(ctx: RowContext, drug: Drug) -> float:
