@@ -3370,12 +3370,17 @@ def is_free_text(cell: object) -> bool:
 def _free_text_columns(
     match: ColumnMatch, used: set[int], samples: Mapping[int, Sequence[object]] | None
 ) -> None:
-    """Unread columns that hold free text: a warning names each and how to map it."""
+    """Unread columns that hold free text: a warning names each and how to map it.  A column
+    named after one drug or drug class ("Antipsychotic": "aripiprazole 10 mg") is read into
+    the medications by io/drug_columns.py: not named."""
     if samples is None:
         return
+    # imported here: io/drug_columns.py reads this module
+    from triage.io.drug_columns import drug_of_header
+
     min_share, min_values, _, _ = _free_text_rules()
     for _col, text, cells in _unread_columns(match, used, samples):
-        if len(cells) < min_values:
+        if len(cells) < min_values or drug_of_header(text) is not None:
             continue
         if sum(1 for c in cells if is_free_text(c)) / len(cells) < min_share:
             continue
