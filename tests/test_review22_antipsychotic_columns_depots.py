@@ -124,6 +124,18 @@ def test_a_class_flag_beside_the_named_drug_is_the_named_drug(tmp_path: Path) ->
     assert (_factor(rows[2], ANTIPSYCHOTIC) or {}).get("strength") == "likely"
 
 
+def test_a_depot_class_column_of_answers_and_drugs_reads_each(tmp_path: Path) -> None:
+    header = "Antipsicotico long-acting"
+    cells = ["sì", "no", "Xeplion 100 mg mensile", "Abilify Maintena 400 mg"]
+    rows, warnings = _run(tmp_path, _table([header], [{header: c} for c in cells]))
+    assert (_factor(rows[0], ANTIPSYCHOTIC) or {}).get("strength") == "likely"  # the class
+    assert _factor(rows[1], ANTIPSYCHOTIC) is None
+    assert "→ paliperidone" in (_factor(rows[2], ANTIPSYCHOTIC) or {}).get("evidence", "")
+    assert _factor(rows[3], ANTIPSYCHOTIC) is None  # aripiprazole: its own grade
+    assert _suggestion(rows[3], "dopamine_agonist_masking") is not None
+    assert not any("not read" in w for w in warnings)
+
+
 # 2. Depot columns -------------------------------------------------------------------------------
 DEPOT_HEADERS = ["Depot", "LAI", "Long-acting injectable", "Antipsicotico long-acting"]
 
