@@ -237,6 +237,7 @@ def test_oral_drugs_and_ordinary_words_stay_as_they_were(tmp_path: Path) -> None
         "Seroquel LP 300 mg arrêté il y a 4 semaines",  # quetiapine's LP is a tablet
         "Invega 6 mg stopped 6 weeks ago",  # oral paliperidone
         "haloperidol 5 mg inj prn stopped 5 weeks ago",  # a short-acting injection
+        "haloperidol last week injection 5 mg stopped 5 weeks ago",
         "Olanzapin 10 mg Injektion bei Bedarf abgesetzt vor 5 Wochen",
         "No consta medicación",  # Spanish: not recorded
         "Consta tratamiento con sertralina",
