@@ -1585,6 +1585,16 @@ def recognise_columns(
                     match.vetoes[col] = f"{texts[col]!r} not used as {name}: {reason}"
                 else:
                     losers.append((name, col))
+            elif (
+                name in JOINED_FIELDS
+                and col not in taken_cols
+                and col not in match.vetoes
+                and samples is not None
+                and _lists_drugs(samples.get(col, ()))
+            ):
+                # a weak header of a second list ("Depot", "Therapie" beside "Medikation")
+                # whose cells name drugs: read with the first (_joined_columns)
+                losers.append((name, col))
             continue
         if col in taken_cols or (name == "prolactin" and col in series):
             continue
@@ -3284,6 +3294,17 @@ def _names_drugs(cell: object) -> bool:
     return isinstance(cell, str) and bool(drug_matcher(load_drugs()).find(cell_text(cell)))
 
 
+def _lists_drugs(cells: Sequence[object]) -> bool:
+    """Whether a column's sampled cells list drugs: at least [note_columns.clinical_cells]
+    min_share of its first max_cells distinct filled cells (min_values at least) name a drug of
+    the lexicon ("Haldol Decanoas 50 mg q4w", "Xeplion 100 mg")."""
+    rules = _clinical_cell_rules()
+    filled = [c for c in cells if not is_empty_value(c)][: rules.max_cells]
+    texts = [c for c in filled if isinstance(c, str) and any(ch.isalpha() for ch in c)]
+    needed = rules.min_share * len(filled)
+    return len(texts) >= max(rules.min_values, needed) and _at_least(texts, needed, _names_drugs)
+
+
 def _clinical_cell_columns(
     match: ColumnMatch, used: set[int], samples: Mapping[int, Sequence[object]] | None
 ) -> set[int]:
@@ -3381,12 +3402,17 @@ def is_free_text(cell: object) -> bool:
 def _free_text_columns(
     match: ColumnMatch, used: set[int], samples: Mapping[int, Sequence[object]] | None
 ) -> None:
-    """Unread columns that hold free text: a warning names each and how to map it."""
+    """Unread columns that hold free text: a warning names each and how to map it.  A column
+    named after one drug or drug class ("Antipsychotic": "aripiprazole 10 mg") is read into
+    the medications by io/drug_columns.py: not named."""
     if samples is None:
         return
+    # imported here: io/drug_columns.py reads this module
+    from triage.io.drug_columns import drug_of_header
+
     min_share, min_values, _, _ = _free_text_rules()
     for _col, text, cells in _unread_columns(match, used, samples):
-        if len(cells) < min_values:
+        if len(cells) < min_values or drug_of_header(text) is not None:
             continue
         if sum(1 for c in cells if is_free_text(c)) / len(cells) < min_share:
             continue

@@ -34,11 +34,13 @@ from triage.engine.state_words import load_state_vocabulary
 from triage.engine.text import YEAR_IN_NOTE, CueHit, earlier_cue
 from triage.knowledge.drugs import (
     DrugMention,
+    class_mention_of,
     depot_acting_threshold,
     doubt_clause,
     drug_matcher,
     gives_medications,
     medication_lists,
+    named_classes,
     names_stop_time,
     no_longer_clause,
     not_yet_started,
@@ -491,6 +493,7 @@ class RetestAfterStop:
     days: float  # the days the drug must be off: its own acts_after_stop, else the washout
     stopped: float | None  # the days before the sample it was stopped (None: not written)
     on: date | None  # the day the repeat is due (None: the stop's day not written)
+    depot: bool = False  # a depot switched away from: `days` are the depot's acting days
 
 
 def retest_after_stop(ctx: RowContext, match: DrugMatch) -> RetestAfterStop | None:
@@ -500,18 +503,26 @@ def retest_after_stop(ctx: RowContext, match: DrugMatch) -> RetestAfterStop | No
     3 days, then re-measure; thresholds.toml drug_withdrawal_retest_days, or the drug's own
     acts_after_stop), counted from the stop's day when it is written.  None for a drug taken
     (no stop to wait for) or a depot (its "last injection" is often a dose of a schedule that
-    goes on: reviewed as taken)."""
+    goes on: reviewed as taken), but a depot switched away from ("Umstellung von Xeplion auf
+    Abilify Maintena vor 4 Wochen"): the switch is done and the depot washes out, so prolactin
+    is re-measured once its acting days (depot_acting_threshold) are past (clinical-reference
+    §7.9: depots need far longer than the oral washout)."""
     if not match.stopped:
         return None
     written = medication_item(ctx.text(match.field) or "", match.matched_text)
-    if is_depot_item(ctx, written, match.drug):
+    depot = is_depot_item(ctx, written, match.drug)
+    if depot and not match.switched_to:
         return None
     item = (
         _switch_as_stop(ctx, ctx.text(match.field) or "", match)
         if match.switched_to
         else _as_stop(ctx, written, match)
     )
-    off = ctx.t(match.drug.acts_after_stop or "drug_withdrawal_retest_days")
+    off = ctx.t(
+        depot_acting_threshold(written)
+        if depot
+        else match.drug.acts_after_stop or "drug_withdrawal_retest_days"
+    )
     days = stopped_days(item)
     if days is None:
         span = _stop_span(ctx, item)
@@ -522,7 +533,7 @@ def retest_after_stop(ctx: RowContext, match: DrugMatch) -> RetestAfterStop | No
         if days is not None and collected is not None
         else None
     )
-    return RetestAfterStop(off, days, on)
+    return RetestAfterStop(off, days, on, depot)
 
 
 def _drug_ceiling(ctx: RowContext, drug: Drug) -> float:
@@ -2009,8 +2020,14 @@ def _no_raising_drug(
     "keine"); else that no raising drug was recognised (a drug the lexicon does not know, or a
     misspelt one, may still be taken)."""
     mentions = drug_matcher(tuple(ctx.knowledge.drugs)).mentions(meds)
-    # none was counted (the caller's test): every raising drug named was left out
-    excluded = dict.fromkeys(m.match.drug.name for m in mentions if m.match.drug.effect == "raises")
+    # none was counted (the caller's test): every raising drug named was left out, but a class
+    # mention a named drug stands for ("Antipsychotic: aripiprazole 10 mg")
+    named = named_classes(m.match for m in mentions if not m.negated)
+    excluded = dict.fromkeys(
+        m.match.drug.name
+        for m in mentions
+        if m.match.drug.effect == "raises" and not class_mention_of(m.match.drug, named)
+    )
     as_of = _sample_day(ctx)
     # "Risperdal from 25/11/2026" (sample 20/11), "ab morgen": not yet started, not stopped
     later = dict.fromkeys(

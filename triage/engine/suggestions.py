@@ -1131,6 +1131,13 @@ def _stopped_drug_retest(
             else ""
         )
         on = f" (on {retest.on.isoformat()})" if retest.on is not None else ""
+        if retest.depot:  # the switch is done: nothing to propose, the depot washes out
+            said.append(
+                f"{match.drug.name} was already {how}{when}: the switch is done and the depot "
+                f"still acted at this sample, washing out over months: repeat prolactin "
+                f"{fmt(retest.days)} days after the switch{on}"
+            )
+            continue
         said.append(
             f"{match.drug.name} was already {how}{when} and still acted at this sample: repeat "
             f"prolactin {fmt(retest.days)} days after the stop{on}"

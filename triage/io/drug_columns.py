@@ -317,7 +317,9 @@ def _answered_medications(
     are all yes/no answers ("Antipsychotic medication?", "Use of antipsychotic drugs",
     "Neuroleptika-Einnahme": "Yes"): the header's drug is what a yes means, as a column named
     after the class alone ("antipsychotic", "Antipsychotics (Y/N)") is read; read as a drug
-    list, "Yes" named no drug and the drug's effect on prolactin was missed."""
+    list, "Yes" named no drug and the drug's effect on prolactin was missed.  Cells that name
+    a drug may stand among the answers ("Depot antipsychotic": "yes", "Xeplion 100 mg"): each
+    is read as that drug (_piece), a yes as the header's."""
     col = match.fields.get("medications")
     if col is None or col >= split.cells.shape[1]:
         return None
@@ -325,7 +327,13 @@ def _answered_medications(
     if named is None:
         return None
     cells = split.cells[:, col]
-    if not is_yes_no_column(set(cells.tolist()), named.codes or None):
+    matcher = drug_matcher(load_drugs())
+    answers = {
+        cell
+        for cell in set(cells.tolist())
+        if not (isinstance(cell, str) and matcher.find(cell_text(cell)))
+    }
+    if not is_yes_no_column(answers, named.codes or None):
         return None
     column = DrugColumn(named.drug, in_mg=False, flag=True, codes=named.codes)
     return col, column, _answer_codes(column, _numbers(cells))

@@ -659,6 +659,25 @@ class DrugMention:
     negated: bool
 
 
+def named_classes(matches: Iterable[DrugMatch]) -> frozenset[str]:
+    """The classes that `matches` name a drug of: each named drug's class and the class it is
+    within (drugs.toml [[class]] within: aripiprazole, a D2 partial agonist, is an
+    antipsychotic); class mentions ("... (unspecified)") name none."""
+    return frozenset(
+        c
+        for m in matches
+        if not m.drug.name.endswith(_UNSPECIFIED)
+        for c in (m.drug.drug_class, m.drug.within_class)
+        if c
+    )
+
+
+def class_mention_of(drug: Drug, named: frozenset[str]) -> bool:
+    """Whether `drug` is a class mention without the drug ("antipsychotic (unspecified)") of a
+    class `named` names a drug of (named_classes): the named drug is the one meant."""
+    return drug.name.endswith(_UNSPECIFIED) and drug.drug_class in named
+
+
 class DrugMatcher:
     """Finds the lexicon's drugs in free text; see the module docstring for the rules."""
 
@@ -692,7 +711,9 @@ class DrugMatcher:
     def find(self, text: str | None, as_of: tuple[int, int, int] | None = None) -> list[DrugMatch]:
         """One match per distinct drug taken (negated mentions skipped), in order of appearance.
         A class mention ("ISRS", "TCA": an entry named "... (unspecified)") is dropped when a
-        named drug of its class is found too ("ISRS (sertralina 50)" is sertraline).
+        named drug of its class is found too ("ISRS (sertralina 50)" is sertraline), or of a
+        class within it (drugs.toml [[class]] within: "Antipsychotic: aripiprazole 10 mg" is
+        aripiprazole, a D2 partial agonist, not an antipsychotic unspecified).
         ``as_of``: the (year, month, day) of the sample, which an end written as a date ("bis 2017",
         "until 03/2018") is compared with (default: this month)."""
         if not isinstance(text, str) or not text.strip():
@@ -719,12 +740,8 @@ class DrugMatcher:
                 continue
             seen.add(mention.match.drug.name)
             found.append(mention.match)
-        named = {m.drug.drug_class for m in found if not m.drug.name.endswith(_UNSPECIFIED)}
-        return [
-            m
-            for m in found
-            if not (m.drug.name.endswith(_UNSPECIFIED) and m.drug.drug_class in named)
-        ]
+        named = named_classes(found)
+        return [m for m in found if not class_mention_of(m.drug, named)]
 
     def mentions(
         self, text: str | None, as_of: tuple[int, int, int] | None = None
@@ -1276,10 +1293,18 @@ def _added_after(text: str, mentions: list[DrugMention], index: int) -> str:
 # it a medicine (brand_context, or a dose or schedule after it: "Yasmin 1-0-0", "Antra 20 mg").
 _NAME_BRANDS: Final = frozenset(drug_term_key(word) for word in _words("name_brands"))
 _WORD_BRANDS: Final = frozenset(drug_term_key(word) for word in _words("word_brands"))
+_DOSE_BRANDS: Final = frozenset(drug_term_key(word) for word in _words("dose_brands"))
 _PERSON_WORDS: Final = frozenset(_words("person"))
 _BRAND_CONTEXT: Final = frozenset(_words("brand_context"))
 _DOSE_AFTER: Final = re.compile(
     rf"[\s:(\-]*(?:{_DOSE_UNIT_TEXT}|\d\s*[-–/]\s*\d\s*[-–/]\s*\d)", re.IGNORECASE
+)
+
+# A bare dose after a dose-brand: a number, then a schedule ("q2w", "every 2 weeks", "/2
+# Wochen", "alle 14 Tage") or the item's end ("Consta 37.5 q2w", "Consta 50").
+_NUMBER_AFTER: Final = re.compile(
+    r"[\s:(\-]*\d+(?:[.,]\d+)?\s*(?:$|[;,)+]|q\s?\d|/|x\s?\d|every|alle|toutes|tous|cada|ogni|elke)",
+    re.IGNORECASE,
 )
 
 
@@ -1287,8 +1312,11 @@ def _a_brand_as_drug(text: str, folded: str, start: int, end: int) -> bool:
     """Whether a mention names a drug: a name-brand right after a person's word or a title
     ("Mutter Yasmin", "sister Jasmine", "Dr Maxim Weber") and a word-brand ("gastric antra normal")
     do only with a medication word before them or a dose after them ("Pille Yasmin", "Yasmin
-    1-0-0"); a word-brand written with a capital ("Antra") is a drug too."""
+    1-0-0"); a word-brand written with a capital ("Antra") is a drug too.  A dose-brand
+    ("Consta") is a drug only with a dose after it (_DOSE_AFTER, _NUMBER_AFTER)."""
     key = drug_term_key(folded[start:end])
+    if key in _DOSE_BRANDS:  # "Consta 37.5 q2w", never "no consta" (not recorded)
+        return bool(_DOSE_AFTER.match(folded, end) or _NUMBER_AFTER.match(folded, end))
     if key not in _NAME_BRANDS and key not in _WORD_BRANDS:
         return True
     before = [_fold_word(word) for word in _WORD.findall(folded[max(0, start - 60) : start])]

@@ -167,7 +167,7 @@ DRUG_KEYS: Final = frozenset(
         "acts_after_stop",
     }
 )
-CLASS_KEYS: Final = frozenset({"name", "effect", "label", "evidence"})
+CLASS_KEYS: Final = frozenset({"name", "effect", "label", "evidence", "within"})
 # The medication free-text vocabulary of drugs.toml (triage.knowledge.drugs reads it): word lists
 # ([words]) and lists of regular expressions ([patterns]).
 DRUG_WORD_KEYS: Final = frozenset(
@@ -179,7 +179,8 @@ DRUG_WORD_KEYS: Final = frozenset(
         "item_stop_words",
         "stop_followers", "stop_skipped", "dosage_abbreviations",
         "compound_tail",
-        "switched_from", "now_switch", "now_also", "name_brands", "word_brands", "person",
+        "switched_from", "now_switch", "now_also", "name_brands", "word_brands", "dose_brands",
+        "person",
         "other_person", "brand_context", "answer_subject",
         "stop_nouns", "class_adjectives", "intake_nouns", "abbreviation_makers",
         "note_abbreviations",
@@ -1249,10 +1250,15 @@ def _build_classes(records: Sequence[_Record], problems: _Problems) -> list[Drug
         effect = _choice(rec, "effect", CLASS_EFFECTS, problems)
         label = _text(rec, "label", problems, required=effect == "raises")
         evidence = _text(rec, "evidence", problems, required=True)
+        within = _text(rec, "within", problems, required=False)
         if len(problems.items) > before or not effect:
             continue
         effect_of = cast(ClassEffect, effect)
-        classes[name] = DrugClassInfo(name, effect_of, label, evidence, rec.line or 0)
+        classes[name] = DrugClassInfo(name, effect_of, label, evidence, rec.line or 0, within)
+    for info in classes.values():
+        if info.within and info.within not in classes:
+            message = f"class {info.name!r}: within {info.within!r} is not a class"
+            problems.add(message, line=info.line, field="within")
     return list(classes.values())
 
 
@@ -1308,6 +1314,7 @@ def _build_drug(
         note=_text(rec, "note", problems, required=False),
         line=rec.line or 0,
         acts_after_stop=acting,
+        within_class=classes[drug_class].within,
     )
 
 

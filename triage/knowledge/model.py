@@ -135,6 +135,10 @@ class DrugClassInfo:
     label: str  # the factor's label in reports ("" for a class that is no factor)
     evidence: str  # how an evidence line names the class ("antiemetic/prokinetic")
     line: int = 0
+    # the class its drugs are also named under ("partial_agonist": "antipsychotic", so that
+    # "Antipsychotic: aripiprazole 10 mg" is aripiprazole, not an antipsychotic unspecified);
+    # "" = its own name only
+    within: str = ""
 
 
 Frequency = Literal["high", "moderate", "low", "case_reports", "none"]
@@ -157,6 +161,9 @@ class Drug:
     # the thresholds.toml name of how many days after its stop (or last dose) the drug still acts
     # (cabergoline: its effect lasts weeks); "" = drug_withdrawal_retest_days
     acts_after_stop: str = ""
+    # the other class whose mention without a drug ("antipsychotic (unspecified)") this drug
+    # names (drugs.toml [[class]] within: aripiprazole is an antipsychotic); "" = none
+    within_class: str = ""
 
 
 @dataclass(frozen=True, slots=True)
