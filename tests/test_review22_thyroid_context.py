@@ -57,6 +57,8 @@ def test_central_hypothyroidism_in_its_usual_phrasings_is_urgent(tmp_path: Path)
         "T4 libre baja con TSH inapropiadamente normal",
         "FT4 bassa con TSH inappropriatamente normale",
         "laag FT4, TSH normaal",
+        "TSH nicht erhöht, FT4 niedrig",
+        "T4L basse, TSH non élevée",
         # already read so before: still
         "low FT4, TSH normal",
         "low free T4 with inappropriately normal TSH",

@@ -583,8 +583,8 @@ class RowContext:
         pmol/L whatever unit it was written in; a note's "fT4 7 pmol/l"), or reported low in
         words (cue free_t4_stated_low: "FT4 erniedrigt"), with a TSH that is not raised (a value
         at most its upper limit, the lab's or tsh_upper_miu_l, "<0.01" included; a word
-        "normal" or "low"; in a note "TSH normal", "TSH inappropriately normal", "TSH not
-        raised", "TSH low": cues tsh_stated_normal, tsh_stated_low): central (secondary)
+        "normal" or "low"; in a note "TSH normal", "TSH inappropriately normal", "TSH low",
+        "TSH not raised": cues tsh_stated_normal, tsh_stated_low, tsh_stated_not_raised): central (secondary)
         hypothyroidism, a pituitary failure, read as the words "central hypothyroidism" are
         (cues.toml red_flag; clinical-reference §5: hypopituitarism is a mass effect, a red
         flag), the values quoted as its evidence.  Not read in a
@@ -619,6 +619,8 @@ class RowContext:
             kind = "normal"
             if normal is None:  # "TSH low", "TSH supprimiert": not raised either
                 normal, kind = self.first("tsh_stated_low"), "low"
+            if normal is None:  # "TSH not raised", "TSH nicht erhöht" (only beside a low free T4)
+                normal, kind = self.first("tsh_stated_not_raised"), "not raised"
             if normal is None or self.has("tsh_stated_high"):
                 return None
             shown = f"TSH reported {kind} ('{normal.matched}')"
