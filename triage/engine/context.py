@@ -584,8 +584,8 @@ class RowContext:
         words (cue free_t4_stated_low: "FT4 erniedrigt"), with a TSH that is not raised (a value
         at most its upper limit, the lab's or tsh_upper_miu_l, "<0.01" included; a word
         "normal" or "low"; in a note "TSH normal", "TSH inappropriately normal", "TSH low",
-        "TSH not raised": cues tsh_stated_normal, tsh_stated_low, tsh_stated_not_raised): central (secondary)
-        hypothyroidism, a pituitary failure, read as the words "central hypothyroidism" are
+        "TSH not raised": cues tsh_stated_normal, tsh_stated_low, tsh_stated_not_raised):
+        central (secondary) hypothyroidism, a pituitary failure, read as the words "central hypothyroidism" are
         (cues.toml red_flag; clinical-reference §5: hypopituitarism is a mass effect, a red
         flag), the values quoted as its evidence.  Not read in a
         neonate or in pregnancy (free T4 intervals of their own: a preterm's low free T4, the
