@@ -585,10 +585,10 @@ class RowContext:
         at most its upper limit, the lab's or tsh_upper_miu_l, "<0.01" included; a word
         "normal" or "low"; in a note "TSH normal", "TSH inappropriately normal", "TSH low",
         "TSH not raised": cues tsh_stated_normal, tsh_stated_low, tsh_stated_not_raised):
-        central (secondary) hypothyroidism, a pituitary failure, read as the words "central hypothyroidism" are
-        (cues.toml red_flag; clinical-reference §5: hypopituitarism is a mass effect, a red
-        flag), the values quoted as its evidence.  Not read in a
-        neonate or in pregnancy (free T4 intervals of their own: a preterm's low free T4, the
+        central (secondary) hypothyroidism, a pituitary failure, read as the words "central
+        hypothyroidism" are (cues.toml red_flag; clinical-reference §5: hypopituitarism is a
+        mass effect, a red flag), the values quoted as its evidence.  Not read in a neonate or
+        in pregnancy (free T4 intervals of their own: a preterm's low free T4, the
         third trimester's fall), nor where the thyroid itself lowers the free T4 under a TSH
         still suppressed (cue thyroid_lowers_free_t4: treated thyrotoxicosis, T3 treatment).  A
         raised TSH with a low free T4 is primary hypothyroidism (factors.thyroid), never this."""
