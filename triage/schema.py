@@ -218,6 +218,14 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "tsh_qualifier": "string",
     "tsh_text": "string",  # a TSH written as a word ("erhöht", "normal"): values.lab_word
     "free_t4": "float64",
+    # the lab's own TSH and free T4 interval given with the value (a column beside it: "TSH
+    # ref", "FT4 Referenzbereich"; the reference cell of a long export's line, HL7 OBX-7, FHIR
+    # referenceRange; an interval in the cell: "5,1 (0,4-6,0)"), in mIU/L and pmol/L, else NaN:
+    # the engine judges the TSH and free T4 by them before the thresholds' adult limits
+    "tsh_reference_low": "float64",
+    "tsh_reference_high": "float64",
+    "free_t4_reference_low": "float64",
+    "free_t4_reference_high": "float64",
     # the collection date (ISO) of an eGFR, creatinine, TSH or free T4 taken from another
     # collection of the same patient (a long export's earlier or later line, within
     # thresholds.toml chronic_context_lookback_days), else <NA>: the factors cite it with it

@@ -89,6 +89,11 @@ RULE_COLUMNS: tuple[str, ...] = (
     "tsh_qualifier",
     "tsh_text",
     "free_t4",
+    # the lab's own TSH (mIU/L) and free T4 (pmol/L) limits given with the row, else NaN
+    "tsh_reference_low",
+    "tsh_reference_high",
+    "free_t4_reference_low",
+    "free_t4_reference_high",
     "egfr_collected",
     "creatinine_collected",
     "tsh_collected",
@@ -577,11 +582,13 @@ class RowContext:
         """A free T4 below central_hypothyroid_free_t4_below_pmol_l (the free_t4 column, in
         pmol/L whatever unit it was written in; a note's "fT4 7 pmol/l"), or reported low in
         words (cue free_t4_stated_low: "FT4 erniedrigt"), with a TSH that is not raised (a value
-        at most tsh_upper_miu_l, "<0.01" included; a word "normal" or "low"; "TSH normal" in a
-        note): central (secondary) hypothyroidism, a pituitary failure, read as the words
-        "central hypothyroidism" are (cues.toml red_flag; clinical-reference §5: hypopituitarism
-        is a mass effect, a red flag), the values quoted as its evidence.  Not read in a
-        neonate or in pregnancy (free T4 intervals of their own: a preterm's low free T4, the
+        at most its upper limit, the lab's or tsh_upper_miu_l, "<0.01" included; a word
+        "normal" or "low"; in a note "TSH normal", "TSH inappropriately normal", "TSH low",
+        "TSH not raised": cues tsh_stated_normal, tsh_stated_low, tsh_stated_not_raised):
+        central (secondary) hypothyroidism, a pituitary failure, read as the words "central
+        hypothyroidism" are (cues.toml red_flag; clinical-reference §5: hypopituitarism is a
+        mass effect, a red flag), the values quoted as its evidence.  Not read in a neonate or
+        in pregnancy (free T4 intervals of their own: a preterm's low free T4, the
         third trimester's fall), nor where the thyroid itself lowers the free T4 under a TSH
         still suppressed (cue thyroid_lowers_free_t4: treated thyrotoxicosis, T3 treatment).  A
         raised TSH with a low free T4 is primary hypothyroidism (factors.thyroid), never this."""
@@ -601,7 +608,7 @@ class RowContext:
             if self.tsh_above_upper:
                 return None
             mark = str(self.raw("tsh_qualifier") or "")
-            upper = fmt(self.t("tsh_upper_miu_l"))
+            upper = self.tsh_upper_said
             shown = f"TSH {mark}{fmt(tsh)} mIU/L{self.collected_on('tsh')} (not above {upper})"
         elif self.tsh_word is not None:
             if self.tsh_word == "high":
@@ -609,9 +616,14 @@ class RowContext:
             shown = f"TSH '{self.text('tsh_text')}'"
         else:
             normal = self.first("tsh_stated_normal")
+            kind = "normal"
+            if normal is None:  # "TSH low", "TSH supprimiert": not raised either
+                normal, kind = self.first("tsh_stated_low"), "low"
+            if normal is None:  # "TSH not raised", "TSH nicht erhöht" (only beside a low free T4)
+                normal, kind = self.first("tsh_stated_not_raised"), "not raised"
             if normal is None or self.has("tsh_stated_high"):
                 return None
-            shown = f"TSH reported normal ('{normal.matched}')"
+            shown = f"TSH reported {kind} ('{normal.matched}')"
         if self.has("thyroid_lowers_free_t4") or self.possibly_neonate:
             return None
         if self.flag("pregnant") or self.state == "pregnancy":
@@ -831,13 +843,51 @@ class RowContext:
         """The TSH written as a word ("erhöht", "normal", "↓"): "high", "low" or "normal"."""
         return lab_word(self.raw("tsh_text"))
 
+    def _lab_limit(self, name: str) -> float | None:
+        """The lab's own limit ``name`` of a context test given with the row (tsh_reference_high,
+        free_t4_reference_low ...: its interval column, the reference cell of a long export's
+        line, an interval written in the cell), in the engine's unit, else None."""
+        value = self.num(name)
+        return value if value is not None and value > 0 else None
+
+    @property
+    def tsh_upper(self) -> float:
+        """The TSH upper limit the row is judged by: the lab's own (tsh_reference_high), else
+        tsh_upper_miu_l (clinical-reference §8: "TSH above the RI")."""
+        return self._lab_limit("tsh_reference_high") or self.t("tsh_upper_miu_l")
+
+    @property
+    def tsh_upper_said(self) -> str:
+        """The TSH upper limit as the evidence quotes it: "4.94 (the lab's interval)", "4.2"."""
+        lab = self._lab_limit("tsh_reference_high")
+        return f"{fmt(lab)} (the lab's interval)" if lab else fmt(self.t("tsh_upper_miu_l"))
+
+    @property
+    def tsh_adult_limit_only(self) -> bool:
+        """A child's TSH (under adult_levels_min_age_years) judged by no interval of the lab's
+        own: TSH is physiologically higher after birth and in infancy, so the adult limit
+        (tsh_upper_miu_l) does not grade it; it needs an age-appropriate interval."""
+        return self._lab_limit("tsh_reference_high") is None and not self.adult_levels()
+
+    @property
+    def free_t4_low_limit(self) -> float:
+        """The free T4 lower limit (pmol/L): the lab's own (free_t4_reference_low), else
+        free_t4_low_pmol_l."""
+        return self._lab_limit("free_t4_reference_low") or self.t("free_t4_low_pmol_l")
+
+    @property
+    def free_t4_low_said(self) -> str:
+        lab = self._lab_limit("free_t4_reference_low")
+        return f"{fmt(lab)} (the lab's interval)" if lab else fmt(self.t("free_t4_low_pmol_l"))
+
     @property
     def tsh_above_upper(self) -> bool:
-        """The row's TSH value is above tsh_upper_miu_l (">4" at the limit too, "<5" never)."""
+        """The row's TSH value is above its upper limit (tsh_upper: the lab's, else
+        tsh_upper_miu_l; ">4" at the limit too, "<5" never)."""
         tsh = self.num("tsh")
         if tsh is None:
             return False
-        upper = self.t("tsh_upper_miu_l")
+        upper = self.tsh_upper
         qualifier = str(self.raw("tsh_qualifier") or "")
         return qualifier != "<" and (tsh > upper or (tsh == upper and qualifier == ">"))
 
@@ -859,7 +909,8 @@ class RowContext:
         """The row's free T4 is above free_t4_high_pmol_l: a raised TSH beside it is no primary
         hypothyroidism."""
         free_t4 = self.free_t4_pmol
-        return free_t4 is not None and free_t4 > self.t("free_t4_high_pmol_l")
+        upper = self._lab_limit("free_t4_reference_high") or self.t("free_t4_high_pmol_l")
+        return free_t4 is not None and free_t4 > upper
 
     @property
     def tsh_raised(self) -> bool:

@@ -1007,7 +1007,9 @@ def thyroid(ctx: RowContext) -> list[Finding]:
         return [_tsh_stated_high(ctx)]
     if tsh is None:
         hit = ctx.first("hypothyroidism")
-        controlled = ctx.has("euthyroid_stated") or ctx.has("tsh_stated_normal")
+        controlled = (
+            ctx.has("euthyroid_stated") or ctx.has("tsh_stated_normal") or ctx.has("tsh_stated_low")
+        )
         earlier = ctx.first(earlier_cue("tsh_stated_high"))
         if hit is None and earlier is not None and not controlled:
             return [_tsh_earlier_high(ctx, earlier)]
@@ -1018,18 +1020,31 @@ def thyroid(ctx: RowContext) -> list[Finding]:
     if not ctx.tsh_above_upper or ctx.free_t4_raised:
         return []  # (a raised TSH with a raised free T4 is not primary hypothyroidism)
     qualifier = str(ctx.raw("tsh_qualifier") or "")
-    upper = ctx.t("tsh_upper_miu_l")
     free_t4 = ctx.free_t4_pmol
-    evidence = f"TSH: {qualifier}{fmt(tsh)} mIU/L{ctx.collected_on('tsh')}, above {fmt(upper)}"
+    said = f"TSH: {qualifier}{fmt(tsh)} mIU/L{ctx.collected_on('tsh')}"
+    evidence = f"{said}, above {ctx.tsh_upper_said}"
     strong = ctx.t("tsh_strong_miu_l")
-    low_t4 = ctx.t("free_t4_low_pmol_l")
+    # the lab's own free T4 interval, else the adult one (a free T4 within the lab's interval
+    # is no overt hypothyroidism, whatever the fixed limit says)
+    low_t4 = ctx.free_t4_low_limit
     overt = free_t4 is not None and free_t4 < low_t4
+    if ctx.tsh_adult_limit_only and not overt:
+        # a child's TSH above the adult limit, with no interval of the lab's own: TSH is
+        # physiologically higher after birth and in infancy, so the adult limit does not grade
+        # it (thresholds.toml adult_levels_min_age_years, tsh_upper_miu_l)
+        text = (
+            f"{said}, above the adult limit {fmt(ctx.t('tsh_upper_miu_l'))}, but no TSH interval "
+            "for the child's age is given: TSH runs higher in newborns, infants and children; "
+            "judge it against an age-appropriate interval (with free T4) before calling it "
+            "hypothyroidism"
+        )
+        return [Finding("hypothyroidism", POSSIBLE, text, rule)]
     if overt:
         # a raised TSH with a low free T4 is overt primary hypothyroidism, which raises
         # prolactin more often than a raised TSH alone (clinical-reference §4: 36% vs 22%)
         evidence += (
             f"; free T4: {fmt(free_t4 or 0.0)} pmol/L{ctx.collected_on('free_t4')}, below "
-            f"{fmt(low_t4)}: overt primary "
+            f"{ctx.free_t4_low_said}: overt primary "
             "hypothyroidism"
         )
     if tsh < strong and not overt:
@@ -1885,7 +1900,7 @@ PREGNANCY_TEST_WORDS: Final = re.compile(
 
 
 def _tsh_said(ctx: RowContext) -> bool:
-    return ctx.has("tsh_stated_normal") or ctx.has("tsh_stated_high")
+    return ctx.has("tsh_stated_normal") or ctx.has("tsh_stated_high") or ctx.has("tsh_stated_low")
 
 
 def stated_results(ctx: RowContext) -> list[str]:
@@ -1897,6 +1912,9 @@ def stated_results(ctx: RowContext) -> list[str]:
         normal = ctx.first("tsh_stated_normal")
         if normal is not None and not ctx.tsh_raised:
             said.append(f"TSH reported normal in the notes (no value): {normal.evidence()}")
+        low = ctx.first("tsh_stated_low")
+        if low is not None and normal is None and not ctx.tsh_raised:
+            said.append(f"TSH reported low in the notes (no value): {low.evidence()}")
         low_t4 = ctx.first("free_t4_stated_low")
         if low_t4 is not None and ctx.free_t4_pmol is None and not ctx.tsh_raised:
             said.append(f"free T4 reported low in the notes (no value): {low_t4.evidence()}")
@@ -1923,6 +1941,7 @@ def stated_results(ctx: RowContext) -> list[str]:
 _EARLIER_RESULTS: Final = (
     ("tsh_stated_high", "TSH reported raised"),
     ("tsh_stated_normal", "TSH reported normal"),
+    ("tsh_stated_low", "TSH reported low"),
     ("euthyroid_stated", "thyroid reported normal"),
     ("free_t4_stated_low", "free T4 reported low"),
     ("kidney_stated_normal", "kidney function reported normal"),

@@ -989,10 +989,13 @@ def _tsh_stated(ctx: RowContext) -> str | None:
             "value and measure free T4 (hypothyroidism raises prolactin)"
         )
     normal = ctx.first("tsh_stated_normal")
+    said = "normal"
+    if normal is None:
+        normal, said = ctx.first("tsh_stated_low"), "low"
     low_t4 = ctx.first("free_t4_stated_low")
     if normal is not None:
         text = (
-            f"TSH reported normal in the notes ({normal.evidence()}), no value: confirm the "
+            f"TSH reported {said} in the notes ({normal.evidence()}), no value: confirm the "
             "value (hypothyroidism raises prolactin and can mimic a pituitary lesion)"
         )
         if low_t4 is not None and ctx.free_t4_pmol is None:
@@ -1020,6 +1023,7 @@ def _tsh_stated(ctx: RowContext) -> str | None:
 _THYROID_CUES: Final = (
     "tsh_stated_high",
     "tsh_stated_normal",
+    "tsh_stated_low",
     "euthyroid_stated",
     "free_t4_stated_low",
 )

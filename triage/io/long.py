@@ -76,6 +76,7 @@ from triage.values import (
     PERCENT_FULL,
     Interval,
     UnitInfo,
+    cell_interval,
     cell_text,
     coded_words,
     complement_percent,
@@ -484,6 +485,10 @@ class _Context:
     # the lab's own upper limit on each monomeric (post-PEG) prolactin line, in the line's unit
     # as written (its reference cell: "< 0,60"), NaN elsewhere (_post_peg_limits)
     post_peg_high: np.ndarray | None = None
+    # the lab's own (low, high) interval on each TSH and free T4 line, in the engine's unit as
+    # the value is (its reference cell, its limit cells, else an interval in the result cell:
+    # "5,1 (0,4-6,0)"), NaN elsewhere (_context_limits)
+    lab_limits: np.ndarray | None = None
 
 
 def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
@@ -1362,6 +1367,7 @@ def _parse_context(
         loincs=_row_loincs(table, positions[keep]),
         post_peg_high=_post_peg_limits(table, positions[keep], row_fields[keep], units, decimal),
     )
+    context.lab_limits = _context_limits(table, context, decimal)
     return context, rejected
 
 
@@ -1478,6 +1484,45 @@ def _share_range_unit(text: str, decimal: str | None) -> str:
     if not limits:
         return ""
     return "%" if max(limits) > 1 else FRACTION_UNIT
+
+# The context tests read with the lab's own interval of their line (the engine judges them by it
+# before the thresholds' adult limits: clinical-reference §8, "TSH above the RI").
+LIMITED_CONTEXT: Final = ("tsh", "free_t4")
+
+
+def _context_limits(table: RawTable, context: _Context, decimal: str | None) -> np.ndarray:
+    """The lab's own (low, high) interval of each TSH and free T4 line of ``context``: its
+    reference cell ("0,35-4,94", "< 4,2"), else its lower and upper limit cells, else an
+    interval written in the result cell after the number ("5,1 (0,4-6,0)"); put in the engine's
+    unit by the line's own factor (the value read over the number written: a free T4 in ng/dL
+    with its interval in ng/dL).  NaN where none is given."""
+    out = np.full((len(context.positions), 2), np.nan)
+    ranges = table.columns.get("reference_range")
+    lows = table.columns.get("reference_low")
+    highs = table.columns.get("reference_high")
+    result = table.columns.get("result")
+    if result is None:
+        return out
+    for k in np.flatnonzero(np.isin(context.fields, LIMITED_CONTEXT)).tolist():
+        row = context.positions[k]
+        written = parse_quantity(result[row], decimal).value
+        value = context.values[k]
+        if not written or not value > 0:  # (NaN is never > 0)
+            continue
+        text = _text(ranges[row]) if ranges is not None else ""
+        interval = parse_interval(text, decimal) if text else None
+        limits = (interval.low, interval.high) if interval is not None else (None, None)
+        if limits == (None, None) and (lows is not None or highs is not None):
+            limits = tuple(
+                parse_quantity(cells[row], decimal).value if cells is not None else None
+                for cells in (lows, highs)
+            )  # type: ignore[assignment]
+        if limits == (None, None):
+            inline = cell_interval(result[row], decimal)
+            limits = (inline.low, inline.high) if inline is not None else (None, None)
+        scale = value / written
+        out[k] = [math.nan if v is None else v * scale for v in limits]
+    return out
 
 
 def _post_peg_limits(
@@ -1920,6 +1965,12 @@ def _apply_context(
                     list(limits[empty]),
                     "float64",
                 )
+        if name in LIMITED_CONTEXT and context.lab_limits is not None:  # with its value
+            empty = frame[name].isna().to_numpy()[fi]
+            limits = context.lab_limits[c]
+            for j, end in enumerate(("low", "high")):
+                column = f"{name}_reference_{end}"
+                _fill(frame, column, fi[empty], list(limits[empty, j]), "float64")
         _fill(frame, name, fi, list(values), "float64")
         if name in QUALIFIED:
             _fill(frame, f"{name}_qualifier", fi, list(context.qualifiers[c]), "string")

@@ -190,6 +190,9 @@ LAB_WORD_FIELDS: Final = ("tsh",)
 # by the engine as a comment's words would be (io/state_cells.kidney_words).
 RENAL_WORD_FIELDS: Final = ("egfr", "creatinine")
 PLAIN_NUMBERS: Final = ("creatinine", "free_t4")
+# The context tests whose lab interval is read beside them (a column: the internal field named,
+# or the cell after the number): the engine judges them by it (WideBuilder._context_intervals).
+CONTEXT_INTERVALS: Final = (("tsh", "tsh_reference"), ("free_t4", "free_t4_reference"))
 WEEK_FIELDS: Final = ("gestational_weeks", "postpartum_weeks")  # durations, read in weeks
 # An age cell this far from the age the birth date and the sample date give is not the age at
 # the sample (an age in completed years is less than a year off).
@@ -3184,8 +3187,10 @@ class _Builder:
             if col is not None:
                 self._warn_unread_numbers(name, col, self.out[name], self._kidney_words(name, col))
         self.out["creatinine"] = self._creatinine()
+        as_written = {name: self.out[name] for name, _ in CONTEXT_INTERVALS}
         for name in LAB_UNIT_FIELDS:
             self.out[name] = self._in_engine_unit(name)
+        self._context_intervals(as_written)
         self.out["gestational_weeks"] = self._weeks_of("gestational_weeks")
         self._gestation_trimesters()
         self.out["postpartum_weeks"] = self._postpartum_weeks()
@@ -3200,6 +3205,44 @@ class _Builder:
         self._hcg()
         factor = self.settings.conversion_factor
         self.out["conversion_factor"] = np.full(self.n, math.nan if factor is None else factor)
+
+    def _context_intervals(self, as_written: Mapping[str, np.ndarray]) -> None:
+        """The lab's own interval of the TSH and the free T4 (CONTEXT_INTERVALS): its column
+        beside the value ("TSH ref" 0.35-4.94), else one written in the value's cell after the
+        number ("5,1 (0,4-6,0)"), put in the engine's unit as the value was (the value's own
+        factor: a free T4 in ng/dL with its interval in ng/dL), into <name>_reference_low and
+        _high.  Before, a fixed adult limit judged every TSH and free T4 (TSH 5.6 against a
+        lab's 0.35-4.94 with a free T4 of 10.5 within 9.0-19.0 was called overt
+        hypothyroidism)."""
+        for name, interval_field in CONTEXT_INTERVALS:
+            low, high = np.full(self.n, math.nan), np.full(self.n, math.nan)
+            col = self.column(interval_field)
+            if col is not None:
+                decimal = self._decimal(col)
+                codes, parsed = self._distinct(col, partial(parse_interval, decimal=decimal))
+                low = _pick(codes, parsed, lambda i: _nan(i.low) if i else math.nan, np.float64)
+                high = _pick(codes, parsed, lambda i: _nan(i.high) if i else math.nan, np.float64)
+            cells = self.column(name)
+            if cells is not None:
+                decimal = self._decimal(cells)
+                codes, parsed = self._distinct(cells, partial(cell_interval, decimal=decimal))
+                if any(p is not None for p in parsed):
+                    in_low = _pick(
+                        codes, parsed, lambda i: _nan(i.low) if i else math.nan, np.float64
+                    )
+                    in_high = _pick(
+                        codes, parsed, lambda i: _nan(i.high) if i else math.nan, np.float64
+                    )
+                    take = np.isnan(low) & np.isnan(high)
+                    low, high = np.where(take, in_low, low), np.where(take, in_high, high)
+            if np.isnan(low).all() and np.isnan(high).all():
+                continue
+            written = as_written[name].astype(np.float64)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                scale = self.out[name].astype(np.float64) / written
+            scale = np.where(np.isfinite(scale) & (scale > 0), scale, math.nan)
+            self.out[f"{name}_reference_low"] = low * scale
+            self.out[f"{name}_reference_high"] = high * scale
 
     def _trimester(self) -> None:
         """A trimester column ("Trimester" 3, "Trimenon" T3, "trimestre" 3e): its trimester is
