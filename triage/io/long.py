@@ -1485,6 +1485,7 @@ def _share_range_unit(text: str, decimal: str | None) -> str:
         return ""
     return "%" if max(limits) > 1 else FRACTION_UNIT
 
+
 # The context tests read with the lab's own interval of their line (the engine judges them by it
 # before the thresholds' adult limits: clinical-reference §8, "TSH above the RI").
 LIMITED_CONTEXT: Final = ("tsh", "free_t4")
