@@ -1048,13 +1048,15 @@ class RowContext:
     def symptom(self) -> CueHit | None:
         """A typical symptom of hyperprolactinaemia: the symptom cue, or amenorrhoea / another
         menstrual disturbance (cue menstrual_disturbance), so every wording of the same picture
-        counts the same; not a menstrual one after the menopause (stated, or by age), or with a
-        cause of its own written beside it (cue amenorrhoea_explained: a hysterectomy, a depot
-        or intrauterine progestogen, a GnRH analogue, a continuous pill).  clinical-reference
-        §5 lists menstrual symptoms for premenopausal women."""
+        counts the same (in a male, gynaecomastia in plain words too: cue
+        male_breast_enlargement); not a menstrual one after the menopause (stated, or by age),
+        or with a cause of its own written beside it (cue amenorrhoea_explained: a
+        hysterectomy, a depot or intrauterine progestogen, a GnRH analogue, a continuous
+        pill).  clinical-reference §5 lists menstrual symptoms for premenopausal women."""
         found = self.current_hit("symptom")
         if found is None and self.sex == "M":
-            found = self._low_testosterone()
+            # a man's or a boy's breasts enlarged or tender in plain words: gynaecomastia (§5)
+            found = self.current_hit("male_breast_enlargement") or self._low_testosterone()
         if found is not None or self.flag("menopausal") or self.has("not_child_bearing"):
             return found  # after the menopause missed periods are expected
         past_childbearing = self.age is not None and self.age >= self.t(
