@@ -324,6 +324,20 @@ class Acromegaly:
 # Where a clause of a note ends (engine/text.py reads cues clause by clause).
 _CLAUSE_END: Final = re.compile(r"[;\n|]|,(?!\d)|\.(?!\d)")
 _SENTENCE_END = re.compile(r"(?<=\S)(?<!\b[^\W\d_])[.!?]+(?=\s|$)|\n")
+
+
+def _sentences(text: str) -> list[str]:
+    """`text` split into its sentences, each with the stop that ends it: "Prolaktinom?" keeps
+    its question mark (a lesion asked about, cue lesion_suspected), where a split on
+    _SENTENCE_END drops it."""
+    out, start = [], 0
+    for stop in _SENTENCE_END.finditer(text):
+        out.append(text[start : stop.end()])
+        start = stop.end()
+    out.append(text[start:])
+    return out
+
+
 # The lesion column's cell, clause by clause ("nein, MRT normal", "MRI: normal, no 12 mm lesion"):
 # a comma before a digit is a decimal one ("1,5 cm"), a one-letter abbreviation's stop ("o. B.")
 # ends nothing.
@@ -1272,7 +1286,7 @@ class RowContext:
         definite = any(
             "lesion_suspected" not in self.book.match(hit.field, sentence)
             for hit in hits
-            for sentence in _SENTENCE_END.split(self.text(hit.field) or "")
+            for sentence in _sentences(self.text(hit.field) or "")
             if hit.matched in sentence
         ) or bool(
             written
