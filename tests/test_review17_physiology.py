@@ -11,8 +11,8 @@
   urgent and a likely prolactinoma; now soon, with the question whether she breastfeeds;
 - infants (1 month to 1 year: "5 Monate", "8 mois", a birth date, "0 y") were held to the adult
   urgent level (5,000 mIU/L, an adult referral line) and called prolactinomas from adult
-  levels; CALIPER 30 days to <1 year is 6.3-113.7 ng/mL.  As for neonates (review 16) their
-  level alone is never urgent, and never a suspected prolactinoma (soon instead);
+  levels; CALIPER 30 days to <1 year is 6.3-113.7 ng/mL.  Never a suspected prolactinoma from
+  the level; review 22 restored contract §7's urgent level beyond the neonatal period;
 - sex unknown with a lab interval per menopausal group and for men: judged against the women's
   group that fits the age and the men's together (every women's group when the age does not
   tell), as review 16 did for a women's and men's interval; French, Italian and abbreviated group
@@ -184,12 +184,19 @@ def test_postpartum_feeding_unknown_mild_and_the_cases_that_stay(results: pd.Dat
 
 
 # --- 3. infants -------------------------------------------------------------------------------
-@pytest.mark.parametrize("pid", ["I5m", "I8m", "Ibd", "I0y", "I0far"])
-def test_an_infants_level_alone_is_never_urgent(results: pd.DataFrame, pid: str) -> None:
-    """CALIPER 30 days to <1 year 6.3-113.7 ng/mL (§2.1); the 5,000 mIU/L line is an adult
-    referral criterion.  Above it an infant is soon (never routine), never a prolactinoma."""
+@pytest.mark.parametrize(
+    ("pid", "priority"),
+    [("I5m", "urgent"), ("I8m", "urgent"), ("Ibd", "urgent"), ("I0y", "soon"), ("I0far", "soon")],
+)
+def test_an_infants_level_names_no_prolactinoma(
+    results: pd.DataFrame, pid: str, priority: str
+) -> None:
+    """CALIPER 30 days to <1 year 6.3-113.7 ng/mL (§2.1): never a prolactinoma from the level.
+    Beyond the neonatal period above the urgent level of contract §7 it is urgent (review 22:
+    5 and 8 months, a birth date 9 months before); an age of 0 without days may be a neonate's
+    (soon, never routine)."""
     row = results.loc[pid]
-    assert row["priority"] == "soon", row["factor_evidence"]
+    assert row["priority"] == priority, row["factor_evidence"]
     assert not {"prolactinoma_suspected", "macroprolactinoma_suspected"} & set(
         _codes(row["factors"])
     )
@@ -201,8 +208,8 @@ def test_infant_interval_red_flag_and_an_older_child(results: pd.DataFrame) -> N
     assert results.loc["I5m", "reference_high_ng_ml"] == pytest.approx(113.7)
     assert (results.loc["Inorm", "status"], results.loc["Inorm", "priority"]) == ("normal", "none")
     assert results.loc["Ieye", "priority"] == "urgent"  # a red flag at any age
-    # a child's level alone is never urgent either (review 19: adult referral line)
-    assert results.loc["C5y", "priority"] == "soon"
+    # a child above the urgent level is urgent (contract §7, review 22)
+    assert results.loc["C5y", "priority"] == "urgent"
 
 
 # --- 4. sex unknown, a lab interval per menopausal group ---------------------------------------

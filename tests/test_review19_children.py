@@ -11,10 +11,11 @@
   at 13 months or 3 years was urgent with "above 250 ng/mL a prolactinoma is the usual cause";
   at 11 months the MRI reason said "> 250 ng/mL a prolactinoma is likely"; 200 ng/mL at 8 months
   was routine with the adult rested, cannulated, mid-morning advice (Tsur 2020).  The > 250 /
-  > 500 ng/mL levels come from adult series (§6, §1.1), the 5,000 mIU/L line is an adult
-  referral pathway's (NHS BNSSG adult endocrinology, §1.3): under adult_age_years a high result
+  > 500 ng/mL levels come from adult series (§6, §1.1): under adult_age_years a high result
   is `soon` with paediatric endocrinology, no prolactinoma named from the level, a repeat
   sample without the adult cannula wording; a mass-effect red flag stays urgent at any age.
+  Review 22 restored contract §7's urgent level for children beyond the neonatal period: above
+  5,000 mIU/L they are `urgent` (paediatric endocrinology), still without a prolactinoma named.
 
 Synthetic patients only.
 """
@@ -164,13 +165,14 @@ def test_absent_menarche_keeps_the_symptomatic_work_up(results: pd.DataFrame) ->
 
 
 @pytest.mark.parametrize("pid", ["I11m", "T13m", "C3y", "C3yfar", "C2miu"])
-def test_a_childs_level_alone_is_never_urgent_nor_a_prolactinoma(
+def test_a_childs_level_names_no_prolactinoma_but_is_urgent_above_the_urgent_level(
     results: pd.DataFrame, pid: str
 ) -> None:
-    """The > 250 / > 500 ng/mL levels are adult series' (§6) and the 5,000 mIU/L line an adult
-    referral pathway's (§1.3): soon, with paediatric endocrinology."""
+    """The > 250 / > 500 ng/mL levels are adult series' (§6): no prolactinoma from the level.
+    Contract §7 (review 22): above 5,000 mIU/L, beyond the neonatal period, urgent at any age,
+    the urgent referral naming paediatric endocrinology."""
     row = results.loc[pid]
-    assert (row["status"], row["priority"]) == ("high", "soon")
+    assert (row["status"], row["priority"]) == ("high", "urgent")
     assert not {"prolactinoma_suspected", "macroprolactinoma_suspected"} & set(
         _codes(row["factors"])
     )
@@ -178,7 +180,7 @@ def test_a_childs_level_alone_is_never_urgent_nor_a_prolactinoma(
     assert "prolactinoma is likely" not in said
     assert "usual cause" not in said
     assert "almost only seen" not in said
-    assert "paediatric endocrinology" in _reasons(row)["endocrine_referral"]
+    assert "paediatric endocrinology" in _reasons(row)["urgent_endocrine_referral"]
     assert "pituitary_mri" in _codes(row["suggestions"])
 
 
@@ -217,7 +219,7 @@ def test_adults_keep_the_adult_levels(results: pd.DataFrame) -> None:
 def test_a_child_above_the_measuring_range_is_diluted_not_screened(tmp_path: Path) -> None:
     out = triage_lines(tmp_path, HEADER, ["C5open,F,5,>1000,ng/mL,,"])
     row = out.loc["C5open"]
-    assert row["priority"] == "soon"
+    assert row["priority"] == "urgent"  # possibly above the urgent level (contract §7)
     assert "dilution_retest" in _codes(row["suggestions"])
     assert "macroprolactin_screen" not in _codes(row["suggestions"])
 
@@ -225,7 +227,8 @@ def test_a_child_above_the_measuring_range_is_diluted_not_screened(tmp_path: Pat
 def test_adolescents_keep_the_adult_levels(tmp_path: Path) -> None:
     """From puberty (adult_levels_min_age_years, 12) the adult levels apply again: prolactinomas in
     the young mostly present in adolescence, so a 15-year-old at 300 ng/mL is a suspected
-    prolactinoma and urgent above the urgent line, as an adult, while an 8-year-old is not."""
+    prolactinoma and urgent above the urgent line, as an adult; an 8-year-old is urgent above
+    it too (contract §7, review 22) but no prolactinoma is named from the level."""
     out = triage_lines(
         tmp_path,
         "id,sex,age,prolactin,unit",
@@ -235,4 +238,4 @@ def test_adolescents_keep_the_adult_levels(tmp_path: Path) -> None:
         assert "prolactinoma_suspected" in out.loc[row, "factors"], row
         assert out.loc[row, "priority"] == "urgent", row
     assert "prolactinoma" not in out.loc["C8", "factors"]
-    assert out.loc["C8", "priority"] == "soon"
+    assert out.loc["C8", "priority"] == "urgent"

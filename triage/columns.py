@@ -2785,6 +2785,22 @@ def note_written_as() -> dict[str, str]:
     return {parse_header(h).full: str(f) for h, f in table.items()}
 
 
+@cache
+def _question_headers() -> frozenset[str]:
+    """Normalised headers of a column that holds the question asked or a suspected diagnosis
+    (synonyms.toml [note_columns] question_headers)."""
+    listed = synonyms_data()["note_columns"].get("question_headers", [])
+    return frozenset(parse_header(str(h)).full for h in listed)
+
+
+def asks_a_question(header: str) -> bool:
+    """The header names a column of the question asked or a suspected diagnosis
+    ("Fragestellung", "Verdachtsdiagnose", "Clinical question", "Question clinique"): its cells
+    are written into comments after the header's label, as a question (cues.toml
+    [questions] item), never as findings."""
+    return parse_header(str(header)).full in _question_headers()
+
+
 def _header_spec(table: str) -> FieldSpec:
     """The header words of a synonyms.toml table that names a kind of column, not a field
     (synonyms, tokens, exclude)."""

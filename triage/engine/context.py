@@ -130,6 +130,14 @@ _TESTOSTERONE_LABS: Final = (
     ("testosterone_nmol_l", None),
     ("testosterone_ng_dl", "testosterone_nmol_l_per_ng_dl"),
 )
+# The sodiums and glucoses states.toml reads in notes: (lab, the threshold that converts it to
+# the unit of its limit or None, the limit's threshold).
+_SODIUM_LABS: Final = (("sodium_mmol_l", None, "sodium_low_mmol_l"),)
+_GLUCOSE_LABS: Final = (
+    ("glucose_mmol_l", None, "glucose_low_mmol_l"),
+    ("glucose_mg_dl", "glucose_mmol_l_per_mg_dl", "glucose_low_mmol_l"),
+    ("glucose_g_l", "glucose_mmol_l_per_g_l", "glucose_low_mmol_l"),
+)
 _CORTISOL_LABS: Final = (
     ("morning_cortisol_nmol_l", None),
     ("morning_cortisol_ug_dl", "cortisol_nmol_l_per_ug_dl"),
@@ -321,6 +329,20 @@ class Acromegaly:
 # Where a clause of a note ends (engine/text.py reads cues clause by clause).
 _CLAUSE_END: Final = re.compile(r"[;\n|]|,(?!\d)|\.(?!\d)")
 _SENTENCE_END = re.compile(r"(?<=\S)(?<!\b[^\W\d_])[.!?]+(?=\s|$)|\n")
+
+
+def _sentences(text: str) -> list[str]:
+    """`text` split into its sentences, each with the stop that ends it: "Prolaktinom?" keeps
+    its question mark (a lesion asked about, cue lesion_suspected), where a split on
+    _SENTENCE_END drops it."""
+    out, start = [], 0
+    for stop in _SENTENCE_END.finditer(text):
+        out.append(text[start : stop.end()])
+        start = stop.end()
+    out.append(text[start:])
+    return out
+
+
 # The lesion column's cell, clause by clause ("nein, MRT normal", "MRI: normal, no 12 mm lesion"):
 # a comma before a digit is a decimal one ("1,5 cm"), a one-letter abbreviation's stop ("o. B.")
 # ends nothing.
@@ -471,7 +493,7 @@ class RowContext:
             if central is not None:  # read as the words "central hypothyroidism" are
                 hit_map = self.hit_map = {**hit_map, RED_FLAG_CUE: (central,)}
         found = hit_map.get("red_flag") if hit_map else None
-        flag = found[0] if found else self._low_morning_cortisol()
+        flag = found[0] if found else self._low_morning_cortisol() or self._adrenal_features()
         emergency = bool(hit_map) and any(hit_map.get(cue) for cue in EMERGENCY_CUES)
         counts = flag is not None and (self.raised_for_usual or self.lesion.present or emergency)
         self.mass_effect_flag: CueHit | None = flag if counts else None
@@ -647,6 +669,62 @@ class RowContext:
             nmol = fact.number * (self.t(to_nmol) if to_nmol else 1.0)
             if nmol < limit or (fact.value == "<" and nmol <= limit):
                 return CueHit("red_flag", fact.column, fact.quote, fact.quote)
+        return None
+
+    def _adrenal_features(self) -> CueHit | None:
+        """Two of the features of adrenal insufficiency, each in words or measured in a note:
+        hypotension (cue hypotension_sign, or a systolic pressure below systolic_low_mmhg, the
+        PALS limit for its age in a child), hyponatraemia (cue hyponatraemia_sign, or a sodium
+        below sodium_low_mmol_l), hypoglycaemia (cue hypoglycaemia_sign, or a glucose below
+        glucose_low_mmol_l): a red flag as the words "adrenal insufficiency" are
+        (clinical-reference §8: urgent).  One alone is common and says little."""
+        signs = [
+            hit
+            for hit in (
+                self.current_hit("hypotension_sign") or self._low_systolic(),
+                self.current_hit("hyponatraemia_sign") or self._low_note_lab(_SODIUM_LABS),
+                self.current_hit("hypoglycaemia_sign") or self._low_note_lab(_GLUCOSE_LABS),
+            )
+            if hit is not None
+        ]
+        if len(signs) < 2:
+            return None
+        quotes = list(dict.fromkeys(hit.quote for hit in signs))
+        # each said once: "Hyponatriämie, RR 85/50 mmHg" holds its "RR 85/50 mmHg"
+        quote = " + ".join(q for q in quotes if not any(q != o and q in o for o in quotes))
+        shown = f"{quote}: features of adrenal insufficiency"
+        return CueHit(RED_FLAG_CUE, signs[0].field, shown, shown)
+
+    def _low_note_lab(self, labs: tuple[tuple[str, str | None, str], ...]) -> CueHit | None:
+        """A lab written in a note (states.toml), converted by its factor (None: as written),
+        below its named limit."""
+        if not self.patient.labs:
+            return None
+        for name, factor, limit_name in labs:
+            fact = self.patient.lab(name)
+            if fact is None or fact.number is None or fact.value == ">":
+                continue
+            value = fact.number * (self.t(factor) if factor else 1.0)
+            limit = self.t(limit_name)
+            if value < limit or (fact.value == "<" and value <= limit):
+                return CueHit(RED_FLAG_CUE, fact.column, fact.quote, fact.quote)
+        return None
+
+    def _low_systolic(self) -> CueHit | None:
+        """A systolic pressure written in a note below systolic_low_mmhg, or for a child under
+        systolic_adult_from_age_years below the PALS limit (systolic_child_base_mmhg +
+        systolic_child_per_year_mmhg x the age in whole years)."""
+        fact = self.patient.lab("systolic_mmhg") if self.patient.labs else None
+        if fact is None or fact.number is None or fact.value == ">":
+            return None
+        limit = self.t("systolic_low_mmhg")
+        if self.age is not None and self.age < self.t("systolic_adult_from_age_years"):
+            years = math.floor(self.age)
+            limit = self.t("systolic_child_base_mmhg") + years * self.t(
+                "systolic_child_per_year_mmhg"
+            )
+        if fact.number < limit or (fact.value == "<" and fact.number <= limit):
+            return CueHit(RED_FLAG_CUE, fact.column, fact.quote, fact.quote)
         return None
 
     @property
@@ -1099,13 +1177,15 @@ class RowContext:
     def symptom(self) -> CueHit | None:
         """A typical symptom of hyperprolactinaemia: the symptom cue, or amenorrhoea / another
         menstrual disturbance (cue menstrual_disturbance), so every wording of the same picture
-        counts the same; not a menstrual one after the menopause (stated, or by age), or with a
-        cause of its own written beside it (cue amenorrhoea_explained: a hysterectomy, a depot
-        or intrauterine progestogen, a GnRH analogue, a continuous pill).  clinical-reference
-        §5 lists menstrual symptoms for premenopausal women."""
+        counts the same (in a male, gynaecomastia in plain words too: cue
+        male_breast_enlargement); not a menstrual one after the menopause (stated, or by age),
+        or with a cause of its own written beside it (cue amenorrhoea_explained: a
+        hysterectomy, a depot or intrauterine progestogen, a GnRH analogue, a continuous
+        pill).  clinical-reference §5 lists menstrual symptoms for premenopausal women."""
         found = self.current_hit("symptom")
         if found is None and self.sex == "M":
-            found = self._low_testosterone()
+            # a man's or a boy's breasts enlarged or tender in plain words: gynaecomastia (§5)
+            found = self.current_hit("male_breast_enlargement") or self._low_testosterone()
         if found is not None or self.flag("menopausal") or self.has("not_child_bearing"):
             return found  # after the menopause missed periods are expected
         past_childbearing = self.age is not None and self.age >= self.t(
@@ -1257,7 +1337,7 @@ class RowContext:
         definite = any(
             "lesion_suspected" not in self.book.match(hit.field, sentence)
             for hit in hits
-            for sentence in _SENTENCE_END.split(self.text(hit.field) or "")
+            for sentence in _sentences(self.text(hit.field) or "")
             if hit.matched in sentence
         ) or bool(
             written

@@ -1601,11 +1601,25 @@ def _healed_long_ago(ctx: RowContext, hit: CueHit) -> bool:
 @factor_rule("chest_wall")
 def chest_wall(ctx: RowContext) -> list[Finding]:
     hit = ctx.first("chest_wall")
-    if hit is None or _healed_long_ago(ctx, hit):
+    if hit is None or _healed_long_ago(ctx, hit) or _a_mans_enlarged_breasts(ctx, hit):
         return []
     text = f"{hit.evidence()}; chest wall stimulation or lesions: a possible, uncommon cause"
     finding = Finding("chest_wall_stimulation", POSSIBLE, text, "chest_wall")
     return [replace(finding, exceeded=not ctx.within(ctx.t("systemic_typical_max_ng_ml")))]
+
+
+def _a_mans_enlarged_breasts(ctx: RowContext, hit: CueHit) -> bool:
+    """The chest-wall words are a man's or a boy's breasts enlarged ("Brustvergrößerung" in a
+    man, no operation named: cue male_breast_enlargement), gynaecomastia, a symptom
+    (RowContext.symptom), not a cosmetic operation."""
+    if ctx.sex != "M":
+        return False
+    enlarged = ctx.first("male_breast_enlargement")
+    return (
+        enlarged is not None
+        and enlarged.field == hit.field
+        and hit.matched.lower() in enlarged.quote.lower()
+    )
 
 
 def _minutes_after_seizure(ctx: RowContext, hit: CueHit) -> float | None:

@@ -9,8 +9,9 @@
   it by at most physiological_excess_max_times_uln × its upper limit (in the third trimester up
   to repeat_rested_max_times_uln ×: term pregnancy reaches several hundred ng/mL; in the first
   trimester and late lactation only the interval); beyond that the level counts as for anyone
-  urgent above the urgent level, else soon (ctx.state_explains_level); a neonate's or an
-  infant's or a child's level alone (prepubertal) is never urgent (soon: `neonatal`).
+  urgent above the urgent level, else soon (ctx.state_explains_level); a neonate's level alone
+  is never urgent (soon: `neonatal`), an infant's or a child's beyond the neonatal period is, as
+  an adult's (contract §7).
 - soon: high and not explained by a likely non-pituitary factor (and not a mild rise), or
   symptomatic, or with a known pituitary lesion, or on a prolactin-lowering treatment
   (cabergoline, bromocriptine: resistance, dose or adherence), or a hook-effect risk (a large
@@ -129,18 +130,16 @@ def physiological_state(ctx: RowContext, findings: Sequence[Finding]) -> bool:
 
 
 def neonatal(ctx: RowContext) -> bool:
-    """Judged in the neonatal period (the first weeks to months after birth), or an infant
-    under infant_max_age_years (an age of 0 known only to be under one year included): the
-    adult urgent level says nothing of such a child, whose prolactin falls from the birth surge
-    and whose own interval (CALIPER 30 days to <1 year 6.3-113.7 ng/mL) is several times an
-    adult's (contract §7 leaves the neonatal period out of the urgent level; clinical-reference
-    §2.1, §4: Perlman 1978, CALIPER).  A result beyond what the age explains is high and
-    `soon`, never urgent by its level alone; a mass-effect red flag is urgent as at any age.
-    So for any child under adult_levels_min_age_years (before puberty): the urgent level is
-    the adult referral line of NHS BNSSG adult endocrinology and the prolactinoma levels come
-    from adult series (clinical-reference §1.3, §6), so a child's high result is `soon`
-    (paediatric endocrinology), never urgent by its level alone nor a routine mild rise."""
-    return ctx.state == NEONATAL or not ctx.adult_levels()
+    """Judged in the neonatal period (the first weeks to months after birth, to
+    neonatal_max_age_years), or possibly so (an age of 0 without days): contract §7 leaves the
+    neonatal period out of the urgent level, as the birth surge falls only over weeks
+    (clinical-reference §2.1, §4: Perlman 1978).  A result beyond what the period explains is
+    high and `soon`, never urgent by its level alone; a mass-effect red flag is urgent as at any
+    age.  Beyond the neonatal period the contract's urgent level holds at any age (review 22):
+    an infant or a child above 5,000 mIU/L is urgent (the urgent referral names paediatric
+    endocrinology), though the prolactinoma levels of adult series still name no cause for a
+    child under adult_levels_min_age_years (factors.py)."""
+    return ctx.state == NEONATAL or ctx.possibly_neonate
 
 
 def explained(findings: Sequence[Finding], labels: Labels) -> bool:
@@ -176,9 +175,9 @@ def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: b
             # breastfeeding gives: whether she breastfeeds decides (the lactation finding
             # asks), so not urgent
             return SOON if ctx.feeding_unknown_early_postpartum else URGENT
-        # a child (or a neonate beyond what its period explains): not urgent by the
-        # adult level, but never routine at it (an age of 0 without days may be 6x the
-        # infant limit where the neonatal limit makes it look mild)
+        # a neonate beyond what its period explains: not urgent by the level, but never
+        # routine at it (an age of 0 without days may be 6x the infant limit where the
+        # neonatal limit makes it look mild)
         return SOON
     if hook:
         return SOON

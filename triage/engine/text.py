@@ -49,6 +49,9 @@ _CLAUSE_SPLIT = re.compile(
 )
 _QUOTE_SPLIT = re.compile(r"[;\n|]")
 _ITEM_END = re.compile(r"[;\n|]")  # the end of a list item (cues' item_exclude, item_context)
+# The [exclude_sets] list of a finding asked about, not found: a cue naming it also reads
+# cues.toml [questions] (a trailing "?", a question's label opening the item).
+QUERIED_SET = "queried"
 _SIZE_PART_END = re.compile(r"[;()\[\]\n]|,(?!\d)")  # the parts of a note that date a size
 _BRACKETED_YEAR = re.compile(r"\s*\(\s*(?:19|20)\d\d\s*\)")  # "28 mm (2019)"
 YEAR_IN_NOTE: Final = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?![\d./-]?\d)")  # a year in a note
@@ -156,6 +159,9 @@ class _Cue:
     # `item_context_sets`)
     item_exclude: re.Pattern[str] | None = None
     item_context: re.Pattern[str] | None = None
+    # a cue naming the `queried` set: a trailing "?" right after it cancels it too (cues.toml
+    # [questions] after)
+    asked_after: bool = False
 
 
 class CueBook:
@@ -219,6 +225,12 @@ class CueBook:
         self._elapsed = tuple(  # one regex each: they share their group names
             _compile([str(p)], source, "elapsed") for p in listed
         )
+        # a finding written as a question ([questions]: a trailing "?", a question's label)
+        questions = spec.get("questions", {})
+        self._question_after = _compile(
+            [str(questions.get("after", "(?!)"))], source, "questions.after"
+        )
+        self._question_items = [str(p) for p in questions.get("item", [])]
         cue_specs = require_table(spec, "cues", source)
         self._cues = tuple(
             self._build_cue(name, body, cue_specs) for name, body in cue_specs.items()
@@ -431,6 +443,9 @@ class CueBook:
         if missing:
             raise ConfigError(self.source, f"cue {name!r}: unknown item sets {missing}")
         item_exclude = [p for n in body.get("item_exclude_sets", []) for p in shared[n]]
+        asked = QUERIED_SET in body.get("exclude_sets", [])
+        if asked:  # a question's label opens the item ("Fragestellung: Gesichtsfeldausfall")
+            item_exclude += self._question_items
         item_context = [p for n in body.get("item_context_sets", []) for p in shared[n]]
         excludes = [p for n in body.get("exclude_sets", []) for p in shared[n]]
         excludes += [str(p) for p in body.get("exclude", [])]
@@ -454,6 +469,7 @@ class CueBook:
             implies=tuple(str(n) for n in body.get("implies", [])),
             item_exclude=_compile(item_exclude, self.source, name) if item_exclude else None,
             item_context=_compile(item_context, self.source, name) if item_context else None,
+            asked_after=asked,
         )
 
     def _build_combined(self, name: str, body: Mapping[str, Any], known: set[str]) -> _Combined:
@@ -556,6 +572,10 @@ class CueBook:
                 continue
             while end < len(text) and text[end].isalnum():
                 end += 1  # to the end of its word: "Sehstörung|en: keine"
+            if cue.asked_after and self._question_after.match(
+                text, end, clause_start + len(clause)
+            ):
+                continue  # asked, not found: "Gesichtsfeldausfall?", "Sehstörungen? -> Augenarzt"
             if self._negated_after(text[end : clause_start + len(clause)]):
                 continue
             if (

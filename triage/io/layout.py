@@ -28,6 +28,7 @@ from triage.columns import (
     STRONG_SCORE,
     ColumnMatch,
     RowScore,
+    asks_a_question,
     candidates,
     column_letters,
     finding_note,
@@ -2258,6 +2259,24 @@ def _name(last: object, first: object) -> object:
     return last_text or first_text
 
 
+def _label_the_question(columns: dict[str, np.ndarray], match: ColumnMatch) -> bool:
+    """A comments column whose header names the question asked or a suspected diagnosis
+    ("Fragestellung", "Verdachtsdiagnose", "Clinical question": columns.asks_a_question) has
+    each cell written after that label ("Fragestellung: Gesichtsfeldausfall"), as a note column
+    of that header is: what is asked about is no finding (cues.toml [questions] item).  Whether
+    it did (in place)."""
+    col = match.fields.get("comments")
+    base = columns.get("comments")
+    if col is None or base is None or not asks_a_question(match.headers[col]):
+        return False
+    label = " ".join(str(match.headers[col]).split())
+    labelled = np.empty(len(base), dtype=object)
+    for i, cell in enumerate(base.tolist()):
+        labelled[i] = cell if is_empty_value(cell) else f"{label}: {cell_text(cell)}"
+    columns["comments"] = labelled
+    return True
+
+
 def _join_note_columns(
     columns: dict[str, np.ndarray],
     headers: dict[str, str],
@@ -2404,6 +2423,8 @@ def build_raw_table(
         rebuilt.add("comments")
     if taken_units:
         rebuilt.add("prolactin")
+    if _label_the_question(columns, match):
+        rebuilt.add("comments")
     if match.note_columns:
         _join_note_columns(columns, headers, split.cells, match)
         rebuilt.add("comments")
