@@ -1575,7 +1575,12 @@ def _attach(
     # per result and test, the best line: its own collection first, then the nearest in time,
     # then the nearest in the file (a resent copy's own TSH line), then the first
     found = found[found["fi"] >= 0].sort_values(["fi", "field", "level", "dt", "near", "c"])
-    duplicate = found.duplicated(["fi", "field"], keep="first").to_numpy()
+    # a statement in words (notes, drugs, symptoms, imaging) joins with every other line of its
+    # test, after them (_join_text): a second medication line is more drugs, not a repeat
+    # (before, "another medications result was already attached" dropped it)
+    duplicate = (
+        found.duplicated(["fi", "field"], keep="first") & ~found["field"].isin(TEXT_CONTEXT)
+    ).to_numpy()
     unused = duplicate & ~found["c"].isin(found["c"].to_numpy()[~duplicate]).to_numpy()
     once = ~pd.Series(found["c"].to_numpy()).duplicated().to_numpy()
     for c, field in zip(
