@@ -138,7 +138,9 @@ def test_a_pregnancy_test_days_apart_is_the_pregnancy_two_weeks_apart_is_not(
     tmp_path: Path,
 ) -> None:
     """§1.4, §4: a serum hCG of 48000 IU/L three days before, a German urine test positive the
-    evening before: pregnancy, not "prolactinoma suspected", the test's date cited.  A positive
+    evening before, a German pregnancy status "ja" three days before: pregnancy, not
+    "prolactinoma suspected", the line's date cited; a breastfeeding "yes" two days after:
+    lactation.  A positive
     test two weeks before is no test of this sample: rejected, a pregnancy test suggested."""
     lines = [
         "H2,F,1994-03-02,P2,2026-11-02 08:10,Prolactin,120,ng/mL,H,4.8-23.3",
@@ -147,10 +149,16 @@ def test_a_pregnancy_test_days_apart_is_the_pregnancy_two_weeks_apart_is_not(
         "G4,F,1994-03-02,P7,2026-11-01 20:00,Schwangerschaftstest Urin,positiv,,,negativ",
         "G5,F,1994-03-02,P8,2026-11-02 08:10,Prolactin,120,ng/mL,H,4.8-23.3",
         "G5,F,1994-03-02,P9,2026-10-19 08:10,hCG,48000,IU/L,H,<5",
+        "S1,F,1994-03-02,P10,2026-11-02 08:10,Prolactin,120,ng/mL,H,4.8-23.3",
+        "S1,F,1994-03-02,O10,2026-10-30 08:10,Schwanger,ja,,,",
+        "S2,F,1994-03-02,P11,2026-11-02 08:10,Prolactin,120,ng/mL,H,4.8-23.3",
+        "S2,F,1994-03-02,O11,2026-11-04 08:10,Breastfeeding,yes,,,",
     ]
     outcome = _run(tmp_path, lines)
     results = _results(outcome)
-    for patient, when in (("H2", "2026-10-30"), ("G4", "2026-11-01")):
+    assert "lactation" in results.loc["S2", "factors"].split(";")
+    assert "2026-11-04" in str(results.loc["S2", "factor_evidence"])
+    for patient, when in (("H2", "2026-10-30"), ("G4", "2026-11-01"), ("S1", "2026-10-30")):
         row = results.loc[patient]
         assert "pregnancy" in row["factors"].split(";"), patient
         assert "pituitary_mri" not in row["suggestions"], patient

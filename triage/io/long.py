@@ -1857,9 +1857,10 @@ def _date_other_collections(
 
 def _dated_texts(context: _Context, attached: pd.DataFrame) -> pd.DataFrame:
     """``attached`` with ``text``: the text of each line that joins a result as words
-    (TEXT_CONTEXT), with the date of a line of another collection after it as its test's
-    join_note says ("Risperidon 4 mg (recorded 2026-11-01)", "Macroprolactin: not detected
-    (done on the sample of 2026-11-09)"), so that every evidence quoting it names its date."""
+    (TEXT_CONTEXT) or a yes/no answer (FLAG_FIELDS: "ja (recorded 2026-10-30)"), with the
+    date of a line of another collection after it as its test's join_note says ("Risperidon 4
+    mg (recorded 2026-11-01)", "Macroprolactin: not detected (done on the sample of
+    2026-11-09)"), so that every evidence quoting it names its date."""
     c = attached["c"].to_numpy(dtype=np.int64)
     texts = context.texts[c] if len(c) else np.empty(0, dtype=object)
     dated = attached["dated"].to_numpy(dtype=object) if "dated" in attached else None
@@ -1867,7 +1868,7 @@ def _dated_texts(context: _Context, attached: pd.DataFrame) -> pd.DataFrame:
         notes = context.joins.note[c]
         texts = np.array(
             [
-                f"{t} ({n or 'recorded'} {d})" if d and t and f in TEXT_CONTEXT else t
+                f"{t} ({n or 'recorded'} {d})" if d and t and f in _DATED_TEXTS else t
                 for t, n, d, f in zip(texts, notes, dated, attached["field"], strict=True)
             ]
             + [None],
@@ -1903,7 +1904,7 @@ def _apply_context(
         if name in FLAG_FIELDS:  # an answer: read as the yes/no column's cell would be
             texts = list(context.texts[c])
             _fill(frame, name, fi, [parse_yes_no(t, name) for t in texts], "boolean")
-            _fill(frame, f"{name}_text", fi, texts, "string")
+            _fill(frame, f"{name}_text", fi, list(rows["text"]), "string")  # dated if apart
             continue
         values = context.values[c].astype(np.float64)
         if name == "monomeric_prolactin":
@@ -1931,6 +1932,9 @@ def _apply_context(
 
 # Context tests whose result is a statement in words, joined to the prolactin row's own text.
 TEXT_CONTEXT: Final = frozenset({"comments", "medications", "symptoms", "pituitary_lesion"})
+# ... and those whose text, of another collection, is cited with its date after it
+# (_dated_texts): the statements, and the yes/no answers (read from the text as written)
+_DATED_TEXTS: Final = TEXT_CONTEXT | frozenset(FLAG_FIELDS)
 # an HL7 coded value as a cell: "77386006^Pregnant^SCT", or its code alone ("77386006^^SCT")
 _CODED: Final = re.compile(r"^([\w.-]*)\^([^^]*)(?:\^.*)?$")
 
