@@ -228,11 +228,16 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "free_t4_reference_high": "float64",
     # the collection date (ISO) of an eGFR, creatinine, TSH or free T4 taken from another
     # collection of the same patient (a long export's earlier or later line, within
-    # thresholds.toml chronic_context_lookback_days), else <NA>: the factors cite it with it
+    # thresholds.toml chronic_context_lookback_days), else <NA>: the factors cite it with it;
+    # likewise an hCG / pregnancy test (pregnancy_test_apart_days) and a PEG recovery or
+    # monomeric prolactin of another sample (macroprolactin_apart_days; review 22)
     "egfr_collected": "string",
     "creatinine_collected": "string",
     "tsh_collected": "string",
     "free_t4_collected": "string",
+    "hcg_collected": "string",
+    "macroprolactin_recovery_pct_collected": "string",
+    "monomeric_prolactin_collected": "string",
     "pituitary_lesion": "string",
     "pituitary_lesion_mm": "float64",
     "head_trauma": "boolean",

@@ -58,6 +58,9 @@ _STATE_TOPICS = {
     "kidney_transplant": "transplant",
 }
 
+# The PEG screen's numbers: of another sample, cited as "done on the sample of <date>".
+_SCREEN_FIELDS: Final = frozenset({"macroprolactin_recovery_pct", "monomeric_prolactin"})
+
 # Canonical columns the rules read.
 RULE_COLUMNS: tuple[str, ...] = (
     "sex",
@@ -98,6 +101,9 @@ RULE_COLUMNS: tuple[str, ...] = (
     "creatinine_collected",
     "tsh_collected",
     "free_t4_collected",
+    "hcg_collected",
+    "macroprolactin_recovery_pct_collected",
+    "monomeric_prolactin_collected",
     "pituitary_lesion",
     "pituitary_lesion_mm",
     "head_trauma",
@@ -1056,10 +1062,15 @@ class RowContext:
 
     def collected_on(self, field: str) -> str:
         """' (sample of 2026-10-01, another collection)' where the row's ``field`` value is of
-        another collection of the patient (a long export's chronic measure, <field>_collected),
-        else '': such a value is always cited with its date."""
+        another collection of the patient (a long export's line of another date,
+        <field>_collected), ' (done on the sample of 2026-11-09)' for a PEG screen's, else '':
+        such a value is always cited with its date."""
         when = self.text(f"{field}_collected")
-        return f" (sample of {when}, another collection)" if when else ""
+        if not when:
+            return ""
+        if field in _SCREEN_FIELDS:
+            return f" (done on the sample of {when})"
+        return f" (sample of {when}, another collection)"
 
     def flag(self, name: str) -> bool | None:
         """A yes/no field.  The state fields (pregnant, lactating, menopausal, dialysis,
@@ -1647,13 +1658,19 @@ class RowContext:
             limit = self.post_peg_uln
             if not mono > limit:
                 return None
-            return f"monomeric prolactin {self.amount(mono)} above {self.post_peg_limit(unit=True)}"
+            return (
+                f"monomeric prolactin {self.amount(mono)}{self.collected_on('monomeric_prolactin')}"
+                f" above {self.post_peg_limit(unit=True)}"
+            )
         recovery = self.num("macroprolactin_recovery_pct")
         if recovery is not None:
             true_above = self.t("peg_recovery_true_pct")
             if self.recovery_side != "true":
                 return None
-            return f"PEG recovery {self.recovery_mark}{fmt(recovery)}%, above {fmt(true_above)}%"
+            return (
+                f"PEG recovery {self.recovery_mark}{fmt(recovery)}%"
+                f"{self.collected_on('macroprolactin_recovery_pct')}, above {fmt(true_above)}%"
+            )
         hit = self.first("macroprolactin_absent")
         if hit is None or self.has("macroprolactin_present") or self.has("macroprolactin_past"):
             return None

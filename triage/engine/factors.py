@@ -1440,7 +1440,7 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
     limit = ctx.post_peg_uln
     monomeric = ctx.monomeric_ng
     recovery = ctx.num("macroprolactin_recovery_pct")
-    named, mark = "monomeric_prolactin:", ""
+    named, mark, dated = "monomeric_prolactin:", "", ctx.collected_on("monomeric_prolactin")
     if monomeric == monomeric and ctx.text("monomeric_prolactin_note_unit"):
         # read in a note ("post-PEG prolactin <1 ng/mL"), with its "<" (below detection)
         named = "monomeric prolactin in notes:"
@@ -1449,7 +1449,7 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
     if monomeric != monomeric and recovery is not None and ctx.qualifier == "":
         # implied by the recovery; a "<r" recovery gives an upper bound, a ">r" one a lower
         monomeric = ctx.value * recovery / 100
-        named, mark = "estimated monomeric prolactin", bound
+        named, mark, dated = "estimated monomeric prolactin", bound, ""
     mono_within: bool | None = None
     within = monomeric <= limit
     if (mark == "<" and not within) or (mark == ">" and within):
@@ -1457,14 +1457,18 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
     if monomeric == monomeric:  # given or estimated (not NaN)
         mono_within = within
         where = "within" if mono_within else "above"
-        parts.append(f"{named} {mark}{ctx.amount(monomeric)} ({where} {ctx.post_peg_limit()})")
+        parts.append(
+            f"{named} {mark}{ctx.amount(monomeric)}{dated} ({where} {ctx.post_peg_limit()})"
+        )
     strength = LIKELY if mono_within else None
     borrowed = ctx.post_peg_borrowed if mono_within is not None else None
     if mono_within and borrowed is not None:
         # within a limit of another assay's (none known for the row's): post-PEG intervals
         # are assay-specific (clinical-reference §2.3), so the finding is only possible
         strength = POSSIBLE
-    shown = f"PEG recovery: {bound}{fmt(recovery)}%"
+    shown = (
+        f"PEG recovery: {bound}{fmt(recovery)}%{ctx.collected_on('macroprolactin_recovery_pct')}"
+    )
     derived = ctx.derived_recovery if mono_within is False else None
     if derived is not None:
         # a monomeric prolactin above its limit beside the total: the share it is of the total

@@ -532,6 +532,15 @@ def read_states(
     # the columns a concept reads only when it names them (state_words.OPT_IN_COLUMNS): only
     # their cells such a concept may match take part (the others would only multiply the keys)
     texts = {name: frame[name] for name in STATE_TEXT_COLUMNS}
+    # an hCG / pregnancy test of another collection (a long export's line days apart, in
+    # hcg_collected): read and cited with its date
+    hcg_when = frame.get("hcg_collected", pd.Series(pd.NA, index=frame.index)).astype("string")
+    hcg_dated = hcg_when.notna() & frame["hcg"].notna()
+    if hcg_dated.any():
+        hcg_text = frame["hcg"].astype("string")
+        texts["hcg"] = hcg_text.where(
+            ~hcg_dated, hcg_text + " (sample of " + hcg_when + ", another collection)"
+        )
     for name in sorted(OPT_IN_COLUMNS):
         opted = frame[name]
         texts[name] = opted.where(rows_with_a_text([opted], partial(vocab.may_say, name)))
@@ -565,7 +574,7 @@ def read_states(
         name: distinct[name].to_numpy(dtype="float64")
         for name in ("gestational_weeks", "postpartum_weeks")
     }
-    hcg = distinct["hcg"].tolist()
+    hcg = texts["hcg"].iloc[first].tolist()  # dated when of another collection
     hcg_positive = distinct["hcg_positive"].tolist()
     sexes = distinct["sex"].tolist()
     olds = old.to_numpy()[first].tolist()

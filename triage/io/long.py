@@ -8,7 +8,9 @@ ng/mL the monomeric prolactin); a row whose unit contradicts every test it could
 like wide rows (result -> prolactin, unit -> its unit). Rows of TSH, free T4, eGFR, creatinine,
 hCG, PEG recovery / percent macroprolactin and monomeric (post-PEG) prolactin attach as context
 to the prolactin row of the same patient and the same specimen; failing that the same collection
-time; failing that the same day (the nearest in time). Percent macroprolactin (LOINC 51441-4) is
+time; failing that the same day (the nearest in time); failing that, the prolactin result(s) of
+the same patient dated within the window of the line's kind (synonyms.toml join_before /
+join_after: _apart_context), cited with the line's date. Percent macroprolactin (LOINC 51441-4) is
 stored as recovery = 100 - value. Patient-level cells (name, sex, birth date, medication ...)
 missing on the prolactin row are taken from the rows of its group.
 
@@ -168,6 +170,13 @@ class LabTest:
     # written and what the name means (read into comments as such a column is, _finding_test)
     finding: NamedFinding | None = None
     header: str = ""
+    # a line of another collection joins a prolactin result dated at most these thresholds.toml
+    # days after / before it ("": never on that side), its nearest one only or every one, and
+    # its date is cited after its text as "(<join_note> <date>)" (_apart_context)
+    join_before: str = ""
+    join_after: str = ""
+    join_nearest: bool = False
+    join_note: str = ""
 
     def vetoed(self, words: frozenset[str]) -> bool:
         """Whether a name's words say it is not this test ("Prolactin after PEG", "Prolaktin
@@ -230,6 +239,10 @@ def lab_tests() -> tuple[LabTest, ...]:
                     for key in (header_words(w), _code_key(w))
                     if key
                 ),
+                join_before=data.get("join_before", ""),
+                join_after=data.get("join_after", ""),
+                join_nearest=bool(data.get("join_nearest", False)),
+                join_note=data.get("join_note", ""),
             )
         )
     return tuple(specs)
@@ -381,8 +394,11 @@ def _finding_test(name: str) -> LabTest | None:
     if named is None:
         return None
     notes = _spec_named("clinical_notes")
+    symptoms = _spec_named("symptoms")  # a finding reported apart from the draw: a symptom's
     return replace(
         notes,
+        join_before=symptoms.join_before,
+        join_after=symptoms.join_after,
         name=f"finding {name}",
         label=name,
         loinc=frozenset(),
@@ -490,6 +506,37 @@ class _Context:
     # "5,1 (0,4-6,0)"), NaN elsewhere (_context_limits)
     lab_limits: np.ndarray | None = None
 
+    # each line's windows for joining a result of another collection (LabTest.join_*): days in
+    # ns before and after the draw (-1: never on that side), nearest result only, its citation
+    joins: _Joins | None = None
+
+
+@dataclass(frozen=True)
+class _Joins:
+    """Per context line, how it may join a prolactin result of another collection."""
+
+    before: np.ndarray  # int64 ns: the line dated at most this long before the draw (-1: never)
+    after: np.ndarray  # int64 ns: ... at most this long after it (-1: never)
+    nearest: np.ndarray  # bool: the nearest result only (a chronic measure's value)
+    note: np.ndarray  # object: how its date is cited after its text ("recorded")
+
+
+def _window_ns(name: str) -> int:
+    """A thresholds.toml window in days as int64 nanoseconds; -1 for none ("")."""
+    if not name:
+        return -1
+    days = load_thresholds().get(name)
+    return int(np.timedelta64(int(days), "D").astype("timedelta64[ns]").astype(np.int64))
+
+
+def _joins_of(used: Sequence[LabTest]) -> _Joins:
+    return _Joins(
+        before=np.array([_window_ns(s.join_before) for s in used], dtype=np.int64),
+        after=np.array([_window_ns(s.join_after) for s in used], dtype=np.int64),
+        nearest=np.array([s.join_nearest for s in used], dtype=bool),
+        note=_objects([s.join_note for s in used]),
+    )
+
 
 def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
     """Turn a long table into canonical rows (prolactin) with their context attached."""
@@ -549,7 +596,7 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
         )
     attached = attached.assign(pos=context.positions[attached["c"].to_numpy(dtype=np.int64)])
     _date_other_collections(built.frame, attached, collected.astype("datetime64[ns]"), warnings)
-    frame = _apply_context(built, context, attached, warnings)
+    frame = _apply_context(built, context, _dated_texts(context, attached), warnings)
     rejected = _with_ids(table, rejected)
     rejected.sort(key=lambda r: r.source_row)
     triaged = len(built.accepted) + attached["c"].nunique() + merged
@@ -1318,6 +1365,7 @@ def _parse_context(
     _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
     parsed: list[tuple[float, str, str, object] | None] = []
     field_of: list[str] = []
+    used: list[LabTest] = []  # the test each distinct line was read as (its join windows)
     for row in positions[first]:
         spec = specs[spec_of_row[row]]
         value = _context_value(spec, result[row], str(units[row]), decimal)
@@ -1329,6 +1377,7 @@ def _parse_context(
             words = _spec_named(spec.in_words)
             value = _context_value(words, result[row], str(units[row]), decimal)
             field = words.field
+            spec = words
         elif value is None and spec.bare_number and _is_number_text(cell_text(result[row])):
             # a number with no unit under a line that reads only words or a stated unit
             # ("Macroprolactin" = "30", "MPRL" = "30": a percentage of either direction, or a
@@ -1336,8 +1385,10 @@ def _parse_context(
             bare = _spec_named(spec.bare_number)
             value = _context_value(bare, result[row], str(units[row]), decimal)
             field = bare.field
+            spec = bare
         parsed.append(value)
         field_of.append(field)
+        used.append(spec)
     per_row = [parsed[k] for k in inverse]
     row_fields = np.array(field_of, dtype=object)[inverse]
     keep = np.array([p is not None for p in per_row], dtype=bool)
@@ -1366,6 +1417,7 @@ def _parse_context(
         units=_objects(columns[3]),
         loincs=_row_loincs(table, positions[keep]),
         post_peg_high=_post_peg_limits(table, positions[keep], row_fields[keep], units, decimal),
+        joins=_joins_of([used[k] for k in inverse[keep]]),
     )
     context.lab_limits = _context_limits(table, context, decimal)
     return context, rejected
@@ -1692,17 +1744,25 @@ def _attach(
             "ts": stamps[prolactin_pos],
         }
     )
+    joins = context.joins if context.joins is not None else _joins_of([])
+    n = len(context.positions)
     ctx = pd.DataFrame(
         {
-            "c": np.arange(len(context.positions)),
+            "c": np.arange(n),
             "pos": context.positions,
             "row": table.source_rows[context.positions],
             "patient": patient[context.positions],
             "specimen": specimen[context.positions],
             "ts": stamps[context.positions],
             "field": context.fields,
+            "before": joins.before if len(joins.before) == n else np.full(n, -1, np.int64),
+            "after": joins.after if len(joins.after) == n else np.full(n, -1, np.int64),
+            "nearest": joins.nearest if len(joins.nearest) == n else np.ones(n, bool),
         }
     )
+    issuer = _per_distinct(table, "patient_issuer", lambda c: _text(c).casefold())
+    prl["issuer"] = issuer[prolactin_pos]
+    ctx["issuer"] = issuer[context.positions]
     for frame in (prl, ctx):
         frame["day"] = frame["ts"].dt.normalize()
     undated = "specimen_id" not in table.columns and "collected_at" not in table.columns
@@ -1745,7 +1805,12 @@ def _attach(
     # per result and test, the best line: its own collection first, then the nearest in time,
     # then the nearest in the file (a resent copy's own TSH line), then the first
     found = found[found["fi"] >= 0].sort_values(["fi", "field", "level", "dt", "near", "c"])
-    duplicate = found.duplicated(["fi", "field"], keep="first").to_numpy()
+    # a statement in words (notes, drugs, symptoms, imaging) joins with every other line of its
+    # test, after them (_join_text): a second medication line is more drugs, not a repeat
+    # (before, "another medications result was already attached" dropped it)
+    duplicate = (
+        found.duplicated(["fi", "field"], keep="first") & ~found["field"].isin(TEXT_CONTEXT)
+    ).to_numpy()
     unused = duplicate & ~found["c"].isin(found["c"].to_numpy()[~duplicate]).to_numpy()
     once = ~pd.Series(found["c"].to_numpy()).duplicated().to_numpy()
     for c, field in zip(
@@ -1818,9 +1883,9 @@ def _match_levels(ctx: pd.DataFrame, prl: pd.DataFrame, undated: bool) -> pd.Dat
             pieces.append(loose[columns])
             remaining = remaining[~remaining["c"].isin(loose["c"])]
     if not remaining.empty and not undated:
-        earlier = _earlier_context(remaining, prl)
-        if not earlier.empty:
-            pieces.append(earlier[columns])
+        apart = _apart_context(remaining, prl)
+        if not apart.empty:
+            pieces.append(apart[columns])
     if not pieces:
         return pd.DataFrame({name: pd.Series(dtype="int64") for name in columns}).astype(
             {"field": object}
@@ -1869,57 +1934,118 @@ def _loose_context(ctx: pd.DataFrame, prl: pd.DataFrame) -> pd.DataFrame:
     return _nearest_collection(merged)
 
 
-LOOKBACK_LEVEL: Final = (
-    6  # _match_levels: a chronic measure of another collection (_earlier_context)
-)
+LOOKBACK_LEVEL: Final = 6  # _match_levels: a line of another collection (_apart_context)
 # The context tests of a chronic state (clinical-reference §8: hypothyroidism, chronic kidney
-# disease) that a recent value of another collection of the same patient may stand for; never
-# hCG or a pregnancy test, never anything acute: those must be of the same collection.
+# disease) a recent value of another collection may stand for (synonyms.toml join_nearest):
+# cited as "sample of <date>, another collection" and counted in a warning of their own.
 CHRONIC_CONTEXT: Final = ("egfr", "creatinine", "tsh", "free_t4")
+# The numbers of another collection whose date is kept in ``<field>_collected`` for the engine
+# to cite (a text is cited by its join_note after it, _apply_context).
+DATED_NUMBERS: Final = (
+    *CHRONIC_CONTEXT,
+    "hcg",
+    "macroprolactin_recovery_pct",
+    "monomeric_prolactin",
+)
 
 
-def _earlier_context(ctx: pd.DataFrame, prl: pd.DataFrame) -> pd.DataFrame:
-    """Chronic context rows (CHRONIC_CONTEXT) matched by no collection of their own: each joins
-    its patient's (a patient key, never a keyless line) nearest dated prolactin result at most
-    thresholds.toml chronic_context_lookback_days before or after it.  Before, an eGFR of 18 a
-    month before the prolactin was rejected (other_test) and the result said no cause found."""
-    days = load_thresholds().get("chronic_context_lookback_days")
-    window = np.timedelta64(int(days), "D").astype("timedelta64[ns]").astype(np.int64)
-    chronic = ctx["field"].isin(CHRONIC_CONTEXT) & (ctx["patient"] != "") & ctx["ts"].notna()
+def _apart_context(ctx: pd.DataFrame, prl: pd.DataFrame) -> pd.DataFrame:
+    """Context lines matched by no collection of their own (another specimen and day): each
+    joins the dated prolactin result(s) of its patient (a patient key, never a keyless line;
+    the same issuer) collected within its test's windows (synonyms.toml join_before /
+    join_after, thresholds.toml days): a line dated before the draw at most ``before``, after
+    it at most ``after`` (-1: never on that side); a chronic measure (join_nearest) its
+    nearest such result only, any other line every one.  Before, an eGFR of 18 a month
+    before the prolactin was rejected (review 20), and so were a medication list, symptoms,
+    an MRI report the day or weeks before, a pregnancy test of the evening before, or a PEG
+    recovery of the repeat sample (review 22): the result said no cause found, not urgent."""
+    ready = (
+        (ctx["patient"] != "") & ctx["ts"].notna() & ((ctx["before"] >= 0) | (ctx["after"] >= 0))
+    )
     own = prl[(prl["patient"] != "") & prl["ts"].notna()]
-    merged = ctx[chronic].merge(own, on="patient", suffixes=("", "_p"))
+    merged = ctx[ready].merge(own, on=["patient", "issuer"], suffixes=("", "_p"))
     if merged.empty:
         return merged.assign(level=LOOKBACK_LEVEL, dt=0, near=0)
-    delta = (merged["ts"] - merged["ts_p"]).abs().to_numpy(dtype="timedelta64[ns]")
-    merged["dt"] = delta.astype(np.int64)
-    near: pd.DataFrame = merged[merged["dt"] <= window].assign(level=LOOKBACK_LEVEL)
-    return _nearest_collection(near)
+    signed = (merged["ts"] - merged["ts_p"]).to_numpy(dtype="timedelta64[ns]").astype(np.int64)
+    before = merged["before"].to_numpy()
+    after = merged["after"].to_numpy()
+    inside = np.where(
+        signed < 0, (before >= 0) & (-signed <= before), (after >= 0) & (signed <= after)
+    )
+    merged["dt"] = np.abs(signed)
+    near: pd.DataFrame = merged[inside].assign(level=LOOKBACK_LEVEL)
+    nearest = near["nearest"].to_numpy(dtype=bool)
+    every = near[~nearest].copy()
+    every["near"] = (every["row"].astype(np.int64) - every["row_p"].astype(np.int64)).abs()
+    return pd.concat([_nearest_collection(near[nearest]), every], ignore_index=True)
 
 
 def _date_other_collections(
     frame: pd.DataFrame, attached: pd.DataFrame, stamps: np.ndarray, warnings: list[str]
 ) -> None:
-    """The collection date of each chronic value joined from another collection
-    (LOOKBACK_LEVEL), in ``<field>_collected`` where the result has no value of its own (the
-    value _apply_context then fills), and one warning counting them."""
-    earlier = attached[attached["level"].to_numpy() == LOOKBACK_LEVEL]
+    """The collection date of each value joined from another collection (LOOKBACK_LEVEL): in
+    ``attached["dated"]`` (ISO, '' for a line of the result's own collection), in
+    ``<field>_collected`` for a number the engine cites (DATED_NUMBERS) where the result has no
+    value of its own (the value _apply_context then fills), and one warning for the chronic
+    measures, one for the other lines."""
+    level = attached["level"].to_numpy()
+    dates = pd.DatetimeIndex(stamps[attached["pos"].to_numpy()]).strftime("%Y-%m-%d")
+    attached["dated"] = np.where(level == LOOKBACK_LEVEL, np.asarray(dates, dtype=object), "")
+    earlier = attached[level == LOOKBACK_LEVEL]
     if earlier.empty:
         return
-    for field, rows in earlier.groupby("field"):
+    for field, rows in earlier[earlier["field"].isin(DATED_NUMBERS)].groupby("field"):
         fi = rows["fi"].to_numpy()
-        dates = pd.DatetimeIndex(stamps[rows["pos"].to_numpy()]).strftime("%Y-%m-%d")
         empty = frame[str(field)].isna().to_numpy()[fi]
         if str(field) in LAB_WORD_FIELDS or str(field) in RENAL_WORD_FIELDS:
             empty &= frame[f"{field}_text"].isna().to_numpy()[fi]
-        _fill(frame, f"{field}_collected", fi[empty], list(dates[empty]), "string")
-    days = fmt(load_thresholds().get("chronic_context_lookback_days"))
-    fields = ", ".join(sorted({str(f) for f in earlier["field"]}))
-    lines = earlier["c"].nunique()  # a line joined to every copy of its result counts once
-    warnings.append(
-        f"{lines} context result(s) ({fields}) from another collection of the same "
-        f"patient (up to {days} days apart) attached, each cited with its date: a chronic "
-        "measure a recent value may stand for (check it still holds)"
-    )
+        _fill(
+            frame, f"{field}_collected", fi[empty], list(rows["dated"].to_numpy()[empty]), "string"
+        )
+    chronic = earlier["field"].isin(CHRONIC_CONTEXT).to_numpy()
+    if chronic.any():
+        days = fmt(load_thresholds().get("chronic_context_lookback_days"))
+        fields = ", ".join(sorted({str(f) for f in earlier["field"][chronic]}))
+        lines = earlier["c"][chronic].nunique()  # a line joined to every copy counts once
+        warnings.append(
+            f"{lines} context result(s) ({fields}) from another collection of the same "
+            f"patient (up to {days} days apart) attached, each cited with its date: a chronic "
+            "measure a recent value may stand for (check it still holds)"
+        )
+    if not chronic.all():
+        fields = ", ".join(sorted({str(f) for f in earlier["field"][~chronic]}))
+        lines = earlier["c"][~chronic].nunique()
+        warnings.append(
+            f"{lines} line(s) of another date ({fields}) attached to the same patient's "
+            "prolactin result(s) dated within their window (medication lists, notes, symptoms "
+            "and imaging recorded up to weeks before the draw, symptoms and imaging up to days "
+            "after it, a pregnancy test or a macroprolactin screen of another sample days "
+            "apart: thresholds.toml context_history_before_days, context_findings_after_days, "
+            "pregnancy_test_apart_days, macroprolactin_apart_days), each cited with its date "
+            "(check it still held at the draw)"
+        )
+
+
+def _dated_texts(context: _Context, attached: pd.DataFrame) -> pd.DataFrame:
+    """``attached`` with ``text``: the text of each line that joins a result as words
+    (TEXT_CONTEXT) or a yes/no answer (FLAG_FIELDS: "ja (recorded 2026-10-30)"), with the
+    date of a line of another collection after it as its test's join_note says ("Risperidon 4
+    mg (recorded 2026-11-01)", "Macroprolactin: not detected (done on the sample of
+    2026-11-09)"), so that every evidence quoting it names its date."""
+    c = attached["c"].to_numpy(dtype=np.int64)
+    texts = context.texts[c] if len(c) else np.empty(0, dtype=object)
+    dated = attached["dated"].to_numpy(dtype=object) if "dated" in attached else None
+    if dated is not None and context.joins is not None and len(c):
+        notes = context.joins.note[c]
+        texts = np.array(
+            [
+                f"{t} ({n or 'recorded'} {d})" if d and t and f in _DATED_TEXTS else t
+                for t, n, d, f in zip(texts, notes, dated, attached["field"], strict=True)
+            ]
+            + [None],
+            dtype=object,
+        )[:-1]
+    return attached.assign(text=texts)
 
 
 def _apply_context(
@@ -1943,13 +2069,13 @@ def _apply_context(
             _fill(frame, "hcg", fi, list(texts), "string")
             _fill(frame, "hcg_positive", fi, [hcg_positive(str(t)) for t in texts], "boolean")
             continue
-        if name in TEXT_CONTEXT:  # joined after the row's own text
-            _join_text(frame, name, fi, list(context.texts[c]))
+        if name in TEXT_CONTEXT:  # joined after the row's own text, dated when of another day
+            _join_text(frame, name, fi, list(rows["text"]))
             continue
         if name in FLAG_FIELDS:  # an answer: read as the yes/no column's cell would be
             texts = list(context.texts[c])
             _fill(frame, name, fi, [parse_yes_no(t, name) for t in texts], "boolean")
-            _fill(frame, f"{name}_text", fi, texts, "string")
+            _fill(frame, f"{name}_text", fi, list(rows["text"]), "string")  # dated if apart
             continue
         values = context.values[c].astype(np.float64)
         if name == "monomeric_prolactin":
@@ -1983,6 +2109,9 @@ def _apply_context(
 
 # Context tests whose result is a statement in words, joined to the prolactin row's own text.
 TEXT_CONTEXT: Final = frozenset({"comments", "medications", "symptoms", "pituitary_lesion"})
+# ... and those whose text, of another collection, is cited with its date after it
+# (_dated_texts): the statements, and the yes/no answers (read from the text as written)
+_DATED_TEXTS: Final = TEXT_CONTEXT | frozenset(FLAG_FIELDS)
 # an HL7 coded value as a cell: "77386006^Pregnant^SCT", or its code alone ("77386006^^SCT")
 _CODED: Final = re.compile(r"^([\w.-]*)\^([^^]*)(?:\^.*)?$")
 

@@ -363,12 +363,16 @@ CONTEXT_COLUMNS: Final[tuple[str, ...]] = (
     "hcg_loinc",
     "tsh_qualifier",
     "egfr_qualifier",
-    # the date of a chronic measure of another collection (long exports, review 20): its
-    # Observation's effectiveDateTime, without the result's specimen
+    # the date of a chronic measure of another collection (long exports, review 20), of an hCG
+    # or a PEG screen of another sample (review 22): its Observation's effectiveDateTime,
+    # without the result's specimen
     "egfr_collected",
     "creatinine_collected",
     "tsh_collected",
     "free_t4_collected",
+    "hcg_collected",
+    "macroprolactin_recovery_pct_collected",
+    "monomeric_prolactin_collected",
     "macroprolactin_recovery_pct_qualifier",
     "monomeric_prolactin_unit",
     "hcg",
