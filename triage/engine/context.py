@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import Final, overload
@@ -19,7 +19,7 @@ import pandas as pd
 
 from triage.engine.amounts import NG, LabUnit
 from triage.engine.diluted import DILUTED_LAB
-from triage.engine.state import PatientState
+from triage.engine.state import TRANS_FEMALE, PatientState
 from triage.engine.text import YEAR_IN_NOTE, CueBook, CueHit, Hits, earlier_cue, list_item
 from triage.knowledge.model import DrugMatch, Knowledge, ReferenceSet
 from triage.numbers import FIRST_TRIMESTER, THIRD_TRIMESTER
@@ -386,6 +386,11 @@ def hyperplasia_cell(book: CueBook, written: str) -> bool:
     return "pituitary_hyperplasia" in found and "lesion" not in found
 
 
+# A trans woman's oestrogen (drugs.toml: the entry any oestrogen of hers is read as).
+GENDER_AFFIRMING_OESTROGEN: Final = "gender-affirming oestradiol"
+_OESTROGEN: Final = "estrogen"
+
+
 class RowContext:
     """Row `i` of `rows`, with typed accessors for the rules (attributes read once per row)."""
 
@@ -464,6 +469,14 @@ class RowContext:
         self.sex: str | None = sex if sex in ("F", "M") else None
         age = rows.raw["age_years"][i]
         self.age: float | None = age if isinstance(age, float) and age == age else None
+        if (
+            self.age is not None
+            and any(m.for_milk for m in self.drugs)
+            and self.age < self.t("pregnancy_min_age_years")
+        ):
+            # "mother takes domperidone to increase milk supply" in a baby's row: the mother's
+            # drug, for her milk, never the child's
+            self.drugs = tuple(m for m in self.drugs if not m.for_milk)
         if hit_map and not hit_map.keys().isdisjoint(_FAILURES):
             hit_map = self.hit_map = self._known_failures(hit_map)
         # Row predicates read by many rules: computed once per row, here (every rule path reads
@@ -521,6 +534,39 @@ class RowContext:
             # a red flag by a cue that implies it (sudden_headache): named a red flag, not a sign
             sign = CueHit(RED_FLAG_CUE, sign.field, sign.quote, sign.matched)
         self.sellar_sign_alone: CueHit | None = sign
+        if any(m.doubt == "as_needed" for m in self.drugs):
+            self.drugs = self._depots_not_as_needed()
+        if self.patient.gender == TRANS_FEMALE and any(
+            m.drug.drug_class == _OESTROGEN for m in self.drugs
+        ):
+            self.drugs = self._gender_affirming_oestrogen()
+
+    def _gender_affirming_oestrogen(self) -> tuple[DrugMatch, ...]:
+        """The row's drugs, a trans woman's oestrogen read as gender-affirming oestradiol
+        (drugs.toml): her doses are the high ones that raise prolactin more than HRT's
+        (clinical-reference §3.1)."""
+        affirming = next(
+            (d for d in self.knowledge.drugs if d.name == GENDER_AFFIRMING_OESTROGEN), None
+        )
+        if affirming is None:  # a lexicon without the entry (--drugs of a user's own)
+            return self.drugs
+        return tuple(
+            replace(m, drug=affirming)
+            if m.drug.drug_class == _OESTROGEN and m.drug.effect == affirming.effect
+            else m
+            for m in self.drugs
+        )
+
+    def _depots_not_as_needed(self) -> tuple[DrugMatch, ...]:
+        """The row's drugs, a depot read as taken as needed read as taken: a long-acting
+        injection is never taken as needed, even listed under an as-needed label or column
+        ("Bedarfsmedikation: Xeplion 100 mg": clinical-reference §3.1, a depot acts for weeks)."""
+        from triage.engine.factors import depot_review  # factors reads this module
+
+        return tuple(
+            replace(m, doubt="") if m.doubt == "as_needed" and depot_review(self, m) else m
+            for m in self.drugs
+        )
 
     def _known_failures(self, hit_map: Hits) -> Hits:
         """`hit_map` with each lasting failure (_FAILURES) that the row shows to be known and

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -96,6 +96,10 @@ class PatientState:
     lactating: bool = False  # breastfeeding applies: its interval and factor
     menopause: str = ""  # pre | peri | post | surgical | ""
     hysterectomy: bool = False
+    # a transgender patient as written in the notes (states.toml transgender_woman,
+    # transgender_man): "trans_female" (assigned male at birth: never pregnant) or "trans_male"
+    # (assigned female at birth: may be pregnant, whatever sex the file records); "" when none
+    gender: str = ""
     renal: str = ""  # haemodialysis | peritoneal | dialysis | transplant | none | ""
     transplant_year: int | None = None
     transplant_days: float | None = None  # days from the kidney transplant to the sample
@@ -115,7 +119,12 @@ class PatientState:
     @property
     def child_bearing_excluded(self) -> bool:
         """Not able to be pregnant: hysterectomy, post or surgical menopause, or not applicable."""
-        return self.hysterectomy or self.menopause in ("post", "surgical") or self.pregnancy == "na"
+        return (
+            self.hysterectomy
+            or self.menopause in ("post", "surgical")
+            or self.pregnancy == "na"
+            or self.gender == TRANS_FEMALE
+        )
 
     def lab(self, name: str) -> Fact | None:
         """The first number of lab `name` ("egfr", "tsh") written in a note, if any: used only
@@ -134,6 +143,10 @@ class PatientState:
         if found is None:  # states are shared by many rows: each line is built once
             found = self._said[topic] = _lines(self.facts(topic))
         return found
+
+
+TRANS_FEMALE: Final = "trans_female"
+TRANS_MALE: Final = "trans_male"
 
 
 @dataclass(frozen=True)
@@ -211,6 +224,7 @@ def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
             "factor is applied (an hCG-secreting tumour is worth excluding)"
         )
     state: dict[str, Any] = {}
+    _gender(got, state, evidence, conflicts)
     _menopause(got, state, evidence, conflicts)
     _pregnancy(got, row, state, evidence, conflicts)
     _lactation(got, row, state, evidence, conflicts)
@@ -252,6 +266,21 @@ def _against(one: Sequence[Fact], other: Sequence[Fact]) -> str:
     """The two sides of a contradiction: "A but B", or "A says both" when one cell says both."""
     first, second = _lines(one), _lines(other)
     return f"{first} says both" if first == second else f"{first} but {second}"
+
+
+def _gender(
+    got: _Collected, state: dict[str, Any], evidence: list[tuple[str, Fact]], conflicts: list[str]
+) -> None:
+    """A transgender woman or man written in the notes ("trans woman", "Transfrau", "MtF",
+    "trans man", "FtM"): clinical-reference §1.4 (a pregnancy test only in one who could be
+    pregnant), §3.1 (gender-affirming oestrogen).  Both written: neither is assumed."""
+    women, men = got.having("gender", TRANS_FEMALE), got.having("gender", TRANS_MALE)
+    if women and men:
+        conflicts.append(f"gender conflicts: {_against(women, men)} (left open)")
+        return
+    if women or men:
+        evidence.extend(("gender", f) for f in women or men)
+        state["gender"] = TRANS_FEMALE if women else TRANS_MALE
 
 
 def _menopause(
@@ -779,6 +808,7 @@ _STATE_CUES: tuple[tuple[str, str], ...] = (
     ("postpartum", "postpartum"),
     ("not_child_bearing", "menopause"),
     ("not_child_bearing", "hysterectomy"),
+    ("not_child_bearing", "gender"),
     ("menstruating", "menopause"),
     ("dialysis", "dialysis"),
     ("kidney_transplant", "transplant"),

@@ -50,6 +50,7 @@ from triage.engine.priority import (
     urgent_level_ng_ml,
 )
 from triage.engine.renal import estimate_from_creatinine
+from triage.engine.state import TRANS_MALE
 from triage.engine.text import CueHit
 from triage.knowledge.model import DrugMatch
 from triage.numbers import beside_limit, span_words
@@ -723,7 +724,11 @@ def _postpartum(ctx: RowContext) -> bool:
 @suggestion_rule("pregnancy_test", "childbearing_age_pregnancy_unknown")
 def pregnancy_test(s: Situation) -> str | None:
     ctx = s.ctx
-    if ctx.sex == "M" or ctx.state:
+    # a trans man (assigned female at birth) may be pregnant whatever sex the file records; a
+    # trans woman never is (not_child_bearing below): clinical-reference §1.4
+    trans_man = ctx.patient.gender == TRANS_MALE
+    sex = "F" if trans_man else ctx.sex
+    if sex == "M" or ctx.state:
         return None
     if ctx.pregnancy_conflict:
         return (
@@ -733,7 +738,7 @@ def pregnancy_test(s: Situation) -> str | None:
     # the lab's own interval is a pregnancy or breastfeeding one: the lab may know what the
     # file does not say (a result judged beside it is indeterminate, not high)
     lab_physiological = ctx.lab_interval_physiological and ctx.high_like
-    if (ctx.status != "high" and not lab_physiological) or ctx.sex != "F":
+    if (ctx.status != "high" and not lab_physiological) or sex != "F":
         return None
     if ctx.flag("menopausal") or ctx.has("not_child_bearing") or _postpartum(ctx):
         return None
@@ -748,7 +753,8 @@ def pregnancy_test(s: Situation) -> str | None:
     # she is not asked for a pregnancy test at the age that calls her postmenopausal
     if age is not None and not (low <= age < high) and not (periods and age >= low):
         return None
-    who = f"female, aged {int(age)}" if age is not None else "female, age not given"
+    whom = f"trans man ({ctx.patient.said('gender')})" if trans_man else "female"
+    who = f"{whom}, aged {int(age)}" if age is not None else f"{whom}, age not given"
     if periods is not None and age is not None and age > high:
         who += f", still menstruating ({periods.evidence()})"
     if stated_no is not None and menstrual is not None:
@@ -1317,6 +1323,10 @@ def _change_only_with_prescriber(text: str, classes: set[str]) -> str:
 def testosterone(s: Situation) -> str | None:
     if not s.work_up or s.ctx.sex != "M" or s.ctx.testosterone_known:
         return None  # a testosterone written in the notes is read (low: a symptom)
+    if s.ctx.patient.gender:
+        # a trans woman's testosterone is suppressed on purpose, a trans man's is given: neither
+        # assesses hypogonadism (clinical-reference §1.4 "Men")
+        return None
     age = s.ctx.age
     if age is not None and age < s.ctx.t("testosterone_min_age_years"):
         return None  # before puberty testosterone does not assess hypogonadism

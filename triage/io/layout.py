@@ -48,6 +48,7 @@ from triage.io.fast_split import Grid
 from triage.io.red_flags import row_red_flag
 from triage.io.sources import Rows, Workbook
 from triage.io.state_cells import state_answer
+from triage.knowledge.drugs import as_needed_header
 from triage.knowledge.loaders import load_thresholds
 from triage.schema import InputFileError, Rejected
 from triage.values import (
@@ -2398,6 +2399,22 @@ def _answers(
     return out
 
 
+def _as_needed_column(columns: dict[str, np.ndarray], headers: Mapping[str, str]) -> bool:
+    """A medications column headed as the drugs taken as needed ("Bedarfsmedikation", "PRN
+    medication", "Médicaments si besoin": knowledge/drugs.py as_needed_header): each written cell
+    after its header and a colon ("Bedarfsmedikation: Haldol 5 mg"), as a joined column's is,
+    so that its drugs are read as taken as needed (in place; whether it was)."""
+    header = headers.get("medications", "")
+    if "medications" not in columns or not header or not as_needed_header(header):
+        return False
+    cells = columns["medications"]
+    columns["medications"] = np.array(
+        [cell if is_empty_value(cell) else f"{header}: {cell_text(cell)}" for cell in cells],
+        dtype=object,
+    )
+    return True
+
+
 def build_raw_table(
     split: SplitRows, match: ColumnMatch, file: str, sheet: str, book: Workbook
 ) -> RawTable:
@@ -2432,6 +2449,8 @@ def build_raw_table(
         _join_finding_columns(columns, headers, split.cells, match)
         rebuilt.add("comments")
     rebuilt |= _read_answers(columns, headers, match)
+    if _as_needed_column(columns, headers):
+        rebuilt.add("medications")
     for name in match.joined_columns:
         _join_note_columns(columns, headers, split.cells, match, name)
         rebuilt.add(name)

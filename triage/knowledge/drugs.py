@@ -471,6 +471,17 @@ _LABEL_COLON: Final = re.compile(r"(?<!\d):(?!\d)")
 _LABEL_SEGMENT: Final = re.compile(r"[;|\n\r]|\.(?=\s|$)")
 # Her own milk as the drug's purpose, after it in its clause: drugs.toml [patterns] own_purpose.
 _OWN_PURPOSE: Final = re.compile(_pattern_alternatives("own_purpose"))
+_OWN_PURPOSE_ANY_CASE: Final = re.compile(_pattern_alternatives("own_purpose"), re.IGNORECASE)
+
+
+def _for_milk(text: str, spans: Sequence[tuple[int, int]], index: int) -> bool:
+    """Whether the drug at spans[index] of the folded text has a mother's milk as its purpose,
+    after it in its own item, before the next drug, list break or sentence end ("mother takes
+    domperidone to increase milk supply", "Domperidon zur Milchbildung")."""
+    end = spans[index][1]
+    high = spans[index + 1][0] if index + 1 < len(spans) else len(text)
+    stop = _LABEL_SEGMENT.search(text, end, high)
+    return _OWN_PURPOSE_ANY_CASE.search(text, end, stop.start() if stop else high) is not None
 
 
 def _other_persons(text: str, clause_start: int, start: int, end: int, clause_end: int) -> bool:
@@ -888,6 +899,7 @@ class DrugMatcher:
                 stopped=was_stopped and not is_negated and index_of[start] not in later,
                 switched_to=switched_to.get(index_of[start], ("", ""))[0],
                 switch_time=switched_to.get(index_of[start], ("", ""))[1],
+                for_milk=_for_milk(folded, spans, index_of[start]),
             )
             mentions.append(DrugMention(match, start, end, is_negated))
         return tuple(_none_taken_after(folded, _replaced_now(folded, mentions)))
@@ -979,10 +991,58 @@ _SCHEDULE_WORDS: Final = frozenset(_words("item_words"))
 _LETTERS: Final = re.compile(r"[^\W\d_]+")
 
 
+# A drug's indication before its as-needed word ("for nausea", "gegen Übelkeit", "pour nausées":
+# drugs.toml as_needed_for, as_needed_severity, as_needed_symptom): no schedule, yet no other use.
+_INDICATION: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('as_needed_for')})\s+"
+    rf"(?:(?:{_pattern_alternatives('as_needed_severity')})\s+)?"
+    rf"(?:{_pattern_alternatives('as_needed_symptom')})(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
 def _only_schedule(text: str) -> bool:
     """Whether ``text`` (between a drug and an as-needed word) holds only its dose and schedule:
-    numbers, signs and drugs.toml item_words ("10 mg c/8h", "10 mg tds", "1 cp x 3/die")."""
+    numbers, signs and drugs.toml item_words ("10 mg c/8h", "10 mg tds", "1 cp x 3/die"), and
+    perhaps its indication ("for nausea": _INDICATION)."""
+    text = _INDICATION.sub(" ", text)
     return all(_fold_word(word) in _SCHEDULE_WORDS for word in _LETTERS.findall(text))
+
+
+# A label of the drugs taken as needed ("Bedarfsmedikation:", "PRN medication:", "Médicaments si
+# besoin :", "Terapia al bisogno:": drugs.toml as_needed_label), before its colon.
+_AS_NEEDED_LABEL_WORDS: Final = rf"(?:{_pattern_alternatives('as_needed_label')})"
+_AS_NEEDED_LABEL: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_AS_NEEDED_LABEL_WORDS})\s*:(?!\d)", re.IGNORECASE
+)
+_AS_NEEDED_HEADER: Final = re.compile(rf"\W*(?:{_AS_NEEDED_LABEL_WORDS})[\W_]*", re.IGNORECASE)
+# Where an as-needed label's list ends: its line's end or a sentence's end.
+_AS_NEEDED_LIST_END: Final = re.compile(r"[\n\r|]|\.(?=\s+[A-Z])")
+
+
+def as_needed_header(header: str) -> bool:
+    """Whether a medication column's header says its drugs are taken as needed
+    ("Bedarfsmedikation", "PRN medication", "Médicaments si besoin", "Terapia al bisogno (PRN)",
+    "Zo nodig medicatie": drugs.toml as_needed_label)."""
+    return _AS_NEEDED_HEADER.fullmatch(_fold(header.strip())) is not None
+
+
+def _in_as_needed_list(text: str, spans: Sequence[tuple[int, int]], start: int) -> bool:
+    """Whether the drug starting at `start` is listed after an as-needed label
+    ("Bedarfsmedikation: Haldol 5 mg, Tavor 1 mg"): the last such label before it, with no line
+    or sentence end and no other label between (a drug named before its colon is no label)."""
+    if ":" not in text[:start]:
+        return False
+    labels = list(_AS_NEEDED_LABEL.finditer(text, 0, start))
+    if not labels:
+        return False
+    begin = labels[-1].end()
+    if _AS_NEEDED_LIST_END.search(text, begin, start):
+        return False
+    starts = {s for s, _ in spans}
+    return not any(
+        found.start() not in starts for found in _NEXT_LABEL.finditer(text, begin, start)
+    )
 
 
 def _as_needed_after(item: str, whole: str) -> bool:
@@ -1056,7 +1116,11 @@ def _doubt(text: str, spans: Sequence[tuple[int, int]], index: int) -> str:
         or any(_IRREGULAR_ALONE.fullmatch(clause) for clause in clauses)
     ):
         return "irregular"
-    if _AS_NEEDED_BEFORE.search(before) or _as_needed_after(after, text):
+    if (
+        _AS_NEEDED_BEFORE.search(before)
+        or _as_needed_after(after, text)
+        or _in_as_needed_list(text, spans, start)
+    ):
         return "as_needed"
     return ""
 

@@ -202,7 +202,7 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "irregular_after", "depot_3_monthly", "depot_6_monthly", "start_from",
         "start_from_article", "as_needed_before", "as_needed_after", "treatment_stopped",
         "as_needed_or_bedtime", "german_schedule", "dutch_schedule", "as_needed_if",
-        "as_needed_severity", "as_needed_symptom",
+        "as_needed_severity", "as_needed_symptom", "as_needed_label", "as_needed_for",
         "no_longer_taken", "own_purpose",
     }
 )  # fmt: skip

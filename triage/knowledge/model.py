@@ -187,6 +187,10 @@ class DrugMatch:
     # the words after the new drug that date the switch (its start is the old one's stop:
     # "seit 01.10.", "3 weeks ago"), read as a stop's time; "" when none
     switch_time: str = ""
+    # its purpose written as a mother's milk after it in its item ("domperidone to increase milk
+    # supply", "Domperidon zur Milchbildung": drugs.toml own_purpose): a breastfeeding woman's
+    # drug, so never a child's own (engine/context.py)
+    for_milk: bool = False
 
 
 @dataclass(frozen=True)
