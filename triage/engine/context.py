@@ -287,6 +287,8 @@ _MEDICATIONS: Final = "medications"
 
 # The cues RowContext.pituitary_damage reads (besides the head_trauma field): a row without any
 # of them has none.
+# RowContext.pituitary_damage's kind for a low result while breastfeeding or just after delivery
+LACTATION_FAILURE: Final = "a failure of lactation"
 PITUITARY_DAMAGE_CUES: Final = frozenset(
     {"sheehan", "pituitary_treated", "head_trauma_any", "lesion_resected"}
 )
@@ -902,6 +904,15 @@ class RowContext:
         return self.t("urgent_miu_l") / self.factor
 
     @property
+    def prolactinoma_level(self) -> float:
+        """Above this a prolactinoma is likely: prolactinoma_likely_ng_ml, or the urgent level
+        where that is lower (5,000 mIU/L, ~236 ng/mL at the usual factor; clinical-reference
+        §0b, BMJ: above it usually a prolactinoma), so that a result urgent by its level is
+        worked up as one: imaging without waiting for a macroprolactin screen (review 22;
+        before, 5,000-5,300 mIU/L was urgent while the work-up said "screen first")."""
+        return min(self.t("prolactinoma_likely_ng_ml"), self.urgent_level)
+
+    @property
     def late_lactation(self) -> bool:
         """Breastfeeding with a stated time since delivery of lactation_late_weeks or more."""
         weeks = self._stated_weeks("lactation", "postpartum_weeks")
@@ -1307,13 +1318,19 @@ class RowContext:
         (named, or a postpartum haemorrhage with a failure to lactate: cues.toml
         combined.sheehan_signs).  A known macro-lesion is judged whatever the prolactin
         (suggestions._pituitary_reason)."""
-        if self.status != "low" or (
-            self.flag("head_trauma") is not True and PITUITARY_DAMAGE_CUES.isdisjoint(self.hit_map)
-        ):
+        if self.status != "low":
             return None
         sheehan = self.first("sheehan")
         if sheehan is not None:
             return sheehan.evidence(), "Sheehan syndrome"
+        if self.state == "lactation" and self.source == "physiological":
+            # low while breastfeeding or in the week after delivery, when prolactin stays above
+            # non-pregnant levels (clinical-reference §2.1): a failure of lactation (review 22)
+            return self.patient.said("lactation") or self.patient.said("postpartum") or (
+                self.flag_evidence("lactating")
+            ), LACTATION_FAILURE
+        if self.flag("head_trauma") is not True and PITUITARY_DAMAGE_CUES.isdisjoint(self.hit_map):
+            return None
         treated = self.first("pituitary_treated")
         if treated is not None:
             return treated.evidence(), "pituitary surgery or cranial radiotherapy"

@@ -7,6 +7,7 @@ Pure: no I/O besides reading the bundled cue and label vocabularies once, and no
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -110,6 +111,7 @@ from triage.schema import (
 from triage.values import (
     TEXT_DAYFIRST_ATTR,
     ages_in_years,
+    normalise_unit,
     parse_quantity,
     text_date_order,
     text_dayfirst,
@@ -345,6 +347,9 @@ def _lab_limits(
     decimals = _per_distinct(
         work["prolactin_raw"], lambda raw: lab_decimals(raw) if isinstance(raw, str) else 0, "int64"
     )
+    # a result written in IU/L is the lab's value in mIU/L times 1000: "6,2" IU/L has no decimal
+    # as 6200 mIU/L (was "6200.0 mIU/L"; review 22)
+    decimals = np.maximum(decimals - _per_distinct(work["unit_raw"], _scale_places, "int64"), 0)
     shown: list[np.ndarray] = []
     places: list[np.ndarray] = []
     lab_value = work["prolactin_value"].to_numpy(dtype="float64")
@@ -402,6 +407,14 @@ _MORE_PLACES: Final = 2  # decimals a limit may take beyond the result's to diff
 # lower limit of 0.7 ng/mL beside a result of "300" is "0.7", not "1" (the interval shown is the
 # interval used), at most LAB_DECIMALS_MAX decimals.
 _LIMIT_SIGNIFICANT_DIGITS: Final = 2
+
+
+def _scale_places(unit: object) -> int:
+    """The decimal places a unit's scale to the result's unit moves (IU/L -> mIU/L: 3)."""
+    info = normalise_unit(unit)
+    if info is None or info.factor <= 1:
+        return 0
+    return round(math.log10(info.factor))
 
 
 def _significant_places(values: np.ndarray) -> np.ndarray:

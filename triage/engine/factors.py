@@ -358,8 +358,10 @@ def physiological_explanation(ctx: RowContext) -> list[Finding]:
     """The state of a result that is not high against its physiological interval (pregnancy,
     breastfeeding, neonatal): every such row lists the state it was judged by.  Normal yet above
     the limit the patient would otherwise have: the state explains it, listed as likely
-    (priority stays none).  Within the usual limit too, or low or indeterminate against the
-    state's interval: listed as possible, saying which interval judged it.
+    (priority stays none).  Within the usual limit too, or indeterminate against the state's
+    interval: listed as possible, saying which interval judged it.  A low result lists no state
+    (a state that raises prolactin explains no low result; review 22): while breastfeeding it
+    is a possible failure of lactation (RowContext.pituitary_damage).
 
     A neonate has no limit "otherwise" but the one after the neonatal period (the later
     infant's, intervals._Picker.after_neonatal; never an adult's by sex): a result within it is
@@ -367,6 +369,8 @@ def physiological_explanation(ctx: RowContext) -> list[Finding]:
     (output-contract-extensions, review 14: within the usual limit nothing is raised, nothing is
     listed; the reference note names the neonatal interval that judged it)."""
     if ctx.source != "physiological" or ctx.high_like or ctx.state not in _PHYSIOLOGICAL:
+        return []
+    if ctx.status == "low":  # a state that raises prolactin explains no low result (review 22)
         return []
     if ctx.state == NEONATAL and ctx.status in ("normal", "low") and not ctx.above_usual:
         return []
@@ -386,8 +390,6 @@ def physiological_explanation(ctx: RowContext) -> list[Finding]:
     if ctx.status == "normal":
         within = f", and within the {other} {ctx.amount(usual)}" if usual == usual else ""
         text = f"{why}; judged against {interval}: {ctx.result} is within it{within}"
-    elif ctx.status == "low":
-        text = f"{why}; judged against {interval}: {ctx.result} is below its lower limit"
     else:
         text = f"{why}; judged against {interval}: {ctx.result} could not be placed in it"
     return [Finding(code, POSSIBLE, text, rule)]
@@ -1765,7 +1767,7 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
     if ctx.state_explains_level:
         return _level_in_physiological_state(ctx)
     macro_from = ctx.t("macroprolactinoma_ng_ml")
-    likely_from = ctx.t("prolactinoma_likely_ng_ml")
+    likely_from = ctx.prolactinoma_level
     value = ctx.result
     mono = ctx.monomeric_estimate
     if ctx.monomeric_known and mono < ctx.value:
@@ -2036,7 +2038,7 @@ def _child_level_note(ctx: RowContext) -> str:
             f"{times}the prolactin levels that point to a prolactinoma come from adult series, "
             "so in a child the level alone names no cause (paediatric endocrine assessment)"
         )
-    likely = ctx.t("prolactinoma_likely_ng_ml")
+    likely = ctx.prolactinoma_level
     if ctx.level_above(likely):
         return ""
     # the same comparison as the prolactinoma rule (above the level, not at it)

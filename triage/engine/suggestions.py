@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from triage.engine.context import LIKELY, RowContext, approx, fmt
+from triage.engine.context import LACTATION_FAILURE, LIKELY, RowContext, approx, fmt
 from triage.engine.factors import (
     BEYOND_REACH,
     PHYSIOLOGICAL_CODES,
@@ -156,7 +156,7 @@ def level_rules_in(ctx: RowContext) -> bool:
     (RowContext.level_above): where the monomeric (post-PEG) prolactin is known, that (a total
     that is mostly macroprolactin rules nothing in: clinical-reference §2.3).  Never for a child
     (under adult_levels_min_age_years): the level comes from adult series (§6)."""
-    return ctx.adult_levels() and ctx.level_above(ctx.t("prolactinoma_likely_ng_ml"))
+    return ctx.adult_levels() and ctx.level_above(ctx.prolactinoma_level)
 
 
 def work_up_path(s: Situation) -> str:
@@ -922,7 +922,9 @@ def macroprolactin_screen(s: Situation) -> str | None:
         # a likely non-pituitary cause and no imaging planned: treat that first; or imaging
         # for a mass symptom alone, which no macroprolactin result would call off
         return None
-    limit = ctx.t("macroprolactin_screen_max_ng_ml")
+    # never "screen first" above the level that rules a prolactinoma in (an urgent result's
+    # imaging does not wait: RowContext.prolactinoma_level)
+    limit = min(ctx.t("macroprolactin_screen_max_ng_ml"), ctx.prolactinoma_level)
     # the level that rules a prolactinoma in and the screen out is adult series' (clinical-
     # reference §6, Auriemma 2023): a child's raised result is screened before imaging whatever
     # its level
@@ -1390,7 +1392,7 @@ def _repeat_despite_normal_mri(s: Situation) -> str:
         sign = ctx.sellar_sign_alone
         cause = f"the {sign_kind(sign).removeprefix('chiasmal or ')} ({sign.evidence()})"
     else:
-        likely = ctx.amount(ctx.t("prolactinoma_likely_ng_ml"), approx=True, mark="> ")
+        likely = ctx.amount(ctx.prolactinoma_level, approx=True, mark="> ")
         cause = f"a level that rules a prolactinoma in ({likely})"
     earlier = f"the earlier pituitary MRI was normal ({ctx.normal_mri})"
     return f"; {earlier}: a repeat is warranted by {cause}"
@@ -1422,6 +1424,13 @@ def _pituitary_damage_reason(ctx: RowContext) -> str | None:
         why = (
             "a low prolactin with a failure to lactate after a postpartum haemorrhage is the "
             "classic sign of Sheehan syndrome, pituitary necrosis (not in the clinical reference)"
+        )
+    elif kind == LACTATION_FAILURE:
+        why = (
+            "a low prolactin while breastfeeding or just after delivery, when it stays above "
+            "non-pregnant levels (clinical-reference §2.1), may mark a failure of lactation or "
+            "pituitary damage (Sheehan syndrome after a postpartum haemorrhage, not in the "
+            "clinical reference)"
         )
     elif kind == "a head injury":
         why = (
@@ -1576,7 +1585,7 @@ def _pituitary_mri(s: Situation) -> str | None:
     if s.mass_symptom_only:
         return f"{why}: pituitary MRI"
     if s.path == IMAGING_FIRST:
-        likely = s.ctx.amount(s.ctx.t("prolactinoma_likely_ng_ml"), approx=True, mark="> ")
+        likely = s.ctx.amount(s.ctx.prolactinoma_level, approx=True, mark="> ")
         gadolinium = " without gadolinium (pregnancy)" if pregnant else ""
         return (
             f"{why}: {likely} a prolactinoma is likely: pituitary MRI{gadolinium} without "
@@ -1699,7 +1708,7 @@ def _follow_up_mri(s: Situation, why: str) -> str:
         # treated hyperprolactinaemia with no lesion named: imaged for a level that rules a
         # prolactinoma in, else if the level rises or symptoms appear (clinical-reference §3.2)
         if level_rules_in(ctx):
-            likely = ctx.amount(ctx.t("prolactinoma_likely_ng_ml"), approx=True, mark="> ")
+            likely = ctx.amount(ctx.prolactinoma_level, approx=True, mark="> ")
             return (
                 f"{why}: {likely} a prolactinoma is likely: pituitary MRI (compare with earlier "
                 "imaging): tumour growth or resistance"
