@@ -420,3 +420,20 @@ def beside_limit(
                 f"{shown_limit[0]}{_plain(bound, bound_places)}",
             )
     return value_text, limit_text
+
+
+def clear_of_limits(value: float | None, value_text: str, limits: tuple[float, ...]) -> str:
+    """`value_text` (the text of `value`, as its own rule wrote it) lengthened where it would
+    read at or across one of `limits` (the bands, the urgent level: the decisions' numbers
+    in the unit it is shown in) that `value` is not at: each by `beside_limit`, the limit
+    treated as the one the value lies beyond (a mIU/L value of 1059.79 beside the moderate
+    band's 1060 is '1059.8', not '1060'; 5000.02 beside the urgent level is '5000.02')."""
+    if value is None or not math.isfinite(value):
+        return value_text
+    for limit in limits:
+        if not math.isfinite(limit) or value == limit:
+            continue
+        value_text, _ = beside_limit(
+            value, value_text, limit, fmt_limit(limit, 0), upper=value > limit
+        )
+    return value_text

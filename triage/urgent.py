@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from triage.numbers import fmt, times_text
+from triage.numbers import fmt, fmt_lab, lab_decimals, times_text
 from triage.schema import Rejected
 from triage.terminal import visible
 
@@ -53,7 +53,14 @@ def _value(row: pd.Series) -> str:
         unit_raw = _text(row.get("unit_raw"))
         return raw if unit_raw == _MISSING else f"{raw} {unit_raw}"
     prefix = "" if qualifier == _MISSING else qualifier
-    return f"{prefix}{fmt(float(number))} {'' if unit == _MISSING else unit}".strip()
+    cell = row.get("prolactin_raw")
+    # the lab's number at the lab's precision, as the comment and the reason write it (235.87,
+    # never the 235.9 of the one formatter); a value without a written cell by that formatter
+    if isinstance(cell, str) and any(c.isdigit() for c in cell):
+        shown = fmt_lab(float(number), lab_decimals(cell, float(number)))
+    else:
+        shown = fmt(float(number))
+    return f"{prefix}{shown} {'' if unit == _MISSING else unit}".strip()
 
 
 def _reason(row: pd.Series) -> str:

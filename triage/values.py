@@ -4481,7 +4481,9 @@ _TIME = (  # after a space, T or comma (and "à", "a las", "alle", "um", "om", "
     r"\s*(?P<ampm>[ap]\.?m\.?)?)?"
 )
 _ISO = re.compile(
-    r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})" + _TIME + r"\s*(?:Z|[+-]\d{2}:?\d{2})?",
+    r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
+    + _TIME
+    + r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?",
     re.IGNORECASE,
 )
 _NUMERIC_DATE = re.compile(
@@ -4624,6 +4626,66 @@ def parse_date_text(text: str, dayfirst: bool = True) -> datetime | None:
             compact, int(compact.group("y")), int(compact.group("m")), int(compact.group("d"))
         )
     return None
+
+
+def date_offset(cell: object) -> str | None:
+    """The UTC offset a date cell writes with its time, as "+01:00" (ISO 8601 "…T08:30:00Z" is
+    "+00:00", "…-05:00", "…+0200" "+02:00"; a date-time cell that carries a zone: its offset);
+    None when it writes none, or no time (a date alone is no instant).  parse_date_text keeps
+    the wall-clock time as written: with this offset it is the instant the lab meant."""
+    if isinstance(cell, datetime):
+        offset = cell.utcoffset() if cell.tzinfo is not None else None
+        return None if offset is None else _offset_text(offset)
+    if not isinstance(cell, str) or not cell.strip():
+        return None
+    s = _clean_text(cell)
+    if not (s.isascii() and s.lower() == s.upper()):
+        s = _WEEKDAY.sub("", _HOUR_WORD.sub("", s))
+    iso = _ISO.fullmatch(s)
+    if iso is None or iso.group("H") is None or iso.group("tz") is None:
+        return None
+    return utc_offset_text(iso.group("tz"))
+
+
+# An offset written on its own, as a column of a table may hold it: "+01:00", "+0100", "+01",
+# "+1", "-5:30", "Z", "UTC", "GMT", "UTC+1", "GMT+02:00", "UTC -05:00" (ISO 8601 and the
+# abbreviations of Universal Time, no zone names: "CET" is two offsets a year).
+_OFFSET_TEXT: Final = re.compile(
+    r"(?:(?P<utc>utc|gmt|z)\s*)?(?:(?P<sign>[+-])?\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?)?",
+    re.IGNORECASE,
+)
+_OFFSET_MAX_HOURS: Final = 23  # an offset under a day (datetime.timezone's own bound)
+_MINUTES_PER_HOUR: Final = 60
+
+
+def utc_offset_text(cell: object) -> str | None:
+    """A UTC offset as "+01:00" ("+0100", "+1", "1", a sheet's number -5, "Z", "UTC", "GMT+2"
+    ...), None when the cell holds none that reads so (an empty cell, a zone's name, "+25:00")."""
+    if isinstance(cell, int | float) and not isinstance(cell, bool):  # a sheet's number of hours
+        whole = float(cell)
+        if not math.isfinite(whole) or whole != int(whole):
+            return None
+        cell = f"{int(whole):+d}"
+    if not isinstance(cell, str):
+        return None
+    found = _OFFSET_TEXT.fullmatch(cell.strip().replace("\u2212", "-"))
+    if found is None or not (found["utc"] or found["h"]):
+        return None
+    if not found["h"]:
+        return "+00:00"
+    hours, minutes = int(found["h"]), int(found["m"] or 0)
+    if hours > _OFFSET_MAX_HOURS or minutes >= _MINUTES_PER_HOUR:
+        return None
+    sign = "-" if found["sign"] == "-" and (hours or minutes) else "+"
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
+def _offset_text(offset: timedelta) -> str | None:
+    """A timedelta offset as "+01:00" (None beyond a day)."""
+    minutes = round(offset.total_seconds() / _MINUTES_PER_HOUR)
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), _MINUTES_PER_HOUR)
+    return None if hours > _OFFSET_MAX_HOURS else f"{sign}{hours:02d}:{rest:02d}"
 
 
 def month_number(name: str) -> int | None:

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from triage.numbers import MIU_L, fmt, fmt_lab, fmt_limit
+from triage.numbers import MIU_L, beside_limit, fmt, fmt_lab, fmt_limit
 from triage.numbers import approx as approx_text
 
 NG_ML: Final = "ng/mL"
@@ -77,12 +77,36 @@ class LabUnit:
         return f"{lab} {MIU_L} ({ng} {NG_ML})"
 
     def result(self, ng: float, qualifier: str, lab_value: float) -> str:
-        """The result with its qualifier: '>470 ng/mL', '33562 mIU/L (1583.1 ng/mL)'."""
-        if not self.converts or not math.isfinite(ng):
-            return f"{qualifier}{fmt(ng)} {NG_ML}"
-        value = lab_value if math.isfinite(lab_value) else ng * self.factor
-        shown = fmt_lab(value, self.decimals)
-        return f"{qualifier}{shown} {MIU_L} ({qualifier}{fmt(ng)} {NG_ML})"
+        """The result with its qualifier: '>470 ng/mL', '235.85 ng/mL' (the lab's number at the
+        lab's precision, as the comment writes it), '33562 mIU/L (1583.1 ng/mL)'."""
+        return self.result_beside(ng, qualifier, lab_value)[0]
+
+    def result_beside(
+        self,
+        ng: float,
+        qualifier: str,
+        lab_value: float,
+        limit_ng: float = math.nan,
+        limit_text: str = "",
+        *,
+        upper: bool = True,
+    ) -> tuple[str, str]:
+        """(`result`, `limit_text`) for the result written beside a limit in ng/mL (`upper`: a
+        level it is above, else one it is below), the limit as its own rule wrote it: where the
+        two would read the value at the limit or on its other side, both take more decimals
+        (numbers.beside_limit: '235.85 ng/mL' beside '~235.849', not '235.8' beside it)."""
+        if not math.isfinite(ng):
+            return f"{qualifier}{fmt(ng)} {NG_ML}", limit_text
+        if self.converts:
+            ng_text, limit_text = beside_limit(ng, fmt(ng), limit_ng, limit_text, upper=upper)
+            value = lab_value if math.isfinite(lab_value) else ng * self.factor
+            shown = fmt_lab(value, self.decimals)
+            return f"{qualifier}{shown} {MIU_L} ({qualifier}{ng_text} {NG_ML})", limit_text
+        own = self.unit == NG_ML and math.isfinite(lab_value) and math.isclose(lab_value, ng)
+        value = lab_value if own else ng
+        text = fmt_lab(value, self.decimals) if own and self.decimals else fmt(value)
+        text, limit_text = beside_limit(value, text, limit_ng, limit_text, upper=upper)
+        return f"{qualifier}{text} {NG_ML}", limit_text
 
 
 NG: Final = LabUnit()

@@ -954,10 +954,20 @@ class RowContext:
     def result(self) -> str:
         """The result with its qualifier in the lab's unit, ng/mL beside it when different:
         '>470 ng/mL', '33562 mIU/L (1583.1 ng/mL)'."""
-        written = self.lab.result(self.value, self.qualifier, self.lab_value)
+        return self.result_beside()[0]
+
+    def result_beside(
+        self, limit_ng: float = math.nan, limit_text: str = "", *, upper: bool = True
+    ) -> tuple[str, str]:
+        """(`result`, `limit_text`) for the result written beside a limit in ng/mL, the limit as
+        its own rule wrote it (`upper`: a level the result is above): neither read at the other
+        nor on its other side (LabUnit.result_beside)."""
+        written, limit_text = self.lab.result_beside(
+            self.value, self.qualifier, self.lab_value, limit_ng, limit_text, upper=upper
+        )
         if self.diluted:  # engine/diluted.py: the result read from a note's dilution
-            return f"{written} (the diluted result in {self.diluted})"
-        return written
+            return f"{written} (the diluted result in {self.diluted})", limit_text
+        return written, limit_text
 
     @property
     def level(self) -> str:

@@ -456,14 +456,23 @@ def _lab_units(
     limits: LabLimits,
 ) -> list[LabUnit]:
     """How each row writes an amount (amounts.py): NG for a row in ng/mL (or one that cannot be
-    converted); for a row in mIU/L its factor, the decimals of its result and the limits the
-    results hold for it (reference_low_value / _high_value: the file's numbers where the interval
-    came from the row), and its own interval from the file as the file wrote it.  One object per
-    distinct description."""
+    converted), with the decimals of its result where it has any; for a row in mIU/L its factor,
+    the decimals of its result and the limits the results hold for it (reference_low_value /
+    _high_value: the file's numbers where the interval came from the row), and its own interval
+    from the file as the file wrote it.  One object per distinct description."""
     labs: list[LabUnit] = [NG] * len(work)
     factor = converted.factor_used.to_numpy(dtype="float64")
     with np.errstate(invalid="ignore"):
         miu = (work["prolactin_unit"] == MIU_L).fillna(False).to_numpy(dtype=bool) & (factor > 0)
+    # a result in ng/mL with decimals is written at the lab's precision (235.85, not 235.8)
+    ng_places = np.where(
+        (work["prolactin_unit"] == NG_ML).fillna(False).to_numpy(dtype=bool),
+        limits.value_decimals,
+        0,
+    )
+    ng_units = {int(p): LabUnit(NG_ML, decimals=int(p)) for p in np.unique(ng_places) if p > 0}
+    for i in np.flatnonzero(ng_places > 0).tolist():
+        labs[i] = ng_units[int(ng_places[i])]
     at = np.flatnonzero(miu)
     if not at.size:
         return labs

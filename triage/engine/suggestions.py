@@ -53,7 +53,7 @@ from triage.engine.renal import estimate_from_creatinine
 from triage.engine.state import TRANS_MALE
 from triage.engine.text import CueHit
 from triage.knowledge.model import DrugMatch
-from triage.numbers import beside_limit, span_words
+from triage.numbers import span_words
 from triage.schema import DRUG_FACTOR_PREFIX
 
 _EXPLAINING = frozenset({"macroprolactinemia", "pregnancy", "lactation", "neonatal"})
@@ -319,8 +319,8 @@ def _urgent_referral(s: Situation) -> str | None:
             f"{_urgent_level(s.ctx, approx(level))}: treat as urgent until the diluted value "
             "is known"
         )
-    # the level beside the result in ng/mL (as fmt writes it): never shown at or above it
-    _, shown = beside_limit(s.ctx.value, fmt(s.ctx.value), level, approx(level), upper=True)
+    # the level beside the result as `result` writes it: neither shown at or across the other
+    result, shown = s.ctx.result_beside(level, approx(level), upper=True)
     listed = [f for f in s.findings if f.code in PHYSIOLOGICAL_CODES]
     if listed:
         # a state listed among the factors (beyond what it explains, or not confirmed):
@@ -329,7 +329,7 @@ def _urgent_referral(s: Situation) -> str | None:
         why = f"is more than {names} explains"
     else:
         why = "no physiological state explains it"
-    return f"prolactin {s.ctx.result} is above {_urgent_level(s.ctx, shown)} and {why}"
+    return f"prolactin {result} is above {_urgent_level(s.ctx, shown)} and {why}"
 
 
 def _state_red_flag_words(ctx: RowContext) -> tuple[str, str]:

@@ -90,6 +90,7 @@ from triage.values import (
     comparator,
     complement_percent,
     context_ranges,
+    date_offset,
     days_between,
     decimal_evidence,
     duration_word_days,
@@ -156,6 +157,7 @@ from triage.values import (
     unit_note_assay,
     unknown_age,
     unsexed_intervals,
+    utc_offset_text,
     zero_age_span_years,
 )
 
@@ -2306,6 +2308,7 @@ class _Builder:
         self._same_patient_demographics()
         collected = self._dates("collected_at")
         self.out["collected_at"] = self._with_time_column(collected)
+        self._collected_offsets()
         given_age = self._with_age_units(self.column("age_years"))
         age = self._ages(given_age) if given_age is not None else np.full(self.n, np.nan)
         computed = ages_in_years(self.out["birth_date"], self.out["collected_at"])
@@ -3132,6 +3135,28 @@ class _Builder:
         )
         self.warnings.extend(notes)
         return values
+
+    def _collected_offsets(self) -> None:
+        """collected_offset ("+01:00"): the offset a collection time's own cell writes with it
+        ("2026-07-01T08:30:00-05:00", "…Z", "…+0200": values.date_offset), else the table's
+        offset column's, written as "+01:00" where it reads as an offset ("+0100", "UTC+1",
+        "-5").  The reader keeps the wall-clock time as written: with its offset,
+        results.fhir.json writes the instant the lab meant, not this computer's zone's."""
+        given = self.out.get("collected_offset")
+        if given is not None:
+            given = np.array(
+                [
+                    utc_offset_text(c) or c if isinstance(c, str) else c
+                    for c in np.asarray(given, dtype=object).tolist()
+                ],
+                dtype=object,
+            )
+        written = self.column("collected_at")
+        own = None if written is None else self._apply(written, date_offset)
+        if own is not None and any(o is not None for o in own.tolist()):
+            given = own if given is None else np.where(pd.isna(own), given, own)
+        if given is not None:
+            self.out["collected_offset"] = given
 
     def _with_time_column(self, collected: np.ndarray) -> np.ndarray:
         col = self.column("collected_time")

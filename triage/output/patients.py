@@ -15,7 +15,7 @@ from typing import Any, Final, TypeVar
 import numpy as np
 import pandas as pd
 
-from triage.numbers import fmt_lab, to_lab_unit
+from triage.numbers import to_lab_unit
 from triage.output.svg import TrendPoint, result_bar_svg, trend_svg
 from triage.output.views import (
     FROM_BATCH,
@@ -31,6 +31,7 @@ from triage.output.views import (
     as_float,
     as_text,
     band_legend_text,
+    converted_text,
     fmt_number,
     fmt_stored,
     fmt_when,
@@ -327,8 +328,12 @@ def _earlier_results(
                 if unit == page_unit and value is not None:
                     shown, text = value, f"{qualifier}{fmt_stored(value)}"
                 else:
-                    shown = to_lab_unit(ng_ml, page_unit, per_ng)
-                    digits = fmt_number(shown) if page_unit == NG_ML else fmt_lab(shown, 0)
+                    # from the lab's own number in ng/mL, not the history's rounded one
+                    ng = value if unit == NG_ML and value is not None else ng_ml
+                    shown = to_lab_unit(ng, page_unit, per_ng)
+                    digits = (
+                        fmt_number(shown) if page_unit == NG_ML else converted_text(shown, per_ng)
+                    )
                     text = f"{qualifier}{digits}"
                 points.append(TrendPoint(when, shown, qualifier, status, history=True, text=text))
     # newest first; a result without a collection time last

@@ -23,10 +23,12 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
+from triage.knowledge.loaders import load_thresholds
 from triage.numbers import (
     age_words,
     approx,
     beside_limit,
+    clear_of_limits,
     fmt,
     fmt_lab,
     fmt_limit,
@@ -340,8 +342,10 @@ def _measure_row(table: ResultTable, i: int, unit: str) -> Measure:
             low_text = "" if low is None else fmt_limit(low, decimals)
             high_text = "" if high is None else fmt_limit(high, decimals)
         return Measure(unit, per_ng, value, low, high, value_text, low_text, high_text)
-    # a row in ng/mL shown in mIU/L
-    value = None if ng is None else to_lab_unit(ng, MIU_L, factor)
+    # a row in ng/mL shown in mIU/L: converted from the lab's own number, not from the files'
+    # rounded one (150.04 ng/mL is 3181 mIU/L, not the 3180 of 150.0)
+    lab_ng = number("prolactin_value")[i] if row_unit == NG_ML else None
+    value = None if ng is None else to_lab_unit(ng if lab_ng is None else lab_ng, MIU_L, factor)
     low = None if low_ng is None else to_lab_unit(low_ng, MIU_L, factor)
     high = None if high_ng is None else to_lab_unit(high_ng, MIU_L, factor)
     return Measure(
@@ -350,10 +354,27 @@ def _measure_row(table: ResultTable, i: int, unit: str) -> Measure:
         value,
         low,
         high,
-        _MISSING_TEXT if value is None else f"{qualifier}{fmt_lab(value, 0)}",
+        _MISSING_TEXT if value is None else f"{qualifier}{converted_text(value, factor)}",
         "" if low is None else fmt_lab(low, 0),
         "" if high is None else fmt_lab(high, 0),
     )
+
+
+def converted_text(value: float, per_ng: float) -> str:
+    """A value converted to mIU/L (`per_ng`: mIU/L per ng/mL) as the reports write it: whole,
+    but never at or across a severity band's start or the urgent level it is not at (output
+    contract extensions, "Numbers"): 49.99 ng/mL is 1059.8 mIU/L beside the moderate band's
+    1060, 235.85 ng/mL is 5000.02 beside the urgent 5000 mIU/L, not 1060 and 5000."""
+    return clear_of_limits(value, fmt_lab(value, 0), _miu_limits(per_ng))
+
+
+@lru_cache(maxsize=64)
+def _miu_limits(per_ng: float) -> tuple[float, ...]:
+    """The numbers a mIU/L result is judged against: the bands' starts (thresholds.toml, in
+    ng/mL) times `per_ng`, and the urgent level (urgent_miu_l, in mIU/L)."""
+    thresholds = load_thresholds()
+    starts = tuple(band.lower_ng_ml * per_ng for band in thresholds.bands if band.lower_ng_ml > 0)
+    return (*starts, thresholds.get("urgent_miu_l"))
 
 
 def band_legend_text(bands: Sequence[tuple[str, float]], unit: str, per_ng: float) -> str:
@@ -1126,7 +1147,9 @@ def _earlier_in(shown: Measure, previous_ng: float | None, last: object) -> str:
             return fmt_stored(value)
     if previous_ng is None:
         return _MISSING_TEXT
-    return fmt(previous_ng) if shown.unit == NG_ML else fmt_lab(previous_ng * shown.per_ng, 0)
+    if shown.unit == NG_ML:
+        return fmt(previous_ng)
+    return converted_text(previous_ng * shown.per_ng, shown.per_ng)
 
 
 def result_id_text(value: object) -> str:
