@@ -3177,16 +3177,27 @@ def _macroprolactin_screen_columns(
         cells = [c for c in samples.get(col, ()) if not is_empty_value(c)]
         if not cells or not all(screen_result_word(c) for c in cells):
             continue
-        match.vetoes.pop(col, None)
-        match.note_columns.append(col)
-        match.note_forms[col] = form
-        match.warnings = _without_also(match.warnings, text, col)
-        target = f" with {match.header_of('comments')!r}" if "comments" in match.fields else ""
-        match.warnings.append(
-            f"column {text!r} holds a qualitative macroprolactin (PEG) screen: read into "
-            f"comments{target}, each cell as {form.replace('{}', '<cell>')}, as a long file's "
-            "screen row is read"
+        _into_comments(
+            match,
+            col,
+            form,
+            "holds a qualitative macroprolactin (PEG) screen: read into "
+            "comments{target}, each cell as {form}, as a long file's screen row is read",
         )
+
+
+def _into_comments(match: ColumnMatch, col: int, form: str, said: str) -> None:
+    """Column ``col`` read into comments, each cell as ``form`` ("Morning cortisol: {} nmol/L"),
+    and the run told so: ``said`` after "column <header>", with {target} (the comments column it
+    joins) and {form} (the form with <cell>) filled in."""
+    text = match.headers[col]
+    match.vetoes.pop(col, None)
+    match.note_columns.append(col)
+    match.note_forms[col] = form
+    match.warnings = _without_also(match.warnings, text, col)
+    target = f" with {match.header_of('comments')!r}" if "comments" in match.fields else ""
+    shown = form.replace("{}", "<cell>")
+    match.warnings.append(f"column {text!r} " + said.format(target=target, form=shown))
 
 
 @cache
@@ -3214,14 +3225,11 @@ def _named_lab_columns(match: ColumnMatch, used: set[int]) -> None:
         name = _BRACKETED.sub(" ", text).strip().replace("{", "{{").replace("}", "}}")
         unit = header.unit.replace("{", "{{").replace("}", "}}")
         form = f"{name}: {{}} {unit}".rstrip()
-        match.vetoes.pop(col, None)
-        match.note_columns.append(col)
-        match.note_forms[col] = form
-        match.warnings = _without_also(match.warnings, text, col)
-        target = f" with {match.header_of('comments')!r}" if "comments" in match.fields else ""
-        match.warnings.append(
-            f"column {text!r} is read into comments{target}, each cell as "
-            f"{form.replace('{}', '<cell>')}, and read there as a note is"
+        _into_comments(
+            match,
+            col,
+            form,
+            "is read into comments{target}, each cell as {form}, and read there as a note is",
         )
 
 
