@@ -3528,7 +3528,6 @@ def _last_dose_pattern() -> re.Pattern[str]:
 
 
 @cache
-@cache
 def count_words() -> dict[str, int]:
     """Two to twelve written as words ([values.stopped.counts]: "two", "zwei", "trois", "seis",
     "sei", "twaalf"), lower case without accents, and the number each is."""
@@ -3536,11 +3535,13 @@ def count_words() -> dict[str, int]:
     return {normalise_word(str(w)): int(n) for n, words in table.items() for w in words}
 
 
+@cache
 def _count_words_pattern() -> str:
     """count_words() as one alternation, longest first."""
     return "|".join(re.escape(w) for w in sorted(count_words(), key=len, reverse=True))
 
 
+@cache
 def _time_span(n: int) -> str:
     """A number (in digits, or a word for one: "a", "einer", "une", [values.stopped] `one`, or
     for two to twelve: "two", "zwei", "trois", [values.stopped.counts]) and a [values.durations]

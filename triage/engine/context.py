@@ -1001,17 +1001,25 @@ class RowContext:
         value = self.num(name)
         return value if value is not None and value > 0 else None
 
+    def _limit(self, lab_name: str, threshold: str) -> tuple[float, str]:
+        """A limit the row is judged by and how the evidence quotes it: the lab's own
+        (``lab_name``: "4.94 (the lab's interval)"), else thresholds.toml ``threshold`` ("4.2";
+        clinical-reference §8: "TSH above the RI")."""
+        lab = self._lab_limit(lab_name)
+        if lab:
+            return lab, f"{fmt(lab)} (the lab's interval)"
+        value = self.t(threshold)
+        return value, fmt(value)
+
     @property
     def tsh_upper(self) -> float:
-        """The TSH upper limit the row is judged by: the lab's own (tsh_reference_high), else
-        tsh_upper_miu_l (clinical-reference §8: "TSH above the RI")."""
-        return self._lab_limit("tsh_reference_high") or self.t("tsh_upper_miu_l")
+        """The TSH upper limit: the lab's own (tsh_reference_high), else tsh_upper_miu_l."""
+        return self._limit("tsh_reference_high", "tsh_upper_miu_l")[0]
 
     @property
     def tsh_upper_said(self) -> str:
         """The TSH upper limit as the evidence quotes it: "4.94 (the lab's interval)", "4.2"."""
-        lab = self._lab_limit("tsh_reference_high")
-        return f"{fmt(lab)} (the lab's interval)" if lab else fmt(self.t("tsh_upper_miu_l"))
+        return self._limit("tsh_reference_high", "tsh_upper_miu_l")[1]
 
     @property
     def tsh_adult_limit_only(self) -> bool:
@@ -1024,12 +1032,12 @@ class RowContext:
     def free_t4_low_limit(self) -> float:
         """The free T4 lower limit (pmol/L): the lab's own (free_t4_reference_low), else
         free_t4_low_pmol_l."""
-        return self._lab_limit("free_t4_reference_low") or self.t("free_t4_low_pmol_l")
+        return self._limit("free_t4_reference_low", "free_t4_low_pmol_l")[0]
 
     @property
     def free_t4_low_said(self) -> str:
-        lab = self._lab_limit("free_t4_reference_low")
-        return f"{fmt(lab)} (the lab's interval)" if lab else fmt(self.t("free_t4_low_pmol_l"))
+        """The free T4 lower limit as the evidence quotes it (`_limit`)."""
+        return self._limit("free_t4_reference_low", "free_t4_low_pmol_l")[1]
 
     @property
     def tsh_above_upper(self) -> bool:
@@ -1060,7 +1068,7 @@ class RowContext:
         """The row's free T4 is above free_t4_high_pmol_l: a raised TSH beside it is no primary
         hypothyroidism."""
         free_t4 = self.free_t4_pmol
-        upper = self._lab_limit("free_t4_reference_high") or self.t("free_t4_high_pmol_l")
+        upper, _ = self._limit("free_t4_reference_high", "free_t4_high_pmol_l")
         return free_t4 is not None and free_t4 > upper
 
     @property

@@ -520,6 +520,10 @@ class _Joins:
     nearest: np.ndarray  # bool: the nearest result only (a chronic measure's value)
     note: np.ndarray  # object: how its date is cited after its text ("recorded")
 
+    def take(self, which: np.ndarray) -> _Joins:
+        """These windows at positions ``which`` (one per line, from one per test)."""
+        return _Joins(self.before[which], self.after[which], self.nearest[which], self.note[which])
+
 
 def _window_ns(name: str) -> int:
     """A thresholds.toml window in days as int64 nanoseconds; -1 for none ("")."""
@@ -1417,7 +1421,7 @@ def _parse_context(
         units=_objects(columns[3]),
         loincs=_row_loincs(table, positions[keep]),
         post_peg_high=_post_peg_limits(table, positions[keep], row_fields[keep], units, decimal),
-        joins=_joins_of([used[k] for k in inverse[keep]]),
+        joins=_joins_of(used).take(inverse[keep]),  # one per test, not per line
     )
     context.lab_limits = _context_limits(table, context, decimal)
     return context, rejected
