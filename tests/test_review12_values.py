@@ -67,10 +67,12 @@ def test_a_zero_age_under_a_years_header_is_under_one_year(tmp_path: Path, heade
         [
             "Z1,F,0,2026-11-02,480,ng/mL",
             "Z2,F,0 y,2026-11-02,480,ng/mL",
-            "Z3,F,0.5,2026-11-02,300,ng/mL",  # six months: high, soon (review 17: not urgent)
+            # six months, beyond the neonatal period: above the urgent level, urgent (contract
+            # §7; review 22 restored it, review 17 had made it soon)
+            "Z3,F,0.5,2026-11-02,300,ng/mL",
         ],
     )
-    assert (results.iloc[2]["status"], results.iloc[2]["priority"]) == ("high", "soon")
+    assert (results.iloc[2]["status"], results.iloc[2]["priority"]) == ("high", "urgent")
     for _, row in results.iloc[:2].iterrows():
         _never_day_zero(row)
         # above the urgent level (~236 ng/mL) and not known to be a neonate's: soon (day 0

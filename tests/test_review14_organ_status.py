@@ -207,8 +207,10 @@ def test_child_at_the_prolactinoma_level_is_not_told_below_it(
     at = _factors(results.iloc[0])
     if "unexplained" in at:  # at the level: unexplained, worded as compared (not above)
         assert wording in at["unexplained"][1]
-        assert "): below 250" not in at["unexplained"][1]
+        assert "): below 2" not in at["unexplained"][1]
     else:
         assert "prolactinoma_suspected" in at
     below = _factors(results.iloc[1])["unexplained"][1]
-    assert "): below 250 ng/mL the level alone" in below
+    # the prolactinoma level is 250 ng/mL capped at the urgent level (5,000 mIU/L, ~235.8
+    # ng/mL at 21.2; review 22)
+    assert "): below 235.8 ng/mL the level alone" in below

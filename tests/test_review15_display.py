@@ -44,15 +44,17 @@ def test_limits_of_ordinary_size_keep_the_labs_precision(
     assert shown in out["comment"].iloc[0]
 
 
-@pytest.mark.parametrize("value", ["250", "5300"])
-def test_at_the_prolactinoma_level_factor_and_mri_reason_agree(tmp_path: Path, value: str) -> None:
-    unit = "mIU/L" if value == "5300" else "ng/mL"
+@pytest.mark.parametrize(("value", "unit"), [("5000", "mIU/L"), ("235", "ng/mL")])
+def test_at_the_prolactinoma_level_factor_and_mri_reason_agree(
+    tmp_path: Path, value: str, unit: str
+) -> None:
     out = triage_lines(tmp_path, HEADER, [f"M1,M,45,{value},{unit}"])
     row = out.loc["M1"]
     mri = [d["reason"] for d in row["suggestion_details"] if d["code"] == "pituitary_mri"]
     assert mri, row["suggestions"]
-    # exactly at 250 ng/mL (5300 mIU/L is 250 at 21.2): not above 250, so neither the factor
-    # calls a prolactinoma likely nor the MRI reason says the level makes it likely
+    # the prolactinoma level is 250 ng/mL capped at the urgent level (5,000 mIU/L, ~235.85
+    # ng/mL at 21.2; review 22): exactly at it, or just below it, not above it, so neither the
+    # factor calls a prolactinoma likely nor the MRI reason says the level makes it likely
     assert "prolactinoma_suspected (likely)" not in row["factor_evidence"]
     assert "prolactinoma_suspected (possible)" in row["factor_evidence"]
     assert "a prolactinoma is likely" not in mri[0]
