@@ -19,7 +19,7 @@ import pandas as pd
 
 from triage.engine.amounts import NG, LabUnit
 from triage.engine.diluted import DILUTED_LAB
-from triage.engine.state import TRANS_FEMALE, PatientState
+from triage.engine.state import TRANS_FEMALE, PatientState, another_collection
 from triage.engine.text import YEAR_IN_NOTE, CueBook, CueHit, Hits, earlier_cue, list_item
 from triage.knowledge.model import DrugMatch, Knowledge, ReferenceSet
 from triage.numbers import FIRST_TRIMESTER, THIRD_TRIMESTER
@@ -1145,7 +1145,7 @@ class RowContext:
             return ""
         if field in _SCREEN_FIELDS:
             return f" (done on the sample of {when})"
-        return f" (sample of {when}, another collection)"
+        return another_collection(when)
 
     def flag(self, name: str) -> bool | None:
         """A yes/no field.  The state fields (pregnant, lactating, menopausal, dialysis,

@@ -542,6 +542,14 @@ def _liver(
 # ---------------------------------------------------------------------------------------------
 # A frame's states
 # ---------------------------------------------------------------------------------------------
+
+
+def another_collection(when: str) -> str:
+    """How a value of another collection of the patient is cited after it: ' (sample of
+    2026-10-01, another collection)' (RowContext.collected_on; an hCG read here)."""
+    return f" (sample of {when}, another collection)"
+
+
 def read_states(
     frame: pd.DataFrame,
     past_childbearing_age: float,
@@ -567,9 +575,8 @@ def read_states(
     hcg_dated = hcg_when.notna() & frame["hcg"].notna()
     if hcg_dated.any():
         hcg_text = frame["hcg"].astype("string")
-        texts["hcg"] = hcg_text.where(
-            ~hcg_dated, hcg_text + " (sample of " + hcg_when + ", another collection)"
-        )
+        cited = hcg_when.map(another_collection, na_action="ignore").astype("string")
+        texts["hcg"] = hcg_text.where(~hcg_dated, hcg_text + cited)
     for name in sorted(OPT_IN_COLUMNS):
         opted = frame[name]
         texts[name] = opted.where(rows_with_a_text([opted], partial(vocab.may_say, name)))

@@ -312,6 +312,15 @@ def _pick(
     return result
 
 
+def _interval_ends(
+    codes: np.ndarray, parsed: list[Interval | None]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the (low, high) ends of its distinct cell's interval (NaN: none, or no end)."""
+    low = _pick(codes, parsed, lambda i: _nan(i.low) if i else math.nan, np.float64)
+    high = _pick(codes, parsed, lambda i: _nan(i.high) if i else math.nan, np.float64)
+    return low, high
+
+
 def _each(values: object, *funcs: tuple[Callable[[object], object], object]) -> list[np.ndarray]:
     """``np.array([func(v) for v in values], dtype)`` for each (func, dtype), computed once per
     distinct cell (missing cells one by one: factorize does not tell None from NaN)."""
@@ -1309,8 +1318,7 @@ class _Builder:
             codes, parsed = self._distinct(rr, lambda c: parse_interval(c, decimal))
             parsed = self._lone_upper_limits(rr, parsed, decimal)
             codes, parsed = self._sex_intervals(rr, codes.copy(), parsed, decimal)
-            low = _pick(codes, parsed, lambda i: _nan(i.low) if i else math.nan, np.float64)
-            high = _pick(codes, parsed, lambda i: _nan(i.high) if i else math.nan, np.float64)
+            low, high = _interval_ends(codes, parsed)
             units = _pick(codes, parsed, lambda i: i.unit_text if i else "", object)
             self.out["reference_range"] = self._texts(rr)
         for name, target in (("reference_low", "low"), ("reference_high", "high")):
@@ -1394,8 +1402,7 @@ class _Builder:
         codes, parsed = self._distinct(raw, partial(cell_interval, decimal=decimal))
         if not any(p is not None for p in parsed):
             return low, high, units
-        cell_low = _pick(codes, parsed, lambda i: _nan(i.low) if i else math.nan, np.float64)
-        cell_high = _pick(codes, parsed, lambda i: _nan(i.high) if i else math.nan, np.float64)
+        cell_low, cell_high = _interval_ends(codes, parsed)
         cell_units = _pick(codes, parsed, lambda i: i.unit_text if i else "", object)
         take = np.isnan(low) & np.isnan(high) & ~np.isnan(cell_low)
         if not take.any():
@@ -3245,19 +3252,13 @@ class _Builder:
             if col is not None:
                 decimal = self._decimal(col)
                 codes, parsed = self._distinct(col, partial(parse_interval, decimal=decimal))
-                low = _pick(codes, parsed, lambda i: _nan(i.low) if i else math.nan, np.float64)
-                high = _pick(codes, parsed, lambda i: _nan(i.high) if i else math.nan, np.float64)
+                low, high = _interval_ends(codes, parsed)
             cells = self.column(name)
             if cells is not None:
                 decimal = self._decimal(cells)
                 codes, parsed = self._distinct(cells, partial(cell_interval, decimal=decimal))
                 if any(p is not None for p in parsed):
-                    in_low = _pick(
-                        codes, parsed, lambda i: _nan(i.low) if i else math.nan, np.float64
-                    )
-                    in_high = _pick(
-                        codes, parsed, lambda i: _nan(i.high) if i else math.nan, np.float64
-                    )
+                    in_low, in_high = _interval_ends(codes, parsed)
                     take = np.isnan(low) & np.isnan(high)
                     low, high = np.where(take, in_low, low), np.where(take, in_high, high)
             if np.isnan(low).all() and np.isnan(high).all():
