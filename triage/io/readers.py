@@ -404,6 +404,7 @@ def _read_sheet(
         corrections = long.corrections
     else:
         split.cells = split.cells[:0]  # the table's columns hold what is still needed
+        split.distinct = []  # (their dictionary codes too: build_frame releases the table)
         summary.warnings += fill_grouped_identity(table)
         built = build_frame(table, settings, release=True)
         frame, rejected, triaged = built.frame, split.rejected + built.rejected, len(built.frame)

@@ -1291,14 +1291,16 @@ def open_text(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workb
     rows, grid = text.rows, text.grid
 
     def load(sheet: str, nrows: int | None) -> Rows:
-        if grid is not None:  # rows left in the grid are made lists first
-            grid.materialise(rows, nrows)
+        # the book's grid, not this function's: the reader drops it once the rows below the
+        # header are taken from it (readers._read_sheet), and with it the file's cells
+        if book.grid is not None:  # rows left in the grid are made lists first
+            book.grid.materialise(rows, nrows)
         return rows if nrows is None else rows[:nrows]
 
     def unmade() -> Rows:
         return rows
 
-    return Workbook(
+    book = Workbook(
         "csv",
         [""],
         set(),
@@ -1314,3 +1316,5 @@ def open_text(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workb
         grid=grid,
         unmade_rows=unmade if grid is not None else None,
     )
+    del grid, text
+    return book

@@ -4915,6 +4915,7 @@ def build_frame(table: RawTable, settings: BuildSettings, *, release: bool = Fal
     out["source_row"] = table.source_rows
     if release:  # every cell is parsed: the raw ones go before the frame is built
         table.release()
+        builder.cols.clear()  # the builder's own references to them (a copy of the table's)
         release_free_memory()  # and the reading's freed memory, before the frame's arrays
 
     for name in ("source_file", "source_sheet"):  # one text in every row
