@@ -1,6 +1,6 @@
 """Review 23 (a pituitary / neurosurgery MDT clinic in the UK, Germany and Italy): how far a
-doubt reaches in a note.  Through the pipeline (in-process CSV runs, several phrasings per
-run).  Synthetic patients only.
+doubt reaches in a note, and the apoplexy picture with a loss of sight.  Through the pipeline
+(in-process CSV runs, several phrasings per run).  Synthetic patients only.
 
 1. A question opening a note doubted every finding after it: "?macroadenoma - bitemporal
    hemianopia on perimetry" at 40 ng/mL (a man) was `routine` with a rested repeat and a
@@ -16,6 +16,12 @@ run).  Synthetic patients only.
    The same holds for a negation phrase ("no evidence of adenoma - visual field loss") and a
    question's label opening a list item ("Fragestellung: Hypophysentumor bei
    Gesichtsfeldausfall").
+2. A sudden severe headache with a visual field defect or a loss of sight was `soon` at a normal
+   or low prolactin, where the same headache with diplopia was `urgent` (the project's apoplexy
+   rule, context.EMERGENCY_CUES).  Clinical-reference §5 (Metro North: sudden headache, visual
+   loss, diplopia -> emergency department) and §8 (urgent: visual field loss, sudden severe
+   headache): the classic apoplexy picture is urgent whatever the prolactin, which apoplexy
+   often leaves normal or low.
 """
 
 from __future__ import annotations
@@ -140,3 +146,73 @@ def test_a_question_label_ends_at_what_it_names(tmp_path: Path) -> None:
     for pid in ("Q2", "Q3"):
         assert out.loc[pid, "priority"] == "soon", pid
         assert "urgent_endocrine_referral" not in _codes(out.loc[pid, "suggestions"]), pid
+
+
+# 2. the apoplexy picture with a loss of sight ---------------------------------------------------
+APOPLEXY_PICTURES = [
+    "sudden severe headache, visual field defect",
+    "sudden headache, reduced visual acuity",
+    "sudden severe headache and visual loss",
+    "thunderclap headache, bitemporal hemianopia",
+    "worst headache of her life; loss of vision left eye",
+    "Donnerschlagkopfschmerz, Visusverlust beidseits",
+    "plötzliche starke Kopfschmerzen und Sehverlust",
+    "schlagartige Kopfschmerzen, Gesichtsfeldausfall",
+    "céphalée brutale, baisse de l'acuité visuelle",
+    "céphalée en coup de tonnerre, hémianopsie bitemporale",
+    "cefalea súbita, pérdida de visión",
+    "cefalea improvvisa, calo del visus",
+    "cefalea improvvisa, emianopsia bitemporale",
+    "plotselinge hevige hoofdpijn, gezichtsvelduitval",
+    "plotselinge hevige hoofdpijn, visusdaling",
+]
+NOT_THE_PICTURE = [
+    "sudden severe headache",
+    "sudden severe headache, blurred vision",  # blurred vision is no loss of sight
+    "sudden severe headache, Sehstörung",  # a visual disturbance in general
+    "sudden severe headache, no visual loss",
+    "sudden severe headache, visual fields full",
+    "sudden severe headache, ?visual field defect",
+    "sudden severe headache, h/o visual loss",
+    "sudden severe headache, visual field loss due to glaucoma",
+    "thunderclap headache 2019; visual loss",  # the headache an episode years back
+    "headache, visual field defect",  # not sudden: a red flag, no apoplexy picture
+]
+
+
+def test_a_sudden_headache_with_a_loss_of_sight_is_urgent_whatever_the_prolactin(
+    tmp_path: Path,
+) -> None:
+    notes = APOPLEXY_PICTURES + NOT_THE_PICTURE
+    levels = ("8", "1.0", "<1")  # normal, low, below the measuring range
+    lines = [
+        f"L{j}P{i},M,60,{level},{csv_quoted(note)}"
+        for j, level in enumerate(levels)
+        for i, note in enumerate(notes)
+    ]
+    out = triage_lines(tmp_path, HEADER, lines)
+    for j, level in enumerate(levels):
+        for i, note in enumerate(notes):
+            row = out.loc[f"L{j}P{i}"]
+            codes = _codes(row["suggestions"])
+            # a red flag is never quiet: the urgent referral leads either way
+            assert codes[0] == "urgent_endocrine_referral", (level, note)
+            expected = "urgent" if note in APOPLEXY_PICTURES else "soon"
+            assert row["priority"] == expected, (level, note)
+
+
+def test_a_loss_of_sight_stays_a_red_flag_beside_a_raised_prolactin(tmp_path: Path) -> None:
+    """The loss-of-sight words (now cues.toml visual_loss, read by red_flag) are the same
+    mass-effect red flag as before with a raised prolactin; blurred vision too."""
+    notes = [
+        "reduced visual acuity",
+        "Visusverlust rechts",
+        "perdita della vista",
+        "blindness of the right eye",
+        "blurred vision",
+        "visual field loss due to glaucoma",  # put down to the eye
+    ]
+    out = _run(tmp_path, notes)
+    for i in range(5):
+        assert out.loc[f"P{i}", "priority"] == "urgent", notes[i]
+    assert out.loc["P5", "priority"] != "urgent"
