@@ -57,6 +57,7 @@ _BRACKETED_YEAR = re.compile(r"\s*\(\s*(?:19|20)\d\d\s*\)")  # "28 mm (2019)"
 YEAR_IN_NOTE: Final = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?![\d./-]?\d)")  # a year in a note
 _CASE_SENSITIVE_PART = "(?-i:"
 _WORD = re.compile(r"[^\W\d_]+")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def words_joined_over_breaks(frame: pd.DataFrame) -> dict[str, pd.Series]:
@@ -159,9 +160,11 @@ class _Cue:
     # `item_context_sets`)
     item_exclude: re.Pattern[str] | None = None
     item_context: re.Pattern[str] | None = None
-    # a cue naming the `queried` set: a trailing "?" right after it cancels it too (cues.toml
-    # [questions] after)
-    asked_after: bool = False
+    # a cue naming the `queried` set: that set's question opening the clause, and cues.toml
+    # [questions] `item`'s label opening the list item, cancel it as far as the doubt reaches
+    # (CueBook._asked); a trailing "?" right after it cancels it too ([questions] after)
+    asked: re.Pattern[str] | None = None
+    item_asked: re.Pattern[str] | None = None
 
 
 class CueBook:
@@ -231,6 +234,16 @@ class CueBook:
             [str(questions.get("after", "(?!)"))], source, "questions.after"
         )
         self._question_items = [str(p) for p in questions.get("item", [])]
+        # where a doubt ends once it has named what it doubts ([questions] ends: " - ", ":", "(",
+        # "bei", "given"; and the words a negation does not reach past, "with", "mit", "con",
+        # "but"...): "?macroadenoma - bitemporal hemianopia" asks about the adenoma only
+        stops = {str(w) for w in negation.get("breaks", [])} | set(contrast_words())
+        stops |= {_plain(w) for w in stops}
+        self._doubt_ends = _compile(
+            [*(str(p) for p in questions.get("ends", [])), rf"\b(?:{_words_alternation(stops)})\b"],
+            source,
+            "questions.ends",
+        )
         cue_specs = require_table(spec, "cues", source)
         self._cues = tuple(
             self._build_cue(name, body, cue_specs) for name, body in cue_specs.items()
@@ -443,11 +456,12 @@ class CueBook:
         if missing:
             raise ConfigError(self.source, f"cue {name!r}: unknown item sets {missing}")
         item_exclude = [p for n in body.get("item_exclude_sets", []) for p in shared[n]]
-        asked = QUERIED_SET in body.get("exclude_sets", [])
-        if asked:  # a question's label opens the item ("Fragestellung: Gesichtsfeldausfall")
-            item_exclude += self._question_items
+        # a question opening the clause ("?", "V.a.") or the item ("Fragestellung: ..."), read
+        # as far as its doubt reaches (CueBook._asked)
+        asked = shared[QUERIED_SET] if QUERIED_SET in body.get("exclude_sets", []) else []
+        item_asked = self._question_items if asked else []
         item_context = [p for n in body.get("item_context_sets", []) for p in shared[n]]
-        excludes = [p for n in body.get("exclude_sets", []) for p in shared[n]]
+        excludes = [p for n in body.get("exclude_sets", []) if n != QUERIED_SET for p in shared[n]]
         excludes += [str(p) for p in body.get("exclude", [])]
         contextual = [str(p) for p in body.get("needs_context", [])]
         context = [str(p) for p in body.get("context", [])]
@@ -469,7 +483,8 @@ class CueBook:
             implies=tuple(str(n) for n in body.get("implies", [])),
             item_exclude=_compile(item_exclude, self.source, name) if item_exclude else None,
             item_context=_compile(item_context, self.source, name) if item_context else None,
-            asked_after=asked,
+            asked=_compile(asked, self.source, name) if asked else None,
+            item_asked=_compile(item_asked, self.source, name) if item_asked else None,
         )
 
     def _build_combined(self, name: str, body: Mapping[str, Any], known: set[str]) -> _Combined:
@@ -560,19 +575,24 @@ class CueBook:
             clause_start, clause = _clause(text, start, end, self._clause_split)
             if cue.exclude is not None and cue.exclude.search(clause):
                 continue
+            if cue.asked is not None and self._asked(cue.asked, clause, start - clause_start):
+                continue  # asked about, not found: "?visual field loss", "V.a. Doppelbilder"
             if need_context and (cue.context is None or not cue.context.search(clause)):
                 continue
-            if cue.item_exclude is not None or cue.item_context is not None:
-                item = list_item(text, start, end)
+            if cue.item_exclude is not None or cue.item_context is not None or cue.item_asked:
+                begin, stop = _item_bounds(text, start, end)
+                item = text[begin:stop]
                 if cue.item_exclude is not None and cue.item_exclude.search(item):
                     continue
                 if cue.item_context is not None and not cue.item_context.search(item):
                     continue
+                if cue.item_asked is not None and self._asked(cue.item_asked, item, start - begin):
+                    continue  # "Fragestellung: Gesichtsfeldausfall"
             if self._negated(clause[: start - clause_start]):
                 continue
             while end < len(text) and text[end].isalnum():
                 end += 1  # to the end of its word: "Sehstörung|en: keine"
-            if cue.asked_after and self._question_after.match(
+            if cue.asked is not None and self._question_after.match(
                 text, end, clause_start + len(clause)
             ):
                 continue  # asked, not found: "Gesichtsfeldausfall?", "Sehstörungen? -> Augenarzt"
@@ -587,10 +607,34 @@ class CueBook:
             return CueHit(cue.name, field, self._quote(text, start, end), text[start:end])
         return None
 
+    def _asked(self, question: re.Pattern[str], text: str, at: int) -> bool:
+        """`question` (a doubt opening a clause or list item: cues.toml [exclude_sets] queried,
+        [questions] item) asks about the cue at offset `at` of `text`: it opens `text` and its
+        doubt reaches the cue (_doubt_reaches), or it opens the part after the last end of a
+        doubt before the cue ("?galactorrhoea - ?headache")."""
+        found = question.search(text)
+        if found is not None and self._doubt_reaches(text, found.end(), at):
+            return True
+        last = max((m.end() for m in self._doubt_ends.finditer(text, 0, at)), default=0)
+        return last > 0 and question.search(text[last:]) is not None
+
+    def _doubt_reaches(self, text: str, begin: int, at: int) -> bool:
+        """A doubt or negation phrase ending at `begin` of `text` ("?", "V.a.", "r/o", "to
+        exclude", "Fragestellung:", "no evidence of") reaches `at`: no end of a doubt
+        ([questions] ends: " - ", ":", "(", "bei", "with", "con"...) stands between the words
+        it names and `at` ("?macroadenoma - bitemporal hemianopia", "Frage nach Hypophysentumor
+        bei Gesichtsfeldausfall": the field loss is a finding); one right after the marker ends
+        nothing ("query: visual field defect", "r/o: diplopia")."""
+        return not any(
+            _LETTER.search(text, begin, end.start())
+            for end in self._doubt_ends.finditer(text, begin, max(at, begin))
+        )
+
     def _negated(self, before: str) -> bool:
         """A negation word within the window before the cue, or a negation phrase anywhere
         before it in its clause; neither reaches past a `breaks` word ("sin cefalea con
-        diplopía": the diplopia is there), unless the phrase ends with it ("Mutter mit")."""
+        diplopía": the diplopia is there), unless the phrase ends with it ("Mutter mit"), nor a
+        phrase past the end of what it names ("r/o pituitary mass: diplopia")."""
         lowered = _plain(before)
         cut = past = 0  # where the last break starts, and ends ("sin embargo": its "sin" is
         # no negation)
@@ -601,7 +645,9 @@ class CueBook:
             for found in self._negation_doubts.finditer(lowered, past):
                 cut = past = found.end()  # "no se descarta": neither word a denial
         if any(
-            phrase in lowered and _end_at_word(lowered, phrase) > cut
+            phrase in lowered
+            and (said := _end_at_word(lowered, phrase)) > cut
+            and self._doubt_reaches(lowered, said, len(lowered))
             for phrase in self._negation_phrases
         ):
             return True
@@ -651,9 +697,15 @@ class CueBook:
 def list_item(text: str, start: int, end: int) -> str:
     """The list item of `text` holding text[start:end]: between ";", "|" or line ends (a comma
     does not end it, so "Hypopituitarismus, substituiert" is one item)."""
+    begin, stop = _item_bounds(text, start, end)
+    return text[begin:stop]
+
+
+def _item_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the list item of `text` holding text[start:end] begins and ends (list_item)."""
     begin = max((m.end() for m in _ITEM_END.finditer(text, 0, start)), default=0)
     after = _ITEM_END.search(text, end)
-    return text[begin : after.start() if after else len(text)]
+    return begin, after.start() if after else len(text)
 
 
 def _words_alternation(phrases: Iterable[str]) -> str:
