@@ -154,3 +154,96 @@ def test_a_long_files_shorthand_diluted_line_replaces_the_neat_result(tmp_path: 
         assert len(rows) == 1, patient  # one sample, one result: the diluted one
         assert rows.iloc[0]["priority"] == "urgent", patient
         assert float(rows.iloc[0]["prolactin_ng_ml"]) == 3800, patient
+
+
+# 2. Clinic shorthand: cabergoline ("CAB", "Cab", "Caberg."), a prolactinoma ("PRLoma"), "NFA" --
+CABERGOLINE_SHORTHAND = [
+    "CAB 0.5 mg twice weekly",
+    "Cab 0.25mg twice weekly",
+    "CAB 1mg/wk",
+    "Caberg. 0,5 mg 2x/Wo",
+    "on CAB 500 mcg weekly",
+]
+
+
+def test_cabergoline_written_as_the_clinic_writes_it_is_a_dopamine_agonist(
+    tmp_path: Path,
+) -> None:
+    """A raised prolactin on a dopamine agonist is resistance, too low a dose or missed doses
+    (clinical-reference §8 masking, §3.2), not a new rise for a rested repeat."""
+    rows = [
+        {
+            "prolactin": "38",
+            "prolactin_unit": "ng/mL",
+            "medications": medication,
+            "pituitary_lesion": "microadenoma",
+            "pituitary_lesion_mm": "5",
+        }
+        for medication in CABERGOLINE_SHORTHAND
+    ]
+    header = [
+        "prolactin",
+        "prolactin_unit",
+        "medications",
+        "pituitary_lesion",
+        "pituitary_lesion_mm",
+    ]
+    out = _wide(tmp_path, header, rows)
+    for i, medication in enumerate(CABERGOLINE_SHORTHAND):
+        row = out.loc[f"P{i}"]
+        suggestions = _codes(row, "suggestions")
+        assert "dopamine_agonist_masking" in suggestions, medication
+        assert "repeat_rested_sample" not in suggestions, medication
+        assert "macroprolactin_screen" not in suggestions, medication
+        assert row["priority"] == "soon", medication
+
+
+def test_cab_without_a_dose_or_cabg_is_no_cabergoline(tmp_path: Path) -> None:
+    notes = ["s/p CABG 2019, aspirin 75 mg", "CABG x3", "took a cab to the clinic"]
+    rows = [
+        {
+            "prolactin": "38",
+            "prolactin_unit": "ng/mL",
+            "medications": "aspirin 75 mg",
+            "comments": n,
+        }
+        for n in notes
+    ]
+    out = _wide(tmp_path, ["prolactin", "prolactin_unit", "medications", "comments"], rows)
+    for i, note in enumerate(notes):
+        assert "dopamine_agonist_masking" not in _codes(out.loc[f"P{i}"], "suggestions"), note
+
+
+PROLACTINOMA_SHORTHAND = [
+    "known PRLoma",
+    "micro-PRL-oma",
+    "macroPRLoma 2019",
+    "PRL-oma on cabergoline",
+]
+
+
+def test_a_prolactinoma_in_clinic_shorthand_is_a_known_lesion(tmp_path: Path) -> None:
+    rows = [
+        {"prolactin": "38", "prolactin_unit": "ng/mL", "comments": note}
+        for note in PROLACTINOMA_SHORTHAND
+    ]
+    out = _wide(tmp_path, ["prolactin", "prolactin_unit", "comments"], rows)
+    for i, note in enumerate(PROLACTINOMA_SHORTHAND):
+        row = out.loc[f"P{i}"]
+        assert "known_pituitary_lesion" in _codes(row, "factors"), note
+        assert "unexplained" not in _codes(row, "factors"), note
+        assert "repeat_rested_sample" not in _codes(row, "suggestions"), note
+        assert row["priority"] == "soon", note
+
+
+def test_nfa_beside_a_lesion_word_is_a_non_functioning_adenoma_alone_no_further_action(
+    tmp_path: Path,
+) -> None:
+    notes = ["known NFA", "residual NFA on MRI", "NFA 24 mm", "seen in clinic, NFA"]
+    rows = [{"prolactin": "38", "prolactin_unit": "ng/mL", "comments": n} for n in notes]
+    out = _wide(tmp_path, ["prolactin", "prolactin_unit", "comments"], rows)
+    for i, note in enumerate(notes[:3]):
+        row = out.loc[f"P{i}"]
+        assert "known_pituitary_lesion" in _codes(row, "factors"), note
+        assert "stalk_effect" in _codes(row, "factors"), note  # a non-secreting mass
+    assert "known_pituitary_lesion" not in _codes(out.loc["P3"], "factors")
