@@ -247,3 +247,54 @@ def test_nfa_beside_a_lesion_word_is_a_non_functioning_adenoma_alone_no_further_
         assert "known_pituitary_lesion" in _codes(row, "factors"), note
         assert "stalk_effect" in _codes(row, "factors"), note  # a non-secreting mass
     assert "known_pituitary_lesion" not in _codes(out.loc["P3"], "factors")
+
+
+# 3. A bare lesion size beside "macroadenoma" is in cm --------------------------------------------
+BARE_SIZES = [
+    # (size column header, lesion, bare size): a macroadenoma is >= 10 mm by definition
+    ("Adenoma size", "macroadenoma", "3.2"),
+    ("Adenomgröße", "Makroadenom", "3,2"),
+    ("Dimensioni adenoma", "macroadenoma ipofisario", "2,5"),
+    ("Max diameter", "giant adenoma", "4.5"),
+    ("Adenoma size", "macroprolactinoma, untreated", "2.8"),
+]
+
+
+def test_a_bare_size_too_small_for_the_macroadenoma_named_beside_it_is_in_cm(
+    tmp_path: Path,
+) -> None:
+    """clinical-reference §0, §8: a known macroadenoma with a modest prolactin needs the hook
+    effect excluded (1:100 dilution) and visual fields; read as 3.2 mm it got a rested repeat."""
+    for k, (header, lesion, size) in enumerate(BARE_SIZES):
+        folder = tmp_path / str(k)
+        folder.mkdir()
+        rows = [
+            {"prolactin": "40", "prolactin_unit": "ng/mL", "pituitary_lesion": lesion, header: size}
+        ]
+        out = _wide(folder, ["prolactin", "prolactin_unit", "pituitary_lesion", header], rows)
+        row = out.loc["P0"]
+        suggestions = _codes(row, "suggestions")
+        assert "dilution_retest" in suggestions, (lesion, size)
+        assert "visual_field_test" in suggestions, (lesion, size)
+        assert "repeat_rested_sample" not in suggestions, (lesion, size)
+        assert "mm" in " ".join(f["evidence"] for f in row["factor_details"]), (lesion, size)
+
+
+def test_a_bare_small_size_beside_a_microadenoma_stays_in_mm(tmp_path: Path) -> None:
+    rows = [
+        {
+            "prolactin": "40",
+            "prolactin_unit": "ng/mL",
+            "pituitary_lesion": "microadenoma",
+            "Adenoma size": "4",
+        },
+        {
+            "prolactin": "40",
+            "prolactin_unit": "ng/mL",
+            "pituitary_lesion": "macroadenoma",
+            "Adenoma size": "32",
+        },
+    ]
+    out = _wide(tmp_path, ["prolactin", "prolactin_unit", "pituitary_lesion", "Adenoma size"], rows)
+    assert "dilution_retest" not in _codes(out.loc["P0"], "suggestions")
+    assert "dilution_retest" in _codes(out.loc["P1"], "suggestions")
