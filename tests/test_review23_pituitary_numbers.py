@@ -298,3 +298,47 @@ def test_a_bare_small_size_beside_a_microadenoma_stays_in_mm(tmp_path: Path) -> 
     out = _wide(tmp_path, ["prolactin", "prolactin_unit", "pituitary_lesion", "Adenoma size"], rows)
     assert "dilution_retest" not in _codes(out.loc["P0"], "suggestions")
     assert "dilution_retest" in _codes(out.loc["P1"], "suggestions")
+
+
+# 4. The size of the lesion the column names, written in the notes without its name ---------------
+NOTE_SIZES = [
+    ("pituitary adenoma", "MRI: 3.1 x 2.4 cm"),
+    ("pituitary adenoma", "MRI 12/2025: 3.1 x 2.4 cm"),
+    ("pituitary adenoma", "3.1 x 2.4 cm on MRI"),
+    ("pituitary tumour", "size 31 mm"),
+    ("Hypophysenadenom", "MRT: 3,1 x 2,4 cm"),
+    ("adenoma ipofisario", "RM 31 x 24 mm"),
+    ("pituitary adenoma", "MRI shows 31 mm"),
+]
+
+
+def test_the_lesion_columns_lesion_is_measured_by_a_size_in_the_notes(tmp_path: Path) -> None:
+    """A 31 mm adenoma with 40 ng/mL: the hook effect to exclude (clinical-reference §0, §8: 1:100
+    dilution), stalk compression; not a rested repeat for a 31 mm mass."""
+    rows = [
+        {"prolactin": "40", "prolactin_unit": "ng/mL", "pituitary_lesion": lesion, "comments": note}
+        for lesion, note in NOTE_SIZES
+    ]
+    out = _wide(tmp_path, ["prolactin", "prolactin_unit", "pituitary_lesion", "comments"], rows)
+    for i, (_, note) in enumerate(NOTE_SIZES):
+        row = out.loc[f"P{i}"]
+        suggestions = _codes(row, "suggestions")
+        assert "dilution_retest" in suggestions, note
+        assert "repeat_rested_sample" not in suggestions, note
+        assert "stalk_effect" in _codes(row, "factors"), note
+
+
+def test_a_size_in_the_notes_of_something_else_does_not_measure_the_lesion(tmp_path: Path) -> None:
+    notes = ["breast cyst 3 cm", "MRI: no adenoma; renal cyst 3.1 cm"]
+    rows = [
+        {
+            "prolactin": "40",
+            "prolactin_unit": "ng/mL",
+            "pituitary_lesion": "microadenoma",
+            "comments": n,
+        }
+        for n in notes
+    ]
+    out = _wide(tmp_path, ["prolactin", "prolactin_unit", "pituitary_lesion", "comments"], rows)
+    for i, note in enumerate(notes):
+        assert "dilution_retest" not in _codes(out.loc[f"P{i}"], "suggestions"), note

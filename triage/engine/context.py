@@ -1429,6 +1429,13 @@ class RowContext:
             evidence.append(f"pituitary_lesion: '{written}'")
             if size is None:
                 size = self.book.lesion_size_mm(written)
+            # the lesion the column names, measured in the notes without its name ("MRI: 3.1 x
+            # 2.4 cm", "MRT 11/2025: 3,1 x 2,4 cm", "size 31 mm": cues.toml lesion_size_stated)
+            for hit in self.hits("lesion_size_stated") if size is None else ():
+                size = self.book.lesion_size_mm(hit.matched)
+                if size is not None:
+                    evidence.append(hit.evidence())
+                    break
         elif hits:
             evidence.append(hits[0].evidence())
         for hit in hits if size is None else ():
