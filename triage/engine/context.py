@@ -1387,19 +1387,34 @@ class RowContext:
         label = field_words(name)
         return f"{label}: '{written}'" if written else f"{label}: yes"
 
+    def _column_size(self, size: float) -> float:
+        """The size column's number in millimetres.  A macroadenoma is at least macroadenoma_mm
+        by definition (clinical-reference §0): a bare number under it beside words naming one
+        ("macroadenoma" with "3.2", "Makroadenom" with "3,2", "giant adenoma" with "4.5": cues
+        lesion_macro_named, lesion_giant) and none naming a microadenoma can only be in cm (a
+        header naming its unit, "Tumour size (cm)", is converted by the reader already)."""
+        if (
+            size >= self.t("macroadenoma_mm")
+            or self.has("lesion_micro")
+            or not (self.has("lesion_macro_named") or self.has("lesion_giant"))
+        ):
+            return size
+        return self.book.bare_size_beside_macro_mm(size)
+
     def _find_lesion(self) -> LesionInfo:
         """A lesion from pituitary_lesion(_mm) or named in any free-text field (comments,
         symptoms, clinical details ...: "Makroadenom 4,5 cm", "45 mm mass").  Its size is the
         size column's, else the first size written in the lesion cell, else the first written
         with a lesion named in another field, so a size in the comments drives the stalk-effect
         and hook-effect rules exactly as one in the lesion column."""
-        size = self.num("pituitary_lesion_mm")
+        column = self.num("pituitary_lesion_mm")
         written = self.text("pituitary_lesion")
         evidence = []
-        if size is not None and size > 0:
-            evidence.append(f"pituitary_lesion_mm: {fmt(size)}")
-        else:
-            size = None
+        size = None
+        if column is not None and column > 0:
+            size = self._column_size(column)
+            in_mm = f" = {fmt(size)} mm" if size != column else ""  # a bare size read in cm
+            evidence.append(f"pituitary_lesion_mm: {fmt(column)}{in_mm}")
         hits = named = self.hits("lesion")
         enlarged = () if named or self.tsh_raised else self.hits("pituitary_hyperplasia")
         if not evidence and not written and not hits and not enlarged:
@@ -1414,6 +1429,13 @@ class RowContext:
             evidence.append(f"pituitary_lesion: '{written}'")
             if size is None:
                 size = self.book.lesion_size_mm(written)
+            # the lesion the column names, measured in the notes without its name ("MRI: 3.1 x
+            # 2.4 cm", "MRT 11/2025: 3,1 x 2,4 cm", "size 31 mm": cues.toml lesion_size_stated)
+            for hit in self.hits("lesion_size_stated") if size is None else ():
+                size = self.book.lesion_size_mm(hit.matched)
+                if size is not None:
+                    evidence.append(hit.evidence())
+                    break
         elif hits:
             evidence.append(hits[0].evidence())
         for hit in hits if size is None else ():

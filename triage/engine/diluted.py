@@ -77,13 +77,13 @@ def diluted_results(
             continue
         best: tuple[float, Fact] | None = None
         for fact in facts:
-            ng = _in_ng_ml(fact, float(factor[i]))
+            ng = _in_ng_ml(fact, fact.unit or units[i], float(factor[i]))
             if ng == ng and (best is None or ng > best[0]):
                 best = (ng, fact)
         if best is None or not best[0] > value_ng[i]:
             continue  # not higher than the cell (or the cell holds no number): the cell stands
         ng, fact = best
-        same_unit = fact.unit == units[i]
+        same_unit = (fact.unit or units[i]) == units[i]  # none written: the row's unit
         value[i] = fact.number if same_unit else ng * (factor[i] if units[i] == MIU_L else 1)
         qualifier[i] = fact.value
         evidence[i] = fact.evidence()
@@ -122,12 +122,13 @@ def _diluted_cells(frame: pd.DataFrame) -> dict[int, tuple[str, str]]:
     return out
 
 
-def _in_ng_ml(fact: Fact, factor: float) -> float:
-    """The fact's number in ng/mL (NaN where its unit cannot be converted)."""
+def _in_ng_ml(fact: Fact, unit: str, factor: float) -> float:
+    """The fact's number, in `unit` (its own, else the row's: "diluted 1/100 = 4500"), in ng/mL
+    (NaN where that unit cannot be converted)."""
     if fact.number is None:
         return float("nan")
-    if fact.unit == NG_ML:
+    if unit == NG_ML:
         return fact.number
-    if fact.unit == MIU_L and factor > 0:
+    if unit == MIU_L and factor > 0:
         return fact.number / factor
     return float("nan")

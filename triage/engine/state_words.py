@@ -114,6 +114,7 @@ UNITS_HCG: Final = "hcg"  # a concept's `units`: its number is an hCG (synonyms.
 # exactly three digits, the same one each time.  Only a concept whose `value` allows it (an hCG,
 # reported in whole numbers) ever gives one; a decimal fraction has at most two digits there.
 _GROUPED_THOUSANDS: Final = re.compile(r"[1-9]\d{0,2}([.,'\s\u00a0\u202f])\d{3}(?:\1\d{3})*")
+_ONE_MARK_GROUP: Final = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -831,6 +832,10 @@ class StateVocabulary:
                 return out
             # a concentration is read only in a prolactin unit it names ("12 ng/mL", "250 mIU/l")
             info = normalise_unit(groups["unit"]) if "unit" in groups else None
+            if info is not None and info.factor != 1 and "value" in groups:
+                # a unit written with decimals (IU/L): "2,400 IU/L" is 2.4, not 2400 (as a
+                # result cell in IU/L is read: values.parse_number)
+                value = _lab_number(groups["value"], grouped=False)
             if info is not None:
                 out.append(
                     Fact(concept.number, qualifier, column, quote, value * info.factor, info.unit)
@@ -965,9 +970,12 @@ def _stage(text: str) -> float:
     return _ROMAN_STAGES.get(text.upper(), 0.0) if not text.isdigit() else float(text)
 
 
-def _lab_number(text: str) -> float:
+def _lab_number(text: str, *, grouped: bool = True) -> float:
     """A lab number as a note writes it: "14", "1,2", or with its thousands grouped ("18.500",
-    "25 000": _GROUPED_THOUSANDS)."""
+    "25 000": _GROUPED_THOUSANDS); not `grouped`, one mark before three digits is a decimal
+    mark ("2,400" = 2.4)."""
+    if not grouped and _ONE_MARK_GROUP.fullmatch(text):
+        return float(text.replace(",", "."))
     if _GROUPED_THOUSANDS.fullmatch(text):
         return float("".join(c for c in text if c.isdigit()))
     return float(text.replace(",", "."))

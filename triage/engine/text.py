@@ -216,6 +216,11 @@ class CueBook:
         size = require_table(spec, "lesion_size", source)
         self._size_pattern = _compile([str(size.get("pattern", ""))], source, "lesion_size")
         self._size_units = {str(k).lower(): float(v) for k, v in size.get("units", {}).items()}
+        # the unit of a bare size that words naming a macroadenoma settle (cues.toml lesion_size
+        # bare_unit_beside_macro: "cm")
+        self._bare_macro_mm = self._size_units.get(
+            str(size.get("bare_unit_beside_macro", "")).lower(), float("nan")
+        )
         self._size_earlier = _compile([str(size.get("earlier", "(?!)"))], source, "lesion_size")
         self._size_current = _compile([str(size.get("current", "(?!)"))], source, "lesion_size")
         times = spec.get("times", {})
@@ -387,6 +392,12 @@ class CueBook:
         *numbers, unit = found.groups()
         largest = max(float(n.replace(",", ".")) for n in numbers if n)
         return largest * self._size_units.get(unit.lower(), float("nan"))
+
+    def bare_size_beside_macro_mm(self, number: float) -> float:
+        """A bare size (no unit written) too small for the macroadenoma that words name beside
+        it, in millimetres: in the unit such a number can only be in (cues.toml lesion_size
+        bare_unit_beside_macro: "macroadenoma" with "3.2" is 3.2 cm)."""
+        return number * self._bare_macro_mm
 
     def _size_when(self, text: str, at: int) -> tuple[float, bool]:
         """When the size at `at` was measured, to order sizes: its part's year (a year in
