@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Set
@@ -682,6 +683,14 @@ def column_letters(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def toml_text(text: str) -> str:
+    """A header written as a mapping file's TOML value ([columns] medications = ...): a literal
+    string ('OST') as Python's repr quotes it, or, when the header holds an apostrophe, a basic
+    string ("Sostanze d'abuso"; a literal one cannot hold it, and a redacted message would cut
+    the header at its apostrophe)."""
+    return json.dumps(text, ensure_ascii=False) if "'" in text else f"'{text}'"
 
 
 def recognised_headers(
@@ -2592,7 +2601,7 @@ def _past_medication_columns(match: ColumnMatch, used: set[int]) -> set[int]:
     listed = ", ".join(repr(match.headers[c]) for c in found)
     lists = [match.headers[c] for c in found if not is_checkbox_option(match.headers[c])]
     how = (  # a checkbox option holds "Checked", no list to map
-        f"; if it lists the drugs taken now, map it: [columns] medications = '{lists[0]}'"
+        f"; if it lists the drugs taken now, map it: [columns] medications = {toml_text(lists[0])}"
         if lists
         else ""
     )
@@ -3367,7 +3376,7 @@ def _clinical_cell_columns(
         elif _at_least(texts, needed, _names_drugs):
             match.warnings.append(
                 f"column {text!r} is not read, yet {DRUG_CELLS_MARK}: if they are the drugs "
-                f"taken now, map it: [columns] medications = '{text}' (--columns)"
+                f"taken now, map it: [columns] medications = {toml_text(text)} (--columns)"
             )
             warned.add(col)
     return warned
@@ -3442,7 +3451,7 @@ def _free_text_columns(
             continue
         match.warnings.append(
             f"column {text!r} holds free text that is not read; if it holds clinical details, "
-            f"map it: [columns] comments = '{text}'"
+            f"map it: [columns] comments = {toml_text(text)}"
         )
 
 
