@@ -810,6 +810,30 @@ def flag_column_direction(cell: object) -> str | None:
     return flag_direction(cell)
 
 
+@cache
+def _off_scale_flags() -> dict[str, str]:
+    """Off-scale flag (normalised) -> its qualifier (synonyms.toml [values.flags]
+    off_scale_high, off_scale_low: ">", "Off scale high", "hors échelle haute")."""
+    table = synonyms_data()["values"]["flags"]
+    marks = {normalise_word(w): ">" for w in table["off_scale_high"]}
+    return marks | {normalise_word(w): "<" for w in table["off_scale_low"]}
+
+
+def off_scale_flag(cell: object) -> str:
+    """The qualifier a cell of the lab's flags gives its result when the flag says the result
+    lies beyond the measuring range (HL7 table 0078 / v3 ">" above the absolute high-off
+    instrument scale, "<" below the low-off one, in words in the six languages, or a phrase of
+    [values.out_of_range]: "Oberhalb des Messbereichs"): ">" or "<"; "" for any other flag."""
+    if not isinstance(cell, str) or not cell.strip():
+        return ""
+    text = normalise_word(cell.replace("’", "'")).strip(" ()[]")
+    found = _off_scale_flags().get(text)
+    if found is None:
+        beyond = _beyond_range(text)
+        found = beyond[0] if beyond is not None and not beyond[1].strip(" ()[]") else ""
+    return found
+
+
 def _lab_word_at(tokens: Sequence[str], at: int) -> str:
     """The words of [values.lab_words] that start at ``tokens[at]`` (the longest, up to
     _LAB_WORD_TOKENS words: "erhöht", "deutlich erhöht", "above reference range"), as written;

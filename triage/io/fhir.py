@@ -34,7 +34,8 @@ that the existing pipeline does the rest (triage.io.long):
   says ``set`` or ``physiological``); its notes -> ``comments`` (not the notes this tool wrote:
   an Observation carrying the tool's triage extensions); its interpretation (the lab's flag:
   H, L, N, A ...) -> ``lab_flag`` (on an Observation this tool wrote, only the one marked as the
-  lab's: the input's flag it carried, never its own status);
+  lab's: the input's flag it carried, never its own status; an off-scale ">" / "<" is the
+  result's qualifier, as valueQuantity.comparator is);
 - effectiveDateTime (or effectivePeriod.start / effectiveInstant) -> ``collected_at``, the
   wall-clock time as written, and its offset -> ``collected_offset`` (results.fhir.json writes
   the time with it).

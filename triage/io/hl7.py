@@ -25,7 +25,8 @@ result             OBX-5 by OBX-2: NM/ST/TX/FT as given, SN "<^5" -> "<5", CE/CW
                    (else the words of its code: "77386006^^SCT" -> "pregnant", else the code)
 unit               OBX-6 identifier (else its text)
 reference_range    OBX-7
-lab_flag           OBX-8, the abnormal flag (its first repetition: H, L, HH, A, N ...)
+lab_flag           OBX-8, the abnormal flag (its first repetition: H, L, HH, A, N ...); an
+                   off-scale ">" / "<" (table 0078) is the result's qualifier, as SN's is
 comments           OBR-13 clinical information, OBR-31 reason for study and DG1-3 diagnoses (a
                    code sent without text in the words synonyms.toml [coded_conditions] gives
                    it: "H53.4^^I10" -> "visual field defect"), NTE notes of the patient, order
