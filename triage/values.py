@@ -102,6 +102,45 @@ def coded_words(code: str) -> str:
     return next((words for a, b, words in _coded_ranges() if a <= head <= b), "")
 
 
+DOUBTED, EXCLUDED = "doubted", "excluded"  # a diagnosis's certainty (diagnosis_certainty)
+
+
+@cache
+def _certainties() -> dict[str, dict[str, str]]:
+    """Scheme ("fhir", "icd10gm", "dg1") -> code (upper case) -> DOUBTED | EXCLUDED
+    (synonyms.toml [diagnosis_certainty])."""
+    table = synonyms_data()["diagnosis_certainty"]
+    found: dict[str, dict[str, str]] = {}
+    for key, codes in table.items():
+        scheme, _, kind = key.rpartition("_")
+        if kind in (DOUBTED, EXCLUDED) and isinstance(codes, list):
+            found.setdefault(scheme, {}).update({str(c).upper(): kind for c in codes})
+    return found
+
+
+def diagnosis_certainty(scheme: str, code: str) -> str:
+    """What a certainty code of ``scheme`` says of its diagnosis: DOUBTED (FHIR provisional,
+    differential, unconfirmed; ICD-10-GM V; HL7 DG1-6 W), EXCLUDED (FHIR refuted; ICD-10-GM A)
+    or "" (established, or not a certainty code)."""
+    return _certainties().get(scheme, {}).get(code.strip().upper(), "")
+
+
+@cache
+def _certainty_letter() -> re.Pattern[str]:
+    letters = "".join(synonyms_data()["diagnosis_certainty"]["icd10gm_letters"])
+    return re.compile(rf"\s*(?P<code>[A-Z]\d\d(?:\.\w*)?[!*+†]?)\s+(?P<letter>[{letters}])\s*")
+
+
+def split_certainty(code: str) -> tuple[str, str]:
+    """(the code, its certainty) of an ICD-10 code written with its ICD-10-GM certainty letter
+    after it ("N18.5 V": ("N18.5", DOUBTED); "E22.1 A": EXCLUDED; "D35.2 G": ""); any other code
+    as written, with ""."""
+    found = _certainty_letter().fullmatch(code.upper())
+    if found is None:
+        return code, ""
+    return found["code"], diagnosis_certainty("icd10gm", found["letter"])
+
+
 def with_code_words(words: str, text: str) -> str:
     """A diagnosis's text with the words of its code before it (the code is the authority; the
     text adds to it): "disorder of the optic chiasm (chiasmal field defect); Affektionen des
@@ -115,6 +154,20 @@ def with_code_words(words: str, text: str) -> str:
 
 
 _CODES_NAMED: Final = 10  # a warning names this many codes, then counts the rest
+
+
+def doubted_diagnoses_warning(diagnoses: Iterable[str]) -> str:
+    """The warning naming the diagnoses a file sent as not established (suspected,
+    provisional, differential, working: diagnosis_certainty DOUBTED), which were not read."""
+    named = list(dict.fromkeys(diagnoses))
+    extra = len(named) - _CODES_NAMED
+    listed = "; ".join(repr(d) for d in named[:_CODES_NAMED]) + (
+        f" and {extra} more" if extra > 0 else ""
+    )
+    return (
+        f"diagnosis(es) sent as not established (suspected, provisional, differential or "
+        f"working): {listed}; not read as a state, a factor or a red flag (check them by hand)"
+    )
 
 
 def unread_codes_warning(codes: Iterable[str]) -> str:
