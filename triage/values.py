@@ -107,7 +107,7 @@ DOUBTED, EXCLUDED = "doubted", "excluded"  # a diagnosis's certainty (diagnosis_
 
 @cache
 def _certainties() -> dict[str, dict[str, str]]:
-    """Scheme ("fhir", "icd10gm", "dg1") -> code (upper case) -> DOUBTED | EXCLUDED
+    """Scheme ("fhir", "icd10gm") -> code (upper case) -> DOUBTED | EXCLUDED
     (synonyms.toml [diagnosis_certainty])."""
     table = synonyms_data()["diagnosis_certainty"]
     found: dict[str, dict[str, str]] = {}
@@ -120,7 +120,7 @@ def _certainties() -> dict[str, dict[str, str]]:
 
 def diagnosis_certainty(scheme: str, code: str) -> str:
     """What a certainty code of ``scheme`` says of its diagnosis: DOUBTED (FHIR provisional,
-    differential, unconfirmed; ICD-10-GM V; HL7 DG1-6 W), EXCLUDED (FHIR refuted; ICD-10-GM A)
+    differential, unconfirmed; ICD-10-GM V), EXCLUDED (FHIR refuted; ICD-10-GM A)
     or "" (established, or not a certainty code)."""
     return _certainties().get(scheme, {}).get(code.strip().upper(), "")
 
@@ -158,7 +158,7 @@ _CODES_NAMED: Final = 10  # a warning names this many codes, then counts the res
 
 def doubted_diagnoses_warning(diagnoses: Iterable[str]) -> str:
     """The warning naming the diagnoses a file sent as not established (suspected,
-    provisional, differential, working: diagnosis_certainty DOUBTED), which were not read."""
+    provisional, differential, unconfirmed: diagnosis_certainty DOUBTED), which were not read."""
     named = list(dict.fromkeys(diagnoses))
     extra = len(named) - _CODES_NAMED
     listed = "; ".join(repr(d) for d in named[:_CODES_NAMED]) + (
@@ -166,7 +166,7 @@ def doubted_diagnoses_warning(diagnoses: Iterable[str]) -> str:
     )
     return (
         f"diagnosis(es) sent as not established (suspected, provisional, differential or "
-        f"working): {listed}; not read as a state, a factor or a red flag (check them by hand)"
+        f"unconfirmed): {listed}; not read as a state, a factor or a red flag (check them by hand)"
     )
 
 
@@ -879,8 +879,9 @@ def off_scale_flag(cell: object) -> str:
     [values.out_of_range]: "Oberhalb des Messbereichs"): ">" or "<"; "" for any other flag."""
     if not isinstance(cell, str) or not cell.strip():
         return ""
-    text = normalise_word(cell.replace("’", "'")).strip(" ()[]")
-    found = _off_scale_flags().get(text)
+    text = normalise_word(cell.replace("’", "'"))
+    found = _off_scale_flags().get(text) or _off_scale_flags().get(text.strip(" ()[]"))
+    text = text.strip(" ()[]")
     if found is None:
         beyond = _beyond_range(text)
         found = beyond[0] if beyond is not None and not beyond[1].strip(" ()[]") else ""

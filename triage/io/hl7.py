@@ -70,7 +70,6 @@ from triage.values import (
     DOUBTED,
     administrative_sex,
     coded_words,
-    diagnosis_certainty,
     doubted_diagnoses_warning,
     normalise_unit,
     parse_quantity,
@@ -303,7 +302,7 @@ class _Reader:
         self.cut = 0  # the segment the file ends inside (_cut_short), 0: none
         # diagnosis codes (DG1-3, OBR-31) sent without text whose words are not listed
         self.unread_codes: list[str] = []
-        # diagnoses (DG1, OBR-31) sent as not established (suspected, working): not read
+        # diagnoses (DG1, OBR-31) sent as not established ("N18.5 V" suspected): not read
         self.doubted: list[str] = []
 
     # ---------------------------------------------------------------------------------------
@@ -467,18 +466,15 @@ class _Reader:
                 # a diagnosis of the patient (DG1-3, coded; DG1-4, its description in v2.3,
                 # which gives a code without text its words)
                 unread: list[str] = []
-                # not established (DG1-6 W working, an ICD-10-GM "V" / "A" after the code): not
-                # read, a doubted one named in the file's warning
+                # not established (an ICD-10-GM "V" / "A" after the code): not read, a doubted
+                # one named in the file's warning.  DG1-6 (A admitting, W working, F final) is
+                # the diagnosis's place in the stay, not its certainty: not read as one.
                 uncertain: list[tuple[str, str]] = []
-                certainty = diagnosis_certainty("dg1", _field(message, segment, _DG1_TYPE))
-                diagnosis = _coded(
-                    message, segment, _DG1_CODE, unread=unread, uncertain=uncertain,
-                    certainty=certainty,
-                )  # fmt: skip
+                diagnosis = _coded(message, segment, _DG1_CODE, unread=unread, uncertain=uncertain)
                 description = _field(message, segment, _DG1_DESCRIPTION, component=None)
                 doubted = [text for held, text in uncertain if held == DOUBTED]
-                if (uncertain or certainty) and not diagnosis:  # its description is it too
-                    if doubted or certainty == DOUBTED:
+                if uncertain and not diagnosis:  # its description is the doubted code's
+                    if doubted:
                         self.doubted.append(description or "; ".join(doubted))
                     description = ""
                 else:
@@ -1126,7 +1122,7 @@ def _value(message: Any, segment: Any) -> str:
 
 # OBR-31 (reason for study, CWE, repeating) and DG1-3 / DG1-4 (diagnosis code, description)
 _OBR_REASON_FOR_STUDY: Final = 31
-_DG1_CODE, _DG1_DESCRIPTION, _DG1_TYPE = 3, 4, 6
+_DG1_CODE, _DG1_DESCRIPTION = 3, 4
 # CE / CWE components: identifier, text, coding system, alternate identifier, alternate text,
 # alternate coding system, ..., original text (CWE-9)
 _CWE_CODE, _CWE_TEXT, _CWE_ALT_CODE, _CWE_ALT_TEXT, _CWE_ORIGINAL_TEXT = 1, 2, 4, 5, 9
@@ -1139,7 +1135,6 @@ def _coded(
     *,
     unread: list[str] | None = None,
     uncertain: list[tuple[str, str]] | None = None,
-    certainty: str = "",
 ) -> str:
     """A coded field (CE, CWE, CNE) in words, its repetitions joined by "; ": each one's text
     (else its original text, else its alternate text), else the words of its code or alternate
@@ -1148,10 +1143,9 @@ def _coded(
     given: DG1-3, OBR-31) keeps the words of a listed code before its text whatever the text
     ("H47.4^Affektionen des Chiasma opticum^I10": the chiasm's field defect; values.
     with_code_words), and a code sent without text whose words are not listed goes to
-    ``unread`` (the file's warning).  A diagnosis that is not established (``certainty``: the
-    segment's own, DG1-6 W; or an ICD-10-GM certainty letter after its code, "N18.5 V", "E22.1
-    A": values.split_certainty) is left out and goes to ``uncertain`` as (its certainty, its
-    words)."""
+    ``unread`` (the file's warning).  A diagnosis that is not established (an ICD-10-GM
+    certainty letter after its code, "N18.5 V", "E22.1 A": values.split_certainty) is left out
+    and goes to ``uncertain`` as (its certainty, its words)."""
     texts = []
     for k in range(1, _repetitions(message, segment, number) + 1):
         parts = {
@@ -1159,7 +1153,7 @@ def _coded(
             for c in (_CWE_CODE, _CWE_TEXT, _CWE_ALT_CODE, _CWE_ALT_TEXT, _CWE_ORIGINAL_TEXT)
         }
         said = parts[_CWE_TEXT] or parts[_CWE_ORIGINAL_TEXT] or parts[_CWE_ALT_TEXT]
-        held = certainty
+        held = ""
         if uncertain is not None:  # a diagnosis: its code may carry its certainty
             for c in (_CWE_CODE, _CWE_ALT_CODE):
                 parts[c], written = split_certainty(parts[c])
