@@ -66,6 +66,7 @@ from triage.values import (
     looks_like_unit,
     normalise_unit,
     normalise_word,
+    off_scale_flag,
     parse_age_years,
     parse_date,
     parse_date_text,
@@ -1104,7 +1105,8 @@ def _fits_hcg(cell: object) -> bool | None:
 
 
 def _fits_lab_flag(cell: object) -> bool:
-    return flag_column_direction(cell) is not None
+    # an off-scale flag (">" above the instrument's range) is the lab's flag too
+    return flag_column_direction(cell) is not None or off_scale_flag(cell) != ""
 
 
 def _fits_comparator(cell: object) -> bool:

@@ -102,6 +102,45 @@ def coded_words(code: str) -> str:
     return next((words for a, b, words in _coded_ranges() if a <= head <= b), "")
 
 
+DOUBTED, EXCLUDED = "doubted", "excluded"  # a diagnosis's certainty (diagnosis_certainty)
+
+
+@cache
+def _certainties() -> dict[str, dict[str, str]]:
+    """Scheme ("fhir", "icd10gm") -> code (upper case) -> DOUBTED | EXCLUDED
+    (synonyms.toml [diagnosis_certainty])."""
+    table = synonyms_data()["diagnosis_certainty"]
+    found: dict[str, dict[str, str]] = {}
+    for key, codes in table.items():
+        scheme, _, kind = key.rpartition("_")
+        if kind in (DOUBTED, EXCLUDED) and isinstance(codes, list):
+            found.setdefault(scheme, {}).update({str(c).upper(): kind for c in codes})
+    return found
+
+
+def diagnosis_certainty(scheme: str, code: str) -> str:
+    """What a certainty code of ``scheme`` says of its diagnosis: DOUBTED (FHIR provisional,
+    differential, unconfirmed; ICD-10-GM V), EXCLUDED (FHIR refuted; ICD-10-GM A)
+    or "" (established, or not a certainty code)."""
+    return _certainties().get(scheme, {}).get(code.strip().upper(), "")
+
+
+@cache
+def _certainty_letter() -> re.Pattern[str]:
+    letters = "".join(synonyms_data()["diagnosis_certainty"]["icd10gm_letters"])
+    return re.compile(rf"\s*(?P<code>[A-Z]\d\d(?:\.\w*)?[!*+†]?)\s+(?P<letter>[{letters}])\s*")
+
+
+def split_certainty(code: str) -> tuple[str, str]:
+    """(the code, its certainty) of an ICD-10 code written with its ICD-10-GM certainty letter
+    after it ("N18.5 V": ("N18.5", DOUBTED); "E22.1 A": EXCLUDED; "D35.2 G": ""); any other code
+    as written, with ""."""
+    found = _certainty_letter().fullmatch(code.upper())
+    if found is None:
+        return code, ""
+    return found["code"], diagnosis_certainty("icd10gm", found["letter"])
+
+
 def with_code_words(words: str, text: str) -> str:
     """A diagnosis's text with the words of its code before it (the code is the authority; the
     text adds to it): "disorder of the optic chiasm (chiasmal field defect); Affektionen des
@@ -115,6 +154,20 @@ def with_code_words(words: str, text: str) -> str:
 
 
 _CODES_NAMED: Final = 10  # a warning names this many codes, then counts the rest
+
+
+def doubted_diagnoses_warning(diagnoses: Iterable[str]) -> str:
+    """The warning naming the diagnoses a file sent as not established (suspected,
+    provisional, differential, unconfirmed: diagnosis_certainty DOUBTED), which were not read."""
+    named = list(dict.fromkeys(diagnoses))
+    extra = len(named) - _CODES_NAMED
+    listed = "; ".join(repr(d) for d in named[:_CODES_NAMED]) + (
+        f" and {extra} more" if extra > 0 else ""
+    )
+    return (
+        f"diagnosis(es) sent as not established (suspected, provisional, differential or "
+        f"unconfirmed): {listed}; not read as a state, a factor or a red flag (check them by hand)"
+    )
 
 
 def unread_codes_warning(codes: Iterable[str]) -> str:
@@ -808,6 +861,31 @@ def flag_column_direction(cell: object) -> str | None:
     if isinstance(cell, str) and cell.strip().strip("()[]").strip() in _column_marks():
         return "abnormal"
     return flag_direction(cell)
+
+
+@cache
+def _off_scale_flags() -> dict[str, str]:
+    """Off-scale flag (normalised) -> its qualifier (synonyms.toml [values.flags]
+    off_scale_high, off_scale_low: ">", "Off scale high", "hors échelle haute")."""
+    table = synonyms_data()["values"]["flags"]
+    marks = {normalise_word(w): ">" for w in table["off_scale_high"]}
+    return marks | {normalise_word(w): "<" for w in table["off_scale_low"]}
+
+
+def off_scale_flag(cell: object) -> str:
+    """The qualifier a cell of the lab's flags gives its result when the flag says the result
+    lies beyond the measuring range (HL7 table 0078 / v3 ">" above the absolute high-off
+    instrument scale, "<" below the low-off one, in words in the six languages, or a phrase of
+    [values.out_of_range]: "Oberhalb des Messbereichs"): ">" or "<"; "" for any other flag."""
+    if not isinstance(cell, str) or not cell.strip():
+        return ""
+    text = normalise_word(cell.replace("’", "'"))
+    found = _off_scale_flags().get(text) or _off_scale_flags().get(text.strip(" ()[]"))
+    text = text.strip(" ()[]")
+    if found is None:
+        beyond = _beyond_range(text)
+        found = beyond[0] if beyond is not None and not beyond[1].strip(" ()[]") else ""
+    return found
 
 
 def _lab_word_at(tokens: Sequence[str], at: int) -> str:

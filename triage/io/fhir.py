@@ -34,7 +34,8 @@ that the existing pipeline does the rest (triage.io.long):
   says ``set`` or ``physiological``); its notes -> ``comments`` (not the notes this tool wrote:
   an Observation carrying the tool's triage extensions); its interpretation (the lab's flag:
   H, L, N, A ...) -> ``lab_flag`` (on an Observation this tool wrote, only the one marked as the
-  lab's: the input's flag it carried, never its own status);
+  lab's: the input's flag it carried, never its own status; an off-scale ">" / "<" is the
+  result's qualifier, as valueQuantity.comparator is);
 - effectiveDateTime (or effectivePeriod.start / effectiveInstant) -> ``collected_at``, the
   wall-clock time as written, and its offset -> ``collected_offset`` (results.fhir.json writes
   the time with it).
@@ -59,10 +60,16 @@ from triage.io.long import classify_test
 from triage.io.sources import Rows, Workbook
 from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
 from triage.values import (
+    DOUBTED,
+    EXCLUDED,
     FormatNumber,
     coded_words,
+    diagnosis_certainty,
+    doubted_diagnoses_warning,
     normalise_unit,
     sex_of_gender,
+    split_certainty,
+    synonyms_data,
     unread_codes_warning,
     with_code_words,
 )
@@ -189,7 +196,6 @@ _STOP_WORDS: Final[dict[str, str]] = {
 }
 _PAUSED: Final = frozenset({"on-hold"})
 _SKIP_CLINICAL: Final = frozenset({"inactive", "resolved", "remission"})
-_SKIP_VERIFICATION: Final = frozenset({"refuted", "entered-in-error"})
 _TOOL_EXTENSION: Final = "StructureDefinition/triage-"
 # the identifier systems this tool writes (triage/output/fhir.py ID_PATIENT ...): no issuer
 _TOOL_NAMING_SYSTEM: Final = "prolactin-triage.example.org/fhir/NamingSystem/"
@@ -694,19 +700,17 @@ def _condition(
     ``ended``: it abated before the sample (as resolved); ``held``: it abated after the sample
     (it held then, whatever its clinicalStatus says now)."""
     clinical = {c[1] for c in _codes(resource.get("clinicalStatus"))}
-    verification = {c[1] for c in _codes(resource.get("verificationStatus"))}
+    certainty = _certainty(resource)
     code = resource.get("code")
     text = _concept_words(code, diagnosis=True)
     folded = text.casefold()
     said = _as_written(resource)
-    inactive = bool(
-        (clinical & _SKIP_CLINICAL and not held) or verification & _SKIP_VERIFICATION or ended
-    )
+    inactive = bool((clinical & _SKIP_CLINICAL and not held) or certainty == EXCLUDED or ended)
     if any(c[1] == PREGNANCY_SNOMED for c in _codes(code)) or folded.startswith("pregnan"):
         if cells.get("pregnant") not in ("yes",):
             if inactive:
                 cells["pregnant"] = said or "no"
-            elif verification & {"unconfirmed", "provisional", "differential"}:
+            elif certainty == DOUBTED:
                 cells["pregnant"] = said or "unknown"
             else:
                 cells["pregnant"] = said or "yes"
@@ -714,7 +718,7 @@ def _condition(
         if weeks and not inactive:
             cells["gestational_weeks"] = weeks.group(1)
         return ""
-    if inactive:
+    if inactive or certainty == DOUBTED:  # a doubted one: named in the file's warning
         return ""
     for label, field in TEXT_CONDITIONS.items():
         if folded.startswith(label) and field != "comments":
@@ -731,6 +735,27 @@ def _condition(
                 cells["postpartum_weeks"] = weeks.group(1)
             return ""
     return text
+
+
+def _certainty(resource: Mapping[str, Any]) -> str:
+    """How certain a Condition is: EXCLUDED (verificationStatus refuted or entered-in-error;
+    ICD-10-GM Diagnosesicherheit A, in the KBV / ISiK coding extension or written after the
+    code: "N18.5 A"), DOUBTED (unconfirmed, provisional, differential; Diagnosesicherheit V),
+    else "" (synonyms.toml [diagnosis_certainty])."""
+    found = {diagnosis_certainty("fhir", c[1]) for c in _codes(resource.get("verificationStatus"))}
+    code = resource.get("code")
+    url = synonyms_data()["diagnosis_certainty"]["icd10gm_extension"]
+    codings = _list(code.get("coding")) if isinstance(code, Mapping) else []
+    for coding in codings:
+        if not isinstance(coding, Mapping):
+            continue
+        found.add(split_certainty(_text(coding.get("code")))[1])
+        for ext in _list(coding.get("extension")):
+            if isinstance(ext, Mapping) and _text(ext.get("url")).endswith(url):
+                letter = ext.get("valueCoding")
+                letter = _text(letter.get("code")) if isinstance(letter, Mapping) else ""
+                found.add(diagnosis_certainty("icd10gm", letter or _text(ext.get("valueCode"))))
+    return EXCLUDED if EXCLUDED in found else DOUBTED if DOUBTED in found else ""
 
 
 def _concept_words(concept: object, *, diagnosis: bool = False) -> str:
@@ -775,6 +800,15 @@ def _value(resource: Mapping[str, Any]) -> tuple[object, str]:
         value = _number(raw) if key == "valueInteger" else _text(raw)
         if value:
             return _json_number(raw, value), ""
+    # a yes/no answer (63895-7 breastfeeding status, 82810-3 pregnancy status: the MP4 / ISiK
+    # profiles allow only a boolean): read as a yes/no cell of that field
+    answer = resource.get("valueBoolean")
+    if isinstance(answer, bool):
+        return ("yes" if answer else "no"), ""
+    # a date (11778-8 the estimated date of delivery): its day, as a due date is written
+    when = _text(resource.get("valueDateTime"))
+    if when:
+        return when.partition("T")[0], ""
     # a coded answer sent without its display (82810-3 pregnancy status: 77386006; 63895-7
     # breastfeeding status: 169750002): its words, as a Condition's code is read
     return _concept_words(resource.get("valueCodeableConcept")), ""
@@ -936,13 +970,17 @@ def _components(resource: Mapping[str, Any]) -> list[tuple[int, dict[str, Any]]]
 
 
 def _panel_only(resource: Mapping[str, Any]) -> bool:
-    """Whether an Observation holds its results only in its components: no value, no
-    dataAbsentReason, at least one component (read as Observations of their own, _components;
-    the holder itself is no row)."""
+    """Whether an Observation holds its results only in its components or its members: no
+    value, no dataAbsentReason, at least one component (read as Observations of their own,
+    _components) or one hasMember reference (a grouping panel, whose members are Observations
+    of the Bundle); the holder itself is no row, never a result rejected for "no value"."""
     return (
         _value(resource)[0] == ""
         and not isinstance(resource.get("dataAbsentReason"), Mapping)
-        and any(isinstance(part, Mapping) for part in _list(resource.get("component")))
+        and any(
+            isinstance(part, Mapping)
+            for part in (*_list(resource.get("component")), *_list(resource.get("hasMember")))
+        )
     )
 
 
@@ -981,6 +1019,7 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
     warnings: list[str] = []
     skipped: dict[str, int] = {}
     unread_codes: list[str] = []  # Conditions sent as codes not known (warned)
+    doubted: list[str] = []  # Conditions sent as not established (warned, not read)
     for entry in entries:
         resource = entry.get("resource") if isinstance(entry, Mapping) else None
         if not isinstance(resource, Mapping):
@@ -999,7 +1038,9 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
             who = index.key(_subject_key(resource) or _subject_key(resource, "patient"))
             if who:
                 conditions.setdefault(who, []).append(resource)
-                if unread := _unread_code(resource.get("code")):
+                if _certainty(resource) == DOUBTED:  # not read (_condition): named
+                    doubted.append(_concept_words(resource.get("code"), diagnosis=True))
+                elif unread := _unread_code(resource.get("code")):
                     unread_codes.append(unread)
         elif kind not in ("Observation", "Patient", "Medication", "Specimen", *_HOLDERS):
             skipped[kind or "(no resourceType)"] = skipped.get(kind or "(no resourceType)", 0) + 1
@@ -1008,6 +1049,8 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
         warnings.append(f"resources not used: {kinds}")
     if unread_codes:
         warnings.append(unread_codes_warning(unread_codes))
+    if doubted:
+        warnings.append(doubted_diagnoses_warning(d for d in doubted if d))
     rows: Rows = [list(HEADER)]
     lines: list[int] = [0]
     bad: dict[int, str] = {}
@@ -1045,7 +1088,10 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
         elif result == "" and _absent_reason(resource):
             problem = f"the lab reported no value: {_absent_reason(resource)}"
         elif result == "":
-            problem = "no value (valueQuantity, valueString or valueCodeableConcept)"
+            problem = (
+                "no value (valueQuantity, valueString, valueInteger, valueCodeableConcept, "
+                "valueBoolean or valueDateTime)"
+            )
         if problem:
             bad[row_index] = f"{label}: {problem}"
             if who:  # whose Observation it was: rejected.csv names the patient and specimen

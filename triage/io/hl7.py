@@ -25,7 +25,8 @@ result             OBX-5 by OBX-2: NM/ST/TX/FT as given, SN "<^5" -> "<5", CE/CW
                    (else the words of its code: "77386006^^SCT" -> "pregnant", else the code)
 unit               OBX-6 identifier (else its text)
 reference_range    OBX-7
-lab_flag           OBX-8, the abnormal flag (its first repetition: H, L, HH, A, N ...)
+lab_flag           OBX-8, the abnormal flag (its first repetition: H, L, HH, A, N ...); an
+                   off-scale ">" / "<" (table 0078) is the result's qualifier, as SN's is
 comments           OBR-13 clinical information, OBR-31 reason for study and DG1-3 diagnoses (a
                    code sent without text in the words synonyms.toml [coded_conditions] gives
                    it: "H53.4^^I10" -> "visual field defect"), NTE notes of the patient, order
@@ -66,11 +67,14 @@ from triage.io.unknown_units import unknown_unit_urgency
 from triage.knowledge.loaders import load_thresholds
 from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
 from triage.values import (
+    DOUBTED,
     administrative_sex,
     coded_words,
+    doubted_diagnoses_warning,
     normalise_unit,
     parse_quantity,
     says_result_itself,
+    split_certainty,
     synonyms_data,
     typed_number,
     unread_codes_warning,
@@ -298,6 +302,8 @@ class _Reader:
         self.cut = 0  # the segment the file ends inside (_cut_short), 0: none
         # diagnosis codes (DG1-3, OBR-31) sent without text whose words are not listed
         self.unread_codes: list[str] = []
+        # diagnoses (DG1, OBR-31) sent as not established ("N18.5 V" suspected): not read
+        self.doubted: list[str] = []
 
     # ---------------------------------------------------------------------------------------
     def read(self, segments: list[tuple[int, str]]) -> None:
@@ -442,7 +448,12 @@ class _Reader:
                 clinical = _field(message, segment, 13, component=None, repeat=None)
                 if clinical:
                     order.notes.append(clinical)
-                reasons = _coded(message, segment, _OBR_REASON_FOR_STUDY, unread=self.unread_codes)
+                queried: list[tuple[str, str]] = []
+                reasons = _coded(
+                    message, segment, _OBR_REASON_FOR_STUDY, unread=self.unread_codes,
+                    uncertain=queried,
+                )  # fmt: skip
+                self.doubted.extend(text for held, text in queried if held == DOUBTED)
                 if reasons:  # the reason for the study, in words or as codes only
                     order.notes.append(reasons)
                 last, notes_target = None, order.notes
@@ -455,8 +466,19 @@ class _Reader:
                 # a diagnosis of the patient (DG1-3, coded; DG1-4, its description in v2.3,
                 # which gives a code without text its words)
                 unread: list[str] = []
-                diagnosis = _coded(message, segment, _DG1_CODE, unread=unread)
+                # not established (an ICD-10-GM "V" / "A" after the code): not read, a doubted
+                # one named in the file's warning.  DG1-6 (A admitting, W working, F final) is
+                # the diagnosis's place in the stay, not its certainty: not read as one.
+                uncertain: list[tuple[str, str]] = []
+                diagnosis = _coded(message, segment, _DG1_CODE, unread=unread, uncertain=uncertain)
                 description = _field(message, segment, _DG1_DESCRIPTION, component=None)
+                doubted = [text for held, text in uncertain if held == DOUBTED]
+                if uncertain and not diagnosis:  # its description is the doubted code's
+                    if doubted:
+                        self.doubted.append(description or "; ".join(doubted))
+                    description = ""
+                else:
+                    self.doubted.extend(doubted)
                 if description and description not in diagnosis:
                     diagnosis = "; ".join(x for x in (diagnosis, description) if x)
                     unread.clear()
@@ -750,6 +772,8 @@ class _Reader:
             )
         if self.unread_codes:
             self.warnings.append(unread_codes_warning(self.unread_codes))
+        if self.doubted:
+            self.warnings.append(doubted_diagnoses_warning(self.doubted))
         versions = ", ".join(sorted(self.versions)) or "unknown"
         batch = "; batch headers skipped" if self.batch else ""
         self.warnings.insert(
@@ -1104,7 +1128,14 @@ _DG1_CODE, _DG1_DESCRIPTION = 3, 4
 _CWE_CODE, _CWE_TEXT, _CWE_ALT_CODE, _CWE_ALT_TEXT, _CWE_ORIGINAL_TEXT = 1, 2, 4, 5, 9
 
 
-def _coded(message: Any, segment: Any, number: int, *, unread: list[str] | None = None) -> str:
+def _coded(
+    message: Any,
+    segment: Any,
+    number: int,
+    *,
+    unread: list[str] | None = None,
+    uncertain: list[tuple[str, str]] | None = None,
+) -> str:
     """A coded field (CE, CWE, CNE) in words, its repetitions joined by "; ": each one's text
     (else its original text, else its alternate text), else the words of its code or alternate
     code (synonyms.toml [coded_conditions], values.coded_words: "H53.4^^I10" -> "visual field
@@ -1112,7 +1143,9 @@ def _coded(message: Any, segment: Any, number: int, *, unread: list[str] | None 
     given: DG1-3, OBR-31) keeps the words of a listed code before its text whatever the text
     ("H47.4^Affektionen des Chiasma opticum^I10": the chiasm's field defect; values.
     with_code_words), and a code sent without text whose words are not listed goes to
-    ``unread`` (the file's warning)."""
+    ``unread`` (the file's warning).  A diagnosis that is not established (an ICD-10-GM
+    certainty letter after its code, "N18.5 V", "E22.1 A": values.split_certainty) is left out
+    and goes to ``uncertain`` as (its certainty, its words)."""
     texts = []
     for k in range(1, _repetitions(message, segment, number) + 1):
         parts = {
@@ -1120,9 +1153,18 @@ def _coded(message: Any, segment: Any, number: int, *, unread: list[str] | None 
             for c in (_CWE_CODE, _CWE_TEXT, _CWE_ALT_CODE, _CWE_ALT_TEXT, _CWE_ORIGINAL_TEXT)
         }
         said = parts[_CWE_TEXT] or parts[_CWE_ORIGINAL_TEXT] or parts[_CWE_ALT_TEXT]
+        held = ""
+        if uncertain is not None:  # a diagnosis: its code may carry its certainty
+            for c in (_CWE_CODE, _CWE_ALT_CODE):
+                parts[c], written = split_certainty(parts[c])
+                held = held or written
         words = coded_words(parts[_CWE_CODE]) or coded_words(parts[_CWE_ALT_CODE])
         text = with_code_words(words, said) if unread is not None else said or words
         code = parts[_CWE_CODE] or parts[_CWE_ALT_CODE]
+        if held and uncertain is not None:
+            if text or code:
+                uncertain.append((held, text or code))
+            continue
         if not text and code and unread is not None:
             unread.append(code)
         if text or code:

@@ -123,6 +123,7 @@ from triage.values import (
     missing_code_fields,
     missing_result_numbers,
     normalise_unit,
+    off_scale_flag,
     parse_age_years,
     parse_date,
     parse_interval,
@@ -1253,8 +1254,31 @@ class _Builder:
     def _qualifier_column(self, in_cells: np.ndarray) -> np.ndarray:
         """The qualifier of each result: the cell's own ("<5"), else the comparator column's
         (an "Operator" column with ">" beside "4700": read as ">4700", a censored result; read
-        as 4700 alone, a result above the assay's range had been a plain one).  A cell of that
-        column that is no comparator changes nothing and is said."""
+        as 4700 alone, a result above the assay's range had been a plain one), else the lab's
+        off-scale flag's (HL7 OBX-8 / FHIR interpretation ">": values.off_scale_flag).  A cell
+        of the comparator column that is no comparator changes nothing and is said."""
+        return self._off_scale_flags(self._comparator_column(in_cells))
+
+    def _off_scale_flags(self, in_cells: np.ndarray) -> np.ndarray:
+        """A result without a qualifier whose flag says it lies beyond the measuring range
+        (">" above the absolute high-off instrument scale, "<" below the low-off one: HL7 table
+        0078, v3-ObservationInterpretation) takes that qualifier: "200" flagged ">" is ">200",
+        urgent until diluted, as an SN comparator is; never the plain number."""
+        col = self.column("lab_flag")
+        if col is None:
+            return in_cells
+        flagged = self._apply(col, off_scale_flag)
+        header = self.table.headers.get("lab_flag", "lab_flag")
+        written = (in_cells == "") | pd.isna(in_cells)
+        clash = ~written & (flagged != "") & (flagged != in_cells)
+        if clash.any():
+            self.warnings.append(
+                f"column {header!r}: {int(clash.sum())} result(s) flagged off scale on the "
+                "other side than their own comparator; the result's comparator was used"
+            )
+        return np.where(written & (flagged != ""), flagged, in_cells)
+
+    def _comparator_column(self, in_cells: np.ndarray) -> np.ndarray:
         col = self.column("result_qualifier")
         if col is None:
             return in_cells
