@@ -289,17 +289,12 @@ def test_every_medication_in_the_sample_export_is_recognised(samples_dir: Path) 
 # class adjective ("neuroleptische") names a drug only next to a word of intake (drugs.toml
 # class_adjectives; tests/test_review14_drug_regressions.py).
 _ADJECTIVES = frozenset(load_drug_words().words["class_adjectives"])
-# a dose-brand ("Consta", the clinic's "Cab") names its drug only with a dose after it (drugs.toml
-# dose_brands): not a term found whatever surrounds it
-_DOSE_BRANDS = frozenset(load_drug_words().words["dose_brands"])
 TERMS = sorted(
     {
         (term, drug.name)
         for drug in DRUGS
         for term in (drug.name, *drug.brands, *drug.synonyms)
-        if not term.endswith(" (unspecified)")
-        and term not in _ADJECTIVES
-        and term not in _DOSE_BRANDS
+        if not term.endswith(" (unspecified)") and term not in _ADJECTIVES
     }
 )
 
