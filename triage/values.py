@@ -3094,6 +3094,36 @@ def header_flag_codes(header: str) -> dict[str, bool]:
     return found if set(found.values()) == {True, False} else {}
 
 
+# A code and its label of several words as a header states them: "1=not pregnant; 2=pregnant",
+# "(1 = pre 2 = peri 3 = post)", "0: negatief / 1: positief"; REDCap's "1, Not pregnant | 2,
+# Pregnant" (a comma only between bars).
+_LABELLED_CODE: Final = re.compile(
+    r"(?<![\w.])(\d{1,2})\s*[=:]\s*([^\W\d_][^;,|=:()\[\]/\d]*?)\s*"
+    r"(?=[;,|)\]/]|\d{1,2}\s*[=:]|$)"
+)
+_LABELLED_CHOICE: Final = re.compile(
+    r"(?<![\w.])(\d{1,2})\s*,\s*([^\W\d_][^|()\[\]\d]*?)\s*(?=\||\)|\]|$)"
+)
+
+
+def header_code_labels(header: str) -> dict[str, str]:
+    """The numeric codes a header (or a codebook's cell) states, each with its label as written,
+    of one word or several ("pregnancy_status (1=not pregnant; 2=pregnant)", "menopausa (1=pre;
+    2=post)", "hcg_urine (0=neg; 1=pos)", "Pregnant? (1, Not pregnant | 2, Pregnant)"): code ->
+    label; {} when it states none, or one code twice with two labels."""
+    if not any(ch.isdigit() for ch in header):
+        return {}
+    pairs = _LABELLED_CODE.findall(header)
+    if "|" in header:
+        pairs += _LABELLED_CHOICE.findall(header)
+    found: dict[str, str] = {}
+    for code, label in pairs:
+        if normalise_word(found.get(code, label)) != normalise_word(label):
+            return {}
+        found[code] = label
+    return found
+
+
 # SPSS's and REDCap's radio-button codes of a yes/no question: 1 = yes, 2 = no.
 _ONE_TWO_CODES: Final = {"1": True, "2": False}
 
@@ -3108,15 +3138,19 @@ def column_flag_codes(
     1 = yes, 2 = no, and those unknown codes are that form's unknown; else none (the usual 1 =
     yes, 0 = no).  A "2" had been no answer at all: a visual field defect coded 1/2 was not
     read, and a "No" (2) under "Pituitary adenoma" was read as a known lesion.  ``field``: the
-    column's field, none of synonyms.toml [values.yes_no] one_two_not ("menopausal": 1 = pre,
-    2 = post) reads its values so."""
+    column's field; for one of synonyms.toml [values.yes_no] one_two_not ("menopausal": 1 = pre,
+    2 = post as often as 1 = yes, 2 = no) values so coded say nothing without their codebook: 1
+    and 2 are both among the unknown codes, never the usual 1 = yes (a premenopausal woman coded
+    1 was judged postmenopausal)."""
     codes = header_flag_codes(header)
     unknown = header_unknown_codes(header)
-    if codes or field in _one_two_not():
+    if codes:
         return codes, unknown
     shown = one_two_coded(cells)
     if shown is None:
         return {}, unknown
+    if field in _one_two_not():
+        return {}, unknown | shown | frozenset(_ONE_TWO_CODES)
     return dict(_ONE_TWO_CODES), unknown | shown
 
 

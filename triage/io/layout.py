@@ -47,7 +47,7 @@ from triage.columns import (
 from triage.io.fast_split import Grid
 from triage.io.red_flags import row_red_flag
 from triage.io.sources import Rows, Workbook
-from triage.io.state_cells import state_answer
+from triage.io.state_cells import state_codes
 from triage.knowledge.drugs import as_needed_header
 from triage.knowledge.loaders import load_thresholds
 from triage.schema import InputFileError, Rejected
@@ -638,21 +638,14 @@ def codebook_flag_codes(
     """The codes a workbook's data dictionary states for the yes/no column ``field`` headed
     ``header`` ("pregnant | 1, Not pregnant | 2, Pregnant | 3, Unknown", "menopause | 1,
     Premenopausal | 2, Postmenopausal", long-form rows "schwanger | 1 | nein"), each label read
-    with the column's own state words (io/state_cells.state_answer): a yes or a no as "yes" /
+    with the column's own state words (io/state_cells.state_codes): a yes or a no as "yes" /
     "no", another reading of the state ("Perimenopausal", "Unknown") as its label, and a label
     those words do not read as unknown (""), listed in ``unread``: a code the codebook gives is
     never read as the bare 1 = yes.  None when the dictionary does not give the column's codes."""
     labels = codebook_codes(book, read_sheet, header, _choice_labels, _any_label)
     if labels is None:
         return None
-    codes: dict[str, str] = {}
-    unread: dict[str, str] = {}
-    for code, label in labels[1].items():
-        said = state_answer(field, label)
-        if said is None:
-            unread[code] = label
-        codes[code] = label if said == "" else said or ""
-    return FlagCodebook(labels[0], codes, unread)
+    return FlagCodebook(labels[0], *state_codes(field, labels[1]))
 
 
 def _choice_labels(cell: str) -> dict[str, str]:

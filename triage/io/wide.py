@@ -36,6 +36,7 @@ from triage.io.state_cells import (
     gestation_trimester,
     kidney_words,
     reads_state_cell,
+    state_codes,
     trimester_text,
 )
 from triage.io.unknown_units import unknown_unit_urgency
@@ -103,6 +104,7 @@ from triage.values import (
     hcg_positive,
     hcg_unread_unit,
     hcg_unread_warning,
+    header_code_labels,
     header_says_percent,
     header_says_upper_limit,
     header_sex_codes,
@@ -497,11 +499,9 @@ class _Builder:
             if col is None or name in self.settings.values:
                 continue
             header = self.table.headers.get(name, "")
-            codes, unknown = column_flag_codes(header, self.table.distinct(col).uniques, name)
-            if not codes:
+            words = self._state_codes(name, header, col)
+            if not words:
                 continue
-            words = {code: "yes" if meaning else "no" for code, meaning in codes.items()}
-            words |= {code: "" for code in unknown if code not in words}
 
             def recode(cell: object, words: Mapping[str, str] = words) -> object:
                 if is_blank(cell):
@@ -510,6 +510,40 @@ class _Builder:
                 return found if found != "" else None  # a form's unknown: not given
 
             self.cols[name] = self._apply(col, recode)
+
+    def _state_codes(self, name: str, header: str, col: np.ndarray) -> dict[str, str]:
+        """code -> the text the yes/no column ``name`` reads in its place ("yes", "no", a label
+        of another reading, "" for unknown): the codes its header states, each label read with
+        the column's own state words ("pregnancy_status (1=not pregnant; 2=pregnant)", "menopausa
+        (1=pre; 2=post)", "zwangerschap (1=niet zwanger; 2=zwanger)": io/state_cells.state_codes;
+        their labels of several words had not been read, and the 1 = yes of a form assumed: the
+        states reversed); else the yes/no codes of ``column_flag_codes``.  A label not read, and
+        a field's 1 and 2 without a codebook (menopausal: 1 = pre, 2 = post as often), are
+        unknown, said once."""
+        stated, unread = state_codes(name, header_code_labels(header))
+        if unread or {"yes", "no"} & set(stated.values()):
+            words = stated
+        else:
+            codes, unknown = column_flag_codes(header, self.table.distinct(col).uniques, name)
+            if not codes and not unknown >= _ONE_TWO:
+                return {}
+            words = {code: "yes" if meaning else "no" for code, meaning in codes.items()}
+            words |= {code: "" for code in unknown if code not in words}
+            if not codes:
+                self.warnings.append(
+                    f"column {header!r} holds the codes 1 and 2 without a codebook: for "
+                    f"{name.replace('_', ' ')} they may mean yes and no or two states of its own "
+                    "(1 = pre, 2 = post), so both are read as unknown; state the codes in the "
+                    f"header or recode them in the column mapping file ([values.{name}])"
+                )
+        if unread:
+            labels = ", ".join(f"{code} = {label!r}" for code, label in sorted(unread.items()))
+            self.warnings.append(
+                f"column {header!r} states code(s) {labels}, whose label could not be read as "
+                f"{name.replace('_', ' ')} or not: those codes are read as unknown; recode them "
+                f"in the column mapping file ([values.{name}])"
+            )
+        return words
 
     def _warn_unlisted_codes(
         self, name: str, col: np.ndarray, exact: Mapping[str, str], loose: Mapping[str, str]
@@ -4050,6 +4084,8 @@ def implausible_creatinine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
 # gives codes, a number it leaves out is unknown (a sex 2 beside "0 = M, 1 = F" is no ISO 5218
 # female: a man's raised result came out normal).
 CODEBOOK_ONLY: Final = frozenset({"sex"})
+# The codes 1 and 2 of a yes/no field whose values say nothing so coded (values.column_flag_codes).
+_ONE_TWO: Final = frozenset({"1", "2"})
 YEARS_PER_CENTURY: Final = 100
 
 

@@ -1,0 +1,144 @@
+"""Review 23 (research-cohort exports): coded states, coded qualitative tests, all-9 codes.
+
+* a state column's header that states its codes with state words as labels
+  ("pregnancy_status (1=not pregnant; 2=pregnant)", "menopausa (1=pre; 2=post)",
+  "zwangerschap (1=niet zwanger; 2=zwanger)") was read as SPSS's 1 = yes, 2 = no: the states
+  were reversed (a pregnant woman sent to MRI, a non-pregnant woman's 3x ULN a false normal; a
+  premenopausal woman judged against the postmenopausal interval).  The header's codes are
+  read with the column's own state words, as a data dictionary's are; a label those words do
+  not read is unknown, said once; and a plain menopause column coded 1/2 (1 = pre, 2 = post as
+  often as 1 = yes, 2 = no) is unknown, said once, never 1 = yes (output-contract §5: never a
+  false normal; clinical-reference §1.1: physiological causes excluded before MRI).
+
+Synthetic patients only; through the public pipeline, one CSV per case.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pipeline_helpers import csv_quoted, triage_csv_warned
+
+
+def _run(
+    tmp_path: Path, header: str, cells: list[str], age: str = "30", prolactin: str = "95"
+) -> tuple[list[pd.Series], list[str]]:
+    """Women of ``age`` with ``prolactin`` ng/mL, one row per cell of the column ``header``."""
+    lines = [f"participant_id,sex,age,prl_ngml,{csv_quoted(header)}"]
+    lines += [f"P{i},F,{age},{prolactin},{cell}" for i, cell in enumerate(cells)]
+    out, warnings = triage_csv_warned(tmp_path, "\n".join(lines) + "\n")
+    return [out.loc[f"P{i}"] for i in range(len(cells))], warnings
+
+
+def _factors(row: pd.Series) -> set[str]:
+    return {f["code"] for f in row["factor_details"]}
+
+
+def _suggestions(row: pd.Series) -> set[str]:
+    return {s["code"] for s in row["suggestion_details"]}
+
+
+# 1. Codes stated in a state column's header, with state words as labels -------------------------
+# (header, the code for "not", the code for the state)
+PREGNANCY_HEADERS = [
+    ("pregnancy_status (1=not pregnant; 2=pregnant)", "1", "2"),
+    ("zwangerschap (1=niet zwanger; 2=zwanger)", "1", "2"),
+    ("gravidanza (1=non gravida; 2=gravida)", "1", "2"),
+    ("Schwangerschaft (1=nicht schwanger; 2=schwanger)", "1", "2"),
+    ("grossesse (1 = pas enceinte, 2 = enceinte)", "1", "2"),
+    ("embarazo (1: no embarazada / 2: embarazada)", "1", "2"),
+    ("Pregnant? (1, Not pregnant | 2, Pregnant)", "1", "2"),
+    ("pregnancy (0=not pregnant 1=pregnant)", "0", "1"),
+]
+
+
+@pytest.mark.parametrize(("header", "no", "yes"), PREGNANCY_HEADERS)
+def test_a_pregnancy_header_s_coded_states_are_read_as_stated(
+    tmp_path: Path, header: str, no: str, yes: str
+) -> None:
+    (not_pregnant, pregnant), warnings = _run(tmp_path, header, [no, yes])
+    assert "pregnancy" not in _factors(not_pregnant), header
+    assert not_pregnant["status"] == "high", header  # 95 ng/mL is 3x the ULN: never normal
+    assert "pregnancy" in _factors(pregnant), header
+    assert "pituitary_mri" not in _suggestions(pregnant), header
+    assert not any("could not be read" in w for w in warnings), warnings
+
+
+LACTATION_HEADERS = [
+    ("lactation_status (1=not breastfeeding; 2=breastfeeding)", "1", "2"),
+    ("borstvoeding (1=geen borstvoeding; 2=borstvoeding)", "1", "2"),
+    ("Stillen (1=nicht stillend; 2=stillend)", "1", "2"),
+    ("allattamento (1=non allatta; 2=allatta)", "1", "2"),
+]
+
+
+@pytest.mark.parametrize(("header", "no", "yes"), LACTATION_HEADERS)
+def test_a_lactation_header_s_coded_states_are_read_as_stated(
+    tmp_path: Path, header: str, no: str, yes: str
+) -> None:
+    (not_lactating, lactating), _ = _run(tmp_path, header, [no, yes])
+    assert "lactation" not in _factors(not_lactating), header
+    assert not_lactating["status"] == "high", header
+    assert "lactation" in _factors(lactating), header
+
+
+# (header, the code for premenopausal, the code for postmenopausal)
+MENOPAUSE_HEADERS = [
+    ("menopausal_status (1=pre; 2=peri; 3=post)", "1", "3"),
+    ("Menopause (1=prämenopausal; 2=postmenopausal)", "1", "2"),
+    ("menopausa (1=pre; 2=post)", "1", "2"),
+    ("menopauze (1=premenopauzaal; 2=postmenopauzaal)", "1", "2"),
+    ("ménopause (1=préménopause; 2=postménopause)", "1", "2"),
+    ("menopausia (1=premenopausia; 2=postmenopausia)", "1", "2"),
+]
+
+
+@pytest.mark.parametrize(("header", "pre", "post"), MENOPAUSE_HEADERS)
+def test_a_menopause_header_s_coded_states_are_read_as_stated(
+    tmp_path: Path, header: str, pre: str, post: str
+) -> None:
+    (premenopausal, postmenopausal), _ = _run(tmp_path, header, [pre, post], "46", "25")
+    # 25 ng/mL: within a premenopausal woman's interval, above a postmenopausal woman's
+    assert premenopausal["status"] == "normal", header
+    assert postmenopausal["status"] == "high", header
+    assert postmenopausal["reference_high_ng_ml"] < premenopausal["reference_high_ng_ml"]
+
+
+def test_a_perimenopausal_code_is_not_read_as_postmenopausal(tmp_path: Path) -> None:
+    header = "menopausal_status (1=pre; 2=peri; 3=post)"
+    (peri, post), _ = _run(tmp_path, header, ["2", "3"], "46", "25")
+    assert peri["reference_high_ng_ml"] > post["reference_high_ng_ml"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["pregnancy_status (1=status A; 2=status B)", "zwangerschap (1=groep een; 2=groep twee)"],
+)
+def test_header_codes_whose_labels_are_not_read_are_unknown_never_one_is_yes(
+    tmp_path: Path, header: str
+) -> None:
+    rows, warnings = _run(tmp_path, header, ["1", "2"])
+    for row in rows:
+        assert "pregnancy" not in _factors(row), header
+        assert row["status"] == "high", header
+        assert "pregnancy_test" in _suggestions(row), header  # pregnancy not excluded
+    assert any("could not be read" in w and "[values.pregnant]" in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize("header", ["menopause", "menopauze", "menopausa", "Menopausal status"])
+def test_a_plain_menopause_column_coded_one_two_is_unknown_with_a_warning(
+    tmp_path: Path, header: str
+) -> None:
+    rows, warnings = _run(tmp_path, header, ["1", "2", "1", "2"], "46", "25")
+    highs = {row["reference_high_ng_ml"] for row in rows}
+    assert len(highs) == 1, (header, highs)  # neither code read as a state
+    assert any("codes 1 and 2 without a codebook" in w for w in warnings), warnings
+
+
+def test_a_menopause_column_coded_one_zero_keeps_one_as_yes(tmp_path: Path) -> None:
+    (post, pre), warnings = _run(tmp_path, "menopause", ["1", "0"], "46", "25")
+    assert post["status"] == "high"
+    assert pre["status"] == "normal"
+    assert not any("without a codebook" in w for w in warnings)
