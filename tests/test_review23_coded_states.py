@@ -142,3 +142,78 @@ def test_a_menopause_column_coded_one_zero_keeps_one_as_yes(tmp_path: Path) -> N
     assert post["status"] == "high"
     assert pre["status"] == "normal"
     assert not any("without a codebook" in w for w in warnings)
+
+
+# 2. A coded qualitative hCG / pregnancy test / macroprolactin screen ----------------------------
+# (header, the code for positive, the code for negative)
+HCG_HEADERS = [
+    ("hcg_urine (0=neg; 1=pos)", "1", "0"),
+    ("hCG (1=positive, 2=negative)", "1", "2"),
+    ("pregnancy_test (0=neg, 1=pos)", "1", "0"),
+    ("zwangerschapstest (0=negatief; 1=positief)", "1", "0"),
+    ("test di gravidanza (0=negativo; 1=positivo)", "1", "0"),
+    ("Schwangerschaftstest (1=positiv; 2=negativ)", "1", "2"),
+    ("test de grossesse (0 = négatif / 1 = positif)", "1", "0"),
+    ("UPT (1, Positive | 2, Negative)", "1", "2"),
+]
+
+
+@pytest.mark.parametrize(("header", "pos", "neg"), HCG_HEADERS)
+def test_a_qualitative_pregnancy_test_is_read_by_its_header_s_codes(
+    tmp_path: Path, header: str, pos: str, neg: str
+) -> None:
+    (positive, negative), warnings = _run(tmp_path, header, [pos, neg], "29")
+    assert "pregnancy" in _factors(positive), header  # a positive test: pregnant (§1.1)
+    assert "pituitary_mri" not in _suggestions(positive), header
+    assert "pregnancy" not in _factors(negative), header
+    assert negative["status"] == "high", header
+    assert "pregnancy_test" not in _suggestions(negative), header  # a negative test is one
+    assert not any("were read as IU/L" in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize(
+    ("header", "cell"),
+    [
+        ("hcg_urine (0=neg; 1=pos)", "2"),  # a code the header does not state
+        ("beta_hcg_pos", "1"),
+        ("hcg_qual", "0"),
+        ("Pregnancy test", "1"),
+        ("Zwangerschapstest", "2"),
+        ("Test di gravidanza", "1"),
+    ],
+)
+def test_a_qualitative_test_s_code_without_its_codebook_is_not_iu_per_litre(
+    tmp_path: Path, header: str, cell: str
+) -> None:
+    (row,), warnings = _run(tmp_path, header, [cell], "29")
+    assert "pregnancy" not in _factors(row), header
+    assert "pregnancy_test" in _suggestions(row), header  # pregnancy still to be excluded
+    assert not any("were read as IU/L" in w for w in warnings), warnings
+    assert any("qualitative test's code" in w for w in warnings), warnings
+
+
+def test_a_quantitative_hcg_column_is_still_read_in_iu_per_litre(tmp_path: Path) -> None:
+    (pregnant, not_pregnant), _ = _run(tmp_path, "beta hCG", ["12000", "1"], "29")
+    assert "pregnancy" in _factors(pregnant)
+    assert "pregnancy" not in _factors(not_pregnant)
+    assert "pregnancy_test" not in _suggestions(not_pregnant)
+
+
+@pytest.mark.parametrize(
+    ("header", "pos", "neg"),
+    [
+        ("macroprolactin (0=neg; 1=pos)", "1", "0"),
+        ("Makroprolaktin (1=nachgewiesen; 2=nicht nachgewiesen)", "1", "2"),
+        ("macroprolactine (0=negatief; 1=positief)", "1", "0"),
+        ("PEG screen (1, Positive | 2, Negative)", "1", "2"),
+    ],
+)
+def test_a_coded_macroprolactin_screen_is_read_by_its_header_s_codes(
+    tmp_path: Path, header: str, pos: str, neg: str
+) -> None:
+    (positive, negative, missing), warnings = _run(tmp_path, header, [pos, neg, "-99"], "29")
+    assert "macroprolactinemia" in _factors(positive), header  # contract §7
+    assert "macroprolactin_screen" not in _suggestions(negative), header  # not asked again
+    assert "macroprolactinemia" not in _factors(negative), header
+    assert "macroprolactin_screen" in _suggestions(missing), header  # -99: no screen
+    assert not any("names no finding" in w for w in warnings), warnings

@@ -3292,6 +3292,47 @@ def hcg_positive(text: str) -> bool | None:
     return parse_yes_no(text, strict=True)
 
 
+@dataclass(frozen=True, slots=True)
+class HcgCodes:
+    """How a qualitative hCG or pregnancy-test column's bare codes read (``hcg_header_codes``)."""
+
+    stated: dict[str, tuple[str, bool | None]]  # code -> (its label, positive / negative / None)
+    unread: frozenset[str]  # bare codes that say nothing without a codebook
+
+    def of(self, cell: object) -> tuple[str, bool | None] | None:
+        """(the label, "" when none; positive / negative / None) of a cell that is one of the
+        column's bare codes (beside codes the header states, any number of one or two digits
+        is a code of the same codebook), else None: a number read in IU/L."""
+        text = code_text(cell).strip()
+        if text in self.stated:
+            return self.stated[text]
+        if text in self.unread or (self.stated and _STATED_CODE.fullmatch(text)):
+            return "", None
+        return None
+
+
+# A code as a header states one: one or two digits.
+_STATED_CODE: Final = re.compile(r"\d{1,2}")
+
+
+def hcg_header_codes(header: str) -> HcgCodes | None:
+    """The codes a qualitative hCG / pregnancy-test column's header states, each label read as a
+    test result ("hcg_urine (0=neg; 1=pos)", "hCG (1=positive, 2=negative)", "zwangerschapstest
+    (0=negatief; 1=positief)", "test di gravidanza (0=negativo; 1=positivo)"), every other
+    code of one or two digits unread; for a header that names a qualitative test without codes
+    ("beta_hcg_pos", "hcg_qual", "Pregnancy test": synonyms.toml [hcg] qualitative_headers), its
+    bare 0, 1, 2 (qualitative_codes) unread.  None for another header: its numbers are IU/L."""
+    labels = header_code_labels(header)
+    if labels:
+        stated = {code: (label, hcg_positive(label)) for code, label in labels.items()}
+        return HcgCodes(stated, frozenset())
+    data = synonyms_data()["hcg"]
+    words = set(re.findall(r"[^\W\d_]+", normalise_word(header)))
+    if words & {normalise_word(w) for w in data.get("qualitative_headers", [])}:
+        return HcgCodes({}, frozenset(str(c) for c in data.get("qualitative_codes", [])))
+    return None
+
+
 def _hcg_from_number(quantity: Quantity) -> bool | None:
     factor = hcg_unit_factor(quantity.unit_text) if quantity.unit_text else None
     if factor is None:

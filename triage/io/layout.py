@@ -2289,18 +2289,31 @@ def _join_note_columns(
     }
     if target == "comments":  # a column whose cells say what it is ("Macroprolactin: {}")
         forms |= {match.headers[c]: f for c, f in match.note_forms.items() if c in wanted}
+    coded = {match.headers[c]: match.note_codes[c] for c in wanted if c in match.note_codes}
     base = columns.get(target)
     joined = np.empty(len(cells), dtype=object)
     for i in range(len(cells)):
         pieces = [] if base is None or is_empty_value(base[i]) else [cell_text(base[i])]
         pieces += [
-            forms[h].format(cell_text(col[i])) for h, col in notes if not is_empty_value(col[i])
+            forms[h].format(shown)
+            for h, col in notes
+            if (shown := _note_cell(col[i], coded.get(h))) is not None
         ]
         joined[i] = "; ".join(pieces)
     columns[target] = joined
     headers[target] = " + ".join(
         [*([headers[target]] if target in headers else []), *(h for h, _ in notes)]
     )
+
+
+def _note_cell(cell: object, codes: Mapping[str, str] | None) -> str | None:
+    """A note column's cell as written into comments: its text, or for a column coded as its
+    header states (ColumnMatch.note_codes) its code's label; None when it adds nothing."""
+    if is_empty_value(cell):
+        return None
+    if codes is None:
+        return cell_text(cell)
+    return codes.get(code_text(cell))
 
 
 def _join_finding_columns(

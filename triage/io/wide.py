@@ -101,6 +101,7 @@ from triage.values import (
     fraction_of_one,
     group_interval,
     has_two_digit_year,
+    hcg_header_codes,
     hcg_positive,
     hcg_unread_unit,
     hcg_unread_warning,
@@ -522,7 +523,8 @@ class _Builder:
         unknown, said once."""
         stated, unread = state_codes(name, header_code_labels(header))
         if unread or {"yes", "no"} & set(stated.values()):
-            words = stated
+            # a stated unknown ("9=unknown", "8=inconnu") is not given, as header_unknown_codes
+            words = {c: "" if is_unknown_word(said) else said for c, said in stated.items()}
         else:
             codes, unknown = column_flag_codes(header, self.table.distinct(col).uniques, name)
             if not codes and not unknown >= _ONE_TWO:
@@ -3855,8 +3857,12 @@ class _Builder:
         # (IU/L, mIU/mL, U/L) give the same number (synonyms.toml [hcg]).
         headed = self.table.header_units.get("hcg", "")
         unit = headed or HCG_UNIT
+        header = self.table.headers.get("hcg", "hcg")
+        # a qualitative test's codes: "hcg_urine (0=neg; 1=pos)", "beta_hcg_pos" (never IU/L)
+        coded = None if headed else hcg_header_codes(header)
         assumed: list[str] = []
         unread: list[str] = []  # units written that an hCG is not read in ("E/L" was one)
+        uncoded: list[str] = []  # codes no codebook reads
         decimal = self._decimal(col)  # "12.500" beside decimal commas is 12500
 
         def read(cell: object) -> tuple[str | None, bool | None]:
@@ -3865,6 +3871,12 @@ class _Builder:
             text = _text(cell)
             if not text:
                 return text, None
+            code = coded.of(cell) if coded is not None else None
+            if code is not None:
+                if code[1] is None:
+                    uncoded.append(text)
+                    return None, None  # no result: the test is not known
+                return f"{text} = {code[0]}", code[1]
             quantity = parse_quantity(cell, decimal)
             if quantity.status != "ok" or quantity.value is None:
                 return text, hcg_positive(text)
@@ -3880,17 +3892,22 @@ class _Builder:
 
         codes, parsed = self._distinct(col, read)
         texts = _pick(codes, parsed, lambda p: p[0], object)
+        if uncoded:
+            self.warnings.append(
+                f"column {header!r} holds a qualitative test's code(s) "
+                f"{', '.join(sorted(set(uncoded))[:8])} that its header does not state as "
+                "positive or negative: not read (never as IU/L), the test is taken as not "
+                "known; state the codes in the header ('(0=neg; 1=pos)') or recode them in the "
+                "column mapping file ([values.hcg])"
+            )
         if assumed:
-            header = self.table.headers.get("hcg", "hcg")
             self.warnings.append(
                 f"column {header!r}: {len(assumed)} distinct number(s) without a unit were read "
                 f"as {HCG_UNIT} (= mIU/mL, the units hCG is reported in); name the unit in the "
                 "header if it is another"
             )
         if unread:
-            self.warnings.append(
-                "column " + hcg_unread_warning(self.table.headers.get("hcg", "hcg"), unread)
-            )
+            self.warnings.append("column " + hcg_unread_warning(header, unread))
         self.out["hcg"] = texts
         self.out["hcg_positive"] = _pick(codes, parsed, lambda p: p[1], object)
 
