@@ -1,6 +1,6 @@
 """Review 23 (research-cohort exports): coded states, coded qualitative tests, all-9 codes.
 
-* a state column's header that states its codes with state words as labels
+1. a state column's header that states its codes with state words as labels
   ("pregnancy_status (1=not pregnant; 2=pregnant)", "menopausa (1=pre; 2=post)",
   "zwangerschap (1=niet zwanger; 2=zwanger)") was read as SPSS's 1 = yes, 2 = no: the states
   were reversed (a pregnant woman sent to MRI, a non-pregnant woman's 3x ULN a false normal; a
@@ -9,6 +9,13 @@
   not read is unknown, said once; and a plain menopause column coded 1/2 (1 = pre, 2 = post as
   often as 1 = yes, 2 = no) is unknown, said once, never 1 = yes (output-contract §5: never a
   false normal; clinical-reference §1.1: physiological causes excluded before MRI).
+2. a coded qualitative hCG / pregnancy test ("hcg_urine (0=neg; 1=pos)") was read as 1 IU/L, a
+  negative test (pregnancy missed, MRI suggested), and a coded macroprolactin screen was
+  dropped.  The header's codes are read; a qualitative test's code no codebook states is not
+  read, said once, never IU/L (clinical-reference §1.1; contract §7).
+3. an all-9 result (999, 9999) in a result column that also holds the export's own missing-data
+  codes (-99, -999, Stata's ".a") was triaged as an extreme, urgent result: it is that
+  codebook's code, rejected as missing_result (contract §4: a correct reason).
 
 Synthetic patients only; through the public pipeline, one CSV per case.
 """
@@ -20,6 +27,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pipeline_helpers import csv_quoted, triage_csv_warned
+
+from triage.pipeline import TriageRequest, run_triage
 
 
 def _run(
@@ -217,3 +226,59 @@ def test_a_coded_macroprolactin_screen_is_read_by_its_header_s_codes(
     assert "macroprolactinemia" not in _factors(negative), header
     assert "macroprolactin_screen" in _suggestions(missing), header  # -99: no screen
     assert not any("names no finding" in w for w in warnings), warnings
+
+
+# 3. All-9 codes beside the result column's own missing-data codes -------------------------------
+def _results(tmp_path: Path, text: str) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+    """(results by patient, rejected patient -> reason code, urgent lines) of one run."""
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    outcome = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    assert outcome.results is not None
+    rejected = {r.patient_id: r.reason_code for r in outcome.rejected}
+    return outcome.results.set_index("patient_id"), rejected, outcome.urgent
+
+
+@pytest.mark.parametrize(
+    ("cells", "code"),
+    [
+        (["-99", "-999", "9999", "12.5"], "9999"),
+        (["-99", "999", "12.5"], "999"),
+        (["-99.00", "999.00", "12.50"], "999.00"),  # SPSS
+        (["-9999", "99999", "12.5"], "99999"),
+        ([".a", "999", "12.5"], "999"),  # Stata's extended missing value beside it
+        (["-88", "9999", "12.5"], "9999"),
+    ],
+)
+def test_an_all_nine_result_beside_the_column_s_missing_codes_is_missing(
+    tmp_path: Path, cells: list[str], code: str
+) -> None:
+    lines = ["participant_id,sex,age,prl_ngml"]
+    lines += [f"P{i},M,40,{cell}" for i, cell in enumerate(cells)]
+    out, rejected, urgent = _results(tmp_path, "\n".join(lines) + "\n")
+    coded = f"P{cells.index(code)}"
+    assert rejected.get(coded) == "missing_result", (cells, rejected)
+    assert coded not in out.index
+    assert not urgent, urgent  # no false urgent alert
+    assert out.loc[f"P{len(cells) - 1}", "status"] == "normal"  # the real result is kept
+
+
+def test_an_all_nine_result_beside_dutch_decimal_comma_codes_is_missing(tmp_path: Path) -> None:
+    text = "studienummer;geslacht;leeftijd;prl_ngml\nA;V;34;-99,00\nB;M;55;9999\nC;V;22;24,5\n"
+    out, rejected, urgent = _results(tmp_path, text)
+    assert rejected.get("B") == "missing_result", rejected
+    assert not urgent
+    assert out.loc["C", "status"] == "normal"
+
+
+def test_all_nines_without_other_codes_and_ninety_nine_stay_results(tmp_path: Path) -> None:
+    # the extensions keep 999 / 9999 a result where the column shows no codebook; 99 ng/mL is a
+    # plausible result even beside -99
+    text = "participant_id,sex,age,prl_ngml\nA,M,40,9999\nB,M,40,12\n"
+    out, rejected, _ = _results(tmp_path, text)
+    assert "A" in out.index and "A" not in rejected
+    text = "participant_id,sex,age,prl_ngml\nA,M,40,-99\nB,M,40,99\n"
+    (tmp_path / "b").mkdir()
+    out, rejected, _ = _results(tmp_path / "b", text)
+    assert rejected.get("A") == "missing_result"
+    assert out.loc["B", "status"] == "high"

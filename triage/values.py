@@ -942,6 +942,13 @@ def bare_number(cell: object) -> float | None:
     return None
 
 
+@cache
+def missing_result_numbers_beside() -> frozenset[float]:
+    """Result cells that are a missing-data code where the same column also holds the export's
+    own missing-data codes (synonyms.toml [values] missing_result_codes_beside: 999, 9999)."""
+    return frozenset(float(n) for n in synonyms_data()["values"]["missing_result_codes_beside"])
+
+
 def is_missing_code(cell: object, *, numbers: bool = True) -> bool:
     """A research export's missing-data code: "-99", "999", ".a", "Not done", "Refused" ...
     (``numbers``: also the numeric codes; a numeric field judges numbers by its range instead)."""

@@ -125,6 +125,7 @@ from triage.values import (
     may_mean_not_detected,
     missing_code_fields,
     missing_result_numbers,
+    missing_result_numbers_beside,
     normalise_unit,
     parse_age_years,
     parse_date,
@@ -390,6 +391,8 @@ class _Builder:
         self._file_mark: list[str | None] = []  # the file's decimal mark, once computed
         # result texts that are missing-data codes -> the codebook's label ("" conventional)
         self._missing_labels: dict[str, str] = {}
+        # all-9 results missing beside the column's own codes -> those codes (_nines_beside_codes)
+        self._coded_nines: dict[float, str] = {}
         self._recode()
         self._header_flag_codes()
         self._apply_defaults()
@@ -862,6 +865,7 @@ class _Builder:
         if settled_by == "mapping":  # the mapping file's mark reads the typed numbers too
             raw = self._apply(raw, _mapped_text)
         codes, parsed = self._distinct(raw, lambda c: parse_quantity(c, decimal))
+        self._coded_nines = self._nines_beside_codes(self.table.distinct(raw).uniques)
         declared = [self._missing_code(u) for u in self.table.distinct(raw).uniques]
         parsed = [
             Quantity("missing", text=q.text or cell_text(u)) if d is not None else q
@@ -1051,16 +1055,53 @@ class _Builder:
 
     def _missing_code(self, cell: object) -> str | None:
         """What a result cell that is a missing-data code means (the codebook's label, or
-        "" for a conventional code: missing_result_codes), else None."""
+        "" for a conventional code: missing_result_codes, or an all-9 code beside the column's
+        own codes: _nines_beside_codes), else None."""
+        label = self._declared_code(cell)
+        if label is not None:
+            return label
+        number = bare_number(cell)
+        if number is not None and (
+            number in missing_result_numbers() or number in self._coded_nines
+        ):
+            return ""
+        return None
+
+    def _declared_code(self, cell: object) -> str | None:
+        """The codebook's label of a result cell it declares a missing-data code, else None."""
         number = bare_number(cell)
         for code, label in self.settings.missing_results.items():
             if number is not None and bare_number(code) == number:
                 return label
             if number is None and _loose_code(cell_text(cell)) == _loose_code(code):
                 return label
-        if number is not None and number in missing_result_numbers():
-            return ""
         return None
+
+    def _own_code(self, cell: object, nines: frozenset[float]) -> bool:
+        """A result cell that is the export's own missing-data code, never a result: one its
+        codebook declares (not an all-9 one), a negative code, Stata's ".a" to ".z"."""
+        if is_empty_value(cell):
+            return False
+        number = bare_number(cell)
+        if number is not None and number in nines:
+            return False
+        if self._declared_code(cell) is not None:
+            return True
+        if number is not None:
+            return number < 0 and is_missing_code(cell)
+        return _STATA_MISSING.fullmatch(cell_text(cell).strip()) is not None
+
+    def _nines_beside_codes(self, cells: Sequence[object]) -> dict[float, str]:
+        """The result column's all-9 codes (999, 9999: missing_result_codes_beside) where it also
+        holds the export's own missing-data codes (a negative code, Stata's ".a", one the
+        codebook declares): number -> those other codes, as the reason names them.  Alone, 999
+        may be a result (it is triaged, with a warning: _warn_result_codes)."""
+        nines = missing_result_numbers_beside()
+        own = sorted({cell_text(u).strip() for u in cells if self._own_code(u, nines)})
+        if not own:
+            return {}
+        found = {n for u in cells if (n := bare_number(u)) is not None and n in nines}
+        return dict.fromkeys(sorted(found), ", ".join(own[:_NOTE_EXAMPLES]))
 
     def _unmarked_unit_rows(self, raw: np.ndarray, unit: np.ndarray, decimal: str) -> np.ndarray:
         """Rows whose result may be read two ways ("6.000", "1,250") in a unit group (the rows
@@ -2133,6 +2174,13 @@ class _Builder:
         text = str(raw) if raw else ""
         low, high = interval
         if code == "missing_result":
+            beside = self._coded_nines.get(bare_number(text) or math.nan)
+            if beside is not None:
+                return (
+                    f"the prolactin cell holds no result ({text.strip()!r}: an all-9 missing-data "
+                    f"code, as the column's own missing-data codes {beside} say it uses the "
+                    "export's codebook; check the export if it is a measured prolactin)"
+                )
             label = self._missing_labels.get(text)
             if label:
                 return (
@@ -4101,6 +4149,8 @@ def implausible_creatinine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
 # gives codes, a number it leaves out is unknown (a sex 2 beside "0 = M, 1 = F" is no ISO 5218
 # female: a man's raised result came out normal).
 CODEBOOK_ONLY: Final = frozenset({"sex"})
+# Stata's extended missing values (".a" to ".z"): a result column's own missing-data codes.
+_STATA_MISSING: Final = re.compile(r"\.[a-z]", re.IGNORECASE)
 # The codes 1 and 2 of a yes/no field whose values say nothing so coded (values.column_flag_codes).
 _ONE_TWO: Final = frozenset({"1", "2"})
 YEARS_PER_CENTURY: Final = 100
