@@ -276,12 +276,15 @@ def test_result_code_the_codebook_declares_missing_is_rejected(
 def test_result_code_without_codebook_stays_a_result_and_negative_code_is_missing(
     tmp_path: Path,
 ) -> None:
-    # without the codebook 999 may be a real result: triaged (and warned about), never dropped
+    # without the codebook 999 may be a real result, but not beside the column's own -99: there
+    # it is that codebook's all-9 code (review 23, fix166: it had been an urgent 999 ng/mL)
     results, rejected = _run(tmp_path, path=_cohort_book(tmp_path / "c.xlsx", "en", codebook=False))
-    assert _row(results, "S002")["prolactin_ng_ml"] == 999
-    assert _row(results, "S002")["priority"] == "urgent"
+    assert "S002" not in set(results["patient_id"])
     # -99 is the conventional missing-data code: missing, not an implausible value
-    assert _reasons(rejected) == {4: "missing_result"}
+    assert _reasons(rejected) == {3: "missing_result", 4: "missing_result"}
+    # alone, 999 stays a result: triaged (and warned about), never dropped
+    results, _ = _run(tmp_path, "id,sex,age,prolactin,unit\nA,F,30,999,ng/mL\nB,F,30,9,ng/mL\n")
+    assert _row(results, "A")["priority"] == "urgent"
 
 
 @pytest.mark.parametrize("code", ["-99", "-999", "-9999"])

@@ -47,6 +47,7 @@ from triage.values import (
     flag_column_direction,
     footnotes_removed,
     hcg_positive,
+    header_code_labels,
     header_flag_codes,
     header_says_upper_limit,
     header_threshold,
@@ -1370,6 +1371,9 @@ class ColumnMatch:
     # note column -> how its cells are written into comments ("Macroprolactin: {}"), where its
     # header alone does not say it (synonyms.toml [note_columns.written_as])
     note_forms: dict[int, str] = field(default_factory=dict)
+    # note column -> its codes as its header states them ("macroprolactin (0=neg; 1=pos)"): each
+    # cell is written as its code's label; a cell no code names is written as nothing
+    note_codes: dict[int, dict[str, str]] = field(default_factory=dict)
     # the visit columns that held no value in the sampled rows, when the one other column of
     # its visit series is read as the prolactin: the reader checks them in every row and
     # refuses the file (``visit_series_refusal``) when one holds a value after all
@@ -3186,14 +3190,35 @@ def _macroprolactin_screen_columns(
         if not text or col in used or score(parse_header(text), spec) < STRONG_SCORE:
             continue
         cells = [c for c in samples.get(col, ()) if not is_empty_value(c)]
-        if not cells or not all(screen_result_word(c) for c in cells):
+        if not cells:
             continue
+        if all(screen_result_word(c) for c in cells):
+            _into_comments(
+                match,
+                col,
+                form,
+                "holds a qualitative macroprolactin (PEG) screen: read into "
+                "comments{target}, each cell as {form}, as a long file's screen row is read",
+            )
+            continue
+        # coded as the header states: "macroprolactin (0=neg; 1=pos)", "PEG (1=positief;
+        # 2=negatief)" (was dropped: a positive screen missed, a negative one asked again)
+        codes = {
+            code: label
+            for code, label in header_code_labels(text).items()
+            if screen_result_word(label) or parse_yes_no(label, strict=True) is not None
+        }
+        if not codes or not all(code_text(c) in codes or is_missing_code(c) for c in cells):
+            continue
+        match.note_codes[col] = codes
+        listed = ", ".join(f"{code} = {label}" for code, label in sorted(codes.items()))
         _into_comments(
             match,
             col,
             form,
-            "holds a qualitative macroprolactin (PEG) screen: read into "
-            "comments{target}, each cell as {form}, as a long file's screen row is read",
+            f"holds a qualitative macroprolactin (PEG) screen coded as its header states "
+            f"({listed}): read into comments{{target}}, each code as {{form}} with its label, "
+            "as a long file's screen row is read",
         )
 
 

@@ -1020,6 +1020,13 @@ def bare_number(cell: object) -> float | None:
     return None
 
 
+@cache
+def missing_result_numbers_beside() -> frozenset[float]:
+    """Result cells that are a missing-data code where the same column also holds the export's
+    own missing-data codes (synonyms.toml [values] missing_result_codes_beside: 999, 9999)."""
+    return frozenset(float(n) for n in synonyms_data()["values"]["missing_result_codes_beside"])
+
+
 def is_missing_code(cell: object, *, numbers: bool = True) -> bool:
     """A research export's missing-data code: "-99", "999", ".a", "Not done", "Refused" ...
     (``numbers``: also the numeric codes; a numeric field judges numbers by its range instead)."""
@@ -3172,6 +3179,36 @@ def header_flag_codes(header: str) -> dict[str, bool]:
     return found if set(found.values()) == {True, False} else {}
 
 
+# A code and its label of several words as a header states them: "1=not pregnant; 2=pregnant",
+# "(1 = pre 2 = peri 3 = post)", "0: negatief / 1: positief"; REDCap's "1, Not pregnant | 2,
+# Pregnant" (a comma only between bars).
+_LABELLED_CODE: Final = re.compile(
+    r"(?<![\w.])(\d{1,2})\s*[=:]\s*([^\W\d_][^;,|=:()\[\]/\d]*?)\s*"
+    r"(?=[;,|)\]/]|\d{1,2}\s*[=:]|$)"
+)
+_LABELLED_CHOICE: Final = re.compile(
+    r"(?<![\w.])(\d{1,2})\s*,\s*([^\W\d_][^|()\[\]\d]*?)\s*(?=\||\)|\]|$)"
+)
+
+
+def header_code_labels(header: str) -> dict[str, str]:
+    """The numeric codes a header (or a codebook's cell) states, each with its label as written,
+    of one word or several ("pregnancy_status (1=not pregnant; 2=pregnant)", "menopausa (1=pre;
+    2=post)", "hcg_urine (0=neg; 1=pos)", "Pregnant? (1, Not pregnant | 2, Pregnant)"): code ->
+    label; {} when it states none, or one code twice with two labels."""
+    if not any(ch.isdigit() for ch in header):
+        return {}
+    pairs = _LABELLED_CODE.findall(header)
+    if "|" in header:
+        pairs += _LABELLED_CHOICE.findall(header)
+    found: dict[str, str] = {}
+    for code, label in pairs:
+        if normalise_word(found.get(code, label)) != normalise_word(label):
+            return {}
+        found[code] = label
+    return found
+
+
 # SPSS's and REDCap's radio-button codes of a yes/no question: 1 = yes, 2 = no.
 _ONE_TWO_CODES: Final = {"1": True, "2": False}
 
@@ -3186,15 +3223,19 @@ def column_flag_codes(
     1 = yes, 2 = no, and those unknown codes are that form's unknown; else none (the usual 1 =
     yes, 0 = no).  A "2" had been no answer at all: a visual field defect coded 1/2 was not
     read, and a "No" (2) under "Pituitary adenoma" was read as a known lesion.  ``field``: the
-    column's field, none of synonyms.toml [values.yes_no] one_two_not ("menopausal": 1 = pre,
-    2 = post) reads its values so."""
+    column's field; for one of synonyms.toml [values.yes_no] one_two_not ("menopausal": 1 = pre,
+    2 = post as often as 1 = yes, 2 = no) values so coded say nothing without their codebook: 1
+    and 2 are both among the unknown codes, never the usual 1 = yes (a premenopausal woman coded
+    1 was judged postmenopausal)."""
     codes = header_flag_codes(header)
     unknown = header_unknown_codes(header)
-    if codes or field in _one_two_not():
+    if codes:
         return codes, unknown
     shown = one_two_coded(cells)
     if shown is None:
         return {}, unknown
+    if field in _one_two_not():
+        return {}, unknown | shown | frozenset(_ONE_TWO_CODES)
     return dict(_ONE_TWO_CODES), unknown | shown
 
 
@@ -3334,6 +3375,47 @@ def hcg_positive(text: str) -> bool | None:
     if quantity.status == "ok" and quantity.value is not None:
         return _hcg_from_number(quantity)
     return parse_yes_no(text, strict=True)
+
+
+@dataclass(frozen=True, slots=True)
+class HcgCodes:
+    """How a qualitative hCG or pregnancy-test column's bare codes read (``hcg_header_codes``)."""
+
+    stated: dict[str, tuple[str, bool | None]]  # code -> (its label, positive / negative / None)
+    unread: frozenset[str]  # bare codes that say nothing without a codebook
+
+    def of(self, cell: object) -> tuple[str, bool | None] | None:
+        """(the label, "" when none; positive / negative / None) of a cell that is one of the
+        column's bare codes (beside codes the header states, any number of one or two digits
+        is a code of the same codebook), else None: a number read in IU/L."""
+        text = code_text(cell).strip()
+        if text in self.stated:
+            return self.stated[text]
+        if text in self.unread or (self.stated and _STATED_CODE.fullmatch(text)):
+            return "", None
+        return None
+
+
+# A code as a header states one: one or two digits.
+_STATED_CODE: Final = re.compile(r"\d{1,2}")
+
+
+def hcg_header_codes(header: str) -> HcgCodes | None:
+    """The codes a qualitative hCG / pregnancy-test column's header states, each label read as a
+    test result ("hcg_urine (0=neg; 1=pos)", "hCG (1=positive, 2=negative)", "zwangerschapstest
+    (0=negatief; 1=positief)", "test di gravidanza (0=negativo; 1=positivo)"), every other
+    code of one or two digits unread; for a header that names a qualitative test without codes
+    ("beta_hcg_pos", "hcg_qual", "Pregnancy test": synonyms.toml [hcg] qualitative_headers), its
+    bare 0, 1, 2 (qualitative_codes) unread.  None for another header: its numbers are IU/L."""
+    labels = header_code_labels(header)
+    if labels:
+        stated = {code: (label, hcg_positive(label)) for code, label in labels.items()}
+        return HcgCodes(stated, frozenset())
+    data = synonyms_data()["hcg"]
+    words = set(re.findall(r"[^\W\d_]+", normalise_word(header)))
+    if words & {normalise_word(w) for w in data.get("qualitative_headers", [])}:
+        return HcgCodes({}, frozenset(str(c) for c in data.get("qualitative_codes", [])))
+    return None
 
 
 def _hcg_from_number(quantity: Quantity) -> bool | None:

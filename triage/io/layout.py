@@ -47,7 +47,7 @@ from triage.columns import (
 from triage.io.fast_split import Grid
 from triage.io.red_flags import row_red_flag
 from triage.io.sources import Rows, Workbook
-from triage.io.state_cells import state_answer
+from triage.io.state_cells import state_codes
 from triage.knowledge.drugs import as_needed_header
 from triage.knowledge.loaders import load_thresholds
 from triage.schema import InputFileError, Rejected
@@ -638,21 +638,14 @@ def codebook_flag_codes(
     """The codes a workbook's data dictionary states for the yes/no column ``field`` headed
     ``header`` ("pregnant | 1, Not pregnant | 2, Pregnant | 3, Unknown", "menopause | 1,
     Premenopausal | 2, Postmenopausal", long-form rows "schwanger | 1 | nein"), each label read
-    with the column's own state words (io/state_cells.state_answer): a yes or a no as "yes" /
+    with the column's own state words (io/state_cells.state_codes): a yes or a no as "yes" /
     "no", another reading of the state ("Perimenopausal", "Unknown") as its label, and a label
     those words do not read as unknown (""), listed in ``unread``: a code the codebook gives is
     never read as the bare 1 = yes.  None when the dictionary does not give the column's codes."""
     labels = codebook_codes(book, read_sheet, header, _choice_labels, _any_label)
     if labels is None:
         return None
-    codes: dict[str, str] = {}
-    unread: dict[str, str] = {}
-    for code, label in labels[1].items():
-        said = state_answer(field, label)
-        if said is None:
-            unread[code] = label
-        codes[code] = label if said == "" else said or ""
-    return FlagCodebook(labels[0], codes, unread)
+    return FlagCodebook(labels[0], *state_codes(field, labels[1]))
 
 
 def _choice_labels(cell: str) -> dict[str, str]:
@@ -2296,18 +2289,31 @@ def _join_note_columns(
     }
     if target == "comments":  # a column whose cells say what it is ("Macroprolactin: {}")
         forms |= {match.headers[c]: f for c, f in match.note_forms.items() if c in wanted}
+    coded = {match.headers[c]: match.note_codes[c] for c in wanted if c in match.note_codes}
     base = columns.get(target)
     joined = np.empty(len(cells), dtype=object)
     for i in range(len(cells)):
         pieces = [] if base is None or is_empty_value(base[i]) else [cell_text(base[i])]
         pieces += [
-            forms[h].format(cell_text(col[i])) for h, col in notes if not is_empty_value(col[i])
+            forms[h].format(shown)
+            for h, col in notes
+            if (shown := _note_cell(col[i], coded.get(h))) is not None
         ]
         joined[i] = "; ".join(pieces)
     columns[target] = joined
     headers[target] = " + ".join(
         [*([headers[target]] if target in headers else []), *(h for h, _ in notes)]
     )
+
+
+def _note_cell(cell: object, codes: Mapping[str, str] | None) -> str | None:
+    """A note column's cell as written into comments: its text, or for a column coded as its
+    header states (ColumnMatch.note_codes) its code's label; None when it adds nothing."""
+    if is_empty_value(cell):
+        return None
+    if codes is None:
+        return cell_text(cell)
+    return codes.get(code_text(cell))
 
 
 def _join_finding_columns(

@@ -5,6 +5,8 @@ engine will not be able to read, so that the reader and the engine never read a 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from triage.values import parse_yes_no
 
 
@@ -21,6 +23,22 @@ def state_answer(field: str, text: str) -> str | None:
         return said
     answer = parse_yes_no(text, field, strict=True)
     return None if answer is None else "yes" if answer else "no"
+
+
+def state_codes(field: str, labels: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The codes of the yes/no column ``field`` as a codebook or its header states them (code ->
+    label: "1 | Not pregnant", "menopausa (1=pre; 2=post)"), each label read with the column's
+    own state words (``state_answer``): (code -> "yes" / "no", another reading of the state
+    ("Perimenopausal", "Unknown") as its label, a label the words do not read as unknown "";
+    the codes so unread -> their label).  A code so stated is never read as the bare 1 = yes."""
+    codes: dict[str, str] = {}
+    unread: dict[str, str] = {}
+    for code, label in labels.items():
+        said = state_answer(field, label)
+        if said is None:
+            unread[code] = label
+        codes[code] = label if said == "" else said or ""
+    return codes, unread
 
 
 def reads_state_cell(field: str, text: str) -> bool:

@@ -36,6 +36,7 @@ from triage.io.state_cells import (
     gestation_trimester,
     kidney_words,
     reads_state_cell,
+    state_codes,
     trimester_text,
 )
 from triage.io.unknown_units import unknown_unit_urgency
@@ -100,9 +101,11 @@ from triage.values import (
     fraction_of_one,
     group_interval,
     has_two_digit_year,
+    hcg_header_codes,
     hcg_positive,
     hcg_unread_unit,
     hcg_unread_warning,
+    header_code_labels,
     header_says_percent,
     header_says_upper_limit,
     header_sex_codes,
@@ -122,6 +125,7 @@ from triage.values import (
     may_mean_not_detected,
     missing_code_fields,
     missing_result_numbers,
+    missing_result_numbers_beside,
     normalise_unit,
     off_scale_flag,
     parse_age_years,
@@ -388,6 +392,8 @@ class _Builder:
         self._file_mark: list[str | None] = []  # the file's decimal mark, once computed
         # result texts that are missing-data codes -> the codebook's label ("" conventional)
         self._missing_labels: dict[str, str] = {}
+        # all-9 results missing beside the column's own codes -> those codes (_nines_beside_codes)
+        self._coded_nines: dict[float, str] = {}
         self._recode()
         self._header_flag_codes()
         self._apply_defaults()
@@ -498,11 +504,9 @@ class _Builder:
             if col is None or name in self.settings.values:
                 continue
             header = self.table.headers.get(name, "")
-            codes, unknown = column_flag_codes(header, self.table.distinct(col).uniques, name)
-            if not codes:
+            words = self._state_codes(name, header, col)
+            if not words:
                 continue
-            words = {code: "yes" if meaning else "no" for code, meaning in codes.items()}
-            words |= {code: "" for code in unknown if code not in words}
 
             def recode(cell: object, words: Mapping[str, str] = words) -> object:
                 if is_blank(cell):
@@ -511,6 +515,41 @@ class _Builder:
                 return found if found != "" else None  # a form's unknown: not given
 
             self.cols[name] = self._apply(col, recode)
+
+    def _state_codes(self, name: str, header: str, col: np.ndarray) -> dict[str, str]:
+        """code -> the text the yes/no column ``name`` reads in its place ("yes", "no", a label
+        of another reading, "" for unknown): the codes its header states, each label read with
+        the column's own state words ("pregnancy_status (1=not pregnant; 2=pregnant)", "menopausa
+        (1=pre; 2=post)", "zwangerschap (1=niet zwanger; 2=zwanger)": io/state_cells.state_codes;
+        their labels of several words had not been read, and the 1 = yes of a form assumed: the
+        states reversed); else the yes/no codes of ``column_flag_codes``.  A label not read, and
+        a field's 1 and 2 without a codebook (menopausal: 1 = pre, 2 = post as often), are
+        unknown, said once."""
+        stated, unread = state_codes(name, header_code_labels(header))
+        if unread or {"yes", "no"} & set(stated.values()):
+            # a stated unknown ("9=unknown", "8=inconnu") is not given, as header_unknown_codes
+            words = {c: "" if is_unknown_word(said) else said for c, said in stated.items()}
+        else:
+            codes, unknown = column_flag_codes(header, self.table.distinct(col).uniques, name)
+            if not codes and not unknown >= _ONE_TWO:
+                return {}
+            words = {code: "yes" if meaning else "no" for code, meaning in codes.items()}
+            words |= {code: "" for code in unknown if code not in words}
+            if not codes:
+                self.warnings.append(
+                    f"column {header!r} holds the codes 1 and 2 without a codebook: for "
+                    f"{name.replace('_', ' ')} they may mean yes and no or two states of its own "
+                    "(1 = pre, 2 = post), so both are read as unknown; state the codes in the "
+                    f"header or recode them in the column mapping file ([values.{name}])"
+                )
+        if unread:
+            labels = ", ".join(f"{code} = {label!r}" for code, label in sorted(unread.items()))
+            self.warnings.append(
+                f"column {header!r} states code(s) {labels}, whose label could not be read as "
+                f"{name.replace('_', ' ')} or not: those codes are read as unknown; recode them "
+                f"in the column mapping file ([values.{name}])"
+            )
+        return words
 
     def _warn_unlisted_codes(
         self, name: str, col: np.ndarray, exact: Mapping[str, str], loose: Mapping[str, str]
@@ -827,6 +866,7 @@ class _Builder:
         if settled_by == "mapping":  # the mapping file's mark reads the typed numbers too
             raw = self._apply(raw, _mapped_text)
         codes, parsed = self._distinct(raw, lambda c: parse_quantity(c, decimal))
+        self._coded_nines = self._nines_beside_codes(self.table.distinct(raw).uniques)
         declared = [self._missing_code(u) for u in self.table.distinct(raw).uniques]
         parsed = [
             Quantity("missing", text=q.text or cell_text(u)) if d is not None else q
@@ -1016,16 +1056,53 @@ class _Builder:
 
     def _missing_code(self, cell: object) -> str | None:
         """What a result cell that is a missing-data code means (the codebook's label, or
-        "" for a conventional code: missing_result_codes), else None."""
+        "" for a conventional code: missing_result_codes, or an all-9 code beside the column's
+        own codes: _nines_beside_codes), else None."""
+        label = self._declared_code(cell)
+        if label is not None:
+            return label
+        number = bare_number(cell)
+        if number is not None and (
+            number in missing_result_numbers() or number in self._coded_nines
+        ):
+            return ""
+        return None
+
+    def _declared_code(self, cell: object) -> str | None:
+        """The codebook's label of a result cell it declares a missing-data code, else None."""
         number = bare_number(cell)
         for code, label in self.settings.missing_results.items():
             if number is not None and bare_number(code) == number:
                 return label
             if number is None and _loose_code(cell_text(cell)) == _loose_code(code):
                 return label
-        if number is not None and number in missing_result_numbers():
-            return ""
         return None
+
+    def _own_code(self, cell: object, nines: frozenset[float]) -> bool:
+        """A result cell that is the export's own missing-data code, never a result: one its
+        codebook declares (not an all-9 one), a negative code, Stata's ".a" to ".z"."""
+        if is_empty_value(cell):
+            return False
+        number = bare_number(cell)
+        if number is not None and number in nines:
+            return False
+        if self._declared_code(cell) is not None:
+            return True
+        if number is not None:
+            return number < 0 and is_missing_code(cell)
+        return _STATA_MISSING.fullmatch(cell_text(cell).strip()) is not None
+
+    def _nines_beside_codes(self, cells: Sequence[object]) -> dict[float, str]:
+        """The result column's all-9 codes (999, 9999: missing_result_codes_beside) where it also
+        holds the export's own missing-data codes (a negative code, Stata's ".a", one the
+        codebook declares): number -> those other codes, as the reason names them.  Alone, 999
+        may be a result (it is triaged, with a warning: _warn_result_codes)."""
+        nines = missing_result_numbers_beside()
+        own = sorted({cell_text(u).strip() for u in cells if self._own_code(u, nines)})
+        if not own:
+            return {}
+        found = {n for u in cells if (n := bare_number(u)) is not None and n in nines}
+        return dict.fromkeys(sorted(found), ", ".join(own[:_NOTE_EXAMPLES]))
 
     def _unmarked_unit_rows(self, raw: np.ndarray, unit: np.ndarray, decimal: str) -> np.ndarray:
         """Rows whose result may be read two ways ("6.000", "1,250") in a unit group (the rows
@@ -2121,6 +2198,13 @@ class _Builder:
         text = str(raw) if raw else ""
         low, high = interval
         if code == "missing_result":
+            beside = self._coded_nines.get(bare_number(text) or math.nan)
+            if beside is not None:
+                return (
+                    f"the prolactin cell holds no result ({text.strip()!r}: an all-9 missing-data "
+                    f"code, as the column's own missing-data codes {beside} say it uses the "
+                    "export's codebook; check the export if it is a measured prolactin)"
+                )
             label = self._missing_labels.get(text)
             if label:
                 return (
@@ -3845,8 +3929,12 @@ class _Builder:
         # (IU/L, mIU/mL, U/L) give the same number (synonyms.toml [hcg]).
         headed = self.table.header_units.get("hcg", "")
         unit = headed or HCG_UNIT
+        header = self.table.headers.get("hcg", "hcg")
+        # a qualitative test's codes: "hcg_urine (0=neg; 1=pos)", "beta_hcg_pos" (never IU/L)
+        coded = None if headed else hcg_header_codes(header)
         assumed: list[str] = []
         unread: list[str] = []  # units written that an hCG is not read in ("E/L" was one)
+        uncoded: list[str] = []  # codes no codebook reads
         decimal = self._decimal(col)  # "12.500" beside decimal commas is 12500
 
         def read(cell: object) -> tuple[str | None, bool | None]:
@@ -3855,6 +3943,12 @@ class _Builder:
             text = _text(cell)
             if not text:
                 return text, None
+            code = coded.of(cell) if coded is not None else None
+            if code is not None:
+                if code[1] is None:
+                    uncoded.append(text)
+                    return None, None  # no result: the test is not known
+                return f"{text} = {code[0]}", code[1]
             quantity = parse_quantity(cell, decimal)
             if quantity.status != "ok" or quantity.value is None:
                 return text, hcg_positive(text)
@@ -3870,17 +3964,22 @@ class _Builder:
 
         codes, parsed = self._distinct(col, read)
         texts = _pick(codes, parsed, lambda p: p[0], object)
+        if uncoded:
+            self.warnings.append(
+                f"column {header!r} holds a qualitative test's code(s) "
+                f"{', '.join(sorted(set(uncoded))[:8])} that its header does not state as "
+                "positive or negative: not read (never as IU/L), the test is taken as not "
+                "known; state the codes in the header ('(0=neg; 1=pos)') or recode them in the "
+                "column mapping file ([values.hcg])"
+            )
         if assumed:
-            header = self.table.headers.get("hcg", "hcg")
             self.warnings.append(
                 f"column {header!r}: {len(assumed)} distinct number(s) without a unit were read "
                 f"as {HCG_UNIT} (= mIU/mL, the units hCG is reported in); name the unit in the "
                 "header if it is another"
             )
         if unread:
-            self.warnings.append(
-                "column " + hcg_unread_warning(self.table.headers.get("hcg", "hcg"), unread)
-            )
+            self.warnings.append("column " + hcg_unread_warning(header, unread))
         self.out["hcg"] = texts
         self.out["hcg_positive"] = _pick(codes, parsed, lambda p: p[1], object)
 
@@ -4074,6 +4173,10 @@ def implausible_creatinine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
 # gives codes, a number it leaves out is unknown (a sex 2 beside "0 = M, 1 = F" is no ISO 5218
 # female: a man's raised result came out normal).
 CODEBOOK_ONLY: Final = frozenset({"sex"})
+# Stata's extended missing values (".a" to ".z"): a result column's own missing-data codes.
+_STATA_MISSING: Final = re.compile(r"\.[a-z]", re.IGNORECASE)
+# The codes 1 and 2 of a yes/no field whose values say nothing so coded (values.column_flag_codes).
+_ONE_TWO: Final = frozenset({"1", "2"})
 YEARS_PER_CENTURY: Final = 100
 
 
