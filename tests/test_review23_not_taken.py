@@ -123,8 +123,9 @@ NOT_GIVEN = [
     "Metoclopramide - N",
     "Metoclopramide ✗",
     "metoclopramida: se suspendió",
+    "Methadone N",
 ]
-# (a bare "Metoclopramide N" is not read as an answer: "Briserin N" is a brand's variant)
+# (a bare "N" after a brand is not read as an answer: "Briserin N" is the brand's variant)
 
 
 def test_a_drug_not_to_be_given_or_answered_no_is_not_taken(tmp_path: Path) -> None:

@@ -646,6 +646,11 @@ _ANSWER_AFTER: Final = re.compile(
     + "|".join(map(re.escape, sorted(_ONE_LETTER_ANSWERS)))
     + r"))(?![^\W\d_])[\s.!)\]]*(?:$|[;\n|,])"
 )
+# A one-letter answer after a generic name and a space, all its item says ("Methadone N").
+_BARE_LETTER_ANSWER: Final = re.compile(
+    r"[ \t]+(?:" + "|".join(map(re.escape, sorted(_ONE_LETTER_ANSWERS))) + r")[\s.!]*(?:$|[;\n|,])",
+    re.IGNORECASE,
+)
 # The answers of _ANSWER_NO that are no word ("✗"), for _may_negate's fast path.
 _ANSWER_MARKS: Final = tuple(answer for answer in _ANSWER_NO if not _WORD.search(answer))
 _NEGATION_WORDS: Final = frozenset(
@@ -901,6 +906,8 @@ class DrugMatcher:
             if term is None:  # pragma: no cover - a case-folding oddity of exotic scripts
                 continue
             drug, via = term
+            if via == "generic" and _BARE_LETTER_ANSWER.match(folded, end):
+                is_negated = True  # "Methadone N" (a brand's "Briserin N" is its variant)
             if drug.drug_class == "estrogen" and _a_hormone_level(folded, start, end):
                 continue  # "Östradiol 20 pg/ml erniedrigt", "low oestradiol": a lab value
             if not _a_brand_as_drug(text, folded, start, end):
