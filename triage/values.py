@@ -3821,6 +3821,19 @@ def last_dose_days(text: str) -> float | None:
 
 
 @cache
+def stop_drug_gap() -> str:
+    """What may stand between a stop word written before the drug and the stop's time, date,
+    month or year ("stopped metoclopramide yesterday", "dejó el Primperan hace 2 días",
+    "stopped metoclopramide 10 mg on 19/11/2026"): up to [values.stopped] drug_gap_words words
+    or doses with a unit, none of `gap_not` (a regular expression, matched without case)."""
+    stopped = synonyms_data()["values"]["stopped"]
+    not_words = "|".join(stopped["gap_not"])
+    word = rf"(?!(?:{not_words})(?![^\W\d_]))[^\W\d_][\w\-']*"
+    dose = r"\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|ug|g|ml)(?![^\W\d_])"
+    return rf"(?:[\s\-]+(?:{word}|{dose})){{0,{int(stopped['drug_gap_words'])}}}"
+
+
+@cache
 def _stopped_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, float]]:
     """(stop word then time, time then stop word, day word -> days) of synonyms.toml
     [values.stopped] with [values.last_dose] openers; groups: number, unit, day."""
@@ -3843,8 +3856,10 @@ def _stopped_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, flo
     gap = rf"(?:[\s\-]+[^\W\d_][\w\-]*){{0,{int(stopped['since_gap_words'])}}}"
     since_words = "|".join([*stopped["words"], *stopped["since_words"]])
     # "stopped 2 days ago", "stopped (yesterday)", "last given 10 days ago"
+    # "stopped metoclopramide yesterday": the drug between (stop_drug_gap)
     forward = re.compile(
-        rf"\b(?:{words})(?![^\W\d_])\W*{time}|\b(?:{since_words})(?![^\W\d_]){gap}\W*{since}",
+        rf"\b(?:{words})(?![^\W\d_])(?:{stop_drug_gap()}(?=\W))?\W*{time}"
+        rf"|\b(?:{since_words})(?![^\W\d_]){gap}\W*{since}",
         re.IGNORECASE,
     )
     # "vor 2 Tagen abgesetzt", "gestern abgesetzt", "2 dagen geleden gestopt", "seit 2 Tagen
@@ -3963,9 +3978,17 @@ def _stopped_month_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     year = r"(?:\s*(?P<year>(?:19|20)\d\d)(?![\d./-]?\d))"
     named = rf"{month_name_pattern()}{year}?"
     numbered = r"(?<![\d./-])(?P<mnum>\d{1,2})\s*[./-]\s*(?P<myear>(?:19|20)\d\d)(?![\d./-]?\d)"
+    # the same, its groups named g... (a stop word before the drug: forward's second branch)
+    gap_named = month_name_pattern("gmname") + year.replace("P<year>", "P<gyear>") + "?"
+    gap_numbered = numbered.replace("P<mnum>", "P<gmnum>").replace("P<myear>", "P<gmyear>")
     forward = re.compile(
         rf"\b(?:{words})(?![^\W\d_])\s*[(:,]?\s*(?:(?:{where})\s+)?(?:{part})?{article}"
-        rf"(?:{named}|{numbered})",
+        rf"(?:{named}|{numbered})"
+        # the drug between (stop_drug_gap), then a `month_in` word or the month's number
+        # ("stopped metoclopramide in November", "sospeso Plasil a novembre"; not "stopped it as
+        # it may cause QT")
+        rf"|\b(?:{words})(?![^\W\d_]){stop_drug_gap()}\s*[(:,]?\s*"
+        rf"(?:(?:{where})\s+(?:{part})?{article}{gap_named}|{gap_numbered})",
         re.IGNORECASE,
     )
     # "im Oktober abgesetzt", "Ende Oktober abgesetzt", "Oktober 2026 abgesetzt", "10/2026
@@ -3992,11 +4015,13 @@ def stopped_month(text: str) -> tuple[int, int | None] | None:
     found = forward.search(plain) or backward.search(plain)
     if found is None:
         return None
-    if found.group("mnum"):
-        month = int(found.group("mnum"))
-        return (month, int(found.group("myear"))) if 1 <= month <= MONTHS_PER_YEAR else None
-    named = month_of_name(found.group("mname"))
-    year = found.group("year")
+    groups = found.groupdict()
+    gap = "g" if groups.get("gmname") or groups.get("gmnum") else ""  # forward's second branch
+    if groups.get(f"{gap}mnum"):
+        month = int(groups[f"{gap}mnum"])
+        return (month, int(groups[f"{gap}myear"])) if 1 <= month <= MONTHS_PER_YEAR else None
+    named = month_of_name(groups[f"{gap}mname"])
+    year = groups.get("gyear" if gap else "year")
     return None if named is None else (named, int(year) if year else None)
 
 
@@ -4012,7 +4037,9 @@ def _stopped_year_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     where = rf"(?:(?:{'|'.join(stopped['month_in'])})\s+)?"
     where += rf"(?:(?:{'|'.join(stopped['year_word'])})\s+)?"
     year = r"(?<![\d./-])(?P<year>(?:19|20)\d\d)(?![\d./-]?\d)"
-    forward = re.compile(rf"\b(?:{words})(?![^\W\d_])\s*[(:]?\s*{where}{year}", re.IGNORECASE)
+    forward = re.compile(
+        rf"\b(?:{words})(?![^\W\d_]){stop_drug_gap()}\s*[(:]?\s*{where}{year}", re.IGNORECASE
+    )
     backward = re.compile(rf"(?<![^\W\d_]){where}{year}\s*(?:{words})(?![^\W\d_])", re.IGNORECASE)
     return forward, backward
 

@@ -102,6 +102,7 @@ from triage.values import (
     month_number,
     month_of_name,
     normalise_word,
+    stop_drug_gap,
     stop_time_spans,
     stopped_days,
     stopped_month,
@@ -318,6 +319,12 @@ _PAST_ALONE_AFTER: Final = re.compile(
 # "Risperdal-frei seit 2 Jahren" (drugs.toml [words] free_after).  "seizure-free" after the dose
 # is not the drug's.
 _FREE_AFTER: Final = re.compile(rf"[ \t]*-?[ \t]*(?:{_word_alternatives('free_after')})\b")
+# Abstinent, clean, in remission or its treatment finished, right after the drug: "heroin in
+# remission", "heroin: abstinent since 2019", "methadone detox completed" (drugs.toml [words]
+# abstinent_after); _abstinent_after reads what follows.
+_ABSTINENT_AFTER: Final = re.compile(
+    rf"[ \t]*[:(\[\-–]?[ \t]*(?:{_word_alternatives('abstinent_after')}){_NOT_LETTER_AFTER}"
+)
 # The first words of _END_OF and _POST_PREFIX (for _may_negate's fast path).
 _END_OF_WORDS: Final = _words("end_of_first")
 # Replaced by what comes before, right before the drug: "aripiprazole instead of risperidone",
@@ -591,7 +598,9 @@ _NEGATED_LABEL: Final = re.compile(
     r"(?:ge)?contra[\s-]?indic\w*|intolleranz\w*|"
     # planned, not yet started, or a warning: "geplant: Start Risperdal", "CAVE: Haloperidol"
     r"cave|(?:start\s+)?geplant\w*|planned|to\s+start|prevue?s?|a\s+debuter|previst[oa]s?|"
-    r"programad[oa]s?|da\s+iniziare|pianificat[oa]|gepland|te\s+starten)"
+    r"programad[oa]s?|da\s+iniziare|pianificat[oa]|gepland|te\s+starten|"
+    # not to be given: "avoid:", "da evitare:", "evitar:" (drugs.toml [patterns] avoid_label)
+    rf"{_pattern_alternatives('avoid_label')})"
     r"(?:\s+(?:meds?|medications?|medicines?|drugs?|treatments?|medikament\w*|medikation|"
     r"traitements?|medicaments?|medicacion|medicamentos?|farmaci|terapi[ae]|medicatie|"
     r"medicijnen|geneesmiddelen|antipsychotics?|neuroleptics?|neuroleptika|neuroleptiques?|"
@@ -626,12 +635,24 @@ _WORD: Final = re.compile(r"[^\W\d_]+(?:['/][^\W\d_]+)*")
 # A form's answer that is all the item says after the drug ("Haldol: nein", "metoclopramide - no",
 # "Tercian ? non"): the drug is asked about, not taken.
 _ANSWER_NO: Final = frozenset(_words("answer_no"))
+_ONE_LETTER_ANSWERS: Final = frozenset(a for a in _ANSWER_NO if len(a) == 1 and a.isalpha())
 _ANSWER_AFTER: Final = re.compile(
     rf"(?:[\s\-]*(?:{_word_alternatives('answer_subject')}))?"  # "estrogen exposure: none"
-    r"[\s:=?\-–]*("
-    + "|".join(sorted(map(re.escape, _ANSWER_NO), key=len, reverse=True))
-    + r")[\s.!]*(?:$|[;\n|,])"
+    r"(?:[\s:=?\-–(\[]*(?:"
+    + "|".join(sorted(map(re.escape, _ANSWER_NO - _ONE_LETTER_ANSWERS), key=len, reverse=True))
+    # a one-letter answer after a mark ("Methadone: N", "Methadone (N)", "Methadone - N"; not
+    # "Briserin N", a brand's variant)
+    + r")|\s*[:=?\-–(\[][\s:=?\-–(\[]*(?:"
+    + "|".join(map(re.escape, sorted(_ONE_LETTER_ANSWERS)))
+    + r"))(?![^\W\d_])[\s.!)\]]*(?:$|[;\n|,])"
 )
+# A one-letter answer after a generic name and a space, all its item says ("Methadone N").
+_BARE_LETTER_ANSWER: Final = re.compile(
+    r"[ \t]+(?:" + "|".join(map(re.escape, sorted(_ONE_LETTER_ANSWERS))) + r")[\s.!]*(?:$|[;\n|,])",
+    re.IGNORECASE,
+)
+# The answers of _ANSWER_NO that are no word ("✗"), for _may_negate's fast path.
+_ANSWER_MARKS: Final = tuple(answer for answer in _ANSWER_NO if not _WORD.search(answer))
 _NEGATION_WORDS: Final = frozenset(
     cue.split()[0]
     for cue in _NEGATING
@@ -641,6 +662,7 @@ _NEGATION_WORDS: Final = frozenset(
     | {"adverse", "adr", "adrs", "old", "plus"}
     | {*_words("fast_path"), *_words("switch_verb"), *_words("switch_open")}
     | {*_PAST_ALONE_WORDS, *_END_OF_WORDS, *_words("free_after")}
+    | {word.split()[0] for word in _words("abstinent_after")}
     | {word.split()[0] for word in _words("now_switch")}
     # one-word persons only ("her son", "twin sister": _ANY_OTHER_PERSON, not every "her")
     | {word for word in _words("other_person") if " " not in word}
@@ -884,6 +906,8 @@ class DrugMatcher:
             if term is None:  # pragma: no cover - a case-folding oddity of exotic scripts
                 continue
             drug, via = term
+            if via == "generic" and _BARE_LETTER_ANSWER.match(folded, end):
+                is_negated = True  # "Methadone N" (a brand's "Briserin N" is its variant)
             if drug.drug_class == "estrogen" and _a_hormone_level(folded, start, end):
                 continue  # "Östradiol 20 pg/ml erniedrigt", "low oestradiol": a lab value
             if not _a_brand_as_drug(text, folded, start, end):
@@ -1782,6 +1806,7 @@ def _negations(
             or (_proposed_after(text, end) and not any(clause_start <= p < start for p in planned))
             or _PAST_ALONE_AFTER.match(text, end, clause_end) is not None
             or _FREE_AFTER.match(text, end, clause_end) is not None
+            or _abstinent_after(text, end)
         )
         in_list = pre is not False and (
             inside(listed, start)
@@ -1809,6 +1834,17 @@ def _negations(
         previous_substituted = _SUBSTITUTED.search(pre_part) is not None
     reach = _list_stop_reach(text, spans, list_stops)
     return result, _stopped_lists(text, spans, result, stopped_after, reach), switched_into
+
+
+def _abstinent_after(text: str, end: int) -> bool:
+    """The drug ending at `end` is followed right after by abstinence from it (_ABSTINENT_AFTER)
+    whose word takes no object of its own ("heroin: abstinent since 2019", "heroin in remission";
+    not "heroin, clean urine" nor "abstinent from alcohol": _own_object)."""
+    found = _ABSTINENT_AFTER.match(text, end)
+    if found is None:
+        return False
+    after = _CLAUSE_END.search(text, found.end())
+    return not _own_object(text[found.end() : after.start() if after else len(text)])
 
 
 def _before_its_start(
@@ -2347,7 +2383,16 @@ def _stopped_next(
         return False
     begin, stop, new_line = found
     if next_start < stop:
-        return False  # another drug in that clause: the stop is its own
+        # another drug in that clause: the stop is its own, unless the clause opens with a stop
+        # that takes no object ("domperidone: avoid (QT prolongation with methadone)")
+        if new_line or next_start < begin:
+            return False
+        words = list(_WORD.finditer(text[begin:next_start].lower()))
+        size = _opening_cue([word.group() for word in words])
+        rest = text[begin + words[size - 1].end() : next_start] if size else ""
+        reason = rest.strip()[:1] in ("(", "[")  # "avoid (QT ...)"
+        words_after = [word for word in _WORD.findall(_fold(rest)) if word not in _STOP_SKIPPED]
+        return reason or (bool(words_after) and not _own_object(rest))
     if text[stop : stop + 1] == ":" and text[stop + 1 :].strip():
         return False  # the label of a list of its own ("Risperdal 2 mg, Allergie: Penicillin")
     clause = text[begin:stop]
@@ -2610,10 +2655,12 @@ _STOP_DATE_OPENER: Final = (
 )
 _STOPPED_ON: Final = re.compile(
     r"\b(?:until|till|bis(?:\s+(?:zum|einschl(?:ie(?:ß|ss)lich|\.)))?|jusqu.(?:au|à|a)|"
-    r"hasta|fino\s+al?|tot(?:\s+en\s+met)?|t/m|stopped|discontinued|ceased|last\s+(?:dose|injection|inj\.?|given)|abgesetzt|gestoppt|"
-    r"beendet|letzte\s+(?:Gabe|Injektion|Spritze)|arr[êe]t[ée]e?|derni[èe]re\s+injection|"
-    r"suspendid[oa]|[úu]ltima\s+(?:dosis|inyecci[óo]n)|sospes[oa]|ultima\s+(?:dose|iniezione)|"
-    r"gestopt|laatste\s+(?:dosis|injectie))\W+"
+    r"hasta|fino\s+al?|tot(?:\s+en\s+met)?|t/m|last\s+(?:dose|injection|inj\.?|given)|"
+    r"letzte\s+(?:Gabe|Injektion|Spritze)|derni[èe]re\s+injection|"
+    r"[úu]ltima\s+(?:dosis|inyecci[óo]n)|ultima\s+(?:dose|iniezione)|laatste\s+(?:dosis|injectie)|"
+    # a stop word, the drug perhaps between ("stopped metoclopramide on 19/11/2026")
+    r"(?:stopped|discontinued|ceased|abgesetzt|gestoppt|beendet|arr[êe]t[ée]e?|suspendid[oa]|"
+    rf"suspendi[óo]|sospes[oa]|gestopt)(?:{stop_drug_gap()})?)\W+"
     # "on", or since when ("abgesetzt seit 18.11.", "stopped since 12/10"; a switch's time,
     # "Haldol -> Abilify seit 18.11.", is read as the old drug's stop: _switched_recently)
     + _STOP_DATE_OPENER
@@ -2896,6 +2943,8 @@ def _may_negate(text: str) -> bool:
     if _INSTEAD_OF_ANYWHERE.search(lower) or "?" in lower or _SCREEN.search(lower):
         return True
     if _PAST_PERIOD.search(lower) or _ONE_OFF_YEAR.search(lower):
+        return True
+    if any(mark in lower for mark in _ANSWER_MARKS):  # "Metoclopramide ✗"
         return True
     return not _NEGATION_WORDS.isdisjoint(_WORD.findall(lower))
 

@@ -185,7 +185,7 @@ DRUG_WORD_KEYS: Final = frozenset(
         "stop_nouns", "class_adjectives", "intake_nouns", "abbreviation_makers",
         "note_abbreviations",
         "screen_except", "screen_intake", "person_for_patient", "answer_yes",
-        "substituted", "substituted_join", "free_after", "switched_away",
+        "substituted", "substituted_join", "free_after", "abstinent_after", "switched_away",
         "both", "all_of_them", "list_stop_copula", "for_person", "gives_to",
     }
 )  # fmt: skip
@@ -203,7 +203,7 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "start_from_article", "as_needed_before", "as_needed_after", "treatment_stopped",
         "as_needed_or_bedtime", "german_schedule", "dutch_schedule", "as_needed_if",
         "as_needed_severity", "as_needed_symptom", "as_needed_label", "as_needed_for",
-        "no_longer_taken", "own_purpose",
+        "no_longer_taken", "own_purpose", "avoid_label",
     }
 )  # fmt: skip
 _DRUG_WORD_TABLES: Final = {"words": DRUG_WORD_KEYS, "patterns": DRUG_PATTERN_KEYS}
