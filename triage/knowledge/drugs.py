@@ -1790,7 +1790,8 @@ def _negations(
         lasts = _threshold(acting[index]) if index < len(acting) and acting[index] else None
         post_negated = next_start >= clause_end and (
             _post_stop(_before_label(text, end, clause_end)[: own_end - end])
-            or _ended(text[end:own_end], lasts)
+            # "started methadone in the 90s": the period is when it started, not when taken
+            or _ended(text[end:own_end], lasts, started=_START_BEFORE.search(pre_part) is not None)
             or _started_after_sample(text[end:own_end])
             or (
                 _START_BEFORE.search(pre_part) is not None
@@ -2069,7 +2070,7 @@ _START_WORDS: Final = (
     r"\b(?:started|starting|start(?:ed)?\s+(?:on|with)|start|commenced|initiated|began|begun|"
     r"beginn(?:\s+mit)?|begonnen\s+mit|start\s+mit|d[ée]but[ée]?e?|d[ée]but\s+d[eu]?|"
     r"introduction\s+d[eu]?|instauration\s+d[eu]?|inicio\s+de|iniciad[oa]|iniziat[oa]|"
-    r"inizio\s+d[ie]|gestart\s+met|start\s+met|aanvang)"
+    r"inizio\s+d[ie]|comenz[oó]|empez[oó]|gestart\s+met|start\s+met|aanvang)"
 )
 _START_BEFORE: Final = re.compile(_START_WORDS + r"\s*$")
 _START_WORD: Final = re.compile(_START_WORDS)
@@ -2241,12 +2242,14 @@ def _without_earlier_doses(text: str, spans: list[tuple[int, int]]) -> str:
     return _PREVIOUS_DOSE.sub(blank, text)
 
 
-def _ended(after: str, lasts: float | None = None) -> bool:
+def _ended(after: str, lasts: float | None = None, *, started: bool = False) -> bool:
     """The words after a drug end it in a past year ("bis 2023", "2018-2022") or a past month
     ("bis 01/2026", "until Jan 2026"), a while ago ("until 2 weeks ago", "bis vor 3 Monaten",
     "jusqu'au mois dernier": values.ended_ago), or give its last dose longer ago than the
     withdrawal test's days ("letzte Einnahme vor 10 Tagen", "einmalig vor 3 Wochen":
-    values.last_dose_days; a dose yesterday still acts)."""
+    values.last_dose_days; a dose yesterday still acts).  ``started``: a start word stands
+    before the drug, so a period of life after it is when it started (_PAST_PERIOD: "started
+    methadone in the 90s"), no end."""
     if any(
         _a_past_end(found) and _a_stated_end(found, after) for found in _UNTIL_YEAR.finditer(after)
     ):
@@ -2258,7 +2261,7 @@ def _ended(after: str, lasts: float | None = None) -> bool:
     days = last_dose_days(after)
     if days is not None:
         return days > _withdrawal_days()
-    if _PAST_PERIOD.search(after):
+    if _PAST_PERIOD.search(after) and not started:
         return True  # "Risperidonbehandlung in der Jugend", "risperidone as a teenager"
     one_off = _ONE_OFF_YEAR.search(after)
     return one_off is not None and int(one_off.group("year")) < _sample_year()
