@@ -320,7 +320,7 @@ def test_every_term_is_found_whatever_surrounds_it(
     term, drug = item
     written = term.upper() if upper and len(term) >= 3 else term
     if term in _WITH_DOSE_ONLY:
-        after = " 25 mg" + after  # "Consta", "Yasmin", "Antra" alone are words (drugs.toml)
+        after = " 25 mg " + after  # "Consta", "Yasmin", "Antra" alone are words (drugs.toml)
     if term[-1].isdigit() and after[:1].isdigit():
         after = " " + after  # "Diane-35" glued to "10 mg" is ambiguous even to a reader
     assert drug in names(before + written + after)
