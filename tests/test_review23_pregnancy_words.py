@@ -10,7 +10,8 @@
 - A gestation with the kind of the pregnancy between the word and the weeks (twins, IVF: "embarazo
   gemelar de 30 semanas", "grossesse après FIV de 30 semaines"), the Spanish "s" for semanas
   ("EG 30 s"), a compound ("Zwillingsschwangerschaft 30 Wochen") and a trimester code ("enceinte
-  T3", "gestante 3T"; in the pregnancy column "3T", "3er T") is a third-trimester pregnancy,
+  T3", "gestante 3T"; in the pregnancy column "3T", "3er T") and the weeks in words ("embarazo
+  de treinta semanas", "enceinte de trente-deux semaines") is a third-trimester pregnancy,
   judged against its own interval, not urgent (contract §7: urgent only where pregnancy does
   not explain the level).
 - "LME", "LM exclusiva", "AME", "AM exclusif" in a note are breastfeeding (as the feeding column
@@ -139,6 +140,13 @@ THIRD_TRIMESTER_NOTES = [
     "gestante 3T",
     "embarazo 3er T",
     "embarazo gemelar 3T",
+    # the weeks in words
+    "embarazo de treinta semanas",
+    "embarazada de treinta y una semanas",
+    "enceinte de trente-deux semaines",
+    "gravidanza di trentadue settimane",
+    "zwanger van tweeëndertig weken",
+    "pregnant thirty weeks",
 ]
 THIRD_TRIMESTER_COLUMN = ["3T", "3er T", "3º T", "gemelar 30 sem", "FIV 30+2", "twins, 30 weeks"]
 
