@@ -155,6 +155,8 @@ def test_a_qualified_or_coded_gestation_is_the_third_trimester(tmp_path: Path) -
     lines = [f"G{i},F,33,300,{csv_quoted(t)}" for i, t in enumerate(THIRD_TRIMESTER_NOTES)]
     # triiodothyronine beside a pregnancy word is no trimester: the whole-pregnancy interval
     lines += ['H1,F,33,150,"embarazada, T3 libre 4,1"']
+    # the Spanish "s" after a Spanish word only: in English her age's decade
+    lines += ['H2,F,33,150,"pregnancy in 30s"']
     out = triage_lines(tmp_path, NOTES, lines)
     for i, text in enumerate(THIRD_TRIMESTER_NOTES):
         row = out.loc[f"G{i}"]
@@ -162,6 +164,7 @@ def test_a_qualified_or_coded_gestation_is_the_third_trimester(tmp_path: Path) -
         assert row["status"] == "normal" and row["priority"] == "none", text
         assert "prolactinoma_suspected" not in row["factors"], text
     assert out.loc["H1", "reference_stratum"] == "default:pregnant"
+    assert out.loc["H2", "reference_stratum"] == "default:pregnant"
 
     lines = [f"C{i},F,33,300,{csv_quoted(t)}" for i, t in enumerate(THIRD_TRIMESTER_COLUMN)]
     lines += ["C9,F,33,150,2T", "C8,F,33,150,FIV 2"]
