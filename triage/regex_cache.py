@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, TypeAlias
@@ -98,6 +99,34 @@ def compile_vocabulary(pattern: str, flags: int = 0) -> re.Pattern[str]:
                 _state.dirty = True
             return compiled
     return re.compile(pattern, flags)
+
+
+_QUANTIFIERS = frozenset("?*+{")
+_TRIE_DEPTH = len("kopf")  # leading letters factored out at most (a regex layout, not clinical)
+
+
+def _leading_letter(pattern: str) -> str | None:
+    """The pattern's first character when it is a plain letter or digit matched exactly once."""
+    if len(pattern) > 1 and pattern[0].isalnum() and pattern[1] not in _QUANTIFIERS:
+        return pattern[0].lower()
+    return None
+
+
+def prefix_trie(patterns: Sequence[str], depth: int = 0) -> str:
+    """`(?:p1|p2|...)` with the leading letters the patterns share factored out (matched
+    case-insensitively, so "Kopf" and "kopf" share a branch); order is kept within a branch."""
+    groups: dict[str | None, list[str]] = {}
+    for pattern in patterns:
+        letter = _leading_letter(pattern) if depth < _TRIE_DEPTH else None
+        groups.setdefault(letter, []).append(pattern)
+    branches: list[str] = []
+    for letter, members in groups.items():
+        if letter is None or len(members) == 1:
+            branches.extend(f"(?:{p})" for p in members)
+        else:
+            rests = [p[1:] for p in members]
+            branches.append(re.escape(letter) + prefix_trie(rests, depth + 1))
+    return "(?:" + "|".join(branches) + ")"
 
 
 def cache_folder() -> Path | None:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from triage.numbers import DAYS_PER_WEEK, DAYS_PER_YEAR, MONTHS_PER_YEAR, NS_PER_DAY
+from triage.regex_cache import prefix_trie
 from triage.resources import data_file
 from triage.transliteration import pattern as with_ascii_spellings
 from triage.transliteration import vocabulary
@@ -3697,8 +3698,9 @@ def count_words() -> dict[str, int]:
 
 @cache
 def _count_words_pattern() -> str:
-    """count_words() as one alternation, longest first."""
-    return "|".join(re.escape(w) for w in sorted(count_words(), key=len, reverse=True))
+    """count_words() as one alternation, longest first, its leading letters factored out
+    (regex_cache.prefix_trie: some two hundred words in six languages, tried at every word)."""
+    return prefix_trie([re.escape(w) for w in sorted(count_words(), key=len, reverse=True)])
 
 
 @cache

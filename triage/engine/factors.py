@@ -1912,9 +1912,11 @@ def _note_medication_list(ctx: RowContext) -> tuple[str, str] | None:
     return None
 
 
-# Words that make a "not pregnant" a test result rather than a statement (hCG, pregnancy test).
+# Words that make a "not pregnant" a test result rather than a statement (hCG, pregnancy test;
+# Spanish "TG", test de gestación: states.toml pregnancy_test_negative_tg).
 PREGNANCY_TEST_WORDS: Final = re.compile(
-    r"hcg|\btest|\bupt\b|upreg|schwangerschaftstest|ss-?test|prueba|zwangerschapstest",
+    r"hcg|\btest|\bupt\b|upreg|schwangerschaftstest|ss-?test|prueba|zwangerschapstest"
+    r"|(?-i:(?<![\w-])TG(?![\w-]))",
     re.IGNORECASE,
 )
 

@@ -32,6 +32,7 @@ from triage.engine.distinct import rows_with_a_text
 from triage.engine.state_words import (
     FLAG_OF,
     OPT_IN_COLUMNS,
+    WEAK_UNKNOWN,
     Fact,
     StateVocabulary,
     load_state_vocabulary,
@@ -250,7 +251,7 @@ def _noted_hcg(got: _Collected) -> Fact | None:
     if fact is None or fact.number is None:
         return None
     verdict = hcg_number_positive(fact.number, fact.value)
-    value = "weak_unknown" if verdict is None else "yes" if verdict else "no"
+    value = WEAK_UNKNOWN if verdict is None else "yes" if verdict else "no"
     return Fact("pregnancy", value, fact.column, fact.quote)
 
 
@@ -320,7 +321,7 @@ def _pregnancy(
     yes = got.having("pregnancy", "yes")
     no = got.having("pregnancy", "no", "na")
     unknown = got.having("pregnancy", "unknown")
-    weak = got.having("pregnancy", "weak_unknown")
+    weak = got.having("pregnancy", WEAK_UNKNOWN)
     ended = got.having("pregnancy", "ended")
     state["pregnancy_ended"] = bool(ended)
     if ended:

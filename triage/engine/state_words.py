@@ -109,6 +109,8 @@ class Fact:
 # such as "pregnancy" in "pill (to prevent pregnancy)".
 OPT_IN_COLUMNS: Final = frozenset({"medications"})
 LAB: Final = "lab:"  # the prefix of a lab number's `number` (states.toml)
+# a pregnancy said only when nothing else says it (IVF words, an hCG between its limits)
+WEAK_UNKNOWN: Final = "weak_unknown"
 UNITS_HCG: Final = "hcg"  # a concept's `units`: its number is an hCG (synonyms.toml [hcg])
 # A lab number with its thousands grouped ("18.500", "25 000", "25,000"): a separator before
 # exactly three digits, the same one each time.  Only a concept whose `value` allows it (an hCG,
@@ -448,11 +450,17 @@ class StateVocabulary:
         if current:  # "TSH 14; aktuell TSH 1,2": the value now wins over the older one
             now = {fact.field for fact in current}
             facts = [f for f in facts if f.field not in now or any(f is c for c in current)]
-        if meaning is not None and not any(f.field == meaning["field"] for f in facts):
+        field = meaning["field"] if meaning is not None else ""
+        # a weak word (IVF: "Sí, FIV", "oui, ICSI") says the state only when nothing else does:
+        # the leading answer says more
+        if meaning is not None and not any(
+            f.field == field and f.value != WEAK_UNKNOWN for f in facts
+        ):
             lead = _FIRST.match(text.lower())
             word = lead.group(1).rstrip(".!") if lead else ""
             answer = self._answer(word) if len(word) > 1 or word in ("y", "n") else None
             if answer is not None:
+                facts = [f for f in facts if f.field != field or f.value != WEAK_UNKNOWN]
                 facts.extend(self._answer_facts(meaning, answer, column, quote))
         return tuple(facts)
 

@@ -32,7 +32,7 @@ from triage.negated_lists import (
     inside,
     negated_list_spans,
 )
-from triage.regex_cache import compile_vocabulary
+from triage.regex_cache import compile_vocabulary, prefix_trie
 from triage.resources import data_file
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, TEXT_FIELDS, ConfigError, field_words
 from triage.transliteration import vocabulary
@@ -793,39 +793,11 @@ def _compile(
     bounded = [p.removeprefix(r"\b") for p in patterns if p.startswith(r"\b")]
     others = [f"(?:{p})" for p in patterns if not p.startswith(r"\b")]
     if bounded:
-        others.insert(0, r"\b" + _prefix_trie(bounded))
+        others.insert(0, r"\b" + prefix_trie(bounded))
     try:
         return compile_vocabulary("|".join(others), flags)
     except re.error as exc:
         raise ConfigError(source, f"cue {name!r}: bad pattern: {exc}", field=name) from None
-
-
-_QUANTIFIERS = frozenset("?*+{")
-_TRIE_DEPTH = len("kopf")  # leading letters factored out at most (a regex layout, not clinical)
-
-
-def _leading_letter(pattern: str) -> str | None:
-    """The pattern's first character when it is a plain letter or digit matched exactly once."""
-    if len(pattern) > 1 and pattern[0].isalnum() and pattern[1] not in _QUANTIFIERS:
-        return pattern[0].lower()
-    return None
-
-
-def _prefix_trie(patterns: Sequence[str], depth: int = 0) -> str:
-    """`(?:p1|p2|...)` with the leading letters the patterns share factored out (matched
-    case-insensitively, so "Kopf" and "kopf" share a branch); order is kept within a branch."""
-    groups: dict[str | None, list[str]] = {}
-    for pattern in patterns:
-        letter = _leading_letter(pattern) if depth < _TRIE_DEPTH else None
-        groups.setdefault(letter, []).append(pattern)
-    branches: list[str] = []
-    for letter, members in groups.items():
-        if letter is None or len(members) == 1:
-            branches.extend(f"(?:{p})" for p in members)
-        else:
-            rests = [p[1:] for p in members]
-            branches.append(re.escape(letter) + _prefix_trie(rests, depth + 1))
-    return "(?:" + "|".join(branches) + ")"
 
 
 def _phrases(values: object) -> tuple[tuple[str, ...], ...]:
