@@ -2248,6 +2248,95 @@ def _dilution_readings(
     return DilutedCell(value, written, neat, neat_written)
 
 
+@dataclass(frozen=True, slots=True)
+class _SeeNote:
+    pointer: re.Pattern[str]  # the whole cell
+    label: re.Pattern[str]  # a leading label word of the note
+
+
+@cache
+def _see_note() -> _SeeNote:
+    table = synonyms_data()["values"]["see_note"]
+    refer, nouns = _alternation(table["refer"]), _alternation(table["nouns"])
+    words = [*table["labels"], *table["nouns"]]  # a notes column's header too
+    spelled = {*words, *map(normalise_word, words)}
+    labels = "|".join(re.escape(w) for w in sorted(spelled, key=len, reverse=True))
+    return _SeeNote(
+        re.compile(rf"(?:{refer})\s*(?:[^\s]+\s+){{0,2}}?(?:{nouns})"),
+        # matched in the note as written: each label as listed and without its accents
+        re.compile(rf"(?:{labels})(?![\w])\s*[:=]?\s*", re.IGNORECASE),
+    )
+
+
+def says_see_note(cell: object) -> bool:
+    """The (unparseable) prolactin cell gives no result but points to the row's note ("zie
+    opmerking", "see comment", "voir commentaire", "siehe Befundtext": synonyms.toml
+    [values.see_note])."""
+    if not isinstance(cell, str) or not any(ch.isalpha() for ch in cell):
+        return False
+    text = normalise_word(cell.replace("’", "'")).strip(" ()[]!*:.-")
+    return _see_note().pointer.fullmatch(text) is not None
+
+
+def _without_labels(text: str) -> str:
+    """``text`` without up to two leading label words ("waarde", "result: ", "Prolaktin
+    Ergebnis")."""
+    label = _see_note().label
+    text = text.strip()
+    for _ in range(2):
+        found = label.match(text)
+        if found is None:
+            break
+        text = text[found.end() :]
+    return text
+
+
+def note_reading(note: object) -> str | None:
+    """The part of a note to read as the row's prolactin result (the cell pointing to it:
+    says_see_note): the whole note, else the one part of it (cut at ";", "|", a line break)
+    that reads as a result cell with a prolactin unit once its leading labels are taken off
+    ("waarde 6.200 mE/l na verdunning 1:10" -> "6.200 mE/l na verdunning 1:10"); None when no
+    part or more than one does.  The part is read by the caller with the column's decimal
+    mark."""
+    if not isinstance(note, str) or not note.strip():
+        return None
+    parts = [p for p in re.split(r"\s*[;|\n]\s*", note.strip()) if p.strip()]
+    for texts in ([note.strip()], parts):
+        found = []
+        for text in texts:
+            rest = _without_labels(text)
+            quantity = parse_quantity(rest)
+            info = normalise_unit(quantity.unit_text) if quantity.status == "ok" else None
+            if info is not None:
+                found.append(rest)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None  # two readings: which is the result is not clear
+    return None
+
+
+# A date or a time in a note ("14/05/2024", "2024-05-14", "08:30"): no result
+_DATE_OR_TIME: Final = re.compile(
+    r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|(?<![\d.,])\d{1,2}\s*[:hu]\s*\d{2}(?![\d.,])"
+)
+
+
+def note_numbers(note: object) -> list[tuple[float, str]]:
+    """Each number a note holds that may be a result (not a dilution ratio, a date or a time),
+    at its larger reading ("6.200": 6200), with the unit written after it ("" where none)."""
+    if not isinstance(note, str):
+        return []
+    text = _DATE_OR_TIME.sub(" ", _RATIO.sub(" ", note))
+    numbers: list[tuple[float, str]] = []
+    for found in re.finditer(r"(\d[\d.,]*)\s*([^\s\d;,|()]*)", text):
+        readings = [parse_number(found.group(1), mark) for mark in (".", ",")]
+        values = [r for r in readings if r is not None]
+        if values:
+            numbers.append((max(values), found.group(2)))
+    return numbers
+
+
 # ------------------------------------------------------------------------------------------------
 # Intervals: "4.8-23.3", "4,8 - 23,3", "< 25", "102-496", "4.8 to 23.3"
 # ------------------------------------------------------------------------------------------------

@@ -123,6 +123,8 @@ from triage.values import (
     missing_code_fields,
     missing_result_numbers,
     normalise_unit,
+    note_numbers,
+    note_reading,
     parse_age_years,
     parse_date,
     parse_interval,
@@ -140,6 +142,7 @@ from triage.values import (
     result_status_code,
     says_cancelled,
     says_corrected,
+    says_see_note,
     scaled_concentration,
     scaled_in_canonical,
     second_number_in_brackets,
@@ -372,6 +375,8 @@ class _Builder:
         self.n = len(table)
         # results without a unit above the urgent level whatever their unit (_reasons)
         self.possibly_urgent = np.zeros(self.n, dtype=bool)
+        # result cells pointing to the row's note for the result (_results_in_notes)
+        self.see_note = np.zeros(self.n, dtype=bool)
         self.refused_default = ""  # why --unit / the default was not applied (_written_unit)
         # rows rejected for a number in brackets written as a conversion that is none, or
         # without a unit to tell (result), and the largest of their numbers in mIU/L (those in
@@ -779,6 +784,41 @@ class _Builder:
         out: np.ndarray = np.where(rows, whole, value)
         return out, rows
 
+    def _results_in_notes(self, raw: np.ndarray) -> np.ndarray:
+        """A result cell that points to the row's note ("zie opmerking", "see comment", "voir
+        commentaire", "siehe Befundtext": values.says_see_note) whose note writes the result
+        with its prolactin unit ("waarde 6.200 mE/l na verdunning 1:10": values.note_reading)
+        takes that reading as its cell, read as any result cell is (the column's decimal
+        mark, a dilution's words), with a warning.  One whose note gives none stays unread
+        (unparseable_result), listed with the urgent results when a number of its note may be
+        above the urgent level (_urgent_in_notes)."""
+        notes = self.column("comments")
+        found = self.table.distinct(raw)
+        pointing = np.array([says_see_note(u) for u in found.uniques], dtype=bool)
+        self.see_note = pointing[found.codes] if len(pointing) else np.zeros(self.n, dtype=bool)
+        if notes is None or not self.see_note.any():
+            return raw
+        taken = raw.copy()
+        read: list[int] = []
+        for i in np.flatnonzero(self.see_note).tolist():
+            reading = note_reading(notes[i])
+            if reading is not None:
+                taken[i] = reading
+                read.append(i)
+        if not read:
+            return raw
+        rows = self.table.source_rows[read].tolist()
+        shown = ", ".join(str(r) for r in rows[:_NOTE_EXAMPLES])
+        more = f" and {len(rows) - _NOTE_EXAMPLES} more" if len(rows) > _NOTE_EXAMPLES else ""
+        header = self.table.headers.get("prolactin", "prolactin")
+        self.warnings.append(
+            f"column {header!r}: {len(rows)} result cell(s) pointing to the note (row(s) "
+            f"{shown}{more}, e.g. {cell_text(raw[read[0]])!r}) were read from the note, which "
+            f"writes the result with its unit (e.g. {cell_text(taken[read[0]])!r})"
+        )
+        self.cols["prolactin"] = taken
+        return taken
+
     def _warn_ambiguous_marks(
         self, raw: np.ndarray, settled: np.ndarray, export_mark: str | None = None
     ) -> None:
@@ -822,6 +862,7 @@ class _Builder:
         raw = self.column("prolactin")
         if raw is None:
             raw = np.full(self.n, "", dtype=object)
+        raw = self._results_in_notes(raw)
         decimal, settled_by = self._decimal_of(raw)
         if settled_by == "mapping":  # the mapping file's mark reads the typed numbers too
             raw = self._apply(raw, _mapped_text)
@@ -1952,6 +1993,7 @@ class _Builder:
                 detail[i] += f"; {note}: listed with the urgent results"
         self._urgent_in_brackets(reason, detail, urgent, limits)
         self._urgent_in_words(reason, detail)
+        self._urgent_in_notes(reason, detail, urgent, limits)
         # a unit on another scale (pmol/L, ng/dL, mIU/mL) is not triaged, yet a result that is
         # above the urgent level once converted is said (ng/mL at the row's factor, else the
         # default set's)
@@ -1985,6 +2027,44 @@ class _Builder:
                     f"prolactin {cell_text(raw[i])!r} says the result is above the measuring "
                     "range (or high) without its number: not triaged, listed with the urgent "
                     "results until the diluted value is known"
+                )
+
+    def _urgent_in_notes(
+        self, reason: np.ndarray, detail: np.ndarray, urgent: float, limits: Thresholds
+    ) -> None:
+        """A result cell pointing to its note ("zie opmerking") whose note gives no reading with
+        a prolactin unit (_results_in_notes) is not triaged; it is listed with the urgent results
+        when a number of the note (values.note_numbers: not a ratio, date or time, at its larger
+        reading) may be above the urgent level: in mIU/L where it or the row names that unit,
+        else in ng/mL at the largest plausible factor."""
+        notes = self.column("comments")
+        largest = limits.get("miu_per_ng_plausible_max")
+        raw = self.out["prolactin_raw"]
+        for i in np.flatnonzero((reason == "unparseable_result") & self.see_note).tolist():
+            note = notes[i] if notes is not None else None
+            detail[i] = (
+                f"prolactin {cell_text(raw[i])!r} points to the note for its result, and the "
+                + (
+                    f"note ({cell_text(note)!r}) writes no result with its prolactin unit"
+                    if isinstance(note, str) and note.strip()
+                    else "row has no note"
+                )
+                + ": not triaged (give the result with its unit in the cell)"
+            )
+            numbers = note_numbers(note)
+            row_miu = self.row_unit[i] == "mIU/L"
+            in_miu = [
+                value * info.factor * (1.0 if info.unit == "mIU/L" else largest)
+                if (info := normalise_unit(unit)) is not None
+                else value * (1.0 if row_miu else largest)
+                for value, unit in numbers
+            ]
+            if in_miu and max(in_miu) >= urgent and not self.possibly_urgent[i]:
+                self.possibly_urgent[i] = True
+                top = numbers[in_miu.index(max(in_miu))][0]
+                detail[i] += (
+                    f"; the note holds {_fmt(top)}, which may be above {_fmt(urgent)} mIU/L: "
+                    "listed with the urgent results"
                 )
 
     def _conversions_beside(
