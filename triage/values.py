@@ -3334,14 +3334,15 @@ def sex_code(cell: object) -> str | None:
     return codes.get(text)
 
 
-def hcg_positive(text: str) -> bool | None:
-    """A pregnancy test result: positive/negative words, or a quantitative hCG in IU/L.
+def hcg_positive(text: str, decimal: str | None = None) -> bool | None:
+    """A pregnancy test result: positive/negative words, or a quantitative hCG in IU/L, its
+    number read with ``decimal`` (the file's mark: "1.250" beside "136,8" is 1250).
 
     Quantitative cut-offs come from synonyms.toml [hcg]; values in between are None.
     """
     if not text.strip():
         return None
-    quantity = _parse_quantity_text(text, None)
+    quantity = _parse_quantity_text(text, decimal)
     if quantity.status == "ok" and quantity.value is not None:
         return _hcg_from_number(quantity)
     return parse_yes_no(text, strict=True)
