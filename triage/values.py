@@ -4565,10 +4565,11 @@ def parse_size_mm(cell: object, header_unit: str = "") -> float | None:
 # ------------------------------------------------------------------------------------------------
 # Dates
 # ------------------------------------------------------------------------------------------------
-_TIME = (  # after a space, T or comma (and "à", "a las", "alle", "um", "om", "at" before the
-    # hour); or a colon (SAS's DATETIME: "01MAR2015:08:30:00")
-    r"(?:(?:[ T,]+(?:(?:à|a\s+las|a\s+la|alle|um|om|at)\s+)?|:(?=\d{1,2}:\d{2}))"
-    r"(?P<H>\d{1,2})[:.h](?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
+_TIME = (  # after a space, T, comma or a spaced dash (and "à", "a las", "alle", "um", "om", "at"
+    # before the hour); or a colon (SAS's DATETIME: "01MAR2015:08:30:00").  The hour and minute
+    # apart by ":", ".", "h" or Flemish "u" ("08u30": review 23, fix168)
+    r"(?:(?:(?:\s+-\s+|[ T,]+)(?:(?:à|a\s+las|a\s+la|alle|um|om|at)\s+)?|:(?=\d{1,2}:\d{2}))"
+    r"(?P<H>\d{1,2})[:.hu](?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
     r"\s*(?P<ampm>[ap]\.?m\.?)?)?"
 )
 _ISO = re.compile(
@@ -4601,17 +4602,24 @@ _TWO_DIGIT_YEAR_PIVOT: Final = 30  # 00-30 -> 2000s, 31-99 -> 1900s (only for 2-
 
 
 # Weekday names written before a date (English, German, French, Spanish, Italian, Dutch in full;
-# English abbreviations).  "Mar" is left out: it is also March.
-_WEEKDAY = re.compile(
-    r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|"
+# English, Dutch, German and French abbreviations: "di 14/05/2024", "Mi 15.05.2024", "ven
+# 17/05/2024"), and the article of a French or Dutch date ("le 14/05/2024", "le mardi 14/05/2024",
+# "op 14/05/2024": review 23, fix168).  "Mar" is left out: it is also March.
+_WEEKDAY_NAMES: Final = (
+    r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|"
     r"mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miercoles|miércoles|jueves|viernes|"
     r"sabado|sábado|domingo|lunedi|lunedì|martedi|martedì|mercoledi|mercoledì|giovedi|giovedì|"
-    r"venerdi|venerdì|sabato|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
-    r"\.?,?\s+(?=\d)",
+    r"venerdi|venerdì|sabato|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
+    r"ma|di|wo|do|vr|za|zo|mo|mi|fr|sa|so|lun|mer|jeu|ven|sam|dim"
+)
+_WEEKDAY = re.compile(
+    rf"^(?:(?:le|op)\s+(?:(?:{_WEEKDAY_NAMES})\.?,?\s+)?|(?:{_WEEKDAY_NAMES})\.?,?\s+)(?=\d)",
     re.IGNORECASE,
 )
-_HOUR_WORD = re.compile(r"(?<=\d)\s*(?:h|hrs|uhr|u)\.?$", re.IGNORECASE)
+# an hour word after the time ("14:05 h", "14:05 Uhr"), or a Flemish LIS's closing mark
+# ("08u30'")
+_HOUR_WORD = re.compile(r"(?<=\d)\s*(?:(?:h|hrs|uhr|u)\.?|')$", re.IGNORECASE)
 
 
 def _is_dotted(match: re.Match[str]) -> bool:

@@ -2418,6 +2418,7 @@ class _Builder:
         self._day_month_ages(dated & ~too_old)
         self._same_patient_ages(given_age)
         self._implausible_dates()
+        self._unread_collection_dates(np.isnan(age))
         self._ages_at_run(np.isnan(age))
 
     def timed_series(self, reason: np.ndarray, detail: np.ndarray) -> None:
@@ -2474,6 +2475,61 @@ class _Builder:
             "sample(s) is triaged one by one (rejected as other_test; a sample that may be "
             "urgent is listed with the urgent results); a cannulation series is judged by its "
             "rested, later sample: triage that sample in a file of its own"
+        )
+
+    def _unread_collection_dates(self, no_age: np.ndarray) -> None:
+        """Rows whose age comes from the birth date alone and whose collection date is written
+        but cannot be read: the age at the sample lies between the age on 1 January of the year
+        the cell writes (else of thresholds.toml collection_date_min_year, or at birth if
+        later) and the age on the run's day, to which the engine would
+        count it.  Where that span crosses a reference stratum's age limit the row is rejected
+        (unreadable_age), as an age read two ways is (_day_month_ages): an archive's or a
+        cohort's sample years old is never judged against the run day's stratum (a girl of
+        17.4 at the sample judged with the adults' interval; review 23, fix168)."""
+        col = self.column("collected_at")
+        if col is None:
+            return
+        birth, collected = self.out["birth_date"], self.out["collected_at"]
+        written = ~self._apply(col, is_blank, bool)
+        rows = no_age & ~np.isnat(birth) & np.isnat(collected) & written & ~self.age_reject
+        if not rows.any():
+            return
+        run = np.full(self.n, np.datetime64(self._run_day(), "ns"))
+        at_run = ages_in_years(birth, run)
+        year = self._apply(col, _year_written, np.float64)
+        # 1 January of the year written, else of the first year a collection date may have
+        # (thresholds.toml collection_date_min_year): datetime64[Y] counts years from 1970
+        first = load_thresholds().get("collection_date_min_year")
+        year = np.where(np.isnan(year), first, year)
+        start = (
+            (year.astype(np.int64) - _EPOCH_YEAR).astype("datetime64[Y]").astype("datetime64[ns]")
+        )
+        start = np.where(start < birth, birth, start)
+        earliest = ages_in_years(birth, start)
+        with np.errstate(invalid="ignore"):
+            low = np.fmin(np.nan_to_num(earliest), at_run)
+            split = np.zeros(self.n, dtype=bool)
+            for limit in stratum_age_limits():
+                split |= (low < limit) & (at_run >= limit)
+        split &= rows
+        if not split.any():
+            return
+        for i in np.flatnonzero(split):
+            self.age_reject[i] = True
+            since = f"at {age_text(float(low[i]))}" if low[i] > 0 else "at any age since birth"
+            self.age_detail[i] = (
+                f"the collection date {cell_text(col[i])!r} could not be read and the age comes "
+                f"from it: counted to the day of this run it is {age_text(float(at_run[i]))}, "
+                f"but the sample may have been taken {since}, in another "
+                "reference stratum: the result is not judged against either interval (write the "
+                "date as 14/05/2024 08:30, or give the age)"
+            )
+        header = self.table.headers.get("collected_at", "collection date")
+        self.warnings.append(
+            f"column {header!r}: {int(split.sum())} row(s) whose collection date could not be "
+            "read, and whose age at the sample may lie in another reference stratum than the "
+            "age on the day of this run, were rejected (unreadable_age), not judged against the "
+            "run day's interval"
         )
 
     def _ages_at_run(self, no_age: np.ndarray) -> None:
@@ -4925,6 +4981,17 @@ def fill_grouped_identity(table: RawTable) -> list[str]:
             "the patient above: they were given no patient"
         )
     return notes
+
+
+_EPOCH_YEAR: Final = 1970  # numpy's datetime64 epoch (not a clinical number)
+# a year written in a date cell that could not be read ("14/05/2024 08u30 (corr.)")
+_A_YEAR: Final = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _year_written(cell: object) -> float:
+    """The year a date cell writes (its first four-digit 19xx/20xx), NaN where none."""
+    found = _A_YEAR.search(cell_text(cell)) if not is_blank(cell) else None
+    return float(found.group(0)) if found else math.nan
 
 
 @cache
