@@ -2079,6 +2079,7 @@ class DilutedCell:
     undiluted: Quantity | None = None
     undiluted_text: str = ""  # the undiluted reading without its words ("> 470", "150")
     text: str = ""  # the cell as written
+    diluted_reading: str = ""  # the diluted reading without its words ("8200 mIU/L")
 
     @property
     def diluted_taken(self) -> bool:
@@ -2232,20 +2233,22 @@ def _dilution_readings(
 ) -> DilutedCell | None:
     """The cell's readings as a DilutedCell (see diluted_cell)."""
     if len(readings) == 1:  # "8200 diluted", "8200, diluted 1:100"
-        kind, quantity, written, _ = readings[0]
+        kind, quantity, written, reading = readings[0]
         kinds = {kind, *said} - {""}
-        return DilutedCell(quantity, written) if kinds == {"diluted"} else None
+        if kinds != {"diluted"}:
+            return None
+        return DilutedCell(quantity, written, diluted_reading=reading)
     if len(readings) != 2 or said:
         return None
     diluted = [r for r in readings if r[0] == "diluted"]
     undiluted = [r for r in readings if r[0] != "diluted"]
     if len(diluted) != 1 or len(undiluted) != 1:
         return None
-    (_, value, written, _), (_, neat, _, neat_written) = diluted[0], undiluted[0]
+    (_, value, written, reading), (_, neat, _, neat_written) = diluted[0], undiluted[0]
     units = {normalise_unit(u) for u in (value.unit_text, neat.unit_text) if u}
     if len(units) > 1 or None in units or value.qualifier == "<":
         return None  # two units, or a diluted "<" bound beside an undiluted result: unclear
-    return DilutedCell(value, written, neat, neat_written)
+    return DilutedCell(value, written, neat, neat_written, diluted_reading=reading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -2307,6 +2310,11 @@ def note_reading(note: object) -> str | None:
             rest = _without_labels(text)
             quantity = parse_quantity(rest)
             info = normalise_unit(quantity.unit_text) if quantity.status == "ok" else None
+            if info is None:  # "292 µg/l dopo diluizione": its unit read with the words after
+                diluted = diluted_cell(rest)
+                if diluted is not None and diluted.diluted_taken:
+                    info = normalise_unit(diluted.diluted.unit_text)
+                    rest = diluted.diluted_reading
             if info is not None:
                 found.append(rest)
         if len(found) == 1:
