@@ -80,6 +80,7 @@ from triage.values import (
     parse_yes_no,
     result_status,
     says_cancelled,
+    says_see_note,
     synonyms_data,
     unit_key,
     yes_no_answer,
@@ -1160,6 +1161,8 @@ def _counted(cell: object, kind: str) -> bool:
         return False
     if kind == "quantity" and says_cancelled(cell):
         return False  # "storniert", "annulé": a cancelled result, no number to fit
+    if kind == "quantity" and says_see_note(cell):
+        return False  # "zie opmerking": the result is in the note (io/wide.py reads it there)
     return not (looks_like_unit(cell) and not any(ch.isdigit() for ch in cell))
 
 

@@ -2165,6 +2165,7 @@ class DilutedCell:
     undiluted: Quantity | None = None
     undiluted_text: str = ""  # the undiluted reading without its words ("> 470", "150")
     text: str = ""  # the cell as written
+    diluted_reading: str = ""  # the diluted reading without its words ("8200 mIU/L")
 
     @property
     def diluted_taken(self) -> bool:
@@ -2318,20 +2319,116 @@ def _dilution_readings(
 ) -> DilutedCell | None:
     """The cell's readings as a DilutedCell (see diluted_cell)."""
     if len(readings) == 1:  # "8200 diluted", "8200, diluted 1:100"
-        kind, quantity, written, _ = readings[0]
+        kind, quantity, written, reading = readings[0]
         kinds = {kind, *said} - {""}
-        return DilutedCell(quantity, written) if kinds == {"diluted"} else None
+        if kinds != {"diluted"}:
+            return None
+        return DilutedCell(quantity, written, diluted_reading=reading)
     if len(readings) != 2 or said:
         return None
     diluted = [r for r in readings if r[0] == "diluted"]
     undiluted = [r for r in readings if r[0] != "diluted"]
     if len(diluted) != 1 or len(undiluted) != 1:
         return None
-    (_, value, written, _), (_, neat, _, neat_written) = diluted[0], undiluted[0]
+    (_, value, written, reading), (_, neat, _, neat_written) = diluted[0], undiluted[0]
     units = {normalise_unit(u) for u in (value.unit_text, neat.unit_text) if u}
     if len(units) > 1 or None in units or value.qualifier == "<":
         return None  # two units, or a diluted "<" bound beside an undiluted result: unclear
-    return DilutedCell(value, written, neat, neat_written)
+    return DilutedCell(value, written, neat, neat_written, diluted_reading=reading)
+
+
+@dataclass(frozen=True, slots=True)
+class _SeeNote:
+    pointer: re.Pattern[str]  # the whole cell
+    label: re.Pattern[str]  # a leading label word of the note
+
+
+@cache
+def _see_note() -> _SeeNote:
+    table = synonyms_data()["values"]["see_note"]
+    refer, nouns = _alternation(table["refer"]), _alternation(table["nouns"])
+    words = [*table["labels"], *table["nouns"]]  # a notes column's header too
+    spelled = {*words, *map(normalise_word, words)}
+    labels = "|".join(re.escape(w) for w in sorted(spelled, key=len, reverse=True))
+    return _SeeNote(
+        re.compile(rf"(?:{refer})\s*(?:[^\s]+\s+){{0,2}}?(?:{nouns})"),
+        # matched in the note as written: each label as listed and without its accents
+        re.compile(rf"(?:{labels})(?![\w])\s*[:=]?\s*", re.IGNORECASE),
+    )
+
+
+def says_see_note(cell: object) -> bool:
+    """The (unparseable) prolactin cell gives no result but points to the row's note ("zie
+    opmerking", "see comment", "voir commentaire", "siehe Befundtext": synonyms.toml
+    [values.see_note])."""
+    if not isinstance(cell, str) or not any(ch.isalpha() for ch in cell):
+        return False
+    text = normalise_word(cell.replace("’", "'")).strip(" ()[]!*:.-")
+    return _see_note().pointer.fullmatch(text) is not None
+
+
+def _without_labels(text: str) -> str:
+    """``text`` without up to two leading label words ("waarde", "result: ", "Prolaktin
+    Ergebnis")."""
+    label = _see_note().label
+    text = text.strip()
+    for _ in range(2):
+        found = label.match(text)
+        if found is None:
+            break
+        text = text[found.end() :]
+    return text
+
+
+def note_reading(note: object) -> str | None:
+    """The part of a note to read as the row's prolactin result (the cell pointing to it:
+    says_see_note): the whole note, else the one part of it (cut at ";", "|", a line break)
+    that reads as a result cell with a prolactin unit once its leading labels are taken off
+    ("waarde 6.200 mE/l na verdunning 1:10" -> "6.200 mE/l na verdunning 1:10"); None when no
+    part or more than one does.  The part is read by the caller with the column's decimal
+    mark."""
+    if not isinstance(note, str) or not note.strip():
+        return None
+    parts = [p for p in re.split(r"\s*[;|\n]\s*", note.strip()) if p.strip()]
+    for texts in ([note.strip()], parts):
+        found = []
+        for text in texts:
+            rest = _without_labels(text)
+            quantity = parse_quantity(rest)
+            info = normalise_unit(quantity.unit_text) if quantity.status == "ok" else None
+            if info is None:  # "292 µg/l dopo diluizione": its unit read with the words after
+                diluted = diluted_cell(rest)
+                if diluted is not None and diluted.diluted_taken:
+                    info = normalise_unit(diluted.diluted.unit_text)
+                    rest = diluted.diluted_reading
+            if info is not None:
+                found.append(rest)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None  # two readings: which is the result is not clear
+    return None
+
+
+# A date or a time in a note ("14/05/2024", "2024-05-14", "08:30"): no result
+_DATE_OR_TIME: Final = re.compile(
+    r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|(?<![\d.,])\d{1,2}\s*[:hu]\s*\d{2}(?![\d.,])"
+)
+
+
+def note_numbers(note: object) -> list[tuple[float, str]]:
+    """Each number a note holds that may be a result (not a dilution ratio, a date or a time),
+    at its larger reading ("6.200": 6200), with the unit written after it ("" where none)."""
+    if not isinstance(note, str):
+        return []
+    text = _DATE_OR_TIME.sub(" ", _RATIO.sub(" ", note))
+    numbers: list[tuple[float, str]] = []
+    for found in re.finditer(r"(\d[\d.,]*)\s*([^\s\d;,|()]*)", text):
+        readings = [parse_number(found.group(1), mark) for mark in (".", ",")]
+        values = [r for r in readings if r is not None]
+        if values:
+            numbers.append((max(values), found.group(2)))
+    return numbers
 
 
 # ------------------------------------------------------------------------------------------------
@@ -3365,14 +3462,15 @@ def sex_code(cell: object) -> str | None:
     return codes.get(text)
 
 
-def hcg_positive(text: str) -> bool | None:
-    """A pregnancy test result: positive/negative words, or a quantitative hCG in IU/L.
+def hcg_positive(text: str, decimal: str | None = None) -> bool | None:
+    """A pregnancy test result: positive/negative words, or a quantitative hCG in IU/L, its
+    number read with ``decimal`` (the file's mark: "1.250" beside "136,8" is 1250).
 
     Quantitative cut-offs come from synonyms.toml [hcg]; values in between are None.
     """
     if not text.strip():
         return None
-    quantity = _parse_quantity_text(text, None)
+    quantity = _parse_quantity_text(text, decimal)
     if quantity.status == "ok" and quantity.value is not None:
         return _hcg_from_number(quantity)
     return parse_yes_no(text, strict=True)
@@ -4664,10 +4762,11 @@ def parse_size_mm(cell: object, header_unit: str = "") -> float | None:
 # ------------------------------------------------------------------------------------------------
 # Dates
 # ------------------------------------------------------------------------------------------------
-_TIME = (  # after a space, T or comma (and "à", "a las", "alle", "um", "om", "at" before the
-    # hour); or a colon (SAS's DATETIME: "01MAR2015:08:30:00")
-    r"(?:(?:[ T,]+(?:(?:à|a\s+las|a\s+la|alle|um|om|at)\s+)?|:(?=\d{1,2}:\d{2}))"
-    r"(?P<H>\d{1,2})[:.h](?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
+_TIME = (  # after a space, T, comma or a spaced dash (and "à", "a las", "alle", "um", "om", "at"
+    # before the hour); or a colon (SAS's DATETIME: "01MAR2015:08:30:00").  The hour and minute
+    # apart by ":", ".", "h" or Flemish "u" ("08u30": review 23, fix168)
+    r"(?:(?:(?:\s+-\s+|[ T,]+)(?:(?:à|a\s+las|a\s+la|alle|um|om|at)\s+)?|:(?=\d{1,2}:\d{2}))"
+    r"(?P<H>\d{1,2})[:.hu](?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
     r"\s*(?P<ampm>[ap]\.?m\.?)?)?"
 )
 _ISO = re.compile(
@@ -4700,17 +4799,24 @@ _TWO_DIGIT_YEAR_PIVOT: Final = 30  # 00-30 -> 2000s, 31-99 -> 1900s (only for 2-
 
 
 # Weekday names written before a date (English, German, French, Spanish, Italian, Dutch in full;
-# English abbreviations).  "Mar" is left out: it is also March.
-_WEEKDAY = re.compile(
-    r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|"
+# English, Dutch, German and French abbreviations: "di 14/05/2024", "Mi 15.05.2024", "ven
+# 17/05/2024"), and the article of a French or Dutch date ("le 14/05/2024", "le mardi 14/05/2024",
+# "op 14/05/2024": review 23, fix168).  "Mar" is left out: it is also March.
+_WEEKDAY_NAMES: Final = (
+    r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|"
     r"mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miercoles|miércoles|jueves|viernes|"
     r"sabado|sábado|domingo|lunedi|lunedì|martedi|martedì|mercoledi|mercoledì|giovedi|giovedì|"
-    r"venerdi|venerdì|sabato|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
-    r"\.?,?\s+(?=\d)",
+    r"venerdi|venerdì|sabato|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
+    r"ma|di|wo|do|vr|za|zo|mo|mi|fr|sa|so|lun|mer|jeu|ven|sam|dim"
+)
+_WEEKDAY = re.compile(
+    rf"^(?:(?:le|op)\s+(?:(?:{_WEEKDAY_NAMES})\.?,?\s+)?|(?:{_WEEKDAY_NAMES})\.?,?\s+)(?=\d)",
     re.IGNORECASE,
 )
-_HOUR_WORD = re.compile(r"(?<=\d)\s*(?:h|hrs|uhr|u)\.?$", re.IGNORECASE)
+# an hour word after the time ("14:05 h", "14:05 Uhr"), or a Flemish LIS's closing mark
+# ("08u30'")
+_HOUR_WORD = re.compile(r"(?<=\d)\s*(?:(?:h|hrs|uhr|u)\.?|')$", re.IGNORECASE)
 
 
 def _is_dotted(match: re.Match[str]) -> bool:

@@ -83,6 +83,7 @@ from triage.values import (
     coded_words,
     complement_percent,
     context_ranges,
+    flag_direction,
     fraction_of_one,
     hcg_positive,
     hcg_unread_unit,
@@ -509,6 +510,10 @@ class _Context:
     # each line's windows for joining a result of another collection (LabTest.join_*): days in
     # ns before and after the draw (-1: never on that side), nearest result only, its citation
     joins: _Joins | None = None
+    # the decimal mark the lines' results are read with (an hCG "1.250" beside "136,8": 1250)
+    decimal: str | None = None
+    # each line's lab flag says high (an hCG the lab flagged H is never read as negative)
+    flagged_high: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -1422,9 +1427,21 @@ def _parse_context(
         loincs=_row_loincs(table, positions[keep]),
         post_peg_high=_post_peg_limits(table, positions[keep], row_fields[keep], units, decimal),
         joins=_joins_of(used).take(inverse[keep]),  # one per test, not per line
+        decimal=decimal,
+        flagged_high=_flagged_high(table, positions[keep]),
     )
     context.lab_limits = _context_limits(table, context, decimal)
     return context, rejected
+
+
+def _flagged_high(table: RawTable, positions: np.ndarray) -> np.ndarray | None:
+    """Per context line, whether its lab flag says high ("H", "HH", "+"), None without a flag
+    column."""
+    if "lab_flag" not in table.columns:
+        return None
+    high = _per_distinct(table, "lab_flag", lambda cell: flag_direction(cell) == "high")
+    flagged: np.ndarray = high[positions].astype(bool)
+    return flagged
 
 
 def _named_notes(
@@ -2071,7 +2088,7 @@ def _apply_context(
             if unread:  # "HCG; 45000; kIU/L": said, not dropped in silence
                 warnings.append("test " + hcg_unread_warning("hCG", unread))
             _fill(frame, "hcg", fi, list(texts), "string")
-            _fill(frame, "hcg_positive", fi, [hcg_positive(str(t)) for t in texts], "boolean")
+            _fill(frame, "hcg_positive", fi, _hcg_read(context, c, warnings), "boolean")
             continue
         if name in TEXT_CONTEXT:  # joined after the row's own text, dated when of another day
             _join_text(frame, name, fi, list(rows["text"]))
@@ -2109,6 +2126,26 @@ def _apply_context(
             words = [t if v != v else None for t, v in zip(context.texts[c], values, strict=True)]
             _fill(frame, f"{name}_text", fi, words, "string")
     return frame
+
+
+def _hcg_read(context: _Context, c: np.ndarray, warnings: list[str]) -> list[object]:
+    """Whether each hCG line ``c`` says positive, its number read with the file's decimal mark
+    (values.hcg_positive); a line the lab flagged high is never read as negative (its number
+    may be written with a thousands mark the file does not show: "1.250"): not known, with a
+    warning."""
+    texts = [str(t) for t in context.texts[c]]
+    read: list[object] = [hcg_positive(t, context.decimal) for t in texts]
+    if context.flagged_high is None:
+        return read
+    high = context.flagged_high[c]
+    contradicted = [t for t, r, h in zip(texts, read, high, strict=True) if r is False and h]
+    if contradicted:
+        warnings.append(
+            f"{len(contradicted)} hCG result(s) the lab flagged high read as negative (e.g. "
+            f"{contradicted[0]!r}: a thousands mark read as a decimal one?): not taken as a "
+            "negative pregnancy test"
+        )
+    return [None if r is False and h else r for r, h in zip(read, high, strict=True)]
 
 
 # Context tests whose result is a statement in words, joined to the prolactin row's own text.

@@ -127,6 +127,8 @@ from triage.values import (
     missing_result_numbers,
     missing_result_numbers_beside,
     normalise_unit,
+    note_numbers,
+    note_reading,
     off_scale_flag,
     parse_age_years,
     parse_date,
@@ -145,6 +147,7 @@ from triage.values import (
     result_status_code,
     says_cancelled,
     says_corrected,
+    says_see_note,
     scaled_concentration,
     scaled_in_canonical,
     second_number_in_brackets,
@@ -377,6 +380,8 @@ class _Builder:
         self.n = len(table)
         # results without a unit above the urgent level whatever their unit (_reasons)
         self.possibly_urgent = np.zeros(self.n, dtype=bool)
+        # result cells pointing to the row's note for the result (_results_in_notes)
+        self.see_note = np.zeros(self.n, dtype=bool)
         self.refused_default = ""  # why --unit / the default was not applied (_written_unit)
         # rows rejected for a number in brackets written as a conversion that is none, or
         # without a unit to tell (result), and the largest of their numbers in mIU/L (those in
@@ -819,6 +824,41 @@ class _Builder:
         out: np.ndarray = np.where(rows, whole, value)
         return out, rows
 
+    def _results_in_notes(self, raw: np.ndarray) -> np.ndarray:
+        """A result cell that points to the row's note ("zie opmerking", "see comment", "voir
+        commentaire", "siehe Befundtext": values.says_see_note) whose note writes the result
+        with its prolactin unit ("waarde 6.200 mE/l na verdunning 1:10": values.note_reading)
+        takes that reading as its cell, read as any result cell is (the column's decimal
+        mark, a dilution's words), with a warning.  One whose note gives none stays unread
+        (unparseable_result), listed with the urgent results when a number of its note may be
+        above the urgent level (_urgent_in_notes)."""
+        notes = self.column("comments")
+        found = self.table.distinct(raw)
+        pointing = np.array([says_see_note(u) for u in found.uniques], dtype=bool)
+        self.see_note = pointing[found.codes] if len(pointing) else np.zeros(self.n, dtype=bool)
+        if notes is None or not self.see_note.any():
+            return raw
+        taken = raw.copy()
+        read: list[int] = []
+        for i in np.flatnonzero(self.see_note).tolist():
+            reading = note_reading(notes[i])
+            if reading is not None:
+                taken[i] = reading
+                read.append(i)
+        if not read:
+            return raw
+        rows = self.table.source_rows[read].tolist()
+        shown = ", ".join(str(r) for r in rows[:_NOTE_EXAMPLES])
+        more = f" and {len(rows) - _NOTE_EXAMPLES} more" if len(rows) > _NOTE_EXAMPLES else ""
+        header = self.table.headers.get("prolactin", "prolactin")
+        self.warnings.append(
+            f"column {header!r}: {len(rows)} result cell(s) pointing to the note (row(s) "
+            f"{shown}{more}, e.g. {cell_text(raw[read[0]])!r}) were read from the note, which "
+            f"writes the result with its unit (e.g. {cell_text(taken[read[0]])!r})"
+        )
+        self.cols["prolactin"] = taken
+        return taken
+
     def _warn_ambiguous_marks(
         self, raw: np.ndarray, settled: np.ndarray, export_mark: str | None = None
     ) -> None:
@@ -862,6 +902,7 @@ class _Builder:
         raw = self.column("prolactin")
         if raw is None:
             raw = np.full(self.n, "", dtype=object)
+        raw = self._results_in_notes(raw)
         decimal, settled_by = self._decimal_of(raw)
         if settled_by == "mapping":  # the mapping file's mark reads the typed numbers too
             raw = self._apply(raw, _mapped_text)
@@ -2053,6 +2094,7 @@ class _Builder:
                 detail[i] += f"; {note}: listed with the urgent results"
         self._urgent_in_brackets(reason, detail, urgent, limits)
         self._urgent_in_words(reason, detail)
+        self._urgent_in_notes(reason, detail, urgent, limits)
         # a unit on another scale (pmol/L, ng/dL, mIU/mL) is not triaged, yet a result that is
         # above the urgent level once converted is said (ng/mL at the row's factor, else the
         # default set's)
@@ -2086,6 +2128,44 @@ class _Builder:
                     f"prolactin {cell_text(raw[i])!r} says the result is above the measuring "
                     "range (or high) without its number: not triaged, listed with the urgent "
                     "results until the diluted value is known"
+                )
+
+    def _urgent_in_notes(
+        self, reason: np.ndarray, detail: np.ndarray, urgent: float, limits: Thresholds
+    ) -> None:
+        """A result cell pointing to its note ("zie opmerking") whose note gives no reading with
+        a prolactin unit (_results_in_notes) is not triaged; it is listed with the urgent results
+        when a number of the note (values.note_numbers: not a ratio, date or time, at its larger
+        reading) may be above the urgent level: in mIU/L where it or the row names that unit,
+        else in ng/mL at the largest plausible factor."""
+        notes = self.column("comments")
+        largest = limits.get("miu_per_ng_plausible_max")
+        raw = self.out["prolactin_raw"]
+        for i in np.flatnonzero((reason == "unparseable_result") & self.see_note).tolist():
+            note = notes[i] if notes is not None else None
+            detail[i] = (
+                f"prolactin {cell_text(raw[i])!r} points to the note for its result, and the "
+                + (
+                    f"note ({cell_text(note)!r}) writes no result with its prolactin unit"
+                    if isinstance(note, str) and note.strip()
+                    else "row has no note"
+                )
+                + ": not triaged (give the result with its unit in the cell)"
+            )
+            numbers = note_numbers(note)
+            row_miu = self.row_unit[i] == "mIU/L"
+            in_miu = [
+                value * info.factor * (1.0 if info.unit == "mIU/L" else largest)
+                if (info := normalise_unit(unit)) is not None
+                else value * (1.0 if row_miu else largest)
+                for value, unit in numbers
+            ]
+            if in_miu and max(in_miu) >= urgent and not self.possibly_urgent[i]:
+                self.possibly_urgent[i] = True
+                top = numbers[in_miu.index(max(in_miu))][0]
+                detail[i] += (
+                    f"; the note holds {_fmt(top)}, which may be above {_fmt(urgent)} mIU/L: "
+                    "listed with the urgent results"
                 )
 
     def _conversions_beside(
@@ -2446,6 +2526,7 @@ class _Builder:
         self._day_month_ages(dated & ~too_old)
         self._same_patient_ages(given_age)
         self._implausible_dates()
+        self._unread_collection_dates(np.isnan(age))
         self._ages_at_run(np.isnan(age))
 
     def timed_series(self, reason: np.ndarray, detail: np.ndarray) -> None:
@@ -2502,6 +2583,61 @@ class _Builder:
             "sample(s) is triaged one by one (rejected as other_test; a sample that may be "
             "urgent is listed with the urgent results); a cannulation series is judged by its "
             "rested, later sample: triage that sample in a file of its own"
+        )
+
+    def _unread_collection_dates(self, no_age: np.ndarray) -> None:
+        """Rows whose age comes from the birth date alone and whose collection date is written
+        but cannot be read: the age at the sample lies between the age on 1 January of the year
+        the cell writes (else of thresholds.toml collection_date_min_year, or at birth if
+        later) and the age on the run's day, to which the engine would
+        count it.  Where that span crosses a reference stratum's age limit the row is rejected
+        (unreadable_age), as an age read two ways is (_day_month_ages): an archive's or a
+        cohort's sample years old is never judged against the run day's stratum (a girl of
+        17.4 at the sample judged with the adults' interval; review 23, fix168)."""
+        col = self.column("collected_at")
+        if col is None:
+            return
+        birth, collected = self.out["birth_date"], self.out["collected_at"]
+        written = ~self._apply(col, is_blank, bool)
+        rows = no_age & ~np.isnat(birth) & np.isnat(collected) & written & ~self.age_reject
+        if not rows.any():
+            return
+        run = np.full(self.n, np.datetime64(self._run_day(), "ns"))
+        at_run = ages_in_years(birth, run)
+        year = self._apply(col, _year_written, np.float64)
+        # 1 January of the year written, else of the first year a collection date may have
+        # (thresholds.toml collection_date_min_year): datetime64[Y] counts years from 1970
+        first = load_thresholds().get("collection_date_min_year")
+        year = np.where(np.isnan(year), first, year)
+        start = (
+            (year.astype(np.int64) - _EPOCH_YEAR).astype("datetime64[Y]").astype("datetime64[ns]")
+        )
+        start = np.where(start < birth, birth, start)
+        earliest = ages_in_years(birth, start)
+        with np.errstate(invalid="ignore"):
+            low = np.fmin(np.nan_to_num(earliest), at_run)
+            split = np.zeros(self.n, dtype=bool)
+            for limit in stratum_age_limits():
+                split |= (low < limit) & (at_run >= limit)
+        split &= rows
+        if not split.any():
+            return
+        for i in np.flatnonzero(split):
+            self.age_reject[i] = True
+            since = f"at {age_text(float(low[i]))}" if low[i] > 0 else "at any age since birth"
+            self.age_detail[i] = (
+                f"the collection date {cell_text(col[i])!r} could not be read and the age comes "
+                f"from it: counted to the day of this run it is {age_text(float(at_run[i]))}, "
+                f"but the sample may have been taken {since}, in another "
+                "reference stratum: the result is not judged against either interval (write the "
+                "date as 14/05/2024 08:30, or give the age)"
+            )
+        header = self.table.headers.get("collected_at", "collection date")
+        self.warnings.append(
+            f"column {header!r}: {int(split.sum())} row(s) whose collection date could not be "
+            "read, and whose age at the sample may lie in another reference stratum than the "
+            "age on the day of this run, were rejected (unreadable_age), not judged against the "
+            "run day's interval"
         )
 
     def _ages_at_run(self, no_age: np.ndarray) -> None:
@@ -4972,6 +5108,17 @@ def fill_grouped_identity(table: RawTable) -> list[str]:
             "the patient above: they were given no patient"
         )
     return notes
+
+
+_EPOCH_YEAR: Final = 1970  # numpy's datetime64 epoch (not a clinical number)
+# a year written in a date cell that could not be read ("14/05/2024 08u30 (corr.)")
+_A_YEAR: Final = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _year_written(cell: object) -> float:
+    """The year a date cell writes (its first four-digit 19xx/20xx), NaN where none."""
+    found = _A_YEAR.search(cell_text(cell)) if not is_blank(cell) else None
+    return float(found.group(0)) if found else math.nan
 
 
 @cache
