@@ -1788,16 +1788,21 @@ def _negations(
             other = None  # stopped or ended before the other item: "… jusqu'à il y a 3 …"
         own_end = clause_end if other is None else other
         lasts = _threshold(acting[index]) if index < len(acting) and acting[index] else None
-        post_negated = next_start >= clause_end and (
-            _post_stop(_before_label(text, end, clause_end)[: own_end - end])
-            # "started methadone in the 90s": the period is when it started, not when taken
-            or _ended(text[end:own_end], lasts, started=_START_BEFORE.search(pre_part) is not None)
-            or _started_after_sample(text[end:own_end])
-            or (
-                _START_BEFORE.search(pre_part) is not None
-                and _started_after_sample("started " + text[end:own_end])
+        post_negated = (
+            next_start >= clause_end
+            and (
+                _post_stop(_before_label(text, end, clause_end)[: own_end - end])
+                # "started methadone in the 90s": the period is when it started, not when taken
+                or _ended(
+                    text[end:own_end], lasts, started=_START_BEFORE.search(pre_part) is not None
+                )
+                or _started_after_sample(text[end:own_end])
+                or (
+                    _START_BEFORE.search(pre_part) is not None
+                    and _started_after_sample("started " + text[end:own_end])
+                )
+                or (other is None and _stopped_next(text, clause_end, bounds, next_start, lasts))
             )
-            or (other is None and _stopped_next(text, clause_end, bounds, next_start, lasts))
         )
         in_label = any(low <= start < high for low, high in labelled)
         answered_no = (
