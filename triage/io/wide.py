@@ -2588,7 +2588,8 @@ class _Builder:
     def _unread_collection_dates(self, no_age: np.ndarray) -> None:
         """Rows whose age comes from the birth date alone and whose collection date is written
         but cannot be read: the age at the sample lies between the age on 1 January of the year
-        the cell writes (else of thresholds.toml collection_date_min_year, or at birth if
+        the cell writes (else of the earliest date the column gives in other rows, else of
+        thresholds.toml collection_date_min_year; or at birth if
         later) and the age on the run's day, to which the engine would
         count it.  Where that span crosses a reference stratum's age limit the row is rejected
         (unreadable_age), as an age read two ways is (_day_month_ages): an archive's or a
@@ -2605,9 +2606,16 @@ class _Builder:
         run = np.full(self.n, np.datetime64(self._run_day(), "ns"))
         at_run = ages_in_years(birth, run)
         year = self._apply(col, _year_written, np.float64)
-        # 1 January of the year written, else of the first year a collection date may have
-        # (thresholds.toml collection_date_min_year): datetime64[Y] counts years from 1970
-        first = load_thresholds().get("collection_date_min_year")
+        # 1 January of the year written, else of the earliest collection date the column
+        # gives in other rows (an export's samples span its months, not decades), else of the
+        # first year a collection date may have (thresholds.toml collection_date_min_year):
+        # datetime64[Y] counts years from 1970
+        dated = collected[~np.isnat(collected)]
+        first = (
+            float(dated.min().astype("datetime64[Y]").astype(np.int64) + _EPOCH_YEAR)
+            if len(dated)
+            else load_thresholds().get("collection_date_min_year")
+        )
         year = np.where(np.isnan(year), first, year)
         start = (
             (year.astype(np.int64) - _EPOCH_YEAR).astype("datetime64[Y]").astype("datetime64[ns]")
