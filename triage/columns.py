@@ -2951,16 +2951,24 @@ def named_finding(header: str) -> NamedFinding | None:
 
 
 def is_yes_no_column(
-    cells: Iterable[object], codes: Mapping[str, bool] | None = None, unknown: Collection[str] = ()
+    cells: Iterable[object],
+    codes: Mapping[str, bool] | None = None,
+    unknown: Collection[str] = (),
+    *,
+    some_text: bool = False,
 ) -> bool:
     """The column's sampled cells are all yes/no answers (1/0, TRUE/FALSE, ja/nein, oui/non,
     sí/no, sì/no, nee, x, "1 - Yes", or the header's own ``codes``), at least one a yes or a no;
     blanks, placeholders and "unknown" words say nothing.  A form's unknown codes ("0/1/9":
     values.is_unknown_code; ``unknown``, the header's) count only beside a yes: a column of 0
-    and 9 alone may be sizes or counts."""
+    and 9 alone may be sizes or counts.  ``some_text``: a free-text field's column, whose cells
+    that are no answer are kept as written, is one while its answers outnumber them (one unread
+    cell never turns the column's other "ja" into unread text)."""
     listed = list(cells)
     answers = [yes_no_answer(c, codes, unknown) for c in listed]
-    if any(a == NOT_AN_ANSWER for a in answers) or not any(isinstance(a, bool) for a in answers):
+    given = sum(isinstance(a, bool) for a in answers)
+    unread = sum(a == NOT_AN_ANSWER for a in answers)
+    if not given or unread >= (given if some_text else 1):
         return False
     coded = any(
         a is None and is_unknown_code(c) and code_text(c).strip() not in unknown
@@ -3020,7 +3028,7 @@ def _answer_fields(
             continue
         header = match.headers[col]
         cells = samples.get(col, ())
-        if not is_yes_no_column(cells, *column_flag_codes(header, cells, name)):
+        if not is_yes_no_column(cells, *column_flag_codes(header, cells, name), some_text=True):
             continue
         words = finding_words(header)
         match.answer_fields[name] = words if names_a_finding(words, name) else ""

@@ -44,6 +44,7 @@ EMERGENCY_CUES: Final = {
 }
 BLURRED_VISION_CUE: Final = "blurred_vision"  # cues.toml: a red flag only beside a raised result
 RED_FLAG_CUE: Final = "red_flag"
+SELLAR_SIGN_CUE: Final = "sellar_sign"
 # cues.toml: a headache in any words, a mass symptom (clinical-reference §5, §8)
 HEADACHE_CUE: Final = "headache"
 
@@ -509,6 +510,7 @@ class RowContext:
         # which apoplexy often leaves normal or low: clinical-reference §5, §8).
         if hit_map:
             hit_map = self.hit_map = self._without_dated_apoplexy_signs(hit_map)
+            hit_map = self.hit_map = self._without_dated_red_flags(hit_map)
         if not (hit_map and hit_map.get("red_flag")):
             central = self._central_hypothyroidism()
             if central is not None:  # read as the words "central hypothyroidism" are
@@ -528,7 +530,7 @@ class RowContext:
         # a prolactin that is not raised it is no red flag (clinical-reference §8 names visual
         # field loss and a sudden severe headache), so "blurred vision, headache" stays quiet.
         alone = self.mass_effect_flag is None and not self.lesion.present
-        found = hit_map.get("sellar_sign") if alone and hit_map else None
+        found = hit_map.get(SELLAR_SIGN_CUE) if alone and hit_map else None
         red = hit_map.get("red_flag") if hit_map else None
         blurred_only = bool(red) and all(hit.cue == BLURRED_VISION_CUE for hit in red or ())
         sign = found[0] if found else (flag if alone and not blurred_only else None)
@@ -652,6 +654,22 @@ class RowContext:
             for name, hits in hit_map.items()
             if name not in stale
         }
+        return MappingProxyType({name: hits for name, hits in kept.items() if hits})
+
+    def _without_dated_red_flags(self, hit_map: Hits) -> Hits:
+        """`hit_map` without the red flags and sellar signs that are all episodes dated in a
+        year before the sample's ("dubbelzien in 2015", "diplopia in 2015", "ooit dubbelzien
+        (2015)": cue dated_episode right after each; not "since 2015", nor "in 2015, now
+        again"), in every cue they count for: a past symptom is no mass effect now."""
+        stale = {
+            hit
+            for cue in (RED_FLAG_CUE, SELLAR_SIGN_CUE)
+            if hit_map.get(cue) and self.current_hit(cue) is None
+            for hit in hit_map[cue]
+        }
+        if not stale:
+            return hit_map
+        kept = {name: tuple(h for h in hits if h not in stale) for name, hits in hit_map.items()}
         return MappingProxyType({name: hits for name, hits in kept.items() if hits})
 
     def _central_hypothyroidism(self) -> CueHit | None:
