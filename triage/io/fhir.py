@@ -209,14 +209,41 @@ _SNIFF_BYTES: Final = 4096
 
 
 def sniff(data: bytes, suffix: str) -> bool:
-    """JSON whose resourceType is Bundle (looked for in the first few KB)."""
+    """JSON whose resourceType is Bundle (looked for in the first few KB), or FHIR Bulk Data
+    NDJSON: a first line that is a whole JSON resource (Observation.ndjson, Patient.ndjson)."""
     try:
         head = data[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
         if not head.startswith(b"{"):
             return False
-        return re.search(rb'"resourceType"\s*:\s*"Bundle"', head) is not None
+        if re.search(rb'"resourceType"\s*:\s*"Bundle"', head) is not None:
+            return True
+        first = data.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+        return isinstance(_resource_line(first), dict)
     except Exception:
         return False
+
+
+def _resource_line(line: bytes | str) -> dict[str, Any] | None:
+    """One line of FHIR NDJSON as its resource (a JSON object with a resourceType), else None."""
+    try:
+        found = json.loads(line)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) and _text(found.get("resourceType")) else None
+
+
+def _ndjson_bundle(text: str) -> dict[str, Any] | None:
+    """FHIR Bulk Data NDJSON (one resource a line) as the collection Bundle of its resources,
+    None when a line is no resource (then the file is no NDJSON)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    resources = [_resource_line(line) for line in lines]
+    if len(lines) < 2 or any(r is None for r in resources):
+        return None
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": r} for r in resources],
+    }
 
 
 def _text(value: object) -> str:
@@ -1092,12 +1119,20 @@ def _absent_reason(resource: Mapping[str, Any]) -> str:
 
 def bundle_grid(name: str, data: bytes) -> BundleGrid:
     """The grid of a Bundle (BundleGrid)."""
+    bundle: object = None
+    problem = ""
     try:
-        bundle = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        text = data.decode("utf-8-sig")
+        bundle = json.loads(text)
+    except UnicodeDecodeError as exc:
+        problem = str(exc)
+    except ValueError as exc:
+        bundle = _ndjson_bundle(text)  # FHIR Bulk Data: one resource a line
+        problem = "" if bundle is not None else str(exc)
+    if problem:
         raise InputFileError(
             name,
-            f"not a FHIR JSON file: the JSON cannot be read ({exc})",
+            f"not a FHIR JSON file: the JSON cannot be read ({problem})",
             code="unsupported",
         ) from None
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
