@@ -56,7 +56,7 @@ from triage.batch_defaults import (
 )
 from triage.faults import checkpoint
 from triage.io.atomic import atomic_write_bytes, ensure_private_dir, file_mode, fsync_dir
-from triage.io.formats import SUPPORTED_EXTENSIONS
+from triage.io.formats import SUPPORTED_EXTENSIONS, told_by_content
 from triage.io.readers import display_name, is_hidden_name
 from triage.isolate import IsolatedFailure, run_isolated
 from triage.ledger import Entry, Ledger, LedgerUnwritableError
@@ -354,7 +354,8 @@ class _Run:
         fails ...) fails that file only, and the run goes on with the next."""
         name = shown(path.name)
         try:
-            if Path(path.name).suffix.lower() not in SUPPORTED_EXTENSIONS:
+            suffix = Path(path.name).suffix.lower()
+            if suffix not in SUPPORTED_EXTENSIONS and not told_by_content(path):
                 return self._unsupported(path, name)
             return self._one(path)
         except LedgerUnwritableError as exc:  # the surroundings: the file waits, none is tried

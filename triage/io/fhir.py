@@ -20,6 +20,13 @@ that the existing pipeline does the rest (triage.io.long):
   matcher's timing rules (a drug stopped within its acting days still counts); one this tool
   wrote (one per drug of a medications cell, each with the cell in a note "Medication list as
   written: ...") gives that cell once, whatever its status;
+- ``MedicationAdministration`` / ``MedicationDispense`` are read as statements too (a dispense
+  handed over: taken from then; an administration: given at its time), and the time of each is
+  its effectivePeriod, else its effectiveDateTime, a dosage's boundsPeriod, the validityPeriod,
+  authoredOn or whenHandedOver (_medication_period): a drug started after the sample is left out;
+- ``ServiceRequest`` (reasonCode, reasonReference, supportingInfo, note), ``Procedure`` (code,
+  reasonCode), ``ClinicalImpression`` and ``DiagnosticReport`` (conclusion, conclusionCode) state
+  the patient's context as Conditions do, from their time on (_context_conditions);
 - an Observation without specimen and effective time (a TSH, eGFR, hCG) joins its patient's
   prolactin result by subject when the patient has one collection in the file (triage.io.long);
 - ``Condition`` of the patient (not resolved / inactive / refuted) -> ``comments`` (its text; a
@@ -208,14 +215,41 @@ _SNIFF_BYTES: Final = 4096
 
 
 def sniff(data: bytes, suffix: str) -> bool:
-    """JSON whose resourceType is Bundle (looked for in the first few KB)."""
+    """JSON whose resourceType is Bundle (looked for in the first few KB), or FHIR Bulk Data
+    NDJSON: a first line that is a whole JSON resource (Observation.ndjson, Patient.ndjson)."""
     try:
         head = data[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
         if not head.startswith(b"{"):
             return False
-        return re.search(rb'"resourceType"\s*:\s*"Bundle"', head) is not None
+        if re.search(rb'"resourceType"\s*:\s*"Bundle"', head) is not None:
+            return True
+        first = data.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+        return isinstance(_resource_line(first), dict)
     except Exception:
         return False
+
+
+def _resource_line(line: bytes | str) -> dict[str, Any] | None:
+    """One line of FHIR NDJSON as its resource (a JSON object with a resourceType), else None."""
+    try:
+        found = json.loads(line)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) and _text(found.get("resourceType")) else None
+
+
+def _ndjson_bundle(text: str) -> dict[str, Any] | None:
+    """FHIR Bulk Data NDJSON (one resource a line) as the collection Bundle of its resources,
+    None when a line is no resource (then the file is no NDJSON)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    resources = [_resource_line(line) for line in lines]
+    if len(lines) < 2 or any(r is None for r in resources):
+        return None
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": r} for r in resources],
+    }
 
 
 def _text(value: object) -> str:
@@ -564,6 +598,63 @@ def _period_timing(period: object, sample: tuple[str, str]) -> str:
     return ""
 
 
+# the resources naming a drug the patient takes, was given or was handed, read as a
+# MedicationStatement is; the status of each that reads otherwise, as a MedicationStatement's (a
+# dispense completed or under way was handed over: taken from then on; one in preparation not
+# yet; an administration under way is taken, one not done never was)
+_MEDICATION_KINDS: Final = (
+    "MedicationStatement",
+    "MedicationRequest",
+    "MedicationAdministration",
+    "MedicationDispense",
+)
+_AS_STATEMENT_STATUS: Final[dict[tuple[str, str], str]] = {
+    ("MedicationDispense", "completed"): "active",
+    ("MedicationDispense", "in-progress"): "active",
+    ("MedicationDispense", "preparation"): "intended",
+    ("MedicationDispense", "declined"): "not-taken",
+    ("MedicationAdministration", "in-progress"): "active",
+    ("MedicationAdministration", "not-done"): "not-taken",
+    ("MedicationAdministration", "completed"): "active",
+}
+
+
+def _medication_period(resource: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """When a medication resource says the drug was taken, as a period (start, end) that
+    ``_period_timing`` places against the sample: effectivePeriod; else an effectiveDateTime (a
+    statement's: taken from then; an administration's: given then, start and end); else the
+    start of a dosage's timing.repeat.boundsPeriod, of the dispenseRequest's validityPeriod, the
+    authoredOn of a request or the whenHandedOver / whenPrepared of a dispense (the drug is
+    taken no earlier), with the boundsPeriod's end.  Before, only effectivePeriod was read: a
+    drug prescribed or started after the sample explained it."""
+    period = resource.get("effectivePeriod")
+    if isinstance(period, Mapping):
+        return period
+    given = _text(resource.get("effectiveDateTime"))
+    if given and resource.get("resourceType") == "MedicationAdministration":
+        return {"start": given, "end": given}
+    bounds: Mapping[str, Any] = {}
+    for dosage in [*_list(resource.get("dosageInstruction")), *_list(resource.get("dosage"))]:
+        timing = dosage.get("timing") if isinstance(dosage, Mapping) else None
+        repeat = timing.get("repeat") if isinstance(timing, Mapping) else None
+        found = repeat.get("boundsPeriod") if isinstance(repeat, Mapping) else None
+        if isinstance(found, Mapping):
+            bounds = found
+            break
+    dispense = resource.get("dispenseRequest")
+    validity = dispense.get("validityPeriod") if isinstance(dispense, Mapping) else None
+    starts = [
+        given,
+        _text(bounds.get("start")),
+        _text(validity.get("start")) if isinstance(validity, Mapping) else "",
+        *(_text(resource.get(key)) for key in ("authoredOn", "whenHandedOver", "whenPrepared")),
+    ]
+    start = next((when for when in starts if when), "")
+    if not start and not bounds.get("end"):
+        return None
+    return {"start": start, "end": bounds.get("end")}
+
+
 def _medications_at(statements: list[tuple[str, object, str]], collected: str) -> list[str]:
     """The texts of the patient's MedicationStatements / MedicationRequests (status, period, text)
     in effect when the sample was taken: one whose period starts after the sample is left out
@@ -658,6 +749,77 @@ def _conditions_at(
         if text and text not in notes:
             notes.append(text)
     return notes, cells
+
+
+# The resources holding the patient's clinical context besides Conditions (FHIR's OBR-13
+# clinical information and OBR-31 reason for study, which the HL7 reader reads): each is read
+# as the Conditions it states, so that its words go where a Condition's go (comments, a
+# pregnancy to pregnant ...) and stand from its time on.  Before, they were only counted as
+# "resources not used": a visual field defect in a ServiceRequest's reason, a dialysis
+# Procedure, were lost and the result was "unexplained".
+_CONTEXT_KINDS: Final = ("ServiceRequest", "Procedure", "ClinicalImpression", "DiagnosticReport")
+# the statuses of such a resource that say nothing of the patient: recorded in error, a
+# procedure not done or not begun
+_CONTEXT_VOID: Final = frozenset({"entered-in-error", "not-done", "preparation"})
+# the elements naming what a context resource states, as concepts, texts or references
+_CONTEXT_CONCEPTS: Final = ("code", "reasonCode", "conclusionCode")
+_CONTEXT_TEXTS: Final = ("description", "summary", "conclusion")
+_CONTEXT_REFERENCES: Final = ("reasonReference", "supportingInfo")
+
+
+def _context_conditions(resource: Mapping[str, Any], index: _Index) -> list[Mapping[str, Any]]:
+    """What a ServiceRequest, Procedure, ClinicalImpression or DiagnosticReport states of its
+    patient, as Conditions with its time as their onset (one later than the sample is left out,
+    _conditions_at): a Procedure's code (dialysis, a kidney transplant: lasting once done) and
+    the reasonCode, conclusion and conclusionCode, description, summary, findings and notes of
+    each; the Conditions its reasonReference and supportingInfo name (else their display).  A
+    ServiceRequest's time is the day it was authored (the order before its sample); a
+    ServiceRequest's own code is the test ordered, never the patient's state."""
+    kind = _text(resource.get("resourceType"))
+    if _text(resource.get("status")) in _CONTEXT_VOID:
+        return []
+    performed = resource.get("performedPeriod")
+    onset = (
+        _effective(resource)
+        or _text(resource.get("performedDateTime"))
+        or (_text(performed.get("start")) if isinstance(performed, Mapping) else "")
+        or _text(resource.get("authoredOn"))[: len("YYYY-MM-DD")]
+    )
+    concepts: list[object] = [
+        concept
+        for key in _CONTEXT_CONCEPTS
+        if key != "code" or kind == "Procedure"
+        for concept in (_list(resource.get(key)) or [resource.get(key)])
+    ]
+    concepts += [{"text": resource.get(key)} for key in _CONTEXT_TEXTS]
+    concepts += [
+        {"text": n.get("text")} for n in _list(resource.get("note")) if isinstance(n, Mapping)
+    ]
+    references = [r for key in _CONTEXT_REFERENCES for r in _list(resource.get(key))]
+    for finding in _list(resource.get("finding")):
+        if isinstance(finding, Mapping):
+            concepts.append(finding.get("itemCodeableConcept"))
+            references.append(finding.get("itemReference"))
+    named: list[Mapping[str, Any]] = []
+    for reference in references:
+        if not isinstance(reference, Mapping):
+            continue
+        target_ref = _text(reference.get("reference"))
+        target = (
+            _contained(resource, target_ref)
+            if target_ref.startswith("#")
+            else index.get(target_ref)
+        )
+        if target is not None and target.get("resourceType") == "Condition":
+            named.append(target)
+        elif target is None:
+            concepts.append({"text": reference.get("display")})
+    said = [
+        {"resourceType": "Condition", "code": concept, "onsetDateTime": onset}
+        for concept in concepts
+        if _concept_text(concept)
+    ]
+    return [*said, *named]
 
 
 def _medication(resource: Mapping[str, Any], index: _Index) -> str:
@@ -995,12 +1157,20 @@ def _absent_reason(resource: Mapping[str, Any]) -> str:
 
 def bundle_grid(name: str, data: bytes) -> BundleGrid:
     """The grid of a Bundle (BundleGrid)."""
+    bundle: object = None
+    problem = ""
     try:
-        bundle = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        text = data.decode("utf-8-sig")
+        bundle = json.loads(text)
+    except UnicodeDecodeError as exc:
+        problem = str(exc)
+    except ValueError as exc:
+        bundle = _ndjson_bundle(text)  # FHIR Bulk Data: one resource a line
+        problem = "" if bundle is not None else str(exc)
+    if problem:
         raise InputFileError(
             name,
-            f"not a FHIR JSON file: the JSON cannot be read ({exc})",
+            f"not a FHIR JSON file: the JSON cannot be read ({problem})",
             code="unsupported",
         ) from None
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
@@ -1025,24 +1195,35 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
         if not isinstance(resource, Mapping):
             continue
         kind = _text(resource.get("resourceType"))
-        if kind in ("MedicationStatement", "MedicationRequest"):
-            who = index.key(_subject_key(resource) or _subject_key(resource, "patient"))
-            status = _text(resource.get("status"))
+        who = index.key(_subject_key(resource) or _subject_key(resource, "patient"))
+        if kind in _MEDICATION_KINDS:
+            status = _AS_STATEMENT_STATUS.get((kind, _text(resource.get("status"))), "")
+            status = status or _text(resource.get("status"))
             text = _medication(resource, index)
             listed = _list_as_written(resource)
             if who and listed:  # one this tool wrote: the medications cell, read as written
                 meds.setdefault(who, []).append(("active", None, listed))
             elif who and text:
-                meds.setdefault(who, []).append((status, resource.get("effectivePeriod"), text))
-        elif kind == "Condition":
-            who = index.key(_subject_key(resource) or _subject_key(resource, "patient"))
+                meds.setdefault(who, []).append((status, _medication_period(resource), text))
+        elif kind == "Condition" or kind in _CONTEXT_KINDS:
+            stated = [resource] if kind == "Condition" else _context_conditions(resource, index)
             if who:
-                conditions.setdefault(who, []).append(resource)
-                if _certainty(resource) == DOUBTED:  # not read (_condition): named
-                    doubted.append(_concept_words(resource.get("code"), diagnosis=True))
-                elif unread := _unread_code(resource.get("code")):
-                    unread_codes.append(unread)
-        elif kind not in ("Observation", "Patient", "Medication", "Specimen", *_HOLDERS):
+                conditions.setdefault(who, []).extend(stated)
+                for stated_one in stated:
+                    if _certainty(stated_one) == DOUBTED:  # not read (_condition): named
+                        doubted.append(_concept_words(stated_one.get("code"), diagnosis=True))
+                    elif unread := _unread_code(stated_one.get("code")):
+                        unread_codes.append(unread)
+        if kind not in (
+            "Observation",
+            "Patient",
+            "Medication",
+            "Specimen",
+            "Condition",
+            *_MEDICATION_KINDS,
+            *_CONTEXT_KINDS,
+            *_HOLDERS,
+        ):
             skipped[kind or "(no resourceType)"] = skipped.get(kind or "(no resourceType)", 0) + 1
     if skipped:
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(skipped.items()))

@@ -37,7 +37,7 @@ from triage.columns import (
 )
 from triage.io.delimited import check_field_counts
 from triage.io.drug_columns import join_drug_columns
-from triage.io.formats import SUPPORTED_EXTENSIONS, open_input
+from triage.io.formats import SUPPORTED_EXTENSIONS, open_input, told_by_content
 from triage.io.layout import (
     SAMPLE_ROWS,
     TITLE_UNIT_ROWS,
@@ -1000,8 +1000,10 @@ def _is_candidate(path: Path) -> bool:
     if is_hidden_name(path.name):
         return False
     suffix = path.suffix.lower()
-    if not path.is_file() or suffix not in SUPPORTED_EXTENSIONS:
+    if not path.is_file():
         return False
+    if suffix not in SUPPORTED_EXTENSIONS:  # an HL7 or FHIR file whatever its name
+        return told_by_content(path)
     return suffix not in _SIDECAR_SUFFIXES or _holds_results(path)
 
 

@@ -9,7 +9,8 @@ A format is a module with four names (``InputFormat``):
 - ``open(name, data, suffix, limits) -> Workbook``: the file as sheets of rows of cells, or
   ``InputFileError`` (``name`` is the file name to show).
 
-``open_input`` refuses a suffix no format owns, then opens the file with the first format of
+``open_input`` refuses a suffix no format owns unless a format of ``CONTENT_FORMATS`` (HL7,
+FHIR) recognises the content, then opens the file with the first format of
 ``FORMATS`` whose ``sniff`` says yes, else with the first one owning the suffix (its ``open``
 names what is wrong).  Adding a format is adding its module and one line to ``FORMATS``;
 ``SUPPORTED_EXTENSIONS`` (folders, the batch inbox, the CLI help) follows from it.  Delimited
@@ -65,6 +66,30 @@ FOREIGN_FILES: Final[tuple[tuple[bytes, str], ...]] = (
 
 SUPPORTED_EXTENSIONS: Final[frozenset[str]] = frozenset(s for f in FORMATS for s in f.SUFFIXES)
 
+# Formats told by their content alone, read whatever the file is named: an interface engine
+# writes HL7 as .oru, .msg, .dat, .out or with no extension (a file whose first segment is MSH,
+# FHS or BHS is HL7 whatever its name), FHIR Bulk Data writes .ndjson, a Bundle may be .fhir.
+# Before, such a file was refused by its name (a folder run skipped it with exit 0).
+CONTENT_FORMATS: Final[tuple[InputFormat, ...]] = (hl7, fhir)
+# how much of a file the content formats need to recognise it
+_HEAD_BYTES: Final = 65_536
+
+
+def content_format(data: bytes) -> InputFormat | None:
+    """The format of CONTENT_FORMATS that recognises ``data`` (whatever its name), else None."""
+    return next((fmt for fmt in CONTENT_FORMATS if fmt.sniff(data, "")), None)
+
+
+def told_by_content(path: Path) -> bool:
+    """Whether the file at ``path`` is one a content format recognises by its first bytes (a
+    folder's or the batch inbox's file whose name no format owns); False when unreadable."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except OSError:
+        return False
+    return content_format(head) is not None
+
 
 def foreign_kind(data: bytes) -> str | None:
     """What a file that is no export of any format is, by its first bytes (FOREIGN_FILES) or
@@ -98,7 +123,7 @@ def open_input(
     name = name if name is not None else display_name(path)
     limits = limits or InputLimits()
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_EXTENSIONS:
+    if suffix not in SUPPORTED_EXTENSIONS and content_format(data) is None:
         expected = f"unsupported file type {suffix or '(none)'!r} (expected {supported_types()})"
         foreign = foreign_kind(data)
         if foreign is not None:  # and what it is, when its content says (a .pdf, a .docx)
@@ -118,10 +143,13 @@ def open_input(
 
 
 __all__ = [
+    "CONTENT_FORMATS",
     "FORMATS",
     "SUPPORTED_EXTENSIONS",
     "InputFormat",
     "choose_format",
+    "content_format",
     "open_input",
     "supported_types",
+    "told_by_content",
 ]
