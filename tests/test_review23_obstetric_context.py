@@ -1,0 +1,107 @@
+"""Review 23 (obstetrics / fertility / IVF clinic, Spain and France): obstetric context.
+
+* Spanish and French gestational-age headers ("Semanas gestación", "Semanas embarazo", "EG",
+  "EG (semanas)", "AG", "AG (SA)", "Terme en SA") were not mapped to the gestation: a pregnancy
+  at 30 weeks was judged against the whole-pregnancy interval and called urgent (contract §2: any
+  common synonym; clinical-reference §2.1: term values ~100-600 ng/mL);
+* an LMP date written with dashes, after "le"/"el", or with the month as a word, a conception
+  date (DDG, +2 weeks) and an embryo transfer date (+2 weeks and the embryo's age; ACOG CO 700)
+  were not read, so the gestation was lost.
+
+Synthetic patients only; through the public pipeline, one CSV per test, one row a phrasing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pipeline_helpers import csv_quoted, triage_csv_warned
+
+T3 = "default:pregnant_t3"
+
+
+def _table(
+    header: list[str],
+    rows: list[dict[str, str]],
+    *,
+    prolactin: str = "300",
+    sex: str = "F",
+    sample: str = "2026-11-02",
+) -> str:
+    """A wide CSV: one row per {column: cell}, patients of 31 (sex `sex`)."""
+    head = ["patient_id", "sex", "age", "prolactin (ng/mL)", "collected", *header]
+    lines = [",".join(head)]
+    for i, filled in enumerate(rows):
+        row = [f"P{i}", sex, "31", prolactin, sample]
+        row += [csv_quoted(filled[h]) if h in filled else "" for h in header]
+        lines.append(",".join(row))
+    return "\n".join(lines) + "\n"
+
+
+def _run(tmp_path: Path, text: str) -> list[pd.Series]:
+    out, _ = triage_csv_warned(tmp_path, text)
+    return [out.loc[f"P{i}"] for i in range(len(out))]
+
+
+def _codes(row: pd.Series, key: str) -> list[str]:
+    return [item["code"] for item in row[key]]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Semanas gestación",
+        "Sem. gestación",
+        "Semanas embarazo",
+        "EG",
+        "EG (semanas)",
+        "EG (sem)",
+        "AG",
+        "AG (SA)",
+        "Terme en SA",
+        "Semaines grossesse",
+    ],
+)
+def test_spanish_and_french_gestation_headers_give_the_third_trimester(
+    tmp_path: Path, header: str
+) -> None:
+    text = _table(["Embarazo", header], [{"Embarazo": "Sí", header: "30"}, {header: "30+2"}])
+    for row in _run(tmp_path, text):
+        assert row["reference_stratum"] == T3, (header, row["reference_stratum"])
+        assert row["status"] == "normal"
+        assert row["priority"] == "none"
+        assert "prolactinoma_suspected" not in _codes(row, "factor_details")
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "gestante, FUR 01-04-2026",
+        "grossesse, DDR 01-04-2026",
+        "enceinte - DDR le 01/04/2026",
+        "embarazada, FUR el 01/04/2026",
+        "enceinte, DDR 1er avril 2026",
+        "embarazada, FUR 1 de abril de 2026",
+        "pregnant, LMP on 1 April 2026",
+        "embarazo, FUM: 01-04-2026",
+        "grossesse, DDG 15/04/2026",
+        "embarazo por FIV, transferencia 15/04/2026",
+        "gestante tras FIV, TEC 10/04/2026 (blasto D5)",
+        "grossesse FIV, transfert J5 le 10/04/2026",
+    ],
+)
+def test_lmp_conception_and_transfer_dates_give_the_gestation(tmp_path: Path, note: str) -> None:
+    (row,) = _run(tmp_path, _table(["comments"], [{"comments": note}]))
+    assert row["reference_stratum"] == T3, (note, row["reference_stratum"])
+    assert row["status"] == "normal"
+    assert row["priority"] == "none"
+
+
+def test_a_transfer_alone_is_no_confirmed_pregnancy(tmp_path: Path) -> None:
+    """A transfer date says how old a pregnancy would be, not that there is one: the test is
+    still asked for (as IVF alone)."""
+    (row,) = _run(tmp_path, _table(["comments"], [{"comments": "FET 15/04/2026 (blasto D5)"}]))
+    assert row["reference_stratum"] != T3
+    assert "pregnancy_test" in _codes(row, "suggestion_details")
