@@ -105,3 +105,87 @@ def test_a_transfer_alone_is_no_confirmed_pregnancy(tmp_path: Path) -> None:
     (row,) = _run(tmp_path, _table(["comments"], [{"comments": "FET 15/04/2026 (blasto D5)"}]))
     assert row["reference_stratum"] != T3
     assert "pregnancy_test" in _codes(row, "suggestion_details")
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "césarienne J3",
+        "accouchement J3",
+        "post-césarienne J3",
+        "post-cesárea día 3",
+        "3 días post-cesárea",
+        "3 days after C-section",
+        "3 jours après césarienne",
+        "puérpera día 3",
+        "parto eutócico hace 3 días",
+        "parto vaginal hace 4 días",
+        "AVB J2",
+        "accouchée J4",
+        "PP J5",
+        "2º día puerperio",
+        "post-parto día 3",
+    ],
+)
+def test_days_after_the_delivery_word_give_the_first_postpartum_week(
+    tmp_path: Path, note: str
+) -> None:
+    """Prolactin is back to non-pregnant levels only by about day 7 (clinical-reference §2.1):
+    the first week after delivery is judged against postpartum_week1, with no pregnancy test."""
+    (row,) = _run(tmp_path, _table(["comments"], [{"comments": note}], prolactin="150"))
+    assert row["reference_stratum"] == "default:postpartum_week1", (note, row["reference_stratum"])
+    assert row["status"] == "normal"
+    assert row["priority"] == "none"
+    assert "pregnancy_test" not in _codes(row, "suggestion_details")
+
+
+def test_puerpera_alone_is_a_postpartum_woman(tmp_path: Path) -> None:
+    """ "puérpera" (a woman in the puerperium) without its day: the postpartum state, as
+    "postpartum" alone, never a new hyperprolactinaemia to work up as a prolactinoma."""
+    (row,) = _run(tmp_path, _table(["comments"], [{"comments": "puérpera"}], prolactin="150"))
+    codes = _codes(row, "factor_details")
+    assert "lactation" in codes
+    assert "prolactinoma_suspected" not in codes
+    assert "pregnancy_test" not in _codes(row, "suggestion_details")
+
+
+@pytest.mark.parametrize(
+    "drug",
+    [
+        "cabergoline 0,5 mg/j x 8 j (prévention SHO)",
+        "cabergolina 0,5 mg/día 8 días para prevención de hiperestimulación ovárica",
+        "Dostinex 1 mg dose unique (inhibition de la lactation)",
+        "cabergoline 0.5 mg daily for OHSS prevention",
+        "Dostinex (SHO)",
+        "cabergolina tras punción (riesgo SHO)",
+        "bromocriptine pour inhibition de lactation",
+        "Parlodel para cortar la leche",
+        "Abstillen mit Dostinex",
+        "cabergoline for acromegaly",
+        "cabergoline (Parkinson)",
+    ],
+)
+def test_an_agonist_for_another_purpose_is_no_treated_hyperprolactinaemia(
+    tmp_path: Path, drug: str
+) -> None:
+    """A dopamine agonist given to prevent OHSS, to stop lactation or for another disease treats
+    no known hyperprolactinaemia: no such factor, the secondary-cause work-up kept
+    (clinical-reference §1.4), the masking caution (§8) kept."""
+    (row,) = _run(tmp_path, _table(["medications"], [{"medications": drug}], prolactin="40"))
+    assert "treated_hyperprolactinemia" not in _codes(row, "factor_details"), drug
+    suggestions = _codes(row, "suggestion_details")
+    for step in ("macroprolactin_screen", "check_tsh", "check_renal_function"):
+        assert step in suggestions, (drug, step)
+    assert "dopamine_agonist_masking" in suggestions
+
+
+def test_an_agonist_without_another_purpose_stays_treated_hyperprolactinaemia(
+    tmp_path: Path,
+) -> None:
+    (row,) = _run(
+        tmp_path,
+        _table(
+            ["medications"], [{"medications": "cabergoline 0.5 mg twice weekly"}], prolactin="40"
+        ),
+    )
+    assert "treated_hyperprolactinemia" in _codes(row, "factor_details")
