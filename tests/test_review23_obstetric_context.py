@@ -189,3 +189,11 @@ def test_an_agonist_without_another_purpose_stays_treated_hyperprolactinaemia(
         ),
     )
     assert "treated_hyperprolactinemia" in _codes(row, "factor_details")
+
+
+@pytest.mark.parametrize("drug", ["Meriestra 2 mg/8h", "Evopad 50", "Evopad 100 µg/24 h parche"])
+def test_spanish_oestradiol_brands_are_oestrogen(tmp_path: Path, drug: str) -> None:
+    """Spanish oestradiol brands for endometrial preparation (clinical-reference §3.1:
+    oestrogens raise prolactin, more at high dose)."""
+    (row,) = _run(tmp_path, _table(["medications"], [{"medications": drug}], prolactin="40"))
+    assert "medication:estrogen" in _codes(row, "factor_details"), drug
