@@ -197,3 +197,40 @@ def test_spanish_oestradiol_brands_are_oestrogen(tmp_path: Path, drug: str) -> N
     oestrogens raise prolactin, more at high dose)."""
     (row,) = _run(tmp_path, _table(["medications"], [{"medications": drug}], prolactin="40"))
     assert "medication:estrogen" in _codes(row, "factor_details"), drug
+
+
+def _sexo(tmp_path: Path, header: str, notes: list[str], prolactin: str) -> list[pd.Series]:
+    """A Spanish export whose sex column holds only M, with one note per row."""
+    lines = [f"NHC;{header};Edad;Fecha;Prolactina (ng/mL);Comentario"]
+    lines += [f"P{i};M;33;02/11/2026;{prolactin};{note}" for i, note in enumerate(notes)]
+    return _run(tmp_path, "\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize(
+    ("header", "note", "stratum"),
+    [
+        ("Sexo", "embarazada de 20 semanas", "default:pregnant"),
+        ("Género", "gestante de 20 semanas", "default:pregnant"),
+        ("Sexo", "lactancia materna exclusiva, parto hace 6 semanas", "default:lactating"),
+        ("Sexo", "amenorrea secundaria, galactorrea", "default:adult_female"),
+        ("Sexo", "SOP, deseo gestacional", "default:adult_female"),
+    ],
+)
+def test_a_lone_m_beside_a_womans_state_means_mujer(
+    tmp_path: Path, header: str, note: str, stratum: str
+) -> None:
+    """In a Spanish-headed file M is also mujer: rows naming pregnancy, breastfeeding,
+    amenorrhoea or PCOS settle it, for the whole column; never the male interval and a
+    testosterone for them."""
+    rows = _sexo(tmp_path, header, [note, "control"], "25")
+    for row in rows:
+        assert row["sex"] == "F", (note, row["sex"])
+        assert "testosterone" not in _codes(row, "suggestion_details")
+        assert "conflicting_context" not in _codes(row, "factor_details")
+    assert rows[0]["reference_stratum"] == stratum
+
+
+def test_a_lone_m_without_a_womans_state_stays_male(tmp_path: Path) -> None:
+    """A men's file (a partner's pregnancy named is not hers): M stays male, with the warning."""
+    rows = _sexo(tmp_path, "Sexo", ["pareja embarazada de 8 semanas", "astenia"], "25")
+    assert [row["sex"] for row in rows] == ["M", "M"]
