@@ -3166,6 +3166,30 @@ def _letter_code_headers() -> frozenset[str]:
     return frozenset(normalise_word(h) for t in tables for h in t.get("headers", []))
 
 
+@cache
+def _female_state_words() -> tuple[frozenset[str], frozenset[str]]:
+    table = synonyms_data()["values"]["sex"]
+    return (
+        frozenset(table["female_state_words"]),
+        frozenset(table["female_state_partner_words"]),
+    )
+
+
+def names_female_state(cells: Iterable[object]) -> str:
+    """The first cell of `cells` (notes, pregnancy or breastfeeding cells) whose words name a
+    woman's own state ("embarazada de 20 semanas", "lactancia materna", "amenorrea secundaria",
+    "SOP", "FUR 01/04/2026": synonyms.toml [values.sex] female_state_words), not a partner's
+    (female_state_partner_words), else "": a lone "M" sex code beside it means mujer."""
+    words, partner = _female_state_words()
+    for cell in cells:
+        if not isinstance(cell, str) or not cell.strip():
+            continue
+        found = set(re.findall(r"\w+", normalise_word(cell)))
+        if found & words and not found & partner:
+            return cell
+    return ""
+
+
 def sex_letter_reading(cells: Sequence[object], header: str) -> LetterReading | None:
     """The reading of a sex column's one-letter codes when their meaning depends on the language
     (synonyms.toml [[values.sex.letter_codes]]), or None when the usual reading holds."""

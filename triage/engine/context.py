@@ -1661,7 +1661,18 @@ class RowContext:
             return True
         if self.lesion.present or self.lesion.suspected:
             return False
-        return any(not m.stopped and m.doubt != "unconfirmed" for m in self.prolactin_treatment)
+        return any(
+            not m.stopped and m.doubt != "unconfirmed" for m in self.hyperprolactinaemia_treatment
+        )
+
+    @property
+    def hyperprolactinaemia_treatment(self) -> list[DrugMatch]:
+        """The prolactin-lowering treatments (prolactin_treatment) not written as given for
+        another purpose (DrugMatch.other_purpose: "cabergoline for OHSS prevention", "Dostinex
+        to stop lactation", "cabergoline for acromegaly", "bromocriptine (Parkinson)"): those
+        given for hyperprolactinaemia itself.  The others still mask a rise (§8) but treat no
+        known hyperprolactinaemia."""
+        return [m for m in self.prolactin_treatment if not m.other_purpose]
 
     @property
     def known_prolactinoma(self) -> bool:
@@ -1678,7 +1689,9 @@ class RowContext:
             return False
         if lesion.prolactinoma:
             return True
-        return bool(self.prolactin_treatment) and not (lesion.non_adenoma or lesion.non_secreting)
+        return bool(self.hyperprolactinaemia_treatment) and not (
+            lesion.non_adenoma or lesion.non_secreting
+        )
 
     @property
     def monomeric_known(self) -> bool:

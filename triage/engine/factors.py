@@ -1414,7 +1414,9 @@ def treated_hyperprolactinemia(ctx: RowContext) -> list[Finding]:
     "treated with ...")."""
     if ctx.known_prolactinoma or not ctx.treated_hyperprolactinaemia:
         return []
-    taken = [m for m in ctx.prolactin_treatment if not m.stopped and m.doubt != "unconfirmed"]
+    taken = [
+        m for m in ctx.hyperprolactinaemia_treatment if not m.stopped and m.doubt != "unconfirmed"
+    ]
     written = "; ".join(
         dict.fromkeys(
             f"{field_words(m.field)}: '{medication_item(ctx.text(m.field) or '', m.matched_text)}'"

@@ -24,7 +24,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
@@ -792,8 +792,15 @@ class StateVocabulary:
         weeks = _weeks(groups)
         if weeks is not None and concept.number:
             out.append(Fact(concept.number, "", column, quote, weeks))
-        if "date" in groups:
-            parsed = _date(groups["date"])
+        written = groups.get("date") or groups.get("conceived")
+        if written is not None:
+            parsed = _date(_unblanked(_SPANISH_DE.sub(" ", written).strip()))
+            if parsed is not None and "conceived" in groups:
+                # a conception or an embryo transfer ("DDG 15/04/2026", "FET 15/04/2026 (D5)"):
+                # the last period it stands for, conception_gestation_days and the embryo's age
+                # before it (thresholds.toml; ACOG Committee Opinion 700)
+                days = load_thresholds().get("conception_gestation_days")
+                parsed -= timedelta(days=days + float(groups.get("embryo", 0)))
             if parsed is not None:
                 out.append(Fact("lmp_date", parsed.isoformat(), column, quote))
         if "delivered" in groups and self._sample is not None:
@@ -1013,8 +1020,12 @@ def _unblanked(written: str) -> str:
 def _date(text: str) -> date | None:
     """An LMP or delivery date as written: ISO; dotted, day first (03.04.2026 = 3 April); else
     in the run's day/month order (values.text_dayfirst: 03/04/2026 = 3 April, or 4 March in a
-    month-first file)."""
+    month-first file); with the month as a word ("1er avril 2026": values.parse_date_text)."""
     dayfirst = not _ISO_DATE.match(text) and ("." in text or text_dayfirst())
+    if any(c.isalpha() for c in text):
+        # a month written as a word ("1er avril 2026", "1 abril 2026"), in any language
+        named = parse_date_text(text, dayfirst)
+        return named.date() if named is not None else None
     try:
         stamp = pd.to_datetime(text, dayfirst=dayfirst, errors="coerce")
     except (ValueError, OverflowError):

@@ -126,6 +126,7 @@ from triage.values import (
     missing_code_fields,
     missing_result_numbers,
     missing_result_numbers_beside,
+    names_female_state,
     normalise_unit,
     note_numbers,
     note_reading,
@@ -3330,6 +3331,8 @@ class _Builder:
             )
         reading = sex_letter_reading(used, header)
         if reading is None:
+            if self._lone_m_women(used, header):
+                return self._apply(col, lambda c: "F" if _code_text(c) == "M" else sex_of_cell(c))
             self._warn_lone_m(used, header)
             return self._apply(col, sex_of_cell)
         codes = "/".join(sorted(c.upper() for c in reading.letters))
@@ -4052,6 +4055,32 @@ class _Builder:
             named = self.table.headers.get("monomeric_prolactin", "monomeric_prolactin")
             self.warnings.append(unconverted_monomeric(len(unknown), sorted(set(unknown)), named))
         return out, units
+
+    def _lone_m_women(self, used: Sequence[object], header: str) -> bool:
+        """A column holding only 'M' under a header of a language where M may mean a woman
+        ('Sexo', 'Género') beside a row whose notes, pregnancy or breastfeeding cell names a
+        woman's own state (values.names_female_state: "embarazada", "lactancia", "amenorrea",
+        "SOP"): M is mujer there, for the whole column (one letter, one sex); said in a
+        warning.  Else False (_warn_lone_m)."""
+        letters = {cell_text(u).upper() for u in used if cell_text(u)}
+        if letters != {"M"} or not sex_letter_header(header):
+            return False
+        cells = (
+            cell
+            for name in ("comments", "symptoms", "pregnant", "lactating")
+            if (found := self.column(name)) is not None
+            for cell in self.table.distinct(found).uniques
+        )
+        named = names_female_state(cells)
+        if not named:
+            return False
+        self.warnings.append(
+            f"column {header!r} holds only the sex code M, which in this language may mean a "
+            f"woman (M = mujer beside H = hombre): read as female, as rows name a woman's own "
+            f"state ({named!r}); if M means a man here, recode M in the column mapping file "
+            "([values.sex])"
+        )
+        return True
 
     def _warn_lone_m(self, used: Sequence[object], header: str) -> None:
         """A column holding only 'M' under a header of a language where M may mean a woman

@@ -481,14 +481,38 @@ _OWN_PURPOSE: Final = re.compile(_pattern_alternatives("own_purpose"))
 _OWN_PURPOSE_ANY_CASE: Final = re.compile(_pattern_alternatives("own_purpose"), re.IGNORECASE)
 
 
-def _for_milk(text: str, spans: Sequence[tuple[int, int]], index: int) -> bool:
-    """Whether the drug at spans[index] of the folded text has a mother's milk as its purpose,
-    after it in its own item, before the next drug, list break or sentence end ("mother takes
-    domperidone to increase milk supply", "Domperidon zur Milchbildung")."""
+# A purpose other than hyperprolactinaemia after a dopamine agonist: drugs.toml [patterns]
+# agonist_other_purpose.
+_OTHER_PURPOSE: Final = re.compile(_pattern_alternatives("agonist_other_purpose"), re.IGNORECASE)
+
+
+def _for_milk(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    index: int,
+    purpose: re.Pattern[str] = _OWN_PURPOSE_ANY_CASE,
+) -> bool:
+    """Whether the drug at spans[index] of the folded text has a mother's milk as its purpose
+    (or the `purpose` given), after it in its own item, before the next drug, list break or
+    sentence end ("mother takes domperidone to increase milk supply", "Domperidon zur
+    Milchbildung"; "cabergoline for OHSS prevention": _OTHER_PURPOSE)."""
     end = spans[index][1]
     high = spans[index + 1][0] if index + 1 < len(spans) else len(text)
     stop = _LABEL_SEGMENT.search(text, end, high)
-    return _OWN_PURPOSE_ANY_CASE.search(text, end, stop.start() if stop else high) is not None
+    return purpose.search(text, end, stop.start() if stop else high) is not None
+
+
+def _other_purpose(text: str, spans: Sequence[tuple[int, int]], index: int) -> bool:
+    """Whether a purpose other than hyperprolactinaemia (_OTHER_PURPOSE) is written for the drug
+    at spans[index] of the folded text: after it as _for_milk reads a purpose ("cabergoline for
+    OHSS prevention"), or before it in its own item, after the previous drug ("Abstillen mit
+    Dostinex", "prévention SHO : cabergoline")."""
+    if _for_milk(text, spans, index, _OTHER_PURPOSE):
+        return True
+    low = spans[index - 1][1] if index > 0 else 0
+    start = spans[index][0]
+    breaks = [found.end() for found in _LABEL_SEGMENT.finditer(text, low, start)]
+    return _OTHER_PURPOSE.search(text, breaks[-1] if breaks else low, start) is not None
 
 
 def _other_persons(text: str, clause_start: int, start: int, end: int, clause_end: int) -> bool:
@@ -924,6 +948,7 @@ class DrugMatcher:
                 switched_to=switched_to.get(index_of[start], ("", ""))[0],
                 switch_time=switched_to.get(index_of[start], ("", ""))[1],
                 for_milk=_for_milk(folded, spans, index_of[start]),
+                other_purpose=_other_purpose(folded, spans, index_of[start]),
             )
             mentions.append(DrugMention(match, start, end, is_negated))
         return tuple(_none_taken_after(folded, _replaced_now(folded, mentions)))

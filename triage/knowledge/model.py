@@ -191,6 +191,10 @@ class DrugMatch:
     # supply", "Domperidon zur Milchbildung": drugs.toml own_purpose): a breastfeeding woman's
     # drug, so never a child's own (engine/context.py)
     for_milk: bool = False
+    # a purpose other than hyperprolactinaemia written after it in its item (a dopamine agonist
+    # "for OHSS prevention", "to stop lactation", "for acromegaly": drugs.toml
+    # agonist_other_purpose): no treatment of a known hyperprolactinaemia (engine/context.py)
+    other_purpose: bool = False
 
 
 @dataclass(frozen=True)
