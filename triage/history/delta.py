@@ -205,7 +205,7 @@ def annotate(
 
 def other_method(earlier: Mapping[str, Any], reference_set: Any) -> bool:
     """The earlier result was read against another assay's reference set (``reference_set``,
-    the method the row's assay column, HL7 OBX-17 or --ranges named): prolactin results and
+    the method the row's assay column, the mapping file or --ranges named): prolactin results and
     intervals are method-specific (Roche reads ~1.7x Siemens Atellica: clinical-reference
     §2.2 and §7 note 7), and the reference change value holds within one method only, so the
     two are not compared (empty trend, the priority unchanged; the change is still given)."""
