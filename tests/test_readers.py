@@ -1524,7 +1524,6 @@ def test_age_header_units_in_every_language(tmp_path: Path, header: str, per_yea
         # before/after and first/last pairs of a study, where one header alone names no field
         "prl_pre,prl_post",
         "prl_first,prl_last",
-        "prl_old,prl_new",
         "PRL vor Therapie,PRL unter Therapie",
         "prolactine_inclusion,prolactine_suivi",
         "prl_on,prl_off",

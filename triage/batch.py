@@ -55,6 +55,7 @@ from triage.batch_defaults import (
     TRANSFER_SUFFIXES,
 )
 from triage.faults import checkpoint
+from triage.history import HistoryError
 from triage.io.atomic import atomic_write_bytes, ensure_private_dir, file_mode, fsync_dir
 from triage.io.formats import SUPPORTED_EXTENSIONS, told_by_content
 from triage.io.readers import display_name, is_hidden_name
@@ -79,6 +80,7 @@ from triage.schema import (
     TriageError,
 )
 from triage.urgent import (
+    REPORT_NOT_PUBLISHED,
     REPORT_NOT_WRITTEN,
     URGENT_LINE_START,
     URGENT_TXT,
@@ -198,6 +200,9 @@ class _Worked:
     # history: an environmental TriageError): why, one line; ``urgent`` holds what was found.
     failure: str = ""
     failure_code: int = 0  # its exit status (TriageError.exit_code)
+    # the failure was the history's (HistoryError): the next files are triaged all the same
+    # (without it), so that their urgent results are said too, and deferred in turn
+    history_failed: bool = False
     urgent_ids: frozenset[int] = frozenset()  # TriageOutcome.urgent_ids
 
 
@@ -544,7 +549,8 @@ class _Run:
         if worked is not None and worked.failure:  # the surroundings failed after triage
             shutil.rmtree(partial, ignore_errors=True)
             self.ledger.release(sha, self.at, f"not triaged: {worked.failure}")
-            self.stopped, self.stopped_code = worked.failure, worked.failure_code
+            if not worked.history_failed:  # the output folder or its disk: nothing more
+                self.stopped, self.stopped_code = worked.failure, worked.failure_code
             why = f"{name}: {worked.failure}; left in the inbox for the next run"
             return BatchItem(
                 name, "deferred", message=why, urgent=self._unsaid, exit_code=worked.failure_code
@@ -697,7 +703,15 @@ class _Run:
                 # triaged: what it found comes back to be said (the file is deferred)
                 said = str(exc).replace(str(partial), str(final.parent))  # not the .partial
                 return _Worked(
-                    0, 0, 0, 0, list(exc.urgent), [], failure=said, failure_code=exc.exit_code
+                    0,
+                    0,
+                    0,
+                    0,
+                    list(exc.urgent),
+                    [],
+                    failure=said,
+                    failure_code=exc.exit_code,
+                    history_failed=isinstance(exc, HistoryError),
                 )
             return _Worked(
                 outcome.exit_code,
@@ -927,7 +941,11 @@ def _folder_stem(name: str) -> str:
 
 def _not_published(lines: Sequence[str], final: Path) -> list[str]:
     """Urgent lines of a file whose report is not published (the next run publishes it)."""
-    where = (f"report {final / 'summary.html'}", f"report {REPORT_NOT_WRITTEN}")
+    where = (
+        f"report {final / 'summary.html'}",
+        f"report {REPORT_NOT_WRITTEN}",
+        f"report {REPORT_NOT_PUBLISHED}",
+    )
     said = []
     for line in lines:
         for report in where:

@@ -2074,6 +2074,8 @@ def _prolactin_series(
             continue
         if derived_word(text):  # "prl_auc", "log10_prl", "prl_min": no result of a visit
             continue
+        if _names_an_earlier_value(header):  # "Previous prolactin", "Prolactin (prior)": the
+            continue  # earlier value the LIS shows beside the result, never another visit
         point = _time_point(text, words)
         if point is not None:
             stem = " ".join(point[1])
@@ -2258,6 +2260,13 @@ RESULT_FIELDS: Final = ("prolactin", "result")  # the result column, wide and lo
 SECOND_RESULT_NUMERIC_SHARE: Final = 0.5  # of a column's sampled cells: it holds results
 
 
+def _names_an_earlier_value(header: HeaderText) -> bool:
+    """A header naming an earlier value (synonyms.toml earlier_words, before or after the
+    analyte, in brackets too: "Previous prolactin", "Old PRL", "Prolactine antérieure"): the
+    prolactin field's ``listed`` words, which keep it from being the result."""
+    return bool(field_specs()["prolactin"].listed & (header.tokens | header.bracket_tokens))
+
+
 def _only_an_earlier_result(
     match: ColumnMatch, taken_cols: set[int], samples: Mapping[int, Sequence[object]] | None
 ) -> None:
@@ -2350,6 +2359,7 @@ def _refuse_second_results(
             and col not in set(match.fields.values())
             and col not in match.vetoes
             and texts[col].strip() != texts[used_col].strip()
+            and not _names_an_earlier_value(parse_header(texts[col]))  # "Prolactin (prior)"
             and _holds_results(
                 texts[used_col],
                 texts[col],

@@ -34,6 +34,7 @@ from triage.engine import prepare, triage_frame
 from triage.engine.units import all_sets
 from triage.history import (
     FileIssuers,
+    HistoryError,
     HistoryOptions,
     HistoryRecorder,
     overdue_urgent,
@@ -73,6 +74,7 @@ from triage.schema import (
     unusable_input,
 )
 from triage.urgent import (
+    REPORT_NOT_PUBLISHED,
     REPORT_NOT_WRITTEN,
     URGENT_TXT,
     OverdueReminder,
@@ -306,8 +308,9 @@ def _attach_urgent(
     try:
         # without the history's result ids: its transaction may not be committed (R-n unknown)
         rows = session.urgent_rows_as_written().drop(columns=["result_id"], errors="ignore")
-        lines = urgent_lines(rows, REPORT_NOT_WRITTEN)
-        lines += rejected_urgent_lines(session.rejected_as_written(rejected), REPORT_NOT_WRITTEN)
+        where = REPORT_NOT_PUBLISHED if isinstance(error, HistoryError) else REPORT_NOT_WRITTEN
+        lines = urgent_lines(rows, where)
+        lines += rejected_urgent_lines(session.rejected_as_written(rejected), where)
     except Exception:  # saying them is best effort: never in place of the error
         log.debug("the urgent lines could not be made", exc_info=True)
         return
@@ -444,24 +447,18 @@ def run_triage(
     if request.output_options.template_dir is not None:  # a lab's templates: rendered once
         # for a run without results before any input is read (the bundled ones always render)
         check_output_settings(request.output_options, run_meta(knowledge, generated_at, []))
-    recorder = (
-        HistoryRecorder(
-            request.history,
-            started_at=generated_at,
-            tool_version=__version__,
-            reference_set=knowledge.reference_set.name,
-            reference_path=knowledge.reference_set.path,
-        )
-        if request.history is not None
-        else None
-    )
+    recorder, unopened = _open_history(request, knowledge, generated_at)
     saved = False
 
     def save_history() -> None:
         """Commit the run's results to the history once the reports are written, before they
         are published: the result ids they carry exist before anyone reads them, and a run
-        killed before this point records nothing."""
+        killed before this point records nothing.  A history that could not be opened fails
+        the run here, its files triaged (without trend): their urgent lines ride on its error,
+        and no report is published without the history."""
         nonlocal saved
+        if unopened is not None:
+            raise unopened
         if recorder is None or saved:
             return
         saved = True
@@ -474,6 +471,10 @@ def run_triage(
         outcome = _run(
             request, knowledge, mapping, generated_at, recorder, report, progress, save_history
         )
+    except NoUsableInputError as exc:
+        if unopened is not None:  # the history's error first, as before any input was read
+            raise unopened from exc
+        raise
     except BaseException:
         if recorder is not None and not saved:
             try:
@@ -483,6 +484,31 @@ def run_triage(
         raise
     save_history()
     return outcome
+
+
+def _open_history(
+    request: TriageRequest, knowledge: Knowledge, started_at: datetime
+) -> tuple[HistoryRecorder | None, HistoryError | None]:
+    """The run's history recorder, or the error saying why the history cannot be opened (a
+    share not mounted, a full disk, a server down or refusing the login, a read-only, locked
+    or newer history): the run then triages its files without it (no trend, no delta check)
+    so that their urgent results are said, and fails with that error before publishing
+    (docs/unattended.md, "Urgent results speak on every deferral")."""
+    if request.history is None:
+        return None, None
+    try:
+        recorder = HistoryRecorder(
+            request.history,
+            started_at=started_at,
+            tool_version=__version__,
+            reference_set=knowledge.reference_set.name,
+            reference_path=knowledge.reference_set.path,
+        )
+    except HistoryError as exc:
+        if not exc.environmental:  # a usage error (an unsupported database): said at once
+            raise
+        return None, exc
+    return recorder, None
 
 
 def _run(

@@ -113,6 +113,9 @@ def _result_ref(row: pd.Series) -> str:
 # Where an urgent line's report is when the outputs could not be written (a full or read-only
 # disk): the lines are said anyway (TriageError.urgent).
 REPORT_NOT_WRITTEN: Final = "not written (the outputs could not be written)"
+# ... and when the history could not be opened or record the results: the reports are not
+# published without it (the next run, the history back, publishes them).
+REPORT_NOT_PUBLISHED: Final = "not published (the history could not be opened or written)"
 
 
 def urgent_lines(

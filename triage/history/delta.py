@@ -12,7 +12,7 @@ results the history holds for its patients:
   never shown as the patient's (never merged);
 - ``trend``: ``new`` (no earlier result), ``rising`` / ``falling`` (a change beyond the reference
   change value: ``rcv_limits``), ``stable``; empty when the two cannot be compared (a censored
-  value such as ``<5`` on either side, or a value missing);
+  value such as ``<5`` on either side, a value missing, or two methods: ``other_method``);
 - priority: a significant rise of a raised result is reviewed at least ``soon`` (RISE_PRIORITY);
   a fall, or a rise within the interval, changes nothing;
 - ``history_details``: the patient's earlier results, newest first (the patient pages' table and
@@ -56,6 +56,7 @@ DETAIL_KEYS: Final[tuple[str, ...]] = (
     "priority",
     "source_file",
     "acknowledged",
+    "reference_set",  # the assay's (method's) reference set: another method is not compared
 )
 _MATCHED: Final = (
     "patient_id",
@@ -122,7 +123,14 @@ def annotate(
     priority = out["priority"].astype("object").tolist()
     columns = {
         name: out[name].tolist() if name in out.columns else [None] * n
-        for name in ("patient_id", "birth_date", "sex", "collected_at", "prolactin_ng_ml")
+        for name in (
+            "patient_id",
+            "birth_date",
+            "sex",
+            "collected_at",
+            "prolactin_ng_ml",
+            "reference_set",
+        )
     }
     qualifiers = out["qualifier"].fillna("").tolist()
     statuses = out["status"].fillna("").tolist()
@@ -169,6 +177,8 @@ def annotate(
         if now_ng is None or then_ng is None or then_ng <= 0:
             continue
         change[i] = rounded((now_ng - then_ng) / then_ng * 100)
+        if other_method(last, columns["reference_set"][i]):
+            continue  # another assay: no significant change called, no priority raised
         now_low, now_high = _bounds(now_ng, qualifiers[i])
         then_low, then_high = _bounds(then_ng, last.get("qualifier") or "")
         least = now_low / then_high  # what the ratio can be ('<3' earlier: from 0)
@@ -191,6 +201,16 @@ def annotate(
     out["identity_check"] = pd.Series(identity, index=out.index, dtype="string")
     out["history_details"] = pd.Series(details, index=out.index, dtype=object)
     return out
+
+
+def other_method(earlier: Mapping[str, Any], reference_set: Any) -> bool:
+    """The earlier result was read against another assay's reference set (``reference_set``,
+    the method the row's assay column, the mapping file or --ranges named): prolactin results and
+    intervals are method-specific (Roche reads ~1.7x Siemens Atellica: clinical-reference
+    §2.2 and §7 note 7), and the reference change value holds within one method only, so the
+    two are not compared (empty trend, the priority unchanged; the change is still given)."""
+    then, now = _text(earlier.get("reference_set")), _text(reference_set)
+    return bool(then and now and then != now)
 
 
 def chunk_ids(details: Sequence[list[dict[str, Any]]], ids: Sequence[Any]) -> None:

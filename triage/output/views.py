@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
+from triage.history.delta import other_method
 from triage.knowledge.loaders import load_thresholds
 from triage.numbers import (
     age_words,
@@ -133,6 +134,10 @@ NEW_WITH_CLASH: Final = (
     "No earlier result in the results history is this patient's (see the identifier warning)."
 )
 NOT_COMPARED: Final = "not compared: a value is given as below or above a limit"
+NOT_COMPARED_METHOD: Final = (
+    "not compared: the earlier result was measured by another assay ({then}); results and"
+    " reference intervals are method-specific"
+)
 IDENTITY_CLASH: Final = "possible_clash"  # triage.history.delta.CLASH
 FROM_HISTORY: Final = "results history"
 FROM_BATCH: Final = "this batch"
@@ -1188,6 +1193,8 @@ def _history_fields(table: ResultTable, i: int, shown: Measure) -> dict[str, Any
         pct = f"{_signed_pct(change)} % " if change is not None else ""
         title = f"{pct}{when} (previous {before} {shown.unit})"
         words = TREND_WORDS.get(trend, NOT_COMPARED)
+        if isinstance(last, Mapping) and other_method(last, text("reference_set")[i]):
+            words = NOT_COMPARED_METHOD.format(then=as_text(last.get("reference_set")))
         change_text = f"{pct}{when} ({before} → {shown.value_text} {shown.unit}): {words}"
     return {
         "result_id": result_id_text(table._cols["result_id"][i]),
