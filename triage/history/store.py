@@ -21,12 +21,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import sqlite3
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote
@@ -49,7 +50,7 @@ from triage.schema import (
     Withdrawal,
 )
 
-SCHEMA_VERSION: Final = 6
+SCHEMA_VERSION: Final = 7
 ENV_URL: Final = "PROLACTIN_TRIAGE_HISTORY"
 # Patient ids per query (SQLite allows 32,766 parameters; smaller statements plan faster).
 IDS_PER_QUERY: Final = 500
@@ -105,6 +106,9 @@ results = sa.Table(
     sa.Column("sex", sa.String(8)),
     sa.Column("specimen_id", sa.String(256)),
     sa.Column("collected_at", sa.DateTime),
+    # the UTC offset collected_at was written with ("+01:00"; "" or NULL: none given): two
+    # times that both give one are compared as instants (schema version 7; NULL before)
+    sa.Column("collected_offset", sa.String(8)),
     # the study visit or time point as the input wrote it ("Visite 2", "V2", "Week 12"): part
     # of the identity of a result without a collection time (schema version 5; NULL before,
     # and for an input without a visit column: the identity without it, _undated_visit)
@@ -524,6 +528,13 @@ def _migrate_to_6(conn: Connection) -> None:
     index.create(conn, checkfirst=True)
 
 
+def _migrate_to_7(conn: Connection) -> None:
+    """results.collected_offset (a history created at version 7 has it from _migrate_to_1);
+    the results stored before keep NULL: compared by their wall-clock time, as they were."""
+    if "collected_offset" not in {c["name"] for c in sa.inspect(conn).get_columns("results")}:
+        conn.execute(sa.text("ALTER TABLE results ADD COLUMN collected_offset VARCHAR(8)"))
+
+
 # Schema version -> the step that brings a history from the version before it.  A new version:
 # a function here and SCHEMA_VERSION + 1; every step runs in its own transaction.
 MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {
@@ -533,6 +544,7 @@ MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {
     4: _migrate_to_4,
     5: _migrate_to_5,
     6: _migrate_to_6,
+    7: _migrate_to_7,
 }
 
 
@@ -1143,7 +1155,9 @@ class HistoryRun:
         )
         held: dict[tuple[Any, ...], int] = {}
         by_value: dict[tuple[Any, ...], list[dict[str, Any]]] = {}  # for _held_to_precision
-        columns = [results.c[name] for name in ("id", "specimen_id", *_CONTENT_COLUMNS)]
+        columns = [
+            results.c[name] for name in ("id", "specimen_id", "collected_offset", *_CONTENT_COLUMNS)
+        ]
         dated = results.c.collected_at.is_not(None)
         for found in self._of_patients(columns, issuer, wanted, dated):
             key = _content_key(found)
@@ -1187,7 +1201,7 @@ class HistoryRun:
             specimen = identifier_key(row["specimen_id"])
             chosen: int | None = None
             for found in stored.get(_value_key(row), []):
-                if not same_collection(found["collected_at"], row["collected_at"]):
+                if not same_collection(found, row):
                     continue
                 theirs = identifier_key(found["specimen_id"])
                 if specimen and theirs:
@@ -1269,7 +1283,9 @@ class HistoryRun:
         gone = set(excluded)
         wanted = sorted({key[0] for _, key in keyed})
         stored: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-        columns = [results.c[name] for name in ("id", "specimen_id", *_CONTENT_COLUMNS)]
+        columns = [
+            results.c[name] for name in ("id", "specimen_id", "collected_offset", *_CONTENT_COLUMNS)
+        ]
         sampled = (
             results.c.specimen_id.is_not(None),
             results.c.collected_at.is_not(None),
@@ -1289,7 +1305,7 @@ class HistoryRun:
                 for found in stored.get(key, [])
                 if own is None or pd.isna(own) or int(found["id"]) != int(own)
                 # the same collection to the precision both give (a date alone: that day)
-                if same_collection(found["collected_at"], row["collected_at"])
+                if same_collection(found, row)
                 if _value_key(found) != value
             ]
             if others and own is not None and not pd.isna(own):
@@ -1424,14 +1440,34 @@ def _truncated(when: datetime, precision: int) -> datetime:
 
 
 def same_collection(stored: Any, given: Any) -> bool:
-    """Two collection times agree to the precision both give: a date alone and a time of that
-    day, ``09:00`` and ``09:00:30``, equal times; never a time and another (``09:00`` and
-    ``09:45``), nor another day."""
-    a, b = _datetime(stored), _datetime(given)
+    """Two collection times (stored results' rows: ``collected_at`` and ``collected_offset``)
+    agree to the precision both give: a date alone and a time of that day, ``09:00`` and
+    ``09:00:30``, equal times; never a time and another (``09:00`` and ``09:45``), nor another
+    day.  Where both give a UTC offset they are compared as instants (``09:00+01:00`` is
+    ``08:00Z``); where either gives none, as written (the wall-clock time)."""
+    a, b = _datetime(stored["collected_at"]), _datetime(given["collected_at"])
     if a is None or b is None:
         return False
+    shift_a, shift_b = (
+        _offset(stored.get("collected_offset")),
+        _offset(given.get("collected_offset")),
+    )
+    if shift_a is not None and shift_b is not None:
+        a, b = a - shift_a, b - shift_b
     precision = min(_precision(a), _precision(b))
     return _truncated(a, precision) == _truncated(b, precision)
+
+
+_OFFSET_TEXT: Final = re.compile(r"^([+-])(\d\d):?(\d\d)$")
+
+
+def _offset(text: Any) -> timedelta | None:
+    """A UTC offset as the readers keep it ("+01:00", "-0500"), None when none is given."""
+    found = _OFFSET_TEXT.match(str(text or "").strip())
+    if found is None:
+        return None
+    size = timedelta(hours=int(found[2]), minutes=int(found[3]))
+    return -size if found[1] == "-" else size
 
 
 def _standing() -> tuple[Any, ...]:
