@@ -842,6 +842,8 @@ class HistoryRun:
     # another file stored, by patient and value (``_held_undated``): the file says so
     undated_held: list[tuple[int, int]] = field(default_factory=list)
     _by_value: list[tuple[int, int]] = field(default_factory=list)  # of the last _held
+    # row position -> the stored censored result its number completes (of the last _held)
+    _completing: dict[int, int] = field(default_factory=dict)
 
     def earlier(
         self, issuer: str, patient_ids: Iterable[str], *, excluded: Iterable[int] = ()
@@ -1020,6 +1022,7 @@ class HistoryRun:
         ids: list[int | None] = self._held(rows, issuer, sha256)
         self.undated_held += self._by_value
         self._triage_entries(rows, ids)
+        self._complete_censored(rows)
         self._raise_held(rows, ids, recorded_at)
         fresh: list[int] = []
         same_as: dict[int, int] = {}  # a row repeating an earlier row of this chunk
@@ -1063,6 +1066,14 @@ class HistoryRun:
         for row, held_id in zip(rows, ids, strict=True):
             if held_id in entries:
                 self.conn.execute(sa.update(results).where(results.c.id == held_id).values(**row))
+
+    def _complete_censored(self, rows: list[dict[str, Any]]) -> None:
+        """The stored censored results this chunk's numbers complete (``_held_censored``) take
+        the number and its judgement; they keep their id, acknowledgements and provenance."""
+        kept = {"source_file", "source_sha256", "source_sheet", "source_row"}
+        for position, held_id in self._completing.items():
+            values = {k: v for k, v in rows[position].items() if k not in kept}
+            self.conn.execute(sa.update(results).where(results.c.id == held_id).values(**values))
 
     def held(self, frame: pd.DataFrame, *, issuer: str, sha256: str) -> list[int | None]:
         """The id of the stored result each row repeats (``record`` keeps it), None for a new
@@ -1169,8 +1180,61 @@ class HistoryRun:
                 key = _content_key(row)
                 ids[position] = held.get(key) if key is not None else None
         self._held_to_precision(rows, ids, by_value)
+        self._held_censored(rows, ids, issuer, sha256)
         self._held_undated(rows, ids, issuer, sha256)
         return ids
+
+    def _held_censored(
+        self, rows: list[dict[str, Any]], ids: list[int | None], issuer: str, sha256: str
+    ) -> None:
+        """A value of the same sample that a stored censored result allows (``_allows``: the
+        dilution's ``8900`` of a stored ``>4240``, the re-assay's ``18`` of a ``<25``; in any
+        unit, compared in ng/mL) is that result completed, not another one: the same patient,
+        specimen number (both must name it) and collection time (``same_collection``).  It is
+        held under the stored result's id, so its acknowledgement stays with it, and
+        ``record`` writes the number into it (``_completing``).  A censored row of a sample
+        the history holds as a number is that result again (the number stays).  A value the
+        bound excludes (``3000`` of a ``>4240``) stays another result: a conflict."""
+        self._completing = {}
+        pending = [
+            position
+            for position, row in enumerate(rows)
+            if ids[position] is None
+            and row["patient_key"]
+            and identifier_key(row["specimen_id"])
+            and row["collected_at"] is not None
+            and row["prolactin_ng_ml"] is not None
+        ]
+        if not pending:
+            return
+        wanted = sorted({rows[p]["patient_key"] for p in pending})
+        columns = [
+            results.c[name] for name in ("id", "specimen_id", "collected_offset", *_CONTENT_COLUMNS)
+        ]
+        sampled = (
+            results.c.specimen_id.is_not(None),
+            results.c.prolactin_ng_ml.is_not(None),
+            results.c.source_sha256 != sha256,
+        )
+        stored = [
+            dict(f) for f in self._of_patients(columns, issuer, wanted, *sampled, *_standing())
+        ]
+        taken = set(self.seen) | {i for i in ids if i is not None}
+        for position in pending:
+            row = rows[position]
+            for found in stored:
+                if (
+                    int(found["id"]) not in taken
+                    and found["patient_key"] == row["patient_key"]
+                    and identifier_key(found["specimen_id"]) == identifier_key(row["specimen_id"])
+                    and same_collection(found, row)
+                    and (_allows(found, row) or _allows(row, found))
+                ):
+                    ids[position] = int(found["id"])
+                    taken.add(int(found["id"]))
+                    if _allows(found, row):
+                        self._completing[position] = int(found["id"])
+                    break
 
     def _held_to_precision(
         self,
@@ -1307,6 +1371,7 @@ class HistoryRun:
                 # the same collection to the precision both give (a date alone: that day)
                 if same_collection(found, row)
                 if _value_key(found) != value
+                if not (_allows(found, row) or _allows(row, found))
             ]
             if others and own is not None and not pd.isna(own):
                 out.append(
@@ -1403,6 +1468,24 @@ def _content_key(row: Any) -> tuple[Any, ...] | None:
 
 # The columns _content_key reads.
 _CONTENT_COLUMNS: Final = ("patient_key", "collected_at", "qualifier", "prolactin_ng_ml")
+
+
+def _allows(censored: Any, number: Any) -> bool:
+    """A censored result (qualifier ``>`` or ``<``) allows this plain number of the same
+    sample: ``>4240`` allows ``8900`` (its dilution), ``<25`` allows ``18``; never ``3000`` of
+    ``>4240``.  Compared in ng/mL, so the number may be written in another unit."""
+    bound, value = censored["prolactin_ng_ml"], number["prolactin_ng_ml"]
+    if bound is None or value is None or (number["qualifier"] or ""):
+        return False
+    if censored["qualifier"] == ">":
+        return round(float(value), _SAME_VALUE_DECIMALS) >= round(
+            float(bound), _SAME_VALUE_DECIMALS
+        )
+    if censored["qualifier"] == "<":
+        return round(float(value), _SAME_VALUE_DECIMALS) <= round(
+            float(bound), _SAME_VALUE_DECIMALS
+        )
+    return False
 
 
 def _value_key(row: Any) -> tuple[Any, ...]:
