@@ -445,7 +445,9 @@ class HistoryRecorder:
         result posted to the wrong patient was listed as not yet acknowledged by the very run
         that withdrew it)."""
         rows = _overdue(self.history, self.options, now, thresholds)
-        gone = self.run.withdrawn_ids
+        # and the possibly urgent entries this run triaged as not urgent (the lab sent the row
+        # again with its unit): the query does not see that either
+        gone = self.run.withdrawn_ids | self.run.calmed_ids
         if gone and len(rows):
             rows = rows[~rows["id"].astype("int64").isin(gone)].reset_index(drop=True)
         return rows

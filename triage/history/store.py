@@ -834,6 +834,9 @@ class HistoryRun:
     # the earlier results this run withdrew (uncommitted until the run is: a reader on another
     # connection, such as the overdue list, does not see them yet)
     withdrawn_ids: set[int] = field(default_factory=set)
+    # the NOT_TRIAGED entries (possibly urgent) this run triaged as not urgent (uncommitted
+    # until the run is: the overdue list, on another connection, still sees them urgent)
+    calmed_ids: set[int] = field(default_factory=set)
     # of the last file's withdrawals (``withdraw``), those of results this run recorded
     withdrawn_same_run: int = 0
     # the last file's withdrawals and corrections that matched no stored result (``withdraw``)
@@ -1066,6 +1069,8 @@ class HistoryRun:
         for row, held_id in zip(rows, ids, strict=True):
             if held_id in entries:
                 self.conn.execute(sa.update(results).where(results.c.id == held_id).values(**row))
+                if row["priority"] != "urgent":
+                    self.calmed_ids.add(int(held_id))
 
     def _complete_censored(self, rows: list[dict[str, Any]]) -> None:
         """The stored censored results this chunk's numbers complete (``_held_censored``) take
@@ -1181,8 +1186,46 @@ class HistoryRun:
                 ids[position] = held.get(key) if key is not None else None
         self._held_to_precision(rows, ids, by_value)
         self._held_censored(rows, ids, issuer, sha256)
+        self._held_untriaged(rows, ids, issuer, sha256)
         self._held_undated(rows, ids, issuer, sha256)
         return ids
+
+    def _held_untriaged(
+        self, rows: list[dict[str, Any]], ids: list[int | None], issuer: str, sha256: str
+    ) -> None:
+        """A NOT_TRIAGED entry another file stored for the same patient and specimen number
+        (both must name it; not withdrawn) is the sample this row now triages (the lab sent
+        the row again with its unit, its number, an unambiguous decimal mark): held under the
+        entry's id, which ``_triage_entries`` turns into the triaged result, so the entry is
+        no longer reminded as possibly urgent and its acknowledgements stay with it.  One row
+        an entry; never an entry this run stored."""
+        pending = [
+            position
+            for position, row in enumerate(rows)
+            if ids[position] is None and row["patient_key"] and identifier_key(row["specimen_id"])
+        ]
+        if not pending:
+            return
+        wanted = sorted({rows[p]["patient_key"] for p in pending})
+        columns = [results.c.id, results.c.patient_key, results.c.specimen_id]
+        entries = (
+            results.c.status == NOT_TRIAGED,
+            results.c.source_sha256 != sha256,
+            results.c.id.not_in(sa.select(withdrawals.c.result_id)),
+        )
+        stored = list(self._of_patients(columns, issuer, wanted, *entries))
+        taken = set(self.seen) | {i for i in ids if i is not None}
+        for position in pending:
+            row = rows[position]
+            for found in stored:
+                if (
+                    int(found["id"]) not in taken
+                    and found["patient_key"] == row["patient_key"]
+                    and identifier_key(found["specimen_id"]) == identifier_key(row["specimen_id"])
+                ):
+                    ids[position] = int(found["id"])
+                    taken.add(int(found["id"]))
+                    break
 
     def _held_censored(
         self, rows: list[dict[str, Any]], ids: list[int | None], issuer: str, sha256: str
