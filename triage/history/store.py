@@ -1270,7 +1270,7 @@ class HistoryRun:
                     int(found["id"]) not in taken
                     and found["patient_key"] == row["patient_key"]
                     and identifier_key(found["specimen_id"]) == identifier_key(row["specimen_id"])
-                    and same_collection(found, row)
+                    and _same_sample_time(found, row)
                     and (_allows(found, row) or _allows(row, found))
                 ):
                     ids[position] = int(found["id"])
@@ -1308,7 +1308,7 @@ class HistoryRun:
             specimen = identifier_key(row["specimen_id"])
             chosen: int | None = None
             for found in stored.get(_value_key(row), []):
-                if not same_collection(found, row):
+                if not _same_sample_time(found, row):
                     continue
                 theirs = identifier_key(found["specimen_id"])
                 if specimen and theirs:
@@ -1412,7 +1412,7 @@ class HistoryRun:
                 for found in stored.get(key, [])
                 if own is None or pd.isna(own) or int(found["id"]) != int(own)
                 # the same collection to the precision both give (a date alone: that day)
-                if same_collection(found, row)
+                if _same_sample_time(found, row)
                 if _value_key(found) != value
                 if not (_allows(found, row) or _allows(row, found))
             ]
@@ -1565,23 +1565,32 @@ def _truncated(when: datetime, precision: int) -> datetime:
     return when
 
 
-def same_collection(stored: Any, given: Any) -> bool:
-    """Two collection times (stored results' rows: ``collected_at`` and ``collected_offset``)
-    agree to the precision both give: a date alone and a time of that day, ``09:00`` and
-    ``09:00:30``, equal times; never a time and another (``09:00`` and ``09:45``), nor another
-    day.  Where both give a UTC offset they are compared as instants (``09:00+01:00`` is
-    ``08:00Z``); where either gives none, as written (the wall-clock time)."""
-    a, b = _datetime(stored["collected_at"]), _datetime(given["collected_at"])
+def same_collection(
+    stored: Any, given: Any, stored_offset: Any = None, given_offset: Any = None
+) -> bool:
+    """Two collection times agree to the precision both give: a date alone and a time of that
+    day, ``09:00`` and ``09:00:30``, equal times; never a time and another (``09:00`` and
+    ``09:45``), nor another day.  Where both give a UTC offset (``stored_offset``,
+    ``given_offset``: "+01:00") they are compared as instants (``09:00+01:00`` is ``08:00Z``);
+    where either gives none, as written (the wall-clock time)."""
+    a, b = _datetime(stored), _datetime(given)
     if a is None or b is None:
         return False
-    shift_a, shift_b = (
-        _offset(stored.get("collected_offset")),
-        _offset(given.get("collected_offset")),
-    )
+    shift_a, shift_b = _offset(stored_offset), _offset(given_offset)
     if shift_a is not None and shift_b is not None:
         a, b = a - shift_a, b - shift_b
     precision = min(_precision(a), _precision(b))
     return _truncated(a, precision) == _truncated(b, precision)
+
+
+def _same_sample_time(stored: Any, given: Any) -> bool:
+    """``same_collection`` of two results' rows, with the offsets they were written with."""
+    return same_collection(
+        stored["collected_at"],
+        given["collected_at"],
+        stored.get("collected_offset"),
+        given.get("collected_offset"),
+    )
 
 
 _OFFSET_TEXT: Final = re.compile(r"^([+-])(\d\d):?(\d\d)$")
