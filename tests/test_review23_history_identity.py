@@ -10,7 +10,9 @@
    "another value" warning, the same result id, its acknowledgement kept; a value the bound
    excludes (``3000`` of ``>4240``) is still a conflict;
 3. a "not triaged, possibly urgent" entry is closed once another file triages the same sample
-   (same patient and specimen number: the row re-sent with its unit): no longer reminded.
+   (same patient and specimen number: the row re-sent with its unit): no longer reminded;
+4. `history show` of an id that holds two people (another sex, another birth date only) never
+   lists them as one series: a person column, their sex and birth date, and a warning.
 
 Synthetic patients only; in-process runs on SQLite (and PostgreSQL where configured)."""
 
@@ -22,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from history_fixtures import overdue_patients, run_with_history
+from typer.testing import CliRunner
 
+from triage.cli import app
 from triage.history.store import open_history
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -216,3 +220,33 @@ def test_a_not_triaged_entry_with_german_headers_is_closed_too(
     again = _run(tmp_path, "o2", fixed, history_url, LATER)
     assert not any("not triaged" in u for u in again.urgent), again.urgent
     assert "N2" not in overdue_patients(history_url, LATER)
+
+
+# -- 4. history show of one id and two people ----------------------------------------------------
+def _two_people(tmp: Path, url: str, second: str) -> Any:
+    header = "Patient ID,Sex,DOB,Collected,Prolactin (mIU/L)"
+    _run(tmp, "o1", _csv(tmp / "a.csv", "P7001,M,1970-05-05,2026-10-01 09:00,300", header), url)
+    _run(tmp, "o2", _csv(tmp / "b.csv", f"P7001,{second},2026-11-01 09:00,900", header), url)
+    return [
+        CliRunner().invoke(app, ["history", "show", "P7001", "--history", url, *fmt])
+        for fmt in ([], ["--format", "json"], ["--format", "csv"])
+    ]
+
+
+def test_history_show_never_lists_two_people_as_one_series(
+    tmp_path: Path, history_url: str
+) -> None:
+    table, as_json, as_csv = _two_people(tmp_path, history_url, "F,1991-08-08")
+    assert "2 people" in table.output and "person" in table.stdout.splitlines()[0]
+    rows = json.loads(as_json.stdout)
+    assert [(r["person"], r["sex"], r["birth_date"]) for r in rows] == [
+        (1, "M", "1970-05-05"),
+        (2, "F", "1991-08-08"),
+    ]
+    assert "person" in as_csv.stdout.splitlines()[0] and "2 people" in as_csv.output
+
+
+def test_another_birth_date_alone_is_another_person(tmp_path: Path, history_url: str) -> None:
+    table, as_json, _ = _two_people(tmp_path, history_url, "M,2026-10-20")  # a neonate's number
+    assert "2 people" in table.output
+    assert [r["person"] for r in json.loads(as_json.stdout)] == [1, 2]
