@@ -597,6 +597,7 @@ def _run(
                             file=read.summary.file,
                             sha256=read.summary.sha256,
                             thresholds=knowledge.thresholds,
+                            offsets=read.frame.get("collected_offset"),
                         )
                     session.add(results, read.frame, encoded=encoded)  # frame: for --fhir
                     collector.collect_young()

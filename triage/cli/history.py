@@ -347,6 +347,17 @@ SHOW_COLUMNS: Final = (
     "acknowledged",
     "withdrawn",  # how the lab withdrew it ("" for a result not withdrawn)
     "visit",  # the visit label as written (schema version 5; "" when none)
+    # who the result is of: an id stored with another birth date or sex is another person
+    # (docs/history.md "Identity"), numbered 1, 2 ... in order of appearance ("" when unknown)
+    "sex",
+    "birth_date",
+    "identity_check",
+    "person",
+)
+# said on stderr when one id holds the results of more than one person
+IDENTITY_CLASH: Final = (
+    "history show: this id holds results of {n} people (another birth date or sex): they are "
+    "not one series; the person column tells them apart"
 )
 # The table's columns: (heading, record key).
 TABLE_COLUMNS: Final = (
@@ -367,8 +378,11 @@ def show_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     from triage.history.store import format_result_id
 
     records = []
+    people: dict[tuple[str | None, str], int] = {}
     for row in frame.to_dict("records"):
         change = _number(row.get("change_pct"))
+        born, sex = _iso(row.get("birth_date")), _text(row.get("sex")).upper()
+        person = people.setdefault((born, sex), len(people) + 1) if born or sex else None
         records.append(
             {
                 "result_id": format_result_id(int(row["id"])),
@@ -387,6 +401,10 @@ def show_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 "acknowledged": _text(row.get("acknowledged")),
                 "withdrawn": _text(row.get("withdrawn")),
                 "visit": _text(row.get("visit")),
+                "sex": sex,
+                "birth_date": born,
+                "identity_check": _text(row.get("identity_check")),
+                "person": person,
                 # for the table only
                 "source": _source(row),
                 "collected": _when(row.get("collected_at")),
@@ -406,6 +424,9 @@ def render_table(records: list[dict[str, Any]]) -> str:
         columns.insert(columns.index(("collected", "collected_at")) + 1, ("visit", "visit"))
     if any(r["withdrawn"] for r in records):
         columns.append(("withdrawn", "withdrawn"))
+    if people_of(records) > 1:  # one id, several people: which result is whose
+        at = columns.index(("result", "result_id")) + 1
+        columns[at:at] = [("person", "person"), ("sex", "sex"), ("born", "birth_date")]
     rows = [[heading for heading, _ in columns]]
     rows += [[_text(r[shown.get(key, key)]) for _, key in columns] for r in records]
     widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
@@ -414,6 +435,11 @@ def render_table(records: list[dict[str, Any]]) -> str:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def people_of(records: list[dict[str, Any]]) -> int:
+    """How many people the records are of (their birth date and sex; 1 when unknown)."""
+    return max([1, *(r["person"] or 1 for r in records)])
 
 
 def render_csv(records: list[dict[str, Any]]) -> str:
@@ -492,6 +518,8 @@ def show_command(
             # the id is the user's own input: not repeated (the line may reach a shared log)
             raise ResultNotFoundError("history: no results for that patient")
         records = show_records(frame)
+        if people_of(records) > 1:
+            console.notice([IDENTITY_CLASH.format(n=people_of(records))])
         if output_format is ShowFormat.csv:
             sys.stdout.write(render_csv(records))
         elif output_format is ShowFormat.json:

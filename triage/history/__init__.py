@@ -274,10 +274,18 @@ class HistoryRecorder:
             self._savepoint = None
 
     def process(
-        self, results: pd.DataFrame, *, file: str, sha256: str, thresholds: Any
+        self,
+        results: pd.DataFrame,
+        *,
+        file: str,
+        sha256: str,
+        thresholds: Any,
+        offsets: pd.Series | None = None,
     ) -> pd.DataFrame:
         """One chunk of one file's results, annotated (delta check, trend, identity) and
-        recorded; the result ids and acknowledgements added."""
+        recorded; the result ids and acknowledgements added.  ``offsets``: the input's
+        ``collected_offset`` by row (HL7, FHIR), stored with each result so that the same
+        instant written in another offset is the same collection."""
         import sqlalchemy as sa
 
         from triage.history.delta import annotate, chunk_ids
@@ -292,11 +300,15 @@ class HistoryRecorder:
                 part = results[[i == issuer for i in issuers]] if issuers else results
                 ids = part["patient_id"].dropna().astype(str).tolist() if len(part) else []
                 earlier = self.run.earlier(issuer, ids, excluded=self._withdrawing)
-                held = self.run.held(part, issuer=issuer, sha256=sha256)
+                held = self.run.held(_offset_of(part, offsets), issuer=issuer, sha256=sha256)
                 out = annotate(part, earlier, thresholds, held)
-                out["result_id"] = self.run.record(out, issuer=issuer, sha256=sha256)
+                stored = _offset_of(out, offsets)
+                out["result_id"] = self.run.record(stored, issuer=issuer, sha256=sha256)
                 self.conflicts += self.run.conflicts(
-                    out, issuer=issuer, sha256=sha256, excluded=self._withdrawing
+                    stored.assign(result_id=out["result_id"]),
+                    issuer=issuer,
+                    sha256=sha256,
+                    excluded=self._withdrawing,
                 )
                 chunk_ids(out["history_details"].tolist(), out["result_id"].tolist())
                 parts.append(out)
@@ -433,7 +445,9 @@ class HistoryRecorder:
         result posted to the wrong patient was listed as not yet acknowledged by the very run
         that withdrew it)."""
         rows = _overdue(self.history, self.options, now, thresholds)
-        gone = self.run.withdrawn_ids
+        # and the possibly urgent entries this run triaged as not urgent (the lab sent the row
+        # again with its unit): the query does not see that either
+        gone = self.run.withdrawn_ids | self.run.calmed_ids
         if gone and len(rows):
             rows = rows[~rows["id"].astype("int64").isin(gone)].reset_index(drop=True)
         return rows
@@ -582,3 +596,11 @@ def overdue_urgent(options: HistoryOptions, now: datetime, thresholds: Any) -> p
         ) from None
     finally:
         history.close()
+
+
+def _offset_of(frame: pd.DataFrame, offsets: pd.Series | None) -> pd.DataFrame:
+    """``frame`` with the input's ``collected_offset`` of each of its rows (the history stores
+    it; the results frame itself does not carry it)."""
+    if offsets is None or "collected_offset" in frame.columns:
+        return frame
+    return frame.assign(collected_offset=offsets.reindex(frame.index))

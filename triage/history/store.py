@@ -21,12 +21,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import sqlite3
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote
@@ -49,7 +50,7 @@ from triage.schema import (
     Withdrawal,
 )
 
-SCHEMA_VERSION: Final = 6
+SCHEMA_VERSION: Final = 7
 ENV_URL: Final = "PROLACTIN_TRIAGE_HISTORY"
 # Patient ids per query (SQLite allows 32,766 parameters; smaller statements plan faster).
 IDS_PER_QUERY: Final = 500
@@ -105,6 +106,9 @@ results = sa.Table(
     sa.Column("sex", sa.String(8)),
     sa.Column("specimen_id", sa.String(256)),
     sa.Column("collected_at", sa.DateTime),
+    # the UTC offset collected_at was written with ("+01:00"; "" or NULL: none given): two
+    # times that both give one are compared as instants (schema version 7; NULL before)
+    sa.Column("collected_offset", sa.String(8)),
     # the study visit or time point as the input wrote it ("Visite 2", "V2", "Week 12"): part
     # of the identity of a result without a collection time (schema version 5; NULL before,
     # and for an input without a visit column: the identity without it, _undated_visit)
@@ -524,6 +528,13 @@ def _migrate_to_6(conn: Connection) -> None:
     index.create(conn, checkfirst=True)
 
 
+def _migrate_to_7(conn: Connection) -> None:
+    """results.collected_offset (a history created at version 7 has it from _migrate_to_1);
+    the results stored before keep NULL: compared by their wall-clock time, as they were."""
+    if "collected_offset" not in {c["name"] for c in sa.inspect(conn).get_columns("results")}:
+        conn.execute(sa.text("ALTER TABLE results ADD COLUMN collected_offset VARCHAR(8)"))
+
+
 # Schema version -> the step that brings a history from the version before it.  A new version:
 # a function here and SCHEMA_VERSION + 1; every step runs in its own transaction.
 MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {
@@ -533,6 +544,7 @@ MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {
     4: _migrate_to_4,
     5: _migrate_to_5,
     6: _migrate_to_6,
+    7: _migrate_to_7,
 }
 
 
@@ -822,6 +834,9 @@ class HistoryRun:
     # the earlier results this run withdrew (uncommitted until the run is: a reader on another
     # connection, such as the overdue list, does not see them yet)
     withdrawn_ids: set[int] = field(default_factory=set)
+    # the NOT_TRIAGED entries (possibly urgent) this run triaged as not urgent (uncommitted
+    # until the run is: the overdue list, on another connection, still sees them urgent)
+    calmed_ids: set[int] = field(default_factory=set)
     # of the last file's withdrawals (``withdraw``), those of results this run recorded
     withdrawn_same_run: int = 0
     # the last file's withdrawals and corrections that matched no stored result (``withdraw``)
@@ -830,6 +845,8 @@ class HistoryRun:
     # another file stored, by patient and value (``_held_undated``): the file says so
     undated_held: list[tuple[int, int]] = field(default_factory=list)
     _by_value: list[tuple[int, int]] = field(default_factory=list)  # of the last _held
+    # row position -> the stored censored result its number completes (of the last _held)
+    _completing: dict[int, int] = field(default_factory=dict)
 
     def earlier(
         self, issuer: str, patient_ids: Iterable[str], *, excluded: Iterable[int] = ()
@@ -1008,6 +1025,7 @@ class HistoryRun:
         ids: list[int | None] = self._held(rows, issuer, sha256)
         self.undated_held += self._by_value
         self._triage_entries(rows, ids)
+        self._complete_censored(rows)
         self._raise_held(rows, ids, recorded_at)
         fresh: list[int] = []
         same_as: dict[int, int] = {}  # a row repeating an earlier row of this chunk
@@ -1051,6 +1069,16 @@ class HistoryRun:
         for row, held_id in zip(rows, ids, strict=True):
             if held_id in entries:
                 self.conn.execute(sa.update(results).where(results.c.id == held_id).values(**row))
+                if row["priority"] != "urgent":
+                    self.calmed_ids.add(int(held_id))
+
+    def _complete_censored(self, rows: list[dict[str, Any]]) -> None:
+        """The stored censored results this chunk's numbers complete (``_held_censored``) take
+        the number and its judgement; they keep their id, acknowledgements and provenance."""
+        kept = {"source_file", "source_sha256", "source_sheet", "source_row"}
+        for position, held_id in self._completing.items():
+            values = {k: v for k, v in rows[position].items() if k not in kept}
+            self.conn.execute(sa.update(results).where(results.c.id == held_id).values(**values))
 
     def held(self, frame: pd.DataFrame, *, issuer: str, sha256: str) -> list[int | None]:
         """The id of the stored result each row repeats (``record`` keeps it), None for a new
@@ -1143,7 +1171,9 @@ class HistoryRun:
         )
         held: dict[tuple[Any, ...], int] = {}
         by_value: dict[tuple[Any, ...], list[dict[str, Any]]] = {}  # for _held_to_precision
-        columns = [results.c[name] for name in ("id", "specimen_id", *_CONTENT_COLUMNS)]
+        columns = [
+            results.c[name] for name in ("id", "specimen_id", "collected_offset", *_CONTENT_COLUMNS)
+        ]
         dated = results.c.collected_at.is_not(None)
         for found in self._of_patients(columns, issuer, wanted, dated):
             key = _content_key(found)
@@ -1155,8 +1185,99 @@ class HistoryRun:
                 key = _content_key(row)
                 ids[position] = held.get(key) if key is not None else None
         self._held_to_precision(rows, ids, by_value)
+        self._held_censored(rows, ids, issuer, sha256)
+        self._held_untriaged(rows, ids, issuer, sha256)
         self._held_undated(rows, ids, issuer, sha256)
         return ids
+
+    def _held_untriaged(
+        self, rows: list[dict[str, Any]], ids: list[int | None], issuer: str, sha256: str
+    ) -> None:
+        """A NOT_TRIAGED entry another file stored for the same patient and specimen number
+        (both must name it; not withdrawn) is the sample this row now triages (the lab sent
+        the row again with its unit, its number, an unambiguous decimal mark): held under the
+        entry's id, which ``_triage_entries`` turns into the triaged result, so the entry is
+        no longer reminded as possibly urgent and its acknowledgements stay with it.  One row
+        an entry; never an entry this run stored."""
+        pending = [
+            position
+            for position, row in enumerate(rows)
+            if ids[position] is None and row["patient_key"] and identifier_key(row["specimen_id"])
+        ]
+        if not pending:
+            return
+        wanted = sorted({rows[p]["patient_key"] for p in pending})
+        columns = [results.c.id, results.c.patient_key, results.c.specimen_id]
+        entries = (
+            results.c.status == NOT_TRIAGED,
+            results.c.source_sha256 != sha256,
+            results.c.id.not_in(sa.select(withdrawals.c.result_id)),
+        )
+        stored = list(self._of_patients(columns, issuer, wanted, *entries))
+        taken = set(self.seen) | {i for i in ids if i is not None}
+        for position in pending:
+            row = rows[position]
+            for found in stored:
+                if (
+                    int(found["id"]) not in taken
+                    and found["patient_key"] == row["patient_key"]
+                    and identifier_key(found["specimen_id"]) == identifier_key(row["specimen_id"])
+                ):
+                    ids[position] = int(found["id"])
+                    taken.add(int(found["id"]))
+                    break
+
+    def _held_censored(
+        self, rows: list[dict[str, Any]], ids: list[int | None], issuer: str, sha256: str
+    ) -> None:
+        """A value of the same sample that a stored censored result allows (``_allows``: the
+        dilution's ``8900`` of a stored ``>4240``, the re-assay's ``18`` of a ``<25``; in any
+        unit, compared in ng/mL) is that result completed, not another one: the same patient,
+        specimen number (both must name it) and collection time (``same_collection``).  It is
+        held under the stored result's id, so its acknowledgement stays with it, and
+        ``record`` writes the number into it (``_completing``).  A censored row of a sample
+        the history holds as a number is that result again (the number stays).  A value the
+        bound excludes (``3000`` of a ``>4240``) stays another result: a conflict."""
+        self._completing = {}
+        pending = [
+            position
+            for position, row in enumerate(rows)
+            if ids[position] is None
+            and row["patient_key"]
+            and identifier_key(row["specimen_id"])
+            and row["collected_at"] is not None
+            and row["prolactin_ng_ml"] is not None
+        ]
+        if not pending:
+            return
+        wanted = sorted({rows[p]["patient_key"] for p in pending})
+        columns = [
+            results.c[name] for name in ("id", "specimen_id", "collected_offset", *_CONTENT_COLUMNS)
+        ]
+        sampled = (
+            results.c.specimen_id.is_not(None),
+            results.c.prolactin_ng_ml.is_not(None),
+            results.c.source_sha256 != sha256,
+        )
+        stored = [
+            dict(f) for f in self._of_patients(columns, issuer, wanted, *sampled, *_standing())
+        ]
+        taken = set(self.seen) | {i for i in ids if i is not None}
+        for position in pending:
+            row = rows[position]
+            for found in stored:
+                if (
+                    int(found["id"]) not in taken
+                    and found["patient_key"] == row["patient_key"]
+                    and identifier_key(found["specimen_id"]) == identifier_key(row["specimen_id"])
+                    and _same_sample_time(found, row)
+                    and (_allows(found, row) or _allows(row, found))
+                ):
+                    ids[position] = int(found["id"])
+                    taken.add(int(found["id"]))
+                    if _allows(found, row):
+                        self._completing[position] = int(found["id"])
+                    break
 
     def _held_to_precision(
         self,
@@ -1187,7 +1308,7 @@ class HistoryRun:
             specimen = identifier_key(row["specimen_id"])
             chosen: int | None = None
             for found in stored.get(_value_key(row), []):
-                if not same_collection(found["collected_at"], row["collected_at"]):
+                if not _same_sample_time(found, row):
                     continue
                 theirs = identifier_key(found["specimen_id"])
                 if specimen and theirs:
@@ -1269,7 +1390,9 @@ class HistoryRun:
         gone = set(excluded)
         wanted = sorted({key[0] for _, key in keyed})
         stored: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-        columns = [results.c[name] for name in ("id", "specimen_id", *_CONTENT_COLUMNS)]
+        columns = [
+            results.c[name] for name in ("id", "specimen_id", "collected_offset", *_CONTENT_COLUMNS)
+        ]
         sampled = (
             results.c.specimen_id.is_not(None),
             results.c.collected_at.is_not(None),
@@ -1289,8 +1412,9 @@ class HistoryRun:
                 for found in stored.get(key, [])
                 if own is None or pd.isna(own) or int(found["id"]) != int(own)
                 # the same collection to the precision both give (a date alone: that day)
-                if same_collection(found["collected_at"], row["collected_at"])
+                if _same_sample_time(found, row)
                 if _value_key(found) != value
+                if not (_allows(found, row) or _allows(row, found))
             ]
             if others and own is not None and not pd.isna(own):
                 out.append(
@@ -1389,6 +1513,24 @@ def _content_key(row: Any) -> tuple[Any, ...] | None:
 _CONTENT_COLUMNS: Final = ("patient_key", "collected_at", "qualifier", "prolactin_ng_ml")
 
 
+def _allows(censored: Any, number: Any) -> bool:
+    """A censored result (qualifier ``>`` or ``<``) allows this plain number of the same
+    sample: ``>4240`` allows ``8900`` (its dilution), ``<25`` allows ``18``; never ``3000`` of
+    ``>4240``.  Compared in ng/mL, so the number may be written in another unit."""
+    bound, value = censored["prolactin_ng_ml"], number["prolactin_ng_ml"]
+    if bound is None or value is None or (number["qualifier"] or ""):
+        return False
+    if censored["qualifier"] == ">":
+        return round(float(value), _SAME_VALUE_DECIMALS) >= round(
+            float(bound), _SAME_VALUE_DECIMALS
+        )
+    if censored["qualifier"] == "<":
+        return round(float(value), _SAME_VALUE_DECIMALS) <= round(
+            float(bound), _SAME_VALUE_DECIMALS
+        )
+    return False
+
+
 def _value_key(row: Any) -> tuple[Any, ...]:
     """(patient, qualifier, value): _content_key without the collection time."""
     ng = row["prolactin_ng_ml"]
@@ -1423,15 +1565,44 @@ def _truncated(when: datetime, precision: int) -> datetime:
     return when
 
 
-def same_collection(stored: Any, given: Any) -> bool:
+def same_collection(
+    stored: Any, given: Any, stored_offset: Any = None, given_offset: Any = None
+) -> bool:
     """Two collection times agree to the precision both give: a date alone and a time of that
     day, ``09:00`` and ``09:00:30``, equal times; never a time and another (``09:00`` and
-    ``09:45``), nor another day."""
+    ``09:45``), nor another day.  Where both give a UTC offset (``stored_offset``,
+    ``given_offset``: "+01:00") they are compared as instants (``09:00+01:00`` is ``08:00Z``);
+    where either gives none, as written (the wall-clock time)."""
     a, b = _datetime(stored), _datetime(given)
     if a is None or b is None:
         return False
+    shift_a, shift_b = _offset(stored_offset), _offset(given_offset)
+    if shift_a is not None and shift_b is not None:
+        a, b = a - shift_a, b - shift_b
     precision = min(_precision(a), _precision(b))
     return _truncated(a, precision) == _truncated(b, precision)
+
+
+def _same_sample_time(stored: Any, given: Any) -> bool:
+    """``same_collection`` of two results' rows, with the offsets they were written with."""
+    return same_collection(
+        stored["collected_at"],
+        given["collected_at"],
+        stored.get("collected_offset"),
+        given.get("collected_offset"),
+    )
+
+
+_OFFSET_TEXT: Final = re.compile(r"^([+-])(\d\d):?(\d\d)$")
+
+
+def _offset(text: Any) -> timedelta | None:
+    """A UTC offset as the readers keep it ("+01:00", "-0500"), None when none is given."""
+    found = _OFFSET_TEXT.match(str(text or "").strip())
+    if found is None:
+        return None
+    size = timedelta(hours=int(found[2]), minutes=int(found[3]))
+    return -size if found[1] == "-" else size
 
 
 def _standing() -> tuple[Any, ...]:
