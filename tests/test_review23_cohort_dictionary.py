@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from pipeline_helpers import triage_csv_warned
+
+from triage.pipeline import TriageRequest, run_triage
 
 INFANT_HIGH = 150  # ng/mL: above the 3 months - 1 year interval, within the neonatal one
 
@@ -86,3 +89,100 @@ def test_without_dates_a_later_visit_does_not_take_the_baseline_age(tmp_path: Pa
     assert pd.isna(later["age_years"])
     assert "neonatal" not in later["factors"]
     assert any("age left unknown" in w for w in warnings)
+
+
+# --- defect 2: coded checkbox and radio columns the workbook's data dictionary describes ---
+
+
+def _workbook(
+    path: Path, data: list[list[object]], sheet: str, dictionary: list[list[object]]
+) -> Path:
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Data"
+    for row in data:
+        first.append(row)
+    described = book.create_sheet(sheet)
+    for row in dictionary:
+        described.append(row)
+    book.save(path)
+    return path
+
+
+def _run_book(tmp_path: Path, path: Path) -> tuple[pd.DataFrame, list[str]]:
+    outcome = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    assert outcome.results is not None
+    warnings = [w for summary in outcome.inputs for w in summary.warnings]
+    return outcome.results.set_index("patient_id"), warnings
+
+
+_REDCAP = ["Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
+           "Choices, Calculations, OR Slider Labels"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("sheet", "head", "symptoms", "drugs"),
+    [
+        ("Data dictionary", _REDCAP, "1, Galactorrhoea | 2, Visual field defect | 3, Headache",
+         "1, Risperidone | 2, Metoclopramide"),
+        ("Codeboek", ["Variabele", "Type", "Label", "Antwoorden"],
+         "1, Galactorroe | 2, Gezichtsvelduitval", "1, Risperidon | 2, Metoclopramide"),
+        ("Dizionario dati", ["Variabile", "Tipo", "Etichetta", "Scelte"],
+         "1, Galattorrea | 2, Deficit del campo visivo", "1, Risperidone | 2, Metoclopramide"),
+    ],
+    ids=["redcap-en", "nl", "it"],
+)  # fmt: skip
+def test_checkbox_options_are_read_by_the_dictionary_labels(
+    tmp_path: Path, sheet: str, head: list[str], symptoms: str, drugs: str
+) -> None:
+    rows = [
+        ["record_id", "sex", "age", "prl_ngml", "sympt___1", "sympt___2", "meds___1", "meds___2"],
+        ["A1", "M", 44, 60, 0, 1, 0, 0],
+        ["A2", "F", 28, 85, 1, 0, 1, 0],
+    ]
+    if head[0] != "Variable / Field Name":
+        rows[0] = [c.replace("sympt", "symptomen").replace("meds", "farmaci") for c in rows[0]]
+    names = ("symptomen", "farmaci") if head[0] != "Variable / Field Name" else ("sympt", "meds")
+    dictionary = [head, [names[0], "checkbox", "Symptoms", symptoms]]
+    dictionary.append([names[1], "checkbox", "Medication", drugs])
+    if len(head) > len(dictionary[1]):
+        dictionary = [head, *([r[0], "clinical", None, *r[1:]] for r in dictionary[1:])]
+    out, _ = _run_book(tmp_path, _workbook(tmp_path / "cohort.xlsx", rows, sheet, dictionary))
+    assert out.loc["A1", "priority"] == "urgent"  # raised prolactin with a visual field defect
+    assert "medication:antipsychotic" in out.loc["A2", "factors"]
+    assert "pituitary_mri" not in out.loc["A2", "suggestions"]
+
+
+@pytest.mark.parametrize("cells", [("1", "2"), ("1;3", "2")], ids=["radio", "multi-select"])
+def test_a_coded_drug_column_is_read_through_its_codebook(
+    tmp_path: Path, cells: tuple[str, str]
+) -> None:
+    rows = [
+        ["Participant Id", "sex", "age", "prl_ngml", "antipsych_type"],
+        ["C1", 1, 28, 85, cells[0]],
+        ["C2", 1, 30, 85, cells[1]],
+    ]
+    dictionary = [
+        ["Variable", "Value", "Label"],
+        ["sex", 1, "Female"],
+        ["sex", 2, "Male"],
+        ["antipsych_type", 1, "Risperidone"],
+        ["antipsych_type", 2, "Haloperidol"],
+        ["antipsych_type", 3, "Sertraline"],
+    ]
+    out, _ = _run_book(tmp_path, _workbook(tmp_path / "castor.xlsx", rows, "Codebook", dictionary))
+    for patient in ("C1", "C2"):
+        assert "medication:antipsychotic" in out.loc[patient, "factors"]
+        assert "pituitary_mri" not in out.loc[patient, "suggestions"]
+
+
+def test_a_coded_column_the_dictionary_describes_is_never_dropped_silently(
+    tmp_path: Path,
+) -> None:
+    rows = [["record_id", "sex", "age", "prl_ngml", "roken"], ["A1", "F", 30, 20, 1]]
+    dictionary = [_REDCAP, ["roken", "leefstijl", None, "radio", "Roken", "1, nooit | 2, gestopt"]]
+    _, warnings = _run_book(
+        tmp_path, _workbook(tmp_path / "d.xlsx", rows, "Data dictionary", dictionary)
+    )
+    assert any("'roken'" in w and "data dictionary" in w and "not used" in w for w in warnings)

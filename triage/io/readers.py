@@ -29,6 +29,7 @@ from triage.columns import (
     MappedHeaderMissing,
     column_letters,
     field_specs,
+    is_checkbox_option,
     mapped_header_lacking,
     recognise_columns,
     recognised_headers,
@@ -36,20 +37,24 @@ from triage.columns import (
     unread_yes_no_warnings,
 )
 from triage.io.delimited import check_field_counts
-from triage.io.drug_columns import join_drug_columns
+from triage.io.drug_columns import join_drug_columns, names_one_drug
 from triage.io.formats import SUPPORTED_EXTENSIONS, open_input
 from triage.io.layout import (
     SAMPLE_ROWS,
     TITLE_UNIT_ROWS,
     UNIT_FIELDS,
+    DictionaryChoices,
     HeaderLocation,
     RawTable,
     build_raw_table,
     codebook_flag_codes,
+    codebook_labels,
     codebook_missing_codes,
     codebook_sex_codes,
     codebook_unit_codes,
+    coded_drugs,
     column_samples,
+    dictionary_choices,
     grid_fits,
     locate_header,
     repeats_header,
@@ -66,6 +71,7 @@ from triage.io.patient_sheets import join_patient_sheet
 from triage.io.series_columns import melt_prolactin_columns, series_notes, series_units
 from triage.io.shifted import ShiftedFacts, cut_facts, shifted_facts, with_urgency
 from triage.io.sources import (
+    Rows,
     Workbook,
     display_name,
     display_path,
@@ -89,7 +95,7 @@ from triage.schema import (
     Rejected,
     Withdrawal,
 )
-from triage.values import TEXT_DAYFIRST_ATTR, is_empty_value
+from triage.values import TEXT_DAYFIRST_ATTR, cell_text, is_empty_value, synonyms_data
 
 log = logging.getLogger("triage")
 
@@ -247,7 +253,9 @@ def _read_sheet(
         if not grid_fits(book.grid, rows, location.index, header):
             upto = len(rows)
         book.grid.materialise(rows, upto)
-    line_notes: list[str] = []
+    chosen = _dictionary_choices(book, location, header, rows)
+    header = chosen.header
+    line_notes: list[str] = list(chosen.notes)
     shifted: dict[int, list[object]] = {}
     if book.is_text and book.line_numbers:
         line_notes = check_field_counts(
@@ -332,6 +340,8 @@ def _read_sheet(
     series_notes(table, match, source)
     _take_title_unit(table, match, titled, mapping, options)
     join_drug_columns(split, match, table)
+    if not book.is_text:
+        line_notes += _unread_coded(book, location.sheet, match)
     table.warnings += unread_yes_no_warnings(match)
     if match.shape == "wide":
         join_patient_sheet(book, location.sheet, match, table)
@@ -425,6 +435,43 @@ def _read_sheet(
     summary.rows_rejected = len(rejected)
     _check_counts(summary)
     return FileRead(frame, rejected, summary, [*book.corrections, *corrections])
+
+
+def _dictionary_choices(
+    book: Workbook, location: HeaderLocation, header: list[object], rows: Rows
+) -> DictionaryChoices:
+    """The header as the workbook's data dictionary names its coded columns (layout.
+    dictionary_choices): a checkbox option by its label; a column coding drugs headed as a
+    medications column, its codes (in the rows read) replaced by the drugs they name."""
+    if book.is_text or book.grid is not None:
+        return DictionaryChoices(header)
+    chosen = dictionary_choices(book, location.sheet, header, names_one_drug)
+    if chosen.drugs:
+        word = str(synonyms_data()["fields"]["medications"]["synonyms"][0])
+        for col, codes in chosen.drugs.items():
+            chosen.header[col] = f"{cell_text(header[col])} ({word})"
+            for row in rows[location.index + 1 :]:
+                if col < len(row):
+                    row[col] = coded_drugs(row[col], codes)
+    return chosen
+
+
+def _unread_coded(book: Workbook, sheet: str, match: ColumnMatch) -> list[str]:
+    """A warning for each column left unread whose codes the workbook's data dictionary gives
+    (a radio "smoking | 1, never | 2, former"): never dropped without a word (review 23)."""
+    notes = []
+    for header in match.unmapped:
+        if is_checkbox_option(header):
+            continue  # an option the dictionary names, read or warned of as such
+        labels = codebook_labels(book, sheet, header)
+        if labels is not None and labels[1]:
+            listed = ", ".join(f"{code} = {label}" for code, label in sorted(labels[1].items()))
+            notes.append(
+                f"column {header!r}: the data dictionary in sheet {labels[0]!r} gives its codes "
+                f"({listed}), which name no drug, finding or state read here: not used (name "
+                "it in a column mapping file and recode it with [values.<field>] if it is one)"
+            )
+    return notes
 
 
 # field -> (what its codes are, how a workbook's data dictionary states them)
