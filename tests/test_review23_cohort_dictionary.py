@@ -186,3 +186,63 @@ def test_a_coded_column_the_dictionary_describes_is_never_dropped_silently(
         tmp_path, _workbook(tmp_path / "d.xlsx", rows, "Data dictionary", dictionary)
     )
     assert any("'roken'" in w and "data dictionary" in w and "not used" in w for w in warnings)
+
+
+# --- defect 5: the prolactin unit the export states in its own metadata ---
+
+
+@pytest.mark.parametrize(
+    ("sheet", "dictionary"),
+    [
+        ("Data dictionary", [_REDCAP, ["prl", "lab", None, "text", "Prolactin (mIU/L)", None]]),
+        ("Data dictionary",
+         [[*_REDCAP, "Field Note"], ["prl", "lab", None, "text", "Prolactin", None, "mU/L"]]),
+        ("Codeboek", [["Variabele", "Label", "Waarden"], ["prl", "Prolactine (mE/l)", None]]),
+        ("Variable View",
+         [["Name", "Type", "Label"], ["prl", "Numeric", "Serum prolactin (mIU/L)"]]),
+        ("describe",
+         [["variable name", "type", "variable label"], ["prl", "float", "Prolactin mIU/L"]]),
+    ],
+    ids=["redcap-label", "redcap-note", "codeboek", "spss", "stata"],
+)  # fmt: skip
+def test_the_dictionary_label_states_the_result_unit(
+    tmp_path: Path, sheet: str, dictionary: list[list[object]]
+) -> None:
+    rows = [["record_id", "sex", "age", "prl"], ["A1", "F", 30, 850], ["A2", "F", 30, 6000]]
+    out, warnings = _run_book(tmp_path, _workbook(tmp_path / "u.xlsx", rows, sheet, dictionary))
+    assert len(out) == len(rows) - 1  # no row lost as unknown_unit
+    assert out.loc["A1", "status"] == "high"  # 850 mIU/L, ~40 ng/mL
+    assert out.loc["A2", "priority"] == "urgent"  # 6000 mIU/L
+    assert any("data dictionary" in w and "mIU/L" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    "unit_header",
+    [
+        "prl_unit (1=ng/mL; 2=mIU/L)",
+        '"Prolactin unit (1, ng/mL | 2, mIU/L)"',
+        "eenheid prolactine (1=ng/ml; 2=mE/l)",
+        '"unita prolattina (1 = ng/ml, 2 = mUI/l)"',
+    ],
+    ids=["en", "redcap", "nl", "it"],
+)
+def test_the_unit_codes_a_unit_column_header_states_are_read(
+    tmp_path: Path, unit_header: str
+) -> None:
+    text = (
+        f"participant_id,sex,age,prl,{unit_header}\nP1,F,30,25,1\nP2,F,30,900,2\nP3,F,30,6000,2\n"
+    )
+    out, _ = triage_csv_warned(tmp_path, text)
+    assert out.loc["P1", "status"] == "normal"
+    assert out.loc["P2", "unit_raw"] == "mIU/L" or out.loc["P2", "prolactin_ng_ml"] < 50
+    assert out.loc["P2", "status"] == "high"
+    assert out.loc["P3", "priority"] == "urgent"
+
+
+@pytest.mark.parametrize(
+    "header", ["PRL_mUI_L", "prolactine_mEl", "prolattina_mui_l"], ids=["fr", "nl", "it"]
+)
+def test_glued_unit_names_are_read(tmp_path: Path, header: str) -> None:
+    out, _ = triage_csv_warned(tmp_path, f"id,sex,age,{header}\nP1,F,40,900\n")
+    assert out.loc["P1", "prolactin_ng_ml"] < 50  # 900 mIU/L, not 900 ng/mL
+    assert out.loc["P1", "status"] == "high"

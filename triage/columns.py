@@ -1188,7 +1188,14 @@ def unit_veto(name: str, header: str) -> str | None:
     kind = unit_kind(unit)
     if kind is None or (check.units is not None and kind in check.units):
         return None
+    if _STATED_CODES.search(header):  # "prl_unit (1=ng/mL; 2=mIU/L)": its cells' codes
+        return None
     return f"its unit {unit!r} measures another quantity ({kind})"
+
+
+# A header's bracket stating the codes of its cells ("1=ng/mL; 2=mIU/L", "1, ng/mL | 2, mIU/L"),
+# not a unit of its own.
+_STATED_CODES: Final = re.compile(r"\(\s*\d{1,2}\s*[=:,]\s*\D")
 
 
 # kinds of value checks whose field is a measurement (a number a lab reports)

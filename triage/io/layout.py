@@ -623,6 +623,27 @@ def codebook_unit_codes(
     return codebook_codes(book, read_sheet, header, unit_choices, _unit_name)
 
 
+def codebook_unit(book: Workbook, read_sheet: str, header: str) -> tuple[str, str, str] | None:
+    """The prolactin unit a workbook's data dictionary states for the result column headed
+    ``header`` in the variable's label or note (REDCap's Field Label "Prolactin (mIU/L)" or
+    Field Note "mU/L", a Codeboek's "Prolactine (mE/l)", an SPSS Variable View's "Serum
+    prolactin (µg/L)", a Stata describe's variable label): (the sheet, the unit, the cell
+    stating it), or None where none or two different units are stated (review 23)."""
+    for name, rows in _codebook_rows(book, read_sheet, header):
+        found: dict[str, str] = {}
+        for row, _ in rows:
+            for cell in row:
+                if not isinstance(cell, str) or _loose(cell) == _loose(header):
+                    continue
+                unit = _unit_name(parse_header(cell).unit or "") or _unit_name(cell)
+                if unit is not None:
+                    found.setdefault(unit, cell.strip())
+        if len(found) == 1:
+            unit, cell = found.popitem()
+            return name, unit, cell
+    return None
+
+
 @dataclass(frozen=True)
 class FlagCodebook:
     """A yes/no column's codes as a workbook's data dictionary states them."""

@@ -51,6 +51,7 @@ from triage.io.layout import (
     codebook_labels,
     codebook_missing_codes,
     codebook_sex_codes,
+    codebook_unit,
     codebook_unit_codes,
     coded_drugs,
     column_samples,
@@ -62,6 +63,7 @@ from triage.io.layout import (
     split_rows,
     title_unit,
     titled_result,
+    unit_choices,
     unread_results,
 )
 from triage.io.long import read_long
@@ -339,6 +341,7 @@ def _read_sheet(
     series_units(table, match, source)
     series_notes(table, match, source)
     _take_title_unit(table, match, titled, mapping, options)
+    _take_dictionary_unit(book, location.sheet, table, match, mapping, options)
     join_drug_columns(split, match, table)
     if not book.is_text:
         line_notes += _unread_coded(book, location.sheet, match)
@@ -376,6 +379,7 @@ def _read_sheet(
     values = {k: dict(v) for k, v in mapping.values.items()}
     missing_results: dict[str, str] = {}
     missing_ages: dict[str, str] = {}
+    summary.warnings += _header_unit_codes(match, values)
     if not book.is_text:
         summary.warnings += _codebook_values(book, location.sheet, match, values)
         summary.warnings += _codebook_missing(
@@ -472,6 +476,27 @@ def _unread_coded(book: Workbook, sheet: str, match: ColumnMatch) -> list[str]:
                 "it in a column mapping file and recode it with [values.<field>] if it is one)"
             )
     return notes
+
+
+# A header's last bracket ("prl_unit (1=ng/mL; 2=mIU/L)" -> "1=ng/mL; 2=mIU/L").
+_LAST_BRACKET: Final = re.compile(r"\(([^()]*)\)\s*$")
+
+
+def _header_unit_codes(match: ColumnMatch, values: dict[str, dict[str, str]]) -> list[str]:
+    """The unit codes a unit column's header states ("prl_unit (1=ng/mL; 2=mIU/L)", REDCap's
+    "Prolactin unit (1, ng/mL | 2, mIU/L)": layout.unit_choices), put in ``values`` (unless the
+    mapping file recodes the field), as a data dictionary's are; the warning saying so."""
+    name = "prolactin_unit"
+    if name not in match.fields or name in values:
+        return []
+    header = match.header_of(name)
+    bracket = _LAST_BRACKET.search(header)
+    codes = unit_choices(bracket.group(1)) if bracket else {}
+    if not codes:
+        return []
+    values[name] = codes
+    listed = ", ".join(f"{code} = {unit}" for code, unit in sorted(codes.items()))
+    return [f"column {header!r} codes the unit as its header says: {listed}"]
 
 
 # field -> (what its codes are, how a workbook's data dictionary states them)
@@ -741,19 +766,51 @@ def _take_title_unit(
     µIU/mL", "Valeurs en mUI/L": layout.title_unit) is the prolactin column's when nothing
     else names one: no unit in its header or a units row, no unit column, no --unit or
     mapping default.  Its results were rejected as unknown_unit."""
-    if titled is None or match.shape != "wide" or "prolactin" not in match.fields:
-        return
-    if "prolactin" in table.header_units or "prolactin" in table.section_units:
-        return
-    if any(name in match.fields for name in UNIT_FIELDS):
-        return
-    if options.unit or mapping.defaults.get("prolactin_unit"):
+    if titled is None or not _states_no_unit(table, match, mapping, options):
         return
     unit, line = titled
     table.header_units["prolactin"] = unit
     table.warnings.append(
         f"the prolactin results were read in {unit}, the unit the title line {line!r} above "
         "the header states (neither the header nor a unit column names one)"
+    )
+
+
+def _states_no_unit(
+    table: RawTable, match: ColumnMatch, mapping: ColumnMapping, options: ReadOptions
+) -> bool:
+    """Whether nothing names the unit of a wide table's prolactin column: no unit in its header
+    or a units row, no unit column, no --unit or mapping default."""
+    if match.shape != "wide" or "prolactin" not in match.fields:
+        return False
+    if "prolactin" in table.header_units or "prolactin" in table.section_units:
+        return False
+    if any(name in match.fields for name in UNIT_FIELDS):
+        return False
+    return not (options.unit or mapping.defaults.get("prolactin_unit"))
+
+
+def _take_dictionary_unit(
+    book: Workbook,
+    sheet: str,
+    table: RawTable,
+    match: ColumnMatch,
+    mapping: ColumnMapping,
+    options: ReadOptions,
+) -> None:
+    """The unit the workbook's data dictionary states in the result variable's label or note
+    ("prl | Prolactin (mIU/L)": layout.codebook_unit) is the prolactin column's when nothing
+    else names one, as a header's "(mIU/L)" is.  Its results were rejected as unknown_unit."""
+    if book.is_text or not _states_no_unit(table, match, mapping, options):
+        return
+    found = codebook_unit(book, sheet, match.header_of("prolactin"))
+    if found is None:
+        return
+    dictionary, unit, label = found
+    table.header_units["prolactin"] = unit
+    table.warnings.append(
+        f"the prolactin results were read in {unit}, the unit the data dictionary in sheet "
+        f"{dictionary!r} states for column {match.header_of('prolactin')!r} ({label!r})"
     )
 
 
