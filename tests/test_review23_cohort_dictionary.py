@@ -177,6 +177,25 @@ def test_a_coded_drug_column_is_read_through_its_codebook(
         assert "pituitary_mri" not in out.loc[patient, "suggestions"]
 
 
+def test_a_stata_dummy_set_is_read_through_its_value_labels(tmp_path: Path) -> None:
+    rows = [
+        ["id", "sex", "age", "prl_ngml", "med_1", "med_2"],
+        ["S1", "F", 30, 85, 1, 0],
+        ["S2", "F", 30, 85, 0, 1],
+    ]
+    dictionary = [
+        ["Variable", "Value", "Label"],
+        ["med_1", 0, "No"],
+        ["med_1", 1, "Risperidone"],
+        ["med_2", 0, "No"],
+        ["med_2", 1, "Haloperidol"],
+    ]
+    book = _workbook(tmp_path / "stata.xlsx", rows, "Value labels", dictionary)
+    out, _ = _run_book(tmp_path, book)
+    for patient in ("S1", "S2"):
+        assert "medication:antipsychotic" in out.loc[patient, "factors"]
+
+
 def test_a_coded_column_the_dictionary_describes_is_never_dropped_silently(
     tmp_path: Path,
 ) -> None:
