@@ -845,16 +845,26 @@ def _fits_age(cell: object, per_year: float | None = None) -> bool | None:
 
 def header_age_scale(header: str) -> float | None:
     """Years per bare number of an age column whose header names a duration unit, in brackets
-    or as its last word ("Age (months)", "age_days", "Alter in Tagen", "âge (jours)", "edad
-    (días)", "età (giorni)", "leeftijd (dagen)": values.age_header_scale), else None."""
+    or as its last word before any visit mark ("Age (months)", "age_days", "agemo_12m", "Alter
+    in Tagen", "âge (jours)", "edad (días)", "età (giorni)", "leeftijd (dagen)":
+    values.age_header_scale), else None."""
     unit = parse_header(header).unit
     scale = age_header_scale(unit) if unit else None
     if scale is None:
-        words = header_words(header).split()
+        words = words_before_visit(header)
         scale = age_header_scale(words[-1]) if len(words) > 1 else None
     if scale is None and (named := header_named_unit(header)):
         scale = age_header_scale(named)
     return scale
+
+
+def words_before_visit(header: str) -> list[str]:
+    """The header's words without the visit marks written after them ("agemo_12m", "age_months
+    fu" -> "age mo", "age months"): a research export's unit word is the last of these."""
+    words = header_words(header).split()
+    while len(words) > len((0, 1)) and visit_of(words[-1], "age_years"):
+        words.pop()
+    return words
 
 
 @cache
@@ -1193,7 +1203,14 @@ def unit_veto(name: str, header: str) -> str | None:
     kind = unit_kind(unit)
     if kind is None or (check.units is not None and kind in check.units):
         return None
+    if _STATED_CODES.search(header):  # "prl_unit (1=ng/mL; 2=mIU/L)": its cells' codes
+        return None
     return f"its unit {unit!r} measures another quantity ({kind})"
+
+
+# A header's bracket stating the codes of its cells ("1=ng/mL; 2=mIU/L", "1, ng/mL | 2, mIU/L"),
+# not a unit of its own.
+_STATED_CODES: Final = re.compile(r"\(\s*\d{1,2}\s*[=:,]\s*\D")
 
 
 # kinds of value checks whose field is a measurement (a number a lab reports)

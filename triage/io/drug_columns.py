@@ -89,6 +89,11 @@ def _also_lab_tests() -> frozenset[str]:
     return frozenset(synonyms_data()["values"]["drug_dose_columns"]["also_lab_tests"])
 
 
+def names_one_drug(text: str) -> bool:
+    """Whether ``text`` names one drug (or drug class) of the lexicon ("Risperidone")."""
+    return len(drug_matcher(load_drugs()).find(text)) == 1
+
+
 def drug_of_header(header: str) -> DrugColumn | None:
     """The drug a column is named after, when its header names one drug (or drug class) and
     only dose words ("risperidone_mg"), yes/no words ("antipsychotic_yn", "Neuroleptika

@@ -623,6 +623,27 @@ def codebook_unit_codes(
     return codebook_codes(book, read_sheet, header, unit_choices, _unit_name)
 
 
+def codebook_unit(book: Workbook, read_sheet: str, header: str) -> tuple[str, str, str] | None:
+    """The prolactin unit a workbook's data dictionary states for the result column headed
+    ``header`` in the variable's label or note (REDCap's Field Label "Prolactin (mIU/L)" or
+    Field Note "mU/L", a Codeboek's "Prolactine (mE/l)", an SPSS Variable View's "Serum
+    prolactin (µg/L)", a Stata describe's variable label): (the sheet, the unit, the cell
+    stating it), or None where none or two different units are stated (review 23)."""
+    for name, rows in _codebook_rows(book, read_sheet, header):
+        found: dict[str, str] = {}
+        for row, _ in rows:
+            for cell in row:
+                if not isinstance(cell, str) or _loose(cell) == _loose(header):
+                    continue
+                unit = _unit_name(parse_header(cell).unit or "") or _unit_name(cell)
+                if unit is not None:
+                    found.setdefault(unit, cell.strip())
+        if len(found) == 1:
+            unit, cell = found.popitem()
+            return name, unit, cell
+    return None
+
+
 @dataclass(frozen=True)
 class FlagCodebook:
     """A yes/no column's codes as a workbook's data dictionary states them."""
@@ -642,10 +663,18 @@ def codebook_flag_codes(
     "no", another reading of the state ("Perimenopausal", "Unknown") as its label, and a label
     those words do not read as unknown (""), listed in ``unread``: a code the codebook gives is
     never read as the bare 1 = yes.  None when the dictionary does not give the column's codes."""
-    labels = codebook_codes(book, read_sheet, header, _choice_labels, _any_label)
+    labels = codebook_labels(book, read_sheet, header)
     if labels is None:
         return None
     return FlagCodebook(labels[0], *state_codes(field, labels[1]))
+
+
+def codebook_labels(
+    book: Workbook, read_sheet: str, header: str
+) -> tuple[str, dict[str, str]] | None:
+    """The labels a workbook's data dictionary gives the codes of the column headed ``header``
+    ("1, Not pregnant | 2, Pregnant", long-form rows): (the sheet, code -> label), or None."""
+    return codebook_codes(book, read_sheet, header, _choice_labels, _any_label)
 
 
 def _choice_labels(cell: str) -> dict[str, str]:
@@ -752,6 +781,68 @@ def _codebook_rows(
             # the code and its label
             named.append((row, (code_text(after[0]), after[1]) if len(after) >= 2 else None))
         yield name, named
+
+
+# A REDCap raw export's checkbox option: the variable's name, three underscores, the code
+# ("sympt___2", "farmaci___1").
+_CHECKBOX_CODE: Final = re.compile(r"(?P<name>\S.*?)___(?P<code>[0-9A-Za-z]{1,4})")
+# The cells of a multi-select stored in one cell ("1;3", "1, 3", "1|3").
+_SELECTED: Final = re.compile(r"\s*[;,|]\s*")
+
+
+@dataclass
+class DictionaryChoices:
+    """What a workbook's data dictionary says of the coded columns of a header row."""
+
+    header: list[object]  # the header row, each checkbox option named by its choice's label
+    drugs: dict[int, dict[str, str]] = field(default_factory=dict)  # column -> code -> drug
+    notes: list[str] = field(default_factory=list)
+
+
+def dictionary_choices(
+    book: Workbook, read_sheet: str, header: Sequence[object], names_drug: Callable[[str], bool]
+) -> DictionaryChoices:
+    """A REDCap raw export's checkbox options ("sympt___2") named as its label export names them
+    ("sympt (choice=Visual field defect)"), by the choices the workbook's data dictionary gives
+    for the variable ("1, Galactorrhoea | 2, Visual field defect"; long-form codebook rows "sympt
+    | 2 | Visual field defect"), so that a finding or a drug option is read as the labelled one
+    is; and the columns of which a choice names a drug (``names_drug``: a radio, dropdown or
+    multi-select "antipsych_type | 1 | Risperidone"), whose codes the reader reads as their
+    labels (review 23)."""
+    found = DictionaryChoices(list(header))
+    for col, cell in enumerate(header):
+        if not isinstance(cell, str) or not cell.strip():
+            continue
+        option = _CHECKBOX_CODE.fullmatch(cell.strip())
+        variable = option.group("name") if option else cell
+        labels = codebook_labels(book, read_sheet, variable)
+        if labels is None:
+            continue
+        if option is not None:
+            label = labels[1].get(option.group("code"))
+            if label is not None:
+                found.header[col] = f"{variable} (choice={label})"
+                found.notes.append(
+                    f"column {cell!r} is option {option.group('code')} of {variable!r}, "
+                    f"{label!r}, as the data dictionary in sheet {labels[0]!r} says"
+                )
+        elif any(names_drug(label) for label in labels[1].values()):
+            found.drugs[col] = labels[1]
+            listed = ", ".join(f"{code} = {label}" for code, label in sorted(labels[1].items()))
+            found.notes.append(
+                f"column {cell!r} codes medications as the data dictionary in sheet "
+                f"{labels[0]!r} says: {listed}"
+            )
+    return found
+
+
+def coded_drugs(cell: object, codes: Mapping[str, str]) -> object:
+    """A cell of a coded drug column as the drugs its codes name ("1;3" -> "Risperidone;
+    Aripiprazole"); a cell holding another code as it is."""
+    if is_blank(cell):
+        return cell
+    parts = [code_text(p) for p in _SELECTED.split(cell_text(cell).strip()) if p]
+    return "; ".join(codes[p] for p in parts) if parts and all(p in codes for p in parts) else cell
 
 
 # A REDCap-style choices cell's "code, label" (missing-data codes may be negative: "-99, missing").

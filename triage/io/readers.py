@@ -29,6 +29,7 @@ from triage.columns import (
     MappedHeaderMissing,
     column_letters,
     field_specs,
+    is_checkbox_option,
     mapped_header_lacking,
     recognise_columns,
     recognised_headers,
@@ -36,20 +37,25 @@ from triage.columns import (
     unread_yes_no_warnings,
 )
 from triage.io.delimited import check_field_counts
-from triage.io.drug_columns import join_drug_columns
+from triage.io.drug_columns import join_drug_columns, names_one_drug
 from triage.io.formats import SUPPORTED_EXTENSIONS, open_input, told_by_content
 from triage.io.layout import (
     SAMPLE_ROWS,
     TITLE_UNIT_ROWS,
     UNIT_FIELDS,
+    DictionaryChoices,
     HeaderLocation,
     RawTable,
     build_raw_table,
     codebook_flag_codes,
+    codebook_labels,
     codebook_missing_codes,
     codebook_sex_codes,
+    codebook_unit,
     codebook_unit_codes,
+    coded_drugs,
     column_samples,
+    dictionary_choices,
     grid_fits,
     locate_header,
     repeats_header,
@@ -57,6 +63,7 @@ from triage.io.layout import (
     split_rows,
     title_unit,
     titled_result,
+    unit_choices,
     unread_results,
 )
 from triage.io.long import read_long
@@ -66,6 +73,7 @@ from triage.io.patient_sheets import join_patient_sheet
 from triage.io.series_columns import melt_prolactin_columns, series_notes, series_units
 from triage.io.shifted import ShiftedFacts, cut_facts, shifted_facts, with_urgency
 from triage.io.sources import (
+    Rows,
     Workbook,
     display_name,
     display_path,
@@ -89,7 +97,7 @@ from triage.schema import (
     Rejected,
     Withdrawal,
 )
-from triage.values import TEXT_DAYFIRST_ATTR, is_empty_value
+from triage.values import TEXT_DAYFIRST_ATTR, cell_text, is_empty_value, synonyms_data
 
 log = logging.getLogger("triage")
 
@@ -247,7 +255,9 @@ def _read_sheet(
         if not grid_fits(book.grid, rows, location.index, header):
             upto = len(rows)
         book.grid.materialise(rows, upto)
-    line_notes: list[str] = []
+    chosen = _dictionary_choices(book, location, header, rows)
+    header = chosen.header
+    line_notes: list[str] = list(chosen.notes)
     shifted: dict[int, list[object]] = {}
     if book.is_text and book.line_numbers:
         line_notes = check_field_counts(
@@ -331,7 +341,10 @@ def _read_sheet(
     series_units(table, match, source)
     series_notes(table, match, source)
     _take_title_unit(table, match, titled, mapping, options)
+    _take_dictionary_unit(book, location.sheet, table, match, mapping, options)
     join_drug_columns(split, match, table)
+    if not book.is_text:
+        line_notes += _unread_coded(book, location.sheet, match)
     table.warnings += unread_yes_no_warnings(match)
     if match.shape == "wide":
         join_patient_sheet(book, location.sheet, match, table)
@@ -366,6 +379,7 @@ def _read_sheet(
     values = {k: dict(v) for k, v in mapping.values.items()}
     missing_results: dict[str, str] = {}
     missing_ages: dict[str, str] = {}
+    summary.warnings += _header_unit_codes(match, values)
     if not book.is_text:
         summary.warnings += _codebook_values(book, location.sheet, match, values)
         summary.warnings += _codebook_missing(
@@ -426,6 +440,64 @@ def _read_sheet(
     summary.rows_rejected = len(rejected)
     _check_counts(summary)
     return FileRead(frame, rejected, summary, [*book.corrections, *corrections])
+
+
+def _dictionary_choices(
+    book: Workbook, location: HeaderLocation, header: list[object], rows: Rows
+) -> DictionaryChoices:
+    """The header as the workbook's data dictionary names its coded columns (layout.
+    dictionary_choices): a checkbox option by its label; a column coding drugs headed as a
+    medications column, its codes (in the rows read) replaced by the drugs they name."""
+    if book.is_text or book.grid is not None:
+        return DictionaryChoices(header)
+    chosen = dictionary_choices(book, location.sheet, header, names_one_drug)
+    if chosen.drugs:
+        word = str(synonyms_data()["fields"]["medications"]["synonyms"][0])
+        for col, codes in chosen.drugs.items():
+            chosen.header[col] = f"{cell_text(header[col])} ({word})"
+            for row in rows[location.index + 1 :]:
+                if col < len(row):
+                    row[col] = coded_drugs(row[col], codes)
+    return chosen
+
+
+def _unread_coded(book: Workbook, sheet: str, match: ColumnMatch) -> list[str]:
+    """A warning for each column left unread whose codes the workbook's data dictionary gives
+    (a radio "smoking | 1, never | 2, former"): never dropped without a word (review 23)."""
+    notes = []
+    for header in match.unmapped:
+        if is_checkbox_option(header):
+            continue  # an option the dictionary names, read or warned of as such
+        labels = codebook_labels(book, sheet, header)
+        if labels is not None and labels[1]:
+            listed = ", ".join(f"{code} = {label}" for code, label in sorted(labels[1].items()))
+            notes.append(
+                f"column {header!r}: the data dictionary in sheet {labels[0]!r} gives its codes "
+                f"({listed}), which name no drug, finding or state read here: not used (name "
+                "it in a column mapping file and recode it with [values.<field>] if it is one)"
+            )
+    return notes
+
+
+# A header's last bracket ("prl_unit (1=ng/mL; 2=mIU/L)" -> "1=ng/mL; 2=mIU/L").
+_LAST_BRACKET: Final = re.compile(r"\(([^()]*)\)\s*$")
+
+
+def _header_unit_codes(match: ColumnMatch, values: dict[str, dict[str, str]]) -> list[str]:
+    """The unit codes a unit column's header states ("prl_unit (1=ng/mL; 2=mIU/L)", REDCap's
+    "Prolactin unit (1, ng/mL | 2, mIU/L)": layout.unit_choices), put in ``values`` (unless the
+    mapping file recodes the field), as a data dictionary's are; the warning saying so."""
+    name = "prolactin_unit"
+    if name not in match.fields or name in values:
+        return []
+    header = match.header_of(name)
+    bracket = _LAST_BRACKET.search(header)
+    codes = unit_choices(bracket.group(1)) if bracket else {}
+    if not codes:
+        return []
+    values[name] = codes
+    listed = ", ".join(f"{code} = {unit}" for code, unit in sorted(codes.items()))
+    return [f"column {header!r} codes the unit as its header says: {listed}"]
 
 
 # field -> (what its codes are, how a workbook's data dictionary states them)
@@ -695,19 +767,51 @@ def _take_title_unit(
     µIU/mL", "Valeurs en mUI/L": layout.title_unit) is the prolactin column's when nothing
     else names one: no unit in its header or a units row, no unit column, no --unit or
     mapping default.  Its results were rejected as unknown_unit."""
-    if titled is None or match.shape != "wide" or "prolactin" not in match.fields:
-        return
-    if "prolactin" in table.header_units or "prolactin" in table.section_units:
-        return
-    if any(name in match.fields for name in UNIT_FIELDS):
-        return
-    if options.unit or mapping.defaults.get("prolactin_unit"):
+    if titled is None or not _states_no_unit(table, match, mapping, options):
         return
     unit, line = titled
     table.header_units["prolactin"] = unit
     table.warnings.append(
         f"the prolactin results were read in {unit}, the unit the title line {line!r} above "
         "the header states (neither the header nor a unit column names one)"
+    )
+
+
+def _states_no_unit(
+    table: RawTable, match: ColumnMatch, mapping: ColumnMapping, options: ReadOptions
+) -> bool:
+    """Whether nothing names the unit of a wide table's prolactin column: no unit in its header
+    or a units row, no unit column, no --unit or mapping default."""
+    if match.shape != "wide" or "prolactin" not in match.fields:
+        return False
+    if "prolactin" in table.header_units or "prolactin" in table.section_units:
+        return False
+    if any(name in match.fields for name in UNIT_FIELDS):
+        return False
+    return not (options.unit or mapping.defaults.get("prolactin_unit"))
+
+
+def _take_dictionary_unit(
+    book: Workbook,
+    sheet: str,
+    table: RawTable,
+    match: ColumnMatch,
+    mapping: ColumnMapping,
+    options: ReadOptions,
+) -> None:
+    """The unit the workbook's data dictionary states in the result variable's label or note
+    ("prl | Prolactin (mIU/L)": layout.codebook_unit) is the prolactin column's when nothing
+    else names one, as a header's "(mIU/L)" is.  Its results were rejected as unknown_unit."""
+    if book.is_text or not _states_no_unit(table, match, mapping, options):
+        return
+    found = codebook_unit(book, sheet, match.header_of("prolactin"))
+    if found is None:
+        return
+    dictionary, unit, label = found
+    table.header_units["prolactin"] = unit
+    table.warnings.append(
+        f"the prolactin results were read in {unit}, the unit the data dictionary in sheet "
+        f"{dictionary!r} states for column {match.header_of('prolactin')!r} ({label!r})"
     )
 
 

@@ -171,20 +171,32 @@ def _labels(match: ColumnMatch, columns: list[int]) -> np.ndarray:
     )
 
 
+# Context fields a later visit's value follows from an earlier one's (an age, advanced by the
+# time between the collection dates: WideBuilder._same_patient_ages).
+_ADVANCED: Final = ("age_years",)
+
+
 def _visit_context(
     match: ColumnMatch, cells: np.ndarray, rows: np.ndarray, source: np.ndarray, melted: np.ndarray
 ) -> None:
     """A context field's column of another visit than the row's prolactin column ("tsh_12m"
     beside "prl_bl") is not the state at that sample: the row reads its own visit's column
-    ("tsh_bl") where the file has one, else nothing (columns.visit_context_fields)."""
+    ("tsh_bl") where the file has one, else nothing (columns.visit_context_fields).  An age of
+    a visit no result column is of ("age_bl" beside "prl_v1", "prl_v2") is the first result
+    column's: the later ones are left without an age, which the reader then takes from that
+    row plus the time between the two collection dates, or leaves unknown (review 23)."""
     for name, marks in match.series_context.items():
         col = match.fields.get(name)
         if col is None or col >= cells.shape[1]:
             continue
         its = visit_of(match.headers[col], name)
+        visits = [visit_of(match.headers[c], "prolactin") for c in match.series_columns]
+        baseline = (
+            match.series_columns[0] if name in _ADVANCED and its and its not in visits else None
+        )
         for series in np.unique(source).tolist():
             visit = visit_of(match.headers[series], "prolactin")
-            if not visit or visit == its:
+            if not visit or visit == its or series == baseline:
                 continue
             block = source == series
             other = marks.get(visit)

@@ -26,7 +26,13 @@ import numpy as np
 import pandas as pd
 
 from triage.collector import release_free_memory
-from triage.columns import header_named_unit, header_words, is_timed_series, time_point_minutes
+from triage.columns import (
+    header_named_unit,
+    header_words,
+    is_timed_series,
+    time_point_minutes,
+    words_before_visit,
+)
 from triage.io.identifiers import identifier_key
 from triage.io.layout import Distinct, RawTable, append_notes, factorize_column
 from triage.io.red_flags import RED_FLAG_READ, red_flag_in, red_flag_note
@@ -2801,12 +2807,16 @@ class _Builder:
         known: dict[str, list[tuple[float, float]]] = {}
         for i in np.flatnonzero(source):
             known.setdefault(patient[i], []).append((float(age[i]), float(days[i])))
-        filled, carried, unequal = 0, 0, 0
+        filled, carried, unequal, undated = 0, 0, 0, 0
+        melted = self.column("source_column") is not None  # one row per visit column
         for i in np.flatnonzero(wanting):
             others = known.get(patient[i])
             if not others:
                 continue
             dated = not math.isnan(days[i]) and all(not math.isnan(d) for _, d in others)
+            if melted and not dated:  # a later visit's age is not the baseline's
+                undated += 1
+                continue
             ages = [a + ((days[i] - d) / DAYS_PER_YEAR if dated else 0.0) for a, d in others]
             if max(ages) - min(ages) > AGE_DISAGREEMENT_YEARS or min(ages) < 0:
                 unequal += 1
@@ -2833,6 +2843,12 @@ class _Builder:
             self.warnings.append(
                 f"{unequal} row(s) gave no age and the other rows of the same patient "
                 f"(column {header!r}) give ages that disagree: left unknown"
+            )
+        if undated:
+            self.warnings.append(
+                f"{undated} result(s) of a visit column gave no age of their own and lack the "
+                "collection dates that would advance the age of another visit of the same "
+                f"patient (column {header!r}): age left unknown"
             )
 
     def _ages_against_dates(
@@ -5051,9 +5067,10 @@ def _texts_at(values: object, positions: np.ndarray) -> list[str]:
 
 def _unit_word_last(header: str, unit_of: Callable[[str], float | None]) -> str:
     """The duration word a research export writes last in a header without brackets
-    ("age_months", "AgeMonths", "Alter_Monate", "ga_days", "GA_wk"): the unit of its bare
-    numbers, when ``unit_of`` knows it (age_header_scale, duration_word_days); else ""."""
-    words = header_words(header).split()
+    ("age_months", "AgeMonths", "Alter_Monate", "ga_days", "GA_wk", before a visit mark:
+    "agemo_12m"): the unit of its bare numbers, when ``unit_of`` knows it (age_header_scale,
+    duration_word_days); else ""."""
+    words = words_before_visit(header)
     last = words[-1] if len(words) > 1 else ""
     if last and unit_of(last) is not None:
         return last
