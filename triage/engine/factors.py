@@ -1918,7 +1918,8 @@ def _note_medication_list(ctx: RowContext) -> tuple[str, str] | None:
 # Spanish "TG", test de gestación: states.toml pregnancy_test_negative_tg).
 PREGNANCY_TEST_WORDS: Final = re.compile(
     r"hcg|\btest|\bupt\b|upreg|schwangerschaftstest|ss-?test|prueba|zwangerschapstest"
-    r"|(?-i:(?<![\w-])TG(?![\w-]))",
+    # "TG" only with a test's answer after it ("TG negativo", "TG (-)"), never "TG 150 mg/dl"
+    r"|(?-i:(?<![\w-])TG)\s*(?:[:=]\s*)?(?:negativ|positiv|neg\b|pos\b|\(\s*[-−+]|[-−+](?!\s*\d))",
     re.IGNORECASE,
 )
 
