@@ -159,7 +159,7 @@ NEW_STOP_WORDS = [
     ("fr", "Risperdal 2 mg délaissé", "délaissé"),
     ("es", "Risperdal 2 mg dejado", "dejado"),
     ("it", "Risperdal 2 mg tolto", "tolto"),
-    ("nl", "Risperdal 2 mg weggelaten", "weggelaten"),
+    ("nl", "Risperdal 2 mg opgeborgen", "opgeborgen"),
 ]
 
 

@@ -1054,8 +1054,12 @@ def _only_schedule(text: str) -> bool:
     """Whether ``text`` (between a drug and an as-needed word) holds only its dose and schedule:
     numbers, signs and drugs.toml item_words ("10 mg c/8h", "10 mg tds", "1 cp x 3/die"), and
     perhaps its indication ("for nausea": _INDICATION)."""
-    text = _INDICATION.sub(" ", text)
+    text = _DOTTED.sub(r"\1\2", _INDICATION.sub(" ", text))  # "e.v.", "i.m.": "ev", "im"
     return all(_fold_word(word) in _SCHEDULE_WORDS for word in _LETTERS.findall(text))
+
+
+# A route abbreviated with dots ("e.v.", "i.m.", "s.c.", "p.o."): one word of item_words.
+_DOTTED: Final = re.compile(r"(?<![^\W\d_])([^\W\d_])\.\s?([^\W\d_])\.(?![^\W\d_])")
 
 
 # A label of the drugs taken as needed ("Bedarfsmedikation:", "PRN medication:", "Médicaments si

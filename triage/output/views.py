@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from triage.history.delta import other_method
 from triage.knowledge.loaders import load_thresholds
 from triage.numbers import (
     age_words,
@@ -1193,6 +1192,9 @@ def _history_fields(table: ResultTable, i: int, shown: Measure) -> dict[str, Any
         pct = f"{_signed_pct(change)} % " if change is not None else ""
         title = f"{pct}{when} (previous {before} {shown.unit})"
         words = TREND_WORDS.get(trend, NOT_COMPARED)
+        # imported here: `check` lists problems with this module, never the history (SQLAlchemy)
+        from triage.history.delta import other_method
+
         if isinstance(last, Mapping) and other_method(last, text("reference_set")[i]):
             words = NOT_COMPARED_METHOD.format(then=as_text(last.get("reference_set")))
         change_text = f"{pct}{when} ({before} → {shown.value_text} {shown.unit}): {words}"
