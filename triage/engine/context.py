@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import MappingProxyType
@@ -511,11 +511,11 @@ class RowContext:
         if hit_map:
             hit_map = self.hit_map = self._without_dated_apoplexy_signs(hit_map)
             hit_map = self.hit_map = self._without_dated_red_flags(hit_map)
-        if not (hit_map and hit_map.get("red_flag")):
+        if not (hit_map and hit_map.get(RED_FLAG_CUE)):
             central = self._central_hypothyroidism()
             if central is not None:  # read as the words "central hypothyroidism" are
                 hit_map = self.hit_map = {**hit_map, RED_FLAG_CUE: (central,)}
-        found = hit_map.get("red_flag") if hit_map else None
+        found = hit_map.get(RED_FLAG_CUE) if hit_map else None
         flag = found[0] if found else self._low_morning_cortisol() or self._adrenal_features()
         emergency = bool(hit_map) and any(hit_map.get(cue) for cue in EMERGENCY_CUES)
         counts = flag is not None and (self.raised_for_usual or self.lesion.present or emergency)
@@ -531,7 +531,7 @@ class RowContext:
         # field loss and a sudden severe headache), so "blurred vision, headache" stays quiet.
         alone = self.mass_effect_flag is None and not self.lesion.present
         found = hit_map.get(SELLAR_SIGN_CUE) if alone and hit_map else None
-        red = hit_map.get("red_flag") if hit_map else None
+        red = hit_map.get(RED_FLAG_CUE) if hit_map else None
         blurred_only = bool(red) and all(hit.cue == BLURRED_VISION_CUE for hit in red or ())
         sign = found[0] if found else (flag if alone and not blurred_only else None)
         if sign is not None and not found and sign.cue != RED_FLAG_CUE:
@@ -647,14 +647,7 @@ class RowContext:
             for cue, headache in EMERGENCY_CUES.items()
             if headache is not None and hit_map.get(cue) and self.current_hit(headache) is None
         }
-        if not stale:
-            return hit_map
-        kept = {
-            name: tuple(hit for hit in hits if hit.cue not in stale)
-            for name, hits in hit_map.items()
-            if name not in stale
-        }
-        return MappingProxyType({name: hits for name, hits in kept.items() if hits})
+        return _without(hit_map, cues=stale)
 
     def _without_dated_red_flags(self, hit_map: Hits) -> Hits:
         """`hit_map` without the red flags and sellar signs that are all episodes dated in a
@@ -667,10 +660,7 @@ class RowContext:
             if hit_map.get(cue) and self.current_hit(cue) is None
             for hit in hit_map[cue]
         }
-        if not stale:
-            return hit_map
-        kept = {name: tuple(h for h in hits if h not in stale) for name, hits in hit_map.items()}
-        return MappingProxyType({name: hits for name, hits in kept.items() if hits})
+        return _without(hit_map, hits=stale)
 
     def _central_hypothyroidism(self) -> CueHit | None:
         """A free T4 below central_hypothyroid_free_t4_below_pmol_l (the free_t4 column, in
@@ -740,7 +730,7 @@ class RowContext:
             limit = self.t("morning_cortisol_low_nmol_l")
             nmol = fact.number * (self.t(to_nmol) if to_nmol else 1.0)
             if nmol < limit or (fact.value == "<" and nmol <= limit):
-                return CueHit("red_flag", fact.column, fact.quote, fact.quote)
+                return CueHit(RED_FLAG_CUE, fact.column, fact.quote, fact.quote)
         return None
 
     def _adrenal_features(self) -> CueHit | None:
@@ -1970,3 +1960,19 @@ class RowContext:
         if self.sex == "M":
             return male
         return min(female, male)
+
+
+def _without(
+    hit_map: Hits, *, cues: Set[str] = frozenset(), hits: Set[CueHit] = frozenset()
+) -> Hits:
+    """`hit_map` without the cues named in `cues` (and every hit of theirs counted for another
+    cue) and without the hits in `hits`; a cue left with no hit is dropped.  Unchanged when
+    there is nothing to drop."""
+    if not cues and not hits:
+        return hit_map
+    kept = {
+        name: tuple(hit for hit in found if hit.cue not in cues and hit not in hits)
+        for name, found in hit_map.items()
+        if name not in cues
+    }
+    return MappingProxyType({name: found for name, found in kept.items() if found})
