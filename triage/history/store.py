@@ -25,7 +25,7 @@ import re
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -1214,6 +1214,20 @@ class HistoryRun:
             results.c.id.not_in(sa.select(withdrawals.c.result_id)),
         )
         stored = list(self._of_patients(columns, issuer, wanted, *entries))
+        for position, found in self._same_specimen(rows, ids, pending, stored):
+            ids[position] = int(found["id"])
+
+    def _same_specimen(
+        self,
+        rows: list[dict[str, Any]],
+        ids: list[int | None],
+        pending: list[int],
+        stored: Sequence[Mapping[str, Any]],
+        also: Callable[[Mapping[str, Any], Mapping[str, Any]], bool] | None = None,
+    ) -> Iterator[tuple[int, Mapping[str, Any]]]:
+        """(position, stored result) for each pending row and the first stored result of the
+        same patient and specimen number (``also``: and what else must hold) that no row of
+        this run holds yet; each stored result is given once."""
         taken = set(self.seen) | {i for i in ids if i is not None}
         for position in pending:
             row = rows[position]
@@ -1222,9 +1236,10 @@ class HistoryRun:
                     int(found["id"]) not in taken
                     and found["patient_key"] == row["patient_key"]
                     and identifier_key(found["specimen_id"]) == identifier_key(row["specimen_id"])
+                    and (also is None or also(found, row))
                 ):
-                    ids[position] = int(found["id"])
                     taken.add(int(found["id"]))
+                    yield position, found
                     break
 
     def _held_censored(
@@ -1262,22 +1277,14 @@ class HistoryRun:
         stored = [
             dict(f) for f in self._of_patients(columns, issuer, wanted, *sampled, *_standing())
         ]
-        taken = set(self.seen) | {i for i in ids if i is not None}
-        for position in pending:
-            row = rows[position]
-            for found in stored:
-                if (
-                    int(found["id"]) not in taken
-                    and found["patient_key"] == row["patient_key"]
-                    and identifier_key(found["specimen_id"]) == identifier_key(row["specimen_id"])
-                    and _same_sample_time(found, row)
-                    and (_allows(found, row) or _allows(row, found))
-                ):
-                    ids[position] = int(found["id"])
-                    taken.add(int(found["id"]))
-                    if _allows(found, row):
-                        self._completing[position] = int(found["id"])
-                    break
+
+        def completes(found: Mapping[str, Any], row: Mapping[str, Any]) -> bool:
+            return _same_sample_time(found, row) and (_allows(found, row) or _allows(row, found))
+
+        for position, found in self._same_specimen(rows, ids, pending, stored, completes):
+            ids[position] = int(found["id"])
+            if _allows(found, rows[position]):
+                self._completing[position] = int(found["id"])
 
     def _held_to_precision(
         self,
