@@ -235,3 +235,16 @@ def test_an_analysers_name_does_not_make_a_post_peg_header_the_result(tmp_path: 
 
     found = candidates("Prolactin Beckman Coulter DxI post PEG (mIU/L)")
     assert not found or found[0][0] != "prolactin"
+
+
+def test_a_note_naming_prolactin_is_no_test_name_where_the_codes_name_the_tests(
+    tmp_path: Path,
+) -> None:
+    # the code "PRL" tells the prolactin line: the TSH line's note is never read as its name
+    text = (
+        "Patient,Sex,DOB,Date,Code,Hinweis,Value,Unit\n"
+        "A1,F,1980-01-01,2026-11-02,PRL,,300,mU/L\n"
+        "A1,F,1980-01-01,2026-11-02,TSH,Serum prolactin level please repeat,2.0,mU/L\n"
+    )
+    results = _results(_run(tmp_path, text))
+    assert list(results["prolactin_raw"].astype(str)) == ["300"]

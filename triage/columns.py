@@ -3738,8 +3738,14 @@ def _test_names_by_cells(
     details", a local "Bez."), beside a code column of codes the triage may not know (Read/CTV3
     "XaELt", SNOMED CT ids): the first unread column some of whose cells name prolactin as a
     header would ("Serum prolactin level", "Prolactin level (XaELt)") is read as the test names,
-    so the file is tried by its names before it is refused."""
+    so the file is tried by its names before it is refused.  Not where a code names prolactin
+    ("PRL"): the codes tell the tests, and a note column's words are no test."""
     if match.shape != "long" or "test" in match.fields or "test" in forced or samples is None:
+        return
+    code = match.fields.get("test_code")
+    if code is not None and any(  # its codes name prolactin ("PRL"): they are the tests
+        isinstance(c, str) and _names_prolactin(c) for c in samples.get(code, ())
+    ):
         return
     used = set(match.fields.values()) | taken_cols
     for col in sorted(samples):
