@@ -53,6 +53,7 @@ from triage.values import (
     header_threshold,
     header_unknown_codes,
     hyphen_breaks_joined,
+    is_assay_word,
     is_blank,
     is_empty_value,
     is_formula_without_value,
@@ -558,7 +559,7 @@ def _plain_score(header: HeaderText, spec: FieldSpec) -> float:
         for rule in spec.rules:
             if all(group & words for group in rule):
                 used = frozenset().union(*rule, glued)
-                extras = header.tokens - used - _stopwords()
+                extras = header.tokens - used - _stopwords() - _analyser_words(header.main)
                 value = RULE_SCORE + RULE_GROUP_BONUS * len(rule) - RULE_EXTRA_PENALTY * len(extras)
                 best = max(best, max(value, RULE_MIN_SCORE))
     if best:
@@ -571,6 +572,33 @@ def _plain_score(header: HeaderText, spec: FieldSpec) -> float:
     if weak_rank is not None:
         return WEAK_SCORE - RANK_STEP * weak_rank
     return 0.0
+
+
+# A word of at most these letters (or with a digit) right after an analyser's name is its model
+# ("Atellica IM", "Alinity i", "Access 2", "AIA 900", "Centaur XPT").
+MODEL_MARK_LETTERS: Final = 3
+
+
+@lru_cache(maxsize=4096)
+def _analyser_words(main: str) -> frozenset[str]:
+    """The words of an assay or analyser a header names beside the field it names ("Prolactin
+    Beckman Coulter DxI (mIU/L)", "Siemens ADVIA Centaur Prolactin", "Prolaktin Siemens Atellica
+    IM", "PRL Abbott Alinity i", "Prolactin Tosoh AIA 900"): each manufacturer or platform word
+    of synonyms.toml [values.unit_notes] assay_words and the model marks right after it.  They
+    say which assay measured the column (read as its assay: wide.assay_words_in), not that the
+    column is another one, so they are no extra words of a word rule (a header with the
+    analyser's full name was refused; the short one was read)."""
+    found: set[str] = set()
+    run = False
+    for word in main.split():
+        if is_assay_word(word):
+            found.add(word)
+            run = True
+        elif run and (len(word) <= MODEL_MARK_LETTERS or any(ch.isdigit() for ch in word)):
+            found.add(word)
+        else:
+            run = False
+    return frozenset(found)
 
 
 def _visit_marked(header: HeaderText, spec: FieldSpec) -> float:
@@ -1656,6 +1684,7 @@ def recognise_columns(
     if "sex" not in (forced or {}):
         _one_sex_column(match, samples)
     _post_process(match)
+    _test_names_by_cells(match, taken_cols, samples, set(forced or {}))
     beside = _unit_column_by_cells(match, samples, set(forced or {}))
     if match.shape == "wide" and "prolactin" not in (forced or {}) and (timed or visits):
         current = match.fields.get("prolactin")
@@ -2819,7 +2848,12 @@ def is_diluted_prolactin(text: str) -> bool:
     rest = _dilution_phrases().sub(" ", _DILUTION_RATIO.sub(" ", words))
     if ratio is None and rest == words:
         return False
-    found = candidates(" ".join(rest.split()))
+    return _names_prolactin(" ".join(rest.split()))
+
+
+def _names_prolactin(text: str) -> bool:
+    """The text, read as a header, names the prolactin result first and strongly."""
+    found = candidates(text)
     return bool(found) and found[0][0] == "prolactin" and found[0][1] >= STRONG_SCORE
 
 
@@ -3692,6 +3726,35 @@ def _owner(match: ColumnMatch, col: int) -> str | None:
 
 
 PATIENT_FIELDS: Final = ("patient_id", "patient_name", "given_name", "specimen_id")
+
+
+def _test_names_by_cells(
+    match: ColumnMatch,
+    taken_cols: set[int],
+    samples: Mapping[int, Sequence[object]] | None,
+    forced: set[str],
+) -> None:
+    """A long file whose test-name column has a header no synonym names (a GP system's "Event
+    details", a local "Bez."), beside a code column of codes the triage may not know (Read/CTV3
+    "XaELt", SNOMED CT ids): the first unread column some of whose cells name prolactin as a
+    header would ("Serum prolactin level", "Prolactin level (XaELt)") is read as the test names,
+    so the file is tried by its names before it is refused.  Not where a code names prolactin
+    ("PRL"): the codes tell the tests, and a note column's words are no test."""
+    if match.shape != "long" or "test" in match.fields or "test" in forced or samples is None:
+        return
+    code = match.fields.get("test_code")
+    if code is not None and any(  # its codes name prolactin ("PRL"): they are the tests
+        isinstance(c, str) and _names_prolactin(c) for c in samples.get(code, ())
+    ):
+        return
+    used = set(match.fields.values()) | taken_cols
+    for col in sorted(samples):
+        if col in used or not match.headers[col]:
+            continue
+        texts = [c for c in samples[col] if isinstance(c, str) and bare_number(c) is None]
+        if any(_names_prolactin(text) for text in texts):
+            match.fields["test"] = col
+            return
 
 
 def _post_process(match: ColumnMatch) -> None:

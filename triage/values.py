@@ -1263,6 +1263,11 @@ def _assay_words() -> frozenset[str]:
     )
 
 
+def is_assay_word(word: str) -> bool:
+    """The word names an assay's manufacturer or platform ("Beckman", "Atellica", "DxI")."""
+    return normalise_word(word) in _assay_words()
+
+
 def _unit_and_note(text: str) -> tuple[str, str] | None:
     """(unit, note) of a unit written with a note in brackets or after a mark, else None."""
     plain = text.strip()
