@@ -254,6 +254,10 @@ def _triage_part(start: int, stop: int) -> Triaged:
         return Triaged(results, encode(results) if encode is not None else None)
     finally:
         collector.collect_young()  # the worker's collector is paused (_worker_start)
+        # what the chunk's work freed goes back to the system before the worker waits for the
+        # next one: two workers otherwise each hold their largest chunk's peak for the whole
+        # run (~130 MiB each on 10k-row chunks; about 7 ms a chunk)
+        collector.release_free_memory()
 
 
 def _set_aside(
