@@ -1859,8 +1859,9 @@ class RowContext:
     @property
     def monomeric_mild(self) -> bool:
         """The monomeric (post-PEG) prolactin is above its limit by at most
-        repeat_rested_max_times_uln × that limit: the true excess is a mild rise, judged as one
-        (rested repeat first, MRI conditional; clinical-reference §2.3, §8).  Within a limit
+        repeat_rested_max_times_uln × that limit under a total that is mostly macroprolactin
+        (`screen_side` "macro"): the true excess is a mild rise, judged as one (rested repeat
+        first, MRI conditional; clinical-reference §2.3, §8).  Within a limit
         borrowed from another assay (`monomeric_within_borrowed`) it may be such an excess on
         the row's own assay, and is judged so too."""
         mono = self.monomeric_estimate
@@ -1869,7 +1870,23 @@ class RowContext:
             return False
         if self.monomeric_within_borrowed:
             return True
+        if self.screen_side != "macro":
+            # an equivocal (40–60%) or a negative screen: PEG co-precipitates up to ~25% of
+            # monomeric prolactin, so such a monomeric level understates a true excess, which is
+            # never judged a mild one (clinical-reference §2.3)
+            return False
         return limit < mono <= limit * self.t("repeat_rested_max_times_uln")
+
+    @property
+    def screen_side(self) -> str | None:
+        """`recovery_side` of this sample's PEG screen in either form: the recovery written,
+        else the share a given monomeric prolactin is of the total (`derived_recovery`); None
+        when neither is known."""
+        side = self.recovery_side
+        derived = self.derived_recovery
+        if side is None and derived is not None:
+            side = self.side_of_recovery(derived)
+        return side
 
     @property
     def monomeric_within_borrowed(self) -> bool:
