@@ -1933,7 +1933,21 @@ class RowContext:
             )
         own = self.post_peg_assay
         named = f"the {own.name} post-PEG limit" if own is not None else "the post-PEG limit"
-        return f"{named} {written(self.post_peg_uln, approx=True)}"
+        return f"{named} {written(self.post_peg_uln, approx=True)}{self._post_peg_sex_unknown}"
+
+    @property
+    def _post_peg_sex_unknown(self) -> str:
+        """' (sex not given: the men's, the lower; the women's is ...)' where the sex is not
+        known and the two post-PEG limits differ: a monomeric level between them is a true
+        excess for a man only (indeterminate), never silently judged as one."""
+        if self.sex in ("F", "M"):
+            return ""
+        female, male = self._post_peg_pair
+        if female == male:
+            return ""
+        lower, higher = ("men's", "women's") if male < female else ("women's", "men's")
+        other = self.number(max(female, male), approx=True)
+        return f" (sex not given: the {lower}, the lower; the {higher} is {other})"
 
     def _row_set(self) -> ReferenceSet | None:
         """The reference set that judged the row (an assay's, or the chosen set), None when
@@ -1994,6 +2008,16 @@ class RowContext:
         below Roche's: clinical-reference §2.3); else the thresholds'."""
         if self.post_peg_from_lab:
             return self.rows.post_peg_high_ng[self.i]
+        female, male = self._post_peg_pair
+        if self.sex == "F":
+            return female
+        if self.sex == "M":
+            return male
+        return min(female, male)
+
+    @property
+    def _post_peg_pair(self) -> tuple[float, float]:
+        """The (women's, men's) post-PEG upper limits `post_peg_uln` chooses from (ng/mL)."""
         chosen = self._row_set()
         own = self.post_peg_assay
         if own is not None:
@@ -2005,11 +2029,7 @@ class RowContext:
         else:
             female = self.t("post_peg_uln_female_ng_ml")
             male = self.t("post_peg_uln_male_ng_ml")
-        if self.sex == "F":
-            return female
-        if self.sex == "M":
-            return male
-        return min(female, male)
+        return female, male
 
 
 def _without(
