@@ -52,14 +52,13 @@ def _factor(row: pd.Series, code: str) -> dict[str, str] | None:
 
 
 # --- 1. one plan for a post-PEG result -------------------------------------------------------
-# 80 ng/mL whose post-PEG part is 40 ng/mL: 50 % recovery (equivocal), 2.2x the post-PEG limit
+# 150 ng/mL whose post-PEG part is 25-30 ng/mL (below 20 %: mostly macroprolactin), the
+# monomeric part a mild excess (at most 1.6x the post-PEG limit 18.5 ng/mL)
 MILD_MONOMERIC = {
-    "MAde": _peg_row("MAde", "80", note="Monomeres Prolaktin nach PEG: 40 ng/ml"),
-    "MAen": _peg_row("MAen", "80", note="monomeric prolactin after PEG 40 ng/mL"),
-    "MAfr": _peg_row("MAfr", "80", note="prolactine monomérique après PEG : 40 ng/ml"),
-    "MArec": _peg_row("MArec", "80", recovery="50"),
-    "MAcol": _peg_row("MAcol", "80", mono="40"),
-    # mostly macroprolactin (20 %), the monomeric part a mild excess
+    "MAde": _peg_row("MAde", "150", note="Monomeres Prolaktin nach PEG: 25 ng/ml"),
+    "MAen": _peg_row("MAen", "150", note="monomeric prolactin after PEG 25 ng/mL"),
+    "MAfr": _peg_row("MAfr", "150", note="prolactine monomérique après PEG : 25 ng/ml"),
+    "MAcol": _peg_row("MAcol", "150", mono="25"),
     "MAmacro": _peg_row("MAmacro", "150", recovery="20"),
 }
 # 300 ng/mL, 60 ng/mL post-PEG (20 %): macroprolactin present, the excess 3.2x its limit
@@ -68,6 +67,16 @@ LARGE_MONOMERIC = {
     "MBrec": _peg_row("MBrec", "300", recovery="20"),
     "MBcol": _peg_row("MBcol", "300", mono="60"),
     "MBeq": _peg_row("MBeq", "150", recovery="55"),  # equivocal, 82.5 ng/mL post-PEG
+    # Review 24: 80 ng/mL whose post-PEG part is 40 ng/mL, a 50 % recovery (equivocal) 2.2x the
+    # post-PEG limit: an equivocal screen is no total "mostly macroprolactin", so its excess is
+    # worked up as measured, not repeated first as a mild one (clinical-reference §2.3: PEG
+    # co-precipitates up to ~25% of monomeric prolactin; extensions, "a mild monomeric excess
+    # is a mild rise").  Review 18 had judged it as a mild monomeric excess (routine).
+    "MEde": _peg_row("MEde", "80", note="Monomeres Prolaktin nach PEG: 40 ng/ml"),
+    "MEen": _peg_row("MEen", "80", note="monomeric prolactin after PEG 40 ng/mL"),
+    "MEfr": _peg_row("MEfr", "80", note="prolactine monomérique après PEG : 40 ng/ml"),
+    "MErec": _peg_row("MErec", "80", recovery="50"),
+    "MEcol": _peg_row("MEcol", "80", mono="40"),
 }
 OTHER_PEG = {
     "MCtrue": _peg_row("MCtrue", "80", recovery="75"),  # a true rise: macroprolactin excluded

@@ -2539,6 +2539,22 @@ def header_says_upper_limit(header: str) -> bool:
     return _UPPER_IN_HEADER.search(header) is not None
 
 
+def sex_pair_interval(
+    cell: object, decimal: str | None = None
+) -> tuple[Interval | None, Interval | None] | None:
+    """The (women's, men's) interval a reference cell gives: one for both ("63-245", "< 245",
+    "< 0,60"), or one per sex ("M: < 0,43; F: < 0,60", "M 63-245; F 75-381", an adults' group
+    for both); None when the cell gives neither (a post-PEG interval's reading: long and wide
+    files alike)."""
+    one = parse_interval(cell, decimal)
+    if one is not None:
+        return one, one
+    groups = parse_sex_intervals(cell, decimal) if isinstance(cell, str) else None
+    if not groups:
+        return None
+    return groups.get("F") or groups.get("any"), groups.get("M") or groups.get("any")
+
+
 def lone_number(cell: object, decimal: str | None = None) -> float | None:
     """The value of an interval cell that is a number alone ("23.3", "23,3", 324), without a
     qualifier, flag, unit or second number: perhaps the lab's upper limit, perhaps not (the

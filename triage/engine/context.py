@@ -21,7 +21,9 @@ from triage.engine.amounts import NG, LabUnit
 from triage.engine.diluted import DILUTED_LAB
 from triage.engine.state import TRANS_FEMALE, PatientState, another_collection
 from triage.engine.text import YEAR_IN_NOTE, CueBook, CueHit, Hits, earlier_cue, list_item
-from triage.knowledge.model import DrugMatch, Knowledge, ReferenceSet
+from triage.engine.units import MIU_L
+from triage.knowledge.loaders import find_post_peg_assay
+from triage.knowledge.model import DrugMatch, Knowledge, PostPegAssay, ReferenceSet
 from triage.numbers import FIRST_TRIMESTER, THIRD_TRIMESTER
 
 # fmt and approx are re-exported: the one number formatter of every output (triage/numbers.py).
@@ -247,6 +249,9 @@ class Rows:
     # a monomeric (post-PEG) prolactin was given but contradicts the total (above it, or a unit
     # mix-up's tiny share: units.implausible_monomeric), so it is not used; empty: none for any row
     monomeric_contradicted: list[bool] = field(default_factory=list)
+    # the row's assay text where it names no reference set ("Tosoh AIA-900", "Ortho Vitros":
+    # units.unknown_assays), else ""; empty: none for any row
+    unknown_assay: list[str] = field(default_factory=list)
 
 
 _TRAILING_BRACKET: Final = re.compile(r"\s*\([^()]*\)\s*$")
@@ -1859,8 +1864,9 @@ class RowContext:
     @property
     def monomeric_mild(self) -> bool:
         """The monomeric (post-PEG) prolactin is above its limit by at most
-        repeat_rested_max_times_uln × that limit: the true excess is a mild rise, judged as one
-        (rested repeat first, MRI conditional; clinical-reference §2.3, §8).  Within a limit
+        repeat_rested_max_times_uln × that limit under a total that is mostly macroprolactin
+        (`screen_side` "macro"): the true excess is a mild rise, judged as one (rested repeat
+        first, MRI conditional; clinical-reference §2.3, §8).  Within a limit
         borrowed from another assay (`monomeric_within_borrowed`) it may be such an excess on
         the row's own assay, and is judged so too."""
         mono = self.monomeric_estimate
@@ -1869,7 +1875,23 @@ class RowContext:
             return False
         if self.monomeric_within_borrowed:
             return True
+        if self.screen_side != "macro":
+            # an equivocal (40–60%) or a negative screen: PEG co-precipitates up to ~25% of
+            # monomeric prolactin, so such a monomeric level understates a true excess, which is
+            # never judged a mild one (clinical-reference §2.3)
+            return False
         return limit < mono <= limit * self.t("repeat_rested_max_times_uln")
+
+    @property
+    def screen_side(self) -> str | None:
+        """`recovery_side` of this sample's PEG screen in either form: the recovery written,
+        else the share a given monomeric prolactin is of the total (`derived_recovery`); None
+        when neither is known."""
+        side = self.recovery_side
+        derived = self.derived_recovery
+        if side is None and derived is not None:
+            side = self.side_of_recovery(derived)
+        return side
 
     @property
     def monomeric_within_borrowed(self) -> bool:
@@ -1896,7 +1918,8 @@ class RowContext:
 
     def post_peg_limit(self, *, unit: bool = False) -> str:
         """The post-PEG limit as evidence names it: "the lab's post-PEG limit 600 mIU/L (28.3
-        ng/mL)", or "the post-PEG limit ~392 mIU/L (18.5 ng/mL)" (the assay's or thresholds');
+        ng/mL)", or "the post-PEG limit ~392 mIU/L (18.5 ng/mL)" (the assay's or thresholds'),
+        "the Tosoh AIA post-PEG limit ~247 mIU/L" (an assay without a set: `post_peg_assay`);
         `unit`: "18.5 ng/mL" on a ng/mL row too (`amount`, else `number`)."""
         written = self.amount if unit else self.number
         if self.post_peg_from_lab:
@@ -1908,7 +1931,23 @@ class RowContext:
                 f"the post-PEG limit {written(self.post_peg_uln, approx=True)} of another assay "
                 f"({lender}; none known for {assay})"
             )
-        return f"the post-PEG limit {written(self.post_peg_uln, approx=True)}"
+        own = self.post_peg_assay
+        named = f"the {own.name} post-PEG limit" if own is not None else "the post-PEG limit"
+        return f"{named} {written(self.post_peg_uln, approx=True)}{self._post_peg_sex_unknown}"
+
+    @property
+    def _post_peg_sex_unknown(self) -> str:
+        """' (sex not given: the men's, the lower; the women's is ...)' where the sex is not
+        known and the two post-PEG limits differ: a monomeric level between them is a true
+        excess for a man only (indeterminate), never silently judged as one."""
+        if self.sex in ("F", "M"):
+            return ""
+        female, male = self._post_peg_pair
+        if female == male:
+            return ""
+        lower, higher = ("men's", "women's") if male < female else ("women's", "men's")
+        other = self.number(max(female, male), approx=True)
+        return f" (sex not given: the {lower}, the lower; the {higher} is {other})"
 
     def _row_set(self) -> ReferenceSet | None:
         """The reference set that judged the row (an assay's, or the chosen set), None when
@@ -1920,46 +1959,77 @@ class RowContext:
         return chosen
 
     @property
+    def unknown_assay(self) -> str:
+        """The row's assay text where it names no reference set ("Tosoh AIA-900"), else ""."""
+        return self.rows.unknown_assay[self.i] if self.rows.unknown_assay else ""
+
+    @property
+    def post_peg_assay(self) -> PostPegAssay | None:
+        """The post-PEG limits of the row's assay where it has no reference set but the
+        thresholds list its limits (thresholds.toml [[post_peg_assay]]: Tosoh AIA, Immulite,
+        Beltran 2008), else None."""
+        return find_post_peg_assay(self.unknown_assay, self.knowledge.thresholds.post_peg_assays)
+
+    @property
     def post_peg_borrowed(self) -> tuple[str, str] | None:
         """(the assay whose post-PEG limits were used, the row's assay) where the row's assay
-        has a reference set of its own without post-PEG limits (Siemens Atellica), so that the
-        thresholds' limits (post_peg_uln_*, Roche's) stand in for them: post-PEG intervals are
-        assay-specific (clinical-reference §2.3, Beltran 2008: Centaur's are far below Roche's),
-        so a monomeric prolactin judged against them is only a possible finding.  None for the
-        lab's own limit, an assay set with its own, and a row whose method is not stated (the
+        has no post-PEG limits of its own — a reference set without them (Siemens Atellica), or
+        an assay named on the row that has no set and none in the thresholds (Ortho Vitros,
+        DiaSorin LIAISON) — so that another assay's limits (the thresholds' post_peg_uln_*,
+        Roche's, or the chosen set's) stand in for them: post-PEG intervals are assay-specific
+        (clinical-reference §2.3, Beltran 2008: Centaur's are far below Roche's), so a
+        monomeric prolactin judged against them is only a possible finding.  None for the
+        lab's own limit, an assay with its own, and a row whose method is not stated (the
         default set)."""
-        if self.post_peg_from_lab:
+        if self.post_peg_from_lab or self.post_peg_assay is not None:
             return None
         chosen = self._row_set()
-        if chosen is None or not chosen.assay or chosen.post_peg_high is not None:
+        own = chosen.post_peg_high if chosen is not None else None
+        if self.unknown_assay:
+            assay = self.unknown_assay
+        elif chosen is None or not chosen.assay or own is not None:
             return None
-        limits = (self.t("post_peg_uln_female_ng_ml"), self.t("post_peg_uln_male_ng_ml"))
+        else:
+            assay = chosen.assay
+        limits = own or (self.t("post_peg_uln_female_ng_ml"), self.t("post_peg_uln_male_ng_ml"))
         lender = next(
             (s.assay for s in self.knowledge.assay_sets.values() if s.post_peg_high == limits),
             "the tool's default",
         )
-        return _assay_name(lender), _assay_name(chosen.assay)
+        return _assay_name(lender), _assay_name(assay)
 
     @property
     def post_peg_uln(self) -> float:
         """Upper limit of monomeric (post-PEG) prolactin: the lab's own, given with the
         monomeric prolactin (clinical-reference §2.2: prefer the lab-supplied interval; §2.3,
         §7.3: post-PEG intervals are assay-specific); else for the sex (the lower if unknown)
-        the row's assay's when its reference set gives one (a Centaur's is far below Roche's:
-        clinical-reference §2.3), else the thresholds'."""
+        the row's assay's: listed in the thresholds for an assay without a set
+        (`post_peg_assay`: Tosoh, Immulite), or given by its reference set (a Centaur's is far
+        below Roche's: clinical-reference §2.3); else the thresholds'."""
         if self.post_peg_from_lab:
             return self.rows.post_peg_high_ng[self.i]
-        chosen = self._row_set()
-        if chosen is not None and chosen.post_peg_high is not None:
-            female, male = chosen.post_peg_high
-        else:
-            female = self.t("post_peg_uln_female_ng_ml")
-            male = self.t("post_peg_uln_male_ng_ml")
+        female, male = self._post_peg_pair
         if self.sex == "F":
             return female
         if self.sex == "M":
             return male
         return min(female, male)
+
+    @property
+    def _post_peg_pair(self) -> tuple[float, float]:
+        """The (women's, men's) post-PEG upper limits `post_peg_uln` chooses from (ng/mL)."""
+        chosen = self._row_set()
+        own = self.post_peg_assay
+        if own is not None:
+            # in mIU/L: divided by the row's factor, as its monomeric prolactin was (units.py)
+            divisor = self.factor if own.unit == MIU_L else 1
+            female, male = own.female_high / divisor, own.male_high / divisor
+        elif chosen is not None and chosen.post_peg_high is not None:
+            female, male = chosen.post_peg_high
+        else:
+            female = self.t("post_peg_uln_female_ng_ml")
+            male = self.t("post_peg_uln_male_ng_ml")
+        return female, male
 
 
 def _without(

@@ -212,6 +212,7 @@ def _triage_frame(
     limits = _lab_limits(work, converted, row_intervals, classified)
     labs = _lab_units(work, converted, row_intervals, classified, limits)
     lab_value = work["prolactin_value"].to_numpy(dtype="float64").tolist()
+    unknown = unknown_assays(work, knowledge)
 
     rows = Rows(
         knowledge=knowledge,
@@ -247,6 +248,7 @@ def _triage_frame(
         ),
         stratum_states=["|".join(iv.state for iv in m) for m in chosen.members],
         monomeric_contradicted=[c is not None for c in contradictions],
+        unknown_assay=unknown,
     )
     decisions = _decide_rows(rows, labels)
     shared: Shared = {}
@@ -287,7 +289,7 @@ def _triage_frame(
     if as_of is not None:
         notes = _age_at_run_notes(frame, ages, notes)
     notes = _in_row_units(notes, labs, rows.value_ng, rows.qualifier, lab_value)
-    notes = _unknown_assay_notes(unknown_assays(work, knowledge), chosen.source, notes, knowledge)
+    notes = _unknown_assay_notes(unknown, chosen.source, notes, knowledge)
     for i, found in enumerate(contradictions):
         if found is not None:  # the monomeric prolactin not used: why, in the row's unit
             notes[i] = joined_note(notes[i], found.sentence(labs[i].amount))

@@ -1672,10 +1672,7 @@ def _macroprolactin_measured(s: Situation) -> tuple[str, bool] | None:
     ctx = s.ctx
     if "macroprolactinemia" not in s.codes or ctx.macroprolactin_excluded is not None:
         return None
-    side = ctx.recovery_side
-    derived = ctx.derived_recovery
-    if side is None and derived is not None:
-        side = ctx.side_of_recovery(derived)
+    side = ctx.screen_side
     mono, limit = ctx.monomeric_estimate, ctx.post_peg_uln
     if mono == mono:
         if not mono > limit:

@@ -95,8 +95,8 @@ from triage.values import (
     normalise_unit,
     parse_interval,
     parse_quantity,
-    parse_sex_intervals,
     parse_yes_no,
+    sex_pair_interval,
     synonyms_data,
     yes_no_answer,
 )
@@ -1621,13 +1621,9 @@ def _post_peg_limits(
         row = positions[k]
         line = normalise_unit(str(units[row]))
         text = _text(ranges[row]) if ranges is not None else ""
-        one = parse_interval(text, decimal) if text else None
-        if one is not None:
-            out[k] = _upper_in(one, line)
-        elif text:
-            groups = parse_sex_intervals(text, decimal) or {}
-            for j, sex in enumerate(("F", "M")):
-                out[k, j] = _upper_in(groups.get(sex) or groups.get("any"), line)
+        pair = sex_pair_interval(text, decimal) if text else None
+        if pair is not None:
+            out[k] = [_upper_in(interval, line) for interval in pair]
         if np.isnan(out[k]).all() and highs is not None:
             quantity = parse_quantity(highs[row], decimal)
             if quantity.status == "ok" and not quantity.qualifier and not quantity.unit_text:

@@ -163,6 +163,7 @@ from triage.values import (
     sex_label_letters,
     sex_letter_header,
     sex_letter_reading,
+    sex_pair_interval,
     slash_date_orders,
     synonyms_data,
     texts_or_none,
@@ -4054,6 +4055,10 @@ class _Builder:
         header = normalise_unit(header_text)
         out: np.ndarray = value * self.row_factor
         units = none.copy()
+        # each value's own unit (normalised) and the factor to it: the lab's post-PEG limit
+        # beside it is read in the same (_post_peg_limits)
+        own_unit = self.row_unit.astype(object).copy()
+        own_factor = np.asarray(self.row_factor, dtype=np.float64).copy()
         unknown: list[str] = []
         for i in np.flatnonzero(~np.isnan(value)):
             text = written[i] or header_text
@@ -4065,12 +4070,66 @@ class _Builder:
             if info is None:
                 continue
             out[i] = value[i] * info.factor
+            own_unit[i], own_factor[i] = info.unit, info.factor
             if info.unit != self.row_unit[i]:
                 units[i] = info.unit
         if unknown:
             named = self.table.headers.get("monomeric_prolactin", "monomeric_prolactin")
             self.warnings.append(unconverted_monomeric(len(unknown), sorted(set(unknown)), named))
+        limits = self._post_peg_limits(own_unit, own_factor)
+        self.out["monomeric_prolactin_reference_high"] = np.where(np.isnan(out), math.nan, limits)
         return out, units
+
+    def _post_peg_limits(self, unit: np.ndarray, factor: np.ndarray) -> np.ndarray:
+        """The lab's own post-PEG (monomeric) upper limit of each row's sex, from its column
+        beside the post-PEG result ("Post-PEG reference range" 63-245 or "M 63-245; F 75-381",
+        "Post-PEG ULN" 245, "Referenz nach PEG"; the lower of the two where the sex is not
+        known), in the post-PEG result's unit: ``unit`` and ``factor`` per row, the result's
+        normalised unit and the factor to it, which a limit with no unit of its own (in its
+        cell or header) is read in.  A limit in the other prolactin unit than the result's is
+        not used, and the run says so.  As a long export's reference cell on the post-PEG line
+        is read (clinical-reference §2.2, §2.3: the lab's post-PEG interval is its assay's)."""
+        out = np.full(self.n, math.nan)
+        col = self.column("monomeric_prolactin_reference")
+        if col is None:
+            return out
+        decimal = self._decimal(col)
+
+        def pair(cell: object) -> tuple[Interval | None, Interval | None] | None:
+            lone = lone_number(cell, decimal)  # "Post-PEG ULN" 245: the upper limit
+            return sex_pair_interval(cell, decimal) or (
+                None if lone is None else (Interval(None, lone), Interval(None, lone))
+            )
+
+        codes, parsed = self._distinct(col, pair)
+        header = normalise_unit(self.table.header_units.get("monomeric_prolactin_reference", ""))
+        sex = self.out.get("sex")
+        sexes = sex if sex is not None else np.full(self.n, None, dtype=object)
+        other: list[str] = []
+        for i in np.flatnonzero(np.array([p is not None for p in parsed], dtype=bool)[codes]):
+            limits = []
+            for interval in parsed[codes[i]] or ():
+                if interval is None or interval.high is None or not interval.high > 0:
+                    limits.append(math.nan)
+                    continue
+                info = normalise_unit(interval.unit_text) if interval.unit_text else header
+                if info is not None and info.unit != unit[i]:
+                    other.append(f"{interval.unit_text or info.unit}")
+                    limits.append(math.nan)
+                    continue
+                limits.append(interval.high * (info.factor if info is not None else factor[i]))
+            female, male = limits
+            out[i] = (
+                female if sexes[i] == "F" else male if sexes[i] == "M" else np.fmin(female, male)
+            )
+        if other:
+            named = self.table.headers.get("monomeric_prolactin_reference", "post-PEG interval")
+            self.warnings.append(
+                f"column {named!r}: {len(other)} row(s) give the lab's post-PEG limit in another "
+                f"unit ({', '.join(sorted(set(other)))}) than their post-PEG prolactin: not used "
+                "(the assay's post-PEG limit judges them)"
+            )
+        return out
 
     def _lone_m_women(self, used: Sequence[object], header: str) -> bool:
         """A column holding only 'M' under a header of a language where M may mean a woman

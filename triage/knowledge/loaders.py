@@ -35,6 +35,7 @@ from triage.knowledge.model import (
     DrugEffect,
     Frequency,
     Knowledge,
+    PostPegAssay,
     ReferenceSet,
     Stratum,
     StratumState,
@@ -114,6 +115,9 @@ _AGE_UNIT_PER_YEAR: Final = {"d": DAYS_PER_YEAR, "w": WEEKS_PER_YEAR, "m": MONTH
 
 THRESHOLD_KEYS: Final = frozenset({"value", "unit", "source", "note"})
 BAND_KEYS: Final = frozenset({"name", "lower_ng_ml", "source"})
+POST_PEG_ASSAY_KEYS: Final = frozenset(
+    {"name", "aliases", "female_high", "male_high", "unit", "source"}
+)
 BAND_NAMES: Final = ("mild", "moderate", "marked", "very_high", "extreme")
 # Names the engine relies on (docs/design.md, Stage 2).  Extra names are allowed.
 REQUIRED_THRESHOLDS: Final = (
@@ -1037,11 +1041,37 @@ def load_thresholds(path: Path | None = None) -> Thresholds:
 def _load_thresholds_cached(shown: str, stamp: tuple[str, int, int]) -> Thresholds:
     problems = _Problems(shown)
     data, lines = _toml_document(shown, stamp)
-    _check_top_level(data, ("band", "threshold"), lines, problems)
+    _check_top_level(data, ("band", "threshold", "post_peg_assay"), lines, problems)
     bands = _bands(_toml_tables(data, lines, "band", problems, array=True), problems)
     values = _threshold_values(data, lines, problems)
+    assays = _post_peg_assays(
+        _toml_tables(data, lines, "post_peg_assay", problems, array=True), problems
+    )
     problems.raise_if_any()
-    return Thresholds(bands=bands, values=values)
+    return Thresholds(bands=bands, values=values, post_peg_assays=assays)
+
+
+def _post_peg_assays(records: list[_Record], problems: _Problems) -> tuple[PostPegAssay, ...]:
+    """The [[post_peg_assay]] tables: post-PEG upper limits of assays without a set."""
+    out: list[PostPegAssay] = []
+    for rec in records:
+        _check_keys(rec, POST_PEG_ASSAY_KEYS, "post_peg_assay", problems)
+        name = _text(rec, "name", problems, required=True)
+        female = _number(rec, "female_high", problems, required=True)
+        male = _number(rec, "male_high", problems, required=True)
+        unit = _text(rec, "unit", problems, required=True)
+        source = _text(rec, "source", problems, required=True)
+        info = _unit(unit) if unit else None
+        if unit and info is None:
+            problems.add(_bad_unit_message(unit), line=rec.line_of("unit"), field="unit")
+        if female is None or male is None or info is None:
+            continue
+        if female <= 0 or male <= 0:
+            problems.add("female_high and male_high must be positive", line=rec.line)
+            continue
+        aliases = _string_list(rec, "aliases", problems)
+        out.append(PostPegAssay(name, aliases, female * info[1], male * info[1], info[0], source))
+    return tuple(out)
 
 
 def _bands(records: list[_Record], problems: _Problems) -> tuple[Band, ...]:
@@ -1444,11 +1474,26 @@ def find_assay_set(text: str | None, assay_sets: Mapping[str, ReferenceSet]) -> 
     return assay_sets.get(name) if name else None
 
 
+def find_post_peg_assay(text: str | None, assays: Sequence[PostPegAssay]) -> PostPegAssay | None:
+    """The assay without a set (thresholds.toml [[post_peg_assay]]) whose name or alias appears
+    in a row's assay text ("Tosoh AIA-900"), matched as `find_assay_set` matches a set; None
+    when none or more than one does."""
+    if not text or not text.strip() or not assays:
+        return None
+    name = _match_assay(text, tuple(sorted((a.name, a.aliases) for a in assays)))
+    return next((a for a in assays if a.name == name), None)
+
+
 @lru_cache(maxsize=4096)
 def _match_assay(text: str, index: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
     pattern, owners = _assay_pattern(index)
-    hits = {owners[_assay_key(found.group(0))] for found in pattern.finditer(text)}
+    # keyed without spaces: a term's words may be written together ("DxI800", "AIA900")
+    hits = {owners[_compact(found.group(0))] for found in pattern.finditer(text)}
     return hits.pop() if len(hits) == 1 else None
+
+
+def _compact(term: str) -> str:
+    return "".join(_assay_key(term).split())
 
 
 @lru_cache(maxsize=16)
@@ -1456,9 +1501,11 @@ def _assay_pattern(
     index: tuple[tuple[str, tuple[str, ...]], ...],
 ) -> tuple[re.Pattern[str], dict[str, str]]:
     owners: dict[str, str] = {}
+    keys: dict[str, str] = {}
     for name, aliases in index:
         for term in (name, *aliases):
-            owners.setdefault(_assay_key(term), name)
-    alternatives = sorted(owners, key=len, reverse=True)
+            keys.setdefault(_assay_key(term), name)
+            owners.setdefault(_compact(term), name)
+    alternatives = sorted(keys, key=len, reverse=True)
     body = "|".join(r"[\W_]*".join(map(re.escape, key.split())) for key in alternatives)
     return re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])", re.IGNORECASE), owners

@@ -93,9 +93,24 @@ class Band:
 
 
 @dataclass(frozen=True, slots=True)
+class PostPegAssay:
+    """The post-PEG (monomeric) prolactin upper limits of an assay the tool has no reference
+    set for (thresholds.toml [[post_peg_assay]]: Tosoh AIA, Immulite, Beltran 2008), matched
+    by its name or aliases in a row's assay text."""
+
+    name: str
+    aliases: tuple[str, ...]
+    female_high: float  # in `unit`
+    male_high: float
+    unit: str  # "ng/mL" or "mIU/L" (converted with the row's factor)
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class Thresholds:
     bands: tuple[Band, ...]  # ascending by lower_ng_ml; "mild" starts at 0
     values: dict[str, Threshold]  # by name; see thresholds.toml for the names
+    post_peg_assays: tuple[PostPegAssay, ...] = ()
 
     def get(self, name: str) -> float:
         """The value of a named threshold; KeyError names the missing one."""
