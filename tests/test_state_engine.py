@@ -597,10 +597,13 @@ def test_dialysis_ended_ongoing_or_not_yet_begun(text: str, factor: str | None) 
 def test_a_ckd_stage_in_roman_numerals_or_with_its_grades_is_read(column: str, text: str) -> None:
     """A stage written IV, G4A2 or 5D was dropped (or counted only as a possible cause): from
     stage 4 kidney failure is a likely cause of a raised prolactin.  ("CKD 5D on PD" is read as
-    the peritoneal dialysis it says since review 20: the dialysis factor, as "on HD".)"""
+    the peritoneal dialysis it says since review 20: the dialysis factor, as "on HD".)  Review
+    24: KDIGO "5D" is stage 5 on dialysis, the dialysis factor (clinical-reference §4, the
+    dialysis row), as "CKD 5 on HD" is."""
     row = one({"sex": "M", "age_years": 60, "unit": "ng/mL", column: text, "prolactin": 80})
     strengths = {d["code"]: d["strength"] for d in row["factor_details"]}
-    assert strengths.get("renal_impairment") == "likely", text
+    factor = "dialysis" if text.endswith("5D") else "renal_impairment"
+    assert strengths.get(factor) == "likely", text
 
 
 @pytest.mark.parametrize(

@@ -134,6 +134,9 @@ class _Concept:
     own: bool = False  # the patient's own current state: another person or a plan says nothing
     ckd_stage: int | None = None  # the CKD stage the words mean by definition ("end-stage")
     event: bool = False  # an event (a loss): months ago is recent, not past history
+    # a year or a time written after it is its onset, not its end ("CKD 4 (2019)", "renal
+    # failure 2019": a chronic disease diagnosed then): only words make it past
+    onset_years: bool = False
     # a test result (a lab number, a pregnancy test): a date before or after it dates it as an
     # earlier sample's ([history] result_before, result_after)
     result: bool = False
@@ -228,6 +231,15 @@ class StateVocabulary:
             re.IGNORECASE,
         )
         self._negation_cancel = frozenset(str(w).lower() for w in negation.get("cancel", []))
+        # where a negation of another word stops reaching the noun ("keine Restdiurese unter
+        # Hämodialyse", "eGFR nicht berechenbar (Dialyse)"); what may stand between a negation
+        # and a barrier it still reaches over ("not yet on dialysis", "no longer on dialysis")
+        self._barriers = _compile(negation.get("barriers", []), source, "negation.barriers")
+        self._barrier_fillers = (
+            self._negation_words
+            | frozenset(w for p in self._negation_phrases for w in _WORD.findall(p))
+            | frozenset(str(w).lower() for w in negation.get("barrier_fillers", []))
+        )
         doubt = require_table(spec, "doubt", source)
         self._doubt_before = _compile(doubt.get("before", []), source, "doubt.before")
         self._doubt_after = _compile(doubt.get("after", []), source, "doubt.after")
@@ -639,7 +651,7 @@ class StateVocabulary:
         if concept.past is not None and self._has_ended(concept, written):
             return concept.past  # "nach der Schwangerschaft", "fin de l'allaitement", "PMH:"
         if concept.past is not None and self._is_past(
-            tail, rest, event=concept.event, result=concept.result
+            tail, rest, event=concept.event, result=concept.result, onset=concept.onset_years
         ):
             return concept.past
         if concept.past is not None and (
@@ -653,6 +665,13 @@ class StateVocabulary:
             self._doubt_after.search(rest[: self.after_chars])
         ):
             return concept.doubted or ()
+        if not concept.own:
+            scope = self._negated_scope(before)
+            # a negation another word took reaches no list after it either ("sin diuresis
+            # residual en hemodiálisis": "en" is no "and" there)
+            listed = listed and scope == before
+            before = scope
+            tail = tail[-len(before) :] if before else ""
         lowered = before.lower()
         words = _WORD.findall(tail.lower())
         if (
@@ -672,6 +691,24 @@ class StateVocabulary:
         if concept.recent is not None and self._is_recent(tail, rest):
             return concept.recent  # "delivered last week", "kürzlich entbunden"
         return concept.sets
+
+    def _negated_scope(self, before: str) -> str:
+        """The part of `before` a negation in it may still reach the noun from: after the last
+        barrier ([negation] barriers: a bracket, a setting's preposition) with another word
+        between it and the negation before it ("keine Restdiurese unter Hämodialyse", "eGFR nicht
+        berechenbar (Dialyse)": the negation is that word's); all of it when only negation
+        words or fillers stand between ("not yet on dialysis", "nicht mehr unter Dialyse")."""
+        barrier = next(reversed(list(self._barriers.finditer(before))), None)
+        if barrier is None:
+            return before
+        at = barrier.start("at") if barrier.groupdict().get("at") is not None else barrier.start()
+        head = _WORD.findall(before[:at].lower())
+        for word in reversed(head):
+            if word in self._negation_words:
+                return before  # "not on", "keine (", "no longer on": the negation reaches
+            if word not in self._barrier_fillers:
+                return before[barrier.end() :]
+        return before
 
     def _not_current(self, written: str, rest: str) -> bool:
         """The state is prevented or suppressed, failed or impossible, forbidden, outside it, or
@@ -740,7 +777,15 @@ class StateVocabulary:
             or self._planned_after.match(rest)
         )
 
-    def _is_past(self, tail: str, rest: str, *, event: bool = False, result: bool = False) -> bool:
+    def _is_past(
+        self,
+        tail: str,
+        rest: str,
+        *,
+        event: bool = False,
+        result: bool = False,
+        onset: bool = False,
+    ) -> bool:
         """Written as past history: a history word before the match ("antécédent de", "h/o",
         "Z.n.", "pregressa") or a past year / date / "years ago" after it ("bis 2020", "(2019)",
         "en 2023", "fino al 2021"), and no "current" or "since" word in between; or ended a
@@ -774,6 +819,8 @@ class StateVocabulary:
             return False
         if self._past_before.search(tail):
             return True
+        if onset:  # "CKD 4 (2019)": the year it was found, not the year it ended
+            return False
         months = () if event else self._past_after_months  # an event months ago is recent
         for pattern in (*self._past_after, *months):
             found = pattern.match(rest)
@@ -934,6 +981,7 @@ class StateVocabulary:
             own=bool(body.get("own", False)),
             ckd_stage=int(body["ckd_stage"]) if "ckd_stage" in body else None,
             event=bool(body.get("event", False)),
+            onset_years=bool(body.get("onset_years", False)),
             result=bool(body.get("result", False)) or str(body.get("number", "")).startswith(LAB),
             ends=bool(body.get("ends", False)),
             repeated=bool(body.get("repeated", False)),
