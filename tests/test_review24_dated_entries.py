@@ -63,6 +63,8 @@ PAST_PREGNANCIES = [
     "Pregnancy - EDD 01/03/2025",
     "Pregnancy 12-Jan-2023",
     "Pregnancy 12/01/2023",
+    # the entry's own day 44 weeks before the sample: longer than any pregnancy
+    "Pregnancy 12/01/2026",
     "Pregnant, delivered 03/04/2024",
     # a due date past in the sample's own year: 37 weeks past it
     "Pregnancy (EDD 01/03/2026)",
@@ -134,6 +136,17 @@ def test_a_current_pregnancy_beside_its_date_stays_pregnant(tmp_path: Path, note
     (row,) = _run(tmp_path, _table([note], prolactin="118", sample="2026-11-14"))
     assert "pregnancy" in _codes(row), (note, _codes(row))
     assert row["status"] == "normal", (note, row["status"])
+
+
+@pytest.mark.parametrize(
+    "note", ["Pregnancy 15/12/2025", "pregnant (LMP 01/12/2025)", "Schwangerschaft 15.12.2025"]
+)
+def test_an_entry_dated_weeks_before_in_the_previous_year_is_the_pregnancy_now(
+    tmp_path: Path, note: str
+) -> None:
+    """Control: an entry 11 weeks before the sample, across the new year, is no past year."""
+    (row,) = _run(tmp_path, _table([note], prolactin="118", sample="2026-03-01"))
+    assert "pregnancy" in _codes(row), (note, _codes(row))
 
 
 def test_a_gestation_now_beside_an_old_delivery_keeps_the_pregnancy(tmp_path: Path) -> None:

@@ -806,6 +806,15 @@ class StateVocabulary:
             if found is None or self._current.search(found.group("gap")):
                 continue
             year = found.groupdict().get("year")
+            on = found.groupdict().get("on")
+            sample = self._sample
+            written = _date(_unblanked(on)) if on and sample is not None else None
+            if sample is not None and written is not None:
+                # the entry's own day: past when no pregnancy dated so could last to the sample
+                longest = load_thresholds().get("pregnancy_post_term_weeks")
+                if (sample - written).days / DAYS_PER_WEEK > longest:
+                    return True
+                continue
             if year is None or int(year) < self._year:
                 return True
         return False
