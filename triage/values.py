@@ -3904,15 +3904,17 @@ def _span_days(found: re.Match[str]) -> float | None:
 def _one_before_unit() -> re.Pattern[str]:
     """A word for one ([values.stopped] `one`: "a", "one", "einem", "une", "un", "una", "een")
     before a [values.durations] unit word of two letters or more, not one of `one_not_before`
-    ("a week", "einem Monat", "un mes", "une semaine", "een maand"; not "a man"), in
-    lower-case text without accents; group one."""
+    ("a week", "einem Monat", "un mes", "une semaine", "een maand"; not "a man"), or elided onto
+    it (`one_elided`: "un'ora"), in lower-case text without accents; group one."""
     stopped = synonyms_data()["values"]["stopped"]
     one = "|".join(stopped["one"])
+    elided = "|".join(stopped.get("one_elided", [])) or "(?!)"
     _, days = _duration_units()
     words = [w for w in days if len(w) > 1 and w not in stopped["one_not_before"]]
     units = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(
-        rf"(?<![^\W\d_])(?:(?P<one>{one})|(?P<count>{_count_words_pattern()}))\s+(?:{units})"
+        rf"(?<![^\W\d_])(?:(?P<one>(?:{one})\s+|{elided})|(?P<count>{_count_words_pattern()})\s+)"
+        rf"(?:{units})"
         rf"\.?(?![^\W\d_])"
     )
 
@@ -4213,8 +4215,8 @@ _DATE_FORMS: Final = (
     (
         "day",
         re.compile(
-            rf"(?P<d>\d{{1,2}}){_ORDINAL}\.?\s*(?:de\s+)?(?P<name>[^\W\d_]+)\.?\s*(?:de\s+)?"
-            rf"(?P<y>{_YEAR4})"
+            rf"(?P<d>\d{{1,2}}){_ORDINAL}(?:\.?\s*|-)(?:de\s+)?(?P<name>[^\W\d_]+)(?:\.?\s*|-)"
+            rf"(?:de\s+)?(?P<y>{_YEAR4})"
         ),
     ),
     (
@@ -4270,7 +4272,7 @@ def _date_text(spanned: str = "") -> str:
     forms = [
         rf"{day}[./-]{day}[./-]{_YEAR4}",
         rf"{_YEAR4}-{day}-{day}",
-        rf"{day}{_ORDINAL}\.?\s*(?:de\s+)?{month}\s*(?:de\s+)?{_YEAR4}",
+        rf"{day}{_ORDINAL}(?:\.?\s*|-)(?:de\s+)?{month}(?:\s*|-)(?:de\s+)?{_YEAR4}",
         rf"{month}\s+{day}{_ORDINAL},?\s+{_YEAR4}",
         rf"{day}[./-]{_YEAR4}",
         rf"{_YEAR4}-{day}",
@@ -4305,6 +4307,20 @@ def _written_end_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         re.IGNORECASE,
     )
     return dated, span
+
+
+@cache
+def _written_date_pattern() -> re.Pattern[str]:
+    return re.compile(_date_text(), re.IGNORECASE)
+
+
+def written_dates(text: str) -> list[tuple[date, date]]:
+    """The dates a note writes ("Seizure 01-Mar-2024", "Herpes zoster 13/11/2026",
+    "Krampfanfall 03.2024", "le 1er mars 2024"), each as its first and last day (one day, or its
+    month's days), in the forms of _DATE_FORMS; a year alone is not one."""
+    plain = normalise_word(text)
+    spans = (_date_span(found.group()) for found in _written_date_pattern().finditer(plain))
+    return [span for span in spans if span is not None]
 
 
 def _date_span(text: str) -> tuple[date, date] | None:

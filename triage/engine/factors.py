@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Final
 
@@ -60,6 +60,7 @@ from triage.values import (
     stopped_days,
     stopped_month,
     stopped_year,
+    written_dates,
     written_end,
 )
 
@@ -1599,11 +1600,24 @@ def cranial_radiation(ctx: RowContext) -> list[Finding]:
 
 def _healed_long_ago(ctx: RowContext, hit: CueHit) -> bool:
     """A chest-wall lesion dated in a year before the sample's ("mastectomy 2015", "Z.n.
-    Thorakotomie 2019"): healed, not the current lesion of clinical-reference §7.11.  A piercing
-    or stimulation (cue chest_wall_ongoing) goes on whatever its date."""
+    Thorakotomie 2019", "Herpes zoster (T4) 01-Mar-2019", "zona 03/2019"): healed, not the
+    current lesion of clinical-reference §7.11.  A piercing or stimulation (cue
+    chest_wall_ongoing) goes on whatever its date."""
     if hit.cue != "chest_wall":
         return False
-    return any(int(found) < ctx.sample_year for found in YEAR_IN_NOTE.findall(hit.quote))
+    years = [int(found) for found in YEAR_IN_NOTE.findall(hit.quote)]
+    years += [last.year for _, last in written_dates(hit.quote)]
+    return any(year < ctx.sample_year for year in years)
+
+
+def _dated_before_sample(ctx: RowContext, hit: CueHit) -> bool:
+    """The hit's own words date it on a day before the sample's ("Seizure 01-Mar-2024",
+    "Seizure 13/11/2026", "Krampfanfall 03.2024", "crise convulsive le 01/03/2024"), with no
+    clock time that places it (_minutes_after_seizure reads those)."""
+    collected = ctx.when("collected_at")
+    if collected is None:
+        return False
+    return any(last < collected.date() for _, last in written_dates(hit.quote))
 
 
 @factor_rule("chest_wall")
@@ -1636,6 +1650,7 @@ def _minutes_after_seizure(ctx: RowContext, hit: CueHit) -> float | None:
     Stunde") or, written once, elsewhere in its field ("Krampfanfall, Blutentnahme 15 min
     danach")."""
     minute = timedelta(minutes=1)
+    day = timedelta(days=1)
     quote = hit.quote
     seized = ctx.book.clock_time("seizure", quote)
     if seized is None:
@@ -1650,9 +1665,17 @@ def _minutes_after_seizure(ctx: RowContext, hit: CueHit) -> float | None:
         sampled = (collected.hour, collected.minute)
     if sampled is None:
         return None
-    gap = timedelta(hours=sampled[0], minutes=sampled[1]) - timedelta(
-        hours=seized[0], minutes=seized[1]
-    )
+    seized_at = timedelta(hours=seized[0], minutes=seized[1])
+    gap = timedelta(hours=sampled[0], minutes=sampled[1]) - seized_at
+    days = [first for first, last in written_dates(quote) if first == last]
+    if collected is not None and days and ctx.book.clock_time("sample", quote) is None:
+        # the seizure's own date and time ("Krampfanfall am 20.11.2026 um 23:50"), with the
+        # sample's collection time
+        return (collected - (datetime.combine(days[0], time()) + seized_at)) / minute
+    if gap < timedelta(0) and abs(gap + day) < abs(gap):
+        # a seizure time later in the day than the sample's is the evening before
+        # ("crisi convulsiva alle 23:50", sampled at 00:10: 20 min), the nearer reading
+        gap += day
     return gap / minute
 
 
@@ -1679,9 +1702,14 @@ def seizure(ctx: RowContext) -> list[Finding]:
             return [Finding("seizure", POSSIBLE, text, rule, ruled_out=True)]
         timing = f"; sample {approx(minutes)} min after it" if minutes is not None else ""
         return [_ranged(ctx, "seizure", rule, f"{recent.evidence()}{timing}", ceiling, "a seizure")]
-    if history is None or "dated_past" in ctx.book.match(history.field, history.quote):
+    if (
+        history is None
+        or "dated_past" in ctx.book.match(history.field, history.quote)
+        or _dated_before_sample(ctx, history)
+    ):
         # none, epilepsy without a seizure named ("Epilepsie bekannt", "épilepsie connue sous
-        # lamotrigine"), or a seizure dated days or years back: not evidence for this sample
+        # lamotrigine"), or a seizure dated days or years back ("Seizure 01-Mar-2024",
+        # "Seizure 13/11/2026" the day before): not evidence for this sample
         return []
     if ctx.has("seizure_free"):
         return []  # epilepsy, but no recent seizure ("pas de crise récente", "anfallsfrei")

@@ -263,6 +263,9 @@ class StateVocabulary:
             [*history.get("after", []), history.get("adjacent_year", "(?!)")], "history.after"
         )
         self._past_after_months = after(history.get("after_months", []), "history.after_months")
+        self._dash_continues = _compile(
+            history.get("dash_continues", []) or ["(?!)"], source, "history.dash_continues"
+        )
         self._result_after = after(history.get("result_after", []), "history.result_after")
         self._result_before = _compile(
             history.get("result_before", []) or ["(?!)"], source, "history.result_before"
@@ -422,6 +425,7 @@ class StateVocabulary:
         facts: list[Fact] = []
         current: list[Fact] = []  # lab values marked as the one now
         past: list[Fact] = []  # facts of a state written as past history or as ended
+        over: list[bool] = []  # a pregnancy over at the sample: a past due date or delivery
         work = self._protect(text)
         # concepts whose words another word of the cell makes mean something else (`unless`)
         # ... or whose context words it lacks (`needs`)
@@ -434,7 +438,7 @@ class StateVocabulary:
         listed = negated_list_spans(work)  # "denies pregnancy, breastfeeding": both denied
         start = 0
         family = False  # under a family-history heading ("FH: diabetes, dialysis")
-        for sep in [*_CLAUSES.finditer(work), None]:
+        for sep in [*(s for s in _CLAUSES.finditer(work) if not self._goes_on(work, s)), None]:
             end = sep.start() if sep is not None else len(work)
             clause = work[start:end]
             if clause.strip():
@@ -449,6 +453,7 @@ class StateVocabulary:
                         denied,
                         vetoed,
                         family=family,
+                        over=over,
                     )
                 )
             if self._relatives.opens_list(clause):
@@ -459,6 +464,11 @@ class StateVocabulary:
         if past:  # "s/p breastfeeding counselling, currently breastfeeding": the state now wins
             now = {f.field for f in facts if not any(f is p for p in past)}
             facts = [f for f in facts if f.field not in now or not any(f is p for p in past)]
+        if over and not any(f.field == "explicit" for f in facts):
+            # "Pregnancy (EDD 01/03/2025)", "Pregnant, delivered 03/04/2024": the pregnancy word
+            # is the entry of the pregnancy that due date or delivery ended (a gestation or a
+            # positive test written beside it is a pregnancy now)
+            facts = [f for f in facts if f.field != "pregnancy" or f.value != "yes"]
         if current:  # "TSH 14; aktuell TSH 1,2": the value now wins over the older one
             now = {fact.field for fact in current}
             facts = [f for f in facts if f.field not in now or any(f is c for c in current)]
@@ -475,6 +485,18 @@ class StateVocabulary:
                 facts = [f for f in facts if f.field != field or f.value != WEAK_UNKNOWN]
                 facts.extend(self._answer_facts(meaning, answer, column, quote))
         return tuple(facts)
+
+    def _goes_on(self, work: str, sep: re.Match[str]) -> bool:
+        """A spaced dash that goes on with the entry's own date or end ("Pregnancy - EDD
+        01/03/2025", "Breast fed baby - stopped 2024": [history] dash_continues, [negation]
+        after): no new clause there."""
+        if sep.group().strip() not in ("-", "–"):
+            return False
+        rest = work[sep.end() :]
+        if self._dash_continues.match(rest):
+            return True
+        after = self._negation_adjacent.match(rest) or self._negation_after.match(rest)
+        return after is not None and not after.group("gap").strip(" ")
 
     @staticmethod
     def _answer_facts(
@@ -568,13 +590,15 @@ class StateVocabulary:
         vetoed: frozenset[str] = frozenset(),
         *,
         family: bool = False,
+        over: list[bool] | None = None,
     ) -> list[Fact]:
         """The facts of one clause; a lab value marked as the one now ("aktuell TSH 1,2", "TSH
         actuelle 1,2") is also put in `current`, the facts of a state written as past or ended
         ("h/o breastfeeding", "nach der Stillzeit") in `past`.  `listed`: the parts of the clause
         (its own positions) a negation before a list covers ("denies pregnancy, breastfeeding");
         `family`: the clause is an item of a list under a family-history heading ("FH: DM,
-        dialysis"), a relative's ([relative])."""
+        dialysis"), a relative's ([relative]); `over` gets an entry for a due date or a
+        delivery that dates a pregnancy over before the sample (_pregnancy_over)."""
         facts: list[Fact] = []
         taken: list[tuple[int, int]] = []
         read: list[tuple[int, int, frozenset[tuple[str, str]]]] = []  # spans and what they set
@@ -607,6 +631,8 @@ class StateVocabulary:
                     written_rest=clause[end:],
                 )
                 due = match.groupdict().get("due")
+                if over is not None and sets and self._pregnancy_over(match):
+                    over.append(True)
                 if sets and due is not None and self._sample is not None:
                     # a due date at a dated sample: a pregnancy only where the date places one
                     sets = (concept.dated or sets) if self._due_weeks(due) else ()
@@ -827,6 +853,15 @@ class StateVocabulary:
             if found is None or self._current.search(found.group("gap")):
                 continue
             year = found.groupdict().get("year")
+            on = found.groupdict().get("on")
+            sample = self._sample
+            written = _date(_unblanked(on)) if on and sample is not None else None
+            if sample is not None and written is not None:
+                # the entry's own day: past when no pregnancy dated so could last to the sample
+                longest = load_thresholds().get("pregnancy_post_term_weeks")
+                if (sample - written).days / DAYS_PER_WEEK > longest:
+                    return True
+                continue
             if year is None or int(year) < self._year:
                 return True
         return False
@@ -921,29 +956,47 @@ class StateVocabulary:
                 out.append(Fact("transplant_days", "", column, quote, graft_days))
         return out
 
+    def _pregnancy_over(self, match: re.Match[str]) -> bool:
+        """The match dates a pregnancy ended before the sample's date: a due date past
+        pregnancy_post_term_weeks at it (every reading of the date), or a delivery's date on or
+        before it ("delivered 03/04/2024")."""
+        if self._sample is None:
+            return False
+        groups = match.groupdict()
+        if groups.get("due"):
+            longest = load_thresholds().get("pregnancy_post_term_weeks")
+            readings = self._due_readings(groups["due"])
+            return bool(readings) and all(weeks > longest for weeks in readings)
+        if groups.get("delivered"):
+            born = _date(_unblanked(groups["delivered"]))
+            return born is not None and born <= self._sample
+        return False
+
+    def _due_readings(self, written: str) -> tuple[float, ...]:
+        """The gestation at the sample's date (thresholds.toml pregnancy_term_weeks less the
+        weeks until it) of each reading of a written due date (an ambiguous day and month,
+        "10/12/2026", reads two ways)."""
+        sample = self._sample
+        if sample is None:
+            return ()
+        text = _unblanked(_SPANISH_DE.sub(" ", written).strip())
+        orders = (True, False) if is_ambiguous_date_text(text) else (True,)
+        term = load_thresholds().get("pregnancy_term_weeks")
+        found: set[float] = set()
+        for dayfirst in orders:
+            stamp = parse_date_text(text, dayfirst)
+            if stamp is not None:
+                found.add(term - (stamp.date() - sample).days / DAYS_PER_WEEK)
+        return tuple(sorted(found))
+
     def _due_weeks(self, written: str) -> tuple[float, ...]:
         """The gestations at the sample's date that a written due date gives (thresholds.toml
         pregnancy_term_weeks less the weeks until it), one per reading of the date (an ambiguous
         day and month, "10/12/2026", reads two ways), only those that place a current pregnancy:
         not more than pregnancy_term_weeks before the due date, nor past
         pregnancy_post_term_weeks."""
-        sample = self._sample
-        if sample is None:
-            return ()
-        text = _unblanked(_SPANISH_DE.sub(" ", written).strip())
-        orders = (True, False) if is_ambiguous_date_text(text) else (True,)
-        thresholds = load_thresholds()
-        term = thresholds.get("pregnancy_term_weeks")
-        longest = thresholds.get("pregnancy_post_term_weeks")
-        found: set[float] = set()
-        for dayfirst in orders:
-            stamp = parse_date_text(text, dayfirst)
-            if stamp is None:
-                continue
-            weeks = term - (stamp.date() - sample).days / DAYS_PER_WEEK
-            if 0 < weeks <= longest:
-                found.add(weeks)
-        return tuple(sorted(found))
+        longest = load_thresholds().get("pregnancy_post_term_weeks")
+        return tuple(weeks for weeks in self._due_readings(written) if 0 < weeks <= longest)
 
     def _quote(self, text: str) -> str:
         flat = " ".join(text.split())

@@ -36,7 +36,7 @@ from triage.regex_cache import compile_vocabulary, prefix_trie
 from triage.resources import data_file
 from triage.schema import CANONICAL_COLUMNS, FLAG_FIELDS, TEXT_FIELDS, ConfigError, field_words
 from triage.transliteration import vocabulary
-from triage.values import hyphen_breaks_joined, without_general_statements
+from triage.values import hyphen_breaks_joined, one_as_digit, without_general_statements
 
 CUES_FILE = "cues.toml"
 # Every field a clinician's words may be in: the free-text columns and the kept text of the
@@ -427,16 +427,23 @@ class CueBook:
 
     def elapsed(self, text: str) -> timedelta | None:
         """The time written as a duration from an event to the sample ("20 min ago", "vor 1
-        Stunde", "15 min danach"): the first in `text` ([elapsed] in cues.toml)."""
+        Stunde", "15 min danach"): the first in `text` ([elapsed] in cues.toml); a word for one
+        as the digit ("vor einer Stunde", "un'ora"), a half after the hours ("1 hora y media",
+        "un'ora e mezza") or one and a half in a word ("anderhalf uur") added."""
+        text = one_as_digit(text)
         found = [m for m in (p.search(text) for p in self._elapsed) if m is not None]
         if not found:
             return None
         first = min(found, key=lambda m: m.start())
-        number = float(first.group("n").replace(",", "."))
+        groups = first.groupdict()
+        number = float(groups["n"].replace(",", ".")) if groups.get("n") else 1
+        if groups.get("half") or groups.get("and_half"):
+            number += 1 / 2
         return timedelta(hours=number) if first.group("hours") else timedelta(minutes=number)
 
     def elapsed_count(self, text: str) -> int:
         """How many durations of [elapsed] `text` writes."""
+        text = one_as_digit(text)
         return len({m.start() for p in self._elapsed for m in p.finditer(text)})
 
     def _build_cue(self, name: str, body: Mapping[str, Any], cue_specs: Mapping[str, Any]) -> _Cue:
