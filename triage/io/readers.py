@@ -61,6 +61,7 @@ from triage.io.layout import (
     repeats_header,
     resolve_sheet,
     split_rows,
+    take_section_columns,
     title_unit,
     titled_result,
     unit_choices,
@@ -334,6 +335,7 @@ def _read_sheet(
         group_titles=group_titles,
     )
     book.grid = None
+    take_section_columns(split, match)
     del rows, samples
     _check_empty_visits(split.cells, match)
     source = melt_prolactin_columns(split, match)
