@@ -2030,7 +2030,9 @@ def _loose(cell: object) -> str:
 def _note_mask(
     grid: np.ndarray, blank: np.ndarray, filled: np.ndarray, match: ColumnMatch, result_field: str
 ) -> np.ndarray:
-    """Rows that are notes: few cells, and a note wording or no result and no identity."""
+    """Rows that are notes: few cells, and a note wording (in the first filled cell; in any
+    cell when the row names no patient: "| | | 6800 | Summe", a total with its label in a
+    column to the right, never a result of the patient above) or no result and no identity."""
     few = (filled > 0) & (filled <= _note_max_cells())
     if not few.any():
         return few
@@ -2054,7 +2056,32 @@ def _note_mask(
         text = normalise_word(first)
         if pattern.match(text) or suffix.search(text):
             worded[i] = True
+    for i in np.flatnonzero(few & identity_blank & ~worded):
+        worded[i] = any(
+            _bare_label(normalise_word(cell), pattern, suffix)
+            for cell in grid[i]
+            if isinstance(cell, str)
+        )
     return lone_text | worded
+
+
+_LETTER: Final = re.compile(r"[^\W\d_]")
+# a formula written as text, or left uncomputed ("=SUM", "=AVERAGE(D2:D3)"): its function name
+_FORMULA_TEXT: Final = re.compile(r"=\s*([^\W\d_][\w.]*)\s*(?:\(.*\))?")
+
+
+def _bare_label(text: str, prefix: re.Pattern[str], suffix: re.Pattern[str]) -> bool:
+    """A cell that is only a note wording ("Summe", "Mittelwert:", "Total", "n =", "Nombre"),
+    with no other words, or a formula's text naming one ("=SUM", "=AVERAGE(D2:D3)"): the label
+    of a totals or statistics row, in whichever column."""
+    formula = _FORMULA_TEXT.fullmatch(text)
+    if formula is not None:
+        text = formula.group(1)
+    start = prefix.match(text)
+    if start is not None and not _LETTER.search(text, start.end()):
+        return True
+    end = suffix.search(text)
+    return end is not None and end.start() == 0
 
 
 # Free-text fields a wrapped note or drug list may go on from (their [value_checks] kind is "text":
