@@ -1857,9 +1857,43 @@ def _blank_mask(found: Distinct) -> np.ndarray:
     return mask
 
 
+# the fields that name whose row it is: one of them again right of a prolactin column, with a
+# prolactin column right of it, starts a second table beside the first
+_TABLE_PERSON_FIELDS: Final = ("patient_id", "patient_name", "sex", "birth_date")
+
+
+def _strong_field(cell: object) -> str:
+    """The field a header cell names with a strong score ("" for none)."""
+    if not isinstance(cell, str) or not cell.strip():
+        return ""
+    found = candidates(cell)
+    return found[0][0] if found and found[0][1] >= STRONG_SCORE else ""
+
+
+def second_table_column(header: Sequence[object]) -> int | None:
+    """The column where a second table beside the first begins (two tables printed or pasted
+    side by side, "Pat-Nr | Geschlecht | Prolaktin | | Patientennummer | Prolaktin", with or
+    without an empty column between them, in one language or two), None for one table: a
+    column naming whose row it is (patient, name, sex, birth date) right of a prolactin column
+    and left of another.  Read as one table, each row's results were read under one patient,
+    the other table's, and its sex."""
+    named = [_strong_field(cell) for cell in header]
+    prolactin = [j for j, name in enumerate(named) if name == "prolactin"]
+    if len(prolactin) < 2:
+        return None
+    for j, name in enumerate(named):
+        if name in _TABLE_PERSON_FIELDS and prolactin[0] < j < prolactin[-1]:
+            start = j  # the second table begins at its first column after the first's result
+            while start - 1 > prolactin[0] and named[start - 1] in _TABLE_PERSON_FIELDS:
+                start -= 1
+            return start
+    return None
+
+
 # the first header's columns a section must have to be read: its result and its patient (a
 # section without them would take the patient above it, a grouped report's reading)
-_SECTION_NEEDS: Final = ("patient_id", "patient_name", "prolactin", "result")
+_SECTION_RESULTS: Final = ("prolactin", "result")
+_SECTION_PERSONS: Final = ("patient_id", "patient_name")
 
 
 @dataclass
@@ -1910,11 +1944,12 @@ def _realign_sections(
     where it said "Geb.-Datum": a second export pasted below, from another LIS version or site)
     have their cells put back in the first header's columns: a column by its title, else by
     the field both headers' titles name (recognise_columns).  A column of the first header the
-    section lacks is blank in its rows (``lacking``), unless it is the result or the patient
-    column: then its rows cannot be read (they would take the patient above them); they and
-    their header are misaligned.  The fields, notes and findings a repeated header adds
-    (comments, medications, pregnancy, "Visual field defect") are read in columns appended to
-    the grid, blank above it (``added``)."""
+    section lacks is blank in its rows (``lacking``), unless it is the result column or the
+    section has none of the first header's patient columns (id, name): then its rows cannot be
+    read (they would take the patient above them); they and their header are misaligned.
+    The fields, notes and findings a repeated header adds (comments, medications, pregnancy,
+    "Visual field defect") are read in columns appended to the grid, blank above it
+    (``added``)."""
     misaligned = np.zeros(len(grid), dtype=np.bool_)
     header_of = np.full(len(grid), -1, dtype=np.int64)
     found = _Realigned(None, misaligned, header_of)
@@ -1924,8 +1959,9 @@ def _realign_sections(
     titles = [_title_key(cell) for cell in header][:width]
     titles += [""] * (width - len(titles))
     fields = {col: name for name, col in match.fields.items()}
-    needed = {col for name, col in match.fields.items() if name in _SECTION_NEEDS}
+    needed = {col for name, col in match.fields.items() if name in _SECTION_RESULTS}
     needed |= set(match.series_columns)
+    persons = {col for name, col in match.fields.items() if name in _SECTION_PERSONS}
     extra: dict[tuple[str, str], int] = {}  # (kind, field, finding or note title) -> column
     moves: list[tuple[slice, list[int], dict[int, int]]] = []
     bounds = [*repeated.tolist(), len(grid)]
@@ -1937,6 +1973,8 @@ def _realign_sections(
             continue
         theirs = recognise_columns(list(grid[at]))
         order = _column_order(titles, own, fields, theirs.fields, needed)
+        if order is not None and persons and all(order[j] < 0 for j in persons):
+            order = None  # no patient column: its rows would take the patient above them
         if order is None:
             misaligned[rows] = True
             found.own[at] = theirs
@@ -1996,8 +2034,8 @@ def _column_order(
     """For each column of the first header, the column of a repeated header with the same
     title, else the one whose title names the same field (``fields``: the first header's column
     -> field, ``their_fields``: the repeated header's field -> column); -1 for a column it has
-    no place for.  None when a title is written twice or a ``needed`` column (the result, the
-    patient) is missing."""
+    no place for.  None when a title is written twice or a ``needed`` column (the result) is
+    missing."""
     where: dict[str, int] = {}
     for k, title in enumerate(own):
         if title:
