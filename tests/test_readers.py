@@ -2869,9 +2869,24 @@ def test_rows_below_a_reordered_header_are_read_in_its_order(tmp_path: Path, suf
     assert [r.reason_code for r in result.rejected] == ["duplicate_header"]
 
 
-def test_rows_below_a_header_lacking_a_column_are_rejected_not_misread(tmp_path: Path) -> None:
+def test_rows_below_a_header_lacking_a_column_are_read_in_their_own_columns(
+    tmp_path: Path,
+) -> None:
+    # (review 24: a section lacking the age column is read with no age, not rejected whole)
     rows: list[list[object]] = [HEAD, ["S1", "w", 40, 20]]
     rows += [["Pat.-Nr.", "Geschlecht", "Prolaktin (ng/ml)", "Station"], ["S3", "m", 12, "3B"]]
+    result = read(write_table(tmp_path / "lacking.xlsx", rows))
+    assert list(result.frame["patient_id"]) == ["S1", "S3"]
+    assert list(result.frame["prolactin_value"]) == [20, 12]
+    codes = {r.source_row: r.reason_code for r in result.rejected}
+    assert codes == {3: "duplicate_header"}
+
+
+def test_rows_below_a_header_lacking_the_patient_column_are_rejected_not_misread(
+    tmp_path: Path,
+) -> None:
+    rows: list[list[object]] = [HEAD, ["S1", "w", 40, 20]]
+    rows += [["Geschlecht", "Prolaktin (ng/ml)", "Station"], ["m", 12, "3B"]]
     result = read(write_table(tmp_path / "lacking.xlsx", rows))
     assert list(result.frame["patient_id"]) == ["S1"]
     codes = {r.source_row: r.reason_code for r in result.rejected}

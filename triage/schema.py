@@ -415,9 +415,10 @@ REJECT_REASONS: Final[dict[str, str]] = {
     "continuation row (a note or drug list wrapped onto the next row: its text is joined to the "
     "result row above it)",
     "duplicate_header": "a repeated header row inside the data",
-    "misaligned_columns": "a row below a repeated header that lacks columns of the first header "
-    "(its cells cannot be read in those columns); a repeated header whose columns only stand in "
-    "another order has its rows read in their own order",
+    "misaligned_columns": "a row below a repeated header that lacks the result or patient "
+    "column of the first header or names a column twice (its cells cannot be read in the first "
+    "header's columns); a repeated header whose columns stand in another order or under other "
+    "names of the same fields has its rows read in their own order",
     "other_test": "a long-shape row of another test that no prolactin result could take as "
     "context, or a sample of a timed prolactin series (time points in the test names or in a "
     "time-point column), not triaged one by one",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from itertools import chain
@@ -39,13 +39,14 @@ from triage.columns import (
     mentions_prolactin,
     note_written_as,
     parse_header,
+    recognise_columns,
     recognised_headers,
     reference_limit_pair,
     score_row,
     value_checks,
 )
 from triage.io.fast_split import Grid
-from triage.io.red_flags import row_red_flag
+from triage.io.shifted import row_urgency
 from triage.io.sources import Rows, Workbook
 from triage.io.state_cells import state_codes
 from triage.knowledge.drugs import as_needed_header
@@ -1341,7 +1342,11 @@ def column_samples(rows: Rows, start: int, header: Sequence[object]) -> dict[int
     for row in rows[start : start + SAMPLE_ROWS]:
         if keys and _repeats_header(row, keys):
             own = [_title_key(cell) for cell in row]
-            order = None if own[: len(own_titles)] == own_titles else _column_order(own_titles, own)
+            order = (
+                None
+                if own[: len(own_titles)] == own_titles
+                else _column_order(own_titles, own, {}, {}, set(range(len(own_titles))))
+            )
             skipping = order is None and own[: len(own_titles)] != own_titles
             continue
         if skipping:
@@ -1404,6 +1409,12 @@ class SplitRows:
     # and row number of each repeated header, in order.
     section: np.ndarray | None = None
     section_headers: list[tuple[int, np.ndarray]] = field(default_factory=list)
+    # the columns only a repeated header names, appended after the first header's (their
+    # SectionColumn.row a source row), and the (title, source row) of the titles it adds that
+    # are read as nothing and of the first header's titles it lacks
+    added: dict[int, SectionColumn] = field(default_factory=dict)
+    unread_added: list[tuple[str, int]] = field(default_factory=list)
+    lacking: list[tuple[str, int]] = field(default_factory=list)
 
 
 @cache
@@ -1607,7 +1618,7 @@ def _split_grid(
     blank = np.column_stack([_blank_mask(found) for found in factorized])
     filled = (~blank).sum(axis=1)
     duplicate = _duplicate_header_mask(factorized, header, filled, blank)
-    realigned = _realign_sections(grid, header, np.flatnonzero(duplicate & (filled > 0)))
+    realigned = _realign_sections(grid, header, np.flatnonzero(duplicate & (filled > 0)), match)
     misaligned = realigned.misaligned
     if realigned.grid is not None:  # a section's columns put back in the header's order
         grid = realigned.grid
@@ -1638,17 +1649,7 @@ def _split_grid(
         for i in np.flatnonzero(duplicate_rows & (filled > 0))
     ]
     rejected += [
-        Rejected(
-            file,
-            sheet,
-            int(numbers[i]),
-            "misaligned_columns",
-            f"below the header repeated on row {int(numbers[realigned.header_of[i]])}, which "
-            "lacks columns of the first header: its cells cannot be read in those columns"
-            # a red flag its words name (not the repeated header's own words): listed as urgent
-            + (flag := row_red_flag(grid[i]) if realigned.header_of[i] != i else ""),
-            possibly_urgent=bool(flag),
-        )
+        _misaligned_row(grid[i], int(i), realigned, numbers, file, sheet, result_field)
         for i in np.flatnonzero(misaligned & (filled > 0))
     ]
     rejected += [
@@ -1683,9 +1684,81 @@ def _split_grid(
         marks[repeated] = np.arange(len(repeated))
         split.section = np.maximum.accumulate(marks)[keep]
         split.section_headers = [(int(numbers[i]), grid[i]) for i in repeated.tolist()]
+    split.added = {
+        col: replace(added, row=int(numbers[added.row])) for col, added in realigned.added.items()
+    }
+    split.unread_added = [(title, int(numbers[at])) for title, at in realigned.unread]
+    split.lacking = [(title, int(numbers[at])) for title, at in realigned.lacking]
     _take_units_row(split, match, file, sheet, result_field)
     split.rejected.sort(key=lambda r: r.source_row)
     return split
+
+
+def take_section_columns(split: SplitRows, match: ColumnMatch) -> None:
+    """The columns a repeated header adds (``SplitRows.added``: a second export's comments,
+    medications, pregnancy or findings) become the match's, read for the rows below that
+    header (blank above it), and the run says so; it names the titles a repeated header adds
+    that name nothing (not read) and the first header's titles it lacks (blank below it)."""
+    for col, added in sorted(split.added.items()):
+        match.headers += [""] * (col + 1 - len(match.headers))
+        match.headers[col] = added.title
+        if added.kind == "field":
+            match.fields[added.name] = col
+            unit = parse_header(added.title).unit
+            if unit:
+                match.header_units[added.name] = unit
+        elif added.kind == "finding":
+            match.finding_columns[col] = added.name
+        else:
+            match.note_columns.append(col)
+        match.warnings.append(
+            f"column {added.title!r} of the header repeated on row {added.row} is not in the "
+            "first header: read for the rows below that header"
+        )
+    match.warnings += [
+        f"column {title!r} of the header repeated on row {row} is not in the first header "
+        "and names no field: not read"
+        for title, row in split.unread_added
+    ]
+    match.warnings += [
+        f"the header repeated on row {row} has no column {title!r}: the rows below it were "
+        "read with it blank"
+        for title, row in split.lacking
+    ]
+
+
+def _misaligned_row(
+    cells: np.ndarray,
+    i: int,
+    realigned: _Realigned,
+    numbers: np.ndarray,
+    file: str,
+    sheet: str,
+    result_field: str,
+) -> Rejected:
+    """A row below a repeated header that cannot be read in the first header's columns (it
+    lacks the result or patient column, or names one twice): rejected with the patient its own
+    header's patient column names, and listed with the urgent results when its own result
+    column reads at or above the urgent level (or its words name a red flag)."""
+    at = int(realigned.header_of[i])
+    theirs = realigned.own.get(at)
+    patient, note = "", ""
+    if theirs is not None and at != i:
+        person = theirs.fields.get("patient_id")
+        if person is not None and person < len(cells) and not is_blank(cells[person]):
+            patient = cell_text(cells[person]).strip()
+        note = row_urgency(list(cells), theirs, theirs.fields.get(result_field, -1))
+    return Rejected(
+        file,
+        sheet,
+        int(numbers[i]),
+        "misaligned_columns",
+        f"below the header repeated on row {int(numbers[at])}, which lacks the result or "
+        "patient column of the first header or names a column twice: its cells cannot be read "
+        "in the first header's columns" + note,
+        patient,
+        possibly_urgent=bool(note),
+    )
 
 
 def _duplicate_header_mask(
@@ -1784,28 +1857,113 @@ def _blank_mask(found: Distinct) -> np.ndarray:
     return mask
 
 
+# the fields that name whose row it is: one of them again right of a prolactin column, with a
+# prolactin column right of it, starts a second table beside the first
+_TABLE_PERSON_FIELDS: Final = ("patient_id", "patient_name", "sex", "birth_date")
+
+
+def _strong_field(cell: object) -> str:
+    """The field a header cell names with a strong score ("" for none)."""
+    if not isinstance(cell, str) or not cell.strip():
+        return ""
+    found = candidates(cell)
+    return found[0][0] if found and found[0][1] >= STRONG_SCORE else ""
+
+
+def second_table_column(header: Sequence[object]) -> int | None:
+    """The column where a second table beside the first begins (two tables printed or pasted
+    side by side, "Pat-Nr | Geschlecht | Prolaktin | | Patientennummer | Prolaktin", with or
+    without an empty column between them, in one language or two), None for one table: a
+    column naming whose row it is (patient, name, sex, birth date) right of a prolactin column
+    and left of another.  Read as one table, each row's results were read under one patient,
+    the other table's, and its sex."""
+    named = [_strong_field(cell) for cell in header]
+    prolactin = [j for j, name in enumerate(named) if name == "prolactin"]
+    if len(prolactin) < 2:
+        return None
+    for j, name in enumerate(named):
+        if name in _TABLE_PERSON_FIELDS and prolactin[0] < j < prolactin[-1]:
+            start = j  # the second table begins at its first column after the first's result
+            while start - 1 > prolactin[0] and named[start - 1] in _TABLE_PERSON_FIELDS:
+                start -= 1
+            return start
+    return None
+
+
+# the first header's columns a section must have to be read: its result and its patient (a
+# section without them would take the patient above it, a grouped report's reading)
+_SECTION_RESULTS: Final = ("prolactin", "result")
+_SECTION_PERSONS: Final = ("patient_id", "patient_name")
+
+
 @dataclass
 class _Realigned:
     grid: np.ndarray | None  # the grid with sections put back in the header's order, if any
     misaligned: np.ndarray  # rows (and their header) of sections that cannot be
     header_of: np.ndarray  # each row's section header (grid index), -1 above the first
+    # the columns a repeated header adds (appended to the grid): column -> SectionColumn
+    added: dict[int, SectionColumn] = field(default_factory=dict)
+    # (title, header row): titles a repeated header adds that name nothing ("unread") and
+    # titles of the first header a repeated one lacks ("lacking")
+    unread: list[tuple[str, int]] = field(default_factory=list)
+    lacking: list[tuple[str, int]] = field(default_factory=list)
+    own: dict[int, ColumnMatch] = field(default_factory=dict)  # misaligned header -> its match
+
+
+@dataclass(frozen=True)
+class SectionColumn:
+    """A column only a repeated header names: read as a field (``kind`` "field", ``name`` the
+    field), a note read into the comments ("note"), or a yes/no finding ("finding", ``name``
+    the words a yes writes); its ``title`` and the header's ``row`` (grid index, then the
+    source row)."""
+
+    kind: str
+    name: str
+    title: str
+    row: int
+
+
+def _added_column(theirs: ColumnMatch, match: ColumnMatch, k: int) -> tuple[str, str]:
+    """How column ``k`` of a repeated header (``theirs``) that the first header (``match``)
+    lacks is read: (kind, name) as SectionColumn's, ("", "") for nothing."""
+    name = next((f for f, c in theirs.fields.items() if c == k), "")
+    if name and name not in match.fields:
+        return "field", name
+    if k in theirs.finding_columns:
+        return "finding", theirs.finding_columns[k]
+    if k in theirs.note_columns:
+        return "note", ""
+    return "", ""
 
 
 def _realign_sections(
-    grid: np.ndarray, header: Sequence[object], repeated: np.ndarray
+    grid: np.ndarray, header: Sequence[object], repeated: np.ndarray, match: ColumnMatch
 ) -> _Realigned:
-    """Sections below a repeated header whose columns stand in another order ("Prolaktin;Alter"
-    where the first header said "Alter;Prolaktin": a second export pasted below) have their
-    cells put back in the first header's columns; a section whose header lacks one of the first
-    header's named columns cannot be read in them: its rows (and its header) are misaligned.
-    Columns the repeated header adds are left out."""
+    """Sections below a repeated header whose columns stand in another order or under other
+    names ("Prolaktin;Alter" where the first header said "Alter;Prolaktin", "Geburtsdatum"
+    where it said "Geb.-Datum": a second export pasted below, from another LIS version or site)
+    have their cells put back in the first header's columns: a column by its title, else by
+    the field both headers' titles name (recognise_columns).  A column of the first header the
+    section lacks is blank in its rows (``lacking``), unless it is the result column or the
+    section has none of the first header's patient columns (id, name): then its rows cannot be
+    read (they would take the patient above them); they and their header are misaligned.
+    The fields, notes and findings a repeated header adds (comments, medications, pregnancy,
+    "Visual field defect") are read in columns appended to the grid, blank above it
+    (``added``)."""
     misaligned = np.zeros(len(grid), dtype=np.bool_)
     header_of = np.full(len(grid), -1, dtype=np.int64)
+    found = _Realigned(None, misaligned, header_of)
     if not len(repeated):
-        return _Realigned(None, misaligned, header_of)
-    titles = [_title_key(cell) for cell in header][: grid.shape[1]]
-    titles += [""] * (grid.shape[1] - len(titles))
-    out: np.ndarray | None = None
+        return found
+    width = grid.shape[1]
+    titles = [_title_key(cell) for cell in header][:width]
+    titles += [""] * (width - len(titles))
+    fields = {col: name for name, col in match.fields.items()}
+    needed = {col for name, col in match.fields.items() if name in _SECTION_RESULTS}
+    needed |= set(match.series_columns)
+    persons = {col for name, col in match.fields.items() if name in _SECTION_PERSONS}
+    extra: dict[tuple[str, str], int] = {}  # (kind, field, finding or note title) -> column
+    moves: list[tuple[slice, list[int], dict[int, int]]] = []
     bounds = [*repeated.tolist(), len(grid)]
     for n, at in enumerate(repeated.tolist()):
         rows = slice(at, bounds[n + 1])
@@ -1813,21 +1971,48 @@ def _realign_sections(
         own = [_title_key(cell) for cell in grid[at]]
         if own == titles:
             continue
-        order = _column_order(titles, own)
+        theirs = recognise_columns(list(grid[at]))
+        order = _column_order(titles, own, fields, theirs.fields, needed)
+        if order is not None and persons and all(order[j] < 0 for j in persons):
+            order = None  # no patient column: its rows would take the patient above them
         if order is None:
             misaligned[rows] = True
+            found.own[at] = theirs
             continue
-        if out is None:
-            out = grid.copy()
-        body = slice(at, bounds[n + 1])  # the header too: its units are read per column
-        section = grid[body]
-        moved = np.empty_like(section)
+        found.lacking += [
+            (cell_text(header[j]), at) for j, k in enumerate(order) if k < 0 and titles[j]
+        ]
+        adds: dict[int, int] = {}  # section column -> appended column
+        for k, title in enumerate(own):
+            if not title or k in order:
+                continue
+            kind, name = _added_column(theirs, match, k)
+            if not kind:
+                found.unread.append((cell_text(grid[at][k]), at))
+                continue
+            key = (kind, name if kind == "field" else title)
+            if key not in extra:
+                extra[key] = width + len(extra)
+                found.added[extra[key]] = SectionColumn(kind, name, cell_text(grid[at][k]), at)
+            adds[k] = extra[key]
+        moves.append((rows, order, adds))
+    if not moves:
+        return found
+    out = np.empty((len(grid), width + len(extra)), dtype=object)
+    out[:, :width] = grid
+    out[:, width:] = ""
+    for rows, order, adds in moves:
+        section = grid[rows]  # the header too: its units are read per column
+        moved = np.empty((len(section), out.shape[1]), dtype=object)
         moved[:] = None
         for j, k in enumerate(order):
             if k >= 0:
                 moved[:, j] = section[:, k]
-        out[body] = moved
-    return _Realigned(out, misaligned, header_of)
+        for k, j in adds.items():
+            moved[:, j] = section[:, k]
+        out[rows] = moved
+    found.grid = out
+    return found
 
 
 _BRACKETED: Final = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -1839,24 +2024,40 @@ def _title_key(cell: object) -> str:
     return _loose(_BRACKETED.sub(" ", cell)) if isinstance(cell, str) else ""
 
 
-def _column_order(titles: list[str], own: list[str]) -> list[int] | None:
+def _column_order(
+    titles: list[str],
+    own: list[str],
+    fields: Mapping[int, str],
+    their_fields: Mapping[str, int],
+    needed: Set[int],
+) -> list[int] | None:
     """For each column of the first header, the column of a repeated header with the same
-    title (-1 for an untitled one it has no place for); None when a titled one is missing or
-    written twice."""
+    title, else the one whose title names the same field (``fields``: the first header's column
+    -> field, ``their_fields``: the repeated header's field -> column); -1 for a column it has
+    no place for.  None when a title is written twice or a ``needed`` column (the result) is
+    missing."""
     where: dict[str, int] = {}
     for k, title in enumerate(own):
         if title:
             if title in where:
                 return None
             where[title] = k
+    by_field = dict(their_fields)
     order: list[int] = []
     for j, title in enumerate(titles):
-        if title:
-            if title not in where:
-                return None
+        name = fields.get(j, "")
+        if title and title in where:
             order.append(where[title])
+        elif name and name in by_field:
+            order.append(by_field[name])
+        elif title:
+            if j in needed:
+                return None
+            order.append(-1)
         else:
             order.append(j if j < len(own) and not own[j] else -1)
+    if len(set(k for k in order if k >= 0)) < len([k for k in order if k >= 0]):
+        return None  # one column of the repeated header read twice: no reading is sure
     return order
 
 
@@ -1867,7 +2068,9 @@ def _loose(cell: object) -> str:
 def _note_mask(
     grid: np.ndarray, blank: np.ndarray, filled: np.ndarray, match: ColumnMatch, result_field: str
 ) -> np.ndarray:
-    """Rows that are notes: few cells, and a note wording or no result and no identity."""
+    """Rows that are notes: few cells, and a note wording (in the first filled cell; in any
+    cell when the row names no patient: "| | | 6800 | Summe", a total with its label in a
+    column to the right, never a result of the patient above) or no result and no identity."""
     few = (filled > 0) & (filled <= _note_max_cells())
     if not few.any():
         return few
@@ -1891,7 +2094,32 @@ def _note_mask(
         text = normalise_word(first)
         if pattern.match(text) or suffix.search(text):
             worded[i] = True
+    for i in np.flatnonzero(few & identity_blank & ~worded):
+        worded[i] = any(
+            _bare_label(normalise_word(cell), pattern, suffix)
+            for cell in grid[i]
+            if isinstance(cell, str)
+        )
     return lone_text | worded
+
+
+_LETTER: Final = re.compile(r"[^\W\d_]")
+# a formula written as text, or left uncomputed ("=SUM", "=AVERAGE(D2:D3)"): its function name
+_FORMULA_TEXT: Final = re.compile(r"=\s*([^\W\d_][\w.]*)\s*(?:\(.*\))?")
+
+
+def _bare_label(text: str, prefix: re.Pattern[str], suffix: re.Pattern[str]) -> bool:
+    """A cell that is only a note wording ("Summe", "Mittelwert:", "Total", "n =", "Nombre"),
+    with no other words, or a formula's text naming one ("=SUM", "=AVERAGE(D2:D3)"): the label
+    of a totals or statistics row, in whichever column."""
+    formula = _FORMULA_TEXT.fullmatch(text)
+    if formula is not None:
+        text = formula.group(1)
+    start = prefix.match(text)
+    if start is not None and not _LETTER.search(text, start.end()):
+        return True
+    end = suffix.search(text)
+    return end is not None and end.start() == 0
 
 
 # Free-text fields a wrapped note or drug list may go on from (their [value_checks] kind is "text":

@@ -60,7 +60,9 @@ from triage.io.layout import (
     locate_header,
     repeats_header,
     resolve_sheet,
+    second_table_column,
     split_rows,
+    take_section_columns,
     title_unit,
     titled_result,
     unit_choices,
@@ -334,6 +336,7 @@ def _read_sheet(
         group_titles=group_titles,
     )
     book.grid = None
+    take_section_columns(split, match)
     del rows, samples
     _check_empty_visits(split.cells, match)
     source = melt_prolactin_columns(split, match)
@@ -686,6 +689,17 @@ def _match_columns(
 ) -> ColumnMatch:
     """Recognise the header row's columns (mapping file first, then the headers checked against
     their values); InputFileError when unusable."""
+    second = second_table_column(header)
+    if second is not None:
+        raise InputFileError(
+            name,
+            f"the {'sheet' if sheet else 'file'} holds two tables side by side (the second "
+            f"begins in column {column_letters(second)}, {cell_text(header[second])!r}): "
+            "read as one, a result would be read under the other table's patient and sex; put "
+            "each table on a sheet or in a file of its own",
+            sheet=sheet or None,
+            row=header_row,
+        )
     try:
         match = recognise_columns(header, mapping.columns, samples)
     except MappedHeaderMissing as exc:

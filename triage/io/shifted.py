@@ -208,6 +208,20 @@ def cut_facts(
     return ShiftedFacts(ids, urgent, specimens)
 
 
+def row_urgency(fields: Sequence[object], match: ColumnMatch, result: int) -> str:
+    """The urgent note of a whole row rejected for its layout (its fields all in their columns
+    of ``match``, its result in column ``result``) whose result reads at or above the urgent
+    level, as a cut line's is read; else a red flag its words name; "" when neither."""
+    level = load_thresholds().get("urgent_miu_l")
+    to_miu = load_reference_set(DEFAULT_SET_NAME).miu_per_ng
+    note = (
+        _cut_urgency(fields, match, result, len(fields), None, level, to_miu)
+        if 0 <= result < len(fields)
+        else ""
+    )
+    return note or row_red_flag(fields)
+
+
 def _cut_urgency(
     fields: Sequence[object],
     match: ColumnMatch,
