@@ -84,6 +84,8 @@ THRESHOLDS: dict[str, float] = {
     "egfr_renal_possible": 60,
     "childbearing_age_min_years": 12,
     "childbearing_age_max_years": 55,
+    "menopause_min_age_years": 45,
+    "menopause_amenorrhoea_months": 12,
     "adult_age_years": 18,
     "adult_levels_min_age_years": 12,
     "neonatal_max_age_years": 0.25,

@@ -2653,6 +2653,8 @@ def sex_intervals_read(
         found = _labelled(text, relabelled, decimal, first=True)
         if found is None:
             found = _labelled(text, relabelled, decimal, first=False)
+        if found is None:
+            found = _led(text, relabelled, decimal)
         if not found or any(found == t for _, t in tables):
             continue
         read = {
@@ -2961,6 +2963,22 @@ def _labelled(
             return None
         found[key] = interval
     return found
+
+
+def _led(
+    text: str, labels: Sequence[tuple[int, int, str]], decimal: str | None
+) -> dict[str, Interval] | None:
+    """The intervals of a cell whose sex word, before the first interval, names every group
+    labelled after its own interval ("Women: 4.8-23.3 (pre-menopausal), 4.0-15.0
+    (post-menopausal)", "Frauen: 4,8-23,3 (prämenopausal); 4,0-15,0 (postmenopausal)", "Female
+    102-496 mU/L (pre-menopausal)"): each group is that sex's."""
+    start, end, lead = labels[0]
+    if len(labels) < 2 or lead not in ("F", "M") or text[:start].strip(_LABEL_EDGES):
+        return None
+    groups = [(a, b, _with_sex(key, lead)) for a, b, key in labels[1:]]
+    if any(":" not in key for _, _, key in groups):
+        return None  # another sex's label ("Women 4.8-23.3, men 4.0-15.2"): not this shape
+    return _labelled(" " * end + text[end:], groups, decimal, first=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -201,7 +201,7 @@ def _triage_frame(
     hits = merge_hits([_cue_hits(work, book), state_hits(patients)], len(work))
     phys = physiology(work, patients, knowledge)
     row_intervals = vet_row_intervals(
-        work, converted.low_ng, converted.high_ng, converted.factor, hits, knowledge
+        work, converted.low_ng, converted.high_ng, converted.factor, hits, knowledge, phys
     )
     chosen = choose_intervals(work, set_names, row_intervals, phys, knowledge, age_spans)
     value_ng = converted.value_ng.to_numpy(dtype="float64")

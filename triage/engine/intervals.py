@@ -33,11 +33,12 @@ import pandas as pd
 from triage.engine.amounts import marked_amount, marked_range
 from triage.engine.context import fmt
 from triage.engine.distinct import distinct_rows
-from triage.engine.state import PatientState
+from triage.engine.state import MENOPAUSE_OPEN, PatientState
 from triage.engine.text import Hits
 from triage.engine.units import MIU_L, NG_ML, all_sets, same_platform
 from triage.knowledge.model import Knowledge, ReferenceSet, Stratum
 from triage.numbers import age_text
+from triage.values import Interval as ParsedInterval
 from triage.values import is_empty_value, lone_number, parse_sex_intervals, unsexed_intervals
 
 _T = TypeVar("_T")
@@ -95,6 +96,8 @@ class Physiology:
     # Recorded not pregnant, yet a positive hCG, a gestation or a note says pregnant.
     pregnancy_conflict: np.ndarray
     menstruating: np.ndarray  # the row says she still has periods
+    # the row says the menopausal status is not known, or says both (state.MENOPAUSE_OPEN)
+    menopause_open: np.ndarray
     # In the breastfeeding state with a stated time since delivery of at most
     # postpartum_first_week_weeks: the first week after delivery (its own stratum).
     first_week: np.ndarray
@@ -181,6 +184,9 @@ def physiology(
         trimester=trimester,
         pregnancy_conflict=conflict,
         menstruating=menstruating,
+        menopause_open=np.fromiter(
+            (s.menopause == MENOPAUSE_OPEN for s in states), dtype=bool, count=len(states)
+        ),
         first_week=first_week,
     )
 
@@ -224,6 +230,7 @@ def vet_row_intervals(
     factor: pd.Series,
     hits: Sequence[Hits],
     knowledge: Knowledge,
+    phys: Physiology | None = None,
 ) -> RowIntervals:
     """Keep a row interval whose upper limit is plausible for prolactin in the result's unit.
 
@@ -293,6 +300,17 @@ def vet_row_intervals(
                 if not verdict and bounds[0] <= high <= bounds[1]:
                     lone[i] = high
                     notes[i] = _lone_note(written[i].strip())
+    if phys is not None:
+        # a woman's group of a cell per menopausal group, by the status the engine reads (the
+        # notes' LMP and amenorrhoea included; open: both groups), not the reader's column alone
+        meno = _menopausal(frame, ages, phys, knowledge)
+        for i, found in _menopausal_groups(frame, meno, factors, hits, knowledge).items():
+            if len(found) == 1:
+                lows[i], highs[i], notes[i] = found[0][1], found[0][2], ""
+            else:
+                per_sex[i] = found
+                lows[i] = min(low for _, low, _ in found)
+                highs[i] = max(high for _, _, high in found)
     return RowIntervals(
         pd.Series(lows, index=frame.index),
         pd.Series(highs, index=frame.index),
@@ -342,6 +360,18 @@ def _both_sexes_ng(
     groups = unsexed_intervals(table, age[0], age[1]) if table is not None else None
     if groups is None:
         return None
+    return _groups_ng(groups, unit, factor, bounds, names)
+
+
+def _groups_ng(
+    groups: Sequence[tuple[str, ParsedInterval]],
+    unit: str,
+    factor: float,
+    bounds: tuple[float, float],
+    names: tuple[bool, bool],
+) -> PerSex | None:
+    """(group key, low, high) in ng/mL of the lab's intervals ``groups``; None unless each reads
+    as a plausible prolactin interval in the result's unit."""
     divisor = 1.0 if unit == NG_ML else factor if unit == MIU_L else math.nan
     found: list[tuple[str, float, float]] = []
     for key, iv in groups:
@@ -353,6 +383,52 @@ def _both_sexes_ng(
             return None  # an implausible or converted limit: the set's interval, with a note
         found.append((key, low, high))
     return tuple(found)
+
+
+_POST_GROUP: Final = "F:postmenopausal"
+
+
+def _menopausal_groups(
+    frame: pd.DataFrame,
+    meno: Sequence[str],
+    factors: np.ndarray,
+    hits: Sequence[Hits],
+    knowledge: Knowledge,
+) -> dict[int, PerSex]:
+    """Per adult woman's row whose interval cell gives a premenopausal (or women's) and a
+    postmenopausal group ("Femmes en activité génitale 4.8-23.3 ; Femmes ménopausées
+    4.0-15.0"): the group(s) her menopausal status as the engine reads it (`_menopausal`)
+    gives, in ng/mL: postmenopausal when stated or assumed, both when open (review 24: never the
+    premenopausal one alone), else the premenopausal one.  Rows whose groups do not read as
+    plausible intervals keep the reader's choice."""
+    th = knowledge.thresholds
+    ages = frame["age_years"].to_numpy(dtype="float64")
+    adult = np.isnan(ages) | (ages >= th.get("adult_age_years"))
+    women = (frame["sex"] == "F").fillna(False).to_numpy(dtype=bool) & adult
+    written = frame["reference_range"].tolist()
+    units = frame["prolactin_unit"].fillna("").astype(str).tolist()
+    out: dict[int, PerSex] = {}
+    tables: dict[str, dict[str, ParsedInterval] | None] = {}
+    for i in np.flatnonzero(women).tolist():
+        cell = written[i]
+        if not isinstance(cell, str):
+            continue
+        if cell not in tables:
+            tables[cell] = parse_sex_intervals(cell)
+        table = tables[cell]
+        if table is None or _POST_GROUP not in table:
+            continue
+        pre = next((k for k in ("F:premenopausal", "F") if k in table), None)
+        if pre is None:
+            continue
+        keys = {STATED: [_POST_GROUP], ASSUMED: [_POST_GROUP], OPEN: [pre, _POST_GROUP]}
+        groups = [(k, table[k]) for k in keys.get(meno[i], [pre])]
+        bounds = th.plausible_uln_ng_ml(infant=False)
+        names = ("unit_ng" in hits[i], "unit_miu" in hits[i])
+        found = _groups_ng(groups, units[i], float(factors[i]), bounds, names)
+        if found is not None:
+            out[i] = found
+    return out
 
 
 def _unread_note(written: str) -> str:
@@ -649,10 +725,18 @@ class _Chooser:
     def set_choice(
         self, set_name: str, sex: str, age: float | None, menopausal: str
     ) -> Choice | None:
-        """The set's stratum; `menopausal` is "stated", "assumed" (by age) or ""."""
+        """The set's stratum; `menopausal` is "stated", "assumed" (by age), "open" (a woman's
+        premenopausal and postmenopausal strata together) or ""."""
         rs = self.sets[set_name]
         sexes = [sex] if sex in ("F", "M") else ["any", "F", "M"]
-        picks = [self._pick(rs, s, age, bool(menopausal)) for s in sexes]
+        post = menopausal in (STATED, ASSUMED)
+        picks = [self._pick(rs, s, age, post) for s in sexes]
+        if menopausal == OPEN and "F" in sexes:
+            # either status may be hers: the postmenopausal stratum beside the premenopausal one
+            at = sexes.index("F")
+            either, usual = self._pick(rs, "F", age, True), picks[at]
+            if either is not None and usual is not None and either[1] is not usual[1]:
+                picks.insert(at + 1, either)
         if sex not in ("F", "M"):
             neutral = picks[0]
             if neutral is not None and neutral[1].sex == "any":
@@ -666,7 +750,7 @@ class _Chooser:
         chosen = [p for p in picks if p is not None]
         intervals = tuple(_interval(used, st) for used, st, _ in chosen)
         extra = "".join(dict.fromkeys(note for _, _, note in chosen))
-        if menopausal == "assumed" and any(st.state == "postmenopausal" for _, st, _ in chosen):
+        if menopausal == ASSUMED and any(st.state == "postmenopausal" for _, st, _ in chosen):
             extra += (
                 f" (menopausal status not given: taken as postmenopausal from age "
                 f"≥ {_fmt(self.meno_age)})"
@@ -680,9 +764,12 @@ class _Chooser:
                 note += f"; {alt_words}"
         else:
             parts = "; ".join(f"{iv.label} {_range_text(iv)}" for iv in intervals)
+            unknown = ["sex"] if sex not in ("F", "M") else []
+            if menopausal == OPEN and any(st.state == "postmenopausal" for _, st, _ in chosen):
+                unknown.append("menopausal status")
             note = (
-                f"{title}, sex unknown: {parts}{extra}. High only above every limit, "
-                "normal only within every interval, otherwise indeterminate"
+                f"{title}, {' and '.join(unknown)} unknown: {parts}{extra}. High only above "
+                "every limit, normal only within every interval, otherwise indeterminate"
             )
         return Choice(intervals, "set", rs.name, note, alt_high)
 
@@ -774,9 +861,10 @@ def _row_both(both: PerSex, set_name: str) -> Choice:
         f"{_GROUP_NAMES.get(key, key)} {_range_text(iv)}"
         for (key, _, _), iv in zip(both, intervals, strict=True)
     )
+    unknown = "menopausal status" if all(key.startswith("F") for key, _, _ in both) else "sex"
     note = (
-        f"The lab's own intervals from the file, sex unknown: {parts}. High only above every "
-        "limit, normal only within every interval, otherwise indeterminate"
+        f"The lab's own intervals from the file, {unknown} unknown: {parts}. High only above "
+        "every limit, normal only within every interval, otherwise indeterminate"
     )
     return Choice(intervals, "row", set_name, note)
 
@@ -839,16 +927,33 @@ class Intervals:
     usual_high: np.ndarray = field(default_factory=lambda: np.empty(0))
 
 
+# The menopausal status as the set's strata are chosen by it (_Chooser.set_choice).
+STATED: Final = "stated"  # postmenopausal, as the row says
+ASSUMED: Final = "assumed"  # not given, past childbearing_age_max_years: postmenopausal
+OPEN: Final = "open"  # either: both women's intervals judge the result
+
+
 def _menopausal(
     frame: pd.DataFrame, ages: np.ndarray, phys: Physiology, knowledge: Knowledge
 ) -> list[str]:
     """Per row: "stated" postmenopausal, "assumed" (not stated, older than childbearing age and
     no sign of periods: a woman of 70 is compared with the postmenopausal interval, never the
-    wider premenopausal one), or ""."""
+    wider premenopausal one), "open" (written as not known, or contradicted, at any adult age;
+    or not given at an unknown age or from menopause_min_age_years to childbearing_age_max_years,
+    the ages of the natural menopause: either interval may be hers, never the wider one alone,
+    review 24), or ""."""
+    th = knowledge.thresholds
     stated = _flag(frame, "menopausal", True)
-    past = ages >= knowledge.thresholds.get("childbearing_age_max_years")
-    assumed = ~stated & frame["menopausal"].isna().to_numpy() & past & ~phys.menstruating
-    return ["stated" if s else "assumed" if a else "" for s, a in zip(stated, assumed, strict=True)]
+    unknown = frame["menopausal"].isna().to_numpy()
+    past = ages >= th.get("childbearing_age_max_years")
+    assumed = ~stated & unknown & past & ~phys.menstruating & ~phys.menopause_open
+    transition = np.isnan(ages) | (ages >= th.get("menopause_min_age_years")) & ~past
+    adult = np.isnan(ages) | (ages >= th.get("adult_age_years"))
+    open_ = ~stated & unknown & ~phys.menstruating & adult & (phys.menopause_open | transition)
+    return [
+        STATED if s else ASSUMED if a else OPEN if o else ""
+        for s, a, o in zip(stated, assumed, open_, strict=True)
+    ]
 
 
 def _age_bins(knowledge: Knowledge, ages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

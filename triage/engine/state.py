@@ -18,7 +18,7 @@ hundred regex runs.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from types import MappingProxyType
@@ -95,7 +95,7 @@ class PatientState:
     feeding: str = ""  # breast | bottle | mixed | ""
     lactation: str = ""  # as read: yes | no | unknown | ""
     lactating: bool = False  # breastfeeding applies: its interval and factor
-    menopause: str = ""  # pre | peri | post | surgical | ""
+    menopause: str = ""  # pre | peri | post | surgical | unknown (not known, or conflicting) | ""
     hysterectomy: bool = False
     # a transgender patient as written in the notes (states.toml transgender_woman,
     # transgender_man): "trans_female" (assigned male at birth: never pregnant) or "trans_male"
@@ -156,6 +156,8 @@ class RowFacts:
 
     sex: str | None = None
     past_childbearing: bool = False  # older than pregnancy_implausible_age_years
+    # of menopause_min_age_years or more: a last period a year or more ago is the menopause
+    menopause_age: bool = False
     before_childbearing: bool = False  # a child younger than pregnancy_min_age_years
     gestational_weeks: float | None = None
     postpartum_weeks: float | None = None
@@ -226,7 +228,7 @@ def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
         )
     state: dict[str, Any] = {}
     _gender(got, state, evidence, conflicts)
-    _menopause(got, state, evidence, conflicts)
+    _menopause(got, row, state, evidence, conflicts)
     _pregnancy(got, row, state, evidence, conflicts)
     _lactation(got, row, state, evidence, conflicts)
     _kidney(got, state, evidence, conflicts)
@@ -284,9 +286,24 @@ def _gender(
         state["gender"] = TRANS_FEMALE if women else TRANS_MALE
 
 
+# A menopausal status written as not known ("?", "inconnu", "peri/post?") or contradicted: open,
+# so that both women's intervals judge the result (engine/intervals.py; review 24).
+MENOPAUSE_OPEN: Final = "unknown"
+# A last period a year or more before the sample (states.toml `lapsed`): the menopause from
+# thresholds.toml menopause_min_age_years, else an amenorrhoea (nothing about the menopause).
+_LAPSED: Final = "lapsed"
+
+
 def _menopause(
-    got: _Collected, state: dict[str, Any], evidence: list[tuple[str, Fact]], conflicts: list[str]
+    got: _Collected,
+    row: RowFacts,
+    state: dict[str, Any],
+    evidence: list[tuple[str, Fact]],
+    conflicts: list[str],
 ) -> None:
+    if row.menopause_age:
+        for fact in got.having("menopause", _LAPSED):
+            got.add(replace(fact, value="post"))
     said = got.values("menopause")
     values = {f.value for f in said}
     menopause = ""
@@ -295,8 +312,9 @@ def _menopause(
     elif "post" in values and "pre" in values:
         post, pre = got.having("menopause", "post"), got.having("menopause", "pre")
         conflicts.append(f"menopausal status conflicts: {_against(post, pre)} (status left open)")
+        menopause = MENOPAUSE_OPEN
     else:
-        menopause = next((v for v in ("post", "peri", "pre") if v in values), "")
+        menopause = next((v for v in ("post", "peri", "pre", MENOPAUSE_OPEN) if v in values), "")
     if menopause:
         evidence.extend(("menopause", f) for f in got.having("menopause", menopause))
     hysterectomy = got.values("hysterectomy")
@@ -589,6 +607,9 @@ def read_states(
     key_columns.append(old)
     young = pd.Series(np.nan_to_num(ages, nan=np.inf) < before_childbearing_age)
     key_columns.append(young)
+    menopause_age = load_thresholds().get("menopause_min_age_years")
+    transition = pd.Series(np.nan_to_num(ages, nan=-np.inf) >= menopause_age)
+    key_columns.append(transition)
     # the sample's year: a year written in a cell ("Stillzeit bis 2017") is compared with it
     # (rows whose cells write no year: none, so that they stay as few as their distinct cells)
     writes = rows_with_a_text([frame[c] for c in STATE_TEXT_COLUMNS], writes_a_year)
@@ -615,6 +636,7 @@ def read_states(
     hcg_positive = distinct["hcg_positive"].tolist()
     sexes = distinct["sex"].tolist()
     olds = old.to_numpy()[first].tolist()
+    transitions = transition.to_numpy()[first].tolist()
     youngs = young.to_numpy()[first].tolist()
     sample_dates = [
         None if pd.isna(d) else pd.Timestamp(d).date() for d in stamps.to_numpy()[first].tolist()
@@ -633,6 +655,7 @@ def read_states(
         row = RowFacts(
             sex=sexes[i] if isinstance(sexes[i], str) else None,
             past_childbearing=bool(olds[i]),
+            menopause_age=bool(transitions[i]),
             before_childbearing=bool(youngs[i]),
             gestational_weeks=_number(numbers["gestational_weeks"][i]),
             postpartum_weeks=_number(numbers["postpartum_weeks"][i]),

@@ -73,6 +73,8 @@ _CLAUSES = CLAUSES  # where a clause of a note ends (engine/relatives.py)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _ISO_DATE = re.compile(r"\d{4}-")
+# a month and year without the day ("03/2021", "3.2021"): the first of that month
+_MONTH_YEAR = re.compile(r"(?P<month>0?[1-9]|1[0-2])[./-](?P<year>(?:19|20)\d\d)")
 _GROUP_NAME = re.compile(r"\(\?P<\w+>")
 _PARENS = re.compile(r"\([^)]*\)")
 _FIRST = re.compile(r"^\s*([^\s,;:(]+)")
@@ -151,6 +153,9 @@ class _Concept:
     infant: bool = False  # its words also say how a young child is fed, or its age ("breastfed")
     # a due date's facts when it places a current pregnancy at the sample's date (group `due`)
     dated: tuple[tuple[str, str], ...] | None = None
+    # its facts when the time it writes since the last period (an LMP `date` at the sample's
+    # date, or weeks / months / years) reaches thresholds.toml menopause_amenorrhoea_months
+    lapsed: tuple[tuple[str, str], ...] | None = None
     # another word of the cell that makes its words mean something else ("IVF ... ET 10.12.2026":
     # an embryo transfer, not the German errechneter Termin): then it says nothing
     unless: re.Pattern[str] | None = None
@@ -622,8 +627,13 @@ class StateVocabulary:
                     for a, b, said in read:
                         if a >= end and said <= denied:
                             rest = rest[: a - end] + clause[a:b] + rest[b - end :]
+                meant = concept
+                if concept.lapsed is not None and self._lapsed(match):
+                    # a last period a year or more before the sample ("LMP 15.03.2015",
+                    # "amenorrhoea for 2 years"): no longer its plain facts (premenopausal)
+                    meant = replace(concept, sets=concept.lapsed)
                 sets = self._effect(
-                    concept,
+                    meant,
                     before,
                     rest,
                     clause[:start],
@@ -989,6 +999,18 @@ class StateVocabulary:
                 found.add(term - (stamp.date() - sample).days / DAYS_PER_WEEK)
         return tuple(sorted(found))
 
+    def _lapsed(self, match: re.Match[str]) -> bool:
+        """Whether a match writes a last period at least menopause_amenorrhoea_months before
+        the sample: its `date` at the sample's date, or its weeks / months / years."""
+        groups = {k: v for k, v in match.groupdict().items() if v}
+        weeks = _weeks(groups)
+        if weeks is None and "date" in groups and self._sample is not None:
+            written = _date(_unblanked(_SPANISH_DE.sub(" ", groups["date"]).strip()))
+            if written is not None:
+                weeks = (self._sample - written).days / DAYS_PER_WEEK
+        months = load_thresholds().get("menopause_amenorrhoea_months")
+        return weeks is not None and weeks >= months * _WEEKS_PER_MONTH
+
     def _due_weeks(self, written: str) -> tuple[float, ...]:
         """The gestations at the sample's date that a written due date gives (thresholds.toml
         pregnancy_term_weeks less the weeks until it), one per reading of the date (an ambiguous
@@ -1044,6 +1066,7 @@ class StateVocabulary:
             units=self._units(name, body),
             infant=bool(body.get("infant", False)),
             dated=pairs("dated"),
+            lapsed=pairs("lapsed"),
             unless=_compile(body["unless"], self.source, name) if body.get("unless") else None,
             needs=self._needs(name, body),
         )
@@ -1119,9 +1142,13 @@ def _unblanked(written: str) -> str:
 
 
 def _date(text: str) -> date | None:
-    """An LMP or delivery date as written: ISO; dotted, day first (03.04.2026 = 3 April); else
+    """An LMP or delivery date as written: ISO; a month and year (its first day); dotted, day
+    first (03.04.2026 = 3 April); else
     in the run's day/month order (values.text_dayfirst: 03/04/2026 = 3 April, or 4 March in a
     month-first file); with the month as a word ("1er avril 2026": values.parse_date_text)."""
+    month_year = _MONTH_YEAR.fullmatch(text)
+    if month_year is not None:
+        return date(int(month_year["year"]), int(month_year["month"]), 1)
     dayfirst = not _ISO_DATE.match(text) and ("." in text or text_dayfirst())
     if any(c.isalpha() for c in text):
         # a month written as a word ("1er avril 2026", "1 abril 2026"), in any language
