@@ -1,4 +1,4 @@
-"""Review 24 (hunt E, GP drug lists; hunt F, ED/ICU drug times): when a drug written in a
+"""Review 24 (hunt E, GP drug lists): when a drug written in a
 medication list was taken, against the sample.
 
 - The NHS dm+d / GP dose wording ("one to be taken three times a day when required", "take
