@@ -4233,6 +4233,7 @@ _DATE_FORMS: Final = (
     (
         "day",
         re.compile(
+            # a UK drug list's "01-Oct-2025" too
             rf"(?P<d>\d{{1,2}}){_ORDINAL}(?:\.?\s*|-)(?:de\s+)?(?P<name>[^\W\d_]+)(?:\.?\s*|-)"
             rf"(?:de\s+)?(?P<y>{_YEAR4})"
         ),
@@ -4410,6 +4411,33 @@ def _written_end(text: str, _dayfirst: bool) -> WrittenEnd | None:
             last_dose = bool(match.groupdict().get("last"))
             return WrittenEnd(days[0], days[1], match.end(), last_dose)
     return None
+
+
+@cache
+def _last_issue_pattern() -> re.Pattern[str]:
+    """An issue word and its date (synonyms.toml [values.last_issue]); group end: the date."""
+    words = "|".join(synonyms_data()["values"]["last_issue"]["openers"])
+    opener = r"(?:(?:on|am|le|el|il|op|the|den|de|del|dem|au|a)\s+)?"
+    return re.compile(
+        rf"\b(?:{words})(?![^\W\d_])\W*{opener}(?P<end>{_date_text()})", re.IGNORECASE
+    )
+
+
+def last_issue(text: str) -> date | None:
+    """The latest day a GP drug list's item was issued ("acute - 12-Oct-2025", "Last issued
+    12-Nov-2024", "Issued: 03-Jan-2025", "zuletzt verordnet 12.10.2025": synonyms.toml
+    [values.last_issue]), the last day of a month written alone; None when none is written.  A
+    numeric date is read in the run's day/month order (text_dayfirst)."""
+    return _last_issue(text, text_dayfirst())
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)  # per distinct medication item and day/month order
+def _last_issue(text: str, _dayfirst: bool) -> date | None:
+    days = (
+        _date_span(found.group("end"))
+        for found in _last_issue_pattern().finditer(normalise_word(text))
+    )
+    return max((span[1] for span in days if span is not None), default=None)
 
 
 @cache

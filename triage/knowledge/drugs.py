@@ -97,6 +97,7 @@ from triage.values import (
     TEXT_CACHE_SIZE,
     ended_ago,
     last_dose_days,
+    last_issue,
     month_name_pattern,
     month_name_regex,
     month_number,
@@ -1826,6 +1827,8 @@ def _negations(
                     text[end:own_end], lasts, started=_START_BEFORE.search(pre_part) is not None
                 )
                 or _started_after_sample(text[end:own_end])
+                # "(Acute) Issued: 03-Jan-2025": an issue date may stand past a colon
+                or _issue_lapsed(text[end : _item_end(text, end, next_start)], lasts)
                 or (
                     _START_BEFORE.search(pre_part) is not None
                     and _started_after_sample("started " + text[end:own_end])
@@ -2081,7 +2084,7 @@ def _date_of(found: re.Match[str]) -> date | None:
 # too ("25 Nov 2026"): read by _start_of as the month's first day (a start in the sample's own
 # month may have come before it: taken).
 _WRITTEN_MONTH: Final = (
-    r"|(?P<nday>\d{1,2})\.?\s*(?P<nname>[^\W\d_]{3,})\.?\s*(?P<nyear>(?:19|20)\d\d)\b"
+    r"|(?P<nday>\d{1,2})(?:\.?\s*|-)(?P<nname>[^\W\d_]{3,})(?:\.?\s*|-)(?P<nyear>(?:19|20)\d\d)\b"
     r"|(?P<mname>[^\W\d_]{3,})\.?\s*(?P<myear>(?:19|20)\d\d)\b"
     r"|(?P<mnum>\d{1,2})[./](?P<mnumyear>(?:19|20)\d\d)\b"
 )
@@ -2290,6 +2293,8 @@ def _ended(after: str, lasts: float | None = None, *, started: bool = False) -> 
         return True
     if _dated_end_passed(after, lasts):
         return True
+    if _issue_lapsed(after, lasts):
+        return True
     if ended_ago(after) is not None:
         return True
     days = last_dose_days(after)
@@ -2336,6 +2341,28 @@ def _dated_end_passed(after: str, lasts: float | None = None) -> bool:
     if end.last_dose and (now - end.last).days <= (lasts or _withdrawal_days()):
         return False  # the latest dose of a drug taken ("Dostinex last dose 2026-11-14"): no end
     return _STARTED_ON.search(_fold(after).lower(), end.stops_at) is None
+
+
+def _item_end(text: str, end: int, next_start: int) -> int:
+    """Where the list item of the drug ending at `end` ends: a list break (_ITEM_END) or the
+    next drug's start."""
+    found = _ITEM_END.search(text, end, next_start)
+    return found.start() if found else next_start
+
+
+def _issue_lapsed(after: str, lasts: float | None = None) -> bool:
+    """The words after a drug give its latest issue of a GP drug list ("acute - 12-Oct-2025",
+    "Last issued 12-Nov-2024": values.last_issue) longer before the sample's day (as_of; else
+    today) than one supply (thresholds.toml drug_issue_supply_days) and the days the drug acts
+    after it (`lasts`, else the withdrawal days): it was no longer taken at the sample."""
+    issued = last_issue(after)
+    if issued is None:
+        return False
+    today = date.today()
+    now = date(*(_AS_OF.get() or (today.year, today.month, today.day)))
+    return (now - issued).days > _threshold("drug_issue_supply_days") + (
+        lasts or _withdrawal_days()
+    )
 
 
 def _sample_year() -> int:
@@ -2961,8 +2988,8 @@ def _may_negate(text: str) -> bool:
     lower = text.lower()
     if any(stem in lower for stem in _NEGATION_STEMS) or _UNTIL_YEAR.search(lower):
         return True
-    if writes_a_year(lower) and written_end(lower) is not None:  # "last dose 01/08/2026"
-        return True
+    if writes_a_year(lower) and (written_end(lower) is not None or last_issue(lower) is not None):
+        return True  # "last dose 01/08/2026", "last issued 12-Nov-2024"
     if _NO_LONGER_TAKEN.search(lower):  # "she doesn't take it anymore"
         return True
     if ":" in lower and (_NEGATED_LABEL.search(lower) or _NEGATED_ABBREVIATION.search(text)):
