@@ -3183,7 +3183,8 @@ class _Builder:
         read as the column says (``age_unit_readings``)."""
         header = self.table.headers.get("age_years", "")
         readings = age_unit_readings(self.table.distinct(given).uniques, header)
-        unit = self._stated_unit("age_years", age_header_scale)
+        # "Age (j)": the ambiguous unit as the column reads it (days)
+        unit = self._stated_unit("age_years", partial(age_header_scale, readings=readings))
         per_year = age_header_scale(unit, readings) if unit else None
         max_age = self.max_age
         limits = load_thresholds()
