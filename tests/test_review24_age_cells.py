@@ -193,3 +193,110 @@ def test_half_ages_are_triaged(tmp_path: Path) -> None:
     assert res.loc["B1", "status"] == "high"  # girls 1-2 y: up to 20.2 ng/mL
     assert res.loc["B3", "status"] == "high"
     assert res.loc["B4", "status"] == "normal"
+
+
+# ------------------------------------------------------------------------------------------------
+# Cells that carry their own field's label or an age note
+# ------------------------------------------------------------------------------------------------
+UK_HEADER = "NHS Number,Sex,DOB,Date,Prolactin (mU/L)"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "DOB 01-Jan-2016",
+        "D.O.B. 01/01/2016",
+        "DOB: 01-Jan-2016",
+        "Born 01-Jan-2016",
+        "01-Jan-2016 (10y)",
+        "DOB 01-Jan-2016 (10y)",
+        "Geb. 01.01.2016",
+        "né(e) le 01/01/2016",
+        "nato il 01/01/2016",
+        "fecha nac.: 01/01/2016",
+        "Date of birth: 01/01/2016",
+        "01/01/2016 [10 ans]",
+    ],
+)
+def test_labelled_birth_dates_give_the_childs_age(tmp_path: Path, cell: str) -> None:
+    outcome = _run(
+        tmp_path,
+        [
+            UK_HEADER,
+            f"9434765919,Female,{cell},14-Nov-2026,600",
+            "9434765920,Female,DOB 01-Jan-1980,14-Nov-2026,600",
+            "9434765921,Male,01-Mar-2014,14-Nov-2026,500",
+        ],
+    )
+    res = _results(outcome)
+    assert float(res.loc["9434765919", "age_years"]) == pytest.approx(10.87, abs=0.01)
+    # a girl of 10: 600 mU/L (~28 ng/mL) is above her interval, not the adult's 30 ng/mL
+    assert res.loc["9434765919", "status"] == "high"
+    assert float(res.loc["9434765920", "age_years"]) > 40
+
+
+def test_labelled_birth_date_that_cannot_be_read_rejects_its_row(tmp_path: Path) -> None:
+    outcome = _run(
+        tmp_path,
+        [
+            UK_HEADER,
+            "9434765919,Female,DOB 31-Feb-2016,14-Nov-2026,600",
+            "9434765920,Female,DOB 01-Jan-1980,14-Nov-2026,600",
+            "9434765921,Male,DOB 01-Mar-2014,14-Nov-2026,500",
+        ],
+    )
+    assert _rejected(outcome).get("9434765919") == "unreadable_age"
+    assert "9434765919" not in _results(outcome).index
+
+
+@pytest.mark.parametrize(
+    ("sex", "age"),
+    [
+        ("Sex: Female", "Age: 10y"),
+        ("Sex: F", "Age 10"),
+        ("Gender: female", "Age: 10 years"),
+        ("Geschlecht: weiblich", "Alter: 10 J."),
+        ("Sexe : F", "Âge : 10 ans"),
+        ("Sesso: F", "Età: 10 anni"),
+    ],
+)
+def test_labelled_sex_and_age(tmp_path: Path, sex: str, age: str) -> None:
+    outcome = _run(
+        tmp_path,
+        [
+            "NHS Number,Sex,Age,Date,Prolactin (mU/L)",
+            f"1,{sex},{age},14-Nov-2026,600",
+            f"2,{sex},{age},14-Nov-2026,600",
+        ],
+    )
+    assert _rejected(outcome) == {}
+    res = _results(outcome)
+    assert res.loc["1", "sex"] == "F"
+    assert float(res.loc["1", "age_years"]) == pytest.approx(10)
+    assert res.loc["1", "status"] == "high"
+
+
+def test_labelled_age_that_cannot_be_read_rejects_its_row(tmp_path: Path) -> None:
+    outcome = _run(
+        tmp_path,
+        [
+            "NHS Number,Sex,Age,Date,Prolactin (mU/L)",
+            "1,F,Age: ten-ish,14-Nov-2026,600",
+            "2,F,45,14-Nov-2026,300",
+        ],
+    )
+    assert _rejected(outcome).get("1") == "unreadable_age"
+
+
+def test_day_of_life_label_is_no_years_label(tmp_path: Path) -> None:
+    """ "Lebenstag 3" in an age column is no "3" (years): the label names days."""
+    outcome = _run(
+        tmp_path,
+        [
+            "patient_id;sex;Alter;prolactin;prolactin_unit",
+            "N1;m;Lebenstag 3;150;ng/mL",
+            "N2;w;34;18;ng/mL",
+        ],
+    )
+    res = _results(outcome)
+    assert "N1" not in res.index or float(res.loc["N1", "age_years"]) < 1

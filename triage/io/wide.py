@@ -27,10 +27,12 @@ import pandas as pd
 
 from triage.collector import release_free_memory
 from triage.columns import (
+    cells_may_carry_labels,
     header_named_unit,
     header_words,
     is_timed_series,
     time_point_minutes,
+    without_cell_label,
     words_before_visit,
 )
 from triage.io.identifiers import identifier_key
@@ -396,6 +398,7 @@ class _Builder:
         self.beside_disagrees = np.zeros(self.n, dtype=bool)
         self.beside_miu = np.full(self.n, np.nan)
         self.cols = dict(table.columns)
+        self._without_cell_labels()
         self.out: dict[str, np.ndarray] = {}
         # out arrays that are ``table[codes]`` (texts: str or None), by id: their string column
         # is made from the distinct texts (``coded_strings``), not cell by cell
@@ -475,6 +478,18 @@ class _Builder:
 
     def column(self, name: str) -> np.ndarray | None:
         return self.cols.get(name)
+
+    def _without_cell_labels(self) -> None:
+        """Cells that carry their own field's label or an age note ("DOB 01-Jan-2016", "Sex:
+        Female", "Age: 10y", "01-Jan-2016 (10y)"): read as the value alone
+        (columns.without_cell_label)."""
+        for name, col in list(self.cols.items()):
+            if not cells_may_carry_labels(name):
+                continue
+            found = self.table.distinct(col)
+            values = [without_cell_label(name, cell) for cell in found.uniques]
+            if any(v is not c for v, c in zip(values, found.uniques, strict=True)):
+                self.cols[name] = _pick(found.codes, values, lambda v: v, object)
 
     def _recode(self) -> None:
         """The mapping file's [values.<field>]: the export's codes -> their text (read after)."""
