@@ -300,3 +300,59 @@ def test_day_of_life_label_is_no_years_label(tmp_path: Path) -> None:
     )
     res = _results(outcome)
     assert "N1" not in res.index or float(res.loc["N1", "age_years"]) < 1
+
+
+# ------------------------------------------------------------------------------------------------
+# A birth year or month keeps the youngest age it allows
+# ------------------------------------------------------------------------------------------------
+BIRTH_HEADER = "patient_id;sex;birth_date;collected_at;prolactin;prolactin_unit"
+
+
+@pytest.mark.parametrize(
+    ("birth", "collected"),
+    [
+        ("2025", "2026-11-02"),  # 10 to 22 months
+        ("01/2026", "02/11/2026"),  # 9 to 10 months
+        ("Mai 2026", "02.11.2026"),  # 5 to 6 months
+        ("05/2026", "02/11/2026"),
+        ("2026-02", "2026-11-02"),
+    ],
+)
+def test_birth_period_past_the_neonatal_period_is_urgent(
+    tmp_path: Path, birth: str, collected: str
+) -> None:
+    """300 ng/mL (~6,400 mIU/L) is above every interval from five months on and above the urgent
+    level outside the neonatal period (output-contract §7): high and urgent, not "neonatal
+    possible"."""
+    outcome = _run(tmp_path, [BIRTH_HEADER, f"Y1;F;{birth};{collected};300;ng/mL"])
+    row = _results(outcome).loc["Y1"]
+    assert row["status"] == "high"
+    assert row["priority"] == "urgent"
+    assert "neonatal" not in str(row["factors"])
+    assert float(row["age_years"]) > 0.3
+
+
+def test_birth_year_judged_against_the_intervals_it_allows(tmp_path: Path) -> None:
+    """Born in 2025, collected in November 2026: 10 to 22 months, so the infant interval (up to
+    113.7 ng/mL) and the 1-2 year one, never the first days' 500 ng/mL."""
+    outcome = _run(
+        tmp_path,
+        [
+            "patient_id;sex;Geburtsjahr;collected_at;prolactin;prolactin_unit",
+            "M4;F;2025;2026-11-02;60;ng/mL",
+            "M5;F;2025;2026-11-02;150;ng/mL",
+        ],
+    )
+    res = _results(outcome)
+    assert res.loc["M4", "status"] == "indeterminate"
+    assert "neonatal" not in str(res.loc["M4", "factors"])
+    assert float(res.loc["M4", "reference_high_ng_ml"]) < 200
+    assert res.loc["M5", "status"] == "high"
+
+
+def test_birth_month_within_the_first_weeks_stays_neonatal(tmp_path: Path) -> None:
+    """Born in October 2026, collected on 2 November: possibly a few days old, so the first
+    days' interval still counts (indeterminate, never urgent for a neonate)."""
+    outcome = _run(tmp_path, [BIRTH_HEADER, "M1;M;2026-10;2026-11-02;180;ng/mL"])
+    row = _results(outcome).loc["M1"]
+    assert row["status"] == "indeterminate"

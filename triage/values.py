@@ -5277,13 +5277,44 @@ def ages_from_birth_periods(
     year (float arrays, NaN where not known): the middle of the ages the period allows (born on
     its first day to its last, and not after the collection), so never more than half the period
     off.  Where it allows an age under one year, an age unknown under the oldest it allows
-    (``unknown_age``): the days of a baby's life decide its interval.  NaN where the collection
-    is missing or before the period began."""
+    (``unknown_age``; the youngest it allows: ``youngest_ages_from_birth_periods``): the days of
+    a baby's life decide its interval.  NaN where the collection is missing or before the period
+    began."""
+    bounds = _birth_period_bounds(years, months, collected)
+    out = np.full(len(years), np.nan)
+    if bounds is None:
+        return out
+    known, oldest, youngest = bounds
+    middle = (oldest + youngest) / 2
+    infant = youngest < 1.0
+    out[known] = np.where(infant, -np.abs(oldest), middle)[known]  # unknown_age, per row
+    return out
+
+
+def youngest_ages_from_birth_periods(
+    years: np.ndarray, months: np.ndarray, collected: np.ndarray
+) -> np.ndarray:
+    """For the ages ``ages_from_birth_periods`` gives as unknown under the oldest the period
+    allows, the youngest it allows (born on its last day), where above 0; else NaN.  "2025"
+    collected on 2 November 2026: 10 to 22 months old, never a neonate."""
+    bounds = _birth_period_bounds(years, months, collected)
+    out = np.full(len(years), np.nan)
+    if bounds is None:
+        return out
+    known, _, youngest = bounds
+    out[known] = np.where((youngest > 0) & (youngest < 1.0), youngest, np.nan)[known]
+    return out
+
+
+def _birth_period_bounds(
+    years: np.ndarray, months: np.ndarray, collected: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(rows known, oldest age, youngest age) at collection of a birth in the given period
+    (``ages_from_birth_periods``); None when no row is known."""
     collected_ns = collected.astype("datetime64[ns]")
     known = ~np.isnan(years) & ~np.isnat(collected_ns)
-    out = np.full(len(years), np.nan)
     if not known.any():
-        return out
+        return None
     month = np.where(known & (months > 0), months, 1).astype("int64")
     span = np.where(known & (months > 0), 1, _MONTHS_IN_YEAR).astype("int64")
     start = np.where(known, (np.nan_to_num(years).astype("int64") - 1970) * _MONTHS_IN_YEAR, 0)
@@ -5292,10 +5323,7 @@ def ages_from_birth_periods(
     after = (first_month + span.astype("timedelta64[M]")).astype("datetime64[ns]")
     oldest = ages_in_years(first, collected_ns)
     youngest = ages_in_years(np.minimum(after, collected_ns), collected_ns)
-    middle = (oldest + youngest) / 2
-    infant = youngest < 1.0
-    out[known] = np.where(infant, -np.abs(oldest), middle)[known]  # unknown_age, per row
-    return out
+    return known, oldest, youngest
 
 
 def ages_in_years(birth: np.ndarray, collected: np.ndarray) -> np.ndarray:

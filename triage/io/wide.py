@@ -175,6 +175,7 @@ from triage.values import (
     unknown_age,
     unsexed_intervals,
     utc_offset_text,
+    youngest_ages_from_birth_periods,
     zero_age_span_years,
 )
 
@@ -2530,6 +2531,8 @@ class _Builder:
         age = self._ages(given_age) if given_age is not None else np.full(self.n, np.nan)
         computed = ages_in_years(self.out["birth_date"], self.out["collected_at"])
         from_year = ages_from_birth_periods(years, months, self.out["collected_at"])
+        youngest = youngest_ages_from_birth_periods(years, months, self.out["collected_at"])
+        youngest[~np.isnan(computed)] = np.nan  # a full birth date gives the age itself
         computed = np.where(np.isnan(computed), from_year, computed)
         too_old = computed > self.max_age
         computed[too_old] = np.nan
@@ -2539,6 +2542,9 @@ class _Builder:
         unsure = np.isnan(age) | ((age < 0) & ~np.isnan(computed))
         unsure |= self._ages_against_dates(age, computed, conflict)
         self.out["age_years"] = np.where(unsure, computed, age)
+        # the youngest age a birth year or month allows, beside the age unknown under the
+        # oldest it gives: the engine judges against the intervals of that span only
+        self.out["age_min_years"] = np.where(unsure & (computed < 0), youngest, np.nan)
         dated = unsure & ~np.isnan(computed)
         self._unreadable_ages(given_age, age, computed)
         self._conflicting_ages(age, computed, conflict)
