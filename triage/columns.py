@@ -1204,6 +1204,55 @@ def _counted(cell: object, kind: str) -> bool:
     return not (looks_like_unit(cell) and not any(ch.isdigit() for ch in cell))
 
 
+@cache
+def _cell_label_patterns(name: str) -> tuple[re.Pattern[str] | None, bool]:
+    """(the labels a cell of field ``name`` may open with, its own [fields] synonyms, as one
+    pattern; whether a bracketed age may follow its value): synonyms.toml [values.cell_labels].
+    An age label that names a unit other than years ("Lebenstag") is none."""
+    table = synonyms_data()["values"]["cell_labels"]
+    if name not in table["fields"]:
+        return None, False
+    labels: set[str] = set()
+    for synonym in synonyms_data()["fields"][name].get("synonyms", []):
+        if name == "age_years" and header_age_scale(synonym) not in (None, 1.0):
+            continue
+        labels |= {synonym.lower(), normalise_word(synonym)}
+    alternatives = "|".join(
+        re.escape(label).replace(r"\ ", r"\s+") for label in sorted(labels, key=len, reverse=True)
+    )
+    pattern = re.compile(rf"\s*(?:{alternatives})(?:\s*[:=]\s*|\.\s*|\s+)(?=\S)", re.IGNORECASE)
+    return pattern, name in table["age_note_fields"]
+
+
+def cells_may_carry_labels(name: str) -> bool:
+    """Whether cells of field ``name`` are read without their own label
+    (``without_cell_label``)."""
+    return _cell_label_patterns(name)[0] is not None
+
+
+_BRACKETED_TAIL: Final = re.compile(r"(.*\S)\s*[(\[]([^()\[\]]*)[)\]]\s*")
+
+
+def without_cell_label(name: str, cell: object) -> object:
+    """The value of a cell of field ``name`` without its own label before it ("DOB 01-Jan-2016",
+    "Sex: Female", "Age: 10y", "né(e) le 01/01/2016") and, for a birth date, without a
+    bracketed age after it ("01-Jan-2016 (10y)"): synonyms.toml [values.cell_labels].  Any other
+    cell as it is."""
+    if not isinstance(cell, str):
+        return cell
+    label, age_note = _cell_label_patterns(name)
+    if label is None:
+        return cell
+    text = cell
+    found = label.match(text)
+    if found is not None:
+        text = text[found.end() :]
+    tail = _BRACKETED_TAIL.fullmatch(text) if age_note else None
+    if tail is not None and parse_age_years(tail.group(2).strip()) is not None:
+        text = tail.group(1)
+    return cell if text is cell else text.strip()
+
+
 def value_fit(name: str, cells: Iterable[object], header: str = "") -> tuple[float, int] | None:
     """(share of the counted cells that fit field ``name``, how many were counted); None when
     the field has no check or too few cells count.  ``header``: the column's header, whose
@@ -1215,7 +1264,9 @@ def value_fit(name: str, cells: Iterable[object], header: str = "") -> tuple[flo
     per_year = header_age_scale(header) if check.kind == "age" and header else None
     if per_year is not None:
         test = partial(_fits_age, per_year=per_year)
-    verdicts = [test(c) for c in cells if _counted(c, check.kind)]
+    # a cell that names its own field ("DOB 31.02.2018") is the field's, read or not
+    labelled = partial(without_cell_label, name)
+    verdicts = [True if labelled(c) is not c else test(c) for c in cells if _counted(c, check.kind)]
     counted = [v for v in verdicts if v is not None]
     if not counted or len(counted) < check.min_values:
         return None

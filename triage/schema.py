@@ -139,6 +139,10 @@ CANONICAL_COLUMNS: Final[dict[str, str]] = {
     "gender": "string",
     "birth_date": "datetime64[ns]",
     "age_years": "float64",  # given, or computed from birth_date and collected_at
+    # the youngest age (years) an age unknown under a span may be (age_years negative:
+    # values.unknown_age) where more than 0 is known: a birth year or month allows no age below
+    # the one at its last day ("2025" collected in November 2026: at least ten months), else NaN
+    "age_min_years": "float64",
     "collected_at": "datetime64[ns]",
     # the study visit or time point of the result as the input wrote it (a visit column of a
     # cohort export: "Visite 2", "V2", "Baseline", "Week 12", "month_6_arm_1"), else <NA>: part

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from fractions import Fraction
 from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any, Final, TypeVar
@@ -3706,8 +3707,8 @@ _FRACTION = re.compile(r"(\d+(?:[.,]\d+)?)\s*/\s*(12|52|7|40)")
 @cache
 def _age_text_forms() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """The words around an age's parts (synonyms.toml [values.durations] `after`, `joiners`,
-    `day_of_life`): the trailing "old" words, a joiner between two parts, a whole "day N" cell,
-    and the ordinal dot before a unit word ("12. Lebenstag")."""
+    `day_of_life`): the trailing "old" words, a joiner between two parts, a whole "day N" cell
+    ("J12", "J+15"), and the ordinal dot before a unit word ("12. Lebenstag")."""
     table = synonyms_data()["values"]["durations"]
 
     def either(key: str) -> str:
@@ -3717,7 +3718,7 @@ def _age_text_forms() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
     return (
         re.compile(rf"\s*(?:{either('after')})$"),
         re.compile(rf"(?<=[a-z.])\s+(?:{either('joiners')})\s+(?=\d)"),
-        re.compile(rf"(?:{either('day_of_life')})\.?\s*(\d{{1,3}})"),
+        re.compile(rf"(?:{either('day_of_life')})\.?\s*\+?\s*(\d{{1,3}})"),
         re.compile(r"(\d)\.\s+(?=[a-z])"),
     )
 
@@ -4471,18 +4472,28 @@ def ambiguous_duration_words() -> dict[str, dict[str, Any]]:
 def age_unit_readings(cells: Iterable[object], header: str = "") -> dict[str, str]:
     """What each ambiguous unit word ("j") means in one age column: "years" or "days".
 
-    Decided by the column's other cells ("2 ans" beside "3 j": French, days; "6 Mon" beside
-    "45 J": German, years) and its header (only the accented French "Âge"), else the word's
-    default (years: see synonyms.toml)."""
+    Decided by the column's other cells ("2 ans" or "6 sem" beside "3 j": French, days; "6 Mon"
+    beside "45 J": German, years) and its header (the accented French "Âge"; an age word with
+    the word as its unit, "Age (j)", "AGE (J)"; a German or Dutch "Alter", "Leeftijd": years),
+    else the word's default (years: see synonyms.toml)."""
     texts = [normalise_word(c) for c in cells if isinstance(c, str) and c.strip()]
     words = {w for text in texts for w in re.findall(r"[a-z]+", text)}
     written = " ".join(header.lower().split())
+    plain = normalise_word(header)
+    header_words = set(re.findall(r"[a-z]+", plain))
+    unit_named = re.fullmatch(r"(.*?)\s*[(\[]\s*([a-z]+)\.?\s*[)\]]", plain)
     readings: dict[str, str] = {}
     for word, data in ambiguous_duration_words().items():
         french_words = {normalise_word(w) for w in data.get("days_if_words", [])}
         other_words = {normalise_word(w) for w in data.get("years_if_words", [])}
         headers = {h.lower() for h in data.get("days_if_headers", [])}
-        if not words & other_words and (words & french_words or written in headers):
+        unit_headers = {normalise_word(h) for h in data.get("days_if_unit_headers", [])}
+        other_headers = {normalise_word(h) for h in data.get("years_if_header_words", [])}
+        names_unit = unit_named is not None and unit_named.groups() in {
+            (h, word) for h in unit_headers
+        }
+        french = bool(words & french_words) or written in headers or names_unit
+        if not words & other_words and not header_words & other_headers and french:
             readings[word] = "days"
         else:
             readings[word] = str(data.get("default", "years"))
@@ -4504,8 +4515,8 @@ def _duration_days(
     if not isinstance(cell, str):
         return None
     old, joiner, day_of_life, ordinal = _age_text_forms()
-    text = old.sub("", normalise_word(_clean_text(cell)))
-    text = ordinal.sub(r"\1 ", joiner.sub(" ", text))
+    text = old.sub("", normalise_word(_clean_text(_vulgar_fractions_spaced(cell))))
+    text = _halves_written(ordinal.sub(r"\1 ", joiner.sub(" ", text)))
     if day := day_of_life.fullmatch(text):  # "J12", "dia 12": the day of life
         return float(day.group(1)) * _DAYS_IN["days"]
     if _UPPER_BOUND.match(text):  # "<18", "under 18": only a bound, never the age itself
@@ -4534,19 +4545,85 @@ def _duration_days(
             return None
         return quantity.value * default_days if quantity.value >= 0 else None
     total = 0.0
+    before: float | None = None  # the days of the unit word before this part's
     for part in parts:
         amount = parse_number(part.group(1))
         if amount is None:
             return None
         unit = part.group(2)
-        if unit and unit not in unit_days:
-            kind = (readings or {}).get(unit)
-            if kind not in _DAYS_IN:
-                return None
-            total += amount * _DAYS_IN[kind]
-            continue
-        total += amount * (unit_days[unit] if unit else default_days)
+        days = unit_days.get(unit) if unit else default_days
+        if unit and days is None:
+            days = _ambiguous_unit_days(unit, readings, before)
+        if days is None:
+            return None
+        total += amount * days
+        before = days if unit else before
     return total
+
+
+def _ambiguous_unit_days(
+    unit: str, readings: Mapping[str, str] | None, before: float | None
+) -> float | None:
+    """The days of an ambiguous unit word ("j"): after a larger unit word in the same cell ("3
+    sem. 2 j", "4 m 10 j"), the largest of its meanings below that unit (the parts of one
+    duration go down in size: only days), else what the column says it means (``readings``);
+    None when neither tells."""
+    if before is not None:
+        meanings = ambiguous_duration_words()[unit].get("meanings", [])
+        below = [_DAYS_IN[m] for m in meanings if m in _DAYS_IN and _DAYS_IN[m] < before]
+        return max(below, default=None)
+    return _DAYS_IN.get((readings or {}).get(unit, ""))
+
+
+# A half written as one character ("2 ½ ans", "1½ Jahre", "6½ mois"), spaced as a fraction
+# before the cell is normalised (NFKC would glue "1½" into "11⁄2").
+_VULGAR_FRACTIONS: Final = re.compile(r"[\u00bc-\u00be\u2150-\u215e]")
+# A half after the number ("2 1/2 ans") or after its unit word, ending the cell ("1 an 1/2").
+_HALF_BEFORE_UNIT: Final = re.compile(r"(\d+)\s+1\s*/\s*2(?![\d/])")
+_HALF_AFTER_UNIT: Final = re.compile(r"(\d+)\s*([^\W\d_]+\.?)\s+1\s*/\s*2$")
+
+
+def _vulgar_fractions_spaced(cell: str) -> str:
+    """``cell`` with each one-character fraction written "n/d" apart from its neighbours
+    ("1½ Jahre": "1 1/2 Jahre")."""
+    if cell.isascii():
+        return cell
+    return _VULGAR_FRACTIONS.sub(
+        lambda found: f" {Fraction(unicodedata.numeric(found.group())).limit_denominator(12)} ",
+        cell,
+    )
+
+
+@cache
+def _half_forms() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """synonyms.toml [values.durations] `halves`, `glued_halves` (after a number word of
+    [values.stopped.counts]) and `one_and_a_half`, as patterns on normalised text."""
+    table = synonyms_data()["values"]["durations"]
+
+    def either(key: str) -> str:
+        words = sorted((normalise_word(w) for w in table[key]), key=len, reverse=True)
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+
+    counts = "|".join(re.escape(w) for w in sorted(count_words(), key=len, reverse=True))
+    return (
+        re.compile(rf"(?<=[\w.])\s+(?:{either('halves')})(?![a-z])"),
+        re.compile(rf"(?<![a-z])({counts})\s*(?:{either('glued_halves')})(?![a-z])"),
+        re.compile(rf"(?<![a-z])(?:{either('one_and_a_half')})(?![a-z])"),
+    )
+
+
+def _halves_written(text: str) -> str:
+    """A normalised age with a half ("1 an 1/2", "2 1/2 ans", "2 mois et demi", "1 anno e
+    mezzo", "zweieinhalb jahre", "anderthalb jahre") with the half in its number ("1.5 an",
+    "2.5 ans", "2.5 mois", "1.5 anno", "2.5 jahre", "1.5 jahre")."""
+    if "/" not in text and not any(ch.isalpha() for ch in text):
+        return text
+    halves, glued, one_and_a_half = _half_forms()
+    text = one_and_a_half.sub("1 1/2", text)
+    text = glued.sub(lambda found: f"{count_words()[found.group(1)]} 1/2", text)
+    text = halves.sub(" 1/2", text)
+    text = _HALF_BEFORE_UNIT.sub(r"\1.5", text)
+    return _HALF_AFTER_UNIT.sub(r"\1.5 \2", text)
 
 
 # An age band of a research cohort ("40-49", "40–49 J.", "65+", "≥ 65", "80 und älter"): the
@@ -5283,13 +5360,44 @@ def ages_from_birth_periods(
     year (float arrays, NaN where not known): the middle of the ages the period allows (born on
     its first day to its last, and not after the collection), so never more than half the period
     off.  Where it allows an age under one year, an age unknown under the oldest it allows
-    (``unknown_age``): the days of a baby's life decide its interval.  NaN where the collection
-    is missing or before the period began."""
+    (``unknown_age``; the youngest it allows: ``youngest_ages_from_birth_periods``): the days of
+    a baby's life decide its interval.  NaN where the collection is missing or before the period
+    began."""
+    bounds = _birth_period_bounds(years, months, collected)
+    out = np.full(len(years), np.nan)
+    if bounds is None:
+        return out
+    known, oldest, youngest = bounds
+    middle = (oldest + youngest) / 2
+    infant = youngest < 1.0
+    out[known] = np.where(infant, -np.abs(oldest), middle)[known]  # unknown_age, per row
+    return out
+
+
+def youngest_ages_from_birth_periods(
+    years: np.ndarray, months: np.ndarray, collected: np.ndarray
+) -> np.ndarray:
+    """For the ages ``ages_from_birth_periods`` gives as unknown under the oldest the period
+    allows, the youngest it allows (born on its last day), where above 0; else NaN.  "2025"
+    collected on 2 November 2026: 10 to 22 months old, never a neonate."""
+    bounds = _birth_period_bounds(years, months, collected)
+    out = np.full(len(years), np.nan)
+    if bounds is None:
+        return out
+    known, _, youngest = bounds
+    out[known] = np.where((youngest > 0) & (youngest < 1.0), youngest, np.nan)[known]
+    return out
+
+
+def _birth_period_bounds(
+    years: np.ndarray, months: np.ndarray, collected: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(rows known, oldest age, youngest age) at collection of a birth in the given period
+    (``ages_from_birth_periods``); None when no row is known."""
     collected_ns = collected.astype("datetime64[ns]")
     known = ~np.isnan(years) & ~np.isnat(collected_ns)
-    out = np.full(len(years), np.nan)
     if not known.any():
-        return out
+        return None
     month = np.where(known & (months > 0), months, 1).astype("int64")
     span = np.where(known & (months > 0), 1, _MONTHS_IN_YEAR).astype("int64")
     start = np.where(known, (np.nan_to_num(years).astype("int64") - 1970) * _MONTHS_IN_YEAR, 0)
@@ -5298,10 +5406,7 @@ def ages_from_birth_periods(
     after = (first_month + span.astype("timedelta64[M]")).astype("datetime64[ns]")
     oldest = ages_in_years(first, collected_ns)
     youngest = ages_in_years(np.minimum(after, collected_ns), collected_ns)
-    middle = (oldest + youngest) / 2
-    infant = youngest < 1.0
-    out[known] = np.where(infant, -np.abs(oldest), middle)[known]  # unknown_age, per row
-    return out
+    return known, oldest, youngest
 
 
 def ages_in_years(birth: np.ndarray, collected: np.ndarray) -> np.ndarray:

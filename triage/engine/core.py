@@ -158,10 +158,13 @@ def _triage_frame(
     labels = load_labels()
     ages = _ages(frame, as_of)
     # An age known only to be under a span ("0 y": under one year, days unknown) comes as the
-    # span negated (values.unknown_age): shown and used as 0, judged against every interval of
-    # the span (engine/intervals.py).
+    # span negated (values.unknown_age): shown and used as its youngest possible age (0, or the
+    # age_min_years a birth year or month allows: "2025" collected in November 2026 is at least
+    # ten months old, no neonate), judged against every interval from there to the span
+    # (engine/intervals.py).
     age_spans = unknown_age_spans(ages.to_numpy(dtype="float64"))
-    ages = ages.where(np.isnan(age_spans), 0.0)
+    youngest = frame["age_min_years"].astype("float64").where(~np.isnan(age_spans))
+    ages = ages.where(np.isnan(age_spans), youngest.fillna(0.0))
     work = frame.assign(age_years=ages)
     # words hyphenated over a line break in a note ("Gesichtsfeld-<new line>ausfall") read as
     # one word by every text rule
@@ -203,7 +206,9 @@ def _triage_frame(
     row_intervals = vet_row_intervals(
         work, converted.low_ng, converted.high_ng, converted.factor, hits, knowledge, phys
     )
-    chosen = choose_intervals(work, set_names, row_intervals, phys, knowledge, age_spans)
+    chosen = choose_intervals(
+        work, set_names, row_intervals, phys, knowledge, age_spans, youngest.to_numpy()
+    )
     value_ng = converted.value_ng.to_numpy(dtype="float64")
     qualifier = work["qualifier"].fillna("").astype(str).to_numpy(dtype=object)
     classified = classify(value_ng, qualifier, chosen, knowledge.thresholds)

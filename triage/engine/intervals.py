@@ -982,20 +982,25 @@ def choose_intervals(
     phys: Physiology,
     knowledge: Knowledge,
     age_spans: np.ndarray | None = None,
+    age_lows: np.ndarray | None = None,
 ) -> Intervals:
     """The interval of every row: physiological, else the row's own, else the set's.
 
     ``age_spans``: per row, NaN, or the span (years) of an age known only to be under it (an
     age of "0 y": under one year, days unknown; values.unknown_age).  Such a row is judged
-    against every interval an age in that span could have (neonatal, infant; module doc)."""
+    against every interval an age in that span could have (neonatal, infant; module doc), from
+    its ``age_lows`` on where one is known (a birth year or month: schema age_min_years)."""
     picker = _Picker(frame, set_names, row, phys, knowledge)
     spans = np.full(len(frame), np.nan) if age_spans is None else age_spans
     spans = np.asarray(spans, dtype="float64")
+    lows = np.full(len(frame), np.nan) if age_lows is None else age_lows
+    lows = np.nan_to_num(np.asarray(lows, dtype="float64"), nan=0.0)
     # Everything the choice of row i reads (_choose and the picker read nothing else of the
     # row): rows that share it share the choice, made once for the first of them.
     codes, first = distinct_rows(
         [
             spans,
+            lows,
             np.asarray(phys.pregnant, dtype=bool),
             np.asarray(phys.lactating, dtype=bool),
             np.asarray(phys.first_week, dtype=bool),
@@ -1013,7 +1018,7 @@ def choose_intervals(
         ]
     )
     rows = first.tolist()
-    chosen = [_choose(picker, phys, i, float(spans[i])) for i in rows]
+    chosen = [_choose(picker, phys, i, float(spans[i]), float(lows[i])) for i in rows]
     states = [state for _, state, _ in chosen]
     distinct = _assemble([c for c, _, _ in chosen], states, [picker.names[i] for i in rows])
     usual_high = np.array([usual for _, _, usual in chosen], dtype="float64")
@@ -1087,12 +1092,12 @@ def _falling_limit(sets: dict[str, ReferenceSet], member: Interval, age: float) 
 
 
 def _choose(
-    picker: _Picker, phys: Physiology, i: int, span: float
+    picker: _Picker, phys: Physiology, i: int, span: float, low: float = 0.0
 ) -> tuple[Choice | None, str, float]:
     """Row i's choice, its physiological state ("" none) and the upper limit it would have had
     otherwise (NaN unless a physiological interval was chosen)."""
     if span > 0:
-        return picker.spanning(i, span), "", math.nan
+        return picker.spanning(i, span, low), "", math.nan
     in_state = bool(phys.pregnant[i] or phys.lactating[i] or phys.neonatal[i])
     physio = _physio_key(phys, i, picker.sexes[i], int(picker.bins[i])) if in_state else None
     choice = None
@@ -1191,22 +1196,25 @@ class _Picker:
             self.cache[key] = self.chooser.set_choice(self.names[i], self.sexes[i], age, "")
         return self.cache[key]
 
-    def spanning(self, i: int, span: float) -> Choice | None:
-        """Every interval an age under `span` years could have (an age of "0 y" without days):
-        the neonatal ones and the infant ones, as the row's age band would choose them.  High
-        only above every upper limit (the highest decides), normal only within every interval,
-        otherwise indeterminate: the age in days would decide."""
+    def spanning(self, i: int, span: float, low: float = 0.0) -> Choice | None:
+        """Every interval an age from `low` to under `span` years could have (an age of "0 y"
+        without days; a birth year or month): the neonatal ones and the infant ones, as the
+        row's age band would choose them.  High only above every upper limit (the highest
+        decides), normal only within every interval, otherwise indeterminate: the age in days
+        would decide."""
         neonatal_max = self.chooser.kn.thresholds.get("neonatal_max_age_years")
         physio_state = self.phys.pregnant[i] or self.phys.lactating[i]
         saved = self.bins[i]
         found: list[Choice | None] = []
+        edges = self.rep.tolist()
         try:
-            for b, lower in enumerate(self.rep.tolist()):
-                if not 0 <= lower < span:
+            for b, lower in enumerate(edges):
+                ends = edges[b + 1] if b + 1 < len(edges) else math.inf
+                if not (0 <= lower < span and ends > low):
                     continue
                 self.bins[i] = b
                 choice = None
-                if lower < neonatal_max and not physio_state:
+                if max(lower, low) < neonatal_max and not physio_state:
                     choice = self.physiological(i, (NEONATAL, self.sexes[i], b))
                 found.append(choice if choice is not None else self.usual(i))
         finally:
@@ -1216,9 +1224,13 @@ class _Picker:
             return None
         members = tuple(dict.fromkeys(iv for c in chosen for iv in c.intervals))
         under = age_text(span).replace("1 y", "one year")
+        opening = (
+            f"Born in a year or month only: a child between {age_text(low)} and {under} "
+            if low > 0
+            else f"Age 0 without days (or a word for it: newborn, infant): an infant under {under} "
+        )
         note = (
-            f"Age 0 without days (or a word for it: newborn, infant): an infant under {under} "
-            "whose age in days is not known, so "
+            f"{opening}whose age in days is not known, so "
             "every interval of that span is considered. High only above every upper limit, "
             "normal only within every interval, otherwise indeterminate: the age in days (or "
             "the birth date) would decide"

@@ -27,10 +27,12 @@ import pandas as pd
 
 from triage.collector import release_free_memory
 from triage.columns import (
+    cells_may_carry_labels,
     header_named_unit,
     header_words,
     is_timed_series,
     time_point_minutes,
+    without_cell_label,
     words_before_visit,
 )
 from triage.io.identifiers import identifier_key
@@ -174,6 +176,7 @@ from triage.values import (
     unknown_age,
     unsexed_intervals,
     utc_offset_text,
+    youngest_ages_from_birth_periods,
     zero_age_span_years,
 )
 
@@ -397,6 +400,7 @@ class _Builder:
         self.beside_disagrees = np.zeros(self.n, dtype=bool)
         self.beside_miu = np.full(self.n, np.nan)
         self.cols = dict(table.columns)
+        self._without_cell_labels()
         self.out: dict[str, np.ndarray] = {}
         # out arrays that are ``table[codes]`` (texts: str or None), by id: their string column
         # is made from the distinct texts (``coded_strings``), not cell by cell
@@ -476,6 +480,18 @@ class _Builder:
 
     def column(self, name: str) -> np.ndarray | None:
         return self.cols.get(name)
+
+    def _without_cell_labels(self) -> None:
+        """Cells that carry their own field's label or an age note ("DOB 01-Jan-2016", "Sex:
+        Female", "Age: 10y", "01-Jan-2016 (10y)"): read as the value alone
+        (columns.without_cell_label)."""
+        for name, col in list(self.cols.items()):
+            if not cells_may_carry_labels(name):
+                continue
+            found = self.table.distinct(col)
+            values = [without_cell_label(name, cell) for cell in found.uniques]
+            if any(v is not c for v, c in zip(values, found.uniques, strict=True)):
+                self.cols[name] = _pick(found.codes, values, lambda v: v, object)
 
     def _recode(self) -> None:
         """The mapping file's [values.<field>]: the export's codes -> their text (read after)."""
@@ -2516,6 +2532,8 @@ class _Builder:
         age = self._ages(given_age) if given_age is not None else np.full(self.n, np.nan)
         computed = ages_in_years(self.out["birth_date"], self.out["collected_at"])
         from_year = ages_from_birth_periods(years, months, self.out["collected_at"])
+        youngest = youngest_ages_from_birth_periods(years, months, self.out["collected_at"])
+        youngest[~np.isnan(computed)] = np.nan  # a full birth date gives the age itself
         computed = np.where(np.isnan(computed), from_year, computed)
         too_old = computed > self.max_age
         computed[too_old] = np.nan
@@ -2525,6 +2543,9 @@ class _Builder:
         unsure = np.isnan(age) | ((age < 0) & ~np.isnan(computed))
         unsure |= self._ages_against_dates(age, computed, conflict)
         self.out["age_years"] = np.where(unsure, computed, age)
+        # the youngest age a birth year or month allows, beside the age unknown under the
+        # oldest it gives: the engine judges against the intervals of that span only
+        self.out["age_min_years"] = np.where(unsure & (computed < 0), youngest, np.nan)
         dated = unsure & ~np.isnan(computed)
         self._unreadable_ages(given_age, age, computed)
         self._conflicting_ages(age, computed, conflict)
@@ -3184,7 +3205,8 @@ class _Builder:
         read as the column says (``age_unit_readings``)."""
         header = self.table.headers.get("age_years", "")
         readings = age_unit_readings(self.table.distinct(given).uniques, header)
-        unit = self._stated_unit("age_years", age_header_scale)
+        # "Age (j)": the ambiguous unit as the column reads it (days)
+        unit = self._stated_unit("age_years", partial(age_header_scale, readings=readings))
         per_year = age_header_scale(unit, readings) if unit else None
         max_age = self.max_age
         limits = load_thresholds()
