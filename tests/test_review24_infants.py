@@ -11,7 +11,6 @@
 - The adult absolute reaches of causes (a drug rarely above ~118 ng/mL, Korbonits 2000,
   clinical-reference §1.3, §8; hypothyroidism ~100 ng/mL) are taken above an infant's own upper
   limit, not the adult one.
-- Breastfeeding written as a baby's way of feeding on the baby's own row is no contradiction.
 
 Synthetic patients only."""
 
@@ -181,27 +180,3 @@ def test_hypothyroidism_in_a_neonate_is_judged_above_the_neonatal_limit(tmp_path
     evidence = results.loc["T1", "factor_evidence"]
     assert "hypothyroidism (likely)" in evidence
     assert "above the ~100" not in evidence
-
-
-# ------------------------------------------------------- 8. a breastfed infant ---------------
-def test_a_breastfed_infant_is_no_conflict(tmp_path: Path) -> None:
-    """Breastfeeding written as the baby's way of feeding (French, Italian, Spanish, English,
-    German, Dutch) on a baby's own row: no "conflicting patient details"; a woman's
-    "allaitement maternel exclusif" is still her breastfeeding."""
-    header = "patient_id;sex;age;prolactin;prolactin_unit;comments"
-    lines = [
-        "N1;F;13 jours;150;ng/mL;allaitement maternel exclusif",
-        "N2;F;2 mesi;100;ng/mL;allattamento materno",
-        "N3;M;3 meses;100;ng/mL;lactancia materna exclusiva",
-        "N4;M;4 months;100;ng/mL;exclusive breastfeeding",
-        "N5;F;5 Monate;100;ng/mL;ausschließliches Stillen",
-        "N6;M;2 maanden;100;ng/mL;exclusief borstvoeding",
-        "N7;F;6 mois;100;ng/mL;allaitement au sein",
-        "W1;F;30 ans;60;ng/mL;allaitement maternel exclusif",
-    ]
-    results = _results(tmp_path, header, lines)
-    for pid in ("N1", "N2", "N3", "N4", "N5", "N6", "N7"):
-        row = results.loc[pid]
-        assert "conflicting_context" not in _codes(row["suggestions"]), pid
-        assert row["priority"] == "none", pid
-    assert "lactation" in _codes(results.loc["W1", "factors"])
