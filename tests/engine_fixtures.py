@@ -22,6 +22,7 @@ from triage.knowledge.model import (
 
 THRESHOLDS: dict[str, float] = {
     "pregnancy_min_age_years": 8,
+    "adult_uln_reference_ng_ml": 25,  # review 24: causes' adult reach shifted for an infant
     # CKD-EPI 2021 creatinine equation (Inker 2021) and creatinine units
     "ckd_epi_2021_scale": 142,
     "ckd_epi_2021_kappa_female_mg_dl": 0.7,

@@ -954,16 +954,16 @@ def test_childs_row_interval_is_paired_with_the_paediatric_interval() -> None:
     assert adult["status"] == "normal" and adult["reference_stratum"] == "row"
 
 
-def test_neonate_is_never_a_tumour_but_soon_beyond_what_the_period_explains() -> None:
+def test_neonate_is_never_a_tumour_but_urgent_beyond_what_the_period_explains() -> None:
     """The neonatal period explains its interval and a result just above it
     (physiological_excess_max_times_uln, as pregnancy and breastfeeding do), not 900 ng/mL at
-    11 days (4x the 4-29 day limit), nor 300 ng/mL (1.4x): high and soon, never urgent by the
-    adult urgent level alone (contract §7 leaves the neonatal period out; review 16, review 14
-    had made them urgent)."""
+    11 days (4x the 4-29 day limit), nor 300 ng/mL (1.4x): high and, above the urgent level,
+    urgent (contract §7: only what the neonatal period explains is left out; review 24, review
+    16 had made them soon)."""
     row = one({"sex": "M", "age_years": 0.03, "prolactin": 900, "unit": "ng/mL"})
-    assert row["status"] == "high" and row["priority"] == "soon"
+    assert row["status"] == "high" and row["priority"] == "urgent"
     above = one({"sex": "M", "age_years": 0.03, "prolactin": 300, "unit": "ng/mL"})
-    assert above["status"] == "high" and above["priority"] == "soon"
+    assert above["status"] == "high" and above["priority"] == "urgent"
     mild = one({"sex": "M", "age_years": 0.03, "prolactin": 230, "unit": "ng/mL"})
     assert mild["status"] == "high" and mild["priority"] == "routine"
     assert first(row) == "neonatal"

@@ -66,14 +66,14 @@ def test_a_seizure_outside_its_hour_is_no_factor(note: str) -> None:
 # The neonatal period explains its interval (CALIPER, clinical-reference §2.1) and a result just
 # above it (physiological_excess_max_times_uln), as pregnancy and breastfeeding explain theirs;
 # 1.3x the infant limit (150 at 11 weeks) and 1.2x the days-0-4 limit (600 at 2 days) are soon
-# (review 14: the 2.5x allowance had made them routine).  Contract §7 leaves the neonatal period
-# out of the urgent level: beyond what it explains a neonate is soon, never urgent by the level
-# alone (review 16; review 14 had made 400-2000 ng/mL urgent).
+# (review 14: the 2.5x allowance had made them routine).  Contract §7 leaves out of the urgent
+# level only what the neonatal period explains: beyond it, above the urgent level, a neonate is
+# urgent (review 24; review 16 had made 400-2000 ng/mL soon).
 @pytest.mark.parametrize(
     ("age", "value", "priority"),
-    [("11 weeks", 1200, "soon"), ("3 weeks", 2000, "soon"), ("11 weeks", 400, "soon"),
+    [("11 weeks", 1200, "urgent"), ("3 weeks", 2000, "urgent"), ("11 weeks", 400, "urgent"),
      ("11 weeks", 150, "soon"), ("11 weeks", 120, "routine"), ("2 days", 300, "none"),
-     ("2 days", 520, "routine"), ("2 days", 600, "soon")],
+     ("2 days", 520, "routine"), ("2 days", 600, "urgent")],
 )  # fmt: skip
 def test_the_neonatal_period_explains_its_interval_not_any_level(
     age: str, value: float, priority: str

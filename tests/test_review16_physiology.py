@@ -174,19 +174,26 @@ def test_neonatal_surge_is_not_flagged(results: pd.DataFrame, pid: str) -> None:
     assert _codes(row["factors"]) == ["neonatal"]
 
 
-@pytest.mark.parametrize(("pid", "limit"), [("N4d", 212.8), ("N5d", 212.8), ("N30d", 113.7)])
-def test_neonatal_measured_limit_holds(results: pd.DataFrame, pid: str, limit: float) -> None:
+@pytest.mark.parametrize(
+    ("pid", "limit", "priority"),
+    [("N4d", 212.8, "urgent"), ("N5d", 212.8, "urgent"), ("N30d", 113.7, "soon")],
+)
+def test_neonatal_measured_limit_holds(
+    results: pd.DataFrame, pid: str, limit: float, priority: str
+) -> None:
     """CALIPER's measured limits (§2.1) hold over their whole age span (review 21): above them
-    high and soon, never urgent by the level alone."""
+    high; above the urgent level (contract §7) urgent, as the neonatal period does not explain a
+    result beyond its interval (review 24: 450 and 260 ng/mL at 4-5 days), else soon."""
     row = results.loc[pid]
     assert float(row["reference_high_ng_ml"]) == pytest.approx(limit)
-    assert (row["status"], row["priority"]) == ("high", "soon")
+    assert (row["status"], row["priority"]) == ("high", priority)
 
 
-def test_neonate_far_above_is_flagged_soon_not_urgent(results: pd.DataFrame) -> None:
-    """Flagged (high, soon), never urgent by the adult level nor a suspected prolactinoma."""
+def test_neonate_far_above_is_urgent_never_a_prolactinoma(results: pd.DataFrame) -> None:
+    """900 ng/mL at 10 days, 4x the neonatal limit: urgent (contract §7: the neonatal period
+    does not explain it; review 24), never a suspected prolactinoma from the adult levels."""
     row = results.loc["N10far"]
-    assert (row["status"], row["priority"]) == ("high", "soon")
+    assert (row["status"], row["priority"]) == ("high", "urgent")
     codes = _codes(row["factors"])
     assert "neonatal" in codes
     assert not {"prolactinoma_suspected", "macroprolactinoma_suspected"} & set(codes)

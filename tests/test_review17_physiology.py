@@ -186,7 +186,7 @@ def test_postpartum_feeding_unknown_mild_and_the_cases_that_stay(results: pd.Dat
 # --- 3. infants -------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("pid", "priority"),
-    [("I5m", "urgent"), ("I8m", "urgent"), ("Ibd", "urgent"), ("I0y", "soon"), ("I0far", "soon")],
+    [("I5m", "urgent"), ("I8m", "urgent"), ("Ibd", "urgent"), ("I0y", "soon"), ("I0far", "urgent")],
 )
 def test_an_infants_level_names_no_prolactinoma(
     results: pd.DataFrame, pid: str, priority: str
@@ -194,7 +194,7 @@ def test_an_infants_level_names_no_prolactinoma(
     """CALIPER 30 days to <1 year 6.3-113.7 ng/mL (§2.1): never a prolactinoma from the level.
     Beyond the neonatal period above the urgent level of contract §7 it is urgent (review 22:
     5 and 8 months, a birth date 9 months before); an age of 0 without days may be a neonate's
-    (soon, never routine)."""
+    (soon, never routine), unless above every neonatal limit (700 ng/mL: urgent, review 24)."""
     row = results.loc[pid]
     assert row["priority"] == priority, row["factor_evidence"]
     assert not {"prolactinoma_suspected", "macroprolactinoma_suspected"} & set(

@@ -91,7 +91,8 @@ def test_a_newborn_at_300_is_not_urgent_nor_a_prolactinoma(tmp_path: Path) -> No
     """The reviewer's row (a newborn boy at 300 ng/mL): within the first days' limit, above
     CALIPER's from day 4, so the age in days decides: indeterminate and soon, the neonatal
     period possible; no prolactinoma, no testosterone, no pregnancy test, not urgent.  Above
-    every neonatal limit (600) it is high and soon, still not urgent (contract §7)."""
+    every neonatal limit (600: beyond the first days' 500 too) it is high and urgent (contract
+    §7: no age of the neonatal period explains it; review 24, before soon)."""
     lines = [
         "X,M,newborn,300,ng/mL",
         "Xf,F,nouveau-né,300,ng/mL",
@@ -102,23 +103,20 @@ def test_a_newborn_at_300_is_not_urgent_nor_a_prolactinoma(tmp_path: Path) -> No
     outcome = _run(tmp_path, HEADER, lines)
     assert not outcome.rejected
     results = outcome.results.set_index("patient_id")
-    assert "urgent" not in set(results["priority"])
     for pid in ("X", "Xf", "Xes"):
         row = results.loc[pid]
         assert (row["status"], row["priority"]) == ("indeterminate", "soon"), pid
         assert _codes(row["factors"]) == ["neonatal"], pid
         assert "neonatal (possible)" in row["factor_evidence"], pid
     for pid in ("Xde", "Xnl"):
-        assert (results.loc[pid, "status"], results.loc[pid, "priority"]) == ("high", "soon")
+        assert (results.loc[pid, "status"], results.loc[pid, "priority"]) == ("high", "urgent")
     for pid, row in results.iterrows():
         assert not {"prolactinoma_suspected", "macroprolactinoma_suspected"} & set(
             _codes(row["factors"])
         ), pid
-        assert not {"testosterone", "pregnancy_test", "urgent_endocrine_referral"} & set(
-            _codes(row["suggestions"])
-        ), pid
+        assert not {"testosterone", "pregnancy_test"} & set(_codes(row["suggestions"])), pid
     urgent = (tmp_path / "out" / "urgent.txt").read_text(encoding="utf-8")
-    assert "URGENT" not in urgent
+    assert "patient Xde" in urgent and "patient X " not in urgent
 
 
 def test_a_column_mostly_of_stage_words_stays_the_age_column(tmp_path: Path) -> None:
@@ -213,12 +211,13 @@ def test_lookalikes_are_not_stage_words(tmp_path: Path) -> None:
 
 def test_a_birth_date_decides_over_a_stage_word(tmp_path: Path) -> None:
     """With a birth date and a sample date the age is known to the day: a newborn of 20 days
-    at 300 ng/mL is high (above the limit falling towards CALIPER's 212.8), not indeterminate."""
+    at 300 ng/mL is high (above the limit falling towards CALIPER's 212.8), not indeterminate;
+    above the urgent level and beyond what the neonatal period explains: urgent (review 24)."""
     header = "patient_id,sex,age,birth_date,collected_at,prolactin,unit"
     results = _results(tmp_path, header, ["B,F,newborn,2026-10-01,2026-10-21,300,ng/mL"])
     row = results.loc["B"]
     assert row["reference_stratum"] == "default:neonate_4_30d"
-    assert row["status"] == "high" and row["priority"] == "soon"
+    assert row["status"] == "high" and row["priority"] == "urgent"
 
 
 def test_stage_words_in_a_spreadsheet(tmp_path: Path) -> None:

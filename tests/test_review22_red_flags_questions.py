@@ -239,5 +239,6 @@ def test_a_child_above_the_urgent_level_is_urgent(tmp_path: Path) -> None:
         assert "paediatric endocrinology" in _reasons(row)["urgent_endocrine_referral"], pid
         # the adult prolactinoma levels still name no cause in a child
         assert "prolactinoma_suspected" not in _codes(row["factors"]), pid
-    # the neonatal period (under about 3 months) keeps its own high levels: soon
-    assert out.loc["N1", "priority"] == "soon"
+    # the neonatal period (under about 3 months) explains its own interval, not 300 ng/mL at
+    # 18 days beyond it: urgent too (contract §7, review 24; review 22 had kept it soon)
+    assert out.loc["N1", "priority"] == "urgent"

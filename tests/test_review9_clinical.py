@@ -438,15 +438,16 @@ def test_an_infant_of_unknown_days_is_never_called_a_prolactinoma(tmp_path: Path
     """An age of 0 (under one year, days unknown) at 300 ng/mL may be a neonate's physiological
     level (day-1 mean ~267 ng/mL, clinical-reference §2.1): no prolactinoma from adult levels,
     the neonatal period only possible; but the neonatal period is not known to explain it, so
-    above the urgent level it is soon, never routine, above every interval of the span too
-    (review 17).  A child of 5 beyond the neonatal period is urgent above it (contract §7,
-    review 22), still without a prolactinoma named from adult levels (review 19)."""
+    above the urgent level it is soon, never routine; above every interval of the span (700
+    ng/mL, beyond the first days' 500) no age of it explains the level: urgent (review 24).
+    A child of 5 beyond the neonatal period is urgent above it (contract §7, review 22), still
+    without a prolactinoma named from adult levels (review 19)."""
     results = _with_header(
         tmp_path,
         "patient_id,sex,age,prolactin,unit",
         ["N1,M,0,300,ng/mL", "N2,M,0,700,ng/mL", "N3,M,5,300,ng/mL"],
     )
-    assert results["priority"].tolist() == ["soon", "soon", "urgent"]
+    assert results["priority"].tolist() == ["soon", "urgent", "urgent"]
     factors = results["factors"].fillna("").tolist()
     assert factors[0] == "neonatal"
     assert not any("prolactinoma" in f for f in factors)  # adult series' levels (review 19)

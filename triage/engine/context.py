@@ -1119,6 +1119,29 @@ class RowContext:
         age = self.age
         return age is None or age >= self.t("adult_levels_min_age_years")
 
+    @property
+    def age_excess(self) -> float:
+        """How far (ng/mL) the upper limit of a child's own age interval lies above the adult
+        upper limit (adult_uln_reference_ng_ml), below adult_levels_min_age_years (an
+        infant's, a neonate's: CALIPER 113.7, 212.8 ng/mL, clinical-reference §2.1), else 0.
+        Not for pregnancy or breastfeeding (their own rules: state_accounts_for_level), nor for
+        an age of 0 without days (judged against every interval of its span, the highest
+        shown)."""
+        if self.adult_levels() or self.uln != self.uln:
+            return 0.0
+        if self.state not in ("", "neonatal") or (not self.state and self.possibly_neonate):
+            return 0.0
+        return max(0.0, self.uln - self.t("adult_uln_reference_ng_ml"))
+
+    def reach(self, ng_ml: float) -> float:
+        """An adult absolute level of what a cause (a drug, the kidney, the thyroid, the liver,
+        a seizure, an illness) usually raises prolactin to, for this patient: for an infant,
+        whose own interval is already several times the adult one, the cause's rise is taken
+        above the infant's limit rather than the adult's (age_excess added; review 24: 130
+        ng/mL at 8 months on domperidone, 1.1x the infant limit, is the drug's usual doing,
+        not 'beyond what a drug reaches')."""
+        return ng_ml + self.age_excess
+
     def t(self, name: str) -> float:
         """A named threshold (KeyError names a missing one)."""
         value = self._tv.get(name)

@@ -51,6 +51,7 @@ from triage.engine.intervals import (
     vet_row_intervals,
 )
 from triage.engine.labels import CommentWords, Labels, load_labels
+from triage.engine.newborn import newborn_ages
 from triage.engine.priority import decide, hook_effect_risk
 from triage.engine.state import (
     PatientState,
@@ -157,6 +158,9 @@ def _triage_frame(
     book = load_cue_book()
     labels = load_labels()
     ages = _ages(frame, as_of)
+    # no age and no birth date, but the notes, the sample, the ward or the name say newborn
+    # ("nouveau-né, J2", "sang de cordon", "Néonatologie", "BB DUPONT"): an infant's row
+    ages = newborn_ages(frame, ages, knowledge)
     # An age known only to be under a span ("0 y": under one year, days unknown) comes as the
     # span negated (values.unknown_age): shown and used as its youngest possible age (0, or the
     # age_min_years a birth year or month allows: "2025" collected in November 2026 is at least

@@ -541,8 +541,8 @@ def retest_after_stop(ctx: RowContext, match: DrugMatch) -> RetestAfterStop | No
 
 def _drug_ceiling(ctx: RowContext, drug: Drug) -> float:
     if drug.typical_max_ng_ml is not None:
-        return drug.typical_max_ng_ml
-    return ctx.t("drug_typical_max_ng_ml")
+        return ctx.reach(drug.typical_max_ng_ml)
+    return ctx.reach(ctx.t("drug_typical_max_ng_ml"))
 
 
 # How a drug that raises prolactin stands to this result (drug_judgement): graded high or
@@ -566,7 +566,7 @@ def drug_judgement(ctx: RowContext, drug: Drug) -> str:
         return USUAL
     if drug.typical_max_ng_ml is None:
         return RARE
-    return WITHIN_REACH if ctx.within(drug.typical_max_ng_ml) else BEYOND_REACH
+    return WITHIN_REACH if ctx.within(ctx.reach(drug.typical_max_ng_ml)) else BEYOND_REACH
 
 
 def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
@@ -602,7 +602,7 @@ def _drug_line(ctx: RowContext, match: DrugMatch) -> tuple[str, bool, bool]:
     elif drug_judgement(ctx, drug) == WITHIN_REACH:
         line += f"; result {ctx.result} is within that: a possible cause, though in few users"
     elif beyond:
-        rarely = ctx.t("drug_rarely_exceeds_ng_ml")
+        rarely = ctx.reach(ctx.t("drug_rarely_exceeds_ng_ml"))
         line += (
             f"; above {ctx.amount(rarely, approx=True, mark='~')} a drug alone rarely explains "
             "the level: a possible cause only, and the pituitary is imaged even so"
@@ -643,7 +643,7 @@ def beyond_drug_reach(ctx: RowContext) -> bool:
     typical_max_ng_ml 200), so a drug there is at most a possible cause and the pituitary is
     imaged regardless (Korbonits & Grossman 2000; clinical-reference §1.3, §8 "consistent with
     drug effect")."""
-    return not ctx.within(ctx.t("drug_rarely_exceeds_ng_ml"))
+    return not ctx.within(ctx.reach(ctx.t("drug_rarely_exceeds_ng_ml")))
 
 
 def _as_stop(ctx: RowContext, written: str, match: DrugMatch) -> str:
@@ -923,7 +923,7 @@ def _kidney(ctx: RowContext) -> list[Finding]:
     rule = "kidney_function"
     patient = ctx.patient
     if patient.on_dialysis:
-        ceiling = ctx.t("dialysis_typical_max_ng_ml")
+        ceiling = ctx.reach(ctx.t("dialysis_typical_max_ng_ml"))
         return [_ranged(ctx, "dialysis", rule, patient.said("dialysis"), ceiling, "dialysis")]
     egfr = ctx.num("egfr")
     qualifier = str(ctx.raw("egfr_qualifier") or "")
@@ -950,7 +950,7 @@ def _kidney(ctx: RowContext) -> list[Finding]:
     possible_below = ctx.t("egfr_renal_possible")
     if egfr < likely_below or (qualifier == "<" and egfr <= likely_below):
         evidence += f" (below {fmt(likely_below)})"
-        ceiling = ctx.t("renal_typical_max_ng_ml")
+        ceiling = ctx.reach(ctx.t("renal_typical_max_ng_ml"))
         return [_ranged(ctx, "renal_impairment", rule, evidence, ceiling, "kidney impairment")]
     if egfr < possible_below or (qualifier == "<" and egfr <= possible_below):
         evidence += f" (below {fmt(possible_below)}: moderate impairment, a less common cause)"
@@ -987,7 +987,7 @@ def _ckd_without_egfr(ctx: RowContext) -> list[Finding]:
         return []
     said = ctx.patient.said("ckd")
     if stage >= ctx.t("ckd_stage_likely_min"):
-        ceiling = ctx.t("renal_typical_max_ng_ml")
+        ceiling = ctx.reach(ctx.t("renal_typical_max_ng_ml"))
         evidence = f"{said} (stage {stage}: eGFR below {fmt(ctx.t('egfr_renal_likely'))})"
         return [_ranged(ctx, "renal_impairment", rule, evidence, ceiling, "kidney impairment")]
     if stage:  # a stage below it: an eGFR of at least egfr_renal_likely by definition
@@ -1053,7 +1053,7 @@ def thyroid(ctx: RowContext) -> list[Finding]:
     if tsh < strong and not overt:
         text = f"{evidence}; mildly raised TSH, a weaker cause (strong from {fmt(strong)})"
         return [Finding("hypothyroidism", POSSIBLE, text + _treat_and_repeat(ctx, False), rule)]
-    ceiling = ctx.t("hypothyroid_typical_max_ng_ml")
+    ceiling = ctx.reach(ctx.t("hypothyroid_typical_max_ng_ml"))
     found = _ranged(ctx, "hypothyroidism", rule, evidence, ceiling, "hypothyroidism")
     likely = found.strength == LIKELY
     return [replace(found, evidence=found.evidence + _treat_and_repeat(ctx, likely))]
@@ -1134,7 +1134,7 @@ def liver(ctx: RowContext) -> list[Finding]:
         kind = "compensated cirrhosis" if patient.child_pugh in ("", "A") else "cirrhosis"
         text = f"{said}; {kind} raises prolactin in a minority, usually mildly"
         finding = Finding("liver_cirrhosis", POSSIBLE, text, rule)
-        ceiling = ctx.t("cirrhosis_typical_max_ng_ml")
+        ceiling = ctx.reach(ctx.t("cirrhosis_typical_max_ng_ml"))
         return [finding if ctx.within(ceiling) else replace(finding, exceeded=True)]
     name = (
         "cirrhosis_encephalopathy_max_ng_ml"
@@ -1558,7 +1558,9 @@ def head_trauma(ctx: RowContext) -> list[Finding]:
         return []
     text = f"{evidence}; acute rises are mostly from stress or drugs, a weak cause"
     finding = Finding("head_trauma", POSSIBLE, text, "head_trauma")
-    return [replace(finding, exceeded=not ctx.within(ctx.t("systemic_typical_max_ng_ml")))]
+    return [
+        replace(finding, exceeded=not ctx.within(ctx.reach(ctx.t("systemic_typical_max_ng_ml"))))
+    ]
 
 
 @factor_rule("acromegaly")
@@ -1595,7 +1597,9 @@ def cranial_radiation(ctx: RowContext) -> list[Finding]:
         f"{hit.evidence()}; cranial radiation is a listed cause of a raised prolactin, usually mild"
     )
     finding = Finding("cranial_radiation", POSSIBLE, text, "cranial_radiation")
-    return [replace(finding, exceeded=not ctx.within(ctx.t("systemic_typical_max_ng_ml")))]
+    return [
+        replace(finding, exceeded=not ctx.within(ctx.reach(ctx.t("systemic_typical_max_ng_ml"))))
+    ]
 
 
 def _healed_long_ago(ctx: RowContext, hit: CueHit) -> bool:
@@ -1627,7 +1631,9 @@ def chest_wall(ctx: RowContext) -> list[Finding]:
         return []
     text = f"{hit.evidence()}; chest wall stimulation or lesions: a possible, uncommon cause"
     finding = Finding("chest_wall_stimulation", POSSIBLE, text, "chest_wall")
-    return [replace(finding, exceeded=not ctx.within(ctx.t("systemic_typical_max_ng_ml")))]
+    return [
+        replace(finding, exceeded=not ctx.within(ctx.reach(ctx.t("systemic_typical_max_ng_ml"))))
+    ]
 
 
 def _a_mans_enlarged_breasts(ctx: RowContext, hit: CueHit) -> bool:
@@ -1683,7 +1689,7 @@ def _minutes_after_seizure(ctx: RowContext, hit: CueHit) -> float | None:
 def seizure(ctx: RowContext) -> list[Finding]:
     rule = "seizure"
     recent = ctx.first("seizure_recent")
-    ceiling = ctx.t("seizure_typical_max_ng_ml")
+    ceiling = ctx.reach(ctx.t("seizure_typical_max_ng_ml"))
     window = ctx.t("seizure_window_minutes")
     # a seizure named (not epilepsy alone: the disease raises no prolactin between seizures,
     # clinical-reference §4; cues.seizure_event)
@@ -1772,7 +1778,7 @@ def acute_illness(ctx: RowContext) -> list[Finding]:
         "response, which settles on recovery"
     )
     finding = Finding("acute_illness", POSSIBLE, text, "acute_illness")
-    return [replace(finding, exceeded=not ctx.within(ctx.t("acute_illness_max_ng_ml")))]
+    return [replace(finding, exceeded=not ctx.within(ctx.reach(ctx.t("acute_illness_max_ng_ml"))))]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1784,7 +1790,11 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
         return []
     rule = "prolactin_level"
     if ctx.state == NEONATAL or ctx.possibly_neonate:
-        return []  # a neonate's level is judged against the neonatal interval only
+        # a neonate's level is judged against the neonatal interval only; an age of 0 without
+        # days above every interval of its span has no state to list: unexplained (review 24)
+        if ctx.state or found or ctx.status != "high":
+            return []
+        return [_nothing_found(ctx)]
     if not ctx.adult_levels():
         # the prolactinoma levels (> 250, > 500 ng/mL) come from adult series (clinical-
         # reference §6): they say nothing of an infant (CALIPER §2.1) or a child, whose high
@@ -1836,7 +1846,7 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
     # above its usual reach is still consistent with it, and no tumour is suspected.
     # A drug within its own reach (risperidone up to ~200 ng/mL) above the level drugs rarely
     # exceed alone (~118 ng/mL) points to another cause as well (Korbonits 2000: image).
-    systemic_max = ctx.t("systemic_typical_max_ng_ml")
+    systemic_max = ctx.reach(ctx.t("systemic_typical_max_ng_ml"))
     exceeded = [f for f in found if f.exceeded]
     beyond = [
         f
@@ -1854,7 +1864,9 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
             names = ", ".join(labels.factor(f.code).label.lower() for f in exceeded)
             parts.append(f"prolactin {value} is above what {names} usually causes")
         if beyond:
-            rarely = ctx.amount(ctx.t("drug_rarely_exceeds_ng_ml"), approx=True, mark="~")
+            rarely = ctx.amount(
+                ctx.reach(ctx.t("drug_rarely_exceeds_ng_ml")), approx=True, mark="~"
+            )
             names = ", ".join(labels.factor(f.code).label.lower() for f in beyond)
             said = "" if exceeded else f"prolactin {value}: "
             parts.append(
@@ -1882,7 +1894,7 @@ def _monomeric_excess(ctx: RowContext, found: list[Finding]) -> list[Finding]:
     non-pituitary cause): a prolactinoma is possible (clinical-reference §0, §2.3: macroprolactin
     coexists with a true monomeric excess or a pituitary lesion).  A total of 600 ng/mL with a
     30% recovery leaves 180 ng/mL monomeric, ten times the post-PEG limit."""
-    systemic_max = ctx.t("systemic_typical_max_ng_ml")
+    systemic_max = ctx.reach(ctx.t("systemic_typical_max_ng_ml"))
     if not ctx.adult() or not ctx.level_above(systemic_max):
         return []
     if any(f.strength == LIKELY for f in found):

@@ -9,9 +9,11 @@
   it by at most physiological_excess_max_times_uln × its upper limit (in the third trimester up
   to repeat_rested_max_times_uln ×: term pregnancy reaches several hundred ng/mL; in the first
   trimester and late lactation only the interval); beyond that the level counts as for anyone
-  urgent above the urgent level, else soon (ctx.state_explains_level); a neonate's level alone
-  is never urgent (soon: `neonatal`), an infant's or a child's beyond the neonatal period is, as
-  an adult's (contract §7).
+  urgent above the urgent level, else soon (ctx.state_explains_level), a neonate's as a
+  pregnant woman's (review 24: 300 ng/mL at 43 days, 2.6x the interval, is not the neonatal
+  period's doing); only an age of 0 without days (or a newborn word), which the first days'
+  interval may still explain, stays soon (`neonatal`); an infant's or a child's beyond the
+  neonatal period is urgent, as an adult's (contract §7).
 - soon: high and not explained by a likely non-pituitary factor (and not a mild rise), or
   symptomatic, or with a known pituitary lesion, or on a prolactin-lowering treatment
   (cabergoline, bromocriptine: resistance, dose or adherence), or a hook-effect risk (a large
@@ -131,15 +133,25 @@ def physiological_state(ctx: RowContext, findings: Sequence[Finding]) -> bool:
 
 def neonatal(ctx: RowContext) -> bool:
     """Judged in the neonatal period (the first weeks to months after birth, to
-    neonatal_max_age_years), or possibly so (an age of 0 without days): contract §7 leaves the
-    neonatal period out of the urgent level, as the birth surge falls only over weeks
-    (clinical-reference §2.1, §4: Perlman 1978).  A result beyond what the period explains is
-    high and `soon`, never urgent by its level alone; a mass-effect red flag is urgent as at any
-    age.  Beyond the neonatal period the contract's urgent level holds at any age (review 22):
-    an infant or a child above 5,000 mIU/L is urgent (the urgent referral names paediatric
-    endocrinology), though the prolactinoma levels of adult series still name no cause for a
-    child under adult_levels_min_age_years (factors.py)."""
+    neonatal_max_age_years), or possibly so (an age of 0 without days): contract §7 leaves out
+    of the urgent level what the neonatal period explains, as the birth surge falls only over
+    weeks (clinical-reference §2.1, §4: Perlman 1978).  A known neonate's result beyond what
+    its interval explains (ctx.state_explains_level) is urgent above the urgent level (review
+    24); an age of 0 without days stays `soon` there (the first days' interval may explain
+    it, unless the result is beyond that too: first_days_may_explain); a mass-effect red flag
+    is urgent as at any age.  Beyond the neonatal period the contract's urgent level holds at
+    any age (review 22): an infant or a child above 5,000 mIU/L is urgent (the urgent referral
+    names paediatric endocrinology), though the prolactinoma levels of adult series still name
+    no cause for a child under adult_levels_min_age_years (factors.py)."""
     return ctx.state == NEONATAL or ctx.possibly_neonate
+
+
+def first_days_may_explain(ctx: RowContext) -> bool:
+    """An age of 0 without days (or a newborn word), judged against every interval of its span:
+    the highest of them (the first days') holds the result or is above it by at most
+    physiological_excess_max_times_uln, as a known neonate's interval explains its result
+    (ctx.state_explains_level); beyond it no age of the span explains the level (review 24)."""
+    return ctx.uln != ctx.uln or ctx.within(ctx.uln * ctx.t("physiological_excess_max_times_uln"))
 
 
 def explained(findings: Sequence[Finding], labels: Labels) -> bool:
@@ -170,15 +182,16 @@ def decide(ctx: RowContext, findings: Sequence[Finding], labels: Labels, hook: b
             return ROUTINE
         return NONE
     if above_urgent_level(ctx) and not physiological_state(ctx, findings):
-        if not neonatal(ctx):
-            # weeks after delivery with breastfeeding not stated, within what early
-            # breastfeeding gives: whether she breastfeeds decides (the lactation finding
-            # asks), so not urgent
-            return SOON if ctx.feeding_unknown_early_postpartum else URGENT
-        # a neonate beyond what its period explains: not urgent by the level, but never
-        # routine at it (an age of 0 without days may be 6x the infant limit where the
-        # neonatal limit makes it look mild)
-        return SOON
+        if neonatal(ctx) and ctx.state != NEONATAL and first_days_may_explain(ctx):
+            # an age of 0 without days (or a newborn word): the first days' interval may
+            # still explain the level; not urgent by it, but never routine at it (it may be
+            # 6x the infant limit where the neonatal limit makes it look mild)
+            return SOON
+        # weeks after delivery with breastfeeding not stated, within what early
+        # breastfeeding gives: whether she breastfeeds decides (the lactation finding
+        # asks), so not urgent.  A neonate beyond what its period explains is urgent, as in
+        # pregnancy or breastfeeding (contract §7: the neonatal period does not explain it)
+        return SOON if ctx.feeding_unknown_early_postpartum else URGENT
     if hook:
         return SOON
     if ctx.status != "high" and not ctx.disputed_high:

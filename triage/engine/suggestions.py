@@ -614,7 +614,9 @@ def _endocrine_referral(s: Situation) -> str | None:
         )
     drug = _drug_despite_level(s)
     if drug is not None:
-        rarely = s.ctx.amount(s.ctx.t("drug_rarely_exceeds_ng_ml"), approx=True, mark="~")
+        rarely = s.ctx.amount(
+            s.ctx.reach(s.ctx.t("drug_rarely_exceeds_ng_ml")), approx=True, mark="~"
+        )
         return (
             f"prolactin {s.ctx.result} is above {rarely}, which a drug alone ({drug}) rarely "
             "explains: specialist assessment"
@@ -809,7 +811,7 @@ def repeat_rested(s: Situation) -> str | None:
             "stimulation before the sample"
         )
     illness = ctx.first("acute_illness")
-    if illness is not None and ctx.within(ctx.t("acute_illness_max_ng_ml")):
+    if illness is not None and ctx.within(ctx.reach(ctx.t("acute_illness_max_ng_ml"))):
         return (
             f"{illness.evidence()}: acute illness or major surgery raises prolactin; repeat when "
             "recovered, rested"
@@ -898,7 +900,7 @@ def _settling_graft(ctx: RowContext) -> str | None:
     graft = recent_graft(ctx)
     if graft is None or ctx.known_prolactinoma or ctx.lesion.present:
         return None
-    return graft if ctx.within(ctx.t("renal_typical_max_ng_ml")) else None
+    return graft if ctx.within(ctx.reach(ctx.t("renal_typical_max_ng_ml"))) else None
 
 
 @suggestion_rule("macroprolactin_screen", "macroprolactin_before_imaging")
@@ -1268,7 +1270,7 @@ def _reached_drug_review(ctx: RowContext, reached: Sequence[DrugMatch]) -> str:
     names = _drug_names(reached)
     classes = {m.drug.drug_class for m in reached}
     sparing = " (prolactin-sparing already)" if "antipsychotic" in classes else ""
-    reach = max(m.drug.typical_max_ng_ml or 0 for m in reached)
+    reach = ctx.reach(max(m.drug.typical_max_ng_ml or 0 for m in reached))
     single = len({m.drug.name for m in reached}) == 1
     text = (
         f"{names} {'raises' if single else 'raise'} prolactin in few users{sparing}, mildly, "
@@ -1293,7 +1295,7 @@ def _unlikely_drug_review(
     cause = "an unlikely cause" if _rarely(raising) == "rarely raises" else "unlikely causes"
     above = ""
     if beyond:
-        reach = max(m.drug.typical_max_ng_ml or 0 for m in beyond)
+        reach = ctx.reach(max(m.drug.typical_max_ng_ml or 0 for m in beyond))
         above = (
             f", and this level is above the usual reach of {_drug_names(beyond)} "
             f"({ctx.amount(reach, approx=True, mark='~')})"
@@ -1621,7 +1623,9 @@ def _pituitary_mri(s: Situation) -> str | None:
     screen = macroprolactin_screen(s) is not None
     drug = _drug_despite_level(s)
     if drug is not None:
-        rarely = s.ctx.amount(s.ctx.t("drug_rarely_exceeds_ng_ml"), approx=True, mark="~")
+        rarely = s.ctx.amount(
+            s.ctx.reach(s.ctx.t("drug_rarely_exceeds_ng_ml")), approx=True, mark="~"
+        )
         text = (
             f"{why}: above {rarely} a drug alone rarely explains the level, so image even "
             f"though {drug} can raise prolactin (or re-measure after a switch agreed with the "
