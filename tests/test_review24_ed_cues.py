@@ -205,3 +205,43 @@ def test_the_swiss_tcc_is_a_head_injury_not_the_bladders(tmp_path: Path) -> None
     head, bladder = _run(tmp_path, "M", 35, cells)
     assert _factor(head, "head_trauma") is not None, head["factors"]
     assert _factor(bladder, "head_trauma") is None, bladder["factors"]
+
+
+# 5. Symptoms in clinic words (a gynaecology hunt) ---------------------------------------------
+CLINIC_SYMPTOMS = [
+    "écoulement à l'expression des deux seins",
+    "milchige Sekretion aus beiden Brustwarzen",
+    "expressible milk on examination",
+    "Kinderwunsch seit 2 Jahren",
+    "KiWu-Sprechstunde",
+    "cycles longs (45 j)",
+    "long cycles",
+    "insuffisance lutéale",
+    "luteal phase defect",
+    "short luteal phase (8 days)",
+    "insufficienza luteale",
+]
+
+
+def _run_symptoms(tmp_path: Path, cells: list[str]) -> list[pd.Series]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    lines = [f"P{i},F,28,45,ng/mL,{csv_quoted(c)}" for i, c in enumerate(cells)]
+    out = triage_lines(tmp_path, "patient_id,sex,age,prolactin,unit,symptoms", lines)
+    return [out.loc[f"P{i}"] for i in range(len(cells))]
+
+
+def test_galactorrhoea_infertility_and_a_short_luteal_phase_in_clinic_words_are_symptoms(
+    tmp_path: Path,
+) -> None:
+    for cell, row in zip(CLINIC_SYMPTOMS, _run_symptoms(tmp_path, CLINIC_SYMPTOMS), strict=True):
+        assert row["priority"] == "soon", (cell, row["suggestions"])
+
+
+def test_no_wish_for_a_child_is_no_symptom(tmp_path: Path) -> None:
+    (row,) = _run_symptoms(tmp_path, ["kein Kinderwunsch"])
+    assert row["priority"] == "routine", row["suggestions"]
+
+
+def test_top_surgery_is_a_chest_wall_cause(tmp_path: Path) -> None:
+    (row,) = _run(tmp_path, "M", 45, ["top surgery 3 months ago"])
+    assert _factor(row, "chest_wall_stimulation") is not None, row["factors"]
