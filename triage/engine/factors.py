@@ -1748,17 +1748,20 @@ def venipuncture_stress(ctx: RowContext) -> list[Finding]:
 
 @factor_rule("transient_physiological")
 def transient_physiological(ctx: RowContext) -> list[Finding]:
-    """Exercise, a breast examination or nipple stimulation, or intercourse written for the time
-    of sampling (cue transient_before_sampling: "after marathon", "nach dem Sport", "après un
-    footing"): a transient rise that settles on a rested sample (clinical-reference §1.1), a
-    possible factor up to the level a rested repeat still normalises from
-    (venipuncture_stress_unlikely_times_uln, the same bound as sampling stress)."""
+    """Exercise, a breast examination or nipple stimulation, intercourse or hypoglycaemia written
+    for the time of sampling (cue transient_before_sampling: "after marathon", "nach dem Sport",
+    "après un footing"; cue hypoglycaemia_at_sampling): a transient rise that settles on a
+    rested sample (clinical-reference §1.1), a possible factor up to the level a rested repeat
+    still normalises from (venipuncture_stress_unlikely_times_uln, the same bound as sampling
+    stress)."""
     hit = ctx.first("transient_before_sampling")
     if hit is None or ctx.uln != ctx.uln:  # no cue, or no upper limit: times ULN unknown
         return []
     if not ctx.within(ctx.uln * ctx.t("venipuncture_stress_unlikely_times_uln")):
         return []
-    text = f"{hit.evidence()}; exercise or breast stimulation raises prolactin briefly"
+    text = (
+        f"{hit.evidence()}; exercise, breast stimulation or hypoglycaemia raises prolactin briefly"
+    )
     return [Finding("transient_physiological", POSSIBLE, text, "transient_physiological")]
 
 

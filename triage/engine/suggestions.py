@@ -807,8 +807,8 @@ def repeat_rested(s: Situation) -> str | None:
     transient = ctx.first("transient_before_sampling")
     if transient is not None and plausible:
         return (
-            f"{transient.evidence()}: a transient rise; repeat rested, with no exercise or breast "
-            "stimulation before the sample"
+            f"{transient.evidence()}: a transient rise; repeat rested and normoglycaemic, with no "
+            "exercise or breast stimulation before the sample"
         )
     illness = ctx.first("acute_illness")
     if illness is not None and ctx.within(ctx.reach(ctx.t("acute_illness_max_ng_ml"))):

@@ -137,6 +137,10 @@ class _Combined:
     name: str
     groups: tuple[tuple[str, ...], ...]
     implies: tuple[str, ...] = ()
+    # cues that, stated anywhere in the row, explain the parts and so unstate the combination,
+    # unless the row states one of `kept_by` (a known lesion keeps the apoplexy picture)
+    none_of: tuple[str, ...] = ()
+    kept_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -508,7 +512,9 @@ class CueBook:
     def _build_combined(self, name: str, body: Mapping[str, Any], known: set[str]) -> _Combined:
         groups = tuple(tuple(str(n) for n in group) for group in body.get("all_of", []))
         implies = tuple(str(n) for n in body.get("implies", []))
-        named = [n for group in groups for n in group] + list(implies)
+        none_of = tuple(str(n) for n in body.get("none_of", []))
+        kept_by = tuple(str(n) for n in body.get("kept_by", []))
+        named = [n for group in groups for n in group] + [*implies, *none_of, *kept_by]
         unknown = [n for n in named if n not in known]
         if name in known or unknown or not groups or not all(groups):
             raise ConfigError(
@@ -516,7 +522,7 @@ class CueBook:
                 f"combined cue {name!r}: a cue's name, no groups, or unknown cues {unknown}",
                 field=name,
             )
-        return _Combined(name, groups, implies)
+        return _Combined(name, groups, implies, none_of, kept_by)
 
     def combine(self, hits: Hits) -> Hits:
         """One row's hits (every column merged) with the [combined] cues they state: one hit of
@@ -527,6 +533,10 @@ class CueBook:
             return hits
         added: dict[str, tuple[CueHit, ...]] = {}
         for combined in self._combined:
+            if any(hits.get(name) for name in combined.none_of) and not any(
+                hits.get(name) for name in combined.kept_by
+            ):
+                continue
             parts = [
                 next((hit for name in group for hit in hits.get(name, ())), None)
                 for group in combined.groups
