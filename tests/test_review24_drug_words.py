@@ -15,7 +15,11 @@ drinking.
   detox or taper ends any drug;
 - German notes write alcohol abuse as "OH-Abusus", "chronischer Potus", "OH-Konsum reichlich",
   and abstinence as "trocken" ("Alkoholkrankheit, trocken seit 2018"): the first were not read,
-  the last was counted as current drinking (clinical-reference §3.1: alcohol among the others).
+  the last was counted as current drinking (clinical-reference §3.1: alcohol among the others);
+- oestrogen sources written as HRT words (THS, THM, Hormonersatztherapie, terapia ormonale
+  sostitutiva), ring and patch words in six languages, brands (Lucette, Katya, Ornibel, Drovelis)
+  and a column headed "Contraception"/"Verhütung"/"Contraception / THS" were not read
+  (clinical-reference §3.1: "Oestrogens: oral contraceptives; oestradiol HRT ... Many brands").
 
 Synthetic patients only; through the public pipeline, several phrasings in one CSV per test.
 """
@@ -191,3 +195,68 @@ def test_a_history_field_potus_occasional_or_none_is_no_excess(tmp_path: Path) -
     rows = _run(tmp_path, [("", text) for text in cells])
     for text, row in zip(cells, rows, strict=True):
         assert _factor(row, "medication:") is None, (text, row["factor_evidence"])
+
+
+# 5. Oestrogen sources --------------------------------------------------------------------------
+OESTROGENS = [
+    "THS",
+    "THM",
+    "Hormonersatztherapie",
+    "traitement hormonal substitutif",
+    "terapia ormonale sostitutiva",
+    "terapia hormonal sustitutiva",
+    "hormoonsubstitutie",
+    "E2 patch 50",
+    "vaginal ring",
+    "anneau vaginal",
+    "anneau (Etoring) depuis 2 ans",
+    "Verhütungsring",
+    "anillo vaginal",
+    "anello vaginale",
+    "vaginale ring",
+    "patch contraceptif",
+    "Drovelis",
+    "Lucette",
+    "Katya 30/75",
+    "Ornibel",
+    "Circlet",
+    "Bellina",
+    "Oviol",
+]
+
+
+def test_hrt_ring_patch_words_and_brands_are_oestrogens(tmp_path: Path) -> None:
+    rows = _run(tmp_path, [(text, "") for text in OESTROGENS], sex="F")
+    for text, row in zip(OESTROGENS, rows, strict=True):
+        assert _factor(row, "medication:estrogen") is not None, (text, row["factor_evidence"])
+        assert "medication_review" in _codes(row), (text, row["suggestions"])
+
+
+def test_a_hormonal_iud_is_no_oestrogen(tmp_path: Path) -> None:
+    rows = _run(tmp_path, [("Hormonspirale", ""), ("Mirena", ""), ("Cerazette", "")], sex="F")
+    for row in rows:
+        assert _factor(row, "medication:estrogen") is None, row["factor_evidence"]
+
+
+def test_a_contraception_or_hrt_column_is_read_as_medications(tmp_path: Path) -> None:
+    headers = [
+        "Contraception",
+        "Verhütung",
+        "Kontrazeption",
+        "Contraceptive method",
+        "Hormontherapie",
+        "Contraception / THS",
+        "Méthode contraceptive",
+        "Anticoncepción",
+        "Anticonceptie",
+    ]
+    for number, header in enumerate(headers):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        out = triage_lines(
+            folder,
+            f"patient_id,sex,age,prolactin,unit,{csv_quoted(header)}",
+            ["P0,F,30,45,ng/mL,Yasmin"],
+        )
+        row = out.loc["P0"]
+        assert _factor(row, "medication:estrogen") is not None, (header, row["factor_evidence"])
