@@ -320,11 +320,15 @@ _PAST_ALONE_AFTER: Final = re.compile(
 # "Risperdal-frei seit 2 Jahren" (drugs.toml [words] free_after).  "seizure-free" after the dose
 # is not the drug's.
 _FREE_AFTER: Final = re.compile(rf"[ \t]*-?[ \t]*(?:{_word_alternatives('free_after')})\b")
-# Abstinent, clean, in remission or its treatment finished, right after the drug: "heroin in
-# remission", "heroin: abstinent since 2019", "methadone detox completed" (drugs.toml [words]
-# abstinent_after); _abstinent_after reads what follows.
+# Its treatment finished, right after any drug: "methadone detox completed" (drugs.toml [words]
+# ended_after); abstinent, clean or in remission right after a drug of misuse: "heroin in
+# remission", "heroin: abstinent since 2019", "Alkoholkrankheit, trocken seit 2018" ([words]
+# abstinent_after; a comma too); _abstinent_after reads what follows.
+_ENDED_AFTER: Final = re.compile(
+    rf"[ \t]*[:(\[\-–]?[ \t]*(?:{_word_alternatives('ended_after')}){_NOT_LETTER_AFTER}"
+)
 _ABSTINENT_AFTER: Final = re.compile(
-    rf"[ \t]*[:(\[\-–]?[ \t]*(?:{_word_alternatives('abstinent_after')}){_NOT_LETTER_AFTER}"
+    rf"[ \t]*[:,(\[\-–]?[ \t]*(?:{_word_alternatives('abstinent_after')}){_NOT_LETTER_AFTER}"
 )
 # The first words of _END_OF and _POST_PREFIX (for _may_negate's fast path).
 _END_OF_WORDS: Final = _words("end_of_first")
@@ -687,7 +691,7 @@ _NEGATION_WORDS: Final = frozenset(
     | {"adverse", "adr", "adrs", "old", "plus"}
     | {*_words("fast_path"), *_words("switch_verb"), *_words("switch_open")}
     | {*_PAST_ALONE_WORDS, *_END_OF_WORDS, *_words("free_after")}
-    | {word.split()[0] for word in _words("abstinent_after")}
+    | {word.split()[0] for word in (*_words("abstinent_after"), *_words("ended_after"))}
     | {word.split()[0] for word in _words("now_switch")}
     # one-word persons only ("her son", "twin sister": _ANY_OTHER_PERSON, not every "her")
     | {word for word in _words("other_person") if " " not in word}
@@ -825,6 +829,8 @@ class DrugMatcher:
         """Whether a term found names a drug by its neighbours: a class adjective only next to a
         word of intake (_with_intake), a capital abbreviation not glued to a noun by a hyphen
         (_glued_to_noun)."""
+        if _TERM_NOT_DRUG_AFTER.match(folded, end):
+            return False
         key = drug_term_key(folded[start:end])
         if key in _CLASS_ADJECTIVES:
             return _with_intake(folded, start, end)
@@ -837,6 +843,11 @@ class DrugMatcher:
         after its stop (drugs.toml acts_after_stop), "" for the withdrawal days."""
         term = self._terms.get(drug_term_key(folded[start:end]))
         return term[0].acts_after_stop if term is not None else ""
+
+    def _misuse(self, folded: str, start: int, end: int) -> bool:
+        """Whether the drug of the term at start:end is one of misuse (drugs.toml misuse)."""
+        term = self._terms.get(drug_term_key(folded[start:end]))
+        return term is not None and term[0].misuse
 
     def _switched_to(
         self, text: str, folded: str, spans: list[tuple[int, int]], switched_into: dict[int, int]
@@ -885,6 +896,7 @@ class DrugMatcher:
                 listed,
                 [self._acts_after_stop(folded, *term) for term in terms],
                 stop_lists,
+                [self._misuse(folded, *term) for term in terms],
             )
             if listed or stop_lists or _may_negate(folded)
             else ([False] * len(spans), list(range(len(spans))), {})
@@ -1264,6 +1276,11 @@ _NOT_DRUG_AFTER: Final = re.compile(
 _NOT_DRUG_BEFORE: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('abbreviation_not_drug_before')})",
     re.IGNORECASE,
+)
+# Right after any term: its receptor or its opposite ("dopamine antagonist", "dopamine receptor"):
+# [patterns] term_not_drug_after.
+_TERM_NOT_DRUG_AFTER: Final = re.compile(
+    rf"(?:{_pattern_alternatives('term_not_drug_after')})", re.IGNORECASE
 )
 # How far before an abbreviation _NOT_DRUG_BEFORE looks (a screen's line: "UDS: THC pos, COC").
 _NOT_DRUG_BEFORE_WINDOW: Final = 80
@@ -1709,6 +1726,7 @@ def _negations(
     listed: Sequence[tuple[int, int]] = (),
     acting: Sequence[str] = (),
     stop_lists: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
+    misused: Sequence[bool] = (),
 ) -> tuple[list[bool], list[int], dict[int, int]]:
     """For each mention, whether its clause says the drug is not being taken; the mention
     whose words decide that (itself, or the last drug of a list a stop after it ends: "Risperidon,
@@ -1721,7 +1739,8 @@ def _negations(
     its date is the latest of a drug taken (_dated_end_passed).  `stop_lists`: (first item, the
     rest) of each list a stop or a past opens (triage.negated_lists.stopped_list_spans: "früher
     Risperdal, Haldol"); a drug in the rest is not taken, as in a negated list, when the stop
-    before the list said so of a drug in its first item."""
+    before the list said so of a drug in its first item.  `misused`: per mention, whether its
+    drug is one of misuse (drugs.toml misuse), which abstinence after it ends."""
     written = text  # as written: the capitals of "KI:", "CI:"
     lowered = text.lower()
     if len(lowered) == len(text):  # positions stay valid (always, for folded text)
@@ -1844,7 +1863,7 @@ def _negations(
             or (_proposed_after(text, end) and not any(clause_start <= p < start for p in planned))
             or _PAST_ALONE_AFTER.match(text, end, clause_end) is not None
             or _FREE_AFTER.match(text, end, clause_end) is not None
-            or _abstinent_after(text, end)
+            or _abstinent_after(text, end, index < len(misused) and misused[index])
         )
         in_list = pre is not False and (
             inside(listed, start)
@@ -1874,11 +1893,12 @@ def _negations(
     return result, _stopped_lists(text, spans, result, stopped_after, reach), switched_into
 
 
-def _abstinent_after(text: str, end: int) -> bool:
-    """The drug ending at `end` is followed right after by abstinence from it (_ABSTINENT_AFTER)
-    whose word takes no object of its own ("heroin: abstinent since 2019", "heroin in remission";
-    not "heroin, clean urine" nor "abstinent from alcohol": _own_object)."""
-    found = _ABSTINENT_AFTER.match(text, end)
+def _abstinent_after(text: str, end: int, misuse: bool) -> bool:
+    """The drug ending at `end` is followed right after by its treatment's end (_ENDED_AFTER) or,
+    a drug of `misuse`, by abstinence from it (_ABSTINENT_AFTER) whose word takes no object of
+    its own ("heroin: abstinent since 2019", "heroin in remission"; not "heroin, clean urine" nor
+    "abstinent from alcohol": _own_object; not "Cabergolin in Remission": a prescribed drug)."""
+    found = _ENDED_AFTER.match(text, end) or (_ABSTINENT_AFTER.match(text, end) if misuse else None)
     if found is None:
         return False
     after = _CLAUSE_END.search(text, found.end())

@@ -169,6 +169,7 @@ DRUG_KEYS: Final = frozenset(
         "source",
         "note",
         "acts_after_stop",
+        "misuse",
     }
 )
 CLASS_KEYS: Final = frozenset({"name", "effect", "label", "evidence", "within"})
@@ -189,7 +190,8 @@ DRUG_WORD_KEYS: Final = frozenset(
         "stop_nouns", "class_adjectives", "intake_nouns", "abbreviation_makers",
         "note_abbreviations",
         "screen_except", "screen_intake", "person_for_patient", "answer_yes",
-        "substituted", "substituted_join", "free_after", "abstinent_after", "switched_away",
+        "substituted", "substituted_join", "free_after", "abstinent_after", "ended_after",
+        "switched_away",
         "both", "all_of_them", "list_stop_copula", "for_person", "gives_to",
     }
 )  # fmt: skip
@@ -200,7 +202,7 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "medication_label", "plan_label", "medication_unknown", "past_period", "one_off",
         "none_now",
         "screen", "screen_negative", "screen_positive",
-        "abbreviation_not_drug_after", "abbreviation_not_drug_before",
+        "abbreviation_not_drug_after", "abbreviation_not_drug_before", "term_not_drug_after",
         "before_drug", "start_after_drug", "baseline", "planned_stop",
         "stop_noun", "unconfirmed_before", "unconfirmed_after", "irregular_before",
         "irregular_after", "depot_3_monthly", "depot_6_monthly", "start_from",
@@ -1345,6 +1347,7 @@ def _build_drug(
         line=rec.line or 0,
         acts_after_stop=acting,
         within_class=classes[drug_class].within,
+        misuse=_boolean(rec, "misuse", problems, default=False),
     )
 
 

@@ -179,6 +179,9 @@ class Drug:
     # the other class whose mention without a drug ("antipsychotic (unspecified)") this drug
     # names (drugs.toml [[class]] within: aripiprazole is an antipsychotic); "" = none
     within_class: str = ""
+    # a drug of misuse (heroin, cocaine, alcohol excess): "abstinent", "clean", "in remission"
+    # right after it end it (drugs.toml misuse)
+    misuse: bool = False
 
 
 @dataclass(frozen=True, slots=True)
