@@ -4,7 +4,13 @@ analysers by their model names"):
 
 1. the Roche analysers written by their model alone (``Modular E170``, ``e411``, ``E601``,
    ``cobas-e602``) select the Roche set, not the method-free default set, in an assay column of
-   any export.
+   any export;
+2. no delta check across methods (extensions "No delta check across methods"; clinical-reference
+   §7 note 7: the reference change value holds within one method): two *different* methods that
+   no reference set names (Tosoh then Vitros, LIAISON then Immulite) both fall to the default set
+   yet are not compared, in one file or across two runs; nor are two results whose lab-given
+   interval changed between them (the lab changed its method).  The same unnamed method written
+   alike twice, or the same lab interval twice, is still compared.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from history_fixtures import run_with_history
 from pipeline_helpers import csv_quoted, triage_csv
 
 SAMPLE = "2026-11-02 09:30"
@@ -52,3 +59,82 @@ def test_a_roche_analyser_named_by_its_model_selects_the_roche_set(
     row = out.loc["P0"]
     assert row["reference_set"] == "roche_elecsys", (assay, row["reference_set"])
     assert row["status"] == "high", (assay, row["status"], row["comment"])
+
+
+# 2. No delta check across methods both falling to the default set -------------------------------
+SERIES_HEAD = "Patient ID,Sex,DOB,Collected,Prolactin (mIU/L),{extra},Medication"
+FIRST, SECOND = "2026-06-01 09:30", "2026-09-01 09:30"
+
+
+def _series_file(folder: Path, name: str, extra: str, cells: list[str]) -> Path:
+    """One woman (risperidone) at 400 then 900 mIU/L; ``cells``: the ``extra`` column of each."""
+    lines = [SERIES_HEAD.format(extra=extra)]
+    for when, value, cell in zip((FIRST, SECOND), ("400", "900"), cells, strict=True):
+        lines.append(f"T1,F,1986-02-01,{when},{value},{csv_quoted(cell)},risperidone 2 mg")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _second(outcome: object) -> pd.Series:
+    results = outcome.results  # type: ignore[attr-defined]
+    return results.loc[results["prolactin_value"] == 900].iloc[0]
+
+
+OTHER_METHODS = [
+    ("Analyser", ["Tosoh AIA-900", "Ortho Vitros 5600"]),
+    ("Analyser", ["LIAISON XL", "Immulite 2000"]),
+    ("Methode", ["Tosoh AIA-2000", "DiaSorin Liaison"]),
+    ("Automate", ["Vitros ECi", "Mindray CL-900i"]),
+    ("Reference range", ["102-496", "64-640"]),  # the lab's interval changed: another method
+    ("Referenzbereich", ["4,8-23,3 ng/mL", "3,0-30,0 ng/mL"]),
+]
+
+
+@pytest.mark.parametrize(("extra", "cells"), OTHER_METHODS)
+def test_two_methods_that_fall_to_one_set_are_not_compared_in_one_file(
+    tmp_path: Path, extra: str, cells: list[str]
+) -> None:
+    path = _series_file(tmp_path / "in", "export.csv", extra, cells)
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    row = _second(run_with_history(tmp_path, "out", [path], url, None))
+    assert pd.isna(row["trend"]) or row["trend"] == "", (cells, row["trend"])
+    assert row["priority"] != "soon", (cells, row["priority"])
+    assert row["change_pct"] == pytest.approx(125, abs=0.1)  # the change is still given
+
+
+@pytest.mark.parametrize(("extra", "cells"), OTHER_METHODS[:2] + OTHER_METHODS[4:5])
+def test_two_methods_are_not_compared_across_two_runs(
+    tmp_path: Path, extra: str, cells: list[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    first = _series_file(tmp_path / "a", "june.csv", extra, cells)
+    lines = first.read_text(encoding="utf-8").splitlines()
+    first.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
+    second = tmp_path / "b" / "september.csv"
+    second.parent.mkdir()
+    second.write_text("\n".join([lines[0], lines[2]]) + "\n", encoding="utf-8")
+    run_with_history(tmp_path, "out1", [first], url, None)
+    row = _second(run_with_history(tmp_path, "out2", [second], url, None))
+    assert pd.isna(row["trend"]) or row["trend"] == "", (cells, row["trend"])
+    assert row["priority"] != "soon"
+    page = (tmp_path / "out2" / "patients.html").read_text(encoding="utf-8")
+    assert "not compared" in page
+
+
+SAME_METHOD = [
+    ("Analyser", ["Tosoh AIA-900", "TOSOH AIA 900"]),
+    ("Reference range", ["102-496", "102-496"]),
+]
+
+
+@pytest.mark.parametrize(("extra", "cells"), SAME_METHOD)
+def test_one_method_written_twice_is_still_compared(
+    tmp_path: Path, extra: str, cells: list[str]
+) -> None:
+    path = _series_file(tmp_path / "in", "export.csv", extra, cells)
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    row = _second(run_with_history(tmp_path, "out", [path], url, None))
+    assert row["trend"] == "rising", (cells, row["trend"])
+    assert row["priority"] == "soon"

@@ -287,7 +287,8 @@ def _triage_frame(
     if as_of is not None:
         notes = _age_at_run_notes(frame, ages, notes)
     notes = _in_row_units(notes, labs, rows.value_ng, rows.qualifier, lab_value)
-    notes = _unknown_assay_notes(unknown_assays(work, knowledge), chosen.source, notes, knowledge)
+    unnamed = unknown_assays(work, knowledge)
+    notes = _unknown_assay_notes(unnamed, chosen.source, notes, knowledge)
     for i, found in enumerate(contradictions):
         if found is not None:  # the monomeric prolactin not used: why, in the row's unit
             notes[i] = joined_note(notes[i], found.sentence(labs[i].amount))
@@ -307,6 +308,7 @@ def _triage_frame(
     out["result_status"] = work["result_status"]
     out["visit"] = work["visit"]
     out["source_column"] = work["source_column"]
+    out["unmatched_assay"] = text(unnamed, empty_is_na=True)
     adult_from = knowledge.thresholds.get("adult_age_years")
     comments, codes = _comments(work, classified, decisions, shown, limits, labels, adult_from)
     out["comment"] = _taken(comments, codes, work.index)
