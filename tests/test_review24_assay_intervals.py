@@ -10,7 +10,10 @@ analysers by their model names"):
    no reference set names (Tosoh then Vitros, LIAISON then Immulite) both fall to the default set
    yet are not compared, in one file or across two runs; nor are two results whose lab-given
    interval changed between them (the lab changed its method).  The same unnamed method written
-   alike twice, or the same lab interval twice, is still compared.
+   alike twice, or the same lab interval twice, is still compared;
+3. the lab's own interval split by sex with symbols (``♂ 86-324; ♀ 102-350``) or the Italian
+   letters U / D (uomini / donne) is read per sex (clinical-reference §2.2: always prefer the
+   lab-supplied interval; contract §5: never a false normal), not dropped for the set's wider one.
 """
 
 from __future__ import annotations
@@ -138,3 +141,32 @@ def test_one_method_written_twice_is_still_compared(
     row = _second(run_with_history(tmp_path, "out", [path], url, None))
     assert row["trend"] == "rising", (cells, row["trend"])
     assert row["priority"] == "soon"
+
+
+# 3. A lab interval split by sex symbols or U / D -------------------------------------------------
+SEX_SPLIT_CELLS = [
+    "♂ 86-324; ♀ 102-350",
+    "♂86-324 ♀102-350",
+    "♀: 102 - 350 mIU/L, ♂: 86 - 324 mIU/L",
+    "U 86-324; D 102-350",
+    "U: 86-324 / D: 102-350",
+    "D 102-350 - U 86-324",
+]
+
+
+@pytest.mark.parametrize("cell", SEX_SPLIT_CELLS)
+def test_a_lab_interval_split_by_sex_symbols_or_u_d_is_read_per_sex(
+    tmp_path: Path, cell: str
+) -> None:
+    # a woman at 400 mIU/L: above her lab's 350, within Roche's 102-494 -> high, from the row;
+    # a man at 300: within his lab's 86-324
+    lines = ["patient_id,sex,age_years,collected_at,Prolactin (mIU/L),Reference range,Analyser"]
+    lines.append(f"W,F,41,{SAMPLE},400,{csv_quoted(cell)},cobas e801")
+    lines.append(f"M,M,41,{SAMPLE},300,{csv_quoted(cell)},cobas e801")
+    out = triage_csv(tmp_path, "\n".join(lines) + "\n").set_index("patient_id")
+    woman, man = out.loc["W"], out.loc["M"]
+    assert woman["reference_source"] == "row", (cell, woman["reference_source"])
+    assert float(woman["reference_high_value"]) == pytest.approx(350), cell
+    assert woman["status"] == "high", (cell, woman["comment"])
+    assert man["reference_source"] == "row" and man["status"] == "normal", cell
+    assert float(man["reference_high_value"]) == pytest.approx(324), cell
