@@ -70,8 +70,9 @@ def test_to_lab_unit_and_fmt_lab() -> None:
 
 def test_new_engine_columns_are_at_the_end_in_order() -> None:
     # patient_issuer (HL7 PID-3.4, review 10) and result_status (review 11) came since, before
-    # the comment, the visit label (review 18) and a further result's column (review 20)
-    assert ENGINE_EXTRA_COLUMNS[-9:] == (
+    # the comment, the visit label (review 18), a further result's column (review 20) and an
+    # assay no set names (review 24)
+    assert ENGINE_EXTRA_COLUMNS[-10:] == (
         "reference_low_value",
         "reference_high_value",
         "requesting_clinician",
@@ -80,6 +81,7 @@ def test_new_engine_columns_are_at_the_end_in_order() -> None:
         "result_status",
         "visit",
         "source_column",
+        "unmatched_assay",
         "comment",
     )
     assert REJECTED_COLUMNS[-2:] == ("patient_id", "specimen_id")

@@ -320,6 +320,9 @@ ENGINE_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
     "result_status",  # the lab's status in FHIR's words (preliminary, corrected ...), else empty
     "visit",  # the study visit or time point as written (a cohort's visit column), else empty
     "source_column",  # a further result's prolactin column of its row (its label), else empty
+    # the row's assay as written when no reference set names it ("Tosoh AIA-900": judged by the
+    # chosen set), else empty: the history compares no two such methods (delta.other_method)
+    "unmatched_assay",
     "comment",  # the decision in words (engine/comment.py, labels.toml [comments])
 )
 # Columns the results history adds (triage/history, with --history or in batch mode); absent

@@ -2640,7 +2640,7 @@ def sex_intervals_read(
     stricter interval, the lower upper limit, is every group's: never a false normal), or ""."""
     if not isinstance(cell, str):
         return None, ""
-    text = _clean_text(cell)
+    text = _sex_symbols_named(_clean_text(cell))
     labels = _interval_labels(text)
     if not labels:
         return None, ""
@@ -2746,17 +2746,36 @@ def _letter_readings(singles: set[str], letters: Mapping[str, str] | None) -> li
 
 
 @cache
-def _interval_letters() -> frozenset[str]:
-    """synonyms.toml [values.sex] interval_female_letters: women's labels in interval cells
-    only."""
-    return frozenset(synonyms_data()["values"]["sex"].get("interval_female_letters", []))
+def _interval_letters() -> dict[str, str]:
+    """synonyms.toml [values.sex] interval_female_letters and interval_male_letters: labels in
+    interval cells only (D dames, donne; U uomini), letter -> "F" / "M"."""
+    sexes = synonyms_data()["values"]["sex"]
+    found = {w: "M" for w in sexes.get("interval_male_letters", [])}
+    found.update({w: "F" for w in sexes.get("interval_female_letters", [])})
+    return found
+
+
+@cache
+def _sex_symbols() -> re.Pattern[str] | None:
+    """synonyms.toml [values.sex] interval_symbols (♂, ♀) as one pattern."""
+    symbols = synonyms_data()["values"]["sex"].get("interval_symbols", {})
+    return re.compile("|".join(map(re.escape, symbols))) if symbols else None
+
+
+def _sex_symbols_named(text: str) -> str:
+    """An interval cell with each sex symbol (♂ 86-324; ♀ 102-496) written as its sex word."""
+    pattern = _sex_symbols()
+    if pattern is None or text.isascii():
+        return text
+    symbols = synonyms_data()["values"]["sex"]["interval_symbols"]
+    return pattern.sub(lambda m: f" {symbols[m.group(0)]} ", text)
 
 
 def _letters_fit(found: Mapping[str, Interval], read: Mapping[str, str]) -> bool:
     """A reading's table fits: two or more one-letter labels (``read``: letter -> the sex it is
     read as) name both sexes, and an interval-only letter (D: dames, donne) stands beside a
     label of the other sex."""
-    only = _interval_letters()
+    only = set(_interval_letters())
     both = {"F", "M"} <= {key.partition(":")[0] for key in found}
     if len(read) >= 2 and not {"F", "M"} <= set(read.values()):
         return False
@@ -2887,8 +2906,8 @@ def _interval_labels(text: str) -> list[tuple[int, int, str]]:
                 word = normalise_word(phrase.rstrip("."))
                 if word not in words.honorifics or word in {"m", "frau"}:
                     sex = parse_sex(phrase.rstrip("."))
-                if sex is None and word in _interval_letters():
-                    sex = "F"  # "D 4,8-23,3 / H 4,0-15,2": dames, donne (_letters_fit)
+                if sex is None:  # "D 4,8-23,3 / H 4,0-15,2": dames, donne (_letters_fit)
+                    sex = _interval_letters().get(word)
             if group is not None or sex is not None:
                 spans.append((run[0].start(), run[-1].end(), sex, group))
                 k += size

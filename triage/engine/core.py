@@ -318,6 +318,7 @@ def _triage_frame(
     out["result_status"] = work["result_status"]
     out["visit"] = work["visit"]
     out["source_column"] = work["source_column"]
+    out["unmatched_assay"] = text(unknown, empty_is_na=True)
     adult_from = knowledge.thresholds.get("adult_age_years")
     comments, codes = _comments(work, classified, decisions, shown, limits, labels, adult_from)
     out["comment"] = _taken(comments, codes, work.index)

@@ -43,6 +43,15 @@ from triage.knowledge.model import Thresholds
 from triage.numbers import DAYS_PER_YEAR, rounded
 from triage.schema import PRIORITIES
 
+# What tells two methods apart (other_method): the set, a method no set names, the lab's interval
+METHOD_KEYS: Final[tuple[str, ...]] = (
+    "reference_set",
+    "unmatched_assay",
+    "reference_source",
+    "reference_low_ng_ml",
+    "reference_high_ng_ml",
+)
+LAB_INTERVAL: Final = "row"  # reference_source of the lab's own interval (schema)
 RISE_PRIORITY: Final = "soon"  # a significant rise of a raised result: at least this priority
 CLASH: Final = "possible_clash"
 DETAIL_KEYS: Final[tuple[str, ...]] = (
@@ -57,6 +66,11 @@ DETAIL_KEYS: Final[tuple[str, ...]] = (
     "source_file",
     "acknowledged",
     "reference_set",  # the assay's (method's) reference set: another method is not compared
+    "unmatched_assay",  # a method no set names: two such methods are not compared either
+    # the lab's own interval (reference_source "row"): one that changed shows another method
+    "reference_source",
+    "reference_low_ng_ml",
+    "reference_high_ng_ml",
 )
 _MATCHED: Final = (
     "patient_id",
@@ -129,7 +143,7 @@ def annotate(
             "sex",
             "collected_at",
             "prolactin_ng_ml",
-            "reference_set",
+            *METHOD_KEYS,
         )
     }
     qualifiers = out["qualifier"].fillna("").tolist()
@@ -177,7 +191,7 @@ def annotate(
         if now_ng is None or then_ng is None or then_ng <= 0:
             continue
         change[i] = rounded((now_ng - then_ng) / then_ng * 100)
-        if other_method(last, columns["reference_set"][i]):
+        if other_method(last, {key: columns[key][i] for key in METHOD_KEYS}):
             continue  # another assay: no significant change called, no priority raised
         now_low, now_high = _bounds(now_ng, qualifiers[i])
         then_low, then_high = _bounds(then_ng, last.get("qualifier") or "")
@@ -203,14 +217,42 @@ def annotate(
     return out
 
 
-def other_method(earlier: Mapping[str, Any], reference_set: Any) -> bool:
+def other_method(earlier: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
     """The earlier result was read against another assay's reference set (``reference_set``,
     the method the row's assay column, the mapping file or --ranges named): prolactin results and
     intervals are method-specific (Roche reads ~1.7x Siemens Atellica: clinical-reference
     §2.2 and §7 note 7), and the reference change value holds within one method only, so the
-    two are not compared (empty trend, the priority unchanged; the change is still given)."""
-    then, now = _text(earlier.get("reference_set")), _text(reference_set)
-    return bool(then and now and then != now)
+    two are not compared (empty trend, the priority unchanged; the change is still given).
+    Two methods written and named by no set (``unmatched_assay``), told apart, are other methods
+    too, though both fell to one set (Tosoh then Vitros: each the method-free default); and so
+    are two results each judged by the lab's own interval (``reference_source`` "row") when that
+    interval changed (102-496 then 64-640: the lab changed its method).  ``now``: the row's
+    METHOD_KEYS."""
+    then, row = _text(earlier.get("reference_set")), _text(now.get("reference_set"))
+    if then and row and then != row:
+        return True
+    before = _method_key(earlier.get("unmatched_assay"))
+    after = _method_key(now.get("unmatched_assay"))
+    if before and after and before != after:
+        return True
+    lab = LAB_INTERVAL
+    if _text(earlier.get("reference_source")) != lab or _text(now.get("reference_source")) != lab:
+        return False
+    return any(
+        _changed(_number(earlier.get(key)), _number(now.get(key)))
+        for key in ("reference_low_ng_ml", "reference_high_ng_ml")
+    )
+
+
+def _changed(then: float | None, now: float | None) -> bool:
+    """Two limits both known and not the same."""
+    return then is not None and now is not None and not math.isclose(then, now)
+
+
+def _method_key(assay: Any) -> str:
+    """A written method as compared: its letters and digits, without case ("Tosoh AIA-900" and
+    "tosoh aia 900" are one method)."""
+    return "".join(ch for ch in _text(assay).casefold() if ch.isalnum())
 
 
 def chunk_ids(details: Sequence[list[dict[str, Any]]], ids: Sequence[Any]) -> None:

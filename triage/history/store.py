@@ -50,7 +50,7 @@ from triage.schema import (
     Withdrawal,
 )
 
-SCHEMA_VERSION: Final = 7
+SCHEMA_VERSION: Final = 8
 ENV_URL: Final = "PROLACTIN_TRIAGE_HISTORY"
 # Patient ids per query (SQLite allows 32,766 parameters; smaller statements plan faster).
 IDS_PER_QUERY: Final = 500
@@ -126,6 +126,9 @@ results = sa.Table(
     sa.Column("factors", sa.Text),
     sa.Column("suggestions", sa.Text),
     sa.Column("reference_set", sa.String(128)),
+    # the row's assay as written when no reference set names it: two such methods that both fell
+    # to one set (the default) are not compared (delta.other_method; schema version 8)
+    sa.Column("unmatched_assay", sa.Text),
     sa.Column("reference_source", sa.String(16)),
     sa.Column("reference_low_ng_ml", sa.Float),
     sa.Column("reference_high_ng_ml", sa.Float),
@@ -535,6 +538,13 @@ def _migrate_to_7(conn: Connection) -> None:
         conn.execute(sa.text("ALTER TABLE results ADD COLUMN collected_offset VARCHAR(8)"))
 
 
+def _migrate_to_8(conn: Connection) -> None:
+    """results.unmatched_assay (a history created at version 8 has it from _migrate_to_1); the
+    results stored before keep NULL: compared by their reference set alone, as they were."""
+    if "unmatched_assay" not in {c["name"] for c in sa.inspect(conn).get_columns("results")}:
+        conn.execute(sa.text("ALTER TABLE results ADD COLUMN unmatched_assay TEXT"))
+
+
 # Schema version -> the step that brings a history from the version before it.  A new version:
 # a function here and SCHEMA_VERSION + 1; every step runs in its own transaction.
 MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {
@@ -545,6 +555,7 @@ MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {
     5: _migrate_to_5,
     6: _migrate_to_6,
     7: _migrate_to_7,
+    8: _migrate_to_8,
 }
 
 

@@ -133,6 +133,7 @@ NEW_WITH_CLASH: Final = (
     "No earlier result in the results history is this patient's (see the identifier warning)."
 )
 NOT_COMPARED: Final = "not compared: a value is given as below or above a limit"
+INTERVAL_CHANGED: Final = "the lab's own reference interval changed"
 NOT_COMPARED_METHOD: Final = (
     "not compared: the earlier result was measured by another assay ({then}); results and"
     " reference intervals are method-specific"
@@ -1193,10 +1194,14 @@ def _history_fields(table: ResultTable, i: int, shown: Measure) -> dict[str, Any
         title = f"{pct}{when} (previous {before} {shown.unit})"
         words = TREND_WORDS.get(trend, NOT_COMPARED)
         # imported here: `check` lists problems with this module, never the history (SQLAlchemy)
-        from triage.history.delta import other_method
+        from triage.history.delta import METHOD_KEYS, other_method
 
-        if isinstance(last, Mapping) and other_method(last, text("reference_set")[i]):
-            words = NOT_COMPARED_METHOD.format(then=as_text(last.get("reference_set")))
+        now = {key: table._cols[key][i] for key in METHOD_KEYS}
+        if isinstance(last, Mapping) and other_method(last, now):
+            then = INTERVAL_CHANGED
+            if other_method(last, {**now, "reference_source": ""}):  # a named method, not the lab's
+                then = as_text(last.get("unmatched_assay")) or as_text(last.get("reference_set"))
+            words = NOT_COMPARED_METHOD.format(then=then)
         change_text = f"{pct}{when} ({before} → {shown.value_text} {shown.unit}): {words}"
     return {
         "result_id": result_id_text(table._cols["result_id"][i]),
