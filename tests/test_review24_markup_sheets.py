@@ -59,3 +59,74 @@ def test_identifier_headers_in_five_languages_name_the_patient(
     results = _results(outcome)
     assert list(results["patient_id"]) == ["X0042", "X0043"]
     assert results.loc[results["patient_id"] == "X0042", "priority"].iloc[0] == "urgent"
+
+
+HTML_1252 = (
+    '<html><head><meta charset="windows-1252"><title>Export</title></head><body>'
+    '<img src="logo.png"><p>Laborbefunde</p><table>'
+    '<tr><td colspan="4">Prolactine - export du 01/12/2026</td></tr>'
+    "<tr><th>N° patient</th><th>Sexe</th><th>Âge</th><th>Prolactine (mUI/L)</th></tr>"
+    "<tr><td>F-1</td><td>F</td><td>30</td><td>6&nbsp;400</td></tr>"
+    "<tr><td>F-2</td><td>M</td><td>52</td><td>250</td></tr>"
+    "</table></body></html>"
+)
+
+
+@pytest.mark.parametrize("name", ["export.xls", "export.xlsx"])
+def test_html_table_named_like_a_workbook_is_read(tmp_path: Path, name: str) -> None:
+    outcome = _run(tmp_path, name, HTML_1252.encode("cp1252"))
+    results = _results(outcome).set_index("patient_id")
+    assert list(results.index) == ["F-1", "F-2"]
+    assert results.loc["F-1", "prolactin_value"] == 6400
+    assert results.loc["F-1", "priority"] == "urgent"
+
+
+def test_html_rowspan_gives_the_patient_to_each_row(tmp_path: Path) -> None:
+    page = (
+        "<table><tr><th>Pat-Nr</th><th>Geschlecht</th><th>Alter</th><th>Prolaktin (mIU/l)</th>"
+        '</tr><tr><td rowspan="2">3001</td><td rowspan="2">M</td><td rowspan="2">50</td>'
+        "<td>6100</td></tr><tr><td>5900</td></tr></table>"
+    )
+    results = _results(_run(tmp_path, "ward.xls", page))
+    assert list(results["patient_id"]) == ["3001", "3001"]
+    assert list(results["sex"]) == ["M", "M"]
+    assert list(results["priority"]) == ["urgent", "urgent"]
+
+
+SXML = """<?xml version="1.0"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"
+ xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"
+ xmlns:x="urn:schemas-microsoft-com:office:excel">
+<Worksheet ss:Name="Hidden"><Table>
+<Row><Cell><Data ss:Type="String">x</Data></Cell></Row></Table>
+<WorksheetOptions xmlns="urn:schemas-microsoft-com:office:excel"><Visible>SheetHidden</Visible>
+</WorksheetOptions></Worksheet>
+<Worksheet ss:Name="Risultati"><Table>
+<Row><Cell ss:MergeAcross="4"><Data ss:Type="String">Prolattina - reparto</Data></Cell></Row>
+<Row><Cell><Data ss:Type="String">Codice paziente</Data></Cell>
+<Cell><Data ss:Type="String">Sesso</Data></Cell>
+<Cell><Data ss:Type="String">Data di nascita</Data></Cell>
+<Cell><Data ss:Type="String">Data prelievo</Data></Cell>
+<Cell><Data ss:Type="String">Prolattina (mUI/L)</Data></Cell></Row>
+<Row><Cell><Data ss:Type="String">I-1</Data></Cell><Cell><Data ss:Type="String">M</Data></Cell>
+<Cell><Data ss:Type="DateTime">1970-07-01T00:00:00.000</Data></Cell>
+<Cell><Data ss:Type="DateTime">2026-12-01T08:30:00.000</Data></Cell>
+<Cell><Data ss:Type="Number">6400</Data></Cell></Row>
+<Row ss:Index="5"><Cell><Data ss:Type="String">I-2</Data></Cell>
+<Cell ss:Index="3"><Data ss:Type="DateTime">1990-01-01T00:00:00.000</Data></Cell>
+<Cell ss:Index="5"><Data ss:Type="Number">300</Data></Cell></Row>
+</Table></Worksheet>
+</Workbook>
+"""
+
+
+def test_spreadsheetml_worksheets_index_gaps_and_dates(tmp_path: Path) -> None:
+    outcome = _run(tmp_path, "lis.xls", SXML)
+    results = _results(outcome).set_index("patient_id")
+    assert list(results.index) == ["I-1", "I-2"]
+    assert results.loc["I-1", "priority"] == "urgent"
+    assert round(float(results.loc["I-1", "age_years"])) == 56
+    assert pd.isna(results.loc["I-2", "sex"]) or results.loc["I-2", "sex"] in ("", None)
+    assert results.loc["I-2", "prolactin_value"] == 300
+    assert set(results["source_sheet"]) == {"Risultati"}
