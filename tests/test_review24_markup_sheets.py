@@ -130,3 +130,109 @@ def test_spreadsheetml_worksheets_index_gaps_and_dates(tmp_path: Path) -> None:
     assert pd.isna(results.loc["I-2", "sex"]) or results.loc["I-2", "sex"] in ("", None)
     assert results.loc["I-2", "prolactin_value"] == 300
     assert set(results["source_sheet"]) == {"Risultati"}
+
+
+# D5: printed cumulative reports give the patient once per block, in a heading row.
+BLOCK_HEADER = "Entnahme;Prolaktin;Einheit;TSH;Bemerkung"
+
+
+def _blocks(first: str, second: str) -> str:
+    return "\n".join(
+        [
+            BLOCK_HEADER,
+            f"{first};;;;",
+            "01.11.2026;1450;mIU/l;14,2;",
+            "01.12.2026;1300;mIU/l;12,0;",
+            f"{second};;;;",
+            "02.12.2026;6100;mIU/l;1,2;",
+            "",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "sex"),
+    [
+        ("Patient 3001 (W, geb. 12.03.1985)", "Patient 3002 (M, geb. 01.07.1970)", ("F", "M")),
+        (
+            "Pat.: 3001  Muster, Anna  *12.03.1985  w",
+            "Pat.: 3002  Muster, Max  *01.07.1970  m",
+            ("F", "M"),
+        ),
+        (
+            "Patiente : 3001 – née le 12/03/1985 (F)",
+            "Patient : 3002 – né le 01/07/1970 (H)",
+            ("F", "M"),
+        ),
+        (
+            "Paziente 3001 – F – nata il 12/03/1985",
+            "Paziente 3002 – M – nato il 01/07/1970",
+            ("F", "M"),
+        ),
+        # "V" beside "M" is vrouw/man (NL) or varón/mujer (ES): both left unread, never guessed
+        ("Patiënt 3001 (V, 12-03-1985)", "Patiënt 3002 (M, 01-07-1970)", (None, None)),
+    ],
+)
+def test_patient_heading_rows_give_their_patient_to_the_rows_below(
+    tmp_path: Path, first: str, second: str, sex: tuple[str, str]
+) -> None:
+    results = _results(_run(tmp_path, "cumulative.csv", _blocks(first, second)))
+    assert list(results["patient_id"]) == ["3001", "3001", "3002"]
+    assert [None if pd.isna(v) else v for v in results["sex"]] == [sex[0], sex[0], sex[1]]
+    assert round(float(results["age_years"].iloc[0])) == 42
+    # 3001's TSH of 14.2 on the same row explains the raised prolactin (contract §2)
+    assert "hypothyroidism" in results["factors"].iloc[0]
+    urgent = results[results["priority"] == "urgent"]
+    assert list(urgent["patient_id"]) == ["3002"]
+
+
+def test_long_blocks_with_the_heading_above_each_header(tmp_path: Path) -> None:
+    text = "\n".join(
+        [
+            "Kumulativbefund Endokrinologie;;;",
+            "Patient: 3001 Muster, Anna;geb. 12.03.1985;W;",
+            "Analyt;Ergebnis;Einheit;Referenzbereich",
+            "Prolaktin;1450;mIU/l;102-496",
+            "TSH;14,2;mU/l;0,27-4,2",
+            ";;;",
+            "Patient: 3002 Beispiel, Max;geb. 01.07.1970;M;",
+            "Analyt;Ergebnis;Einheit;Referenzbereich",
+            "Prolaktin;6100;mIU/l;86-324",
+            "",
+        ]
+    )
+    outcome = _run(tmp_path, "long_blocks.csv", text)
+    results = _results(outcome).set_index("patient_id")
+    assert list(results.index) == ["3001", "3002"]
+    assert results.loc["3001", "sex"] == "F"
+    assert "hypothyroidism" in results.loc["3001", "factors"]
+    assert results.loc["3002", "priority"] == "urgent"
+    assert not [r for r in outcome.rejected if r.reason_code == "other_test"]
+
+
+def test_patient_count_note_is_no_heading(tmp_path: Path) -> None:
+    text = "MRN;Sex;Age;Prolactin (mIU/L)\nA1;F;30;400\nA2;M;50;300\nPatient count: 2;;;\n"
+    results = _results(_run(tmp_path, "count.csv", text))
+    assert list(results["patient_id"]) == ["A1", "A2"]
+
+
+def test_patient_headings_as_merged_cells_in_xlsx(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Entnahme", "Prolaktin", "Einheit", "TSH", "Bemerkung"])
+    sheet.append(["Patient 3001 (W, geb. 12.03.1985)"])
+    sheet.merge_cells("A2:E2")
+    sheet.append(["01.11.2026", 1450, "mIU/l", 14.2, None])
+    sheet.append(["Patient 3002 (M, geb. 01.07.1970)"])
+    sheet.merge_cells("A4:E4")
+    sheet.append(["02.12.2026", 6100, "mIU/l", 1.2, None])
+    path = tmp_path / "cumulative.xlsx"
+    book.save(path)
+    outcome = run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+    results = _results(outcome)
+    assert list(results["patient_id"]) == ["3001", "3002"]
+    assert list(results["sex"]) == ["F", "M"]
+    assert list(results["priority"])[1] == "urgent"
