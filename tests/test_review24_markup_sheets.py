@@ -81,6 +81,17 @@ def test_html_table_named_like_a_workbook_is_read(tmp_path: Path, name: str) -> 
     assert results.loc["F-1", "priority"] == "urgent"
 
 
+def test_html_fragment_opening_with_body_is_read(tmp_path: Path) -> None:
+    page = (
+        '<body><img src="logo.gif"><table><tr><th>MRN</th><th>Sex</th><th>Age</th>'
+        "<th>Prolactin (mIU/L)</th></tr><tr><td>B1</td><td>M</td><td>50</td><td>6400</td></tr>"
+        "</table></body>"
+    )
+    results = _results(_run(tmp_path, "export.xls", page))
+    assert list(results["patient_id"]) == ["B1"]
+    assert list(results["priority"]) == ["urgent"]
+
+
 def test_html_rowspan_gives_the_patient_to_each_row(tmp_path: Path) -> None:
     page = (
         "<table><tr><th>Pat-Nr</th><th>Geschlecht</th><th>Alter</th><th>Prolaktin (mIU/l)</th>"

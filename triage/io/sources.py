@@ -1270,7 +1270,9 @@ def _is_delimited_text(data: bytes) -> bool:
 def is_markup(data: bytes) -> bool:
     """An HTML or XML page (a LIS "Excel export" that is a web page)."""
     head = data[:2048].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml"))
+    return head.startswith(
+        (b"<!doctype html", b"<html", b"<table", b"<?xml", b"<head", b"<body", b"<meta")
+    )
 
 
 def open_text(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
