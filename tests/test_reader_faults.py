@@ -554,13 +554,18 @@ def test_a_last_line_without_its_line_end_is_said(tmp_path: Path, end: str, warn
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods"])
-def test_an_html_page_with_a_spreadsheet_name_is_said_so(tmp_path: Path, suffix: str) -> None:
-    """A LIS "Excel export" that is a web page: the same message whatever the extension (a
-    .xlsx one was "plain text or unknown data")."""
+def test_an_html_page_with_a_spreadsheet_name_is_read_as_its_table(
+    tmp_path: Path, suffix: str
+) -> None:
+    """A LIS "Excel export" that is a web page: its table is read as a sheet whatever the
+    extension (review 24 D6: it was refused, and a cron run dropped the ward's results)."""
     path = tmp_path / f"export{suffix}"
-    path.write_text("<html><body><table><tr><td>Prolactin</td></tr></table></body></html>")
-    with pytest.raises(InputFileError, match="HTML/XML page saved with a spreadsheet extension"):
-        read_file(path, None, ReadOptions())
+    path.write_text(
+        "<html><body><table><tr><td>ID</td><td>Sex</td><td>Prolactin (ng/mL)</td></tr>"
+        "<tr><td>P1</td><td>F</td><td>27.5</td></tr></table></body></html>"
+    )
+    read = read_file(path, None, ReadOptions())
+    assert list(read.frame["patient_id"]) == ["P1"]
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".xlsm", ".ods", ".xls"])

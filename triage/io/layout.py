@@ -1415,6 +1415,8 @@ class SplitRows:
     added: dict[int, SectionColumn] = field(default_factory=dict)
     unread_added: list[tuple[str, int]] = field(default_factory=list)
     lacking: list[tuple[str, int]] = field(default_factory=list)
+    # column -> field read from a printed report's patient heading rows (_heading_columns)
+    heading_fields: dict[int, str] = field(default_factory=dict)
 
 
 @cache
@@ -1488,6 +1490,7 @@ def split_rows(
     Prolaktin" over "ID | ... | Wert | Einheit"); a row repeating it (a printed export's next
     page) is a repeated header as the sub-header row is."""
     header = rows[header_index]
+    lead = _heading_above(rows, header_index)
     taken = _from_grid(grid, rows, header_index, bad_rows or {})
     if taken is not None:
         cells, factorized = taken
@@ -1513,6 +1516,7 @@ def split_rows(
         row_ids or {},
         withdrawing,
         group_titles,
+        lead,
     )
 
 
@@ -1591,6 +1595,7 @@ def _split_grid(
     row_ids: Mapping[int, tuple[str, str]],
     withdrawing: Set[int],
     group_titles: Sequence[object] = (),
+    lead: tuple[str, str, str] | None = None,
 ) -> SplitRows:
     if row_numbers is None:
         numbers = np.arange(header_index + 2, header_index + 2 + len(grid), dtype=np.int64)
@@ -1634,6 +1639,11 @@ def _split_grid(
     duplicate_rows = duplicate | regrouped
     note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate_rows & ~misaligned
     note |= _rule_rows(factorized, blank, filled) & ~duplicate_rows & ~misaligned
+    headed = _heading_columns(grid, note, match, lead)
+    if headed:  # a printed report's patient heading rows: their fields for the rows below
+        grid = np.column_stack([grid, *(cells for _, cells in headed)])
+        factorized += [factorize_column(cells) for _, cells in headed]
+        blank = np.column_stack([blank, np.zeros((len(grid), len(headed)), dtype=bool)])
     joined = _continuation_rows(grid, blank, filled, match, result_field, note | duplicate_rows)
     if joined:  # a note or drug wrapped onto the next row: its text joins the row above
         grid, continued = _join_continuations(grid, joined, match, numbers)
@@ -1688,10 +1698,101 @@ def _split_grid(
         col: replace(added, row=int(numbers[added.row])) for col, added in realigned.added.items()
     }
     split.unread_added = [(title, int(numbers[at])) for title, at in realigned.unread]
+    width = grid.shape[1] - len(headed)
+    split.heading_fields = {width + k: name for k, (name, _) in enumerate(headed)}
     split.lacking = [(title, int(numbers[at])) for title, at in realigned.lacking]
     _take_units_row(split, match, file, sheet, result_field)
     split.rejected.sort(key=lambda r: r.source_row)
     return split
+
+
+_HEADING_FIELDS: Final = ("patient_id", "sex", "birth_date")
+_DATE_IN_HEADING: Final = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+_ID_IN_HEADING: Final = re.compile(r"[A-Za-z0-9_/-]*\d[A-Za-z0-9_/-]*")
+_LETTER_IN_HEADING: Final = re.compile(r"(?<![\w.])[^\W\d_](?![\w.])")
+
+
+@cache
+def _heading_pattern() -> re.Pattern[str]:
+    """A patient heading's opening word (synonyms.toml [rows] patient_headings), then a colon
+    or a full stop, then the rest."""
+    words = sorted(synonyms_data()["rows"]["patient_headings"], key=len, reverse=True)
+    alternatives = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"^(?:{alternatives})(?![\w])\s*[:.]?\s*(.+)$", re.IGNORECASE)
+
+
+def _read_heading(text: str) -> tuple[str, str, str] | None:
+    """(id, sex letter, birth date) of a patient heading ("Patient 3001 (W, geb. 12.03.1985)"),
+    or None when the text is no heading with an id."""
+    found = _heading_pattern().match(text.strip())
+    if found is None:
+        return None
+    rest = found.group(1)
+    date_found = _DATE_IN_HEADING.search(rest)
+    birth = date_found.group(0) if date_found else ""
+    rest = _DATE_IN_HEADING.sub(" ", rest).strip()
+    ident = _ID_IN_HEADING.match(rest)  # the id comes first: "Patient count: 12" is no heading
+    if ident is None:
+        return None
+    letters = [w for w in _LETTER_IN_HEADING.findall(rest[ident.end() :]) if parse_sex(w)]
+    return ident.group(0), letters[0] if len(letters) == 1 else "", birth
+
+
+def _heading_above(rows: Rows, header_index: int) -> tuple[str, str, str] | None:
+    """The patient heading of the first block when it stands above the header, in the rows
+    between the header and a blank row or the top (a per-patient block whose header is
+    repeated under each heading)."""
+    for i in range(header_index - 1, -1, -1):
+        cells = [c for c in rows[i] if not is_blank(c)]
+        if not cells:
+            return None
+        read = _read_heading(" ".join(cell_text(c).strip() for c in cells))
+        if read is not None:
+            return read
+    return None
+
+
+def _heading_columns(
+    grid: np.ndarray,
+    note: np.ndarray,
+    match: ColumnMatch,
+    lead: tuple[str, str, str] | None = None,
+) -> list[tuple[str, np.ndarray]]:
+    """A printed cumulative report gives the patient once per block, in a heading row above its
+    results (a note row): in a table with no patient column, the heading's id, sex and birth
+    date are each row's below it, up to the next heading (review 24 D5); ``lead``: the
+    heading above the header, the first block's.  The fields the header already has are not
+    taken."""
+    if "patient_id" in match.fields or not (note.any() or lead):
+        return []
+    headings: dict[int, tuple[str, str, str]] = {}
+    for i in np.flatnonzero(note).tolist():
+        text = " ".join(cell_text(c).strip() for c in grid[i] if not is_blank(c))
+        read = _read_heading(text)
+        if read is not None:
+            headings[i] = read
+    if lead is not None:
+        headings[-1] = lead
+    if not headings:
+        return []
+    owner = np.full(len(grid), -1, dtype=np.int64)
+    for i in headings:
+        if i >= 0:
+            owner[i] = i
+    owner = np.maximum.accumulate(owner)
+    columns = []
+    for k, name in enumerate(_HEADING_FIELDS):
+        if name in match.fields or not any(h[k] for h in headings.values()):
+            continue
+        cells = np.array(
+            [
+                headings[o][k] if o in headings and o != i else ""
+                for i, o in enumerate(owner.tolist())
+            ],
+            dtype=object,
+        )
+        columns.append((name, cells))
+    return columns
 
 
 def take_section_columns(split: SplitRows, match: ColumnMatch) -> None:
@@ -1714,6 +1815,16 @@ def take_section_columns(split: SplitRows, match: ColumnMatch) -> None:
         match.warnings.append(
             f"column {added.title!r} of the header repeated on row {added.row} is not in the "
             "first header: read for the rows below that header"
+        )
+    for col, name in sorted(split.heading_fields.items()):
+        match.headers += [""] * (col + 1 - len(match.headers))
+        match.headers[col] = f"patient heading ({name})"
+        match.fields[name] = col
+    if split.heading_fields:
+        match.warnings.append(
+            "the rows carry a patient heading row per block (a printed report): its "
+            + ", ".join(sorted(split.heading_fields.values()))
+            + " read for each row below it, up to the next heading"
         )
     match.warnings += [
         f"column {title!r} of the header repeated on row {row} is not in the first header "

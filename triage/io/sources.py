@@ -267,7 +267,7 @@ def open_spreadsheet(name: str, data: bytes, suffix: str, limits: InputLimits) -
         return _open_calamine(name, data, "xls", suffix, limits)
     # old exporters write text or HTML named .xls, and a LIS's "Excel export" may be delimited
     # text named .xlsx (an HTML page: said as such)
-    if suffix == ".xls" or _is_markup(data) or _is_delimited_text(data):
+    if suffix == ".xls" or is_markup(data) or _is_delimited_text(data):
         return open_text(name, data, suffix, limits)
     raise InputFileError(
         name,
@@ -1267,15 +1267,17 @@ def _is_delimited_text(data: bytes) -> bool:
     return bool(newline) and any(d in first for d in (b"\t", b";", b",", b"|"))
 
 
-def _is_markup(data: bytes) -> bool:
+def is_markup(data: bytes) -> bool:
     """An HTML or XML page (a LIS "Excel export" that is a web page)."""
     head = data[:2048].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml"))
+    return head.startswith(
+        (b"<!doctype html", b"<html", b"<table", b"<?xml", b"<head", b"<body", b"<meta")
+    )
 
 
 def open_text(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
     """Delimited text (csv, tsv, txt ...) as one unnamed sheet; InputFileError when unusable."""
-    if _is_markup(data):
+    if is_markup(data):
         raise InputFileError(
             name,
             "the file is an HTML/XML page saved with a spreadsheet extension; open it in a "

@@ -24,7 +24,7 @@ from typing import Final, Protocol
 
 from triage.io import fhir, hl7
 from triage.io.delimited import InputLimits
-from triage.io.formats import spreadsheet, text
+from triage.io.formats import markup, spreadsheet, text
 from triage.io.sources import Workbook, display_name, foreign_container, not_an_export
 from triage.schema import InputFileError
 
@@ -48,6 +48,7 @@ FORMATS: Final[tuple[InputFormat, ...]] = (
     spreadsheet,
     hl7,
     fhir,
+    markup,
     text,
 )
 
