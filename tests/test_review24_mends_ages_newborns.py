@@ -1,0 +1,128 @@
+"""Review 24 mends (mendA): an age column's header and a newborn's name never decide alone.
+
+- An unaccented English header naming "J" as the age's unit ("Age (J)", "AGE (J)", "Patient age
+  (j)") is years: German, Swiss, Austrian and Dutch LIS exports write English labels with J for
+  Jahre / jaar.  Read as days, a 45-year-old man at 90 ng/mL was judged against a neonatal interval
+  (normal, none) instead of high with an MRI path (clinical-reference §2.1: the neonatal intervals
+  are several times the adult's).  Only a French cell of the column ("ans", "mois", "sem", "de
+  vie", "jours") or the accented French header ("Âge (j)") makes it days.
+- A newborn is never inferred from the name alone (Ng is a common surname, RN a nurse's title,
+  Baby a surname; the ward code "TIN" an ordinary abbreviation): an adult of no given age stays
+  judged against the adult interval.  A newborn word in the notes, cord blood or a neonatal ward
+  still names an infant; the provisional name only narrows a neonatal ward's infant to a newborn.
+
+Synthetic patients only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from triage.pipeline import TriageOutcome, TriageRequest, run_triage
+from triage.values import age_unit_readings
+
+ADULT_UPPER_MAX = 30.0  # the highest adult default upper limit (ng/mL) in these tests
+
+
+def _run(tmp_path: Path, lines: list[str]) -> TriageOutcome:
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return run_triage(TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True))
+
+
+def _results(outcome: TriageOutcome) -> pd.DataFrame:
+    assert not outcome.rejected, [r.detail for r in outcome.rejected]
+    assert outcome.results is not None
+    return outcome.results.set_index("patient_id")
+
+
+# ------------------------------------------------------------------------------------------------
+# 1. "Age (J)": a header alone never chooses days
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Age (J)",
+        "AGE (J)",
+        "Age (j)",
+        "age (j.)",
+        "Patient age (J)",
+        "Age at collection (J)",
+        "AGE [J]",
+        "Age patient (J)",
+    ],
+)
+def test_an_english_age_header_naming_j_is_years(header: str) -> None:
+    assert age_unit_readings(["45", "62", "38"], header)["j"] == "years"
+    assert age_unit_readings(["45 J", "8 J"], header)["j"] == "years"
+
+
+@pytest.mark.parametrize(
+    ("cells", "header"),
+    [
+        (["15 j", "2 mois"], "Age (J)"),  # a French cell of the column: days
+        (["15 j de vie", "8 j"], "AGE (J)"),
+        (["3 j", "6 sem"], "Age (j)"),
+        (["10 jours", "4 j"], "Age"),
+        (["15", "8"], "Âge (j)"),  # the accented French header
+        (["15", "8"], "ÂGE (J)"),
+        (["15", "8"], "Âge (jours)"),
+    ],
+)
+def test_french_cells_or_the_french_header_still_say_days(cells: list[str], header: str) -> None:
+    assert age_unit_readings(cells, header)["j"] == "days"
+
+
+@pytest.mark.parametrize(
+    ("cells", "header"),
+    [
+        (["45", "6"], "Alter (J)"),  # German
+        (["45 J", "6 J"], "Lebensalter (J)"),
+        (["45", "62"], "Leeftijd (j)"),  # Dutch
+        (["45 j", "6 mnd"], "Age (j)"),  # a Dutch unit word in the column
+    ],
+)
+def test_german_and_dutch_columns_stay_years(cells: list[str], header: str) -> None:
+    assert age_unit_readings(cells, header)["j"] == "years"
+
+
+@pytest.mark.parametrize("header", ["Age (J)", "AGE (J)", "Patient age (j)"])
+def test_adults_under_an_english_j_header_are_judged_as_adults(tmp_path: Path, header: str) -> None:
+    """The reviewer's export: 45 / 62 / 38 years at 90 / 90 / 40 ng/mL are high, with the
+    adult interval and an MRI path for the 90s; never normal against a neonatal interval."""
+    res = _results(
+        _run(
+            tmp_path,
+            [
+                f"patient_id,sex,{header},collected_at,prolactin,unit",
+                "A1,M,45,2026-11-20 10:00,90,ng/mL",
+                "A2,F,62,2026-11-20 10:00,90,ng/mL",
+                "A3,F,38,2026-11-20 10:00,40,ng/mL",
+            ],
+        )
+    )
+    for pid, age in (("A1", 45), ("A2", 62), ("A3", 38)):
+        row = res.loc[pid]
+        assert float(row["age_years"]) == pytest.approx(age), pid
+        assert float(row["reference_high_ng_ml"]) <= ADULT_UPPER_MAX, pid
+        assert row["status"] == "high", pid
+    for pid in ("A1", "A2"):
+        assert res.loc[pid, "priority"] == "soon", pid
+        assert "pituitary_mri" in str(res.loc[pid, "suggestions"]), pid
+
+
+def test_a_french_cell_in_an_english_j_column_still_reads_days(tmp_path: Path) -> None:
+    res = _results(
+        _run(
+            tmp_path,
+            [
+                "patient_id;sex;Age (J);prolactin;prolactin_unit",
+                "R1;M;15 j;150;ng/mL",
+                "R2;F;6 sem;90;ng/mL",
+            ],
+        )
+    )
+    assert float(res.loc["R1", "age_years"]) < 1
+    assert res.loc["R1", "status"] == "normal"
