@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 
 from triage.knowledge.model import Knowledge
-from triage.numbers import DAYS_PER_YEAR
 from triage.values import age_word, normalise_word, parse_age_years, synonyms_data, unknown_age
 
 # Where a newborn is named: the notes, the sample's own cell (a specimen column), the ward, the
@@ -48,12 +47,6 @@ def _words() -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str], frozense
     capitals = frozenset(str(w) for w in table["name_capitals"])
     names = frozenset(normalise_word(w) for w in table["name_words"])
     return cord, wards, capitals, names
-
-
-def _span_years(knowledge: Knowledge, name: str) -> float:
-    """A span threshold (in days or years) in years."""
-    value = knowledge.thresholds.get(name)
-    return value / DAYS_PER_YEAR if knowledge.thresholds.values[name].unit == "days" else value
 
 
 def _starts(segment: str, phrases: tuple[str, ...]) -> bool:
@@ -107,8 +100,8 @@ def _age(named: _Named, knowledge: Knowledge) -> float:
     if kind == _CORD:
         return 0.0
     if kind == _INFANT:
-        return unknown_age(_span_years(knowledge, "infant_max_age_years"))
-    span = _span_years(knowledge, "newborn_word_max_age_days")
+        return unknown_age(knowledge.thresholds.years("infant_max_age_years"))
+    span = knowledge.thresholds.years("newborn_word_max_age_days")
     return years if years is not None and years < span else unknown_age(span)
 
 
