@@ -24,6 +24,7 @@ from triage.pipeline import TriageOutcome, TriageRequest, run_triage
 from triage.values import age_unit_readings
 
 ADULT_UPPER_MAX = 30.0  # the highest adult default upper limit (ng/mL) in these tests
+NEONATAL_UPPER_MIN = 100.0  # every neonatal / infant interval's upper limit is above this
 
 
 def _run(tmp_path: Path, lines: list[str]) -> TriageOutcome:
@@ -126,3 +127,74 @@ def test_a_french_cell_in_an_english_j_column_still_reads_days(tmp_path: Path) -
     )
     assert float(res.loc["R1", "age_years"]) < 1
     assert res.loc["R1", "status"] == "normal"
+
+
+# ------------------------------------------------------------------------------------------------
+# 2. A newborn is never inferred from the name alone
+# ------------------------------------------------------------------------------------------------
+def test_a_name_alone_never_makes_a_newborn(tmp_path: Path) -> None:
+    """Surnames and titles that look like a newborn's provisional name (Ng, RN, Baby, BB, Bébé,
+    Neonato, Neugeborenes, Newborn), with no age, no birth date and no other sign: an adult's
+    90 ng/mL is high against the adult interval, never normal against a neonatal one."""
+    header = "patient_id,patient_name,sex,collected_at,prolactin,unit,comments,location"
+    names = [
+        ("N1", "NG, WEI MING", "M"),
+        ("N2", "Ng Mei Ling", "F"),
+        ("N3", "RN JONES", "F"),
+        ("N4", "BABY BOOMER", "F"),
+        ("N5", "Baby, Sarah", "F"),
+        ("N6", "BB KING", "M"),
+        ("N7", "Bébé Martin", "M"),
+        ("N8", "Neonato Rossi", "F"),
+        ("N9", "Neugeborenes Müller", "M"),
+        ("N10", "Newborn Jones", "F"),
+    ]
+    lines = [header] + [
+        f'{pid},"{name}",{sex},2026-11-20 10:00,90,ng/mL,headache,Ward 7'
+        for pid, name, sex in names
+    ]
+    res = _results(_run(tmp_path, lines))
+    for pid, _, _ in names:
+        row = res.loc[pid]
+        assert float(row["reference_high_ng_ml"]) <= ADULT_UPPER_MAX, pid
+        assert row["status"] == "high", pid
+        assert row["priority"] == "soon", pid
+
+
+@pytest.mark.parametrize("ward", ["TIN", "tin", "NG", "RN"])
+def test_a_short_code_ward_alone_never_makes_a_newborn(tmp_path: Path, ward: str) -> None:
+    res = _results(
+        _run(
+            tmp_path,
+            [
+                "patient_id,patient_name,sex,collected_at,prolactin,unit,location",
+                f'W1,"Lee Ann",F,2026-11-20 10:00,90,ng/mL,{ward}',
+            ],
+        )
+    )
+    assert float(res.loc["W1", "reference_high_ng_ml"]) <= ADULT_UPPER_MAX
+    assert res.loc["W1", "status"] == "high"
+
+
+def test_a_second_sign_still_names_a_newborn(tmp_path: Path) -> None:
+    """A newborn word in the notes, cord blood or a neonatal ward written in full: an infant's
+    row whatever the name (even "Ng"); a provisional name beside a neonatal ward narrows the
+    ward's infant (judged against every interval up to a year) to a newborn."""
+    res = _results(
+        _run(
+            tmp_path,
+            [
+                "patient_id,patient_name,sex,collected_at,prolactin,unit,comments,location",
+                'S1,"NG Wei",M,2026-11-20 10:00,150,ng/mL,"nouveau-né, J2",',
+                'S2,"Ng Mei",F,2026-11-20 10:00,150,ng/mL,cord blood,',
+                'S3,"DUPONT Lea",F,2026-11-20 10:00,150,ng/mL,,Néonatologie',
+                'S4,"BB DUPONT",F,2026-11-20 10:00,150,ng/mL,,Néonatologie',
+                'S5,"Neonato Rossi",M,2026-11-20 10:00,150,ng/mL,,Terapia intensiva neonatale',
+            ],
+        )
+    )
+    for pid in ("S1", "S2", "S3", "S4", "S5"):
+        assert float(res.loc[pid, "reference_high_ng_ml"]) >= NEONATAL_UPPER_MIN, pid
+        assert res.loc[pid, "priority"] in {"none", "routine"}, pid
+    for pid in ("S4", "S5"):  # a newborn (under newborn_word_max_age_days): 150 is normal
+        assert (res.loc[pid, "status"], res.loc[pid, "priority"]) == ("normal", "none"), pid
