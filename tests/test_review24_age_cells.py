@@ -2,10 +2,11 @@
 
 - A French "j" (jours) in an age is read as days where nothing else can be meant: after a
   larger unit in the same cell ("3 sem. 2 j", "4 m 10 j", "2 m 5 j": the parts of one duration
-  go down in size), beside the French "sem" or "de vie", or under a header naming "j" as its unit
-  after an English or French age word ("Age (j)", "AGE (J)").  Read as years, a neonate was
-  judged as a school child (clinical-reference §2.1 CALIPER 4-29 days 12.6-212.8 ng/mL: a false
-  high and an MRI for a healthy newborn).  A German header ("Alter (J)") keeps it years.
+  go down in size), beside the French "sem" or "de vie", or under the accented French header
+  naming "j" as its unit ("Âge (j)"; mendA: an unaccented "Age (J)" alone is years).  Read as
+  years, a neonate was judged as a school child (clinical-reference §2.1 CALIPER 4-29 days
+  12.6-212.8 ng/mL: a false high and an MRI for a healthy newborn).  A German header ("Alter
+  (J)") keeps it years.
 - An age written with a half ("1 an 1/2", "2 ½ ans", "1 anno e mezzo", "2 mois et demi", "1½
   Jahre", "zweieinhalb Jahre", "2 and a half years") is read, not rejected (a lost row).
 
@@ -64,9 +65,10 @@ def test_j_after_a_larger_unit_is_days(cell: str, days: float) -> None:
         (["15 j", "6 sem"], "age", "days"),  # the French "sem"
         (["15 j", "6 sems"], "Age", "days"),
         (["15 j de vie"], "age", "days"),
-        (["15", "8"], "Age (j)", "days"),  # the header names the unit
-        (["15", "8"], "AGE (J)", "days"),  # an upper-case LIS header without its accent
-        (["15", "8"], "Âge (j)", "days"),
+        (["15", "8"], "Âge (j)", "days"),  # the accented French header names the unit
+        # mendA: an unaccented English header alone is years (German/Dutch LIS, J = Jahre/jaar)
+        (["45", "8"], "Age (j)", "years"),
+        (["45", "62"], "AGE (J)", "years"),
         (["45 J", "6 sem"], "Alter", "years"),  # a German header keeps it years
         (["45", "6"], "Alter (J)", "years"),
         (["45 J", "6 Mon"], "Age", "years"),  # a German unit word keeps it years
@@ -100,7 +102,7 @@ def test_neonates_in_french_days_are_judged_as_neonates(tmp_path: Path) -> None:
         assert "pituitary_mri" not in str(res.loc[pid, "suggestions"]), pid
 
 
-@pytest.mark.parametrize("header", ["Age (j)", "AGE (J)", "Âge (j)"])
+@pytest.mark.parametrize("header", ["Âge (j)", "ÂGE (J)", "Âge (jours)"])
 def test_header_naming_days(tmp_path: Path, header: str) -> None:
     outcome = _run(
         tmp_path,

@@ -125,18 +125,18 @@ def test_a_newborn_named_in_the_notes_is_judged_as_a_neonate(tmp_path: Path) -> 
 
 
 def test_a_newborn_named_by_sample_ward_or_name_is_an_infant(tmp_path: Path) -> None:
-    """A cord-blood specimen, a neonatal ward (French, German, Italian, English) or a newborn's
-    provisional name ("BB DUPONT", "NG Müller", "Neonato Rossi"): no adult interval, no
-    prolactinoma, no pregnancy test, not urgent at 350 ng/mL."""
+    """A cord-blood specimen, a neonatal ward (French, German, Italian, English), alone or with a
+    newborn's provisional name ("BB DUPONT", "Neonato Rossi"; mendA: a name alone is never
+    evidence): no adult interval, no prolactinoma, no pregnancy test, not urgent at 350 ng/mL."""
     header = "patient_id;patient_name;sex;prolactin;prolactin_unit;specimen;service"
     lines = [
         "Y1;DUPONT Léa;F;350;ng/mL;sang de cordon;Maternité",
         "Y2;MÜLLER Tim;M;350;ng/mL;Serum;Neonatologie",
         "Y3;ROSSI Giulia;F;350;ng/mL;siero;Terapia intensiva neonatale",
         "Y4;SMITH Ann;F;350;ng/mL;serum;NICU",
-        "Y5;BB DUPONT;F;350;ng/mL;sérum;Pédiatrie",
-        "Y6;NG Müller;M;350;ng/mL;Serum;Kinderklinik",
-        "Y7;Neonato Rossi;F;350;ng/mL;siero;Pediatria",
+        "Y5;BB DUPONT;F;350;ng/mL;sérum;Néonatologie",
+        "Y6;Neugeborenes Müller;M;350;ng/mL;Serum;Neonatologie",
+        "Y7;Neonato Rossi;F;350;ng/mL;siero;Terapia intensiva neonatale",
     ]
     results = _results(tmp_path, header, lines)
     for pid in results.index:

@@ -4492,26 +4492,22 @@ def age_unit_readings(cells: Iterable[object], header: str = "") -> dict[str, st
     """What each ambiguous unit word ("j") means in one age column: "years" or "days".
 
     Decided by the column's other cells ("2 ans" or "6 sem" beside "3 j": French, days; "6 Mon"
-    beside "45 J": German, years) and its header (the accented French "Âge"; an age word with
-    the word as its unit, "Age (j)", "AGE (J)"; a German or Dutch "Alter", "Leeftijd": years),
-    else the word's default (years: see synonyms.toml)."""
+    beside "45 J": German, years) and its header (the accented French "Âge", "Âge (j)"; a German
+    or Dutch "Alter", "Leeftijd": years), else the word's default (years: see synonyms.toml).
+    An unaccented "Age (J)" alone never chooses days: English labels head German and Dutch
+    exports, where "J" is Jahre / jaar."""
     texts = [normalise_word(c) for c in cells if isinstance(c, str) and c.strip()]
     words = {w for text in texts for w in re.findall(r"[a-z]+", text)}
     written = " ".join(header.lower().split())
     plain = normalise_word(header)
     header_words = set(re.findall(r"[a-z]+", plain))
-    unit_named = re.fullmatch(r"(.*?)\s*[(\[]\s*([a-z]+)\.?\s*[)\]]", plain)
     readings: dict[str, str] = {}
     for word, data in ambiguous_duration_words().items():
         french_words = {normalise_word(w) for w in data.get("days_if_words", [])}
         other_words = {normalise_word(w) for w in data.get("years_if_words", [])}
         headers = {h.lower() for h in data.get("days_if_headers", [])}
-        unit_headers = {normalise_word(h) for h in data.get("days_if_unit_headers", [])}
         other_headers = {normalise_word(h) for h in data.get("years_if_header_words", [])}
-        names_unit = unit_named is not None and unit_named.groups() in {
-            (h, word) for h in unit_headers
-        }
-        french = bool(words & french_words) or written in headers or names_unit
+        french = bool(words & french_words) or written in headers
         if not words & other_words and not header_words & other_headers and french:
             readings[word] = "days"
         else:

@@ -3,8 +3,7 @@
 A row with no age and no birth date whose notes open with a newborn word ("nouveau-né, J2",
 "Neugeborenes, 3. Lebenstag", "neonato"), whose sample is cord blood ("sang de cordon",
 "Nabelschnurblut", "sangue cordonale", "cord blood"), whose requesting ward is a neonatal one
-("Néonatologie", "Terapia intensiva neonatale", "NICU") or whose name is a newborn's provisional
-one ("BB DUPONT", "NG Müller", "Neonato Rossi") is an infant's: judged against the neonatal
+("Néonatologie", "Terapia intensiva neonatale", "NICU") is an infant's: judged against the neonatal
 intervals (clinical-reference §2.1: day 1 mean 267 ng/mL, cord blood ~5x the adult level), never
 against the adult interval with the adult causes, tests and prolactinoma levels.
 
@@ -14,6 +13,10 @@ age cell reads them, with a day of life written after them), and ``[values.newbo
 give: a day of life written beside the word, else an age known only to be under the stage's span
 (values.unknown_age: judged against every interval of the span); cord blood is day 0; a neonatal
 ward says only "under infant_max_age_years" (its patients stay for weeks to months).
+
+A newborn's provisional name ("BB DUPONT", "Bébé Martin", "Neonato Rossi") is never evidence on
+its own (review 24, mendA): Ng is a common surname, "RN" is also a nurse's title, Baby a surname.
+It only narrows a neonatal ward's infant to a newborn (under newborn_word_max_age_days).
 """
 
 from __future__ import annotations
@@ -25,11 +28,10 @@ import numpy as np
 import pandas as pd
 
 from triage.knowledge.model import Knowledge
-from triage.numbers import DAYS_PER_YEAR
 from triage.values import age_word, normalise_word, parse_age_years, synonyms_data, unknown_age
 
-# Where a newborn is named: the notes, the sample's own cell (a specimen column), the ward, the
-# name; the first that names one decides.
+# Where a newborn is named: the notes, the sample's own cell (a specimen column), the ward; the
+# first that names one decides.  The name only narrows a ward's infant to a newborn.
 NOTE_FIELDS = ("comments", "symptoms")
 SAMPLE_FIELDS = ("specimen_id",)
 WARD_FIELDS = ("location",)
@@ -48,12 +50,6 @@ def _words() -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str], frozense
     capitals = frozenset(str(w) for w in table["name_capitals"])
     names = frozenset(normalise_word(w) for w in table["name_words"])
     return cord, wards, capitals, names
-
-
-def _span_years(knowledge: Knowledge, name: str) -> float:
-    """A span threshold (in days or years) in years."""
-    value = knowledge.thresholds.get(name)
-    return value / DAYS_PER_YEAR if knowledge.thresholds.values[name].unit == "days" else value
 
 
 def _starts(segment: str, phrases: tuple[str, ...]) -> bool:
@@ -87,7 +83,7 @@ def _note_age(text: str) -> _Named | None:
 
 
 def _field_age(field: str, text: str) -> _Named | None:
-    cord, wards, capitals, names = _words()
+    cord, wards, _, _ = _words()
     if field in NOTE_FIELDS:
         return _note_age(text)
     segments = [s for s in _SEGMENTS.split(text.strip()) if s]
@@ -95,10 +91,15 @@ def _field_age(field: str, text: str) -> _Named | None:
         return (_CORD, None) if any(_starts(s, cord) for s in segments) else None
     if field in WARD_FIELDS:
         return (_INFANT, None) if any(_starts(s, wards) for s in segments) else None
-    first = text.split()[0].strip(".,;:") if text.split() else ""
-    if first in capitals or normalise_word(first) in names:
-        return _NEWBORN, None
     return None
+
+
+def _provisional_name(text: object) -> bool:
+    """Whether a name cell opens with a newborn's provisional name ("BB", "Bébé", "Neonato")."""
+    _, _, capitals, names = _words()
+    words = text.split() if isinstance(text, str) else []
+    first = words[0].strip(".,;:") if words else ""
+    return first in capitals or normalise_word(first) in names
 
 
 def _age(named: _Named, knowledge: Knowledge) -> float:
@@ -107,8 +108,8 @@ def _age(named: _Named, knowledge: Knowledge) -> float:
     if kind == _CORD:
         return 0.0
     if kind == _INFANT:
-        return unknown_age(_span_years(knowledge, "infant_max_age_years"))
-    span = _span_years(knowledge, "newborn_word_max_age_days")
+        return unknown_age(knowledge.thresholds.years("infant_max_age_years"))
+    span = knowledge.thresholds.years("newborn_word_max_age_days")
     return years if years is not None and years < span else unknown_age(span)
 
 
@@ -119,7 +120,8 @@ def newborn_ages(frame: pd.DataFrame, ages: pd.Series, knowledge: Knowledge) -> 
         return ages
     out = ages.to_numpy(dtype="float64").copy()
     seen: dict[tuple[str, str], _Named | None] = {}
-    for field in (*NOTE_FIELDS, *SAMPLE_FIELDS, *WARD_FIELDS, *NAME_FIELDS):
+    names = [frame[f].to_numpy(dtype=object) for f in NAME_FIELDS if f in frame.columns]
+    for field in (*NOTE_FIELDS, *SAMPLE_FIELDS, *WARD_FIELDS):
         if field not in frame.columns:
             continue
         cells = frame[field].to_numpy(dtype=object)
@@ -131,6 +133,8 @@ def newborn_ages(frame: pd.DataFrame, ages: pd.Series, knowledge: Knowledge) -> 
             if key not in seen:
                 seen[key] = _field_age(field, cell)
             named = seen[key]
+            if named == (_INFANT, None) and any(_provisional_name(n[i]) for n in names):
+                named = (_NEWBORN, None)  # a neonatal ward and a newborn's name: a newborn
             if named is not None:
                 out[i] = _age(named, knowledge)
     return pd.Series(out, index=ages.index)

@@ -3239,7 +3239,7 @@ class _Builder:
                 # "newborn", "Säugling": an age under the stage's span whose days are not
                 # known (judged against every interval of it), or the duration written after
                 # the word when it lies within that span ("Säugling 3 Monate")
-                stage = _age_word_span_years(limits, word.span)
+                stage = limits.years(word.span)
                 if word.years is None:
                     return unknown_age(stage)
                 return word.years if word.years < stage else None
@@ -4964,13 +4964,6 @@ def unconverted_monomeric(count: int, units: Sequence[str], where: str = "") -> 
         f"({', '.join(repr(u) for u in units)}) is neither ng/mL nor mIU/L and cannot be "
         "converted to the prolactin result's; give them in ng/mL or mIU/L"
     )
-
-
-def _age_word_span_years(limits: Thresholds, name: str) -> float:
-    """The span of a stage-of-life age word (thresholds.toml ``name``, in days or years), in
-    years."""
-    value = limits.get(name)
-    return value / DAYS_PER_YEAR if limits.values[name].unit == "days" else value
 
 
 def _fmt(value: float) -> str:

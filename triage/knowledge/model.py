@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from triage.numbers import DAYS_PER_YEAR
+
 # Physiological state a stratum applies to.  "adult" = non-pregnant, non-lactating adult
 # (premenopausal for women where a set has a separate "postmenopausal" stratum).
 StratumState = Literal[
@@ -121,6 +123,11 @@ class Thresholds:
 
     def source(self, name: str) -> str:
         return self.values[name].source
+
+    def years(self, name: str) -> float:
+        """A span threshold (in days or years, by its unit) in years."""
+        value = self.get(name)
+        return value / DAYS_PER_YEAR if self.values[name].unit == "days" else value
 
     def plausible_uln_ng_ml(self, *, infant: bool) -> tuple[float, float]:
         """The upper limits a prolactin interval can have, ng/mL (row_uln_min_ng_ml, and
