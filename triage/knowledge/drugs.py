@@ -1049,7 +1049,18 @@ _DUTCH_SCHEDULE: Final = re.compile(
 # The end of an item's first clause: a comma (not a decimal one: "37,5 mg") or a sentence's end
 # (a word's full stop before a capital: "Risperdal 2 mg. Bei Übelkeit MCP"; not "z. N.", "b. B.").
 _CLAUSE_BREAK: Final = re.compile(r"(?<!\d),|,(?!\d)|(?<=[^\W\d_]{2})\.\s+(?=[A-Z])")
-_SCHEDULE_WORDS: Final = frozenset(_words("item_words"))
+_SCHEDULE_WORDS: Final = frozenset((*_words("item_words"), *_words("dose_counts")))
+# A dose's range of two counts ("one or two", "1 or 2", "ein oder zwei": drugs.toml dose_counts,
+# count_or): its "or" is part of the dose; any other "or" joins a second dose (_only_schedule).
+_COUNT: Final = rf"(?:(?<![^\W\d_])(?:{_word_alternatives('dose_counts')})(?![^\W\d_])|\d+)"
+_COUNT_RANGE: Final = re.compile(
+    rf"(?P<first>{_COUNT})\s+(?:{_word_alternatives('count_or')})\s+(?={_COUNT})", re.IGNORECASE
+)
+# What is left of "or" before a count once the ranges are read: a second dose ("one daily or two
+# when required", "uno al día o dos si precisa"), its as-needed word that dose's only.
+_OR_ANOTHER_DOSE: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_word_alternatives('count_or')})\s+(?={_COUNT})", re.IGNORECASE
+)
 _LETTERS: Final = re.compile(r"[^\W\d_]+")
 
 
@@ -1068,6 +1079,9 @@ def _only_schedule(text: str) -> bool:
     numbers, signs and drugs.toml item_words ("10 mg c/8h", "10 mg tds", "1 cp x 3/die"), and
     perhaps its indication ("for nausea": _INDICATION)."""
     text = _DOTTED.sub(r"\1\2", _INDICATION.sub(" ", text))  # "e.v.", "i.m.": "ev", "im"
+    text = _COUNT_RANGE.sub(r"\g<first> ", _fold(text))  # "one or two": one dose
+    if _OR_ANOTHER_DOSE.search(text):
+        return False  # "one daily or two when required": a regular dose, one more as needed
     return all(_fold_word(word) in _SCHEDULE_WORDS for word in _LETTERS.findall(text))
 
 
@@ -2505,6 +2519,7 @@ _STOP_SKIPPED: Final = frozenset(_words("stop_skipped"))
 _ITEM_WORDS: Final = frozenset(
     (
         *_words("item_words"),
+        *_words("dose_counts"),
         *_words("item_stop_words"),
         *_words("connector"),
         *_STOP_FOLLOWERS,
