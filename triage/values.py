@@ -4334,7 +4334,7 @@ def _written_end_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     ago = table["ended_ago"]
     words = "|".join([*table["stopped"]["words"], *ago["until"]])
     last = "|".join(table["last_dose"]["openers"])
-    opener = r"(?:(?:on|am|le|el|il|op|the|den|de|del|dem|au|a)\s+)?"
+    opener = _date_article()
     dated = re.compile(
         rf"\b(?:(?P<last>{last})|{words})(?![^\W\d_])\W*{opener}(?P<end>{_date_text()})",
         re.IGNORECASE,
@@ -4437,10 +4437,16 @@ def _written_end(text: str, _dayfirst: bool) -> WrittenEnd | None:
 def _last_issue_pattern() -> re.Pattern[str]:
     """An issue word and its date (synonyms.toml [values.last_issue]); group end: the date."""
     words = "|".join(synonyms_data()["values"]["last_issue"]["openers"])
-    opener = r"(?:(?:on|am|le|el|il|op|the|den|de|del|dem|au|a)\s+)?"
     return re.compile(
-        rf"\b(?:{words})(?![^\W\d_])\W*{opener}(?P<end>{_date_text()})", re.IGNORECASE
+        rf"\b(?:{words})(?![^\W\d_])\W*{_date_article()}(?P<end>{_date_text()})", re.IGNORECASE
     )
+
+
+def _date_article() -> str:
+    """An optional preposition or article before a date, then its spaces (synonyms.toml
+    [values.date_article]: "on", "am", "le", "el", "il", "op", ...)."""
+    words = "|".join(map(re.escape, synonyms_data()["values"]["date_article"]["words"]))
+    return rf"(?:(?:{words})\s+)?"
 
 
 def last_issue(text: str) -> date | None:

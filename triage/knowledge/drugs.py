@@ -1049,7 +1049,18 @@ _DUTCH_SCHEDULE: Final = re.compile(
 # The end of an item's first clause: a comma (not a decimal one: "37,5 mg") or a sentence's end
 # (a word's full stop before a capital: "Risperdal 2 mg. Bei Übelkeit MCP"; not "z. N.", "b. B.").
 _CLAUSE_BREAK: Final = re.compile(r"(?<!\d),|,(?!\d)|(?<=[^\W\d_]{2})\.\s+(?=[A-Z])")
-_SCHEDULE_WORDS: Final = frozenset(_words("item_words"))
+_SCHEDULE_WORDS: Final = frozenset((*_words("item_words"), *_words("dose_counts")))
+# A dose's range of two counts ("one or two", "1 or 2", "ein oder zwei": drugs.toml dose_counts,
+# count_or): its "or" is part of the dose; any other "or" joins a second dose (_only_schedule).
+_COUNT: Final = rf"(?:(?<![^\W\d_])(?:{_word_alternatives('dose_counts')})(?![^\W\d_])|\d+)"
+_COUNT_RANGE: Final = re.compile(
+    rf"(?P<first>{_COUNT})\s+(?:{_word_alternatives('count_or')})\s+(?={_COUNT})", re.IGNORECASE
+)
+# What is left of "or" before a count once the ranges are read: a second dose ("one daily or two
+# when required", "uno al día o dos si precisa"), its as-needed word that dose's only.
+_OR_ANOTHER_DOSE: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_word_alternatives('count_or')})\s+(?={_COUNT})", re.IGNORECASE
+)
 _LETTERS: Final = re.compile(r"[^\W\d_]+")
 
 
@@ -1068,6 +1079,9 @@ def _only_schedule(text: str) -> bool:
     numbers, signs and drugs.toml item_words ("10 mg c/8h", "10 mg tds", "1 cp x 3/die"), and
     perhaps its indication ("for nausea": _INDICATION)."""
     text = _DOTTED.sub(r"\1\2", _INDICATION.sub(" ", text))  # "e.v.", "i.m.": "ev", "im"
+    text = _COUNT_RANGE.sub(r"\g<first> ", _fold(text))  # "one or two": one dose
+    if _OR_ANOTHER_DOSE.search(text):
+        return False  # "one daily or two when required": a regular dose, one more as needed
     return all(_fold_word(word) in _SCHEDULE_WORDS for word in _LETTERS.findall(text))
 
 
@@ -1833,7 +1847,10 @@ def _negations(
             switched_into[index] = index  # "... instead of risperidone since 19.11.": its stop
         # "Risperdal 2 mg and ramipril stopped": the stop after another item is that item's
         other = _other_item(text, end, clause_end)
-        if other is not None and (_post_stop(text[end:other]) or _ended(text[end:other])):
+        drug = text[start:end]
+        if other is not None and (
+            _post_stop(text[end:other]) or _ended(text[end:other], drug=drug)
+        ):
             other = None  # stopped or ended before the other item: "… jusqu'à il y a 3 …"
         own_end = clause_end if other is None else other
         lasts = _threshold(acting[index]) if index < len(acting) and acting[index] else None
@@ -1843,11 +1860,14 @@ def _negations(
                 _post_stop(_before_label(text, end, clause_end)[: own_end - end])
                 # "started methadone in the 90s": the period is when it started, not when taken
                 or _ended(
-                    text[end:own_end], lasts, started=_START_BEFORE.search(pre_part) is not None
+                    text[end:own_end],
+                    lasts,
+                    started=_START_BEFORE.search(pre_part) is not None,
+                    drug=drug,
                 )
                 or _started_after_sample(text[end:own_end])
                 # "(Acute) Issued: 03-Jan-2025": an issue date may stand past a colon
-                or _issue_lapsed(text[end : _item_end(text, end, next_start)], lasts)
+                or _issue_lapsed(text[end : _item_end(text, end, next_start)], lasts, drug)
                 or (
                     _START_BEFORE.search(pre_part) is not None
                     and _started_after_sample("started " + text[end:own_end])
@@ -2299,21 +2319,24 @@ def _without_earlier_doses(text: str, spans: list[tuple[int, int]]) -> str:
     return _PREVIOUS_DOSE.sub(blank, text)
 
 
-def _ended(after: str, lasts: float | None = None, *, started: bool = False) -> bool:
+def _ended(
+    after: str, lasts: float | None = None, *, started: bool = False, drug: str = ""
+) -> bool:
     """The words after a drug end it in a past year ("bis 2023", "2018-2022") or a past month
     ("bis 01/2026", "until Jan 2026"), a while ago ("until 2 weeks ago", "bis vor 3 Monaten",
     "jusqu'au mois dernier": values.ended_ago), or give its last dose longer ago than the
     withdrawal test's days ("letzte Einnahme vor 10 Tagen", "einmalig vor 3 Wochen":
     values.last_dose_days; a dose yesterday still acts).  ``started``: a start word stands
     before the drug, so a period of life after it is when it started (_PAST_PERIOD: "started
-    methadone in the 90s"), no end."""
+    methadone in the 90s"), no end.  ``drug``: the drug's own words before ``after`` (a depot's
+    brand: _issue_lapsed)."""
     if any(
         _a_past_end(found) and _a_stated_end(found, after) for found in _UNTIL_YEAR.finditer(after)
     ):
         return True
     if _dated_end_passed(after, lasts):
         return True
-    if _issue_lapsed(after, lasts):
+    if _issue_lapsed(after, lasts, drug):
         return True
     if ended_ago(after) is not None:
         return True
@@ -2370,19 +2393,29 @@ def _item_end(text: str, end: int, next_start: int) -> int:
     return found.start() if found else next_start
 
 
-def _issue_lapsed(after: str, lasts: float | None = None) -> bool:
+def _issue_lapsed(after: str, lasts: float | None = None, drug: str = "") -> bool:
     """The words after a drug give its latest issue of a GP drug list ("acute - 12-Oct-2025",
     "Last issued 12-Nov-2024": values.last_issue) longer before the sample's day (as_of; else
     today) than one supply (thresholds.toml drug_issue_supply_days) and the days the drug acts
-    after it (`lasts`, else the withdrawal days): it was no longer taken at the sample."""
+    after it (`lasts`, else the withdrawal days): it was no longer taken at the sample.
+
+    A depot (cues.toml depot in ``drug`` and ``after``: "Trevicta 350mg injection - acute -
+    01-Jul-2026", "Xeplion 100mg monthly depot - Last issued ...") acts for weeks to months after
+    its last injection: its issue lapses only after the longer of one supply plus
+    depot_acting_max_days and its own dosing interval plus depot_acting_max_days (a 3- or
+    6-monthly depot: depot_acting_days; clinical-reference §7.9, SmPC dosing intervals)."""
+    from triage.engine.text import load_cue_book  # lazy: the engine imports this module
+
     issued = last_issue(after)
     if issued is None:
         return False
     today = date.today()
     now = date(*(_AS_OF.get() or (today.year, today.month, today.day)))
-    return (now - issued).days > _threshold("drug_issue_supply_days") + (
-        lasts or _withdrawal_days()
-    )
+    supply = _threshold("drug_issue_supply_days")
+    item = f"{drug} {after}"
+    if "depot" in load_cue_book().match("medications", item):
+        return (now - issued).days > max(supply + _depot_days(), depot_acting_days(item))
+    return (now - issued).days > supply + (lasts or _withdrawal_days())
 
 
 def _sample_year() -> int:
@@ -2505,6 +2538,7 @@ _STOP_SKIPPED: Final = frozenset(_words("stop_skipped"))
 _ITEM_WORDS: Final = frozenset(
     (
         *_words("item_words"),
+        *_words("dose_counts"),
         *_words("item_stop_words"),
         *_words("connector"),
         *_STOP_FOLLOWERS,

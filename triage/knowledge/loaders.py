@@ -181,7 +181,7 @@ DRUG_WORD_KEYS: Final = frozenset(
         "answer_no", "fast_path", "end_of_treatment", "end_of_with", "past_on",
         "as_before", "switch_between_copula", "switch_between", "switch_verb", "switch_open",
         "switch_join", "end_of_first", "clause_end", "joining", "connector", "item_words",
-        "item_stop_words",
+        "item_stop_words", "dose_counts", "count_or",
         "stop_followers", "stop_skipped", "dosage_abbreviations",
         "compound_tail",
         "switched_from", "now_switch", "now_also", "name_brands", "word_brands", "dose_brands",
