@@ -139,6 +139,10 @@ class _Concept:
     # a year or a time written after it is its onset, not its end ("CKD 4 (2019)", "renal
     # failure 2019": a chronic disease diagnosed then): only words make it past
     onset_years: bool = False
+    # a day or a month written after it is when it began, not when it ended ("Breastfeeding
+    # 01/01/2026": feeding lasts months to years, so the pregnancy_post_term_weeks cut-off of a
+    # dated pregnancy does not apply): only words make it past
+    dated_onset: bool = False
     # a test result (a lab number, a pregnancy test): a date before or after it dates it as an
     # earlier sample's ([history] result_before, result_after)
     result: bool = False
@@ -687,7 +691,12 @@ class StateVocabulary:
         if concept.past is not None and self._has_ended(concept, written):
             return concept.past  # "nach der Schwangerschaft", "fin de l'allaitement", "PMH:"
         if concept.past is not None and self._is_past(
-            tail, rest, event=concept.event, result=concept.result, onset=concept.onset_years
+            tail,
+            rest,
+            event=concept.event,
+            result=concept.result,
+            onset=concept.onset_years,
+            dated_onset=concept.dated_onset,
         ):
             return concept.past
         if concept.past is not None and (
@@ -821,6 +830,7 @@ class StateVocabulary:
         event: bool = False,
         result: bool = False,
         onset: bool = False,
+        dated_onset: bool = False,
     ) -> bool:
         """Written as past history: a history word before the match ("antécédent de", "h/o",
         "Z.n.", "pregressa") or a past year / date / "years ago" after it ("bis 2020", "(2019)",
@@ -864,6 +874,8 @@ class StateVocabulary:
                 continue
             year = found.groupdict().get("year")
             on = found.groupdict().get("on")
+            if dated_onset and (on or found.groupdict().get("month")):
+                continue  # "Breastfeeding 01/01/2026": the day it began (_Concept.dated_onset)
             sample = self._sample
             written = _date(_unblanked(on)) if on and sample is not None else None
             if sample is not None and written is not None:
@@ -1057,6 +1069,7 @@ class StateVocabulary:
             ckd_stage=int(body["ckd_stage"]) if "ckd_stage" in body else None,
             event=bool(body.get("event", False)),
             onset_years=bool(body.get("onset_years", False)),
+            dated_onset=bool(body.get("dated_onset", False)),
             result=bool(body.get("result", False)) or str(body.get("number", "")).startswith(LAB),
             ends=bool(body.get("ends", False)),
             repeated=bool(body.get("repeated", False)),
