@@ -180,6 +180,7 @@ def _triage_frame(
         work,
         knowledge.thresholds.get("pregnancy_implausible_age_years"),
         before_childbearing_age=knowledge.thresholds.get("pregnancy_min_age_years"),
+        thresholds=knowledge.thresholds,
     )
     work = work.assign(**derived_columns(work, patients))
 

@@ -1603,14 +1603,22 @@ def cranial_radiation(ctx: RowContext) -> list[Finding]:
 
 
 def _healed_long_ago(ctx: RowContext, hit: CueHit) -> bool:
-    """A chest-wall lesion dated in a year before the sample's ("mastectomy 2015", "Z.n.
-    Thorakotomie 2019", "Herpes zoster (T4) 01-Mar-2019", "zona 03/2019"): healed, not the
+    """A chest-wall lesion dated on a day or in a month more than chest_wall_healed_days before
+    the sample ("Herpes zoster (T4) 01-Mar-2019", "zona 03/2019"), or in a year before the
+    sample's ("mastectomy 2015", "Z.n. Thorakotomie 2019"): healed, not the
     current lesion of clinical-reference §7.11.  A piercing or stimulation (cue
     chest_wall_ongoing) goes on whatever its date."""
     if hit.cue != "chest_wall":
         return False
+    collected = ctx.when("collected_at")
+    dated = written_dates(hit.quote)
+    if dated and collected is not None:
+        # a day or a month: compared by days ("Herpes zoster T4 20/12/2025" 16 days before a
+        # sample of 2026-01-05 is still the current lesion; thresholds.toml chest_wall_healed_days)
+        healed = ctx.t("chest_wall_healed_days")
+        return any((collected.date() - last).days > healed for _, last in dated)
     years = [int(found) for found in YEAR_IN_NOTE.findall(hit.quote)]
-    years += [last.year for _, last in written_dates(hit.quote)]
+    years += [last.year for _, last in dated]
     return any(year < ctx.sample_year for year in years)
 
 

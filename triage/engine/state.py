@@ -39,6 +39,7 @@ from triage.engine.state_words import (
 )
 from triage.engine.text import NO_HITS, CueHit, Hits
 from triage.knowledge.loaders import load_thresholds
+from triage.knowledge.model import Thresholds
 from triage.numbers import DAYS_PER_WEEK, fmt
 from triage.values import hcg_number_positive, text_dayfirst, writes_a_year
 
@@ -574,13 +575,17 @@ def read_states(
     past_childbearing_age: float,
     vocabulary: StateVocabulary | None = None,
     before_childbearing_age: float | None = None,
+    thresholds: Thresholds | None = None,
 ) -> list[PatientState]:
     """One PatientState per row of a canonical frame (computed once per distinct row key).
     Below `before_childbearing_age` (default: the shipped pregnancy_min_age_years) a pregnancy,
-    postpartum or breastfeeding record is a contradiction, never the child's state."""
+    postpartum or breastfeeding record is a contradiction, never the child's state.
+    `thresholds`: the run's (Knowledge.thresholds; default: the shipped file), which the
+    menopause age and the text reader's lengths (state_words) come from."""
     vocab = vocabulary or load_state_vocabulary()
+    limits = thresholds if thresholds is not None else load_thresholds()
     if before_childbearing_age is None:
-        before_childbearing_age = load_thresholds().get("pregnancy_min_age_years")
+        before_childbearing_age = limits.get("pregnancy_min_age_years")
     n = len(frame)
     if n == 0:
         return []
@@ -607,7 +612,7 @@ def read_states(
     key_columns.append(old)
     young = pd.Series(np.nan_to_num(ages, nan=np.inf) < before_childbearing_age)
     key_columns.append(young)
-    menopause_age = load_thresholds().get("menopause_min_age_years")
+    menopause_age = limits.get("menopause_min_age_years")
     transition = pd.Series(np.nan_to_num(ages, nan=-np.inf) >= menopause_age)
     key_columns.append(transition)
     # the sample's year: a year written in a cell ("Stillzeit bis 2017") is compared with it
@@ -664,13 +669,14 @@ def read_states(
         )
         sample = sample_dates[i]
         dated = sample if any(isinstance(v, str) and writes_a_year(v) for _, v in said) else None
-        given = (tuple(said), row, dated, text_dayfirst())  # dates read in the run's order
+        # dates read in the run's order, with the run's thresholds
+        given = (tuple(said), row, dated, text_dayfirst(), id(limits))
         state = known.get(given)
         if state is None:
             cells: list[Fact] = []
             for column, value in said:
                 if isinstance(value, str):
-                    cells.extend(vocab.read(column, value, dated))
+                    cells.extend(vocab.read(column, value, dated, limits))
                 else:
                     cells.extend(vocab.flag(column, value))
             state = known[given] = combine(cells, row)

@@ -35,6 +35,7 @@ from triage.engine.relatives import CLAUSES, Relatives
 from triage.engine.relatives import compile_alternatives as _compile
 from triage.engine.text import require_table
 from triage.knowledge.loaders import load_thresholds
+from triage.knowledge.model import Thresholds
 from triage.negated_lists import inside, negated_list_spans
 from triage.numbers import DAYS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from triage.resources import data_file
@@ -139,6 +140,10 @@ class _Concept:
     # a year or a time written after it is its onset, not its end ("CKD 4 (2019)", "renal
     # failure 2019": a chronic disease diagnosed then): only words make it past
     onset_years: bool = False
+    # a day or a month written after it is when it began, not when it ended ("Breastfeeding
+    # 01/01/2026": feeding lasts months to years, so the pregnancy_post_term_weeks cut-off of a
+    # dated pregnancy does not apply): only words make it past
+    dated_onset: bool = False
     # a test result (a lab number, a pregnancy test): a date before or after it dates it as an
     # earlier sample's ([history] result_before, result_after)
     result: bool = False
@@ -372,32 +377,49 @@ class StateVocabulary:
         # ha descartado embarazo"): its patterns end at the match, so a wider tail adds no other
         doubt_words = int(settings.get("doubt_window_words", self.window))
         self._doubt_tail = re.compile(rf"(?:\S+\s*){{0,{max(doubt_words, self.window)}}}$")
-        self._cache: dict[tuple[str, str, int | date | None], tuple[Fact, ...]] = {}
+        self._cache: dict[tuple[str, str, int | date | None, int], tuple[Fact, ...]] = {}
         # the year a past year written in a cell is compared with ("Stillzeit bis 2017"): the
         # sample's while a cell of a dated sample is read (`read`'s year), else this one
         self._year = date.today().year
         self._sample: date | None = None  # the sample's date while a dated cell is read
+        # the run's thresholds while a cell is read (`read`'s thresholds; default: the shipped
+        # thresholds.toml), and every set read with, kept so that its id in the cache stays its own
+        self._limits: Thresholds = load_thresholds()
+        self._held: dict[int, Thresholds] = {}
 
     # --- reading one cell -----------------------------------------------------------------
     def may_say(self, column: str, text: str) -> bool:
         """Whether a concept that reads `column` could match `text` (its quick probe)."""
         return any(c.reads(column) and c.probe.search(text) is not None for c in self._concepts)
 
-    def read(self, column: str, text: str, year: int | date | None = None) -> tuple[Fact, ...]:
+    def read(
+        self,
+        column: str,
+        text: str,
+        year: int | date | None = None,
+        thresholds: Thresholds | None = None,
+    ) -> tuple[Fact, ...]:
         """Every fact the cell `text` of `column` states (cached per distinct cell).  ``year``:
         the sample's year, which a year written in the cell is compared with (default: this
-        one), or the sample's date, which a delivery's date is also compared with."""
+        one), or the sample's date, which a delivery's date is also compared with.
+        ``thresholds``: the run's (Knowledge.thresholds; default: the shipped file), which the
+        pregnancy, term and amenorrhoea lengths are read from."""
         dated = year if year is not None and writes_a_year(text) else None
-        key = (column, text, dated)
+        limits = thresholds if thresholds is not None else load_thresholds()
+        self._held.setdefault(id(limits), limits)
+        key = (column, text, dated, id(limits))
         found = self._cache.get(key)
         if found is None:
+            shipped = self._limits
             self._sample = dated if isinstance(dated, date) else None
             self._year = dated.year if isinstance(dated, date) else dated or date.today().year
+            self._limits = limits
             try:
                 found = self._read(column, without_general_statements(text))
             finally:
                 self._year = date.today().year
                 self._sample = None
+                self._limits = shipped
             self._cache[key] = found
         return found
 
@@ -687,7 +709,12 @@ class StateVocabulary:
         if concept.past is not None and self._has_ended(concept, written):
             return concept.past  # "nach der Schwangerschaft", "fin de l'allaitement", "PMH:"
         if concept.past is not None and self._is_past(
-            tail, rest, event=concept.event, result=concept.result, onset=concept.onset_years
+            tail,
+            rest,
+            event=concept.event,
+            result=concept.result,
+            onset=concept.onset_years,
+            dated_onset=concept.dated_onset,
         ):
             return concept.past
         if concept.past is not None and (
@@ -821,6 +848,7 @@ class StateVocabulary:
         event: bool = False,
         result: bool = False,
         onset: bool = False,
+        dated_onset: bool = False,
     ) -> bool:
         """Written as past history: a history word before the match ("antécédent de", "h/o",
         "Z.n.", "pregressa") or a past year / date / "years ago" after it ("bis 2020", "(2019)",
@@ -864,11 +892,13 @@ class StateVocabulary:
                 continue
             year = found.groupdict().get("year")
             on = found.groupdict().get("on")
+            if dated_onset and (on or found.groupdict().get("month")):
+                continue  # "Breastfeeding 01/01/2026": the day it began (_Concept.dated_onset)
             sample = self._sample
             written = _date(_unblanked(on)) if on and sample is not None else None
             if sample is not None and written is not None:
                 # the entry's own day: past when no pregnancy dated so could last to the sample
-                longest = load_thresholds().get("pregnancy_post_term_weeks")
+                longest = self._limits.get("pregnancy_post_term_weeks")
                 if (sample - written).days / DAYS_PER_WEEK > longest:
                     return True
                 continue
@@ -891,7 +921,7 @@ class StateVocabulary:
                 # a conception or an embryo transfer ("DDG 15/04/2026", "FET 15/04/2026 (D5)"):
                 # the last period it stands for, conception_gestation_days and the embryo's age
                 # before it (thresholds.toml; ACOG Committee Opinion 700)
-                days = load_thresholds().get("conception_gestation_days")
+                days = self._limits.get("conception_gestation_days")
                 parsed -= timedelta(days=days + float(groups.get("embryo", 0)))
             if parsed is not None:
                 out.append(Fact("lmp_date", parsed.isoformat(), column, quote))
@@ -952,7 +982,7 @@ class StateVocabulary:
         if "letter" in groups:
             out.append(Fact("child_pugh", groups["letter"].upper(), column, quote))
         elif "points" in groups:  # "Child-Pugh 11": the class of the score
-            letter = _child_pugh_class(float(groups["points"]))
+            letter = _child_pugh_class(float(groups["points"]), self._limits)
             if letter:
                 out.append(Fact("child_pugh", letter, column, quote))
         if concept.sets and dict(concept.sets).get("transplant") == "yes":
@@ -974,7 +1004,7 @@ class StateVocabulary:
             return False
         groups = match.groupdict()
         if groups.get("due"):
-            longest = load_thresholds().get("pregnancy_post_term_weeks")
+            longest = self._limits.get("pregnancy_post_term_weeks")
             readings = self._due_readings(groups["due"])
             return bool(readings) and all(weeks > longest for weeks in readings)
         if groups.get("delivered"):
@@ -991,7 +1021,7 @@ class StateVocabulary:
             return ()
         text = _unblanked(_SPANISH_DE.sub(" ", written).strip())
         orders = (True, False) if is_ambiguous_date_text(text) else (True,)
-        term = load_thresholds().get("pregnancy_term_weeks")
+        term = self._limits.get("pregnancy_term_weeks")
         found: set[float] = set()
         for dayfirst in orders:
             stamp = parse_date_text(text, dayfirst)
@@ -1008,7 +1038,7 @@ class StateVocabulary:
             written = _date(_unblanked(_SPANISH_DE.sub(" ", groups["date"]).strip()))
             if written is not None:
                 weeks = (self._sample - written).days / DAYS_PER_WEEK
-        months = load_thresholds().get("menopause_amenorrhoea_months")
+        months = self._limits.get("menopause_amenorrhoea_months")
         return weeks is not None and weeks >= months * _WEEKS_PER_MONTH
 
     def _due_weeks(self, written: str) -> tuple[float, ...]:
@@ -1017,7 +1047,7 @@ class StateVocabulary:
         day and month, "10/12/2026", reads two ways), only those that place a current pregnancy:
         not more than pregnancy_term_weeks before the due date, nor past
         pregnancy_post_term_weeks."""
-        longest = load_thresholds().get("pregnancy_post_term_weeks")
+        longest = self._limits.get("pregnancy_post_term_weeks")
         return tuple(weeks for weeks in self._due_readings(written) if 0 < weeks <= longest)
 
     def _quote(self, text: str) -> str:
@@ -1057,6 +1087,7 @@ class StateVocabulary:
             ckd_stage=int(body["ckd_stage"]) if "ckd_stage" in body else None,
             event=bool(body.get("event", False)),
             onset_years=bool(body.get("onset_years", False)),
+            dated_onset=bool(body.get("dated_onset", False)),
             result=bool(body.get("result", False)) or str(body.get("number", "")).startswith(LAB),
             ends=bool(body.get("ends", False)),
             repeated=bool(body.get("repeated", False)),
@@ -1093,10 +1124,9 @@ _ROMAN_STAGES: Final = {
 }
 
 
-def _child_pugh_class(points: float) -> str:
+def _child_pugh_class(points: float, limits: Thresholds) -> str:
     """The Child-Pugh class of a score (thresholds.toml child_pugh_*, Pugh 1973): "A", "B",
     "C", or "" for a number that is no score."""
-    limits = load_thresholds()
     if not limits.get("child_pugh_min_points") <= points <= limits.get("child_pugh_max_points"):
         return ""
     if points >= limits.get("child_pugh_class_c_min_points"):
