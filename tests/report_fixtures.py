@@ -447,6 +447,7 @@ def make_results(n: int, *, seed: int = 7, patients: int | None = None) -> pd.Da
         rows["result_status"].append(None)  # no input here gives a result status
         rows["visit"].append(None)  # no input here names a visit
         rows["source_column"].append(None)  # one prolactin column per row here
+        rows["unmatched_assay"].append(None)  # every row's assay is a set's (or none is named)
         rows["comment"].append(f"{v.status.capitalize()} result ({v.name.replace('_', ' ')}).")
     return _typed(pd.DataFrame(rows))
 

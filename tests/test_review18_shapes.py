@@ -236,8 +236,10 @@ def test_a_kdigo_stage_column(tmp_path: Path) -> None:
         frame, _ = _run(folder, f"{HEAD},{csv_quoted(column)}", lines)
         assert "stage 3" in _renal(frame, "G3"), column
         assert _renal(frame, "G3").startswith("renal_impairment (possible)"), column
-        for pid in ("G4", "G5", "D5"):
+        for pid in ("G4", "G5"):
             assert _renal(frame, pid).startswith("renal_impairment (likely)"), (column, pid)
+        # "5D": KDIGO's stage 5 on dialysis (review 24, fix175): the dialysis factor
+        assert "dialysis" in _factors(frame, "D5"), column
         # stage 2: an eGFR of 60 or more by definition, no factor (ckd_stage_possible_min)
         assert _renal(frame, "G2") == "", column
 

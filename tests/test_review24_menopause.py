@@ -141,15 +141,17 @@ def test_a_uk_womens_interval_labelled_after_its_unit_is_read(tmp_path: Path) ->
 
 def test_the_labs_group_follows_the_status_the_notes_give(tmp_path: Path) -> None:
     """An old LMP at 52: the lab's postmenopausal group; regular cycles at 57: its
-    premenopausal one; no status at 50: both, the lab's own (never the set's instead)."""
+    premenopausal one; a status written as unknown at 50: both, the lab's own (never the set's
+    instead)."""
     cell = "Femmes en activité génitale 4.8-23.3 ; Femmes ménopausées 4.0-15.0"
     rows = [
         {"age": "52", "prl": "20", "comments": "LMP 15.03.2015", "reference_range": cell},
         {"age": "57", "prl": "20", "comments": "regular cycles", "reference_range": cell},
-        {"age": "50", "prl": "20", "reference_range": cell},
-        {"age": "50", "prl": "25", "reference_range": cell},
+        {"age": "50", "prl": "20", "menopausal": "inconnu", "reference_range": cell},
+        {"age": "50", "prl": "25", "menopausal": "inconnu", "reference_range": cell},
     ]
-    old, cycling, open_, above = _run(tmp_path, ["comments", "reference_range"], rows)
+    header = ["comments", "menopausal", "reference_range"]
+    old, cycling, open_, above = _run(tmp_path, header, rows)
     assert old["reference_high_ng_ml"] == pytest.approx(15.0) and old["status"] == "high"
     assert cycling["reference_high_ng_ml"] == pytest.approx(23.3)
     assert cycling["status"] == "normal"
@@ -162,9 +164,6 @@ def test_the_labs_group_follows_the_status_the_notes_give(tmp_path: Path) -> Non
 
 # --- 3. a menopausal status not known or contradicted: both women's intervals ------------------
 OPEN = [
-    {},  # no age, no status
-    {"age": "50"},
-    {"age": "54"},
     {"age": "52", "comments": "postmenopausal; regular cycles"},
     {"age": "52", "menopausal": "ménopausée", "comments": "J3 du cycle"},
     {"age": "40", "menopausal": "?"},
@@ -172,8 +171,18 @@ OPEN = [
     {"age": "40", "menopausal": "unbekannt"},
     {"age": "40", "menopausal": "peri/post?"},
     {"age": "40", "menopausal": "postmenopausal?"},
-    {"age": "50", "comments": "aménorrhée depuis 3 mois"},
 ]
+
+
+def test_a_status_not_given_keeps_the_premenopausal_interval_before_the_usual_age(
+    tmp_path: Path,
+) -> None:
+    """Not given at 46 or 50, or with no age: the set's premenopausal interval, as before review
+    24 (a lab's export without menopausal status must not make every woman of 45-54 between the
+    two limits indeterminate)."""
+    rows = [{"age": "46", "prl": "25"}, {"age": "50", "prl": "25"}, {"prl": "25"}]
+    for row in _run(tmp_path, [], rows):
+        assert row["status"] == "normal", row["reference_note"]
 
 
 @pytest.mark.parametrize(("prl", "status"), [("25", "indeterminate"), ("35", "high")])

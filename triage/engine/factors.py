@@ -1603,11 +1603,12 @@ def cranial_radiation(ctx: RowContext) -> list[Finding]:
 
 
 def _healed_long_ago(ctx: RowContext, hit: CueHit) -> bool:
-    """A chest-wall lesion dated on a day or in a month more than chest_wall_healed_days before
-    the sample ("Herpes zoster (T4) 01-Mar-2019", "zona 03/2019"), or in a year before the
-    sample's ("mastectomy 2015", "Z.n. Thorakotomie 2019"): healed, not the
-    current lesion of clinical-reference §7.11.  A piercing or stimulation (cue
-    chest_wall_ongoing) goes on whatever its date."""
+    """A chest-wall lesion dated in a year before the sample's ("mastectomy 2015", "Z.n.
+    Thorakotomie 2019"; "Herpes zoster (T4) 01-Mar-2019", "zona 03/2019" when also more than
+    chest_wall_healed_days before it): healed, not the current lesion of clinical-reference
+    §7.11.  One dated earlier in the sample's own year stays a possible cause (an operation's
+    scar can stimulate for months: "Mammareduktion 03/2026" in November).  A piercing or
+    stimulation (cue chest_wall_ongoing) goes on whatever its date."""
     if hit.cue != "chest_wall":
         return False
     collected = ctx.when("collected_at")
@@ -1616,7 +1617,10 @@ def _healed_long_ago(ctx: RowContext, hit: CueHit) -> bool:
         # a day or a month: compared by days ("Herpes zoster T4 20/12/2025" 16 days before a
         # sample of 2026-01-05 is still the current lesion; thresholds.toml chest_wall_healed_days)
         healed = ctx.t("chest_wall_healed_days")
-        return any((collected.date() - last).days > healed for _, last in dated)
+        return any(
+            last.year < ctx.sample_year and (collected.date() - last).days > healed
+            for _, last in dated
+        )
     years = [int(found) for found in YEAR_IN_NOTE.findall(hit.quote)]
     years += [last.year for _, last in dated]
     return any(year < ctx.sample_year for year in years)

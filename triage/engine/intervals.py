@@ -939,17 +939,18 @@ def _menopausal(
     """Per row: "stated" postmenopausal, "assumed" (not stated, older than childbearing age and
     no sign of periods: a woman of 70 is compared with the postmenopausal interval, never the
     wider premenopausal one), "open" (written as not known, or contradicted, at any adult age;
-    or not given at an unknown age or from menopause_min_age_years to childbearing_age_max_years,
-    the ages of the natural menopause: either interval may be hers, never the wider one alone,
-    review 24), or ""."""
+    either interval may be hers, never the wider one alone, review 24), or ""."""
     th = knowledge.thresholds
     stated = _flag(frame, "menopausal", True)
     unknown = frame["menopausal"].isna().to_numpy()
     past = ages >= th.get("childbearing_age_max_years")
     assumed = ~stated & unknown & past & ~phys.menstruating & ~phys.menopause_open
-    transition = np.isnan(ages) | (ages >= th.get("menopause_min_age_years")) & ~past
+    # a status not given is not open at any age (as before review 24: a woman of 46, or one of
+    # unknown age, gets the set's premenopausal interval until childbearing_age_max_years; a
+    # lab's export without menopausal status would otherwise make every woman of 45-54 between
+    # the two limits indeterminate)
     adult = np.isnan(ages) | (ages >= th.get("adult_age_years"))
-    open_ = ~stated & unknown & ~phys.menstruating & adult & (phys.menopause_open | transition)
+    open_ = ~stated & unknown & ~phys.menstruating & adult & phys.menopause_open
     return [
         STATED if s else ASSUMED if a else OPEN if o else ""
         for s, a, o in zip(stated, assumed, open_, strict=True)
