@@ -167,7 +167,7 @@ def test_memory_per_worker_stays_under_its_limit(tmp_path: Path) -> None:
     from triage.io import read_file
     from triage.output import OutputOptions
 
-    limit_mb, distinct, copies, rows = 400, 4, 10, 8_000
+    limit_mb, distinct, copies, rows = 450, 4, 10, 8_000
     folder = tmp_path / "in"
     _exports(folder / "seeds", files=distinct, rows=rows)
     for i in range(distinct * copies):  # the same patients in several files: gathered per bucket
@@ -180,7 +180,9 @@ def test_memory_per_worker_stays_under_its_limit(tmp_path: Path) -> None:
     input_mb = frames / 2**20 * files
     del one, results
     assert input_mb > limit_mb, input_mb  # more than one worker may hold
-    # Dask pauses a worker at 80 % of its limit, and a worker's RSS stays at ~230 MB after its
+    # (450 MB since review 24: the vocabularies a worker compiles grew, and a worker of 400 MB
+    # was restarted once under the full suite's load.)  Dask pauses a worker at 80 % of its
+    # limit, and a worker's RSS stays at ~230 MB after its
     # first task (imports, caches): no pause here (a pause can stall a run whose workers sit
     # near 80 %); a worker over 95 % is still killed, and then replaced: the test fails.
     with (
