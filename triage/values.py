@@ -4246,6 +4246,9 @@ def stopped_year(text: str) -> int | None:
 # month ("bis 08/2026", "until 2026-08", "until Aug 2026").  Read in lower-case text without
 # accents (normalise_word); its parts by _DATE_FORMS.
 _YEAR4: Final = r"(?:19|20)\d\d"
+# a month and year written in digits ("03.2024", "3/2024"): one of _DATE_FORMS, read by the state
+# words too (the month is checked against 1-12 where it is used)
+MONTH_YEAR: Final = re.compile(rf"(?P<m>\d{{1,2}})[./-](?P<y>{_YEAR4})")
 _ORDINAL: Final = r"(?:er|st|nd|rd|th)?"
 _DATE_FORMS: Final = (
     ("day", re.compile(rf"(?P<d>\d{{1,2}})[./-](?P<m>\d{{1,2}})[./-](?P<y>{_YEAR4})")),
@@ -4262,7 +4265,7 @@ _DATE_FORMS: Final = (
         "day",
         re.compile(rf"(?P<name>[^\W\d_]+)\.?\s+(?P<d>\d{{1,2}}){_ORDINAL},?\s+(?P<y>{_YEAR4})"),
     ),
-    ("month", re.compile(rf"(?P<m>\d{{1,2}})[./-](?P<y>{_YEAR4})")),
+    ("month", MONTH_YEAR),
     ("month", re.compile(rf"(?P<y>{_YEAR4})-(?P<m>\d{{1,2}})")),
     ("month", re.compile(rf"(?P<name>[^\W\d_]+)\.?\s*(?:de\s+)?(?P<y>{_YEAR4})")),
 )

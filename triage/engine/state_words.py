@@ -42,6 +42,7 @@ from triage.resources import data_file
 from triage.schema import ConfigError, field_words
 from triage.transliteration import vocabulary
 from triage.values import (
+    MONTH_YEAR,
     PERCENT_FULL,
     code_label,
     code_text,
@@ -75,7 +76,6 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _ISO_DATE = re.compile(r"\d{4}-")
 # a month and year without the day ("03/2021", "3.2021"): the first of that month
-_MONTH_YEAR = re.compile(r"(?P<month>0?[1-9]|1[0-2])[./-](?P<year>(?:19|20)\d\d)")
 _GROUP_NAME = re.compile(r"\(\?P<\w+>")
 _PARENS = re.compile(r"\([^)]*\)")
 _FIRST = re.compile(r"^\s*([^\s,;:(]+)")
@@ -1176,9 +1176,9 @@ def _date(text: str) -> date | None:
     first (03.04.2026 = 3 April); else
     in the run's day/month order (values.text_dayfirst: 03/04/2026 = 3 April, or 4 March in a
     month-first file); with the month as a word ("1er avril 2026": values.parse_date_text)."""
-    month_year = _MONTH_YEAR.fullmatch(text)
-    if month_year is not None:
-        return date(int(month_year["year"]), int(month_year["month"]), 1)
+    month_year = MONTH_YEAR.fullmatch(text)
+    if month_year is not None and 1 <= int(month_year["m"]) <= MONTHS_PER_YEAR:
+        return date(int(month_year["y"]), int(month_year["m"]), 1)
     dayfirst = not _ISO_DATE.match(text) and ("." in text or text_dayfirst())
     if any(c.isalpha() for c in text):
         # a month written as a word ("1er avril 2026", "1 abril 2026"), in any language
