@@ -3094,11 +3094,14 @@ _NOT_THE_DRUGS_STOP: Final = re.compile(
 # "Plasil passato a ondansetron", "omgezet naar ondansetron"; drugs.toml [words] switched_to):
 # the drug before is no longer taken.  Not a new dose, form, schedule or route ("changed to 4
 # mg", "switched to depot", "umgestellt auf abends": item_words): the same drug taken on.
+_SWITCH_TARGET_ARTICLE: Final = (
+    r"(?:(?:the|der|die|das|den|dem|la|le|el|il|lo|de|het|un|une|una|uno|a|an)\s+|l\W\s*)"
+)
 _SWITCHED_AWAY_AFTER: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('switched_to')})\s+"
-    r"(?:(?:the|der|die|das|den|dem|la|le|l\W|el|il|lo|de|het|un|une|una|uno|a|an)\s*)?"
-    rf"(?!(?:{'|'.join(map(re.escape, sorted(_words('item_words'), key=len, reverse=True)))})"
-    r"(?![^\W\d_]))[^\W\d_]"
+    rf"(?!{_SWITCH_TARGET_ARTICLE}?"
+    rf"(?:{'|'.join(map(re.escape, sorted(_words('item_words'), key=len, reverse=True)))})"
+    rf"(?![^\W\d_])){_SWITCH_TARGET_ARTICLE}?[^\W\d_]"
 )
 
 
