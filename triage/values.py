@@ -3884,17 +3884,32 @@ def _count_words_pattern() -> str:
     return prefix_trie([re.escape(w) for w in sorted(count_words(), key=len, reverse=True)])
 
 
+# The UK shorthand of a time before now ("stopped 1/7 ago", "2/52 ago", "2/12 ago": days, weeks,
+# months; not a gestation's "/40"): read only before an "ago" word, where no date stands.
+_GESTATION_FRACTION: Final = "40"
+_AGO_FRACTIONS: Final = tuple(key for key in _FRACTION_DAYS if key != _GESTATION_FRACTION)
+
+
 @cache
 def _time_span(n: int) -> str:
     """A number (in digits, or a word for one: "a", "einer", "une", [values.stopped] `one`, or
     for two to twelve: "two", "zwei", "trois", [values.stopped.counts]) and a [values.durations]
-    unit; groups number<n>, one<n>, unit<n>."""
+    unit; groups number<n>, one<n>, unit<n>.  The span read before an "ago" word (n == 2) may
+    also be written as the UK shorthand ("1/7", "3/52", "2/12": _AGO_FRACTIONS); groups
+    fraction<n>, per<n>."""
     units = _duration_unit_pattern()
     one = "|".join([*synonyms_data()["values"]["stopped"]["one"], _count_words_pattern()])
-    return (
+    span = (
         rf"(?:(?P<number{n}>\d+(?:[.,]\d+)?)\s*|(?P<one{n}>\b(?:{one}))\s+)"
         rf"(?P<unit{n}>{units})\.?(?![^\W\d_])"
     )
+    if n != _AGO_SPAN:
+        return span
+    per = "|".join(sorted(_AGO_FRACTIONS, key=len, reverse=True))
+    return rf"(?:{span}|(?<![\d/.])(?P<fraction{n}>\d+)\s*/\s*(?P<per{n}>{per})(?![\d/]))"
+
+
+_AGO_SPAN: Final = 2  # _time_span's group number before an "ago" word
 
 
 @cache
@@ -3927,6 +3942,10 @@ def _span_days(found: re.Match[str]) -> float | None:
     period = groups.get("period") or groups.get("period_")
     if period:
         return days.get(period)
+    fraction = next((k for k in (1, 2, 3) if groups.get(f"fraction{k}")), None)
+    if fraction is not None:  # "1/7 ago", "3/52 ago", "2/12 ago"
+        per_fraction = _FRACTION_DAYS[found.group(f"per{fraction}")]
+        return float(found.group(f"fraction{fraction}")) * per_fraction
     n = next((k for k in (1, 2, 3) if groups.get(f"unit{k}")), 2)
     per = days.get(found.group(f"unit{n}"))
     if per is None:
@@ -4003,6 +4022,36 @@ def last_dose_days(text: str) -> float | None:
     Monat": ~30), else None (synonyms.toml [values.last_dose])."""
     found = _last_dose_pattern().search(normalise_word(text))
     return None if found is None else _span_days(found)
+
+
+@cache
+def _last_dose_before_pattern() -> re.Pattern[str]:
+    """A synonyms.toml [values.last_dose] opener at the end of a text, its "of" or article after
+    it ("dernière injection", "last dose of", "letzte Gabe von", "laatste dosis van de")."""
+    openers = "|".join(synonyms_data()["values"]["last_dose"]["openers"])
+    article = r"of|the|von|vom|der|des|de|du|la|le|l\W|del|della|dello|di|el|van|het|d\W"
+    return re.compile(rf"\b(?P<opener>{openers})\b\W*(?:(?:{article})\s*)*$", re.IGNORECASE)
+
+
+@cache
+def _last_dose_opener() -> re.Pattern[str]:
+    openers = "|".join(synonyms_data()["values"]["last_dose"]["openers"])
+    return re.compile(rf"\b(?:{openers})\b", re.IGNORECASE)
+
+
+def names_last_dose(text: str) -> bool:
+    """Whether text writes a [values.last_dose] opener anywhere ("last dose", "letzte Gabe",
+    "dernière injection")."""
+    return _last_dose_opener().search(normalise_word(text)) is not None
+
+
+def last_dose_before(text: str) -> str | None:
+    """The last-dose opener that ends `text` (its "of" or article aside), right before a drug
+    ("dernière injection Xeplion le 15/08/2025", "letzte Gabe MCP vor 3 Monaten", "last dose of
+    risperidone 2023"), lower case without accents; None when there is none.  The time after
+    the drug is then its last dose's."""
+    found = _last_dose_before_pattern().search(normalise_word(text))
+    return None if found is None else found.group("opener")
 
 
 @cache

@@ -96,12 +96,14 @@ from triage.transliteration import pattern as with_ascii_spellings
 from triage.values import (
     TEXT_CACHE_SIZE,
     ended_ago,
+    last_dose_before,
     last_dose_days,
     last_issue,
     month_name_pattern,
     month_name_regex,
     month_number,
     month_of_name,
+    names_last_dose,
     normalise_word,
     stop_drug_gap,
     stop_time_spans,
@@ -266,13 +268,25 @@ _NO_LONGER_TAKEN: Final = re.compile(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('no_longer_taken')})(?![^\W\d_])"
 )
 _NO_LONGER_AS: Final = "stopped"
+# A stop written short with its time after it (drugs.toml [patterns] stop_abbreviations: "susp.
+# hace 10 d", "sosp. da 2 sett."): read as the shortest stop word of [words] stopped and
+# synonyms.toml [values.stopped] words, which fits in it.
+_STOP_ABBREVIATION: Final = re.compile(
+    rf"(?<![^\W\d_])(?:{_pattern_alternatives('stop_abbreviations')})"
+)
+_ABBREVIATION_AS: Final = "dc"
 
 
 def _no_longer_as_stop(text: str) -> str:
     """Text (folded, lower case) with each _NO_LONGER_TAKEN phrase written as the stop word
     _NO_LONGER_AS padded with spaces to its length, so positions stay valid; a time written
     inside the phrase stays where it was ("nimmt sie seit 3 Wochen nicht mehr" → "stopped
-    seit 3 wochen": values.stopped_days reads it as the stop's time)."""
+    seit 3 wochen": values.stopped_days reads it as the stop's time).  A stop abbreviation
+    before its time (_STOP_ABBREVIATION: "susp. hace 10 d") is written as _ABBREVIATION_AS
+    ("dc    hace 10 d")."""
+    text = _STOP_ABBREVIATION.sub(
+        lambda found: _ABBREVIATION_AS.ljust(len(found.group())), text
+    )
 
     def as_stop(found: re.Match[str]) -> str:
         phrase = found.group()
@@ -871,6 +885,30 @@ class DrugMatcher:
             out[old] = (term[0].name, after.strip())
         return out
 
+    def _old_drug_until(
+        self,
+        folded: str,
+        terms: list[tuple[int, int]],
+        nexts: list[int],
+        old: int,
+        new: int | None,
+    ) -> int | None:
+        """Where the words that date the switch of the drug at `old` to the one at `new` end:
+        past the mentions of the old drug right after the new one ("switch Xeplion -> Seroquel,
+        dernière injection Xeplion le 15/08/2025": its last injection dates its stop); None when
+        the next mention names another drug (the words up to it are read)."""
+        if new is None or new <= old:
+            return None
+
+        def drug_at(index: int) -> str:
+            term = self._terms.get(drug_term_key(folded[slice(*terms[index])]))
+            return term[0].name if term is not None else ""
+
+        last = new
+        while last + 1 < len(terms) and drug_at(last + 1) == drug_at(old):
+            last += 1
+        return nexts[last] if last > new else None
+
     def _mentions_uncached(self, text: str, _dayfirst: bool = True) -> tuple[DrugMention, ...]:
         """Every mention in `text` (cached per text and day/month order, `_dayfirst`: the
         run's, text_dayfirst, which the dates written in it are read in)."""
@@ -926,6 +964,7 @@ class DrugMatcher:
                         index,
                         switched_into.get(index),
                         self._acts_after_stop(folded, *terms[index]),
+                        self._old_drug_until(folded, terms, nexts, index, switched_into.get(index)),
                     )
                     if negated[index]
                     else ""
@@ -1222,6 +1261,7 @@ def says_stopped(item: str) -> bool:
     return (
         _TREATMENT_STOPPED.search(folded) is not None
         or _NO_LONGER_TAKEN.search(folded) is not None
+        or _STOP_ABBREVIATION.search(folded) is not None
         or _ended(folded)
     )
 
@@ -1337,16 +1377,20 @@ def _switched_recently(
     index: int,
     new: int | None,
     acting: str = "",
+    until: int | None = None,
 ) -> str:
     """A drug switched to the one at `new` ("risperidone replaced by aripiprazole on
     2026-11-19", "switched from risperidone to aripiprazole 2 days ago", "Haldol -> Abilify seit
     2 Tagen", "Haldol -> Abilify seit 18.11.", "seit 11/2026"): the time written after the new
     drug (its start) is the old one's stop, read as a stop is (_acting: surely or perhaps still
-    acting, or stopped only after the sample; "" when not acting)."""
+    acting, or stopped only after the sample; "" when not acting).  ``until``: where the words
+    read after the new drug end, past later mentions of the old drug that date its last dose
+    ("switch Xeplion -> Seroquel, dernière injection Xeplion le 15/08/2025"; default: the next
+    mention)."""
     if new is None:
         return ""
     start, end = spans[index]
-    after = text[spans[new][1] : nexts[new]]
+    after = text[spans[new][1] : nexts[new] if until is None else until]
     after = after[verb.end() :] if (verb := _SWITCH_VERB.match(after)) else after
     item = f"{text[start:end]} stopped {after}"
     return _acting(item, 0, len(item), acting=acting)
@@ -1865,6 +1909,9 @@ def _negations(
                     started=_START_BEFORE.search(pre_part) is not None,
                     drug=drug,
                 )
+                # "dernière injection Xeplion le 15/08/2025", "letzte Gabe MCP vor 3 Monaten":
+                # the last dose written before the drug, its time after it
+                or _ended_after_last_dose(pre_part, text[end:own_end], lasts, drug)
                 or _started_after_sample(text[end:own_end])
                 # "(Acute) Issued: 03-Jan-2025": an issue date may stand past a colon
                 or _issue_lapsed(text[end : _item_end(text, end, next_start)], lasts, drug)
@@ -2343,10 +2390,21 @@ def _ended(
     days = last_dose_days(after)
     if days is not None:
         return days > _withdrawal_days()
+    stop_year = stopped_year(after)  # "zuletzt eingenommen 2023", "last dose 2023"
+    if stop_year is not None and stop_year < _sample_year():
+        return True
     if _PAST_PERIOD.search(after) and not started:
         return True  # "Risperidonbehandlung in der Jugend", "risperidone as a teenager"
     one_off = _ONE_OFF_YEAR.search(after)
     return one_off is not None and int(one_off.group("year")) < _sample_year()
+
+
+def _ended_after_last_dose(before: str, after: str, lasts: float | None, drug: str) -> bool:
+    """A last-dose opener right before the drug (values.last_dose_before: "dernière injection",
+    "letzte Gabe", "last dose of") with the words after the drug end it as they would after the
+    opener (_ended): "dernière injection Xeplion le 15/08/2025"."""
+    opener = last_dose_before(before)
+    return opener is not None and _ended(f"{opener} {after}", lasts, drug=drug)
 
 
 # A period of life long past, after the drug in its clause ("in der Jugend", "in childhood", "dans
@@ -2773,11 +2831,13 @@ _STOP_DATE_OPENER: Final = (
 )
 _STOPPED_ON: Final = re.compile(
     r"\b(?:until|till|bis(?:\s+(?:zum|einschl(?:ie(?:ß|ss)lich|\.)))?|jusqu.(?:au|à|a)|"
-    r"hasta|fino\s+al?|tot(?:\s+en\s+met)?|t/m|last\s+(?:dose|injection|inj\.?|given)|"
+    r"hasta|fino\s+al?|tot(?:\s+en\s+met)?|t/m|"
+    # a last dose or a stop word, the drug perhaps between ("stopped metoclopramide on
+    # 19/11/2026", "dernière injection Xeplion le 15/08/2025")
+    r"(?:last\s+(?:dose|injection|inj\.?|given)|"
     r"letzte\s+(?:Gabe|Injektion|Spritze)|derni[èe]re\s+injection|"
     r"[úu]ltima\s+(?:dosis|inyecci[óo]n)|ultima\s+(?:dose|iniezione)|laatste\s+(?:dosis|injectie)|"
-    # a stop word, the drug perhaps between ("stopped metoclopramide on 19/11/2026")
-    r"(?:stopped|discontinued|ceased|abgesetzt|gestoppt|beendet|arr[êe]t[ée]e?|suspendid[oa]|"
+    r"stopped|discontinued|ceased|abgesetzt|gestoppt|beendet|arr[êe]t[ée]e?|suspendid[oa]|"
     rf"suspendi[óo]|sospes[oa]|gestopt)(?:{stop_drug_gap()})?)\W+"
     # "on", or since when ("abgesetzt seit 18.11.", "stopped since 12/10"; a switch's time,
     # "Haldol -> Abilify seit 18.11.", is read as the old drug's stop: _switched_recently)
@@ -3029,9 +3089,31 @@ _NOT_THE_DRUGS_STOP: Final = re.compile(
 )
 
 
+# A switch after the drug to a drug the lexicon does not hold ("metoclopramide switched to
+# ondansetron 3 weeks ago", "Primperan cambiado a ondansetrón", "MCP umgestellt auf Ondansetron",
+# "Plasil passato a ondansetron", "omgezet naar ondansetron"; drugs.toml [words] switched_to):
+# the drug before is no longer taken.  Not a new dose, form, schedule or route ("changed to 4
+# mg", "switched to depot", "umgestellt auf abends": item_words): the same drug taken on.
+_SWITCH_TARGET_ARTICLE: Final = (
+    r"(?:(?:the|der|die|das|den|dem|la|le|el|il|lo|de|het|un|une|una|uno|a|an)\s+|l\W\s*)"
+)
+_SWITCHED_AWAY_AFTER: Final = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('switched_to')})\s+"
+    rf"(?!{_SWITCH_TARGET_ARTICLE}?"
+    rf"(?:{'|'.join(map(re.escape, sorted(_words('item_words'), key=len, reverse=True)))})"
+    rf"(?![^\W\d_])){_SWITCH_TARGET_ARTICLE}?[^\W\d_]"
+)
+
+
 def _post_stop(after: str) -> bool:
-    """The words after a drug, in its clause, stop it (_POST_NEGATING), unless the stop word is
-    about something else (_NOT_THE_DRUGS_STOP)."""
+    """The words after a drug, in its clause, stop it (_POST_NEGATING) or switch from it to
+    another (_SWITCHED_AWAY_AFTER), unless the stop word is about something else
+    (_NOT_THE_DRUGS_STOP)."""
+    switched = _SWITCHED_AWAY_AFTER.search(after)
+    if switched is not None:
+        other = _NOT_THE_DRUGS_STOP.search(after, 0, switched.start())
+        if other is None:
+            return True
     if not _has_cue(after, _POST_NEGATING):
         return False
     other = _NOT_THE_DRUGS_STOP.search(after)  # before any stop word of the drug's own
@@ -3042,10 +3124,15 @@ def _may_negate(text: str) -> bool:
     lower = text.lower()
     if any(stem in lower for stem in _NEGATION_STEMS) or _UNTIL_YEAR.search(lower):
         return True
-    if writes_a_year(lower) and (written_end(lower) is not None or last_issue(lower) is not None):
-        return True  # "last dose 01/08/2026", "last issued 12-Nov-2024"
-    if _NO_LONGER_TAKEN.search(lower):  # "she doesn't take it anymore"
-        return True
+    if writes_a_year(lower) and (
+        written_end(lower) is not None
+        or last_issue(lower) is not None
+        or stopped_year(lower) is not None
+        or names_last_dose(lower)
+    ):
+        return True  # "last dose 01/08/2026", "last issued 12-Nov-2024", "last dose of X 2023"
+    if _NO_LONGER_TAKEN.search(lower) or _STOP_ABBREVIATION.search(lower):
+        return True  # "she doesn't take it anymore", "susp. hace 10 d"
     if ":" in lower and (_NEGATED_LABEL.search(lower) or _NEGATED_ABBREVIATION.search(text)):
         return True
     if _ANY_OTHER_PERSON.search(lower):  # "husband's methadone", "(for her son)"
