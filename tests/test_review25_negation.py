@@ -131,9 +131,7 @@ DRUGS_DENIED = [
 def test_a_negation_reaches_the_drug_over_a_copula_and_a_preposition(
     tmp_path: Path, column: str
 ) -> None:
-    rows = [
-        (text, "", "") if column == "meds" else ("none", "", text) for text, _ in DRUGS_DENIED
-    ]
+    rows = [(text, "", "") if column == "meds" else ("none", "", text) for text, _ in DRUGS_DENIED]
     results = _run(tmp_path, rows, value=40, egfr="95")
     for index, (text, factor) in enumerate(DRUGS_DENIED):
         factors = _codes(results, index, "factors")
