@@ -23,8 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from triage.pipeline import TriageOutcome, TriageRequest, run_triage
+from pipeline_helpers import triage_lines
 
 HEADER = "ID|Sex|Age|Prolactin (ng/mL)|eGFR|TSH (mU/L)|Medications|Symptoms|Notes"
 
@@ -33,22 +32,21 @@ def _run(
     tmp_path: Path, rows: list[tuple[str, str, str]], value: float = 60, egfr: str = ""
 ) -> pd.DataFrame:
     """One row per (medications, symptoms, notes): a woman of 34, TSH 2.0."""
-    lines = [HEADER]
-    lines += [
+    lines = [
         f"P{i}|F|34|{value}|{egfr}|2.0|{meds}|{symptoms}|{notes}"
         for i, (meds, symptoms, notes) in enumerate(rows)
     ]
-    path = tmp_path / "export.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    outcome: TriageOutcome = run_triage(
-        TriageRequest(inputs=[path], out_dir=tmp_path / "out", keep_results=True)
-    )
-    assert outcome.results is not None
-    return outcome.results.set_index("patient_id")
+    return triage_lines(tmp_path, HEADER, lines)
 
 
 def _codes(results: pd.DataFrame, index: int, column: str) -> list[str]:
     return str(results.loc[f"P{index}", column]).split(";")
+
+
+def _assert_named(results: pd.DataFrame, texts: list[str], factor: str) -> None:
+    """Each row (in the order of `texts`) names `factor`: what the negation did not reach."""
+    for index, text in enumerate(texts):
+        assert factor in _codes(results, index, "factors"), text
 
 
 # --------------------------------------------- 1: a negation over words to the dialysis ---
@@ -97,12 +95,6 @@ DIALYSIS_KEPT = [
 ]
 
 
-def test_a_negation_of_another_word_does_not_reach_the_dialysis(tmp_path: Path) -> None:
-    results = _run(tmp_path, [("none", "", note) for note in DIALYSIS_KEPT])
-    for index, note in enumerate(DIALYSIS_KEPT):
-        assert "dialysis" in _codes(results, index, "factors"), note
-
-
 # ------------------------------------------------- 1: a negation over words to the drug ---
 DRUGS_DENIED = [
     ("not currently on metoclopramide", "medication:antiemetic_prokinetic"),
@@ -145,21 +137,21 @@ def test_a_negation_reaches_the_drug_over_a_copula_and_a_preposition(
 # The same prepositions after a negation of another word: the drug is taken (guard: pass on
 # the old code too).
 DRUGS_KEPT = [
-    ("no side effects on risperidone", "medication:antipsychotic"),
-    ("keine Nebenwirkungen unter Risperdal", "medication:antipsychotic"),
-    ("pas d'effets secondaires sous Risperdal", "medication:antipsychotic"),
-    ("sin efectos secundarios con risperidona", "medication:antipsychotic"),
-    ("nessun effetto collaterale con Risperdal", "medication:antipsychotic"),
-    ("no improvement with metoclopramide", "medication:antiemetic_prokinetic"),
-    ("no Haldol; currently on Risperdal", "medication:antipsychotic"),
-    ("seit Mai Risperdal 2 mg", "medication:antipsychotic"),
+    "no side effects on risperidone",
+    "keine Nebenwirkungen unter Risperdal",
+    "pas d'effets secondaires sous Risperdal",
+    "sin efectos secundarios con risperidona",
+    "nessun effetto collaterale con Risperdal",
+    "no improvement with risperidone",
+    "geen verbetering met Risperdal",
+    "no Haldol; currently on Risperdal",
+    "seit Mai Risperdal 2 mg",
 ]
 
 
 def test_a_negation_of_another_word_does_not_reach_the_drug(tmp_path: Path) -> None:
-    results = _run(tmp_path, [(text, "", "") for text, _ in DRUGS_KEPT], value=40, egfr="95")
-    for index, (text, factor) in enumerate(DRUGS_KEPT):
-        assert factor in _codes(results, index, "factors"), text
+    results = _run(tmp_path, [(text, "", "") for text in DRUGS_KEPT], value=40, egfr="95")
+    _assert_named(results, DRUGS_KEPT, "medication:antipsychotic")
 
 
 # ------------------------------------------------------ 2: "never" in the six languages ---
@@ -222,7 +214,9 @@ MONTH_MAI = [
 ]
 
 
-def test_the_month_mai_is_no_negation_of_the_dialysis(tmp_path: Path) -> None:
-    results = _run(tmp_path, [("none", "", note) for note in MONTH_MAI])
-    for index, note in enumerate(MONTH_MAI):
-        assert "dialysis" in _codes(results, index, "factors"), note
+@pytest.mark.parametrize(
+    "notes", [DIALYSIS_KEPT, MONTH_MAI], ids=["negation_of_another_word", "month_mai"]
+)
+def test_the_dialysis_a_negation_does_not_reach_is_named(tmp_path: Path, notes: list[str]) -> None:
+    results = _run(tmp_path, [("none", "", note) for note in notes])
+    _assert_named(results, notes, "dialysis")
