@@ -49,6 +49,8 @@ __all__ = [
     "inside",
     "negated_list_spans",
     "only_joiners",
+    "reach_start",
+    "reach_words",
     "stopped_list_spans",
 ]
 
@@ -204,6 +206,26 @@ def contrast_words() -> tuple[str, ...]:
     "tranne", "behalve"...), as written: a negation reaches no finding after one, in the cue
     reader (triage/engine/text.py) as over a list here."""
     return tuple(str(word) for word in synonyms_data()["negated_lists"]["ends"])
+
+
+@cache
+def reach_words() -> frozenset[str]:
+    """synonyms.toml [negation_reach]: the words a negation reaches over to what it denies ("no
+    está en diálisis", "not currently on metoclopramide", "n'est pas sous Risperdal"), in lower
+    case as written and without accents."""
+    words = [str(word).lower() for word in synonyms_data()["negation_reach"]["words"]]
+    return frozenset(words) | frozenset(_plain(word) for word in words)
+
+
+def reach_start(words: Sequence[str]) -> int:
+    """Where the run of [negation_reach] words that ends `words` (lower case) starts: a negation
+    that ends at or after it denies what follows `words` ("no está en tratamiento con": 1, after
+    "no"); len(words) when the last word is none of them."""
+    reach = reach_words()
+    at = len(words)
+    while at and words[at - 1] in reach:
+        at -= 1
+    return at
 
 
 def negated_list_spans(text: str) -> tuple[Span, ...]:

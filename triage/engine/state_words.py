@@ -36,7 +36,7 @@ from triage.engine.relatives import compile_alternatives as _compile
 from triage.engine.text import require_table
 from triage.knowledge.loaders import load_thresholds
 from triage.knowledge.model import Thresholds
-from triage.negated_lists import inside, negated_list_spans
+from triage.negated_lists import inside, negated_list_spans, reach_start, reach_words
 from triage.numbers import DAYS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from triage.resources import data_file
 from triage.schema import ConfigError, field_words
@@ -182,6 +182,13 @@ class _Concept:
         return sorted(found, key=lambda m: (m.start(), m.start() - m.end()))
 
 
+def _blank_word(found: re.Match[str]) -> str:
+    """The match with its group `word` blanked (positions kept)."""
+    start, end = found.start("word") - found.start(), found.end("word") - found.start()
+    text = found.group(0)
+    return text[:start] + " " * (end - start) + text[end:]
+
+
 class StateVocabulary:
     """The compiled vocabulary of states.toml; `read(column, text)` is cached per distinct cell."""
 
@@ -241,6 +248,10 @@ class StateVocabulary:
             re.IGNORECASE,
         )
         self._negation_cancel = frozenset(str(w).lower() for w in negation.get("cancel", []))
+        # a negation word in another sense, its group `word` ("seit Mai", "depuis mai", "le 3
+        # mai": the German and French month, not the Italian "never")
+        other = [str(p) for p in negation.get("other_sense", [])]
+        self._other_sense = _compile(other, source, "negation.other_sense") if other else None
         # where a negation of another word stops reaching the noun ("keine Restdiurese unter
         # Hämodialyse", "eGFR nicht berechenbar (Dialyse)"); what may stand between a negation
         # and a barrier it still reaches over ("not yet on dialysis", "no longer on dialysis")
@@ -249,6 +260,13 @@ class StateVocabulary:
             self._negation_words
             | frozenset(w for p in self._negation_phrases for w in _WORD.findall(p))
             | frozenset(str(w).lower() for w in negation.get("barrier_fillers", []))
+            | reach_words()  # "no está en diálisis", "non è in terapia con": synonyms.toml
+        )
+        # the negation words and phrases as word sequences, for a negation that reaches the
+        # noun over [negation_reach] words past the window ("no está actualmente en diálisis")
+        self._negation_sequences = tuple(
+            {(w,) for w in self._negation_words}
+            | {tuple(_WORD.findall(p)) for p in self._negation_phrases if _WORD.search(p)}
         )
         doubt = require_table(spec, "doubt", source)
         self._doubt_before = _compile(doubt.get("before", []), source, "doubt.before")
@@ -728,6 +746,9 @@ class StateVocabulary:
             self._doubt_after.search(rest[: self.after_chars])
         ):
             return concept.doubted or ()
+        if self._other_sense is not None:  # "seit Mai Dialyse": the month, not "never"
+            before = self._other_sense.sub(_blank_word, before)
+            tail = before[len(before) - len(tail) :] if tail else ""
         if not concept.own:
             scope = self._negated_scope(before)
             # a negation another word took reaches no list after it either ("sin diuresis
@@ -741,6 +762,7 @@ class StateVocabulary:
             listed
             or any(w in self._negation_words for w in words)
             or any(p in lowered for p in self._negation_phrases)
+            or self._reaches(before)
         ):
             return concept.negated or ()
         after = self._negation_adjacent.match(rest) or self._negation_after.match(rest)
@@ -754,6 +776,20 @@ class StateVocabulary:
         if concept.recent is not None and self._is_recent(tail, rest):
             return concept.recent  # "delivered last week", "kürzlich entbunden"
         return concept.sets
+
+    def _reaches(self, before: str) -> bool:
+        """A negation word or phrase that ends at or inside the run of [negation_reach] words
+        ending `before` (synonyms.toml: "no está actualmente en tratamiento con", "non è mai
+        stata in"): it reaches the noun after them, however many they are."""
+        words = _WORD.findall(before.lower())
+        at = reach_start(words)
+        if at == len(words):
+            return False  # no word between: the window reads it
+        return any(
+            0 < len(sequence) <= end and tuple(words[end - len(sequence) : end]) == sequence
+            for end in range(max(at, 1), len(words) + 1)
+            for sequence in self._negation_sequences
+        )
 
     def _negated_scope(self, before: str) -> str:
         """The part of `before` a negation in it may still reach the noun from: after the last

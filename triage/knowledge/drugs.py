@@ -90,7 +90,13 @@ from typing import Final
 
 from triage.knowledge.loaders import drug_term_key, load_drug_words
 from triage.knowledge.model import Drug, DrugMatch
-from triage.negated_lists import inside, negated_list_spans, only_joiners, stopped_list_spans
+from triage.negated_lists import (
+    inside,
+    negated_list_spans,
+    only_joiners,
+    reach_start,
+    stopped_list_spans,
+)
 from triage.regex_cache import compile_vocabulary
 from triage.transliteration import pattern as with_ascii_spellings
 from triage.values import (
@@ -3156,8 +3162,13 @@ def _may_negate(text: str) -> bool:
 
 def _cues(text: str) -> list[str]:
     """The cue words and phrases of text in order, longest phrase first at each word."""
-    words = _WORD.findall(text.lower())
-    cues: list[str] = []
+    return [cue for cue, _ in _cue_ends(_WORD.findall(text.lower()))]
+
+
+def _cue_ends(words: Sequence[str]) -> list[tuple[str, int]]:
+    """The cue words and phrases of `words` in order, longest phrase first at each word, each
+    with the index of the word after it."""
+    cues: list[tuple[str, int]] = []
     index = 0
     while index < len(words):
         for size in range(min(_LONGEST_CUE, len(words) - index), 0, -1):
@@ -3165,7 +3176,7 @@ def _cues(text: str) -> list[str]:
             if phrase in _ALL_CUES:
                 following = words[index + size] if index + size < len(words) else ""
                 if _NOT_A_CUE_AFTER.get(phrase) != following:
-                    cues.append(phrase)
+                    cues.append((phrase, index + size))
                 index += size
                 break
         else:
@@ -3174,9 +3185,23 @@ def _cues(text: str) -> list[str]:
 
 
 def _last_cue_negates(text: str) -> bool | None:
-    """True/False by the last negating or affirming cue in text; None when there is none."""
+    """True/False by the last negating or affirming cue in text; None when there is none.  An
+    affirming "on", "con", "sous", "unter", "met", "currently" that a negation reaches over
+    (synonyms.toml [negation_reach]: "not currently on", "no está en tratamiento con", "n'est pas
+    sous", "is niet in behandeling met") is the negation's: True."""
     last = _last_cue(text)
-    return last in _NEGATING if last is not None else None
+    if last is None:
+        return None
+    return last in _NEGATING or _negation_reaches(text)
+
+
+def _negation_reaches(text: str) -> bool:
+    """A negating cue ends at or inside the run of [negation_reach] words that ends `text` ("non
+    è attualmente in terapia con", "mai stata in terapia con"); any other word between ends its
+    reach ("no side effects on", "keine Nebenwirkungen unter": taken)."""
+    words = _WORD.findall(text.lower())
+    at = reach_start(words)
+    return at < len(words) and any(cue in _NEGATING and end >= at for cue, end in _cue_ends(words))
 
 
 def _last_cue(text: str) -> str | None:
