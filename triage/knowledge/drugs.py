@@ -211,8 +211,11 @@ _GREATER_ARROW: Final = r"(?<![<>=\-])>>?(?![=>]|\s*[\d.,])"
 _DAY_DOT: Final = (
     r"(?!(?<=\d\.)\s+" + re.sub(r"\(\?P<\w+>", "(?:", month_name_pattern()) + r"\s*(?:19|20)\d\d)"
 )
+# A colon before a whole date ("date de fin : 01/02/2026", "fecha de fin: 2026-02-01", "Enddatum:
+# 01.02.2026"): the label's and its date's, one clause (review 25).
+_COLON_BEFORE_DATE: Final = r"\s*(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d\d|(?:19|20)\d\d-\d{1,2}-\d{1,2})\b"
 _CLAUSE_END: Final = re.compile(
-    rf"[;|\n\r•+→]|->|=>|{_GREATER_ARROW}|,(?!\d)|:(?!\d)|"
+    rf"[;|\n\r•+→]|->|=>|{_GREATER_ARROW}|,(?!\d)|:(?!\d)(?!{_COLON_BEFORE_DATE})|"
     rf"\.(?=\s|$){_NOT_AN_ABBREVIATION}{_DAY_DOT}|"
     rf"{_NOT_LETTER_BEFORE}(?:instead(?!\s+of\b)|invece(?!\s+d[ie]\b)){_NOT_LETTER_AFTER}|"
     + _word_set_pattern(_words("clause_end"))
