@@ -986,12 +986,17 @@ def _unknown_assay_notes(
 
 def _conflict_notes(notes: list[str], patients: list[PatientState]) -> list[str]:
     """The interval notes, with the contradictions the patient's state holds (never resolved
-    silently: the stricter reading was used)."""
-    return [
+    silently: the stricter reading was used), and what it explains (PatientState.notes: "hCG
+    positive ... in a man on hCG therapy")."""
+    out = [
         f"{note}{'. ' if note else ''}Conflicting context: {'; '.join(p.conflicts)}"
         if p.conflicts
         else note
         for note, p in zip(notes, patients, strict=True)
+    ]
+    return [
+        joined_note(note, "; ".join(p.notes)) if p.notes else note
+        for note, p in zip(out, patients, strict=True)
     ]
 
 

@@ -112,6 +112,9 @@ class PatientState:
     labs: tuple[Fact, ...] = ()  # lab numbers written in notes ("eGFR 14"), field "lab:<name>"
     evidence: tuple[tuple[str, Fact], ...] = ()  # (topic, the fact that says it)
     conflicts: tuple[str, ...] = ()
+    # a finding explained, not contradicted ("hCG positive in a man on hCG therapy"): said in
+    # the interval note
+    notes: tuple[str, ...] = ()
     _said: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
@@ -222,7 +225,16 @@ def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
         got.add(Fact("postpartum", "yes", "postpartum_weeks", fmt(weeks)))
     evidence: list[tuple[str, Fact]] = []
     conflicts: list[str] = []
-    if male_hcg:
+    notes: list[str] = []  # what explains a finding that would otherwise be a contradiction
+    therapy = got.having("hcg_therapy", "yes")
+    if male_hcg and therapy:
+        # hCG given as treatment (Brevactid, Pregnyl, "hCG 5000 IE"): the raised hCG is the
+        # drug's, no contradiction and no tumour to exclude (review 25)
+        notes.append(
+            f"hCG positive ({male_said}) in a man on hCG therapy ({_lines(therapy)}): "
+            "explained by the treatment; no pregnancy interval or factor is applied"
+        )
+    elif male_hcg:
         conflicts.append(
             f"hCG positive ({male_said}) in a man: no pregnancy interval or "
             "factor is applied (an hCG-secreting tumour is worth excluding)"
@@ -237,7 +249,13 @@ def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
     labs = tuple(
         f for name, found in got.by_field.items() if name.startswith("lab:") for f in found
     )
-    return PatientState(**state, labs=labs, evidence=tuple(evidence), conflicts=tuple(conflicts))
+    return PatientState(
+        **state,
+        labs=labs,
+        evidence=tuple(evidence),
+        conflicts=tuple(conflicts),
+        notes=tuple(notes),
+    )
 
 
 # An hCG number written in a note (states.toml hcg_in_notes), in IU/L.

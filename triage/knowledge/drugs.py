@@ -219,8 +219,13 @@ _GREATER_ARROW: Final = r"(?<![<>=\-])>>?(?![=>]|\s*[\d.,])"
 _DAY_DOT: Final = (
     r"(?!(?<=\d\.)\s+" + re.sub(r"\(\?P<\w+>", "(?:", month_name_pattern()) + r"\s*(?:19|20)\d\d)"
 )
+# A colon before a whole date ("date de fin : 01/02/2026", "fecha de fin: 2026-02-01", "Enddatum:
+# 01.02.2026"): the label's and its date's, one clause (review 25).
+_COLON_BEFORE_DATE: Final = (
+    r"\s*(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d\d|(?:19|20)\d\d-\d{1,2}-\d{1,2})\b"
+)
 _CLAUSE_END: Final = re.compile(
-    rf"[;|\n\r•+→]|->|=>|{_GREATER_ARROW}|,(?!\d)|:(?!\d)|"
+    rf"[;|\n\r•+→]|->|=>|{_GREATER_ARROW}|,(?!\d)|:(?!\d)(?!{_COLON_BEFORE_DATE})|"
     rf"\.(?=\s|$){_NOT_AN_ABBREVIATION}{_DAY_DOT}|"
     rf"{_NOT_LETTER_BEFORE}(?:instead(?!\s+of\b)|invece(?!\s+d[ie]\b)){_NOT_LETTER_AFTER}|"
     + _word_set_pattern(_words("clause_end"))
@@ -630,6 +635,11 @@ _NOT_A_CUE_AFTER: Final = {"off": "label"}  # "off-label risperidone" is being t
 # A label whose list is negated: "Allergies: ...", "Stopped meds: ...", "Previous medication: ...".
 _NEGATED_LABEL: Final = re.compile(
     r"(?<![^\W\d_])(?:allerg\w*|alerg\w*|adverse\s+(?:drug\s+)?reactions?|adrs?|intoleran\w*|"
+    # an adverse drug reaction's record ("RAM: haloperidol", "UAW: MCP", "EIM : Primpéran",
+    # "reazione avversa: Plasil", "bijwerking: haloperidol"; review 25): a drug not to be given
+    r"ram|uaw|eim|unerwunschte\s+arzneimittelwirkung(?:en)?|nebenwirkung(?:en)?|"
+    r"effets?\s+indesirables?(?:\s+medicamenteux)?|reacci(?:on|ones)\s+advers[ao]s?|"
+    r"reazion[ei]\s+avvers[ae]|bijwerking(?:en)?|"
     r"unvertraglich\w*|stopped|discontinued|ceased|previous|past|prior|old|abgesetzt\w*|"
     r"pausiert\w*|fruhere?|vorherige?|arretes?|anciens?|suspendid[oa]s?|previa|sospes[oi]|"
     r"precedente|gestopte?|gestaakte?|vroegere?|"
@@ -2185,7 +2195,15 @@ _STARTED_ON: Final = re.compile(
     r"\b(?:started|starting|start(?:ed)?\s+on|start|commenced|initiated|begun|since|seit|ab|"
     r"begonnen|beginn|eindosiert|angesetzt|d[ée]but[ée]e?|d[ée]but|commenc[ée]e?|instaur[ée]e?|"
     r"depuis|desde|iniciad[oa]|inicio|comenz[oó]|empez[oó]|dal|dall\W|iniziat[oa]|inizio|"
-    r"avviat[oa]|sinds|vanaf|gestart|aanvang)\W{0,2}\s*"
+    r"avviat[oa]|sinds|vanaf|gestart|aanvang|"
+    # a first dose or injection, or a start date ("1re inj. 12/03/2026", "first injection",
+    # "erste Gabe am", "primera inyección", "prima iniezione", "eerste injectie", "start date",
+    # "Startdatum", "fecha de inicio", "data di inizio"; review 25): taken from then on
+    r"(?:first|1st|erste[nrs]?|1\.|1(?:r?e|[eè]re|er)|premi[eè]re?|premier|primer[ao]?|1[aª]|"
+    r"prim[ao]|eerste)\s+(?:dose|dosis|injection|injektion|inyecci[oó]n|iniezione|injectie|"
+    r"inj|iny|gabe|spritze|einnahme|prise|administration|toma|somministrazione|assunzione|"
+    r"gift|inname)|start\s*-?\s*(?:date|datum)|beginn?datum|date\s+de\s+d[ée]but|"
+    r"fecha\s+(?:de\s+)?inicio|data\s+(?:di\s+)?inizio|begindatum)\W{0,2}\s*"
     # a dose and its schedule may stand between ("started 2 mg 1-0-1 on 01.12.2026")
     r"(?:\d+(?:[.,]\d+)?\s*(?:mg|µg|mcg|ug)\b\s*(?:\d(?:-\d){2,3}\s*)?)?"
     r"(?:(?:on|am|le|el|il|op|the|den|in|im|en|au|a|in)\s+)?(?:"
@@ -3323,8 +3341,13 @@ _AMBIGUOUS_LABEL_GAP: Final = re.compile(
 # dose: a later item of its list with a dose or schedule of its own ("Allergie: Haloperidol,
 # Risperidon 2 mg 1-0-1") is a drug taken, written after the allergy.
 _REACTION_LABEL: Final = re.compile(
-    r"(?:allerg|alerg|advers|adr|intoleran|intolleran|unvertraglich)", re.IGNORECASE
+    r"(?:allerg|alerg|advers|adr|intoleran|intolleran|unvertraglich|(?:ram|uaw|eim)\b|"
+    r"unerwunscht|nebenwirkung|effets?\s+indesirable|reacci|reazion|bijwerking)",
+    re.IGNORECASE,
 )
+# a word that puts the patient on the drug right before it ("Galaktorrhoe unter Risperidon",
+# "galactorrhée sous rispéridone"): the reaction's drug, taken (drugs.toml reaction_on)
+_REACTION_ON: Final = re.compile(_word_set_pattern(_words("reaction_on")) + r"\s*$")
 # a list mark or connector right before a drug: it opens an item of its own
 _ITEM_OPENING: Final = re.compile(
     r"(?:[,+&/]|" + _word_set_pattern(_words("connector")) + r")\s*$", re.IGNORECASE
@@ -3335,11 +3358,14 @@ def _reactions_end(text: str, spans: Sequence[tuple[int, int]], begin: int, end:
     """Where an allergy-like label's list (from `begin` to `end`) ends: at its first drug after
     another item that opens an item of its own and carries its own dose or schedule
     (_DOSE_AFTER: "Allergie: Haloperidol, Risperidon 2 mg", "Alergia: haloperidol, risperidona
-    2 mg 1-0-1").  The first item stays in the list, with a dose or not ("Allergie: Haloperidol
-    5 mg"), and so do bare names ("Allergie: Haloperidol, Risperidon")."""
+    2 mg 1-0-1"), or right after a word that puts the patient on it (_REACTION_ON: "UAW:
+    Galaktorrhoe unter Risperidon").  The first item stays in the list, with a dose or not
+    ("Allergie: Haloperidol 5 mg"), and so do bare names ("Allergie: Haloperidol, Risperidon")."""
     for start, stop in sorted(spans):
         if start <= begin or start >= end:
             continue
+        if _REACTION_ON.search(text, begin, start):
+            return start  # "UAW: Galaktorrhoe unter Risperidon": a reaction on a drug taken
         if not _WORD.search(text, begin, start) or not _ITEM_OPENING.search(text, begin, start):
             continue
         if _DOSE_AFTER.match(text, _word_end(text, stop)):

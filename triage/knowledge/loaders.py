@@ -192,7 +192,7 @@ DRUG_WORD_KEYS: Final = frozenset(
         "screen_except", "screen_intake", "person_for_patient", "answer_yes",
         "substituted", "substituted_join", "free_after", "abstinent_after", "ended_after",
         "switched_away",
-        "both", "all_of_them", "list_stop_copula", "for_person", "gives_to",
+        "both", "all_of_them", "list_stop_copula", "for_person", "gives_to", "reaction_on",
     }
 )  # fmt: skip
 DRUG_PATTERN_KEYS: Final = frozenset(
