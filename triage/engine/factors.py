@@ -1160,9 +1160,26 @@ def _lesion_words(ctx: RowContext) -> tuple[str, str]:
 
 
 _SUSPECTED = "; written with doubt (suspected, not confirmed)"
-_OPERATED: Final = (
-    "; after pituitary surgery a raised prolactin may mean a residual or recurrent tumour"
+# The pituitary's treatments after which a raised prolactin may mean a residual or recurrent
+# tumour until the MRI says otherwise (clinical-reference §1.4): an operation (cues
+# pituitary_surgery, lesion_resected) or radiotherapy of the pituitary (cue
+# pituitary_radiotherapy, review 25), each with its word.
+_PITUITARY_TREATMENTS: Final = (
+    ("lesion_resected", "surgery"),
+    ("pituitary_radiotherapy", "radiotherapy"),
 )
+
+
+def _after_treatment(ctx: RowContext) -> str:
+    """'; after pituitary surgery [and radiotherapy] a raised prolactin may mean ...' for a
+    raised result after the pituitary's treatment, else ''."""
+    done = [word for cue, word in _PITUITARY_TREATMENTS if ctx.has(cue)]
+    if not done or not ctx.high_like:
+        return ""
+    return (
+        f"; after pituitary {' and '.join(done)} a raised prolactin may mean a residual or "
+        "recurrent tumour"
+    )
 
 
 @factor_rule("pituitary_lesion")
@@ -1172,11 +1189,10 @@ def pituitary(ctx: RowContext) -> list[Finding]:
     large enough for a hook effect with a result below its limit, where the sample was
     re-assayed at dilution and the neat result stands, says so (_dilution_done)."""
     found = _pituitary(ctx)
-    if ctx.has("lesion_resected") and ctx.high_like:
-        # operated on (cues pituitary_surgery, lesion_resected): a raised prolactin after it is
-        # a residual or recurrent tumour until the MRI says otherwise (clinical-reference §1.4)
+    treated = _after_treatment(ctx)
+    if treated:
         found = [
-            replace(f, evidence=f"{f.evidence}{_OPERATED}")
+            replace(f, evidence=f"{f.evidence}{treated}")
             if f.code == "known_pituitary_lesion"
             else f
             for f in found
