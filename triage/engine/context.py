@@ -1323,6 +1323,19 @@ class RowContext:
             return None  # its own cause: a hysterectomy, a depot progestogen, a GnRH analogue
         return menstrual
 
+    @property
+    def symptom_of_other_sex(self) -> CueHit | None:
+        """A symptom the row's sex cannot have (clinical-reference §5 lists them by sex): a
+        missed period or another menstrual disturbance on a male's row (cue
+        menstrual_disturbance), erectile dysfunction, gynaecomastia or another man's symptom on a
+        female's (cue male_symptom).  The sex or the row may be wrong: still counted where
+        `symptom` counts it, and said (the caution conflicting_context, review 25)."""
+        if self.sex == "M":
+            return self.current_hit("menstrual_disturbance")
+        if self.sex == "F":
+            return self.current_hit("male_symptom")
+        return None
+
     def _same_sentence(self, one: CueHit, other: CueHit) -> bool:
         """Both findings are written in one sentence of one cell ("amenorrhoea on
         Depo-Provera"; not "Amenorrhoea. Radioiodine ablation 2025")."""

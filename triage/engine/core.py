@@ -770,6 +770,9 @@ def _decide_rows(rows: Rows, labels: Labels) -> list[Decision]:
 # adenoma included: RowContext.lesion reads pituitary_hyperplasia as one), a sellar sign, a red
 # flag.
 _LESION_CUES: Final = frozenset({"lesion", "pituitary_hyperplasia", "sellar_sign", "red_flag"})
+# A symptom only one sex has (cues menstrual_disturbance, male_symptom): on the other sex's row
+# it is said (conflicting_context), so such a row is decided on its own.
+_SEX_SYMPTOM_CUES: Final = frozenset({"menstrual_disturbance", "male_symptom"})
 
 
 def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
@@ -780,7 +783,7 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
     (RowContext.pituitary_damage: a head_trauma field or a PITUITARY_DAMAGE_CUES cue), not judged
     against a physiological interval, not above the measuring range (`>`), and has no lesion,
     sellar-sign or red-flag cue (_LESION_CUES), no lab written in a note (a low morning cortisol
-    is a red flag),
+    is a red flag), no symptom of one sex (_SEX_SYMPTOM_CUES: it may contradict the row's),
     no free T4 below central_hypothyroid_free_t4_below_pmol_l or reported low (with a TSH that is
     not raised, central hypothyroidism: RowContext._central_hypothyroidism) and
     no pituitary_lesion or pituitary_lesion_mm cell. Then (RowContext, `_decide_row`): no lesion is
@@ -836,6 +839,8 @@ def _calm_keys(rows: Rows) -> list[tuple[object, ...] | None]:
             or size is not None
             # (an enlarged pituitary named alone is a possible lesion: RowContext._find_lesion)
             or (hits and not _LESION_CUES.isdisjoint(hits))
+            # a symptom of one sex (it may be the other's row: RowContext.symptom_of_other_sex)
+            or (hits and not _SEX_SYMPTOM_CUES.isdisjoint(hits))
             or patient.labs  # a low morning cortisol in a note is a red flag
             or (isinstance(free_t4, float) and free_t4 < central_below)  # (NaN never is)
             or (hits and "free_t4_stated_low" in hits)
@@ -863,6 +868,7 @@ def _decide_row(ctx: RowContext, labels: Labels) -> Decision:
         not ctx.drugs
         and not ctx.lesion.present
         and not ctx.patient.conflicts
+        and ctx.symptom_of_other_sex is None  # said whatever the result (conflicting_context)
         and ctx.mass_effect_flag is None
         and ctx.sellar_sign_alone is None  # a chiasmal or sellar sign: MRI whatever the result
         and ctx.pituitary_damage is None  # low after a head injury ...: pituitary function

@@ -1846,7 +1846,14 @@ def conflicting_context(s: Situation) -> str | None:
 
 
 def _conflicts_note(ctx: RowContext) -> str | None:
-    conflicts = ctx.patient.conflicts
+    conflicts = list(ctx.patient.conflicts)
+    other_sex = ctx.symptom_of_other_sex
+    if other_sex is not None:  # "amenorrhoea" on a man's row (review 25): counted, and said
+        whose = "a man's" if ctx.sex == "M" else "a woman's"
+        conflicts.append(
+            f"{other_sex.evidence()} cannot be {whose} symptom: the sex or the row may be wrong "
+            "(read as a symptom)"
+        )
     if not conflicts:
         return None
     return f"{'; '.join(conflicts)}. Confirm these details before acting on the result"
@@ -1907,7 +1914,7 @@ def calm_shortcut_holds() -> bool:
 def suggest_calm(ctx: RowContext, labels: Labels) -> list[Suggestion]:
     """`suggest` for a calm row (see `calm`): the same list, without a Situation.  No work-up
     path applies (no pituitary reason), so the display order stands and there is no dilution."""
-    if not ctx.drugs and not ctx.patient.conflicts:
+    if not ctx.drugs and not ctx.patient.conflicts and ctx.symptom_of_other_sex is None:
         return []
     found = []
     for code, name, _ in _ordered(labels, any_status=True):
