@@ -2948,6 +2948,27 @@ def _header_spec(table: str) -> FieldSpec:
 
 
 @cache
+def _unit_gated(table: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(the header words of a table's ``unit_gated`` short names, the unit keys of its
+    ``gated_units``): synonyms.toml [testosterone_columns] "T", "TT" only in nmol/L, ng/mL,
+    ng/dL."""
+    data: Mapping[str, Any] = synonyms_data()
+    for key in table.split("."):  # "fields.<name>" or a table of its own
+        data = data[key]
+    return (
+        frozenset(header_words(n) for n in data.get("unit_gated", [])),
+        frozenset(unit_key(u) for u in data.get("gated_units", [])),
+    )
+
+
+def gated_name(table: str, name: str, unit: str) -> bool:
+    """Whether ``name`` (a header's or a test's words, no unit) is one of a table's short names
+    that count only with one of its units, and ``unit`` is one of them ("T" in nmol/l)."""
+    names, units = _unit_gated(table)
+    return bool(names) and name in names and unit_key(unit) in units
+
+
+@cache
 def _note_spec() -> FieldSpec:
     return _header_spec("note_columns")
 
@@ -3379,7 +3400,10 @@ def _named_lab_columns(match: ColumnMatch, used: set[int]) -> None:
         if not text or col in used:
             continue
         header = parse_header(text)
-        if not any(score(header, spec) >= STRONG_SCORE for spec in _named_lab_specs()):
+        if not any(
+            score(header, spec) >= STRONG_SCORE or gated_name(spec.name, header.main, header.unit)
+            for spec in _named_lab_specs()
+        ):
             continue
         name = _BRACKETED.sub(" ", text).strip().replace("{", "{{").replace("}", "}}")
         unit = header.unit.replace("{", "{{").replace("}", "}}")

@@ -137,6 +137,7 @@ def python_values(series: pd.Series) -> list[object]:
 # to nmol/L (None: it is in nmol/L).
 _TESTOSTERONE_LABS: Final = (
     ("testosterone_nmol_l", None),
+    ("testosterone_ng_ml", "testosterone_nmol_l_per_ng_ml"),
     ("testosterone_ng_dl", "testosterone_nmol_l_per_ng_dl"),
 )
 # The sodiums and glucoses states.toml reads in notes: (lab, the threshold that converts it to
