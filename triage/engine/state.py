@@ -296,6 +296,12 @@ def _gender(
     as "AMAB" is; a gender incongruence with no direction ("F64.0", "Geschlechtsdysphorie")
     is kept as such (GENDER_INCONGRUENT: engine/context.py reads its direction from the
     drugs)."""
+    for fact in got.having("sex_sources", "differ"):
+        conflicts.append(
+            f"{fact.quote}: sex unknown, judged against both sexes' intervals (confirm the sex "
+            "the interval should use)"
+        )
+        evidence.append(("sex_sources", fact))
     women = got.having("gender", TRANS_FEMALE)
     if row.sex != "M":
         women += got.having("gender", TESTES_REMOVED)
