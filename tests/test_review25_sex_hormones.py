@@ -71,7 +71,8 @@ NOT_TESTOSTERONE = {"t_seconds": ("T (s)", "12"), "tt_seconds": ("TT (s)", "18")
 @pytest.fixture(scope="module")
 def wide_testosterone(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     columns = {**TESTOSTERONE_HEADERS, **NOT_TESTOSTERONE}
-    header = ["Pat-Nr", "Geschlecht", "Alter", "Prolaktin (ng/ml)"] + [h for h, _ in columns.values()]
+    header = ["Pat-Nr", "Geschlecht", "Alter", "Prolaktin (ng/ml)"]
+    header += [h for h, _ in columns.values()]
     lines = [";".join(header)]
     for i, (key, (_, value)) in enumerate(columns.items()):
         cells = [""] * len(columns)
@@ -172,7 +173,9 @@ def test_a_long_line_of_testosterone_is_read(
     assert not [r for r in long_testosterone[1] if r.patient_id == key]
 
 
-def test_a_thrombin_time_tt_is_no_testosterone(long_testosterone: tuple[pd.DataFrame, list]) -> None:
+def test_a_thrombin_time_tt_is_no_testosterone(
+    long_testosterone: tuple[pd.DataFrame, list],
+) -> None:
     row = long_testosterone[0].loc["L_thrombin"]
     assert "testosterone" in _codes(row["suggestions"])
 
