@@ -41,6 +41,34 @@ def _run(folder: Path, text: str, name: str = "export.csv") -> tuple[pd.DataFram
     return outcome.results.set_index("patient_id"), outcome.rejected
 
 
+def _run_lines(
+    factory: pytest.TempPathFactory, name: str, lines: list[str]
+) -> tuple[pd.DataFrame, list]:
+    return _run(factory.mktemp(name), "\n".join(lines) + "\n")
+
+
+def _long_pairs(
+    factory: pytest.TempPathFactory,
+    name: str,
+    tests: dict[str, tuple[str, str, str]],
+    prolactin: str = "30;ng/ml",
+) -> tuple[pd.DataFrame, list]:
+    """A long export of one man of 50 per key: his prolactin line and one line of another
+    test (name, result, unit) on the same order."""
+    lines = ["Auftragsnr;Pat-Nr;Geschlecht;Alter;Analyt;Ergebnis;Einheit"]
+    for n, (key, (test, value, unit)) in enumerate(tests.items()):
+        lines += [f"{n};{key};M;50;Prolaktin;{prolactin}", f"{n};{key};M;50;{test};{value};{unit}"]
+    return _run_lines(factory, name, lines)
+
+
+def _hypogonadal(row: pd.Series) -> None:
+    """A man's raised prolactin with a low testosterone read: symptomatic, and the test given
+    is not asked for again."""
+    assert row["priority"] == "soon", row["suggestions"]
+    assert "endocrine_referral" in _codes(row["suggestions"])
+    assert "testosterone" not in _codes(row["suggestions"])
+
+
 def _codes(cell: object) -> list[str]:
     return [c for c in str(cell or "").split(";") if c]
 
@@ -80,18 +108,14 @@ def wide_testosterone(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
         lines.append(";".join([key, "M", "45", "30", *cells]))
     lines.append(";".join(["normal_ngml", "M", "45", "30", "5,0", *[""] * (len(columns) - 1)]))
     lines.append(";".join(["none", "M", "45", "30", *[""] * len(columns)]))
-    folder = tmp_path_factory.mktemp("testo")
-    return _run(folder, "\n".join(lines) + "\n")[0]
+    return _run_lines(tmp_path_factory, "testo", lines)[0]
 
 
 @pytest.mark.parametrize("key", sorted(TESTOSTERONE_HEADERS))
 def test_a_low_testosterone_column_is_male_hypogonadism(
     wide_testosterone: pd.DataFrame, key: str
 ) -> None:
-    row = wide_testosterone.loc[key]
-    assert row["priority"] == "soon", row["suggestions"]
-    assert "endocrine_referral" in _codes(row["suggestions"])
-    assert "testosterone" not in _codes(row["suggestions"])
+    _hypogonadal(wide_testosterone.loc[key])
 
 
 def test_a_normal_testosterone_in_ng_ml_is_not_asked_for_again(
@@ -124,17 +148,14 @@ def noted_testosterone(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame
     lines = ["Patient ID,Sex,Age,Prolactin (ng/mL),Notes"]
     lines += [f"{key},M,52,30,{csv_quoted(note)}" for key, note in NOTE_TESTOSTERONE.items()]
     lines += ["n_free,M,52,30," + csv_quoted("free T 120 pmol/l")]
-    folder = tmp_path_factory.mktemp("testo_notes")
-    return _run(folder, "\n".join(lines) + "\n")[0]
+    return _run_lines(tmp_path_factory, "testo_notes", lines)[0]
 
 
 @pytest.mark.parametrize("key", sorted(NOTE_TESTOSTERONE))
 def test_a_low_testosterone_in_the_notes_is_read_in_ng_ml_and_short(
     noted_testosterone: pd.DataFrame, key: str
 ) -> None:
-    row = noted_testosterone.loc[key]
-    assert row["priority"] == "soon", row["suggestions"]
-    assert "testosterone" not in _codes(row["suggestions"])
+    _hypogonadal(noted_testosterone.loc[key])
 
 
 def test_a_free_testosterone_in_pmol_is_not_the_total(noted_testosterone: pd.DataFrame) -> None:
@@ -154,22 +175,15 @@ LONG_TESTOSTERONE = {
 
 @pytest.fixture(scope="module")
 def long_testosterone(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, list]:
-    lines = ["Auftragsnr;Pat-Nr;Geschlecht;Alter;Analyt;Ergebnis;Einheit"]
     tests = {**LONG_TESTOSTERONE, "L_thrombin": ("TT", "18", "s")}
-    for n, (key, (name, value, unit)) in enumerate(tests.items()):
-        lines.append(f"{n};{key};M;50;Prolaktin;30;ng/ml")
-        lines.append(f"{n};{key};M;50;{name};{value};{unit}")
-    folder = tmp_path_factory.mktemp("testo_long")
-    return _run(folder, "\n".join(lines) + "\n")
+    return _long_pairs(tmp_path_factory, "testo_long", tests)
 
 
 @pytest.mark.parametrize("key", sorted(LONG_TESTOSTERONE))
 def test_a_long_line_of_testosterone_is_read(
     long_testosterone: tuple[pd.DataFrame, list], key: str
 ) -> None:
-    row = long_testosterone[0].loc[key]
-    assert row["priority"] == "soon", row["suggestions"]
-    assert "testosterone" not in _codes(row["suggestions"])
+    _hypogonadal(long_testosterone[0].loc[key])
     assert not [r for r in long_testosterone[1] if r.patient_id == key]
 
 
@@ -203,8 +217,7 @@ def gender_rows(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
         lines.append(f"{key};{sex};30;45;{drug};{dx}")
     lines.append("no_drug;weiblich;30;45;;F64.0")  # no direction: a trans man may be pregnant
     lines.append("control;weiblich;30;45;Estradiol-Gel 2 Hübe;")
-    folder = tmp_path_factory.mktemp("gender")
-    return _run(folder, "\n".join(lines) + "\n")[0]
+    return _run_lines(tmp_path_factory, "gender", lines)[0]
 
 
 @pytest.mark.parametrize("key", sorted(GENDER_CONTEXT))
@@ -322,13 +335,10 @@ BIG_BIG = {
 
 @pytest.fixture(scope="module")
 def big_big(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, list]:
-    lines = ["Auftragsnr;Pat-Nr;Geschlecht;Alter;Analyt;Ergebnis;Einheit"]
-    tests = {**BIG_BIG, "big_only": "Big prolactin"}
-    for n, (key, name) in enumerate(tests.items()):
-        lines.append(f"{n};{key};M;50;Prolaktin;1500;mU/l")
-        lines.append(f"{n};{key};M;50;{name};70;%")
-    folder = tmp_path_factory.mktemp("bigbig")
-    return _run(folder, "\n".join(lines) + "\n")
+    tests = {
+        key: (name, "70", "%") for key, name in {**BIG_BIG, "big_only": "Big prolactin"}.items()
+    }
+    return _long_pairs(tmp_path_factory, "bigbig", tests, "1500;mU/l")
 
 
 @pytest.mark.parametrize("key", sorted(BIG_BIG))
