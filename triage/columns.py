@@ -1484,6 +1484,10 @@ class ColumnMatch:
     # beside "creat_mgdl", "TSH (mIU/L)" beside "TSH (µIU/mL)"): each row reads the one that
     # holds a number, in its own header's unit (triage.io.layout)
     other_unit_columns: dict[str, list[int]] = field(default_factory=dict)
+    # further columns of the sex under another header ("Geschlecht bei Geburt" beside
+    # "Geschlecht (Personenstand)", "Sex assigned at birth" beside "Gender identity"): a row
+    # where they give different sexes is judged with sex unknown (triage.io.layout)
+    sex_sources: list[int] = field(default_factory=list)
     # a wide file's several prolactin columns (a visit or timed series, a repeat, two columns
     # that both hold results), in column order: each row is read once per column that holds a
     # value (triage.io.layout.melt_prolactin_columns), the column's label in ``series_field``
@@ -1800,6 +1804,14 @@ def recognise_columns(
         ):
             match.other_unit_columns.setdefault(name, []).append(col)
             continue
+        if name == "sex":
+            match.sex_sources.append(col)
+            match.warnings.append(
+                f"header {texts[col]!r} also gives the sex beside {match.header_of(name)!r}: "
+                f"{SEX_SOURCES_DIFFER}, judged against both sexes' intervals, with a note saying "
+                "so; a row where one is empty reads the other"
+            )
+            continue
         match.warnings.append(
             f"header {texts[col]!r} also looks like {name}; used {match.header_of(name)!r}"
         )
@@ -1813,6 +1825,7 @@ def recognise_columns(
     }
     used = set(match.fields.values()) | set(match.series_columns)
     used |= {c for cols in match.other_unit_columns.values() for c in cols}
+    used |= set(match.sex_sources)
     match.vetoes = {c: r for c, r in match.vetoes.items() if c not in used}
     _joined_columns(match, losers, used)
     used |= {c for cols in match.joined_columns.values() for c in cols}
@@ -2948,6 +2961,27 @@ def _header_spec(table: str) -> FieldSpec:
 
 
 @cache
+def _unit_gated(table: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(the header words of a table's ``unit_gated`` short names, the unit keys of its
+    ``gated_units``): synonyms.toml [testosterone_columns] "T", "TT" only in nmol/L, ng/mL,
+    ng/dL."""
+    data: Mapping[str, Any] = synonyms_data()
+    for key in table.split("."):  # "fields.<name>" or a table of its own
+        data = data[key]
+    return (
+        frozenset(header_words(n) for n in data.get("unit_gated", [])),
+        frozenset(unit_key(u) for u in data.get("gated_units", [])),
+    )
+
+
+def gated_name(table: str, name: str, unit: str) -> bool:
+    """Whether ``name`` (a header's or a test's words, no unit) is one of a table's short names
+    that count only with one of its units, and ``unit`` is one of them ("T" in nmol/l)."""
+    names, units = _unit_gated(table)
+    return bool(names) and name in names and unit_key(unit) in units
+
+
+@cache
 def _note_spec() -> FieldSpec:
     return _header_spec("note_columns")
 
@@ -3379,7 +3413,10 @@ def _named_lab_columns(match: ColumnMatch, used: set[int]) -> None:
         if not text or col in used:
             continue
         header = parse_header(text)
-        if not any(score(header, spec) >= STRONG_SCORE for spec in _named_lab_specs()):
+        if not any(
+            score(header, spec) >= STRONG_SCORE or gated_name(spec.name, header.main, header.unit)
+            for spec in _named_lab_specs()
+        ):
             continue
         name = _BRACKETED.sub(" ", text).strip().replace("{", "{{").replace("}", "}}")
         unit = header.unit.replace("{", "{{").replace("}", "}}")
@@ -3390,6 +3427,10 @@ def _named_lab_columns(match: ColumnMatch, used: set[int]) -> None:
             form,
             "is read into comments{target}, each cell as {form}, and read there as a note is",
         )
+
+
+# What a second sex column's warning says of the rows where the two differ (io/layout.py)
+SEX_SOURCES_DIFFER: Final = "a row where the two give different sexes is read with sex unknown"
 
 
 # What the warnings of ``_clinical_cell_columns`` say (`run` prints them: triage.reading_warnings)

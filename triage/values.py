@@ -3203,10 +3203,23 @@ def parse_sex(cell: object, letters: Mapping[str, str | None] | None = None) -> 
     first = word.split(" ", 1)[0].rstrip(".")  # "sig.ra rossi": the title, before its dots
     for candidate in (word, first, re.split(r"[^\w]+", word, maxsplit=1)[0]):
         if candidate in words.female:
-            return "F"
+            return None if _names_both(word, words.male) else "F"
         if candidate in words.male:
-            return "M"
+            return None if _names_both(word, words.female) else "M"
     return sex_code(cell)
+
+
+def _names_both(word: str, other: Collection[str]) -> bool:
+    """A sex cell that also names the other sex in a word of its own ("female (assigned male at
+    birth)", "weiblich, bei Geburt männlich"): its sex is not settled, as a second sex column
+    that disagrees is not (io/layout._read_sex_sources; output-contract §5, never a false
+    normal).  A one-letter code beside it ("Mujer (M)") names nothing."""
+    return any(len(w) > 1 and w in other for w in _SEX_CELL_WORDS.split(word)[1:])
+
+
+# The words of a sex cell after its first, split where a word ends ("female (assigned male at
+# birth)", "F / M"); a dot stays within a word ("Sig.ra": never "Sig.", a man's title)
+_SEX_CELL_WORDS: Final = re.compile(r"[^\w.]+")
 
 
 @dataclass(frozen=True)

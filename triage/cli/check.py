@@ -79,13 +79,20 @@ def render_check(outcome: InputsRead, *, show_values: bool = False, verbose: boo
     for r in outcome.rejected:
         by_file[(r.source_file, r.source_sheet)].append(r)
     blocks = []
+    frame = outcome.frame
+    sheets = frame["source_sheet"].astype("string").fillna("")
     for s in outcome.inputs:
-        block = _render_summary(s, by_file.get((s.file, s.sheet), []), show_values, verbose)
-        if verbose:
-            frame = outcome.frame  # this input's rows: its file and sheet (a workbook has several)
-            sheets = frame["source_sheet"].astype("string").fillna("")
+        parts = outcome.sheets.get((s.file, s.sheet), [])
+        rejected = [r for part in parts or [s] for r in by_file.get((s.file, part.sheet), [])]
+        block = _render_summary(s, rejected, show_values, verbose, mapped=not parts)
+        if verbose and not parts:
             rows = frame[(frame["source_file"] == s.file) & (sheets == (s.sheet or ""))]
             block += "\n" + "\n".join(_render_read(s, rows))
+        for part in parts:  # a workbook read from several sheets: each sheet as it was read
+            block += "\n" + "\n".join(_render_sheet(part))
+            if verbose:
+                rows = frame[(frame["source_file"] == s.file) & (sheets == part.sheet)]
+                block += "\n" + "\n".join("  " + line for line in _render_read(part, rows))
         blocks.append(block)
     # an unusable file is named here; its error is printed once, on stderr (check_command)
     blocks.extend(f"{f.file}: UNUSABLE (the error is on stderr)" for f in outcome.errors)
@@ -97,18 +104,22 @@ def _render_summary(
     rejected: list[Rejected],
     show_values: bool = True,
     verbose: bool = False,
+    *,
+    mapped: bool = True,
 ) -> str:
+    """One input's block; ``mapped``: with its column mapping (False: a workbook read from
+    several sheets, whose mappings ``_render_sheet`` gives sheet by sheet)."""
     shown = _scrubber(summary, show_values)
     sheet = f", sheet {summary.sheet!r}" if summary.sheet else ""
+    head = f"{summary.file}{sheet}: "
     lines = [
-        f"{summary.file}{sheet}: {summary.shape} shape, header on row {summary.header_row}",
+        head + f"{summary.shape} shape, header on row {summary.header_row}"
+        if mapped
+        else head + "read from each of these sheets (each below)",
         f"  sha256 {summary.sha256}",
-        "  columns found (field <- header):",
     ]
-    width = max((len(f) for f in summary.mapping), default=0)
-    lines += [f"    {field.ljust(width)} <- {header}" for field, header in summary.mapping.items()]
-    if summary.unmapped_headers:
-        lines.append("  not used: " + ", ".join(summary.unmapped_headers))
+    if mapped:
+        lines += _mapping_lines(summary, "  ")
     lines.append(
         f"  rows: {summary.rows_read} read = {summary.rows_triaged} usable"
         f" + {summary.rows_rejected} rejected"
@@ -122,11 +133,35 @@ def _render_summary(
             meaning = REJECT_REASONS.get(reason, "")
             lines.append(f"    {reason} ({count}): {meaning}")
             listed = rows if verbose else rows[:MAX_ROWS_LISTED]
-            for r in listed:
-                lines.append(f"      row {r.source_row}: {shown(r.detail)}")
+            for r in listed:  # a workbook read from several sheets: the row's sheet too
+                where = "" if r.source_sheet == summary.sheet else f"sheet {r.source_sheet!r} "
+                lines.append(f"      {where}row {r.source_row}: {shown(r.detail)}")
             if len(rows) > len(listed):
                 lines.append(f"      ... and {len(rows) - len(listed)} more (--verbose lists all)")
     return "\n".join(lines)
+
+
+def _mapping_lines(summary: InputSummary, indent: str) -> list[str]:
+    """The column mapping of one input or sheet, and its headers not used."""
+    lines = [f"{indent}columns found (field <- header):"]
+    width = max((len(f) for f in summary.mapping), default=0)
+    lines += [
+        f"{indent}  {field.ljust(width)} <- {header}" for field, header in summary.mapping.items()
+    ]
+    if summary.unmapped_headers:
+        lines.append(f"{indent}not used: " + ", ".join(summary.unmapped_headers))
+    return lines
+
+
+def _render_sheet(summary: InputSummary) -> list[str]:
+    """One sheet of a workbook read from several: its shape, header row, column mapping and
+    counts (its warnings and rejected rows are in the workbook's block, named by sheet)."""
+    return [
+        f"  sheet {summary.sheet!r}: {summary.shape} shape, header on row {summary.header_row}",
+        *_mapping_lines(summary, "    "),
+        f"    rows: {summary.rows_read} read = {summary.rows_triaged} usable"
+        f" + {summary.rows_rejected} rejected",
+    ]
 
 
 def _counts(values: pd.Series, missing: str) -> str:

@@ -19,7 +19,12 @@ import pandas as pd
 
 from triage.engine.amounts import NG, LabUnit
 from triage.engine.diluted import DILUTED_LAB
-from triage.engine.state import TRANS_FEMALE, PatientState, another_collection
+from triage.engine.state import (
+    GENDER_INCONGRUENT,
+    TRANS_FEMALE,
+    PatientState,
+    another_collection,
+)
 from triage.engine.text import YEAR_IN_NOTE, CueBook, CueHit, Hits, earlier_cue, list_item
 from triage.engine.units import MIU_L
 from triage.knowledge.loaders import find_post_peg_assay
@@ -137,6 +142,7 @@ def python_values(series: pd.Series) -> list[object]:
 # to nmol/L (None: it is in nmol/L).
 _TESTOSTERONE_LABS: Final = (
     ("testosterone_nmol_l", None),
+    ("testosterone_ng_ml", "testosterone_nmol_l_per_ng_ml"),
     ("testosterone_ng_dl", "testosterone_nmol_l_per_ng_dl"),
 )
 # The sodiums and glucoses states.toml reads in notes: (lab, the threshold that converts it to
@@ -397,6 +403,7 @@ def hyperplasia_cell(book: CueBook, written: str) -> bool:
 # A trans woman's oestrogen (drugs.toml: the entry any oestrogen of hers is read as).
 GENDER_AFFIRMING_OESTROGEN: Final = "gender-affirming oestradiol"
 _OESTROGEN: Final = "estrogen"
+_NOT_CHILD_BEARING: Final = "not_child_bearing"  # the state's cue (state.py _STATE_CUES)
 
 
 class RowContext:
@@ -545,9 +552,17 @@ class RowContext:
         self.sellar_sign_alone: CueHit | None = sign
         if any(m.doubt == "as_needed" for m in self.drugs):
             self.drugs = self._depots_not_as_needed()
-        if self.patient.gender == TRANS_FEMALE and any(
-            m.drug.drug_class == _OESTROGEN for m in self.drugs
-        ):
+        oestrogen = any(m.drug.drug_class == _OESTROGEN for m in self.drugs)
+        if oestrogen and self.patient.gender == GENDER_INCONGRUENT:
+            # a gender incongruence treated with oestrogen is feminising care: a trans woman,
+            # never pregnant (clinical-reference §1.4, §3.1), as "trans woman" reads
+            self.patient = self.patient.assigned_male()
+            said = tuple(
+                CueHit(_NOT_CHILD_BEARING, f.column, f.quote, f.quote)
+                for f in self.patient.facts("gender")
+            )
+            self.hit_map = {**self.hit_map, _NOT_CHILD_BEARING: said}
+        if oestrogen and self.patient.gender == TRANS_FEMALE:
             self.drugs = self._gender_affirming_oestrogen()
 
     def _gender_affirming_oestrogen(self) -> tuple[DrugMatch, ...]:

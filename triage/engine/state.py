@@ -100,7 +100,8 @@ class PatientState:
     hysterectomy: bool = False
     # a transgender patient as written in the notes (states.toml transgender_woman,
     # transgender_man): "trans_female" (assigned male at birth: never pregnant) or "trans_male"
-    # (assigned female at birth: may be pregnant, whatever sex the file records); "" when none
+    # (assigned female at birth: may be pregnant, whatever sex the file records); "incongruent"
+    # (gender incongruence written with no direction: F64.0, Geschlechtsdysphorie); "" when none
     gender: str = ""
     renal: str = ""  # haemodialysis | peritoneal | dialysis | transplant | none | ""
     transplant_year: int | None = None
@@ -131,6 +132,11 @@ class PatientState:
             or self.gender == TRANS_FEMALE
         )
 
+    def assigned_male(self) -> PatientState:
+        """This state with its gender incongruence read as a trans woman's (assigned male at
+        birth: never pregnant), as engine/context.py reads one treated with oestrogen."""
+        return replace(self, gender=TRANS_FEMALE, _said={})
+
     def lab(self, name: str) -> Fact | None:
         """The first number of lab `name` ("egfr", "tsh") written in a note, if any: used only
         where the row's own column for it is empty (the rule that reads it decides)."""
@@ -152,6 +158,10 @@ class PatientState:
 
 TRANS_FEMALE: Final = "trans_female"
 TRANS_MALE: Final = "trans_male"
+# gender incongruence written with no direction (states.toml gender_incongruence)
+GENDER_INCONGRUENT: Final = "incongruent"
+# testes removed (states.toml testes_removed): assigned male at birth unless recorded male
+TESTES_REMOVED: Final = "testes_removed"
 
 
 @dataclass(frozen=True)
@@ -240,7 +250,7 @@ def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
             "factor is applied (an hCG-secreting tumour is worth excluding)"
         )
     state: dict[str, Any] = {}
-    _gender(got, state, evidence, conflicts)
+    _gender(got, row, state, evidence, conflicts)
     _menopause(got, row, state, evidence, conflicts)
     _pregnancy(got, row, state, evidence, conflicts)
     _lactation(got, row, state, evidence, conflicts)
@@ -291,18 +301,40 @@ def _against(one: Sequence[Fact], other: Sequence[Fact]) -> str:
 
 
 def _gender(
-    got: _Collected, state: dict[str, Any], evidence: list[tuple[str, Fact]], conflicts: list[str]
+    got: _Collected,
+    row: RowFacts,
+    state: dict[str, Any],
+    evidence: list[tuple[str, Fact]],
+    conflicts: list[str],
 ) -> None:
     """A transgender woman or man written in the notes ("trans woman", "Transfrau", "MtF",
     "trans man", "FtM"): clinical-reference §1.4 (a pregnancy test only in one who could be
-    pregnant), §3.1 (gender-affirming oestrogen).  Both written: neither is assumed."""
-    women, men = got.having("gender", TRANS_FEMALE), got.having("gender", TRANS_MALE)
+    pregnant), §3.1 (gender-affirming oestrogen).  Both written: neither is assumed.  Testes
+    removed in a person not recorded as male ("Z.n. Orchiektomie") is assigned male at birth,
+    as "AMAB" is; a gender incongruence with no direction ("F64.0", "Geschlechtsdysphorie")
+    is kept as such (GENDER_INCONGRUENT: engine/context.py reads its direction from the
+    drugs)."""
+    for fact in got.having("sex_sources", "differ"):
+        conflicts.append(
+            f"{fact.quote}: sex unknown, judged against both sexes' intervals (confirm the sex "
+            "the interval should use)"
+        )
+        evidence.append(("sex_sources", fact))
+    women = got.having("gender", TRANS_FEMALE)
+    if row.sex != "M":
+        women += got.having("gender", TESTES_REMOVED)
+    men = got.having("gender", TRANS_MALE)
     if women and men:
         conflicts.append(f"gender conflicts: {_against(women, men)} (left open)")
         return
     if women or men:
         evidence.extend(("gender", f) for f in women or men)
         state["gender"] = TRANS_FEMALE if women else TRANS_MALE
+        return
+    open_ = got.having("gender", GENDER_INCONGRUENT)
+    if open_:
+        evidence.extend(("gender", f) for f in open_)
+        state["gender"] = GENDER_INCONGRUENT
 
 
 # A menopausal status written as not known ("?", "inconnu", "peri/post?") or contradicted: open,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from itertools import chain
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ from triage.columns import (
     column_letters,
     finding_note,
     header_text,
+    header_words,
     is_checkbox_option,
     is_diluted_prolactin,
     mapped_header_lacking,
@@ -76,6 +77,7 @@ from triage.values import (
     parse_quantity,
     parse_sex,
     parse_size_mm,
+    sex_letter_reading,
     slash_date_orders,
     synonyms_data,
     yes_no_answer,
@@ -262,6 +264,9 @@ class RawTable:
     other_unit_cells: dict[str, list[tuple[str, np.ndarray, np.ndarray]]] = field(
         default_factory=dict
     )
+    # per row, whether its sex columns give different sexes (ColumnMatch.sex_sources): its sex
+    # is unknown (judged against both sexes' intervals); None when no row's do
+    open_sex: np.ndarray | None = None
     _distinct: dict[int, tuple[np.ndarray, Distinct]] = field(default_factory=dict, repr=False)
     _orders: dict[int, tuple[np.ndarray, frozenset[str | None]]] = field(
         default_factory=dict, repr=False
@@ -330,6 +335,7 @@ class RawTable:
                 ]
                 for name, found in self.other_unit_cells.items()
             },
+            None if self.open_sex is None else self.open_sex[positions],
         )
         for name, col in self.columns.items():
             sub.columns[name] = col[positions]
@@ -2865,6 +2871,9 @@ def build_raw_table(
             columns[name] = np.full(len(split.cells), "", dtype=object)
     conflicts, conflict_columns = _read_twin_columns(columns, split, match)
     rebuilt = _join_name_parts(columns) | set(conflict_columns)
+    open_sex = _read_sex_sources(columns, split, match)
+    if open_sex is not None:
+        rebuilt |= {"sex", "comments"}
     headers = match.mapping()  # a column without a header by its letters ("column E")
     filled_from = _fill_from_other_unit_columns(columns, split, match)
     context_units = _fill_context_from_other_units(columns, split, match)
@@ -2906,6 +2915,7 @@ def build_raw_table(
         conflict_columns=conflict_columns,
         unread_units_row=split.unread_units_row,
         date1904=book.date1904,
+        open_sex=open_sex,
     )
     for name, col in match.fields.items():
         if col < len(split.distinct) and name not in rebuilt:
@@ -2988,6 +2998,85 @@ def _read_twin_columns(
         if differ.any():
             conflicts[name] = differ
     return conflicts, named
+
+
+def _sex_reader(cells: np.ndarray, header: str) -> Callable[[object], str | None]:
+    """The sex of a cell of one sex column, its one-letter codes read as the column's language
+    says (values.sex_letter_reading: "M" is mujer under "Sexo")."""
+    reading = sex_letter_reading(list(dict.fromkeys(map(cell_text, cells))), header)
+    letters = reading.letters if reading is not None else None
+    read: dict[object, str | None] = {}
+
+    def sex_of(cell: object) -> str | None:
+        found = read.get(cell, _UNREAD)
+        if found is _UNREAD:
+            found = read[cell] = parse_sex(cell, letters=letters)
+        return cast("str | None", found)
+
+    return sex_of
+
+
+_UNREAD: Final = object()  # a cell not read yet (_sex_reader)
+
+
+@cache
+def _birth_sex_words() -> frozenset[str]:
+    """synonyms.toml [sex_sources] birth_words: a sex column's header naming the sex assigned at
+    birth ("Geschlecht bei Geburt", "Sex assigned at birth", "sexe à la naissance")."""
+    return frozenset(header_words(w) for w in synonyms_data()["sex_sources"]["birth_words"])
+
+
+def _read_sex_sources(
+    columns: dict[str, np.ndarray], split: SplitRows, match: ColumnMatch
+) -> np.ndarray | None:
+    """A second column of the sex under another header (``ColumnMatch.sex_sources``: "Geschlecht
+    bei Geburt" beside "Geschlecht (Personenstand)", "Sex assigned at birth" beside "Gender
+    identity"): read where the sex column is empty; a row where the two give different sexes
+    has no settled sex, as a cell saying both has not ("trans weiblich (AMAB)"): those rows
+    (returned, None when none) are judged against both sexes' intervals (wide.py), and a note
+    in their comments names both cells, "assigned male at birth" where one header names the
+    birth sex (states.toml reads it: no pregnancy test, gender-affirming oestradiol) and the
+    sexes' difference (a conflict the row's caution names: output-contract §5, never a false
+    normal)."""
+    width = split.cells.shape[1] if split.cells.ndim == 2 else 0
+    first = match.fields.get("sex")
+    others = [c for c in match.sex_sources if c < width]
+    if first is None or "sex" not in columns or not others:
+        return None
+    merged = np.asarray(columns["sex"], dtype=object).copy()
+    first_header = match.headers[first]
+    sex_of = _sex_reader(merged, first_header)
+    birth = _birth_sex_words()
+    open_rows = np.zeros(len(merged), dtype=bool)
+    notes: list[str | None] = [None] * len(merged)
+    for col in others:
+        other = split.cells[:, col]
+        header = match.headers[col]
+        other_sex = _sex_reader(other, header)
+        birth_side = [bool(set(header_words(h).split()) & birth) for h in (first_header, header)]
+        for i in range(len(merged)):
+            if is_empty_value(other[i]):
+                continue
+            if is_empty_value(merged[i]):
+                merged[i] = other[i]
+                continue
+            mine, theirs = sex_of(merged[i]), other_sex(other[i])
+            if mine is None or theirs is None or mine == theirs:
+                continue
+            open_rows[i] = True
+            note = (
+                f"sex differs between {first_header!r} ({cell_text(merged[i])}) and "
+                f"{header!r} ({cell_text(other[i])})"
+            )
+            if birth_side[0] != birth_side[1]:
+                at_birth = mine if birth_side[0] else theirs
+                note += f": assigned {'female' if at_birth == 'F' else 'male'} at birth"
+            notes[i] = note
+    columns["sex"] = merged
+    if not open_rows.any():
+        return None
+    append_notes(columns, notes)
+    return open_rows
 
 
 def _fill_from_other_unit_columns(

@@ -35,6 +35,7 @@ from triage.columns import (
     CONVERSION_SPREAD_MAX,
     NamedFinding,
     finding_note,
+    gated_name,
     header_vocabulary,
     header_words,
     is_diluted_prolactin,
@@ -178,6 +179,9 @@ class LabTest:
     join_after: str = ""
     join_nearest: bool = False
     join_note: str = ""
+    # the synonyms.toml table of its header words (``vocabulary``), whose ``unit_gated`` short
+    # names name it only in one of its ``gated_units`` ("T" in nmol/L: a testosterone)
+    vocabulary: str = ""
 
     def vetoed(self, words: frozenset[str]) -> bool:
         """Whether a name's words say it is not this test ("Prolactin after PEG", "Prolaktin
@@ -244,6 +248,7 @@ def lab_tests() -> tuple[LabTest, ...]:
                 join_after=data.get("join_after", ""),
                 join_nearest=bool(data.get("join_nearest", False)),
                 join_note=data.get("join_note", ""),
+                vocabulary=data.get("vocabulary", ""),
             )
         )
     return tuple(specs)
@@ -313,7 +318,7 @@ def identify_test(
         if spec is not None:
             return spec, ""
     kind = unit_kind(unit) if unit.strip() else None
-    found = _candidates(loinc, code, without_inclusions(name), local, kind)
+    found = _candidates(loinc, code, without_inclusions(name), local, kind, unit)
     for spec in found:
         fitted = _in_unit(spec, kind)
         if fitted is not None:
@@ -350,8 +355,10 @@ def _candidates(
     name: str,
     local: Mapping[str, LabTest] | None,
     kind: str | None,
+    unit: str = "",
 ) -> list[LabTest]:
-    """The tests a row's LOINC, name and code point to, best first (may repeat)."""
+    """The tests a row's LOINC, name and code point to, best first (may repeat); a short name
+    only in a unit of its test ("T" in nmol/L: columns.gated_name)."""
     out: list[LabTest] = []
     for text in (code, name) if local else ():
         found = local.get(_code_key(text)) if local and text.strip() else None
@@ -367,6 +374,13 @@ def _candidates(
     out += [
         spec for exact in keys for spec in catalogue if exact in spec.weak and _confirms(spec, kind)
     ]
+    if unit.strip():
+        out += [
+            spec
+            for exact in keys
+            for spec in catalogue
+            if spec.vocabulary and gated_name(spec.vocabulary, exact, unit)
+        ]
     out += _by_rules(name_words, catalogue)
     if not code.strip() and name.strip():  # a "Test" column holding the LIS's codes ("PROL")
         name_key = _code_key(name)

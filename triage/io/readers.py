@@ -115,6 +115,9 @@ class FileRead:
     summary: InputSummary  # rows_read == rows_triaged + rows_rejected
     # results the file corrects (HL7 OBX-11 C): the history supersedes earlier files' ones
     corrections: list[Withdrawal] = field(default_factory=list)
+    # a workbook whose rows come from several sheets (_with_sheet): each sheet's own summary
+    # (its mapping, header row and counts), which `check` describes one by one; else empty
+    sheets: list[InputSummary] = field(default_factory=list)
 
 
 def read_file(
@@ -616,6 +619,7 @@ def _with_sheet(
         )
         return read
     extra = more.summary
+    sheets = read.sheets or [replace(summary, warnings=list(summary.warnings))]
     frames = [f for f in (read.frame, more.frame) if len(f)] or [read.frame]
     frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     summary.sheet = f"{summary.sheet}{SHEETS_JOINED}{extra.sheet}"
@@ -631,7 +635,13 @@ def _with_sheet(
     _check_counts(summary)
     # the book's corrections are the same for every sheet; the sheet's rows add their own
     added = [c for c in more.corrections if c not in book.corrections]
-    return FileRead(frame, [*read.rejected, *more.rejected], summary, [*read.corrections, *added])
+    return FileRead(
+        frame,
+        [*read.rejected, *more.rejected],
+        summary,
+        [*read.corrections, *added],
+        [*sheets, extra],
+    )
 
 
 def _check_empty_visits(cells: np.ndarray, match: ColumnMatch) -> None:
@@ -910,6 +920,9 @@ class InputsRead:
     rejected: list[Rejected]
     inputs: list[InputSummary]
     errors: list[InputFileError]  # files that could not be used at all
+    # (file, sheets joined) -> each sheet's own summary, for a workbook read from several
+    # sheets (FileRead.sheets): `check` describes every sheet it read
+    sheets: dict[tuple[str, str], list[InputSummary]] = field(default_factory=dict)
 
 
 def read_each(
@@ -970,6 +983,7 @@ def read_inputs(
     frames: list[pd.DataFrame] = []
     rejected: list[Rejected] = []
     inputs: list[InputSummary] = []
+    sheets: dict[tuple[str, str], list[InputSummary]] = {}
     errors: list[InputFileError] = folders_without_exports(paths)
     for result in read_each(paths, mapping, options, progress=progress):
         if isinstance(result, InputFileError):
@@ -978,12 +992,14 @@ def read_inputs(
         frames.append(result.frame)
         rejected.extend(result.rejected)
         inputs.append(result.summary)
+        if result.sheets:
+            sheets[(result.summary.file, result.summary.sheet)] = result.sheets
     kept = [f for f in frames if not f.empty] or frames[:1]
     if len(kept) == 1:
         frame = kept[0].reset_index(drop=True)
     else:
         frame = pd.concat(kept, ignore_index=True) if kept else canonical_frame({}, 0)
-    return InputsRead(frame, rejected, inputs, errors)
+    return InputsRead(frame, rejected, inputs, errors, sheets)
 
 
 def warm_up() -> None:

@@ -2525,6 +2525,8 @@ class _Builder:
         years, months = self._birth_periods()
         self.out["birth_date"] = self._dates("birth_date", leave=~np.isnan(years))
         self._same_patient_demographics()
+        if self.table.open_sex is not None:  # its sex columns disagree (layout._read_sex_sources)
+            self.out["sex"][self.table.open_sex] = None
         collected = self._dates("collected_at")
         self.out["collected_at"] = self._with_time_column(collected)
         self._collected_offsets()
