@@ -283,10 +283,10 @@ def test_a_suspected_macroprolactinaemia_asks_for_the_screen(text: str) -> None:
 
 
 def test_macroprolactin_screen_only_below_its_limit_and_before_imaging() -> None:
-    # the screen's limit (250 ng/mL) capped at the urgent level (5000 mIU/L, ~235.8 ng/mL at
-    # the default factor): an urgent result is imaged without waiting (review 22)
+    # the screen's limit is 250 ng/mL (Auriemma 2023), not the urgent level (5000 mIU/L,
+    # ~235.8 ng/mL): a result between the two is urgent and still screened (review 25)
     assert "macroprolactin_screen" in one({**WOMAN, "prolactin": 235})["suggestions"]
-    assert "macroprolactin_screen" not in one({**WOMAN, "prolactin": 240})["suggestions"]
+    assert "macroprolactin_screen" in one({**WOMAN, "prolactin": 249})["suggestions"]
     assert "macroprolactin_screen" not in one({**WOMAN, "prolactin": 250})["suggestions"]
     # a lesion large enough to matter is judged with it; a microadenoma (even without a size) is
     # small, common and easily blamed, so the screen still comes first (clinical-reference §1.4)

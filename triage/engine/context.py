@@ -918,12 +918,15 @@ class RowContext:
 
     @property
     def prolactinoma_level(self) -> float:
-        """Above this a prolactinoma is likely: prolactinoma_likely_ng_ml, or the urgent level
-        where that is lower (5,000 mIU/L, ~236 ng/mL at the usual factor; clinical-reference
-        §0b, BMJ: above it usually a prolactinoma), so that a result urgent by its level is
-        worked up as one: imaging without waiting for a macroprolactin screen (review 22;
-        before, 5,000-5,300 mIU/L was urgent while the work-up said "screen first")."""
-        return min(self.t("prolactinoma_likely_ng_ml"), self.urgent_level)
+        """Above this a prolactinoma is likely: prolactinoma_likely_ng_ml, 250 ng/mL (~5,300
+        mIU/L at 21.2 mIU/L per ng/mL; clinical-reference §0, §8).  The "5,000 mIU/L" that
+        guidelines quote for it (§0b, BMJ) is that level rounded with x20 (§2.4, §7 note 8), not
+        a lower level: the urgent level (urgent_miu_l, ~236 ng/mL) is a referral line of its own
+        (contract §7), and a result between the two is urgent yet still screened for
+        macroprolactin before MRI (PRL < 250 ng/mL: Auriemma 2023, §8; review 25: review 22 had
+        taken the urgent level as this one, quoting "above 235.8 ng/mL a prolactinoma is the
+        usual cause")."""
+        return self.t("prolactinoma_likely_ng_ml")
 
     @property
     def late_lactation(self) -> bool:

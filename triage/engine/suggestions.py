@@ -924,8 +924,8 @@ def macroprolactin_screen(s: Situation) -> str | None:
         # a likely non-pituitary cause and no imaging planned: treat that first; or imaging
         # for a mass symptom alone, which no macroprolactin result would call off
         return None
-    # never "screen first" above the level that rules a prolactinoma in (an urgent result's
-    # imaging does not wait: RowContext.prolactinoma_level)
+    # never "screen first" above the level that rules a prolactinoma in (RowContext.
+    # prolactinoma_level: 250 ng/mL, so an urgent result below it is still screened, review 25)
     limit = min(ctx.t("macroprolactin_screen_max_ng_ml"), ctx.prolactinoma_level)
     # the level that rules a prolactinoma in and the screen out is adult series' (clinical-
     # reference §6, Auriemma 2023): a child's raised result is screened before imaging whatever
