@@ -152,7 +152,7 @@ def test_a_version_1_history_is_brought_up_to_version_2(tmp_path: Path) -> None:
     with open_history(path) as history:
         # versions 3 (the preliminaries table), 4 (the priority an ack covers) and 5 (the
         # visit label) and 6 (the patient id as matched) came since: the steps run on to the newest
-        assert history.schema_version() == SCHEMA_VERSION == 8
+        assert history.schema_version() == SCHEMA_VERSION == 9
         assert sa.inspect(history.engine).has_table("withdrawals")
 
 

@@ -116,7 +116,7 @@ def test_urgent_reason_in_miu(miu: pd.DataFrame) -> None:
     )
     evidence = by_code(miu.iloc[2], "factor_details")["prolactinoma_suspected"]
     assert evidence == (
-        "prolactin 7000 mIU/L (330.2 ng/mL): above ~5000 mIU/L (235.8 ng/mL) a prolactinoma "
+        "prolactin 7000 mIU/L (330.2 ng/mL): above ~5300 mIU/L (250 ng/mL) a prolactinoma "
         "is the usual cause"
     )
 

@@ -314,7 +314,7 @@ def test_an_ack_of_a_version_3_history_covers_as_before(tmp_path: Path) -> None:
         conn.execute("ALTER TABLE acks DROP COLUMN priority")
         conn.execute("UPDATE schema_info SET value = '3' WHERE key = 'schema_version'")
     with open_history(url) as history:
-        assert history.schema_version() == SCHEMA_VERSION == 8
+        assert history.schema_version() == SCHEMA_VERSION == 9
         columns = {c["name"] for c in sa.inspect(history.engine).get_columns("acks")}
         assert "priority" in columns
     flagged = _csv(tmp_path / "b.csv", header + "P5,F,40,2026-11-01 08:00,60,visual field defect\n")

@@ -150,7 +150,7 @@ def test_a_version_4_history_is_upgraded_keeping_its_rows(tmp_path: Path, histor
     stored = _by_patient(_run(tmp_path, "o1", [old], history_url))["result_id"].to_dict()
     _as_version_4(history_url)
     with open_history(history_url) as history:  # a command that writes upgrades it
-        assert history.schema_version() == SCHEMA_VERSION == 8
+        assert history.schema_version() == SCHEMA_VERSION == 9
         assert "visit" in {c["name"] for c in sa.inspect(history.engine).get_columns("results")}
         assert history.counts()["results"] == len(("U1", "U2"))
         kept = history.results_of("U1")

@@ -160,7 +160,7 @@ def test_a_version_5_history_is_upgraded_and_its_rows_match_new_ones(tmp_path: P
         conn.execute("ALTER TABLE results DROP COLUMN patient_key")
         conn.execute("UPDATE schema_info SET value = '5' WHERE key = 'schema_version'")
     with open_history(db) as history:  # a command that writes upgrades it
-        assert history.schema_version() == SCHEMA_VERSION == 8
+        assert history.schema_version() == SCHEMA_VERSION == 9
     with sqlite3.connect(db) as conn:
         keys = dict(conn.execute("SELECT patient_id, patient_key FROM results").fetchall())
     assert keys == {"00123": "123", "ab12": "ab12", "mrn-7": "mrn-7", "0004560": "4560"}

@@ -231,7 +231,8 @@ def test_dutch_recovery_headers_are_the_recovery(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------------------
 def test_an_assay_without_post_peg_limits_borrows_them_openly(tmp_path: Path) -> None:
     """12 ng/mL monomeric in a man on Atellica was "within the post-PEG limit 13.1" (Roche's)
-    and macroprolactinaemia likely, routine, nothing more; Centaur's own limit is 9.2."""
+    and macroprolactinaemia likely, routine, nothing more; Centaur's own limit is 9.2.
+    Review 25: within a borrowed limit the monomeric level is indeterminate."""
     out = triage_lines(
         tmp_path,
         "patient_id,sex,age,prolactin,unit,assay,monomeric_prolactin,macroprolactin_recovery_pct",
@@ -244,14 +245,19 @@ def test_an_assay_without_post_peg_limits_borrows_them_openly(tmp_path: Path) ->
             "S6,M,40,40,ng/mL,,12,",
         ],
     )
+    # review 25: a monomeric prolactin within a borrowed limit is indeterminate: no
+    # macroprolactinaemia from it (S1, S2), only from a recovery below 40% (S3, possible), and
+    # the priority is the total's (S1, 40 ng/mL in a man: soon; S2 and S3 were routine)
     for pid in ("S1", "S2", "S3"):
         evidence = out.loc[pid, "factor_evidence"]
-        assert "macroprolactinemia (possible)" in evidence, evidence
+        assert ("macroprolactinemia (possible)" in evidence) is (pid == "S3"), evidence
         assert "of another assay (Roche Elecsys / cobas Prolactin II; none known for " in evidence
         assert "ask the lab for its post-PEG interval" in evidence
-        assert out.loc[pid, "priority"] == "routine"
+        assert "indeterminate" in evidence
+    assert out.loc["S1", "priority"] == "soon"
     assert "within the post-PEG limit 13.1 of another assay" in out.loc["S1", "factor_evidence"]
     s1 = {d["code"]: d["reason"] for d in out.loc["S1", "suggestion_details"]}
+    assert "ask the lab for its post-PEG interval" in s1["macroprolactin_screen"]
     assert "may be a mild true excess" in s1["repeat_rested_sample"]
     assert "only if the monomeric excess is confirmed" in s1["pituitary_mri"]
     assert "above the post-PEG limit 9.2" in out.loc["S4", "factor_evidence"]  # its own

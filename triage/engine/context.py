@@ -933,12 +933,15 @@ class RowContext:
 
     @property
     def prolactinoma_level(self) -> float:
-        """Above this a prolactinoma is likely: prolactinoma_likely_ng_ml, or the urgent level
-        where that is lower (5,000 mIU/L, ~236 ng/mL at the usual factor; clinical-reference
-        §0b, BMJ: above it usually a prolactinoma), so that a result urgent by its level is
-        worked up as one: imaging without waiting for a macroprolactin screen (review 22;
-        before, 5,000-5,300 mIU/L was urgent while the work-up said "screen first")."""
-        return min(self.t("prolactinoma_likely_ng_ml"), self.urgent_level)
+        """Above this a prolactinoma is likely: prolactinoma_likely_ng_ml, 250 ng/mL (~5,300
+        mIU/L at 21.2 mIU/L per ng/mL; clinical-reference §0, §8).  The "5,000 mIU/L" that
+        guidelines quote for it (§0b, BMJ) is that level rounded with x20 (§2.4, §7 note 8), not
+        a lower level: the urgent level (urgent_miu_l, ~236 ng/mL) is a referral line of its own
+        (contract §7), and a result between the two is urgent yet still screened for
+        macroprolactin before MRI (PRL < 250 ng/mL: Auriemma 2023, §8; review 25: review 22 had
+        taken the urgent level as this one, quoting "above 235.8 ng/mL a prolactinoma is the
+        usual cause")."""
+        return self.t("prolactinoma_likely_ng_ml")
 
     @property
     def late_lactation(self) -> bool:
@@ -1889,15 +1892,16 @@ class RowContext:
         repeat_rested_max_times_uln × its upper limit (`mild`) that for an adult outside
         pregnancy, breastfeeding and the neonatal period also lies in the mild band (below
         `mild_band_ceiling`: the bands are adult non-physiological levels; a child's limits are
-        often higher, term pregnancy's far higher), or a mild monomeric excess under a total
-        that is mostly macroprolactin (`monomeric_mild`, its monomeric level in the mild band
-        too).  Never a rise the macroprolactin screen showed to be monomeric
-        (`macroprolactin_excluded`): a true excess, whatever its size.  With a wide upper
+        often higher, term pregnancy's far higher).  Never a rise the macroprolactin screen
+        showed to be monomeric (`macroprolactin_excluded`), nor a monomeric (post-PEG) prolactin
+        above its limit beside macroprolactin (`monomeric_excess`): a true excess, whatever its
+        size (review 25: a mild monomeric excess under a total that is mostly macroprolactin
+        was a mild rise, routine, below the same total unscreened).  With a wide upper
         limit (re-derived Roche limits) 2.5× reaches the moderate band, which is not a mild
         rise.  Never for a child (under adult_levels_min_age_years) outside a physiological state (a
         neonate's, a pregnant girl's interval judges it as before): the mild-rise data are
         adults'."""
-        if self.macroprolactin_excluded is not None:
+        if self.macroprolactin_excluded is not None or self.monomeric_excess:
             return False
         if not self.adult_levels() and not self.state:
             # a child (prepubertal): the rise that settles on a rested, cannulated
@@ -1908,18 +1912,32 @@ class RowContext:
         # state's own interval (term pregnancy reaches several hundred ng/mL) is judged by it
         banded = self.adult() and not self.state
         ceiling = self.mild_band_ceiling if banded else math.inf
-        if self.mild and self.value < ceiling:
-            return True
-        return self.monomeric_mild and self.monomeric_estimate < ceiling
+        return self.mild and self.value < ceiling
+
+    @property
+    def monomeric_excess(self) -> bool:
+        """The monomeric (post-PEG) prolactin, given or estimated from a PEG recovery (not from
+        a "<" bound, which shows no level above a limit), is above its post-PEG limit: true
+        hyperprolactinaemia beside the macroprolactin, which explains none of it (clinical-
+        reference §2.3: macroprolactin coexists with a true monomeric excess; PEG co-precipitates
+        up to ~25% of monomeric prolactin, so the post-PEG level understates it).  The priority
+        is the one such an excess warrants (never a mild rise), whatever the recovery."""
+        mono = self.monomeric_estimate
+        if mono != mono or not mono > self.post_peg_uln:
+            return False
+        if self.monomeric_ng == self.monomeric_ng:
+            return self.text("monomeric_prolactin_note_qualifier") != "<"
+        return self.recovery_mark != "<"
 
     @property
     def monomeric_mild(self) -> bool:
         """The monomeric (post-PEG) prolactin is above its limit by at most
         repeat_rested_max_times_uln × that limit under a total that is mostly macroprolactin
-        (`screen_side` "macro"): the true excess is a mild rise, judged as one (rested repeat
-        first, MRI conditional; clinical-reference §2.3, §8).  Within a limit
-        borrowed from another assay (`monomeric_within_borrowed`) it may be such an excess on
-        the row's own assay, and is judged so too."""
+        (`screen_side` "macro"): a true excess (`monomeric_excess`: its priority is not a mild
+        rise's) whose work-up starts with a rested repeat, the MRI conditional on it
+        (clinical-reference §2.3, §7.1).  Within a limit borrowed from another assay
+        (`monomeric_within_borrowed`) it may be such an excess on the row's own assay, and its
+        work-up is the same."""
         mono = self.monomeric_estimate
         limit = self.post_peg_uln
         if mono != mono or not limit > 0:

@@ -1475,18 +1475,22 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
     within = monomeric <= limit
     if (mark == "<" and not within) or (mark == ">" and within):
         monomeric = math.nan  # a bound on the wrong side of the limit tells nothing
-    if monomeric == monomeric:  # given or estimated (not NaN)
+    borrowed = ctx.post_peg_borrowed if monomeric == monomeric else None
+    unjudged = within and borrowed is not None
+    if unjudged:
+        # within a limit of another assay's (none known for the row's): post-PEG intervals
+        # are assay-specific (clinical-reference §2.3; Atellica reads ~1.7x lower than Roche,
+        # §2.2), so the monomeric level is indeterminate, no sign of macroprolactinaemia
+        # (review 25: it was "macroprolactinaemia possible", routine)
+        parts.append(f"{named} {mark}{ctx.amount(monomeric)}{dated}: {monomeric_unjudged(ctx)}")
+        borrowed = None
+    elif monomeric == monomeric:  # given or estimated (not NaN)
         mono_within = within
         where = "within" if mono_within else "above"
         parts.append(
             f"{named} {mark}{ctx.amount(monomeric)}{dated} ({where} {ctx.post_peg_limit()})"
         )
     strength = LIKELY if mono_within else None
-    borrowed = ctx.post_peg_borrowed if mono_within is not None else None
-    if mono_within and borrowed is not None:
-        # within a limit of another assay's (none known for the row's): post-PEG intervals
-        # are assay-specific (clinical-reference §2.3), so the finding is only possible
-        strength = POSSIBLE
     shown = (
         f"PEG recovery: {bound}{fmt(recovery)}%{ctx.collected_on('macroprolactin_recovery_pct')}"
     )
@@ -1514,7 +1518,10 @@ def macroprolactin(ctx: RowContext) -> list[Finding]:
         elif side == "macro":
             parts.insert(0, f"{shown} (below {fmt(macro_below)}%: macroprolactin present)")
             strength = strength or (POSSIBLE if mono_within is False else LIKELY)
-            if mono_within is None and bound and not ctx.mild:
+            if unjudged:
+                # the monomeric part it leaves is not judged: it may be a true excess
+                strength = POSSIBLE
+            elif mono_within is None and bound and not ctx.mild:
                 # "<40 %" of a total above a mild rise: the monomeric part may still be above
                 # its limit (total x bound is), as with a plain recovery whose estimate is
                 strength = POSSIBLE
@@ -1918,6 +1925,16 @@ def _level_findings(ctx: RowContext, found: list[Finding], labels: Labels) -> li
     return [] if found else [_nothing_found(ctx)]
 
 
+def monomeric_unjudged(ctx: RowContext) -> str:
+    """Why a monomeric (post-PEG) prolactin within a post-PEG limit borrowed from another
+    assay (RowContext.monomeric_within_borrowed) is indeterminate."""
+    return (
+        f"within {ctx.post_peg_limit()}, which does not apply to this method (post-PEG intervals "
+        "are assay-specific): whether the monomeric prolactin is raised is indeterminate; ask "
+        "the lab for its post-PEG interval"
+    )
+
+
 def _monomeric_excess(ctx: RowContext, found: list[Finding]) -> list[Finding]:
     """A true (monomeric) excess beside macroprolactin, below prolactinoma_likely_ng_ml: the
     level rule for a total no cause explains applies to the monomeric prolactin (an adult's
@@ -2097,6 +2114,11 @@ def _unexplained_text(ctx: RowContext) -> str:
         text += f"; {ctx.lesion.evidence}: a pituitary lesion queried, not known"
     if ctx.normal_mri is not None:
         text += f"; {ctx.normal_mri}: a pituitary MRI was normal"
+    if ctx.monomeric_within_borrowed:
+        text += (
+            f"; monomeric prolactin {ctx.amount(ctx.monomeric_estimate)} "
+            f"{monomeric_unjudged(ctx)} (no macroprolactinaemia shown)"
+        )
     return text + _child_level_note(ctx)
 
 

@@ -34,6 +34,7 @@ from triage.engine.factors import (
     depot_review,
     drug_judgement,
     earlier_results,
+    monomeric_unjudged,
     recent_graft,
     retest_after_stop,
     state_accounts_for_level,
@@ -915,6 +916,13 @@ def macroprolactin_screen(s: Situation) -> str | None:
         # a diagnosed prolactinoma, or hyperprolactinaemia already on a prolactin-lowering
         # treatment: the screen is for a new, unexplained rise (clinical-reference §3.2, §8)
         return None
+    if ctx.monomeric_within_borrowed and not s.likely("macroprolactinemia"):
+        # screened, but no post-PEG interval of this method judges it (review 25; a recovery
+        # below peg_recovery_macro_pct of a mild rise shows macroprolactin by itself)
+        return (
+            f"prolactin {ctx.level}: monomeric prolactin {ctx.amount(ctx.monomeric_estimate)} "
+            f"{monomeric_unjudged(ctx)} before imaging"
+        )
     if ctx.num("macroprolactin_recovery_pct") is not None or ctx.monomeric_ng == ctx.monomeric_ng:
         return None
     screened = ctx.has("macroprolactin_present") or ctx.has("macroprolactin_absent")
@@ -924,8 +932,8 @@ def macroprolactin_screen(s: Situation) -> str | None:
         # a likely non-pituitary cause and no imaging planned: treat that first; or imaging
         # for a mass symptom alone, which no macroprolactin result would call off
         return None
-    # never "screen first" above the level that rules a prolactinoma in (an urgent result's
-    # imaging does not wait: RowContext.prolactinoma_level)
+    # never "screen first" above the level that rules a prolactinoma in (RowContext.
+    # prolactinoma_level: 250 ng/mL, so an urgent result below it is still screened, review 25)
     limit = min(ctx.t("macroprolactin_screen_max_ng_ml"), ctx.prolactinoma_level)
     # the level that rules a prolactinoma in and the screen out is adult series' (clinical-
     # reference §6, Auriemma 2023): a child's raised result is screened before imaging whatever

@@ -112,6 +112,7 @@ def annotate(
     again), None for a new one: an undated held result keeps the history it had (the results
     stored before it), never the results recorded after it."""
     rise, fall = rcv_limits(thresholds)
+    same_within = interval_tolerance(thresholds)
     tolerance = thresholds.get("identity_age_tolerance_years")
     by_patient: dict[str, list[dict[str, Any]]] = {}
     wanted = [
@@ -191,7 +192,7 @@ def annotate(
         if now_ng is None or then_ng is None or then_ng <= 0:
             continue
         change[i] = rounded((now_ng - then_ng) / then_ng * 100)
-        if other_method(last, {key: columns[key][i] for key in METHOD_KEYS}):
+        if other_method(last, {key: columns[key][i] for key in METHOD_KEYS}, same_within):
             continue  # another assay: no significant change called, no priority raised
         now_low, now_high = _bounds(now_ng, qualifiers[i])
         then_low, then_high = _bounds(then_ng, last.get("qualifier") or "")
@@ -217,7 +218,14 @@ def annotate(
     return out
 
 
-def other_method(earlier: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
+def interval_tolerance(thresholds: Thresholds) -> float:
+    """How far (a fraction) two limits of the lab's own interval, both in ng/mL, may differ and
+    be one limit (thresholds.toml delta_interval_same_pct): the same interval written in the
+    other unit or rounded otherwise."""
+    return thresholds.get("delta_interval_same_pct") / 100
+
+
+def other_method(earlier: Mapping[str, Any], now: Mapping[str, Any], tolerance: float) -> bool:
     """The earlier result was read against another assay's reference set (``reference_set``,
     the method the row's assay column, the mapping file or --ranges named): prolactin results and
     intervals are method-specific (Roche reads ~1.7x Siemens Atellica: clinical-reference
@@ -226,8 +234,11 @@ def other_method(earlier: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
     Two methods written and named by no set (``unmatched_assay``), told apart, are other methods
     too, though both fell to one set (Tosoh then Vitros: each the method-free default); and so
     are two results each judged by the lab's own interval (``reference_source`` "row") when that
-    interval changed (102-496 then 64-640: the lab changed its method).  ``now``: the row's
-    METHOD_KEYS."""
+    interval changed (102-496 then 64-640: the lab changed its method).  The limits are compared
+    in ng/mL, each within ``tolerance`` (a fraction: ``interval_tolerance``), so that the same
+    interval in the other unit (4.8-23.3 ng/mL, then 102-496 mIU/L: clinical-reference §2.2,
+    §2.4) or rounded otherwise (4.8, then 4.79) is no change of method (review 25).  ``now``:
+    the row's METHOD_KEYS."""
     then, row = _text(earlier.get("reference_set")), _text(now.get("reference_set"))
     if then and row and then != row:
         return True
@@ -239,14 +250,14 @@ def other_method(earlier: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
     if _text(earlier.get("reference_source")) != lab or _text(now.get("reference_source")) != lab:
         return False
     return any(
-        _changed(_number(earlier.get(key)), _number(now.get(key)))
+        _changed(_number(earlier.get(key)), _number(now.get(key)), tolerance)
         for key in ("reference_low_ng_ml", "reference_high_ng_ml")
     )
 
 
-def _changed(then: float | None, now: float | None) -> bool:
-    """Two limits both known and not the same."""
-    return then is not None and now is not None and not math.isclose(then, now)
+def _changed(then: float | None, now: float | None, tolerance: float) -> bool:
+    """Two limits both known and more than ``tolerance`` (a fraction) apart."""
+    return then is not None and now is not None and not math.isclose(then, now, rel_tol=tolerance)
 
 
 def _method_key(assay: Any) -> str:

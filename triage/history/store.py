@@ -50,7 +50,7 @@ from triage.schema import (
     Withdrawal,
 )
 
-SCHEMA_VERSION: Final = 8
+SCHEMA_VERSION: Final = 9
 ENV_URL: Final = "PROLACTIN_TRIAGE_HISTORY"
 # Patient ids per query (SQLite allows 32,766 parameters; smaller statements plan faster).
 IDS_PER_QUERY: Final = 500
@@ -517,9 +517,17 @@ def _migrate_to_6(conn: Connection) -> None:
         conn.execute(
             sa.text("ALTER TABLE results ADD COLUMN patient_key VARCHAR(256) NOT NULL DEFAULT ''")
         )
+    stored = sa.select(results.c.issuer, results.c.patient_id).distinct()
+    _fill_patient_keys(conn, conn.execute(stored))
+    index = next(i for i in results.indexes if i.name == "results_patient_key")
+    index.create(conn, checkfirst=True)
+
+
+def _fill_patient_keys(conn: Connection, found: Iterable[Sequence[Any]]) -> None:
+    """Each stored (issuer, patient_id) of ``found`` keyed again with identifier_key."""
     # one statement, run for each stored (issuer, patient): the results_patient index finds
     # its rows (a patient_id alone is no index's first column: a scan of the table each)
-    stored = conn.execute(sa.select(results.c.issuer, results.c.patient_id).distinct()).all()
+    stored = [(issuer, patient) for issuer, patient in found]
     fill = (
         sa.update(results)
         .where(results.c.issuer == sa.bindparam("of"), results.c.patient_id == sa.bindparam("id_"))
@@ -527,8 +535,6 @@ def _migrate_to_6(conn: Connection) -> None:
     )
     if stored:
         conn.execute(fill, [{"of": i, "id_": p, "key": identifier_key(p)} for i, p in stored])
-    index = next(i for i in results.indexes if i.name == "results_patient_key")
-    index.create(conn, checkfirst=True)
 
 
 def _migrate_to_7(conn: Connection) -> None:
@@ -545,6 +551,18 @@ def _migrate_to_8(conn: Connection) -> None:
         conn.execute(sa.text("ALTER TABLE results ADD COLUMN unmatched_assay TEXT"))
 
 
+def _migrate_to_9(conn: Connection) -> None:
+    """results.patient_key again for the ids written with a hyphen: an NHS number written in
+    hyphenated groups ("943-476-5919") is keyed by its digits (identifier_key), as the same
+    number written with spaces always was (review 25)."""
+    hyphenated = (
+        sa.select(results.c.issuer, results.c.patient_id)
+        .where(results.c.patient_id.contains("-"))
+        .distinct()
+    )
+    _fill_patient_keys(conn, conn.execute(hyphenated))
+
+
 # Schema version -> the step that brings a history from the version before it.  A new version:
 # a function here and SCHEMA_VERSION + 1; every step runs in its own transaction.
 MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {
@@ -556,6 +574,7 @@ MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {
     6: _migrate_to_6,
     7: _migrate_to_7,
     8: _migrate_to_8,
+    9: _migrate_to_9,
 }
 
 

@@ -39,13 +39,38 @@ def identifier_key(text: object) -> str:
     without case, spaces or the leading zeros of an all-digit number (a spreadsheet re-saving an
     export makes ``000123`` ``123``, another export writes ``ab12`` as ``AB12``); different
     numbers stay different ("" when there is none).  Two patients whose ids differ only so are
-    still told apart by their birth date and sex (history.delta: never merged)."""
+    still told apart by their birth date and sex (history.delta: never merged).  Other
+    punctuation is kept ("A-12" is not "A12"), except in a recognised national number with a
+    check digit: an NHS (or CHI) number written in its 3-3-4 groups with hyphens
+    ("943-476-5919") is its ten digits (``national_number``)."""
     if text is None:
         return ""
     key = "".join(str(text).split()).casefold()
+    key = national_number(key) or key
     if key.isdigit() and key.isascii():
         return key.lstrip("0") or "0"
     return key
+
+
+# An NHS number (England, Wales, Isle of Man; Scotland's CHI number has the same form and check)
+# as written: ten digits in groups of 3, 3 and 4, spaced or hyphenated (NHS Data Dictionary)
+_NHS_NUMBER: Final = re.compile(r"(\d{3})-?(\d{3})-?(\d{4})")
+_NHS_DIGITS: Final = 10
+_MODULUS: Final = 11
+
+
+def national_number(key: str) -> str:
+    """The ten digits of an NHS number written with hyphens between its groups (spaces are
+    gone before), when its last digit is the modulus-11 check digit of the first nine (weights
+    10 down to 2; a remainder giving 10 is no valid number); else "".  A number that fails the
+    check is no NHS number, and its punctuation stays part of the id."""
+    found = _NHS_NUMBER.fullmatch(key) if key.isascii() else None
+    if found is None:
+        return ""
+    digits = "".join(found.groups())
+    total = sum(int(d) * (_NHS_DIGITS - i) for i, d in enumerate(digits[:-1]))
+    check = (_MODULUS - total % _MODULUS) % _MODULUS
+    return digits if check == int(digits[-1]) else ""
 
 
 # An ISO object identifier (HL7 universal id type ISO; FHIR writes it "urn:oid:1.2.3.4")

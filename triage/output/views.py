@@ -1194,12 +1194,14 @@ def _history_fields(table: ResultTable, i: int, shown: Measure) -> dict[str, Any
         title = f"{pct}{when} (previous {before} {shown.unit})"
         words = TREND_WORDS.get(trend, NOT_COMPARED)
         # imported here: `check` lists problems with this module, never the history (SQLAlchemy)
-        from triage.history.delta import METHOD_KEYS, other_method
+        from triage.history.delta import METHOD_KEYS, interval_tolerance, other_method
 
         now = {key: table._cols[key][i] for key in METHOD_KEYS}
-        if isinstance(last, Mapping) and other_method(last, now):
+        within = interval_tolerance(load_thresholds())
+        if isinstance(last, Mapping) and other_method(last, now, within):
             then = INTERVAL_CHANGED
-            if other_method(last, {**now, "reference_source": ""}):  # a named method, not the lab's
+            # a named method, not the lab's
+            if other_method(last, {**now, "reference_source": ""}, within):
                 then = as_text(last.get("unmatched_assay")) or as_text(last.get("reference_set"))
             words = NOT_COMPARED_METHOD.format(then=then)
         change_text = f"{pct}{when} ({before} → {shown.value_text} {shown.unit}): {words}"
