@@ -27,7 +27,13 @@ from typing import Any, Final, TypeVar
 import numpy as np
 import pandas as pd
 
-from triage.numbers import DAYS_PER_WEEK, DAYS_PER_YEAR, MONTHS_PER_YEAR, NS_PER_DAY
+from triage.numbers import (
+    DAYS_PER_WEEK,
+    DAYS_PER_YEAR,
+    MONTHS_PER_YEAR,
+    NS_PER_DAY,
+    thousands_apostrophes_unified,
+)
 from triage.regex_cache import prefix_trie
 from triage.resources import data_file
 from triage.transliteration import pattern as with_ascii_spellings
@@ -1078,8 +1084,12 @@ def _clean_text(text: str) -> str:
     if text.lstrip()[:1] in ("=", "'"):
         text = _unforced(text)
     if text.isascii():  # NFKC leaves ASCII as it is; the mojibake and odd spaces are not ASCII
+        if "`" in text:  # a grave accent for the Swiss thousands mark ("5`600")
+            text = thousands_apostrophes_unified(text)
         return text.replace("\t", " ").strip()
-    fixed = text.replace("Âµ", "µ").replace("Î¼", "μ").replace("\u2212", "-")
+    # before NFKC, which makes "´" a space and a combining accent
+    fixed = thousands_apostrophes_unified(text)
+    fixed = fixed.replace("Âµ", "µ").replace("Î¼", "μ").replace("\u2212", "-")
     fixed = footnotes_removed(fixed)  # before NFKC makes "25³" 253
     fixed = unicodedata.normalize("NFKC", fixed)
     for space in ("\u00a0", "\u202f", "\u2009", "\u2007", "\t"):
