@@ -2470,10 +2470,17 @@ def _range_patterns() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
     glued = "|".join(re.escape(w) for w in ("to", "bis", "à", "a", "au", "al", "hasta"))
     separator = rf"\s*(?:-|–|—|~|…|\.\.+)\s*|\s+(?:{spelled})\s+|\s*(?:{glued})\s*"
     pattern = re.compile(rf"(?P<a>.*?\d)(?:{separator})(?P<b>[<>≤≥]?\s*[.,]?\d.*)", re.IGNORECASE)
-    before = sorted({normalise_word(w) for w in data.get("before", [])}, key=len, reverse=True)
+    labels = data.get("before", [])
+    before = sorted(
+        {normalise_word(w) for w in labels} | {w.lower() for w in labels}, key=len, reverse=True
+    )
+    # a word, then "." and ":" as written ("Ref. <", "VN : 4,8", "N:<23"), then a limit or the
+    # comparator of a one-sided interval ("Norm < 23,3", "normaal ≤ 23,3")
     lead = (
         re.compile(
-            r"(?:" + "|".join(re.escape(w) for w in before) + r")\.?:?\s+(?=[.,]?\d)",
+            r"(?:"
+            + "|".join(re.escape(w) for w in before)
+            + r")(?![^\W_])\.?\s*:?\s*(?=[<>≤≥]|[.,]?\d)",
             re.IGNORECASE,
         )
         if before
