@@ -55,6 +55,7 @@ MONTHS_PER_YEAR: Final = 12.0
 NS_PER_DAY: Final = 86_400 * 10**9
 DAYS_PER_YEAR: Final = 365.25
 DAYS_PER_WEEK: Final = 7.0
+CENTURY_YEARS: Final = 100  # a two-digit year is read in one of the centuries around a date
 # Pregnancy's trimesters by their ordinal (a trimester written in words: engine/context.py).
 FIRST_TRIMESTER: Final = 1
 THIRD_TRIMESTER: Final = 3

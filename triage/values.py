@@ -3689,12 +3689,15 @@ _DAYS_IN: Final = {
     "days": 1.0,
     "hours": 1.0 / _HOURS_PER_DAY,
 }
-_A_YEAR: Final = re.compile(r"(?:19|20)\d\d")
+# a four-digit year, or a numeric date's two-digit one ("ET 15.06.26", "DPA 15/06/26")
+_A_YEAR: Final = re.compile(
+    r"(?:19|20)\d\d|(?<![\d./-])\d{1,2}(?:\.\d{1,2}\.|/\d{1,2}/|-\d{1,2}-)\d\d(?![\d./-]*\d)"
+)
 
 
 def writes_a_year(text: str) -> bool:
-    """Whether a note writes a four-digit year ("Risperdal bis 2017", "Stillzeit bis 2017"): only
-    then does the sample's date matter to reading it."""
+    """Whether a note writes a year ("Risperdal bis 2017", "Stillzeit bis 2017", "ET 15.06.26"):
+    only then does the sample's date matter to reading it."""
     return _A_YEAR.search(text) is not None
 
 
