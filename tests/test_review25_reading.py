@@ -174,19 +174,26 @@ POSTPARTUM_DAYS = [
 ]
 
 
-def _postpartum(tmp_path: Path, header: str, value: str) -> dict[str, object]:
-    out = triage_lines(
-        tmp_path,
-        f"ID,Sex,Age,Prolactin ng/mL,{csv_quoted(header)}",
-        [f"PP1,F,30,450,{csv_quoted(value)}"],
-    )
-    return out.loc["PP1"].to_dict()
+def _one_row(tmp_path: Path, header: str, line: str) -> dict[str, object]:
+    """The result of a file of one row."""
+    return triage_lines(tmp_path, header, [line]).iloc[0].to_dict()
+
+
+def _beside(tmp_path: Path, person: tuple[str, str], header: str, value: str) -> dict[str, object]:
+    """The result of a row of `person` (its columns, its cells) with a column `header` holding
+    `value`."""
+    columns, cells = person
+    return _one_row(tmp_path, f"{columns},{csv_quoted(header)}", f"{cells},{csv_quoted(value)}")
+
+
+MOTHER = ("ID,Sex,Age,Prolactin ng/mL", "PP1,F,30,450")  # a woman of 30 at 450 ng/mL
+MAN = ("ID,Geschlecht,Alter,Prolaktin (ng/ml)", "L1,m,50,150")  # a man of 50 at 150 ng/mL
 
 
 @pytest.mark.parametrize("header", POSTPARTUM_WEEKS)
 def test_a_postpartum_header_in_weeks_with_an_abbreviated_unit(tmp_path: Path, header: str) -> None:
     # half a week after delivery: the first week's physiological interval, no urgent flag
-    row = _postpartum(tmp_path, header, "0,5")
+    row = _beside(tmp_path, MOTHER, header, "0,5")
     assert row["reference_source"] == "physiological"
     assert row["priority"] == "none"
     assert "prolactinoma_suspected" not in str(row["factors"])
@@ -194,7 +201,7 @@ def test_a_postpartum_header_in_weeks_with_an_abbreviated_unit(tmp_path: Path, h
 
 @pytest.mark.parametrize("header", POSTPARTUM_DAYS)
 def test_a_postpartum_header_in_days_with_an_abbreviated_unit(tmp_path: Path, header: str) -> None:
-    row = _postpartum(tmp_path, header, "3")
+    row = _beside(tmp_path, MOTHER, header, "3")
     assert row["reference_source"] == "physiological"
     assert row["priority"] == "none"
 
@@ -204,7 +211,7 @@ def test_a_postpartum_header_in_days_with_an_abbreviated_unit(tmp_path: Path, he
 )
 def test_an_abbreviated_week_header_counts_weeks_not_days(tmp_path: Path, header: str) -> None:
     # 20 weeks after delivery is past the postpartum intervals: 450 ng/mL is not explained
-    row = _postpartum(tmp_path, header, "20")
+    row = _beside(tmp_path, MOTHER, header, "20")
     assert row["reference_source"] != "physiological"
     assert row["priority"] == "urgent"
 
@@ -214,7 +221,7 @@ def test_a_gestation_header_with_the_same_units_is_still_gestation(
     tmp_path: Path, header: str
 ) -> None:
     # a guard (passes on the old code too): 22 weeks of pregnancy
-    row = _postpartum(tmp_path, header, "22")
+    row = _beside(tmp_path, MOTHER, header, "22")
     assert row["reference_source"] == "physiological"
     assert "pregnancy" in str(row["factors"])
 
@@ -236,13 +243,13 @@ DUE_DATES = [
 ]
 
 
-def _due(tmp_path: Path, note: str, miu: int = 3180) -> dict[str, object]:
-    out = triage_lines(
+def _due(tmp_path: Path, note: str) -> dict[str, object]:
+    # a woman of 31 at 3180 mIU/L (150 ng/mL)
+    return _one_row(
         tmp_path,
         "Patient-Nr.,Sexe,Âge,Prolaktin [mU/l],Entnahme,Remarque",
-        [f"C1,F,31,{miu},{SAMPLE},{csv_quoted(note)}"],
+        f"C1,F,31,3180,{SAMPLE},{csv_quoted(note)}",
     )
-    return out.loc["C1"].to_dict()
 
 
 @pytest.mark.parametrize("note", DUE_DATES)
@@ -279,18 +286,9 @@ LESION_HEADERS = [
 ]
 
 
-def _lesion(tmp_path: Path, header: str, size: str) -> dict[str, object]:
-    out = triage_lines(
-        tmp_path,
-        f"ID,Geschlecht,Alter,Prolaktin (ng/ml),{csv_quoted(header)}",
-        [f"L1,m,50,150,{size}"],
-    )
-    return out.loc["L1"].to_dict()
-
-
 @pytest.mark.parametrize("header", LESION_HEADERS)
 def test_a_lesion_size_header_gives_the_size(tmp_path: Path, header: str) -> None:
-    row = _lesion(tmp_path, header, "30")
+    row = _beside(tmp_path, MAN, header, "30")
     assert "known_pituitary_lesion" in str(row["factors"])
     assert "hook_effect_risk" in str(row["suggestions"])
     assert "dilution_retest" in str(row["suggestions"])
@@ -300,5 +298,5 @@ def test_a_lesion_size_header_gives_the_size(tmp_path: Path, header: str) -> Non
     "header", ["Hypophysentumor (cm)", "Tumeur hypophysaire (cm)", "Hypofysetumor (cm)"]
 )
 def test_a_lesion_size_header_in_centimetres(tmp_path: Path, header: str) -> None:
-    row = _lesion(tmp_path, header, "3")  # 30 mm
+    row = _beside(tmp_path, MAN, header, "3")  # 30 mm
     assert "hook_effect_risk" in str(row["suggestions"])
