@@ -371,10 +371,26 @@ def _ranked(items: Sequence[str]) -> dict[str, int]:
 
 
 def parse_rule(rule: str) -> tuple[frozenset[str], ...]:
-    """``"ref|reference + low|lower"`` -> ({ref, reference}, {low, lower})."""
+    """``"ref|reference + low|lower"`` -> ({ref, reference}, {low, lower}); a word ``@weeks``
+    (``@days``, ``@months``) stands for the unit words of that kind of synonyms.toml
+    [values.durations] (``_duration_rule_words``): "postpartum + @weeks" reads "Post-partum
+    (sem.)", "Postpartum (Wo.)" and "Post-partum (sett.)" as the gestation headers read them."""
     return tuple(
-        frozenset(w.strip() for w in group.split("|") if w.strip()) for group in rule.split("+")
+        frozenset(w for word in group.split("|") for w in _duration_rule_words(word.strip()))
+        for group in rule.split("+")
     )
+
+
+@cache
+def _duration_rule_words(word: str) -> tuple[str, ...]:
+    """The header words a word of a token rule stands for: itself, or for ``@kind`` the
+    [values.durations] unit words of that kind as header words, of two letters or more (a lone
+    letter, "d", "m", "w", stands for too much in a header: a rule names it where it means the
+    unit)."""
+    if not word.startswith("@"):
+        return (word,) if word else ()
+    spelled = synonyms_data()["values"]["durations"][word[1:]]
+    return tuple(sorted({w for u in spelled if len(w := _words_of(u)) > 1 and w.isalpha()}))
 
 
 @cache

@@ -55,6 +55,7 @@ MONTHS_PER_YEAR: Final = 12.0
 NS_PER_DAY: Final = 86_400 * 10**9
 DAYS_PER_YEAR: Final = 365.25
 DAYS_PER_WEEK: Final = 7.0
+CENTURY_YEARS: Final = 100  # a two-digit year is read in one of the centuries around a date
 # Pregnancy's trimesters by their ordinal (a trimester written in words: engine/context.py).
 FIRST_TRIMESTER: Final = 1
 THIRD_TRIMESTER: Final = 3
@@ -287,8 +288,23 @@ def span_words(days: float | None) -> str:
 LAB_DECIMALS_MIN: Final = 0
 LAB_DECIMALS_MAX: Final = 2
 MIU_L: Final = "mIU/L"  # the normalised unit of a row in mIU/L (canonical frame prolactin_unit)
-_NUMBER_IN_TEXT: Final = re.compile(r"\d(?:[\d'’ \u00a0\u202f.,]*\d)?")
-_THOUSANDS_GROUP: Final = re.compile(r"[1-9]\d{0,2}[.,'’ \u00a0\u202f]\d{3}")
+# The marks labs write between groups of three digits besides "." and ",": the apostrophe of
+# Swiss and Liechtenstein exports ("5'600") and the look-alikes a keyboard or LIS puts for it
+# (’ U+2019, ´ U+00B4, ` U+0060, ʼ U+02BC, ′ U+2032, ‘ U+2018), and the spaces (the no-break, narrow
+# no-break, thin and figure spaces of SI/ISO 80000 grouping).  `thousands_apostrophes_unified`
+# makes each apostrophe between a digit and a group of exactly three digits a plain "'".
+THOUSANDS_APOSTROPHES: Final = "'\u2019\u00b4`\u02bc\u2032\u2018"
+THOUSANDS_SPACES: Final = " \u00a0\u202f\u2009\u2007"
+_GROUP_MARKS: Final = ".," + THOUSANDS_APOSTROPHES + THOUSANDS_SPACES
+_NUMBER_IN_TEXT: Final = re.compile(rf"\d(?:[\d{_GROUP_MARKS}]*\d)?")
+_THOUSANDS_GROUP: Final = re.compile(rf"[1-9]\d{{0,2}}[{_GROUP_MARKS}]\d{{3}}")
+_APOSTROPHE_GROUP: Final = re.compile(rf"(?<=\d)[{THOUSANDS_APOSTROPHES[1:]}](?=\d{{3}}(?!\d))")
+
+
+def thousands_apostrophes_unified(text: str) -> str:
+    """``text`` with an apostrophe look-alike between a digit and a group of three digits made a
+    plain "'": '5´600' -> "5'600", '12ʼ500,5' -> "12'500,5"; 'Crohn´s' and '5´60' keep theirs."""
+    return _APOSTROPHE_GROUP.sub("'", text)
 
 
 @lru_cache(maxsize=4096)

@@ -27,7 +27,13 @@ from typing import Any, Final, TypeVar
 import numpy as np
 import pandas as pd
 
-from triage.numbers import DAYS_PER_WEEK, DAYS_PER_YEAR, MONTHS_PER_YEAR, NS_PER_DAY
+from triage.numbers import (
+    DAYS_PER_WEEK,
+    DAYS_PER_YEAR,
+    MONTHS_PER_YEAR,
+    NS_PER_DAY,
+    thousands_apostrophes_unified,
+)
 from triage.regex_cache import prefix_trie
 from triage.resources import data_file
 from triage.transliteration import pattern as with_ascii_spellings
@@ -1078,8 +1084,12 @@ def _clean_text(text: str) -> str:
     if text.lstrip()[:1] in ("=", "'"):
         text = _unforced(text)
     if text.isascii():  # NFKC leaves ASCII as it is; the mojibake and odd spaces are not ASCII
+        if "`" in text:  # a grave accent for the Swiss thousands mark ("5`600")
+            text = thousands_apostrophes_unified(text)
         return text.replace("\t", " ").strip()
-    fixed = text.replace("Âµ", "µ").replace("Î¼", "μ").replace("\u2212", "-")
+    # before NFKC, which makes "´" a space and a combining accent
+    fixed = thousands_apostrophes_unified(text)
+    fixed = fixed.replace("Âµ", "µ").replace("Î¼", "μ").replace("\u2212", "-")
     fixed = footnotes_removed(fixed)  # before NFKC makes "25³" 253
     fixed = unicodedata.normalize("NFKC", fixed)
     for space in ("\u00a0", "\u202f", "\u2009", "\u2007", "\t"):
@@ -2460,10 +2470,17 @@ def _range_patterns() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
     glued = "|".join(re.escape(w) for w in ("to", "bis", "à", "a", "au", "al", "hasta"))
     separator = rf"\s*(?:-|–|—|~|…|\.\.+)\s*|\s+(?:{spelled})\s+|\s*(?:{glued})\s*"
     pattern = re.compile(rf"(?P<a>.*?\d)(?:{separator})(?P<b>[<>≤≥]?\s*[.,]?\d.*)", re.IGNORECASE)
-    before = sorted({normalise_word(w) for w in data.get("before", [])}, key=len, reverse=True)
+    labels = data.get("before", [])
+    before = sorted(
+        {normalise_word(w) for w in labels} | {w.lower() for w in labels}, key=len, reverse=True
+    )
+    # a word, then "." and ":" as written ("Ref. <", "VN : 4,8", "N:<23"), then a limit or the
+    # comparator of a one-sided interval ("Norm < 23,3", "normaal ≤ 23,3")
     lead = (
         re.compile(
-            r"(?:" + "|".join(re.escape(w) for w in before) + r")\.?:?\s+(?=[.,]?\d)",
+            r"(?:"
+            + "|".join(re.escape(w) for w in before)
+            + r")(?![^\W_])\.?\s*:?\s*(?=[<>≤≥]|[.,]?\d)",
             re.IGNORECASE,
         )
         if before
@@ -3685,12 +3702,15 @@ _DAYS_IN: Final = {
     "days": 1.0,
     "hours": 1.0 / _HOURS_PER_DAY,
 }
-_A_YEAR: Final = re.compile(r"(?:19|20)\d\d")
+# a four-digit year, or a numeric date's two-digit one ("ET 15.06.26", "DPA 15/06/26")
+_A_YEAR: Final = re.compile(
+    r"(?:19|20)\d\d|(?<![\d./-])\d{1,2}(?:\.\d{1,2}\.|/\d{1,2}/|-\d{1,2}-)\d\d(?![\d./-]*\d)"
+)
 
 
 def writes_a_year(text: str) -> bool:
-    """Whether a note writes a four-digit year ("Risperdal bis 2017", "Stillzeit bis 2017"): only
-    then does the sample's date matter to reading it."""
+    """Whether a note writes a year ("Risperdal bis 2017", "Stillzeit bis 2017", "ET 15.06.26"):
+    only then does the sample's date matter to reading it."""
     return _A_YEAR.search(text) is not None
 
 

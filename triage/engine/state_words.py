@@ -37,7 +37,7 @@ from triage.engine.text import require_table
 from triage.knowledge.loaders import load_thresholds
 from triage.knowledge.model import Thresholds
 from triage.negated_lists import inside, negated_list_spans, reach_start, reach_words
-from triage.numbers import DAYS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
+from triage.numbers import CENTURY_YEARS, DAYS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from triage.resources import data_file
 from triage.schema import ConfigError, field_words
 from triage.transliteration import vocabulary
@@ -85,6 +85,7 @@ _CODED_CELL = re.compile(
     r"\s*(?:\d{1,2}\s*=|\[\s*\d{1,2}\s*\]|\(\s*\d{1,2}\s*\))\s*([^\W\d_].*?)\s*"
 )
 _BLANKED_DATE = re.compile(r"(?P<a>\d{1,2})(?P<mark>[./-])(?P<b>\d{1,2})\s+(?P<y>\d{4})")
+_TWO_DIGIT_YEAR = re.compile(r"[./-]\d\d$")  # a due date's two-digit year ("15.06.26")
 _SPANISH_DE = re.compile(r"\s+de(?:l)?\s+", re.IGNORECASE)  # "10 de diciembre de 2026"
 
 
@@ -1059,10 +1060,12 @@ class StateVocabulary:
         orders = (True, False) if is_ambiguous_date_text(text) else (True,)
         term = self._limits.get("pregnancy_term_weeks")
         found: set[float] = set()
+        two_digit = _TWO_DIGIT_YEAR.search(text) is not None
         for dayfirst in orders:
             stamp = parse_date_text(text, dayfirst)
             if stamp is not None:
-                found.add(term - (stamp.date() - sample).days / DAYS_PER_WEEK)
+                due = _nearest_century(stamp.date(), sample) if two_digit else stamp.date()
+                found.add(term - (due - sample).days / DAYS_PER_WEEK)
         return tuple(sorted(found))
 
     def _lapsed(self, match: re.Match[str]) -> bool:
@@ -1173,6 +1176,26 @@ def _child_pugh_class(points: float, limits: Thresholds) -> str:
 def _stage(text: str) -> float:
     """A CKD stage as written: "4" or "IV"."""
     return _ROMAN_STAGES.get(text.upper(), 0.0) if not text.isdigit() else float(text)
+
+
+def _nearest_century(written: date, sample: date) -> date:
+    """A date written with a two-digit year ("15.06.26") in the century that puts it nearest
+    the sample (the reader's fixed pivot would make a due date of "15.06.31" one of 1931 at a
+    sample of 2031)."""
+    readings = []
+    for shift in (-CENTURY_YEARS, 0, CENTURY_YEARS):
+        try:
+            readings.append(
+                written.replace(
+                    year=sample.year
+                    - sample.year % CENTURY_YEARS
+                    + written.year % CENTURY_YEARS
+                    + shift
+                )
+            )
+        except ValueError:  # 29 February of a century's year that is no leap year
+            continue
+    return min(readings, key=lambda d: abs((d - sample).days), default=written)
 
 
 def _lab_number(text: str, *, grouped: bool = True) -> float:
