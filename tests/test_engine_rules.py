@@ -184,9 +184,8 @@ def test_macroprolactin_variants() -> None:
     assert detail["strength"] == "possible"
     assert "estimated monomeric prolactin 27 ng/mL (above" in detail["evidence"]
     # ~27 ng/mL is 1.46x the post-PEG limit (<= repeat_rested_max_times_uln): a mild true
-    # excess: rested repeat first, MRI conditional (§2.3, §8), but a true excess's priority,
-    # soon (review 25; was routine, a mild rise)
-    assert "pituitary_mri" in mixed["suggestions"] and mixed["priority"] == "soon"
+    # excess, judged as a mild rise: rested repeat first, MRI conditional, routine (§2.3, §8).
+    assert "pituitary_mri" in mixed["suggestions"] and mixed["priority"] == "routine"
     assert _codes(mixed)[0] == "repeat_rested_sample"
     assert "confirmed on a rested sample" in suggestions(mixed)["pituitary_mri"]["reason"]
 
@@ -1345,13 +1344,13 @@ def test_mild_monomeric_excess_is_judged_as_a_mild_rise(row: dict[str, Any], mil
     """clinical-reference §2.3 (post-PEG limits), §8 (repeat up to 2.5x the limit)."""
     out = one({**WOMAN, "prolactin": 85, "tsh": 2.0, "egfr": 90.0, **row})
     codes = _codes(out)
-    # a monomeric excess is a true one: soon whatever its size (review 25; a mild one was
-    # routine); a mild one's work-up still starts with the rested repeat
-    assert out["priority"] == "soon"
     if mild:
+        assert out["priority"] == "routine"
         assert codes[0] == "repeat_rested_sample"
         assert "confirmed on a rested sample" in suggestions(out)["pituitary_mri"]["reason"]
         assert "visual_field_test" not in codes
+    else:
+        assert out["priority"] == "soon"
 
 
 @pytest.mark.parametrize(
@@ -1928,8 +1927,7 @@ def test_a_seizure_is_timed_by_the_duration_written(
       ["prolactinoma_suspected", "macroprolactinoma_suspected"]),
      ({"prolactin": 260, "monomeric_prolactin": 12}, "routine",
       ["prolactinoma_suspected", "macroprolactinoma_suspected"]),
-     # 40 ng/mL monomeric is a true excess (review 25): soon, not urgent
-     ({"prolactin": 400, "macroprolactin_recovery_pct": 10}, "soon",
+     ({"prolactin": 400, "macroprolactin_recovery_pct": 10}, "routine",
       ["prolactinoma_suspected", "macroprolactinoma_suspected"])],
 )  # fmt: skip
 def test_a_total_that_is_mostly_macroprolactin_is_not_urgent(

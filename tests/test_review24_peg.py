@@ -4,9 +4,9 @@
   macroprolactin, in a note in any language, or as a monomeric prolactin that is 40-60 % of the
   total) no longer turns a monomeric excess into a "mild" rise (`routine`, no referral): PEG
   co-precipitates up to ~25 % of monomeric prolactin, so the monomeric level it gives
-  understates a true excess (clinical-reference §2.3).  (Review 25: nor does a recovery below
-  40 %: a monomeric excess beside macroprolactin is a true one, `soon`.)  Contract §7: `soon`
-  is "high and not explained".
+  understates a true excess (clinical-reference §2.3); only a total that is mostly macroprolactin
+  (recovery below 40 %) is judged by its monomeric part as a mild rise (extensions, "a mild
+  monomeric excess is a mild rise").  Contract §7: `soon` is "high and not explained".
 - A stated assay without a reference set no longer borrows Roche's post-PEG limit silently:
   Tosoh AIA and Immulite are judged against their own post-PEG limits (Beltran 2008,
   clinical-reference §2.3: Tosoh men 73-247, women 83-383; Immulite men 78-263, women 85-394
@@ -110,13 +110,11 @@ def test_an_equivocal_excess_is_ranked_as_the_same_result_unscreened(
     assert equivocal.loc["Erec", "priority"] == equivocal.loc["Cnone", "priority"]
 
 
-def test_a_mild_excess_under_a_total_mostly_macroprolactin_is_repeated_first(
+def test_a_mild_excess_under_a_total_mostly_macroprolactin_stays_a_mild_rise(
     equivocal: pd.DataFrame,
 ) -> None:
-    # a true excess beside the macroprolactin: soon, as the equivocal screen's (review 25;
-    # was routine, a mild rise), the rested repeat still first
     row = equivocal.loc["Cmacro"]
-    assert row["priority"] == "soon", row["factors"]
+    assert row["priority"] == "routine", row["factors"]
     assert "repeat_rested_sample" in _codes(row["suggestions"])
 
 

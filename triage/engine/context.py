@@ -1892,16 +1892,16 @@ class RowContext:
         repeat_rested_max_times_uln × its upper limit (`mild`) that for an adult outside
         pregnancy, breastfeeding and the neonatal period also lies in the mild band (below
         `mild_band_ceiling`: the bands are adult non-physiological levels; a child's limits are
-        often higher, term pregnancy's far higher).  Never a rise the macroprolactin screen
-        showed to be monomeric (`macroprolactin_excluded`), nor a monomeric (post-PEG) prolactin
-        above its limit beside macroprolactin (`monomeric_excess`): a true excess, whatever its
-        size (review 25: a mild monomeric excess under a total that is mostly macroprolactin
-        was a mild rise, routine, below the same total unscreened).  With a wide upper
+        often higher, term pregnancy's far higher), or a mild monomeric excess under a total
+        that is mostly macroprolactin (`monomeric_mild`, its monomeric level in the mild band
+        too): the true excess is judged by its own level, as a total is (a larger one is not
+        mild: soon).  Never a rise the macroprolactin screen showed to be monomeric
+        (`macroprolactin_excluded`): a true excess, whatever its size.  With a wide upper
         limit (re-derived Roche limits) 2.5× reaches the moderate band, which is not a mild
         rise.  Never for a child (under adult_levels_min_age_years) outside a physiological state (a
         neonate's, a pregnant girl's interval judges it as before): the mild-rise data are
         adults'."""
-        if self.macroprolactin_excluded is not None or self.monomeric_excess:
+        if self.macroprolactin_excluded is not None:
             return False
         if not self.adult_levels() and not self.state:
             # a child (prepubertal): the rise that settles on a rested, cannulated
@@ -1912,7 +1912,12 @@ class RowContext:
         # state's own interval (term pregnancy reaches several hundred ng/mL) is judged by it
         banded = self.adult() and not self.state
         ceiling = self.mild_band_ceiling if banded else math.inf
-        return self.mild and self.value < ceiling
+        if self.mild and self.value < ceiling:
+            return True
+        # a true excess beside macroprolactin is judged by its own (monomeric) level; within a
+        # limit borrowed from another assay nothing judges that level: the total's priority
+        mono_mild = self.monomeric_mild and not self.monomeric_within_borrowed
+        return mono_mild and self.monomeric_estimate < ceiling
 
     @property
     def monomeric_excess(self) -> bool:
@@ -1921,7 +1926,8 @@ class RowContext:
         hyperprolactinaemia beside the macroprolactin, which explains none of it (clinical-
         reference §2.3: macroprolactin coexists with a true monomeric excess; PEG co-precipitates
         up to ~25% of monomeric prolactin, so the post-PEG level understates it).  The priority
-        is the one such an excess warrants (never a mild rise), whatever the recovery."""
+        is the one such an excess warrants: a mild rise's only while the monomeric level itself is
+        mild (`monomeric_mild`), whatever the total."""
         mono = self.monomeric_estimate
         if mono != mono or not mono > self.post_peg_uln:
             return False
@@ -1933,8 +1939,8 @@ class RowContext:
     def monomeric_mild(self) -> bool:
         """The monomeric (post-PEG) prolactin is above its limit by at most
         repeat_rested_max_times_uln × that limit under a total that is mostly macroprolactin
-        (`screen_side` "macro"): a true excess (`monomeric_excess`: its priority is not a mild
-        rise's) whose work-up starts with a rested repeat, the MRI conditional on it
+        (`screen_side` "macro"): a true excess judged as a mild rise (routine) whose work-up
+        starts with a rested repeat, the MRI conditional on it
         (clinical-reference §2.3, §7.1).  Within a limit borrowed from another assay
         (`monomeric_within_borrowed`) it may be such an excess on the row's own assay, and its
         work-up is the same."""
