@@ -3348,24 +3348,48 @@ _REACTION_LABEL: Final = re.compile(
 # a word that puts the patient on the drug right before it ("Galaktorrhoe unter Risperidon",
 # "galactorrhée sous rispéridone"): the reaction's drug, taken (drugs.toml reaction_on)
 _REACTION_ON: Final = re.compile(_word_set_pattern(_words("reaction_on")) + r"\s*$")
+# an adverse reaction's label (not an allergy's or an intolerance's), where a drug named as the
+# reaction's cause ("bijwerking: galactorroe door risperidon": drugs.toml reaction_cause) or
+# after a reaction listed first ("Nebenwirkung: Gewichtszunahme, Risperidon": reaction_signs)
+# is a drug taken (review 25 mend)
+_ALLERGY_LABEL: Final = re.compile(
+    r"(?:allerg|alerg|intoleran|intolleran|unvertraglich)", re.IGNORECASE
+)
+_REACTION_CAUSE: Final = re.compile(_word_set_pattern(_words("reaction_cause")) + r"\s*$")
+_REACTION_SIGN: Final = re.compile(
+    _NOT_LETTER_BEFORE + "(?:" + "|".join(map(re.escape, _words("reaction_signs"))) + ")"
+)
 # a list mark or connector right before a drug: it opens an item of its own
 _ITEM_OPENING: Final = re.compile(
     r"(?:[,+&/]|" + _word_set_pattern(_words("connector")) + r")\s*$", re.IGNORECASE
 )
 
 
-def _reactions_end(text: str, spans: Sequence[tuple[int, int]], begin: int, end: int) -> int:
+def _reactions_end(
+    text: str, spans: Sequence[tuple[int, int]], begin: int, end: int, adverse: bool = False
+) -> int:
     """Where an allergy-like label's list (from `begin` to `end`) ends: at its first drug after
     another item that opens an item of its own and carries its own dose or schedule
     (_DOSE_AFTER: "Allergie: Haloperidol, Risperidon 2 mg", "Alergia: haloperidol, risperidona
     2 mg 1-0-1"), or right after a word that puts the patient on it (_REACTION_ON: "UAW:
     Galaktorrhoe unter Risperidon").  The first item stays in the list, with a dose or not
-    ("Allergie: Haloperidol 5 mg"), and so do bare names ("Allergie: Haloperidol, Risperidon")."""
+    ("Allergie: Haloperidol 5 mg"), and so do bare names ("Allergie: Haloperidol, Risperidon").
+    An adverse reaction's label (``adverse``: not an allergy's or an intolerance's) lists
+    reactions: it also ends right before a drug named as a reaction's cause (_REACTION_CAUSE:
+    "bijwerking: galactorroe door risperidon") or after a reaction written first (_REACTION_SIGN:
+    "Nebenwirkung: Gewichtszunahme, Risperidon"); "RAM: haloperidol" stays a drug not given."""
+    first = True
     for start, stop in sorted(spans):
         if start <= begin or start >= end:
             continue
         if _REACTION_ON.search(text, begin, start):
             return start  # "UAW: Galaktorrhoe unter Risperidon": a reaction on a drug taken
+        if adverse and (
+            _REACTION_CAUSE.search(text, begin, start)
+            or (first and _REACTION_SIGN.search(text, begin, start))
+        ):
+            return start  # "bijwerking: gewichtstoename, haloperidol": the reaction's drug
+        first = False
         if not _WORD.search(text, begin, start) or not _ITEM_OPENING.search(text, begin, start):
             continue
         if _DOSE_AFTER.match(text, _word_end(text, stop)):
@@ -3413,6 +3437,7 @@ def _negated_regions(
                 reach = stop
             end = reach
         elif _REACTION_LABEL.match(label.group()):
-            end = _reactions_end(text, spans, label.end(), end)
+            adverse = not _ALLERGY_LABEL.match(label.group())
+            end = _reactions_end(text, spans, label.end(), end, adverse)
         regions.append((label.end(), end))
     return regions

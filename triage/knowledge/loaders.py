@@ -193,6 +193,7 @@ DRUG_WORD_KEYS: Final = frozenset(
         "substituted", "substituted_join", "free_after", "abstinent_after", "ended_after",
         "switched_away",
         "both", "all_of_them", "list_stop_copula", "for_person", "gives_to", "reaction_on",
+        "reaction_cause", "reaction_signs",
     }
 )  # fmt: skip
 DRUG_PATTERN_KEYS: Final = frozenset(
