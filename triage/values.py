@@ -4305,7 +4305,8 @@ def _stopped_year_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     where += rf"(?:(?:{'|'.join(stopped['year_word'])})\s+)?"
     year = r"(?<![\d./-])(?P<year>(?:19|20)\d\d)(?![\d./-]?\d)"
     forward = re.compile(
-        rf"\b(?:{words})(?![^\W\d_]){stop_drug_gap()}\s*[(:]?\s*{where}{year}", re.IGNORECASE
+        rf"\b(?:{words})(?![^\W\d_])(?P<gap>{stop_drug_gap()})\s*[(:]?\s*{where}{year}",
+        re.IGNORECASE,
     )
     backward = re.compile(rf"(?<![^\W\d_]){where}{year}\s*(?:{words})(?![^\W\d_])", re.IGNORECASE)
     return forward, backward
@@ -4320,6 +4321,14 @@ def stopped_year(text: str) -> int | None:
     plain = normalise_word(text)
     found = forward.search(plain) or backward.search(plain)
     return None if found is None else int(found.group("year"))
+
+
+def stopped_year_gap(text: str) -> str | None:
+    """The words between the stop word and its year when text writes a stop as a year alone
+    written after the stop word (stopped_year: "suspendió litio en 2024" -> " litio en",
+    "stopped 2023" -> ""); None when it writes none."""
+    found = _stopped_year_patterns()[0].search(normalise_word(text))
+    return None if found is None else found.group("gap")
 
 
 # A date a drug's end is written with, as a stop, its last dose, or the end of the span it was

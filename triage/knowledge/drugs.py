@@ -117,6 +117,7 @@ from triage.values import (
     stopped_month,
     stopped_recently,
     stopped_year,
+    stopped_year_gap,
     synonyms_data,
     text_dayfirst,
     without_general_statements,
@@ -386,6 +387,12 @@ _AS_BEFORE: Final = re.compile(rf"\b(?:{_word_alternatives('as_before')})\s*$")
 # "previously on risperidone, continued", "auparavant sous Solian, poursuivi": a past word before
 # it was no stop.
 _CONTINUED_AFTER: Final = re.compile(rf"\b(?:{_pattern_alternatives('continued_after')})\b")
+# Taken now, after a never before the drug ("mai stata in terapia con risperidone prima di marzo,
+# ora sì"): drugs.toml [patterns] now_taken_after (review 25 mend), at its clause's end ("ora si
+# sente meglio" is no "ora sì").
+_NOW_TAKEN_AFTER: Final = re.compile(
+    rf"\b(?:{_pattern_alternatives('now_taken_after')})(?=\s*(?:[.,;:!)\n]|$))"
+)
 # Cues before a drug ("no", "stopped", "allergic to" ...) and the ones that cancel them.
 _NEGATING: Final = _STOPPED | frozenset(_words("negating"))
 _AFFIRMING_WORDS: Final = frozenset(_words("affirming"))
@@ -1902,6 +1909,9 @@ def _negations(
             and _continued_after(text, end, next_start, bounds)
         ):
             pre = False
+        elif pre and _continued_after(text, end, next_start, bounds, _NOW_TAKEN_AFTER):
+            # "non è mai stata in terapia con risperidone prima di marzo, ora sì": taken now
+            pre = False
         pre_negated = pre if pre is not None else (joined and previous_pre)
         if switched_from or (_INSTEAD_OF.search(pre_part) and not kept):
             switched_into[index] = index  # "... instead of risperidone since 19.11.": its stop
@@ -2597,11 +2607,39 @@ def _stopped_next(
     clause = text[begin:stop]
     if new_line:
         return _status_line(clause)
+    if _anothers_stop(clause):
+        return False  # "risperidone, alcohol stopped 2020", "risperidona, suspendió litio en 2024"
     found_words = list(_WORD.finditer(clause.lower()))
     size = _opening_cue([word.group() for word in found_words])
     if size:
         return not _own_object(clause[found_words[size - 1].end() :])
     return _ended(clause, lasts)
+
+
+# The habits and substances a stop word in the clause after a drug's may be about (drugs.toml
+# other_stop_subjects), and a holiday that is a drug's break only with a treatment word
+# (holiday_words, holiday_of_treatment): review 25 mend.
+_OTHER_STOP_SUBJECTS: Final = frozenset(_words("other_stop_subjects"))
+_HOLIDAY_WORDS: Final = frozenset(_words("holiday_words"))
+_HOLIDAY_OF_TREATMENT: Final = frozenset(_words("holiday_of_treatment"))
+
+
+def _anothers_stop(clause: str) -> bool:
+    """The clause after a drug's (past a comma) says what its stop word is about, not the drug:
+    a habit or substance before any reason or time (_OTHER_STOP_SUBJECTS: "alcohol stopped 2020",
+    "Rauchen sistiert seit 2020", "sevrage tabagique 2024", "anc. fumeuse jusqu'en 2020"; not
+    "abgesetzt wegen Alkohol"), a holiday without a treatment word ("holiday in Spain 2024"), or
+    an object between a stop word and its year (_own_object: "suspendió litio en 2024")."""
+    words = _WORD.findall(_fold(clause).lower())
+    for word in words:
+        if word in _STOP_FOLLOWERS:
+            break  # a reason or a time first: the stop is the drug's
+        if word in _OTHER_STOP_SUBJECTS:
+            return True
+    if not _HOLIDAY_WORDS.isdisjoint(words) and _HOLIDAY_OF_TREATMENT.isdisjoint(words):
+        return True
+    gap = stopped_year_gap(clause)
+    return gap is not None and _own_object(gap)
 
 
 # What may follow a stop word that is the drug's: a time, a reason, who stopped it, how ("stopped
@@ -3234,12 +3272,21 @@ def _past_then_on(before: str) -> bool:
     return found is not None and not _AS_BEFORE.search(before, 0, found.start())
 
 
-def _continued_after(text: str, end: int, next_start: int, bounds: list[tuple[int, int]]) -> bool:
+def _continued_after(
+    text: str,
+    end: int,
+    next_start: int,
+    bounds: list[tuple[int, int]],
+    words: re.Pattern[str] | None = None,
+) -> bool:
     """The drug's list item goes on to say it is continued ("zuvor mit Risperdal eingestellt,
     weiter so", "previously on risperidone, continued") in a clause that names no other drug
-    ("früher Haldol, weiter Risperdal" continues Risperdal)."""
+    ("früher Haldol, weiter Risperdal" continues Risperdal); ``words``: what says so (default
+    _CONTINUED_AFTER; _NOW_TAKEN_AFTER: "ora sì")."""
     item_end = _ITEM_END.search(text, end)
-    found = _CONTINUED_AFTER.search(text, end, item_end.start() if item_end else len(text))
+    found = (words or _CONTINUED_AFTER).search(
+        text, end, item_end.start() if item_end else len(text)
+    )
     if found is None:
         return False
     stop = min([len(text)] + [s for s, _ in bounds if s >= found.end()])

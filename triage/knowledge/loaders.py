@@ -194,6 +194,7 @@ DRUG_WORD_KEYS: Final = frozenset(
         "switched_away",
         "both", "all_of_them", "list_stop_copula", "for_person", "gives_to", "reaction_on",
         "reaction_cause", "reaction_signs",
+        "other_stop_subjects", "holiday_words", "holiday_of_treatment",
     }
 )  # fmt: skip
 DRUG_PATTERN_KEYS: Final = frozenset(
@@ -211,7 +212,7 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "as_needed_or_bedtime", "german_schedule", "dutch_schedule", "as_needed_if",
         "as_needed_severity", "as_needed_symptom", "as_needed_label", "as_needed_for",
         "no_longer_taken", "own_purpose", "avoid_label", "agonist_other_purpose",
-        "stop_abbreviations",
+        "stop_abbreviations", "now_taken_after",
     }
 )  # fmt: skip
 _DRUG_WORD_TABLES: Final = {"words": DRUG_WORD_KEYS, "patterns": DRUG_PATTERN_KEYS}
