@@ -273,6 +273,17 @@ class CueBook:
                 self.source, f"[relative] cues: unknown {sorted(self._relative_cues - known)}"
             )
         self._relatives: Relatives | None = load_relatives() if self._relative_cues else None
+        # cues a partner's words take from the patient ([partner]: "Partner mit erektiler
+        # Dysfunktion", "wife has amenorrhoea"), read as a relative's are
+        partner = spec.get("partner", {})
+        self._partner_cues = frozenset(str(n) for n in partner.get("cues", []))
+        if self._partner_cues - known:
+            raise ConfigError(
+                self.source, f"[partner] cues: unknown {sorted(self._partner_cues - known)}"
+            )
+        self._partners: Relatives | None = (
+            Relatives(partner, source=source) if self._partner_cues else None
+        )
         # context lab results in words written as an earlier sample's ([past_results])
         earlier = spec.get("past_results", {})
         self.past_result_cues = frozenset(str(n) for n in earlier.get("cues", []))
@@ -632,6 +643,12 @@ class CueBook:
                 and self._relatives.in_text(text, start, end)
             ):
                 continue  # "Schwester Prolaktinom", "FH: DM, hypothyroidism": a relative's
+            if (
+                self._partners is not None
+                and cue.name in self._partner_cues
+                and self._partners.in_text(text, start, end)
+            ):
+                continue  # "Partner mit erektiler Dysfunktion", "wife has amenorrhoea"
             return CueHit(cue.name, field, self._quote(text, start, end), text[start:end])
         return None
 
