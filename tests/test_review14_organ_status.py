@@ -211,6 +211,6 @@ def test_child_at_the_prolactinoma_level_is_not_told_below_it(
     else:
         assert "prolactinoma_suspected" in at
     below = _factors(results.iloc[1])["unexplained"][1]
-    # the prolactinoma level is 250 ng/mL capped at the urgent level (5,000 mIU/L, ~235.8
-    # ng/mL at 21.2; review 22)
-    assert "): below 235.8 ng/mL the level alone" in below
+    # the prolactinoma level is 250 ng/mL, as the source gives it (review 25; review 22 had
+    # capped it at the urgent level, 5,000 mIU/L, ~235.8 ng/mL at 21.2)
+    assert "): below 250 ng/mL the level alone" in below
