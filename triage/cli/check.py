@@ -120,10 +120,7 @@ def _render_summary(
     ]
     if mapped:
         lines += _mapping_lines(summary, "  ")
-    lines.append(
-        f"  rows: {summary.rows_read} read = {summary.rows_triaged} usable"
-        f" + {summary.rows_rejected} rejected"
-    )
+    lines.append(_rows_line(summary, "  "))
     lines += [f"  warning: {w}" for w in shown_warnings(summary, show_values=show_values)]
     if rejected:
         lines.append("  problems:")
@@ -159,9 +156,16 @@ def _render_sheet(summary: InputSummary) -> list[str]:
     return [
         f"  sheet {summary.sheet!r}: {summary.shape} shape, header on row {summary.header_row}",
         *_mapping_lines(summary, "    "),
-        f"    rows: {summary.rows_read} read = {summary.rows_triaged} usable"
-        f" + {summary.rows_rejected} rejected",
+        _rows_line(summary, "    "),
     ]
+
+
+def _rows_line(summary: InputSummary, indent: str) -> str:
+    """The row accounting of one input or sheet: read = usable + rejected."""
+    return (
+        f"{indent}rows: {summary.rows_read} read = {summary.rows_triaged} usable"
+        f" + {summary.rows_rejected} rejected"
+    )
 
 
 def _counts(values: pd.Series, missing: str) -> str:

@@ -1920,22 +1920,6 @@ class RowContext:
         return mono_mild and self.monomeric_estimate < ceiling
 
     @property
-    def monomeric_excess(self) -> bool:
-        """The monomeric (post-PEG) prolactin, given or estimated from a PEG recovery (not from
-        a "<" bound, which shows no level above a limit), is above its post-PEG limit: true
-        hyperprolactinaemia beside the macroprolactin, which explains none of it (clinical-
-        reference §2.3: macroprolactin coexists with a true monomeric excess; PEG co-precipitates
-        up to ~25% of monomeric prolactin, so the post-PEG level understates it).  The priority
-        is the one such an excess warrants: a mild rise's only while the monomeric level itself is
-        mild (`monomeric_mild`), whatever the total."""
-        mono = self.monomeric_estimate
-        if mono != mono or not mono > self.post_peg_uln:
-            return False
-        if self.monomeric_ng == self.monomeric_ng:
-            return self.text("monomeric_prolactin_note_qualifier") != "<"
-        return self.recovery_mark != "<"
-
-    @property
     def monomeric_mild(self) -> bool:
         """The monomeric (post-PEG) prolactin is above its limit by at most
         repeat_rested_max_times_uln × that limit under a total that is mostly macroprolactin

@@ -75,7 +75,6 @@ _CLAUSES = CLAUSES  # where a clause of a note ends (engine/relatives.py)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _ISO_DATE = re.compile(r"\d{4}-")
-# a month and year without the day ("03/2021", "3.2021"): the first of that month
 _GROUP_NAME = re.compile(r"\(\?P<\w+>")
 _PARENS = re.compile(r"\([^)]*\)")
 _FIRST = re.compile(r"^\s*([^\s,;:(]+)")

@@ -17,9 +17,9 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from itertools import chain
-from typing import Final, cast
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -1979,14 +1979,6 @@ def _blank_mask(found: Distinct) -> np.ndarray:
 _TABLE_PERSON_FIELDS: Final = ("patient_id", "patient_name", "sex", "birth_date")
 
 
-def _strong_field(cell: object) -> str:
-    """The field a header cell names with a strong score ("" for none)."""
-    if not isinstance(cell, str) or not cell.strip():
-        return ""
-    found = candidates(cell)
-    return found[0][0] if found and found[0][1] >= STRONG_SCORE else ""
-
-
 def second_table_column(header: Sequence[object]) -> int | None:
     """The column where a second table beside the first begins (two tables printed or pasted
     side by side, "Pat-Nr | Geschlecht | Prolaktin | | Patientennummer | Prolaktin", with or
@@ -1994,7 +1986,7 @@ def second_table_column(header: Sequence[object]) -> int | None:
     column naming whose row it is (patient, name, sex, birth date) right of a prolactin column
     and left of another.  Read as one table, each row's results were read under one patient,
     the other table's, and its sex."""
-    named = [_strong_field(cell) for cell in header]
+    named = [_strongly(c) if isinstance(c, str) and c.strip() else "" for c in header]
     prolactin = [j for j, name in enumerate(named) if name == "prolactin"]
     if len(prolactin) < 2:
         return None
@@ -2159,21 +2151,21 @@ def _column_order(
             if title in where:
                 return None
             where[title] = k
-    by_field = dict(their_fields)
     order: list[int] = []
     for j, title in enumerate(titles):
         name = fields.get(j, "")
         if title and title in where:
             order.append(where[title])
-        elif name and name in by_field:
-            order.append(by_field[name])
+        elif name and name in their_fields:
+            order.append(their_fields[name])
         elif title:
             if j in needed:
                 return None
             order.append(-1)
         else:
             order.append(j if j < len(own) and not own[j] else -1)
-    if len(set(k for k in order if k >= 0)) < len([k for k in order if k >= 0]):
+    placed = [k for k in order if k >= 0]
+    if len(set(placed)) < len(placed):
         return None  # one column of the repeated header read twice: no reading is sure
     return order
 
@@ -3005,18 +2997,7 @@ def _sex_reader(cells: np.ndarray, header: str) -> Callable[[object], str | None
     says (values.sex_letter_reading: "M" is mujer under "Sexo")."""
     reading = sex_letter_reading(list(dict.fromkeys(map(cell_text, cells))), header)
     letters = reading.letters if reading is not None else None
-    read: dict[object, str | None] = {}
-
-    def sex_of(cell: object) -> str | None:
-        found = read.get(cell, _UNREAD)
-        if found is _UNREAD:
-            found = read[cell] = parse_sex(cell, letters=letters)
-        return cast("str | None", found)
-
-    return sex_of
-
-
-_UNREAD: Final = object()  # a cell not read yet (_sex_reader)
+    return cache(partial(parse_sex, letters=letters))  # each distinct cell read once
 
 
 @cache

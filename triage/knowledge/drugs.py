@@ -2469,8 +2469,7 @@ def _dated_end_passed(after: str, lasts: float | None = None) -> bool:
     end = written_end(after)
     if end is None:
         return False
-    today = date.today()
-    now = date(*(_AS_OF.get() or (today.year, today.month, today.day)))
+    now = _sample_day()
     if end.last > now:
         return False  # an end still to come: taken at the sample
     if end.last_dose and (now - end.last).days <= (lasts or _withdrawal_days()):
@@ -2501,13 +2500,18 @@ def _issue_lapsed(after: str, lasts: float | None = None, drug: str = "") -> boo
     issued = last_issue(after)
     if issued is None:
         return False
-    today = date.today()
-    now = date(*(_AS_OF.get() or (today.year, today.month, today.day)))
+    now = _sample_day()
     supply = _threshold("drug_issue_supply_days")
     item = f"{drug} {after}"
     if "depot" in load_cue_book().match("medications", item):
         return (now - issued).days > max(supply + _depot_days(), depot_acting_days(item))
     return (now - issued).days > supply + (lasts or _withdrawal_days())
+
+
+def _sample_day() -> date:
+    """The day of the sample (as_of), else today."""
+    found = _AS_OF.get()
+    return date(*found) if found else date.today()
 
 
 def _sample_year() -> int:
@@ -3162,7 +3166,7 @@ _SWITCH_TARGET_ARTICLE: Final = (
 _SWITCHED_AWAY_AFTER: Final = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('switched_to')})\s+"
     rf"(?!{_SWITCH_TARGET_ARTICLE}?"
-    rf"(?:{'|'.join(map(re.escape, sorted(_words('item_words'), key=len, reverse=True)))})"
+    rf"(?:{_word_alternatives('item_words')})"
     rf"(?![^\W\d_])){_SWITCH_TARGET_ARTICLE}?[^\W\d_]"
 )
 
@@ -3387,8 +3391,9 @@ _AMBIGUOUS_LABEL_GAP: Final = re.compile(
 # of drugs stopped, planned or contraindicated.  An allergy lists drugs not taken, so it gives no
 # dose: a later item of its list with a dose or schedule of its own ("Allergie: Haloperidol,
 # Risperidon 2 mg 1-0-1") is a drug taken, written after the allergy.
+_ALLERGY_STEMS: Final = r"allerg|alerg|intoleran|intolleran|unvertraglich"
 _REACTION_LABEL: Final = re.compile(
-    r"(?:allerg|alerg|advers|adr|intoleran|intolleran|unvertraglich|(?:ram|uaw|eim)\b|"
+    rf"(?:{_ALLERGY_STEMS}|advers|adr|(?:ram|uaw|eim)\b|"
     r"unerwunscht|nebenwirkung|effets?\s+indesirable|reacci|reazion|bijwerking)",
     re.IGNORECASE,
 )
@@ -3399,9 +3404,7 @@ _REACTION_ON: Final = re.compile(_word_set_pattern(_words("reaction_on")) + r"\s
 # reaction's cause ("bijwerking: galactorroe door risperidon": drugs.toml reaction_cause) or
 # after a reaction listed first ("Nebenwirkung: Gewichtszunahme, Risperidon": reaction_signs)
 # is a drug taken (review 25 mend)
-_ALLERGY_LABEL: Final = re.compile(
-    r"(?:allerg|alerg|intoleran|intolleran|unvertraglich)", re.IGNORECASE
-)
+_ALLERGY_LABEL: Final = re.compile(rf"(?:{_ALLERGY_STEMS})", re.IGNORECASE)
 _REACTION_CAUSE: Final = re.compile(_word_set_pattern(_words("reaction_cause")) + r"\s*$")
 _REACTION_SIGN: Final = re.compile(
     _NOT_LETTER_BEFORE + "(?:" + "|".join(map(re.escape, _words("reaction_signs"))) + ")"

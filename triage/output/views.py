@@ -373,6 +373,15 @@ def converted_text(value: float, per_ng: float) -> str:
     return clear_of_limits(value, fmt_lab(value, 0), _miu_limits(per_ng))
 
 
+@lru_cache(maxsize=1)
+def _interval_tolerance() -> float:
+    """history.delta.interval_tolerance of the shipped thresholds, read once (not per row)."""
+    # imported here: `check` lists problems with this module, never the history (SQLAlchemy)
+    from triage.history.delta import interval_tolerance
+
+    return interval_tolerance(load_thresholds())
+
+
 @lru_cache(maxsize=64)
 def _miu_limits(per_ng: float) -> tuple[float, ...]:
     """The numbers a mIU/L result is judged against: the bands' starts (thresholds.toml, in
@@ -1194,10 +1203,10 @@ def _history_fields(table: ResultTable, i: int, shown: Measure) -> dict[str, Any
         title = f"{pct}{when} (previous {before} {shown.unit})"
         words = TREND_WORDS.get(trend, NOT_COMPARED)
         # imported here: `check` lists problems with this module, never the history (SQLAlchemy)
-        from triage.history.delta import METHOD_KEYS, interval_tolerance, other_method
+        from triage.history.delta import METHOD_KEYS, other_method
 
         now = {key: table._cols[key][i] for key in METHOD_KEYS}
-        within = interval_tolerance(load_thresholds())
+        within = _interval_tolerance()
         if isinstance(last, Mapping) and other_method(last, now, within):
             then = INTERVAL_CHANGED
             # a named method, not the lab's

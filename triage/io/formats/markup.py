@@ -40,6 +40,7 @@ SUFFIXES: Final[frozenset[str]] = frozenset()
 _SS: Final = "{urn:schemas-microsoft-com:office:spreadsheet}"
 _X: Final = "{urn:schemas-microsoft-com:office:excel}"
 _CHARSET: Final = re.compile(rb"""<meta[^>]*charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_CELL_SPACE: Final = re.compile(r"[ \t\r\n]+")  # a cell's runs of HTML white space
 _HIDDEN: Final = frozenset({"SheetHidden", "SheetVeryHidden"})
 _Merge = tuple[tuple[int, int], tuple[int, int]]
 
@@ -123,7 +124,7 @@ class _Tables(HTMLParser):
             self._cell = None
             return
         rows, merges, taken = self._stack[-1]
-        value = re.sub(r"[ \t\r\n]+", " ", "".join(self._cell)).strip()
+        value = _CELL_SPACE.sub(" ", "".join(self._cell)).strip()
         self._cell = None
         top = len(rows) - 1
         row = rows[top]
@@ -155,7 +156,7 @@ def _html_book(name: str, text: str) -> tuple[list[str], dict[str, tuple[Rows, l
     tables = [t for t in parser.tables if any(any(c not in ("", None) for c in r) for r in t[0])]
     if not tables:
         raise InputFileError(name, "the HTML page holds no table", code="unsupported")
-    names = ["Table 1"] if len(tables) == 1 else [f"Table {i + 1}" for i in range(len(tables))]
+    names = [f"Table {i + 1}" for i in range(len(tables))]
     return names, dict(zip(names, tables, strict=True))
 
 
