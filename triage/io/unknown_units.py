@@ -69,8 +69,9 @@ def untriaged_urgency(
     rejected row's detail ends with ("; ...: listed with the urgent results"); "" when it cannot
     be.  It may be when its number is at or above urgent_miu_l in mIU/L, in ng/mL at the largest
     plausible factor (miu_per_ng_plausible_max), in any prolactin unit when its unit is not
-    known; when its value may be cut short (``cut``: digits may be missing, whatever it reads);
-    or when ``notes`` name a mass-effect red flag (red_flags.red_flag_in: an urgent referral with
+    known (a result above the measuring range, ">", from open_result_urgent_fraction of it);
+    when its value may be cut short (``cut``: digits may be missing, whatever it reads); or
+    when ``notes`` name a mass-effect red flag (red_flags.red_flag_in: an urgent referral with
     any raised prolactin, and the result is not triaged).  ``written``: the result as written,
     quoted in the note ("" quotes nothing)."""
     shown = f" ({written})" if written else ""
@@ -85,7 +86,9 @@ def untriaged_urgency(
             said = unknown_unit_urgency(quantity.value, quantity.qualifier, limits=limits)
         else:
             largest = limits.get("miu_per_ng_plausible_max") if info.unit == "ng/mL" else 1.0
-            if quantity.value * info.factor * largest >= limits.get("urgent_miu_l"):
+            # above the measuring range (">"): from a share of the level, as the engine reads it
+            share = limits.get("open_result_urgent_fraction") if quantity.qualifier == ">" else 1.0
+            if quantity.value * info.factor * largest >= limits.get("urgent_miu_l") * share:
                 said = f"its result{shown} may be above the urgent level"
     if said:
         return f"; {said}: listed with the urgent results"
