@@ -21,12 +21,13 @@ Synthetic patients only.
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
+from pipeline_helpers import prolactin_bundle
 
 from triage.pipeline import TriageOutcome, TriageRequest, run_triage
 from triage.schema import EXIT_FAIL_ON, EXIT_OK
@@ -165,55 +166,31 @@ def test_a_modest_result_without_a_patient_and_no_red_flag_is_not_listed(
     assert [r["reason_code"] for r in rejected] == ["malformed_message"]
 
 
-def _observation(value: float, unit: str, **more: Any) -> dict[str, Any]:
-    return {
-        "resourceType": "Observation",
-        "id": "o2",
-        "status": "final",
-        "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
-        "subject": {"display": "Gamma, Gerd"},
-        "effectiveDateTime": "2026-03-01T08:30:00+01:00",
-        "valueQuantity": {"value": value, "unit": unit},
-        "specimen": {"identifier": {"value": "SPEC-77"}},
-        **more,
-    }
-
-
-FHIR_CASES = {
-    "650 ng/mL": _observation(650, "ng/mL"),
-    "9000 mIU/L": _observation(9000, "mIU/L"),
-    "red flag note": _observation(40, "ng/mL", note=[{"text": "Gesichtsfeldausfall bitemporal"}]),
+FHIR_CASES = {  # the Observation without a subject: its value and further elements
+    "650 ng/mL": ({"value": 650, "unit": "ng/mL"}, {}),
+    "9000 mIU/L": ({"value": 9000, "unit": "mIU/L"}, {}),
+    "red flag note": (
+        {"value": 40, "unit": "ng/mL"},
+        {"note": [{"text": "Gesichtsfeldausfall bitemporal"}]},
+    ),
 }
 
 
-@pytest.mark.parametrize("observation", list(FHIR_CASES.values()), ids=list(FHIR_CASES))
+@pytest.mark.parametrize("case", list(FHIR_CASES), ids=list(FHIR_CASES))
 def test_a_fhir_observation_without_a_subject_is_listed_with_its_specimen(
-    tmp_path: Path, observation: dict[str, Any]
+    tmp_path: Path, case: str
 ) -> None:
-    good = {
-        "resourceType": "Observation",
-        "id": "o1",
-        "status": "final",
-        "code": {"coding": [{"system": "http://loinc.org", "code": "2842-3"}]},
-        "subject": {"reference": "urn:uuid:p1"},
-        "effectiveDateTime": "2026-03-01T08:30:00+01:00",
-        "valueQuantity": {"value": 12, "unit": "ng/mL"},
+    quantity, more = FHIR_CASES[case]
+    bundle = prolactin_bundle()  # a patient's result, triaged
+    nameless = {
+        **copy.deepcopy(bundle["entry"][1]["resource"]),
+        "id": "o2",
+        "subject": {"display": "Gamma, Gerd (geb. 01.01.1960)"},
+        "valueQuantity": quantity,
+        "specimen": {"identifier": {"value": "SPEC-77"}},
+        **more,
     }
-    patient = {
-        "resourceType": "Patient",
-        "id": "p1",
-        "identifier": [{"value": "OK-1"}],
-        "gender": "female",
-    }
-    bundle = {
-        "resourceType": "Bundle",
-        "type": "collection",
-        "entry": [
-            {"fullUrl": "urn:uuid:p1", "resource": patient},
-            {"fullUrl": "urn:uuid:o1", "resource": good},
-            {"fullUrl": "urn:uuid:o2", "resource": observation},
-        ],
-    }
+    bundle["entry"].append({"fullUrl": "Observation/o2", "resource": nameless})
     path = tmp_path / "bundle.json"
     path.write_text(json.dumps(bundle), encoding="utf-8")
     outcome, urgent, rejected = _run(path)
