@@ -65,6 +65,7 @@ from triage.io.delimited import InputLimits
 from triage.io.identifiers import identifier_key, preferred_patient_id
 from triage.io.long import classify_test
 from triage.io.sources import Rows, Workbook
+from triage.io.unknown_units import untriaged_urgency
 from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
 from triage.values import (
     DOUBTED,
@@ -1038,6 +1039,9 @@ class BundleGrid(NamedTuple):
     reasons: dict[int, str]
     withdrawing: set[int]  # the bad rows that withdraw a prolactin result (Workbook.withdrawing)
     corrections: list[Withdrawal]  # what the file does to earlier files' results (Workbook's)
+    # the bad rows whose prolactin result may be urgent -> why (Workbook.urgent_rows): an
+    # Observation that names no patient is not triaged, and must not vanish from the urgent list
+    urgent: dict[int, str]
 
 
 # Observation.status (FHIR R4 observation-status) of a result that is no valid result, of one
@@ -1240,6 +1244,7 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
     samples: dict[tuple[str, str, str], list[tuple[int, str, str]]] = {}
     withdrawing: set[int] = set()
     corrections: list[Withdrawal] = []
+    urgent: dict[int, str] = {}
     kept: dict[int, tuple[int, str, str]] = {}  # prolactin rows with a patient and specimen
     observations = 0
     for number, entry in enumerate(entries):
@@ -1275,6 +1280,10 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
             )
         if problem:
             bad[row_index] = f"{label}: {problem}"
+            if not who:  # its sample is named, and its result may be urgent
+                ids[row_index] = ("", specimen)
+                if note := _unread_urgency(resource, result, unit, code, test):
+                    urgent[row_index] = note
             if who:  # whose Observation it was: rejected.csv names the patient and specimen
                 cells = _patient_cells(patient, who)
                 ids[row_index] = (str(cells.get("patient_id", "")), specimen)
@@ -1338,7 +1347,21 @@ def bundle_grid(name: str, data: bytes) -> BundleGrid:
     for row_index, (line, status, label) in kept.items():
         if row_index not in bad:
             corrections.append(_revision(line, rows[row_index], status, label))
-    return BundleGrid(rows, bad, lines, warnings, ids, reasons, withdrawing, corrections)
+    return BundleGrid(rows, bad, lines, warnings, ids, reasons, withdrawing, corrections, urgent)
+
+
+def _unread_urgency(
+    resource: Mapping[str, Any], result: object, unit: str, code: str, test: str
+) -> str:
+    """Why a prolactin Observation that is not triaged may be urgent (its level, a red flag
+    its notes name: unknown_units.untriaged_urgency), "" when it cannot be or is no prolactin."""
+    if result == "" or not _is_prolactin(code, test):
+        return ""
+    notes = "; ".join(
+        _text(n.get("text")) for n in _list(resource.get("note")) if isinstance(n, Mapping)
+    )
+    written = " ".join(t for t in (str(result).strip(), unit) if t)
+    return untriaged_urgency(result, unit, notes, written=written)
 
 
 def _specimen(resource: Mapping[str, Any], index: _Index) -> str:
@@ -1444,7 +1467,8 @@ def _superseded(
 
 def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
     """A FHIR Bundle as one unnamed sheet (the format registry's ``open``)."""
-    rows, bad, lines, warnings, ids, reasons, withdrawing, corrections = bundle_grid(name, data)
+    grid = bundle_grid(name, data)
+    rows = grid.rows
     if len(rows) - 1 > limits.max_rows:
         raise InputFileError(
             name, f"the Bundle holds more than {limits.max_rows} Observations", code="too_large"
@@ -1458,14 +1482,15 @@ def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
         sheet_names=[""],
         hidden=set(),
         load=load,
-        warnings=warnings,
-        bad_rows=bad,
-        line_numbers=lines,
+        warnings=grid.warnings,
+        bad_rows=grid.bad,
+        line_numbers=grid.lines,
         text=True,
         number_by_line=True,
         statuses_applied=True,
-        row_ids=ids,
-        row_reasons=reasons,
-        withdrawing=withdrawing,
-        corrections=corrections,
+        row_ids=grid.ids,
+        row_reasons=grid.reasons,
+        withdrawing=grid.withdrawing,
+        corrections=grid.corrections,
+        urgent_rows=grid.urgent,
     )

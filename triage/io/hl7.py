@@ -39,12 +39,17 @@ Result status (OBX-11): F, C, U and empty are results; a corrected (C) result re
 earlier one of the same patient, specimen, collection minute and test (a warning says so), and so
 does a final one an earlier preliminary one, and a final one from another message with another
 value in the same unit an earlier final one (a correction sent as F: both named in a warning, the
-earlier listed with the urgent results when it may be urgent); P, I, R, S are kept with a warning
-(preliminary);
+earlier listed with the urgent results when it may be urgent).  Which is earlier is the lab's
+report time (OBR-22, else MSH-7) when both give one, not the file's order; a final result never
+replaces a correction (C): one the lab reported before it is the result it corrected, delivered
+out of order or resent under a new control id; one after it is held back too, listed with the
+urgent results when it may be urgent.  P, I, R, S are kept with a warning (preliminary);
 X, D, W, N, O hold no valid result and are rejected (``cancelled_result``;
 D and W also withdraw an earlier result of the same test).  A message that cannot be read (not
-parseable, no PID, no patient identity) has each of its OBX rejected (``malformed_message``),
-or one row at its MSH when it has none.  Row numbers (``source_row``) are segment numbers: the
+parseable, no PID, no patient identity, a segment wrapped onto another line) has each of its OBX
+rejected (``malformed_message``), or one row at its MSH when it has none; a prolactin result of
+it that may be urgent (its level, its notes' red flag) is listed with the urgent results, its
+specimen named.  Row numbers (``source_row``) are segment numbers: the
 n-th non-empty segment of the file (its line when each segment is on a line of its own).
 """
 
@@ -63,8 +68,7 @@ from triage.io.delimited import InputLimits
 from triage.io.identifiers import identifier_key, identifier_system, preferred_patient_id
 from triage.io.long import OWN_TEST_NOTES, classify_test
 from triage.io.sources import Rows, Workbook
-from triage.io.unknown_units import unknown_unit_urgency
-from triage.knowledge.loaders import load_thresholds
+from triage.io.unknown_units import untriaged_urgency
 from triage.schema import PRELIMINARY, SUPERSEDED, SUPERSEDES, InputFileError, Withdrawal
 from triage.values import (
     DOUBTED,
@@ -150,6 +154,8 @@ _HEX_ESCAPE: Final = re.compile(r"\\X((?:[0-9A-Fa-f]{2})+)\\")
 _FORMAT_ESCAPE: Final = re.compile(r"\\(?:H|N|\.(?:sp|fi|nf|in|ti|sk|ce)[^\\]*)\\")
 _LISTED: Final = 10
 _MINUTE_DIGITS: Final = 12  # YYYYMMDDHHMM: a collection time to the minute
+_TS_DIGITS: Final = 14  # YYYYMMDDHHMMSS: a time to the second
+_OBR_REPORTED: Final = 22  # OBR-22, results reported / status changed
 
 
 def sniff(data: bytes, suffix: str) -> bool:
@@ -165,10 +171,11 @@ def sniff(data: bytes, suffix: str) -> bool:
 def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
     """The file's OBX segments as a long-shape grid (see the module docstring)."""
     text, warnings = _decode(data)
-    segments = _segments(text)
+    segments, wrapped = _segments(text)
     reader = _Reader(name, limits)
     reader.warnings += warnings
     reader.cut = _cut_short(text, segments)
+    reader.wrapped = wrapped
     reader.read(segments)
     return reader.workbook()
 
@@ -200,12 +207,16 @@ def _decode(data: bytes) -> tuple[str, list[str]]:
         ]
 
 
-def _segments(text: str) -> list[tuple[int, str]]:
-    """(segment number, text) of every non-empty segment, MLLP bytes removed.  In a file whose
-    segments end in a carriage return, a line feed alone that no segment name follows is a
-    line break inside a field (a note typed on two lines): read as a space, not as a segment
-    of its own that no one reads; so too, whatever the line ends, a line after a note (NTE)
-    that starts with no segment name."""
+def _segments(text: str) -> tuple[list[tuple[int, str]], set[int]]:
+    """(segment number, text) of every non-empty segment, MLLP bytes removed, and the numbers
+    of the segments wrapped onto more lines.  In a file whose segments end in a carriage
+    return, a line feed alone that no segment name follows is a line break inside a field (a
+    note typed on two lines): read as a space, not as a segment of its own that no one reads;
+    so too, whatever the line ends, a line after a note (NTE) that starts with no segment name.
+    Such a line after any other segment is that segment wrapped by an interface or a transfer
+    tool (a line break inside a field: "OBX|...||62" then "00|mIU/L|..."): joined to it as
+    written, and the segment's number is among the wrapped ones (its message is not triaged:
+    _Reader._message), never read cut short or dropped without a word."""
     text = text.translate(_MLLP)
     # a segment's name is followed by the file's field separator (MSH-1, "|"): a note line
     # "MRI: macroadenoma 35 mm" or "HCG: 850" is no segment
@@ -218,13 +229,17 @@ def _segments(text: str) -> list[tuple[int, str]]:
         text = in_field.sub(" ", text)
     found = (s.strip(" \t\x00") for s in _SEGMENT_ENDS.split(text))
     segments: list[tuple[int, str]] = []
+    wrapped: set[int] = set()
     for number, segment in enumerate((s for s in found if s), start=1):
-        if segments and segments[-1][1].startswith("NTE") and not start.match(segment):
+        if not segments or start.match(segment):
+            segments.append((number, segment))
+        elif segments[-1][1].startswith("NTE"):
             # a note typed on several lines in a file whose segments end in line feeds
             segments[-1] = (segments[-1][0], f"{segments[-1][1]} {segment}")
         else:
-            segments.append((number, segment))
-    return segments
+            segments[-1] = (segments[-1][0], segments[-1][1] + segment)
+            wrapped.add(segments[-1][0])
+    return segments, wrapped
 
 
 @dataclass
@@ -252,6 +267,7 @@ class _Order:
     spm_collected: str = ""
     notes: list[str] = field(default_factory=list)
     status: str = ""  # OBR-25, the order's result status (v2.3 feeds leave OBX-11 empty)
+    reported: str = ""  # OBR-22 (results reported / status changed), else MSH-7: _reported
 
 
 @dataclass
@@ -262,6 +278,7 @@ class _Result:
     cells: dict[str, str]
     observed: str
     status: str
+    reported: str = ""  # when the lab reported it (_reported): which of two results is newer
     notes: list[str] = field(default_factory=list)
     void: str = ""  # why it is not a result (rejected as cancelled_result)
     sub_id: str = ""  # OBX-4
@@ -296,10 +313,15 @@ class _Reader:
         self.kept: dict[tuple[str, ...], int] = {}  # result key -> index in rows
         self.kept_status: dict[tuple[str, ...], str] = {}  # result key -> its OBX-11
         self.kept_label: dict[tuple[str, ...], str] = {}  # result key -> its message's label
+        self.kept_reported: dict[tuple[str, ...], str] = {}  # result key -> when reported
         # rows superseded by another final result of their sample (_add): their cells, read for
         # a possibly urgent result (Workbook.urgent_rows)
         self.superseded: dict[int, list[object]] = {}  # segment number -> cells
         self.cut = 0  # the segment the file ends inside (_cut_short), 0: none
+        self.wrapped: set[int] = set()  # the segments wrapped onto more lines (_segments)
+        # results of a message not triaged (no patient, a wrapped segment) that may be urgent:
+        # segment number -> why (Workbook.urgent_rows)
+        self.unread_urgent: dict[int, str] = {}
         # diagnosis codes (DG1-3, OBR-31) sent without text whose words are not listed
         self.unread_codes: list[str] = []
         # diagnoses (DG1, OBR-31) sent as not established ("N18.5 V" suspected): not read
@@ -372,13 +394,20 @@ class _Reader:
         if earlier is not None and earlier[1] == body:
             self._resent(label, segments, earlier[0], earlier[2])
             return
+        unfit: list[str] = []  # why the message's results are not triaged
         try:
-            results = self._results(message, segments, label)
-        except _BrokenMessage as exc:
-            self._broken(label, segments, str(exc))
-            return
+            results = self._results(message, segments, label, unfit)
         except Exception as exc:  # an unexpected shape: that message only
             self._broken(label, segments, f"cannot be read ({type(exc).__name__})")
+            return
+        unfit += [
+            f"segment {number} ({text[:3]}) goes on on the next line, which is no HL7 segment "
+            "(a line wrapped by the interface or a transfer?)"
+            for number, text in segments
+            if number in self.wrapped
+        ]
+        if unfit:
+            self._unread(label, segments, results, "; ".join(unfit[:_LISTED]))
             return
         start = len(self.rows)
         for result in results:
@@ -414,7 +443,34 @@ class _Reader:
         for number in numbers:
             self.rows.append(_Row(number, [], detail, "malformed_message"))
 
-    def _results(self, message: Any, segments: list[tuple[int, str]], label: str) -> list[_Result]:
+    def _unread(
+        self, label: str, segments: list[tuple[int, str]], results: list[_Result], why: str
+    ) -> None:
+        """A message read but not triaged (``why``: no patient, a segment wrapped onto another
+        line): each of its OBX is rejected as malformed_message, naming the patient (if any) and
+        the specimen; a prolactin result among them that may be urgent (its level, its red
+        flag: unknown_units.untriaged_urgency) is listed with the urgent results."""
+        detail = f"{label}: {why}; not triaged: send the message again"
+        self.problems.append(f"{label} at segment {segments[0][0]}: {why}")
+        found = {result.number: result for result in results}
+        for number in [n for n, t in segments if t.startswith("OBX")] or [segments[0][0]]:
+            result = found.get(number)
+            if result is None:
+                self.rows.append(_Row(number, [], detail, "malformed_message"))
+                continue
+            ids = (result.patient.patient_id, result.order.spm_specimen or result.order.specimen)
+            self.rows.append(_Row(number, [], detail, "malformed_message", ids))
+            if result.void or not _is_prolactin(result):
+                continue
+            row = self._row(result)
+            if note := _possibly_urgent(row.cells, notes=True):
+                self.unread_urgent[number] = note
+
+    def _results(
+        self, message: Any, segments: list[tuple[int, str]], label: str, unfit: list[str]
+    ) -> list[_Result]:
+        """The message's results; why they cannot be triaged goes to ``unfit`` (a result
+        without its patient: read with no patient, for its sample and possible urgency)."""
         patient: _Patient | None = None
         order = _Order()
         last: _Result | None = None
@@ -422,10 +478,11 @@ class _Reader:
         order_notes: list[str] = []  # notes after an ORC: every OBR of that order takes them
         ordered_by = ""  # ORC-12 of the order: every OBR of it that names nobody takes it
         results: list[_Result] = []
+        sent = _reported(_field(message, message[0], 7))  # MSH-7, the message's time
         for (number, _), segment in zip(segments, message, strict=False):
             kind = str(segment[0])
             if kind == "PID":
-                patient = self._patient(message, segment, number)
+                patient = self._patient(message, segment, number, unfit)
                 order, last, notes_target, order_notes = _Order(), None, patient.notes, []
                 ordered_by = ""
             elif kind == "PV1" and patient is not None:
@@ -442,6 +499,7 @@ class _Reader:
                     collected=_timestamp(_field(message, segment, 7)),
                     offset=_offset(_field(message, segment, 7)),
                     status=_field(message, segment, 25).upper(),
+                    reported=_reported(_field(message, segment, _OBR_REPORTED)),
                     requester=_person(message, segment, 16) or ordered_by,
                 )
                 order.notes.extend(order_notes)
@@ -493,20 +551,22 @@ class _Reader:
                     notes_target.append(note)
             elif kind == "OBX":
                 if patient is None:
-                    raise _BrokenMessage("no PID segment before its results (no patient)")
+                    unfit.append("no PID segment before its results (no patient)")
+                    patient = _Patient()
                 last = self._observation(message, segment, number, patient, order)
+                last.reported = order.reported or sent
                 results.append(last)
         _text_notes_as_comments(results)
         return results
 
-    def _patient(self, message: Any, segment: Any, number: int) -> _Patient:
+    def _patient(self, message: Any, segment: Any, number: int, unfit: list[str]) -> _Patient:
         ident, issuer, system = _patient_identifier(message, segment)
         ident = ident or _field(message, segment, 2) or _field(message, segment, 4)
         family = _field(message, segment, 5, component=1)
         given = " ".join(p for p in (_field(message, segment, 5, c) for c in (2, 3)) if p)
         name = f"{family}, {given}" if family and given else family or given
         if not ident and not name:
-            raise _BrokenMessage(
+            unfit.append(
                 f"the PID segment (segment {number}) names no patient (PID-3 and PID-5 empty)"
             )
         return _Patient(
@@ -563,6 +623,9 @@ class _Reader:
             )
             ids = (result.patient.patient_id, result.order.spm_specimen or result.order.specimen)
             self.rows.append(_Row(result.number, [], detail, "malformed_message", ids))
+            if not result.void and _is_prolactin(result):  # "62" may be "6200"
+                row = self._row(result)
+                self.unread_urgent[result.number] = _possibly_urgent(row.cells, cut=True)
             return
         row = self._row(result)
         cells = result.cells
@@ -588,6 +651,9 @@ class _Reader:
         corrects = result.status == "C" and not result.void and row.cells
         # a final result of a sample that already has another one (a correction sent as F)
         conflicting = self._conflicting(key, earlier, result, row, label)
+        if earlier is not None and (held := self._held(key, result, conflicting, label)):
+            self._hold(row, self.rows[earlier], held, key, test, label)
+            return
         if corrects and known is not None and known.field == "prolactin":
             self.corrections.append(  # what an earlier file reported is superseded
                 Withdrawal(
@@ -628,7 +694,8 @@ class _Reader:
                 self.warnings.append(
                     f"{label}: segment {result.number} and segment {old.number} "
                     f"({self.kept_label.get(key, '?')}) are two different final results of the "
-                    f"same sample and test ({test}: {_written(row)} and {_written(old)}); the "
+                    f"same sample and test ({test}: {_written(row.cells)} and "
+                    f"{_written(old.cells)}); the "
                     f"later one, at segment {result.number}, is taken as the lab's correction "
                     f"and the earlier one is listed as superseded in rejected.csv: check with "
                     "the lab which one holds"
@@ -659,8 +726,63 @@ class _Reader:
             self.kept[key] = len(self.rows)
             self.kept_status[key] = result.status
             self.kept_label[key] = label
+            self.kept_reported[key] = result.reported
             if result.status in PRELIMINARY_STATUSES:
                 self.preliminary.append(f"{result.number} ({label}, status {result.status})")
+        self.rows.append(row)
+
+    def _held(self, key: tuple[str, ...], result: _Result, conflicting: bool, label: str) -> str:
+        """Why ``result`` does not replace the result kept for its sample (``key``), "" when it
+        does.  A correction (OBX-11 C) is never replaced by a final result (F, U, empty) of
+        another value: a final one after it is the result it corrected, delivered late, or
+        resent under a new control id ("older"), else one sent after the correction ("after":
+        listed with the urgent results, the lab to say which holds).  Between two corrections,
+        or two final results of other values (a correction sent as F), the one the lab reported
+        later (OBR-22, else MSH-7) replaces the other, whatever their order in the file: an
+        older one delivered later is held back ("older").  The same order when the times are
+        equal or not known."""
+        kept = self.kept_status.get(key)
+        older = _before(result.reported, self.kept_reported.get(key, ""))
+        if conflicting and kept == "C":
+            return "older" if older else "after"
+        if older and (conflicting or (result.status == kept == "C" and not result.void)):
+            return "older" if self.kept_label.get(key) != label else ""
+        return ""
+
+    def _hold(
+        self, row: _Row, kept: _Row, held: str, key: tuple[str, ...], test: str, label: str
+    ) -> None:
+        """``row`` rejected as cancelled_result, the result kept for its sample (``kept``)
+        standing (``held``: _held's reason).  Unless the kept one is a correction (OBX-11 C)
+        that replaces it, it is listed with the urgent results when it may be urgent (which of
+        two final results holds, or a final one sent after a correction, is the lab's to say)."""
+        source = f"segment {kept.number} ({self.kept_label.get(key, '?')})"
+        out_of_order = "reported before it and delivered after it (out of order"
+        if held == "after":
+            what = (
+                f"a final result (OBX-11 F, not C) sent after the correction (OBX-11 C) at {source}"
+            )
+        elif self.kept_status.get(key) == "C":
+            what = (
+                f"the result the correction (OBX-11 C) at {source} replaces: {out_of_order}, "
+                "or sent again under a new control id)"
+            )
+        else:
+            what = (
+                f"superseded as a correction sent as final (OBX-11 F, not C) by {source}, "
+                f"{out_of_order})"
+            )
+        check = ""
+        if held == "after" or self.kept_status.get(key) != "C":
+            self.superseded[row.number] = list(row.cells)
+            check = ": check with the lab which one holds"
+        self.warnings.append(
+            f"{label}: the result at segment {row.number} ({test}: {_written(row.cells)}) is "
+            f"{what}; the one at segment {kept.number} ({_written(kept.cells)}) is used{check}"
+        )
+        row.ids = (str(row.cells[_COL["patient_id"]]), str(row.cells[_COL["specimen_id"]]))
+        row.cells, row.reason = [], "cancelled_result"
+        row.bad = f"segment {row.number}: {what}; that one is used"
         self.rows.append(row)
 
     def _conflicting(
@@ -760,7 +882,10 @@ class _Reader:
                 if row.withdraws:
                     withdrawing.add(index)
                 cells = self.superseded.get(row.number)
-                if cells is not None and (note := _possibly_urgent(cells)):
+                note = self.unread_urgent.get(row.number, "")
+                if cells is not None:  # superseded by a later final result
+                    note = _possibly_urgent(cells, written=False)
+                if note:
                     urgent[index] = note
         if self.preliminary:
             listed = ", ".join(self.preliminary[:_LISTED])
@@ -865,25 +990,27 @@ def _text_notes_as_comments(results: list[_Result]) -> None:
             result.typed = None
 
 
-def _possibly_urgent(cells: list[object]) -> str:
-    """Why a result's cells may be at or above the urgent level (in mIU/L; in ng/mL at the
-    largest plausible factor; in any unit where it has none known), "" when they cannot."""
-    quantity = parse_quantity(cells[_COL["result"]])
-    if quantity.status != "ok" or quantity.value is None:
-        return ""
-    limits = load_thresholds()
-    info = normalise_unit(str(cells[_COL["unit"]]) or quantity.unit_text or "")
-    if info is None:
-        said = unknown_unit_urgency(quantity.value, quantity.qualifier, limits=limits)
-    else:
-        largest = limits.get("miu_per_ng_plausible_max") if info.unit == "ng/mL" else 1.0
-        in_miu = quantity.value * info.factor * largest
-        said = (
-            "its result may be above the urgent level"
-            if in_miu >= limits.get("urgent_miu_l")
-            else ""
-        )
-    return f"; {said}: listed with the urgent results" if said else ""
+def _possibly_urgent(
+    cells: list[object], *, written: bool = True, notes: bool = False, cut: bool = False
+) -> str:
+    """Why a result's cells that are not triaged may be urgent (unknown_units.
+    untriaged_urgency: its level; ``notes``: a red flag its comments name; ``cut``: its value
+    may be cut short), "" when they cannot be; ``written``: the note quotes the result."""
+    result, unit = cells[_COL["result"]], str(cells[_COL["unit"]])
+    return untriaged_urgency(
+        result,
+        unit,
+        str(cells[_COL["comments"]]) if notes else "",
+        written=_written(cells) if written else "",
+        cut=cut,
+    )
+
+
+def _is_prolactin(result: _Result) -> bool:
+    """Whether a result is a prolactin result (classify_test, as the long reader knows it)."""
+    cells = result.cells
+    known = classify_test(cells["loinc"], cells["test_code"], cells["test"], None, "")
+    return known is not None and known.field == "prolactin"
 
 
 def _amount(row: _Row) -> tuple[tuple[str, float | None], str] | None:
@@ -899,15 +1026,11 @@ def _amount(row: _Row) -> tuple[tuple[str, float | None], str] | None:
     return (quantity.qualifier, quantity.value * info.factor), info.unit
 
 
-def _written(row: _Row) -> str:
+def _written(cells: list[object]) -> str:
     """A row's result as written with its unit ("300 ng/mL")."""
     return " ".join(
-        text for text in (str(row.cells[_COL[name]]).strip() for name in ("result", "unit")) if text
+        text for text in (str(cells[_COL[name]]).strip() for name in ("result", "unit")) if text
     )
-
-
-class _BrokenMessage(Exception):
-    """A message that cannot be read (the text names why; never patient data)."""
 
 
 def _raw_field(segment: str, number: int) -> str:
@@ -1197,6 +1320,20 @@ def _unit(identifier: str, text: str) -> str:
     if identifier and text and normalise_unit(identifier) is None and normalise_unit(text):
         return text
     return identifier or text
+
+
+def _reported(value: str) -> str:
+    """An HL7 TS as its digits to the second ("202603011200" -> "20260301120000"), for telling
+    which of two results the lab reported later; "" when it is no time."""
+    found = _TS.match(value.strip())
+    if not found:
+        return ""
+    return "".join(part or "00" for part in found.groups())[:_TS_DIGITS].ljust(_TS_DIGITS, "0")
+
+
+def _before(one: str, other: str) -> bool:
+    """Whether time ``one`` (_reported) is before ``other``; False when either is not known."""
+    return bool(one and other) and one < other
 
 
 def _offset(value: str) -> str:

@@ -269,9 +269,10 @@ def _cut_unit(
     return None if info is None else (info.unit, info.factor)
 
 
-# the rejected rows read for a possible urgency: lines that cannot be split safely, and results
-# superseded by a later final result sent without a correction status (Workbook.urgent_rows)
-_URGENCY_READ: Final = frozenset({"malformed_line", "cancelled_result"})
+# the rejected rows read for a possible urgency: lines that cannot be split safely, results
+# superseded by a later final result sent without a correction status, and the results of a
+# message that names no patient or is damaged (Workbook.urgent_rows)
+_URGENCY_READ: Final = frozenset({"malformed_line", "cancelled_result", "malformed_message"})
 
 
 def with_urgency(rejected: list[Rejected], notes: Mapping[int, str]) -> list[Rejected]:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from typing import Final
 
+from triage.io.red_flags import NOTE_FIELD, red_flag_in, red_flag_note
 from triage.knowledge.loaders import DEFAULT_SET_NAME, load_reference_set, load_thresholds
 from triage.knowledge.model import Thresholds
 from triage.numbers import approx
-from triage.values import format_number
+from triage.values import format_number, normalise_unit, parse_quantity
 
 # How the two prolactin scales are named to the reader (the units the tool reads as each).
 MASS_UNITS: Final = "ng/mL (µg/L)"
@@ -58,3 +59,38 @@ def unknown_unit_urgency(
     if cut:  # digits may be missing: in mIU/L the whole value may be above the level too
         return f"{urgent_if}; the value may be cut short, so it may be urgent in any unit"
     return f"{urgent_if}, not if it is {INTERNATIONAL_UNITS}"
+
+
+def untriaged_urgency(
+    result: object, unit: str, notes: str = "", *, written: str = "", cut: bool = False
+) -> str:
+    """Why a prolactin result that is not triaged (its row rejected: its message names no
+    patient or is damaged, or a later result superseded it) may be urgent, as the note its
+    rejected row's detail ends with ("; ...: listed with the urgent results"); "" when it cannot
+    be.  It may be when its number is at or above urgent_miu_l in mIU/L, in ng/mL at the largest
+    plausible factor (miu_per_ng_plausible_max), in any prolactin unit when its unit is not
+    known (a result above the measuring range, ">", from open_result_urgent_fraction of it);
+    when its value may be cut short (``cut``: digits may be missing, whatever it reads); or
+    when ``notes`` name a mass-effect red flag (red_flags.red_flag_in: an urgent referral with
+    any raised prolactin, and the result is not triaged).  ``written``: the result as written,
+    quoted in the note ("" quotes nothing)."""
+    shown = f" ({written})" if written else ""
+    quantity = parse_quantity(result)
+    said = ""
+    if cut:
+        said = f"its result{shown} may have lost digits and be above the urgent level"
+    elif quantity.status == "ok" and quantity.value is not None:
+        limits = load_thresholds()
+        info = normalise_unit(unit or quantity.unit_text or "")
+        if info is None:
+            said = unknown_unit_urgency(quantity.value, quantity.qualifier, limits=limits)
+        else:
+            largest = limits.get("miu_per_ng_plausible_max") if info.unit == "ng/mL" else 1.0
+            # above the measuring range (">"): from a share of the level, as the engine reads it
+            share = limits.get("open_result_urgent_fraction") if quantity.qualifier == ">" else 1.0
+            if quantity.value * info.factor * largest >= limits.get("urgent_miu_l") * share:
+                said = f"its result{shown} may be above the urgent level"
+    if said:
+        return f"; {said}: listed with the urgent results"
+    hit = red_flag_in([(NOTE_FIELD, notes)]) if notes else None
+    return "" if hit is None else red_flag_note(hit)
