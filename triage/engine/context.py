@@ -43,11 +43,12 @@ PROLACTIN_INHIBITOR_ATC: Final = "G02CB"
 MILD_BAND: Final = "mild"  # output-contract §5 band code (thresholds.toml [[band]])
 # Cues (cues.toml) naming pituitary apoplexy or its signs without the word: a red flag beside
 # them is urgent whatever the prolactin (an emergency; apoplexy often leaves prolactin normal).
-# Each with the headache cue it rests on, which must be current (not dated years back), or None.
-EMERGENCY_CUES: Final = {
-    "pituitary_apoplexy": None,
-    "apoplexy_features": "sudden_headache",  # a sudden severe headache with an eye sign, ...
-    "apoplexy_headache": "headache",  # any headache with vomiting, a clouded mind, meningism
+# Each with the headache cues it rests on, one of which must be current (not dated years back).
+EMERGENCY_CUES: Final[dict[str, tuple[str, ...]]] = {
+    "pituitary_apoplexy": (),
+    "apoplexy_features": ("sudden_headache",),  # a sudden severe headache with an eye sign, ...
+    # any headache, in words or shorthand ("KS", "H/A"), with vomiting, a clouded mind, meningism
+    "apoplexy_headache": ("headache", "headache_shorthand"),
 }
 BLURRED_VISION_CUE: Final = "blurred_vision"  # cues.toml: a red flag only beside a raised result
 RED_FLAG_CUE: Final = "red_flag"
@@ -664,8 +665,10 @@ class RowContext:
         double vision is read on its own."""
         stale = {
             cue
-            for cue, headache in EMERGENCY_CUES.items()
-            if headache is not None and hit_map.get(cue) and self.current_hit(headache) is None
+            for cue, headaches in EMERGENCY_CUES.items()
+            if headaches
+            and hit_map.get(cue)
+            and all(self.current_hit(headache) is None for headache in headaches)
         }
         return _without(hit_map, cues=stale)
 
