@@ -4197,9 +4197,14 @@ class _Builder:
                     return f"{self.table.headers.get(name, name)}: {cell_text(cell)}"
         col = self.column("hcg")
         if col is not None:
-            decimal = self._decimal(col)
+            decimal = self._decimal(col)  # a bare number in the header's unit, else IU/L
+            unit = self.table.header_units.get("hcg", "") or HCG_UNIT
             for cell in self.table.distinct(col).uniques:
-                if hcg_positive(cell_text(cell), decimal):
+                quantity = parse_quantity(cell, decimal)
+                text = cell_text(cell)
+                if quantity.status == "ok" and quantity.value is not None:
+                    text = f"{quantity.qualifier}{quantity.value:g} {quantity.unit_text or unit}"
+                if hcg_positive(text):
                     return f"{self.table.headers.get('hcg', 'hcg')}: {cell_text(cell)}"
         return ""
 
