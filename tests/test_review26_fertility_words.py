@@ -20,7 +20,7 @@
 7. the lab's interval under "Valores referencia" and its siblings is the row's interval
    (clinical-reference §2.2 "Always prefer the lab-supplied interval");
 8. the combined pills of Spain, Italy, the Netherlands, Germany and France and the Spanish
-   abbreviations ACO/AOC/AHC are oestrogens (clinical-reference §3.1 "Oestrogens: oral
+   abbreviations AOC/AHC are oestrogens (clinical-reference §3.1 "Oestrogens: oral
    contraceptives ... many brands").
 """
 
@@ -309,7 +309,6 @@ COMBINED_PILLS = [
     "Femodeen",
     "Chariva",
     "Optidril",
-    "ACO",
     "AOC",
     "AHC",
     "anticoncepción hormonal combinada",
@@ -326,12 +325,14 @@ def test_a_combined_pill_is_an_oestrogen(tmp_path: Path, drug: str) -> None:
     assert "medication_review" in str(row["suggestions"])
 
 
-@pytest.mark.parametrize("drug", ["Cerazette", "Slinda", "Utrogestan", "Gonal-f 150 UI", "OAC"])
+@pytest.mark.parametrize(
+    "drug", ["Cerazette", "Slinda", "Utrogestan", "Gonal-f 150 UI", "OAC", "ACO: Sintrom"]
+)
 def test_a_progestogen_fertility_drug_or_anticoagulant_is_no_oestrogen(
     tmp_path: Path, drug: str
 ) -> None:
-    # guard: progestogen-only pills, vaginal progesterone, FSH; "OAC" is as often the oral
-    # anticoagulant
+    # guard: progestogen-only pills, vaginal progesterone, FSH; "OAC" and the Spanish "ACO" are
+    # as often the oral anticoagulant (anticoagulación oral)
     row = _row(tmp_path, "ID,Sesso,Età,PRL (ng/mL),Terapia", f"C1,F,30,40,{csv_quoted(drug)}")
     assert "medication:estrogen" not in str(row["factors"])
 
