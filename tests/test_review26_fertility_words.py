@@ -36,7 +36,7 @@ def _row(tmp_path: Path, header: str, line: str) -> dict[str, object]:
     return triage_lines(tmp_path, header, [line]).iloc[0].to_dict()
 
 
-# 1. A Spanish "Sexo" column holding only M ---------------------------------------------------------
+# 1. A Spanish "Sexo" column holding only M --------------------------------------------------------
 FEMALE_RECORDS = [
     ("FUR", "08/11/2026"),
     ("Fecha última regla", "15/10/2026"),
@@ -142,7 +142,8 @@ def test_a_gestation_in_clinic_shorthand_gives_the_pregnancy(
 
 def test_a_gestation_in_a_weeks_word_still_reads(tmp_path: Path) -> None:
     # guard: "7sem" was read before
-    row = _row(tmp_path, "NHC,Sexo,Edad,Prolactina (ng/mL),Semanas de gestación", "W1,F,33,150,7sem")
+    header = "NHC,Sexo,Edad,Prolactina (ng/mL),Semanas de gestación"
+    row = _row(tmp_path, header, "W1,F,33,150,7sem")
     assert row["reference_source"] == "physiological"
 
 
@@ -210,7 +211,7 @@ def test_an_hcg_not_done_asks_for_the_pregnancy_test(tmp_path: Path, cell: str) 
     assert "pregnancy_test" in str(out.loc["N1", "suggestions"])
 
 
-# 6. hCG's Spanish and Dutch names ------------------------------------------------------------------
+# 6. hCG's Spanish and Dutch names -----------------------------------------------------------------
 HCG_NAMES = [
     "GONADOTROFINA CORIÓNICA HUMANA (BETA)",
     "Gonadotrofina coriónica humana, subunidad beta",
@@ -290,7 +291,7 @@ def test_the_labs_interval_column_judges_the_row_wide(tmp_path: Path, header: st
     assert row["status"] == "high"
 
 
-# 8. Combined pills ---------------------------------------------------------------------------------
+# 8. Combined pills --------------------------------------------------------------------------------
 COMBINED_PILLS = [
     "Sibilla",
     "Klaira",
