@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from triage.values import parse_yes_no
+from triage.values import parse_yes_no, synonyms_data
 
 
 def state_answer(field: str, text: str) -> str | None:
@@ -96,14 +96,19 @@ def gestation_trimester(cell: object) -> str | None:
 def gestation_in_words(cell: object) -> float | None:
     """The weeks of gestation a cell of a gestation column writes as the pregnancy column's
     words read them, where a plain duration does not ("GA 32+4", "EG 32", "AD 30+2", "32+4
-    SSW"), else None."""
+    SSW"), else as a note saying it after the gestation word (synonyms.toml
+    [values.gestation_days] cell_subject: "7s", "6+2 (FIV)"), else None."""
     if not isinstance(cell, str) or not any(ch.isdigit() for ch in cell):
         return None
     from triage.engine.state_words import load_state_vocabulary
 
-    for fact in load_state_vocabulary().read("pregnant_text", cell.strip()):
-        if fact.field == "gestation" and fact.number is not None:
-            return fact.number
+    vocabulary = load_state_vocabulary()
+    text = cell.strip()
+    subject = synonyms_data()["values"]["gestation_days"]["cell_subject"]
+    for said in (text, f"{subject} {text}"):
+        for fact in vocabulary.read("pregnant_text", said):
+            if fact.field == "gestation" and fact.number is not None:
+                return fact.number
     return None
 
 

@@ -4170,7 +4170,7 @@ class _Builder:
             if (found := self.column(name)) is not None
             for cell in self.table.distinct(found).uniques
         )
-        named = names_female_state(cells)
+        named = names_female_state(cells) or self._female_record()
         if not named:
             return False
         self.warnings.append(
@@ -4180,6 +4180,33 @@ class _Builder:
             "([values.sex])"
         )
         return True
+
+    def _female_record(self) -> str:
+        """The first cell, after its header, of a column of a woman's own record (synonyms.toml
+        [values.sex] female_record_fields: "FUR", "Día del ciclo", the gestation; a cell that
+        is no blank, missing code or "no") or of a positive hCG, else ""."""
+        fields = synonyms_data()["values"]["sex"]["female_record_fields"]
+        for name in fields:
+            col = self.column(name)
+            if col is None:
+                continue
+            for cell in self.table.distinct(col).uniques:
+                if is_empty_value(cell) or is_missing_code(cell) or is_unknown_word(cell):
+                    continue
+                if parse_yes_no(cell, strict=True) is not False:
+                    return f"{self.table.headers.get(name, name)}: {cell_text(cell)}"
+        col = self.column("hcg")
+        if col is not None:
+            decimal = self._decimal(col)  # a bare number in the header's unit, else IU/L
+            unit = self.table.header_units.get("hcg", "") or HCG_UNIT
+            for cell in self.table.distinct(col).uniques:
+                quantity = parse_quantity(cell, decimal)
+                text = cell_text(cell)
+                if quantity.status == "ok" and quantity.value is not None:
+                    text = f"{quantity.qualifier}{quantity.value:g} {quantity.unit_text or unit}"
+                if hcg_positive(text):
+                    return f"{self.table.headers.get('hcg', 'hcg')}: {cell_text(cell)}"
+        return ""
 
     def _warn_lone_m(self, used: Sequence[object], header: str) -> None:
         """A column holding only 'M' under a header of a language where M may mean a woman
