@@ -1685,39 +1685,78 @@ def _a_mans_enlarged_breasts(ctx: RowContext, hit: CueHit) -> bool:
     )
 
 
+def _sample_clock(ctx: RowContext, hit: CueHit) -> tuple[int, int] | None:
+    """The sample's time of day: written in the seizure's clause ("crisi alle 09:05, prelievo
+    14:25"), else the time of collection, else written elsewhere in the seizure's field ("crisi
+    alle 09:05; prelievo 14:25" when the collection column gives only a date)."""
+    written = ctx.book.clock_time("sample", hit.quote)
+    if written is not None:
+        return written
+    collected = ctx.when("collected_at")
+    if collected is not None and (collected.hour or collected.minute):
+        return collected.hour, collected.minute
+    return ctx.book.clock_time("sample", ctx.text(hit.field) or "")
+
+
 def _minutes_after_seizure(ctx: RowContext, hit: CueHit) -> float | None:
     """Minutes from the seizure to the sample: two clock times, a seizure time and the sample's
-    time of collection, or a duration written in the seizure's clause ("20 min ago", "vor 1
+    (_sample_clock), or a duration written in the seizure's clause ("20 min ago", "vor 1
     Stunde") or, written once, elsewhere in its field ("Krampfanfall, Blutentnahme 15 min
     danach")."""
     minute = timedelta(minutes=1)
     day = timedelta(days=1)
     quote = hit.quote
     seized = ctx.book.clock_time("seizure", quote)
-    if seized is None:
+    collected = ctx.when("collected_at")
+    days = [first for first, last in written_dates(quote) if first == last]
+    if (
+        seized is not None
+        and collected is not None
+        and days
+        and ctx.book.clock_time("sample", quote) is None
+    ):
+        # the seizure's own date and time ("Krampfanfall am 20.11.2026 um 23:50"), with the
+        # sample's collection time
+        seized_at = timedelta(hours=seized[0], minutes=seized[1])
+        return (collected - (datetime.combine(days[0], time()) + seized_at)) / minute
+    sampled = None if seized is None else _sample_clock(ctx, hit)
+    if seized is None or sampled is None:
         elapsed = ctx.book.elapsed(quote)
         whole = ctx.text(hit.field) or ""
         if elapsed is None and ctx.book.elapsed_count(whole) == 1:
             elapsed = ctx.book.elapsed(whole)
         return None if elapsed is None else elapsed / minute
-    sampled = ctx.book.clock_time("sample", quote)
-    collected = ctx.when("collected_at")
-    if sampled is None and collected is not None and (collected.hour or collected.minute):
-        sampled = (collected.hour, collected.minute)
-    if sampled is None:
-        return None
-    seized_at = timedelta(hours=seized[0], minutes=seized[1])
-    gap = timedelta(hours=sampled[0], minutes=sampled[1]) - seized_at
-    days = [first for first, last in written_dates(quote) if first == last]
-    if collected is not None and days and ctx.book.clock_time("sample", quote) is None:
-        # the seizure's own date and time ("Krampfanfall am 20.11.2026 um 23:50"), with the
-        # sample's collection time
-        return (collected - (datetime.combine(days[0], time()) + seized_at)) / minute
+    gap = timedelta(hours=sampled[0], minutes=sampled[1]) - timedelta(
+        hours=seized[0], minutes=seized[1]
+    )
     if gap < timedelta(0) and abs(gap + day) < abs(gap):
         # a seizure time later in the day than the sample's is the evening before
         # ("crisi convulsiva alle 23:50", sampled at 00:10: 20 min), the nearer reading
         gap += day
     return gap / minute
+
+
+def _seizure_unplaced(ctx: RowContext, hit: CueHit) -> str | None:
+    """Why a seizure written for a time cannot be put at the sample, where no minutes between
+    them were found (_minutes_after_seizure): its clock time with no time of the sample ("crisi
+    alle 09:05", collected on a date only); a time written that cannot be read ("seizure,
+    witnessed 09:50"); a part of the day that ends more than seizure_window_minutes before the
+    sample's time or begins after it ("seizure this morning", sampled at 14:25).  None: nothing
+    written against it (the cue's own words place it: "post-ictal", "during venepuncture")."""
+    written = ctx.book.clock.read("seizure", hit.quote)
+    sampled = _sample_clock(ctx, hit)
+    if written.clock is not None:
+        return "time of sample unknown" if sampled is None else None
+    if written.written:
+        return "its time as written could not be read"
+    part = ctx.book.clock.day_part("seizure", hit.quote)
+    if part is None or sampled is None:
+        return None
+    at = timedelta(hours=sampled[0], minutes=sampled[1])
+    window = timedelta(minutes=ctx.t("seizure_window_minutes"))
+    if part.start <= at <= part.end + window:
+        return None
+    return f"written for the {part.name}, the sample at {sampled[0]:02d}:{sampled[1]:02d}"
 
 
 @factor_rule("seizure")
@@ -1741,6 +1780,9 @@ def seizure(ctx: RowContext) -> list[Finding]:
                 f"~{fmt(window)} min rise: it does not explain this result"
             )
             return [Finding("seizure", POSSIBLE, text, rule, ruled_out=True)]
+        unplaced = None if minutes is not None else _seizure_unplaced(ctx, recent)
+        if unplaced is not None:  # a time written that does not put it at the sample
+            return [_seizure_possible(recent, unplaced)]
         timing = f"; sample {approx(minutes)} min after it" if minutes is not None else ""
         return [_ranged(ctx, "seizure", rule, f"{recent.evidence()}{timing}", ceiling, "a seizure")]
     if (
@@ -1754,8 +1796,14 @@ def seizure(ctx: RowContext) -> list[Finding]:
         return []
     if ctx.has("seizure_free"):
         return []  # epilepsy, but no recent seizure ("pas de crise récente", "anfallsfrei")
-    text = f"{history.evidence()}; prolactin is raised only for about an hour after a seizure"
-    return [Finding("seizure", POSSIBLE, text, rule)]
+    return [_seizure_possible(history, _seizure_unplaced(ctx, history))]
+
+
+def _seizure_possible(hit: CueHit, unplaced: str | None) -> Finding:
+    """A seizure that may have raised this sample, not placed within the hour of the rise."""
+    said = f"; {unplaced}" if unplaced else ""
+    text = f"{hit.evidence()}{said}; prolactin is raised only for about an hour after a seizure"
+    return Finding("seizure", POSSIBLE, text, "seizure")
 
 
 @factor_rule("venipuncture_stress")

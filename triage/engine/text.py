@@ -24,6 +24,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from triage.engine.clock import EventClock
 from triage.engine.distinct import distinct_rows
 from triage.engine.relatives import Relatives, load_relatives
 from triage.negated_lists import (
@@ -228,10 +229,11 @@ class CueBook:
         self._size_earlier = _compile([str(size.get("earlier", "(?!)"))], source, "lesion_size")
         self._size_current = _compile([str(size.get("current", "(?!)"))], source, "lesion_size")
         times = spec.get("times", {})
-        self._times = {
-            str(kind): _compile([str(pattern)], source, f"times.{kind}")
-            for kind, pattern in (times.items() if isinstance(times, Mapping) else ())
-        }
+        self.clock = EventClock(
+            times if isinstance(times, Mapping) else {},
+            lambda pattern, name: _compile([pattern], source, name),
+            source,
+        )
         elapsed = spec.get("elapsed", {})
         listed = elapsed.get("patterns", []) if isinstance(elapsed, Mapping) else []
         self._elapsed = tuple(  # one regex each: they share their group names
@@ -433,12 +435,9 @@ class CueBook:
         return math.inf, current
 
     def clock_time(self, kind: str, text: str) -> tuple[int, int] | None:
-        """(hour, minute) of the first `kind` time ("seizure", "sample") written in `text`."""
-        pattern = self._times.get(kind)
-        found = pattern.search(text) if pattern else None
-        if found is None:
-            return None
-        return int(found.group(1)), int(found.group(2))
+        """(hour, minute) of the first `kind` time ("seizure", "sample") written in `text`
+        (engine/clock.py)."""
+        return self.clock.read(kind, text).clock
 
     def elapsed(self, text: str) -> timedelta | None:
         """The time written as a duration from an event to the sample ("20 min ago", "vor 1
