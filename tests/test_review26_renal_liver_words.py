@@ -27,22 +27,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from triage.pipeline import TriageOutcome, TriageRequest, run_triage
+from pipeline_helpers import triage_lines
 
 
 def _run(folder: Path, header: str, cells: list[str], value: float) -> pd.DataFrame:
     """A semicolon export as a German or Belgian lab writes it: one row per cell, a man of 61."""
-    lines = [f"PatID;Geschlecht;Alter;Prolaktin (ng/ml);{header}"]
     shown = str(value).replace(".", ",")  # the decimal comma
-    lines += [f"P{i:02d};M;61;{shown};{cell}" for i, cell in enumerate(cells)]
-    path = folder / "export.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    outcome: TriageOutcome = run_triage(
-        TriageRequest(inputs=[path], out_dir=folder / "out", keep_results=True)
+    return triage_lines(
+        folder,
+        f"PatID;Geschlecht;Alter;Prolaktin (ng/ml);{header}",
+        [f"P{i:02d};M;61;{shown};{cell}" for i, cell in enumerate(cells)],
     )
-    assert outcome.results is not None
-    return outcome.results.set_index("patient_id")
 
 
 Row = tuple[list[str], list[str], str, dict[str, str]]
@@ -212,12 +207,6 @@ TRANSPLANT_DONE = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("note", TRANSPLANT_DONE)
-def test_a_liver_transplant_done_still_replaced_the_cirrhosis(triaged: Callable, note: str) -> None:
-    factors, _, _, _ = triaged(NOTE, note, 42)
-    assert "liver_cirrhosis" not in factors
-
-
 # ------------------------------------- 4: HD / HDF with its treatment words, pre-dialysis words ---
 HD_WRITTEN_AS_TREATMENT = [
     "HD seit 05/2025",
@@ -248,10 +237,20 @@ HD_NOT_DIALYSIS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("note", HD_NOT_DIALYSIS)
-def test_hd_that_is_something_else_or_over_is_no_dialysis(triaged: Callable, note: str) -> None:
+NOT_THE_FACTOR = [
+    *((note, "liver_cirrhosis") for note in TRANSPLANT_DONE),
+    *((note, "dialysis") for note in HD_NOT_DIALYSIS),
+]
+
+
+@pytest.mark.parametrize(("note", "code"), NOT_THE_FACTOR)
+def test_a_transplant_done_or_hd_meaning_something_else_gives_no_factor(
+    triaged: Callable, note: str, code: str
+) -> None:
+    """A liver transplant done replaced the cirrhosis it was done for; "HD" that the cell names
+    as something else (Huntington, Hodgkin, high-dose MTX) or as over is no dialysis."""
     factors, _, _, _ = triaged(NOTE, note, 42)
-    assert "dialysis" not in factors
+    assert code not in factors
 
 
 PRE_DIALYSIS = [
