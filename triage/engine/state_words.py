@@ -1136,13 +1136,14 @@ class StateVocabulary:
             infant=bool(body.get("infant", False)),
             dated=pairs("dated"),
             lapsed=pairs("lapsed"),
-            unless=_compile(body["unless"], self.source, name) if body.get("unless") else None,
-            needs=self._needs(name, body),
+            unless=self._cell_words(name, body, "unless"),
+            needs=self._cell_words(name, body, "needs"),
         )
 
-    def _needs(self, name: str, body: Mapping[str, Any]) -> re.Pattern[str] | None:
-        """A concept's `needs`: its own regular expressions, and the [contexts] lists it names."""
-        needs = body.get("needs")
+    def _cell_words(self, name: str, body: Mapping[str, Any], key: str) -> re.Pattern[str] | None:
+        """A concept's `needs` or `unless`: its own regular expressions, and the [contexts]
+        lists it names ("@renal", "@other_meanings_hd")."""
+        needs = body.get(key)
         if not needs:
             return None
         patterns: list[str] = []
@@ -1150,7 +1151,7 @@ class StateVocabulary:
             if str(item).startswith("@"):  # "@renal": the [contexts] list renal
                 listed = self._contexts.get(str(item)[1:])
                 if listed is None:
-                    raise ConfigError(self.source, f"concept {name!r} needs unknown {item!r}")
+                    raise ConfigError(self.source, f"concept {name!r} {key} unknown {item!r}")
                 patterns.extend(listed)
             else:
                 patterns.append(str(item))
