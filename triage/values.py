@@ -1035,6 +1035,24 @@ def missing_result_numbers_beside() -> frozenset[float]:
     return frozenset(float(n) for n in synonyms_data()["values"]["missing_result_codes_beside"])
 
 
+# Stata's extended missing values (".a" to ".z"), as a csv export writes them
+_STATA_MISSING: Final = re.compile(r"\.[a-z]", re.IGNORECASE)
+
+
+@cache
+def _missing_result_marks() -> frozenset[str]:
+    return frozenset(m.lower() for m in synonyms_data()["values"]["missing_result_marks"])
+
+
+def is_export_missing_mark(cell: object) -> bool:
+    """A statistics package's missing-value mark, never a value in any field: Stata's ".a" to
+    ".z", SPSS's system-missing "#NULL!" (synonyms.toml [values] missing_result_marks)."""
+    if not isinstance(cell, str):
+        return False
+    text = cell.strip()
+    return _STATA_MISSING.fullmatch(text) is not None or text.lower() in _missing_result_marks()
+
+
 def is_missing_code(cell: object, *, numbers: bool = True) -> bool:
     """A research export's missing-data code: "-99", "999", ".a", "Not done", "Refused" ...
     (``numbers``: also the numeric codes; a numeric field judges numbers by its range instead)."""
@@ -1047,7 +1065,7 @@ def is_missing_code(cell: object, *, numbers: bool = True) -> bool:
     if not isinstance(cell, str):
         return False
     text = cell.strip().replace("’", "'").lower()
-    if _coded_missing(text) is not None:
+    if _coded_missing(text) is not None or is_export_missing_mark(text):
         return True
     return text in codes.raw_words or normalise_word(text) in codes.words
 

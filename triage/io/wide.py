@@ -124,6 +124,7 @@ from triage.values import (
     is_blank,
     is_empty_value,
     is_formula_without_value,
+    is_export_missing_mark,
     is_missing_code,
     is_spreadsheet_error,
     is_spreadsheet_formula,
@@ -409,8 +410,10 @@ class _Builder:
         self._file_mark: list[str | None] = []  # the file's decimal mark, once computed
         # result texts that are missing-data codes -> the codebook's label ("" conventional)
         self._missing_labels: dict[str, str] = {}
-        # all-9 results missing beside the column's own codes -> those codes (_nines_beside_codes)
+        # all-9 results missing beside the export's own codes -> what says so (_nines_beside_codes)
         self._coded_nines: dict[float, str] = {}
+        # the export's own missing-data codes its other columns write, by header (_blank_coded)
+        self._export_codes: dict[str, set[str]] = {}
         self._recode()
         self._header_flag_codes()
         self._apply_defaults()
@@ -684,6 +687,13 @@ class _Builder:
         blanked = col.copy()
         blanked[rows] = None
         self.cols[name] = blanked
+        export = {
+            cell_text(u).strip()
+            for i, u in enumerate(found.uniques)
+            if flags[i] and counts[i] and _export_code(u)
+        }
+        if export:
+            self._export_codes.setdefault(self.table.headers.get(name, name), set()).update(export)
         return [
             f"{cell_text(u)} ({int(counts[i])} row{'s' if counts[i] > 1 else ''})"
             for i, u in enumerate(found.uniques)
@@ -1131,6 +1141,8 @@ class _Builder:
             number in missing_result_numbers() or number in self._coded_nines
         ):
             return ""
+        if number is None and is_export_missing_mark(cell):  # Stata's ".a", SPSS's "#NULL!"
+            return ""
         return None
 
     def _declared_code(self, cell: object) -> str | None:
@@ -1155,7 +1167,7 @@ class _Builder:
             return True
         if number is not None:
             return number < 0 and is_missing_code(cell)
-        return _STATA_MISSING.fullmatch(cell_text(cell).strip()) is not None
+        return is_export_missing_mark(cell)
 
     def _nines_beside_codes(self, cells: Sequence[object]) -> dict[float, str]:
         """The result column's all-9 codes (999, 9999: missing_result_codes_beside) where it also
@@ -1163,11 +1175,21 @@ class _Builder:
         codebook declares): number -> those other codes, as the reason names them.  Alone, 999
         may be a result (it is triaged, with a warning: _warn_result_codes)."""
         nines = missing_result_numbers_beside()
-        own = sorted({cell_text(u).strip() for u in cells if self._own_code(u, nines)})
-        if not own:
-            return {}
         found = {n for u in cells if (n := bare_number(u)) is not None and n in nines}
-        return dict.fromkeys(sorted(found), ", ".join(own[:_NOTE_EXAMPLES]))
+        if not found:
+            return {}
+        own = sorted({cell_text(u).strip() for u in cells if self._own_code(u, nines)})
+        if own:
+            said = f"the column's own missing-data codes {', '.join(own[:_NOTE_EXAMPLES])}"
+        elif self._export_codes:
+            shown = "; ".join(
+                f"{header!r}: {', '.join(sorted(codes)[:_NOTE_EXAMPLES])}"
+                for header, codes in list(self._export_codes.items())[:_NOTE_EXAMPLES]
+            )
+            said = f"the missing-data codes of the export's other columns ({shown})"
+        else:
+            return {}
+        return dict.fromkeys(sorted(found), said)
 
     def _unmarked_unit_rows(self, raw: np.ndarray, unit: np.ndarray, decimal: str) -> np.ndarray:
         """Rows whose result may be read two ways ("6.000", "1,250") in a unit group (the rows
@@ -2306,8 +2328,8 @@ class _Builder:
             if beside is not None:
                 return (
                     f"the prolactin cell holds no result ({text.strip()!r}: an all-9 missing-data "
-                    f"code, as the column's own missing-data codes {beside} say it uses the "
-                    "export's codebook; check the export if it is a measured prolactin)"
+                    f"code, as {beside} say it uses the export's codebook; check the export if "
+                    "it is a measured prolactin)"
                 )
             label = self._missing_labels.get(text)
             if label:
@@ -4445,8 +4467,17 @@ def implausible_creatinine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
 # gives codes, a number it leaves out is unknown (a sex 2 beside "0 = M, 1 = F" is no ISO 5218
 # female: a man's raised result came out normal).
 CODEBOOK_ONLY: Final = frozenset({"sex"})
-# Stata's extended missing values (".a" to ".z"): a result column's own missing-data codes.
-_STATA_MISSING: Final = re.compile(r"\.[a-z]", re.IGNORECASE)
+def _export_code(cell: object) -> bool:
+    """A context or age cell read as missing that shows the export's own codebook: a
+    conventional negative code (-9, -99, ...: missing_result_codes), an all-9 code (999, 9999:
+    missing_result_codes_beside), Stata's ".a", SPSS's "#NULL!"; not a word ("NA", "unknown")
+    nor a value only out of its field's range."""
+    number = bare_number(cell)
+    if number is None:
+        return is_export_missing_mark(cell)
+    return number in missing_result_numbers() or number in missing_result_numbers_beside()
+
+
 # The codes 1 and 2 of a yes/no field whose values say nothing so coded (values.column_flag_codes).
 _ONE_TWO: Final = frozenset({"1", "2"})
 YEARS_PER_CENTURY: Final = 100
