@@ -47,6 +47,21 @@ _EXCEL_EPOCH: Final = datetime(1899, 12, 30)
 # serial of a 1904 workbook plus this is the 1900 serial of the same day.
 EXCEL_1904_SHIFT: Final = (datetime(1904, 1, 1) - _EXCEL_EPOCH).days
 _EXCEL_SERIAL_RANGE: Final = (1.0, 2958466.0)  # 1900-01-01 .. 9999-12-31
+# Day 0 of Stata's %td dates and SAS date values (also SPSS-era cohort files' day counts)
+STATA_SAS_ORIGIN: Final = date(1960, 1, 1)
+
+
+def serial_shift(origin: date) -> float:
+    """Days to add to a day number counted from ``origin`` to make it an Excel (1900 system)
+    serial of the same day: 21916 for Stata's and SAS's 1960-01-01."""
+    return float((datetime(origin.year, origin.month, origin.day) - _EXCEL_EPOCH).days)
+
+
+def serial_day(serial: float) -> date:
+    """The day an Excel (1900 system) serial number stands for."""
+    return (_EXCEL_EPOCH + timedelta(days=math.floor(serial))).date()
+
+
 _DAYS_PER_YEAR: Final = DAYS_PER_YEAR
 # Distinct texts a per-text reading keeps the answer of (medication items, cells): a run's
 # rows repeat a few thousand; bounded, so a million distinct ones cost no more memory.
