@@ -275,7 +275,10 @@ def test_stata_birth_and_visit_numbers_both_count_from_1960(tmp_path: Path) -> N
 @pytest.mark.parametrize("origin", ["1960-01-01", '"1960-01-01"'])
 def test_the_mapping_file_states_the_date_origin(tmp_path: Path, origin: str) -> None:
     # a cohort of 2012: its numbers are no help to tell the origin; the mapping file states it
-    mapping = f'[columns]\nbirth_date = "dob_td"\ncollected_at = "visit_td"\n[input]\ndate_origin = {origin}\n'  # noqa: E501
+    mapping = (
+        '[columns]\nbirth_date = "dob_td"\ncollected_at = "visit_td"\n'
+        f"[input]\ndate_origin = {origin}\n"
+    )
     text = (
         "subject_id,sex,dob_td,visit_td,prl_ngml\n"
         f"S1,F,{_stata(date(1981, 11, 26))},{_stata(date(2012, 5, 3))},22\n"

@@ -4667,19 +4667,15 @@ def _text_serials(uniques: list[object], dayfirst: bool) -> bool:
 
 
 _OLDEST_BIRTH: Final = date(1900, 1, 1)  # a birth date a day number may stand for, at the earliest
-_DAY_NUMBER: Final = re.compile(r"[+-]?\d{1,6}(?:\.0+)?")
+_MOST_DAYS: Final = 1e6  # a day number has at most six digits (2700 years either way)
 
 
 def day_number(cell: object) -> float | None:
     """A cell that is a whole number of days (23400, "23400", "-1826", 23400.0), else None."""
-    if isinstance(cell, bool):
+    number = bare_number(cell)
+    if number is None or not math.isfinite(number) or not number.is_integer():
         return None
-    if isinstance(cell, int | float | np.integer | np.floating):
-        number = float(cell)
-        return number if math.isfinite(number) and number.is_integer() else None
-    if isinstance(cell, str) and _DAY_NUMBER.fullmatch(cell.strip()):
-        return float(cell.strip())
-    return None
+    return number if abs(number) < _MOST_DAYS else None
 
 
 def stata_sas_days(cells: Sequence[object], first_year: int, latest: date) -> bool:
