@@ -786,6 +786,10 @@ def mapped_header_lacking(
 CellCheck = Callable[[object], bool | None]
 
 SERIAL_DATES: Final = (10_000.0, 80_000.0)  # Excel serials 1927-05-18 .. 2119-01-10
+# Stata %td / SAS birth dates below the Excel serials (days since 1960-01-01, four digits or
+# more): -21914 .. -1000 is 1900-01-01 .. 1957-04-07, 1000 .. 9999 is 1962-09-27 .. 1987-05-18
+STATA_BIRTH_DAYS: Final = (-21_914.0, 10_000.0)
+STATA_MIN_DIGITS_DAYS: Final = 1_000.0
 MAX_AGE_YEARS: Final = 130.0
 MAX_WEEKS: Final = 520.0
 MAX_LESION_MM: Final = 150.0
@@ -959,7 +963,21 @@ def _fits_date(cell: object) -> bool | None:
 
 def _fits_birth(cell: object) -> bool | None:
     """A birth date, or only the year or month of birth ("Geburtsjahr": 1985; "05/2010")."""
-    return _fits_date(cell) or birth_period(cell) is not None
+    return _fits_date(cell) or birth_period(cell) is not None or _stata_birth_day(cell)
+
+
+def _stata_birth_day(cell: object) -> bool:
+    """A whole number a birth-date column of a Stata or SAS export holds (days since
+    1960-01-01, STATA_BIRTH_DAYS); read as such only where the export's dates count from 1960
+    (io/wide.py date_column), else an unreadable birth date."""
+    quantity = parse_quantity(cell_text(cell))
+    number = quantity.value if quantity.status == "ok" and not quantity.qualifier else None
+    return (
+        number is not None
+        and number.is_integer()
+        and abs(number) >= STATA_MIN_DIGITS_DAYS
+        and STATA_BIRTH_DAYS[0] <= number < STATA_BIRTH_DAYS[1]
+    )
 
 
 def _fits_duration_unit(cell: object) -> bool | None:

@@ -47,6 +47,21 @@ _EXCEL_EPOCH: Final = datetime(1899, 12, 30)
 # serial of a 1904 workbook plus this is the 1900 serial of the same day.
 EXCEL_1904_SHIFT: Final = (datetime(1904, 1, 1) - _EXCEL_EPOCH).days
 _EXCEL_SERIAL_RANGE: Final = (1.0, 2958466.0)  # 1900-01-01 .. 9999-12-31
+# Day 0 of Stata's %td dates and SAS date values (also SPSS-era cohort files' day counts)
+STATA_SAS_ORIGIN: Final = date(1960, 1, 1)
+
+
+def serial_shift(origin: date) -> float:
+    """Days to add to a day number counted from ``origin`` to make it an Excel (1900 system)
+    serial of the same day: 21916 for Stata's and SAS's 1960-01-01."""
+    return float((datetime(origin.year, origin.month, origin.day) - _EXCEL_EPOCH).days)
+
+
+def serial_day(serial: float) -> date:
+    """The day an Excel (1900 system) serial number stands for."""
+    return (_EXCEL_EPOCH + timedelta(days=math.floor(serial))).date()
+
+
 _DAYS_PER_YEAR: Final = DAYS_PER_YEAR
 # Distinct texts a per-text reading keeps the answer of (medication items, cells): a run's
 # rows repeat a few thousand; bounded, so a million distinct ones cost no more memory.
@@ -1035,6 +1050,24 @@ def missing_result_numbers_beside() -> frozenset[float]:
     return frozenset(float(n) for n in synonyms_data()["values"]["missing_result_codes_beside"])
 
 
+# Stata's extended missing values (".a" to ".z"), as a csv export writes them
+_STATA_MISSING: Final = re.compile(r"\.[a-z]", re.IGNORECASE)
+
+
+@cache
+def _missing_result_marks() -> frozenset[str]:
+    return frozenset(m.lower() for m in synonyms_data()["values"]["missing_result_marks"])
+
+
+def is_export_missing_mark(cell: object) -> bool:
+    """A statistics package's missing-value mark, never a value in any field: Stata's ".a" to
+    ".z", SPSS's system-missing "#NULL!" (synonyms.toml [values] missing_result_marks)."""
+    if not isinstance(cell, str):
+        return False
+    text = cell.strip()
+    return _STATA_MISSING.fullmatch(text) is not None or text.lower() in _missing_result_marks()
+
+
 def is_missing_code(cell: object, *, numbers: bool = True) -> bool:
     """A research export's missing-data code: "-99", "999", ".a", "Not done", "Refused" ...
     (``numbers``: also the numeric codes; a numeric field judges numbers by its range instead)."""
@@ -1047,7 +1080,7 @@ def is_missing_code(cell: object, *, numbers: bool = True) -> bool:
     if not isinstance(cell, str):
         return False
     text = cell.strip().replace("’", "'").lower()
-    if _coded_missing(text) is not None:
+    if _coded_missing(text) is not None or is_export_missing_mark(text):
         return True
     return text in codes.raw_words or normalise_word(text) in codes.words
 

@@ -296,7 +296,7 @@ def _sniff(lines: list[str], prefer_tab: bool) -> tuple[str, int]:
             continue
         mode, seen = split.most_common(1)[0]
         found.append((delimiter, seen / max(len(counts) - unsplit, 1), mode))
-        fits[delimiter] = header is None or _field_counts([header], delimiter) == [mode]
+        fits[delimiter] = header is None or mode in _header_widths(header, delimiter)
     if not found:
         return ("\t" if prefer_tab else ","), 0
     agreed = [f for f in found if f[1] >= DELIMITER_AGREEMENT]
@@ -310,6 +310,75 @@ def _sniff(lines: list[str], prefer_tab: bool) -> tuple[str, int]:
     else:
         delimiter, _, mode = max(found, key=lambda f: (f[1], f[2]))
     return delimiter, mode
+
+
+def _header_widths(header: str, delimiter: str) -> set[int]:
+    """The field counts the header line may have with ``delimiter``: as split, and with a
+    delimiter inside brackets taken as text ("sex (1=m, 2=f)": ``bracket_joined``)."""
+    try:
+        fields = next(csv.reader([header], delimiter=delimiter), [])
+    except csv.Error:
+        return set()
+    return {len(fields), len(bracket_joined(fields, delimiter))}
+
+
+# Brackets a header writes a unit or a codebook in ("prl (ng/ml, Roche)", "sex [1=M; 2=F]")
+_OPENING: Final = "([{"
+_CLOSING: Final = ")]}"
+
+
+def bracket_joined(fields: Sequence[object], delimiter: str) -> list[str]:
+    """``fields`` with those a delimiter inside brackets split joined again ("sex (1=m", " 2=f)"
+    -> "sex (1=m, 2=f)"); as they are when a bracket is left open at the end."""
+    joined: list[str] = []
+    depth = 0
+    for cell in fields:
+        text = _text(cell)
+        if depth > 0:
+            joined[-1] = f"{joined[-1]}{delimiter}{text}"
+        else:
+            joined.append(text)
+        depth = max(depth + sum(map(text.count, _OPENING)) - sum(map(text.count, _CLOSING)), 0)
+    return [_text(cell) for cell in fields] if depth else joined
+
+
+def _rejoin_bracketed_header(
+    rows: list[list[object]], bad: dict[int, str], delimiter: str, width: int
+) -> str:
+    """The header line split by a delimiter inside its brackets (a data dictionary's codes or a
+    unit typed into a column name unquoted: "sex (1=m, 2=f)", "prl (ng/ml, Roche)") joined
+    again, in ``rows``, when so joined it has the ``width`` fields of the lines below it; the
+    warning naming the joined names ('' when no header was so split).
+
+    Split, each name after the bracket stands over the column before its own: every value was
+    read under the wrong header (a prolactin of 300 read as the age, the urgent result lost).
+    The header is the line above the first line of ``width`` fields (blank lines passed over)."""
+    if width < 2:
+        return ""
+    first = next(
+        (
+            i
+            for i, row in enumerate(rows[:_SNIFF_LINES])
+            if type(row) is list and len(row) == width and i not in bad
+        ),
+        None,
+    )
+    if not first:
+        return ""
+    above = next((i for i in range(first - 1, -1, -1) if rows[i] or i in bad), None)
+    if above is None or above in bad or len(rows[above]) <= width:
+        return ""
+    joined = bracket_joined(rows[above], delimiter)
+    if len(joined) != width:
+        return ""
+    names = [name for name in joined if delimiter in name]
+    rows[above] = list(joined)
+    shown = ", ".join(repr(name.strip()) for name in names)
+    return (
+        f"the header's column name(s) {shown} hold the delimiter {delimiter!r} inside brackets "
+        "without quotes: each was read as one column name, as the lines below it have "
+        f"{width} fields"
+    )
 
 
 @contextmanager
@@ -449,6 +518,9 @@ def read_delimited(
                     broken.pop(len(rows) - 1, None)
     rows_continued = _continuation_rows(rows, starts, bad, joined_lines)
     warnings: list[str] = []
+    rejoined = _rejoin_bracketed_header(rows, bad, delimiter, width)
+    if rejoined:
+        warnings.append(rejoined)
     if encoding in _LEGACY_ENCODINGS or encoding.startswith(_MIXED_UTF8):
         warnings.append(f"the text is not UTF-8; read as {encoding}")
     if joined:
@@ -1181,7 +1253,17 @@ def check_field_counts(
                 "ones beyond their last value (the exporter leaves out or adds empty fields at "
                 "the end of a line); they were read with those fields empty"
             )
-    if short and len(short) * 2 > data:
+    split = _split_names(header)
+    if short and len(short) * 2 > data and split:
+        # the header's own brackets hold a delimiter: the lines are short because the header is
+        # long, and no column after that name can be told right (never read padded)
+        warnings.append(
+            f"{len(short):,} of {data:,} lines have fewer fields than the header, whose column "
+            f"name {split} holds the delimiter inside brackets without quotes: the columns "
+            "after it cannot be aligned, and those lines were rejected; quote the name or "
+            "remove the delimiter from it"
+        )
+    elif short and len(short) * 2 > data:
         warnings.append(
             f"{len(short):,} of {data:,} lines have fewer fields than the header (the exporter "
             "leaves out empty fields at the end of a line?); they were read with those fields "
@@ -1215,6 +1297,16 @@ def check_field_counts(
             shifted[i] = rows[i]
         rows[i] = []
     return warnings
+
+
+def _split_names(header: Sequence[object]) -> str:
+    """The first column name of ``header`` whose brackets a delimiter split over several
+    fields, its first and last field ("'sex (1=m' to '2=f)'"), or ''."""
+    for name in bracket_joined(header, "\x00"):
+        if "\x00" in name:
+            pieces = name.split("\x00")
+            return f"{pieces[0].strip()!r} to {pieces[-1].strip()!r}"
+    return ""
 
 
 _SAMPLE_LINES: Final = 2_000  # well-formed lines looked at for what their columns hold

@@ -1133,6 +1133,7 @@ def _collected(table: RawTable, settings: BuildSettings) -> tuple[np.ndarray, li
         table.text_source,
         table.distinct(col),
         date1904=table.date1904,
+        days_from=settings.date_origin,
     )
 
 

@@ -11,6 +11,7 @@ conversion_factor = 21.2   # mIU/L per ng/mL for this lab's assay
 sheet = "Results"    # sheet name, or 1-based position (2: the second sheet)
 header_row = 4       # 1-based
 decimal = ","        # the export's decimal mark, when its numbers do not show it
+date_origin = 1960-01-01  # the day date numbers count from (Stata %td, SAS); default Excel's
 [tests]              # long exports: the lab's own test codes (or names) -> what they measure
 "4711" = "prolactin"
 "4712" = "tsh"
@@ -41,6 +42,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Final
 
@@ -70,7 +72,7 @@ TEST_FIELDS: Final = (
     "macroprolactin_pct",
     "monomeric_prolactin",
 )
-INPUT_KEYS: Final = ("sheet", "header_row", "decimal")
+INPUT_KEYS: Final = ("sheet", "header_row", "decimal", "date_origin")
 DECIMAL_MARKS: Final = (",", ".")
 NOT_RECODED: Final = frozenset({"prolactin", "result"})  # results are never recoded
 NOT_DEFAULTABLE: Final = frozenset({"prolactin", "result", "test", "test_code"})
@@ -91,6 +93,8 @@ class ColumnMapping:
     tests: Mapping[str, str] = field(default_factory=dict)  # local test code -> TEST_FIELDS
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # field -> code -> text
     decimal: str | None = None  # the export's decimal mark ("," or "."); None: read from it
+    # the day the date columns' numbers count from (Stata's and SAS's 1960-01-01); None: Excel's
+    date_origin: date | None = None
 
     @property
     def conversion_factor(self) -> float | None:
@@ -129,8 +133,37 @@ def load_mapping(path: Path) -> ColumnMapping:
     sheet, header_row, decimal = _input(name, lines, data.get("input", {}))
     tests = _tests(name, lines, data.get("tests", {}))
     values = _values(name, lines, data.get("values", {}))
+    origin = _date_origin(name, lines, data.get("input", {}).get("date_origin"))
     return ColumnMapping(
-        columns, defaults, sheet, header_row, path.name, tests, values, decimal=decimal
+        columns,
+        defaults,
+        sheet,
+        header_row,
+        path.name,
+        tests,
+        values,
+        decimal=decimal,
+        date_origin=origin,
+    )
+
+
+def _date_origin(name: str, lines: list[str], value: object) -> date | None:
+    """[input] date_origin: a TOML date (1960-01-01) or the same as text."""
+    if value is None:
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ConfigError(
+        name,
+        "date_origin must be a date, year-month-day (1960-01-01: the day Stata %td and SAS date "
+        "numbers count from)",
+        line=_key_line(lines, "date_origin"),
+        field="date_origin",
     )
 
 

@@ -416,6 +416,7 @@ def _read_sheet(
         dates_guessed=guessed,
         missing_results=missing_results,
         missing_ages=missing_ages,
+        date_origin=mapping.date_origin,
     )
     if match.shape == "long":
         long = read_long(table, settings)

@@ -75,6 +75,7 @@ from triage.values import (
     LETTERS_BY_NUMBERS,
     LETTERS_UNDECIDED,
     PERCENT_FULL,
+    STATA_SAS_ORIGIN,
     BracketedNumber,
     ContextRange,
     FormatNumber,
@@ -123,6 +124,7 @@ from triage.values import (
     is_ambiguous_date_text,
     is_blank,
     is_empty_value,
+    is_export_missing_mark,
     is_formula_without_value,
     is_missing_code,
     is_spreadsheet_error,
@@ -160,6 +162,8 @@ from triage.values import (
     scaled_concentration,
     scaled_in_canonical,
     second_number_in_brackets,
+    serial_day,
+    serial_shift,
     sex_code,
     sex_intervals_read,
     sex_label_letters,
@@ -277,6 +281,10 @@ class BuildSettings:
     # Age codes the workbook's own codebook declares missing for the age column ("99" =
     # "unknown"): code -> its label; such an age is no age (_Builder._blank_age_codes)
     missing_ages: Mapping[str, str] = field(default_factory=dict)
+    # The day the date columns' numbers count from (mapping [input] date_origin: Stata's and
+    # SAS's 1960-01-01); None: Excel's serials, or Stata/SAS days where the collection dates
+    # show it (stata_sas_days)
+    date_origin: date | None = None
 
 
 @dataclass
@@ -409,8 +417,11 @@ class _Builder:
         self._file_mark: list[str | None] = []  # the file's decimal mark, once computed
         # result texts that are missing-data codes -> the codebook's label ("" conventional)
         self._missing_labels: dict[str, str] = {}
-        # all-9 results missing beside the column's own codes -> those codes (_nines_beside_codes)
+        # all-9 results missing beside the export's own codes -> what says so (_nines_beside_codes)
         self._coded_nines: dict[float, str] = {}
+        # the export's own missing-data codes its other columns write, by header (_blank_coded)
+        self._export_codes: dict[str, set[str]] = {}
+        self._origin: tuple[date | None] | None = None  # _days_from, once decided
         self._recode()
         self._header_flag_codes()
         self._apply_defaults()
@@ -684,6 +695,13 @@ class _Builder:
         blanked = col.copy()
         blanked[rows] = None
         self.cols[name] = blanked
+        export = {
+            cell_text(u).strip()
+            for i, u in enumerate(found.uniques)
+            if flags[i] and counts[i] and _export_code(u)
+        }
+        if export:
+            self._export_codes.setdefault(self.table.headers.get(name, name), set()).update(export)
         return [
             f"{cell_text(u)} ({int(counts[i])} row{'s' if counts[i] > 1 else ''})"
             for i, u in enumerate(found.uniques)
@@ -1131,6 +1149,8 @@ class _Builder:
             number in missing_result_numbers() or number in self._coded_nines
         ):
             return ""
+        if number is None and is_export_missing_mark(cell):  # Stata's ".a", SPSS's "#NULL!"
+            return ""
         return None
 
     def _declared_code(self, cell: object) -> str | None:
@@ -1155,7 +1175,7 @@ class _Builder:
             return True
         if number is not None:
             return number < 0 and is_missing_code(cell)
-        return _STATA_MISSING.fullmatch(cell_text(cell).strip()) is not None
+        return is_export_missing_mark(cell)
 
     def _nines_beside_codes(self, cells: Sequence[object]) -> dict[float, str]:
         """The result column's all-9 codes (999, 9999: missing_result_codes_beside) where it also
@@ -1163,11 +1183,21 @@ class _Builder:
         codebook declares): number -> those other codes, as the reason names them.  Alone, 999
         may be a result (it is triaged, with a warning: _warn_result_codes)."""
         nines = missing_result_numbers_beside()
-        own = sorted({cell_text(u).strip() for u in cells if self._own_code(u, nines)})
-        if not own:
-            return {}
         found = {n for u in cells if (n := bare_number(u)) is not None and n in nines}
-        return dict.fromkeys(sorted(found), ", ".join(own[:_NOTE_EXAMPLES]))
+        if not found:
+            return {}
+        own = sorted({cell_text(u).strip() for u in cells if self._own_code(u, nines)})
+        if own:
+            said = f"the column's own missing-data codes {', '.join(own[:_NOTE_EXAMPLES])}"
+        elif self._export_codes:
+            shown = "; ".join(
+                f"{header!r}: {', '.join(sorted(codes)[:_NOTE_EXAMPLES])}"
+                for header, codes in list(self._export_codes.items())[:_NOTE_EXAMPLES]
+            )
+            said = f"the missing-data codes of the export's other columns ({shown})"
+        else:
+            return {}
+        return dict.fromkeys(sorted(found), said)
 
     def _unmarked_unit_rows(self, raw: np.ndarray, unit: np.ndarray, decimal: str) -> np.ndarray:
         """Rows whose result may be read two ways ("6.000", "1,250") in a unit group (the rows
@@ -2306,8 +2336,8 @@ class _Builder:
             if beside is not None:
                 return (
                     f"the prolactin cell holds no result ({text.strip()!r}: an all-9 missing-data "
-                    f"code, as the column's own missing-data codes {beside} say it uses the "
-                    "export's codebook; check the export if it is a measured prolactin)"
+                    f"code, as {beside} say it uses the export's codebook; check the export if "
+                    "it is a measured prolactin)"
                 )
             label = self._missing_labels.get(text)
             if label:
@@ -2794,6 +2824,7 @@ class _Builder:
             past=name == "birth_date",
             orders=self.table.date_orders(col),
             date1904=self.table.date1904,
+            days_from=self._days_from(),
         )
         return values
 
@@ -3006,7 +3037,7 @@ class _Builder:
                 f"the birth date {cell_text(col[i])!r} in column {header!r} cannot be read as a "
                 "date and no age cell gives the age; the result is not judged against the adult "
                 "interval"
-            )
+            ) + _stata_sas_hint(col[i], _OLDEST_BIRTH, self._run_day().date())
 
     def void_results(self, reason: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rows whose result-status column says they hold no valid result (cancelled, deleted,
@@ -3176,6 +3207,8 @@ class _Builder:
         self.date_detail = np.full(self.n, "", dtype=object)
         header = self.table.headers.get("collected_at", "collected")
         run_day = as_of.date().isoformat()
+        written = self.column("collected_at")
+        origin = self._days_from()
         for i in np.flatnonzero(self.date_reject):
             shown = str(np.datetime_as_string(collected[i], unit="D"))
             self.date_detail[i] = (
@@ -3185,6 +3218,10 @@ class _Builder:
                 else f"collection date '{shown}' in column {header!r} is after the run's date "
                 f"({run_day}): a sample cannot come from the future (a typing error?)"
             )
+            if early[i] and written is not None and origin is None:
+                self.date_detail[i] += _stata_sas_hint(
+                    written[i], date(first_year, 1, 1), as_of.date()
+                )
 
     def _with_age_units(self, given: np.ndarray | None) -> np.ndarray | None:
         """The age cells, each bare number with its row's unit from an age-unit column
@@ -3435,9 +3472,36 @@ class _Builder:
             rows=self.table.source_rows,
             orders=None if left else self.table.date_orders(col),
             date1904=self.table.date1904,
+            days_from=self._days_from(),
         )
         self.warnings.extend(notes)
         return values
+
+    def _days_from(self) -> date | None:
+        """The day the date columns' numbers count from: the mapping file's [input]
+        date_origin, else Stata's and SAS's 1960-01-01 where the collection dates show it
+        (stata_sas_days: read as Excel serials they all fall before any prolactin assay), said
+        once; None: Excel serials."""
+        if self._origin is not None:
+            return self._origin[0]
+        origin = self.settings.date_origin
+        col = self.column("collected_at")
+        if origin is None and col is not None:
+            first_year = int(load_thresholds().get("collection_date_min_year"))
+            found = self.table.distinct(col)
+            cells = [u for u, keep in zip(found.uniques, _used(found), strict=True) if keep]
+            if stata_sas_days(cells, first_year, self._run_day().date()):
+                origin = STATA_SAS_ORIGIN
+                header = self.table.headers.get("collected_at", "collected_at")
+                self.warnings.append(
+                    f"column {header!r}: its numbers read as Excel serial dates would all fall "
+                    f"before {first_year}, before any prolactin assay; they are read as days "
+                    f"since {origin.isoformat()} (Stata %td and SAS dates), and so are the "
+                    "numbers of the birth-date column: if the export counts from another day, "
+                    "state it in a column mapping file ([input] date_origin)"
+                )
+        self._origin = (origin,)
+        return origin
 
     def _collected_offsets(self) -> None:
         """collected_offset ("+01:00"): the offset a collection time's own cell writes with it
@@ -4472,8 +4536,19 @@ def implausible_creatinine(values: np.ndarray, units: np.ndarray) -> np.ndarray:
 # gives codes, a number it leaves out is unknown (a sex 2 beside "0 = M, 1 = F" is no ISO 5218
 # female: a man's raised result came out normal).
 CODEBOOK_ONLY: Final = frozenset({"sex"})
-# Stata's extended missing values (".a" to ".z"): a result column's own missing-data codes.
-_STATA_MISSING: Final = re.compile(r"\.[a-z]", re.IGNORECASE)
+
+
+def _export_code(cell: object) -> bool:
+    """A context or age cell read as missing that shows the export's own codebook: a
+    conventional negative code (-9, -99, ...: missing_result_codes), an all-9 code (999, 9999:
+    missing_result_codes_beside), Stata's ".a", SPSS's "#NULL!"; not a word ("NA", "unknown")
+    nor a value only out of its field's range."""
+    number = bare_number(cell)
+    if number is None:
+        return is_export_missing_mark(cell)
+    return number in missing_result_numbers() or number in missing_result_numbers_beside()
+
+
 # The codes 1 and 2 of a yes/no field whose values say nothing so coded (values.column_flag_codes).
 _ONE_TWO: Final = frozenset({"1", "2"})
 YEARS_PER_CENTURY: Final = 100
@@ -4522,6 +4597,7 @@ def date_column(
     rows: np.ndarray | None = None,
     orders: frozenset[str | None] | None = None,
     date1904: bool = False,
+    days_from: date | None = None,
 ) -> tuple[np.ndarray, list[str]]:
     """A datetime64[ns] column from date cells or texts, and what had to be repaired.
 
@@ -4533,8 +4609,10 @@ def date_column(
     evidence (a 14/11 makes it day-first, an 11/14 month-first), else ``dayfirst``.  Numbers are
     Excel serial dates unless the file is text.  ``past`` (birth dates): a two-digit year that
     would put the date in the future is read in the century before (03/04/28 -> 1928).
-    ``date1904``: the workbook counts serials from 1904-01-01 (Mac Excel).  Work is done once
-    per distinct cell.
+    ``date1904``: the workbook counts serials from 1904-01-01 (Mac Excel).  ``days_from``: the
+    column's whole numbers (cells or texts, negative ones too) count days from that day (Stata's
+    and SAS's 1960-01-01: the mapping file's [input] date_origin, or ``stata_sas_days``), never
+    from Excel's.  Work is done once per distinct cell.
     """
     notes: list[str] = []
     found = found or factorize_column(cells)
@@ -4563,16 +4641,32 @@ def date_column(
     readable = uniques
     used = _used(found)
     kept = [u for u, keep in zip(uniques, used, strict=True) if keep]
-    if _text_serials(kept, column_dayfirst):  # also text cells of a workbook
+    counted = ""  # how the numbers were read, for the note
+    if days_from is not None:
+        shift = serial_shift(days_from)
+        readable = [u if (n := day_number(u)) is None else n + shift for u in uniques]
+        counted = f"days since {days_from.isoformat()}"
+    elif _text_serials(kept, column_dayfirst):  # also text cells of a workbook
         readable = [_serial_number(u) for u in uniques]
-        notes.append(
-            f"column {header!r}: the dates are written as Excel serial numbers "
-            "(e.g. 46350 = 24/11/2026); read as such"
-        )
+        counted = "Excel serial numbers"
     serials = not text_source or readable is not uniques
-    if date1904 and not text_source:
+    if date1904 and not text_source and days_from is None:
         readable = [_from_1904(u) for u in readable]
     parsed = _parse_distinct_dates(readable, column_dayfirst, serials=serials)
+    example = next(
+        (
+            i
+            for i, (u, r) in enumerate(zip(uniques, readable, strict=True))
+            if used[i] and r is not u and not np.isnat(parsed[i])
+        ),
+        None,
+    )
+    if counted and example is not None:
+        shown = str(np.datetime_as_string(parsed[example], unit="D"))
+        notes.append(
+            f"column {header!r}: the dates are written as {counted} "
+            f"(e.g. {cell_text(uniques[example]).strip()} = {shown}); read as such"
+        )
     if past:
         _previous_century(uniques, parsed)
     values: np.ndarray = parsed[found.codes]
@@ -4597,6 +4691,52 @@ def _text_serials(uniques: list[object], dayfirst: bool) -> bool:
     others = [c for c in texts if _serial_number(c) is c]
     # the first filled text that is no date settles it
     return all(parse_date(c, dayfirst, serials=False) is not None for c in others)
+
+
+_OLDEST_BIRTH: Final = date(1900, 1, 1)  # a birth date a day number may stand for, at the earliest
+_MOST_DAYS: Final = 1e6  # a day number has at most six digits (2700 years either way)
+
+
+def day_number(cell: object) -> float | None:
+    """A cell that is a whole number of days (23400, "23400", "-1826", 23400.0), else None."""
+    number = bare_number(cell)
+    if number is None or not math.isfinite(number) or not number.is_integer():
+        return None
+    return number if abs(number) < _MOST_DAYS else None
+
+
+def stata_sas_days(cells: Sequence[object], first_year: int, latest: date) -> bool:
+    """True when a collection-date column writes Stata %td / SAS date numbers (days since
+    1960-01-01): every filled cell is a whole number, each read as an Excel serial is a day
+    before ``first_year`` (no prolactin assay then: 23400 is 1964-01-24), and each read as
+    days since 1960 is a day from ``first_year`` to ``latest`` (23400 is 2024-01-24)."""
+    numbers = [day_number(c) for c in cells if not is_empty_value(c)]
+    if not numbers or any(n is None for n in numbers):
+        return False
+    shift = serial_shift(STATA_SAS_ORIGIN)
+    start = date(first_year, 1, 1)
+    return all(
+        serial_day(n) < start and start <= serial_day(n + shift) <= latest
+        for n in numbers
+        if n is not None
+    )
+
+
+def _stata_sas_hint(cell: object, earliest: date, latest: date) -> str:
+    """What a date written as a number that could not be used may be: a Stata %td or SAS
+    date (days since 1960-01-01), where so read it falls from ``earliest`` to ``latest`` ('' if
+    not)."""
+    number = day_number(cell)
+    if number is None:
+        return ""
+    days = serial_day(number + serial_shift(STATA_SAS_ORIGIN))
+    if not earliest <= days <= latest:
+        return ""
+    return (
+        f"; the cell is the number {cell_text(cell).strip()}, not read as Stata's or SAS's: if "
+        f"the export counts days from {STATA_SAS_ORIGIN.isoformat()} (Stata %td, SAS), it is "
+        f"{days.isoformat()}: state [input] date_origin in a column mapping file"
+    )
 
 
 def _from_1904(cell: object) -> object:
