@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from typing import Any, Final, TypeVar
 import numpy as np
 import pandas as pd
 
+from triage import toml_cache
 from triage.numbers import (
     DAYS_PER_WEEK,
     DAYS_PER_YEAR,
@@ -80,8 +80,7 @@ FRAME_YEARS: Final = (1678, 2261)
 def synonyms_data() -> dict[str, Any]:
     """The parsed synonyms.toml (cached; treat as read-only), every German word also in its
     ASCII spelling ("Schilddruese", "maennlich": triage.transliteration)."""
-    with data_file("synonyms.toml").open("rb") as fh:
-        return vocabulary(tomllib.load(fh))
+    return vocabulary(toml_cache.loads(data_file("synonyms.toml").read_bytes().decode()))
 
 
 # An ICD-10 code as a cell or a coding may hold it: "H53.4", "R51", an ICD-10-CM code more
@@ -1889,8 +1888,8 @@ def _remark_words() -> _RemarkWords:
     # The notes' negations (cues.toml [negation]): its words, and its phrases that start with
     # one, before the remark word; its exclusions and a form's answers after it (one word, or
     # starting with a negation word); and the remark's own phrases.
-    with data_file("cues.toml").open("rb") as fh:
-        negation = vocabulary(tomllib.load(fh))["negation"]
+    cues = toml_cache.loads(data_file("cues.toml").read_bytes().decode())
+    negation = vocabulary(cues)["negation"]
     single = {_remark_parts(w) for w in negation["words"]}
     negators = {parts[0] for parts in single if len(parts) == 1}
 

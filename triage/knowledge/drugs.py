@@ -171,7 +171,7 @@ def _plain(words: Iterable[str]) -> frozenset[str]:
 
 
 def _word_set_pattern(words: Iterable[str]) -> str:
-    ordered = sorted(_plain(words), key=len, reverse=True)
+    ordered = sorted(sorted(_plain(words)), key=len, reverse=True)
     body = "|".join(r"\s+".join(map(re.escape, word.split())) for word in ordered)
     return rf"{_NOT_LETTER_BEFORE}(?:{body}){_NOT_LETTER_AFTER}"
 
@@ -225,14 +225,14 @@ _DAY_DOT: Final = (
 _COLON_BEFORE_DATE: Final = (
     r"\s*(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d\d|(?:19|20)\d\d-\d{1,2}-\d{1,2})\b"
 )
-_CLAUSE_END: Final = re.compile(
+_CLAUSE_END: Final = compile_vocabulary(
     rf"[;|\n\r•+→]|->|=>|{_GREATER_ARROW}|,(?!\d)|:(?!\d)(?!{_COLON_BEFORE_DATE})|"
     rf"\.(?=\s|$){_NOT_AN_ABBREVIATION}{_DAY_DOT}|"
     rf"{_NOT_LETTER_BEFORE}(?:instead(?!\s+of\b)|invece(?!\s+d[ie]\b)){_NOT_LETTER_AFTER}|"
     + _word_set_pattern(_words("clause_end"))
 )  # matched in lower-cased text (see _negations), faster than re.IGNORECASE
 # Words that join two drugs of one statement; a negation carries over them.
-_CONNECTOR: Final = re.compile(r"&|" + _word_set_pattern(_words("connector")))
+_CONNECTOR: Final = compile_vocabulary(r"&|" + _word_set_pattern(_words("connector")))
 # Words that say a drug is not taken, before it ("stopped risperidone") or after it
 # ("risperidone (stopped)", "haloperidol - allergy").
 # fmt: off
@@ -247,7 +247,7 @@ _REPLACED: Final = frozenset(_words("replaced"))
 # rispéridone", "antes de iniciar risperidona", "prima di iniziare risperidone", "voor start
 # risperidon", "naïf de tout traitement antipsychotique".  Only right before it: "prior to
 # sampling took metoclopramide" took it.
-_NOT_YET: Final = re.compile(
+_NOT_YET: Final = compile_vocabulary(
     rf"\b(?:{_pattern_alternatives('not_yet')})"
     r"(?:\s+(?:the|der|die|das|dem|den|la|le|les|el|il|lo|de|het|l\W))?\s*$"
 )
@@ -255,35 +255,35 @@ _NOT_YET: Final = re.compile(
 # A sample taken before the drug (drugs.toml [patterns] before_drug, start_after_drug, baseline):
 # "before" right before it, with its start right after it ("vor Risperdal-Eindosierung") or a
 # baseline in its clause ("baseline prolactin before risperidone"); see _before_its_start.
-_BEFORE_DRUG: Final = re.compile(
+_BEFORE_DRUG: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('before_drug')})"
     r"(?:\s+(?:the|der|die|das|dem|den|la|le|les|el|il|lo|de|het|l\W))?\s*$"
 )
-_START_AFTER_DRUG: Final = re.compile(
+_START_AFTER_DRUG: Final = compile_vocabulary(
     rf"[\s\-/]*(?:{_pattern_alternatives('start_after_drug')})(?![^\W\d_])"
 )
-_BASELINE: Final = re.compile(
+_BASELINE: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('baseline')})(?![^\W\d_])"
 )
 
 # A stop only planned (drugs.toml [patterns] planned_stop: "due to be stopped", "soll abgesetzt
 # werden", "à arrêter", "se suspenderá", "da sospendere", "wordt gestopt"): the drug is still
 # taken at the sample; _negations reads the text with these phrases blanked out.
-_PLANNED_STOP: Final = re.compile(
+_PLANNED_STOP: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('planned_stop')})(?![^\W\d_])"
 )
 
 # No longer taken, written as a clause with a verb of intake (drugs.toml [patterns]
 # no_longer_taken: "ya no la toma", "nimmt sie nicht mehr", "ne la prend plus", "non la prende
 # più", "neemt het niet meer"): _negations reads each as the stop word _NO_LONGER_AS.
-_NO_LONGER_TAKEN: Final = re.compile(
+_NO_LONGER_TAKEN: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('no_longer_taken')})(?![^\W\d_])"
 )
 _NO_LONGER_AS: Final = "stopped"
 # A stop written short with its time after it (drugs.toml [patterns] stop_abbreviations: "susp.
 # hace 10 d", "sosp. da 2 sett."): read as the shortest stop word of [words] stopped and
 # synonyms.toml [values.stopped] words, which fits in it.
-_STOP_ABBREVIATION: Final = re.compile(
+_STOP_ABBREVIATION: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('stop_abbreviations')})"
 )
 _ABBREVIATION_AS: Final = "dc"
@@ -314,7 +314,7 @@ def _no_longer_as_stop(text: str) -> str:
 
 # The drug's stop named right before it (drugs.toml [patterns] stop_noun): with a plan after the
 # drug, a stop only planned ("Absetzen von Risperdal geplant").
-_STOP_NOUN: Final = re.compile(
+_STOP_NOUN: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('stop_noun')})"
     r"(?:(?:the|der|die|das|dem|den|la|le|les|el|il|lo|de|het|l\W)\s*)?$"
 )
@@ -324,7 +324,7 @@ _STOP_NOUN: Final = re.compile(
 # "final del tratamiento con risperidona", "fine della terapia con risperidone", "einde van de
 # behandeling met risperidon".  Only right before it (an article between), like _NOT_YET: "end of
 # March risperidone" is no end of risperidone.
-_END_OF: Final = re.compile(
+_END_OF: Final = compile_vocabulary(
     rf"\b(?:{_pattern_alternatives('end_of')})"
     r"(?:\s+(?:the|la|de|het|l\W))?\s*"
     rf"(?:(?:{_word_alternatives('end_of_treatment')})\s+(?:{_word_alternatives('end_of_with')})?)?"
@@ -332,12 +332,12 @@ _END_OF: Final = re.compile(
 )
 # "post-" glued to the drug: after it was stopped ("aménorrhée post-pilule", "amenorrea
 # post-píldora", "Post-Pill-Amenorrhoe", "post-pill amenorrhoea": after stopping the pill).
-_POST_PREFIX: Final = re.compile(r"(?<![^\W\d_])post\s*-\s*$")
+_POST_PREFIX: Final = compile_vocabulary(r"(?<![^\W\d_])post\s*-\s*$")
 # A past marker alone after the drug and its dose: "Risperdal (ex)", "Risperdal 2 mg - ex.",
 # "Haldol (früher)", "Risperdal (previous)", "Solian (ancien)", "risperidona (anterior)",
 # "risperidone (precedente)", "risperidon (vroeger)".  Alone: "Risperdal (ex-Raucherin)" is not.
 _PAST_ALONE_WORDS: Final = _words("past_alone")
-_PAST_ALONE_AFTER: Final = re.compile(
+_PAST_ALONE_AFTER: Final = compile_vocabulary(
     r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-]*)?[(\[\-–]?\s*"
     rf"(?:{_word_alternatives('past_alone')})"
     r"\.?\s*[)\]]?\s*$"
@@ -345,15 +345,15 @@ _PAST_ALONE_AFTER: Final = re.compile(
 # Free of the drug, right after it: "antipsychotic-free", "risperidone-free since 2023",
 # "Risperdal-frei seit 2 Jahren" (drugs.toml [words] free_after).  "seizure-free" after the dose
 # is not the drug's.
-_FREE_AFTER: Final = re.compile(rf"[ \t]*-?[ \t]*(?:{_word_alternatives('free_after')})\b")
+_FREE_AFTER: Final = compile_vocabulary(rf"[ \t]*-?[ \t]*(?:{_word_alternatives('free_after')})\b")
 # Its treatment finished, right after any drug: "methadone detox completed" (drugs.toml [words]
 # ended_after); abstinent, clean or in remission right after a drug of misuse: "heroin in
 # remission", "heroin: abstinent since 2019", "Alkoholkrankheit, trocken seit 2018" ([words]
 # abstinent_after; a comma too); _abstinent_after reads what follows.
-_ENDED_AFTER: Final = re.compile(
+_ENDED_AFTER: Final = compile_vocabulary(
     rf"[ \t]*[:(\[\-–]?[ \t]*(?:{_word_alternatives('ended_after')}){_NOT_LETTER_AFTER}"
 )
-_ABSTINENT_AFTER: Final = re.compile(
+_ABSTINENT_AFTER: Final = compile_vocabulary(
     rf"[ \t]*[:,(\[\-–]?[ \t]*(?:{_word_alternatives('abstinent_after')}){_NOT_LETTER_AFTER}"
 )
 # The first words of _END_OF and _POST_PREFIX (for _may_negate's fast path).
@@ -363,17 +363,17 @@ _END_OF_WORDS: Final = _words("end_of_first")
 # de", "invece di", "al posto del", "in plaats van", "rather than", "replacing": the drug after is
 # the old one, not taken.  Only right before it (an article between), like _NOT_YET.
 _INSTEAD_OF_WORDS: Final = rf"\b(?:{_pattern_alternatives('instead_of')})"
-_INSTEAD_OF: Final = re.compile(
+_INSTEAD_OF: Final = compile_vocabulary(
     _INSTEAD_OF_WORDS
     + r"(?:\s*(?:the|der|die|das|dem|den|des|la|le|les|el|il|lo|de|het|l\W))?\s*$"
 )
-_INSTEAD_OF_ANYWHERE: Final = re.compile(_INSTEAD_OF_WORDS)  # for _may_negate's fast path
+_INSTEAD_OF_ANYWHERE: Final = compile_vocabulary(_INSTEAD_OF_WORDS)  # for _may_negate's fast path
 # A past time right before the drug and the word that puts the patient on it: "anciennement sous
 # Solian", "previously on", "früher unter Risperdal", "previamente con risperidona", "antes
 # risperidona", "precedentemente in terapia con", "vroeger met", "formerly treated with".  The
 # past word alone negates by its cue; with "sous"/"con"/"mit" after it, that word would affirm.
 _PAST_WORDS: Final = rf"\b(?:{_pattern_alternatives('past_time')})\b"
-_PAST_THEN_ON: Final = re.compile(
+_PAST_THEN_ON: Final = compile_vocabulary(
     _PAST_WORDS
     + rf"(?:\s+(?:{_word_alternatives('past_on')}))?"
     rf"(?:\s+(?:{_pattern_alternatives('past_treated_with')}))?"
@@ -382,15 +382,15 @@ _PAST_THEN_ON: Final = re.compile(
 
 # "As before" ("comme auparavant Risperdal", "wie zuvor", "igual que antes", "come prima",
 # "zoals eerder"): the past word says the drug is continued, right before a _PAST_THEN_ON match.
-_AS_BEFORE: Final = re.compile(rf"\b(?:{_word_alternatives('as_before')})\s*$")
+_AS_BEFORE: Final = compile_vocabulary(rf"\b(?:{_word_alternatives('as_before')})\s*$")
 # Continued, after the drug in its list item: "zuvor mit Risperdal eingestellt, weiter so",
 # "previously on risperidone, continued", "auparavant sous Solian, poursuivi": a past word before
 # it was no stop.
-_CONTINUED_AFTER: Final = re.compile(rf"\b(?:{_pattern_alternatives('continued_after')})\b")
+_CONTINUED_AFTER: Final = compile_vocabulary(rf"\b(?:{_pattern_alternatives('continued_after')})\b")
 # Taken now, after a never before the drug ("mai stata in terapia con risperidone prima di marzo,
 # ora sì"): drugs.toml [patterns] now_taken_after (review 25 mend), at its clause's end ("ora si
 # sente meglio" is no "ora sì").
-_NOW_TAKEN_AFTER: Final = re.compile(
+_NOW_TAKEN_AFTER: Final = compile_vocabulary(
     rf"\b(?:{_pattern_alternatives('now_taken_after')})(?=\s*(?:[.,;:!)\n]|$))"
 )
 # Cues before a drug ("no", "stopped", "allergic to" ...) and the ones that cancel them.
@@ -401,13 +401,13 @@ _AFFIRMING_WORDS: Final = frozenset(_words("affirming"))
 # "passato a", "overgezet op"; an arrow: "Haldol -> Abilify"): the first is no longer taken.
 _SWITCHED_TO: Final = frozenset(_words("switched_to"))
 _SWITCHED_AWAY: Final = frozenset(_words("switched_away"))
-_ARROW: Final = re.compile(rf"->|→|=>|⇒|⟶|{_GREATER_ARROW}")
+_ARROW: Final = compile_vocabulary(rf"->|→|=>|⇒|⟶|{_GREATER_ARROW}")
 # Only proposed, offered or declined, or to start later, right after the drug (its dose and a
 # "was"/"wurde" between): "risperidone proposed by psychiatrist", "Risperidon abgelehnt",
 # "rispéridone proposée", "risperidona rechazada", "risperidone rifiutato", "risperidon
 # geweigerd", "risperidona la próxima semana".  Only right after it: "risperidone dose reduction
 # proposed" is taking it.
-_PROPOSED_AFTER: Final = re.compile(
+_PROPOSED_AFTER: Final = compile_vocabulary(
     r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?"
     rf"(?:(?:{_pattern_alternatives('proposed_copula')})\s+)?"
     rf"(?:{_pattern_alternatives('proposed_after')}|"
@@ -419,7 +419,7 @@ _PROPOSED_AFTER: Final = re.compile(
 # umgestellt", "Risperidon durch Abilify ersetzt", "risperidon is naar aripiprazol omgezet",
 # "risperidon door aripiprazol vervangen": the words between the two drugs, and the verb after the
 # second.  The first is no longer taken.
-_SWITCH_BETWEEN: Final = re.compile(
+_SWITCH_BETWEEN: Final = compile_vocabulary(
     r"^[\s\d.,/()]*(?:(?:mg|µg|mcg|ug)\b[\s().,]*)?"
     rf"(?:(?:{_word_alternatives('switch_between_copula')})\s+)?"
     rf"(?:{_word_alternatives('switch_between')})\s+(?:(?:der|die|das|den|dem|de|het)\s+)?$"
@@ -432,26 +432,26 @@ _SWITCH_BETWEEN: Final = re.compile(
 _SWITCH_ARTICLE: Final = (
     r"(?:\s+(?:der|des|von|du|de|la|le|del|della|dello|di|da|dal|dalla|dallo|van|the|het|l\W))?"
 )
-_SWITCH_OPEN: Final = re.compile(
+_SWITCH_OPEN: Final = compile_vocabulary(
     rf"\b(?:{_word_alternatives('switch_open')})"
     # "cambio de tratamiento: risperidona por aripiprazol", "change of medication: X to Y",
     # "Umstellung der Therapie: X auf Y", "wijziging medicatie: X naar Y"
     rf"(?:(?:\s+(?:of|in))?{_SWITCH_ARTICLE}\s+(?:{_word_alternatives('end_of_treatment')}))?"
     rf"(?:\s*[:\-–])?{_SWITCH_ARTICLE}\s*$"
 )
-_SWITCH_JOIN: Final = re.compile(
+_SWITCH_JOIN: Final = compile_vocabulary(
     r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?"
     rf"(?:{_word_alternatives('switch_join')})"
     r"\s*(?:(?:the|der|die|das|den|dem|la|le|l\W|el|il|lo|de|het)\s*)?$"
 )
-_SWITCH_VERB: Final = re.compile(
+_SWITCH_VERB: Final = compile_vocabulary(
     rf"[^;,]{{0,30}}?\b(?:{_word_alternatives('switch_verb')})\b"
 )
 _AFFIRMING: Final = _AFFIRMING_WORDS | _REPLACED | _SWITCHED_TO  # the drug after is taken
 # The new drug first, then the old one after "from" ("switched to aripiprazole from risperidone",
 # "umgestellt auf Abilify von Risperdal"): the words between the two, after a switch cue before
 # the first.
-_SWITCHED_FROM: Final = re.compile(
+_SWITCHED_FROM: Final = compile_vocabulary(
     r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?"
     rf"(?:{_word_alternatives('switched_from')})"
     r"\s*(?:(?:the|der|die|das|dem|den|la|le|l\W|el|il|lo|de|het)\s*)?"
@@ -459,11 +459,11 @@ _SWITCHED_FROM: Final = re.compile(
 # The new drug named first after a `substituted` word, the old one after a `substituted_join`
 # word ("substituted aripiprazole for risperidone", "a substitué l'Abilify au Risperdal"): the
 # second is no longer taken, the first is.
-_SUBSTITUTED: Final = re.compile(
+_SUBSTITUTED: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('substituted')})"
     r"(?:\s+(?:the|le|la|les|l\W))?\s*$"
 )
-_SUBSTITUTED_JOIN: Final = re.compile(
+_SUBSTITUTED_JOIN: Final = compile_vocabulary(
     r"[\s\d.,/()\-]*(?:(?:mg|µg|mcg|ug)\b[\s().,\-\d]*)?"
     rf"(?:{_word_alternatives('substituted_join')})"
     r"\s*(?:(?:the|le|la|les|l\W)\s*)?"
@@ -479,26 +479,26 @@ _PERSON_ARTICLE: Final = (
 _OTHER_PERSON_WORD: Final = (
     rf"(?:{_word_alternatives('other_person')}){_NOT_LETTER_AFTER}(?!-[^\W\d_])"
 )
-_OTHER_PERSON: Final = re.compile(rf"\W*(?:{_PERSON_ARTICLE}\s+)?{_OTHER_PERSON_WORD}")
+_OTHER_PERSON: Final = compile_vocabulary(rf"\W*(?:{_PERSON_ARTICLE}\s+)?{_OTHER_PERSON_WORD}")
 # Anywhere in a text (for _may_negate's fast path: "husband's methadone" is one word there).
-_ANY_OTHER_PERSON: Final = re.compile(rf"{_NOT_LETTER_BEFORE}{_OTHER_PERSON_WORD}")
+_ANY_OTHER_PERSON: Final = compile_vocabulary(rf"{_NOT_LETTER_BEFORE}{_OTHER_PERSON_WORD}")
 # What makes the other person at a clause's start only tell of or give the patient's drug
 # ("Mother reports patient takes risperidone", "Mutter gibt ihm abends Risperdal", "mère lui
 # donne", "Sohn (Patient) nimmt Risperdal"): drugs.toml [words] person_for_patient.
-_PERSON_FOR_PATIENT: Final = re.compile(
+_PERSON_FOR_PATIENT: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('person_for_patient')}){_NOT_LETTER_AFTER}"
 )
 # Given to another person, before the drug in its clause ("gives her son Risperdal", "gibt ihrem
 # Sohn", "donne à son fils", "le da a su hijo", "dà al figlio", "geeft haar zoon"): drugs.toml
 # [words] gives_to, for_person.
-_GIVEN_TO_OTHER: Final = re.compile(
+_GIVEN_TO_OTHER: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('gives_to')})\s+"
     rf"(?:(?:{_word_alternatives('for_person')})\s+)?(?:{_PERSON_ARTICLE}\s+)?{_OTHER_PERSON_WORD}"
 )
 # Another person right after the drug (its dose between): for that person ("Risperdal (for her
 # son)", "domperidone for the baby", "Domperidon für Säugling", "du Risperdal à son fils"), or
 # alone in brackets or after a dash ("Risperdal (mother)", "Haldol – Ehemann").
-_FOR_OTHER_PERSON: Final = re.compile(
+_FOR_OTHER_PERSON: Final = compile_vocabulary(
     r"[^\S\n]*(?:\d+(?:[.,]\d+)?[^\S\n]*(?:mg|µg|mcg|ug|ml|g)?(?![^\W\d_])[^\S\n]*)*"
     rf"(?:(?P<open>[(\[][^\S\n]*|[-–][^\S\n]*)?(?P<for>(?:{_word_alternatives('for_person')})\s+)"
     rf"(?:{_PERSON_ARTICLE}\s+)?{_OTHER_PERSON_WORD}"
@@ -507,20 +507,24 @@ _FOR_OTHER_PERSON: Final = re.compile(
 # A person's label right before the drug's clause ("Mutter: Risperdal", "Mother:risperidone",
 # "Husband: Haldol", "Partner: methadone programme", "Kind: Domperidon"): its colon is the last one
 # before the drug in its part of the note (_LABEL_SEGMENT).
-_OTHER_PERSON_LABEL: Final = re.compile(
+_OTHER_PERSON_LABEL: Final = compile_vocabulary(
     rf"(?:^|[(,;:]|\s[-–])\s*(?:{_PERSON_ARTICLE}\s+)?{_OTHER_PERSON_WORD}"
     r"(?:\s*\([^()\n]{0,20}\))?\s*$"
 )
-_LABEL_COLON: Final = re.compile(r"(?<!\d):(?!\d)")
-_LABEL_SEGMENT: Final = re.compile(r"[;|\n\r]|\.(?=\s|$)")
+_LABEL_COLON: Final = compile_vocabulary(r"(?<!\d):(?!\d)")
+_LABEL_SEGMENT: Final = compile_vocabulary(r"[;|\n\r]|\.(?=\s|$)")
 # Her own milk as the drug's purpose, after it in its clause: drugs.toml [patterns] own_purpose.
-_OWN_PURPOSE: Final = re.compile(_pattern_alternatives("own_purpose"))
-_OWN_PURPOSE_ANY_CASE: Final = re.compile(_pattern_alternatives("own_purpose"), re.IGNORECASE)
+_OWN_PURPOSE: Final = compile_vocabulary(_pattern_alternatives("own_purpose"))
+_OWN_PURPOSE_ANY_CASE: Final = compile_vocabulary(
+    _pattern_alternatives("own_purpose"), re.IGNORECASE
+)
 
 
 # A purpose other than hyperprolactinaemia after a dopamine agonist: drugs.toml [patterns]
 # agonist_other_purpose.
-_OTHER_PURPOSE: Final = re.compile(_pattern_alternatives("agonist_other_purpose"), re.IGNORECASE)
+_OTHER_PURPOSE: Final = compile_vocabulary(
+    _pattern_alternatives("agonist_other_purpose"), re.IGNORECASE
+)
 
 
 def _for_milk(
@@ -585,20 +589,20 @@ def _followed_by_other(text: str, end: int, clause_end: int) -> bool:
 
 
 # A drug screen and its result (drugs.toml [patterns] screen, screen_negative, screen_positive).
-_SCREEN: Final = re.compile(
+_SCREEN: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('screen')}){_NOT_LETTER_AFTER}"
 )
-_SCREEN_NEGATIVE: Final = re.compile(
+_SCREEN_NEGATIVE: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('screen_negative')})(?![^\W\d_])"
 )
-_SCREEN_POSITIVE: Final = re.compile(
+_SCREEN_POSITIVE: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('screen_positive')})(?![^\W\d_])"
 )
-_SCREEN_END: Final = re.compile(r"[\n;|]|\.(?=\s)")
+_SCREEN_END: Final = compile_vocabulary(r"[\n;|]|\.(?=\s)")
 # The negating cues that only say "in the past" (a later "continued" overrides them)
 _PAST_CUES: Final = frozenset(_words("past"))
 # "plus de Solian" (French: no more Solian) right before the drug; "plus de 2 mg" is a quantity
-_NO_MORE: Final = re.compile(r"\bplus\s+d(?:e\s+la\s+|e\s+l\W\s*|u\s+|es\s+|e\s+|\W\s*)$")
+_NO_MORE: Final = compile_vocabulary(r"\bplus\s+d(?:e\s+la\s+|e\s+l\W\s*|u\s+|es\s+|e\s+|\W\s*)$")
 # A dose of nothing right after the drug ("Risperdal 0 mg", "Haldol: 0,0 mg"): not taken.
 _ZERO = r"(?<![\d.,])0+(?:[.,]0+)?\s*(?:mg|mcg|µg|ug|g|ml|tbl|tabl?|tablets?|cp|cpr)\b"
 # A schedule of no dose at all ("Risperdal 0-0-0-0", "Haldol 5 mg 0-0-0", "Solian (0-0-0)"):
@@ -610,13 +614,13 @@ _ZERO_SCHEDULE = (
     rf"(?<![\d{_FRACTION}][-–/]\s)(?<![\d{_FRACTION}]\s[-–/]\s)"
     rf"0(?:\s*[-–/]\s*0){{2,3}}(?![\d.,{_FRACTION}]|\s*[-–/]\s*[\d{_FRACTION}])"
 )
-_ZERO_DOSE: Final = re.compile(
+_ZERO_DOSE: Final = compile_vocabulary(
     r"[\s:=(]*(?:(?:\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|ug|g|ml)\b[\s:=(,]*)?" + _ZERO_SCHEDULE + "|"
     + _ZERO
     + ")"
 )
 # whether a text may hold one
-_ZERO_ANYWHERE: Final = re.compile(rf"{_ZERO}|{_ZERO_SCHEDULE}")
+_ZERO_ANYWHERE: Final = compile_vocabulary(rf"{_ZERO}|{_ZERO_SCHEDULE}")
 # fmt: on
 # A dose with its unit ("20 mg", "1 Tbl"), as _DOSE_UNIT below.
 _DOSE_UNIT_TEXT: Final = (
@@ -628,7 +632,7 @@ _DOSE_UNIT_TEXT: Final = (
 # "behalve": drugs.toml [words] screen_except), or at a comma before an intake word ("Tox screen
 # neg, takes haloperidol", "Drogenscreening negativ, Substitution mit L-Polamidon": screen_intake)
 # or before a drug with its dose ("Drogenscreening negativ, Haloperidol 5 mg").
-_SCREEN_STOP: Final = re.compile(
+_SCREEN_STOP: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('screen_except')}){_NOT_LETTER_AFTER}"
     rf"|,\s*(?:(?:{_word_alternatives('screen_intake')}){_NOT_LETTER_AFTER}"
     rf"|[^\W\d_][^\s,;]*\s+{_DOSE_UNIT_TEXT})",
@@ -640,7 +644,7 @@ _ALL_CUES: Final = _NEGATING | _AFFIRMING | _POST_NEGATING
 _LONGEST_CUE: Final = max(len(cue.split()) for cue in _ALL_CUES)
 _NOT_A_CUE_AFTER: Final = {"off": "label"}  # "off-label risperidone" is being taken
 # A label whose list is negated: "Allergies: ...", "Stopped meds: ...", "Previous medication: ...".
-_NEGATED_LABEL: Final = re.compile(
+_NEGATED_LABEL: Final = compile_vocabulary(
     r"(?<![^\W\d_])(?:allerg\w*|alerg\w*|adverse\s+(?:drug\s+)?reactions?|adrs?|intoleran\w*|"
     # an adverse drug reaction's record ("RAM: haloperidol", "UAW: MCP", "EIM : Primpéran",
     # "reazione avversa: Plasil", "bijwerking: haloperidol"; review 25): a drug not to be given
@@ -695,17 +699,19 @@ def _now_after_label() -> re.Pattern[str]:
 
 # An abbreviated contraindication label, in capitals: "KI: MCP" (Kontraindikation), "CI:
 # neuroleptiques" (contre-indication, contraindication), "K.I.:".  Read in the text as written.
-_NEGATED_ABBREVIATION: Final = re.compile(r"(?<![^\W\d_])(?:KI|CI|K\.\s?I\.|C\.\s?I\.)\s*:")
+_NEGATED_ABBREVIATION: Final = compile_vocabulary(r"(?<![^\W\d_])(?:KI|CI|K\.\s?I\.|C\.\s?I\.)\s*:")
 # Fast path: a text with none of these words (or word starts) has no negated mention.
-_WORD: Final = re.compile(r"[^\W\d_]+(?:['/][^\W\d_]+)*")
+_WORD: Final = compile_vocabulary(r"[^\W\d_]+(?:['/][^\W\d_]+)*")
 # A form's answer that is all the item says after the drug ("Haldol: nein", "metoclopramide - no",
 # "Tercian ? non"): the drug is asked about, not taken.
 _ANSWER_NO: Final = frozenset(_words("answer_no"))
 _ONE_LETTER_ANSWERS: Final = frozenset(a for a in _ANSWER_NO if len(a) == 1 and a.isalpha())
-_ANSWER_AFTER: Final = re.compile(
+_ANSWER_AFTER: Final = compile_vocabulary(
     rf"(?:[\s\-]*(?:{_word_alternatives('answer_subject')}))?"  # "estrogen exposure: none"
     r"(?:[\s:=?\-–(\[]*(?:"
-    + "|".join(sorted(map(re.escape, _ANSWER_NO - _ONE_LETTER_ANSWERS), key=len, reverse=True))
+    + "|".join(
+        sorted(sorted(map(re.escape, _ANSWER_NO - _ONE_LETTER_ANSWERS)), key=len, reverse=True)
+    )
     # a one-letter answer after a mark ("Methadone: N", "Methadone (N)", "Methadone - N"; not
     # "Briserin N", a brand's variant)
     + r")|\s*[:=?\-–(\[][\s:=?\-–(\[]*(?:"
@@ -713,7 +719,7 @@ _ANSWER_AFTER: Final = re.compile(
     + r"))(?![^\W\d_])[\s.!)\]]*(?:$|[;\n|,])"
 )
 # A one-letter answer after a generic name and a space, all its item says ("Methadone N").
-_BARE_LETTER_ANSWER: Final = re.compile(
+_BARE_LETTER_ANSWER: Final = compile_vocabulary(
     r"[ \t]+(?:" + "|".join(map(re.escape, sorted(_ONE_LETTER_ANSWERS))) + r")[\s.!]*(?:$|[;\n|,])",
     re.IGNORECASE,
 )
@@ -739,7 +745,7 @@ _NEGATION_STEMS: Final = (
     *("indic", "indik", "indiz"),  # contraindicated, Kontraindikation, kontraindiziert
 )
 # A label that starts a list of drugs being taken, ending a negated label's region.
-_TAKING_LABEL: Final = re.compile(
+_TAKING_LABEL: Final = compile_vocabulary(
     r"(?<![^\W\d_])(?:(?:current|regular|usual|new|repeat|aktuelle|neue|huidige|nieuwe)\s+)?"
     r"(?:meds?|medications?|medicines?|drugs?|rx|treatment|plan|medikation|medikamente|"
     r"dauermedikation|traitement|medicaments|medicacion|medicamentos|tratamiento|farmaci|terapia|"
@@ -1029,7 +1035,7 @@ class DrugMatcher:
         return tuple(_none_taken_after(folded, _replaced_now(folded, mentions)))
 
 
-_GLUED_WORD: Final = re.compile(r"[^\W\d_]+")
+_GLUED_WORD: Final = compile_vocabulary(r"[^\W\d_]+")
 
 # A drug written with doubt (drugs.toml [patterns] unconfirmed_before, unconfirmed_after) or taken
 # irregularly (irregular_before, irregular_after): still taken, a possible factor whose evidence
@@ -1044,11 +1050,11 @@ _DOUBT_INTAKE: Final = (
     r"(?:\s+(?:is\s+)?(?:on|taking|takes|with|unter|nimmt|mit|sous|prend|avec|toma|con|assume|"
     r"in\s+terapia\s+con|neemt|gebruikt|op|met))?" + _ARTICLE_BEFORE_DRUG
 )
-_UNCONFIRMED_BEFORE: Final = re.compile(
+_UNCONFIRMED_BEFORE: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('unconfirmed_before')}){_DOUBT_INTAKE}",
     re.IGNORECASE,
 )
-_IRREGULAR_BEFORE: Final = re.compile(
+_IRREGULAR_BEFORE: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('irregular_before')})" + _ARTICLE_BEFORE_DRUG,
     re.IGNORECASE,
 )
@@ -1056,16 +1062,16 @@ _DOSE_AND_BRACKET: Final = (
     r"(?:[\s\d./\-]|(?<=\d),(?=\d))*(?:(?:mg|µg|mcg|ug|ml)\b(?:[\s./\-\d]|(?<=\d),(?=\d))*)?"
     r"[(\[\-–:]?\s*"
 )
-_UNCONFIRMED_AFTER: Final = re.compile(
+_UNCONFIRMED_AFTER: Final = compile_vocabulary(
     _DOSE_AND_BRACKET
     + rf"(?:is\s+|was\s+)?(?:{_pattern_alternatives('unconfirmed_after')})(?![^\W\d_])",
     re.IGNORECASE,
 )
-_IRREGULAR_AFTER: Final = re.compile(
+_IRREGULAR_AFTER: Final = compile_vocabulary(
     _DOSE_AND_BRACKET + rf"(?:{_pattern_alternatives('irregular_after')})(?![^\W\d_])",
     re.IGNORECASE,
 )
-_IRREGULAR_ALONE: Final = re.compile(
+_IRREGULAR_ALONE: Final = compile_vocabulary(
     rf"\s*(?:{_pattern_alternatives('irregular_after')})\s*[.)\]]*\s*",
     re.IGNORECASE,
 )
@@ -1076,7 +1082,7 @@ _IF_SYMPTOM: Final = (
     rf"(?:(?:{_pattern_alternatives('as_needed_severity')})\s+)?"
     rf"(?:{_pattern_alternatives('as_needed_symptom')})"
 )
-_AS_NEEDED_BEFORE: Final = re.compile(
+_AS_NEEDED_BEFORE: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('as_needed_before')}|{_IF_SYMPTOM})"
     + _ARTICLE_BEFORE_DRUG,
     re.IGNORECASE,
@@ -1084,51 +1090,51 @@ _AS_NEEDED_BEFORE: Final = re.compile(
 # As needed after the drug, its dose and its schedule (drugs.toml item_words: "tds prn", "c/8h si
 # precisa", "3x/j si besoin", "1 cp x 3/die al bisogno"): searched in the item up to its first
 # comma, only schedule words before it (_only_schedule).
-_AS_NEEDED_AFTER: Final = re.compile(
+_AS_NEEDED_AFTER: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('as_needed_after')}|{_IF_SYMPTOM})(?![^\W\d_])",
     re.IGNORECASE,
 )
-_AS_NEEDED_ALONE: Final = re.compile(
+_AS_NEEDED_ALONE: Final = compile_vocabulary(
     rf"\s*\(?\s*(?:{_pattern_alternatives('as_needed_after')}|{_IF_SYMPTOM})\s*[.)\]]*\s*",
     re.IGNORECASE,
 )
 # "z.n.", "zn": Dutch "zo nodig" (as needed) or German "zur Nacht" (a regular bedtime dose), read
 # by the language of the text (_zo_nodig).
-_AS_NEEDED_OR_BEDTIME: Final = re.compile(
+_AS_NEEDED_OR_BEDTIME: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('as_needed_or_bedtime')})(?![^\W\d_])",
     re.IGNORECASE,
 )
-_AS_NEEDED_OR_BEDTIME_ALONE: Final = re.compile(
+_AS_NEEDED_OR_BEDTIME_ALONE: Final = compile_vocabulary(
     rf"\s*\(?\s*(?:{_pattern_alternatives('as_needed_or_bedtime')})\s*[.)\]]*\s*",
     re.IGNORECASE,
 )
-_GERMAN_SCHEDULE: Final = re.compile(
+_GERMAN_SCHEDULE: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('german_schedule')})(?![^\W\d_])", re.IGNORECASE
 )
-_DUTCH_SCHEDULE: Final = re.compile(
+_DUTCH_SCHEDULE: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('dutch_schedule')})(?![^\W\d_])", re.IGNORECASE
 )
 # The end of an item's first clause: a comma (not a decimal one: "37,5 mg") or a sentence's end
 # (a word's full stop before a capital: "Risperdal 2 mg. Bei Übelkeit MCP"; not "z. N.", "b. B.").
-_CLAUSE_BREAK: Final = re.compile(r"(?<!\d),|,(?!\d)|(?<=[^\W\d_]{2})\.\s+(?=[A-Z])")
+_CLAUSE_BREAK: Final = compile_vocabulary(r"(?<!\d),|,(?!\d)|(?<=[^\W\d_]{2})\.\s+(?=[A-Z])")
 _SCHEDULE_WORDS: Final = frozenset((*_words("item_words"), *_words("dose_counts")))
 # A dose's range of two counts ("one or two", "1 or 2", "ein oder zwei": drugs.toml dose_counts,
 # count_or): its "or" is part of the dose; any other "or" joins a second dose (_only_schedule).
 _COUNT: Final = rf"(?:(?<![^\W\d_])(?:{_word_alternatives('dose_counts')})(?![^\W\d_])|\d+)"
-_COUNT_RANGE: Final = re.compile(
+_COUNT_RANGE: Final = compile_vocabulary(
     rf"(?P<first>{_COUNT})\s+(?:{_word_alternatives('count_or')})\s+(?={_COUNT})", re.IGNORECASE
 )
 # What is left of "or" before a count once the ranges are read: a second dose ("one daily or two
 # when required", "uno al día o dos si precisa"), its as-needed word that dose's only.
-_OR_ANOTHER_DOSE: Final = re.compile(
+_OR_ANOTHER_DOSE: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_word_alternatives('count_or')})\s+(?={_COUNT})", re.IGNORECASE
 )
-_LETTERS: Final = re.compile(r"[^\W\d_]+")
+_LETTERS: Final = compile_vocabulary(r"[^\W\d_]+")
 
 
 # A drug's indication before its as-needed word ("for nausea", "gegen Übelkeit", "pour nausées":
 # drugs.toml as_needed_for, as_needed_severity, as_needed_symptom): no schedule, yet no other use.
-_INDICATION: Final = re.compile(
+_INDICATION: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('as_needed_for')})\s+"
     rf"(?:(?:{_pattern_alternatives('as_needed_severity')})\s+)?"
     rf"(?:{_pattern_alternatives('as_needed_symptom')})(?![^\W\d_])",
@@ -1148,18 +1154,20 @@ def _only_schedule(text: str) -> bool:
 
 
 # A route abbreviated with dots ("e.v.", "i.m.", "s.c.", "p.o."): one word of item_words.
-_DOTTED: Final = re.compile(r"(?<![^\W\d_])([^\W\d_])\.\s?([^\W\d_])\.(?![^\W\d_])")
+_DOTTED: Final = compile_vocabulary(r"(?<![^\W\d_])([^\W\d_])\.\s?([^\W\d_])\.(?![^\W\d_])")
 
 
 # A label of the drugs taken as needed ("Bedarfsmedikation:", "PRN medication:", "Médicaments si
 # besoin :", "Terapia al bisogno:": drugs.toml as_needed_label), before its colon.
 _AS_NEEDED_LABEL_WORDS: Final = rf"(?:{_pattern_alternatives('as_needed_label')})"
-_AS_NEEDED_LABEL: Final = re.compile(
+_AS_NEEDED_LABEL: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_AS_NEEDED_LABEL_WORDS})\s*:(?!\d)", re.IGNORECASE
 )
-_AS_NEEDED_HEADER: Final = re.compile(rf"\W*(?:{_AS_NEEDED_LABEL_WORDS})[\W_]*", re.IGNORECASE)
+_AS_NEEDED_HEADER: Final = compile_vocabulary(
+    rf"\W*(?:{_AS_NEEDED_LABEL_WORDS})[\W_]*", re.IGNORECASE
+)
 # Where an as-needed label's list ends: its line's end or a sentence's end.
-_AS_NEEDED_LIST_END: Final = re.compile(r"[\n\r|]|\.(?=\s+[A-Z])")
+_AS_NEEDED_LIST_END: Final = compile_vocabulary(r"[\n\r|]|\.(?=\s+[A-Z])")
 
 
 def as_needed_header(header: str) -> bool:
@@ -1222,7 +1230,7 @@ def _zo_nodig(abbreviation: str, whole: str) -> bool:
     return abbreviation.islower()
 
 
-_UNCONFIRMED_ALONE: Final = re.compile(
+_UNCONFIRMED_ALONE: Final = compile_vocabulary(
     rf"\s*\(?\s*(?:{_pattern_alternatives('unconfirmed_after')})\s*[.)\]]*\s*",
     re.IGNORECASE,
 )
@@ -1269,7 +1277,7 @@ def _doubt(text: str, spans: Sequence[tuple[int, int]], index: int) -> str:
 
 # A treatment stopped, paused or tapered off (drugs.toml [patterns] treatment_stopped), not a
 # "no", a "never", an allergy nor a plan.
-_TREATMENT_STOPPED: Final = re.compile(
+_TREATMENT_STOPPED: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('treatment_stopped')}){_NOT_LETTER_AFTER}",
     re.IGNORECASE,
 )
@@ -1304,10 +1312,10 @@ def no_longer_clause(clause: str) -> bool:
     return _WORDS_LEFT.search(rest) is None
 
 
-_NO_LONGER_ALONE: Final = re.compile(
+_NO_LONGER_ALONE: Final = compile_vocabulary(
     rf"\s*(?:{_pattern_alternatives('no_longer_taken')})(?![^\W\d_])"
 )
-_WORDS_LEFT: Final = re.compile(r"[^\W_]")
+_WORDS_LEFT: Final = compile_vocabulary(r"[^\W_]")
 
 
 def doubt_clause(clause: str) -> bool:
@@ -1323,17 +1331,17 @@ def doubt_clause(clause: str) -> bool:
 # intake_nouns): "unter neuroleptischer Therapie", "in terapia antipsicotica" name the drug taken;
 # "neuroleptisch bedingte Hyperprolaktinämie", "malignes neuroleptisches Syndrom" do not.
 _CLASS_ADJECTIVES: Final = frozenset(drug_term_key(word) for word in _words("class_adjectives"))
-_INTAKE_AFTER: Final = re.compile(
+_INTAKE_AFTER: Final = compile_vocabulary(
     rf"[\s\-]+(?:{_word_alternatives('intake_nouns')}){_NOT_LETTER_AFTER}", re.IGNORECASE
 )
-_INTAKE_BEFORE: Final = re.compile(
+_INTAKE_BEFORE: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('intake_nouns')})\s+$", re.IGNORECASE
 )
 # A capital abbreviation glued by a hyphen to a word, after any other abbreviations so glued
 # ("MCP-Gelenk", "MCP-/MTP-Gelenke"): the word, which names the drug only as a maker or a
 # compound's tail ("MCP-ratiopharm", "MCP-Tropfen": drugs.toml abbreviation_makers,
 # compound_tail).
-_HYPHEN_GLUED: Final = re.compile(r"\s?-\s?/?\s?(?:[A-Z0-9]{2,5}\s?-\s?/?\s?)*([^\W_]+)")
+_HYPHEN_GLUED: Final = compile_vocabulary(r"\s?-\s?/?\s?(?:[A-Z0-9]{2,5}\s?-\s?/?\s?)*([^\W_]+)")
 _GLUED_DRUG_WORDS: Final = frozenset(
     _fold_word(word) for word in (*_words("abbreviation_makers"), *_words("compound_tail"))
 )
@@ -1347,16 +1355,16 @@ _NOTE_ABBREVIATIONS: Final = frozenset(
 # The words right after or right before a capital abbreviation that make it a joint or a drug
 # screen's analyte ("MCP joint", "MCP II", "right MCP", "COC neg", "THC, COC"): drugs.toml
 # [patterns] abbreviation_not_drug_after, abbreviation_not_drug_before.
-_NOT_DRUG_AFTER: Final = re.compile(
+_NOT_DRUG_AFTER: Final = compile_vocabulary(
     rf"\s*(?:{_pattern_alternatives('abbreviation_not_drug_after')})", re.IGNORECASE
 )
-_NOT_DRUG_BEFORE: Final = re.compile(
+_NOT_DRUG_BEFORE: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('abbreviation_not_drug_before')})",
     re.IGNORECASE,
 )
 # Right after any term: its receptor or its opposite ("dopamine antagonist", "dopamine receptor"):
 # [patterns] term_not_drug_after.
-_TERM_NOT_DRUG_AFTER: Final = re.compile(
+_TERM_NOT_DRUG_AFTER: Final = compile_vocabulary(
     rf"(?:{_pattern_alternatives('term_not_drug_after')})", re.IGNORECASE
 )
 # How far before an abbreviation _NOT_DRUG_BEFORE looks (a screen's line: "UDS: THC pos, COC").
@@ -1435,11 +1443,11 @@ def _stop_item(
 # A drug right before "now" and another drug ("prolactin rise on risperidone, now on
 # aripiprazole", "Galaktorrhoe unter Haldol, jetzt Abilify"): drugs.toml [words] now_switch,
 # now_also.
-_NOW_SWITCH: Final = re.compile(
+_NOW_SWITCH: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('now_switch')})"
     r"\s*(?:(?:the|der|die|das|dem|den|la|le|l\W|el|il|lo|de|het)\s*)?$"
 )
-_NOW_ALSO: Final = re.compile(_word_set_pattern(_words("now_also")))
+_NOW_ALSO: Final = compile_vocabulary(_word_set_pattern(_words("now_also")))
 
 
 def _replaced_now(text: str, mentions: list[DrugMention]) -> list[DrugMention]:
@@ -1467,8 +1475,8 @@ def _replaced_now(text: str, mentions: list[DrugMention]) -> list[DrugMention]:
 
 # The patient takes no medicines now, after a drug (drugs.toml [patterns] none_now), unless a
 # word before it says "other", "else" ("sonst keine Medikamente", "otherwise no medications").
-_NONE_NOW: Final = re.compile(rf"\b(?:{_pattern_alternatives('none_now')})", re.IGNORECASE)
-_OTHER_BEFORE: Final = re.compile(
+_NONE_NOW: Final = compile_vocabulary(rf"\b(?:{_pattern_alternatives('none_now')})", re.IGNORECASE)
+_OTHER_BEFORE: Final = compile_vocabulary(
     r"\b(?:sonst|ansonsten|otherwise|else|besides|sinon|autrement|por\s+lo\s+dem[aá]s|"
     r"altrimenti|per\s+il\s+resto|verder|overigens|anders)\W*$",
     re.IGNORECASE,
@@ -1493,7 +1501,7 @@ def _none_taken_after(text: str, mentions: list[DrugMention]) -> list[DrugMentio
 
 
 # Where the words after a drug that say it was added stop: a clause's end, a list's break
-_ADDED_END: Final = re.compile(r"[;|\n\r•,.]")
+_ADDED_END: Final = compile_vocabulary(r"[;|\n\r•,.]")
 
 
 def _added_after(text: str, mentions: list[DrugMention], index: int) -> str:
@@ -1512,13 +1520,13 @@ _WORD_BRANDS: Final = frozenset(drug_term_key(word) for word in _words("word_bra
 _DOSE_BRANDS: Final = frozenset(drug_term_key(word) for word in _words("dose_brands"))
 _PERSON_WORDS: Final = frozenset(_words("person"))
 _BRAND_CONTEXT: Final = frozenset(_words("brand_context"))
-_DOSE_AFTER: Final = re.compile(
+_DOSE_AFTER: Final = compile_vocabulary(
     rf"[\s:(\-]*(?:{_DOSE_UNIT_TEXT}|\d\s*[-–/]\s*\d\s*[-–/]\s*\d)", re.IGNORECASE
 )
 
 # A bare dose after a dose-brand: a number, then a schedule ("q2w", "every 2 weeks", "/2
 # Wochen", "alle 14 Tage") or the item's end ("Consta 37.5 q2w", "Consta 50").
-_NUMBER_AFTER: Final = re.compile(
+_NUMBER_AFTER: Final = compile_vocabulary(
     r"[\s:(\-]*\d+(?:[.,]\d+)?\s*(?:$|[;,)+]|q\s?\d|/|x\s?\d|every|alle|toutes|tous|cada|ogni|elke)",
     re.IGNORECASE,
 )
@@ -1547,14 +1555,14 @@ def _a_brand_as_drug(text: str, folded: str, start: int, end: int) -> bool:
 # ("Östradiol 20 pg/ml", "estradiol: 35 pmol/l"), a finding word after it ("oestradiol bas",
 # "estrogen deficiency", "estrogen receptor positive", "Östradiol erniedrigt"), or a level word
 # before it ("low oestradiol", "niedriges Östradiol", "taux d'oestradiol").
-_HORMONE_AFTER: Final = re.compile(
+_HORMONE_AFTER: Final = compile_vocabulary(
     r"[\s:=-]*(?:(?:[<>]\s*)?\d+(?:[.,]\d+)?\s*(?:pg|pmol|ng/l|nmol)"
     r"|(?:receptors?|rezeptor\w*|recepteurs?|receptores?|recettor[ei]|deficiency|defizit|mangel"
     r"|deficit|deficiencia|carenza|tekort|erniedrigt|niedrig|bas|basse|bajos?|bajas?|bass[oa]|laag"
     r"|spiegel|levels?|werte?|taux|valor|valore|erhoht|eleve|elevad[oa]|elevat[oa]|verhoogd)\b)",
     re.IGNORECASE,
 )
-_HORMONE_BEFORE: Final = re.compile(
+_HORMONE_BEFORE: Final = compile_vocabulary(
     r"(?:\blow|\bhigh|\braised|\belevated|\bserum|\bplasma|\bniedrige[snr]?|\berniedrigte[snr]?"
     r"|\bhohe[snr]?|\bfaible|\btaux\s+d.|\bdosage\s+d.|\bnivel(?:es)?\s+de|\blivell[oi]\s+di"
     r"|\b(?:er|re)?\s*-?\s*positive?|\bER\+?|\bhormone?\s+receptor)\s*$",
@@ -1580,7 +1588,7 @@ def drug_matcher(
 # A label that opens a list of the medicines taken ("Medikation:", "Med:", "Traitement :", "TTT
 # habituel :", "Tratamiento:", "Terapia:", "Medicatie:"): drugs.toml [patterns] medication_label,
 # matched in the folded text (no accents) at a word start, before a colon.
-_MEDICATION_LABEL: Final = re.compile(
+_MEDICATION_LABEL: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:(?P<plan>{_pattern_alternatives('plan_label')})|"
     rf"{_pattern_alternatives('medication_label')})\s*:(?!\d)",
     re.IGNORECASE,
@@ -1588,21 +1596,23 @@ _MEDICATION_LABEL: Final = re.compile(
 # A bare plan word ("Therapie:", "Treatment:", "Rx:": drugs.toml plan_label) opens a medication
 # list only when the list gives a dose ("Therapie: MST 30 mg"; "Therapie: Infiltration MCP-Gelenk",
 # "Rx: CT head, MST later" list none).
-_LISTED_DOSE: Final = re.compile(_DOSE_UNIT_TEXT, re.IGNORECASE)
+_LISTED_DOSE: Final = compile_vocabulary(_DOSE_UNIT_TEXT, re.IGNORECASE)
 # Where a labelled list ends: its line's end, a sentence's end (not the dot of a dosage
 # abbreviation: "MCP 10 mg Tbl. 1-1-1"), or a closing bracket (one it did not open: see
 # medication_lists).
-_LIST_END: Final = re.compile(rf"[\n\r|]|\.(?=\s|$){_NOT_AN_ABBREVIATION}|\)", re.IGNORECASE)
+_LIST_END: Final = compile_vocabulary(
+    rf"[\n\r|]|\.(?=\s|$){_NOT_AN_ABBREVIATION}|\)", re.IGNORECASE
+)
 # A label alone on its line: its list is the lines below it, up to a blank line.
-_LIST_BELOW: Final = re.compile(r"[ \t]*\r?\n")
-_BLANK_LINE: Final = re.compile(r"\n[ \t]*(?:\r?\n|$)")
+_LIST_BELOW: Final = compile_vocabulary(r"[ \t]*\r?\n")
+_BLANK_LINE: Final = compile_vocabulary(r"\n[ \t]*(?:\r?\n|$)")
 # The next label ("Allergien:", "Diagnose:", "Befund:"): a word with a small letter before a colon.
-_NEXT_LABEL: Final = re.compile(r"(?<![^\W\d_])[^\W\d_]*[^\W\d_A-Z][^\W\d_]*\s*:(?!\s*\d)")
+_NEXT_LABEL: Final = compile_vocabulary(r"(?<![^\W\d_])[^\W\d_]*[^\W\d_A-Z][^\W\d_]*\s*:(?!\s*\d)")
 
 
 # A medication list that tells nothing ("unbekannt", "not known", "see attached list", "?"):
 # drugs.toml [patterns] medication_unknown, the whole list but its punctuation.
-_UNKNOWN_LIST: Final = re.compile(
+_UNKNOWN_LIST: Final = compile_vocabulary(
     rf"[\s.,;:!()\[\]]*(?:{_pattern_alternatives('medication_unknown')})[\s.,;:!()\[\]]*",
     re.IGNORECASE,
 )
@@ -1683,7 +1693,7 @@ def _term_index(drugs: Sequence[Drug]) -> dict[str, tuple[Drug, str]]:
     return index
 
 
-_FULL_ATC: Final = re.compile(r"[A-Z]\d\d[A-Z]{2}\d\d")
+_FULL_ATC: Final = compile_vocabulary(r"[A-Z]\d\d[A-Z]{2}\d\d")
 
 
 def _full_atc(drug: Drug) -> tuple[str, ...]:
@@ -2014,7 +2024,9 @@ def _before_its_start(
 
 
 # A connector's word inside a fixed phrase joins no items: French "il y a" (ago).
-_NOT_A_JOIN: Final = re.compile(rf"\b(?:{_pattern_alternatives('not_a_join')})\b", re.IGNORECASE)
+_NOT_A_JOIN: Final = compile_vocabulary(
+    rf"\b(?:{_pattern_alternatives('not_a_join')})\b", re.IGNORECASE
+)
 
 
 def _other_item(text: str, end: int, clause_end: int) -> int | None:
@@ -2049,7 +2061,7 @@ def _other_item(text: str, end: int, clause_end: int) -> int | None:
 # What parts two drugs of one medication-list item: a list mark ("+", "&", "/" that no number
 # follows: "mg/2 sem" is a schedule), a comma, semicolon or line break, or a connector ("und",
 # "et", "y", "e", "en", "and" ...: drugs.toml [words] connector).
-_PART_BREAK: Final = re.compile(
+_PART_BREAK: Final = compile_vocabulary(
     r"[+&;|\n]|/(?!\s*\d)|,(?!\d)|(?<!\d),|" + _word_set_pattern(_words("connector")),
     re.IGNORECASE,
 )
@@ -2074,14 +2086,14 @@ def own_part(text: str, spans: Sequence[tuple[int, int]], index: int) -> str:
 
 
 # A "+" between two drugs of a list ("Haldol + Risperdal: stopped last year"), as "and" is.
-_PLUS_JOIN: Final = re.compile(r"\s*\+\s*")
+_PLUS_JOIN: Final = compile_vocabulary(r"\s*\+\s*")
 # A status written after a list past a colon or a dash ("Risperidon, MCP: abgesetzt 2022").
-_LIST_STATUS: Final = re.compile(r"\s*[:\-–—]")
+_LIST_STATUS: Final = compile_vocabulary(r"\s*[:\-–—]")
 # A stop said of the list before it: "both" or "all" and maybe its verb, right before the stop
 # word ("Haldol, Risperdal (both stopped)", "beide abgesetzt", "tous deux arrêtés", "ambos
 # suspendidos", "entrambi sospesi", "beide gestopt", "alle abgesetzt": drugs.toml [words] both,
 # all_of_them, list_stop_copula).
-_LIST_STOP: Final = re.compile(
+_LIST_STOP: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:(?P<both>{_word_alternatives('both')})|"
     rf"{_word_alternatives('all_of_them')})"
     rf"(?:\s+(?:{_word_alternatives('list_stop_copula')}))*{_NOT_LETTER_AFTER}\s*"
@@ -2201,7 +2213,7 @@ _WRITTEN_MONTH: Final = (
     r"|(?P<mname>[^\W\d_]{3,})\.?\s*(?P<myear>(?:19|20)\d\d)\b"
     r"|(?P<mnum>\d{1,2})[./](?P<mnumyear>(?:19|20)\d\d)\b"
 )
-_STARTED_ON: Final = re.compile(
+_STARTED_ON: Final = compile_vocabulary(
     r"\b(?:started|starting|start(?:ed)?\s+on|start|commenced|initiated|begun|since|seit|ab|"
     r"begonnen|beginn|eindosiert|angesetzt|d[ée]but[ée]e?|d[ée]but|commenc[ée]e?|instaur[ée]e?|"
     r"depuis|desde|iniciad[oa]|inicio|comenz[oó]|empez[oó]|dal|dall\W|iniziat[oa]|inizio|"
@@ -2230,8 +2242,8 @@ _START_WORDS: Final = (
     r"introduction\s+d[eu]?|instauration\s+d[eu]?|inicio\s+de|iniciad[oa]|iniziat[oa]|"
     r"inizio\s+d[ie]|comenz[oó]|empez[oó]|gestart\s+met|start\s+met|aanvang)"
 )
-_START_BEFORE: Final = re.compile(_START_WORDS + r"\s*$")
-_START_WORD: Final = re.compile(_START_WORDS)
+_START_BEFORE: Final = compile_vocabulary(_START_WORDS + r"\s*$")
+_START_WORD: Final = compile_vocabulary(_START_WORDS)
 
 
 def _start_of(found: re.Match[str]) -> date | None:
@@ -2255,7 +2267,7 @@ def _start_of(found: re.Match[str]) -> date | None:
 # "Risperdal from 25/11/2026", "ab dem 25.11.2026", "à partir du 25/11/2026", "dès le
 # 25/11/2026", "a partir del 25/11/2026", "per 25-11-2026", "from 01 Dec 2026"; without a year,
 # "ab 25.11." (group sday, smonth) and "ab Dezember" (group sname): the one nearest the sample.
-_STARTS_FROM: Final = re.compile(
+_STARTS_FROM: Final = compile_vocabulary(
     rf"(?<![^\W\d_])(?:{_pattern_alternatives('start_from')})\s*:?\s*"
     rf"(?:(?:{_pattern_alternatives('start_from_article')})\s*)?(?:"
     + _WRITTEN_DATE
@@ -2291,7 +2303,7 @@ def _start_from(found: re.Match[str], sample: date) -> date | None:
 
 # Written as started after the sample ("started after this sample", "nach der Blutentnahme
 # begonnen", "débuté après le prélèvement", "iniciado después de la extracción").
-_AFTER_SAMPLE: Final = re.compile(
+_AFTER_SAMPLE: Final = compile_vocabulary(
     r"\b(?:after|nach|apr[èe]s|despu[ée]s\s+de|dopo|na)\s+(?:this|the|der|dem|le|la|el|il|lo|de|"
     r"het|ce)?\s*(?:sample|blood\s+test|blood\s+draw|test|Blutentnahme|Abnahme|Probe|"
     r"pr[ée]l[èe]vement|extracci[oó]n|muestra|prelievo|campione|afname|bloedafname)\b",
@@ -2352,7 +2364,7 @@ def not_yet_started(text: str, end: int, as_of: tuple[int, int, int] | None) -> 
 
 # An end written after the drug ("bis 2023", "until 2022", "hasta 2021", "jusqu'en 2023", "fino al
 # 2023", "tot 2023", "2018-2022"): taken until a year before this one, so not now.
-_UNTIL_YEAR: Final = re.compile(
+_UNTIL_YEAR: Final = compile_vocabulary(
     r"(?:\b(?:until|till|up\s+to|to|bis|hasta|jusqu.(?:en|à|au)|jusque\s+en|fino\s+(?:al|a)|tot|t/m)"
     r"\s+(?:(?:end\s+of|ende|fin|finales\s+de|fine|eind)\s+)?(?:(?P<name>[^\W\d_]+)\.?\s+)?"
     r"(?:(?:(?P<first>\d{1,2})(?P<mark>[./]))?(?P<month>\d{1,2})[./])?"
@@ -2371,7 +2383,7 @@ def _before_label(text: str, end: int, clause_end: int) -> str:
     return after[:bracket] if bracket >= 0 else _LAST_WORDS.sub("", after)
 
 
-_LAST_WORDS: Final = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)?\s*$")
+_LAST_WORDS: Final = compile_vocabulary(r"[^\W\d_]+(?:\s+[^\W\d_]+)?\s*$")
 _DOSE_UNIT: Final = _DOSE_UNIT_TEXT
 _EARLIER_DOSE: Final = (
     rf"(?:{_PAST_WORDS}|\b(?:bisher|before|was|avant|prima|prev)\b\.?)\s*:?\s*" + _DOSE_UNIT
@@ -2379,7 +2391,7 @@ _EARLIER_DOSE: Final = (
 # An earlier dose in brackets ("(früher 4 mg)"), or after a comma as all its clause says ("2 mg,
 # previously 4 mg", "200 mg, auparavant 400 mg par jour.", "2 mg daily, previously 4 mg daily",
 # "2 mg, früher 4 mg/Tag"): its schedule ("tail", up to three words) may follow the dose.
-_PREVIOUS_DOSE: Final = re.compile(
+_PREVIOUS_DOSE: Final = compile_vocabulary(
     rf"\(\s*{_EARLIER_DOSE}[^)]{{0,30}}\)|,\s*{_EARLIER_DOSE}(?P<tail>(?:[\s/.-]*[^\W_]+){{0,3}}?)"
     r"\s*(?=[;,|\n)]|\.(?:\s|$)|$)"
 )
@@ -2445,11 +2457,11 @@ def _ended_after_last_dose(before: str, after: str, lasts: float | None, drug: s
 # l'adolescence", "en la infancia", "nell'adolescenza", "in de puberteit"), and a single dose in a
 # year ("Haloperidolgabe einmalig 2019", "once in 2019", "une seule fois en 2019"): drugs.toml
 # [patterns] past_period, one_off.
-_PAST_PERIOD: Final = re.compile(
+_PAST_PERIOD: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('past_period')}){_NOT_LETTER_AFTER}",
     re.IGNORECASE,
 )
-_ONE_OFF_YEAR: Final = re.compile(
+_ONE_OFF_YEAR: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:{_pattern_alternatives('one_off')})"
     r"\W+(?:(?:in|im|en|nel|del|au|het|jahr|year|annee|ano|anno|jaar)\W+)*"
     r"(?P<year>(?:19|20)\d\d)(?!\d)",
@@ -2535,12 +2547,12 @@ def _a_past_end(found: re.Match[str]) -> bool:
 # What may stand between an end written before the drug and the drug: up to two words ("until
 # 2022 on risperidone", "jusqu'en 2022 sous Solian", "hasta 2022 con"), no number and no closing
 # bracket ("Schizophrenie (ED 2019-2020) Risperdal": the diagnosis' dates).
-_END_TO_DRUG: Final = re.compile(r"[^\w)]*(?:[^\W\d_]+[^\w)]+){0,2}")
+_END_TO_DRUG: Final = compile_vocabulary(r"[^\w)]*(?:[^\W\d_]+[^\w)]+){0,2}")
 # Nothing but punctuation before an end at its clause's start ("- bis 2022 Risperdal").
-_NO_WORD: Final = re.compile(r"\W*")
+_NO_WORD: Final = compile_vocabulary(r"\W*")
 # A start word right before a span of years ("seit 2021/2022 Risperdal", "since 2021-2022",
 # "desde 2021/2022"): when it started, not an end.
-_SINCE_BEFORE: Final = re.compile(
+_SINCE_BEFORE: Final = compile_vocabulary(
     r"\b(?:since|from|seit|ab|depuis|des|desde|a\s+partir\s+de|dal|dall\W|da|sinds|vanaf)\s*$"
 )
 
@@ -2669,7 +2681,7 @@ _ITEM_WORDS: Final = frozenset(
         *_STOP_SKIPPED,
     )
 )
-_TIME_UNIT: Final = re.compile(
+_TIME_UNIT: Final = compile_vocabulary(
     r"(?:week|month|year|day|woche|monat|jahr|tag|semaine|mois|an|annee|jour|semana|mes|ano|dia|"
     r"settiman|mes|ann|giorn|maand|jaar|dag)\w*"
 )
@@ -2750,8 +2762,8 @@ def _status_line(line: str) -> bool:
     return only_numbers or _ended(line) or stop_days(line) is not None
 
 
-_SEGMENT_END: Final = re.compile(r"[;\n|]|,(?!\d)")
-_ITEM_END: Final = re.compile(r"[;\n|]")  # a list's break between drugs (never a comma)
+_SEGMENT_END: Final = compile_vocabulary(r"[;\n|]|,(?!\d)")
+_ITEM_END: Final = compile_vocabulary(r"[;\n|]")  # a list's break between drugs (never a comma)
 
 
 def _still_acting(text: str, start: int, until: int | None = None, *, acting: str = "") -> bool:
@@ -2841,12 +2853,12 @@ def _acting(text: str, start: int, until: int | None = None, *, acting: str = ""
 
 # A stop noun or gerund right before the drug, its preposition and article between ("Absetzen von",
 # "l'arrêt du", "la suspensión de la", "stopping the"): drugs.toml [words] stop_nouns.
-_STOP_NOUN_BEFORE: Final = re.compile(
+_STOP_NOUN_BEFORE: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('stop_nouns')})"
     r"(?:\s+(?:von|vom|des|der|dem|den|du|de|des|la|le|l\W|of|the|met|van|het|di|del|della|dello|"
     r"dell\W|el|da|dal|dalla))*\s*$"
 )
-_FIRST_WORD: Final = re.compile(r"^\s*[^\W_]+")
+_FIRST_WORD: Final = compile_vocabulary(r"^\s*[^\W_]+")
 
 
 @lru_cache(maxsize=1)
@@ -2858,8 +2870,8 @@ def _depot_days() -> float:
 
 
 # A depot given every 3 or 6 months (drugs.toml [patterns] depot_3_monthly, depot_6_monthly).
-_DEPOT_3_MONTHLY: Final = re.compile(_pattern_alternatives("depot_3_monthly"))
-_DEPOT_6_MONTHLY: Final = re.compile(_pattern_alternatives("depot_6_monthly"))
+_DEPOT_3_MONTHLY: Final = compile_vocabulary(_pattern_alternatives("depot_3_monthly"))
+_DEPOT_6_MONTHLY: Final = compile_vocabulary(_pattern_alternatives("depot_6_monthly"))
 
 
 def depot_acting_threshold(item: str) -> str:
@@ -2895,7 +2907,7 @@ _STOP_DATE_OPENER: Final = (
     r"(?:(?:on|am|le|el|il|op|seit(?:\s+de[mn])?|since|depuis(?:\s+l[ea])?|desde(?:\s+el)?|"
     r"dal|dall\W|sinds|ab(?:\s+de[mn])?|from|vanaf|a\s+partir\s+del?|[àa]\s+partir\s+du)\s*)?"
 )
-_STOPPED_ON: Final = re.compile(
+_STOPPED_ON: Final = compile_vocabulary(
     r"\b(?:until|till|bis(?:\s+(?:zum|einschl(?:ie(?:ß|ss)lich|\.)))?|jusqu.(?:au|à|a)|"
     r"hasta|fino\s+al?|tot(?:\s+en\s+met)?|t/m|"
     # a last dose or a stop word, the drug perhaps between ("stopped metoclopramide on
@@ -3039,10 +3051,12 @@ def _yearless(found: re.Match[str], sample: date) -> date | None:
     return None
 
 
-_LIST_BREAK: Final = re.compile(r"[;|\n\r•]")
-_SWITCH_MARK: Final = re.compile(
+_LIST_BREAK: Final = compile_vocabulary(r"[;|\n\r•]")
+_SWITCH_MARK: Final = compile_vocabulary(
     rf"(?:{_ARROW.pattern}|\b(?:"
-    + "|".join(sorted((re.escape(p) for p in _SWITCHED_TO | _REPLACED), key=len, reverse=True))
+    + "|".join(
+        sorted(sorted(re.escape(p) for p in _SWITCHED_TO | _REPLACED), key=len, reverse=True)
+    )
     + rf"))\W*(?:(?:{_ARROW.pattern})\W*)?(?:(?:switched|changed)\s+to\W*)?$"
 )
 
@@ -3050,9 +3064,11 @@ _SWITCH_MARK: Final = re.compile(
 # A switch after a drug to the next one and what follows it ("Haldol -> Abilify seit 18.11.",
 # "Haldol remplacé par Abilify depuis le 12/10"): an arrow or a `switched_to` / `replaced`
 # phrase, the new drug's first word, then the words that date the switch.
-_SWITCH_AFTER: Final = re.compile(
+_SWITCH_AFTER: Final = compile_vocabulary(
     rf"(?:{_ARROW.pattern}|(?<![^\W\d_])(?:"
-    + "|".join(sorted((re.escape(p) for p in _SWITCHED_TO | _REPLACED), key=len, reverse=True))
+    + "|".join(
+        sorted(sorted(re.escape(p) for p in _SWITCHED_TO | _REPLACED), key=len, reverse=True)
+    )
     + r")(?![^\W\d_]))\s*[^\W\d_][\w\-]*(?P<after>[^;|\n]*)"
 )
 
@@ -3080,8 +3096,8 @@ def _switched_into(between: str) -> bool:
 # A new dose right after a future marker: "Risperdal 2 mg ab morgen 3 mg", "risperidone from
 # tomorrow 4 mg", "à partir de demain 3 mg", "a partir de mañana 3 mg", "da domani 3 mg", "vanaf
 # morgen 3 mg": a dose change of a drug taken now, no start.
-_NEW_DOSE: Final = re.compile(r"\s*[:=]?\s*" + _DOSE_UNIT)
-_FUTURE_MARKER: Final = re.compile(
+_NEW_DOSE: Final = compile_vocabulary(r"\s*[:=]?\s*" + _DOSE_UNIT)
+_FUTURE_MARKER: Final = compile_vocabulary(
     with_ascii_spellings(  # "naechste" as well (triage.transliteration)
         r"tomorrow|morgen|demain|ma[ñn]ana|domani|next|n[äa]chste|prochaine?|pr[óo]xim|prossim|"
         r"volgende"
@@ -3107,8 +3123,8 @@ def _proposed_after(text: str, end: int) -> bool:
 # ("Risperdal 2 mg?") or an answer after it ("Risperdal? ja, seit 2 Jahren", "On risperidone?
 # yes 2 mg", "Compliance with risperidone? good": drugs.toml [words] answer_yes, or a dose) say
 # it is taken.
-_DOSE_BEFORE_QUESTION: Final = re.compile(r"\d")
-_ANSWER_YES: Final = re.compile(
+_DOSE_BEFORE_QUESTION: Final = compile_vocabulary(r"\d")
+_ANSWER_YES: Final = compile_vocabulary(
     rf"[\s:=\-–]*(?:(?:{_word_alternatives('answer_yes')}){_NOT_LETTER_AFTER}|\d)",
     re.IGNORECASE,
 )
@@ -3119,7 +3135,7 @@ _ANSWER_YES: Final = re.compile(
 # "cambio risperidona a aripiprazol previsto", "passaggio ad aripiprazolo programmato",
 # "omzetting naar aripiprazol gepland"): the old drug is still taken.  Read in the list item
 # that holds both drugs.
-_PLAN_WORDS: Final = re.compile(
+_PLAN_WORDS: Final = compile_vocabulary(
     with_ascii_spellings(  # "naechste Woche" as well
         r"(?<![^\W\d_])(?:plan|planned|planning|to\s+be\s+switched|will\s+(?:switch|change)|"
         r"next\s+(?:week|month)|tomorrow|geplant|vorgesehen|planung|"
@@ -3146,7 +3162,7 @@ def _planned_switch(text: str, first: int, end: int) -> bool:
 # "ondanks") or in a clause with a subject of its own ("since her marriage ended", "seit ihre Ehe
 # beendet ist", "depuis que son mariage est terminé", "desde que su matrimonio terminó", "da
 # quando il suo matrimonio è finito", "sinds haar huwelijk beëindigd is").
-_NOT_THE_DRUGS_STOP: Final = re.compile(
+_NOT_THE_DRUGS_STOP: Final = compile_vocabulary(
     r"(?<![^\W\d_])(?:trotz|despite|in\s+spite\s+of|malgr[ée]|a\s+pesar\s+de|pese\s+a|nonostante|"
     r"malgrado|ondanks|(?:since|seit|depuis(?:\s+que)?|desde(?:\s+que)?|da\s+quando|sinds|when|"
     r"after|als|nachdem|quand|lorsque|cuando|quando|toen)\s+(?:(?:the\s+)?(?:her|his|their|ihre[mnrs]?|"
@@ -3163,7 +3179,7 @@ _NOT_THE_DRUGS_STOP: Final = re.compile(
 _SWITCH_TARGET_ARTICLE: Final = (
     r"(?:(?:the|der|die|das|den|dem|la|le|el|il|lo|de|het|un|une|una|uno|a|an)\s+|l\W\s*)"
 )
-_SWITCHED_AWAY_AFTER: Final = re.compile(
+_SWITCHED_AWAY_AFTER: Final = compile_vocabulary(
     rf"{_NOT_LETTER_BEFORE}(?:{_word_alternatives('switched_to')})\s+"
     rf"(?!{_SWITCH_TARGET_ARTICLE}?"
     rf"(?:{_word_alternatives('item_words')})"
@@ -3310,8 +3326,8 @@ def _has_cue(text: str, cues: frozenset[str]) -> bool:
 # "drug-induced, likely").
 # a sentence ends at ; ! ? a line end, or a full stop before a space that does not end a one-letter
 # abbreviation ("z.B.", "e.g.", "p.ex.")
-_SENTENCE_END: Final = re.compile(r"[;!?\n]|(?<!\b[^\W\d_])\.(?=\s|$)")
-_CAN_RAISE: Final = re.compile(
+_SENTENCE_END: Final = compile_vocabulary(r"[;!?\n]|(?<!\b[^\W\d_])\.(?=\s|$)")
+_CAN_RAISE: Final = compile_vocabulary(
     with_ascii_spellings(  # "koennen" as well
         r"\b(?:can|may|might|could|known\s+to|kann|k[oö]nnen|peut|peuvent|puede|pueden|pu[oò]|"
         r"possono|kan|kunnen)\b[^.;!?\n]*(?:prola[ck]t|prolatt)"  # "... can raise prolactin"
@@ -3319,7 +3335,7 @@ _CAN_RAISE: Final = re.compile(
     ),
     re.IGNORECASE,
 )
-_EXAMPLES: Final = re.compile(
+_EXAMPLES: Final = compile_vocabulary(
     r"\b(?:such\s+as|e\.\s?g\.|including|like|drugs|medications|medicines|wie|z\.\s?b\.|u\.\s?a\.|"
     r"medikamente|arzneimittel|neuroleptika|comme|notamment|p\.\s?ex\.|medicaments|como|por\s+ejemplo|"
     r"farmacos|medicamentos|come|ad\s+esempio|tra\s+cui|farmaci|zoals|bijv\.?|bijvoorbeeld|"
@@ -3327,7 +3343,7 @@ _EXAMPLES: Final = re.compile(
     r"neurolettic\w*)\b",
     re.IGNORECASE,
 )
-_TAKES: Final = re.compile(
+_TAKES: Final = compile_vocabulary(
     with_ascii_spellings(  # "erhaelt" as well
         r"\b(?:on|taking|takes|taken|receives?|receiving|nimmt|erh[aä]lt|unter|prend|sous|toma|"
         r"recibe|assume|prende|in\s+terapia|gebruikt|neemt|krijgt)\b"
@@ -3368,12 +3384,12 @@ def _negative_screen_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
-_LABEL_REGION_END: Final = re.compile(r"[\n;)]|\.(?=\s)")
+_LABEL_REGION_END: Final = compile_vocabulary(r"[\n;)]|\.(?=\s)")
 
 
 # A label's answer that negates nothing after it ("Contraindications: none, risperidone 2 mg",
 # "KI: keine, Risperdal", "CI: aucune", "contraindicaciones: ninguna", "nessuna", "geen").
-_LABEL_ANSWERED_NONE: Final = re.compile(
+_LABEL_ANSWERED_NONE: Final = compile_vocabulary(
     r"\s*(?:none|nil|no|nothing|n/?a|nein|kein|keine|nichts|aucune?|rien|non|ningun[oa]|nada|no|"
     r"nessun[oa]|niente|geen|nee|neen)\s*(?:known\s*)?(?:[,.;\n)]|$)"
 )
@@ -3381,7 +3397,7 @@ _LABEL_ANSWERED_NONE: Final = re.compile(
 # examination or former) negates only the drugs right after it, with their doses and list
 # marks between ("KI: MCP, Haloperidol 5 mg"); a word of its own first ("CI: galactorrhoea, on
 # risperidone") makes it a note, not a contraindication.
-_AMBIGUOUS_LABEL_GAP: Final = re.compile(
+_AMBIGUOUS_LABEL_GAP: Final = compile_vocabulary(
     r"(?:[\s\d.,/()\-&+]|(?:mg|µg|mcg|ug|and|und|et|y|e|en|or|oder|ou|o)(?![^\W\d_]))*"
 )
 
@@ -3392,25 +3408,25 @@ _AMBIGUOUS_LABEL_GAP: Final = re.compile(
 # dose: a later item of its list with a dose or schedule of its own ("Allergie: Haloperidol,
 # Risperidon 2 mg 1-0-1") is a drug taken, written after the allergy.
 _ALLERGY_STEMS: Final = r"allerg|alerg|intoleran|intolleran|unvertraglich"
-_REACTION_LABEL: Final = re.compile(
+_REACTION_LABEL: Final = compile_vocabulary(
     rf"(?:{_ALLERGY_STEMS}|advers|adr|(?:ram|uaw|eim)\b|"
     r"unerwunscht|nebenwirkung|effets?\s+indesirable|reacci|reazion|bijwerking)",
     re.IGNORECASE,
 )
 # a word that puts the patient on the drug right before it ("Galaktorrhoe unter Risperidon",
 # "galactorrhée sous rispéridone"): the reaction's drug, taken (drugs.toml reaction_on)
-_REACTION_ON: Final = re.compile(_word_set_pattern(_words("reaction_on")) + r"\s*$")
+_REACTION_ON: Final = compile_vocabulary(_word_set_pattern(_words("reaction_on")) + r"\s*$")
 # an adverse reaction's label (not an allergy's or an intolerance's), where a drug named as the
 # reaction's cause ("bijwerking: galactorroe door risperidon": drugs.toml reaction_cause) or
 # after a reaction listed first ("Nebenwirkung: Gewichtszunahme, Risperidon": reaction_signs)
 # is a drug taken (review 25 mend)
-_ALLERGY_LABEL: Final = re.compile(rf"(?:{_ALLERGY_STEMS})", re.IGNORECASE)
-_REACTION_CAUSE: Final = re.compile(_word_set_pattern(_words("reaction_cause")) + r"\s*$")
-_REACTION_SIGN: Final = re.compile(
+_ALLERGY_LABEL: Final = compile_vocabulary(rf"(?:{_ALLERGY_STEMS})", re.IGNORECASE)
+_REACTION_CAUSE: Final = compile_vocabulary(_word_set_pattern(_words("reaction_cause")) + r"\s*$")
+_REACTION_SIGN: Final = compile_vocabulary(
     _NOT_LETTER_BEFORE + "(?:" + "|".join(map(re.escape, _words("reaction_signs"))) + ")"
 )
 # a list mark or connector right before a drug: it opens an item of its own
-_ITEM_OPENING: Final = re.compile(
+_ITEM_OPENING: Final = compile_vocabulary(
     r"(?:[,+&/]|" + _word_set_pattern(_words("connector")) + r")\s*$", re.IGNORECASE
 )
 

@@ -26,7 +26,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Final, Literal, cast, get_args
 
-from triage import resources
+from triage import resources, toml_cache
 from triage.knowledge.model import (
     Band,
     ClassEffect,
@@ -274,7 +274,7 @@ def _read_text(path: Path) -> str:
 def _parse_toml(path: Path, text: str) -> dict[str, object]:
     """tomllib.loads with its syntax error turned into a ConfigError carrying the line."""
     try:
-        return tomllib.loads(text)
+        return toml_cache.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         line: int | None = None
