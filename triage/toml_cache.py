@@ -50,6 +50,11 @@ def loads(text: str) -> dict[str, Any]:
     return parsed
 
 
+def load(path: Path) -> dict[str, Any]:
+    """``tomllib.load`` of the file at ``path`` (UTF-8, as TOML is), through ``loads``."""
+    return loads(path.read_bytes().decode("utf-8"))
+
+
 def _save(folder: Path, entry: Path, parsed: dict[str, Any]) -> None:
     """Keep ``parsed`` when JSON gives it back as it is (atomically: a temporary file renamed)."""
     try:

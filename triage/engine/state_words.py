@@ -21,7 +21,6 @@ date places a current pregnancy (_due_weeks).  Cached per distinct (column, text
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -31,6 +30,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from triage import toml_cache
 from triage.engine.relatives import CLAUSES, Relatives
 from triage.engine.relatives import compile_alternatives as _compile
 from triage.engine.text import require_table
@@ -1254,11 +1254,9 @@ def load_state_vocabulary(path: Path | None = None) -> StateVocabulary:
     """The state vocabulary from `path` (default: the bundled triage/data/states.toml)."""
     if path is None:
         return _bundled()
-    with path.open("rb") as handle:
-        return StateVocabulary(tomllib.load(handle), source=path.name)
+    return StateVocabulary(toml_cache.load(path), source=path.name)
 
 
 @cache
 def _bundled() -> StateVocabulary:
-    with data_file(STATES_FILE).open("rb") as handle:
-        return StateVocabulary(tomllib.load(handle), source=STATES_FILE)
+    return StateVocabulary(toml_cache.load(data_file(STATES_FILE)), source=STATES_FILE)

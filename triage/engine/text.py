@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from triage import toml_cache
 from triage.engine.clock import EventClock
 from triage.engine.distinct import distinct_rows
 from triage.engine.relatives import Relatives, load_relatives
@@ -857,15 +857,12 @@ def load_cue_book(path: Path | None = None) -> CueBook:
     """The cue vocabulary from `path` (default: the bundled triage/data/cues.toml)."""
     if path is None:
         return _bundled_cue_book()
-    with path.open("rb") as handle:
-        return CueBook(tomllib.load(handle), source=path.name)
+    return CueBook(toml_cache.load(path), source=path.name)
 
 
 @cache
 def _bundled_cue_book() -> CueBook:
-    path = data_file(CUES_FILE)
-    with path.open("rb") as handle:
-        return CueBook(tomllib.load(handle), source=CUES_FILE)
+    return CueBook(toml_cache.load(data_file(CUES_FILE)), source=CUES_FILE)
 
 
 def merge_hits(columns: Iterable[list[Hits]], n_rows: int) -> list[Hits]:
