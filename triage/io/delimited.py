@@ -89,6 +89,11 @@ class DelimitedText:
     # keeps the number a spreadsheet shows it under; index -> the index of the record they
     # joined.  Each is in ``bad`` with its detail; its reason is not_a_result_row.
     continued: dict[int, int] = field(default_factory=dict)
+    # The last record when the text ends inside its last field, the record holding all the
+    # header's fields (no line end after it, its last field neither empty nor closed by a
+    # quote): its index and fields.  That field may be cut short ("6400" -> "6"); the reader
+    # rejects the record when that field is in a column it reads (readers._open_end).
+    open_end: tuple[int, list[object]] | None = None
 
 
 def decode_bytes(name: str, data: bytes) -> tuple[str, str]:
@@ -428,6 +433,7 @@ def read_delimited(
                     name, text, delimiter, width, limits, offset
                 )
             cut: dict[int, list[object]] = {}
+            open_end: tuple[int, list[object]] | None = None
             if cut_short and rows and len(rows) - 1 not in bad and 0 < len(rows[-1]) < width:
                 # the last line stops before its last fields: the copy stopped inside it, and
                 # its value may be cut short ("6000" -> "6"): never triaged
@@ -447,6 +453,14 @@ def read_delimited(
                 if fields is not None:
                     cut[len(rows) - 1] = fields
                     broken.pop(len(rows) - 1, None)
+            elif cut_short and rows and len(rows) - 1 not in bad and text[-1] not in (delimiter, '"'):
+                # all its fields, and the text ends inside the last one: it may be cut short
+                # too (a ";" after it, or a quote closing it, says it is whole)
+                whole = type(rows[-1]) is list
+                open_end = (
+                    len(rows) - 1,
+                    list(rows[-1]) if whole else _last_fields(text, delimiter),
+                )
     rows_continued = _continuation_rows(rows, starts, bad, joined_lines)
     warnings: list[str] = []
     if encoding in _LEGACY_ENCODINGS or encoding.startswith(_MIXED_UTF8):
@@ -489,6 +503,7 @@ def read_delimited(
         cut,
         broken,
         rows_continued,
+        open_end,
     )
 
 
