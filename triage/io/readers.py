@@ -1160,10 +1160,33 @@ def _check_counts(summary: InputSummary) -> None:
         )
 
 
+# The files and folders an operating system or a file server keeps in a shared folder, by name
+# (case ignored): Windows' thumbnail caches and folder settings, its recycle bin and volume
+# information, macOS' folder icon, a Synology's or QNAP's thumbnails and recycle bin.  Never an
+# export: in an inbox they are skipped quietly, as hidden files are (review 26: `Thumbs.db` went
+# to failed/ and made the cron run exit 4).
+HOUSEKEEPING_NAMES: Final = frozenset(
+    {
+        "thumbs.db",
+        "ehthumbs.db",
+        "ehthumbs_vista.db",
+        "desktop.ini",
+        "$recycle.bin",
+        "system volume information",
+        "icon\r",
+        "@eadir",
+        "#recycle",
+        "@recycle",
+    }
+)
+
+
 def is_hidden_name(name: str) -> bool:
-    """A hidden file, an office lock file (``~$x.xlsx``, ``.~lock.x.ods#``) or a copier's
-    temporary file: never an export to read (folders given to `run`, the `batch` inbox)."""
-    return name.startswith((".", "~$"))
+    """A hidden file, an office lock file (``~$x.xlsx``, ``.~lock.x.ods#``), a copier's
+    temporary file or the operating system's housekeeping (``Thumbs.db``, ``desktop.ini``:
+    ``HOUSEKEEPING_NAMES``): never an export to read (folders given to `run`, the `batch`
+    inbox)."""
+    return name.startswith((".", "~$")) or name.casefold() in HOUSEKEEPING_NAMES
 
 
 def _is_candidate(path: Path) -> bool:
