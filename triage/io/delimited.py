@@ -453,7 +453,9 @@ def read_delimited(
                 if fields is not None:
                     cut[len(rows) - 1] = fields
                     broken.pop(len(rows) - 1, None)
-            elif cut_short and rows and len(rows) - 1 not in bad and text[-1] not in (delimiter, '"'):
+            elif (
+                cut_short and rows and len(rows) - 1 not in bad and text[-1] not in (delimiter, '"')
+            ):
                 # all its fields, and the text ends inside the last one: it may be cut short
                 # too (a ";" after it, or a quote closing it, says it is whole)
                 whole = type(rows[-1]) is list

@@ -466,7 +466,7 @@ def _reject_open_end(book: Workbook, rows: Rows, match: ColumnMatch, header_inde
     book.bad_rows[index] = (
         f"line {line} has no line end after its last field (column "
         f"{match.headers[column]!r}), as when a copy stops early: that field may be cut short "
-        "(a number read smaller than the lab's, \"6400\" as \"6\"); the line was skipped: check "
+        '(a number read smaller than the lab\'s, "6400" as "6"); the line was skipped: check '
         "the export"
     )
     book.cut_rows[index] = fields
