@@ -92,7 +92,7 @@ class DelimitedText:
     # The last record when the text ends inside its last field, the record holding all the
     # header's fields (no line end after it, its last field neither empty nor closed by a
     # quote): its index and fields.  That field may be cut short ("6400" -> "6"); the reader
-    # rejects the record when that field is in a column it reads (readers._open_end).
+    # rejects the record when that field is in a column it reads (readers._reject_open_end).
     open_end: tuple[int, list[object]] | None = None
 
 
