@@ -121,6 +121,7 @@ def test_an_age_or_unit_last_in_an_unterminated_line_is_rejected_too(
         ("7002,F,51,mIU/L,6400", "\r\n"),  # the line ended: whole
         ("7002,F,51,mIU/L,6400", "\n"),
         ('7002,F,51,mIU/L,"6400"', ""),  # a quote closes the last field
+        ("7002,F,51,mIU/L,6400", "\x1a"),  # DOS's end-of-file mark: the exporter's own end
     ],
 )
 def test_a_whole_last_line_is_still_read(tmp_path: Path, lang: str, last: str, end: str) -> None:

@@ -345,7 +345,10 @@ def read_delimited(
     the first few thousand are then left in the grid as stand-ins (``Grid.materialise``).
     """
     limits = limits or InputLimits()
+    marked = data
     data = _without_dos_end(data)
+    marked_end = len(data) < len(marked)  # the exporter's own end mark: the file is whole
+    del marked
     data, padding = _without_nul_padding(data)
     text, encoding = decode_bytes(name, data)
     # A byte-order mark inside the text (two exports joined with `cat`, a cell pasted from one)
@@ -360,7 +363,10 @@ def read_delimited(
         marks = True
     # a last line without its line end in a file of several lines: a copy cut short may have
     # cut its last result too ("6000" -> "6")
-    cut_short = bool(text) and text[-1] not in "\r\n" and "\n" in text[:_HEAD_CHARS]
+    # (not one that ends in DOS's end-of-file mark, which its exporter wrote after the last line)
+    cut_short = (
+        not marked_end and bool(text) and text[-1] not in "\r\n" and "\n" in text[:_HEAD_CHARS]
+    )
     text, joined, broken_at = _join_breaks_in_cells(text, prefer_tab)
     text, continued, continued_at = _join_continued_lines(text, prefer_tab)
     joined_lines = {**broken_at, **continued_at}
