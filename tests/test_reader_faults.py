@@ -544,13 +544,17 @@ def test_utf16_text_is_not_taken_for_nul_padding(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("end", "warned"), [("", True), ("\n", False), ("\r\n", False)])
 def test_a_last_line_without_its_line_end_is_said(tmp_path: Path, end: str, warned: bool) -> None:
     """A copy cut short in its last row ("6000" -> "6") reads as a smaller value: the file
-    whose last line has no line end is flagged (like one padded with NUL bytes)."""
+    whose last line has no line end is flagged (like one padded with NUL bytes), and that line,
+    its last field the result, is rejected, not triaged (review 26)."""
     path = tmp_path / "cut.csv"
     path.write_bytes(f"ID,Sex,Age,Prolactin (mIU/L)\nP1,F,34,300\nP2,F,34,6{end}".encode())
     read = read_file(path, None, ReadOptions())
     said = any("the last line has no line end" in w for w in read.summary.warnings)
     assert said is warned
-    assert len(read.frame) == 2
+    assert list(read.frame["patient_id"]) == (["P1"] if warned else ["P1", "P2"])
+    assert [(r.reason_code, r.patient_id) for r in read.rejected] == (
+        [("malformed_line", "P2")] if warned else []
+    )
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods"])

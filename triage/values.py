@@ -496,6 +496,18 @@ def is_empty_value(cell: object) -> bool:
     )
 
 
+def gives_nothing(cell: object) -> bool:
+    """A context cell that gives nothing: blank, a placeholder ("-", "n/a": is_empty_value) or
+    a word for unknown ("unbekannt", "?": is_unknown_word), but never a spreadsheet formula's
+    error value ("#N/A", "#VALUE!", "#WERT!", "#NV": is_spreadsheet_error), which the
+    placeholders hold too: a value that failed is a cell that cannot be read, not one left
+    empty (review 26: a birth date "#N/A" read as none judged a woman of 71 against the
+    premenopausal interval)."""
+    if is_spreadsheet_error(cell):
+        return False
+    return is_empty_value(cell) or is_unknown_word(cell)
+
+
 @cache
 def _coded_missing_pattern() -> re.Pattern[str]:
     """The missing-data codes an EDC writes by pattern (synonyms.toml [values.missing_codes]

@@ -89,6 +89,11 @@ class DelimitedText:
     # keeps the number a spreadsheet shows it under; index -> the index of the record they
     # joined.  Each is in ``bad`` with its detail; its reason is not_a_result_row.
     continued: dict[int, int] = field(default_factory=dict)
+    # The last record when the text ends inside its last field, the record holding all the
+    # header's fields (no line end after it, its last field neither empty nor closed by a
+    # quote): its index and fields.  That field may be cut short ("6400" -> "6"); the reader
+    # rejects the record when that field is in a column it reads (readers._reject_open_end).
+    open_end: tuple[int, list[object]] | None = None
 
 
 def decode_bytes(name: str, data: bytes) -> tuple[str, str]:
@@ -409,7 +414,10 @@ def read_delimited(
     the first few thousand are then left in the grid as stand-ins (``Grid.materialise``).
     """
     limits = limits or InputLimits()
+    marked = data
     data = _without_dos_end(data)
+    marked_end = len(data) < len(marked)  # the exporter's own end mark: the file is whole
+    del marked
     data, padding = _without_nul_padding(data)
     text, encoding = decode_bytes(name, data)
     # A byte-order mark inside the text (two exports joined with `cat`, a cell pasted from one)
@@ -424,7 +432,10 @@ def read_delimited(
         marks = True
     # a last line without its line end in a file of several lines: a copy cut short may have
     # cut its last result too ("6000" -> "6")
-    cut_short = bool(text) and text[-1] not in "\r\n" and "\n" in text[:_HEAD_CHARS]
+    # (not one that ends in DOS's end-of-file mark, which its exporter wrote after the last line)
+    cut_short = (
+        not marked_end and bool(text) and text[-1] not in "\r\n" and "\n" in text[:_HEAD_CHARS]
+    )
     text, joined, broken_at = _join_breaks_in_cells(text, prefer_tab)
     text, continued, continued_at = _join_continued_lines(text, prefer_tab)
     joined_lines = {**broken_at, **continued_at}
@@ -497,6 +508,7 @@ def read_delimited(
                     name, text, delimiter, width, limits, offset
                 )
             cut: dict[int, list[object]] = {}
+            open_end: tuple[int, list[object]] | None = None
             if cut_short and rows and len(rows) - 1 not in bad and 0 < len(rows[-1]) < width:
                 # the last line stops before its last fields: the copy stopped inside it, and
                 # its value may be cut short ("6000" -> "6"): never triaged
@@ -516,6 +528,16 @@ def read_delimited(
                 if fields is not None:
                     cut[len(rows) - 1] = fields
                     broken.pop(len(rows) - 1, None)
+            elif (
+                cut_short and rows and len(rows) - 1 not in bad and text[-1] not in (delimiter, '"')
+            ):
+                # all its fields, and the text ends inside the last one: it may be cut short
+                # too (a ";" after it, or a quote closing it, says it is whole)
+                whole = type(rows[-1]) is list
+                open_end = (
+                    len(rows) - 1,
+                    list(rows[-1]) if whole else _last_fields(text, delimiter),
+                )
     rows_continued = _continuation_rows(rows, starts, bad, joined_lines)
     warnings: list[str] = []
     rejoined = _rejoin_bracketed_header(rows, bad, delimiter, width)
@@ -561,6 +583,7 @@ def read_delimited(
         cut,
         broken,
         rows_continued,
+        open_end,
     )
 
 

@@ -858,9 +858,7 @@ class _Reader:
         rows.sort(key=lambda r: r.number)
         # a file that only withdraws results is read: the history withdraws them
         if not any(r.cells or r.withdraws for r in rows):
-            raise InputFileError(
-                self.name, self._nothing_read(), code="unusable" if self.problems else "empty"
-            )
+            raise InputFileError(self.name, self._nothing_read(), code=self._nothing_code())
         grid: Rows = [list(HEADER)]
         numbers = [0]
         bad: dict[int, str] = {}
@@ -936,11 +934,28 @@ class _Reader:
             ],
         )
 
+    def _unread_results(self) -> list[_Row]:
+        """The results left out for another reason than their status (a file cut short inside
+        one, a field over the size limit, a message sent twice, an OBX before any MSH)."""
+        return [r for r in self.rows if not r.cells and r.reason != "cancelled_result"]
+
+    def _nothing_code(self) -> str:
+        """The failure code when no result is read: ``damaged`` for a file cut short inside
+        its result, ``unusable`` for messages that cannot be read, else ``empty``."""
+        if self.cut and any(r.number == self.cut for r in self.rows):
+            return "damaged"
+        return "unusable" if self.problems or self._unread_results() else "empty"
+
     def _nothing_read(self) -> str:
         if self.problems:
             listed = "; ".join(self.problems[:3])
             more = f" and {len(self.problems) - 3} more" if len(self.problems) > 3 else ""
             return f"no HL7 message could be read: {listed}{more}"
+        unread = sorted(self._unread_results(), key=lambda r: r.number)
+        if unread:  # said as they are: a file cut short is no cancelled result (review 26)
+            listed = "; ".join(f"segment {r.number}: {r.bad}" for r in unread[:3])
+            more = f"; and {len(unread) - 3} more" if len(unread) > 3 else ""
+            return f"no result in the HL7 file can be triaged: {listed}{more}"
         if self.rows:
             return "no result in the HL7 file holds a value (every OBX is cancelled or deleted)"
         if self.messages:

@@ -282,6 +282,7 @@ def _read_sheet(
     samples = column_samples(rows, location.index + 1, header)
     match = _match_columns(name, sheet, header, location.first_row + 1, mapping, samples)
     _keep_coded_columns(match, mapping, options.unit)
+    _reject_open_end(book, rows, match, location.index)
     if book.merged is not None:
         person = match.fields.get("patient_id", match.fields.get("patient_name"))
         fill_merged_down(rows, book.merged(location.sheet), location.index, person)
@@ -447,6 +448,41 @@ def _read_sheet(
     summary.rows_rejected = len(rejected)
     _check_counts(summary)
     return FileRead(frame, rejected, summary, [*book.corrections, *corrections])
+
+
+def _reject_open_end(book: Workbook, rows: Rows, match: ColumnMatch, header_index: int) -> None:
+    """The last line of a text that ends inside its last field (no line end, all the header's
+    fields: Workbook.open_end), that field in a column the reader reads: rejected as a line a
+    copy stopped inside (its value may be cut short, "6400" read as "6", "71" as "7"), never
+    triaged; its fields are read for its patient and possible urgency as such a line's are
+    (Workbook.cut_rows).  A last field in a column not read, empty, or closed by a quote is
+    whole enough: the line is read, the file warned as before."""
+    if book.open_end is None:
+        return
+    index, fields = book.open_end
+    column = len(fields) - 1
+    if index <= header_index or index in book.bad_rows or not _reads_column(match, column):
+        return
+    line = book.line_numbers[index] if index < len(book.line_numbers) else index + 1
+    book.bad_rows[index] = (
+        f"line {line} has no line end after its last field (column "
+        f"{match.headers[column]!r}), as when a copy stops early: that field may be cut short "
+        '(a number read smaller than the lab\'s, "6400" as "6"); the line was skipped: check '
+        "the export"
+    )
+    book.cut_rows[index] = fields
+    rows[index] = []
+
+
+def _reads_column(match: ColumnMatch, column: int) -> bool:
+    """Whether the reader reads column ``column`` (a field's, a note's, a finding's ...): not
+    beyond the header, not one listed as unmapped."""
+    if column in match.fields.values():
+        return True
+    if column >= len(match.headers):
+        return False
+    header = match.headers[column]
+    return bool(header) and header not in match.unmapped
 
 
 def _dictionary_choices(
@@ -1125,10 +1161,33 @@ def _check_counts(summary: InputSummary) -> None:
         )
 
 
+# The files and folders an operating system or a file server keeps in a shared folder, by name
+# (case ignored): Windows' thumbnail caches and folder settings, its recycle bin and volume
+# information, macOS' folder icon, a Synology's or QNAP's thumbnails and recycle bin.  Never an
+# export: in an inbox they are skipped quietly, as hidden files are (review 26: `Thumbs.db` went
+# to failed/ and made the cron run exit 4).
+HOUSEKEEPING_NAMES: Final = frozenset(
+    {
+        "thumbs.db",
+        "ehthumbs.db",
+        "ehthumbs_vista.db",
+        "desktop.ini",
+        "$recycle.bin",
+        "system volume information",
+        "icon\r",
+        "@eadir",
+        "#recycle",
+        "@recycle",
+    }
+)
+
+
 def is_hidden_name(name: str) -> bool:
-    """A hidden file, an office lock file (``~$x.xlsx``, ``.~lock.x.ods#``) or a copier's
-    temporary file: never an export to read (folders given to `run`, the `batch` inbox)."""
-    return name.startswith((".", "~$"))
+    """A hidden file, an office lock file (``~$x.xlsx``, ``.~lock.x.ods#``), a copier's
+    temporary file or the operating system's housekeeping (``Thumbs.db``, ``desktop.ini``:
+    ``HOUSEKEEPING_NAMES``): never an export to read (folders given to `run`, the `batch`
+    inbox)."""
+    return name.startswith((".", "~$")) or name.casefold() in HOUSEKEEPING_NAMES
 
 
 def _is_candidate(path: Path) -> bool:

@@ -132,6 +132,9 @@ class Workbook:
     unmade_rows: Callable[[], Rows] | None = None
     # The bad last row of a text cut short inside it -> its fields as read (DelimitedText.cut).
     cut_rows: dict[int, list[object]] = field(default_factory=dict)
+    # The last row of a text that ends inside its last field, all its fields there: its index
+    # and fields (DelimitedText.open_end); rejected as a cut row when that field is read.
+    open_end: tuple[int, list[object]] | None = None
     # The other bad rows of a text whose line still splits into fields -> those fields
     # (DelimitedText.broken): read for the line's patient and possible urgency.
     broken_rows: dict[int, list[object]] = field(default_factory=dict)
@@ -1313,6 +1316,7 @@ def open_text(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workb
         list(text.lines),
         row_reasons=dict.fromkeys(text.continued, "not_a_result_row"),
         cut_rows=dict(text.cut),
+        open_end=text.open_end,
         broken_rows=dict(text.broken),
         continued_rows=dict(text.continued),
         grid=grid,

@@ -62,6 +62,7 @@ from triage.schema import (
     PRELIMINARY,
     SUPERSEDED,
     SUPERSEDES,
+    TEXT_FIELDS,
     WITHDRAWS,
     ConfigError,
     Rejected,
@@ -108,6 +109,7 @@ from triage.values import (
     flag_is_critical,
     format_number,
     fraction_of_one,
+    gives_nothing,
     group_interval,
     has_two_digit_year,
     hcg_header_codes,
@@ -2535,6 +2537,8 @@ class _Builder:
         self.out["assay"] = found
 
     def identity(self) -> None:
+        for name in TEXT_FIELDS:  # a note or list that failed ("#NAME?") is no note: said
+            self._error_cells(name, "read as not given", blank=True)
         for name in TEXT_COLUMNS:  # an absent column is left out: the frame has it empty
             col = self.column(name)
             if col is not None:
@@ -2549,6 +2553,10 @@ class _Builder:
         self._result_remarks()
         self._assay_in_unit()
         self.out["sex"] = self._sex()
+        self._error_cells(
+            "sex",
+            "their sex is read as unknown (each result is judged against both sexes' intervals)",
+        )
         sex_col = self.column("sex")
         if sex_col is not None:  # "divers", "autre", HL7 PID-8 O: unknown here, FHIR "other"
             self.out["gender"] = self._apply(sex_col, administrative_gender)
@@ -3026,7 +3034,7 @@ class _Builder:
         col = self.column("birth_date")
         if col is None:
             return
-        present = ~self._apply(col, lambda c: is_empty_value(c) or is_unknown_word(c), bool)
+        present = ~self._apply(col, gives_nothing, bool)
         bad = present & np.isnat(self.out["birth_date"]) & no_age & ~self.age_reject
         if not bad.any():
             return
@@ -3311,11 +3319,7 @@ class _Builder:
         if given is None:
             return
         header = self.table.headers.get("age_years", "age")
-        present = ~self._apply(
-            given,
-            lambda c: (is_empty_value(c) or is_unknown_word(c)) and not is_spreadsheet_error(c),
-            bool,
-        )
+        present = ~self._apply(given, gives_nothing, bool)
         unread = present & np.isnan(age)
         if not unread.any():
             return
@@ -3425,6 +3429,36 @@ class _Builder:
                 "recode it F/M)"
             )
         return self._apply(col, partial(sex_of_cell, letters=reading.letters))
+
+    def _error_cells(self, name: str, read_as: str, *, blank: bool = False) -> None:
+        """Cells of column ``name`` that hold a spreadsheet formula's error value ("#N/A",
+        "#WERT!", "#NOMBRE?": values.is_spreadsheet_error), in a column without a warning of its
+        own for cells it cannot read (the sex, a free text): said once, with their rows, as
+        ``read_as``; ``blank``: the cells are emptied (no text of the note).  A value that failed
+        is a cell that cannot be read, never one left empty without a word (review 26)."""
+        col = self.column(name)
+        if col is None:
+            return
+        found = self.table.distinct(col)
+        errors = np.array([is_spreadsheet_error(u) for u in found.uniques], dtype=bool)
+        errors &= _used(found)
+        if not errors.any():
+            return
+        hit = errors[found.codes]
+        rows = int(hit.sum())
+        named = [str(int(n)) for n in self.table.source_rows[hit][:_NOTE_ROWS]]
+        cells = [cell_text(found.uniques[i]) for i in np.flatnonzero(errors)][:_NOTE_ROWS]
+        header = self.table.headers.get(name, name)
+        self.warnings.append(
+            f"column {header!r}: {rows} cell(s) at row(s) {', '.join(named)}"
+            f"{', ...' if rows > _NOTE_ROWS else ''} hold a spreadsheet formula's error value "
+            f"({', '.join(repr(c) for c in cells)}), a value that failed: {read_as}; fix the "
+            "formula or the cell"
+        )
+        if blank:
+            emptied = col.copy()
+            emptied[hit] = None
+            self.cols[name] = emptied
 
     def _birth_periods(self) -> tuple[np.ndarray, np.ndarray]:
         """Per row, the year and month (0: the year only) of a birth-date cell that gives no day
@@ -3846,7 +3880,9 @@ class _Builder:
         per column, with the first row, so that a shifted or mistyped column is seen.  `read`:
         the cells read otherwise (a result in words)."""
         blank = self._apply(
-            col, lambda c: is_empty_value(c) or is_missing_code(c) or is_unknown_word(c), bool
+            col,
+            lambda c: gives_nothing(c) or (is_missing_code(c) and not is_spreadsheet_error(c)),
+            bool,
         )
         unread = ~blank.astype(bool) & np.isnan(values.astype(np.float64))
         if read is not None:
@@ -4780,8 +4816,7 @@ def _unread_dates_note(
     """A note naming the cells that hold something but could not be read as a date."""
     unread = used & np.isnat(parsed)
     for i in np.flatnonzero(unread):
-        cell = uniques[i]
-        unread[i] = not is_empty_value(cell) and not is_unknown_word(cell)
+        unread[i] = not gives_nothing(uniques[i])
     if not unread.any():
         return []
     hit = unread[codes]
@@ -5051,7 +5086,10 @@ def _quarter_cell() -> re.Pattern[str]:
 
 
 def _unread_state(cell: object, field: str) -> bool:
-    """A cell of the state column ``field`` that holds something the engine cannot read."""
+    """A cell of the state column ``field`` that holds something the engine cannot read (a
+    spreadsheet formula's error value too: "#N/A", "#WERT!")."""
+    if is_spreadsheet_error(cell):
+        return True
     if cell is None or is_empty_value(cell) or is_missing_code(cell) or is_unknown_word(cell):
         return False
     if isinstance(cell, bool):
