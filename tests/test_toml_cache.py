@@ -54,6 +54,15 @@ def test_damaged_entry_is_not_used(folder: Path) -> None:
     assert toml_cache.loads(text) == tomllib.loads(text)
 
 
+@pytest.mark.parametrize("found", [b'{"x": 1}', b"{}", b"[]", b'{"sha256": "0", "toml": {}}'])
+def test_an_entry_that_is_not_this_texts_parse_is_not_used(folder: Path, found: bytes) -> None:
+    text = FILLER + "x = 1\n"
+    toml_cache.loads(text)
+    (entry,) = _entries(folder)
+    entry.write_bytes(found)
+    assert toml_cache.loads(text) == tomllib.loads(text)
+
+
 def test_small_documents_dates_and_off_keep_nothing(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -30,6 +30,9 @@ _PREFIX: Final = "toml-"
 _SMALLEST_KEPT: Final = 16 * 1024
 # Entries kept at most (the newest): each edit of a data file leaves its old entry behind.
 _MOST_KEPT: Final = 16
+# An entry's keys: the SHA-256 of the document's text, and what the text parses to.
+_TEXT: Final = "sha256"
+_PARSE: Final = "toml"
 
 
 def loads(text: str) -> dict[str, Any]:
@@ -38,15 +41,19 @@ def loads(text: str) -> dict[str, Any]:
     folder = cache_folder() if len(text) >= _SMALLEST_KEPT else None
     if folder is None:
         return tomllib.loads(text)
-    entry = folder / f"{_PREFIX}{hashlib.sha256(text.encode('utf-8')).hexdigest()}.json"
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    entry = folder / f"{_PREFIX}{digest}.json"
     try:
         kept = json.loads(entry.read_bytes())
     except (OSError, ValueError):
         kept = None
-    if isinstance(kept, dict):
-        return kept
+    # an entry names the text it holds the parse of: anything else found there (another
+    # program's file, an older layout, an entry altered by hand) is not used
+    if isinstance(kept, dict) and kept.get(_TEXT) == digest and isinstance(kept.get(_PARSE), dict):
+        parse: dict[str, Any] = kept[_PARSE]
+        return parse
     parsed = tomllib.loads(text)
-    _save(folder, entry, parsed)
+    _save(folder, entry, {_TEXT: digest, _PARSE: parsed})
     return parsed
 
 
@@ -56,7 +63,8 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def _save(folder: Path, entry: Path, parsed: dict[str, Any]) -> None:
-    """Keep ``parsed`` when JSON gives it back as it is (atomically: a temporary file renamed)."""
+    """Keep the entry ``parsed`` when JSON gives it back as it is (atomically: a temporary file
+    renamed)."""
     try:
         payload = json.dumps(parsed, ensure_ascii=False, allow_nan=False).encode("utf-8")
         if json.loads(payload) != parsed:  # pragma: no cover - JSON holds TOML's other types
