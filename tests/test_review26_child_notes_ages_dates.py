@@ -66,7 +66,10 @@ RELATIVE_LISTS = [
     ("FA: Prolaktinom, Hypothyreose", "hypothyroidism"),
     ("Mutter: Niereninsuffizienz, Dialyse", "dialysis"),
     ("Vater: Hypertonie, Dialyse seit 2020", "dialysis"),
-    ("ATCD familiaux : hypothyroïdie (mère), adénome hypophysaire (tante)", "known_pituitary_lesion"),
+    (
+        "ATCD familiaux : hypothyroïdie (mère), adénome hypophysaire (tante)",
+        "known_pituitary_lesion",
+    ),
     ("mère : diabète, hypothyroïdie", "hypothyroidism"),
     ("père : HTA, dialyse", "dialysis"),
     ("Mother: type 2 diabetes, prolactinoma", "known_pituitary_lesion"),
@@ -139,7 +142,9 @@ def test_a_condition_in_a_relatives_list_or_of_a_parent_is_not_the_childs(
 def test_the_patients_own_condition_after_a_relatives_list_is_still_read(
     notes_run: pd.DataFrame, note: str, factor: str
 ) -> None:
-    index = len(RELATIVE_LISTS) + len(PARENT_CONDITIONS) + [n for n, _ in OWN_CONDITIONS].index(note)
+    index = (
+        len(RELATIVE_LISTS) + len(PARENT_CONDITIONS) + [n for n, _ in OWN_CONDITIONS].index(note)
+    )
     assert factor in _factors(notes_run.loc[f"N{index}"]), note
 
 

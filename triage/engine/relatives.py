@@ -68,10 +68,10 @@ class Relatives:
         """The match at start:end of `clause` is a relative's: under a family-history heading
         ("Family history: dialysis"; an item of a list under one or under a relative's label,
         `family`, whoever is named after it, for a concept without `own` only: "FH: none,
-        pregnant" is pregnant; "Mutter: Hashimoto, Prolaktinom"), after a relative ("mother on dialysis", "Schwester Prolaktinom"; for a
-        concept without `own`) or with one right after it ("cirrhosis family hx", "prolactinoma
-        (mother)"); never where the clause names a donor ("kidney transplant, donor:
-        brother")."""
+        pregnant" is pregnant; "Mutter: Hashimoto, Prolaktinom"), after a relative ("mother on
+        dialysis", "Schwester Prolaktinom"; for a concept without `own`) or with one right after
+        it ("cirrhosis family hx", "prolactinoma (mother)"); never where the clause names a
+        donor ("kidney transplant, donor: brother")."""
         if self.unless.search(clause):
             return False
         written = clause[:start]
