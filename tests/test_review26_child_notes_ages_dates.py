@@ -102,6 +102,15 @@ OWN_CONDITIONS = [
     ("Hashimoto, Prolaktinom", "known_pituitary_lesion"),
     ("galactorrea por mama derecha, hipotiroidismo", "hypothyroidism"),
     ("hemodiálisis, mama izquierda normal", "dialysis"),
+    ("mama: galactorrea, adenoma hipofisario", "known_pituitary_lesion"),
+]
+# the parent words for a pregnancy, on a girl's row: a sibling on the way, not her pregnancy
+PARENT_STATES = [
+    "Mama schwanger",
+    "maman enceinte",
+    "mamá embarazada",
+    "mamma incinta",
+    "mama zwanger",
 ]
 # the parent words for a drug, on an infant's row (the mother's drug, not the child's)
 PARENT_DRUGS = [
@@ -124,6 +133,8 @@ def notes_run(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
         lines.append(f"N{i},F,13 J.,2026-11-12,45,ng/mL,{csv_quoted(note)}")
     for i, note in enumerate(PARENT_DRUGS):
         lines.append(f"D{i},M,4 Mon.,2026-11-12,160,ng/mL,{csv_quoted(note)}")
+    for i, note in enumerate(PARENT_STATES):
+        lines.append(f"S{i},F,14 J.,2026-11-12,45,ng/mL,{csv_quoted(note)}")
     out, _ = _run(tmp_path_factory.mktemp("notes"), NOTE_HEADER, lines)
     return out
 
@@ -155,6 +166,14 @@ def test_a_parents_drug_is_not_the_infants(notes_run: pd.DataFrame, note: str) -
     assert "unexplained" in _factors(row), note
     assert row["priority"] == "soon", note
     assert "endocrine_referral" in str(row["suggestions"]), note
+
+
+@pytest.mark.parametrize("note", PARENT_STATES)
+def test_a_parents_pregnancy_is_not_the_girls(notes_run: pd.DataFrame, note: str) -> None:
+    row = notes_run.loc[f"S{PARENT_STATES.index(note)}"]
+    assert "pregnancy" not in _factors(row), note
+    assert row["status"] == "high", note
+    assert row["priority"] != "none", note
 
 
 # --- 2. and 3. ages ---------------------------------------------------------------------------

@@ -59,8 +59,10 @@ class Relatives:
         heading = self.heading.search(clause, 0, colon + 1)
         if heading is not None:
             return True
-        label = clause[:colon]
-        return len(label.split()) <= self.label_words and self.kin.search(label) is not None
+        if len(clause[:colon].split()) > self.label_words:
+            return False
+        # the words after the colon still seen ("mama: galactorrea" is the Spanish breast)
+        return any(kin.end() <= colon for kin in self.kin.finditer(clause))
 
     def in_clause(
         self, clause: str, start: int, end: int, *, family: bool, own: bool = False
