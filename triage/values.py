@@ -3778,7 +3778,6 @@ def month_name_regex() -> re.Pattern[str]:
     return re.compile(month_name_pattern())
 
 
-_YEARS_MONTHS: Final = re.compile(r"(\d{1,3})\s*;\s*(\d{1,2})")
 # An upper bound written for a duration (an age band's "<18", "under 1 year", "unter 18",
 # "moins de 18 ans", "menos de 18", "meno di 18", "jonger dan 18"): a child of any age below it,
 # so no age (read as 18 it judged a young child on the adult interval, a false normal).
@@ -3815,7 +3814,26 @@ def _age_text_forms() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
         re.compile(rf"\s*(?:{either('after')})$"),
         re.compile(rf"(?<=[a-z.])\s+(?:{either('joiners')})\s+(?=\d)"),
         re.compile(rf"(?:{either('day_of_life')})\.?\s*\+?\s*(\d{{1,3}})"),
-        re.compile(r"(\d)\.\s+(?=[a-z])"),
+        re.compile(rf"(\d)(?:\.|{either('ordinal_marks')})\s+(?=[a-z])"),
+    )
+
+
+@cache
+def _years_counted_forms() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The paediatric "years;months" ("0;2": two months, "4;11", "10;6 J.", "2;4 a": a years
+    word or the ambiguous "j" after it, synonyms.toml [values.durations] years; review 26: "10;6
+    J." was read as 16 years), and the year of life ("2. LJ": `year_of_life`, its dot dropped):
+    on normalised text."""
+    table = synonyms_data()["values"]["durations"]
+
+    def either(*keys: str) -> str:
+        words = {normalise_word(w) for key in keys for w in table[key]}
+        words |= set(ambiguous_duration_words()) if "years" in keys else set()
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    return (
+        re.compile(rf"(\d{{1,3}})\s*;\s*(\d{{1,2}})(\s*(?:{either('years')})\.?)?"),
+        re.compile(rf"(\d{{1,3}})\s*(?:{either('year_of_life')})"),
     )
 
 
@@ -4687,12 +4705,17 @@ def _duration_days(
     if fraction:
         count = parse_number(fraction.group(1))
         return None if count is None else count * _FRACTION_DAYS[fraction.group(2)]
-    years_months = _YEARS_MONTHS.fullmatch(text) if default_days == _DAYS_PER_YEAR else None
-    if years_months:  # the paediatric "years;months" ("0;2": two months, "4;11")
-        years, months = (int(group) for group in years_months.groups())
+    years_months, year_of_life = _years_counted_forms()
+    counted = years_months.fullmatch(text)
+    if counted and (counted.group(3) or default_days == _DAYS_PER_YEAR):
+        # the paediatric "years;months" ("0;2": two months, "4;11", "10;6 J.")
+        years, months = int(counted.group(1)), int(counted.group(2))
         if months >= _MONTHS_PER_YEAR:
             return None
         return years * _DAYS_PER_YEAR + months * _DAYS_IN["months"]
+    if ordinal_year := year_of_life.fullmatch(text):  # "2. LJ": in the 2nd year, one year old
+        year = int(ordinal_year.group(1))
+        return (year - 1) * _DAYS_PER_YEAR if year >= 1 else None
     pattern, unit_days = _duration_units()
     parts = list(pattern.finditer(text))
     if sum(1 for part in parts if not part.group(2)) > 1:

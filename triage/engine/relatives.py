@@ -46,27 +46,38 @@ class Relatives:
         self.after = compile_alternatives(table.get("after", []), source, "relative.after")
         self.unless = compile_alternatives(table.get("unless", []), source, "relative.unless")
         self.tail = re.compile(rf"(?:\S+\s*){{0,{int(table.get('before_window_words', 0))}}}$")
+        self.label_words = int(table.get("label_words", 0))
 
     def opens_list(self, clause: str) -> bool:
-        """`clause` is a family-history heading ending in a colon ("FH: diabetes"): the
-        comma-separated clauses after it are a relative's list."""
-        heading = self.heading.search(clause)
-        return heading is not None and ":" in clause[heading.end() :]
+        """`clause` opens a relative's list with a colon: a family-history heading ("FH:
+        diabetes", "FA: Diabetes", "ATCD familiaux : diabète") or a relative's label ("Mutter:
+        Hashimoto", "mère : hypothyroïdie"; at most `label_words` words before the colon): the
+        comma-separated clauses after it are that relative's list."""
+        colon = clause.rfind(":")
+        if colon < 0:
+            return False
+        heading = self.heading.search(clause, 0, colon + 1)
+        if heading is not None:
+            return True
+        if len(clause[:colon].split()) > self.label_words:
+            return False
+        # the words after the colon still seen ("mama: galactorrea" is the Spanish breast)
+        return any(kin.end() <= colon for kin in self.kin.finditer(clause))
 
     def in_clause(
         self, clause: str, start: int, end: int, *, family: bool, own: bool = False
     ) -> bool:
         """The match at start:end of `clause` is a relative's: under a family-history heading
-        ("Family history: dialysis"; an item of a list under one, `family`, unless a relative
-        is named after it and for a concept without `own` only: "FH: none, pregnant" is
-        pregnant), after a relative ("mother on dialysis", "Schwester Prolaktinom"; for a
-        concept without `own`) or with one right after it ("cirrhosis family hx", "prolactinoma
-        (mother)"); never where the clause names a donor ("kidney transplant, donor:
-        brother")."""
+        ("Family history: dialysis"; an item of a list under one or under a relative's label,
+        `family`, whoever is named after it, for a concept without `own` only: "FH: none,
+        pregnant" is pregnant; "Mutter: Hashimoto, Prolaktinom"), after a relative ("mother on
+        dialysis", "Schwester Prolaktinom"; for a concept without `own`) or with one right after
+        it ("cirrhosis family hx", "prolactinoma (mother)"); never where the clause names a
+        donor ("kidney transplant, donor: brother")."""
         if self.unless.search(clause):
             return False
         written = clause[:start]
-        if family and not own and not self.kin.search(clause[end:]):
+        if family and not own:
             return True
         if self.heading.search(written) or self.after.match(clause[end:]):
             return True

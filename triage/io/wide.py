@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from typing import Any, Final, TypeVar
 
 import numpy as np
@@ -2568,6 +2568,7 @@ class _Builder:
         collected = self._dates("collected_at")
         self.out["collected_at"] = self._with_time_column(collected)
         self._collected_offsets()
+        self._possible_day_month()
         given_age = self._with_age_units(self.column("age_years"))
         age = self._ages(given_age) if given_age is not None else np.full(self.n, np.nan)
         computed = ages_in_years(self.out["birth_date"], self.out["collected_at"])
@@ -2766,6 +2767,71 @@ class _Builder:
                     f"(column {header!r}) disagree on it: left unknown"
                 )
 
+    @cached_property
+    def _two_ways(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Rows whose birth or collection date reads two ways (01/11/2026: 1 November or 11
+        January) when nothing settled the file's order (``settings.dates_guessed``), and each
+        date column read in the other order (empty when there are no such rows)."""
+        two_ways = np.zeros(self.n, dtype=bool)
+        if not self.settings.dates_guessed:
+            return two_ways, {}
+        for name in ("birth_date", "collected_at"):
+            col = self.column(name)
+            if col is not None:
+                two_ways |= self._apply(
+                    col, lambda c: isinstance(c, str) and is_ambiguous_date_text(c), bool
+                )
+        if not two_ways.any():
+            return two_ways, {}
+        order = not self.settings.dayfirst
+        return two_ways, {n: self._dates_read(n, order) for n in ("birth_date", "collected_at")}
+
+    def _impossible_dates(self, birth: np.ndarray, collected: np.ndarray) -> np.ndarray:
+        """Rows whose dates cannot be: a collection after the run's date (plus
+        collection_date_future_days, as _implausible_dates), a birth after the collection or
+        after the run's date."""
+        latest = self._latest_collection()
+        with np.errstate(invalid="ignore"):
+            return (collected > latest) | (birth > collected) | (birth > latest)
+
+    def _latest_collection(self) -> np.datetime64:
+        """The latest possible collection: the run's date plus collection_date_future_days."""
+        slack = load_thresholds().get("collection_date_future_days")
+        return np.datetime64(self._run_day(), "ns") + np.timedelta64(
+            round(slack * NS_PER_DAY), "ns"
+        )
+
+    def _possible_day_month(self) -> None:
+        """Rows whose dates read two ways when nothing settled the file's order, and whose
+        reading in the file's order is impossible (_impossible_dates: 10/11/2026 - 12/11/2026
+        read month-first puts the sample in December, after the run) while the other order's
+        is possible: read in the other order, the time of a collection kept (review 26: such
+        rows were rejected, unreadable_age or implausible_date, as if no reading were
+        possible).  Said in a warning with the count."""
+        two_ways, other = self._two_ways
+        if not other:
+            return
+        birth, collected = self.out["birth_date"], self.out["collected_at"]
+        swap = two_ways & self._impossible_dates(birth, collected)
+        swap &= ~self._impossible_dates(other["birth_date"], other["collected_at"])
+        if not swap.any():
+            return
+        for name in ("birth_date", "collected_at"):
+            # shift by the difference of the two readings, so a time column's time stays
+            shift = other[name] - self._dates_read(name, self.settings.dayfirst)
+            moved = swap & ~np.isnat(shift)
+            values = np.array(self.out[name], dtype="datetime64[ns]")
+            values[moved] = values[moved] + shift[moved]
+            self.out[name] = values
+        order, taken = (
+            ("day-first", "month-first") if self.settings.dayfirst else ("month-first", "day-first")
+        )
+        self.warnings.append(
+            f"{int(swap.sum())} row(s) whose dates read day-first or month-first were read "
+            f"{taken}: read {order}, the collection would be after the run's date or the birth "
+            "after the collection"
+        )
+
     def _day_month_ages(self, dated: np.ndarray) -> None:
         """Rows whose age comes from the dates and whose birth or collection date reads two ways
         (01/11/2026: 1 November or 11 January) when nothing settled the file's order
@@ -2776,20 +2842,16 @@ class _Builder:
         if not self.settings.dates_guessed or not dated.any():
             return
         columns = {name: self.column(name) for name in ("birth_date", "collected_at")}
-        two_ways = np.zeros(self.n, dtype=bool)
-        for col in columns.values():
-            if col is not None:
-                two_ways |= self._apply(
-                    col, lambda c: isinstance(c, str) and is_ambiguous_date_text(c), bool
-                )
+        two_ways, other = self._two_ways
         rows = dated & two_ways & ~self.age_reject
         if not rows.any():
             return
-        other = {name: self._dates_read(name, not self.settings.dayfirst) for name in columns}
         age = np.asarray(self.out["age_years"], dtype=np.float64)
         otherwise = ages_in_years(other["birth_date"], other["collected_at"])
         with np.errstate(invalid="ignore"):
             otherwise[otherwise > self.max_age] = np.nan  # that reading is impossible
+            # and so is one with the sample after the run or the birth after the sample
+            otherwise[self._impossible_dates(other["birth_date"], other["collected_at"])] = np.nan
             low, high = np.fmin(age, otherwise), np.fmax(age, otherwise)
             split = np.zeros(self.n, dtype=bool)
             for limit in stratum_age_limits():
@@ -3202,12 +3264,10 @@ class _Builder:
     def _implausible_dates(self) -> None:
         """Collection dates before collection_date_min_year or after the run's date (plus
         collection_date_future_days): rejected as implausible_date."""
-        thresholds = load_thresholds()
-        first_year = int(thresholds.get("collection_date_min_year"))
-        slack = thresholds.get("collection_date_future_days")
+        first_year = int(load_thresholds().get("collection_date_min_year"))
         as_of = self._run_day()
         earliest = np.datetime64(f"{first_year:04d}-01-01", "ns")
-        latest = np.datetime64(as_of, "ns") + np.timedelta64(round(slack * NS_PER_DAY), "ns")
+        latest = self._latest_collection()
         collected = self.out["collected_at"]
         known = ~np.isnat(collected)
         early, late = known & (collected < earliest), known & (collected > latest)
