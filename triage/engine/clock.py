@@ -25,6 +25,10 @@ _MERIDIEM = re.compile(r"([ap])\.?\s?m\b\.?", re.IGNORECASE)
 # marks that make an hour written alone a clock time only after a lead word ("à 14h", "om 14
 # uur"; "il y a 2h", "2 uur geleden" are durations)
 _HOUR_MARKS_LED = frozenset({"h", "hr", "hrs", "heure", "heures", "uur", "uhr"})
+# marks of a length of hours ("1 hr ago", "il y a 1 h"; "Uhr" is only the clock's)
+_HOUR_UNITS = _HOUR_MARKS_LED - {"uhr"}
+# where the stretch of words right before an event's word begins ("gestern Krampfanfall 14:05")
+_STRETCH_END = re.compile(r"[,;\n]")
 # the clock's numbers, from the calendar's (the engine writes no number literals)
 _DAY_HOURS = time.max.hour + 1
 _HALF_DAY = _DAY_HOURS // 2
@@ -50,6 +54,10 @@ class EventTime:
 
     clock: tuple[int, int] | None
     written: bool
+    # the time read is written for another day ("seizure yesterday 14:10"), and the dates with
+    # no year written with it ("seizure 12/11 14:10": (12, 11)), to compare with the sample's
+    other_day: bool = False
+    dates: tuple[tuple[int, int], ...] = ()
 
 
 class EventClock:
@@ -71,6 +79,10 @@ class EventClock:
         self._lead = compile_pattern(rf"(?:{times.get('lead', '(?!)')})\s*$", "times.lead")
         self._since = compile_pattern(rf"(?:{times.get('since', '(?!)')})\s*$", "times.since")
         self._bare_reach = int(times.get("bare_reach", 0))
+        self._other_day = compile_pattern(str(times.get("other_day", "(?!)")), "times.other_day")
+        self._other_date = compile_pattern(str(times.get("other_date", "(?!)")), "times.other_date")
+        self._after = compile_pattern(str(times.get("duration_after", "(?!)")), "times.after")
+        self._before = compile_pattern(str(times.get("duration_before", "(?!)")), "times.before")
         parts = times.get("day_parts", {})
         self._day_parts = tuple(
             DayPart(
@@ -90,11 +102,32 @@ class EventClock:
                 gap = text[start : found.start()]
                 if self._since.search(gap):
                     continue  # "since 08:00": an event going on from then
+                if self._duration(found, text, gap):
+                    continue  # "about 1 hr ago", "il y a 1 h": a length of time
                 clock, shaped = self._reading(found, gap)
                 if clock is not None:
-                    return EventTime(clock, True)
+                    ends = [m.end() for m in _STRETCH_END.finditer(text, 0, start)]
+                    words = text[ends[-1] if ends else 0 : found.start()]
+                    dates = tuple(
+                        (int(d.group("first")), int(d.group("second")))
+                        for d in self._other_date.finditer(words)
+                    )
+                    other_day = self._other_day.search(words) is not None
+                    return EventTime(clock, True, other_day, dates)
                 written = written or shaped
         return EventTime(None, written)
+
+    def _duration(self, found: re.Match[str], text: str, gap: str) -> bool:
+        """The number `found` is a length of time, not a clock time: with an hour unit and an
+        "ago" word after it ("about 1 hr ago", "rond 1 uur geleden", "2 hrs before sample"), or
+        after "vor", "il y a", "hace" ("vor ca. 1 h", "il y a 1 h"; "vor 14 Uhr" is a time)."""
+        mark = (found.group("mark") or "").lower()
+        if mark == "uhr":
+            return False
+        if self._before.search(gap):
+            return True
+        unit = mark in _HOUR_UNITS or (found.group("sep") or "").lower() in {"h", "u"}
+        return unit and self._after.match(text, found.end()) is not None
 
     def day_part(self, kind: str, text: str) -> DayPart | None:
         """The part of the day written for the `kind` event ("seizure this morning", "stamattina

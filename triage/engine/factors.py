@@ -1708,6 +1708,8 @@ def _minutes_after_seizure(ctx: RowContext, hit: CueHit) -> float | None:
     quote = hit.quote
     seized = ctx.book.clock_time("seizure", quote)
     collected = ctx.when("collected_at")
+    if _seizure_other_day(ctx, hit):
+        seized = None  # "seizure yesterday 14:10": not a time on the sample's day
     days = [first for first, last in written_dates(quote) if first == last]
     if (
         seized is not None
@@ -1736,6 +1738,25 @@ def _minutes_after_seizure(ctx: RowContext, hit: CueHit) -> float | None:
     return gap / minute
 
 
+def _seizure_other_day(ctx: RowContext, hit: CueHit) -> bool:
+    """The seizure's clock time is written for another day than the sample's: a day word between
+    the seizure and its time or right before the seizure ("seizure yesterday 14:10", "insult
+    gisteren 14:10", "seizure 2 days ago 14:10"), or a date with no year there that is not the
+    sample's ("seizure 12/11 14:10" sampled on 13 November; unknown when the sample's date is)."""
+    written = ctx.book.clock.read("seizure", hit.quote)
+    if written.clock is None:
+        return False
+    if written.other_day:
+        return True
+    collected = ctx.when("collected_at")
+    if not written.dates:
+        return False
+    if collected is None:
+        return True
+    sample_day = {(collected.day, collected.month), (collected.month, collected.day)}
+    return any(written_on not in sample_day for written_on in written.dates)
+
+
 def _seizure_unplaced(ctx: RowContext, hit: CueHit) -> str | None:
     """Why a seizure written for a time cannot be put at the sample, where no minutes between
     them were found (_minutes_after_seizure): its clock time with no time of the sample ("crisi
@@ -1745,6 +1766,8 @@ def _seizure_unplaced(ctx: RowContext, hit: CueHit) -> str | None:
     written against it (the cue's own words place it: "post-ictal", "during venepuncture")."""
     written = ctx.book.clock.read("seizure", hit.quote)
     sampled = _sample_clock(ctx, hit)
+    if written.clock is not None and _seizure_other_day(ctx, hit):
+        return "its time is written for another day than the sample's"
     if written.clock is not None:
         return "time of sample unknown" if sampled is None else None
     if written.written:
