@@ -142,6 +142,14 @@ _WITHDRAWING: Final = frozenset({"D", "W"})
 _STATUS_CODES: Final = {"C": "corrected", **dict.fromkeys(PRELIMINARY_STATUSES, "preliminary")}
 _BATCH: Final = frozenset({"FHS", "BHS", "BTS", "FTS"})
 _MLLP: Final = str.maketrans("", "", "\x0b\x1c")
+# what a line may carry around a segment and that is no part of it: spaces, control characters
+# (NUL, a DOS end-of-file Ctrl-Z, MLLP bytes) and invisible ones (a byte-order mark at the
+# start of each message of a file made by concatenating per-message files, zero-width marks)
+_INVISIBLE: Final = r"[\s\x00-\x1f\x7f-\x9f\xad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+_AROUND: Final = re.compile(rf"\A{_INVISIBLE}+|{_INVISIBLE}+\Z")
+# a line of separator punctuation ("----", "=====", "***", "#####") or of control characters
+# only, between or after messages: no segment's text (no letter, digit or HL7 delimiter)
+_NO_SEGMENT: Final = re.compile(r"(?:[^\w^~\\&]|_)+\Z")
 _SEGMENT_ENDS: Final = re.compile(r"\r\n|\r|\n")
 _SEGMENT_ID: Final = re.compile(r"[A-Z][A-Z0-9]{2}\Z")
 _HEADER_SEPARATOR: Final = re.compile(r"(?:MSH|FHS|BHS)([^\w\s])")
@@ -171,9 +179,9 @@ def sniff(data: bytes, suffix: str) -> bool:
 def open(name: str, data: bytes, suffix: str, limits: InputLimits) -> Workbook:
     """The file's OBX segments as a long-shape grid (see the module docstring)."""
     text, warnings = _decode(data)
-    segments, wrapped = _segments(text)
+    segments, wrapped, skipped = _segments(text)
     reader = _Reader(name, limits)
-    reader.warnings += warnings
+    reader.warnings += warnings + skipped
     reader.cut = _cut_short(text, segments)
     reader.wrapped = wrapped
     reader.read(segments)
@@ -188,7 +196,7 @@ def _cut_short(text: str, segments: Sequence[tuple[int, str]]) -> int:
     """The number of the last segment when the file ends inside it (a copy or transfer cut
     short): an OBX with no segment end after it and no result status (OBX-11).  Its result may
     be cut too ("6200" read as "62"); 0 when the file is whole."""
-    if not segments or text.rstrip(" \t\x00").translate(_MLLP).endswith(("\r", "\n")):
+    if not segments or text.translate(_MLLP).rstrip(" \t\x00\x1a").endswith(("\r", "\n")):
         return 0
     number, last = segments[-1]
     if not last.startswith("OBX") or len(last) < 4:
@@ -207,7 +215,7 @@ def _decode(data: bytes) -> tuple[str, list[str]]:
         ]
 
 
-def _segments(text: str) -> tuple[list[tuple[int, str]], set[int]]:
+def _segments(text: str) -> tuple[list[tuple[int, str]], set[int], list[str]]:
     """(segment number, text) of every non-empty segment, MLLP bytes removed, and the numbers
     of the segments wrapped onto more lines.  In a file whose segments end in a carriage
     return, a line feed alone that no segment name follows is a line break inside a field (a
@@ -216,7 +224,11 @@ def _segments(text: str) -> tuple[list[tuple[int, str]], set[int]]:
     Such a line after any other segment is that segment wrapped by an interface or a transfer
     tool (a line break inside a field: "OBX|...||62" then "00|mIU/L|..."): joined to it as
     written, and the segment's number is among the wrapped ones (its message is not triaged:
-    _Reader._message), never read cut short or dropped without a word."""
+    _Reader._message), never read cut short or dropped without a word.  A byte-order mark or
+    other invisible or control characters around a line are no part of it ("\\ufeffMSH|..." of
+    concatenated per-message files is a message header); a line of separator punctuation or
+    control characters only ("----", "=====", a DOS end-of-file Ctrl-Z), which holds no field
+    separator, is no segment: skipped with a file warning (the third value), never glued on."""
     text = text.translate(_MLLP)
     # a segment's name is followed by the file's field separator (MSH-1, "|"): a note line
     # "MRI: macroadenoma 35 mm" or "HCG: 850" is no segment
@@ -225,13 +237,18 @@ def _segments(text: str) -> tuple[list[tuple[int, str]], set[int]]:
     sep = "(?:" + "|".join(re.escape(one) for one in sorted(seps)) + ")"
     start = re.compile(rf"[A-Z][A-Z0-9]{{2}}{sep}")
     if "\r" in text.replace("\r\n", ""):
-        in_field = re.compile(rf"(?<!\r)\n(?![A-Z][A-Z0-9]{{2}}{sep}|\s*\Z)")
+        in_field = re.compile(rf"(?<!\r)\n(?!{_INVISIBLE}*[A-Z][A-Z0-9]{{2}}{sep}|\s*\Z)")
         text = in_field.sub(" ", text)
     found = (s.strip(" \t\x00") for s in _SEGMENT_ENDS.split(text))
     segments: list[tuple[int, str]] = []
     wrapped: set[int] = set()
-    for number, segment in enumerate((s for s in found if s), start=1):
-        if not segments or start.match(segment):
+    skipped: list[int] = []
+    for number, line in enumerate((s for s in found if s), start=1):
+        segment = _AROUND.sub("", line)
+        if not segment or (_NO_SEGMENT.match(segment) and not re.search(sep, segment)):
+            # a separator or trailer line: no segment, never glued to the one before it
+            skipped.append(number)
+        elif not segments or start.match(segment):
             segments.append((number, segment))
         elif segments[-1][1].startswith("NTE"):
             # a note typed on several lines in a file whose segments end in line feeds
@@ -239,7 +256,16 @@ def _segments(text: str) -> tuple[list[tuple[int, str]], set[int]]:
         else:
             segments[-1] = (segments[-1][0], segments[-1][1] + segment)
             wrapped.add(segments[-1][0])
-    return segments, wrapped
+    warnings = []
+    if skipped:
+        listed = ", ".join(str(n) for n in skipped[:_LISTED])
+        more = f" and {len(skipped) - _LISTED:,} more" if len(skipped) > _LISTED else ""
+        warnings.append(
+            f"line(s) {listed}{more} (numbered as the segments are) hold only separator "
+            "punctuation or control characters (such as '----' or a DOS end-of-file mark): no "
+            "HL7 segment, skipped"
+        )
+    return segments, wrapped, warnings
 
 
 @dataclass
