@@ -3326,9 +3326,10 @@ def _one_sex_words() -> tuple[dict[str, str], frozenset[str]]:
 
 def one_sex_of(header: str) -> str | None:
     """ "F" / "M" for a header that is exactly one sex word, optionally after one prefix
-    ("female", "is_female", "sex_male", "Weiblich", "vrouw"), else None."""
+    ("female", "is_female", "sex_male", "Weiblich", "vrouw"), its brackets and yes/no words left
+    out ("female (1=yes 0=no)", "male_yn"), else None."""
     words, prefixes = _one_sex_words()
-    parts = [p for p in re.split(r"[\s_.:-]+", normalise_word(str(header))) if p]
+    parts = [p for p in re.split(r"[\s_.:-]+", normalise_word(finding_words(header))) if p]
     if len(parts) == 2 and parts[0] in prefixes:
         parts = parts[1:]
     return words.get(parts[0]) if len(parts) == 1 else None
