@@ -3,8 +3,10 @@
 the row's medication text ("risperidone 4 mg"), after any medications column.
 
 Only a header that names exactly one drug of the lexicon (triage/data/drugs.toml) and nothing but
-dose words (synonyms.toml ``[values.drug_dose_columns]``) is read; ``chlorpromazine_equiv`` and
-class flags (``meds_antipsych``) name no drug taken and are left alone.  0, no, blank and missing
+dose words (synonyms.toml ``[values.drug_dose_columns]``) is read; ``chlorpromazine_equiv`` names
+no drug taken and is left alone.  A class flag is read as the class (``antipsychotic_yn``, and
+shortened beside a medication or yes/no word: ``meds_antipsych``, ``ap_drug``, ``med_ap``:
+``class_abbreviations``).  0, no, blank and missing
 codes add nothing; a dose of any size is taken ("0.5", "0,5", "0.5 mg", "0,25 mg/Woche", a
 schedule "0-0-1"), only 0 is not; a cell naming a drug ("Antipsychotic": "Risperdal 2 mg") is read
 as written, after its header; other cells are counted in the warning and add nothing.
