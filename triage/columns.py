@@ -3136,9 +3136,10 @@ def _spellings(words: str) -> Iterator[str]:
 @lru_cache(maxsize=1024)
 def finding_spelled_out(words: str, field: str = "comments") -> str | None:
     """The words a header's ``words`` (``finding_words``) name a finding by in ``field``: as
-    written ("visual loss"), else as the first of their readings (``_spellings``) with a research
-    variable name's abbreviations spelled out ("vis loss", "visual_disturb", "vfd", "sx visual", "gf ausfall",
-    "tr visuels", "alt cv", "dist vis", "gv uitval"); None when no reading names one."""
+    written ("visual loss"), else as the first of their readings (``_spellings``) with a
+    research variable name's abbreviations spelled out ("vis loss", "visual_disturb", "vfd",
+    "sx visual", "gf ausfall", "tr visuels", "alt cv", "dist vis", "gv uitval"); None when no
+    reading names one."""
     readings = itertools.chain((words,), _spellings(words))
     return next((s for s in readings if names_a_finding(s, field)), None)
 

@@ -3370,6 +3370,8 @@ def _glued_sex_codes(header: str) -> dict[str, str]:
     letters = reading.letters if reading is not None else {}
     found = _header_codes(pairs, lambda word: letters[word] if word in letters else parse_sex(word))
     return found if set(found.values()) == {"F", "M"} else {}
+
+
 _SPACED_PAIR: Final = re.compile(r"(?<![\w.])(\d)\s*(?:-|–|\s)\s*([^\W\d_]+)")
 
 

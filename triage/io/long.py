@@ -79,7 +79,7 @@ from triage.values import (
     PERCENT_FULL,
     Interval,
     UnitInfo,
-    bare_number,
+    age_header_scale,
     cell_interval,
     cell_text,
     coded_words,
@@ -96,6 +96,7 @@ from triage.values import (
     is_missing_code,
     lab_word,
     normalise_unit,
+    normalise_word,
     parse_interval,
     parse_quantity,
     parse_yes_no,
@@ -1142,9 +1143,9 @@ def _patient_details(
     if "patient_id" not in table.columns or not any(f in table.columns for f in DETAIL_FIELDS):
         return {}
     empty = np.ones(len(table), dtype=bool)
-    for name in (*TEST_FIELDS, *(f for f in ("test", "test_code", "loinc") if f != "unit")):
+    for name in TEST_FIELDS:  # no test named, no result given
         if name in table.columns:
-            empty &= _per_distinct(table, name, _none_if_empty) == None  # noqa: E711
+            empty &= pd.isna(_per_distinct(table, name, _none_if_empty))
     given = {
         name: _per_distinct(table, name, _none_if_empty)
         for name in DETAIL_FIELDS
@@ -1163,6 +1164,7 @@ def _patient_details(
     targets = np.flatnonzero((fields == "prolactin") & (patient != ""))
     header = table.headers.get("patient_id", "patient id")
     took: set[int] = set()
+    per_year = _age_scale(table.headers.get("age_years", ""))
     for name, values in given.items():
         known: dict[str, list[int]] = {}
         for i in rows:
@@ -1181,13 +1183,13 @@ def _patient_details(
                 continue
             source = sources[0]
             cells[t] = values[source]
-            number = bare_number(values[source])
-            since = days[t] - (days[source] if not np.isnan(days[source]) else first_day[source])
-            if name == "age_years" and number is not None and not is_missing_code(number):
-                if np.isnan(since):
-                    carried += 1
-                else:
-                    cells[t] = number + since / DAYS_PER_YEAR
+            if name == "age_years":
+                since = days[t] - (
+                    days[source] if not np.isnan(days[source]) else first_day[source]
+                )
+                later = _age_later(values[source], since, per_year)
+                carried += later is None
+                cells[t] = values[source] if later is None else later
             filled += 1
             took.update(sources)
         table.columns[name] = cells
@@ -1223,6 +1225,25 @@ def _patient_details(
         )
         for i in rows
     }
+
+
+def _age_scale(header: str) -> float:
+    """Years per bare number of an age column, by the duration word of its header ("age_mo":
+    a month; "age_yrs", "Alter": a year)."""
+    words = normalise_word(header).replace("_", " ").split()
+    return next((scale for w in words if (scale := age_header_scale(w))), 1.0)
+
+
+def _age_later(cell: object, days: float, per_year: float) -> float | None:
+    """An age cell that is a plain number, ``days`` later (in the column's own unit); None
+    when it is no plain number (a missing-data code, "8 J", "6 months") or no time is known."""
+    text = cell_text(cell).replace(",", ".")
+    if np.isnan(days) or is_missing_code(cell) or not _PLAIN_NUMBER.fullmatch(text):
+        return None
+    return float(text) + days / DAYS_PER_YEAR / per_year
+
+
+_PLAIN_NUMBER: Final = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _collected(table: RawTable, settings: BuildSettings) -> tuple[np.ndarray, list[str]]:
