@@ -337,7 +337,8 @@ P06,F,33,,0,0,0,yes,0,700
     ("header", "drug"),
     [("risperidone_mg", "risperidone"), ("Haloperidol (mg/d)", "haloperidol"),
      ("aripiprazole_dose", "aripiprazole"), ("chlorpromazine_equiv", None),
-     ("meds_antipsych", None), ("risperidone_start_date", None), ("Medication", None)],
+     ("meds_antipsych", "antipsychotic (unspecified)"), ("risperidone_start_date", None),
+     ("Medication", None)],
 )  # fmt: skip
 def test_drug_dose_headers(header: str, drug: str | None) -> None:
     from triage.io.drug_columns import drug_of_header

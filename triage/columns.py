@@ -3085,6 +3085,8 @@ class _FindingRules:
     answer_words: frozenset[str]
     text_fields: tuple[str, ...]
     exams: Mapping[str, str]  # an examination's header words -> the finding its yes states
+    # a research variable name's shortened word -> the words it may stand for ("vis" -> visual)
+    abbreviations: Mapping[str, tuple[str, ...]]
 
 
 @cache
@@ -3098,6 +3100,10 @@ def _finding_rules() -> _FindingRules:
             header_words(name): str(finding)
             for finding, names in data.get("exams", {}).items()
             for name in names
+        },
+        abbreviations={
+            normalise_word(short): tuple(str(w) for w in spelled)
+            for short, spelled in data.get("abbreviations", {}).items()
         },
     )
 
@@ -3127,7 +3133,33 @@ def named_finding(header: str) -> NamedFinding | None:
     exam = _finding_rules().exams.get(header_words(words))
     if exam is not None:
         return NamedFinding(exam, exam=True)
-    return NamedFinding(words, exam=False) if names_a_finding(words) else None
+    named = finding_spelled_out(words)
+    return NamedFinding(named, exam=False) if named is not None else None
+
+
+def _spellings(words: str) -> Iterator[str]:
+    """The readings of a header's words with its research abbreviations spelled out (synonyms.toml
+    [finding_columns.abbreviations]: "vis loss" -> "visual loss", "sx visual" -> "symptoms
+    visual"); a name of two words also in the other order ("visual symptoms") and as the one
+    compound word German and Dutch write ("visus verlies" -> "visusverlies")."""
+    table = _finding_rules().abbreviations
+    options = [table.get(normalise_word(w), (w,)) for w in words.split()]
+    for spelled in itertools.product(*options):
+        yield " ".join(spelled)
+        if len(spelled) == 2:
+            yield f"{spelled[1]} {spelled[0]}"
+            yield "".join(spelled)
+
+
+@lru_cache(maxsize=1024)
+def finding_spelled_out(words: str, field: str = "comments") -> str | None:
+    """The words a header's ``words`` (``finding_words``) name a finding by in ``field``: as
+    written ("visual loss"), else as the first of their readings (``_spellings``) with a
+    research variable name's abbreviations spelled out ("vis loss", "visual_disturb", "vfd",
+    "sx visual", "gf ausfall", "tr visuels", "alt cv", "dist vis", "gv uitval"); None when no
+    reading names one."""
+    readings = itertools.chain((words,), _spellings(words))
+    return next((s for s in readings if names_a_finding(s, field)), None)
 
 
 def is_yes_no_column(
@@ -3210,8 +3242,7 @@ def _answer_fields(
         cells = samples.get(col, ())
         if not is_yes_no_column(cells, *column_flag_codes(header, cells, name), some_text=True):
             continue
-        words = finding_words(header)
-        match.answer_fields[name] = words if names_a_finding(words, name) else ""
+        match.answer_fields[name] = finding_spelled_out(finding_words(header), name) or ""
         # the tool's own words, never quoted: a quoted text of a warning is scrubbed as a cell
         said = "as the header's words" if match.answer_fields[name] else "as written"
         match.warnings.append(
@@ -3314,9 +3345,10 @@ def _one_sex_words() -> tuple[dict[str, str], frozenset[str]]:
 
 def one_sex_of(header: str) -> str | None:
     """ "F" / "M" for a header that is exactly one sex word, optionally after one prefix
-    ("female", "is_female", "sex_male", "Weiblich", "vrouw"), else None."""
+    ("female", "is_female", "sex_male", "Weiblich", "vrouw"), its brackets and yes/no words left
+    out ("female (1=yes 0=no)", "male_yn"), else None."""
     words, prefixes = _one_sex_words()
-    parts = [p for p in re.split(r"[\s_.:-]+", normalise_word(str(header))) if p]
+    parts = [p for p in re.split(r"[\s_.:-]+", normalise_word(finding_words(header))) if p]
     if len(parts) == 2 and parts[0] in prefixes:
         parts = parts[1:]
     return words.get(parts[0]) if len(parts) == 1 else None

@@ -3388,10 +3388,34 @@ def header_sex_codes(header: str) -> dict[str, str]:
     pairs = [(a, b) if a.isdigit() else (b, a) for a, b in _CODE_PAIR.findall(header)]
     pairs += _CHOICE_PAIR.findall(header)
     pairs += _SPACED_PAIR.findall(header)  # "Sex (1-male 2-female)", "(1 male / 2 female)"
-    return _header_codes(pairs, parse_sex)
+    return _header_codes(pairs, parse_sex) or _glued_sex_codes(header)
 
 
 _ISO_5218: Final = re.compile(r"\bISO(?:/IEC)?\s*5218\b", re.IGNORECASE)
+# A codebook glued into a statistics package's variable name ("sex_m1f2", "gender_f1m2",
+# "sex_1m2f", "geslacht_1m_2v", "sexo_1h2m"): the pieces of a name part that are a code and a
+# letter word, either way round.
+_GLUED_PART: Final = re.compile(r"(?:[^\W\d_]+\d{1,2})+|(?:\d{1,2}[^\W\d_]+)+")
+_GLUED_PAIR: Final = re.compile(r"([^\W\d_]+)(\d{1,2})|(\d{1,2})([^\W\d_]+)")
+
+
+def _glued_sex_codes(header: str) -> dict[str, str]:
+    """The sex codes a variable name states glued to their letters ("sex_m1f2": 1 = M, 2 = F),
+    the letters read in the header's language as a sex column's cells are ("geslacht_1m_2v": v is
+    vrouw; "sexo_1h2m": m is mujer); {} unless they give both sexes (a "sex_v1" is a visit's)."""
+    names = re.split(r"[\W_]+", header)
+    pairs = [
+        (a or d, (b or c).lower())
+        for part in names
+        if _GLUED_PART.fullmatch(part)
+        for b, a, d, c in _GLUED_PAIR.findall(part)
+    ]
+    reading = sex_letter_reading([word for _, word in pairs], " ".join(names))
+    letters = reading.letters if reading is not None else {}
+    found = _header_codes(pairs, lambda word: letters[word] if word in letters else parse_sex(word))
+    return found if set(found.values()) == {"F", "M"} else {}
+
+
 _SPACED_PAIR: Final = re.compile(r"(?<![\w.])(\d)\s*(?:-|–|\s)\s*([^\W\d_]+)")
 
 

@@ -3,8 +3,10 @@
 the row's medication text ("risperidone 4 mg"), after any medications column.
 
 Only a header that names exactly one drug of the lexicon (triage/data/drugs.toml) and nothing but
-dose words (synonyms.toml ``[values.drug_dose_columns]``) is read; ``chlorpromazine_equiv`` and
-class flags (``meds_antipsych``) name no drug taken and are left alone.  0, no, blank and missing
+dose words (synonyms.toml ``[values.drug_dose_columns]``) is read; ``chlorpromazine_equiv`` names
+no drug taken and is left alone.  A class flag is read as the class (``antipsychotic_yn``, and
+shortened beside a medication or yes/no word: ``meds_antipsych``, ``ap_drug``, ``med_ap``:
+``class_abbreviations``).  0, no, blank and missing
 codes add nothing; a dose of any size is taken ("0.5", "0,5", "0.5 mg", "0,25 mg/Woche", a
 schedule "0-0-1"), only 0 is not; a cell naming a drug ("Antipsychotic": "Risperdal 2 mg") is read
 as written, after its header; other cells are counted in the warning and add nothing.
@@ -89,6 +91,26 @@ def _also_lab_tests() -> frozenset[str]:
     return frozenset(synonyms_data()["values"]["drug_dose_columns"]["also_lab_tests"])
 
 
+@cache
+def _class_abbreviations() -> Mapping[str, str]:
+    pairs = synonyms_data()["values"]["drug_dose_columns"].get("class_abbreviations", [])
+    return {normalise_word(short): str(spelled) for short, spelled in pairs}
+
+
+def _class_spelled_out(text: str, codes: Mapping[str, bool]) -> str:
+    """A header's words with a drug class's research abbreviation spelled out ("ap drug" ->
+    "antipsychotic drug", "med ap", "antipsych use"), where a medication or yes/no word, a 0/1
+    note or its answers' codes stand beside it; else the words as written."""
+    table = _class_abbreviations()
+    words = normalise_word(text).split()
+    if not any(w in table for w in words):
+        return text
+    rest = {w for w in words if w not in table}
+    if not (codes or rest & _flag_words() or (rest and rest <= _BINARY_MARKS)):
+        return text
+    return " ".join(table.get(w, w) for w in words)
+
+
 def names_one_drug(text: str) -> bool:
     """Whether ``text`` names one drug (or drug class) of the lexicon ("Risperidone")."""
     return len(drug_matcher(load_drugs()).find(text)) == 1
@@ -111,6 +133,9 @@ def drug_of_header(header: str) -> DrugColumn | None:
     codes = header_flag_codes(header)
     text = _SEPARATORS.sub(" ", header)
     found = drug_matcher(load_drugs()).find(text)
+    if not found:  # "ap_drug", "antipsych_use": a class shortened
+        text = _class_spelled_out(text, codes)
+        found = drug_matcher(load_drugs()).find(text)
     if len(found) != 1:
         return None
     rest = normalise_word(text).replace(normalise_word(found[0].matched_text), " ", 1)

@@ -72,13 +72,14 @@ from triage.knowledge.loaders import (
     load_reference_set,
     load_thresholds,
 )
-from triage.numbers import fmt
+from triage.numbers import DAYS_PER_YEAR, fmt
 from triage.schema import FLAG_FIELDS, TEXT_FIELDS, InputFileError, Rejected, Withdrawal
 from triage.values import (
     NOT_AN_ANSWER,
     PERCENT_FULL,
     Interval,
     UnitInfo,
+    age_header_scale,
     cell_interval,
     cell_text,
     coded_words,
@@ -92,8 +93,10 @@ from triage.values import (
     header_says_percent,
     infer_decimal_mark,
     is_empty_value,
+    is_missing_code,
     lab_word,
     normalise_unit,
+    normalise_word,
     parse_interval,
     parse_quantity,
     parse_yes_no,
@@ -578,6 +581,7 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
         table, fields, why_not, settings.tests, warnings, _patient_days(patient, collected)
     )
     twice = _same_result_in_two_units(table, fields, group, warnings)
+    details = _patient_details(table, fields, collected, warnings)
     _fill_from_group(table, group, fields == "prolactin")
     prolactin_pos = np.flatnonzero(fields == "prolactin")
     built = build_frame(_prolactin_table(table, prolactin_pos, warnings), settings, release=True)
@@ -589,7 +593,7 @@ def read_long(table: RawTable, settings: BuildSettings) -> LongResult:
             table.sheet,
             int(table.source_rows[i]),
             "other_test",
-            _unused_detail(table, int(i), str(why_not[i])),
+            details.get(int(i)) or _unused_detail(table, int(i), str(why_not[i])),
         )
         for i in np.flatnonzero(fields == "")
     ]
@@ -1119,6 +1123,127 @@ def _fill_identity_down(table: RawTable, warnings: list[str]) -> None:
             f"{int(other.sum())} row(s) without a patient id name another person (name, birth "
             "date or sex) than the rows above: they were given no patient"
         )
+
+
+# The fixed facts of a person a research database's demographics row gives its other rows
+DETAIL_FIELDS: Final = ("sex", "birth_date", "age_years")
+
+
+def _patient_details(
+    table: RawTable, fields: np.ndarray, collected: np.ndarray, warnings: list[str]
+) -> dict[int, str]:
+    """A research database's long export gives a patient's sex, birth date and age on a row of
+    their own (REDCap's baseline event, a non-repeating demographics form; Castor's study
+    record): a row with no test and no result.  Its cells fill the blank ones of the same
+    patient's prolactin rows (by patient id, whatever the visit; values.py fixed facts only, as
+    the wide reader's rows take them from the patient's other rows) when the patient's detail
+    rows agree.  The age is advanced by the time between the detail row's date (its own, else
+    the first of its visit's samples) and the sample's; without both it is carried unchanged,
+    and said so.  Returns each detail row's rejection detail (it is no result itself)."""
+    if "patient_id" not in table.columns or not any(f in table.columns for f in DETAIL_FIELDS):
+        return {}
+    empty = np.ones(len(table), dtype=bool)
+    for name in TEST_FIELDS:  # no test named, no result given
+        if name in table.columns:
+            empty &= pd.isna(_per_distinct(table, name, _none_if_empty))
+    given = {
+        name: _per_distinct(table, name, _none_if_empty)
+        for name in DETAIL_FIELDS
+        if name in table.columns
+    }
+    patient = _per_distinct(table, "patient_id", lambda c: _text(c).casefold())
+    rows = np.flatnonzero(
+        (fields == "") & empty & (patient != "") & np.any([pd.notna(v) for v in given.values()], 0)
+    )
+    if not rows.size:
+        return {}
+    visit_key, _ = _keys(table)
+    days = collected.astype("datetime64[D]").astype(np.float64)
+    days[np.isnat(collected)] = np.nan
+    first_day = pd.Series(days).groupby(visit_key).transform("min").to_numpy()
+    targets = np.flatnonzero((fields == "prolactin") & (patient != ""))
+    header = table.headers.get("patient_id", "patient id")
+    took: set[int] = set()
+    per_year = _age_scale(table.headers.get("age_years", ""))
+    for name, values in given.items():
+        known: dict[str, list[int]] = {}
+        for i in rows:
+            if pd.notna(values[i]):
+                known.setdefault(str(patient[i]), []).append(int(i))
+        filled, unequal, carried = 0, 0, 0
+        cells = np.array(table.columns[name], dtype=object)
+        for t in targets:
+            sources = known.get(str(patient[t]))
+            if not sources or pd.notna(values[t]):
+                continue
+            if name == "age_years" and "birth_date" in given and pd.notna(given["birth_date"][t]):
+                continue  # the birth date gives the age
+            if len({cell_text(values[i]) for i in sources}) > 1:
+                unequal += 1
+                continue
+            source = sources[0]
+            cells[t] = values[source]
+            if name == "age_years":
+                since = days[t] - (
+                    days[source] if not np.isnan(days[source]) else first_day[source]
+                )
+                later = _age_later(values[source], since, per_year)
+                carried += later is None
+                cells[t] = values[source] if later is None else later
+            filled += 1
+            took.update(sources)
+        table.columns[name] = cells
+        what = name.replace("_years", "").replace("_", " ")
+        if filled:
+            unchanged = (
+                f"; {carried} of them without the dates took it unchanged (the patient may be "
+                "older by the time between the visits)"
+                if carried
+                else ""
+            )
+            warnings.append(
+                f"{filled} result(s) gave no {what}: it was taken from the same patient's row "
+                f"of details without a test (column {header!r}), the age advanced to the "
+                f"sample's date where both dates are known{unchanged}"
+                if name == "age_years"
+                else f"{filled} result(s) gave no {what}: it was taken from the same patient's "
+                f"row of details without a test (column {header!r})"
+            )
+        if unequal:
+            warnings.append(
+                f"{unequal} result(s) gave no {what} and the same patient's rows of details "
+                f"(column {header!r}) disagree on it: left unknown"
+            )
+    return {
+        int(i): (
+            "a row of the patient's details (sex, birth date or age) without a test or result: "
+            + (
+                "given to the same patient's results"
+                if int(i) in took
+                else "no prolactin result of the same patient took them"
+            )
+        )
+        for i in rows
+    }
+
+
+def _age_scale(header: str) -> float:
+    """Years per bare number of an age column, by the duration word of its header ("age_mo":
+    a month; "age_yrs", "Alter": a year)."""
+    words = normalise_word(header).replace("_", " ").split()
+    return next((scale for w in words if (scale := age_header_scale(w))), 1.0)
+
+
+def _age_later(cell: object, days: float, per_year: float) -> float | None:
+    """An age cell that is a plain number, ``days`` later (in the column's own unit); None
+    when it is no plain number (a missing-data code, "8 J", "6 months") or no time is known."""
+    text = cell_text(cell).replace(",", ".")
+    if np.isnan(days) or is_missing_code(cell) or not _PLAIN_NUMBER.fullmatch(text):
+        return None
+    return float(text) + days / DAYS_PER_YEAR / per_year
+
+
+_PLAIN_NUMBER: Final = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _collected(table: RawTable, settings: BuildSettings) -> tuple[np.ndarray, list[str]]:
