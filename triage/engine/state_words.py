@@ -248,6 +248,18 @@ class StateVocabulary:
             re.IGNORECASE,
         )
         self._negation_cancel = frozenset(str(w).lower() for w in negation.get("cancel", []))
+        # what may stand between the noun and its negation after it ("Dialyse derzeit nicht
+        # indiziert", "Zirrhose sonographisch nicht nachweisbar", "pregnancy has not been
+        # excluded"); any other word names another thing the negation is that thing's
+        # ("haemodialysis: HBsAg not detected", "cirrhosis: ascites not seen")
+        fillers = frozenset(
+            w
+            for item in (*negation.get("copulas", []), *negation.get("after_fillers", []))
+            for w in _WORD.findall(str(item).lower())
+        )
+        self._after_fillers = frozenset(
+            normalise_word(w) for w in fillers | self._negation_cancel | reach_words()
+        )
         # a negation word in another sense, its group `word` ("seit Mai", "depuis mai", "le 3
         # mai": the German and French month, not the Italian "never")
         other = [str(p) for p in negation.get("other_sense", [])]
@@ -767,7 +779,12 @@ class StateVocabulary:
             return concept.negated or ()
         after = self._negation_adjacent.match(rest) or self._negation_after.match(rest)
         if after is not None:
-            between = _WORD.findall(after.group("gap").lower())
+            # the gap as written: another concept's words read (blanked) are another thing too
+            gap = (written_rest or rest)[: after.end("gap")].lower()
+            between = _WORD.findall(gap)
+            if any(normalise_word(w) not in self._after_fillers for w in between):
+                after = None  # "Dialyse HBsAg nicht nachweisbar": the negation is HBsAg's
+        if after is not None:
             if any(w in self._negation_cancel for w in between):
                 return concept.doubted or ()  # "not excluded": a doubt, never a "no"
             return concept.negated or ()
