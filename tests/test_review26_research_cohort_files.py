@@ -190,20 +190,20 @@ def test_a_negative_result_that_is_no_code_stays_implausible(tmp_path: Path) -> 
 NINES_BESIDE_OTHER_CODES = [
     # (csv text, the coded patient, the real result's patient): age and TSH 999 in the same row
     ("subject_id,sex,age_yrs,prl_ngml,tsh\nB1,F,999,9999,999\nB2,F,33,14,1.1\n", "B1", "B2"),
-    # age and eGFR -99, the result 999
-    ("subject_id,sex,age_yrs,prl_ngml,egfr_ckdepi\nA1,F,-99,999,-99\nA2,F,30,14,-99\n", "A1", "A2"),
-    # German semicolon export with decimal commas: every other cell of the row -99
+    # age 999 and eGFR 9999, the result 999 (mend E: the same all-9 form, not -99, says so)
+    ("subject_id,sex,age_yrs,prl_ngml,egfr_ckdepi\nA1,F,999,999,9999\nA2,F,30,14,90\n", "A1", "A2"),
+    # German semicolon export with decimal commas: the other cells of the row 999
     ("Patient-ID;Geschlecht;Alter;Prolaktin (ng/ml);eGFR;TSH\n"
-     "N1;W;34,7;12,5;-99;1,2\nN2;W;-99;9999;-99;-99\nN3;W;41,2;16,4;88;-99\n", "N2", "N1"),
+     "N1;W;34,7;12,5;88;1,2\nN2;W;999;9999;999;999\nN3;W;41,2;16,4;88;1,1\n", "N2", "N1"),
     # French: the codes in another row of the file
-    ("identifiant;sexe;age;prolactine (ng/ml);TSH\nF1;F;34;9999;2,1\nF2;F;-99;14;-99\n",
+    ("identifiant;sexe;age;prolactine (ng/ml);TSH\nF1;F;34;9999;2,1\nF2;F;999;14;999\n",
      "F1", "F2"),
-    # Spanish, Stata's .a for a missing eGFR
-    ("id_paciente,sexo,edad,prolactina (ng/ml),egfr\nE1,M,40,99999,.a\nE2,M,50,9,80\n", "E1", "E2"),
-    # Italian and Dutch: SPSS's #NULL! beside an all-9 result
-    ("id_paziente,sesso,eta,prolattina (ng/ml),TSH\nI1,F,40,999,#NULL!\nI2,F,30,15,1.0\n",
+    # Spanish, Italian, Dutch: an eGFR or TSH of 9999
+    ("id_paciente,sexo,edad,prolactina (ng/ml),egfr\nE1,M,40,99999,9999\nE2,M,50,9,80\n",
+     "E1", "E2"),
+    ("id_paziente,sesso,eta,prolattina (ng/ml),TSH\nI1,F,40,999,999\nI2,F,30,15,1.0\n",
      "I1", "I2"),
-    ("patientnummer;geslacht;leeftijd;prolactine (ng/ml);TSH\nD1;V;-9;9999;-9\nD2;V;30;15;1,0\n",
+    ("patientnummer;geslacht;leeftijd;prolactine (ng/ml);TSH\nD1;V;999;9999;999\nD2;V;30;15;1,0\n",
      "D1", "D2"),
 ]  # fmt: skip
 
@@ -216,7 +216,8 @@ def test_an_all_nine_result_where_the_export_codes_missing_values_so_is_missing(
     assert rejected[coded].reason_code == "missing_result", rejected.get(coded)
     assert "all-9 missing-data code" in rejected[coded].detail
     assert coded not in out.index
-    assert not urgent, urgent  # no false urgent alert
+    # never triaged as a giant prolactinoma, yet (mend E) listed as not triaged: it may be one
+    assert all("not triaged (missing_result)" in line for line in urgent), urgent
     assert real in out.index
 
 

@@ -352,8 +352,10 @@ def _rejoin_bracketed_header(
 ) -> str:
     """The header line split by a delimiter inside its brackets (a data dictionary's codes or a
     unit typed into a column name unquoted: "sex (1=m, 2=f)", "prl (ng/ml, Roche)") joined
-    again, in ``rows``, when so joined it has the ``width`` fields of the lines below it; the
-    warning naming the joined names ('' when no header was so split).
+    again, in ``rows``, when the lines below it (``width`` fields) reach past its last split
+    name: as many fields as the joined header, or fewer with only trailing fields left out
+    (read padded by check_field_counts); the warning naming the joined names ('' when no
+    header was so split, or its lines stop before a split name).
 
     Split, each name after the bracket stands over the column before its own: every value was
     read under the wrong header (a prolactin of 300 read as the age, the urgent result lost).
@@ -374,9 +376,13 @@ def _rejoin_bracketed_header(
     if above is None or above in bad or len(rows[above]) <= width:
         return ""
     joined = bracket_joined(rows[above], delimiter)
-    if len(joined) != width:
+    split_at = [i for i, name in enumerate(joined) if delimiter in name]
+    # the split is evident (a field opens a bracket a later one closes); joined, the lines reach
+    # past its last split name (their trailing fields may be left out: read padded, as usual),
+    # so every column up to theirs lines up; lines that stop before it cannot be aligned
+    if not split_at or not split_at[-1] < width <= len(joined):
         return ""
-    names = [name for name in joined if delimiter in name]
+    names = [joined[i] for i in split_at]
     rows[above] = list(joined)
     shown = ", ".join(repr(name.strip()) for name in names)
     return (

@@ -149,7 +149,9 @@ def _shifted_urgency(
 ) -> str:
     """The urgent note of a shifted line whose result may be at or above the urgent ``level``
     (mIU/L), "" when none of its fields the result may have shifted to can be."""
-    numbers = _candidates(_window(fields, result, width), join_groups)
+    # only a line with more fields than the header may hold a thousands group the delimiter
+    # split ("6,250"); a short line's neighbours (age 34, result 300) are never glued (34300)
+    numbers = _candidates(_window(fields, result, width), join_groups and len(fields) > width)
     unit = _row_unit(fields, match, width)
     if unit is None:  # in no known unit: urgent in either prolactin unit, or in one
         notes = [unknown_unit_urgency(n, per_ng=to_miu) for n in sorted(numbers)]

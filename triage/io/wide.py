@@ -47,7 +47,7 @@ from triage.io.state_cells import (
     state_codes,
     trimester_text,
 )
-from triage.io.unknown_units import unknown_unit_urgency
+from triage.io.unknown_units import unknown_unit_urgency, untriaged_urgency
 from triage.knowledge.loaders import (
     DEFAULT_SET_NAME,
     list_reference_sets,
@@ -423,6 +423,7 @@ class _Builder:
         self._coded_nines: dict[float, str] = {}
         # the export's own missing-data codes its other columns write, by header (_blank_coded)
         self._export_codes: dict[str, set[str]] = {}
+        self._nines_elsewhere = False  # _coded_nines said by the other columns' all-9 codes
         self._origin: tuple[date | None] | None = None  # _days_from, once decided
         self._recode()
         self._header_flag_codes()
@@ -951,6 +952,7 @@ class _Builder:
         if settled_by == "mapping":  # the mapping file's mark reads the typed numbers too
             raw = self._apply(raw, _mapped_text)
         codes, parsed = self._distinct(raw, lambda c: parse_quantity(c, decimal))
+        as_read = parsed
         self._coded_nines = self._nines_beside_codes(self.table.distinct(raw).uniques)
         declared = [self._missing_code(u) for u in self.table.distinct(raw).uniques]
         parsed = [
@@ -962,6 +964,12 @@ class _Builder:
         }
         status = _pick(codes, parsed, lambda q: q.status, object)
         value = _pick(codes, parsed, lambda q: _nan(q.value), np.float64)
+        unit_rows = self._nines_with_units(raw)  # a row writing its unit states a result
+        if unit_rows.any():
+            status = np.where(unit_rows, _pick(codes, as_read, lambda q: q.status, object), status)
+            value = np.where(
+                unit_rows, _pick(codes, as_read, lambda q: _nan(q.value), np.float64), value
+            )
         self.out["prolactin_raw"] = _pick(codes, parsed, lambda q: q.text or None, object)
         self.out["qualifier"] = self._qualifier_column(
             _pick(codes, parsed, lambda q: q.qualifier, object)
@@ -1067,6 +1075,7 @@ class _Builder:
         besides = [q.beside for q in parsed]
         self._conversions_beside(codes, besides, value * factor, unit, reason, detail)
         self._possibly_urgent(reason, detail, value, unit_text)
+        self._urgent_coded_nines(raw, reason, detail, unit_text)
         self._conflicting_cells(reason, detail, value * factor, unit)
         undecided &= reason == ""
         reason[undecided] = "ambiguous_decimal_mark"
@@ -1197,9 +1206,47 @@ class _Builder:
                 for header, codes in list(self._export_codes.items())[:_NOTE_EXAMPLES]
             )
             said = f"the missing-data codes of the export's other columns ({shown})"
+            self._nines_elsewhere = True
         else:
             return {}
         return dict.fromkeys(sorted(found), said)
+
+    def _coded_nine_rows(self, raw: np.ndarray) -> np.ndarray:
+        """Rows whose result cell is an all-9 code read as missing (_nines_beside_codes)."""
+        if not self._coded_nines:
+            return np.zeros(self.n, dtype=bool)
+        return self._apply(
+            raw, lambda c: (n := bare_number(c)) is not None and n in self._coded_nines, bool
+        )
+
+    def _nines_with_units(self, raw: np.ndarray) -> np.ndarray:
+        """Rows whose all-9 result writes its own unit in the row's unit column ("999" beside
+        "ng/mL"): a measured result, never the export's missing-data code."""
+        unit_col = self.column("prolactin_unit")
+        if unit_col is None or not self._nines_elsewhere:  # the column's own codes: review 23
+            return np.zeros(self.n, dtype=bool)
+        rows = self._coded_nine_rows(raw)
+        if not rows.any():
+            return np.zeros(self.n, dtype=bool)
+        written: np.ndarray = ~self._apply(unit_col, is_empty_value, bool)
+        kept: np.ndarray = rows & written
+        return kept
+
+    def _urgent_coded_nines(
+        self, raw: np.ndarray, reason: np.ndarray, detail: np.ndarray, unit_text: np.ndarray
+    ) -> None:
+        """An all-9 result rejected as a possible missing-data code that would be urgent were
+        it measured (999 ng/mL, 9999 mIU/L, in its header's unit or in any unit) is listed
+        with the urgent results, not triaged: a real urgent result never vanishes."""
+        if not self._nines_elsewhere:  # the column's own codes beside them: review 23's rule
+            return
+        for i in np.flatnonzero(self._coded_nine_rows(raw) & (reason == "missing_result")):
+            note = untriaged_urgency(bare_number(raw[i]), str(unit_text[i] or ""))
+            if note:
+                self.possibly_urgent[i] = True
+                detail[i] += note.replace(
+                    "its result", f"{cell_text(raw[i]).strip()}, if a measured result,", 1
+                )
 
     def _unmarked_unit_rows(self, raw: np.ndarray, unit: np.ndarray, decimal: str) -> np.ndarray:
         """Rows whose result may be read two ways ("6.000", "1,250") in a unit group (the rows
@@ -4635,14 +4682,12 @@ CODEBOOK_ONLY: Final = frozenset({"sex"})
 
 
 def _export_code(cell: object) -> bool:
-    """A context or age cell read as missing that shows the export's own codebook: a
-    conventional negative code (-9, -99, ...: missing_result_codes), an all-9 code (999, 9999:
-    missing_result_codes_beside), Stata's ".a", SPSS's "#NULL!"; not a word ("NA", "unknown")
-    nor a value only out of its field's range."""
+    """A context or age cell read as missing that writes the same all-9 form a result's code
+    would (999, 9999: missing_result_codes_beside): only that says an all-9 result may be the
+    export's code too.  A -99-style code, Stata's ".a" or SPSS's "#NULL!" elsewhere does not
+    (a result of 999 ng/mL beside an age of -99 is a measured macroprolactinoma)."""
     number = bare_number(cell)
-    if number is None:
-        return is_export_missing_mark(cell)
-    return number in missing_result_numbers() or number in missing_result_numbers_beside()
+    return number is not None and number in missing_result_numbers_beside()
 
 
 # The codes 1 and 2 of a yes/no field whose values say nothing so coded (values.column_flag_codes).
