@@ -126,7 +126,7 @@ def test_a_flag_column_named_in_the_mapping_file_is_its_finding(
     assert results.loc["V2", "priority"] == "routine"
 
 
-DRUG_CLASS_FLAGS = ["ap_drug", "ap_med", "med_ap", "antipsych_use", "AP (0/1)", "ap_yn",
+DRUG_CLASS_FLAGS = ["ap_drug", "ap_med", "med_ap", "antipsych_use", "antipsych (0/1)",
                     "meds_antipsych", "neurolept_jn", "antipsy_med"]  # fmt: skip
 
 
@@ -150,15 +150,20 @@ def test_a_drug_class_flag_named_in_the_mapping_file_is_the_class(tmp_path: Path
     assert "medication" not in results.loc["A2", "factors"]
 
 
-@pytest.mark.parametrize("header", ["AP", "AP (U/L)", "ap_level"])
+@pytest.mark.parametrize(
+    "header",
+    ["AP", "AP (U/L)", "ap_level", "AP (ja/nein)", "AP j/n", "AP (0/1)", "ap_yn", "APS (ja/nein)",
+     "APS_yn"],
+)  # fmt: skip
 def test_alkaline_phosphatase_is_no_antipsychotic(tmp_path: Path, header: str) -> None:
-    """Guard (passes before and after): "AP" alone is also alkaline phosphatase, a lab value."""
+    """Guard: "AP" alone is also alkaline phosphatase, a lab value; "AP (ja/nein)" beside a bare
+    answer is the German angina pectoris, "APS" the antiphospholipid syndrome (review 26)."""
     text = f'subject_id,sex,age_yrs,prl_ngml,"{header}"\nA1,F,34,60,85\nA2,F,35,60,1\n'
     results = _results(tmp_path, text)
     assert not any("medication" in str(f) for f in results["factors"])
 
 
-ID_HEADERS = ["subj", "sid", "SID", "subj_id", "Subj. No.", "pseudonym", "Pseudonym-ID",
+ID_HEADERS = ["subj", "subj_id", "Subj. No.", "pseudonym", "Pseudonym-ID",
               "pseudo_id", "castor_id", "Castor ID", "castor_participant_id", "record_id",
               "participant_id", "study_id", "Probandennr", "Teilnehmernr", "Studiennr",
               "pseudoniem", "deelnemersnummer", "proefpersoon_nr", "pseudonyme", "seudónimo",
@@ -184,6 +189,15 @@ def test_sid_beside_a_patient_id_is_not_the_patient(tmp_path: Path) -> None:
     results = _run(tmp_path, text).results
     assert results is not None
     assert list(results["patient_id"]) == ["P-1"]
+
+
+def test_sid_alone_is_no_patient_id(tmp_path: Path) -> None:
+    """A German lab's "SID" is the tube's sample id: one patient's two samples are not two
+    patients (review 26)."""
+    text = "SID,Geschlecht,Alter,Prolaktin (ng/ml)\n77001,W,30,20\n77002,W,30,22\n"
+    results = _run(tmp_path, text).results
+    assert results is not None
+    assert not {"77001", "77002"} & set(results["patient_id"].astype(str))
 
 
 # (header, code of the man, code of the woman)

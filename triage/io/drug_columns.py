@@ -97,16 +97,32 @@ def _class_abbreviations() -> Mapping[str, str]:
     return {normalise_word(short): str(spelled) for short, spelled in pairs}
 
 
+@cache
+def _answer_words() -> frozenset[str]:
+    data = synonyms_data()["values"]["drug_dose_columns"]
+    return frozenset(normalise_word(w) for w in data.get("answer_words", ()))
+
+
+@cache
+def _short_class_abbreviations() -> frozenset[str]:
+    data = synonyms_data()["values"]["drug_dose_columns"]
+    return frozenset(normalise_word(w) for w in data.get("short_class_abbreviations", ()))
+
+
 def _class_spelled_out(text: str, codes: Mapping[str, bool]) -> str:
     """A header's words with a drug class's research abbreviation spelled out ("ap drug" ->
     "antipsychotic drug", "med ap", "antipsych use"), where a medication or yes/no word, a 0/1
-    note or its answers' codes stand beside it; else the words as written."""
+    note or its answers' codes stand beside it; else the words as written.  A short one of other
+    meanings ("ap") needs a medication word: "AP (ja/nein)" is angina pectoris."""
     table = _class_abbreviations()
     words = normalise_word(text).split()
     if not any(w in table for w in words):
         return text
     rest = {w for w in words if w not in table}
-    if not (codes or rest & _flag_words() or (rest and rest <= _BINARY_MARKS)):
+    if set(words) & _short_class_abbreviations():
+        if not rest & (_flag_words() - _answer_words()):
+            return text
+    elif not (codes or rest & _flag_words() or (rest and rest <= _BINARY_MARKS)):
         return text
     return " ".join(table.get(w, w) for w in words)
 
