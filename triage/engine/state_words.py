@@ -73,6 +73,8 @@ FLAG_OF = {
 _WEEKS_PER_MONTH = WEEKS_PER_YEAR / MONTHS_PER_YEAR
 _CLAUSES = CLAUSES  # where a clause of a note ends (engine/relatives.py)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_TOKEN = re.compile(r"\w+(?:-\w+)*")  # a word with its hyphenated parts ("Shunt-OP", "HCV-RNA")
+_OPENING = re.compile(r"[:(\[]")  # a colon or a bracket that may open another finding
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _ISO_DATE = re.compile(r"\d{4}-")
 _GROUP_NAME = re.compile(r"\(\?P<\w+>")
@@ -248,10 +250,17 @@ class StateVocabulary:
             re.IGNORECASE,
         )
         self._negation_cancel = frozenset(str(w).lower() for w in negation.get("cancel", []))
-        # what may stand between the noun and its negation after it ("Dialyse derzeit nicht
-        # indiziert", "Zirrhose sonographisch nicht nachweisbar", "pregnancy has not been
-        # excluded"); any other word names another thing the negation is that thing's
-        # ("haemodialysis: HBsAg not detected", "cirrhosis: ascites not seen")
+        # a negation after the noun is its own within the window ("pregnancy biochemically
+        # excluded"), unless another finding stands between: a word naming one ("Dialyse HBsAg
+        # nicht nachweisbar", "cirrhosis HCC not seen"), or a colon or a bracket opening one
+        # ("haemodialysis: HBsAg not detected", "cirrhosis (ascites not seen)"); after a colon
+        # or a bracket the fillers, copulas, cancel and reach words and adverbs name none
+        self._after_others = _compile(
+            [str(p) for p in negation.get("after_others", [])], source, "negation.after_others"
+        )
+        self._after_adverbs = _compile(
+            [str(p) for p in negation.get("after_adverbs", [])], source, "negation.after_adverbs"
+        )
         fillers = frozenset(
             w
             for item in (*negation.get("copulas", []), *negation.get("after_fillers", []))
@@ -779,10 +788,8 @@ class StateVocabulary:
             return concept.negated or ()
         after = self._negation_adjacent.match(rest) or self._negation_after.match(rest)
         if after is not None:
-            # the gap as written: another concept's words read (blanked) are another thing too
-            gap = (written_rest or rest)[: after.end("gap")].lower()
-            between = _WORD.findall(gap)
-            if any(normalise_word(w) not in self._after_fillers for w in between):
+            between = _WORD.findall(after.group("gap").lower())
+            if self._other_finding_between((written_rest or rest)[: after.end("gap")]):
                 after = None  # "Dialyse HBsAg nicht nachweisbar": the negation is HBsAg's
         if after is not None:
             if any(w in self._negation_cancel for w in between):
@@ -793,6 +800,24 @@ class StateVocabulary:
         if concept.recent is not None and self._is_recent(tail, rest):
             return concept.recent  # "delivered last week", "kürzlich entbunden"
         return concept.sets
+
+    def _other_finding_between(self, gap: str) -> bool:
+        """Whether `gap`, the words as written between a noun and its `after` negation, names
+        another finding the negation is that finding's ([negation] after_others: "HBsAg", "HCC",
+        "Shunt-OP"; or a colon or a bracket opening one: "haemodialysis: HBsAg not detected",
+        "cirrhosis (ascites not seen)").  Anything else, an unlisted adverb too ("pregnancy
+        biochemically excluded"), leaves the negation the noun's: the safe default."""
+        lowered = gap.lower()
+        for token in _TOKEN.findall(lowered):
+            if any(self._after_others.fullmatch(t) for t in (token, *token.split("-"))):
+                return True
+        opening = _OPENING.search(lowered)
+        if opening is None:
+            return False
+        return any(
+            normalise_word(w) not in self._after_fillers and not self._after_adverbs.fullmatch(w)
+            for w in _WORD.findall(lowered[opening.end() :])
+        )
 
     def _reaches(self, before: str) -> bool:
         """A negation word or phrase that ends at or inside the run of [negation_reach] words
