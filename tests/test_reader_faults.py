@@ -21,6 +21,7 @@ import triage.io.sources as sources
 from triage.cli import app
 from triage.io import FileRead, ReadOptions, read_file, read_inputs
 from triage.schema import InputFileError
+from triage.values import OPEN_END_ATTR
 
 runner = CliRunner()
 SAMPLES = Path(__file__).parent / "data" / "samples"
@@ -544,17 +545,17 @@ def test_utf16_text_is_not_taken_for_nul_padding(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("end", "warned"), [("", True), ("\n", False), ("\r\n", False)])
 def test_a_last_line_without_its_line_end_is_said(tmp_path: Path, end: str, warned: bool) -> None:
     """A copy cut short in its last row ("6000" -> "6") reads as a smaller value: the file
-    whose last line has no line end is flagged (like one padded with NUL bytes), and that line,
-    its last field the result, is rejected, not triaged (review 26)."""
+    whose last line has no line end is flagged (like one padded with NUL bytes); that line, its
+    last field the result, is triaged, its comment cautioning that digits may be missing (review
+    26, mendF: most such files were only written without a final line end)."""
     path = tmp_path / "cut.csv"
     path.write_bytes(f"ID,Sex,Age,Prolactin (mIU/L)\nP1,F,34,300\nP2,F,34,6{end}".encode())
     read = read_file(path, None, ReadOptions())
     said = any("the last line has no line end" in w for w in read.summary.warnings)
     assert said is warned
-    assert list(read.frame["patient_id"]) == (["P1"] if warned else ["P1", "P2"])
-    assert [(r.reason_code, r.patient_id) for r in read.rejected] == (
-        [("malformed_line", "P2")] if warned else []
-    )
+    assert len(read.frame) == 2
+    assert read.rejected == []
+    assert bool(read.frame.attrs.get(OPEN_END_ATTR)) is warned
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods"])

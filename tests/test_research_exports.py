@@ -447,8 +447,7 @@ def test_a_unit_column_of_codes_is_the_unit_column_with_the_codebook_fix(
     rows = [["record_id", "sex", "age", "prl_value", "prl_units"]]
     rows += [[f"S-{i}", 2, 30 + i, 20.0 + i, 1 + i % 2] for i in range(6)]
     if shape == "csv":
-        text = "".join(",".join(map(str, r)) + "\n" for r in rows)  # its last line ended
-        path = write(tmp_path, "cohort.csv", text)
+        path = write(tmp_path, "cohort.csv", "\n".join(",".join(map(str, r)) for r in rows))
     else:
         path = tmp_path / "cohort.xlsx"
         pd.DataFrame(rows[1:], columns=rows[0]).to_excel(path, index=False)

@@ -1,10 +1,11 @@
 """What a cron inbox receives that is not a clean export (review 26).  Synthetic patients only.
 
-- A delimited export whose last line has no line end (a copy or transfer cut short) while that
-  line holds all the header's fields: its last field may be cut ("6400" read as "6", "71" as
-  "7"), so the line is rejected (malformed_line, named by its patient), never triaged as a low
-  or normal result of priority none.  A last field that is empty, quoted or in a column not
-  read, and a file that ends its last line, are read as before.
+- A delimited export whose last line has no line end (a copy or transfer cut short, or only
+  written without a final line end, as most are) while that line holds all the header's fields:
+  its last field may be cut ("6400" read as "6", "71" as "7"), so the line is triaged (mendF:
+  no longer rejected) with a caution in its result's comment naming that column (digits may be
+  missing: compare with the LIS), and not listed as urgent for it.  A last field that is empty,
+  quoted or in a column not read, and a file that ends its last line, give no caution.
 - A spreadsheet formula's error value (#N/A, #VALUE!, #NV, #WERT!, #VALEUR!, #N/D, #¡VALOR!,
   #WAARDE!, #DIV/0! ...) in a context column is a cell that cannot be read, never an empty
   one: in the birth-date column (no age cell) the row is rejected as unreadable_age (clinical
@@ -18,6 +19,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import time
 from pathlib import Path
@@ -30,6 +32,7 @@ from triage.cli import app
 from triage.io import ReadOptions, expand_inputs, read_file
 from triage.io.readers import skipped_in_folders
 from triage.schema import InputFileError
+from triage.values import OPEN_END_ATTR
 
 runner = CliRunner()
 
@@ -73,27 +76,26 @@ def _read(tmp_path: Path, text: str, name: str = "export.csv"):  # type: ignore[
 @pytest.mark.parametrize(
     "last",
     [
-        "7002,F,51,mIU/L,6",  # 6400 cut to 6: read as a low result before
-        "7002,F,51,mIU/L,62",  # 6200 cut to 62
-        "7002,F,51,ng/mL,2",  # 250 ng/mL cut to 2: a normal result before
+        "7002,F,51,mIU/L,6",  # 6400 cut to 6, or a 6 as written
+        "7002,F,51,mIU/L,62",
+        "7002,F,51,ng/mL,2",
         "7002,F,51,mIU/L,6400",  # as written: its last digit may be missing
     ],
 )
-def test_a_result_last_in_an_unterminated_line_is_rejected_not_triaged(
+def test_a_result_last_in_an_unterminated_line_is_triaged_with_a_caution(
     tmp_path: Path, lang: str, last: str
 ) -> None:
     read = _read(tmp_path, _export(lang, last))
-    assert "7002" not in set(read.frame["patient_id"])
-    assert set(read.frame["patient_id"]) == {"7001", "7003"}
-    (bad,) = read.rejected
-    assert (bad.reason_code, bad.patient_id) == ("malformed_line", "7002")
-    assert "no line end" in bad.detail and "cut short" in bad.detail
-    assert WIDE[lang][4] in bad.detail  # the column named
+    assert set(read.frame["patient_id"]) == {"7001", "7002", "7003"}
+    assert read.rejected == []
+    (caution,) = read.frame.attrs[OPEN_END_ATTR].values()
+    assert "line end" in caution and "digits may be missing" in caution
+    assert WIDE[lang][4] in caution  # the column named
     assert read.summary.rows_read == read.summary.rows_triaged + read.summary.rows_rejected
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_an_age_or_unit_last_in_an_unterminated_line_is_rejected_too(
+def test_an_age_or_unit_last_in_an_unterminated_line_is_cautioned_too(
     tmp_path: Path, lang: str
 ) -> None:
     """Whatever column is last: an age cut ("71" -> "7") moves a woman into a child's stratum,
@@ -103,14 +105,14 @@ def test_an_age_or_unit_last_in_an_unterminated_line_is_rejected_too(
     rows = [["7001", female, "400", "mIU/L", "34"], ["7002", female, "25", "ng/mL", "7"]]
     text = "\n".join(d.join(r) for r in [[pid, sex, prl, unit, age], *rows])
     read = _read(tmp_path, text)
-    assert list(read.frame["patient_id"]) == ["7001"]
-    assert [(r.reason_code, r.patient_id) for r in read.rejected] == [("malformed_line", "7002")]
+    assert list(read.frame["patient_id"]) == ["7001", "7002"]
+    assert age in read.frame.attrs[OPEN_END_ATTR][3]
     cut_unit = "\n".join(
         d.join(r) for r in [[pid, sex, age, prl, unit], ["7001", female, "34", "400", "mIU/L"]]
     )
     read = _read(tmp_path, cut_unit + "\n" + d.join(["7002", female, "51", "6400", "mI"]))
-    (bad,) = read.rejected
-    assert (bad.reason_code, bad.patient_id) == ("malformed_line", "7002")
+    (bad,) = read.rejected  # a unit cut to one not known: rejected as such, listed as urgent
+    assert (bad.reason_code, bad.patient_id) == ("unknown_unit", "7002")
     assert bad.possibly_urgent  # 6400 is urgent in either prolactin unit
 
 
@@ -130,6 +132,7 @@ def test_a_whole_last_line_is_still_read(tmp_path: Path, lang: str, last: str, e
     read = _read(tmp_path, _export(lang, last, end=end))
     assert set(read.frame["patient_id"]) == {"7001", "7002", "7003"}
     assert read.rejected == []
+    assert OPEN_END_ATTR not in read.frame.attrs  # no caution
 
 
 def test_a_last_field_in_a_column_not_read_or_empty_keeps_the_line(tmp_path: Path) -> None:
@@ -139,14 +142,16 @@ def test_a_last_field_in_a_column_not_read_or_empty_keeps_the_line(tmp_path: Pat
     text = f"{header}\n7001;F;34;400;PR-12\n7002;F;51;6400;PR-1"
     read = _read(tmp_path, text)
     assert set(read.frame["patient_id"]) == {"7001", "7002"}
+    assert OPEN_END_ATTR not in read.frame.attrs
     text = "Patient ID;Sex;Age;Prolactin (mIU/L);\n7001;F;34;400;\n7002;F;51;6400;"
     read = _read(tmp_path, text)
     assert set(read.frame["patient_id"]) == {"7001", "7002"}
+    assert OPEN_END_ATTR not in read.frame.attrs
 
 
-def test_a_cron_run_never_triages_the_cut_result(tmp_path: Path) -> None:
-    """The hunter's cron case: the settled file is read as it stands; its cut last row is in
-    rejected.csv, not a priority-none result."""
+def test_a_cron_run_triages_the_unterminated_row_with_its_caution(tmp_path: Path) -> None:
+    """The hunter's cron case: the settled file is read as it stands; its unterminated last row
+    is triaged with the caution in its comment, not rejected (mendF)."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     path = inbox / "station.csv"
@@ -157,9 +162,12 @@ def test_a_cron_run_never_triages_the_cut_result(tmp_path: Path) -> None:
     result = runner.invoke(app, ["batch", "--inbox", str(inbox), "--out", str(out), "-q"])
     assert result.exit_code == 0, result.output
     (results,) = out.rglob("results.csv")
-    assert ",7002," not in results.read_text(encoding="utf-8")
+    (row,) = [
+        r for r in csv.DictReader(results.open(encoding="utf-8")) if r["patient_id"] == "7002"
+    ]
+    assert "digits may be missing" in row["comment"] and "Prolaktin" in row["comment"]
     (rejected,) = out.rglob("rejected.csv")
-    assert ",malformed_line," in rejected.read_text(encoding="utf-8")
+    assert ",malformed_line," not in rejected.read_text(encoding="utf-8")
 
 
 # -- 2. spreadsheet error values in context columns -----------------------------------------

@@ -4455,6 +4455,10 @@ _DATE_FORMS: Final = (
 _TEXT_DAYFIRST: Final[ContextVar[bool]] = ContextVar("text_dayfirst", default=True)
 # The frame attribute (DataFrame.attrs) a reader gives that order in for the engine.
 TEXT_DAYFIRST_ATTR: Final = "text_dayfirst"
+# The frame attribute a delimited text's reader gives, when its last line ends without a line
+# end right after a value it reads (io/readers.py _open_end_caution), that line's source row ->
+# the caution its results' comment gives (engine/core.py): the value may be cut short.
+OPEN_END_ATTR: Final = "open_end_cautions"
 
 
 def text_dayfirst() -> bool:

@@ -8,7 +8,7 @@ Pure: no I/O besides reading the bundled cue and label vocabularies once, and no
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Final, NamedTuple
@@ -110,6 +110,7 @@ from triage.schema import (
     TEXT_FIELDS,
 )
 from triage.values import (
+    OPEN_END_ATTR,
     TEXT_DAYFIRST_ATTR,
     ages_in_years,
     normalise_unit,
@@ -325,7 +326,30 @@ def _triage_frame(
     out["comment"] = _taken(comments, codes, work.index)
     if diluted is not None:
         out["comment"] = _diluted_comments(out["comment"], work, diluted, labels)
+    open_end = frame.attrs.get(OPEN_END_ATTR)
+    if open_end:
+        out["comment"] = _open_end_comments(out["comment"], work, open_end, labels)
     return out[list(RESULT_COLUMNS + ENGINE_EXTRA_COLUMNS)]
+
+
+def _open_end_comments(
+    comments: pd.Series, work: pd.DataFrame, cautions: Mapping[int, str], labels: Labels
+) -> pd.Series:
+    """The comments of the rows of a text's last line that ends without a line end right after
+    a value the reader reads (io/readers.py _open_end_caution): followed by that caution, as the
+    first caution of a row is given (labels.toml [comments] `caution`).  Never urgent for it."""
+    rows = work["source_row"].tolist()
+    hit = work["source_row"].isin(list(cautions)).to_numpy(dtype=bool)
+    if not hit.any():
+        return comments
+    assert labels.comments is not None
+    template = labels.comments.template("caution")
+    out = comments.copy()
+    for i in np.flatnonzero(hit).tolist():
+        sentence = template.format(label=cautions[int(rows[i])])
+        written = out.iloc[i]
+        out.iloc[i] = sentence if pd.isna(written) or not written else f"{written} {sentence}"
+    return out
 
 
 class LabLimits(NamedTuple):

@@ -91,8 +91,9 @@ class DelimitedText:
     continued: dict[int, int] = field(default_factory=dict)
     # The last record when the text ends inside its last field, the record holding all the
     # header's fields (no line end after it, its last field neither empty nor closed by a
-    # quote): its index and fields.  That field may be cut short ("6400" -> "6"); the reader
-    # rejects the record when that field is in a column it reads (readers._reject_open_end).
+    # quote): its index and fields.  That field may be cut short ("6400" -> "6"); the record is
+    # read, and its result's comment cautions when that field is in a column the reader reads
+    # (readers._open_end_caution).
     open_end: tuple[int, list[object]] | None = None
 
 

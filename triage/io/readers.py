@@ -99,7 +99,13 @@ from triage.schema import (
     Rejected,
     Withdrawal,
 )
-from triage.values import TEXT_DAYFIRST_ATTR, cell_text, is_empty_value, synonyms_data
+from triage.values import (
+    OPEN_END_ATTR,
+    TEXT_DAYFIRST_ATTR,
+    cell_text,
+    is_empty_value,
+    synonyms_data,
+)
 
 log = logging.getLogger("triage")
 
@@ -282,7 +288,7 @@ def _read_sheet(
     samples = column_samples(rows, location.index + 1, header)
     match = _match_columns(name, sheet, header, location.first_row + 1, mapping, samples)
     _keep_coded_columns(match, mapping, options.unit)
-    _reject_open_end(book, rows, match, location.index)
+    open_end = _open_end_caution(book, match, location.index)
     if book.merged is not None:
         person = match.fields.get("patient_id", match.fields.get("patient_name"))
         fill_merged_down(rows, book.merged(location.sheet), location.index, person)
@@ -444,34 +450,37 @@ def _read_sheet(
     rejected.sort(key=lambda r: r.source_row)
     # the dates written in its notes are read in the same day/month order (engine/core.py)
     frame.attrs[TEXT_DAYFIRST_ATTR] = dayfirst
+    if open_end:  # its result's comment gives the caution (engine/core.py)
+        frame.attrs[OPEN_END_ATTR] = open_end
     summary.rows_triaged = triaged
     summary.rows_rejected = len(rejected)
     _check_counts(summary)
     return FileRead(frame, rejected, summary, [*book.corrections, *corrections])
 
 
-def _reject_open_end(book: Workbook, rows: Rows, match: ColumnMatch, header_index: int) -> None:
+def _open_end_caution(book: Workbook, match: ColumnMatch, header_index: int) -> dict[int, str]:
     """The last line of a text that ends inside its last field (no line end, all the header's
-    fields: Workbook.open_end), that field in a column the reader reads: rejected as a line a
-    copy stopped inside (its value may be cut short, "6400" read as "6", "71" as "7"), never
-    triaged; its fields are read for its patient and possible urgency as such a line's are
-    (Workbook.cut_rows).  A last field in a column not read, empty, or closed by a quote is
-    whole enough: the line is read, the file warned as before."""
+    fields: Workbook.open_end), that field unquoted, not empty and in a column the reader reads:
+    the line is triaged as before (many exports end without a line end, '\\n'.join), but its
+    value may be cut short if a transfer stopped there ("6400" read as "6"): its source row ->
+    the caution its result's comment gives (review 26, mendF; the file's warning says too).
+    A last field in a column not read, empty, or closed by a quote gives none."""
     if book.open_end is None:
-        return
+        return {}
     index, fields = book.open_end
     column = len(fields) - 1
     if index <= header_index or index in book.bad_rows or not _reads_column(match, column):
-        return
-    line = book.line_numbers[index] if index < len(book.line_numbers) else index + 1
-    book.bad_rows[index] = (
-        f"line {line} has no line end after its last field (column "
-        f"{match.headers[column]!r}), as when a copy stops early: that field may be cut short "
-        '(a number read smaller than the lab\'s, "6400" as "6"); the line was skipped: check '
-        "the export"
-    )
-    book.cut_rows[index] = fields
-    rows[index] = []
+        return {}
+    numbers = book.line_numbers if book.number_by_line else None
+    row = numbers[index] if numbers and index < len(numbers) else index + 1
+    value = cell_text(fields[column]).strip()
+    return {
+        row: (
+            f"the file ends without a line end right after this row's last value "
+            f"({match.headers[column]!r}: {value!r}); if the file was cut short in transfer, "
+            "digits may be missing: compare with the LIS"
+        )
+    }
 
 
 def _reads_column(match: ColumnMatch, column: int) -> bool:

@@ -133,7 +133,7 @@ class Workbook:
     # The bad last row of a text cut short inside it -> its fields as read (DelimitedText.cut).
     cut_rows: dict[int, list[object]] = field(default_factory=dict)
     # The last row of a text that ends inside its last field, all its fields there: its index
-    # and fields (DelimitedText.open_end); rejected as a cut row when that field is read.
+    # and fields (DelimitedText.open_end); read, with a caution when that field is read.
     open_end: tuple[int, list[object]] | None = None
     # The other bad rows of a text whose line still splits into fields -> those fields
     # (DelimitedText.broken): read for the line's patient and possible urgency.
