@@ -4678,6 +4678,27 @@ def ambiguous_duration_words() -> dict[str, dict[str, Any]]:
     return {normalise_word(word): data for word, data in table.items()}
 
 
+@cache
+def _life_day_abbreviation() -> tuple[re.Pattern[str], frozenset[str], frozenset[str], float]:
+    """The German day-of-life abbreviation ("LT 5", "5. LT"; synonyms.toml
+    [values.durations.day_of_life_abbreviation]): its cell pattern on normalised text (the day
+    in group 1 or 2), the header and cell words that make a column German, and the last day of
+    life it may give (thresholds.toml, by name)."""
+    table = synonyms_data()["values"]["durations"]["day_of_life_abbreviation"]
+    words = "|".join(re.escape(normalise_word(w)) for w in table["words"])
+    pattern = re.compile(rf"(?:{words})\.?\s*\+?\s*(\d{{1,3}})|(\d{{1,3}})\.?\s*(?:{words})\.?")
+    limits = toml_cache.loads(data_file("thresholds.toml").read_bytes().decode())["threshold"]
+    return (
+        pattern,
+        frozenset(normalise_word(w) for w in table["header_words"]),
+        frozenset(normalise_word(w) for w in table["cell_words"]),
+        float(limits[str(table["max_days_threshold"])]["value"]),
+    )
+
+
+_LIFE_DAY: Final = "day_of_life_abbreviation"  # its key in an age column's readings
+
+
 def age_unit_readings(cells: Iterable[object], header: str = "") -> dict[str, str]:
     """What each ambiguous unit word ("j") means in one age column: "years" or "days".
 
@@ -4702,6 +4723,10 @@ def age_unit_readings(cells: Iterable[object], header: str = "") -> dict[str, st
             readings[word] = "days"
         else:
             readings[word] = str(data.get("default", "years"))
+    # "LT 5": Lebenstag only in a German column ("lt 18" elsewhere is an LIS band's "less than")
+    _, german_headers, german_cells = _life_day_abbreviation()[:3]
+    if header_words & german_headers or words & german_cells:
+        readings[_LIFE_DAY] = "days"
     return readings
 
 
@@ -4722,6 +4747,11 @@ def _duration_days(
     old, joiner, day_of_life, ordinal = _age_text_forms()
     text = old.sub("", normalise_word(_clean_text(_vulgar_fractions_spaced(cell))))
     text = _halves_written(ordinal.sub(r"\1 ", joiner.sub(" ", text)))
+    life_day, _, _, last_day = _life_day_abbreviation()
+    if abbreviated := life_day.fullmatch(text):  # "LT 5", "5. LT": Lebenstag, or "lt 18"
+        life = float(abbreviated.group(1) or abbreviated.group(2))
+        german = readings is not None and readings.get(_LIFE_DAY) == "days"
+        return life * _DAYS_IN["days"] if german and life <= last_day else None
     if day := day_of_life.fullmatch(text):  # "J12", "dia 12": the day of life
         return float(day.group(1)) * _DAYS_IN["days"]
     if _UPPER_BOUND.match(text):  # "<18", "under 18": only a bound, never the age itself

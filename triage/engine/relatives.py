@@ -25,6 +25,8 @@ CLAUSES: Final = re.compile(
     r"[;\n|]|,(?!\d)|(?<!\d)\.(?=\s|$)|\s[-–]\s|\b(?:but|aber|mais|pero|ma|maar)\b",
     re.IGNORECASE,
 )
+# A label's colon (never a time's: "08:10")
+LABEL_COLON: Final = re.compile(r"(?<!\d):(?!\d)")
 
 
 def compile_alternatives(patterns: Sequence[object], source: str, name: str) -> re.Pattern[str]:
@@ -45,6 +47,7 @@ class Relatives:
         self.kin = compile_alternatives(table.get("kin", []), source, "relative.kin")
         self.after = compile_alternatives(table.get("after", []), source, "relative.after")
         self.unless = compile_alternatives(table.get("unless", []), source, "relative.unless")
+        self.patient = compile_alternatives(table.get("patient", []), source, "relative.patient")
         self.tail = re.compile(rf"(?:\S+\s*){{0,{int(table.get('before_window_words', 0))}}}$")
         self.label_words = int(table.get("label_words", 0))
 
@@ -63,6 +66,15 @@ class Relatives:
             return False
         # the words after the colon still seen ("mama: galactorrea" is the Spanish breast)
         return any(kin.end() <= colon for kin in self.kin.finditer(clause))
+
+    def closes_list(self, clause: str) -> bool:
+        """`clause` ends a relative's list: it names the patient again or a heading of her own
+        ("patient on risperidone", "Pat.: Hypothyreose", "la paciente toma", "sonst:", "VG:",
+        "Eigenanamnese"; `patient`), or opens a new label that is not a relative's ("PMH:
+        hypothyroid", "Medikation: Risperdal")."""
+        if self.patient.search(clause):
+            return True
+        return LABEL_COLON.search(clause) is not None and not self.opens_list(clause)
 
     def in_clause(
         self, clause: str, start: int, end: int, *, family: bool, own: bool = False
@@ -94,11 +106,13 @@ class Relatives:
         for sep in CLAUSES.finditer(text):
             if sep.start() >= start:
                 break
-            family = family or self.opens_list(text[begin : sep.start()])
+            before = text[begin : sep.start()]
+            family = (family and not self.closes_list(before)) or self.opens_list(before)
             family = family and sep.group().startswith(",")
             begin = sep.end()
         after = CLAUSES.search(text, end)
         clause = text[begin : after.start() if after is not None else len(text)]
+        family = family and not self.closes_list(clause)
         return self.in_clause(clause, start - begin, end - begin, family=family)
 
 

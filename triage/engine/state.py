@@ -662,6 +662,9 @@ def read_states(
     key_columns.append(old)
     young = pd.Series(np.nan_to_num(ages, nan=np.inf) < before_childbearing_age)
     key_columns.append(young)
+    # a minor's row (below adult_age_years): a parent word ("Mama schwanger") is another person
+    minor = pd.Series(np.nan_to_num(ages, nan=np.inf) < limits.get("adult_age_years"))
+    key_columns.append(minor)
     menopause_age = limits.get("menopause_min_age_years")
     transition = pd.Series(np.nan_to_num(ages, nan=-np.inf) >= menopause_age)
     key_columns.append(transition)
@@ -693,6 +696,7 @@ def read_states(
     olds = old.to_numpy()[first].tolist()
     transitions = transition.to_numpy()[first].tolist()
     youngs = young.to_numpy()[first].tolist()
+    minors = [bool(m) for m in minor.to_numpy()[first].tolist()]
     sample_dates = [
         None if pd.isna(d) else pd.Timestamp(d).date() for d in stamps.to_numpy()[first].tolist()
     ]
@@ -720,13 +724,13 @@ def read_states(
         sample = sample_dates[i]
         dated = sample if any(isinstance(v, str) and writes_a_year(v) for _, v in said) else None
         # dates read in the run's order, with the run's thresholds
-        given = (tuple(said), row, dated, text_dayfirst(), id(limits))
+        given = (tuple(said), row, dated, text_dayfirst(), id(limits), minors[i])
         state = known.get(given)
         if state is None:
             cells: list[Fact] = []
             for column, value in said:
                 if isinstance(value, str):
-                    cells.extend(vocab.read(column, value, dated, limits))
+                    cells.extend(vocab.read(column, value, dated, limits, child=minors[i]))
                 else:
                     cells.extend(vocab.flag(column, value))
             state = known[given] = combine(cells, row)

@@ -347,6 +347,11 @@ class StateVocabulary:
         person = spec.get("person", {})
         self._other_before = _compile(person.get("others", []), source, "person.others")
         self._other_after = _compile(person.get("after", []), source, "person.after")
+        # a child's word for a parent ("Mama schwanger"): another person on a child's row only
+        self._child_others = _compile(
+            person.get("child_others", []) or ["(?!)"], source, "person.child_others"
+        )
+        self._child = False  # the row read is a child's (`read`'s child) while a cell is read
         self._planned_before = _compile(
             person.get("planned_before", []), source, "person.planned_before"
         )
@@ -416,7 +421,7 @@ class StateVocabulary:
         # ha descartado embarazo"): its patterns end at the match, so a wider tail adds no other
         doubt_words = int(settings.get("doubt_window_words", self.window))
         self._doubt_tail = re.compile(rf"(?:\S+\s*){{0,{max(doubt_words, self.window)}}}$")
-        self._cache: dict[tuple[str, str, int | date | None, int], tuple[Fact, ...]] = {}
+        self._cache: dict[tuple[str, str, int | date | None, int, bool], tuple[Fact, ...]] = {}
         # the year a past year written in a cell is compared with ("Stillzeit bis 2017"): the
         # sample's while a cell of a dated sample is read (`read`'s year), else this one
         self._year = date.today().year
@@ -437,28 +442,34 @@ class StateVocabulary:
         text: str,
         year: int | date | None = None,
         thresholds: Thresholds | None = None,
+        *,
+        child: bool = False,
     ) -> tuple[Fact, ...]:
         """Every fact the cell `text` of `column` states (cached per distinct cell).  ``year``:
         the sample's year, which a year written in the cell is compared with (default: this
         one), or the sample's date, which a delivery's date is also compared with.
         ``thresholds``: the run's (Knowledge.thresholds; default: the shipped file), which the
-        pregnancy, term and amenorrhoea lengths are read from."""
+        pregnancy, term and amenorrhoea lengths are read from.  ``child``: the row is a child's
+        (below the child-bearing age), whose parent words ("Mama schwanger") name another
+        person ([person] child_others)."""
         dated = year if year is not None and writes_a_year(text) else None
         limits = thresholds if thresholds is not None else load_thresholds()
         self._held.setdefault(id(limits), limits)
-        key = (column, text, dated, id(limits))
+        key = (column, text, dated, id(limits), child)
         found = self._cache.get(key)
         if found is None:
             shipped = self._limits
             self._sample = dated if isinstance(dated, date) else None
             self._year = dated.year if isinstance(dated, date) else dated or date.today().year
             self._limits = limits
+            self._child = child
             try:
                 found = self._read(column, without_general_statements(text))
             finally:
                 self._year = date.today().year
                 self._sample = None
                 self._limits = shipped
+                self._child = False
             self._cache[key] = found
         return found
 
@@ -507,6 +518,8 @@ class StateVocabulary:
         for sep in [*(s for s in _CLAUSES.finditer(work) if not self._goes_on(work, s)), None]:
             end = sep.start() if sep is not None else len(work)
             clause = work[start:end]
+            # the patient named again, or a label of her own, ends a relative's list
+            family = family and not self._relatives.closes_list(clause)
             if clause.strip():
                 denied = tuple((a - start, b - start) for a, b in listed if a < end and b > start)
                 facts.extend(
@@ -913,6 +926,7 @@ class StateVocabulary:
         breastfeed", "IVF planned 2027"): not the patient's current state."""
         return bool(
             self._other_before.search(tail)
+            or (self._child and self._child_others.search(tail) is not None)
             or self._other_after.match(rest)
             or self._planned_before.search(tail)
             or self._planned_after.match(rest)

@@ -512,6 +512,10 @@ _OTHER_PERSON_LABEL: Final = compile_vocabulary(
     r"(?:\s*\([^()\n]{0,20}\))?\s*$"
 )
 _LABEL_COLON: Final = compile_vocabulary(r"(?<!\d):(?!\d)")
+# The patient named again after another person's label, and a breast before a label's colon:
+# drugs.toml [patterns] back_to_patient, breast_label.
+_BACK_TO_PATIENT: Final = compile_vocabulary(_pattern_alternatives("back_to_patient"))
+_BREAST_LABEL: Final = compile_vocabulary(_pattern_alternatives("breast_label"))
 _LABEL_SEGMENT: Final = compile_vocabulary(r"[;|\n\r]|\.(?=\s|$)")
 # Her own milk as the drug's purpose, after it in its clause: drugs.toml [patterns] own_purpose.
 _OWN_PURPOSE: Final = compile_vocabulary(_pattern_alternatives("own_purpose"))
@@ -576,10 +580,17 @@ def _other_persons(text: str, clause_start: int, start: int, end: int, clause_en
 
 
 def _labelled_other(text: str, start: int) -> bool:
-    """The last label before `start` in its part of the note names another person."""
+    """The last label before `start` in its part of the note names another person, and no item
+    after it names the patient again (_BACK_TO_PATIENT: "Mother: diabetes, patient on
+    risperidone"); a breast is no person ("Mamma: galattorrea", _BREAST_LABEL)."""
     segment = max((m.end() for m in _LABEL_SEGMENT.finditer(text, 0, start)), default=0)
     colons = [m.start() for m in _LABEL_COLON.finditer(text, segment, start)]
-    return bool(colons) and _OTHER_PERSON_LABEL.search(text[segment : colons[-1]]) is not None
+    if not colons or _OTHER_PERSON_LABEL.search(text[segment : colons[-1]]) is None:
+        return False
+    if _BREAST_LABEL.search(text[segment:start]):
+        return False
+    items = text[colons[-1] + 1 : start].split(",")[1:]
+    return not any(_BACK_TO_PATIENT.search(item) for item in items)
 
 
 def _followed_by_other(text: str, end: int, clause_end: int) -> bool:

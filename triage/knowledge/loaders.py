@@ -212,7 +212,7 @@ DRUG_PATTERN_KEYS: Final = frozenset(
         "as_needed_or_bedtime", "german_schedule", "dutch_schedule", "as_needed_if",
         "as_needed_severity", "as_needed_symptom", "as_needed_label", "as_needed_for",
         "no_longer_taken", "own_purpose", "avoid_label", "agonist_other_purpose",
-        "stop_abbreviations", "now_taken_after",
+        "stop_abbreviations", "now_taken_after", "back_to_patient", "breast_label",
     }
 )  # fmt: skip
 _DRUG_WORD_TABLES: Final = {"words": DRUG_WORD_KEYS, "patterns": DRUG_PATTERN_KEYS}
