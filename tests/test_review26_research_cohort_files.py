@@ -117,6 +117,25 @@ def test_a_result_header_split_by_its_unit_bracket_is_read_whole(
     assert urgent
 
 
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+@pytest.mark.parametrize(("sex_header", "man"), SPLIT_SEX)
+def test_a_split_header_over_a_single_record_is_joined_too(
+    tmp_path: Path, delimiter: str, sex_header: str, man: str
+) -> None:
+    """One record under the header: the header's own field count is as common as the record's,
+    and the record still decides (a one-patient export, a file cut to its first line)."""
+    header = sex_header.replace(",", delimiter)
+    lines = [
+        delimiter.join(["record_id", header, "age_yrs", "prl_ngml"]),
+        delimiter.join(["UK-01", man, "40", "300"]),
+    ]
+    out, rejected, urgent, _ = _run(tmp_path, "\n".join(lines) + "\n")
+    assert not rejected, rejected
+    assert out.loc["UK-01", "age_years"] == 40
+    assert out.loc["UK-01", "priority"] == "urgent"
+    assert any("UK-01" in line for line in urgent), urgent
+
+
 def test_a_wide_visit_file_with_a_split_codebook_header_keeps_its_urgent_visits(
     tmp_path: Path,
 ) -> None:

@@ -371,6 +371,17 @@ def _rejoin_bracketed_header(
         ),
         None,
     )
+    if first == 0:
+        # the header's own fields set the sniffed width (a file of one or two lines): the lines
+        # below it say how many fields a record has
+        below = Counter(
+            len(row)
+            for i, row in enumerate(rows[1:_SNIFF_LINES], 1)
+            if type(row) is list and row and i not in bad
+        )
+        if not below:
+            return ""
+        first, width = 1, below.most_common(1)[0][0]
     if not first:
         return ""
     above = next((i for i in range(first - 1, -1, -1) if rows[i] or i in bad), None)
