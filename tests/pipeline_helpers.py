@@ -11,6 +11,7 @@ from typing import Any
 
 import openpyxl
 import pandas as pd
+import pytest
 
 from triage.pipeline import TriageRequest, run_triage
 
@@ -114,3 +115,23 @@ def without_settings_from_the_environment(monkeypatch: Any) -> None:
     for name in list(os.environ):
         if name.startswith("PROLACTIN_TRIAGE_"):
             monkeypatch.delenv(name)
+
+
+def triage_on_day(folder: Path, header: str, lines: list[str], day: Any) -> Any:
+    """The outcome of one run of a csv export (``header`` and ``lines``) as if run on ``day`` (a
+    naive datetime, UTC): the readers' "today" and the run's clock both set to it."""
+    from datetime import UTC
+
+    from triage.io import wide
+    from triage.pipeline import TriageRequest, run_triage
+
+    path = folder / "export.csv"
+    path.write_text(header + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(wide._Builder, "_run_day", lambda self: day)
+        outcome = run_triage(
+            TriageRequest(inputs=[path], out_dir=folder / "out", keep_results=True),
+            now=day.replace(tzinfo=UTC),
+        )
+    assert outcome.results is not None
+    return outcome

@@ -24,15 +24,12 @@ Synthetic patients only.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from pipeline_helpers import csv_quoted
-
-from triage.io import wide
-from triage.pipeline import TriageRequest, run_triage
+from pipeline_helpers import csv_quoted, triage_on_day
 
 DAYS_PER_YEAR = 365.25
 RUN_DAY = datetime(2026, 12, 7, 9, 30)
@@ -40,15 +37,7 @@ RUN_DAY = datetime(2026, 12, 7, 9, 30)
 
 def _run(folder: Path, header: str, lines: list[str]) -> tuple[pd.DataFrame, list[str]]:
     """(results indexed by patient id, the input's warnings) of one run on the run day."""
-    path = folder / "export.csv"
-    path.write_text(header + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(wide._Builder, "_run_day", lambda self: RUN_DAY)
-        outcome = run_triage(
-            TriageRequest(inputs=[path], out_dir=folder / "out", keep_results=True),
-            now=RUN_DAY.replace(tzinfo=UTC),
-        )
-    assert outcome.results is not None
+    outcome = triage_on_day(folder, header, lines, RUN_DAY)
     warnings = [w for summary in outcome.inputs for w in summary.warnings]
     return outcome.results.set_index("patient_id"), warnings
 
