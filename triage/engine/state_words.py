@@ -76,6 +76,8 @@ FLAG_OF = {
 _WEEKS_PER_MONTH = WEEKS_PER_YEAR / MONTHS_PER_YEAR
 _CLAUSES = CLAUSES  # where a clause of a note ends (engine/relatives.py)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# a question mark right after a word ("zwanger? test negatief", "grossesse ? test négatif")
+_ASKED_BEFORE = re.compile(r"[^\W\d_][^\S\n]?\?[^\S\n]*$")
 _TOKEN = re.compile(r"\w+(?:-\w+)*")  # a word with its hyphenated parts ("Shunt-OP", "HCV-RNA")
 _OPENING = re.compile(r"[:(\[]")  # a colon or a bracket that may open another finding
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -787,9 +789,12 @@ class StateVocabulary:
         if self._negation_answer.match(rest):
             return concept.negated or ()  # "dialyse : non", "dialysis? no": a form's answer
         doubt_tail = self._doubt_tail.search(before)
-        if (doubt_tail is not None and self._doubt_before.search(doubt_tail.group(0))) or (
-            self._doubt_after.search(rest[: self.after_chars])
-        ):
+        doubt = doubt_tail.group(0) if doubt_tail is not None else ""
+        if concept.result and _ASKED_BEFORE.search(written):
+            # the question mark of the word before, "zwanger? test negatief", "?pregnant - UPT
+            # neg": that word's query, which the test answers, not a doubt of the test
+            doubt = doubt.rstrip()[:-1]
+        if self._doubt_before.search(doubt) or self._doubt_after.search(rest[: self.after_chars]):
             return concept.doubted or ()
         if self._other_sense is not None:  # "seit Mai Dialyse": the month, not "never"
             before = self._other_sense.sub(_blank_word, before)
