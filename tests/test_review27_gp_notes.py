@@ -34,6 +34,16 @@ def _run(folder: Path, lines: list[str], header: str = HEADER) -> pd.DataFrame:
     return triage_on_day(folder, header, lines, RUN_DAY).results.set_index("patient_id")
 
 
+def _woman(folder: Path, note: str) -> pd.Series:
+    """The result of a woman of 33 with 890 mIU/L (lab interval 102-496) and ``note``."""
+    return _run(folder, [f"943 476 5919,F,33,10/11/2026,890,102-496,{csv_quoted(note)}"]).iloc[0]
+
+
+def _man(folder: Path, note: str) -> pd.Series:
+    """The result of a man of 50 with 900 mIU/L (lab interval 86-324) and ``note``."""
+    return _run(folder, [f"943 476 5919,M,50,10/11/2026,900,86-324,{csv_quoted(note)}"]).iloc[0]
+
+
 def _codes(cell: object) -> list[str]:
     return [c for c in str(cell or "").split(";") if c]
 
@@ -59,8 +69,7 @@ VERB_SIGHT_LOSS = [
 
 @pytest.mark.parametrize("note", VERB_SIGHT_LOSS)
 def test_sight_loss_as_a_verb_is_urgent(tmp_path: Path, note: str) -> None:
-    out = _run(tmp_path, [f"943 476 5919,M,50,10/11/2026,900,86-324,{csv_quoted(note)}"])
-    row = out.iloc[0]
+    row = _man(tmp_path, note)
     assert row["priority"] == "urgent", (note, row["priority"])
     assert "urgent_endocrine_referral" in _codes(row["suggestions"])
 
@@ -75,8 +84,7 @@ NOT_SIGHT_LOSS = [
 @pytest.mark.parametrize("note", NOT_SIGHT_LOSS)
 def test_lost_follow_up_and_denied_loss_stay_soon(tmp_path: Path, note: str) -> None:
     """Guard (passes on the old code too): the idioms and a denial are no visual loss."""
-    out = _run(tmp_path, [f"943 476 5919,M,50,10/11/2026,900,86-324,{csv_quoted(note)}"])
-    assert out.iloc[0]["priority"] == "soon"
+    assert _man(tmp_path, note)["priority"] == "soon"
 
 
 # --- 2. breastfeeding that has ended ----------------------------------------------------------
@@ -101,8 +109,7 @@ ENDED_FEEDING = [
 
 @pytest.mark.parametrize("note", ENDED_FEEDING)
 def test_ended_breastfeeding_gives_no_lactation_interval(tmp_path: Path, note: str) -> None:
-    out = _run(tmp_path, [f"943 476 5919,F,33,10/11/2026,890,102-496,{csv_quoted(note)}"])
-    row = out.iloc[0]
+    row = _woman(tmp_path, note)
     assert row["status"] == "high", (note, row["status"])
     assert row["priority"] != "none"
     assert "lactation" not in _codes(row["factors"])
@@ -118,8 +125,7 @@ CURRENT_FEEDING = [
 @pytest.mark.parametrize("note", CURRENT_FEEDING)
 def test_current_breastfeeding_keeps_its_interval(tmp_path: Path, note: str) -> None:
     """Guard (passes on the old code too): a plan or another drug's stop ends no feeding."""
-    out = _run(tmp_path, [f"943 476 5919,F,33,10/11/2026,890,102-496,{csv_quoted(note)}"])
-    row = out.iloc[0]
+    row = _woman(tmp_path, note)
     assert row["status"] == "normal"
     assert "lactation" in _codes(row["factors"])
 
@@ -141,8 +147,7 @@ ANSWERED_QUERIES = [
 
 @pytest.mark.parametrize("note", ANSWERED_QUERIES)
 def test_negative_test_answers_a_queried_pregnancy(tmp_path: Path, note: str) -> None:
-    out = _run(tmp_path, [f"943 476 5919,F,33,10/11/2026,890,102-496,{csv_quoted(note)}"])
-    row = out.iloc[0]
+    row = _woman(tmp_path, note)
     assert "pregnancy" not in _codes(row["factors"]), note
     assert "pregnancy_test" not in _codes(row["suggestions"]), note
 
@@ -161,7 +166,7 @@ def test_negative_hcg_column_answers_a_queried_pregnancy(
 
 def test_query_without_a_test_still_asks_for_one(tmp_path: Path) -> None:
     """Guard (passes on the old code too): an unanswered query keeps the pregnancy test."""
-    row = _run(tmp_path, ["943 476 5919,F,33,10/11/2026,890,102-496,?pregnant"]).iloc[0]
+    row = _woman(tmp_path, "?pregnant")
     assert "pregnancy_test" in _codes(row["suggestions"])
 
 
