@@ -4358,14 +4358,48 @@ def _stopped_month_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return forward, backward
 
 
+def stopped_month_match(text: str) -> re.Match[str] | None:
+    """The first stop or end written as a month in text (stopped_month's reading: "until
+    March", "stopped in October", "tot maart", "jusqu'en mars", "abgesetzt 10/2026"), as a
+    match in ``normalise_word(text)``; None when text writes none."""
+    forward, backward = _stopped_month_patterns()
+    plain = normalise_word(text)
+    return forward.search(plain) or backward.search(plain)
+
+
+@cache
+def _stop_when_first() -> re.Pattern[str]:
+    """A day word or a year of [values.stopped] (relative_days, last_before; month_in and
+    year_word before a year), opening a text: what stands right after a stop word that dates
+    it."""
+    stopped = synonyms_data()["values"]["stopped"]
+    days = "|".join(stopped["relative_days"])
+    where = rf"(?:(?:{'|'.join(stopped['month_in'])})\s+)?"
+    where += rf"(?:(?:{'|'.join(stopped['year_word'])})\s+)?"
+    year = rf"{where}(?:19|20)\d\d(?![\d./-]?\d)"
+    return re.compile(rf"(?:{days}|{_last_period()}|{year})(?![^\W\d_])", re.IGNORECASE)
+
+
+def dates_its_stop(text: str) -> bool:
+    """Whether text, written right after a stop word, is empty or opens with the time that
+    dates the stop ("3/12 ago", "2024", "in July", "il y a 3 mois", "hace 3 meses", "vor 3
+    Monaten", "last month", "yesterday") rather than with what was stopped ("sertraline 2
+    weeks ago"): [values.stopped], [values.ended_ago], [values.month_names]."""
+    plain = normalise_word(text).lstrip(" ([:-")
+    if not plain or plain[0].isdigit() or _stop_when_first().match(plain):
+        return True
+    if any(start == 0 for start, _ in stop_time_spans(plain)):
+        return True
+    found = stopped_month_match("stopped " + plain)  # "in July", "a luglio", "sinds maart"
+    return found is not None and found.start() == 0 and not found.group("gmname")
+
+
 def stopped_month(text: str) -> tuple[int, int | None] | None:
     """The month a drug was stopped in, and its year when written ("stopped in October": (10,
     None); "abgesetzt 10/2026", "stopped Oct 2026": (10, 2026)), when text writes its stop as a
     month (synonyms.toml [values.stopped] month_in, month_part; [values.month_names]); else
     None."""
-    forward, backward = _stopped_month_patterns()
-    plain = normalise_word(text)
-    found = forward.search(plain) or backward.search(plain)
+    found = stopped_month_match(text)
     if found is None:
         return None
     groups = found.groupdict()

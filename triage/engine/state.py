@@ -217,8 +217,9 @@ def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
         male_hcg, male_said = True, noted.evidence()  # as the hcg column's, never a pregnancy
     elif noted is not None:
         got.add(noted)
-        if noted.value == "yes":
-            got.add(Fact("explicit", "yes", noted.column, noted.quote))
+        if noted.value in ("yes", "no"):  # a positive proves it, a negative answers a query
+            field, value = ("explicit", "yes") if noted.value == "yes" else ("tested", "negative")
+            got.add(Fact(field, value, noted.column, noted.quote))
     if row.gestational_weeks is not None and row.gestational_weeks > 0:
         weeks = row.gestational_weeks
         got.add(Fact("gestation", "", "gestational_weeks", f"{weeks:g}", weeks))
@@ -229,6 +230,7 @@ def combine(cells: Sequence[Fact], row: RowFacts) -> PatientState:
         got.add(Fact("explicit", "yes", "hcg", row.hcg_text or "positive"))
     elif row.hcg_positive is False:
         got.add(Fact("pregnancy", "no", "hcg", row.hcg_text or "negative"))
+        got.add(Fact("tested", "negative", "hcg", row.hcg_text or "negative"))
     if row.postpartum_weeks is not None:
         weeks = row.postpartum_weeks
         got.add(Fact("postpartum_time", "", "postpartum_weeks", fmt(weeks), weeks))
@@ -449,6 +451,10 @@ def _pregnancy(
         state["pregnancy"] = "yes"
         state["pregnant"] = True
         return
+    if got.having("tested", "negative"):
+        # a negative hCG or pregnancy test answers a queried pregnancy ("?pregnant, UPT neg",
+        # "zwanger?" with an hCG < 2 IU/L; clinical-reference §1.4: hCG excludes pregnancy)
+        unknown, weak = [], []
     if unknown or (weak and not no):
         evidence.extend(("pregnancy_unknown", f) for f in unknown or weak)
         state["pregnancy"] = "na" if row.sex == "M" or row.before_childbearing else "unknown"

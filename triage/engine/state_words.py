@@ -47,6 +47,7 @@ from triage.values import (
     code_label,
     code_text,
     complement_percent,
+    dates_its_stop,
     ended_ago,
     event_days_ago,
     hcg_unit_factor,
@@ -56,6 +57,8 @@ from triage.values import (
     obstetric_weeks_days,
     one_as_digit,
     parse_date_text,
+    stopped_month,
+    stopped_month_match,
     text_dayfirst,
     without_general_statements,
     writes_a_year,
@@ -73,6 +76,8 @@ FLAG_OF = {
 _WEEKS_PER_MONTH = WEEKS_PER_YEAR / MONTHS_PER_YEAR
 _CLAUSES = CLAUSES  # where a clause of a note ends (engine/relatives.py)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# a question mark right after a word ("zwanger? test negatief", "grossesse ? test négatif")
+_ASKED_BEFORE = re.compile(r"[^\W\d_][^\S\n]?\?[^\S\n]*$")
 _TOKEN = re.compile(r"\w+(?:-\w+)*")  # a word with its hyphenated parts ("Shunt-OP", "HCV-RNA")
 _OPENING = re.compile(r"[:(\[]")  # a colon or a bracket that may open another finding
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -568,14 +573,22 @@ class StateVocabulary:
     def _goes_on(self, work: str, sep: re.Match[str]) -> bool:
         """A spaced dash that goes on with the entry's own date or end ("Pregnancy - EDD
         01/03/2025", "Breast fed baby - stopped 2024": [history] dash_continues, [negation]
-        after): no new clause there."""
-        if sep.group().strip() not in ("-", "–"):
+        after), or a comma before an end word that only its time follows ("was BF, stopped
+        3/12 ago", "borstvoeding, gestopt in juli", "allaitement, arrêté il y a 3 mois":
+        values.dates_its_stop; not "BF, stopped sertraline"): no new clause there."""
+        mark = sep.group().strip()
+        if mark not in ("-", "–", ","):
             return False
         rest = work[sep.end() :]
-        if self._dash_continues.match(rest):
+        if mark != "," and self._dash_continues.match(rest):
             return True
         after = self._negation_adjacent.match(rest) or self._negation_after.match(rest)
-        return after is not None and not after.group("gap").strip(" ")
+        if after is None or after.group("gap").strip(" "):
+            return False
+        if mark != ",":
+            return True
+        following = _CLAUSES.search(rest, after.end())
+        return dates_its_stop(rest[after.end() : following.start() if following else None])
 
     @staticmethod
     def _answer_facts(
@@ -776,9 +789,12 @@ class StateVocabulary:
         if self._negation_answer.match(rest):
             return concept.negated or ()  # "dialyse : non", "dialysis? no": a form's answer
         doubt_tail = self._doubt_tail.search(before)
-        if (doubt_tail is not None and self._doubt_before.search(doubt_tail.group(0))) or (
-            self._doubt_after.search(rest[: self.after_chars])
-        ):
+        doubt = doubt_tail.group(0) if doubt_tail is not None else ""
+        if concept.result and _ASKED_BEFORE.search(written):
+            # the question mark of the word before, "zwanger? test negatief", "?pregnant - UPT
+            # neg": that word's query, which the test answers, not a doubt of the test
+            doubt = doubt.rstrip()[:-1]
+        if self._doubt_before.search(doubt) or self._doubt_after.search(rest[: self.after_chars]):
             return concept.doubted or ()
         if self._other_sense is not None:  # "seit Mai Dialyse": the month, not "never"
             before = self._other_sense.sub(_blank_word, before)
@@ -971,6 +987,8 @@ class StateVocabulary:
         ended = ended_ago(rest[: 2 * self.after_chars])
         if ended is not None and len(ended.string[: ended.start()].split()) <= self._past_words:
             return True
+        if self._ended_in_month(rest[: 2 * self.after_chars]):
+            return True
         if self._current.search(rest[: 2 * self.after_chars]):
             return False
         if self._past_before.search(tail):
@@ -997,6 +1015,23 @@ class StateVocabulary:
             if year is None or int(year) < self._year:
                 return True
         return False
+
+    def _ended_in_month(self, rest: str) -> bool:
+        """Ended in a month written right after the match ("BF until March", "borstvoeding tot
+        maart", "Stillen bis März", "allaitement jusqu'en mars", "lactancia hasta marzo",
+        "allattamento fino a marzo": values.stopped_month, a month without its year the latest
+        one not after the sample's); not a month of a later year or, at a dated sample, a later
+        month of its year ("until March 2027": a plan)."""
+        found = stopped_month_match(rest)
+        if found is None or len(found.string[: found.start()].split()) > self._past_words:
+            return False
+        month, year = stopped_month(found.group(0)) or (0, None)
+        if year is None:
+            return True
+        sample = self._sample
+        if sample is not None and year == sample.year:
+            return month <= sample.month
+        return year <= self._year
 
     def _numbers(
         self, concept: _Concept, match: re.Match[str], column: str, quote: str, clause: str
