@@ -16,7 +16,14 @@ from typing import Final
 
 import numpy as np
 
-from triage.columns import ColumnMatch, column_letters, parse_header, series_label, visit_of
+from triage.columns import (
+    ColumnMatch,
+    column_letters,
+    header_date,
+    parse_header,
+    series_label,
+    visit_of,
+)
 from triage.io.layout import RawTable, SplitRows, append_notes
 from triage.values import is_empty_value
 
@@ -42,7 +49,10 @@ def melt_prolactin_columns(split: SplitRows, match: ColumnMatch) -> np.ndarray |
     filled[~filled.any(axis=1), 0] = True  # a row holding no result: read once, as before
     rows, which = np.nonzero(filled)  # row by row, its columns in order
     source = np.asarray(columns, dtype=np.int64)[which]
-    melted = np.empty((len(rows), width + len(_ADDED)), dtype=object)
+    dates = np.array([header_date(match.headers[c]) for c in columns], dtype=object)
+    undated_file = dates.any() and "collected_at" not in match.fields
+    added = [*_ADDED, _DATED] if undated_file else _ADDED
+    melted = np.empty((len(rows), width + len(added)), dtype=object)
     melted[:, :width] = cells[rows]
     first = match.fields["prolactin"]
     melted[:, first] = cells[rows, source]
@@ -59,10 +69,12 @@ def melt_prolactin_columns(split: SplitRows, match: ColumnMatch) -> np.ndarray |
             f"{cell} · {label}" if not is_empty_value(cell) else label
             for cell, label in zip(melted[:, own].tolist(), melted[:, width].tolist(), strict=True)
         ]
-    _paired_columns(match, cells, rows, which, melted, columns)
-    match.headers += _ADDED
+    paired = _paired_columns(match, cells, rows, which, melted, columns)
+    match.headers += added
     match.fields[match.series_field] = width
     match.fields["source_column"] = width + 1
+    if dates.any():
+        _header_dates(match, melted, which, dates, paired)
     _visit_context(match, cells, rows, source, melted)
     split.cells = melted
     split.rows_read += len(rows) - n
@@ -71,6 +83,31 @@ def melt_prolactin_columns(split: SplitRows, match: ColumnMatch) -> np.ndarray |
     if split.section is not None:
         split.section = split.section[rows]
     return source
+
+
+# the header of the column added for the draw dates the result columns' headers write
+_DATED: Final = "date in the prolactin column's header"
+
+
+def _header_dates(
+    match: ColumnMatch, melted: np.ndarray, which: np.ndarray, dates: np.ndarray, paired: set[str]
+) -> None:
+    """A cumulative report's result columns headed by their draw dates ("Prolaktin 14.01.2026",
+    "PRL 12/01/2026", "PRL 2026-01-12"): each result's collection date is its column's date
+    (review 27 AB3: before, it was only the visit label, so no trend, no delta check and the
+    age counted to the day of the run).  A date column read once per result column keeps its
+    dates; a date column written once for the row gives a result only the date its header does
+    not (one date for results of several dates is none of theirs)."""
+    if "collected_at" in paired:
+        return
+    per_row = dates[which]
+    dated = per_row != ""
+    col = match.fields.setdefault("collected_at", melted.shape[1] - 1)
+    melted[dated, col] = per_row[dated]
+    match.warnings.append(
+        "the prolactin columns' headers write their draw dates: each result's collection date is "
+        "its column's"
+    )
 
 
 # Fields a result's own column may stand beside, once per result column ("Prolactin | Unit |
@@ -86,13 +123,14 @@ def _paired_columns(
     which: np.ndarray,
     melted: np.ndarray,
     columns: list[int],
-) -> None:
+) -> set[str]:
     """A field headed as often as there are result columns ("Unit" after each "Prolactin"): a
     row read from the k-th result column reads the k-th of them (its twins left empty there,
     so that they are not read as two disagreeing cells), or the one of its visit where the
     headers name visits ("prl_v1" reads "date_v1", wherever it stands); a field headed once is
-    every row's."""
+    every row's.  Returns the fields read so, one column per result."""
     width = cells.shape[1]
+    paired: set[str] = set()
     count = len(columns)
     for name in _PER_RESULT:
         col = match.fields.get(name)
@@ -133,6 +171,8 @@ def _paired_columns(
             f"columns {', '.join(repr(match.headers[c]) for c in own)} stand beside the "
             f"prolactin columns one each: each result's {name} is read from its own"
         )
+        paired.add(name)
+    return paired
 
 
 def _by_visit(match: ColumnMatch, name: str, columns: list[int], found: set[int]) -> list[int]:
