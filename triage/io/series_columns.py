@@ -19,12 +19,15 @@ import numpy as np
 from triage.columns import (
     ColumnMatch,
     column_letters,
+    field_specs,
     header_date,
+    mentions_prolactin,
     parse_header,
     series_label,
     visit_of,
 )
 from triage.io.layout import RawTable, SplitRows, append_notes
+from triage.io.unknown_units import untriaged_urgency
 from triage.values import is_empty_value
 
 # the headers the added columns are shown under: the label (visit or time point), the mark
@@ -271,3 +274,39 @@ def series_notes(table: RawTable, match: ColumnMatch, source: np.ndarray | None)
     if source is None:
         return
     append_notes(table.columns, [f"column: {match.headers[c]}" for c in source.tolist()])
+
+
+def unread_prolactin_columns(split: SplitRows, match: ColumnMatch) -> list[str]:
+    """One warning per column whose header names prolactin and holds values, left unread as
+    any field and not named with a reason (an earlier value, a derived value, a vetoed
+    column), with the count of its values and the rows whose value may be urgent (review 27
+    AB1: "Prolactine 09/02/2026 (mUI/L)" beside "PRL 12.01.2026" was dropped, a 5400 mIU/L
+    in it said nowhere)."""
+    excluded = field_specs()["prolactin"].exclude
+    named = set(match.vetoes) | set(match.fields.values()) | set(match.series_columns)
+    warnings: list[str] = []
+    for col, text in enumerate(match.headers):
+        header = parse_header(text) if text else None
+        if (
+            header is None
+            or col in named
+            or text not in match.unmapped
+            or col >= split.cells.shape[1]
+            or not mentions_prolactin(text)
+            or excluded & (header.tokens | header.bracket_tokens)
+        ):
+            continue
+        cells = split.cells[:, col].tolist()
+        filled = [k for k, cell in enumerate(cells) if not is_empty_value(cell)]
+        if not filled:
+            continue
+        urgent = [
+            int(split.source_rows[k]) for k in filled if untriaged_urgency(cells[k], header.unit)
+        ]
+        said = f"; row(s) {', '.join(map(str, urgent))} may hold an urgent result" if urgent else ""
+        warnings.append(
+            f"column {text!r} names prolactin and holds {len(filled)} value(s), but it was not "
+            f"read as a result{said}: look at them in the file, or name it in a column mapping "
+            f'file ([columns] prolactin = "{text}")'
+        )
+    return warnings
