@@ -1646,6 +1646,13 @@ def _split_grid(
     note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate_rows & ~misaligned
     note |= _rule_rows(factorized, blank, filled) & ~duplicate_rows & ~misaligned
     headed, heading_rows = _heading_columns(grid, note, match, lead)
+    for name, cells in [h for h in headed if h[0] in match.fields]:  # its column blank below
+        col = match.fields[name]
+        given = blank[:, col] & (cells != "")
+        grid[given, col] = cells[given]
+        blank[given, col] = False
+        factorized[col] = factorize_column(grid[:, col])
+    headed = [h for h in headed if h[0] not in match.fields]
     if headed:  # a printed report's patient heading rows: their fields for the rows below
         grid = np.column_stack([grid, *(cells for _, cells in headed)])
         factorized += [factorize_column(cells) for _, cells in headed]
@@ -1776,21 +1783,24 @@ def _heading_columns(
     results (a note row): in a table with no patient column, the heading's id, sex and birth
     date are each row's below it, up to the next heading (review 24 D5); ``lead``: the
     heading above the header, the first block's.  The fields the header already has are not
-    taken.  A heading may also stand alone in a patient name column ("Patient" over "0093001
-    Roth, Frieda (W, *14.03.1984)", blank on the result rows: review 27 AB2), the column
-    naming it a patient's without a patient word.  Returns the columns and the heading rows
+    taken.  A heading may also stand alone in the patient column ("Patient", "Paciente" over
+    "0093001 Roth, Frieda (W, *14.03.1984)", blank on the result rows: review 27 AB2), the
+    column naming it a patient's without a patient word: its id then fills a patient id
+    column's blank cells below it.  Returns the columns and the heading rows
     whose details were given (rejected with a detail that says so, review 27 AB5)."""
-    if "patient_id" in match.fields or not (note.any() or lead):
+    own = match.fields.get("patient_id", match.fields.get("patient_name"))
+    if not (note.any() or lead):
         return [], set()
     headings: dict[int, tuple[str, str, str]] = {}
-    own = match.fields.get("patient_name")
     for i in np.flatnonzero(note).tolist():
         filled = [j for j, c in enumerate(grid[i].tolist()) if not is_blank(c)]
+        if "patient_id" in match.fields and filled != [own]:
+            continue
         text = " ".join(cell_text(grid[i, j]).strip() for j in filled)
         read = _read_heading(text, worded=filled != [own])
         if read is not None:
             headings[i] = read
-    if lead is not None:
+    if lead is not None and "patient_id" not in match.fields:
         headings[-1] = lead
     if not headings:
         return [], set()
@@ -1801,7 +1811,9 @@ def _heading_columns(
     owner = np.maximum.accumulate(owner)
     columns = []
     for k, name in enumerate(_HEADING_FIELDS):
-        if name in match.fields or not any(h[k] for h in headings.values()):
+        if (name in match.fields and name != "patient_id") or not any(
+            h[k] for h in headings.values()
+        ):
             continue
         cells = np.array(
             [

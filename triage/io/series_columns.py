@@ -19,6 +19,7 @@ import numpy as np
 from triage.columns import (
     ColumnMatch,
     column_letters,
+    derived_word,
     field_specs,
     header_date,
     mentions_prolactin,
@@ -278,22 +279,23 @@ def series_notes(table: RawTable, match: ColumnMatch, source: np.ndarray | None)
 
 def unread_prolactin_columns(split: SplitRows, match: ColumnMatch) -> list[str]:
     """One warning per column whose header names prolactin and holds values, left unread as
-    any field and not named with a reason (an earlier value, a derived value, a vetoed
-    column), with the count of its values and the rows whose value may be urgent (review 27
+    any field and not knowingly so (an earlier value, a derived value: named already), with
+    the count of its values and the rows whose value may be urgent (review 27
     AB1: "Prolactine 09/02/2026 (mUI/L)" beside "PRL 12.01.2026" was dropped, a 5400 mIU/L
     in it said nowhere)."""
-    excluded = field_specs()["prolactin"].exclude
-    named = set(match.vetoes) | set(match.fields.values()) | set(match.series_columns)
+    excluded = field_specs()["prolactin"].listed  # the earlier-value words
+    named = set(match.fields.values()) | set(match.series_columns)
     warnings: list[str] = []
     for col, text in enumerate(match.headers):
         header = parse_header(text) if text else None
         if (
             header is None
             or col in named
-            or text not in match.unmapped
+            or (text not in match.unmapped and col not in match.vetoes)
             or col >= split.cells.shape[1]
             or not mentions_prolactin(text)
             or excluded & (header.tokens | header.bracket_tokens)
+            or derived_word(text)
         ):
             continue
         cells = split.cells[:, col].tolist()
