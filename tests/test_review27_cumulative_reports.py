@@ -48,17 +48,20 @@ def _run(tmp_path: Path, text: str, *, name: str = "export.csv"):  # type: ignor
     return outcome
 
 
-def _cumulative(word: str, pid: str, sex: str, born: str, dates: tuple[str, ...]) -> list[str]:
+def _cumulative(language: tuple[str, ...], form: str) -> list[str]:
+    """A cumulative report in ``language`` (a LANGUAGES row), its columns dated in ``form``."""
+    _, word, pid, sex, born = language
+    dates = DATE_FORMS[form]
     header = ";".join([pid, sex, born, *(f"{word} {d} (mIU/L)" for d in dates)])
     return [header, "000777;F;02/05/1987;390;1200;5400", "000778;F;14/07/1990;420;;"]
 
 
 @pytest.mark.parametrize("form", sorted(DATE_FORMS))
-@pytest.mark.parametrize(("lang", "word", "pid", "sex", "born"), LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES, ids=[row[0] for row in LANGUAGES])
 def test_each_dated_column_is_a_result_of_its_own(
-    tmp_path: Path, lang: str, word: str, pid: str, sex: str, born: str, form: str
+    tmp_path: Path, language: tuple[str, ...], form: str
 ) -> None:
-    lines = _cumulative(word, pid, sex, born, DATE_FORMS[form])
+    lines = _cumulative(language, form)
     outcome = _run(tmp_path, "\n".join(lines) + "\n")
     results = outcome.results
     assert outcome.exit_code == 0
@@ -71,11 +74,11 @@ def test_each_dated_column_is_a_result_of_its_own(
 
 
 @pytest.mark.parametrize("form", sorted(DATE_FORMS))
-@pytest.mark.parametrize(("lang", "word", "pid", "sex", "born"), LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES, ids=[row[0] for row in LANGUAGES])
 def test_the_header_date_is_the_collection_date_and_the_age_is_counted_to_it(
-    tmp_path: Path, lang: str, word: str, pid: str, sex: str, born: str, form: str
+    tmp_path: Path, language: tuple[str, ...], form: str
 ) -> None:
-    lines = _cumulative(word, pid, sex, born, DATE_FORMS[form])
+    lines = _cumulative(language, form)
     # run years later: an age counted to the day of the run would be 44, not 38
     outcome = triage_on_day(tmp_path, lines[0], lines[1:], datetime(2031, 6, 1))
     mine = outcome.results[outcome.results["patient_id"] == "000777"]
@@ -144,7 +147,8 @@ def test_an_earlier_value_column_is_not_warned_about_as_unread(tmp_path: Path) -
 
 
 # (language, patient header, date header, test header, result header, unit header, sex letters)
-BLOCK_LANGUAGES = [
+Block = tuple[str, str, str, str, str, str, tuple[str, str]]
+BLOCK_LANGUAGES: list[Block] = [
     ("en", "Patient", "Collected", "Test", "Result", "Unit", ("F", "M")),
     ("de", "Patient", "Entnahme", "Analyse", "Wert", "Einheit", ("W", "M")),
     ("fr", "Patient", "Prélèvement", "Analyse", "Résultat", "Unité", ("F", "H")),
@@ -155,32 +159,30 @@ BLOCK_LANGUAGES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("lang", "who", "drawn", "test", "value", "unit", "sexes"), BLOCK_LANGUAGES
-)
+def _blocks(header: str, headings: tuple[str, str], word: str) -> str:
+    """A printed report of two patients' blocks: each heading line (its cells from the first
+    column) above its result lines (date, test, value, unit in the last four columns)."""
+    width = header.count(";") + 1
+    first, second = (h + ";" * (width - 1 - h.count(";")) for h in headings)
+    lead = ";" * (width - 4)
+    results = [
+        f"{lead}{d};{word};{v};mIU/L" for d, v in (("05.01.2026", 640), ("02.02.2026", 1350))
+    ]
+    return "\n".join([header, first, *results, second, f"{lead}06.01.2026;{word};5600;mIU/L", ""])
+
+
+@pytest.mark.parametrize("block", BLOCK_LANGUAGES, ids=[b[0] for b in BLOCK_LANGUAGES])
 def test_a_heading_line_in_the_patient_column_is_the_patient_of_the_rows_below(
-    tmp_path: Path,
-    lang: str,
-    who: str,
-    drawn: str,
-    test: str,
-    value: str,
-    unit: str,
-    sexes: tuple[str, str],
+    tmp_path: Path, block: Block
 ) -> None:
+    lang, who, drawn, test, value, unit, (woman, man) = block
     word = dict((row[0], row[1]) for row in LANGUAGES)[lang]
-    woman, man = sexes
-    text = "\n".join(
-        [
-            f"{who};{drawn};{test};{value};{unit}",
-            f"0093001 Roth, Frieda ({woman}, *14.03.1984);;;;",
-            f";05.01.2026;{word};640;mIU/L",
-            f";02.02.2026;{word};1350;mIU/L",
-            f"0093002 Sand, Georg ({man}, *01.08.1959);;;;",
-            f";06.01.2026;{word};5600;mIU/L",
-        ]
+    header = f"{who};{drawn};{test};{value};{unit}"
+    headings = (
+        f"0093001 Roth, Frieda ({woman}, *14.03.1984)",
+        f"0093002 Sand, Georg ({man}, *01.08.1959)",
     )
-    outcome = _run(tmp_path, text + "\n")
+    outcome = _run(tmp_path, _blocks(header, headings, word))
     results = outcome.results.sort_values("source_row")
     assert results["patient_id"].tolist() == ["0093001", "0093001", "0093002"]
     assert results["sex"].tolist() == ["F", "F", "M"]
@@ -191,35 +193,18 @@ def test_a_heading_line_in_the_patient_column_is_the_patient_of_the_rows_below(
     assert "given to the result rows below it" in details[5]
 
 
-@pytest.mark.parametrize(
-    ("lang", "who", "drawn", "test", "value", "unit", "sexes"), BLOCK_LANGUAGES
-)
+@pytest.mark.parametrize("block", BLOCK_LANGUAGES, ids=[b[0] for b in BLOCK_LANGUAGES])
 def test_a_heading_line_with_its_details_in_their_columns_fills_the_rows_below(
-    tmp_path: Path,
-    lang: str,
-    who: str,
-    drawn: str,
-    test: str,
-    value: str,
-    unit: str,
-    sexes: tuple[str, str],
+    tmp_path: Path, block: Block
 ) -> None:
     """The heading gives the name in the patient column and the birth date and sex in their own
     columns (no id column): the results below carry them, and the heading's rejection says its
     details were given."""
+    lang, who, drawn, test, value, unit, (woman, man) = block
     word, _, sex, born = next(row[1:] for row in LANGUAGES if row[0] == lang)
-    woman, man = sexes
-    text = "\n".join(
-        [
-            f"{who};{born};{sex};{drawn};{test};{value};{unit}",
-            f"0093001 Roth, Frieda;14.03.1984;{woman};;;;",
-            f";;;05.01.2026;{word};640;mIU/L",
-            f";;;02.02.2026;{word};1350;mIU/L",
-            f"0093002 Sand, Georg;01.08.1959;{man};;;;",
-            f";;;06.01.2026;{word};5600;mIU/L",
-        ]
-    )
-    outcome = _run(tmp_path, text + "\n")
+    header = f"{who};{born};{sex};{drawn};{test};{value};{unit}"
+    headings = (f"0093001 Roth, Frieda;14.03.1984;{woman}", f"0093002 Sand, Georg;01.08.1959;{man}")
+    outcome = _run(tmp_path, _blocks(header, headings, word))
     results = outcome.results.sort_values("source_row")
     assert results["sex"].tolist() == ["F", "F", "M"]
     assert results["age_years"].astype(float).round(0).tolist() == [42.0, 42.0, 66.0]
