@@ -292,7 +292,7 @@ def parse_header(text: str) -> HeaderText:
     if len(pieces) > 1 and _is_unit(pieces[-1], trailing=True):
         unit = unit or pieces[-1].strip(" ,;:-")
         pieces.pop()
-    main = _words_of(" ".join(pieces))
+    main = _words_of(_dates_dotted(" ".join(pieces)))
     if not unit:
         main, unit = _glued_unit(main)
     inside = _words_of(" ".join(brackets))
@@ -332,7 +332,30 @@ def _unit_beside_limits(bracket: str) -> str:
 def header_words(text: str) -> str:
     """Every word of a header, bracket contents and unit included: "Macroprolactin %" ->
     "macroprolactin percent" (``parse_header(...).main`` drops the unit)."""
-    return _words_of(" ".join(str(text).split()))
+    return _words_of(_dates_dotted(" ".join(str(text).split())))
+
+
+# A whole date written in a header with slashes or hyphens ("PRL 12/01/2026", "PRL 2026-01-12",
+# "Prolactine 09-02-26"): the draw date of a cumulative report's column, one word as the dotted
+# form ("Prolaktin 14.01.2026") is, not three numbers read as a time point (review 27 AB1).
+_HEADER_DATE: Final = re.compile(
+    r"(?<![\d/.-])(?:\d{1,2}([/-])\d{1,2}\1(?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2})(?![\d/.-])"
+)
+
+
+def _dates_dotted(text: str) -> str:
+    """``text`` with each whole date written with slashes or hyphens in the dotted form."""
+    return _HEADER_DATE.sub(lambda m: m[0].replace("/", ".").replace("-", "."), text)
+
+
+_DOTTED_DATE: Final = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?![\d.])")
+
+
+def header_date(text: str) -> str:
+    """The one whole date a header writes ("Prolaktin 14.01.2026 (mIU/l)" -> "14.01.2026", "PRL
+    12/01/2026", "PRL 2026-01-12"), as written; "" when it writes none or more than one."""
+    found = [m[0] for pattern in (_HEADER_DATE, _DOTTED_DATE) for m in pattern.finditer(text)]
+    return found[0] if len(found) == 1 else ""
 
 
 # ------------------------------------------------------------------------------------------------

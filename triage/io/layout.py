@@ -1645,7 +1645,14 @@ def _split_grid(
     duplicate_rows = duplicate | regrouped
     note = _note_mask(grid, blank, filled, match, result_field) & ~duplicate_rows & ~misaligned
     note |= _rule_rows(factorized, blank, filled) & ~duplicate_rows & ~misaligned
-    headed = _heading_columns(grid, note, match, lead)
+    headed, heading_rows = _heading_columns(grid, note, match, lead)
+    for name, cells in [h for h in headed if h[0] in match.fields]:  # its column blank below
+        col = match.fields[name]
+        given = blank[:, col] & (cells != "")
+        grid[given, col] = cells[given]
+        blank[given, col] = False
+        factorized[col] = factorize_column(grid[:, col])
+    headed = [h for h in headed if h[0] not in match.fields]
     if headed:  # a printed report's patient heading rows: their fields for the rows below
         grid = np.column_stack([grid, *(cells for _, cells in headed)])
         factorized += [factorize_column(cells) for _, cells in headed]
@@ -1669,7 +1676,13 @@ def _split_grid(
         for i in np.flatnonzero(misaligned & (filled > 0))
     ]
     rejected += [
-        Rejected(file, sheet, int(numbers[i]), "not_a_result_row", _note_detail(grid[i]))
+        Rejected(
+            file,
+            sheet,
+            int(numbers[i]),
+            "not_a_result_row",
+            _HEADING_DETAIL if int(i) in heading_rows else _note_detail(grid[i]),
+        )
         for i in np.flatnonzero(note)
         if int(i) not in joined
     ]
@@ -1727,13 +1740,15 @@ def _heading_pattern() -> re.Pattern[str]:
     return re.compile(rf"^(?:{alternatives})(?![\w])\s*[:.]?\s*(.+)$", re.IGNORECASE)
 
 
-def _read_heading(text: str) -> tuple[str, str, str] | None:
+def _read_heading(text: str, *, worded: bool = True) -> tuple[str, str, str] | None:
     """(id, sex letter, birth date) of a patient heading ("Patient 3001 (W, geb. 12.03.1985)"),
-    or None when the text is no heading with an id."""
+    or None when the text is no heading with an id.  ``worded=False``: the text stands in the
+    patient column, which names it a patient's without the word ("0093001 Roth, Frieda (W,
+    *14.03.1984)")."""
     found = _heading_pattern().match(text.strip())
-    if found is None:
+    if found is None and worded:
         return None
-    rest = found.group(1)
+    rest = found.group(1) if found is not None else text.strip()
     date_found = _DATE_IN_HEADING.search(rest)
     birth = date_found.group(0) if date_found else ""
     rest = _DATE_IN_HEADING.sub(" ", rest).strip()
@@ -1763,24 +1778,32 @@ def _heading_columns(
     note: np.ndarray,
     match: ColumnMatch,
     lead: tuple[str, str, str] | None = None,
-) -> list[tuple[str, np.ndarray]]:
+) -> tuple[list[tuple[str, np.ndarray]], set[int]]:
     """A printed cumulative report gives the patient once per block, in a heading row above its
     results (a note row): in a table with no patient column, the heading's id, sex and birth
     date are each row's below it, up to the next heading (review 24 D5); ``lead``: the
     heading above the header, the first block's.  The fields the header already has are not
-    taken."""
-    if "patient_id" in match.fields or not (note.any() or lead):
-        return []
+    taken.  A heading may also stand alone in the patient column ("Patient", "Paciente" over
+    "0093001 Roth, Frieda (W, *14.03.1984)", blank on the result rows: review 27 AB2), the
+    column naming it a patient's without a patient word: its id then fills a patient id
+    column's blank cells below it.  Returns the columns and the heading rows
+    whose details were given (rejected with a detail that says so, review 27 AB5)."""
+    own = match.fields.get("patient_id", match.fields.get("patient_name"))
+    if not (note.any() or lead):
+        return [], set()
     headings: dict[int, tuple[str, str, str]] = {}
     for i in np.flatnonzero(note).tolist():
-        text = " ".join(cell_text(c).strip() for c in grid[i] if not is_blank(c))
-        read = _read_heading(text)
+        filled = [j for j, c in enumerate(grid[i].tolist()) if not is_blank(c)]
+        if "patient_id" in match.fields and filled != [own]:
+            continue
+        text = " ".join(cell_text(grid[i, j]).strip() for j in filled)
+        read = _read_heading(text, worded=filled != [own])
         if read is not None:
             headings[i] = read
-    if lead is not None:
+    if lead is not None and "patient_id" not in match.fields:
         headings[-1] = lead
     if not headings:
-        return []
+        return [], set()
     owner = np.full(len(grid), -1, dtype=np.int64)
     for i in headings:
         if i >= 0:
@@ -1788,7 +1811,9 @@ def _heading_columns(
     owner = np.maximum.accumulate(owner)
     columns = []
     for k, name in enumerate(_HEADING_FIELDS):
-        if name in match.fields or not any(h[k] for h in headings.values()):
+        if (name in match.fields and name != "patient_id") or not any(
+            h[k] for h in headings.values()
+        ):
             continue
         cells = np.array(
             [
@@ -1798,7 +1823,13 @@ def _heading_columns(
             dtype=object,
         )
         columns.append((name, cells))
-    return columns
+    return columns, ({i for i in headings if i >= 0} if columns else set())
+
+
+_HEADING_DETAIL: Final = (
+    "a patient heading row: its patient id, sex and birth date were given to the result rows "
+    "below it, up to the next heading"
+)
 
 
 def take_section_columns(split: SplitRows, match: ColumnMatch) -> None:

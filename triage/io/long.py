@@ -1088,12 +1088,16 @@ _ANOTHER_PERSON: Final = "\x00another person"
 
 
 def _fill_identity_down(table: RawTable, warnings: list[str]) -> None:
-    """Report-style exports name the patient once: later rows with no identity inherit it."""
+    """Report-style exports name the patient once: later rows with no identity inherit it (by
+    the patient id, else by the patient's name where no column gives an id: a printed report's
+    "Patient" column naming "0093001 Roth, Frieda" on a heading line above its results, review
+    27 AB2)."""
     present = [f for f in IDENTITY if f in table.columns]
-    if "patient_id" not in table.columns or len(table) == 0:
+    person = next((f for f in ("patient_id", "patient_name") if f in table.columns), None)
+    if person is None or len(table) == 0:
         return
     frame = pd.DataFrame({f: _per_distinct(table, f, _none_if_empty) for f in present})
-    keys = [f for f in ("patient_id", "specimen_id") if f in present]
+    keys = [f for f in (person, "specimen_id") if f in present]
     orphan = frame[keys].isna().all(axis=1).to_numpy()
     if not orphan.any() or orphan.all():
         return
@@ -1140,7 +1144,8 @@ def _patient_details(
     rows agree.  The age is advanced by the time between the detail row's date (its own, else
     the first of its visit's samples) and the sample's; without both it is carried unchanged,
     and said so.  Returns each detail row's rejection detail (it is no result itself)."""
-    if "patient_id" not in table.columns or not any(f in table.columns for f in DETAIL_FIELDS):
+    person = next((f for f in ("patient_id", "patient_name") if f in table.columns), None)
+    if person is None or not any(f in table.columns for f in DETAIL_FIELDS):
         return {}
     empty = np.ones(len(table), dtype=bool)
     for name in TEST_FIELDS:  # no test named, no result given
@@ -1151,7 +1156,7 @@ def _patient_details(
         for name in DETAIL_FIELDS
         if name in table.columns
     }
-    patient = _per_distinct(table, "patient_id", lambda c: _text(c).casefold())
+    patient = _per_distinct(table, person, lambda c: _text(c).casefold())
     rows = np.flatnonzero(
         (fields == "") & empty & (patient != "") & np.any([pd.notna(v) for v in given.values()], 0)
     )
@@ -1162,7 +1167,7 @@ def _patient_details(
     days[np.isnat(collected)] = np.nan
     first_day = pd.Series(days).groupby(visit_key).transform("min").to_numpy()
     targets = np.flatnonzero((fields == "prolactin") & (patient != ""))
-    header = table.headers.get("patient_id", "patient id")
+    header = table.headers.get(person, person.replace("_", " "))
     took: set[int] = set()
     per_year = _age_scale(table.headers.get("age_years", ""))
     for name, values in given.items():
@@ -1174,6 +1179,8 @@ def _patient_details(
         cells = np.array(table.columns[name], dtype=object)
         for t in targets:
             sources = known.get(str(patient[t]))
+            if sources and pd.notna(values[t]):  # given them already (the rows filled down)
+                took.update(i for i in sources if cell_text(values[i]) == cell_text(values[t]))
             if not sources or pd.notna(values[t]):
                 continue
             if name == "age_years" and "birth_date" in given and pd.notna(given["birth_date"][t]):

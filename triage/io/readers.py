@@ -72,7 +72,12 @@ from triage.io.long import read_long
 from triage.io.mapping import ColumnMapping, load_mapping
 from triage.io.options import DEFAULT_MAX_FILE_BYTES, ReadOptions
 from triage.io.patient_sheets import join_patient_sheet
-from triage.io.series_columns import melt_prolactin_columns, series_notes, series_units
+from triage.io.series_columns import (
+    melt_prolactin_columns,
+    series_notes,
+    series_units,
+    unread_prolactin_columns,
+)
 from triage.io.shifted import ShiftedFacts, cut_facts, shifted_facts, with_urgency
 from triage.io.sources import (
     Rows,
@@ -349,8 +354,10 @@ def _read_sheet(
     take_section_columns(split, match)
     del rows, samples
     _check_empty_visits(split.cells, match)
+    unread = unread_prolactin_columns(split, match)
     source = melt_prolactin_columns(split, match)
     table = build_raw_table(split, match, name, sheet, book)
+    table.warnings += unread
     series_units(table, match, source)
     series_notes(table, match, source)
     _take_title_unit(table, match, titled, mapping, options)

@@ -16,8 +16,19 @@ from typing import Final
 
 import numpy as np
 
-from triage.columns import ColumnMatch, column_letters, parse_header, series_label, visit_of
+from triage.columns import (
+    ColumnMatch,
+    column_letters,
+    derived_word,
+    field_specs,
+    header_date,
+    mentions_prolactin,
+    parse_header,
+    series_label,
+    visit_of,
+)
 from triage.io.layout import RawTable, SplitRows, append_notes
+from triage.io.unknown_units import untriaged_urgency
 from triage.values import is_empty_value
 
 # the headers the added columns are shown under: the label (visit or time point), the mark
@@ -42,7 +53,10 @@ def melt_prolactin_columns(split: SplitRows, match: ColumnMatch) -> np.ndarray |
     filled[~filled.any(axis=1), 0] = True  # a row holding no result: read once, as before
     rows, which = np.nonzero(filled)  # row by row, its columns in order
     source = np.asarray(columns, dtype=np.int64)[which]
-    melted = np.empty((len(rows), width + len(_ADDED)), dtype=object)
+    dates = np.array([header_date(match.headers[c]) for c in columns], dtype=object)
+    undated_file = dates.any() and "collected_at" not in match.fields
+    added = [*_ADDED, _DATED] if undated_file else _ADDED
+    melted = np.empty((len(rows), width + len(added)), dtype=object)
     melted[:, :width] = cells[rows]
     first = match.fields["prolactin"]
     melted[:, first] = cells[rows, source]
@@ -59,10 +73,12 @@ def melt_prolactin_columns(split: SplitRows, match: ColumnMatch) -> np.ndarray |
             f"{cell} · {label}" if not is_empty_value(cell) else label
             for cell, label in zip(melted[:, own].tolist(), melted[:, width].tolist(), strict=True)
         ]
-    _paired_columns(match, cells, rows, which, melted, columns)
-    match.headers += _ADDED
+    paired = _paired_columns(match, cells, rows, which, melted, columns)
+    match.headers += added
     match.fields[match.series_field] = width
     match.fields["source_column"] = width + 1
+    if dates.any():
+        _header_dates(match, melted, which, dates, paired)
     _visit_context(match, cells, rows, source, melted)
     split.cells = melted
     split.rows_read += len(rows) - n
@@ -71,6 +87,31 @@ def melt_prolactin_columns(split: SplitRows, match: ColumnMatch) -> np.ndarray |
     if split.section is not None:
         split.section = split.section[rows]
     return source
+
+
+# the header of the column added for the draw dates the result columns' headers write
+_DATED: Final = "date in the prolactin column's header"
+
+
+def _header_dates(
+    match: ColumnMatch, melted: np.ndarray, which: np.ndarray, dates: np.ndarray, paired: set[str]
+) -> None:
+    """A cumulative report's result columns headed by their draw dates ("Prolaktin 14.01.2026",
+    "PRL 12/01/2026", "PRL 2026-01-12"): each result's collection date is its column's date
+    (review 27 AB3: before, it was only the visit label, so no trend, no delta check and the
+    age counted to the day of the run).  A date column read once per result column keeps its
+    dates; a date column written once for the row gives a result only the date its header does
+    not (one date for results of several dates is none of theirs)."""
+    if "collected_at" in paired:
+        return
+    per_row = dates[which]
+    dated = per_row != ""
+    col = match.fields.setdefault("collected_at", melted.shape[1] - 1)
+    melted[dated, col] = per_row[dated]
+    match.warnings.append(
+        "the prolactin columns' headers write their draw dates: each result's collection date is "
+        "its column's"
+    )
 
 
 # Fields a result's own column may stand beside, once per result column ("Prolactin | Unit |
@@ -86,13 +127,14 @@ def _paired_columns(
     which: np.ndarray,
     melted: np.ndarray,
     columns: list[int],
-) -> None:
+) -> set[str]:
     """A field headed as often as there are result columns ("Unit" after each "Prolactin"): a
     row read from the k-th result column reads the k-th of them (its twins left empty there,
     so that they are not read as two disagreeing cells), or the one of its visit where the
     headers name visits ("prl_v1" reads "date_v1", wherever it stands); a field headed once is
-    every row's."""
+    every row's.  Returns the fields read so, one column per result."""
     width = cells.shape[1]
+    paired: set[str] = set()
     count = len(columns)
     for name in _PER_RESULT:
         col = match.fields.get(name)
@@ -133,6 +175,8 @@ def _paired_columns(
             f"columns {', '.join(repr(match.headers[c]) for c in own)} stand beside the "
             f"prolactin columns one each: each result's {name} is read from its own"
         )
+        paired.add(name)
+    return paired
 
 
 def _by_visit(match: ColumnMatch, name: str, columns: list[int], found: set[int]) -> list[int]:
@@ -231,3 +275,40 @@ def series_notes(table: RawTable, match: ColumnMatch, source: np.ndarray | None)
     if source is None:
         return
     append_notes(table.columns, [f"column: {match.headers[c]}" for c in source.tolist()])
+
+
+def unread_prolactin_columns(split: SplitRows, match: ColumnMatch) -> list[str]:
+    """One warning per column whose header names prolactin and holds values, left unread as
+    any field and not knowingly so (an earlier value, a derived value: named already), with
+    the count of its values and the rows whose value may be urgent (review 27
+    AB1: "Prolactine 09/02/2026 (mUI/L)" beside "PRL 12.01.2026" was dropped, a 5400 mIU/L
+    in it said nowhere)."""
+    excluded = field_specs()["prolactin"].listed  # the earlier-value words
+    named = set(match.fields.values()) | set(match.series_columns)
+    warnings: list[str] = []
+    for col, text in enumerate(match.headers):
+        header = parse_header(text) if text else None
+        if (
+            header is None
+            or col in named
+            or (text not in match.unmapped and col not in match.vetoes)
+            or col >= split.cells.shape[1]
+            or not mentions_prolactin(text)
+            or excluded & (header.tokens | header.bracket_tokens)
+            or derived_word(text)
+        ):
+            continue
+        cells = split.cells[:, col].tolist()
+        filled = [k for k, cell in enumerate(cells) if not is_empty_value(cell)]
+        if not filled:
+            continue
+        urgent = [
+            int(split.source_rows[k]) for k in filled if untriaged_urgency(cells[k], header.unit)
+        ]
+        said = f"; row(s) {', '.join(map(str, urgent))} may hold an urgent result" if urgent else ""
+        warnings.append(
+            f"column {text!r} names prolactin and holds {len(filled)} value(s), but it was not "
+            f"read as a result{said}: look at them in the file, or name it in a column mapping "
+            f'file ([columns] prolactin = "{text}")'
+        )
+    return warnings
